@@ -1,0 +1,103 @@
+"""The neutral message model: what channels translate to and from.
+
+No channel type appears here; a channel turns its own updates into these events and
+renders :class:`Reply` within its own limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+MediaKind = Literal["photo", "document", "video", "voice", "audio", "sticker", "animation"]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who sent an event and through which channel; `event_id` is unique per channel."""
+
+    channel: str
+    user_key: str
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    origin: Origin
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A tapped button or list row: `id` is the short ASCII id the flow offered."""
+
+    origin: Origin
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A photo or file. `ref` is the channel's reference (Telegram file_id, WhatsApp media id,
+    a local path for the console); `checksum` is the sha256 of the content when the channel
+    downloaded it; `album_id` groups items sent together."""
+
+    origin: Origin
+    kind: MediaKind
+    ref: str
+    mime: str
+    size: int
+    album_id: str | None = None
+    checksum: str | None = None
+    file_name: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A shared phone number; `is_own` is true only when the platform vouches that the
+    number belongs to the sender (Telegram: contact.user_id == from.id)."""
+
+    origin: Origin
+    phone: str
+    is_own: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command or its equivalent (`start`, `help`, `cancel`, ...), without the slash."""
+
+    origin: Origin
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Something the bot cannot use here: a location, a poll, a game...; `kind` names it."""
+
+    origin: Origin
+    kind: str
+
+
+Event = Text | Choice | Media | Contact | Command | Unsupported
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One choice offered to the person: a short ASCII `id`, a `label`, an optional
+    `description` (WhatsApp list rows show it)."""
+
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One outbound message. `choices` render as buttons or a list; `ask_contact` asks the
+    channel to offer its own share-my-number control."""
+
+    text: str
+    choices: tuple[Option, ...] = ()
+    ask_contact: bool = False
+    media: tuple[str, ...] = field(default=())

@@ -1,0 +1,50 @@
+"""What the dialogues need from the outside world, as protocols the bot layer implements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    kind: str
+    ref: str
+    mime: str
+    size: int
+    checksum: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A confirmed draft. `idempotency_key` is fixed when the draft starts, so confirming
+    twice (a double tap, a redelivered update, a retried compare-and-set) files one request."""
+
+    idempotency_key: str
+    channel: str
+    user_key: str
+    locale: str
+    applicant_kind: str  # "individual" | "establishment"
+    service_id: str
+    identity_number: str
+    identity_kind: str  # "citizen" | "resident" | "border"
+    phone: str  # E.164
+    description: str
+    establishment_number: str | None = None
+    eligibility: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedRequest:
+    number: str
+    service_id: str
+    submitted_at: dt.datetime
+    due_date: dt.date
+    created: bool  # False when the idempotency key had already filed this request
+
+
+class RequestGateway(Protocol):
+    async def submit(self, submission: Submission) -> SubmittedRequest: ...
