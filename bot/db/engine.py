@@ -1,0 +1,70 @@
+"""Engines and sessions for SQLite (the default, a file under the data directory) and
+PostgreSQL (`TAWASUL_DATABASE_URL`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+# Execution option read by the SQLite "begin" hook: a transaction that reads then writes
+# should start with BEGIN IMMEDIATE, taking the write lock up front. A deferred BEGIN would
+# take a read snapshot first, and in WAL mode a second writer that committed meanwhile
+# makes the upgrade fail at once with SQLITE_BUSY (busy_timeout does not help there).
+SQLITE_BEGIN = "tawasul_sqlite_begin"
+
+# How long a SQLite connection waits for another one's write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def default_sqlite_url(data_dir: Path) -> str:
+    """The default database: `tawasul.sqlite3` in the data directory (created if missing)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{(data_dir / 'tawasul.sqlite3').resolve()}"
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine for `url`; extra keyword arguments go to `create_async_engine`."""
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: objects read in a transaction stay readable after it, without
+    # an implicit (and, under asyncio, impossible) lazy refresh.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Take BEGIN away from the driver (its legacy mode begins only before DML, so SELECTs and
+    # DDL would run outside the transaction); _sqlite_on_begin emits it instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # SQLite ignores foreign keys unless asked, per connection.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL: readers do not block the writer nor the writer the readers.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    if mode not in {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"}:
+        raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+    conn.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,224 @@
+"""The durable tables (DESIGN.md, "Durable data") as SQLAlchemy 2 typed declarative models.
+
+`migrations/versions/` must create exactly this schema; a test compares the migrated
+database with this metadata on SQLite and PostgreSQL, so a change here needs a migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Explicit constraint names: the same on every backend, so migrations can drop or alter
+# them later (SQLite batch mode needs names), and autogenerate compares like with like.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The statuses of domain.status.RequestStatus, frozen here as the database's own guard.
+REQUEST_STATUSES = ("received", "under_review", "needs_info", "accepted", "rejected")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware instant stored in UTC.
+
+    PostgreSQL keeps it as timestamptz. SQLite has no timezone type and SQLAlchemy silently
+    drops tzinfo there, so values are normalised to UTC before storing (naive, so string
+    comparisons such as `next_attempt_at <= now` stay correct) and read back as aware UTC.
+    Naive datetimes are refused: their meaning would depend on the server's clock zone.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime: pass a timezone-aware value")
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012  (the documented way to map annotations)
+        dt.datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Account(Base):
+    """A channel identity (a Telegram user, a WhatsApp number) that files requests."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("channel", "user_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_key: Mapped[str] = mapped_column(String(128))
+    verified_phone: Mapped[str | None] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    identities: Mapped[list[AccountIdentity]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AccountIdentity(Base):
+    """An identity number bound to an account (the owner's or a dependent's/worker's):
+    status answers are only given to the account a request's identity is bound to."""
+
+    __tablename__ = "account_identities"
+    __table_args__ = (UniqueConstraint("account_id", "identity_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    identity_number: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="identities")
+
+
+class Request(Base):
+    __tablename__ = "requests"
+    __table_args__ = (
+        Index("ix_requests_status_due_date", "status", "due_date"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in REQUEST_STATUSES) + ")",
+            name="status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(10), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # channel and user_key are copied from the account so that an officer's view and the
+    # notifications do not need a join, and stay true to where the request came from.
+    channel: Mapped[str] = mapped_column(String(16))
+    user_key: Mapped[str] = mapped_column(String(128))
+    applicant_kind: Mapped[str] = mapped_column(String(16))
+    service_id: Mapped[str] = mapped_column(String(32))
+    identity_number: Mapped[str] = mapped_column(String(10))
+    identity_kind: Mapped[str] = mapped_column(String(16))
+    establishment_number: Mapped[str | None] = mapped_column(String(10))
+    phone: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    eligibility: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(8))
+    submitted_at: Mapped[dt.datetime]
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Attachment.id",
+    )
+    events: Mapped[list[StatusEvent]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="StatusEvent.id",
+    )
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    # Telegram file_id, WhatsApp media id or a local path: opaque, can be long.
+    channel_ref: Mapped[str] = mapped_column(String(1024))
+    mime: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigInteger)
+    checksum: Mapped[str | None] = mapped_column(String(128))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[Request] = relationship(back_populates="attachments")
+
+
+class StatusEvent(Base):
+    """The audit trail: who moved a request from which status to which, when and why.
+    `actor` is "resident:<channel>:<user_key>", "officer:<id>" or "system"."""
+
+    __tablename__ = "status_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(160))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[Request] = relationship(back_populates="events")
+
+
+class OutboxMessage(Base):
+    """A delivery not yet confirmed (staff alert, notification). Written in the same
+    transaction as the change it reports; a dispatcher sends it with retries."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_sent_at_next_attempt_at", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(160))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Unique but nullable: many rows may have no key (NULLs never collide on either backend).
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
