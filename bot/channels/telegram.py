@@ -1,0 +1,219 @@
+"""The Telegram channel for residents: private chats in, neutral events to the dialogue
+engine, its replies back out.
+
+The channel knows the engine only as a ``handle`` callable (event in, replies out) and
+keeps no dialogue state of its own: the one thing it remembers per chat is whether the
+share-my-number keyboard is still on screen, which is cosmetic (see
+:func:`bot.channels.telegram_render.render_replies`).
+
+Group chats are not handled here; the staff desk has its own router.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import CallbackQuery, Message, Update
+
+from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
+from bot.channels.telegram_render import DEFAULT_CONTACT_LABEL, OutboundMethod, render_replies
+from bot.media_store import MediaStore
+from conversations.events import Contact, Event, Media, Reply
+
+log = logging.getLogger(__name__)
+
+#: The dialogue engine as the channel sees it: the replies to send, in order.
+Handle = Callable[[Event], Awaitable[list[Reply]]]
+
+#: Key under which the channel sits in the dispatcher's workflow data.
+CHANNEL_KEY: Final = "telegram_channel"
+
+#: Bounded retries on 429: a flood wait on one chat must not hold its lock for ever.
+MAX_SEND_ATTEMPTS: Final = 3
+
+
+@dataclass
+class _LockEntry:
+    lock: asyncio.Lock
+    users: int = 0
+
+
+class _ChatLocks:
+    """One lock per chat while anyone holds or waits for it, dropped afterwards."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, _LockEntry] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        entry = self._entries.get(chat_id)
+        if entry is None:
+            entry = self._entries[chat_id] = _LockEntry(asyncio.Lock())
+        entry.users += 1
+        try:
+            async with entry.lock:
+                yield
+        finally:
+            entry.users -= 1
+            if entry.users == 0:
+                del self._entries[chat_id]
+
+
+class TelegramChannel:
+    """Turns private-chat updates into events for `handle` and sends its replies.
+
+    Updates of one chat are handled one at a time in this process (polling runs them as
+    concurrent tasks): the photos of an album are downloaded and handed over in the
+    order they were sent, and replies do not interleave. Across processes the engine's
+    compare-and-set on the dialogue state is what keeps answers from being lost.
+    """
+
+    def __init__(
+        self,
+        handle: Handle,
+        media_store: MediaStore,
+        *,
+        contact_label: str = DEFAULT_CONTACT_LABEL,
+    ) -> None:
+        self._handle = handle
+        self._media_store = media_store
+        self._contact_label = contact_label
+        self._locks = _ChatLocks()
+        # Chats that still show the share-my-number reply keyboard. Memory only: after a
+        # restart the rule "the first reply after a Contact removes it" still applies.
+        self._reply_keyboard_shown: set[int] = set()
+
+    async def on_message(self, bot: Bot, update_id: int, message: Message) -> None:
+        event = translate_message(message, update_id)
+        if event is None:
+            return
+        chat_id = message.chat.id
+        async with self._locks.hold(chat_id):
+            if isinstance(event, Media):
+                event = await fetch_media(bot, event, self._media_store)
+            replies = await self._handle(event)
+            await self.deliver(bot, chat_id, replies, after_contact=isinstance(event, Contact))
+
+    async def on_callback(self, bot: Bot, update_id: int, query: CallbackQuery) -> None:
+        # Answer first, whatever happens next: the client shows a spinner on the button
+        # until the query is answered.
+        try:
+            await query.answer()
+        except TelegramAPIError:
+            # "query is too old" after a restart or a slow handle; the tap still counts.
+            log.info("could not answer callback query %s", query.id, exc_info=True)
+        event = translate_callback(query, update_id)
+        if event is None:
+            return
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        async with self._locks.hold(chat_id):
+            replies = await self._handle(event)
+            await self.deliver(bot, chat_id, replies, after_contact=False)
+
+    async def deliver(
+        self, bot: Bot, chat_id: int, replies: list[Reply], *, after_contact: bool
+    ) -> None:
+        """Send `replies` to a private chat, in order."""
+        shown = after_contact or chat_id in self._reply_keyboard_shown
+        methods, shown = render_replies(
+            chat_id, replies, reply_keyboard_shown=shown, contact_label=self._contact_label
+        )
+        try:
+            for method in methods:
+                await send_with_retry(bot, method)
+        except TelegramForbiddenError:
+            # The person blocked the bot; nothing more can reach them.
+            log.info("chat %s blocked the bot; %d replies dropped", chat_id, len(replies))
+        if shown:
+            self._reply_keyboard_shown.add(chat_id)
+        else:
+            self._reply_keyboard_shown.discard(chat_id)
+
+
+async def send_with_retry(bot: Bot, method: OutboundMethod) -> Any:
+    """Send one call, waiting out Telegram's 429 ``retry_after`` a bounded number of times."""
+    for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+        try:
+            return await bot(method)
+        except TelegramRetryAfter as exc:
+            if attempt == MAX_SEND_ATTEMPTS:
+                raise
+            log.warning("429 on %s; retrying in %s s", method.__api_method__, exc.retry_after)
+            await asyncio.sleep(exc.retry_after)
+    raise AssertionError("unreachable")
+
+
+async def _on_message(
+    message: Message, event_update: Update, bot: Bot, telegram_channel: TelegramChannel
+) -> None:
+    await telegram_channel.on_message(bot, event_update.update_id, message)
+
+
+async def _on_callback(
+    callback_query: CallbackQuery,
+    event_update: Update,
+    bot: Bot,
+    telegram_channel: TelegramChannel,
+) -> None:
+    await telegram_channel.on_callback(bot, event_update.update_id, callback_query)
+
+
+def residents_router() -> Router:
+    """A fresh router (aiogram attaches a router to one parent only) for private chats."""
+    router = Router(name="telegram_residents")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.register(_on_message)
+    router.callback_query.register(_on_callback)
+    return router
+
+
+def build_dispatcher(
+    handle: Handle,
+    media_store: MediaStore,
+    *,
+    contact_label: str = DEFAULT_CONTACT_LABEL,
+) -> Dispatcher:
+    """A dispatcher with the residents' router. Other routers (the staff desk) can be
+    included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
+    store, not in aiogram."""
+    dispatcher = Dispatcher(disable_fsm=True)
+    dispatcher[CHANNEL_KEY] = TelegramChannel(handle, media_store, contact_label=contact_label)
+    dispatcher.include_router(residents_router())
+    return dispatcher
+
+
+def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = False) -> Bot:
+    """A Bot for the public Bot API, or for the server at `api_url`
+    (TAWASUL_TELEGRAM_API_URL: a self-hosted Bot API server or a local stand-in).
+    `api_is_local` is for a server started with ``--local``, which hands out file paths on
+    its own disk instead of serving downloads."""
+    if api_url:
+        server = TelegramAPIServer.from_base(api_url, is_local=api_is_local)
+        session = AiohttpSession(api=server)
+    else:
+        session = AiohttpSession()
+    # No default parse_mode: resident chats are plain text (see telegram_render).
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
+
+
+async def run_polling(bot: Bot, dispatcher: Dispatcher, *, handle_signals: bool = True) -> None:
+    """Long-poll until stopped. A webhook left over from another deployment would make
+    getUpdates fail with 409, so it is removed first (keeping the pending updates)."""
+    await bot.delete_webhook(drop_pending_updates=False)
+    await dispatcher.start_polling(
+        bot,
+        handle_signals=handle_signals,
+        allowed_updates=dispatcher.resolve_used_update_types(),
+    )

@@ -1,0 +1,233 @@
+"""Neutral replies → Telegram Bot API calls.
+
+Rendering is pure: it builds aiogram method objects (``SendMessage`` ...) that the channel
+then sends in order, so the keyboard layout, the 64-byte callback_data rule and the 4096
+character split are tested without a network.
+
+Resident chats are sent as plain text (``parse_mode=None``, set explicitly so that a bot
+default of HTML cannot apply): the text often echoes what the person typed, and markup
+must not be injectable through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+from aiogram.methods import SendDocument, SendMediaGroup, SendMessage, SendPhoto
+from aiogram.types import (
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from conversations.events import Option, Reply
+
+#: Telegram's limit for a message text, counted here in UTF-16 code units (what the
+#: Bot API counts entity offsets in), which is never less than the character count.
+MAX_TEXT_LENGTH: Final = 4096
+#: callback_data is 1-64 *bytes*; an Arabic letter takes two, hence short ASCII ids.
+MAX_CALLBACK_DATA_BYTES: Final = 64
+#: Telegram rejects inline keyboards with more buttons than this.
+MAX_INLINE_BUTTONS: Final = 100
+#: Labels longer than this do not fit two to a row on a phone.
+LONG_LABEL: Final = 20
+#: Choice id by which a flow supplies the label of the share-my-number button.
+SHARE_CONTACT_ID: Final = "share_contact"
+#: Only used when a flow asks for the contact without supplying the button's label.
+DEFAULT_CONTACT_LABEL: Final = "📱 مشاركة رقم الجوال"
+
+_PHOTO_SUFFIXES: Final = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+_MAX_ALBUM: Final = 10
+
+OutboundMethod = SendMessage | SendPhoto | SendDocument | SendMediaGroup
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+class RenderError(ValueError):
+    """A reply that Telegram would refuse; a bug in the flow that produced it."""
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fitting_chars(text: str, limit: int) -> int:
+    """How many leading characters of `text` fit in `limit` UTF-16 units."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)
+
+
+def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """Split `text` into parts of at most `limit` UTF-16 units, preferring a paragraph
+    break, then a line break (either only if it keeps at least half a part), then a
+    space, and cutting inside a word only as a last resort."""
+    parts: list[str] = []
+    rest = text.strip()
+    while utf16_len(rest) > limit:
+        n = _fitting_chars(rest, limit)
+        window = rest[:n]
+        cut = -1
+        for sep in ("\n\n", "\n"):
+            cut = window.rfind(sep)
+            if cut >= n // 2:
+                break
+        else:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = n
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _check_callback_data(option: Option) -> None:
+    size = len(option.id.encode("utf-8"))
+    if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
+        raise RenderError(
+            f"choice id {option.id!r} is {size} bytes; Telegram callback_data must be "
+            f"1-{MAX_CALLBACK_DATA_BYTES} bytes (use a short ASCII id)"
+        )
+    if not option.label.strip():
+        raise RenderError(f"choice {option.id!r} has an empty label")
+
+
+def inline_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
+    """One button per choice, callback_data = the choice id. Two to a row, or one to a
+    row when any label is long, so that no label is cut off on a narrow screen."""
+    if len(options) > MAX_INLINE_BUTTONS:
+        raise RenderError(f"{len(options)} choices; Telegram allows {MAX_INLINE_BUTTONS}")
+    for option in options:
+        _check_callback_data(option)
+    buttons = [InlineKeyboardButton(text=o.label, callback_data=o.id) for o in options]
+    per_row = 1 if any(len(o.label) > LONG_LABEL for o in options) else 2
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def contact_keyboard(
+    reply: Reply, default_label: str = DEFAULT_CONTACT_LABEL
+) -> ReplyKeyboardMarkup:
+    """The share-my-number button (labelled by the flow's ``share_contact`` choice when
+    there is one) and the other choices as plain buttons under it: tapping one of those
+    sends its label as text, which the flow accepts like a tap."""
+    choices = list(reply.choices)
+    label = default_label
+    if choices and choices[0].id == SHARE_CONTACT_ID:
+        label = choices.pop(0).label
+    rows = [[KeyboardButton(text=label, request_contact=True)]]
+    rows += [[KeyboardButton(text=o.label)] for o in choices]
+    # one_time: the client folds the keyboard away once it is used, so it does not sit
+    # over the next question while the removal waits for a message that can carry it.
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def _media_methods(chat_id: int, refs: Sequence[str]) -> list[OutboundMethod]:
+    """`Reply.media` items: a path to a local file is uploaded (a photo by its suffix,
+    otherwise a document); anything else is taken as a Telegram file_id or URL of a
+    photo. Two or more photos in a row go as albums of at most ten."""
+    methods: list[OutboundMethod] = []
+    photos: list[str | InputFile] = []
+
+    def flush() -> None:
+        for i in range(0, len(photos), _MAX_ALBUM):
+            chunk = photos[i : i + _MAX_ALBUM]
+            if len(chunk) == 1:
+                methods.append(SendPhoto(chat_id=chat_id, photo=chunk[0]))
+            else:
+                media = [InputMediaPhoto(media=p) for p in chunk]
+                methods.append(SendMediaGroup(chat_id=chat_id, media=list(media)))
+        photos.clear()
+
+    for ref in refs:
+        path = Path(ref)
+        if path.is_file():
+            if path.suffix.lower() in _PHOTO_SUFFIXES:
+                photos.append(FSInputFile(path))
+            else:
+                flush()
+                methods.append(SendDocument(chat_id=chat_id, document=FSInputFile(path)))
+        else:
+            photos.append(ref)
+    flush()
+    return methods
+
+
+def render_reply(
+    chat_id: int,
+    reply: Reply,
+    *,
+    remove_reply_keyboard: bool = False,
+    contact_label: str = DEFAULT_CONTACT_LABEL,
+) -> list[OutboundMethod]:
+    """The calls for one reply: its media first, then its text in as many messages as
+    the 4096 limit needs, the keyboard on the last one. With `remove_reply_keyboard` the
+    first text message that has no inline keyboard carries ReplyKeyboardRemove; see
+    :func:`render_replies` for when none does."""
+    methods = _media_methods(chat_id, reply.media)
+    parts = split_text(reply.text)
+    if not parts:
+        if reply.choices or reply.ask_contact or not methods:
+            raise RenderError("a reply needs text (Telegram refuses empty messages)")
+        return methods
+
+    last_markup: ReplyMarkup | None = None
+    if reply.ask_contact:
+        last_markup = contact_keyboard(reply, contact_label)
+    elif reply.choices:
+        last_markup = inline_keyboard(reply.choices)
+
+    for i, part in enumerate(parts):
+        markup: ReplyMarkup | None = None
+        if i == len(parts) - 1:
+            markup = last_markup
+        if markup is None and remove_reply_keyboard:
+            markup = ReplyKeyboardRemove()
+            remove_reply_keyboard = False
+        methods.append(
+            SendMessage(chat_id=chat_id, text=part, parse_mode=None, reply_markup=markup)
+        )
+    return methods
+
+
+def render_replies(
+    chat_id: int,
+    replies: Sequence[Reply],
+    *,
+    reply_keyboard_shown: bool,
+    contact_label: str = DEFAULT_CONTACT_LABEL,
+) -> tuple[list[OutboundMethod], bool]:
+    """Render a batch in order. `reply_keyboard_shown` says whether the chat still shows
+    the share-my-number keyboard; the first message able to carry ReplyKeyboardRemove
+    (one without inline buttons, as a message has only one markup) removes it. Returns
+    the calls and whether the keyboard is still shown afterwards."""
+    methods: list[OutboundMethod] = []
+    shown = reply_keyboard_shown
+    for reply in replies:
+        rendered = render_reply(
+            chat_id,
+            reply,
+            remove_reply_keyboard=shown and not reply.ask_contact,
+            contact_label=contact_label,
+        )
+        methods += rendered
+        if reply.ask_contact:
+            shown = True
+        elif any(
+            isinstance(m, SendMessage) and isinstance(m.reply_markup, ReplyKeyboardRemove)
+            for m in rendered
+        ):
+            shown = False
+    return methods, shown

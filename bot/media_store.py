@@ -1,0 +1,78 @@
+"""Content-addressed storage for the photos and documents people send.
+
+Files live under ``<data_dir>/media/ab/abcdef...`` where the name is the sha256 of the
+content: the same photo sent twice (or redelivered) is stored once, and the checksum a
+channel puts in :class:`conversations.events.Media` is enough to find the bytes again.
+These are identity documents and personal photos, so every file is 0600 and every
+directory 0700, whatever the process umask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+_CHECKSUM = re.compile(r"[0-9a-f]{64}")
+_DIR_MODE = 0o700
+_FILE_MODE = 0o600
+
+
+class MediaStore:
+    def __init__(self, data_dir: Path | str) -> None:
+        self.root = Path(data_dir) / "media"
+
+    def save(self, data: bytes) -> str:
+        """Store `data` and return its sha256 hex digest. Idempotent and atomic: a reader
+        never sees a half-written file, because the bytes go to a temporary file in the same
+        directory that is then renamed into place."""
+        checksum = hashlib.sha256(data).hexdigest()
+        target = self.path_for(checksum)
+        if target.exists():
+            return checksum
+        self._make_private_dir(target.parent)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            # mkstemp already creates the file 0600; chmod anyway so the guarantee does not
+            # rest on an implementation detail.
+            os.fchmod(fd, _FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, target)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+            raise
+        return checksum
+
+    def path_for(self, checksum: str) -> Path:
+        """Where the content with this sha256 lives (whether or not it is stored yet).
+        Rejects anything but 64 lowercase hex digits, so a checksum that came from outside
+        can never point elsewhere on disk."""
+        if not _CHECKSUM.fullmatch(checksum):
+            raise ValueError(f"not a sha256 hex digest: {checksum!r}")
+        return self.root / checksum[:2] / checksum
+
+    def exists(self, checksum: str) -> bool:
+        return self.path_for(checksum).is_file()
+
+    def read(self, checksum: str) -> bytes:
+        return self.path_for(checksum).read_bytes()
+
+    def _make_private_dir(self, directory: Path) -> None:
+        # os.makedirs(mode=...) is filtered by the umask, so create the two private levels
+        # ourselves and chmod them right after creating them. The data directory above is
+        # the operator's business.
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        for level in (self.root, directory):
+            try:
+                level.mkdir(mode=_DIR_MODE)
+            except FileExistsError:
+                continue
+            os.chmod(level, _DIR_MODE)
