@@ -1,0 +1,93 @@
+"""Arabic-aware text normalisation.
+
+People type on Arabic phone keyboards, paste from Absher or from WhatsApp, and mix scripts:
+digits arrive as ASCII, Arabic-Indic or Persian, and copy-paste brings invisible bidi marks
+that make ``"١٢٣" != "123"`` and break every ``[0-9]`` check. Everything that compares or
+validates user text goes through these functions first.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+
+_ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"  # U+0660..U+0669
+_PERSIAN = "۰۱۲۳۴۵۶۷۸۹"  # U+06F0..U+06F9
+_DIGITS = str.maketrans(_ARABIC_INDIC + _PERSIAN, "0123456789" * 2)
+
+# Marks that render as nothing but survive copy-paste from bidi-aware apps and Babel output.
+_INVISIBLE = (
+    "\u200e\u200f\u061c"  # LRM, RLM, ALM
+    "\u200b\u200c\u200d"  # ZWSP, ZWNJ, ZWJ
+    "\u2060\ufeff\u00ad"  # word joiner, BOM, soft hyphen
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+)
+_DROP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+
+_TATWEEL = "\u0640"
+# Harakat, the superscript alef and the Quranic annotation marks: all optional in writing,
+# so two spellings of one word must compare equal without them.
+_DIACRITICS = (
+    "".join(chr(c) for c in range(0x064B, 0x0660))
+    + "\u0670"
+    + "".join(chr(c) for c in range(0x06D6, 0x06DD))
+    + "".join(chr(c) for c in range(0x06DF, 0x06E9))
+    + "".join(chr(c) for c in range(0x06EA, 0x06EE))
+)
+_DROP_MARKS = str.maketrans("", "", _TATWEEL + _DIACRITICS)
+
+# Letters people write interchangeably, above all when the keyboard hides the hamza.
+_LETTER_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ک": "ك",  # Persian/Urdu keyboards
+        "ی": "ي",
+    }
+)
+
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_NUMBER_SEPARATORS = str.maketrans("", "", " " + _DASHES + "./\\\u06d4\u2044")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits become ASCII; everything else is kept."""
+    return text.translate(_DIGITS)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width and bidi control characters."""
+    return text.translate(_DROP_INVISIBLE)
+
+
+def clean_input(text: str) -> str:
+    """The canonical form of a typed number or command: visible characters, ASCII digits,
+    single spaces, no leading or trailing space."""
+    return " ".join(to_ascii_digits(strip_invisible(text)).split())
+
+
+def fold_arabic(text: str) -> str:
+    """A matching key for free text: two spellings a reader takes for the same words fold
+    to the same string. Not for display."""
+    folded = clean_input(text).translate(_DROP_MARKS).translate(_LETTER_FOLD).casefold()
+    spaced = "".join(" " if _is_separator(ch) else ch for ch in folded)
+    return " ".join(spaced.split())
+
+
+def _is_separator(ch: str) -> bool:
+    # Punctuation of any script (، ؛ ؟ « » included) and symbols such as emoji split words
+    # just like spaces do.
+    return ch in string.punctuation or unicodedata.category(ch)[0] in "PS"
+
+
+def digits_only(text: str) -> str:
+    """Drop the separators people put inside long numbers (spaces, dashes, dots, slashes);
+    whatever else remains is kept so the caller can tell what was wrong."""
+    return clean_input(text).translate(_NUMBER_SEPARATORS)
