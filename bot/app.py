@@ -1,0 +1,54 @@
+"""Composition: settings in, the running parts out (Redis, database, engine)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, AsyncSession
+
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade
+from bot.db.requests_repo import SqlRequestGateway
+from bot.media_store import MediaStore
+from bot.redis_conn import open_redis
+from bot.settings import Settings
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.store import RedisDialogueStore
+from domain.catalogue import load_catalogue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: Redis
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    gateway: SqlRequestGateway
+    engine: Engine
+    media: MediaStore
+
+
+@asynccontextmanager
+async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        await upgrade(settings.sqlalchemy_url)
+    db = make_engine(settings.sqlalchemy_url)
+    sessions = make_sessionmaker(db)
+    gateway = SqlRequestGateway(sessions)
+    try:
+        async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
+            store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
+            engine = Engine(store, INTAKE, load_catalogue(), gateway)
+            yield Services(
+                settings, redis, db, sessions, gateway, engine, MediaStore(settings.data_dir)
+            )
+    finally:
+        await db.dispose()

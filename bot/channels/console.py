@@ -1,0 +1,99 @@
+"""The terminal chat: the resident dialogue on stdin/stdout, one line per message.
+
+It reads line by line so a test or a person can script it: ``/photo PATH`` attaches a
+file, ``/contact PHONE`` shares a number (the terminal is the person's own, so it counts
+as their own number), an empty line is ignored, end of input ends the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.media_store import MediaStore
+from conversations.events import (
+    Command,
+    Contact,
+    Event,
+    Media,
+    MediaKind,
+    Origin,
+    Reply,
+    Text,
+)
+from conversations.i18n import DEFAULT_LOCALE, Texts
+
+CHANNEL = "console"
+Handler = Callable[[Event], Awaitable[list[Reply]]]
+
+
+def render(reply: Reply, texts: Texts) -> str:
+    """A reply as the terminal shows it: the text, then its choices as a numbered list."""
+    _ = texts.gettext
+    lines = [reply.text]
+    choices = [c for c in reply.choices if not (reply.ask_contact and c.id == "share_contact")]
+    if reply.ask_contact:
+        lines.append(_("(In the terminal, type /contact followed by your number, e.g. /contact 0501234567)"))
+    lines += [f"  {i}) {choice.label}" for i, choice in enumerate(choices, start=1)]
+    return "\n".join(lines)
+
+
+def to_event(line: str, user_key: str, media: MediaStore) -> Event | str | None:
+    """Turns a typed line into an event; a string is a local error to show instead."""
+    origin = Origin(CHANNEL, user_key, uuid.uuid4().hex)
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("/photo"):
+        return _attach(origin, stripped.removeprefix("/photo").strip(), media)
+    if stripped.startswith("/contact"):
+        return Contact(origin, stripped.removeprefix("/contact").strip(), is_own=True)
+    if stripped.startswith("/") and len(stripped) > 1 and stripped[1].isascii():
+        name, _, args = stripped[1:].partition(" ")
+        return Command(origin, name.lower(), args.strip())
+    return Text(origin, line.rstrip("\n"))
+
+
+def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | str:
+    path = Path(path_text).expanduser()
+    if not path.is_file():
+        return f"(no such file: {path_text})"
+    data = path.read_bytes()
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    kind: MediaKind = "photo" if mime.startswith("image/") else "document"
+    checksum = media.save(data)
+    return Media(
+        origin, kind, ref=f"sha256:{checksum}", mime=mime, size=len(data),
+        checksum=checksum, file_name=path.name,
+    )
+
+
+async def chat(
+    handle: Handler,
+    media: MediaStore,
+    *,
+    user_key: str = "local",
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    locale: str = DEFAULT_LOCALE,
+) -> None:
+    texts = Texts(locale)
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stdin.readline)
+        if line == "":
+            return
+        event = to_event(line, user_key, media)
+        if event is None:
+            continue
+        if isinstance(event, str):
+            print(event, file=stdout, flush=True)
+            continue
+        for reply in await handle(event):
+            print(render(reply, texts), file=stdout)
+            print(file=stdout, flush=True)

@@ -1,0 +1,77 @@
+"""``tawasul``: the command line (chat, run, db upgrade)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import Settings, load_settings
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+async def _chat(settings: Settings, user: str) -> None:
+    from bot.app import build_services
+    from bot.channels.console import chat
+
+    async with build_services(settings) as services:
+        await chat(services.engine.handle, services.media, user_key=user)
+
+
+async def _run(settings: Settings) -> None:
+    if not settings.telegram_token:
+        print(
+            "tawasul: no TAWASUL_TELEGRAM_TOKEN set: starting the terminal chat "
+            "(type a message, /photo PATH, /contact NUMBER; Ctrl-D to quit)",
+            file=sys.stderr,
+        )
+        await _chat(settings, "local")
+        return
+    from bot.app import build_services
+    from bot.channels.telegram import run_polling
+
+    async with build_services(settings) as services:
+        await run_polling(settings, services)
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    from bot.db.migrate import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade(settings.sqlalchemy_url)
+    print("database is up to date")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="tawasul", description="Tawasul request bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    chat_p = sub.add_parser("chat", help="the resident dialogue in this terminal")
+    chat_p.add_argument("--user", default="local", help="who is chatting (a local user key)")
+    sub.add_parser("run", help="run the configured channels (terminal chat without a token)")
+    db_p = sub.add_parser("db", help="database maintenance")
+    db_p.add_argument("action", choices=["upgrade"])
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    _logging(settings)
+    try:
+        if args.command == "chat":
+            asyncio.run(_chat(settings, args.user))
+        elif args.command == "run":
+            asyncio.run(_run(settings))
+        else:
+            asyncio.run(_db_upgrade(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

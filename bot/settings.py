@@ -1,0 +1,75 @@
+"""Settings from the environment or ``.env``; a missing or malformed one stops start-up
+with one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(SystemExit):
+    """Raised with the one line to print; a SystemExit so the CLI ends without a trace."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TAWASUL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    staff_chat_id: int | None = None
+    officer_ids: str = ""
+    redis_url: str | None = None
+    database_url: str | None = None
+    data_dir: Path = Field(default=Path(".data"))
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    dialogue_ttl_s: int = Field(default=24 * 3600, ge=60)
+    holidays_file: Path | None = None
+    log_level: str = "INFO"
+
+    whatsapp_phone_id: str | None = None
+    whatsapp_token: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        head, _, tail = value.partition(":")
+        if not head.isdigit() or len(tail) < 20:
+            raise ValueError("expected the form 123456789:AA... given by @BotFather")
+        return value
+
+    @field_validator("officer_ids")
+    @classmethod
+    def _officers(cls, value: str) -> str:
+        for part in value.replace(",", " ").split():
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"{part!r} is not a Telegram user id")
+        return value
+
+    @property
+    def officers(self) -> frozenset[int]:
+        return frozenset(int(p) for p in self.officer_ids.replace(",", " ").split())
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'tawasul.sqlite3').resolve()}"
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "TAWASUL_" + str(first["loc"][0]).upper() if first["loc"] else "TAWASUL_*"
+        raise SettingsError(f"tawasul: setting {name} is invalid: {first['msg']}") from None

@@ -1,0 +1,607 @@
+"""The resident's request: who files, which service, eligibility, numbers, phone, the
+problem in their words, documents, a summary to check, and the request number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.events import Choice, Contact, Event, Media, Option, Text
+from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
+from conversations.formatting import format_due_date
+from conversations.ports import AttachmentInfo, Submission
+from domain.attachments import MAX_FILE_BYTES, MAX_FILES, check_attachment
+from domain.catalogue import Service, local
+from domain.identity import (
+    InvalidIdentityNumber,
+    parse_establishment_number,
+    parse_identity_number,
+)
+from domain.phone import InvalidPhoneNumber, normalise_phone
+
+MIN_DESCRIPTION = 15
+MAX_DESCRIPTION = 1000
+
+
+# ---- helpers -------------------------------------------------------------------------
+
+
+def _service(ctx: Ctx) -> Service:
+    return ctx.catalogue.get(ctx.state.answers["service"])
+
+
+def _applicant(ctx: Ctx) -> str:
+    return str(ctx.state.answers.get("applicant", "individual"))
+
+
+def _kind_names(ctx: Ctx) -> dict[str, str]:
+    _ = ctx.texts.gettext
+    return {
+        "citizen": _("a national ID number (starts with 1)"),
+        "resident": _("an iqama number (starts with 2)"),
+        "border": _("a border number (starts with 3)"),
+    }
+
+
+def _or_list(ctx: Ctx, items: list[str]) -> str:
+    _ = ctx.texts.gettext
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s or %(last)s") % {"first": _(", ").join(items[:-1]), "last": items[-1]}
+
+
+def _service_choice(ctx: Ctx, service: Service) -> Option:
+    return Option(f"s:{service.id}", local(service.name, ctx.locale))
+
+
+def _after_service(ctx: Ctx) -> str:
+    answers = ctx.state.answers
+    if ctx.state.editing:
+        kind = answers.get("identity_kind")
+        if kind and kind in _service(ctx).identity_kinds and _applicant(ctx) == "individual":
+            return "summary"
+        return "identity"
+    return "establishment" if _applicant(ctx) == "establishment" else "identity"
+
+
+def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
+    answers = ctx.state.answers
+    answers["service"] = service_id
+    answers["eligibility"] = {}
+    answers["question"] = 0
+    if _service(ctx).questions:
+        return Next("question")
+    return Next(_after_service(ctx))
+
+
+def _suggest(ctx: Ctx, text: str) -> Outcome:
+    _ = ctx.texts.gettext
+    matches = ctx.catalogue.match(text, limit=3, applicant_kind=_applicant(ctx))
+    if not matches:
+        return Retry(
+            _(
+                "I couldn't tell which service you mean. Please choose from the list, "
+                "or describe what you need in other words."
+            )
+        )
+    ctx.state.answers["suggestions"] = [s.id for s in matches]
+    return Next("suggest")
+
+
+# ---- who files -----------------------------------------------------------------------
+
+
+def ask_applicant(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("Are you filing as an individual (for yourself or a family member) or as an establishment (for one of your workers)?"),
+        (Option("ind", _("Individual")), Option("est", _("Establishment"))),
+    )
+
+
+async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id in ("ind", "est"):
+        ctx.state.answers["applicant"] = "individual" if event.id == "ind" else "establishment"
+        return Next("group")
+    if isinstance(event, Text) and ctx.catalogue.match(event.text, limit=1):
+        # someone who starts with their need is an individual far more often than not
+        ctx.state.answers["applicant"] = "individual"
+        ctx.state.history.append("applicant")
+        ctx.state.step = "group"
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose one of the two: individual or establishment."))
+
+
+# ---- which service -------------------------------------------------------------------
+
+
+def ask_group(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    kind = _applicant(ctx)
+    groups = [g for g in ctx.catalogue.groups if ctx.catalogue.in_group(g.id, kind)]
+    return Prompt(
+        _("Which service do you need? Choose a group, or write your need in your own words (for example: I want to renew my iqama)."),
+        tuple(Option(f"g:{g.id}", local(g.name, ctx.locale)) for g in groups),
+    )
+
+
+async def answer_group(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("g:"):
+        ctx.state.answers["group"] = event.id[2:]
+        return Next("service")
+    if isinstance(event, Choice) and event.id.startswith("s:"):
+        return _choose_service(ctx, event.id[2:])
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose a group from the list, or write what you need."))
+
+
+def ask_service(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    services = ctx.catalogue.in_group(ctx.state.answers["group"], _applicant(ctx))
+    return Prompt(
+        _("Choose the service:"), tuple(_service_choice(ctx, s) for s in services)
+    )
+
+
+async def answer_service(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("s:"):
+        service_id = event.id[2:]
+        if any(s.id == service_id for s in ctx.catalogue.services):
+            return _choose_service(ctx, service_id)
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose a service from the list."))
+
+
+def ask_suggest(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    ids: list[str] = ctx.state.answers.get("suggestions", [])
+    options = tuple(_service_choice(ctx, ctx.catalogue.get(i)) for i in ids)
+    text = (
+        _("Is this the service you need?")
+        if len(options) == 1
+        else _("Which of these services do you need?")
+    )
+    return Prompt(text, (*options, Option("none", _("None of these"))))
+
+
+async def answer_suggest(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("s:"):
+        return _choose_service(ctx, event.id[2:])
+    if isinstance(event, Choice) and event.id == "none":
+        return Next("group")
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose one of the services, or «None of these»."))
+
+
+# ---- eligibility ---------------------------------------------------------------------
+
+
+def ask_question(ctx: Ctx) -> Prompt:
+    service = _service(ctx)
+    question = service.questions[int(ctx.state.answers.get("question", 0))]
+    return Prompt(
+        local(question.text, ctx.locale),
+        tuple(Option(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options),
+    )
+
+
+async def answer_question(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    service = _service(ctx)
+    index = int(answers.get("question", 0))
+    question = service.questions[index]
+    if not (isinstance(event, Choice) and event.id.startswith("q:")):
+        return Retry(_("Please choose one of the answers."))
+    option = next((o for o in question.options if o.id == event.id[2:]), None)
+    if option is None:
+        return Retry(_("Please choose one of the answers."))
+    if not option.allowed:
+        refusal = local(option.refusal, ctx.locale) if option.refusal else ""
+        return Next("refused", (refusal,) if refusal else ())
+    answers.setdefault("eligibility", {})[question.id] = option.id
+    if index + 1 < len(service.questions):
+        answers["question"] = index + 1
+        return Next("question")
+    return Next(_after_service(ctx))
+
+
+def ask_refused(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("You can choose another service, or cancel."),
+        (Option("other", _("Choose another service")),),
+    )
+
+
+async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id == "other":
+        ctx.state.answers.pop("service", None)
+        return Next("group")
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose «Choose another service» or «Cancel»."))
+
+
+# ---- numbers -------------------------------------------------------------------------
+
+
+def _number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    _ = ctx.texts.gettext
+    digits = sum(ch.isdigit() for ch in typed)
+    return {
+        "empty": _("Please type the number."),
+        "not_digits": _("The number should contain digits only. Please type it again."),
+        "length": _(
+            "You typed %(count)d digits, but the number has exactly 10. Please check it and type it again."
+        )
+        % {"count": digits},
+        "prefix": _(
+            "The first digit doesn't match: a national ID starts with 1, an iqama with 2 and a border number with 3. Please check it."
+        ),
+        "checksum": _(
+            "This number doesn't look right: its last digit doesn't match the others. Please check it against the card and type it again."
+        ),
+    }[error.reason]
+
+
+def ask_establishment(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("Type the establishment's unified number (10 digits, starting with 7).")
+    )
+
+
+async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text):
+        return Retry(_("Please type the establishment number in digits."))
+    try:
+        number = parse_establishment_number(event.text)
+    except InvalidIdentityNumber as error:
+        if error.reason == "prefix":
+            return Retry(_("An establishment's unified number starts with 7. Please check it."))
+        return Retry(_number_problem(ctx, error, event.text))
+    ctx.state.answers["establishment"] = number
+    return Next("summary" if ctx.state.editing else "identity")
+
+
+def ask_identity(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    if _applicant(ctx) == "establishment":
+        return Prompt(_("Type the worker's iqama number (10 digits, starting with 2)."))
+    names = _kind_names(ctx)
+    kinds = [names[k] for k in ("citizen", "resident", "border") if k in _service(ctx).identity_kinds]
+    return Prompt(
+        _("Type the identity number of the person the request is for: %(kinds)s.")
+        % {"kinds": _or_list(ctx, kinds)}
+    )
+
+
+async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text):
+        return Retry(_("Please type the number in digits."))
+    try:
+        identity = parse_identity_number(event.text)
+    except InvalidIdentityNumber as error:
+        return Retry(_number_problem(ctx, error, event.text))
+    allowed = {"resident"} if _applicant(ctx) == "establishment" else _service(ctx).identity_kinds
+    if identity.kind not in allowed:
+        names = _kind_names(ctx)
+        wanted = [names[k] for k in ("citizen", "resident", "border") if k in allowed]
+        return Retry(
+            _("This service needs %(kinds)s. Please type the right number.")
+            % {"kinds": _or_list(ctx, wanted)}
+        )
+    ctx.state.answers["identity"] = identity.value
+    ctx.state.answers["identity_kind"] = identity.kind
+    return Next("summary" if ctx.state.editing else "phone")
+
+
+# ---- phone ---------------------------------------------------------------------------
+
+
+def ask_phone(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("Please share your mobile number with the «Share my number» button, so the request is linked to you."),
+        (Option("share_contact", _("Share my number")),),
+        ask_contact=True,
+    )
+
+
+async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Contact):
+        if not event.is_own:
+            return Retry(
+                _("This is someone else's number. Please share your own number with the «Share my number» button.")
+            )
+        try:
+            ctx.state.answers["phone"] = normalise_phone(event.phone)
+        except InvalidPhoneNumber:
+            return Retry(_("This phone number doesn't look valid. Please share it again."))
+        return Next("summary" if ctx.state.editing else "description")
+    return Retry(
+        _("For your protection, the number must come from your own account: please press «Share my number».")
+    )
+
+
+# ---- the problem in their words ------------------------------------------------------
+
+
+def ask_description(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("Describe your request in your own words: what you need, and what went wrong if there was a problem.")
+    )
+
+
+async def answer_description(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Media):
+        return Retry(
+            _("Please write the description first; you can send photos and files in the next step.")
+        )
+    if not isinstance(event, Text):
+        return Retry(_("Please write the description as a text message."))
+    length = len(event.text.strip())
+    if length < MIN_DESCRIPTION:
+        return Retry(
+            _("That's a little short. Please add some detail (at least %(min)d characters) so the officer understands your request.")
+            % {"min": MIN_DESCRIPTION}
+        )
+    if length > MAX_DESCRIPTION:
+        return Retry(
+            _("Your description has %(count)d characters; the limit is %(max)d. Please shorten it and send it again.")
+            % {"count": length, "max": MAX_DESCRIPTION}
+        )
+    # kept exactly as typed: the officer reads the person's own words
+    ctx.state.answers["description"] = event.text
+    return Next("summary" if ctx.state.editing else "attachments")
+
+
+# ---- documents -----------------------------------------------------------------------
+
+
+def _files(ctx: Ctx) -> list[dict[str, Any]]:
+    files: list[dict[str, Any]] = ctx.state.answers.setdefault("attachments", [])
+    return files
+
+
+def ask_attachments(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    service = _service(ctx)
+    lines = [_("Now send photos or PDF files of the documents:")]
+    lines += [f"• {local(doc, ctx.locale)}" for doc in service.documents]
+    lines.append(_("You can send several at once. Press «Done» when you have finished."))
+    choices = [Option("done", _("Done"))]
+    if service.min_attachments == 0 and not _files(ctx):
+        lines.append(_("If you have no documents for this request, press «Skip»."))
+        choices.append(Option("skip", _("Skip")))
+    return Prompt("\n".join(lines), tuple(choices))
+
+
+def _refuse_file(ctx: Ctx, reason: str) -> str:
+    _ = ctx.texts.gettext
+    if reason == "type":
+        return _("This type of file can't be accepted. Please send a photo or a PDF file.")
+    if reason == "size":
+        return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
+            "mb": MAX_FILE_BYTES // (1024 * 1024)
+        }
+    return _("You have already sent %(max)d files, the most one request can take. Press «Done» to continue.") % {
+        "max": MAX_FILES
+    }
+
+
+def _album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
+    """True the first time this album says ``tag``: an album gets one answer, not one per photo."""
+    if album_id is None:
+        return True
+    key = f"{album_id}:{tag}"
+    if key in ctx.state.albums:
+        return False
+    ctx.state.albums = [*ctx.state.albums[-19:], key]
+    return True
+
+
+async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    files = _files(ctx)
+    service = _service(ctx)
+    if isinstance(event, Media):
+        reason = check_attachment(event.kind, event.mime, event.size, len(files))
+        if reason is not None:
+            say = _refuse_file(ctx, reason)
+            return Stay((say,) if _album_once(ctx, event.album_id, reason) else ())
+        files.append(
+            {
+                "kind": event.kind,
+                "ref": event.ref,
+                "mime": event.mime,
+                "size": event.size,
+                "checksum": event.checksum,
+                "file_name": event.file_name,
+            }
+        )
+        if not _album_once(ctx, event.album_id, "ok"):
+            return Stay(())
+        if event.album_id is not None:
+            return Stay((_("Received your files. Send more, or press «Done» when you have finished."),))
+        return Stay(
+            (
+                ngettext(
+                    "Received %(count)d file. Send more, or press «Done» when you have finished.",
+                    "Received %(count)d files. Send more, or press «Done» when you have finished.",
+                    len(files),
+                )
+                % {"count": len(files)},
+            )
+        )
+    if isinstance(event, Choice) and event.id == "done":
+        if len(files) < service.min_attachments:
+            return Retry(
+                ngettext(
+                    "Please send at least %(count)d document before continuing.",
+                    "Please send at least %(count)d documents before continuing.",
+                    service.min_attachments,
+                )
+                % {"count": service.min_attachments}
+            )
+        return Next("summary")
+    if isinstance(event, Choice) and event.id == "skip" and service.min_attachments == 0:
+        return Next("summary")
+    return Retry(_("Please send the documents as photos or files, or press «Done»."))
+
+
+# ---- summary and confirmation --------------------------------------------------------
+
+
+def ask_summary(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    answers = ctx.state.answers
+    service = _service(ctx)
+    kind = _("Individual") if _applicant(ctx) == "individual" else _("Establishment")
+    count = len(_files(ctx))
+    lines = [
+        _("Please check your request:"),
+        _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
+        _("Filed as: %(kind)s") % {"kind": kind},
+    ]
+    if answers.get("establishment"):
+        lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
+    lines += [
+        _("Identity number: %(number)s") % {"number": answers["identity"]},
+        _("Mobile: %(phone)s") % {"phone": answers["phone"]},
+        _("Description: %(text)s") % {"text": answers["description"]},
+        ngettext("Attachments: %(count)d file", "Attachments: %(count)d files", count) % {"count": count},
+        "",
+        _("Send the request, or choose what to change."),
+    ]
+    choices = [
+        Option("confirm", _("Confirm and send")),
+        Option("e:service", _("Change the service")),
+    ]
+    if _applicant(ctx) == "establishment":
+        choices.append(Option("e:est", _("Change the establishment number")))
+    choices += [
+        Option("e:id", _("Change the identity number")),
+        Option("e:phone", _("Change the mobile number")),
+        Option("e:desc", _("Change the description")),
+        Option("e:files", _("Send the documents again")),
+    ]
+    return Prompt("\n".join(lines), tuple(choices))
+
+
+_EDIT_TARGETS = {
+    "e:service": "group",
+    "e:est": "establishment",
+    "e:id": "identity",
+    "e:phone": "phone",
+    "e:desc": "description",
+    "e:files": "attachments",
+}
+
+
+async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id in _EDIT_TARGETS:
+        ctx.state.editing = True
+        if event.id == "e:files":
+            ctx.state.answers["attachments"] = []
+        return Next(_EDIT_TARGETS[event.id])
+    if isinstance(event, Choice) and event.id == "confirm":
+        return await _submit(ctx)
+    return Retry(_("Please press «Confirm and send», or choose what to change."))
+
+
+async def _submit(ctx: Ctx) -> Outcome:
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    service = _service(ctx)
+    submission = Submission(
+        idempotency_key=ctx.state.draft_id,
+        channel=ctx.origin.channel,
+        user_key=ctx.origin.user_key,
+        locale=ctx.locale,
+        applicant_kind=_applicant(ctx),
+        service_id=service.id,
+        identity_number=answers["identity"],
+        identity_kind=answers["identity_kind"],
+        phone=answers["phone"],
+        description=answers["description"],
+        establishment_number=answers.get("establishment"),
+        eligibility=dict(answers.get("eligibility", {})),
+        attachments=tuple(AttachmentInfo(**f) for f in _files(ctx)),
+    )
+    filed = await ctx.gateway.submit(submission)
+    ctx.state.last_request = filed.number
+    text = "\n".join(
+        [
+            _("Your request has been received. Thank you."),
+            _("Request number: %(number)s") % {"number": filed.number},
+            _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
+            _("You will have an answer by %(date)s at the latest (7 working days).")
+            % {"date": format_due_date(filed.due_date, ctx.locale)},
+            _("Keep the request number: you will need it to ask about your request."),
+        ]
+    )
+    return Finish((text,), (Option("new", _("New request")), Option("help", _("Help"))))
+
+
+# ---- the flow ------------------------------------------------------------------------
+
+
+def greeting(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    return _(
+        "Welcome to Tawasul, the passports directorate's request service.\n"
+        "I will take your request step by step and give you a request number; "
+        "the answer comes within 7 working days.\n"
+        "You can type «cancel» at any time to stop, «back» to return a step, or «help»."
+    )
+
+
+def help_text(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    return _(
+        "Through this chat you can file a request to the passports directorate (Tawasul) "
+        "for a service such as renewing an iqama, an exit and re-entry visa or a passport problem.\n"
+        "You will need the identity number of the person concerned, a short description and "
+        "photos of the documents. The answer comes within 7 working days.\n"
+        "Type «back» to return a step, «cancel» to stop, or «restart» to begin again. "
+        "Nothing you have entered is lost when you ask for help."
+    )
+
+
+INTAKE = Flow(
+    name="intake",
+    first="applicant",
+    greeting=greeting,
+    help=help_text,
+    steps={
+        "applicant": Step(ask_applicant, answer_applicant, can_go_back=False),
+        "group": Step(ask_group, answer_group),
+        "service": Step(ask_service, answer_service),
+        "suggest": Step(ask_suggest, answer_suggest),
+        "question": Step(ask_question, answer_question),
+        "refused": Step(ask_refused, answer_refused),
+        "establishment": Step(ask_establishment, answer_establishment),
+        "identity": Step(ask_identity, answer_identity),
+        "phone": Step(ask_phone, answer_phone),
+        "description": Step(ask_description, answer_description),
+        "attachments": Step(ask_attachments, answer_attachments),
+        "summary": Step(ask_summary, answer_summary),
+    },
+)
