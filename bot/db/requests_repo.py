@@ -1,0 +1,271 @@
+"""Requests in SQL: the RequestGateway the dialogues file through, and read access that
+hands out plain frozen records (no ORM object, session or lazy load escapes this module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.db.engine import SQLITE_BEGIN
+from bot.db.models import Account, Attachment, Request, StatusEvent, utcnow
+from conversations.ports import Submission, SubmittedRequest
+from domain.request_number import new_request_number
+from domain.sla import due_date
+from domain.status import RequestStatus
+
+log = logging.getLogger(__name__)
+
+# How many times one submit starts over after a unique-constraint clash: another worker
+# filing the same idempotency key (the next attempt finds its request), the same account
+# being created concurrently, or a random request number already taken (odds ~1e-9 each).
+MAX_SUBMIT_ATTEMPTS = 8
+
+RECEIVED = RequestStatus("received").value
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    kind: str
+    ref: str
+    mime: str
+    size: int
+    checksum: str | None
+    file_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEventRecord:
+    actor: str
+    at: dt.datetime
+    from_status: RequestStatus | None
+    to_status: RequestStatus
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """A request as stored. Personal data is kept out of repr() so that logging a record
+    never writes an identity number, a phone number or the person's own words."""
+
+    number: str
+    status: RequestStatus
+    service_id: str
+    applicant_kind: str
+    channel: str
+    user_key: str = field(repr=False)
+    identity_number: str = field(repr=False)
+    identity_kind: str = field(repr=False)
+    establishment_number: str | None = field(repr=False)
+    phone: str = field(repr=False)
+    description: str = field(repr=False)
+    eligibility: dict[str, Any] = field(repr=False)
+    locale: str = field(repr=False)
+    submitted_at: dt.datetime = field(repr=False)
+    due_date: dt.date = field(repr=False)
+    updated_at: dt.datetime = field(repr=False)
+    attachments: tuple[AttachmentRecord, ...] = field(repr=False)
+    events: tuple[StatusEventRecord, ...] = field(repr=False)
+
+
+def resident_actor(channel: str, user_key: str) -> str:
+    """The status-event actor for a person acting from their own chat."""
+    return f"resident:{channel}:{user_key}"
+
+
+class SqlRequestGateway:
+    """Files confirmed drafts as requests, once per idempotency key, and reads them back."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        clock: Callable[[], dt.datetime] = utcnow,
+        number_factory: Callable[[], str] = new_request_number,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._new_number = number_factory
+
+    async def submit(self, submission: Submission) -> SubmittedRequest:
+        error: IntegrityError | None = None
+        for _attempt in range(MAX_SUBMIT_ATTEMPTS):
+            try:
+                return await self._submit_once(submission)
+            except IntegrityError as exc:
+                # The transaction is rolled back; start over. If another worker filed this
+                # key meanwhile, the next attempt finds and returns its request.
+                error = exc
+                log.info("request submit clashed on a unique key; retrying")
+        assert error is not None
+        raise error
+
+    async def _submit_once(self, submission: Submission) -> SubmittedRequest:
+        async with self._sessionmaker() as session, session.begin():
+            # On SQLite take the write lock at BEGIN: this transaction reads, then writes.
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+            existing = await session.scalar(
+                select(Request).where(Request.idempotency_key == submission.idempotency_key)
+            )
+            if existing is not None:
+                log.info("request %s already filed for this draft", existing.number)
+                return _submitted(existing, created=False)
+
+            account = await _account_for(session, submission)
+            submitted_at = self._clock()
+            request = Request(
+                number=self._new_number(),
+                idempotency_key=submission.idempotency_key,
+                account_id=account.id,
+                channel=submission.channel,
+                user_key=submission.user_key,
+                applicant_kind=submission.applicant_kind,
+                service_id=submission.service_id,
+                identity_number=submission.identity_number,
+                identity_kind=submission.identity_kind,
+                establishment_number=submission.establishment_number,
+                phone=submission.phone,
+                description=submission.description,
+                eligibility=dict(submission.eligibility),
+                status=RECEIVED,
+                locale=submission.locale,
+                submitted_at=submitted_at,
+                due_date=due_date(submitted_at),
+                updated_at=submitted_at,
+                attachments=[
+                    Attachment(
+                        kind=a.kind,
+                        channel_ref=a.ref,
+                        mime=a.mime,
+                        size=a.size,
+                        checksum=a.checksum,
+                        file_name=a.file_name,
+                        created_at=submitted_at,
+                    )
+                    for a in submission.attachments
+                ],
+                events=[
+                    StatusEvent(
+                        actor=resident_actor(submission.channel, submission.user_key),
+                        at=submitted_at,
+                        from_status=None,
+                        to_status=RECEIVED,
+                    )
+                ],
+            )
+            session.add(request)
+            # Flush inside the transaction so a unique clash surfaces here, as IntegrityError.
+            await session.flush()
+            log.info(
+                "request %s filed: service=%s channel=%s attachments=%d",
+                request.number,
+                request.service_id,
+                request.channel,
+                len(submission.attachments),
+            )
+            return _submitted(request, created=True)
+
+    async def get_by_number(self, number: str) -> RequestRecord | None:
+        async with self._sessionmaker() as session:
+            request = await session.scalar(_select_requests().where(Request.number == number))
+            return None if request is None else _record(request)
+
+    async def list_for_account(self, channel: str, user_key: str) -> list[RequestRecord]:
+        """The requests filed from one chat, newest first."""
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                _select_requests()
+                .join(Account, Request.account_id == Account.id)
+                .where(Account.channel == channel, Account.user_key == user_key)
+                .order_by(Request.submitted_at.desc(), Request.id.desc())
+            )
+            return [_record(r) for r in rows]
+
+
+async def _account_for(session: AsyncSession, submission: Submission) -> Account:
+    """Find or create the filing account, remembering its latest phone and language."""
+    account = await session.scalar(
+        select(Account).where(
+            Account.channel == submission.channel, Account.user_key == submission.user_key
+        )
+    )
+    if account is None:
+        account = Account(
+            channel=submission.channel,
+            user_key=submission.user_key,
+            verified_phone=submission.phone,
+            locale=submission.locale,
+        )
+        session.add(account)
+        # Two first submits from one chat race here; the loser's IntegrityError restarts it.
+        await session.flush()
+    else:
+        account.verified_phone = submission.phone
+        account.locale = submission.locale
+    return account
+
+
+def _select_requests() -> Select[Request]:
+    return select(Request).options(selectinload(Request.attachments), selectinload(Request.events))
+
+
+def _submitted(request: Request, *, created: bool) -> SubmittedRequest:
+    return SubmittedRequest(
+        number=request.number,
+        service_id=request.service_id,
+        submitted_at=request.submitted_at,
+        due_date=request.due_date,
+        created=created,
+    )
+
+
+def _record(request: Request) -> RequestRecord:
+    return RequestRecord(
+        number=request.number,
+        status=RequestStatus(request.status),
+        service_id=request.service_id,
+        applicant_kind=request.applicant_kind,
+        channel=request.channel,
+        user_key=request.user_key,
+        identity_number=request.identity_number,
+        identity_kind=request.identity_kind,
+        establishment_number=request.establishment_number,
+        phone=request.phone,
+        description=request.description,
+        eligibility=dict(request.eligibility),
+        locale=request.locale,
+        submitted_at=request.submitted_at,
+        due_date=request.due_date,
+        updated_at=request.updated_at,
+        attachments=tuple(_attachment(a) for a in request.attachments),
+        events=tuple(_event(e) for e in request.events),
+    )
+
+
+def _attachment(a: Attachment) -> AttachmentRecord:
+    return AttachmentRecord(
+        kind=a.kind,
+        ref=a.channel_ref,
+        mime=a.mime,
+        size=a.size,
+        checksum=a.checksum,
+        file_name=a.file_name,
+    )
+
+
+def _event(e: StatusEvent) -> StatusEventRecord:
+    return StatusEventRecord(
+        actor=e.actor,
+        at=e.at,
+        from_status=None if e.from_status is None else RequestStatus(e.from_status),
+        to_status=RequestStatus(e.to_status),
+        reason=e.reason,
+    )
