@@ -179,7 +179,8 @@ def translate_message(message: Message, update_id: int) -> Event | None:
 
     content_type = message.content_type
     if content_type in _UNSUPPORTED:
-        return Unsupported(origin=origin, kind=str(content_type))
+        # ContentType is a str enum; str() of it would give "ContentType.LOCATION".
+        return Unsupported(origin=origin, kind=ContentType(content_type).value)
     log.debug("ignoring a %s message in chat %s", content_type, message.chat.id)
     return None
 

@@ -1,0 +1,203 @@
+"""Neutral replies → aiogram method objects: keyboards, limits, splitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aiogram.methods import SendDocument, SendMediaGroup, SendMessage, SendPhoto
+from aiogram.types import (
+    FSInputFile,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot.channels.telegram_render import (
+    DEFAULT_CONTACT_LABEL,
+    MAX_TEXT_LENGTH,
+    RenderError,
+    inline_keyboard,
+    render_replies,
+    render_reply,
+    split_text,
+    utf16_len,
+)
+from conversations.events import Option, Reply
+
+CHAT = 5_123_456_789
+
+
+def texts(methods: list[object]) -> list[str]:
+    return [m.text for m in methods if isinstance(m, SendMessage)]
+
+
+def test_plain_text_without_parse_mode() -> None:
+    [method] = render_reply(CHAT, Reply("<b>مرحبا</b> & أهلا"))
+    assert isinstance(method, SendMessage)
+    assert method.chat_id == CHAT
+    assert method.text == "<b>مرحبا</b> & أهلا"
+    # Explicitly None, not the Default("parse_mode") placeholder a bot default could fill.
+    assert method.parse_mode is None
+    assert method.reply_markup is None
+
+
+def test_short_labels_two_per_row() -> None:
+    options = [Option(f"o{i}", f"خيار {i}") for i in range(5)]
+    markup = inline_keyboard(options)
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [
+        ["o0", "o1"],
+        ["o2", "o3"],
+        ["o4"],
+    ]
+    assert markup.inline_keyboard[0][0].text == "خيار 0"
+
+
+def test_a_long_label_puts_one_per_row() -> None:
+    options = [Option("a", "نعم"), Option("b", "تجديد هوية مقيم خارج المملكة")]
+    markup = inline_keyboard(options)
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["a"], ["b"]]
+
+
+def test_callback_data_limit_is_in_bytes() -> None:
+    inline_keyboard([Option("x" * 64, "ok")])
+    with pytest.raises(RenderError, match="65 bytes"):
+        inline_keyboard([Option("x" * 65, "too long")])
+    # 33 Arabic letters are 66 bytes, although only 33 characters.
+    with pytest.raises(RenderError, match="66 bytes"):
+        inline_keyboard([Option("ب" * 33, "arabic id")])
+    with pytest.raises(RenderError):
+        inline_keyboard([Option("", "empty id")])
+
+
+def test_choices_make_an_inline_keyboard_on_the_message() -> None:
+    reply = Reply("اختر الخدمة", (Option("svc:a", "أ"), Option("svc:b", "ب")))
+    [method] = render_reply(CHAT, reply)
+    assert isinstance(method, SendMessage)
+    assert isinstance(method.reply_markup, InlineKeyboardMarkup)
+
+
+def test_split_prefers_paragraphs_then_lines() -> None:
+    para = " ".join(["سطر"] * 500)  # 1999 characters
+    text = f"{para}\n\n{para}\n\n{para}"
+    parts = split_text(text)
+    assert len(parts) == 2
+    assert parts[0] == f"{para}\n\n{para}"
+    assert parts[1] == para
+
+    lines = "\n".join(f"السطر رقم {i}" for i in range(1000))
+    parts = split_text(lines)
+    assert all(utf16_len(p) <= MAX_TEXT_LENGTH for p in parts)
+    assert "\n".join(parts) == lines  # cut only at line ends
+    assert len(parts) > 1
+
+
+def test_split_hard_cuts_only_without_spaces() -> None:
+    parts = split_text("ا" * 9000)
+    assert [len(p) for p in parts] == [4096, 4096, 808]
+
+
+def test_split_counts_utf16_units() -> None:
+    # Each emoji is two UTF-16 units: 2100 of them are 4200 units.
+    parts = split_text("😀" * 2100)
+    assert [len(p) for p in parts] == [2048, 52]
+
+
+def test_long_text_keyboard_on_the_last_part() -> None:
+    reply = Reply(("فقرة " * 600 + "\n\n") * 3, (Option("ok", "تم"),))
+    methods = render_reply(CHAT, reply)
+    assert len(methods) == 3
+    assert all(isinstance(m, SendMessage) for m in methods)
+    assert [m.reply_markup is not None for m in methods if isinstance(m, SendMessage)] == [
+        False,
+        False,
+        True,
+    ]
+
+
+def test_empty_text_is_refused() -> None:
+    with pytest.raises(RenderError):
+        render_reply(CHAT, Reply("  ", (Option("a", "a"),)))
+
+
+def test_ask_contact_with_a_label_from_the_flow() -> None:
+    reply = Reply(
+        "شارك رقم جوالك",
+        (Option("share_contact", "📱 إرسال رقمي"), Option("cancel", "إلغاء")),
+        ask_contact=True,
+    )
+    [method] = render_reply(CHAT, reply)
+    assert isinstance(method, SendMessage)
+    markup = method.reply_markup
+    assert isinstance(markup, ReplyKeyboardMarkup)
+    assert [[(b.text, b.request_contact) for b in row] for row in markup.keyboard] == [
+        [("📱 إرسال رقمي", True)],
+        [("إلغاء", None)],
+    ]
+    assert markup.resize_keyboard and markup.one_time_keyboard
+
+
+def test_ask_contact_falls_back_to_the_default_label() -> None:
+    [method] = render_reply(CHAT, Reply("شارك رقمك", ask_contact=True), contact_label="Share")
+    assert isinstance(method, SendMessage) and isinstance(method.reply_markup, ReplyKeyboardMarkup)
+    assert method.reply_markup.keyboard[0][0].text == "Share"
+    [method] = render_reply(CHAT, Reply("شارك رقمك", ask_contact=True))
+    assert isinstance(method, SendMessage) and isinstance(method.reply_markup, ReplyKeyboardMarkup)
+    assert method.reply_markup.keyboard[0][0].text == DEFAULT_CONTACT_LABEL
+
+
+def test_keyboard_removed_by_the_first_plain_message() -> None:
+    replies = [Reply("شكرا، تم التحقق من رقمك"), Reply("التالي", (Option("a", "أ"),))]
+    methods, shown = render_replies(CHAT, replies, reply_keyboard_shown=True)
+    assert isinstance(methods[0], SendMessage)
+    assert isinstance(methods[0].reply_markup, ReplyKeyboardRemove)
+    assert isinstance(methods[1], SendMessage)
+    assert isinstance(methods[1].reply_markup, InlineKeyboardMarkup)
+    assert shown is False
+
+
+def test_removal_waits_for_a_message_without_buttons() -> None:
+    # One markup per message: the inline buttons win, the removal waits.
+    methods, shown = render_replies(
+        CHAT, [Reply("اختر", (Option("a", "أ"),))], reply_keyboard_shown=True
+    )
+    assert isinstance(methods[0], SendMessage)
+    assert isinstance(methods[0].reply_markup, InlineKeyboardMarkup)
+    assert shown is True
+    methods, shown = render_replies(CHAT, [Reply("تم")], reply_keyboard_shown=shown)
+    assert isinstance(methods[0], SendMessage)
+    assert isinstance(methods[0].reply_markup, ReplyKeyboardRemove)
+    assert shown is False
+
+
+def test_asking_again_keeps_the_keyboard() -> None:
+    methods, shown = render_replies(
+        CHAT,
+        [Reply("الرقم ليس لك"), Reply("شارك رقمك", ask_contact=True)],
+        reply_keyboard_shown=True,
+    )
+    assert isinstance(methods[0], SendMessage)
+    assert isinstance(methods[0].reply_markup, ReplyKeyboardRemove)
+    assert isinstance(methods[1], SendMessage)
+    assert isinstance(methods[1].reply_markup, ReplyKeyboardMarkup)
+    assert shown is True
+
+
+def test_no_removal_when_nothing_is_shown() -> None:
+    methods, shown = render_replies(CHAT, [Reply("مرحبا")], reply_keyboard_shown=False)
+    assert isinstance(methods[0], SendMessage) and methods[0].reply_markup is None
+    assert shown is False
+
+
+def test_media_before_text(tmp_path: Path) -> None:
+    photo = tmp_path / "receipt.png"
+    photo.write_bytes(b"\x89PNG")
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(b"%PDF")
+    methods = render_reply(CHAT, Reply("إيصال الطلب", media=(str(photo), str(pdf))))
+    assert [type(m) for m in methods] == [SendPhoto, SendDocument, SendMessage]
+    assert isinstance(methods[0], SendPhoto) and isinstance(methods[0].photo, FSInputFile)
+
+    methods = render_reply(CHAT, Reply("", media=tuple(f"AgAC{i}" for i in range(12))))
+    assert [type(m) for m in methods] == [SendMediaGroup, SendMediaGroup]
+    assert [len(m.media) for m in methods if isinstance(m, SendMediaGroup)] == [10, 2]
