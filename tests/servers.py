@@ -165,7 +165,14 @@ class PostgresServer:
         as_postgres: list[str] = []
         if os.geteuid() == 0:
             # PostgreSQL refuses to run as root: run it as the postgres system user.
-            shutil.chown(directory, user="postgres", group="postgres")
+            try:
+                shutil.chown(directory, user="postgres", group="postgres")
+            except LookupError:
+                shutil.rmtree(directory, ignore_errors=True)
+                raise RuntimeError(
+                    "running as root needs a 'postgres' system user to run PostgreSQL as "
+                    "(Debian's postgresql package creates it)"
+                ) from None
             as_postgres = ["runuser", "-u", "postgres", "--"]
         server = cls(free_port(), directory, bindir, as_postgres)
         atexit.register(server.stop)
