@@ -23,7 +23,7 @@ async def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> No
         async with engine.connect() as conn:
             assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
             assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
-            assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() > 0
+            assert ((await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() or 0) > 0
     finally:
         await engine.dispose()
 
