@@ -1,0 +1,391 @@
+"""The services catalogue: which services Tawasul handles, who may file each, what it needs,
+and which service a free-text message most likely asks for.
+
+The catalogue itself is data (``domain/data/services.json``) that non-programmers maintain;
+this module only loads, checks and queries it.
+
+Free-text matching works on words, not on whole strings, because people write "ابي اجدد
+اقامتي لو سمحت" or "my iqama expired, renew it": every word is folded (hamza, ta marbuta,
+diacritics...), stripped of the article and of attached pronouns, mapped through the
+catalogue's word forms (اجدد → تجديد), and compared with the words of each service's names
+and synonyms. A word the catalogue does not know may still match one it knows within one
+typo; a word it does know is never "corrected" into another (تمديد is not a typo of تجديد).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from domain.normalize import fold_arabic
+
+LocalText = dict[str, str]
+"""A text in several languages, keyed by locale ("ar", "en")."""
+
+DEFAULT_LOCALE = "ar"
+APPLICANT_KINDS: frozenset[str] = frozenset({"individual", "establishment"})
+IDENTITY_KINDS: frozenset[str] = frozenset({"citizen", "resident", "border"})
+
+# A service is offered for a free text only when at least half of the (weighted) words of
+# one of its phrases are in the text...
+MIN_SCORE = 0.5
+# ...and those words say enough on their own: one word shared by at most two services
+# ("تجديد" offers both renewals) but not one shared by three ("تعديل" alone offers nothing).
+MIN_EVIDENCE = 0.7
+_FUZZY_SIMILARITY = {1: 0.8, 2: 0.7}
+# Long messages (a pasted description) are cut: the service is named early, if at all.
+_MAX_QUERY_WORDS = 80
+
+_ARTICLE_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_SUFFIXES = (
+    "اتها", "اتهم", "اتكم", "اتنا", "اتي", "اتك", "اته",
+    "تها", "تهم", "تكم", "تنا", "تي", "تك", "ته",
+    "ات", "ين", "ون", "ها", "هم", "كم", "نا", "ي", "ك", "ه",
+)  # fmt: skip
+_MIN_STEM = 3
+
+
+def _fold(text: str) -> str:
+    # A lone hamza is written, dropped or misplaced at will (نهائي, نهاءي, نهايي).
+    return fold_arabic(text).replace("ء", "")
+
+
+def local(text: Mapping[str, str], locale: str) -> str:
+    """``text`` in ``locale``, or in Arabic when that locale is missing."""
+    return text.get(locale) or text.get(DEFAULT_LOCALE) or next(iter(text.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionOption:
+    id: str
+    label: LocalText
+    allowed: bool
+    refusal: LocalText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """An eligibility question asked before a request is filed; an answer whose option is
+    not ``allowed`` ends the request with that option's ``refusal``."""
+
+    id: str
+    text: LocalText
+    options: tuple[QuestionOption, ...]
+
+    def option(self, option_id: str) -> QuestionOption:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: LocalText
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    name: LocalText
+    group: str
+    department: str
+    applicants: frozenset[str]
+    identity_kinds: frozenset[str]
+    documents: tuple[LocalText, ...]
+    min_attachments: int
+    synonyms: dict[str, list[str]]
+    questions: tuple[Question, ...] = ()
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    service_id: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """How words are reduced to matching keys; built from the catalogue's data."""
+
+    forms: Mapping[str, str]
+    stopwords: frozenset[str]
+
+    def keys(self, text: str) -> list[str]:
+        result: list[str] = []
+        for word in _fold(text).split():
+            key = self.key(word)
+            if key is not None and key not in result:
+                result.append(key)
+        return result
+
+    def key(self, word: str) -> str | None:
+        if word in self.stopwords:
+            return None
+        if word in self.forms:
+            return self.forms[word]
+        stem = _stem(word)
+        if stem in self.stopwords:
+            return None
+        return self.forms.get(stem, stem)
+
+
+def _stem(word: str) -> str:
+    """A light stem: enough to equate الإقامة / اقامتي / إقامتك, not a morphological analysis."""
+    if word.isascii():
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            return word[:-1]
+        return word
+    for prefix in _ARTICLE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM - 1:
+            word = word[len(prefix) :]
+            break
+    else:
+        if word.startswith("و") and len(word) > _MIN_STEM:
+            word = word[1:]
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    services: tuple[Service, ...]
+    groups: tuple[Group, ...]
+    _lexicon: _Lexicon = field(repr=False, compare=False)
+    _phrases: tuple[_Phrase, ...] = field(repr=False, compare=False)
+    _weights: Mapping[str, float] = field(repr=False, compare=False)
+
+    def get(self, service_id: str) -> Service:
+        for service in self.services:
+            if service.id == service_id:
+                return service
+        raise KeyError(service_id)
+
+    def group(self, group_id: str) -> Group:
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
+
+    def in_group(self, group_id: str, applicant_kind: str | None = None) -> list[Service]:
+        """The group's services in menu order, only those ``applicant_kind`` may file."""
+        return [
+            s
+            for s in self.services
+            if s.group == group_id and (applicant_kind is None or applicant_kind in s.applicants)
+        ]
+
+    def groups_for(self, applicant_kind: str | None = None) -> list[Group]:
+        """The groups that have at least one service ``applicant_kind`` may file."""
+        return [g for g in self.groups if self.in_group(g.id, applicant_kind)]
+
+    def match(self, text: str, limit: int = 3, applicant_kind: str | None = None) -> list[Service]:
+        """The services ``text`` most likely asks for, best first; empty when none fits."""
+        if limit <= 0:
+            return []
+        query = self._lexicon.keys(text)[:_MAX_QUERY_WORDS]
+        if not query:
+            return []
+        similarity = self._similarities(query)
+        best: dict[str, tuple[float, int]] = {}
+        for phrase in self._phrases:
+            ranked = self._score(phrase, similarity)
+            if ranked is not None and ranked > best.get(phrase.service_id, (0.0, 0)):
+                best[phrase.service_id] = ranked
+        order = {s.id: i for i, s in enumerate(self.services)}
+        candidates = [
+            (ranked, service_id)
+            for service_id, ranked in best.items()
+            if applicant_kind is None or applicant_kind in self.get(service_id).applicants
+        ]
+        # Best coverage first; among equals, the phrase that matched more words (it is the
+        # more specific reading); then catalogue order, so results are stable.
+        candidates.sort(key=lambda c: (-c[0][0], -c[0][1], order[c[1]]))
+        return [self.get(service_id) for _, service_id in candidates[:limit]]
+
+    def _score(self, phrase: _Phrase, similarity: Mapping[str, float]) -> tuple[float, int] | None:
+        """(weighted share of the phrase found, words found), or None when too little is."""
+        weights = [self._weights[w] for w in phrase.words]
+        found = [similarity.get(w, 0.0) for w in phrase.words]
+        matched = sum(1 for s in found if s > 0)
+        # A lone word that only resembles a service word ("تغير" ~ "تغيب") is no evidence.
+        if 1.0 not in found and matched < 2:
+            return None
+        evidence = sum(w for w, s in zip(weights, found, strict=True) if s > 0)
+        score = sum(w * s for w, s in zip(weights, found, strict=True)) / sum(weights)
+        if score < MIN_SCORE or evidence < MIN_EVIDENCE:
+            return None
+        return score, matched
+
+    def _similarities(self, query: list[str]) -> dict[str, float]:
+        """For each catalogue word, how well the best query word matches it."""
+        vocabulary = self._weights.keys()
+        result: dict[str, float] = {}
+        for word in query:
+            if word in vocabulary:
+                result[word] = 1.0
+                continue
+            if word in self._lexicon.stopwords or len(word) < 4:
+                continue
+            for known in vocabulary:
+                if min(len(known), len(word)) < 4:
+                    continue
+                allowed = 2 if min(len(known), len(word)) >= 8 else 1
+                distance = OSA.distance(word, known, score_cutoff=allowed)
+                if distance <= allowed:
+                    value = _FUZZY_SIMILARITY[distance]
+                    result[known] = max(result.get(known, 0.0), value)
+        return result
+
+
+def _local_text(raw: Any, where: str) -> LocalText:
+    if not isinstance(raw, dict) or DEFAULT_LOCALE not in raw:
+        raise ValueError(f"{where}: expected a text with an {DEFAULT_LOCALE!r} entry")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+def _question(raw: Any, where: str) -> Question:
+    options = tuple(
+        QuestionOption(
+            id=str(o["id"]),
+            label=_local_text(o["label"], f"{where}.{o['id']}"),
+            allowed=bool(o["allowed"]),
+            refusal=None if o.get("refusal") is None else _local_text(o["refusal"], where),
+        )
+        for o in raw["options"]
+    )
+    for option in options:
+        if not option.allowed and option.refusal is None:
+            raise ValueError(f"{where}.{option.id}: a refused answer needs a refusal text")
+    return Question(id=str(raw["id"]), text=_local_text(raw["text"], where), options=options)
+
+
+def _service(raw: Any, group_ids: set[str]) -> Service:
+    where = f"service {raw.get('id')!r}"
+    applicants = frozenset(str(a) for a in raw["applicants"])
+    identity_kinds = frozenset(str(k) for k in raw["identity_kinds"])
+    if not applicants or not applicants <= APPLICANT_KINDS:
+        raise ValueError(f"{where}: applicants must be among {sorted(APPLICANT_KINDS)}")
+    if not identity_kinds or not identity_kinds <= IDENTITY_KINDS:
+        raise ValueError(f"{where}: identity_kinds must be among {sorted(IDENTITY_KINDS)}")
+    if raw["group"] not in group_ids:
+        raise ValueError(f"{where}: unknown group {raw['group']!r}")
+    return Service(
+        id=str(raw["id"]),
+        name=_local_text(raw["name"], where),
+        group=str(raw["group"]),
+        department=str(raw["department"]),
+        applicants=applicants,
+        identity_kinds=identity_kinds,
+        documents=tuple(_local_text(d, where) for d in raw["documents"]),
+        min_attachments=int(raw["min_attachments"]),
+        synonyms={
+            str(lang): [str(p) for p in phrases] for lang, phrases in raw["synonyms"].items()
+        },
+        questions=tuple(_question(q, f"{where}.{q.get('id')}") for q in raw["questions"]),
+    )
+
+
+def _lexicon(document: Mapping[str, Any]) -> _Lexicon:
+    stopwords: set[str] = set()
+    for words in document.get("stopwords", {}).values():
+        for word in words:
+            folded = _fold(word)
+            stopwords.update((folded, _stem(folded)))
+    forms: dict[str, str] = {}
+    for canonical, variants in document.get("word_forms", {}).items():
+        target = _stem(_fold(canonical))
+        for variant in (canonical, *variants):
+            folded = _fold(variant)
+            forms[folded] = target
+            forms[_stem(folded)] = target
+    return _Lexicon(forms=forms, stopwords=frozenset(stopwords))
+
+
+def _phrases(services: Iterable[Service], lexicon: _Lexicon) -> list[_Phrase]:
+    phrases: list[_Phrase] = []
+    for service in services:
+        texts = [*service.name.values()]
+        for synonyms in service.synonyms.values():
+            texts.extend(synonyms)
+        seen: set[tuple[str, ...]] = set()
+        for text in texts:
+            words = tuple(lexicon.keys(text))
+            if words and words not in seen:
+                seen.add(words)
+                phrases.append(_Phrase(service.id, words))
+    return phrases
+
+
+def _weights(phrases: Iterable[_Phrase], extra_words: Iterable[str]) -> dict[str, float]:
+    """A word found in the phrases of many services tells little about which one is meant
+    ("تجديد" is in two, "هروب" in one), so it counts for less."""
+    services_by_word: dict[str, set[str]] = {}
+    for phrase in phrases:
+        for word in phrase.words:
+            services_by_word.setdefault(word, set()).add(phrase.service_id)
+    weights = {word: 1 / math.sqrt(len(ids)) for word, ids in services_by_word.items()}
+    for word in extra_words:
+        # Known words that belong to no service: present so a typo is never "corrected"
+        # into a service word they merely resemble, but they add nothing to any score.
+        weights.setdefault(word, 0.0)
+    return weights
+
+
+def parse_catalogue(document: Mapping[str, Any]) -> Catalogue:
+    """Build a catalogue from its JSON document; ValueError names what is wrong."""
+    try:
+        groups = tuple(
+            Group(id=str(g["id"]), name=_local_text(g["name"], f"group {g.get('id')!r}"))
+            for g in document["groups"]
+        )
+        group_ids = {g.id for g in groups}
+        services = tuple(_service(s, group_ids) for s in document["services"])
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"malformed services catalogue: missing or wrong {error}") from error
+    ids = [s.id for s in services]
+    if len(set(ids)) != len(ids):
+        raise ValueError("malformed services catalogue: duplicate service id")
+    lexicon = _lexicon(document)
+    phrases = _phrases(services, lexicon)
+    distractors: list[str] = []
+    for word in document.get("distractors", {}).get("words", []):
+        key = lexicon.key(_fold(word))
+        if key is not None:
+            distractors.append(key)
+    return Catalogue(
+        services=services,
+        groups=groups,
+        _lexicon=lexicon,
+        _phrases=tuple(phrases),
+        _weights=_weights(phrases, distractors),
+    )
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once."""
+    text = resources.files("domain").joinpath("data/services.json").read_text(encoding="utf-8")
+    return parse_catalogue(json.loads(text))
+
+
+def match_services(text: str, limit: int = 3) -> list[Service]:
+    """The services a free text most likely asks for, best first; empty when nothing fits."""
+    return load_catalogue().match(text, limit)
