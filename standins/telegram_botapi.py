@@ -145,6 +145,8 @@ class TelegramBotAPIStandin:
     _updates: list[JSON] = field(default_factory=list, init=False)
     _updates_added: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
+    _stopping: bool = field(default=False, init=False)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1), init=False)
 
     # ------------------------------------------------------------------ lifecycle
@@ -160,6 +162,9 @@ class TelegramBotAPIStandin:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        # Release pending long polls now rather than after their timeout.
+        self._stopping = True
+        self._updates_added.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -260,6 +265,12 @@ class TelegramBotAPIStandin:
                 return markup
         return None
 
+    async def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Wait until `predicate()` holds, checked after every answered call (for bots
+        running on their own, e.g. polling). Bound it with ``asyncio.timeout``."""
+        async with self._changed:
+            await self._changed.wait_for(predicate)
+
     def texts(self, chat_id: int) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.calls_for(chat_id, "sendMessage")]
 
@@ -271,6 +282,13 @@ class TelegramBotAPIStandin:
         if request.match_info["token"] != self.token:
             return _answer(ApiError(401, "Unauthorized").body(), 401)
         self.calls.append(ApiCall(method, params, time.monotonic()))
+        try:
+            return await self._dispatch(method, params)
+        finally:
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def _dispatch(self, method: str, params: JSON) -> web.Response:
         for policy in self.policies:
             error = policy(method, params)
             if error is not None:
@@ -511,7 +529,7 @@ class TelegramBotAPIStandin:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         timeout = params.get("timeout")
         wait = min(float(timeout), _MAX_POLL_S) if isinstance(timeout, int) else 0.0
-        if not self._updates and wait > 0:
+        if not self._updates and wait > 0 and not self._stopping:
             self._updates_added.clear()
             try:
                 await asyncio.wait_for(self._updates_added.wait(), wait)

@@ -1,0 +1,267 @@
+"""The Telegram channel end to end against the local Bot API stand-in: raw updates go
+through aiogram's dispatcher into the channel, a recording fake `handle` stands in for
+the engine, and the assertions are on what reached the (stand-in) Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import stat
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+
+from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+from bot.media_store import MediaStore
+from conversations.events import (
+    Choice,
+    Command,
+    Contact,
+    Event,
+    Media,
+    Option,
+    Origin,
+    Reply,
+    Text,
+    Unsupported,
+)
+from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
+from standins.telegram_updates import TgUser, UpdateFactory
+
+USER = TgUser(5_100_000_001, "سارة")
+OTHER = TgUser(5_100_000_002, "خالد")
+
+SERVICES = Reply(
+    "اختر الخدمة المطلوبة:",
+    (
+        Option("svc:iqama_renew", "تجديد هوية مقيم"),
+        Option("svc:exit_reentry_visa", "تأشيرة خروج وعودة"),
+        Option("svc:technical_issue", "مشكلة تقنية في خدمة إلكترونية"),
+    ),
+)
+ASK_PHONE = Reply(
+    "شارك رقم جوالك بالزر أدناه",
+    (Option("share_contact", "📱 مشاركة رقمي"), Option("cancel", "إلغاء")),
+    ask_contact=True,
+)
+
+
+@dataclass
+class FakeEngine:
+    """Records events and answers from a script (a fake is fine for a channel test)."""
+
+    events: list[Event] = field(default_factory=list)
+    script: dict[type, list[Reply]] = field(default_factory=dict)
+
+    async def __call__(self, event: Event) -> list[Reply]:
+        self.events.append(event)
+        if isinstance(event, Command) and event.name == "start":
+            return [Reply("مرحبا بك في تواصل"), SERVICES]
+        return list(self.script.get(type(event), [Reply(f"استلمت: {type(event).__name__}")]))
+
+
+@dataclass
+class Harness:
+    api: TelegramBotAPIStandin
+    bot: Bot
+    dp: Dispatcher
+    engine: FakeEngine
+    store: MediaStore
+    updates: UpdateFactory
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        await self.dp.feed_update(self.bot, Update.model_validate(raw, context={"bot": self.bot}))
+
+
+@pytest.fixture
+async def h(tmp_path: Path) -> AsyncIterator[Harness]:
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        engine = FakeEngine()
+        store = MediaStore(tmp_path)
+        try:
+            yield Harness(api, bot, build_dispatcher(engine, store), engine, store, UpdateFactory())
+        finally:
+            await bot.session.close()
+
+
+async def test_start_sends_the_services_keyboard(h: Harness) -> None:
+    raw = h.updates.text(USER, "/start")
+    await h.feed(raw)
+
+    assert h.engine.events == [Command(origin(raw), "start")]
+    sent = h.api.calls_for(USER.id, "sendMessage")
+    assert [c.params["text"] for c in sent] == ["مرحبا بك في تواصل", "اختر الخدمة المطلوبة:"]
+    assert "reply_markup" not in sent[0].params
+    assert all("parse_mode" not in c.params for c in sent)  # plain text
+    assert sent[1].params["reply_markup"] == {
+        "inline_keyboard": [
+            [{"text": "تجديد هوية مقيم", "callback_data": "svc:iqama_renew"}],
+            [{"text": "تأشيرة خروج وعودة", "callback_data": "svc:exit_reentry_visa"}],
+            [
+                {
+                    "text": "مشكلة تقنية في خدمة إلكترونية",
+                    "callback_data": "svc:technical_issue",
+                }
+            ],
+        ]
+    }
+    assert h.api.last_keyboard(USER.id) == sent[1].params["reply_markup"]
+
+
+async def test_button_tap_is_answered_and_becomes_a_choice(h: Harness) -> None:
+    await h.feed(h.updates.text(USER, "/start"))
+    message = h.api.last_message(USER.id)
+    raw = h.updates.callback(USER, "svc:iqama_renew", message=message)
+    await h.feed(raw)
+
+    assert h.engine.events[-1] == Choice(origin(raw), "svc:iqama_renew")
+    [answer] = [c for c in h.api.calls if c.method == "answerCallbackQuery"]
+    assert answer.params["callback_query_id"] == raw["callback_query"]["id"]
+    # The spinner stops before the reply is sent.
+    methods = h.api.methods()
+    assert methods.index("answerCallbackQuery") < len(methods) - 1
+    assert methods[-1] == "sendMessage"
+
+
+async def test_album_photos_are_downloaded_and_stored(h: Harness) -> None:
+    photos = [os.urandom(50_000), os.urandom(70_000)]
+    ids = [fake_file_id("photo"), fake_file_id("photo")]
+    for file_id, data in zip(ids, photos, strict=True):
+        h.api.add_file(file_id, data)
+    album = "13719276493812345"
+    raws = [
+        h.updates.photo(USER, ids[0], file_size=len(photos[0]), media_group_id=album),
+        h.updates.photo(USER, ids[1], file_size=len(photos[1]), media_group_id=album),
+    ]
+    # Telegram delivers album items as separate updates, possibly handled concurrently.
+    await asyncio.gather(*(h.feed(raw) for raw in raws))
+
+    events = [e for e in h.engine.events if isinstance(e, Media)]
+    assert [e.origin.event_id for e in events] == [str(r["update_id"]) for r in raws]
+    for event, file_id, data in zip(events, ids, photos, strict=True):
+        assert event.kind == "photo" and event.ref == file_id and event.mime == "image/jpeg"
+        assert event.album_id == album and event.size == len(data)
+        assert event.checksum == hashlib.sha256(data).hexdigest()
+        path = h.store.path_for(event.checksum)
+        assert path.read_bytes() == data
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [c.params["file_id"] for c in h.api.calls if c.method == "getFile"] == ids
+    assert len(h.api.downloads) == 2
+
+
+async def test_document_is_downloaded(h: Harness) -> None:
+    data = b"%PDF-1.7 " + os.urandom(3000)
+    file_id = fake_file_id("document")
+    h.api.add_file(file_id, data)
+    raw = h.updates.document(USER, file_id, file_name="عقد.pdf", file_size=len(data))
+    await h.feed(raw)
+    [event] = h.engine.events
+    assert event == Media(
+        origin(raw),
+        kind="document",
+        ref=file_id,
+        mime="application/pdf",
+        size=len(data),
+        checksum=hashlib.sha256(data).hexdigest(),
+        file_name="عقد.pdf",
+    )
+
+
+async def test_files_over_20_mb_are_not_downloaded(h: Harness) -> None:
+    raw = h.updates.document(USER, fake_file_id("document"), file_size=25 * 1024 * 1024)
+    await h.feed(raw)
+    [event] = h.engine.events
+    assert isinstance(event, Media) and event.size == 25 * 1024 * 1024 and event.checksum is None
+    assert "getFile" not in h.api.methods()
+
+
+async def test_sticker_and_voice_are_passed_on_without_download(h: Harness) -> None:
+    await h.feed(h.updates.sticker(USER))
+    await h.feed(h.updates.voice(USER))
+    assert [e.kind for e in h.engine.events if isinstance(e, Media)] == ["sticker", "voice"]
+    assert "getFile" not in h.api.methods()
+    assert not h.api.downloads
+
+
+async def test_location_is_unsupported(h: Harness) -> None:
+    raw = h.updates.location(USER)
+    await h.feed(raw)
+    assert h.engine.events == [Unsupported(origin(raw), "location")]
+
+
+async def test_contact_keyboard_then_removed_after_the_contact(h: Harness) -> None:
+    h.engine.script[Text] = [ASK_PHONE]
+    h.engine.script[Contact] = [Reply("تم التحقق من رقمك ✅"), SERVICES]
+    await h.feed(h.updates.text(USER, "أريد تقديم طلب"))
+    assert h.api.last_keyboard(USER.id) == {
+        "keyboard": [
+            [{"text": "📱 مشاركة رقمي", "request_contact": True}],
+            [{"text": "إلغاء"}],
+        ],
+        "resize_keyboard": True,
+        "one_time_keyboard": True,
+    }
+
+    raw = h.updates.contact(USER, "966501234567", own=True)
+    await h.feed(raw)
+    assert h.engine.events[-1] == Contact(origin(raw), "+966501234567", is_own=True)
+    after = h.api.calls_for(USER.id, "sendMessage")[-2:]
+    assert after[0].params["text"] == "تم التحقق من رقمك ✅"
+    assert after[0].params["reply_markup"] == {"remove_keyboard": True}
+    assert "inline_keyboard" in after[1].params["reply_markup"]
+
+
+async def test_someone_elses_contact_is_not_own(h: Harness) -> None:
+    raw = h.updates.contact(USER, "+966550001111", own=False, other_user_id=OTHER.id)
+    await h.feed(raw)
+    assert h.engine.events == [Contact(origin(raw), "+966550001111", is_own=False)]
+
+
+async def test_group_messages_are_ignored(h: Harness) -> None:
+    await h.feed(h.updates.group_text(USER, -1001234567890, "/start"))
+    assert h.engine.events == []
+    assert not h.api.calls
+
+
+async def test_a_redelivered_update_keeps_its_event_id(h: Harness) -> None:
+    raw = h.updates.text(USER, "السلام عليكم")
+    await h.feed(raw)
+    await h.feed(raw)
+    first, second = h.engine.events
+    assert first.origin.event_id == second.origin.event_id == str(raw["update_id"])
+
+
+async def test_a_429_is_waited_out(h: Harness) -> None:
+    h.api.fail_next("sendMessage", retry_after=1)
+    await h.feed(h.updates.text(USER, "مرحبا"))
+    sent = h.api.calls_for(USER.id, "sendMessage")
+    assert len(sent) == 2  # refused once, then accepted
+    assert sent[1].at - sent[0].at >= 0.9
+    assert len(h.api.messages(USER.id)) == 1
+
+
+async def test_polling_reads_updates_from_get_updates(h: Harness) -> None:
+    h.api.queue_update(h.updates.text(USER, "/start"))
+    h.api.queue_update(h.updates.text(OTHER, "/start"))
+    task = asyncio.create_task(run_polling(h.bot, h.dp, handle_signals=False))
+    try:
+        async with asyncio.timeout(10):  # two replies to each /start
+            await h.api.wait_until(lambda: len(h.api.texts(USER.id) + h.api.texts(OTHER.id)) == 4)
+    finally:
+        await h.dp.stop_polling()
+        await task
+    assert {e.origin.user_key for e in h.engine.events} == {str(USER.id), str(OTHER.id)}
+    assert h.api.methods()[0] == "deleteWebhook"
+    assert len(h.api.texts(USER.id)) == 2 and len(h.api.texts(OTHER.id)) == 2
+
+
+def origin(raw: dict[str, Any]) -> Origin:
+    body = raw.get("message") or raw["callback_query"]
+    return Origin("telegram", str(body["from"]["id"]), str(raw["update_id"]))
