@@ -27,13 +27,13 @@ $(STAMP): pyproject.toml
 catalogues: $(MOS)
 
 locales/%/LC_MESSAGES/tawasul.mo: locales/%/LC_MESSAGES/tawasul.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -D tawasul -d locales -l $* >/dev/null
+	$(BIN)/pybabel compile -D tawasul -d locales -l $* >/dev/null
 
 # Re-extract the messages from the code and merge them into every catalogue.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/tawasul.pot --no-location \
 	  --sort-output --project tawasul --copyright-holder "Tawasul bot contributors" .
-	$(BIN)/pybabel update -D tawasul -i locales/tawasul.pot -d locales --no-location \
+	$(BIN)/pybabel update -D tawasul -i locales/tawasul.pot -d locales \
 	  --ignore-obsolete --width 100
 
 # PostgreSQL for the SQL tests; the Redis tests use redis-server when present, else the

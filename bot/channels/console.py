@@ -38,7 +38,9 @@ def render(reply: Reply, texts: Texts) -> str:
     lines = [reply.text]
     choices = [c for c in reply.choices if not (reply.ask_contact and c.id == "share_contact")]
     if reply.ask_contact:
-        lines.append(_("(In the terminal, type /contact followed by your number, e.g. /contact 0501234567)"))
+        lines.append(
+            _("(In the terminal, type /contact followed by your number, e.g. /contact 0501234567)")
+        )
     lines += [f"  {i}) {choice.label}" for i, choice in enumerate(choices, start=1)]
     return "\n".join(lines)
 
@@ -68,8 +70,13 @@ def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | str:
     kind: MediaKind = "photo" if mime.startswith("image/") else "document"
     checksum = media.save(data)
     return Media(
-        origin, kind, ref=f"sha256:{checksum}", mime=mime, size=len(data),
-        checksum=checksum, file_name=path.name,
+        origin,
+        kind,
+        ref=f"sha256:{checksum}",
+        mime=mime,
+        size=len(data),
+        checksum=checksum,
+        file_name=path.name,
     )
 
 

@@ -57,7 +57,7 @@ def _after_service(ctx: Ctx) -> str:
     answers = ctx.state.answers
     if ctx.state.editing:
         kind = answers.get("identity_kind")
-        if kind and kind in _service(ctx).identity_kinds and _applicant(ctx) == "individual":
+        if kind and kind in _identity_kinds(ctx):
             return "summary"
         return "identity"
     return "establishment" if _applicant(ctx) == "establishment" else "identity"
@@ -275,14 +275,23 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
 
 def ask_identity(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    if _applicant(ctx) == "establishment":
-        return Prompt(_("Type the worker's iqama number (10 digits, starting with 2)."))
     names = _kind_names(ctx)
-    kinds = [names[k] for k in ("citizen", "resident", "border") if k in _service(ctx).identity_kinds]
+    kinds = _or_list(ctx, [names[k] for k in _identity_kinds(ctx)])
+    if _applicant(ctx) == "establishment":
+        return Prompt(_("Type the worker's number: %(kinds)s.") % {"kinds": kinds})
     return Prompt(
         _("Type the identity number of the person the request is for: %(kinds)s.")
-        % {"kinds": _or_list(ctx, kinds)}
+        % {"kinds": kinds}
     )
+
+
+def _identity_kinds(ctx: Ctx) -> list[str]:
+    """The kinds of number this service takes, in the order people know them."""
+    allowed = _service(ctx).identity_kinds
+    if _applicant(ctx) == "establishment":
+        # an establishment files only for its workers, never for a citizen
+        allowed = allowed - {"citizen"}
+    return [k for k in ("citizen", "resident", "border") if k in allowed]
 
 
 async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
@@ -293,10 +302,10 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
         identity = parse_identity_number(event.text)
     except InvalidIdentityNumber as error:
         return Retry(_number_problem(ctx, error, event.text))
-    allowed = {"resident"} if _applicant(ctx) == "establishment" else _service(ctx).identity_kinds
+    allowed = _identity_kinds(ctx)
     if identity.kind not in allowed:
         names = _kind_names(ctx)
-        wanted = [names[k] for k in ("citizen", "resident", "border") if k in allowed]
+        wanted = [names[k] for k in allowed]
         return Retry(
             _("This service needs %(kinds)s. Please type the right number.")
             % {"kinds": _or_list(ctx, wanted)}

@@ -1,0 +1,64 @@
+"""The dialogue store on a real Redis: compare-and-set, event ids claimed once, sliding TTL."""
+
+from __future__ import annotations
+
+import asyncio
+
+from redis.asyncio import Redis
+
+from conversations.engine import Engine
+from conversations.events import Origin, Text
+from conversations.flows.intake import INTAKE
+from conversations.state import DialogueState
+from conversations.store import RedisDialogueStore
+from domain.catalogue import load_catalogue
+from tests.unit.conversations.fakes import MemoryGateway
+
+
+async def test_stale_write_is_refused_and_fresh_one_lands(redis_client: Redis) -> None:
+    store = RedisDialogueStore(redis_client)
+    first = await store.load("telegram", "42")
+    second = await store.load("telegram", "42")
+    first.answers["identity"] = "2000000006"
+    second.answers["description"] = "written on another worker"
+    assert await store.save("telegram", "42", first)
+    assert not await store.save("telegram", "42", second)
+    assert second.version == 0  # untouched, so the caller can re-run on fresh state
+    stored = await store.load("telegram", "42")
+    assert stored.answers == {"identity": "2000000006"} and stored.version == 1
+
+
+async def test_event_id_is_claimed_once_until_released(redis_client: Redis) -> None:
+    store = RedisDialogueStore(redis_client)
+    assert (await store.claim_and_load("telegram", "42", "1001"))[0]
+    assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
+    await store.release("telegram", "1001")
+    assert (await store.claim_and_load("telegram", "42", "1001"))[0]
+
+
+async def test_every_write_slides_the_ttl(redis_client: Redis) -> None:
+    store = RedisDialogueStore(redis_client, ttl_s=120)
+    state = DialogueState(step="identity")
+    assert await store.save("console", "me", state)
+    key = "tawasul:dlg:console:me"
+    await redis_client.expire(key, 5)
+    assert await store.save("console", "me", state)
+    assert 100 < await redis_client.ttl(key) <= 120
+
+
+async def test_racing_workers_lose_no_answer(redis_client: Redis) -> None:
+    """Two engines (two workers) handle one person's messages at the same moment."""
+    gateway = MemoryGateway()
+    engines = [
+        Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), gateway)
+        for _ in range(2)
+    ]
+    await engines[0].handle(Text(Origin("telegram", "7", "u1"), "/start"))
+    texts = ["فرد", "ابي اجدد اقامتي"]
+    # both arrive together; whichever runs second must see the first one's answer
+    await asyncio.gather(
+        *(e.handle(Text(Origin("telegram", "7", f"u{i + 2}"), t)) for i, (e, t) in enumerate(zip(engines, texts, strict=True)))
+    )
+    state = await RedisDialogueStore(redis_client).load("telegram", "7")
+    assert state.version >= 3
+    assert state.answers.get("applicant") == "individual"

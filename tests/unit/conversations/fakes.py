@@ -1,0 +1,120 @@
+"""Test doubles for the flow unit tests (the integration tests use real Redis and SQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from conversations.events import (
+    Choice,
+    Command,
+    Contact,
+    Event,
+    Media,
+    MediaKind,
+    Origin,
+    Reply,
+    Text,
+    Unsupported,
+)
+from conversations.ports import Submission, SubmittedRequest
+from conversations.state import DialogueState
+from domain.sla import due_date
+
+
+@dataclass
+class MemoryStore:
+    """Same contract as the Redis store: claim once, compare-and-set on the version."""
+
+    states: dict[tuple[str, str], str] = field(default_factory=dict)
+    claimed: set[tuple[str, str]] = field(default_factory=set)
+
+    async def claim_and_load(
+        self, channel: str, user_key: str, event_id: str
+    ) -> tuple[bool, DialogueState]:
+        key = (channel, event_id)
+        fresh = key not in self.claimed
+        self.claimed.add(key)
+        return fresh, await self.load(channel, user_key)
+
+    async def load(self, channel: str, user_key: str) -> DialogueState:
+        raw = self.states.get((channel, user_key))
+        return DialogueState.from_json(raw) if raw else DialogueState()
+
+    async def save(self, channel: str, user_key: str, state: DialogueState) -> bool:
+        current = await self.load(channel, user_key)
+        if current.version != state.version:
+            return False
+        state.version += 1
+        self.states[(channel, user_key)] = state.to_json()
+        return True
+
+    async def release(self, channel: str, event_id: str) -> None:
+        self.claimed.discard((channel, event_id))
+
+
+@dataclass
+class MemoryGateway:
+    submissions: list[Submission] = field(default_factory=list)
+    by_key: dict[str, SubmittedRequest] = field(default_factory=dict)
+    numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def submit(self, submission: Submission) -> SubmittedRequest:
+        if submission.idempotency_key in self.by_key:
+            old = self.by_key[submission.idempotency_key]
+            return SubmittedRequest(old.number, old.service_id, old.submitted_at, old.due_date, False)
+        self.submissions.append(submission)
+        now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+        filed = SubmittedRequest(
+            f"{next(self.numbers):010d}", submission.service_id, now, due_date(now), True
+        )
+        self.by_key[submission.idempotency_key] = filed
+        return filed
+
+
+class Chat:
+    """One person's side of a conversation, event by event."""
+
+    def __init__(self, handle, channel: str = "test", user: str = "u1") -> None:  # type: ignore[no-untyped-def]
+        self.handle = handle
+        self.channel = channel
+        self.user = user
+        self._ids = itertools.count(1)
+        self.last: list[Reply] = []
+
+    def origin(self, event_id: str | None = None) -> Origin:
+        return Origin(self.channel, self.user, event_id or f"e{next(self._ids)}")
+
+    async def send(self, event: Event) -> list[Reply]:
+        self.last = await self.handle(event)
+        return self.last
+
+    async def text(self, text: str) -> list[Reply]:
+        return await self.send(Text(self.origin(), text))
+
+    async def tap(self, choice_id: str) -> list[Reply]:
+        return await self.send(Choice(self.origin(), choice_id))
+
+    async def command(self, name: str) -> list[Reply]:
+        return await self.send(Command(self.origin(), name))
+
+    async def contact(self, phone: str, own: bool = True) -> list[Reply]:
+        return await self.send(Contact(self.origin(), phone, own))
+
+    async def media(
+        self, kind: MediaKind = "photo", mime: str = "image/jpeg", size: int = 50_000,
+        album: str | None = None, ref: str = "file-1",
+    ) -> list[Reply]:
+        return await self.send(Media(self.origin(), kind, ref, mime, size, album, "ab" * 32))
+
+    async def unsupported(self, kind: str) -> list[Reply]:
+        return await self.send(Unsupported(self.origin(), kind))
+
+    @property
+    def said(self) -> str:
+        return "\n".join(r.text for r in self.last)
+
+    @property
+    def choice_ids(self) -> list[str]:
+        return [c.id for c in self.last[-1].choices] if self.last else []

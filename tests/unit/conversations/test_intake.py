@@ -1,0 +1,289 @@
+"""The resident's intake dialogue, driven by neutral events (no channel, no Redis)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+
+CITIZEN = "1000000008"
+RESIDENT = "2000000006"
+PHONE = "+966501234567"
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway)
+    return Chat(engine.handle)
+
+
+async def _to_identity(chat: Chat, service: str = "iqama_renew") -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي" if service == "iqama_renew" else service)
+    await chat.tap(f"s:{service}")
+    # answer eligibility questions with their first allowed option
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+
+
+async def _to_attachments(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+
+
+async def test_greeting_explains_service_and_offers_applicant_kinds(chat: Chat) -> None:
+    await chat.command("start")
+    assert "تواصل" in chat.said
+    assert "7 أيام عمل" in chat.said
+    assert "إلغاء" in chat.said and "مساعدة" in chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+async def test_free_text_need_offers_iqama_renewal_first(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    assert chat.choice_ids[0] == "s:iqama_renew"
+
+
+async def test_whole_request_gets_number_and_due_date(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.media(ref="p2")
+    assert "ملفان" in chat.said
+    await chat.tap("done")
+    assert "فضلًا راجع طلبك" in chat.said
+    assert RESIDENT in chat.said and PHONE in chat.said
+    await chat.tap("confirm")
+    assert len(gateway.submissions) == 1
+    filed = gateway.submissions[0]
+    assert filed.service_id == "iqama_renew"
+    assert filed.identity_number == RESIDENT and filed.identity_kind == "resident"
+    assert filed.phone == PHONE
+    assert filed.description == "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
+    assert [a.ref for a in filed.attachments] == ["p1", "p2"]
+    assert "رقم الطلب: 0000000001" in chat.said
+    assert "هـ" in chat.said  # the due date in Hijri too
+
+
+async def test_identity_in_arabic_indic_digits_with_marks_is_accepted(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text("\u200f٢٠٠٠ ٠٠٠-٠٠٦\u200e")
+    assert "شارك رقم جوالك" in chat.said
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("20000000", "عدد الأرقام التي كتبتها 8"),
+        ("5000000006", "الرقم الأول غير صحيح"),
+        ("2000000007", "الرقم الأخير لا يتوافق"),
+        ("abc", "أرقام فقط"),
+        ("1000000008", "هذه الخدمة تتطلب رقم إقامة"),
+    ],
+)
+async def test_wrong_identity_says_what_is_wrong_and_asks_again(
+    chat: Chat, typed: str, expected: str
+) -> None:
+    await _to_identity(chat)
+    await chat.text(typed)
+    assert expected in chat.said
+    await chat.text(RESIDENT)
+    assert "شارك رقم جوالك" in chat.said
+
+
+async def test_someone_elses_contact_is_refused(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact("+966509999999", own=False)
+    assert "رقم شخص آخر" in chat.said
+    assert chat.last[-1].ask_contact
+    await chat.text("0501234567")
+    assert "حسابك أنت" in chat.said
+
+
+async def test_description_too_short_is_kept_asking_and_exact_text_kept(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("قصير")
+    assert "قصير قليلًا" in chat.said
+    await chat.text("x" * 1001)
+    assert "1001" in chat.said
+    exact = "  <b>إقامتي</b> & منتهية منذ شهر؛ أرجو المساعدة  "
+    await chat.text(exact)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == exact
+
+
+async def test_album_gets_one_answer_but_every_item_counts(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_attachments(chat)
+    answers = [await chat.media(album="A1", ref=f"a{i}") for i in range(4)]
+    assert [len(a) for a in answers] == [1, 0, 0, 0]
+    await chat.tap("done")
+    assert "المرفقات: 4 ملفات" in chat.said
+    await chat.tap("confirm")
+    assert len(gateway.submissions[0].attachments) == 4
+
+
+async def test_wrong_file_type_size_and_voice_are_explained(chat: Chat) -> None:
+    await _to_attachments(chat)
+    await chat.media(kind="document", mime="application/zip")
+    assert "صورة أو ملف PDF" in chat.said
+    await chat.media(size=30 * 1024 * 1024)
+    assert "ميغابايت" in chat.said
+    await chat.media(kind="voice", mime="audio/ogg")
+    assert "الرسائل الصوتية" in chat.said
+    await chat.tap("done")
+    assert "مستندًا واحدًا على الأقل" in chat.said  # nothing usable arrived yet
+    await chat.media(kind="document", mime="application/pdf", size=200_000)
+    assert "ملف واحد" in chat.said
+    await chat.tap("done")
+    assert "فضلًا راجع طلبك" in chat.said and "المرفقات: ملف واحد" in chat.said
+
+
+async def test_done_before_required_documents_asks_for_them(chat: Chat) -> None:
+    await _to_identity(chat, "passport_renew")
+    await chat.text(CITIZEN)
+    await chat.contact(PHONE)
+    await chat.text("جوازي انتهى وأحتاج تجديده قبل السفر")
+    assert "skip" not in chat.choice_ids
+    await chat.media()
+    await chat.tap("done")
+    assert "مستندين على الأقل" in chat.said
+    await chat.media(ref="second")
+    await chat.tap("done")
+    assert "فضلًا راجع طلبك" in chat.said
+
+
+async def test_confirming_twice_files_one_request(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_attachments(chat)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    await chat.tap("confirm")
+    assert len(gateway.submissions) == 1
+    assert "أُرسل من قبل" in chat.said
+
+
+async def test_redelivered_event_is_handled_once(chat: Chat, gateway: MemoryGateway) -> None:
+    from conversations.events import Choice
+
+    await _to_attachments(chat)
+    await chat.media()
+    await chat.tap("done")
+    event = Choice(chat.origin("same-update"), "confirm")
+    first = await chat.send(event)
+    second = await chat.send(event)
+    assert first and second == []
+    assert len(gateway.submissions) == 1
+
+
+async def test_typed_number_and_label_answer_like_buttons(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("٢")  # the second option: establishment
+    assert "الرقم" in chat.said or chat.choice_ids  # moved on to the groups
+    assert any(c.startswith("g:") for c in chat.choice_ids)
+    await chat.text("رجوع")
+    await chat.text("فرد")
+    assert any(c.startswith("g:") for c in chat.choice_ids)
+
+
+async def test_help_keeps_the_place_and_cancel_clears(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("مساعدة")
+    assert "7 أيام عمل" in chat.said
+    assert chat.last[-1].ask_contact  # asked for the phone again: nothing lost
+    await chat.contact(PHONE)
+    assert "اكتب طلبك" in chat.said
+    await chat.text("إلغاء")
+    assert "تم الإلغاء" in chat.said
+    await chat.text("مرحبا")
+    assert chat.choice_ids[:2] == ["ind", "est"]
+    assert gateway.submissions == []
+
+
+async def test_back_returns_one_step(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.tap("back")
+    assert "رقم هوية صاحب الطلب" in chat.said
+
+
+async def test_unexpected_messages_get_a_hint_not_silence(chat: Chat) -> None:
+    await _to_identity(chat)
+    for send in (chat.unsupported("location"), chat.media(kind="sticker", mime="image/webp")):
+        replies = await send
+        assert replies and replies[0].text
+    await chat.command("whatever")
+    assert "الأمر غير معروف" in chat.said
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact
+
+
+async def test_visit_visa_extension_refused_for_other_nationalities(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("تمديد تأشيرة الزيارة")
+    await chat.tap("s:visit_visa_extension")
+    refusing = [c for c in chat.choice_ids if c.startswith("q:") and "other" in c]
+    assert refusing, chat.choice_ids
+    await chat.tap(refusing[0])
+    assert "سوري" in chat.said or "السوري" in chat.said
+    assert "other" in chat.choice_ids
+
+
+async def test_summary_edit_returns_to_summary(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_attachments(chat)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("e:desc")
+    await chat.text("وصف جديد مفصل لمشكلة تجديد الإقامة")
+    assert "فضلًا راجع طلبك" in chat.said
+    assert "وصف جديد مفصل" in chat.said
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == "وصف جديد مفصل لمشكلة تجديد الإقامة"
+
+
+async def test_establishment_gives_its_number_and_the_workers_iqama(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("نقل خدمات")
+    await chat.tap("s:transfer_of_services")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text("8000000000")
+    assert "يبدأ بالرقم 7" in chat.said
+    await chat.text("7001234567")
+    assert "رقم العامل" in chat.said
+    await chat.text(CITIZEN)
+    assert "رقم إقامة" in chat.said
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("نرغب في نقل خدمات العامل إلى منشأتنا الجديدة")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert filed.applicant_kind == "establishment"
+    assert filed.establishment_number == "7001234567"
+    assert filed.identity_number == RESIDENT
