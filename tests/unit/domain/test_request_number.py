@@ -77,8 +77,6 @@ def test_parse_accepts_any_script_and_separators(text: str) -> None:
     ],
 )
 def test_parse_rejects_with_a_reason(text: str, reason: str) -> None:
-    if reason == "checksum" and luhn_checksum_valid(text):
-        pytest.skip("swap happened to keep the checksum")
     with pytest.raises(InvalidRequestNumber) as caught:
         parse_request_number(text)
     assert caught.value.reason == reason
