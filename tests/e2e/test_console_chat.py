@@ -1,0 +1,117 @@
+"""`tawasul chat` as a person uses it: a real process, real Redis, a real SQLite file.
+
+The dialogue survives the process being killed in the middle: the next run continues
+where the person was.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+def _env(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAWASUL_")}
+    env["TAWASUL_DATA_DIR"] = str(tmp_path / "data")
+    env["TAWASUL_LOG_LEVEL"] = "WARNING"
+    if redis_url:
+        env["TAWASUL_REDIS_URL"] = redis_url
+    return env
+
+
+class Session:
+    """A running `tawasul chat` fed line by line, its output collected as it comes."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "chat"],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        )
+        self.out: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.out.append(line)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.out)
+
+    def say(self, line: str, expect: str, timeout: float = 30) -> None:
+        assert self.proc.stdin is not None
+        seen = len(self.text)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while expect not in self.text[seen:]:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                err = self.proc.stderr.read() if self.proc.stderr else ""
+                pytest.fail(f"no {expect!r} after {line!r}:\n{self.text[seen:]}\n{err}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def close(self) -> str:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+        self._reader.join(timeout=5)
+        return self.text
+
+
+def _walk(redis_url: str | None, tmp_path: Path) -> None:
+    env = _env(tmp_path, redis_url)
+    first = Session(env)
+    first.say("/start", "1) فرد")
+    first.say("1", "ما الخدمة")
+    first.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
+    first.say("1", "أين صاحب الإقامة الآن؟")
+    first.kill()  # mid-dialogue, no chance to clean up
+
+    second = Session(env)
+    second.say("١", "اكتب رقم هوية صاحب الطلب")  # "inside the kingdom", in Arabic digits
+    second.say("٢٠٠٠٠٠٠٠٠٦", "مشاركة رقمي")
+    second.say("/contact 0501234567", "اكتب طلبك")
+    second.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
+    photo = tmp_path / "iqama.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+    second.say(f"/photo {photo}", "ملف واحد")
+    second.say("تم", "فضلًا راجع طلبك")
+    second.say("1", "رقم الطلب")
+    out = second.close()
+    assert "2000000006" in out  # the summary shows the number in ASCII digits
+
+    db = sqlite3.connect(tmp_path / "data" / "tawasul.sqlite3")
+    rows = db.execute("select number, service_id, identity_number, phone from requests").fetchall()
+    assert len(rows) == 1
+    number, service, identity, phone = rows[0]
+    assert service == "iqama_renew" and identity == "2000000006" and phone == "+966501234567"
+    assert f"رقم الطلب: {number}" in out
+    files = db.execute("select kind, mime, size, checksum from attachments").fetchall()
+    assert files == [("photo", "image/png", 208, files[0][3])] and len(files[0][3]) == 64
+
+
+def test_killed_mid_dialogue_continues_with_redis_server(redis_url: str, tmp_path: Path) -> None:
+    _walk(redis_url, tmp_path)
+
+
+def test_killed_mid_dialogue_continues_with_embedded_redis(tmp_path: Path) -> None:
+    try:
+        _walk(None, tmp_path)
+    finally:
+        # the embedded server outlives a killed bot by design; stop it for the test run
+        subprocess.run(["pkill", "-f", str(tmp_path / "data")], check=False)
