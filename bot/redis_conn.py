@@ -8,12 +8,13 @@ most a second of dialogue.
 from __future__ import annotations
 
 import logging
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 log = logging.getLogger(__name__)
 
@@ -44,4 +45,6 @@ async def open_redis(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
     finally:
         await client.aclose()
         if embedded is not None:
-            embedded.shutdown(save=True, now=True, force=True)
+            # the server closes our connection as it goes down: that is success here
+            with suppress(RedisConnectionError):
+                embedded.shutdown(save=True)

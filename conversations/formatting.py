@@ -12,9 +12,9 @@ from domain.normalize import strip_invisible
 
 def format_hijri(day: dt.date, locale: str) -> str:
     hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-    language = "ar" if locale == "ar" else "en"
-    suffix = "هـ" if language == "ar" else "AH"
-    return f"{hijri.day} {hijri.month_name(language)} {hijri.year} {suffix}"
+    if locale == "ar":
+        return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
+    return f"{hijri.day} {hijri.month_name('en')} {hijri.year} AH"
 
 
 def format_due_date(day: dt.date, locale: str) -> str:

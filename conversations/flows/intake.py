@@ -93,7 +93,9 @@ def _suggest(ctx: Ctx, text: str) -> Outcome:
 def ask_applicant(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(
-        _("Are you filing as an individual (for yourself or a family member) or as an establishment (for one of your workers)?"),
+        _(
+            "Are you filing as an individual (for yourself or a family member) or as an establishment (for one of your workers)?"
+        ),
         (Option("ind", _("Individual")), Option("est", _("Establishment"))),
     )
 
@@ -120,7 +122,9 @@ def ask_group(ctx: Ctx) -> Prompt:
     kind = _applicant(ctx)
     groups = [g for g in ctx.catalogue.groups if ctx.catalogue.in_group(g.id, kind)]
     return Prompt(
-        _("Which service do you need? Choose a group, or write your need in your own words (for example: I want to renew my iqama)."),
+        _(
+            "Which service do you need? Choose a group, or write your need in your own words (for example: I want to renew my iqama)."
+        ),
         tuple(Option(f"g:{g.id}", local(g.name, ctx.locale)) for g in groups),
     )
 
@@ -140,9 +144,7 @@ async def answer_group(ctx: Ctx, event: Event) -> Outcome:
 def ask_service(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     services = ctx.catalogue.in_group(ctx.state.answers["group"], _applicant(ctx))
-    return Prompt(
-        _("Choose the service:"), tuple(_service_choice(ctx, s) for s in services)
-    )
+    return Prompt(_("Choose the service:"), tuple(_service_choice(ctx, s) for s in services))
 
 
 async def answer_service(ctx: Ctx, event: Event) -> Outcome:
@@ -254,9 +256,7 @@ def _number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
 
 def ask_establishment(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    return Prompt(
-        _("Type the establishment's unified number (10 digits, starting with 7).")
-    )
+    return Prompt(_("Type the establishment's unified number (10 digits, starting with 7)."))
 
 
 async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
@@ -321,7 +321,9 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
 def ask_phone(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(
-        _("Please share your mobile number with the «Share my number» button, so the request is linked to you."),
+        _(
+            "Please share your mobile number with the «Share my number» button, so the request is linked to you."
+        ),
         (Option("share_contact", _("Share my number")),),
         ask_contact=True,
     )
@@ -332,7 +334,9 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Contact):
         if not event.is_own:
             return Retry(
-                _("This is someone else's number. Please share your own number with the «Share my number» button.")
+                _(
+                    "This is someone else's number. Please share your own number with the «Share my number» button."
+                )
             )
         try:
             ctx.state.answers["phone"] = normalise_phone(event.phone)
@@ -340,7 +344,9 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
             return Retry(_("This phone number doesn't look valid. Please share it again."))
         return Next("summary" if ctx.state.editing else "description")
     return Retry(
-        _("For your protection, the number must come from your own account: please press «Share my number».")
+        _(
+            "For your protection, the number must come from your own account: please press «Share my number»."
+        )
     )
 
 
@@ -350,7 +356,9 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
 def ask_description(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(
-        _("Describe your request in your own words: what you need, and what went wrong if there was a problem.")
+        _(
+            "Describe your request in your own words: what you need, and what went wrong if there was a problem."
+        )
     )
 
 
@@ -365,12 +373,16 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     length = len(event.text.strip())
     if length < MIN_DESCRIPTION:
         return Retry(
-            _("That's a little short. Please add some detail (at least %(min)d characters) so the officer understands your request.")
+            _(
+                "That's a little short. Please add some detail (at least %(min)d characters) so the officer understands your request."
+            )
             % {"min": MIN_DESCRIPTION}
         )
     if length > MAX_DESCRIPTION:
         return Retry(
-            _("Your description has %(count)d characters; the limit is %(max)d. Please shorten it and send it again.")
+            _(
+                "Your description has %(count)d characters; the limit is %(max)d. Please shorten it and send it again."
+            )
             % {"count": length, "max": MAX_DESCRIPTION}
         )
     # kept exactly as typed: the officer reads the person's own words
@@ -407,9 +419,9 @@ def _refuse_file(ctx: Ctx, reason: str) -> str:
         return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
             "mb": MAX_FILE_BYTES // (1024 * 1024)
         }
-    return _("You have already sent %(max)d files, the most one request can take. Press «Done» to continue.") % {
-        "max": MAX_FILES
-    }
+    return _(
+        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue."
+    ) % {"max": MAX_FILES}
 
 
 def _album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
@@ -446,7 +458,9 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         if not _album_once(ctx, event.album_id, "ok"):
             return Stay(())
         if event.album_id is not None:
-            return Stay((_("Received your files. Send more, or press «Done» when you have finished."),))
+            return Stay(
+                (_("Received your files. Send more, or press «Done» when you have finished."),)
+            )
         return Stay(
             (
                 ngettext(
@@ -494,7 +508,8 @@ def ask_summary(ctx: Ctx) -> Prompt:
         _("Identity number: %(number)s") % {"number": answers["identity"]},
         _("Mobile: %(phone)s") % {"phone": answers["phone"]},
         _("Description: %(text)s") % {"text": answers["description"]},
-        ngettext("Attachments: %(count)d file", "Attachments: %(count)d files", count) % {"count": count},
+        ngettext("Attachments: %(count)d file", "Attachments: %(count)d files", count)
+        % {"count": count},
         "",
         _("Send the request, or choose what to change."),
     ]
@@ -561,7 +576,7 @@ async def _submit(ctx: Ctx) -> Outcome:
             _("Your request has been received. Thank you."),
             _("Request number: %(number)s") % {"number": filed.number},
             _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
-            _("You will have an answer by %(date)s at the latest (7 working days).")
+            _("You will have an answer within 7 working days, by %(date)s at the latest.")
             % {"date": format_due_date(filed.due_date, ctx.locale)},
             _("Keep the request number: you will need it to ask about your request."),
         ]

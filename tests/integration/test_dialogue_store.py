@@ -57,7 +57,10 @@ async def test_racing_workers_lose_no_answer(redis_client: Redis) -> None:
     texts = ["فرد", "ابي اجدد اقامتي"]
     # both arrive together; whichever runs second must see the first one's answer
     await asyncio.gather(
-        *(e.handle(Text(Origin("telegram", "7", f"u{i + 2}"), t)) for i, (e, t) in enumerate(zip(engines, texts, strict=True)))
+        *(
+            e.handle(Text(Origin("telegram", "7", f"u{i + 2}"), t))
+            for i, (e, t) in enumerate(zip(engines, texts, strict=True))
+        )
     )
     state = await RedisDialogueStore(redis_client).load("telegram", "7")
     assert state.version >= 3

@@ -63,7 +63,9 @@ class MemoryGateway:
     async def submit(self, submission: Submission) -> SubmittedRequest:
         if submission.idempotency_key in self.by_key:
             old = self.by_key[submission.idempotency_key]
-            return SubmittedRequest(old.number, old.service_id, old.submitted_at, old.due_date, False)
+            return SubmittedRequest(
+                old.number, old.service_id, old.submitted_at, old.due_date, False
+            )
         self.submissions.append(submission)
         now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
         filed = SubmittedRequest(
@@ -103,8 +105,12 @@ class Chat:
         return await self.send(Contact(self.origin(), phone, own))
 
     async def media(
-        self, kind: MediaKind = "photo", mime: str = "image/jpeg", size: int = 50_000,
-        album: str | None = None, ref: str = "file-1",
+        self,
+        kind: MediaKind = "photo",
+        mime: str = "image/jpeg",
+        size: int = 50_000,
+        album: str | None = None,
+        ref: str = "file-1",
     ) -> list[Reply]:
         return await self.send(Media(self.origin(), kind, ref, mime, size, album, "ab" * 32))
 

@@ -132,7 +132,9 @@ async def test_description_too_short_is_kept_asking_and_exact_text_kept(
     assert gateway.submissions[0].description == exact
 
 
-async def test_album_gets_one_answer_but_every_item_counts(chat: Chat, gateway: MemoryGateway) -> None:
+async def test_album_gets_one_answer_but_every_item_counts(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
     await _to_attachments(chat)
     answers = [await chat.media(album="A1", ref=f"a{i}") for i in range(4)]
     assert [len(a) for a in answers] == [1, 0, 0, 0]
