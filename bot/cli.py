@@ -36,10 +36,15 @@ async def _run(settings: Settings) -> None:
         await _chat(settings, "local")
         return
     from bot.app import build_services
-    from bot.channels.telegram import run_polling
+    from bot.channels.telegram import build_dispatcher, make_bot, run_polling
 
     async with build_services(settings) as services:
-        await run_polling(settings, services)
+        bot = make_bot(settings.telegram_token, settings.telegram_api_url)
+        dispatcher = build_dispatcher(services.engine.handle, services.media)
+        try:
+            await run_polling(bot, dispatcher)
+        finally:
+            await bot.session.close()
 
 
 async def _db_upgrade(settings: Settings) -> None:
