@@ -27,7 +27,12 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, Telegra
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
-from bot.channels.telegram_render import DEFAULT_CONTACT_LABEL, OutboundMethod, render_replies
+from bot.channels.telegram_render import (
+    DEFAULT_CONTACT_LABEL,
+    DEFAULT_REMOVAL_TEXT,
+    OutboundMethod,
+    render_replies,
+)
 from bot.media_store import MediaStore
 from conversations.events import Contact, Event, Media, Reply
 
@@ -85,10 +90,12 @@ class TelegramChannel:
         media_store: MediaStore,
         *,
         contact_label: str = DEFAULT_CONTACT_LABEL,
+        removal_text: str = DEFAULT_REMOVAL_TEXT,
     ) -> None:
         self._handle = handle
         self._media_store = media_store
         self._contact_label = contact_label
+        self._removal_text = removal_text
         self._locks = _ChatLocks()
         # Chats that still show the share-my-number reply keyboard. Memory only: after a
         # restart the rule "the first reply after a Contact removes it" still applies.
@@ -127,7 +134,11 @@ class TelegramChannel:
         """Send `replies` to a private chat, in order."""
         shown = after_contact or chat_id in self._reply_keyboard_shown
         methods, shown = render_replies(
-            chat_id, replies, reply_keyboard_shown=shown, contact_label=self._contact_label
+            chat_id,
+            replies,
+            reply_keyboard_shown=shown,
+            contact_label=self._contact_label,
+            removal_text=self._removal_text,
         )
         try:
             for method in methods:
@@ -184,12 +195,15 @@ def build_dispatcher(
     media_store: MediaStore,
     *,
     contact_label: str = DEFAULT_CONTACT_LABEL,
+    removal_text: str = DEFAULT_REMOVAL_TEXT,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram."""
     dispatcher = Dispatcher(disable_fsm=True)
-    dispatcher[CHANNEL_KEY] = TelegramChannel(handle, media_store, contact_label=contact_label)
+    dispatcher[CHANNEL_KEY] = TelegramChannel(
+        handle, media_store, contact_label=contact_label, removal_text=removal_text
+    )
     dispatcher.include_router(residents_router())
     return dispatcher
 

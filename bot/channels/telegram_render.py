@@ -42,6 +42,9 @@ LONG_LABEL: Final = 20
 SHARE_CONTACT_ID: Final = "share_contact"
 #: Only used when a flow asks for the contact without supplying the button's label.
 DEFAULT_CONTACT_LABEL: Final = "📱 مشاركة رقم الجوال"
+#: Text of the message that removes the share-my-number keyboard when no reply of the
+#: flow can carry the removal (see render_replies); language-neutral on purpose.
+DEFAULT_REMOVAL_TEXT: Final = "✅"
 
 _PHOTO_SUFFIXES: Final = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 _MAX_ALBUM: Final = 10
@@ -169,13 +172,10 @@ def render_reply(
     chat_id: int,
     reply: Reply,
     *,
-    remove_reply_keyboard: bool = False,
     contact_label: str = DEFAULT_CONTACT_LABEL,
 ) -> list[OutboundMethod]:
     """The calls for one reply: its media first, then its text in as many messages as
-    the 4096 limit needs, the keyboard on the last one. With `remove_reply_keyboard` the
-    first text message that has no inline keyboard carries ReplyKeyboardRemove; see
-    :func:`render_replies` for when none does."""
+    the 4096 limit needs, the keyboard on the last one."""
     methods = _media_methods(chat_id, reply.media)
     parts = split_text(reply.text)
     if not parts:
@@ -188,18 +188,20 @@ def render_reply(
         last_markup = contact_keyboard(reply, contact_label)
     elif reply.choices:
         last_markup = inline_keyboard(reply.choices)
-
     for i, part in enumerate(parts):
-        markup: ReplyMarkup | None = None
-        if i == len(parts) - 1:
-            markup = last_markup
-        if markup is None and remove_reply_keyboard:
-            markup = ReplyKeyboardRemove()
-            remove_reply_keyboard = False
+        markup = last_markup if i == len(parts) - 1 else None
         methods.append(
             SendMessage(chat_id=chat_id, text=part, parse_mode=None, reply_markup=markup)
         )
     return methods
+
+
+def _plain_message(methods: list[OutboundMethod]) -> int | None:
+    """Index of the first text message without a keyboard, which can carry the removal."""
+    for i, method in enumerate(methods):
+        if isinstance(method, SendMessage) and method.reply_markup is None:
+            return i
+    return None
 
 
 def render_replies(
@@ -208,26 +210,41 @@ def render_replies(
     *,
     reply_keyboard_shown: bool,
     contact_label: str = DEFAULT_CONTACT_LABEL,
+    removal_text: str = DEFAULT_REMOVAL_TEXT,
 ) -> tuple[list[OutboundMethod], bool]:
-    """Render a batch in order. `reply_keyboard_shown` says whether the chat still shows
-    the share-my-number keyboard; the first message able to carry ReplyKeyboardRemove
-    (one without inline buttons, as a message has only one markup) removes it. Returns
-    the calls and whether the keyboard is still shown afterwards."""
-    methods: list[OutboundMethod] = []
+    """Render a batch in order and take the share-my-number keyboard away when it has
+    served. `reply_keyboard_shown` says whether the chat still shows it (the caller
+    passes True right after a Contact). Returns the calls and whether it is still shown.
+
+    A message has one markup, so ReplyKeyboardRemove rides on the first text message of
+    the batch that has no inline buttons. When every message has buttons (the flow's
+    replies usually offer "cancel"), a short message with `removal_text` goes first to
+    carry it: editing a message to add the buttons afterwards is refused by Telegram for
+    messages sent with a reply-keyboard markup, and leaving the keyboard would let it sit
+    under the input field for the rest of the dialogue.
+    """
+    rendered = [render_reply(chat_id, r, contact_label=contact_label) for r in replies]
     shown = reply_keyboard_shown
-    for reply in replies:
-        rendered = render_reply(
-            chat_id,
-            reply,
-            remove_reply_keyboard=shown and not reply.ask_contact,
-            contact_label=contact_label,
-        )
-        methods += rendered
+    waiting: int | None = None  # the first reply sent while the keyboard should go
+    for i, reply in enumerate(replies):
         if reply.ask_contact:
-            shown = True
-        elif any(
-            isinstance(m, SendMessage) and isinstance(m.reply_markup, ReplyKeyboardRemove)
-            for m in rendered
-        ):
-            shown = False
-    return methods, shown
+            shown, waiting = True, None  # a new reply keyboard replaces the old one
+            continue
+        if not shown:
+            continue
+        carrier = _plain_message(rendered[i])
+        if carrier is not None:
+            message = rendered[i][carrier]
+            rendered[i][carrier] = message.model_copy(
+                update={"reply_markup": ReplyKeyboardRemove()}
+            )
+            shown, waiting = False, None
+        elif waiting is None:
+            waiting = i
+    if shown and waiting is not None:
+        removal = SendMessage(
+            chat_id=chat_id, text=removal_text, parse_mode=None, reply_markup=ReplyKeyboardRemove()
+        )
+        rendered[waiting].insert(0, removal)
+        shown = False
+    return [m for methods in rendered for m in methods], shown

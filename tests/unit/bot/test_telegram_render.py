@@ -146,47 +146,62 @@ def test_ask_contact_falls_back_to_the_default_label() -> None:
     assert method.reply_markup.keyboard[0][0].text == DEFAULT_CONTACT_LABEL
 
 
+def markups(methods: list[object]) -> list[str]:
+    names = {
+        InlineKeyboardMarkup: "inline",
+        ReplyKeyboardMarkup: "contact",
+        ReplyKeyboardRemove: "remove",
+        type(None): "-",
+    }
+    return [names[type(m.reply_markup)] for m in methods if isinstance(m, SendMessage)]
+
+
 def test_keyboard_removed_by_the_first_plain_message() -> None:
     replies = [Reply("شكرا، تم التحقق من رقمك"), Reply("التالي", (Option("a", "أ"),))]
     methods, shown = render_replies(CHAT, replies, reply_keyboard_shown=True)
-    assert isinstance(methods[0], SendMessage)
-    assert isinstance(methods[0].reply_markup, ReplyKeyboardRemove)
-    assert isinstance(methods[1], SendMessage)
-    assert isinstance(methods[1].reply_markup, InlineKeyboardMarkup)
+    assert markups(methods) == ["remove", "inline"]
+    assert texts(methods) == ["شكرا، تم التحقق من رقمك", "التالي"]
     assert shown is False
 
 
-def test_removal_waits_for_a_message_without_buttons() -> None:
-    # One markup per message: the inline buttons win, the removal waits.
-    methods, shown = render_replies(
-        CHAT, [Reply("اختر", (Option("a", "أ"),))], reply_keyboard_shown=True
-    )
-    assert isinstance(methods[0], SendMessage)
-    assert isinstance(methods[0].reply_markup, InlineKeyboardMarkup)
-    assert shown is True
-    methods, shown = render_replies(CHAT, [Reply("تم")], reply_keyboard_shown=shown)
-    assert isinstance(methods[0], SendMessage)
-    assert isinstance(methods[0].reply_markup, ReplyKeyboardRemove)
+def test_a_later_plain_message_in_the_batch_carries_the_removal() -> None:
+    replies = [Reply("اختر", (Option("a", "أ"),)), Reply("ملاحظة")]
+    methods, shown = render_replies(CHAT, replies, reply_keyboard_shown=True)
+    assert markups(methods) == ["inline", "remove"]
+    assert shown is False
+
+
+def test_a_short_message_carries_the_removal_when_all_have_buttons() -> None:
+    # One markup per message, and a message sent with a reply-keyboard markup cannot be
+    # edited later: a short message of its own removes the keyboard, first.
+    replies = [Reply("صف طلبك", (Option("back", "رجوع"), Option("cancel", "إلغاء")))]
+    methods, shown = render_replies(CHAT, replies, reply_keyboard_shown=True, removal_text="تم")
+    assert markups(methods) == ["remove", "inline"]
+    assert texts(methods) == ["تم", "صف طلبك"]
     assert shown is False
 
 
 def test_asking_again_keeps_the_keyboard() -> None:
     methods, shown = render_replies(
         CHAT,
-        [Reply("الرقم ليس لك"), Reply("شارك رقمك", ask_contact=True)],
+        [Reply("الرقم ليس لك", (Option("cancel", "إلغاء"),)), Reply("شارك رقمك", ask_contact=True)],
         reply_keyboard_shown=True,
     )
-    assert isinstance(methods[0], SendMessage)
-    assert isinstance(methods[0].reply_markup, ReplyKeyboardRemove)
-    assert isinstance(methods[1], SendMessage)
-    assert isinstance(methods[1].reply_markup, ReplyKeyboardMarkup)
+    # No removal message: the new contact keyboard replaces the old one.
+    assert markups(methods) == ["inline", "contact"]
     assert shown is True
 
 
 def test_no_removal_when_nothing_is_shown() -> None:
-    methods, shown = render_replies(CHAT, [Reply("مرحبا")], reply_keyboard_shown=False)
-    assert isinstance(methods[0], SendMessage) and methods[0].reply_markup is None
+    methods, shown = render_replies(
+        CHAT, [Reply("مرحبا"), Reply("اختر", (Option("a", "أ"),))], reply_keyboard_shown=False
+    )
+    assert markups(methods) == ["-", "inline"]
     assert shown is False
+
+
+def test_no_replies_change_nothing() -> None:
+    assert render_replies(CHAT, [], reply_keyboard_shown=True) == ([], True)
 
 
 def test_media_before_text(tmp_path: Path) -> None:
