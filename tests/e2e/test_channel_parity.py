@@ -1,0 +1,104 @@
+"""The Telegram channel and the terminal run the same dialogue: the same script gives the
+same answers. Both go through the whole real stack (engine, Redis, SQLite); Telegram
+through aiogram and a local Bot API stand-in, the terminal through `chat` reading lines."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import Update
+
+from bot.app import build_services
+from bot.channels.console import chat
+from bot.channels.telegram import build_dispatcher, make_bot
+from bot.settings import Settings
+from conversations.events import Event, Reply
+from standins.telegram_botapi import TelegramBotAPIStandin
+from standins.telegram_updates import TgUser, UpdateFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+DESCRIPTION = "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
+USER = TgUser(5_200_000_001, "منى")
+
+
+def _settings(tmp: Path, redis_url: str) -> Settings:
+    return Settings(data_dir=tmp, redis_url=redis_url, telegram_token=None)
+
+
+def _same(text: str) -> str:
+    # request numbers are random per run; everything else must match
+    return re.sub(r"\b\d{10}\b", "<number>", text)
+
+
+async def _console_answers(tmp: Path, redis_url: str) -> list[tuple[str, list[str]]]:
+    photo = tmp / "iqama.png"
+    photo.write_bytes(PNG)
+    script = [
+        "/start", "1", "ابي اجدد اقامتي", "1", "1", "2000000006",
+        "/contact +966501234567", DESCRIPTION, f"/photo {photo}", "تم", "1",
+    ]  # fmt: skip
+    answers: list[tuple[str, list[str]]] = []
+    async with build_services(_settings(tmp / "console", redis_url)) as services:
+
+        async def recording(event: Event) -> list[Reply]:
+            replies = await services.engine.handle(event)
+            answers.extend((r.text, [c.label for c in r.choices]) for r in replies)
+            return replies
+
+        await chat(recording, services.media, stdin=io.StringIO("\n".join(script) + "\n"),
+                   stdout=io.StringIO())  # fmt: skip
+    return answers
+
+
+def _telegram_answer(call_params: dict[str, Any]) -> tuple[str, list[str]]:
+    markup = call_params.get("reply_markup") or {}
+    labels = [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+    labels += [b["text"] for row in markup.get("keyboard", []) for b in row]
+    return call_params["text"], labels
+
+
+async def _telegram_answers(tmp: Path, redis_url: str) -> list[tuple[str, list[str]]]:
+    updates = UpdateFactory()
+    async with (
+        TelegramBotAPIStandin() as api,
+        build_services(_settings(tmp / "telegram", redis_url)) as services,
+    ):
+        bot = make_bot(api.token, api.url)
+        dp = build_dispatcher(services.engine.handle, services.media)
+        api.add_file("photo-1", PNG)
+        script = [
+            updates.text(USER, "/start"),
+            updates.callback(USER, "ind"),
+            updates.text(USER, "ابي اجدد اقامتي"),
+            updates.callback(USER, "s:iqama_renew"),
+            updates.callback(USER, "q:inside"),
+            updates.text(USER, "2000000006"),
+            updates.contact(USER, "966501234567"),
+            updates.text(USER, DESCRIPTION),
+            updates.photo(USER, "photo-1", file_size=len(PNG)),
+            updates.callback(USER, "done"),
+            updates.callback(USER, "confirm"),
+        ]
+        try:
+            for raw in script:
+                await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+        finally:
+            await bot.session.close()
+        sent = [c.params for c in api.calls_for(USER.id, "sendMessage")]
+    # the one Telegram-only message: taking the share-my-number keyboard off the screen
+    return [
+        _telegram_answer(p) for p in sent if "remove_keyboard" not in (p.get("reply_markup") or {})
+    ]
+
+
+async def test_same_script_same_answers(tmp_path: Path, redis_url: str) -> None:
+    console = await _console_answers(tmp_path, redis_url)
+    telegram = await _telegram_answers(tmp_path, redis_url)
+    assert [_same(t) for t, _ in telegram] == [_same(t) for t, _ in console]
+    # the same choices, whether buttons or a numbered list
+    for (_t, tg_labels), (_c, console_labels) in zip(telegram, console, strict=True):
+        assert tg_labels == console_labels
+    assert "رقم الطلب: <number>" in _same(telegram[-1][0])
