@@ -20,6 +20,7 @@ from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
+from domain.sla import load_holidays
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
         await upgrade(settings.sqlalchemy_url)
     db = make_engine(settings.sqlalchemy_url)
     sessions = make_sessionmaker(db)
-    gateway = SqlRequestGateway(sessions)
+    holidays = load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
+    gateway = SqlRequestGateway(sessions, holidays=holidays)
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)

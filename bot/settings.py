@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.sla import load_holidays
+
 
 class SettingsError(SystemExit):
     """Raised with the one line to print; a SystemExit so the CLI ends without a trace."""
@@ -45,6 +47,16 @@ class Settings(BaseSettings):
         head, _, tail = value.partition(":")
         if not head.isdigit() or len(tail) < 20:
             raise ValueError("expected the form 123456789:AA... given by @BotFather")
+        return value
+
+    @field_validator("holidays_file")
+    @classmethod
+    def _holidays_readable(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            try:
+                load_holidays(str(value))
+            except OSError as exc:
+                raise ValueError(f"cannot read {value}: {exc.strerror}") from None
         return value
 
     @field_validator("officer_ids")

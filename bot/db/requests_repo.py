@@ -89,10 +89,13 @@ class SqlRequestGateway:
         *,
         clock: Callable[[], dt.datetime] = utcnow,
         number_factory: Callable[[], str] = new_request_number,
+        holidays: frozenset[dt.date] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._new_number = number_factory
+        # None means the shipped calendar; operators override it with TAWASUL_HOLIDAYS_FILE
+        self._holidays = holidays
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
         error: IntegrityError | None = None
@@ -138,7 +141,7 @@ class SqlRequestGateway:
                 status=RECEIVED,
                 locale=submission.locale,
                 submitted_at=submitted_at,
-                due_date=due_date(submitted_at),
+                due_date=due_date(submitted_at, holidays=self._holidays),
                 updated_at=submitted_at,
                 attachments=[
                     Attachment(
