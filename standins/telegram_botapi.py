@@ -132,6 +132,10 @@ class TelegramBotAPIStandin:
     port: int = 0
 
     calls: list[ApiCall] = field(default_factory=list, init=False)
+    # The same calls by chat, so per-chat look-ups stay cheap in long benchmarks.
+    _calls_by_chat: dict[int | None, list[ApiCall]] = field(
+        default_factory=lambda: defaultdict(list), init=False
+    )
     #: file paths downloaded through /file/bot<token>/<path>, in order.
     downloads: list[str] = field(default_factory=list, init=False)
     policies: list[CallPolicy] = field(default_factory=list, init=False)
@@ -237,11 +241,10 @@ class TelegramBotAPIStandin:
     # ------------------------------------------------------------------ assertions
 
     def calls_for(self, chat_id: int, method: str | None = None) -> list[ApiCall]:
-        return [
-            c
-            for c in self.calls
-            if c.chat_id == chat_id and (method is None or c.method.lower() == method.lower())
-        ]
+        calls = self._calls_by_chat.get(chat_id, [])
+        if method is None:
+            return list(calls)
+        return [c for c in calls if c.method.lower() == method.lower()]
 
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
@@ -259,7 +262,7 @@ class TelegramBotAPIStandin:
     def last_keyboard(self, chat_id: int) -> JSON | None:
         """The reply_markup (inline or reply keyboard) of the last call that sent one in
         this chat, as the bot sent it."""
-        for call in reversed(self.calls_for(chat_id)):
+        for call in reversed(self._calls_by_chat.get(chat_id, [])):
             markup = call.params.get("reply_markup")
             if isinstance(markup, dict) and ("inline_keyboard" in markup or "keyboard" in markup):
                 return markup
@@ -281,7 +284,9 @@ class TelegramBotAPIStandin:
         params = await self._read_params(request)
         if request.match_info["token"] != self.token:
             return _answer(ApiError(401, "Unauthorized").body(), 401)
-        self.calls.append(ApiCall(method, params, time.monotonic()))
+        call = ApiCall(method, params, time.monotonic())
+        self.calls.append(call)
+        self._calls_by_chat[call.chat_id].append(call)
         try:
             return await self._dispatch(method, params)
         finally:

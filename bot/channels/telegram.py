@@ -47,6 +47,11 @@ CHANNEL_KEY: Final = "telegram_channel"
 #: Bounded retries on 429: a flood wait on one chat must not hold its lock for ever.
 MAX_SEND_ATTEMPTS: Final = 3
 
+#: Updates handled at once (all chats together). Polling and webhooks start a task per
+#: update, so a burst would otherwise open as many Redis and database operations at once;
+#: redis-py's default pool (100 connections) raises instead of waiting when exhausted.
+DEFAULT_MAX_CONCURRENT_UPDATES: Final = 50
+
 
 @dataclass
 class _LockEntry:
@@ -91,8 +96,10 @@ class TelegramChannel:
         *,
         contact_label: str = DEFAULT_CONTACT_LABEL,
         removal_text: str = DEFAULT_REMOVAL_TEXT,
+        max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
     ) -> None:
         self._handle = handle
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._media_store = media_store
         self._contact_label = contact_label
         self._removal_text = removal_text
@@ -106,7 +113,8 @@ class TelegramChannel:
         if event is None:
             return
         chat_id = message.chat.id
-        async with self._locks.hold(chat_id):
+        # Chat lock first, then a slot: a slot is never held while waiting for a chat.
+        async with self._locks.hold(chat_id), self._slots:
             if isinstance(event, Media):
                 event = await fetch_media(bot, event, self._media_store)
             replies = await self._handle(event)
@@ -124,7 +132,7 @@ class TelegramChannel:
         if event is None:
             return
         chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-        async with self._locks.hold(chat_id):
+        async with self._locks.hold(chat_id), self._slots:
             replies = await self._handle(event)
             await self.deliver(bot, chat_id, replies, after_contact=False)
 
@@ -196,13 +204,18 @@ def build_dispatcher(
     *,
     contact_label: str = DEFAULT_CONTACT_LABEL,
     removal_text: str = DEFAULT_REMOVAL_TEXT,
+    max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram."""
     dispatcher = Dispatcher(disable_fsm=True)
     dispatcher[CHANNEL_KEY] = TelegramChannel(
-        handle, media_store, contact_label=contact_label, removal_text=removal_text
+        handle,
+        media_store,
+        contact_label=contact_label,
+        removal_text=removal_text,
+        max_concurrent_updates=max_concurrent_updates,
     )
     dispatcher.include_router(residents_router())
     return dispatcher
