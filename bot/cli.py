@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
+from bot.logging_setup import configure_logging
 from bot.settings import Settings, load_settings
-
-
-def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
 
 
 async def _chat(settings: Settings, user: str) -> None:
@@ -66,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     settings = load_settings()
-    _logging(settings)
+    configure_logging(settings.log_level)
     try:
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))

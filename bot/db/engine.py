@@ -34,6 +34,8 @@ def default_sqlite_url(data_dir: Path) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for `url`; extra keyword arguments go to `create_async_engine`."""
+    # identity and phone numbers are bound parameters: keep them out of logs and errors
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)

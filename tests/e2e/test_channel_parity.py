@@ -5,15 +5,18 @@ through aiogram and a local Bot API stand-in, the terminal through `chat` readin
 from __future__ import annotations
 
 import io
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram.types import Update
 
 from bot.app import build_services
 from bot.channels.console import chat
 from bot.channels.telegram import build_dispatcher, make_bot
+from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from conversations.events import Event, Reply
 from standins.telegram_botapi import TelegramBotAPIStandin
@@ -102,3 +105,15 @@ async def test_same_script_same_answers(tmp_path: Path, redis_url: str) -> None:
     for (_t, tg_labels), (_c, console_labels) in zip(telegram, console, strict=True):
         assert tg_labels == console_labels
     assert "رقم الطلب: <number>" in _same(telegram[-1][0])
+
+
+async def test_logs_never_hold_identity_or_phone(
+    tmp_path: Path, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("DEBUG")  # as the CLI does at start, at its most talkative
+    caplog.set_level(logging.DEBUG)
+    await _telegram_answers(tmp_path, redis_url)
+    assert caplog.records, "the run should have logged something"
+    logged = caplog.text
+    for secret in ("2000000006", "501234567", DESCRIPTION):
+        assert secret not in logged
