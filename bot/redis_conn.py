@@ -13,10 +13,12 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 log = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 64
 
 
 def _embedded(data_dir: Path) -> Any:
@@ -34,11 +36,19 @@ def _embedded(data_dir: Path) -> Any:
 @asynccontextmanager
 async def open_redis(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
     embedded = None
+    # a burst waits for a free connection rather than failing (redis-py's default pool
+    # raises once it is exhausted)
     if url:
-        client = Redis.from_url(url)
+        pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=20)
     else:
         embedded = _embedded(data_dir)
-        client = Redis(unix_socket_path=embedded.socket_file)
+        pool = BlockingConnectionPool(
+            connection_class=UnixDomainSocketConnection,
+            path=embedded.socket_file,
+            max_connections=MAX_CONNECTIONS,
+            timeout=20,
+        )
+    client = Redis(connection_pool=pool)
     try:
         await client.ping()
         yield client

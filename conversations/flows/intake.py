@@ -342,7 +342,10 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
             ctx.state.answers["phone"] = normalise_phone(event.phone)
         except InvalidPhoneNumber:
             return Retry(_("This phone number doesn't look valid. Please share it again."))
-        return Next("summary" if ctx.state.editing else "description")
+        return Next(
+            "summary" if ctx.state.editing else "description",
+            (_("Thank you, your number is saved."),),
+        )
     return Retry(
         _(
             "For your protection, the number must come from your own account: please press «Share my number»."

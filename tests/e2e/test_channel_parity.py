@@ -91,10 +91,7 @@ async def _telegram_answers(tmp: Path, redis_url: str) -> list[tuple[str, list[s
         finally:
             await bot.session.close()
         sent = [c.params for c in api.calls_for(USER.id, "sendMessage")]
-    # the one Telegram-only message: taking the share-my-number keyboard off the screen
-    return [
-        _telegram_answer(p) for p in sent if "remove_keyboard" not in (p.get("reply_markup") or {})
-    ]
+    return [_telegram_answer(p) for p in sent]
 
 
 async def test_same_script_same_answers(tmp_path: Path, redis_url: str) -> None:
