@@ -152,6 +152,23 @@ class Request(Base):
     due_date: Mapped[dt.date] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # --- the staff desk (migration 0002) ---
+    # "officer:<id>" of whoever took the request, and the name shown on the card
+    assigned_to: Mapped[str | None] = mapped_column(String(160))
+    assigned_name: Mapped[str | None] = mapped_column(String(160))
+    # where the card lives, so every decision edits it in place
+    staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    staff_thread_id: Mapped[int | None] = mapped_column(Integer)
+    staff_message_id: Mapped[int | None] = mapped_column(Integer)
+    # the officer's open question while waiting for the person (status needs_info)
+    pending_question: Mapped[str | None] = mapped_column(Text)
+    # the 7-working-day clock stops while the person is asked for more information
+    paused_since: Mapped[dt.datetime | None]
+    # the reason given with the last rejection, shown to the person and on the card
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[dt.datetime | None]
+    escalated_at: Mapped[dt.datetime | None]
+
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",
@@ -222,3 +239,31 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Unique but nullable: many rows may have no key (NULLs never collide on either backend).
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+
+    # --- delivery (migration 0002) ---
+    # "telegram", "whatsapp", "console" for a person; "staff" for the staff group
+    channel: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL"), index=True
+    )
+    # a dispatcher owns the row until then (a crashed one's rows come back after it)
+    claimed_until: Mapped[dt.datetime | None]
+    # the platform's id of what was sent (Telegram message id, WhatsApp wamid)
+    provider_message_id: Mapped[str | None] = mapped_column(String(160), index=True)
+    # queued, sent, delivered, read, failed (WhatsApp reports the last three)
+    delivery_status: Mapped[str] = mapped_column(
+        String(16), default="queued", server_default="queued"
+    )
+
+
+class StaffTopic(Base):
+    """The forum topic a department's cards go to in the staff group, created on demand."""
+
+    __tablename__ = "staff_topics"
+    __table_args__ = (UniqueConstraint("chat_id", "department", name="uq_staff_topics_chat_dept"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    department: Mapped[str] = mapped_column(String(32))
+    thread_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
