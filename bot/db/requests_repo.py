@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Account, Attachment, Request, StatusEvent, utcnow
+from bot.outbox.queue import refresh_staff_card
 from conversations.ports import Submission, SubmittedRequest
 from domain.request_number import new_request_number
 from domain.sla import due_date
@@ -73,6 +74,14 @@ class RequestRecord:
     updated_at: dt.datetime = field(repr=False)
     attachments: tuple[AttachmentRecord, ...] = field(repr=False)
     events: tuple[StatusEventRecord, ...] = field(repr=False)
+    assigned_to: str | None = None
+    assigned_name: str | None = field(default=None, repr=False)
+    pending_question: str | None = field(default=None, repr=False)
+    paused_since: dt.datetime | None = field(default=None, repr=False)
+    decision_reason: str | None = field(default=None, repr=False)
+    staff_chat_id: int | None = None
+    staff_thread_id: int | None = None
+    staff_message_id: int | None = None
 
 
 def resident_actor(channel: str, user_key: str) -> str:
@@ -167,6 +176,8 @@ class SqlRequestGateway:
             session.add(request)
             # Flush inside the transaction so a unique clash surfaces here, as IntegrityError.
             await session.flush()
+            # the officers' alert is queued in the same transaction as the request itself
+            await refresh_staff_card(session, request)
             log.info(
                 "request %s filed: service=%s channel=%s attachments=%d",
                 request.number,
@@ -178,19 +189,19 @@ class SqlRequestGateway:
 
     async def get_by_number(self, number: str) -> RequestRecord | None:
         async with self._sessionmaker() as session:
-            request = await session.scalar(_select_requests().where(Request.number == number))
-            return None if request is None else _record(request)
+            request = await session.scalar(select_requests().where(Request.number == number))
+            return None if request is None else to_record(request)
 
     async def list_for_account(self, channel: str, user_key: str) -> list[RequestRecord]:
         """The requests filed from one chat, newest first."""
         async with self._sessionmaker() as session:
             rows = await session.scalars(
-                _select_requests()
+                select_requests()
                 .join(Account, Request.account_id == Account.id)
                 .where(Account.channel == channel, Account.user_key == user_key)
                 .order_by(Request.submitted_at.desc(), Request.id.desc())
             )
-            return [_record(r) for r in rows]
+            return [to_record(r) for r in rows]
 
 
 async def _account_for(session: AsyncSession, submission: Submission) -> Account:
@@ -216,7 +227,7 @@ async def _account_for(session: AsyncSession, submission: Submission) -> Account
     return account
 
 
-def _select_requests() -> Select[Request]:
+def select_requests() -> Select[Request]:
     return select(Request).options(selectinload(Request.attachments), selectinload(Request.events))
 
 
@@ -230,7 +241,7 @@ def _submitted(request: Request, *, created: bool) -> SubmittedRequest:
     )
 
 
-def _record(request: Request) -> RequestRecord:
+def to_record(request: Request) -> RequestRecord:
     return RequestRecord(
         number=request.number,
         status=RequestStatus(request.status),
@@ -250,6 +261,14 @@ def _record(request: Request) -> RequestRecord:
         updated_at=request.updated_at,
         attachments=tuple(_attachment(a) for a in request.attachments),
         events=tuple(_event(e) for e in request.events),
+        assigned_to=request.assigned_to,
+        assigned_name=request.assigned_name,
+        pending_question=request.pending_question,
+        paused_since=request.paused_since,
+        decision_reason=request.decision_reason,
+        staff_chat_id=request.staff_chat_id,
+        staff_thread_id=request.staff_thread_id,
+        staff_message_id=request.staff_message_id,
     )
 
 

@@ -1,0 +1,93 @@
+"""Writing deliveries into the outbox, inside the caller's transaction.
+
+Rows are written in the same transaction as the change they report, so a crash between
+"saved" and "sent" loses nothing: the dispatcher finds the row and sends it.
+Payload shapes (the dispatcher's handlers read them):
+- person, ``kind="notify"``, ``channel`` = the person's channel, ``target`` = user_key:
+  ``{"number", "status", "replies": [{"text", "choices": [[id, label, description], ...]}]}``
+- staff group, ``kind="staff_card"``, ``channel="staff"``: ``{"number"}`` — the card is
+  rendered from the request as it stands when sent, so several changes make one edit.
+- staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import OutboxMessage, Request, utcnow
+from conversations.events import Option, Reply
+
+STAFF = "staff"
+
+
+def replies_to_payload(replies: Sequence[Reply]) -> list[dict[str, Any]]:
+    return [
+        {"text": r.text, "choices": [[o.id, o.label, o.description] for o in r.choices]}
+        for r in replies
+    ]
+
+
+def replies_from_payload(payload: dict[str, Any]) -> list[Reply]:
+    return [
+        Reply(item["text"], choices=tuple(Option(*choice) for choice in item.get("choices", [])))
+        for item in payload.get("replies", [])
+    ]
+
+
+def notify_person(
+    session: AsyncSession, request: Request, replies: Sequence[Reply], *, status: str
+) -> None:
+    session.add(
+        OutboxMessage(
+            kind="notify",
+            channel=request.channel,
+            target=request.user_key,
+            request_id=request.id,
+            payload={
+                "number": request.number,
+                "status": status,
+                "replies": replies_to_payload(replies),
+            },
+            next_attempt_at=utcnow(),
+        )
+    )
+
+
+async def refresh_staff_card(session: AsyncSession, request: Request) -> None:
+    """Queues one (re)render of the request's staff card; one pending row is enough."""
+    pending = await session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.kind == "staff_card",
+            OutboxMessage.request_id == request.id,
+            OutboxMessage.sent_at.is_(None),
+        )
+    )
+    if pending is not None:
+        return
+    session.add(
+        OutboxMessage(
+            kind="staff_card",
+            channel=STAFF,
+            target=STAFF,
+            request_id=request.id,
+            payload={"number": request.number},
+            next_attempt_at=utcnow(),
+        )
+    )
+
+
+def staff_text(session: AsyncSession, html: str, *, dedupe_key: str | None = None) -> None:
+    session.add(
+        OutboxMessage(
+            kind="staff_text",
+            channel=STAFF,
+            target=STAFF,
+            payload={"html": html},
+            dedupe_key=dedupe_key,
+            next_attempt_at=utcnow(),
+        )
+    )

@@ -1,0 +1,67 @@
+"""What the person is told when their request changes, in their own language.
+
+The staff desk writes these into the outbox at the moment of the decision, so the text
+is fixed in the person's language then and delivered later by whichever channel they use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conversations.events import Option, Reply
+from conversations.formatting import format_due_date
+from conversations.i18n import Texts
+from domain.status import RequestStatus
+
+
+def answer_choice_id(number: str) -> str:
+    """The button that opens the more-information answer for a request."""
+    return f"ans:{number}"
+
+
+def status_notice(
+    *,
+    locale: str,
+    number: str,
+    service_name: str,
+    status: RequestStatus,
+    due: dt.date,
+    reason: str | None = None,
+    question: str | None = None,
+) -> list[Reply]:
+    texts = Texts(locale)
+    _ = texts.gettext
+    head = _("Update on your request %(number)s (%(service)s):") % {
+        "number": number,
+        "service": service_name,
+    }
+    if status is RequestStatus.RECEIVED:
+        body = _("Your request has been received. You will have an answer by %(date)s.") % {
+            "date": format_due_date(due, locale)
+        }
+        return [Reply(f"{head}\n{body}")]
+    if status is RequestStatus.UNDER_REVIEW:
+        body = _(
+            "An officer is now reviewing your request. You will have an answer by %(date)s."
+        ) % {"date": format_due_date(due, locale)}
+        return [Reply(f"{head}\n{body}")]
+    if status is RequestStatus.NEEDS_INFO:
+        body = _(
+            "The officer needs more information to continue:\n«%(question)s»\n"
+            "Press «Answer» to reply with text or photos. The 7-working-day period is paused until you answer."
+        ) % {"question": question or ""}
+        return [Reply(f"{head}\n{body}", choices=(Option(answer_choice_id(number), _("Answer")),))]
+    if status is RequestStatus.ACCEPTED:
+        body = _("Good news: your request has been accepted.")
+        if reason:
+            body += "\n" + _("Officer's note: %(note)s") % {"note": reason}
+        return [Reply(f"{head}\n{body}")]
+    body = _("We're sorry: your request was not accepted.\nReason: %(reason)s") % {
+        "reason": reason or ""
+    }
+    body += "\n" + _(
+        "If the problem cannot be solved online, book an appointment at the nearest passports "
+        "branch through Absher (Appointments) and bring the documents with you. "
+        "You can also file a new request with the missing information."
+    )
+    return [Reply(f"{head}\n{body}")]
