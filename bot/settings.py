@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.sla import load_holidays
@@ -13,6 +13,18 @@ from domain.sla import load_holidays
 
 class SettingsError(SystemExit):
     """Raised with the one line to print; a SystemExit so the CLI ends without a trace."""
+
+
+_WHATSAPP_REQUIRED = (
+    "whatsapp_phone_id",
+    "whatsapp_token",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
+
+
+def _env(field: str) -> str:
+    return "TAWASUL_" + field.upper()
 
 
 class Settings(BaseSettings):
@@ -33,11 +45,15 @@ class Settings(BaseSettings):
     holidays_file: Path | None = None
     log_level: str = "INFO"
 
-    whatsapp_phone_id: str | None = None
-    whatsapp_token: str | None = None
-    whatsapp_app_secret: str | None = None
-    whatsapp_verify_token: str | None = None
+    # WhatsApp runs when all four are set; validate_default so that one left out is named.
+    whatsapp_phone_id: str | None = Field(default=None, validate_default=True)
+    whatsapp_token: str | None = Field(default=None, validate_default=True)
+    whatsapp_app_secret: str | None = Field(default=None, validate_default=True)
+    whatsapp_verify_token: str | None = Field(default=None, validate_default=True)
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    # The approved template for notifications outside WhatsApp's 24-hour window.
+    whatsapp_template_name: str | None = None
+    whatsapp_template_lang: str = Field(default="ar", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
     @field_validator("telegram_token")
     @classmethod
@@ -48,6 +64,33 @@ class Settings(BaseSettings):
         if not head.isdigit() or len(tail) < 20:
             raise ValueError("expected the form 123456789:AA... given by @BotFather")
         return value
+
+    @field_validator(*_WHATSAPP_REQUIRED)
+    @classmethod
+    def _whatsapp_complete(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Fields are validated in order, so each one sees those before it: a half-configured
+        # WhatsApp fails here, naming the setting that is missing.
+        value = value or None
+        assert info.field_name is not None
+        earlier = _WHATSAPP_REQUIRED[: _WHATSAPP_REQUIRED.index(info.field_name)]
+        given = [n for n in earlier if info.data.get(n)]
+        missing = [n for n in earlier if not info.data.get(n)]
+        if value is None and given:
+            raise ValueError(f"missing: WhatsApp needs it as well as {_env(given[0])}")
+        if value is not None and missing:
+            raise ValueError(f"WhatsApp needs {_env(missing[0])} as well")
+        return value
+
+    @field_validator("whatsapp_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http(s) URL such as https://graph.facebook.com/v21.0")
+        return value.rstrip("/")
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return all(getattr(self, name) for name in _WHATSAPP_REQUIRED)
 
     @field_validator("holidays_file")
     @classmethod
