@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.requests_repo import SqlRequestGateway
+from bot.gateway import Gateway
 from bot.media_store import MediaStore
 from bot.redis_conn import open_redis
 from bot.settings import Settings
+from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.store import RedisDialogueStore
@@ -34,6 +36,7 @@ class Services:
     gateway: SqlRequestGateway
     engine: Engine
     media: MediaStore
+    desk: StaffDesk
 
 
 @asynccontextmanager
@@ -44,13 +47,16 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     db = make_engine(settings.sqlalchemy_url)
     sessions = make_sessionmaker(db)
     holidays = load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
-    gateway = SqlRequestGateway(sessions, holidays=holidays)
+    catalogue = load_catalogue()
+    requests = SqlRequestGateway(sessions, holidays=holidays)
+    desk = StaffDesk(sessions, catalogue, holidays=holidays)
+    gateway = Gateway(requests, desk)
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
-            engine = Engine(store, INTAKE, load_catalogue(), gateway)
+            engine = Engine(store, INTAKE, catalogue, gateway)
             yield Services(
-                settings, redis, db, sessions, gateway, engine, MediaStore(settings.data_dir)
+                settings, redis, db, sessions, requests, engine, MediaStore(settings.data_dir), desk
             )
     finally:
         await db.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from conversations.events import (
@@ -24,6 +24,7 @@ from conversations.events import (
     Unsupported,
 )
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay
+from conversations.flows.more_info import MORE_INFO, start_answer
 from conversations.keywords import global_action
 from conversations.ports import RequestGateway
 from conversations.state import DialogueState
@@ -49,6 +50,11 @@ class Engine:
     catalogue: Catalogue
     gateway: RequestGateway
     clock: Callable[[], dt.datetime] = field(default=_utcnow)
+    # flows entered from a button rather than from the start (answering an officer)
+    side_flows: Mapping[str, Flow] = field(default_factory=lambda: {MORE_INFO.name: MORE_INFO})
+
+    def _flow(self, state: DialogueState) -> Flow:
+        return self.side_flows.get(state.flow, self.flow)
 
     async def handle(self, event: Event) -> list[Reply]:
         origin = event.origin
@@ -71,21 +77,31 @@ class Engine:
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         ctx = Ctx(state, event.origin, self.catalogue, self.gateway, self.clock())
+        if isinstance(event, Choice) and event.id.startswith("ans:"):
+            return await self._answer_officer(ctx, event.id.removeprefix("ans:"))
         action = _global_action(event)
         if action == "restart" or state.step in _START_STEPS:
             return await self._start(ctx, event, action)
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":
-            return [Reply(self.flow.help(ctx)), self._ask(ctx)]
+            return [Reply(self._flow(state).help(ctx)), self._ask(ctx)]
         if action == "back":
             return self._back(ctx)
         event = _as_choice(event, state.offered)
         polite = _unusable(ctx, event)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
-        outcome = await self.flow.steps[state.step].answer(ctx, event)
+        outcome = await self._flow(state).steps[state.step].answer(ctx, event)
         return self._apply(ctx, outcome)
+
+    async def _answer_officer(self, ctx: Ctx, number: str) -> list[Reply]:
+        refusal = await start_answer(ctx, number)
+        if refusal is None:
+            return [self._ask(ctx)]
+        if ctx.state.step in _START_STEPS:
+            return [Reply(refusal)]
+        return [self._reply(ctx, refusal, with_choices=True)]
 
     async def _start(self, ctx: Ctx, event: Event, action: str | None) -> list[Reply]:
         state = ctx.state
@@ -104,6 +120,7 @@ class Engine:
 
     def _restart(self, ctx: Ctx) -> list[Reply]:
         fresh = ctx.state.fresh_draft()
+        fresh.suspended = None
         _replace(ctx.state, fresh)
         ctx.state.step = self.flow.first
         return [Reply(self.flow.greeting(ctx)), self._ask(ctx)]
@@ -111,6 +128,11 @@ class Engine:
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
         _replace(ctx.state, ctx.state.fresh_draft())
+        if ctx.state.resume():
+            return [
+                Reply(_("Cancelled. Nothing was sent. Back to the request you were filling in:")),
+                self._ask(ctx),
+            ]
         ctx.state.step = "done"
         ctx.state.offered = [["new", _("New request")]]
         return [
@@ -148,16 +170,22 @@ class Engine:
         return self._finish(ctx, outcome)
 
     def _finish(self, ctx: Ctx, outcome: Finish) -> list[Reply]:
+        _ = ctx.texts.gettext
         last = ctx.state.last_request
         _replace(ctx.state, ctx.state.fresh_draft())
         ctx.state.last_request = last
+        *first, final = outcome.say
+        closing = [*(Reply(s) for s in first)]
+        if ctx.state.resume():
+            closing.append(Reply(final))
+            closing.append(Reply(_("Now, back to the request you were filling in:")))
+            return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
-        *first, final = outcome.say
-        return [*(Reply(s) for s in first), Reply(final, choices=outcome.choices)]
+        return [*closing, Reply(final, choices=outcome.choices)]
 
     def _ask(self, ctx: Ctx) -> Reply:
-        step = self.flow.steps[ctx.state.step]
+        step = self._flow(ctx.state).steps[ctx.state.step]
         prompt = step.ask(ctx)
         choices = (*prompt.choices, *_nav(ctx, can_go_back=step.can_go_back))
         ctx.state.offered = [[o.id, o.label] for o in choices]

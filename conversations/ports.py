@@ -46,5 +46,27 @@ class SubmittedRequest:
     created: bool  # False when the idempotency key had already filed this request
 
 
+@dataclass(frozen=True, slots=True)
+class MoreInfoAnswer:
+    """The person's answer to an officer's question; joins the request it answers."""
+
+    number: str
+    channel: str
+    user_key: str
+    text: str
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
+class NotAwaitingAnswer(LookupError):
+    """The request does not exist, is not this person's, or asks nothing of them now;
+    one error for all three so a number cannot be probed."""
+
+
 class RequestGateway(Protocol):
     async def submit(self, submission: Submission) -> SubmittedRequest: ...
+
+    async def pending_question(self, number: str, channel: str, user_key: str) -> str:
+        """The officer's open question on this person's request; NotAwaitingAnswer else."""
+        ...
+
+    async def answer_more_info(self, answer: MoreInfoAnswer) -> None: ...

@@ -23,6 +23,8 @@ class DialogueState:
     draft_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     albums: list[str] = field(default_factory=list)
     last_request: str | None = None
+    # a half-filled request put aside while the person answers an officer's question
+    suspended: dict[str, Any] | None = None
     version: int = 0
 
     def to_json(self) -> str:
@@ -37,5 +39,29 @@ class DialogueState:
     def fresh_draft(self) -> DialogueState:
         """A new draft that keeps what belongs to the person, not to the request."""
         return DialogueState(
-            locale=self.locale, last_request=self.last_request, version=self.version
+            locale=self.locale,
+            last_request=self.last_request,
+            suspended=self.suspended,
+            version=self.version,
         )
+
+    def suspend(self) -> None:
+        """Puts the current draft aside (kept whole) so another flow can run."""
+        self.suspended = {
+            "flow": self.flow,
+            "step": self.step,
+            "answers": self.answers,
+            "history": self.history,
+            "editing": self.editing,
+            "draft_id": self.draft_id,
+            "albums": self.albums,
+        }
+
+    def resume(self) -> bool:
+        """Brings back the draft put aside; False when there was none."""
+        saved, self.suspended = self.suspended, None
+        if not saved:
+            return False
+        for name, value in saved.items():
+            setattr(self, name, value)
+        return True

@@ -18,7 +18,7 @@ from conversations.events import (
     Text,
     Unsupported,
 )
-from conversations.ports import Submission, SubmittedRequest
+from conversations.ports import MoreInfoAnswer, NotAwaitingAnswer, Submission, SubmittedRequest
 from conversations.state import DialogueState
 from domain.sla import due_date
 
@@ -59,6 +59,20 @@ class MemoryGateway:
     submissions: list[Submission] = field(default_factory=list)
     by_key: dict[str, SubmittedRequest] = field(default_factory=dict)
     numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # (number, channel, user_key) -> the officer's open question
+    questions: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    answers: list[MoreInfoAnswer] = field(default_factory=list)
+
+    async def pending_question(self, number: str, channel: str, user_key: str) -> str:
+        try:
+            return self.questions[(number, channel, user_key)]
+        except KeyError:
+            raise NotAwaitingAnswer(number) from None
+
+    async def answer_more_info(self, answer: MoreInfoAnswer) -> None:
+        await self.pending_question(answer.number, answer.channel, answer.user_key)
+        del self.questions[(answer.number, answer.channel, answer.user_key)]
+        self.answers.append(answer)
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
         if submission.idempotency_key in self.by_key:

@@ -1,0 +1,73 @@
+"""Answering an officer's question from any step, without losing a half-filled request."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import RESIDENT, _to_identity
+
+NUMBER = "5038329651"
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    gateway = MemoryGateway()
+    gateway.questions[(NUMBER, "test", "u1")] = "أرفق صورة الجواز من فضلك"
+    return gateway
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+
+
+async def test_answer_joins_the_request_and_the_draft_comes_back(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)  # now on the phone step of a new request
+    await chat.tap(f"ans:{NUMBER}")
+    assert "أرفق صورة الجواز من فضلك" in chat.said
+    await chat.text("أرفقت صورة الجواز الجديد")
+    await chat.media(ref="passport-photo")
+    await chat.tap("send")
+    assert len(gateway.answers) == 1
+    answer = gateway.answers[0]
+    assert answer.number == NUMBER and answer.text == "أرفقت صورة الجواز الجديد"
+    assert [a.ref for a in answer.attachments] == ["passport-photo"]
+    assert "أُضيف ردّك" in chat.said
+    # back where the person was, with what they had typed
+    assert chat.last[-1].ask_contact
+    await chat.contact("+966501234567")
+    assert "اكتب طلبك" in chat.said
+
+
+async def test_sending_nothing_is_refused(chat: Chat, gateway: MemoryGateway) -> None:
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.tap("send")
+    assert "اكتب إجابتك أو أرسل ملفًا أولًا" in chat.said
+    assert gateway.answers == []
+
+
+async def test_someone_elses_or_unknown_request_gets_one_polite_answer(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.tap("ans:5000000009")
+    assert "لا ينتظر" in chat.said
+    await chat.text(RESIDENT)  # still on the identity step: nothing lost
+    assert chat.last[-1].ask_contact
+
+
+async def test_cancel_returns_to_the_draft_without_sending(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_identity(chat)
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.text("نص لن يُرسل")
+    await chat.text("إلغاء")
+    assert gateway.answers == []
+    assert "رقم هوية صاحب الطلب" in chat.said
