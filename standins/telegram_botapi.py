@@ -53,7 +53,16 @@ _JSON_PARAMS: Final = frozenset(
     }
 )
 _INT_PARAMS: Final = frozenset(
-    {"chat_id", "message_id", "offset", "limit", "timeout", "from_chat_id", "message_thread_id"}
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "from_chat_id",
+        "message_thread_id",
+        "user_id",
+    }
 )
 _BOOL_PARAMS: Final = frozenset(
     {"drop_pending_updates", "show_alert", "disable_notification", "protect_content"}
@@ -147,6 +156,8 @@ class TelegramBotAPIStandin:
     )
     _message_ids: dict[int, Iterator[int]] = field(default_factory=dict, init=False)
     _updates: list[JSON] = field(default_factory=list, init=False)
+    # (chat id, user id) -> getChatMember status; anyone else has "left"
+    _members: dict[tuple[int, int], str] = field(default_factory=dict, init=False)
     _updates_added: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
@@ -214,6 +225,11 @@ class TelegramBotAPIStandin:
         """Queue a raw Update for getUpdates (polling)."""
         self._updates.append(update)
         self._updates_added.set()
+
+    def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
+        """What getChatMember answers for `user_id` in `chat_id` ("creator",
+        "administrator", "member", "restricted", "left", "kicked")."""
+        self._members[(chat_id, user_id)] = status
 
     def add_policy(self, policy: CallPolicy) -> None:
         self.policies.append(policy)
@@ -426,6 +442,38 @@ class TelegramBotAPIStandin:
 
     def _m_answercallbackquery(self, params: JSON) -> bool:
         return True
+
+    def _m_getchatmember(self, params: JSON) -> JSON:
+        chat_id, user_id = params.get("chat_id"), params.get("user_id")
+        if not isinstance(chat_id, int) or not isinstance(user_id, int):
+            raise ApiError(400, "Bad Request: invalid user_id specified")
+        status = self._members.get((chat_id, user_id), "left")
+        user = {"id": user_id, "is_bot": False, "first_name": "User"}
+        member: JSON = {"status": status, "user": user}
+        if status == "administrator":
+            member |= {
+                "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                "can_delete_messages": True, "can_manage_video_chats": True,
+                "can_restrict_members": True, "can_promote_members": False,
+                "can_change_info": True, "can_invite_users": True, "can_post_stories": False,
+                "can_edit_stories": False, "can_delete_stories": False,
+                "can_send_welcome_messages": False,
+            }  # fmt: skip
+        elif status == "creator":
+            member["is_anonymous"] = False
+        elif status == "restricted":
+            member |= {
+                "is_member": True, "can_send_messages": False, "can_send_audios": False,
+                "can_send_documents": False, "can_send_photos": False,
+                "can_send_videos": False, "can_send_video_notes": False,
+                "can_send_voice_notes": False, "can_send_polls": False,
+                "can_send_other_messages": False, "can_add_web_page_previews": False,
+                "can_react_to_messages": False, "can_edit_tag": False, "can_change_info": False, "can_invite_users": False,
+                "can_pin_messages": False, "can_manage_topics": False, "until_date": 0,
+            }  # fmt: skip
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     def _m_deletemessage(self, params: JSON) -> bool:
         message = self._stored_message(params)

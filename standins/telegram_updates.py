@@ -103,9 +103,29 @@ class UpdateFactory:
             ]
         return self._message(user, chat, **content)
 
-    def group_text(self, user: TgUser, chat_id: int, text: str, title: str = "Staff") -> JSON:
-        chat = {"id": chat_id, "type": "supergroup", "title": title}
-        return self.text(user, text, chat=chat)
+    def group_text(
+        self,
+        user: TgUser,
+        chat_id: int,
+        text: str,
+        title: str = "Staff",
+        *,
+        reply_to: JSON | None = None,
+        thread_id: int | None = None,
+    ) -> JSON:
+        """A text in a (forum) supergroup; `reply_to` is the message answered (e.g. the
+        bot's ``api.last_message(chat_id)``), `thread_id` the forum topic it is posted in."""
+        chat: JSON = {"id": chat_id, "type": "supergroup", "title": title}
+        if thread_id is not None:
+            chat["is_forum"] = True
+        raw = self.text(user, text, chat=chat)
+        message = raw["message"]
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return raw
 
     def photo(
         self,
