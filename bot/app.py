@@ -18,6 +18,7 @@ from bot.media_store import MediaStore
 from bot.redis_conn import open_redis
 from bot.settings import Settings
 from bot.staff.desk import StaffDesk
+from conversations.attempts import RedisAttemptLimiter
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.store import RedisDialogueStore
@@ -54,7 +55,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
-            engine = Engine(store, INTAKE, catalogue, gateway)
+            engine = Engine(store, INTAKE, catalogue, gateway, limiter=RedisAttemptLimiter(redis))
             yield Services(
                 settings, redis, db, sessions, requests, engine, MediaStore(settings.data_dir), desk
             )

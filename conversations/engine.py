@@ -7,11 +7,13 @@ it names, polite answers to things a step cannot use, and compare-and-set retrie
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from conversations import languages
 from conversations.events import (
     Choice,
     Command,
@@ -24,13 +26,17 @@ from conversations.events import (
     Unsupported,
 )
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay
+from conversations.flows import status as status_flow
 from conversations.flows.more_info import MORE_INFO, start_answer
-from conversations.keywords import global_action
-from conversations.ports import RequestGateway
+from conversations.formatting import Digits, present
+from conversations.keywords import global_action, mentions_status
+from conversations.ports import AttemptLimiter, RequestGateway
+from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
 from domain.catalogue import Catalogue
-from domain.normalize import clean_input, fold_arabic
+from domain.normalize import clean_input, digits_only, fold_arabic
+from domain.request_number import looks_like_request_number
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +56,19 @@ class Engine:
     catalogue: Catalogue
     gateway: RequestGateway
     clock: Callable[[], dt.datetime] = field(default=_utcnow)
+    # how quantities and dates are written in Arabic (TAWASUL_ARABIC_DIGITS)
+    arabic_digits: Digits = "arab"
+    # draws the receipt card once a request is filed; without one the text says it all
+    receipts: ReceiptMaker | None = None
     # flows entered from a button rather than from the start (answering an officer)
     side_flows: Mapping[str, Flow] = field(default_factory=lambda: {MORE_INFO.name: MORE_INFO})
+    # failed status look-ups; without one, status questions are answered to owners only
+    limiter: AttemptLimiter | None = None
+
+    def __post_init__(self) -> None:
+        if self.limiter is not None:
+            status = status_flow.build_status_flow(self.limiter)
+            self.side_flows = {**self.side_flows, status.name: status}
 
     def _flow(self, state: DialogueState) -> Flow:
         return self.side_flows.get(state.flow, self.flow)
@@ -66,9 +83,14 @@ class Engine:
             return []
         try:
             for _attempt in range(CAS_ATTEMPTS):
+                locale = state.locale
                 replies = await self._turn(state, event)
-                if await self.store.save(origin.channel, origin.user_key, state):
-                    return replies
+                # a language chosen in this turn becomes the account's, in the same write
+                chose = state.locale != locale
+                if await self.store.save(
+                    origin.channel, origin.user_key, state, remember_locale=chose
+                ):
+                    return [self._present(reply, state.locale) for reply in replies]
                 state = await self.store.load(origin.channel, origin.user_key)
             raise RuntimeError("dialogue state kept changing under us")
         except Exception:
@@ -76,16 +98,31 @@ class Engine:
             raise
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
-        ctx = Ctx(state, event.origin, self.catalogue, self.gateway, self.clock())
+        ctx = Ctx(
+            state,
+            event.origin,
+            self.catalogue,
+            self.gateway,
+            self.clock(),
+            arabic_digits=self.arabic_digits,
+            receipts=self.receipts,
+        )
         if isinstance(event, Choice) and event.id.startswith("ans:"):
             return await self._answer_officer(ctx, event.id.removeprefix("ans:"))
-        action = _global_action(event)
+        asked, number = _status_wish(event, state)
+        if asked and "status" in self.side_flows:
+            return await self._open_status(ctx, number)
+        wish = _language_wish(event, state.offered)
+        if wish is not None:
+            return self._switch_language(ctx, wish)
+        # a typed number or label of a navigation button works like the button
+        action = _global_action(_as_choice(event, state.offered))
         if action == "restart" or state.step in _START_STEPS:
             return await self._start(ctx, event, action)
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":
-            return [Reply(self._flow(state).help(ctx)), self._ask(ctx)]
+            return [Reply(self._flow(state).help(ctx)), self._ask(ctx, language_choice=True)]
         if action == "back":
             return self._back(ctx)
         event = _as_choice(event, state.offered)
@@ -93,6 +130,18 @@ class Engine:
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
+        return self._apply(ctx, outcome)
+
+    async def _open_status(self, ctx: Ctx, number: str | None) -> list[Reply]:
+        state = ctx.state
+        if state.flow == self.flow.name and state.step not in _START_STEPS:
+            state.suspend()
+        state.flow, state.step = "status", "number"
+        state.answers, state.history, state.editing = {}, [], False
+        outcome = await status_flow.enter(ctx, number)
+        if isinstance(outcome, Next):
+            state.step = outcome.step
+            return [self._ask(ctx)]
         return self._apply(ctx, outcome)
 
     async def _answer_officer(self, ctx: Ctx, number: str) -> list[Reply]:
@@ -115,15 +164,42 @@ class Engine:
                 )
             ]
         if action == "help":
-            return [Reply(self.flow.help(ctx)), *self._restart(ctx)]
+            return [Reply(self.flow.help(ctx)), *self._restart(ctx, language_choice=True)]
         return self._restart(ctx)
 
-    def _restart(self, ctx: Ctx) -> list[Reply]:
+    def _switch_language(self, ctx: Ctx, wish: str) -> list[Reply]:
+        """Changes the language without losing the place: the current question is
+        asked again in the new language; ``wish`` "" offers both languages."""
+        state = ctx.state
+        if not wish:
+            options = tuple(Option(f"lang:{code}", name) for code, name in languages.NAMES.items())
+            state.offered = [[o.id, o.label] for o in options]
+            return [Reply(languages.QUESTION, choices=options)]
+        state.locale = wish
+        _ = ctx.texts.gettext
+        said = Reply(_("I'll continue in English."))
+        if state.step in _START_STEPS:
+            return [said, *self._restart(ctx)]
+        return [said, self._ask(ctx)]
+
+    def _present(self, reply: Reply, locale: str) -> Reply:
+        """The reply as the person's language writes numbers (see formatting.present),
+        stamped with that language for the words a channel adds itself."""
+        labels = tuple(
+            dataclasses.replace(o, label=present(o.label, locale, self.arabic_digits))
+            for o in reply.choices
+        )
+        text = present(reply.text, locale, self.arabic_digits)
+        return dataclasses.replace(reply, text=text, choices=labels, locale=locale)
+
+    def _restart(self, ctx: Ctx, *, language_choice: bool = False) -> list[Reply]:
         fresh = ctx.state.fresh_draft()
         fresh.suspended = None
         _replace(ctx.state, fresh)
         ctx.state.step = self.flow.first
-        return [Reply(self.flow.greeting(ctx)), self._ask(ctx)]
+        # the way to the other language, written in it, for who cannot read this one
+        greeting = f"{self.flow.greeting(ctx)}\n{languages.OTHER_LANGUAGE_HINT[ctx.locale]}"
+        return [Reply(greeting), self._ask(ctx, language_choice=language_choice)]
 
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
@@ -177,17 +253,20 @@ class Engine:
         *first, final = outcome.say
         closing = [*(Reply(s) for s in first)]
         if ctx.state.resume():
-            closing.append(Reply(final))
+            closing.append(Reply(final, choices=outcome.choices))
             closing.append(Reply(_("Now, back to the request you were filling in:")))
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
-        return [*closing, Reply(final, choices=outcome.choices)]
+        return [*closing, Reply(final, choices=outcome.choices, media=outcome.media)]
 
-    def _ask(self, ctx: Ctx) -> Reply:
+    def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply:
         step = self._flow(ctx.state).steps[ctx.state.step]
         prompt = step.ask(ctx)
         choices = (*prompt.choices, *_nav(ctx, can_go_back=step.can_go_back))
+        if language_choice:
+            other = languages.other_language(ctx.locale)
+            choices = (*choices, Option(f"lang:{other}", languages.NAMES[other]))
         ctx.state.offered = [[o.id, o.label] for o in choices]
         return Reply(prompt.text, choices=choices, ask_contact=prompt.ask_contact)
 
@@ -220,6 +299,42 @@ def _global_action(event: Event) -> str | None:
         return "restart" if event.id == "new" else event.id
     if isinstance(event, Text):
         return global_action(event.text)
+    return None
+
+
+def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
+    """Whether the person asks about a request (and which number, if they gave one)."""
+    if isinstance(event, Command) and event.name in ("status", "my", "requests"):
+        return True, event.args or None
+    if isinstance(event, Choice) and event.id == "status":
+        return True, None
+    if not isinstance(event, Text) or state.flow == "status":
+        return False, None
+    # steps where people type numbers or free words of their own are left alone
+    own_words = state.step in ("description", "identity", "establishment") or (
+        state.flow != "intake" and state.step not in _START_STEPS
+    )
+    if own_words:
+        return False, None
+    if mentions_status(event.text):
+        return True, looks_like_request_number(event.text)
+    typed = clean_input(event.text)
+    bare = digits_only(typed)
+    if len(bare) == 10 and bare.isdigit() and len(bare) == sum(ch.isdigit() for ch in typed):
+        # a lone 10-digit number here can only be a request number (or a mistyped one)
+        return True, bare
+    return False, None
+
+
+def _language_wish(event: Event, offered: list[list[str]]) -> str | None:
+    """The language a message asks for; "" to offer both (a bare /lang); None otherwise."""
+    if isinstance(event, Command) and event.name in ("lang", "language"):
+        return languages.language_argument(event.args) or ""
+    chosen = _as_choice(event, offered)
+    if isinstance(chosen, Choice) and chosen.id.startswith("lang:"):
+        return chosen.id.removeprefix("lang:")
+    if isinstance(event, Text):
+        return languages.language_asked(event.text)
     return None
 
 

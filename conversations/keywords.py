@@ -25,6 +25,12 @@ def global_action(text: str) -> str | None:
     """The action ("cancel", "back", "help", "restart") a typed message asks for, if any."""
     folded = fold_arabic(text)
     for action, words in _keywords().items():
-        if folded in words:
+        if action != "status" and folded in words:
             return action
     return None
+
+
+def mentions_status(text: str) -> bool:
+    """True when a message asks about a request's status, in any of the usual wordings."""
+    padded = f" {fold_arabic(text)} "
+    return any(f" {phrase} " in padded for phrase in _keywords()["status"])

@@ -62,6 +62,21 @@ class NotAwaitingAnswer(LookupError):
     one error for all three so a number cannot be probed."""
 
 
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    """What a request's owner may see of it: no identity or phone number in it."""
+
+    number: str
+    service_id: str
+    status: str
+    submitted_at: dt.datetime
+    due_date: dt.date
+    reason: str | None = None
+    question: str | None = None
+    # (when, new status) oldest first
+    history: tuple[tuple[dt.datetime, str], ...] = ()
+
+
 class RequestGateway(Protocol):
     async def submit(self, submission: Submission) -> SubmittedRequest: ...
 
@@ -70,3 +85,23 @@ class RequestGateway(Protocol):
         ...
 
     async def answer_more_info(self, answer: MoreInfoAnswer) -> None: ...
+
+    async def status_for_owner(self, number: str, channel: str, user_key: str) -> StatusView | None:
+        """The request if this chat filed it; None otherwise (no matter why)."""
+        ...
+
+    async def status_with_identity(self, number: str, identity_number: str) -> StatusView | None:
+        """The request if it was filed with this identity number; None otherwise."""
+        ...
+
+    async def my_requests(self, channel: str, user_key: str) -> list[StatusView]: ...
+
+
+class AttemptLimiter(Protocol):
+    """Counts failed status look-ups (shared by all workers)."""
+
+    async def blocked_for(self, *keys: str) -> int:
+        """Seconds until any of ``keys`` may try again; 0 when none is blocked."""
+        ...
+
+    async def failed(self, *keys: str) -> None: ...

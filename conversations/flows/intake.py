@@ -7,8 +7,9 @@ from typing import Any
 
 from conversations.events import Choice, Contact, Event, Media, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
-from conversations.formatting import format_due_date
+from conversations.formatting import format_long_date, isolate
 from conversations.ports import AttachmentInfo, Submission
+from conversations.receipt import Receipt
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, check_attachment
 from domain.catalogue import Service, local
 from domain.identity import (
@@ -17,9 +18,12 @@ from domain.identity import (
     parse_identity_number,
 )
 from domain.phone import InvalidPhoneNumber, normalise_phone
+from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
 MIN_DESCRIPTION = 15
 MAX_DESCRIPTION = 1000
+# the promise made to every applicant (the gateway computes the due date with the same)
+WORKING_DAYS = DEFAULT_WORKING_DAYS
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -96,7 +100,11 @@ def ask_applicant(ctx: Ctx) -> Prompt:
         _(
             "Are you filing as an individual (for yourself or a family member) or as an establishment (for one of your workers)?"
         ),
-        (Option("ind", _("Individual")), Option("est", _("Establishment"))),
+        (
+            Option("ind", _("Individual")),
+            Option("est", _("Establishment")),
+            Option("status", _("My request status")),
+        ),
     )
 
 
@@ -237,12 +245,15 @@ async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
 
 def _number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
     _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
     digits = sum(ch.isdigit() for ch in typed)
     return {
         "empty": _("Please type the number."),
         "not_digits": _("The number should contain digits only. Please type it again."),
-        "length": _(
-            "You typed %(count)d digits, but the number has exactly 10. Please check it and type it again."
+        "length": ngettext(
+            "You typed %(count)d digit, but the number has exactly 10. Please check it and type it again.",
+            "You typed %(count)d digits, but the number has exactly 10. Please check it and type it again.",
+            digits,
         )
         % {"count": digits},
         "prefix": _(
@@ -367,6 +378,7 @@ def ask_description(ctx: Ctx) -> Prompt:
 
 async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
     if isinstance(event, Media):
         return Retry(
             _("Please write the description first; you can send photos and files in the next step.")
@@ -376,15 +388,19 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     length = len(event.text.strip())
     if length < MIN_DESCRIPTION:
         return Retry(
-            _(
-                "That's a little short. Please add some detail (at least %(min)d characters) so the officer understands your request."
+            ngettext(
+                "That's a little short. Please add some detail (at least %(min)d character) so the officer understands your request.",
+                "That's a little short. Please add some detail (at least %(min)d characters) so the officer understands your request.",
+                MIN_DESCRIPTION,
             )
             % {"min": MIN_DESCRIPTION}
         )
     if length > MAX_DESCRIPTION:
         return Retry(
-            _(
-                "Your description has %(count)d characters; the limit is %(max)d. Please shorten it and send it again."
+            ngettext(
+                "Your description has %(count)d character; the limit is %(max)d. Please shorten it and send it again.",
+                "Your description has %(count)d characters; the limit is %(max)d. Please shorten it and send it again.",
+                length,
             )
             % {"count": length, "max": MAX_DESCRIPTION}
         )
@@ -422,8 +438,10 @@ def _refuse_file(ctx: Ctx, reason: str) -> str:
         return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
             "mb": MAX_FILE_BYTES // (1024 * 1024)
         }
-    return _(
-        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue."
+    return ctx.texts.ngettext(
+        "You have already sent %(max)d file, the most one request can take. Press «Done» to continue.",
+        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue.",
+        MAX_FILES,
     ) % {"max": MAX_FILES}
 
 
@@ -510,7 +528,8 @@ def ask_summary(ctx: Ctx) -> Prompt:
     lines += [
         _("Identity number: %(number)s") % {"number": answers["identity"]},
         _("Mobile: %(phone)s") % {"phone": answers["phone"]},
-        _("Description: %(text)s") % {"text": answers["description"]},
+        # the person's own words keep their own direction inside the bot's sentence
+        _("Description: %(text)s") % {"text": isolate(answers["description"])},
         ngettext("Attachments: %(count)d file", "Attachments: %(count)d files", count)
         % {"count": count},
         "",
@@ -555,6 +574,7 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
 
 async def _submit(ctx: Ctx) -> Outcome:
     _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
     answers = ctx.state.answers
     service = _service(ctx)
     submission = Submission(
@@ -579,12 +599,37 @@ async def _submit(ctx: Ctx) -> Outcome:
             _("Your request has been received. Thank you."),
             _("Request number: %(number)s") % {"number": filed.number},
             _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
-            _("You will have an answer within 7 working days, by %(date)s at the latest.")
-            % {"date": format_due_date(filed.due_date, ctx.locale)},
+            ngettext(
+                "You will have an answer within %(count)d working day, by %(date)s at the latest.",
+                "You will have an answer within %(count)d working days, by %(date)s at the latest.",
+                WORKING_DAYS,
+            )
+            % {"count": WORKING_DAYS, "date": format_long_date(filed.due_date, ctx.texts)},
             _("Keep the request number: you will need it to ask about your request."),
         ]
     )
-    return Finish((text,), (Option("new", _("New request")), Option("help", _("Help"))))
+    card = None
+    if ctx.receipts is not None:
+        card = await ctx.receipts.make(
+            Receipt(
+                number=filed.number,
+                service_id=service.id,
+                filed=riyadh_date(filed.submitted_at),
+                due=filed.due_date,
+                working_days=WORKING_DAYS,
+                locale=ctx.locale,
+                arabic_digits=ctx.arabic_digits,
+            )
+        )
+    return Finish(
+        (text,),
+        (
+            Option("new", _("New request")),
+            Option("status", _("My request status")),
+            Option("help", _("Help")),
+        ),
+        media=(card,) if card else (),
+    )
 
 
 # ---- the flow ------------------------------------------------------------------------
@@ -592,23 +637,40 @@ async def _submit(ctx: Ctx) -> Outcome:
 
 def greeting(ctx: Ctx) -> str:
     _ = ctx.texts.gettext
-    return _(
-        "Welcome to Tawasul, the passports directorate's request service.\n"
-        "I will take your request step by step and give you a request number; "
-        "the answer comes within 7 working days.\n"
-        "You can type «cancel» at any time to stop, «back» to return a step, or «help»."
+    ngettext = ctx.texts.ngettext
+    return "\n".join(
+        [
+            _("Welcome to Tawasul, the passports directorate's request service."),
+            ngettext(
+                "I will take your request step by step and give you a request number; the answer comes within %(count)d working day.",
+                "I will take your request step by step and give you a request number; the answer comes within %(count)d working days.",
+                WORKING_DAYS,
+            )
+            % {"count": WORKING_DAYS},
+            _("You can type «cancel» at any time to stop, «back» to return a step, or «help»."),
+        ]
     )
 
 
 def help_text(ctx: Ctx) -> str:
     _ = ctx.texts.gettext
-    return _(
-        "Through this chat you can file a request to the passports directorate (Tawasul) "
-        "for a service such as renewing an iqama, an exit and re-entry visa or a passport problem.\n"
-        "You will need the identity number of the person concerned, a short description and "
-        "photos of the documents. The answer comes within 7 working days.\n"
-        "Type «back» to return a step, «cancel» to stop, or «restart» to begin again. "
-        "Nothing you have entered is lost when you ask for help."
+    ngettext = ctx.texts.ngettext
+    return "\n".join(
+        [
+            _(
+                "Through this chat you can file a request to the passports directorate (Tawasul) for a service such as renewing an iqama, an exit and re-entry visa or a passport problem."
+            ),
+            ngettext(
+                "You will need the identity number of the person concerned, a short description and photos of the documents. The answer comes within %(count)d working day.",
+                "You will need the identity number of the person concerned, a short description and photos of the documents. The answer comes within %(count)d working days.",
+                WORKING_DAYS,
+            )
+            % {"count": WORKING_DAYS},
+            _(
+                "Type «back» to return a step, «cancel» to stop, or «restart» to begin again. Nothing you have entered is lost when you ask for help."
+            ),
+            _("To change the language, press «العربية» below or type /lang."),
+        ]
     )
 
 

@@ -18,7 +18,13 @@ from conversations.events import (
     Text,
     Unsupported,
 )
-from conversations.ports import MoreInfoAnswer, NotAwaitingAnswer, Submission, SubmittedRequest
+from conversations.ports import (
+    MoreInfoAnswer,
+    NotAwaitingAnswer,
+    StatusView,
+    Submission,
+    SubmittedRequest,
+)
 from conversations.state import DialogueState
 from domain.sla import due_date
 
@@ -29,6 +35,8 @@ class MemoryStore:
 
     states: dict[tuple[str, str], str] = field(default_factory=dict)
     claimed: set[tuple[str, str]] = field(default_factory=set)
+    # the account's language, kept apart from the draft (the Redis key has no TTL)
+    locales: dict[tuple[str, str], str] = field(default_factory=dict)
 
     async def claim_and_load(
         self, channel: str, user_key: str, event_id: str
@@ -40,15 +48,26 @@ class MemoryStore:
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
         raw = self.states.get((channel, user_key))
-        return DialogueState.from_json(raw) if raw else DialogueState()
+        state = DialogueState.from_json(raw) if raw else DialogueState()
+        if (channel, user_key) in self.locales:
+            state.locale = self.locales[(channel, user_key)]
+        return state
 
-    async def save(self, channel: str, user_key: str, state: DialogueState) -> bool:
+    async def save(
+        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+    ) -> bool:
         current = await self.load(channel, user_key)
         if current.version != state.version:
             return False
         state.version += 1
         self.states[(channel, user_key)] = state.to_json()
+        if remember_locale:
+            self.locales[(channel, user_key)] = state.locale
         return True
+
+    def expire(self, channel: str, user_key: str) -> None:
+        """What the dialogue key's TTL does to an abandoned draft."""
+        self.states.pop((channel, user_key), None)
 
     async def release(self, channel: str, event_id: str) -> None:
         self.claimed.discard((channel, event_id))
@@ -74,6 +93,20 @@ class MemoryGateway:
         del self.questions[(answer.number, answer.channel, answer.user_key)]
         self.answers.append(answer)
 
+    # status: a request's view, its owner (channel, user_key) and identity number
+    views: dict[str, tuple[StatusView, tuple[str, str], str]] = field(default_factory=dict)
+
+    async def status_for_owner(self, number: str, channel: str, user_key: str) -> StatusView | None:
+        found = self.views.get(number)
+        return found[0] if found and found[1] == (channel, user_key) else None
+
+    async def status_with_identity(self, number: str, identity_number: str) -> StatusView | None:
+        found = self.views.get(number)
+        return found[0] if found and found[2] == identity_number else None
+
+    async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
+        return [v for v, owner, _ in self.views.values() if owner == (channel, user_key)]
+
     async def submit(self, submission: Submission) -> SubmittedRequest:
         if submission.idempotency_key in self.by_key:
             old = self.by_key[submission.idempotency_key]
@@ -87,6 +120,19 @@ class MemoryGateway:
         )
         self.by_key[submission.idempotency_key] = filed
         return filed
+
+
+@dataclass
+class MemoryLimiter:
+    max_failures: int = 5
+    failures: dict[str, int] = field(default_factory=dict)
+
+    async def blocked_for(self, *keys: str) -> int:
+        return 3600 if any(self.failures.get(k, 0) >= self.max_failures for k in keys) else 0
+
+    async def failed(self, *keys: str) -> None:
+        for key in keys:
+            self.failures[key] = self.failures.get(key, 0) + 1
 
 
 class Chat:

@@ -1,0 +1,251 @@
+""" "What is my status?": the answer from the request number, only to its owner.
+
+The chat that filed a request sees it at once. Anyone else must give the identity number
+it was filed with; a number that doesn't exist and a wrong identity number get the same
+answer, and failures are limited per account and per request number, so numbers cannot
+be probed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from conversations.events import Choice, Event, Option, Text
+from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
+from conversations.formatting import format_due_date
+from conversations.notifications import answer_choice_id
+from conversations.ports import AttemptLimiter, StatusView
+from domain.catalogue import local
+from domain.identity import InvalidIdentityNumber, parse_identity_number
+from domain.request_number import InvalidRequestNumber, parse_request_number
+from domain.sla import riyadh_date
+from domain.status import FINAL, RequestStatus
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED = 5
+
+
+def status_label(ctx: Ctx, status: str) -> str:
+    _ = ctx.texts.gettext
+    return {
+        "received": _("Received"),
+        "under_review": _("Under review"),
+        "needs_info": _("Waiting for more information from you"),
+        "accepted": _("Accepted"),
+        "rejected": _("Rejected"),
+    }[status]
+
+
+def _date(day: dt.datetime, ctx: Ctx) -> str:
+    return format_due_date(riyadh_date(day), ctx.locale)
+
+
+def render_status(ctx: Ctx, view: StatusView) -> Finish:
+    """The whole answer: what, when, where it stands, why, by when, and what to do next."""
+    _ = ctx.texts.gettext
+    status = RequestStatus(view.status)
+    service = local(ctx.catalogue.get(view.service_id).name, ctx.locale)
+    lines = [
+        _("Request %(number)s") % {"number": view.number},
+        _("Service: %(service)s") % {"service": service},
+        _("Filed on: %(date)s") % {"date": _date(view.submitted_at, ctx)},
+        _("Status: %(status)s") % {"status": status_label(ctx, view.status)},
+    ]
+    choices: tuple[Option, ...] = ()
+    today = riyadh_date(ctx.now)
+    if status is RequestStatus.REJECTED and view.reason:
+        lines.append(_("Reason: %(reason)s") % {"reason": view.reason})
+    if status is RequestStatus.ACCEPTED and view.reason:
+        lines.append(_("Officer's note: %(note)s") % {"note": view.reason})
+    if status is RequestStatus.NEEDS_INFO:
+        lines.append(_("The officer asks: «%(question)s»") % {"question": view.question or ""})
+        choices = (Option(answer_choice_id(view.number), _("Answer")),)
+    if status not in FINAL and status is not RequestStatus.NEEDS_INFO:
+        lines.append(
+            _("Answer due by: %(date)s") % {"date": format_due_date(view.due_date, ctx.locale)}
+        )
+    lines.append("")
+    lines.append(_("History:"))
+    lines += [f"• {_date(at, ctx)}: {status_label(ctx, to)}" for at, to in view.history]
+    lines.append("")
+    lines.append(_next_step(ctx, status, view.due_date < today))
+    if status not in FINAL and status is not RequestStatus.NEEDS_INFO and view.due_date < today:
+        lines.insert(
+            0,
+            _("We apologise: the answer to this request was due on %(date)s and is late.")
+            % {"date": format_due_date(view.due_date, ctx.locale)},
+        )
+    return Finish(("\n".join(lines),), choices)
+
+
+def _next_step(ctx: Ctx, status: RequestStatus, late: bool) -> str:
+    _ = ctx.texts.gettext
+    if status is RequestStatus.NEEDS_INFO:
+        return _(
+            "Next: press «Answer» and send what the officer asked for; the clock is paused until then."
+        )
+    if status is RequestStatus.ACCEPTED:
+        return _("Next: nothing more is needed from you.")
+    if status is RequestStatus.REJECTED or late:
+        return _(
+            "Next: you can book an appointment at the nearest passports branch through Absher (Appointments) and bring the documents, or file a new request."
+        )
+    return _("Next: nothing is needed from you now; you will be told of every change.")
+
+
+# ---- choosing which request ----------------------------------------------------------
+
+
+async def enter(ctx: Ctx, number: str | None) -> Outcome:
+    """Where a status question starts: a number given, the person's own list, or a prompt."""
+    if number is not None:
+        return await _lookup(ctx, number)
+    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    if mine:
+        ctx.state.answers["mine"] = [
+            [v.number, local(ctx.catalogue.get(v.service_id).name, ctx.locale)]
+            for v in mine[:MAX_LISTED]
+        ]
+        return Next("pick")
+    return Next("number")
+
+
+def ask_pick(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    mine: list[list[str]] = ctx.state.answers.get("mine", [])
+    return Prompt(
+        _("Your requests (newest first). Choose one, or type another request number:"),
+        (
+            *(Option(f"r:{number}", f"{number} · {name}") for number, name in mine),
+            Option("other", _("Another request number")),
+        ),
+    )
+
+
+async def answer_pick(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("r:"):
+        return await _lookup(ctx, event.id[2:])
+    if isinstance(event, Choice) and event.id == "other":
+        return Next("number")
+    if isinstance(event, Text):
+        return await _lookup(ctx, event.text)
+    return Retry(_("Please choose a request, or type its number."))
+
+
+def ask_number(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(_("Type the request number (10 digits) you received when you filed it."))
+
+
+async def answer_number(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Text):
+        return await _lookup(ctx, event.text)
+    return Retry(_("Please type the request number in digits."))
+
+
+async def _lookup(ctx: Ctx, typed: str) -> Outcome:
+    _ = ctx.texts.gettext
+    try:
+        number = parse_request_number(typed)
+    except InvalidRequestNumber as error:
+        ctx.state.step = ctx.state.step or "number"
+        if error.reason == "checksum":
+            return Retry(
+                _(
+                    "This number looks mistyped: its last digit doesn't match. Please check it and type it again."
+                )
+            )
+        return Retry(_("A request number has 10 digits. Please check it and type it again."))
+    view = await ctx.gateway.status_for_owner(number, ctx.origin.channel, ctx.origin.user_key)
+    if view is not None:
+        log.info("status of %s shown to its owner", number)
+        return render_status(ctx, view)
+    ctx.state.answers["number"] = number
+    return Next("identity")
+
+
+# ---- proving it is theirs ------------------------------------------------------------
+
+
+def _keys(ctx: Ctx) -> tuple[str, str]:
+    return (
+        f"acct:{ctx.origin.channel}:{ctx.origin.user_key}",
+        f"num:{ctx.state.answers['number']}",
+    )
+
+
+def _wait_message(ctx: Ctx, seconds: int) -> str:
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "For your protection, status inquiries are paused after several failed attempts. Please try again in %(count)d minute.",
+        "For your protection, status inquiries are paused after several failed attempts. Please try again in %(count)d minutes.",
+        minutes,
+    ) % {"count": minutes}
+
+
+def ask_identity(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "This request was not filed from this chat. To protect the applicant's privacy, type the identity number (national ID, iqama or border number) it was filed with."
+        )
+    )
+
+
+async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Outcome:
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text):
+        return Retry(_("Please type the identity number in digits."))
+    keys = _keys(ctx)
+    wait = await limiter.blocked_for(*keys)
+    if wait:
+        return Finish((_wait_message(ctx, wait),))
+    try:
+        identity = parse_identity_number(event.text)
+    except InvalidIdentityNumber:
+        return Retry(_("That doesn't look like an identity number (10 digits). Please check it."))
+    view = await ctx.gateway.status_with_identity(ctx.state.answers["number"], identity.value)
+    if view is None:
+        await limiter.failed(*keys)
+        log.info("status of %s: identity did not match", ctx.state.answers["number"])
+        wait = await limiter.blocked_for(*keys)
+        if wait:
+            return Finish((_wait_message(ctx, wait),))
+        # the same words whether the number exists or not
+        return Retry(
+            _(
+                "We couldn't find a request with this number and identity number. Please check both and try again."
+            )
+        )
+    log.info("status of %s shown after identity check", view.number)
+    return render_status(ctx, view)
+
+
+def build_status_flow(limiter: AttemptLimiter) -> Flow:
+    async def identity(ctx: Ctx, event: Event) -> Outcome:
+        return await answer_identity(ctx, event, limiter)
+
+    return Flow(
+        name="status",
+        first="number",
+        greeting=lambda ctx: "",
+        help=_help,
+        steps={
+            "pick": Step(ask_pick, answer_pick, can_go_back=False),
+            "number": Step(ask_number, answer_number),
+            "identity": Step(ask_identity, identity),
+        },
+    )
+
+
+def _help(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    return _(
+        "Here you can see where a request stands. Choose one of your requests or type its number; for a request filed from another account you will need the identity number it was filed with."
+    )

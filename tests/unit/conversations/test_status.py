@@ -1,0 +1,149 @@
+""" "What is my status?" from any step, answered only to the request's owner."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.ports import StatusView
+from domain.catalogue import load_catalogue
+from domain.normalize import clean_input
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .test_intake import RESIDENT, _to_identity
+
+MINE = "5038329651"
+
+
+def plain(text: str) -> str:
+    """The words as a person reads them: any digits, no invisible direction marks."""
+    return clean_input(text)
+
+
+THEIRS = "6418407042"
+FILED = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
+
+
+def _view(number: str, status: str, **extra: object) -> StatusView:
+    return StatusView(
+        number=number, service_id="iqama_renew", status=status, submitted_at=FILED,
+        due_date=dt.date(2026, 12, 1), history=((FILED, "received"),), **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    gateway = MemoryGateway()
+    gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "u1"), RESIDENT)
+    gateway.views[THEIRS] = (
+        _view(THEIRS, "rejected", reason="المستندات غير مكتملة"),
+        ("test", "someone-else"),
+        "1000000008",
+    )
+    return gateway
+
+
+@pytest.fixture
+def limiter() -> MemoryLimiter:
+    return MemoryLimiter()
+
+
+def _chat(gateway: MemoryGateway, limiter: MemoryLimiter, now: dt.datetime) -> Chat:
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway, clock=lambda: now, limiter=limiter
+    )
+    return Chat(engine.handle)
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway, limiter: MemoryLimiter) -> Chat:
+    return _chat(gateway, limiter, FILED + dt.timedelta(days=1))
+
+
+async def test_owner_asks_in_their_own_words_mid_request_and_loses_nothing(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)  # a new request, now at the phone step
+    await chat.text("وش صار على طلبي؟")
+    assert f"r:{MINE}" in chat.choice_ids  # their only request is listed
+    await chat.tap(f"r:{MINE}")
+    assert "قيد الدراسة" in plain(chat.said) and "تجديد هوية مقيم" in plain(chat.said)
+    assert "موعد الرد" in plain(chat.said) and "هـ" in plain(chat.said)  # Hijri too
+    assert "نعود إلى الطلب" in plain(chat.said)
+    assert chat.last[-1].ask_contact  # back on the phone step of the new request
+
+
+async def test_a_number_in_any_digits_is_enough_for_the_owner(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("٥٠٣٨ ٣٢٩ ٦٥١")
+    assert "الطلب رقم 5038329651" in plain(chat.said) and "قيد الدراسة" in plain(chat.said)
+
+
+async def test_mistyped_number_is_called_mistyped(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("5038329652")
+    assert "كُتب بشكل خاطئ" in plain(chat.said)
+
+
+async def test_someone_elses_request_needs_its_identity_number(chat: Chat) -> None:
+    await chat.tap("status")
+    await chat.tap("other")
+    await chat.text(THEIRS)
+    assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
+    assert "مرفوض" not in plain(chat.said)
+    await chat.text("1000000008")
+    assert "مرفوض" in plain(chat.said) and "المستندات غير مكتملة" in plain(chat.said)
+
+
+async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat) -> None:
+    await chat.tap("status")
+    await chat.tap("other")
+    await chat.text(THEIRS)
+    await chat.text(RESIDENT)  # valid, but not the one it was filed with
+    wrong_identity = plain(chat.said)
+    await chat.command("status")
+    await chat.tap("other")
+    await chat.text("5000000009")  # a well-formed number nobody filed
+    await chat.text("1000000008")
+    assert plain(chat.said) == wrong_identity
+
+
+async def test_failures_are_limited(chat: Chat, limiter: MemoryLimiter) -> None:
+    await chat.tap("status")
+    await chat.tap("other")
+    await chat.text(THEIRS)
+    for _ in range(4):
+        await chat.text(RESIDENT)
+        assert "لم نجد طلبًا" in plain(chat.said)
+    await chat.text(RESIDENT)
+    assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)
+    # even the right identity number waits now
+    await chat.command("status")
+    await chat.tap("other")
+    await chat.text(THEIRS)
+    await chat.text("1000000008")
+    assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said) and "مرفوض" not in plain(chat.said)
+
+
+async def test_overdue_request_gets_an_apology_and_the_branch_route(
+    gateway: MemoryGateway, limiter: MemoryLimiter
+) -> None:
+    chat = _chat(gateway, limiter, dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC))
+    await chat.command("start")
+    await chat.text(MINE)
+    assert "نعتذر منك" in plain(chat.said) and "أبشر" in plain(chat.said)
+
+
+async def test_needs_info_shows_the_question_and_the_answer_button(
+    gateway: MemoryGateway, limiter: MemoryLimiter
+) -> None:
+    gateway.views[MINE] = (
+        _view(MINE, "needs_info", question="أرفق صورة الجواز"), ("test", "u1"), RESIDENT,
+    )  # fmt: skip
+    chat = _chat(gateway, limiter, FILED)
+    await chat.command("status")
+    await chat.tap(f"r:{MINE}")
+    assert "أرفق صورة الجواز" in plain(chat.said)
+    assert f"ans:{MINE}" in chat.choice_ids
