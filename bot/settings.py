@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     staff_chat_id: int | None = None
     officer_ids: str = ""
+    # Forum topics per department in the staff group: "" sends every card to the group
+    # itself; "auto" gives each department a topic, created on first use; a mapping such as
+    # "passports=12,visas=15" uses those topics and creates the others on first use.
+    staff_topics: str = ""
     redis_url: str | None = None
     database_url: str | None = None
     data_dir: Path = Field(default=Path(".data"))
@@ -101,6 +105,30 @@ class Settings(BaseSettings):
             except OSError as exc:
                 raise ValueError(f"cannot read {value}: {exc.strerror}") from None
         return value
+
+    @field_validator("staff_topics")
+    @classmethod
+    def _topics(cls, value: str) -> str:
+        if value.strip().lower() in ("", "auto"):
+            return value.strip().lower()
+        for part in value.replace(",", " ").split():
+            department, sep, thread = part.partition("=")
+            if not sep or not department or not thread.isdigit():
+                raise ValueError(f"{part!r} is not department=topic_id (or use auto)")
+        return value
+
+    @property
+    def staff_forum(self) -> bool:
+        """Whether cards go to per-department forum topics."""
+        return self.staff_topics != ""
+
+    @property
+    def staff_topic_ids(self) -> dict[str, int]:
+        """The configured department → topic (message_thread_id) pairs."""
+        if self.staff_topics in ("", "auto"):
+            return {}
+        pairs = (part.partition("=") for part in self.staff_topics.replace(",", " ").split())
+        return {department: int(thread) for department, _, thread in pairs}
 
     @field_validator("officer_ids")
     @classmethod
