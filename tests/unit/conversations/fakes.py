@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 from dataclasses import dataclass, field
 
 from conversations.events import (
@@ -146,7 +147,12 @@ class Chat:
         self.last: list[Reply] = []
 
     def origin(self, event_id: str | None = None) -> Origin:
-        return Origin(self.channel, self.user, event_id or f"e{next(self._ids)}")
+        # unique across chats and runs, as platform update ids are
+        return Origin(
+            self.channel,
+            self.user,
+            event_id or f"{self.user}-{next(self._ids)}-{uuid.uuid4().hex[:8]}",
+        )
 
     async def send(self, event: Event) -> list[Reply]:
         self.last = await self.handle(event)

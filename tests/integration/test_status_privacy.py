@@ -1,0 +1,77 @@
+"""No status look-up shows one person's request to another (two accounts, real Redis and
+SQL): only the owner, or someone holding the identity number it was filed with, sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import build_services
+from bot.settings import Settings
+from domain.normalize import clean_input
+from tests.unit.conversations.fakes import Chat
+
+A_ID, A_PHONE = "2000000006", "+966501112223"
+A_WORDS = "إقامتي منتهية ولا أستطيع التجديد بسبب خطأ"
+B_ID = "1010101010"
+
+
+def plain(text: str) -> str:
+    return clean_input(text)
+
+
+async def _file(chat: Chat, identity: str, phone: str, words: str) -> str:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("مشكلة تقنية في ابشر")
+    await chat.tap("s:technical_issue")
+    await chat.text(identity)
+    await chat.contact(phone)
+    await chat.text(words)
+    await chat.media(ref=f"photo-{identity}")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    said = plain(chat.said)
+    assert "رقم الطلب: " in said, said
+    return said.split("رقم الطلب: ")[1][:10]
+
+
+async def test_two_accounts_see_only_their_own(
+    tmp_path: Path, redis_url: str, db_url: str, redis_client: object
+) -> None:
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, database_url=db_url)
+    async with build_services(settings) as services:
+        alice = Chat(services.engine.handle, channel="telegram", user="111")
+        bob = Chat(services.engine.handle, channel="telegram", user="222")
+        a_number = await _file(alice, A_ID, A_PHONE, A_WORDS)
+        b_number = await _file(bob, B_ID, "+966503334445", "لا يفتح حسابي في أبشر منذ أسبوع")
+
+        seen_by_bob: list[str] = []
+
+        async def bob_says(text: str) -> None:
+            await bob.text(text)
+            seen_by_bob.append(plain(bob.said))
+
+        # his own list shows his request only
+        await bob.command("status")
+        assert [c for c in bob.choice_ids if c.startswith("r:")] == [f"r:{b_number}"]
+        # her number typed by him: asked for the identity, shown nothing
+        await bob.command("start")
+        await bob_says(a_number)
+        assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in seen_by_bob[-1]
+        await bob_says(B_ID)  # his own identity number does not open her request
+        await bob_says("وش صار على طلبي " + a_number)
+        for text in seen_by_bob:
+            for secret in (A_ID, A_PHONE, A_WORDS, "technical", "مشكلة تقنية"):
+                assert secret not in text
+        # the owner sees hers at once, from the number alone
+        await alice.command("start")
+        await alice.text(a_number)
+        assert f"الطلب رقم {a_number}" in plain(alice.said)
+        assert "تم الاستلام" in plain(alice.said)
+        # and with her identity number, someone else can follow it for her
+        await bob.command("status")
+        await bob.tap("other")
+        await bob.text(a_number)
+        await bob.text(A_ID)
+        assert f"الطلب رقم {a_number}" in plain(bob.said)
+        assert A_PHONE not in plain(bob.said) and A_WORDS not in plain(bob.said)
