@@ -1,0 +1,255 @@
+"""The staff group's clock: a daily digest at 08:00 Riyadh time, a reminder when a
+request has one working day left, an escalation when it is overdue.
+
+Every worker runs :func:`run_schedule`; a Redis key per tick slot lets one of them do
+each tick, and the work itself is idempotent (the digest's outbox ``dedupe_key``, the
+compare-and-set stamps on requests), so a slow tick overlapping the next one, or two
+workers on clocks a little apart, still send each message once. Messages go through the
+outbox as ``staff_text`` rows; the dispatcher delivers them.
+
+Reminders and escalations go out from 08:00 on working days only: a warning at midnight
+or on a Friday would be read on the next working morning anyway, under newer ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from typing import Final, Protocol
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import utcnow
+from bot.settings import Settings
+from bot.staff.reports import DueItem, StaffReports
+from bot.staff.views import HTML, Fmt, StaffViews, mention
+from conversations.formatting import format_due_date
+from conversations.i18n import DEFAULT_LOCALE
+from domain.catalogue import Catalogue, load_catalogue
+from domain.sla import RIYADH, is_working_day, load_holidays
+from domain.status import RequestStatus
+
+log = logging.getLogger(__name__)
+
+DIGEST_AT: Final = dt.time(8, 0)
+TICK_S: Final = 30.0
+_TICK_KEY: Final = "tawasul:staff:schedule:tick:{slot}"
+
+
+class ScheduleServices(Protocol):
+    """What the schedule needs of :class:`bot.app.Services`."""
+
+    settings: Settings
+    redis: Redis
+    sessions: async_sessionmaker[AsyncSession]
+
+
+def holidays_of(settings: Settings) -> frozenset[dt.date] | None:
+    """The operators' holidays file when set; None means the shipped calendar."""
+    return load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
+
+
+class StaffSchedule:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        redis: Redis,
+        catalogue: Catalogue,
+        *,
+        holidays: Collection[dt.date] | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+        locale: str = DEFAULT_LOCALE,
+        tick_s: float = TICK_S,
+    ) -> None:
+        self._redis = redis
+        self._clock = clock
+        self._holidays = holidays
+        self._tick_s = tick_s
+        self.reports = StaffReports(sessions, holidays=holidays, clock=clock)
+        self.views = StaffViews(catalogue, locale=locale, holidays=holidays)
+
+    async def tick(self) -> bool:
+        """One round; False when it is not time yet or another worker has this slot."""
+        now = self._clock()
+        local = now.astimezone(RIYADH)
+        if local.time() < DIGEST_AT:
+            return False
+        slot = int(now.timestamp() // self._tick_s)
+        # the key outlives its slot so a worker whose clock lags a little still sees it
+        claimed = await self._redis.set(
+            _TICK_KEY.format(slot=slot), b"1", nx=True, ex=max(1, int(self._tick_s * 4))
+        )
+        if not claimed:
+            return False
+        today = local.date()
+        await self.digest(today, now)
+        if is_working_day(today, self._holidays):
+            await self.warnings(today)
+        return True
+
+    # ---- the digest -------------------------------------------------------------------
+
+    async def digest(self, today: dt.date, now: dt.datetime) -> bool:
+        """Queues today's digest unless it is already queued; True when this call did."""
+        if await self.reports.digest_queued(today):
+            return False
+        since = await self.reports.previous_digest_at(today) or now - dt.timedelta(days=1)
+        yesterday = today - dt.timedelta(days=1)
+        html = self.render_digest(
+            today,
+            new=[(r.number, r.service_id) for r in await self.reports.filed_since(since)],
+            open_=[
+                (r.number, r.service_id, r.status, r.due_date)
+                for r in await self.reports.open_requests()
+            ],
+            decided=[(d.service_id, d.status) for d in await self.reports.decided_on(yesterday)],
+        )
+        return await self.reports.queue_digest(today, html)
+
+    def render_digest(
+        self,
+        today: dt.date,
+        *,
+        new: Sequence[tuple[str, str]],
+        open_: Sequence[tuple[str, str, RequestStatus, dt.date]],
+        decided: Sequence[tuple[str, RequestStatus]],
+    ) -> str:
+        views, fmt = self.views, HTML
+        _ = views.texts.gettext
+        dept = views.department_of
+        overdue = [
+            (number, service, due)
+            for number, service, status, due in open_
+            if due < today and status is not RequestStatus.NEEDS_INFO
+        ]
+        due_today = [(n, s) for n, s, status, due in open_ if due == today]
+        accepted = sum(1 for _s, status in decided if status is RequestStatus.ACCEPTED)
+        per = {
+            "open": Counter(dept(s) for _n, s, _st, _d in open_),
+            "new": Counter(dept(s) for _n, s in new),
+            "due": Counter(dept(s) for _n, s in due_today),
+            "overdue": Counter(dept(s) for _n, s, _d in overdue),
+            "decided": Counter(dept(s) for s, _st in decided),
+        }
+        lines = [
+            fmt.b(_("Daily digest: %(date)s") % {"date": format_due_date(today, views.locale)}),
+            _count(fmt, _("New since the last digest"), len(new)),
+            _count(fmt, _("Open"), len(open_)),
+            _count(fmt, _("Due today"), len(due_today)),
+            _count(fmt, _("Overdue"), len(overdue)),
+            fmt.t(
+                _("Decided yesterday: %(total)d (accepted %(accepted)d, rejected %(rejected)d)")
+                % {
+                    "total": len(decided),
+                    "accepted": accepted,
+                    "rejected": len(decided) - accepted,
+                }
+            ),
+        ]
+        departments = sorted(set().union(*per.values()), key=lambda d: (-per["open"][d], d))
+        if departments:
+            lines.append(fmt.b(_("By department:")))
+            for department in departments:
+                lines.append(
+                    fmt.t(
+                        "• "
+                        + _(
+                            "%(department)s: open %(open)d, new %(new)d, due today %(due)d, "
+                            "overdue %(overdue)d, decided yesterday %(decided)d"
+                        )
+                        % {
+                            "department": views.department(department),
+                            **{key: counts[department] for key, counts in per.items()},
+                        }
+                    )
+                )
+        if overdue:
+            lines.append(fmt.b(_("Overdue requests:")))
+            for number, service, due in overdue[:10]:
+                lines.append(
+                    f"• {fmt.code(number)} — {fmt.t(views.service(service))} — "
+                    f"{fmt.t(views.days_late(due, today))}"
+                )
+            if len(overdue) > 10:
+                lines.append(fmt.t(_("…and the rest in /overdue.")))
+        return "\n".join(lines)
+
+    # ---- reminders and escalations ----------------------------------------------------
+
+    async def warnings(self, today: dt.date) -> tuple[list[DueItem], list[DueItem]]:
+        items = await self.reports.due_items()
+        reminded = await self.reports.queue_warning(
+            "reminder",
+            [i for i in items if self.reports.needs_reminder(i, today)],
+            lambda stamped: self.render_reminder(stamped, today),
+        )
+        escalated = await self.reports.queue_warning(
+            "escalation",
+            [i for i in items if self.reports.needs_escalation(i, today)],
+            lambda stamped: self.render_escalation(stamped, today),
+        )
+        return reminded, escalated
+
+    def render_reminder(self, items: Sequence[DueItem], today: dt.date) -> str:
+        views, fmt = self.views, HTML
+        _ = views.texts.gettext
+        lines = [fmt.b(_("Reminder: these requests are due within one working day:"))]
+        for item in items:
+            lines.append(
+                f"• {fmt.code(item.number)} — {fmt.t(views.service(item.service_id))} — "
+                f"{fmt.t(_('due %(date)s') % {'date': item.due_date.isoformat()})} — "
+                f"{mention(item.assigned_to, item.assigned_name, fmt, views.texts)}"
+            )
+        return "\n".join(lines)
+
+    def render_escalation(self, items: Sequence[DueItem], today: dt.date) -> str:
+        views, fmt = self.views, HTML
+        _ = views.texts.gettext
+        lines = [fmt.b(_("Escalation: these requests are past their 7-working-day limit:"))]
+        for item in items:
+            department = views.department(views.department_of(item.service_id))
+            lines.append(
+                f"• {fmt.code(item.number)} — {fmt.t(views.service(item.service_id))} "
+                f"({fmt.t(department)}) — "
+                f"{fmt.t(_('due %(date)s') % {'date': item.due_date.isoformat()})}, "
+                f"{fmt.b(views.days_late(item.due_date, today))} — "
+                f"{mention(item.assigned_to, item.assigned_name, fmt, views.texts)}"
+            )
+        return "\n".join(lines)
+
+
+def _count(fmt: Fmt, label: str, count: int) -> str:
+    return f"{fmt.b(label + ':')} {count}"
+
+
+async def run_schedule(
+    services: ScheduleServices,
+    stop: asyncio.Event,
+    clock: Callable[[], dt.datetime] = utcnow,
+    *,
+    tick_s: float = TICK_S,
+    locale: str = DEFAULT_LOCALE,
+) -> None:
+    """Ticks every ``tick_s`` seconds until ``stop`` is set. A failing tick is logged and
+    the next one tries again: the schedule must outlive a database or Redis hiccup."""
+    schedule = StaffSchedule(
+        services.sessions,
+        services.redis,
+        load_catalogue(),
+        holidays=holidays_of(services.settings),
+        clock=clock,
+        locale=locale,
+        tick_s=tick_s,
+    )
+    while not stop.is_set():
+        try:
+            await schedule.tick()
+        except Exception:
+            log.exception("staff schedule tick failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), tick_s)
