@@ -95,9 +95,11 @@ class Option:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One outbound message. `choices` render as buttons or a list; `ask_contact` asks the
-    channel to offer its own share-my-number control."""
+    channel to offer its own share-my-number control; `locale` is the language the person
+    reads, for the few words a channel adds of its own (None: the default, Arabic)."""
 
     text: str
     choices: tuple[Option, ...] = ()
     ask_contact: bool = False
     media: tuple[str, ...] = field(default=())
+    locale: str | None = None

@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from conversations.events import Event, Option, Origin
+from conversations.formatting import Digits
 from conversations.i18n import Texts
 from conversations.ports import RequestGateway
+from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
 from domain.catalogue import Catalogue
 
@@ -25,6 +27,9 @@ class Ctx:
     catalogue: Catalogue
     gateway: RequestGateway
     now: dt.datetime
+    # how quantities and dates are written in Arabic (TAWASUL_ARABIC_DIGITS)
+    arabic_digits: Digits = "arab"
+    receipts: ReceiptMaker | None = None
 
     @property
     def texts(self) -> Texts:
@@ -71,6 +76,8 @@ class Finish:
 
     say: tuple[str, ...]
     choices: tuple[Option, ...] = field(default=())
+    # images sent with the closing message (local paths), e.g. the receipt card
+    media: tuple[str, ...] = field(default=())
 
 
 Outcome = Next | Retry | Stay | Finish

@@ -4,6 +4,11 @@ Two updates of one person handled on two workers at once both read version v; on
 first write of v+1 lands, the other is told and re-runs its step on the fresh state, so
 no answer is lost. Event ids are claimed with SET NX before handling so a redelivered
 update is handled once.
+
+The language a person chose belongs to them, not to a draft: it lives in its own key,
+without a TTL, so it outlasts the 24-hour dialogue key. It is read in the same round trip
+as the state, and written by the same compare-and-set script as the state that changed it,
+so a switch of language is never half-saved.
 """
 
 from __future__ import annotations
@@ -13,18 +18,21 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from conversations.i18n import LOCALES
 from conversations.state import DialogueState
 
 DEFAULT_TTL_S = 24 * 3600
 EVENT_TTL_S = 7 * 24 * 3600
 
-# KEYS[1] state key; ARGV: expected version, new json, ttl seconds
+# KEYS[1] state key, KEYS[2] the account's locale key; ARGV: expected version, new json,
+# ttl seconds, the locale to remember ('' leaves it as it is)
 _CAS = """
 local cur = redis.call('GET', KEYS[1])
 local ver = 0
 if cur then ver = tonumber(cjson.decode(cur)['version']) end
 if ver ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
 return 1
 """
 
@@ -36,7 +44,12 @@ class DialogueStore(Protocol):
 
     async def load(self, channel: str, user_key: str) -> DialogueState: ...
 
-    async def save(self, channel: str, user_key: str, state: DialogueState) -> bool: ...
+    async def save(
+        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+    ) -> bool:
+        """Compare-and-set; with ``remember_locale`` the state's locale also becomes the
+        account's, in the same atomic write."""
+        ...
 
     async def release(self, channel: str, event_id: str) -> None: ...
 
@@ -56,28 +69,37 @@ class RedisDialogueStore:
     def _event_key(self, channel: str, event_id: str) -> str:
         return f"{self.prefix}:evt:{channel}:{event_id}"
 
+    def _locale_key(self, channel: str, user_key: str) -> str:
+        return f"{self.prefix}:locale:{channel}:{user_key}"
+
     async def claim_and_load(
         self, channel: str, user_key: str, event_id: str
     ) -> tuple[bool, DialogueState]:
-        """Claims the event id and reads the state in one round trip."""
+        """Claims the event id and reads the state and the account's locale in one round
+        trip."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(self._event_key(channel, event_id), b"1", nx=True, ex=EVENT_TTL_S)
             pipe.get(self._state_key(channel, user_key))
-            claimed, raw = await pipe.execute()
-        state = DialogueState.from_json(raw) if raw else DialogueState()
-        return bool(claimed), state
+            pipe.get(self._locale_key(channel, user_key))
+            claimed, raw, locale = await pipe.execute()
+        return bool(claimed), _state(raw, locale)
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
-        raw = await self.redis.get(self._state_key(channel, user_key))
-        return DialogueState.from_json(raw) if raw else DialogueState()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(self._state_key(channel, user_key))
+            pipe.get(self._locale_key(channel, user_key))
+            raw, locale = await pipe.execute()
+        return _state(raw, locale)
 
-    async def save(self, channel: str, user_key: str, state: DialogueState) -> bool:
+    async def save(
+        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+    ) -> bool:
         """Writes ``state`` if nobody wrote since it was read; bumps its version."""
         expected = state.version
         state.version = expected + 1
         ok = await self._cas(
-            keys=[self._state_key(channel, user_key)],
-            args=[expected, state.to_json(), self.ttl_s],
+            keys=[self._state_key(channel, user_key), self._locale_key(channel, user_key)],
+            args=[expected, state.to_json(), self.ttl_s, state.locale if remember_locale else ""],
         )
         if not ok:
             state.version = expected
@@ -86,3 +108,14 @@ class RedisDialogueStore:
     async def release(self, channel: str, event_id: str) -> None:
         """Forgets a claimed event whose handling failed, so a redelivery is tried again."""
         await self.redis.delete(self._event_key(channel, event_id))
+
+
+def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:
+    """The stored state with the account's locale, which wins over the draft's: the draft
+    may be older than the person's last choice (or gone, after its TTL)."""
+    state = DialogueState.from_json(raw) if raw else DialogueState()
+    if locale:
+        chosen = locale.decode()
+        if chosen in LOCALES:
+            state.locale = chosen
+    return state
