@@ -1,4 +1,4 @@
-"""``tawasul``: the command line (chat, run, db upgrade)."""
+"""``tawasul``: the command line (chat, run, staff, db upgrade)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, load_settings
+from bot.staff.cli import add_staff_parser, run_staff
 
 
 async def _chat(settings: Settings, user: str) -> None:
@@ -29,14 +30,17 @@ async def _run(settings: Settings) -> None:
         return
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+    from bot.staff.schedule import staff_running
 
     async with build_services(settings) as services:
         bot = make_bot(settings.telegram_token, settings.telegram_api_url)
         dispatcher = build_dispatcher(services.engine.handle, services.media)
-        try:
-            await run_polling(bot, dispatcher)
-        finally:
-            await bot.session.close()
+        # kick: the outbox dispatcher's wake-up, once it runs in this process
+        async with staff_running(services, dispatcher, kick=lambda: None):
+            try:
+                await run_polling(bot, dispatcher)
+            finally:
+                await bot.session.close()
 
 
 async def _db_upgrade(settings: Settings) -> None:
@@ -53,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     chat_p = sub.add_parser("chat", help="the resident dialogue in this terminal")
     chat_p.add_argument("--user", default="local", help="who is chatting (a local user key)")
     sub.add_parser("run", help="run the configured channels (terminal chat without a token)")
+    add_staff_parser(sub)
     db_p = sub.add_parser("db", help="database maintenance")
     db_p.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -64,6 +69,8 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(_chat(settings, args.user))
         elif args.command == "run":
             asyncio.run(_run(settings))
+        elif args.command == "staff":
+            sys.exit(asyncio.run(run_staff(settings, args)))
         else:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:

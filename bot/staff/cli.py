@@ -22,10 +22,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any, Final, TextIO
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bot.settings import Settings
-from bot.staff.desk import Officer
+
+if TYPE_CHECKING:
+    from bot.staff.desk import Officer
 
 LOCAL_OFFICER_ID: Final = 0
 ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen")
@@ -35,14 +38,25 @@ REFUSED: Final = 1
 BAD_INPUT: Final = 2
 
 
-class LocalOfficer(Officer):
-    """An officer at the terminal: id 0 for every one of them, told apart by name."""
+@cache
+def _local_officer_class() -> type[Officer]:
+    # defined on first use: `tawasul --help` and the other commands never import the desk
+    from bot.staff.desk import Officer
 
-    __slots__ = ()
+    class LocalOfficer(Officer):
+        """An officer at the terminal: id 0 for every one of them, told apart by name."""
 
-    @property
-    def actor(self) -> str:
-        return f"officer:{self.id}:{self.name}"
+        __slots__ = ()
+
+        @property
+        def actor(self) -> str:
+            return f"officer:{self.id}:{self.name}"
+
+    return LocalOfficer
+
+
+def local_officer(name: str) -> Officer:
+    return _local_officer_class()(LOCAL_OFFICER_ID, name[:120])
 
 
 def _default_officer() -> str:
@@ -111,7 +125,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         desk = StaffDesk(
             make_sessionmaker(engine), load_catalogue(), holidays=holidays_of(settings)
         )
-        officer = LocalOfficer(LOCAL_OFFICER_ID, (args.officer or _default_officer())[:120])
+        officer = local_officer(args.officer or _default_officer())
         today = riyadh_date(utcnow())
         action = args.staff_action
         try:

@@ -18,8 +18,8 @@ import contextlib
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
-from typing import Final, Protocol
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Final, Protocol
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,6 +33,12 @@ from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue, load_catalogue
 from domain.sla import RIYADH, is_working_day, load_holidays
 from domain.status import RequestStatus
+
+if TYPE_CHECKING:
+    from aiogram import Dispatcher
+
+    from bot.staff.desk import StaffDesk
+    from bot.staff.router import Kick
 
 log = logging.getLogger(__name__)
 
@@ -253,3 +259,31 @@ async def run_schedule(
             log.exception("staff schedule tick failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), tick_s)
+
+
+class StaffServices(ScheduleServices, Protocol):
+    desk: StaffDesk
+
+
+@contextlib.asynccontextmanager
+async def staff_running(
+    services: StaffServices, dispatcher: Dispatcher, kick: Kick
+) -> AsyncIterator[None]:
+    """For ``tawasul run``: puts the staff group's router into the Telegram dispatcher and
+    keeps the schedule ticking in the background until the block ends. Without
+    ``TAWASUL_STAFF_CHAT_ID`` there is no staff group: nothing is added."""
+    from bot.staff.router import staff_router
+
+    settings = services.settings
+    if settings.staff_chat_id is None:
+        log.warning("TAWASUL_STAFF_CHAT_ID is not set: no staff group, no digest")
+        yield
+        return
+    dispatcher.include_router(staff_router(services.desk, settings, services.redis, kick))
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_schedule(services, stop), name="staff-schedule")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
