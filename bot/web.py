@@ -1,0 +1,257 @@
+"""The web server ``tawasul run`` starts for webhooks: WhatsApp's, and a health check.
+
+``POST /whatsapp/webhook`` checks the signature on the raw body, parses the payload and
+answers 200 at once; the messages and statuses in it are handled afterwards by a few
+worker tasks reading a bounded queue. WhatsApp retries a webhook that is not answered
+within seconds, and a photo download or a database write can take longer than that.
+When the queue is full the answer is 503, so WhatsApp delivers the payload again later;
+messages of it that were already queued are not handled twice (the engine claims each
+wamid with SET NX in Redis, which also covers redeliveries to another worker process).
+
+Errors while handling are logged by type and place only: the exception's text could hold
+what a person wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import signal
+import traceback
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import web
+
+from bot.app import Services
+from bot.channels.whatsapp import (
+    StatusRecorder,
+    WhatsAppChannel,
+    WhatsAppSender,
+    close_client,
+    make_client,
+    masked,
+)
+from bot.channels.whatsapp_inbound import (
+    DeliveryStatus,
+    Inbound,
+    parse_webhook,
+    verify_signature,
+)
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH: Final = "/whatsapp/webhook"
+DEFAULT_WORKERS: Final = 8
+DEFAULT_QUEUE_SIZE: Final = 1000
+#: Meta's webhook payloads are small; a body larger than this is not one of theirs.
+MAX_BODY_BYTES: Final = 3 * 1024 * 1024
+#: How long shutting down waits for queued messages to be handled.
+DRAIN_TIMEOUT_S: Final = 10.0
+
+WorkItem = Inbound | DeliveryStatus
+
+
+@dataclass
+class WhatsAppRuntime:
+    """The WhatsApp parts the web app serves: built from the settings by
+    :func:`whatsapp_runtime`, or given by a test."""
+
+    channel: WhatsAppChannel
+    recorder: StatusRecorder
+    app_secret: str
+    verify_token: str
+    phone_id: str | None = None
+
+
+WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)
+QUEUE_KEY: Final = web.AppKey("queue", asyncio.Queue[WorkItem])
+
+
+@contextlib.asynccontextmanager
+async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]:
+    """The WhatsApp channel for the configured business number (pywa client, sender,
+    channel, status recorder), closed on exit."""
+    settings = services.settings
+    wa = make_client(settings)
+    store = services.engine.store
+
+    async def locale_of(user_key: str) -> str:
+        return (await store.load("whatsapp", user_key)).locale
+
+    sender = WhatsAppSender(
+        wa,
+        services.redis,
+        locale_of=locale_of,
+        template_name=settings.whatsapp_template_name,
+        template_lang=settings.whatsapp_template_lang,
+    )
+    try:
+        assert settings.whatsapp_app_secret and settings.whatsapp_verify_token
+        yield WhatsAppRuntime(
+            channel=WhatsAppChannel(services.engine.handle, sender, services.media),
+            recorder=StatusRecorder(services.sessions, services.redis),
+            app_secret=settings.whatsapp_app_secret,
+            verify_token=settings.whatsapp_verify_token,
+            phone_id=settings.whatsapp_phone_id,
+        )
+    finally:
+        await close_client(wa)
+
+
+def build_web_app(
+    services: Services,
+    *,
+    whatsapp: WhatsAppRuntime | None = None,
+    workers: int = DEFAULT_WORKERS,
+    queue_size: int = DEFAULT_QUEUE_SIZE,
+) -> web.Application:
+    """The aiohttp application: ``GET /healthz`` always; ``GET``/``POST
+    /whatsapp/webhook`` when `whatsapp` is given or WhatsApp is configured in the
+    settings (the runtime is then built on start-up and closed on clean-up)."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app.router.add_get("/healthz", _healthz)
+    if whatsapp is None and not services.settings.whatsapp_enabled:
+        return app
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            runtime: WhatsAppRuntime
+            if whatsapp is not None:
+                runtime = whatsapp
+            else:
+                runtime = await stack.enter_async_context(whatsapp_runtime(services))
+            app[WHATSAPP_KEY] = runtime
+            queue: asyncio.Queue[WorkItem] = asyncio.Queue(maxsize=queue_size)
+            app[QUEUE_KEY] = queue
+            tasks = [
+                asyncio.create_task(_worker(runtime, queue), name=f"whatsapp-worker-{i}")
+                for i in range(workers)
+            ]
+            try:
+                yield
+            finally:
+                await _drain(queue, tasks)
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_get(WEBHOOK_PATH, _verify)
+    app.router.add_post(WEBHOOK_PATH, _receive)
+    return app
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    queue = request.app.get(QUEUE_KEY)
+    return web.json_response({"ok": True, "queued": queue.qsize() if queue else 0})
+
+
+async def _verify(request: web.Request) -> web.Response:
+    """Meta's subscription check: echo hub.challenge when the verify token matches."""
+    runtime = request.app[WHATSAPP_KEY]
+    query = request.query
+    if query.get("hub.mode") == "subscribe" and _same(
+        query.get("hub.verify_token", ""), runtime.verify_token
+    ):
+        return web.Response(text=query.get("hub.challenge", ""))
+    return web.Response(status=403, text="forbidden")
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def _receive(request: web.Request) -> web.Response:
+    runtime = request.app[WHATSAPP_KEY]
+    body = await request.read()
+    if not verify_signature(runtime.app_secret, body, request.headers.get("X-Hub-Signature-256")):
+        log.warning("WhatsApp webhook with a missing or wrong signature refused")
+        return web.Response(status=403, text="bad signature")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return web.Response(status=400, text="not JSON")
+    batch = parse_webhook(payload, phone_id=runtime.phone_id)
+    items: list[WorkItem] = [*batch.messages, *batch.statuses]
+    queue = request.app[QUEUE_KEY]
+    if queue.maxsize and queue.maxsize - queue.qsize() < len(items):
+        # WhatsApp redelivers; what was handled already is recognised by its wamid
+        log.warning("WhatsApp queue full (%d); asking for a redelivery", queue.qsize())
+        return web.Response(status=503, text="busy")
+    for item in items:
+        queue.put_nowait(item)
+    return web.Response(text="ok")
+
+
+async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[WorkItem]) -> None:
+    while True:
+        item = await queue.get()
+        try:
+            if isinstance(item, Inbound):
+                await runtime.channel.on_message(item)
+            else:
+                await runtime.recorder.record(item)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            _log_failure(item, exc)
+        finally:
+            queue.task_done()
+
+
+def _log_failure(item: WorkItem, exc: Exception) -> None:
+    """Type, where, and whose (hashed): never the exception's text, which may quote
+    a person's message or number."""
+    frames = traceback.extract_tb(exc.__traceback__)[-4:]
+    where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
+    if isinstance(item, Inbound):
+        # a wamid embeds the sender's number in base64: hashed like the user key
+        whose = f"message {masked(item.wamid)} from {masked(item.sender.user_key)}"
+    else:
+        whose = f"status of {masked(item.wamid)}"
+    log.error("%s while handling %s at %s", type(exc).__name__, whose, where)
+
+
+async def _drain(queue: asyncio.Queue[WorkItem], tasks: list[asyncio.Task[None]]) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(queue.join(), DRAIN_TIMEOUT_S)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+# ------------------------------------------------------------------------ serving
+
+
+async def start_web(
+    services: Services, *, host: str | None = None, port: int | None = None
+) -> web.AppRunner:
+    """Serve :func:`build_web_app` on TAWASUL_HTTP_HOST:PORT; clean up the returned
+    runner to stop."""
+    settings = services.settings
+    runner = web.AppRunner(build_web_app(services), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host or settings.http_host, port or settings.http_port)
+    await site.start()
+    log.info(
+        "web server on %s:%s (WhatsApp webhook at %s)",
+        host or settings.http_host,
+        port or settings.http_port,
+        WEBHOOK_PATH,
+    )
+    return runner
+
+
+async def wait_for_stop() -> None:
+    """Until SIGINT or SIGTERM (for when nothing else, such as Telegram polling, waits)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,398 @@
+"""A local stand-in for the WhatsApp Cloud API (the Graph API endpoints the bot uses).
+
+An aiohttp server on 127.0.0.1 (a free port) that answers like Meta's servers and records
+every call, so pywa talks to it unchanged through TAWASUL_WHATSAPP_API_URL::
+
+    async with GraphAPIStandin() as graph:
+        settings = Settings(whatsapp_api_url=graph.api_url, whatsapp_token=graph.token, ...)
+        media = graph.add_media(jpeg_bytes, "image/jpeg")   # what GET /{media-id} serves
+        ...
+        graph.sent_to("966501234567")      # the message bodies sent to that person
+        graph.texts("966501234567")        # their text / interactive bodies, in order
+
+Endpoints: ``POST /{version}/{phone-id}/messages`` (text, interactive buttons and lists,
+templates, image, document; WhatsApp's limits are enforced and a breach answered with
+error 131009 like Meta does), ``POST /{version}/{phone-id}/media`` (upload),
+``GET /{version}/{media-id}`` (the media URL, valid 5 minutes, with sha256 and size) and
+``GET /download/{media-id}`` (the bytes, with the bearer token). :meth:`fail_next` makes
+the next calls of an endpoint fail with a Graph API error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import itertools
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from aiohttp import web
+
+JSON = dict[str, Any]
+
+DEFAULT_TOKEN: Final = "EAAStandinTokenForTawasulTests0000000000"
+DEFAULT_PHONE_ID: Final = "106540352242922"
+API_VERSION: Final = "v23.0"
+MEDIA_URL_TTL_S: Final = 300.0
+
+_LIMITS: Final = {
+    "text": 4096,
+    "body": 1024,
+    "button_title": 20,
+    "buttons": 3,
+    "rows": 10,
+    "row_title": 24,
+    "row_description": 72,
+    "list_button": 20,
+    "section_title": 24,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCall:
+    """One call as the server saw it: the endpoint kind ("messages", "media_upload",
+    "media_url", "download"), its path, the JSON body (for messages) and when."""
+
+    kind: str
+    path: str
+    body: JSON
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMedia:
+    id: str
+    data: bytes
+    mime: str
+
+    @property
+    def sha256_hex(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def sha256_b64(self) -> str:
+        """The form webhooks carry."""
+        return base64.b64encode(hashlib.sha256(self.data).digest()).decode()
+
+
+@dataclass
+class GraphError(Exception):
+    code: int
+    message: str
+    status: int = 400
+    details: str = ""
+
+    def body(self) -> JSON:
+        error: JSON = {
+            "message": f"(#{self.code}) {self.message}",
+            "type": "OAuthException",
+            "code": self.code,
+            "fbtrace_id": secrets.token_urlsafe(12),
+        }
+        if self.details:
+            error["error_data"] = {"messaging_product": "whatsapp", "details": self.details}
+        return {"error": error}
+
+
+@dataclass
+class _FailNext:
+    kind: str
+    error: GraphError
+    remaining: int
+
+
+@dataclass
+class GraphAPIStandin:
+    """The stand-in server. Start with ``async with`` (or :meth:`start` / :meth:`stop`)."""
+
+    token: str = DEFAULT_TOKEN
+    phone_id: str = DEFAULT_PHONE_ID
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    calls: list[GraphCall] = field(default_factory=list, init=False)
+    media: dict[str, StoredMedia] = field(default_factory=dict, init=False)
+    #: media ids downloaded, in order
+    downloads: list[str] = field(default_factory=list, init=False)
+    _failures: list[_FailNext] = field(default_factory=list, init=False)
+    _url_tokens: dict[str, tuple[str, float]] = field(default_factory=dict, init=False)
+    _runner: web.AppRunner | None = field(default=None, init=False)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1), init=False)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=128 * 1024 * 1024)
+        app.router.add_post("/{version}/{phone_id}/messages", self._on_messages)
+        app.router.add_post("/{version}/{phone_id}/media", self._on_upload)
+        app.router.add_get("/download/{media_id}", self._on_download)
+        app.router.add_get("/{version}/{media_id}", self._on_media_url)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> GraphAPIStandin:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The Graph API base for TAWASUL_WHATSAPP_API_URL (with the version)."""
+        return f"{self.url}/{API_VERSION}"
+
+    # ------------------------------------------------------------------ set-up
+
+    def add_media(self, data: bytes, mime: str, media_id: str | None = None) -> StoredMedia:
+        """Make `data` downloadable as a media id (what a person's photo would be)."""
+        stored = StoredMedia(media_id or str(10**15 + next(self._ids)), data, mime)
+        self.media[stored.id] = stored
+        return stored
+
+    def fail_next(
+        self,
+        kind: str = "messages",
+        *,
+        code: int = 131000,
+        message: str = "Something went wrong",
+        status: int = 500,
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` calls of `kind` ("messages", "media_url", "download",
+        "media_upload") with a Graph API error."""
+        self._failures.append(_FailNext(kind, GraphError(code, message, status), count))
+
+    # ------------------------------------------------------------------ assertions
+
+    def sent(self) -> list[JSON]:
+        """Every message body accepted by the messages endpoint, in order."""
+        return [c.body for c in self.calls if c.kind == "messages" and "_rejected" not in c.body]
+
+    def sent_to(self, recipient: str) -> list[JSON]:
+        return [m for m in self.sent() if recipient in (m.get("to"), m.get("recipient"))]
+
+    def texts(self, recipient: str) -> list[str]:
+        """What the person reads, message by message: text bodies, interactive bodies,
+        "[template NAME]" and "[image]" / "[document]"."""
+        return [message_text(m) for m in self.sent_to(recipient)]
+
+    def last_interactive(self, recipient: str) -> JSON | None:
+        for message in reversed(self.sent_to(recipient)):
+            if message.get("type") == "interactive":
+                interactive: JSON = message["interactive"]
+                return interactive
+        return None
+
+    async def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Wait until `predicate()` holds, checked after every call. Bound it with
+        ``asyncio.timeout``."""
+        async with self._changed:
+            await self._changed.wait_for(predicate)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.token}"
+
+    async def _record(self, kind: str, request: web.Request, body: JSON) -> None:
+        self.calls.append(GraphCall(kind, request.path, body, time.monotonic()))
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _injected(self, kind: str) -> GraphError | None:
+        for failure in self._failures:
+            if failure.kind == kind and failure.remaining > 0:
+                failure.remaining -= 1
+                return failure.error
+        return None
+
+    async def _guard(self, kind: str, request: web.Request, body: JSON) -> web.Response | None:
+        if not self._authorised(request):
+            await self._record(kind, request, {**body, "_rejected": 401})
+            return _error(GraphError(190, "Invalid OAuth access token", 401))
+        injected = self._injected(kind)
+        if injected is not None:
+            await self._record(kind, request, {**body, "_rejected": injected.code})
+            return _error(injected)
+        return None
+
+    async def _on_messages(self, request: web.Request) -> web.Response:
+        try:
+            body: JSON = await request.json()
+        except ValueError:
+            return _error(GraphError(100, "Invalid JSON"))
+        refused = await self._guard("messages", request, body)
+        if refused is not None:
+            return refused
+        try:
+            if request.match_info["phone_id"] != self.phone_id:
+                raise GraphError(100, "Unsupported post request", 400)
+            _check_message(body)
+        except GraphError as error:
+            await self._record("messages", request, {**body, "_rejected": error.code})
+            return _error(error)
+        await self._record("messages", request, body)
+        wamid = "wamid." + base64.b64encode(secrets.token_bytes(24)).decode()
+        contact: JSON = (
+            {"input": body["to"], "wa_id": body["to"]}
+            if body.get("to")
+            else {"input": body["recipient"], "user_id": body["recipient"]}
+        )
+        return web.json_response(
+            {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": wamid}]}
+        )
+
+    async def _on_upload(self, request: web.Request) -> web.Response:
+        refused = await self._guard("media_upload", request, {})
+        if refused is not None:
+            return refused
+        form = await request.post()
+        upload = form.get("file")
+        if not isinstance(upload, web.FileField):
+            return _error(GraphError(100, "Param file is required"))
+        data = upload.file.read()
+        mime = upload.content_type or str(form.get("type", "application/octet-stream"))
+        stored = self.add_media(data, mime)
+        await self._record("media_upload", request, {"id": stored.id, "mime": mime})
+        return web.json_response({"id": stored.id})
+
+    async def _on_media_url(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        refused = await self._guard("media_url", request, {"id": media_id})
+        if refused is not None:
+            return refused
+        await self._record("media_url", request, {"id": media_id})
+        stored = self.media.get(media_id)
+        if stored is None:
+            return _error(GraphError(100, "Unsupported get request", 400))
+        url_token = secrets.token_urlsafe(16)
+        self._url_tokens[url_token] = (media_id, time.monotonic() + MEDIA_URL_TTL_S)
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.url}/download/{media_id}?hash={url_token}",
+                "mime_type": stored.mime,
+                "sha256": stored.sha256_hex,
+                "file_size": len(stored.data),
+                "id": media_id,
+            }
+        )
+
+    async def _on_download(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        refused = await self._guard("download", request, {"id": media_id})
+        if refused is not None:
+            return refused
+        granted = self._url_tokens.get(request.query.get("hash", ""))
+        if granted is None or granted[0] != media_id or granted[1] < time.monotonic():
+            return web.Response(status=404, text="URL expired")
+        stored = self.media[media_id]
+        self.downloads.append(media_id)
+        await self._record("download", request, {"id": media_id})
+        return web.Response(body=stored.data, content_type=stored.mime)
+
+
+def message_text(message: JSON) -> str:
+    kind = message.get("type")
+    if kind == "text":
+        return str(message["text"]["body"])
+    if kind == "interactive":
+        return str(message["interactive"]["body"]["text"])
+    if kind == "template":
+        return f"[template {message['template']['name']}]"
+    return f"[{kind}]"
+
+
+def interactive_choices(interactive: JSON) -> list[tuple[str, str]]:
+    """(id, title) of the buttons or rows of an interactive message, in order."""
+    action = interactive["action"]
+    if interactive["type"] == "button":
+        return [(b["reply"]["id"], b["reply"]["title"]) for b in action["buttons"]]
+    return [(r["id"], r["title"]) for s in action["sections"] for r in s["rows"]]
+
+
+def _error(error: GraphError) -> web.Response:
+    return web.json_response(error.body(), status=error.status)
+
+
+def _check_message(body: JSON) -> None:
+    """WhatsApp's checks on a message, as error 131009 (parameter value is not valid)."""
+
+    def invalid(details: str) -> GraphError:
+        return GraphError(131009, "Parameter value is not valid", 400, details)
+
+    if body.get("messaging_product") != "whatsapp":
+        raise GraphError(100, "The parameter messaging_product is required.")
+    if not body.get("to") and not body.get("recipient"):
+        raise GraphError(100, "The parameter to is required.")
+    kind = body.get("type", "text")
+    content = body.get(kind)
+    if not isinstance(content, dict):
+        raise GraphError(100, f"The parameter {kind} is required.")
+    if kind == "text":
+        text = content.get("body", "")
+        if not text or len(text) > _LIMITS["text"]:
+            raise invalid(f"text.body must be 1-{_LIMITS['text']} characters")
+    elif kind == "interactive":
+        _check_interactive(content, invalid)
+    elif kind == "template":
+        if not content.get("name") or not content.get("language", {}).get("code"):
+            raise invalid("template name and language are required")
+    elif kind in ("image", "document"):
+        if not content.get("id") and not content.get("link"):
+            raise invalid(f"{kind} needs an id or a link")
+    else:
+        raise GraphError(131051, "Unsupported message type")
+
+
+def _check_interactive(content: JSON, invalid: Callable[[str], GraphError]) -> None:
+    body = content.get("body", {}).get("text", "")
+    if not body or len(body) > _LIMITS["body"]:
+        raise invalid(f"interactive body must be 1-{_LIMITS['body']} characters")
+    action = content.get("action", {})
+    if content.get("type") == "button":
+        buttons = action.get("buttons", [])
+        if not 1 <= len(buttons) <= _LIMITS["buttons"]:
+            raise invalid("buttons must have 1-3 items")
+        titles = [b["reply"]["title"] for b in buttons]
+        if len(set(titles)) != len(titles):
+            raise invalid("button titles must be unique")
+        for title in titles:
+            if not 1 <= len(title) <= _LIMITS["button_title"]:
+                raise invalid(f"button title {title!r} must be 1-20 characters")
+    elif content.get("type") == "list":
+        if not 1 <= len(action.get("button", "")) <= _LIMITS["list_button"]:
+            raise invalid("list button must be 1-20 characters")
+        rows = [r for s in action.get("sections", []) for r in s.get("rows", [])]
+        if not 1 <= len(rows) <= _LIMITS["rows"]:
+            raise invalid("a list has 1-10 rows in all")
+        ids = [r["id"] for r in rows]
+        if len(set(ids)) != len(ids):
+            raise invalid("row ids must be unique")
+        for section in action.get("sections", []):
+            if len(section.get("title", "")) > _LIMITS["section_title"]:
+                raise invalid("section title must be at most 24 characters")
+        for row in rows:
+            if not 1 <= len(row.get("title", "")) <= _LIMITS["row_title"]:
+                raise invalid(f"row title {row.get('title')!r} must be 1-24 characters")
+            if len(row.get("description", "")) > _LIMITS["row_description"]:
+                raise invalid("row description must be at most 72 characters")
+    else:
+        raise invalid(f"interactive type {content.get('type')!r} not supported here")

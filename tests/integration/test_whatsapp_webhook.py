@@ -1,0 +1,315 @@
+"""The WhatsApp webhook end to end inside one process: signed payloads are posted to the
+real endpoint (build_web_app on an aiohttp test server on loopback), the real engine answers
+(real Redis, SQLite), and what the person would see is read from the Graph API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+
+from bot.app import Services, build_services
+from bot.channels.whatsapp import last_inbound_key
+from bot.settings import Settings
+from bot.web import QUEUE_KEY, build_web_app
+from standins.graph_api import GraphAPIStandin, interactive_choices
+from standins.whatsapp_payloads import PayloadFactory, WaUser, batch, encode, sign
+
+APP_SECRET = "app-secret-for-tests"
+VERIFY_TOKEN = "verify-token-for-tests"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+PDF = b"%PDF-1.4\n" + b"0" * 2048 + b"\n%%EOF\n"
+DESCRIPTION = "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
+
+MONA = WaUser("966501234567", "SA.1000000000000001", "منى")
+KHALID = WaUser("966551234567", "SA.1000000000000002", "خالد")
+# a payload from before business-scoped ids: the number is the only key
+OLD = WaUser("966561234567", None, "سالم")
+
+
+def settings_for(
+    tmp: Path, redis_url: str, graph: GraphAPIStandin, database_url: str | None = None
+) -> Settings:
+    return Settings(
+        data_dir=tmp,
+        redis_url=redis_url,
+        database_url=database_url,
+        telegram_token=None,
+        whatsapp_phone_id=graph.phone_id,
+        whatsapp_token=graph.token,
+        whatsapp_app_secret=APP_SECRET,
+        whatsapp_verify_token=VERIFY_TOKEN,
+        whatsapp_api_url=graph.api_url,
+        whatsapp_template_name="request_update",
+        whatsapp_template_lang="ar",
+    )
+
+
+@dataclass
+class Harness:
+    graph: GraphAPIStandin
+    client: TestClient[Any, Any]
+    payloads: PayloadFactory
+    services: Services
+
+    async def post(self, payload: dict[str, Any], *, secret: str = APP_SECRET) -> ClientResponse:
+        body = encode(payload)
+        headers = {"X-Hub-Signature-256": sign(body, secret), "Content-Type": "application/json"}
+        return await self.client.post("/whatsapp/webhook", data=body, headers=headers)
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        """Post and wait until everything queued is handled."""
+        response = await self.post(payload)
+        assert response.status == 200, await response.text()
+        await self.settle()
+
+    async def settle(self) -> None:
+        async with asyncio.timeout(30):
+            await self.client.server.app[QUEUE_KEY].join()
+
+    def texts(self, user: WaUser) -> list[str]:
+        assert user.wa_id
+        return self.graph.texts(user.wa_id)
+
+    def choices(self, user: WaUser) -> list[tuple[str, str]]:
+        assert user.wa_id
+        interactive = self.graph.last_interactive(user.wa_id)
+        assert interactive is not None
+        return interactive_choices(interactive)
+
+
+@pytest.fixture
+async def h(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Harness]:
+    async with GraphAPIStandin() as graph:
+        settings = settings_for(tmp_path, redis_url, graph)
+        async with build_services(settings) as services:
+            app = build_web_app(services)
+            async with TestServer(app, host="127.0.0.1") as server, TestClient(server) as client:
+                yield Harness(graph, client, PayloadFactory(graph.phone_id), services)
+
+
+async def walk_to_identity(h: Harness, user: WaUser) -> None:
+    """Hello, individual, "renew my iqama", the service, inside the kingdom."""
+    p = h.payloads
+    await h.send(p.text(user, "مرحبا"))
+    await h.send(p.button_reply(user, "ind", "فرد"))
+    await h.send(p.text(user, "ابي اجدد اقامتي"))
+    await h.send(p.list_reply(user, "s:iqama_renew", "1. تجديد هوية مقيم"))
+    await h.send(p.button_reply(user, "q:inside", "داخل المملكة"))
+
+
+async def walk_to_attachments(h: Harness, user: WaUser) -> None:
+    await walk_to_identity(h, user)
+    await h.send(h.payloads.text(user, "2000000006"))
+    await h.send(h.payloads.text(user, DESCRIPTION))
+
+
+# ------------------------------------------------------------------ verification
+
+
+async def test_subscription_check_echoes_the_challenge(h: Harness) -> None:
+    query = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": VERIFY_TOKEN,
+        "hub.challenge": "1158201444",
+    }
+    response = await h.client.get("/whatsapp/webhook", params=query)
+    assert response.status == 200
+    assert await response.text() == "1158201444"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"},
+        {},
+    ],
+)
+async def test_subscription_check_refuses_a_wrong_token(h: Harness, query: dict[str, str]) -> None:
+    response = await h.client.get("/whatsapp/webhook", params=query)
+    assert response.status == 403
+    assert "1" not in await response.text()
+
+
+async def test_health_check(h: Harness) -> None:
+    response = await h.client.get("/healthz")
+    assert response.status == 200
+    assert (await response.json())["ok"] is True
+
+
+# ------------------------------------------------------------------ signatures
+
+
+async def test_bad_signature_is_refused_and_nothing_happens(h: Harness) -> None:
+    payload = h.payloads.text(MONA, "مرحبا")
+    forged = await h.post(payload, secret="not-the-app-secret")
+    assert forged.status == 403
+    body = encode(payload)
+    unsigned = await h.client.post("/whatsapp/webhook", data=body)
+    assert unsigned.status == 403
+    # a valid signature of another body does not pass either
+    other = encode(h.payloads.text(MONA, "غيره"))
+    swapped = await h.client.post(
+        "/whatsapp/webhook", data=body, headers={"X-Hub-Signature-256": sign(other, APP_SECRET)}
+    )
+    assert swapped.status == 403
+    await h.settle()
+    assert h.graph.sent() == []
+    assert await h.services.redis.get(last_inbound_key(MONA.key)) is None
+
+
+async def test_signature_is_checked_on_the_raw_body(h: Harness) -> None:
+    # the same JSON re-serialised differently is another body: Meta signs bytes, not data
+    payload = h.payloads.text(MONA, "مرحبا")
+    raw = encode(payload)
+    pretty = raw.replace(b",", b", ")
+    response = await h.client.post(
+        "/whatsapp/webhook", data=pretty, headers={"X-Hub-Signature-256": sign(raw, APP_SECRET)}
+    )
+    assert response.status == 403
+
+
+# ------------------------------------------------------------------ conversation
+
+
+async def test_hello_gets_the_greeting_and_the_first_question(h: Harness) -> None:
+    await h.send(h.payloads.text(MONA, "مرحبا"))
+    assert len(h.texts(MONA)) == 2  # the greeting, then the first question with its choices
+    ids = [choice_id for choice_id, _title in h.choices(MONA)]
+    assert ids[:2] == ["ind", "est"] and ids[-1] == "cancel"
+    assert h.graph.sent_to(MONA.wa_id or "")[0]["to"] == MONA.wa_id
+    # the window is open from the message's own time
+    assert await h.services.redis.get(last_inbound_key(MONA.key)) is not None
+
+
+async def test_three_short_choices_are_reply_buttons(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    interactive = h.graph.last_interactive(MONA.wa_id or "")
+    assert interactive is not None and interactive["type"] == "button"
+    assert h.choices(MONA) == [("done", "تم"), ("back", "رجوع"), ("cancel", "إلغاء")]
+
+
+async def test_a_typed_number_answers_like_the_button(h: Harness) -> None:
+    await h.send(h.payloads.text(MONA, "مرحبا"))
+    await h.send(h.payloads.text(MONA, "١"))  # Arabic-Indic "1": the first button
+    by_typing = h.texts(MONA)[-1]
+    await h.send(h.payloads.text(KHALID, "مرحبا"))
+    await h.send(h.payloads.button_reply(KHALID, "ind", "فرد"))
+    assert h.texts(KHALID)[-1] == by_typing
+
+
+async def test_long_choices_come_as_a_numbered_list(h: Harness) -> None:
+    await h.send(h.payloads.text(MONA, "مرحبا"))
+    await h.send(h.payloads.button_reply(MONA, "ind", "فرد"))
+    interactive = h.graph.last_interactive(MONA.wa_id or "")
+    assert interactive is not None and interactive["type"] == "list"
+    rows = [r for s in interactive["action"]["sections"] for r in s["rows"]]
+    assert [r["title"].split(". ", 1)[0] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    for row in rows:
+        assert len(row["title"]) <= 24
+        if row["title"].endswith("…"):
+            # cut at a word: the visible part is the start of the full label in the description
+            assert row["description"].startswith(row["title"].split(". ", 1)[1][:-1])
+
+
+async def test_the_phone_step_is_answered_with_the_whatsapp_number(h: Harness) -> None:
+    await walk_to_identity(h, MONA)
+    before = len(h.texts(MONA))
+    await h.send(h.payloads.text(MONA, "2000000006"))
+    after = h.texts(MONA)[before:]
+    assert after[0] == "شكرًا لك، تم حفظ رقمك."
+    assert "اكتب طلبك" in after[1]
+    # the question about a share-my-number button is never shown on WhatsApp
+    assert not any("مشاركة رقمي" in t for t in h.texts(MONA))
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.answers["phone"] == "+966501234567"
+    assert state.step == "description"
+
+
+async def test_user_without_business_scoped_id_is_keyed_by_number(h: Harness) -> None:
+    await h.send(h.payloads.text(OLD, "مرحبا"))
+    state = await h.services.engine.store.load("whatsapp", "966561234567")
+    assert state.step == "applicant"
+    assert len(h.texts(OLD)) == 2
+
+
+async def test_photo_is_downloaded_checked_and_stored(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    photo = h.graph.add_media(PNG, "image/png")
+    await h.send(h.payloads.image(MONA, photo.id, photo.sha256_b64))
+    assert h.graph.downloads == [photo.id]
+    assert h.services.media.read(photo.sha256_hex) == PNG
+    assert h.texts(MONA)[-1].startswith("وصلني ملف واحد")
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    [stored] = state.answers["attachments"]
+    assert stored["ref"] == photo.id
+    assert stored["checksum"] == photo.sha256_hex
+    assert stored["size"] == len(PNG) and stored["mime"] == "image/png"
+
+
+async def test_pdf_document_is_accepted(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    doc = h.graph.add_media(PDF, "application/pdf")
+    await h.send(h.payloads.document(MONA, doc.id, doc.sha256_b64, filename="passport.pdf"))
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    [stored] = state.answers["attachments"]
+    assert stored["file_name"] == "passport.pdf" and stored["checksum"] == doc.sha256_hex
+
+
+async def test_a_file_that_does_not_match_its_checksum_is_not_stored(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    photo = h.graph.add_media(PNG, "image/png")
+    wrong = h.graph.add_media(b"something else", "image/png")
+    await h.send(h.payloads.image(MONA, photo.id, wrong.sha256_b64))
+    assert h.graph.downloads == [photo.id, photo.id]  # tried again once
+    assert not h.services.media.exists(photo.sha256_hex)
+
+
+async def test_an_executable_is_refused_without_downloading_it(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    exe = h.graph.add_media(b"MZ" + b"\0" * 100, "application/x-msdownload")
+    await h.send(
+        h.payloads.document(
+            MONA, exe.id, exe.sha256_b64, filename="a.exe", mime="application/x-msdownload"
+        )
+    )
+    assert h.graph.downloads == []
+    assert "لا يمكن قبول" in h.texts(MONA)[-1] or "PDF" in h.texts(MONA)[-1]
+
+
+async def test_a_replayed_message_is_answered_once(h: Harness) -> None:
+    payload = h.payloads.text(MONA, "مرحبا")
+    await h.send(payload)
+    await h.send(payload)
+    assert len(h.texts(MONA)) == 2
+
+
+async def test_a_batched_payload_is_handled_whole(h: Harness) -> None:
+    p = h.payloads
+    both = p.messages(
+        MONA, p.message(MONA, "text", {"body": "مرحبا"}), p.message(MONA, "text", {"body": "1"})
+    )
+    await h.send(batch(both, p.text(KHALID, "مرحبا"), p.text(OLD, "مرحبا")))
+    assert len(h.texts(KHALID)) == 2 and len(h.texts(OLD)) == 2
+    # Mona's two messages, in order: the greeting, then the answer to "1"
+    assert len(h.texts(MONA)) == 3
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.answers.get("applicant") == "individual" or state.step == "group"
+
+
+async def test_voice_and_location_get_a_polite_word(h: Harness) -> None:
+    await h.send(h.payloads.text(MONA, "مرحبا"))
+    await h.send(h.payloads.voice(MONA, "9999"))
+    await h.send(h.payloads.location(MONA))
+    voice, location = h.texts(MONA)[-2:]
+    assert "الرسائل الصوتية" in voice
+    assert "الموقع" in location
+    assert h.graph.downloads == []
