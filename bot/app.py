@@ -15,6 +15,7 @@ from bot.db.migrate import upgrade
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.media_store import MediaStore
+from bot.receipt import ReceiptCards
 from bot.redis_conn import open_redis
 from bot.settings import Settings
 from bot.staff.desk import StaffDesk
@@ -55,7 +56,15 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
-            engine = Engine(store, INTAKE, catalogue, gateway, limiter=RedisAttemptLimiter(redis))
+            engine = Engine(
+                store,
+                INTAKE,
+                catalogue,
+                gateway,
+                limiter=RedisAttemptLimiter(redis),
+                arabic_digits=settings.arabic_digits,
+                receipts=ReceiptCards(settings.data_dir / "receipts", catalogue),
+            )
             yield Services(
                 settings, redis, db, sessions, requests, engine, MediaStore(settings.data_dir), desk
             )

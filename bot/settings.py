@@ -4,6 +4,7 @@ with one clear line."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     dialogue_ttl_s: int = Field(default=24 * 3600, ge=60)
     holidays_file: Path | None = None
     log_level: str = "INFO"
+    # how quantities and dates are written in Arabic: Arabic-Indic (arab) or Western (latn)
+    # digits; identifiers (request, identity, phone numbers) stay ASCII either way
+    arabic_digits: Literal["arab", "latn"] = "arab"
 
     # WhatsApp runs when all four are set; validate_default so that one left out is named.
     whatsapp_phone_id: str | None = Field(default=None, validate_default=True)

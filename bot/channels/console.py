@@ -33,7 +33,8 @@ Handler = Callable[[Event], Awaitable[list[Reply]]]
 
 
 def render(reply: Reply, texts: Texts) -> str:
-    """A reply as the terminal shows it: the text, then its choices as a numbered list."""
+    """A reply as the terminal shows it: the text, then its choices as a numbered list,
+    then where its pictures are (a terminal cannot show them)."""
     _ = texts.gettext
     lines = [reply.text]
     choices = [c for c in reply.choices if not (reply.ask_contact and c.id == "share_contact")]
@@ -42,6 +43,7 @@ def render(reply: Reply, texts: Texts) -> str:
             _("(In the terminal, type /contact followed by your number, e.g. /contact 0501234567)")
         )
     lines += [f"  {i}) {choice.label}" for i, choice in enumerate(choices, start=1)]
+    lines += [_("(picture saved at %(path)s)") % {"path": ref} for ref in reply.media]
     return "\n".join(lines)
 
 
@@ -89,7 +91,6 @@ async def chat(
     stdout: TextIO = sys.stdout,
     locale: str = DEFAULT_LOCALE,
 ) -> None:
-    texts = Texts(locale)
     loop = asyncio.get_running_loop()
     while True:
         line = await loop.run_in_executor(None, stdin.readline)
@@ -102,5 +103,6 @@ async def chat(
             print(event, file=stdout, flush=True)
             continue
         for reply in await handle(event):
-            print(render(reply, texts), file=stdout)
+            # the terminal's own words follow the language the person chose
+            print(render(reply, Texts(reply.locale or locale)), file=stdout)
             print(file=stdout, flush=True)
