@@ -101,7 +101,8 @@ async def test_same_script_same_answers(tmp_path: Path, redis_url: str) -> None:
     # the same choices, whether buttons or a numbered list
     for (_t, tg_labels), (_c, console_labels) in zip(telegram, console, strict=True):
         assert tg_labels == console_labels
-    assert "رقم الطلب: <number>" in _same(telegram[-1][0])
+    # the request number in ASCII digits, isolated left to right inside the Arabic line
+    assert "رقم الطلب: \u2066<number>\u2069" in _same(telegram[-1][0])
 
 
 async def test_logs_never_hold_identity_or_phone(

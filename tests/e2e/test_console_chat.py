@@ -107,7 +107,9 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     assert len(rows) == 1
     number, service, identity, phone = rows[0]
     assert service == "iqama_renew" and identity == "2000000006" and phone == "+966501234567"
-    assert f"رقم الطلب: {number}" in out
+    assert f"رقم الطلب: \u2066{number}\u2069" in out
+    # the receipt card was drawn and the terminal says where it is
+    assert f"(الصورة محفوظة في {tmp_path / 'data' / 'receipts' / number}-ar-arab.png)" in out
     files = db.execute("select kind, mime, size, checksum from attachments").fetchall()
     assert files == [("photo", "image/png", 208, files[0][3])] and len(files[0][3]) == 64
 
