@@ -13,8 +13,16 @@ the JSON Telegram would send, and records every call. aiogram uses it unchanged:
 
 Failures are injected by *policies*: callables consulted before each call that may
 return an :class:`ApiError` instead of letting the call through. :meth:`fail_next` is
-one; Telegram's rate limits (429 with ``retry_after``) will be another, added with
-:meth:`add_policy` without touching the method handlers.
+one; :class:`RateLimitPolicy` is Telegram's rate limits (429 with ``retry_after``), opt-in
+with :meth:`add_policy` and scalable in time so a test of "20 a minute" runs in seconds.
+
+Text sent with ``parse_mode="HTML"`` is parsed the way Telegram does: the stored message
+holds the visible text and its entities, an unknown or unbalanced tag is a 400 "can't
+parse entities", and the 4096 limit counts the visible text. So a test sees what an
+officer would see, e.g. a description typed as ``<b>`` shown literally or turned bold.
+
+:meth:`hold` parks the next matching call (before or after Telegram "accepts" it) until
+released, so a test can kill the bot at a precise point of a send.
 """
 
 from __future__ import annotations
@@ -24,10 +32,12 @@ import base64
 import hashlib
 import itertools
 import json
+import math
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any, Final
 
 from aiohttp import web
@@ -126,6 +136,153 @@ class _FailNext:
         return None
 
 
+#: Calls that put a message in a chat, and so count against Telegram's rate limits.
+_SENDING: Final = frozenset(
+    {
+        "sendmessage", "sendphoto", "senddocument", "sendvideo", "sendanimation", "sendaudio",
+        "sendvoice", "sendsticker", "sendlocation", "sendcontact", "sendpoll", "copymessage",
+        "forwardmessage", "editmessagetext", "editmessagecaption", "editmessagereplymarkup",
+        "editmessagemedia", "createforumtopic",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class RateLimitPolicy:
+    """Telegram's flood limits: at most `private_chat` messages per window in a private
+    chat, `group` in a group, `overall` across all chats; beyond that a 429 with
+    ``retry_after`` (whole seconds, like Telegram). Every window is multiplied by `scale`.
+
+    Counts as a message: each send or edit, and each item of an album. Only calls let
+    through are counted, so the log is what Telegram would have accepted; `rejected`
+    lists the calls refused with 429 as (method, chat_id).
+    """
+
+    private_chat: tuple[int, float] = (1, 1.0)
+    group: tuple[int, float] = (20, 60.0)
+    overall: tuple[int, float] = (30, 1.0)
+    scale: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+    rejected: list[tuple[str, int | None]] = field(default_factory=list)
+    _log: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def __call__(self, method: str, params: JSON) -> ApiError | None:
+        name = method.lower()
+        if name == "sendmediagroup":
+            media = params.get("media")
+            cost = len(media) if isinstance(media, list) else 1
+        else:
+            cost = 1 if name in _SENDING else 0
+        if cost == 0:
+            return None
+        chat_id = params.get("chat_id")
+        limits: list[tuple[str, tuple[int, float]]] = [("all", self.overall)]
+        if isinstance(chat_id, int):
+            limits.append((f"chat:{chat_id}", self.private_chat if chat_id > 0 else self.group))
+        now = self.clock()
+        wait = 0.0
+        for key, (count, seconds) in limits:
+            window = seconds * self.scale
+            log = self._log[key]
+            while log and log[0] <= now - window:
+                log.popleft()
+            excess = len(log) + cost - count
+            if excess > 0:
+                oldest = log[min(excess, len(log)) - 1] if log else now
+                wait = max(wait, oldest + window - now)
+        if wait > 0:
+            self.rejected.append((method, chat_id if isinstance(chat_id, int) else None))
+            retry_after = max(1, math.ceil(wait))
+            return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+        for key, _limit in limits:
+            self._log[key].extend([now] * cost)
+        return None
+
+
+@dataclass
+class Gate:
+    """A parked call (see :meth:`TelegramBotAPIStandin.hold`)."""
+
+    method: str
+    chat_id: int | None
+    after: bool
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    used: bool = False
+    #: True when the caller had gone by the time the gate opened, so the call was dropped
+    dropped: bool = False
+
+    def matches(self, method: str, params: JSON) -> bool:
+        if self.used or method.lower() != self.method.lower():
+            return False
+        return self.chat_id is None or params.get("chat_id") == self.chat_id
+
+    def release(self) -> None:
+        self.released.set()
+
+
+#: Telegram's HTML tags (https://core.telegram.org/bots/api#html-style) and their entities.
+_HTML_ENTITIES: Final = {
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
+    "span": "spoiler", "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
+    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+}  # fmt: skip
+
+
+class _TelegramHTML(HTMLParser):
+    """Telegram's HTML parse mode: visible text plus entities (offsets in UTF-16 units)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.offset = 0
+        self.open: list[tuple[str, int, dict[str, str | None]]] = []
+        self.entities: list[JSON] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_ENTITIES:
+            raise ApiError(
+                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
+            )
+        self.open.append((tag, self.offset, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1][0] != tag:
+            raise ApiError(400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
+        _tag, start, attrs = self.open.pop()
+        if self.offset > start:
+            entity: JSON = {
+                "type": _HTML_ENTITIES[tag],
+                "offset": start,
+                "length": self.offset - start,
+            }
+            if tag == "a":
+                entity["url"] = attrs.get("href") or ""
+            self.entities.append(entity)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+        self.offset += len(data.encode("utf-16-le")) // 2
+
+    def parsed(self, text: str) -> tuple[str, list[JSON]]:
+        self.feed(text)
+        self.close()
+        if self.open:
+            raise ApiError(
+                400, "Bad Request: can't parse entities: Can't find end tag corresponding to "
+                f'start tag "{self.open[-1][0]}"',
+            )  # fmt: skip
+        return "".join(self.parts), sorted(self.entities, key=lambda e: e["offset"])
+
+
+def _visible(params: JSON, text: str) -> tuple[str, list[JSON]]:
+    """What Telegram shows for `text` under the call's parse_mode."""
+    if str(params.get("parse_mode") or "").upper() == "HTML":
+        return _TelegramHTML().parsed(text)
+    return text, []
+
+
 def _unique_id(file_id: str) -> str:
     digest = hashlib.sha256(file_id.encode()).digest()[:12]
     return "AQAD" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
@@ -159,6 +316,9 @@ class TelegramBotAPIStandin:
     # (chat id, user id) -> getChatMember status; anyone else has "left"
     _members: dict[tuple[int, int], str] = field(default_factory=dict, init=False)
     _updates_added: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _gates: list[Gate] = field(default_factory=list, init=False)
+    #: forum topics created through the API: chat id -> {message_thread_id: name}
+    topics: dict[int, dict[int, str]] = field(default_factory=lambda: defaultdict(dict), init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
     _stopping: bool = field(default=False, init=False)
@@ -234,6 +394,16 @@ class TelegramBotAPIStandin:
     def add_policy(self, policy: CallPolicy) -> None:
         self.policies.append(policy)
 
+    def hold(self, method: str, *, chat_id: int | None = None, after: bool = False) -> Gate:
+        """Park the next call of `method` (to `chat_id`, if given) until the gate is
+        released. ``after=False``: parked before Telegram has it; if the caller is gone
+        when released (the process was killed), the call is dropped, never performed.
+        ``after=True``: performed and recorded first, only the answer is parked (the
+        platform accepted a message the caller never heard about)."""
+        gate = Gate(method, chat_id, after)
+        self._gates.append(gate)
+        return gate
+
     def fail_next(
         self,
         method: str,
@@ -300,14 +470,27 @@ class TelegramBotAPIStandin:
         params = await self._read_params(request)
         if request.match_info["token"] != self.token:
             return _answer(ApiError(401, "Unauthorized").body(), 401)
+        gate = next((g for g in self._gates if g.matches(method, params)), None)
+        if gate is not None:
+            gate.used = True
+            if not gate.after:
+                gate.arrived.set()
+                await gate.released.wait()
+                if request.transport is None or request.transport.is_closing():
+                    gate.dropped = True  # the caller died waiting: Telegram never got it
+                    return _answer(ApiError(500, "Internal Server Error").body(), 500)
         call = ApiCall(method, params, time.monotonic())
         self.calls.append(call)
         self._calls_by_chat[call.chat_id].append(call)
         try:
-            return await self._dispatch(method, params)
+            response = await self._dispatch(method, params)
         finally:
             async with self._changed:
                 self._changed.notify_all()
+        if gate is not None and gate.after:
+            gate.arrived.set()
+            await gate.released.wait()
+        return response
 
     async def _dispatch(self, method: str, params: JSON) -> web.Response:
         for policy in self.policies:
@@ -384,7 +567,9 @@ class TelegramBotAPIStandin:
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         if "message_thread_id" in params:
+            # sent into a forum topic (the staff group's department topics)
             message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
         self._messages[chat_id][message["message_id"]] = message
         return message
 
@@ -475,6 +660,29 @@ class TelegramBotAPIStandin:
             member["until_date"] = 0
         return member
 
+    def _m_getchat(self, params: JSON) -> JSON:
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int):
+            raise ApiError(400, "Bad Request: chat not found")
+        return {**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _m_createforumtopic(self, params: JSON) -> JSON:
+        chat_id, name = params.get("chat_id"), params.get("name")
+        if not isinstance(chat_id, int) or chat_id > 0:
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        if not isinstance(name, str) or not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: TOPIC_NAME_INVALID")
+        thread_id = next(self._message_ids.setdefault(chat_id, itertools.count(10_001)))
+        self.topics[chat_id][thread_id] = name
+        return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
+
+    def _m_deleteforumtopic(self, params: JSON) -> bool:
+        chat_id, thread_id = params.get("chat_id"), params.get("message_thread_id")
+        if not isinstance(chat_id, int) or thread_id not in self.topics.get(chat_id, {}):
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        del self.topics[chat_id][thread_id]
+        return True
+
     def _m_deletemessage(self, params: JSON) -> bool:
         message = self._stored_message(params)
         del self._messages[message["chat"]["id"]][message["message_id"]]
@@ -484,18 +692,41 @@ class TelegramBotAPIStandin:
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text.encode("utf-16-le")) // 2 > 4096:
+        visible, entities = _visible(params, text)
+        if len(visible.encode("utf-16-le")) // 2 > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        return self._new_message(params, text=text)
+        if entities:
+            return self._new_message(params, text=visible, entities=entities)
+        return self._new_message(params, text=visible)
 
     def _m_editmessagetext(self, params: JSON) -> JSON | bool:
         if "inline_message_id" in params:
             return True
         message = self._stored_message(params)
-        message["text"] = params.get("text", "")
+        visible, entities = _visible(params, str(params.get("text", "")))
+        if len(visible.encode("utf-16-le")) // 2 > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = (
+            params.get("reply_markup") if isinstance(params.get("reply_markup"), dict) else None
+        )
+        if (
+            visible == message.get("text")
+            and entities == message.get("entities", [])
+            and markup == message.get("reply_markup")
+        ):
+            raise ApiError(
+                400, "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup of "
+                "the message",
+            )  # fmt: skip
+        message["text"] = visible
+        if entities:
+            message["entities"] = entities
+        else:
+            message.pop("entities", None)
         message["edit_date"] = int(time.time())
-        if isinstance(params.get("reply_markup"), dict):
-            message["reply_markup"] = params["reply_markup"]
+        if markup is not None:
+            message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
         return message

@@ -1,0 +1,508 @@
+"""Officers acting from the staff group, end to end through aiogram: raw updates into the
+same dispatcher as the residents' router, the Bot API stand-in answering (getChatMember
+included), a real Redis (membership cache, prompts, update claims) and a real database on
+SQLite and PostgreSQL with requests filed through SqlRequestGateway."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import build_dispatcher, make_bot
+from bot.db.models import OutboxMessage
+from bot.db.requests_repo import SqlRequestGateway
+from bot.media_store import MediaStore
+from bot.settings import Settings
+from bot.staff.desk import StaffDesk
+from bot.staff.router import parse_callback, reject_reasons, staff_router
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.store import RedisDialogueStore
+from domain.catalogue import load_catalogue
+from domain.request_number import new_request_number
+from domain.status import RequestStatus
+from standins.telegram_botapi import ApiCall, TelegramBotAPIStandin
+from standins.telegram_updates import TgUser, UpdateFactory
+from tests.integration.test_db_requests import submission
+
+STAFF_CHAT = -1001234567890
+TOPIC = 17
+OFFICER = TgUser(7001, "نورة", "العتيبي")
+COLLEAGUE = TgUser(7003, "فهد")
+CONFIGURED = TgUser(7002, "سعد")  # in TAWASUL_OFFICER_IDS, not in the group
+STRANGER = TgUser(9009, "زائر")
+# Sunday 22 Nov 2026, 09:00 Riyadh
+SUNDAY = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@dataclass
+class Harness:
+    api: TelegramBotAPIStandin
+    bot: Bot
+    dp: Dispatcher
+    desk: StaffDesk
+    filing: SqlRequestGateway
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    updates: UpdateFactory = field(default_factory=UpdateFactory)
+    kicks: list[int] = field(default_factory=list)
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        await self.dp.feed_update(self.bot, Update.model_validate(raw, context={"bot": self.bot}))
+
+    async def file(self, key: str = "draft-1", **overrides: object) -> str:
+        return (await self.filing.submit(submission(key, **overrides))).number
+
+    async def card(self, number: str) -> dict[str, Any]:
+        """The request's card as the dispatcher would post it, in its department topic."""
+        await self.bot.send_message(
+            STAFF_CHAT, f"طلب {number}", message_thread_id=TOPIC, parse_mode=None
+        )
+        message = self.api.last_message(STAFF_CHAT)
+        assert message is not None
+        return message
+
+    async def press(self, user: TgUser, data: str, card: dict[str, Any]) -> dict[str, Any]:
+        raw = self.updates.callback(user, data, message=card)
+        await self.feed(raw)
+        return raw
+
+    async def status(self, number: str) -> RequestStatus:
+        record = await self.desk.find(number)
+        assert record is not None
+        return record.status
+
+    def answers(self) -> list[ApiCall]:
+        return [c for c in self.api.calls if c.method == "answerCallbackQuery"]
+
+    def sent(self) -> list[ApiCall]:
+        """What the staff router sent into the group (not the test's stand-in cards)."""
+        return [
+            c
+            for c in self.api.calls_for(STAFF_CHAT, "sendMessage")
+            if not c.params["text"].startswith("طلب ")
+        ]
+
+
+@pytest.fixture
+async def h(
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> AsyncIterator[Harness]:
+    clock = Clock(SUNDAY)
+    filing = SqlRequestGateway(db_sessionmaker, clock=clock)
+    desk = StaffDesk(db_sessionmaker, load_catalogue(), clock=clock)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        staff_chat_id=STAFF_CHAT,
+        officer_ids=str(CONFIGURED.id),
+        data_dir=tmp_path,
+    )
+    async with TelegramBotAPIStandin() as api:
+        api.set_member(STAFF_CHAT, OFFICER.id, "member")
+        api.set_member(STAFF_CHAT, COLLEAGUE.id, "administrator")
+        api.set_member(STAFF_CHAT, STRANGER.id, "left")
+        bot = make_bot(api.token, api.url)
+        engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), filing)
+        dp = build_dispatcher(engine.handle, MediaStore(tmp_path))
+        kicks: list[int] = []
+        dp.include_router(
+            staff_router(desk, settings, redis_client, lambda: kicks.append(1), clock=clock)
+        )
+        try:
+            yield Harness(api, bot, dp, desk, filing, db_sessionmaker, clock, kicks=kicks)
+        finally:
+            await bot.session.close()
+
+
+# ---- buttons ------------------------------------------------------------------------------
+
+
+async def test_officer_takes_a_request_and_the_dispatcher_is_woken(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    raw = await h.press(OFFICER, f"st:take:{number}", card)
+
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+    assert record.assigned_to == f"officer:{OFFICER.id}"
+    assert record.assigned_name == "نورة العتيبي"
+    [answer] = h.answers()
+    assert answer.params["callback_query_id"] == raw["callback_query"]["id"]
+    assert number in answer.params["text"] and not answer.params.get("show_alert")
+    assert h.kicks == [1]
+    # the card is re-rendered by the dispatcher from the outbox, not edited here
+    assert not h.api.calls_for(STAFF_CHAT, "editMessageText")
+    async with h.sessions() as session:
+        kinds = list(await session.scalars(select(OutboxMessage.kind)))
+    assert "staff_card" in kinds and "notify" in kinds
+
+
+async def test_membership_is_checked_once_then_cached(h: Harness) -> None:
+    first, second = await h.file("a"), await h.file("b")
+    card = await h.card(first)
+    await h.press(OFFICER, f"st:take:{first}", card)
+    await h.press(OFFICER, f"st:take:{second}", await h.card(second))
+    checks = [c for c in h.api.calls if c.method == "getChatMember"]
+    assert [(c.params["chat_id"], c.params["user_id"]) for c in checks] == [
+        (STAFF_CHAT, OFFICER.id)
+    ]
+    assert await h.status(second) is RequestStatus.UNDER_REVIEW
+
+
+async def test_configured_officer_acts_without_being_in_the_group(h: Harness) -> None:
+    number = await h.file()
+    await h.press(CONFIGURED, f"st:ok:{number}", await h.card(number))
+    assert await h.status(number) is RequestStatus.ACCEPTED
+    assert not [c for c in h.api.calls if c.method == "getChatMember"]
+
+
+async def test_stranger_is_refused_and_logged_by_id_only(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    with caplog.at_level(logging.INFO, logger="bot.staff"):
+        await h.press(STRANGER, f"st:ok:{number}", card)
+        await h.press(STRANGER, f"st:take:{number}", card)
+
+    assert await h.status(number) is RequestStatus.RECEIVED
+    answers = h.answers()
+    assert len(answers) == 2
+    for answer in answers:
+        assert answer.params["show_alert"] is True
+        assert "للموظفين المخوّلين" in answer.params["text"]
+    assert h.kicks == []
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 2 and all(str(STRANGER.id) in m for m in refusals)
+    assert not any(STRANGER.first_name in r.getMessage() for r in caplog.records)
+
+
+async def test_forged_callback_for_an_unknown_number_changes_nothing(h: Harness) -> None:
+    number = await h.file()
+    forged = new_request_number()
+    assert forged != number
+    await h.press(OFFICER, f"st:ok:{forged}", await h.card(number))
+    [answer] = h.answers()
+    assert answer.params["show_alert"] is True and forged in answer.params["text"]
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert h.kicks == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "st:take",
+        "st:take:1234",
+        "st:zap:{number}",
+        "st:take:{bad_checksum}",
+        "st:take:{arabic}",
+        "st:nr:{number}:drop table",
+        "st:take:{number}:extra",
+    ],
+)
+async def test_malformed_callback_is_ignored_and_logged(
+    h: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
+    number = await h.file()
+    bad_checksum = number[:-1] + str((int(number[-1]) + 1) % 10)
+    payload = data.format(
+        number=number, bad_checksum=bad_checksum, arabic=number.translate(ARABIC_INDIC)
+    )
+    with caplog.at_level(logging.INFO, logger="bot.staff"):
+        await h.press(OFFICER, payload, await h.card(number))
+    assert await h.status(number) is RequestStatus.RECEIVED
+    [answer] = h.answers()
+    assert "text" not in answer.params  # just stops the spinner
+    assert any("malformed" in r.getMessage() for r in caplog.records)
+    # the forged text itself is not written to the log
+    assert not any(payload in r.getMessage() for r in caplog.records)
+
+
+async def test_stale_button_on_a_decided_request_is_refused_clearly(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    await h.press(OFFICER, f"st:ok:{number}", card)
+    await h.press(COLLEAGUE, f"st:take:{number}", card)
+    await h.press(COLLEAGUE, f"st:ask:{number}", card)
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.ACCEPTED
+    assert record.assigned_to is None  # the late take did not steal it
+    stale = h.answers()[1:]
+    assert all(a.params["show_alert"] for a in stale)
+    assert all("مقبول" in a.params["text"] for a in stale)
+    assert not h.sent()  # no prompt for a decided request
+    assert h.kicks == [1]
+
+
+async def test_redelivered_update_is_handled_once(h: Harness) -> None:
+    number = await h.file()
+    raw = await h.press(OFFICER, f"st:ok:{number}", await h.card(number))
+    await h.feed(raw)
+    assert len(h.answers()) == 1 and h.kicks == [1]
+
+
+async def test_buttons_in_another_chat_are_not_staff_actions(h: Harness) -> None:
+    number = await h.file()
+    # a tap in the officer's private chat (no card there): the residents' router has it
+    await h.feed(h.updates.callback(OFFICER, f"st:ok:{number}"))
+    assert await h.status(number) is RequestStatus.RECEIVED
+
+
+# ---- ask, reject, reopen: typed answers -----------------------------------------------------
+
+
+def _prompt(h: Harness) -> dict[str, Any]:
+    prompt = h.api.last_message(STAFF_CHAT)
+    assert prompt is not None
+    return prompt
+
+
+async def test_ask_via_force_reply(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    await h.press(OFFICER, f"st:ask:{number}", card)
+    assert await h.status(number) is RequestStatus.RECEIVED  # nothing until the question
+
+    [call] = h.sent()
+    params = call.params
+    assert params["reply_markup"]["force_reply"] is True
+    assert params["reply_markup"]["selective"] is True
+    assert params["message_thread_id"] == TOPIC
+    assert params["reply_parameters"]["message_id"] == card["message_id"]
+    assert params["parse_mode"] == "HTML"
+    assert number in params["text"] and f"tg://user?id={OFFICER.id}" in params["text"]
+
+    prompt = _prompt(h)
+    question = "فضلًا أرسل صورة <الجواز> & الإقامة"
+    # a colleague's reply to someone else's prompt does not become the question
+    await h.feed(
+        h.updates.group_text(COLLEAGUE, STAFF_CHAT, "أنا أتولاه", reply_to=prompt, thread_id=TOPIC)
+    )
+    assert await h.status(number) is RequestStatus.RECEIVED
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=prompt, thread_id=TOPIC)
+    )
+
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+    assert record.pending_question == question
+    assert record.paused_since is not None
+    assert h.kicks == [1]
+    confirmation = h.sent()[-1].params
+    assert number in confirmation["text"] and confirmation["message_thread_id"] == TOPIC
+    # the prompt is used up: a second reply asks nothing more
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "سؤال آخر", reply_to=prompt, thread_id=TOPIC)
+    )
+    record = await h.desk.find(number)
+    assert record is not None and record.pending_question == question
+    assert h.kicks == [1]
+
+
+async def test_reply_that_is_not_text_keeps_the_prompt(h: Harness) -> None:
+    number = await h.file()
+    await h.press(OFFICER, f"st:ask:{number}", await h.card(number))
+    prompt = _prompt(h)
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "   ", reply_to=prompt, thread_id=TOPIC))
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert "نصًا" in h.sent()[-1].params["text"]
+    await h.feed(
+        h.updates.group_text(
+            OFFICER, STAFF_CHAT, "ما رقم الجواز الجديد؟", reply_to=prompt, thread_id=TOPIC
+        )
+    )
+    assert await h.status(number) is RequestStatus.NEEDS_INFO
+
+
+async def test_replies_to_other_messages_are_left_alone(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    # officers discussing the card among themselves
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "من يتولى هذا؟", reply_to=card, thread_id=TOPIC)
+    )
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert len(h.sent()) == 0
+
+
+async def test_reject_requires_a_reason_from_the_list(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    await h.press(OFFICER, f"st:no:{number}", card)
+    assert await h.status(number) is RequestStatus.RECEIVED  # not without a reason
+
+    picker_call = h.sent()[-1]
+    keyboard = picker_call.params["reply_markup"]["inline_keyboard"]
+    reasons = reject_reasons()
+    assert len(reasons) >= 5
+    data = [button["callback_data"] for row in keyboard for button in row]
+    assert data[: len(reasons)] == [f"st:nr:{number}:{i}" for i in range(len(reasons))]
+    assert f"st:nr:{number}:other" in data
+    assert all(len(d.encode()) <= 64 for d in data)
+    assert all(parse_callback(d) is not None for d in data)
+    assert picker_call.params["message_thread_id"] == TOPIC
+
+    picker = _prompt(h)
+    await h.press(OFFICER, f"st:nr:{number}:0", picker)
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == reasons[0].text("ar")
+    # the picker says what happened and its buttons are gone
+    edited = h.api.messages(STAFF_CHAT)[-1]
+    assert edited["message_id"] == picker["message_id"]
+    assert reasons[0].text("ar") in edited["text"] and "reply_markup" not in edited
+    assert h.kicks == [1]
+
+
+async def test_reject_reason_is_in_the_persons_language(h: Harness) -> None:
+    number = await h.file(locale="en")
+    await h.press(OFFICER, f"st:no:{number}", await h.card(number))
+    await h.press(OFFICER, f"st:nr:{number}:4", _prompt(h))
+    record = await h.desk.find(number)
+    assert record is not None and record.decision_reason == reject_reasons()[4].text("en")
+
+
+async def test_reject_with_another_reason_typed(h: Harness) -> None:
+    number = await h.file()
+    await h.press(OFFICER, f"st:no:{number}", await h.card(number))
+    await h.press(OFFICER, f"st:nr:{number}:other", _prompt(h))
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert h.sent()[-1].params["reply_markup"]["force_reply"] is True
+    reason = "صاحب الإقامة خارج المملكة منذ أكثر من ستة أشهر"
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, reason, reply_to=_prompt(h), thread_id=TOPIC)
+    )
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == reason
+
+
+async def test_reject_cancelled_changes_nothing(h: Harness) -> None:
+    number = await h.file()
+    await h.press(OFFICER, f"st:no:{number}", await h.card(number))
+    await h.press(OFFICER, f"st:nr:{number}:cancel", _prompt(h))
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert "reply_markup" not in h.api.messages(STAFF_CHAT)[-1]
+    assert h.kicks == []
+
+
+async def test_reopen_asks_for_a_reason(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    await h.press(OFFICER, f"st:re:{number}", card)  # not decided yet: refused
+    assert h.answers()[-1].params["show_alert"] is True
+    await h.press(OFFICER, f"st:ok:{number}", card)
+    await h.press(COLLEAGUE, f"st:re:{number}", card)
+    assert await h.status(number) is RequestStatus.ACCEPTED
+    await h.feed(
+        h.updates.group_text(COLLEAGUE, STAFF_CHAT, "قُبل خطأً", reply_to=_prompt(h), thread_id=TOPIC)
+    )
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+    assert record.events[-1].reason == "قُبل خطأً"
+    assert record.events[-1].actor == f"officer:{COLLEAGUE.id}"
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+async def test_find_with_arabic_digits_escapes_the_description(h: Harness) -> None:
+    description = 'جوازي <b>منتهي</b> وهذا <a href="x">رابط</a> & المزيد'
+    number = await h.file(description=description)
+    spaced = f"{number[:4]} {number[4:]}".translate(ARABIC_INDIC)
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, f"/find {spaced}", thread_id=TOPIC))
+
+    [call] = h.sent()
+    text = call.params["text"]
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["message_thread_id"] == TOPIC
+    assert number in text and "تجديد هوية مقيم" in text
+    assert "&lt;b&gt;منتهي&lt;/b&gt;" in text
+    assert '&lt;a href="x"&gt;رابط&lt;/a&gt;' in text
+    assert "&amp; المزيد" in text
+    parser = _Tags()
+    parser.feed(text)
+    assert {tag for tag, _ in parser.tags} <= {"b", "code", "blockquote", "a"}
+    assert all(dict(attrs).get("href") != "x" for _, attrs in parser.tags)
+    # what the officer reads is the person's text, unchanged
+    assert description in parser.text
+
+
+async def test_find_unknown_and_mistyped_numbers(h: Harness) -> None:
+    number = await h.file()
+    other = new_request_number()
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, f"/find {other}"))
+    await h.feed(
+        h.updates.group_text(
+            OFFICER, STAFF_CHAT, f"/find {number[:-1]}{(int(number[-1]) + 1) % 10}"
+        )
+    )
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "/find"))
+    texts = [c.params["text"] for c in h.sent()]
+    assert other in texts[0]
+    assert "خطأ" in texts[1]
+    assert "/find" in texts[2]
+
+
+async def test_commands_from_a_stranger_show_nothing(h: Harness) -> None:
+    number = await h.file()
+    await h.feed(h.updates.group_text(STRANGER, STAFF_CHAT, f"/find {number}"))
+    await h.feed(h.updates.group_text(STRANGER, STAFF_CHAT, "/stats"))
+    assert h.sent() == []
+
+
+async def test_overdue_and_stats(h: Harness) -> None:
+    late = await h.file("late", description="<script>")
+    await h.desk.take(late, _officer_of(OFFICER))
+    h.clock.now = SUNDAY + dt.timedelta(days=14)  # two weeks on: the first is overdue
+    fresh = await h.file("fresh", service_id="exit_reentry_visa")
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "/overdue"))
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "/stats"))
+    overdue, stats = (c.params["text"] for c in h.sent())
+    assert late in overdue and fresh not in overdue
+    assert "أيام عمل" in overdue or "يوم عمل" in overdue
+    assert "نورة العتيبي" in overdue
+    assert "قيد الدراسة: 1" in stats and "جديد: 1" in stats
+    assert "متأخرة:</b> 1" in stats
+
+
+def _officer_of(user: TgUser) -> Any:
+    from bot.staff.desk import Officer
+
+    return Officer(user.id, f"{user.first_name} {user.last_name or ''}".strip())
