@@ -20,7 +20,7 @@ async def _chat(settings: Settings, user: str) -> None:
 
 
 async def _run(settings: Settings) -> None:
-    if not settings.telegram_token:
+    if not settings.telegram_token and not settings.whatsapp_enabled:
         print(
             "tawasul: no TAWASUL_TELEGRAM_TOKEN set: starting the terminal chat "
             "(type a message, /photo PATH, /contact NUMBER; Ctrl-D to quit)",
@@ -31,16 +31,26 @@ async def _run(settings: Settings) -> None:
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
     from bot.staff.schedule import staff_running
+    from bot.web import start_web, wait_for_stop
 
     async with build_services(settings) as services:
-        bot = make_bot(settings.telegram_token, settings.telegram_api_url)
-        dispatcher = build_dispatcher(services.engine.handle, services.media)
-        # kick: the outbox dispatcher's wake-up, once it runs in this process
-        async with staff_running(services, dispatcher, kick=lambda: None):
-            try:
-                await run_polling(bot, dispatcher)
-            finally:
-                await bot.session.close()
+        # the WhatsApp webhook server, beside Telegram polling when both are configured
+        web_runner = await start_web(services) if settings.whatsapp_enabled else None
+        try:
+            if not settings.telegram_token:
+                await wait_for_stop()
+                return
+            bot = make_bot(settings.telegram_token, settings.telegram_api_url)
+            dispatcher = build_dispatcher(services.engine.handle, services.media)
+            # kick: the outbox dispatcher's wake-up, once it runs in this process
+            async with staff_running(services, dispatcher, kick=lambda: None):
+                try:
+                    await run_polling(bot, dispatcher)
+                finally:
+                    await bot.session.close()
+        finally:
+            if web_runner is not None:
+                await web_runner.cleanup()
 
 
 async def _db_upgrade(settings: Settings) -> None:

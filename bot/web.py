@@ -255,3 +255,10 @@ async def wait_for_stop() -> None:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+def whatsapp_sender(runner: web.AppRunner) -> WhatsAppSender | None:
+    """The running app's sender, for the outbox dispatcher (rows with channel
+    "whatsapp"); None when WhatsApp is not configured."""
+    runtime = runner.app.get(WHATSAPP_KEY) if runner.app is not None else None
+    return runtime.channel.sender if runtime is not None else None

@@ -1,0 +1,156 @@
+"""A whole request over WhatsApp, from «مرحبا» to the request number, with a photo.
+
+`tawasul run` runs as its own process with WhatsApp configured (real engine, real Redis,
+SQLite under a temporary data directory) and its Graph API pointed at the local stand-in.
+The test plays WhatsApp's servers: it posts signed webhook payloads to the process's web
+server and reads what the person would see from the stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+from redis.asyncio import Redis
+
+from standins.graph_api import GraphAPIStandin, interactive_choices, message_text
+from standins.whatsapp_payloads import PayloadFactory, WaUser, encode, sign
+from tests.servers import free_port
+
+APP_SECRET = "e2e-app-secret"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16
+DESCRIPTION = "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
+USER = WaUser("966501234567", "SA.2000000000000001", "منى")
+QUIET_S = 0.4
+
+
+class Conversation:
+    def __init__(self, graph: GraphAPIStandin, session: aiohttp.ClientSession, url: str) -> None:
+        self.graph = graph
+        self.session = session
+        self.url = url
+        self.payloads = PayloadFactory(graph.phone_id)
+
+    def seen(self) -> list[str]:
+        return self.graph.texts(USER.wa_id or "")
+
+    async def post(self, payload: dict[str, object]) -> list[str]:
+        """Post a signed payload and return what the person got in answer."""
+        before = len(self.seen())
+        body = encode(payload)
+        headers = {"X-Hub-Signature-256": sign(body, APP_SECRET)}
+        async with self.session.post(self.url, data=body, headers=headers) as response:
+            assert response.status == 200
+        async with asyncio.timeout(30):
+            await self.graph.wait_until(lambda: len(self.seen()) > before)
+            # the answer may take several messages: wait until none comes for a moment
+            while True:
+                count = len(self.seen())
+                await asyncio.sleep(QUIET_S)
+                if len(self.seen()) == count:
+                    break
+        return self.seen()[before:]
+
+    async def tap(self, choice_id: str) -> list[str]:
+        """Tap a choice of the last buttons or list, as WhatsApp reports it."""
+        interactive = self.graph.last_interactive(USER.wa_id or "")
+        assert interactive is not None
+        titles = dict(interactive_choices(interactive))
+        assert choice_id in titles, f"{choice_id} not offered: {titles}"
+        if interactive["type"] == "button":
+            return await self.post(self.payloads.button_reply(USER, choice_id, titles[choice_id]))
+        return await self.post(self.payloads.list_reply(USER, choice_id, titles[choice_id]))
+
+
+async def _wait_healthy(
+    session: aiohttp.ClientSession, url: str, proc: subprocess.Popen[bytes]
+) -> None:
+    async with asyncio.timeout(60):
+        while True:
+            assert proc.poll() is None, "tawasul run exited early"
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+
+
+async def test_a_whole_request_over_whatsapp(
+    tmp_path: Path, redis_url: str, redis_client: Redis
+) -> None:
+    port = free_port()
+    async with GraphAPIStandin() as graph:
+        photo = graph.add_media(PNG, "image/png")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "TAWASUL_DATA_DIR": str(tmp_path / "data"),
+            "TAWASUL_REDIS_URL": redis_url,
+            "TAWASUL_HTTP_HOST": "127.0.0.1",
+            "TAWASUL_HTTP_PORT": str(port),
+            "TAWASUL_LOG_LEVEL": "DEBUG",
+            "TAWASUL_WHATSAPP_PHONE_ID": graph.phone_id,
+            "TAWASUL_WHATSAPP_TOKEN": graph.token,
+            "TAWASUL_WHATSAPP_APP_SECRET": APP_SECRET,
+            "TAWASUL_WHATSAPP_VERIFY_TOKEN": "e2e-verify",
+            "TAWASUL_WHATSAPP_API_URL": graph.api_url,
+        }
+        log_path = tmp_path / "run.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env,
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            async with aiohttp.ClientSession() as session:
+                await _wait_healthy(session, f"{base}/healthz", proc)
+                chat = Conversation(graph, session, f"{base}/whatsapp/webhook")
+                p = chat.payloads
+                assert len(await chat.post(p.text(USER, "مرحبا"))) == 2
+                await chat.tap("ind")
+                await chat.post(p.text(USER, "ابي اجدد اقامتي"))
+                await chat.tap("s:iqama_renew")
+                await chat.tap("q:inside")
+                thanks, describe = await chat.post(p.text(USER, "2000000006"))
+                assert thanks == "شكرًا لك، تم حفظ رقمك."  # the WhatsApp number, no button
+                await chat.post(p.text(USER, DESCRIPTION))
+                [received] = await chat.post(p.image(USER, photo.id, photo.sha256_b64))
+                assert "ملف واحد" in received
+                summary = (await chat.tap("done"))[-1]
+                assert "+966501234567" in summary
+                final = (await chat.tap("confirm"))[-1]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            returncode = proc.wait(timeout=30)
+    assert returncode == 0, log_path.read_text(errors="replace")[-3000:]
+
+    number = re.search(r"\d{10}", final)
+    assert number is not None and "رقم الطلب" in final
+    db = sqlite3.connect(tmp_path / "data" / "tawasul.sqlite3")
+    try:
+        channel, user_key, phone = db.execute(
+            "SELECT channel, user_key, phone FROM requests WHERE number = ?", (number.group(0),)
+        ).fetchone()
+        attachments = db.execute("SELECT channel_ref, checksum, size FROM attachments").fetchall()
+    finally:
+        db.close()
+    assert (channel, user_key, phone) == ("whatsapp", USER.user_id, "+966501234567")
+    assert attachments == [(photo.id, photo.sha256_hex, len(PNG))]
+    assert (
+        tmp_path / "data" / "media" / photo.sha256_hex[:2] / photo.sha256_hex
+    ).read_bytes() == PNG
+    # every reply went to the person's number, and nothing personal reached the log
+    assert all(m.get("to") == USER.wa_id for m in graph.sent())
+    assert [message_text(m) for m in graph.sent()][-1] == final
+    logged = log_path.read_text(errors="replace")
+    assert logged, "the process should have logged something"
+    for secret in ("966501234567", "501234567", "2000000006", USER.user_id or "", DESCRIPTION):
+        assert secret not in logged
