@@ -69,11 +69,11 @@ class Conversation:
 
 
 async def _wait_healthy(
-    session: aiohttp.ClientSession, url: str, proc: subprocess.Popen[bytes]
+    session: aiohttp.ClientSession, url: str, proc: asyncio.subprocess.Process
 ) -> None:
     async with asyncio.timeout(60):
         while True:
-            assert proc.poll() is None, "tawasul run exited early"
+            assert proc.returncode is None, "tawasul run exited early"
             try:
                 async with session.get(url) as response:
                     if response.status == 200:
@@ -104,8 +104,8 @@ async def test_a_whole_request_over_whatsapp(
         }
         log_path = tmp_path / "run.log"
         with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env,
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
                 stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         try:
@@ -120,7 +120,9 @@ async def test_a_whole_request_over_whatsapp(
                 await chat.tap("s:iqama_renew")
                 await chat.tap("q:inside")
                 thanks, describe = await chat.post(p.text(USER, "2000000006"))
-                assert thanks == "شكرًا لك، تم حفظ رقمك."  # the WhatsApp number, no button
+                # the WhatsApp number answered the phone step: no button, no question
+                assert thanks == "شكرًا لك، تم حفظ رقمك."
+                assert "اكتب طلبك" in describe
                 await chat.post(p.text(USER, DESCRIPTION))
                 [received] = await chat.post(p.image(USER, photo.id, photo.sha256_b64))
                 assert "ملف واحد" in received
@@ -129,7 +131,8 @@ async def test_a_whole_request_over_whatsapp(
                 final = (await chat.tap("confirm"))[-1]
         finally:
             proc.send_signal(signal.SIGTERM)
-            returncode = proc.wait(timeout=30)
+            async with asyncio.timeout(30):
+                returncode = await proc.wait()
     assert returncode == 0, log_path.read_text(errors="replace")[-3000:]
 
     number = re.search(r"\d{10}", final)
