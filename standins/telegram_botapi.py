@@ -567,7 +567,9 @@ class TelegramBotAPIStandin:
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         if "message_thread_id" in params:
+            # sent into a forum topic (the staff group's department topics)
             message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
         self._messages[chat_id][message["message_id"]] = message
         return message
 
