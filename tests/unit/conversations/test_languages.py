@@ -1,0 +1,264 @@
+"""Arabic first, English second: switching at any step without losing the place, the
+choice kept for the account, English complete, and the receipt card asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.events import Command
+from conversations.flows.intake import INTAKE
+from conversations.formatting import Digits
+from conversations.languages import OTHER_LANGUAGE_HINT
+from conversations.receipt import Receipt
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import PHONE, RESIDENT, _to_identity
+
+ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff]")
+# Arabic an English reader may see on purpose: the way back to Arabic, written in Arabic
+ARABIC_ON_PURPOSE = (OTHER_LANGUAGE_HINT["en"], "العربية")
+
+
+class RecordingReceipts:
+    """Stands in for the card renderer: remembers what it was asked to draw."""
+
+    def __init__(self, path: str | None = "/data/receipts/card.png") -> None:
+        self.path = path
+        self.asked: list[Receipt] = []
+
+    async def make(self, receipt: Receipt) -> str | None:
+        self.asked.append(receipt)
+        return self.path
+
+
+def _engine(
+    store: MemoryStore | None = None,
+    *,
+    receipts: RecordingReceipts | None = None,
+    digits: Digits = "arab",
+) -> tuple[Engine, MemoryStore, MemoryGateway]:
+    store = store or MemoryStore()
+    gateway = MemoryGateway()
+    engine = Engine(
+        store, INTAKE, load_catalogue(), gateway, arabic_digits=digits, receipts=receipts
+    )
+    return engine, store, gateway
+
+
+async def _file_request(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("My iqama expired and Absher shows an error when I renew it")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+
+
+async def test_typing_english_mid_dialogue_keeps_the_place_and_the_answers() -> None:
+    engine, _store, gateway = _engine()
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact  # the phone step, in Arabic
+    await chat.text("English")
+    assert chat.last[0].text == "I'll continue in English."
+    assert "share your mobile number" in chat.said  # the same step, asked again
+    assert chat.last[-1].ask_contact
+    await chat.contact(PHONE)
+    assert "Describe your request" in chat.said
+    await chat.text("My iqama expired and Absher shows an error when I renew it")
+    await chat.media()
+    await chat.tap("done")
+    assert f"Identity number: {RESIDENT}" in chat.said  # answered in Arabic, still there
+    await chat.tap("confirm")
+    assert gateway.submissions[0].locale == "en"
+
+
+@pytest.mark.parametrize("typed", ["انجليزي", "إنجليزي", "الانجليزية", "english", "ENGLISH"])
+async def test_the_language_is_asked_for_in_the_words_people_type(typed: str) -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text(typed)
+    assert chat.last[0].text == "I'll continue in English."
+
+
+@pytest.mark.parametrize("typed", ["عربي", "العربية", "عربى", "Arabic"])
+async def test_back_to_arabic_in_either_script(typed: str) -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("English")
+    await chat.text(typed)
+    assert chat.last[0].text == "سأكمل معك باللغة العربية."
+    assert chat.choice_ids[:2] == ["ind", "est"]
+    assert chat.last[-1].locale == "ar"
+
+
+async def test_lang_command_offers_both_and_a_typed_number_picks_one() -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.command("lang")
+    assert [c.label for c in chat.last[-1].choices] == ["العربية", "English"]
+    await chat.text("٢")
+    assert chat.last[0].text == "I'll continue in English."
+    assert "Which service do you need?" in chat.said  # the step it was on
+    await chat.send(Command(chat.origin(), "lang", "ar"))
+    assert "ما الخدمة التي تحتاجها؟" in chat.said
+
+
+async def test_help_offers_the_other_language() -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text("مساعدة")
+    assert chat.choice_ids[-1] == "lang:en"
+    assert chat.last[-1].choices[-1].label == "English"
+    await chat.tap("lang:en")
+    assert "Type the identity number of the person the request is for" in chat.said
+    await chat.text("help")
+    assert chat.choice_ids[-1] == "lang:ar"
+
+
+async def test_greeting_tells_an_english_reader_how_to_switch() -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    assert "For English, type «English»." in chat.said
+
+
+async def test_the_choice_outlives_the_draft() -> None:
+    engine, store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("English")
+    assert store.locales[("test", "u1")] == "en"
+    store.expire("test", "u1")  # a day without a word: the draft is gone
+    await chat.text("hello")
+    assert chat.said.startswith("Welcome to Tawasul")
+    assert chat.last[-1].locale == "en"
+
+
+async def test_a_turn_without_a_switch_leaves_the_account_language_alone() -> None:
+    engine, store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    assert ("test", "u1") not in store.locales
+
+
+async def test_english_is_complete_for_a_whole_request() -> None:
+    """Every text an English reader gets on the way, mistakes included, is English."""
+    engine, _store, _gateway = _engine(receipts=RecordingReceipts())
+    chat = Chat(engine.handle)
+    seen: list[str] = []
+
+    async def say(action: object) -> None:
+        await action  # type: ignore[misc]
+        for reply in chat.last:
+            seen.append(reply.text)
+            seen.extend(c.label for c in reply.choices)
+
+    await chat.command("start")  # in Arabic, until the person asks for English
+    await say(chat.text("English"))
+    await say(chat.text("help"))
+    await say(chat.command("whatever"))
+    await say(chat.tap("ind"))
+    await say(chat.text("renew my iqama"))
+    await say(chat.tap("s:iqama_renew"))
+    await say(chat.tap(chat.choice_ids[0]))  # inside the kingdom
+    for wrong in ("20000000", "2000000007", "5000000006", "abc", "1000000008"):
+        await say(chat.text(wrong))
+    await say(chat.text(RESIDENT))
+    await say(chat.contact("+966509999999", own=False))
+    await say(chat.contact(PHONE))
+    await say(chat.text("short"))
+    await say(chat.text("x" * 1001))
+    await say(chat.text("My iqama expired and Absher shows an error when I renew it"))
+    await say(chat.media(kind="document", mime="application/zip"))
+    await say(chat.media(kind="voice", mime="audio/ogg"))
+    await say(chat.tap("done"))
+    await say(chat.media())
+    await say(chat.media(album="A", ref="a1"))
+    await say(chat.tap("done"))
+    await say(chat.tap("confirm"))
+    await say(chat.tap("confirm"))
+    await say(chat.text("cancel"))
+    not_english = []
+    for text in seen:
+        for allowed in ARABIC_ON_PURPOSE:
+            text = text.replace(allowed, "")
+        if ARABIC_LETTERS.search(text):
+            not_english.append(text)
+    assert not not_english, not_english
+    assert len(seen) > 40
+
+
+async def test_arabic_digits_setting_reaches_the_messages() -> None:
+    engine, _store, _gateway = _engine(digits="latn")
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    assert "7 أيام عمل" in chat.said
+
+
+async def test_typing_the_number_of_cancel_cancels() -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    cancel = chat.choice_ids.index("cancel") + 1
+    await chat.text(str(cancel))
+    assert "تم الإلغاء" in chat.said
+
+
+async def test_the_filed_request_comes_with_its_receipt_card() -> None:
+    receipts = RecordingReceipts()
+    engine, _store, gateway = _engine(receipts=receipts)
+    chat = Chat(engine.handle)
+    await _file_request(chat)
+    final = chat.last[-1]
+    assert final.media == ("/data/receipts/card.png",)
+    assert "رقم الطلب" in final.text  # the text still says it all
+    (asked,) = receipts.asked
+    filed = gateway.by_key[gateway.submissions[0].idempotency_key]
+    assert asked.number == filed.number and asked.service_id == "iqama_renew"
+    # 09:00 UTC is noon in Riyadh: the same day
+    assert asked.filed == dt.date(2026, 11, 22) and asked.due == filed.due_date
+    assert (asked.locale, asked.arabic_digits, asked.working_days) == ("ar", "arab", 7)
+
+
+async def test_an_english_reader_gets_an_english_card() -> None:
+    receipts = RecordingReceipts()
+    engine, _store, _gateway = _engine(receipts=receipts)
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("English")
+    await _file_request(chat)
+    assert receipts.asked[0].locale == "en"
+
+
+async def test_no_card_still_files_and_answers() -> None:
+    engine, _store, gateway = _engine(receipts=RecordingReceipts(path=None))
+    chat = Chat(engine.handle)
+    await _file_request(chat)
+    assert chat.last[-1].media == ()
+    assert "تم استلام طلبك" in chat.said and len(gateway.submissions) == 1
+
+
+async def test_an_unsure_need_is_answered_with_the_best_three_guesses() -> None:
+    engine, _store, _gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("اصدار جواز سفر")
+    services = [c for c in chat.choice_ids if c.startswith("s:")]
+    assert services[0] == "s:passport_issue" and 2 <= len(services) <= 3
+    assert "none" in chat.choice_ids  # and a way out when none of them is right
