@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -94,6 +95,10 @@ def add_staff_parser(sub: Any) -> None:
 
 async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Runs one ``tawasul staff`` action; returns the exit code."""
+    if "log_level" not in settings.model_fields_set:
+        # a terminal tool: its answer, not the migration's and the desk's INFO lines
+        # (before the imports: Alembic logs as it is imported)
+        logging.getLogger().setLevel(logging.WARNING)
     # imported here: `tawasul --help` and the other commands need none of this
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.migrate import upgrade

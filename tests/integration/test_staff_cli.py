@@ -1,0 +1,159 @@
+"""`tawasul staff` as an officer at a terminal uses it: the real CLI process, against a
+database (a SQLite file, and PostgreSQL) holding a request filed through
+SqlRequestGateway. The whole loop, take, ask, reject, reopen, accept, with no Telegram."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import OutboxMessage
+from bot.db.requests_repo import SqlRequestGateway
+from domain.request_number import new_request_number
+from domain.status import RequestStatus
+from tests.integration.test_db_requests import submission
+
+ROOT = Path(__file__).resolve().parents[2]
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def staff(
+    db_url: str, tmp_path: Path, *args: str, code: int = 0
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAWASUL_")}
+    env |= {
+        "TAWASUL_DATA_DIR": str(tmp_path / "data"),
+        "TAWASUL_DATABASE_URL": db_url,
+        "TAWASUL_LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "staff", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode == code, (done.stdout, done.stderr)
+    return done
+
+
+async def test_the_whole_loop_from_the_terminal(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    number = (await gateway.submit(submission(description="الإقامة منتهية <منذ شهر>"))).number
+
+    listed = staff(db_url, tmp_path, "list").stdout
+    assert number in listed and "تجديد هوية مقيم" in listed and "جديد" in listed
+
+    shown = staff(db_url, tmp_path, "show", number).stdout
+    assert "الطلب رقم " + number in shown
+    assert "الإقامة منتهية <منذ شهر>" in shown  # plain text: nothing escaped
+    assert "2000000006" in shown and "&lt;" not in shown
+
+    out = staff(db_url, tmp_path, "take", number, "--officer", "نورة").stdout
+    assert "تولّيت الطلب رقم " + number in out
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+    assert record.assigned_name == "نورة"
+    assert record.events[-1].actor == "officer:0:نورة"
+
+    staff(db_url, tmp_path, "--officer", "نورة", "ask", number, "ما", "رقم", "الجواز؟")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+    assert record.pending_question == "ما رقم الجواز؟"
+
+    staff(db_url, tmp_path, "reject", number, "المستندات", "غير", "مكتملة", "--officer", "سعد")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == "المستندات غير مكتملة"
+    assert record.events[-1].actor == "officer:0:سعد"
+
+    staff(db_url, tmp_path, "reopen", number, "رُفض", "خطأً")
+    staff(db_url, tmp_path, "accept", number, "تم", "التجديد")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.ACCEPTED
+    assert record.decision_reason == "تم التجديد"
+    # without --officer the OS user is named in the audit trail
+    assert record.events[-1].actor == f"officer:0:{getpass.getuser()}"
+    assert [e.to_status for e in record.events] == [
+        RequestStatus.RECEIVED,
+        RequestStatus.UNDER_REVIEW,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.REJECTED,
+        RequestStatus.UNDER_REVIEW,
+        RequestStatus.ACCEPTED,
+    ]
+
+    assert "لا توجد طلبات مفتوحة" in staff(db_url, tmp_path, "list").stdout
+
+
+async def test_the_person_is_notified_through_the_outbox(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    number = (await gateway.submit(submission())).number
+    staff(db_url, tmp_path, "accept", number)
+    async with db_sessionmaker() as session:
+        rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    notices = [r for r in rows if r.kind == "notify"]
+    assert len(notices) == 1 and notices[0].payload["status"] == "accepted"
+    assert any(r.kind == "staff_card" for r in rows)
+
+
+async def test_refusals_exit_non_zero_with_a_clear_line(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    number = (await gateway.submit(submission())).number
+    staff(db_url, tmp_path, "accept", number)
+
+    stale = staff(db_url, tmp_path, "reject", number, "سبب", code=1)
+    assert number in stale.stderr and "مقبول" in stale.stderr
+
+    unknown = new_request_number()
+    assert unknown != number
+    missing = staff(db_url, tmp_path, "take", unknown, code=1)
+    assert "لا يوجد طلب بالرقم " + unknown in missing.stderr
+
+    bad = number[:-1] + str((int(number[-1]) + 1) % 10)
+    typo = staff(db_url, tmp_path, "show", bad, code=2)
+    assert "ليس رقم طلب" in typo.stderr
+
+    blank = staff(db_url, tmp_path, "reopen", number, "  ", code=2)
+    assert "السبب" in blank.stderr
+
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.ACCEPTED
+
+
+async def test_numbers_in_arabic_digits_and_english_output(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    number = (await gateway.submit(submission())).number
+    arabic = f"{number[:5]} {number[5:]}".translate(ARABIC_INDIC)
+    out = staff(db_url, tmp_path, "--lang", "en", "take", arabic, "--officer", "Noura").stdout
+    assert out.strip() == f"You have taken request {number}."
+    shown = staff(db_url, tmp_path, "show", number, "--lang", "en").stdout
+    assert "Status: Under review" in shown and "Officer: Noura" in shown
+
+
+@pytest.mark.parametrize("action", ["ask", "reject", "reopen"])
+def test_a_question_or_reason_is_required(action: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "staff", action, "4512345674"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "required" in done.stderr
