@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -225,6 +225,29 @@ async def _account_for(session: AsyncSession, submission: Submission) -> Account
         account.verified_phone = submission.phone
         account.locale = submission.locale
     return account
+
+
+async def record_staff_card(
+    session: AsyncSession,
+    request_id: int,
+    *,
+    chat_id: int,
+    thread_id: int | None,
+    message_id: int,
+) -> None:
+    """Where the request's card now is in the staff group, so later changes edit it.
+    Not a change to the request itself: ``updated_at`` is left as it was."""
+    await session.execute(
+        update(Request)
+        .where(Request.id == request_id)
+        .values(
+            staff_chat_id=chat_id,
+            staff_thread_id=thread_id,
+            staff_message_id=message_id,
+            updated_at=Request.updated_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def select_requests() -> Select[Request]:

@@ -7,7 +7,11 @@ Payload shapes (the dispatcher's handlers read them):
   ``{"number", "status", "replies": [{"text", "choices": [[id, label, description], ...]}]}``
 - staff group, ``kind="staff_card"``, ``channel="staff"``: ``{"number"}`` — the card is
   rendered from the request as it stands when sent, so several changes make one edit.
-- staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders).
+- staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders);
+  optional ``"department"`` sends it to that department's forum topic.
+- staff group, ``kind="staff_album"``, ``channel="staff"``: ``{"number"}`` — the request's
+  attachments under its card; queued by the delivery itself right after the card's first
+  send, so the card and its album are separate sends that each go out exactly once.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, Request, utcnow
@@ -58,13 +62,24 @@ def notify_person(
 
 
 async def refresh_staff_card(session: AsyncSession, request: Request) -> None:
-    """Queues one (re)render of the request's staff card; one pending row is enough."""
+    """Queues one (re)render of the request's staff card; one pending row is enough.
+
+    A row a dispatcher holds right now does not count: it may already have read the
+    request as it was before this change, so the change needs a row of its own. The row
+    found is locked until this transaction ends (PostgreSQL), so a dispatcher cannot claim
+    it and read the request in between: it skips the row and takes it next round.
+    """
+    now = utcnow()
     pending = await session.scalar(
-        select(OutboxMessage.id).where(
+        select(OutboxMessage.id)
+        .where(
             OutboxMessage.kind == "staff_card",
             OutboxMessage.request_id == request.id,
             OutboxMessage.sent_at.is_(None),
+            OutboxMessage.delivery_status == "queued",
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
+        .with_for_update()
     )
     if pending is not None:
         return

@@ -1,0 +1,395 @@
+"""Delivering the outbox: claim due rows, hand each to its channel's handler, record the
+outcome.
+
+**Claiming.** A row is due when it is unsent and still queued, its ``next_attempt_at`` has
+come and nobody holds a live claim on it. A claim is ``claimed_until = now + lease``,
+written in a short transaction of its own (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+workers claiming at the same time take different rows; ``BEGIN IMMEDIATE`` on SQLite, which
+serialises the claims). A worker that dies holding a claim simply stops renewing nothing:
+its rows come back when the lease runs out.
+
+**Order.** Only the oldest unfinished row of each queue can be claimed, a queue being the
+rows to one target on one channel (for the staff group: one request's rows). So a later
+notification never overtakes an earlier one for the same person, even with several
+workers, and one request's card is never edited before it was first sent. A row waiting
+out a retry holds back the rows behind it; a failed row does not.
+
+**Outcomes** (see :mod:`bot.outbox.handlers`) are written one row at a time, right after
+each delivery, and only while this worker still holds the claim (the claim's expiry time
+is the token: a row re-claimed by another worker after our lease ran out is not touched).
+
+**What a crash can and cannot do.** Rows are written in the same transaction as the change
+they report, so a crash before the send loses nothing: the row is found after a restart
+(or by another worker when the lease expires) and sent once. The remaining window is
+between the platform accepting a message and our UPDATE marking the row sent: a process
+killed exactly there sends that one row again after the lease. Neither Telegram nor the
+WhatsApp Cloud API lets a sender attach an idempotency key to a message, so that single
+duplicate cannot be ruled out, only made narrow (the row is marked right after its own
+send, not at the end of a batch).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, Final
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.db.engine import SQLITE_BEGIN
+from bot.db.models import OutboxMessage, utcnow
+from bot.outbox.handlers import (
+    PARTS_SENT,
+    BatchDeliveryHandler,
+    DeliveryError,
+    DeliveryHandler,
+    OutboxRow,
+    Outcome,
+    PermanentFailure,
+    RetryAfter,
+    Skipped,
+    TemporaryFailure,
+)
+from bot.outbox.queue import STAFF
+
+log = logging.getLogger(__name__)
+
+QUEUED: Final = "queued"
+SENT: Final = "sent"
+FAILED: Final = "failed"
+SKIPPED: Final = "skipped"
+
+#: last_error is a short technical reason, never message content.
+MAX_ERROR_LENGTH: Final = 200
+
+
+class OutboxDispatcher:
+    """Delivers due outbox rows through `handlers` (outbox channel → handler).
+
+    `handlers` is kept as a mutable dict so that other channels can be registered after
+    construction (``dispatcher.handlers["whatsapp"] = ...``); rows of a channel without a
+    handler in this process are left for a process that has one.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers: Mapping[str, DeliveryHandler],
+        *,
+        clock: Callable[[], dt.datetime] = utcnow,
+        lease_s: float = 60.0,
+        batch: int = 50,
+        max_attempts: int = 8,
+        concurrency: int = 8,
+        backoff_base_s: float = 5.0,
+        backoff_max_s: float = 3600.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        if lease_s <= 0 or batch < 1 or max_attempts < 1 or concurrency < 1:
+            raise ValueError("lease_s, batch, max_attempts and concurrency must be positive")
+        self._sessions = sessions
+        self.handlers: dict[str, DeliveryHandler] = dict(handlers)
+        self._clock = clock
+        self._lease = dt.timedelta(seconds=lease_s)
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._concurrency = concurrency
+        self._backoff_base_s = backoff_base_s
+        self._backoff_max_s = backoff_max_s
+        self._rng = rng or random.Random()
+        self._wake = asyncio.Event()
+        # the earliest retry this worker scheduled, so run_forever does not oversleep it
+        self._next_due: dt.datetime | None = None
+        self._sent_last_run = 0
+
+    # ------------------------------------------------------------------ running
+
+    def kick(self) -> None:
+        """Deliver now rather than at the next poll (an officer's button press should
+        change the card at once). Safe to call from any task of this event loop."""
+        self._wake.set()
+
+    async def run_forever(self, stop: asyncio.Event, poll_s: float = 1.0) -> None:
+        """Deliver until `stop` is set. A round in progress is finished, not cut short:
+        cutting a send in half is what could make it go out twice."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self.run_once()
+            except Exception:
+                # the database or Redis is away for a moment; the rows stay queued
+                log.exception("outbox round failed; retrying in %.1f s", poll_s)
+                self._sent_last_run = 0
+            if self._sent_last_run:
+                continue  # the next rows of the same queues may be due now
+            await self._sleep(stop, self._pause(poll_s))
+
+    def _pause(self, poll_s: float) -> float:
+        if self._next_due is None:
+            return poll_s
+        soon = (self._next_due - self._clock()).total_seconds()
+        return max(0.0, min(poll_s, soon))
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        waiters = {
+            asyncio.ensure_future(self._wake.wait()),
+            asyncio.ensure_future(stop.wait()),
+        }
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.gather(*waiters, return_exceptions=True)
+
+    async def run_once(self) -> int:
+        """One round: claim due rows, deliver them, record each outcome. Returns the
+        number of rows claimed."""
+        self._next_due = None
+        self._sent_last_run = 0
+        now = self._clock()
+        until = now + self._lease
+        rows = await self._claim(now, until)
+        if not rows:
+            return 0
+        by_channel: dict[str, list[OutboxRow]] = defaultdict(list)
+        for row in rows:
+            by_channel[row.channel].append(row)
+        finished: set[int] = set()
+        try:
+            # a TaskGroup, not gather: if one channel fails, the others are stopped before
+            # the leftover rows are released (never released while still being sent)
+            async with asyncio.TaskGroup() as group:
+                for channel, channel_rows in by_channel.items():
+                    group.create_task(
+                        self._deliver_channel(self.handlers[channel], channel_rows, until, finished)
+                    )
+        finally:
+            # rows a handler did not get to (lease nearly over, a batch cut short) go back
+            # to the queue now rather than after the lease
+            leftover = [row.id for row in rows if row.id not in finished]
+            if leftover:
+                await asyncio.shield(self._release(leftover, until))
+        return len(rows)
+
+    # ------------------------------------------------------------------ claiming
+
+    async def _claim(self, now: dt.datetime, until: dt.datetime) -> list[OutboxRow]:
+        channels = sorted(self.handlers)
+        if not channels:
+            return []
+        row = OutboxMessage
+        other = aliased(OutboxMessage)
+        same_queue = and_(
+            other.channel == row.channel,
+            other.target == row.target,
+            # the staff group is one target, but its queues are per request
+            or_(
+                row.channel != STAFF,
+                other.request_id == row.request_id,
+                and_(other.request_id.is_(None), row.request_id.is_(None)),
+            ),
+        )
+        earlier_unfinished = (
+            exists()
+            .where(other.id < row.id, other.sent_at.is_(None), other.delivery_status == QUEUED)
+            .where(same_queue)
+        )
+        stmt = (
+            select(row)
+            .where(
+                row.sent_at.is_(None),
+                row.delivery_status == QUEUED,
+                row.next_attempt_at <= now,
+                or_(row.claimed_until.is_(None), row.claimed_until < now),
+                row.channel.in_(channels),
+                ~earlier_unfinished,
+            )
+            .order_by(row.id)
+            .limit(self._batch)
+            .with_for_update(skip_locked=True, of=row)
+        )
+        async with self._transaction() as session:
+            claimed = list(await session.scalars(stmt))
+            for message in claimed:
+                message.claimed_until = until
+            return [
+                OutboxRow(
+                    id=m.id,
+                    kind=m.kind,
+                    channel=m.channel,
+                    target=m.target,
+                    payload=dict(m.payload or {}),
+                    request_id=m.request_id,
+                    attempts=m.attempts,
+                )
+                for m in claimed
+            ]
+
+    # ------------------------------------------------------------------ delivering
+
+    def _lease_left(self, until: dt.datetime) -> float:
+        return (until - self._clock()).total_seconds()
+
+    def _worth_starting(self, until: dt.datetime) -> bool:
+        # keep a quarter of the lease for the send itself and for recording it
+        return self._lease_left(until) > self._lease.total_seconds() / 4
+
+    async def _deliver_channel(
+        self,
+        handler: DeliveryHandler,
+        rows: Sequence[OutboxRow],
+        until: dt.datetime,
+        finished: set[int],
+    ) -> None:
+        if isinstance(handler, BatchDeliveryHandler):
+            await self._deliver_batch(handler, rows, until, finished)
+            return
+        slots = asyncio.Semaphore(self._concurrency)
+
+        async def one(row: OutboxRow) -> None:
+            async with slots:
+                if not self._worth_starting(until):
+                    return
+                outcome = await self._attempt(handler, row, until)
+                await self._finish(row, outcome, until)
+                finished.add(row.id)
+
+        async with asyncio.TaskGroup() as group:
+            for row in rows:
+                group.create_task(one(row))
+
+    async def _deliver_batch(
+        self,
+        handler: BatchDeliveryHandler,
+        rows: Sequence[OutboxRow],
+        until: dt.datetime,
+        finished: set[int],
+    ) -> None:
+        by_id = {row.id: row for row in rows}
+        results = handler.deliver_batch(rows)
+        try:
+            async with asyncio.timeout(max(0.1, self._lease_left(until) * 3 / 4)):
+                async for row_id, outcome in results:
+                    row = by_id.get(row_id)
+                    if row is None or row_id in finished:
+                        continue
+                    await self._finish(row, outcome, until)
+                    finished.add(row_id)
+                    if not self._worth_starting(until):
+                        break
+        except TimeoutError:
+            log.warning("outbox: %s batch ran out of lease; the rest is released", rows[0].channel)
+        except Exception as exc:
+            # a bug or an outage in the middle of a batch: what was recorded stays recorded,
+            # the rest backs off like any failed delivery
+            log.exception("outbox: %s batch failed", rows[0].channel)
+            for row in rows:
+                if row.id not in finished:
+                    await self._finish(row, TemporaryFailure(type(exc).__name__), until)
+                    finished.add(row.id)
+        finally:
+            # stops the handler at its current yield, i.e. between two sends
+            aclose = getattr(results, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()
+
+    async def _attempt(
+        self, handler: DeliveryHandler, row: OutboxRow, until: dt.datetime
+    ) -> Outcome:
+        try:
+            async with asyncio.timeout(max(0.1, self._lease_left(until) * 3 / 4)):
+                return await handler.deliver(row)
+        except DeliveryError as error:
+            return error
+        except TimeoutError:
+            return TemporaryFailure("timed out")
+        except Exception as exc:
+            log.warning(
+                "outbox row %s (%s): unexpected %s", row.id, row.kind, type(exc).__name__,
+                exc_info=True,
+            )  # fmt: skip
+            return TemporaryFailure(type(exc).__name__)
+
+    # ------------------------------------------------------------------ recording
+
+    def _backoff(self, attempts: int) -> float:
+        """Exponential, with "equal jitter": between half and all of base * 2^(n-1), so
+        rows that failed together (an outage) do not all come back at the same instant."""
+        ceiling = min(self._backoff_max_s, self._backoff_base_s * 2.0 ** max(0, attempts - 1))
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    def _schedule(self, at: dt.datetime) -> None:
+        if self._next_due is None or at < self._next_due:
+            self._next_due = at
+
+    async def _finish(self, row: OutboxRow, outcome: Outcome, until: dt.datetime) -> None:
+        now = self._clock()
+        values: dict[str, Any] = {"claimed_until": None}
+        if not isinstance(outcome, DeliveryError):
+            values.update(
+                sent_at=now, provider_message_id=outcome, delivery_status=SENT, last_error=None
+            )
+            self._sent_last_run += 1
+        elif isinstance(outcome, Skipped):
+            values.update(sent_at=now, delivery_status=SKIPPED, last_error=_error(outcome))
+            self._sent_last_run += 1
+        elif isinstance(outcome, RetryAfter):
+            at = now + dt.timedelta(seconds=outcome.seconds)
+            values.update(next_attempt_at=at)
+            self._schedule(at)
+        elif isinstance(outcome, PermanentFailure):
+            values.update(delivery_status=FAILED, last_error=_error(outcome))
+            log.warning("outbox row %s (%s) failed: %s", row.id, row.kind, _error(outcome))
+        else:
+            attempts = row.attempts + 1
+            values.update(attempts=attempts, last_error=_error(outcome))
+            if attempts >= self._max_attempts:
+                values.update(delivery_status=FAILED)
+                log.warning(
+                    "outbox row %s (%s) failed after %d attempts: %s",
+                    row.id, row.kind, attempts, _error(outcome),
+                )  # fmt: skip
+            else:
+                at = now + dt.timedelta(seconds=self._backoff(attempts))
+                values.update(next_attempt_at=at)
+                self._schedule(at)
+        if isinstance(outcome, DeliveryError) and outcome.parts_sent is not None:
+            values["payload"] = {**row.payload, PARTS_SENT: outcome.parts_sent}
+        async with self._transaction() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.claimed_until == until)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        if getattr(result, "rowcount", 1) == 0:
+            # our lease ran out and another worker took the row over: its outcome wins
+            log.warning("outbox row %s: claim lost before its outcome was recorded", row.id)
+
+    async def _release(self, ids: Sequence[int], until: dt.datetime) -> None:
+        async with self._transaction() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_until == until)
+                .values(claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, session.begin():
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+            yield session
+
+
+def _error(error: DeliveryError) -> str:
+    return f"{type(error).__name__}: {error.reason}"[:MAX_ERROR_LENGTH]

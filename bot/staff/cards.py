@@ -1,0 +1,177 @@
+"""The request card in the staff group, and the digest that stands in for several cards
+when the group's message budget is short.
+
+A card is the request as it stands (rendered by :meth:`bot.staff.views.StaffViews.summary`,
+which escapes every piece of text it puts into the HTML) under a status line, with the
+buttons the status allows. The buttons carry ``st:<action>:<number>``, which the staff
+router (:mod:`bot.staff.router`) reads; that stays far below Telegram's 64-byte limit for
+callback_data because request numbers are 10 ASCII digits.
+
+Rendering is pure: the delivery reads the request, renders, and sends or edits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from bot.db.requests_repo import RequestRecord
+from bot.staff.views import HTML, StaffViews
+from domain.status import FINAL, RequestStatus
+
+#: Telegram's limit for a message text.
+MAX_TEXT: Final = 4096
+#: callback_data is 1-64 bytes.
+MAX_CALLBACK_DATA: Final = 64
+#: Requests listed in one digest message (one button each).
+DIGEST_SIZE: Final = 10
+
+TAKE: Final = "take"
+ASK: Final = "ask"
+ACCEPT: Final = "ok"
+REJECT: Final = "no"
+REOPEN: Final = "re"
+
+#: A mark per status, so a busy group can be scanned by eye.
+STATUS_MARKS: Final[Mapping[RequestStatus, str]] = {
+    RequestStatus.RECEIVED: "🆕",
+    RequestStatus.UNDER_REVIEW: "🔎",
+    RequestStatus.NEEDS_INFO: "⏸️",
+    RequestStatus.ACCEPTED: "✅",
+    RequestStatus.REJECTED: "❌",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMessage:
+    """A text in Telegram HTML and its inline keyboard, row by row."""
+
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def action_data(action: str, number: str) -> str:
+    data = f"st:{action}:{number}"
+    if not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+        raise ValueError(f"callback data {data!r} does not fit Telegram's 64 bytes")
+    return data
+
+
+class CardRenderer:
+    """Cards and digests in the staff group's language."""
+
+    def __init__(self, views: StaffViews) -> None:
+        self.views = views
+        self._ = views.texts.gettext
+
+    # ---- one request ------------------------------------------------------------------
+
+    def card(self, record: RequestRecord, *, today: dt.date) -> StaffMessage:
+        for candidate in _shrinking(record):
+            text = self._card_text(candidate, today)
+            if len(text) <= MAX_TEXT:
+                break
+        # the last version is short enough by construction: 400 characters of free text,
+        # five times that once escaped, and labels
+        return StaffMessage(text, self.buttons(record))
+
+    def _card_text(self, record: RequestRecord, today: dt.date) -> str:
+        # the summary starts with the request number; the mark in front of it shows the
+        # status at a glance in a busy group
+        return STATUS_MARKS[record.status] + " " + self.views.summary(record, HTML, today=today)
+
+    def buttons(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
+        """What can be done now: take while nobody has it; ask while it is open and not
+        already waiting for an answer; accept or reject while open; reopen when decided."""
+        _ = self._
+        number = record.number
+        if record.status in FINAL:
+            return ((Button("↩️ " + _("Reopen"), action_data(REOPEN, number)),),)
+        rows: list[tuple[Button, ...]] = []
+        first: list[Button] = []
+        if record.assigned_to is None:
+            first.append(Button("✋ " + _("Take"), action_data(TAKE, number)))
+        if record.status is not RequestStatus.NEEDS_INFO:
+            first.append(Button("❓ " + _("Ask for information"), action_data(ASK, number)))
+        if first:
+            rows.append(tuple(first))
+        rows.append(
+            (
+                Button("✅ " + _("Accept"), action_data(ACCEPT, number)),
+                Button("❌ " + _("Reject"), action_data(REJECT, number)),
+            )
+        )
+        return tuple(rows)
+
+    # ---- several new requests at once --------------------------------------------------
+
+    def digest(self, records: Sequence[RequestRecord], *, today: dt.date) -> StaffMessage:
+        """Up to :data:`DIGEST_SIZE` new requests in one message, a take button each. The
+        full card of a request follows when someone takes it."""
+        if not 1 <= len(records) <= DIGEST_SIZE:
+            raise ValueError(f"a digest lists 1 to {DIGEST_SIZE} requests")
+        _ = self._
+        head = HTML.b(
+            "🆕 "
+            + self.views.texts.ngettext(
+                "%(count)d new request", "%(count)d new requests", len(records)
+            )
+            % {"count": len(records)}
+        )
+        foot = HTML.t(_("Take a request to see its full card and documents."))
+        lines = [head]
+        size = len(head) + len(foot) + 2
+        for record in records:
+            line = self.views.line(record, HTML, today=today)
+            size += len(line) + 1
+            if size > MAX_TEXT:  # never in practice: ten short lines
+                break
+            lines.append(line)
+        lines.append(foot)
+        buttons = tuple(
+            (
+                Button(
+                    "✋ " + _("Take %(number)s") % {"number": r.number}, action_data(TAKE, r.number)
+                ),
+            )
+            for r in records
+        )
+        return StaffMessage("\n".join(lines), buttons)
+
+
+def _shrinking(record: RequestRecord) -> list[RequestRecord]:
+    """The record as is, then with ever shorter free texts, until a card fits. Cut before
+    escaping (escaping can make a text up to five times longer, so the length is measured
+    on the HTML, which is never shorter than what Telegram counts)."""
+
+    def cut(text: str | None, limit: int) -> str | None:
+        if text is None or len(text) <= limit:
+            return text
+        return text[:limit] + "…"
+
+    versions = [record]
+    for description, question, events, reason in ((600, 800, 3, 200), (100, 200, 0, 0)):
+        versions.append(
+            dataclasses.replace(
+                record,
+                description=cut(record.description, description) or "",
+                pending_question=cut(record.pending_question, question),
+                decision_reason=cut(record.decision_reason, question),
+                events=tuple(
+                    dataclasses.replace(e, reason=cut(e.reason, reason))
+                    for e in record.events[len(record.events) - events :]
+                )
+                if events
+                else (),
+            )
+        )
+    return versions

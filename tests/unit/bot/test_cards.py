@@ -1,0 +1,200 @@
+"""The staff card and the digest: content, escaping, buttons by status, Telegram's limits."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+
+from bot.db.requests_repo import AttachmentRecord, RequestRecord, StatusEventRecord
+from bot.staff.cards import DIGEST_SIZE, MAX_TEXT, CardRenderer, action_data
+from bot.staff.views import StaffViews
+from domain.catalogue import load_catalogue
+from domain.status import RequestStatus
+
+SUBMITTED = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)  # Sunday, 09:00 Riyadh
+TODAY = dt.date(2026, 11, 22)
+NUMBER = "6418407042"
+
+
+def record(**changes: object) -> RequestRecord:
+    base = RequestRecord(
+        number=NUMBER,
+        status=RequestStatus.RECEIVED,
+        service_id="iqama_renew",
+        applicant_kind="individual",
+        channel="telegram",
+        user_key="5551001",
+        identity_number="2000000006",
+        identity_kind="resident",
+        establishment_number=None,
+        phone="+966500000001",
+        description="لا أستطيع تجديد الإقامة من أبشر",
+        eligibility={},
+        locale="ar",
+        submitted_at=SUBMITTED,
+        due_date=dt.date(2026, 12, 1),
+        updated_at=SUBMITTED,
+        attachments=(
+            AttachmentRecord("photo", "AgAC-file", "image/jpeg", 1000, "ab" * 32, None),
+        ),
+        events=(
+            StatusEventRecord("resident:telegram:5551001", SUBMITTED, None, RequestStatus.RECEIVED, None),
+        ),
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def cards() -> CardRenderer:
+    return CardRenderer(StaffViews(load_catalogue(), locale="ar"))
+
+
+class Visible(HTMLParser):
+    """Telegram's reading of an HTML text: the characters shown and the tags used."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text = ""
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def visible(html: str) -> Visible:
+    parser = Visible()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def callbacks(card: object) -> list[str]:
+    return [b.data for row in card.buttons for b in row]  # type: ignore[attr-defined]
+
+
+def test_a_new_card_shows_what_an_officer_needs(cards: CardRenderer) -> None:
+    card = cards.card(record(), today=TODAY)
+    shown = visible(card.html).text
+    assert shown.startswith("🆕")
+    for expected in (
+        NUMBER,
+        "تجديد هوية مقيم",  # the service in Arabic
+        "فرد",  # applicant kind
+        "2000000006",
+        "+966500000001",
+        "لا أستطيع تجديد الإقامة من أبشر",
+        "1 ديسمبر 2026",  # Gregorian due date
+        "جمادى الآخرة 1448",  # and Hijri
+        "جديد",  # the status in plain Arabic
+    ):
+        assert expected in shown, expected
+    assert callbacks(card) == [
+        f"st:take:{NUMBER}",
+        f"st:ask:{NUMBER}",
+        f"st:ok:{NUMBER}",
+        f"st:no:{NUMBER}",
+    ]
+
+
+def test_user_text_is_shown_as_typed_never_as_markup(cards: CardRenderer) -> None:
+    typed = 'اضغط <b>هنا</b> <a href="https://evil.example">رابط</a> & <script>x</script>'
+    card = cards.card(
+        record(
+            description=typed,
+            status=RequestStatus.NEEDS_INFO,
+            assigned_to="officer:7",
+            assigned_name="<i>نورة</i> & co",
+            pending_question="أرسل <u>الجواز</u> & الإقامة",
+        ),
+        today=TODAY,
+    )
+    parsed = visible(card.html)
+    assert typed in parsed.text
+    assert "<i>نورة</i> & co" in parsed.text
+    assert "أرسل <u>الجواز</u> & الإقامة" in parsed.text
+    # only the card's own formatting tags, none from what people typed
+    assert set(parsed.tags) <= {"b", "blockquote", "code"}
+    assert "evil.example" not in " ".join(parsed.tags)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, ["take", "ask", "ok", "no"]),
+        ({"status": RequestStatus.UNDER_REVIEW, "assigned_to": "officer:7"}, ["ask", "ok", "no"]),
+        ({"status": RequestStatus.NEEDS_INFO, "assigned_to": "officer:7"}, ["ok", "no"]),
+        ({"status": RequestStatus.ACCEPTED, "assigned_to": "officer:7"}, ["re"]),
+        ({"status": RequestStatus.REJECTED, "assigned_to": "officer:7"}, ["re"]),
+    ],
+)
+def test_buttons_follow_the_status(
+    cards: CardRenderer, changes: dict[str, object], expected: list[str]
+) -> None:
+    card = cards.card(record(**changes), today=TODAY)
+    assert [data.split(":")[1] for data in callbacks(card)] == expected
+    assert all(len(data.encode()) <= 64 for data in callbacks(card))
+
+
+def test_the_question_and_the_reason_are_on_the_card(cards: CardRenderer) -> None:
+    asked = cards.card(
+        record(status=RequestStatus.NEEDS_INFO, pending_question="أرفق صورة الجواز"),
+        today=TODAY,
+    )
+    assert "أرفق صورة الجواز" in visible(asked.html).text
+    rejected = cards.card(
+        record(status=RequestStatus.REJECTED, decision_reason="المستندات غير مكتملة"),
+        today=TODAY,
+    )
+    shown = visible(rejected.html).text
+    assert shown.startswith("❌") and "المستندات غير مكتملة" in shown
+
+
+def test_a_huge_request_still_fits_one_message(cards: CardRenderer) -> None:
+    # "&" becomes "&amp;": five times longer once escaped, the worst case for the limit
+    long_event = StatusEventRecord(
+        "officer:7", SUBMITTED, None, RequestStatus.UNDER_REVIEW, "&" * 1000
+    )
+    card = cards.card(
+        record(
+            description="&" * 5000,
+            status=RequestStatus.NEEDS_INFO,
+            pending_question="<" * 1000,
+            decision_reason="&" * 1000,
+            events=(long_event,) * 5,
+        ),
+        today=TODAY,
+    )
+    assert len(card.html) <= MAX_TEXT
+    shown = visible(card.html).text
+    assert NUMBER in shown and "+966500000001" in shown  # the essentials survive the cut
+
+
+def test_a_digest_lists_new_requests_with_a_take_button_each(cards: CardRenderer) -> None:
+    numbers = [f"64184070{i:02d}" for i in range(DIGEST_SIZE)]
+    digest = cards.digest([record(number=n) for n in numbers], today=TODAY)
+    shown = visible(digest.html).text
+    assert "10 طلبات جديدة" in shown
+    assert all(n in shown for n in numbers)
+    assert callbacks(digest) == [f"st:take:{n}" for n in numbers]
+    assert len(digest.html) <= MAX_TEXT
+    with pytest.raises(ValueError):
+        cards.digest([record()] * (DIGEST_SIZE + 1), today=TODAY)
+
+
+def test_digest_counts_read_naturally_in_arabic(cards: CardRenderer) -> None:
+    two = visible(cards.digest([record(), record()], today=TODAY).html).text
+    assert "طلبان جديدان" in two
+    three = visible(cards.digest([record()] * 3, today=TODAY).html).text
+    assert "3 طلبات جديدة" in three
+
+
+def test_callback_data_is_checked() -> None:
+    assert action_data("take", NUMBER) == f"st:take:{NUMBER}"
+    with pytest.raises(ValueError):
+        action_data("take", "٦" * 40)  # Arabic-Indic digits are two bytes each
