@@ -100,7 +100,9 @@ class PayloadFactory:
             ],
         }
 
-    def message(self, user: WaUser, kind: str, content: JSON, *, ts: int | None = None) -> JSON:
+    def message(
+        self, user: WaUser, kind: str, content: JSON | list[JSON], *, ts: int | None = None
+    ) -> JSON:
         """One message object (for :meth:`messages`)."""
         message: JSON = {
             "id": self.wamid(),

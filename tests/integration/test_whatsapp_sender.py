@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
@@ -29,13 +30,16 @@ async def h(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterato
     async with GraphAPIStandin() as graph:
         async with build_services(settings_for(tmp_path, redis_url, graph)) as services:
             app = build_web_app(services)
-            async with TestServer(app, host="127.0.0.1") as server, TestClient(server) as client:
+            async with (
+                TestServer(app, host="127.0.0.1") as server,
+                TestClient[web.Request, None](server) as client,
+            ):
                 app[WHATSAPP_KEY].channel.sender.retry_delay_s = 0.01
-                yield Harness(graph, client, PayloadFactory(graph.phone_id), services)
+                yield Harness(graph, client, PayloadFactory(graph.phone_id), services, app)
 
 
 def sender(h: Harness) -> WhatsAppSender:
-    return h.client.server.app[WHATSAPP_KEY].channel.sender
+    return h.app[WHATSAPP_KEY].channel.sender
 
 
 async def test_inside_the_window_a_notification_is_a_normal_message(h: Harness) -> None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -30,8 +31,11 @@ async def h(
         settings = settings_for(tmp_path, redis_url, graph, database_url=db_url)
         async with build_services(settings, migrate=False) as services:
             app = build_web_app(services)
-            async with TestServer(app, host="127.0.0.1") as server, TestClient(server) as client:
-                yield Harness(graph, client, PayloadFactory(graph.phone_id), services)
+            async with (
+                TestServer(app, host="127.0.0.1") as server,
+                TestClient[web.Request, None](server) as client,
+            ):
+                yield Harness(graph, client, PayloadFactory(graph.phone_id), services, app)
 
 
 async def _row(h: Harness, wamid: str, *, attempts: int = 1) -> int:

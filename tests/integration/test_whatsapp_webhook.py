@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
@@ -55,9 +55,10 @@ def settings_for(
 @dataclass
 class Harness:
     graph: GraphAPIStandin
-    client: TestClient[Any, Any]
+    client: TestClient[web.Request, None]
     payloads: PayloadFactory
     services: Services
+    app: web.Application
 
     async def post(self, payload: dict[str, Any], *, secret: str = APP_SECRET) -> ClientResponse:
         body = encode(payload)
@@ -72,7 +73,7 @@ class Harness:
 
     async def settle(self) -> None:
         async with asyncio.timeout(30):
-            await self.client.server.app[QUEUE_KEY].join()
+            await self.app[QUEUE_KEY].join()
 
     def texts(self, user: WaUser) -> list[str]:
         assert user.wa_id
@@ -91,8 +92,11 @@ async def h(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterato
         settings = settings_for(tmp_path, redis_url, graph)
         async with build_services(settings) as services:
             app = build_web_app(services)
-            async with TestServer(app, host="127.0.0.1") as server, TestClient(server) as client:
-                yield Harness(graph, client, PayloadFactory(graph.phone_id), services)
+            async with (
+                TestServer(app, host="127.0.0.1") as server,
+                TestClient[web.Request, None](server) as client,
+            ):
+                yield Harness(graph, client, PayloadFactory(graph.phone_id), services, app)
 
 
 async def walk_to_identity(h: Harness, user: WaUser) -> None:
