@@ -1,0 +1,37 @@
+"""The terminal shows pictures by their saved path and speaks the person's language."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.channels.console import chat, render
+from bot.media_store import MediaStore
+from conversations.events import Event, Option, Reply
+from conversations.i18n import Texts
+
+
+def test_a_picture_is_named_by_where_it_was_saved() -> None:
+    reply = Reply("تم استلام طلبك", (Option("new", "طلب جديد"),), media=("/d/receipts/1-ar.png",))
+    shown = render(reply, Texts("ar"))
+    assert shown.splitlines() == [
+        "تم استلام طلبك",
+        "  1) طلب جديد",
+        "(الصورة محفوظة في /d/receipts/1-ar.png)",
+    ]
+    assert render(reply, Texts("en")).endswith("(picture saved at /d/receipts/1-ar.png)")
+
+
+def test_the_terminals_own_hint_follows_the_language() -> None:
+    reply = Reply("Please share your number", ask_contact=True)
+    assert "type /contact" in render(reply, Texts("en"))
+    assert "اكتب /contact" in render(reply, Texts("ar"))
+
+
+async def test_the_chat_renders_each_reply_in_the_language_it_carries(tmp_path: Path) -> None:
+    async def handle(event: Event) -> list[Reply]:
+        return [Reply("Please share your number", ask_contact=True, locale="en")]
+
+    out = io.StringIO()
+    await chat(handle, MediaStore(tmp_path), stdin=io.StringIO("hello\n"), stdout=out)
+    assert "(In the terminal, type /contact" in out.getvalue()
