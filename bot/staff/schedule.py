@@ -222,7 +222,7 @@ class StaffSchedule:
             lines.append(
                 f"• {fmt.code(item.number)} — {fmt.t(views.service(item.service_id))} "
                 f"({fmt.t(department)}) — "
-                f"{fmt.t(_('due %(date)s') % {'date': item.due_date.isoformat()})}, "
+                f"{fmt.t(_('due %(date)s') % {'date': item.due_date.isoformat()})} — "
                 f"{fmt.b(views.days_late(item.due_date, today))} — "
                 f"{mention(item.assigned_to, item.assigned_name, fmt, views.texts)}"
             )
