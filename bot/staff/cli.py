@@ -1,12 +1,12 @@
 """``tawasul staff``: the officers' actions from a terminal, without Telegram.
 
     tawasul staff list
-    tawasul staff show 4512345674
-    tawasul staff take 4512345674 --officer noura
-    tawasul staff ask 4512345674 ما تاريخ انتهاء الجواز؟
-    tawasul staff accept 4512345674 [note…]
-    tawasul staff reject 4512345674 the reason…
-    tawasul staff reopen 4512345674 the reason…
+    tawasul staff show 4512345671
+    tawasul staff take 4512345671 --officer noura
+    tawasul staff ask 4512345671 ما تاريخ انتهاء الجواز؟
+    tawasul staff accept 4512345671 [note…]
+    tawasul staff reject 4512345671 the reason…
+    tawasul staff reopen 4512345671 the reason…
 
 Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff group's
 buttons, so the person is notified and the card refreshed by the running bot's outbox

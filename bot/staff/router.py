@@ -488,7 +488,7 @@ class StaffHandlers:
             hint = (
                 _("That request number has a typing mistake: please check it.")
                 if exc.reason == "checksum"
-                else _("Write the request number after /find, for example: /find 4512345674")
+                else _("Write the request number after /find, for example: /find 4512345671")
             )
             await self._send(bot, message, HTML.t(hint))
             return

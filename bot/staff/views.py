@@ -265,7 +265,7 @@ def mention(assigned_to: str | None, name: str | None, fmt: Fmt, texts: Texts) -
     display = name or texts.gettext("an officer")
     kind, _, rest = assigned_to.partition(":")
     user_id = rest.split(":", 1)[0]
-    if kind == "officer" and user_id.isdigit() and int(user_id) > 0:
+    if kind == "officer" and user_id.isascii() and user_id.isdigit() and int(user_id) > 0:
         return fmt.link(display, f"tg://user?id={int(user_id)}")
     return fmt.t(display)
 

@@ -150,7 +150,7 @@ async def test_numbers_in_arabic_digits_and_english_output(
 @pytest.mark.parametrize("action", ["ask", "reject", "reopen"])
 def test_a_question_or_reason_is_required(action: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "staff", action, "4512345674"],
+        [sys.executable, "-m", "bot.cli", "staff", action, "4512345671"],
         cwd=ROOT,
         capture_output=True,
         text=True,
