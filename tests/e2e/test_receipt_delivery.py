@@ -23,7 +23,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 async def _file_request(tmp: Path, redis_url: str, user: TgUser, *, english: bool) -> Any:
     # update ids are claimed in the shared Redis: each test its own range
-    updates = UpdateFactory(first_update_id=user.id)
+    updates = UpdateFactory(first_update_id=user.id * 100)
     async with (
         TelegramBotAPIStandin() as api,
         build_services(
