@@ -13,10 +13,19 @@ from bot.staff.cli import add_staff_parser, run_staff
 
 async def _chat(settings: Settings, user: str) -> None:
     from bot.app import build_services
-    from bot.channels.console import chat
+    from bot.channels.console import CHANNEL, ConsoleDelivery, chat
+    from bot.outbox.dispatcher import OutboxDispatcher
 
     async with build_services(settings) as services:
-        await chat(services.engine.handle, services.media, user_key=user)
+        # decisions taken in `tawasul staff` reach this terminal while the chat runs
+        notices = OutboxDispatcher(services.sessions, {CHANNEL: ConsoleDelivery(user)})
+        stop = asyncio.Event()
+        delivering = asyncio.create_task(notices.run_forever(stop, poll_s=1.0))
+        try:
+            await chat(services.engine.handle, services.media, user_key=user)
+        finally:
+            stop.set()
+            await delivering
 
 
 async def _run(settings: Settings) -> None:

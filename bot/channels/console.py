@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.media_store import MediaStore
+from bot.outbox.handlers import OutboxRow, RetryAfter
+from bot.outbox.queue import replies_from_payload
 from conversations.events import (
+    Choice,
     Command,
     Contact,
     Event,
@@ -55,6 +58,9 @@ def to_event(line: str, user_key: str, media: MediaStore) -> Event | str | None:
         return None
     if stripped.startswith("/photo"):
         return _attach(origin, stripped.removeprefix("/photo").strip(), media)
+    if stripped.startswith("/answer"):
+        # the «Answer» button of a notification, which a terminal cannot show as a button
+        return Choice(origin, "ans:" + stripped.removeprefix("/answer").strip())
     if stripped.startswith("/contact"):
         return Contact(origin, stripped.removeprefix("/contact").strip(), is_own=True)
     if stripped.startswith("/") and len(stripped) > 1 and stripped[1].isascii():
@@ -106,3 +112,27 @@ async def chat(
             # the terminal's own words follow the language the person chose
             print(render(reply, Texts(reply.locale or locale)), file=stdout)
             print(file=stdout, flush=True)
+
+
+class ConsoleDelivery:
+    """The outbox handler for people chatting in a terminal: their notifications (a
+    decision taken in ``tawasul staff``) are printed in the chat as they arrive."""
+
+    def __init__(self, user_key: str, stdout: TextIO = sys.stdout) -> None:
+        self.user_key = user_key
+        self.stdout = stdout
+
+    async def deliver(self, row: OutboxRow) -> str | None:
+        if row.target != self.user_key:
+            # another terminal's person: leave it for the chat that is theirs
+            raise RetryAfter(30)
+        for reply in replies_from_payload(dict(row.payload)):
+            lines = [reply.text]
+            lines += [
+                f"  /answer {c.id.removeprefix('ans:')}  ({c.label})"
+                for c in reply.choices
+                if c.id.startswith("ans:")
+            ]
+            print("\n".join(lines), file=self.stdout)
+            print(file=self.stdout, flush=True)
+        return None

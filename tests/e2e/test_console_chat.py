@@ -68,6 +68,14 @@ class Session:
                 pytest.fail(f"no {expect!r} after {line!r}:\n{self.text[seen:]}\n{err}")
             time.sleep(0.05)
 
+    def wait_for(self, expect: str, timeout: float = 30) -> None:
+        """Waits for output that no line of ours prompted (a notification)."""
+        deadline = time.monotonic() + timeout
+        while expect not in self.text:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                pytest.fail(f"no {expect!r}:\n{self.text[-2000:]}")
+            time.sleep(0.1)
+
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
