@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
         ("TAWASUL_HTTP_PORT", "eighty", "TAWASUL_HTTP_PORT"),
         ("TAWASUL_OFFICER_IDS", "12, abc", "TAWASUL_OFFICER_IDS"),
         ("TAWASUL_HOLIDAYS_FILE", "/nonexistent/holidays.json", "TAWASUL_HOLIDAYS_FILE"),
+        ("TAWASUL_ARABIC_DIGITS", "indian", "TAWASUL_ARABIC_DIGITS"),
     ],
 )
 def test_bad_setting_is_one_line_naming_it(
@@ -48,3 +49,16 @@ def test_cli_prints_the_line_and_exits_non_zero(tmp_path: Path) -> None:
 def test_officer_ids_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAWASUL_OFFICER_IDS", "12, 34 56")
     assert load_settings().officers == frozenset({12, 34, 56})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "arab"), ("latn", "latn"), ("arab", "arab")]
+)
+def test_arabic_digits_default_to_arabic_indic(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, expected: str
+) -> None:
+    if value is None:
+        monkeypatch.delenv("TAWASUL_ARABIC_DIGITS", raising=False)
+    else:
+        monkeypatch.setenv("TAWASUL_ARABIC_DIGITS", value)
+    assert load_settings().arabic_digits == expected
