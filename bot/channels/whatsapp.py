@@ -73,6 +73,7 @@ from bot.channels.whatsapp_render import (
     split_for_body,
     validate,
 )
+from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage, utcnow
 from bot.media_store import MediaStore
 from bot.settings import Settings
@@ -609,6 +610,9 @@ class StatusRecorder:
 
     async def record(self, status: DeliveryStatus) -> None:
         async with self.sessions.begin() as session:
+            # read then write: take SQLite's write lock up front (a deferred BEGIN fails at
+            # once when another worker wrote meanwhile); PostgreSQL locks the row instead
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             row = await session.scalar(
                 select(OutboxMessage)
                 .where(OutboxMessage.provider_message_id == status.wamid)
