@@ -79,7 +79,8 @@ class Engine:
             origin.channel, origin.user_key, origin.event_id
         )
         if not claimed:
-            log.info("duplicate event %s/%s ignored", origin.channel, origin.event_id)
+            # the event id is not logged: a WhatsApp message id encodes the phone number
+            log.info("duplicate %s event ignored", origin.channel)
             return []
         try:
             for _attempt in range(CAS_ATTEMPTS):
