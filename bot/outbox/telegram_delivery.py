@@ -26,8 +26,9 @@ import contextlib
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final, TypeVar, cast
 
 from aiogram import Bot
@@ -309,21 +310,21 @@ class TelegramStaffDelivery:
 
         blocked: RetryAfter | None = None  # once the group has no room, nothing else fits
 
-        async def settle(row: OutboxRow, job: Any) -> Outcome:
+        async def settle(job: Callable[[], Awaitable[str | None]]) -> Outcome:
             nonlocal blocked
             if blocked is not None:
                 return RetryAfter(blocked.seconds, blocked.reason)
-            outcome = await _outcome(job)
+            outcome = await _outcome(job())
             if isinstance(outcome, RetryAfter) and outcome.parts_sent is None:
                 blocked = outcome
             return outcome
 
         for row, item in edits:
-            yield row.id, await settle(row, self._edit_card(item))
+            yield row.id, await settle(partial(self._edit_card, item))
         for row, item in firsts:
-            yield row.id, await settle(row, self._first_card(item))
+            yield row.id, await settle(partial(self._first_card, item))
         for row in texts:
-            yield row.id, await settle(row, self._text(row))
+            yield row.id, await settle(partial(self._text, row))
         if blocked is not None:
             for row, _item in new:
                 yield row.id, RetryAfter(blocked.seconds, blocked.reason)
@@ -333,7 +334,7 @@ class TelegramStaffDelivery:
                     blocked = outcome
                 yield row_id, outcome
         for row, item in albums:
-            yield row.id, await settle(row, self._album(row, item))
+            yield row.id, await settle(partial(self._album, row, item))
 
     # ---- loading ----------------------------------------------------------------------
 
@@ -635,9 +636,9 @@ class TelegramStaffDelivery:
             yield session
 
 
-async def _outcome(job: Any) -> Outcome:
+async def _outcome(job: Awaitable[str | None]) -> Outcome:
     try:
-        result: str | None = await job
+        result = await job
     except DeliveryError as error:
         return error
     return result
