@@ -152,9 +152,10 @@ class OutboxDispatcher:
     async def run_once(self) -> int:
         """One round: claim due rows, deliver them, record each outcome. Returns the
         number of rows claimed."""
-        self._next_due = None
         self._sent_last_run = 0
         now = self._clock()
+        if self._next_due is not None and self._next_due <= now:
+            self._next_due = None  # kept until then: a busy round must not forget it
         until = now + self._lease
         rows = await self._claim(now, until)
         if not rows:

@@ -19,6 +19,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import OutboxMessage, utcnow
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.handlers import PARTS_SENT
+from bot.outbox.ratelimit import TelegramLimits
 from standins.telegram_botapi import JSON, ApiError, RateLimitPolicy
 from tests.integration.outbox_support import Rig, rig
 
@@ -198,6 +199,34 @@ async def test_kick_delivers_at_once(r: Rig) -> None:
         stop.set()
         await asyncio.wait_for(task, 5)
     assert r.api.texts(SARA) == ["فورًا"]
+
+
+async def test_a_paced_row_goes_out_when_due_not_at_the_next_poll(r: Rig) -> None:
+    """Two notifications to one person a moment apart under Telegram's real one-a-second
+    pace, with a minute between polls: the second is rescheduled by the limiter and
+    must go out when due, even though the same round delivered something else."""
+    r.limits = TelegramLimits()
+    dispatcher = r.dispatcher()
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run_forever(stop, poll_s=60))
+    try:
+        await asyncio.sleep(0.1)
+        await r.notify(SARA, "قيد الدراسة")
+        await r.notify(KHALID, "لخالد")
+        dispatcher.kick()
+        async with asyncio.timeout(5):
+            await r.api.wait_until(lambda: len(r.api.texts(SARA)) == 1)
+        await r.notify(SARA, "مقبول")
+        await r.notify(NOURA, "لنورة")  # delivered in the same round as Sara's wait
+        dispatcher.kick()
+        async with asyncio.timeout(5):
+            await r.api.wait_until(lambda: len(r.api.texts(SARA)) == 2)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    first, second = (c.at for c in r.api.calls_for(SARA, "sendMessage"))
+    assert second - first >= 1.0  # paced, not refused
+    assert r.api.texts(NOURA) == ["لنورة"]
 
 
 async def test_a_split_notification_resumes_after_the_part_already_sent(r: Rig) -> None:
