@@ -25,6 +25,7 @@ Texts are HTML; everything put into them is escaped (see :mod:`bot.staff.views`)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
 import json
@@ -246,6 +247,11 @@ class StaffHandlers:
             await _answer(query, self._not_found(action.number), alert=True)
         except IllegalTransition as exc:
             await _answer(query, self._illegal(action.number, exc.current), alert=True)
+        except Exception:
+            # the database or Telegram failed mid-way: say so rather than leave the button
+            # spinning; the desk's transaction either happened whole or not at all
+            await _answer(query, _("Something went wrong. Please try again."), alert=True)
+            raise
 
     async def _act(
         self, bot: Bot, query: CallbackQuery, action: StaffAction, officer: Officer
@@ -455,6 +461,10 @@ class StaffHandlers:
         except Exception:
             # the officer's words must not be lost to a database hiccup: they can reply again
             await self._redis.set(key, raw, ex=self._prompt_ttl_s)
+            with contextlib.suppress(Exception):
+                await self._send(
+                    bot, message, HTML.t(_("Something went wrong. Please send it again."))
+                )
             raise
         await self._send(bot, message, HTML.t(reply))
 

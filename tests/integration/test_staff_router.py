@@ -17,7 +17,7 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import build_dispatcher, make_bot
@@ -506,3 +506,56 @@ def _officer_of(user: TgUser) -> Any:
     from bot.staff.desk import Officer
 
     return Officer(user.id, f"{user.first_name} {user.last_name or ''}".strip())
+
+
+# ---- failures -----------------------------------------------------------------------------
+
+
+async def _break_audit(h: Harness, broken: bool) -> None:
+    """Takes the audit table away (or puts it back): every decision fails at its write."""
+    names = ("status_events", "status_events_away")
+    old, new = names if broken else names[::-1]
+    async with h.sessions() as session, session.begin():
+        await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+
+async def test_a_failed_decision_says_so_and_changes_nothing(h: Harness) -> None:
+    number = await h.file()
+    card = await h.card(number)
+    await _break_audit(h, broken=True)
+    try:
+        with pytest.raises(Exception):  # noqa: B017  (aiogram hands the error on, to be logged)
+            await h.press(OFFICER, f"st:take:{number}", card)
+    finally:
+        await _break_audit(h, broken=False)
+    [answer] = h.answers()
+    assert answer.params["show_alert"] is True and "حدث خطأ" in answer.params["text"]
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert h.kicks == []
+    await h.press(OFFICER, f"st:take:{number}", card)  # a new tap, once the database is back
+    assert await h.status(number) is RequestStatus.UNDER_REVIEW
+
+
+async def test_a_failed_question_can_be_sent_again(h: Harness) -> None:
+    number = await h.file()
+    await h.press(OFFICER, f"st:ask:{number}", await h.card(number))
+    prompt = _prompt(h)
+    question = "ما تاريخ انتهاء الجواز؟"
+    await _break_audit(h, broken=True)
+    try:
+        with pytest.raises(Exception):  # noqa: B017
+            await h.feed(
+                h.updates.group_text(
+                    OFFICER, STAFF_CHAT, question, reply_to=prompt, thread_id=TOPIC
+                )
+            )
+    finally:
+        await _break_audit(h, broken=False)
+    assert "حدث خطأ" in h.sent()[-1].params["text"]
+    assert await h.status(number) is RequestStatus.RECEIVED
+    # the prompt is still there: the same reply, sent again, goes through
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=prompt, thread_id=TOPIC)
+    )
+    record = await h.desk.find(number)
+    assert record is not None and record.pending_question == question
