@@ -9,9 +9,11 @@ Payload shapes (the dispatcher's handlers read them):
   rendered from the request as it stands when sent, so several changes make one edit.
 - staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders);
   optional ``"department"`` sends it to that department's forum topic.
-- staff group, ``kind="staff_album"``, ``channel="staff"``: ``{"number"}`` — the request's
-  attachments under its card; queued by the delivery itself right after the card's first
-  send, so the card and its album are separate sends that each go out exactly once.
+- staff group, ``kind="staff_album"``, ``channel="staff"``: ``{"number", "first"?}`` — the
+  request's attachments (from the `first`-th on, in filing order) under its card. The
+  delivery queues one itself right after a card's first send, so the card and its album
+  are separate sends that each go out exactly once; :func:`staff_album` queues one for
+  files added later (the person's answer to a question).
 """
 
 from __future__ import annotations
@@ -103,6 +105,22 @@ def staff_text(session: AsyncSession, html: str, *, dedupe_key: str | None = Non
             target=STAFF,
             payload={"html": html},
             dedupe_key=dedupe_key,
+            next_attempt_at=utcnow(),
+        )
+    )
+
+
+def staff_album(session: AsyncSession, request: Request, *, first: int = 0) -> None:
+    """Queue the request's attachments from the `first`-th on (in filing order) for the
+    staff group, under the request's card: e.g. the files of the person's answer, with
+    `first` = how many the request had before. Sent after any card row queued before."""
+    session.add(
+        OutboxMessage(
+            kind="staff_album",
+            channel=STAFF,
+            target=STAFF,
+            request_id=request.id,
+            payload={"number": request.number, "first": first},
             next_attempt_at=utcnow(),
         )
     )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage, StaffTopic
 from bot.db.requests_repo import SqlRequestGateway
-from bot.outbox.queue import STAFF, staff_text
+from bot.outbox.queue import STAFF, staff_album, staff_text
 from bot.outbox.telegram_delivery import SkipStaffDelivery
 from bot.staff.desk import Officer, StaffDesk
 from conversations.ports import AttachmentInfo
@@ -113,6 +113,27 @@ async def test_a_new_request_gets_a_card_and_its_album_then_decisions_edit_the_c
     # one card, edited; the album once; the person told of each decision
     assert group_sends(r) == ["sendMessage", "sendMediaGroup", "editMessageText", "editMessageText"]
     assert len(r.api.texts(PERSON)) == 2
+
+
+async def test_files_of_the_persons_answer_follow_under_the_card(
+    r: Rig, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    filed = await filing.submit(submission(attachments=telegram_photos(r, 2)))
+    await desk.ask(filed.number, OFFICER, "أرفق صورة الجواز")
+    await r.drain(r.dispatcher())
+    (answer_photo,) = telegram_photos(r, 1)
+    await desk.answer(
+        filed.number, channel="telegram", user_key=str(PERSON), text="تفضل",
+        attachments=[answer_photo],
+    )  # fmt: skip
+    request = await r.request(filed.number)
+    async with r.sessions() as session, session.begin():
+        staff_album(session, request, first=2)  # the two filed with the request were sent
+    await r.drain(r.dispatcher())
+    (single,) = r.api.calls_for(STAFF_CHAT, "sendPhoto")
+    assert single.params["photo"] == answer_photo.ref
+    assert single.params["reply_parameters"]["message_id"] == request.staff_message_id
+    assert len(r.api.calls_for(STAFF_CHAT, "sendMediaGroup")) == 1  # the first album only
 
 
 async def test_what_people_type_shows_as_typed_in_the_group(
