@@ -39,25 +39,38 @@ async def _run(settings: Settings) -> None:
         return
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+    from bot.outbox.whatsapp_delivery import WHATSAPP, WhatsAppDelivery
+    from bot.outbox.wiring import build_delivery
     from bot.staff.schedule import staff_running
-    from bot.web import start_web, wait_for_stop
+    from bot.web import start_web, wait_for_stop, whatsapp_sender
 
     async with build_services(settings) as services:
         # the WhatsApp webhook server, beside Telegram polling when both are configured
         web_runner = await start_web(services) if settings.whatsapp_enabled else None
+        bot = (
+            make_bot(settings.telegram_token, settings.telegram_api_url)
+            if settings.telegram_token
+            else None
+        )
+        # notifications and staff cards: the outbox, delivered from this process too
+        delivery = build_delivery(services, bot)
+        sender = whatsapp_sender(web_runner) if web_runner is not None else None
+        if sender is not None:
+            delivery.handlers[WHATSAPP] = WhatsAppDelivery(sender)
+        stop = asyncio.Event()
+        delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
         try:
-            if not settings.telegram_token:
+            if bot is None:
                 await wait_for_stop()
                 return
-            bot = make_bot(settings.telegram_token, settings.telegram_api_url)
             dispatcher = build_dispatcher(services.engine.handle, services.media)
-            # kick: the outbox dispatcher's wake-up, once it runs in this process
-            async with staff_running(services, dispatcher, kick=lambda: None):
-                try:
-                    await run_polling(bot, dispatcher)
-                finally:
-                    await bot.session.close()
+            async with staff_running(services, dispatcher, kick=delivery.kick):
+                await run_polling(bot, dispatcher)
         finally:
+            stop.set()
+            await delivering
+            if bot is not None:
+                await bot.session.close()
             if web_runner is not None:
                 await web_runner.cleanup()
 
