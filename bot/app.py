@@ -51,7 +51,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     holidays = load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
     catalogue = load_catalogue()
     requests = SqlRequestGateway(sessions, holidays=holidays)
-    desk = StaffDesk(sessions, catalogue, holidays=holidays)
+    desk = StaffDesk(sessions, catalogue, holidays=holidays, arabic_digits=settings.arabic_digits)
     gateway = Gateway(requests, desk)
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conversations.events import Option, Reply
-from conversations.formatting import format_due_date
+from conversations.formatting import Digits, format_due_date, isolate, present
 from conversations.i18n import Texts
 from domain.status import RequestStatus
 
@@ -28,6 +28,24 @@ def status_notice(
     due: dt.date,
     reason: str | None = None,
     question: str | None = None,
+    arabic_digits: Digits = "arab",
+) -> list[Reply]:
+    """The notice as the person reads it: their words quoted as typed, numbers in their
+    language's digits, identifiers kept whole."""
+    return [
+        Reply(present(r.text, locale, arabic_digits), choices=r.choices, locale=locale)
+        for r in _notice(locale, number, service_name, status, due, reason, question)
+    ]
+
+
+def _notice(
+    locale: str,
+    number: str,
+    service_name: str,
+    status: RequestStatus,
+    due: dt.date,
+    reason: str | None,
+    question: str | None,
 ) -> list[Reply]:
     texts = Texts(locale)
     _ = texts.gettext
@@ -48,16 +66,16 @@ def status_notice(
     if status is RequestStatus.NEEDS_INFO:
         body = _(
             "The officer needs more information to continue:\n«%(question)s»\n"
-            "Press «Answer» to reply with text or photos. The 7-working-day period is paused until you answer."
-        ) % {"question": question or ""}
+            "Press «Answer» to reply with text or photos. The time for the answer is paused until you reply."
+        ) % {"question": isolate(question or "")}
         return [Reply(f"{head}\n{body}", choices=(Option(answer_choice_id(number), _("Answer")),))]
     if status is RequestStatus.ACCEPTED:
         body = _("Good news: your request has been accepted.")
         if reason:
-            body += "\n" + _("Officer's note: %(note)s") % {"note": reason}
+            body += "\n" + _("Officer's note: %(note)s") % {"note": isolate(reason)}
         return [Reply(f"{head}\n{body}")]
     body = _("We're sorry: your request was not accepted.\nReason: %(reason)s") % {
-        "reason": reason or ""
+        "reason": isolate(reason or "")
     }
     body += "\n" + _(
         "If the problem cannot be solved online, book an appointment at the nearest passports "

@@ -128,7 +128,10 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     engine = make_engine(settings.sqlalchemy_url)
     try:
         desk = StaffDesk(
-            make_sessionmaker(engine), load_catalogue(), holidays=holidays_of(settings)
+            make_sessionmaker(engine),
+            load_catalogue(),
+            holidays=holidays_of(settings),
+            arabic_digits=settings.arabic_digits,
         )
         officer = local_officer(args.officer or _default_officer())
         today = riyadh_date(utcnow())

@@ -16,13 +16,14 @@ from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Attachment, Request, StatusEvent, utcnow
 from bot.db.requests_repo import RequestRecord, resident_actor, select_requests, to_record
-from bot.outbox.queue import notify_person, refresh_staff_card
+from bot.outbox.queue import notify_person, refresh_staff_card, staff_album
+from conversations.formatting import Digits
 from conversations.notifications import status_notice
 from conversations.ports import AttachmentInfo
 from domain.catalogue import Catalogue, local
@@ -73,7 +74,9 @@ class StaffDesk:
         *,
         clock: Callable[[], dt.datetime] = utcnow,
         holidays: Collection[dt.date] | None = None,
+        arabic_digits: Digits = "arab",
     ) -> None:
+        self._arabic_digits: Digits = arabic_digits
         self._sessions = sessions
         self._catalogue = catalogue
         self._clock = clock
@@ -160,6 +163,9 @@ class StaffDesk:
             if (request.channel, request.user_key) != (channel, user_key):
                 raise NotTheOwner(number)
             now = self._clock()
+            had = await session.scalar(
+                select(func.count(Attachment.id)).where(Attachment.request_id == request.id)
+            )
             for item in attachments:
                 session.add(
                     Attachment(
@@ -178,6 +184,11 @@ class StaffDesk:
                 text.strip() or None,
                 notify=False,  # the person is told in the chat they answered from
             )
+            if attachments:
+                # the new files follow under the card, after its refresh
+                record = await self._reloaded(session, request)
+                staff_album(session, request, first=int(had or 0))
+                return record
             return await self._reloaded(session, request)
 
     # ---- reading ----------------------------------------------------------------------
@@ -283,6 +294,7 @@ class StaffDesk:
                     due=request.due_date,
                     reason=request.decision_reason,
                     question=request.pending_question,
+                    arabic_digits=self._arabic_digits,
                 ),
                 status=to.value,
             )

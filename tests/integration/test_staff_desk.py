@@ -131,6 +131,11 @@ async def test_waiting_for_the_person_pauses_the_clock(
     # Tuesday 1 Dec moved by the 3 working days waited: Wed 2, Thu 3, (weekend), Sun 6
     assert answered.due_date == dt.date(2026, 12, 6)
     assert [a.ref for a in answered.attachments][-1] == "file-9"
+    albums = [r for r in await _outbox(db_sessionmaker) if r.kind == "staff_album"]
+    # only the new file follows under the card: the filing's own ones went with it
+    assert [r.payload for r in albums] == [
+        {"number": filed.number, "first": len(answered.attachments) - 1}
+    ]
     assert answered.events[-1].reason == "أرفقت الصورة"
 
 
