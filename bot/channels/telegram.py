@@ -12,10 +12,8 @@ Group chats are not handled here; the staff desk has its own router.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -26,6 +24,7 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import CallbackQuery, Message, Update
 
+from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
@@ -53,33 +52,6 @@ MAX_SEND_ATTEMPTS: Final = 3
 DEFAULT_MAX_CONCURRENT_UPDATES: Final = 50
 
 
-@dataclass
-class _LockEntry:
-    lock: asyncio.Lock
-    users: int = 0
-
-
-class _ChatLocks:
-    """One lock per chat while anyone holds or waits for it, dropped afterwards."""
-
-    def __init__(self) -> None:
-        self._entries: dict[int, _LockEntry] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        entry = self._entries.get(chat_id)
-        if entry is None:
-            entry = self._entries[chat_id] = _LockEntry(asyncio.Lock())
-        entry.users += 1
-        try:
-            async with entry.lock:
-                yield
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                del self._entries[chat_id]
-
-
 class TelegramChannel:
     """Turns private-chat updates into events for `handle` and sends its replies.
 
@@ -103,7 +75,7 @@ class TelegramChannel:
         self._media_store = media_store
         self._contact_label = contact_label
         self._removal_text = removal_text
-        self._locks = _ChatLocks()
+        self._locks: KeyedLocks[int] = KeyedLocks()
         # Chats that still show the share-my-number reply keyboard. Memory only: after a
         # restart the rule "the first reply after a Contact removes it" still applies.
         self._reply_keyboard_shown: set[int] = set()

@@ -30,7 +30,6 @@ Nothing personal is logged: people appear as a short hash of their user key.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -39,7 +38,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -53,6 +52,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.whatsapp_inbound import (
     CHANNEL,
     DeliveryStatus,
@@ -421,33 +421,6 @@ def _describe(exc: Exception) -> str:
 # ------------------------------------------------------------------------ inbound
 
 
-@dataclass
-class _LockEntry:
-    lock: asyncio.Lock
-    users: int = 0
-
-
-class _UserLocks:
-    """One lock per person while anyone holds or waits for it (as for Telegram chats)."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, _LockEntry] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, user_key: str) -> AsyncIterator[None]:
-        entry = self._entries.get(user_key)
-        if entry is None:
-            entry = self._entries[user_key] = _LockEntry(asyncio.Lock())
-        entry.users += 1
-        try:
-            async with entry.lock:
-                yield
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                del self._entries[user_key]
-
-
 async def fetch_media(
     wa: WhatsApp, media: Media, announced: str | None, store: MediaStore
 ) -> Media:
@@ -521,7 +494,7 @@ class WhatsAppChannel:
         self.sender = sender
         self._media_store = media_store
         self._slots = asyncio.Semaphore(max_concurrent)
-        self._locks = _UserLocks()
+        self._locks: KeyedLocks[str] = KeyedLocks()
         self._clock = clock
         self._set_max = sender.redis.register_script(_SET_MAX)
 
