@@ -91,10 +91,19 @@ class StaffDesk:
             status = RequestStatus(request.status)
             if status in FINAL:
                 raise IllegalTransition(status, RequestStatus.UNDER_REVIEW)
+            previous = request.assigned_name
             request.assigned_to, request.assigned_name = officer.actor, officer.name
             if status is RequestStatus.RECEIVED:
                 self._move(session, request, RequestStatus.UNDER_REVIEW, officer.actor)
             else:
+                # a change of hands is part of the audit trail too, with the status unchanged
+                session.add(
+                    StatusEvent(
+                        request_id=request.id, actor=officer.actor, at=self._clock(),
+                        from_status=status.value, to_status=status.value,
+                        reason=f"taken over from {previous}" if previous else "taken",
+                    )
+                )  # fmt: skip
                 await refresh_staff_card(session, request)
             return await self._reloaded(session, request)
 
@@ -115,6 +124,7 @@ class StaffDesk:
         async with self._transaction() as session:
             request = await self._load(session, number)
             self._resume_clock(request)
+            request.pending_question = None
             request.decision_reason = (note or "").strip()[:MAX_REASON] or None
             self._move(
                 session, request, RequestStatus.ACCEPTED, officer.actor, request.decision_reason
@@ -128,6 +138,7 @@ class StaffDesk:
         async with self._transaction() as session:
             request = await self._load(session, number)
             self._resume_clock(request)
+            request.pending_question = None
             request.decision_reason = reason[:MAX_REASON]
             self._move(session, request, RequestStatus.REJECTED, officer.actor, reason)
             return await self._reloaded(session, request)
@@ -243,7 +254,11 @@ class StaffDesk:
             yield session
 
     async def _load(self, session: AsyncSession, number: str) -> Request:
-        request = await session.scalar(select(Request).where(Request.number == number))
+        # the row lock makes two officers' decisions (or a decision and the person's
+        # answer) take turns on PostgreSQL; SQLite is serialised by BEGIN IMMEDIATE
+        request = await session.scalar(
+            select(Request).where(Request.number == number).with_for_update()
+        )
         if request is None:
             raise RequestNotFound(number)
         return request

@@ -4,6 +4,7 @@ transaction."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -161,3 +162,36 @@ async def test_overdue_and_stats(filing: SqlRequestGateway, desk: StaffDesk) -> 
     stats = await desk.stats(after_due)
     assert stats.by_status == {"received": 2, "needs_info": 1}
     assert stats.overdue == 2
+
+
+async def test_two_officers_deciding_at_once_make_one_decision(
+    filing: SqlRequestGateway, desk: StaffDesk, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    other = Officer(7002, "خالد")
+    for key in ("r1", "r2", "r3"):
+        filed = await filing.submit(submission(key))
+        outcomes = await asyncio.gather(
+            desk.accept(filed.number, OFFICER),
+            desk.reject(filed.number, other, "غير مستوفٍ للشروط"),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(o, IllegalTransition) for o in outcomes) == 1, outcomes
+        record = await desk.find(filed.number)
+        assert record is not None
+        assert [e.to_status for e in record.events][1:] in (
+            [RequestStatus.ACCEPTED], [RequestStatus.REJECTED]
+        )  # fmt: skip
+    notices = [r for r in await _outbox(db_sessionmaker) if r.kind == "notify"]
+    assert len(notices) == 3  # one decision told per request, never two opposite ones
+
+
+async def test_taking_over_is_in_the_audit_trail(
+    filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    filed = await filing.submit(submission())
+    await desk.take(filed.number, OFFICER)
+    record = await desk.take(filed.number, Officer(7002, "خالد"))
+    last = record.events[-1]
+    assert last.actor == "officer:7002" and last.from_status == last.to_status
+    assert "نورة" in (last.reason or "")
+    assert record.assigned_name == "خالد"
