@@ -36,7 +36,7 @@ from conversations.state import DialogueState
 from conversations.store import DialogueStore
 from domain.catalogue import Catalogue
 from domain.normalize import clean_input, digits_only, fold_arabic
-from domain.request_number import looks_like_request_number
+from domain.request_number import FIRST_DIGITS, looks_like_request_number
 
 log = logging.getLogger(__name__)
 
@@ -266,8 +266,15 @@ class Engine:
         prompt = step.ask(ctx)
         choices = (*prompt.choices, *_nav(ctx, can_go_back=step.can_go_back))
         if language_choice:
+            # asked for help: everything that works at any step, as buttons too
+            _ = ctx.texts.gettext
             other = languages.other_language(ctx.locale)
-            choices = (*choices, Option(f"lang:{other}", languages.NAMES[other]))
+            choices = (
+                *choices,
+                Option("restart", _("Start over")),
+                Option("status", _("My request status")),
+                Option(f"lang:{other}", languages.NAMES[other]),
+            )
         ctx.state.offered = [[o.id, o.label] for o in choices]
         return Reply(prompt.text, choices=choices, ask_contact=prompt.ask_contact)
 
@@ -290,7 +297,7 @@ def _replace(state: DialogueState, fresh: DialogueState) -> None:
 def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:
     _ = ctx.texts.gettext
     back = (Option("back", _("Back")),) if can_go_back else ()
-    return (*back, Option("cancel", _("Cancel")))
+    return (*back, Option("help", _("Help")), Option("cancel", _("Cancel")))
 
 
 def _global_action(event: Event) -> str | None:
@@ -321,7 +328,13 @@ def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         return True, looks_like_request_number(event.text)
     typed = clean_input(event.text)
     bare = digits_only(typed)
-    if len(bare) == 10 and bare.isdigit() and len(bare) == sum(ch.isdigit() for ch in typed):
+    if (
+        len(bare) == 10
+        and bare.isdigit()
+        and len(bare) == sum(ch.isdigit() for ch in typed)
+        # identity (1, 2, 3), establishment (7) and mobile (0) numbers are never requests
+        and bare[0] in FIRST_DIGITS
+    ):
         # a lone 10-digit number here can only be a request number (or a mistyped one)
         return True, bare
     return False, None

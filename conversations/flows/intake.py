@@ -577,6 +577,20 @@ async def _submit(ctx: Ctx) -> Outcome:
     ngettext = ctx.texts.ngettext
     answers = ctx.state.answers
     service = _service(ctx)
+    if len(_files(ctx)) < service.min_attachments:
+        # the service was changed from the summary to one that needs more documents
+        ctx.state.editing = True
+        return Next(
+            "attachments",
+            (
+                ngettext(
+                    "Please send at least %(count)d document before continuing.",
+                    "Please send at least %(count)d documents before continuing.",
+                    service.min_attachments,
+                )
+                % {"count": service.min_attachments},
+            ),
+        )
     submission = Submission(
         idempotency_key=ctx.state.draft_id,
         channel=ctx.origin.channel,

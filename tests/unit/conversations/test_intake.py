@@ -290,3 +290,46 @@ async def test_establishment_gives_its_number_and_the_workers_iqama(
     assert filed.applicant_kind == "establishment"
     assert filed.establishment_number == "7001234567"
     assert filed.identity_number == RESIDENT
+
+
+async def test_changing_to_a_service_that_needs_more_documents_asks_for_them(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_attachments(chat)  # iqama renewal: one document is enough
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("e:service")
+    await chat.text("ابي اصدار جواز سفر")
+    await chat.tap("s:passport_issue")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text(CITIZEN)  # the new service needs a national ID
+    await chat.tap("confirm")
+    assert gateway.submissions == []
+    assert "مستندين على الأقل" in chat.said
+    await chat.media(ref="second")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].service_id == "passport_issue"
+    assert len(gateway.submissions[0].attachments) == 2
+
+
+async def test_abadan_is_not_a_restart(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("أبداً")  # "never": too short a description, not "start over"
+    assert "قصير" in chat.said
+
+
+async def test_help_offers_every_way_out_as_buttons(chat: Chat) -> None:
+    await _to_identity(chat)
+    assert "help" in chat.choice_ids
+    await chat.tap("help")
+    assert {"restart", "status", "cancel", "back"} <= set(chat.choice_ids)
+
+
+async def test_an_identity_number_at_the_first_step_is_not_a_status_question(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text(RESIDENT)
+    assert "كُتب بشكل خاطئ" not in chat.said and "فرد أو منشأة" in chat.said
