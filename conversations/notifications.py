@@ -14,6 +14,18 @@ from conversations.i18n import Texts
 from domain.status import RequestStatus
 
 
+def status_name(status: str, locale: str) -> str:
+    """A status as the person reads it ("under_review" -> «قيد الدراسة»)."""
+    _ = Texts(locale).gettext
+    return {
+        "received": _("Received"),
+        "under_review": _("Under review"),
+        "needs_info": _("Waiting for more information from you"),
+        "accepted": _("Accepted"),
+        "rejected": _("Rejected"),
+    }[status]
+
+
 def answer_choice_id(number: str) -> str:
     """The button that opens the more-information answer for a request."""
     return f"ans:{number}"

@@ -432,6 +432,7 @@ async def fetch_media(
     goes on without a checksum (the media id stays valid for a week)."""
     if media.kind not in ("photo", "document"):
         return media
+    corrupt = False
     for attempt in (1, 2):
         try:
             info = await wa.get_media_url(media.ref)
@@ -453,10 +454,15 @@ async def fetch_media(
         expected = announced or info.sha256
         if expected and not sha256_matches(expected, data):
             log.warning("media %s: checksum mismatch (attempt %d)", media.ref, attempt)
+            corrupt = True
             continue
         # writing and fsyncing up to 10 MB would block the event loop for everyone else
         checksum = await asyncio.to_thread(store.save, data)
         return dataclasses.replace(described, checksum=checksum, size=len(data))
+    if corrupt:
+        # bytes that are not what WhatsApp announced are never accepted: the flow refuses
+        # a file of no usable type, and the person is asked to send it again
+        return dataclasses.replace(media, mime="application/octet-stream", checksum=None)
     return media
 
 
@@ -608,6 +614,10 @@ class StatusRecorder:
         if WINDOW_CLOSED_ERROR in codes:
             # our clock thought the window open; forget it so the retry is a template
             await self.redis.delete(last_inbound_key(row.target))
+        # a send the platform accepted then failed is an attempt too: the dispatcher only
+        # counts the ones that failed on the spot, and without this a row would requeue
+        # for ever
+        row.attempts += 1
         if row.attempts < self.max_attempts and not codes & PERMANENT_ERRORS:
             delay = DELIVERY_BACKOFF_S * 2 ** max(row.attempts - 1, 0)
             row.sent_at = None

@@ -45,7 +45,12 @@ def replies_from_payload(payload: dict[str, Any]) -> list[Reply]:
 
 
 def notify_person(
-    session: AsyncSession, request: Request, replies: Sequence[Reply], *, status: str
+    session: AsyncSession,
+    request: Request,
+    replies: Sequence[Reply],
+    *,
+    status: str,
+    status_label: str | None = None,
 ) -> None:
     session.add(
         OutboxMessage(
@@ -56,6 +61,8 @@ def notify_person(
             payload={
                 "number": request.number,
                 "status": status,
+                # for a WhatsApp template outside the 24-hour window
+                "status_label": status_label or status,
                 "replies": replies_to_payload(replies),
             },
             next_attempt_at=utcnow(),

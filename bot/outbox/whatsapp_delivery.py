@@ -19,8 +19,12 @@ class WhatsAppDelivery:
 
     async def deliver(self, row: OutboxRow) -> str | None:
         replies = replies_from_payload(dict(row.payload))
-        # the approved template's body parameters: the request number and its status
-        params = [str(row.payload.get("number", "")), str(row.payload.get("status", ""))]
+        # the approved template's body parameters: the request number and its status, as
+        # the person reads it
+        params = [
+            str(row.payload.get("number", "")),
+            str(row.payload.get("status_label") or row.payload.get("status", "")),
+        ]
         try:
             return await self.sender.send(row.target, replies, template_params=params)
         except WindowClosed as exc:
@@ -28,4 +32,4 @@ class WhatsAppDelivery:
         except RenderError as exc:
             raise PermanentFailure(f"reply refused by our WhatsApp limits: {exc}") from exc
         except WhatsAppError as exc:
-            raise TemporaryFailure(f"Graph API error {getattr(exc, 'error_code', '?')}") from exc
+            raise TemporaryFailure(f"Graph API error {exc.code}") from exc

@@ -24,7 +24,7 @@ from bot.db.models import Attachment, Request, StatusEvent, utcnow
 from bot.db.requests_repo import RequestRecord, resident_actor, select_requests, to_record
 from bot.outbox.queue import notify_person, refresh_staff_card, staff_album
 from conversations.formatting import Digits
-from conversations.notifications import status_notice
+from conversations.notifications import status_name, status_notice
 from conversations.ports import AttachmentInfo
 from domain.catalogue import Catalogue, local
 from domain.sla import add_working_days, riyadh_date, working_days_between
@@ -312,6 +312,7 @@ class StaffDesk:
                     arabic_digits=self._arabic_digits,
                 ),
                 status=to.value,
+                status_label=status_name(to.value, request.locale),
             )
         log.info("request %s: %s -> %s by %s", request.number, current, to, actor.split(":")[0])
 

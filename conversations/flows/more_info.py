@@ -10,6 +10,7 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.formatting import isolate
 from conversations.ports import AttachmentInfo, MoreInfoAnswer, NotAwaitingAnswer
 from domain.attachments import check_attachment
 
@@ -28,7 +29,7 @@ def ask_answer(ctx: Ctx) -> Prompt:
             "The officer asks about request %(number)s:\n«%(question)s»\n"
             "Write your answer, and send photos or PDF files if needed. Press «Send answer» when you have finished."
         )
-        % {"number": answers["number"], "question": answers["question"]},
+        % {"number": answers["number"], "question": isolate(answers["question"])},
         (Option("send", _("Send answer")),),
     )
 

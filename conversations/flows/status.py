@@ -13,8 +13,8 @@ import logging
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
-from conversations.formatting import format_due_date
-from conversations.notifications import answer_choice_id
+from conversations.formatting import format_due_date, isolate
+from conversations.notifications import answer_choice_id, status_name
 from conversations.ports import AttemptLimiter, StatusView
 from domain.catalogue import local
 from domain.identity import InvalidIdentityNumber, parse_identity_number
@@ -28,14 +28,7 @@ MAX_LISTED = 5
 
 
 def status_label(ctx: Ctx, status: str) -> str:
-    _ = ctx.texts.gettext
-    return {
-        "received": _("Received"),
-        "under_review": _("Under review"),
-        "needs_info": _("Waiting for more information from you"),
-        "accepted": _("Accepted"),
-        "rejected": _("Rejected"),
-    }[status]
+    return status_name(status, ctx.locale)
 
 
 def _date(day: dt.datetime, ctx: Ctx) -> str:
@@ -56,11 +49,13 @@ def render_status(ctx: Ctx, view: StatusView) -> Finish:
     choices: tuple[Option, ...] = ()
     today = riyadh_date(ctx.now)
     if status is RequestStatus.REJECTED and view.reason:
-        lines.append(_("Reason: %(reason)s") % {"reason": view.reason})
+        lines.append(_("Reason: %(reason)s") % {"reason": isolate(view.reason)})
     if status is RequestStatus.ACCEPTED and view.reason:
-        lines.append(_("Officer's note: %(note)s") % {"note": view.reason})
+        lines.append(_("Officer's note: %(note)s") % {"note": isolate(view.reason)})
     if status is RequestStatus.NEEDS_INFO:
-        lines.append(_("The officer asks: «%(question)s»") % {"question": view.question or ""})
+        lines.append(
+            _("The officer asks: «%(question)s»") % {"question": isolate(view.question or "")}
+        )
         choices = (Option(answer_choice_id(view.number), _("Answer")),)
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO:
         lines.append(

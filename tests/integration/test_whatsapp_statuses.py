@@ -125,3 +125,21 @@ async def test_status_of_an_untracked_message_changes_nothing(h: Harness) -> Non
     row_id = await _row(h, "wamid.tracked")
     await h.send(h.payloads.status("wamid.conversation-reply", "read", MONA))
     assert (await _get(h, row_id)).delivery_status == "sent"
+
+
+async def test_a_row_the_dispatcher_sent_fine_still_stops_failing_in_the_end(h: Harness) -> None:
+    """The dispatcher leaves attempts at 0 after a send the platform accepted; failures
+    reported later must still run out, not requeue the row for ever."""
+    row_id = await _row(h, "wamid.notify-9", attempts=0)
+    errors = [{"code": 131000, "title": "Something went wrong"}]
+    statuses: list[str] = []
+    for _ in range(6):
+        await h.send(h.payloads.status("wamid.notify-9", "failed", MONA, errors=errors))
+        statuses.append((await _get(h, row_id)).delivery_status)
+        if statuses[-1] == "failed":
+            break
+        async with h.services.sessions.begin() as session:  # the dispatcher resends it
+            row = await session.get(OutboxMessage, row_id)
+            assert row is not None
+            row.sent_at, row.delivery_status = utcnow(), "sent"
+    assert statuses[-1] == "failed" and len(statuses) <= 3

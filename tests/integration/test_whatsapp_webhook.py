@@ -275,6 +275,9 @@ async def test_a_file_that_does_not_match_its_checksum_is_not_stored(h: Harness)
     await h.send(h.payloads.image(MONA, photo.id, wrong.sha256_b64))
     assert h.graph.downloads == [photo.id, photo.id]  # tried again once
     assert not h.services.media.exists(photo.sha256_hex)
+    # nor is it attached: the person is asked for a photo or PDF again
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.answers.get("attachments", []) == []
 
 
 async def test_an_executable_is_refused_without_downloading_it(h: Harness) -> None:
