@@ -100,7 +100,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     second = Session(env)
     second.say("١", "اكتب رقم هوية صاحب الطلب")  # "inside the kingdom", in Arabic digits
     second.say("٢٠٠٠٠٠٠٠٠٦", "مشاركة رقمي")
-    second.say("/contact 0501234567", "اكتب طلبك")
+    second.say("/contact 0501234567", "صِف طلبك")
     second.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
     photo = tmp_path / "iqama.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)

@@ -28,7 +28,7 @@ def test_officer_decisions_reach_the_resident(tmp_path: Path, redis_url: str) ->
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
     chat.say("1", "اكتب رقم هوية")
     chat.say("2000000006", "مشاركة رقمي")
-    chat.say("/contact 0501234567", "اكتب طلبك")
+    chat.say("/contact 0501234567", "صِف طلبك")
     chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")
     shot = tmp_path / "error.png"
     shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\1" * 300)

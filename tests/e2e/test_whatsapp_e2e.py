@@ -122,7 +122,7 @@ async def test_a_whole_request_over_whatsapp(
                 thanks, describe = await chat.post(p.text(USER, "2000000006"))
                 # the WhatsApp number answered the phone step: no button, no question
                 assert thanks == "شكرًا لك، تم حفظ رقمك."
-                assert "اكتب طلبك" in describe
+                assert "صِف طلبك" in describe
                 await chat.post(p.text(USER, DESCRIPTION))
                 [received] = await chat.post(p.image(USER, photo.id, photo.sha256_b64))
                 assert "ملف واحد" in received

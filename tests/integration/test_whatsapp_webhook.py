@@ -196,9 +196,10 @@ async def test_hello_gets_the_greeting_and_the_first_question(h: Harness) -> Non
 
 async def test_three_short_choices_are_reply_buttons(h: Harness) -> None:
     await walk_to_attachments(h, MONA)
+    await h.send(h.payloads.text(MONA, "رجوع"))  # the description step: three choices
     interactive = h.graph.last_interactive(MONA.wa_id or "")
     assert interactive is not None and interactive["type"] == "button"
-    assert h.choices(MONA) == [("done", "تم"), ("back", "رجوع"), ("cancel", "إلغاء")]
+    assert h.choices(MONA) == [("back", "رجوع"), ("help", "مساعدة"), ("cancel", "إلغاء")]
 
 
 async def test_a_typed_number_answers_like_the_button(h: Harness) -> None:
@@ -230,7 +231,7 @@ async def test_the_phone_step_is_answered_with_the_whatsapp_number(h: Harness) -
     await h.send(h.payloads.text(MONA, "2000000006"))
     after = h.texts(MONA)[before:]
     assert after[0] == "شكرًا لك، تم حفظ رقمك."
-    assert "اكتب طلبك" in after[1]
+    assert "صِف طلبك" in after[1]
     # the question about a share-my-number button is never shown on WhatsApp
     assert not any("مشاركة رقمي" in t for t in h.texts(MONA))
     state = await h.services.engine.store.load("whatsapp", MONA.key)

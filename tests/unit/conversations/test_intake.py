@@ -182,7 +182,7 @@ async def test_confirming_twice_files_one_request(chat: Chat, gateway: MemoryGat
     await chat.tap("confirm")
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
-    assert "أُرسل من قبل" in chat.said
+    assert "سبق إرسال طلبك" in chat.said
 
 
 async def test_redelivered_event_is_handled_once(chat: Chat, gateway: MemoryGateway) -> None:
@@ -215,7 +215,7 @@ async def test_help_keeps_the_place_and_cancel_clears(chat: Chat, gateway: Memor
     assert "٧ أيام عمل" in chat.said
     assert chat.last[-1].ask_contact  # asked for the phone again: nothing lost
     await chat.contact(PHONE)
-    assert "اكتب طلبك" in chat.said
+    assert "صِف طلبك" in chat.said
     await chat.text("إلغاء")
     assert "تم الإلغاء" in chat.said
     await chat.text("مرحبا")
