@@ -7,6 +7,7 @@ it names, polite answers to things a step cannot use, and compare-and-set retrie
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -29,6 +30,7 @@ from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.more_info import MORE_INFO, start_answer
 from conversations.formatting import Digits, present
+from conversations.i18n import Texts
 from conversations.keywords import global_action, mentions_status
 from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.receipt import ReceiptMaker
@@ -95,8 +97,17 @@ class Engine:
                 state = await self.store.load(origin.channel, origin.user_key)
             raise RuntimeError("dialogue state kept changing under us")
         except Exception:
-            await self.store.release(origin.channel, origin.event_id)
-            raise
+            # the person is never met with silence: nothing they gave is lost (the state
+            # was not written), and a redelivery of this update may be handled again
+            log.exception("turn failed on %s", origin.channel)
+            with contextlib.suppress(Exception):
+                await self.store.release(origin.channel, origin.event_id)
+            _ = Texts(state.locale).gettext
+            sorry = _(
+                "Sorry, something went wrong on our side and your last message was not "
+                "handled. Nothing you entered before it is lost: please send it again in a moment."
+            )
+            return [self._present(Reply(sorry), state.locale)]
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         ctx = Ctx(

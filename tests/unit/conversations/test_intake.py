@@ -6,6 +6,7 @@ import pytest
 
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
+from conversations.ports import Submission, SubmittedRequest
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
@@ -333,3 +334,22 @@ async def test_an_identity_number_at_the_first_step_is_not_a_status_question(cha
     await chat.command("start")
     await chat.text(RESIDENT)
     assert "كُتب بشكل خاطئ" not in chat.said and "فرد أو منشأة" in chat.said
+
+
+class _BrokenGateway(MemoryGateway):
+    async def submit(self, submission: Submission) -> SubmittedRequest:
+        raise ConnectionError("database away")
+
+
+async def test_a_failure_on_our_side_is_an_apology_and_loses_nothing() -> None:
+    gateway = _BrokenGateway()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _to_attachments(chat)
+    await chat.media()
+    await chat.tap("done")
+    replies = await chat.tap("confirm")
+    assert replies and "حدث خطأ" in chat.said
+    # the draft is still there: confirming again once the database is back files it
+    gateway.__class__ = MemoryGateway
+    await chat.tap("confirm")
+    assert len(gateway.submissions) == 1
