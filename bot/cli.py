@@ -48,7 +48,11 @@ async def _run(settings: Settings) -> None:
         # the WhatsApp webhook server, beside Telegram polling when both are configured
         web_runner = await start_web(services) if settings.whatsapp_enabled else None
         bot = (
-            make_bot(settings.telegram_token, settings.telegram_api_url)
+            make_bot(
+                settings.telegram_token,
+                settings.telegram_api_url,
+                api_is_local=settings.telegram_api_local,
+            )
             if settings.telegram_token
             else None
         )

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
 
     telegram_token: str | None = None
     telegram_api_url: str | None = None
+    # a self-hosted Bot API server started with --local hands out files by path
+    telegram_api_local: bool = False
     staff_chat_id: int | None = None
     officer_ids: str = ""
     # Forum topics per department in the staff group: "" sends every card to the group

@@ -103,8 +103,9 @@ class Account(Base):
 
 
 class AccountIdentity(Base):
-    """An identity number bound to an account (the owner's or a dependent's/worker's):
-    status answers are only given to the account a request's identity is bound to."""
+    """An identity number proven to belong to an account (the owner's or a dependent's or
+    worker's). Reserved: nothing binds numbers yet, because typing a number proves nothing;
+    status answers go to the filing chat or to whoever gives the identity number."""
 
     __tablename__ = "account_identities"
     __table_args__ = (UniqueConstraint("account_id", "identity_number"),)
