@@ -21,11 +21,13 @@ import json
 import logging
 import signal
 import traceback
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Final
 
 from aiohttp import web
+from redis.asyncio import Redis
 
 from bot.app import Services
 from bot.channels.whatsapp import (
@@ -54,6 +56,13 @@ MAX_BODY_BYTES: Final = 3 * 1024 * 1024
 DRAIN_TIMEOUT_S: Final = 10.0
 
 WorkItem = Inbound | DeliveryStatus
+# What a worker takes from the queue: the webhook body it came in (its journal id) and one
+# message or status of that body.
+Job = tuple[str, WorkItem]
+# Accepted webhook bodies not yet handled whole, in Redis: a process that dies after
+# answering 200 leaves them there, and the next one to start replays them (the engine's
+# claim on each wamid makes a replay of what was handled already a no-op).
+INBOX_KEY: Final = "tawasul:wa:inbox"
 
 
 @dataclass
@@ -69,7 +78,7 @@ class WhatsAppRuntime:
 
 
 WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)
-QUEUE_KEY: Final = web.AppKey("queue", asyncio.Queue[WorkItem])
+QUEUE_KEY: Final = web.AppKey("queue", asyncio.Queue[Job])
 
 
 @contextlib.asynccontextmanager
@@ -126,12 +135,15 @@ def build_web_app(
             else:
                 runtime = await stack.enter_async_context(whatsapp_runtime(services))
             app[WHATSAPP_KEY] = runtime
-            queue: asyncio.Queue[WorkItem] = asyncio.Queue(maxsize=queue_size)
+            queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=queue_size)
             app[QUEUE_KEY] = queue
+            inbox = Inbox(runtime.channel.sender.redis, {})
+            app[INBOX_APP_KEY] = inbox
             tasks = [
-                asyncio.create_task(_worker(runtime, queue), name=f"whatsapp-worker-{i}")
+                asyncio.create_task(_worker(runtime, queue, inbox), name=f"whatsapp-worker-{i}")
                 for i in range(workers)
             ]
+            await _replay(runtime, queue, inbox)
             try:
                 yield
             finally:
@@ -180,14 +192,64 @@ async def _receive(request: web.Request) -> web.Response:
         # WhatsApp redelivers; what was handled already is recognised by its wamid
         log.warning("WhatsApp queue full (%d); asking for a redelivery", queue.qsize())
         return web.Response(status=503, text="busy")
+    if not items:
+        return web.Response(text="ok")
+    inbox = request.app[INBOX_APP_KEY]
+    # journalled before the 200: from here on a crash cannot lose the body
+    body_id = await inbox.keep(body, len(items))
     for item in items:
-        queue.put_nowait(item)
+        queue.put_nowait((body_id, item))
     return web.Response(text="ok")
 
 
-async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[WorkItem]) -> None:
+@dataclass
+class Inbox:
+    """The journal of accepted webhook bodies (see INBOX_KEY)."""
+
+    redis: Redis
+    pending: dict[str, int]
+
+    async def keep(self, body: bytes, items: int) -> str:
+        body_id = uuid.uuid4().hex
+        self.pending[body_id] = items
+        await self.redis.hset(INBOX_KEY, body_id, body)
+        return body_id
+
+    async def done(self, body_id: str) -> None:
+        left = self.pending.get(body_id, 1) - 1
+        if left > 0:
+            self.pending[body_id] = left
+            return
+        self.pending.pop(body_id, None)
+        await self.redis.hdel(INBOX_KEY, body_id)
+
+
+INBOX_APP_KEY: Final = web.AppKey("inbox", Inbox)
+
+
+async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Inbox) -> None:
+    """Queues again the bodies a stopped process accepted but did not finish."""
+    left: dict[bytes | str, bytes | str] = await inbox.redis.hgetall(INBOX_KEY)
+    for raw_id, body in left.items():
+        body_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
+        if body_id in inbox.pending:
+            continue  # this process's own, still in hand
+        try:
+            batch = parse_webhook(json.loads(body), phone_id=runtime.phone_id)
+        except ValueError:
+            await inbox.redis.hdel(INBOX_KEY, body_id)
+            continue
+        items: list[WorkItem] = [*batch.messages, *batch.statuses]
+        inbox.pending[body_id] = len(items)
+        for item in items:
+            await queue.put((body_id, item))
+    if left:
+        log.info("WhatsApp: %d accepted webhook bodies replayed", len(left))
+
+
+async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Inbox) -> None:
     while True:
-        item = await queue.get()
+        body_id, item = await queue.get()
         try:
             if isinstance(item, Inbound):
                 await runtime.channel.on_message(item)
@@ -199,6 +261,10 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[WorkItem]) -> N
             _log_failure(item, exc)
         finally:
             queue.task_done()
+        # handled, or failed on our side (the person was answered with an apology):
+        # either way this item is finished and must not be replayed
+        with contextlib.suppress(Exception):
+            await inbox.done(body_id)
 
 
 def _log_failure(item: WorkItem, exc: Exception) -> None:
@@ -214,7 +280,7 @@ def _log_failure(item: WorkItem, exc: Exception) -> None:
     log.error("%s while handling %s at %s", type(exc).__name__, whose, where)
 
 
-async def _drain(queue: asyncio.Queue[WorkItem], tasks: list[asyncio.Task[None]]) -> None:
+async def _drain(queue: asyncio.Queue[Job], tasks: list[asyncio.Task[None]]) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(queue.join(), DRAIN_TIMEOUT_S)
     for task in tasks:
