@@ -337,6 +337,10 @@ def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         return False, None
     if mentions_status(event.text):
         return True, looks_like_request_number(event.text)
+    # a message that carries a well-formed request number ("طلبي 4512-345-671")
+    number = looks_like_request_number(event.text)
+    if number is not None:
+        return True, number
     typed = clean_input(event.text)
     bare = digits_only(typed)
     if (

@@ -147,3 +147,9 @@ async def test_needs_info_shows_the_question_and_the_answer_button(
     await chat.tap(f"r:{MINE}")
     assert "أرفق صورة الجواز" in plain(chat.said)
     assert f"ans:{MINE}" in chat.choice_ids
+
+
+async def test_a_number_inside_a_sentence_is_enough(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("طلبي رقمه ٥٠٣٨-٣٢٩-٦٥١ لو سمحت")
+    assert "الطلب رقم 5038329651" in plain(chat.said) and "قيد الدراسة" in plain(chat.said)
