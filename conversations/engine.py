@@ -329,14 +329,16 @@ def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         return True, None
     if not isinstance(event, Text) or state.flow == "status":
         return False, None
-    # steps where people type numbers or free words of their own are left alone
-    own_words = state.step in ("description", "identity", "establishment") or (
+    # a description is the person's own words, whatever they say; other flows read text
+    if state.step == "description" or (
         state.flow != "intake" and state.step not in _START_STEPS
-    )
-    if own_words:
+    ):
         return False, None
     if mentions_status(event.text):
         return True, looks_like_request_number(event.text)
+    # where an identity number is typed, a number is that number, not a request's
+    if state.step in ("identity", "establishment"):
+        return False, None
     # a message that carries a well-formed request number ("طلبي 4512-345-671")
     number = looks_like_request_number(event.text)
     if number is not None:

@@ -153,3 +153,14 @@ async def test_a_number_inside_a_sentence_is_enough(chat: Chat) -> None:
     await chat.command("start")
     await chat.text("طلبي رقمه ٥٠٣٨-٣٢٩-٦٥١ لو سمحت")
     assert "الطلب رقم 5038329651" in plain(chat.said) and "قيد الدراسة" in plain(chat.said)
+
+
+async def test_status_words_at_the_identity_step_open_status_but_numbers_do_not(
+    chat: Chat,
+) -> None:
+    await _to_identity(chat)
+    await chat.text("وين وصل طلبي")
+    assert f"r:{MINE}" in chat.choice_ids
+    await chat.tap(f"r:{MINE}")
+    await chat.text(RESIDENT)  # back at the identity step: a number is the identity number
+    assert chat.last[-1].ask_contact
