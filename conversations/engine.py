@@ -330,9 +330,7 @@ def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
     if not isinstance(event, Text) or state.flow == "status":
         return False, None
     # a description is the person's own words, whatever they say; other flows read text
-    if state.step == "description" or (
-        state.flow != "intake" and state.step not in _START_STEPS
-    ):
+    if state.step == "description" or (state.flow != "intake" and state.step not in _START_STEPS):
         return False, None
     if mentions_status(event.text):
         return True, looks_like_request_number(event.text)
