@@ -17,14 +17,13 @@ from bot.gateway import Gateway
 from bot.media_store import MediaStore
 from bot.receipt import ReceiptCards
 from bot.redis_conn import open_redis
-from bot.settings import Settings
+from bot.settings import Settings, holidays_of
 from bot.staff.desk import StaffDesk
 from conversations.attempts import RedisAttemptLimiter
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
-from domain.sla import load_holidays
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
         await upgrade(settings.sqlalchemy_url)
     db = make_engine(settings.sqlalchemy_url)
     sessions = make_sessionmaker(db)
-    holidays = load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
+    holidays = holidays_of(settings)
     catalogue = load_catalogue()
     requests = SqlRequestGateway(sessions, holidays=holidays)
     desk = StaffDesk(sessions, catalogue, holidays=holidays, arabic_digits=settings.arabic_digits)

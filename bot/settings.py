@@ -3,13 +3,15 @@ with one clear line."""
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.sla import load_holidays
+from domain.sla import parse_holidays
 
 
 class SettingsError(SystemExit):
@@ -107,7 +109,7 @@ class Settings(BaseSettings):
     def _holidays_readable(cls, value: Path | None) -> Path | None:
         if value is not None:
             try:
-                load_holidays(str(value))
+                read_holidays(value)
             except OSError as exc:
                 raise ValueError(f"cannot read {value}: {exc.strerror}") from None
         return value
@@ -162,3 +164,15 @@ def load_settings() -> Settings:
         first = exc.errors()[0]
         name = "TAWASUL_" + str(first["loc"][0]).upper() if first["loc"] else "TAWASUL_*"
         raise SettingsError(f"tawasul: setting {name} is invalid: {first['msg']}") from None
+
+
+@cache
+def read_holidays(path: Path) -> frozenset[dt.date]:
+    """The operators' holidays file (it replaces the shipped calendar)."""
+    return parse_holidays(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def holidays_of(settings: Settings) -> frozenset[dt.date] | None:
+    """The operators' holidays when TAWASUL_HOLIDAYS_FILE is set; None means the shipped
+    calendar."""
+    return read_holidays(settings.holidays_file) if settings.holidays_file else None

@@ -14,7 +14,6 @@ import json
 from collections.abc import Collection
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,21 +22,20 @@ WEEKEND: frozenset[int] = frozenset({4, 5})  # date.weekday(): Friday, Saturday
 DEFAULT_WORKING_DAYS = 7
 
 
-def load_holidays(path: str | None = None) -> frozenset[dt.date]:
-    """Every holiday day in the shipped calendar, or in the file at ``path`` (same format)
-    which then replaces the shipped one. A malformed file raises ValueError naming it."""
-    if path is None:
-        return _shipped_holidays()
-    return _parse_holidays(Path(path).read_text(encoding="utf-8"), source=path)
+def load_holidays() -> frozenset[dt.date]:
+    """Every holiday day in the shipped calendar (package data, read once)."""
+    return _shipped_holidays()
 
 
 @cache
 def _shipped_holidays() -> frozenset[dt.date]:
     text = resources.files("domain").joinpath("data/holidays.json").read_text(encoding="utf-8")
-    return _parse_holidays(text, source="domain/data/holidays.json")
+    return parse_holidays(text, source="domain/data/holidays.json")
 
 
-def _parse_holidays(text: str, *, source: str) -> frozenset[dt.date]:
+def parse_holidays(text: str, *, source: str) -> frozenset[dt.date]:
+    """A calendar in the shipped format (an operator's override replaces the shipped one);
+    malformed text raises ValueError naming ``source``. Reading the file is the caller's."""
     try:
         document: Any = json.loads(text)
         days: set[dt.date] = set()

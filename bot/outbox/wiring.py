@@ -27,11 +27,11 @@ from bot.outbox.telegram_delivery import (
     TelegramPersonDelivery,
     TelegramStaffDelivery,
 )
+from bot.settings import holidays_of
 from bot.staff.cards import CardRenderer
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
-from domain.sla import load_holidays
 
 TELEGRAM = "telegram"
 
@@ -55,9 +55,7 @@ def build_delivery(
         limiter = RateLimiter(services.redis)
         handlers[TELEGRAM] = TelegramPersonDelivery(bot, limiter, limits)
         if settings.staff_chat_id is not None:
-            holidays = (
-                load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
-            )
+            holidays = holidays_of(settings)
             views = StaffViews(load_catalogue(), locale=staff_locale, holidays=holidays)
             handlers[STAFF] = TelegramStaffDelivery(
                 services.sessions,

@@ -103,8 +103,8 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.migrate import upgrade
     from bot.db.models import utcnow
+    from bot.settings import holidays_of
     from bot.staff.desk import MissingReason, RequestNotFound, StaffDesk
-    from bot.staff.schedule import holidays_of
     from bot.staff.views import PLAIN, StaffViews
     from domain.catalogue import load_catalogue
     from domain.request_number import InvalidRequestNumber, parse_request_number

@@ -57,14 +57,14 @@ from redis.asyncio import Redis
 from bot.channels.telegram import send_with_retry
 from bot.db.models import utcnow
 from bot.db.requests_repo import RequestRecord
-from bot.settings import Settings
+from bot.settings import Settings, holidays_of
 from bot.staff.auth import OfficerAuth
 from bot.staff.desk import MissingReason, Officer, RequestNotFound, StaffDesk
 from bot.staff.views import HTML, StaffViews, mention
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
 from domain.request_number import InvalidRequestNumber, parse_request_number
-from domain.sla import load_holidays, riyadh_date
+from domain.sla import riyadh_date
 from domain.status import FINAL, IllegalTransition, RequestStatus
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def staff_router(
     chat_id = settings.staff_chat_id
     if chat_id is None:
         raise ValueError("TAWASUL_STAFF_CHAT_ID is not set")
-    holidays = load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
+    holidays = holidays_of(settings)
     handlers = StaffHandlers(
         desk,
         OfficerAuth(redis, staff_chat_id=chat_id, officer_ids=settings.officers),

@@ -25,13 +25,13 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import utcnow
-from bot.settings import Settings
+from bot.settings import Settings, holidays_of
 from bot.staff.reports import DueItem, StaffReports
 from bot.staff.views import HTML, Fmt, StaffViews, mention
 from conversations.formatting import format_due_date
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue, load_catalogue
-from domain.sla import RIYADH, is_working_day, load_holidays
+from domain.sla import RIYADH, is_working_day
 from domain.status import RequestStatus
 
 if TYPE_CHECKING:
@@ -53,11 +53,6 @@ class ScheduleServices(Protocol):
     settings: Settings
     redis: Redis
     sessions: async_sessionmaker[AsyncSession]
-
-
-def holidays_of(settings: Settings) -> frozenset[dt.date] | None:
-    """The operators' holidays file when set; None means the shipped calendar."""
-    return load_holidays(str(settings.holidays_file)) if settings.holidays_file else None
 
 
 class StaffSchedule:

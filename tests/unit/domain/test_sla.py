@@ -11,6 +11,7 @@ from domain.sla import (
     due_date,
     is_working_day,
     load_holidays,
+    parse_holidays,
     working_days_between,
 )
 
@@ -93,7 +94,7 @@ def test_override_file_replaces_the_shipped_calendar(tmp_path: Path) -> None:
         json.dumps({"holidays": [{"name": "eid", "from": "2026-11-23", "to": "2026-11-24"}]}),
         encoding="utf-8",
     )
-    holidays = load_holidays(str(path))
+    holidays = parse_holidays(path.read_text(encoding="utf-8"), source=str(path))
     assert holidays == {D(2026, 11, 23), D(2026, 11, 24)}
     assert D(2026, 9, 23) not in holidays
     assert due_date(D(2026, 11, 22), holidays=holidays) == D(2026, 12, 3)
@@ -112,7 +113,7 @@ def test_malformed_override_file_is_refused_with_its_name(tmp_path: Path, conten
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.json"):
-        load_holidays(str(path))
+        parse_holidays(path.read_text(encoding="utf-8"), source=str(path))
 
 
 def test_zero_days_is_the_same_day_and_negative_is_refused() -> None:
