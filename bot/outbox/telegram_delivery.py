@@ -361,21 +361,28 @@ class TelegramStaffDelivery:
 
     # ---- cards ------------------------------------------------------------------------
 
-    async def _first_card(self, item: _Loaded, *, with_album: bool = True) -> str | None:
-        thread = await self._thread(item.department)
-        card = self._renderer.card(item.record, today=self._today())
+    async def _post(
+        self, thread: int | None, html: str, buttons: Sequence[Sequence[Button]]
+    ) -> Message:
+        """A new HTML message with buttons in the staff group (a card or a digest)."""
         method = SendMessage(
             chat_id=self.chat_id,
             message_thread_id=thread,
-            text=card.html,
+            text=html,
             parse_mode="HTML",
-            reply_markup=_keyboard(card.buttons),
+            reply_markup=_keyboard(buttons),
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         try:
-            message = await self._send.call(self.chat_id, method)
+            message: Message = await self._send.call(self.chat_id, method)
         except TelegramBadRequest as exc:
             raise PermanentFailure(_describe(exc)) from None
+        return message
+
+    async def _first_card(self, item: _Loaded, *, with_album: bool = True) -> str | None:
+        thread = await self._thread(item.department)
+        card = self._renderer.card(item.record, today=self._today())
+        message = await self._post(thread, card.html, card.buttons)
         # where the card is, and its documents to follow, in one transaction: a card never
         # gets its album twice nor loses it
         async with self._transaction() as session:
@@ -477,18 +484,7 @@ class TelegramStaffDelivery:
             return await self._first_card(chunk[0][1])
         thread = await self._thread(department) if department else None
         digest = self._renderer.digest([item.record for _row, item in chunk], today=self._today())
-        method = SendMessage(
-            chat_id=self.chat_id,
-            message_thread_id=thread,
-            text=digest.html,
-            parse_mode="HTML",
-            reply_markup=_keyboard(digest.buttons),
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
-        try:
-            message = await self._send.call(self.chat_id, method)
-        except TelegramBadRequest as exc:
-            raise PermanentFailure(_describe(exc)) from None
+        message = await self._post(thread, digest.html, digest.buttons)
         log.info("%d new requests announced in one digest", len(chunk))
         return str(message.message_id)
 
