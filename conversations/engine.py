@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from conversations import languages
 from conversations.events import (
@@ -26,12 +27,20 @@ from conversations.events import (
     Text,
     Unsupported,
 )
-from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay
+from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay, Step
 from conversations.flows import status as status_flow
-from conversations.flows.more_info import MORE_INFO, start_answer
+from conversations.flows.more_info import (
+    MORE_INFO,
+    hold,
+    offer_text,
+    start_answer,
+    taken_text,
+    unhold,
+    waiting_questions,
+)
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
-from conversations.keywords import global_action, mentions_status
+from conversations.keywords import courtesy, global_action, mentions_status
 from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
@@ -109,7 +118,11 @@ class Engine:
             )
             return [self._present(Reply(sorry), state.locale)]
 
-    async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
+    async def _turn(
+        self, state: DialogueState, event: Event, *, answers: bool = True
+    ) -> list[Reply]:
+        """One message. ``answers`` False: the person said it is not an answer to an
+        officer, so it is not offered as one again."""
         ctx = Ctx(
             state,
             event.origin,
@@ -119,16 +132,31 @@ class Engine:
             arabic_digits=self.arabic_digits,
             receipts=self.receipts,
         )
-        if isinstance(event, Choice) and event.id.startswith("ans:"):
-            return await self._answer_officer(ctx, event.id.removeprefix("ans:"))
-        asked, number = _status_wish(event, state)
+        step = self._step(state)
+        # an offer about an officer's question is a menu, even at a step that reads numbers
+        free_text = step is not None and step.free_text and state.held is None
+        chosen = _as_choice(event, state.offered, numbers=not free_text)
+        # a message held while asking whether it answers an officer lasts one turn
+        held, state.held = state.held, None
+        if isinstance(chosen, Choice) and chosen.id.startswith("ans:"):
+            return await self._answer_officer(ctx, chosen.id.removeprefix("ans:"), held)
+        if isinstance(chosen, Choice) and chosen.id == "notans" and held is not None:
+            if not held.get("idle"):
+                return [self._ask(ctx)]
+            # not an answer: the message is read as it would have been
+            return await self._turn(state, unhold(held, event.origin), answers=False)
+        asked, number = _status_wish(chosen if isinstance(chosen, Choice) else event, state)
         if asked and "status" in self.side_flows:
             return await self._open_status(ctx, number)
         wish = _language_wish(event, state.offered)
         if wish is not None:
             return self._switch_language(ctx, wish)
         # a typed number or label of a navigation button works like the button
-        action = _global_action(_as_choice(event, state.offered))
+        action = _global_action(chosen)
+        if action is None and answers and self._idle(state):
+            taken = await self._unprompted_answer(ctx, event)
+            if taken is not None:
+                return taken
         if action == "restart" or state.step in _START_STEPS:
             return await self._start(ctx, event, action)
         if action == "cancel":
@@ -137,16 +165,71 @@ class Engine:
             return [Reply(self._flow(state).help(ctx)), self._ask(ctx, language_choice=True)]
         if action == "back":
             return self._back(ctx)
-        event = _as_choice(event, state.offered)
+        event = chosen
         polite = _unusable(ctx, event)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
+        if isinstance(outcome, Retry) and answers and state.flow == self.flow.name:
+            offer = await self._offer_answer(ctx, event, outcome.hint)
+            if offer is not None:
+                return offer
         return self._apply(ctx, outcome)
+
+    def _step(self, state: DialogueState) -> Step | None:
+        return self._flow(state).steps.get(state.step)
+
+    def _idle(self, state: DialogueState) -> bool:
+        """Nothing is being filled in: before the first question, at it with nothing chosen,
+        or after a request was filed."""
+        if state.flow != self.flow.name:
+            return False
+        return state.step in _START_STEPS or (state.step == self.flow.first and state.is_blank())
+
+    async def _unprompted_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+        """A message sent while an officer waits for an answer, without pressing «Answer»:
+        taken as the answer, or, when it may be something else (a new need, several
+        requests waiting), offered as one. None when nothing waits or it can't be one."""
+        kept = hold(event)
+        if kept is None:
+            return None
+        if isinstance(event, Text):
+            _kind, rest = courtesy(event.text)
+            if not rest:
+                return None  # a greeting or thanks is not an answer
+        waiting = await waiting_questions(ctx)
+        if not waiting:
+            return None
+        need = isinstance(event, Text) and bool(ctx.catalogue.match(event.text, limit=1))
+        if len(waiting) == 1 and not need:
+            number, question = waiting[0]
+            if await start_answer(ctx, number) is not None:
+                return None
+            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, event)
+            return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
+        ctx.state.held = {**kept, "idle": True}
+        return [self._offer(ctx, waiting)]
+
+    async def _offer_answer(self, ctx: Ctx, event: Event, hint: str) -> list[Reply] | None:
+        """A message the current step can't use, while an officer waits: perhaps it is the
+        answer. The step's own hint comes first; the person says which."""
+        kept = hold(event)
+        if kept is None:
+            return None
+        waiting = await waiting_questions(ctx)
+        if not waiting:
+            return None
+        ctx.state.held = kept
+        return [Reply(hint), self._offer(ctx, waiting)]
+
+    def _offer(self, ctx: Ctx, waiting: list[tuple[str, str]]) -> Reply:
+        prompt = offer_text(ctx, waiting)
+        ctx.state.offered = [[o.id, o.label] for o in prompt.choices]
+        return Reply(prompt.text, choices=prompt.choices)
 
     async def _open_status(self, ctx: Ctx, number: str | None) -> list[Reply]:
         state = ctx.state
-        if state.flow == self.flow.name and state.step not in _START_STEPS:
+        if state.flow == self.flow.name and state.step not in _START_STEPS and not state.is_blank():
             state.suspend()
         state.flow, state.step = "status", "number"
         state.answers, state.history, state.editing = {}, [], False
@@ -156,8 +239,15 @@ class Engine:
             return [self._ask(ctx)]
         return self._apply(ctx, outcome)
 
-    async def _answer_officer(self, ctx: Ctx, number: str) -> list[Reply]:
+    async def _answer_officer(
+        self, ctx: Ctx, number: str, held: dict[str, Any] | None = None
+    ) -> list[Reply]:
         refusal = await start_answer(ctx, number)
+        if refusal is None and held is not None:
+            # the message that was held while the person said it answers this question
+            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, unhold(held, ctx.origin))
+            question = str(ctx.state.answers["question"])
+            return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
         if refusal is None:
             return [self._ask(ctx)]
         if ctx.state.step in _START_STEPS:
@@ -367,13 +457,16 @@ def _language_wish(event: Event, offered: list[list[str]]) -> str | None:
     return None
 
 
-def _as_choice(event: Event, offered: list[list[str]]) -> Event:
-    """A typed "2", "٢" or a button's label answers like pressing the button."""
+def _as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -> Event:
+    """A typed "2", "٢" or a button's label answers like pressing the button; with
+    ``numbers`` False (a step that asks for the person's own words) a number stays text."""
     if not isinstance(event, Text) or not offered:
         return event
     typed = clean_input(event.text)
-    if typed.isdigit() and 1 <= int(typed) <= len(offered):
-        return Choice(event.origin, offered[int(typed) - 1][0])
+    # the share-my-number control is not a numbered choice on any channel
+    numbered = [o for o in offered if o[0] != "share_contact"]
+    if numbers and typed.isdigit() and 1 <= int(typed) <= len(numbered):
+        return Choice(event.origin, numbered[int(typed) - 1][0])
     folded = fold_arabic(typed)
     for option_id, label in offered:
         if folded and folded == fold_arabic(label):

@@ -1,4 +1,10 @@
-"""Typed equivalents of the buttons every step offers (cancel, back, help, restart)."""
+"""Typed equivalents of the buttons every step offers (cancel, back, help, restart), the
+words that send an answer, and small talk (greetings, thanks).
+
+The words are data (``conversations/data/keywords.json``); this module only reads them.
+A navigation word counts when it is the whole message once fillers («ابي», «please»...)
+are set aside, so «ابي الغي» cancels but a description that mentions cancelling does not.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +14,94 @@ from pathlib import Path
 
 from domain.normalize import fold_arabic
 
-_FILE = Path(__file__).resolve().parent / "data" / "keywords.json"
+_DATA = Path(__file__).resolve().parent / "data"
+NAVIGATION = ("cancel", "back", "help", "restart")
+
+
+def _key(text: str) -> str:
+    """The matching form of a short message: folded, each word without the article ال."""
+    return " ".join(_bare(word) for word in fold_arabic(text).split())
+
+
+def _bare(word: str) -> str:
+    if word.startswith("ال") and len(word) > 4:
+        return word[2:]
+    return word
 
 
 @cache
-def _keywords() -> dict[str, frozenset[str]]:
-    raw: dict[str, object] = json.loads(_FILE.read_text(encoding="utf-8"))
+def _lists() -> dict[str, frozenset[str]]:
+    raw: dict[str, object] = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))
     return {
-        action: frozenset(fold_arabic(word) for word in words)
-        for action, words in raw.items()
-        if not action.startswith("_") and isinstance(words, list)
+        name.lstrip("_"): frozenset(_key(word) for word in words)
+        for name, words in raw.items()
+        if isinstance(words, list)
     }
+
+
+@cache
+def _status_phrases() -> tuple[str, ...]:
+    raw = json.loads((_DATA / "status_words.json").read_text(encoding="utf-8"))
+    return tuple(fold_arabic(p) for p in raw["phrases"])
+
+
+def _without_fillers(key: str) -> str:
+    fillers = _lists()["fillers"]
+    words = key.split()
+    # two-word fillers («من فضلك») first, then single words
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and f"{words[i]} {words[i + 1]}" in fillers:
+            i += 2
+            continue
+        if words[i] not in fillers:
+            kept.append(words[i])
+        i += 1
+    return " ".join(kept)
 
 
 def global_action(text: str) -> str | None:
     """The action ("cancel", "back", "help", "restart") a typed message asks for, if any."""
-    folded = fold_arabic(text)
-    for action, words in _keywords().items():
-        if action != "status" and folded in words:
-            return action
+    key = _key(text)
+    lists = _lists()
+    for candidate in (key, _without_fillers(key)):
+        for action in NAVIGATION:
+            if candidate and candidate in lists[action]:
+                return action
     return None
+
+
+def is_send_word(text: str) -> bool:
+    """True when a message inside an answer means "send it now" («تم», «ارسل», «done»)."""
+    key = _key(text)
+    return bool(key) and (key in _lists()["send"] or _without_fillers(key) in _lists()["send"])
+
+
+def courtesy(text: str) -> tuple[str | None, str]:
+    """Small talk at the start of a message: ("greeting" | "thanks" | None, the rest).
+
+    The rest is the message without the greeting or thanks (in the matching form); "" when
+    the message was nothing but small talk («طيب شكرا», «السلام عليكم ورحمة الله»)."""
+    words = _key(text).split()
+    lists = _lists()
+    found: str | None = None
+    changed = True
+    while words and changed:
+        changed = False
+        for size in range(min(6, len(words)), 0, -1):
+            head = " ".join(words[:size])
+            kind = next((k for k in ("greeting", "thanks") if head in lists[k]), None)
+            if kind is not None:
+                found = found or kind
+                words, changed = words[size:], True
+                break
+            if size == 1 and head in lists["small_words"]:
+                words, changed = words[1:], True
+    return found, " ".join(words)
 
 
 def mentions_status(text: str) -> bool:
     """True when a message asks about a request's status, in any of the usual wordings."""
     padded = f" {fold_arabic(text)} "
-    return any(f" {phrase} " in padded for phrase in _keywords()["status"])
+    return any(f" {phrase} " in padded for phrase in _status_phrases())

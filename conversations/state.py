@@ -9,6 +9,9 @@ from typing import Any
 
 from conversations.i18n import DEFAULT_LOCALE
 
+# what a person types or sends into a draft (see DialogueState.has_data)
+_TYPED = ("establishment", "identity", "phone", "description", "attachments")
+
 
 @dataclass(slots=True)
 class DialogueState:
@@ -25,6 +28,14 @@ class DialogueState:
     last_request: str | None = None
     # a half-filled request put aside while the person answers an officer's question
     suspended: dict[str, Any] | None = None
+    # a message kept while the person is asked whether it answers an officer's question
+    held: dict[str, Any] | None = None
+    # "cancel" or "restart" while the person confirms throwing a filled draft away
+    confirming: str | None = None
+    # the draft thrown away last, with when ("at", ISO), so it can be brought back a while
+    discarded: dict[str, Any] | None = None
+    # when the full welcome was last shown (ISO): it is not repeated on every new start
+    welcomed: str | None = None
     version: int = 0
 
     def to_json(self) -> str:
@@ -42,12 +53,23 @@ class DialogueState:
             locale=self.locale,
             last_request=self.last_request,
             suspended=self.suspended,
+            discarded=self.discarded,
+            welcomed=self.welcomed,
             version=self.version,
         )
 
-    def suspend(self) -> None:
-        """Puts the current draft aside (kept whole) so another flow can run."""
-        self.suspended = {
+    def has_data(self) -> bool:
+        """True when the draft holds something the person typed or sent (numbers, words,
+        files): losing it would cost them more than a tap."""
+        return any(self.answers.get(k) for k in _TYPED)
+
+    def is_blank(self) -> bool:
+        """True when nothing is chosen yet beyond the first question: nothing to come back to."""
+        return all(k == "applicant" for k in self.answers)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The draft's own fields (see :meth:`suspend`), to keep aside or bring back."""
+        return {
             "flow": self.flow,
             "step": self.step,
             "answers": self.answers,
@@ -56,6 +78,10 @@ class DialogueState:
             "draft_id": self.draft_id,
             "albums": self.albums,
         }
+
+    def suspend(self) -> None:
+        """Puts the current draft aside (kept whole) so another flow can run."""
+        self.suspended = self.snapshot()
 
     def resume(self) -> bool:
         """Brings back the draft put aside; False when there was none."""

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.events import Choice, Event, Media, Option, Text
+from conversations.events import Choice, Event, Media, Option, Origin, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
 from conversations.formatting import isolate
+from conversations.keywords import is_send_word
 from conversations.ports import AttachmentInfo, MoreInfoAnswer, NotAwaitingAnswer
 from domain.attachments import check_attachment
+from domain.status import RequestStatus
 
 MAX_ANSWER = 1000
 
@@ -34,32 +36,45 @@ def ask_answer(ctx: Ctx) -> Prompt:
     )
 
 
+def _file(event: Media) -> dict[str, Any]:
+    return {
+        "kind": event.kind, "ref": event.ref, "mime": event.mime, "size": event.size,
+        "checksum": event.checksum, "file_name": event.file_name,
+    }  # fmt: skip
+
+
 async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     answers = _answers(ctx)
     texts: list[str] = answers.setdefault("texts", [])
     files: list[dict[str, Any]] = answers.setdefault("files", [])
+    if isinstance(event, Text) and is_send_word(event.text):
+        event = Choice(event.origin, "send")
     if isinstance(event, Text):
+        # an answer typed as several messages is one answer: each joins the ones before
         if sum(len(t) for t in texts) + len(event.text) > MAX_ANSWER:
             return Retry(
                 _("Your answer is longer than %(max)d characters. Please shorten it.")
                 % {"max": MAX_ANSWER}
             )
         texts.append(event.text)
-        return Stay((_("Noted. Add more, or press «Send answer»."),))
+        return Stay((_not_sent_yet(ctx),))
     if isinstance(event, Media):
         reason = check_attachment(event.kind, event.mime, event.size, len(files))
         if reason is not None:
             return Retry(
                 _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")
             )
-        files.append(
-            {
-                "kind": event.kind, "ref": event.ref, "mime": event.mime, "size": event.size,
-                "checksum": event.checksum, "file_name": event.file_name,
-            }
-        )  # fmt: skip
-        return Stay((_("Received. Add more, or press «Send answer»."),))
+        files.append(_file(event))
+        caption = (event.caption or "").strip()
+        if caption and sum(len(t) for t in texts) + len(caption) <= MAX_ANSWER:
+            # words sent with a photo are part of the answer, as if typed on their own
+            texts.append(caption)
+        if event.album_id is not None and event.album_id in ctx.state.albums:
+            return Stay(())
+        if event.album_id is not None:
+            ctx.state.albums = [*ctx.state.albums[-19:], event.album_id]
+        return Stay((_not_sent_yet(ctx),))
     if isinstance(event, Choice) and event.id == "send":
         if not texts and not files:
             return Retry(_("Please write your answer or send a file first."))
@@ -86,6 +101,13 @@ async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
     return Retry(_("Please write your answer, send a file, or press «Send answer»."))
 
 
+def _not_sent_yet(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    return _(
+        "Added to your answer, but not sent yet. Add more if you like, then press «Send answer» or type «send»."
+    )
+
+
 def greeting(ctx: Ctx) -> str:
     return ""
 
@@ -102,7 +124,7 @@ MORE_INFO = Flow(
     first="answer",
     greeting=greeting,
     help=help_text,
-    steps={"answer": Step(ask_answer, answer_answer, can_go_back=False)},
+    steps={"answer": Step(ask_answer, answer_answer, can_go_back=False, free_text=True)},
 )
 
 
@@ -116,9 +138,78 @@ async def start_answer(ctx: Ctx, number: str) -> str | None:
     except NotAwaitingAnswer:
         return _("This request is not waiting for an answer from you.")
     state = ctx.state
-    if state.flow != MORE_INFO.name and state.step not in ("", "done"):
+    # a draft with nothing chosen yet is not put aside: there is nothing to come back to
+    if state.flow != MORE_INFO.name and state.step not in ("", "done") and not state.is_blank():
         state.suspend()
     state.flow, state.step = MORE_INFO.name, MORE_INFO.first
     state.answers = {"number": number, "question": question, "texts": [], "files": []}
     state.history, state.editing, state.albums = [], False, []
     return None
+
+
+# ---- an answer sent without pressing «Answer» ----------------------------------------
+
+
+async def waiting_questions(ctx: Ctx) -> list[tuple[str, str]]:
+    """This person's requests waiting for their answer, as (number, question), newest first."""
+    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    return [
+        (view.number, view.question or "")
+        for view in mine
+        if view.status == RequestStatus.NEEDS_INFO.value
+    ]
+
+
+def hold(event: Event) -> dict[str, Any] | None:
+    """The message, kept in the dialogue state while the person says what it is for; None
+    for a kind of message that cannot be an answer."""
+    if isinstance(event, Text):
+        return {"text": event.text}
+    if isinstance(event, Media) and event.kind in ("photo", "document"):
+        return {"media": {**_file(event), "album_id": event.album_id, "caption": event.caption}}
+    return None
+
+
+def unhold(held: dict[str, Any], origin: Origin) -> Event:
+    """The message :func:`hold` kept, as an event of the current turn."""
+    if "text" in held:
+        return Text(origin, str(held["text"]))
+    return Media(origin, **held["media"])
+
+
+def offer_text(ctx: Ctx, waiting: list[tuple[str, str]]) -> Prompt:
+    """Asks whether the last message answers an officer's question (which one, if several)."""
+    _ = ctx.texts.gettext
+    if len(waiting) == 1:
+        number, question = waiting[0]
+        return Prompt(
+            _(
+                "The officer is waiting for your answer about request %(number)s:\n«%(question)s»\n"
+                "Is your message the answer to this question?"
+            )
+            % {"number": number, "question": isolate(question)},
+            (
+                Option(f"ans:{number}", _("Yes, it is my answer")),
+                Option("notans", _("No")),
+            ),
+        )
+    return Prompt(
+        _(
+            "Officers are waiting for your answers. Is your message the answer about one of these requests?"
+        ),
+        (
+            *(
+                Option(f"ans:{number}", _("Answer about %(number)s") % {"number": number})
+                for number, _question in waiting
+            ),
+            Option("notans", _("No")),
+        ),
+    )
+
+
+def taken_text(ctx: Ctx, number: str, question: str) -> str:
+    """Says that a message sent without pressing «Answer» was taken as the answer."""
+    _ = ctx.texts.gettext
+    return _(
+        "I've taken your message as your answer to the officer's question about request %(number)s:\n«%(question)s»"
+    ) % {"number": number, "question": isolate(question)}

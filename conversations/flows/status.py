@@ -233,8 +233,8 @@ def build_status_flow(limiter: AttemptLimiter) -> Flow:
         help=_help,
         steps={
             "pick": Step(ask_pick, answer_pick, can_go_back=False),
-            "number": Step(ask_number, answer_number),
-            "identity": Step(ask_identity, identity),
+            "number": Step(ask_number, answer_number, free_text=True),
+            "identity": Step(ask_identity, identity, free_text=True),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import uuid
@@ -93,6 +94,17 @@ class MemoryGateway:
         await self.pending_question(answer.number, answer.channel, answer.user_key)
         del self.questions[(answer.number, answer.channel, answer.user_key)]
         self.answers.append(answer)
+        if answer.number in self.views:
+            view, owner, identity = self.views[answer.number]
+            reviewed = dataclasses.replace(view, status="under_review", question=None)
+            self.views[answer.number] = (reviewed, owner, identity)
+
+    def ask(self, number: str, question: str, channel: str = "test", user: str = "u1") -> None:
+        """An officer's question on this person's request, as the desk leaves it."""
+        self.questions[(number, channel, user)] = question
+        now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+        view = StatusView(number, "iqama_renew", "needs_info", now, due_date(now), None, question)
+        self.views[number] = (view, (channel, user), "2000000006")
 
     # status: a request's view, its owner (channel, user_key) and identity number
     views: dict[str, tuple[StatusView, tuple[str, str], str]] = field(default_factory=dict)
@@ -177,8 +189,11 @@ class Chat:
         size: int = 50_000,
         album: str | None = None,
         ref: str = "file-1",
+        caption: str | None = None,
     ) -> list[Reply]:
-        return await self.send(Media(self.origin(), kind, ref, mime, size, album, "ab" * 32))
+        return await self.send(
+            Media(self.origin(), kind, ref, mime, size, album, "ab" * 32, caption=caption)
+        )
 
     async def unsupported(self, kind: str) -> list[Reply]:
         return await self.send(Unsupported(self.origin(), kind))

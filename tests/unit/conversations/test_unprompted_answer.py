@@ -1,0 +1,170 @@
+"""Issue 10 items 1-3, issue 9 items 5 and 8: while an officer waits for an answer, what the
+person sends is that answer, whether or not they pressed «Answer»; «تم» or «send» sends it;
+a bare number is text; a caption and several messages are one answer. The real engine and
+flows; the request side is the in-memory gateway."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import RESIDENT, _to_identity
+
+NUMBER = "5038329651"
+OTHER = "5038329669"
+QUESTION = "ما تاريخ انتهاء الإقامة؟"
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    gateway = MemoryGateway()
+    gateway.ask(NUMBER, QUESTION)
+    return gateway
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+
+
+@pytest.mark.parametrize("first", [None, "start"])
+async def test_a_typed_message_is_the_answer_without_pressing_answer(
+    chat: Chat, gateway: MemoryGateway, first: str | None
+) -> None:
+    if first:
+        await chat.command(first)  # at «individual or establishment?»: nothing filled yet
+    await chat.text("تنتهي يوم ١٥ ديسمبر")
+    assert "ما تاريخ انتهاء الإقامة" in chat.said and NUMBER in chat.said
+    # plainly not sent yet, and how to send it
+    assert "لم تُرسل بعد" in chat.said and "«إرسال»" in chat.said
+    assert "فرد" not in chat.said  # not the first question again
+    assert gateway.answers == []
+    await chat.text("تم")
+    assert [a.text for a in gateway.answers] == ["تنتهي يوم ١٥ ديسمبر"]
+    assert "أُضيف ردّك" in chat.said
+    assert "نعود إلى الطلب" not in chat.said  # nothing was being filled
+
+
+async def test_after_filing_a_photo_with_a_caption_is_the_answer(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await chat.command("start")
+    await chat.media(ref="iqama-photo", caption="صورة الإقامة وفيها تاريخ الانتهاء")
+    assert "ما تاريخ انتهاء الإقامة" in chat.said
+    await chat.text("والتاريخ ١٥ ديسمبر")
+    await chat.text("ارسل")
+    answer = gateway.answers[0]
+    assert [a.ref for a in answer.attachments] == ["iqama-photo"]
+    # the caption and the next message are one answer, in the order sent
+    assert answer.text == "صورة الإقامة وفيها تاريخ الانتهاء\nوالتاريخ ١٥ ديسمبر"
+
+
+@pytest.mark.parametrize("word", ["تم", "ارسل", "إرسال", "أرسل", "send", "Done", "خلاص"])
+async def test_send_words_send_the_answer(chat: Chat, gateway: MemoryGateway, word: str) -> None:
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.text("تنتهي يوم ١٥ ديسمبر")
+    await chat.text(word)
+    assert [a.text for a in gateway.answers] == ["تنتهي يوم ١٥ ديسمبر"]
+
+
+@pytest.mark.parametrize("typed", ["٣", "3", "1", "٢"])
+async def test_a_bare_number_is_the_answer_not_a_menu_index(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    gateway.ask(NUMBER, "كم عدد أفراد الأسرة المقيمين معك؟")
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.text(typed)
+    assert "لم تُرسل بعد" in chat.said  # kept as text: neither cancel, send nor help
+    await chat.text("إرسال")
+    assert [a.text for a in gateway.answers] == [typed]
+
+
+async def test_a_bare_number_is_text_at_the_identity_step(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text("3")  # the third button there is «Cancel»
+    assert "١٠" in chat.said or "10" in chat.said  # told the number has 10 digits
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact  # the draft was never cancelled
+
+
+async def test_mid_draft_an_unusable_message_is_offered_as_the_answer(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_identity(chat)
+    await chat.text("تنتهي يوم ١٥ ديسمبر")
+    assert "رقم" in chat.last[0].text  # the step's own hint first
+    assert "هل رسالتك هي الإجابة" in chat.said
+    await chat.text("1")  # «Yes, it is my answer»
+    assert "ما تاريخ انتهاء الإقامة" in chat.said
+    await chat.text("send")
+    assert [a.text for a in gateway.answers] == ["تنتهي يوم ١٥ ديسمبر"]
+    # back to the draft, at the identity step
+    assert "نعود إلى الطلب" in chat.said
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact
+
+
+async def test_no_to_the_offer_stays_on_the_step(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_identity(chat)
+    await chat.text("تنتهي يوم ١٥ ديسمبر")
+    await chat.tap("notans")
+    assert "رقم هوية صاحب الطلب" in chat.said
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact
+    assert gateway.answers == []
+
+
+async def test_a_new_need_while_waiting_is_asked_about_not_swallowed(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await chat.command("start")
+    await chat.text("ابي اجدد اقامتي")
+    assert "هل رسالتك هي الإجابة" in chat.said
+    await chat.tap("notans")
+    assert chat.choice_ids[0] == "s:iqama_renew"
+    assert gateway.answers == []
+
+
+async def test_several_waiting_requests_are_asked_which(chat: Chat, gateway: MemoryGateway) -> None:
+    gateway.ask(OTHER, "أرفق صورة الجواز")
+    await chat.command("start")
+    await chat.media(ref="passport")
+    assert {f"ans:{NUMBER}", f"ans:{OTHER}", "notans"} <= set(chat.choice_ids)
+    await chat.tap(f"ans:{OTHER}")
+    assert "أرفق صورة الجواز" in chat.said
+    await chat.tap("send")
+    assert [(a.number, [f.ref for f in a.attachments]) for a in gateway.answers] == [
+        (OTHER, ["passport"])
+    ]
+
+
+async def test_a_greeting_is_not_an_answer(chat: Chat, gateway: MemoryGateway) -> None:
+    await chat.text("السلام عليكم")
+    assert gateway.answers == []
+    assert "تواصل" in chat.said  # the welcome, not «added to your answer»
+    assert "لم تُرسل بعد" not in chat.said
+
+
+async def test_nothing_waiting_means_the_usual_dialogue(chat: Chat, gateway: MemoryGateway) -> None:
+    gateway.questions.clear()
+    gateway.views.clear()
+    await chat.command("start")
+    await chat.text("تنتهي يوم ١٥ ديسمبر")
+    assert "هل رسالتك هي الإجابة" not in chat.said
+    assert "لم تُرسل بعد" not in chat.said
+
+
+async def test_in_english_the_message_is_the_answer_and_done_sends_it(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await chat.text("English")
+    await chat.text("It expires on 15 December")
+    assert "I've taken your message as your answer" in chat.said
+    assert "not sent yet" in chat.said
+    await chat.text("done")
+    assert [a.text for a in gateway.answers] == ["It expires on 15 December"]
+    assert "has been added to request" in chat.said
