@@ -1,0 +1,66 @@
+"""Issue 10 item 5: navigation in the person's own words, in the real dialogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import RESIDENT, _to_identity
+
+
+@pytest.fixture
+def chat() -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+
+
+@pytest.mark.parametrize("typed", ["الرجوع", "ارجع ورا", "رجعني", "back", "go back please"])
+async def test_back_in_other_words(chat: Chat, typed: str) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)  # at the phone step
+    await chat.text(typed)
+    assert "رقم هوية صاحب الطلب" in chat.said  # one step back, not a re-entry visa
+    assert "خروج وعودة" not in chat.said
+
+
+@pytest.mark.parametrize("typed", ["المساعدة", "ابي مساعده", "help me", "Help please"])
+async def test_help_in_other_words(chat: Chat, typed: str) -> None:
+    await _to_identity(chat)
+    await chat.text(typed)
+    assert "تواصل" in chat.said and "رقم هوية صاحب الطلب" in chat.said  # help, then the step
+
+
+@pytest.mark.parametrize("typed", ["الغاء الطلب", "ابي الغي", "cancel please", "إلغاء"])
+async def test_cancel_in_other_words(chat: Chat, typed: str) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(typed)
+    assert "تم الإلغاء" in chat.said
+
+
+@pytest.mark.parametrize("typed", ["من البداية", "القائمة", "main menu", "start over"])
+async def test_restart_in_other_words(chat: Chat, typed: str) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(typed)
+    assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+async def test_a_description_that_mentions_cancelling_is_a_description(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact("+966501234567")
+    await chat.text("ابي الغي بلاغ التغيب المسجل على العامل بالخطأ")
+    assert "للمستندات" in chat.said  # on to the documents
+
+
+async def test_menu_numbers_at_the_phone_step_skip_the_share_control(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    assert chat.choice_ids[:2] == ["share_contact", "back"]
+    # the terminal lists «رجوع» as 1) because the share control is not a numbered choice
+    await chat.text("1")
+    assert "رقم هوية صاحب الطلب" in chat.said
