@@ -15,6 +15,8 @@ class AttachmentInfo:
     size: int
     checksum: str | None = None
     file_name: str | None = None
+    # what the person wrote with the file (a photo's caption), shown to the officers
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,6 +199,8 @@ class Attachment(Base):
     checksum: Mapped[str | None] = mapped_column(String(128))
     file_name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # the words sent with the file (a caption), in the person's own spelling (migration 0003)
+    caption: Mapped[str | None] = mapped_column(Text)
 
     request: Mapped[Request] = relationship(back_populates="attachments")
 

@@ -40,6 +40,7 @@ class AttachmentRecord:
     size: int
     checksum: str | None
     file_name: str | None
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,7 @@ class SqlRequestGateway:
                         size=a.size,
                         checksum=a.checksum,
                         file_name=a.file_name,
+                        caption=a.caption,
                         created_at=submitted_at,
                     )
                     for a in submission.attachments
@@ -303,6 +305,7 @@ def _attachment(a: Attachment) -> AttachmentRecord:
         size=a.size,
         checksum=a.checksum,
         file_name=a.file_name,
+        caption=a.caption,
     )
 
 

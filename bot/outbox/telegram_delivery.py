@@ -101,6 +101,8 @@ T = TypeVar("T")
 #: Seconds one Bot API call may take before it counts as failed (well inside the lease).
 REQUEST_TIMEOUT_S: Final = 20
 _ALBUM_MAX: Final = 10
+#: Telegram's limit for a photo's or document's caption.
+_CAPTION_MAX: Final = 1024
 _NOT_MODIFIED: Final = "message is not modified"
 #: Edits that cannot be done, so the card is sent anew.
 _EDIT_GONE: Final = ("message to edit not found", "message can't be edited", "message_id_invalid")
@@ -516,13 +518,17 @@ class TelegramStaffDelivery:
     def _album_calls(
         self, record: RequestRecord, attachments: Sequence[AttachmentRecord]
     ) -> list[tuple[SendMediaGroup | SendPhoto | SendDocument, int]]:
-        photos: list[str | InputFile] = []
-        documents: list[str | InputFile] = []
+        # each file with the words the person sent with it (Telegram allows 1024 characters)
+        photos: list[tuple[str | InputFile, str | None]] = []
+        documents: list[tuple[str | InputFile, str | None]] = []
         for attachment in attachments:
             source = self._source(record, attachment)
             if source is None:
                 continue
-            (photos if attachment.kind == "photo" else documents).append(source)
+            caption = (attachment.caption or "").strip()
+            if len(caption) > _CAPTION_MAX:
+                caption = caption[: _CAPTION_MAX - 1] + "…"
+            (photos if attachment.kind == "photo" else documents).append((source, caption or None))
         reply = (
             ReplyParameters(message_id=record.staff_message_id, allow_sending_without_reply=True)
             if record.staff_message_id is not None
@@ -534,18 +540,22 @@ class TelegramStaffDelivery:
             for start in range(0, len(files), _ALBUM_MAX):
                 chunk = files[start : start + _ALBUM_MAX]
                 if len(chunk) == 1:
+                    ((file, single_caption),) = chunk
                     single: SendPhoto | SendDocument = (
-                        SendPhoto(chat_id=self.chat_id, message_thread_id=thread, photo=chunk[0],
-                                  reply_parameters=reply)
+                        SendPhoto(chat_id=self.chat_id, message_thread_id=thread, photo=file,
+                                  caption=single_caption, reply_parameters=reply)
                         if is_photo
                         else SendDocument(chat_id=self.chat_id, message_thread_id=thread,
-                                          document=chunk[0], reply_parameters=reply)
+                                          document=file, caption=single_caption,
+                                          reply_parameters=reply)
                     )  # fmt: skip
                     calls.append((single, 1))
                     continue
                 media: list[Any] = [
-                    InputMediaPhoto(media=f) if is_photo else InputMediaDocument(media=f)
-                    for f in chunk
+                    InputMediaPhoto(media=f, caption=c)
+                    if is_photo
+                    else InputMediaDocument(media=f, caption=c)
+                    for f, c in chunk
                 ]
                 calls.append(
                     (

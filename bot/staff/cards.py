@@ -159,11 +159,19 @@ def _shrinking(record: RequestRecord) -> list[RequestRecord]:
         return text[:limit] + "…"
 
     versions = [record]
-    for description, question, events, reason in ((600, 800, 3, 200), (100, 200, 0, 0)):
+    for description, question, events, reason, caption in (
+        (600, 800, 3, 200, 100),
+        (100, 200, 0, 0, 0),
+    ):
         versions.append(
             dataclasses.replace(
                 record,
                 description=cut(record.description, description) or "",
+                # the album under the card still carries every caption whole
+                attachments=tuple(
+                    dataclasses.replace(a, caption=cut(a.caption, caption) if caption else None)
+                    for a in record.attachments
+                ),
                 pending_question=cut(record.pending_question, question),
                 decision_reason=cut(record.decision_reason, question),
                 events=tuple(

@@ -182,7 +182,7 @@ class StaffDesk:
                     Attachment(
                         request_id=request.id, kind=item.kind, channel_ref=item.ref,
                         mime=item.mime, size=item.size, checksum=item.checksum,
-                        file_name=item.file_name, created_at=now,
+                        file_name=item.file_name, caption=item.caption, created_at=now,
                     )
                 )  # fmt: skip
             self._resume_clock(request)

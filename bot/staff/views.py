@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.db.requests_repo import RequestRecord
-from conversations.formatting import format_due_date
+from conversations.formatting import format_due_date, isolate
 from conversations.i18n import N_, Texts
 from domain.catalogue import Catalogue, local
 from domain.sla import RIYADH, working_days_between
@@ -25,6 +25,8 @@ from domain.status import FINAL, RequestStatus
 MAX_LIST_ITEMS: Final = 40
 #: A description is cut in a summary so the whole message stays under Telegram's limit.
 MAX_DESCRIPTION: Final = 1500
+#: A caption is cut in a summary; the album under the card carries it whole.
+MAX_CAPTION: Final = 300
 #: The last status changes shown in a summary.
 MAX_EVENTS: Final = 5
 
@@ -158,6 +160,7 @@ class StaffViews:
         if record.decision_reason:
             lines.append(_label(fmt, _("Reason or note"), record.decision_reason))
         lines.append(self._attachments(fmt, len(record.attachments)))
+        lines += self._captions(fmt, record)
         description = record.description
         if len(description) > MAX_DESCRIPTION:
             description = description[:MAX_DESCRIPTION] + "…"
@@ -171,6 +174,22 @@ class StaffViews:
                     line += f": {event.reason}"
                 lines.append(fmt.t(f"• {line}"))
         return "\n".join(lines)
+
+    def _captions(self, fmt: Fmt, record: RequestRecord) -> list[str]:
+        """What the person wrote with each file, numbered as the files follow the card;
+        each in its own isolate so a caption's direction cannot spill into the line."""
+        _ = self.texts.gettext
+        lines = []
+        for number, attachment in enumerate(record.attachments, start=1):
+            caption = (attachment.caption or "").strip()
+            if not caption:
+                continue
+            if len(caption) > MAX_CAPTION:
+                caption = caption[:MAX_CAPTION] + "…"
+            caption = " ".join(caption.split())
+            label = _("Words with file %(number)d") % {"number": number}
+            lines.append(f"• {_label(fmt, label, isolate(caption))}")
+        return lines
 
     def _attachments(self, fmt: Fmt, count: int) -> str:
         return fmt.t(

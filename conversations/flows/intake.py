@@ -474,6 +474,8 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 "size": event.size,
                 "checksum": event.checksum,
                 "file_name": event.file_name,
+                # the words sent with the file stay with it, for the officer
+                "caption": event.caption,
             }
         )
         if not _album_once(ctx, event.album_id, "ok"):

@@ -257,3 +257,34 @@ async def test_a_429_in_the_group_pauses_the_group_and_the_card_follows(
     await asyncio.sleep(1.1)
     await r.drain(dispatcher)
     assert filed.number in r.api.messages(STAFF_CHAT)[0]["text"]
+
+
+async def test_the_words_sent_with_a_file_are_on_the_card_and_under_the_file(
+    r: Rig, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    words = "بطاقة الإقامة منتهية ولا أستطيع تجديدها من أبشر بسبب رسالة خطأ عند السداد"
+    bare, captioned = telegram_photos(r, 2)
+    photos = (bare, AttachmentInfo(**{**_fields(captioned), "caption": words}))
+    filed = await filing.submit(submission(attachments=photos))
+    await r.drain(r.dispatcher())
+    request = await r.request(filed.number)
+    assert words in card(r, request.staff_message_id)["text"]
+    (album,) = r.api.calls_for(STAFF_CHAT, "sendMediaGroup")
+    assert [item.get("caption") for item in album.params["media"]] == [None, words]
+
+    # the person's answer to a question: its file keeps its words too
+    await desk.ask(filed.number, OFFICER, "أرفق صورة الجواز")
+    await r.drain(r.dispatcher())
+    (answer_photo,) = telegram_photos(r, 1)
+    await desk.answer(
+        filed.number, channel="telegram", user_key=str(PERSON), text="تفضل",
+        attachments=[AttachmentInfo(**{**_fields(answer_photo), "caption": "صفحة الجواز الأولى"})],
+    )  # fmt: skip
+    await r.drain(r.dispatcher())
+    (single,) = r.api.calls_for(STAFF_CHAT, "sendPhoto")
+    assert single.params["caption"] == "صفحة الجواز الأولى"
+    assert "صفحة الجواز الأولى" in card(r, request.staff_message_id)["text"]
+
+
+def _fields(info: AttachmentInfo) -> dict[str, Any]:
+    return {name: getattr(info, name) for name in AttachmentInfo.__dataclass_fields__}

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
+from conversations.ports import AttachmentInfo
 from domain.request_number import new_request_number
 from domain.status import RequestStatus
 from tests.integration.test_db_requests import submission
@@ -157,3 +158,20 @@ def test_a_question_or_reason_is_required(action: str) -> None:
         timeout=60,
     )
     assert done.returncode == 2 and "required" in done.stderr
+
+
+async def test_show_prints_the_words_sent_with_each_file(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    words = "بطاقة الإقامة منتهية ولا أستطيع تجديدها من أبشر"
+    files = (
+        AttachmentInfo("photo", "file-a", "image/jpeg", 10, None, caption=words),
+        AttachmentInfo("document", "file-b", "application/pdf", 10, None, "scan.pdf"),
+    )
+    number = (await gateway.submit(submission(attachments=files))).number
+    shown = staff(db_url, tmp_path, "show", number).stdout
+    (line,) = [ln for ln in shown.splitlines() if words in ln]
+    # numbered as the files follow the card: the first file's words, none for the second
+    assert "1" in line and "2" not in line
+    english = staff(db_url, tmp_path, "show", number, "--lang", "en").stdout
+    assert "Words with file 1:" in english and "Words with file 2" not in english

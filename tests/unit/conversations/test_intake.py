@@ -353,3 +353,18 @@ async def test_a_failure_on_our_side_is_an_apology_and_loses_nothing() -> None:
     gateway.__class__ = MemoryGateway
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
+
+
+async def test_the_words_sent_with_a_document_stay_with_it(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1", caption="صورة الإقامة من الأمام")
+    await chat.media(ref="p2")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert [(a.ref, a.caption) for a in filed.attachments] == [
+        ("p1", "صورة الإقامة من الأمام"),
+        ("p2", None),
+    ]
