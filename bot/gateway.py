@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
-
 from bot.db.requests_repo import RequestRecord, SqlRequestGateway
 from bot.staff.desk import NotTheOwner, RequestNotFound, StaffDesk
 from conversations.ports import (
     MoreInfoAnswer,
     NotAwaitingAnswer,
+    NotTheirs,
     StatusView,
     Submission,
     SubmittedRequest,
@@ -25,15 +24,13 @@ class Gateway:
         return await self.requests.submit(submission)
 
     async def pending_question(self, number: str, channel: str, user_key: str) -> str:
-        record = await self.desk.find(number)
-        if (
-            record is None
-            or (record.channel, record.user_key) != (channel, user_key)
-            or record.status is not RequestStatus.NEEDS_INFO
-            or not record.pending_question
-        ):
+        found = await self.requests.owned_question(number, channel, user_key)
+        if found is None:
+            raise NotTheirs(number)
+        status, question = found
+        if status is not RequestStatus.NEEDS_INFO or not question:
             raise NotAwaitingAnswer(number)
-        return record.pending_question
+        return question
 
     async def answer_more_info(self, answer: MoreInfoAnswer) -> None:
         try:
@@ -48,20 +45,14 @@ class Gateway:
             raise NotAwaitingAnswer(answer.number) from exc
 
     async def status_for_owner(self, number: str, channel: str, user_key: str) -> StatusView | None:
-        record = await self.requests.get_by_number(number)
-        if record is None or (record.channel, record.user_key) != (channel, user_key):
-            return None
-        return _view(record)
+        record = await self.requests.owned(number, channel, user_key)
+        return None if record is None else _view(record)
 
     async def status_with_identity(self, number: str, identity_number: str) -> StatusView | None:
-        record = await self.requests.get_by_number(number)
-        if record is None:
-            # compare anyway, so a missing number takes as long as a wrong identity
-            hmac.compare_digest(identity_number, "0" * len(identity_number))
-            return None
-        if not hmac.compare_digest(record.identity_number, identity_number):
-            return None
-        return _view(record)
+        # the identity number is compared by the database, in the one query that also
+        # finds the number, so a missing number and a wrong identity cost the same
+        record = await self.requests.with_identity(number, identity_number)
+        return None if record is None else _view(record)
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
         return [_view(r) for r in await self.requests.list_for_account(channel, user_key)]

@@ -203,7 +203,7 @@ class Engine:
         need = isinstance(event, Text) and bool(ctx.catalogue.match(event.text, limit=1))
         if len(waiting) == 1 and not need:
             number, question = waiting[0]
-            if await start_answer(ctx, number) is not None:
+            if await start_answer(ctx, number, self.limiter) is not None:
                 return None
             outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, event)
             return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
@@ -233,7 +233,7 @@ class Engine:
             state.suspend()
         state.flow, state.step = "status", "number"
         state.answers, state.history, state.editing = {}, [], False
-        outcome = await status_flow.enter(ctx, number)
+        outcome = await status_flow.enter(ctx, number, self.limiter)
         if isinstance(outcome, Next):
             state.step = outcome.step
             return [self._ask(ctx)]
@@ -242,7 +242,7 @@ class Engine:
     async def _answer_officer(
         self, ctx: Ctx, number: str, held: dict[str, Any] | None = None
     ) -> list[Reply]:
-        refusal = await start_answer(ctx, number)
+        refusal = await start_answer(ctx, number, self.limiter)
         if refusal is None and held is not None:
             # the message that was held while the person said it answers this question
             outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, unhold(held, ctx.origin))

@@ -60,8 +60,13 @@ class MoreInfoAnswer:
 
 
 class NotAwaitingAnswer(LookupError):
-    """The request does not exist, is not this person's, or asks nothing of them now;
-    one error for all three so a number cannot be probed."""
+    """The person's own request asks nothing of them now. The words shown are the same as
+    for :class:`NotTheirs`, so a number cannot be probed."""
+
+
+class NotTheirs(NotAwaitingAnswer):
+    """The request does not exist or was filed from another chat (one error for both):
+    the look-up counts as an attempt on someone else's number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,27 +88,49 @@ class RequestGateway(Protocol):
     async def submit(self, submission: Submission) -> SubmittedRequest: ...
 
     async def pending_question(self, number: str, channel: str, user_key: str) -> str:
-        """The officer's open question on this person's request; NotAwaitingAnswer else."""
+        """The officer's open question on this person's request. Raises NotTheirs when
+        the request is missing or someone else's, NotAwaitingAnswer when it asks nothing.
+        Costs the same queries whether a request someone else owns exists or not."""
         ...
 
     async def answer_more_info(self, answer: MoreInfoAnswer) -> None: ...
 
     async def status_for_owner(self, number: str, channel: str, user_key: str) -> StatusView | None:
-        """The request if this chat filed it; None otherwise (no matter why)."""
+        """The request if this chat filed it; None otherwise (no matter why), after the
+        same queries whether a request someone else owns exists or not."""
         ...
 
     async def status_with_identity(self, number: str, identity_number: str) -> StatusView | None:
-        """The request if it was filed with this identity number; None otherwise."""
+        """The request if it was filed with this identity number; None otherwise, after
+        the same queries whether the number exists or not."""
         ...
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """The answer to :meth:`AttemptLimiter.take`: ``granted`` with ``left`` attempts still
+    to come under every key, or refused for ``wait_s`` seconds."""
+
+    granted: bool
+    left: int = 0
+    wait_s: int = 0
+
+
 class AttemptLimiter(Protocol):
-    """Counts failed status look-ups (shared by all workers)."""
+    """Look-ups of request numbers by someone who may not own them, counted per key
+    (an account, a request number) for every worker at once."""
+
+    async def take(self, *keys: str) -> Attempt:
+        """One attempt under every key, taken atomically *before* the look-up it pays
+        for; refused (nothing taken) when any key has none left."""
+        ...
+
+    async def refund(self, *keys: str) -> None:
+        """Gives back the attempt of a look-up that proved the person's right."""
+        ...
 
     async def blocked_for(self, *keys: str) -> int:
         """Seconds until any of ``keys`` may try again; 0 when none is blocked."""
         ...
-
-    async def failed(self, *keys: str) -> None: ...

@@ -194,6 +194,48 @@ class SqlRequestGateway:
             request = await session.scalar(select_requests().where(Request.number == number))
             return None if request is None else to_record(request)
 
+    # ---- look-ups by a request number someone typed or sent in a button ---------------
+    # Each asks the database the same single question whether or not the number exists,
+    # and loads the whole request only for the person entitled to it: an answer that
+    # takes longer when a number exists would tell a stranger that it does (issue 15.2).
+
+    async def owned(self, number: str, channel: str, user_key: str) -> RequestRecord | None:
+        """The request if this chat filed it; None when it is missing or someone else's."""
+        return await self._entitled(
+            Request.number == number, Request.channel == channel, Request.user_key == user_key
+        )
+
+    async def with_identity(self, number: str, identity_number: str) -> RequestRecord | None:
+        """The request if it was filed with ``identity_number``; None otherwise."""
+        return await self._entitled(
+            Request.number == number, Request.identity_number == identity_number
+        )
+
+    async def owned_question(
+        self, number: str, channel: str, user_key: str
+    ) -> tuple[RequestStatus, str | None] | None:
+        """(status, the officer's open question) of this chat's request; None when it is
+        missing or someone else's."""
+        async with self._sessionmaker() as session:
+            row = (
+                await session.execute(
+                    select(Request.status, Request.pending_question).where(
+                        Request.number == number,
+                        Request.channel == channel,
+                        Request.user_key == user_key,
+                    )
+                )
+            ).first()
+        return None if row is None else (RequestStatus(row[0]), row[1])
+
+    async def _entitled(self, *where: Any) -> RequestRecord | None:
+        async with self._sessionmaker() as session:
+            request_id = await session.scalar(select(Request.id).where(*where))
+            if request_id is None:
+                return None
+            request = await session.scalar(select_requests().where(Request.id == request_id))
+            return None if request is None else to_record(request)
+
     async def list_for_account(self, channel: str, user_key: str) -> list[RequestRecord]:
         """The requests filed from one chat, newest first."""
         async with self._sessionmaker() as session:

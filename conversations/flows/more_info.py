@@ -10,9 +10,16 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Origin, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.flows.status import wait_message
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
-from conversations.ports import AttachmentInfo, MoreInfoAnswer, NotAwaitingAnswer
+from conversations.ports import (
+    AttachmentInfo,
+    AttemptLimiter,
+    MoreInfoAnswer,
+    NotAwaitingAnswer,
+    NotTheirs,
+)
 from domain.attachments import check_attachment
 from domain.status import RequestStatus
 
@@ -128,15 +135,26 @@ MORE_INFO = Flow(
 )
 
 
-async def start_answer(ctx: Ctx, number: str) -> str | None:
-    """Opens the answer for ``number``; returns a polite refusal instead when it can't."""
+async def start_answer(ctx: Ctx, number: str, limiter: AttemptLimiter | None) -> str | None:
+    """Opens the answer for ``number``; returns a polite refusal instead when it can't.
+    The number comes from a button anyone can forge, so the look-up is paid for like a
+    status look-up (an attempt on the account, given back when the request is theirs)."""
     _ = ctx.texts.gettext
+    account = f"acct:{ctx.origin.channel}:{ctx.origin.user_key}"
+    if limiter is not None:
+        attempt = await limiter.take(account)
+        if not attempt.granted:
+            return wait_message(ctx, attempt.wait_s)
     try:
         question = await ctx.gateway.pending_question(
             number, ctx.origin.channel, ctx.origin.user_key
         )
-    except NotAwaitingAnswer:
+    except NotAwaitingAnswer as refused:
+        if limiter is not None and not isinstance(refused, NotTheirs):
+            await limiter.refund(account)
         return _("This request is not waiting for an answer from you.")
+    if limiter is not None:
+        await limiter.refund(account)
     state = ctx.state
     # a draft with nothing chosen yet is not put aside: there is nothing to come back to
     if state.flow != MORE_INFO.name and state.step not in ("", "done") and not state.is_blank():

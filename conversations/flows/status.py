@@ -93,10 +93,11 @@ def _next_step(ctx: Ctx, status: RequestStatus, late: bool) -> str:
 # ---- choosing which request ----------------------------------------------------------
 
 
-async def enter(ctx: Ctx, number: str | None) -> Outcome:
-    """Where a status question starts: a number given, the person's own list, or a prompt."""
+async def enter(ctx: Ctx, number: str | None, limiter: AttemptLimiter | None) -> Outcome:
+    """Where a status question starts: a number given, the person's own list, or a prompt.
+    Without a limiter only the owner's own requests can be looked up."""
     if number is not None:
-        return await _lookup(ctx, number)
+        return await _lookup(ctx, number, limiter)
     mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
     if mine:
         ctx.state.answers["mine"] = [
@@ -119,14 +120,14 @@ def ask_pick(ctx: Ctx) -> Prompt:
     )
 
 
-async def answer_pick(ctx: Ctx, event: Event) -> Outcome:
+async def answer_pick(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Choice) and event.id.startswith("r:"):
-        return await _lookup(ctx, event.id[2:])
+        return await _lookup(ctx, event.id[2:], limiter)
     if isinstance(event, Choice) and event.id == "other":
         return Next("number")
     if isinstance(event, Text):
-        return await _lookup(ctx, event.text)
+        return await _lookup(ctx, event.text, limiter)
     return Retry(_("Please choose a request, or type its number."))
 
 
@@ -135,14 +136,14 @@ def ask_number(ctx: Ctx) -> Prompt:
     return Prompt(_("Type the request number (10 digits) you received when you filed it."))
 
 
-async def answer_number(ctx: Ctx, event: Event) -> Outcome:
+async def answer_number(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Text):
-        return await _lookup(ctx, event.text)
+        return await _lookup(ctx, event.text, limiter)
     return Retry(_("Please type the request number in digits."))
 
 
-async def _lookup(ctx: Ctx, typed: str) -> Outcome:
+async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcome:
     _ = ctx.texts.gettext
     try:
         number = parse_request_number(typed)
@@ -155,25 +156,39 @@ async def _lookup(ctx: Ctx, typed: str) -> Outcome:
                 )
             )
         return Retry(_("A request number has 10 digits. Please check it and type it again."))
+    # one query, the same whether a number someone else filed exists or not (issue 15.2)
     view = await ctx.gateway.status_for_owner(number, ctx.origin.channel, ctx.origin.user_key)
     if view is not None:
         log.info("status of %s shown to its owner", number)
         return render_status(ctx, view)
-    ctx.state.answers["number"] = number
+    if limiter is None:
+        return Finish((_not_found(ctx),))
+    # someone else's number, or none: that is an attempt, paid now; the identity number
+    # typed next is checked under this same attempt
+    attempt = await limiter.take(*_keys(ctx, number))
+    if not attempt.granted:
+        return Finish((wait_message(ctx, attempt.wait_s),))
+    ctx.state.answers.update(number=number, paid=True, left=attempt.left)
     return Next("identity")
 
 
 # ---- proving it is theirs ------------------------------------------------------------
 
 
-def _keys(ctx: Ctx) -> tuple[str, str]:
-    return (
-        f"acct:{ctx.origin.channel}:{ctx.origin.user_key}",
-        f"num:{ctx.state.answers['number']}",
+def _keys(ctx: Ctx, number: str) -> tuple[str, str]:
+    return (f"acct:{ctx.origin.channel}:{ctx.origin.user_key}", f"num:{number}")
+
+
+def _not_found(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    # the same words whether the number exists or not
+    return _(
+        "We couldn't find a request with this number and identity number. Please check both and try again."
     )
 
 
-def _wait_message(ctx: Ctx, seconds: int) -> str:
+def wait_message(ctx: Ctx, seconds: int) -> str:
+    """The refusal of a look-up while the account or the number has no attempt left."""
     _ = ctx.texts.gettext
     ngettext = ctx.texts.ngettext
     minutes = max(1, -(-seconds // 60))
@@ -194,35 +209,45 @@ def ask_identity(ctx: Ctx) -> Prompt:
 
 
 async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Outcome:
+    """Checks an identity number against the request, one attempt per check: the first
+    uses the attempt taken with the number, each later one takes its own before the
+    database is asked, so simultaneous guesses on any number of workers stop at the limit."""
     _ = ctx.texts.gettext
     if not isinstance(event, Text):
         return Retry(_("Please type the identity number in digits."))
-    keys = _keys(ctx)
-    wait = await limiter.blocked_for(*keys)
-    if wait:
-        return Finish((_wait_message(ctx, wait),))
     try:
         identity = parse_identity_number(event.text)
     except InvalidIdentityNumber:
         return Retry(_("That doesn't look like an identity number (10 digits). Please check it."))
-    view = await ctx.gateway.status_with_identity(ctx.state.answers["number"], identity.value)
+    answers = ctx.state.answers
+    number: str = answers["number"]
+    keys = _keys(ctx, number)
+    if answers.pop("paid", False):
+        left = int(answers.pop("left", 0))
+    else:
+        attempt = await limiter.take(*keys)
+        if not attempt.granted:
+            return Finish((wait_message(ctx, attempt.wait_s),))
+        left = attempt.left
+    view = await ctx.gateway.status_with_identity(number, identity.value)
     if view is None:
-        await limiter.failed(*keys)
-        log.info("status of %s: identity did not match", ctx.state.answers["number"])
-        wait = await limiter.blocked_for(*keys)
-        if wait:
-            return Finish((_wait_message(ctx, wait),))
-        # the same words whether the number exists or not
-        return Retry(
-            _(
-                "We couldn't find a request with this number and identity number. Please check both and try again."
-            )
-        )
+        log.info("status of %s: identity did not match", number)
+        if left <= 0:
+            return Finish((wait_message(ctx, await limiter.blocked_for(*keys)),))
+        return Retry(_not_found(ctx))
+    # a right to see it, proven: the attempt is given back
+    await limiter.refund(*keys)
     log.info("status of %s shown after identity check", view.number)
     return render_status(ctx, view)
 
 
 def build_status_flow(limiter: AttemptLimiter) -> Flow:
+    async def pick(ctx: Ctx, event: Event) -> Outcome:
+        return await answer_pick(ctx, event, limiter)
+
+    async def number(ctx: Ctx, event: Event) -> Outcome:
+        return await answer_number(ctx, event, limiter)
+
     async def identity(ctx: Ctx, event: Event) -> Outcome:
         return await answer_identity(ctx, event, limiter)
 
@@ -232,8 +257,8 @@ def build_status_flow(limiter: AttemptLimiter) -> Flow:
         greeting=lambda ctx: "",
         help=_help,
         steps={
-            "pick": Step(ask_pick, answer_pick, can_go_back=False),
-            "number": Step(ask_number, answer_number, free_text=True),
+            "pick": Step(ask_pick, pick, can_go_back=False),
+            "number": Step(ask_number, number, free_text=True),
             "identity": Step(ask_identity, identity, free_text=True),
         },
     )

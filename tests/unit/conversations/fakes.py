@@ -21,8 +21,10 @@ from conversations.events import (
     Unsupported,
 )
 from conversations.ports import (
+    Attempt,
     MoreInfoAnswer,
     NotAwaitingAnswer,
+    NotTheirs,
     StatusView,
     Submission,
     SubmittedRequest,
@@ -88,7 +90,10 @@ class MemoryGateway:
         try:
             return self.questions[(number, channel, user_key)]
         except KeyError:
-            raise NotAwaitingAnswer(number) from None
+            found = self.views.get(number)
+            if found is not None and found[1] == (channel, user_key):
+                raise NotAwaitingAnswer(number) from None
+            raise NotTheirs(number) from None
 
     async def answer_more_info(self, answer: MoreInfoAnswer) -> None:
         await self.pending_question(answer.number, answer.channel, answer.user_key)
@@ -137,15 +142,24 @@ class MemoryGateway:
 
 @dataclass
 class MemoryLimiter:
+    """The attempt counting of conversations.attempts, in one process (no windows)."""
+
     max_failures: int = 5
     failures: dict[str, int] = field(default_factory=dict)
 
-    async def blocked_for(self, *keys: str) -> int:
-        return 3600 if any(self.failures.get(k, 0) >= self.max_failures for k in keys) else 0
-
-    async def failed(self, *keys: str) -> None:
+    async def take(self, *keys: str) -> Attempt:
+        if await self.blocked_for(*keys):
+            return Attempt(granted=False, wait_s=3600)
         for key in keys:
             self.failures[key] = self.failures.get(key, 0) + 1
+        return Attempt(True, left=min(self.max_failures - self.failures[k] for k in keys))
+
+    async def refund(self, *keys: str) -> None:
+        for key in keys:
+            self.failures[key] = max(0, self.failures.get(key, 0) - 1)
+
+    async def blocked_for(self, *keys: str) -> int:
+        return 3600 if any(self.failures.get(k, 0) >= self.max_failures for k in keys) else 0
 
 
 class Chat:

@@ -8,7 +8,7 @@ from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import RESIDENT, _to_identity
 
 NUMBER = "5038329651"
@@ -71,3 +71,22 @@ async def test_cancel_returns_to_the_draft_without_sending(
     await chat.text("إلغاء")
     assert gateway.answers == []
     assert "رقم هوية صاحب الطلب" in chat.said
+
+
+async def test_forged_answer_buttons_count_as_attempts_and_the_owners_do_not(
+    gateway: MemoryGateway,
+) -> None:
+    limiter = MemoryLimiter()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=limiter).handle)
+    await chat.command("start")
+    # the owner's own button, pressed again and again, costs nothing
+    for _ in range(MemoryLimiter.max_failures + 1):
+        await chat.tap(f"ans:{NUMBER}")
+        assert "أرفق صورة الجواز من فضلك" in chat.said
+        await chat.text("إلغاء")
+    # numbers that are not theirs are counted, and the sixth is refused before any look-up
+    for forged in ("5000000009", "6418407042", "5038329669", "5000000017", "5000000025"):
+        await chat.tap(f"ans:{forged}")
+        assert "لا ينتظر" in chat.said
+    await chat.tap("ans:5000000033")
+    assert "أُوقف الاستعلام مؤقتًا" in chat.said

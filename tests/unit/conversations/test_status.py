@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from conversations.engine import Engine
+from conversations.events import Command
 from conversations.flows.intake import INTAKE
 from conversations.ports import StatusView
 from domain.catalogue import load_catalogue
@@ -119,12 +120,14 @@ async def test_failures_are_limited(chat: Chat, limiter: MemoryLimiter) -> None:
         assert "لم نجد طلبًا" in plain(chat.said)
     await chat.text(RESIDENT)
     assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)
-    # even the right identity number waits now
+    # the number is refused before its identity can even be asked, so the right
+    # identity number cannot get through either
     await chat.command("status")
     await chat.tap("other")
     await chat.text(THEIRS)
+    assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)
     await chat.text("1000000008")
-    assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said) and "مرفوض" not in plain(chat.said)
+    assert "مرفوض" not in plain(chat.said)
 
 
 async def test_overdue_request_gets_an_apology_and_the_branch_route(
@@ -164,3 +167,26 @@ async def test_status_words_at_the_identity_step_open_status_but_numbers_do_not(
     await chat.tap(f"r:{MINE}")
     await chat.text(RESIDENT)  # back at the identity step: a number is the identity number
     assert chat.last[-1].ask_contact
+
+
+async def test_each_number_that_is_not_theirs_is_an_attempt_and_their_own_is_not(
+    chat: Chat,
+) -> None:
+    for typed in ("5000000009", "6418407042", "5000000017", "5000000025", "5000000033"):
+        await chat.send(Command(chat.origin(), "status", typed))
+        assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
+    await chat.send(Command(chat.origin(), "status", "5000000041"))
+    assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)
+    # the owner's own request is never refused
+    await chat.send(Command(chat.origin(), "status", MINE))
+    assert "الطلب رقم 5038329651" in plain(chat.said)
+
+
+async def test_the_right_identity_number_gives_its_attempt_back(
+    chat: Chat, limiter: MemoryLimiter
+) -> None:
+    for _ in range(MemoryLimiter.max_failures + 2):
+        await chat.send(Command(chat.origin(), "status", THEIRS))
+        await chat.text("1000000008")
+        assert "مرفوض" in plain(chat.said)
+    assert not any(limiter.failures.values())
