@@ -40,11 +40,12 @@ from conversations.flows.more_info import (
 )
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
-from conversations.keywords import courtesy, global_action, mentions_status
+from conversations.keywords import courtesy, global_action
 from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
+from conversations.understanding import is_status_question, understand_choice
 from domain.catalogue import Catalogue
 from domain.normalize import clean_input, digits_only, fold_arabic
 from domain.request_number import FIRST_DIGITS, looks_like_request_number
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 CAS_ATTEMPTS = 8
 NAV_IDS = ("back", "cancel", "help", "restart", "new")
 _START_STEPS = ("", "done")
+# steps where a message may name a service instead of pressing a button
+_NEED_STEPS = ("applicant", "suggest", "refused")
 
 
 def _utcnow() -> dt.datetime:
@@ -136,6 +139,12 @@ class Engine:
         # an offer about an officer's question is a menu, even at a step that reads numbers
         free_text = step is not None and step.free_text and state.held is None
         chosen = _as_choice(event, state.offered, numbers=not free_text)
+        if isinstance(chosen, Text) and not free_text and self._reads_choices(ctx, chosen):
+            understood = understand_choice(chosen.text, _own_options(state.offered))
+            if understood is not None and understood.chosen is not None:
+                chosen = Choice(event.origin, understood.chosen)
+            elif understood is not None:
+                return [self._which(ctx, understood.candidates)]
         # a message held while asking whether it answers an officer lasts one turn
         held, state.held = state.held, None
         if isinstance(chosen, Choice) and chosen.id.startswith("ans:"):
@@ -175,6 +184,28 @@ class Engine:
             if offer is not None:
                 return offer
         return self._apply(ctx, outcome)
+
+    def _reads_choices(self, ctx: Ctx, typed: Text) -> bool:
+        """Whether a typed message here may mean one of the buttons in other words: not
+        before the first question or where free text names a service (the catalogue reads
+        it), and not when it names one at a step that takes a need in words."""
+        state = ctx.state
+        if state.held is not None:
+            return True
+        if state.step in (*_START_STEPS, "group", "service"):
+            return False
+        if state.step in _NEED_STEPS and state.flow == self.flow.name:
+            return not ctx.catalogue.match(typed.text, limit=1)
+        return True
+
+    def _which(self, ctx: Ctx, candidates: tuple[str, ...]) -> Reply:
+        """Two or more buttons are equally likely: ask which, offering just those."""
+        _ = ctx.texts.gettext
+        labels = dict((o[0], o[1]) for o in ctx.state.offered)
+        options = tuple(Option(c, labels[c]) for c in candidates)
+        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
+        ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
+        return Reply(_("Which one do you mean?"), choices=(*options, *nav))
 
     def _step(self, state: DialogueState) -> Step | None:
         return self._flow(state).steps.get(state.step)
@@ -422,7 +453,7 @@ def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
     # a description is the person's own words, whatever they say; other flows read text
     if state.step == "description" or (state.flow != "intake" and state.step not in _START_STEPS):
         return False, None
-    if mentions_status(event.text):
+    if is_status_question(event.text):
         return True, looks_like_request_number(event.text)
     # where an identity number is typed, a number is that number, not a request's
     if state.step in ("identity", "establishment"):
@@ -455,6 +486,11 @@ def _language_wish(event: Event, offered: list[list[str]]) -> str | None:
     if isinstance(event, Text):
         return languages.language_asked(event.text)
     return None
+
+
+def _own_options(offered: list[list[str]]) -> list[tuple[str, str]]:
+    """The step's own options, without the buttons every step has (typed as words)."""
+    return [(o[0], o[1]) for o in offered if o[0] not in NAV_IDS and o[0] != "share_contact"]
 
 
 def _as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -> Event:

@@ -39,12 +39,6 @@ def _lists() -> dict[str, frozenset[str]]:
     }
 
 
-@cache
-def _status_phrases() -> tuple[str, ...]:
-    raw = json.loads((_DATA / "status_words.json").read_text(encoding="utf-8"))
-    return tuple(fold_arabic(p) for p in raw["phrases"])
-
-
 def _without_fillers(key: str) -> str:
     fillers = _lists()["fillers"]
     words = key.split()
@@ -99,9 +93,3 @@ def courtesy(text: str) -> tuple[str | None, str]:
             if size == 1 and head in lists["small_words"]:
                 words, changed = words[1:], True
     return found, " ".join(words)
-
-
-def mentions_status(text: str) -> bool:
-    """True when a message asks about a request's status, in any of the usual wordings."""
-    padded = f" {fold_arabic(text)} "
-    return any(f" {phrase} " in padded for phrase in _status_phrases())

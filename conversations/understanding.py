@@ -1,0 +1,233 @@
+"""What a short typed answer means when it is not a button's exact label or number.
+
+Two readers, both driven by data people maintain (``conversations/data/choices.json`` and
+``conversations/data/status_words.json``) and measured on test sets (see the README):
+
+- :func:`understand_choice` picks the offered option a message means: dialect yes/no
+  («ايه», «لأ», «اكيد»), the distinctive word of a label («داخل» for «داخل المملكة»),
+  feminine and dialect forms («سوريه»), English equivalents, and each option's own words
+  («ايوه ارسله» confirms). When two options are equally likely it says so, so the dialogue
+  asks which instead of guessing.
+- :func:`is_status_question` scores a message's words for "where is my request?": a cue
+  (وصل، صار، يخلص، update...) and the request it is about (طلبي، معاملتي، application...),
+  each word weighted, so everyday phrasings in any dialect count without listing each
+  sentence. Words are compared after Arabic folding, without the article or a feminine ة,
+  and within one typo for longer words (rapidfuzz, already used by the catalogue).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from domain.normalize import fold_arabic
+
+_DATA = Path(__file__).resolve().parent / "data"
+_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
+# a word this long may be one typo away from the word meant
+_FUZZY_MIN = 5
+
+
+def word_key(word: str) -> str:
+    """A folded word without the article and a final ه/ة (feminine or ta marbuta), so
+    «بالرياض» ~ «رياض», «سوريه» ~ «سوري», «المملكة» ~ «مملك»."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    if len(word) >= 4 and word.endswith("ه"):
+        word = word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The matching keys of a message's words, in order."""
+    return [word_key(w) for w in fold_arabic(text).split()]
+
+
+def _near(a: str, b: str) -> bool:
+    return a == b or (
+        min(len(a), len(b)) >= _FUZZY_MIN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    )
+
+
+# ---- choices -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    """The option meant (``chosen``), or several equally likely ones to ask about
+    (``candidates``, ``chosen`` None)."""
+
+    chosen: str | None
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Choices:
+    yes: frozenset[str]
+    no: frozenset[str]
+    fillers: frozenset[str]
+    yes_options: tuple[str, ...]
+    no_options: tuple[str, ...]
+    option_words: dict[str, frozenset[str]]
+
+
+def _keys(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(" ".join(words(item)) for item in items)
+
+
+@cache
+def _choices() -> _Choices:
+    raw: dict[str, Any] = json.loads((_DATA / "choices.json").read_text(encoding="utf-8"))
+    return _Choices(
+        yes=_keys(raw["yes"]),
+        no=_keys(raw["no"]),
+        fillers=_keys(raw["fillers"]),
+        yes_options=tuple(raw["yes_options"]),
+        no_options=tuple(raw["no_options"]),
+        option_words={k: _keys(v) for k, v in raw["option_words"].items()},
+    )
+
+
+def _matches(option_id: str, patterns: Sequence[str]) -> bool:
+    return any(
+        option_id.startswith(p[:-1]) if p.endswith("*") else option_id == p for p in patterns
+    )
+
+
+def _polar(option_ids: Sequence[str], patterns: Sequence[str]) -> list[str]:
+    """The offered options a plain yes (or no) means: one, or several to ask about."""
+    return [o for o in option_ids if _matches(o, patterns)]
+
+
+def _variants(token: str) -> tuple[str, ...]:
+    # a one-letter preposition written onto the word: «لولدي», «بجده»
+    if len(token) >= 4 and token[0] in "لب":
+        return (token, token[1:])
+    return (token,)
+
+
+def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understood | None:
+    """The offered option (id, label) a typed message means; None when it means none.
+
+    Scoring: a yes (or no) word counts for the options that a plain yes (or no) means
+    here; every other word (or listed phrase) counts for the options whose label or listed
+    words contain it, shared equally when several do. The best option wins when at least
+    half the message's words were understood; a tie at the top is returned as candidates,
+    so the dialogue asks which."""
+    data = _choices()
+    ids = [option_id for option_id, _label in offered]
+    tokens = [w for w in words(text) if w not in data.fillers]
+    if not tokens or len(tokens) > 8:
+        return None
+    vocab = {
+        option_id: frozenset(words(label)) - data.fillers
+        | data.option_words.get(_pattern_key(option_id, data), frozenset())
+        for option_id, label in offered
+    }
+    score = dict.fromkeys(ids, 0.0)
+    understood = [False] * len(tokens)
+    # listed phrases of several words first («بس كذا», «that's all»)
+    for option_id in ids:
+        for phrase in (p.split() for p in vocab[option_id] if " " in p):
+            for i in range(len(tokens) - len(phrase) + 1):
+                if tokens[i : i + len(phrase)] == phrase:
+                    score[option_id] += 1
+                    understood[i : i + len(phrase)] = [True] * len(phrase)
+    for i, token in enumerate(tokens):
+        if understood[i]:
+            continue
+        polar = _polar(ids, data.yes_options) if token in data.yes else []
+        if token in data.no:
+            polar = _polar(ids, data.no_options)
+        if token in data.yes or token in data.no:
+            # a yes where no option is a yes is understood, not a reason to refuse
+            understood[i] = True
+            for option_id in polar:
+                score[option_id] += 2
+            continue
+        holders = [o for o in ids if any(_near(v, w) for v in _variants(token) for w in vocab[o])]
+        if holders:
+            understood[i] = True
+            for holder in holders:
+                score[holder] += 1 / len(holders)
+    best = max(score.values(), default=0.0)
+    if best <= 0 or sum(understood) * 2 < len(tokens):
+        return None
+    top = tuple(o for o in ids if score[o] == best)
+    if len(top) == 1:
+        return Understood(top[0])
+    return Understood(None, top)
+
+
+def _pattern_key(option_id: str, data: _Choices) -> str:
+    """The option_words entry for an option id ("s:iqama_renew" -> "s:iqama_renew" or "s:*")."""
+    if option_id in data.option_words:
+        return option_id
+    head = option_id.split(":", 1)[0]
+    return f"{head}:*"
+
+
+# ---- status --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _StatusWords:
+    cues: dict[str, float]
+    objects: dict[str, float]
+    phrases: tuple[tuple[str, ...], ...]
+    threshold: float
+
+
+@cache
+def _status_words() -> _StatusWords:
+    raw: dict[str, Any] = json.loads((_DATA / "status_words.json").read_text(encoding="utf-8"))
+    return _StatusWords(
+        cues={" ".join(words(k)): float(v) for k, v in raw["cues"].items()},
+        objects={" ".join(words(k)): float(v) for k, v in raw["objects"].items()},
+        phrases=tuple(tuple(words(p)) for p in raw["phrases"]),
+        threshold=float(raw["threshold"]),
+    )
+
+
+def status_score(text: str) -> float:
+    """How much a message reads as "where is my request?" (see status_words.json)."""
+    data = _status_words()
+    tokens = words(text)
+    if any(_contains(tokens, phrase) for phrase in data.phrases):
+        return data.threshold + 1
+    pairs = [f"{a} {b}" for a, b in pairwise(tokens)]
+    cue = max((_weight(t, data.cues) for t in tokens), default=0.0)
+    cue += sum(_weight(pair, data.cues) for pair in pairs)
+    about = max((_weight(t, data.objects) for t in [*tokens, *pairs]), default=0.0)
+    # a cue alone («وش صار؟») or an object alone («طلبي») is not enough
+    return cue + about if cue and about else 0.0
+
+
+def is_status_question(text: str) -> bool:
+    """True when a message asks where a request stands, in the person's own words."""
+    return status_score(text) >= _status_words().threshold
+
+
+def _weight(token: str, table: dict[str, float]) -> float:
+    if token in table:
+        return table[token]
+    # a one-letter preposition written onto the word: «بطلبي», «لطلبي», «عطلبي»
+    if len(token) >= 4 and token[0] in "بلعف" and token[1:] in table:
+        return table[token[1:]]
+    if " " in token or len(token) < _FUZZY_MIN:
+        return 0.0
+    return max((w for k, w in table.items() if " " not in k and _near(token, k)), default=0.0)
+
+
+def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return any(list(tokens[i : i + n]) == list(phrase) for i in range(len(tokens) - n + 1))
