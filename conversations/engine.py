@@ -26,6 +26,7 @@ from conversations.events import (
     Reply,
     Text,
     Unsupported,
+    unique_options,
 )
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay, Step
 from conversations.flows import status as status_flow
@@ -396,17 +397,21 @@ class Engine:
     def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply:
         step = self._flow(ctx.state).steps[ctx.state.step]
         prompt = step.ask(ctx)
-        choices = (*prompt.choices, *_nav(ctx, can_go_back=step.can_go_back))
+        extras: tuple[Option, ...] = ()
         if language_choice:
             # asked for help: everything that works at any step, as buttons too
             _ = ctx.texts.gettext
             other = languages.other_language(ctx.locale)
-            choices = (
-                *choices,
+            extras = (
                 Option("restart", _("Start over")),
                 Option("status", _("My request status")),
                 Option(f"lang:{other}", languages.NAMES[other]),
             )
+        # navigation last, so a channel that offers it in words keeps the numbers of the
+        # rest; a step may offer what the help extras offer too (status): once is enough
+        choices = unique_options(
+            (*prompt.choices, *extras, *_nav(ctx, can_go_back=step.can_go_back))
+        )
         ctx.state.offered = [[o.id, o.label] for o in choices]
         return Reply(prompt.text, choices=choices, ask_contact=prompt.ask_contact)
 

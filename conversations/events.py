@@ -6,6 +6,7 @@ renders :class:`Reply` within its own limits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -90,6 +91,21 @@ class Option:
     id: str
     label: str
     description: str = ""
+
+
+def unique_options(options: Iterable[Option]) -> tuple[Option, ...]:
+    """`options` without repeats: the first option of each id is kept, in order.
+
+    A reply can be assembled from several sources (a step's own choices, the help extras,
+    the navigation) that may offer the same thing twice («My request status»); channels
+    refuse a message whose buttons or rows repeat an id or a title."""
+    seen: set[str] = set()
+    kept: list[Option] = []
+    for option in options:
+        if option.id not in seen:
+            seen.add(option.id)
+            kept.append(option)
+    return tuple(kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -374,6 +374,9 @@ def _check_interactive(content: JSON, invalid: Callable[[str], GraphError]) -> N
         titles = [b["reply"]["title"] for b in buttons]
         if len(set(titles)) != len(titles):
             raise invalid("button titles must be unique")
+        ids = [b["reply"]["id"] for b in buttons]
+        if len(set(ids)) != len(ids):
+            raise invalid("button ids must be unique")
         for title in titles:
             if not 1 <= len(title) <= _LIMITS["button_title"]:
                 raise invalid(f"button title {title!r} must be 1-20 characters")

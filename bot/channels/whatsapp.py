@@ -60,8 +60,8 @@ from bot.channels.whatsapp_inbound import (
     sha256_matches,
 )
 from bot.channels.whatsapp_render import (
+    MAX_ROWS,
     MORE_PREFIX,
-    SHARE_CONTACT_ID,
     Outbound,
     OutButtons,
     OutList,
@@ -69,7 +69,9 @@ from bot.channels.whatsapp_render import (
     OutText,
     RenderError,
     list_page,
-    render_reply,
+    plain_of,
+    presented,
+    render_safely,
     split_for_body,
     validate,
 )
@@ -117,6 +119,8 @@ DELIVERY_BACKOFF_S: Final = 60
 PERMANENT_ERRORS: Final = frozenset(
     {131021, 131026, 131030, 131051, 132000, 132001, 132005, 132007, 132012, 132015, 132016}
 )
+#: "Parameter value is not valid": a message outside WhatsApp's limits.
+INVALID_PARAMETER: Final = 131009
 #: "Re-engagement message": sent outside the 24-hour window.
 WINDOW_CLOSED_ERROR: Final = 131047
 #: Graph API errors worth another try a second later (rate limits, service hiccups).
@@ -149,8 +153,8 @@ def _pending_key(user_key: str) -> str:
     return f"tawasul:wa:pending:{user_key}"
 
 
-def _menu_key(user_key: str) -> str:
-    return f"tawasul:wa:menu:{user_key}"
+def _menu_key(user_key: str, token: str) -> str:
+    return f"tawasul:wa:menu:{user_key}:{token}"
 
 
 def _claim_key(wamid: str) -> str:
@@ -292,25 +296,34 @@ class WhatsAppSender:
         texts = await self.texts_for(user_key)
         sent: list[str] = []
         for reply in replies:
-            choices = [o for o in reply.choices if o.id != SHARE_CONTACT_ID]
-            token = uuid.uuid4().hex[:8] if len(choices) > 10 else ""
-            messages = render_reply(reply, texts, token=token)
-            if token:
-                await self._save_menu(user_key, token, reply.text, choices)
+            text, choices = presented(reply, texts)
+            token = uuid.uuid4().hex[:8] if len(choices) > MAX_ROWS else ""
+            messages = render_safely(reply, texts, token=token)
+            if token and isinstance(messages[-1], OutList):
+                await self._save_menu(user_key, token, text, choices)
             for message in messages:
-                sent.append(await self.send_message(to, message))
+                sent.append(await self._send_or_plain(to, message))
         return sent
+
+    async def _send_or_plain(self, to: str, message: Outbound) -> str:
+        """Send `message`; an interactive one WhatsApp refuses as invalid goes again as
+        text with numbered options rather than not at all."""
+        try:
+            return await self.send_message(to, message)
+        except WhatsAppError as exc:
+            if exc.code != INVALID_PARAMETER or not isinstance(message, OutButtons | OutList):
+                raise
+            log.warning("Graph API refused an interactive message (%s); sent as text", exc.code)
+            return await self.send_message(to, plain_of(message))
 
     async def send_more(self, user_key: str, choice_id: str) -> str | None:
         """The next page of a long list, for a tap on its «More» row; None when the list
         is no longer known (an old message, or a day later)."""
         token, _, start = choice_id.removeprefix(MORE_PREFIX).partition(":")
-        raw = await self.redis.get(_menu_key(user_key))
+        raw = await self.redis.get(_menu_key(user_key, token))
         if raw is None or not start.isdigit():
             return None
         menu = json.loads(raw)
-        if menu.get("token") != token:
-            return None
         choices = [Option(*c) for c in menu["choices"]]
         if int(start) >= len(choices):
             return None
@@ -326,8 +339,9 @@ class WhatsAppSender:
             "body": body,
             "choices": [[o.id, o.label, o.description] for o in choices],
         }
+        # one key per list: an older list's «More» still pages that list, not the latest
         await self.redis.set(
-            _menu_key(user_key), json.dumps(menu, ensure_ascii=False), ex=MENU_TTL_S
+            _menu_key(user_key, token), json.dumps(menu, ensure_ascii=False), ex=MENU_TTL_S
         )
 
     async def send_template(self, user_key: str, params: Sequence[str]) -> str:
@@ -539,8 +553,12 @@ class WhatsAppChannel:
         claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)
         if not claimed:
             return
-        if await self.sender.send_more(item.sender.user_key, choice_id) is None:
-            log.info("«More» on an unknown list from %s ignored", masked(item.sender.user_key))
+        user_key = item.sender.user_key
+        if await self.sender.send_more(user_key, choice_id) is None:
+            # a list of a day ago (or a forged id): say so rather than stay silent
+            _ = (await self.sender.texts_for(user_key)).gettext
+            stale = _("That list is out of date. Please answer the last question I asked.")
+            await self.sender.deliver(user_key, [Reply(stale)])
 
     async def _answer_contact(self, item: Inbound, replies: list[Reply]) -> list[Reply]:
         """Answer the engine's "share your number" with the person's WhatsApp number."""

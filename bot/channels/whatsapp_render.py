@@ -4,24 +4,36 @@ Pure: it builds small message values (:class:`OutText`, :class:`OutButtons`,
 :class:`OutList`, :class:`OutMedia`) that the channel then sends through pywa, so the
 limits below are checked here, before anything is sent, and tested without a network.
 
-Choices become reply buttons when there are at most three and every label fits a button
-whole; otherwise a list, whose rows are numbered in the order of ``Reply.choices`` (the
-engine maps a typed "2" or "٢" to the second choice offered). A label too long for a row
-is cut at a word boundary with "…" and written out whole in the row's description. More
-than ten choices are paged: nine rows and a «More» row that the channel answers itself
-with the next page.
+Choices are first de-duplicated (a repeated id would make WhatsApp refuse the message).
+They become reply buttons when there are at most three and every label fits a button
+whole. Otherwise the navigation every question carries (back, help, cancel) is offered in
+words under the question instead of as rows, as people expect on WhatsApp, and the real
+choices become buttons when three or fewer remain, else a list. A list's button and its
+section say what it holds («اختر الخدمة» / «الخدمات»); its rows are numbered in the order
+of ``Reply.choices`` (the engine maps a typed "2" or "٢" to the second choice offered, and
+the navigation, always last, does not shift the numbers). A label too long for a row is
+cut at a word boundary with "…" and written out whole in the row's description. More than
+ten choices are paged: nine rows and a «More» row that the channel answers itself with the
+next page.
+
+A reply that cannot be rendered within the limits anyway is sent in a simpler form by
+:func:`render_safely`: its text with the choices as numbered lines, which the person
+answers by typing a number.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
 from bot.channels.telegram_render import split_text
-from conversations.events import Option, Reply
-from conversations.i18n import Texts
+from conversations.events import Option, Reply, unique_options
+from conversations.i18n import N_, Texts
+
+log = logging.getLogger(__name__)
 
 #: A text message.
 MAX_TEXT: Final = 4096
@@ -44,6 +56,19 @@ MAX_CAPTION: Final = 1024
 MORE_PREFIX: Final = "wa:more:"
 #: The choice a flow offers for Telegram's share-my-number button; WhatsApp needs none.
 SHARE_CONTACT_ID: Final = "share_contact"
+
+#: The choices every question carries; offered in words when they would make a list.
+NAVIGATION_IDS: Final = ("back", "help", "cancel")
+
+#: What a list holds, by the prefix of its choice ids: (list button, section title).
+_MENUS: Final = (
+    ("s:", N_("Choose a service"), N_("Services")),
+    ("g:", N_("Choose a group"), N_("Service groups")),
+    ("q:", N_("Choose an answer"), N_("Answers")),
+    ("e:", N_("Confirm or change"), N_("Your request")),
+    ("r:", N_("Choose a request"), N_("Your requests")),
+)
+_DEFAULT_MENU: Final = (N_("Choose"), N_("Choices"))
 
 ELLIPSIS: Final = "…"
 _PHOTO_SUFFIXES: Final = frozenset({".jpg", ".jpeg", ".png", ".webp"})
@@ -164,13 +189,24 @@ def list_page(
         if len(more_id) > MAX_CHOICE_ID:
             raise RenderError("menu token too long")
         rows.append(Row(more_id, shorten(_("More"), MAX_ROW_TITLE)[0]))
-    label = shorten(_("Options"), MAX_LIST_BUTTON)[0]
+    button, section = menu_labels(choices)
     return OutList(
         body=body,
-        button=label,
-        section=shorten(_("Options"), MAX_SECTION_TITLE)[0],
+        button=shorten(_(button), MAX_LIST_BUTTON)[0],
+        section=shorten(_(section), MAX_SECTION_TITLE)[0],
         rows=tuple(rows),
     )
+
+
+def menu_labels(choices: Sequence[Option]) -> tuple[str, str]:
+    """The (untranslated) list button and section title for `choices`: named after what
+    most of them are (services, answers, changes to the request...)."""
+    best, count = _DEFAULT_MENU, 0
+    for prefix, button, section in _MENUS:
+        n = sum(o.id.startswith(prefix) for o in choices)
+        if n > count:
+            best, count = (button, section), n
+    return best
 
 
 def _row(number: int, option: Option) -> Row:
@@ -194,6 +230,34 @@ def _media(refs: Sequence[str]) -> list[Outbound]:
     return out
 
 
+def presented(reply: Reply, texts: Texts) -> tuple[str, list[Option]]:
+    """The text and choices as WhatsApp shows them: de-duplicated, without the channel's
+    share-my-number choice, and with the navigation in words under the question when it
+    would otherwise turn a few buttons into a list (see the module docstring)."""
+    choices = list(unique_options(o for o in reply.choices if o.id != SHARE_CONTACT_ID))
+    if fits_buttons(choices):
+        return reply.text, choices
+    real = [o for o in choices if o.id not in NAVIGATION_IDS]
+    navigation = [o for o in choices if o.id in NAVIGATION_IDS]
+    if not real or not navigation:
+        return reply.text, choices
+    return f"{reply.text}\n\n{navigation_hint(navigation, texts)}", real
+
+
+def navigation_hint(navigation: Sequence[Option], texts: Texts) -> str:
+    """One line naming the navigation words the person may type («رجوع»، «مساعدة»...); the
+    engine takes a typed label like a tap on its button."""
+    _ = texts.gettext
+    quoted = [f"«{' '.join(o.label.split())}»" for o in navigation]
+    words = quoted[0]
+    if len(quoted) > 1:
+        words = _("%(first)s or %(last)s") % {
+            "first": _(", ").join(quoted[:-1]),
+            "last": quoted[-1],
+        }
+    return _("You can also type %(words)s.") % {"words": words}
+
+
 def render_reply(reply: Reply, texts: Texts, *, token: str = "") -> list[Outbound]:
     """The messages for one reply: its media first, then its text (in as many messages
     as the limits need) with the choices on the last one. `token` names the menu in the
@@ -201,17 +265,17 @@ def render_reply(reply: Reply, texts: Texts, *, token: str = "") -> list[Outboun
 
     ``ask_contact`` is the channel's business (WhatsApp vouches for the number itself),
     so the share-my-number choice is dropped here and the rest rendered as usual."""
-    choices = [o for o in reply.choices if o.id != SHARE_CONTACT_ID]
+    text, choices = presented(reply, texts)
     _check(reply, choices)
     out = _media(reply.media)
     if not choices:
-        out += [OutText(part) for part in split_text(reply.text, MAX_TEXT)]
+        out += [OutText(part) for part in split_text(text, MAX_TEXT)]
         if not out:
             raise RenderError("an empty reply (no text, no media)")
         return out
     if len(choices) > MAX_ROWS and not token:
         raise RenderError("more than ten choices need a menu token for the «More» row")
-    head, body = split_for_body(reply.text)
+    head, body = split_for_body(text)
     out += [OutText(part) for part in head]
     if fits_buttons(choices):
         buttons = tuple(Button(o.id, " ".join(o.label.split())) for o in choices)
@@ -219,6 +283,52 @@ def render_reply(reply: Reply, texts: Texts, *, token: str = "") -> list[Outboun
     else:
         out.append(list_page(body, choices, 0, texts, token))
     return out
+
+
+def render_plain(reply: Reply, texts: Texts) -> list[Outbound]:
+    """The reply in its simplest form: media, then text messages only, the choices as
+    numbered lines at the end (typing the number answers like a tap)."""
+    _ = texts.gettext
+    choices = unique_options(o for o in reply.choices if o.id != SHARE_CONTACT_ID)
+    text = reply.text
+    if choices:
+        lines = "\n".join(
+            f"{i}. {' '.join(o.label.split())}" for i, o in enumerate(choices, start=1)
+        )
+        ask = _("Reply with the number of your choice:")
+        text = f"{text}\n\n{ask}\n{lines}".strip()
+    out = _media(reply.media)
+    out += [OutText(part) for part in split_text(text, MAX_TEXT)]
+    return out
+
+
+def render_safely(reply: Reply, texts: Texts, *, token: str = "") -> list[Outbound]:
+    """:func:`render_reply`, every message checked by :func:`validate`; a reply that
+    breaks a limit anyway is logged and rendered by :func:`render_plain` instead, so the
+    person still gets it (a bug in whatever built the reply must not silence the bot)."""
+    try:
+        messages = render_reply(reply, texts, token=token)
+        for message in messages:
+            validate(message)
+        return messages
+    except RenderError as exc:
+        # the reason names ids and limits, never what the person wrote
+        log.warning("reply sent as plain text: %s", exc)
+        return render_plain(reply, texts)
+
+
+def plain_of(message: Outbound) -> OutText:
+    """An interactive message as text with numbered options (WhatsApp refused it)."""
+    if isinstance(message, OutButtons):
+        titles = [b.title for b in message.buttons]
+        lines = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, start=1))
+        return OutText(f"{message.body}\n\n{lines}"[:MAX_TEXT])
+    if isinstance(message, OutList):
+        lines = "\n".join(r.title for r in message.rows if not r.id.startswith(MORE_PREFIX))
+        return OutText(f"{message.body}\n\n{lines}"[:MAX_TEXT])
+    if isinstance(message, OutText):
+        return message
+    raise RenderError("media has no text form")
 
 
 def validate(message: Outbound) -> None:

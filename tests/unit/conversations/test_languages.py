@@ -120,12 +120,14 @@ async def test_help_offers_the_other_language() -> None:
     chat = Chat(engine.handle)
     await _to_identity(chat)
     await chat.text("مساعدة")
-    assert chat.choice_ids[-1] == "lang:en"
-    assert chat.last[-1].choices[-1].label == "English"
+    labels = {c.id: c.label for c in chat.last[-1].choices}
+    assert labels["lang:en"] == "English"
+    # the navigation stays last, so a channel that offers it in words keeps the numbering
+    assert chat.choice_ids[-2:] == ["help", "cancel"]
     await chat.tap("lang:en")
     assert "Type the identity number of the person the request is for" in chat.said
     await chat.text("help")
-    assert chat.choice_ids[-1] == "lang:ar"
+    assert "lang:ar" in chat.choice_ids
 
 
 async def test_greeting_tells_an_english_reader_how_to_switch() -> None:
