@@ -41,7 +41,15 @@ from conversations.flows.more_info import (
 )
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
-from conversations.keywords import courtesy, global_action
+from conversations.keywords import courtesy, global_action, is_undo_word
+from conversations.manners import (
+    ask_discard,
+    keep_for_undo,
+    salute,
+    take_back,
+    undo_note,
+    wants_welcome,
+)
 from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
@@ -138,7 +146,9 @@ class Engine:
         )
         step = self._step(state)
         # an offer about an officer's question is a menu, even at a step that reads numbers
-        free_text = step is not None and step.free_text and state.held is None
+        free_text = (
+            step is not None and step.free_text and state.held is None and not state.confirming
+        )
         chosen = _as_choice(event, state.offered, numbers=not free_text)
         if isinstance(chosen, Text) and not free_text and self._reads_choices(ctx, chosen):
             understood = understand_choice(chosen.text, _own_options(state.offered))
@@ -155,6 +165,16 @@ class Engine:
                 return [self._ask(ctx)]
             # not an answer: the message is read as it would have been
             return await self._turn(state, unhold(held, event.origin), answers=False)
+        confirming, state.confirming = state.confirming, None
+        if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
+            if chosen.id == "keep":
+                return [self._ask(ctx)]
+            return self._discard(ctx, confirming)
+        if state.discarded and (
+            (isinstance(chosen, Choice) and chosen.id == "undo")
+            or (isinstance(event, Text) and is_undo_word(event.text))
+        ):
+            return self._undo(ctx)
         asked, number = _status_wish(chosen if isinstance(chosen, Choice) else event, state)
         if asked and "status" in self.side_flows:
             return await self._open_status(ctx, number)
@@ -167,8 +187,15 @@ class Engine:
             taken = await self._unprompted_answer(ctx, event)
             if taken is not None:
                 return taken
+        if action in ("restart", "cancel") and self._has_draft(state):
+            return self._confirm_discard(ctx, action)
         if action == "restart" or state.step in _START_STEPS:
             return await self._start(ctx, event, action)
+        if isinstance(event, Text) and action is None:
+            kind, rest = courtesy(event.text)
+            if kind is not None and not rest:
+                # «السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays
+                return [Reply(salute(ctx, kind)), self._ask(ctx)]
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":
@@ -207,6 +234,39 @@ class Engine:
         nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
         ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
         return Reply(_("Which one do you mean?"), choices=(*options, *nav))
+
+    def _has_draft(self, state: DialogueState) -> bool:
+        return state.flow == self.flow.name and state.step not in _START_STEPS and state.has_data()
+
+    def _confirm_discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        text, options = ask_discard(ctx)
+        ctx.state.confirming = action
+        ctx.state.offered = [[o.id, o.label] for o in options]
+        return [Reply(text, choices=options)]
+
+    def _discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        """Deletes the draft after the person confirmed, keeping it a while for «Undo»."""
+        keep_for_undo(ctx.state, ctx.now)
+        note, undo = undo_note(ctx)
+        if action == "restart":
+            return [Reply(note, choices=(undo,)), *self._restart(ctx)]
+        _ = ctx.texts.gettext
+        _replace(ctx.state, ctx.state.fresh_draft())
+        if ctx.state.resume():
+            return [Reply(note, choices=(undo,)), self._ask(ctx)]
+        ctx.state.step = "done"
+        new = Option("new", _("New request"))
+        ctx.state.offered = [[o.id, o.label] for o in (undo, new)]
+        return [Reply(note, choices=(undo, new))]
+
+    def _undo(self, ctx: Ctx) -> list[Reply]:
+        _ = ctx.texts.gettext
+        if take_back(ctx.state, ctx.now):
+            return [Reply(_("Your request is back as you left it.")), self._ask(ctx)]
+        said = Reply(_("Sorry, the deleted request can no longer be brought back."))
+        if ctx.state.step in _START_STEPS:
+            return [said, *self._restart(ctx)]
+        return [said, self._ask(ctx)]
 
     def _step(self, state: DialogueState) -> Step | None:
         return self._flow(state).steps.get(state.step)
@@ -299,7 +359,20 @@ class Engine:
             ]
         if action == "help":
             return [Reply(self.flow.help(ctx)), *self._restart(ctx, language_choice=True)]
-        return self._restart(ctx)
+        if action is None and isinstance(event, Text):
+            kind, rest = courtesy(event.text)
+            if kind == "thanks" and not rest and state.step == "done":
+                # thanks after filing: a word back, the same buttons, not the welcome again
+                offered = tuple(Option(o[0], o[1]) for o in state.offered)
+                return [Reply(salute(ctx, kind), choices=offered)]
+            if rest and ctx.catalogue.match(event.text, limit=1):
+                # the first message states the need: it is used, not asked for again
+                replies = self._restart(ctx, ask=False, salutation=kind)
+                first = self.flow.steps[self.flow.first]
+                outcome = await first.answer(ctx, Text(event.origin, event.text))
+                return [*replies, *self._apply(ctx, outcome)]
+            return self._restart(ctx, salutation=kind)
+        return self._restart(ctx, welcome=isinstance(event, Command))
 
     def _switch_language(self, ctx: Ctx, wish: str) -> list[Reply]:
         """Changes the language without losing the place: the current question is
@@ -326,14 +399,35 @@ class Engine:
         text = present(reply.text, locale, self.arabic_digits)
         return dataclasses.replace(reply, text=text, choices=labels, locale=locale)
 
-    def _restart(self, ctx: Ctx, *, language_choice: bool = False) -> list[Reply]:
+    def _restart(
+        self,
+        ctx: Ctx,
+        *,
+        language_choice: bool = False,
+        ask: bool = True,
+        welcome: bool = False,
+        salutation: str | None = None,
+    ) -> list[Reply]:
+        """A new draft at the first question. The full welcome is shown when ``welcome``
+        (/start) or when the person has not seen it lately; ``ask`` False leaves the first
+        question to the caller (a first message that already answers it)."""
         fresh = ctx.state.fresh_draft()
         fresh.suspended = None
         _replace(ctx.state, fresh)
         ctx.state.step = self.flow.first
-        # the way to the other language, written in it, for who cannot read this one
-        greeting = f"{self.flow.greeting(ctx)}\n{languages.OTHER_LANGUAGE_HINT[ctx.locale]}"
-        return [Reply(greeting), self._ask(ctx, language_choice=language_choice)]
+        lines = []
+        if salutation is not None:
+            # «وعليكم السلام» first; a plain hello is answered by the welcome itself
+            lines.append(salute(ctx, salutation))
+        if wants_welcome(ctx.state, ctx.now) or welcome or language_choice:
+            if salutation == "greeting":
+                lines.pop()
+            # the way to the other language, written in it, for who cannot read this one
+            lines += [self.flow.greeting(ctx), languages.OTHER_LANGUAGE_HINT[ctx.locale]]
+        replies = [Reply("\n".join(lines))] if lines else []
+        if ask:
+            replies.append(self._ask(ctx, language_choice=language_choice))
+        return replies
 
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext

@@ -72,8 +72,15 @@ def is_send_word(text: str) -> bool:
     return bool(key) and (key in _lists()["send"] or _without_fillers(key) in _lists()["send"])
 
 
+def is_undo_word(text: str) -> bool:
+    """True when a message asks to bring back the draft just deleted («تراجع», «undo»)."""
+    key = _key(text)
+    return bool(key) and (key in _lists()["undo"] or _without_fillers(key) in _lists()["undo"])
+
+
 def courtesy(text: str) -> tuple[str | None, str]:
-    """Small talk at the start of a message: ("greeting" | "thanks" | None, the rest).
+    """Small talk at the start of a message: ("salam" | "greeting" | "thanks" | None, the
+    rest).
 
     The rest is the message without the greeting or thanks (in the matching form); "" when
     the message was nothing but small talk («طيب شكرا», «السلام عليكم ورحمة الله»)."""
@@ -85,7 +92,7 @@ def courtesy(text: str) -> tuple[str | None, str]:
         changed = False
         for size in range(min(6, len(words)), 0, -1):
             head = " ".join(words[:size])
-            kind = next((k for k in ("greeting", "thanks") if head in lists[k]), None)
+            kind = next((k for k in ("salam", "greeting", "thanks") if head in lists[k]), None)
             if kind is not None:
                 found = found or kind
                 words, changed = words[size:], True

@@ -80,6 +80,17 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
 def _suggest(ctx: Ctx, text: str) -> Outcome:
     _ = ctx.texts.gettext
     matches = ctx.catalogue.match(text, limit=3, applicant_kind=_applicant(ctx))
+    say: tuple[str, ...] = ()
+    if not matches and _applicant(ctx) == "individual":
+        # «عندي عامل متغيب ابي ابلغ عنه»: a service only an employer files for its workers
+        matches = ctx.catalogue.match(text, limit=3, applicant_kind="establishment")
+        if matches:
+            ctx.state.answers["applicant"] = "establishment"
+            say = (
+                _(
+                    "Only an establishment can file this for its workers, so I'll take your request as an establishment's. If you are not filing for an establishment, press «Cancel»."
+                ),
+            )
     if not matches:
         return Retry(
             _(
@@ -88,7 +99,7 @@ def _suggest(ctx: Ctx, text: str) -> Outcome:
             )
         )
     ctx.state.answers["suggestions"] = [s.id for s in matches]
-    return Next("suggest")
+    return Next("suggest", say)
 
 
 # ---- who files -----------------------------------------------------------------------

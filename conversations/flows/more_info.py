@@ -46,7 +46,7 @@ def ask_answer(ctx: Ctx) -> Prompt:
 def _file(event: Media) -> dict[str, Any]:
     return {
         "kind": event.kind, "ref": event.ref, "mime": event.mime, "size": event.size,
-        "checksum": event.checksum, "file_name": event.file_name,
+        "checksum": event.checksum, "file_name": event.file_name, "caption": event.caption,
     }  # fmt: skip
 
 

@@ -218,7 +218,9 @@ async def test_help_keeps_the_place_and_cancel_clears(chat: Chat, gateway: Memor
     await chat.contact(PHONE)
     assert "صِف طلبك" in chat.said
     await chat.text("إلغاء")
-    assert "تم الإلغاء" in chat.said
+    assert "هل تريد حذفه" in chat.said  # the identity and phone given: asked first
+    await chat.text("نعم")
+    assert "حُذف الطلب" in chat.said
     await chat.text("مرحبا")
     assert chat.choice_ids[:2] == ["ind", "est"]
     assert gateway.submissions == []

@@ -58,7 +58,9 @@ async def test_after_filing_a_photo_with_a_caption_is_the_answer(
     await chat.text("والتاريخ ١٥ ديسمبر")
     await chat.text("ارسل")
     answer = gateway.answers[0]
-    assert [a.ref for a in answer.attachments] == ["iqama-photo"]
+    assert [(a.ref, a.caption) for a in answer.attachments] == [
+        ("iqama-photo", "صورة الإقامة وفيها تاريخ الانتهاء")
+    ]
     # the caption and the next message are one answer, in the order sent
     assert answer.text == "صورة الإقامة وفيها تاريخ الانتهاء\nوالتاريخ ١٥ ديسمبر"
 

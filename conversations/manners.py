@@ -1,0 +1,92 @@
+"""What the bot says back to small talk, and around throwing a draft away.
+
+Small talk is answered in kind («السلام عليكم» → «وعليكم السلام»; «شكرًا» → «العفو»)
+instead of being read as an answer to the current question. A draft with the person's
+own data is deleted only after they confirm, and can be brought back for
+:data:`UNDO_MINUTES` (it is kept in the dialogue state, in Redis, until then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from conversations.events import Option
+from conversations.flow import Ctx
+from conversations.state import DialogueState
+
+UNDO_MINUTES = 30
+# the full welcome is not repeated to someone who saw it this recently
+WELCOME_AGAIN_AFTER = dt.timedelta(hours=12)
+
+
+def salute(ctx: Ctx, kind: str) -> str:
+    """The answer to a greeting ("salam", "greeting") or to thanks ("thanks")."""
+    _ = ctx.texts.gettext
+    if kind == "salam":
+        return _("And peace be upon you.")
+    if kind == "thanks":
+        return _("You're welcome, glad to help.")
+    return _("Hello, and welcome.")
+
+
+def wants_welcome(state: DialogueState, now: dt.datetime) -> bool:
+    """True when the full welcome should be shown (and notes that it was)."""
+    seen = _when(state.welcomed)
+    if seen is not None and now - seen < WELCOME_AGAIN_AFTER:
+        return False
+    state.welcomed = now.isoformat()
+    return True
+
+
+def ask_discard(ctx: Ctx) -> tuple[str, tuple[Option, ...]]:
+    """The question before a draft with the person's data is deleted."""
+    _ = ctx.texts.gettext
+    return (
+        _(
+            "This deletes the request you have been filling in, with the numbers, words and files you sent. Delete it?"
+        ),
+        (Option("discard", _("Yes, delete it")), Option("keep", _("No, continue"))),
+    )
+
+
+def keep_for_undo(state: DialogueState, now: dt.datetime) -> None:
+    """Puts the draft aside so «Undo» can bring it back for a while."""
+    state.discarded = {"draft": state.snapshot(), "at": now.isoformat()}
+
+
+def undo_note(ctx: Ctx) -> tuple[str, Option]:
+    _ = ctx.texts.gettext
+    return (
+        ctx.texts.ngettext(
+            "Deleted. Changed your mind? Press «Undo» or type «undo» within %(count)d minute to bring it back.",
+            "Deleted. Changed your mind? Press «Undo» or type «undo» within %(count)d minutes to bring it back.",
+            UNDO_MINUTES,
+        )
+        % {"count": UNDO_MINUTES},
+        Option("undo", _("Undo")),
+    )
+
+
+def take_back(state: DialogueState, now: dt.datetime) -> bool:
+    """Brings the deleted draft back if it is recent enough; a draft being filled in now
+    takes its place (so nothing is lost either way). False when too late or none."""
+    saved, state.discarded = state.discarded, None
+    at = _when(saved.get("at")) if saved else None
+    if saved is None or at is None or now - at > dt.timedelta(minutes=UNDO_MINUTES):
+        return False
+    current: dict[str, Any] | None = state.snapshot() if state.has_data() else None
+    for name, value in saved["draft"].items():
+        setattr(state, name, value)
+    if current is not None:
+        state.discarded = {"draft": current, "at": now.isoformat()}
+    return True
+
+
+def _when(iso: object) -> dt.datetime | None:
+    if not isinstance(iso, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return None

@@ -1,0 +1,51 @@
+"""Issue 10 item 7 on the real Redis store: a deleted draft is kept in the person's
+dialogue state, so «تراجع» on another worker brings it back whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from redis.asyncio import Redis
+
+from conversations.engine import Engine
+from conversations.events import Choice, Contact, Event, Media, Origin, Reply, Text
+from conversations.flows.intake import INTAKE
+from conversations.store import RedisDialogueStore
+from domain.catalogue import load_catalogue
+from tests.unit.conversations.fakes import MemoryGateway
+
+NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+
+
+async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis) -> None:
+    gateway = MemoryGateway()
+    workers = [
+        Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), gateway, clock=lambda: NOW)
+        for _ in range(2)
+    ]  # fmt: skip
+    ids = itertools.count(1)
+
+    def o() -> Origin:
+        return Origin("telegram", "77", str(next(ids)))
+
+    async def send(event: Event, worker: int = 0) -> list[Reply]:
+        return await workers[worker].handle(event)
+
+    for event in (
+        Text(o(), "/start"), Choice(o(), "ind"), Text(o(), "ابي اجدد اقامتي"),
+        Choice(o(), "s:iqama_renew"), Choice(o(), "q:inside"), Text(o(), "2000000006"),
+        Contact(o(), "+966501234567", True),
+        Text(o(), "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"),
+        Media(o(), "photo", "p1", "image/jpeg", 1000, None, "ab" * 32), Choice(o(), "done"),
+    ):  # fmt: skip
+        said = await send(event)
+    assert "فضلًا راجع طلبك" in said[-1].text
+    said = await send(Text(o(), "الغاء"))
+    assert "هل تريد حذفه" in said[-1].text
+    said = await send(Text(o(), "نعم"))
+    assert "حُذف الطلب" in said[0].text
+    said = await send(Text(o(), "تراجع"), worker=1)
+    assert "استرجعنا طلبك" in said[0].text and "2000000006" in said[-1].text
+    await send(Choice(o(), "confirm"), worker=0)
+    assert [s.identity_number for s in gateway.submissions] == ["2000000006"]

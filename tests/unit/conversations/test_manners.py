@@ -1,0 +1,229 @@
+"""Issue 10 items 7, 8, 9 and 12 in the real dialogue: deleting a filled draft asks first
+and can be undone; a first message that states the need uses it; a service only an
+employer files switches to an establishment's request; greetings and thanks are answered
+in kind, and the welcome is not repeated every time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .test_intake import PHONE, RESIDENT, _to_identity
+from .test_status import MINE, _view
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway, clock: Clock) -> Chat:
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway, clock=clock, limiter=MemoryLimiter()
+    )
+    return Chat(engine.handle)
+
+
+async def _to_summary(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media(ref="p1")
+    await chat.tap("done")
+    assert "فضلًا راجع طلبك" in chat.said
+
+
+# ---- deleting a draft ----------------------------------------------------------------
+
+
+async def test_cancel_at_the_summary_asks_then_undo_brings_it_all_back(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_summary(chat)
+    await chat.text("الغاء")
+    assert "هل تريد حذفه" in chat.said
+    assert chat.choice_ids == ["discard", "keep"]
+    await chat.text("ايه")
+    assert "حُذف الطلب" in chat.said and "undo" in chat.choice_ids
+    await chat.text("تراجع")
+    assert "استرجعنا طلبك" in chat.said
+    assert RESIDENT in chat.said and PHONE in chat.said  # the summary, whole
+    await chat.text("تاكيد")
+    filed = gateway.submissions[0]
+    assert filed.identity_number == RESIDENT and [a.ref for a in filed.attachments] == ["p1"]
+
+
+async def test_no_at_the_question_keeps_the_draft(chat: Chat) -> None:
+    await _to_summary(chat)
+    await chat.text("إلغاء")
+    await chat.text("لا")
+    assert "فضلًا راجع طلبك" in chat.said
+
+
+async def test_start_mid_draft_asks_before_deleting(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)  # the identity number is in: there is something to lose
+    await chat.command("start")
+    assert "هل تريد حذفه" in chat.said
+    await chat.tap("keep")
+    assert chat.last[-1].ask_contact  # still at the phone step
+    await chat.command("start")
+    await chat.tap("discard")
+    assert chat.choice_ids[:2] == ["ind", "est"]  # a new draft
+    await chat.tap("undo")
+    assert chat.last[-1].ask_contact  # the old one is back at its step
+
+
+async def test_an_empty_draft_is_cancelled_without_asking(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("الغاء")
+    assert "تم الإلغاء" in chat.said
+
+
+async def test_undo_is_possible_only_for_a_while(chat: Chat, clock: Clock) -> None:
+    await _to_summary(chat)
+    await chat.text("الغاء")
+    await chat.tap("discard")
+    clock.now += dt.timedelta(minutes=31)
+    await chat.text("تراجع")
+    assert "لم يعد بالإمكان استرجاع" in chat.said
+
+
+async def test_in_english_delete_asks_and_undo_works(chat: Chat) -> None:
+    await chat.text("English")
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("cancel please")
+    assert "Delete it?" in chat.said
+    await chat.text("yes")
+    assert "Changed your mind?" in chat.said
+    await chat.text("undo")
+    assert "back as you left it" in chat.said and chat.last[-1].ask_contact
+
+
+# ---- the need in the first message ---------------------------------------------------
+
+
+async def test_a_first_message_with_the_need_uses_it(chat: Chat) -> None:
+    await chat.text("السلام عليكم ابي امدد زيارة امي")
+    assert "وعليكم السلام" in chat.said
+    assert chat.choice_ids[0] == "s:visit_visa_extension"
+
+
+async def test_in_english_a_first_message_with_the_need_uses_it(chat: Chat) -> None:
+    await chat.text("English")
+    await chat.text("Hello, I need to extend my wife's visit visa")
+    assert chat.choice_ids[0] == "s:visit_visa_extension"
+    await chat.text("yes")  # three services suggested: a plain yes is asked about
+    assert "Which one do you mean?" in chat.said
+    await chat.text("1")
+    assert "nationality" in chat.said
+
+
+async def test_after_filing_a_new_need_starts_a_new_request(chat: Chat) -> None:
+    await _to_summary(chat)
+    await chat.tap("confirm")
+    await chat.text("ابي تاشيرة خروج وعوده لي")
+    assert chat.choice_ids[0] == "s:exit_reentry_visa"
+
+
+@pytest.mark.parametrize(
+    ("typed", "service"),
+    [
+        ("عندي عامل متغيب عن العمل ابي ابلغ عنه", "s:absence_report"),
+        ("ابي انقل خدمات عامل", "s:transfer_of_services"),
+    ],
+)
+async def test_an_employers_need_files_as_an_establishment(
+    chat: Chat, typed: str, service: str
+) -> None:
+    await chat.command("start")
+    await chat.text(typed)
+    assert "تقدّمها المنشأة لعامليها" in chat.said
+    assert chat.choice_ids[0] == service
+    await chat.tap(service)
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    assert "الرقم الموحد للمنشأة" in chat.said
+
+
+# ---- sounding like a person ----------------------------------------------------------
+
+
+async def test_salam_is_answered(chat: Chat) -> None:
+    await chat.text("السلام عليكم")
+    assert chat.said.startswith("وعليكم السلام")
+    assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+async def test_thanks_after_filing_is_a_short_answer(chat: Chat) -> None:
+    await _to_summary(chat)
+    await chat.tap("confirm")
+    await chat.text("شكرًا")
+    assert chat.said.startswith("العفو")
+    assert "تواصل" not in chat.said  # not the whole welcome
+    assert chat.choice_ids == ["new", "status", "help"]
+
+
+async def test_thanks_after_a_refusal_is_not_a_service_request(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي امدد زيارة امي")
+    await chat.text("ايه")
+    await chat.text("مصريه")
+    assert "للجنسيتين السورية واليمنية فقط" in chat.said
+    await chat.text("طيب شكرا")
+    assert chat.said.startswith("العفو")
+    assert "لم أتمكن من تحديد الخدمة" not in chat.said
+    assert "other" in chat.choice_ids
+
+
+async def test_a_greeting_mid_way_keeps_the_question(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text("السلام عليكم")
+    assert "وعليكم السلام" in chat.said and "رقم هوية صاحب الطلب" in chat.said
+
+
+async def test_the_welcome_is_not_repeated_within_hours(chat: Chat, clock: Clock) -> None:
+    await chat.command("start")
+    assert "مرحبًا بك في تواصل" in chat.said or "تواصل" in chat.said
+    await chat.text("الغاء")
+    await chat.text("مرحبا")
+    assert "تواصل" not in chat.said and chat.choice_ids[:2] == ["ind", "est"]
+    clock.now += dt.timedelta(hours=13)
+    await chat.text("الغاء")
+    await chat.text("مرحبا")
+    assert "تواصل" in chat.said
+
+
+async def test_no_back_to_the_request_when_nothing_was_filled(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "u1"), RESIDENT)
+    await chat.command("start")
+    await chat.text("وش صار على طلبي")
+    await chat.text("1")
+    assert "قيد الدراسة" in chat.said
+    assert "نعود إلى الطلب" not in chat.said
