@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCALES := $(wildcard locales/*/LC_MESSAGES/tawasul.po)
 MOS := $(LOCALES:.po=.mo)
 
-.PHONY: run test lint typecheck unit integration messages catalogues bench system-deps clean
+.PHONY: run test test-anytime lint typecheck unit integration messages catalogues bench system-deps clean
 
 run: $(STAMP) catalogues
 	$(BIN)/tawasul run
@@ -17,6 +17,25 @@ test: $(STAMP) catalogues system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# Tests pass at any instant. This runs the end-to-end and staff-schedule tests with whole
+# processes (pytest, the bot, Redis, PostgreSQL) under libfaketime at the instants where
+# the clock matters in Riyadh (UTC+3): 07:59, 08:01 and 23:59 on a Tuesday, 10:00 on a
+# Friday. The clock starts there and runs on, so 07:59 and 23:59 also cross 08:00 and
+# midnight during the run; FAKETIME_DONT_RESET makes the bot's processes go on from the
+# test's instant instead of starting the clock again. Redis runs on the real clock (see
+# tests/servers.py).
+ANYTIME := "2026-12-01 04:59:00 UTC" "2026-12-01 05:01:00 UTC" "2026-12-01 20:59:00 UTC" \
+	"2026-12-04 07:00:00 UTC"
+test-anytime: $(STAMP) catalogues system-deps
+	@command -v faketime >/dev/null || { echo "installing faketime (libfaketime) from Debian packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
+	@failed=""; for at in $(ANYTIME); do \
+	  echo "== the clock at $$at"; \
+	  FAKETIME_DONT_RESET=1 faketime "$$at" $(BIN)/pytest -q -p no:cacheprovider \
+	    tests/e2e tests/integration/test_staff_schedule.py || failed="$$failed [$$at]"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed at:$$failed"; exit 1; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

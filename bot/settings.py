@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     dialogue_ttl_s: int = Field(default=24 * 3600, ge=60)
     holidays_file: Path | None = None
+    # Whether this process posts the staff group's 08:00 digest, reminders and escalations.
+    # Every worker may (one Redis key per tick picks who does); "off" leaves it to the
+    # others, and lets a test of something else run at any hour without a digest arriving.
+    staff_schedule: bool = True
     log_level: str = "INFO"
     # how quantities and dates are written in Arabic: Arabic-Indic (arab) or Western (latn)
     # digits; identifiers (request, identity, phone numbers) stay ASCII either way

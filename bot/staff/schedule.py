@@ -262,11 +262,15 @@ class StaffServices(ScheduleServices, Protocol):
 
 @contextlib.asynccontextmanager
 async def staff_running(
-    services: StaffServices, dispatcher: Dispatcher, kick: Kick
+    services: StaffServices,
+    dispatcher: Dispatcher,
+    kick: Kick,
+    *,
+    clock: Callable[[], dt.datetime] = utcnow,
 ) -> AsyncIterator[None]:
     """For ``tawasul run``: puts the staff group's router into the Telegram dispatcher and
-    keeps the schedule ticking in the background until the block ends. Without
-    ``TAWASUL_STAFF_CHAT_ID`` there is no staff group: nothing is added."""
+    keeps the schedule ticking in the background (on ``clock``) until the block ends.
+    Without ``TAWASUL_STAFF_CHAT_ID`` there is no staff group: nothing is added."""
     from bot.staff.router import staff_router
 
     settings = services.settings
@@ -275,8 +279,12 @@ async def staff_running(
         yield
         return
     dispatcher.include_router(staff_router(services.desk, settings, services.redis, kick))
+    if not settings.staff_schedule:
+        log.info("TAWASUL_STAFF_SCHEDULE is off: no digest or reminders from this process")
+        yield
+        return
     stop = asyncio.Event()
-    task = asyncio.create_task(run_schedule(services, stop), name="staff-schedule")
+    task = asyncio.create_task(run_schedule(services, stop, clock), name="staff-schedule")
     try:
         yield
     finally:

@@ -2,11 +2,13 @@
 router in the same Telegram dispatcher as the residents', the outbox dispatcher delivering
 cards and notifications to the Bot API stand-in, the schedule in the background. An
 officer's tap changes the card at once (the router wakes the dispatcher) and the person
-is told."""
+is told. The schedule's clock is pinned to a working morning after 08:00, so the digest
+arrives beside the card at whatever hour the test runs."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from bot.channels.telegram import build_dispatcher, make_bot
 from bot.outbox.wiring import build_delivery
 from bot.settings import Settings
 from bot.staff.schedule import staff_running
+from domain.sla import RIYADH
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_db_requests import submission
@@ -27,11 +30,18 @@ STAFF_CHAT = -1009876543210
 OFFICER = TgUser(7001, "نورة")
 PERSON_CHAT = 5551001  # the user_key submission() files from
 POLL_S = 4.0
+# a Sunday, a working day, just after the digest's hour
+SCHEDULE_NOW = dt.datetime(2026, 11, 22, 8, 1, tzinfo=RIYADH).astimezone(dt.UTC)
 
 
 async def _until(api: TelegramBotAPIStandin, predicate: Callable[[], bool], s: float) -> None:
     async with asyncio.timeout(s):
         await api.wait_until(predicate)
+
+
+def _message(api: TelegramBotAPIStandin, message_id: int) -> dict[str, Any]:
+    """The staff group's message ``message_id`` as it reads now (after edits)."""
+    return next(m for m in api.messages(STAFF_CHAT) if m["message_id"] == message_id)
 
 
 def _buttons(message: dict[str, Any]) -> list[str]:
@@ -66,7 +76,9 @@ async def test_take_and_accept_from_the_card(
                         bot, Update.model_validate(raw, context={"bot": bot})
                     )
 
-                async with staff_running(services, dispatcher, kick=delivery.kick):
+                async with staff_running(
+                    services, dispatcher, kick=delivery.kick, clock=lambda: SCHEDULE_NOW
+                ):
                     number = (await services.gateway.submit(submission())).number
                     # polling slower than the edits are expected: only the router's kick
                     # can make them this quick
@@ -94,8 +106,7 @@ async def test_take_and_accept_from_the_card(
                             ),
                             1.5,
                         )
-                        edited = api.messages(STAFF_CHAT)[0]
-                        assert edited["message_id"] == card["message_id"]
+                        edited = _message(api, card["message_id"])
                         assert f"st:take:{number}" not in _buttons(edited)
                         assert f"st:ok:{number}" in _buttons(edited)
                         assert "نورة" in edited["text"]
@@ -105,7 +116,7 @@ async def test_take_and_accept_from_the_card(
                         await _until(
                             api, lambda: len(api.calls_for(STAFF_CHAT, "editMessageText")) >= 2, 1.5
                         )
-                        final = api.messages(STAFF_CHAT)[0]
+                        final = _message(api, card["message_id"])
                         assert _buttons(final) == [f"st:re:{number}"]
                         # the person's second message in two seconds waits out Telegram's
                         # one-a-second limit for their chat, then goes on the next round
@@ -115,6 +126,10 @@ async def test_take_and_accept_from_the_card(
                             POLL_S + 3,
                         )
                         assert "الموافقة" in api.texts(PERSON_CHAT)[-1]
+                        # the schedule ran in the same composition: the digest is there too
+                        assert any(
+                            "الملخص اليومي" in m.get("text", "") for m in api.messages(STAFF_CHAT)
+                        )
                     finally:
                         stop.set()
                         await runner
