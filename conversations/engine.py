@@ -507,14 +507,21 @@ class Engine:
             (*prompt.choices, *extras, *_nav(ctx, can_go_back=step.can_go_back))
         )
         ctx.state.offered = [[o.id, o.label] for o in choices]
-        return Reply(prompt.text, choices=choices, ask_contact=prompt.ask_contact)
+        return Reply(
+            prompt.text,
+            choices=choices,
+            ask_contact=prompt.ask_contact,
+            numbered=not step.free_text,
+        )
 
     def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply:
         """A reply that stays on the step and offers the step's choices again."""
         if not with_choices:
             return Reply(text)
         asked = self._ask(ctx)
-        return Reply(text, choices=asked.choices, ask_contact=asked.ask_contact)
+        return Reply(
+            text, choices=asked.choices, ask_contact=asked.ask_contact, numbered=asked.numbered
+        )
 
 
 def _replace(state: DialogueState, fresh: DialogueState) -> None:

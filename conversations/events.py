@@ -119,3 +119,5 @@ class Reply:
     ask_contact: bool = False
     media: tuple[str, ...] = field(default=())
     locale: str | None = None
+    # False where typed numbers are the person's text, not choices: shown unnumbered
+    numbered: bool = True

@@ -89,8 +89,9 @@ class Step:
     answer: Callable[[Ctx, Event], Awaitable[Outcome]]
     # the first step has nowhere to go back to
     can_go_back: bool = True
-    # a step that asks for the person's own words or numbers: a bare "3" typed here is
-    # their text, not the third button under the question
+    # a step that asks for the person's own words, where even a bare "3" may be the answer
+    # («how many live with you?»): typed numbers are their text, not the buttons' numbers
+    # (channels show such buttons unnumbered)
     free_text: bool = False
 
 

@@ -45,7 +45,11 @@ def render(reply: Reply, texts: Texts) -> str:
         lines.append(
             _("(In the terminal, type /contact followed by your number, e.g. /contact 0501234567)")
         )
-    lines += [f"  {i}) {choice.label}" for i, choice in enumerate(choices, start=1)]
+    if reply.numbered:
+        lines += [f"  {i}) {choice.label}" for i, choice in enumerate(choices, start=1)]
+    else:
+        # typed numbers are the person's text here: the choices are typed by name
+        lines += [f"  • {choice.label}" for choice in choices]
     lines += [_("(picture saved at %(path)s)") % {"path": ref} for ref in reply.media]
     return "\n".join(lines)
 

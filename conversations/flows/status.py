@@ -258,8 +258,8 @@ def build_status_flow(limiter: AttemptLimiter) -> Flow:
         help=_help,
         steps={
             "pick": Step(ask_pick, pick, can_go_back=False),
-            "number": Step(ask_number, number, free_text=True),
-            "identity": Step(ask_identity, identity, free_text=True),
+            "number": Step(ask_number, number),
+            "identity": Step(ask_identity, identity),
         },
     )
 

@@ -35,3 +35,10 @@ async def test_the_chat_renders_each_reply_in_the_language_it_carries(tmp_path: 
     out = io.StringIO()
     await chat(handle, MediaStore(tmp_path), stdin=io.StringIO("hello\n"), stdout=out)
     assert "(In the terminal, type /contact" in out.getvalue()
+
+
+def test_buttons_where_numbers_are_text_are_listed_without_numbers() -> None:
+    shown = render(
+        Reply("اكتب إجابتك", choices=(Option("send", "إرسال الرد"),), numbered=False), Texts("ar")
+    )
+    assert "• إرسال الرد" in shown and "1)" not in shown

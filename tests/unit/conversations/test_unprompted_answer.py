@@ -85,12 +85,11 @@ async def test_a_bare_number_is_the_answer_not_a_menu_index(
     assert [a.text for a in gateway.answers] == [typed]
 
 
-async def test_a_bare_number_is_text_at_the_identity_step(chat: Chat) -> None:
-    await _to_identity(chat)
-    await chat.text("3")  # the third button there is «Cancel»
-    assert "١٠" in chat.said or "10" in chat.said  # told the number has 10 digits
-    await chat.text(RESIDENT)
-    assert chat.last[-1].ask_contact  # the draft was never cancelled
+async def test_the_answer_step_shows_its_buttons_unnumbered(chat: Chat) -> None:
+    await chat.tap(f"ans:{NUMBER}")
+    assert chat.last[-1].numbered is False  # a typed number is the answer there
+    await chat.text("1")
+    assert chat.last[-1].numbered is False
 
 
 async def test_mid_draft_an_unusable_message_is_offered_as_the_answer(
