@@ -19,13 +19,10 @@ from conversations import languages
 from conversations.events import (
     Choice,
     Command,
-    Contact,
     Event,
-    Media,
     Option,
     Reply,
     Text,
-    Unsupported,
     unique_options,
 )
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay, Step
@@ -41,7 +38,7 @@ from conversations.flows.more_info import (
 )
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
-from conversations.keywords import courtesy, global_action, is_undo_word
+from conversations.keywords import courtesy, is_undo_word
 from conversations.manners import (
     ask_discard,
     keep_for_undo,
@@ -51,19 +48,25 @@ from conversations.manners import (
     wants_welcome,
 )
 from conversations.ports import AttemptLimiter, RequestGateway
+from conversations.reading import (
+    NAV_IDS,
+    START_STEPS,
+    as_choice,
+    language_wish,
+    navigation,
+    own_options,
+    status_wish,
+    unusable,
+)
 from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
-from conversations.understanding import is_status_question, understand_choice
+from conversations.understanding import understand_choice
 from domain.catalogue import Catalogue
-from domain.normalize import clean_input, digits_only, fold_arabic
-from domain.request_number import FIRST_DIGITS, looks_like_request_number
 
 log = logging.getLogger(__name__)
 
 CAS_ATTEMPTS = 8
-NAV_IDS = ("back", "cancel", "help", "restart", "new")
-_START_STEPS = ("", "done")
 # steps where a message may name a service instead of pressing a button
 _NEED_STEPS = ("applicant", "suggest", "refused")
 
@@ -149,9 +152,9 @@ class Engine:
         free_text = (
             step is not None and step.free_text and state.held is None and not state.confirming
         )
-        chosen = _as_choice(event, state.offered, numbers=not free_text)
+        chosen = as_choice(event, state.offered, numbers=not free_text)
         if isinstance(chosen, Text) and not free_text and self._reads_choices(ctx, chosen):
-            understood = understand_choice(chosen.text, _own_options(state.offered))
+            understood = understand_choice(chosen.text, own_options(state.offered))
             if understood is not None and understood.chosen is not None:
                 chosen = Choice(event.origin, understood.chosen)
             elif understood is not None:
@@ -175,21 +178,21 @@ class Engine:
             or (isinstance(event, Text) and is_undo_word(event.text))
         ):
             return self._undo(ctx)
-        asked, number = _status_wish(chosen if isinstance(chosen, Choice) else event, state)
+        asked, number = status_wish(chosen if isinstance(chosen, Choice) else event, state)
         if asked and "status" in self.side_flows:
             return await self._open_status(ctx, number)
-        wish = _language_wish(event, state.offered)
+        wish = language_wish(event, state.offered)
         if wish is not None:
             return self._switch_language(ctx, wish)
         # a typed number or label of a navigation button works like the button
-        action = _global_action(chosen)
+        action = navigation(chosen)
         if action is None and answers and self._idle(state):
             taken = await self._unprompted_answer(ctx, event)
             if taken is not None:
                 return taken
         if action in ("restart", "cancel") and self._has_draft(state):
             return self._confirm_discard(ctx, action)
-        if action == "restart" or state.step in _START_STEPS:
+        if action == "restart" or state.step in START_STEPS:
             return await self._start(ctx, event, action)
         if isinstance(event, Text) and action is None:
             kind, rest = courtesy(event.text)
@@ -203,7 +206,7 @@ class Engine:
         if action == "back":
             return self._back(ctx)
         event = chosen
-        polite = _unusable(ctx, event)
+        polite = unusable(ctx, event)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
@@ -220,7 +223,7 @@ class Engine:
         state = ctx.state
         if state.held is not None:
             return True
-        if state.step in (*_START_STEPS, "group", "service"):
+        if state.step in (*START_STEPS, "group", "service"):
             return False
         if state.step in _NEED_STEPS and state.flow == self.flow.name:
             return not ctx.catalogue.match(typed.text, limit=1)
@@ -236,7 +239,7 @@ class Engine:
         return Reply(_("Which one do you mean?"), choices=(*options, *nav))
 
     def _has_draft(self, state: DialogueState) -> bool:
-        return state.flow == self.flow.name and state.step not in _START_STEPS and state.has_data()
+        return state.flow == self.flow.name and state.step not in START_STEPS and state.has_data()
 
     def _confirm_discard(self, ctx: Ctx, action: str) -> list[Reply]:
         text, options = ask_discard(ctx)
@@ -264,7 +267,7 @@ class Engine:
         if take_back(ctx.state, ctx.now):
             return [Reply(_("Your request is back as you left it.")), self._ask(ctx)]
         said = Reply(_("Sorry, the deleted request can no longer be brought back."))
-        if ctx.state.step in _START_STEPS:
+        if ctx.state.step in START_STEPS:
             return [said, *self._restart(ctx)]
         return [said, self._ask(ctx)]
 
@@ -276,7 +279,7 @@ class Engine:
         or after a request was filed."""
         if state.flow != self.flow.name:
             return False
-        return state.step in _START_STEPS or (state.step == self.flow.first and state.is_blank())
+        return state.step in START_STEPS or (state.step == self.flow.first and state.is_blank())
 
     async def _unprompted_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
         """A message sent while an officer waits for an answer, without pressing «Answer»:
@@ -321,7 +324,7 @@ class Engine:
 
     async def _open_status(self, ctx: Ctx, number: str | None) -> list[Reply]:
         state = ctx.state
-        if state.flow == self.flow.name and state.step not in _START_STEPS and not state.is_blank():
+        if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
             state.suspend()
         state.flow, state.step = "status", "number"
         state.answers, state.history, state.editing = {}, [], False
@@ -342,7 +345,7 @@ class Engine:
             return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
         if refusal is None:
             return [self._ask(ctx)]
-        if ctx.state.step in _START_STEPS:
+        if ctx.state.step in START_STEPS:
             return [Reply(refusal)]
         return [self._reply(ctx, refusal, with_choices=True)]
 
@@ -385,7 +388,7 @@ class Engine:
         state.locale = wish
         _ = ctx.texts.gettext
         said = Reply(_("I'll continue in English."))
-        if state.step in _START_STEPS:
+        if state.step in START_STEPS:
             return [said, *self._restart(ctx)]
         return [said, self._ask(ctx)]
 
@@ -536,102 +539,3 @@ def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:
     _ = ctx.texts.gettext
     back = (Option("back", _("Back")),) if can_go_back else ()
     return (*back, Option("help", _("Help")), Option("cancel", _("Cancel")))
-
-
-def _global_action(event: Event) -> str | None:
-    if isinstance(event, Command):
-        return {"start": "restart", "new": "restart"}.get(event.name, event.name)
-    if isinstance(event, Choice) and event.id in NAV_IDS:
-        return "restart" if event.id == "new" else event.id
-    if isinstance(event, Text):
-        return global_action(event.text)
-    return None
-
-
-def _status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
-    """Whether the person asks about a request (and which number, if they gave one)."""
-    if isinstance(event, Command) and event.name in ("status", "my", "requests"):
-        return True, event.args or None
-    if isinstance(event, Choice) and event.id == "status":
-        return True, None
-    if not isinstance(event, Text) or state.flow == "status":
-        return False, None
-    # a description is the person's own words, whatever they say; other flows read text
-    if state.step == "description" or (state.flow != "intake" and state.step not in _START_STEPS):
-        return False, None
-    if is_status_question(event.text):
-        return True, looks_like_request_number(event.text)
-    # where an identity number is typed, a number is that number, not a request's
-    if state.step in ("identity", "establishment"):
-        return False, None
-    # a message that carries a well-formed request number ("طلبي 4512-345-671")
-    number = looks_like_request_number(event.text)
-    if number is not None:
-        return True, number
-    typed = clean_input(event.text)
-    bare = digits_only(typed)
-    if (
-        len(bare) == 10
-        and bare.isdigit()
-        and len(bare) == sum(ch.isdigit() for ch in typed)
-        # identity (1, 2, 3), establishment (7) and mobile (0) numbers are never requests
-        and bare[0] in FIRST_DIGITS
-    ):
-        # a lone 10-digit number here can only be a request number (or a mistyped one)
-        return True, bare
-    return False, None
-
-
-def _language_wish(event: Event, offered: list[list[str]]) -> str | None:
-    """The language a message asks for; "" to offer both (a bare /lang); None otherwise."""
-    if isinstance(event, Command) and event.name in ("lang", "language"):
-        return languages.language_argument(event.args) or ""
-    chosen = _as_choice(event, offered)
-    if isinstance(chosen, Choice) and chosen.id.startswith("lang:"):
-        return chosen.id.removeprefix("lang:")
-    if isinstance(event, Text):
-        return languages.language_asked(event.text)
-    return None
-
-
-def _own_options(offered: list[list[str]]) -> list[tuple[str, str]]:
-    """The step's own options, without the buttons every step has (typed as words)."""
-    return [(o[0], o[1]) for o in offered if o[0] not in NAV_IDS and o[0] != "share_contact"]
-
-
-def _as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -> Event:
-    """A typed "2", "٢" or a button's label answers like pressing the button; with
-    ``numbers`` False (a step that asks for the person's own words) a number stays text."""
-    if not isinstance(event, Text) or not offered:
-        return event
-    typed = clean_input(event.text)
-    # the share-my-number control is not a numbered choice on any channel
-    numbered = [o for o in offered if o[0] != "share_contact"]
-    if numbers and typed.isdigit() and 1 <= int(typed) <= len(numbered):
-        return Choice(event.origin, numbered[int(typed) - 1][0])
-    folded = fold_arabic(typed)
-    for option_id, label in offered:
-        if folded and folded == fold_arabic(label):
-            return Choice(event.origin, option_id)
-    return event
-
-
-def _unusable(ctx: Ctx, event: Event) -> str | None:
-    """A polite word for kinds of message no step can use; None when a step should decide."""
-    _ = ctx.texts.gettext
-    if isinstance(event, Command):
-        return _("I don't know that command. You can use the buttons, or type «help».")
-    if isinstance(event, Unsupported):
-        if event.kind in ("location", "venue"):
-            return _("Thank you, but a location isn't needed here. Please type your answer.")
-        return _("I can't use this kind of message here. Please type your answer.")
-    if isinstance(event, Media):
-        if event.kind in ("voice", "audio"):
-            return _("I can't listen to voice messages yet. Please type your answer.")
-        if event.kind in ("sticker", "animation"):
-            return _("Stickers can't be used here. Please type your answer or choose a button.")
-        if event.kind == "video":
-            return _("Videos can't be attached. Please send photos or PDF files instead.")
-    if isinstance(event, Contact) and ctx.state.step != "phone":
-        return _("I don't need a phone number at this step.")
-    return None

@@ -1,0 +1,128 @@
+"""How a typed message is read before a step sees it: as the button it names (its number
+or label, or the same in other words), as a navigation word, as a wish to know a request's
+status or to change the language, or as a kind of message no step can use.
+
+Pure functions of the message and the dialogue state; the engine decides what to do.
+"""
+
+from __future__ import annotations
+
+from conversations import languages
+from conversations.events import (
+    Choice,
+    Command,
+    Contact,
+    Event,
+    Media,
+    Text,
+    Unsupported,
+)
+from conversations.flow import Ctx
+from conversations.keywords import global_action
+from conversations.state import DialogueState
+from conversations.understanding import is_status_question
+from domain.normalize import clean_input, digits_only, fold_arabic
+from domain.request_number import FIRST_DIGITS, looks_like_request_number
+
+NAV_IDS = ("back", "cancel", "help", "restart", "new")
+START_STEPS = ("", "done")
+
+
+def navigation(event: Event) -> str | None:
+    """The navigation action a command, button or typed word asks for, if any."""
+    if isinstance(event, Command):
+        return {"start": "restart", "new": "restart"}.get(event.name, event.name)
+    if isinstance(event, Choice) and event.id in NAV_IDS:
+        return "restart" if event.id == "new" else event.id
+    if isinstance(event, Text):
+        return global_action(event.text)
+    return None
+
+
+def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
+    """Whether the person asks about a request (and which number, if they gave one)."""
+    if isinstance(event, Command) and event.name in ("status", "my", "requests"):
+        return True, event.args or None
+    if isinstance(event, Choice) and event.id == "status":
+        return True, None
+    if not isinstance(event, Text) or state.flow == "status":
+        return False, None
+    # a description is the person's own words, whatever they say; other flows read text
+    if state.step == "description" or (state.flow != "intake" and state.step not in START_STEPS):
+        return False, None
+    if is_status_question(event.text):
+        return True, looks_like_request_number(event.text)
+    # where an identity number is typed, a number is that number, not a request's
+    if state.step in ("identity", "establishment"):
+        return False, None
+    # a message that carries a well-formed request number ("طلبي 4512-345-671")
+    number = looks_like_request_number(event.text)
+    if number is not None:
+        return True, number
+    typed = clean_input(event.text)
+    bare = digits_only(typed)
+    if (
+        len(bare) == 10
+        and bare.isdigit()
+        and len(bare) == sum(ch.isdigit() for ch in typed)
+        # identity (1, 2, 3), establishment (7) and mobile (0) numbers are never requests
+        and bare[0] in FIRST_DIGITS
+    ):
+        # a lone 10-digit number here can only be a request number (or a mistyped one)
+        return True, bare
+    return False, None
+
+
+def language_wish(event: Event, offered: list[list[str]]) -> str | None:
+    """The language a message asks for; "" to offer both (a bare /lang); None otherwise."""
+    if isinstance(event, Command) and event.name in ("lang", "language"):
+        return languages.language_argument(event.args) or ""
+    chosen = as_choice(event, offered)
+    if isinstance(chosen, Choice) and chosen.id.startswith("lang:"):
+        return chosen.id.removeprefix("lang:")
+    if isinstance(event, Text):
+        return languages.language_asked(event.text)
+    return None
+
+
+def own_options(offered: list[list[str]]) -> list[tuple[str, str]]:
+    """The step's own options, without the buttons every step has (typed as words)."""
+    return [(o[0], o[1]) for o in offered if o[0] not in NAV_IDS and o[0] != "share_contact"]
+
+
+def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -> Event:
+    """A typed "2", "٢" or a button's label answers like pressing the button; with
+    ``numbers`` False (a step that asks for the person's own words) a number stays text."""
+    if not isinstance(event, Text) or not offered:
+        return event
+    typed = clean_input(event.text)
+    # the share-my-number control is not a numbered choice on any channel
+    numbered = [o for o in offered if o[0] != "share_contact"]
+    if numbers and typed.isdigit() and 1 <= int(typed) <= len(numbered):
+        return Choice(event.origin, numbered[int(typed) - 1][0])
+    folded = fold_arabic(typed)
+    for option_id, label in offered:
+        if folded and folded == fold_arabic(label):
+            return Choice(event.origin, option_id)
+    return event
+
+
+def unusable(ctx: Ctx, event: Event) -> str | None:
+    """A polite word for kinds of message no step can use; None when a step should decide."""
+    _ = ctx.texts.gettext
+    if isinstance(event, Command):
+        return _("I don't know that command. You can use the buttons, or type «help».")
+    if isinstance(event, Unsupported):
+        if event.kind in ("location", "venue"):
+            return _("Thank you, but a location isn't needed here. Please type your answer.")
+        return _("I can't use this kind of message here. Please type your answer.")
+    if isinstance(event, Media):
+        if event.kind in ("voice", "audio"):
+            return _("I can't listen to voice messages yet. Please type your answer.")
+        if event.kind in ("sticker", "animation"):
+            return _("Stickers can't be used here. Please type your answer or choose a button.")
+        if event.kind == "video":
+            return _("Videos can't be attached. Please send photos or PDF files instead.")
+    if isinstance(event, Contact) and ctx.state.step != "phone":
+        return _("I don't need a phone number at this step.")
+    return None
