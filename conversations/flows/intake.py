@@ -218,11 +218,16 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     service = _service(ctx)
     index = int(answers.get("question", 0))
     question = service.questions[index]
-    if not (isinstance(event, Choice) and event.id.startswith("q:")):
-        return Retry(_("Please choose one of the answers."))
-    option = next((o for o in question.options if o.id == event.id[2:]), None)
+    option = None
+    if isinstance(event, Choice) and event.id.startswith("q:"):
+        option = next((o for o in question.options if o.id == event.id[2:]), None)
     if option is None:
-        return Retry(_("Please choose one of the answers."))
+        # says what the answers are, in a sentence, rather than «choose one» again
+        labels = [f"«{local(o.label, ctx.locale)}»" for o in question.options]
+        return Retry(
+            _("I didn't catch that. Please answer %(options)s, by button or in a word.")
+            % {"options": _or_list(ctx, labels)}
+        )
     if not option.allowed:
         refusal = local(option.refusal, ctx.locale) if option.refusal else ""
         return Next("refused", (refusal,) if refusal else ())

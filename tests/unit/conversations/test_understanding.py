@@ -236,3 +236,14 @@ async def test_the_number_shown_for_my_request_status_works(chat: Chat) -> None:
     assert chat.choice_ids.index("status") == 2
     await chat.text("٣")
     assert "اكتب رقم الطلب" in chat.said
+
+
+async def test_an_answer_not_understood_names_the_answers(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text("ما ادري والله")
+    assert "لم أفهم إجابتك" in chat.said
+    assert "«داخل المملكة» أو «خارج المملكة»" in chat.said
+    assert "فضلًا اختر إحدى الإجابات" not in chat.said
