@@ -227,3 +227,42 @@ async def test_no_back_to_the_request_when_nothing_was_filled(
     await chat.text("1")
     assert "قيد الدراسة" in chat.said
     assert "نعود إلى الطلب" not in chat.said
+
+
+async def test_in_english_after_filing_a_new_need_starts_a_new_request(chat: Chat) -> None:
+    await chat.text("English")
+    await _to_summary_en(chat)
+    await chat.tap("confirm")
+    await chat.text("I need an exit and re-entry visa for my wife")
+    assert chat.choice_ids[0] == "s:exit_reentry_visa"
+
+
+async def _to_summary_en(chat: Chat) -> None:
+    await chat.tap("ind")
+    await chat.text("I want to renew my iqama")
+    await chat.tap("s:iqama_renew")
+    await chat.text("inside")
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("My iqama expired and Absher shows an error when I pay the fee")
+    await chat.media(ref="p1")
+    await chat.text("done")
+    assert "Please check your request" in chat.said
+
+
+async def test_in_english_an_employers_need_files_as_an_establishment(chat: Chat) -> None:
+    await chat.text("English")
+    await chat.text("my worker is absent, I want to report him")
+    assert "Only an establishment can file this" in chat.said
+    assert chat.choice_ids[0] == "s:absence_report"
+
+
+async def test_in_english_hello_and_thanks(chat: Chat) -> None:
+    await chat.text("English")
+    await _to_summary_en(chat)
+    await chat.tap("confirm")
+    await chat.text("thank you")
+    assert chat.said.startswith("You're welcome")
+    assert "Welcome to Tawasul" not in chat.said
+    await chat.text("hello")
+    assert chat.choice_ids[:2] == ["ind", "est"]
