@@ -39,10 +39,10 @@ async def _run(settings: Settings) -> None:
         return
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
-    from bot.outbox.whatsapp_delivery import WHATSAPP, WhatsAppDelivery
+    from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
     from bot.staff.schedule import staff_running
-    from bot.web import start_web, wait_for_stop, whatsapp_sender
+    from bot.web import start_web, wait_for_stop, whatsapp_delivery
 
     async with build_services(settings) as services:
         # the WhatsApp webhook server, beside Telegram polling when both are configured
@@ -58,9 +58,9 @@ async def _run(settings: Settings) -> None:
         )
         # notifications and staff cards: the outbox, delivered from this process too
         delivery = build_delivery(services, bot)
-        sender = whatsapp_sender(web_runner) if web_runner is not None else None
-        if sender is not None:
-            delivery.handlers[WHATSAPP] = WhatsAppDelivery(sender)
+        whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
+        if whatsapp is not None:
+            delivery.handlers[WHATSAPP] = whatsapp
         stop = asyncio.Event()
         delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
         try:

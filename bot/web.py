@@ -24,7 +24,7 @@ import traceback
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -44,6 +44,9 @@ from bot.channels.whatsapp_inbound import (
     parse_webhook,
     verify_signature,
 )
+
+if TYPE_CHECKING:
+    from bot.outbox.whatsapp_delivery import WhatsAppDelivery
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ class WhatsAppRuntime:
     app_secret: str
     verify_token: str
     phone_id: str | None = None
+    #: the outbox handler for rows with channel "whatsapp" (None: a test's runtime)
+    delivery: WhatsAppDelivery | None = None
 
 
 WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)
@@ -99,10 +104,25 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
         template_name=settings.whatsapp_template_name,
         template_lang=settings.whatsapp_template_lang,
     )
+    # deferred: bot.outbox imports the channel module
+    from bot.outbox.whatsapp_delivery import WhatsAppDelivery
+
+    delivery = WhatsAppDelivery(sender, services.sessions)
+    if not settings.whatsapp_template_name:
+        log.warning(
+            "WhatsApp: TAWASUL_WHATSAPP_TEMPLATE_NAME is not set, so a notification for "
+            "someone who last wrote over 24 hours ago waits until they write again"
+        )
     try:
         assert settings.whatsapp_app_secret and settings.whatsapp_verify_token
         yield WhatsAppRuntime(
-            channel=WhatsAppChannel(services.engine.handle, sender, services.media),
+            channel=WhatsAppChannel(
+                services.engine.handle,
+                sender,
+                services.media,
+                deliver_waiting=delivery.deliver_waiting,
+            ),
+            delivery=delivery,
             recorder=StatusRecorder(services.sessions, services.redis),
             app_secret=settings.whatsapp_app_secret,
             verify_token=settings.whatsapp_verify_token,
@@ -323,8 +343,8 @@ async def wait_for_stop() -> None:
             loop.remove_signal_handler(sig)
 
 
-def whatsapp_sender(runner: web.AppRunner) -> WhatsAppSender | None:
-    """The running app's sender, for the outbox dispatcher (rows with channel
-    "whatsapp"); None when WhatsApp is not configured."""
+def whatsapp_delivery(runner: web.AppRunner) -> WhatsAppDelivery | None:
+    """The running app's outbox handler for rows with channel "whatsapp"; None when
+    WhatsApp is not configured."""
     runtime = runner.app.get(WHATSAPP_KEY) if runner.app is not None else None
-    return runtime.channel.sender if runtime is not None else None
+    return runtime.delivery if runtime is not None else None

@@ -87,6 +87,9 @@ log = logging.getLogger(__name__)
 
 #: The dialogue engine as the channel sees it (see bot.channels.telegram.Handle).
 Handle = Callable[[Event], Awaitable[list[Reply]]]
+#: Sends the notifications that waited for the person's window (see
+#: bot.outbox.whatsapp_delivery); returns how many went.
+DeliverWaiting = Callable[[str], Awaitable[int]]
 #: The person's locale (for the «More» and «Options» labels), by user key.
 LocaleOf = Callable[[str], Awaitable[str]]
 
@@ -509,8 +512,10 @@ class WhatsAppChannel:
         *,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         clock: Callable[[], float] = time.time,
+        deliver_waiting: DeliverWaiting | None = None,
     ) -> None:
         self._handle = handle
+        self._deliver_waiting = deliver_waiting
         self.sender = sender
         self._media_store = media_store
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -522,6 +527,7 @@ class WhatsAppChannel:
         user_key = item.sender.user_key
         async with self._locks.hold(user_key), self._slots:
             await self._remember(item)
+            await self._waiting(user_key)
             pending = await self.sender.take_pending(user_key)
             if pending:
                 await self.sender.deliver(user_key, pending)
@@ -538,6 +544,17 @@ class WhatsAppChannel:
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
             await self.sender.deliver(user_key, replies)
+
+    async def _waiting(self, user_key: str) -> None:
+        """Notifications that waited for the window go first, before any answer."""
+        if self._deliver_waiting is None:
+            return
+        try:
+            await self._deliver_waiting(user_key)
+        except Exception:
+            # the database is away for a moment: the rows stay queued for the dispatcher,
+            # and the person still gets an answer to what they wrote
+            log.exception("waiting notifications for %s not delivered now", masked(user_key))
 
     async def _remember(self, item: Inbound) -> None:
         """The window opens with the person's message (its own time, never later than

@@ -25,6 +25,7 @@ from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage, Request, StatusEvent, utcnow
 from bot.db.requests_repo import RequestRecord, select_requests, to_record
 from bot.outbox.queue import staff_text
+from bot.outbox.window_wait import count_waiting
 from domain.sla import RIYADH, riyadh_date, working_days_between
 from domain.status import FINAL, RequestStatus
 
@@ -129,6 +130,11 @@ class StaffReports:
                 .order_by(StatusEvent.id)
             )
             return [Decision(n, s, RequestStatus(t)) for n, s, t in rows]
+
+    async def waiting_for_window(self) -> int:
+        """Notifications to WhatsApp users that wait for them to write again."""
+        async with self._sessions() as session:
+            return await count_waiting(session)
 
     async def queue_digest(self, day: dt.date, html: str) -> bool:
         """Queues ``day``'s digest unless one is already queued; True when this call did."""

@@ -109,6 +109,7 @@ class StaffSchedule:
                 for r in await self.reports.open_requests()
             ],
             decided=[(d.service_id, d.status) for d in await self.reports.decided_on(yesterday)],
+            waiting=await self.reports.waiting_for_window(),
         )
         return await self.reports.queue_digest(today, html)
 
@@ -119,6 +120,7 @@ class StaffSchedule:
         new: Sequence[tuple[str, str]],
         open_: Sequence[tuple[str, str, RequestStatus, dt.date]],
         decided: Sequence[tuple[str, RequestStatus]],
+        waiting: int = 0,
     ) -> str:
         views, fmt = self.views, HTML
         _ = views.texts.gettext
@@ -152,6 +154,9 @@ class StaffSchedule:
                 }
             ),
         ]
+        if waiting:
+            # WhatsApp notifications held until the person writes (no template configured)
+            lines.append(_count(fmt, _("Notifications waiting for the person to write"), waiting))
         departments = sorted(set().union(*per.values()), key=lambda d: (-per["open"][d], d))
         if departments:
             lines.append(fmt.b(_("By department:")))

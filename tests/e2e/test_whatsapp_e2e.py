@@ -155,5 +155,8 @@ async def test_a_whole_request_over_whatsapp(
     assert [message_text(m) for m in graph.sent()][-1] == final
     logged = log_path.read_text(errors="replace")
     assert logged, "the process should have logged something"
+    # no template configured: start-up says, in one line, what that means
+    [notice] = [line for line in logged.splitlines() if "TEMPLATE_NAME is not set" in line]
+    assert "waits until they write again" in notice
     for secret in ("966501234567", "501234567", "2000000006", USER.user_id or "", DESCRIPTION):
         assert secret not in logged
