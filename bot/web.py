@@ -41,6 +41,7 @@ from bot.channels.whatsapp import (
 from bot.channels.whatsapp_inbound import (
     DeliveryStatus,
     Inbound,
+    WebhookBatch,
     parse_webhook,
     verify_signature,
 )
@@ -201,11 +202,9 @@ async def _receive(request: web.Request) -> web.Response:
     if not verify_signature(runtime.app_secret, body, request.headers.get("X-Hub-Signature-256")):
         log.warning("WhatsApp webhook with a missing or wrong signature refused")
         return web.Response(status=403, text="bad signature")
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return web.Response(status=400, text="not JSON")
-    batch = parse_webhook(payload, phone_id=runtime.phone_id)
+    batch = _parsed(body, runtime.phone_id)
+    if batch is None:
+        return web.Response(status=400, text="not a webhook payload")
     items: list[WorkItem] = [*batch.messages, *batch.statuses]
     queue = request.app[QUEUE_KEY]
     if queue.maxsize and queue.maxsize - queue.qsize() < len(items):
@@ -220,6 +219,21 @@ async def _receive(request: web.Request) -> web.Response:
     for item in items:
         queue.put_nowait((body_id, item))
     return web.Response(text="ok")
+
+
+def _parsed(body: bytes, phone_id: str | None) -> WebhookBatch | None:
+    """The messages and statuses of a signed body; None when it is not a payload we can
+    read. Signed is not the same as well-formed: JSON nested a hundred thousand deep makes
+    the parser recurse out of the stack, and a number of thousands of digits is refused by
+    int(). Such a body gets a 400 and one log line naming the kind of error (never a
+    traceback, nor the body, which may quote a person)."""
+    try:
+        return parse_webhook(json.loads(body), phone_id=phone_id)
+    except (ValueError, RecursionError) as exc:
+        log.warning("WhatsApp webhook body refused: %s", type(exc).__name__)
+    except Exception as exc:  # an unforeseen shape must not become a 500 with a traceback
+        _log_failure_at("reading a WhatsApp webhook body", exc)
+    return None
 
 
 @dataclass
@@ -254,9 +268,8 @@ async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: In
         body_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
         if body_id in inbox.pending:
             continue  # this process's own, still in hand
-        try:
-            batch = parse_webhook(json.loads(body), phone_id=runtime.phone_id)
-        except ValueError:
+        batch = _parsed(body if isinstance(body, bytes) else body.encode(), runtime.phone_id)
+        if batch is None:
             await inbox.redis.hdel(INBOX_KEY, body_id)
             continue
         items: list[WorkItem] = [*batch.messages, *batch.statuses]
@@ -287,11 +300,19 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: In
             await inbox.done(body_id)
 
 
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)[-4:]
+    return " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
+
+
+def _log_failure_at(what: str, exc: Exception) -> None:
+    log.error("%s while %s at %s", type(exc).__name__, what, _where(exc))
+
+
 def _log_failure(item: WorkItem, exc: Exception) -> None:
     """Type, where, and whose (hashed): never the exception's text, which may quote
     a person's message or number."""
-    frames = traceback.extract_tb(exc.__traceback__)[-4:]
-    where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
+    where = _where(exc)
     if isinstance(item, Inbound):
         # a wamid embeds the sender's number in base64: hashed like the user key
         whose = f"message {masked(item.wamid)} from {masked(item.sender.user_key)}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations import languages
+from conversations.buttons import check_button
 from conversations.events import (
     Choice,
     Command,
@@ -147,6 +148,19 @@ class Engine:
             arabic_digits=self.arabic_digits,
             receipts=self.receipts,
         )
+        if isinstance(event, Choice):
+            # a button's data is checked like typed input, in one place (conversations.buttons)
+            checked = check_button(
+                event,
+                (option_id for option_id, _label in state.offered),
+                ctx.texts,
+                anywhere=state.step in START_STEPS,
+            )
+            if isinstance(checked, str):
+                if state.step in START_STEPS:
+                    return [Reply(checked)]
+                return [self._reply(ctx, checked, with_choices=True)]
+            event = checked
         step = self._step(state)
         # an offer about an officer's question is a menu, even at a step that reads numbers
         free_text = (

@@ -1,0 +1,64 @@
+"""What a pressed button may carry: checked here, in one place, like typed input (issue 15.6).
+
+A button's data comes back from the person's device, and anyone can send any data with a
+bot's button (a Telegram callback or a WhatsApp reply id is just a string). So a button is
+accepted only when it is one this person could have been shown at this point:
+
+- one of the buttons of the last message the bot sent them, or of the current step's
+  question (the same choices a typed number or label is matched against);
+- one that works at every step: back, cancel, help, restart, a new request, «My request
+  status»;
+- a language the bot speaks (``lang:ar``, ``lang:en``), from any old help message;
+- «Answer» about a request (``ans:N``) with N a well-formed request number; whether it is
+  this person's request is the more-information flow's check, counted as an attempt.
+
+Anything else (a forged value, or a stale button from another branch of the dialogue, such
+as an establishment's service pressed after switching to individual) is refused politely,
+and the step's own choices are offered again. Before the first question and after a request
+was filed every message starts afresh, so there only the values that act by themselves (a
+language, a request number) are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from conversations.events import Choice
+from conversations.i18n import LOCALES, Texts
+from domain.request_number import InvalidRequestNumber, parse_request_number
+
+#: Buttons that work at every step.
+EVERYWHERE = frozenset({"back", "cancel", "help", "restart", "new", "status"})
+LANGUAGE_PREFIX = "lang:"
+ANSWER_PREFIX = "ans:"
+
+
+def check_button(
+    choice: Choice, allowed: Iterable[str], texts: Texts, *, anywhere: bool = False
+) -> Choice | str:
+    """``choice`` as the dialogue may use it (an ``ans:`` number in its canonical form), or
+    the polite refusal to send instead. ``allowed``: the ids of the buttons shown last and
+    of the current step; ``anywhere``: no step is under way, so other ids are harmless."""
+    _ = texts.gettext
+    data = choice.id
+    if data.startswith(LANGUAGE_PREFIX):
+        if data.removeprefix(LANGUAGE_PREFIX) in LOCALES:
+            return choice
+        return _refusal(texts)
+    if data.startswith(ANSWER_PREFIX):
+        try:
+            number = parse_request_number(data.removeprefix(ANSWER_PREFIX))
+        except InvalidRequestNumber:
+            return _("This request is not waiting for an answer from you.")
+        return Choice(choice.origin, ANSWER_PREFIX + number)
+    if anywhere or data in EVERYWHERE or data in set(allowed):
+        return choice
+    return _refusal(texts)
+
+
+def _refusal(texts: Texts) -> str:
+    _ = texts.gettext
+    return _(
+        "This button doesn't belong to this step (it may be from an earlier message). "
+        "Please choose from the buttons below, or type your answer."
+    )
