@@ -10,7 +10,6 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Origin, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
-from conversations.flows.status import wait_message
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.ports import (
@@ -137,24 +136,21 @@ MORE_INFO = Flow(
 
 async def start_answer(ctx: Ctx, number: str, limiter: AttemptLimiter | None) -> str | None:
     """Opens the answer for ``number``; returns a polite refusal instead when it can't.
-    The number comes from a button anyone can forge, so the look-up is paid for like a
-    status look-up (an attempt on the account, given back when the request is theirs)."""
+
+    The number comes from a button anyone can forge. The look-up costs the same whether a
+    request someone else filed exists or not, and succeeds only for the owner, so it tells
+    a stranger nothing; it is still counted as an attempt on someone else's number (the
+    account's status look-ups stop at the limit). The owner is never refused: an officer
+    is waiting for them."""
     _ = ctx.texts.gettext
-    account = f"acct:{ctx.origin.channel}:{ctx.origin.user_key}"
-    if limiter is not None:
-        attempt = await limiter.take(account)
-        if not attempt.granted:
-            return wait_message(ctx, attempt.wait_s)
     try:
         question = await ctx.gateway.pending_question(
             number, ctx.origin.channel, ctx.origin.user_key
         )
     except NotAwaitingAnswer as refused:
-        if limiter is not None and not isinstance(refused, NotTheirs):
-            await limiter.refund(account)
+        if limiter is not None and isinstance(refused, NotTheirs):
+            await limiter.take(f"acct:{ctx.origin.channel}:{ctx.origin.user_key}")
         return _("This request is not waiting for an answer from you.")
-    if limiter is not None:
-        await limiter.refund(account)
     state = ctx.state
     # a draft with nothing chosen yet is not put aside: there is nothing to come back to
     if state.flow != MORE_INFO.name and state.step not in ("", "done") and not state.is_blank():

@@ -46,7 +46,7 @@ from tests.unit.conversations.test_status import RESIDENT, _view
 
 CHANNEL, USER = "whatsapp", "u1"
 MINE = "5038329651"
-ASKED = "4000000006"
+ASKED = "4000000002"  # a well-formed request number: a forged one is refused (issue 15.6)
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 #: Enough for the whole dialogue many times over; a bound so a loop cannot hang the test.
 BUDGET = 6000
