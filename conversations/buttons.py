@@ -4,10 +4,10 @@ A button's data comes back from the person's device, and anyone can send any dat
 bot's button (a Telegram callback or a WhatsApp reply id is just a string). So a button is
 accepted only when it is one this person could have been shown at this point:
 
-- one of the buttons of the last message the bot sent them, or of the current step's
-  question (the same choices a typed number or label is matched against);
+- one of the buttons the bot offered last (the same choices a typed number or label is
+  matched against);
 - one that works at every step: back, cancel, help, restart, a new request, «My request
-  status»;
+  status», «Undo» of a deleted draft (under the message that said it was deleted);
 - a language the bot speaks (``lang:ar``, ``lang:en``), from any old help message;
 - «Answer» about a request (``ans:N``) with N a well-formed request number; whether it is
   this person's request is the more-information flow's check, counted as an attempt.
@@ -28,7 +28,7 @@ from conversations.i18n import LOCALES, Texts
 from domain.request_number import InvalidRequestNumber, parse_request_number
 
 #: Buttons that work at every step.
-EVERYWHERE = frozenset({"back", "cancel", "help", "restart", "new", "status"})
+EVERYWHERE = frozenset({"back", "cancel", "help", "restart", "new", "status", "undo"})
 LANGUAGE_PREFIX = "lang:"
 ANSWER_PREFIX = "ans:"
 
@@ -37,8 +37,7 @@ def check_button(
     choice: Choice, allowed: Iterable[str], texts: Texts, *, anywhere: bool = False
 ) -> Choice | str:
     """``choice`` as the dialogue may use it (an ``ans:`` number in its canonical form), or
-    the polite refusal to send instead. ``allowed``: the ids of the buttons shown last and
-    of the current step; ``anywhere``: no step is under way, so other ids are harmless."""
+    the polite refusal to send instead. ``allowed``: the ids of the buttons offered last; ``anywhere``: no step is under way, so other ids are harmless."""
     _ = texts.gettext
     data = choice.id
     if data.startswith(LANGUAGE_PREFIX):
