@@ -39,6 +39,7 @@ async def _run(settings: Settings) -> None:
         return
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+    from bot.db.accounts import membership_recorder
     from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
     from bot.staff.schedule import staff_running
@@ -67,7 +68,10 @@ async def _run(settings: Settings) -> None:
             if bot is None:
                 await wait_for_stop()
                 return
-            dispatcher = build_dispatcher(services.engine.handle, services.media)
+            membership = membership_recorder(services.sessions, "telegram", kick=delivery.kick)
+            dispatcher = build_dispatcher(
+                services.engine.handle, services.media, membership=membership
+            )
             async with staff_running(services, dispatcher, kick=delivery.kick):
                 await run_polling(bot, dispatcher)
         finally:

@@ -31,6 +31,7 @@ from redis.asyncio import Redis
 
 from bot.app import Services
 from bot.channels.whatsapp import (
+    Renumbered,
     StatusRecorder,
     WhatsAppChannel,
     WhatsAppSender,
@@ -39,12 +40,15 @@ from bot.channels.whatsapp import (
     masked,
 )
 from bot.channels.whatsapp_inbound import (
+    CHANNEL,
     DeliveryStatus,
     Inbound,
+    NumberChange,
     WebhookBatch,
     parse_webhook,
     verify_signature,
 )
+from bot.db.accounts import move_account
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
@@ -122,6 +126,7 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
                 sender,
                 services.media,
                 deliver_waiting=delivery.deliver_waiting,
+                renumbered=renumberer(services),
             ),
             delivery=delivery,
             recorder=StatusRecorder(services.sessions, services.redis),
@@ -131,6 +136,31 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
         )
     finally:
         await close_client(wa)
+
+
+def renumberer(services: Services) -> Renumbered:
+    """What follows a WhatsApp user to their new number: the dialogue (Redis) and the
+    account, requests and pending notifications (SQL)."""
+
+    async def renumbered(change: NumberChange) -> None:
+        if change.new_key != change.old_key:
+            await services.engine.store.move(CHANNEL, change.old_key, change.new_key)
+        moved = await move_account(
+            services.sessions,
+            CHANNEL,
+            change.old_key,
+            change.new_key,
+            old_phone=f"+{change.old_wa_id}" if change.old_wa_id else None,
+            new_phone=f"+{change.new_wa_id}" if change.new_wa_id else None,
+        )
+        log.info(
+            "WhatsApp number change: %d account, %d requests, %d notifications moved",
+            moved.accounts,
+            moved.requests,
+            moved.notifications,
+        )
+
+    return renumbered
 
 
 def build_web_app(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conversations import languages
+from conversations import edits, languages
 from conversations.buttons import check_button
 from conversations.events import (
     Choice,
@@ -110,6 +110,8 @@ class Engine:
             log.info("duplicate %s event ignored", origin.channel)
             return []
         try:
+            if origin.edits is not None:
+                state = await edits.await_original(self.store, origin, state)
             for _attempt in range(CAS_ATTEMPTS):
                 locale = state.locale
                 replies = await self._turn(state, event)
@@ -134,12 +136,21 @@ class Engine:
             )
             return [self._present(Reply(sorry), state.locale)]
 
-    async def _turn(
-        self, state: DialogueState, event: Event, *, answers: bool = True
-    ) -> list[Reply]:
-        """One message. ``answers`` False: the person said it is not an answer to an
-        officer, so it is not offered as one again."""
-        ctx = Ctx(
+    async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
+        """One message; an edit only when it edits the current step's answer (see
+        conversations.edits)."""
+        if edits.is_old_edit(state, event):
+            ctx = self._ctx(state, event)
+            if state.step in START_STEPS:
+                return [Reply(edits.old_edit_hint(ctx))]
+            return [self._reply(ctx, edits.old_edit_hint(ctx), with_choices=True)]
+        edits.saw(state, event.origin)
+        replies = await self._read(state, event)
+        edits.settle(state)
+        return replies
+
+    def _ctx(self, state: DialogueState, event: Event) -> Ctx:
+        return Ctx(
             state,
             event.origin,
             self.catalogue,
@@ -148,6 +159,13 @@ class Engine:
             arabic_digits=self.arabic_digits,
             receipts=self.receipts,
         )
+
+    async def _read(
+        self, state: DialogueState, event: Event, *, answers: bool = True
+    ) -> list[Reply]:
+        """One message. ``answers`` False: the person said it is not an answer to an
+        officer, so it is not offered as one again."""
+        ctx = self._ctx(state, event)
         if isinstance(event, Choice):
             # a button's data is checked like typed input, in one place (conversations.buttons)
             checked = check_button(
@@ -181,7 +199,7 @@ class Engine:
             if not held.get("idle"):
                 return [self._ask(ctx)]
             # not an answer: the message is read as it would have been
-            return await self._turn(state, unhold(held, event.origin), answers=False)
+            return await self._read(state, unhold(held, event.origin), answers=False)
         confirming, state.confirming = state.confirming, None
         if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
             if chosen.id == "keep":
@@ -224,6 +242,7 @@ class Engine:
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
+        edits.answered(state, event, outcome)
         if isinstance(outcome, Retry) and answers and state.flow == self.flow.name:
             offer = await self._offer_answer(ctx, event, outcome.hint)
             if offer is not None:

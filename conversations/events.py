@@ -15,11 +15,20 @@ MediaKind = Literal["photo", "document", "video", "voice", "audio", "sticker", "
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Who sent an event and through which channel; `event_id` is unique per channel."""
+    """Who sent an event and through which channel; `event_id` is unique per channel.
+
+    `message_id` is the platform's id of the message itself (Telegram's message_id, a
+    WhatsApp wamid), the one a later edit names; None for a button tap. `edits` is set on
+    an edited message: the `message_id` of the message it replaces. `phone_unverified` is
+    true when the channel cannot vouch for any phone number of the sender (a WhatsApp user
+    known only by a username): the phone step then takes a typed number, marked so."""
 
     channel: str
     user_key: str
     event_id: str
+    message_id: str | None = None
+    edits: str | None = None
+    phone_unverified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

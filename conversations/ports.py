@@ -35,6 +35,9 @@ class Submission:
     phone: str  # E.164
     description: str
     establishment_number: str | None = None
+    # False when the channel could not vouch for the number (typed by a WhatsApp user
+    # known only by a username)
+    phone_verified: bool = True
     eligibility: dict[str, str] = field(default_factory=dict)
     attachments: tuple[AttachmentInfo, ...] = ()
 

@@ -36,6 +36,11 @@ class DialogueState:
     discarded: dict[str, Any] | None = None
     # when the full welcome was last shown (ISO): it is not repeated on every new start
     welcomed: str | None = None
+    # [flow, step, message id] of the message that last answered the current step (an edit
+    # of it answers the step again), and the ids of the person's recent messages (an edit
+    # of one not seen yet may have overtaken its original on another worker)
+    answered: list[str] | None = None
+    seen: list[str] = field(default_factory=list)
     version: int = 0
 
     def to_json(self) -> str:
@@ -55,6 +60,7 @@ class DialogueState:
             suspended=self.suspended,
             discarded=self.discarded,
             welcomed=self.welcomed,
+            seen=self.seen,
             version=self.version,
         )
 

@@ -53,6 +53,11 @@ class DialogueStore(Protocol):
 
     async def release(self, channel: str, event_id: str) -> None: ...
 
+    async def move(self, channel: str, old_key: str, new_key: str) -> None:
+        """The person now goes by another user key (a new number): their draft and
+        language follow, unless the new key has its own already."""
+        ...
+
 
 @dataclass
 class RedisDialogueStore:
@@ -108,6 +113,21 @@ class RedisDialogueStore:
     async def release(self, channel: str, event_id: str) -> None:
         """Forgets a claimed event whose handling failed, so a redelivery is tried again."""
         await self.redis.delete(self._event_key(channel, event_id))
+
+    async def move(self, channel: str, old_key: str, new_key: str) -> None:
+        """Copies the state and the locale to the new key (keeping the TTL) unless it has
+        its own (the new number wrote first, so its own is newer), then drops the old.
+        Key by key, so the two names may live on different Redis Cluster nodes."""
+        for old, new in (
+            (self._state_key(channel, old_key), self._state_key(channel, new_key)),
+            (self._locale_key(channel, old_key), self._locale_key(channel, new_key)),
+        ):
+            raw = await self.redis.get(old)
+            if raw is None:
+                continue
+            ttl = await self.redis.pttl(old)
+            await self.redis.set(new, raw, nx=True, px=ttl if ttl > 0 else None)
+            await self.redis.delete(old)
 
 
 def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:

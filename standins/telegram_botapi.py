@@ -200,6 +200,19 @@ class RateLimitPolicy:
 
 
 @dataclass
+class BlockedChats:
+    """People who blocked the bot: every send to their private chat is refused with 403,
+    as Telegram refuses it (opt-in with :meth:`TelegramBotAPIStandin.add_policy`)."""
+
+    chats: set[int] = field(default_factory=set)
+
+    def __call__(self, method: str, params: JSON) -> ApiError | None:
+        if method.lower() in _SENDING | {"sendmediagroup"} and params.get("chat_id") in self.chats:
+            return ApiError(403, "Forbidden: bot was blocked by the user")
+        return None
+
+
+@dataclass
 class Gate:
     """A parked call (see :meth:`TelegramBotAPIStandin.hold`)."""
 

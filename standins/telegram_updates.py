@@ -257,6 +257,41 @@ class UpdateFactory:
     def location(self, user: TgUser, latitude: float = 24.7136, longitude: float = 46.6753) -> JSON:
         return self._message(user, None, location={"latitude": latitude, "longitude": longitude})
 
+    def edited(self, original: JSON, text: str) -> JSON:
+        """The person edits a text they sent (`original`, an update made here): Telegram
+        sends an ``edited_message`` update of its own, with the same message_id and
+        date, the new text and an ``edit_date``."""
+        message = dict(original["message"])
+        content: JSON = {"text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        if text.startswith("/") and len(text) > 1:
+            command = text.split(maxsplit=1)[0]
+            content["entities"] = [
+                {"offset": 0, "length": _utf16_len(command), "type": "bot_command"}
+            ]
+        message.update(content)
+        return {"update_id": self.next_update_id(), "edited_message": message}
+
+    def edited_caption(self, original: JSON, caption: str) -> JSON:
+        """The person edits the caption of a photo or file they sent."""
+        message = {**original["message"], "caption": caption, "edit_date": int(time.time())}
+        return {"update_id": self.next_update_id(), "edited_message": message}
+
+    def my_chat_member(self, user: TgUser, *, blocked: bool, bot_id: int = 123456789) -> JSON:
+        """The person blocked (``blocked=True``: the bot becomes "kicked") or unblocked
+        the bot in their private chat."""
+        bot = {"id": bot_id, "is_bot": True, "first_name": "Tawasul", "username": "TawasulBot"}
+        member: JSON = {"user": bot, "status": "member"}
+        kicked: JSON = {"user": bot, "status": "kicked", "until_date": 0}
+        update: JSON = {
+            "chat": user.private_chat(),
+            "from": user.as_json(),
+            "date": int(time.time()),
+            "old_chat_member": member if blocked else kicked,
+            "new_chat_member": kicked if blocked else member,
+        }
+        return {"update_id": self.next_update_id(), "my_chat_member": update}
+
     # ------------------------------------------------------------------ callbacks
 
     def callback(self, user: TgUser, data: str, *, message: JSON | None = None) -> JSON:

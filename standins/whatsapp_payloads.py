@@ -169,6 +169,40 @@ class PayloadFactory:
     def template_button(self, user: WaUser, text: str, payload: str = "") -> JSON:
         return self._single(user, "button", {"text": text, "payload": payload or text}, None)
 
+    def edit(self, user: WaUser, original_wamid: str, body: str) -> JSON:
+        """The person edits a text they sent: a message of type ``edit`` with its own
+        wamid, naming the original and carrying the new message."""
+        content: JSON = {
+            "original_message_id": original_wamid,
+            "message": {"type": "text", "text": {"body": body}},
+        }
+        return self._single(user, "edit", content, None)
+
+    def contact_card(self, user: WaUser, phone: str, *, wa_id: str | None = None) -> JSON:
+        """A shared contact card; `wa_id` is set when the number is on WhatsApp."""
+        number: JSON = {"phone": phone, "type": "CELL"}
+        if wa_id:
+            number["wa_id"] = wa_id
+        card = {"name": {"formatted_name": "أنا", "first_name": "أنا"}, "phones": [number]}
+        return self.messages(user, self.message(user, "contacts", [card]))
+
+    def changed_number(self, user: WaUser, new: WaUser) -> JSON:
+        """WhatsApp's notice that `user` now has `new`'s number (and, since a change of
+        number regenerates it, `new`'s business-scoped user id). System notices come
+        without a ``contacts`` array."""
+        system: JSON = {
+            "body": f"User {user.name} changed from {user.wa_id} to {new.wa_id}",
+            "type": "user_changed_number",
+        }
+        if new.wa_id:
+            system["wa_id"] = new.wa_id
+        if new.user_id:
+            system["user_id"] = new.user_id
+        if user.user_id:
+            system["previous_user_id"] = user.user_id
+        message = self.message(user, "system", system)
+        return self.wrap(self._value(messages=[message]))
+
     def voice(self, user: WaUser, media_id: str) -> JSON:
         content = {"id": media_id, "mime_type": "audio/ogg; codecs=opus", "voice": True}
         return self._single(user, "audio", content, None)

@@ -20,9 +20,9 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ChatType
+from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
-from aiogram.types import CallbackQuery, Message, Update
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 #: The dialogue engine as the channel sees it: the replies to send, in order.
 Handle = Callable[[Event], Awaitable[list[Reply]]]
+
+#: Told when a person blocks (False) or unblocks (True) the bot, by private chat id.
+Membership = Callable[[str, bool], Awaitable[None]]
 
 #: Key under which the channel sits in the dispatcher's workflow data.
 CHANNEL_KEY: Final = "telegram_channel"
@@ -69,8 +72,10 @@ class TelegramChannel:
         contact_label: str = DEFAULT_CONTACT_LABEL,
         removal_text: str = DEFAULT_REMOVAL_TEXT,
         max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
+        membership: Membership | None = None,
     ) -> None:
         self._handle = handle
+        self._membership = membership
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._media_store = media_store
         self._contact_label = contact_label
@@ -80,8 +85,10 @@ class TelegramChannel:
         # restart the rule "the first reply after a Contact removes it" still applies.
         self._reply_keyboard_shown: set[int] = set()
 
-    async def on_message(self, bot: Bot, update_id: int, message: Message) -> None:
-        event = translate_message(message, update_id)
+    async def on_message(
+        self, bot: Bot, update_id: int, message: Message, *, edited: bool = False
+    ) -> None:
+        event = translate_message(message, update_id, edited=edited)
         if event is None:
             return
         chat_id = message.chat.id
@@ -91,6 +98,18 @@ class TelegramChannel:
                 event = await fetch_media(bot, event, self._media_store)
             replies = await self._handle(event)
             await self.deliver(bot, chat_id, replies, after_contact=isinstance(event, Contact))
+
+    async def on_membership(self, update: ChatMemberUpdated) -> None:
+        """The person blocked the bot (status "kicked") or unblocked it (back to
+        "member"): their notifications wait, or go out now (see bot.db.accounts)."""
+        if self._membership is None:
+            return
+        was = update.old_chat_member.status
+        now = update.new_chat_member.status
+        if now == ChatMemberStatus.KICKED and was != ChatMemberStatus.KICKED:
+            await self._membership(str(update.chat.id), False)
+        elif was == ChatMemberStatus.KICKED and now == ChatMemberStatus.MEMBER:
+            await self._membership(str(update.chat.id), True)
 
     async def on_callback(self, bot: Bot, update_id: int, query: CallbackQuery) -> None:
         # Answer first, whatever happens next: the client shows a spinner on the button
@@ -151,6 +170,18 @@ async def _on_message(
     await telegram_channel.on_message(bot, event_update.update_id, message)
 
 
+async def _on_edited(
+    edited_message: Message, event_update: Update, bot: Bot, telegram_channel: TelegramChannel
+) -> None:
+    await telegram_channel.on_message(bot, event_update.update_id, edited_message, edited=True)
+
+
+async def _on_membership(
+    my_chat_member: ChatMemberUpdated, telegram_channel: TelegramChannel
+) -> None:
+    await telegram_channel.on_membership(my_chat_member)
+
+
 async def _on_callback(
     callback_query: CallbackQuery,
     event_update: Update,
@@ -164,8 +195,13 @@ def residents_router() -> Router:
     """A fresh router (aiogram attaches a router to one parent only) for private chats."""
     router = Router(name="telegram_residents")
     router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.edited_message.filter(F.chat.type == ChatType.PRIVATE)
+    router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     router.message.register(_on_message)
+    # registered, so polling asks Telegram for them (allowed_updates follows the handlers)
+    router.edited_message.register(_on_edited)
+    router.my_chat_member.register(_on_membership)
     router.callback_query.register(_on_callback)
     return router
 
@@ -177,10 +213,11 @@ def build_dispatcher(
     contact_label: str = DEFAULT_CONTACT_LABEL,
     removal_text: str = DEFAULT_REMOVAL_TEXT,
     max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
+    membership: Membership | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
-    store, not in aiogram."""
+    store, not in aiogram. `membership` hears of people blocking and unblocking the bot."""
     dispatcher = Dispatcher(disable_fsm=True)
     dispatcher[CHANNEL_KEY] = TelegramChannel(
         handle,
@@ -188,6 +225,7 @@ def build_dispatcher(
         contact_label=contact_label,
         removal_text=removal_text,
         max_concurrent_updates=max_concurrent_updates,
+        membership=membership,
     )
     dispatcher.include_router(residents_router())
     return dispatcher

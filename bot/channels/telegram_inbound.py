@@ -74,10 +74,19 @@ _DEFAULT_MIME: Final[dict[str, str]] = {
 }
 
 
-def origin_for(update_id: int, user: User) -> Origin:
+def origin_for(
+    update_id: int, user: User, message_id: int | None = None, *, edited: bool = False
+) -> Origin:
     # The update id is what Telegram redelivers unchanged, so it makes a deterministic
-    # event id for the engine's SET NX dedupe (each album item is its own update).
-    return Origin(channel=CHANNEL, user_key=str(user.id), event_id=str(update_id))
+    # event id for the engine's SET NX dedupe (each album item is its own update; an edit
+    # comes in an update of its own). An edit names its message by the message_id.
+    return Origin(
+        channel=CHANNEL,
+        user_key=str(user.id),
+        event_id=str(update_id),
+        message_id=None if message_id is None else str(message_id),
+        edits=str(message_id) if edited and message_id is not None else None,
+    )
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -104,12 +113,14 @@ def _largest(photo: list[PhotoSize]) -> PhotoSize:
     return max(photo, key=lambda p: (p.width * p.height, p.file_size or 0))
 
 
-def translate_message(message: Message, update_id: int) -> Event | None:
-    """The event for a private-chat message, or None when it needs no answer."""
+def translate_message(message: Message, update_id: int, *, edited: bool = False) -> Event | None:
+    """The event for a private-chat message, or None when it needs no answer. With
+    `edited` (an ``edited_message`` update) the event's origin names the message it
+    replaces."""
     user = message.from_user
     if user is None:
         return None
-    origin = origin_for(update_id, user)
+    origin = origin_for(update_id, user, message.message_id, edited=edited)
 
     if message.text is not None:
         command = parse_command(message.text)

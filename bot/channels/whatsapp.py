@@ -22,7 +22,10 @@ The phone number: on Telegram the person taps «share my number». On WhatsApp t
 (``Reply.ask_contact``) the channel does not show that question; it feeds the engine a
 ``Contact(phone="+<wa_id>", is_own=True)`` at once and sends what follows ("thank you,
 your number is saved" and the next question). A person who hides their number behind a
-WhatsApp username has no wa_id in the payload; they see the question without a button.
+WhatsApp username has no wa_id in the payload and none is known: their events carry
+``Origin.phone_unverified``, so the phone step asks them to type it and keeps it as not
+verified. A ``system`` notice that the person changed number moves what the channel keeps
+for them, then calls ``renumbered`` for the account and the dialogue.
 
 Nothing personal is logged: people appear as a short hash of their user key.
 """
@@ -57,6 +60,7 @@ from bot.channels.whatsapp_inbound import (
     CHANNEL,
     DeliveryStatus,
     Inbound,
+    NumberChange,
     sha256_matches,
 )
 from bot.channels.whatsapp_render import (
@@ -90,6 +94,8 @@ Handle = Callable[[Event], Awaitable[list[Reply]]]
 #: Sends the notifications that waited for the person's window (see
 #: bot.outbox.whatsapp_delivery); returns how many went.
 DeliverWaiting = Callable[[str], Awaitable[int]]
+#: Told when a person moved to another number, to move their account and dialogue.
+Renumbered = Callable[[NumberChange], Awaitable[None]]
 #: The person's locale (for the «More» and «Options» labels), by user key.
 LocaleOf = Callable[[str], Awaitable[str]]
 
@@ -162,6 +168,31 @@ def _menu_key(user_key: str, token: str) -> str:
 
 def _claim_key(wamid: str) -> str:
     return f"tawasul:wa:evt:{wamid}"
+
+
+async def _move_string(redis: Redis, old: str, new: str) -> None:
+    """Copies a key to its new name unless that exists already (the new number wrote
+    first: its value is the newer), keeping the expiry; one key at a time, so it works on
+    a Redis Cluster where the two names live on different nodes."""
+    raw = await redis.get(old)
+    if raw is None:
+        return
+    ttl = await redis.pttl(old)
+    await redis.set(new, raw, nx=True, px=ttl if ttl > 0 else None)
+    await redis.delete(old)
+
+
+async def _move_list(redis: Redis, old: str, new: str) -> None:
+    items = await redis.lrange(old, 0, -1)
+    if not items:
+        return
+    ttl = await redis.pttl(old)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.rpush(new, *items)
+        if ttl > 0:
+            pipe.pexpire(new, ttl)
+        pipe.delete(old)
+        await pipe.execute()
 
 
 def masked(value: str) -> str:
@@ -513,9 +544,11 @@ class WhatsAppChannel:
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         clock: Callable[[], float] = time.time,
         deliver_waiting: DeliverWaiting | None = None,
+        renumbered: Renumbered | None = None,
     ) -> None:
         self._handle = handle
         self._deliver_waiting = deliver_waiting
+        self._renumbered = renumbered
         self.sender = sender
         self._media_store = media_store
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -526,6 +559,9 @@ class WhatsAppChannel:
     async def on_message(self, item: Inbound) -> None:
         user_key = item.sender.user_key
         async with self._locks.hold(user_key), self._slots:
+            if item.change is not None:
+                await self._renumber(item, item.change)
+                return
             await self._remember(item)
             await self._waiting(user_key)
             pending = await self.sender.take_pending(user_key)
@@ -539,8 +575,12 @@ class WhatsAppChannel:
             if isinstance(event, Choice) and event.id.startswith(MORE_PREFIX):
                 await self._more(item, event.id)
                 return
-            if isinstance(event, Media):
+            if isinstance(event, Media) and event.origin.edits is None:
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
+            if not (item.sender.wa_id or await self._known_wa_id(user_key)):
+                # a username without a number: nothing to vouch for, the person types it
+                origin = dataclasses.replace(event.origin, phone_unverified=True)
+                event = dataclasses.replace(event, origin=origin)
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
             await self.sender.deliver(user_key, replies)
@@ -565,6 +605,23 @@ class WhatsAppChannel:
         await self._set_max(keys=[last_inbound_key(user_key)], args=[int(at), 2 * WINDOW_S])
         if item.sender.wa_id:
             await self.sender.redis.set(_wa_id_key(user_key), item.sender.wa_id, ex=WA_ID_TTL_S)
+
+    async def _renumber(self, item: Inbound, change: NumberChange) -> None:
+        """The person moved to another number (and user id): what the channel keeps for
+        them moves along, then their account, requests and dialogue (`renumber`)."""
+        claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)
+        if not claimed:
+            return
+        redis = self.sender.redis
+        if change.new_key != change.old_key:
+            for key in (last_inbound_key, _wa_id_key):
+                await _move_string(redis, key(change.old_key), key(change.new_key))
+            await _move_list(redis, _pending_key(change.old_key), _pending_key(change.new_key))
+        if change.new_wa_id:
+            await redis.set(_wa_id_key(change.new_key), change.new_wa_id, ex=WA_ID_TTL_S)
+        if self._renumbered is not None:
+            await self._renumbered(change)
+        log.info("WhatsApp user %s is now %s", masked(change.old_key), masked(change.new_key))
 
     async def _more(self, item: Inbound, choice_id: str) -> None:
         claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)

@@ -62,11 +62,25 @@ class Sender:
 
 
 @dataclass(frozen=True, slots=True)
+class NumberChange:
+    """WhatsApp's notice that a person now has another number and, with it, another
+    business-scoped user id (``system`` message ``user_changed_number``; or only another
+    user id, ``user_changed_user_id``). `old_key` and `new_key` are user keys as
+    :class:`Sender` makes them; the wa_ids are None when the notice does not give them."""
+
+    old_key: str
+    new_key: str
+    old_wa_id: str | None
+    new_wa_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Inbound:
     """One message from a person. `event` is None for messages that need no answer
     (reactions, system notices) but still open the 24-hour window. `sha256` is the media
     checksum the webhook announced (base64 or hex), checked after the download.
-    `quick_reply` marks a tap on a template's quick-reply button."""
+    `quick_reply` marks a tap on a template's quick-reply button; `change` is set on a
+    notice that the person moved to another number."""
 
     sender: Sender
     wamid: str
@@ -74,6 +88,7 @@ class Inbound:
     event: Event | None
     sha256: str | None = None
     quick_reply: bool = False
+    change: NumberChange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +230,7 @@ def _message(raw: Any, contacts: list[JSON]) -> Inbound | None:
         timestamp = int(raw.get("timestamp", 0))
     except (TypeError, ValueError):
         timestamp = 0
-    origin = Origin(channel=CHANNEL, user_key=sender.user_key, event_id=wamid)
+    origin = Origin(channel=CHANNEL, user_key=sender.user_key, event_id=wamid, message_id=wamid)
     kind = str(raw.get("type", ""))
     content = raw.get(kind)
     body: JSON = content if isinstance(content, Mapping) else {}
@@ -251,9 +266,49 @@ def _translate(inbound: Inbound, origin: Origin, kind: str, body: JSON, raw: JSO
     if kind == "request_welcome":
         # the person opened the chat for the first time: greet them as /start would
         return replace(inbound, event=Command(origin=origin, name="start"))
-    if kind in ("reaction", "system", "ephemeral", "revoke", "edit"):
+    if kind == "edit":
+        return _edit(inbound, origin, body)
+    if kind == "system":
+        return replace(inbound, change=_number_change(raw, body, inbound.sender))
+    if kind in ("reaction", "ephemeral", "revoke"):
         return inbound
     return replace(inbound, event=Unsupported(origin=origin, kind=kind or "unsupported"))
+
+
+def _edit(inbound: Inbound, origin: Origin, body: JSON) -> Inbound:
+    """An edited text or caption: the new content, as an event whose origin names the
+    message it replaces (``edit.original_message_id``)."""
+    original = _str(body.get("original_message_id"))
+    message = body.get("message")
+    if original is None or not isinstance(message, Mapping):
+        return inbound
+    kind = str(message.get("type", ""))
+    if kind != "text" and kind not in _MEDIA_KINDS:
+        return inbound
+    content = message.get(kind)
+    edited = dataclasses.replace(origin, edits=original)
+    return _translate(
+        inbound, edited, kind, content if isinstance(content, Mapping) else {}, message
+    )
+
+
+def _number_change(raw: JSON, body: JSON, sender: Sender) -> NumberChange | None:
+    """The move a ``system`` notice announces; None for other notices. A change of number
+    also gives a new business-scoped user id (reported with the previous one); payloads
+    without user ids move the person from the old wa_id to the new one."""
+    if body.get("type") not in ("user_changed_number", "user_changed_user_id"):
+        return None
+    old_user_id = _str(body.get("previous_user_id")) or _str(raw.get("from_user_id"))
+    new_user_id = _str(body.get("user_id"))
+    new_wa_id = _str(body.get("wa_id")) or _str(body.get("new_wa_id"))
+    old_key = old_user_id or sender.user_key
+    if new_user_id:
+        new_key = new_user_id
+    elif old_user_id is None and new_wa_id:
+        new_key = new_wa_id
+    else:
+        new_key = old_key  # the same user id, only the number changed
+    return NumberChange(old_key, new_key, _str(raw.get("from")), new_wa_id)
 
 
 def _text_event(origin: Origin, text: str) -> Event:

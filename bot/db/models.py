@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -145,6 +147,9 @@ class Request(Base):
     identity_kind: Mapped[str] = mapped_column(String(16))
     establishment_number: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str] = mapped_column(String(20))
+    # migration 0004: False when the person typed the number and no channel vouched for it
+    # (a WhatsApp user known only by a username)
+    phone_verified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     description: Mapped[str] = mapped_column(Text)
     eligibility: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16))

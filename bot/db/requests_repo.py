@@ -83,6 +83,8 @@ class RequestRecord:
     staff_chat_id: int | None = None
     staff_thread_id: int | None = None
     staff_message_id: int | None = None
+    # False when the person typed the number and no channel vouched for it
+    phone_verified: bool = True
 
 
 def resident_actor(channel: str, user_key: str) -> str:
@@ -146,6 +148,7 @@ class SqlRequestGateway:
                 identity_kind=submission.identity_kind,
                 establishment_number=submission.establishment_number,
                 phone=submission.phone,
+                phone_verified=submission.phone_verified,
                 description=submission.description,
                 eligibility=dict(submission.eligibility),
                 status=RECEIVED,
@@ -259,14 +262,16 @@ async def _account_for(session: AsyncSession, submission: Submission) -> Account
         account = Account(
             channel=submission.channel,
             user_key=submission.user_key,
-            verified_phone=submission.phone,
+            # a typed number nobody vouched for is the request's, not the account's
+            verified_phone=submission.phone if submission.phone_verified else None,
             locale=submission.locale,
         )
         session.add(account)
         # Two first submits from one chat race here; the loser's IntegrityError restarts it.
         await session.flush()
     else:
-        account.verified_phone = submission.phone
+        if submission.phone_verified:
+            account.verified_phone = submission.phone
         account.locale = submission.locale
     return account
 
@@ -336,6 +341,7 @@ def to_record(request: Request) -> RequestRecord:
         staff_chat_id=request.staff_chat_id,
         staff_thread_id=request.staff_thread_id,
         staff_message_id=request.staff_message_id,
+        phone_verified=request.phone_verified,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -146,7 +146,7 @@ class StaffViews:
         identity = record.identity_number + (f" ({_(kind)})" if kind else "")
         lines += [
             _label(fmt, _("Identity number"), identity),
-            _label(fmt, _("Mobile"), record.phone),
+            _label(fmt, _("Mobile"), _mobile(record, _)),
             _label(fmt, _("Filed on"), _moment(record.submitted_at)),
             _label(fmt, _("Answer due by"), format_due_date(record.due_date, self.locale)),
         ]
@@ -287,6 +287,13 @@ def mention(assigned_to: str | None, name: str | None, fmt: Fmt, texts: Texts) -
     if kind == "officer" and user_id.isascii() and user_id.isdigit() and int(user_id) > 0:
         return fmt.link(display, f"tg://user?id={int(user_id)}")
     return fmt.t(display)
+
+
+def _mobile(record: RequestRecord, _: Callable[[str], str]) -> str:
+    """The number, marked when the person typed it and no channel vouched for it."""
+    if record.phone_verified:
+        return record.phone
+    return _("%(phone)s (not verified: typed by the person)") % {"phone": record.phone}
 
 
 def _label(fmt: Fmt, label: str, value: str) -> str:

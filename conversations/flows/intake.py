@@ -20,6 +20,8 @@ from domain.identity import (
 from domain.phone import InvalidPhoneNumber, normalise_phone
 from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
+# a Saudi mobile number in E.164 (what people without a vouched number may type)
+SAUDI_MOBILE = "+9665"
 MIN_DESCRIPTION = 15
 MAX_DESCRIPTION = 1000
 # the promise made to every applicant (the gateway computes the due date with the same)
@@ -347,6 +349,13 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
 
 def ask_phone(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
+    if ctx.origin.phone_unverified:
+        # the channel knows this person by a username only: no button can share a number
+        return Prompt(
+            _(
+                "Please type your Saudi mobile number (for example 05XXXXXXXX). WhatsApp does not share your number with us, so the officer will see it as not verified."
+            )
+        )
     return Prompt(
         _(
             "Please share your mobile number with the «Share my number» button, so the request is linked to you."
@@ -356,8 +365,35 @@ def ask_phone(ctx: Ctx) -> Prompt:
     )
 
 
+def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
+    """A number the channel cannot vouch for, typed or shared as a card: any Saudi mobile,
+    kept as not verified."""
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text | Contact):
+        return Retry(_("Please type your mobile number in digits, for example 05XXXXXXXX."))
+    typed = event.text if isinstance(event, Text) else event.phone
+    try:
+        phone = normalise_phone(typed)
+    except InvalidPhoneNumber:
+        phone = ""
+    if not phone.startswith(SAUDI_MOBILE):
+        return Retry(
+            _(
+                "This doesn't look like a Saudi mobile number. Please type it with 10 digits starting with 05, for example 05XXXXXXXX."
+            )
+        )
+    ctx.state.answers["phone"] = phone
+    ctx.state.answers["phone_verified"] = False
+    return Next(
+        "summary" if ctx.state.editing else "description",
+        (_("Thank you, your number is saved."),),
+    )
+
+
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
+    if ctx.origin.phone_unverified:
+        return _typed_phone(ctx, event)
     if isinstance(event, Contact):
         if not event.is_own:
             return Retry(
@@ -369,6 +405,7 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
             ctx.state.answers["phone"] = normalise_phone(event.phone)
         except InvalidPhoneNumber:
             return Retry(_("This phone number doesn't look valid. Please share it again."))
+        ctx.state.answers["phone_verified"] = True
         return Next(
             "summary" if ctx.state.editing else "description",
             (_("Thank you, your number is saved."),),
@@ -545,7 +582,11 @@ def ask_summary(ctx: Ctx) -> Prompt:
         lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
     lines += [
         _("Identity number: %(number)s") % {"number": answers["identity"]},
-        _("Mobile: %(phone)s") % {"phone": answers["phone"]},
+        (
+            _("Mobile: %(phone)s") % {"phone": answers["phone"]}
+            if answers.get("phone_verified", True)
+            else _("Mobile: %(phone)s (not verified)") % {"phone": answers["phone"]}
+        ),
         # the person's own words keep their own direction inside the bot's sentence
         _("Description: %(text)s") % {"text": isolate(answers["description"])},
         ngettext("Attachments: %(count)d file", "Attachments: %(count)d files", count)
@@ -619,6 +660,7 @@ async def _submit(ctx: Ctx) -> Outcome:
         identity_number=answers["identity"],
         identity_kind=answers["identity_kind"],
         phone=answers["phone"],
+        phone_verified=bool(answers.get("phone_verified", True)),
         description=answers["description"],
         establishment_number=answers.get("establishment"),
         eligibility=dict(answers.get("eligibility", {})),

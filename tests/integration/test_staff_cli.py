@@ -175,3 +175,21 @@ async def test_show_prints_the_words_sent_with_each_file(
     assert "1" in line and "2" not in line
     english = staff(db_url, tmp_path, "show", number, "--lang", "en").stdout
     assert "Words with file 1:" in english and "Words with file 2" not in english
+
+
+async def test_show_says_when_nobody_vouched_for_the_mobile_number(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    typed = submission(
+        key="draft-typed",
+        channel="whatsapp",
+        user_key="SA.1000000000000077",
+        phone="+966551234567",
+        phone_verified=False,
+    )
+    vouched = submission(key="draft-vouched")
+    unverified = (await gateway.submit(typed)).number
+    verified = (await gateway.submit(vouched)).number
+    shown = staff(db_url, tmp_path, "show", unverified).stdout
+    assert "+966551234567 (غير موثّق: كتبه صاحب الطلب)" in shown
+    assert "غير موثّق" not in staff(db_url, tmp_path, "show", verified).stdout

@@ -264,4 +264,5 @@ async def test_polling_reads_updates_from_get_updates(h: Harness) -> None:
 
 def origin(raw: dict[str, Any]) -> Origin:
     body = raw.get("message") or raw["callback_query"]
-    return Origin("telegram", str(body["from"]["id"]), str(raw["update_id"]))
+    message_id = str(raw["message"]["message_id"]) if "message" in raw else None
+    return Origin("telegram", str(body["from"]["id"]), str(raw["update_id"]), message_id)

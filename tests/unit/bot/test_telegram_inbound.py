@@ -52,7 +52,9 @@ def translate(bot: Bot, raw: dict[str, Any]) -> Event | None:
 
 
 def origin(raw: dict[str, Any]) -> Origin:
-    return Origin("telegram", str(USER.id), str(raw["update_id"]))
+    message = raw.get("message")
+    message_id = str(message["message_id"]) if message is not None else None
+    return Origin("telegram", str(USER.id), str(raw["update_id"]), message_id)
 
 
 async def test_text(bot: Bot, updates: UpdateFactory) -> None:
@@ -257,3 +259,16 @@ async def test_service_messages_get_no_event(bot: Bot, updates: UpdateFactory) -
 def test_parse_command_edge_cases() -> None:
     assert parse_command("/start\nمرحبا") == ("start", "مرحبا")
     assert parse_command("/a" + "b" * 40) is None
+
+
+async def test_an_edited_message_names_the_message_it_replaces(
+    bot: Bot, updates: UpdateFactory
+) -> None:
+    raw = updates.text(USER, "2000000007")
+    edit = updates.edited(raw, "2000000006")
+    update = Update.model_validate(edit, context={"bot": bot})
+    assert update.edited_message is not None
+    event = translate_message(update.edited_message, update.update_id, edited=True)
+    message_id = str(raw["message"]["message_id"])
+    origin = Origin("telegram", str(USER.id), str(edit["update_id"]), message_id, edits=message_id)
+    assert event == Text(origin, "2000000006")

@@ -11,6 +11,7 @@ import pytest
 
 from bot.channels.whatsapp_inbound import (
     DeliveryStatus,
+    NumberChange,
     Sender,
     StatusError,
     parse_webhook,
@@ -58,7 +59,9 @@ def test_checksums_in_base64_or_hex() -> None:
 def test_text_is_keyed_by_business_scoped_id_with_the_number_kept(p: PayloadFactory) -> None:
     message = only(p.text(MONA, "مرحبا"))
     assert message.sender == Sender("SA.1000000000000001", "966501234567")
-    assert message.event == Text(Origin("whatsapp", "SA.1000000000000001", p.last_wamid), "مرحبا")
+    assert message.event == Text(
+        Origin("whatsapp", "SA.1000000000000001", p.last_wamid, p.last_wamid), "مرحبا"
+    )
     assert message.wamid == p.last_wamid and message.timestamp > 0
 
 
@@ -102,7 +105,7 @@ def test_voice_location_and_stickers_reach_the_engine_to_be_refused(p: PayloadFa
     voice = only(p.voice(MONA, "1"))
     assert isinstance(voice.event, Media) and voice.event.kind == "voice"
     assert only(p.location(MONA)).event == Unsupported(
-        Origin("whatsapp", MONA.key, p.last_wamid), "location"
+        Origin("whatsapp", MONA.key, p.last_wamid, p.last_wamid), "location"
     )
     sticker = p.messages(MONA, p.message(MONA, "sticker", {"id": "9", "mime_type": "image/webp"}))
     assert only(sticker).event.kind == "sticker"
@@ -216,3 +219,42 @@ def test_another_business_number_and_garbage_are_skipped(p: PayloadFactory) -> N
     no_id = p.messages(MONA, {"from": MONA.wa_id, "type": "text", "text": {"body": "x"}})
     broken = p.messages(MONA, p.message(MONA, "text", {}))
     assert parse_webhook(batch(no_id, broken), phone_id=PHONE_ID).messages == []
+
+
+def test_an_edit_is_the_new_text_naming_the_message_it_replaces(p: PayloadFactory) -> None:
+    item = only(p.edit(MONA, "wamid.original", "2000000006"))
+    origin = Origin("whatsapp", MONA.key, p.last_wamid, p.last_wamid, edits="wamid.original")
+    assert item.event == Text(origin, "2000000006")
+
+
+def test_an_edit_without_its_original_or_of_another_kind_asks_nothing(
+    p: PayloadFactory,
+) -> None:
+    broken = p.messages(MONA, p.message(MONA, "edit", {"message": {"type": "text"}}))
+    assert only(broken).event is None
+    poll = {"original_message_id": "wamid.x", "message": {"type": "poll", "poll": {}}}
+    assert only(p.messages(MONA, p.message(MONA, "edit", poll))).event is None
+
+
+def test_a_changed_number_names_old_and_new_keys(p: PayloadFactory) -> None:
+    new = WaUser("966509876543", "SA.1000000000000042")
+    item = only(p.changed_number(MONA, new))
+    assert item.event is None
+    assert item.change == NumberChange(
+        "SA.1000000000000001", "SA.1000000000000042", "966501234567", "966509876543"
+    )
+
+
+def test_a_changed_number_before_business_ids_moves_from_number_to_number(
+    p: PayloadFactory,
+) -> None:
+    item = only(p.changed_number(OLD, WaUser("966509876543", None)))
+    assert item.change == NumberChange(
+        "966561234567", "966509876543", "966561234567", "966509876543"
+    )
+
+
+def test_other_system_notices_move_nobody(p: PayloadFactory) -> None:
+    notice = {"body": "…", "type": "customer_identity_changed"}
+    item = only(p.messages(MONA, p.message(MONA, "system", notice)))
+    assert item.event is None and item.change is None

@@ -76,6 +76,12 @@ class MemoryStore:
     async def release(self, channel: str, event_id: str) -> None:
         self.claimed.discard((channel, event_id))
 
+    async def move(self, channel: str, old_key: str, new_key: str) -> None:
+        for kept in (self.states, self.locales):
+            value = kept.pop((channel, old_key), None)
+            if value is not None:
+                kept.setdefault((channel, new_key), value)
+
 
 @dataclass
 class MemoryGateway:
