@@ -30,15 +30,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.app import Services
-from bot.channels.whatsapp import (
-    Renumbered,
-    StatusRecorder,
-    WhatsAppChannel,
-    WhatsAppSender,
-    close_client,
-    make_client,
-    masked,
-)
+from bot.channels.whatsapp import WhatsAppSender, close_client, make_client, masked
+from bot.channels.whatsapp_channel import Renumbered, WhatsAppChannel
 from bot.channels.whatsapp_inbound import (
     CHANNEL,
     DeliveryStatus,
@@ -48,6 +41,7 @@ from bot.channels.whatsapp_inbound import (
     parse_webhook,
     verify_signature,
 )
+from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
 
 if TYPE_CHECKING:
