@@ -13,10 +13,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from conversations import edits, languages
 from conversations.buttons import check_button
+from conversations.drafts import DraftKeeping
 from conversations.events import (
     Choice,
     Command,
@@ -30,27 +30,18 @@ from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay, St
 from conversations.flows import status as status_flow
 from conversations.flows.more_info import (
     MORE_INFO,
-    hold,
-    offer_text,
-    start_answer,
-    taken_text,
     unhold,
-    waiting_questions,
 )
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
 from conversations.keywords import courtesy, is_undo_word
 from conversations.manners import (
-    ask_discard,
-    keep_for_undo,
     salute,
-    take_back,
-    undo_note,
     wants_welcome,
 )
+from conversations.officer_answers import OfficerAnswers
 from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.reading import (
-    NAV_IDS,
     START_STEPS,
     as_choice,
     language_wish,
@@ -60,7 +51,7 @@ from conversations.reading import (
     unusable,
 )
 from conversations.receipt import ReceiptMaker
-from conversations.state import DialogueState
+from conversations.state import DialogueState, replace_state
 from conversations.store import DialogueStore
 from conversations.understanding import understand_choice
 from domain.catalogue import Catalogue
@@ -77,7 +68,7 @@ def _utcnow() -> dt.datetime:
 
 
 @dataclass
-class Engine:
+class Engine(DraftKeeping, OfficerAnswers):
     store: DialogueStore
     flow: Flow
     catalogue: Catalogue
@@ -262,98 +253,8 @@ class Engine:
             return not ctx.catalogue.match(typed.text, limit=1)
         return True
 
-    def _which(self, ctx: Ctx, candidates: tuple[str, ...]) -> Reply:
-        """Two or more buttons are equally likely: ask which, offering just those."""
-        _ = ctx.texts.gettext
-        labels = dict((o[0], o[1]) for o in ctx.state.offered)
-        options = tuple(Option(c, labels[c]) for c in candidates)
-        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
-        ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
-        return Reply(_("Which one do you mean?"), choices=(*options, *nav))
-
-    def _has_draft(self, state: DialogueState) -> bool:
-        return state.flow == self.flow.name and state.step not in START_STEPS and state.has_data()
-
-    def _confirm_discard(self, ctx: Ctx, action: str) -> list[Reply]:
-        text, options = ask_discard(ctx)
-        ctx.state.confirming = action
-        ctx.state.offered = [[o.id, o.label] for o in options]
-        return [Reply(text, choices=options)]
-
-    def _discard(self, ctx: Ctx, action: str) -> list[Reply]:
-        """Deletes the draft after the person confirmed, keeping it a while for «Undo»."""
-        keep_for_undo(ctx.state, ctx.now)
-        note, undo = undo_note(ctx)
-        if action == "restart":
-            return [Reply(note, choices=(undo,)), *self._restart(ctx)]
-        _ = ctx.texts.gettext
-        _replace(ctx.state, ctx.state.fresh_draft())
-        if ctx.state.resume():
-            return [Reply(note, choices=(undo,)), self._ask(ctx)]
-        ctx.state.step = "done"
-        new = Option("new", _("New request"))
-        ctx.state.offered = [[o.id, o.label] for o in (undo, new)]
-        return [Reply(note, choices=(undo, new))]
-
-    def _undo(self, ctx: Ctx) -> list[Reply]:
-        _ = ctx.texts.gettext
-        if take_back(ctx.state, ctx.now):
-            return [Reply(_("Your request is back as you left it.")), self._ask(ctx)]
-        said = Reply(_("Sorry, the deleted request can no longer be brought back."))
-        if ctx.state.step in START_STEPS:
-            return [said, *self._restart(ctx)]
-        return [said, self._ask(ctx)]
-
     def _step(self, state: DialogueState) -> Step | None:
         return self._flow(state).steps.get(state.step)
-
-    def _idle(self, state: DialogueState) -> bool:
-        """Nothing is being filled in: before the first question, at it with nothing chosen,
-        or after a request was filed."""
-        if state.flow != self.flow.name:
-            return False
-        return state.step in START_STEPS or (state.step == self.flow.first and state.is_blank())
-
-    async def _unprompted_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
-        """A message sent while an officer waits for an answer, without pressing «Answer»:
-        taken as the answer, or, when it may be something else (a new need, several
-        requests waiting), offered as one. None when nothing waits or it can't be one."""
-        kept = hold(event)
-        if kept is None:
-            return None
-        if isinstance(event, Text):
-            _kind, rest = courtesy(event.text)
-            if not rest:
-                return None  # a greeting or thanks is not an answer
-        waiting = await waiting_questions(ctx)
-        if not waiting:
-            return None
-        need = isinstance(event, Text) and bool(ctx.catalogue.match(event.text, limit=1))
-        if len(waiting) == 1 and not need:
-            number, question = waiting[0]
-            if await start_answer(ctx, number, self.limiter) is not None:
-                return None
-            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, event)
-            return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
-        ctx.state.held = {**kept, "idle": True}
-        return [self._offer(ctx, waiting)]
-
-    async def _offer_answer(self, ctx: Ctx, event: Event, hint: str) -> list[Reply] | None:
-        """A message the current step can't use, while an officer waits: perhaps it is the
-        answer. The step's own hint comes first; the person says which."""
-        kept = hold(event)
-        if kept is None:
-            return None
-        waiting = await waiting_questions(ctx)
-        if not waiting:
-            return None
-        ctx.state.held = kept
-        return [Reply(hint), self._offer(ctx, waiting)]
-
-    def _offer(self, ctx: Ctx, waiting: list[tuple[str, str]]) -> Reply:
-        prompt = offer_text(ctx, waiting)
-        ctx.state.offered = [[o.id, o.label] for o in prompt.choices]
-        return Reply(prompt.text, choices=prompt.choices)
 
     async def _open_status(self, ctx: Ctx, number: str | None) -> list[Reply]:
         state = ctx.state
@@ -366,21 +267,6 @@ class Engine:
             state.step = outcome.step
             return [self._ask(ctx)]
         return self._apply(ctx, outcome)
-
-    async def _answer_officer(
-        self, ctx: Ctx, number: str, held: dict[str, Any] | None = None
-    ) -> list[Reply]:
-        refusal = await start_answer(ctx, number, self.limiter)
-        if refusal is None and held is not None:
-            # the message that was held while the person said it answers this question
-            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, unhold(held, ctx.origin))
-            question = str(ctx.state.answers["question"])
-            return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
-        if refusal is None:
-            return [self._ask(ctx)]
-        if ctx.state.step in START_STEPS:
-            return [Reply(refusal)]
-        return [self._reply(ctx, refusal, with_choices=True)]
 
     async def _start(self, ctx: Ctx, event: Event, action: str | None) -> list[Reply]:
         state = ctx.state
@@ -449,7 +335,7 @@ class Engine:
         question to the caller (a first message that already answers it)."""
         fresh = ctx.state.fresh_draft()
         fresh.suspended = None
-        _replace(ctx.state, fresh)
+        replace_state(ctx.state, fresh)
         ctx.state.step = self.flow.first
         lines = []
         if salutation is not None:
@@ -467,7 +353,7 @@ class Engine:
 
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
-        _replace(ctx.state, ctx.state.fresh_draft())
+        replace_state(ctx.state, ctx.state.fresh_draft())
         if ctx.state.resume():
             return [
                 Reply(_("Cancelled. Nothing was sent. Back to the request you were filling in:")),
@@ -512,7 +398,7 @@ class Engine:
     def _finish(self, ctx: Ctx, outcome: Finish) -> list[Reply]:
         _ = ctx.texts.gettext
         last = ctx.state.last_request
-        _replace(ctx.state, ctx.state.fresh_draft())
+        replace_state(ctx.state, ctx.state.fresh_draft())
         ctx.state.last_request = last
         *first, final = outcome.say
         closing = [*(Reply(s) for s in first)]
@@ -558,14 +444,6 @@ class Engine:
         return Reply(
             text, choices=asked.choices, ask_contact=asked.ask_contact, numbered=asked.numbered
         )
-
-
-def _replace(state: DialogueState, fresh: DialogueState) -> None:
-    """Replaces the content of ``state`` in place, keeping its version for the CAS write."""
-    version = state.version
-    for name in DialogueState.__dataclass_fields__:
-        setattr(state, name, getattr(fresh, name))
-    state.version = version
 
 
 def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:

@@ -97,3 +97,11 @@ class DialogueState:
         for name, value in saved.items():
             setattr(self, name, value)
         return True
+
+
+def replace_state(state: DialogueState, fresh: DialogueState) -> None:
+    """Replaces the content of ``state`` in place, keeping its version for the CAS write."""
+    version = state.version
+    for name in DialogueState.__dataclass_fields__:
+        setattr(state, name, getattr(fresh, name))
+    state.version = version

@@ -1,0 +1,70 @@
+"""The engine's part that keeps what the person typed: a draft with their data is deleted
+only after they confirm, and «Undo» brings it back for a while (see conversations.manners);
+a typed answer that fits two buttons equally is asked about instead of guessed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conversations.events import Option, Reply
+from conversations.flow import Ctx, Flow, Outcome
+from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
+from conversations.ports import AttemptLimiter
+from conversations.reading import NAV_IDS, START_STEPS
+from conversations.state import DialogueState, replace_state
+
+
+class DraftKeeping:
+    """Mixed into :class:`conversations.engine.Engine`."""
+
+    if TYPE_CHECKING:
+        # provided by the Engine this is mixed into
+        flow: Flow
+        limiter: AttemptLimiter | None
+
+        def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
+        def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...
+        def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply: ...
+        def _restart(self, ctx: Ctx) -> list[Reply]: ...
+
+    def _which(self, ctx: Ctx, candidates: tuple[str, ...]) -> Reply:
+        """Two or more buttons are equally likely: ask which, offering just those."""
+        _ = ctx.texts.gettext
+        labels = dict((o[0], o[1]) for o in ctx.state.offered)
+        options = tuple(Option(c, labels[c]) for c in candidates)
+        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
+        ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
+        return Reply(_("Which one do you mean?"), choices=(*options, *nav))
+
+    def _has_draft(self, state: DialogueState) -> bool:
+        return state.flow == self.flow.name and state.step not in START_STEPS and state.has_data()
+
+    def _confirm_discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        text, options = ask_discard(ctx)
+        ctx.state.confirming = action
+        ctx.state.offered = [[o.id, o.label] for o in options]
+        return [Reply(text, choices=options)]
+
+    def _discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        """Deletes the draft after the person confirmed, keeping it a while for «Undo»."""
+        keep_for_undo(ctx.state, ctx.now)
+        note, undo = undo_note(ctx)
+        if action == "restart":
+            return [Reply(note, choices=(undo,)), *self._restart(ctx)]
+        _ = ctx.texts.gettext
+        replace_state(ctx.state, ctx.state.fresh_draft())
+        if ctx.state.resume():
+            return [Reply(note, choices=(undo,)), self._ask(ctx)]
+        ctx.state.step = "done"
+        new = Option("new", _("New request"))
+        ctx.state.offered = [[o.id, o.label] for o in (undo, new)]
+        return [Reply(note, choices=(undo, new))]
+
+    def _undo(self, ctx: Ctx) -> list[Reply]:
+        _ = ctx.texts.gettext
+        if take_back(ctx.state, ctx.now):
+            return [Reply(_("Your request is back as you left it.")), self._ask(ctx)]
+        said = Reply(_("Sorry, the deleted request can no longer be brought back."))
+        if ctx.state.step in START_STEPS:
+            return [said, *self._restart(ctx)]
+        return [said, self._ask(ctx)]

@@ -1,0 +1,100 @@
+"""The engine's part that routes a person's reply to an officer's question: taken as the
+answer when nothing is being filled in, offered as one when it may be something else, and
+the held message replayed once the person says which (see conversations.flows.more_info)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Event, Reply, Text
+from conversations.flow import Ctx, Flow, Outcome
+from conversations.flows.more_info import (
+    MORE_INFO,
+    hold,
+    offer_text,
+    start_answer,
+    taken_text,
+    unhold,
+    waiting_questions,
+)
+from conversations.keywords import courtesy
+from conversations.ports import AttemptLimiter
+from conversations.reading import START_STEPS
+from conversations.state import DialogueState
+
+
+class OfficerAnswers:
+    """Mixed into :class:`conversations.engine.Engine`."""
+
+    if TYPE_CHECKING:
+        # provided by the Engine this is mixed into
+        flow: Flow
+        limiter: AttemptLimiter | None
+
+        def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
+        def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...
+        def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply: ...
+        def _restart(self, ctx: Ctx) -> list[Reply]: ...
+
+    def _idle(self, state: DialogueState) -> bool:
+        """Nothing is being filled in: before the first question, at it with nothing chosen,
+        or after a request was filed."""
+        if state.flow != self.flow.name:
+            return False
+        return state.step in START_STEPS or (state.step == self.flow.first and state.is_blank())
+
+    async def _unprompted_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+        """A message sent while an officer waits for an answer, without pressing «Answer»:
+        taken as the answer, or, when it may be something else (a new need, several
+        requests waiting), offered as one. None when nothing waits or it can't be one."""
+        kept = hold(event)
+        if kept is None:
+            return None
+        if isinstance(event, Text):
+            _kind, rest = courtesy(event.text)
+            if not rest:
+                return None  # a greeting or thanks is not an answer
+        waiting = await waiting_questions(ctx)
+        if not waiting:
+            return None
+        need = isinstance(event, Text) and bool(ctx.catalogue.match(event.text, limit=1))
+        if len(waiting) == 1 and not need:
+            number, question = waiting[0]
+            if await start_answer(ctx, number, self.limiter) is not None:
+                return None
+            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, event)
+            return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
+        ctx.state.held = {**kept, "idle": True}
+        return [self._offer(ctx, waiting)]
+
+    async def _offer_answer(self, ctx: Ctx, event: Event, hint: str) -> list[Reply] | None:
+        """A message the current step can't use, while an officer waits: perhaps it is the
+        answer. The step's own hint comes first; the person says which."""
+        kept = hold(event)
+        if kept is None:
+            return None
+        waiting = await waiting_questions(ctx)
+        if not waiting:
+            return None
+        ctx.state.held = kept
+        return [Reply(hint), self._offer(ctx, waiting)]
+
+    def _offer(self, ctx: Ctx, waiting: list[tuple[str, str]]) -> Reply:
+        prompt = offer_text(ctx, waiting)
+        ctx.state.offered = [[o.id, o.label] for o in prompt.choices]
+        return Reply(prompt.text, choices=prompt.choices)
+
+    async def _answer_officer(
+        self, ctx: Ctx, number: str, held: dict[str, Any] | None = None
+    ) -> list[Reply]:
+        refusal = await start_answer(ctx, number, self.limiter)
+        if refusal is None and held is not None:
+            # the message that was held while the person said it answers this question
+            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, unhold(held, ctx.origin))
+            question = str(ctx.state.answers["question"])
+            return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
+        if refusal is None:
+            return [self._ask(ctx)]
+        if ctx.state.step in START_STEPS:
+            return [Reply(refusal)]
+        return [self._reply(ctx, refusal, with_choices=True)]
