@@ -260,6 +260,11 @@ async def test_polling_reads_updates_from_get_updates(h: Harness) -> None:
     assert {e.origin.user_key for e in h.engine.events} == {str(USER.id), str(OTHER.id)}
     assert h.api.methods()[0] == "deleteWebhook"
     assert len(h.api.texts(USER.id)) == 2 and len(h.api.texts(OTHER.id)) == 2
+    # edits and blocking are asked for: without them Telegram never sends those updates
+    [first, *_] = [c for c in h.api.calls if c.method == "getUpdates"]
+    assert {"message", "edited_message", "callback_query", "my_chat_member"} <= set(
+        first.params["allowed_updates"]
+    )
 
 
 def origin(raw: dict[str, Any]) -> Origin:
