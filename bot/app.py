@@ -50,7 +50,13 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     holidays = holidays_of(settings)
     catalogue = load_catalogue()
     requests = SqlRequestGateway(sessions, holidays=holidays)
-    desk = StaffDesk(sessions, catalogue, holidays=holidays, arabic_digits=settings.arabic_digits)
+    desk = StaffDesk(
+        sessions,
+        catalogue,
+        holidays=holidays,
+        arabic_digits=settings.arabic_digits,
+        decision_grace_s=settings.decision_grace_s,
+    )
     gateway = Gateway(requests, desk)
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # how quantities and dates are written in Arabic: Arabic-Indic (arab) or Western (latn)
     # digits; identifiers (request, identity, phone numbers) stay ASCII either way
     arabic_digits: Literal["arab", "latn"] = "arab"
+    # seconds an officer's accept or reject waits before the person is told (it can be
+    # undone until then)
+    decision_grace_s: int = Field(default=60, ge=0, le=3600)
 
     # WhatsApp runs when all four are set; validate_default so that one left out is named.
     whatsapp_phone_id: str | None = Field(default=None, validate_default=True)

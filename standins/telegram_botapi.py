@@ -244,12 +244,15 @@ _HTML_ENTITIES: Final = {
 
 
 class _TelegramHTML(HTMLParser):
-    """Telegram's HTML parse mode: visible text plus entities (offsets in UTF-16 units)."""
+    """Telegram's HTML parse mode: visible text plus entities (offsets in UTF-16 units).
+
+    The running position is ``_utf16``: ``HTMLParser`` keeps its own ``offset`` (the
+    column in the source) and overwrites it as it parses, so it cannot be ours."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.offset = 0
+        self._utf16 = 0
         self.open: list[tuple[str, int, dict[str, str | None]]] = []
         self.entities: list[JSON] = []
 
@@ -258,17 +261,17 @@ class _TelegramHTML(HTMLParser):
             raise ApiError(
                 400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
             )
-        self.open.append((tag, self.offset, dict(attrs)))
+        self.open.append((tag, self._utf16, dict(attrs)))
 
     def handle_endtag(self, tag: str) -> None:
         if not self.open or self.open[-1][0] != tag:
             raise ApiError(400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
         _tag, start, attrs = self.open.pop()
-        if self.offset > start:
+        if self._utf16 > start:
             entity: JSON = {
                 "type": _HTML_ENTITIES[tag],
                 "offset": start,
-                "length": self.offset - start,
+                "length": self._utf16 - start,
             }
             if tag == "a":
                 entity["url"] = attrs.get("href") or ""
@@ -276,7 +279,7 @@ class _TelegramHTML(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
-        self.offset += len(data.encode("utf-16-le")) // 2
+        self._utf16 += len(data.encode("utf-16-le")) // 2
 
     def parsed(self, text: str) -> tuple[str, list[JSON]]:
         self.feed(text)

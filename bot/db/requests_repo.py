@@ -3,9 +3,10 @@ hands out plain frozen records (no ORM object, session or lazy load escapes this
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from bot.outbox.queue import refresh_staff_card
 from conversations.ports import Submission, SubmittedRequest
 from domain.request_number import new_request_number
 from domain.sla import due_date
-from domain.status import RequestStatus
+from domain.status import FINAL, RequestStatus
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ class RequestRecord:
     staff_message_id: int | None = None
     # False when the person typed the number and no channel vouched for it
     phone_verified: bool = True
+    #: the numbers of the other open requests about the same identity number (filled by
+    #: :func:`with_related` where officers read the record; empty otherwise)
+    related: tuple[str, ...] = field(default=(), repr=False)
 
 
 def resident_actor(channel: str, user_key: str) -> str:
@@ -297,6 +301,34 @@ async def record_staff_card(
         )
         .execution_options(synchronize_session=False)
     )
+
+
+async def with_related(
+    session: AsyncSession, records: Sequence[RequestRecord]
+) -> list[RequestRecord]:
+    """The records with ``related`` filled: the other open requests (numbers, oldest
+    first) about each one's identity number. One query for the lot."""
+    identities = {r.identity_number for r in records}
+    if not identities:
+        return list(records)
+    rows = await session.execute(
+        select(Request.identity_number, Request.number)
+        .where(
+            Request.identity_number.in_(identities),
+            Request.status.in_([s.value for s in RequestStatus if s not in FINAL]),
+        )
+        .order_by(Request.submitted_at, Request.id)
+    )
+    open_by_identity: dict[str, list[str]] = {}
+    for identity, number in rows:
+        open_by_identity.setdefault(identity, []).append(number)
+    return [
+        dataclasses.replace(
+            r,
+            related=tuple(n for n in open_by_identity.get(r.identity_number, ()) if n != r.number),
+        )
+        for r in records
+    ]
 
 
 def select_requests() -> Select[Request]:

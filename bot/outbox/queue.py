@@ -8,7 +8,8 @@ Payload shapes (the dispatcher's handlers read them):
 - staff group, ``kind="staff_card"``, ``channel="staff"``: ``{"number"}`` — the card is
   rendered from the request as it stands when sent, so several changes make one edit.
 - staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders);
-  optional ``"department"`` sends it to that department's forum topic.
+  optional ``"department"`` sends it to that department's forum topic, ``"reply_to"`` (and
+  ``"thread"``) as a reply to that message (a card) in its topic.
 - staff group, ``kind="staff_album"``, ``channel="staff"``: ``{"number", "first"?}`` — the
   request's attachments (from the `first`-th on, in filing order) under its card. The
   delivery queues one itself right after a card's first send, so the card and its album
@@ -18,6 +19,7 @@ Payload shapes (the dispatcher's handlers read them):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,7 +53,10 @@ def notify_person(
     *,
     status: str,
     status_label: str | None = None,
+    not_before: dt.datetime | None = None,
 ) -> None:
+    """Queues the person's notification; ``not_before`` holds it back (a decision the
+    officer may still undo)."""
     session.add(
         OutboxMessage(
             kind="notify",
@@ -65,7 +70,7 @@ def notify_person(
                 "status_label": status_label or status,
                 "replies": replies_to_payload(replies),
             },
-            next_attempt_at=utcnow(),
+            next_attempt_at=not_before or utcnow(),
         )
     )
 
@@ -104,13 +109,29 @@ async def refresh_staff_card(session: AsyncSession, request: Request) -> None:
     )
 
 
-def staff_text(session: AsyncSession, html: str, *, dedupe_key: str | None = None) -> None:
+def staff_text(
+    session: AsyncSession,
+    html: str,
+    *,
+    dedupe_key: str | None = None,
+    reply_to: int | None = None,
+    thread: int | None = None,
+    department: str | None = None,
+) -> None:
+    """A message to the staff group: as a reply to ``reply_to`` (a card's message id, in
+    its ``thread``) when given, else in the department's topic, else in the general one."""
+    payload: dict[str, Any] = {"html": html}
+    if reply_to is not None:
+        payload["reply_to"] = reply_to
+        payload["thread"] = thread
+    elif department is not None:
+        payload["department"] = department
     session.add(
         OutboxMessage(
             kind="staff_text",
             channel=STAFF,
             target=STAFF,
-            payload={"html": html},
+            payload=payload,
             dedupe_key=dedupe_key,
             next_attempt_at=utcnow(),
         )

@@ -76,6 +76,7 @@ from bot.db.requests_repo import (
     record_staff_card,
     select_requests,
     to_record,
+    with_related,
 )
 from bot.media_store import MediaStore
 from bot.outbox.handlers import (
@@ -345,14 +346,18 @@ class TelegramStaffDelivery:
             return {}
         catalogue = self._renderer.views.catalogue
         async with self._sessions() as session:
-            requests = await session.scalars(select_requests().where(Request.id.in_(set(ids))))
+            requests = list(
+                await session.scalars(select_requests().where(Request.id.in_(set(ids))))
+            )
+            # each card names the other open requests of the same person
+            records = await with_related(session, [to_record(r) for r in requests])
             loaded = {}
-            for request in requests:
+            for request, record in zip(requests, records, strict=True):
                 try:
                     department = catalogue.get(request.service_id).department
                 except KeyError:
                     department = "other"
-                loaded[request.id] = _Loaded(request.id, to_record(request), department)
+                loaded[request.id] = _Loaded(request.id, record, department)
             return loaded
 
     def _has_card(self, record: RequestRecord) -> bool:
@@ -433,11 +438,18 @@ class TelegramStaffDelivery:
             raise PermanentFailure("staff text without html")
         department = row.payload.get("department")
         thread = await self._thread(department) if isinstance(department, str) else None
+        reply_to, reply = row.payload.get("reply_to"), None
+        if isinstance(reply_to, int):
+            # under a card, in its topic; sent anyway if the card was deleted
+            given = row.payload.get("thread")
+            thread = given if isinstance(given, int) else None
+            reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
         method = SendMessage(
             chat_id=self.chat_id,
             message_thread_id=thread,
             text=html,
             parse_mode="HTML",
+            reply_parameters=reply,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         try:

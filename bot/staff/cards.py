@@ -19,21 +19,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.db.requests_repo import RequestRecord
+from bot.staff.callbacks import ACCEPT, ASK, REJECT, REOPEN, TAKE, action_data, version
 from bot.staff.views import HTML, StaffViews
 from domain.status import FINAL, RequestStatus
 
 #: Telegram's limit for a message text.
 MAX_TEXT: Final = 4096
-#: callback_data is 1-64 bytes.
-MAX_CALLBACK_DATA: Final = 64
 #: Requests listed in one digest message (one button each).
 DIGEST_SIZE: Final = 10
-
-TAKE: Final = "take"
-ASK: Final = "ask"
-ACCEPT: Final = "ok"
-REJECT: Final = "no"
-REOPEN: Final = "re"
 
 #: A mark per status, so a busy group can be scanned by eye.
 STATUS_MARKS: Final[Mapping[RequestStatus, str]] = {
@@ -57,13 +50,6 @@ class StaffMessage:
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-
-
-def action_data(action: str, number: str) -> str:
-    data = f"st:{action}:{number}"
-    if not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
-        raise ValueError(f"callback data {data!r} does not fit Telegram's 64 bytes")
-    return data
 
 
 class CardRenderer:
@@ -91,26 +77,38 @@ class CardRenderer:
 
     def buttons(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
         """What can be done now: take while nobody has it; ask while it is open and not
-        already waiting for an answer; accept or reject while open; reopen when decided."""
+        already waiting for an answer; accept or reject while open; undo or reopen when
+        decided. Each button carries the request's version (see :mod:`bot.staff.callbacks`)."""
         _ = self._
-        number = record.number
+        number, v = record.number, version(record)
         if record.status in FINAL:
-            return ((Button("↩️ " + _("Reopen"), action_data(REOPEN, number)),),)
+            return ((Button("↩️ " + _("Undo or reopen"), action_data(REOPEN, number, v)),),)
         rows: list[tuple[Button, ...]] = []
         first: list[Button] = []
         if record.assigned_to is None:
-            first.append(Button("✋ " + _("Take"), action_data(TAKE, number)))
+            first.append(Button("✋ " + _("Take"), action_data(TAKE, number, v)))
         if record.status is not RequestStatus.NEEDS_INFO:
-            first.append(Button("❓ " + _("Ask for information"), action_data(ASK, number)))
+            first.append(Button("❓ " + _("Ask for information"), action_data(ASK, number, v)))
         if first:
             rows.append(tuple(first))
         rows.append(
             (
-                Button("✅ " + _("Accept"), action_data(ACCEPT, number)),
-                Button("❌ " + _("Reject"), action_data(REJECT, number)),
+                Button("✅ " + _("Accept"), action_data(ACCEPT, number, v)),
+                Button("❌ " + _("Reject"), action_data(REJECT, number, v)),
             )
         )
         return tuple(rows)
+
+    def preview(self, record: RequestRecord) -> str:
+        """What the card says at a glance (mark, status, responsible officer): the first
+        answer to a tap shows it, before the card itself is edited."""
+        _ = self._
+        officer = record.assigned_name if record.assigned_to else None
+        return _("The card now reads: %(mark)s %(status)s — %(officer)s") % {
+            "mark": STATUS_MARKS[record.status],
+            "status": self.views.status(record.status),
+            "officer": officer or _("nobody yet"),
+        }
 
     # ---- several new requests at once --------------------------------------------------
 
@@ -140,7 +138,8 @@ class CardRenderer:
         buttons = tuple(
             (
                 Button(
-                    "✋ " + _("Take %(number)s") % {"number": r.number}, action_data(TAKE, r.number)
+                    "✋ " + _("Take %(number)s") % {"number": r.number},
+                    action_data(TAKE, r.number, version(r)),
                 ),
             )
             for r in records

@@ -12,9 +12,11 @@ Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff grou
 buttons, so the person is notified and the card refreshed by the running bot's outbox
 dispatcher. Output is plain text in Arabic unless ``--lang en``.
 
-The terminal has no Telegram id: the officer is the local id 0, and the name (``--officer``,
-by default the OS user) goes into the audit trail's actor string, so two people using
-the terminal stay apart in the history.
+The terminal has no Telegram id: the officer is their name (``--officer``), recorded as
+``terminal:<name>``; without it, the operating-system user, recorded as ``os-user:<name>``
+and said so on every action, so the history never passes an account name off as a
+person's. ``show`` lists where each attached file is under the data directory, so it can
+be opened; the person's text is printed with its direction controls made visible.
 """
 
 from __future__ import annotations
@@ -23,41 +25,29 @@ import argparse
 import getpass
 import logging
 import sys
-from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.staff.desk import Officer
+    from bot.staff.actors import Officer
 
 LOCAL_OFFICER_ID: Final = 0
-ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen")
+ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen", "undo")
 
 # exit codes: 1 the action was refused (unknown request, not possible now), 2 bad input
 REFUSED: Final = 1
 BAD_INPUT: Final = 2
 
 
-@cache
-def _local_officer_class() -> type[Officer]:
-    # defined on first use: `tawasul --help` and the other commands never import the desk
-    from bot.staff.desk import Officer
+def local_officer(name: str | None) -> Officer:
+    """The officer at the terminal: the ``--officer`` name, else the operating-system user
+    (recorded as such in the history, so nobody mistakes it for a person's own name)."""
+    from bot.staff.actors import MAX_NAME, Officer
 
-    class LocalOfficer(Officer):
-        """An officer at the terminal: id 0 for every one of them, told apart by name."""
-
-        __slots__ = ()
-
-        @property
-        def actor(self) -> str:
-            return f"officer:{self.id}:{self.name}"
-
-    return LocalOfficer
-
-
-def local_officer(name: str) -> Officer:
-    return _local_officer_class()(LOCAL_OFFICER_ID, name[:120])
+    if name:
+        return Officer(LOCAL_OFFICER_ID, name[:MAX_NAME], origin="terminal")
+    return Officer(LOCAL_OFFICER_ID, _default_officer()[:MAX_NAME], origin="os_user")
 
 
 def _default_officer() -> str:
@@ -79,9 +69,17 @@ def add_staff_parser(sub: Any) -> None:
     staff.add_argument("--lang", choices=("ar", "en"), default="ar", help="output language")
     actions = staff.add_subparsers(dest="staff_action", required=True)
     actions.add_parser("list", parents=[common], help="open requests, soonest due first")
-    for name, help_ in (("show", "a request's details"), ("take", "take a request")):
+    for name, help_ in (
+        ("show", "a request's details, with the paths of its files"),
+        ("take", "take a request"),
+        ("undo", "undo a decision the person has not been told of yet"),
+    ):
         p = actions.add_parser(name, parents=[common], help=help_)
         p.add_argument("number")
+        if name == "take":
+            p.add_argument(
+                "--over", action="store_true", help="take it over from the officer who has it"
+            )
     for name, help_, words, nargs in (
         ("ask", "ask the person for more information", "question", "+"),
         ("accept", "accept a request (an optional note for the person)", "note", "*"),
@@ -103,9 +101,16 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.migrate import upgrade
     from bot.db.models import utcnow
+    from bot.media_store import MediaStore
     from bot.settings import holidays_of
-    from bot.staff.desk import MissingReason, RequestNotFound, StaffDesk
-    from bot.staff.views import PLAIN, StaffViews
+    from bot.staff.desk import (
+        AlreadyTaken,
+        MissingReason,
+        RequestNotFound,
+        StaffDesk,
+        TooLateToUndo,
+    )
+    from bot.staff.views import PLAIN, StaffViews, script_mismatch
     from domain.catalogue import load_catalogue
     from domain.request_number import InvalidRequestNumber, parse_request_number
     from domain.sla import riyadh_date
@@ -132,8 +137,17 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             load_catalogue(),
             holidays=holidays_of(settings),
             arabic_digits=settings.arabic_digits,
+            decision_grace_s=settings.decision_grace_s,
         )
-        officer = local_officer(args.officer or _default_officer())
+        officer = local_officer(args.officer)
+        if officer.origin == "os_user" and action_changes(args.staff_action):
+            print(
+                _(
+                    "Acting as the operating-system user «%(name)s»; the history records it so. Give your name with --officer NAME."
+                )
+                % {"name": officer.name},
+                file=err,
+            )
         today = riyadh_date(utcnow())
         action = args.staff_action
         try:
@@ -144,25 +158,61 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 record = await desk.find(number)
                 if record is None:
                     raise RequestNotFound(number)
-                print(views.summary(record, PLAIN, today=today), file=out)
+                media = MediaStore(settings.data_dir)
+                files = [_file_line(media, a) for a in record.attachments]
+                print(views.summary(record, PLAIN, today=today, files=files), file=out)
                 return 0
             if action == "take":
-                await desk.take(number, officer)
-                done = _("You have taken request %(number)s.")
+                taken = await desk.take(number, officer, over=args.over)
+                done = (
+                    _("You have taken request %(number)s over from %(officer)s; they are told.")
+                    if taken.previous
+                    else _("You have taken request %(number)s.")
+                )
+                done = done.replace("%(officer)s", taken.previous or "")
             elif action == "ask":
-                await desk.ask(number, officer, " ".join(args.question))
+                record = await desk.ask(number, officer, " ".join(args.question))
                 done = _(
                     "Question sent to the person for request %(number)s. The clock is paused until they answer."
                 )
+                if script_mismatch(" ".join(args.question), record.locale):
+                    done += " " + _(
+                        "Note: the person reads %(language)s, and your question is not in it."
+                    ).replace("%(language)s", views.language(record.locale))
             elif action == "accept":
                 await desk.accept(number, officer, " ".join(args.note) or None)
-                done = _("Request %(number)s accepted; the person is being told.")
+                done = _(
+                    "Request %(number)s accepted; the person is told in a minute unless you undo it (tawasul staff undo)."
+                )
             elif action == "reject":
                 await desk.reject(number, officer, " ".join(args.reason))
-                done = _("Request %(number)s rejected; the person is being told.")
+                done = _(
+                    "Request %(number)s rejected; the person is told in a minute unless you undo it (tawasul staff undo)."
+                )
+            elif action == "undo":
+                await desk.undo(number, officer)
+                done = _("The decision on request %(number)s is undone; the person was not told.")
             else:
                 await desk.reopen(number, officer, " ".join(args.reason))
                 done = _("Request %(number)s reopened and back under review.")
+        except AlreadyTaken as exc:
+            print(
+                _(
+                    "Request %(number)s is already with %(officer)s. To take it over: tawasul staff take %(number)s --over"
+                )
+                % {"number": number, "officer": exc.name or _("an officer")},
+                file=err,
+            )
+            return REFUSED
+        except TooLateToUndo:
+            print(
+                _(
+                    "Too late to undo request %(number)s: the person has been told. Reopen it instead."
+                )
+                % {"number": number},
+                file=err,
+            )
+            return REFUSED
         except RequestNotFound:
             print(_("No request has the number %(number)s.") % {"number": number}, file=err)
             return REFUSED
@@ -180,3 +230,17 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         return 0
     finally:
         await engine.dispose()
+
+
+def action_changes(action: str) -> bool:
+    return action not in ("list", "show")
+
+
+def _file_line(media: Any, attachment: Any) -> str:
+    """Where an attached file can be opened: its path in the media store when it is kept
+    there, else the channel's reference (fetched by the running bot)."""
+    name = attachment.file_name or attachment.kind
+    checksum = attachment.checksum
+    if checksum and media.exists(checksum):
+        return f"{name} ({attachment.mime}, {attachment.size} B): {media.path_for(checksum)}"
+    return f"{name} ({attachment.mime}, {attachment.size} B): {attachment.kind} {attachment.ref}"

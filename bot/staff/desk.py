@@ -1,72 +1,84 @@
-"""The staff desk's decisions: take, ask for more information, accept, reject, reopen,
-and the person's answer. Each is one transaction that moves the status along a legal
-path, writes the audit row, and queues what must be sent (the person's notification and
-the refreshed staff card) in the outbox.
+"""The staff desk's decisions: take, ask for more information, accept, reject, undo,
+reopen, and the person's answer. Each is one transaction that moves the status along a
+legal path, writes the audit row, and queues what must be sent (the person's notification,
+the refreshed staff card, a word to an officer) in the outbox.
 
 Every channel the officers use (the Telegram staff group, ``tawasul staff``) calls this;
 none of them changes a request any other way.
+
+**One owner.** A request has one officer at a time: taking one somebody else has is
+refused (:class:`AlreadyTaken`) unless the officer takes it *over* on purpose, which tells
+the first officer. Whoever decides becomes the responsible officer.
+
+**Buttons act on the request as it is now.** An action may say the version it was offered
+for (:func:`version`: how many audit rows the request had). When other changes were made
+since, it is refused with :class:`StaleAction`, except that the officer's own take in
+between does not count (they take, then accept, from the same card).
+
+**Second thoughts.** A decision reaches the person after ``decision_grace_s`` (the outbox
+row's ``next_attempt_at``); until then :meth:`StaffDesk.undo` takes it back with no trace
+for the person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN
-from bot.db.models import Attachment, Request, StatusEvent, utcnow
-from bot.db.requests_repo import RequestRecord, resident_actor, select_requests, to_record
-from bot.outbox.queue import notify_person, refresh_staff_card, staff_album
+from bot.db.models import Attachment, OutboxMessage, Request, StatusEvent, utcnow
+from bot.db.requests_repo import RequestRecord, resident_actor
+from bot.outbox.queue import notify_person, refresh_staff_card, staff_album, staff_text
+from bot.staff.actors import Officer
+from bot.staff.announce import Announcer
+from bot.staff.callbacks import version
+from bot.staff.outcomes import (
+    AlreadyTaken,
+    MissingReason,
+    NotTheOwner,
+    RequestNotFound,
+    StaleAction,
+    Taken,
+    TooLateToUndo,
+    record_fresh,
+    still_fresh,
+)
+from bot.staff.queries import DeskQueries
 from conversations.formatting import Digits
 from conversations.notifications import status_name, status_notice
 from conversations.ports import AttachmentInfo
 from domain.catalogue import Catalogue, local
-from domain.sla import add_working_days, riyadh_date, working_days_between
+from domain.sla import add_working_days, due_date, riyadh_date, working_days_between
 from domain.status import FINAL, IllegalTransition, RequestStatus, can_move
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "AlreadyTaken",
+    "MissingReason",
+    "NotTheOwner",
+    "Officer",
+    "RequestNotFound",
+    "StaffDesk",
+    "StaleAction",
+    "Taken",
+    "TooLateToUndo",
+    "record_fresh",
+    "version",
+]
+
 MAX_QUESTION = 1000
 MAX_REASON = 1000
+#: How long a decision waits before the person is told, so it can be undone.
+DECISION_GRACE_S = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Officer:
-    id: int
-    name: str
-
-    @property
-    def actor(self) -> str:
-        return f"officer:{self.id}"
-
-
-class RequestNotFound(LookupError):
-    pass
-
-
-class NotTheOwner(PermissionError):
-    """The person answering is not the one who filed the request."""
-
-
-class MissingReason(ValueError):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    by_status: dict[str, int]
-    by_department: dict[str, int]
-    overdue: int
-    due_today: int
-
-
-class StaffDesk:
+class StaffDesk(DeskQueries):
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -75,86 +87,184 @@ class StaffDesk:
         clock: Callable[[], dt.datetime] = utcnow,
         holidays: Collection[dt.date] | None = None,
         arabic_digits: Digits = "arab",
+        decision_grace_s: int = DECISION_GRACE_S,
+        staff_locale: str | None = None,
     ) -> None:
+        super().__init__(sessions, catalogue, clock=clock, holidays=holidays)
         self._arabic_digits: Digits = arabic_digits
-        self._sessions = sessions
-        self._catalogue = catalogue
-        self._clock = clock
-        self._holidays = holidays
+        self._grace = dt.timedelta(seconds=decision_grace_s)
+        self._announcer = Announcer(catalogue, locale=staff_locale, holidays=holidays)
+
+    @property
+    def decision_grace_s(self) -> int:
+        return int(self._grace.total_seconds())
 
     # ---- officers ---------------------------------------------------------------------
 
-    async def take(self, number: str, officer: Officer) -> RequestRecord:
-        """Assigns the request; a first take moves it to "under review"."""
+    async def take(
+        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
+    ) -> Taken:
+        """Assigns the request; a first take moves it to "under review". Raises
+        :class:`AlreadyTaken` when someone else has it, unless ``over`` (taking over, which
+        queues a word to the first officer under the card)."""
         async with self._transaction() as session:
             request = await self._load(session, number)
             status = RequestStatus(request.status)
             if status in FINAL:
                 raise IllegalTransition(status, RequestStatus.UNDER_REVIEW)
-            previous = request.assigned_name
+            if request.assigned_to == officer.actor:
+                return Taken(await self._reloaded(session, request, refresh=False), already=True)
+            previous, previous_actor = request.assigned_name, request.assigned_to
+            if previous_actor is not None and not over:
+                raise AlreadyTaken(number, previous)
+            await self._check_fresh(session, request, officer, offered)
             request.assigned_to, request.assigned_name = officer.actor, officer.name
             if status is RequestStatus.RECEIVED:
-                self._move(session, request, RequestStatus.UNDER_REVIEW, officer.actor)
+                self._move(session, request, RequestStatus.UNDER_REVIEW, officer.signature)
             else:
-                # a change of hands is part of the audit trail too, with the status unchanged
-                session.add(
-                    StatusEvent(
-                        request_id=request.id, actor=officer.actor, at=self._clock(),
-                        from_status=status.value, to_status=status.value,
-                        reason=f"taken over from {previous}" if previous else "taken",
-                    )
-                )  # fmt: skip
-                await refresh_staff_card(session, request)
-            return await self._reloaded(session, request)
+                # a change of hands is part of the audit trail too, with the status unchanged;
+                # the reason is the previous officer's name (None for a first take)
+                self._event(session, request, officer.signature, status, status, previous)
+            if previous_actor is not None:
+                self._staff_word(
+                    session,
+                    request,
+                    self._announcer.taken_over(number, previous_actor, previous, officer),
+                )
+            return Taken(await self._reloaded(session, request), previous=previous)
 
-    async def ask(self, number: str, officer: Officer, question: str) -> RequestRecord:
+    async def ask(
+        self, number: str, officer: Officer, question: str, *, offered: int | None = None
+    ) -> RequestRecord:
         question = question.strip()
         if not question:
             raise MissingReason("a question is required")
         async with self._transaction() as session:
             request = await self._load(session, number)
+            await self._check_fresh(session, request, officer, offered)
             request.pending_question = question[:MAX_QUESTION]
             request.paused_since = self._clock()
             request.assigned_to = request.assigned_to or officer.actor
             request.assigned_name = request.assigned_name or officer.name
-            self._move(session, request, RequestStatus.NEEDS_INFO, officer.actor, question)
+            self._move(session, request, RequestStatus.NEEDS_INFO, officer.signature, question)
             return await self._reloaded(session, request)
 
-    async def accept(self, number: str, officer: Officer, note: str | None = None) -> RequestRecord:
+    async def accept(
+        self,
+        number: str,
+        officer: Officer,
+        note: str | None = None,
+        *,
+        offered: int | None = None,
+    ) -> RequestRecord:
         async with self._transaction() as session:
             request = await self._load(session, number)
+            await self._check_fresh(session, request, officer, offered)
             self._resume_clock(request)
             request.pending_question = None
             request.decision_reason = (note or "").strip()[:MAX_REASON] or None
+            self._decided_by(request, officer)
             self._move(
-                session, request, RequestStatus.ACCEPTED, officer.actor, request.decision_reason
+                session,
+                request,
+                RequestStatus.ACCEPTED,
+                officer.signature,
+                request.decision_reason,
+                delay=self._grace,
             )
             return await self._reloaded(session, request)
 
-    async def reject(self, number: str, officer: Officer, reason: str) -> RequestRecord:
+    async def reject(
+        self, number: str, officer: Officer, reason: str, *, offered: int | None = None
+    ) -> RequestRecord:
         reason = reason.strip()
         if not reason:
             raise MissingReason("a reason is required to reject")
         async with self._transaction() as session:
             request = await self._load(session, number)
+            await self._check_fresh(session, request, officer, offered)
             self._resume_clock(request)
             request.pending_question = None
             request.decision_reason = reason[:MAX_REASON]
-            self._move(session, request, RequestStatus.REJECTED, officer.actor, reason)
+            self._decided_by(request, officer)
+            self._move(
+                session,
+                request,
+                RequestStatus.REJECTED,
+                officer.signature,
+                reason,
+                delay=self._grace,
+            )
             return await self._reloaded(session, request)
 
-    async def reopen(self, number: str, officer: Officer, reason: str) -> RequestRecord:
-        """Takes a decided request back to review, on purpose and with a reason."""
+    async def undo(
+        self, number: str, officer: Officer, *, offered: int | None = None
+    ) -> RequestRecord:
+        """Takes back a decision the person has not been told of yet: its notification is
+        withdrawn and the request is back under review with this officer. Raises
+        :class:`TooLateToUndo` once the notification is out (or being sent)."""
+        async with self._transaction() as session:
+            request = await self._load(session, number)
+            status = RequestStatus(request.status)
+            if status not in FINAL:
+                raise TooLateToUndo(number)
+            await self._check_fresh(session, request, officer, offered)
+            now = self._clock()
+            # the decision's notification is the request's latest one
+            notice = await session.scalar(
+                select(OutboxMessage)
+                .where(OutboxMessage.request_id == request.id, OutboxMessage.kind == "notify")
+                .order_by(OutboxMessage.id.desc())
+                .limit(1)
+                .with_for_update()
+            )
+            if (
+                notice is None
+                or notice.sent_at is not None
+                or notice.attempts > 0
+                or notice.next_attempt_at <= now
+                or (notice.claimed_until is not None and notice.claimed_until >= now)
+                or notice.payload.get("status") != status.value
+            ):
+                raise TooLateToUndo(number)
+            await session.delete(notice)
+            request.decision_reason = None
+            request.assigned_to, request.assigned_name = officer.actor, officer.name
+            self._move(
+                session,
+                request,
+                RequestStatus.UNDER_REVIEW,
+                officer.signature,
+                None,
+                reopen=True,
+                notify=False,  # the person never heard of the decision
+            )
+            return await self._reloaded(session, request)
+
+    async def reopen(
+        self, number: str, officer: Officer, reason: str, *, offered: int | None = None
+    ) -> RequestRecord:
+        """Takes a decided request back to review, on purpose and with a reason. The
+        seven working days start again from today."""
         reason = reason.strip()
         if not reason:
             raise MissingReason("a reason is required to reopen")
         async with self._transaction() as session:
             request = await self._load(session, number)
-            self._move(
-                session, request, RequestStatus.UNDER_REVIEW, officer.actor, reason, reopen=True
-            )
+            await self._check_fresh(session, request, officer, offered)
             request.decision_reason = None
+            request.due_date = due_date(self._clock(), holidays=self._holidays)
+            request.reminded_at = request.escalated_at = None
+            request.assigned_to, request.assigned_name = officer.actor, officer.name
+            self._move(
+                session, request, RequestStatus.UNDER_REVIEW, officer.signature, reason, reopen=True
+            )
             return await self._reloaded(session, request)
+
+    async def refresh(self, number: str) -> None:
+        """Queues a fresh render of the card (a button was pressed on an old one)."""
+        async with self._transaction() as session:
+            await refresh_staff_card(session, await self._load(session, number))
 
     # ---- the person -------------------------------------------------------------------
 
@@ -168,7 +278,8 @@ class StaffDesk:
         attachments: Sequence[AttachmentInfo] = (),
     ) -> RequestRecord:
         """The person's answer to the officer's question: joins the request, restarts the
-        clock where it stopped, and puts the request back in review."""
+        clock where it stopped, puts the request back in review, and is announced under
+        the card to the officer who asked."""
         async with self._transaction() as session:
             request = await self._load(session, number)
             if (request.channel, request.user_key) != (channel, user_key):
@@ -185,6 +296,8 @@ class StaffDesk:
                         file_name=item.file_name, caption=item.caption, created_at=now,
                     )
                 )  # fmt: skip
+            asker = await self._asker(session, request)
+            question = request.pending_question
             self._resume_clock(request)
             request.pending_question = None
             self._move(
@@ -195,54 +308,18 @@ class StaffDesk:
                 text.strip() or None,
                 notify=False,  # the person is told in the chat they answered from
             )
-            if attachments:
-                # the new files follow under the card, after its refresh
-                record = await self._reloaded(session, request)
-                staff_album(session, request, first=int(had or 0))
-                return record
-            return await self._reloaded(session, request)
-
-    # ---- reading ----------------------------------------------------------------------
-
-    async def find(self, number: str) -> RequestRecord | None:
-        async with self._sessions() as session:
-            request = await session.scalar(select_requests().where(Request.number == number))
-            return None if request is None else to_record(request)
-
-    async def open_requests(self) -> list[RequestRecord]:
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select_requests()
-                .where(Request.status.not_in([s.value for s in FINAL]))
-                .order_by(Request.due_date, Request.id)
+            self._staff_word(
+                session,
+                request,
+                self._announcer.answered(
+                    request.number, asker, question, text.strip(), len(attachments)
+                ),
             )
-            return [to_record(r) for r in rows]
-
-    async def overdue(self, today: dt.date | None = None) -> list[RequestRecord]:
-        """Open requests whose due date has passed (a paused clock is not overdue)."""
-        today = today or riyadh_date(self._clock())
-        return [
-            r
-            for r in await self.open_requests()
-            if r.due_date < today and r.status is not RequestStatus.NEEDS_INFO
-        ]
-
-    async def stats(self, today: dt.date | None = None) -> Stats:
-        today = today or riyadh_date(self._clock())
-        async with self._sessions() as session:
-            rows = (await session.execute(select(Request.status, Request.service_id))).all()
-        by_status = Counter(status for status, _ in rows)
-        open_ = await self.open_requests()
-        by_department = Counter(self._catalogue.get(r.service_id).department for r in open_)
-        return Stats(
-            by_status=dict(by_status),
-            by_department=dict(by_department),
-            overdue=len(await self.overdue(today)),
-            due_today=sum(1 for r in open_ if r.due_date == today),
-        )
-
-    def service_name(self, service_id: str, locale: str) -> str:
-        return local(self._catalogue.get(service_id).name, locale)
+            record = await self._reloaded(session, request)
+            if attachments:
+                # the new files follow the announcement under the card
+                staff_album(session, request, first=int(had or 0))
+            return record
 
     # ---- internals --------------------------------------------------------------------
 
@@ -263,6 +340,49 @@ class StaffDesk:
             raise RequestNotFound(number)
         return request
 
+    async def _history(self, session: AsyncSession, request: Request) -> list[StatusEvent]:
+        rows = await session.scalars(
+            select(StatusEvent).where(StatusEvent.request_id == request.id).order_by(StatusEvent.id)
+        )
+        return list(rows)
+
+    async def _check_fresh(
+        self, session: AsyncSession, request: Request, officer: Officer, offered: int | None
+    ) -> None:
+        if offered is None:
+            return
+        history = await self._history(session, request)
+        changes = [(e.actor, e.from_status, e.to_status) for e in history]
+        if not still_fresh(changes, officer, offered):
+            raise StaleAction(request.number)
+
+    async def _asker(self, session: AsyncSession, request: Request) -> str | None:
+        """The signature of whoever asked the open question."""
+        for event in reversed(await self._history(session, request)):
+            if event.to_status == RequestStatus.NEEDS_INFO.value:
+                return event.actor
+        return None
+
+    def _decided_by(self, request: Request, officer: Officer) -> None:
+        """Whoever decides is responsible for the decision, whoever had taken it."""
+        request.assigned_to, request.assigned_name = officer.actor, officer.name
+
+    def _staff_word(self, session: AsyncSession, request: Request, html: str) -> None:
+        """A message to the officers under the request's card (in its topic)."""
+        staff_text(
+            session,
+            html,
+            reply_to=request.staff_message_id,
+            thread=request.staff_thread_id,
+            department=self._department(request.service_id),
+        )
+
+    def _department(self, service_id: str) -> str | None:
+        try:
+            return self._catalogue.get(service_id).department
+        except KeyError:
+            return None
+
     def _resume_clock(self, request: Request) -> None:
         """The days spent waiting for the person are added back to the due date."""
         if request.paused_since is None:
@@ -274,6 +394,23 @@ class StaffDesk:
             request.due_date = add_working_days(request.due_date, waited, self._holidays)
         request.paused_since = None
 
+    def _event(
+        self,
+        session: AsyncSession,
+        request: Request,
+        actor: str,
+        current: RequestStatus | None,
+        to: RequestStatus,
+        reason: str | None,
+    ) -> None:
+        session.add(
+            StatusEvent(
+                request_id=request.id, actor=actor, at=self._clock(),
+                from_status=None if current is None else current.value, to_status=to.value,
+                reason=reason,
+            )
+        )  # fmt: skip
+
     def _move(
         self,
         session: AsyncSession,
@@ -284,6 +421,7 @@ class StaffDesk:
         *,
         reopen: bool = False,
         notify: bool = True,
+        delay: dt.timedelta | None = None,
     ) -> None:
         current = RequestStatus(request.status)
         if not can_move(current, to, reopen=reopen):
@@ -291,12 +429,7 @@ class StaffDesk:
         now = self._clock()
         request.status = to.value
         request.updated_at = now
-        session.add(
-            StatusEvent(
-                request_id=request.id, actor=actor, at=now,
-                from_status=current.value, to_status=to.value, reason=reason,
-            )
-        )  # fmt: skip
+        self._event(session, request, actor, current, to, reason)
         if notify:
             notify_person(
                 session,
@@ -313,16 +446,19 @@ class StaffDesk:
                 ),
                 status=to.value,
                 status_label=status_name(to.value, request.locale),
+                not_before=now + delay if delay else None,
             )
         log.info("request %s: %s -> %s by %s", request.number, current, to, actor.split(":")[0])
 
-    async def _reloaded(self, session: AsyncSession, request: Request) -> RequestRecord:
-        await refresh_staff_card(session, request)
+    async def _reloaded(
+        self, session: AsyncSession, request: Request, *, refresh: bool = True
+    ) -> RequestRecord:
+        if refresh:
+            await refresh_staff_card(session, request)
         await session.flush()
-        fresh = await session.scalar(
-            select_requests()
-            .where(Request.id == request.id)
-            .execution_options(populate_existing=True)
-        )
-        assert fresh is not None
-        return to_record(fresh)
+        record = await self._read(session, request.id, fresh=True)
+        assert record is not None
+        return record
+
+    def service_name(self, service_id: str, locale: str) -> str:
+        return local(self._catalogue.get(service_id).name, locale)

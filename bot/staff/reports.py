@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage, Request, StatusEvent, utcnow
 from bot.db.requests_repo import RequestRecord, select_requests, to_record
-from bot.outbox.queue import staff_text
+from bot.outbox.queue import refresh_staff_card, staff_text
 from bot.outbox.window_wait import count_waiting
 from domain.sla import RIYADH, riyadh_date, working_days_between
 from domain.status import FINAL, RequestStatus
@@ -221,6 +221,12 @@ class StaffReports:
                     stamped.append(item)
             if stamped:
                 staff_text(session, render(stamped))
+            if kind == "escalation":
+                # the cards themselves show that they are late, not only the message
+                for item in stamped:
+                    request = await session.get(Request, item.id)
+                    if request is not None:
+                        await refresh_staff_card(session, request)
         if stamped:
             log.info("%s queued for %d requests", kind, len(stamped))
         return stamped

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from aiogram import Dispatcher
 
     from bot.staff.desk import StaffDesk
-    from bot.staff.router import Kick
+    from bot.staff.group import Kick
 
 log = logging.getLogger(__name__)
 

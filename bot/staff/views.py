@@ -9,17 +9,20 @@ tags come only from this module, so nothing a person types can become markup.
 from __future__ import annotations
 
 import datetime as dt
-import html
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Final
 
-from bot.db.requests_repo import RequestRecord
-from conversations.formatting import format_due_date, isolate
+from bot.db.requests_repo import RequestRecord, StatusEventRecord
+from bot.staff.actors import actor_name
+from bot.staff.fmt import HTML, PLAIN, Fmt, label, mention, moment, script_mismatch
+from conversations.formatting import format_due_date
 from conversations.i18n import N_, Texts
 from domain.catalogue import Catalogue, local
-from domain.sla import RIYADH, working_days_between
+from domain.sla import working_days_between
 from domain.status import FINAL, RequestStatus
+
+# the formatting helpers are re-exported: every staff module reads them from here
+__all__ = ["HTML", "PLAIN", "Fmt", "StaffViews", "mention", "script_mismatch"]
 
 #: Telegram's limit is 4096 characters; lists stop well before it and say how many remain.
 MAX_LIST_ITEMS: Final = 40
@@ -48,41 +51,15 @@ APPLICANT_LABELS: Final[Mapping[str, str]] = {
     "individual": N_("Individual"),
     "establishment": N_("Establishment"),
 }
+LANGUAGE_LABELS: Final[Mapping[str, str]] = {
+    "ar": N_("Arabic"),
+    "en": N_("English"),
+}
 IDENTITY_LABELS: Final[Mapping[str, str]] = {
     "citizen": N_("national ID"),
     "resident": N_("iqama"),
     "border": N_("border number"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Fmt:
-    """Telegram HTML (``html=True``) or plain text for the terminal."""
-
-    html: bool = True
-
-    def t(self, text: str) -> str:
-        return html.escape(text, quote=False) if self.html else text
-
-    def b(self, text: str) -> str:
-        return f"<b>{self.t(text)}</b>" if self.html else text
-
-    def code(self, text: str) -> str:
-        return f"<code>{self.t(text)}</code>" if self.html else text
-
-    def link(self, text: str, url: str) -> str:
-        if not self.html:
-            return text
-        return f'<a href="{html.escape(url, quote=True)}">{self.t(text)}</a>'
-
-    def quote(self, text: str) -> str:
-        if self.html:
-            return f"<blockquote>{self.t(text)}</blockquote>"
-        return "\n".join(f"  {line}" for line in text.splitlines() or [""])
-
-
-HTML: Final = Fmt(html=True)
-PLAIN: Final = Fmt(html=False)
 
 
 class StaffViews:
@@ -126,40 +103,74 @@ class StaffViews:
 
     # ---- one request ------------------------------------------------------------------
 
-    def summary(self, record: RequestRecord, fmt: Fmt, *, today: dt.date) -> str:
+    def summary(
+        self,
+        record: RequestRecord,
+        fmt: Fmt,
+        *,
+        today: dt.date,
+        files: Sequence[str] | None = None,
+    ) -> str:
+        """The request as it stands: who filed it, for what, in which language, the
+        answers to the service's questions, the clock, who is responsible, the history by
+        name. ``files`` lists where the attachments can be opened (the terminal)."""
         _ = self.texts.gettext
         lines = [
             fmt.b(_("Request %(number)s") % {"number": record.number}),
-            _label(fmt, _("Service"), self.service(record.service_id)),
-            _label(fmt, _("Department"), self.department(self.department_of(record.service_id))),
-            _label(fmt, _("Status"), self.status(record.status)),
-            _label(
+            label(fmt, _("Service"), self.service(record.service_id)),
+            label(fmt, _("Department"), self.department(self.department_of(record.service_id))),
+            label(fmt, _("Status"), self.status(record.status)),
+            label(
                 fmt,
                 _("Filed by"),
                 _(APPLICANT_LABELS.get(record.applicant_kind, record.applicant_kind))
                 + f" ({record.channel})",
             ),
+            label(fmt, _("The person's language"), self.language(record.locale)),
         ]
         if record.establishment_number:
-            lines.append(_label(fmt, _("Establishment number"), record.establishment_number))
+            lines.append(label(fmt, _("Establishment number"), record.establishment_number))
         kind = IDENTITY_LABELS.get(record.identity_kind)
         identity = record.identity_number + (f" ({_(kind)})" if kind else "")
         lines += [
-            _label(fmt, _("Identity number"), identity),
-            _label(fmt, _("Mobile"), _mobile(record, _)),
-            _label(fmt, _("Filed on"), _moment(record.submitted_at)),
-            _label(fmt, _("Answer due by"), format_due_date(record.due_date, self.locale)),
+            label(fmt, _("Identity number"), identity),
+            label(fmt, _("Mobile"), _mobile(record, _)),
+        ]
+        lines += [
+            f"{fmt.b(question + ':')} {fmt.user(answer)}"
+            for question, answer in self.eligibility(record)
+        ]
+        lines += [
+            label(fmt, _("Filed on"), moment(record.submitted_at)),
+            label(fmt, _("Answer due by"), format_due_date(record.due_date, self.locale)),
         ]
         if record.status is RequestStatus.NEEDS_INFO:
             lines.append(fmt.t(_("The clock is paused while the person is asked.")))
         elif record.status not in FINAL and record.due_date < today:
-            lines.append(fmt.b(self.days_late(record.due_date, today)))
-        lines.append(_label(fmt, _("Officer"), record.assigned_name or _("nobody yet")))
+            lines.append(fmt.b("⏰ " + self.days_late(record.due_date, today)))
+        officer = record.assigned_name if record.assigned_to else None
+        responsible = _("Responsible officer")
+        lines.append(
+            fmt.b(responsible + ":")
+            + " "
+            + (fmt.user(officer) if officer else fmt.t(_("nobody yet")))
+        )
+        if record.related:
+            lines.append(
+                label(
+                    fmt,
+                    _("Other open requests of this identity number"),
+                    ", ".join(record.related),
+                )
+            )
         if record.pending_question:
-            lines.append(_label(fmt, _("Question to the person"), record.pending_question))
+            title = _("Question to the person")
+            lines.append(fmt.b(title + ":") + " " + fmt.user(record.pending_question))
         if record.decision_reason:
-            lines.append(_label(fmt, _("Reason or note"), record.decision_reason))
+            title = _("Reason or note")
+            lines.append(fmt.b(title + ":") + " " + fmt.user(record.decision_reason))
         lines.append(self._attachments(fmt, len(record.attachments)))
+        lines += [fmt.t(f"  {path}") for path in files or ()]
         lines += self._captions(fmt, record)
         description = record.description
         if len(description) > MAX_DESCRIPTION:
@@ -168,11 +179,7 @@ class StaffViews:
         events = record.events[-MAX_EVENTS:]
         if events:
             lines.append(fmt.b(_("History:")))
-            for event in events:
-                line = f"{_moment(event.at)} — {self.status(event.to_status)}"
-                if event.reason:
-                    line += f": {event.reason}"
-                lines.append(fmt.t(f"• {line}"))
+            lines += [self.history_line(event, fmt) for event in events]
         return "\n".join(lines)
 
     def _captions(self, fmt: Fmt, record: RequestRecord) -> list[str]:
@@ -187,9 +194,70 @@ class StaffViews:
             if len(caption) > MAX_CAPTION:
                 caption = caption[:MAX_CAPTION] + "…"
             caption = " ".join(caption.split())
-            label = _("Words with file %(number)d") % {"number": number}
-            lines.append(f"• {_label(fmt, label, isolate(caption))}")
+            title = _("Words with file %(number)d") % {"number": number}
+            lines.append("• " + fmt.b(title + ":") + " " + fmt.user(caption))
         return lines
+
+    def language(self, locale: str) -> str:
+        label = LANGUAGE_LABELS.get(locale)
+        return self.texts.gettext(label) if label else locale
+
+    def eligibility(self, record: RequestRecord) -> list[tuple[str, str]]:
+        """The service's questions and the person's answers, in the staff's language; an
+        answer to a question the catalogue no longer has is shown as stored."""
+        try:
+            questions = {q.id: q for q in self.catalogue.get(record.service_id).questions}
+        except KeyError:
+            questions = {}
+        shown = []
+        for key, value in record.eligibility.items():
+            question = questions.get(key)
+            if question is None:
+                shown.append((key, str(value)))
+                continue
+            try:
+                answer = local(question.option(str(value)).label, self.locale)
+            except KeyError:
+                answer = str(value)
+            shown.append((local(question.text, self.locale), answer))
+        return shown
+
+    def history_line(self, event: StatusEventRecord, fmt: Fmt) -> str:
+        """``• when — who: what``, every line naming who acted."""
+        _ = self.texts.gettext
+        who = actor_name(event.actor, self.texts)
+        reason = event.reason
+        if event.from_status is None:
+            what = _("filed the request")
+        elif event.from_status == event.to_status:
+            previous = _legacy_previous(reason)
+            what = (
+                _("took the request over from %(name)s") % {"name": previous}
+                if previous
+                else _("took the request")
+            )
+            reason = None
+        elif (
+            event.from_status is RequestStatus.RECEIVED
+            and event.to_status is RequestStatus.UNDER_REVIEW
+        ):
+            what = _("took the request")
+        elif event.to_status is RequestStatus.NEEDS_INFO:
+            what = _("asked the person")
+        elif event.from_status is RequestStatus.NEEDS_INFO and event.actor.startswith("resident:"):
+            what = _("answered the question")
+        elif event.to_status is RequestStatus.ACCEPTED:
+            what = _("accepted")
+        elif event.to_status is RequestStatus.REJECTED:
+            what = _("rejected")
+        elif event.from_status in FINAL:
+            what = _("reopened") if reason else _("undid the decision before the person was told")
+        else:
+            what = self.status(event.to_status)
+        line = f"• {fmt.t(moment(event.at))} — {fmt.user(who)}: {fmt.t(what)}"
+        if reason:
+            line += f": {fmt.user(reason)}"
+        return line
 
     def _attachments(self, fmt: Fmt, count: int) -> str:
         return fmt.t(
@@ -208,26 +276,62 @@ class StaffViews:
             fmt.t(self.status(record.status)),
             fmt.t(_("due %(date)s") % {"date": record.due_date.isoformat()}),
         ]
-        if record.status not in FINAL and record.status is not RequestStatus.NEEDS_INFO:
-            if record.due_date < today:
-                parts.append(fmt.b(self.days_late(record.due_date, today)))
-        parts.append(fmt.t(record.assigned_name or _("nobody yet")))
+        if record.status is RequestStatus.NEEDS_INFO and record.paused_since is not None:
+            parts.append(fmt.t(_("waiting since %(date)s") % {"date": moment(record.paused_since)}))
+        elif record.status not in FINAL and record.due_date < today:
+            parts.append(fmt.b(self.days_late(record.due_date, today)))
+        if record.assigned_to and record.assigned_name:
+            parts.append(fmt.user(record.assigned_name))
+        else:
+            parts.append(fmt.t(_("nobody yet")))
         return "• " + " — ".join(parts)
 
     # ---- lists and counts -------------------------------------------------------------
 
-    def overdue(self, records: Iterable[RequestRecord], fmt: Fmt, *, today: dt.date) -> str:
+    def overdue(
+        self,
+        records: Iterable[RequestRecord],
+        fmt: Fmt,
+        *,
+        today: dt.date,
+        waiting: Iterable[RequestRecord] = (),
+    ) -> str:
+        """The overdue requests, then those past their date that wait for the person (their
+        clock is paused: not overdue, but someone may want to remind them)."""
         _ = self.texts.gettext
         items = sorted(records, key=lambda r: (r.due_date, r.number))
-        if not items:
-            return fmt.t(_("No request is overdue."))
-        head = fmt.b(
-            self.texts.ngettext(
-                "%(count)d overdue request:", "%(count)d overdue requests:", len(items)
+        if items:
+            head = fmt.b(
+                self.texts.ngettext(
+                    "%(count)d overdue request:", "%(count)d overdue requests:", len(items)
+                )
+                % {"count": len(items)}
             )
-            % {"count": len(items)}
-        )
-        return "\n".join([head, *self._capped(items, fmt, today)])
+            lines = [head, *self._capped(items, fmt, today)]
+        else:
+            lines = [fmt.t(_("No request is overdue."))]
+        paused = [r for r in waiting if r.due_date < today]
+        if paused:
+            lines.append(
+                fmt.b(
+                    self.texts.ngettext(
+                        "%(count)d more is past its date but waits for the person's answer (the clock is paused, so it is not overdue):",
+                        "%(count)d more are past their date but wait for the person's answer (the clock is paused, so they are not overdue):",
+                        len(paused),
+                    )
+                    % {"count": len(paused)}
+                )
+            )
+            lines += self._capped(paused, fmt, today)
+        return "\n".join(lines)
+
+    def listing(
+        self, records: Sequence[RequestRecord], fmt: Fmt, *, today: dt.date, head: str, empty: str
+    ) -> str:
+        """A list under ``head`` (already counted and translated), or ``empty``."""
+        if not records:
+            return fmt.t(empty)
+        return "\n".join([fmt.b(head), *self._capped(list(records), fmt, today)])
 
     def open_list(self, records: Iterable[RequestRecord], fmt: Fmt, *, today: dt.date) -> str:
         _ = self.texts.gettext
@@ -271,22 +375,9 @@ class StaffViews:
                 lines.append(fmt.t(f"• {self.department(department)}: {count}"))
         else:
             lines.append(fmt.t("• " + _("none")))
-        lines.append(_label(fmt, _("Due today"), str(due_today)))
-        lines.append(_label(fmt, _("Overdue"), str(overdue)))
+        lines.append(label(fmt, _("Due today"), str(due_today)))
+        lines.append(label(fmt, _("Overdue"), str(overdue)))
         return "\n".join(lines)
-
-
-def mention(assigned_to: str | None, name: str | None, fmt: Fmt, texts: Texts) -> str:
-    """The officer who has a request: a Telegram mention (it notifies them) when they took
-    it from Telegram, their name otherwise (``tawasul staff`` uses a local id)."""
-    if not assigned_to:
-        return fmt.t(texts.gettext("nobody yet"))
-    display = name or texts.gettext("an officer")
-    kind, _, rest = assigned_to.partition(":")
-    user_id = rest.split(":", 1)[0]
-    if kind == "officer" and user_id.isascii() and user_id.isdigit() and int(user_id) > 0:
-        return fmt.link(display, f"tg://user?id={int(user_id)}")
-    return fmt.t(display)
 
 
 def _mobile(record: RequestRecord, _: Callable[[str], str]) -> str:
@@ -296,10 +387,9 @@ def _mobile(record: RequestRecord, _: Callable[[str], str]) -> str:
     return _("%(phone)s (not verified: typed by the person)") % {"phone": record.phone}
 
 
-def _label(fmt: Fmt, label: str, value: str) -> str:
-    return f"{fmt.b(label + ':')} {fmt.t(value)}"
-
-
-def _moment(moment: dt.datetime) -> str:
-    """A Riyadh wall-clock time, digits only, so it reads the same in both directions."""
-    return moment.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
+def _legacy_previous(reason: str | None) -> str | None:
+    """The previous officer's name in a take event (rows before names were kept wrote
+    ``taken`` or ``taken over from <name>``)."""
+    if not reason or reason == "taken":
+        return None
+    return reason.removeprefix("taken over from ")

@@ -61,6 +61,7 @@ async def test_take_and_accept_from_the_card(
             telegram_token=api.token,
             telegram_api_url=api.url,
             staff_chat_id=STAFF_CHAT,
+            decision_grace_s=1,  # the person is told a second after the accept
         )
         bot = make_bot(api.token, api.url)
         updates = UpdateFactory()
@@ -87,17 +88,18 @@ async def test_take_and_accept_from_the_card(
                         await _until(
                             api,
                             lambda: any(
-                                f"st:take:{number}" in _buttons(m) for m in api.messages(STAFF_CHAT)
+                                f"st:take:{number}:1" in _buttons(m)
+                                for m in api.messages(STAFF_CHAT)
                             ),
                             10,
                         )
                         [card] = [
                             m
                             for m in api.messages(STAFF_CHAT)
-                            if f"st:take:{number}" in _buttons(m)
+                            if f"st:take:{number}:1" in _buttons(m)
                         ]
 
-                        await tap(f"st:take:{number}", card)
+                        await tap(f"st:take:{number}:1", card)
                         await _until(
                             api,
                             lambda: (
@@ -107,19 +109,19 @@ async def test_take_and_accept_from_the_card(
                             1.5,
                         )
                         edited = _message(api, card["message_id"])
-                        assert f"st:take:{number}" not in _buttons(edited)
-                        assert f"st:ok:{number}" in _buttons(edited)
+                        assert not [b for b in _buttons(edited) if b.startswith("st:take:")]
+                        assert f"st:ok:{number}:2" in _buttons(edited)
                         assert "نورة" in edited["text"]
                         assert "قيد الدراسة" in api.texts(PERSON_CHAT)[-1]
 
-                        await tap(f"st:ok:{number}", edited)
+                        await tap(f"st:ok:{number}:2", edited)
                         await _until(
                             api, lambda: len(api.calls_for(STAFF_CHAT, "editMessageText")) >= 2, 1.5
                         )
                         final = _message(api, card["message_id"])
-                        assert _buttons(final) == [f"st:re:{number}"]
-                        # the person's second message in two seconds waits out Telegram's
-                        # one-a-second limit for their chat, then goes on the next round
+                        assert _buttons(final) == [f"st:re:{number}:3"]
+                        # the decision reaches the person after the grace period (and
+                        # Telegram's one-a-second limit for their chat), on a later round
                         await _until(
                             api,
                             lambda: len(api.calls_for(PERSON_CHAT, "sendMessage")) >= 2,

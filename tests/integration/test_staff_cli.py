@@ -65,7 +65,7 @@ async def test_the_whole_loop_from_the_terminal(
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert record.assigned_name == "نورة"
-    assert record.events[-1].actor == "officer:0:نورة"
+    assert record.events[-1].actor == "terminal:نورة"
 
     staff(db_url, tmp_path, "--officer", "نورة", "ask", number, "ما", "رقم", "الجواز؟")
     record = await gateway.get_by_number(number)
@@ -76,15 +76,20 @@ async def test_the_whole_loop_from_the_terminal(
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.decision_reason == "المستندات غير مكتملة"
-    assert record.events[-1].actor == "officer:0:سعد"
+    assert record.events[-1].actor == "terminal:سعد"
 
-    staff(db_url, tmp_path, "reopen", number, "رُفض", "خطأً")
-    staff(db_url, tmp_path, "accept", number, "تم", "التجديد")
+    staff(db_url, tmp_path, "reopen", number, "رُفض", "خطأً", "--officer", "سعد")
+    accepted = staff(db_url, tmp_path, "accept", number, "تم", "التجديد")
+    # without --officer the OS user acts, and is told so
+    assert getpass.getuser() in accepted.stderr and "--officer" in accepted.stderr
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.ACCEPTED
     assert record.decision_reason == "تم التجديد"
-    # without --officer the OS user is named in the audit trail
-    assert record.events[-1].actor == f"officer:0:{getpass.getuser()}"
+    # without --officer the OS user is named in the audit trail, as the OS user
+    assert record.events[-1].actor == f"os-user:{getpass.getuser()}"
+    history = staff(db_url, tmp_path, "show", number).stdout
+    assert f"{getpass.getuser()} (من الطرفية، حساب نظام التشغيل): قَبِل" in history
+    assert "سعد (من الطرفية): أعاد فتح الطلب: رُفض خطأً" in history
     assert [e.to_status for e in record.events] == [
         RequestStatus.RECEIVED,
         RequestStatus.UNDER_REVIEW,
@@ -145,7 +150,8 @@ async def test_numbers_in_arabic_digits_and_english_output(
     out = staff(db_url, tmp_path, "--lang", "en", "take", arabic, "--officer", "Noura").stdout
     assert out.strip() == f"You have taken request {number}."
     shown = staff(db_url, tmp_path, "show", number, "--lang", "en").stdout
-    assert "Status: Under review" in shown and "Officer: Noura" in shown
+    assert "Status: Under review" in shown and "Responsible officer: Noura" in shown
+    assert "Noura (terminal): took the request" in shown
 
 
 @pytest.mark.parametrize("action", ["ask", "reject", "reopen"])

@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
-from bot.staff.desk import MissingReason, NotTheOwner, Officer, RequestNotFound, StaffDesk
+from bot.staff.desk import (
+    AlreadyTaken,
+    MissingReason,
+    NotTheOwner,
+    Officer,
+    RequestNotFound,
+    StaffDesk,
+    StaleAction,
+    TooLateToUndo,
+)
 from conversations.ports import AttachmentInfo
 from domain.catalogue import load_catalogue
 from domain.status import IllegalTransition, RequestStatus
@@ -66,11 +75,11 @@ async def test_take_moves_to_review_and_tells_the_person(
     filing: SqlRequestGateway, desk: StaffDesk, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     filed = await filing.submit(submission())
-    record = await desk.take(filed.number, OFFICER)
+    record = (await desk.take(filed.number, OFFICER)).record
     assert record.status is RequestStatus.UNDER_REVIEW
     assert record.assigned_name == "نورة"
     assert [(e.from_status, e.to_status, e.actor) for e in record.events][-1] == (
-        RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW, "officer:7001",
+        RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW, "officer:7001:نورة",
     )  # fmt: skip
     notices = [r for r in await _outbox(db_sessionmaker) if r.kind == "notify"]
     assert len(notices) == 1
@@ -185,13 +194,77 @@ async def test_two_officers_deciding_at_once_make_one_decision(
     assert len(notices) == 3  # one decision told per request, never two opposite ones
 
 
-async def test_taking_over_is_in_the_audit_trail(
-    filing: SqlRequestGateway, desk: StaffDesk
+async def test_a_second_take_is_refused_and_taking_over_tells_the_first_officer(
+    filing: SqlRequestGateway, desk: StaffDesk, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     filed = await filing.submit(submission())
     await desk.take(filed.number, OFFICER)
-    record = await desk.take(filed.number, Officer(7002, "خالد"))
+    khalid = Officer(7002, "خالد")
+    with pytest.raises(AlreadyTaken) as refused:
+        await desk.take(filed.number, khalid)
+    assert refused.value.name == "نورة"
+    assert (await desk.take(filed.number, OFFICER)).already
+    taken = await desk.take(filed.number, khalid, over=True)
+    record = taken.record
+    assert taken.previous == "نورة"
     last = record.events[-1]
-    assert last.actor == "officer:7002" and last.from_status == last.to_status
-    assert "نورة" in (last.reason or "")
+    assert last.actor == "officer:7002:خالد" and last.from_status == last.to_status
+    assert last.reason == "نورة"
     assert record.assigned_name == "خالد"
+    [word] = [r for r in await _outbox(db_sessionmaker) if r.kind == "staff_text"]
+    assert 'href="tg://user?id=7001"' in word.payload["html"] and "خالد" in word.payload["html"]
+
+
+async def test_decisions_reach_the_person_after_the_grace_period_and_can_be_undone(
+    filing: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    desk = StaffDesk(db_sessionmaker, load_catalogue(), clock=clock, decision_grace_s=60)
+    filed = await filing.submit(submission())
+    accepted = await desk.accept(filed.number, OFFICER)
+    # the decider is responsible, though nobody took it
+    assert accepted.assigned_name == "نورة"
+    [notice] = [r for r in await _outbox(db_sessionmaker) if r.kind == "notify"]
+    assert notice.next_attempt_at >= SUNDAY + dt.timedelta(seconds=60)
+    undone = await desk.undo(filed.number, OFFICER)
+    assert undone.status is RequestStatus.UNDER_REVIEW
+    assert not [r for r in await _outbox(db_sessionmaker) if r.kind == "notify"]
+    await desk.reject(filed.number, OFFICER, "المستندات غير مكتملة")
+    clock.now += dt.timedelta(seconds=61)
+    # the dispatcher claims it now: too late
+    async with db_sessionmaker() as session, session.begin():
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "notify"))
+        assert row is not None
+        row.attempts = 1
+    with pytest.raises(TooLateToUndo):
+        await desk.undo(filed.number, OFFICER)
+
+
+async def test_a_stale_action_is_refused_but_the_officers_own_take_is_not(
+    filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    filed = await filing.submit(submission())
+    card = await desk.find(filed.number)
+    assert card is not None
+    offered = len(card.events)
+    await desk.take(filed.number, OFFICER, offered=offered)
+    # taken, then accepted from the same (not yet refreshed) card
+    await desk.accept(filed.number, OFFICER, offered=offered)
+    await desk.reopen(filed.number, Officer(7002, "خالد"), "راجعنا المستندات")
+    # the reasons menu shown before the reopening is out of date
+    with pytest.raises(StaleAction):
+        await desk.reject(filed.number, OFFICER, "مكرر", offered=offered)
+    record = await desk.find(filed.number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+
+
+async def test_reopening_restarts_the_clock(
+    filing: SqlRequestGateway, desk: StaffDesk, clock: Clock
+) -> None:
+    filed = await filing.submit(submission())
+    await desk.accept(filed.number, OFFICER)
+    clock.now = SUNDAY + dt.timedelta(days=14)  # Sunday 6 Dec
+    reopened = await desk.reopen(filed.number, OFFICER, "معلومة جديدة")
+    assert reopened.due_date == dt.date(2026, 12, 15)  # seven working days from 6 Dec
+    assert reopened.due_date > filed.due_date

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.types import Update
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from redis.asyncio import Redis
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,18 +25,23 @@ from bot.db.models import OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
 from bot.media_store import MediaStore
 from bot.settings import Settings
+from bot.staff.callbacks import action_data
+from bot.staff.cards import STATUS_MARKS, Button, CardRenderer
 from bot.staff.desk import StaffDesk
 from bot.staff.router import parse_callback, reject_reasons, staff_router
+from bot.staff.views import StaffViews
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from domain.request_number import new_request_number
+from domain.sla import riyadh_date
 from domain.status import RequestStatus
 from standins.telegram_botapi import ApiCall, TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_db_requests import submission
 
+GRACE_S = 60
 STAFF_CHAT = -1001234567890
 TOPIC = 17
 OFFICER = TgUser(7001, "نورة", "العتيبي")
@@ -65,6 +70,7 @@ class Harness:
     filing: SqlRequestGateway
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    renderer: CardRenderer
     updates: UpdateFactory = field(default_factory=UpdateFactory)
     kicks: list[int] = field(default_factory=list)
 
@@ -75,18 +81,39 @@ class Harness:
         return (await self.filing.submit(submission(key, **overrides))).number
 
     async def card(self, number: str) -> dict[str, Any]:
-        """The request's card as the dispatcher would post it, in its department topic."""
+        """The request's card as the dispatcher would post it, in its department topic:
+        the real rendering, with the buttons of the request as it is now."""
+        record = await self.desk.find(number)
+        assert record is not None
+        card = self.renderer.card(record, today=riyadh_date(self.clock()))
         await self.bot.send_message(
-            STAFF_CHAT, f"طلب {number}", message_thread_id=TOPIC, parse_mode=None
+            STAFF_CHAT,
+            card.html,
+            message_thread_id=TOPIC,
+            parse_mode="HTML",
+            reply_markup=_keyboard(card.buttons),
         )
         message = self.api.last_message(STAFF_CHAT)
         assert message is not None
         return message
 
     async def press(self, user: TgUser, data: str, card: dict[str, Any]) -> dict[str, Any]:
-        raw = self.updates.callback(user, data, message=card)
+        """Presses a button on ``card``: ``data`` is raw callback data (``st:…``), or an
+        action (``ok``, ``nr:0``) made with the request number and version that the
+        message's own buttons carry, as an officer pressing it there would send."""
+        raw = self.updates.callback(user, self.data(data, card), message=card)
         await self.feed(raw)
         return raw
+
+    def data(self, action: str, message: dict[str, Any]) -> str:
+        if action.startswith("st:"):
+            return action
+        buttons = _buttons(message)
+        assert buttons, "the message has no buttons"
+        shown = parse_callback(buttons[0])
+        assert shown is not None and shown.version is not None
+        name, _, choice = action.partition(":")
+        return action_data(name, shown.number, shown.version, choice or None)
 
     async def status(self, number: str) -> RequestStatus:
         record = await self.desk.find(number)
@@ -97,11 +124,11 @@ class Harness:
         return [c for c in self.api.calls if c.method == "answerCallbackQuery"]
 
     def sent(self) -> list[ApiCall]:
-        """What the staff router sent into the group (not the test's stand-in cards)."""
+        """What the staff router sent into the group (not the cards the test posted)."""
         return [
             c
             for c in self.api.calls_for(STAFF_CHAT, "sendMessage")
-            if not c.params["text"].startswith("طلب ")
+            if not c.params["text"].startswith(tuple(STATUS_MARKS.values()))
         ]
 
 
@@ -113,7 +140,7 @@ async def h(
 ) -> AsyncIterator[Harness]:
     clock = Clock(SUNDAY)
     filing = SqlRequestGateway(db_sessionmaker, clock=clock)
-    desk = StaffDesk(db_sessionmaker, load_catalogue(), clock=clock)
+    desk = StaffDesk(db_sessionmaker, load_catalogue(), clock=clock, decision_grace_s=GRACE_S)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         staff_chat_id=STAFF_CHAT,
@@ -132,9 +159,23 @@ async def h(
             staff_router(desk, settings, redis_client, lambda: kicks.append(1), clock=clock)
         )
         try:
-            yield Harness(api, bot, dp, desk, filing, db_sessionmaker, clock, kicks=kicks)
+            renderer = CardRenderer(StaffViews(load_catalogue(), locale="ar"))
+            yield Harness(api, bot, dp, desk, filing, db_sessionmaker, clock, renderer, kicks=kicks)
         finally:
             await bot.session.close()
+
+
+def _keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row] for row in rows
+        ]
+    )
+
+
+def _buttons(message: dict[str, Any]) -> list[str]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [b["callback_data"] for row in rows for b in row]
 
 
 # ---- buttons ------------------------------------------------------------------------------
@@ -143,7 +184,7 @@ async def h(
 async def test_officer_takes_a_request_and_the_dispatcher_is_woken(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
-    raw = await h.press(OFFICER, f"st:take:{number}", card)
+    raw = await h.press(OFFICER, "take", card)
 
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
@@ -163,8 +204,8 @@ async def test_officer_takes_a_request_and_the_dispatcher_is_woken(h: Harness) -
 async def test_membership_is_checked_once_then_cached(h: Harness) -> None:
     first, second = await h.file("a"), await h.file("b")
     card = await h.card(first)
-    await h.press(OFFICER, f"st:take:{first}", card)
-    await h.press(OFFICER, f"st:take:{second}", await h.card(second))
+    await h.press(OFFICER, "take", card)
+    await h.press(OFFICER, "take", await h.card(second))
     checks = [c for c in h.api.calls if c.method == "getChatMember"]
     assert [(c.params["chat_id"], c.params["user_id"]) for c in checks] == [
         (STAFF_CHAT, OFFICER.id)
@@ -174,7 +215,10 @@ async def test_membership_is_checked_once_then_cached(h: Harness) -> None:
 
 async def test_configured_officer_acts_without_being_in_the_group(h: Harness) -> None:
     number = await h.file()
-    await h.press(CONFIGURED, f"st:ok:{number}", await h.card(number))
+    card = await h.card(number)
+    await h.press(CONFIGURED, "ok", card)
+    assert await h.status(number) is RequestStatus.RECEIVED  # nobody reviewed it: confirm
+    await h.press(CONFIGURED, "ok", card)
     assert await h.status(number) is RequestStatus.ACCEPTED
     assert not [c for c in h.api.calls if c.method == "getChatMember"]
 
@@ -185,8 +229,8 @@ async def test_stranger_is_refused_and_logged_by_id_only(
     number = await h.file()
     card = await h.card(number)
     with caplog.at_level(logging.INFO, logger="bot.staff"):
-        await h.press(STRANGER, f"st:ok:{number}", card)
-        await h.press(STRANGER, f"st:take:{number}", card)
+        await h.press(STRANGER, "ok", card)
+        await h.press(STRANGER, "take", card)
 
     assert await h.status(number) is RequestStatus.RECEIVED
     answers = h.answers()
@@ -204,7 +248,7 @@ async def test_forged_callback_for_an_unknown_number_changes_nothing(h: Harness)
     number = await h.file()
     forged = new_request_number()
     assert forged != number
-    await h.press(OFFICER, f"st:ok:{forged}", await h.card(number))
+    await h.press(OFFICER, f"st:ok:{forged}:1", await h.card(number))
     [answer] = h.answers()
     assert answer.params["show_alert"] is True and forged in answer.params["text"]
     assert await h.status(number) is RequestStatus.RECEIVED
@@ -244,22 +288,25 @@ async def test_malformed_callback_is_ignored_and_logged(
 async def test_stale_button_on_a_decided_request_is_refused_clearly(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
-    await h.press(OFFICER, f"st:ok:{number}", card)
-    await h.press(COLLEAGUE, f"st:take:{number}", card)
-    await h.press(COLLEAGUE, f"st:ask:{number}", card)
+    await h.press(OFFICER, "ok", card)
+    await h.press(OFFICER, "ok", card)
+    await h.press(COLLEAGUE, "take", card)
+    await h.press(COLLEAGUE, "ask", card)
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.ACCEPTED
-    assert record.assigned_to is None  # the late take did not steal it
-    stale = h.answers()[1:]
+    assert (
+        record.assigned_to == f"officer:{OFFICER.id}"
+    )  # the decider; the late take did not steal it
+    stale = h.answers()[2:]
     assert all(a.params["show_alert"] for a in stale)
     assert all("مقبول" in a.params["text"] for a in stale)
     assert not h.sent()  # no prompt for a decided request
-    assert h.kicks == [1]
+    assert h.kicks[0] == 1 and len(h.kicks) == 3  # the accept, then a card refresh per stale tap
 
 
 async def test_redelivered_update_is_handled_once(h: Harness) -> None:
     number = await h.file()
-    raw = await h.press(OFFICER, f"st:ok:{number}", await h.card(number))
+    raw = await h.press(OFFICER, "take", await h.card(number))
     await h.feed(raw)
     assert len(h.answers()) == 1 and h.kicks == [1]
 
@@ -283,7 +330,7 @@ def _prompt(h: Harness) -> dict[str, Any]:
 async def test_ask_via_force_reply(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
-    await h.press(OFFICER, f"st:ask:{number}", card)
+    await h.press(OFFICER, "ask", card)
     assert await h.status(number) is RequestStatus.RECEIVED  # nothing until the question
 
     [call] = h.sent()
@@ -311,8 +358,11 @@ async def test_ask_via_force_reply(h: Harness) -> None:
     assert record.pending_question == question
     assert record.paused_since is not None
     assert h.kicks == [1]
-    confirmation = h.sent()[-1].params
-    assert number in confirmation["text"] and confirmation["message_thread_id"] == TOPIC
+    # the prompt itself becomes the confirmation: nothing new in the topic
+    [confirmation] = h.api.calls_for(STAFF_CHAT, "editMessageText")
+    assert confirmation.params["message_id"] == prompt["message_id"]
+    assert number in confirmation.params["text"]
+    assert len(h.sent()) == 2  # the prompt, and the word to the colleague
     # the prompt is used up: a second reply asks nothing more
     await h.feed(
         h.updates.group_text(OFFICER, STAFF_CHAT, "سؤال آخر", reply_to=prompt, thread_id=TOPIC)
@@ -324,7 +374,7 @@ async def test_ask_via_force_reply(h: Harness) -> None:
 
 async def test_reply_that_is_not_text_keeps_the_prompt(h: Harness) -> None:
     number = await h.file()
-    await h.press(OFFICER, f"st:ask:{number}", await h.card(number))
+    await h.press(OFFICER, "ask", await h.card(number))
     prompt = _prompt(h)
     await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "   ", reply_to=prompt, thread_id=TOPIC))
     assert await h.status(number) is RequestStatus.RECEIVED
@@ -351,7 +401,7 @@ async def test_replies_to_other_messages_are_left_alone(h: Harness) -> None:
 async def test_reject_requires_a_reason_from_the_list(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
-    await h.press(OFFICER, f"st:no:{number}", card)
+    await h.press(OFFICER, "no", card)
     assert await h.status(number) is RequestStatus.RECEIVED  # not without a reason
 
     picker_call = h.sent()[-1]
@@ -359,14 +409,14 @@ async def test_reject_requires_a_reason_from_the_list(h: Harness) -> None:
     reasons = reject_reasons()
     assert len(reasons) >= 5
     data = [button["callback_data"] for row in keyboard for button in row]
-    assert data[: len(reasons)] == [f"st:nr:{number}:{i}" for i in range(len(reasons))]
-    assert f"st:nr:{number}:other" in data
+    assert data[: len(reasons)] == [action_data("nr", number, 1, i) for i in range(len(reasons))]
+    assert action_data("nr", number, 1, "other") in data
     assert all(len(d.encode()) <= 64 for d in data)
     assert all(parse_callback(d) is not None for d in data)
     assert picker_call.params["message_thread_id"] == TOPIC
 
     picker = _prompt(h)
-    await h.press(OFFICER, f"st:nr:{number}:0", picker)
+    await h.press(OFFICER, "nr:0", picker)
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.decision_reason == reasons[0].text("ar")
@@ -379,16 +429,16 @@ async def test_reject_requires_a_reason_from_the_list(h: Harness) -> None:
 
 async def test_reject_reason_is_in_the_persons_language(h: Harness) -> None:
     number = await h.file(locale="en")
-    await h.press(OFFICER, f"st:no:{number}", await h.card(number))
-    await h.press(OFFICER, f"st:nr:{number}:4", _prompt(h))
+    await h.press(OFFICER, "no", await h.card(number))
+    await h.press(OFFICER, "nr:4", _prompt(h))
     record = await h.desk.find(number)
     assert record is not None and record.decision_reason == reject_reasons()[4].text("en")
 
 
 async def test_reject_with_another_reason_typed(h: Harness) -> None:
     number = await h.file()
-    await h.press(OFFICER, f"st:no:{number}", await h.card(number))
-    await h.press(OFFICER, f"st:nr:{number}:other", _prompt(h))
+    await h.press(OFFICER, "no", await h.card(number))
+    await h.press(OFFICER, "nr:other", _prompt(h))
     assert await h.status(number) is RequestStatus.RECEIVED
     assert h.sent()[-1].params["reply_markup"]["force_reply"] is True
     reason = "صاحب الإقامة خارج المملكة منذ أكثر من ستة أشهر"
@@ -402,20 +452,25 @@ async def test_reject_with_another_reason_typed(h: Harness) -> None:
 
 async def test_reject_cancelled_changes_nothing(h: Harness) -> None:
     number = await h.file()
-    await h.press(OFFICER, f"st:no:{number}", await h.card(number))
-    await h.press(OFFICER, f"st:nr:{number}:cancel", _prompt(h))
+    await h.press(OFFICER, "no", await h.card(number))
+    picker = _prompt(h)
+    await h.press(OFFICER, "nr:cancel", picker)
     assert await h.status(number) is RequestStatus.RECEIVED
-    assert "reply_markup" not in h.api.messages(STAFF_CHAT)[-1]
+    # the menu is gone from the topic
+    assert picker["message_id"] not in [m["message_id"] for m in h.api.messages(STAFF_CHAT)]
     assert h.kicks == []
 
 
 async def test_reopen_asks_for_a_reason(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
-    await h.press(OFFICER, f"st:re:{number}", card)  # not decided yet: refused
+    await h.press(OFFICER, "re", card)  # not decided yet: refused
     assert h.answers()[-1].params["show_alert"] is True
-    await h.press(OFFICER, f"st:ok:{number}", card)
-    await h.press(COLLEAGUE, f"st:re:{number}", card)
+    await h.press(OFFICER, "take", card)
+    await h.press(OFFICER, "ok", card)
+    decided = await h.card(number)
+    h.clock.now += dt.timedelta(seconds=GRACE_S + 1)  # the person has been told
+    await h.press(COLLEAGUE, "re", decided)
     assert await h.status(number) is RequestStatus.ACCEPTED
     await h.feed(
         h.updates.group_text(COLLEAGUE, STAFF_CHAT, "قُبل خطأً", reply_to=_prompt(h), thread_id=TOPIC)
@@ -423,7 +478,8 @@ async def test_reopen_asks_for_a_reason(h: Harness) -> None:
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert record.events[-1].reason == "قُبل خطأً"
-    assert record.events[-1].actor == f"officer:{COLLEAGUE.id}"
+    assert record.events[-1].actor == f"officer:{COLLEAGUE.id}:فهد"
+    assert record.assigned_name == "فهد"
 
 
 # ---- commands -----------------------------------------------------------------------------
@@ -525,20 +581,20 @@ async def test_a_failed_decision_says_so_and_changes_nothing(h: Harness) -> None
     await _break_audit(h, broken=True)
     try:
         with pytest.raises(Exception):  # noqa: B017  (aiogram hands the error on, to be logged)
-            await h.press(OFFICER, f"st:take:{number}", card)
+            await h.press(OFFICER, "take", card)
     finally:
         await _break_audit(h, broken=False)
     [answer] = h.answers()
     assert answer.params["show_alert"] is True and "حدث خطأ" in answer.params["text"]
     assert await h.status(number) is RequestStatus.RECEIVED
     assert h.kicks == []
-    await h.press(OFFICER, f"st:take:{number}", card)  # a new tap, once the database is back
+    await h.press(OFFICER, "take", card)  # a new tap, once the database is back
     assert await h.status(number) is RequestStatus.UNDER_REVIEW
 
 
 async def test_a_failed_question_can_be_sent_again(h: Harness) -> None:
     number = await h.file()
-    await h.press(OFFICER, f"st:ask:{number}", await h.card(number))
+    await h.press(OFFICER, "ask", await h.card(number))
     prompt = _prompt(h)
     question = "ما تاريخ انتهاء الجواز؟"
     await _break_audit(h, broken=True)

@@ -78,7 +78,14 @@ async def texts(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessag
 
 
 async def warnings(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
-    return [r.payload["html"] for r in await texts(sessions) if r.dedupe_key is None]
+    """Reminders and escalations (not the digest, nor a word under a card)."""
+    return [
+        r.payload["html"]
+        for r in await texts(sessions)
+        if r.dedupe_key is None
+        and "reply_to" not in r.payload
+        and not r.payload["html"].startswith("💬")
+    ]
 
 
 # ---- the digest -----------------------------------------------------------------------------
@@ -236,6 +243,7 @@ async def test_reminder_then_escalation_each_once(
     await tick_at(1)  # Tuesday: due today, already reminded, not late
     assert len(await warnings(db_sessionmaker)) == 1
 
+    await _cards_delivered(db_sessionmaker)
     await tick_at(2)  # Wednesday: overdue
     await tick_at(2, hour=16)
     await tick_at(3)  # Thursday: still overdue, already escalated
@@ -248,6 +256,27 @@ async def test_reminder_then_escalation_each_once(
     assert waiting not in escalation
     reminded_again, escalated = await _stamps(db_sessionmaker, number)
     assert reminded_again == reminded and escalated is not None
+    # the card is queued for a redraw, so it shows the request is late
+    assert await _pending_cards(db_sessionmaker) == [number]
+
+
+async def _pending_cards(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == "staff_card", OutboxMessage.sent_at.is_(None)
+            )
+        )
+        return [r.payload["number"] for r in rows]
+
+
+async def _cards_delivered(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """As if the dispatcher had sent every card so far."""
+    async with sessions() as session, session.begin():
+        for row in await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "staff_card")
+        ):
+            row.sent_at = row.created_at
 
 
 async def test_racing_scans_warn_once(

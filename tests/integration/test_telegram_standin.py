@@ -69,6 +69,35 @@ async def test_messages_are_numbered_and_editable(bot: Bot, api: TelegramBotAPIS
         await bot.edit_message_text("x", chat_id=CHAT, message_id=999)
 
 
+async def test_html_entities_are_recorded_where_the_text_is(
+    bot: Bot, api: TelegramBotAPIStandin
+) -> None:
+    # a long first line and a multi-line source: HTMLParser's own position fields move as
+    # it reads, so the entities must be counted in visible UTF-16 units, not taken from them
+    html = (
+        "🆕 <b>الطلب رقم 4512345671</b>\n"
+        "الخدمة: تجديد هوية مقيم &amp; غيرها\n"
+        '<a href="tg://user?id=7">نورة</a> — <code>2000000006</code>'
+    )
+    await bot.send_message(CHAT, html, parse_mode="HTML")
+    message = api.last_message(CHAT)
+    assert message is not None
+    text = message["text"]
+    utf16 = text.encode("utf-16-le")
+
+    def covered(entity: dict[str, object]) -> str:
+        start, length = int(entity["offset"]) * 2, int(entity["length"]) * 2  # type: ignore[call-overload]
+        return utf16[start : start + length].decode("utf-16-le")
+
+    by_type = {e["type"]: e for e in message["entities"]}
+    assert covered(by_type["bold"]) == "الطلب رقم 4512345671"
+    assert (
+        covered(by_type["text_link"]) == "نورة" and by_type["text_link"]["url"] == "tg://user?id=7"
+    )
+    assert covered(by_type["code"]) == "2000000006"
+    assert "&amp;" not in text and "& غيرها" in text
+
+
 async def test_text_limits(bot: Bot) -> None:
     await bot.send_message(CHAT, "ا" * 4096)
     with pytest.raises(TelegramBadRequest, match="too long"):

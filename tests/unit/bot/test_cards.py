@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bot.db.requests_repo import AttachmentRecord, RequestRecord, StatusEventRecord
-from bot.staff.cards import DIGEST_SIZE, MAX_TEXT, CardRenderer, action_data
+from bot.staff.cards import DIGEST_SIZE, MAX_TEXT, CardRenderer
 from bot.staff.views import StaffViews
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
@@ -94,11 +94,12 @@ def test_a_new_card_shows_what_an_officer_needs(cards: CardRenderer) -> None:
         "جديد",  # the status in plain Arabic
     ):
         assert expected in shown, expected
+    # each button says the version it was offered for: one audit row so far
     assert callbacks(card) == [
-        f"st:take:{NUMBER}",
-        f"st:ask:{NUMBER}",
-        f"st:ok:{NUMBER}",
-        f"st:no:{NUMBER}",
+        f"st:take:{NUMBER}:1",
+        f"st:ask:{NUMBER}:1",
+        f"st:ok:{NUMBER}:1",
+        f"st:no:{NUMBER}:1",
     ]
 
 
@@ -181,7 +182,7 @@ def test_a_digest_lists_new_requests_with_a_take_button_each(cards: CardRenderer
     shown = visible(digest.html).text
     assert "10 طلبات جديدة" in shown
     assert all(n in shown for n in numbers)
-    assert callbacks(digest) == [f"st:take:{n}" for n in numbers]
+    assert callbacks(digest) == [f"st:take:{n}:1" for n in numbers]
     assert len(digest.html) <= MAX_TEXT
     with pytest.raises(ValueError):
         cards.digest([record()] * (DIGEST_SIZE + 1), today=TODAY)
@@ -194,7 +195,44 @@ def test_digest_counts_read_naturally_in_arabic(cards: CardRenderer) -> None:
     assert "3 طلبات جديدة" in three
 
 
-def test_callback_data_is_checked() -> None:
-    assert action_data("take", NUMBER) == f"st:take:{NUMBER}"
-    with pytest.raises(ValueError):
-        action_data("take", "٦" * 40)  # Arabic-Indic digits are two bytes each
+def test_the_card_shows_the_facts_to_decide_with(cards: CardRenderer) -> None:
+    noura = "officer:7001:نورة"
+    khalid = "officer:7002:خالد"
+    card = cards.card(
+        record(
+            locale="en",
+            eligibility={"location": "outside"},
+            related=("5123456782",),
+            status=RequestStatus.ACCEPTED,
+            assigned_to="officer:7002",
+            assigned_name="خالد",
+            events=(
+                StatusEventRecord("resident:telegram:5551001", SUBMITTED, None, RequestStatus.RECEIVED, None),
+                StatusEventRecord(noura, SUBMITTED, RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW, None),
+                StatusEventRecord(khalid, SUBMITTED, RequestStatus.UNDER_REVIEW, RequestStatus.UNDER_REVIEW, "نورة"),
+                StatusEventRecord(khalid, SUBMITTED, RequestStatus.UNDER_REVIEW, RequestStatus.ACCEPTED, None),
+            ),
+        ),
+        today=TODAY,
+    )  # fmt: skip
+    # the people's words are isolated (FSI … PDI); read without the marks
+    shown = visible(card.html).text.replace("\u2068", "").replace("\u2069", "")
+    assert "أين صاحب الإقامة الآن؟: خارج المملكة" in shown  # the eligibility answer
+    assert "لغة صاحب الطلب: الإنجليزية" in shown  # the person's language
+    assert "5123456782" in shown  # another open request of the same identity number
+    history = shown[shown.index("سجل الطلب") :]
+    for line in (
+        "صاحب الطلب: قدّم الطلب",
+        "نورة: تولّى الطلب",
+        "خالد: تولّى الطلب بدلًا من نورة",
+        "خالد: قَبِل",
+    ):
+        assert line in history, line
+    assert "taken" not in shown  # no English in the history
+    # the one who decided is responsible
+    assert "الموظف المسؤول: خالد" in shown
+
+
+def test_a_card_past_its_due_date_says_so(cards: CardRenderer) -> None:
+    late = cards.card(record(due_date=dt.date(2026, 11, 26)), today=dt.date(2026, 12, 2))
+    assert "⏰" in visible(late.html).text

@@ -1,0 +1,127 @@
+"""The staff buttons' callback data, and the usual reject reasons they offer.
+
+``st:<action>:<number>:<version>`` or, for a reason picked from the reject menu,
+``st:nr:<number>:<version>:<choice>``. ``version`` is the request's version the button was
+offered for (:func:`bot.staff.desk.version`), so a button pressed after the request
+changed is refused rather than acting on a request that is no longer what the officer saw.
+Short ASCII: the longest is ``st:nr:4512345671:12345:cancel`` (29 bytes), far under
+Telegram's 64.
+
+Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu);
+``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason.
+Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
+are answered as out of date.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Final
+
+from bot.db.requests_repo import RequestRecord
+from conversations.i18n import DEFAULT_LOCALE
+from domain.request_number import InvalidRequestNumber, parse_request_number
+
+PREFIX: Final = "st"
+#: callback_data is 1-64 bytes.
+MAX_CALLBACK_DATA: Final = 64
+#: The longest version written (a request with a million changes is no request).
+MAX_VERSION: Final = 99999
+
+TAKE: Final = "take"
+ASK: Final = "ask"
+ACCEPT: Final = "ok"
+REJECT: Final = "no"
+REOPEN: Final = "re"
+REASON: Final = "nr"
+
+_SIMPLE_ACTIONS: Final = frozenset({TAKE, ASK, ACCEPT, REJECT, REOPEN})
+
+
+def version(record: RequestRecord) -> int:
+    """The request's version as buttons carry it: every change writes one audit row."""
+    return len(record.events)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAction:
+    action: str  # take, ask, ok, no, re, nr
+    number: str
+    version: int | None = None  # None: a button from before versions
+    choice: str | None = None  # for nr: a reason index, "other" or "cancel"
+
+
+def action_data(action: str, number: str, version: int, choice: int | str | None = None) -> str:
+    data = f"{PREFIX}:{action}:{number}:{version}"
+    if choice is not None:
+        data += f":{choice}"
+    if not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+        raise ValueError(f"callback data {data!r} does not fit Telegram's 64 bytes")
+    return data
+
+
+def reason_callback(number: str, version: int, choice: int | str) -> str:
+    return action_data(REASON, number, version, choice)
+
+
+def parse_callback(data: str | None) -> StaffAction | None:
+    """The action a button carries; None for anything malformed (a forged or garbled
+    button is never guessed at)."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if not 3 <= len(parts) <= 5 or parts[0] != PREFIX:
+        return None
+    action, raw_number = parts[1], parts[2]
+    # the canonical form only: an ASCII, checksummed number exactly as the card wrote it
+    try:
+        number = parse_request_number(raw_number)
+    except InvalidRequestNumber:
+        return None
+    if number != raw_number:
+        return None
+    rest = parts[3:]
+    if action == REASON:
+        # st:nr:<number>:<version>:<choice>, or st:nr:<number>:<choice> from before versions
+        if not rest:
+            return None
+        choice = rest[-1]
+        if not (choice in ("other", "cancel") or (choice.isascii() and choice.isdigit())):
+            return None
+        rest = rest[:-1]
+    elif action not in _SIMPLE_ACTIONS:
+        return None
+    if len(rest) > 1:
+        return None
+    version: int | None = None
+    if rest:
+        if not (rest[0].isascii() and rest[0].isdigit() and len(rest[0]) <= 5):
+            return None
+        version = int(rest[0])
+    return StaffAction(action, number, version, choice if action == REASON else None)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectReason:
+    id: str
+    texts: dict[str, str]
+
+    def text(self, locale: str) -> str:
+        return self.texts.get(locale) or self.texts[DEFAULT_LOCALE]
+
+
+@cache
+def reject_reasons() -> tuple[RejectReason, ...]:
+    """The usual reasons, in every language, from ``bot/staff/data/reject_reasons.json``."""
+    raw: Any = json.loads(
+        resources.files("bot.staff")
+        .joinpath("data/reject_reasons.json")
+        .read_text(encoding="utf-8")
+    )
+    return tuple(
+        RejectReason(str(item["id"]), {k: str(v) for k, v in item.items() if k != "id"})
+        for item in raw["reasons"]
+    )

@@ -1,0 +1,247 @@
+"""The staff group's commands: finding requests and seeing what needs whom.
+
+- ``/find N``: a request number (its summary and a link to its card), an identity or
+  border number (all of that person's requests, newest first), or a mobile number. A
+  number of another kind (an establishment number, a mistyped one) is explained.
+- ``/overdue``: past their due date, and those past it that wait for the person.
+- ``/waiting``: waiting for the person's answer. ``/mine``: the officer's open requests.
+  ``/unassigned``: open requests nobody has taken.
+- ``/takeover N``: take a request another officer has; they are told.
+- ``/stats``, ``/help``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.filters import CommandObject
+from aiogram.types import Message, Update
+
+from bot.db.requests_repo import RequestRecord
+from bot.staff.desk import RequestNotFound
+from bot.staff.group import StaffGroup, officer_of
+from bot.staff.views import HTML
+from domain.identity import InvalidIdentityNumber, parse_identity_number
+from domain.normalize import digits_only
+from domain.phone import InvalidPhoneNumber, normalise_phone
+from domain.request_number import FIRST_DIGITS, InvalidRequestNumber, parse_request_number
+from domain.status import IllegalTransition
+
+log = logging.getLogger(__name__)
+
+#: The first digit of an establishment number (Muqeem).
+ESTABLISHMENT_FIRST_DIGIT = "7"
+
+
+class CommandHandlers(StaffGroup):
+    async def on_find(
+        self, message: Message, command: CommandObject, event_update: Update, bot: Bot
+    ) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        await self._send(bot, message, await self._find(command.args or ""))
+
+    async def _find(self, text: str) -> str:
+        _ = self._
+        digits = digits_only(text)
+        usage = _(
+            "Write after /find a request number, an identity number or a mobile number, for example: /find 4512345671"
+        )
+        if not digits or not digits.isascii():
+            return HTML.t(usage)
+        if len(digits) == 10 and digits[0] in FIRST_DIGITS:
+            try:
+                number = parse_request_number(digits)
+            except InvalidRequestNumber:
+                return HTML.t(_("That request number has a typing mistake: please check it."))
+            record = await self._desk.find(number)
+            if record is None:
+                return HTML.t(self._not_found(number))
+            return self._one(record)
+        if len(digits) == 10 and digits[0] == ESTABLISHMENT_FIRST_DIGIT:
+            return HTML.t(
+                _(
+                    "That is an establishment number. Search by the worker's identity number or by the request number."
+                )
+            )
+        if len(digits) == 10 and digits[0] in "123":
+            try:
+                identity = parse_identity_number(digits)
+            except InvalidIdentityNumber:
+                return HTML.t(_("That identity number has a typing mistake: please check it."))
+            found = await self._desk.by_identity(identity.value)
+            return self._many(found, _("No request has the identity number %(number)s."), digits)
+        try:
+            phone = normalise_phone(text)
+        except InvalidPhoneNumber:
+            if len(digits) == 10:
+                return HTML.t(usage)
+            return HTML.t(
+                _(
+                    "That is neither a request number nor an identity number (both have ten digits) nor a valid mobile number."
+                )
+            )
+        found = await self._desk.by_phone(phone)
+        return self._many(
+            found, _("No request was filed with the mobile number %(number)s."), phone
+        )
+
+    def _one(self, record: RequestRecord) -> str:
+        text = self._views.summary(record, HTML, today=self._today())
+        link = _card_link(record)
+        if link:
+            text += "\n" + HTML.link(self._("Open the card"), link)
+        return text
+
+    def _many(self, records: list[RequestRecord], none: str, searched: str) -> str:
+        if not records:
+            return HTML.t(none % {"number": searched})
+        if len(records) == 1:
+            return self._one(records[0])
+        return self._listing(
+            records,
+            self.ngettext(
+                "%(count)d request, newest first:", "%(count)d requests, newest first:", records
+            ),
+            "",
+        )
+
+    def ngettext(self, singular: str, plural: str, records: list[RequestRecord]) -> str:
+        return self._views.texts.ngettext(singular, plural, len(records)) % {"count": len(records)}
+
+    def _listing(self, records: list[RequestRecord], head: str, empty: str) -> str:
+        return self._views.listing(records, HTML, today=self._today(), head=head, empty=empty)
+
+    async def on_overdue(self, message: Message, event_update: Update, bot: Bot) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        today = self._today()
+        records = await self._desk.overdue(today)
+        waiting = await self._desk.waiting()
+        text = self._views.overdue(records, HTML, today=today, waiting=waiting)
+        await self._send(bot, message, text)
+
+    async def on_waiting(self, message: Message, event_update: Update, bot: Bot) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        records = await self._desk.waiting()
+        text = self._listing(
+            records,
+            self.ngettext(
+                "%(count)d request waits for the person's answer:",
+                "%(count)d requests wait for the person's answer:",
+                records,
+            ),
+            self._("No request is waiting for the person's answer."),
+        )
+        await self._send(bot, message, text)
+
+    async def on_mine(self, message: Message, event_update: Update, bot: Bot) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        assert message.from_user is not None  # checked by _command_allowed
+        records = await self._desk.assigned_to(officer_of(message.from_user).actor)
+        text = self._listing(
+            records,
+            self.ngettext(
+                "You have %(count)d open request:", "You have %(count)d open requests:", records
+            ),
+            self._("You have no open request."),
+        )
+        await self._send(bot, message, text)
+
+    async def on_unassigned(self, message: Message, event_update: Update, bot: Bot) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        records = await self._desk.unassigned()
+        text = self._listing(
+            records,
+            self.ngettext(
+                "%(count)d open request nobody has taken:",
+                "%(count)d open requests nobody has taken:",
+                records,
+            ),
+            self._("Every open request has an officer."),
+        )
+        await self._send(bot, message, text)
+
+    async def on_takeover(
+        self, message: Message, command: CommandObject, event_update: Update, bot: Bot
+    ) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        _ = self._
+        assert message.from_user is not None
+        officer = officer_of(message.from_user)
+        try:
+            number = parse_request_number(command.args or "")
+        except InvalidRequestNumber:
+            await self._send(
+                bot,
+                message,
+                HTML.t(
+                    _("Write the request number after /takeover, for example: /takeover 4512345671")
+                ),
+            )
+            return
+        try:
+            taken = await self._desk.take(number, officer, over=True)
+        except RequestNotFound:
+            reply = self._not_found(number)
+        except IllegalTransition as exc:
+            reply = self._illegal(number, exc.current)
+        else:
+            await self._wake()
+            if taken.already:
+                reply = _("You already have request %(number)s.") % {"number": number}
+            elif taken.previous:
+                reply = _(
+                    "You have taken request %(number)s over from %(officer)s; they are told."
+                ) % {"number": number, "officer": taken.previous}
+            else:
+                reply = _("You have taken request %(number)s.") % {"number": number}
+        await self._send(bot, message, HTML.t(reply))
+
+    async def on_stats(self, message: Message, event_update: Update, bot: Bot) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        stats = await self._desk.stats(self._today())
+        text = self._views.stats(
+            stats.by_status,
+            stats.by_department,
+            due_today=stats.due_today,
+            overdue=stats.overdue,
+            fmt=HTML,
+        )
+        await self._send(bot, message, text)
+
+    async def on_help(self, message: Message, event_update: Update, bot: Bot) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        _ = self._
+        lines = [
+            HTML.b(_("Staff commands:")),
+            HTML.t(_("/find NUMBER: a request by its number, a person's requests by identity or mobile number")),
+            HTML.t(_("/waiting: requests waiting for the person's answer")),
+            HTML.t(_("/mine: your open requests")),
+            HTML.t(_("/unassigned: open requests nobody has taken")),
+            HTML.t(_("/overdue: requests past their due date")),
+            HTML.t(_("/takeover NUMBER: take a request another officer has (they are told)")),
+            HTML.t(_("/stats: counts by status and department")),
+            HTML.t(
+                _("Use the buttons on a request's card to take, ask, accept, reject, undo or reopen it.")
+            ),
+        ]  # fmt: skip
+        await self._send(bot, message, "\n".join(lines))
+
+
+def _card_link(record: RequestRecord) -> str | None:
+    """A t.me link to the card in a supergroup (``-100`` ids only have one)."""
+    chat, message = record.staff_chat_id, record.staff_message_id
+    if chat is None or message is None or not str(chat).startswith("-100"):
+        return None
+    internal = str(chat)[4:]
+    if record.staff_thread_id:
+        return f"https://t.me/c/{internal}/{record.staff_thread_id}/{message}"
+    return f"https://t.me/c/{internal}/{message}"

@@ -1,0 +1,196 @@
+"""What every staff-group handler shares: the desk, who may act, sending into the group
+(in the right forum topic), answering taps, claiming an update once, and the sentences
+that say why something cannot be done.
+
+Texts are HTML; everything put into them is escaped (see :mod:`bot.staff.views`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any, Final
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import SendMessage
+from aiogram.types import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from redis.asyncio import Redis
+
+from bot.channels.telegram import send_with_retry
+from bot.db.models import utcnow
+from bot.db.requests_repo import RequestRecord
+from bot.staff.actors import MAX_NAME, Officer
+from bot.staff.auth import OfficerAuth
+from bot.staff.cards import CardRenderer
+from bot.staff.desk import RequestNotFound, StaffDesk
+from bot.staff.views import StaffViews
+from domain.sla import riyadh_date
+from domain.status import RequestStatus
+
+log = logging.getLogger(__name__)
+
+#: The dispatcher's wake-up; may be a plain function or a coroutine function.
+Kick = Callable[[], object]
+
+#: How long a handled update id is remembered (Telegram gives up redelivering long before).
+UPDATE_TTL_S: Final = 24 * 3600
+_UPDATE_KEY: Final = "tawasul:staff:update:{update}"
+
+
+class StaffGroup:
+    def __init__(
+        self,
+        desk: StaffDesk,
+        auth: OfficerAuth,
+        redis: Redis,
+        kick: Kick,
+        *,
+        chat_id: int,
+        views: StaffViews,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self._desk = desk
+        self._auth = auth
+        self._redis = redis
+        self._kick = kick
+        self._chat_id = chat_id
+        self._views = views
+        self._cards = CardRenderer(views)
+        self._clock = clock
+        self._ = views.texts.gettext
+
+    async def _first_time(self, update: Update) -> bool:
+        claimed = await self._redis.set(
+            _UPDATE_KEY.format(update=update.update_id), b"1", nx=True, ex=UPDATE_TTL_S
+        )
+        if not claimed:
+            log.info("staff update %s already handled", update.update_id)
+        return bool(claimed)
+
+    async def _command_allowed(self, message: Message, update: Update, bot: Bot) -> bool:
+        if not await self._first_time(update):
+            return False
+        user = message.from_user
+        if user is None or not await self._auth.is_officer(bot, user.id):
+            # an anonymous admin or a restricted member: nothing personal is shown
+            log.warning("staff command refused to user %s", None if user is None else user.id)
+            return False
+        return True
+
+    async def _record(self, number: str) -> RequestRecord:
+        record = await self._desk.find(number)
+        if record is None:
+            raise RequestNotFound(number)
+        return record
+
+    async def _wake(self) -> None:
+        result = self._kick()
+        if inspect.isawaitable(result):
+            await result
+
+    def _today(self) -> dt.date:
+        return riyadh_date(self._clock())
+
+    # ---- sentences --------------------------------------------------------------------
+
+    def _not_found(self, number: str) -> str:
+        return self._("No request has the number %(number)s.") % {"number": number}
+
+    def _illegal(self, number: str, current: RequestStatus) -> str:
+        return self._("Request %(number)s is «%(status)s»: this cannot be done now.") % {
+            "number": number,
+            "status": self._views.status(current),
+        }
+
+    def _stale(self, record: RequestRecord) -> str:
+        return self._(
+            "This button is out of date: request %(number)s has changed since it was shown. %(now)s"
+        ) % {"number": record.number, "now": self._cards.preview(record)}
+
+    def _taken(self, number: str, name: str | None) -> str:
+        return self._(
+            "Request %(number)s is already with %(officer)s. To take it over, send /takeover %(number)s"
+        ) % {"number": number, "officer": name or self._("an officer")}
+
+    # ---- Telegram ---------------------------------------------------------------------
+
+    async def _send(
+        self,
+        bot: Bot,
+        to: Any,
+        text: str,
+        markup: InlineKeyboardMarkup | ForceReply | None = None,
+    ) -> Message:
+        """Sends into the staff group as a reply to ``to`` (the card, the officer's message),
+        in the same forum topic."""
+        chat_id, thread_id, reply = self._chat_id, None, None
+        if isinstance(to, Message):
+            chat_id = to.chat.id
+            thread_id = to.message_thread_id if to.is_topic_message else None
+            reply = ReplyParameters(message_id=to.message_id, allow_sending_without_reply=True)
+        result = await send_with_retry(
+            bot,
+            SendMessage(
+                chat_id=chat_id,
+                text=text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread_id,
+                reply_parameters=reply,
+                reply_markup=markup,
+                # a URL in a person's description must not be fetched for a preview
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ),
+        )
+        assert isinstance(result, Message)
+        return result
+
+    async def _edit(self, bot: Bot, message: Any, text: str) -> bool:
+        """Turns one of the bot's own messages (a prompt, a menu) into ``text``, without
+        buttons, so a finished exchange leaves one line instead of three."""
+        if not isinstance(message, Message):
+            return False
+        try:
+            await bot.edit_message_text(
+                text=text,
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
+        except TelegramAPIError:
+            log.info("could not edit staff message %s", message.message_id, exc_info=True)
+            return False
+        return True
+
+    async def _delete(self, bot: Bot, message: Any) -> None:
+        if not isinstance(message, Message):
+            return
+        try:
+            await bot.delete_message(message.chat.id, message.message_id)
+        except TelegramAPIError:
+            log.info("could not delete staff message %s", message.message_id, exc_info=True)
+
+
+def officer_of(user: User) -> Officer:
+    return Officer(id=user.id, name=user.full_name[:MAX_NAME])
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    try:
+        await query.answer(text=text[:200] if text else None, show_alert=alert)
+    except TelegramAPIError:
+        # "query is too old" after a restart: the action itself has been done or refused
+        log.info("could not answer callback query", exc_info=True)

@@ -1,0 +1,85 @@
+"""What a desk action can end in besides success, and the rule for old buttons.
+
+Raised by :class:`bot.staff.desk.StaffDesk`; the staff group and the terminal turn each
+into a sentence for the officer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.db.requests_repo import RequestRecord
+from bot.staff.actors import Officer
+from domain.status import RequestStatus
+
+
+def still_fresh(
+    changes: Sequence[tuple[str, str | None, str]], officer: Officer, offered: int
+) -> bool:
+    """Whether an action offered at version ``offered`` still applies to a request whose
+    audit trail is ``changes`` ((actor, from, to), oldest first): nothing happened since,
+    or only this officer taking it (they take, then decide, from the same card)."""
+    if offered > len(changes):
+        return False
+    for actor, before, after in changes[offered:]:
+        took = before == after or (
+            before == RequestStatus.RECEIVED.value and after == RequestStatus.UNDER_REVIEW.value
+        )
+        if not (took and officer.signed(actor)):
+            return False
+    return True
+
+
+def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -> bool:
+    """:func:`still_fresh` for a record read a moment ago (the desk checks again)."""
+    if offered is None:
+        return False
+    changes = [
+        (e.actor, None if e.from_status is None else e.from_status.value, e.to_status.value)
+        for e in record.events
+    ]
+    return still_fresh(changes, officer, offered)
+
+
+class RequestNotFound(LookupError):
+    pass
+
+
+class NotTheOwner(PermissionError):
+    """The person answering is not the one who filed the request."""
+
+
+class MissingReason(ValueError):
+    pass
+
+
+class AlreadyTaken(PermissionError):
+    """Another officer has the request; ``name`` says who."""
+
+    def __init__(self, number: str, name: str | None) -> None:
+        super().__init__(number)
+        self.number = number
+        self.name = name
+
+
+class StaleAction(RuntimeError):
+    """The request changed after the button was offered (taken, decided, reopened, asked)."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+class TooLateToUndo(RuntimeError):
+    """The person has been told already (or the last change is not a decision)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What a take did: ``previous`` names the officer it was taken over from;
+    ``already`` is True when the officer had it already (nothing changed)."""
+
+    record: RequestRecord
+    previous: str | None = None
+    already: bool = False

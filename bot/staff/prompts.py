@@ -1,0 +1,163 @@
+"""Prompts: the bot asks an officer to type a question or a reason, as a reply (ForceReply)
+to its prompt; the reply is the text the desk acts on.
+
+A pending prompt lives in Redis under (chat, prompt message id) with a TTL, so any worker
+can take the officer's reply and nothing is lost on restart. It remembers the request's
+version the prompt was offered for: if the request changed meanwhile the reply is refused
+like a stale button. Once answered, the prompt itself becomes the confirmation (edited,
+not a new message), so a finished exchange leaves the topic tidy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from typing import Final, Literal
+
+from aiogram import Bot
+from aiogram.types import CallbackQuery, ForceReply, Message, Update
+
+from bot.staff.actors import Officer
+from bot.staff.desk import MissingReason, RequestNotFound, StaleAction
+from bot.staff.group import StaffGroup, answer, officer_of
+from bot.staff.views import HTML, mention, script_mismatch
+from domain.status import IllegalTransition
+
+log = logging.getLogger(__name__)
+
+#: How long an officer has to type the question or reason after pressing the button.
+PROMPT_TTL_S: Final = 24 * 3600
+_PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
+
+PromptKind = Literal["ask", "reject", "reopen"]
+
+
+class PromptHandlers(StaffGroup):
+    prompt_ttl_s: int = PROMPT_TTL_S
+
+    async def _prompt(
+        self,
+        bot: Bot,
+        query: CallbackQuery,
+        kind: PromptKind,
+        number: str,
+        version: int,
+        officer: Officer,
+        template: str,
+        *,
+        placeholder: str,
+        note: str | None = None,
+    ) -> None:
+        text = HTML.t(template) % {
+            "officer": mention(officer.actor, officer.name, HTML, self._views.texts),
+            "number": HTML.code(number),
+        }
+        sent = await self._send(
+            bot,
+            query.message,
+            text,
+            ForceReply(force_reply=True, selective=True, input_field_placeholder=placeholder[:64]),
+        )
+        record = {"kind": kind, "number": number, "officer": officer.id, "version": version}
+        await self._redis.set(
+            _PROMPT_KEY.format(chat=sent.chat.id, message=sent.message_id),
+            json.dumps(record),
+            ex=self.prompt_ttl_s,
+        )
+        await answer(query, note or self._("Type your answer as a reply to my message."))
+
+    async def on_reply(self, message: Message, event_update: Update, bot: Bot) -> None:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+            return  # officers talking among themselves
+        key = _PROMPT_KEY.format(chat=message.chat.id, message=replied.message_id)
+        raw = await self._redis.get(key)
+        if raw is None:
+            return  # a reply to some other message of the bot, or a prompt long expired
+        if not await self._first_time(event_update):
+            return
+        _ = self._
+        user = message.from_user
+        if user is None or not await self._auth.is_officer(bot, user.id):
+            log.warning("reply to a staff prompt refused: sender is not an officer")
+            return
+        prompt = json.loads(raw)
+        if prompt["officer"] != user.id:
+            await self._send(
+                bot, message, HTML.t(_("This prompt is for the officer who pressed the button."))
+            )
+            return
+        text = (message.text or message.caption or "").strip()
+        if not text:
+            await self._send(bot, message, HTML.t(_("Please type it as text.")))
+            return
+        # Claim the prompt: of two workers (or a redelivered update) only one acts on it.
+        if await self._redis.getdel(key) is None:
+            return
+        number = prompt["number"]
+        done = False
+        try:
+            reply = await self._prompted(
+                prompt["kind"], number, prompt.get("version"), officer_of(user), text
+            )
+            done = True
+        except RequestNotFound:
+            reply = self._not_found(number)
+        except IllegalTransition as exc:
+            reply = self._illegal(number, exc.current)
+        except StaleAction:
+            reply = self._stale(await self._record(number))
+        except MissingReason:
+            reply = _("Please type it as text.")
+        except Exception:
+            # the officer's words must not be lost to a database hiccup: they can reply again
+            await self._redis.set(key, raw, ex=self.prompt_ttl_s)
+            with contextlib.suppress(Exception):
+                await self._send(
+                    bot, message, HTML.t(_("Something went wrong. Please send it again."))
+                )
+            raise
+        # done: the prompt becomes the confirmation; refused: a reply says why
+        if not (done and await self._edit(bot, replied, HTML.t(reply))):
+            await self._send(bot, message, HTML.t(reply))
+
+    async def _prompted(
+        self, kind: str, number: str, version: int | None, officer: Officer, text: str
+    ) -> str:
+        _ = self._
+        offered = version if isinstance(version, int) else None
+        if kind == "ask":
+            record = await self._desk.ask(number, officer, text, offered=offered)
+            answer_text = _(
+                "Question sent to the person for request %(number)s. The clock is paused until they answer."
+            )
+            if script_mismatch(text, record.locale):
+                answer_text += " " + _(
+                    "Note: the person reads %(language)s, and your question is not in it."
+                ) % {"language": self._views.language(record.locale)}
+        elif kind == "reject":
+            await self._desk.reject(number, officer, text, offered=offered)
+            answer_text = self._decision_note(_("Request %(number)s rejected by %(officer)s."))
+        else:
+            await self._desk.reopen(number, officer, text, offered=offered)
+            answer_text = _(
+                "Request %(number)s reopened by %(officer)s and back under review; it is due again in seven working days."
+            )
+        await self._wake()
+        return answer_text % {"number": number, "officer": officer.name}
+
+    def _decision_note(self, head: str) -> str:
+        """A decision's confirmation, saying when the person is told and how to undo."""
+        seconds = self._desk.decision_grace_s
+        if seconds <= 0:
+            return head + " " + self._("The person is being told.")
+        return (
+            head
+            + " "
+            + self._views.texts.ngettext(
+                "The person is told in %(seconds)d second; until then ↩️ on the card undoes it.",
+                "The person is told in %(seconds)d seconds; until then ↩️ on the card undoes it.",
+                seconds,
+            ).replace("%(seconds)d", str(seconds))
+        )
