@@ -221,7 +221,8 @@ class Engine(DraftKeeping, OfficerAnswers):
             kind, rest = courtesy(event.text)
             if kind is not None and not rest:
                 # «السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays
-                return [Reply(salute(ctx, kind)), self._ask(ctx)]
+                asked = self._ask(ctx)
+                return [dataclasses.replace(asked, text=f"{salute(ctx, kind)}\n{asked.text}")]
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":
