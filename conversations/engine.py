@@ -221,8 +221,8 @@ class Engine(DraftKeeping, OfficerAnswers):
             kind, rest = courtesy(event.text)
             if kind is not None and not rest:
                 # «السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays
-                asked = self._ask(ctx)
-                return [dataclasses.replace(asked, text=f"{salute(ctx, kind)}\n{asked.text}")]
+                again = self._ask(ctx)
+                return [dataclasses.replace(again, text=f"{salute(ctx, kind)}\n{again.text}")]
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":
