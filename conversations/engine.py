@@ -30,6 +30,8 @@ from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Retry, Stay, St
 from conversations.flows import status as status_flow
 from conversations.flows.more_info import (
     MORE_INFO,
+    keep_with,
+    same_album,
     unhold,
 )
 from conversations.formatting import Digits, present
@@ -184,6 +186,10 @@ class Engine(DraftKeeping, OfficerAnswers):
                 return [self._which(ctx, understood.candidates)]
         # a message held while asking whether it answers an officer lasts one turn
         held, state.held = state.held, None
+        if held is not None and same_album(held, event):
+            # the rest of an album whose first photo is being asked about: kept with it
+            state.held = keep_with(held, event)
+            return []
         if isinstance(chosen, Choice) and chosen.id.startswith("ans:"):
             return await self._answer_officer(ctx, chosen.id.removeprefix("ans:"), held)
         if isinstance(chosen, Choice) and chosen.id == "notans" and held is not None:

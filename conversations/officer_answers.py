@@ -10,6 +10,7 @@ from conversations.events import Event, Reply, Text
 from conversations.flow import Ctx, Flow, Outcome
 from conversations.flows.more_info import (
     MORE_INFO,
+    held_rest,
     hold,
     offer_text,
     start_answer,
@@ -90,7 +91,10 @@ class OfficerAnswers:
         refusal = await start_answer(ctx, number, self.limiter)
         if refusal is None and held is not None:
             # the message that was held while the person said it answers this question
-            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, unhold(held, ctx.origin))
+            answer = MORE_INFO.steps[MORE_INFO.first].answer
+            outcome = await answer(ctx, unhold(held, ctx.origin))
+            for rest in held_rest(held, ctx.origin):
+                await answer(ctx, rest)  # the album's other photos join quietly
             question = str(ctx.state.answers["question"])
             return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
         if refusal is None:

@@ -184,6 +184,28 @@ def hold(event: Event) -> dict[str, Any] | None:
     return None
 
 
+def same_album(held: dict[str, Any], event: Event) -> bool:
+    """True when ``event`` is another photo of the album whose first one is held."""
+    first = held.get("media") or {}
+    return (
+        isinstance(event, Media)
+        and event.album_id is not None
+        and (first.get("album_id") == event.album_id)
+    )
+
+
+def keep_with(held: dict[str, Any], event: Event) -> dict[str, Any]:
+    """``held`` with the next photo of its album kept alongside."""
+    kept = hold(event)
+    more = [*held.get("more", []), kept["media"]] if kept else held.get("more", [])
+    return {**held, "more": more}
+
+
+def held_rest(held: dict[str, Any], origin: Origin) -> list[Event]:
+    """The photos that followed the held one in its album, as events of this turn."""
+    return [Media(origin, **media) for media in held.get("more", [])]
+
+
 def unhold(held: dict[str, Any], origin: Origin) -> Event:
     """The message :func:`hold` kept, as an event of the current turn."""
     if "text" in held:

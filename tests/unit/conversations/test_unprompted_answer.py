@@ -169,3 +169,16 @@ async def test_in_english_the_message_is_the_answer_and_done_sends_it(
     await chat.text("done")
     assert [a.text for a in gateway.answers] == ["It expires on 15 December"]
     assert "has been added to request" in chat.said
+
+
+async def test_an_album_asked_about_joins_the_answer_whole(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    gateway.ask(OTHER, "أرفق صورة الجواز")
+    await chat.command("start")
+    await chat.media(ref="page-1", album="alb")
+    assert "ans:" + NUMBER in chat.choice_ids  # two requests wait: asked which
+    assert await chat.media(ref="page-2", album="alb") == []  # one question per album
+    await chat.tap(f"ans:{OTHER}")
+    await chat.text("ارسل")
+    assert [f.ref for f in gateway.answers[0].attachments] == ["page-1", "page-2"]
