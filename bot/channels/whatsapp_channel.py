@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Final
 
 import httpx
 from pywa_async.client import WhatsApp
@@ -31,12 +34,15 @@ from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.whatsapp import (
     CLAIM_TTL_S,
     DEFAULT_MAX_CONCURRENT,
+    MENU_TTL_S,
     WA_ID_TTL_S,
     WINDOW_S,
     WhatsAppSender,
     _claim_key,
     _describe,
     _pending_key,
+    _reply_from_json,
+    _reply_to_json,
     _wa_id_key,
     last_inbound_key,
     masked,
@@ -84,6 +90,38 @@ async def _move_list(redis: Redis, old: str, new: str) -> None:
 
 
 # SET the last-inbound time only forward: a redelivered old message must not move it back.
+#: Choices that mean the same at any step, so a tap on an old message is never stale.
+_ANYWHERE: Final = frozenset({"back", "help", "cancel", "restart", "new", "status", "confirm"})
+_ANYWHERE_PREFIXES: Final = ("ans:", "lang:")
+#: Files sent this close together (seconds, by WhatsApp's timestamps) were chosen
+#: together: one acknowledgement for all of them.
+BURST_S: Final = 5
+BURST_TTL_S: Final = 3600
+
+# The album of a file sent at ARGV[1]: the current one when the previous file came at most
+# ARGV[2] seconds before (either way: workers may handle them out of order), else ARGV[3].
+_BURST = """
+local cur = redis.call('HMGET', KEYS[1], 'album', 'at')
+local album = ARGV[3]
+local at = tonumber(ARGV[1])
+if cur[1] and math.abs(at - tonumber(cur[2])) <= tonumber(ARGV[2]) then
+  album = cur[1]
+  at = math.max(at, tonumber(cur[2]))
+end
+redis.call('HSET', KEYS[1], 'album', album, 'at', at)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return album
+"""
+
+
+def _offer_key(user_key: str) -> str:
+    return f"tawasul:wa:offer:{user_key}"
+
+
+def _burst_key(user_key: str) -> str:
+    return f"tawasul:wa:burst:{user_key}"
+
+
 _SET_MAX = """
 local cur = redis.call('GET', KEYS[1])
 if (not cur) or tonumber(cur) < tonumber(ARGV[1]) then
@@ -183,6 +221,7 @@ class WhatsAppChannel:
         self._locks: KeyedLocks[str] = KeyedLocks()
         self._clock = clock
         self._set_max = sender.redis.register_script(_SET_MAX)
+        self._burst = sender.redis.register_script(_BURST)
 
     async def on_message(self, item: Inbound) -> None:
         user_key = item.sender.user_key
@@ -203,7 +242,10 @@ class WhatsAppChannel:
             if isinstance(event, Choice) and event.id.startswith(MORE_PREFIX):
                 await self._more(item, event.id)
                 return
+            if isinstance(event, Choice) and await self._stale(item, event.id):
+                return
             if isinstance(event, Media) and event.origin.edits is None:
+                event = await self._in_burst(item, event)
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
             if not (item.sender.wa_id or await self._known_wa_id(user_key)):
                 # a username without a number: nothing to vouch for, the person types it
@@ -212,6 +254,55 @@ class WhatsAppChannel:
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
             await self.sender.deliver(user_key, replies)
+            await self._offered(user_key, replies)
+
+    async def _offered(self, user_key: str, replies: Sequence[Reply]) -> None:
+        """Remembers what this turn offered (every choice id, and the last reply with
+        choices, to ask again), so a tap on an older message can be recognised."""
+        asked = [r for r in replies if r.choices]
+        if not asked:
+            return  # nothing offered (an apology, a duplicate): the last offer still holds
+        ids = sorted({o.id for r in asked for o in r.choices})
+        offer = {"ids": ids, "reply": _reply_to_json(asked[-1])}
+        await self.sender.redis.set(
+            _offer_key(user_key), json.dumps(offer, ensure_ascii=False), ex=MENU_TTL_S
+        )
+
+    async def _stale(self, item: Inbound, choice_id: str) -> bool:
+        """A button or row of an older message, no longer on offer: says so and asks the
+        current question again instead of letting another step read it. True when
+        answered here. Choices that work at any step (help, status, answering an officer,
+        the language...) are never stale."""
+        if choice_id in _ANYWHERE or choice_id.startswith(_ANYWHERE_PREFIXES):
+            return False
+        user_key = item.sender.user_key
+        raw = await self.sender.redis.get(_offer_key(user_key))
+        if raw is None:
+            return False  # nothing known (a day later): the dialogue decides
+        offer = json.loads(raw)
+        if choice_id in offer["ids"]:
+            return False
+        claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)
+        if claimed:
+            _ = (await self.sender.texts_for(user_key)).gettext
+            said = _("That button is from an earlier message. Here is where we are now:")
+            await self.sender.deliver(user_key, [Reply(said), _reply_from_json(offer["reply"])])
+        return True
+
+    async def _in_burst(self, item: Inbound, media: Media) -> Media:
+        """WhatsApp sends each of several files chosen together as its own message; files
+        a person sent within BURST_S of the previous one (by WhatsApp's timestamps) get one
+        album id, like a Telegram album, so the flow acknowledges them once."""
+        if media.kind not in ("photo", "document"):
+            return media
+        at = item.timestamp if item.timestamp > 0 else int(self._clock())
+        # files of one webhook already share an album (whatsapp_inbound); a burst joins them
+        proposed = media.album_id or f"wa-{uuid.uuid4().hex[:12]}"
+        album = await self._burst(
+            keys=[_burst_key(item.sender.user_key)], args=[at, BURST_S, proposed, BURST_TTL_S]
+        )
+        album_id = album.decode() if isinstance(album, bytes) else str(album)
+        return dataclasses.replace(media, album_id=album_id)
 
     async def _waiting(self, user_key: str) -> None:
         """Notifications that waited for the window go first, before any answer."""

@@ -125,7 +125,7 @@ async def test_a_whole_request_over_whatsapp(
                 assert "صِف طلبك" in describe
                 await chat.post(p.text(USER, DESCRIPTION))
                 [received] = await chat.post(p.image(USER, photo.id, photo.sha256_b64))
-                assert "ملف واحد" in received
+                assert "وصلتني ملفاتك" in received
                 summary = (await chat.tap("done"))[-1]
                 assert "+966501234567" in summary
                 final = (await chat.tap("confirm"))[-1]

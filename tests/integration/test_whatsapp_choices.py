@@ -6,12 +6,13 @@ still page themselves, and a reply WhatsApp refuses sent again as numbered text.
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
 from bot.web import WHATSAPP_KEY
 from conversations.events import Option, Reply
-from standins.graph_api import interactive_choices
+from standins.graph_api import StoredMedia, interactive_choices
 
 from .test_whatsapp_webhook import MONA, PNG, Harness, h, walk_to_attachments
 
@@ -107,3 +108,56 @@ async def test_an_interactive_message_whatsapp_refuses_goes_as_numbered_text(
     # typing a number answers it
     await h.send(h.payloads.text(MONA, "1"))
     assert h.graph.sent_to(MONA.wa_id or "")[-1]["type"] == "interactive"
+
+
+async def test_several_files_sent_together_get_one_acknowledgement(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    p = h.payloads
+    photos = [h.graph.add_media(PNG + bytes([i]), "image/png") for i in range(3)]
+    at = int(time.time())
+    # WhatsApp sends each chosen photo as its own message, a second or two apart, here in
+    # one batched payload and in two more payloads
+    first = p.messages(
+        MONA,
+        p.message(MONA, "image", _image(photos[0]), ts=at),
+        p.message(MONA, "image", _image(photos[1]), ts=at + 1),
+    )
+    before = len(h.texts(MONA))
+    await h.send(first)
+    await h.send(p.image(MONA, photos[2].id, photos[2].sha256_b64, ts=at + 2))
+    acks = h.texts(MONA)[before:]
+    assert len(acks) == 1 and "وصلتني ملفاتك" in acks[0]
+    # a file sent a minute later is acknowledged on its own
+    late = h.graph.add_media(PNG + b"late", "image/png")
+    await h.send(p.image(MONA, late.id, late.sha256_b64, ts=at + 60))
+    assert len(h.texts(MONA)) == before + 2 and "وصلتني" in h.texts(MONA)[-1]
+    await h.send(p.button_reply(MONA, "done", "تم"))
+    assert "٤" in h.texts(MONA)[-1] or "4" in h.texts(MONA)[-1]
+
+
+def _image(stored: StoredMedia) -> dict[str, str]:
+    return {"id": stored.id, "mime_type": stored.mime, "sha256": stored.sha256_b64}
+
+
+async def test_a_button_of_an_older_message_says_so_and_asks_again(h: Harness) -> None:
+    p = h.payloads
+    await h.send(p.text(MONA, "مرحبا"))
+    await h.send(p.button_reply(MONA, "ind", "فرد"))
+    await h.send(p.text(MONA, "ابي اجدد اقامتي"))
+    await h.send(p.button_reply(MONA, "s:iqama_renew", "تجديد هوية مقيم"))
+    question = h.texts(MONA)[-1]
+    # the person scrolls up and taps another service on the older message
+    before = len(h.texts(MONA))
+    old_tap = p.button_reply(MONA, "s:passport_renew", "تجديد جواز السفر")
+    await h.send(old_tap)
+    notice, again = h.texts(MONA)[before:]
+    assert "رسالة سابقة" in notice
+    assert again == question and [i for i, _ in h.choices(MONA)] == ["q:inside", "q:outside"]
+    # WhatsApp redelivers that tap: not answered twice
+    await h.send(old_tap)
+    assert len(h.texts(MONA)) == before + 2
+    # and the dialogue did not move: the question is answered as usual
+    await h.send(p.button_reply(MONA, "q:inside", "داخل المملكة"))
+    assert "رقم" in h.texts(MONA)[-1]  # the identity question
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.step == "identity" and state.answers["service"] == "iqama_renew"
