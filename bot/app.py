@@ -14,6 +14,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
+from bot.media_intake import DailyQuota, MediaIntake
 from bot.media_store import MediaStore
 from bot.receipt import ReceiptCards
 from bot.redis_conn import open_redis
@@ -38,6 +39,8 @@ class Services:
     engine: Engine
     media: MediaStore
     desk: StaffDesk
+    # the checks around every channel's downloads (steps that take files, daily allowance)
+    intake: MediaIntake
 
 
 @asynccontextmanager
@@ -70,8 +73,9 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 arabic_digits=settings.arabic_digits,
                 receipts=ReceiptCards(settings.data_dir / "receipts", catalogue),
             )
-            yield Services(
-                settings, redis, db, sessions, requests, engine, MediaStore(settings.data_dir), desk
-            )
+            media = MediaStore(settings.data_dir)
+            quota = DailyQuota(redis, settings.media_daily_bytes)
+            intake = MediaIntake(media, quota, wants=engine.wants_files)
+            yield Services(settings, redis, db, sessions, requests, engine, media, desk, intake)
     finally:
         await db.dispose()

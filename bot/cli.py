@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 
 from bot.logging_setup import configure_logging
@@ -40,6 +41,7 @@ async def _run(settings: Settings) -> None:
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
     from bot.db.accounts import membership_recorder
+    from bot.media_sweep import sweep_forever
     from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
     from bot.staff.schedule import staff_running
@@ -64,19 +66,29 @@ async def _run(settings: Settings) -> None:
             delivery.handlers[WHATSAPP] = whatsapp
         stop = asyncio.Event()
         delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
+        sweeping = asyncio.create_task(
+            sweep_forever(
+                services.media,
+                services.sessions,
+                stop,
+                grace=dt.timedelta(hours=settings.media_grace_hours),
+            ),
+            name="media-sweep",
+        )
         try:
             if bot is None:
                 await wait_for_stop()
                 return
             membership = membership_recorder(services.sessions, "telegram", kick=delivery.kick)
             dispatcher = build_dispatcher(
-                services.engine.handle, services.media, membership=membership
+                services.engine.handle, services.intake, membership=membership
             )
             async with staff_running(services, dispatcher, kick=delivery.kick):
                 await run_polling(bot, dispatcher)
         finally:
             stop.set()
             await delivering
+            await sweeping
             if bot is not None:
                 await bot.session.close()
             if web_runner is not None:

@@ -30,8 +30,12 @@ class MediaStore:
         directory that is then renamed into place."""
         checksum = hashlib.sha256(data).hexdigest()
         target = self.path_for(checksum)
-        if target.exists():
+        try:
+            # sent again: fresh again for the sweep (see remove_if_stale)
+            os.utime(target)
             return checksum
+        except FileNotFoundError:
+            pass
         self._make_private_dir(target.parent)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
@@ -64,6 +68,44 @@ class MediaStore:
 
     def read(self, checksum: str) -> bytes:
         return self.path_for(checksum).read_bytes()
+
+    def stale(self, before: float) -> set[str]:
+        """Checksums of the files last written or sent again before ``before`` (a POSIX
+        time). Leftovers of an interrupted write or sweep that old are removed on the way."""
+        found: set[str] = set()
+        if not self.root.is_dir():
+            return found
+        for directory in self.root.iterdir():
+            if not directory.is_dir():
+                continue
+            for path in directory.iterdir():
+                try:
+                    if path.stat().st_mtime >= before:
+                        continue
+                    if _CHECKSUM.fullmatch(path.name):
+                        found.add(path.name)
+                    elif path.name.startswith((".tmp-", ".sweep-")):
+                        path.unlink()
+                except FileNotFoundError:
+                    continue  # another worker's sweep took it meanwhile
+        return found
+
+    def remove_if_stale(self, checksum: str, before: float) -> bool:
+        """Removes the file unless it was stored again since ``before``; True when removed.
+        Safe beside :meth:`save` of the same content on another worker: the file is first
+        moved aside, then its time is read again; a save that touched it before the move
+        puts it back, and a save after the move writes a new copy."""
+        path = self.path_for(checksum)
+        aside = path.with_name(f".sweep-{checksum}-{os.getpid()}")
+        try:
+            os.rename(path, aside)
+        except FileNotFoundError:
+            return False
+        if aside.stat().st_mtime >= before:
+            os.replace(aside, path)  # the same bytes, whichever copy ends up there
+            return False
+        aside.unlink()
+        return True
 
     def _make_private_dir(self, directory: Path) -> None:
         # os.makedirs(mode=...) is filtered by the umask, so create the two private levels

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     # seconds an officer's accept or reject waits before the person is told (it can be
     # undone until then)
     decision_grace_s: int = Field(default=60, ge=0, le=3600)
+    # the bytes of photos and files one person may send in a (Riyadh) day; 0: no limit.
+    # 100 MiB is ten files at the largest size a request takes, a whole request's worth
+    media_daily_bytes: int = Field(default=100 * 1024 * 1024, ge=0)
+    # files in the media store that joined no request are removed once this old (hours);
+    # longer than a draft lives (TAWASUL_DIALOGUE_TTL_S) so a draft's files are never lost
+    media_grace_hours: int = Field(default=72, ge=1)
 
     # WhatsApp runs when all four are set; validate_default so that one left out is named.
     whatsapp_phone_id: str | None = Field(default=None, validate_default=True)

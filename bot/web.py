@@ -118,7 +118,7 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
             channel=WhatsAppChannel(
                 services.engine.handle,
                 sender,
-                services.media,
+                services.intake,
                 deliver_waiting=delivery.deliver_waiting,
                 renumbered=renumberer(services),
             ),

@@ -22,6 +22,7 @@ from conversations.events import (
     Command,
     Event,
     Option,
+    Origin,
     Reply,
     Text,
     unique_options,
@@ -33,6 +34,7 @@ from conversations.flows.more_info import (
     keep_with,
     same_album,
     unhold,
+    waiting_questions,
 )
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
@@ -236,7 +238,7 @@ class Engine(DraftKeeping, OfficerAnswers):
         if action == "back":
             return self._back(ctx)
         event = chosen
-        polite = unusable(ctx, event)
+        polite = unusable(ctx, event, words_with_files=step is not None and step.takes_files)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
@@ -259,6 +261,19 @@ class Engine(DraftKeeping, OfficerAnswers):
         if state.step in _NEED_STEPS and state.flow == self.flow.name:
             return not ctx.catalogue.match(typed.text, limit=1)
         return True
+
+    async def wants_files(self, channel: str, user_key: str) -> bool:
+        """Whether a photo or file from this person would be used now: they are at a step
+        that takes files, or an officer waits for their answer (a file sent at any step
+        may be that answer). Channels download files only then."""
+        state = await self.store.load(channel, user_key)
+        step = self._step(state)
+        if step is not None and step.takes_files:
+            return True
+        if state.flow != self.flow.name:
+            return False
+        ctx = Ctx(state, Origin(channel, user_key, ""), self.catalogue, self.gateway, self.clock())
+        return bool(await waiting_questions(ctx))
 
     def _step(self, state: DialogueState) -> Step | None:
         return self._flow(state).steps.get(state.step)

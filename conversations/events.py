@@ -49,7 +49,10 @@ class Choice:
 class Media:
     """A photo or file. `ref` is the channel's reference (Telegram file_id, WhatsApp media id,
     a local path for the console); `checksum` is the sha256 of the content when the channel
-    downloaded it; `album_id` groups items sent together."""
+    downloaded it, and then `mime` and `size` are what the bytes really are, not what was
+    declared; `album_id` groups items sent together; `caption` is what the person wrote
+    with it; `problem` says why the channel did not fetch it ("quota": the person's daily
+    allowance of bytes is used up), None otherwise."""
 
     origin: Origin
     kind: MediaKind
@@ -60,6 +63,7 @@ class Media:
     checksum: str | None = None
     file_name: str | None = None
     caption: str | None = None
+    problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

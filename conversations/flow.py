@@ -93,6 +93,9 @@ class Step:
     # («how many live with you?»): typed numbers are their text, not the buttons' numbers
     # (channels show such buttons unnumbered)
     free_text: bool = False
+    # a step where photos and files join the request: channels download files only then
+    # (and a file's caption reaches the step even with a file the step will refuse)
+    takes_files: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,9 +108,13 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
     return event
 
 
-def unusable(ctx: Ctx, event: Event) -> str | None:
-    """A polite word for kinds of message no step can use; None when a step should decide."""
+def unusable(ctx: Ctx, event: Event, *, words_with_files: bool = False) -> str | None:
+    """A polite word for kinds of message no step can use; None when a step should decide.
+    With ``words_with_files`` (a step that takes files) a file with a caption goes to the
+    step whatever its kind: the words count even when the file can't."""
     _ = ctx.texts.gettext
+    if words_with_files and isinstance(event, Media) and (event.caption or "").strip():
+        return None
     if isinstance(event, Command):
         return _("I don't know that command. You can use the buttons, or type «help».")
     if isinstance(event, Unsupported):

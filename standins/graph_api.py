@@ -68,6 +68,8 @@ class StoredMedia:
     id: str
     data: bytes
     mime: str
+    # what the media URL answer says of the size: None for the truth, 0 to leave it out
+    claimed_size: int | None = None
 
     @property
     def sha256_hex(self) -> str:
@@ -160,9 +162,12 @@ class GraphAPIStandin:
 
     # ------------------------------------------------------------------ set-up
 
-    def add_media(self, data: bytes, mime: str, media_id: str | None = None) -> StoredMedia:
-        """Make `data` downloadable as a media id (what a person's photo would be)."""
-        stored = StoredMedia(media_id or str(10**15 + next(self._ids)), data, mime)
+    def add_media(
+        self, data: bytes, mime: str, media_id: str | None = None, claimed_size: int | None = None
+    ) -> StoredMedia:
+        """Make `data` downloadable as a media id (what a person's photo would be);
+        `claimed_size` is the size the media URL answer states (None: the truth)."""
+        stored = StoredMedia(media_id or str(10**15 + next(self._ids)), data, mime, claimed_size)
         self.media[stored.id] = stored
         return stored
 
@@ -290,7 +295,9 @@ class GraphAPIStandin:
                 "url": f"{self.url}/download/{media_id}?hash={url_token}",
                 "mime_type": stored.mime,
                 "sha256": stored.sha256_hex,
-                "file_size": len(stored.data),
+                "file_size": len(stored.data)
+                if stored.claimed_size is None
+                else stored.claimed_size,
                 "id": media_id,
             }
         )

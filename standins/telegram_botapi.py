@@ -121,6 +121,9 @@ class _StoredFile:
     file_unique_id: str
     data: bytes
     file_path: str
+    # what getFile says of the size: None for the truth, 0 to say nothing (Telegram may
+    # leave it out), another number to misstate it
+    claimed_size: int | None = None
 
 
 @dataclass(slots=True)
@@ -390,10 +393,18 @@ class TelegramBotAPIStandin:
 
     # ------------------------------------------------------------------ test set-up
 
-    def add_file(self, file_id: str, data: bytes, *, file_path: str | None = None) -> None:
-        """Make `data` downloadable as `file_id` (getFile, then GET /file/...)."""
+    def add_file(
+        self,
+        file_id: str,
+        data: bytes,
+        *,
+        file_path: str | None = None,
+        claimed_size: int | None = None,
+    ) -> None:
+        """Make `data` downloadable as `file_id` (getFile, then GET /file/...);
+        `claimed_size` is what getFile says of its size (0: nothing; None: the truth)."""
         path = file_path or f"files/file_{next(self._ids)}"
-        stored = _StoredFile(file_id, _unique_id(file_id), data, path)
+        stored = _StoredFile(file_id, _unique_id(file_id), data, path, claimed_size)
         self._files[file_id] = stored
         self._files_by_path[path] = stored
 
@@ -815,12 +826,15 @@ class TelegramBotAPIStandin:
             raise ApiError(400, "Bad Request: invalid file_id")
         if len(stored.data) > MAX_DOWNLOAD_BYTES:
             raise ApiError(400, "Bad Request: file is too big")
-        return {
+        answer: JSON = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
-            "file_size": len(stored.data),
+            "file_size": len(stored.data) if stored.claimed_size is None else stored.claimed_size,
             "file_path": stored.file_path,
         }
+        if answer["file_size"] == 0:
+            del answer["file_size"]
+        return answer
 
     async def _m_getupdates(self, params: JSON) -> list[JSON]:
         offset = params.get("offset")

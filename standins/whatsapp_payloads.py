@@ -150,9 +150,12 @@ class PayloadFactory:
         *,
         filename: str = "document.pdf",
         mime: str = "application/pdf",
+        caption: str | None = None,
         ts: int | None = None,
     ) -> JSON:
         content: JSON = {"id": media_id, "mime_type": mime, "sha256": sha256, "filename": filename}
+        if caption:
+            content["caption"] = caption
         return self._single(user, "document", content, ts)
 
     def button_reply(self, user: WaUser, choice_id: str, title: str) -> JSON:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.media_intake import STORE_REF, inspect
 from bot.media_store import MediaStore
 from bot.outbox.handlers import OutboxRow, RetryAfter
 from bot.outbox.queue import replies_from_payload
@@ -30,6 +31,7 @@ from conversations.events import (
     Text,
 )
 from conversations.i18n import DEFAULT_LOCALE, Texts
+from domain.attachments import worth_inspecting
 
 CHANNEL = "console"
 Handler = Callable[[Event], Awaitable[list[Reply]]]
@@ -78,17 +80,24 @@ def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | str:
     if not path.is_file():
         return f"(no such file: {path_text})"
     data = path.read_bytes()
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    kind: MediaKind = "photo" if mime.startswith("image/") else "document"
-    checksum = media.save(data)
+    declared = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    # the bytes decide what the file is, as on the other channels (bot.media_intake)
+    inspected = inspect(data)
+    if inspected is None:
+        kind: MediaKind = "photo" if declared.startswith("image/") else "document"
+        mime = "application/octet-stream" if worth_inspecting(declared) else declared
+        return Media(origin, kind, ref=str(path), mime=mime, size=len(data), file_name=path.name)
+    kind = "photo" if inspected.mime.startswith("image/") else "document"
+    checksum = media.save(inspected.data)
+    name = path.stem + ".jpg" if inspected.converted else path.name
     return Media(
         origin,
         kind,
-        ref=f"sha256:{checksum}",
-        mime=mime,
-        size=len(data),
+        ref=f"{STORE_REF}{checksum}",
+        mime=inspected.mime,
+        size=len(inspected.data),
         checksum=checksum,
-        file_name=path.name,
+        file_name=name,
     )
 
 

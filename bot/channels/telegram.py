@@ -32,6 +32,7 @@ from bot.channels.telegram_render import (
     OutboundMethod,
     render_replies,
 )
+from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from conversations.events import Contact, Event, Media, Reply
 
@@ -67,7 +68,7 @@ class TelegramChannel:
     def __init__(
         self,
         handle: Handle,
-        media_store: MediaStore,
+        media_store: MediaStore | MediaIntake,
         *,
         contact_label: str = DEFAULT_CONTACT_LABEL,
         removal_text: str = DEFAULT_REMOVAL_TEXT,
@@ -77,7 +78,8 @@ class TelegramChannel:
         self._handle = handle
         self._membership = membership
         self._slots = asyncio.Semaphore(max_concurrent_updates)
-        self._media_store = media_store
+        # the checks around downloads (a bare store: every photo and document is fetched)
+        self._media_store = MediaIntake.of(media_store)
         self._contact_label = contact_label
         self._removal_text = removal_text
         self._locks: KeyedLocks[int] = KeyedLocks()
@@ -208,7 +210,7 @@ def residents_router() -> Router:
 
 def build_dispatcher(
     handle: Handle,
-    media_store: MediaStore,
+    media_store: MediaStore | MediaIntake,
     *,
     contact_label: str = DEFAULT_CONTACT_LABEL,
     removal_text: str = DEFAULT_REMOVAL_TEXT,

@@ -3,15 +3,13 @@
 The translation itself (:func:`translate_message`, :func:`translate_callback`) is pure: it
 only reads the aiogram objects, so it is tested on raw Update JSON without a network.
 :func:`fetch_media` is the one step that talks to the Bot API: it downloads photos and
-documents (never voice, video and the like, which the flow refuses anyway) and stores
-them by checksum.
+documents when a step can use them (never voice, video and the like, which the flow
+refuses anyway), checks their bytes and stores them by checksum.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import io
 import logging
 import re
 import unicodedata
@@ -22,6 +20,7 @@ from aiogram.enums import ContentType
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
 from aiogram.types import CallbackQuery, Message, PhotoSize, User
 
+from bot.media_intake import CappedBuffer, MediaIntake, TooLarge
 from bot.media_store import MediaStore
 from conversations.events import (
     Choice,
@@ -34,6 +33,7 @@ from conversations.events import (
     Text,
     Unsupported,
 )
+from domain.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -223,21 +223,35 @@ def translate_callback(query: CallbackQuery, update_id: int) -> Choice | None:
     return Choice(origin=origin_for(update_id, query.from_user), id=query.data)
 
 
-async def fetch_media(bot: Bot, media: Media, store: MediaStore) -> Media:
-    """Download a photo or document, store it and return the event with its checksum
-    (and the real size). Other kinds, and files over the Bot API's 20 MB limit, come back
-    unchanged: nothing is downloaded that the flow will refuse."""
-    if media.kind not in ("photo", "document") or media.size > MAX_DOWNLOAD_BYTES:
+async def fetch_media(bot: Bot, media: Media, intake: MediaIntake | MediaStore) -> Media:
+    """Download a photo or document when it can be used, inspect its bytes, store it and
+    return the event with its checksum and real type and size (see
+    :mod:`bot.media_intake`). Otherwise the event comes back as declared, or marked
+    ``problem="quota"`` when the person's daily allowance is used up: nothing is downloaded
+    that the flow will refuse, and nothing is stored that is not an image or a PDF."""
+    checks = MediaIntake.of(intake)
+    if not await checks.should_fetch(media) or media.size > MAX_DOWNLOAD_BYTES:
         return media
     try:
         file = await bot.get_file(media.ref)
-        if file.file_size is not None and file.file_size > MAX_DOWNLOAD_BYTES:
+        if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
             return dataclasses.replace(media, size=file.file_size)
         if file.file_path is None:
             log.warning("getFile gave no file_path for %s", media.ref)
             return media
-        buffer = io.BytesIO()
-        await bot.download_file(file.file_path, destination=buffer)
+        reserved = await checks.reserve(media, file.file_size)
+        if reserved is None:
+            return dataclasses.replace(media, problem="quota")
+        # the declared size may be wrong: the buffer stops the download past the limit
+        buffer = CappedBuffer(MAX_FILE_BYTES)
+        try:
+            await bot.download_file(file.file_path, destination=buffer)
+        except TooLarge as exc:
+            await checks.settle(media, reserved, exc.seen)
+            return dataclasses.replace(media, size=exc.seen, checksum=None)
+        except BaseException:
+            await checks.settle(media, reserved, buffer.tell())
+            raise
     except TelegramBadRequest as exc:
         if "too big" in exc.message.lower():
             # The update did not say how big the file was, but the Bot API does: over the
@@ -252,6 +266,5 @@ async def fetch_media(bot: Bot, media: Media, store: MediaStore) -> Media:
         )
         return media
     data = buffer.getvalue()
-    # Writing and fsyncing up to 20 MB would block the event loop for every other chat.
-    checksum = await asyncio.to_thread(store.save, data)
-    return dataclasses.replace(media, checksum=checksum, size=len(data))
+    await checks.settle(media, reserved, len(data))
+    return await checks.keep(media, data)

@@ -25,9 +25,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Final
 
-import httpx
-from pywa_async.client import WhatsApp
-from pywa_async.errors import WhatsAppError
 from redis.asyncio import Redis
 
 from bot.channels.keyed_locks import KeyedLocks
@@ -39,7 +36,6 @@ from bot.channels.whatsapp import (
     WINDOW_S,
     WhatsAppSender,
     _claim_key,
-    _describe,
     _pending_key,
     _reply_from_json,
     _reply_to_json,
@@ -47,11 +43,12 @@ from bot.channels.whatsapp import (
     last_inbound_key,
     masked,
 )
-from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange, sha256_matches
+from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange
+from bot.channels.whatsapp_media import fetch_media
 from bot.channels.whatsapp_render import MORE_PREFIX
+from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
-from domain.attachments import MAX_FILE_BYTES, check_attachment
 
 log = logging.getLogger(__name__)
 
@@ -135,63 +132,6 @@ return 0
 # ------------------------------------------------------------------------ inbound
 
 
-async def fetch_media(
-    wa: WhatsApp, media: Media, announced: str | None, store: MediaStore
-) -> Media:
-    """Download a photo or document now (its URL lives 5 minutes; the media id 7 days),
-    check it against the checksum the webhook announced, store it and return the event
-    with checksum, real size and MIME type. Kinds the flow refuses, types outside
-    domain.attachments and files over its size limit are not downloaded: the event goes
-    on with what the Graph API said, and the flow refuses it. A download that fails twice
-    goes on without a checksum (the media id stays valid for a week)."""
-    if media.kind not in ("photo", "document"):
-        return media
-    corrupt = False
-    for attempt in (1, 2):
-        try:
-            info = await wa.get_media_url(media.ref)
-        except (WhatsAppError, httpx.TransportError) as exc:
-            log.warning("media %s: no URL (%s)", media.ref, _describe(exc))
-            continue
-        mime = info.mime_type or media.mime
-        size = int(info.file_size or 0)
-        described = dataclasses.replace(media, mime=mime, size=size)
-        if check_attachment(media.kind, mime, size, 0) is not None:
-            return described
-        try:
-            data = await _download(wa, info.url)
-        except (WhatsAppError, httpx.HTTPError) as exc:
-            log.warning("media %s: download failed (%s)", media.ref, _describe(exc))
-            continue
-        if data is None:
-            return dataclasses.replace(described, size=max(size, MAX_FILE_BYTES + 1))
-        expected = announced or info.sha256
-        if expected and not sha256_matches(expected, data):
-            log.warning("media %s: checksum mismatch (attempt %d)", media.ref, attempt)
-            corrupt = True
-            continue
-        # writing and fsyncing up to 10 MB would block the event loop for everyone else
-        checksum = await asyncio.to_thread(store.save, data)
-        return dataclasses.replace(described, checksum=checksum, size=len(data))
-    if corrupt:
-        # bytes that are not what WhatsApp announced are never accepted: the flow refuses
-        # a file of no usable type, and the person is asked to send it again
-        return dataclasses.replace(media, mime="application/octet-stream", checksum=None)
-    return media
-
-
-async def _download(wa: WhatsApp, url: str) -> bytes | None:
-    """The file's bytes, or None as soon as it proves larger than the attachment limit."""
-    chunks: list[bytes] = []
-    total = 0
-    async for chunk in wa.stream_media(url):
-        total += len(chunk)
-        if total > MAX_FILE_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class WhatsAppChannel:
     """Turns inbound messages into events for `handle` and sends its replies.
 
@@ -205,7 +145,7 @@ class WhatsAppChannel:
         self,
         handle: Handle,
         sender: WhatsAppSender,
-        media_store: MediaStore,
+        media_store: MediaStore | MediaIntake,
         *,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         clock: Callable[[], float] = time.time,
@@ -216,7 +156,8 @@ class WhatsAppChannel:
         self._deliver_waiting = deliver_waiting
         self._renumbered = renumbered
         self.sender = sender
-        self._media_store = media_store
+        # the checks around downloads (a bare store: every photo and document is fetched)
+        self._media_store = MediaIntake.of(media_store)
         self._slots = asyncio.Semaphore(max_concurrent)
         self._locks: KeyedLocks[str] = KeyedLocks()
         self._clock = clock

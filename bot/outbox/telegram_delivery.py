@@ -78,6 +78,7 @@ from bot.db.requests_repo import (
     to_record,
     with_related,
 )
+from bot.media_intake import STORE_REF
 from bot.media_store import MediaStore
 from bot.outbox.handlers import (
     PARTS_SENT,
@@ -585,8 +586,9 @@ class TelegramStaffDelivery:
     def _source(
         self, record: RequestRecord, attachment: AttachmentRecord
     ) -> str | InputFile | None:
-        if record.channel == "telegram":
+        if record.channel == "telegram" and not attachment.ref.startswith(STORE_REF):
             return attachment.ref  # a file_id of this bot: no upload needed
+        # otherwise the bytes are ours (another channel's, or a photo converted to JPEG)
         if attachment.checksum and self._media.exists(attachment.checksum):
             name = attachment.file_name or f"{attachment.kind}-{attachment.checksum[:8]}"
             return BufferedInputFile(self._media.read(attachment.checksum), filename=name)

@@ -3,14 +3,18 @@ problem in their words, documents, a summary to check, and the request number.""
 
 from __future__ import annotations
 
-from typing import Any
-
-from conversations.events import Choice, Contact, Event, Media, Option, Text
-from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
+from conversations.events import Choice, Contact, Event, Option, Text
+from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
+from conversations.flows.describe import (
+    answer_attachments,
+    answer_description,
+    ask_attachments,
+    ask_description,
+    files,
+)
 from conversations.formatting import format_long_date, isolate
 from conversations.ports import AttachmentInfo, Submission
 from conversations.receipt import Receipt
-from domain.attachments import MAX_FILE_BYTES, MAX_FILES, check_attachment
 from domain.catalogue import Service, local
 from domain.identity import (
     InvalidIdentityNumber,
@@ -22,8 +26,6 @@ from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
 # a Saudi mobile number in E.164 (what people without a vouched number may type)
 SAUDI_MOBILE = "+9665"
-MIN_DESCRIPTION = 15
-MAX_DESCRIPTION = 1000
 # the promise made to every applicant (the gateway computes the due date with the same)
 WORKING_DAYS = DEFAULT_WORKING_DAYS
 
@@ -417,152 +419,6 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     )
 
 
-# ---- the problem in their words ------------------------------------------------------
-
-
-def ask_description(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    return Prompt(
-        _(
-            "Describe your request in your own words: what you need, and what went wrong if there was a problem."
-        )
-    )
-
-
-async def answer_description(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    ngettext = ctx.texts.ngettext
-    if isinstance(event, Media):
-        return Retry(
-            _("Please write the description first; you can send photos and files in the next step.")
-        )
-    if not isinstance(event, Text):
-        return Retry(_("Please write the description as a text message."))
-    length = len(event.text.strip())
-    if length < MIN_DESCRIPTION:
-        return Retry(
-            ngettext(
-                "That's a little short. Please add some detail (at least %(min)d character) so the officer understands your request.",
-                "That's a little short. Please add some detail (at least %(min)d characters) so the officer understands your request.",
-                MIN_DESCRIPTION,
-            )
-            % {"min": MIN_DESCRIPTION}
-        )
-    if length > MAX_DESCRIPTION:
-        return Retry(
-            ngettext(
-                "Your description has %(count)d character; the limit is %(max)d. Please shorten it and send it again.",
-                "Your description has %(count)d characters; the limit is %(max)d. Please shorten it and send it again.",
-                length,
-            )
-            % {"count": length, "max": MAX_DESCRIPTION}
-        )
-    # kept exactly as typed: the officer reads the person's own words
-    ctx.state.answers["description"] = event.text
-    return Next("summary" if ctx.state.editing else "attachments")
-
-
-# ---- documents -----------------------------------------------------------------------
-
-
-def _files(ctx: Ctx) -> list[dict[str, Any]]:
-    files: list[dict[str, Any]] = ctx.state.answers.setdefault("attachments", [])
-    return files
-
-
-def ask_attachments(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    service = _service(ctx)
-    lines = [_("Now send photos or PDF files of the documents:")]
-    lines += [f"• {local(doc, ctx.locale)}" for doc in service.documents]
-    lines.append(_("You can send several at once. Press «Done» when you have finished."))
-    choices = [Option("done", _("Done"))]
-    if service.min_attachments == 0 and not _files(ctx):
-        lines.append(_("If you have no documents for this request, press «Skip»."))
-        choices.append(Option("skip", _("Skip")))
-    return Prompt("\n".join(lines), tuple(choices))
-
-
-def _refuse_file(ctx: Ctx, reason: str) -> str:
-    _ = ctx.texts.gettext
-    if reason == "type":
-        return _("This type of file can't be accepted. Please send a photo or a PDF file.")
-    if reason == "size":
-        return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
-            "mb": MAX_FILE_BYTES // (1024 * 1024)
-        }
-    return ctx.texts.ngettext(
-        "You have already sent %(max)d file, the most one request can take. Press «Done» to continue.",
-        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue.",
-        MAX_FILES,
-    ) % {"max": MAX_FILES}
-
-
-def _album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
-    """True the first time this album says ``tag``: an album gets one answer, not one per photo."""
-    if album_id is None:
-        return True
-    key = f"{album_id}:{tag}"
-    if key in ctx.state.albums:
-        return False
-    ctx.state.albums = [*ctx.state.albums[-19:], key]
-    return True
-
-
-async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    ngettext = ctx.texts.ngettext
-    files = _files(ctx)
-    service = _service(ctx)
-    if isinstance(event, Media):
-        reason = check_attachment(event.kind, event.mime, event.size, len(files))
-        if reason is not None:
-            say = _refuse_file(ctx, reason)
-            return Stay((say,) if _album_once(ctx, event.album_id, reason) else ())
-        files.append(
-            {
-                "kind": event.kind,
-                "ref": event.ref,
-                "mime": event.mime,
-                "size": event.size,
-                "checksum": event.checksum,
-                "file_name": event.file_name,
-                # the words sent with the file stay with it, for the officer
-                "caption": event.caption,
-            }
-        )
-        if not _album_once(ctx, event.album_id, "ok"):
-            return Stay(())
-        if event.album_id is not None:
-            return Stay(
-                (_("Received your files. Send more, or press «Done» when you have finished."),)
-            )
-        return Stay(
-            (
-                ngettext(
-                    "Received %(count)d file. Send more, or press «Done» when you have finished.",
-                    "Received %(count)d files. Send more, or press «Done» when you have finished.",
-                    len(files),
-                )
-                % {"count": len(files)},
-            )
-        )
-    if isinstance(event, Choice) and event.id == "done":
-        if len(files) < service.min_attachments:
-            return Retry(
-                ngettext(
-                    "Please send at least %(count)d document before continuing.",
-                    "Please send at least %(count)d documents before continuing.",
-                    service.min_attachments,
-                )
-                % {"count": service.min_attachments}
-            )
-        return Next("summary")
-    if isinstance(event, Choice) and event.id == "skip" and service.min_attachments == 0:
-        return Next("summary")
-    return Retry(_("Please send the documents as photos or files, or press «Done»."))
-
-
 # ---- summary and confirmation --------------------------------------------------------
 
 
@@ -572,7 +428,7 @@ def ask_summary(ctx: Ctx) -> Prompt:
     answers = ctx.state.answers
     service = _service(ctx)
     kind = _("Individual") if _applicant(ctx) == "individual" else _("Establishment")
-    count = len(_files(ctx))
+    count = len(files(ctx))
     lines = [
         _("Please check your request:"),
         _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
@@ -636,7 +492,7 @@ async def _submit(ctx: Ctx) -> Outcome:
     ngettext = ctx.texts.ngettext
     answers = ctx.state.answers
     service = _service(ctx)
-    if len(_files(ctx)) < service.min_attachments:
+    if len(files(ctx)) < service.min_attachments:
         # the service was changed from the summary to one that needs more documents
         ctx.state.editing = True
         return Next(
@@ -664,7 +520,7 @@ async def _submit(ctx: Ctx) -> Outcome:
         description=answers["description"],
         establishment_number=answers.get("establishment"),
         eligibility=dict(answers.get("eligibility", {})),
-        attachments=tuple(AttachmentInfo(**f) for f in _files(ctx)),
+        attachments=tuple(AttachmentInfo(**f) for f in files(ctx)),
     )
     filed = await ctx.gateway.submit(submission)
     ctx.state.last_request = filed.number
@@ -763,8 +619,8 @@ INTAKE = Flow(
         "establishment": Step(ask_establishment, answer_establishment),
         "identity": Step(ask_identity, answer_identity),
         "phone": Step(ask_phone, answer_phone),
-        "description": Step(ask_description, answer_description, free_text=True),
-        "attachments": Step(ask_attachments, answer_attachments),
+        "description": Step(ask_description, answer_description, free_text=True, takes_files=True),
+        "attachments": Step(ask_attachments, answer_attachments, takes_files=True),
         "summary": Step(ask_summary, answer_summary),
     },
 )

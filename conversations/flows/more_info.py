@@ -66,7 +66,9 @@ async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
         texts.append(event.text)
         return Stay((_not_sent_yet(ctx),))
     if isinstance(event, Media):
-        reason = check_attachment(event.kind, event.mime, event.size, len(files))
+        reason = check_attachment(
+            event.kind, event.mime, event.size, len(files), problem=event.problem
+        )
         if reason is not None:
             return Retry(
                 _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")
@@ -130,7 +132,11 @@ MORE_INFO = Flow(
     first="answer",
     greeting=greeting,
     help=help_text,
-    steps={"answer": Step(ask_answer, answer_answer, can_go_back=False, free_text=True)},
+    steps={
+        "answer": Step(
+            ask_answer, answer_answer, can_go_back=False, free_text=True, takes_files=True
+        )
+    },
 )
 
 

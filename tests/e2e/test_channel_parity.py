@@ -21,8 +21,9 @@ from bot.settings import Settings
 from conversations.events import Event, Reply
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
+from tests import samples
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+PNG = samples.png(seed=4)
 DESCRIPTION = "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
 USER = TgUser(5_200_000_001, "منى")
 

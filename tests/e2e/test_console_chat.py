@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import samples
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -103,7 +105,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     second.say("/contact 0501234567", "صِف طلبك")
     second.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
     photo = tmp_path / "iqama.png"
-    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+    photo.write_bytes(samples.png(seed=31))
     second.say(f"/photo {photo}", "ملف واحد")
     second.say("تم", "فضلًا راجع طلبك")
     second.say("1", "رقم الطلب")
@@ -119,7 +121,8 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     # the receipt card was drawn and the terminal says where it is
     assert f"(الصورة محفوظة في {tmp_path / 'data' / 'receipts' / number}-ar-arab.png)" in out
     files = db.execute("select kind, mime, size, checksum from attachments").fetchall()
-    assert files == [("photo", "image/png", 208, files[0][3])] and len(files[0][3]) == 64
+    size = len(samples.png(seed=31))
+    assert files == [("photo", "image/png", size, files[0][3])] and len(files[0][3]) == 64
 
 
 def test_killed_mid_dialogue_continues_with_redis_server(redis_url: str, tmp_path: Path) -> None:

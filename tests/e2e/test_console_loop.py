@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from domain.normalize import clean_input
+from tests import samples
 from tests.e2e.test_console_chat import ROOT, Session, _env
 
 
@@ -31,7 +32,7 @@ def test_officer_decisions_reach_the_resident(tmp_path: Path, redis_url: str) ->
     chat.say("/contact 0501234567", "صِف طلبك")
     chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")
     shot = tmp_path / "error.png"
-    shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\1" * 300)
+    shot.write_bytes(samples.png(seed=32))
     chat.say(f"/photo {shot}", "تم")
     chat.say("تم", "فضلًا راجع طلبك")
     chat.say("1", "رقم الطلب")

@@ -17,8 +17,9 @@ from bot.receipt import HEIGHT, WIDTH
 from bot.settings import Settings
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
+from tests import samples
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+PNG = samples.png(seed=5)
 
 
 async def _file_request(tmp: Path, redis_url: str, user: TgUser, *, english: bool) -> Any:

@@ -21,10 +21,11 @@ from redis.asyncio import Redis
 
 from standins.graph_api import GraphAPIStandin, interactive_choices, message_text
 from standins.whatsapp_payloads import PayloadFactory, WaUser, encode, sign
+from tests import samples
 from tests.servers import free_port
 
 APP_SECRET = "e2e-app-secret"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16
+PNG = samples.png(seed=16)
 DESCRIPTION = "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
 USER = WaUser("966501234567", "SA.2000000000000001", "منى")
 QUIET_S = 0.4

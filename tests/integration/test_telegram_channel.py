@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import stat
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from conversations.events import (
 )
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
+from tests import samples
 
 USER = TgUser(5_100_000_001, "سارة")
 OTHER = TgUser(5_100_000_002, "خالد")
@@ -131,7 +131,7 @@ async def test_button_tap_is_answered_and_becomes_a_choice(h: Harness) -> None:
 
 
 async def test_album_photos_are_downloaded_and_stored(h: Harness) -> None:
-    photos = [os.urandom(50_000), os.urandom(70_000)]
+    photos = [samples.jpeg(130, 130, seed=1), samples.jpeg(150, 150, seed=2)]
     ids = [fake_file_id("photo"), fake_file_id("photo")]
     for file_id, data in zip(ids, photos, strict=True):
         h.api.add_file(file_id, data)
@@ -157,7 +157,7 @@ async def test_album_photos_are_downloaded_and_stored(h: Harness) -> None:
 
 
 async def test_document_is_downloaded(h: Harness) -> None:
-    data = b"%PDF-1.7 " + os.urandom(3000)
+    data = samples.pdf(3000)
     file_id = fake_file_id("document")
     h.api.add_file(file_id, data)
     raw = h.updates.document(USER, file_id, file_name="عقد.pdf", file_size=len(data))

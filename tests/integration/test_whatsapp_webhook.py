@@ -21,11 +21,12 @@ from bot.settings import Settings
 from bot.web import QUEUE_KEY, build_web_app
 from standins.graph_api import GraphAPIStandin, interactive_choices
 from standins.whatsapp_payloads import PayloadFactory, WaUser, batch, encode, sign
+from tests import samples
 
 APP_SECRET = "app-secret-for-tests"
 VERIFY_TOKEN = "verify-token-for-tests"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
-PDF = b"%PDF-1.4\n" + b"0" * 2048 + b"\n%%EOF\n"
+PNG = samples.png()
+PDF = samples.pdf()
 DESCRIPTION = "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
 
 MONA = WaUser("966501234567", "SA.1000000000000001", "منى")
@@ -325,3 +326,64 @@ async def test_voice_and_location_get_a_polite_word(h: Harness) -> None:
     assert "الرسائل الصوتية" in voice
     assert "الموقع" in location
     assert h.graph.downloads == []
+
+
+# ------------------------------------------------------------------ files people really send
+
+CAPTION = "بطاقة الإقامة منتهية ولا أستطيع تجديدها من أبشر بسبب رسالة خطأ عند السداد"
+
+
+async def test_files_nobody_asked_for_are_not_downloaded(h: Harness) -> None:
+    await h.send(h.payloads.text(MONA, "مرحبا"))  # the first question: no file expected
+    archive = h.graph.add_media(b"PK\x03\x04" + b"\0" * (5 * 1024 * 1024), "application/zip")
+    photo = h.graph.add_media(samples.png(seed=21), "image/png")
+    await h.send(
+        h.payloads.document(
+            MONA, archive.id, archive.sha256_b64, filename="all.zip", mime="application/zip"
+        )
+    )
+    await h.send(h.payloads.image(MONA, photo.id, photo.sha256_b64, mime="image/png"))
+    assert h.graph.downloads == []
+    assert not (h.services.media.root.exists() and any(h.services.media.root.rglob("*")))
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.step == "applicant"
+
+
+async def test_a_photo_with_the_description_in_its_caption(h: Harness) -> None:
+    await walk_to_identity(h, MONA)
+    await h.send(h.payloads.text(MONA, "2000000006"))
+    photo = h.graph.add_media(samples.jpeg(seed=22), "image/jpeg")
+    await h.send(h.payloads.image(MONA, photo.id, photo.sha256_b64, caption=CAPTION))
+    assert h.graph.downloads == [photo.id]
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.step == "attachments" and state.answers["description"] == CAPTION
+    [stored] = state.answers["attachments"]
+    assert stored["checksum"] == photo.sha256_hex and stored["caption"] == CAPTION
+    assert any("حُفظ وصفك والملف" in t for t in h.texts(MONA))
+
+
+async def test_a_photo_sent_as_a_file_without_a_type_is_accepted_by_its_bytes(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    data = samples.png(seed=23)
+    doc = h.graph.add_media(data, "application/octet-stream")
+    await h.send(
+        h.payloads.document(
+            MONA, doc.id, doc.sha256_b64, filename="IMG_2041", mime="application/octet-stream",
+            caption="صورة الإقامة",
+        )
+    )  # fmt: skip
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    [stored] = state.answers["attachments"]
+    assert stored["mime"] == "image/png" and stored["caption"] == "صورة الإقامة"
+    assert h.services.media.read(stored["checksum"]) == data
+
+
+async def test_a_file_bigger_than_it_says_is_cut_off_and_refused(h: Harness) -> None:
+    await walk_to_attachments(h, MONA)
+    data = samples.jpeg(seed=24) + b"\0" * (15 * 1024 * 1024)
+    photo = h.graph.add_media(data, "image/jpeg", claimed_size=1024)
+    await h.send(h.payloads.image(MONA, photo.id, photo.sha256_b64))
+    assert "أكبر من" in h.texts(MONA)[-1]
+    assert not h.services.media.exists(photo.sha256_hex)
+    state = await h.services.engine.store.load("whatsapp", MONA.key)
+    assert state.answers.get("attachments", []) == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,38 @@ def test_save_twice_keeps_one_file(tmp_path: Path) -> None:
 def test_path_for_rejects_non_checksums(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         MediaStore(tmp_path).path_for(bad)
+
+
+def _age(store: MediaStore, checksum: str, seconds_ago: float, now: float) -> None:
+    os.utime(store.path_for(checksum), (now - seconds_ago, now - seconds_ago))
+
+
+def test_stale_lists_old_files_and_clears_old_leftovers(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    now = time.time()
+    old, fresh = store.save(b"old"), store.save(b"fresh")
+    _age(store, old, 100, now)
+    _age(store, fresh, 1, now)
+    leftover = store.path_for(old).parent / ".tmp-abc"
+    leftover.write_bytes(b"half")
+    os.utime(leftover, (now - 100, now - 100))
+    assert store.stale(now - 50) == {old}
+    assert not leftover.exists()
+
+
+def test_a_file_sent_again_is_not_swept(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    now = time.time()  # file times are the file system's: relative to its clock
+    checksum = store.save(b"photo")
+    _age(store, checksum, 100, now)
+    assert checksum in store.stale(now - 50)
+    # sent again (on another worker) between the listing and the removal
+    store.save(b"photo")
+    assert not store.remove_if_stale(checksum, now - 50)
+    assert store.read(checksum) == b"photo"
+    _age(store, checksum, 100, now)
+    assert store.remove_if_stale(checksum, now - 50)
+    assert not store.exists(checksum)
+    # two sweeps at once: the second finds nothing to remove, and no error
+    assert not store.remove_if_stale(checksum, now - 50)
+    assert [p for p in store.root.rglob("*") if p.is_file()] == []

@@ -1,6 +1,12 @@
 import pytest
 
-from domain.attachments import ALLOWED_MIME, MAX_FILE_BYTES, MAX_FILES, check_attachment
+from domain.attachments import (
+    ALLOWED_MIME,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    check_attachment,
+    worth_inspecting,
+)
 
 PHOTO = 2 * 1024 * 1024
 
@@ -50,3 +56,25 @@ def test_count_limit() -> None:
 def test_limits_fit_the_platforms() -> None:
     assert MAX_FILE_BYTES < 20 * 1000 * 1000  # Telegram getFile limit for bots
     assert MAX_FILES <= 10  # Telegram media group
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ["application/octet-stream", "", "binary/octet-stream", "image/jpg", "image/heif",
+     "IMAGE/PNG", "application/pdf"],
+)  # fmt: skip
+def test_vague_or_image_types_are_worth_a_look_at_the_bytes(declared: str) -> None:
+    assert worth_inspecting(declared)
+
+
+@pytest.mark.parametrize(
+    "declared", ["application/zip", "video/mp4", "text/html", "application/x-msdownload"]
+)
+def test_types_that_cannot_be_an_image_or_pdf_are_not_downloaded(declared: str) -> None:
+    assert not worth_inspecting(declared)
+
+
+def test_a_file_the_daily_allowance_kept_out_is_refused_as_such() -> None:
+    assert check_attachment("photo", "image/jpeg", 0, 0, problem="quota") == "quota"
+    # the count is said first: more files could not join anyway
+    assert check_attachment("photo", "image/jpeg", 0, MAX_FILES, problem="quota") == "count"

@@ -1,0 +1,283 @@
+"""The request in the person's own words, and its documents: the two intake steps that take
+what people write and send, however they send it.
+
+People do not answer in one tidy message. A description comes in two messages a moment
+apart, or as a paste longer than a chat message that the app splits in several; the
+explanation rides as the caption of a photo; photos come before the words. So:
+
+- every text at the description step is part of one description until it is long enough
+  to go on; after that, texts at the documents step are added to it (the documents
+  question says so), and the length limit applies to the whole;
+- a paste that makes the whole too long gets one answer, not one per part: the parts
+  that follow it within :data:`PASTE_WINDOW_S` are its tail, and are dropped quietly;
+- a caption counts as words for the description (at the description step) and stays with
+  its file (at both), and a file sent at the description step joins the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from conversations.events import Choice, Event, Media, Option, Text
+from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
+from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
+from domain.catalogue import Service, local
+
+MIN_DESCRIPTION = 15
+MAX_DESCRIPTION = 1000
+#: The parts of one paste that a chat app split arrive within a second or two of each
+#: other; nobody writes a new description that fast after being told theirs is too long.
+PASTE_WINDOW_S = 5.0
+
+# answers kept in the dialogue state (Redis), so any worker can take the next part
+_DRAFT = "description_draft"
+_OVERFLOW = "description_overflow_at"
+
+
+def _service(ctx: Ctx) -> Service:
+    return ctx.catalogue.get(ctx.state.answers["service"])
+
+
+# ---- the problem in their words ------------------------------------------------------
+
+
+def ask_description(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "Describe your request in your own words: what you need, and what went wrong if there was a problem."
+        )
+    )
+
+
+async def answer_description(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Media):
+        return _description_with_file(ctx, event)
+    if not isinstance(event, Text):
+        return Retry(_("Please write the description as a text message."))
+    return _describe(ctx, event.text)
+
+
+def _describe(ctx: Ctx, text: str) -> Outcome:
+    """Adds ``text`` to the description being written; goes on once it is long enough."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    if _paste_tail(ctx):
+        return Stay(())
+    earlier: list[str] = list(answers.get(_DRAFT, []))
+    whole = "\n".join([*earlier, text])
+    if len(whole.strip()) > MAX_DESCRIPTION:
+        answers[_OVERFLOW] = ctx.now.isoformat()
+        return Retry(_too_long(ctx, added_to=bool(earlier)))
+    answers.pop(_OVERFLOW, None)
+    if len(whole.strip()) < MIN_DESCRIPTION:
+        # kept: the next message adds to it, so nothing typed so far has to be typed again
+        answers[_DRAFT] = [*earlier, text]
+        short = ctx.texts.ngettext(
+            "I have kept what you wrote. Please add some detail in another message (at least %(min)d character in all) so the officer understands your request.",
+            "I have kept what you wrote. Please add some detail in another message (at least %(min)d characters in all) so the officer understands your request.",
+            MIN_DESCRIPTION,
+        ) % {"min": MIN_DESCRIPTION}
+        return Retry(short)
+    answers.pop(_DRAFT, None)
+    # kept exactly as typed: the officer reads the person's own words
+    answers["description"] = whole
+    return Next("summary" if ctx.state.editing else "attachments")
+
+
+def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
+    """A photo or file at the description step: it joins the request, and its caption is
+    (part of) the description."""
+    _ = ctx.texts.gettext
+    reason = _take_file(ctx, event)
+    refusal = None if reason is None else _refuse_file(ctx, reason)
+    caption = (event.caption or "").strip()
+    if caption:
+        _album_once(ctx, event.album_id, "ok")
+        outcome = _describe(ctx, caption)
+        if isinstance(outcome, Next):
+            said = (
+                (_("Your description and your file are saved."),)
+                if refusal is None
+                else (_("Your description is saved."), refusal)
+            )
+            return Next(outcome.step, said)
+        if isinstance(outcome, Retry):
+            kept = _("I have kept your file.") if refusal is None else refusal
+            return Retry(f"{kept}\n{outcome.hint}")
+        return outcome
+    if not _album_once(ctx, event.album_id, "early"):
+        return Stay(())  # the rest of an album: one answer for all of it
+    if refusal is not None:
+        return Retry("\n".join([refusal, _("Please write the description as a text message.")]))
+    return Retry(
+        _(
+            "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."
+        )
+    )
+
+
+def _too_long(ctx: Ctx, *, added_to: bool) -> str:
+    _ = ctx.texts.gettext
+    if added_to:
+        return _(
+            "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
+        ) % {"max": MAX_DESCRIPTION}
+    return _(
+        "Your description is longer than %(max)d characters, the most a request can take. Please shorten it and send it again."
+    ) % {"max": MAX_DESCRIPTION}
+
+
+def _paste_tail(ctx: Ctx) -> bool:
+    """True for the next part of a paste already answered as too long (and it extends the
+    window, since parts keep coming as long as the paste lasts)."""
+    answers = ctx.state.answers
+    at = answers.get(_OVERFLOW)
+    if not at:
+        return False
+    since = (ctx.now - dt.datetime.fromisoformat(at)).total_seconds()
+    if since > PASTE_WINDOW_S:
+        answers.pop(_OVERFLOW, None)
+        return False
+    answers[_OVERFLOW] = ctx.now.isoformat()
+    return True
+
+
+def _add_words(ctx: Ctx, text: str) -> Outcome:
+    """More words at the documents step: they complete the description."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    if _paste_tail(ctx):
+        return Stay(())
+    whole = "\n".join([str(answers.get("description", "")), text])
+    if len(whole.strip()) > MAX_DESCRIPTION:
+        answers[_OVERFLOW] = ctx.now.isoformat()
+        return Retry(_too_long(ctx, added_to=True))
+    answers["description"] = whole
+    return Stay(
+        (
+            _(
+                "Added to your description. Send the documents, or press «Done» when you have finished."
+            ),
+        )
+    )
+
+
+# ---- documents -----------------------------------------------------------------------
+
+
+def files(ctx: Ctx) -> list[dict[str, Any]]:
+    """The files of the draft, as the dialogue state keeps them."""
+    kept: list[dict[str, Any]] = ctx.state.answers.setdefault("attachments", [])
+    return kept
+
+
+def ask_attachments(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    service = _service(ctx)
+    lines = [_("Now send photos or PDF files of the documents:")]
+    lines += [f"• {local(doc, ctx.locale)}" for doc in service.documents]
+    lines.append(_("You can send several at once. Press «Done» when you have finished."))
+    lines.append(_("To add something to your description, just write it."))
+    choices = [Option("done", _("Done"))]
+    if service.min_attachments == 0 and not files(ctx):
+        lines.append(_("If you have no documents for this request, press «Skip»."))
+        choices.append(Option("skip", _("Skip")))
+    return Prompt("\n".join(lines), tuple(choices))
+
+
+def _refuse_file(ctx: Ctx, reason: str) -> str:
+    _ = ctx.texts.gettext
+    if reason == "type":
+        return _("This type of file can't be accepted. Please send a photo or a PDF file.")
+    if reason == "size":
+        return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
+            "mb": MAX_FILE_BYTES // (1024 * 1024)
+        }
+    if reason == "quota":
+        return _(
+            "You have sent as many files today as one day allows. Please send the rest tomorrow, or press «Done» to go on with what you have sent."
+        )
+    return ctx.texts.ngettext(
+        "You have already sent %(max)d file, the most one request can take. Press «Done» to continue.",
+        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue.",
+        MAX_FILES,
+    ) % {"max": MAX_FILES}
+
+
+def _take_file(ctx: Ctx, event: Media) -> RejectReason | None:
+    """Adds the file to the draft; why it can't be, instead, when it can't."""
+    kept = files(ctx)
+    reason = check_attachment(event.kind, event.mime, event.size, len(kept), problem=event.problem)
+    if reason is not None:
+        return reason
+    kept.append(
+        {
+            "kind": event.kind,
+            "ref": event.ref,
+            "mime": event.mime,
+            "size": event.size,
+            "checksum": event.checksum,
+            "file_name": event.file_name,
+            # the words sent with the file stay with it, for the officer
+            "caption": event.caption,
+        }
+    )
+    return None
+
+
+def _album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
+    """True the first time this album says ``tag``: an album gets one answer, not one per photo."""
+    if album_id is None:
+        return True
+    key = f"{album_id}:{tag}"
+    if key in ctx.state.albums:
+        return False
+    ctx.state.albums = [*ctx.state.albums[-19:], key]
+    return True
+
+
+async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    kept = files(ctx)
+    service = _service(ctx)
+    if isinstance(event, Media):
+        reason = _take_file(ctx, event)
+        if reason is not None:
+            say = _refuse_file(ctx, reason)
+            return Stay((say,) if _album_once(ctx, event.album_id, reason) else ())
+        if not _album_once(ctx, event.album_id, "ok"):
+            return Stay(())
+        if event.album_id is not None:
+            return Stay(
+                (_("Received your files. Send more, or press «Done» when you have finished."),)
+            )
+        return Stay(
+            (
+                ngettext(
+                    "Received %(count)d file. Send more, or press «Done» when you have finished.",
+                    "Received %(count)d files. Send more, or press «Done» when you have finished.",
+                    len(kept),
+                )
+                % {"count": len(kept)},
+            )
+        )
+    if isinstance(event, Text):
+        return _add_words(ctx, event.text)
+    if isinstance(event, Choice) and event.id == "done":
+        if len(kept) < service.min_attachments:
+            return Retry(
+                ngettext(
+                    "Please send at least %(count)d document before continuing.",
+                    "Please send at least %(count)d documents before continuing.",
+                    service.min_attachments,
+                )
+                % {"count": service.min_attachments}
+            )
+        return Next("summary")
+    if isinstance(event, Choice) and event.id == "skip" and service.min_attachments == 0:
+        return Next("summary")
+    return Retry(_("Please send the documents as photos or files, or press «Done»."))

@@ -1,0 +1,199 @@
+"""The description and documents steps as people really use them: words in a photo's
+caption, a description in several messages, a paste split by the chat app, photos before
+words. Driven by neutral events with an injected clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.describe import MAX_DESCRIPTION, PASTE_WINDOW_S
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+
+RESIDENT = "2000000006"
+PHONE = "+966501234567"
+CAPTION = "بطاقة الإقامة منتهية ولا أستطيع تجديدها من أبشر بسبب رسالة خطأ عند السداد"
+FIRST = "انتهت صلاحية إقامتي الشهر الماضي وحاولت التجديد من أبشر"
+SECOND = "لكن تظهر رسالة خطأ عند سداد الرسوم…"
+# a Friday night in Riyadh: the steps read no calendar, whatever the instant
+START = dt.datetime(2026, 12, 4, 20, 59, 30, tzinfo=dt.UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway, clock: Clock) -> Chat:
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, clock=clock)
+    return Chat(engine.handle)
+
+
+async def _to_description(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    assert "صِف طلبك" in chat.said
+
+
+async def _file(chat: Chat, gateway: MemoryGateway) -> None:
+    await chat.tap("done")
+    assert "فضلًا راجع طلبك" in chat.said
+    await chat.tap("confirm")
+    assert len(gateway.submissions) == 1
+
+
+async def test_a_photo_whose_caption_is_the_description(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_description(chat)
+    await chat.media(ref="card", caption=CAPTION)
+    assert "حُفظ وصفك والملف" in chat.said
+    assert "للمستندات" in chat.said  # on to the documents, the photo already counted
+    await _file(chat, gateway)
+    (filed,) = gateway.submissions
+    assert filed.description == CAPTION
+    assert [(a.ref, a.caption) for a in filed.attachments] == [("card", CAPTION)]
+
+
+@pytest.mark.parametrize("kind", ["photo", "document"])
+async def test_a_file_sent_before_the_words_is_kept(
+    chat: Chat, gateway: MemoryGateway, kind: str
+) -> None:
+    await _to_description(chat)
+    mime = "image/jpeg" if kind == "photo" else "application/pdf"
+    await chat.media(kind=kind, mime=mime, ref="early")  # type: ignore[arg-type]
+    assert "احتفظت بملفك" in chat.said and "صِف طلبك" in chat.said
+    await chat.text(FIRST)
+    assert "للمستندات" in chat.said
+    await _file(chat, gateway)
+    (filed,) = gateway.submissions
+    assert filed.description == FIRST and [a.ref for a in filed.attachments] == ["early"]
+
+
+async def test_an_album_before_the_words_gets_one_answer(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    answers = [await chat.media(ref=f"p{i}", album="a1") for i in range(3)]
+    assert [len(a) for a in answers] == [1, 0, 0]
+    await chat.text(FIRST)
+    await _file(chat, gateway)
+    assert [a.ref for a in gateway.submissions[0].attachments] == ["p0", "p1", "p2"]
+
+
+async def test_a_caption_in_an_album_describes_and_the_album_is_answered_once(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    first = await chat.media(ref="p0", album="a2", caption=CAPTION)
+    rest = [await chat.media(ref=f"p{i}", album="a2") for i in (1, 2)]
+    assert len(first) == 2 and rest == [[], []]
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == CAPTION
+    assert len(gateway.submissions[0].attachments) == 3
+
+
+async def test_a_short_caption_is_kept_and_the_next_words_complete_it(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.media(ref="card", caption="الإقامة")
+    assert "احتفظت بملفك" in chat.said and "احتفظت بما كتبت" in chat.said
+    await chat.text("منتهية ولا أستطيع تجديدها")
+    assert "للمستندات" in chat.said
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == "الإقامة\nمنتهية ولا أستطيع تجديدها"
+
+
+async def test_a_description_in_two_messages_keeps_both(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    await _to_description(chat)
+    await chat.text(FIRST)
+    assert "لإضافة شيء إلى وصفك" in chat.said  # the documents question says how to add
+    clock.advance(4)
+    await chat.text(SECOND)
+    assert "أُضيف إلى وصفك" in chat.said
+    await chat.media(ref="p1")
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == f"{FIRST}\n{SECOND}"
+
+
+async def test_a_short_start_is_completed_by_the_next_message(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text("انتهت إقامتي")
+    assert "احتفظت بما كتبت" in chat.said
+    await chat.text("ولا أستطيع تجديدها من أبشر")
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == "انتهت إقامتي\nولا أستطيع تجديدها من أبشر"
+
+
+async def test_a_long_paste_split_in_parts_gets_one_answer(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    await _to_description(chat)
+    # Telegram splits a 5,000-character paste into 4096 + 904: judged as one whole
+    paste = ("أ" * 99 + " ") * 50
+    parts = [paste[:4096], paste[4096:]]
+    first = await chat.text(parts[0])
+    assert len(first) == 1 and "أطول من ١٠٠٠ حرف" in chat.said
+    clock.advance(1)
+    assert await chat.text(parts[1]) == []  # the tail of the same paste: no second answer
+    # a new, shorter description a while later is judged on its own
+    clock.advance(PASTE_WINDOW_S + 30)
+    await chat.text(FIRST)
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST
+
+
+async def test_the_limit_applies_to_the_whole_description(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    await _to_description(chat)
+    start = "وصف " * 200  # 800 characters: on to the documents
+    await chat.text(start)
+    clock.advance(0.5)
+    # the rest of a paste: too much for the whole, one answer for its two parts
+    said = await chat.text("ب" * 300)
+    assert len(said) == 1 and "لم تُضف" in chat.said
+    clock.advance(0.5)
+    assert await chat.text("ج" * 300) == []
+    clock.advance(PASTE_WINDOW_S + 1)
+    await chat.text("الرسوم مدفوعة")  # a short addition later still fits
+    assert "أُضيف إلى وصفك" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    described = gateway.submissions[0].description
+    assert described == f"{start}\nالرسوم مدفوعة" and len(described) <= MAX_DESCRIPTION
