@@ -4,6 +4,8 @@ a polite answer at every step, never «حدث خطأ», and the step is kept. It
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -16,6 +18,7 @@ from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import PHONE, RESIDENT, _to_identity
 
 SORRY = "حدث خطأ"
+START = dt.datetime(2026, 12, 6, 5, 0, tzinfo=dt.UTC)
 HUGE = ["1" * 10_000, "١" * 10_000, "9" * 5_000 + " " + "9" * 5_000, "+" + "5" * 10_000]
 
 
@@ -90,7 +93,13 @@ STEPS: dict[str, Callable[[Chat], Awaitable[None]]] = {
 async def test_ten_thousand_digits_get_a_polite_answer_at_every_step(step: str) -> None:
     gateway = MemoryGateway()
     gateway.questions[("5038329651", "test", "u1")] = "أرفق صورة الجواز"
-    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
+    # each message a minute after the last: separate attempts, not the parts of one paste
+    # (those are answered once at the description and documents steps, test_describe.py)
+    minutes = itertools.count()
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter(),
+        clock=lambda: START + dt.timedelta(minutes=next(minutes)),
+    )  # fmt: skip
     chat = Chat(engine.handle)
     await STEPS[step](chat)
     before = chat.last[-1]
