@@ -41,6 +41,7 @@ from bot.channels.whatsapp_inbound import (
     parse_webhook,
     verify_signature,
 )
+from bot.channels.whatsapp_reminders import AnswerReminders
 from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
 
@@ -79,6 +80,8 @@ class WhatsAppRuntime:
     phone_id: str | None = None
     #: the outbox handler for rows with channel "whatsapp" (None: a test's runtime)
     delivery: WhatsAppDelivery | None = None
+    #: reminders of answers begun and not sent (None: a test's runtime)
+    reminders: AnswerReminders | None = None
 
 
 WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)
@@ -107,6 +110,7 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
 
     delivery = WhatsAppDelivery(sender, services.sessions)
+    reminders = AnswerReminders(services.redis, services.engine.store, sender, services.sessions)
     if not settings.whatsapp_template_name:
         log.warning(
             "WhatsApp: TAWASUL_WHATSAPP_TEMPLATE_NAME is not set, so a notification for "
@@ -121,8 +125,10 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
                 services.intake,
                 deliver_waiting=delivery.deliver_waiting,
                 renumbered=renumberer(services),
+                after_turn=reminders.note,
             ),
             delivery=delivery,
+            reminders=reminders,
             recorder=StatusRecorder(services.sessions, services.redis),
             app_secret=settings.whatsapp_app_secret,
             verify_token=settings.whatsapp_verify_token,
@@ -188,10 +194,16 @@ def build_web_app(
                 asyncio.create_task(_worker(runtime, queue, inbox), name=f"whatsapp-worker-{i}")
                 for i in range(workers)
             ]
+            stop = asyncio.Event()
+            if runtime.reminders is not None:
+                tasks.append(
+                    asyncio.create_task(runtime.reminders.run_forever(stop), name="reminders")
+                )
             await _replay(runtime, queue, inbox)
             try:
                 yield
             finally:
+                stop.set()
                 await _drain(queue, tasks)
 
     app.cleanup_ctx.append(lifecycle)

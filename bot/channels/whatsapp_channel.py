@@ -57,6 +57,9 @@ Handle = Callable[[Event], Awaitable[list[Reply]]]
 #: Sends the notifications that waited for the person's window (see
 #: bot.outbox.whatsapp_delivery); returns how many went.
 DeliverWaiting = Callable[[str], Awaitable[int]]
+#: Called with the user key after each answered message (the reminder of an unsent
+#: answer, bot.channels.whatsapp_reminders).
+AfterTurn = Callable[[str], Awaitable[None]]
 #: Told when a person moved to another number, to move their account and dialogue.
 Renumbered = Callable[[NumberChange], Awaitable[None]]
 
@@ -151,7 +154,9 @@ class WhatsAppChannel:
         clock: Callable[[], float] = time.time,
         deliver_waiting: DeliverWaiting | None = None,
         renumbered: Renumbered | None = None,
+        after_turn: AfterTurn | None = None,
     ) -> None:
+        self._after_turn = after_turn
         self._handle = handle
         self._deliver_waiting = deliver_waiting
         self._renumbered = renumbered
@@ -196,6 +201,11 @@ class WhatsAppChannel:
             replies = await self._answer_contact(item, replies)
             await self.sender.deliver(user_key, replies)
             await self._offered(user_key, replies)
+            if self._after_turn is not None:
+                try:
+                    await self._after_turn(user_key)
+                except Exception:
+                    log.exception("after-turn bookkeeping for %s failed", masked(user_key))
 
     async def _offered(self, user_key: str, replies: Sequence[Reply]) -> None:
         """Remembers what this turn offered (every choice id, and the last reply with
