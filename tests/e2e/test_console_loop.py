@@ -23,6 +23,8 @@ def _staff(env: dict[str, str], *args: str) -> str:
 
 def test_officer_decisions_reach_the_resident(tmp_path: Path, redis_url: str) -> None:
     env = _env(tmp_path, redis_url)
+    # decisions wait a grace period (60 s by default) before the person is told
+    env["TAWASUL_DECISION_GRACE_S"] = "0"
     chat = Session(env)
     chat.say("/start", "1) ")
     chat.say("1", "ما الخدمة")
