@@ -106,6 +106,9 @@ _ALBUM_MAX: Final = 10
 #: Telegram's limit for a photo's or document's caption.
 _CAPTION_MAX: Final = 1024
 _NOT_MODIFIED: Final = "message is not modified"
+#: Messages of the group's budget that new posts leave for the cards' edits, so an officer's
+#: take or decision shows on the card at once even while a burst of new requests goes out.
+EDIT_RESERVE: Final = 3
 #: Edits that cannot be done, so the card is sent anew.
 _EDIT_GONE: Final = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
@@ -142,9 +145,18 @@ class _Sender:
         *,
         cost: int = 1,
         parts_sent: int | None = None,
+        reserve: int = 0,
     ) -> T:
         """Take room for `cost` messages in `chat_id`, then call. `parts_sent` goes with
-        any failure, for a row whose earlier calls went out in this same attempt."""
+        any failure, for a row whose earlier calls went out in this same attempt. With a
+        `reserve`, the call waits unless that many messages would still fit after it: the
+        room kept for what must not wait (a card's own edits)."""
+        if reserve > 0:
+            window = self.limits.chat_claim(chat_id).window
+            if await self.room(chat_id) < min(cost + reserve, window.count):
+                raise RetryAfter(
+                    window.seconds / window.count, "kept for card edits", parts_sent=parts_sent
+                )
         wait = await self.limiter.acquire(*self.limits.claims(chat_id, cost))
         if wait > 0:
             raise RetryAfter(wait, "rate limit", parts_sent=parts_sent)
@@ -382,7 +394,7 @@ class TelegramStaffDelivery:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         try:
-            message: Message = await self._send.call(self.chat_id, method)
+            message: Message = await self._send.call(self.chat_id, method, reserve=EDIT_RESERVE)
         except TelegramBadRequest as exc:
             raise PermanentFailure(_describe(exc)) from None
         return message
@@ -454,7 +466,7 @@ class TelegramStaffDelivery:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         try:
-            message = await self._send.call(self.chat_id, method)
+            message = await self._send.call(self.chat_id, method, reserve=EDIT_RESERVE)
         except TelegramBadRequest as exc:
             raise PermanentFailure(_describe(exc)) from None
         return str(message.message_id)
@@ -466,7 +478,7 @@ class TelegramStaffDelivery:
     ) -> AsyncIterator[tuple[int, Outcome]]:
         """One card per request while the group has room for them all; otherwise digests
         of up to ten, one message each, so a burst costs a tenth of the budget."""
-        room = await self._send.room(self.chat_id)
+        room = await self._send.room(self.chat_id) - EDIT_RESERVE
         if len(new) <= 1 or len(new) <= room:
             blocked: RetryAfter | None = None
             for row, item in new:
@@ -521,7 +533,11 @@ class TelegramStaffDelivery:
             method, cost = calls[index]
             try:
                 result: object = await self._send.call(
-                    self.chat_id, cast(TelegramMethod[Any], method), cost=cost, parts_sent=progress
+                    self.chat_id,
+                    cast(TelegramMethod[Any], method),
+                    cost=cost,
+                    parts_sent=progress,
+                    reserve=EDIT_RESERVE,
                 )
             except TelegramBadRequest as exc:
                 raise PermanentFailure(_describe(exc), parts_sent=progress) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import OutboxMessage, StaffTopic
 from bot.db.requests_repo import SqlRequestGateway
 from bot.outbox.queue import STAFF, staff_text
+from bot.outbox.ratelimit import TelegramLimits
 from bot.outbox.telegram_delivery import SkipStaffDelivery
 from bot.staff.desk import Officer, StaffDesk
 from conversations.ports import AttachmentInfo
@@ -290,3 +292,27 @@ async def test_the_words_sent_with_a_file_are_on_the_card_and_under_the_file(
 
 def _fields(info: AttachmentInfo) -> dict[str, Any]:
     return {name: getattr(info, name) for name in AttachmentInfo.__dataclass_fields__}
+
+
+async def test_a_cards_edit_goes_out_while_new_posts_wait_for_room(
+    r: Rig, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    # Telegram's own limits, unscaled: the budget spent below stays spent for the test
+    r = replace(r, limits=TelegramLimits())
+    taken = await filing.submit(submission("taken", attachments=()))
+    await r.drain(r.dispatcher())
+    first = (await r.request(taken.number)).staff_message_id
+    assert first is not None
+    # the group's budget is nearly spent by other posts: three messages of room left
+    group = r.limits.chat_claim(STAFF_CHAT)
+    assert await r.limiter.acquire(replace(group, cost=group.window.count - 3)) == 0
+    await filing.submit(submission("new", attachments=()))
+    await desk.take(taken.number, OFFICER)
+    dispatcher = r.dispatcher()
+    for _round in range(3):
+        await dispatcher.run_once()
+    # the officer's take shows on the card at once; the new card waits for room
+    assert group_sends(r) == ["sendMessage", "editMessageText"]
+    assert "نورة" in card(r, first)["text"]
+    waiting = [row for row in await r.rows() if row.sent_at is None and row.kind == "staff_card"]
+    assert len(waiting) == 1
