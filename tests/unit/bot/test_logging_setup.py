@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
-from bot.logging_setup import install_redaction, redact
+from bot.logging_setup import configure_logging, install_redaction, redact
 
 
 @pytest.mark.parametrize(
@@ -29,3 +30,37 @@ def test_records_from_any_logger_are_redacted(caplog: pytest.LogCaptureFixture) 
         logging.getLogger("some.library").info("params %r", ("2000000006", "+966501234567"))
     assert "2000000006" not in caplog.text and "501234567" not in caplog.text
     assert "params" in caplog.text
+
+
+def test_tracebacks_and_exception_text_are_redacted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    log_file = tmp_path / "tawasul.log"
+    configure_logging("INFO", file=log_file)
+    accounts = {"1000000008": "+966501234567"}
+    try:
+        try:
+            accounts["2000000006"]
+        except KeyError as exc:
+            raise RuntimeError(f"no account for 0551234567 ({exc})") from exc
+    except RuntimeError:
+        logging.getLogger("bot.channels.telegram").exception("turn failed")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    written = log_file.read_text(encoding="utf-8")
+    # our file handler's formatter, and any other handler's (pytest's here), alike
+    for text in (written, caplog.text):
+        assert "turn failed" in text and "KeyError" in text and "Traceback" in text
+        for secret in ("2000000006", "0551234567", "551234567"):
+            assert secret not in text
+    assert "20******06" in written
+    assert log_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_exception_message_logged_as_an_argument_is_redacted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    install_redaction()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("x").error("failed: %s", KeyError("2000000006"))
+    assert "2000000006" not in caplog.text and "failed" in caplog.text
