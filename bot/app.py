@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -43,9 +44,23 @@ class Services:
     intake: MediaIntake
 
 
+def prepare_data_dir(data_dir: Path) -> None:
+    """Makes the data directory the owner's only (0700). The CLI's umask makes what is
+    written there from now on 0600; files an older version left readable by others (the
+    database and its -wal/-shm, the embedded Redis's files, the log) are made 0600 too."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for directory in (data_dir, data_dir / "redis"):
+        if not directory.is_dir():
+            continue
+        for path in directory.iterdir():
+            if path.is_file() and not path.is_symlink():
+                path.chmod(0o600)
+
+
 @asynccontextmanager
 async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     if migrate:
         await upgrade(settings.sqlalchemy_url)
     db = make_engine(settings.sqlalchemy_url)

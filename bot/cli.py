@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import logging
+import os
 import sys
 
-from bot.logging_setup import configure_logging
+from bot.logging_setup import LOG_FILE, configure_logging
 from bot.settings import Settings, load_settings
 from bot.staff.cli import add_staff_parser, run_staff
 
 
 async def _chat(settings: Settings, user: str) -> None:
     from bot.app import build_services
-    from bot.channels.console import CHANNEL, ConsoleDelivery, chat
+    from bot.channels.console import CHANNEL, ConsoleDelivery, chat, opening
     from bot.outbox.dispatcher import OutboxDispatcher
 
     async with build_services(settings) as services:
@@ -23,7 +25,8 @@ async def _chat(settings: Settings, user: str) -> None:
         stop = asyncio.Event()
         delivering = asyncio.create_task(notices.run_forever(stop, poll_s=1.0))
         try:
-            await chat(services.engine.handle, services.media, user_key=user)
+            first = await opening(services.engine.store, user)
+            await chat(services.engine.handle, services.media, user_key=user, first=first)
         finally:
             stop.set()
             await delivering
@@ -32,8 +35,8 @@ async def _chat(settings: Settings, user: str) -> None:
 async def _run(settings: Settings) -> None:
     if not settings.telegram_token and not settings.whatsapp_enabled:
         print(
-            "tawasul: no TAWASUL_TELEGRAM_TOKEN set: starting the terminal chat "
-            "(type a message, /photo PATH, /contact NUMBER; Ctrl-D to quit)",
+            "tawasul: no TAWASUL_TELEGRAM_TOKEN set: the terminal chat (type a message, "
+            f"/photo PATH, /contact NUMBER; Ctrl-D to quit; log in {settings.data_dir / LOG_FILE})",
             file=sys.stderr,
         )
         await _chat(settings, "local")
@@ -96,9 +99,10 @@ async def _run(settings: Settings) -> None:
 
 
 async def _db_upgrade(settings: Settings) -> None:
+    from bot.app import prepare_data_dir
     from bot.db.migrate import upgrade
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     await upgrade(settings.sqlalchemy_url)
     print("database is up to date")
 
@@ -114,8 +118,15 @@ def main(argv: list[str] | None = None) -> None:
     db_p.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
 
+    # Everything the bot and its embedded servers write (the database, the dialogues' Redis
+    # files, logs, receipts) holds identity and phone numbers: the owner's only.
+    os.umask(0o077)
     settings = load_settings()
-    configure_logging(settings.log_level)
+    terminal = args.command == "chat" or (
+        args.command == "run" and not settings.telegram_token and not settings.whatsapp_enabled
+    )
+    # a person chatting in the terminal sees the bot's words only; the log is in a file
+    configure_logging(settings.log_level, file=settings.data_dir / LOG_FILE if terminal else None)
     try:
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))
@@ -127,6 +138,15 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:
         pass
+    if terminal:
+        # Everything is closed by now (database, Redis, the embedded server left or
+        # stopped, the outbox task) and the goodbye printed; tearing down the interpreter's
+        # modules took seconds more on a loaded machine, which a person at Ctrl-D waits
+        # through. So the terminal chat ends here.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":

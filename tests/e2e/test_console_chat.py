@@ -1,7 +1,9 @@
 """`tawasul chat` as a person uses it: a real process, real Redis, a real SQLite file.
 
 The dialogue survives the process being killed in the middle: the next run continues
-where the person was.
+where the person was. The chat speaks first, keeps its log in a file, says goodbye at
+Ctrl-D, and two chats on one data directory share the embedded Redis: the last to leave
+stops it. Nothing it writes is readable by other users.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -20,6 +23,9 @@ import pytest
 from tests import samples
 
 ROOT = Path(__file__).resolve().parents[2]
+# start-up (imports, migrations, the embedded server) has a budget of its own: on a loaded
+# machine it alone takes longer than an answer may
+STARTUP_S = 90
 
 
 def _env(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
@@ -34,9 +40,9 @@ def _env(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
 class Session:
     """A running `tawasul chat` fed line by line, its output collected as it comes."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *args: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "chat"],
+            [sys.executable, "-m", "bot.cli", "chat", *args],
             cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,
@@ -83,16 +89,37 @@ class Session:
         self.proc.wait(timeout=10)
 
     def close(self) -> str:
+        """Ends the input (Ctrl-D) and waits for the process to exit on its own."""
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait(timeout=30)
         self._reader.join(timeout=5)
         return self.text
 
+    @property
+    def stderr(self) -> str:
+        assert self.proc.stderr is not None and self.proc.poll() is not None
+        return self.proc.stderr.read()
+
+
+def _private(data: Path) -> None:
+    """Every directory under ``data`` is 0700 and every file 0600."""
+    assert data.stat().st_mode & 0o777 == 0o700
+    seen = 0
+    for path in data.rglob("*"):
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            assert mode & 0o777 == 0o700, path
+        elif stat.S_ISREG(mode):
+            assert mode & 0o777 == 0o600, path
+            seen += 1
+    assert seen >= 3
+
 
 def _walk(redis_url: str | None, tmp_path: Path) -> None:
     env = _env(tmp_path, redis_url)
     first = Session(env)
+    first.wait_for("1) فرد", STARTUP_S)  # the welcome, before anything is typed
     first.say("/start", "1) فرد")
     first.say("1", "ما الخدمة")
     first.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
@@ -100,6 +127,8 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     first.kill()  # mid-dialogue, no chance to clean up
 
     second = Session(env)
+    # coming back to the draft: the question the person was at, asked again
+    second.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)
     second.say("١", "اكتب رقم هوية صاحب الطلب")  # "inside the kingdom", in Arabic digits
     second.say("٢٠٠٠٠٠٠٠٠٦", "مشاركة رقمي")
     second.say("/contact 0501234567", "صِف طلبك")
@@ -123,6 +152,10 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     files = db.execute("select kind, mime, size, checksum from attachments").fetchall()
     size = len(samples.png(seed=31))
     assert files == [("photo", "image/png", size, files[0][3])] and len(files[0][3]) == 64
+    db.close()
+    # the database and its -wal/-shm, the embedded Redis's files, the log, the receipt,
+    # the photo: the owner's only
+    _private(tmp_path / "data")
 
 
 def test_killed_mid_dialogue_continues_with_redis_server(redis_url: str, tmp_path: Path) -> None:
@@ -130,8 +163,50 @@ def test_killed_mid_dialogue_continues_with_redis_server(redis_url: str, tmp_pat
 
 
 def test_killed_mid_dialogue_continues_with_embedded_redis(tmp_path: Path) -> None:
+    _walk(None, tmp_path)
+    # the killed chat left the server running; the second one, the last to leave, stopped it
+    assert not (tmp_path / "data" / "redis" / "redis.sock").exists()
+
+
+def test_the_chat_speaks_first_logs_to_a_file_and_says_goodbye(
+    redis_url: str, tmp_path: Path
+) -> None:
+    env = _env(tmp_path, redis_url) | {"TAWASUL_LOG_LEVEL": "INFO"}
+    chat = Session(env)
+    chat.wait_for("1) فرد", STARTUP_S)  # the welcome, before anything is typed
+    chat.say("1", "ما الخدمة")
+    started = time.monotonic()
+    out = chat.close()
+    took = time.monotonic() - started
+    assert chat.proc.returncode == 0
+    assert out.rstrip().splitlines()[-1].startswith("مع السلامة"), out[-300:]
+    # no log line on the screen, before, during or after the conversation: they are in
+    # the data directory's log file
+    assert chat.stderr == ""
+    assert " INFO " not in out
+    logged = (tmp_path / "data" / "tawasul.log").read_text(encoding="utf-8")
+    assert " INFO " in logged
+    assert took < 5, f"Ctrl-D took {took:.1f}s"  # it took 4 s of interpreter teardown
+
+
+def test_two_chats_share_the_embedded_redis(tmp_path: Path) -> None:
+    env = _env(tmp_path, None)
+    first, second = Session(env, "--user", "first"), Session(env, "--user", "second")
     try:
-        _walk(None, tmp_path)
+        first.wait_for("1) فرد", STARTUP_S)
+        second.wait_for("1) فرد", STARTUP_S)
+        first.say("1", "ما الخدمة")
+        first.close()
+        assert first.proc.returncode == 0
+        # the first chat has gone: the server it started serves the second one still
+        second.say("1", "ما الخدمة")
+        second.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
+        second.close()
+        assert second.proc.returncode == 0, second.stderr
+        assert "Traceback" not in second.text
     finally:
-        # the embedded server outlives a killed bot by design; stop it for the test run
-        subprocess.run(["pkill", "-f", str(tmp_path / "data")], check=False)
+        for chat in (first, second):
+            if chat.proc.poll() is None:
+                chat.kill()
+    # the last to leave stopped it
+    assert not (tmp_path / "data" / "redis" / "redis.sock").exists()

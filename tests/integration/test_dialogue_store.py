@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from redis.asyncio import Redis
 
 from conversations.engine import Engine
@@ -13,6 +14,9 @@ from conversations.state import DialogueState
 from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from tests.unit.conversations.fakes import MemoryGateway
+
+# on a standalone Redis and on the embedded server alike
+pytestmark = pytest.mark.redis_both
 
 
 async def test_stale_write_is_refused_and_fresh_one_lands(redis_client: Redis) -> None:

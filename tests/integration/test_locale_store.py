@@ -3,6 +3,7 @@ trip as the dialogue and written by the same compare-and-set."""
 
 from __future__ import annotations
 
+import pytest
 from redis.asyncio import Redis
 
 from conversations.engine import Engine
@@ -11,6 +12,9 @@ from conversations.flows.intake import INTAKE
 from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from tests.unit.conversations.fakes import MemoryGateway
+
+# on a standalone Redis and on the embedded server alike
+pytestmark = pytest.mark.redis_both
 
 KEY = "tawasul:locale:telegram:77"
 

