@@ -50,12 +50,11 @@ def prepare_data_dir(data_dir: Path) -> None:
     database and its -wal/-shm, the embedded Redis's files, the log) are made 0600 too."""
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     data_dir.chmod(0o700)
-    for directory in (data_dir, data_dir / "redis"):
-        if not directory.is_dir():
-            continue
-        for path in directory.iterdir():
-            if path.is_file() and not path.is_symlink():
-                path.chmod(0o600)
+    # only the files the bot writes: the directory may hold others (an operator's own)
+    ours = [*data_dir.glob("tawasul.*"), *data_dir.glob("redis/*")]
+    for path in ours:
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
 
 
 @asynccontextmanager
