@@ -40,7 +40,7 @@ class Announcer:
         display = name or actor_name(actor, texts)
         user_id = telegram_id(actor)
         if user_id is None:
-            return HTML.t(display)
+            return HTML.user(display)
         return HTML.link(display, f"tg://user?id={user_id}")
 
     def answered(
@@ -78,5 +78,5 @@ class Announcer:
         ) % {
             "previous": self._officer(previous_actor, previous_name),
             "number": HTML.code(number),
-            "officer": HTML.t(officer.name),
+            "officer": HTML.user(officer.name),
         }

@@ -47,6 +47,7 @@ from bot.staff.desk import (
 from bot.staff.group import answer, officer_of
 from bot.staff.prompts import PromptHandlers
 from bot.staff.views import HTML, mention
+from conversations.formatting import isolate
 from domain.status import FINAL, IllegalTransition, RequestStatus
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ class ButtonHandlers(PromptHandlers):
         await self._done(
             query,
             self._decision_note(_("Request %(number)s accepted by %(officer)s."))
-            % {"number": number, "officer": officer.name},
+            % {"number": number, "officer": isolate(officer.name)},
             accepted,
         )
 
@@ -247,7 +248,7 @@ class ButtonHandlers(PromptHandlers):
         rejected = await self._desk.reject(number, officer, reason, offered=offered)
         done = self._decision_note(_("Request %(number)s rejected by %(officer)s.")) % {
             "number": number,
-            "officer": officer.name,
+            "officer": isolate(officer.name),
         }
         await self._edit(
             bot,

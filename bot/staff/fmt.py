@@ -35,8 +35,9 @@ class Fmt:
 
     def link(self, text: str, url: str) -> str:
         if not self.html:
-            return text
-        return f'<a href="{html.escape(url, quote=True)}">{self.t(text)}</a>'
+            return self.user(text)
+        # a link's text is an officer's name (a mention): isolated like any name
+        return f'<a href="{html.escape(url, quote=True)}">{self.user(text)}</a>'
 
     def quote(self, text: str) -> str:
         if self.html:
@@ -77,7 +78,7 @@ def mention(assigned_to: str | None, name: str | None, fmt: Fmt, texts: Texts) -
     user_id = rest.split(":", 1)[0]
     if kind == "officer" and user_id.isascii() and user_id.isdigit() and int(user_id) > 0:
         return fmt.link(display, f"tg://user?id={int(user_id)}")
-    return fmt.t(display)
+    return fmt.user(display)
 
 
 def label(fmt: Fmt, label: str, value: str) -> str:

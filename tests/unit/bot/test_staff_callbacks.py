@@ -88,8 +88,9 @@ def test_reject_reasons_have_both_languages() -> None:
 def test_html_escapes_text_and_attributes() -> None:
     assert HTML.t('<a href="x">&') == '&lt;a href="x"&gt;&amp;'
     assert HTML.b("<b>") == "<b>&lt;b&gt;</b>"
+    # a link's text (an officer's name) is also isolated, issue 15.9
     assert HTML.link('"><script>', 'https://t.me/c/1/2?"') == (
-        '<a href="https://t.me/c/1/2?&quot;">"&gt;&lt;script&gt;</a>'
+        '<a href="https://t.me/c/1/2?&quot;">\u2068"&gt;&lt;script&gt;\u2069</a>'
     )
     assert PLAIN.b("<b>") == "<b>" and PLAIN.t("&") == "&"
 
@@ -97,10 +98,11 @@ def test_html_escapes_text_and_attributes() -> None:
 def test_mention_only_for_telegram_officers() -> None:
     texts = Texts("ar")
     assert mention("officer:7001", "<نورة>", HTML, texts) == (
-        '<a href="tg://user?id=7001">&lt;نورة&gt;</a>'
+        '<a href="tg://user?id=7001">\u2068&lt;نورة&gt;\u2069</a>'
     )
-    assert mention("officer:0:noura", "noura", HTML, texts) == "noura"  # the terminal
-    assert mention("officer:٧٠٠١", "x", HTML, texts) == "x"
+    # names are isolated (issue 15.9)
+    assert mention("officer:0:noura", "noura", HTML, texts) == "\u2068noura\u2069"  # terminal
+    assert mention("officer:٧٠٠١", "x", HTML, texts) == "\u2068x\u2069"
     assert mention(None, None, HTML, texts) == "لم يتولّه أحد بعد"
 
 
