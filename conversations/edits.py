@@ -14,6 +14,8 @@ shared state (``seen``: the person's recent message ids).
 from __future__ import annotations
 
 import asyncio
+import copy
+from typing import Any
 
 from conversations.events import Event, Media, Origin
 from conversations.flow import Ctx, Finish, Next, Outcome
@@ -55,18 +57,37 @@ def saw(state: DialogueState, origin: Origin) -> None:
         state.seen = [*state.seen[-(SEEN_MAX - 1) :], origin.message_id]
 
 
-def answered(state: DialogueState, event: Event, outcome: Outcome) -> None:
-    """Called once a step read `event`: the message stays editable while the step stays."""
+def answers_before(state: DialogueState) -> dict[str, Any]:
+    """The answers as they are before a step reads a message (what an edit of that message
+    goes back to)."""
+    return copy.deepcopy(state.answers)
+
+
+def answered(state: DialogueState, event: Event, outcome: Outcome, before: dict[str, Any]) -> None:
+    """Called once a step read `event`: the message stays editable while the step stays,
+    and the answers from before it are kept for its edit."""
     message = event.origin.edits or event.origin.message_id
-    moved = isinstance(outcome, Next | Finish)
-    state.answered = None if moved or message is None else [state.flow, state.step, message]
+    if isinstance(outcome, Next | Finish) or message is None:
+        state.answered, state.answered_from = None, None
+        return
+    if state.answered != [state.flow, state.step, message]:
+        # a second edit of the same message goes back to before the first one too
+        state.answered_from = before
+    state.answered = [state.flow, state.step, message]
+
+
+def take_back(state: DialogueState, event: Event) -> None:
+    """An edit of the current step's answer replaces it: what that message added (a part
+    of a description written in several messages, say) is taken back first."""
+    if event.origin.edits is not None and state.answered_from is not None:
+        state.answers = copy.deepcopy(state.answered_from)
 
 
 def settle(state: DialogueState) -> None:
     """At the end of a turn: an answer to a step the person has left is no longer the
     current step's (back, cancel, another flow)."""
     if state.answered is not None and state.answered[:2] != [state.flow, state.step]:
-        state.answered = None
+        state.answered, state.answered_from = None, None
 
 
 def old_edit_hint(ctx: Ctx) -> str:

@@ -141,6 +141,7 @@ class Engine(DraftKeeping, OfficerAnswers):
                 return [Reply(edits.old_edit_hint(ctx))]
             return [self._reply(ctx, edits.old_edit_hint(ctx), with_choices=True)]
         edits.saw(state, event.origin)
+        edits.take_back(state, event)
         replies = await self._read(state, event)
         edits.settle(state)
         return replies
@@ -242,8 +243,9 @@ class Engine(DraftKeeping, OfficerAnswers):
         polite = unusable(ctx, event, words_with_files=step is not None and step.takes_files)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
+        before = edits.answers_before(state)
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
-        edits.answered(state, event, outcome)
+        edits.answered(state, event, outcome, before)
         if isinstance(outcome, Retry) and answers and state.flow == self.flow.name:
             offer = await self._offer_answer(ctx, event, outcome.hint)
             if offer is not None:

@@ -40,6 +40,8 @@ class DialogueState:
     # of it answers the step again), and the ids of the person's recent messages (an edit
     # of one not seen yet may have overtaken its original on another worker)
     answered: list[str] | None = None
+    # the answers from before that message, which an edit of it goes back to
+    answered_from: dict[str, Any] | None = None
     seen: list[str] = field(default_factory=list)
     version: int = 0
 
