@@ -17,6 +17,7 @@ from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.media_intake import DailyQuota, MediaIntake
 from bot.media_store import MediaStore
+from bot.outbox.receipts import ReceiptQueue
 from bot.receipt import ReceiptCards
 from bot.redis_conn import open_redis
 from bot.settings import Settings, holidays_of
@@ -42,6 +43,10 @@ class Services:
     desk: StaffDesk
     # the checks around every channel's downloads (steps that take files, daily allowance)
     intake: MediaIntake
+    # the receipt cards: queued by the dialogue, drawn (in a process pool) and sent by the
+    # outbox; the channels release them once the confirmation text is out
+    receipts: ReceiptQueue
+    cards: ReceiptCards
 
 
 def prepare_data_dir(data_dir: Path) -> None:
@@ -75,6 +80,8 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
         decision_grace_s=settings.decision_grace_s,
     )
     gateway = Gateway(requests, desk)
+    receipts = ReceiptQueue(sessions)
+    cards = ReceiptCards(settings.data_dir / "receipts", catalogue)
     try:
         async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
@@ -85,11 +92,24 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 gateway,
                 limiter=RedisAttemptLimiter(redis),
                 arabic_digits=settings.arabic_digits,
-                receipts=ReceiptCards(settings.data_dir / "receipts", catalogue),
+                receipts=receipts,
             )
             media = MediaStore(settings.data_dir)
             quota = DailyQuota(redis, settings.media_daily_bytes)
             intake = MediaIntake(media, quota, wants=engine.wants_files)
-            yield Services(settings, redis, db, sessions, requests, engine, media, desk, intake)
+            yield Services(
+                settings,
+                redis,
+                db,
+                sessions,
+                requests,
+                engine,
+                media,
+                desk,
+                intake,
+                receipts,
+                cards,
+            )
     finally:
+        cards.close()
         await db.dispose()

@@ -16,17 +16,29 @@ from bot.staff.cli import add_staff_parser, run_staff
 
 async def _chat(settings: Settings, user: str) -> None:
     from bot.app import build_services
-    from bot.channels.console import CHANNEL, ConsoleDelivery, chat, opening
+    from bot.channels.console import CHANNEL, ConsoleCardSend, ConsoleDelivery, chat, opening
     from bot.outbox.dispatcher import OutboxDispatcher
+    from bot.outbox.receipts import WithReceipts
 
     async with build_services(settings) as services:
-        # decisions taken in `tawasul staff` reach this terminal while the chat runs
-        notices = OutboxDispatcher(services.sessions, {CHANNEL: ConsoleDelivery(user)})
+        # decisions taken in `tawasul staff` reach this terminal while the chat runs, and
+        # so does the receipt card after the confirmation
+        handler = WithReceipts(ConsoleDelivery(user), services.cards, ConsoleCardSend(user))
+        notices = OutboxDispatcher(services.sessions, {CHANNEL: handler})
+        services.receipts.kick = notices.kick
         stop = asyncio.Event()
         delivering = asyncio.create_task(notices.run_forever(stop, poll_s=1.0))
         try:
             first = await opening(services.engine.store, user)
-            await chat(services.engine.handle, services.media, user_key=user, first=first)
+            await chat(
+                services.engine.handle,
+                services.media,
+                user_key=user,
+                first=first,
+                follow_ups=services.receipts,
+            )
+            # what the last lines released (a card) is shown before the chat ends
+            await notices.run_once()
         finally:
             stop.set()
             await delivering
@@ -45,6 +57,8 @@ async def _run(settings: Settings) -> None:
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
     from bot.db.accounts import membership_recorder
     from bot.media_sweep import sweep_forever
+    from bot.outbox.receipts import WithReceipts
+    from bot.outbox.whatsapp_cards import WhatsAppCardSend
     from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
     from bot.staff.schedule import staff_running
@@ -66,7 +80,10 @@ async def _run(settings: Settings) -> None:
         delivery = build_delivery(services, bot)
         whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
         if whatsapp is not None:
-            delivery.handlers[WHATSAPP] = whatsapp
+            # notifications, and the receipt card after the confirmation
+            delivery.handlers[WHATSAPP] = WithReceipts(
+                whatsapp, services.cards, WhatsAppCardSend(whatsapp.sender)
+            )
         stop = asyncio.Event()
         delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
         sweeping = asyncio.create_task(
@@ -84,7 +101,10 @@ async def _run(settings: Settings) -> None:
                 return
             membership = membership_recorder(services.sessions, "telegram", kick=delivery.kick)
             dispatcher = build_dispatcher(
-                services.engine.handle, services.intake, membership=membership
+                services.engine.handle,
+                services.intake,
+                membership=membership,
+                follow_ups=services.receipts,
             )
             async with staff_running(services, dispatcher, kick=delivery.kick):
                 await run_polling(bot, dispatcher)

@@ -13,16 +13,20 @@ already reordered text and the line would come out backwards. :class:`Painter` o
 choice, so nothing else draws text.
 
 The card is drawn once per request and language into the data directory (mode 0600, like
-the received photos); every channel then sends it as a local image file.
+the received photos), in a worker process, by the outbox delivery that sends it after the
+confirmation text (see ``bot/outbox/receipts.py``); every channel sends it as a local
+image file.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -303,45 +307,77 @@ def render_card(receipt: Receipt, catalogue: Catalogue, *, shaping: Shaping | No
 
 
 class ReceiptCards:
-    """The dialogue's ReceiptMaker: draws each card once into ``directory``."""
+    """Draws each card once into ``directory``, in a process pool.
+
+    Drawing a card (FreeType text, PNG encoding) takes tens of milliseconds of CPU; in a
+    thread it would still hold the GIL the event loop needs, so it runs in a pool of
+    `processes` worker processes (started with "spawn", never a fork of a process that
+    runs an event loop and threads), created on first use. Close the pool with
+    :meth:`close`.
+    """
 
     def __init__(
-        self, directory: Path, catalogue: Catalogue, *, shaping: Shaping | None = None
+        self,
+        directory: Path,
+        catalogue: Catalogue,
+        *,
+        shaping: Shaping | None = None,
+        processes: int = 1,
     ) -> None:
         self.directory = directory
         self.catalogue = catalogue
         self.shaping = shaping
+        self._processes = processes
+        self._pool: ProcessPoolExecutor | None = None
 
     def path_for(self, receipt: Receipt) -> Path:
         digits = digits_for(receipt.locale, receipt.arabic_digits)
         return self.directory / f"{receipt.number}-{receipt.locale}-{digits}.png"
 
     async def make(self, receipt: Receipt) -> str | None:
+        """The card's file (drawn now unless it already is); None when it cannot be made,
+        with the reason in the log."""
         path = self.path_for(receipt)
         if path.is_file():
             return str(path)
         try:
-            # drawing takes tens of milliseconds of CPU: off the event loop
-            await asyncio.to_thread(self._write, receipt, path)
+            service = local(self.catalogue.get(receipt.service_id).name, receipt.locale)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(
+                self._executor(), write_card, receipt, service, str(path), self.shaping
+            )
         except Exception:
-            # the request is filed and its number is in the text; a missing card is no
-            # reason to lose the reply
             log.exception("could not draw a receipt card")
             return None
         return str(path)
 
-    def _write(self, receipt: Receipt, path: Path) -> None:
-        card = render_card(receipt, self.catalogue, shaping=self.shaping)
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # written whole under another name, then renamed: a card is never seen half-written
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".png.tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                # optimize=True took ~160 ms a card for 3% fewer bytes (bench/dialogue.py
-                # halved its throughput); zlib level 3 takes ~25 ms for 12% more
-                card.image.save(out, format="PNG", compress_level=3)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def write_card(receipt: Receipt, service_name: str, path: str, shaping: Shaping | None) -> None:
+    """Draws the card into `path` (a worker process runs this). Written whole under
+    another name, then renamed: a card is never seen half-written; mode 0600."""
+    card = draw_card(card_lines(receipt, service_name), rtl=receipt.locale == "ar", shaping=shaping)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".png.tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            # optimize=True took ~160 ms a card for 3% fewer bytes (bench/dialogue.py
+            # halved its throughput); zlib level 3 takes ~25 ms for 12% more
+            card.image.save(out, format="PNG", compress_level=3)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

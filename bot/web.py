@@ -130,6 +130,7 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
                 deliver_waiting=delivery.deliver_waiting,
                 renumbered=renumberer(services),
                 after_turn=reminders.note,
+                follow_ups=services.receipts,
             ),
             delivery=delivery,
             reminders=reminders,

@@ -428,12 +428,12 @@ class Engine(DraftKeeping, OfficerAnswers):
         *first, final = outcome.say
         closing = [*(Reply(s) for s in first)]
         if ctx.state.resume():
-            closing.append(Reply(final, choices=outcome.choices))
+            closing.append(Reply(final, choices=outcome.choices, follow_up=outcome.follow_up))
             closing.append(Reply(_("Now, back to the request you were filling in:")))
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
-        return [*closing, Reply(final, choices=outcome.choices, media=outcome.media)]
+        return [*closing, Reply(final, choices=outcome.choices, follow_up=outcome.follow_up)]
 
     def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply:
         step = self._flow(ctx.state).steps[ctx.state.step]

@@ -125,7 +125,9 @@ def unique_options(options: Iterable[Option]) -> tuple[Option, ...]:
 class Reply:
     """One outbound message. `choices` render as buttons or a list; `ask_contact` asks the
     channel to offer its own share-my-number control; `locale` is the language the person
-    reads, for the few words a channel adds of its own (None: the default, Arabic)."""
+    reads, for the few words a channel adds of its own (None: the default, Arabic);
+    `follow_up` is the key of a delivery held back until this reply is sent (the receipt
+    card): the channel releases it after sending (see bot.outbox.receipts)."""
 
     text: str
     choices: tuple[Option, ...] = ()
@@ -134,3 +136,4 @@ class Reply:
     locale: str | None = None
     # False where typed numbers are the person's text, not choices: shown unnumbered
     numbered: bool = True
+    follow_up: str | None = None

@@ -76,8 +76,8 @@ class Finish:
 
     say: tuple[str, ...]
     choices: tuple[Option, ...] = field(default=())
-    # images sent with the closing message (local paths), e.g. the receipt card
-    media: tuple[str, ...] = field(default=())
+    # a delivery that follows the closing message once it is sent (the receipt card)
+    follow_up: str | None = None
 
 
 Outcome = Next | Retry | Stay | Finish

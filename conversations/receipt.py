@@ -1,6 +1,7 @@
 """The receipt card: an image of the request number (with a QR code of it), the service
 and both dates, sent after a request is filed. The dialogue only asks for it; the bot
-layer draws it (``bot/receipt.py``), since drawing is I/O and fonts."""
+layer draws and sends it (``bot/receipt.py``, ``bot/outbox/receipts.py``), since drawing
+is I/O and fonts, and it happens after the turn, off the update path."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from conversations.events import Origin, Reply
 from conversations.formatting import Digits
 
 
@@ -23,7 +25,11 @@ class Receipt:
 
 
 class ReceiptMaker(Protocol):
-    async def make(self, receipt: Receipt) -> str | None:
-        """The path of a local image file of the card, or None when it could not be made
-        (the request is filed either way; the card is a courtesy, never a reason to fail)."""
+    async def send_after(self, receipt: Receipt, confirmation: Reply, origin: Origin) -> str:
+        """Arrange, durably, for the card to reach `origin`'s person after `confirmation`
+        (the text with the request number, not yet presented). Returns the key the channel
+        hands back once it has sent the confirmation itself (``Reply.follow_up``); until
+        then nothing goes out, and if that never happens (the process died) the
+        confirmation is sent again with the card. Asking twice for one request is one card.
+        The card is a courtesy: one that cannot be drawn or sent holds nothing back."""
         ...

@@ -103,11 +103,14 @@ class ApiError(Exception):
     error_code: int
     description: str
     retry_after: int | None = None
+    migrate_to_chat_id: int | None = None
 
     def body(self) -> JSON:
         body: JSON = {"ok": False, "error_code": self.error_code, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -336,8 +339,15 @@ class TelegramBotAPIStandin:
     _members: dict[tuple[int, int], str] = field(default_factory=dict, init=False)
     _updates_added: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _gates: list[Gate] = field(default_factory=list, init=False)
+    _drops: list[_FailNext] = field(default_factory=list, init=False)
     #: forum topics created through the API: chat id -> {message_thread_id: name}
     topics: dict[int, dict[int, str]] = field(default_factory=lambda: defaultdict(dict), init=False)
+    #: what admins did to the staff group (see "the group changes" below)
+    closed_topics: set[tuple[int, int]] = field(default_factory=set, init=False)
+    deleted_topics: set[tuple[int, int]] = field(default_factory=set, init=False)
+    migrated: dict[int, int] = field(default_factory=dict, init=False)
+    removed_from: set[int] = field(default_factory=set, init=False)
+    muted_in: set[int] = field(default_factory=set, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
     _stopping: bool = field(default=False, init=False)
@@ -451,6 +461,65 @@ class TelegramBotAPIStandin:
             retry_after = 1
         self.add_policy(_FailNext(method, ApiError(error_code, description, retry_after), count))
 
+    def drop_next(self, method: str, *, count: int = 1) -> None:
+        """Cut the connection of the next `count` calls of `method` before answering, as a
+        network that drops during an upload: the caller sees a disconnection, and Telegram
+        never performed the call (it is not recorded)."""
+        self._drops.append(_FailNext(method, ApiError(0, "dropped"), count))
+
+    # ------------------------------------------------------------------ the group changes
+    # What admins do to a group under the bot, answered the way Telegram answers the
+    # bot's next call there.
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a forum topic: sends into it get "message thread not found"."""
+        self.topics[chat_id].pop(thread_id, None)
+        self.deleted_topics.add((chat_id, thread_id))
+
+    def close_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin closes a topic: sends into it get TOPIC_CLOSED until it is reopened."""
+        self.closed_topics.add((chat_id, thread_id))
+
+    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+        """The group is upgraded to a supergroup: every call to the old id gets a 400 with
+        ``migrate_to_chat_id``."""
+        self.migrated[chat_id] = new_chat_id
+
+    def remove_bot(self, chat_id: int) -> None:
+        """The bot is removed from the group (403 on every call) until :meth:`add_bot`."""
+        self.removed_from.add(chat_id)
+
+    def add_bot(self, chat_id: int) -> None:
+        self.removed_from.discard(chat_id)
+        self.muted_in.discard(chat_id)
+
+    def mute_bot(self, chat_id: int) -> None:
+        """The bot's rights are reduced: it may no longer post in the group."""
+        self.muted_in.add(chat_id)
+
+    def _group_refusal(self, method: str, params: JSON) -> ApiError | None:
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int) or chat_id > 0:
+            return None
+        if chat_id in self.migrated:
+            return ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrated[chat_id],
+            )
+        if chat_id in self.removed_from:
+            return ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        name = method.lower()
+        if chat_id in self.muted_in and name in _SENDING:
+            return ApiError(400, "Bad Request: not enough rights to send text messages to the chat")
+        thread = params.get("message_thread_id")
+        if isinstance(thread, int) and name in _SENDING:
+            if (chat_id, thread) in self.deleted_topics:
+                return ApiError(400, "Bad Request: message thread not found")
+            if (chat_id, thread) in self.closed_topics and name != "reopenforumtopic":
+                return ApiError(400, "Bad Request: TOPIC_CLOSED")
+        return None
+
     # ------------------------------------------------------------------ assertions
 
     def calls_for(self, chat_id: int, method: str | None = None) -> list[ApiCall]:
@@ -497,6 +566,10 @@ class TelegramBotAPIStandin:
         params = await self._read_params(request)
         if request.match_info["token"] != self.token:
             return _answer(ApiError(401, "Unauthorized").body(), 401)
+        if any(drop(method, params) is not None for drop in self._drops):
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError  # the handler ends with the connection
         gate = next((g for g in self._gates if g.matches(method, params)), None)
         if gate is not None:
             gate.used = True
@@ -520,6 +593,9 @@ class TelegramBotAPIStandin:
         return response
 
     async def _dispatch(self, method: str, params: JSON) -> web.Response:
+        refusal = self._group_refusal(method, params)
+        if refusal is not None:
+            return _answer(refusal.body(), refusal.error_code)
         for policy in self.policies:
             error = policy(method, params)
             if error is not None:
@@ -702,6 +778,17 @@ class TelegramBotAPIStandin:
         thread_id = next(self._message_ids.setdefault(chat_id, itertools.count(10_001)))
         self.topics[chat_id][thread_id] = name
         return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
+
+    def _m_reopenforumtopic(self, params: JSON) -> bool:
+        chat_id, thread_id = params.get("chat_id"), params.get("message_thread_id")
+        if not isinstance(chat_id, int) or not isinstance(thread_id, int):
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        if (chat_id, thread_id) in self.deleted_topics:
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        if (chat_id, thread_id) not in self.closed_topics:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        self.closed_topics.discard((chat_id, thread_id))
+        return True
 
     def _m_deleteforumtopic(self, params: JSON) -> bool:
         chat_id, thread_id = params.get("chat_id"), params.get("message_thread_id")

@@ -64,6 +64,15 @@ def _unique_id(file_id: str) -> str:
     return "AQAD" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+#: The user Telegram puts in ``from`` of a message an anonymous admin posts in a group.
+GROUP_ANONYMOUS_BOT: JSON = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+
 @dataclass
 class UpdateFactory:
     """Builds updates with increasing update ids (starting at `first_update_id`)."""
@@ -112,14 +121,20 @@ class UpdateFactory:
         *,
         reply_to: JSON | None = None,
         thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> JSON:
         """A text in a (forum) supergroup; `reply_to` is the message answered (e.g. the
-        bot's ``api.last_message(chat_id)``), `thread_id` the forum topic it is posted in."""
+        bot's ``api.last_message(chat_id)``), `thread_id` the forum topic it is posted in.
+        `anonymous`: posted by an admin who "remains anonymous", as Telegram sends it: from
+        @GroupAnonymousBot, with the group itself as ``sender_chat``."""
         chat: JSON = {"id": chat_id, "type": "supergroup", "title": title}
         if thread_id is not None:
             chat["is_forum"] = True
         raw = self.text(user, text, chat=chat)
         message = raw["message"]
+        if anonymous:
+            message["from"] = dict(GROUP_ANONYMOUS_BOT)
+            message["sender_chat"] = dict(chat)
         if thread_id is not None:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True

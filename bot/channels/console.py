@@ -19,6 +19,7 @@ from bot.media_intake import STORE_REF, inspect
 from bot.media_store import MediaStore
 from bot.outbox.handlers import OutboxRow, RetryAfter
 from bot.outbox.queue import replies_from_payload
+from bot.outbox.receipts import FollowUps
 from conversations.events import (
     Choice,
     Command,
@@ -126,6 +127,7 @@ async def chat(
     stdout: TextIO = sys.stdout,
     locale: str = DEFAULT_LOCALE,
     first: Event | None = None,
+    follow_ups: FollowUps | None = None,
 ) -> None:
     """Reads lines until end of input (Ctrl-D), printing the bot's replies; ``first`` is
     handled before anything is read. Ends with a goodbye in the person's language."""
@@ -156,6 +158,8 @@ async def chat(
             locale = reply.locale or locale
             print(render(reply, Texts(locale)), file=stdout)
             print(file=stdout, flush=True)
+            if reply.follow_up is not None and follow_ups is not None:
+                await follow_ups.release(reply.follow_up, delivered=True)
 
 
 class ConsoleDelivery:
@@ -179,4 +183,21 @@ class ConsoleDelivery:
             ]
             print("\n".join(lines), file=self.stdout)
             print(file=self.stdout, flush=True)
+        return None
+
+
+class ConsoleCardSend:
+    """The receipt card in a terminal: where its picture was saved (a terminal cannot
+    show it)."""
+
+    def __init__(self, user_key: str, stdout: TextIO = sys.stdout) -> None:
+        self.user_key = user_key
+        self.stdout = stdout
+
+    async def __call__(self, row: OutboxRow, path: str) -> str | None:
+        if row.target != self.user_key:
+            raise RetryAfter(30)
+        locale = str(row.payload.get("receipt", {}).get("locale", DEFAULT_LOCALE))
+        print(render(Reply("", media=(path,)), Texts(locale)).strip(), file=self.stdout)
+        print(file=self.stdout, flush=True)
         return None

@@ -21,7 +21,15 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatMemberStatus, ChatType
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.channels.keyed_locks import KeyedLocks
@@ -30,10 +38,11 @@ from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
     DEFAULT_REMOVAL_TEXT,
     OutboundMethod,
-    render_replies,
+    render_reply_groups,
 )
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
+from bot.outbox.receipts import FollowUps
 from conversations.events import Contact, Event, Media, Reply
 
 log = logging.getLogger(__name__)
@@ -74,9 +83,11 @@ class TelegramChannel:
         removal_text: str = DEFAULT_REMOVAL_TEXT,
         max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
         membership: Membership | None = None,
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self._handle = handle
         self._membership = membership
+        self._follow_ups = follow_ups
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         # the checks around downloads (a bare store: every photo and document is fetched)
         self._media_store = MediaIntake.of(media_store)
@@ -132,25 +143,81 @@ class TelegramChannel:
     async def deliver(
         self, bot: Bot, chat_id: int, replies: list[Reply], *, after_contact: bool
     ) -> None:
-        """Send `replies` to a private chat, in order."""
+        """Send `replies` to a private chat, in order, each on its own: a picture or a
+        keyboard that Telegram refuses, or a network error, costs that call only, never
+        the words of the replies after it. A reply with a ``follow_up`` (the receipt card)
+        releases it once its text is out, or leaves its text to the outbox to send again."""
         shown = after_contact or chat_id in self._reply_keyboard_shown
-        methods, shown = render_replies(
+        groups, shown = render_reply_groups(
             chat_id,
             replies,
             reply_keyboard_shown=shown,
             contact_label=self._contact_label,
             removal_text=self._removal_text,
         )
-        try:
-            for method in methods:
-                await send_with_retry(bot, method)
-        except TelegramForbiddenError:
-            # The person blocked the bot; nothing more can reach them.
-            log.info("chat %s blocked the bot; %d replies dropped", chat_id, len(replies))
+        blocked = False
+        for reply, methods in zip(replies, groups, strict=True):
+            delivered = not blocked
+            for method in methods if not blocked else ():
+                try:
+                    await _send_isolated(bot, method)
+                except TelegramForbiddenError:
+                    # the person blocked the bot; nothing more can reach them
+                    log.info("chat %s blocked the bot; replies dropped", chat_id)
+                    blocked, delivered = True, False
+                    break
+                except _SendFailed:
+                    if isinstance(method, SendMessage):
+                        delivered = False
+            if reply.follow_up is not None and self._follow_ups is not None:
+                await self._release(reply.follow_up, delivered=delivered)
         if shown:
             self._reply_keyboard_shown.add(chat_id)
         else:
             self._reply_keyboard_shown.discard(chat_id)
+
+    async def _release(self, key: str, *, delivered: bool) -> None:
+        assert self._follow_ups is not None
+        try:
+            await self._follow_ups.release(key, delivered=delivered)
+        except Exception:
+            # the held rows go out by themselves when their hold runs out
+            log.warning("could not release a follow-up", exc_info=True)
+
+
+class _SendFailed(Exception):
+    """One call could not be sent (already logged)."""
+
+
+async def _send_isolated(bot: Bot, method: OutboundMethod) -> None:
+    """One call of a turn: a text whose keyboard Telegram refuses goes again without it
+    (the person can type the number or label of a choice); a network or server error is
+    tried once more. Raises TelegramForbiddenError, or _SendFailed when it stays unsent."""
+    name = method.__api_method__
+    try:
+        await send_with_retry(bot, method)
+        return
+    except TelegramForbiddenError:
+        raise
+    except TelegramBadRequest as exc:
+        if not (isinstance(method, SendMessage) and method.reply_markup is not None):
+            log.warning("%s to a private chat refused: %s", name, exc.message)
+            raise _SendFailed from None
+        log.warning("%s refused with its keyboard (%s); sent without it", name, exc.message)
+        retry: OutboundMethod = method.model_copy(update={"reply_markup": None})
+    except (TelegramNetworkError, TelegramServerError) as exc:
+        log.warning("%s to a private chat failed (%s); trying once more", name, exc.message)
+        retry = method
+    except TelegramAPIError as exc:
+        log.warning("%s to a private chat failed: %s", name, exc.message)
+        raise _SendFailed from None
+    try:
+        await send_with_retry(bot, retry)
+    except TelegramForbiddenError:
+        raise
+    except TelegramAPIError as exc:
+        log.warning("%s to a private chat failed again: %s", name, exc.message)
+        raise _SendFailed from None
 
 
 async def send_with_retry(bot: Bot, method: OutboundMethod) -> Any:
@@ -216,6 +283,7 @@ def build_dispatcher(
     removal_text: str = DEFAULT_REMOVAL_TEXT,
     max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
     membership: Membership | None = None,
+    follow_ups: FollowUps | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
@@ -228,6 +296,7 @@ def build_dispatcher(
         removal_text=removal_text,
         max_concurrent_updates=max_concurrent_updates,
         membership=membership,
+        follow_ups=follow_ups,
     )
     dispatcher.include_router(residents_router())
     return dispatcher

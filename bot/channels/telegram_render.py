@@ -223,6 +223,26 @@ def render_replies(
     messages sent with a reply-keyboard markup, and leaving the keyboard would let it sit
     under the input field for the rest of the dialogue.
     """
+    rendered, shown = render_reply_groups(
+        chat_id,
+        replies,
+        reply_keyboard_shown=reply_keyboard_shown,
+        contact_label=contact_label,
+        removal_text=removal_text,
+    )
+    return [m for methods in rendered for m in methods], shown
+
+
+def render_reply_groups(
+    chat_id: int,
+    replies: Sequence[Reply],
+    *,
+    reply_keyboard_shown: bool,
+    contact_label: str = DEFAULT_CONTACT_LABEL,
+    removal_text: str = DEFAULT_REMOVAL_TEXT,
+) -> tuple[list[list[OutboundMethod]], bool]:
+    """:func:`render_replies` with the calls kept per reply (one list for each reply, in
+    order), for a sender that treats each reply's failure on its own."""
     rendered = [render_reply(chat_id, r, contact_label=contact_label) for r in replies]
     shown = reply_keyboard_shown
     waiting: int | None = None  # the first reply sent while the keyboard should go
@@ -247,4 +267,4 @@ def render_replies(
         )
         rendered[waiting].insert(0, removal)
         shown = False
-    return [m for methods in rendered for m in methods], shown
+    return rendered, shown

@@ -262,7 +262,17 @@ class WhatsAppSender:
             if token and isinstance(messages[-1], OutList):
                 await self._save_menu(user_key, token, text, choices)
             for message in messages:
-                sent.append(await self._send_or_plain(to, message))
+                if not isinstance(message, OutMedia):
+                    sent.append(await self._send_or_plain(to, message))
+                    continue
+                try:
+                    sent.append(await self.send_message(to, message))
+                except (WhatsAppError, httpx.HTTPError, OSError) as exc:
+                    # a picture or file is an extra: its failure must not take the words
+                    # after it (the request number, the next question) with it
+                    log.warning(
+                        "a media message to %s failed (%s)", masked(user_key), _describe(exc)
+                    )
         return sent
 
     async def _send_or_plain(self, to: str, message: Outbound) -> str:

@@ -25,6 +25,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Final
 
+import httpx
+from pywa_async.errors import WhatsAppError
 from redis.asyncio import Redis
 
 from bot.channels.keyed_locks import KeyedLocks
@@ -36,6 +38,7 @@ from bot.channels.whatsapp import (
     WINDOW_S,
     WhatsAppSender,
     _claim_key,
+    _describe,
     _pending_key,
     _reply_from_json,
     _reply_to_json,
@@ -45,9 +48,10 @@ from bot.channels.whatsapp import (
 )
 from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange
 from bot.channels.whatsapp_media import fetch_media
-from bot.channels.whatsapp_render import MORE_PREFIX
+from bot.channels.whatsapp_render import MORE_PREFIX, RenderError
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
+from bot.outbox.receipts import FollowUps
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
 
 log = logging.getLogger(__name__)
@@ -155,9 +159,11 @@ class WhatsAppChannel:
         deliver_waiting: DeliverWaiting | None = None,
         renumbered: Renumbered | None = None,
         after_turn: AfterTurn | None = None,
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self._after_turn = after_turn
         self._handle = handle
+        self._follow_ups = follow_ups
         self._deliver_waiting = deliver_waiting
         self._renumbered = renumbered
         self.sender = sender
@@ -199,7 +205,7 @@ class WhatsAppChannel:
                 event = dataclasses.replace(event, origin=origin)
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
-            await self.sender.deliver(user_key, replies)
+            await self._send_turn(user_key, replies)
             await self._offered(user_key, replies)
             if self._after_turn is not None:
                 try:
@@ -254,6 +260,24 @@ class WhatsAppChannel:
         )
         album_id = album.decode() if isinstance(album, bytes) else str(album)
         return dataclasses.replace(media, album_id=album_id)
+
+    async def _send_turn(self, user_key: str, replies: list[Reply]) -> None:
+        """The turn's replies, each on its own: one that fails does not take the next
+        with it; a reply with a follow-up (the receipt card) releases it once sent, or
+        hands its text to the outbox to send again when it could not be sent here."""
+        for reply in replies:
+            try:
+                await self.sender.deliver(user_key, [reply])
+                delivered = True
+            except (WhatsAppError, httpx.HTTPError, RenderError) as exc:
+                delivered = False
+                log.warning("a reply to %s failed (%s)", masked(user_key), _describe(exc))
+            if reply.follow_up is not None and self._follow_ups is not None:
+                try:
+                    await self._follow_ups.release(reply.follow_up, delivered=delivered)
+                except Exception:
+                    # the held rows go out by themselves when their hold runs out
+                    log.warning("could not release a follow-up", exc_info=True)
 
     async def _waiting(self, user_key: str) -> None:
         """Notifications that waited for the window go first, before any answer."""

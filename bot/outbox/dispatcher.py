@@ -12,7 +12,8 @@ its rows come back when the lease runs out.
 rows to one target on one channel (for the staff group: one request's rows). So a later
 notification never overtakes an earlier one for the same person, even with several
 workers, and one request's card is never edited before it was first sent. A row waiting
-out a retry holds back the rows behind it; a failed row does not.
+out a retry holds back the rows behind it; a failed row does not, nor does a receipt card
+(a courtesy that follows its text, see :mod:`bot.outbox.receipts`).
 
 **Outcomes** (see :mod:`bot.outbox.handlers`) are written one row at a time, right after
 each delivery, and only while this worker still holds the claim (the claim's expiry time
@@ -57,7 +58,7 @@ from bot.outbox.handlers import (
     Skipped,
     TemporaryFailure,
 )
-from bot.outbox.queue import STAFF
+from bot.outbox.queue import RECEIPT, STAFF
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,7 @@ class OutboxDispatcher:
         earlier_unfinished = (
             exists()
             .where(other.id < row.id, other.sent_at.is_(None), other.delivery_status == QUEUED)
+            .where(other.kind != RECEIPT)
             .where(same_queue)
         )
         stmt = (

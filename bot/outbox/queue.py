@@ -15,6 +15,8 @@ Payload shapes (the dispatcher's handlers read them):
   delivery queues one itself right after a card's first send, so the card and its album
   are separate sends that each go out exactly once; :func:`staff_album` queues one for
   files added later (the person's answer to a question).
+- person, ``kind="receipt"``: ``{"number", "receipt": {...}}`` — the receipt card, after
+  the confirmation text (see :mod:`bot.outbox.receipts`); it holds back no later row.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from bot.db.models import OutboxMessage, Request, utcnow
 from conversations.events import Option, Reply
 
 STAFF = "staff"
+#: Kind of a receipt card row: a courtesy that never holds back the rows behind it.
+RECEIPT = "receipt"
 
 
 def replies_to_payload(replies: Sequence[Reply]) -> list[dict[str, Any]]:

@@ -151,6 +151,11 @@ class RateLimiter:
         self._pad_s = pad_s
         self._script = redis.register_script(_SCRIPT)
 
+    @property
+    def redis(self) -> Redis:
+        """The shared Redis the limits live in (other shared delivery state goes there too)."""
+        return self._redis
+
     def _window_ms(self, window: Window) -> int:
         return math.ceil((window.seconds * (1 + self._margin) + self._pad_s) * 1000)
 

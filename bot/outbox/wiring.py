@@ -22,8 +22,10 @@ from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.handlers import DeliveryHandler
 from bot.outbox.queue import STAFF
 from bot.outbox.ratelimit import RateLimiter, TelegramLimits
+from bot.outbox.receipts import WithReceipts
 from bot.outbox.telegram_delivery import (
     SkipStaffDelivery,
+    TelegramCardSend,
     TelegramPersonDelivery,
     TelegramStaffDelivery,
 )
@@ -53,7 +55,11 @@ def build_delivery(
     handlers: dict[str, DeliveryHandler] = {STAFF: SkipStaffDelivery()}
     if bot is not None:
         limiter = RateLimiter(services.redis)
-        handlers[TELEGRAM] = TelegramPersonDelivery(bot, limiter, limits)
+        handlers[TELEGRAM] = WithReceipts(
+            TelegramPersonDelivery(bot, limiter, limits),
+            services.cards,
+            TelegramCardSend(bot, limiter, limits),
+        )
         if settings.staff_chat_id is not None:
             holidays = holidays_of(settings)
             views = StaffViews(load_catalogue(), locale=staff_locale, holidays=holidays)
@@ -69,4 +75,7 @@ def build_delivery(
                 topic_ids=settings.staff_topic_ids,
                 clock=clock,
             )
-    return OutboxDispatcher(services.sessions, handlers, clock=clock, lease_s=lease_s)
+    dispatcher = OutboxDispatcher(services.sessions, handlers, clock=clock, lease_s=lease_s)
+    # a card released by a channel of this process goes out at once, not at the next poll
+    services.receipts.kick = dispatcher.kick
+    return dispatcher

@@ -36,7 +36,7 @@ from bot.staff.actors import MAX_NAME, Officer
 from bot.staff.auth import OfficerAuth
 from bot.staff.cards import CardRenderer
 from bot.staff.desk import RequestNotFound, StaffDesk
-from bot.staff.views import StaffViews
+from bot.staff.views import HTML, StaffViews
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
 
@@ -83,11 +83,32 @@ class StaffGroup:
     async def _command_allowed(self, message: Message, update: Update, bot: Bot) -> bool:
         if not await self._first_time(update):
             return False
+        if await self._anonymous(message, bot):
+            return False
         user = message.from_user
         if user is None or not await self._auth.is_officer(bot, user.id):
-            # an anonymous admin or a restricted member: nothing personal is shown
+            # a restricted member or a stranger: nothing personal is shown
             log.warning("staff command refused to user %s", None if user is None else user.id)
             return False
+        return True
+
+    async def _anonymous(self, message: Message, bot: Bot) -> bool:
+        """An admin who "remains anonymous" posts as the group itself: the bot cannot
+        tell which officer it is, so it says how to be recognised instead of keeping
+        silent."""
+        if message.sender_chat is None or message.sender_chat.id != message.chat.id:
+            return False
+        log.info("a staff message from an anonymous admin was answered with how to act")
+        _ = self._
+        await self._send(
+            bot,
+            message,
+            HTML.t(
+                _(
+                    "You are posting anonymously, as the group, so I cannot tell which officer you are. Turn off «Remain anonymous» in your administrator rights, then send it again."
+                )
+            ),
+        )
         return True
 
     async def _record(self, number: str) -> RequestRecord:

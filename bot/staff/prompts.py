@@ -78,6 +78,8 @@ class PromptHandlers(StaffGroup):
         if not await self._first_time(event_update):
             return
         _ = self._
+        if await self._anonymous(message, bot):
+            return  # the prompt stays open for the officer, posting as themselves
         user = message.from_user
         if user is None or not await self._auth.is_officer(bot, user.id):
             log.warning("reply to a staff prompt refused: sender is not an officer")

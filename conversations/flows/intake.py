@@ -3,7 +3,7 @@ problem in their words, documents, a summary to check, and the request number.""
 
 from __future__ import annotations
 
-from conversations.events import Choice, Contact, Event, Option, Text
+from conversations.events import Choice, Contact, Event, Option, Reply, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
 from conversations.flows.describe import (
     answer_attachments,
@@ -538,9 +538,15 @@ async def _submit(ctx: Ctx) -> Outcome:
             _("Keep the request number: you will need it to ask about your request."),
         ]
     )
-    card = None
+    choices = (
+        Option("new", _("New request")),
+        Option("status", _("My request status")),
+        Option("help", _("Help")),
+    )
+    follow_up = None
     if ctx.receipts is not None:
-        card = await ctx.receipts.make(
+        # the card is drawn and sent after this turn, once the text above went out
+        follow_up = await ctx.receipts.send_after(
             Receipt(
                 number=filed.number,
                 service_id=service.id,
@@ -549,17 +555,11 @@ async def _submit(ctx: Ctx) -> Outcome:
                 working_days=WORKING_DAYS,
                 locale=ctx.locale,
                 arabic_digits=ctx.arabic_digits,
-            )
+            ),
+            Reply(text, choices=choices),
+            ctx.origin,
         )
-    return Finish(
-        (text,),
-        (
-            Option("new", _("New request")),
-            Option("status", _("My request status")),
-            Option("help", _("Help")),
-        ),
-        media=(card,) if card else (),
-    )
+    return Finish((text,), choices, follow_up=follow_up)
 
 
 # ---- the flow ------------------------------------------------------------------------

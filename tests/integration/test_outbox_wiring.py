@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from bot.app import build_services
 from bot.channels.telegram import make_bot
+from bot.outbox.receipts import WithReceipts
 from bot.outbox.telegram_delivery import (
     SkipStaffDelivery,
     TelegramPersonDelivery,
@@ -46,7 +47,10 @@ async def test_a_forum_staff_group_gets_cards_in_department_topics(
             )
             async with build_services(config) as services:
                 delivery = build_delivery(services, bot)
-                assert isinstance(delivery.handlers["telegram"], TelegramPersonDelivery)
+                person = delivery.handlers["telegram"]
+                # notifications, and receipt cards after them
+                assert isinstance(person, WithReceipts)
+                assert isinstance(person.inner, TelegramPersonDelivery)
                 assert isinstance(delivery.handlers["staff"], TelegramStaffDelivery)
                 filed = await services.gateway.submit(submission(attachments=()))
                 await delivery.run_once()

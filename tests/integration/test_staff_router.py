@@ -615,3 +615,11 @@ async def test_a_failed_question_can_be_sent_again(h: Harness) -> None:
     )
     record = await h.desk.find(number)
     assert record is not None and record.pending_question == question
+
+
+async def test_an_anonymous_admin_is_told_how_to_be_recognised(h: Harness) -> None:
+    number = await h.file()
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, f"/find {number}", anonymous=True))
+    (said,) = h.sent()
+    assert "البقاء مجهولًا" in said.params["text"]
+    assert number not in said.params["text"]  # nothing of the request is shown

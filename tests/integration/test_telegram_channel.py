@@ -271,3 +271,57 @@ def origin(raw: dict[str, Any]) -> Origin:
     body = raw.get("message") or raw["callback_query"]
     message_id = str(raw["message"]["message_id"]) if "message" in raw else None
     return Origin("telegram", str(body["from"]["id"]), str(raw["update_id"]), message_id)
+
+
+async def test_a_picture_telegram_refuses_does_not_take_the_words_after_it(
+    h: Harness, tmp_path: Path
+) -> None:
+    picture = tmp_path / "card.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    h.engine.script[Text] = [Reply("إيصالك", media=(str(picture),)), Reply("وبعد")]
+    h.api.fail_next("sendPhoto", error_code=400, description="Bad Request: IMAGE_PROCESS_FAILED")
+    await h.feed(h.updates.text(USER, "مرحبا"))
+    assert [m["text"] for m in h.api.messages(USER.id)] == ["إيصالك", "وبعد"]
+
+
+async def test_a_refused_keyboard_still_delivers_its_words(h: Harness) -> None:
+    h.engine.script[Text] = [SERVICES, Reply("وبعد")]
+    h.api.fail_next("sendMessage", error_code=400, description="Bad Request: BUTTON_DATA_INVALID")
+    await h.feed(h.updates.text(USER, "مرحبا"))
+    shown = h.api.messages(USER.id)
+    assert [m["text"] for m in shown] == [SERVICES.text, "وبعد"]
+    assert "reply_markup" not in shown[0]  # the person can type the number of a choice
+
+
+async def test_a_text_cut_by_the_network_is_sent_again_and_the_rest_follows(h: Harness) -> None:
+    h.engine.script[Text] = [Reply("الأولى"), Reply("الثانية")]
+    h.api.drop_next("sendMessage")
+    await h.feed(h.updates.text(USER, "مرحبا"))
+    assert [m["text"] for m in h.api.messages(USER.id)] == ["الأولى", "الثانية"]
+
+
+async def test_a_text_that_cannot_be_sent_hands_its_follow_up_to_the_outbox(
+    tmp_path: Path,
+) -> None:
+    released: list[tuple[str, bool]] = []
+
+    class Recorder:
+        async def release(self, key: str, *, delivered: bool) -> None:
+            released.append((key, delivered))
+
+    engine = FakeEngine(script={Text: [Reply("رقم طلبك 1234567897", follow_up="receipt:1")]})
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        try:
+            dp = build_dispatcher(engine, MediaStore(tmp_path), follow_ups=Recorder())
+            updates = UpdateFactory()
+            api.drop_next("sendMessage", count=2)
+            raw = updates.text(USER, "تأكيد")
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+            assert released == [("receipt:1", False)]  # the outbox sends it, then the card
+            await dp.feed_update(
+                bot, Update.model_validate(updates.text(USER, "تأكيد"), context={"bot": bot})
+            )
+            assert released[-1] == ("receipt:1", True)
+        finally:
+            await bot.session.close()

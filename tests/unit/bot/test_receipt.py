@@ -112,21 +112,27 @@ async def test_the_card_is_a_png_of_the_expected_size_kept_private(
     tmp_path: Path, locale: str
 ) -> None:
     cards = ReceiptCards(tmp_path / "receipts", load_catalogue())
-    path = await cards.make(_receipt(locale))
-    assert path is not None and path.endswith(
-        f"{NUMBER}-{locale}-{'arab' if locale == 'ar' else 'latn'}.png"
-    )
-    image_format, size, mode, written = _file_facts(Path(path))
-    assert (image_format, size) == ("PNG", (WIDTH, HEIGHT))
-    assert mode == 0o600
-    # drawn once: the second ask gets the same file, untouched
-    assert await cards.make(_receipt(locale)) == path
-    assert _file_facts(Path(path))[3] == written
+    try:
+        path = await cards.make(_receipt(locale))
+        assert path is not None and path.endswith(
+            f"{NUMBER}-{locale}-{'arab' if locale == 'ar' else 'latn'}.png"
+        )
+        image_format, size, mode, written = _file_facts(Path(path))
+        assert (image_format, size) == ("PNG", (WIDTH, HEIGHT))
+        assert mode == 0o600
+        # drawn once: the second ask gets the same file, untouched
+        assert await cards.make(_receipt(locale)) == path
+        assert _file_facts(Path(path))[3] == written
+    finally:
+        cards.close()
 
 
 async def test_a_card_that_cannot_be_drawn_is_no_error(tmp_path: Path) -> None:
     cards = ReceiptCards(tmp_path, load_catalogue())
-    assert await cards.make(_receipt(service_id="no_such_service")) is None
+    try:
+        assert await cards.make(_receipt(service_id="no_such_service")) is None
+    finally:
+        cards.close()
     assert _listing(tmp_path) == []  # nothing half-written left behind
 
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conversations.engine import Engine
-from conversations.events import Command
+from conversations.events import Command, Origin, Reply
 from conversations.flows.intake import INTAKE
 from conversations.formatting import Digits
 from conversations.languages import OTHER_LANGUAGE_HINT
@@ -25,15 +25,16 @@ ARABIC_ON_PURPOSE = (OTHER_LANGUAGE_HINT["en"], "العربية")
 
 
 class RecordingReceipts:
-    """Stands in for the card renderer: remembers what it was asked to draw."""
+    """Stands in for the card's outbox: remembers what it was asked to send, after what."""
 
-    def __init__(self, path: str | None = "/data/receipts/card.png") -> None:
-        self.path = path
+    def __init__(self) -> None:
         self.asked: list[Receipt] = []
+        self.after: list[Reply] = []
 
-    async def make(self, receipt: Receipt) -> str | None:
+    async def send_after(self, receipt: Receipt, confirmation: Reply, origin: Origin) -> str:
         self.asked.append(receipt)
-        return self.path
+        self.after.append(confirmation)
+        return f"receipt:{receipt.number}"
 
 
 def _engine(
@@ -227,9 +228,14 @@ async def test_the_filed_request_comes_with_its_receipt_card() -> None:
     chat = Chat(engine.handle)
     await _file_request(chat)
     final = chat.last[-1]
-    assert final.media == ("/data/receipts/card.png",)
-    assert "رقم الطلب" in final.text  # the text still says it all
+    # the card is not in the turn: it follows the text, which says it all
+    assert final.media == () and "رقم الطلب" in final.text
     (asked,) = receipts.asked
+    assert final.follow_up == f"receipt:{asked.number}"
+    # what is sent again if the turn's own send never happened: the same words and buttons
+    (confirmation,) = receipts.after
+    assert asked.number in confirmation.text
+    assert [o.id for o in confirmation.choices] == [o.id for o in final.choices]
     filed = gateway.by_key[gateway.submissions[0].idempotency_key]
     assert asked.number == filed.number and asked.service_id == "iqama_renew"
     # 09:00 UTC is noon in Riyadh: the same day
@@ -248,10 +254,10 @@ async def test_an_english_reader_gets_an_english_card() -> None:
 
 
 async def test_no_card_still_files_and_answers() -> None:
-    engine, _store, gateway = _engine(receipts=RecordingReceipts(path=None))
+    engine, _store, gateway = _engine(receipts=None)
     chat = Chat(engine.handle)
     await _file_request(chat)
-    assert chat.last[-1].media == ()
+    assert chat.last[-1].follow_up is None
     assert "تم استلام طلبك" in chat.said and len(gateway.submissions) == 1
 
 

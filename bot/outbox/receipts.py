@@ -1,0 +1,237 @@
+"""The receipt card as an outbox delivery, off the update path.
+
+When a request is filed the dialogue answers at once with the text that carries the
+request number; the card (a picture of the same) follows. :class:`ReceiptQueue` is the
+dialogue's :class:`~conversations.receipt.ReceiptMaker`: it writes two rows to the
+person's queue, held back for :data:`HOLD_S`:
+
+- ``kind="notify"`` (dedupe key ``receipt:N:text``): the confirmation text, the durable
+  copy of what the turn sends itself;
+- ``kind="receipt"`` (dedupe key ``receipt:N``): the card, drawn by the delivery in a
+  process pool (:class:`bot.receipt.ReceiptCards`), never on the event loop.
+
+The channel sends the turn's replies and then calls :meth:`ReceiptQueue.release` with the
+reply's ``follow_up`` key: the text row is closed as sent (the person has it) and the card
+row becomes due now. If the channel could not send the text, both rows become due now, so
+the dispatcher sends the text, then the card. If the process dies before either, the hold
+runs out and the dispatcher sends both: a filed request's number is never lost with the
+turn. The text row is the older of the two in the person's queue, so the card never
+overtakes the text; the card row holds back nothing behind it (the dispatcher lets later
+rows of a queue pass a ``receipt`` row), and a card that cannot be drawn or sent is
+dropped with a log line after :data:`CARD_ATTEMPTS` tries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Final, Protocol
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.engine import SQLITE_BEGIN
+from bot.db.models import OutboxMessage, utcnow
+from bot.outbox.handlers import (
+    DeliveryError,
+    DeliveryHandler,
+    OutboxRow,
+    PermanentFailure,
+    RetryAfter,
+    Skipped,
+    TemporaryFailure,
+)
+from bot.outbox.queue import RECEIPT, replies_to_payload
+from bot.receipt import ReceiptCards
+from conversations.events import Origin, Reply
+from conversations.formatting import Digits, present
+from conversations.notifications import status_name
+from conversations.receipt import Receipt
+
+log = logging.getLogger(__name__)
+
+#: How long the rows wait for the channel's word before the dispatcher sends them anyway
+#: (the turn's process died, or was too slow to say).
+HOLD_S: Final = 60.0
+#: Tries of a card before it is dropped: it is a courtesy, and the text has the number.
+CARD_ATTEMPTS: Final = 3
+
+
+def receipt_key(number: str) -> str:
+    return f"receipt:{number}"
+
+
+def _text_key(key: str) -> str:
+    return f"{key}:text"
+
+
+class FollowUps(Protocol):
+    """What a channel calls once it has sent a reply that has a ``follow_up``."""
+
+    async def release(self, key: str, *, delivered: bool) -> None:
+        """`delivered`: the reply's text reached the platform, so only what follows it is
+        still to send; otherwise the durable copy of the text is sent first."""
+        ...
+
+
+class ReceiptQueue:
+    """The dialogue's ReceiptMaker and the channels' FollowUps, on the outbox table."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        hold_s: float = HOLD_S,
+        clock: Callable[[], dt.datetime] = utcnow,
+        kick: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._hold = dt.timedelta(seconds=hold_s)
+        self._clock = clock
+        #: wakes this process's dispatcher once a card is due (set by the wiring)
+        self.kick = kick
+
+    async def send_after(self, receipt: Receipt, confirmation: Reply, origin: Origin) -> str:
+        key = receipt_key(receipt.number)
+        held = self._clock() + self._hold
+        shown = _presented(confirmation, receipt.locale, receipt.arabic_digits)
+        text = OutboxMessage(
+            kind="notify",
+            channel=origin.channel,
+            target=origin.user_key,
+            dedupe_key=_text_key(key),
+            payload={
+                "number": receipt.number,
+                "status": "received",
+                "status_label": status_name("received", receipt.locale),
+                "replies": replies_to_payload([shown]),
+            },
+            next_attempt_at=held,
+        )
+        card = OutboxMessage(
+            kind=RECEIPT,
+            channel=origin.channel,
+            target=origin.user_key,
+            dedupe_key=key,
+            payload={"number": receipt.number, "receipt": receipt_to_payload(receipt)},
+            next_attempt_at=held,
+        )
+        try:
+            async with self._transaction() as session:
+                session.add(text)
+                await session.flush()  # the text row's id is the lower: it goes first
+                session.add(card)
+        except IntegrityError:
+            # asked again for the same request (a retried turn, a second confirm): one card
+            log.info("receipt of request %s already queued", receipt.number)
+        return key
+
+    async def release(self, key: str, *, delivered: bool) -> None:
+        now = self._clock()
+        free = and_(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.delivery_status == "queued",
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        async with self._transaction() as session:
+            if delivered:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.dedupe_key == _text_key(key), free)
+                    .where(OutboxMessage.attempts == 0)
+                    .values(sent_at=now, delivery_status="sent", last_error="sent in the turn")
+                    .execution_options(synchronize_session=False)
+                )
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.dedupe_key.in_((key, _text_key(key))), free)
+                .values(next_attempt_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        if self.kick is not None:
+            self.kick()
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, session.begin():
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+            yield session
+
+
+def _presented(reply: Reply, locale: str, digits: Digits) -> Reply:
+    """The reply as the engine would have shown it (see Engine._present)."""
+    choices = tuple(
+        dataclasses.replace(o, label=present(o.label, locale, digits)) for o in reply.choices
+    )
+    return Reply(present(reply.text, locale, digits), choices=choices, locale=locale)
+
+
+def receipt_to_payload(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "number": receipt.number,
+        "service_id": receipt.service_id,
+        "filed": receipt.filed.isoformat(),
+        "due": receipt.due.isoformat(),
+        "working_days": receipt.working_days,
+        "locale": receipt.locale,
+        "arabic_digits": receipt.arabic_digits,
+    }
+
+
+def receipt_from_payload(payload: Any) -> Receipt:
+    """Raises PermanentFailure when the payload is not a receipt (a bug, never a retry)."""
+    try:
+        raw = payload["receipt"]
+        return Receipt(
+            number=str(raw["number"]),
+            service_id=str(raw["service_id"]),
+            filed=dt.date.fromisoformat(raw["filed"]),
+            due=dt.date.fromisoformat(raw["due"]),
+            working_days=int(raw["working_days"]),
+            locale=str(raw["locale"]),
+            arabic_digits=raw.get("arabic_digits", "arab"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentFailure(f"not a receipt payload ({type(exc).__name__})") from None
+
+
+class CardSend(Protocol):
+    """A channel's way to send one picture (a local PNG) to the person of a row."""
+
+    async def __call__(self, row: OutboxRow, path: str) -> str | None: ...
+
+
+class WithReceipts:
+    """A person channel's handler that also delivers its ``receipt`` rows: the card is
+    drawn (in the cards' process pool) and sent by `send`; every other row goes to
+    `inner`. Failures of a card are tried :data:`CARD_ATTEMPTS` times, then dropped."""
+
+    def __init__(self, inner: DeliveryHandler, cards: ReceiptCards, send: CardSend) -> None:
+        self.inner = inner
+        self.cards = cards
+        self.send = send
+
+    async def deliver(self, row: OutboxRow) -> str | None:
+        if row.kind != RECEIPT:
+            return await self.inner.deliver(row)
+        receipt = receipt_from_payload(row.payload)
+        path = await self.cards.make(receipt)
+        if path is None:
+            raise PermanentFailure("the receipt card could not be drawn; dropped")
+        try:
+            return await self.send(row, path)
+        except (RetryAfter, Skipped):
+            raise  # pacing, or nobody to send to: neither is the card failing
+        except Exception as exc:
+            reason = exc.reason if isinstance(exc, DeliveryError) else type(exc).__name__
+            if isinstance(exc, PermanentFailure) or row.attempts + 1 >= CARD_ATTEMPTS:
+                log.warning(
+                    "receipt card of a %s request dropped after %d tries: %s",
+                    row.channel, row.attempts + 1, reason,
+                )  # fmt: skip
+                raise PermanentFailure(f"card dropped: {reason}") from None
+            raise TemporaryFailure(f"card: {reason}") from None
