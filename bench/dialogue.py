@@ -221,7 +221,9 @@ async def run(users: int, redis_url: str | None) -> dict[str, Any]:
                     bench = Bench(
                         api,
                         bot,
-                        build_dispatcher(services.engine.handle, services.media),
+                        build_dispatcher(
+                            services.engine.handle, services.media, follow_ups=services.receipts
+                        ),
                         # Fresh ids each run: against a long-lived --redis, old event ids
                         # and dialogues must not collide with this run's.
                         UpdateFactory(first_update_id=random.randrange(10**8, 10**9)),

@@ -20,6 +20,7 @@ import zxingcpp
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from PIL import Image
+from redis.asyncio import Redis
 from sqlalchemy import select
 
 from bot.app import Services, build_services
@@ -145,7 +146,7 @@ def sent_photos(calls: list[ApiCall]) -> list[int]:
 
 
 async def test_an_arabic_user_gets_the_text_then_an_arabic_card(
-    tmp_path: Path, redis_url: str, db_url: str
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
 ) -> None:
     user = TgUser(5_300_000_001, "منى")
     async with stack(tmp_path, redis_url, db_url) as s:
@@ -167,7 +168,7 @@ async def test_an_arabic_user_gets_the_text_then_an_arabic_card(
 
 
 async def test_an_english_user_gets_an_english_card(
-    tmp_path: Path, redis_url: str, db_url: str
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
 ) -> None:
     user = TgUser(5_300_000_002, "Sam")
     async with stack(tmp_path, redis_url, db_url) as s:
@@ -181,7 +182,7 @@ async def test_an_english_user_gets_an_english_card(
 
 
 async def test_a_card_telegram_refuses_costs_neither_the_text_nor_later_notices(
-    tmp_path: Path, redis_url: str, db_url: str
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
 ) -> None:
     user = TgUser(5_300_000_003, "منى")
     async with stack(tmp_path, redis_url, db_url) as s:
@@ -221,7 +222,7 @@ async def test_a_card_telegram_refuses_costs_neither_the_text_nor_later_notices(
 
 
 async def test_an_upload_cut_by_the_network_is_sent_again(
-    tmp_path: Path, redis_url: str, db_url: str
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
 ) -> None:
     user = TgUser(5_300_000_004, "منى")
     async with stack(tmp_path, redis_url, db_url) as s:
@@ -238,7 +239,7 @@ async def test_an_upload_cut_by_the_network_is_sent_again(
 
 
 async def test_a_turn_whose_process_died_before_sending_still_reaches_the_person(
-    tmp_path: Path, redis_url: str, db_url: str
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
 ) -> None:
     user = TgUser(5_300_000_005, "منى")
     async with stack(tmp_path, redis_url, db_url) as s:

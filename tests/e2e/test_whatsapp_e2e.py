@@ -129,7 +129,11 @@ async def test_a_whole_request_over_whatsapp(
                 assert "وصلتني ملفاتك" in received
                 summary = (await chat.tap("done"))[-1]
                 assert "+966501234567" in summary
-                final = (await chat.tap("confirm"))[-1]
+                answer = await chat.tap("confirm")
+                final = next(t for t in answer if "رقم الطلب" in t)
+                # the receipt card follows the text from the outbox
+                async with asyncio.timeout(30):
+                    await graph.wait_until(lambda: chat.seen()[-1] == "[image]")
         finally:
             proc.send_signal(signal.SIGTERM)
             async with asyncio.timeout(30):
@@ -153,7 +157,7 @@ async def test_a_whole_request_over_whatsapp(
     ).read_bytes() == PNG
     # every reply went to the person's number, and nothing personal reached the log
     assert all(m.get("to") == USER.wa_id for m in graph.sent())
-    assert [message_text(m) for m in graph.sent()][-1] == final
+    assert [message_text(m) for m in graph.sent()][-2:] == [final, "[image]"]
     logged = log_path.read_text(errors="replace")
     assert logged, "the process should have logged something"
     # no template configured: start-up says, in one line, what that means
