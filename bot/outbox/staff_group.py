@@ -164,7 +164,12 @@ class GroupSender(Sender):
         elif isinstance(exc, TelegramNotFound) or "chat not found" in text:
             condition = "chat_not_found"
             fix = f"check TAWASUL_STAFF_CHAT_ID ({chat_id}): the bot cannot see that chat"
-        elif isinstance(exc, TelegramBadRequest) and any(r in text for r in _NO_RIGHTS):
+        elif (
+            isinstance(exc, TelegramBadRequest)
+            and any(r in text for r in _NO_RIGHTS)
+            # no right to manage topics: the cards go to the group itself instead
+            and "topic" not in text
+        ):
             condition = "no_rights"
             fix = (
                 f"give the bot back the right to post messages in the staff group {chat_id} "

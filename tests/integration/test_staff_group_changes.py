@@ -161,3 +161,18 @@ async def test_cards_wait_while_the_bot_cannot_post_and_go_once_it_can(
     shown = " ".join(str(m.get("text")) for m in cards_in(r, STAFF_CHAT))
     assert all(number in shown for number in numbers)  # no card lost
     assert await state.problem() is None
+
+
+async def test_without_the_right_to_manage_topics_cards_go_to_the_group_itself(
+    r: Rig, filing: SqlRequestGateway
+) -> None:
+    r.api.fail_next(
+        "createForumTopic",
+        error_code=400,
+        description="Bad Request: not enough rights to create a topic",
+    )
+    number = await file(filing, "t1")
+    await r.drain(r.dispatcher({STAFF: r.staff_handler(forum=True)}))
+    (card,) = cards_in(r, STAFF_CHAT)
+    assert number in str(card["text"]) and "message_thread_id" not in card
+    assert await StaffGroupState(r.redis).problem() is None

@@ -22,7 +22,7 @@ from bot.db.models import OutboxMessage
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.receipts import CARD_ATTEMPTS, WithReceipts
 from bot.outbox.whatsapp_cards import WhatsAppCardSend
-from bot.outbox.whatsapp_delivery import WHATSAPP, WhatsAppDelivery
+from bot.outbox.whatsapp_delivery import WHATSAPP
 from bot.web import WHATSAPP_KEY, build_web_app
 from conversations.events import Reply
 from standins.graph_api import GraphAPIStandin
@@ -56,8 +56,10 @@ async def h(
 
 
 def outbox(h: Harness, clock: ShiftedClock) -> OutboxDispatcher:
-    sender = h.app[WHATSAPP_KEY].channel.sender
-    handler = WithReceipts(WhatsAppDelivery(sender), h.services.cards, WhatsAppCardSend(sender))
+    runtime = h.app[WHATSAPP_KEY]
+    assert runtime.delivery is not None
+    sender = runtime.channel.sender
+    handler = WithReceipts(runtime.delivery, h.services.cards, WhatsAppCardSend(sender))
     return OutboxDispatcher(h.services.sessions, {WHATSAPP: handler}, clock=clock)
 
 
