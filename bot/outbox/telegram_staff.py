@@ -25,19 +25,12 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     EditMessageText,
-    SendDocument,
-    SendMediaGroup,
     SendMessage,
-    SendPhoto,
     TelegramMethod,
 )
 from aiogram.types import (
-    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputFile,
-    InputMediaDocument,
-    InputMediaPhoto,
     LinkPreviewOptions,
     Message,
     ReplyParameters,
@@ -47,14 +40,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage, Request, utcnow
 from bot.db.requests_repo import (
-    AttachmentRecord,
     RequestRecord,
     record_staff_card,
     select_requests,
     to_record,
     with_related,
 )
-from bot.media_intake import STORE_REF
 from bot.media_store import MediaStore
 from bot.outbox.handlers import (
     PARTS_SENT,
@@ -68,20 +59,17 @@ from bot.outbox.handlers import (
 )
 from bot.outbox.queue import STAFF
 from bot.outbox.ratelimit import RateLimiter, TelegramLimits
+from bot.outbox.staff_albums import AlbumCall, album_calls
 from bot.outbox.staff_group import GroupSender, StaffGroupState
 from bot.outbox.staff_topics import StaffTopics, topic_trouble
 from bot.outbox.telegram_send import REQUEST_TIMEOUT_S, describe, message_id
 from bot.outbox.telegram_send import outcome as settled
 from bot.staff.cards import DIGEST_SIZE, Button, CardRenderer
-from domain.file_names import safe_file_name
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
 
 log = logging.getLogger(__name__)
 
-_ALBUM_MAX: Final = 10
-#: Telegram's limit for a photo's or document's caption.
-_CAPTION_MAX: Final = 1024
 _NOT_MODIFIED: Final = "message is not modified"
 #: Messages of the group's budget that new posts leave for the cards' edits, so an officer's
 #: take or decision shows on the card at once even while a burst of new requests goes out.
@@ -425,7 +413,15 @@ class TelegramStaffDelivery:
         first = int(row.payload.get("first", 0))
         files = record.attachments[first:]
         thread = record.staff_thread_id
-        calls = self._album_calls(record, files, thread)
+        # the calls for each topic tried (a repaired topic needs them again), built once
+        by_topic: dict[int | None, list[tuple[AlbumCall, int]]] = {}
+
+        def calls_for(topic: int | None) -> list[tuple[AlbumCall, int]]:
+            if topic not in by_topic:
+                by_topic[topic] = album_calls(self.chat_id, record, files, topic, self._media)
+            return by_topic[topic]
+
+        calls = calls_for(thread)
         if not calls:
             raise Skipped("no attachment can be sent")
         done = int(row.payload.get(PARTS_SENT, 0))
@@ -435,7 +431,7 @@ class TelegramStaffDelivery:
             progress = index if index > done else None
 
             def build(topic: int | None, index: int = index) -> TelegramMethod[Any]:
-                return cast(TelegramMethod[Any], self._album_calls(record, files, topic)[index][0])
+                return cast(TelegramMethod[Any], calls_for(topic)[index][0])
 
             try:
                 result, thread = await self._in_topic(
@@ -450,79 +446,6 @@ class TelegramStaffDelivery:
                 raise PermanentFailure(describe(exc), parts_sent=progress) from None
             last = message_id(result) or last
         return None if last is None else str(last)
-
-    def _album_calls(
-        self, record: RequestRecord, attachments: Sequence[AttachmentRecord], thread: int | None
-    ) -> list[tuple[SendMediaGroup | SendPhoto | SendDocument, int]]:
-        # each file with the words the person sent with it (Telegram allows 1024 characters)
-        photos: list[tuple[str | InputFile, str | None]] = []
-        documents: list[tuple[str | InputFile, str | None]] = []
-        for attachment in attachments:
-            source = self._source(record, attachment)
-            if source is None:
-                continue
-            caption = (attachment.caption or "").strip()
-            if len(caption) > _CAPTION_MAX:
-                caption = caption[: _CAPTION_MAX - 1] + "…"
-            (photos if attachment.kind == "photo" else documents).append((source, caption or None))
-        reply = (
-            ReplyParameters(message_id=record.staff_message_id, allow_sending_without_reply=True)
-            if record.staff_message_id is not None
-            else None
-        )
-        calls: list[tuple[SendMediaGroup | SendPhoto | SendDocument, int]] = []
-        for files, is_photo in ((photos, True), (documents, False)):
-            for start in range(0, len(files), _ALBUM_MAX):
-                chunk = files[start : start + _ALBUM_MAX]
-                if len(chunk) == 1:
-                    ((file, single_caption),) = chunk
-                    single: SendPhoto | SendDocument = (
-                        SendPhoto(chat_id=self.chat_id, message_thread_id=thread, photo=file,
-                                  caption=single_caption, reply_parameters=reply)
-                        if is_photo
-                        else SendDocument(chat_id=self.chat_id, message_thread_id=thread,
-                                          document=file, caption=single_caption,
-                                          reply_parameters=reply)
-                    )  # fmt: skip
-                    calls.append((single, 1))
-                    continue
-                media: list[Any] = [
-                    InputMediaPhoto(media=f, caption=c)
-                    if is_photo
-                    else InputMediaDocument(media=f, caption=c)
-                    for f, c in chunk
-                ]
-                calls.append(
-                    (
-                        SendMediaGroup(
-                            chat_id=self.chat_id,
-                            message_thread_id=thread,
-                            media=media,
-                            reply_parameters=reply,
-                        ),
-                        len(chunk),  # every file of an album counts as a message
-                    )
-                )
-        return calls
-
-    def _source(
-        self, record: RequestRecord, attachment: AttachmentRecord
-    ) -> str | InputFile | None:
-        if record.channel == "telegram" and not attachment.ref.startswith(STORE_REF):
-            return attachment.ref  # a file_id of this bot: no upload needed
-        # otherwise the bytes are ours (another channel's, or a photo converted to JPEG)
-        if attachment.checksum and self._media.exists(attachment.checksum):
-            # the name came from the sender's phone: a line break in it would make the
-            # whole upload fail (a header may not hold one)
-            name = safe_file_name(
-                attachment.file_name,
-                kind=attachment.kind,
-                checksum=attachment.checksum,
-                mime=attachment.mime,
-            )
-            return BufferedInputFile(self._media.read(attachment.checksum), filename=name)
-        log.warning("request %s: an attachment is not in the media store", record.number)
-        return None
 
     # ---- forum topics -----------------------------------------------------------------
 
