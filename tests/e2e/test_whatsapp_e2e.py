@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 from redis.asyncio import Redis
 
 from standins.graph_api import GraphAPIStandin, interactive_choices, message_text
@@ -69,10 +70,14 @@ class Conversation:
         return await self.post(self.payloads.list_reply(USER, choice_id, titles[choice_id]))
 
 
+STARTUP_S = 240
+
+
 async def _wait_healthy(
     session: aiohttp.ClientSession, url: str, proc: asyncio.subprocess.Process
 ) -> None:
-    async with asyncio.timeout(60):
+    # start-up (imports, migrations) took over 60 s on a loaded 2-core machine
+    async with asyncio.timeout(STARTUP_S):
         while True:
             assert proc.returncode is None, "tawasul run exited early"
             try:
@@ -84,6 +89,7 @@ async def _wait_healthy(
             await asyncio.sleep(0.2)
 
 
+@pytest.mark.timeout(STARTUP_S + 120)
 async def test_a_whole_request_over_whatsapp(
     tmp_path: Path, redis_url: str, redis_client: Redis
 ) -> None:
