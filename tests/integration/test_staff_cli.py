@@ -199,3 +199,21 @@ async def test_show_says_when_nobody_vouched_for_the_mobile_number(
     shown = staff(db_url, tmp_path, "show", unverified).stdout
     assert "+966551234567 (غير موثّق: كتبه صاحب الطلب)" in shown
     assert "غير موثّق" not in staff(db_url, tmp_path, "show", verified).stdout
+
+
+async def test_show_neutralises_bidi_controls_and_says_where_the_files_are(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    from bot.media_store import MediaStore
+
+    stored = MediaStore(tmp_path / "data").save(b"\xff\xd8 a photo")
+    photo = AttachmentInfo("photo", "AgAC-file-id", "image/jpeg", 10, stored, "iqama.jpg")
+    # a right-to-left override typed before the phone number would reverse it on screen
+    description = "رقمي \u202e+966500000001 ولم يتجدد"
+    number = (
+        await gateway.submit(submission(description=description, attachments=(photo,)))
+    ).number
+    shown = staff(db_url, tmp_path, "show", number).stdout
+    assert "\u202e" not in shown and "⟦U+202E⟧+966500000001" in shown
+    assert str(MediaStore(tmp_path / "data").path_for(stored)) in shown
+    assert "iqama.jpg" in shown
