@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from conversations.engine import Engine
+from conversations.events import Media
 from conversations.flows.describe import MAX_DESCRIPTION, PASTE_WINDOW_S
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
@@ -197,3 +198,24 @@ async def test_the_limit_applies_to_the_whole_description(
     await _file(chat, gateway)
     described = gateway.submissions[0].description
     assert described == f"{start}\nالرسوم مدفوعة" and len(described) <= MAX_DESCRIPTION
+
+
+async def test_a_video_with_the_description_keeps_the_words_not_the_video(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.media(kind="video", mime="video/mp4", ref="clip", caption=CAPTION)
+    # the words are the description; the video is refused in the same answer
+    assert "حُفظ وصفك" in chat.said and "لا يمكن قبول هذا النوع" in chat.said
+    assert "للمستندات" in chat.said
+    await chat.media(ref="card")
+    await _file(chat, gateway)
+    (filed,) = gateway.submissions
+    assert filed.description == CAPTION and [a.ref for a in filed.attachments] == ["card"]
+
+
+async def test_a_file_kept_out_by_the_daily_allowance_is_explained(chat: Chat) -> None:
+    await _to_description(chat)
+    await chat.text(FIRST)
+    await chat.send(Media(chat.origin(), "photo", "late", "image/jpeg", 0, problem="quota"))
+    assert "أقصى ما يُقبل من الملفات في يوم واحد" in chat.said
