@@ -434,6 +434,12 @@ def ask_summary(ctx: Ctx) -> Prompt:
         _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
         _("Filed as: %(kind)s") % {"kind": kind},
     ]
+    # the answers to the service's questions, so the person sees what the officer will see
+    given = answers.get("eligibility", {})
+    for question in service.questions:
+        option = next((o for o in question.options if o.id == given.get(question.id)), None)
+        if option is not None:
+            lines.append(f"{local(question.text, ctx.locale)} {local(option.label, ctx.locale)}")
     if answers.get("establishment"):
         lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
     lines += [

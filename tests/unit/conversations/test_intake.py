@@ -67,6 +67,8 @@ async def test_whole_request_gets_number_and_due_date(chat: Chat, gateway: Memor
     await chat.tap("done")
     assert "فضلًا راجع طلبك" in chat.said
     assert RESIDENT in chat.said and PHONE in chat.said
+    # the eligibility answer is in the summary, as the officer will see it on the card
+    assert "أين صاحب الإقامة الآن؟ داخل المملكة" in chat.said
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
     filed = gateway.submissions[0]
