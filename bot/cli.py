@@ -1,9 +1,10 @@
-"""``tawasul``: the command line (chat, run, staff, db upgrade)."""
+"""``tawasul``: the command line (chat, run, staff, webhook, db upgrade)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -55,6 +56,7 @@ async def _run(settings: Settings) -> None:
         return
     from bot.app import build_services
     from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+    from bot.channels.telegram_webhook import TelegramHook
     from bot.db.accounts import membership_recorder
     from bot.media_sweep import sweep_forever
     from bot.outbox.receipts import WithReceipts
@@ -65,8 +67,6 @@ async def _run(settings: Settings) -> None:
     from bot.web import start_web, wait_for_stop, whatsapp_delivery
 
     async with build_services(settings) as services:
-        # the WhatsApp webhook server, beside Telegram polling when both are configured
-        web_runner = await start_web(services) if settings.whatsapp_enabled else None
         bot = (
             make_bot(
                 settings.telegram_token,
@@ -78,44 +78,73 @@ async def _run(settings: Settings) -> None:
         )
         # notifications and staff cards: the outbox, delivered from this process too
         delivery = build_delivery(services, bot)
-        whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
-        if whatsapp is not None:
-            # notifications, and the receipt card after the confirmation
-            delivery.handlers[WHATSAPP] = WithReceipts(
-                whatsapp, services.cards, WhatsAppCardSend(whatsapp.sender)
-            )
         stop = asyncio.Event()
-        delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
-        sweeping = asyncio.create_task(
-            sweep_forever(
-                services.media,
-                services.sessions,
-                stop,
-                grace=dt.timedelta(hours=settings.media_grace_hours),
-            ),
-            name="media-sweep",
-        )
+        web_runner = None
+        delivering: asyncio.Task[None] | None = None
+        sweeping: asyncio.Task[None] | None = None
         try:
-            if bot is None:
-                await wait_for_stop()
-                return
-            membership = membership_recorder(services.sessions, "telegram", kick=delivery.kick)
-            dispatcher = build_dispatcher(
-                services.engine.handle,
-                services.intake,
-                membership=membership,
-                follow_ups=services.receipts,
-            )
-            async with staff_running(services, dispatcher, kick=delivery.kick):
-                await run_polling(bot, dispatcher)
+            async with contextlib.AsyncExitStack() as stack:
+                dispatcher = None
+                if bot is not None:
+                    membership = membership_recorder(
+                        services.sessions, "telegram", kick=delivery.kick
+                    )
+                    dispatcher = build_dispatcher(
+                        services.engine.handle,
+                        services.intake,
+                        membership=membership,
+                        follow_ups=services.receipts,
+                    )
+                    await stack.enter_async_context(
+                        staff_running(services, dispatcher, kick=delivery.kick)
+                    )
+                hook = None
+                if bot is not None and dispatcher is not None and settings.telegram_webhook:
+                    assert settings.telegram_webhook_secret
+                    hook = TelegramHook(
+                        bot, dispatcher, settings.telegram_webhook_secret, services.redis
+                    )
+                # the web server: webhooks (WhatsApp, Telegram), health and metrics; also
+                # for health and metrics alone when TAWASUL_HTTP_PORT is set
+                if hook is not None or settings.whatsapp_enabled or settings.http_port_given:
+                    web_runner = await start_web(services, telegram=hook)
+                whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
+                if whatsapp is not None:
+                    # notifications, and the receipt card after the confirmation
+                    delivery.handlers[WHATSAPP] = WithReceipts(
+                        whatsapp, services.cards, WhatsAppCardSend(whatsapp.sender)
+                    )
+                delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
+                sweeping = asyncio.create_task(
+                    sweep_forever(
+                        services.media,
+                        services.sessions,
+                        stop,
+                        grace=dt.timedelta(hours=settings.media_grace_hours),
+                    ),
+                    name="media-sweep",
+                )
+                if bot is None or dispatcher is None or hook is not None:
+                    await wait_for_stop()
+                else:
+                    await run_polling(bot, dispatcher)
         finally:
-            stop.set()
-            await delivering
-            await sweeping
-            if bot is not None:
-                await bot.session.close()
+            # the web server first: readiness turns 503 and the webhook queues drain
+            # while the outbox can still deliver what they produce
             if web_runner is not None:
                 await web_runner.cleanup()
+            stop.set()
+            for task in (delivering, sweeping):
+                if task is not None:
+                    await task
+            if bot is not None:
+                await bot.session.close()
+
+
+async def _webhook(settings: Settings, action: str) -> int:
+    from bot.channels.telegram_webhook_admin import run_webhook
+
+    return await run_webhook(settings, action, sys.stdout)
 
 
 async def _db_upgrade(settings: Settings) -> None:
@@ -134,6 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     chat_p.add_argument("--user", default="local", help="who is chatting (a local user key)")
     sub.add_parser("run", help="run the configured channels (terminal chat without a token)")
     add_staff_parser(sub)
+    hook_p = sub.add_parser(
+        "webhook", help="register the Telegram webhook (a deploy step, run once), show or remove it"
+    )
+    hook_p.add_argument("action", choices=["set", "info", "delete"])
     db_p = sub.add_parser("db", help="database maintenance")
     db_p.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -152,6 +185,8 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(_chat(settings, args.user))
         elif args.command == "run":
             asyncio.run(_run(settings))
+        elif args.command == "webhook":
+            sys.exit(asyncio.run(_webhook(settings, args.action)))
         elif args.command == "staff":
             sys.exit(asyncio.run(run_staff(settings, args)))
         else:

@@ -4,6 +4,7 @@ with one clear line."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,16 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     # a self-hosted Bot API server started with --local hands out files by path
     telegram_api_local: bool = False
+    # Telegram by webhook (instead of polling) when the URL is set: the public HTTPS URL
+    # Telegram posts to (ending in /telegram/webhook behind the reverse proxy), and the
+    # secret it sends in X-Telegram-Bot-Api-Secret-Token. `tawasul webhook set` registers.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, validate_default=True)
+    # connections Telegram opens at once to deliver updates (its limits: 1-100)
+    telegram_webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # updates accepted by the webhook and waiting to be handled, per process; past it the
+    # webhook answers 503 and Telegram delivers again later
+    webhook_queue_size: int = Field(default=1000, ge=1)
     staff_chat_id: int | None = None
     officer_ids: str = ""
     # Forum topics per department in the staff group: "" sends every card to the group
@@ -89,6 +100,43 @@ class Settings(BaseSettings):
         if not head.isdigit() or len(tail) < 20:
             raise ValueError("expected the form 123456789:AA... given by @BotFather")
         return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("https://") or len(value) <= len("https://"):
+            raise ValueError(
+                "Telegram posts only to https:// URLs, e.g. https://bot.example.sa/telegram/webhook"
+            )
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = value or None
+        if value is None:
+            if info.data.get("telegram_webhook_url"):
+                raise ValueError(
+                    "missing: the webhook needs it as well as TAWASUL_TELEGRAM_WEBHOOK_URL"
+                )
+            return None
+        # Telegram's rule for secret_token
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("1 to 256 characters, each A-Z, a-z, 0-9, _ or - (Telegram's rule)")
+        return value
+
+    @property
+    def telegram_webhook(self) -> bool:
+        """Whether Telegram updates come by webhook (else by polling)."""
+        return bool(self.telegram_token and self.telegram_webhook_url)
+
+    @property
+    def http_port_given(self) -> bool:
+        """Whether TAWASUL_HTTP_PORT was set (the web server then runs for health and
+        metrics even when no webhook needs it)."""
+        return "http_port" in self.model_fields_set
 
     @field_validator(*_WHATSAPP_REQUIRED)
     @classmethod

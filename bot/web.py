@@ -20,17 +20,17 @@ import hmac
 import json
 import logging
 import signal
+import time
 import traceback
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.app import Services
+from bot.channels.telegram_webhook import TelegramHook, add_telegram_webhook, telegram_queue
 from bot.channels.whatsapp import WhatsAppSender, close_client, make_client, masked
 from bot.channels.whatsapp_channel import Renumbered, WhatsAppChannel
 from bot.channels.whatsapp_inbound import (
@@ -46,6 +46,9 @@ from bot.channels.whatsapp_reminders import AnswerReminders
 from bot.channels.whatsapp_render import OutText
 from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
+from bot.health import Health, add_health
+from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
+from bot.webhook_journal import Journal, drain, room_for
 from conversations.engine import apology
 from conversations.i18n import DEFAULT_LOCALE
 
@@ -172,14 +175,28 @@ def build_web_app(
     services: Services,
     *,
     whatsapp: WhatsAppRuntime | None = None,
+    telegram: TelegramHook | None = None,
     workers: int = DEFAULT_WORKERS,
-    queue_size: int = DEFAULT_QUEUE_SIZE,
+    queue_size: int | None = None,
 ) -> web.Application:
-    """The aiohttp application: ``GET /healthz`` always; ``GET``/``POST
+    """The aiohttp application: ``GET /healthz``, ``/readyz`` and ``/metrics`` always
+    (bot.health); ``POST /telegram/webhook`` when `telegram` is given; ``GET``/``POST
     /whatsapp/webhook`` when `whatsapp` is given or WhatsApp is configured in the
-    settings (the runtime is then built on start-up and closed on clean-up)."""
+    settings (the runtime is then built on start-up and closed on clean-up). Each webhook
+    queues at most `queue_size` (TAWASUL_WEBHOOK_QUEUE_SIZE) updates."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app.router.add_get("/healthz", _healthz)
+    queue_size = queue_size or services.settings.webhook_queue_size
+
+    def depth(key: web.AppKey[asyncio.Queue[Job]]) -> Callable[[], int]:
+        return lambda: app[key].qsize() if key in app else 0
+
+    depths = {"whatsapp": depth(QUEUE_KEY)}
+    if telegram is not None:
+        add_telegram_webhook(app, telegram, workers=workers, queue_size=queue_size)
+        tg_queue = telegram_queue(app)
+        assert tg_queue is not None
+        depths["telegram"] = tg_queue.qsize
+    add_health(app, Health(services.redis, services.sessions, depths))
     if whatsapp is None and not services.settings.whatsapp_enabled:
         return app
 
@@ -193,7 +210,7 @@ def build_web_app(
             app[WHATSAPP_KEY] = runtime
             queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=queue_size)
             app[QUEUE_KEY] = queue
-            inbox = Inbox(runtime.channel.sender.redis, {})
+            inbox = Journal(runtime.channel.sender.redis, INBOX_KEY)
             app[INBOX_APP_KEY] = inbox
             tasks = [
                 asyncio.create_task(_worker(runtime, queue, inbox), name=f"whatsapp-worker-{i}")
@@ -209,17 +226,12 @@ def build_web_app(
                 yield
             finally:
                 stop.set()
-                await _drain(queue, tasks)
+                await drain(queue, tasks, DRAIN_TIMEOUT_S)
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_get(WEBHOOK_PATH, _verify)
     app.router.add_post(WEBHOOK_PATH, _receive)
     return app
-
-
-async def _healthz(request: web.Request) -> web.Response:
-    queue = request.app.get(QUEUE_KEY)
-    return web.json_response({"ok": True, "queued": queue.qsize() if queue else 0})
 
 
 async def _verify(request: web.Request) -> web.Response:
@@ -248,7 +260,7 @@ async def _receive(request: web.Request) -> web.Response:
         return web.Response(status=400, text="not a webhook payload")
     items: list[WorkItem] = [*batch.messages, *batch.statuses]
     queue = request.app[QUEUE_KEY]
-    if queue.maxsize and queue.maxsize - queue.qsize() < len(items):
+    if not room_for(queue, len(items)):
         # WhatsApp redelivers; what was handled already is recognised by its wamid
         log.warning("WhatsApp queue full (%d); asking for a redelivery", queue.qsize())
         return web.Response(status=503, text="busy")
@@ -257,7 +269,7 @@ async def _receive(request: web.Request) -> web.Response:
     inbox = request.app[INBOX_APP_KEY]
     # journalled before the 200: from here on a crash cannot lose the body
     try:
-        body_id = await inbox.keep(body, len(items))
+        body_id = await inbox.keep(body, len(items)) or ""
     except RedisError:
         # Redis is away: the messages are handled all the same, so the person gets the
         # apology at once (see WhatsAppChannel.on_message), and the 500 makes Meta
@@ -286,41 +298,16 @@ def _parsed(body: bytes, phone_id: str | None) -> WebhookBatch | None:
     return None
 
 
-@dataclass
-class Inbox:
-    """The journal of accepted webhook bodies (see INBOX_KEY)."""
-
-    redis: Redis
-    pending: dict[str, int]
-
-    async def keep(self, body: bytes, items: int) -> str:
-        body_id = uuid.uuid4().hex
-        self.pending[body_id] = items
-        await self.redis.hset(INBOX_KEY, body_id, body)
-        return body_id
-
-    async def done(self, body_id: str) -> None:
-        left = self.pending.get(body_id, 1) - 1
-        if left > 0:
-            self.pending[body_id] = left
-            return
-        self.pending.pop(body_id, None)
-        await self.redis.hdel(INBOX_KEY, body_id)
+INBOX_APP_KEY: Final = web.AppKey("inbox", Journal)
 
 
-INBOX_APP_KEY: Final = web.AppKey("inbox", Inbox)
-
-
-async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Inbox) -> None:
+async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal) -> None:
     """Queues again the bodies a stopped process accepted but did not finish."""
-    left: dict[bytes | str, bytes | str] = await inbox.redis.hgetall(INBOX_KEY)
-    for raw_id, body in left.items():
-        body_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
-        if body_id in inbox.pending:
-            continue  # this process's own, still in hand
-        batch = _parsed(body if isinstance(body, bytes) else body.encode(), runtime.phone_id)
+    left = await inbox.left_over()
+    for body_id, body in left.items():
+        batch = _parsed(body, runtime.phone_id)
         if batch is None:
-            await inbox.redis.hdel(INBOX_KEY, body_id)
+            await inbox.forget(body_id)
             continue
         items: list[WorkItem] = [*batch.messages, *batch.statuses]
         inbox.pending[body_id] = len(items)
@@ -330,14 +317,16 @@ async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: In
         log.info("WhatsApp: %d accepted webhook bodies replayed", len(left))
 
 
-async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Inbox) -> None:
+async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal) -> None:
     while True:
         body_id, item = await queue.get()
+        started, outcome = time.monotonic(), "error"
         try:
             if isinstance(item, Inbound):
                 await runtime.channel.on_message(item)
             else:
                 await runtime.recorder.record(item)
+            outcome = "ok"
         except asyncio.CancelledError:
             raise
         except RedisError as exc:
@@ -348,6 +337,8 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: In
             _log_failure(item, exc)
         finally:
             queue.task_done()
+        UPDATES_HANDLED.labels(CHANNEL, outcome).inc()
+        HANDLING_SECONDS.labels(CHANNEL).observe(time.monotonic() - started)
         # handled, or failed on our side (the person was answered with an apology):
         # either way this item is finished and must not be replayed
         with contextlib.suppress(Exception):
@@ -385,32 +376,29 @@ def _log_failure(item: WorkItem, exc: Exception) -> None:
     log.error("%s while handling %s at %s", type(exc).__name__, whose, where)
 
 
-async def _drain(queue: asyncio.Queue[Job], tasks: list[asyncio.Task[None]]) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(queue.join(), DRAIN_TIMEOUT_S)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-
-
 # ------------------------------------------------------------------------ serving
 
 
 async def start_web(
-    services: Services, *, host: str | None = None, port: int | None = None
+    services: Services,
+    *,
+    telegram: TelegramHook | None = None,
+    host: str | None = None,
+    port: int | None = None,
 ) -> web.AppRunner:
     """Serve :func:`build_web_app` on TAWASUL_HTTP_HOST:PORT; clean up the returned
-    runner to stop."""
+    runner to stop (readiness turns 503 first, then the queues are drained)."""
     settings = services.settings
-    runner = web.AppRunner(build_web_app(services), access_log=None)
+    runner = web.AppRunner(build_web_app(services, telegram=telegram), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host or settings.http_host, port or settings.http_port)
     await site.start()
     log.info(
-        "web server on %s:%s (WhatsApp webhook at %s)",
+        "web server on %s:%s (health, metrics%s%s)",
         host or settings.http_host,
         port or settings.http_port,
-        WEBHOOK_PATH,
+        ", Telegram webhook" if telegram is not None else "",
+        ", WhatsApp webhook" if settings.whatsapp_enabled else "",
     )
     return runner
 

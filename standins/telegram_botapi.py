@@ -72,6 +72,7 @@ _INT_PARAMS: Final = frozenset(
         "from_chat_id",
         "message_thread_id",
         "user_id",
+        "max_connections",
     }
 )
 _BOOL_PARAMS: Final = frozenset(
@@ -352,6 +353,11 @@ class TelegramBotAPIStandin:
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
     _stopping: bool = field(default=False, init=False)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1), init=False)
+    #: the registered webhook (setWebhook's parameters, secret included), None when unset;
+    #: getUpdates answers 409 while one is set, as Telegram does
+    webhook: JSON | None = field(default=None, init=False)
+    #: what getWebhookInfo reports as the last delivery error (a test sets it)
+    webhook_last_error: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -720,7 +726,34 @@ class TelegramBotAPIStandin:
     def _m_deletewebhook(self, params: JSON) -> bool:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self.webhook = None
         return True
+
+    def _m_setwebhook(self, params: JSON) -> bool:
+        url = params.get("url", "")
+        if url and not str(url).startswith("https://"):
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        self.webhook = dict(params) if url else None
+        return True
+
+    def _m_getwebhookinfo(self, params: JSON) -> JSON:
+        info: JSON = {
+            "url": self.webhook["url"] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if self.webhook:
+            info["max_connections"] = self.webhook.get("max_connections", 40)
+            if "allowed_updates" in self.webhook:
+                info["allowed_updates"] = self.webhook["allowed_updates"]
+            if self.webhook_last_error:
+                info["last_error_date"] = int(time.time())
+                info["last_error_message"] = self.webhook_last_error
+        return info
 
     def _m_setmycommands(self, params: JSON) -> bool:
         return True
@@ -924,6 +957,12 @@ class TelegramBotAPIStandin:
         return answer
 
     async def _m_getupdates(self, params: JSON) -> list[JSON]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = params.get("offset")
         if isinstance(offset, int):
             # Like Telegram: asking from `offset` confirms every update before it.

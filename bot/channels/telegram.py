@@ -64,6 +64,11 @@ MAX_SEND_ATTEMPTS: Final = 3
 #: redis-py's default pool (100 connections) raises instead of waiting when exhausted.
 DEFAULT_MAX_CONCURRENT_UPDATES: Final = 50
 
+#: The update types the bot handles (residents' and staff routers): asked for by polling
+#: and registered by `tawasul webhook set`, from here only. Edits and membership changes
+#: are included (an edited answer, a person blocking the bot).
+ALLOWED_UPDATES: Final = ("message", "edited_message", "callback_query", "my_chat_member")
+
 
 class TelegramChannel:
     """Turns private-chat updates into events for `handle` and sends its replies.
@@ -268,7 +273,7 @@ def residents_router() -> Router:
     router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
     router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     router.message.register(_on_message)
-    # registered, so polling asks Telegram for them (allowed_updates follows the handlers)
+    # registered, and listed in ALLOWED_UPDATES so that Telegram sends them
     router.edited_message.register(_on_edited)
     router.my_chat_member.register(_on_membership)
     router.callback_query.register(_on_callback)
@@ -323,5 +328,5 @@ async def run_polling(bot: Bot, dispatcher: Dispatcher, *, handle_signals: bool 
     await dispatcher.start_polling(
         bot,
         handle_signals=handle_signals,
-        allowed_updates=dispatcher.resolve_used_update_types(),
+        allowed_updates=list(ALLOWED_UPDATES),
     )

@@ -1,0 +1,223 @@
+"""Telegram by webhook: ``POST /telegram/webhook`` on the web server of ``tawasul run``.
+
+Telegram posts one update per call. The call is checked against the secret token set
+with ``tawasul webhook set`` (constant-time; 401 and nothing else otherwise), the update
+is journalled in Redis under its ``update_id`` (see bot.webhook_journal: once across
+workers and restarts), and the answer is 200 at once: handling (downloads, the database)
+can take longer than Telegram waits. A few worker tasks take updates off a bounded queue
+(503 when it is full, so Telegram delivers again later) and feed them to the same aiogram
+dispatcher polling uses. A person's updates are handled one at a time, in the order they
+arrived. A process that starts replays what a stopped one journalled and did not finish.
+
+Known window: a process that starts while another is alive replays the other's updates
+still in hand; the dialogue engine's claim on each event id makes the second handling of
+a resident's message a no-op, and staff commands are idempotent reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import time
+import traceback
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from aiohttp import web
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.channels.keyed_locks import KeyedLocks
+from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
+from bot.webhook_journal import Journal, drain, room_for
+
+log = logging.getLogger(__name__)
+
+CHANNEL: Final = "telegram"
+WEBHOOK_PATH: Final = "/telegram/webhook"
+SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+#: The journal of accepted updates (update_id -> body).
+JOURNAL_KEY: Final = "tawasul:tg:inbox"
+DEFAULT_WORKERS: Final = 8
+DEFAULT_QUEUE_SIZE: Final = 1000
+#: How long shutting down waits for queued updates to be handled.
+DRAIN_TIMEOUT_S: Final = 10.0
+#: Telegram's updates are small (files come by file_id); larger is not one of theirs.
+MAX_BODY_BYTES: Final = 1024 * 1024
+
+#: (journal id, the update as JSON)
+Job = tuple[str, dict[str, Any]]
+
+
+@dataclass
+class TelegramHook:
+    """What the webhook feeds: the bot and the dispatcher (residents' and staff routers),
+    and the secret Telegram sends with each call."""
+
+    bot: Bot
+    dispatcher: Dispatcher
+    secret: str
+    redis: Redis
+
+
+@dataclass
+class _Running:
+    hook: TelegramHook
+    queue: asyncio.Queue[Job]
+    journal: Journal
+    locks: KeyedLocks[int | str]
+
+
+HOOK_KEY: Final = web.AppKey("telegram_hook", _Running)
+
+
+def add_telegram_webhook(
+    app: web.Application,
+    hook: TelegramHook,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    queue_size: int = DEFAULT_QUEUE_SIZE,
+) -> None:
+    """Serve ``POST /telegram/webhook`` from `app`, with its queue and workers started on
+    the app's start-up and drained on clean-up."""
+    running = _Running(
+        hook, asyncio.Queue(maxsize=queue_size), Journal(hook.redis, JOURNAL_KEY), KeyedLocks()
+    )
+    app[HOOK_KEY] = running
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        tasks = [
+            asyncio.create_task(_worker(running), name=f"telegram-worker-{i}")
+            for i in range(workers)
+        ]
+        try:
+            await _replay(running)
+        except RedisError:
+            log.warning("Telegram: journal not replayed, Redis unreachable")
+        try:
+            yield
+        finally:
+            await drain(running.queue, tasks, DRAIN_TIMEOUT_S)
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post(WEBHOOK_PATH, _receive)
+
+
+def telegram_queue(app: web.Application) -> asyncio.Queue[Job] | None:
+    """The app's queue of accepted updates (None without the Telegram webhook)."""
+    running = app.get(HOOK_KEY)
+    return running.queue if running is not None else None
+
+
+async def _receive(request: web.Request) -> web.Response:
+    running = request.app[HOOK_KEY]
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode(), running.hook.secret.encode()):
+        log.warning("Telegram webhook call without the right secret token refused")
+        return web.Response(status=401, text="unauthorised")
+    body = await request.read()
+    update = _parsed(body)
+    if update is None:
+        return web.Response(status=400, text="not an update")
+    if not room_for(running.queue, 1):
+        log.warning("Telegram queue full (%d); asking for a redelivery", running.queue.qsize())
+        return web.Response(status=503, text="busy")
+    try:
+        entry_id = await running.journal.keep(body, 1, entry_id=str(update["update_id"]))
+    except RedisError:
+        # not journalled: Telegram delivers it again once Redis answers
+        log.warning("Telegram webhook update not journalled: Redis unreachable")
+        return web.Response(status=503, text="try again")
+    if entry_id is None:
+        UPDATES_HANDLED.labels(CHANNEL, "duplicate").inc()
+        return web.Response(text="ok")
+    running.queue.put_nowait((entry_id, update))
+    return web.Response(text="ok")
+
+
+def _parsed(body: bytes) -> dict[str, Any] | None:
+    """The update as JSON when it has an integer update_id; None otherwise (one log line
+    naming the kind of error, never the body, which may quote a person)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        log.warning("Telegram webhook body refused: %s", type(exc).__name__)
+        return None
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        log.warning("Telegram webhook body refused: no update_id")
+        return None
+    return data
+
+
+def whose(update: dict[str, Any]) -> int | str:
+    """The conversation an update belongs to (its chat, else its sender), so that one
+    person's updates are handled in order; the update's own id when it has neither."""
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        message = value.get("message")
+        chat = value.get("chat") or (message.get("chat") if isinstance(message, dict) else None)
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            chat_id: int = chat["id"]
+            return chat_id
+        sender = value.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            sender_id: int = sender["id"]
+            return sender_id
+    return f"update:{update.get('update_id')}"
+
+
+async def _replay(running: _Running) -> None:
+    """Queues again the updates a stopped process accepted but did not finish."""
+    left = await running.journal.left_over()
+    for entry_id, body in sorted(left.items(), key=lambda kv: _as_int(kv[0])):
+        update = _parsed(body)
+        if update is None:
+            await running.journal.forget(entry_id)
+            continue
+        running.journal.pending[entry_id] = 1
+        await running.queue.put((entry_id, update))
+    if left:
+        log.info("Telegram: %d accepted updates replayed", len(left))
+
+
+def _as_int(text: str) -> int:
+    return int(text) if text.lstrip("-").isdigit() else 0
+
+
+async def _worker(running: _Running) -> None:
+    hook = running.hook
+    while True:
+        entry_id, data = await running.queue.get()
+        # No await between taking the update and queueing for its conversation's lock:
+        # asyncio's locks are FIFO, so a person's updates keep the queue's order.
+        started = time.monotonic()
+        outcome = "ok"
+        try:
+            async with running.locks.hold(whose(data)):
+                update = Update.model_validate(data, context={"bot": hook.bot})
+                await hook.dispatcher.feed_update(hook.bot, update)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            outcome = "error"
+            frames = traceback.extract_tb(exc.__traceback__)[-4:]
+            where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
+            # type and place only: the exception's text could quote the person
+            log.error(
+                "%s while handling Telegram update %s at %s", type(exc).__name__, entry_id, where
+            )
+        UPDATES_HANDLED.labels(CHANNEL, outcome).inc()
+        HANDLING_SECONDS.labels(CHANNEL).observe(time.monotonic() - started)
+        try:
+            # handled, or failed on our side: finished either way, not to be replayed
+            with contextlib.suppress(RedisError):
+                await running.journal.done(entry_id, remember=True)
+        finally:
+            running.queue.task_done()

@@ -1,0 +1,111 @@
+"""``GET /healthz``, ``GET /readyz`` and ``GET /metrics`` for load balancers, orchestrators
+and Prometheus.
+
+- /healthz: the process lives and its loop answers (200 always).
+- /readyz: Redis and the database each answer within a second, and the process is not
+  shutting down; otherwise 503 with the failing ones named in the body, so a load balancer
+  sends webhooks to another worker.
+- /metrics: bot.metrics in the Prometheus text format; the outbox figures are read from
+  the database at each scrape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import web
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.metrics import CHANNELS, CONTENT_TYPE, WEBHOOK_QUEUE_DEPTH, exposition, refresh_outbox
+
+log = logging.getLogger(__name__)
+
+#: How long a dependency may take to answer before the process is not ready.
+READY_TIMEOUT_S: Final = 1.0
+
+
+@dataclass
+class Health:
+    """What the checks look at; `draining` is set when the server begins to stop."""
+
+    redis: Redis
+    sessions: async_sessionmaker[AsyncSession]
+    #: channel -> its webhook queue depth now
+    depths: dict[str, Callable[[], int]]
+    draining: bool = False
+
+
+HEALTH_KEY: Final = web.AppKey("health", Health)
+
+
+def add_health(app: web.Application, health: Health) -> None:
+    """Serve the three endpoints from `app`; readiness turns 503 as the app shuts down."""
+    app[HEALTH_KEY] = health
+
+    async def on_shutdown(app: web.Application) -> None:
+        health.draining = True
+
+    app.on_shutdown.append(on_shutdown)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    app.router.add_get("/metrics", _metrics)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    health = request.app[HEALTH_KEY]
+    queued = sum(depth() for depth in health.depths.values())
+    return web.json_response({"ok": True, "queued": queued})
+
+
+async def _redis_answers(redis: Redis) -> None:
+    await redis.ping()
+
+
+async def _database_answers(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions() as session:
+        await session.execute(text("SELECT 1"))
+
+
+async def _answers(what: str, check: asyncio.Future[None] | asyncio.Task[None]) -> str | None:
+    """None when `check` ends well within the timeout; else why not (never the error's
+    text: a connection URL may hold a password)."""
+    try:
+        await asyncio.wait_for(check, READY_TIMEOUT_S)
+    except TimeoutError:
+        return f"{what}: no answer within {READY_TIMEOUT_S:g} s"
+    except Exception as exc:
+        return f"{what}: {type(exc).__name__}"
+    return None
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    health = request.app[HEALTH_KEY]
+    if health.draining:
+        return web.json_response({"ready": False, "failing": ["draining"]}, status=503)
+    results = await asyncio.gather(
+        _answers("redis", asyncio.ensure_future(_redis_answers(health.redis))),
+        _answers("database", asyncio.ensure_future(_database_answers(health.sessions))),
+    )
+    failing = [result for result in results if result is not None]
+    if failing:
+        log.warning("not ready: %s", "; ".join(failing))
+        return web.json_response({"ready": False, "failing": failing}, status=503)
+    return web.json_response({"ready": True})
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    health = request.app[HEALTH_KEY]
+    for channel in CHANNELS:
+        depth = health.depths.get(channel)
+        WEBHOOK_QUEUE_DEPTH.labels(channel).set(depth() if depth else 0)
+    try:
+        await asyncio.wait_for(refresh_outbox(health.sessions), READY_TIMEOUT_S)
+    except Exception as exc:  # the other figures are still worth serving
+        log.warning("outbox figures not read for /metrics: %s", type(exc).__name__)
+    return web.Response(body=exposition(), headers={"Content-Type": CONTENT_TYPE})
