@@ -235,7 +235,8 @@ async def test_reminder_then_escalation_each_once(
     await tick_at(30, month=11, hour=15)
     [reminder] = await warnings(db_sessionmaker)
     assert "تذكير" in reminder and f"<code>{number}</code>" in reminder
-    assert f'<a href="tg://user?id={NOURA.id}">نورة</a>' in reminder
+    # the officer's name is isolated: a name in another script cannot turn the line around
+    assert f'<a href="tg://user?id={NOURA.id}">\u2068نورة\u2069</a>' in reminder
     assert waiting not in reminder
     reminded, escalated = await _stamps(db_sessionmaker, number)
     assert reminded is not None and escalated is None
