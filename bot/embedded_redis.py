@@ -83,13 +83,17 @@ def _tail(path: Path, lines: int = 8) -> str:
 
 @dataclass
 class EmbeddedRedis:
-    """The shared server under ``directory`` (made 0700). ``start_or_join`` then
+    """The shared server under ``directory`` (made 0700; a relative path is taken from
+    the current directory). ``start_or_join`` then
     ``leave``; ``client_name`` is what this process's connections are called."""
 
     directory: Path
     client_name: str = ""
 
     def __post_init__(self) -> None:
+        # the server runs in this directory and is given its paths again: a relative one
+        # (``make run``'s default ``.data``) would then name a directory under itself
+        self.directory = self.directory.absolute()
         if not self.client_name:
             self.client_name = f"tawasul-{os.getpid()}-{id(self):x}"
 

@@ -40,10 +40,10 @@ def _env(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
 class Session:
     """A running `tawasul chat` fed line by line, its output collected as it comes."""
 
-    def __init__(self, env: dict[str, str], *args: str) -> None:
+    def __init__(self, env: dict[str, str], *args: str, cwd: Path = ROOT) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "chat", *args],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -187,6 +187,21 @@ def test_the_chat_speaks_first_logs_to_a_file_and_says_goodbye(
     logged = (tmp_path / "data" / "tawasul.log").read_text(encoding="utf-8")
     assert " INFO " in logged
     assert took < 5, f"Ctrl-D took {took:.1f}s"  # it took 4 s of interpreter teardown
+
+
+def test_the_default_data_directory_starts_the_embedded_redis(tmp_path: Path) -> None:
+    # `make run` on a fresh clone: no TAWASUL_DATA_DIR, so the relative default `.data`;
+    # the embedded server once died at start-up («exited (1)») looking for `.data/redis`
+    # inside `.data/redis`
+    env = _env(tmp_path, None)
+    del env["TAWASUL_DATA_DIR"]
+    chat = Session(env, cwd=tmp_path)
+    chat.wait_for("1) فرد", STARTUP_S)
+    chat.say("1", "ما الخدمة")
+    chat.close()
+    assert chat.proc.returncode == 0, chat.stderr
+    assert (tmp_path / ".data" / "redis" / "appendonlydir").is_dir()
+    assert not (tmp_path / ".data" / "redis" / "redis.sock").exists()  # stopped at the end
 
 
 def test_two_chats_share_the_embedded_redis(tmp_path: Path) -> None:
