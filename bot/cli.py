@@ -25,7 +25,10 @@ async def _chat(settings: Settings, user: str) -> None:
         # decisions taken in `tawasul staff` reach this terminal while the chat runs, and
         # so does the receipt card after the confirmation
         handler = WithReceipts(ConsoleDelivery(user), services.cards, ConsoleCardSend(user))
-        notices = OutboxDispatcher(services.sessions, {CHANNEL: handler})
+        # only this person's rows: another terminal's chat claiming them would put them
+        # off for good (each claim deferred them 30 s, and the chat that deferred them woke
+        # first at the new time)
+        notices = OutboxDispatcher(services.sessions, {CHANNEL: handler}, target=user)
         services.receipts.kick = notices.kick
         stop = asyncio.Event()
         delivering = asyncio.create_task(notices.run_forever(stop, poll_s=1.0))

@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -76,7 +76,8 @@ class OutboxDispatcher:
 
     `handlers` is kept as a mutable dict so that other channels can be registered after
     construction (``dispatcher.handlers["whatsapp"] = ...``); rows of a channel without a
-    handler in this process are left for a process that has one.
+    handler in this process are left for a process that has one. With ``target`` only
+    that person's rows are claimed (a terminal chat delivers its own person's only).
     """
 
     def __init__(
@@ -92,6 +93,7 @@ class OutboxDispatcher:
         backoff_base_s: float = 5.0,
         backoff_max_s: float = 3600.0,
         rng: random.Random | None = None,
+        target: str | None = None,
     ) -> None:
         if lease_s <= 0 or batch < 1 or max_attempts < 1 or concurrency < 1:
             raise ValueError("lease_s, batch, max_attempts and concurrency must be positive")
@@ -105,6 +107,7 @@ class OutboxDispatcher:
         self._backoff_base_s = backoff_base_s
         self._backoff_max_s = backoff_max_s
         self._rng = rng or random.Random()
+        self._target = target
         self._wake = asyncio.Event()
         # the earliest retry this worker scheduled, so run_forever does not oversleep it
         self._next_due: dt.datetime | None = None
@@ -215,6 +218,7 @@ class OutboxDispatcher:
                 row.channel.in_(channels),
                 ~earlier_unfinished,
             )
+            .where(true() if self._target is None else row.target == self._target)
             .order_by(row.id)
             .limit(self._batch)
             .with_for_update(skip_locked=True, of=row)
