@@ -82,8 +82,9 @@ async def claim_waiting(
     until: dt.datetime,
 ) -> list[OutboxRow]:
     """Claims (like the dispatcher, with ``claimed_until`` as the token) every unsent
-    WhatsApp row of the person that waits for their window, and the rows queued behind
-    them, oldest first. Rows another worker holds are left to it. A cheap read comes
+    WhatsApp row of the person that waits for their window, and the due rows queued behind
+    them, oldest first (a row not yet due for another reason, such as the grace period
+    of a decision, stops the claim there). Rows another worker holds are left to it. A cheap read comes
     first, so a person with nothing waiting costs no write lock."""
     async with sessions() as session:
         waiting = await session.scalar(
@@ -104,6 +105,8 @@ async def claim_waiting(
         for row in unsent:
             if row.claimed_until is not None and row.claimed_until >= now:
                 break  # a dispatcher is sending it: what follows must not overtake it
+            if row.last_error != WAITING_FOR_WINDOW and row.next_attempt_at > now:
+                break  # not due yet for another reason (a decision's grace period, a backoff)
             row.claimed_until = until
             rows.append(row)
         return [

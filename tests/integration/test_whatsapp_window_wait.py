@@ -84,7 +84,8 @@ async def w(
 ) -> AsyncIterator[Workers]:
     async with GraphAPIStandin() as graph:
         settings = settings_for(tmp_path, redis_url, graph).model_copy(
-            update={"whatsapp_template_name": None}
+            # decisions go out at once here (their grace period is tested elsewhere)
+            update={"whatsapp_template_name": None, "decision_grace_s": 0}
         )
         async with (
             build_services(settings) as one,
