@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from conversations import edits, languages
+from conversations import edits, knowledge, languages
 from conversations.buttons import check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import (
@@ -223,6 +223,12 @@ class Engine(DraftKeeping, OfficerAnswers):
             taken = await self._unprompted_answer(ctx, event)
             if taken is not None:
                 return taken
+        if action is None and isinstance(chosen, Text):
+            # a question about the rules (conditions, fines...) is answered and the step
+            # asked again; where the step takes free text, only a plain question is
+            said = knowledge.answer(chosen.text, ctx.locale, explicit_only=free_text)
+            if said is not None:
+                return self._answer_question(ctx, said)
         if action in ("restart", "cancel") and self._has_draft(state):
             return self._confirm_discard(ctx, action)
         if action == "restart" or state.step in START_STEPS:
@@ -320,6 +326,17 @@ class Engine(DraftKeeping, OfficerAnswers):
                 return [*replies, *self._apply(ctx, outcome)]
             return self._restart(ctx, salutation=kind)
         return self._restart(ctx, welcome=isinstance(event, Command))
+
+    def _answer_question(self, ctx: Ctx, said: str) -> list[Reply]:
+        """The answer, then the question the person was on, nothing of the draft lost."""
+        if ctx.state.step in START_STEPS:
+            return [Reply(said), *self._restart(ctx)]
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            _ = ctx.texts.gettext
+            lead = _("Now, back to the request you were filling in:")
+            again = dataclasses.replace(again, text=f"{lead}\n{again.text}")
+        return [Reply(said), again]
 
     def _switch_language(self, ctx: Ctx, wish: str) -> list[Reply]:
         """Changes the language without losing the place: the current question is

@@ -1,0 +1,190 @@
+"""Answers to the questions residents ask (conditions, fines, how long Tawasul takes...).
+
+The answers and the words that recognise each question are data people maintain
+(``conversations/data/knowledge.json``): each topic has an Arabic and an English answer and
+cites the seed document it comes from. This module only reads them and matches a message.
+
+A message is a question about a topic when it reads as a question (ends with ?/؟, has a
+question or inquiry word) and names the topic: every ``must`` group of the topic has a word
+or phrase in it; each ``also`` group found adds to the topic's score. Words are compared
+like the choice reader does (:func:`conversations.understanding.words`: Arabic folding, no
+article, no final ة) and within one typo for Arabic words of five letters or more. «ابي اجدد
+اقامتي» states a need (no question), so it is left to the service catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from conversations.understanding import words
+from domain.normalize import clean_input
+
+_DATA = Path(__file__).resolve().parent / "data" / "knowledge.json"
+LOCALES = ("ar", "en")
+# a word this long may be one typo away from the word meant (as in understanding.py)
+_FUZZY_MIN = 5
+# a message longer than this is a description or a story, not a question to look up
+_MAX_WORDS = 20
+_MUST_WEIGHT = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One answer: ``answer`` and ``title`` by locale; ``source`` the seed file and section
+    the rule is taken from; ``must``/``also`` groups of word sequences (matching keys)."""
+
+    id: str
+    title: dict[str, str]
+    answer: dict[str, str]
+    source: dict[str, str]
+    must: tuple[tuple[tuple[str, ...], ...], ...]
+    also: tuple[tuple[tuple[str, ...], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Knowledge:
+    topics: tuple[Topic, ...]
+    question_words: tuple[tuple[str, ...], ...]
+    opening_words: tuple[tuple[str, ...], ...]
+    inquiry_words: tuple[tuple[str, ...], ...]
+
+
+def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(words(item)) for item in items if words(item))
+
+
+def _topic(raw: dict[str, Any]) -> Topic:
+    for part in ("title", "answer"):
+        missing = [code for code in LOCALES if not str(raw[part].get(code, "")).strip()]
+        if missing:
+            raise ValueError(f"knowledge topic {raw['id']!r} lacks its {part} in {missing}")
+    if not raw.get("source", {}).get("file"):
+        raise ValueError(f"knowledge topic {raw['id']!r} does not cite its source")
+    return Topic(
+        id=raw["id"],
+        title=dict(raw["title"]),
+        answer=dict(raw["answer"]),
+        source=dict(raw["source"]),
+        must=tuple(_phrases(group) for group in raw["must"]),
+        also=tuple(_phrases(group) for group in raw.get("also", [])),
+    )
+
+
+def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
+    """The knowledge base from its JSON document. Raises ValueError when a topic lacks an
+    answer or title in a locale, or does not cite its source."""
+    return _Knowledge(
+        topics=tuple(_topic(raw) for raw in document["topics"]),
+        question_words=_phrases(document["question_words"]),
+        opening_words=_phrases(document["opening_words"]),
+        inquiry_words=_phrases(document["inquiry_words"]),
+    )
+
+
+@cache
+def _knowledge() -> _Knowledge:
+    return parse_knowledge(json.loads(_DATA.read_text(encoding="utf-8")))
+
+
+def topics() -> tuple[Topic, ...]:
+    """Every topic of the knowledge base, in the data file's order."""
+    return _knowledge().topics
+
+
+def _near(a: str, b: str) -> bool:
+    # only Arabic words are taken within a typo: short English words one letter apart
+    # are often other words («files», «fines»)
+    return a == b or (
+        min(len(a), len(b)) >= _FUZZY_MIN
+        and not a.isascii()
+        and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    )
+
+
+def _token_matches(token: str, key: str) -> bool:
+    if _near(token, key):
+        return True
+    # a one-letter preposition or conjunction written onto the word: «وشروط», «بالاقامة»
+    return len(token) >= 4 and token[0] in "وبلف" and _near(token[1:], key)
+
+
+def _has(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return any(
+        all(_token_matches(tokens[i + k], phrase[k]) for k in range(n))
+        for i in range(len(tokens) - n + 1)
+    )
+
+
+def _any(tokens: Sequence[str], group: Sequence[Sequence[str]]) -> bool:
+    return any(_has(tokens, phrase) for phrase in group)
+
+
+def explicit_question(text: str) -> bool:
+    """True when a message is plainly a question: it ends with ? or ؟, or its first word
+    is a question word («كم», «هل», «what»...)."""
+    data = _knowledge()
+    if clean_input(text).rstrip(" .!)").endswith(("?", "؟")):
+        return True
+    tokens = words(text)
+    return any(
+        list(tokens[: len(phrase)]) == list(phrase)
+        for phrase in (*data.question_words, *data.opening_words)
+    )
+
+
+def reads_as_question(text: str) -> bool:
+    """True when a message asks something: an explicit question, a question word anywhere
+    («اقامتي منتهية كم الغرامة»), or an inquiry word («شروط», «ابي اعرف»)."""
+    if explicit_question(text):
+        return True
+    data = _knowledge()
+    tokens = words(text)
+    return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
+
+
+def rank(text: str) -> list[tuple[Topic, float]]:
+    """The topics a message names, best first, with their scores; whether it is a question
+    at all is not looked at here (see :func:`answer_topic`)."""
+    tokens = words(text)
+    if not tokens or len(tokens) > _MAX_WORDS:
+        return []
+    scored: list[tuple[Topic, float]] = []
+    for topic in _knowledge().topics:
+        if not all(_any(tokens, group) for group in topic.must):
+            continue
+        score = _MUST_WEIGHT * len(topic.must) + sum(_any(tokens, g) for g in topic.also)
+        scored.append((topic, score))
+    # stable: on a tie the topic listed first in the data file wins
+    return sorted(scored, key=lambda pair: -pair[1])
+
+
+def answer_topic(text: str, *, explicit_only: bool = False) -> Topic | None:
+    """The topic a question asks about; None when the message is not a question (a need
+    such as «ابي اجدد اقامتي», an answer, small talk) or names no topic. With
+    ``explicit_only`` (a step that takes the person's own words) only a plain question
+    counts, so a description that mentions a fine is never taken for a question."""
+    asks = explicit_question(text) if explicit_only else reads_as_question(text)
+    if not asks:
+        return None
+    ranked = rank(text)
+    return ranked[0][0] if ranked else None
+
+
+def answer_text(topic: Topic, locale: str) -> str:
+    """The topic's answer in ``locale`` (Arabic for a locale the base does not have)."""
+    return topic.answer.get(locale) or topic.answer["ar"]
+
+
+def answer(text: str, locale: str, *, explicit_only: bool = False) -> str | None:
+    """The answer, in ``locale``, to a question a message asks; None when it asks none
+    the knowledge base answers (see :func:`answer_topic`)."""
+    topic = answer_topic(text, explicit_only=explicit_only)
+    return None if topic is None else answer_text(topic, locale)
