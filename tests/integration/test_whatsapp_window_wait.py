@@ -22,7 +22,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import Services, build_services
 from bot.channels.whatsapp import last_inbound_key
@@ -171,3 +171,24 @@ async def test_an_officers_question_after_the_window_waits_with_its_answer_butto
         "the question comes with its answer button"
     )
     assert (await w.rows())[0].delivery_status == "sent"
+
+
+async def test_a_later_row_not_yet_due_is_not_sent_early(w: Workers) -> None:
+    number = await _filed_by_mona_who_then_went_quiet(w)
+    await w.a.services.desk.ask(number, OFFICER, "أرفق صورة الجواز من فضلك")
+    await w.dispatcher(w.a).run_once()  # the question now waits for her window
+    await w.a.services.desk.accept(number, OFFICER)
+    # the acceptance is in its grace period (the officer may still undo it)
+    async with w.a.services.sessions.begin() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.channel == WHATSAPP, OutboxMessage.last_error.is_(None))
+            .values(next_attempt_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
+        )
+    seen = len(w.a.texts(MONA))
+    await w.b.send(w.b.payloads.text(MONA, "هلا"))
+    after = w.b.texts(MONA)[seen:]
+    assert "أرفق صورة الجواز من فضلك" in after[1]
+    assert not any("قبول" in text for text in after)
+    question, accepted = await w.rows()
+    assert question.sent_at is not None and accepted.sent_at is None
