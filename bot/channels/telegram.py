@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -20,6 +21,7 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -30,7 +32,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import SendMessage
-from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
@@ -42,6 +44,7 @@ from bot.channels.telegram_render import (
 )
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
+from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.outbox.receipts import FollowUps
 from conversations.events import Contact, Event, Media, Reply
 
@@ -280,6 +283,23 @@ def residents_router() -> Router:
     return router
 
 
+async def _measured(
+    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+    event: TelegramObject,
+    data: dict[str, Any],
+) -> Any:
+    """Counts each update by outcome ("ok", "ignored": no handler wanted it, "error") and
+    times it, whether it came by polling or by webhook (see bot.metrics)."""
+    started, outcome = time.monotonic(), "error"
+    try:
+        result = await handler(event, data)
+        outcome = "ignored" if result is UNHANDLED else "ok"
+        return result
+    finally:
+        UPDATES_HANDLED.labels("telegram", outcome).inc()
+        HANDLING_SECONDS.labels("telegram").observe(time.monotonic() - started)
+
+
 def build_dispatcher(
     handle: Handle,
     media_store: MediaStore | MediaIntake,
@@ -294,6 +314,7 @@ def build_dispatcher(
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram. `membership` hears of people blocking and unblocking the bot."""
     dispatcher = Dispatcher(disable_fsm=True)
+    dispatcher.update.outer_middleware(_measured)
     dispatcher[CHANNEL_KEY] = TelegramChannel(
         handle,
         media_store,

@@ -21,7 +21,6 @@ import contextlib
 import hmac
 import json
 import logging
-import time
 import traceback
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.channels.keyed_locks import KeyedLocks
-from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
+from bot.metrics import UPDATES_HANDLED
 from bot.webhook_journal import Journal, drain, room_for
 
 log = logging.getLogger(__name__)
@@ -197,8 +196,6 @@ async def _worker(running: _Running) -> None:
         entry_id, data = await running.queue.get()
         # No await between taking the update and queueing for its conversation's lock:
         # asyncio's locks are FIFO, so a person's updates keep the queue's order.
-        started = time.monotonic()
-        outcome = "ok"
         try:
             async with running.locks.hold(whose(data)):
                 update = Update.model_validate(data, context={"bot": hook.bot})
@@ -206,15 +203,13 @@ async def _worker(running: _Running) -> None:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            outcome = "error"
+            # counted by the dispatcher's middleware (bot.channels.telegram._measured)
             frames = traceback.extract_tb(exc.__traceback__)[-4:]
             where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
             # type and place only: the exception's text could quote the person
             log.error(
                 "%s while handling Telegram update %s at %s", type(exc).__name__, entry_id, where
             )
-        UPDATES_HANDLED.labels(CHANNEL, outcome).inc()
-        HANDLING_SECONDS.labels(CHANNEL).observe(time.monotonic() - started)
         try:
             # handled, or failed on our side: finished either way, not to be replayed
             with contextlib.suppress(RedisError):

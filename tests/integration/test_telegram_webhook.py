@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
+from aiogram.types import Update
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
@@ -228,3 +229,26 @@ async def test_metrics_count_updates_by_outcome_without_personal_data(h: Harness
     await w.settle()
     assert await counted("ok") == ok + 1
     assert await counted("duplicate") == duplicate + 1
+
+
+async def test_polled_updates_are_counted_too(h: Harness) -> None:
+    # polling feeds the dispatcher as the webhook worker does; the count is the dispatcher's
+    dispatcher = build_dispatcher(h.services.engine.handle, h.services.intake)
+    bot = make_bot(h.api.token, h.api.url)
+    h.bots.append(bot)
+    w = await h.worker()
+
+    async def counted(outcome: str) -> float:
+        text = await (await w.client.get("/metrics")).text()
+        key = f'tawasul_updates_handled_total{{channel="telegram",outcome="{outcome}"}} '
+        lines = [line for line in text.splitlines() if line.startswith(key)]
+        return float(lines[0].rsplit(" ", 1)[1]) if lines else 0.0
+
+    ok, ignored = await counted("ok"), await counted("ignored")
+    for raw in (
+        h.updates.text(OMAR, "/start"),
+        h.updates.group_text(OMAR, -1009990001, "مرحبا"),  # not for the residents
+    ):
+        await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+    assert await counted("ok") == ok + 1
+    assert await counted("ignored") == ignored + 1
