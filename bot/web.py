@@ -23,7 +23,6 @@ import signal
 import time
 import traceback
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
@@ -31,30 +30,28 @@ from redis.exceptions import RedisError
 
 from bot.app import Services
 from bot.channels.telegram_webhook import TelegramHook, add_telegram_webhook, telegram_queue
-from bot.channels.whatsapp import WhatsAppSender, close_client, make_client, masked
-from bot.channels.whatsapp_channel import Renumbered, WhatsAppChannel
+from bot.channels.whatsapp import masked
 from bot.channels.whatsapp_inbound import (
     CHANNEL,
     DeliveryStatus,
     Inbound,
-    NumberChange,
     WebhookBatch,
     parse_webhook,
     verify_signature,
 )
-from bot.channels.whatsapp_reminders import AnswerReminders
 from bot.channels.whatsapp_render import OutText
-from bot.channels.whatsapp_statuses import StatusRecorder
-from bot.db.accounts import move_account
 from bot.health import Health, add_health
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.webhook_journal import Journal, drain, room_for
+from bot.whatsapp_runtime import WhatsAppRuntime, renumberer, whatsapp_runtime
 from conversations.engine import apology
 from conversations.i18n import DEFAULT_LOCALE
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
 
+# re-exported: tests and callers know them from here
+__all__ = ["WhatsAppRuntime", "renumberer", "whatsapp_runtime"]
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH: Final = "/whatsapp/webhook"
@@ -75,100 +72,8 @@ Job = tuple[str, WorkItem]
 INBOX_KEY: Final = "tawasul:wa:inbox"
 
 
-@dataclass
-class WhatsAppRuntime:
-    """The WhatsApp parts the web app serves: built from the settings by
-    :func:`whatsapp_runtime`, or given by a test."""
-
-    channel: WhatsAppChannel
-    recorder: StatusRecorder
-    app_secret: str
-    verify_token: str
-    phone_id: str | None = None
-    #: the outbox handler for rows with channel "whatsapp" (None: a test's runtime)
-    delivery: WhatsAppDelivery | None = None
-    #: reminders of answers begun and not sent (None: a test's runtime)
-    reminders: AnswerReminders | None = None
-
-
 WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)
 QUEUE_KEY: Final = web.AppKey("queue", asyncio.Queue[Job])
-
-
-@contextlib.asynccontextmanager
-async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]:
-    """The WhatsApp channel for the configured business number (pywa client, sender,
-    channel, status recorder), closed on exit."""
-    settings = services.settings
-    wa = make_client(settings)
-    store = services.engine.store
-
-    async def locale_of(user_key: str) -> str:
-        return (await store.load("whatsapp", user_key)).locale
-
-    sender = WhatsAppSender(
-        wa,
-        services.redis,
-        locale_of=locale_of,
-        template_name=settings.whatsapp_template_name,
-        template_lang=settings.whatsapp_template_lang,
-    )
-    # deferred: bot.outbox imports the channel module
-    from bot.outbox.whatsapp_delivery import WhatsAppDelivery
-
-    delivery = WhatsAppDelivery(sender, services.sessions)
-    reminders = AnswerReminders(services.redis, services.engine.store, sender, services.sessions)
-    if not settings.whatsapp_template_name:
-        log.warning(
-            "WhatsApp: TAWASUL_WHATSAPP_TEMPLATE_NAME is not set, so a notification for "
-            "someone who last wrote over 24 hours ago waits until they write again"
-        )
-    try:
-        assert settings.whatsapp_app_secret and settings.whatsapp_verify_token
-        yield WhatsAppRuntime(
-            channel=WhatsAppChannel(
-                services.engine.handle,
-                sender,
-                services.intake,
-                deliver_waiting=delivery.deliver_waiting,
-                renumbered=renumberer(services),
-                after_turn=reminders.note,
-                follow_ups=services.receipts,
-            ),
-            delivery=delivery,
-            reminders=reminders,
-            recorder=StatusRecorder(services.sessions, services.redis),
-            app_secret=settings.whatsapp_app_secret,
-            verify_token=settings.whatsapp_verify_token,
-            phone_id=settings.whatsapp_phone_id,
-        )
-    finally:
-        await close_client(wa)
-
-
-def renumberer(services: Services) -> Renumbered:
-    """What follows a WhatsApp user to their new number: the dialogue (Redis) and the
-    account, requests and pending notifications (SQL)."""
-
-    async def renumbered(change: NumberChange) -> None:
-        if change.new_key != change.old_key:
-            await services.engine.store.move(CHANNEL, change.old_key, change.new_key)
-        moved = await move_account(
-            services.sessions,
-            CHANNEL,
-            change.old_key,
-            change.new_key,
-            old_phone=f"+{change.old_wa_id}" if change.old_wa_id else None,
-            new_phone=f"+{change.new_wa_id}" if change.new_wa_id else None,
-        )
-        log.info(
-            "WhatsApp number change: %d account, %d requests, %d notifications moved",
-            moved.accounts,
-            moved.requests,
-            moved.notifications,
-        )
-
-    return renumbered
 
 
 def build_web_app(
