@@ -19,8 +19,13 @@ NAVIGATION = ("cancel", "back", "help", "restart")
 
 
 def _key(text: str) -> str:
-    """The matching form of a short message: folded, each word without the article ال."""
-    return " ".join(_bare(word) for word in fold_arabic(text).split())
+    """The matching form of a short message: folded, each word without the article ال;
+    "?" for a message of question marks alone (folding drops them, and «؟» asks for help)."""
+    key = " ".join(_bare(word) for word in fold_arabic(text).split())
+    marks = "".join(text.split())
+    if not key and marks and set(marks) <= {"?", "؟"}:
+        return "?"
+    return key
 
 
 def _bare(word: str) -> str:

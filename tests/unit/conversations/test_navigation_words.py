@@ -33,6 +33,19 @@ async def test_help_in_other_words(chat: Chat, typed: str) -> None:
     assert "تواصل" in chat.said and "رقم هوية صاحب الطلب" in chat.said  # help, then the step
 
 
+@pytest.mark.parametrize("typed", ["؟", "?", " ؟ ", "؟؟"])
+async def test_a_question_mark_alone_is_help_at_every_step(chat: Chat, typed: str) -> None:
+    await chat.command("start")
+    await chat.text(typed)
+    assert "تواصل" in chat.said and "فرد" in chat.said  # help, then the first question
+    assert "اختر أحد الخيارين" not in chat.said
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text(typed)  # at the phone step it was read as a typed phone number
+    assert "تواصل" in chat.said and "مشاركة رقمي" in chat.said
+    assert "من حسابك أنت" not in chat.said
+
+
 @pytest.mark.parametrize("typed", ["الغاء الطلب", "ابي الغي", "cancel please", "إلغاء"])
 async def test_cancel_in_other_words(chat: Chat, typed: str) -> None:
     await chat.command("start")
