@@ -263,7 +263,8 @@ async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
 # ---- numbers -------------------------------------------------------------------------
 
 
-def _number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    """What is wrong with a typed identity number, in words (by ``error.reason``)."""
     _ = ctx.texts.gettext
     ngettext = ctx.texts.ngettext
     digits = sum(ch.isdigit() for ch in typed)
@@ -299,7 +300,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     except InvalidIdentityNumber as error:
         if error.reason == "prefix":
             return Retry(_("An establishment's unified number starts with 7. Please check it."))
-        return Retry(_number_problem(ctx, error, event.text))
+        return Retry(number_problem(ctx, error, event.text))
     ctx.state.answers["establishment"] = number
     return Next("summary" if ctx.state.editing else "identity")
 
@@ -332,7 +333,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     try:
         identity = parse_identity_number(event.text)
     except InvalidIdentityNumber as error:
-        return Retry(_number_problem(ctx, error, event.text))
+        return Retry(number_problem(ctx, error, event.text))
     allowed = _identity_kinds(ctx)
     if identity.kind not in allowed:
         names = _kind_names(ctx)

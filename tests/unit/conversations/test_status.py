@@ -98,6 +98,22 @@ async def test_someone_elses_request_needs_its_identity_number(chat: Chat) -> No
     assert "مرفوض" in plain(chat.said) and "المستندات غير مكتملة" in plain(chat.said)
 
 
+async def test_a_mistyped_identity_number_is_called_mistyped_and_can_be_corrected(
+    chat: Chat,
+) -> None:
+    await chat.tap("status")
+    await chat.tap("other")
+    await chat.text(THEIRS)
+    await chat.text("١٠٠٠ ٠٠٠ ٠٠٩")  # ten digits, the last one wrong
+    # as the request form says it, not «does not look like an identity number (10 digits)»
+    assert "الرقم الأخير لا يتوافق" in plain(chat.said)
+    assert "١٠ أرقام" not in chat.said and "10 أرقام" not in plain(chat.said)
+    await chat.text("100000000")
+    assert "كتبت 9 أرقام" in plain(chat.said)
+    await chat.text("1000000008")
+    assert "مرفوض" in plain(chat.said)
+
+
 async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat) -> None:
     await chat.tap("status")
     await chat.tap("other")
