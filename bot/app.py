@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -62,11 +64,24 @@ def prepare_data_dir(data_dir: Path) -> None:
             path.chmod(0o600)
 
 
+async def _upgrade_alone(settings: Settings) -> None:
+    """Migrates under an exclusive lock on a file in the data directory: two processes
+    started at once on it (two terminal chats on a fresh directory) would both migrate
+    the SQLite file, and one would stop with «database is locked»."""
+    lock = settings.data_dir / "tawasul.migrate.lock"
+    with await asyncio.to_thread(lock.open, "a+b") as handle:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+        try:
+            await upgrade(settings.sqlalchemy_url)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @asynccontextmanager
 async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
     prepare_data_dir(settings.data_dir)
     if migrate:
-        await upgrade(settings.sqlalchemy_url)
+        await _upgrade_alone(settings)
     db = make_engine(settings.sqlalchemy_url)
     sessions = make_sessionmaker(db)
     holidays = holidays_of(settings)
