@@ -18,10 +18,10 @@ from logging.config import fileConfig
 from pathlib import Path
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 
-from bot.db.engine import default_sqlite_url, make_engine
+from bot.db.engine import SQLITE_BEGIN, default_sqlite_url, make_engine
 from bot.db.models import Base
 
 config = context.config
@@ -32,6 +32,11 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+
+# Any fixed 64-bit number, the same in every process: PostgreSQL's advisory lock that lets
+# one process at a time migrate (workers starting together would otherwise race to create
+# the same tables).
+MIGRATION_LOCK_KEY = 7_305_218_940_113
 
 
 def _database_url() -> str:
@@ -73,6 +78,11 @@ def _run_with(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # held to the end of the transaction; the next process then finds nothing to do
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         context.run_migrations()
 
 
@@ -81,6 +91,10 @@ async def _run_async(url: str) -> None:
     engine = make_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
+            # SQLite: take the write lock up front, so a second process starting at the same
+            # moment waits (busy_timeout) for the first to finish instead of failing with
+            # "database is locked" when its read snapshot turns out to be stale
+            connection = await connection.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
             await connection.run_sync(_run_with)
             await connection.commit()
     finally:
