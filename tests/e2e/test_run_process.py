@@ -17,6 +17,7 @@ import pytest
 
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
+from tests import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_CHAT = -1001112223334
@@ -72,7 +73,9 @@ async def test_request_card_decision_and_notification(tmp_path: Path, redis_url:
             await asyncio.sleep(0.2)  # the rest of a multi-message answer
 
         try:
-            api.add_file("shot-1", b"\x89PNG\r\n\x1a\n" + b"\2" * 400)
+            # a real picture: the bot decides a file's type from its bytes
+            shot = samples.png(seed=41)
+            api.add_file("shot-1", shot)
             # start-up (imports, migrations) has its own budget: on a loaded machine it
             # alone can take longer than an answer may
             await until(lambda: "getUpdates" in api.methods(), seconds=STARTUP_S)
@@ -83,7 +86,7 @@ async def test_request_card_decision_and_notification(tmp_path: Path, redis_url:
             await say(updates.text(PERSON, "2000000006"))
             await say(updates.contact(PERSON, "966501234567"))
             await say(updates.text(PERSON, "لا أستطيع الدخول إلى أبشر منذ أسبوع بسبب رسالة خطأ"))
-            await say(updates.photo(PERSON, "shot-1", file_size=408))
+            await say(updates.photo(PERSON, "shot-1", file_size=len(shot)))
             await say(updates.callback(PERSON, "done"))
             await say(updates.callback(PERSON, "confirm"))
             await until(
