@@ -233,12 +233,16 @@ class Engine(DraftKeeping, OfficerAnswers):
             return self._confirm_discard(ctx, action)
         if action == "restart" or state.step in START_STEPS:
             return await self._start(ctx, event, action)
+        greeted = ""
         if isinstance(event, Text) and action is None:
             kind, rest = courtesy(event.text)
             if kind is not None and not rest:
                 # «السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays
                 again = self._ask(ctx)
                 return [dataclasses.replace(again, text=f"{salute(ctx, kind)}\n{again.text}")]
+            if kind in ("salam", "greeting"):
+                # «السلام عليكم ابي امدد زيارة امي» after /start: returned, then read
+                greeted = salute(ctx, kind) + "\n"
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":
@@ -256,7 +260,10 @@ class Engine(DraftKeeping, OfficerAnswers):
             offer = await self._offer_answer(ctx, event, outcome.hint)
             if offer is not None:
                 return offer
-        return self._apply(ctx, outcome)
+        replies = self._apply(ctx, outcome)
+        if greeted and replies:
+            replies[0] = dataclasses.replace(replies[0], text=greeted + replies[0].text)
+        return replies
 
     def _reads_choices(self, ctx: Ctx, typed: Text) -> bool:
         """Whether a typed message here may mean one of the buttons in other words: not

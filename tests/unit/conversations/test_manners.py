@@ -200,6 +200,30 @@ async def test_thanks_after_a_refusal_is_not_a_service_request(chat: Chat) -> No
     assert "other" in chat.choice_ids
 
 
+async def test_salam_with_the_need_after_start_is_answered_and_the_need_used(
+    chat: Chat,
+) -> None:
+    # Telegram's Start button and the terminal both send /start first: the need then
+    # comes at the first question, and the salam was not returned there
+    await chat.command("start")
+    await chat.text("السلام عليكم ابي امدد زيارة امي")
+    assert chat.said.startswith("وعليكم السلام")
+    assert chat.choice_ids[0] == "s:visit_visa_extension"
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("السلام عليكم، انتهت اقامتي ولا اقدر اجددها من ابشر")
+    assert chat.said.startswith("وعليكم السلام") and "للمستندات" in chat.said
+
+
+async def test_in_english_hello_with_the_need_after_start(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("English")
+    await chat.text("Hello, I need to extend my wife's visit visa")
+    assert chat.said.startswith("Hello, and welcome.")
+    assert chat.choice_ids[0] == "s:visit_visa_extension"
+
+
 async def test_a_greeting_mid_way_keeps_the_question(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text("السلام عليكم")
