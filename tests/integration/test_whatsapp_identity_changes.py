@@ -200,7 +200,11 @@ async def test_a_changed_number_moves_the_account_requests_and_dialogue(h: Harne
     async with h.services.sessions() as session:
         accounts = list(await session.scalars(select(Account)))
         waiting = list(
-            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "notify"))
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == "notify", OutboxMessage.sent_at.is_(None)
+                )
+            )
         )
     assert [(a.user_key, a.verified_phone) for a in accounts] == [(MONA_NEW.key, "+966509876543")]
     assert waiting and all(row.target == MONA_NEW.key for row in waiting)
