@@ -419,6 +419,11 @@ class Engine(DraftKeeping, OfficerAnswers):
 
     def _back(self, ctx: Ctx) -> list[Reply]:
         state = ctx.state
+        if not state.history and state.flow == "status":
+            # out of a status question to where the person was: their draft, or the first
+            # question («رجوع» there once answered «هذه هي الخطوة الأولى», a dead end)
+            replace_state(state, state.fresh_draft())
+            return [self._ask(ctx)] if state.resume() else self._restart(ctx)
         if not state.history:
             _ = ctx.texts.gettext
             return [self._reply(ctx, _("This is the first step."), with_choices=True)]

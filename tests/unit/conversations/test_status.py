@@ -114,6 +114,25 @@ async def test_a_mistyped_identity_number_is_called_mistyped_and_can_be_correcte
     assert "مرفوض" in plain(chat.said)
 
 
+async def test_back_from_the_identity_question_returns_to_where_the_person_was(
+    chat: Chat,
+) -> None:
+    await chat.command("start")
+    await chat.text(f"وش صار على طلبي {THEIRS}")
+    assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
+    await chat.text("رجوع")  # it said «هذه هي الخطوة الأولى» and stayed
+    assert "الخطوة الأولى" not in chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]
+    # with a request half filled in, back there
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text(f"وش صار على طلبي {THEIRS}")
+    await chat.text("رجوع")
+    assert chat.last[-1].ask_contact  # the phone step of the draft, nothing lost
+    await chat.contact("+966501234567")
+    assert "صِف طلبك" in chat.said
+
+
 async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat) -> None:
     await chat.tap("status")
     await chat.tap("other")
