@@ -263,6 +263,16 @@ async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
 # ---- numbers -------------------------------------------------------------------------
 
 
+def number_in_words(text: str) -> str:
+    """The number of a message that names it in words too («رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦»): its
+    digits when there are exactly ten of them, else ``text`` unchanged (so the parser
+    says what is wrong with it)."""
+    digits = "".join(ch for ch in text if ch.isdecimal())
+    if len(digits) == 10 and any(ch.isalpha() for ch in text):
+        return digits
+    return text
+
+
 def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
     """What is wrong with a typed identity number, in words (by ``error.reason``)."""
     _ = ctx.texts.gettext
@@ -296,7 +306,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     if not isinstance(event, Text):
         return Retry(_("Please type the establishment number in digits."))
     try:
-        number = parse_establishment_number(event.text)
+        number = parse_establishment_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
         if error.reason == "prefix":
             return Retry(_("An establishment's unified number starts with 7. Please check it."))
@@ -331,7 +341,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     if not isinstance(event, Text):
         return Retry(_("Please type the number in digits."))
     try:
-        identity = parse_identity_number(event.text)
+        identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
         return Retry(number_problem(ctx, error, event.text))
     allowed = _identity_kinds(ctx)

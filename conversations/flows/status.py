@@ -13,7 +13,7 @@ import logging
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
-from conversations.flows.intake import number_problem
+from conversations.flows.intake import number_in_words, number_problem
 from conversations.formatting import format_due_date, isolate
 from conversations.notifications import answer_choice_id, status_name
 from conversations.ports import AttemptLimiter, StatusView
@@ -217,7 +217,7 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     if not isinstance(event, Text):
         return Retry(_("Please type the identity number in digits."))
     try:
-        identity = parse_identity_number(event.text)
+        identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
         # as the request form says it: a last digit that does not match is not "not 10 digits"
         return Retry(number_problem(ctx, error, event.text))

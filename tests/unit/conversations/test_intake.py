@@ -89,9 +89,20 @@ async def test_identity_in_arabic_indic_digits_with_marks_is_accepted(chat: Chat
 
 
 @pytest.mark.parametrize(
+    "typed", ["رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦", "رقمي 2000000006", "my iqama is 2000000006"]
+)
+async def test_identity_said_in_words_is_taken(chat: Chat, typed: str) -> None:
+    await _to_identity(chat)
+    await chat.text(typed)  # once «يجب أن يتكون الرقم من أرقام فقط»
+    assert "شارك رقم جوالك" in chat.said
+
+
+@pytest.mark.parametrize(
     ("typed", "expected"),
     [
         ("20000000", "كتبت ٨ أرقام"),
+        ("رقمي 2000000007", "الرقم الأخير لا يتوافق"),
+        ("عمري 30 ورقمي 2000000006", "أرقام فقط"),  # two numbers: not guessed
         ("5000000006", "الرقم الأول غير صحيح"),
         ("2000000007", "الرقم الأخير لا يتوافق"),
         ("abc", "أرقام فقط"),

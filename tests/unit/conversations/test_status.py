@@ -110,7 +110,7 @@ async def test_a_mistyped_identity_number_is_called_mistyped_and_can_be_correcte
     assert "١٠ أرقام" not in chat.said and "10 أرقام" not in plain(chat.said)
     await chat.text("100000000")
     assert "كتبت 9 أرقام" in plain(chat.said)
-    await chat.text("1000000008")
+    await chat.text("رقم هويتي 1000000008")
     assert "مرفوض" in plain(chat.said)
 
 
