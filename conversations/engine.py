@@ -321,8 +321,9 @@ class Engine(DraftKeeping, OfficerAnswers):
             return [Reply(self.flow.help(ctx)), *self._restart(ctx, language_choice=True)]
         if action is None and isinstance(event, Text):
             kind, rest = courtesy(event.text)
-            if kind == "thanks" and not rest and state.step == "done":
-                # thanks after filing: a word back, the same buttons, not the welcome again
+            if kind in ("thanks", "goodbye") and not rest and state.step == "done":
+                # thanks or goodbye after filing: a word back, the same buttons, not the
+                # first question again
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
                 return [Reply(salute(ctx, kind), choices=offered)]
             if rest and ctx.catalogue.match(event.text, limit=1):

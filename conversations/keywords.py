@@ -84,8 +84,8 @@ def is_undo_word(text: str) -> bool:
 
 
 def courtesy(text: str) -> tuple[str | None, str]:
-    """Small talk at the start of a message: ("salam" | "greeting" | "thanks" | None, the
-    rest).
+    """Small talk at the start of a message: ("salam" | "greeting" | "thanks" | "goodbye" |
+    None, the rest).
 
     The rest is the message without the greeting or thanks (in the matching form); "" when
     the message was nothing but small talk («طيب شكرا», «السلام عليكم ورحمة الله»)."""
@@ -97,7 +97,9 @@ def courtesy(text: str) -> tuple[str | None, str]:
         changed = False
         for size in range(min(6, len(words)), 0, -1):
             head = " ".join(words[:size])
-            kind = next((k for k in ("salam", "greeting", "thanks") if head in lists[k]), None)
+            kind = next(
+                (k for k in ("salam", "greeting", "thanks", "goodbye") if head in lists[k]), None
+            )
             if kind is not None:
                 found = found or kind
                 words, changed = words[size:], True

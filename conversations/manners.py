@@ -21,12 +21,15 @@ WELCOME_AGAIN_AFTER = dt.timedelta(hours=12)
 
 
 def salute(ctx: Ctx, kind: str) -> str:
-    """The answer to a greeting ("salam", "greeting") or to thanks ("thanks")."""
+    """The answer to a greeting ("salam", "greeting"), to thanks ("thanks") or to a
+    goodbye ("goodbye")."""
     _ = ctx.texts.gettext
     if kind == "salam":
         return _("And peace be upon you.")
     if kind == "thanks":
         return _("You're welcome, glad to help.")
+    if kind == "goodbye":
+        return _("Goodbye, and take care. Write any time you need us.")
     return _("Hello, and welcome.")
 
 

@@ -224,6 +224,19 @@ async def test_in_english_hello_with_the_need_after_start(chat: Chat) -> None:
     assert chat.choice_ids[0] == "s:visit_visa_extension"
 
 
+@pytest.mark.parametrize("typed", ["مع السلامة", "في أمان الله", "bye"])
+async def test_goodbye_is_answered_in_kind(chat: Chat, typed: str) -> None:
+    await _to_identity(chat)
+    await chat.text(typed)  # it was read as the identity number («أرقام فقط»)
+    assert "أرقام فقط" not in chat.said
+    assert chat.said.startswith("مع السلامة") and "رقم هوية صاحب الطلب" in chat.said
+    await _to_summary(chat)
+    await chat.tap("confirm")
+    await chat.text(typed)  # after filing: a word back and the same buttons
+    assert chat.said.startswith("مع السلامة")
+    assert chat.choice_ids == ["new", "status", "help"]
+
+
 async def test_a_greeting_mid_way_keeps_the_question(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text("السلام عليكم")
