@@ -4,7 +4,10 @@ and Prometheus.
 - /healthz: the process lives and its loop answers (200 always).
 - /readyz: Redis and the database each answer within a second, and the process is not
   shutting down; otherwise 503 with the failing ones named in the body, so a load balancer
-  sends webhooks to another worker.
+  sends webhooks to another worker. A staff group the bot cannot post to (removed, rights
+  taken away: bot.outbox.staff_group) is shown under ``staff_group`` with the setting or
+  right to change, but leaves the worker ready: residents are still served and the cards
+  wait, so taking every worker out of the balancer would only make things worse.
 - /metrics: bot.metrics in the Prometheus text format; the outbox figures are read from
   the database at each scrape.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -39,6 +42,8 @@ class Health:
     #: channel -> its webhook queue depth now
     depths: dict[str, Callable[[], int]]
     draining: bool = False
+    #: the staff group's current problem (condition, detail, fix, since), None when fine
+    staff_problem: Callable[[], Awaitable[dict[str, str] | None]] | None = None
 
 
 HEALTH_KEY: Final = web.AppKey("health", Health)
@@ -96,7 +101,21 @@ async def _readyz(request: web.Request) -> web.Response:
     if failing:
         log.warning("not ready: %s", "; ".join(failing))
         return web.json_response({"ready": False, "failing": failing}, status=503)
-    return web.json_response({"ready": True})
+    body: dict[str, object] = {"ready": True}
+    if health.staff_problem is not None:
+        problem = await _staff_problem(health.staff_problem)
+        if problem is not None:
+            body["staff_group"] = problem
+    return web.json_response(body)
+
+
+async def _staff_problem(
+    read: Callable[[], Awaitable[dict[str, str] | None]],
+) -> dict[str, str] | None:
+    try:
+        return await asyncio.wait_for(read(), READY_TIMEOUT_S)
+    except Exception as exc:  # Redis answered the ping just before: say so, stay ready
+        return {"condition": "unknown", "detail": type(exc).__name__}
 
 
 async def _metrics(request: web.Request) -> web.Response:

@@ -42,6 +42,7 @@ from bot.channels.whatsapp_inbound import (
 from bot.channels.whatsapp_render import OutText
 from bot.health import Health, add_health
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
+from bot.outbox.staff_group import StaffGroupState
 from bot.webhook_journal import Journal, drain, room_for
 from bot.whatsapp_runtime import WhatsAppRuntime, renumberer, whatsapp_runtime
 from conversations.engine import apology
@@ -101,7 +102,8 @@ def build_web_app(
         tg_queue = telegram_queue(app)
         assert tg_queue is not None
         depths["telegram"] = tg_queue.qsize
-    add_health(app, Health(services.redis, services.sessions, depths))
+    staff = StaffGroupState(services.redis).problem if services.settings.staff_chat_id else None
+    add_health(app, Health(services.redis, services.sessions, depths, staff_problem=staff))
     if whatsapp is None and not services.settings.whatsapp_enabled:
         return app
 

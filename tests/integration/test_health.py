@@ -15,6 +15,7 @@ from bot.app import Services, build_services
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import OutboxMessage, utcnow
 from bot.health import HEALTH_KEY, Health, add_health
+from bot.outbox.staff_group import StaffGroupState
 from bot.settings import Settings
 from bot.web import build_web_app
 from tests.servers import free_port
@@ -125,3 +126,24 @@ def _samples(text: str) -> dict[str, float]:
             name, _, value = line.rpartition(" ")
             out[name] = float(value)
     return out
+
+
+async def test_readyz_shows_a_staff_group_the_bot_cannot_post_to_and_stays_ready(
+    tmp_path: Path, redis_url: str, redis_client: Redis
+) -> None:
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, staff_chat_id=-1001234567890)
+    async with build_services(settings) as services:
+        app = build_web_app(services)
+        async for c in serve(app):
+            assert "staff_group" not in await (await c.get("/readyz")).json()
+            state = StaffGroupState(services.redis)
+            await state.report("bot_removed", "Forbidden: bot was kicked", "add the bot back")
+            response = await c.get("/readyz")
+            # residents are still served: the worker stays in the balancer, the cards wait
+            assert response.status == 200
+            body = await response.json()
+            assert body["ready"] is True
+            assert body["staff_group"]["condition"] == "bot_removed"
+            assert body["staff_group"]["fix"] == "add the bot back"
+            await state.resolved()
+            assert "staff_group" not in await (await c.get("/readyz")).json()
