@@ -12,6 +12,7 @@ import mimetypes
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -39,6 +40,13 @@ CHANNEL = "console"
 Handler = Callable[[Event], Awaitable[list[Reply]]]
 
 
+@dataclass(frozen=True)
+class NoSuchFile:
+    """``/photo PATH`` named no file: said in the terminal, in the person's language."""
+
+    path: str
+
+
 def render(reply: Reply, texts: Texts) -> str:
     """A reply as the terminal shows it: the text, then its choices as a numbered list,
     then where its pictures are (a terminal cannot show them)."""
@@ -58,8 +66,9 @@ def render(reply: Reply, texts: Texts) -> str:
     return "\n".join(lines)
 
 
-def to_event(line: str, user_key: str, media: MediaStore) -> Event | str | None:
-    """Turns a typed line into an event; a string is a local error to show instead."""
+def to_event(line: str, user_key: str, media: MediaStore) -> Event | NoSuchFile | None:
+    """Turns a typed line into an event; :class:`NoSuchFile` is a local error to show
+    instead."""
     origin = Origin(CHANNEL, user_key, uuid.uuid4().hex)
     stripped = line.strip()
     if not stripped:
@@ -77,10 +86,10 @@ def to_event(line: str, user_key: str, media: MediaStore) -> Event | str | None:
     return Text(origin, line.rstrip("\n"))
 
 
-def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | str:
+def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | NoSuchFile:
     path = Path(path_text).expanduser()
     if not path.is_file():
-        return f"(no such file: {path_text})"
+        return NoSuchFile(path_text)
     data = path.read_bytes()
     declared = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     # the bytes decide what the file is, as on the other channels (bot.media_intake)
@@ -135,7 +144,7 @@ async def chat(
     pending: Event | None = first
     while True:
         if pending is not None:
-            event: Event | str | None = pending
+            event: Event | NoSuchFile | None = pending
             pending = None
         else:
             line = await loop.run_in_executor(None, stdin.readline)
@@ -150,8 +159,9 @@ async def chat(
             event = to_event(line, user_key, media)
         if event is None:
             continue
-        if isinstance(event, str):
-            print(event, file=stdout, flush=True)
+        if isinstance(event, NoSuchFile):
+            _ = Texts(locale).gettext
+            print(_("(no such file: %(path)s)") % {"path": event.path}, file=stdout, flush=True)
             continue
         for reply in await handle(event):
             # the terminal's own words follow the language the person chose

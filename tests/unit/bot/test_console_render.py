@@ -42,3 +42,17 @@ def test_buttons_where_numbers_are_text_are_listed_without_numbers() -> None:
         Reply("اكتب إجابتك", choices=(Option("send", "إرسال الرد"),), numbered=False), Texts("ar")
     )
     assert "• إرسال الرد" in shown and "1)" not in shown
+
+
+async def test_a_missing_photo_is_said_in_the_persons_language(tmp_path: Path) -> None:
+    async def handle(event: Event) -> list[Reply]:
+        return [Reply("تم", locale="ar")]
+
+    out = io.StringIO()
+    lines = io.StringIO("مرحبا\n/photo /no/such.png\n")
+    await chat(handle, MediaStore(tmp_path), stdin=lines, stdout=out)
+    # it was English in an Arabic chat
+    assert "(لا يوجد ملف بهذا المسار: /no/such.png)" in out.getvalue()
+    out = io.StringIO()
+    await chat(handle, MediaStore(tmp_path), stdin=io.StringIO("/photo\n"), stdout=out, locale="en")
+    assert "(no such file: )" in out.getvalue()
