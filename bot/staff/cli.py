@@ -31,6 +31,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.staff.actors import Officer
+    from bot.staff.views import StaffViews
 
 LOCAL_OFFICER_ID: Final = 0
 ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen", "undo")
@@ -181,14 +182,10 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                     ).replace("%(language)s", views.language(record.locale))
             elif action == "accept":
                 await desk.accept(number, officer, " ".join(args.note) or None)
-                done = _(
-                    "Request %(number)s accepted; the person is told in a minute unless you undo it (tawasul staff undo)."
-                )
+                done = _("Request %(number)s accepted.") + " " + _told(views, desk.decision_grace_s)
             elif action == "reject":
                 await desk.reject(number, officer, " ".join(args.reason))
-                done = _(
-                    "Request %(number)s rejected; the person is told in a minute unless you undo it (tawasul staff undo)."
-                )
+                done = _("Request %(number)s rejected.") + " " + _told(views, desk.decision_grace_s)
             elif action == "undo":
                 await desk.undo(number, officer)
                 done = _("The decision on request %(number)s is undone; the person was not told.")
@@ -244,3 +241,16 @@ def _file_line(media: Any, attachment: Any) -> str:
     if checksum and media.exists(checksum):
         return f"{name} ({attachment.mime}, {attachment.size} B): {media.path_for(checksum)}"
     return f"{name} ({attachment.mime}, {attachment.size} B): {attachment.kind} {attachment.ref}"
+
+
+def _told(views: StaffViews, seconds: int) -> str:
+    """When the person hears of a decision, from the grace actually set
+    (TAWASUL_DECISION_GRACE_S), and how to take it back meanwhile."""
+    if seconds <= 0:
+        return str(views.texts.gettext("The person is being told."))
+    text: str = views.texts.ngettext(
+        "The person is told in %(seconds)d second unless you undo it (tawasul staff undo).",
+        "The person is told in %(seconds)d seconds unless you undo it (tawasul staff undo).",
+        seconds,
+    )
+    return text.replace("%(seconds)d", str(seconds))

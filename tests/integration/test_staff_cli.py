@@ -26,7 +26,7 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def staff(
-    db_url: str, tmp_path: Path, *args: str, code: int = 0
+    db_url: str, tmp_path: Path, *args: str, code: int = 0, grace_s: int | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAWASUL_")}
     env |= {
@@ -34,6 +34,8 @@ def staff(
         "TAWASUL_DATABASE_URL": db_url,
         "TAWASUL_LOG_LEVEL": "WARNING",
     }
+    if grace_s is not None:
+        env["TAWASUL_DECISION_GRACE_S"] = str(grace_s)
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "staff", *args],
         cwd=ROOT,
@@ -217,3 +219,15 @@ async def test_show_neutralises_bidi_controls_and_says_where_the_files_are(
     assert "\u202e" not in shown and "⟦U+202E⟧+966500000001" in shown
     assert str(MediaStore(tmp_path / "data").path_for(stored)) in shown
     assert "iqama.jpg" in shown
+
+
+async def test_a_decision_says_when_the_person_is_told_from_the_grace_set(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    first = (await gateway.submit(submission())).number
+    said = staff(db_url, tmp_path, "accept", first, "--officer", "سعد", grace_s=90).stdout
+    assert f"قُبل الطلب {first}." in said and "بعد 90 ثانية" in said and "staff undo" in said
+    second = (await gateway.submit(submission("draft-2", user_key="other"))).number
+    said = staff(db_url, tmp_path, "reject", second, "ناقص", "--officer", "سعد", grace_s=0).stdout
+    # told at once: no promise of a minute nor of an undo that cannot happen
+    assert "يجري إبلاغ صاحب الطلب" in said and "دقيقة" not in said and "undo" not in said
