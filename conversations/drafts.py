@@ -4,28 +4,16 @@ a typed answer that fits two buttons equally is asked about instead of guessed."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
-from conversations.flow import Ctx, Flow, Outcome
+from conversations.flow import Ctx
 from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
-from conversations.ports import AttemptLimiter
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.state import DialogueState, replace_state
 
 
-class DraftKeeping:
+class DraftKeeping(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
-
-    if TYPE_CHECKING:
-        # provided by the Engine this is mixed into
-        flow: Flow
-        limiter: AttemptLimiter | None
-
-        def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
-        def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...
-        def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply: ...
-        def _restart(self, ctx: Ctx) -> list[Reply]: ...
 
     def _which(self, ctx: Ctx, candidates: tuple[str, ...]) -> Reply:
         """Two or more buttons are equally likely: ask which, offering just those."""

@@ -4,10 +4,11 @@ the held message replayed once the person says which (see conversations.flows.mo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from conversations.engine_parts import EngineParts
 from conversations.events import Event, Reply, Text
-from conversations.flow import Ctx, Flow, Outcome
+from conversations.flow import Ctx
 from conversations.flows.more_info import (
     MORE_INFO,
     held_rest,
@@ -19,23 +20,12 @@ from conversations.flows.more_info import (
     waiting_questions,
 )
 from conversations.keywords import courtesy
-from conversations.ports import AttemptLimiter
 from conversations.reading import START_STEPS
 from conversations.state import DialogueState
 
 
-class OfficerAnswers:
+class OfficerAnswers(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
-
-    if TYPE_CHECKING:
-        # provided by the Engine this is mixed into
-        flow: Flow
-        limiter: AttemptLimiter | None
-
-        def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
-        def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...
-        def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply: ...
-        def _restart(self, ctx: Ctx) -> list[Reply]: ...
 
     def _idle(self, state: DialogueState) -> bool:
         """Nothing is being filled in: before the first question, at it with nothing chosen,

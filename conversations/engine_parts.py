@@ -1,0 +1,25 @@
+"""What the engine's mixins (drafts, officer answers) may call on the engine they are mixed
+into, declared once for the type checker."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conversations.events import Reply
+    from conversations.flow import Ctx, Flow, Outcome
+    from conversations.ports import AttemptLimiter
+
+
+class EngineParts:
+    """Base of :class:`conversations.engine.Engine`'s mixins; adds nothing at run time."""
+
+    if TYPE_CHECKING:
+        # provided by the Engine this is mixed into
+        flow: Flow
+        limiter: AttemptLimiter | None
+
+        def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
+        def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...
+        def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply: ...
+        def _restart(self, ctx: Ctx) -> list[Reply]: ...
