@@ -182,7 +182,11 @@ def main(argv: list[str] | None = None) -> None:
         args.command == "run" and not settings.telegram_token and not settings.whatsapp_enabled
     )
     # a person chatting in the terminal sees the bot's words only; the log is in a file
-    configure_logging(settings.log_level, file=settings.data_dir / LOG_FILE if terminal else None)
+    configure_logging(
+        settings.log_level,
+        file=settings.data_dir / LOG_FILE if terminal else None,
+        fmt=settings.log_format,
+    )
     try:
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # others, and lets a test of something else run at any hour without a digest arriving.
     staff_schedule: bool = True
     log_level: str = "INFO"
+    # "json": one JSON object a line (time, level, logger, message, extras) for collectors
+    log_format: Literal["text", "json"] = "text"
     # how quantities and dates are written in Arabic: Arabic-Indic (arab) or Western (latn)
     # digits; identifiers (request, identity, phone numbers) stay ASCII either way
     arabic_digits: Literal["arab", "latn"] = "arab"

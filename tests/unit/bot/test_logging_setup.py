@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from pathlib import Path
 
 import pytest
 
 from bot.logging_setup import configure_logging, install_redaction, redact
+from bot.settings import SettingsError, load_settings
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,50 @@ def test_an_exception_message_logged_as_an_argument_is_redacted(
     with caplog.at_level(logging.INFO):
         logging.getLogger("x").error("failed: %s", KeyError("2000000006"))
     assert "2000000006" not in caplog.text and "failed" in caplog.text
+
+
+def test_json_lines_carry_the_record_and_its_extras_without_personal_numbers(
+    tmp_path: Path,
+) -> None:
+    log_file = tmp_path / "tawasul.log"
+    configure_logging("INFO", file=log_file, fmt="json")
+    try:
+        log = logging.getLogger("bot.channels.telegram")
+        log.info(
+            "filed for %s from %s, %s",
+            "2000000006",
+            "+966501234567",
+            "طلب جديد",
+            extra={"identity": "1000000008", "phone": 966551234567, "items": 3,
+                   "people": {"worker": ["2000000006"]}},
+        )  # fmt: skip
+        try:
+            raise KeyError("0551234567")
+        except KeyError:
+            log.exception("turn failed for %s", "1010101010")
+    finally:
+        configure_logging("INFO", file=tmp_path / "text.log")  # back to text for the rest
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first["level"] == "INFO" and first["logger"] == "bot.channels.telegram"
+    assert dt.datetime.fromisoformat(first["time"]).tzinfo is not None
+    # the words stay readable (not \\u escapes), the numbers are masked, extras kept
+    assert first["message"] == "filed for 20******06 from +9*********67, طلب جديد"
+    assert first["identity"] == "10******08" and first["phone"] == "96********67"
+    assert first["items"] == 3 and first["people"] == {"worker": ["20******06"]}
+    assert second["level"] == "ERROR" and "KeyError" in second["exc_info"]
+    for secret in ("2000000006", "501234567", "1000000008", "551234567", "1010101010"):
+        assert secret not in log_file.read_text(encoding="utf-8")
+
+
+def test_the_log_format_setting_takes_text_or_json_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TAWASUL_LOG_FORMAT", "json")
+    assert load_settings().log_format == "json"
+    monkeypatch.delenv("TAWASUL_LOG_FORMAT")
+    assert load_settings().log_format == "text"
+    monkeypatch.setenv("TAWASUL_LOG_FORMAT", "xml")
+    with pytest.raises(SettingsError, match="TAWASUL_LOG_FORMAT"):
+        load_settings()
