@@ -97,6 +97,7 @@ async def _run(settings: Settings) -> None:
                         services.intake,
                         membership=membership,
                         follow_ups=services.receipts,
+                        redis=services.redis,
                     )
                     await stack.enter_async_context(
                         staff_running(services, dispatcher, kick=delivery.kick)

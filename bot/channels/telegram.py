@@ -4,7 +4,8 @@ engine, its replies back out.
 The channel knows the engine only as a ``handle`` callable (event in, replies out) and
 keeps no dialogue state of its own: the one thing it remembers per chat is whether the
 share-my-number keyboard is still on screen, which is cosmetic (see
-:func:`bot.channels.telegram_render.render_replies`).
+:func:`bot.channels.telegram_render.render_replies`), in Redis when given one so that
+every worker knows it (bot.channels.telegram_keyboard).
 
 Group chats are not handled here; the staff desk has its own router.
 """
@@ -33,9 +34,15 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
+from redis.asyncio import Redis
 
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
+from bot.channels.telegram_keyboard import (
+    KeyboardFlags,
+    MemoryKeyboardFlags,
+    RedisKeyboardFlags,
+)
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
     DEFAULT_REMOVAL_TEXT,
@@ -92,6 +99,7 @@ class TelegramChannel:
         max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
         membership: Membership | None = None,
         follow_ups: FollowUps | None = None,
+        keyboard_flags: KeyboardFlags | None = None,
     ) -> None:
         self._handle = handle
         self._membership = membership
@@ -102,9 +110,10 @@ class TelegramChannel:
         self._contact_label = contact_label
         self._removal_text = removal_text
         self._locks: KeyedLocks[int] = KeyedLocks()
-        # Chats that still show the share-my-number reply keyboard. Memory only: after a
-        # restart the rule "the first reply after a Contact removes it" still applies.
-        self._reply_keyboard_shown: set[int] = set()
+        # Chats that still show the share-my-number reply keyboard: shared in Redis when
+        # several workers serve the bot; whatever is lost, the rule "the first reply after
+        # a Contact removes it" still applies.
+        self._keyboard = keyboard_flags or MemoryKeyboardFlags()
 
     async def on_message(
         self, bot: Bot, update_id: int, message: Message, *, edited: bool = False
@@ -155,7 +164,8 @@ class TelegramChannel:
         keyboard that Telegram refuses, or a network error, costs that call only, never
         the words of the replies after it. A reply with a ``follow_up`` (the receipt card)
         releases it once its text is out, or leaves its text to the outbox to send again."""
-        shown = after_contact or chat_id in self._reply_keyboard_shown
+        before = await self._keyboard.shown(chat_id)
+        shown = after_contact or before
         groups, shown = render_reply_groups(
             chat_id,
             replies,
@@ -179,10 +189,8 @@ class TelegramChannel:
                         delivered = False
             if reply.follow_up is not None and self._follow_ups is not None:
                 await self._release(reply.follow_up, delivered=delivered)
-        if shown:
-            self._reply_keyboard_shown.add(chat_id)
-        else:
-            self._reply_keyboard_shown.discard(chat_id)
+        if shown != before:
+            await self._keyboard.remember(chat_id, shown)
 
     async def _release(self, key: str, *, delivered: bool) -> None:
         assert self._follow_ups is not None
@@ -309,10 +317,12 @@ def build_dispatcher(
     max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
     membership: Membership | None = None,
     follow_ups: FollowUps | None = None,
+    redis: Redis | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
-    store, not in aiogram. `membership` hears of people blocking and unblocking the bot."""
+    store, not in aiogram. `membership` hears of people blocking and unblocking the bot.
+    With `redis` the reply-keyboard flag is shared by every worker (else this process's)."""
     dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.update.outer_middleware(_measured)
     dispatcher[CHANNEL_KEY] = TelegramChannel(
@@ -323,6 +333,7 @@ def build_dispatcher(
         max_concurrent_updates=max_concurrent_updates,
         membership=membership,
         follow_ups=follow_ups,
+        keyboard_flags=RedisKeyboardFlags(redis) if redis is not None else None,
     )
     dispatcher.include_router(residents_router())
     return dispatcher

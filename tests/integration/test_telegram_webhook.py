@@ -84,7 +84,9 @@ class Harness:
         a loopback port."""
         bot = make_bot(self.api.token, self.api.url)
         self.bots.append(bot)
-        dispatcher = build_dispatcher(self.services.engine.handle, self.services.intake)
+        dispatcher = build_dispatcher(
+            self.services.engine.handle, self.services.intake, redis=self.services.redis
+        )
         hook = TelegramHook(bot, dispatcher, SECRET, self.services.redis)
         app = build_web_app(self.services, telegram=hook, **kwargs)
         server = await self.stack.enter_async_context(TestServer(app, host="127.0.0.1"))
