@@ -12,6 +12,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from domain.arabizi import to_arabic
 from domain.normalize import fold_arabic
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -21,7 +22,8 @@ NAVIGATION = ("cancel", "back", "help", "restart")
 def _key(text: str) -> str:
     """The matching form of a short message: folded, each word without the article ال;
     "?" for a message of question marks alone (folding drops them, and «؟» asks for help)."""
-    key = " ".join(_bare(word) for word in fold_arabic(text).split())
+    # «marhaba», «shukran» (Arabizi) are the Arabic words; English is kept as typed
+    key = " ".join(_bare(word) for word in fold_arabic(to_arabic(text)).split())
     marks = "".join(text.split())
     if not key and marks and set(marks) <= {"?", "؟"}:
         return "?"
@@ -104,6 +106,8 @@ def courtesy(text: str) -> tuple[str | None, str]:
                 found = found or kind
                 words, changed = words[size:], True
                 break
-            if size == 1 and head in lists["small_words"]:
-                words, changed = words[1:], True
+            if head in lists["small_words"]:
+                # «طيب», «مرة ثانية»: words around small talk that ask for nothing
+                words, changed = words[size:], True
+                break
     return found, " ".join(words)

@@ -24,6 +24,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from conversations.understanding import words
+from domain.arabizi import to_arabic
 from domain.normalize import clean_input
 
 _DATA = Path(__file__).resolve().parent / "data" / "knowledge.json"
@@ -127,13 +128,18 @@ def _any(tokens: Sequence[str], group: Sequence[Sequence[str]]) -> bool:
     return any(_has(tokens, phrase) for phrase in group)
 
 
+def _tokens(text: str) -> list[str]:
+    # Arabizi («kam el gharama») is read in Arabic script; Arabic and English as typed
+    return words(to_arabic(text))
+
+
 def explicit_question(text: str) -> bool:
     """True when a message is plainly a question: it ends with ? or ؟, or its first word
     is a question word («كم», «هل», «what»...)."""
     data = _knowledge()
     if clean_input(text).rstrip(" .!)").endswith(("?", "؟")):
         return True
-    tokens = words(text)
+    tokens = _tokens(text)
     return any(
         list(tokens[: len(phrase)]) == list(phrase)
         for phrase in (*data.question_words, *data.opening_words)
@@ -146,14 +152,14 @@ def reads_as_question(text: str) -> bool:
     if explicit_question(text):
         return True
     data = _knowledge()
-    tokens = words(text)
+    tokens = _tokens(text)
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
 
 
 def rank(text: str) -> list[tuple[Topic, float]]:
     """The topics a message names, best first, with their scores; whether it is a question
     at all is not looked at here (see :func:`answer_topic`)."""
-    tokens = words(text)
+    tokens = _tokens(text)
     if not tokens or len(tokens) > _MAX_WORDS:
         return []
     scored: list[tuple[Topic, float]] = []
@@ -164,6 +170,24 @@ def rank(text: str) -> list[tuple[Topic, float]]:
         scored.append((topic, score))
     # stable: on a tie the topic listed first in the data file wins
     return sorted(scored, key=lambda pair: -pair[1])
+
+
+def near_topics(text: str, limit: int = 3) -> list[Topic]:
+    """The topics a question may be about when it names none fully, best first: those
+    with at least half of their ``must`` groups in it (each ``also`` group found counts
+    too). Offered as buttons when the bot is unsure; empty when nothing comes close."""
+    tokens = _tokens(text)
+    if not tokens or len(tokens) > _MAX_WORDS:
+        return []
+    scored: list[tuple[Topic, float]] = []
+    for topic in _knowledge().topics:
+        found = sum(_any(tokens, group) for group in topic.must)
+        if len(topic.must) < 2 or found == len(topic.must) or 2 * found < len(topic.must):
+            continue
+        also = sum(_any(tokens, group) for group in topic.also)
+        scored.append((topic, found / len(topic.must) + 0.1 * also))
+    scored.sort(key=lambda pair: -pair[1])
+    return [topic for topic, _score in scored[:limit]]
 
 
 def answer_topic(text: str, *, explicit_only: bool = False) -> Topic | None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
+from domain.arabizi import to_arabic
 from domain.normalize import fold_arabic
 
 LocalText = dict[str, str]
@@ -200,7 +201,8 @@ class Catalogue:
         """The services ``text`` most likely asks for, best first; empty when none fits."""
         if limit <= 0:
             return []
-        query = self._lexicon.keys(text)[:_MAX_QUERY_WORDS]
+        # Arabizi («abi ajadid el iqama») is read in Arabic script; other text as typed
+        query = self._lexicon.keys(to_arabic(text))[:_MAX_QUERY_WORDS]
         if not query:
             return []
         similarity = self._similarities(query)

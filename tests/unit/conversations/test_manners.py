@@ -303,3 +303,30 @@ async def test_in_english_hello_and_thanks(chat: Chat) -> None:
     assert "Welcome to Tawasul" not in chat.said
     await chat.text("hello")
     assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["مرحبا مرة ثانية", "صباح الخير مرة ثانية", "كيف حالك", "marhaba"]
+)
+async def test_a_greeting_after_filing_is_never_a_service(chat: Chat, typed: str) -> None:
+    # «مرحبا مرة ثانية» was offered the service «أخرى»
+    await _to_summary(chat)
+    await chat.tap("confirm")
+    await chat.text(typed)
+    assert not any(c.startswith("s:") for c in chat.choice_ids)
+    assert chat.choice_ids[:2] == ["ind", "est"]  # the first menu
+    assert "أهلًا" in chat.said or "مرحبًا" in chat.said
+
+
+@pytest.mark.parametrize(
+    ("typed", "service"),
+    [
+        ("abi ajadid el iqama", "s:iqama_renew"),
+        ("3ayez ta2sheret khorog we 3awda", "s:exit_reentry_visa"),
+        ("bdi jadded el jawaz", "s:passport_renew"),
+    ],
+)
+async def test_arabizi_reaches_the_service(chat: Chat, typed: str, service: str) -> None:
+    await chat.command("start")
+    await chat.text(typed)
+    assert chat.choice_ids[0] == service

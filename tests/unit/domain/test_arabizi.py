@@ -1,0 +1,60 @@
+"""Arabizi written back in Arabic script (issue 13): the words of this domain as people
+type them, and English, Arabic and numbers left alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from domain import arabizi
+from domain.catalogue import load_catalogue
+
+DATA = Path(__file__).resolve().parents[3] / "domain" / "data" / "arabizi.json"
+
+
+@pytest.mark.parametrize(
+    ("typed", "arabic"),
+    [
+        ("abi ajadid el iqama", "ابي اجدد الاقامه"),
+        ("3ayez ta2sheret khorog we 3awda", "عايز تاشيره خروج و عوده"),
+        ("bdi jadded el jawaz", "بدي جدد الجواز"),
+        ("kam el gharama?", "كم الغرامه?"),
+    ],
+)
+def test_arabizi_is_written_in_arabic(typed: str, arabic: str) -> None:
+    assert arabizi.to_arabic(typed) == arabic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to renew my iqama",
+        "what is the fee for an exit re-entry visa?",
+        "can I extend my visit visa online?",
+        "ابي اجدد الاقامة",
+        "2000000006",
+        "iqama",
+    ],
+)
+def test_english_arabic_and_numbers_are_left_alone(text: str) -> None:
+    assert arabizi.to_arabic(text) == text
+
+
+def test_a_word_not_listed_with_an_arabizi_digit_is_spelt_letter_by_letter() -> None:
+    # «7' » and «3» are letters; short vowels inside a word are not written
+    assert arabizi.to_arabic("abi sha7en") == "ابي شحن"
+
+
+def test_english_still_reaches_its_service() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.match("I want to renew my iqama")[0].id == "iqama_renew"
+    assert catalogue.match("abi ajadid el iqama")[0].id == "iqama_renew"
+
+
+def test_a_mapping_that_is_not_arabic_script_is_refused() -> None:
+    document = json.loads(DATA.read_text(encoding="utf-8"))
+    document["words"]["jawaz"] = "passport"
+    with pytest.raises(ValueError, match="jawaz"):
+        arabizi.parse_table(document)
