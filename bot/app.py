@@ -98,7 +98,11 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     receipts = ReceiptQueue(sessions)
     cards = ReceiptCards(settings.data_dir / "receipts", catalogue)
     try:
-        async with open_redis(settings.redis_url, settings.data_dir / "redis") as redis:
+        async with open_redis(
+            settings.redis_url,
+            settings.data_dir / "redis",
+            sentinels=settings.redis_sentinel_target,
+        ) as redis:
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
             engine = Engine(
                 store,

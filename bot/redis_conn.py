@@ -1,8 +1,9 @@
 """The Redis the dialogues live in: the configured server, or the embedded one.
 
 With no ``TAWASUL_REDIS_URL`` the bot uses the embedded server (see
-:mod:`bot.embedded_redis`) on a unix socket under the data directory. Either way the
-server's version is checked first: the bot needs Redis 7.0 or later (``EXPIRE … NX``,
+:mod:`bot.embedded_redis`) on a unix socket under the data directory; with
+``TAWASUL_REDIS_SENTINELS`` the master the sentinels name (see :mod:`bot.redis_ha`). Either
+way the server's version is checked first: the bot needs Redis 7.0 or later (``EXPIRE … NX``,
 ``GETDEL``) or any Valkey; an older server stops start-up with one line saying so.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 
 from bot.embedded_redis import EmbeddedRedis, EmbeddedRedisError
+from bot.redis_ha import SentinelTarget, sentinel_client
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +58,24 @@ def _where(url: str) -> str:
 
 
 @asynccontextmanager
-async def open_redis(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
-    """A client on ``url``, or on the embedded server under ``data_dir`` when ``url`` is
-    empty; raises :class:`RedisUnsuitable` (a SystemExit) for a server too old or an
-    embedded one that cannot start."""
+async def open_redis(
+    url: str | None, data_dir: Path, *, sentinels: SentinelTarget | None = None
+) -> AsyncIterator[Redis]:
+    """A client on the master ``sentinels`` name, else on ``url``, else on the embedded
+    server under ``data_dir``; raises :class:`RedisUnsuitable` (a SystemExit) for a server
+    too old or an embedded one that cannot start."""
     embedded: EmbeddedRedis | None = None
+    if sentinels is not None:
+        client, sentinel = sentinel_client(sentinels, max_connections=MAX_CONNECTIONS, timeout_s=20)
+        try:
+            check_server(await client.info("server"), str(sentinels))
+            yield client
+        finally:
+            try:
+                await client.aclose()
+            finally:
+                await sentinel.aclose()
+        return
     # a burst waits for a free connection rather than failing (redis-py's default pool
     # raises once it is exhausted)
     if url:

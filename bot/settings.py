@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.redis_ha import SentinelTarget, parse_sentinels
 from domain.sla import parse_holidays
 
 
@@ -57,6 +58,13 @@ class Settings(BaseSettings):
     # "passports=12,visas=15" uses those topics and creates the others on first use.
     staff_topics: str = ""
     redis_url: str | None = None
+    # Redis behind Sentinel (instead of TAWASUL_REDIS_URL): the sentinels, host:port,...,
+    # and the name they know the master by (`sentinel monitor NAME ...`); the password of
+    # the master and replicas, and the sentinels' own when they have one
+    redis_sentinels: str = ""
+    redis_service: str | None = Field(default=None, validate_default=True)
+    redis_password: str | None = None
+    redis_sentinel_password: str | None = None
     database_url: str | None = None
     data_dir: Path = Field(default=Path(".data"))
     http_host: str = "127.0.0.1"
@@ -128,6 +136,33 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("1 to 256 characters, each A-Z, a-z, 0-9, _ or - (Telegram's rule)")
         return value
+
+    @field_validator("redis_sentinels")
+    @classmethod
+    def _sentinels(cls, value: str) -> str:
+        parse_sentinels(value)
+        return value
+
+    @field_validator("redis_service")
+    @classmethod
+    def _service(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        if value is None and info.data.get("redis_sentinels", "").strip():
+            raise ValueError(
+                "missing: the master's name the sentinels watch (sentinel monitor NAME ...), "
+                "needed with TAWASUL_REDIS_SENTINELS"
+            )
+        return value
+
+    @property
+    def redis_sentinel_target(self) -> SentinelTarget | None:
+        """The sentinels to ask for the master, when TAWASUL_REDIS_SENTINELS is set."""
+        nodes = parse_sentinels(self.redis_sentinels)
+        if not nodes or self.redis_service is None:
+            return None
+        return SentinelTarget(
+            nodes, self.redis_service, self.redis_password, self.redis_sentinel_password
+        )
 
     @property
     def telegram_webhook(self) -> bool:

@@ -1,0 +1,191 @@
+"""Real Redis topologies on loopback for the tests: a master with a replica watched by
+sentinels, and a three-master cluster. Every process is a real redis-server on a free port,
+with its files in a temporary directory removed when it stops (see tests/servers.py)."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+
+from tests.servers import _wait_for_port, find_redis_server, free_port, real_clock_env
+
+SERVICE = "tawasul"
+
+
+def _wait(what: str, ready: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except redis.RedisError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what}: not within {timeout_s}s")
+
+
+@dataclass
+class _Process:
+    port: int
+    directory: Path
+    args: list[str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = self.directory / f"{self.port}.log"
+        self.process = subprocess.Popen(
+            [find_redis_server(), *self.args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=real_clock_env(),
+        )
+        _wait_for_port(self.port, f"redis-server {self.port}", self.process, log)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+
+
+def _data_node(directory: Path, port: int, *extra: str) -> _Process:
+    args = [
+        "--bind", "127.0.0.1",
+        "--port", str(port),
+        "--dir", str(directory),
+        "--dbfilename", f"{port}.rdb",
+        "--logfile", str(directory / f"{port}.log"),
+        "--save", "",
+        "--appendonly", "no",
+        "--daemonize", "no",
+        *extra,
+    ]  # fmt: skip
+    return _Process(port, directory, args)
+
+
+@dataclass
+class SentinelSet:
+    """A master, one replica and ``len(sentinels)`` sentinels watching them as
+    :data:`SERVICE`, with timeouts of a second so that a failover takes seconds.
+
+    Both data nodes run with ``min-replicas-to-write 1``, as the README asks of a
+    production deployment: a master that has lost its replica refuses writes."""
+
+    directory: Path
+    master: _Process
+    replica: _Process
+    sentinels: list[_Process] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, sentinels: int = 2) -> SentinelSet:
+        directory = Path(tempfile.mkdtemp(prefix="tawasul-sentinel-"))
+        guard = (
+            "--min-replicas-to-write", "1",
+            "--min-replicas-max-lag", "10",
+            # the demoted master resyncs at once instead of 5 s later (Redis's default
+            # waits for more replicas to share one transfer)
+            "--repl-diskless-sync-delay", "0",
+        )  # fmt: skip
+        master_port = free_port()
+        master = _data_node(directory, master_port, *guard)
+        replica = _data_node(
+            directory, free_port(), "--replicaof", "127.0.0.1", str(master_port), *guard
+        )
+        made = cls(directory, master, replica)
+        atexit.register(made.stop)
+        try:
+            master.start()
+            replica.start()
+            for _ in range(sentinels):
+                port = free_port()
+                conf = directory / f"sentinel-{port}.conf"
+                # a sentinel rewrites its own file: each has one, writable
+                conf.write_text(
+                    "\n".join(
+                        [
+                            f"port {port}",
+                            "bind 127.0.0.1",
+                            f"dir {directory}",
+                            f"logfile {directory / f'sentinel-{port}.log'}",
+                            f"sentinel monitor {SERVICE} 127.0.0.1 {master_port} 1",
+                            f"sentinel down-after-milliseconds {SERVICE} 1000",
+                            f"sentinel failover-timeout {SERVICE} 5000",
+                            f"sentinel parallel-syncs {SERVICE} 1",
+                            "",
+                        ]
+                    )
+                )
+                sentinel = _Process(port, directory, [str(conf), "--sentinel"])
+                made.sentinels.append(sentinel)
+                sentinel.start()
+            made.wait_ready()
+        except BaseException:
+            made.stop()
+            raise
+        return made
+
+    @property
+    def setting(self) -> str:
+        """TAWASUL_REDIS_SENTINELS for this set."""
+        return ",".join(f"127.0.0.1:{s.port}" for s in self.sentinels)
+
+    def master_port(self) -> int:
+        """The master's port as the first sentinel reports it."""
+        with self.sentinels[0].client() as sentinel:
+            _host, port = sentinel.sentinel_get_master_addr_by_name(SERVICE)
+            return int(port)
+
+    def wait_ready(self) -> None:
+        """Until the replica is in sync and every sentinel knows it as a healthy replica
+        (a failover can only promote a replica the sentinels have seen)."""
+
+        def replica_synced() -> bool:
+            with self.replica.client() as node:
+                return bool(node.info("replication").get("master_link_status") == "up")
+
+        def sentinels_see_it() -> bool:
+            for sentinel in self.sentinels:
+                with sentinel.client() as client:
+                    replicas = client.sentinel_slaves(SERVICE)
+                    if not any(
+                        r["port"] == self.replica.port
+                        and not r["is_sdown"]
+                        and r.get("master-link-status") == "ok"
+                        for r in replicas
+                    ):
+                        return False
+            return True
+
+        _wait("replica in sync", replica_synced)
+        _wait("sentinels see the replica", sentinels_see_it)
+
+    def failover(self) -> tuple[_Process, _Process]:
+        """SENTINEL FAILOVER, returning (old master, new master) once the sentinels name the
+        new one. The old master is demoted by the sentinels some seconds later: the bot is
+        not waited for."""
+        old = self.master_port()
+        with self.sentinels[0].client() as sentinel:
+            sentinel.execute_command("SENTINEL", "FAILOVER", SERVICE)
+        _wait("the sentinels name a new master", lambda: self.master_port() != old)
+        if old == self.master.port:
+            return self.master, self.replica
+        return self.replica, self.master
+
+    def stop(self) -> None:
+        for process in [*self.sentinels, self.replica, self.master]:
+            process.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
