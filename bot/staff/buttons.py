@@ -1,4 +1,5 @@
-"""The buttons officers press on cards, digests and the reject-reasons menu.
+"""The buttons officers press on cards, digests, the reject-reasons menu and the ready
+questions (:mod:`bot.staff.questions`).
 
 Each button says which version of the request it was offered for (see
 :mod:`bot.staff.callbacks`). The desk refuses an action on a request that changed since
@@ -29,6 +30,7 @@ from bot.staff.actors import Officer
 from bot.staff.callbacks import (
     ACCEPT,
     ASK,
+    QUESTION,
     REJECT,
     REOPEN,
     TAKE,
@@ -45,7 +47,7 @@ from bot.staff.desk import (
     record_fresh,
 )
 from bot.staff.group import answer, officer_of
-from bot.staff.prompts import PromptHandlers
+from bot.staff.questions import QuestionHandlers
 from bot.staff.views import HTML, mention
 from conversations.formatting import isolate
 from domain.status import FINAL, IllegalTransition, RequestStatus
@@ -57,7 +59,7 @@ CONFIRM_TTL_S: Final = 60
 _CONFIRM_KEY: Final = "tawasul:staff:confirm:{user}:{number}:{version}"
 
 
-class ButtonHandlers(PromptHandlers):
+class ButtonHandlers(QuestionHandlers):
     async def on_callback(
         self, callback_query: CallbackQuery, event_update: Update, bot: Bot
     ) -> None:
@@ -120,16 +122,14 @@ class ButtonHandlers(PromptHandlers):
             record = await self._open_for(number, offered, officer, RequestStatus.NEEDS_INFO)
             if record.status is RequestStatus.NEEDS_INFO:
                 raise StaleAction(number)  # one question at a time
-            await self._prompt(
-                bot, query, "ask", number, offered, officer,
-                _("%(officer)s, type your question about request %(number)s for the person, as a reply to this message."),
-                placeholder=_("Your question to the person"),
-            )  # fmt: skip
+            await self._question_picker(bot, query, number, offered, officer)
         elif action.action == REJECT:
             await self._open_for(number, offered, officer, RequestStatus.REJECTED)
             await self._reason_picker(bot, query, number, offered, officer)
         elif action.action == REOPEN:
             await self._undo_or_reopen(bot, query, number, offered, officer)
+        elif action.action == QUESTION:
+            await self._question_chosen(bot, query, action, officer)
         else:
             await self._reason_chosen(bot, query, action, officer)
 
@@ -283,7 +283,7 @@ class ButtonHandlers(PromptHandlers):
         except RequestNotFound:
             await answer(query, self._not_found(action.number), alert=True)
             return
-        if action.action == "nr":
+        if action.action in ("nr", QUESTION):
             await self._delete(bot, query.message)
         else:
             await self._prune(bot, query, action.number)

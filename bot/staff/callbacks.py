@@ -8,7 +8,8 @@ Short ASCII: the longest is ``st:nr:4512345671:12345:cancel`` (29 bytes), far un
 Telegram's 64.
 
 Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu);
-``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason.
+``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason;
+``nq`` a ready question (``st:nq:<number>:<version>:<question id>``, ``other`` or ``cancel``).
 Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
 are answered as out of date.
 """
@@ -16,6 +17,7 @@ are answered as out of date.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -37,8 +39,12 @@ ACCEPT: Final = "ok"
 REJECT: Final = "no"
 REOPEN: Final = "re"
 REASON: Final = "nr"
+#: a question picked from the ready questions (or "other", "cancel"), by the question's id
+QUESTION: Final = "nq"
 
 _SIMPLE_ACTIONS: Final = frozenset({TAKE, ASK, ACCEPT, REJECT, REOPEN})
+#: a ready question's id as a button carries it (see bot/staff/data/ready_questions.json)
+_QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")
 
 
 def version(record: RequestRecord) -> int:
@@ -48,10 +54,11 @@ def version(record: RequestRecord) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StaffAction:
-    action: str  # take, ask, ok, no, re, nr
+    action: str  # take, ask, ok, no, re, nr, nq
     number: str
     version: int | None = None  # None: a button from before versions
-    choice: str | None = None  # for nr: a reason index, "other" or "cancel"
+    # for nr: a reason index, "other" or "cancel"; for nq: a ready question's id, or those
+    choice: str | None = None
 
 
 def action_data(action: str, number: str, version: int, choice: int | str | None = None) -> str:
@@ -92,6 +99,12 @@ def parse_callback(data: str | None) -> StaffAction | None:
         if not (choice in ("other", "cancel") or (choice.isascii() and choice.isdigit())):
             return None
         rest = rest[:-1]
+    elif action == QUESTION:
+        # st:nq:<number>:<version>:<question id>; always with a version
+        if len(rest) != 2 or not _QUESTION_ID.fullmatch(rest[1]):
+            return None
+        choice = rest[1]
+        rest = rest[:-1]
     elif action not in _SIMPLE_ACTIONS:
         return None
     if len(rest) > 1:
@@ -101,7 +114,7 @@ def parse_callback(data: str | None) -> StaffAction | None:
         if not (rest[0].isascii() and rest[0].isdigit() and len(rest[0]) <= 5):
             return None
         version = int(rest[0])
-    return StaffAction(action, number, version, choice if action == REASON else None)
+    return StaffAction(action, number, version, choice if action in (REASON, QUESTION) else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from tests.integration.test_staff_router import (
     TOPIC,
     Harness,
     _buttons,
+    ask_typed,
     h,
 )
 
@@ -211,7 +212,7 @@ async def test_a_decision_can_be_undone_before_the_person_is_told(h: Harness) ->
 async def test_the_persons_answer_is_announced_to_the_officer_who_asked(h: Harness) -> None:
     number = await h.file()
     card = await _place_card(h, number)
-    await h.press(OFFICER, "ask", card)
+    await ask_typed(h, OFFICER, card)
     prompt = h.api.last_message(STAFF_CHAT)
     await h.feed(
         h.updates.group_text(
@@ -232,7 +233,7 @@ async def test_the_persons_answer_is_announced_to_the_officer_who_asked(h: Harne
 
 async def test_an_arabic_question_to_an_english_speaker_is_flagged(h: Harness) -> None:
     number = await h.file(locale="en")
-    await h.press(OFFICER, "ask", await h.card(number))
+    await ask_typed(h, OFFICER, await h.card(number))
     prompt = h.api.last_message(STAFF_CHAT)
     await h.feed(
         h.updates.group_text(

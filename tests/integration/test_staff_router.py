@@ -327,18 +327,31 @@ def _prompt(h: Harness) -> dict[str, Any]:
     return prompt
 
 
+async def ask_typed(h: Harness, user: TgUser, card: dict[str, Any]) -> None:
+    """«Ask for information», then «Another question (type it)» on the ready questions' menu."""
+    await h.press(user, "ask", card)
+    await h.press(user, "nq:other", _prompt(h))
+
+
 async def test_ask_via_force_reply(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
     await h.press(OFFICER, "ask", card)
+    shown = _prompt(h)
+    await h.press(OFFICER, "nq:other", shown)
     assert await h.status(number) is RequestStatus.RECEIVED  # nothing until the question
 
-    [call] = h.sent()
+    menu, call = h.sent()
+    # the menu of ready questions gave way to the prompt
+    assert menu.params["reply_markup"]["inline_keyboard"]
+    assert h.api.calls_for(STAFF_CHAT, "deleteMessage")
     params = call.params
     assert params["reply_markup"]["force_reply"] is True
     assert params["reply_markup"]["selective"] is True
     assert params["message_thread_id"] == TOPIC
-    assert params["reply_parameters"]["message_id"] == card["message_id"]
+    # under the menu it replaced, which replied to the card (as the reject reasons do)
+    assert params["reply_parameters"]["message_id"] == shown["message_id"]
+    assert menu.params["reply_parameters"]["message_id"] == card["message_id"]
     assert params["parse_mode"] == "HTML"
     assert number in params["text"] and f"tg://user?id={OFFICER.id}" in params["text"]
 
@@ -362,7 +375,7 @@ async def test_ask_via_force_reply(h: Harness) -> None:
     [confirmation] = h.api.calls_for(STAFF_CHAT, "editMessageText")
     assert confirmation.params["message_id"] == prompt["message_id"]
     assert number in confirmation.params["text"]
-    assert len(h.sent()) == 2  # the prompt, and the word to the colleague
+    assert len(h.sent()) == 3  # the menu, the prompt, and the word to the colleague
     # the prompt is used up: a second reply asks nothing more
     await h.feed(
         h.updates.group_text(OFFICER, STAFF_CHAT, "سؤال آخر", reply_to=prompt, thread_id=TOPIC)
@@ -374,7 +387,7 @@ async def test_ask_via_force_reply(h: Harness) -> None:
 
 async def test_reply_that_is_not_text_keeps_the_prompt(h: Harness) -> None:
     number = await h.file()
-    await h.press(OFFICER, "ask", await h.card(number))
+    await ask_typed(h, OFFICER, await h.card(number))
     prompt = _prompt(h)
     await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "   ", reply_to=prompt, thread_id=TOPIC))
     assert await h.status(number) is RequestStatus.RECEIVED
@@ -594,7 +607,7 @@ async def test_a_failed_decision_says_so_and_changes_nothing(h: Harness) -> None
 
 async def test_a_failed_question_can_be_sent_again(h: Harness) -> None:
     number = await h.file()
-    await h.press(OFFICER, "ask", await h.card(number))
+    await ask_typed(h, OFFICER, await h.card(number))
     prompt = _prompt(h)
     question = "ما تاريخ انتهاء الجواز؟"
     await _break_audit(h, broken=True)
