@@ -363,13 +363,18 @@ class TelegramBotAPIStandin:
 
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._on_method)
-        app.router.add_get("/file/bot{token}/{path:.+}", self._on_file)
+        self._add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
+
+    def _add_routes(self, app: web.Application) -> None:
+        """The Bot API's routes; the stand-alone server (standins.botapi_server) adds its
+        control routes here."""
+        app.router.add_route("*", "/bot{token}/{method}", self._on_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._on_file)
 
     async def stop(self) -> None:
         # Release pending long polls now rather than after their timeout.
@@ -1015,3 +1020,11 @@ def fake_file_id(kind: str = "photo") -> str:
         hashlib.sha256(f"{kind}-{next(_file_counter)}-{time.time_ns()}".encode()).digest()
     )
     return _FILE_ID_PREFIX.get(kind, "BQACAgQAAxkBAAI") + tail.decode().rstrip("=")[:40]
+
+
+if __name__ == "__main__":
+    # python -m standins.telegram_botapi --port P: the stand-in on its own (a benchmark's
+    # Bot API in a separate process); see standins.botapi_server.
+    from standins.botapi_server import main
+
+    main()

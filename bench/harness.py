@@ -1,0 +1,353 @@
+"""What the Telegram benchmarks share: the simulated residents, the Bot API they talk to
+(the stand-in in this process, or one running alone at ``--api URL``), and the figures.
+
+A resident reads what the bot last showed them (its inline keyboard, or the
+share-my-number keyboard) and answers the way a person filing a request would: /start,
+"individual", the service's group, the service, the identity number, "share my number",
+the description, two photos as an album, "done", "confirm". What the bot showed is read
+off the bot's own Bot API calls (an aiogram request middleware, :class:`Screen`), so the
+bench asks the stand-in nothing per update and works the same whichever process serves it.
+
+Figures (one JSON line, see :func:`figures`): ``updates_per_s``, ``p50_ms``, ``p99_ms``,
+``max_ms``, ``first_update_ms`` (the process's very first update, after start-up),
+``first_of_resident_max_ms`` (the slowest /start among the counted residents),
+``cpu_ms_per_update`` (the process's CPU time, all threads, over the counted updates,
+divided by their number) and ``peak_rss_mb`` (``getrusage`` maximum resident set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import random
+import resource
+import statistics
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
+from PIL import Image
+
+from standins.telegram_botapi import DEFAULT_TOKEN, TelegramBotAPIStandin, fake_file_id
+from standins.telegram_updates import TgUser, UpdateFactory
+
+JSON = dict[str, Any]
+
+IDENTITY = {"resident": "2000000006", "citizen": "1000000008"}
+DESCRIPTION = (
+    "انتهت صلاحية هويتي وأحتاج إلى إصدار هوية مقيم جديدة، وقد حاولت من أبشر ولم تنجح العملية."
+)
+PHONE = "966501234567"
+NAV = frozenset({"back", "cancel", "help"})
+# A dialogue that has not reached "confirm" after this many updates is stuck.
+MAX_UPDATES_PER_USER = 30
+PHOTOS_PER_PERSON = 2
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def _photo() -> bytes:
+    """A real JPEG of about 70 KB: the bot decides a file's type from its bytes, so random
+    bytes are refused (and the dialogue never reaches «confirm»)."""
+    out = io.BytesIO()
+    Image.effect_noise((400, 300), 48).convert("RGB").save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+PHOTO = _photo()
+
+
+# --------------------------------------------------------------------------- the screen
+
+
+@dataclass
+class Screen:
+    """What each private chat shows, read off the bot's own calls: an aiogram request
+    middleware (``bot.session.middleware(screen)``). Like the stand-in's
+    ``last_keyboard``: the last call that carried an inline or reply keyboard decides."""
+
+    bot_user: JSON = field(
+        default_factory=lambda: {"id": 123456789, "is_bot": True, "first_name": "Bot"}
+    )
+    # chat id -> (callback ids of the inline keyboard, whether it asks for the contact)
+    keyboards: dict[int, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+    # chat id -> the bot message that carries the last inline keyboard (for a tap on it)
+    messages: dict[int, JSON] = field(default_factory=dict)
+
+    async def __call__(
+        self,
+        make_request: Callable[[Bot, TelegramMethod[TelegramType]], Awaitable[Any]],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        # aiogram's annotations say Response, but what comes back is the call's result
+        response = await make_request(bot, method)
+        chat_id = getattr(method, "chat_id", None)
+        markup = getattr(method, "reply_markup", None)
+        if not isinstance(chat_id, int):
+            return response
+        if isinstance(markup, InlineKeyboardMarkup):
+            ids = tuple(
+                b.callback_data
+                for row in markup.inline_keyboard
+                for b in row
+                if b.callback_data is not None
+            )
+            self.keyboards[chat_id] = (ids, False)
+            if isinstance(response, Message):
+                self.messages[chat_id] = {
+                    "message_id": response.message_id,
+                    "from": self.bot_user,
+                    "chat": {"id": chat_id, "type": "private", "first_name": "User"},
+                    "date": int(time.time()),
+                    "text": "…",
+                }
+        elif isinstance(markup, ReplyKeyboardMarkup):
+            contact = any(b.request_contact for row in markup.keyboard for b in row)
+            self.keyboards[chat_id] = ((), contact)
+        return response
+
+
+# --------------------------------------------------------------------------- the API
+
+
+@dataclass
+class BotApi:
+    """The Bot API the bot talks to: its URL, token and photo file ids ready to send."""
+
+    url: str
+    token: str
+    in_process: bool
+    photo_ids: list[str]
+
+
+@asynccontextmanager
+async def bot_api(
+    url: str | None, photos: int, token: str = DEFAULT_TOKEN
+) -> AsyncIterator[BotApi]:
+    """The stand-in in this process (`url` None), or the one running alone at `url`
+    (``python -m standins.telegram_botapi --port P``); `photos` file ids of :data:`PHOTO`
+    are made downloadable there before anything is counted."""
+    if url is None:
+        async with TelegramBotAPIStandin(token=token) as api:
+            ids = [fake_file_id("photo") for _ in range(photos)]
+            for file_id in ids:
+                api.add_file(file_id, PHOTO)
+            yield BotApi(api.url, api.token, True, ids)
+        return
+    base = url.rstrip("/")
+    ids = []
+    async with aiohttp.ClientSession() as session:
+        remaining = photos
+        while remaining > 0:
+            count = min(remaining, 10_000)
+            async with session.post(
+                f"{base}/_standin/files", params={"count": str(count)}, data=PHOTO
+            ) as answer:
+                if answer.status != 200:
+                    raise BenchError(f"{base}: the stand-in refused files ({answer.status})")
+                ids += (await answer.json())["file_ids"]
+            remaining -= count
+    yield BotApi(base, token, False, ids)
+
+
+# --------------------------------------------------------------------------- residents
+
+
+@dataclass
+class Person:
+    user: TgUser
+    latencies: list[float] = field(default_factory=list)
+    sent_identity: bool = False
+    sent_phone: bool = False
+    sent_description: bool = False
+    photos_sent: int = 0
+    confirmed: bool = False
+
+
+Feed = Callable[[JSON], Awaitable[None]]
+
+
+@dataclass
+class Residents:
+    """Drives people through the intake against a bot fed through `feed` (raw Update
+    JSON in, handled when it returns)."""
+
+    screen: Screen
+    updates: UpdateFactory
+    group: str
+    service: str
+    identity: str
+    photo_ids: list[str]
+    feed: Feed
+    #: the latency of the very first update this process handled, in seconds
+    first: float | None = None
+
+    def next_update(self, person: Person) -> JSON | None:
+        """What the person sends next, read off the bot's last keyboard; None when done."""
+        user, chat = person.user, person.user.id
+        ids, wants_contact = self.screen.keyboards.get(chat, ((), False))
+
+        def tap(data: str) -> JSON:
+            return self.updates.callback(user, data, message=self.screen.messages.get(chat))
+
+        if person.confirmed:
+            return None
+        if wants_contact:
+            person.sent_phone = True
+            return self.updates.contact(user, PHONE, own=True)
+        if "confirm" in ids:
+            person.confirmed = True
+            return tap("confirm")
+        for step in ("ind", f"g:{self.group}", f"s:{self.service}"):
+            if step in ids:
+                return tap(step)
+        if "done" in ids:
+            if person.photos_sent < PHOTOS_PER_PERSON:
+                person.photos_sent += 1
+                file_id = self.photo_ids.pop()
+                return self.updates.photo(
+                    user, file_id, file_size=len(PHOTO), media_group_id=f"album-{chat}"
+                )
+            return tap("done")
+        if ids and set(ids) <= NAV:  # a step that wants typed text
+            if not person.sent_identity:
+                person.sent_identity = True
+                return self.updates.text(user, self.identity)
+            if person.sent_phone and not person.sent_description:
+                person.sent_description = True
+                return self.updates.text(user, DESCRIPTION)
+        raise BenchError(f"user {chat}: no way forward from keyboard {ids!r}")
+
+    async def _send(self, person: Person, raw: JSON) -> None:
+        started = time.perf_counter()
+        await self.feed(raw)
+        took = time.perf_counter() - started
+        person.latencies.append(took)
+        if self.first is None:
+            self.first = took
+
+    async def run_person(self, person: Person) -> None:
+        await self._send(person, self.updates.text(person.user, "/start"))
+        for _ in range(MAX_UPDATES_PER_USER):
+            raw = self.next_update(person)
+            if raw is None:
+                return
+            await self._send(person, raw)
+        raise BenchError(f"user {person.user.id}: not finished in {MAX_UPDATES_PER_USER}")
+
+    async def run(self, people: list[Person], *, sequential: bool) -> None:
+        """All at once, or (`sequential`) one after another: latency without queueing."""
+        if sequential:
+            for person in people:
+                await self.run_person(person)
+        else:
+            await asyncio.gather(*(self.run_person(p) for p in people))
+
+
+def new_people(count: int) -> list[Person]:
+    """`count` people with fresh ids, so a long-lived Redis holds nothing of theirs."""
+    base = random.randrange(10**9, 5 * 10**9)
+    return [Person(TgUser(base + i, f"مستخدم {i}")) for i in range(count)]
+
+
+def fresh_updates() -> UpdateFactory:
+    """Update ids that no earlier run against the same Redis used."""
+    return UpdateFactory(first_update_id=random.randrange(10**8, 10**9))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Counted:
+    """The counted phase: wall and CPU time around it."""
+
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    _wall0: float = 0.0
+    _cpu0: float = 0.0
+
+    def __enter__(self) -> Counted:
+        self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall_s = time.perf_counter() - self._wall0
+        self.cpu_s = time.process_time() - self._cpu0
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set so far, in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def figures(
+    name: str, people: list[Person], counted: Counted, residents: Residents, args: Any
+) -> JSON:
+    """The JSON line's common fields (see the module's docstring)."""
+    latencies = sorted(t for p in people for t in p.latencies)
+    count = len(latencies)
+    if count < 2:
+        raise BenchError("too few updates to measure")
+    return {
+        "bench": name,
+        "users": len(people),
+        "warmup": args.warmup,
+        "sequential": args.sequential,
+        "api": "in-process" if args.api is None else "separate process",
+        "updates": count,
+        "updates_per_person": round(count / len(people), 2),
+        "updates_per_s": round(count / counted.wall_s, 1),
+        "p50_ms": _ms(statistics.median(latencies)),
+        "p99_ms": _ms(statistics.quantiles(latencies, n=100, method="inclusive")[98]),
+        "max_ms": _ms(latencies[-1]),
+        "first_update_ms": _ms(residents.first or 0.0),
+        "first_of_resident_max_ms": _ms(max(p.latencies[0] for p in people)),
+        "cpu_ms_per_update": round(counted.cpu_s * 1000 / count, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options both benchmarks take."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--users", type=int, default=200, help="counted residents (200)")
+    parser.add_argument(
+        "--warmup", type=int, default=0, help="residents run first, not counted (0)"
+    )
+    parser.add_argument("--redis", default=None, help="Redis URL (default: the embedded Valkey)")
+    parser.add_argument(
+        "--api",
+        default=None,
+        metavar="URL",
+        help="a Bot API stand-in running alone (python -m standins.telegram_botapi --port P);"
+        " default: one in this process",
+    )
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="one resident at a time: latency without queueing",
+    )
+    return parser
+
+
+def check_arguments(parser: argparse.ArgumentParser, args: Any) -> None:
+    if args.users < 1:
+        parser.error("--users must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must not be negative")
