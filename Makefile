@@ -74,7 +74,7 @@ system-deps:
 	  || echo "libfribidi0 not installed: receipt cards use arabic-reshaper + python-bidi"; }
 
 bench: $(STAMP) catalogues
-	$(BIN)/python bench/dialogue.py
+	$(BIN)/python bench/compare.py
 
 clean:
 	rm -rf $(VENV) .data locales/*/LC_MESSAGES/*.mo

@@ -86,3 +86,21 @@ async def test_the_dialogue_bench_files_every_request_against_the_standin_alone(
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert figures["cpu_ms_per_update"] > 0 and figures["peak_rss_mb"] > 10
     assert 0 < figures["first_update_ms"] <= figures["max_ms"]
+
+
+@pytest.mark.timeout(STARTUP_S + 240)
+async def test_the_aiogram_fsm_baseline_files_every_request_with_the_same_script() -> None:
+    async with standin_alone() as url:
+        bench = await asyncio.create_subprocess_exec(
+            sys.executable, "bench/aiogram_fsm.py", "--users", "3", "--warmup", "1",
+            "--api", url, cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        async with asyncio.timeout(240):
+            out, err = await bench.communicate()
+    assert bench.returncode == 0, err.decode()[-2000:]
+    figures = json.loads(out)
+    assert figures["bench"] == "aiogram_fsm" and figures["requests_created"] == 3
+    # the same dialogue as ours: /start, 3 taps, ID, contact, description, 2 photos,
+    # done, confirm
+    assert figures["updates_per_person"] == 11

@@ -1,0 +1,102 @@
+"""Our bot against the aiogram-FSM baseline, interleaved, on one machine in one run.
+
+Starts the Bot API stand-in as a process of its own, then runs bench/dialogue.py and
+bench/aiogram_fsm.py in turn (ours, baseline, ours, baseline, ...; each a fresh process
+with the same options) against it, so that a machine whose load changes during the run
+weighs on both alike. Prints one JSON line: for each bench the median of every figure over
+its runs and the runs themselves, and ``throughput_ratio`` (our median updates/s over the
+baseline's). Rounds run one after another; nothing runs concurrently with a bench but the
+stand-in (and the Redis server).
+
+Usage: python bench/compare.py [--rounds 3] [--users 200] [--warmup 50] [--sequential]
+                               [--redis URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BENCHES = ("dialogue", "aiogram_fsm")
+
+
+async def _standin() -> tuple[asyncio.subprocess.Process, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "standins.telegram_botapi", "--port", "0",
+        cwd=HERE.parent, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 120)
+    return proc, str(json.loads(line)["url"])
+
+
+async def _bench(name: str, options: list[str]) -> dict[str, Any]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(HERE / f"{name}.py"), *options,
+        cwd=HERE.parent, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"compare: {name} failed ({proc.returncode})")
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def _medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, v in runs[0].items() if isinstance(v, int | float) and not isinstance(v, bool)]
+    return {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
+
+
+async def compare(args: argparse.Namespace) -> dict[str, Any]:
+    standin, url = await _standin()
+    options = ["--users", str(args.users), "--warmup", str(args.warmup), "--api", url]
+    if args.sequential:
+        options.append("--sequential")
+    if args.redis:
+        options += ["--redis", args.redis]
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in BENCHES}
+    try:
+        for _ in range(args.rounds):
+            for name in BENCHES:
+                result = await _bench(name, options)
+                print(json.dumps(result), file=sys.stderr)
+                runs[name].append(result)
+    finally:
+        standin.terminate()
+        await standin.wait()
+    medians = {name: _medians(found) for name, found in runs.items()}
+    ours, baseline = medians["dialogue"], medians["aiogram_fsm"]
+    return {
+        "bench": "compare",
+        "rounds": args.rounds,
+        "users": args.users,
+        "warmup": args.warmup,
+        "sequential": args.sequential,
+        "throughput_ratio": round(ours["updates_per_s"] / baseline["updates_per_s"], 2),
+        "cpu_ratio": round(ours["cpu_ms_per_update"] / baseline["cpu_ms_per_update"], 2),
+        "median": medians,
+        "runs": runs,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each bench (3)")
+    parser.add_argument("--users", type=int, default=200, help="counted residents (200)")
+    parser.add_argument("--warmup", type=int, default=50, help="residents not counted (50)")
+    parser.add_argument("--sequential", action="store_true", help="one resident at a time")
+    parser.add_argument("--redis", default=None, help="Redis URL (default: embedded Valkey)")
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    print(json.dumps(asyncio.run(compare(args))))
+
+
+if __name__ == "__main__":
+    main()
