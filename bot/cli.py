@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import datetime as dt
 import logging
 import os
 import sys
@@ -13,6 +11,7 @@ import sys
 from bot.logging_setup import LOG_FILE, configure_logging
 from bot.settings import Settings, load_settings
 from bot.staff.cli import add_staff_parser, run_staff
+from bot.supervisor import LISTEN_FD_OPTION
 
 
 async def _chat(settings: Settings, user: str) -> None:
@@ -21,7 +20,11 @@ async def _chat(settings: Settings, user: str) -> None:
     from bot.outbox.dispatcher import OutboxDispatcher
     from bot.outbox.receipts import WithReceipts
 
-    async with build_services(settings) as services:
+    if not settings.auto_migrate:
+        from bot.runner import check_at_head
+
+        await check_at_head(settings)
+    async with build_services(settings, migrate=settings.auto_migrate) as services:
         # decisions taken in `tawasul staff` reach this terminal while the chat runs, and
         # so does the receipt card after the confirmation
         handler = WithReceipts(ConsoleDelivery(user), services.cards, ConsoleCardSend(user))
@@ -48,7 +51,7 @@ async def _chat(settings: Settings, user: str) -> None:
             await delivering
 
 
-async def _run(settings: Settings) -> None:
+async def _run(settings: Settings, listen_fd: int | None) -> None:
     if not settings.telegram_token and not settings.whatsapp_enabled:
         print(
             "tawasul: no TAWASUL_TELEGRAM_TOKEN set: the terminal chat (type a message, "
@@ -57,92 +60,9 @@ async def _run(settings: Settings) -> None:
         )
         await _chat(settings, "local")
         return
-    from bot.app import build_services
-    from bot.channels.telegram import build_dispatcher, make_bot, run_polling
-    from bot.channels.telegram_webhook import TelegramHook
-    from bot.db.accounts import membership_recorder
-    from bot.media_sweep import sweep_forever
-    from bot.outbox.receipts import WithReceipts
-    from bot.outbox.whatsapp_cards import WhatsAppCardSend
-    from bot.outbox.whatsapp_delivery import WHATSAPP
-    from bot.outbox.wiring import build_delivery
-    from bot.staff.schedule import staff_running
-    from bot.web import start_web, wait_for_stop, whatsapp_delivery
+    from bot.runner import serve
 
-    async with build_services(settings) as services:
-        bot = (
-            make_bot(
-                settings.telegram_token,
-                settings.telegram_api_url,
-                api_is_local=settings.telegram_api_local,
-            )
-            if settings.telegram_token
-            else None
-        )
-        # notifications and staff cards: the outbox, delivered from this process too
-        delivery = build_delivery(services, bot)
-        stop = asyncio.Event()
-        web_runner = None
-        delivering: asyncio.Task[None] | None = None
-        sweeping: asyncio.Task[None] | None = None
-        try:
-            async with contextlib.AsyncExitStack() as stack:
-                dispatcher = None
-                if bot is not None:
-                    membership = membership_recorder(
-                        services.sessions, "telegram", kick=delivery.kick
-                    )
-                    dispatcher = build_dispatcher(
-                        services.engine.handle,
-                        services.intake,
-                        membership=membership,
-                        follow_ups=services.receipts,
-                        redis=services.redis,
-                    )
-                    await stack.enter_async_context(
-                        staff_running(services, dispatcher, kick=delivery.kick)
-                    )
-                hook = None
-                if bot is not None and dispatcher is not None and settings.telegram_webhook:
-                    assert settings.telegram_webhook_secret
-                    hook = TelegramHook(
-                        bot, dispatcher, settings.telegram_webhook_secret, services.redis
-                    )
-                # the web server: webhooks (WhatsApp, Telegram), health and metrics; also
-                # for health and metrics alone when TAWASUL_HTTP_PORT is set
-                if hook is not None or settings.whatsapp_enabled or settings.http_port_given:
-                    web_runner = await start_web(services, telegram=hook)
-                whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
-                if whatsapp is not None:
-                    # notifications, and the receipt card after the confirmation
-                    delivery.handlers[WHATSAPP] = WithReceipts(
-                        whatsapp, services.cards, WhatsAppCardSend(whatsapp.sender)
-                    )
-                delivering = asyncio.create_task(delivery.run_forever(stop), name="outbox")
-                sweeping = asyncio.create_task(
-                    sweep_forever(
-                        services.media,
-                        services.sessions,
-                        stop,
-                        grace=dt.timedelta(hours=settings.media_grace_hours),
-                    ),
-                    name="media-sweep",
-                )
-                if bot is None or dispatcher is None or hook is not None:
-                    await wait_for_stop()
-                else:
-                    await run_polling(bot, dispatcher)
-        finally:
-            # the web server first: readiness turns 503 and the webhook queues drain
-            # while the outbox can still deliver what they produce
-            if web_runner is not None:
-                await web_runner.cleanup()
-            stop.set()
-            for task in (delivering, sweeping):
-                if task is not None:
-                    await task
-            if bot is not None:
-                await bot.session.close()
+    await serve(settings, listen_fd=listen_fd)
 
 
 async def _webhook(settings: Settings, action: str) -> int:
@@ -165,7 +85,18 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     chat_p = sub.add_parser("chat", help="the resident dialogue in this terminal")
     chat_p.add_argument("--user", default="local", help="who is chatting (a local user key)")
-    sub.add_parser("run", help="run the configured channels (terminal chat without a token)")
+    run_p = sub.add_parser(
+        "run", help="run the configured channels (terminal chat without a token)"
+    )
+    run_p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes serving the one HTTP port (default TAWASUL_WORKERS, 1)",
+    )
+    # the listening socket a supervised worker inherits (bot.supervisor); not for people
+    run_p.add_argument(LISTEN_FD_OPTION, type=int, default=None, help=argparse.SUPPRESS)
     add_staff_parser(sub)
     hook_p = sub.add_parser(
         "webhook", help="register the Telegram webhook (a deploy step, run once), show or remove it"
@@ -188,11 +119,28 @@ def main(argv: list[str] | None = None) -> None:
         file=settings.data_dir / LOG_FILE if terminal else None,
         fmt=settings.log_format,
     )
+    workers = 1
+    if args.command == "run" and args.listen_fd is None:
+        workers = args.workers if args.workers is not None else settings.workers
+        if workers < 1:
+            parser.error("--workers must be at least 1")
+        if workers > 1 and terminal:
+            sys.exit(
+                f"tawasul: {workers} workers serve webhooks and polling; without "
+                "TAWASUL_TELEGRAM_TOKEN or WhatsApp `tawasul run` is the terminal chat, "
+                "one process (set TAWASUL_WORKERS=1)"
+            )
     try:
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))
+        elif args.command == "run" and workers > 1:
+            from bot.supervisor import supervise
+
+            sys.exit(
+                supervise(workers, settings.http_host, settings.http_port, drain_s=settings.drain_s)
+            )
         elif args.command == "run":
-            asyncio.run(_run(settings))
+            asyncio.run(_run(settings, args.listen_fd))
         elif args.command == "webhook":
             sys.exit(asyncio.run(_webhook(settings, args.action)))
         elif args.command == "staff":

@@ -1,7 +1,8 @@
 """``GET /healthz``, ``GET /readyz`` and ``GET /metrics`` for load balancers, orchestrators
 and Prometheus.
 
-- /healthz: the process lives and its loop answers (200 always).
+- /healthz: the process lives and its loop answers (200 always; the body names the
+  process, which tells apart the workers sharing one port).
 - /readyz: Redis and the database each answer within a second, and the process is not
   shutting down; otherwise 503 with the failing ones named in the body, so a load balancer
   sends webhooks to another worker. A staff group the bot cannot post to (removed, rights
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
@@ -44,6 +47,8 @@ class Health:
     draining: bool = False
     #: the staff group's current problem (condition, detail, fix, since), None when fine
     staff_problem: Callable[[], Awaitable[dict[str, str] | None]] | None = None
+    #: when draining must be over (time.monotonic()), once a signal began it
+    drain_until: float | None = None
 
 
 HEALTH_KEY: Final = web.AppKey("health", Health)
@@ -62,10 +67,36 @@ def add_health(app: web.Application, health: Health) -> None:
     app.router.add_get("/metrics", _metrics)
 
 
+def begin_drain(app: web.Application, within_s: float) -> None:
+    """A stop was asked for (SIGTERM): from now on /readyz answers 503 «draining» and the
+    webhooks answer 503 to new calls (the platforms deliver them again, to another worker
+    or to the next process), while the server still listens. What was accepted has
+    `within_s` seconds to be finished (see :func:`drain_left`)."""
+    health = app[HEALTH_KEY]
+    health.draining = True
+    health.drain_until = time.monotonic() + within_s
+
+
+def draining(app: web.Application) -> bool:
+    """Whether `app` is shutting down: webhooks accept nothing new."""
+    health = app.get(HEALTH_KEY)
+    return health is not None and health.draining
+
+
+def drain_left(app: web.Application, default_s: float) -> float:
+    """Seconds left to finish the accepted updates: what remains of the drain begun by
+    :func:`begin_drain`, else `default_s` (a stop without a signal, as in the tests)."""
+    health = app.get(HEALTH_KEY)
+    if health is None or health.drain_until is None:
+        return default_s
+    return max(0.0, health.drain_until - time.monotonic())
+
+
 async def _healthz(request: web.Request) -> web.Response:
     health = request.app[HEALTH_KEY]
     queued = sum(depth() for depth in health.depths.values())
-    return web.json_response({"ok": True, "queued": queued})
+    # the pid tells the workers sharing one port apart (bot.supervisor)
+    return web.json_response({"ok": True, "queued": queued, "pid": os.getpid()})
 
 
 async def _redis_answers(redis: Redis) -> None:

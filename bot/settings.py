@@ -78,6 +78,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # "json": one JSON object a line (time, level, logger, message, extras) for collectors
     log_format: Literal["text", "json"] = "text"
+    # worker processes `tawasul run` keeps serving the one HTTP port (bot.supervisor);
+    # 1 runs in this process, as `make run` always has
+    workers: int = Field(default=1, ge=1, le=64)
+    # seconds a stopping worker (SIGTERM) has to finish what it accepted; what is left
+    # stays in the Redis journal for the next process
+    drain_s: float = Field(default=20.0, ge=0, le=600)
+    # whether `tawasul run` and `tawasul chat` bring the database to the newest revision
+    # at start; off (production), a worker on an older database stops and says to run
+    # `tawasul db upgrade`
+    auto_migrate: bool = True
     # how quantities and dates are written in Arabic: Arabic-Indic (arab) or Western (latn)
     # digits; identifiers (request, identity, phone numbers) stay ASCII either way
     arabic_digits: Literal["arab", "latn"] = "arab"

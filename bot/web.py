@@ -19,11 +19,11 @@ import contextlib
 import hmac
 import json
 import logging
-import signal
+import socket
 import time
 import traceback
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -40,7 +40,7 @@ from bot.channels.whatsapp_inbound import (
     verify_signature,
 )
 from bot.channels.whatsapp_render import OutText
-from bot.health import Health, add_health
+from bot.health import Health, add_health, drain_left, draining
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.outbox.staff_group import StaffGroupState
 from bot.webhook_journal import Journal, drain, room_for
@@ -133,7 +133,7 @@ def build_web_app(
                 yield
             finally:
                 stop.set()
-                await drain(queue, tasks, DRAIN_TIMEOUT_S)
+                await drain(queue, tasks, drain_left(app, DRAIN_TIMEOUT_S))
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_get(WEBHOOK_PATH, _verify)
@@ -165,6 +165,9 @@ async def _receive(request: web.Request) -> web.Response:
     batch = _parsed(body, runtime.phone_id)
     if batch is None:
         return web.Response(status=400, text="not a webhook payload")
+    if draining(request.app):
+        # shutting down: WhatsApp delivers it again, to a worker that is not
+        return web.Response(status=503, text="draining")
     items: list[WorkItem] = [*batch.messages, *batch.statuses]
     queue = request.app[QUEUE_KEY]
     if not room_for(queue, len(items)):
@@ -292,13 +295,19 @@ async def start_web(
     telegram: TelegramHook | None = None,
     host: str | None = None,
     port: int | None = None,
+    sock: socket.socket | None = None,
 ) -> web.AppRunner:
-    """Serve :func:`build_web_app` on TAWASUL_HTTP_HOST:PORT; clean up the returned
-    runner to stop (readiness turns 503 first, then the queues are drained)."""
+    """Serve :func:`build_web_app` on TAWASUL_HTTP_HOST:PORT, or on `sock`, a listening
+    socket shared with other workers (bot.supervisor); clean up the returned runner to
+    stop (readiness turns 503 first, then the queues are drained)."""
     settings = services.settings
     runner = web.AppRunner(build_web_app(services, telegram=telegram), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host or settings.http_host, port or settings.http_port)
+    site: web.BaseSite
+    if sock is not None:
+        site = web.SockSite(runner, sock)
+    else:
+        site = web.TCPSite(runner, host or settings.http_host, port or settings.http_port)
     await site.start()
     log.info(
         "web server on %s:%s (health, metrics%s%s)",
@@ -310,17 +319,15 @@ async def start_web(
     return runner
 
 
-async def wait_for_stop() -> None:
-    """Until SIGINT or SIGTERM (for when nothing else, such as Telegram polling, waits)."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+def webhook_queues(app: web.Application) -> list[asyncio.Queue[Any]]:
+    """The queues of accepted webhook updates `app` serves (Telegram's, WhatsApp's)."""
+    queues: list[asyncio.Queue[Any]] = []
+    telegram = telegram_queue(app)
+    if telegram is not None:
+        queues.append(telegram)
+    if QUEUE_KEY in app:
+        queues.append(app[QUEUE_KEY])
+    return queues
 
 
 def whatsapp_delivery(runner: web.AppRunner) -> WhatsAppDelivery | None:

@@ -353,12 +353,21 @@ def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = Fal
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
-async def run_polling(bot: Bot, dispatcher: Dispatcher, *, handle_signals: bool = True) -> None:
+async def run_polling(
+    bot: Bot,
+    dispatcher: Dispatcher,
+    *,
+    handle_signals: bool = True,
+    close_bot_session: bool = True,
+) -> None:
     """Long-poll until stopped. A webhook left over from another deployment would make
-    getUpdates fail with 409, so it is removed first (keeping the pending updates)."""
+    getUpdates fail with 409, so it is removed first (keeping the pending updates).
+    `close_bot_session` False keeps the bot usable after polling (the outbox sends with it
+    while the accepted updates are finished, see bot.runner)."""
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.start_polling(
         bot,
         handle_signals=handle_signals,
+        close_bot_session=close_bot_session,
         allowed_updates=list(ALLOWED_UPDATES),
     )

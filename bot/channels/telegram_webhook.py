@@ -33,6 +33,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.channels.keyed_locks import KeyedLocks
+from bot.health import drain_left, draining
 from bot.metrics import UPDATES_HANDLED
 from bot.webhook_journal import Journal, drain, room_for
 
@@ -102,7 +103,7 @@ def add_telegram_webhook(
         try:
             yield
         finally:
-            await drain(running.queue, tasks, DRAIN_TIMEOUT_S)
+            await drain(running.queue, tasks, drain_left(app, DRAIN_TIMEOUT_S))
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post(WEBHOOK_PATH, _receive)
@@ -120,6 +121,9 @@ async def _receive(request: web.Request) -> web.Response:
     if not hmac.compare_digest(given.encode(), running.hook.secret.encode()):
         log.warning("Telegram webhook call without the right secret token refused")
         return web.Response(status=401, text="unauthorised")
+    if draining(request.app):
+        # shutting down: Telegram delivers it again, to a worker that is not
+        return web.Response(status=503, text="draining")
     body = await request.read()
     update = _parsed(body)
     if update is None:

@@ -7,6 +7,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from bot.db.engine import make_engine
 
 # migrations/ is a top-level folder next to bot/ (this file is bot/db/migrate.py).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -34,3 +39,26 @@ async def upgrade(url: str, revision: str = "head") -> None:
 async def downgrade(url: str, revision: str) -> None:
     """Take the database at `url` back to `revision` ("base" drops every table)."""
     await asyncio.to_thread(command.downgrade, alembic_config(url), revision)
+
+
+def head_revision(url: str) -> str:
+    """The newest revision of the migrations shipped with this code."""
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    assert head is not None, "migrations/ has no head revision"
+    return head
+
+
+async def current_revision(url: str) -> str | None:
+    """The revision the database at `url` is at; None when it was never migrated.
+    Raises SQLAlchemy's errors when the database cannot be reached."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            try:
+                row = await connection.execute(text("SELECT version_num FROM alembic_version"))
+                found = row.scalar()
+            except DBAPIError:  # no alembic_version table: never migrated
+                return None
+    finally:
+        await engine.dispose()
+    return str(found) if found is not None else None

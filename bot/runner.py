@@ -1,0 +1,244 @@
+"""One worker of ``tawasul run``: the configured channels, the outbox, the schedule and
+the web server, until SIGTERM or SIGINT, and then an orderly stop.
+
+Stopping (the drain): at the signal /readyz answers 503 «draining» and the webhooks 503
+to new calls (the platforms deliver them again) while the server still listens; polling
+stops; what was accepted (webhook queues, updates being handled) is finished within
+TAWASUL_DRAIN_S seconds; then the server closes, the outbox and the sweep stop, and the
+process exits 0. A webhook body not finished within the bound is not dropped: it stays in
+the Redis journal (bot.webhook_journal) and the next worker to start replays it.
+
+With TAWASUL_AUTO_MIGRATE off the worker does not migrate, and stops with one line when
+the database is not at the newest revision (migrating is then a deploy step:
+``tawasul db upgrade``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram.types import TelegramObject
+
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+class InFlight:
+    """Counts the Telegram updates being handled (an outer middleware of the dispatcher),
+    polling's and the webhook's alike, so a stop can wait for them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def middleware(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self.count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            if not self.count:
+                self._idle.set()
+
+    async def idle(self) -> None:
+        """Until no update is being handled."""
+        await self._idle.wait()
+
+
+async def check_at_head(settings: Settings) -> None:
+    """Stops (SettingsError: one line) when the database is not at the revision this
+    code needs; for TAWASUL_AUTO_MIGRATE off."""
+    from bot.db.migrate import current_revision, head_revision
+
+    head = head_revision(settings.sqlalchemy_url)
+    try:
+        current = await current_revision(settings.sqlalchemy_url)
+    except Exception as exc:  # the URL may hold a password: the error's type only
+        raise SettingsError(
+            f"tawasul: the database cannot be reached ({type(exc).__name__})"
+        ) from None
+    if current != head:
+        raise SettingsError(
+            f"tawasul: the database is at revision {current or 'none (empty)'}, this version "
+            f"needs {head}: run `tawasul db upgrade` first (TAWASUL_AUTO_MIGRATE is off)"
+        )
+
+
+def _on_stop_signals(stopping: asyncio.Event) -> Callable[[], None]:
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        loop.add_signal_handler(sig, stopping.set)
+
+    def restore() -> None:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+    return restore
+
+
+async def serve(settings: Settings, *, listen_fd: int | None = None) -> None:
+    """Run the channels until SIGTERM/SIGINT, then drain (see the module's text).
+    `listen_fd`: a listening socket inherited from the supervisor, served by the web
+    server instead of binding TAWASUL_HTTP_HOST:PORT."""
+    # from the start: a signal during start-up is a stop asked for, not a crash
+    stopping = asyncio.Event()
+    restore = _on_stop_signals(stopping)
+    try:
+        if not settings.auto_migrate:
+            await check_at_head(settings)
+        await _serve(settings, stopping, listen_fd)
+    finally:
+        restore()
+
+
+async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | None) -> None:
+    from bot.app import build_services
+    from bot.channels.poll_lease import PollLease, poll_under_lease
+    from bot.channels.telegram import build_dispatcher, make_bot
+    from bot.channels.telegram_webhook import TelegramHook
+    from bot.db.accounts import membership_recorder
+    from bot.health import begin_drain
+    from bot.media_sweep import sweep_forever
+    from bot.outbox.receipts import WithReceipts
+    from bot.outbox.whatsapp_cards import WhatsAppCardSend
+    from bot.outbox.whatsapp_delivery import WHATSAPP
+    from bot.outbox.wiring import build_delivery
+    from bot.staff.schedule import staff_running
+    from bot.web import start_web, webhook_queues, whatsapp_delivery
+
+    sock = socket.socket(fileno=listen_fd) if listen_fd is not None else None
+    async with build_services(settings, migrate=settings.auto_migrate) as services:
+        bot = (
+            make_bot(
+                settings.telegram_token,
+                settings.telegram_api_url,
+                api_is_local=settings.telegram_api_local,
+            )
+            if settings.telegram_token
+            else None
+        )
+        # notifications and staff cards: the outbox, delivered from this process too
+        delivery = build_delivery(services, bot)
+        stop = asyncio.Event()
+        inflight = InFlight()
+        web_runner = None
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                dispatcher = None
+                if bot is not None:
+                    membership = membership_recorder(
+                        services.sessions, "telegram", kick=delivery.kick
+                    )
+                    dispatcher = build_dispatcher(
+                        services.engine.handle,
+                        services.intake,
+                        membership=membership,
+                        follow_ups=services.receipts,
+                        redis=services.redis,
+                    )
+                    dispatcher.update.outer_middleware(inflight.middleware)
+                    await stack.enter_async_context(
+                        staff_running(services, dispatcher, kick=delivery.kick)
+                    )
+                hook = None
+                if bot is not None and dispatcher is not None and settings.telegram_webhook:
+                    assert settings.telegram_webhook_secret
+                    hook = TelegramHook(
+                        bot, dispatcher, settings.telegram_webhook_secret, services.redis
+                    )
+                # the web server: webhooks (WhatsApp, Telegram), health and metrics; also
+                # for health and metrics alone when TAWASUL_HTTP_PORT is set, and always
+                # for a supervised worker (the port is the supervisor's)
+                if (
+                    hook is not None
+                    or settings.whatsapp_enabled
+                    or settings.http_port_given
+                    or sock is not None
+                ):
+                    web_runner = await start_web(services, telegram=hook, sock=sock)
+                whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
+                if whatsapp is not None:
+                    # notifications, and the receipt card after the confirmation
+                    delivery.handlers[WHATSAPP] = WithReceipts(
+                        whatsapp, services.cards, WhatsAppCardSend(whatsapp.sender)
+                    )
+                tasks.append(asyncio.create_task(delivery.run_forever(stop), name="outbox"))
+                tasks.append(
+                    asyncio.create_task(
+                        sweep_forever(
+                            services.media,
+                            services.sessions,
+                            stop,
+                            grace=dt.timedelta(hours=settings.media_grace_hours),
+                        ),
+                        name="media-sweep",
+                    )
+                )
+                polling = None
+                if bot is not None and dispatcher is not None and hook is None:
+                    lease = PollLease(services.redis, bot.id)
+                    polling = asyncio.create_task(
+                        poll_under_lease(bot, dispatcher, lease, stopping), name="polling"
+                    )
+                await _until_stopped(stopping, polling)
+                log.info("stopping: finishing what was accepted (at most %g s)", settings.drain_s)
+                deadline = time.monotonic() + settings.drain_s
+                if web_runner is not None and web_runner.app is not None:
+                    begin_drain(web_runner.app, settings.drain_s)
+                if polling is not None:
+                    with contextlib.suppress(Exception):  # raised by _until_stopped already
+                        await polling
+                waits: list[Awaitable[Any]] = [inflight.idle()]
+                if web_runner is not None and web_runner.app is not None:
+                    waits += [queue.join() for queue in webhook_queues(web_runner.app)]
+                try:
+                    async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                        await asyncio.gather(*waits)
+                except TimeoutError:
+                    log.warning(
+                        "stopping: not all accepted updates finished within %g s; the "
+                        "webhooks' stay journalled for the next process",
+                        settings.drain_s,
+                    )
+        finally:
+            # the web server first: its webhook queues' workers end (what is left stays
+            # journalled) while the outbox can still deliver what they produced
+            if web_runner is not None:
+                await web_runner.cleanup()
+            stop.set()
+            for task in tasks:
+                await task
+            if bot is not None:
+                await bot.session.close()
+
+
+async def _until_stopped(stopping: asyncio.Event, polling: asyncio.Task[None] | None) -> None:
+    """Until a stop signal; raises what ended polling on its own (a revoked token)."""
+    waiting = asyncio.create_task(stopping.wait())
+    try:
+        await asyncio.wait(
+            {waiting, *([polling] if polling else [])}, return_when=asyncio.FIRST_COMPLETED
+        )
+    finally:
+        waiting.cancel()
+    if polling is not None and polling.done() and not stopping.is_set():
+        polling.result()  # raises its error
+        stopping.set()  # (polling never ends without one)

@@ -1,0 +1,252 @@
+"""``tawasul run --workers N``: a parent process that keeps N worker processes serving one
+HTTP port.
+
+The parent binds the listening socket itself and each worker inherits it (its descriptor
+number is passed on the worker's command line) and serves it with aiohttp's ``SockSite``.
+Why not SO_REUSEPORT: with it each worker has an accept queue of its own, so the
+connections waiting in the queue of a worker that dies are reset, and any other process
+of the same user may bind the port and take a share of the traffic. With one socket
+there is one queue: while a worker is being replaced the others accept what waits, and a
+port already taken is found once, by the parent, with one clear line.
+
+Workers are started as fresh interpreters (``python -m bot.cli run``), not forked: each
+gets its own event loop, connections and embedded-Redis client name. A worker that exits
+while the parent runs is started again; one that keeps dying soon after its start is
+started again later and later (:class:`RestartPolicy`), so a crash loop (a database
+refusing connections, a bad setting) does not spin the machine. SIGTERM or SIGINT to the
+parent sends SIGTERM to every worker (each drains, see bot.runner) and waits for them,
+killing those still running after the drain time and a margin. A worker whose parent dies
+(even by SIGKILL) is sent SIGTERM by the kernel (PR_SET_PDEATHSIG), so none is left
+behind serving an orphaned socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Protocol
+
+log = logging.getLogger(__name__)
+
+#: How long after the drain time (TAWASUL_DRAIN_S) a worker may still take to exit before
+#: it is killed: closing connections and the embedded server's shutdown.
+STOP_MARGIN_S: Final = 10.0
+#: The hidden command-line option carrying the inherited socket's descriptor.
+LISTEN_FD_OPTION: Final = "--listen-fd"
+_PR_SET_PDEATHSIG: Final = 1
+
+
+@dataclass
+class RestartPolicy:
+    """When to start a worker again after it exited (times in seconds, from one clock).
+
+    A worker that ran at least `stable_s` had a good run: it is started again at once. One
+    that exits sooner counts as a quick failure; the k-th quick failure in a row waits
+    ``min(max_s, base_s * 2 ** (k - 1))`` (1, 2, 4, ... 30 s by default), and a good run
+    resets the count."""
+
+    base_s: float = 1.0
+    max_s: float = 30.0
+    stable_s: float = 30.0
+    _quick: dict[int, int] = field(default_factory=dict)
+
+    def delay(self, slot: int, started_at: float, exited_at: float) -> float:
+        """The wait before worker `slot`, started at `started_at` and gone at `exited_at`,
+        is started again."""
+        if exited_at - started_at >= self.stable_s:
+            self._quick[slot] = 0
+            return 0.0
+        quick = self._quick.get(slot, 0) + 1
+        self._quick[slot] = quick
+        return float(min(self.max_s, self.base_s * 2 ** (quick - 1)))
+
+
+class Child(Protocol):
+    """What the supervisor needs of a worker process (a subprocess.Popen)."""
+
+    pid: int
+
+    def poll(self) -> int | None: ...
+
+    def send_signal(self, sig: int) -> None: ...
+
+    def kill(self) -> None: ...
+
+
+@dataclass
+class _Slot:
+    child: Child | None = None
+    started_at: float = 0.0
+    #: when to start it again (None while it runs)
+    due_at: float | None = 0.0
+    starts: int = 0
+
+
+@dataclass
+class Supervisor:
+    """Keeps `workers` children alive: :meth:`step` at each tick of the parent's loop
+    reaps those that exited and starts those that are due. `spawn(slot)` starts worker
+    number `slot`; `clock` gives seconds (time.monotonic)."""
+
+    workers: int
+    spawn: Callable[[int], Child]
+    clock: Callable[[], float] = time.monotonic
+    policy: RestartPolicy = field(default_factory=RestartPolicy)
+    slots: list[_Slot] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError("at least one worker")
+        self.slots = [_Slot() for _ in range(self.workers)]
+
+    def step(self) -> float:
+        """Reap and start; returns how long the loop may sleep before the next step is
+        due (at most a quarter of a second, so an exit is noticed soon)."""
+        now = self.clock()
+        wait = 0.25
+        for number, slot in enumerate(self.slots):
+            if slot.child is not None:
+                code = slot.child.poll()
+                if code is None:
+                    continue
+                delay = self.policy.delay(number, slot.started_at, now)
+                log.warning(
+                    "worker %d (pid %d) %s; starting it again in %.0f s",
+                    number,
+                    slot.child.pid,
+                    _how(code),
+                    delay,
+                )
+                slot.child, slot.due_at = None, now + delay
+            assert slot.due_at is not None
+            if slot.due_at <= now:
+                slot.child = self.spawn(number)
+                slot.started_at, slot.due_at = now, None
+                slot.starts += 1
+            else:
+                wait = min(wait, slot.due_at - now)
+        return max(0.0, wait)
+
+    def running(self) -> list[Child]:
+        return [s.child for s in self.slots if s.child is not None and s.child.poll() is None]
+
+    def stop(self, within_s: float, sleep: Callable[[float], None] = time.sleep) -> list[int]:
+        """SIGTERM to every worker, then wait up to `within_s` for all to exit; those
+        left are killed. Returns the exit codes, in slot order (negative: by a signal)."""
+        for child in self.running():
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signal.SIGTERM)
+        deadline = self.clock() + within_s
+        while self.running() and self.clock() < deadline:
+            sleep(0.05)
+        for child in self.running():
+            log.error("worker pid %d did not stop within %.0f s: killed", child.pid, within_s)
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+        codes = []
+        for slot in self.slots:
+            if slot.child is None:
+                continue
+            while (code := slot.child.poll()) is None:
+                sleep(0.05)
+            codes.append(code)
+        return codes
+
+
+def _how(code: int) -> str:
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"was killed by {signal.Signals(-code).name}"
+        return f"was killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket every worker serves; raises OSError (port taken, host
+    unknown)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: ask the kernel for SIGTERM when the parent
+    # goes, however it goes (Linux only; elsewhere a worker outlives a killed parent).
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def worker_command(fd: int) -> list[str]:
+    """The command line of one worker serving the inherited descriptor `fd`."""
+    return [sys.executable, "-m", "bot.cli", "run", LISTEN_FD_OPTION, str(fd)]
+
+
+def supervise(
+    workers: int,
+    host: str,
+    port: int,
+    *,
+    drain_s: float,
+    command: Callable[[int], Sequence[str]] = worker_command,
+) -> int:
+    """Run `workers` workers on host:port until SIGTERM or SIGINT; returns the exit code
+    for the parent: 0 when every worker stopped in order, 1 when one had to be killed or
+    failed, 2 when the port cannot be had."""
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        print(f"tawasul: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    fd = sock.fileno()
+
+    def spawn(slot: int) -> Child:
+        env = os.environ | {"TAWASUL_WORKER_NUMBER": str(slot)}
+        child = subprocess.Popen(
+            list(command(fd)),
+            pass_fds=(fd,),
+            env=env,
+            # its own process group: a terminal's Ctrl-C reaches the parent, which stops
+            # the workers in order
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        log.info("worker %d started (pid %d)", slot, child.pid)
+        return child
+
+    stopping: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    supervisor = Supervisor(workers, spawn)
+    log.info("serving %s:%d with %d workers", host, port, workers)
+    try:
+        while not stopping:
+            time.sleep(supervisor.step())
+    finally:
+        codes = supervisor.stop(drain_s + STOP_MARGIN_S)
+        sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("all workers stopped (exit codes %s)", codes)
+    # 0 only when every worker drained and exited in order
+    return 0 if all(code == 0 for code in codes) else 1
