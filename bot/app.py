@@ -22,6 +22,7 @@ from bot.media_store import MediaStore
 from bot.outbox.receipts import ReceiptQueue
 from bot.receipt import ReceiptCards
 from bot.redis_conn import open_redis
+from bot.redis_migrate import migrate_keys
 from bot.settings import Settings, holidays_of
 from bot.staff.desk import StaffDesk
 from conversations.attempts import RedisAttemptLimiter
@@ -102,7 +103,12 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
             settings.redis_url,
             settings.data_dir / "redis",
             sentinels=settings.redis_sentinel_target,
+            cluster=settings.redis_cluster,
         ) as redis:
+            if not settings.redis_url and settings.redis_sentinel_target is None:
+                # `make run`'s embedded server: its keys are moved to their hash-tagged
+                # names here (a deployment runs `tawasul redis migrate-keys`, README)
+                await migrate_keys(redis)
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
             engine = Engine(
                 store,

@@ -80,6 +80,26 @@ async def _db_upgrade(settings: Settings) -> None:
     print("database is up to date")
 
 
+async def _redis(settings: Settings) -> None:
+    from bot.app import prepare_data_dir
+    from bot.redis_conn import open_redis
+    from bot.redis_migrate import migrate_keys
+
+    prepare_data_dir(settings.data_dir)
+    async with open_redis(
+        settings.redis_url,
+        settings.data_dir / "redis",
+        sentinels=settings.redis_sentinel_target,
+        cluster=settings.redis_cluster,
+    ) as redis:
+        done = await migrate_keys(redis)
+    print(f"{done.total} keys moved to their new names")
+    for pattern, count in sorted(done.moved.items()):
+        print(f"  {pattern}: {count}")
+    for pattern, count in sorted(done.kept_newer.items()):
+        print(f"  {pattern}: {count} dropped, the new name was newer")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tawasul", description="Tawasul request bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +124,10 @@ def main(argv: list[str] | None = None) -> None:
     hook_p.add_argument("action", choices=["set", "info", "delete"])
     db_p = sub.add_parser("db", help="database maintenance")
     db_p.add_argument("action", choices=["upgrade"])
+    redis_p = sub.add_parser(
+        "redis", help="Redis maintenance: migrate-keys moves keys to their hash-tagged names"
+    )
+    redis_p.add_argument("action", choices=["migrate-keys"])
     args = parser.parse_args(argv)
 
     # Everything the bot and its embedded servers write (the database, the dialogues' Redis
@@ -145,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(asyncio.run(_webhook(settings, args.action)))
         elif args.command == "staff":
             sys.exit(asyncio.run(run_staff(settings, args)))
+        elif args.command == "redis":
+            asyncio.run(_redis(settings))
         else:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:

@@ -15,9 +15,9 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
+from redis.asyncio import BlockingConnectionPool, Redis, RedisCluster, UnixDomainSocketConnection
 
 from bot.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 from bot.redis_ha import SentinelTarget, sentinel_client
@@ -52,6 +52,26 @@ def check_server(info: Mapping[str, Any], where: str) -> None:
         )
 
 
+@asynccontextmanager
+async def _open_cluster(url: str) -> AsyncIterator[Redis]:
+    nodes = RedisCluster.from_url(
+        url,
+        # per node; redis-py's cluster client has no blocking pool, so room for a burst
+        max_connections=4 * MAX_CONNECTIONS,
+        socket_connect_timeout=2,
+    )
+    try:
+        await nodes.initialize()
+        info = await nodes.info("server", target_nodes=RedisCluster.RANDOM)
+        check_server(info, _where(url))
+        # The bot's code is written against the commands both clients share (single-key
+        # commands, scripts and transactions within one slot, pipelines, SCAN); the cluster
+        # client is not a subclass of Redis, so the type is asserted here once.
+        yield cast(Redis, nodes)
+    finally:
+        await nodes.aclose()
+
+
 def _where(url: str) -> str:
     # the password of a URL never goes on the screen
     return re.sub(r"//[^@/]*@", "//", url)
@@ -59,12 +79,21 @@ def _where(url: str) -> str:
 
 @asynccontextmanager
 async def open_redis(
-    url: str | None, data_dir: Path, *, sentinels: SentinelTarget | None = None
+    url: str | None,
+    data_dir: Path,
+    *,
+    sentinels: SentinelTarget | None = None,
+    cluster: bool = False,
 ) -> AsyncIterator[Redis]:
-    """A client on the master ``sentinels`` name, else on ``url``, else on the embedded
-    server under ``data_dir``; raises :class:`RedisUnsuitable` (a SystemExit) for a server
-    too old or an embedded one that cannot start."""
+    """A client on the master ``sentinels`` name, else on the Redis Cluster ``url`` is a
+    node of (``cluster``), else on ``url``, else on the embedded server under ``data_dir``;
+    raises :class:`RedisUnsuitable` (a SystemExit) for a server too old or an embedded one
+    that cannot start."""
     embedded: EmbeddedRedis | None = None
+    if cluster and url:
+        async with _open_cluster(url) as client:
+            yield client
+        return
     if sentinels is not None:
         client, sentinel = sentinel_client(sentinels, max_connections=MAX_CONNECTIONS, timeout_s=20)
         try:

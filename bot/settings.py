@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     redis_service: str | None = Field(default=None, validate_default=True)
     redis_password: str | None = None
     redis_sentinel_password: str | None = None
+    # Redis Cluster: TAWASUL_REDIS_URL names one node (any), the others are found from it
+    redis_cluster: bool = Field(default=False, validate_default=True)
     database_url: str | None = None
     data_dir: Path = Field(default=Path(".data"))
     http_host: str = "127.0.0.1"
@@ -162,6 +164,15 @@ class Settings(BaseSettings):
                 "missing: the master's name the sentinels watch (sentinel monitor NAME ...), "
                 "needed with TAWASUL_REDIS_SENTINELS"
             )
+        return value
+
+    @field_validator("redis_cluster")
+    @classmethod
+    def _cluster(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("redis_sentinels", "").strip():
+            raise ValueError("a Redis Cluster is not behind Sentinel: set one of the two")
+        if value and not info.data.get("redis_url"):
+            raise ValueError("needs TAWASUL_REDIS_URL: one node of the cluster, redis://host:port")
         return value
 
     @property

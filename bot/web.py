@@ -70,7 +70,8 @@ Job = tuple[str, WorkItem]
 # Accepted webhook bodies not yet handled whole, in Redis: a process that dies after
 # answering 200 leaves them there, and the next one to start replays them (the engine's
 # claim on each wamid makes a replay of what was handled already a no-op).
-INBOX_KEY: Final = "tawasul:wa:inbox"
+# the journal's hash tag covers its done markers too (webhook_journal), one Cluster slot
+INBOX_KEY: Final = "tawasul:{wa:inbox}"
 
 
 WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)

@@ -44,6 +44,8 @@ class Journal:
     pending: dict[str, int] = field(default_factory=dict)
 
     def _done_key(self, entry_id: str) -> str:
+        # in the journal's Redis Cluster slot when its key has a hash tag (the script and
+        # the transaction below touch both)
         return f"{self.key}:done:{entry_id}"
 
     async def keep(self, body: bytes, items: int, entry_id: str | None = None) -> str | None:

@@ -8,7 +8,8 @@ update is handled once.
 The language a person chose belongs to them, not to a draft: it lives in its own key,
 without a TTL, so it outlasts the 24-hour dialogue key. It is read in the same round trip
 as the state, and written by the same compare-and-set script as the state that changed it,
-so a switch of language is never half-saved.
+so a switch of language is never half-saved. Both keys carry the person's hash tag
+(:mod:`conversations.keys`), so on a Redis Cluster that script runs on one node.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Protocol
 from redis.asyncio import Redis
 
 from conversations.i18n import LOCALES
+from conversations.keys import person_tag
 from conversations.state import DialogueState
 
 DEFAULT_TTL_S = 24 * 3600
@@ -69,13 +71,13 @@ class RedisDialogueStore:
         self._cas = self.redis.register_script(_CAS)
 
     def _state_key(self, channel: str, user_key: str) -> str:
-        return f"{self.prefix}:dlg:{channel}:{user_key}"
+        return f"{self.prefix}:dlg:{person_tag(channel, user_key)}"
 
     def _event_key(self, channel: str, event_id: str) -> str:
         return f"{self.prefix}:evt:{channel}:{event_id}"
 
     def _locale_key(self, channel: str, user_key: str) -> str:
-        return f"{self.prefix}:locale:{channel}:{user_key}"
+        return f"{self.prefix}:locale:{person_tag(channel, user_key)}"
 
     async def claim_and_load(
         self, channel: str, user_key: str, event_id: str

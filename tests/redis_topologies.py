@@ -189,3 +189,71 @@ class SentinelSet:
         for process in [*self.sentinels, self.replica, self.master]:
             process.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@dataclass
+class ClusterSet:
+    """A Redis Cluster of three masters (no replicas), the 16384 slots split in three.
+
+    Made with CLUSTER ADDSLOTSRANGE and CLUSTER MEET (what `redis-cli --cluster create`
+    does), so that only redis-server is needed."""
+
+    directory: Path
+    nodes: list[_Process] = field(default_factory=list)
+    bus_ports: list[int] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, masters: int = 3) -> ClusterSet:
+        directory = Path(tempfile.mkdtemp(prefix="tawasul-cluster-"))
+        made = cls(directory)
+        atexit.register(made.stop)
+        try:
+            for _ in range(masters):
+                port, bus = free_port(), free_port()
+                node = _data_node(
+                    directory,
+                    port,
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", str(directory / f"nodes-{port}.conf"),
+                    "--cluster-node-timeout", "2000",
+                    # the bus port is the port + 10000 unless given: a free one instead
+                    "--cluster-port", str(bus),
+                )  # fmt: skip
+                made.nodes.append(node)
+                made.bus_ports.append(bus)
+                node.start()
+            share = 16384 // masters
+            for i, node in enumerate(made.nodes):
+                last = 16383 if i == masters - 1 else (i + 1) * share - 1
+                with node.client() as client:
+                    client.execute_command("CLUSTER", "ADDSLOTSRANGE", i * share, last)
+            with made.nodes[0].client() as first:
+                for node, bus in zip(made.nodes[1:], made.bus_ports[1:], strict=True):
+                    first.execute_command("CLUSTER", "MEET", "127.0.0.1", node.port, bus)
+
+            def formed() -> bool:
+                for node in made.nodes:
+                    with node.client() as client:
+                        info = client.execute_command("CLUSTER", "INFO")
+                        text = info.decode() if isinstance(info, bytes) else str(info)
+                        if "cluster_state:ok" not in text or (
+                            f"cluster_known_nodes:{masters}" not in text
+                        ):
+                            return False
+                return True
+
+            _wait("the cluster is formed", formed)
+        except BaseException:
+            made.stop()
+            raise
+        return made
+
+    @property
+    def url(self) -> str:
+        """TAWASUL_REDIS_URL for the cluster: one of its nodes."""
+        return f"redis://127.0.0.1:{self.nodes[0].port}"
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -43,7 +43,8 @@ CHANNEL: Final = "telegram"
 WEBHOOK_PATH: Final = "/telegram/webhook"
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 #: The journal of accepted updates (update_id -> body).
-JOURNAL_KEY: Final = "tawasul:tg:inbox"
+# the journal's hash tag covers its done markers too (webhook_journal), one Cluster slot
+JOURNAL_KEY: Final = "tawasul:{tg:inbox}"
 DEFAULT_WORKERS: Final = 8
 DEFAULT_QUEUE_SIZE: Final = 1000
 #: How long shutting down waits for queued updates to be handled.

@@ -56,6 +56,7 @@ from bot.channels.whatsapp_render import (
 from bot.settings import Settings
 from conversations.events import Option, Reply
 from conversations.i18n import DEFAULT_LOCALE, Texts
+from conversations.keys import person_tag
 
 log = logging.getLogger(__name__)
 
@@ -101,20 +102,26 @@ _TRANSIENT_ERRORS: Final = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 13
 _API_VERSION = re.compile(r"/v(\d+\.\d+)/?$")
 
 
+# A person's keys carry their hash tag (conversations.keys), as their dialogue's do.
+def wa_person_key(kind: str, user_key: str) -> str:
+    """``tawasul:wa:KIND:{whatsapp:USER_KEY}``: a WhatsApp person's key of that kind."""
+    return f"tawasul:wa:{kind}:{person_tag('whatsapp', user_key)}"
+
+
 def last_inbound_key(user_key: str) -> str:
-    return f"tawasul:wa:last_inbound:{user_key}"
+    return wa_person_key("last_inbound", user_key)
 
 
 def _wa_id_key(user_key: str) -> str:
-    return f"tawasul:wa:wa_id:{user_key}"
+    return wa_person_key("wa_id", user_key)
 
 
 def _pending_key(user_key: str) -> str:
-    return f"tawasul:wa:pending:{user_key}"
+    return wa_person_key("pending", user_key)
 
 
 def _menu_key(user_key: str, token: str) -> str:
-    return f"tawasul:wa:menu:{user_key}:{token}"
+    return f"{wa_person_key('menu', user_key)}:{token}"
 
 
 def _claim_key(wamid: str) -> str:

@@ -45,6 +45,7 @@ from bot.channels.whatsapp import (
     _wa_id_key,
     last_inbound_key,
     masked,
+    wa_person_key,
 )
 from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange
 from bot.channels.whatsapp_media import fetch_media
@@ -85,12 +86,14 @@ async def _move_list(redis: Redis, old: str, new: str) -> None:
     if not items:
         return
     ttl = await redis.pttl(old)
+    # the two names are two people's keys, in two Redis Cluster slots: a transaction
+    # covers the new one only
     async with redis.pipeline(transaction=True) as pipe:
         pipe.rpush(new, *items)
         if ttl > 0:
             pipe.pexpire(new, ttl)
-        pipe.delete(old)
         await pipe.execute()
+    await redis.delete(old)
 
 
 # SET the last-inbound time only forward: a redelivered old message must not move it back.
@@ -119,11 +122,11 @@ return album
 
 
 def _offer_key(user_key: str) -> str:
-    return f"tawasul:wa:offer:{user_key}"
+    return wa_person_key("offer", user_key)
 
 
 def _burst_key(user_key: str) -> str:
-    return f"tawasul:wa:burst:{user_key}"
+    return wa_person_key("burst", user_key)
 
 
 _SET_MAX = """

@@ -44,7 +44,7 @@ async def test_every_write_slides_the_ttl(redis_client: Redis) -> None:
     store = RedisDialogueStore(redis_client, ttl_s=120)
     state = DialogueState(step="identity")
     assert await store.save("console", "me", state)
-    key = "tawasul:dlg:console:me"
+    key = "tawasul:dlg:{console:me}"
     await redis_client.expire(key, 5)
     assert await store.save("console", "me", state)
     assert 100 < await redis_client.ttl(key) <= 120

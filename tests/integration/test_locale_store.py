@@ -16,7 +16,7 @@ from tests.unit.conversations.fakes import MemoryGateway
 # on a standalone Redis and on the embedded server alike
 pytestmark = pytest.mark.redis_both
 
-KEY = "tawasul:locale:telegram:77"
+KEY = "tawasul:locale:{telegram:77}"
 
 
 async def test_a_chosen_language_is_kept_without_expiry(redis_client: Redis) -> None:
@@ -26,7 +26,7 @@ async def test_a_chosen_language_is_kept_without_expiry(redis_client: Redis) -> 
     assert await store.save("telegram", "77", state, remember_locale=True)
     assert await redis_client.get(KEY) == b"en"
     assert await redis_client.ttl(KEY) == -1  # no TTL: it outlives the draft
-    await redis_client.delete("tawasul:dlg:telegram:77")  # the draft expired
+    await redis_client.delete("tawasul:dlg:{telegram:77}")  # the draft expired
     claimed, fresh = await store.claim_and_load("telegram", "77", "e-1")
     assert claimed and fresh.locale == "en" and fresh.step == ""
 
@@ -36,7 +36,7 @@ async def test_the_account_language_wins_over_an_older_draft(redis_client: Redis
     draft = await store.load("telegram", "78")
     draft.step = "identity"  # saved in Arabic
     assert await store.save("telegram", "78", draft)
-    await redis_client.set("tawasul:locale:telegram:78", "en")  # chosen on another worker
+    await redis_client.set("tawasul:locale:{telegram:78}", "en")  # chosen on another worker
     assert (await store.load("telegram", "78")).locale == "en"
     assert (await store.claim_and_load("telegram", "78", "e-2"))[1].locale == "en"
 
@@ -48,13 +48,13 @@ async def test_a_refused_write_does_not_change_the_language(redis_client: Redis)
     assert await store.save("telegram", "79", first)
     stale.locale = "en"
     assert not await store.save("telegram", "79", stale, remember_locale=True)
-    assert await redis_client.get("tawasul:locale:telegram:79") is None
+    assert await redis_client.get("tawasul:locale:{telegram:79}") is None
 
 
 async def test_an_ordinary_turn_writes_no_language(redis_client: Redis) -> None:
     engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), MemoryGateway())
     await engine.handle(Text(Origin("telegram", "80", "u1"), "/start"))
-    assert await redis_client.get("tawasul:locale:telegram:80") is None
+    assert await redis_client.get("tawasul:locale:{telegram:80}") is None
     replies = await engine.handle(Text(Origin("telegram", "80", "u2"), "English"))
     assert replies[0].text == "I'll continue in English."
-    assert await redis_client.get("tawasul:locale:telegram:80") == b"en"
+    assert await redis_client.get("tawasul:locale:{telegram:80}") == b"en"
