@@ -7,7 +7,8 @@ accepted only when it is one this person could have been shown at this point:
 - one of the buttons the bot offered last (the same choices a typed number or label is
   matched against);
 - one that works at every step: back, cancel, help, restart, a new request, «My request
-  status», «Undo» of a deleted draft (under the message that said it was deleted);
+  status», «Undo» of a deleted draft (under the message that said it was deleted), «أسئلة
+  شائعة» and any of its questions (``kb:<topic>``: an answer, the step kept);
 - a language the bot speaks (``lang:ar``, ``lang:en``), from any old help message;
 - «Answer» about a request (``ans:N``) with N a well-formed request number; whether it is
   this person's request is the more-information flow's check, counted as an attempt.
@@ -23,14 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from conversations import knowledge
 from conversations.events import Choice
 from conversations.i18n import LOCALES, Texts
 from domain.request_number import InvalidRequestNumber, parse_request_number
 
 #: Buttons that work at every step.
-EVERYWHERE = frozenset({"back", "cancel", "help", "restart", "new", "status", "undo"})
+EVERYWHERE = frozenset({"back", "cancel", "help", "restart", "new", "status", "undo", "faq"})
 LANGUAGE_PREFIX = "lang:"
 ANSWER_PREFIX = "ans:"
+TOPIC_PREFIX = "kb:"
 
 
 def check_button(
@@ -50,6 +53,9 @@ def check_button(
         except InvalidRequestNumber:
             return _("This request is not waiting for an answer from you.")
         return Choice(choice.origin, ANSWER_PREFIX + number)
+    if data.startswith(TOPIC_PREFIX) and knowledge.topic(data.removeprefix(TOPIC_PREFIX)):
+        # an answer from the frequently asked questions: harmless at any step
+        return choice
     if anywhere or data in EVERYWHERE or data in set(allowed):
         return choice
     return _refusal(texts)

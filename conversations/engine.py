@@ -45,6 +45,7 @@ from conversations.manners import (
 )
 from conversations.officer_answers import OfficerAnswers
 from conversations.ports import AttemptLimiter, RequestGateway
+from conversations.questions import Questions, faq_option
 from conversations.reading import (
     START_STEPS,
     as_choice,
@@ -72,7 +73,7 @@ def _utcnow() -> dt.datetime:
 
 
 @dataclass
-class Engine(DraftKeeping, OfficerAnswers):
+class Engine(DraftKeeping, OfficerAnswers, Questions):
     store: DialogueStore
     flow: Flow
     catalogue: Catalogue
@@ -196,6 +197,11 @@ class Engine(DraftKeeping, OfficerAnswers):
             return []
         if isinstance(chosen, Choice) and chosen.id.startswith("ans:"):
             return await self._answer_officer(ctx, chosen.id.removeprefix("ans:"), held)
+        if isinstance(chosen, Choice):
+            # «أسئلة شائعة», a question's topic, «قدّم طلبًا الآن» (conversations.questions)
+            answered = self._question_choice(ctx, chosen.id)
+            if answered is not None:
+                return answered
         if isinstance(chosen, Choice) and chosen.id == "notans" and held is not None:
             if not held.get("idle"):
                 return [self._ask(ctx)]
@@ -226,9 +232,9 @@ class Engine(DraftKeeping, OfficerAnswers):
         if action is None and isinstance(chosen, Text):
             # a question about the rules (conditions, fines...) is answered and the step
             # asked again; where the step takes free text, only a plain question is
-            said = knowledge.answer(chosen.text, ctx.locale, explicit_only=free_text)
-            if said is not None:
-                return self._answer_question(ctx, said)
+            answered = self._question(ctx, chosen.text, free_text=free_text)
+            if answered is not None:
+                return answered
         if action in ("restart", "cancel") and self._has_draft(state):
             return self._confirm_discard(ctx, action)
         if action == "restart" or state.step in START_STEPS:
@@ -260,6 +266,10 @@ class Engine(DraftKeeping, OfficerAnswers):
             offer = await self._offer_answer(ctx, event, outcome.hint)
             if offer is not None:
                 return offer
+        if isinstance(outcome, Retry) and isinstance(event, Text) and not free_text:
+            if knowledge.explicit_question(event.text):
+                # a plain question the step cannot use and the base cannot answer
+                return self._cannot_answer(ctx)
         replies = self._apply(ctx, outcome)
         if greeted and replies:
             replies[0] = dataclasses.replace(replies[0], text=greeted + replies[0].text)
@@ -332,19 +342,10 @@ class Engine(DraftKeeping, OfficerAnswers):
                 first = self.flow.steps[self.flow.first]
                 outcome = await first.answer(ctx, Text(event.origin, event.text))
                 return [*replies, *self._apply(ctx, outcome)]
+            if kind is None and knowledge.explicit_question(event.text):
+                return self._cannot_answer(ctx)
             return self._restart(ctx, salutation=kind)
         return self._restart(ctx, welcome=isinstance(event, Command))
-
-    def _answer_question(self, ctx: Ctx, said: str) -> list[Reply]:
-        """The answer, then the question the person was on, nothing of the draft lost."""
-        if ctx.state.step in START_STEPS:
-            return [Reply(said), *self._restart(ctx)]
-        again = self._ask(ctx)
-        if self._has_draft(ctx.state):
-            _ = ctx.texts.gettext
-            lead = _("Now, back to the request you were filling in:")
-            again = dataclasses.replace(again, text=f"{lead}\n{again.text}")
-        return [Reply(said), again]
 
     def _switch_language(self, ctx: Ctx, wish: str) -> list[Reply]:
         """Changes the language without losing the place: the current question is
@@ -476,6 +477,7 @@ class Engine(DraftKeeping, OfficerAnswers):
             extras = (
                 Option("restart", _("Start over")),
                 Option("status", _("My request status")),
+                faq_option(ctx),
                 Option(f"lang:{other}", languages.NAMES[other]),
             )
         # navigation last, so a channel that offers it in words keeps the numbers of the

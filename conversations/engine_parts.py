@@ -1,4 +1,4 @@
-"""What the engine's mixins (drafts, officer answers) may call on the engine they are mixed
+"""What the engine's mixins (drafts, officer answers, questions) may call on the engine they are mixed
 into, declared once for the type checker."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from conversations.events import Reply
     from conversations.flow import Ctx, Flow, Outcome
     from conversations.ports import AttemptLimiter
+    from conversations.state import DialogueState
 
 
 class EngineParts:
@@ -22,4 +23,5 @@ class EngineParts:
         def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
         def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...
         def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply: ...
-        def _restart(self, ctx: Ctx) -> list[Reply]: ...
+        def _restart(self, ctx: Ctx, *, ask: bool = True) -> list[Reply]: ...
+        def _has_draft(self, state: DialogueState) -> bool: ...

@@ -85,6 +85,13 @@ def is_undo_word(text: str) -> bool:
     return bool(key) and (key in _lists()["undo"] or _without_fillers(key) in _lists()["undo"])
 
 
+def is_faq_word(text: str) -> bool:
+    """True when a message asks for the frequently asked questions («اسئلة شائعة», «faq»)."""
+    key = _key(text)
+    faq = _lists()["faq"]
+    return bool(key) and (key in faq or _without_fillers(key) in faq)
+
+
 def courtesy(text: str) -> tuple[str | None, str]:
     """Small talk at the start of a message: ("salam" | "greeting" | "thanks" | "goodbye" |
     None, the rest).

@@ -47,6 +47,8 @@ class Topic:
     source: dict[str, str]
     must: tuple[tuple[tuple[str, ...], ...], ...]
     also: tuple[tuple[tuple[str, ...], ...], ...]
+    # services a person asking this may file next (catalogue ids), offered after the answer
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ def _topic(raw: dict[str, Any]) -> Topic:
         source=dict(raw["source"]),
         must=tuple(_phrases(group) for group in raw["must"]),
         also=tuple(_phrases(group) for group in raw.get("also", [])),
+        services=tuple(raw.get("services", ())),
     )
 
 
@@ -97,6 +100,11 @@ def _knowledge() -> _Knowledge:
 def topics() -> tuple[Topic, ...]:
     """Every topic of the knowledge base, in the data file's order."""
     return _knowledge().topics
+
+
+def topic(topic_id: str) -> Topic | None:
+    """The topic with this id, or None (an old or forged button)."""
+    return next((t for t in _knowledge().topics if t.id == topic_id), None)
 
 
 def _near(a: str, b: str) -> bool:
@@ -200,6 +208,11 @@ def answer_topic(text: str, *, explicit_only: bool = False) -> Topic | None:
         return None
     ranked = rank(text)
     return ranked[0][0] if ranked else None
+
+
+def title_text(topic: Topic, locale: str) -> str:
+    """The topic's title in ``locale`` (Arabic for a locale the base does not have)."""
+    return topic.title.get(locale) or topic.title["ar"]
 
 
 def answer_text(topic: Topic, locale: str) -> str:

@@ -67,6 +67,7 @@ _MENUS: Final = (
     ("q:", N_("Choose an answer"), N_("Answers")),
     ("e:", N_("Confirm or change"), N_("Your request")),
     ("r:", N_("Choose a request"), N_("Your requests")),
+    ("kb:", N_("Choose a question"), N_("Questions")),
 )
 _DEFAULT_MENU: Final = (N_("Choose"), N_("Choices"))
 

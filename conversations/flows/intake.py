@@ -81,6 +81,18 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     return Next(_after_service(ctx))
 
 
+def file_service(ctx: Ctx, service_id: str) -> Outcome:
+    """A new request for ``service_id`` from a button outside the menu («قدّم طلبًا الآن»
+    under an answer), as if the person had named it at the first question: filed as an
+    individual's when individuals may file it, else as an establishment's."""
+    service = ctx.catalogue.get(service_id)
+    individual = "individual" in service.applicants
+    ctx.state.answers["applicant"] = "individual" if individual else "establishment"
+    ctx.state.history.append("applicant")
+    ctx.state.step = "group"
+    return _choose_service(ctx, service_id)
+
+
 def _suggest(ctx: Ctx, text: str) -> Outcome:
     _ = ctx.texts.gettext
     matches = ctx.catalogue.match(text, limit=3, applicant_kind=_applicant(ctx))
@@ -119,6 +131,7 @@ def ask_applicant(ctx: Ctx) -> Prompt:
             Option("ind", _("Individual")),
             Option("est", _("Establishment")),
             Option("status", _("My request status")),
+            Option("faq", _("Frequently asked questions")),
         ),
     )
 

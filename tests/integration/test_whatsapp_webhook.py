@@ -189,9 +189,9 @@ async def test_hello_gets_the_greeting_and_the_first_question(h: Harness) -> Non
     await h.send(h.payloads.text(MONA, "مرحبا"))
     assert len(h.texts(MONA)) == 2  # the greeting, then the first question with its choices
     ids = [choice_id for choice_id, _title in h.choices(MONA)]
-    # three real choices are reply buttons; help and cancel are offered in words
-    assert ids == ["ind", "est", "status"]
-    assert h.graph.last_interactive(MONA.wa_id or "")["type"] == "button"  # type: ignore[index]
+    # four real choices (with «أسئلة شائعة») are a list; help and cancel are offered in words
+    assert ids == ["ind", "est", "status", "faq"]
+    assert h.graph.last_interactive(MONA.wa_id or "")["type"] == "list"  # type: ignore[index]
     assert "«مساعدة»" in h.texts(MONA)[-1] and "«إلغاء»" in h.texts(MONA)[-1]
     assert h.graph.sent_to(MONA.wa_id or "")[0]["to"] == MONA.wa_id
     # the window is open from the message's own time

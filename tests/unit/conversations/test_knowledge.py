@@ -200,3 +200,9 @@ async def test_the_description_step_keeps_the_persons_words(
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert filed.description == story
+
+
+def test_the_services_a_topic_offers_to_file_are_in_the_catalogue() -> None:
+    catalogue = {s.id for s in load_catalogue().services}
+    offered = {s for topic in knowledge.topics() for s in topic.services}
+    assert offered and offered <= catalogue

@@ -1,0 +1,149 @@
+"""The engine's part that answers residents' questions at any step (issue 13): the answer
+from the knowledge base, then the step the person was on, nothing of a draft lost.
+
+- A question the base answers gets the answer; when the topic goes with a service («ايش
+  شروط تجديد الاقامة») and no request is being filled in, «قدّم طلبًا الآن» starts it.
+- A question that comes close to two or three topics without naming one gets them as
+  buttons («هل تقصد أحد هذه الأسئلة؟») rather than a guess.
+- A plain question the base cannot answer is told so honestly, with the way to file a
+  request (or, mid-request, to write it in the description for the officer).
+- «أسئلة شائعة», in the first menu, under help or typed, lists every topic as buttons.
+
+Buttons: ``faq``; ``kb:<topic id>`` (harmless at any step, so accepted from any older
+message, like a language); ``file:<service id>`` (only where it was offered).
+"""
+
+from __future__ import annotations
+
+from conversations import knowledge
+from conversations.engine_parts import EngineParts
+from conversations.events import Option, Reply
+from conversations.flow import Ctx
+from conversations.flows.intake import file_service
+from conversations.keywords import is_faq_word
+from conversations.reading import START_STEPS
+
+FAQ = "faq"
+TOPIC_PREFIX = "kb:"
+FILE_PREFIX = "file:"
+
+
+def faq_option(ctx: Ctx) -> Option:
+    """The «أسئلة شائعة» button."""
+    _ = ctx.texts.gettext
+    return Option(FAQ, _("Frequently asked questions"))
+
+
+def _topic_options(ctx: Ctx, topics: tuple[knowledge.Topic, ...]) -> tuple[Option, ...]:
+    return tuple(Option(TOPIC_PREFIX + t.id, knowledge.title_text(t, ctx.locale)) for t in topics)
+
+
+class Questions(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine`."""
+
+    def _question(self, ctx: Ctx, text: str, *, free_text: bool) -> list[Reply] | None:
+        """The answer to a typed question, or None when the message is not one the base
+        answers or comes close to (the step reads it). ``free_text``: the step takes the
+        person's own words, so only a plain question counts («...؟», «كم...»)."""
+        if is_faq_word(text):
+            return self._faq(ctx)
+        found = knowledge.answer_topic(text, explicit_only=free_text)
+        if found is not None:
+            return self._topic_answer(ctx, found)
+        asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
+        if not asks or ctx.catalogue.match(text, limit=1):
+            return None
+        near = knowledge.near_topics(text)
+        if near:
+            return self._unsure(ctx, tuple(near))
+        return None
+
+    def _question_choice(self, ctx: Ctx, choice_id: str) -> list[Reply] | None:
+        """A tap on «أسئلة شائعة», a topic or «قدّم طلبًا الآن»; None for any other button."""
+        if choice_id == FAQ:
+            return self._faq(ctx)
+        if choice_id.startswith(TOPIC_PREFIX):
+            found = knowledge.topic(choice_id.removeprefix(TOPIC_PREFIX))
+            return None if found is None else self._topic_answer(ctx, found)
+        if choice_id.startswith(FILE_PREFIX):
+            return self._file(ctx, choice_id.removeprefix(FILE_PREFIX))
+        return None
+
+    def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
+        """«قدّم طلبًا الآن»: a new request for the service, at its first question. Never
+        offered while a draft is being filled in (it would replace it)."""
+        if not _known(ctx, service_id) or self._has_draft(ctx.state):
+            return None
+        replies = self._restart(ctx, ask=False)
+        return [*replies, *self._apply(ctx, file_service(ctx, service_id))]
+
+    def _faq(self, ctx: Ctx) -> list[Reply]:
+        _ = ctx.texts.gettext
+        options = _topic_options(ctx, knowledge.topics())
+        self._offer_too(ctx, options)
+        return [Reply(_("Frequently asked questions: choose one to read its answer."), options)]
+
+    def _unsure(self, ctx: Ctx, topics: tuple[knowledge.Topic, ...]) -> list[Reply]:
+        _ = ctx.texts.gettext
+        options = _topic_options(ctx, topics)
+        self._offer_too(ctx, options)
+        text = _(
+            "I'm not sure what you are asking. Is it one of these? Or type your question in other words."
+        )
+        return [Reply(text, options)]
+
+    def _topic_answer(self, ctx: Ctx, topic: knowledge.Topic) -> list[Reply]:
+        """The answer, then the question the person was on, nothing of the draft lost."""
+        _ = ctx.texts.gettext
+        said = knowledge.answer_text(topic, ctx.locale)
+        drafting = self._has_draft(ctx.state)
+        services = [s for s in topic.services if not self._mid_request(ctx) and _known(ctx, s)]
+        offer = tuple(Option(FILE_PREFIX + s, _("File a request now")) for s in services[:1])
+        if ctx.state.step in START_STEPS:
+            replies = [Reply(said, offer), *self._restart(ctx)]
+        else:
+            again = self._ask(ctx)
+            if drafting:
+                lead = _("Now, back to the request you were filling in:")
+                again = Reply(
+                    f"{lead}\n{again.text}",
+                    choices=again.choices,
+                    ask_contact=again.ask_contact,
+                    numbered=again.numbered,
+                )
+            replies = [Reply(said, offer), again]
+        self._offer_too(ctx, offer)
+        return replies
+
+    def _cannot_answer(self, ctx: Ctx) -> list[Reply]:
+        """A plain question the base has no answer for: said so, and the way on."""
+        _ = ctx.texts.gettext
+        if self._mid_request(ctx):
+            said = _(
+                "Sorry, I don't have an answer to that question. You can write it in your request's description, and the officer who handles it will answer."
+            )
+            return [Reply(said), self._ask(ctx)]
+        said = _(
+            "Sorry, I don't have an answer to that question. If it is about your own case, you can file a request below and an officer will look into it; or see the frequently asked questions."
+        )
+        faq = (faq_option(ctx),)
+        if ctx.state.step in START_STEPS:
+            return [Reply(said, faq), *self._restart(ctx)]
+        self._offer_too(ctx, faq)
+        return [Reply(said, faq), self._ask(ctx)]
+
+    def _mid_request(self, ctx: Ctx) -> bool:
+        """True past the first question of a request (a service chosen, numbers typed...)."""
+        state = ctx.state
+        return state.step not in (*START_STEPS, self.flow.first)
+
+    def _offer_too(self, ctx: Ctx, options: tuple[Option, ...]) -> None:
+        """Adds ``options`` to what may be pressed or typed now, in front, keeping the
+        step's own buttons working."""
+        ids = {o.id for o in options}
+        kept = [o for o in ctx.state.offered if o[0] not in ids]
+        ctx.state.offered = [*([o.id, o.label] for o in options), *kept]
+
+
+def _known(ctx: Ctx, service_id: str) -> bool:
+    return any(s.id == service_id for s in ctx.catalogue.services)
