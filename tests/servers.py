@@ -215,7 +215,6 @@ class PostgresServer:
 
     def _init_and_start(self) -> None:
         data = self.directory / "data"
-        log = self.directory / "postgres.log"
         self._run(
             str(self.bindir / "initdb"),
             "-D", str(data),
@@ -225,6 +224,11 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )  # fmt: skip
+        self._start()
+
+    def _start(self) -> None:
+        data = self.directory / "data"
+        log = self.directory / "postgres.log"
         # Durability off: a test cluster is thrown away, and fsyncs would dominate run time.
         options = " ".join(
             [
@@ -246,6 +250,16 @@ class PostgresServer:
             "start",
         )  # fmt: skip
         _wait_for_port(self.port, "postgres", None, log)
+
+    def pause(self) -> None:
+        """Stops the server as an outage would (fast shutdown: sessions are cut), keeping
+        its files for :meth:`resume`."""
+        data = self.directory / "data"
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Starts the server again after :meth:`pause`, on the same port and files."""
+        self._start()
 
     def create_database(self, name: str) -> None:
         self._run(

@@ -1,0 +1,369 @@
+"""Load test with faults: many residents filing requests at once through real `tawasul run`
+workers by Telegram webhook, while a worker is killed, Redis restarts, the database goes
+away or the Bot API refuses calls.
+
+What runs (bench/load_cluster.py): a real Redis with its append-only file on, a real
+database (SQLite by default, PostgreSQL with --postgres), `tawasul db upgrade`, then
+--workers `tawasul run` processes with the webhook settings, each on its own loopback port.
+The bench is Telegram and the load balancer at once: it POSTs real Update JSON with the
+secret header, round-robin over the workers' ports, and delivers again (to the next port,
+with the same update_id) whatever was not answered 200, as Telegram does. The bot's replies
+reach the Bot API stand-in (standins/), in this process, which tells each resident.
+
+Each resident reads the bot's last message and answers it as a person would, until the
+message with their request number: /start, "individual", the service's group, the service,
+the identity number, "share my number", the description, an album of two photos, "done",
+"confirm". A reply with no buttons (an apology while something is down) makes the resident
+say the same thing again, as a person would.
+
+Prints one JSON line:
+{"bench":"load","workers":2,"residents":N,"database":"sqlite","faults":[...],
+ "updates_sent":..,"updates_per_s":..,"p50_ms":..,"p99_ms":..,"replies":..,
+ "updates_answered":..,"updates_unanswered":..,"redeliveries":..,"apologies":..,
+ "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"duplicate_requests":..,
+ "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
+ "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"recover_s":..},...]}
+
+p50/p99: from the first delivery of an update (an album: its first photo) to the first reply the bot sends for it.
+recover_s: from the moment the fault was lifted until every update sent before then had
+been answered and every worker was ready again.
+
+Usage: python bench/load.py [--residents 100] [--workers 2] [--postgres]
+                            [--faults kill,redis,db,api] [--down 2] [--deadline 600]
+Exits 1 when any resident was lost or anything was duplicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bench.load_cluster import STAFF_CHAT, Cluster, cluster, worker_errors
+from bench.load_people import PHOTOS, Deliveries, Recorder, Resident, Timed, pick_service
+from bot.channels.telegram_render import DEFAULT_REMOVAL_TEXT as REMOVAL_TEXT
+from bot.db.models import Attachment, OutboxMessage, Request
+from standins.telegram_botapi import ApiError
+from standins.telegram_updates import TgUser, UpdateFactory
+
+FAULTS = ("kill", "redis", "db", "api")
+#: How long the outbox may take to send what is left once the residents are done, and
+#: more per staff card: Telegram lets a bot post 20 messages a minute in a group.
+OUTBOX_DRAIN_S = 60.0
+STAFF_CARD_S = 3.2
+
+
+class ApiOutage:
+    """A Bot API policy: while `on`, every call is refused, alternately with 429 (with
+    retry_after) and 502, as Telegram does when overloaded."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.refused = 0
+
+    def __call__(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        if not self.on or method.lower() == "getme":
+            return None
+        self.refused += 1
+        if self.refused % 2:
+            return ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        return ApiError(502, "Bad Gateway")
+
+
+async def inject(
+    fault: str, running: Cluster, outage: ApiOutage, down_s: float
+) -> tuple[float, float]:
+    """Does `fault`, keeps it `down_s` seconds, lifts it; (lift time, seconds until every
+    worker was ready again)."""
+    if fault == "kill":
+        victim = running.workers[0]
+        await running.kill(victim)
+        await asyncio.sleep(down_s)
+        await running.spawn(victim)
+    elif fault == "redis":
+        await asyncio.to_thread(running.redis.pause)
+        await asyncio.sleep(down_s)
+        await asyncio.to_thread(running.redis.restart)
+    elif fault == "db":
+        await running.database.outage()
+        await asyncio.sleep(down_s)
+        await running.database.back()
+    elif fault == "api":
+        outage.on = True
+        await asyncio.sleep(down_s)
+        outage.on = False
+    lifted = time.monotonic()
+    ready = await running.all_ready()
+    return lifted, ready
+
+
+async def fault_schedule(
+    faults: list[str],
+    running: Cluster,
+    outage: ApiOutage,
+    down_s: float,
+    progress: Deliveries,
+    api: Recorder,
+    expected_replies: int,
+) -> list[dict[str, Any]]:
+    """The faults in order, evenly spread over the run (fault i of k once i/(k+1) of the
+    expected replies have arrived)."""
+    done: list[dict[str, Any]] = []
+    for i, fault in enumerate(faults, start=1):
+        threshold = expected_replies * i / (len(faults) + 1)
+        # polled: the count grows from every resident's chat, and a fault can wait 50 ms
+        while api.replies < threshold and not progress.finished:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        if progress.finished:
+            break
+        started = time.monotonic()
+        lifted, ready = await inject(fault, running, outage, down_s)
+        done.append(
+            {"fault": fault, "at": started, "lifted": lifted, "down_s": round(lifted - started, 2)}
+            | {"ready_s": round(ready, 2)}
+        )
+    return done
+
+
+def recovery(faults: list[dict[str, Any]], timed: list[Timed]) -> list[dict[str, Any]]:
+    """Per fault: seconds from its lifting until every update sent before then was answered
+    (or the workers ready, if later)."""
+    out: list[dict[str, Any]] = []
+    for fault in faults:
+        lifted = fault["lifted"]
+        waits = [t.replied - lifted for t in timed if t.sent < lifted and t.replied is not None]
+        late = max((w for w in waits if w > 0), default=0.0)
+        out.append(
+            {k: fault[k] for k in ("fault", "down_s", "ready_s")}
+            | {"recover_s": round(max(late, fault["ready_s"]), 2)}
+        )
+    return out
+
+
+@dataclass
+class Rows:
+    """What the database holds for the residents: requests and attached files per
+    resident (user_key), and the outbox rows not sent yet."""
+
+    requests: dict[str, int]
+    files: dict[str, int]
+    unsent: int
+
+
+async def count_rows(database_url: str, users: set[str]) -> Rows:
+    """Raises SQLAlchemyError."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(Request.user_key, func.count()).group_by(Request.user_key)
+            )
+            per_user = {key: n for key, n in rows if key in users}
+            files = await conn.execute(
+                select(Request.user_key, func.count(Attachment.id))
+                .join(Attachment, Attachment.request_id == Request.id)
+                .group_by(Request.user_key)
+            )
+            per_user_files = {key: n for key, n in files if key in users}
+            unsent = await conn.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+            )
+    finally:
+        await engine.dispose()
+    return Rows(per_user, per_user_files, int(unsent or 0))
+
+
+async def drain_outbox(database_url: str, users: set[str], wait_s: float) -> Rows:
+    """The rows once the outbox has sent everything (or `wait_s` passed)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        rows = await count_rows(database_url, users)
+        if rows.unsent == 0 or time.monotonic() > deadline:
+            return rows
+        await asyncio.sleep(0.5)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    faults = [f for f in args.faults.split(",") if f] if args.faults else []
+    service = pick_service()
+    outage = ApiOutage()
+    with tempfile.TemporaryDirectory(prefix="tawasul-load-") as tmp:
+        api = Recorder()
+        async with api:
+            api.add_policy(outage)
+            async with cluster(
+                Path(tmp),
+                api.url,
+                api.token,
+                workers=args.workers,
+                postgres=args.postgres,
+                staff_group=args.staff_group,
+            ) as running:
+                deliveries = Deliveries(running)
+                updates = UpdateFactory(first_update_id=random.randrange(10**8, 10**9))
+                base = random.randrange(10**9, 5 * 10**9)
+                people = [
+                    Resident(
+                        TgUser(base + i, f"مقيم {i}"),
+                        api,
+                        deliveries,
+                        updates,
+                        service,
+                        think_s=args.think,
+                        reply_timeout_s=args.reply_timeout,
+                    )
+                    for i in range(args.residents)
+                ]
+                expected = sum(p.expected_replies for p in people)
+                schedule = asyncio.create_task(
+                    fault_schedule(faults, running, outage, args.down, deliveries, api, expected)
+                )
+                started = time.monotonic()
+                try:
+                    async with asyncio.timeout(args.deadline):
+                        await asyncio.gather(
+                            *(p.file(i * args.ramp / len(people)) for i, p in enumerate(people))
+                        )
+                except TimeoutError:
+                    pass
+                elapsed = time.monotonic() - started
+                deliveries.finished = True
+                done_faults = await schedule
+                users = {str(p.user.id) for p in people}
+                wait = OUTBOX_DRAIN_S + (STAFF_CARD_S * len(people) if args.staff_group else 0)
+                rows = await drain_outbox(running.database.url, users, wait)
+                staff = api.sent_to(STAFF_CHAT)
+                exit_codes = await running.stop_workers()
+                errors = worker_errors(running.workers)
+
+    timed = [t for p in people for t in p.timed]
+    latencies = sorted(t.replied - t.sent for t in timed if t.replied is not None)
+    filed = [p for p in people if p.number is not None]
+    numbers = {p.number for p in filed if p.number is not None}
+    # a card names its request in its first line (the rest may hold other numbers)
+    cards = [n for m in staff for n in m.numbers_in_first_line if n in numbers]
+    return {
+        "bench": "load",
+        "workers": args.workers,
+        "residents": args.residents,
+        "database": "postgresql" if args.postgres else "sqlite",
+        "faults": faults,
+        "seconds": round(elapsed, 1),
+        "updates_sent": deliveries.sent,
+        "updates_per_s": round(deliveries.sent / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p99_ms": (
+            round(statistics.quantiles(latencies, n=100)[98] * 1000, 1)
+            if len(latencies) > 1
+            else None
+        ),
+        "replies": sum(len(api.sent_to(p.chat)) for p in people),
+        "replies_expected": expected,
+        "turns_answered": len(latencies),
+        "turns_unanswered": len(timed) - len(latencies),
+        "redeliveries": deliveries.redeliveries,
+        "apologies": sum(p.apologies for p in people),
+        "residents_filed": len(filed),
+        "lost_residents": len(people) - len(filed),
+        "requests_in_db": sum(rows.requests.values()),
+        "residents_without_request": sum(
+            1 for p in people if rows.requests.get(str(p.user.id), 0) == 0
+        ),
+        "duplicate_requests": sum(n - 1 for n in rows.requests.values() if n > 1),
+        # each resident sends an album of two photos; a request with fewer lost some
+        "files_missing": sum(
+            max(0, PHOTOS * n - rows.files.get(user, 0)) for user, n in rows.requests.items()
+        ),
+        "keyboard_removals": sum(
+            1 for p in people for m in api.sent_to(p.chat) if m.text == REMOVAL_TEXT
+        ),
+        "duplicate_replies": sum(p.duplicates() for p in people),
+        "staff_cards": len(cards) if args.staff_group else None,
+        "staff_cards_missing": len(numbers - set(cards)) if args.staff_group else 0,
+        "duplicate_staff_cards": len(cards) - len(set(cards)),
+        "outbox_unsent": rows.unsent,
+        "api_calls_refused": outage.refused,
+        "worker_errors": len(errors),
+        "worker_error_lines": errors[:5],
+        "exit_codes": exit_codes,
+        "recovery": recovery(done_faults, timed),
+    }
+
+
+def failures(result: dict[str, Any]) -> list[str]:
+    """What the run shows went wrong, in words (empty when nothing did)."""
+    problems = []
+    for key in (
+        "lost_residents",
+        "residents_without_request",
+        "duplicate_requests",
+        "duplicate_replies",
+        "duplicate_staff_cards",
+        "files_missing",
+        "outbox_unsent",
+        "turns_unanswered",
+        "staff_cards_missing",
+    ):
+        if result[key]:
+            problems.append(f"{key}={result[key]}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--residents", type=int, default=100, help="simulated residents")
+    parser.add_argument("--workers", type=int, default=2, help="`tawasul run` processes")
+    parser.add_argument("--postgres", action="store_true", help="a PostgreSQL cluster, not SQLite")
+    parser.add_argument(
+        "--faults", default="", help=f"comma-separated, in order, from {','.join(FAULTS)}"
+    )
+    parser.add_argument("--down", type=float, default=2.0, help="seconds each fault lasts")
+    parser.add_argument(
+        "--ramp", type=float, default=2.0, help="seconds over which residents start"
+    )
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a resident takes to answer each message"
+    )
+    parser.add_argument(
+        "--reply-timeout",
+        type=float,
+        default=90.0,
+        help="seconds without an answer before an update counts as unanswered (default 90)",
+    )
+    parser.add_argument(
+        "--staff-group",
+        action="store_true",
+        help="cards to a staff group too (Telegram: 20 a minute, so the outbox drains slowly)",
+    )
+    parser.add_argument("--deadline", type=float, default=600.0, help="seconds before giving up")
+    args = parser.parse_args(argv)
+    if not 1 <= args.residents <= 5000:
+        parser.error("--residents must be 1..5000")
+    if not 1 <= args.workers <= 16:
+        parser.error("--workers must be 1..16")
+    unknown = {f for f in args.faults.split(",") if f} - set(FAULTS)
+    if unknown:
+        parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
+    result = asyncio.run(run(args))
+    print(json.dumps(result, ensure_ascii=False))
+    problems = failures(result)
+    if problems:
+        print("load: " + ", ".join(problems), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""The deployment bench/load.py drives: real `tawasul run` worker processes on loopback
+ports, a real Redis with its append-only file on, a real database (the SQLite file in the
+shared data directory, or a throwaway PostgreSQL cluster), and the faults done to them.
+
+Every worker is started the way an operator starts one in production: the database is
+migrated first by `tawasul db upgrade` (a deploy step), then each `tawasul run` process gets
+the Telegram webhook settings and its own TAWASUL_HTTP_PORT; the bench in front of them plays
+the load balancer. Nothing here is faked: a fault is a real SIGKILL, a real Redis restart, a
+real database outage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sqlite3
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import aiohttp
+
+from tests.servers import PostgresServer, RedisServer, free_port, real_clock_env
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+WEBHOOK_SECRET: Final = "load_bench-secret"
+#: Where the staff cards go (a supergroup id as Telegram writes them).
+STAFF_CHAT: Final = -1001234500001
+#: Start-up of a worker (imports, the web server) on a loaded 2-core machine.
+START_TIMEOUT_S: Final = 180.0
+
+
+class ClusterError(RuntimeError):
+    pass
+
+
+@dataclass
+class Worker:
+    """One `tawasul run` process serving the webhook on `port`."""
+
+    index: int
+    port: int
+    log: Path
+    process: asyncio.subprocess.Process | None = None
+    starts: int = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+
+@dataclass
+class Database:
+    """The SQL side: the SQLite file under the data directory, or a PostgreSQL cluster."""
+
+    data_dir: Path
+    postgres: PostgresServer | None = None
+    _lock: sqlite3.Connection | None = None
+
+    @property
+    def url(self) -> str:
+        if self.postgres is not None:
+            return self.postgres.url_for("tawasul_load")
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'tawasul.sqlite3').resolve()}"
+
+    @classmethod
+    def start(cls, data_dir: Path, postgres: bool) -> Database:
+        if not postgres:
+            return cls(data_dir)
+        server = PostgresServer.start()
+        server.create_database("tawasul_load")
+        return cls(data_dir, server)
+
+    async def outage(self) -> None:
+        """Takes the database away. PostgreSQL: the server is stopped (fast shutdown, its
+        connections are cut). SQLite has no server: another process holds the file's
+        exclusive lock, so every reader and writer waits and then fails with «database is
+        locked», which is what an unavailable SQLite looks like to the bot."""
+        if self.postgres is not None:
+            await asyncio.to_thread(self.postgres.pause)
+            return
+        conn = sqlite3.connect(self.data_dir / "tawasul.sqlite3", timeout=30, isolation_level=None)
+        conn.execute("BEGIN EXCLUSIVE")
+        self._lock = conn
+
+    async def back(self) -> None:
+        if self.postgres is not None:
+            await asyncio.to_thread(self.postgres.resume)
+            return
+        if self._lock is not None:
+            self._lock.execute("ROLLBACK")
+            self._lock.close()
+            self._lock = None
+
+    def stop(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+        if self.postgres is not None:
+            self.postgres.stop()
+
+
+@dataclass
+class Cluster:
+    """Redis, the database and the workers, with the Bot API stand-in's address."""
+
+    data_dir: Path
+    api_url: str
+    api_token: str
+    redis: RedisServer
+    database: Database
+    staff_group: bool = False
+    workers: list[Worker] = field(default_factory=list)
+    http: aiohttp.ClientSession | None = None
+
+    def env(self, port: int) -> dict[str, str]:
+        env = {k: v for k, v in real_clock_env().items() if not k.startswith("TAWASUL_")}
+        env |= {
+            "TAWASUL_TELEGRAM_TOKEN": self.api_token,
+            "TAWASUL_TELEGRAM_API_URL": self.api_url,
+            "TAWASUL_TELEGRAM_WEBHOOK_URL": "https://bot.example.sa/telegram/webhook",
+            "TAWASUL_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "TAWASUL_HTTP_HOST": "127.0.0.1",
+            "TAWASUL_HTTP_PORT": str(port),
+            "TAWASUL_REDIS_URL": self.redis.url,
+            "TAWASUL_DATABASE_URL": self.database.url,
+            "TAWASUL_DATA_DIR": str(self.data_dir),
+            "TAWASUL_LOG_LEVEL": "WARNING",
+            # the 08:00 digest would land in the staff group whenever the bench runs
+            "TAWASUL_STAFF_SCHEDULE": "off",
+            "PYTHONPATH": str(ROOT),
+        }
+        if self.staff_group:
+            env["TAWASUL_STAFF_CHAT_ID"] = str(STAFF_CHAT)
+        return env
+
+    async def migrate(self) -> None:
+        """`tawasul db upgrade`, the deploy step before any worker starts."""
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "db", "upgrade", cwd=ROOT, env=self.env(8080),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        out, _ = await proc.communicate()
+        if proc.returncode != 0:
+            raise ClusterError(f"tawasul db upgrade failed:\n{out.decode()[-2000:]}")
+
+    async def start_workers(self, count: int) -> None:
+        self.workers = [
+            Worker(i, free_port(), self.data_dir / f"worker-{i}.log") for i in range(count)
+        ]
+        for worker in self.workers:
+            await self.spawn(worker)
+        await asyncio.gather(*(self.until_ready(w) for w in self.workers))
+
+    async def spawn(self, worker: Worker) -> None:
+        with worker.log.open("ab") as log:
+            worker.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=self.env(worker.port),
+                stdout=asyncio.subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+        worker.starts += 1
+
+    async def until_ready(self, worker: Worker, timeout_s: float = START_TIMEOUT_S) -> float:
+        """Seconds until `worker` answers /readyz with 200; raises ClusterError."""
+        assert self.http is not None
+        started = time.monotonic()
+        while time.monotonic() - started < timeout_s:
+            if worker.process is not None and worker.process.returncode is not None:
+                raise ClusterError(f"worker {worker.index} exited:\n{_tail(worker.log)}")
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with self.http.get(
+                    f"{worker.base}/readyz", timeout=aiohttp.ClientTimeout(total=2)
+                ) as ready:
+                    if ready.status == 200:
+                        return time.monotonic() - started
+            await asyncio.sleep(0.1)
+        raise ClusterError(f"worker {worker.index} not ready in {timeout_s:.0f} s")
+
+    async def all_ready(self, timeout_s: float = START_TIMEOUT_S) -> float:
+        """Seconds until every worker is ready (Redis and the database answer)."""
+        started = time.monotonic()
+        await asyncio.gather(*(self.until_ready(w, timeout_s) for w in self.workers))
+        return time.monotonic() - started
+
+    async def kill(self, worker: Worker) -> None:
+        """SIGKILL: no clean-up of any kind, as when the machine or the OOM killer ends it."""
+        if worker.process is not None and worker.process.returncode is None:
+            worker.process.send_signal(signal.SIGKILL)
+            await worker.process.wait()
+
+    async def stop_workers(self) -> list[int | None]:
+        """SIGTERM to every worker (the clean stop), their exit codes."""
+        for worker in self.workers:
+            if worker.alive:
+                assert worker.process is not None
+                worker.process.send_signal(signal.SIGTERM)
+        codes: list[int | None] = []
+        for worker in self.workers:
+            if worker.process is None:
+                codes.append(None)
+                continue
+            try:
+                async with asyncio.timeout(40):
+                    codes.append(await worker.process.wait())
+            except TimeoutError:
+                await self.kill(worker)
+                codes.append(None)
+        return codes
+
+
+@contextlib.asynccontextmanager
+async def cluster(
+    data_dir: Path,
+    api_url: str,
+    api_token: str,
+    *,
+    workers: int,
+    postgres: bool,
+    staff_group: bool = False,
+) -> AsyncIterator[Cluster]:
+    """Redis (AOF on), the database migrated, and `workers` ready workers; all stopped on
+    exit (workers first, with SIGTERM)."""
+    redis = RedisServer.start(persistent=True)
+    database: Database | None = None
+    running: Cluster | None = None
+    try:
+        database = await asyncio.to_thread(Database.start, data_dir, postgres)
+        running = Cluster(data_dir, api_url, api_token, redis, database, staff_group)
+        running.http = aiohttp.ClientSession()
+        await running.migrate()
+        await running.start_workers(workers)
+        yield running
+    finally:
+        if running is not None:
+            await running.stop_workers()
+            if running.http is not None:
+                await running.http.close()
+        if database is not None:
+            database.stop()
+        redis.stop()
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def worker_errors(workers: list[Worker]) -> list[str]:
+    """The ERROR lines the workers logged (kinds and places, never a person's data)."""
+    found: list[str] = []
+    for worker in workers:
+        with contextlib.suppress(OSError):
+            for line in worker.log.read_text(errors="replace").splitlines():
+                if "ERROR" in line or "Traceback" in line:
+                    found.append(f"worker {worker.index}: {line.strip()[:300]}")
+    return found

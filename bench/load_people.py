@@ -1,0 +1,299 @@
+"""The residents of bench/load.py and what they talk to: the Bot API stand-in that tells
+each one of the bot's replies (Recorder), and the deliveries to the workers' webhook, done
+as Telegram does them (Deliveries).
+
+A resident sends one thing at a time (an album's two photos together) and waits for the
+bot's answer before going on, reading the buttons of the bot's last message as a person
+would. An answer without buttons (an apology) makes them say the same again; no answer at
+all within its reply_timeout_s counts as an unanswered update, and they try again too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import aiohttp
+from aiohttp import web
+
+from bench.dialogue import DESCRIPTION, IDENTITY, NAV, PHOTO, pick_service
+from bench.load_cluster import WEBHOOK_SECRET, Cluster
+from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
+from domain.catalogue import Service
+from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
+from standins.telegram_updates import TgUser, UpdateFactory
+
+__all__ = ["PHOTOS", "Deliveries", "Recorder", "Resident", "Timed", "pick_service"]
+
+#: After an answer without buttons, how long to wait for the message with them (a reply
+#: can come in two messages, e.g. «thank you, number saved» then the next question).
+SETTLE_S: Final = 1.5
+#: Updates one resident may send before the bench calls them stuck.
+MAX_TURNS: Final = 40
+#: Telegram gives up delivering an update after a while; the bench after this long.
+DELIVERY_GIVE_UP_S: Final = 120.0
+#: Photos in each resident's album.
+PHOTOS: Final = 2
+REQUEST_NUMBER = re.compile(r"\b\d{10}\b")
+
+#: What a resident says next: made afresh each time it is said.
+Move = Callable[[], list[dict[str, Any]]]
+
+
+@dataclass
+class BotMessage:
+    """A message the bot sent (sendMessage answered 200), when it reached the stand-in."""
+
+    at: float
+    text: str
+    markup: dict[str, Any] | None
+    message: dict[str, Any]
+
+    @property
+    def buttons(self) -> list[str]:
+        rows = (self.markup or {}).get("inline_keyboard", [])
+        return [b.get("callback_data", "") for row in rows for b in row]
+
+    @property
+    def wants_contact(self) -> bool:
+        rows = (self.markup or {}).get("keyboard", [])
+        return any(b.get("request_contact") for row in rows for b in row)
+
+    @property
+    def numbers(self) -> list[str]:
+        return REQUEST_NUMBER.findall(self.text)
+
+    @property
+    def numbers_in_first_line(self) -> list[str]:
+        return REQUEST_NUMBER.findall(self.text.partition("\n")[0])
+
+    def same_as(self, other: BotMessage) -> bool:
+        return self.text == other.text and self.markup == other.markup
+
+
+@dataclass
+class Recorder(TelegramBotAPIStandin):
+    """The Bot API stand-in, also keeping each chat's delivered messages in order and
+    waking the resident of that chat when one arrives."""
+
+    inbox: dict[int, list[BotMessage]] = field(default_factory=lambda: defaultdict(list))
+    replies: int = 0
+    _arrived: dict[int, asyncio.Event] = field(default_factory=lambda: defaultdict(asyncio.Event))
+
+    async def _dispatch(self, method: str, params: dict[str, Any]) -> web.Response:
+        response = await super()._dispatch(method, params)
+        chat = params.get("chat_id")
+        if method.lower() == "sendmessage" and response.status == 200 and isinstance(chat, int):
+            assert isinstance(response.body, bytes)
+            message = json.loads(response.body)["result"]
+            markup = params.get("reply_markup")
+            self.inbox[chat].append(
+                BotMessage(
+                    time.monotonic(),
+                    str(message.get("text", "")),
+                    markup if isinstance(markup, dict) else None,
+                    message,
+                )
+            )
+            self.replies += 1
+            self._arrived[chat].set()
+        return response
+
+    def sent_to(self, chat: int) -> list[BotMessage]:
+        return list(self.inbox.get(chat, []))
+
+    async def wait_beyond(self, chat: int, count: int, timeout_s: float) -> bool:
+        """Whether the chat has more than `count` messages within `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        while len(self.inbox[chat]) <= count:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            event = self._arrived[chat]
+            event.clear()
+            try:
+                await asyncio.wait_for(event.wait(), left)
+            except TimeoutError:
+                return False
+        return True
+
+
+@dataclass
+class Deliveries:
+    """Telegram's side of the webhook, and the load balancer: each update POSTed to the
+    next worker in turn, and delivered again (same update_id, next worker) until one
+    answers 200."""
+
+    cluster: Cluster
+    sent: int = 0
+    redeliveries: int = 0
+    finished: bool = False
+    _next: int = 0
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        """Raises RuntimeError when no worker accepted it for DELIVERY_GIVE_UP_S."""
+        http = self.cluster.http
+        assert http is not None
+        body = json.dumps(update, ensure_ascii=False).encode()
+        headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
+        self.sent += 1
+        give_up = time.monotonic() + DELIVERY_GIVE_UP_S
+        backoff = 0.05
+        while True:
+            workers = self.cluster.workers
+            worker = workers[self._next % len(workers)]
+            self._next += 1
+            try:
+                async with http.post(
+                    f"{worker.base}{WEBHOOK_PATH}",
+                    data=body,
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=10),
+                ) as answer:
+                    if answer.status == 200:
+                        return
+                    if answer.status in (400, 401):
+                        raise RuntimeError(f"webhook refused an update: {answer.status}")
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            self.redeliveries += 1
+            if time.monotonic() > give_up:
+                raise RuntimeError("no worker accepted an update")
+            await asyncio.sleep(backoff)
+            backoff = min(1.0, backoff * 2)
+
+
+@dataclass
+class Timed:
+    """One thing a resident said (an update, or an album's two): when it was first
+    delivered and when the bot's first answer to it arrived (None: never)."""
+
+    sent: float
+    replied: float | None = None
+
+
+@dataclass
+class Resident:
+    user: TgUser
+    api: Recorder
+    deliveries: Deliveries
+    updates: UpdateFactory
+    service: Service
+    #: seconds before answering each message (0: at once, the heaviest load)
+    think_s: float = 0.0
+    #: no answer in this long: the update is counted unanswered and they try again
+    reply_timeout_s: float = 90.0
+    timed: list[Timed] = field(default_factory=list)
+    number: str | None = None
+    apologies: int = 0
+    shared_phone: bool = False
+    #: index in the inbox of the first answer after the album was sent (-1: not sent)
+    album_answered_from: int = -1
+    #: (index in the inbox where it was sent, what) per turn, for telling duplicates
+    turns: list[int] = field(default_factory=list)
+
+    @property
+    def chat(self) -> int:
+        return self.user.id
+
+    @property
+    def expected_replies(self) -> int:
+        """Messages the bot sends in a filing without trouble: two after /start and after
+        the number is shared, one after each other step."""
+        return 12
+
+    def duplicates(self) -> int:
+        """Messages the bot sent twice in a row with nothing from the resident between:
+        an answer sent again."""
+        inbox = self.api.sent_to(self.chat)
+        starts = set(self.turns)
+        return sum(
+            1 for i in range(1, len(inbox)) if i not in starts and inbox[i].same_as(inbox[i - 1])
+        )
+
+    def _tap(self, data: str, on: BotMessage) -> Move:
+        return lambda: [self.updates.callback(self.user, data, message=on.message)]
+
+    def _album(self) -> list[dict[str, Any]]:
+        album = f"album-{self.chat}-{len(self.turns)}"
+        out = []
+        for _ in range(PHOTOS):
+            file_id = fake_file_id("photo")
+            self.api.add_file(file_id, PHOTO)
+            out.append(
+                self.updates.photo(self.user, file_id, file_size=len(PHOTO), media_group_id=album)
+            )
+        return out
+
+    def next_move(self, last: BotMessage, index: int) -> Move | None:
+        """What the resident sends on reading `last` (the inbox's message `index`), made
+        afresh each time it is said (new update ids, as when a person repeats themselves);
+        None when the message has no buttons to act on."""
+        ids = last.buttons
+        group, service = f"g:{self.service.group}", f"s:{self.service.id}"
+        if last.wants_contact:
+            self.shared_phone = True
+            return lambda: [self.updates.contact(self.user, "966501234567", own=True)]
+        for wanted in ("confirm", "ind", group, service):
+            if wanted in ids:
+                return self._tap(wanted, last)
+        if "done" in ids:
+            if 0 <= self.album_answered_from <= index:
+                return self._tap("done", last)
+            return self._album
+        if ids and set(ids) <= NAV:
+            if not self.shared_phone:
+                kind = "resident" if "resident" in self.service.identity_kinds else "citizen"
+                return lambda: [self.updates.text(self.user, IDENTITY[kind])]
+            return lambda: [self.updates.text(self.user, DESCRIPTION)]
+        return None
+
+    async def _say(self, move: list[dict[str, Any]]) -> tuple[Timed, int]:
+        seen = len(self.api.inbox[self.chat])
+        self.turns.append(seen)
+        timed = Timed(time.monotonic())
+        self.timed.append(timed)
+        for update in move:
+            await self.deliveries.deliver(update)
+        return timed, seen
+
+    async def file(self, delay_s: float) -> None:
+        """Files one request, start to end; raises RuntimeError when stuck."""
+        await asyncio.sleep(delay_s)
+        move: Move = lambda: [self.updates.text(self.user, "/start")]  # noqa: E731
+        confirming = False
+        for _ in range(MAX_TURNS):
+            said = move()
+            timed, seen = await self._say(said)
+            if not await self.api.wait_beyond(self.chat, seen, self.reply_timeout_s):
+                continue  # unanswered: say it again
+            inbox = self.api.inbox[self.chat]
+            timed.replied = inbox[seen].at
+            if len(said) > 1:
+                self.album_answered_from = seen
+            nxt: Move | None = None
+            while True:
+                index = len(inbox) - 1
+                last = inbox[index]
+                if confirming and last.numbers:
+                    self.number = last.numbers[0]
+                    return
+                nxt = self.next_move(last, index)
+                if nxt is not None:
+                    break
+                if not await self.api.wait_beyond(self.chat, index + 1, SETTLE_S):
+                    break
+            if nxt is None:
+                self.apologies += 1  # no buttons came: say the same again
+                continue
+            confirming = "confirm" in inbox[-1].buttons
+            move = nxt
+            if self.think_s:
+                await asyncio.sleep(self.think_s)
+        raise RuntimeError(f"resident {self.chat} not done in {MAX_TURNS} turns")
