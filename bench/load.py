@@ -22,9 +22,10 @@ Prints one JSON line:
  "updates_answered":..,"updates_unanswered":..,"redeliveries":..,"apologies":..,
  "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"duplicate_requests":..,
  "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
- "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"recover_s":..},...]}
+ "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"recover_s":..},...]}
 
 p50/p99: from the first delivery of an update (an album: its first photo) to the first reply the bot sends for it.
+in_hand (kill): the turns the killed worker had accepted and not answered when it died.
 recover_s: from the moment the fault was lifted until every update sent before then had
 been answered and every worker was ready again.
 
@@ -43,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +52,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.load_cluster import STAFF_CHAT, Cluster, cluster, worker_errors
+from bench.load_cluster import STAFF_CHAT, Cluster, cluster, worker_lines
 from bench.load_people import PHOTOS, Deliveries, Recorder, Resident, Timed, pick_service
 from bot.channels.telegram_render import DEFAULT_REMOVAL_TEXT as REMOVAL_TEXT
 from bot.db.models import Attachment, OutboxMessage, Request
@@ -81,14 +83,28 @@ class ApiOutage:
         return ApiError(502, "Bad Gateway")
 
 
+#: How long the kill waits for the victim to hold an update not answered yet.
+BUSY_WAIT_S = 10.0
+
+
 async def inject(
-    fault: str, running: Cluster, outage: ApiOutage, down_s: float
-) -> tuple[float, float]:
+    fault: str,
+    running: Cluster,
+    outage: ApiOutage,
+    down_s: float,
+    in_hand: Callable[[int], int],
+) -> tuple[float, float, int]:
     """Does `fault`, keeps it `down_s` seconds, lifts it; (lift time, seconds until every
-    worker was ready again)."""
+    worker was ready again, updates the killed worker had accepted and not answered)."""
+    held = 0
     if fault == "kill":
         victim = running.workers[0]
+        # killed while it holds something, or the fault would prove nothing
+        busy_until = time.monotonic() + BUSY_WAIT_S
+        while not in_hand(victim.index) and time.monotonic() < busy_until:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
         await running.kill(victim)
+        held = in_hand(victim.index)
         await asyncio.sleep(down_s)
         await running.spawn(victim)
     elif fault == "redis":
@@ -105,7 +121,7 @@ async def inject(
         outage.on = False
     lifted = time.monotonic()
     ready = await running.all_ready()
-    return lifted, ready
+    return lifted, ready, held
 
 
 async def fault_schedule(
@@ -116,6 +132,7 @@ async def fault_schedule(
     progress: Deliveries,
     api: Recorder,
     expected_replies: int,
+    in_hand: Callable[[int], int],
 ) -> list[dict[str, Any]]:
     """The faults in order, evenly spread over the run (fault i of k once i/(k+1) of the
     expected replies have arrived)."""
@@ -128,10 +145,10 @@ async def fault_schedule(
         if progress.finished:
             break
         started = time.monotonic()
-        lifted, ready = await inject(fault, running, outage, down_s)
+        lifted, ready, held = await inject(fault, running, outage, down_s, in_hand)
         done.append(
             {"fault": fault, "at": started, "lifted": lifted, "down_s": round(lifted - started, 2)}
-            | {"ready_s": round(ready, 2)}
+            | {"ready_s": round(ready, 2), "in_hand": held}
         )
     return done
 
@@ -145,7 +162,7 @@ def recovery(faults: list[dict[str, Any]], timed: list[Timed]) -> list[dict[str,
         waits = [t.replied - lifted for t in timed if t.sent < lifted and t.replied is not None]
         late = max((w for w in waits if w > 0), default=0.0)
         out.append(
-            {k: fault[k] for k in ("fault", "down_s", "ready_s")}
+            {k: fault[k] for k in ("fault", "down_s", "ready_s", "in_hand")}
             | {"recover_s": round(max(late, fault["ready_s"]), 2)}
         )
     return out
@@ -211,6 +228,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 workers=args.workers,
                 postgres=args.postgres,
                 staff_group=args.staff_group,
+                log_level=args.log_level,
             ) as running:
                 deliveries = Deliveries(running)
                 updates = UpdateFactory(first_update_id=random.randrange(10**8, 10**9))
@@ -228,8 +246,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     for i in range(args.residents)
                 ]
                 expected = sum(p.expected_replies for p in people)
+
+                def in_hand(worker: int) -> int:
+                    return sum(
+                        1
+                        for p in people
+                        for t in p.timed[-1:]
+                        if t.replied is None and worker in t.workers
+                    )
+
                 schedule = asyncio.create_task(
-                    fault_schedule(faults, running, outage, args.down, deliveries, api, expected)
+                    fault_schedule(
+                        faults, running, outage, args.down, deliveries, api, expected, in_hand
+                    )
                 )
                 started = time.monotonic()
                 try:
@@ -247,7 +276,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 rows = await drain_outbox(running.database.url, users, wait)
                 staff = api.sent_to(STAFF_CHAT)
                 exit_codes = await running.stop_workers()
-                errors = worker_errors(running.workers)
+                errors = worker_lines(running.workers, "ERROR", "Traceback")
+                ignored = worker_lines(running.workers, "duplicate telegram event ignored")
 
     timed = [t for p in people for t in p.timed]
     latencies = sorted(t.replied - t.sent for t in timed if t.replied is not None)
@@ -298,6 +328,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "api_calls_refused": outage.refused,
         "worker_errors": len(errors),
         "worker_error_lines": errors[:5],
+        # seen at --log-level INFO: an update whose id the engine had claimed already
+        "engine_duplicates_ignored": len(ignored),
+        "unanswered_kinds": sorted(
+            kind for p in people for t in p.timed if t.replied is None for kind in t.kinds
+        ),
         "exit_codes": exit_codes,
         "recovery": recovery(done_faults, timed),
     }
@@ -347,6 +382,9 @@ def main(argv: list[str] | None = None) -> None:
         "--staff-group",
         action="store_true",
         help="cards to a staff group too (Telegram: 20 a minute, so the outbox drains slowly)",
+    )
+    parser.add_argument(
+        "--log-level", default="WARNING", help="the workers' TAWASUL_LOG_LEVEL (INFO: more)"
     )
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds before giving up")
     args = parser.parse_args(argv)

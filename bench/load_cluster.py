@@ -118,6 +118,7 @@ class Cluster:
     redis: RedisServer
     database: Database
     staff_group: bool = False
+    log_level: str = "WARNING"
     workers: list[Worker] = field(default_factory=list)
     http: aiohttp.ClientSession | None = None
 
@@ -133,7 +134,7 @@ class Cluster:
             "TAWASUL_REDIS_URL": self.redis.url,
             "TAWASUL_DATABASE_URL": self.database.url,
             "TAWASUL_DATA_DIR": str(self.data_dir),
-            "TAWASUL_LOG_LEVEL": "WARNING",
+            "TAWASUL_LOG_LEVEL": self.log_level,
             # the 08:00 digest would land in the staff group whenever the bench runs
             "TAWASUL_STAFF_SCHEDULE": "off",
             "PYTHONPATH": str(ROOT),
@@ -225,6 +226,7 @@ async def cluster(
     workers: int,
     postgres: bool,
     staff_group: bool = False,
+    log_level: str = "WARNING",
 ) -> AsyncIterator[Cluster]:
     """Redis (AOF on), the database migrated, and `workers` ready workers; all stopped on
     exit (workers first, with SIGTERM)."""
@@ -233,7 +235,7 @@ async def cluster(
     running: Cluster | None = None
     try:
         database = await asyncio.to_thread(Database.start, data_dir, postgres)
-        running = Cluster(data_dir, api_url, api_token, redis, database, staff_group)
+        running = Cluster(data_dir, api_url, api_token, redis, database, staff_group, log_level)
         running.http = aiohttp.ClientSession()
         await running.migrate()
         await running.start_workers(workers)
@@ -255,12 +257,13 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def worker_errors(workers: list[Worker]) -> list[str]:
-    """The ERROR lines the workers logged (kinds and places, never a person's data)."""
+def worker_lines(workers: list[Worker], *marks: str) -> list[str]:
+    """The lines of the workers' logs holding any of `marks` (the logs are redacted: no
+    identity or phone number is in them)."""
     found: list[str] = []
     for worker in workers:
         with contextlib.suppress(OSError):
             for line in worker.log.read_text(errors="replace").splitlines():
-                if "ERROR" in line or "Traceback" in line:
+                if any(mark in line for mark in marks):
                     found.append(f"worker {worker.index}: {line.strip()[:300]}")
     return found

@@ -22,10 +22,10 @@ from typing import Any, Final
 import aiohttp
 from aiohttp import web
 
-from bench.dialogue import DESCRIPTION, IDENTITY, NAV, PHOTO, pick_service
+from bench.harness import DESCRIPTION, IDENTITY, NAV, PHOTO
 from bench.load_cluster import WEBHOOK_SECRET, Cluster
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
-from domain.catalogue import Service
+from domain.catalogue import Service, load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
 
@@ -44,6 +44,21 @@ REQUEST_NUMBER = re.compile(r"\b\d{10}\b")
 
 #: What a resident says next: made afresh each time it is said.
 Move = Callable[[], list[dict[str, Any]]]
+
+
+def pick_service() -> Service:
+    """A service an individual files with a resident's number, no eligibility question and
+    at most PHOTOS documents, so every resident's script reaches the end (bench/dialogue.py
+    picks by the same rule; it is a script, not importable from here)."""
+    for service in load_catalogue().services:
+        if (
+            "individual" in service.applicants
+            and "resident" in service.identity_kinds
+            and not service.questions
+            and service.min_attachments <= PHOTOS
+        ):
+            return service
+    raise RuntimeError("no service in the catalogue fits the load script")
 
 
 @dataclass
@@ -136,8 +151,9 @@ class Deliveries:
     finished: bool = False
     _next: int = 0
 
-    async def deliver(self, update: dict[str, Any]) -> None:
-        """Raises RuntimeError when no worker accepted it for DELIVERY_GIVE_UP_S."""
+    async def deliver(self, update: dict[str, Any]) -> int:
+        """The index of the worker that accepted it; raises RuntimeError when none did for
+        DELIVERY_GIVE_UP_S."""
         http = self.cluster.http
         assert http is not None
         body = json.dumps(update, ensure_ascii=False).encode()
@@ -157,7 +173,7 @@ class Deliveries:
                     timeout=aiohttp.ClientTimeout(total=10),
                 ) as answer:
                     if answer.status == 200:
-                        return
+                        return worker.index
                     if answer.status in (400, 401):
                         raise RuntimeError(f"webhook refused an update: {answer.status}")
             except (aiohttp.ClientError, TimeoutError):
@@ -176,6 +192,17 @@ class Timed:
 
     sent: float
     replied: float | None = None
+    #: the workers that accepted its updates
+    workers: list[int] = field(default_factory=list)
+    #: what its updates were (text, callback_query, photo, contact)
+    kinds: list[str] = field(default_factory=list)
+
+
+def _kind(update: dict[str, Any]) -> str:
+    if "callback_query" in update:
+        return "tap:" + str(update["callback_query"].get("data"))
+    message = update.get("message", {})
+    return next((k for k in ("photo", "contact", "text") if k in message), "other")
 
 
 @dataclass
@@ -260,7 +287,8 @@ class Resident:
         timed = Timed(time.monotonic())
         self.timed.append(timed)
         for update in move:
-            await self.deliveries.deliver(update)
+            timed.kinds.append(_kind(update))
+            timed.workers.append(await self.deliveries.deliver(update))
         return timed, seen
 
     async def file(self, delay_s: float) -> None:
