@@ -1,0 +1,107 @@
+"""deploy/: the compose file an operator starts, read as compose reads it (YAML with merge
+keys), checked for what the production recipe promises: Redis with its append-only file,
+PostgreSQL, the migration as a step that must finish before any worker starts, two workers
+with health checks, the proxy routing by readiness, and only settings the bot knows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.settings import Settings
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+SETTING = re.compile(r"\bTAWASUL_[A-Z0-9_]+\b")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    return loaded
+
+
+def workers(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: service
+        for name, service in compose["services"].items()
+        if service.get("command", [])[:2] == ["tawasul", "run"]
+    }
+
+
+def test_redis_keeps_an_append_only_file_on_a_volume(compose: dict[str, Any]) -> None:
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+    assert "redis-cli" in redis["healthcheck"]["test"]
+
+
+def test_postgres_keeps_its_data_on_a_volume_and_says_when_it_is_ready(
+    compose: dict[str, Any],
+) -> None:
+    postgres = compose["services"]["postgres"]
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in postgres["volumes"])
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+
+
+def test_the_migration_is_a_one_shot_step(compose: dict[str, Any]) -> None:
+    migrate = compose["services"]["migrate"]
+    assert migrate["command"] == ["tawasul", "db", "upgrade"]
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["environment"]["TAWASUL_DATABASE_URL"].startswith("postgresql+asyncpg://")
+
+
+def test_two_workers_start_after_the_migration_with_health_checks(
+    compose: dict[str, Any],
+) -> None:
+    found = workers(compose)
+    assert len(found) >= 2
+    for name, worker in found.items():
+        assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully", (
+            name
+        )
+        assert worker["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert worker["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        assert "/healthz" in " ".join(worker["healthcheck"]["test"]), name
+        assert worker["restart"] == "unless-stopped", name
+        env = worker["environment"]
+        assert env["TAWASUL_REDIS_URL"].startswith("redis://redis:")
+        assert env["TAWASUL_HTTP_HOST"] == "0.0.0.0"
+        # the media store is shared: a photo one worker stored, another attaches
+        assert f"media:{env['TAWASUL_DATA_DIR']}" in worker["volumes"], name
+        assert worker["build"]["dockerfile"] == "deploy/Dockerfile"
+
+
+def test_the_proxy_sends_the_webhooks_to_every_ready_worker(compose: dict[str, Any]) -> None:
+    proxy = compose["services"]["proxy"]
+    assert any(v.startswith("./Caddyfile:") for v in proxy["volumes"])
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    upstreams = re.search(r"reverse_proxy ([^{]+)\{", caddyfile)
+    assert upstreams is not None
+    port = workers(compose)[next(iter(workers(compose)))]["environment"]["TAWASUL_HTTP_PORT"]
+    assert set(upstreams.group(1).split()) == {f"{name}:{port}" for name in workers(compose)}
+    assert re.search(r"health_uri /readyz\b", caddyfile)
+    assert "/telegram/webhook" in caddyfile and "/whatsapp/webhook" in caddyfile
+    assert "/metrics" not in caddyfile.split("@webhooks", 1)[1].split("}", 1)[0]
+
+
+@pytest.mark.parametrize("name", ["compose.yaml", "env.example", "Dockerfile"])
+def test_every_setting_deploy_uses_is_one_the_bot_reads(name: str) -> None:
+    text = (DEPLOY / name).read_text()
+    used = set(SETTING.findall(text))
+    assert used, f"deploy/{name} names no TAWASUL_ setting"
+    known = {"TAWASUL_" + field.upper() for field in Settings.model_fields}
+    assert used - known == set()
+
+
+def test_the_dockerfile_copies_what_the_bot_reads_at_run_time() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    for folder in ("domain", "conversations", "bot", "migrations", "locales"):
+        assert re.search(rf"^COPY {folder} {folder}$", dockerfile, re.MULTILINE), folder
+    assert "pybabel compile" in dockerfile
+    assert re.search(r"^USER (?!root)", dockerfile, re.MULTILINE)
