@@ -2,7 +2,8 @@
 tags wrote to their new names.
 
 Renamed (see the README, "Redis Cluster"): a person's dialogue and language
-(``tawasul:dlg:CH:USER`` → ``tawasul:dlg:{CH:USER}``, ``tawasul:locale:…`` likewise), their
+(``tawasul:dlg:CH:USER`` → ``tawasul:dlg:{CH:USER}``, ``tawasul:locale:…`` and the Telegram
+reply-keyboard flag ``tawasul:kbd:…`` likewise), their
 WhatsApp window, number, unsent answers, menus, offer and album (``tawasul:wa:KIND:USER`` →
 ``tawasul:wa:KIND:{whatsapp:USER}``), and the webhook journals with their done markers
 (``tawasul:tg:inbox`` → ``tawasul:{tg:inbox}``, ``tawasul:wa:inbox`` → ``tawasul:{wa:inbox}``).
@@ -72,6 +73,7 @@ def _journal(channel: str) -> Callable[[str], str | None]:
 RENAMES: Final[tuple[tuple[str, Callable[[str], str | None]], ...]] = (
     ("tawasul:dlg:*", _dialogue("dlg")),
     ("tawasul:locale:*", _dialogue("locale")),
+    ("tawasul:kbd:*", _dialogue("kbd")),
     *((f"tawasul:wa:{kind}:*", _whatsapp(kind)) for kind in _WA_KINDS),
     ("tawasul:wa:menu:*", _menu),
     ("tawasul:tg:inbox*", _journal("tg")),

@@ -17,6 +17,8 @@ from typing import Final, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from conversations.keys import person_tag
+
 log = logging.getLogger(__name__)
 
 #: Longer than a draft lives (24 h): the keyboard matters while a dialogue goes on.
@@ -55,8 +57,9 @@ class RedisKeyboardFlags:
         self._prefix = prefix
 
     def key(self, chat_id: int) -> str:
-        """The Redis key of `chat_id`'s flag (present while the keyboard is shown)."""
-        return f"{self._prefix}:kbd:telegram:{chat_id}"
+        """The Redis key of `chat_id`'s flag (present while the keyboard is shown), with
+        the person's hash tag (a private chat's id is the person's user id)."""
+        return f"{self._prefix}:kbd:{person_tag('telegram', str(chat_id))}"
 
     async def shown(self, chat_id: int) -> bool:
         try:

@@ -99,6 +99,7 @@ async def test_the_webhook_journal_works_on_a_cluster(cluster: ClusterSet) -> No
 OLD = {
     "tawasul:dlg:telegram:77": (b'{"flow": "intake", "step": "identity", "version": 4}', 3600),
     "tawasul:locale:telegram:77": (b"en", None),
+    "tawasul:kbd:telegram:77": (b"1", 7 * 24 * 3600),
     "tawasul:locale:whatsapp:966501112223": (b"en", None),
     "tawasul:wa:last_inbound:966501112223": (b"1764550000", 7200),
     "tawasul:wa:wa_id:966501112223": (b"966501112223", 7200),
@@ -107,6 +108,7 @@ OLD = {
 NEW = {
     "tawasul:dlg:telegram:77": "tawasul:dlg:{telegram:77}",
     "tawasul:locale:telegram:77": "tawasul:locale:{telegram:77}",
+    "tawasul:kbd:telegram:77": "tawasul:kbd:{telegram:77}",
     "tawasul:locale:whatsapp:966501112223": "tawasul:locale:{whatsapp:966501112223}",
     "tawasul:wa:last_inbound:966501112223": "tawasul:wa:last_inbound:{whatsapp:966501112223}",
     "tawasul:wa:wa_id:966501112223": "tawasul:wa:wa_id:{whatsapp:966501112223}",
