@@ -36,6 +36,7 @@ from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 from redis.asyncio import Redis
 
+from bot.channels.aiogram_models import pin_response_models
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
 from bot.channels.telegram_keyboard import (
@@ -318,13 +319,16 @@ def build_dispatcher(
     membership: Membership | None = None,
     follow_ups: FollowUps | None = None,
     redis: Redis | None = None,
+    measured: bool = True,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram. `membership` hears of people blocking and unblocking the bot.
-    With `redis` the reply-keyboard flag is shared by every worker (else this process's)."""
+    With `redis` the reply-keyboard flag is shared by every worker (else this process's).
+    `measured` False leaves its updates out of the metrics (the start-up warm-up's)."""
     dispatcher = Dispatcher(disable_fsm=True)
-    dispatcher.update.outer_middleware(_measured)
+    if measured:
+        dispatcher.update.outer_middleware(_measured)
     dispatcher[CHANNEL_KEY] = TelegramChannel(
         handle,
         media_store,
@@ -344,6 +348,8 @@ def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = Fal
     (TAWASUL_TELEGRAM_API_URL: a self-hosted Bot API server or a local stand-in).
     `api_is_local` is for a server started with ``--local``, which hands out file paths on
     its own disk instead of serving downloads."""
+    # Bot API answers are read with these models: built once, never dropped
+    pin_response_models()
     if api_url:
         server = TelegramAPIServer.from_base(api_url, is_local=api_is_local)
         session = AiohttpSession(api=server)

@@ -1,0 +1,54 @@
+"""The start-up warm-up (bot/warmup.py) runs a whole resident dialogue through the real
+channel, engine and database, and leaves nothing a person or an officer could see: no
+request, no outbox row, no Redis key; and aiogram's answer models are not rebuilt after a
+garbage collection (bot/channels/aiogram_models.py)."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from pathlib import Path
+
+import pytest
+from aiogram.methods import Response
+from aiogram.types import Message
+from sqlalchemy import func, select
+
+from bot.app import build_services
+from bot.channels.aiogram_models import pin_response_models
+from bot.db.models import OutboxMessage, Request
+from bot.settings import Settings
+from bot.warmup import warm_up
+
+
+async def test_the_warm_up_files_nothing_and_leaves_no_keys(
+    tmp_path: Path, redis_url: str, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        redis_url=redis_url,
+        database_url=db_url,
+    )
+    async with build_services(settings) as services:
+        before = {key async for key in services.redis.scan_iter(count=1000)}
+        with caplog.at_level(logging.INFO, logger="bot"):
+            took = await warm_up(services)
+        after = {key async for key in services.redis.scan_iter(count=1000)}
+        async with services.sessions() as session:
+            requests = await session.scalar(select(func.count()).select_from(Request))
+            outbox = await session.scalar(select(func.count()).select_from(OutboxMessage))
+    # it went all the way: the dialogue reached «confirm» (a stop is logged as a warning)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert any("warm-up took" in r.getMessage() for r in caplog.records)
+    assert took > 0
+    assert requests == 0 and outbox == 0
+    assert after - before == set()
+
+
+def test_answer_models_survive_garbage_collection() -> None:
+    assert pin_response_models() > 30
+    first = id(Response[Message])
+    gc.collect()
+    # unpinned, pydantic's weak cache would lose the class here and build a new one
+    assert id(Response[Message]) == first
