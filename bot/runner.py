@@ -121,10 +121,15 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
     from bot.staff.schedule import staff_running
+    from bot.warmup import warm_up
     from bot.web import start_web, webhook_queues, whatsapp_delivery
 
     sock = socket.socket(fileno=listen_fd) if listen_fd is not None else None
     async with build_services(settings, migrate=settings.auto_migrate) as services:
+        if settings.telegram_token:
+            # what a process's first resident would pay, paid before the web server is
+            # up (so /readyz is not 200 before it): see bot.warmup
+            await warm_up(services)
         bot = (
             make_bot(
                 settings.telegram_token,

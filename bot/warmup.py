@@ -1,0 +1,215 @@
+"""Warm-up at start-up: what a process's first resident would pay, paid once before the
+first update.
+
+Much of a turn's cost the first time is one-off: aiogram's method and type models build
+their pydantic schemas (``Response[Message]`` and its kin are made on first use), the
+gettext catalogues and Babel's locale data are read, SQLAlchemy configures its mappers
+and compiles each statement once per engine, the catalogue's and the knowledge base's
+word indexes are built, Lua scripts are loaded into Redis. Measured, that made the
+first update of a process take over 500 ms and the first «confirm» as long again.
+
+Rather than list those caches one by one (a list that would rot as the code changes),
+:func:`warm_up` runs one whole resident dialogue, /start to «confirm», through the real
+Telegram channel code, the engine and the database, with these precautions so it leaves
+nothing behind and nothing reaches anyone:
+
+- the Bot API is a stand-in in this process on loopback (standins.telegram_botapi);
+- every database write is inside one transaction that is rolled back (the sessions are
+  bound to it with savepoints), on the real engine, so its statement cache is warm too;
+  with SQLite the write lock is held for the warm-up's duration (about a second), so a
+  worker starting at the same moment waits on busy_timeout;
+- its Redis keys are under their own prefix (and the day's media allowance key of a
+  made-up user), deleted afterwards;
+- media go to a temporary directory; metrics do not count its updates.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.types import Update
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import Services
+from bot.channels.telegram import build_dispatcher, make_bot
+from bot.db.requests_repo import SqlRequestGateway
+from bot.gateway import Gateway
+from bot.media_intake import DailyQuota, MediaIntake
+from bot.media_store import MediaStore
+from bot.outbox.receipts import ReceiptQueue
+from bot.settings import holidays_of
+from bot.staff.desk import StaffDesk
+from conversations.attempts import RedisAttemptLimiter
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.store import RedisDialogueStore
+from domain.catalogue import Catalogue, Service, load_catalogue
+from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
+from standins.telegram_updates import TgUser, UpdateFactory
+
+log = logging.getLogger(__name__)
+
+#: A dialogue that has not reached «confirm» in this many updates has changed shape;
+#: the warm-up stops there (what it did is still paid once).
+MAX_UPDATES = 30
+_IDENTITY = {"resident": "2000000006", "citizen": "1000000008"}
+_DESCRIPTION = "تجربة تهيئة عند بدء التشغيل، لا تُرسل إلى أحد."
+_NAV = frozenset({"back", "cancel", "help"})
+
+
+class WarmUpIncomplete(RuntimeError):
+    """The scripted dialogue found no way forward (the flow changed); logged, not fatal."""
+
+
+def _service(catalogue: Catalogue) -> Service:
+    for service in catalogue.services:
+        if (
+            "individual" in service.applicants
+            and not service.questions
+            and service.min_attachments <= 1
+        ):
+            return service
+    raise WarmUpIncomplete("no service an individual files without questions")
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 190, 170)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+async def warm_up(services: Services) -> float:
+    """Runs one resident's whole dialogue as described in the module's docstring and
+    returns the seconds it took. Never raises for the dialogue itself: a warm-up that
+    stops early is logged and start-up goes on (it only costs the first resident time)."""
+    started = time.perf_counter()
+    prefix = f"tawasul:warmup:{secrets.token_hex(6)}"
+    user = TgUser(10**15 + secrets.randbelow(10**14), "تهيئة")
+    quota = DailyQuota(services.redis, services.settings.media_daily_bytes)
+    try:
+        async with services.db.connect() as connection:
+            outer = await connection.begin()
+            try:
+                sessions = async_sessionmaker(
+                    bind=connection,
+                    expire_on_commit=False,
+                    join_transaction_mode="create_savepoint",
+                )
+                with tempfile.TemporaryDirectory(prefix="tawasul-warmup-") as tmp:
+                    await _dialogue(services, sessions, prefix, user, quota, Path(tmp))
+            finally:
+                await outer.rollback()
+    except Exception:
+        log.warning("start-up warm-up stopped early; the first resident pays the rest",
+                    exc_info=True)  # fmt: skip
+    finally:
+        await _forget(services, prefix, quota, user)
+    took = time.perf_counter() - started
+    log.info("warm-up took %.2f s", took)
+    return took
+
+
+async def _forget(services: Services, prefix: str, quota: DailyQuota, user: TgUser) -> None:
+    keys = [key async for key in services.redis.scan_iter(match=f"{prefix}:*", count=500)]
+    keys.append(quota._key("telegram", str(user.id)))  # the key it wrote
+    try:
+        await services.redis.delete(*keys)
+    except Exception:
+        log.warning("could not delete the warm-up's Redis keys", exc_info=True)
+
+
+async def _dialogue(
+    services: Services,
+    sessions: async_sessionmaker[AsyncSession],
+    prefix: str,
+    user: TgUser,
+    quota: DailyQuota,
+    media_dir: Path,
+) -> None:
+    settings = services.settings
+    catalogue = load_catalogue()
+    holidays = holidays_of(settings)
+    # the same parts as bot.app.build_services, on the rolled-back sessions
+    requests = SqlRequestGateway(sessions, holidays=holidays)
+    desk = StaffDesk(
+        sessions,
+        catalogue,
+        holidays=holidays,
+        arabic_digits=settings.arabic_digits,
+        decision_grace_s=settings.decision_grace_s,
+    )
+    receipts = ReceiptQueue(sessions)
+    engine = Engine(
+        RedisDialogueStore(services.redis, ttl_s=60, prefix=prefix),
+        INTAKE,
+        catalogue,
+        Gateway(requests, desk),
+        limiter=RedisAttemptLimiter(services.redis, prefix=f"{prefix}:fail"),
+        arabic_digits=settings.arabic_digits,
+        receipts=receipts,
+    )
+    intake = MediaIntake(MediaStore(media_dir), quota, wants=engine.wants_files)
+    dispatcher = build_dispatcher(engine.handle, intake, follow_ups=receipts, measured=False)
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        try:
+            await _script(api, dispatcher, bot, user, _service(catalogue))
+        finally:
+            await bot.session.close()
+
+
+async def _script(
+    api: TelegramBotAPIStandin, dispatcher: Dispatcher, bot: Any, user: TgUser, service: Service
+) -> None:
+    """Presses what each step's keyboard offers, as bench/harness.py's residents do."""
+    updates = UpdateFactory(first_update_id=secrets.randbelow(10**9))
+    photo = _jpeg()
+    kind = "resident" if "resident" in service.identity_kinds else "citizen"
+    sent: set[str] = set()
+
+    async def feed(raw: dict[str, Any]) -> None:
+        await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+    def tap(data: str) -> dict[str, Any]:
+        return updates.callback(user, data, message=api.last_message(user.id))
+
+    await feed(updates.text(user, "/start"))
+    for _ in range(MAX_UPDATES):
+        markup = api.last_keyboard(user.id) or {}
+        ids = [b.get("callback_data") for row in markup.get("inline_keyboard", []) for b in row]
+        if "keyboard" in markup:
+            sent.add("phone")
+            raw = updates.contact(user, "966501234567", own=True)
+        elif "confirm" in ids:
+            await feed(tap("confirm"))
+            return
+        elif step := next(
+            (s for s in ("ind", f"g:{service.group}", f"s:{service.id}") if s in ids), None
+        ):
+            raw = tap(step)
+        elif "done" in ids:
+            if "photo" in sent:
+                raw = tap("done")
+            else:
+                sent.add("photo")
+                file_id = fake_file_id("photo")
+                api.add_file(file_id, photo)
+                raw = updates.photo(user, file_id, file_size=len(photo))
+        elif ids and set(ids) <= _NAV and "identity" not in sent:
+            sent.add("identity")
+            raw = updates.text(user, _IDENTITY[kind])
+        elif ids and set(ids) <= _NAV and "phone" in sent and "description" not in sent:
+            sent.add("description")
+            raw = updates.text(user, _DESCRIPTION)
+        else:
+            raise WarmUpIncomplete(f"no way forward from {ids!r}")
+        await feed(raw)
+    raise WarmUpIncomplete(f"not at «confirm» after {MAX_UPDATES} updates")
