@@ -14,6 +14,7 @@ so a switch of language is never half-saved. Both keys carry the person's hash t
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,9 +28,13 @@ DEFAULT_TTL_S = 24 * 3600
 EVENT_TTL_S = 7 * 24 * 3600
 
 # KEYS[1] state key, KEYS[2] the account's locale key; ARGV: expected version, new json,
-# ttl seconds, the locale to remember ('' leaves it as it is)
+# ttl seconds, the locale to remember ('' leaves it as it is). A state already equal to the
+# new one is this very write, landed on an attempt whose reply was lost (redis-py retries a
+# command after a dropped connection, as in a failover): it counts as written, else the
+# engine would run the person's message again on the state it already moved on.
 _CAS = """
 local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[2] then return 1 end
 local ver = 0
 if cur then ver = tonumber(cjson.decode(cur)['version']) end
 if ver ~= tonumber(ARGV[1]) then return 0 end
@@ -83,13 +88,20 @@ class RedisDialogueStore:
         self, channel: str, user_key: str, event_id: str
     ) -> tuple[bool, DialogueState]:
         """Claims the event id and reads the state and the account's locale in one round
-        trip."""
+        trip.
+
+        The claim holds a token of this call: when redis-py retries the round trip after a
+        dropped connection and finds the claim already there, it is ours (the first attempt
+        landed and only its reply was lost), not a redelivery, so the message is handled
+        rather than dropped as a duplicate."""
+        token = uuid.uuid4().hex.encode()
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.set(self._event_key(channel, event_id), b"1", nx=True, ex=EVENT_TTL_S)
+            # NX GET (Redis 7.0): sets it if absent, and says what was there
+            pipe.set(self._event_key(channel, event_id), token, nx=True, ex=EVENT_TTL_S, get=True)
             pipe.get(self._state_key(channel, user_key))
             pipe.get(self._locale_key(channel, user_key))
-            claimed, raw, locale = await pipe.execute()
-        return bool(claimed), _state(raw, locale)
+            before, raw, locale = await pipe.execute()
+        return before is None or before == token, _state(raw, locale)
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -130,6 +142,15 @@ class RedisDialogueStore:
             ttl = await self.redis.pttl(old)
             await self.redis.set(new, raw, nx=True, px=ttl if ttl > 0 else None)
             await self.redis.delete(old)
+
+
+async def claim_once(redis: Redis, key: str, ttl_s: int) -> bool:
+    """Claims ``key`` for ``ttl_s`` seconds: True for the first caller only. A retry of
+    this very call by redis-py after a dropped connection (the claim landed, its reply was
+    lost) is still True, since the claim holds a token of the call (SET NX GET, Redis 7.0)."""
+    token = uuid.uuid4().hex.encode()
+    before = await redis.set(key, token, nx=True, ex=ttl_s, get=True)
+    return before is None or before == token
 
 
 def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:

@@ -54,6 +54,7 @@ from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from bot.outbox.receipts import FollowUps
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
+from conversations.store import claim_once
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +243,7 @@ class WhatsAppChannel:
         offer = json.loads(raw)
         if choice_id in offer["ids"]:
             return False
-        claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)
+        claimed = await claim_once(self.sender.redis, _claim_key(item.wamid), CLAIM_TTL_S)
         if claimed:
             _ = (await self.sender.texts_for(user_key)).gettext
             said = _("That button is from an earlier message. Here is where we are now:")
@@ -306,7 +307,7 @@ class WhatsAppChannel:
     async def _renumber(self, item: Inbound, change: NumberChange) -> None:
         """The person moved to another number (and user id): what the channel keeps for
         them moves along, then their account, requests and dialogue (`renumber`)."""
-        claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)
+        claimed = await claim_once(self.sender.redis, _claim_key(item.wamid), CLAIM_TTL_S)
         if not claimed:
             return
         redis = self.sender.redis
@@ -321,7 +322,7 @@ class WhatsAppChannel:
         log.info("WhatsApp user %s is now %s", masked(change.old_key), masked(change.new_key))
 
     async def _more(self, item: Inbound, choice_id: str) -> None:
-        claimed = await self.sender.redis.set(_claim_key(item.wamid), b"1", nx=True, ex=CLAIM_TTL_S)
+        claimed = await claim_once(self.sender.redis, _claim_key(item.wamid), CLAIM_TTL_S)
         if not claimed:
             return
         user_key = item.sender.user_key
