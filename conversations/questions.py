@@ -15,6 +15,8 @@ message, like a language); ``file:<service id>`` (only where it was offered).
 
 from __future__ import annotations
 
+import dataclasses
+
 from conversations import knowledge
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
@@ -93,30 +95,25 @@ class Questions(EngineParts):
         return [Reply(text, options)]
 
     def _topic_answer(self, ctx: Ctx, topic: knowledge.Topic) -> list[Reply]:
-        """The answer, then the question the person was on, nothing of the draft lost."""
+        """The answer, then the question the person was on, nothing of the draft lost.
+        «قدّم طلبًا الآن» heads that question's choices (one list, so a typed number
+        means what the last list shows on every channel)."""
         _ = ctx.texts.gettext
-        said = knowledge.answer_text(topic, ctx.locale)
-        drafting = self._has_draft(ctx.state)
+        said = Reply(knowledge.answer_text(topic, ctx.locale))
         services = [s for s in topic.services if not self._mid_request(ctx) and _known(ctx, s)]
         offer = tuple(Option(FILE_PREFIX + s, _("File a request now")) for s in services[:1])
         if ctx.state.step in START_STEPS:
-            replies = [Reply(said, offer), *self._restart(ctx)]
-        else:
-            again = self._ask(ctx)
-            if drafting:
-                lead = _("Now, back to the request you were filling in:")
-                again = Reply(
-                    f"{lead}\n{again.text}",
-                    choices=again.choices,
-                    ask_contact=again.ask_contact,
-                    numbered=again.numbered,
-                )
-            replies = [Reply(said, offer), again]
-        self._offer_too(ctx, offer)
-        return replies
+            *before, again = self._restart(ctx)
+            return [said, *before, self._with_first(ctx, again, offer)]
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            lead = _("Now, back to the request you were filling in:")
+            again = dataclasses.replace(again, text=f"{lead}\n{again.text}")
+        return [said, self._with_first(ctx, again, offer)]
 
     def _cannot_answer(self, ctx: Ctx) -> list[Reply]:
-        """A plain question the base has no answer for: said so, and the way on."""
+        """A plain question the base has no answer for: said so, and the way on (the
+        first question files a request and offers «أسئلة شائعة»)."""
         _ = ctx.texts.gettext
         if self._mid_request(ctx):
             said = _(
@@ -126,11 +123,16 @@ class Questions(EngineParts):
         said = _(
             "Sorry, I don't have an answer to that question. If it is about your own case, you can file a request below and an officer will look into it; or see the frequently asked questions."
         )
-        faq = (faq_option(ctx),)
         if ctx.state.step in START_STEPS:
-            return [Reply(said, faq), *self._restart(ctx)]
-        self._offer_too(ctx, faq)
-        return [Reply(said, faq), self._ask(ctx)]
+            return [Reply(said), *self._restart(ctx)]
+        return [Reply(said), self._ask(ctx)]
+
+    def _with_first(self, ctx: Ctx, reply: Reply, options: tuple[Option, ...]) -> Reply:
+        """``reply`` (the step's question) with ``options`` before its own choices."""
+        if not options:
+            return reply
+        self._offer_too(ctx, options)
+        return dataclasses.replace(reply, choices=(*options, *reply.choices))
 
     def _mid_request(self, ctx: Ctx) -> bool:
         """True past the first question of a request (a service chosen, numbers typed...)."""

@@ -225,3 +225,23 @@ def test_two_chats_share_the_embedded_redis(tmp_path: Path) -> None:
                 chat.kill()
     # the last to leave stopped it
     assert not (tmp_path / "data" / "redis" / "redis.sock").exists()
+
+
+def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -> None:
+    # issue 13 in `tawasul chat`: the FAQ as a numbered list, a number picks a question, and
+    # a typed question mid-request is answered with the step asked again
+    chat = Session(_env(tmp_path, redis_url))
+    chat.wait_for("4) أسئلة شائعة", STARTUP_S)
+    chat.say("4", "الأسئلة الشائعة")
+    chat.wait_for("2) غرامة التأخر في تجديد الإقامة")
+    chat.say("2", "١٬٠٠٠ ريال")
+    chat.wait_for("1) قدّم طلبًا الآن")  # heading the first question's choices
+    chat.say("فرد", "ما الخدمة")
+    chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
+    chat.say("1", "أين صاحب الإقامة الآن؟")
+    chat.say("1", "اكتب رقم هوية صاحب الطلب")
+    chat.say("2000000006", "رقم جوالك")
+    chat.say("kam yom ya5od el talab?", "٧ أيام عمل")
+    chat.wait_for("نعود إلى الطلب الذي كنت تعبّئه")
+    chat.close()
+    assert chat.proc.returncode == 0

@@ -12,7 +12,6 @@ from bot.channels.whatsapp_render import (
     MAX_ROW_DESCRIPTION,
     MAX_ROW_TITLE,
     MAX_ROWS,
-    OutButtons,
     OutList,
     render_reply,
     validate,
@@ -66,11 +65,14 @@ async def test_the_faq_is_a_telegram_keyboard_and_a_numbered_terminal_list(local
     assert ("٥٠٠ ريال" if locale == "ar" else "500 SAR") in chat.last[0].text
 
 
-async def test_file_now_renders_as_a_whatsapp_reply_button() -> None:
+async def test_file_now_heads_the_first_menu_on_every_channel() -> None:
     chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
     await chat.command("start")
     await chat.text("ايش شروط تجديد الاقامة")
-    [message] = render_reply(chat.last[0], Texts("ar"))
-    assert isinstance(message, OutButtons)
-    assert [(b.id, b.title) for b in message.buttons] == [("file:iqama_renew", "قدّم طلبًا الآن")]
-    telegram_render.render_reply(1, chat.last[0])
+    menu = chat.last[-1]
+    [message] = render_reply(menu, Texts("ar"))
+    validate(message)
+    assert isinstance(message, OutList)
+    assert (message.rows[0].id, message.rows[0].title) == ("file:iqama_renew", "1. قدّم طلبًا الآن")
+    telegram_render.render_reply(1, menu)
+    assert "  1) قدّم طلبًا الآن\n  2) فرد" in console.render(menu, Texts("ar"))
