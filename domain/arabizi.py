@@ -26,8 +26,9 @@ _DIGITS = frozenset("235679" + "8")
 _VOWELS = "aeiou"
 # a token: letters, digits and the apostrophe of «3'» / «7'», with a hyphenated article
 _TOKEN = re.compile(r"[A-Za-z0-9']+(?:-[A-Za-z0-9']+)*")
-# «el iqama» is one word in Arabic: an article standing alone joins the word after it
-_ARTICLE = re.compile(r"(?<!\S)ال\s+(?=[\u0621-\u064A])")
+# «el iqama», «bel bareed» are one word in Arabic: an article (with a preposition) standing
+# alone joins the word after it
+_ARTICLE = re.compile(r"(?<!\S)(ال|بال|لل|وال)\s+(?=[\u0621-\u064A])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,4 +146,4 @@ def to_arabic(text: str) -> str:
     table = _table()
     words = {**table.words, **table.in_arabizi}
     written = _TOKEN.sub(lambda m: _word(m.group(0), table, words), text)
-    return _ARTICLE.sub("ال", written)
+    return _ARTICLE.sub(r"\1", written)

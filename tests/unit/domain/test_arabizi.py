@@ -21,6 +21,7 @@ DATA = Path(__file__).resolve().parents[3] / "domain" / "data" / "arabizi.json"
         ("3ayez ta2sheret khorog we 3awda", "عايز تاشيره خروج و عوده"),
         ("bdi jadded el jawaz", "بدي جدد الجواز"),
         ("kam el gharama?", "كم الغرامه?"),
+        ("btwaslo el iqama bel bareed?", "btwaslo الاقامه بالبريد?"),
     ],
 )
 def test_arabizi_is_written_in_arabic(typed: str, arabic: str) -> None:
