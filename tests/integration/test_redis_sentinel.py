@@ -5,6 +5,7 @@ resident's request, and the next turns go on from where the person was, nothing 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,13 @@ from sqlalchemy import select
 from bot.app import build_services
 from bot.db.models import Request
 from bot.settings import Settings, SettingsError, load_settings
+from conversations.events import Event, Reply
 from domain.normalize import clean_input
 from tests.redis_topologies import SERVICE, SentinelSet
 from tests.unit.conversations.fakes import Chat
 
-IDENTITY, PHONE = "2000000006", "+966501112223"
+IDENTITIES = ("2000000006", "1000000008")
+PHONES = ("+966501112223", "+966503334445")
 WORDS = "لا أستطيع الدخول إلى أبشر منذ أسبوع"
 
 
@@ -33,35 +36,50 @@ def sentinels() -> Iterator[SentinelSet]:
 
 
 async def test_a_request_goes_on_across_a_failover(tmp_path: Path, sentinels: SentinelSet) -> None:
+    """Two workers (two stacks on the same sentinels and database); each resident's turns
+    alternate between them, and both residents write at once right after the failover."""
     settings = Settings(data_dir=tmp_path, redis_sentinels=sentinels.setting, redis_service=SERVICE)
-    async with build_services(settings) as services:
-        chat = Chat(services.engine.handle, channel="telegram", user="5001")
-        await chat.command("start")
-        await chat.tap("ind")
-        await chat.text("مشكلة تقنية في ابشر")
-        await chat.tap("s:technical_issue")
-        await chat.text(IDENTITY)  # answered on the first master
-        assert "s:" not in " ".join(chat.choice_ids)
+    async with build_services(settings) as one, build_services(settings) as two:
+        turns = itertools.count()
+
+        async def either(event: Event) -> list[Reply]:
+            worker = (one, two)[next(turns) % 2]
+            return await worker.engine.handle(event)
+
+        people = [Chat(either, channel="telegram", user=u) for u in ("5001", "5002")]
+        for chat, identity in zip(people, IDENTITIES, strict=True):
+            await chat.command("start")
+            await chat.tap("ind")
+            await chat.text("مشكلة تقنية في ابشر")
+            await chat.tap("s:technical_issue")
+            await chat.text(identity)  # answered on the first master
+            assert "s:" not in " ".join(chat.choice_ids)
 
         old, new = await asyncio.to_thread(sentinels.failover)
         started = time.monotonic()
-        # at once, while the old master is not yet demoted: the phone is taken on the new
+        # at once, while the old master is not yet demoted: the phones are taken on the new
         # master (the old one refuses writes, having lost its replica) and the step is the
         # one after the phone, so the identity given before the failover was kept
-        await chat.contact(PHONE)
+        await asyncio.gather(
+            *(chat.contact(phone) for chat, phone in zip(people, PHONES, strict=True))
+        )
         first_turn_s = time.monotonic() - started
-        await chat.text(WORDS)
-        await chat.media(ref="photo-1")
-        await chat.tap("done")
-        await chat.tap("confirm")
-        said = clean_input(chat.said)
-        assert "رقم الطلب: " in said, said
-        number = said.split("رقم الطلب: ")[1][:10]
+        numbers = []
+        for chat in people:
+            await chat.text(WORDS)
+            await chat.media(ref=f"photo-{chat.user}")
+            await chat.tap("done")
+            await chat.tap("confirm")
+            said = clean_input(chat.said)
+            assert "رقم الطلب: " in said, said
+            numbers.append(said.split("رقم الطلب: ")[1][:10])
 
-        async with services.sessions() as session:
+        async with one.sessions() as session:
             rows = (await session.execute(select(Request))).scalars().all()
-        # filed once, with the identity number given to the first master
-        assert [(r.number, r.identity_number) for r in rows] == [(number, IDENTITY)]
+        # filed once each, with the identity number given to the first master
+        assert sorted((r.number, r.identity_number) for r in rows) == sorted(
+            zip(numbers, IDENTITIES, strict=True)
+        )
 
         # once the sentinels have demoted the old master it replicates the new one: what the
         # person gave is there and nowhere else did a write land
@@ -73,11 +91,12 @@ async def test_a_request_goes_on_across_a_failover(tmp_path: Path, sentinels: Se
         await asyncio.to_thread(_until, demoted)
         with new.client() as node:
             assert node.info("replication")["role"] == "master"
-        # the status of the request, asked after the failover, is answered
-        await chat.command("start")
-        await chat.text(number)
-        assert f"الطلب رقم {number}" in clean_input(chat.said)
-        print(f"\nfirst turn after SENTINEL FAILOVER took {first_turn_s:.1f} s")
+        # the status of each request, asked after the failover, is answered
+        for chat, number in zip(people, numbers, strict=True):
+            await chat.command("start")
+            await chat.text(number)
+            assert f"الطلب رقم {number}" in clean_input(chat.said)
+        print(f"\nfirst turns after SENTINEL FAILOVER took {first_turn_s:.1f} s")
 
 
 def _until(ready: object, timeout_s: float = 30.0) -> None:
