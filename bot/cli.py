@@ -160,6 +160,12 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "run" and workers > 1:
             from bot.supervisor import supervise
 
+            if not settings.auto_migrate:
+                from bot.runner import check_at_head
+
+                # once, here: each worker would stop with the same line, and be started
+                # again, and again
+                asyncio.run(check_at_head(settings))
             sys.exit(
                 supervise(workers, settings.http_host, settings.http_port, drain_s=settings.drain_s)
             )
@@ -175,11 +181,12 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:
         pass
-    if terminal:
+    if terminal or args.command == "run":
         # Everything is closed by now (database, Redis, the embedded server left or
         # stopped, the outbox task) and the goodbye printed; tearing down the interpreter's
         # modules took seconds more on a loaded machine, which a person at Ctrl-D waits
-        # through. So the terminal chat ends here.
+        # through, and a stopping worker is one its supervisor waits for (the drain's bound,
+        # TAWASUL_DRAIN_S, is meant to be the whole of it). So the chat and run end here.
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

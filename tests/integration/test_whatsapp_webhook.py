@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from bot.app import Services, build_services
 from bot.channels.whatsapp import last_inbound_key
+from bot.health import begin_drain
 from bot.settings import Settings
 from bot.web import QUEUE_KEY, build_web_app
 from standins.graph_api import GraphAPIStandin, interactive_choices
@@ -387,3 +388,19 @@ async def test_a_file_bigger_than_it_says_is_cut_off_and_refused(h: Harness) -> 
     assert not h.services.media.exists(photo.sha256_hex)
     state = await h.services.engine.store.load("whatsapp", MONA.key)
     assert state.answers.get("attachments", []) == []
+
+
+async def test_a_draining_worker_refuses_new_messages_so_whatsapp_delivers_them_again(
+    h: Harness,
+) -> None:
+    await h.send(h.payloads.text(MONA, "مرحبا"))
+    begin_drain(h.app, within_s=5)  # what SIGTERM does first (bot.runner)
+    ready = await h.client.get("/readyz")
+    assert ready.status == 503 and (await ready.json())["failing"] == ["draining"]
+    before = len(h.texts(KHALID))
+    refused = await h.post(h.payloads.text(KHALID, "مرحبا"))
+    assert refused.status == 503
+    await asyncio.sleep(0.3)
+    assert len(h.texts(KHALID)) == before == 0  # not handled: WhatsApp sends it again
+    bad = await h.post(h.payloads.text(KHALID, "مرحبا"), secret="wrong")
+    assert bad.status == 403  # the signature is still checked first
