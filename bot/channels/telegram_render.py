@@ -11,6 +11,7 @@ must not be injectable through it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -114,8 +115,17 @@ def inline_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
         raise RenderError(f"{len(options)} choices; Telegram allows {MAX_INLINE_BUTTONS}")
     for option in options:
         _check_callback_data(option)
-    buttons = [InlineKeyboardButton(text=o.label, callback_data=o.id) for o in options]
-    per_row = 1 if any(len(o.label) > LONG_LABEL for o in options) else 2
+    return _inline_markup(tuple((o.id, o.label) for o in options))
+
+
+@functools.lru_cache(maxsize=2048)
+def _inline_markup(pairs: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
+    # A step offers the same buttons to everyone (in two languages), so the pydantic
+    # models are built once per keyboard rather than per reply: the profile of
+    # bench/dialogue.py had a tenth of the turn's own time in building them. aiogram only
+    # reads a markup when it sends it, so one object serves every send.
+    buttons = [InlineKeyboardButton(text=label, callback_data=data) for data, label in pairs]
+    per_row = 1 if any(len(label) > LONG_LABEL for _, label in pairs) else 2
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
