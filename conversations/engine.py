@@ -119,11 +119,18 @@ class Engine(DraftKeeping, OfficerAnswers, Questions):
                 replies = await self._turn(state, event)
                 # a language chosen in this turn becomes the account's, in the same write
                 chose = state.locale != locale
+                state.mark_handled(origin.event_id)
                 if await self.store.save(
                     origin.channel, origin.user_key, state, remember_locale=chose
                 ):
+                    await self._mark_done(origin.channel, origin.event_id)
                     return [self._present(reply, state.locale) for reply in replies]
                 state = await self.store.load(origin.channel, origin.user_key)
+                if origin.event_id in state.handled:
+                    # a replay of a turn whose first handling was not dead after all: it
+                    # saved first and answered; this one says nothing
+                    log.info("%s event handled meanwhile elsewhere", origin.channel)
+                    return []
             raise RuntimeError("dialogue state kept changing under us")
         except Exception:
             # the person is never met with silence: nothing they gave is lost (the state
@@ -132,6 +139,14 @@ class Engine(DraftKeeping, OfficerAnswers, Questions):
             with contextlib.suppress(Exception):
                 await self.store.release(origin.channel, origin.event_id)
             return [self._present(Reply(apology(state.locale)), state.locale)]
+
+    async def _mark_done(self, channel: str, event_id: str) -> None:
+        # Not marked done (Redis away just now): the id saved in the state's `handled`
+        # still keeps a replay from handling the turn again.
+        try:
+            await self.store.finish(channel, event_id)
+        except Exception as exc:
+            log.warning("%s event claim not marked done: %s", channel, type(exc).__name__)
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         """One message; an edit only when it edits the current step's answer (see

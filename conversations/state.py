@@ -10,6 +10,8 @@ from typing import Any
 from conversations.i18n import DEFAULT_LOCALE
 
 # what a person types or sends into a draft (see DialogueState.has_data)
+#: How many turns' event ids a state remembers (a replay comes within seconds of its turn).
+HANDLED_MAX = 16
 _TYPED = ("establishment", "identity", "phone", "description", "attachments")
 
 
@@ -43,6 +45,9 @@ class DialogueState:
     # the answers from before that message, which an edit of it goes back to
     answered_from: dict[str, Any] | None = None
     seen: list[str] = field(default_factory=list)
+    # the event ids of the last turns saved, so that a turn replayed after its process died
+    # is known for done or not (conversations.store)
+    handled: list[str] = field(default_factory=list)
     version: int = 0
 
     def to_json(self) -> str:
@@ -67,8 +72,14 @@ class DialogueState:
             discarded=self.discarded,
             welcomed=self.welcomed,
             seen=self.seen,
+            handled=self.handled,
             version=self.version,
         )
+
+    def mark_handled(self, event_id: str) -> None:
+        """Keeps `event_id` among the last HANDLED_MAX turns' ids, saved with this turn."""
+        if event_id not in self.handled:
+            self.handled = [*self.handled[-(HANDLED_MAX - 1) :], event_id]
 
     def has_data(self) -> bool:
         """True when the draft holds something the person typed or sent (numbers, words,

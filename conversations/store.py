@@ -5,6 +5,14 @@ first write of v+1 lands, the other is told and re-runs its step on the fresh st
 no answer is lost. Event ids are claimed with SET NX before handling so a redelivered
 update is handled once.
 
+A claim holds its caller's token while busy and is turned DONE once the turn's state is
+saved; the state also keeps the ids of its last turns (``DialogueState.handled``). A
+process killed in between
+(SIGKILL, the machine lost) leaves a busy claim with no saved turn: the update, replayed
+from the webhook journal, is handled again instead of being taken for a duplicate and
+lost. Should the first process still be alive and finish first, the compare-and-set lets
+only one of the two turns land (the other finds the id in ``handled`` and says nothing).
+
 The language a person chose belongs to them, not to a draft: it lives in its own key,
 without a TTL, so it outlasts the 24-hour dialogue key. It is read in the same round trip
 as the state, and written by the same compare-and-set script as the state that changed it,
@@ -26,6 +34,10 @@ from conversations.state import DialogueState
 
 DEFAULT_TTL_S = 24 * 3600
 EVENT_TTL_S = 7 * 24 * 3600
+#: A claim's value once its turn is saved (the value claims had before); any other value
+#: (the claiming call's token) means the turn is being handled, or was, by a process that
+#: may have died.
+DONE = b"1"
 
 # KEYS[1] state key, KEYS[2] the account's locale key; ARGV: expected version, new json,
 # ttl seconds, the locale to remember ('' leaves it as it is). A state already equal to the
@@ -60,6 +72,10 @@ class DialogueStore(Protocol):
 
     async def release(self, channel: str, event_id: str) -> None: ...
 
+    async def finish(self, channel: str, event_id: str) -> None:
+        """The event's turn is saved: its claim stops being one a replay may take over."""
+        ...
+
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         """The person now goes by another user key (a new number): their draft and
         language follow, unless the new key has its own already."""
@@ -93,7 +109,9 @@ class RedisDialogueStore:
         The claim holds a token of this call: when redis-py retries the round trip after a
         dropped connection and finds the claim already there, it is ours (the first attempt
         landed and only its reply was lost), not a redelivery, so the message is handled
-        rather than dropped as a duplicate."""
+        rather than dropped as a duplicate. A claim still busy (a token, not DONE) whose id
+        no saved turn holds was left by a process that died on the way: it is taken over
+        (see the module's text)."""
         token = uuid.uuid4().hex.encode()
         async with self.redis.pipeline(transaction=False) as pipe:
             # NX GET (Redis 7.0): sets it if absent, and says what was there
@@ -101,7 +119,8 @@ class RedisDialogueStore:
             pipe.get(self._state_key(channel, user_key))
             pipe.get(self._locale_key(channel, user_key))
             before, raw, locale = await pipe.execute()
-        return before is None or before == token, _state(raw, locale)
+        state = _state(raw, locale)
+        return before is None or before == token or unfinished(before, state, event_id), state
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -128,6 +147,9 @@ class RedisDialogueStore:
         """Forgets a claimed event whose handling failed, so a redelivery is tried again."""
         await self.redis.delete(self._event_key(channel, event_id))
 
+    async def finish(self, channel: str, event_id: str) -> None:
+        await self.redis.set(self._event_key(channel, event_id), DONE, xx=True, keepttl=True)
+
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         """Copies the state and the locale to the new key (keeping the TTL) unless it has
         its own (the new number wrote first, so its own is newer), then drops the old.
@@ -151,6 +173,14 @@ async def claim_once(redis: Redis, key: str, ttl_s: int) -> bool:
     token = uuid.uuid4().hex.encode()
     before = await redis.set(key, token, nx=True, ex=ttl_s, get=True)
     return before is None or before == token
+
+
+def unfinished(claim: bytes | str | None, state: DialogueState, event_id: str) -> bool:
+    """Whether an event claimed already may be handled again: its claim is still busy
+    and no saved turn handled it (the process that claimed it died on the way)."""
+    if claim is None or claim in (DONE, DONE.decode()):
+        return False
+    return event_id not in state.handled
 
 
 def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:

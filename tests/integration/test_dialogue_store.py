@@ -34,10 +34,48 @@ async def test_stale_write_is_refused_and_fresh_one_lands(redis_client: Redis) -
 
 async def test_event_id_is_claimed_once_until_released(redis_client: Redis) -> None:
     store = RedisDialogueStore(redis_client)
-    assert (await store.claim_and_load("telegram", "42", "1001"))[0]
+    claimed, state = await store.claim_and_load("telegram", "42", "1001")
+    assert claimed
+    state.mark_handled("1001")
+    assert await store.save("telegram", "42", state)
+    await store.finish("telegram", "1001")
+    assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
+    # done stays done when the dialogue key has expired since (an old redelivery)
+    await redis_client.delete("tawasul:dlg:{telegram:42}")
     assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
     await store.release("telegram", "1001")
     assert (await store.claim_and_load("telegram", "42", "1001"))[0]
+
+
+async def test_a_claim_whose_process_died_before_saving_is_taken_over(
+    redis_client: Redis,
+) -> None:
+    """SIGKILL between the claim and the save: the webhook journal replays the update, and
+    it must be handled, not dropped as a duplicate."""
+    store = RedisDialogueStore(redis_client)
+    assert (await store.claim_and_load("telegram", "42", "1001"))[0]
+    # the claiming process is gone: nothing saved, the claim left busy
+    claimed, state = await store.claim_and_load("telegram", "42", "1001")
+    assert claimed
+    # died after saving but before marking the claim done: the saved turn says done
+    state.mark_handled("1001")
+    assert await store.save("telegram", "42", state)
+    assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
+
+
+async def test_a_replayed_turn_is_answered_once_by_the_engine(redis_client: Redis) -> None:
+    """Engine level: a turn claimed by a dead process is handled on replay, and the same
+    update handled again after that is silent."""
+    engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), MemoryGateway())
+    await engine.handle(Text(Origin("telegram", "7", "u1"), "/start"))
+    # a process claimed «فرد» and was killed before saving its turn
+    assert (await RedisDialogueStore(redis_client).claim_and_load("telegram", "7", "u2"))[0]
+    replayed = await engine.handle(Text(Origin("telegram", "7", "u2"), "فرد"))
+    assert replayed, "the replayed turn was dropped as a duplicate"
+    state = await RedisDialogueStore(redis_client).load("telegram", "7")
+    assert state.answers.get("applicant") == "individual"
+    assert await engine.handle(Text(Origin("telegram", "7", "u2"), "فرد")) == []
+    assert (await RedisDialogueStore(redis_client).load("telegram", "7")).version == state.version
 
 
 async def test_every_write_slides_the_ttl(redis_client: Redis) -> None:

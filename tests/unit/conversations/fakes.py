@@ -30,6 +30,7 @@ from conversations.ports import (
     SubmittedRequest,
 )
 from conversations.state import DialogueState
+from conversations.store import DONE, unfinished
 from domain.sla import due_date
 
 
@@ -38,7 +39,8 @@ class MemoryStore:
     """Same contract as the Redis store: claim once, compare-and-set on the version."""
 
     states: dict[tuple[str, str], str] = field(default_factory=dict)
-    claimed: set[tuple[str, str]] = field(default_factory=set)
+    # (channel, event id) -> b"busy" while its turn is handled, b"1" once it is saved
+    claimed: dict[tuple[str, str], bytes] = field(default_factory=dict)
     # the account's language, kept apart from the draft (the Redis key has no TTL)
     locales: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -46,9 +48,12 @@ class MemoryStore:
         self, channel: str, user_key: str, event_id: str
     ) -> tuple[bool, DialogueState]:
         key = (channel, event_id)
-        fresh = key not in self.claimed
-        self.claimed.add(key)
-        return fresh, await self.load(channel, user_key)
+        state = await self.load(channel, user_key)
+        claim = self.claimed.get(key)
+        if claim is None:
+            self.claimed[key] = b"busy"
+            return True, state
+        return unfinished(claim, state, event_id), state
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
         raw = self.states.get((channel, user_key))
@@ -74,7 +79,11 @@ class MemoryStore:
         self.states.pop((channel, user_key), None)
 
     async def release(self, channel: str, event_id: str) -> None:
-        self.claimed.discard((channel, event_id))
+        self.claimed.pop((channel, event_id), None)
+
+    async def finish(self, channel: str, event_id: str) -> None:
+        if (channel, event_id) in self.claimed:
+            self.claimed[(channel, event_id)] = DONE
 
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         for kept in (self.states, self.locales):

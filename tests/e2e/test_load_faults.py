@@ -1,0 +1,53 @@
+"""bench/load.py in small, as `make test` runs it: two real `tawasul run` workers by webhook
+on a real Redis (append-only file on) and SQLite, residents filing whole requests with
+photos, and one worker killed with SIGKILL while it holds updates it has accepted and not
+answered, then started again. Nothing accepted may be lost and nothing filed twice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RESIDENTS = 6
+# Four process start-ups (the migration, two workers, the killed one again) on the 2-core
+# machine shared with other test runs; the load itself takes seconds.
+TIMEOUT_S = 540
+
+
+@pytest.mark.timeout(TIMEOUT_S + 30)
+async def test_a_worker_killed_mid_load_loses_nothing_and_files_nothing_twice() -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.load",
+        "--residents", str(RESIDENTS), "--workers", "2", "--faults", "kill",
+        "--down", "1", "--deadline", str(TIMEOUT_S - 120),
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    async with asyncio.timeout(TIMEOUT_S):
+        out, err = await proc.communicate()
+    lines = out.decode().strip().splitlines()
+    assert lines, err.decode()[-3000:]
+    result = json.loads(lines[-1])
+    summary = json.dumps(result, ensure_ascii=False)
+    (kill,) = result["recovery"]
+    # the kill happened while the worker held accepted updates
+    assert kill["fault"] == "kill"
+    assert kill["in_hand"] >= 1, summary
+    # every update accepted was answered (before the engine took over a claim left busy by
+    # the killed process, those it had begun were dropped as duplicates), none twice
+    assert result["turns_unanswered"] == 0, summary
+    assert result["duplicate_replies"] == 0, summary
+    # every resident got a request number, and the database holds one request each
+    assert result["residents_filed"] == RESIDENTS, summary
+    assert result["requests_in_db"] == RESIDENTS, summary
+    assert result["duplicate_requests"] == 0, summary
+    assert result["outbox_unsent"] == 0, summary
+    assert result["exit_codes"] == [0, 0], summary
+    # Not asserted: files_missing. A photo of an album that the killed worker held is
+    # handled when it starts again, after the resident (answered for the album's other
+    # photo by the live worker) has confirmed; the request is filed without it. A person's
+    # updates keep their order within a process only (README, "Load and faults").
