@@ -43,7 +43,8 @@ from bot.channels.whatsapp_render import OutText
 from bot.health import Health, add_health, drain_left, draining
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.outbox.staff_group import StaffGroupState
-from bot.webhook_journal import Journal, drain, room_for
+from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
+from bot.webhook_turns import SEP
 from bot.whatsapp_runtime import WhatsAppRuntime, renumberer, whatsapp_runtime
 from conversations.engine import apology
 from conversations.i18n import DEFAULT_LOCALE
@@ -85,6 +86,7 @@ def build_web_app(
     telegram: TelegramHook | None = None,
     workers: int = DEFAULT_WORKERS,
     queue_size: int | None = None,
+    lease_s: float = LEASE_S,
 ) -> web.Application:
     """The aiohttp application: ``GET /healthz``, ``/readyz`` and ``/metrics`` always
     (bot.health); ``POST /telegram/webhook`` when `telegram` is given; ``GET``/``POST
@@ -99,7 +101,7 @@ def build_web_app(
 
     depths = {"whatsapp": depth(QUEUE_KEY)}
     if telegram is not None:
-        add_telegram_webhook(app, telegram, workers=workers, queue_size=queue_size)
+        add_telegram_webhook(app, telegram, workers=workers, queue_size=queue_size, lease_s=lease_s)
         tg_queue = telegram_queue(app)
         assert tg_queue is not None
         depths["telegram"] = tg_queue.qsize
@@ -118,7 +120,7 @@ def build_web_app(
             app[WHATSAPP_KEY] = runtime
             queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=queue_size)
             app[QUEUE_KEY] = queue
-            inbox = Journal(runtime.channel.sender.redis, INBOX_KEY)
+            inbox = Journal(runtime.channel.sender.redis, INBOX_KEY, lease_s=lease_s)
             app[INBOX_APP_KEY] = inbox
             tasks = [
                 asyncio.create_task(_worker(runtime, queue, inbox), name=f"whatsapp-worker-{i}")
@@ -129,12 +131,25 @@ def build_web_app(
                 tasks.append(
                     asyncio.create_task(runtime.reminders.run_forever(stop), name="reminders")
                 )
-            await _replay(runtime, queue, inbox)
+            free = queue.maxsize or DEFAULT_QUEUE_SIZE
+
+            async def replay(taken: dict[str, bytes]) -> None:
+                await _replay(runtime, queue, inbox, taken)
+
+            def room() -> int:
+                return free - queue.qsize()
+
+            await sweep(inbox, replay, room, "WhatsApp")  # what a stopped process left
+            tending = asyncio.create_task(tend(inbox, replay, room, "WhatsApp"), name="wa-journal")
             try:
                 yield
             finally:
                 stop.set()
+                tending.cancel()
+                await asyncio.gather(tending, return_exceptions=True)
                 await drain(queue, tasks, drain_left(app, DRAIN_TIMEOUT_S))
+                with contextlib.suppress(RedisError):  # what is left, for others to take now
+                    await inbox.release()
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_get(WEBHOOK_PATH, _verify)
@@ -189,9 +204,18 @@ async def _receive(request: web.Request) -> web.Response:
         for item in items:
             queue.put_nowait(("", item))
         return web.Response(status=500, text="try again")
+    with contextlib.suppress(RedisError):  # not lined up: handled all the same
+        for item in items:
+            if isinstance(item, Inbound):
+                await inbox.turns.line_up(item.sender.user_key, _member(body_id, item))
     for item in items:
         queue.put_nowait((body_id, item))
     return web.Response(text="ok")
+
+
+def _member(body_id: str, item: Inbound) -> str:
+    """A message's place in its sender's line (bot.webhook_turns)."""
+    return f"{body_id}{SEP}{item.wamid}"
 
 
 def _parsed(body: bytes, phone_id: str | None) -> WebhookBatch | None:
@@ -212,10 +236,12 @@ def _parsed(body: bytes, phone_id: str | None) -> WebhookBatch | None:
 INBOX_APP_KEY: Final = web.AppKey("inbox", Journal)
 
 
-async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal) -> None:
-    """Queues again the bodies a stopped process accepted but did not finish."""
-    left = await inbox.left_over()
-    for body_id, body in left.items():
+async def _replay(
+    runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal, taken: dict[str, bytes]
+) -> None:
+    """Queues again the bodies a stopped process accepted but did not finish (taken over
+    from the journal, leased to this process)."""
+    for body_id, body in taken.items():
         batch = _parsed(body, runtime.phone_id)
         if batch is None:
             await inbox.forget(body_id)
@@ -224,8 +250,6 @@ async def _replay(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Jo
         inbox.pending[body_id] = len(items)
         for item in items:
             await queue.put((body_id, item))
-    if left:
-        log.info("WhatsApp: %d accepted webhook bodies replayed", len(left))
 
 
 async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal) -> None:
@@ -233,7 +257,11 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Jo
         body_id, item = await queue.get()
         started, outcome = time.monotonic(), "error"
         try:
-            if isinstance(item, Inbound):
+            if isinstance(item, Inbound) and body_id:
+                # the sender's earlier messages first, whichever worker holds them
+                async with inbox.turns.taking(item.sender.user_key, _member(body_id, item)):
+                    await runtime.channel.on_message(item)
+            elif isinstance(item, Inbound):
                 await runtime.channel.on_message(item)
             else:
                 await runtime.recorder.record(item)

@@ -2,32 +2,106 @@
 (WhatsApp's, Telegram's).
 
 A body is written here before the 200 and removed once everything in it is handled, so a
-process that dies after answering leaves it behind and the next one to start replays it.
+process that dies after answering leaves it behind. Each body carries a lease (a sorted set
+of expiry times, Redis's own clock) that the process holding it renews every few seconds;
+every live worker sweeps the journal and takes over the bodies whose lease ran out, so a
+dead worker's bodies are replayed by another one without waiting for a restart. Taking
+over is one Lua script that moves the lease, so each body is taken by one worker only.
 A body with an id of its own (Telegram's ``update_id``) is journalled once: a redelivery
 while it is still in hand anywhere, or after it was handled (a marker kept for a day), is
 recognised and not queued again, across workers and restarts.
+
+Known window: a worker stalled longer than the lease (:data:`LEASE_S`) without dying has
+its bodies taken over while it still handles them; the engine's claim on each event id
+makes the second handling of a person's message a no-op.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.webhook_turns import Turns
+
+log = logging.getLogger(__name__)
 
 #: How long a handled id is remembered (Telegram gives up redelivering well before).
 DONE_TTL_S: Final = 24 * 3600
 
-# KEYS[1] the journal hash, KEYS[2] the id's done marker; ARGV[1] the id, ARGV[2] the body.
-# One script so that "not handled yet" and "not journalled yet" are checked and the body
-# written in one step: two workers given the same update at once cannot both take it.
-_KEEP_ONCE: Final = """
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+#: How long a body's holder may go without renewing before another worker takes it over.
+LEASE_S: Final = 30.0
+
+# The time in ms by Redis's clock, the one every worker shares.
+_NOW: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
+
+# KEYS[1] the journal hash, KEYS[2] the leases, KEYS[3] the id's done marker; ARGV[1] the
+# id, ARGV[2] the body, ARGV[3] the lease in ms, ARGV[4] '1' to journal an id only once.
+# One script so that "not handled yet" and "not journalled yet" are checked and the body
+# written with its lease in one step: two workers given the same update at once cannot
+# both take it, and no body is ever without a lease.
+_KEEP: Final = (
+    _NOW
+    + """
+if ARGV[4] == '1' then
+  if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+  if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
+return 1
+"""
+)
+
+# KEYS[1] the leases; ARGV[1] the lease in ms, then the ids held by the caller.
+_RENEW: Final = (
+    _NOW
+    + """
+for i = 2, #ARGV do
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i])
+end
+return #ARGV - 1
+"""
+)
+
+# KEYS[1] the journal hash, KEYS[2] the leases; ARGV[1] the lease in ms, ARGV[2] at most
+# how many. Returns id, body, id, body… of the bodies whose lease ran out (or that have
+# none: journalled by an older version), each now leased to the caller.
+_TAKE_OVER: Final = (
+    _NOW
+    + """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+if redis.call('HLEN', KEYS[1]) > redis.call('ZCARD', KEYS[2]) then
+  for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if #ids >= tonumber(ARGV[2]) then break end
+    if not redis.call('ZSCORE', KEYS[2], id) then table.insert(ids, id) end
+  end
+end
+local out = {}
+for _, id in ipairs(ids) do
+  local body = redis.call('HGET', KEYS[1], id)
+  if body then
+    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
+    table.insert(out, id)
+    table.insert(out, body)
+  else
+    redis.call('ZREM', KEYS[2], id)
+  end
+end
+return out
+"""
+)
 
 T = TypeVar("T")
 
@@ -42,25 +116,40 @@ class Journal:
     redis: Redis
     key: str
     pending: dict[str, int] = field(default_factory=dict)
+    lease_s: float = LEASE_S
+
+    def __post_init__(self) -> None:
+        self._keep = self.redis.register_script(_KEEP)
+        self._renew = self.redis.register_script(_RENEW)
+        self._take_over = self.redis.register_script(_TAKE_OVER)
+        #: the per-person lines of this journal's bodies (bot.webhook_turns)
+        self.turns = Turns(self.redis, self.key)
 
     def _done_key(self, entry_id: str) -> str:
         # in the journal's Redis Cluster slot when its key has a hash tag (the script and
         # the transaction below touch both)
         return f"{self.key}:done:{entry_id}"
 
+    @property
+    def _leases(self) -> str:
+        return f"{self.key}:lease"
+
+    @property
+    def _lease_ms(self) -> int:
+        return max(1, round(self.lease_s * 1000))
+
     async def keep(self, body: bytes, items: int, entry_id: str | None = None) -> str | None:
         """Journal `body` (of `items` things to handle) and return its id. With `entry_id`
         (the platform's own id of the body) it is journalled once: None when that id is
         journalled already or was handled in the last day. Raises RedisError."""
-        if entry_id is None:
-            entry_id = uuid.uuid4().hex
-            await self.redis.hset(self.key, entry_id, body)
-        else:
-            fresh = await self.redis.eval(
-                _KEEP_ONCE, 2, self.key, self._done_key(entry_id), entry_id, body
-            )
-            if not fresh:
-                return None
+        once = entry_id is not None
+        entry_id = entry_id or uuid.uuid4().hex
+        fresh = await self._keep(
+            keys=[self.key, self._leases, self._done_key(entry_id)],
+            args=[entry_id, body, self._lease_ms, "1" if once else "0"],
+        )
+        if not fresh:
+            return None
         self.pending[entry_id] = items
         return entry_id
 
@@ -72,33 +161,99 @@ class Journal:
             self.pending[entry_id] = left
             return
         self.pending.pop(entry_id, None)
-        if not remember:
-            await self.redis.hdel(self.key, entry_id)
-            return
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(self._done_key(entry_id), b"1", ex=DONE_TTL_S)
+            if remember:
+                pipe.set(self._done_key(entry_id), b"1", ex=DONE_TTL_S)
             pipe.hdel(self.key, entry_id)
+            pipe.zrem(self._leases, entry_id)
             await pipe.execute()
 
     async def handled(self, entry_id: str) -> bool:
         """Whether the body `entry_id` was handled already (by any process)."""
         return bool(await self.redis.exists(self._done_key(entry_id)))
 
-    async def left_over(self) -> dict[str, bytes]:
-        """The journalled bodies this process does not hold: a stopped process's, to
-        replay. Raises RedisError."""
-        raw: dict[bytes | str, bytes | str] = await self.redis.hgetall(self.key)
+    async def renew(self) -> None:
+        """Extends the lease of every body this process holds. Raises RedisError."""
+        if self.pending:
+            await self._renew(keys=[self._leases], args=[self._lease_ms, *self.pending])
+
+    async def release(self) -> None:
+        """Gives up the leases of the bodies this process still holds (it is stopping): any
+        worker, or the next to start, takes them over at once. Raises RedisError."""
+        held, self.pending = list(self.pending), {}
+        if held:
+            await self.redis.zadd(self._leases, dict.fromkeys(held, 0), xx=True)
+
+    async def take_over(self, limit: int = 100) -> dict[str, bytes]:
+        """At most `limit` bodies whose holder stopped renewing (a dead or stopped
+        process's), now leased to this one, which is to replay them; each is given to one
+        caller only, whichever worker asks. Raises RedisError."""
+        raw: list[bytes | str] = await self._take_over(
+            keys=[self.key, self._leases], args=[self._lease_ms, limit]
+        )
         out: dict[str, bytes] = {}
-        for raw_id, body in raw.items():
+        for raw_id, body in zip(raw[::2], raw[1::2], strict=True):
             entry_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
-            if entry_id not in self.pending:
-                out[entry_id] = body if isinstance(body, bytes) else body.encode()
+            out[entry_id] = body if isinstance(body, bytes) else body.encode()
         return out
 
     async def forget(self, entry_id: str) -> None:
         """Drop a body that cannot be read (it would fail again on every replay)."""
         self.pending.pop(entry_id, None)
-        await self.redis.hdel(self.key, entry_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self.key, entry_id)
+            pipe.zrem(self._leases, entry_id)
+            await pipe.execute()
+
+
+#: Replays bodies taken over from the journal (queues their items again).
+Replay = Callable[[dict[str, bytes]], Awaitable[None]]
+
+
+async def sweep(journal: Journal, replay: Replay, room: Callable[[], int], name: str) -> None:
+    """Takes over the bodies whose lease ran out (at most `room()`, the free places of the
+    queue) and hands them to `replay`. Raises RedisError."""
+    free = room()
+    taken = await journal.take_over(free) if free > 0 else {}
+    if taken:
+        log.info("%s: %d accepted bodies of a stopped worker replayed", name, len(taken))
+        await replay(taken)
+
+
+async def tend(journal: Journal, replay: Replay, room: Callable[[], int], name: str) -> None:
+    """For as long as the process serves: renews this process's leases and, every few
+    seconds, :func:`sweep`s. Redis being away only skips a round. `name` is the
+    webhook's, for the log."""
+    every = min(max(journal.lease_s / 6, 0.05), 5.0)
+    stopping = asyncio.Event()
+
+    # apart, so that a replay waiting for room in the queue never delays the renewals
+    async def renewing() -> None:
+        while not stopping.is_set():
+            try:
+                await journal.renew()
+            except RedisError:
+                log.warning("%s: leases not renewed, Redis unreachable", name)
+            await asyncio.sleep(every)
+
+    async def sweeping() -> None:
+        while not stopping.is_set():
+            await asyncio.sleep(every)
+            try:
+                await sweep(journal, replay, room, name)
+            except RedisError:
+                log.warning("%s: journal not swept, Redis unreachable", name)
+
+    loops = [asyncio.create_task(renewing()), asyncio.create_task(sweeping())]
+    try:
+        await asyncio.wait(loops)
+    finally:
+        # the flag as well as the cancel: a cancel that lands inside a Redis call can be
+        # swallowed by the client, and the loop must end all the same
+        stopping.set()
+        for loop in loops:
+            loop.cancel()
+        await asyncio.wait(loops, timeout=2 * every + 1)
 
 
 def room_for(queue: asyncio.Queue[T], items: int) -> bool:

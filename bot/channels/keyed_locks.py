@@ -2,7 +2,8 @@
 
 A channel handles one person's updates one at a time in a process (photos of an album in
 the order sent, replies that don't interleave), while different people run concurrently.
-Across processes the engine's compare-and-set keeps answers from being lost.
+Across processes webhook updates also line up in Redis (bot.webhook_turns), and the
+engine's compare-and-set keeps answers from being lost whatever happens.
 """
 
 from __future__ import annotations

@@ -6,12 +6,10 @@ is journalled in Redis under its ``update_id`` (see bot.webhook_journal: once ac
 workers and restarts), and the answer is 200 at once: handling (downloads, the database)
 can take longer than Telegram waits. A few worker tasks take updates off a bounded queue
 (503 when it is full, so Telegram delivers again later) and feed them to the same aiogram
-dispatcher polling uses. A person's updates are handled one at a time, in the order they
-arrived. A process that starts replays what a stopped one journalled and did not finish.
-
-Known window: a process that starts while another is alive replays the other's updates
-still in hand; the dialogue engine's claim on each event id makes the second handling of
-a resident's message a no-op, and staff commands are idempotent reads.
+dispatcher polling uses. A person's updates are handled one at a time, in the order of
+their ``update_id``, across workers too (bot.webhook_turns). Every worker takes over and
+replays what a stopped or dead one journalled and did not finish, once its lease ran out
+(bot.webhook_journal), without waiting for a restart.
 """
 
 from __future__ import annotations
@@ -35,7 +33,7 @@ from redis.exceptions import RedisError
 from bot.channels.keyed_locks import KeyedLocks
 from bot.health import drain_left, draining
 from bot.metrics import UPDATES_HANDLED
-from bot.webhook_journal import Journal, drain, room_for
+from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +82,13 @@ def add_telegram_webhook(
     *,
     workers: int = DEFAULT_WORKERS,
     queue_size: int = DEFAULT_QUEUE_SIZE,
+    lease_s: float = LEASE_S,
 ) -> None:
     """Serve ``POST /telegram/webhook`` from `app`, with its queue and workers started on
-    the app's start-up and drained on clean-up."""
-    running = _Running(
-        hook, asyncio.Queue(maxsize=queue_size), Journal(hook.redis, JOURNAL_KEY), KeyedLocks()
-    )
+    the app's start-up and drained on clean-up. `lease_s`: how long a stopped worker's
+    accepted updates wait before another worker replays them."""
+    journal = Journal(hook.redis, JOURNAL_KEY, lease_s=lease_s)
+    running = _Running(hook, asyncio.Queue(maxsize=queue_size), journal, KeyedLocks())
     app[HOOK_KEY] = running
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -97,14 +96,27 @@ def add_telegram_webhook(
             asyncio.create_task(_worker(running), name=f"telegram-worker-{i}")
             for i in range(workers)
         ]
-        try:
-            await _replay(running)
+        free = running.queue.maxsize or DEFAULT_QUEUE_SIZE
+
+        def room() -> int:
+            return free - running.queue.qsize()
+
+        async def replay(taken: dict[str, bytes]) -> None:
+            await _replay(running, taken)
+
+        try:  # what a stopped process left, before serving
+            await sweep(journal, replay, room, "Telegram")
         except RedisError:
             log.warning("Telegram: journal not replayed, Redis unreachable")
+        tending = asyncio.create_task(tend(journal, replay, room, "Telegram"), name="tg-journal")
         try:
             yield
         finally:
+            tending.cancel()
+            await asyncio.gather(tending, return_exceptions=True)
             await drain(running.queue, tasks, drain_left(app, DRAIN_TIMEOUT_S))
+            with contextlib.suppress(RedisError):  # what is left, for others to take now
+                await journal.release()
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post(WEBHOOK_PATH, _receive)
@@ -141,6 +153,12 @@ async def _receive(request: web.Request) -> web.Response:
     if entry_id is None:
         UPDATES_HANDLED.labels(CHANNEL, "duplicate").inc()
         return web.Response(text="ok")
+    person = whose(update)
+    if isinstance(person, int):
+        try:
+            await running.journal.turns.line_up(str(person), entry_id, update["update_id"])
+        except RedisError:  # journalled: handled all the same, only not lined up
+            log.warning("Telegram update not lined up: Redis unreachable")
     running.queue.put_nowait((entry_id, update))
     return web.Response(text="ok")
 
@@ -177,22 +195,29 @@ def whose(update: dict[str, Any]) -> int | str:
     return f"update:{update.get('update_id')}"
 
 
-async def _replay(running: _Running) -> None:
-    """Queues again the updates a stopped process accepted but did not finish."""
-    left = await running.journal.left_over()
-    for entry_id, body in sorted(left.items(), key=lambda kv: _as_int(kv[0])):
+async def _replay(running: _Running, taken: dict[str, bytes]) -> None:
+    """Queues again the updates a stopped process accepted but did not finish (taken over
+    from the journal, leased to this process), oldest first."""
+    for entry_id, body in sorted(taken.items(), key=lambda kv: _as_int(kv[0])):
         update = _parsed(body)
         if update is None:
             await running.journal.forget(entry_id)
             continue
         running.journal.pending[entry_id] = 1
         await running.queue.put((entry_id, update))
-    if left:
-        log.info("Telegram: %d accepted updates replayed", len(left))
 
 
 def _as_int(text: str) -> int:
     return int(text) if text.lstrip("-").isdigit() else 0
+
+
+def _turn(
+    running: _Running, person: int | str, entry_id: str
+) -> contextlib.AbstractAsyncContextManager[None]:
+    """The person's turn across workers; none for an update without a person."""
+    if isinstance(person, int):
+        return running.journal.turns.taking(str(person), entry_id)
+    return contextlib.nullcontext()
 
 
 async def _worker(running: _Running) -> None:
@@ -201,8 +226,10 @@ async def _worker(running: _Running) -> None:
         entry_id, data = await running.queue.get()
         # No await between taking the update and queueing for its conversation's lock:
         # asyncio's locks are FIFO, so a person's updates keep the queue's order.
+        person = whose(data)
         try:
-            async with running.locks.hold(whose(data)):
+            # this process's lock first (FIFO), then the person's turn across workers
+            async with running.locks.hold(person), _turn(running, person, entry_id):
                 update = Update.model_validate(data, context={"bot": hook.bot})
                 await hook.dispatcher.feed_update(hook.bot, update)
         except asyncio.CancelledError:

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from bot.app import Services, build_services
-from bot.channels.telegram import build_dispatcher, make_bot
+from bot.channels.telegram import Handle, build_dispatcher, make_bot
 from bot.channels.telegram_webhook import (
     JOURNAL_KEY,
     SECRET_HEADER,
@@ -79,13 +79,13 @@ class Harness:
     stack: AsyncExitStack
     bots: list[Bot]
 
-    async def worker(self, **kwargs: Any) -> Worker:
+    async def worker(self, handle: Handle | None = None, **kwargs: Any) -> Worker:
         """A new app (its own bot session, dispatcher, queue and journal view) started on
-        a loopback port."""
+        a loopback port; `handle` stands between the channel and the engine."""
         bot = make_bot(self.api.token, self.api.url)
         self.bots.append(bot)
         dispatcher = build_dispatcher(
-            self.services.engine.handle, self.services.intake, redis=self.services.redis
+            handle or self.services.engine.handle, self.services.intake, redis=self.services.redis
         )
         hook = TelegramHook(bot, dispatcher, SECRET, self.services.redis)
         app = build_web_app(self.services, telegram=hook, **kwargs)

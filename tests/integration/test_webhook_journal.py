@@ -1,0 +1,62 @@
+"""The webhook journal's leases on a real Redis: three Journal objects on one key stand for
+three worker processes. A body accepted by a worker that then died is taken over by a live
+one once its lease runs out, by exactly one, and never while its holder is alive."""
+
+from __future__ import annotations
+
+import asyncio
+
+from redis.asyncio import Redis
+
+from bot.webhook_journal import Journal
+
+KEY = "tawasul:test:inbox"
+LEASE_S = 0.3
+BODY = b'{"update_id": 41}'
+
+
+def workers(redis: Redis, n: int) -> list[Journal]:
+    return [Journal(redis, KEY, lease_s=LEASE_S) for _ in range(n)]
+
+
+async def test_a_dead_workers_body_is_taken_over_once_after_its_lease(
+    redis_client: Redis,
+) -> None:
+    dead, b, c = workers(redis_client, 3)
+    assert await dead.keep(BODY, 1, entry_id="41") == "41"
+    # the worker that accepted it dies here: it never renews, never finishes
+    assert await b.take_over() == {} and await c.take_over() == {}  # its lease still runs
+    await asyncio.sleep(LEASE_S + 0.1)
+    taken = await asyncio.gather(b.take_over(), c.take_over(), b.take_over(), c.take_over())
+    assert sorted(map(len, taken)) == [0, 0, 0, 1]
+    assert [t for t in taken if t] == [{"41": BODY}]
+    # the taker holds a fresh lease now: nobody else takes it meanwhile
+    assert await b.take_over() == {} and await c.take_over() == {}
+
+
+async def test_a_live_worker_keeps_its_bodies_however_long_it_takes(redis_client: Redis) -> None:
+    alive, other = workers(redis_client, 2)
+    await alive.keep(BODY, 1, entry_id="41")
+    body_id = await alive.keep(b"a body without an id of its own", 2)
+    assert body_id is not None
+    for _ in range(8):  # four leases long
+        await asyncio.sleep(LEASE_S / 2)
+        await alive.renew()
+        assert await other.take_over() == {}
+    # finished: out of the journal with its lease, so it is never replayed
+    await alive.done("41", remember=True)
+    await alive.done(body_id)
+    await alive.done(body_id)
+    await asyncio.sleep(LEASE_S + 0.1)
+    assert await other.take_over() == {}
+    assert await redis_client.hlen(KEY) == 0 and await redis_client.zcard(f"{KEY}:lease") == 0
+    # and a redelivery of the handled update is recognised
+    assert await other.keep(BODY, 1, entry_id="41") is None
+
+
+async def test_a_body_journalled_without_a_lease_is_replayed_at_once(redis_client: Redis) -> None:
+    # left by a version of the bot before leases: taken by the first worker to look
+    await redis_client.hset(KEY, "old", b"{}")
+    a, b = workers(redis_client, 2)
+    taken = await asyncio.gather(a.take_over(), b.take_over())
+    assert [t for t in taken if t] == [{"old": b"{}"}]
