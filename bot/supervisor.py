@@ -248,5 +248,6 @@ def supervise(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("all workers stopped (exit codes %s)", codes)
-    # 0 only when every worker drained and exited in order
-    return 0 if all(code == 0 for code in codes) else 1
+    # 0 when every worker drained and exited in order; one still starting (no handler yet)
+    # is ended by the SIGTERM itself, having accepted nothing
+    return 0 if all(code in (0, -signal.SIGTERM) for code in codes) else 1
