@@ -7,6 +7,7 @@ from bot.staff.desk import NotTheOwner, RequestNotFound, StaffDesk
 from conversations.ports import (
     MoreInfoAnswer,
     NotAwaitingAnswer,
+    Note,
     NotTheirs,
     StatusView,
     Submission,
@@ -56,6 +57,23 @@ class Gateway:
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
         return [_view(r) for r in await self.requests.list_for_account(channel, user_key)]
+
+    # ---- the person's say (bot.staff.their_say): SayRefused passes through ------------
+
+    async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
+        await self.desk.may_say(what, number, channel, user_key)
+
+    async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None:
+        await self.desk.rate(number, channel, user_key, rating)
+
+    async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
+        await self.desk.comment(number, channel, user_key, text)
+
+    async def add_note(self, note: Note) -> None:
+        await self.desk.add_note(note)
+
+    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+        await self.desk.reconsider(number, channel, user_key, reason)
 
 
 def _view(record: RequestRecord) -> StatusView:

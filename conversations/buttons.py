@@ -11,7 +11,9 @@ accepted only when it is one this person could have been shown at this point:
   شائعة» and any of its questions (``kb:<topic>``: an answer, the step kept);
 - a language the bot speaks (``lang:ar``, ``lang:en``), from any old help message;
 - «Answer» about a request (``ans:N``) with N a well-formed request number; whether it is
-  this person's request is the more-information flow's check, counted as an attempt.
+  this person's request is the more-information flow's check, counted as an attempt;
+  likewise a rating, «Add a note» and «Ask to reconsider» (``rate:N:S``, ``note:N``,
+  ``recon:N``, see :mod:`conversations.their_say`).
 
 Anything else (a forged value, or a stale button from another branch of the dialogue, such
 as an establishment's service pressed after switching to individual) is refused politely,
@@ -27,6 +29,7 @@ from collections.abc import Iterable
 from conversations import knowledge
 from conversations.events import Choice
 from conversations.i18n import LOCALES, Texts
+from conversations.their_say import parse_say
 from domain.request_number import InvalidRequestNumber, parse_request_number
 
 #: Buttons that work at every step.
@@ -57,6 +60,10 @@ def check_button(
         # an answer from the frequently asked questions: harmless at any step
         return choice
     if anywhere or data in EVERYWHERE or data in set(allowed):
+        return choice
+    if parse_say(data) is not None:
+        # a rating, «Add a note», «Ask to reconsider» under a notice or a status answer:
+        # whose request it is, is the say flow's check in SQL (counted like «Answer»)
         return choice
     return _refusal(texts)
 

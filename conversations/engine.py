@@ -36,6 +36,7 @@ from conversations.flows.more_info import (
     unhold,
     waiting_questions,
 )
+from conversations.flows.their_say import SAY_FLOW
 from conversations.formatting import Digits, present
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.keywords import courtesy, is_undo_word
@@ -56,6 +57,7 @@ from conversations.reading import (
     unusable,
 )
 from conversations.receipt import ReceiptMaker
+from conversations.say_parts import TheirSay
 from conversations.state import DialogueState, replace_state
 from conversations.store import DialogueStore
 from conversations.understanding import understand_choice
@@ -73,7 +75,7 @@ def _utcnow() -> dt.datetime:
 
 
 @dataclass
-class Engine(DraftKeeping, OfficerAnswers, Questions):
+class Engine(DraftKeeping, OfficerAnswers, Questions, TheirSay):
     store: DialogueStore
     flow: Flow
     catalogue: Catalogue
@@ -84,7 +86,9 @@ class Engine(DraftKeeping, OfficerAnswers, Questions):
     # draws the receipt card once a request is filed; without one the text says it all
     receipts: ReceiptMaker | None = None
     # flows entered from a button rather than from the start (answering an officer)
-    side_flows: Mapping[str, Flow] = field(default_factory=lambda: {MORE_INFO.name: MORE_INFO})
+    side_flows: Mapping[str, Flow] = field(
+        default_factory=lambda: {MORE_INFO.name: MORE_INFO, SAY_FLOW.name: SAY_FLOW}
+    )
     # failed status look-ups; without one, status questions are answered to owners only
     limiter: AttemptLimiter | None = None
 
@@ -197,6 +201,11 @@ class Engine(DraftKeeping, OfficerAnswers, Questions):
         free_text = (
             step is not None and step.free_text and state.held is None and not state.confirming
         )
+        if isinstance(event, Text) and not free_text and state.held is None:
+            # «أضف ملاحظة لطلبي», «أبي أتظلم»: before a button could be read into it
+            wished = await self._their_words(ctx, event)
+            if wished is not None:
+                return wished
         chosen = as_choice(event, state.offered, numbers=not free_text)
         if isinstance(chosen, Text) and not free_text and self._reads_choices(ctx, chosen):
             understood = understand_choice(chosen.text, own_options(state.offered))
@@ -217,6 +226,10 @@ class Engine(DraftKeeping, OfficerAnswers, Questions):
             answered = self._question_choice(ctx, chosen.id)
             if answered is not None:
                 return answered
+        # a rating, «Add a note» or «Ask to reconsider» pressed
+        their_say = await self._their_say(ctx, chosen)
+        if their_say is not None:
+            return their_say
         if isinstance(chosen, Choice) and chosen.id == "notans" and held is not None:
             if not held.get("idle"):
                 return [self._ask(ctx)]

@@ -67,6 +67,28 @@ class NotAwaitingAnswer(LookupError):
     for :class:`NotTheirs`, so a number cannot be probed."""
 
 
+class SayRefused(LookupError):
+    """A note, rating, comment or reconsideration that cannot be taken now; ``reason`` is
+    a :data:`domain.their_say.Refusal` ("not_theirs" for a request that is missing or was
+    filed from another chat: one answer for both, so a number cannot be probed)."""
+
+    def __init__(self, number: str, reason: str) -> None:
+        super().__init__(number)
+        self.number = number
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note or document the person adds to their open request, unasked."""
+
+    number: str
+    channel: str
+    user_key: str
+    text: str
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
 class NotTheirs(NotAwaitingAnswer):
     """The request does not exist or was filed from another chat (one error for both):
     the look-up counts as an attempt on someone else's number."""
@@ -109,6 +131,21 @@ class RequestGateway(Protocol):
         ...
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]: ...
+
+    # ---- the person's say (issue 13); each raises SayRefused when it cannot be taken ----
+
+    async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
+        """Checks, before asking for words, that a "note", "recon" or "comment" could be
+        taken for this person's request now."""
+        ...
+
+    async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None: ...
+
+    async def comment(self, number: str, channel: str, user_key: str, text: str) -> None: ...
+
+    async def add_note(self, note: Note) -> None: ...
+
+    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,14 @@ from conversations.events import (
 )
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.store import DialogueStore
+from conversations.their_say import NOTE, RATE, RECONSIDER
 from domain.attachments import worth_inspecting
 
 CHANNEL = "console"
 Handler = Callable[[Event], Awaitable[list[Reply]]]
+#: A notification's buttons the terminal shows as commands: ``/rate N 5``, ``/note N``,
+#: ``/reconsider N`` (the ids of :mod:`conversations.their_say`).
+_SAY_COMMANDS = {"/rate": RATE, "/note": NOTE, "/reconsider": RECONSIDER}
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,10 @@ def to_event(line: str, user_key: str, media: MediaStore) -> Event | NoSuchFile 
     if stripped.startswith("/answer"):
         # the «Answer» button of a notification, which a terminal cannot show as a button
         return Choice(origin, "ans:" + stripped.removeprefix("/answer").strip())
+    for command, prefix in _SAY_COMMANDS.items():
+        if stripped.split(maxsplit=1)[0] == command:
+            # a notification's rating or «Ask to reconsider» button, typed
+            return Choice(origin, prefix + ":".join(stripped.split()[1:]))
     if stripped.startswith("/contact"):
         return Contact(origin, stripped.removeprefix("/contact").strip(), is_own=True)
     if stripped.startswith("/") and len(stripped) > 1 and stripped[1].isascii():
@@ -186,14 +194,21 @@ class ConsoleDelivery:
             raise RetryAfter(30)
         for reply in replies_from_payload(dict(row.payload)):
             lines = [reply.text]
-            lines += [
-                f"  /answer {c.id.removeprefix('ans:')}  ({c.label})"
-                for c in reply.choices
-                if c.id.startswith("ans:")
-            ]
+            lines += [_as_command(c.id, c.label) for c in reply.choices if _as_command(c.id, "")]
             print("\n".join(lines), file=self.stdout)
             print(file=self.stdout, flush=True)
         return None
+
+
+def _as_command(choice_id: str, label: str) -> str:
+    """A notification's button as the command that does the same in a terminal; "" for
+    a button that has none."""
+    if choice_id.startswith("ans:"):
+        return f"  /answer {choice_id.removeprefix('ans:')}  ({label})"
+    for command, prefix in _SAY_COMMANDS.items():
+        if choice_id.startswith(prefix):
+            return f"  {command} {' '.join(choice_id.removeprefix(prefix).split(':'))}  ({label})"
+    return ""
 
 
 class ConsoleCardSend:

@@ -100,7 +100,7 @@ async def _move_list(redis: Redis, old: str, new: str) -> None:
 # SET the last-inbound time only forward: a redelivered old message must not move it back.
 #: Choices that mean the same at any step, so a tap on an old message is never stale.
 _ANYWHERE: Final = frozenset({"back", "help", "cancel", "restart", "new", "status", "confirm"})
-_ANYWHERE_PREFIXES: Final = ("ans:", "lang:")
+_ANYWHERE_PREFIXES: Final = ("ans:", "lang:", "rate:", "note:", "recon:")
 #: Files sent this close together (seconds, by WhatsApp's timestamps) were chosen
 #: together: one acknowledgement for all of them.
 BURST_S: Final = 5

@@ -175,6 +175,16 @@ class Request(Base):
     reminded_at: Mapped[dt.datetime | None]
     escalated_at: Mapped[dt.datetime | None]
 
+    # --- the person's say (migration 0005) ---
+    # when the decision's notice asked how satisfied they are (asked once per request)
+    survey_asked_at: Mapped[dt.datetime | None]
+    # their answer, 1 (not at all) to 5 (very), the optional comment, and when
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    satisfaction_at: Mapped[dt.datetime | None]
+    # the reason of a reconsideration asked for and not yet answered by an officer
+    reconsider_reason: Mapped[str | None] = mapped_column(Text)
+
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",
@@ -225,6 +235,11 @@ class StatusEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
+    # None for a change of status or hands; "note" (the person's note or document),
+    # "reconsider" (the person asks for a rejection to be reconsidered) or "kept" (an
+    # officer keeps the rejection) for the rows that leave the status as it was
+    # (migration 0005)
+    kind: Mapped[str | None] = mapped_column(String(16))
 
     request: Mapped[Request] = relationship(back_populates="events")
 

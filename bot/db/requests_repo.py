@@ -51,6 +51,8 @@ class StatusEventRecord:
     from_status: RequestStatus | None
     to_status: RequestStatus
     reason: str | None
+    # None for a change of status or hands; "note", "reconsider" or "kept" (see the model)
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,10 @@ class RequestRecord:
     #: the numbers of the other open requests about the same identity number (filled by
     #: :func:`with_related` where officers read the record; empty otherwise)
     related: tuple[str, ...] = field(default=(), repr=False)
+    # the person's satisfaction (1-5) and comment, and an open reconsideration's reason
+    satisfaction: int | None = None
+    satisfaction_comment: str | None = field(default=None, repr=False)
+    reconsider_reason: str | None = field(default=None, repr=False)
 
 
 def resident_actor(channel: str, user_key: str) -> str:
@@ -374,6 +380,9 @@ def to_record(request: Request) -> RequestRecord:
         staff_thread_id=request.staff_thread_id,
         staff_message_id=request.staff_message_id,
         phone_verified=request.phone_verified,
+        satisfaction=request.satisfaction,
+        satisfaction_comment=request.satisfaction_comment,
+        reconsider_reason=request.reconsider_reason,
     )
 
 
@@ -396,4 +405,5 @@ def _event(e: StatusEvent) -> StatusEventRecord:
         from_status=None if e.from_status is None else RequestStatus(e.from_status),
         to_status=RequestStatus(e.to_status),
         reason=e.reason,
+        kind=e.kind,
     )

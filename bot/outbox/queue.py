@@ -58,9 +58,11 @@ def notify_person(
     status: str,
     status_label: str | None = None,
     not_before: dt.datetime | None = None,
+    survey: bool = False,
 ) -> None:
     """Queues the person's notification; ``not_before`` holds it back (a decision the
-    officer may still undo)."""
+    officer may still undo); ``survey`` marks a notice that asks how satisfied the person
+    is (an undo of it makes the question due again)."""
     session.add(
         OutboxMessage(
             kind="notify",
@@ -73,6 +75,7 @@ def notify_person(
                 # for a WhatsApp template outside the 24-hour window
                 "status_label": status_label or status,
                 "replies": replies_to_payload(replies),
+                **({"survey": True} if survey else {}),
             },
             next_attempt_at=not_before or utcnow(),
         )

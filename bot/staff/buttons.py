@@ -30,9 +30,11 @@ from bot.staff.actors import Officer
 from bot.staff.callbacks import (
     ACCEPT,
     ASK,
+    KEEP_REJECTED,
     QUESTION,
     REJECT,
     REOPEN,
+    REOPEN_ASKED,
     TAKE,
     StaffAction,
     parse_callback,
@@ -50,6 +52,7 @@ from bot.staff.group import answer, officer_of
 from bot.staff.questions import QuestionHandlers
 from bot.staff.views import HTML, mention
 from conversations.formatting import isolate
+from conversations.ports import SayRefused
 from domain.status import FINAL, IllegalTransition, RequestStatus
 
 log = logging.getLogger(__name__)
@@ -130,6 +133,8 @@ class ButtonHandlers(QuestionHandlers):
             await self._undo_or_reopen(bot, query, number, offered, officer)
         elif action.action == QUESTION:
             await self._question_chosen(bot, query, action, officer)
+        elif action.action in (REOPEN_ASKED, KEEP_REJECTED):
+            await self._reconsidered(query, action.action, number, offered, officer)
         else:
             await self._reason_chosen(bot, query, action, officer)
 
@@ -184,6 +189,22 @@ class ButtonHandlers(QuestionHandlers):
             % {"number": number},
             undone,
         )
+
+    async def _reconsidered(
+        self, query: CallbackQuery, action: str, number: str, offered: int, officer: Officer
+    ) -> None:
+        """The officer's answer to the person's request for reconsideration."""
+        _ = self._
+        try:
+            if action == REOPEN_ASKED:
+                record = await self._desk.reopen_on_request(number, officer, offered=offered)
+                done = _("Request %(number)s reopened as the person asked; they are told.")
+            else:
+                record = await self._desk.keep_rejected(number, officer, offered=offered)
+                done = _("Request %(number)s stays rejected; the person is told.")
+        except SayRefused:
+            raise StaleAction(number) from None  # answered already, or reopened otherwise
+        await self._done(query, done % {"number": number}, record)
 
     async def _reason_picker(
         self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer

@@ -10,6 +10,7 @@ Telegram's 64.
 Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu);
 ``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason;
 ``nq`` a ready question (``st:nq:<number>:<version>:<question id>``, ``other`` or ``cancel``).
+``rr`` / ``kr`` reopen or keep rejected a request the person asked to be reconsidered.
 Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
 are answered as out of date.
 """
@@ -27,6 +28,9 @@ from bot.db.requests_repo import RequestRecord
 from conversations.i18n import DEFAULT_LOCALE
 from domain.request_number import InvalidRequestNumber, parse_request_number
 
+#: The audit rows of the person's notes (bot.db.models.StatusEvent.kind).
+NOTE: Final = "note"
+
 PREFIX: Final = "st"
 #: callback_data is 1-64 bytes.
 MAX_CALLBACK_DATA: Final = 64
@@ -41,15 +45,20 @@ REOPEN: Final = "re"
 REASON: Final = "nr"
 #: a question picked from the ready questions (or "other", "cancel"), by the question's id
 QUESTION: Final = "nq"
+#: The answers to a person's request for reconsideration (issue 13): reopen, keep rejected.
+REOPEN_ASKED: Final = "rr"
+KEEP_REJECTED: Final = "kr"
 
-_SIMPLE_ACTIONS: Final = frozenset({TAKE, ASK, ACCEPT, REJECT, REOPEN})
+_SIMPLE_ACTIONS: Final = frozenset({TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED})
 #: a ready question's id as a button carries it (see bot/staff/data/ready_questions.json)
 _QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")
 
 
 def version(record: RequestRecord) -> int:
-    """The request's version as buttons carry it: every change writes one audit row."""
-    return len(record.events)
+    """The request's version as buttons carry it: every change writes one audit row. The
+    person's notes are not changes an officer decides differently on (they are posted
+    under the card), so they leave the buttons valid."""
+    return sum(1 for e in record.events if e.kind != NOTE)
 
 
 @dataclass(frozen=True, slots=True)

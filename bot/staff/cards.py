@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.db.requests_repo import RequestRecord
-from bot.staff.callbacks import ACCEPT, ASK, REJECT, REOPEN, TAKE, action_data, version
+from bot.staff.callbacks import (
+    ACCEPT,
+    ASK,
+    KEEP_REJECTED,
+    REJECT,
+    REOPEN,
+    REOPEN_ASKED,
+    TAKE,
+    action_data,
+    version,
+)
 from bot.staff.views import HTML, StaffViews
 from domain.status import FINAL, RequestStatus
 
@@ -81,6 +91,14 @@ class CardRenderer:
         decided. Each button carries the request's version (see :mod:`bot.staff.callbacks`)."""
         _ = self._
         number, v = record.number, version(record)
+        if record.status is RequestStatus.REJECTED and record.reconsider_reason:
+            # the person asked for reconsideration: the card proposes to reopen
+            return (
+                (
+                    Button("🔁 " + _("Reopen as asked"), action_data(REOPEN_ASKED, number, v)),
+                    Button("🚫 " + _("Keep rejected"), action_data(KEEP_REJECTED, number, v)),
+                ),
+            )
         if record.status in FINAL:
             return ((Button("↩️ " + _("Undo or reopen"), action_data(REOPEN, number, v)),),)
         rows: list[tuple[Button, ...]] = []

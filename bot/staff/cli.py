@@ -7,6 +7,7 @@
     tawasul staff accept 4512345671 [note…]
     tawasul staff reject 4512345671 the reason…
     tawasul staff reopen 4512345671 the reason…
+    tawasul staff keep 4512345671   (a reconsideration answered: the rejection stays)
 
 Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff group's
 buttons, so the person is notified and the card refreshed by the running bot's outbox
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from bot.staff.views import StaffViews
 
 LOCAL_OFFICER_ID: Final = 0
-ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen", "undo")
+ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen", "undo", "keep")
 
 # exit codes: 1 the action was refused (unknown request, not possible now), 2 bad input
 REFUSED: Final = 1
@@ -74,6 +75,7 @@ def add_staff_parser(sub: Any) -> None:
         ("show", "a request's details, with the paths of its files"),
         ("take", "take a request"),
         ("undo", "undo a decision the person has not been told of yet"),
+        ("keep", "answer the person's request for reconsideration: the rejection stays"),
     ):
         p = actions.add_parser(name, parents=[common], help=help_)
         p.add_argument("number")
@@ -112,6 +114,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         TooLateToUndo,
     )
     from bot.staff.views import PLAIN, StaffViews, script_mismatch
+    from conversations.ports import SayRefused
     from domain.catalogue import load_catalogue
     from domain.request_number import InvalidRequestNumber, parse_request_number
     from domain.sla import riyadh_date
@@ -186,6 +189,9 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             elif action == "reject":
                 await desk.reject(number, officer, " ".join(args.reason))
                 done = _("Request %(number)s rejected.") + " " + _told(views, desk.decision_grace_s)
+            elif action == "keep":
+                await desk.keep_rejected(number, officer)
+                done = _("Request %(number)s stays rejected; the person is told.")
             elif action == "undo":
                 await desk.undo(number, officer)
                 done = _("The decision on request %(number)s is undone; the person was not told.")
@@ -217,6 +223,13 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             print(
                 _("Request %(number)s is «%(status)s»: this cannot be done now.")
                 % {"number": number, "status": views.status(exc.current)},
+                file=err,
+            )
+            return REFUSED
+        except SayRefused:
+            print(
+                _("Request %(number)s has no request for reconsideration to answer.")
+                % {"number": number},
                 file=err,
             )
             return REFUSED

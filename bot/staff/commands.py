@@ -213,6 +213,7 @@ class CommandHandlers(StaffGroup):
             due_today=stats.due_today,
             overdue=stats.overdue,
             fmt=HTML,
+            satisfaction=stats.satisfaction,
         )
         await self._send(bot, message, text)
 
@@ -228,7 +229,7 @@ class CommandHandlers(StaffGroup):
             HTML.t(_("/unassigned: open requests nobody has taken")),
             HTML.t(_("/overdue: requests past their due date")),
             HTML.t(_("/takeover NUMBER: take a request another officer has (they are told)")),
-            HTML.t(_("/stats: counts by status and department")),
+            HTML.t(_("/stats: counts by status and department, and satisfaction")),
             HTML.t(
                 _("Use the buttons on a request's card to take, ask, accept, reject, undo or reopen it.")
             ),

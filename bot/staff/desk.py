@@ -49,6 +49,8 @@ from bot.staff.outcomes import (
     still_fresh,
 )
 from bot.staff.queries import DeskQueries
+from bot.staff.say_words import SayWords
+from bot.staff.their_say import TheirSayDesk
 from conversations.formatting import Digits
 from conversations.notifications import status_name, status_notice
 from conversations.ports import AttachmentInfo
@@ -78,7 +80,7 @@ MAX_REASON = 1000
 DECISION_GRACE_S = 60
 
 
-class StaffDesk(DeskQueries):
+class StaffDesk(TheirSayDesk, DeskQueries):
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -94,6 +96,7 @@ class StaffDesk(DeskQueries):
         self._arabic_digits: Digits = arabic_digits
         self._grace = dt.timedelta(seconds=decision_grace_s)
         self._announcer = Announcer(catalogue, locale=staff_locale, holidays=holidays)
+        self._say = SayWords(self._announcer.views)
 
     @property
     def decision_grace_s(self) -> int:
@@ -194,6 +197,7 @@ class StaffDesk(DeskQueries):
                 officer.signature,
                 reason,
                 delay=self._grace,
+                offer_reconsider=not await self._reconsidered(session, request),
             )
             return await self._reloaded(session, request)
 
@@ -228,6 +232,8 @@ class StaffDesk(DeskQueries):
             ):
                 raise TooLateToUndo(number)
             await session.delete(notice)
+            if notice.payload.get("survey"):
+                request.survey_asked_at = None  # the person never saw the question
             request.decision_reason = None
             request.assigned_to, request.assigned_name = officer.actor, officer.name
             self._move(
@@ -253,6 +259,7 @@ class StaffDesk(DeskQueries):
             request = await self._load(session, number)
             await self._check_fresh(session, request, officer, offered)
             request.decision_reason = None
+            request.reconsider_reason = None  # a reconsideration asked for is answered
             request.due_date = due_date(self._clock(), holidays=self._holidays)
             request.reminded_at = request.escalated_at = None
             request.assigned_to, request.assigned_name = officer.actor, officer.name
@@ -352,7 +359,8 @@ class StaffDesk(DeskQueries):
         if offered is None:
             return
         history = await self._history(session, request)
-        changes = [(e.actor, e.from_status, e.to_status) for e in history]
+        # notes leave an officer's buttons valid (see bot.staff.callbacks.version)
+        changes = [(e.actor, e.from_status, e.to_status) for e in history if e.kind != "note"]
         if not still_fresh(changes, officer, offered):
             raise StaleAction(request.number)
 
@@ -422,6 +430,7 @@ class StaffDesk(DeskQueries):
         reopen: bool = False,
         notify: bool = True,
         delay: dt.timedelta | None = None,
+        offer_reconsider: bool = False,
     ) -> None:
         current = RequestStatus(request.status)
         if not can_move(current, to, reopen=reopen):
@@ -431,22 +440,27 @@ class StaffDesk(DeskQueries):
         request.updated_at = now
         self._event(session, request, actor, current, to, reason)
         if notify:
+            replies = status_notice(
+                locale=request.locale,
+                number=request.number,
+                service_name=self.service_name(request.service_id, request.locale),
+                status=to,
+                due=request.due_date,
+                reason=request.decision_reason,
+                question=request.pending_question,
+                arabic_digits=self._arabic_digits,
+            )
+            if offer_reconsider:
+                replies = self._with_reconsider(request, replies)
+            survey = self._survey_due(request, to)
             notify_person(
                 session,
                 request,
-                status_notice(
-                    locale=request.locale,
-                    number=request.number,
-                    service_name=self.service_name(request.service_id, request.locale),
-                    status=to,
-                    due=request.due_date,
-                    reason=request.decision_reason,
-                    question=request.pending_question,
-                    arabic_digits=self._arabic_digits,
-                ),
+                [*replies, *survey],
                 status=to.value,
                 status_label=status_name(to.value, request.locale),
                 not_before=now + delay if delay else None,
+                survey=bool(survey),
             )
         log.info("request %s: %s -> %s by %s", request.number, current, to, actor.split(":")[0])
 

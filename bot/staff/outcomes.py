@@ -38,6 +38,7 @@ def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -
     changes = [
         (e.actor, None if e.from_status is None else e.from_status.value, e.to_status.value)
         for e in record.events
+        if e.kind != "note"  # notes leave an officer's buttons valid (callbacks.version)
     ]
     return still_fresh(changes, officer, offered)
 

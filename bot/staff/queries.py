@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +22,7 @@ from bot.db.requests_repo import (
     to_record,
     with_related,
 )
+from bot.staff import their_say
 from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import FINAL, RequestStatus
@@ -37,6 +38,8 @@ class Stats:
     by_department: dict[str, int]
     overdue: int
     due_today: int
+    # per department: (average satisfaction 1-5, how many ratings)
+    satisfaction: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 class DeskQueries:
@@ -110,6 +113,7 @@ class DeskQueries:
         today = today or self.today()
         async with self._sessions() as session:
             rows = (await session.execute(select(Request.status, Request.service_id))).all()
+            rated = await their_say.ratings(session)
         by_status = Counter(status for status, _ in rows)
         open_ = await self.open_requests()
         by_department = Counter(self._catalogue.get(r.service_id).department for r in open_)
@@ -118,6 +122,9 @@ class DeskQueries:
             by_department=dict(by_department),
             overdue=len(await self.overdue(today)),
             due_today=sum(1 for r in open_ if r.due_date == today),
+            satisfaction=their_say.by_department(
+                rated, lambda s: self._catalogue.get(s).department
+            ),
         )
 
     async def _many(self, where: object) -> list[RequestRecord]:

@@ -26,6 +26,7 @@ from bot.db.models import OutboxMessage, Request, StatusEvent, utcnow
 from bot.db.requests_repo import RequestRecord, select_requests, to_record
 from bot.outbox.queue import refresh_staff_card, staff_text
 from bot.outbox.window_wait import count_waiting
+from bot.staff.their_say import ratings
 from domain.sla import RIYADH, riyadh_date, working_days_between
 from domain.status import FINAL, RequestStatus
 
@@ -130,6 +131,11 @@ class StaffReports:
                 .order_by(StatusEvent.id)
             )
             return [Decision(n, s, RequestStatus(t)) for n, s, t in rows]
+
+    async def ratings(self) -> list[tuple[str, int]]:
+        """(service id, satisfaction 1-5) of every rated request (issue 13)."""
+        async with self._sessions() as session:
+            return await ratings(session)
 
     async def waiting_for_window(self) -> int:
         """Notifications to WhatsApp users that wait for them to write again."""

@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import utcnow
 from bot.settings import Settings, holidays_of
 from bot.staff.reports import DueItem, StaffReports
+from bot.staff.say_words import SayWords
+from bot.staff.their_say import by_department
 from bot.staff.views import HTML, Fmt, StaffViews, mention
 from conversations.formatting import format_due_date
 from conversations.i18n import DEFAULT_LOCALE
@@ -110,6 +112,7 @@ class StaffSchedule:
             ],
             decided=[(d.service_id, d.status) for d in await self.reports.decided_on(yesterday)],
             waiting=await self.reports.waiting_for_window(),
+            rated=await self.reports.ratings(),
         )
         return await self.reports.queue_digest(today, html)
 
@@ -121,6 +124,7 @@ class StaffSchedule:
         open_: Sequence[tuple[str, str, RequestStatus, dt.date]],
         decided: Sequence[tuple[str, RequestStatus]],
         waiting: int = 0,
+        rated: Sequence[tuple[str, int]] = (),
     ) -> str:
         views, fmt = self.views, HTML
         _ = views.texts.gettext
@@ -174,6 +178,9 @@ class StaffSchedule:
                         }
                     )
                 )
+        if rated:
+            # the person's say after decisions: average and count per department
+            lines += SayWords(views).satisfaction(by_department(rated, dept), fmt)
         if overdue:
             lines.append(fmt.b(_("Overdue requests:")))
             for number, service, due in overdue[:10]:

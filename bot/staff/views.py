@@ -15,6 +15,7 @@ from typing import Final
 from bot.db.requests_repo import RequestRecord, StatusEventRecord
 from bot.staff.actors import actor_name
 from bot.staff.fmt import HTML, PLAIN, Fmt, label, mention, moment, script_mismatch
+from bot.staff.say_words import SayWords
 from conversations.formatting import format_due_date
 from conversations.i18n import N_, Texts
 from domain.catalogue import Catalogue, local
@@ -172,6 +173,7 @@ class StaffViews:
         lines.append(self._attachments(fmt, len(record.attachments)))
         lines += [fmt.t(f"  {path}") for path in files or ()]
         lines += self._captions(fmt, record)
+        lines += SayWords(self).summary_lines(record, fmt)
         description = record.description
         if len(description) > MAX_DESCRIPTION:
             description = description[:MAX_DESCRIPTION] + "…"
@@ -227,7 +229,9 @@ class StaffViews:
         _ = self.texts.gettext
         who = actor_name(event.actor, self.texts)
         reason = event.reason
-        if event.from_status is None:
+        if event.kind is not None:
+            what = SayWords(self).event_what(event.kind)
+        elif event.from_status is None:
             what = _("filed the request")
         elif event.from_status == event.to_status:
             previous = _legacy_previous(reason)
@@ -364,6 +368,7 @@ class StaffViews:
         due_today: int,
         overdue: int,
         fmt: Fmt,
+        satisfaction: Mapping[str, tuple[float, int]] | None = None,
     ) -> str:
         _ = self.texts.gettext
         lines = [fmt.b(_("Requests by status:"))]
@@ -377,6 +382,8 @@ class StaffViews:
             lines.append(fmt.t("• " + _("none")))
         lines.append(label(fmt, _("Due today"), str(due_today)))
         lines.append(label(fmt, _("Overdue"), str(overdue)))
+        if satisfaction is not None:
+            lines += SayWords(self).satisfaction(satisfaction, fmt)
         return "\n".join(lines)
 
 

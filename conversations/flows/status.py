@@ -17,6 +17,7 @@ from conversations.flows.intake import number_in_words, number_problem
 from conversations.formatting import format_due_date, isolate
 from conversations.notifications import answer_choice_id, status_name
 from conversations.ports import AttemptLimiter, StatusView
+from conversations.their_say import note_id, reconsider_id
 from domain.catalogue import local
 from domain.identity import InvalidIdentityNumber, parse_identity_number
 from domain.request_number import InvalidRequestNumber, parse_request_number
@@ -36,8 +37,10 @@ def _date(day: dt.datetime, ctx: Ctx) -> str:
     return format_due_date(riyadh_date(day), ctx.locale)
 
 
-def render_status(ctx: Ctx, view: StatusView) -> Finish:
-    """The whole answer: what, when, where it stands, why, by when, and what to do next."""
+def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
+    """The whole answer: what, when, where it stands, why, by when, and what to do next.
+    The chat that filed it (``owner``) may also add a note to it while it is open, or ask
+    for a rejection to be reconsidered."""
     _ = ctx.texts.gettext
     status = RequestStatus(view.status)
     service = local(ctx.catalogue.get(view.service_id).name, ctx.locale)
@@ -73,6 +76,10 @@ def render_status(ctx: Ctx, view: StatusView) -> Finish:
             _("We apologise: the answer to this request was due on %(date)s and is late.")
             % {"date": format_due_date(view.due_date, ctx.locale)},
         )
+    if owner and status not in FINAL:
+        choices = (*choices, Option(note_id(view.number), _("Add a note to my request")))
+    if owner and status is RequestStatus.REJECTED:
+        choices = (*choices, Option(reconsider_id(view.number), _("Ask to reconsider")))
     return Finish(("\n".join(lines),), choices)
 
 
@@ -161,7 +168,7 @@ async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outco
     view = await ctx.gateway.status_for_owner(number, ctx.origin.channel, ctx.origin.user_key)
     if view is not None:
         log.info("status of %s shown to its owner", number)
-        return render_status(ctx, view)
+        return render_status(ctx, view, owner=True)
     if limiter is None:
         return Finish((_not_found(ctx),))
     # someone else's number, or none: that is an attempt, paid now; the identity number

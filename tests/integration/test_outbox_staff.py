@@ -116,7 +116,12 @@ async def test_a_new_request_gets_a_card_and_its_album_then_decisions_edit_the_c
     assert buttons(rejected) == [f"st:re:{filed.number}:3"]
     # one card, edited; the album once; the person told of each decision
     assert group_sends(r) == ["sendMessage", "sendMediaGroup", "editMessageText", "editMessageText"]
-    assert len(r.api.texts(PERSON)) == 2
+    # the decision is followed by the satisfaction question, five buttons (issue 13)
+    assert len(r.api.texts(PERSON)) == 3
+    survey = r.api.calls_for(PERSON, "sendMessage")[-1].params["reply_markup"]
+    assert [b["callback_data"] for row in survey["inline_keyboard"] for b in row] == [
+        f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)
+    ]
 
 
 async def test_files_of_the_persons_answer_follow_under_the_card(

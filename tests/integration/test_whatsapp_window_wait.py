@@ -141,9 +141,11 @@ async def test_a_decision_after_the_window_waits_and_comes_first_when_the_person
     assert "أثناء غيابك" in after[0]
     assert number in after[1] and "قيد الدراسة" in after[1]
     assert number in after[2] and "المستندات غير مكتملة" in after[2]
+    # the decision's satisfaction question, sent now that the window is open (issue 13)
+    assert number in after[3] and "ما مدى رضاك" in after[3]
     # then the dialogue answers her message
-    assert len(after) >= 4 and "فرد" in after[-1]
-    assert not any(number in text for text in after[3:])
+    assert len(after) >= 5 and "فرد" in after[-1]
+    assert not any(number in text for text in after[4:])
     rows = await w.rows()
     assert all(r.delivery_status == "sent" and r.sent_at is not None for r in rows)
     assert await reports.waiting_for_window() == 0

@@ -1,0 +1,238 @@
+"""The person's say about a request they filed (issue 13), as a side flow with one step per
+kind: a note (words and files, sent with «Send note»), the reason for asking a rejection to
+be reconsidered, and the optional comment after a satisfaction rating.
+
+It opens from a button (``note:N``, ``recon:N``, ``rate:N:S``: see
+:mod:`conversations.their_say`) or the person's own words, at any step; a half-filled
+request is put aside meanwhile and comes back when this is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.events import Choice, Event, Media, Option, Text
+from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.keywords import is_send_word
+from conversations.ports import AttachmentInfo, Note, SayRefused
+from conversations.their_say import NO_COMMENT
+from domain.attachments import check_attachment
+from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
+
+SAY = "say"
+#: The step each kind opens at.
+STEPS = {"note": "note", "recon": "reason", "rate": "comment"}
+
+
+def _answers(ctx: Ctx) -> dict[str, Any]:
+    return ctx.state.answers
+
+
+def refusal_text(ctx: Ctx, refused: SayRefused, what: str) -> str:
+    """Why a note, rating, comment or reconsideration cannot be taken, politely."""
+    _ = ctx.texts.gettext
+    number = {"number": refused.number}
+    if refused.reason == "not_theirs":
+        return (
+            _("We couldn't find request %(number)s among the requests filed from this chat.")
+            % number
+        )
+    if refused.reason == "closed":
+        return (
+            _(
+                "Request %(number)s has already been decided, so notes can no longer be added to it. If it was rejected, you can ask for it to be reconsidered."
+            )
+            % number
+        )
+    if refused.reason == "not_rejected":
+        return (
+            _(
+                "Only a rejected request can be reconsidered, and request %(number)s is not rejected."
+            )
+            % number
+        )
+    if refused.reason == "already" and what == "recon":
+        return (
+            _(
+                "You have already asked for request %(number)s to be reconsidered. This can be asked only once; the officers have your reason."
+            )
+            % number
+        )
+    if refused.reason == "already" and what == "rate":
+        return _("You have already rated request %(number)s. Thank you!") % number
+    if refused.reason == "already":
+        return _("Your comment on request %(number)s is already recorded. Thank you!") % number
+    return _("Request %(number)s has not been decided yet; you can rate it once it is.") % number
+
+
+# ---- a note ---------------------------------------------------------------------------
+
+
+def ask_note(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "Write your note about request %(number)s, and send photos or PDF files if you like. "
+            "Press «Send note» when you have finished; the officer will see it with your request."
+        )
+        % {"number": _answers(ctx)["number"]},
+        (Option("send", _("Send note")),),
+    )
+
+
+async def answer_note(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    answers = _answers(ctx)
+    texts: list[str] = answers.setdefault("texts", [])
+    files: list[dict[str, Any]] = answers.setdefault("files", [])
+    if isinstance(event, Text) and is_send_word(event.text):
+        event = Choice(event.origin, "send")
+    if isinstance(event, Text):
+        if sum(len(t) for t in texts) + len(event.text) > MAX_NOTE:
+            return Retry(
+                _("Your note is longer than %(max)d characters. Please shorten it.")
+                % {"max": MAX_NOTE}
+            )
+        texts.append(event.text)
+        return Stay((_not_sent(ctx),))
+    if isinstance(event, Media):
+        reason = check_attachment(
+            event.kind, event.mime, event.size, len(files), problem=event.problem
+        )
+        if reason is not None or len(files) >= MAX_NOTE_FILES:
+            return Retry(
+                _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")
+            )
+        files.append(
+            {
+                "kind": event.kind, "ref": event.ref, "mime": event.mime, "size": event.size,
+                "checksum": event.checksum, "file_name": event.file_name, "caption": event.caption,
+            }
+        )  # fmt: skip
+        if event.album_id is not None and event.album_id in ctx.state.albums:
+            return Stay(())
+        if event.album_id is not None:
+            ctx.state.albums = [*ctx.state.albums[-19:], event.album_id]
+        return Stay((_not_sent(ctx),))
+    if isinstance(event, Choice) and event.id == "send":
+        if not texts and not files:
+            return Retry(_("Please write your note or send a file first."))
+        number = str(answers["number"])
+        try:
+            await ctx.gateway.add_note(
+                Note(
+                    number=number,
+                    channel=ctx.origin.channel,
+                    user_key=ctx.origin.user_key,
+                    text="\n".join(texts),
+                    attachments=tuple(AttachmentInfo(**f) for f in files),
+                )
+            )
+        except SayRefused as refused:
+            return Finish((refusal_text(ctx, refused, "note"),))
+        return Finish(
+            (
+                _(
+                    "Thank you. Your note has been added to request %(number)s and the officer will see it. Nothing else changes in your request."
+                )
+                % {"number": number},
+            )
+        )
+    return Retry(_("Please write your note, send a file, or press «Send note»."))
+
+
+def _not_sent(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    return _(
+        "Added to your note, but not sent yet. Add more if you like, then press «Send note» or type «send»."
+    )
+
+
+# ---- a reconsideration ----------------------------------------------------------------
+
+
+def ask_reason(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "Why should request %(number)s be reconsidered? Write your reason in one message. "
+            "You can ask for this only once, so please include everything the officer should know."
+        )
+        % {"number": _answers(ctx)["number"]}
+    )
+
+
+async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text) or not event.text.strip():
+        return Retry(_("Please write your reason in words."))
+    if len(event.text) > MAX_NOTE:
+        return Retry(
+            _("Your reason is longer than %(max)d characters. Please shorten it.")
+            % {"max": MAX_NOTE}
+        )
+    number = str(_answers(ctx)["number"])
+    try:
+        await ctx.gateway.reconsider(number, ctx.origin.channel, ctx.origin.user_key, event.text)
+    except SayRefused as refused:
+        return Finish((refusal_text(ctx, refused, "recon"),))
+    return Finish(
+        (
+            _(
+                "Your request for request %(number)s to be reconsidered has been sent with your reason. An officer will look at it, and you will be told the outcome here."
+            )
+            % {"number": number},
+        )
+    )
+
+
+# ---- the comment after a rating -------------------------------------------------------
+
+
+def ask_comment(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "Thank you for your rating. Would you like to add a comment? Write it in one message, or press «No comment»."
+        ),
+        (Option(NO_COMMENT, _("No comment")),),
+    )
+
+
+async def answer_comment(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id == NO_COMMENT:
+        return Finish((_("Thank you for your answer."),))
+    if not isinstance(event, Text) or not event.text.strip():
+        return Retry(_("Please write your comment in words, or press «No comment»."))
+    if len(event.text) > MAX_NOTE:
+        return Retry(
+            _("Your comment is longer than %(max)d characters. Please shorten it.")
+            % {"max": MAX_NOTE}
+        )
+    number = str(_answers(ctx)["number"])
+    try:
+        await ctx.gateway.comment(number, ctx.origin.channel, ctx.origin.user_key, event.text)
+    except SayRefused as refused:
+        return Finish((refusal_text(ctx, refused, "comment"),))
+    return Finish((_("Thank you. Your comment has been recorded."),))
+
+
+def _help(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    return _(
+        "You are writing to the officers about a request you filed. Write your words and press the button below when you have finished; type «cancel» to stop without sending."
+    )
+
+
+SAY_FLOW = Flow(
+    name=SAY,
+    first="note",
+    greeting=lambda ctx: "",
+    help=_help,
+    steps={
+        "note": Step(ask_note, answer_note, can_go_back=False, free_text=True, takes_files=True),
+        "reason": Step(ask_reason, answer_reason, can_go_back=False, free_text=True),
+        "comment": Step(ask_comment, answer_comment, can_go_back=False, free_text=True),
+    },
+)

@@ -1,0 +1,158 @@
+"""The engine's part for the person's say after filing (issue 13): the satisfaction buttons
+under a decision, «Add a note to my request», «Ask to reconsider», and the same asked in
+the person's own words.
+
+None of it breaks what the person is doing: a rating is stored at once and the question
+they were on is asked again; a note, a reconsideration or a comment opens the say flow
+(:mod:`conversations.flows.their_say`) with a half-filled request put aside whole, and
+the request comes back when it is done. The rules live in :mod:`domain.their_say`; the
+checks that need the request (whose it is, its status, once only) are the gateway's, in
+SQL, so two workers taking two taps at once cannot both count.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from conversations.engine_parts import EngineParts
+from conversations.events import Choice, Event, Option, Reply, Text
+from conversations.flow import Ctx
+from conversations.flows.their_say import SAY, STEPS, refusal_text
+from conversations.ports import SayRefused
+from conversations.reading import NAV_IDS, START_STEPS
+from conversations.their_say import note_id, parse_say, reconsider_id
+from domain.catalogue import local
+from domain.normalize import fold_arabic
+from domain.status import FINAL, RequestStatus
+
+_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
+#: A message longer than this many words is not read as asking for a note or a review.
+MAX_WISH_WORDS = 10
+
+
+def _key(text: str) -> str:
+    words = fold_arabic(text).split()
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
+
+
+@cache
+def _phrases() -> dict[str, tuple[str, ...]]:
+    raw: dict[str, object] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return {
+        name: tuple(_key(p) for p in phrases)
+        for name, phrases in raw.items()
+        if isinstance(phrases, list)
+    }
+
+
+def say_wish(text: str) -> str | None:
+    """ "note" or "recon" when a short message asks to add a note or a document to a
+    request, or for a rejection to be reconsidered; None otherwise."""
+    key = _key(text)
+    if not key or len(key.split()) > MAX_WISH_WORDS:
+        return None
+    padded = f" {key} "
+    for name, what in (("reconsider", "recon"), ("note", "note")):
+        if any(f" {phrase} " in padded for phrase in _phrases()[name]):
+            return what
+    return None
+
+
+class TheirSay(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine`."""
+
+    async def _their_say(self, ctx: Ctx, chosen: Event) -> list[Reply] | None:
+        """The reply to a say button; None when the message is not one."""
+        if not isinstance(chosen, Choice):
+            return None
+        parsed = parse_say(chosen.id)
+        if parsed is None:
+            return None
+        what, number, rating = parsed
+        if what == "rate" and rating is not None:
+            return await self._rate(ctx, number, rating)
+        return await self._open_say(ctx, what, number)
+
+    async def _their_words(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
+        """The reply to a note or a reconsideration asked for in words; None otherwise.
+        Not where the step takes the person's own words (a description, an answer)."""
+        wish = say_wish(typed.text)
+        return None if wish is None else await self._say_wish(ctx, wish)
+
+    async def _rate(self, ctx: Ctx, number: str, rating: int) -> list[Reply]:
+        origin = ctx.origin
+        try:
+            await ctx.gateway.rate(number, origin.channel, origin.user_key, rating)
+        except SayRefused as refused:
+            return await self._say_refused(ctx, refused, "rate")
+        if ctx.state.flow != self.flow.name:
+            # in the middle of something else (answering an officer, a note): thanked,
+            # and back to it; the comment is not asked over what they are doing
+            _ = ctx.texts.gettext
+            return self._and_again(ctx, _("Thank you for your rating."))
+        self._enter(ctx, "rate", number)
+        return [self._ask(ctx)]
+
+    async def _open_say(self, ctx: Ctx, what: str, number: str) -> list[Reply]:
+        origin = ctx.origin
+        try:
+            await ctx.gateway.may_say(what, number, origin.channel, origin.user_key)
+        except SayRefused as refused:
+            return await self._say_refused(ctx, refused, what)
+        self._enter(ctx, what, number)
+        return [self._ask(ctx)]
+
+    def _enter(self, ctx: Ctx, what: str, number: str) -> None:
+        """Opens the say flow's step for ``what``; a draft with something in it is put
+        aside whole (another side flow under way is left, as the «Answer» button does)."""
+        state = ctx.state
+        if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
+            state.suspend()
+        state.flow, state.step = SAY, STEPS[what]
+        state.answers = {"number": number, "texts": [], "files": []}
+        state.history, state.editing, state.albums = [], False, []
+
+    async def _say_refused(self, ctx: Ctx, refused: SayRefused, what: str) -> list[Reply]:
+        if refused.reason == "not_theirs" and self.limiter is not None:
+            # a forged or mistyped number: counted like any look-up of someone else's
+            await self.limiter.take(f"acct:{ctx.origin.channel}:{ctx.origin.user_key}")
+        return self._and_again(ctx, refusal_text(ctx, refused, what))
+
+    def _and_again(self, ctx: Ctx, text: str) -> list[Reply]:
+        """``text``, with the step the person was on offered again."""
+        if ctx.state.step in START_STEPS:
+            offered = tuple(Option(o[0], o[1]) for o in ctx.state.offered)
+            return [Reply(text, choices=offered)]
+        return [self._reply(ctx, text, with_choices=True)]
+
+    async def _say_wish(self, ctx: Ctx, what: str) -> list[Reply]:
+        """«أضف ملاحظة لطلبي» or «أبي أتظلم» typed: to the one request it can be about,
+        or the person picks which; said plainly when there is none."""
+        _ = ctx.texts.gettext
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        if what == "note":
+            fitting = [v for v in mine if RequestStatus(v.status) not in FINAL]
+            none = _(
+                "You have no open request to add a note to. To file a new request, press «New request»."
+            )
+            make, question = note_id, _("Which request is your note about?")
+        else:
+            fitting = [v for v in mine if v.status == RequestStatus.REJECTED.value]
+            none = _("None of your requests has been rejected, so there is nothing to reconsider.")
+            make, question = reconsider_id, _("Which request should be reconsidered?")
+        if not fitting:
+            return self._and_again(ctx, none)
+        if len(fitting) == 1:
+            return await self._open_say(ctx, what, fitting[0].number)
+        options = tuple(
+            Option(
+                make(v.number),
+                f"{v.number} · {local(ctx.catalogue.get(v.service_id).name, ctx.locale)}",
+            )
+            for v in fitting[:5]
+        )
+        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
+        ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
+        return [Reply(question, choices=(*options, *nav))]

@@ -1,0 +1,113 @@
+"""What the person reads about their say after filing (issue 13): the satisfaction question
+that follows a decision, the «Ask to reconsider» button under a rejection, the answer to a
+reconsideration, and the buttons' data.
+
+The staff desk writes the first three into the outbox with the decision, in the person's
+language, like every notice (see :mod:`conversations.notifications`). Button data is short
+ASCII: ``rate:<number>:<1-5>``, ``note:<number>``, ``recon:<number>`` (at most 17 bytes).
+"""
+
+from __future__ import annotations
+
+from conversations.events import Option, Reply
+from conversations.formatting import Digits, isolate, present
+from conversations.i18n import Texts
+from domain.request_number import InvalidRequestNumber, parse_request_number
+from domain.their_say import RATINGS, parse_rating
+
+RATE = "rate:"
+NOTE = "note:"
+RECONSIDER = "recon:"
+#: The one button under the comment question: no comment.
+NO_COMMENT = "nocomment"
+
+
+def rate_id(number: str, rating: int) -> str:
+    return f"{RATE}{number}:{rating}"
+
+
+def note_id(number: str) -> str:
+    return f"{NOTE}{number}"
+
+
+def reconsider_id(number: str) -> str:
+    return f"{RECONSIDER}{number}"
+
+
+def parse_say(data: str) -> tuple[str, str, int | None] | None:
+    """(what, request number, rating) of a say button: what is "rate", "note" or "recon";
+    None when ``data`` is not one or is malformed (a forged value is never guessed at)."""
+    for prefix in (RATE, NOTE, RECONSIDER):
+        if not data.startswith(prefix):
+            continue
+        rest = data.removeprefix(prefix)
+        rating: int | None = None
+        if prefix == RATE:
+            rest, _sep, raw = rest.partition(":")
+            rating = parse_rating(raw)
+            if rating is None:
+                return None
+        try:
+            number = parse_request_number(rest)
+        except InvalidRequestNumber:
+            return None
+        return prefix.rstrip(":"), number, rating
+    return None
+
+
+def rating_labels(texts: Texts) -> dict[int, str]:
+    """The five answers, as short as WhatsApp's list rows want them (24 characters)."""
+    _ = texts.gettext
+    return {
+        5: "⭐⭐⭐⭐⭐ " + _("Very satisfied"),
+        4: "⭐⭐⭐⭐ " + _("Satisfied"),
+        3: "⭐⭐⭐ " + _("Neutral"),
+        2: "⭐⭐ " + _("Dissatisfied"),
+        1: "⭐ " + _("Very dissatisfied"),
+    }
+
+
+def survey_reply(locale: str, number: str, arabic_digits: Digits = "arab") -> Reply:
+    """How satisfied the person is with the handling of ``number``: five buttons, best
+    first. Answerable at any time later; it never interrupts a dialogue under way."""
+    texts = Texts(locale)
+    _ = texts.gettext
+    labels = rating_labels(texts)
+    text = _(
+        "How satisfied are you with how request %(number)s was handled? Your answer helps us "
+        "improve. You can answer now or later; it won't interrupt anything you are doing."
+    ) % {"number": number}
+    choices = tuple(Option(rate_id(number, r), labels[r]) for r in sorted(RATINGS, reverse=True))
+    return Reply(present(text, locale, arabic_digits), choices=choices, locale=locale)
+
+
+def reconsider_option(locale: str, number: str) -> Option:
+    """The button under a rejection (a WhatsApp reply button: 20 characters at most)."""
+    _ = Texts(locale).gettext
+    return Option(reconsider_id(number), _("Ask to reconsider"))
+
+
+def reconsider_hint(locale: str) -> str:
+    """Said under a rejection that may still be reconsidered."""
+    _ = Texts(locale).gettext
+    return _(
+        "If you think something was missed, you can ask once, with your reason, for the decision to be reconsidered."
+    )
+
+
+def kept_notice(
+    locale: str, number: str, service_name: str, reason: str | None, arabic_digits: Digits = "arab"
+) -> Reply:
+    """The answer to a reconsideration when the officers keep the rejection."""
+    _ = Texts(locale).gettext
+    head = _("Update on your request %(number)s (%(service)s):") % {
+        "number": number,
+        "service": service_name,
+    }
+    body = _("Your request was looked at again, and the decision stays: it was not accepted.")
+    if reason:
+        body += "\n" + _("Reason: %(reason)s") % {"reason": isolate(reason)}
+    body += "\n" + _(
+        "You can book an appointment at the nearest passports branch through Absher (Appointments) and bring the documents, or file a new request."
+    )
+    return Reply(present(f"{head}\n{body}", locale, arabic_digits), locale=locale)

@@ -1,0 +1,74 @@
+"""The person's say about their own request after filing it: a note or a document while it
+is open, a satisfaction rating once it is decided, one request for a rejection to be
+reconsidered. Pure rules (issue 13, "Their say after a decision" and "Writing to the
+officer about a request"); the desk enforces them in SQL, the dialogues word them.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from domain.status import FINAL, RequestStatus
+
+#: The five answers to «how satisfied are you?», worst first.
+RATINGS: Final = (1, 2, 3, 4, 5)
+#: A rating at or under this, with a comment, is shown to the officers.
+LOW_RATING: Final = 2
+#: The longest note, comment or reconsideration reason kept (characters).
+MAX_NOTE: Final = 1000
+#: Files one note may carry.
+MAX_NOTE_FILES: Final = 10
+
+Refusal = Literal["not_theirs", "closed", "not_decided", "already", "not_rejected", "open"]
+
+
+def parse_rating(raw: str) -> int | None:
+    """A rating from a button's data ("1".."5"); None for anything else (a forged value)."""
+    if len(raw) != 1 or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if value in RATINGS else None
+
+
+def is_low(rating: int) -> bool:
+    return rating <= LOW_RATING
+
+
+def survey_due(to: RequestStatus, *, asked_before: bool, rated: bool) -> bool:
+    """Whether the notice of a move to ``to`` asks how satisfied the person is: only a
+    decision, and only once per request (a reopened and decided-again request is not
+    asked a second time; a rating already given is never asked for again)."""
+    return to in FINAL and not asked_before and not rated
+
+
+def may_rate(status: RequestStatus, *, rated: bool) -> Refusal | None:
+    """None when a rating may be given now; else why not."""
+    if status not in FINAL:
+        return "not_decided"
+    if rated:
+        return "already"
+    return None
+
+
+def may_comment(*, rated: bool, commented: bool) -> Refusal | None:
+    """A comment goes with a rating, once."""
+    if not rated:
+        return "not_decided"
+    if commented:
+        return "already"
+    return None
+
+
+def may_add_note(status: RequestStatus) -> Refusal | None:
+    """Notes join requests still open; a decided request takes none (a rejection can be
+    asked to be reconsidered instead)."""
+    return "closed" if status in FINAL else None
+
+
+def may_reconsider(status: RequestStatus, *, asked_before: bool, pending: bool) -> Refusal | None:
+    """A rejection may be asked to be reconsidered once per request, with a reason."""
+    if status is not RequestStatus.REJECTED:
+        return "not_rejected"
+    if asked_before or pending:
+        return "already"
+    return None

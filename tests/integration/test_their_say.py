@@ -1,0 +1,389 @@
+"""Issue 13 on real parts: the person's say after filing (a note, a rating and comment, one
+reconsideration), through the real engine and flows on the Redis dialogue store, the staff
+desk on SQL (SQLite and PostgreSQL), two engines sharing them as two workers would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from aiogram.types import Update
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import build_dispatcher, make_bot
+from bot.db.models import OutboxMessage, Request
+from bot.db.requests_repo import SqlRequestGateway
+from bot.gateway import Gateway
+from bot.media_store import MediaStore
+from bot.outbox.queue import replies_from_payload
+from bot.staff.callbacks import KEEP_REJECTED, REOPEN_ASKED, version
+from bot.staff.cards import CardRenderer
+from bot.staff.desk import Officer, StaffDesk
+from bot.staff.schedule import StaffSchedule
+from bot.staff.views import PLAIN, StaffViews
+from conversations.attempts import RedisAttemptLimiter
+from conversations.engine import Engine
+from conversations.events import Choice, Command, Event, Media, Origin, Reply, Text
+from conversations.flows.intake import INTAKE
+from conversations.store import RedisDialogueStore
+from domain.catalogue import load_catalogue
+from domain.status import RequestStatus
+from standins.telegram_botapi import TelegramBotAPIStandin
+from standins.telegram_updates import TgUser, UpdateFactory
+from tests.integration.test_db_requests import submission
+
+OFFICER = Officer(7001, "نورة")
+SUNDAY = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
+USER = "5551001"
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class Person:
+    """One resident on Telegram, whose messages land on either of two workers."""
+
+    def __init__(self, workers: list[Engine]) -> None:
+        self.workers = workers
+        self.ids = itertools.count(1)
+
+    def origin(self) -> Origin:
+        return Origin("telegram", USER, f"u{next(self.ids)}")
+
+    async def send(self, event: Event, worker: int = 0) -> list[Reply]:
+        return await self.workers[worker].handle(event)
+
+    async def says(self, text: str, worker: int = 0) -> list[Reply]:
+        return await self.send(Text(self.origin(), text), worker)
+
+    async def taps(self, choice: str, worker: int = 0) -> list[Reply]:
+        return await self.send(Choice(self.origin(), choice), worker)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(SUNDAY)
+
+
+@pytest.fixture
+def desk(db_sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> StaffDesk:
+    return StaffDesk(db_sessionmaker, load_catalogue(), clock=clock, decision_grace_s=0)
+
+
+@pytest.fixture
+def filing(db_sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> SqlRequestGateway:
+    return SqlRequestGateway(db_sessionmaker, clock=clock)
+
+
+@pytest.fixture
+def person(redis_client: Redis, filing: SqlRequestGateway, desk: StaffDesk, clock: Clock) -> Person:
+    catalogue = load_catalogue()
+    return Person(
+        [
+            Engine(RedisDialogueStore(redis_client), INTAKE, catalogue, Gateway(filing, desk),
+                   clock=clock, limiter=RedisAttemptLimiter(redis_client))
+            for _worker in range(2)
+        ]
+    )  # fmt: skip
+
+
+async def _rows(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[OutboxMessage]:
+    async with sessions() as session:
+        return list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+            )
+        )
+
+
+async def _request(sessions: async_sessionmaker[AsyncSession], number: str) -> Request:
+    async with sessions() as session:
+        found = await session.scalar(select(Request).where(Request.number == number))
+        assert found is not None
+        return found
+
+
+async def _half_filled(person: Person) -> str:
+    """The person is in the middle of a new request: a service chosen, the identity number
+    typed, now at the phone step. Returns the question they were on."""
+    await person.send(Command(person.origin(), "start", ""))
+    for typed in ("1", "ابي اجدد الاقامة", "1", "1"):
+        await person.says(typed)
+    said = await person.says("2000000006")
+    assert "رقم جوالك" in said[-1].text
+    return said[-1].text
+
+
+async def test_rating_mid_request_asks_the_comment_then_returns_to_the_draft(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    [notice] = await _rows(db_sessionmaker, "notify")
+    assert notice.payload.get("survey") is True
+    replies = replies_from_payload(notice.payload)
+    # the rejection offers one reconsideration; the survey follows with five buttons
+    assert f"recon:{filed.number}" in [c.id for c in replies[0].choices]
+    assert [c.id for c in replies[-1].choices] == [
+        f"rate:{filed.number}:{r}" for r in (5, 4, 3, 2, 1)
+    ]
+
+    question = await _half_filled(person)
+    # the person taps «⭐⭐» under the old notice, on the other worker
+    said = await person.taps(f"rate:{filed.number}:2", worker=1)
+    assert "هل تودّ إضافة تعليق" in said[-1].text
+    said = await person.says("الموظف ما رد علي <b>ابدا</b>")
+    assert "سُجّل تعليقك" in said[0].text
+    # back to the half-filled request, at the same step, nothing lost
+    assert said[-1].text == question
+    stored = await _request(db_sessionmaker, filed.number)
+    assert (stored.satisfaction, stored.satisfaction_comment) == (
+        2,
+        "الموظف ما رد علي <b>ابدا</b>",
+    )
+    # a low rating's comment reaches the officers, the person's markup escaped
+    [low] = [r for r in await _rows(db_sessionmaker, "staff_text") if "⚠️" in r.payload["html"]]
+    assert "&lt;b&gt;ابدا&lt;/b&gt;" in low.payload["html"] and "<b>ابدا" not in low.payload["html"]
+    # asked once: a second tap is thanked, and the step stays
+    said = await person.taps(f"rate:{filed.number}:5")
+    assert "سبق أن قيّمت" in said[0].text
+    assert (await _request(db_sessionmaker, filed.number)).satisfaction == 2
+
+
+async def test_satisfaction_is_asked_once_and_counted_per_department(
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    graced = StaffDesk(db_sessionmaker, load_catalogue(), clock=clock, decision_grace_s=60)
+    first = await filing.submit(submission("k1", user_key=USER))
+    # undone before the person was told: the question is due again with the next decision
+    await graced.accept(first.number, OFFICER)
+    await graced.undo(first.number, OFFICER)
+    await desk.reject(first.number, OFFICER, "مكرر")
+    await desk.reopen(first.number, OFFICER, "راجعنا الملف")
+    await desk.accept(first.number, OFFICER)
+    surveys = [r for r in await _rows(db_sessionmaker, "notify") if r.payload.get("survey")]
+    assert len(surveys) == 1  # with the rejection, not again with the acceptance
+    second = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
+    await desk.accept(second.number, OFFICER)
+    await desk.rate(first.number, "telegram", USER, 4)
+    await desk.rate(second.number, "telegram", USER, 1)
+    stats = await desk.stats()
+    assert stats.satisfaction == {"residency": (4.0, 1), "passports": (1.0, 1)}
+    views = StaffViews(load_catalogue(), locale="en")
+    text = views.stats(stats.by_status, stats.by_department, due_today=0, overdue=0,
+                       fmt=PLAIN, satisfaction=stats.satisfaction)  # fmt: skip
+    assert "Residency: 4.0 (1 rating)" in text and "Passports: 1.0 (1 rating)" in text
+    digest = StaffSchedule(db_sessionmaker, redis_client, load_catalogue(), locale="en")
+    html = digest.render_digest(
+        SUNDAY.date(), new=[], open_=[], decided=[], rated=[("iqama_renew", 4), ("iqama_renew", 2)]
+    )
+    assert "Residency: 3.0 (2 ratings)" in html
+
+
+async def test_notes_from_two_workers_join_the_request_and_make_one_staff_message(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    before = await desk.find(filed.number)
+    assert before is not None
+    offered = version(before)
+    question = await _half_filled(person)
+    said = await person.send(Command(person.origin(), "status", ""))
+    said = await person.says("1")  # the first of their requests
+    # the status answer offers the note (the draft is asked again after it)
+    assert "أضف ملاحظة لطلبي" in [c.label for r in said for c in r.choices]
+    said = await person.taps(f"note:{filed.number}", worker=1)
+    assert "اكتب ملاحظتك" in said[-1].text
+    await person.says("تاريخ انتهاء الإقامة ١٥ ديسمبر", worker=0)
+    photo = Media(person.origin(), "photo", "file-77", "image/jpeg", 1000, None, "ab" * 32)
+    await person.send(photo, worker=1)
+    said = await person.says("تم", worker=0)
+    assert "أُضيفت ملاحظتك" in said[0].text
+    assert said[-1].text == question  # the draft is back
+    # a second note in the person's own words, a few seconds later
+    clock.now += dt.timedelta(seconds=10)
+    said = await person.says("ابي اضيف ملاحظة لطلبي", worker=1)
+    assert "اكتب ملاحظتك" in said[-1].text
+    await person.says("رقم الجواز الجديد <i>X123</i>")
+    await person.says("ارسل")
+    record = await desk.find(filed.number)
+    assert record is not None
+    notes = [e for e in record.events if e.kind == "note"]
+    assert [n.reason for n in notes] == [
+        "تاريخ انتهاء الإقامة ١٥ ديسمبر (ملف واحد)",
+        "رقم الجواز الجديد <i>X123</i>",
+    ]
+    assert notes[0].actor == f"resident:telegram:{USER}"
+    assert record.attachments[-1].ref == "file-77"
+    assert record.status is RequestStatus.RECEIVED  # nothing else changed
+    # the officer's buttons still apply: notes are not a change to decide on
+    assert version(record) == offered
+    await desk.take(filed.number, OFFICER, offered=offered)
+    # one staff message for both notes, held for the batch window, escaped
+    [batch] = [r for r in await _rows(db_sessionmaker, "staff_text")
+               if (r.dedupe_key or "").startswith("notes:")]  # fmt: skip
+    assert "ملاحظتين" in batch.payload["html"].split("\n")[0]  # two notes (Arabic dual)
+    assert "&lt;i&gt;X123&lt;/i&gt;" in batch.payload["html"]
+    assert batch.next_attempt_at == SUNDAY + dt.timedelta(seconds=desk.note_batch_s)
+    assert [r.payload.get("first") for r in await _rows(db_sessionmaker, "staff_album")] == [
+        len(record.attachments) - 1
+    ]
+    # «staff show» lists them
+    shown = StaffViews(load_catalogue(), locale="ar").summary(record, PLAIN, today=SUNDAY.date())
+    assert "ملاحظات صاحب الطلب" in shown and "رقم الجواز الجديد <i>X123</i>" in shown
+    assert "أضاف ملاحظة" in shown  # the audit trail
+    # after the window, a new note opens a new message
+    clock.now += dt.timedelta(seconds=desk.note_batch_s + 1)
+    await person.taps(f"note:{filed.number}")
+    await person.says("ملاحظة ثالثة")
+    await person.says("تم")
+    batches = [r for r in await _rows(db_sessionmaker, "staff_text")
+               if (r.dedupe_key or "").startswith("notes:")]  # fmt: skip
+    assert len(batches) == 2
+
+
+async def test_a_note_on_a_decided_or_strangers_request_is_refused_politely(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    mine = await filing.submit(submission("k1", user_key=USER))
+    theirs = await filing.submit(submission("k2", user_key="9990001"))
+    await desk.accept(mine.number, OFFICER)
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.taps(f"note:{mine.number}")
+    assert "صدر القرار" in said[0].text
+    said = await person.taps(f"note:{theirs.number}")
+    assert "لم نجد الطلب" in said[0].text
+    said = await person.says("أضف ملاحظة لطلبي")
+    assert "ليس لديك طلب مفتوح" in said[0].text
+
+
+async def test_reconsideration_once_with_a_reason_then_kept_or_reopened(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.taps(f"recon:{filed.number}", worker=1)
+    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    said = await person.says("أرفقت التأمين الطبي في الصفحة الثانية")
+    assert "أُرسل طلب إعادة النظر" in said[0].text
+    record = await desk.find(filed.number)
+    assert (
+        record is not None and record.reconsider_reason == "أرفقت التأمين الطبي في الصفحة الثانية"
+    )
+    assert record.events[-1].kind == "reconsider"
+    # the card proposes: reopen as asked, or keep rejected
+    card = CardRenderer(StaffViews(load_catalogue(), locale="ar")).card(record, today=SUNDAY.date())
+    datas = [b.data for row in card.buttons for b in row]
+    assert [d.split(":")[1] for d in datas] == [REOPEN_ASKED, KEEP_REJECTED]
+    assert "يطلب إعادة النظر" in card.html
+    # twice is refused politely, by button and in words
+    said = await person.taps(f"recon:{filed.number}")
+    assert "لا يُطلب ذلك إلا مرة واحدة" in said[0].text
+    said = await person.says("ابي اتظلم")
+    assert "لا يُطلب ذلك إلا مرة واحدة" in said[0].text
+    kept = await desk.keep_rejected(filed.number, OFFICER, offered=version(record))
+    assert kept.status is RequestStatus.REJECTED and kept.reconsider_reason is None
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    assert "بقي القرار كما هو" in told[0].text
+    # the old proposal's buttons no longer apply
+    with pytest.raises(Exception, match=filed.number):
+        await desk.reopen_on_request(filed.number, OFFICER, offered=version(record))
+
+
+async def test_reconsideration_reopened_tells_the_person_and_offers_no_second_one(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    filed = await filing.submit(submission(user_key=USER, locale="en"))
+    await desk.reject(filed.number, OFFICER, "Documents missing")
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("English")
+    said = await person.says("I want to reconsider my request")
+    assert "Why should request" in said[-1].text
+    await person.says("The insurance is on page two")
+    record = await desk.find(filed.number)
+    assert record is not None
+    reopened = await desk.reopen_on_request(filed.number, OFFICER, offered=version(record))
+    assert reopened.status is RequestStatus.UNDER_REVIEW
+    assert reopened.events[-1].reason == "The insurance is on page two"
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    assert "now reviewing your request" in told[0].text
+    await desk.reject(filed.number, OFFICER, "Still missing")
+    again = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    # asked once already: the second rejection offers neither reconsideration nor survey
+    assert not [c for r in again for c in r.choices]
+
+
+async def test_on_telegram_the_buttons_are_real_callbacks(
+    tmp_path: Path,
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    clock: Clock,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Through aiogram's dispatcher and the Bot API stand-in, with real update payloads."""
+    sara = TgUser(5_100_000_001, "سارة")
+    engine = Engine(
+        RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
+        clock=clock, limiter=RedisAttemptLimiter(redis_client),
+    )  # fmt: skip
+    filed = await filing.submit(submission(user_key=str(sara.id)))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    updates = UpdateFactory()
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        dp = build_dispatcher(engine.handle, MediaStore(tmp_path))
+
+        async def feed(raw: dict[str, object]) -> None:
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+        try:
+            await feed(updates.text(sara, "/start"))
+            await feed(updates.callback(sara, f"rate:{filed.number}:4"))
+            keyboard = api.last_keyboard(sara.id)
+            assert keyboard is not None
+            datas = [b["callback_data"] for row in keyboard["inline_keyboard"] for b in row]
+            assert datas[:1] == ["nocomment"]
+            await feed(updates.callback(sara, "nocomment"))
+            assert "شكرًا لإجابتك" in api.texts(sara.id)[-1]
+            await feed(updates.callback(sara, f"recon:{filed.number}"))
+            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"))
+            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+            # a forged rating for someone else's request: refused, nothing stored
+            other = await filing.submit(submission("k9", user_key="9990001"))
+            await desk.accept(other.number, OFFICER)
+            await feed(updates.callback(sara, f"rate:{other.number}:1"))
+            assert "لم نجد الطلب" in api.texts(sara.id)[-1]
+        finally:
+            await bot.session.close()
+    assert (await _request(db_sessionmaker, filed.number)).satisfaction == 4
+    assert (await _request(db_sessionmaker, other.number)).satisfaction is None
+    record = await desk.find(filed.number)
+    assert record is not None and record.reconsider_reason is not None

@@ -1,0 +1,65 @@
+"""The rules of the person's say after filing (issue 13): a rating once after a decision, a
+comment with it, notes only while open, one reconsideration of a rejection."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.status import RequestStatus
+from domain.their_say import (
+    is_low,
+    may_add_note,
+    may_comment,
+    may_rate,
+    may_reconsider,
+    parse_rating,
+    survey_due,
+)
+
+S = RequestStatus
+
+
+@pytest.mark.parametrize(("raw", "rating"), [("1", 1), ("5", 5), ("0", None), ("6", None),
+                                             ("٥", None), ("55", None), ("", None), ("a", None)])  # fmt: skip
+def test_a_rating_is_one_ascii_digit_from_1_to_5(raw: str, rating: int | None) -> None:
+    assert parse_rating(raw) == rating
+
+
+def test_only_one_and_two_are_low() -> None:
+    assert [r for r in range(1, 6) if is_low(r)] == [1, 2]
+
+
+def test_the_survey_follows_a_decision_once() -> None:
+    assert survey_due(S.ACCEPTED, asked_before=False, rated=False)
+    assert survey_due(S.REJECTED, asked_before=False, rated=False)
+    assert not survey_due(S.REJECTED, asked_before=True, rated=False)  # decided again
+    assert not survey_due(S.ACCEPTED, asked_before=False, rated=True)
+    assert not survey_due(S.UNDER_REVIEW, asked_before=False, rated=False)
+    assert not survey_due(S.NEEDS_INFO, asked_before=False, rated=False)
+
+
+def test_a_rating_needs_a_decision_and_is_given_once() -> None:
+    assert may_rate(S.ACCEPTED, rated=False) is None
+    assert may_rate(S.UNDER_REVIEW, rated=False) == "not_decided"
+    assert may_rate(S.REJECTED, rated=True) == "already"
+
+
+def test_a_comment_goes_with_a_rating_once() -> None:
+    assert may_comment(rated=True, commented=False) is None
+    assert may_comment(rated=False, commented=False) == "not_decided"
+    assert may_comment(rated=True, commented=True) == "already"
+
+
+def test_notes_join_open_requests_only() -> None:
+    for status in (S.RECEIVED, S.UNDER_REVIEW, S.NEEDS_INFO):
+        assert may_add_note(status) is None
+    for status in (S.ACCEPTED, S.REJECTED):
+        assert may_add_note(status) == "closed"
+
+
+def test_a_rejection_is_reconsidered_once() -> None:
+    assert may_reconsider(S.REJECTED, asked_before=False, pending=False) is None
+    assert may_reconsider(S.REJECTED, asked_before=True, pending=False) == "already"
+    assert may_reconsider(S.REJECTED, asked_before=False, pending=True) == "already"
+    assert may_reconsider(S.ACCEPTED, asked_before=False, pending=False) == "not_rejected"
+    assert may_reconsider(S.UNDER_REVIEW, asked_before=False, pending=False) == "not_rejected"
