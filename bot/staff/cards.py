@@ -191,6 +191,9 @@ def _shrinking(record: RequestRecord) -> list[RequestRecord]:
                 ),
                 pending_question=cut(record.pending_question, question),
                 decision_reason=cut(record.decision_reason, question),
+                # the person's say: the messages under the card carry it whole
+                reconsider_reason=cut(record.reconsider_reason, question),
+                satisfaction_comment=cut(record.satisfaction_comment, question),
                 events=tuple(
                     dataclasses.replace(e, reason=cut(e.reason, reason))
                     for e in record.events[len(record.events) - events :]

@@ -231,3 +231,29 @@ async def test_a_decision_says_when_the_person_is_told_from_the_grace_set(
     said = staff(db_url, tmp_path, "reject", second, "ناقص", "--officer", "سعد", grace_s=0).stdout
     # told at once: no promise of a minute nor of an undo that cannot happen
     assert "يجري إبلاغ صاحب الطلب" in said and "دقيقة" not in said and "undo" not in said
+
+
+async def test_keep_answers_a_reconsideration_and_show_has_the_persons_say(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from bot.staff.desk import StaffDesk
+    from domain.catalogue import load_catalogue
+
+    number = (await gateway.submit(submission(user_key="5551001"))).number
+    staff(db_url, tmp_path, "--officer", "نورة", "reject", number, "المستندات ناقصة")
+    # nothing to answer yet: refused with a clear line
+    refused = staff(db_url, tmp_path, "--officer", "نورة", "keep", number, code=1)
+    assert "لا يوجد في الطلب" in refused.stderr
+    desk = StaffDesk(db_sessionmaker, load_catalogue())
+    await desk.reconsider(number, "telegram", "5551001", "أرفقت التأمين في الصفحة الثانية")
+    shown = staff(db_url, tmp_path, "show", number).stdout
+    assert "صاحب الطلب يطلب إعادة النظر" in shown and "أرفقت التأمين" in shown
+    kept = staff(db_url, tmp_path, "--officer", "نورة", "keep", number).stdout
+    assert "يبقى الطلب" in kept
+    record = await desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.reconsider_reason is None and record.events[-1].kind == "kept"
+    assert "أبقى الرفض بعد إعادة النظر" in staff(db_url, tmp_path, "show", number).stdout

@@ -236,3 +236,32 @@ def test_the_card_shows_the_facts_to_decide_with(cards: CardRenderer) -> None:
 def test_a_card_past_its_due_date_says_so(cards: CardRenderer) -> None:
     late = cards.card(record(due_date=dt.date(2026, 11, 26)), today=dt.date(2026, 12, 2))
     assert "⏰" in visible(late.html).text
+
+
+def test_the_persons_say_is_on_the_card_escaped_and_it_still_fits(cards: CardRenderer) -> None:
+    note = StatusEventRecord(
+        "resident:telegram:5551001", SUBMITTED, RequestStatus.REJECTED,
+        RequestStatus.REJECTED, "<b>صورة</b> التأمين", kind="note",
+    )  # fmt: skip
+    asked = record(
+        status=RequestStatus.REJECTED,
+        decision_reason="المستندات ناقصة",
+        reconsider_reason="أرفقت <i>التأمين</i>",
+        satisfaction=1,
+        satisfaction_comment="تأخر & لم يرد أحد",
+        events=(note,),
+    )
+    card = cards.card(asked, today=TODAY)
+    shown = visible(card.html)
+    assert "<b>صورة</b> التأمين" in shown.text and "أرفقت <i>التأمين</i>" in shown.text
+    assert "1 من 5" in shown.text and "تأخر & لم يرد أحد" in shown.text
+    assert set(shown.tags) <= {"b", "code", "blockquote", "a"}
+    # the proposal to reopen, instead of «undo or reopen»
+    assert [c.split(":")[1] for c in callbacks(card)] == ["rr", "kr"]
+    huge = dataclasses.replace(
+        asked,
+        reconsider_reason="&" * 1000,
+        satisfaction_comment="<" * 1000,
+        events=(dataclasses.replace(note, reason="&" * 1000),) * 5,
+    )
+    assert len(cards.card(huge, today=TODAY).html) <= MAX_TEXT

@@ -1,0 +1,41 @@
+"""The terminal shows a notice's rating and reconsideration buttons as commands, and those
+commands come back as the same buttons (issue 13)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+from bot.channels.console import ConsoleDelivery, to_event
+from bot.media_store import MediaStore
+from bot.outbox.handlers import OutboxRow
+from bot.outbox.queue import replies_to_payload
+from conversations.events import Choice, Option, Reply
+from conversations.their_say import reconsider_option, survey_reply
+
+NUMBER = "4512345671"
+
+
+def test_the_commands_are_the_buttons(tmp_path: Path) -> None:
+    media = MediaStore(tmp_path)
+    for line, data in (
+        (f"/rate {NUMBER} 5", f"rate:{NUMBER}:5"),
+        (f"/note {NUMBER}", f"note:{NUMBER}"),
+        (f"/reconsider {NUMBER}", f"recon:{NUMBER}"),
+    ):
+        event = to_event(line, "local", media)
+        assert isinstance(event, Choice) and event.id == data
+
+
+def test_a_notice_lists_its_buttons_as_commands() -> None:
+    out = io.StringIO()
+    notice = Reply("لم يُقبل طلبك", (reconsider_option("ar", NUMBER), Option("x", "زر آخر")))
+    payload = {"replies": replies_to_payload([notice, survey_reply("ar", NUMBER)])}
+    row = OutboxRow(1, "notify", "console", "local", payload, None, 0)
+    asyncio.run(ConsoleDelivery("local", out).deliver(row))
+    shown = out.getvalue()
+    assert f"/reconsider {NUMBER}  (طلب إعادة النظر)" in shown
+    assert f"/rate {NUMBER} 5  (⭐⭐⭐⭐⭐ راضٍ جدًا)" in shown
+    assert f"/rate {NUMBER} 1" in shown
+    assert "زر آخر" not in shown  # a button with no command is not offered
