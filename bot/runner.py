@@ -18,16 +18,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import fcntl
 import logging
 import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram.types import TelegramObject
 
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,26 @@ async def check_at_head(settings: Settings) -> None:
         )
 
 
+async def _warm_up_alone(
+    services: Services, warm_up: Callable[[Services], Awaitable[float]]
+) -> None:
+    """The warm-up (bot.warmup), one worker at a time on SQLite: it holds the database's
+    write lock for its whole dialogue, and on a loaded machine that outlasted the other
+    workers' busy_timeout (15 s), so with --workers 2 one worker's warm-up failed with
+    «database is locked» after waiting the 15 s. Under an exclusive lock on a file in the
+    data directory the second waits for the first's instead (PostgreSQL has no such lock)."""
+    if services.db.dialect.name != "sqlite":
+        await warm_up(services)
+        return
+    lock = services.settings.data_dir / "tawasul.warmup.lock"
+    with await asyncio.to_thread(lock.open, "a+b") as handle:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+        try:
+            await warm_up(services)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _on_stop_signals(stopping: asyncio.Event) -> Callable[[], None]:
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -129,7 +153,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
         if settings.telegram_token:
             # what a process's first resident would pay, paid before the web server is
             # up (so /readyz is not 200 before it): see bot.warmup
-            await warm_up(services)
+            await _warm_up_alone(services, warm_up)
         bot = (
             make_bot(
                 settings.telegram_token,
