@@ -1,0 +1,65 @@
+"""Issue 13 in the staff group, through the real outbox dispatcher and the Telegram staff
+delivery against the Bot API stand-in: the person's notes reach the group as one message
+under the card once the batch window has passed, however many they sent within it, and a
+reconsideration turns the card's buttons into the proposal to reopen."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.desk import Officer, StaffDesk
+from conversations.ports import Note
+from domain.catalogue import load_catalogue
+from tests.integration.outbox_support import STAFF_CHAT, Rig, rig
+from tests.integration.test_db_requests import submission
+
+OFFICER = Officer(7001, "نورة")
+USER = "5551001"
+
+
+@pytest.fixture
+async def r(
+    db_sessionmaker: async_sessionmaker[AsyncSession], redis_client: Redis, tmp_path: Path
+) -> AsyncIterator[Rig]:
+    async with rig(db_sessionmaker, redis_client, tmp_path) as value:
+        yield value
+
+
+async def test_notes_within_the_window_are_one_message_under_the_card(
+    r: Rig, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    filing = SqlRequestGateway(db_sessionmaker)
+    desk = StaffDesk(db_sessionmaker, load_catalogue(), clock=r.clock, decision_grace_s=0)
+    filed = await filing.submit(submission(user_key=USER))
+    await r.drain(r.dispatcher())
+    card_id = (await r.request(filed.number)).staff_message_id
+    assert card_id is not None
+    before = len(r.api.calls_for(STAFF_CHAT))
+    for text in ("الملاحظة الأولى", "الثانية <b>مهمة</b>", "الثالثة"):
+        await desk.add_note(Note(filed.number, "telegram", USER, text))
+        r.clock.advance(5)
+    # inside the window nothing is posted: the notes wait for each other
+    await r.dispatcher().run_once()
+    assert len(r.api.calls_for(STAFF_CHAT)) == before
+    r.clock.advance(desk.note_batch_s)
+    await r.drain(r.dispatcher())
+    [sent] = r.api.calls_for(STAFF_CHAT)[before:]
+    assert sent.method == "sendMessage"
+    assert sent.params["reply_parameters"]["message_id"] == card_id
+    text = sent.params["text"]
+    assert "3 ملاحظات" in text and "الملاحظة الأولى" in text and "الثالثة" in text
+    assert "&lt;b&gt;مهمة&lt;/b&gt;" in text  # the person's markup stays text
+    # a reconsideration after a rejection: the card's buttons become the proposal
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await desk.reconsider(filed.number, "telegram", USER, "أرفقت التأمين")
+    await r.drain(r.dispatcher())
+    card = {m["message_id"]: m for m in r.api.messages(STAFF_CHAT)}[card_id]
+    datas = [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    assert [d.split(":")[1] for d in datas] == ["rr", "kr"]
+    assert "يطلب إعادة النظر" in card["text"]
