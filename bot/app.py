@@ -19,6 +19,7 @@ from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.media_intake import DailyQuota, MediaIntake
 from bot.media_store import MediaStore
+from bot.metrics import watch_redis, watch_sql
 from bot.outbox.receipts import ReceiptQueue
 from bot.receipt import ReceiptCards
 from bot.redis_conn import open_redis
@@ -84,6 +85,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     if migrate:
         await _upgrade_alone(settings)
     db = make_engine(settings.sqlalchemy_url)
+    watch_sql(db)  # failed statements counted for /metrics
     sessions = make_sessionmaker(db)
     holidays = holidays_of(settings)
     catalogue = load_catalogue()
@@ -105,6 +107,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
             sentinels=settings.redis_sentinel_target,
             cluster=settings.redis_cluster,
         ) as redis:
+            watch_redis(redis)  # failed commands counted for /metrics
             if not settings.redis_url and settings.redis_sentinel_target is None:
                 # `make run`'s embedded server: its keys are moved to their hash-tagged
                 # names here (a deployment runs `tawasul redis migrate-keys`, README)

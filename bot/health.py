@@ -28,7 +28,14 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.metrics import CHANNELS, CONTENT_TYPE, WEBHOOK_QUEUE_DEPTH, exposition, refresh_outbox
+from bot.metrics import (
+    CHANNELS,
+    CONTENT_TYPE,
+    WEBHOOK_QUEUE_DEPTH,
+    RequestFigures,
+    exposition,
+    refresh_outbox,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,8 @@ class Health:
     draining: bool = False
     #: the staff group's current problem (condition, detail, fix, since), None when fine
     staff_problem: Callable[[], Awaitable[dict[str, str] | None]] | None = None
+    #: open and overdue requests by department, read at a scrape (cached briefly)
+    requests: RequestFigures | None = None
     #: when draining must be over (time.monotonic()), once a signal began it
     drain_until: float | None = None
 
@@ -158,4 +167,9 @@ async def _metrics(request: web.Request) -> web.Response:
         await asyncio.wait_for(refresh_outbox(health.sessions), READY_TIMEOUT_S)
     except Exception as exc:  # the other figures are still worth serving
         log.warning("outbox figures not read for /metrics: %s", type(exc).__name__)
+    if health.requests is not None:
+        try:
+            await asyncio.wait_for(health.requests.refresh(), READY_TIMEOUT_S)
+        except Exception as exc:
+            log.warning("request figures not read for /metrics: %s", type(exc).__name__)
     return web.Response(body=exposition(), headers={"Content-Type": CONTENT_TYPE})

@@ -1,22 +1,31 @@
 """The Prometheus metrics ``GET /metrics`` serves (prometheus-client's text format).
 
 Every name starts with ``tawasul_``. Labels are drawn from small fixed sets (channel,
-outcome): never a user key, chat id, phone or identity number, so a scrape holds no
-personal data and the series count stays bounded.
+outcome, department, Redis command, SQL statement kind): never a user key, chat id, phone
+or identity number, so a scrape holds no personal data and the series count stays bounded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable
-from typing import Final
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from redis.asyncio import Redis
+from redis.exceptions import NoScriptError, RedisError
+from sqlalchemy import case, event, func, select
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db.models import OutboxMessage, utcnow
+from bot.db.models import OutboxMessage, Request, utcnow
+from domain.catalogue import Catalogue
+from domain.sla import riyadh_date
+from domain.status import RequestStatus
 
 #: The process's registry (not prometheus-client's global one, so that importing this
 #: module twice in tests or beside another library cannot clash on names).
@@ -84,3 +93,152 @@ async def refresh_outbox(
 def exposition() -> bytes:
     """The registry in the Prometheus text format."""
     return generate_latest(REGISTRY)
+
+
+# ---------------------------------------------------------------- errors and limits
+
+REDIS_ERRORS: Final = Counter(
+    "tawasul_redis_errors",
+    "Redis commands that failed (connection lost, timeout, refused), by command.",
+    ["operation"],
+    registry=REGISTRY,
+)
+SQL_ERRORS: Final = Counter(
+    "tawasul_sql_errors",
+    "SQL statements that failed, by kind (select, insert, update, delete, connect, other).",
+    ["operation"],
+    registry=REGISTRY,
+)
+RATE_LIMITED: Final = Counter(
+    "tawasul_rate_limited",
+    "Rate-limit refusals received from a platform (Telegram's 429, WhatsApp's throttling).",
+    ["channel"],
+    registry=REGISTRY,
+)
+
+_SQL_KINDS: Final = frozenset({"select", "insert", "update", "delete", "begin", "commit"})
+
+
+def watch_redis(redis: Redis) -> None:
+    """Counts the failures of every command `redis` sends, pipelines and scripts included,
+    in :data:`REDIS_ERRORS`. redis-py has no hook for failed commands, so the client's own
+    two entry points are wrapped (on this instance only). NOSCRIPT is not counted: the
+    client answers it itself by loading the script."""
+    if getattr(redis, "_tawasul_watched", False):
+        return
+    command: Callable[..., Any] = redis.execute_command
+    pipeline: Callable[..., Any] = redis.pipeline
+
+    async def execute_command(*args: Any, **options: Any) -> Any:
+        try:
+            return await command(*args, **options)
+        except NoScriptError:
+            raise
+        except RedisError:
+            REDIS_ERRORS.labels(str(args[0]).split(" ", 1)[0].upper() if args else "?").inc()
+            raise
+
+    def watched_pipeline(*args: Any, **kwargs: Any) -> Any:
+        pipe = pipeline(*args, **kwargs)
+        execute = pipe.execute
+
+        async def execute_pipeline(*a: Any, **k: Any) -> Any:
+            try:
+                return await execute(*a, **k)
+            except RedisError:
+                REDIS_ERRORS.labels("PIPELINE").inc()
+                raise
+
+        pipe.execute = execute_pipeline
+        return pipe
+
+    redis.execute_command = execute_command  # type: ignore[method-assign]
+    redis.pipeline = watched_pipeline  # type: ignore[method-assign]
+    redis.__dict__["_tawasul_watched"] = True
+
+
+def watch_sql(engine: AsyncEngine) -> None:
+    """Counts every failed statement of `engine` in :data:`SQL_ERRORS`, by its first word
+    (SQLAlchemy's ``handle_error`` event sees them all, the pool's connects included)."""
+
+    def on_error(context: ExceptionContext) -> None:
+        statement = (context.statement or "").lstrip()
+        word = statement.split(None, 1)[0].lower() if statement else "connect"
+        SQL_ERRORS.labels(word if word in _SQL_KINDS else "other").inc()
+
+    event.listen(engine.sync_engine, "handle_error", on_error)
+
+
+# ------------------------------------------------------------- requests by department
+
+REQUESTS_OPEN: Final = Gauge(
+    "tawasul_requests_open",
+    "Requests not yet decided (received, under review, needs more information), by department.",
+    ["department"],
+    registry=REGISTRY,
+)
+REQUESTS_OVERDUE: Final = Gauge(
+    "tawasul_requests_overdue",
+    "Open requests past their due date (a request waiting for the person's answer is not: "
+    "its clock is paused), by department.",
+    ["department"],
+    registry=REGISTRY,
+)
+
+_OPEN: Final = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW, RequestStatus.NEEDS_INFO)
+
+
+@dataclass
+class RequestFigures:
+    """Open and overdue requests by department, read from the database at a scrape at most
+    once every `max_age_s` seconds in this process (a storm of scrapes reads it once: the
+    others wait for that read). One grouped count over the open requests, which the
+    (status, due_date) index finds; departments come from the catalogue, so every
+    department has its series, 0 included."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    catalogue: Catalogue
+    clock: Callable[[], dt.datetime] = utcnow
+    max_age_s: float = 15.0
+    _read_at: float | None = field(default=None, init=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    async def refresh(self) -> None:
+        """Sets the gauges when the last read is older than `max_age_s`. Raises
+        SQLAlchemyError."""
+        async with self._lock:
+            if self._read_at is not None and time.monotonic() - self._read_at < self.max_age_s:
+                return
+            today = riyadh_date(self.clock())
+            late = case(
+                (
+                    (Request.due_date < today) & (Request.status != RequestStatus.NEEDS_INFO),
+                    1,
+                ),
+                else_=0,
+            )
+            async with self.sessions() as session:
+                rows = (
+                    await session.execute(
+                        select(Request.service_id, func.count(Request.id), func.sum(late))
+                        .where(Request.status.in_([s.value for s in _OPEN]))
+                        .group_by(Request.service_id)
+                    )
+                ).all()
+            departments = {s.department for s in self.catalogue.services}
+            opened = dict.fromkeys(departments, 0)
+            overdue = dict.fromkeys(departments, 0)
+            for service_id, count, late_count in rows:
+                department = self._department(service_id)
+                opened[department] = opened.get(department, 0) + count
+                overdue[department] = overdue.get(department, 0) + int(late_count or 0)
+            for department, count in opened.items():
+                REQUESTS_OPEN.labels(department).set(count)
+                REQUESTS_OVERDUE.labels(department).set(overdue[department])
+            self._read_at = time.monotonic()
+
+    def _department(self, service_id: str) -> str:
+        try:
+            return self.catalogue.get(service_id).department
+        except KeyError:  # a service since removed from the catalogue
+            return "unknown"

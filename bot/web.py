@@ -41,7 +41,7 @@ from bot.channels.whatsapp_inbound import (
 )
 from bot.channels.whatsapp_render import OutText
 from bot.health import Health, add_health, drain_left, draining
-from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
+from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED, RequestFigures
 from bot.outbox.staff_group import StaffGroupState
 from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
 from bot.webhook_turns import SEP
@@ -106,7 +106,11 @@ def build_web_app(
         assert tg_queue is not None
         depths["telegram"] = tg_queue.qsize
     staff = StaffGroupState(services.redis).problem if services.settings.staff_chat_id else None
-    add_health(app, Health(services.redis, services.sessions, depths, staff_problem=staff))
+    figures = RequestFigures(services.sessions, services.engine.catalogue)
+    add_health(
+        app,
+        Health(services.redis, services.sessions, depths, staff_problem=staff, requests=figures),
+    )
     if whatsapp is None and not services.settings.whatsapp_enabled:
         return app
 

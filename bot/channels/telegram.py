@@ -21,6 +21,7 @@ from typing import Any, Final
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatMemberStatus, ChatType
@@ -32,7 +33,8 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import SendMessage
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 from redis.asyncio import Redis
 
@@ -52,7 +54,7 @@ from bot.channels.telegram_render import (
 )
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
-from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
+from bot.metrics import HANDLING_SECONDS, RATE_LIMITED, UPDATES_HANDLED
 from bot.outbox.receipts import FollowUps
 from conversations.events import Contact, Event, Media, Reply
 
@@ -343,6 +345,20 @@ def build_dispatcher(
     return dispatcher
 
 
+async def _count_429(
+    make_request: NextRequestMiddlewareType[TelegramType],
+    bot: Bot,
+    method: TelegramMethod[TelegramType],
+) -> Response[TelegramType]:
+    """Counts Telegram's 429s for /metrics, whoever sent the call (residents' replies, the
+    outbox, the staff group)."""
+    try:
+        return await make_request(bot, method)
+    except TelegramRetryAfter:
+        RATE_LIMITED.labels("telegram").inc()
+        raise
+
+
 def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = False) -> Bot:
     """A Bot for the public Bot API, or for the server at `api_url`
     (TAWASUL_TELEGRAM_API_URL: a self-hosted Bot API server or a local stand-in).
@@ -355,6 +371,7 @@ def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = Fal
         session = AiohttpSession(api=server)
     else:
         session = AiohttpSession()
+    session.middleware(_count_429)
     # No default parse_mode: resident chats are plain text (see telegram_render).
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
 

@@ -53,6 +53,7 @@ from bot.channels.whatsapp_render import (
     split_for_body,
     validate,
 )
+from bot.metrics import RATE_LIMITED
 from bot.settings import Settings
 from conversations.events import Option, Reply
 from conversations.i18n import DEFAULT_LOCALE, Texts
@@ -96,6 +97,9 @@ PERMANENT_ERRORS: Final = frozenset(
 INVALID_PARAMETER: Final = 131009
 #: "Re-engagement message": sent outside the 24-hour window.
 WINDOW_CLOSED_ERROR: Final = 131047
+#: Graph API throttling: app, account, business number and pair rate limits, counted as
+#: 429s in /metrics.
+_RATE_LIMITS: Final = frozenset({4, 80007, 130429, 131056})
 #: Graph API errors worth another try a second later (rate limits, service hiccups).
 _TRANSIENT_ERRORS: Final = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004})
 
@@ -396,6 +400,10 @@ class WhatsAppSender:
             try:
                 return await call()
             except (WhatsAppError, httpx.TransportError) as exc:
+                if isinstance(exc, WhatsAppError) and (
+                    exc.code in _RATE_LIMITS or exc.status_code == 429
+                ):
+                    RATE_LIMITED.labels("whatsapp").inc()
                 if attempt == SEND_ATTEMPTS or not _transient(exc):
                     raise
                 log.warning("Graph API: %s; retrying", _describe(exc))
