@@ -1,4 +1,4 @@
-"""``tawasul``: the command line (chat, run, staff, webhook, db upgrade)."""
+"""``tawasul``: the command line (chat, run, staff, webhook, db upgrade, redis, data)."""
 
 from __future__ import annotations
 
@@ -128,6 +128,11 @@ def main(argv: list[str] | None = None) -> None:
         "redis", help="Redis maintenance: migrate-keys moves keys to their hash-tagged names"
     )
     redis_p.add_argument("action", choices=["migrate-keys"])
+    data_p = sub.add_parser(
+        "data", help="personal data: purge redacts decided requests past TAWASUL_RETENTION_DAYS"
+    )
+    data_p.add_argument("action", choices=["purge"])
+    data_p.add_argument("--dry-run", action="store_true", help="only list what would be redacted")
     args = parser.parse_args(argv)
 
     # Everything the bot and its embedded servers write (the database, the dialogues' Redis
@@ -177,6 +182,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(asyncio.run(run_staff(settings, args)))
         elif args.command == "redis":
             asyncio.run(_redis(settings))
+        elif args.command == "data":
+            from bot.retention import run_purge
+
+            asyncio.run(run_purge(settings, dry_run=args.dry_run, out=sys.stdout))
         else:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:

@@ -144,6 +144,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.outbox.whatsapp_cards import WhatsAppCardSend
     from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
+    from bot.retention import retention_forever
     from bot.staff.schedule import staff_running
     from bot.warmup import warm_up
     from bot.web import start_web, webhook_queues, whatsapp_delivery
@@ -219,6 +220,19 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                             grace=dt.timedelta(hours=settings.media_grace_hours),
                         ),
                         name="media-sweep",
+                    )
+                )
+                tasks.append(
+                    asyncio.create_task(
+                        retention_forever(
+                            services.redis,
+                            services.sessions,
+                            services.media,
+                            stop,
+                            days=settings.retention_days,
+                            media_grace=dt.timedelta(hours=settings.media_grace_hours),
+                        ),
+                        name="retention",
                     )
                 )
                 polling = None

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     # files in the media store that joined no request are removed once this old (hours);
     # longer than a draft lives (TAWASUL_DIALOGUE_TTL_S) so a draft's files are never lost
     media_grace_hours: int = Field(default=72, ge=1)
+    # decided requests lose their personal data (identity and phone numbers, description,
+    # the person's words, files) this many days after the decision (Saudi PDPL)
+    retention_days: int = Field(default=365, ge=1)
 
     # WhatsApp runs when all four are set; validate_default so that one left out is named.
     whatsapp_phone_id: str | None = Field(default=None, validate_default=True)

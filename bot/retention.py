@@ -1,0 +1,108 @@
+"""The retention job: once a (Riyadh) day one worker redacts the decided requests older
+than ``TAWASUL_RETENTION_DAYS`` (see :mod:`bot.db.retention`), and ``tawasul data purge
+[--dry-run]`` does it, or shows what it would do, from a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Final, TextIO
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.retention import PurgeReport, purge_decided
+from bot.media_store import MediaStore
+from bot.settings import Settings
+from domain.sla import RIYADH
+
+log = logging.getLogger(__name__)
+
+#: How often a worker looks whether today's purge was done; one of them does it.
+CHECK_EVERY_S: Final = 3600.0
+_DAY_KEY: Final = "tawasul:retention:day:{day}"
+# the day's key outlives the day, so a worker whose clock is a little behind does not
+# take a day already done for a new one
+_DAY_KEY_TTL_S: Final = 2 * 24 * 3600
+
+
+async def purge_once_today(
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+    store: MediaStore,
+    *,
+    now: dt.datetime,
+    days: int,
+    media_grace: dt.timedelta,
+) -> PurgeReport | None:
+    """Runs the day's purge unless a worker already took this Riyadh day (None then).
+    A purge that fails gives the day back, so the next check tries again."""
+    key = _DAY_KEY.format(day=now.astimezone(RIYADH).date().isoformat())
+    if not await redis.set(key, "1", nx=True, ex=_DAY_KEY_TTL_S):
+        return None
+    try:
+        return await purge_decided(sessions, store, now=now, days=days, media_grace=media_grace)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await redis.delete(key)
+        raise
+
+
+async def retention_forever(
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+    store: MediaStore,
+    stop: asyncio.Event,
+    *,
+    days: int,
+    media_grace: dt.timedelta,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    every_s: float = CHECK_EVERY_S,
+) -> None:
+    """Every ``every_s`` seconds until ``stop`` is set, does the day's purge if no worker
+    has. A failure is logged and tried again at the next check."""
+    while not stop.is_set():
+        try:
+            await purge_once_today(
+                redis, sessions, store, now=clock(), days=days, media_grace=media_grace
+            )
+        except Exception:
+            log.exception("retention purge failed; trying again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every_s)
+
+
+async def run_purge(settings: Settings, *, dry_run: bool, out: TextIO) -> None:
+    """``tawasul data purge``: redacts now (or, with ``dry_run``, lists what would be),
+    whatever the day's job did; prints the request numbers and the counts."""
+    from bot.app import prepare_data_dir
+    from bot.db.engine import make_engine, make_sessionmaker
+
+    prepare_data_dir(settings.data_dir)
+    db = make_engine(settings.sqlalchemy_url)
+    try:
+        report = await purge_decided(
+            make_sessionmaker(db),
+            MediaStore(settings.data_dir),
+            now=dt.datetime.now(dt.UTC),
+            days=settings.retention_days,
+            media_grace=dt.timedelta(hours=settings.media_grace_hours),
+            dry_run=dry_run,
+        )
+    finally:
+        await db.dispose()
+    verb = "would be redacted" if dry_run else "redacted"
+    count = len(report.numbers)
+    print(
+        f"{count} request{'' if count == 1 else 's'} decided more than "
+        f"{settings.retention_days} days ago "
+        f"{verb} (attachments: {report.attachments}"
+        + ("" if dry_run else f", files deleted: {report.files}")
+        + ")",
+        file=out,
+    )
+    for number in report.numbers:
+        print(f"  {number}", file=out)
