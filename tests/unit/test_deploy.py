@@ -1,7 +1,8 @@
 """deploy/: the compose file an operator starts, read as compose reads it (YAML with merge
 keys), checked for what the production recipe promises: Redis with its append-only file,
 PostgreSQL, the migration as a step that must finish before any worker starts, two workers
-with health checks, the proxy routing by readiness, and only settings the bot knows."""
+with health checks and no migration of their own, the proxy routing by readiness, and only
+settings the bot knows."""
 
 from __future__ import annotations
 
@@ -56,11 +57,17 @@ def test_the_migration_is_a_one_shot_step(compose: dict[str, Any]) -> None:
     assert migrate["environment"]["TAWASUL_DATABASE_URL"].startswith("postgresql+asyncpg://")
 
 
+def worker_count(service: dict[str, Any]) -> int:
+    """The processes a `tawasul run [--workers N]` service runs."""
+    command: list[str] = service["command"]
+    return int(command[command.index("--workers") + 1]) if "--workers" in command else 1
+
+
 def test_two_workers_start_after_the_migration_with_health_checks(
     compose: dict[str, Any],
 ) -> None:
     found = workers(compose)
-    assert len(found) >= 2
+    assert sum(worker_count(w) for w in found.values()) >= 2
     for name, worker in found.items():
         assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully", (
             name
@@ -70,6 +77,8 @@ def test_two_workers_start_after_the_migration_with_health_checks(
         assert "/healthz" in " ".join(worker["healthcheck"]["test"]), name
         assert worker["restart"] == "unless-stopped", name
         env = worker["environment"]
+        # the migration is the migrate service's step; workers do not race to do it
+        assert env["TAWASUL_AUTO_MIGRATE"] == "false", name
         assert env["TAWASUL_REDIS_URL"].startswith("redis://redis:")
         assert env["TAWASUL_HTTP_HOST"] == "0.0.0.0"
         # the media store is shared: a photo one worker stored, another attaches
