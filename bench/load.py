@@ -102,9 +102,9 @@ async def inject(
         # killed while it holds something, or the fault would prove nothing
         busy_until = time.monotonic() + BUSY_WAIT_S
         while not in_hand(victim.index) and time.monotonic() < busy_until:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-        await running.kill(victim)
+            await asyncio.sleep(0.005)
         held = in_hand(victim.index)
+        await running.kill(victim)
         await asyncio.sleep(down_s)
         await running.spawn(victim)
     elif fault == "redis":
@@ -248,12 +248,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 expected = sum(p.expected_replies for p in people)
 
                 def in_hand(worker: int) -> int:
-                    return sum(
-                        1
-                        for p in people
-                        for t in p.timed[-1:]
-                        if t.replied is None and worker in t.workers
-                    )
+                    return sum(1 for p in people if p.waiting_on(worker))
 
                 schedule = asyncio.create_task(
                     fault_schedule(
@@ -276,7 +271,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 rows = await drain_outbox(running.database.url, users, wait)
                 staff = api.sent_to(STAFF_CHAT)
                 exit_codes = await running.stop_workers()
-                errors = worker_lines(running.workers, "ERROR", "Traceback")
+                errors = worker_lines(running.workers, "ERROR")
+                tracebacks = worker_lines(running.workers, "Traceback")
                 ignored = worker_lines(running.workers, "duplicate telegram event ignored")
 
     timed = [t for p in people for t in p.timed]
@@ -328,6 +324,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "api_calls_refused": outage.refused,
         "worker_errors": len(errors),
         "worker_error_lines": errors[:5],
+        "worker_tracebacks": tracebacks[:3],
         # seen at --log-level INFO: an update whose id the engine had claimed already
         "engine_duplicates_ignored": len(ignored),
         "unanswered_kinds": sorted(

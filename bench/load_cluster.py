@@ -135,6 +135,8 @@ class Cluster:
             "TAWASUL_DATABASE_URL": self.database.url,
             "TAWASUL_DATA_DIR": str(self.data_dir),
             "TAWASUL_LOG_LEVEL": self.log_level,
+            # the migration is `tawasul db upgrade`, run once before the workers start
+            "TAWASUL_AUTO_MIGRATE": "false",
             # the 08:00 digest would land in the staff group whenever the bench runs
             "TAWASUL_STAFF_SCHEDULE": "off",
             "PYTHONPATH": str(ROOT),
@@ -263,7 +265,15 @@ def worker_lines(workers: list[Worker], *marks: str) -> list[str]:
     found: list[str] = []
     for worker in workers:
         with contextlib.suppress(OSError):
-            for line in worker.log.read_text(errors="replace").splitlines():
-                if any(mark in line for mark in marks):
-                    found.append(f"worker {worker.index}: {line.strip()[:300]}")
+            lines = worker.log.read_text(errors="replace").splitlines()
+            for i, line in enumerate(lines):
+                if not any(mark in line for mark in marks):
+                    continue
+                found.append(f"worker {worker.index}: {line.strip()[:300]}")
+                if line.startswith("Traceback"):
+                    # the frames and the exception, up to the next log record
+                    for frame in lines[i + 1 : i + 40]:
+                        if frame[:4].isdigit():
+                            break
+                        found[-1] += " | " + frame.strip()[:200]
     return found

@@ -191,6 +191,8 @@ class Timed:
     delivered and when the bot's first answer to it arrived (None: never)."""
 
     sent: float
+    #: the chat's messages before it (the bot's answer is the next one)
+    seen: int = 0
     replied: float | None = None
     #: the workers that accepted its updates
     workers: list[int] = field(default_factory=list)
@@ -244,6 +246,14 @@ class Resident:
             1 for i in range(1, len(inbox)) if i not in starts and inbox[i].same_as(inbox[i - 1])
         )
 
+    def waiting_on(self, worker: int) -> bool:
+        """Whether `worker` accepted the resident's last turn and no answer to it has
+        reached the Bot API yet."""
+        last = self.timed[-1] if self.timed else None
+        if last is None or worker not in last.workers:
+            return False
+        return len(self.api.inbox.get(self.chat, [])) <= last.seen
+
     def _tap(self, data: str, on: BotMessage) -> Move:
         return lambda: [self.updates.callback(self.user, data, message=on.message)]
 
@@ -284,7 +294,7 @@ class Resident:
     async def _say(self, move: list[dict[str, Any]]) -> tuple[Timed, int]:
         seen = len(self.api.inbox[self.chat])
         self.turns.append(seen)
-        timed = Timed(time.monotonic())
+        timed = Timed(time.monotonic(), seen)
         self.timed.append(timed)
         for update in move:
             timed.kinds.append(_kind(update))
