@@ -227,6 +227,8 @@ def test_two_chats_share_the_embedded_redis(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "redis" / "redis.sock").exists()
 
 
+# start-up and ten answers: on a loaded machine more than the default two minutes
+@pytest.mark.timeout(STARTUP_S + 120)
 def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -> None:
     # issue 13 in `tawasul chat`: the FAQ as a numbered list, a number picks a question, and
     # a typed question mid-request is answered with the step asked again
