@@ -279,6 +279,21 @@ class OutboxMessage(Base):
     )
 
 
+class AuditEntry(Base):
+    """What officers and operators did with personal data beyond one request's status (an
+    export with identity and phone numbers): who, when, what, and the details (never the
+    personal data itself). Rows are only ever added (migration 0006)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # "terminal:<name>", "os-user:<name>" or "officer:<id>", as in the status events
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 class StaffTopic(Base):
     """The forum topic a department's cards go to in the staff group, created on demand."""
 

@@ -8,6 +8,7 @@
     tawasul staff reject 4512345671 the reason…
     tawasul staff reopen 4512345671 the reason…
     tawasul staff keep 4512345671   (a reconsideration answered: the rejection stays)
+    tawasul staff export --from 2026-11-01 --to 2026-11-30 [--output FILE] [--with-personal-data]
 
 Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff group's
 buttons, so the person is notified and the card refreshed by the running bot's outbox
@@ -23,7 +24,9 @@ be opened; the person's text is printed with its direction controls made visible
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
+import io
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -35,7 +38,18 @@ if TYPE_CHECKING:
     from bot.staff.views import StaffViews
 
 LOCAL_OFFICER_ID: Final = 0
-ACTIONS: Final = ("list", "show", "take", "ask", "accept", "reject", "reopen", "undo", "keep")
+ACTIONS: Final = (
+    "list",
+    "show",
+    "take",
+    "ask",
+    "accept",
+    "reject",
+    "reopen",
+    "undo",
+    "keep",
+    "export",
+)
 
 # exit codes: 1 the action was refused (unknown request, not possible now), 2 bad input
 REFUSED: Final = 1
@@ -83,6 +97,19 @@ def add_staff_parser(sub: Any) -> None:
             p.add_argument(
                 "--over", action="store_true", help="take it over from the officer who has it"
             )
+    export = actions.add_parser(
+        "export",
+        parents=[common],
+        help="requests filed between two days and their decisions, as CSV (UTF-8 with BOM)",
+    )
+    export.add_argument("--from", dest="first", required=True, type=_day, help="YYYY-MM-DD")
+    export.add_argument("--to", dest="last", required=True, type=_day, help="YYYY-MM-DD")
+    export.add_argument("--output", default=None, help="a file instead of standard output")
+    export.add_argument(
+        "--with-personal-data",
+        action="store_true",
+        help="add identity, establishment and phone numbers (recorded in the audit log)",
+    )
     for name, help_, words, nargs in (
         ("ask", "ask the person for more information", "question", "+"),
         ("accept", "accept a request (an optional note for the person)", "note", "*"),
@@ -124,6 +151,8 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     _ = views.texts.gettext
     err = sys.stderr if out is sys.stdout else out
 
+    if args.staff_action == "export":
+        return await _export(settings, args, views, out, err)
     number = ""
     if args.staff_action != "list":
         try:
@@ -243,7 +272,56 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
 
 
 def action_changes(action: str) -> bool:
-    return action not in ("list", "show")
+    return action not in ("list", "show", "export")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day: {text!r} (YYYY-MM-DD)") from None
+
+
+async def _export(
+    settings: Settings, args: argparse.Namespace, views: StaffViews, out: TextIO, err: TextIO
+) -> int:
+    """``tawasul staff export``: the CSV to ``--output`` or ``out``; the count to ``err``."""
+    from bot.db.engine import make_engine, make_sessionmaker
+    from bot.db.migrate import upgrade
+    from bot.staff.export import ExportRange, write_export
+
+    _ = views.texts.gettext
+    try:
+        days = ExportRange(args.first, args.last)
+    except ValueError:
+        print(_("The last day is before the first: please check --from and --to."), file=err)
+        return BAD_INPUT
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        options = {
+            "officer": local_officer(args.officer),
+            "personal": args.with_personal_data,
+            "destination": args.output or "stdout",
+        }
+        sessions = make_sessionmaker(engine)
+        if args.output:
+            # the CLI's umask makes the file the owner's only: it may hold personal data.
+            # Blocking writes are fine here: a one-shot command, nothing else on its loop.
+            with open(args.output, "w", encoding="utf-8", newline="") as handle:  # noqa: ASYNC230
+                count = await write_export(sessions, views, handle, days, **options)
+        else:
+            if isinstance(out, io.TextIOWrapper):
+                out.reconfigure(encoding="utf-8")  # whatever the terminal's locale says
+            count = await write_export(sessions, views, out, days, **options)
+    finally:
+        await engine.dispose()
+    text: str = views.texts.ngettext(
+        "%(count)d request exported.", "%(count)d requests exported.", count
+    )
+    print(text.replace("%(count)d", str(count)), file=err)
+    return 0
 
 
 def _file_line(media: Any, attachment: Any) -> str:

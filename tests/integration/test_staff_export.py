@@ -1,0 +1,147 @@
+"""`tawasul staff export` as an operator runs it (the real CLI process, SQLite and
+PostgreSQL): the requests filed in a range of Riyadh days and their decisions, as CSV a
+spreadsheet opens (UTF-8 with BOM, read back with the csv module), without identity or
+phone numbers unless asked, every export in the audit log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import AuditEntry, Request, StatusEvent
+from bot.db.requests_repo import SqlRequestGateway
+from domain.sla import RIYADH
+from tests.integration.test_db_requests import submission
+from tests.integration.test_staff_cli import staff
+
+
+def riyadh(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=RIYADH)  # type: ignore[misc]
+
+
+async def _filed(
+    gateway: SqlRequestGateway,
+    sessions: async_sessionmaker[AsyncSession],
+    key: str,
+    at: dt.datetime,
+) -> str:
+    number = (await gateway.submit(submission(key=key, attachments=()))).number
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Request)
+            .where(Request.number == number)
+            .values(submitted_at=at, due_date=(at + dt.timedelta(days=9)).date())
+        )
+    return number
+
+
+async def _rejected(
+    sessions: async_sessionmaker[AsyncSession], number: str, at: dt.datetime, reason: str
+) -> None:
+    async with sessions.begin() as session:
+        request = await session.scalar(select(Request).where(Request.number == number))
+        assert request is not None
+        session.add(
+            StatusEvent(
+                request_id=request.id,
+                actor="officer:77:نورة",
+                at=at,
+                from_status=request.status,
+                to_status="rejected",
+                reason=reason,
+            )
+        )
+        request.status = "rejected"
+        request.decision_reason = reason
+        request.satisfaction = 2
+
+
+def _read(data: bytes) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 only with the BOM
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+async def test_a_month_of_requests_as_csv(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    early = await _filed(gateway, db_sessionmaker, "a", riyadh(2026, 11, 2, 10, 0))
+    late_night = await _filed(gateway, db_sessionmaker, "b", riyadh(2026, 11, 30, 23, 30))
+    # 00:10 in Riyadh on 1 December is still 30 November in UTC: not in November's export
+    next_month = await _filed(gateway, db_sessionmaker, "c", riyadh(2026, 12, 1, 0, 10))
+    await _rejected(
+        db_sessionmaker, early, riyadh(2026, 11, 4, 9, 0), '=HYPERLINK("http://x","اضغط")'
+    )
+
+    out_file = tmp_path / "november.csv"
+    done = staff(
+        db_url,
+        tmp_path,
+        "export",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--output",
+        str(out_file),
+        "--officer",
+        "سارة",
+    )
+    assert "صُدِّر طلبان." in done.stderr
+    rows = _read(out_file.read_bytes())
+    header, body = rows[0], rows[1:]
+    assert header[0] == "رقم الطلب" and "الحالة" in header
+    assert [row[0] for row in body] == [early, late_night]
+    assert next_month not in out_file.read_text(encoding="utf-8-sig")
+    first = dict(zip(header, body[0], strict=True))
+    assert first["الحالة"] == "مرفوض"
+    assert first["وقت القرار (الرياض)"] == "2026-11-04 09:00"
+    assert first["قرّره"] == "نورة"
+    assert first["قُرّر خلال ٧ أيام عمل"] == "نعم"
+    # a reason a spreadsheet would run as a formula is written as text
+    assert first["السبب"].startswith("'=HYPERLINK")
+    assert first["الرضا (١-٥)"] == "2"
+    text = out_file.read_text(encoding="utf-8-sig")
+    assert "2000000006" not in text and "500000001" not in text
+    assert out_file.stat().st_mode & 0o077 == 0  # the owner's only
+
+    shown = staff(
+        db_url,
+        tmp_path,
+        "export",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--with-personal-data",
+        "--officer",
+        "سارة",
+        "--lang",
+        "en",
+    )
+    rows = _read(shown.stdout.encode("utf-8"))
+    assert rows[0][0] == "Request number" and rows[0][-5] == "Identity number"
+    assert rows[1][-5:] == ["2000000006", "resident", "", "+966500000001", "yes"]
+
+    async with db_sessionmaker() as session:
+        audit = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    assert [(a.action, a.actor, a.detail["personal_data"]) for a in audit] == [
+        ("export", "terminal:سارة", False),
+        ("export", "terminal:سارة", True),
+    ]
+    assert audit[0].detail["from"] == "2026-11-01" and audit[1].detail["output"] == "stdout"
+    assert "2000000006" not in str([a.detail for a in audit])
+
+
+async def test_days_the_wrong_way_round_are_refused_politely(db_url: str, tmp_path: Path) -> None:
+    done = staff(db_url, tmp_path, "export", "--from", "2026-11-30", "--to", "2026-11-01", code=2)
+    assert "اليوم الأخير قبل الأول" in done.stderr
+    bad = staff(db_url, tmp_path, "export", "--from", "30/11/2026", "--to", "2026-12-01", code=2)
+    assert "YYYY-MM-DD" in bad.stderr
