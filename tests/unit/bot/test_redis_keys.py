@@ -68,5 +68,5 @@ def test_two_people_are_spread_over_the_slots() -> None:
 
 @pytest.mark.parametrize("key", [JOURNAL_KEY, INBOX_KEY])
 def test_a_webhook_journal_and_its_done_markers_share_a_slot(key: str) -> None:
-    journal = Journal(None, key)  # type: ignore[arg-type]  # names only
+    journal = Journal(_NoScripts(), key)  # type: ignore[arg-type]  # names only
     assert slot(key) == slot(journal._done_key("874520001"))
