@@ -29,9 +29,10 @@ in_hand (kill): the turns the killed worker had accepted and not answered when i
 recover_s: from the moment the fault was lifted until every update sent before then had
 been answered and every worker was ready again.
 
-Usage: python bench/load.py [--residents 100] [--workers 2] [--postgres]
-                            [--faults kill,redis,db,api] [--down 2] [--deadline 600]
-Exits 1 when any resident was lost or anything was duplicated.
+Usage (from the repository's root): python -m bench.load [--residents 100] [--workers 2]
+    [--postgres] [--faults kill,redis,db,api] [--down 2] [--think 0] [--reply-timeout 90]
+    [--staff-group] [--log-level WARNING] [--deadline 600]
+Exits 1 when a resident was lost, a turn unanswered, a photo missing or anything duplicated.
 """
 
 from __future__ import annotations
