@@ -13,6 +13,10 @@ from pathlib import Path
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.abuse.alert import flood_alert
+from bot.abuse.blocks import BlockList
+from bot.abuse.filing import FilingLimits
+from bot.abuse.guard import InboundGuard, Screen
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.requests_repo import SqlRequestGateway
@@ -51,6 +55,13 @@ class Services:
     # outbox; the channels release them once the confirmation text is out
     receipts: ReceiptQueue
     cards: ReceiptCards
+    # blocked people and the limits, checked by every channel before any work (bot.abuse)
+    blocks: BlockList | None = None
+    guard: InboundGuard | None = None
+
+    @property
+    def screen(self) -> Screen | None:
+        return None if self.guard is None else self.guard.screen
 
 
 def prepare_data_dir(data_dir: Path) -> None:
@@ -113,12 +124,28 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 # names here (a deployment runs `tawasul redis migrate-keys`, README)
                 await migrate_keys(redis)
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
+            gateway.limits = FilingLimits(
+                redis,
+                per_account=settings.requests_per_day,
+                per_identity=settings.requests_per_identity_per_day,
+            )
+            blocks = BlockList(sessions, redis)
+            guard = InboundGuard(
+                redis,
+                blocks,
+                store,
+                messages_per_minute=settings.messages_per_minute,
+                new_chats_limit=settings.new_chats_limit,
+                new_chats_window_s=settings.new_chats_window_s,
+                alert=flood_alert(sessions),
+                arabic_digits=settings.arabic_digits,
+            )
             engine = Engine(
                 store,
                 INTAKE,
                 catalogue,
                 gateway,
-                limiter=RedisAttemptLimiter(redis),
+                limiter=RedisAttemptLimiter(redis, max_failures=settings.status_lookups_per_hour),
                 arabic_digits=settings.arabic_digits,
                 receipts=receipts,
             )
@@ -137,6 +164,8 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 intake,
                 receipts,
                 cards,
+                blocks,
+                guard,
             )
     finally:
         cards.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.abuse.filing import FilingLimits
 from bot.db.requests_repo import RequestRecord, SqlRequestGateway
 from bot.staff.desk import NotTheOwner, RequestNotFound, StaffDesk
 from conversations.ports import (
@@ -17,12 +18,23 @@ from domain.status import IllegalTransition, RequestStatus
 
 
 class Gateway:
-    def __init__(self, requests: SqlRequestGateway, desk: StaffDesk) -> None:
+    def __init__(
+        self, requests: SqlRequestGateway, desk: StaffDesk, limits: FilingLimits | None = None
+    ) -> None:
         self.requests = requests
         self.desk = desk
+        self.limits = limits
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
-        return await self.requests.submit(submission)
+        """Files the request; raises FilingPaused, before anything is written, when the
+        chat or the identity number filed the most allowed in a day (bot.abuse.filing)."""
+        if self.limits is None or await self.limits.counted(submission):
+            return await self.requests.submit(submission)
+        await self.limits.check(submission)
+        filed = await self.requests.submit(submission)
+        if filed.created:
+            await self.limits.count(submission)
+        return filed
 
     async def pending_question(self, number: str, channel: str, user_key: str) -> str:
         found = await self.requests.owned_question(number, channel, user_key)

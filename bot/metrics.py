@@ -41,6 +41,14 @@ UPDATES_HANDLED: Final = Counter(
     ["channel", "outcome"],
     registry=REGISTRY,
 )
+#: why: "blocked" (an officer blocked the person), "too_fast" (TAWASUL_MESSAGES_PER_MINUTE),
+#: "flood" (a new chat past TAWASUL_NEW_CHATS_LIMIT); see bot.abuse.guard.
+INBOUND_REFUSED: Final = Counter(
+    "tawasul_inbound_refused",
+    "Messages the inbound guard kept from the dialogue before any work, by why.",
+    ["why"],
+    registry=REGISTRY,
+)
 HANDLING_SECONDS: Final = Histogram(
     "tawasul_update_handling_seconds",
     "Time from taking an update off the webhook queue to its replies sent.",

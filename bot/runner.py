@@ -183,6 +183,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         membership=membership,
                         follow_ups=services.receipts,
                         redis=services.redis,
+                        screen=services.screen,
                     )
                     dispatcher.update.outer_middleware(inflight.middleware)
                     await stack.enter_async_context(

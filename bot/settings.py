@@ -109,6 +109,19 @@ class Settings(BaseSettings):
     # decided requests lose their personal data (identity and phone numbers, description,
     # the person's words, files) this many days after the decision (Saudi PDPL)
     retention_days: int = Field(default=365, ge=1)
+    # abuse limits, shared by every worker through Redis (bot/abuse); 0 turns one off.
+    # messages (and taps) one person may send in a minute; beyond it one «slow down»
+    messages_per_minute: int = Field(default=20, ge=0)
+    # requests one chat, and one identity number, may file in 24 hours
+    requests_per_day: int = Field(default=5, ge=0)
+    requests_per_identity_per_day: int = Field(default=3, ge=0)
+    # status look-ups of someone else's request per account and per number in an hour
+    status_lookups_per_hour: int = Field(default=5, ge=1)
+    # chats the bot has not seen before (for 30 days) admitted in TAWASUL_NEW_CHATS_WINDOW_S
+    # seconds, all together; past it new chats are dropped before any work and the staff
+    # group is alerted once
+    new_chats_limit: int = Field(default=300, ge=0)
+    new_chats_window_s: int = Field(default=600, ge=10)
 
     # WhatsApp runs when all four are set; validate_default so that one left out is named.
     whatsapp_phone_id: str | None = Field(default=None, validate_default=True)

@@ -80,6 +80,7 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
                 renumbered=renumberer(services),
                 after_turn=reminders.note,
                 follow_ups=services.receipts,
+                screen=services.screen,
             ),
             delivery=delivery,
             reminders=reminders,

@@ -174,3 +174,15 @@ class AttemptLimiter(Protocol):
     async def blocked_for(self, *keys: str) -> int:
         """Seconds until any of ``keys`` may try again; 0 when none is blocked."""
         ...
+
+
+class FilingPaused(Exception):
+    """A new request cannot be filed now: the chat (``per="account"``) or the identity
+    number (``per="identity"``) filed ``count`` requests in the last day, the most allowed.
+    ``wait_s``: seconds until one more may be filed. Nothing was written."""
+
+    def __init__(self, per: str, count: int, wait_s: int) -> None:
+        super().__init__(per, count, wait_s)
+        self.per = per
+        self.count = count
+        self.wait_s = wait_s

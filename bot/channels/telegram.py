@@ -38,6 +38,7 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 from redis.asyncio import Redis
 
+from bot.abuse.guard import Screen
 from bot.channels.aiogram_models import pin_response_models
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
@@ -103,8 +104,11 @@ class TelegramChannel:
         membership: Membership | None = None,
         follow_ups: FollowUps | None = None,
         keyboard_flags: KeyboardFlags | None = None,
+        screen: Screen | None = None,
     ) -> None:
         self._handle = handle
+        # blocks and limits, checked before any work on a person's update (bot.abuse.guard)
+        self._screen = screen
         self._membership = membership
         self._follow_ups = follow_ups
         self._slots = asyncio.Semaphore(max_concurrent_updates)
@@ -125,6 +129,8 @@ class TelegramChannel:
         if event is None:
             return
         chat_id = message.chat.id
+        if not await self._admitted(bot, chat_id, event):
+            return
         # Chat lock first, then a slot: a slot is never held while waiting for a chat.
         async with self._locks.hold(chat_id), self._slots:
             if isinstance(event, Media):
@@ -156,9 +162,21 @@ class TelegramChannel:
         if event is None:
             return
         chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        if not await self._admitted(bot, chat_id, event):
+            return
         async with self._locks.hold(chat_id), self._slots:
             replies = await self._handle(event)
             await self.deliver(bot, chat_id, replies, after_contact=False)
+
+    async def _admitted(self, bot: Bot, chat_id: int, event: Event) -> bool:
+        """The guard's word on this person's update; what it says instead is sent here."""
+        if self._screen is None:
+            return True
+        verdict = await self._screen(event.origin.channel, event.origin.user_key)
+        if not verdict.admit and verdict.replies:
+            async with self._locks.hold(chat_id):
+                await self.deliver(bot, chat_id, list(verdict.replies), after_contact=False)
+        return verdict.admit
 
     async def deliver(
         self, bot: Bot, chat_id: int, replies: list[Reply], *, after_contact: bool
@@ -322,6 +340,7 @@ def build_dispatcher(
     follow_ups: FollowUps | None = None,
     redis: Redis | None = None,
     measured: bool = True,
+    screen: Screen | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
@@ -340,6 +359,7 @@ def build_dispatcher(
         membership=membership,
         follow_ups=follow_ups,
         keyboard_flags=RedisKeyboardFlags(redis) if redis is not None else None,
+        screen=screen,
     )
     dispatcher.include_router(residents_router())
     return dispatcher

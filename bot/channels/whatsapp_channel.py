@@ -29,6 +29,7 @@ import httpx
 from pywa_async.errors import WhatsAppError
 from redis.asyncio import Redis
 
+from bot.abuse.guard import Screen
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.whatsapp import (
     CLAIM_TTL_S,
@@ -164,7 +165,9 @@ class WhatsAppChannel:
         renumbered: Renumbered | None = None,
         after_turn: AfterTurn | None = None,
         follow_ups: FollowUps | None = None,
+        screen: Screen | None = None,
     ) -> None:
+        self._screen = screen
         self._after_turn = after_turn
         self._handle = handle
         self._follow_ups = follow_ups
@@ -185,6 +188,13 @@ class WhatsAppChannel:
             if item.change is not None:
                 await self._renumber(item, item.change)
                 return
+            if self._screen is not None:
+                # blocks and limits, before any work on the message (bot.abuse.guard)
+                verdict = await self._screen(CHANNEL, user_key)
+                if not verdict.admit:
+                    if verdict.replies:
+                        await self._send_turn(user_key, list(verdict.replies))
+                    return
             await self._remember(item)
             await self._waiting(user_key)
             pending = await self.sender.take_pending(user_key)

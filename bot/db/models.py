@@ -305,3 +305,27 @@ class StaffTopic(Base):
     department: Mapped[str] = mapped_column(String(32))
     thread_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Block(Base):
+    """A person the bot stops serving, by an officer's decision (issue 14): the person
+    behind a request (their channel identity), why, who decided it and when, and who lifted
+    it and when. One row per block, never deleted: the table is the blocks' audit trail and
+    their truth (Redis holds a copy for the inbound check, rebuilt from here when lost).
+    Active while ``unblocked_at`` is null."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (Index("ix_blocks_channel_user_key", "channel", "user_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_key: Mapped[str] = mapped_column(String(128))
+    # the language the person is told in (the request's)
+    locale: Mapped[str] = mapped_column(String(8))
+    # the request the officer blocked from
+    request_number: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    blocked_by: Mapped[str] = mapped_column(String(160))
+    blocked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    unblocked_by: Mapped[str | None] = mapped_column(String(160))
+    unblocked_at: Mapped[dt.datetime | None]

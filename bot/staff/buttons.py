@@ -30,6 +30,7 @@ from bot.staff.actors import Officer
 from bot.staff.callbacks import (
     ACCEPT,
     ASK,
+    BLOCK,
     KEEP_REJECTED,
     QUESTION,
     REJECT,
@@ -131,6 +132,8 @@ class ButtonHandlers(QuestionHandlers):
             await self._reason_picker(bot, query, number, offered, officer)
         elif action.action == REOPEN:
             await self._undo_or_reopen(bot, query, number, offered, officer)
+        elif action.action == BLOCK:
+            await self._block_pressed(bot, query, number, offered, officer)
         elif action.action == QUESTION:
             await self._question_chosen(bot, query, action, officer)
         elif action.action in (REOPEN_ASKED, KEEP_REJECTED):

@@ -11,6 +11,7 @@ Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu
 ``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason;
 ``nq`` a ready question (``st:nq:<number>:<version>:<question id>``, ``other`` or ``cancel``).
 ``rr`` / ``kr`` reopen or keep rejected a request the person asked to be reconsidered.
+``bl`` block the person behind the request (asks for the reason).
 Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
 are answered as out of date.
 """
@@ -43,13 +44,17 @@ ACCEPT: Final = "ok"
 REJECT: Final = "no"
 REOPEN: Final = "re"
 REASON: Final = "nr"
+#: block the person behind the request (asks for the reason)
+BLOCK: Final = "bl"
 #: a question picked from the ready questions (or "other", "cancel"), by the question's id
 QUESTION: Final = "nq"
 #: The answers to a person's request for reconsideration (issue 13): reopen, keep rejected.
 REOPEN_ASKED: Final = "rr"
 KEEP_REJECTED: Final = "kr"
 
-_SIMPLE_ACTIONS: Final = frozenset({TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED})
+_SIMPLE_ACTIONS: Final = frozenset(
+    {TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED, BLOCK}
+)
 #: a ready question's id as a button carries it (see bot/staff/data/ready_questions.json)
 _QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")
 
@@ -63,7 +68,7 @@ def version(record: RequestRecord) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StaffAction:
-    action: str  # take, ask, ok, no, re, nr, nq
+    action: str  # take, ask, ok, no, re, nr, nq, bl
     number: str
     version: int | None = None  # None: a button from before versions
     # for nr: a reason index, "other" or "cancel"; for nq: a ready question's id, or those

@@ -22,6 +22,7 @@ from bot.db.requests_repo import RequestRecord
 from bot.staff.callbacks import (
     ACCEPT,
     ASK,
+    BLOCK,
     KEEP_REJECTED,
     REJECT,
     REOPEN,
@@ -88,9 +89,12 @@ class CardRenderer:
     def buttons(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
         """What can be done now: take while nobody has it; ask while it is open and not
         already waiting for an answer; accept or reject while open; undo or reopen when
-        decided. Each button carries the request's version (see :mod:`bot.staff.callbacks`)."""
+        decided; block the sender always. Each button carries the request's version (see
+        :mod:`bot.staff.callbacks`)."""
         _ = self._
         number, v = record.number, version(record)
+        # the person behind the request can be blocked whatever its status (bot.abuse)
+        block = (Button("⛔ " + _("Block the sender"), action_data(BLOCK, number, v)),)
         if record.status is RequestStatus.REJECTED and record.reconsider_reason:
             # the person asked for reconsideration: the card proposes to reopen
             return (
@@ -98,9 +102,13 @@ class CardRenderer:
                     Button("🔁 " + _("Reopen as asked"), action_data(REOPEN_ASKED, number, v)),
                     Button("🚫 " + _("Keep rejected"), action_data(KEEP_REJECTED, number, v)),
                 ),
+                block,
             )
         if record.status in FINAL:
-            return ((Button("↩️ " + _("Undo or reopen"), action_data(REOPEN, number, v)),),)
+            return (
+                (Button("↩️ " + _("Undo or reopen"), action_data(REOPEN, number, v)),),
+                block,
+            )
         rows: list[tuple[Button, ...]] = []
         first: list[Button] = []
         if record.assigned_to is None:
@@ -115,6 +123,7 @@ class CardRenderer:
                 Button("❌ " + _("Reject"), action_data(REJECT, number, v)),
             )
         )
+        rows.append(block)
         return tuple(rows)
 
     def preview(self, record: RequestRecord) -> str:

@@ -9,6 +9,8 @@
     tawasul staff reopen 4512345671 the reason…
     tawasul staff keep 4512345671   (a reconsideration answered: the rejection stays)
     tawasul staff export --from 2026-11-01 --to 2026-11-30 [--output FILE] [--with-personal-data]
+    tawasul staff block 4512345671 the reason…      (the person behind it is not served)
+    tawasul staff unblock 4512345671
 
 Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff group's
 buttons, so the person is notified and the card refreshed by the running bot's outbox
@@ -49,6 +51,8 @@ ACTIONS: Final = (
     "undo",
     "keep",
     "export",
+    "block",
+    "unblock",
 )
 
 # exit codes: 1 the action was refused (unknown request, not possible now), 2 bad input
@@ -90,6 +94,7 @@ def add_staff_parser(sub: Any) -> None:
         ("take", "take a request"),
         ("undo", "undo a decision the person has not been told of yet"),
         ("keep", "answer the person's request for reconsideration: the rejection stays"),
+        ("unblock", "serve the person behind a request again"),
     ):
         p = actions.add_parser(name, parents=[common], help=help_)
         p.add_argument("number")
@@ -115,6 +120,12 @@ def add_staff_parser(sub: Any) -> None:
         ("accept", "accept a request (an optional note for the person)", "note", "*"),
         ("reject", "reject a request, with the reason the person will read", "reason", "+"),
         ("reopen", "take a decided request back to review, with a reason", "reason", "+"),
+        (
+            "block",
+            "stop serving the person behind a request (the reason is for the audit)",
+            "reason",
+            "+",
+        ),
     ):
         p = actions.add_parser(name, parents=[common], help=help_)
         p.add_argument("number")
@@ -183,6 +194,12 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             )
         today = riyadh_date(utcnow())
         action = args.staff_action
+        if action in ("block", "unblock"):
+            from bot.staff.cli_blocks import run_blocking
+
+            return await run_blocking(
+                settings, args, make_sessionmaker(engine), officer, views, out
+            )
         try:
             if action == "list":
                 print(views.open_list(await desk.open_requests(), PLAIN, today=today), file=out)

@@ -230,6 +230,7 @@ class CommandHandlers(StaffGroup):
             HTML.t(_("/overdue: requests past their due date")),
             HTML.t(_("/takeover NUMBER: take a request another officer has (they are told)")),
             HTML.t(_("/stats: counts by status and department, and satisfaction")),
+            HTML.t(_("/block NUMBER REASON: the person behind a request is no longer served; /unblock NUMBER lifts it")),
             HTML.t(
                 _("Use the buttons on a request's card to take, ask, accept, reject, undo or reopen it.")
             ),

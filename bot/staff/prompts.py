@@ -19,8 +19,9 @@ from aiogram import Bot
 from aiogram.types import CallbackQuery, ForceReply, Message, Update
 
 from bot.staff.actors import Officer
+from bot.staff.blocking import BlockHandlers
 from bot.staff.desk import MissingReason, RequestNotFound, StaleAction
-from bot.staff.group import StaffGroup, answer, officer_of
+from bot.staff.group import answer, officer_of
 from bot.staff.views import HTML, mention, script_mismatch
 from domain.status import IllegalTransition
 
@@ -30,10 +31,10 @@ log = logging.getLogger(__name__)
 PROMPT_TTL_S: Final = 24 * 3600
 _PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
 
-PromptKind = Literal["ask", "reject", "reopen"]
+PromptKind = Literal["ask", "reject", "reopen", "block"]
 
 
-class PromptHandlers(StaffGroup):
+class PromptHandlers(BlockHandlers):
     prompt_ttl_s: int = PROMPT_TTL_S
 
     async def _prompt(
@@ -98,6 +99,12 @@ class PromptHandlers(StaffGroup):
         if await self._redis.getdel(key) is None:
             return
         number = prompt["number"]
+        if prompt["kind"] == "block":
+            # about the person, not the request's state: no version to check
+            reply = await self._block_with_reason(number, officer_of(user), text)
+            if not await self._edit(bot, replied, reply):
+                await self._send(bot, message, reply)
+            return
         done = False
         try:
             reply = await self._prompted(

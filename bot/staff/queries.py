@@ -59,6 +59,10 @@ class DeskQueries:
     def today(self) -> dt.date:
         return riyadh_date(self._clock())
 
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self._sessions
+
     async def find(self, number: str) -> RequestRecord | None:
         async with self._sessions() as session:
             request = await session.scalar(select_requests().where(Request.number == number))

@@ -26,6 +26,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from redis.asyncio import Redis
 
+from bot.abuse.blocks import BlockList
 from bot.db.models import utcnow
 from bot.settings import Settings, holidays_of
 from bot.staff.auth import OfficerAuth
@@ -53,6 +54,7 @@ def staff_router(
     *,
     locale: str = DEFAULT_LOCALE,
     clock: Callable[[], dt.datetime] = utcnow,
+    blocks: BlockList | None = None,
 ) -> Router:
     """A router for the staff group (``TAWASUL_STAFF_CHAT_ID``), to include into the
     Telegram dispatcher next to the residents' router."""
@@ -68,6 +70,7 @@ def staff_router(
         views=StaffViews(load_catalogue(), locale=locale, holidays=holidays_of(settings)),
         clock=clock,
     )
+    handlers.blocks = blocks or BlockList(desk.sessions, redis)
     router = Router(name="telegram_staff")
     in_group = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
     router.message.filter(F.chat.id == chat_id, in_group)
@@ -79,6 +82,8 @@ def staff_router(
     router.message.register(handlers.on_mine, Command("mine"))
     router.message.register(handlers.on_unassigned, Command("unassigned"))
     router.message.register(handlers.on_takeover, Command("takeover"))
+    router.message.register(handlers.on_block, Command("block"))
+    router.message.register(handlers.on_unblock, Command("unblock"))
     router.message.register(handlers.on_stats, Command("stats"))
     router.message.register(handlers.on_help, Command("help", "start"))
     router.message.register(handlers.on_reply, F.reply_to_message)

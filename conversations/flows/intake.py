@@ -13,7 +13,8 @@ from conversations.flows.describe import (
     files,
 )
 from conversations.formatting import format_long_date, isolate
-from conversations.ports import AttachmentInfo, Submission
+from conversations.pauses import filing_paused
+from conversations.ports import AttachmentInfo, FilingPaused, Submission
 from conversations.receipt import Receipt
 from domain.catalogue import Service, local
 from domain.identity import (
@@ -552,7 +553,11 @@ async def _submit(ctx: Ctx) -> Outcome:
         eligibility=dict(answers.get("eligibility", {})),
         attachments=tuple(AttachmentInfo(**f) for f in files(ctx)),
     )
-    filed = await ctx.gateway.submit(submission)
+    try:
+        filed = await ctx.gateway.submit(submission)
+    except FilingPaused as paused:
+        # a daily limit (bot.abuse.filing): nothing written, the draft stays at the summary
+        return Retry(filing_paused(ctx, paused))
     ctx.state.last_request = filed.number
     text = "\n".join(
         [

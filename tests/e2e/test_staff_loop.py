@@ -119,7 +119,7 @@ async def test_take_and_accept_from_the_card(
                             api, lambda: len(api.calls_for(STAFF_CHAT, "editMessageText")) >= 2, 1.5
                         )
                         final = _message(api, card["message_id"])
-                        assert _buttons(final) == [f"st:re:{number}:3"]
+                        assert _buttons(final) == [f"st:re:{number}:3", f"st:bl:{number}:3"]
                         # the decision reaches the person after the grace period (and
                         # Telegram's one-a-second limit for their chat), on a later round
                         await _until(

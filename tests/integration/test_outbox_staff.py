@@ -95,7 +95,7 @@ async def test_a_new_request_gets_a_card_and_its_album_then_decisions_edit_the_c
     assert request.staff_message_id is not None
     first = card(r, request.staff_message_id)
     assert filed.number in first["text"] and "جديد" in first["text"]
-    assert buttons(first) == [f"st:{a}:{filed.number}:1" for a in ("take", "ask", "ok", "no")]
+    assert buttons(first) == [f"st:{a}:{filed.number}:1" for a in ("take", "ask", "ok", "no", "bl")]
     # the album: the stored Telegram file ids, under the card
     (album,) = r.api.calls_for(STAFF_CHAT, "sendMediaGroup")
     sent_ids = [item["media"] for item in album.params["media"]]
@@ -108,12 +108,12 @@ async def test_a_new_request_gets_a_card_and_its_album_then_decisions_edit_the_c
     edited = card(r, request.staff_message_id)
     assert "قيد الدراسة" in edited["text"] and "نورة" in edited["text"]
     # the version moved on with the take: buttons offered before it are out of date
-    assert buttons(edited) == [f"st:{a}:{filed.number}:2" for a in ("ask", "ok", "no")]
+    assert buttons(edited) == [f"st:{a}:{filed.number}:2" for a in ("ask", "ok", "no", "bl")]
     await desk.reject(filed.number, OFFICER, "المستندات غير مكتملة")
     await r.drain(r.dispatcher())
     rejected = card(r, request.staff_message_id)
     assert rejected["text"].startswith("❌") and "المستندات غير مكتملة" in rejected["text"]
-    assert buttons(rejected) == [f"st:re:{filed.number}:3"]
+    assert buttons(rejected) == [f"st:{a}:{filed.number}:3" for a in ("re", "bl")]
     # one card, edited; the album once; the person told of each decision
     assert group_sends(r) == ["sendMessage", "sendMediaGroup", "editMessageText", "editMessageText"]
     # the decision is followed by the satisfaction question, five buttons (issue 13)

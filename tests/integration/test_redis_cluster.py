@@ -69,6 +69,13 @@ async def test_a_resident_files_and_asks_on_a_cluster(tmp_path: Path, cluster: C
         await people[0].text(numbers[0])
         assert f"Request {numbers[0]}" in clean_input(people[0].said)
 
+        # the inbound guard on the cluster: its pipeline over several slots, the block list
+        # read back from SQL, the limits library's window on our cluster client
+        assert services.guard is not None
+        for _ in range(3):
+            assert (await services.guard.screen("telegram", "7")).admit
+        assert [k async for k in services.redis.scan_iter(match="tawasul:lim*")]
+
         async with services.sessions() as session:
             filed = (await session.execute(select(Request.number))).scalars().all()
         assert sorted(filed) == sorted(numbers)

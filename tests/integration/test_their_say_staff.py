@@ -61,5 +61,5 @@ async def test_notes_within_the_window_are_one_message_under_the_card(
     await r.drain(r.dispatcher())
     card = {m["message_id"]: m for m in r.api.messages(STAFF_CHAT)}[card_id]
     datas = [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
-    assert [d.split(":")[1] for d in datas] == ["rr", "kr"]
+    assert [d.split(":")[1] for d in datas] == ["rr", "kr", "bl"]
     assert "يطلب إعادة النظر" in card["text"]

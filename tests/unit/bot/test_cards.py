@@ -100,6 +100,7 @@ def test_a_new_card_shows_what_an_officer_needs(cards: CardRenderer) -> None:
         f"st:ask:{NUMBER}:1",
         f"st:ok:{NUMBER}:1",
         f"st:no:{NUMBER}:1",
+        f"st:bl:{NUMBER}:1",
     ]
 
 
@@ -127,11 +128,14 @@ def test_user_text_is_shown_as_typed_never_as_markup(cards: CardRenderer) -> Non
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({}, ["take", "ask", "ok", "no"]),
-        ({"status": RequestStatus.UNDER_REVIEW, "assigned_to": "officer:7"}, ["ask", "ok", "no"]),
-        ({"status": RequestStatus.NEEDS_INFO, "assigned_to": "officer:7"}, ["ok", "no"]),
-        ({"status": RequestStatus.ACCEPTED, "assigned_to": "officer:7"}, ["re"]),
-        ({"status": RequestStatus.REJECTED, "assigned_to": "officer:7"}, ["re"]),
+        ({}, ["take", "ask", "ok", "no", "bl"]),
+        (
+            {"status": RequestStatus.UNDER_REVIEW, "assigned_to": "officer:7"},
+            ["ask", "ok", "no", "bl"],
+        ),
+        ({"status": RequestStatus.NEEDS_INFO, "assigned_to": "officer:7"}, ["ok", "no", "bl"]),
+        ({"status": RequestStatus.ACCEPTED, "assigned_to": "officer:7"}, ["re", "bl"]),
+        ({"status": RequestStatus.REJECTED, "assigned_to": "officer:7"}, ["re", "bl"]),
     ],
 )
 def test_buttons_follow_the_status(
@@ -257,7 +261,7 @@ def test_the_persons_say_is_on_the_card_escaped_and_it_still_fits(cards: CardRen
     assert "1 من 5" in shown.text and "تأخر & لم يرد أحد" in shown.text
     assert set(shown.tags) <= {"b", "code", "blockquote", "a"}
     # the proposal to reopen, instead of «undo or reopen»
-    assert [c.split(":")[1] for c in callbacks(card)] == ["rr", "kr"]
+    assert [c.split(":")[1] for c in callbacks(card)] == ["rr", "kr", "bl"]
     huge = dataclasses.replace(
         asked,
         reconsider_reason="&" * 1000,

@@ -23,7 +23,7 @@ def test_number_is_a_valid_request_number() -> None:
     assert parse_callback(f"st:take:{NUMBER}:3") == StaffAction("take", NUMBER, 3)
 
 
-@pytest.mark.parametrize("action", ["take", "ask", "ok", "no", "re"])
+@pytest.mark.parametrize("action", ["take", "ask", "ok", "no", "re", "bl"])
 def test_card_actions_carry_the_version_they_were_offered_for(action: str) -> None:
     number = new_request_number()
     assert parse_callback(action_data(action, number, 12)) == StaffAction(action, number, 12)

@@ -1,0 +1,184 @@
+"""The check every channel makes on a person's message before any work on it: before a
+file is downloaded, before the dialogue state is read or written, before SQL.
+
+In order:
+
+1. **Blocked** (:mod:`bot.abuse.blocks`): the person gets one polite message in their
+   language, saying their messages are not handled and how to reach the directorate
+   otherwise (Tawasul on Absher or Muqeem, a branch appointment on Absher: the routes the
+   seeds name); every later message is dropped without a word.
+2. **A flood of new chats**: a chat the bot has not seen for :data:`SEEN_TTL_S` takes one
+   entry of a window shared by all new chats (``TAWASUL_NEW_CHATS_LIMIT`` per
+   ``TAWASUL_NEW_CHATS_WINDOW_S``). Past it, new chats are dropped without a reply (hundreds
+   of fake accounts must not cost the replies, and Telegram's 30 messages a second, of the
+   people already being served) and the staff group gets one alert for the flood, not one
+   per account. People the bot knows are never held back by a flood.
+3. **Too fast**: ``TAWASUL_MESSAGES_PER_MINUTE`` per person (messages and button taps);
+   beyond it one «slow down» saying in how many seconds they can go on, and the rest of
+   the stretch dropped.
+
+Two Redis round trips for a message that passes. When Redis cannot be reached the message
+is let through: the dialogue, which needs Redis too, then gives its own apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Final
+
+from redis.asyncio import Redis
+
+from bot.abuse.blocks import BLOCKED_KEY, LOADED_KEY, BlockList, member
+from bot.abuse.windows import Windows, window
+from bot.metrics import INBOUND_REFUSED
+from conversations.events import Reply
+from conversations.formatting import Digits, present
+from conversations.i18n import Texts
+from conversations.keys import person_tag
+from conversations.store import DialogueStore
+
+log = logging.getLogger(__name__)
+
+#: How long a chat counts as known after its first message (refreshed by each message).
+SEEN_TTL_S: Final = 30 * 24 * 3600
+SEEN_KEY: Final = "tawasul:seen:{tag}"
+#: set while a «slow down» was given for the current stretch
+SLOW_KEY: Final = "tawasul:slow:{tag}"
+#: set while the staff group has been alerted of a flood (one alert per flood)
+FLOOD_ALERT_KEY: Final = "tawasul:flood:alerted"
+
+#: told of the flood's size: (new chats admitted in the window, the window in seconds)
+FloodAlert = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """``admit``: handle the message; otherwise send ``replies`` (perhaps none) and stop."""
+
+    admit: bool
+    replies: tuple[Reply, ...] = ()
+    why: str = ""
+
+
+ADMIT: Final = Verdict(True)
+
+#: What a channel calls (:meth:`InboundGuard.screen`): (channel, user key) -> verdict.
+Screen = Callable[[str, str], Awaitable[Verdict]]
+
+
+class InboundGuard:
+    def __init__(
+        self,
+        redis: Redis,
+        blocks: BlockList,
+        store: DialogueStore,
+        *,
+        messages_per_minute: int,
+        new_chats_limit: int,
+        new_chats_window_s: int,
+        alert: FloodAlert | None = None,
+        arabic_digits: Digits = "arab",
+        windows: Windows | None = None,
+    ) -> None:
+        self._redis = redis
+        self._blocks = blocks
+        self._store = store
+        self._per_minute = window(messages_per_minute, 60) if messages_per_minute else None
+        self._new_chats = window(new_chats_limit, new_chats_window_s) if new_chats_limit else None
+        self._new_chats_window_s = new_chats_window_s
+        self._alert = alert
+        self._digits: Digits = arabic_digits
+        self._windows = windows or Windows(redis)
+
+    async def screen(self, channel: str, user_key: str) -> Verdict:
+        """Whether to handle a message of (channel, user_key), or what to answer instead."""
+        try:
+            verdict = await self._screen(channel, user_key)
+        except Exception:
+            log.exception("inbound guard failed on %s; the message is let through", channel)
+            return ADMIT
+        if not verdict.admit:
+            INBOUND_REFUSED.labels(verdict.why).inc()
+        return verdict
+
+    async def _screen(self, channel: str, user_key: str) -> Verdict:
+        key, tag = member(channel, user_key), person_tag(channel, user_key)
+        # keys in several Cluster slots: a pipeline without a transaction, split by node
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(BLOCKED_KEY, key)
+            pipe.exists(LOADED_KEY)
+            # EXPIRE answers whether the chat is known and keeps it known, in one command
+            pipe.expire(SEEN_KEY.format(tag=tag), SEEN_TTL_S)
+            locale, loaded, known = await pipe.execute()
+        if not loaded:
+            raw = await self._blocks.blocked_locale(channel, user_key)
+            locale = raw.encode() if raw else None
+        if locale is not None:
+            return await self._blocked(channel, user_key, locale.decode())
+        if not known and self._new_chats is not None:
+            if await self._windows.take(self._new_chats, "new-chats"):
+                await self._flood()
+                return Verdict(False, why="flood")
+        if not known:
+            await self._redis.set(SEEN_KEY.format(tag=tag), b"1", ex=SEEN_TTL_S)
+        if self._per_minute is not None:
+            wait = await self._windows.take(self._per_minute, "messages", key)
+            if wait:
+                return await self._too_fast(channel, user_key, wait)
+        return ADMIT
+
+    async def _blocked(self, channel: str, user_key: str, locale: str) -> Verdict:
+        if not await self._blocks.first_notice(channel, user_key):
+            return Verdict(False, why="blocked")
+        text = present(blocked_text(locale), locale, self._digits)
+        return Verdict(False, (Reply(text, locale=locale),), why="blocked")
+
+    async def _too_fast(self, channel: str, user_key: str, wait: int) -> Verdict:
+        told = await self._redis.set(
+            SLOW_KEY.format(tag=person_tag(channel, user_key)), b"1", nx=True, ex=wait
+        )
+        if not told:
+            return Verdict(False, why="too_fast")
+        locale = (await self._store.load(channel, user_key)).locale
+        text = present(slow_down_text(locale, wait), locale, self._digits)
+        return Verdict(False, (Reply(text, locale=locale),), why="too_fast")
+
+    async def _flood(self) -> None:
+        assert self._new_chats is not None
+        first = await self._redis.set(
+            FLOOD_ALERT_KEY, b"1", nx=True, ex=max(3600, self._new_chats_window_s)
+        )
+        if not first:
+            return
+        log.warning(
+            "flood of new chats: more than %d in %d s; new chats dropped",
+            self._new_chats.amount,
+            self._new_chats_window_s,
+        )
+        if self._alert is not None:
+            try:
+                await self._alert(self._new_chats.amount, self._new_chats_window_s)
+            except Exception:
+                # the alert is worth another try on the next dropped chat
+                await self._redis.delete(FLOOD_ALERT_KEY)
+                raise
+
+
+def blocked_text(locale: str) -> str:
+    """The one message a blocked person gets."""
+    _ = Texts(locale).gettext
+    return _(
+        "Your messages to this service are no longer being handled. You can still reach the General Directorate of Passports through the Tawasul service on the Absher platform (or Muqeem for establishments), or visit the nearest passports branch after booking an appointment on Absher."
+    )
+
+
+def slow_down_text(locale: str, seconds: int) -> str:
+    """The one answer to a person who writes faster than the limit."""
+    texts = Texts(locale)
+    return texts.ngettext(
+        "You are sending messages faster than I can take them. Please wait %(count)d second, then send your message again.",
+        "You are sending messages faster than I can take them. Please wait %(count)d seconds, then send your message again.",
+        seconds,
+    ) % {"count": seconds}

@@ -1,0 +1,141 @@
+"""Blocking the person behind a request from the staff group: ``/block NUMBER reason``,
+``/unblock NUMBER``, and the «⛔» button on a card, which asks for the reason as a reply
+(a prompt, like a rejection's own reason). Only officers can do it, checked like every
+other staff action; the block itself is :class:`bot.abuse.blocks.BlockList`'s (SQL, then
+Redis), the same one ``tawasul staff block`` uses, and every block and unblock stays in its
+table as the audit trail.
+
+The reason is for the officers and the audit: the person is never shown it.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.filters import CommandObject
+from aiogram.types import CallbackQuery, Message, Update
+
+from bot.abuse.blocks import BlockList, BlockOutcome
+from bot.staff.actors import Officer, actor_name
+from bot.staff.desk import MissingReason, RequestNotFound
+from bot.staff.group import StaffGroup, answer, officer_of
+from bot.staff.views import HTML
+from domain.request_number import InvalidRequestNumber, parse_request_number
+
+
+class BlockHandlers(StaffGroup):
+    #: set by :func:`bot.staff.router.staff_router`
+    blocks: BlockList | None = None
+
+    def _block_list(self) -> BlockList:
+        if self.blocks is None:
+            raise RuntimeError("the staff group has no block list")
+        return self.blocks
+
+    async def on_block(
+        self, message: Message, command: CommandObject, event_update: Update, bot: Bot
+    ) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        assert message.from_user is not None  # checked by _command_allowed
+        _ = self._
+        number_text, _sep, reason = (command.args or "").strip().partition(" ")
+        try:
+            number = parse_request_number(number_text)
+        except InvalidRequestNumber:
+            number = ""
+        if not number or not reason.strip():
+            usage = _(
+                "Write the request number and the reason after /block, for example: /block 4512345671 insulting messages"
+            )
+            await self._send(bot, message, HTML.t(usage))
+            return
+        reply = await self._block_with_reason(number, officer_of(message.from_user), reason)
+        await self._send(bot, message, reply)
+
+    async def on_unblock(
+        self, message: Message, command: CommandObject, event_update: Update, bot: Bot
+    ) -> None:
+        if not await self._command_allowed(message, event_update, bot):
+            return
+        assert message.from_user is not None
+        _ = self._
+        try:
+            number = parse_request_number(command.args or "")
+        except InvalidRequestNumber:
+            usage = _("Write the request number after /unblock, for example: /unblock 4512345671")
+            await self._send(bot, message, HTML.t(usage))
+            return
+        try:
+            outcome = await self._block_list().unblock(number, officer_of(message.from_user))
+        except RequestNotFound:
+            await self._send(bot, message, HTML.t(self._not_found(number)))
+            return
+        await self._send(bot, message, self._unblocked(outcome, officer_of(message.from_user)))
+
+    async def _block_pressed(
+        self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer
+    ) -> None:
+        """«⛔» on a card: the reason is asked for, unless the person is blocked already."""
+        _ = self._
+        if await self._block_list().is_blocked(number):
+            await answer(
+                query,
+                _(
+                    "The person behind request %(number)s is already blocked. /unblock %(number)s lifts it."
+                )
+                % {"number": number},
+                alert=True,
+            )
+            return
+        await self._prompt(  # type: ignore[attr-defined]  # PromptHandlers, below in the MRO
+            bot, query, "block", number, offered, officer,
+            _("%(officer)s, type why the person behind request %(number)s is blocked, as a reply to this message. The person will not see it."),
+            placeholder=_("The reason for blocking"),
+        )  # fmt: skip
+
+    async def _block_with_reason(self, number: str, officer: Officer, reason: str) -> str:
+        """Blocks, and says what happened, in HTML."""
+        _ = self._
+        try:
+            outcome = await self._block_list().block(number, officer, reason)
+        except RequestNotFound:
+            return HTML.t(self._not_found(number))
+        except MissingReason:
+            return HTML.t(_("Please type it as text."))
+        if not outcome.changed:
+            return HTML.t(
+                _(
+                    "The person behind request %(number)s is already blocked. /unblock %(number)s lifts it."
+                )
+                % {"number": number}
+            )
+        return (
+            HTML.t(
+                _(
+                    "The person behind request %(number)s is blocked by %(officer)s: their messages are no longer handled, and they are told so once. /unblock %(number)s lifts it."
+                )
+                % {"number": number, "officer": officer.name}
+            )
+            + "\n"
+            + HTML.b(_("Reason:"))
+            + " "
+            + HTML.user(reason.strip())
+        )
+
+    def _unblocked(self, outcome: BlockOutcome, officer: Officer) -> str:
+        _ = self._
+        if not outcome.changed:
+            return HTML.t(
+                _("The person behind request %(number)s is not blocked.")
+                % {"number": outcome.number}
+            )
+        return HTML.t(
+            _(
+                "The person behind request %(number)s is unblocked by %(officer)s; their messages are handled again. They had been blocked by %(by)s."
+            )
+            % {
+                "number": outcome.number,
+                "officer": officer.name,
+                "by": actor_name(outcome.by or "", self._views.texts),
+            }
+        )
