@@ -239,7 +239,8 @@ class Resident:
 
     def duplicates(self) -> int:
         """Messages the bot sent twice in a row with nothing from the resident between:
-        an answer sent again."""
+        an answer sent again, or the late answer to a turn the resident had given up on
+        (counted unanswered) arriving next to the answer to its repetition."""
         inbox = self.api.sent_to(self.chat)
         starts = set(self.turns)
         return sum(

@@ -42,7 +42,10 @@ async def test_a_worker_killed_mid_load_loses_no_resident_and_files_nothing_twic
     # their updates (before the engine took over a claim left busy by a killed process,
     # those it had begun were dropped as duplicates and their residents were stuck)
     assert result["residents_filed"] == RESIDENTS, summary
-    assert result["duplicate_replies"] == 0, summary
+    # a message repeated with nothing from the resident between is a reply sent twice,
+    # unless it is the late answer to a turn the resident gave up on and said again (at
+    # most one per unanswered turn, see below)
+    assert result["duplicate_replies"] <= result["turns_unanswered"], summary
     assert result["requests_in_db"] == RESIDENTS, summary
     assert result["duplicate_requests"] == 0, summary
     assert result["outbox_unsent"] == 0, summary
