@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import fcntl
 import logging
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from bot.abuse.filing import FilingLimits
 from bot.abuse.guard import InboundGuard, Screen
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
+from bot.db.personal_data import SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.media_intake import DailyQuota, MediaIntake
@@ -150,6 +152,12 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 receipts=receipts,
             )
             media = MediaStore(settings.data_dir)
+            engine.personal_data = SqlPersonalData(
+                sessions,
+                media,
+                settings.retention_days,
+                dt.timedelta(hours=settings.media_grace_hours),
+            )
             quota = DailyQuota(redis, settings.media_daily_bytes)
             intake = MediaIntake(media, quota, wants=engine.wants_files)
             yield Services(

@@ -44,6 +44,7 @@ from conversations.manners import (
     salute,
     wants_welcome,
 )
+from conversations.my_data import MyData, PersonalData
 from conversations.officer_answers import OfficerAnswers
 from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.questions import Questions, faq_option
@@ -75,7 +76,7 @@ def _utcnow() -> dt.datetime:
 
 
 @dataclass
-class Engine(DraftKeeping, OfficerAnswers, Questions, TheirSay):
+class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, TheirSay):
     store: DialogueStore
     flow: Flow
     catalogue: Catalogue
@@ -91,6 +92,8 @@ class Engine(DraftKeeping, OfficerAnswers, Questions, TheirSay):
     )
     # failed status look-ups; without one, status questions are answered to owners only
     limiter: AttemptLimiter | None = None
+    # «بياناتي» / «احذف بياناتي» (conversations.my_data); without it those words are not read
+    personal_data: PersonalData | None = None
 
     def __post_init__(self) -> None:
         if self.limiter is not None:
@@ -123,12 +126,24 @@ class Engine(DraftKeeping, OfficerAnswers, Questions, TheirSay):
                 replies = await self._turn(state, event)
                 # a language chosen in this turn becomes the account's, in the same write
                 chose = state.locale != locale
+                forget, state.forget_locale = state.forget_locale, False
                 state.mark_handled(origin.event_id)
-                if await self.store.save(
-                    origin.channel, origin.user_key, state, remember_locale=chose
-                ):
+                # only a forgetting turn passes forget_locale (stores that never forget
+                # need not know the word)
+                saved = (
+                    await self.store.save(
+                        origin.channel, origin.user_key, state, forget_locale=True
+                    )
+                    if forget
+                    else await self.store.save(
+                        origin.channel, origin.user_key, state, remember_locale=chose
+                    )
+                )
+                if saved:
                     await self._mark_done(origin.channel, origin.event_id)
-                    return [self._present(reply, state.locale) for reply in replies]
+                    # a reply may say which language it was written in (before a «delete my
+                    # data» that set the state's back to the default)
+                    return [self._present(r, r.locale or state.locale) for r in replies]
                 state = await self.store.load(origin.channel, origin.user_key)
                 if origin.event_id in state.handled:
                     # a replay of a turn whose first handling was not dead after all: it
@@ -245,6 +260,9 @@ class Engine(DraftKeeping, OfficerAnswers, Questions, TheirSay):
             or (isinstance(event, Text) and is_undo_word(event.text))
         ):
             return self._undo(ctx)
+        mine = await self._my_data(ctx, chosen, typed=not free_text and held is None)
+        if mine is not None:
+            return mine
         asked, number = status_wish(chosen if isinstance(chosen, Choice) else event, state)
         if asked and "status" in self.side_flows:
             return await self._open_status(ctx, number)

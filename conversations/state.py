@@ -48,6 +48,9 @@ class DialogueState:
     # the event ids of the last turns saved, so that a turn replayed after its process died
     # is known for done or not (conversations.store)
     handled: list[str] = field(default_factory=list)
+    # set by «delete my data» for the turn's save: the account's remembered language is
+    # dropped with it (never saved True: the engine clears it before writing)
+    forget_locale: bool = False
     version: int = 0
 
     def to_json(self) -> str:

@@ -40,7 +40,7 @@ EVENT_TTL_S = 7 * 24 * 3600
 DONE = b"1"
 
 # KEYS[1] state key, KEYS[2] the account's locale key; ARGV: expected version, new json,
-# ttl seconds, the locale to remember ('' leaves it as it is). A state already equal to the
+# ttl seconds, the locale to remember ('' leaves it as it is, '-' forgets it). A state already equal to the
 # new one is this very write, landed on an attempt whose reply was lost (redis-py retries a
 # command after a dropped connection, as in a failover): it counts as written, else the
 # engine would run the person's message again on the state it already moved on.
@@ -51,7 +51,8 @@ local ver = 0
 if cur then ver = tonumber(cjson.decode(cur)['version']) end
 if ver ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
-if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
+if ARGV[4] == '-' then redis.call('DEL', KEYS[2])
+elseif ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
 return 1
 """
 
@@ -64,10 +65,17 @@ class DialogueStore(Protocol):
     async def load(self, channel: str, user_key: str) -> DialogueState: ...
 
     async def save(
-        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+        self,
+        channel: str,
+        user_key: str,
+        state: DialogueState,
+        *,
+        remember_locale: bool = False,
+        forget_locale: bool = False,
     ) -> bool:
         """Compare-and-set; with ``remember_locale`` the state's locale also becomes the
-        account's, in the same atomic write."""
+        account's, with ``forget_locale`` the account's is dropped, in the same atomic
+        write."""
         ...
 
     async def release(self, channel: str, event_id: str) -> None: ...
@@ -130,14 +138,25 @@ class RedisDialogueStore:
         return _state(raw, locale)
 
     async def save(
-        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+        self,
+        channel: str,
+        user_key: str,
+        state: DialogueState,
+        *,
+        remember_locale: bool = False,
+        forget_locale: bool = False,
     ) -> bool:
         """Writes ``state`` if nobody wrote since it was read; bumps its version."""
         expected = state.version
         state.version = expected + 1
         ok = await self._cas(
             keys=[self._state_key(channel, user_key), self._locale_key(channel, user_key)],
-            args=[expected, state.to_json(), self.ttl_s, state.locale if remember_locale else ""],
+            args=[
+                expected,
+                state.to_json(),
+                self.ttl_s,
+                _locale_arg(state, remember_locale, forget_locale),
+            ],
         )
         if not ok:
             state.version = expected
@@ -181,6 +200,12 @@ def unfinished(claim: bytes | str | None, state: DialogueState, event_id: str) -
     if claim is None or claim in (DONE, DONE.decode()):
         return False
     return event_id not in state.handled
+
+
+def _locale_arg(state: DialogueState, remember: bool, forget: bool) -> str:
+    if forget:
+        return "-"
+    return state.locale if remember else ""
 
 
 def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:

@@ -159,12 +159,39 @@ async def purge_decided(
                 )
             )
         return PurgeReport(tuple(n for _, n in due), int(count or 0), 0)
-    numbers = dict(due)
+    done, attachments, removed = await redact_requests(
+        sessions, store, due, now=now, media_grace=media_grace
+    )
+    if done:
+        log.info(
+            "retention: %d decided requests older than %d days redacted, %d files deleted",
+            len(done),
+            days,
+            removed,
+        )
+    return PurgeReport(tuple(done), attachments, removed)
+
+
+async def redact_requests(
+    sessions: async_sessionmaker[AsyncSession],
+    store: MediaStore,
+    requests: list[tuple[int, str]],
+    *,
+    now: dt.datetime,
+    media_grace: dt.timedelta,
+) -> tuple[list[str], int, int]:
+    """Redacts the given requests ((id, number) pairs) as the retention does (see the
+    module's docstring), whatever their age: the daily purge and a person's own «delete my
+    data» both come here. The caller chooses which requests (decided ones only). Returns
+    the numbers redacted now (in number order; one another worker redacted first is not
+    counted), the attachment rows removed and the files deleted (a file another request
+    uses, or sent again within ``media_grace`` of ``now``, is kept)."""
+    numbers = dict(requests)
     done: list[str] = []
     attachments = 0
     checksums: set[str] = set()
-    for start in range(0, len(due), _BATCH):
-        ids = [i for i, _ in due[start : start + _BATCH]]
+    for start in range(0, len(requests), _BATCH):
+        ids = [i for i, _ in requests[start : start + _BATCH]]
         async with sessions.begin() as session:
             mine, files = await _redact(session, ids)
         done += [numbers[i] for i in mine]
@@ -177,11 +204,4 @@ async def purge_decided(
     for checksum in sorted(unused):
         if await asyncio.to_thread(store.remove_if_stale, checksum, before):
             removed += 1
-    if done:
-        log.info(
-            "retention: %d decided requests older than %d days redacted, %d files deleted",
-            len(done),
-            days,
-            removed,
-        )
-    return PurgeReport(tuple(sorted(done)), attachments, removed)
+    return sorted(done), attachments, removed

@@ -63,14 +63,22 @@ class MemoryStore:
         return state
 
     async def save(
-        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+        self,
+        channel: str,
+        user_key: str,
+        state: DialogueState,
+        *,
+        remember_locale: bool = False,
+        forget_locale: bool = False,
     ) -> bool:
         current = await self.load(channel, user_key)
         if current.version != state.version:
             return False
         state.version += 1
         self.states[(channel, user_key)] = state.to_json()
-        if remember_locale:
+        if forget_locale:
+            self.locales.pop((channel, user_key), None)
+        elif remember_locale:
             self.locales[(channel, user_key)] = state.locale
         return True
 

@@ -1,0 +1,264 @@
+"""«بياناتي» / "my data" and «احذف بياناتي» / "delete my data" (issue 14, Saudi PDPL).
+
+A person may ask, at any step and without losing it, what the service holds about them:
+the identity, establishment and phone numbers on their requests and account, each request
+with its number, status and files (names and types), and their language. And they may ask
+for it to be deleted: after a yes/no confirmation their draft and remembered language are
+dropped and the personal data of their decided requests is redacted as the retention job
+does; an open request is named with why it is kept (the officers still need it). Only the
+requests of this chat (channel and user key) are ever read or changed: the bot layer's
+:class:`PersonalData` answers for one account, and audits every call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+from conversations.engine_parts import EngineParts
+from conversations.events import Choice, Event, Option, Reply, Text
+from conversations.flow import Ctx
+from conversations.formatting import isolate, ltr
+from conversations.languages import NAMES
+from conversations.notifications import status_name
+from conversations.reading import NAV_IDS, START_STEPS
+from conversations.state import DialogueState, replace_state
+from domain.catalogue import local
+from domain.normalize import fold_arabic
+
+_DATA = Path(__file__).resolve().parent / "data" / "my_data.json"
+#: A message longer than this many words is not read as asking about one's data.
+MAX_WISH_WORDS = 8
+#: Button ids: see, ask to delete, and the confirmation's two answers.
+SEE, DELETE, YES, NO = "mydata", "mydata:del", "mydata:yes", "mydata:no"
+#: Requests listed in one message (Telegram's 4096 characters); the rest are counted.
+MAX_LISTED = 15
+
+
+@dataclass(frozen=True, slots=True)
+class HeldFile:
+    kind: str  # "photo" | "document"
+    mime: str
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRequest:
+    """One request as the service holds it; ``redacted`` once its personal data is gone."""
+
+    number: str
+    service_id: str
+    status: str
+    submitted_at: dt.datetime
+    identity_number: str
+    establishment_number: str | None
+    phone: str
+    files: tuple[HeldFile, ...]
+    redacted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HeldData:
+    """Everything held about one chat's account: its verified phone, the identity numbers
+    bound to it, its language as stored (None: never chosen) and its requests, newest first."""
+
+    phones: tuple[str, ...]
+    identities: tuple[str, ...]
+    locale: str | None
+    requests: tuple[HeldRequest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    """What «delete my data» did: the decided requests redacted now, and the open ones kept
+    ((number, status)), whose data goes once decided, after ``retention_days``."""
+
+    redacted: tuple[str, ...]
+    still_open: tuple[tuple[str, str], ...]
+    retention_days: int
+
+
+class PersonalData(Protocol):
+    """The bot layer's door to one person's data; each call is recorded in the audit log
+    (actor ``resident:<channel>:<user_key>``, no personal data in the details)."""
+
+    async def held(self, channel: str, user_key: str) -> HeldData: ...
+
+    async def erase(self, channel: str, user_key: str) -> Erased:
+        """Redacts this account's decided requests (their files deleted), forgets its phone,
+        bound identity numbers and language unless an open request still needs them."""
+        ...
+
+
+def _key(text: str) -> str:
+    words = fold_arabic(text).split()
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
+
+
+@cache
+def _phrases() -> dict[str, tuple[str, ...]]:
+    raw: dict[str, object] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return {
+        name: tuple(_key(p) for p in phrases)
+        for name, phrases in raw.items()
+        if isinstance(phrases, list)
+    }
+
+
+def data_wish(text: str) -> str | None:
+    """:data:`DELETE` or :data:`SEE` when a short message asks to delete or to see one's
+    data (``conversations/data/my_data.json``); None otherwise."""
+    key = _key(text)
+    if not key or len(key.split()) > MAX_WISH_WORDS:
+        return None
+    padded = f" {key} "
+    for name, wish in (("delete", DELETE), ("see", SEE)):
+        if any(f" {phrase} " in padded for phrase in _phrases()[name]):
+            return wish
+    return None
+
+
+def render_held(ctx: Ctx, data: HeldData) -> str:
+    """The readable answer to «بياناتي», in the person's language."""
+    _ = ctx.texts.gettext
+    lines = [_("This is what the Tawasul service holds about you:")]
+    numbers = sorted(
+        {*data.identities}
+        | {r.identity_number for r in data.requests if not r.redacted}
+        | {
+            r.establishment_number
+            for r in data.requests
+            if r.establishment_number and not r.redacted
+        }
+    )
+    phones = sorted({*data.phones} | {r.phone for r in data.requests if not r.redacted})
+    none = _("none")
+    lines.append(
+        _("Identity numbers: %(numbers)s") % {"numbers": ", ".join(map(ltr, numbers)) or none}
+    )
+    lines.append(_("Phone numbers: %(phones)s") % {"phones": ", ".join(map(ltr, phones)) or none})
+    language = NAMES.get(data.locale or "", _("not chosen (Arabic by default)"))
+    lines.append(_("Language: %(language)s") % {"language": language})
+    if not data.requests:
+        lines.append(_("You have no requests with us."))
+    for request in data.requests[:MAX_LISTED]:
+        service = local(ctx.catalogue.get(request.service_id).name, ctx.locale)
+        lines.append(
+            _("Request %(number)s (%(service)s), filed %(day)s: %(status)s")
+            % {
+                "number": request.number,
+                "service": service,
+                "day": request.submitted_at.date().isoformat(),
+                "status": status_name(request.status, ctx.locale),
+            }
+        )
+        if request.redacted:
+            lines.append("  " + _("its personal data and files have been deleted"))
+        for held in request.files:
+            name = isolate(held.name) if held.name else _("(no name)")
+            kind = _("photo") if held.kind == "photo" else _("document")
+            lines.append(f"  · {kind}: {name} ({held.mime})")
+    hidden = len(data.requests) - MAX_LISTED
+    if hidden > 0:
+        lines.append(
+            ctx.texts.ngettext("…and %(n)d older request.", "…and %(n)d older requests.", hidden)
+            % {"n": hidden}
+        )
+    lines.append(
+        _(
+            "To have your data deleted, send «delete my data». Your requests are visible only to you and to the officers who handle them."
+        )
+    )
+    return "\n".join(lines)
+
+
+def render_erased(ctx: Ctx, erased: Erased) -> str:
+    """The answer once the deletion is done, open requests explained one by one."""
+    _ = ctx.texts.gettext
+    lines = [_("Done. Your draft and your language choice have been deleted.")]
+    if erased.redacted:
+        lines.append(
+            _(
+                "The personal data and files of these decided requests have been deleted: %(numbers)s"
+            )
+            % {"numbers": ", ".join(erased.redacted)}
+        )
+    for number, status in erased.still_open:
+        lines.append(
+            _(
+                "Your request %(number)s is still being handled (%(status)s), so its data is kept for now: it will be deleted when you ask again after it is decided, or automatically %(days)d days after the decision."
+            )
+            % {
+                "number": number,
+                "status": status_name(status, ctx.locale),
+                "days": erased.retention_days,
+            }
+        )
+    if not erased.redacted and not erased.still_open:
+        lines.append(_("You had no requests with us."))
+    lines.append(
+        _(
+            "The request numbers, services, dates and decisions stay, without your personal data, as the law requires."
+        )
+    )
+    return "\n".join(lines)
+
+
+class MyData(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine`; needs its ``personal_data``."""
+
+    personal_data: PersonalData | None
+
+    async def _my_data(self, ctx: Ctx, chosen: Event, *, typed: bool) -> list[Reply] | None:
+        """The reply to a my-data button or wish; None when the message is neither.
+        ``typed`` False: a typed message is not read (the step takes the person's words)."""
+        if self.personal_data is None:
+            return None
+        wish: str | None = None
+        if isinstance(chosen, Choice) and chosen.id in (SEE, DELETE, YES, NO):
+            wish = chosen.id
+        elif isinstance(chosen, Text) and typed:
+            wish = data_wish(chosen.text)
+        if wish is None:
+            return None
+        _ = ctx.texts.gettext
+        origin = ctx.origin
+        if wish == SEE:
+            held = await self.personal_data.held(origin.channel, origin.user_key)
+            return self._after(ctx, render_held(ctx, held))
+        if wish == DELETE or (wish == YES and YES not in (o[0] for o in ctx.state.offered)):
+            # a «yes» counts only under the question just asked: an old one pressed later
+            # (or a forged one, before the first question where any button passes) asks again
+            return [self._confirm_erase(ctx)]
+        if wish == NO:
+            return self._after(ctx, _("Nothing was deleted."))
+        erased = await self.personal_data.erase(origin.channel, origin.user_key)
+        said, locale = render_erased(ctx, erased), ctx.locale
+        # a blank state in the default language: nothing of the person's stays in Redis
+        # but the ids of the last turns (a replay must still be known for done)
+        replace_state(ctx.state, DialogueState(handled=ctx.state.handled))
+        ctx.state.forget_locale = True
+        return [Reply(said, locale=locale)]
+
+    def _confirm_erase(self, ctx: Ctx) -> Reply:
+        _ = ctx.texts.gettext
+        options = (Option(YES, _("Yes, delete")), Option(NO, _("No, keep")))
+        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
+        ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
+        return Reply(
+            _(
+                "Delete your data? Your draft and language choice will be deleted, and the identity and phone numbers, descriptions and files of your decided requests. Open requests are kept until they are decided. This cannot be undone."
+            ),
+            choices=(*options, *nav),
+        )
+
+    def _after(self, ctx: Ctx, text: str) -> list[Reply]:
+        """``text``, with the step the person was on offered again."""
+        if ctx.state.step in START_STEPS:
+            ctx.state.offered = [o for o in ctx.state.offered if o[0] not in (YES, NO)]
+            return [Reply(text, choices=tuple(Option(o[0], o[1]) for o in ctx.state.offered))]
+        return [self._reply(ctx, text, with_choices=True)]

@@ -1,0 +1,114 @@
+"""«بياناتي» / «احذف بياناتي» end to end on a real Redis and SQL (SQLite and PostgreSQL):
+the person sees only their own requests and numbers; deletion redacts their decided
+requests (files deleted), keeps their open one with the explanation, leaves another
+person's request whole, clears their draft and remembered language, and both asks are in
+the audit log without personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Attachment, AuditEntry, Request
+from bot.db.personal_data import SqlPersonalData
+from bot.db.requests_repo import SqlRequestGateway
+from bot.db.retention import REDACTED
+from bot.media_store import MediaStore
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.store import RedisDialogueStore
+from domain.catalogue import load_catalogue
+from tests.integration.test_retention import GRACE, _decide, _file
+from tests.unit.conversations.fakes import Chat, MemoryGateway
+
+NOW = dt.datetime(2027, 12, 10, 6, 0, tzinfo=dt.UTC)
+MINE, THEIRS = "2000000006", "1000000008"
+MY_PHONE, THEIR_PHONE = "+966500000001", "+966500000002"
+LOCALE_KEY = "tawasul:locale:{telegram:u1}"
+
+
+async def test_see_and_delete_only_ones_own(
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    gateway: SqlRequestGateway,
+    tmp_path: Path,
+) -> None:
+    media = MediaStore(tmp_path)
+    decided = await _file(gateway, media, "mine-1", b"\xff\xd8decided", user_key="u1")
+    still_open = await _file(gateway, media, "mine-2", b"\xff\xd8open", user_key="u1")
+    other = await _file(
+        gateway,
+        media,
+        "theirs",
+        b"\xff\xd8theirs",
+        user_key="u2",
+        identity_number=THEIRS,
+        phone=THEIR_PHONE,
+    )
+    # decided yesterday: far from the retention period, deleted only because asked
+    await _decide(db_sessionmaker, decided, "accepted", NOW - dt.timedelta(days=1))
+    await _decide(db_sessionmaker, other, "rejected", NOW - dt.timedelta(days=1))
+    personal = SqlPersonalData(db_sessionmaker, media, 365, GRACE, clock=lambda: NOW)
+    store = RedisDialogueStore(redis_client)
+    engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway(), personal_data=personal)
+    chat = Chat(engine.handle, channel="telegram", user="u1")
+
+    await chat.command("start")
+    await chat.text("English")
+    await chat.tap("ind")
+    await chat.text("renew my iqama")
+    assert await redis_client.get(LOCALE_KEY) == b"en"
+    assert (await store.load("telegram", "u1")).answers
+    await chat.text("my data")
+    said = chat.said
+    assert decided in said and still_open in said and MINE in said and MY_PHONE in said
+    assert other not in said and THEIRS not in said and THEIR_PHONE not in said
+    assert "Accepted" in said and "photo" in said and "image/jpeg" in said
+
+    await chat.text("delete my data")
+    assert chat.choice_ids[:2] == ["mydata:yes", "mydata:no"]
+    await chat.tap("mydata:yes")
+    said = chat.said
+    assert decided in said
+    assert still_open in said and "still being handled" in said
+
+    async with db_sessionmaker() as session:
+        requests = {r.number: r for r in await session.scalars(select(Request))}
+        files = {
+            r.number: await session.scalar(
+                select(Attachment.checksum).where(Attachment.request_id == r.id)
+            )
+            for r in requests.values()
+        }
+        audit = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    mine = requests[decided]
+    assert (mine.identity_number, mine.phone, mine.description) == (REDACTED,) * 3
+    assert files[decided] is None
+    # the open request and the other person's decided one keep everything
+    assert requests[still_open].identity_number == MINE and files[still_open]
+    assert requests[other].identity_number == THEIRS and files[other]
+    assert media.path_for(files[other]).exists()
+
+    assert [(a.actor, a.action) for a in audit] == [
+        ("resident:telegram:u1", "data_access"),
+        ("resident:telegram:u1", "data_delete"),
+    ]
+    details = json.dumps([a.detail for a in audit])
+    assert MINE not in details and MY_PHONE not in details
+    assert audit[1].detail["redacted"] == [decided]
+    assert audit[1].detail["kept_open"] == [still_open]
+
+    # the draft and the language are gone from Redis: the next message is in Arabic, anew
+    assert not await redis_client.exists(LOCALE_KEY)
+    state = await store.load("telegram", "u1")
+    assert state.locale == "ar" and not state.answers and state.suspended is None
+
+    # asked again: nothing of the decided request's personal data is shown any more
+    await chat.text("بياناتي")
+    said = chat.said
+    assert "حُذفت بياناته الشخصية ومرفقاته" in said and other not in said

@@ -1,0 +1,154 @@
+"""«بياناتي» and «احذف بياناتي» in the real dialogue (issue 14): asked in words or by
+button at any step without losing it, the deletion asks first, a «no» deletes nothing, a
+«yes» clears the draft and the remembered language and explains the open requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest, data_wish
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import RESIDENT, _to_identity
+
+FILED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+
+class FakePersonalData:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    async def held(self, channel: str, user_key: str) -> HeldData:
+        self.calls.append(("held", channel, user_key))
+        files = (HeldFile("photo", "image/jpeg", "iqama.jpg"),)
+        request = HeldRequest(
+            "4512345671",
+            "iqama_renew",
+            "accepted",
+            FILED,
+            RESIDENT,
+            None,
+            "+966501234567",
+            files,
+            redacted=False,
+        )
+        return HeldData(("+966501234567",), (RESIDENT,), "en", (request,))
+
+    async def erase(self, channel: str, user_key: str) -> Erased:
+        self.calls.append(("erase", channel, user_key))
+        return Erased(("4512345671",), (("7312345678", "under_review"),), 365)
+
+
+@pytest.fixture
+def data() -> FakePersonalData:
+    return FakePersonalData()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def chat(store: MemoryStore, data: FakePersonalData) -> Chat:
+    engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway(), personal_data=data)
+    return Chat(engine.handle)
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("بياناتي", "mydata"),
+        ("ابي اشوف بياناتي الشخصية", "mydata"),
+        ("My data", "mydata"),
+        ("احذف بياناتي", "mydata:del"),
+        ("لو سمحت امسحوا بياناتي", "mydata:del"),
+        ("امسح بياناتي لو سمحت", "mydata:del"),
+        ("Delete my data please", "mydata:del"),
+        ("ابي اجدد اقامتي", None),
+    ],
+)
+def test_wish_words(text: str, wish: str | None) -> None:
+    assert data_wish(text) == wish
+
+
+async def test_my_data_mid_draft_shows_it_and_keeps_the_step(
+    chat: Chat, data: FakePersonalData
+) -> None:
+    await _to_identity(chat)
+    await chat.text("بياناتي")
+    said = chat.said
+    assert "4512345671" in said and RESIDENT in said and "+966501234567" in said
+    assert "iqama.jpg" in said and "image/jpeg" in said and "مقبول" in said
+    assert "English" in said
+    assert data.calls == [("held", "test", "u1")]
+    # the identity question is still the one being asked: the number is taken
+    await chat.text(RESIDENT)
+    assert "share_contact" in chat.choice_ids
+
+
+async def test_delete_asks_first_and_no_deletes_nothing(
+    chat: Chat, data: FakePersonalData, store: MemoryStore
+) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("احذف بياناتي")
+    assert "هل تريد حذف بياناتك" in chat.said
+    assert chat.choice_ids[:2] == ["mydata:yes", "mydata:no"]
+    await chat.text("2")
+    assert "لم يُحذف شيء" in chat.said
+    assert data.calls == []
+    state = await store.load("test", "u1")
+    assert state.answers.get("identity")
+
+
+async def test_delete_yes_clears_draft_and_language_and_explains_open(
+    chat: Chat, data: FakePersonalData, store: MemoryStore
+) -> None:
+    await chat.command("start")
+    await chat.text("English")
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    assert store.locales[("test", "u1")] == "en"
+    await chat.text("delete my data")
+    assert "Delete your data?" in chat.said
+    await chat.tap("mydata:yes")
+    said = chat.said
+    assert data.calls == [("erase", "test", "u1")]
+    assert "4512345671" in said
+    assert "7312345678" in said and "still being handled" in said and "365" in said
+    state = await store.load("test", "u1")
+    assert ("test", "u1") not in store.locales
+    assert state.locale == "ar" and not state.answers and state.suspended is None
+    assert not state.forget_locale
+
+
+async def test_a_forged_yes_without_asking_is_refused(chat: Chat, data: FakePersonalData) -> None:
+    await _to_identity(chat)
+    await chat.tap("mydata:yes")
+    assert data.calls == []
+
+
+async def test_an_old_yes_deletes_nothing(chat: Chat, data: FakePersonalData) -> None:
+    await chat.command("start")
+    await chat.text("احذف بياناتي")
+    await chat.tap("mydata:no")
+    # the old question's «yes», pressed after «no»: nothing is deleted
+    await chat.tap("mydata:yes")
+    assert data.calls == []
+    await chat.text("احذف بياناتي")
+    await chat.tap("mydata:yes")
+    assert data.calls == [("erase", "test", "u1")]
+
+
+async def test_without_the_port_the_words_are_not_read() -> None:
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("احذف بياناتي")
+    assert "هل تريد حذف بياناتك" not in chat.said
