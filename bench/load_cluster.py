@@ -137,6 +137,10 @@ class Cluster:
             "TAWASUL_LOG_LEVEL": self.log_level,
             # the migration is `tawasul db upgrade`, run once before the workers start
             "TAWASUL_AUTO_MIGRATE": "false",
+            # every simulated resident files with the same synthetic iqama number, and all
+            # are chats the bot has never seen: the abuse limits on both would refuse them
+            "TAWASUL_REQUESTS_PER_IDENTITY_PER_DAY": "0",
+            "TAWASUL_NEW_CHATS_LIMIT": "0",
             # the 08:00 digest would land in the staff group whenever the bench runs
             "TAWASUL_STAFF_SCHEDULE": "off",
             "PYTHONPATH": str(ROOT),
