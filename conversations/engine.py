@@ -524,6 +524,7 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, TheirSay):
                 Option("restart", _("Start over")),
                 Option("status", _("My request status")),
                 faq_option(ctx),
+                *self._data_options(ctx),
                 Option(f"lang:{other}", languages.NAMES[other]),
             )
         # navigation last, so a channel that offers it in words keeps the numbers of the

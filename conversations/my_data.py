@@ -244,6 +244,11 @@ class MyData(EngineParts):
         ctx.state.forget_locale = True
         return [Reply(said, locale=locale)]
 
+    def _data_options(self, ctx: Ctx) -> tuple[Option, ...]:
+        """«My data» among the help buttons, where the service can answer it."""
+        _ = ctx.texts.gettext
+        return (Option(SEE, _("My data")),) if self.personal_data is not None else ()
+
     def _confirm_erase(self, ctx: Ctx) -> Reply:
         _ = ctx.texts.gettext
         options = (Option(YES, _("Yes, delete")), Option(NO, _("No, keep")))

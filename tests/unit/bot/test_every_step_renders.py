@@ -42,6 +42,7 @@ from conversations.state import DialogueState
 from domain.catalogue import load_catalogue
 from domain.identity import InvalidIdentityNumber, parse_establishment_number
 from tests.unit.conversations.fakes import MemoryGateway, MemoryLimiter, MemoryStore
+from tests.unit.conversations.test_my_data import FakePersonalData
 from tests.unit.conversations.test_status import RESIDENT, _view
 
 CHANNEL, USER = "whatsapp", "u1"
@@ -89,6 +90,8 @@ class Explorer:
             gateway,
             clock=lambda: NOW,
             limiter=MemoryLimiter(),
+            # help offers «بياناتي» too where the service answers it, as in `tawasul run`
+            personal_data=FakePersonalData(),
         )
         self.ids = itertools.count()
         self.replies = 0

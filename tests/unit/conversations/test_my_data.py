@@ -152,3 +152,24 @@ async def test_without_the_port_the_words_are_not_read() -> None:
     await chat.command("start")
     await chat.text("احذف بياناتي")
     assert "هل تريد حذف بياناتك" not in chat.said
+
+
+async def test_my_data_is_a_help_button_that_keeps_the_step(
+    chat: Chat, data: FakePersonalData
+) -> None:
+    await _to_identity(chat)
+    await chat.text("مساعدة")
+    assert "mydata" in chat.choice_ids
+    await chat.text("بعدين")  # not an identity number: the step is still the identity
+    await chat.tap("mydata")
+    assert "4512345671" in chat.said and data.calls == [("held", "test", "u1")]
+    await chat.text(RESIDENT)
+    assert "share_contact" in chat.choice_ids
+
+
+async def test_no_help_button_without_the_port() -> None:
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text("مساعدة")
+    assert "mydata" not in chat.choice_ids and "cancel" in chat.choice_ids
