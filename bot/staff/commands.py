@@ -12,13 +12,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import Bot
 from aiogram.filters import CommandObject
-from aiogram.types import Message, Update
+from aiogram.methods import SendPhoto
+from aiogram.types import BufferedInputFile, Message, ReplyParameters, Update
 
+from bot.channels.telegram import send_with_retry
 from bot.db.requests_repo import RequestRecord
+from bot.staff.chart import ChartTexts, draw_stats_chart
 from bot.staff.desk import RequestNotFound
 from bot.staff.group import StaffGroup, officer_of
 from bot.staff.views import HTML
@@ -216,6 +220,39 @@ class CommandHandlers(StaffGroup):
             satisfaction=stats.satisfaction,
         )
         await self._send(bot, message, text)
+        await self._send_chart(bot, message)
+
+    async def _send_chart(self, bot: Bot, message: Message) -> None:
+        """The chart after the text; when it cannot be drawn or sent the text stands alone
+        and one log line says why."""
+        _ = self._
+        try:
+            data = await self._desk.chart_data(self._today())
+            texts = ChartTexts(
+                title_days=_("Requests received and decided per day (last 14 days)"),
+                received=_("Requests received"),
+                decided=_("Requests decided"),
+                title_on_time=_("Decided within 7 working days, by department"),
+                no_decisions=_("No decision in the last 14 days"),
+                departments={d: self._views.department(d) for d in data.on_time},
+                rtl=self._views.locale == "ar",
+            )
+            png = await asyncio.to_thread(draw_stats_chart, data, texts)
+            await send_with_retry(
+                bot,
+                SendPhoto(
+                    chat_id=message.chat.id,
+                    photo=BufferedInputFile(png, filename="stats.png"),
+                    message_thread_id=message.message_thread_id
+                    if message.is_topic_message
+                    else None,
+                    reply_parameters=ReplyParameters(
+                        message_id=message.message_id, allow_sending_without_reply=True
+                    ),
+                ),
+            )
+        except Exception as exc:
+            log.warning("the /stats chart was not sent: %s: %s", type(exc).__name__, exc)
 
     async def on_help(self, message: Message, event_update: Update, bot: Bot) -> None:
         if not await self._command_allowed(message, event_update, bot):

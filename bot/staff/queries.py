@@ -23,6 +23,7 @@ from bot.db.requests_repo import (
     with_related,
 )
 from bot.staff import their_say
+from bot.staff.chart_data import ChartData, load_chart_data
 from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import FINAL, RequestStatus
@@ -130,6 +131,11 @@ class DeskQueries:
                 rated, lambda s: self._catalogue.get(s).department
             ),
         )
+
+    async def chart_data(self, today: dt.date | None = None) -> ChartData:
+        """The numbers of the ``/stats`` chart (the last 14 Riyadh days up to ``today``)."""
+        async with self._sessions() as session:
+            return await load_chart_data(session, self._catalogue, today or self.today())
 
     async def _many(self, where: object) -> list[RequestRecord]:
         async with self._sessions() as session:

@@ -6,6 +6,7 @@ SQLite and PostgreSQL with requests filed through SqlRequestGateway."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from PIL import Image
 from redis.asyncio import Redis
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -569,6 +571,43 @@ async def test_overdue_and_stats(h: Harness) -> None:
     assert "نورة العتيبي" in overdue
     assert "قيد الدراسة: 1" in stats and "جديد: 1" in stats
     assert "متأخرة:</b> 1" in stats
+
+
+async def test_stats_sends_a_chart_after_the_text(h: Harness) -> None:
+    decided = await h.file("decided", service_id="passport_renew")
+    await h.file("open", service_id="exit_reentry_visa")
+    await h.desk.take(decided, _officer_of(OFFICER))
+    await h.desk.accept(decided, _officer_of(OFFICER))
+    h.clock.now = SUNDAY + dt.timedelta(days=1)
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "/stats"))
+    calls = [c for c in h.api.calls if c.chat_id == STAFF_CHAT and c.method.startswith("send")]
+    assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
+    photo = calls[1].params["photo"]
+    if isinstance(photo, str):  # multipart: the field names the attached part
+        photo = calls[1].params[photo.removeprefix("attach://")]
+    image = Image.open(io.BytesIO(photo["data"]))
+    assert image.format == "PNG" and image.size == (1080, 1350)
+    data = await h.desk.chart_data(riyadh_date(h.clock()))
+    assert data.days[-2:] == [dt.date(2026, 11, 22), dt.date(2026, 11, 23)]
+    assert sum(data.received) == 2 and data.received[-2] == 2
+    assert sum(data.decided) == 1 and data.decided[-2] == 1
+    assert data.on_time == {"passports": (1, 1)}
+
+
+async def test_stats_text_stands_when_the_chart_fails(
+    h: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_: object) -> bytes:
+        raise RuntimeError("no font")
+
+    monkeypatch.setattr("bot.staff.commands.draw_stats_chart", broken)
+    with caplog.at_level(logging.WARNING, logger="bot.staff.commands"):
+        await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "/stats"))
+    [stats] = h.sent()
+    assert "قيد الدراسة" in stats.params["text"]
+    assert h.api.calls_for(STAFF_CHAT, "sendPhoto") == []
+    [line] = [r for r in caplog.records if "chart" in r.getMessage()]
+    assert "RuntimeError: no font" in line.getMessage()
 
 
 def _officer_of(user: TgUser) -> Any:

@@ -1,0 +1,155 @@
+"""The ``/stats`` chart: a PNG an officer reads on a phone. Top: requests received and
+decided per day over the last 14 days; bottom: per department, the share of decisions made
+within the 7 working days.
+
+Drawn with matplotlib (Agg, no display), which is imported here on first use only: it costs
+tens of megabytes and a second of start-up that a worker which never draws a chart should
+not pay. Drawing is CPU work; call :func:`draw_stats_chart` off the event loop
+(``asyncio.to_thread``).
+
+Arabic: matplotlib from 3.11 lays text out with libraqm (``ft2font.__libraqm_version__``),
+which joins the letters and orders right-to-left runs itself; older ones draw code points
+one by one, so the label must be joined (``arabic_reshaper``) and put in visual order
+(``bidi``) first. Doing both would draw the words backwards (see DESIGN, "Drawing Arabic into
+images"), so :func:`shape` does one or the other. The font is Amiri (both scripts), found as
+the receipt card finds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from bot.receipt import font_file
+from bot.staff.chart_data import ChartData
+
+#: Width and height in inches at :data:`DPI`: 1080 x 1350 pixels, a phone's portrait post.
+SIZE_IN = (7.2, 9.0)
+DPI = 150
+
+_RECEIVED = "#1f6f8b"
+_DECIDED = "#2e9e6a"
+_LATE = "#d9dde1"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartTexts:
+    """The chart's words in the officer's language (the caller translates them)."""
+
+    title_days: str
+    received: str
+    decided: str
+    title_on_time: str
+    no_decisions: str
+    departments: Mapping[str, str]
+    rtl: bool
+
+
+@cache
+def layout_shapes_arabic() -> bool:
+    """True when this matplotlib joins and orders Arabic itself (built with libraqm)."""
+    from matplotlib import ft2font
+
+    return bool(getattr(ft2font, "__libraqm_version__", None))
+
+
+def shape(text: str, *, raqm: bool | None = None) -> str:
+    """``text`` as it must be handed to matplotlib to come out joined and right to left."""
+    if raqm is None:
+        raqm = layout_shapes_arabic()
+    if raqm or not any("\u0600" <= ch <= "\u06ff" for ch in text):
+        return text
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return str(get_display(arabic_reshaper.reshape(text)))
+
+
+def draw_stats_chart(data: ChartData, texts: ChartTexts) -> bytes:
+    """The chart as PNG bytes (1080 x 1350). Raises what matplotlib raises."""
+    out = io.BytesIO()
+    stats_figure(data, texts).savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
+
+
+def stats_figure(data: ChartData, texts: ChartTexts) -> Any:
+    """The chart as a matplotlib ``Figure`` (its texts are what will be drawn)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(fname=str(font_file()), size=13)
+    bold = FontProperties(fname=str(font_file(bold=True)), size=16)
+    figure = Figure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    days_ax, share_ax = figure.subplots(2, 1, height_ratios=(1.1, 1))
+    _per_day(days_ax, data, texts, font, bold)
+    _on_time(share_ax, data, texts, font, bold)
+    return figure
+
+
+def _per_day(ax: Any, data: ChartData, texts: ChartTexts, font: Any, bold: Any) -> None:
+    xs = list(range(len(data.days)))
+    width = 0.4
+    ax.bar(
+        [x - width / 2 for x in xs],
+        data.received,
+        width,
+        color=_RECEIVED,
+        label=shape(texts.received),
+    )
+    ax.bar(
+        [x + width / 2 for x in xs], data.decided, width, color=_DECIDED, label=shape(texts.decided)
+    )
+    ax.set_title(shape(texts.title_days), fontproperties=bold)
+    ax.set_xticks(xs, [_day(d) for d in data.days], rotation=60, fontproperties=font)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    for tick in ax.get_yticklabels():
+        tick.set_fontproperties(font)
+    ax.legend(prop=font, loc="upper right" if texts.rtl else "upper left", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    if texts.rtl:
+        ax.invert_xaxis()  # time runs right to left for an Arabic reader
+    ax.grid(axis="y", color=_LATE, linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _on_time(ax: Any, data: ChartData, texts: ChartTexts, font: Any, bold: Any) -> None:
+    ax.set_title(shape(texts.title_on_time), fontproperties=bold)
+    ax.spines[["top", "right"]].set_visible(False)
+    if not data.on_time:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, shape(texts.no_decisions), ha="center", va="center", fontproperties=font)
+        return
+    names = [shape(texts.departments.get(d, d)) for d in data.on_time]
+    shares = [100 * good / total for good, total in data.on_time.values()]
+    ys = list(range(len(names)))
+    ax.barh(ys, [100] * len(ys), color=_LATE, height=0.6)
+    ax.barh(ys, shares, color=_DECIDED, height=0.6)
+    ax.set_yticks(ys, names, fontproperties=font)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontproperties=font)
+    # the figures sit at the far end from the names, so the two never overlap
+    for y, share, (good, total) in zip(ys, shares, data.on_time.values(), strict=True):
+        ax.text(98, y, f"{share:.0f}%  ({good}/{total})", va="center", ha="right",
+                fontproperties=font, color="black")  # fmt: skip
+    ax.tick_params(axis="y", length=0, pad=8)
+    if texts.rtl:
+        ax.invert_xaxis()
+        ax.yaxis.tick_right()
+        ax.spines["left"].set_visible(False)
+        ax.spines["right"].set_visible(True)
+        for label in ax.texts:
+            label.set_horizontalalignment("left")
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day}/{day.month}"
