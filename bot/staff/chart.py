@@ -27,8 +27,10 @@ from typing import Any
 from bot.receipt import font_file
 from bot.staff.chart_data import ChartData
 
-#: Width and height in inches at :data:`DPI`: 1080 x 1350 pixels, a phone's portrait post.
-SIZE_IN = (7.2, 9.0)
+#: Width in inches at :data:`DPI` (1080 pixels, a phone's screen width); each panel adds
+#: :data:`PANEL_IN` of height (three panels: 1080 x 1620, with satisfaction four: 1080 x 2160).
+WIDTH_IN = 7.2
+PANEL_IN = 3.6
 DPI = 150
 
 _RECEIVED = "#1f6f8b"
@@ -45,6 +47,10 @@ class ChartTexts:
     decided: str
     title_on_time: str
     no_decisions: str
+    title_oldest: str
+    days_open: str
+    no_open: str
+    title_satisfaction: str
     departments: Mapping[str, str]
     rtl: bool
 
@@ -70,7 +76,7 @@ def shape(text: str, *, raqm: bool | None = None) -> str:
 
 
 def draw_stats_chart(data: ChartData, texts: ChartTexts) -> bytes:
-    """The chart as PNG bytes (1080 x 1350). Raises what matplotlib raises."""
+    """The chart as PNG bytes, 1080 pixels wide. Raises what matplotlib raises."""
     out = io.BytesIO()
     stats_figure(data, texts).savefig(out, format="png", dpi=DPI)
     return out.getvalue()
@@ -87,11 +93,15 @@ def stats_figure(data: ChartData, texts: ChartTexts) -> Any:
 
     font = FontProperties(fname=str(font_file()), size=13)
     bold = FontProperties(fname=str(font_file(bold=True)), size=16)
-    figure = Figure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
+    panels = 4 if data.satisfaction else 3
+    figure = Figure(figsize=(WIDTH_IN, PANEL_IN * panels), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
-    days_ax, share_ax = figure.subplots(2, 1, height_ratios=(1.1, 1))
-    _per_day(days_ax, data, texts, font, bold)
-    _on_time(share_ax, data, texts, font, bold)
+    axes = figure.subplots(panels, 1, height_ratios=(1.3, 1, 1, 1)[:panels])
+    _per_day(axes[0], data, texts, font, bold)
+    _on_time(axes[1], data, texts, font, bold)
+    _oldest(axes[2], data, texts, font, bold)
+    if data.satisfaction:
+        _satisfaction(axes[3], data, texts, font, bold)
     return figure
 
 
@@ -149,6 +159,56 @@ def _on_time(ax: Any, data: ChartData, texts: ChartTexts, font: Any, bold: Any) 
         ax.spines["right"].set_visible(True)
         for label in ax.texts:
             label.set_horizontalalignment("left")
+
+
+def _oldest(ax: Any, data: ChartData, texts: ChartTexts, font: Any, bold: Any) -> None:
+    ax.set_title(shape(texts.title_oldest), fontproperties=bold)
+    ax.spines[["top", "right"]].set_visible(False)
+    if not data.oldest:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, shape(texts.no_open), ha="center", va="center", fontproperties=font)
+        return
+    ys = list(range(len(data.oldest)))
+    ax.barh(ys, [days for _, days in data.oldest], color=_RECEIVED, height=0.6)
+    ax.set_yticks(ys, [number for number, _ in data.oldest], fontproperties=font)
+    ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(shape(texts.days_open), fontproperties=font)
+    for tick in ax.get_xticklabels():
+        tick.set_fontproperties(font)
+    ax.tick_params(axis="y", length=0, pad=8)
+    if texts.rtl:
+        _mirror(ax)
+
+
+def _satisfaction(ax: Any, data: ChartData, texts: ChartTexts, font: Any, bold: Any) -> None:
+    ax.set_title(shape(texts.title_satisfaction), fontproperties=bold)
+    ax.spines[["top", "right"]].set_visible(False)
+    names = [shape(texts.departments.get(d, d)) for d in data.satisfaction]
+    ys = list(range(len(names)))
+    averages = [average for average, _ in data.satisfaction.values()]
+    ax.barh(ys, [5] * len(ys), color=_LATE, height=0.6)
+    ax.barh(ys, averages, color=_DECIDED, height=0.6)
+    ax.set_yticks(ys, names, fontproperties=font)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 5)
+    ax.set_xticks([0, 1, 2, 3, 4, 5], ["0", "1", "2", "3", "4", "5"], fontproperties=font)
+    for y, (average, count) in zip(ys, data.satisfaction.values(), strict=True):
+        ax.text(4.9, y, f"{average:.1f}/5  ({count})", va="center", ha="right",
+                fontproperties=font)  # fmt: skip
+    ax.tick_params(axis="y", length=0, pad=8)
+    if texts.rtl:
+        _mirror(ax)
+        for label in ax.texts:
+            label.set_horizontalalignment("left")
+
+
+def _mirror(ax: Any) -> None:
+    """Bars grow from the right and the names stand on the right, for an Arabic reader."""
+    ax.invert_xaxis()
+    ax.yaxis.tick_right()
+    ax.spines["left"].set_visible(False)
+    ax.spines["right"].set_visible(True)
 
 
 def _day(day: dt.date) -> str:

@@ -16,23 +16,30 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Request, StatusEvent
+from bot.staff import their_say
 from domain.catalogue import Catalogue
 from domain.sla import RIYADH, riyadh_date
-from domain.status import FINAL
+from domain.status import FINAL, RequestStatus
 
 #: How many Riyadh days the chart covers, today included.
 CHART_DAYS = 14
+#: How many of the oldest open requests the chart names.
+OLDEST = 5
 
 
 @dataclass(frozen=True, slots=True)
 class ChartData:
     """``days`` oldest first; ``received`` and ``decided`` count per day, same order;
-    ``on_time`` maps a department id to (decided by the due date, decided) in those days."""
+    ``on_time`` maps a department id to (decided by the due date, decided) in those days;
+    ``oldest`` the open requests filed longest ago as (number, days since filed), oldest
+    first; ``satisfaction`` per department (average rating 1-5, how many), empty when none."""
 
     days: list[dt.date]
     received: list[int]
     decided: list[int]
     on_time: dict[str, tuple[int, int]] = field(default_factory=dict)
+    oldest: list[tuple[str, int]] = field(default_factory=list)
+    satisfaction: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 async def load_chart_data(
@@ -67,12 +74,24 @@ async def load_chart_data(
         department = _department(catalogue, service_id)
         total[department] += 1
         in_time[department] += day <= due
+    open_rows = await session.execute(
+        select(Request.number, Request.submitted_at)
+        .where(Request.status.in_([s.value for s in RequestStatus if s not in FINAL]))
+        .order_by(Request.submitted_at, Request.id)
+        .limit(OLDEST)
+    )
+    oldest = [(number, (today - riyadh_date(at)).days) for number, at in open_rows]
+    rated = their_say.by_department(
+        await their_say.ratings(session), lambda s: catalogue.get(s).department
+    )
     span = [first + dt.timedelta(days=i) for i in range(days)]
     return ChartData(
         days=span,
         received=[received[d] for d in span],
         decided=[decided[d] for d in span],
         on_time={d: (in_time[d], total[d]) for d in sorted(total)},
+        oldest=oldest,
+        satisfaction=dict(sorted(rated.items())),
     )
 
 

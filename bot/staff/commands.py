@@ -234,7 +234,13 @@ class CommandHandlers(StaffGroup):
                 decided=_("Requests decided"),
                 title_on_time=_("Decided within 7 working days, by department"),
                 no_decisions=_("No decision in the last 14 days"),
-                departments={d: self._views.department(d) for d in data.on_time},
+                title_oldest=_("The oldest open requests"),
+                days_open=_("Days since filed"),
+                no_open=_("No open requests."),
+                title_satisfaction=_("Satisfaction by department (out of 5, how many ratings)"),
+                departments={
+                    d: self._views.department(d) for d in [*data.on_time, *data.satisfaction]
+                },
                 rtl=self._views.locale == "ar",
             )
             png = await asyncio.to_thread(draw_stats_chart, data, texts)

@@ -586,12 +586,15 @@ async def test_stats_sends_a_chart_after_the_text(h: Harness) -> None:
     if isinstance(photo, str):  # multipart: the field names the attached part
         photo = calls[1].params[photo.removeprefix("attach://")]
     image = Image.open(io.BytesIO(photo["data"]))
-    assert image.format == "PNG" and image.size == (1080, 1350)
+    assert image.format == "PNG" and image.size == (1080, 1620)  # no rating yet: 3 panels
     data = await h.desk.chart_data(riyadh_date(h.clock()))
     assert data.days[-2:] == [dt.date(2026, 11, 22), dt.date(2026, 11, 23)]
     assert sum(data.received) == 2 and data.received[-2] == 2
     assert sum(data.decided) == 1 and data.decided[-2] == 1
     assert data.on_time == {"passports": (1, 1)}
+    [(oldest, days)] = data.oldest
+    assert oldest != decided and days == 1
+    assert data.satisfaction == {}  # nobody has rated yet: the chart has no satisfaction panel
 
 
 async def test_stats_text_stands_when_the_chart_fails(

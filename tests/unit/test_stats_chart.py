@@ -22,6 +22,8 @@ DATA = ChartData(
     received=[3, 5, 0, 0, 7, 4, 6, 2, 8, 0, 0, 5, 6, 4],
     decided=[1, 2, 0, 0, 4, 5, 3, 3, 6, 0, 0, 4, 5, 2],
     on_time={"passports": (9, 12), "residency": (4, 8)},
+    oldest=[("4512345671", 12), ("4598765432", 9), ("4500000017", 3)],
+    satisfaction={"passports": (4.2, 10), "residency": (2.5, 4)},
 )
 TEXTS = ChartTexts(
     title_days=TITLE,
@@ -29,6 +31,10 @@ TEXTS = ChartTexts(
     decided="الطلبات المبتوت فيها",
     title_on_time="نسبة البتّ خلال ٧ أيام عمل حسب الإدارة",
     no_decisions="لم يُبتّ في أي طلب",
+    title_oldest="أقدم الطلبات المفتوحة",
+    days_open="أيام منذ التقديم",
+    no_open="لا توجد طلبات مفتوحة.",
+    title_satisfaction="الرضا حسب الإدارة (من ٥، وعدد التقييمات)",
     departments={"passports": "الجوازات", "residency": "الإقامة"},
     rtl=True,
 )
@@ -52,7 +58,7 @@ def test_the_chart_is_a_png_a_phone_shows_whole() -> None:
     png = draw_stats_chart(DATA, TEXTS)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
-    assert image.size == (1080, 1350)
+    assert image.size == (1080, 2160)  # four panels: satisfaction is there
     assert 20_000 < len(png) < 1_000_000
     colours = {c for _, c in image.convert("RGB").getcolors(1_000_000) or []}
     assert (0x2E, 0x9E, 0x6A) in colours and (0x1F, 0x6F, 0x8B) in colours  # both series drawn
@@ -88,8 +94,16 @@ def test_shape_joins_only_when_the_layout_cannot() -> None:
 
 def test_no_decision_yet_is_said_not_drawn_as_empty_bars() -> None:
     empty = ChartData(DAYS, [0] * 14, [0] * 14, {})
-    assert "لم يُبتّ في أي طلب" in _texts(stats_figure(empty, TEXTS))
-    assert Image.open(io.BytesIO(draw_stats_chart(empty, TEXTS))).size == (1080, 1350)
+    drawn = _texts(stats_figure(empty, TEXTS))
+    assert "لم يُبتّ في أي طلب" in drawn and "لا توجد طلبات مفتوحة." in drawn
+    assert not any("الرضا" in t for t in drawn)  # no ratings: no satisfaction panel
+    assert Image.open(io.BytesIO(draw_stats_chart(empty, TEXTS))).size == (1080, 1620)
+
+
+def test_the_oldest_open_requests_and_satisfaction_are_named() -> None:
+    drawn = _texts(stats_figure(DATA, TEXTS))
+    assert {"4512345671", "4598765432", "4500000017"} <= set(drawn)
+    assert "4.2/5  (10)" in drawn and "2.5/5  (4)" in drawn
 
 
 def test_matplotlib_is_not_imported_until_a_chart_is_drawn() -> None:
