@@ -157,6 +157,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 media,
                 settings.retention_days,
                 dt.timedelta(hours=settings.media_grace_hours),
+                exports=settings.data_dir / "exports",
             )
             quota = DailyQuota(redis, settings.media_daily_bytes)
             intake = MediaIntake(media, quota, wants=engine.wants_files)

@@ -12,6 +12,7 @@ requests of this chat (channel and user key) are ever read or changed: the bot l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -64,12 +65,14 @@ class HeldRequest:
 @dataclass(frozen=True, slots=True)
 class HeldData:
     """Everything held about one chat's account: its verified phone, the identity numbers
-    bound to it, its language as stored (None: never chosen) and its requests, newest first."""
+    bound to it, the language it is spoken to in, and its requests, newest first."""
 
     phones: tuple[str, ...]
     identities: tuple[str, ...]
-    locale: str | None
+    locale: str
     requests: tuple[HeldRequest, ...]
+    # the same as a JSON file (a local path the channel sends as a document), if made
+    document: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,9 @@ class PersonalData(Protocol):
     """The bot layer's door to one person's data; each call is recorded in the audit log
     (actor ``resident:<channel>:<user_key>``, no personal data in the details)."""
 
-    async def held(self, channel: str, user_key: str) -> HeldData: ...
+    async def held(self, channel: str, user_key: str, locale: str) -> HeldData:
+        """``locale``: the language the dialogue speaks with them now (kept in Redis)."""
+        ...
 
     async def erase(self, channel: str, user_key: str) -> Erased:
         """Redacts this account's decided requests (their files deleted), forgets its phone,
@@ -141,7 +146,7 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
         _("Identity numbers: %(numbers)s") % {"numbers": ", ".join(map(ltr, numbers)) or none}
     )
     lines.append(_("Phone numbers: %(phones)s") % {"phones": ", ".join(map(ltr, phones)) or none})
-    language = NAMES.get(data.locale or "", _("not chosen (Arabic by default)"))
+    language = NAMES.get(data.locale, data.locale)
     lines.append(_("Language: %(language)s") % {"language": language})
     if not data.requests:
         lines.append(_("You have no requests with us."))
@@ -228,8 +233,11 @@ class MyData(EngineParts):
         _ = ctx.texts.gettext
         origin = ctx.origin
         if wish == SEE:
-            held = await self.personal_data.held(origin.channel, origin.user_key)
-            return self._after(ctx, render_held(ctx, held))
+            held = await self.personal_data.held(origin.channel, origin.user_key, ctx.locale)
+            replies = self._after(ctx, render_held(ctx, held))
+            if held.document is not None:
+                replies[0] = dataclasses.replace(replies[0], media=(held.document,))
+            return replies
         if wish == DELETE or (wish == YES and YES not in (o[0] for o in ctx.state.offered)):
             # a «yes» counts only under the question just asked: an old one pressed later
             # (or a forged one, before the first question where any button passes) asks again

@@ -13,9 +13,16 @@ request numbers, never an identity or phone number.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import datetime as dt
+import json
+import os
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,6 +37,10 @@ from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest
 from domain.status import FINAL
 
 _FINAL = tuple(str(s) for s in FINAL)
+#: How long a «my data» JSON file is kept for the channel to send it; older ones are
+#: removed at the next ask (the file holds identity and phone numbers).
+EXPORT_TTL = dt.timedelta(minutes=10)
+EXPORT_NAME = "tawasul-my-data.json"
 
 
 def _utcnow() -> dt.datetime:
@@ -47,8 +58,12 @@ class SqlPersonalData:
     retention_days: int
     media_grace: dt.timedelta
     clock: Callable[[], dt.datetime] = _utcnow
+    # where the JSON copies are written (one random directory each); None: text only
+    exports: Path | None = None
+    # POSIX time to compare with the copies' file times (the file system's own clock)
+    wall_clock: Callable[[], float] = time.time
 
-    async def held(self, channel: str, user_key: str) -> HeldData:
+    async def held(self, channel: str, user_key: str, locale: str) -> HeldData:
         async with self.sessions.begin() as session:
             account = await _account(session, channel, user_key)
             requests = (
@@ -64,7 +79,7 @@ class SqlPersonalData:
                 identities=tuple(sorted(i.identity_number for i in account.identities))
                 if account
                 else (),
-                locale=account.locale if account else None,
+                locale=locale,
                 requests=tuple(_held(r) for r in requests),
             )
             session.add(
@@ -75,7 +90,24 @@ class SqlPersonalData:
                     detail={"requests": len(requests)},
                 )
             )
+        if self.exports is not None:
+            path = await asyncio.to_thread(self._export, held)
+            held = dataclasses.replace(held, document=str(path))
         return held
+
+    def _export(self, held: HeldData) -> Path:
+        """Writes ``held`` as JSON (UTF-8, mode 0600) under a random directory, so the
+        channel sends it with a plain name; copies older than EXPORT_TTL go first."""
+        assert self.exports is not None
+        self.exports.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sweep_exports(self.exports, before=self.wall_clock() - EXPORT_TTL.total_seconds())
+        folder = self.exports / secrets.token_hex(8)
+        folder.mkdir(mode=0o700)
+        path = folder / EXPORT_NAME
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(_as_json(held), out, ensure_ascii=False, indent=2)
+        return path
 
     async def erase(self, channel: str, user_key: str) -> Erased:
         async with self.sessions() as session:
@@ -147,3 +179,40 @@ def _held(request: Request) -> HeldRequest:
         files=tuple(HeldFile(a.kind, a.mime, a.file_name) for a in request.attachments),
         redacted=request.description == REDACTED,
     )
+
+
+def _as_json(held: HeldData) -> dict[str, object]:
+    return {
+        "phones": list(held.phones),
+        "identity_numbers": list(held.identities),
+        "language": held.locale,
+        "requests": [
+            {
+                "number": r.number,
+                "service": r.service_id,
+                "status": r.status,
+                "submitted_at": r.submitted_at.isoformat(),
+                "identity_number": r.identity_number,
+                "establishment_number": r.establishment_number,
+                "phone": r.phone,
+                "personal_data_deleted": r.redacted,
+                "files": [{"kind": f.kind, "mime": f.mime, "name": f.name} for f in r.files],
+            }
+            for r in held.requests
+        ],
+    }
+
+
+def sweep_exports(exports: Path, *, before: float) -> int:
+    """Removes the JSON copies written before ``before`` (a POSIX time, compared with the
+    file's own time); returns how many."""
+    removed = 0
+    for path in exports.glob(f"*/{EXPORT_NAME}"):
+        try:
+            if path.stat().st_mtime < before:
+                path.unlink()
+                path.parent.rmdir()
+                removed += 1
+        except OSError:
+            continue  # another worker removed it first
+    return removed

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Attachment, AuditEntry, Request
-from bot.db.personal_data import SqlPersonalData
+from bot.db.personal_data import EXPORT_TTL, SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
 from bot.db.retention import REDACTED
 from bot.media_store import MediaStore
@@ -53,7 +55,10 @@ async def test_see_and_delete_only_ones_own(
     # decided yesterday: far from the retention period, deleted only because asked
     await _decide(db_sessionmaker, decided, "accepted", NOW - dt.timedelta(days=1))
     await _decide(db_sessionmaker, other, "rejected", NOW - dt.timedelta(days=1))
-    personal = SqlPersonalData(db_sessionmaker, media, 365, GRACE, clock=lambda: NOW)
+    exports = tmp_path / "exports"
+    personal = SqlPersonalData(
+        db_sessionmaker, media, 365, GRACE, clock=lambda: NOW, exports=exports
+    )
     store = RedisDialogueStore(redis_client)
     engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway(), personal_data=personal)
     chat = Chat(engine.handle, channel="telegram", user="u1")
@@ -69,6 +74,13 @@ async def test_see_and_delete_only_ones_own(
     assert decided in said and still_open in said and MINE in said and MY_PHONE in said
     assert other not in said and THEIRS not in said and THEIR_PHONE not in said
     assert "Accepted" in said and "photo" in said and "image/jpeg" in said
+    # the same as a JSON file the channel sends as a document, readable only by the bot
+    (document,) = chat.last[0].media
+    mode, copy = _read(document)
+    assert mode == 0o600
+    assert {r["number"] for r in copy["requests"]} == {decided, still_open}
+    assert copy["language"] == "en" and MINE in json.dumps(copy)
+    assert THEIRS not in json.dumps(copy) and THEIR_PHONE not in json.dumps(copy)
 
     await chat.text("delete my data")
     assert chat.choice_ids[:2] == ["mydata:yes", "mydata:no"]
@@ -112,3 +124,39 @@ async def test_see_and_delete_only_ones_own(
     await chat.text("بياناتي")
     said = chat.said
     assert "حُذفت بياناته الشخصية ومرفقاته" in said and other not in said
+
+
+async def test_old_copies_are_swept_at_the_next_ask(
+    db_sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    wall = [1_000_000.0]
+    personal = SqlPersonalData(
+        db_sessionmaker,
+        MediaStore(tmp_path),
+        365,
+        GRACE,
+        clock=lambda: NOW,
+        exports=tmp_path / "exports",
+        wall_clock=lambda: wall[0],
+    )
+    first = Path((await personal.held("telegram", "u1", "ar")).document or "")
+    _age(first, wall[0])
+    wall[0] += EXPORT_TTL.total_seconds() - 1
+    second = Path((await personal.held("telegram", "u1", "ar")).document or "")
+    assert _exist(first, second) == [True, True] and first != second
+    wall[0] += 2
+    await personal.held("telegram", "u2", "ar")
+    assert _exist(first, first.parent, second) == [False, False, True]
+
+
+def _read(path: str) -> tuple[int, dict[str, Any]]:
+    copy: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Path(path).stat().st_mode & 0o777, copy
+
+
+def _age(path: Path, at: float) -> None:
+    os.utime(path, (at, at))
+
+
+def _exist(*paths: Path) -> list[bool]:
+    return [p.exists() for p in paths]

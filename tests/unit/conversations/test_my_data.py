@@ -23,7 +23,7 @@ class FakePersonalData:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str]] = []
 
-    async def held(self, channel: str, user_key: str) -> HeldData:
+    async def held(self, channel: str, user_key: str, locale: str) -> HeldData:
         self.calls.append(("held", channel, user_key))
         files = (HeldFile("photo", "image/jpeg", "iqama.jpg"),)
         request = HeldRequest(
@@ -37,7 +37,7 @@ class FakePersonalData:
             files,
             redacted=False,
         )
-        return HeldData(("+966501234567",), (RESIDENT,), "en", (request,))
+        return HeldData(("+966501234567",), (RESIDENT,), locale, (request,))
 
     async def erase(self, channel: str, user_key: str) -> Erased:
         self.calls.append(("erase", channel, user_key))
@@ -85,7 +85,7 @@ async def test_my_data_mid_draft_shows_it_and_keeps_the_step(
     said = chat.said
     assert "4512345671" in said and RESIDENT in said and "+966501234567" in said
     assert "iqama.jpg" in said and "image/jpeg" in said and "مقبول" in said
-    assert "English" in said
+    assert "العربية" in said
     assert data.calls == [("held", "test", "u1")]
     # the identity question is still the one being asked: the number is taken
     await chat.text(RESIDENT)
