@@ -66,8 +66,17 @@ def render(reply: Reply, texts: Texts) -> str:
     else:
         # typed numbers are the person's text here: the choices are typed by name
         lines += [f"  • {choice.label}" for choice in choices]
-    lines += [_("(picture saved at %(path)s)") % {"path": ref} for ref in reply.media]
+    for ref in reply.media:
+        # a picture (the receipt card) or a document (the «my data» JSON copy)
+        saved = (
+            _("(picture saved at %(path)s)") if _is_picture(ref) else _("(file saved at %(path)s)")
+        )
+        lines.append(saved % {"path": ref})
     return "\n".join(lines)
+
+
+def _is_picture(ref: str) -> bool:
+    return ref.lower().endswith((".png", ".jpg", ".jpeg", ".webp"))
 
 
 def to_event(line: str, user_key: str, media: MediaStore) -> Event | NoSuchFile | None:

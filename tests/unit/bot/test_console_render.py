@@ -56,3 +56,8 @@ async def test_a_missing_photo_is_said_in_the_persons_language(tmp_path: Path) -
     out = io.StringIO()
     await chat(handle, MediaStore(tmp_path), stdin=io.StringIO("/photo\n"), stdout=out, locale="en")
     assert "(no such file: )" in out.getvalue()
+
+
+def test_a_document_is_called_a_file() -> None:
+    reply = Reply("بياناتك", media=("/d/exports/ab/tawasul-my-data.json",))
+    assert render(reply, Texts("en")).endswith("(file saved at /d/exports/ab/tawasul-my-data.json)")
