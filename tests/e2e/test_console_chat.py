@@ -232,7 +232,8 @@ def test_two_chats_share_the_embedded_redis(tmp_path: Path) -> None:
 def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -> None:
     # issue 13 in `tawasul chat`: the FAQ as a numbered list, a number picks a question, and
     # a typed question mid-request is answered with the step asked again
-    chat = Session(_env(tmp_path, redis_url))
+    # a person of its own: the session's Redis keeps "local"'s draft from the tests before
+    chat = Session(_env(tmp_path, redis_url), "--user", "faq-asker")
     chat.wait_for("4) أسئلة شائعة", STARTUP_S)
     chat.say("4", "الأسئلة الشائعة")
     chat.wait_for("2) غرامة التأخر في تجديد الإقامة")
