@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Sequence
+
 from bot.abuse.filing import FilingLimits
-from bot.db.requests_repo import RequestRecord, SqlRequestGateway
+from bot.db.requests_repo import RequestRecord, SqlRequestGateway, StatusEventRecord
 from bot.staff.desk import NotTheOwner, RequestNotFound, StaffDesk
 from conversations.ports import (
     MoreInfoAnswer,
@@ -14,16 +17,26 @@ from conversations.ports import (
     Submission,
     SubmittedRequest,
 )
-from domain.status import IllegalTransition, RequestStatus
+from domain.status import FINAL, IllegalTransition, RequestStatus
 
 
 class Gateway:
     def __init__(
-        self, requests: SqlRequestGateway, desk: StaffDesk, limits: FilingLimits | None = None
+        self,
+        requests: SqlRequestGateway,
+        desk: StaffDesk,
+        limits: FilingLimits | None = None,
+        *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.requests = requests
         self.desk = desk
         self.limits = limits
+        self._clock = clock
+
+    def _view(self, record: RequestRecord) -> StatusView:
+        grace = dt.timedelta(seconds=self.desk.decision_grace_s)
+        return _view(record, told(record.events, grace, self._clock()))
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
         """Files the request; raises FilingPaused, before anything is written, when the
@@ -59,16 +72,16 @@ class Gateway:
 
     async def status_for_owner(self, number: str, channel: str, user_key: str) -> StatusView | None:
         record = await self.requests.owned(number, channel, user_key)
-        return None if record is None else _view(record)
+        return None if record is None else self._view(record)
 
     async def status_with_identity(self, number: str, identity_number: str) -> StatusView | None:
         # the identity number is compared by the database, in the one query that also
         # finds the number, so a missing number and a wrong identity cost the same
         record = await self.requests.with_identity(number, identity_number)
-        return None if record is None else _view(record)
+        return None if record is None else self._view(record)
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
-        return [_view(r) for r in await self.requests.list_for_account(channel, user_key)]
+        return [self._view(r) for r in await self.requests.list_for_account(channel, user_key)]
 
     # ---- the person's say (bot.staff.their_say): SayRefused passes through ------------
 
@@ -88,20 +101,46 @@ class Gateway:
         await self.desk.reconsider(number, channel, user_key, reason)
 
 
-def _view(record: RequestRecord) -> StatusView:
-    """What the owner may see: no identity number, phone or description in it."""
-    reason = (
-        record.decision_reason
-        if record.status in (RequestStatus.REJECTED, RequestStatus.ACCEPTED)
-        else None
-    )
+def told(
+    events: Sequence[StatusEventRecord], grace: dt.timedelta, now: dt.datetime
+) -> list[StatusEventRecord]:
+    """The changes of status the person has been told of, oldest first: an officer's
+    decision reaches them only after the grace (TAWASUL_DECISION_GRACE_S), and can be
+    undone until then, so a decision younger than it is not shown yet and one undone
+    within it (moved back out of accepted/rejected within the grace) is never shown.
+    Notes, reconsideration requests and the like (events with a kind) change no status."""
+    moves = [e for e in events if e.kind is None]
+    shown: list[StatusEventRecord] = []
+    for index, event in enumerate(moves):
+        if event.to_status in FINAL:
+            after = moves[index + 1] if index + 1 < len(moves) else None
+            if after is None and now - event.at < grace:
+                continue  # not told yet
+            if (
+                after is not None
+                and after.from_status == event.to_status
+                and after.to_status not in FINAL
+                and after.at - event.at <= grace
+            ):
+                continue  # undone before the person was told
+        if shown and event.from_status in FINAL and shown[-1].to_status not in FINAL:
+            continue  # the undo of a decision left out above
+        shown.append(event)
+    return shown
+
+
+def _view(record: RequestRecord, shown: list[StatusEventRecord]) -> StatusView:
+    """What the owner may see: no identity number, phone or description in it, and no
+    decision they have not been told of (see :func:`told`)."""
+    status = shown[-1].to_status if shown else record.status
+    reason = record.decision_reason if status in FINAL else None
     return StatusView(
         number=record.number,
         service_id=record.service_id,
-        status=record.status.value,
+        status=status.value,
         submitted_at=record.submitted_at,
         due_date=record.due_date,
         reason=reason,
-        question=record.pending_question if record.status is RequestStatus.NEEDS_INFO else None,
-        history=tuple((e.at, e.to_status.value) for e in record.events),
+        question=record.pending_question if status is RequestStatus.NEEDS_INFO else None,
+        history=tuple((e.at, e.to_status.value) for e in shown),
     )
