@@ -24,11 +24,13 @@ _ASCII_DIGITS = frozenset("0123456789")
 
 
 class InvalidIdentityNumber(ValueError):
-    """``reason`` tells the dialogue which hint to give the person."""
+    """``reason`` tells the dialogue which hint to give the person; ``kind`` is the kind
+    the first digit names when only the check digit is wrong (None otherwise)."""
 
-    def __init__(self, reason: InvalidReason) -> None:
+    def __init__(self, reason: InvalidReason, kind: IdentityKind | None = None) -> None:
         super().__init__(reason)
         self.reason: InvalidReason = reason
+        self.kind: IdentityKind | None = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ def parse_identity_number(text: str) -> IdentityNumber:
     if kind is None:
         raise InvalidIdentityNumber("prefix")
     if kind in _CHECKED_KINDS and not luhn_checksum_valid(value):
-        raise InvalidIdentityNumber("checksum")
+        raise InvalidIdentityNumber("checksum", kind)
     return IdentityNumber(value=value, kind=kind)
 
 

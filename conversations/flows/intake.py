@@ -350,6 +350,15 @@ def _identity_kinds(ctx: Ctx) -> list[str]:
     return [k for k in ("citizen", "resident", "border") if k in allowed]
 
 
+def _wrong_kind(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    names = _kind_names(ctx)
+    wanted = [names[k] for k in _identity_kinds(ctx)]
+    return _("This service needs %(kinds)s. Please type the right number.") % {
+        "kinds": _or_list(ctx, wanted)
+    }
+
+
 async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if not isinstance(event, Text):
@@ -357,15 +366,13 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     try:
         identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
+        if error.kind is not None and error.kind not in _identity_kinds(ctx):
+            # a national ID's first digit where an iqama is needed: that is the mistake
+            # to name, not the check digit (found by the tester: 1234567890)
+            return Retry(_wrong_kind(ctx))
         return Retry(number_problem(ctx, error, event.text))
-    allowed = _identity_kinds(ctx)
-    if identity.kind not in allowed:
-        names = _kind_names(ctx)
-        wanted = [names[k] for k in allowed]
-        return Retry(
-            _("This service needs %(kinds)s. Please type the right number.")
-            % {"kinds": _or_list(ctx, wanted)}
-        )
+    if identity.kind not in _identity_kinds(ctx):
+        return Retry(_wrong_kind(ctx))
     ctx.state.answers["identity"] = identity.value
     ctx.state.answers["identity_kind"] = identity.kind
     return Next("summary" if ctx.state.editing else "phone")

@@ -226,6 +226,10 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     try:
         identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
+        if _is_request_number(event.text):
+            # «check both» after a miss: the person typed the request number again (found
+            # by the tester); it is a look-up of its own, paying its own attempt
+            return await _lookup(ctx, event.text, limiter)
         # as the request form says it: a last digit that does not match is not "not 10 digits"
         return Retry(number_problem(ctx, error, event.text))
     answers = ctx.state.answers
@@ -248,6 +252,14 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     await limiter.refund(*keys)
     log.info("status of %s shown after identity check", view.number)
     return render_status(ctx, view)
+
+
+def _is_request_number(typed: str) -> bool:
+    try:
+        parse_request_number(typed)
+    except InvalidRequestNumber:
+        return False
+    return True
 
 
 def build_status_flow(limiter: AttemptLimiter) -> Flow:

@@ -107,6 +107,9 @@ async def test_identity_said_in_words_is_taken(chat: Chat, typed: str) -> None:
         ("2000000007", "الرقم الأخير لا يتوافق"),
         ("abc", "أرقام فقط"),
         ("1000000008", "هذه الخدمة تتطلب رقم إقامة"),
+        # a national ID's first digit where an iqama is needed, and a wrong check digit:
+        # the first is the mistake to name (found by the tester)
+        ("1234567890", "هذه الخدمة تتطلب رقم إقامة"),
     ],
 )
 async def test_wrong_identity_says_what_is_wrong_and_asks_again(

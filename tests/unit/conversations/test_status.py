@@ -225,3 +225,20 @@ async def test_the_right_identity_number_gives_its_attempt_back(
         await chat.text("1000000008")
         assert "مرفوض" in plain(chat.said)
     assert not any(limiter.failures.values())
+
+
+async def test_the_request_number_typed_again_after_a_miss_is_looked_up_again(
+    chat: Chat,
+) -> None:
+    # «check both numbers» after a miss: the person retypes the request number, which was
+    # read as a wrong identity number (found by the fresh-clone tester)
+    await chat.tap("status")
+    await chat.tap("other")
+    await chat.text(THEIRS)
+    await chat.text("2000000006")  # a valid iqama, not the one it was filed with
+    assert "لم نجد طلبًا" in plain(chat.said)
+    await chat.text(THEIRS)
+    assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
+    assert "الرقم الأول غير صحيح" not in plain(chat.said)
+    await chat.text("1000000008")
+    assert "مرفوض" in plain(chat.said)
