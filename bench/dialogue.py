@@ -121,6 +121,12 @@ async def run(args: Any) -> dict[str, Any]:
                 database_url=None,  # SQLite in the temporary directory
                 telegram_token=api.token,
                 telegram_api_url=api.url,
+                # the simulated residents share one identity number and are all new chats:
+                # the abuse limits (bot/abuse) would refuse them, and are not what is measured
+                requests_per_day=0,
+                requests_per_identity_per_day=0,
+                messages_per_minute=0,
+                new_chats_limit=0,
             )
             async with build_services(settings) as services:
                 bot = make_bot(api.token, api.url)
