@@ -121,8 +121,16 @@ def embedded_redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 @pytest.fixture
 def redis_url(redis_kind: str, request: pytest.FixtureRequest) -> str:
-    """A real Redis: the standalone one, or, in tests marked redis_both, each in turn."""
+    """A real Redis: the standalone one, or, in tests marked redis_both, each in turn;
+    emptied first. The server lives for the whole session, and what a test leaves there (a
+    chat's draft, the day's filing counts of an identity number) must not change what the
+    next test sees: tests that passed alone failed in the suite."""
     url: str = request.getfixturevalue(f"{redis_kind}_redis_url")
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
     return url
 
 
