@@ -50,6 +50,7 @@ from conversations.ports import AttemptLimiter, RequestGateway
 from conversations.questions import Questions, faq_option
 from conversations.reading import (
     START_STEPS,
+    STATUS_RESTART_STEPS,
     as_choice,
     language_wish,
     navigation,
@@ -61,7 +62,7 @@ from conversations.receipt import ReceiptMaker
 from conversations.say_parts import TheirSay
 from conversations.state import DialogueState, replace_state
 from conversations.store import DialogueStore
-from conversations.understanding import understand_choice
+from conversations.understanding import is_status_question, understand_choice
 from domain.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
@@ -329,6 +330,9 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, TheirSay):
         if state.held is not None:
             return True
         if state.step in (*START_STEPS, "group", "service"):
+            return False
+        if state.step in STATUS_RESTART_STEPS and is_status_question(typed.text):
+            # «حالة الطلب» at the list is the look-up asked again, not «another number»
             return False
         if state.step in _NEED_STEPS and state.flow == self.flow.name:
             return not ctx.catalogue.match(typed.text, limit=1)

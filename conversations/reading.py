@@ -26,6 +26,8 @@ from domain.request_number import FIRST_DIGITS, looks_like_request_number
 
 NAV_IDS = ("back", "cancel", "help", "restart", "new")
 START_STEPS = ("", "done")
+#: The status look-up's steps where asking about one's request again starts it over.
+STATUS_RESTART_STEPS = ("pick", "number")
 
 
 def navigation(event: Event) -> str | None:
@@ -45,7 +47,14 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         return True, event.args or None
     if isinstance(event, Choice) and event.id == "status":
         return True, None
-    if not isinstance(event, Text) or state.flow == "status":
+    if not isinstance(event, Text):
+        return False, None
+    if state.flow == "status":
+        # «وين طلبي» again at the list or the number prompt starts the look-up over (found
+        # by the tester: it was answered with a question topic); elsewhere in the look-up
+        # a message is the number or identity number asked for
+        if state.step in STATUS_RESTART_STEPS and is_status_question(event.text):
+            return True, looks_like_request_number(event.text)
         return False, None
     # a description is the person's own words, whatever they say; other flows read text
     if state.step == "description" or (state.flow != "intake" and state.step not in START_STEPS):

@@ -242,3 +242,26 @@ async def test_the_request_number_typed_again_after_a_miss_is_looked_up_again(
     assert "الرقم الأول غير صحيح" not in plain(chat.said)
     await chat.text("1000000008")
     assert "مرفوض" in plain(chat.said)
+
+
+@pytest.mark.parametrize("words", ["وين طلبي", "حالة الطلب", "وش صار على طلبي؟"])
+async def test_status_words_at_the_list_or_the_number_prompt_show_the_list_again(
+    gateway: MemoryGateway, limiter: MemoryLimiter, words: str
+) -> None:
+    # found by the fresh-clone tester: at «your requests» these were answered with a
+    # question topic («مدة معالجة طلبات تواصل») or read as «another request number»
+    gateway.views[THEIRS] = (gateway.views[THEIRS][0], ("test", "u1"), RESIDENT)
+    chat = _chat(gateway, limiter, FILED + dt.timedelta(days=1))
+    await _to_identity(chat)
+    await chat.text(RESIDENT)  # a draft at the phone step
+    await chat.text("وين طلبي")
+    assert chat.choice_ids[:2] == [f"r:{MINE}", f"r:{THEIRS}"]
+    await chat.text(words)
+    assert chat.choice_ids[:3] == [f"r:{MINE}", f"r:{THEIRS}", "other"]
+    assert "طلباتك" in plain(chat.said) and "kb:" not in " ".join(chat.choice_ids)
+    await chat.tap("other")
+    await chat.text(words)
+    assert chat.choice_ids[:2] == [f"r:{MINE}", f"r:{THEIRS}"]
+    await chat.tap(f"r:{MINE}")
+    assert "قيد الدراسة" in plain(chat.said) and "نعود إلى الطلب" in plain(chat.said)
+    assert chat.last[-1].ask_contact  # the draft, still at the phone step
