@@ -107,8 +107,9 @@ def add_staff_parser(sub: Any) -> None:
         parents=[common],
         help="requests filed between two days and their decisions, as CSV (UTF-8 with BOM)",
     )
-    export.add_argument("--from", dest="first", required=True, type=_day, help="YYYY-MM-DD")
-    export.add_argument("--to", dest="last", required=True, type=_day, help="YYYY-MM-DD")
+    # read in _export, so a bad day is answered in the officer's language
+    export.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD")
+    export.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
     export.add_argument("--output", default=None, help="a file instead of standard output")
     export.add_argument(
         "--with-personal-data",
@@ -292,11 +293,26 @@ def action_changes(action: str) -> bool:
     return action not in ("list", "show", "export")
 
 
-def _day(text: str) -> dt.date:
+def _day(text: str, views: StaffViews, err: TextIO) -> dt.date | None:
+    """The day typed after --from or --to, in any digits; None once the officer has been
+    told, in their language, what is wrong with it."""
+    from domain.days import InvalidDay, parse_day
+    from domain.normalize import strip_invisible
+
+    _ = views.texts.gettext
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a day: {text!r} (YYYY-MM-DD)") from None
+        return parse_day(text)
+    except InvalidDay as exc:
+        if exc.reason == "calendar":
+            problem = _(
+                "«%(text)s» is not a day of the calendar: please check the month and the day."
+            )
+        else:
+            problem = _(
+                "«%(text)s» is not a day: write it as YYYY-MM-DD (year-month-day), for example 2026-11-01."
+            )
+        print(problem % {"text": strip_invisible(text)}, file=err)  # fmt: skip
+        return None
 
 
 async def _export(
@@ -308,8 +324,11 @@ async def _export(
     from bot.staff.export import ExportRange, write_export
 
     _ = views.texts.gettext
+    first, last = _day(args.first, views, err), _day(args.last, views, err)
+    if first is None or last is None:
+        return BAD_INPUT
     try:
-        days = ExportRange(args.first, args.last)
+        days = ExportRange(first, last)
     except ValueError:
         print(_("The last day is before the first: please check --from and --to."), file=err)
         return BAD_INPUT

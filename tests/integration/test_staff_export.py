@@ -144,4 +144,81 @@ async def test_days_the_wrong_way_round_are_refused_politely(db_url: str, tmp_pa
     done = staff(db_url, tmp_path, "export", "--from", "2026-11-30", "--to", "2026-11-01", code=2)
     assert "اليوم الأخير قبل الأول" in done.stderr
     bad = staff(db_url, tmp_path, "export", "--from", "30/11/2026", "--to", "2026-12-01", code=2)
-    assert "YYYY-MM-DD" in bad.stderr
+    assert "YYYY-MM-DD" in bad.stderr and "«30/11/2026»" in bad.stderr
+    assert "ليس تاريخًا" in bad.stderr and bad.stdout == ""
+    # in the officer's language, and a day the calendar does not have is named as such
+    wrong = ("--from", "2026-11-30", "--to", "2026-11-01", "--lang", "en")
+    assert (
+        "The last day is before the first"
+        in staff(db_url, tmp_path, "export", *wrong, code=2).stderr
+    )
+    april = staff(
+        db_url,
+        tmp_path,
+        "export",
+        "--from",
+        "٢٠٢٦-٠٤-٣١",
+        "--to",
+        "2026-05-01",
+        "--lang",
+        "en",
+        code=2,
+    )
+    assert "«٢٠٢٦-٠٤-٣١» is not a day of the calendar" in april.stderr
+    english = staff(
+        db_url,
+        tmp_path,
+        "export",
+        "--from",
+        "next week",
+        "--to",
+        "2026-05-01",
+        "--lang",
+        "en",
+        code=2,
+    )
+    assert "«next week» is not a day: write it as YYYY-MM-DD" in english.stderr
+
+
+async def test_days_in_arabic_indic_and_persian_digits(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    october = await _filed(gateway, db_sessionmaker, "a", riyadh(2026, 10, 31, 23, 0))
+    first = await _filed(gateway, db_sessionmaker, "b", riyadh(2026, 11, 1, 0, 5))
+    tenth = await _filed(gateway, db_sessionmaker, "c", riyadh(2026, 11, 10, 12, 0))
+    eleventh = await _filed(gateway, db_sessionmaker, "d", riyadh(2026, 11, 11, 9, 0))
+
+    # Arabic-Indic digits, with the RLM marks a copy from an Arabic page brings
+    done = staff(
+        db_url, tmp_path, "export", "--from", "\u200f٢٠٢٦-١١-٠١\u200f", "--to", "٢٠٢٦/١١/١٠"
+    )
+    rows = _read(done.stdout.encode("utf-8"))
+    assert [row[0] for row in rows[1:]] == [first, tenth]
+    assert "صُدِّر طلبان." in done.stderr
+
+    # Persian digits (Persian and Urdu keyboards), into a file
+    out_file = tmp_path / "persian.csv"
+    staff(
+        db_url,
+        tmp_path,
+        "export",
+        "--from",
+        "۲۰۲۶-۱۰-۳۱",
+        "--to",
+        "۲۰۲۶-۱۱-۱۱",
+        "--output",
+        str(out_file),
+    )
+    rows = _read(out_file.read_bytes())
+    assert [row[0] for row in rows[1:]] == [october, first, tenth, eleventh]
+
+    async with db_sessionmaker() as session:
+        audit = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    # the audit log records the days read, in ASCII, whatever digits were typed
+    assert [(a.detail["from"], a.detail["to"]) for a in audit] == [
+        ("2026-11-01", "2026-11-10"),
+        ("2026-10-31", "2026-11-11"),
+    ]
