@@ -61,6 +61,7 @@ from conversations.reading import (
 from conversations.receipt import ReceiptMaker
 from conversations.say_parts import TheirSay
 from conversations.state import DialogueState, replace_state
+from conversations.status_needs import StatusNeeds
 from conversations.store import DialogueStore
 from conversations.understanding import is_status_question, understand_choice
 from domain.catalogue import Catalogue
@@ -77,7 +78,7 @@ def _utcnow() -> dt.datetime:
 
 
 @dataclass
-class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, TheirSay):
+class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, TheirSay):
     store: DialogueStore
     flow: Flow
     catalogue: Catalogue
@@ -242,6 +243,9 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, TheirSay):
             answered = self._question_choice(ctx, chosen.id)
             if answered is not None:
                 return answered
+            went = await self._to_need(ctx, chosen.id)
+            if went is not None:
+                return went
         # a rating, «Add a note» or «Ask to reconsider» pressed
         their_say = await self._their_say(ctx, chosen)
         if their_say is not None:
@@ -276,6 +280,11 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, TheirSay):
             taken = await self._unprompted_answer(ctx, event)
             if taken is not None:
                 return taken
+        if action is None:
+            # «أبغى أجدد الجواز» where a request number is asked for (conversations.status_needs)
+            needed = self._need_instead_of_number(ctx, chosen)
+            if needed is not None:
+                return needed
         if action is None and isinstance(chosen, Text):
             # a question about the rules (conditions, fines...) is answered and the step
             # asked again; where the step takes free text, only a plain question is
