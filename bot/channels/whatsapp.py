@@ -259,11 +259,14 @@ class WhatsAppSender:
         locale = await self.locale_of(user_key) if self.locale_of else DEFAULT_LOCALE
         return Texts(locale)
 
-    async def deliver(self, user_key: str, replies: Sequence[Reply]) -> list[str]:
-        """Send `replies` as normal messages, in order; the wamids sent."""
+    async def deliver(
+        self, user_key: str, replies: Sequence[Reply], *, to: str | None = None
+    ) -> list[str]:
+        """Send `replies` as normal messages, in order; the wamids sent. ``to``: the
+        number to send to when the caller has it (else the one kept for `user_key`)."""
         if not replies:
             return []
-        to = await self.recipient(user_key)
+        to = to or await self.recipient(user_key)
         texts = await self.texts_for(user_key)
         sent: list[str] = []
         for reply in replies:

@@ -193,7 +193,10 @@ class WhatsAppChannel:
                 verdict = await self._screen(CHANNEL, user_key)
                 if not verdict.admit:
                     if verdict.replies:
-                        await self._send_turn(user_key, list(verdict.replies))
+                        # to the number in this message: nothing is kept for a refused
+                        # person, not even their number (see _remember)
+                        to = item.sender.wa_id
+                        await self._send_turn(user_key, list(verdict.replies), to=to)
                     return
             await self._remember(item)
             await self._waiting(user_key)
@@ -275,13 +278,15 @@ class WhatsAppChannel:
         album_id = album.decode() if isinstance(album, bytes) else str(album)
         return dataclasses.replace(media, album_id=album_id)
 
-    async def _send_turn(self, user_key: str, replies: list[Reply]) -> None:
+    async def _send_turn(
+        self, user_key: str, replies: list[Reply], *, to: str | None = None
+    ) -> None:
         """The turn's replies, each on its own: one that fails does not take the next
         with it; a reply with a follow-up (the receipt card) releases it once sent, or
         hands its text to the outbox to send again when it could not be sent here."""
         for reply in replies:
             try:
-                await self.sender.deliver(user_key, [reply])
+                await self.sender.deliver(user_key, [reply], to=to)
                 delivered = True
             except (WhatsAppError, httpx.HTTPError, RenderError) as exc:
                 delivered = False

@@ -1,0 +1,184 @@
+"""Blocks and limits on WhatsApp (issue 14), through the real webhook path: two workers
+(two ``build_services`` with their own Redis clients, engines and inbound guards, each
+serving ``build_web_app`` on loopback) on one real Redis and one database (SQLite and
+PostgreSQL), fed signed Graph payloads, answering through the Graph API stand-in. The load
+balancer sends a person's messages to either worker."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+
+from bot.app import Services, build_services
+from bot.db.models import OutboxMessage, Request, StatusEvent
+from bot.staff.actors import Officer
+from bot.web import QUEUE_KEY, build_web_app
+from standins.graph_api import GraphAPIStandin
+from standins.whatsapp_payloads import PayloadFactory, WaUser, encode, sign
+from tests import samples
+from tests.integration.test_db_requests import submission
+from tests.integration.test_whatsapp_webhook import APP_SECRET, KHALID, MONA, settings_for
+
+OFFICER = Officer(7001, "نورة العتيبي")
+PNG = samples.png()
+
+
+@dataclass
+class Workers:
+    graph: GraphAPIStandin
+    services: list[Services]
+    apps: list[web.Application]
+    clients: list[TestClient[web.Request, None]]
+    redis: Redis
+    payloads: PayloadFactory = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.payloads = PayloadFactory(self.graph.phone_id)
+
+    async def post(self, worker: int, payload: dict[str, Any]) -> None:
+        """Posts a signed body to ``worker`` and waits until both workers are idle."""
+        body = encode(payload)
+        headers = {"X-Hub-Signature-256": sign(body, APP_SECRET)}
+        response = await self.clients[worker].post("/whatsapp/webhook", data=body, headers=headers)
+        assert response.status == 200, await response.text()
+        async with asyncio.timeout(30):
+            for app in self.apps:
+                await app[QUEUE_KEY].join()
+
+    async def says(self, worker: int, user: WaUser, text: str) -> list[str]:
+        """What the person read in answer to ``text`` sent through ``worker``."""
+        return await self.answer(worker, user, self.payloads.text(user, text))
+
+    async def answer(self, worker: int, user: WaUser, payload: dict[str, Any]) -> list[str]:
+        assert user.wa_id
+        before = len(self.graph.texts(user.wa_id))
+        await self.post(worker, payload)
+        return self.graph.texts(user.wa_id)[before:]
+
+    async def rows(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        async with self.services[0].sessions() as session:
+            for model in (Request, OutboxMessage, StatusEvent):
+                query = select(func.count()).select_from(model)
+                counts[model.__name__] = int(await session.scalar(query) or 0)
+        return counts
+
+    async def has_state(self, user: WaUser) -> bool:
+        return bool(await self.redis.exists(f"tawasul:dlg:{{whatsapp:{user.key}}}"))
+
+
+async def _workers(
+    tmp_path: Path, redis_url: str, db_url: str, **limits: int
+) -> AsyncIterator[Workers]:
+    async with GraphAPIStandin() as graph, AsyncExitStack() as stack:
+        services, apps, clients = [], [], []
+        for n in range(2):
+            settings = settings_for(tmp_path / f"w{n}", redis_url, graph, db_url)
+            settings = settings.model_copy(update=limits)
+            one = await stack.enter_async_context(build_services(settings))
+            app = build_web_app(one)
+            server = await stack.enter_async_context(TestServer(app, host="127.0.0.1"))
+            clients.append(await stack.enter_async_context(TestClient[web.Request, None](server)))
+            services.append(one)
+            apps.append(app)
+        redis = Redis.from_url(redis_url)
+        try:
+            yield Workers(graph, services, apps, clients, redis)
+        finally:
+            await redis.aclose()
+
+
+@pytest.fixture
+async def two(
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
+) -> AsyncIterator[Workers]:
+    async for workers in _workers(tmp_path, redis_url, db_url):
+        yield workers
+
+
+@pytest.fixture
+async def slow(
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
+) -> AsyncIterator[Workers]:
+    async for workers in _workers(tmp_path, redis_url, db_url, messages_per_minute=5):
+        yield workers
+
+
+# ---- blocks ---------------------------------------------------------------------------------
+
+
+async def test_a_blocked_whatsapp_person_is_told_once_then_nothing_is_processed(
+    two: Workers,
+) -> None:
+    filing = two.services[0].gateway
+    request = submission(channel="whatsapp", user_key=MONA.key, locale="en")
+    number = (await filing.submit(request)).number
+    assert await two.says(0, MONA, "hello")  # served before the block
+    blocks = two.services[1].blocks
+    assert blocks is not None
+    assert (await blocks.block(number, OFFICER, "رسائل مسيئة")).changed
+    await two.redis.delete(f"tawasul:dlg:{{whatsapp:{MONA.key}}}")
+    rows = await two.rows()
+
+    # the first message after the block, on the other worker: one polite answer, in English
+    [told] = await two.says(0, MONA, "hello?")
+    assert "no longer being handled" in told and "Absher" in told and "branch" in told
+    assert "مسيئة" not in told  # the reason is for the officers
+    # then nothing on either worker: no answer, no state, no SQL row, no staff message
+    for worker, text in ((1, "hello??"), (0, "2000000006"), (1, "status")):
+        assert await two.says(worker, MONA, text) == []
+    media = two.graph.add_media(PNG, "image/png")
+    photo = two.payloads.image(MONA, media.id, media.sha256_b64, mime="image/png")
+    assert await two.answer(1, MONA, photo) == []
+    assert two.graph.downloads == []  # the photo was not even fetched
+    assert not await two.has_state(MONA)
+    assert await two.rows() == rows
+    # someone else is served as usual, on both workers
+    assert await two.says(1, KHALID, "مرحبا")
+    assert await two.says(0, KHALID, "مساعدة")
+
+
+async def test_a_lifted_block_serves_the_whatsapp_person_again(two: Workers) -> None:
+    number = (
+        await two.services[0].gateway.submit(submission(channel="whatsapp", user_key=MONA.key))
+    ).number
+    blocks = [s.blocks for s in two.services]
+    assert blocks[0] is not None and blocks[1] is not None
+    await blocks[0].block(number, OFFICER, "إزعاج")
+    [told] = await two.says(1, MONA, "مرحبا")
+    assert "لم تعد رسائلك" in told  # Arabic, the request's language
+    await blocks[1].unblock(number, OFFICER)
+    assert await two.says(0, MONA, "مرحبا")
+    assert await two.has_state(MONA)
+
+
+# ---- messages per minute --------------------------------------------------------------------
+
+
+async def test_too_many_whatsapp_messages_get_one_slow_down_with_the_wait(slow: Workers) -> None:
+    answered = [bool(await slow.says(i % 2, MONA, "مرحبا")) for i in range(5)]
+    assert all(answered)  # five a minute, counted on both workers together
+    state = await slow.redis.get(f"tawasul:dlg:{{whatsapp:{MONA.key}}}")
+    rows = await slow.rows()
+    [slow_down] = await slow.says(1, MONA, "مرحبا")
+    seconds = re.search(r"انتظر ([٠-٩]+) ثانية", slow_down)
+    assert seconds is not None, slow_down  # when they can go on, in Arabic digits
+    assert 1 <= int(seconds.group(1)) <= 60
+    for worker in (0, 1, 0):
+        assert await slow.says(worker, MONA, "مرحبا") == []
+    # dropped before any work: the dialogue state did not move, nothing reached SQL
+    assert await slow.redis.get(f"tawasul:dlg:{{whatsapp:{MONA.key}}}") == state
+    assert await slow.rows() == rows
+    # someone else is not held back
+    assert await slow.says(0, KHALID, "مرحبا")
