@@ -17,6 +17,17 @@ In order:
    beyond it one «slow down» saying in how many seconds they can go on, and the rest of
    the stretch dropped.
 
+**Counted once per message.** Telegram redelivers an update it got no answer for with the
+same update_id, WhatsApp a message with the same id, and the webhook journal replays a
+body whose worker died: a message is one entry of the windows however often it arrives.
+The first screening of an event id records it (:data:`EVENT_KEY`, SET NX in the first round
+trip) and, when it refuses the message, why; a later screening of the same id takes no
+window entry and says nothing more: a refused message is refused again in silence, an
+admitted one is admitted (the engine's own claim then drops it as a duplicate, or handles
+it when the worker that had it died before saving). A second copy arriving while the first
+is still being screened is admitted: dropping it could lose the message if that worker
+dies, and the engine's claim keeps it from being handled twice.
+
 Two Redis round trips for a message that passes. When Redis cannot be reached the message
 is let through: the dialogue, which needs Redis too, then gives its own apology.
 """
@@ -37,7 +48,7 @@ from conversations.events import Reply
 from conversations.formatting import Digits, present
 from conversations.i18n import Texts
 from conversations.keys import person_tag
-from conversations.store import DialogueStore
+from conversations.store import EVENT_TTL_S, DialogueStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +59,9 @@ SEEN_KEY: Final = "tawasul:seen:{tag}"
 SLOW_KEY: Final = "tawasul:slow:{tag}"
 #: set while the staff group has been alerted of a flood (one alert per flood)
 FLOOD_ALERT_KEY: Final = "tawasul:flood:alerted"
+#: an event id screened already: ``ok`` (admitted, or being screened) or why it was refused
+EVENT_KEY: Final = "tawasul:screened:{channel}:{event_id}"
+_ADMITTED: Final = b"ok"
 
 #: told of the flood's size: (new chats admitted in the window, the window in seconds)
 FloodAlert = Callable[[int, int], Awaitable[None]]
@@ -64,8 +78,10 @@ class Verdict:
 
 ADMIT: Final = Verdict(True)
 
-#: What a channel calls (:meth:`InboundGuard.screen`): (channel, user key) -> verdict.
-Screen = Callable[[str, str], Awaitable[Verdict]]
+#: What a channel calls (:meth:`InboundGuard.screen`): (channel, user key, event id) ->
+#: verdict; the event id is the update_id or the WhatsApp message id (None: not known,
+#: every screening counts).
+Screen = Callable[[str, str, str | None], Awaitable[Verdict]]
 
 
 class InboundGuard:
@@ -92,10 +108,11 @@ class InboundGuard:
         self._digits: Digits = arabic_digits
         self._windows = windows or Windows(redis)
 
-    async def screen(self, channel: str, user_key: str) -> Verdict:
-        """Whether to handle a message of (channel, user_key), or what to answer instead."""
+    async def screen(self, channel: str, user_key: str, event_id: str | None = None) -> Verdict:
+        """Whether to handle message ``event_id`` of (channel, user_key), or what to answer
+        instead; a redelivered ``event_id`` is not counted again (see the module's text)."""
         try:
-            verdict = await self._screen(channel, user_key)
+            verdict = await self._screen(channel, user_key, event_id)
         except Exception:
             log.exception("inbound guard failed on %s; the message is let through", channel)
             return ADMIT
@@ -103,20 +120,39 @@ class InboundGuard:
             INBOUND_REFUSED.labels(verdict.why).inc()
         return verdict
 
-    async def _screen(self, channel: str, user_key: str) -> Verdict:
+    async def _screen(self, channel: str, user_key: str, event_id: str | None) -> Verdict:
         key, tag = member(channel, user_key), person_tag(channel, user_key)
+        event_key = (
+            None if event_id is None else EVENT_KEY.format(channel=channel, event_id=event_id)
+        )
         # keys in several Cluster slots: a pipeline without a transaction, split by node
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.hget(BLOCKED_KEY, key)
             pipe.exists(LOADED_KEY)
             # EXPIRE answers whether the chat is known and keeps it known, in one command
             pipe.expire(SEEN_KEY.format(tag=tag), SEEN_TTL_S)
-            locale, loaded, known = await pipe.execute()
+            if event_key is not None:
+                # NX GET (Redis 7.0): records the event, and says how it was screened before
+                pipe.set(event_key, _ADMITTED, nx=True, ex=EVENT_TTL_S, get=True)
+            locale, loaded, known, *screened = await pipe.execute()
         if not loaded:
             raw = await self._blocks.blocked_locale(channel, user_key)
             locale = raw.encode() if raw else None
         if locale is not None:
             return await self._blocked(channel, user_key, locale.decode())
+        before = screened[0] if screened else None
+        if before is not None:
+            # a redelivery: counted when it first came; refused then, refused now, in silence
+            return ADMIT if before == _ADMITTED else Verdict(False, why=before.decode())
+        verdict = await self._counted(channel, user_key, key, tag, known)
+        if not verdict.admit and event_key is not None:
+            await self._redis.set(event_key, verdict.why.encode(), xx=True, keepttl=True)
+        return verdict
+
+    async def _counted(
+        self, channel: str, user_key: str, key: str, tag: str, known: bool
+    ) -> Verdict:
+        """The windows' word on a message seen for the first time (it takes its entries)."""
         if not known and self._new_chats is not None:
             if await self._windows.take(self._new_chats, "new-chats"):
                 await self._flood()

@@ -172,7 +172,8 @@ class TelegramChannel:
         """The guard's word on this person's update; what it says instead is sent here."""
         if self._screen is None:
             return True
-        verdict = await self._screen(event.origin.channel, event.origin.user_key)
+        origin = event.origin
+        verdict = await self._screen(origin.channel, origin.user_key, origin.event_id)
         if not verdict.admit and verdict.replies:
             async with self._locks.hold(chat_id):
                 await self.deliver(bot, chat_id, list(verdict.replies), after_contact=False)

@@ -190,7 +190,7 @@ class WhatsAppChannel:
                 return
             if self._screen is not None:
                 # blocks and limits, before any work on the message (bot.abuse.guard)
-                verdict = await self._screen(CHANNEL, user_key)
+                verdict = await self._screen(CHANNEL, user_key, item.wamid)
                 if not verdict.admit:
                     if verdict.replies:
                         # to the number in this message: nothing is kept for a refused

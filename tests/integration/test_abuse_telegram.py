@@ -309,3 +309,30 @@ async def test_a_flood_of_new_chats_is_throttled_with_one_staff_alert(flood: Two
     assert await flood.says(1, PERSON, "مرحبا")
     assert await flood.says(0, TgUser(9_000_001), "/start") == []
     assert await flood.count(OutboxMessage) == 1
+
+
+async def test_a_redelivered_update_is_counted_once_towards_the_minute(slow: Two) -> None:
+    first = slow.updates.text(PERSON, "مرحبا")
+    await slow.feed(0, first)
+    answered = len(slow.api.texts(PERSON.id))
+    assert answered
+    # Telegram sends the same update_id again (no answer reached it), to either worker,
+    # once while the other worker has it too
+    for worker in (1, 0):
+        await slow.feed(worker, first)
+    await asyncio.gather(slow.feed(0, first), slow.feed(1, first))
+    assert len(slow.api.texts(PERSON.id)) == answered  # handled once
+    # the other four of the five a minute are all served
+    for i in range(4):
+        assert await slow.says(i % 2, PERSON, "مساعدة"), i
+    refused = slow.updates.text(PERSON, "مرحبا")
+    await slow.feed(1, refused)
+    [slow_down] = slow.api.texts(PERSON.id)[-1:]
+    assert "انتظر" in slow_down
+    told = len(slow.api.texts(PERSON.id))
+    version = await slow.redis.get(f"tawasul:dlg:{{telegram:{PERSON.id}}}")
+    # the refused update again: refused in silence, on both workers
+    for worker in (0, 1):
+        await slow.feed(worker, refused)
+    assert len(slow.api.texts(PERSON.id)) == told
+    assert await slow.redis.get(f"tawasul:dlg:{{telegram:{PERSON.id}}}") == version

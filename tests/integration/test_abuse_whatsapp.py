@@ -182,3 +182,24 @@ async def test_too_many_whatsapp_messages_get_one_slow_down_with_the_wait(slow: 
     assert await slow.rows() == rows
     # someone else is not held back
     assert await slow.says(0, KHALID, "مرحبا")
+
+
+async def test_a_redelivered_whatsapp_message_is_counted_once(slow: Workers) -> None:
+    assert MONA.wa_id
+    first = slow.payloads.text(MONA, "مرحبا")
+    assert await slow.answer(0, MONA, first)
+    # WhatsApp retries the same message (same id) to either worker, and to both at once
+    for worker in (1, 0):
+        assert await slow.answer(worker, MONA, first) == []
+    before = len(slow.graph.texts(MONA.wa_id))
+    await asyncio.gather(slow.post(0, first), slow.post(1, first))
+    assert len(slow.graph.texts(MONA.wa_id)) == before  # handled once
+    # the other four of the five a minute are all served
+    for i in range(4):
+        assert await slow.says(i % 2, MONA, "مساعدة"), i
+    refused = slow.payloads.text(MONA, "مرحبا")
+    [slow_down] = await slow.answer(1, MONA, refused)
+    assert "انتظر" in slow_down
+    # the refused message again: refused in silence
+    for worker in (0, 1):
+        assert await slow.answer(worker, MONA, refused) == []
