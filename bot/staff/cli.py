@@ -3,7 +3,7 @@
     tawasul staff list
     tawasul staff show 4512345671
     tawasul staff take 4512345671 --officer noura
-    tawasul staff ask 4512345671 ما تاريخ انتهاء الجواز؟
+    tawasul staff ask 4512345671 ما تاريخ انتهاء الجواز؟   (or: more-info)
     tawasul staff accept 4512345671 [note…]
     tawasul staff reject 4512345671 the reason…
     tawasul staff reopen 4512345671 the reason…
@@ -11,6 +11,9 @@
     tawasul staff export --from 2026-11-01 --to 2026-11-30 [--output FILE] [--with-personal-data]
     tawasul staff block 4512345671 the reason…      (the person behind it is not served)
     tawasul staff unblock 4512345671
+
+The note, reason or question is the words after the number, and the options
+(``--officer``, ``--lang``, ``--over``) may come before, between or after them.
 
 Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff group's
 buttons, so the person is notified and the card refreshed by the running bot's outbox
@@ -31,6 +34,7 @@ import getpass
 import io
 import logging
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bot.settings import Settings
@@ -77,6 +81,45 @@ def _default_officer() -> str:
         return "local"
 
 
+#: The namespace attribute naming a verb's free-text argument (its words, in any order).
+_TEXT_DEST: Final = "_free_text"
+
+
+class _VerbParser(argparse.ArgumentParser):
+    """An action's parser whose last argument is free text (a note, a reason, a question):
+    its words may come before, between or after the options, as an officer types them.
+
+    argparse fills positionals from the first run of words only, so with ``accept N
+    --officer X the note`` the optional note was matched empty and ``the note`` left over
+    as "unrecognized"; ``parse_intermixed_args`` would fix that but refuses parsers with
+    subcommands. The words left over are therefore joined to the text here, in the order
+    typed; a left-over option (``--ovr``) stays an error."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[Any, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        dest = getattr(parsed, _TEXT_DEST, None)
+        if dest is None:
+            return parsed, extras
+        options: list[str] = []
+        words: list[str] = []
+        for i, word in enumerate(extras):
+            if word == "--":  # everything after it is text, even "-5" or "--x"
+                words += extras[i + 1 :]
+                break
+            (options if word.startswith("-") and word != "-" else words).append(word)
+        if words:
+            setattr(parsed, dest, [*(getattr(parsed, dest) or []), *words])
+        return parsed, options
+
+
+def free_text(args: argparse.Namespace) -> str:
+    """The action's free text (note, reason, question), its words joined by spaces."""
+    dest = getattr(args, _TEXT_DEST, None)
+    return " ".join(getattr(args, dest) or []) if dest else ""
+
+
 def add_staff_parser(sub: Any) -> None:
     """Registers ``staff`` on the ``tawasul`` subparsers (``sub``)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -87,7 +130,7 @@ def add_staff_parser(sub: Any) -> None:
     staff = sub.add_parser("staff", help="officers' actions on requests, without Telegram")
     staff.add_argument("--officer", default=None, help="your name (default: the OS user)")
     staff.add_argument("--lang", choices=("ar", "en"), default="ar", help="output language")
-    actions = staff.add_subparsers(dest="staff_action", required=True)
+    actions = staff.add_subparsers(dest="staff_action", required=True, parser_class=_VerbParser)
     actions.add_parser("list", parents=[common], help="open requests, soonest due first")
     for name, help_ in (
         ("show", "a request's details, with the paths of its files"),
@@ -128,9 +171,13 @@ def add_staff_parser(sub: Any) -> None:
             "+",
         ),
     ):
-        p = actions.add_parser(name, parents=[common], help=help_)
+        # «more-info» is what the staff group's button says; the action is the same
+        aliases = ["more-info"] if name == "ask" else []
+        p = actions.add_parser(name, parents=[common], help=help_, aliases=aliases)
         p.add_argument("number")
         p.add_argument(words, nargs=nargs)
+        # staff_action: the alias typed is recorded as the action itself
+        p.set_defaults(**{_TEXT_DEST: words, "staff_action": name})
 
 
 async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
@@ -222,19 +269,19 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 )
                 done = done.replace("%(officer)s", taken.previous or "")
             elif action == "ask":
-                record = await desk.ask(number, officer, " ".join(args.question))
+                record = await desk.ask(number, officer, free_text(args))
                 done = _(
                     "Question sent to the person for request %(number)s. The clock is paused until they answer."
                 )
-                if script_mismatch(" ".join(args.question), record.locale):
+                if script_mismatch(free_text(args), record.locale):
                     done += " " + _(
                         "Note: the person reads %(language)s, and your question is not in it."
                     ).replace("%(language)s", views.language(record.locale))
             elif action == "accept":
-                await desk.accept(number, officer, " ".join(args.note) or None)
+                await desk.accept(number, officer, free_text(args) or None)
                 done = _("Request %(number)s accepted.") + " " + _told(views, desk.decision_grace_s)
             elif action == "reject":
-                await desk.reject(number, officer, " ".join(args.reason))
+                await desk.reject(number, officer, free_text(args))
                 done = _("Request %(number)s rejected.") + " " + _told(views, desk.decision_grace_s)
             elif action == "keep":
                 await desk.keep_rejected(number, officer)
@@ -243,7 +290,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 await desk.undo(number, officer)
                 done = _("The decision on request %(number)s is undone; the person was not told.")
             else:
-                await desk.reopen(number, officer, " ".join(args.reason))
+                await desk.reopen(number, officer, free_text(args))
                 done = _("Request %(number)s reopened and back under review.")
         except AlreadyTaken as exc:
             print(

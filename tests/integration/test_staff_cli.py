@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import OutboxMessage
+from bot.db.models import Block, OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
 from conversations.ports import AttachmentInfo
 from domain.request_number import new_request_number
@@ -26,7 +26,12 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def staff(
-    db_url: str, tmp_path: Path, *args: str, code: int = 0, grace_s: int | None = None
+    db_url: str,
+    tmp_path: Path,
+    *args: str,
+    code: int = 0,
+    grace_s: int | None = None,
+    redis_url: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAWASUL_")}
     env |= {
@@ -36,6 +41,8 @@ def staff(
     }
     if grace_s is not None:
         env["TAWASUL_DECISION_GRACE_S"] = str(grace_s)
+    if redis_url is not None:
+        env["TAWASUL_REDIS_URL"] = redis_url
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "staff", *args],
         cwd=ROOT,
@@ -257,3 +264,59 @@ async def test_keep_answers_a_reconsideration_and_show_has_the_persons_say(
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.reconsider_reason is None and record.events[-1].kind == "kept"
     assert "أبقى الرفض بعد إعادة النظر" in staff(db_url, tmp_path, "show", number).stdout
+
+
+async def test_options_and_words_in_any_order(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    redis_url: str,
+) -> None:
+    """The fresh-clone tester's «accept N --officer X note» was refused («unrecognized
+    arguments»): the note, reason or question may come before, between or after the
+    options, in Arabic, one word an argument or several words quoted as one."""
+    number = (await gateway.submit(submission())).number
+    asked = staff(
+        db_url, tmp_path,
+        "more-info", number, "--officer", "نورة", "ما تاريخ", "--lang", "en", "انتهاء الجواز؟",
+    )  # fmt: skip
+    assert asked.stdout.startswith(f"Question sent to the person for request {number}.")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+    assert record.pending_question == "ما تاريخ انتهاء الجواز؟"
+    assert record.events[-1].actor == "terminal:نورة"
+
+    staff(db_url, tmp_path, "accept", number, "--officer", "نورة", "تم", "التجديد بنجاح")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.ACCEPTED
+    assert record.decision_reason == "تم التجديد بنجاح"
+
+    staff(db_url, tmp_path, "reopen", "--officer", "نورة", number, "قُبل", "--lang", "ar", "خطأً")
+    staff(db_url, tmp_path, "reject", number, "المستندات", "--officer", "نورة", "غير مكتملة")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == "المستندات غير مكتملة"
+    assert [e.reason for e in record.events][-2:] == ["قُبل خطأً", "المستندات غير مكتملة"]
+
+    # a word that looks like an option goes after «--»
+    other = (await gateway.submit(submission("draft-2", user_key="other"))).number
+    staff(db_url, tmp_path, "accept", other, "--officer", "سعد", "--", "-5", "ريال")
+    record = await gateway.get_by_number(other)
+    assert record is not None and record.decision_reason == "-5 ريال"
+
+    blocked = staff(
+        db_url, tmp_path, "block", number, "--officer", "سعد", "رسائل", "مسيئة", redis_url=redis_url
+    )
+    assert number in blocked.stdout
+    async with db_sessionmaker() as session:
+        block = await session.scalar(select(Block).where(Block.request_number == number))
+    assert block is not None and block.reason == "رسائل مسيئة"
+    assert block.blocked_by == "terminal:سعد"
+
+    # a mistyped option is still refused, and nothing is decided
+    third = (await gateway.submit(submission("draft-3", user_key="third"))).number
+    typo = staff(db_url, tmp_path, "accept", third, "--ofiser", "سعد", "تم", code=2)
+    assert "--ofiser" in typo.stderr
+    record = await gateway.get_by_number(third)
+    assert record is not None and record.status is RequestStatus.RECEIVED
