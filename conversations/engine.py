@@ -179,9 +179,30 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
             return [self._reply(ctx, edits.old_edit_hint(ctx), with_choices=True)]
         edits.saw(state, event.origin)
         edits.take_back(state, event)
+        followed = self._follow_writing(state, event)
         replies = await self._read(state, event)
         edits.settle(state)
+        if followed:
+            replies = languages.with_way_back(replies, state.locale)
         return replies
+
+    def _follow_writing(self, state: DialogueState, event: Event) -> bool:
+        """The first words a person types choose the language they are answered in
+        (found by the tester: «hello» was answered in Arabic); True when that changed it.
+        Only before anything is answered, and only once the language is clear."""
+        if state.locale_set or not isinstance(event, Text) or state.flow != self.flow.name:
+            return False
+        if state.step not in (*START_STEPS, self.flow.first):
+            return False
+        if languages.language_asked(event.text) is not None:
+            # «English», «عربي»: the switch itself answers, in the language asked for
+            return False
+        written = languages.written_in(event.text)
+        if written is None:
+            return False
+        state.locale_set = True
+        changed, state.locale = state.locale != written, written
+        return changed
 
     def _ctx(self, state: DialogueState, event: Event) -> Ctx:
         return Ctx(
@@ -414,7 +435,7 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
             options = tuple(Option(f"lang:{code}", name) for code, name in languages.NAMES.items())
             state.offered = [[o.id, o.label] for o in options]
             return [Reply(languages.QUESTION, choices=options)]
-        state.locale = wish
+        state.locale, state.locale_set = wish, True
         _ = ctx.texts.gettext
         said = Reply(_("I'll continue in English."))
         if state.step in START_STEPS:

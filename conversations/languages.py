@@ -9,8 +9,20 @@ cannot read this one.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from conversations.events import Reply
 from conversations.i18n import LOCALES
 from domain.normalize import fold_arabic
+
+_DATA = Path(__file__).resolve().parent / "data"
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+# a word of Latin letters (and an apostrophe or hyphen inside: «i'm», «re-entry»)
+_LATIN_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 
 NAMES = {"ar": "العربية", "en": "English"}
 
@@ -51,3 +63,37 @@ def language_argument(args: str) -> str | None:
 
 def other_language(locale: str) -> str:
     return next(code for code in LOCALES if code != locale)
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    raw = json.loads((_DATA / "english_words.json").read_text(encoding="utf-8"))
+    return frozenset(word.lower() for word in raw["words"])
+
+
+def written_in(text: str) -> str | None:
+    """The language a message is written in: "ar" when its letters are mostly Arabic,
+    "en" when they are Latin and at least a third of its words are everyday English
+    (``conversations/data/english_words.json``), None when unclear: digits, a word or
+    two of Arabizi («abi ajadid el iqama» is Arabic in Latin letters), a name."""
+    lowered = text.lower()
+    arabic = len(_ARABIC_LETTER.findall(lowered))
+    latin_words = _LATIN_WORD.findall(lowered)
+    latin = sum(len(w) for w in latin_words)
+    if arabic and arabic >= latin:
+        return "ar"
+    if not latin_words or arabic or any(ch.isdigit() for ch in lowered):
+        # Arabizi writes letters with digits («3ayez», «7abibi»): never taken for English
+        return None
+    english = sum(w.replace("’", "'") in _english_words() for w in latin_words)
+    return "en" if english * 3 >= len(latin_words) else None
+
+
+def with_way_back(replies: list[Reply], locale: str) -> list[Reply]:
+    """``replies`` in a language the person's words chose, with the way to the other one
+    (written in it) at the top, unless the welcome already says it."""
+    hint = OTHER_LANGUAGE_HINT[locale]
+    if not replies or any(hint in r.text for r in replies):
+        return replies
+    first = replies[0]
+    return [dataclasses.replace(first, text=f"{hint}\n{first.text}"), *replies[1:]]

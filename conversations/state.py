@@ -25,6 +25,9 @@ class DialogueState:
     offered: list[list[str]] = field(default_factory=list)
     editing: bool = False
     locale: str = DEFAULT_LOCALE
+    # the language was chosen, or read from the person's first words: their later
+    # messages in the other language do not change it (conversations.languages)
+    locale_set: bool = False
     draft_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     albums: list[str] = field(default_factory=list)
     last_request: str | None = None
@@ -70,6 +73,7 @@ class DialogueState:
         """A new draft that keeps what belongs to the person, not to the request."""
         return DialogueState(
             locale=self.locale,
+            locale_set=self.locale_set,
             last_request=self.last_request,
             suspended=self.suspended,
             discarded=self.discarded,

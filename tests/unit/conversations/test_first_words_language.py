@@ -1,0 +1,70 @@
+"""The first reply follows the language the person writes in (found by the fresh-clone
+tester: «hello» and «I want to renew my passport» were answered in Arabic). Arabic stays
+the default for anything unclear, Arabizi is Arabic, and the person can still switch."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.languages import OTHER_LANGUAGE_HINT, written_in
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+
+
+def _chat(store: MemoryStore | None = None) -> Chat:
+    engine = Engine(store or MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    return Chat(engine.handle)
+
+
+async def test_hello_as_the_first_message_is_answered_in_english_with_the_way_back() -> None:
+    store = MemoryStore()
+    chat = _chat(store)
+    await chat.text("hello")
+    assert "Welcome to Tawasul" in chat.said and "Individual" in [
+        c.label for c in chat.last[-1].choices
+    ]
+    assert OTHER_LANGUAGE_HINT["en"] in chat.said  # «للمتابعة بالعربية اكتب «عربي»»
+    assert store.locales[("test", "u1")] == "en"  # kept for the account
+    await chat.tap("ind")
+    assert "Which service do you need?" in chat.said
+
+
+async def test_after_an_arabic_start_an_english_need_is_answered_in_english() -> None:
+    # the terminal chat and Telegram's /start greet in Arabic before the person types
+    chat = _chat()
+    await chat.command("start")
+    assert "أهلًا بك" in chat.said
+    await chat.text("I want to renew my passport")
+    assert "Which of these services do you need?" in chat.said
+    assert chat.choice_ids[0] == "s:passport_renew"
+    assert OTHER_LANGUAGE_HINT["en"] in chat.said
+    await chat.text("عربي")  # they can still switch
+    assert "أيّ هذه الخدمات تحتاج؟" in chat.said
+
+
+@pytest.mark.parametrize("first", ["abi ajadid el iqama", "مرحبا", "ok", "2000000006"])
+async def test_arabic_arabizi_and_unclear_first_messages_stay_arabic(first: str) -> None:
+    chat = _chat()
+    await chat.text(first)
+    assert "Welcome" not in chat.said and "Individual" not in chat.said
+
+
+async def test_an_arabic_speaker_is_not_switched_by_a_later_english_word() -> None:
+    chat = _chat()
+    await chat.text("السلام عليكم")
+    await chat.text("hello")
+    assert "Individual" not in [c.label for c in chat.last[-1].choices]
+    await chat.text("English")  # asking for it still works
+    assert "I'll continue in English." in chat.said
+
+
+def test_written_in_tells_english_from_arabizi() -> None:
+    assert written_in("Hello, I need help with my iqama") == "en"
+    assert written_in("where is my request") == "en"
+    assert written_in("3ayez ta2sheret khorog we 3awda") is None
+    assert written_in("bdi jadded el jawaz") is None
+    assert written_in("السلام عليكم hello") == "ar"
+    assert written_in("Mohammed") is None
