@@ -41,12 +41,18 @@ class Gateway:
     async def submit(self, submission: Submission) -> SubmittedRequest:
         """Files the request; raises FilingPaused, before anything is written, when the
         chat or the identity number filed the most allowed in a day (bot.abuse.filing)."""
-        if self.limits is None or await self.limits.counted(submission):
+        if self.limits is None:
             return await self.requests.submit(submission)
-        await self.limits.check(submission)
-        filed = await self.requests.submit(submission)
-        if filed.created:
-            await self.limits.count(submission)
+        # taken before the write, in one step per window, so that two confirmations at once
+        # cannot both pass the last free entry; given back when nothing new was written
+        taken = await self.limits.take(submission)
+        try:
+            filed = await self.requests.submit(submission)
+        except Exception:
+            await self.limits.give_back(taken)
+            raise
+        if not filed.created:
+            await self.limits.give_back(taken)
         return filed
 
     async def pending_question(self, number: str, channel: str, user_key: str) -> str:

@@ -4,6 +4,7 @@ each with its own Redis client, on one Redis and one database, SQLite and Postgr
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -25,6 +26,7 @@ from bot.gateway import Gateway
 from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
+from conversations.ports import FilingPaused
 from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from tests.integration.test_db_requests import submission
@@ -123,6 +125,70 @@ async def test_requests_a_day_per_chat_and_per_identity_across_workers(
         else:
             assert "قُدِّم طلبان برقم الهوية هذا خلال الساعات الـ٢٤ الماضية" in chat.said
     assert await _requests(db_sessionmaker) == 2
+
+
+async def test_two_confirmations_at_once_never_pass_the_days_limit(
+    redis_url: str, redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Ten drafts of one identity number confirmed at the same moment on two workers (each
+    with its own Redis client), three a day allowed: three filed, seven told to wait."""
+    clients = [Redis.from_url(redis_url) for _ in range(2)]
+    try:
+        gateways = [
+            Gateway(
+                SqlRequestGateway(db_sessionmaker),
+                StaffDesk(db_sessionmaker, load_catalogue()),
+                FilingLimits(redis, per_account=5, per_identity=3),
+            )
+            for redis in clients
+        ]
+        drafts = [
+            submission(key=f"draft-{i}", user_key=str(200 + i), identity_number=RESIDENT)
+            for i in range(10)
+        ]
+        results = await asyncio.gather(
+            *(gateways[i % 2].submit(draft) for i, draft in enumerate(drafts)),
+            return_exceptions=True,
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
+    paused = [r for r in results if isinstance(r, FilingPaused)]
+    filed = [r for r in results if not isinstance(r, BaseException)]
+    assert len(filed) == 3 and len(paused) == 7, results
+    assert all(p.per == "identity" and p.count == 3 and 0 < p.wait_s <= 24 * 3600 for p in paused)
+    assert await _requests(db_sessionmaker) == 3
+    # the refused ones took nothing of their chats' own windows: each can file another
+    # identity's request at once
+    gateway = Gateway(
+        SqlRequestGateway(db_sessionmaker),
+        StaffDesk(db_sessionmaker, load_catalogue()),
+        FilingLimits(redis_client, per_account=1, per_identity=3),
+    )
+    refused_user = next(
+        d.user_key for d, r in zip(drafts, results, strict=True) if isinstance(r, FilingPaused)
+    )
+    other = submission(key="other", user_key=refused_user, identity_number=OTHER_RESIDENT)
+    assert (await gateway.submit(other)).created
+
+
+async def test_a_draft_filed_before_is_not_counted_again_when_its_entry_is_gone(
+    redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    gateway = Gateway(
+        SqlRequestGateway(db_sessionmaker),
+        StaffDesk(db_sessionmaker, load_catalogue()),
+        FilingLimits(redis_client, per_account=1, per_identity=3),
+    )
+    first = await gateway.submit(submission(key="d1", user_key="300"))
+    assert first.created
+    await redis_client.flushdb()  # Redis lost the day's windows
+    again = await gateway.submit(submission(key="d1", user_key="300"))
+    assert not again.created and again.number == first.number
+    # the repeat gave its entry back: the chat's one request a day is still free
+    assert (await gateway.submit(submission(key="d2", user_key="300"))).created
+    with pytest.raises(FilingPaused):
+        await gateway.submit(submission(key="d3", user_key="300"))
 
 
 # ---- the terminal ---------------------------------------------------------------------------

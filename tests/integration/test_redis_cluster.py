@@ -75,6 +75,8 @@ async def test_a_resident_files_and_asks_on_a_cluster(tmp_path: Path, cluster: C
         for _ in range(3):
             assert (await services.guard.screen("telegram", "7")).admit
         assert [k async for k in services.redis.scan_iter(match="tawasul:lim*")]
+        # the day's filing windows, one script per key (bot.abuse.filing)
+        assert [k async for k in services.redis.scan_iter(match="tawasul:filings:id:*")]
 
         async with services.sessions() as session:
             filed = (await session.execute(select(Request.number))).scalars().all()
