@@ -24,6 +24,17 @@ class DraftKeeping(EngineParts):
         ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
         return Reply(_("Which one do you mean?"), choices=(*options, *nav))
 
+    def _back_lead(self, ctx: Ctx) -> str:
+        """The line before the question of a draft brought back: «the request you were
+        filling in» once a service is chosen or something typed or sent; a service list
+        alone is not a request yet (found by the tester)."""
+        _ = ctx.texts.gettext
+        if _begun(ctx.state):
+            return _("Now, back to the request you were filling in:")
+        if ctx.state.step in ("group", "service", "suggest"):
+            return _("Now, back to choosing the service you need:")
+        return _("Now, back to where you were:")
+
     def _has_draft(self, state: DialogueState) -> bool:
         return state.flow == self.flow.name and state.step not in START_STEPS and state.has_data()
 
@@ -56,3 +67,8 @@ class DraftKeeping(EngineParts):
         if ctx.state.step in START_STEPS:
             return [said, *self._restart(ctx)]
         return [said, self._ask(ctx)]
+
+
+def _begun(state: DialogueState) -> bool:
+    """Whether the draft is a request being filled in: a service chosen, or data given."""
+    return "service" in state.answers or state.has_data()

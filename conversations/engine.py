@@ -486,10 +486,8 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
         _ = ctx.texts.gettext
         replace_state(ctx.state, ctx.state.fresh_draft())
         if ctx.state.resume():
-            return [
-                Reply(_("Cancelled. Nothing was sent. Back to the request you were filling in:")),
-                self._ask(ctx),
-            ]
+            lead = _("Cancelled. Nothing was sent.") + "\n" + self._back_lead(ctx)
+            return [Reply(lead), self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [["new", _("New request")]]
         return [
@@ -540,7 +538,7 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
         closing = [*(Reply(s) for s in first)]
         if ctx.state.resume():
             closing.append(Reply(final, choices=outcome.choices, follow_up=outcome.follow_up))
-            closing.append(Reply(_("Now, back to the request you were filling in:")))
+            closing.append(Reply(self._back_lead(ctx)))
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]

@@ -107,7 +107,7 @@ class Questions(EngineParts):
             return [said, *before, self._with_first(ctx, again, offer)]
         again = self._ask(ctx)
         if self._has_draft(ctx.state):
-            lead = _("Now, back to the request you were filling in:")
+            lead = self._back_lead(ctx)
             again = dataclasses.replace(again, text=f"{lead}\n{again.text}")
         return [said, self._with_first(ctx, again, offer)]
 

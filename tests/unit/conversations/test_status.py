@@ -265,3 +265,32 @@ async def test_status_words_at_the_list_or_the_number_prompt_show_the_list_again
     await chat.tap(f"r:{MINE}")
     assert "قيد الدراسة" in plain(chat.said) and "نعود إلى الطلب" in plain(chat.said)
     assert chat.last[-1].ask_contact  # the draft, still at the phone step
+
+
+async def test_back_from_a_look_up_names_a_service_list_as_what_it_is(chat: Chat) -> None:
+    # found by the fresh-clone tester: «نعود إلى الطلب الذي كنت تعبّئه» after a status
+    # look-up when only a service list had been offered, no request begun
+    await chat.command("start")
+    await chat.text("ابي اجدد الجواز")
+    assert chat.choice_ids[0] == "s:passport_renew"
+    await chat.text("وين طلبي")
+    await chat.tap(f"r:{MINE}")
+    assert "قيد الدراسة" in plain(chat.said)
+    assert "نعود إلى الطلب" not in plain(chat.said)
+    assert "نعود إلى اختيار الخدمة" in plain(chat.said)
+    assert chat.choice_ids[0] == "s:passport_renew"  # the same list, nothing lost
+    await chat.text("وين طلبي")
+    await chat.text("إلغاء")
+    assert "نعود إلى الطلب" not in plain(chat.said) and "تم الإلغاء" in plain(chat.said)
+    assert chat.choice_ids[0] == "s:passport_renew"
+
+
+async def test_back_from_a_look_up_to_a_draft_with_data_still_says_the_request(
+    chat: Chat,
+) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("وين طلبي")
+    await chat.text("إلغاء")
+    assert "نعود إلى الطلب الذي كنت تعبّئه" in plain(chat.said)
+    assert chat.last[-1].ask_contact
