@@ -106,3 +106,10 @@ async def run_purge(settings: Settings, *, dry_run: bool, out: TextIO) -> None:
     )
     for number in report.numbers:
         print(f"  {number}", file=out)
+    if report.blocks:
+        blocks = report.blocks
+        print(
+            f"{blocks} block{'' if blocks == 1 else 's'} lifted more than "
+            f"{settings.retention_days} days ago {verb} (the person and the reason)",
+            file=out,
+        )

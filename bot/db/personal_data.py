@@ -6,7 +6,8 @@ read or changed, whatever numbers it shares. Deletion redacts the account's *dec
 requests exactly as the retention job does (:func:`bot.db.retention.redact_requests`); an
 open request keeps its data, since the officers still need it, and the person is told.
 The account's phone and bound identity numbers go too once no open request needs them, and
-its language is set back to the default. Every call writes one audit_log row (actor
+its language is set back to the default, and the blocks an officer lifted lose the
+person's user key and the reason (one in force stays whole). Every call writes one audit_log row (actor
 ``resident:<channel>:<user_key>``, as in the status trail) whose details hold counts and
 request numbers, never an identity or phone number.
 """
@@ -24,13 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Account, AccountIdentity, AuditEntry, Request
+from bot.db.models import Account, AccountIdentity, AuditEntry, Block, Request
 from bot.db.requests_repo import resident_actor
-from bot.db.retention import REDACTED, redact_requests
+from bot.db.retention import REDACTED, redact_blocks, redact_requests
 from bot.media_store import MediaStore
 from conversations.i18n import DEFAULT_LOCALE
 from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest
@@ -124,6 +125,13 @@ class SqlPersonalData:
             self.sessions, self.media, decided, now=self.clock(), media_grace=self.media_grace
         )
         async with self.sessions.begin() as session:
+            # a lifted block no longer needs to name the person; one in force is kept (it
+            # keeps an abusive sender out; README, "Personal data")
+            theirs = and_(Block.channel == channel, Block.user_key == user_key)
+            blocks = await redact_blocks(session, and_(theirs, Block.unblocked_at.is_not(None)))
+            blocks_kept = await session.scalar(
+                select(func.count(Block.id)).where(theirs, Block.unblocked_at.is_(None))
+            )
             account = await _account(session, channel, user_key)
             forgot_account = False
             if account is not None:
@@ -151,6 +159,8 @@ class SqlPersonalData:
                         "attachments": attachments,
                         "files": files,
                         "account_cleared": forgot_account,
+                        "blocks_redacted": blocks,
+                        "blocks_kept_in_force": int(blocks_kept or 0),
                     },
                 )
             )

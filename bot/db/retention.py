@@ -9,6 +9,18 @@ about the request (the outbox rows: staff cards carry the identity and phone num
 The rule (issue 14): decided requests older than ``TAWASUL_RETENTION_DAYS`` (default 365)
 are redacted by a daily job. Every worker may run it at once: each change is guarded by
 "not yet redacted", so a request is redacted once and counted once.
+
+The person may speak about a request after it was redacted: a satisfaction comment on its
+decision, a reconsideration reason that reopens it, notes and files while it is open again.
+Such words are redacted too once the request is decided again (or at once on «delete my
+data»): a request is due while any of them is left, not only until its description goes.
+
+Blocks (``blocks``, :mod:`bot.abuse.blocks`) name the person's chat (user key) and hold the
+officer's reason, which may describe them. A block in force is kept whole: it is what keeps
+an abusive sender out, and its person cannot be served (nor ask for anything) while it
+stands. Once lifted for longer than the retention period, its user key and reason are
+redacted; who blocked, who lifted it, when, and from which request stay, as the audit of
+the officers' own actions.
 """
 
 from __future__ import annotations
@@ -19,10 +31,11 @@ import logging
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.db.models import Attachment, OutboxMessage, Request, StatusEvent
+from bot.db.models import Attachment, Block, OutboxMessage, Request, StatusEvent
 from bot.media_store import MediaStore
 from domain.status import FINAL
 
@@ -41,11 +54,13 @@ _FINAL: Final = tuple(str(s) for s in FINAL)
 class PurgeReport:
     """What a purge did, or would do with ``dry_run``: the numbers of the requests
     redacted (in number order), the attachment rows removed with them and the files
-    deleted from the media store (a file another request still uses is kept)."""
+    deleted from the media store (a file another request still uses is kept), and the
+    lifted blocks whose person and reason were redacted."""
 
     numbers: tuple[str, ...]
     attachments: int
     files: int
+    blocks: int = 0
 
 
 def _decided_at() -> Select[int, dt.datetime]:
@@ -58,11 +73,36 @@ def _decided_at() -> Select[int, dt.datetime]:
     )
 
 
+#: The person's own words kept on a request row besides its numbers and description.
+_THEIR_SAY: Final = (Request.satisfaction_comment, Request.reconsider_reason)
+
+
+def _unredacted(column: InstrumentedAttribute[str | None]) -> ColumnElement[bool]:
+    return and_(column.is_not(None), column != REDACTED)
+
+
+def _persons_words() -> ColumnElement[bool]:
+    """Audit rows holding the person's words (notes, answers, reasons); the officers'
+    rows stay whole."""
+    return and_(StatusEvent.actor.like("resident:%"), _unredacted(StatusEvent.reason))
+
+
+def _left_to_redact() -> ColumnElement[bool]:
+    """A request still holding personal data: never redacted, or the person spoke (or sent
+    files) about it after it was."""
+    return or_(
+        Request.description != REDACTED,
+        *(_unredacted(column) for column in _THEIR_SAY),
+        exists().where(Attachment.request_id == Request.id),
+        exists().where(StatusEvent.request_id == Request.id, _persons_words()),
+    )
+
+
 async def due_for_purge(
     sessions: async_sessionmaker[AsyncSession], *, now: dt.datetime, days: int
 ) -> list[tuple[int, str]]:
     """(id, number) of the decided requests whose decision is more than ``days`` days
-    before ``now`` (aware, UTC) and that are not redacted yet, in number order."""
+    before ``now`` (aware, UTC) and that still hold personal data, in number order."""
     decided = _decided_at().subquery()
     cutoff = now - dt.timedelta(days=days)
     async with sessions() as session:
@@ -72,60 +112,82 @@ async def due_for_purge(
             .where(
                 Request.status.in_(_FINAL),
                 decided.c.decided_at < cutoff,
-                Request.description != REDACTED,
+                _left_to_redact(),
             )
             .order_by(Request.number)
         )
         return [(row.id, row.number) for row in rows]
 
 
+def _lifted_blocks(cutoff: dt.datetime) -> ColumnElement[bool]:
+    return and_(
+        Block.unblocked_at.is_not(None), Block.unblocked_at < cutoff, Block.user_key != REDACTED
+    )
+
+
+async def redact_blocks(
+    session: AsyncSession, where: ColumnElement[bool], *, dry_run: bool = False
+) -> int:
+    """Redacts the person (user key) and the officer's reason of the blocks ``where``
+    selects (lifted ones only: the caller's condition must say so); returns how many."""
+    if dry_run:
+        return int(await session.scalar(select(func.count(Block.id)).where(where)) or 0)
+    changed = await session.scalars(
+        update(Block).where(where).values(user_key=REDACTED, reason=REDACTED).returning(Block.id)
+    )
+    return len(list(changed))
+
+
 async def _redact(session: AsyncSession, ids: list[int]) -> tuple[list[int], list[str]]:
-    """Redacts the requests among ``ids`` that are not redacted yet (another worker may
-    have done some); returns their ids and their files' checksums."""
-    mine = list(
+    """Redacts what is left of the personal data of the requests among ``ids`` (another
+    worker may have done some; the person may have spoken since an earlier redaction);
+    returns the ids changed now and their files' checksums."""
+    mine = set(
         await session.scalars(
             update(Request)
             .where(Request.id.in_(ids), Request.description != REDACTED)
-            .values(identity_number=REDACTED, phone=REDACTED, description=REDACTED)
+            .values(identity_number=REDACTED, phone=REDACTED, description=REDACTED, eligibility={})
             .returning(Request.id)
         )
     )
-    if not mine:
-        return [], []
-    for column in (
-        Request.establishment_number,
-        Request.satisfaction_comment,
-        Request.reconsider_reason,
-    ):
-        await session.execute(
-            update(Request)
-            .where(Request.id.in_(mine), column.is_not(None))
-            .values({column: REDACTED})
+    for column in (Request.establishment_number, *_THEIR_SAY):
+        mine.update(
+            await session.scalars(
+                update(Request)
+                .where(Request.id.in_(ids), _unredacted(column))
+                .values({column: REDACTED})
+                .returning(Request.id)
+            )
         )
     # the person's words in the audit trail (notes, answers to an officer, reasons);
     # the officers' rows (who decided what, when, why) stay whole
-    await session.execute(
-        update(StatusEvent)
-        .where(
-            StatusEvent.request_id.in_(mine),
-            StatusEvent.actor.like("resident:%"),
-            StatusEvent.reason.is_not(None),
+    mine.update(
+        await session.scalars(
+            update(StatusEvent)
+            .where(StatusEvent.request_id.in_(ids), _persons_words())
+            .values(reason=REDACTED)
+            .returning(StatusEvent.request_id)
         )
-        .values(reason=REDACTED)
     )
+    removed = (
+        await session.execute(
+            delete(Attachment)
+            .where(Attachment.request_id.in_(ids))
+            .returning(Attachment.request_id, Attachment.checksum)
+        )
+    ).all()
+    mine.update(request_id for request_id, _checksum in removed)
+    if not mine:
+        return [], []
     # the texts already delivered about them (staff cards carry the identity and phone
-    # numbers); a row still to be sent keeps what it must send
+    # numbers, a note's card the person's words); a row still to be sent keeps what it
+    # must send
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.request_id.in_(mine), OutboxMessage.sent_at.is_not(None))
         .values(payload={"redacted": True})
     )
-    checksums = list(
-        await session.scalars(
-            delete(Attachment).where(Attachment.request_id.in_(mine)).returning(Attachment.checksum)
-        )
-    )
-    return mine, [c for c in checksums if c]
+    return sorted(mine), [c for _r, c in removed if c]
 
 
 async def _still_used(session: AsyncSession, checksums: set[str]) -> set[str]:
@@ -151,6 +213,7 @@ async def purge_decided(
     within ``media_grace`` (a draft may be about to use it; the media sweep removes it
     later). With ``dry_run`` nothing changes and the report says what would."""
     due = await due_for_purge(sessions, now=now, days=days)
+    lifted = _lifted_blocks(now - dt.timedelta(days=days))
     if dry_run:
         async with sessions() as session:
             count = await session.scalar(
@@ -158,18 +221,23 @@ async def purge_decided(
                     Attachment.request_id.in_([i for i, _ in due] or [-1])
                 )
             )
-        return PurgeReport(tuple(n for _, n in due), int(count or 0), 0)
+            blocks = await redact_blocks(session, lifted, dry_run=True)
+        return PurgeReport(tuple(n for _, n in due), int(count or 0), 0, blocks)
     done, attachments, removed = await redact_requests(
         sessions, store, due, now=now, media_grace=media_grace
     )
-    if done:
+    async with sessions.begin() as session:
+        blocks = await redact_blocks(session, lifted)
+    if done or blocks:
         log.info(
-            "retention: %d decided requests older than %d days redacted, %d files deleted",
+            "retention: %d decided requests older than %d days redacted, %d files deleted, "
+            "%d lifted blocks redacted",
             len(done),
             days,
             removed,
+            blocks,
         )
-    return PurgeReport(tuple(done), attachments, removed)
+    return PurgeReport(tuple(done), attachments, removed, blocks)
 
 
 async def redact_requests(

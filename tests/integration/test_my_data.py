@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Attachment, AuditEntry, Request
+from bot.db.models import Attachment, AuditEntry, Block, Request
 from bot.db.personal_data import EXPORT_TTL, SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
 from bot.db.retention import REDACTED
@@ -160,3 +160,53 @@ def _age(path: Path, at: float) -> None:
 
 def _exist(*paths: Path) -> list[bool]:
     return [p.exists() for p in paths]
+
+
+async def test_delete_my_data_takes_their_say_and_lifted_blocks_and_keeps_a_block_in_force(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    gateway: SqlRequestGateway,
+    tmp_path: Path,
+) -> None:
+    media = MediaStore(tmp_path)
+    mine = await _file(gateway, media, "say-1", b"\xff\xd8mine", user_key="u1")
+    theirs = await _file(gateway, media, "say-2", b"\xff\xd8theirs", user_key="u2")
+    for number in (mine, theirs):
+        await _decide(db_sessionmaker, number, "rejected", NOW - dt.timedelta(days=1))
+    async with db_sessionmaker.begin() as session:
+        for request in await session.scalars(select(Request)):
+            request.reconsider_reason = "أرفقت صورة الجواز الجديد"
+        lifted, standing, other = (
+            Block(
+                channel="telegram", user_key=user, locale="ar", request_number=mine,
+                reason=f"رسائل مسيئة {user}", blocked_by="officer:77:نورة",
+                blocked_at=NOW - dt.timedelta(days=5),
+                unblocked_by=None if end is None else "officer:78:سعد", unblocked_at=end,
+            )
+            for user, end in (
+                ("u1", NOW - dt.timedelta(days=4)),
+                ("u1", None),
+                ("u2", NOW - dt.timedelta(days=4)),
+            )
+        )  # fmt: skip
+        session.add_all([lifted, standing, other])
+    personal = SqlPersonalData(db_sessionmaker, media, 365, GRACE, clock=lambda: NOW)
+    await personal.erase("telegram", "u1")
+
+    async with db_sessionmaker() as session:
+        requests = {r.number: r for r in await session.scalars(select(Request))}
+        blocks = {b.id: b for b in await session.scalars(select(Block))}
+        audit = await session.scalar(select(AuditEntry).where(AuditEntry.action == "data_delete"))
+    # their say on their own decided request goes with the rest; the other person's stays
+    assert requests[mine].satisfaction_comment == REDACTED
+    assert requests[mine].reconsider_reason == REDACTED
+    assert requests[theirs].satisfaction_comment == "شكرا"
+    assert requests[theirs].reconsider_reason == "أرفقت صورة الجواز الجديد"
+    # the lifted block no longer names them nor says why; who and when stay
+    done = blocks[lifted.id]
+    assert (done.user_key, done.reason) == (REDACTED, REDACTED)
+    assert (done.blocked_by, done.unblocked_by) == ("officer:77:نورة", "officer:78:سعد")
+    # the block in force is kept whole (it keeps them out), and said so in the audit row
+    assert (blocks[standing.id].user_key, blocks[standing.id].reason) == ("u1", "رسائل مسيئة u1")
+    assert blocks[other.id].user_key == "u2"
+    assert audit is not None
+    assert audit.detail["blocks_redacted"] == 1 and audit.detail["blocks_kept_in_force"] == 1

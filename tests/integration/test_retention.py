@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Attachment, OutboxMessage, Request, StatusEvent
+from bot.db.models import Attachment, Block, OutboxMessage, Request, StatusEvent
 from bot.db.requests_repo import SqlRequestGateway
 from bot.db.retention import REDACTED, purge_decided
 from bot.media_store import MediaStore
@@ -240,13 +240,108 @@ async def test_purge_command_lists_and_then_redacts(
     number = await _file(gateway, store, "cli", b"cli photo")
     # the command runs on the real clock: decided long before any instant it may run at
     await _decide(db_sessionmaker, number, "accepted", dt.datetime(2000, 1, 1, tzinfo=UTC))
+    long_ago = dt.datetime(2000, 1, 1, tzinfo=UTC)
+    async with db_sessionmaker.begin() as session:
+        session.add(
+            Block(
+                channel="telegram", user_key="5551001", locale="ar", reason="سبّ",
+                blocked_by="terminal:نورة", blocked_at=long_ago,
+                unblocked_by="terminal:سعد", unblocked_at=long_ago,
+            )
+        )  # fmt: skip
     settings = Settings(database_url=db_url, data_dir=tmp_path, retention_days=30)
     out = io.StringIO()
     await run_purge(settings, dry_run=True, out=out)
     assert "1 request decided more than 30 days ago would be redacted" in out.getvalue()
+    assert "1 block lifted more than 30 days ago would be redacted" in out.getvalue()
     assert number in out.getvalue()
     assert (await _request(db_sessionmaker, number)).phone != REDACTED
     out = io.StringIO()
     await run_purge(settings, dry_run=False, out=out)
     assert "redacted (attachments: 1, files deleted: 1)" in out.getvalue()
+    assert "1 block lifted more than 30 days ago redacted" in out.getvalue()
     assert (await _request(db_sessionmaker, number)).phone == REDACTED
+
+
+async def test_words_the_person_adds_after_a_redaction_are_redacted_in_turn(
+    tmp_path: Path, db_sessionmaker: async_sessionmaker[AsyncSession], gateway: SqlRequestGateway
+) -> None:
+    """Redacted, then the person rates with a comment, asks for reconsideration and sends a
+    file while it is open again; decided again long ago: the next purge takes those too."""
+    store = MediaStore(tmp_path)
+    number = await _file(gateway, store, "late", b"first photo")
+    await _decide(db_sessionmaker, number, "rejected", NOW - dt.timedelta(days=DAYS + 30))
+    assert (
+        await purge_decided(db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE)
+    ).numbers == (number,)
+    late_photo = store.save(b"a photo sent after the redaction")
+    _old(store, late_photo)
+    async with db_sessionmaker.begin() as session:
+        request = await session.scalar(select(Request).where(Request.number == number))
+        assert request is not None
+        request.satisfaction_comment = "الموظف لم يقرأ طلبي، رقم جوالي 0500000009"
+        request.reconsider_reason = "أرفقت الآن صورة جواز السفر الجديد"
+        session.add(
+            Attachment(
+                request_id=request.id, kind="photo", channel_ref="z", mime="image/jpeg",
+                size=30, checksum=late_photo, caption="جوازي",
+            )
+        )  # fmt: skip
+    # reopened on the reconsideration (a resident's reason), decided again, long ago too
+    await _decide(db_sessionmaker, number, "accepted", NOW - dt.timedelta(days=DAYS + 1))
+    dry = await purge_decided(
+        db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE, dry_run=True
+    )
+    assert dry.numbers == (number,) and dry.attachments == 1
+    report = await purge_decided(db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE)
+    assert report.numbers == (number,) and report.attachments == 1 and report.files == 1
+    gone = await _request(db_sessionmaker, number)
+    assert gone.satisfaction_comment == REDACTED and gone.reconsider_reason == REDACTED
+    assert gone.attachments == [] and not store.exists(late_photo)
+    assert all(e.reason in (None, REDACTED) for e in gone.events if e.actor.startswith("resident"))
+    assert [e.reason for e in gone.events if e.actor == "officer:77"] == [
+        "المستندات غير مكتملة"
+    ] * 2
+    again = await purge_decided(db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE)
+    assert again.numbers == () and again.blocks == 0
+
+
+async def test_blocks_lifted_longer_ago_than_the_retention_lose_the_person(
+    tmp_path: Path, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    long_ago, lately = NOW - dt.timedelta(days=DAYS + 1), NOW - dt.timedelta(days=DAYS - 1)
+    async with db_sessionmaker.begin() as session:
+        rows = {
+            name: Block(
+                channel="whatsapp", user_key=f"SA.{name}", locale="ar", request_number="4512345671",
+                reason=f"شتم الموظفين ({name})", blocked_by="officer:77:نورة",
+                blocked_at=long_ago - dt.timedelta(days=10),
+                unblocked_by=None if lifted is None else "officer:78:سعد", unblocked_at=lifted,
+            )
+            for name, lifted in (("old", long_ago), ("recent", lately), ("standing", None))
+        }  # fmt: skip
+        session.add_all(rows.values())
+    store = MediaStore(tmp_path)
+    dry = await purge_decided(
+        db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE, dry_run=True
+    )
+    assert dry.blocks == 1
+    reports = await asyncio.gather(
+        purge_decided(db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE),
+        purge_decided(db_sessionmaker, store, now=NOW, days=DAYS, media_grace=GRACE),
+    )
+    assert sorted(r.blocks for r in reports) == [0, 1]  # two workers: redacted once
+    async with db_sessionmaker() as session:
+        found = {b.id: b for b in await session.scalars(select(Block))}
+    old, recent, standing = (found[rows[n].id] for n in ("old", "recent", "standing"))
+    assert (old.user_key, old.reason) == (REDACTED, REDACTED)
+    # the officers' actions stay accounted for
+    assert (old.blocked_by, old.unblocked_by, old.request_number) == (
+        "officer:77:نورة",
+        "officer:78:سعد",
+        "4512345671",
+    )
+    assert old.blocked_at and old.unblocked_at
+    assert (recent.user_key, standing.user_key) == ("SA.recent", "SA.standing")
+    # a block in force is kept whole however old: it keeps the person out
+    assert standing.reason == "شتم الموظفين (standing)"
