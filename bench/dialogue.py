@@ -139,7 +139,6 @@ async def run(args: Any) -> dict[str, Any]:
                     services.engine.handle,
                     services.intake,
                     follow_ups=services.receipts,
-                    redis=services.redis,
                 )
 
                 async def feed(raw: dict[str, Any]) -> None:

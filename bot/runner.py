@@ -182,7 +182,6 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         services.intake,
                         membership=membership,
                         follow_ups=services.receipts,
-                        redis=services.redis,
                         screen=services.screen,
                     )
                     dispatcher.update.outer_middleware(inflight.middleware)

@@ -20,6 +20,7 @@ from conversations.drafts import DraftKeeping
 from conversations.events import (
     Choice,
     Command,
+    Contact,
     Event,
     Option,
     Origin,
@@ -125,27 +126,43 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
                 state = await edits.await_original(self.store, origin, state)
             for _attempt in range(CAS_ATTEMPTS):
                 locale = state.locale
+                # a share-my-number control on screen: asked for by the last turn, or the
+                # person just used it
+                shown = state.contact_keyboard or isinstance(event, Contact)
                 replies = await self._turn(state, event)
+                state.contact_keyboard = replies[-1].ask_contact if replies else shown
                 # a language chosen in this turn becomes the account's, in the same write
                 chose = state.locale != locale
                 forget, state.forget_locale = state.forget_locale, False
                 state.mark_handled(origin.event_id)
                 # only a forgetting turn passes forget_locale (stores that never forget
-                # need not know the word)
+                # need not know the word); the claim is marked done by the same write
                 saved = (
                     await self.store.save(
-                        origin.channel, origin.user_key, state, forget_locale=True
+                        origin.channel,
+                        origin.user_key,
+                        state,
+                        forget_locale=True,
+                        done=origin.event_id,
                     )
                     if forget
                     else await self.store.save(
-                        origin.channel, origin.user_key, state, remember_locale=chose
+                        origin.channel,
+                        origin.user_key,
+                        state,
+                        remember_locale=chose,
+                        done=origin.event_id,
                     )
                 )
                 if saved:
-                    await self._mark_done(origin.channel, origin.event_id)
                     # a reply may say which language it was written in (before a «delete my
                     # data» that set the state's back to the default)
-                    return [self._present(r, r.locale or state.locale) for r in replies]
+                    presented = [self._present(r, r.locale or state.locale) for r in replies]
+                    if presented and shown:
+                        presented[0] = dataclasses.replace(
+                            presented[0], contact_keyboard_shown=True
+                        )
+                    return presented
                 state = await self.store.load(origin.channel, origin.user_key)
                 if origin.event_id in state.handled:
                     # a replay of a turn whose first handling was not dead after all: it
@@ -158,16 +175,8 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
             # was not written), and a redelivery of this update may be handled again
             log.exception("turn failed on %s", origin.channel)
             with contextlib.suppress(Exception):
-                await self.store.release(origin.channel, origin.event_id)
+                await self.store.release(origin.channel, origin.user_key, origin.event_id)
             return [self._present(Reply(apology(state.locale)), state.locale)]
-
-    async def _mark_done(self, channel: str, event_id: str) -> None:
-        # Not marked done (Redis away just now): the id saved in the state's `handled`
-        # still keeps a replay from handling the turn again.
-        try:
-            await self.store.finish(channel, event_id)
-        except Exception as exc:
-            log.warning("%s event claim not marked done: %s", channel, type(exc).__name__)
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         """One message; an edit only when it edits the current step's answer (see

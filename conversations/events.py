@@ -127,7 +127,11 @@ class Reply:
     channel to offer its own share-my-number control; `locale` is the language the person
     reads, for the few words a channel adds of its own (None: the default, Arabic);
     `follow_up` is the key of a delivery held back until this reply is sent (the receipt
-    card): the channel releases it after sending (see bot.outbox.receipts)."""
+    card): the channel releases it after sending (see bot.outbox.receipts).
+    `contact_keyboard_shown`, on the first reply of a turn, says that a share-my-number
+    control an earlier reply asked for may still be on screen, for a channel whose control
+    stays until taken away (Telegram's reply keyboard); the engine remembers it in the
+    dialogue state, so every worker knows it without a read of its own."""
 
     text: str
     choices: tuple[Option, ...] = ()
@@ -137,3 +141,4 @@ class Reply:
     # False where typed numbers are the person's text, not choices: shown unnumbered
     numbered: bool = True
     follow_up: str | None = None
+    contact_keyboard_shown: bool = False

@@ -54,6 +54,9 @@ class DialogueState:
     # set by «delete my data» for the turn's save: the account's remembered language is
     # dropped with it (never saved True: the engine clears it before writing)
     forget_locale: bool = False
+    # the last turn's replies ended by asking for the person's number with a control that
+    # stays on screen (Telegram's reply keyboard): the next turn's replies take it away
+    contact_keyboard: bool = False
     version: int = 0
 
     def to_json(self) -> str:

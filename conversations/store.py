@@ -39,11 +39,14 @@ EVENT_TTL_S = 7 * 24 * 3600
 #: may have died.
 DONE = b"1"
 
-# KEYS[1] state key, KEYS[2] the account's locale key; ARGV: expected version, new json,
-# ttl seconds, the locale to remember ('' leaves it as it is, '-' forgets it). A state already equal to the
-# new one is this very write, landed on an attempt whose reply was lost (redis-py retries a
-# command after a dropped connection, as in a failover): it counts as written, else the
-# engine would run the person's message again on the state it already moved on.
+# KEYS[1] state key, KEYS[2] the account's locale key, KEYS[3] (optional) the claim of the
+# event whose turn this is; ARGV: expected version, new json, ttl seconds, the locale to
+# remember ('' leaves it as it is, '-' forgets it). A state already equal to the new one is
+# this very write, landed on an attempt whose reply was lost (redis-py retries a command
+# after a dropped connection, as in a failover): it counts as written, else the engine
+# would run the person's message again on the state it already moved on. The claim is
+# turned DONE in the same script, so a turn costs two round trips (claim-and-load, this),
+# not three.
 _CAS = """
 local cur = redis.call('GET', KEYS[1])
 if cur == ARGV[2] then return 1 end
@@ -53,6 +56,7 @@ if ver ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
 if ARGV[4] == '-' then redis.call('DEL', KEYS[2])
 elseif ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
+if KEYS[3] then redis.call('SET', KEYS[3], '1', 'XX', 'KEEPTTL') end
 return 1
 """
 
@@ -72,17 +76,15 @@ class DialogueStore(Protocol):
         *,
         remember_locale: bool = False,
         forget_locale: bool = False,
+        done: str | None = None,
     ) -> bool:
         """Compare-and-set; with ``remember_locale`` the state's locale also becomes the
-        account's, with ``forget_locale`` the account's is dropped, in the same atomic
-        write."""
+        account's, with ``forget_locale`` the account's is dropped, and with ``done`` (an
+        event id claimed by :meth:`claim_and_load`) that claim stops being one a replay may
+        take over, all in the same atomic write."""
         ...
 
-    async def release(self, channel: str, event_id: str) -> None: ...
-
-    async def finish(self, channel: str, event_id: str) -> None:
-        """The event's turn is saved: its claim stops being one a replay may take over."""
-        ...
+    async def release(self, channel: str, user_key: str, event_id: str) -> None: ...
 
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         """The person now goes by another user key (a new number): their draft and
@@ -102,8 +104,9 @@ class RedisDialogueStore:
     def _state_key(self, channel: str, user_key: str) -> str:
         return f"{self.prefix}:dlg:{person_tag(channel, user_key)}"
 
-    def _event_key(self, channel: str, event_id: str) -> str:
-        return f"{self.prefix}:evt:{channel}:{event_id}"
+    def _event_key(self, channel: str, user_key: str, event_id: str) -> str:
+        # the person's hash tag, so that the compare-and-set script may mark it done
+        return f"{self.prefix}:evt:{person_tag(channel, user_key)}:{event_id}"
 
     def _locale_key(self, channel: str, user_key: str) -> str:
         return f"{self.prefix}:locale:{person_tag(channel, user_key)}"
@@ -119,16 +122,24 @@ class RedisDialogueStore:
         landed and only its reply was lost), not a redelivery, so the message is handled
         rather than dropped as a duplicate. A claim still busy (a token, not DONE) whose id
         no saved turn holds was left by a process that died on the way: it is taken over
-        (see the module's text)."""
+        (see the module's text). An event the state says was handled is a duplicate
+        whatever its claim says (a claim gone, or named the way an older release named it)."""
         token = uuid.uuid4().hex.encode()
         async with self.redis.pipeline(transaction=False) as pipe:
             # NX GET (Redis 7.0): sets it if absent, and says what was there
-            pipe.set(self._event_key(channel, event_id), token, nx=True, ex=EVENT_TTL_S, get=True)
+            pipe.set(
+                self._event_key(channel, user_key, event_id),
+                token,
+                nx=True,
+                ex=EVENT_TTL_S,
+                get=True,
+            )
             pipe.get(self._state_key(channel, user_key))
             pipe.get(self._locale_key(channel, user_key))
             before, raw, locale = await pipe.execute()
         state = _state(raw, locale)
-        return before is None or before == token or unfinished(before, state, event_id), state
+        new = before is None or before == token or unfinished(before, state, event_id)
+        return new and event_id not in state.handled, state
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -145,12 +156,17 @@ class RedisDialogueStore:
         *,
         remember_locale: bool = False,
         forget_locale: bool = False,
+        done: str | None = None,
     ) -> bool:
-        """Writes ``state`` if nobody wrote since it was read; bumps its version."""
+        """Writes ``state`` if nobody wrote since it was read; bumps its version. With
+        ``done`` the event's claim is turned DONE in the same write."""
         expected = state.version
         state.version = expected + 1
+        keys = [self._state_key(channel, user_key), self._locale_key(channel, user_key)]
+        if done is not None:
+            keys.append(self._event_key(channel, user_key, done))
         ok = await self._cas(
-            keys=[self._state_key(channel, user_key), self._locale_key(channel, user_key)],
+            keys=keys,
             args=[
                 expected,
                 state.to_json(),
@@ -162,12 +178,9 @@ class RedisDialogueStore:
             state.version = expected
         return bool(ok)
 
-    async def release(self, channel: str, event_id: str) -> None:
+    async def release(self, channel: str, user_key: str, event_id: str) -> None:
         """Forgets a claimed event whose handling failed, so a redelivery is tried again."""
-        await self.redis.delete(self._event_key(channel, event_id))
-
-    async def finish(self, channel: str, event_id: str) -> None:
-        await self.redis.set(self._event_key(channel, event_id), DONE, xx=True, keepttl=True)
+        await self.redis.delete(self._event_key(channel, user_key, event_id))
 
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         """Copies the state and the locale to the new key (keeping the TTL) unless it has

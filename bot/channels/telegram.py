@@ -2,10 +2,10 @@
 engine, its replies back out.
 
 The channel knows the engine only as a ``handle`` callable (event in, replies out) and
-keeps no dialogue state of its own: the one thing it remembers per chat is whether the
-share-my-number keyboard is still on screen, which is cosmetic (see
-:func:`bot.channels.telegram_render.render_replies`), in Redis when given one so that
-every worker knows it (bot.channels.telegram_keyboard).
+keeps no state of its own: whether the share-my-number keyboard is still on screen (see
+:func:`bot.channels.telegram_render.render_replies`) comes with the engine's first reply
+(``Reply.contact_keyboard_shown``), remembered in the dialogue state every worker shares,
+so it costs no Redis read of its own.
 
 Group chats are not handled here; the staff desk has its own router.
 """
@@ -36,17 +36,11 @@ from aiogram.exceptions import (
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
-from redis.asyncio import Redis
 
 from bot.abuse.guard import Screen
 from bot.channels.aiogram_models import pin_response_models
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
-from bot.channels.telegram_keyboard import (
-    KeyboardFlags,
-    MemoryKeyboardFlags,
-    RedisKeyboardFlags,
-)
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
     DEFAULT_REMOVAL_TEXT,
@@ -103,7 +97,6 @@ class TelegramChannel:
         max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
         membership: Membership | None = None,
         follow_ups: FollowUps | None = None,
-        keyboard_flags: KeyboardFlags | None = None,
         screen: Screen | None = None,
     ) -> None:
         self._handle = handle
@@ -117,10 +110,6 @@ class TelegramChannel:
         self._contact_label = contact_label
         self._removal_text = removal_text
         self._locks: KeyedLocks[int] = KeyedLocks()
-        # Chats that still show the share-my-number reply keyboard: shared in Redis when
-        # several workers serve the bot; whatever is lost, the rule "the first reply after
-        # a Contact removes it" still applies.
-        self._keyboard = keyboard_flags or MemoryKeyboardFlags()
 
     async def on_message(
         self, bot: Bot, update_id: int, message: Message, *, edited: bool = False
@@ -185,10 +174,11 @@ class TelegramChannel:
         """Send `replies` to a private chat, in order, each on its own: a picture or a
         keyboard that Telegram refuses, or a network error, costs that call only, never
         the words of the replies after it. A reply with a ``follow_up`` (the receipt card)
-        releases it once its text is out, or leaves its text to the outbox to send again."""
-        before = await self._keyboard.shown(chat_id)
-        shown = after_contact or before
-        groups, shown = render_reply_groups(
+        releases it once its text is out, or leaves its text to the outbox to send again.
+        The share-my-number keyboard is taken away when the engine's first reply says it
+        is on screen, or right after a Contact."""
+        shown = after_contact or (bool(replies) and replies[0].contact_keyboard_shown)
+        groups, _shown = render_reply_groups(
             chat_id,
             replies,
             reply_keyboard_shown=shown,
@@ -211,8 +201,6 @@ class TelegramChannel:
                         delivered = False
             if reply.follow_up is not None and self._follow_ups is not None:
                 await self._release(reply.follow_up, delivered=delivered)
-        if shown != before:
-            await self._keyboard.remember(chat_id, shown)
 
     async def _release(self, key: str, *, delivered: bool) -> None:
         assert self._follow_ups is not None
@@ -339,14 +327,12 @@ def build_dispatcher(
     max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
     membership: Membership | None = None,
     follow_ups: FollowUps | None = None,
-    redis: Redis | None = None,
     measured: bool = True,
     screen: Screen | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram. `membership` hears of people blocking and unblocking the bot.
-    With `redis` the reply-keyboard flag is shared by every worker (else this process's).
     `measured` False leaves its updates out of the metrics (the start-up warm-up's)."""
     dispatcher = Dispatcher(disable_fsm=True)
     if measured:
@@ -359,7 +345,6 @@ def build_dispatcher(
         max_concurrent_updates=max_concurrent_updates,
         membership=membership,
         follow_ups=follow_ups,
-        keyboard_flags=RedisKeyboardFlags(redis) if redis is not None else None,
         screen=screen,
     )
     dispatcher.include_router(residents_router())

@@ -37,14 +37,29 @@ async def test_event_id_is_claimed_once_until_released(redis_client: Redis) -> N
     claimed, state = await store.claim_and_load("telegram", "42", "1001")
     assert claimed
     state.mark_handled("1001")
-    assert await store.save("telegram", "42", state)
-    await store.finish("telegram", "1001")
+    # the claim is turned done by the same write as the state
+    assert await store.save("telegram", "42", state, done="1001")
+    assert await redis_client.get("tawasul:evt:{telegram:42}:1001") == b"1"
     assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
     # done stays done when the dialogue key has expired since (an old redelivery)
     await redis_client.delete("tawasul:dlg:{telegram:42}")
     assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
-    await store.release("telegram", "1001")
+    await store.release("telegram", "42", "1001")
     assert (await store.claim_and_load("telegram", "42", "1001"))[0]
+
+
+async def test_an_event_the_state_says_was_handled_is_a_duplicate_without_its_claim(
+    redis_client: Redis,
+) -> None:
+    """A redelivery whose claim is gone (or was named the way an older release named it,
+    across a rolling upgrade) is still not handled twice."""
+    store = RedisDialogueStore(redis_client)
+    claimed, state = await store.claim_and_load("telegram", "42", "1001")
+    assert claimed
+    state.mark_handled("1001")
+    assert await store.save("telegram", "42", state, done="1001")
+    await redis_client.delete("tawasul:evt:{telegram:42}:1001")
+    assert not (await store.claim_and_load("telegram", "42", "1001"))[0]
 
 
 async def test_a_claim_whose_process_died_before_saving_is_taken_over(
@@ -107,3 +122,33 @@ async def test_racing_workers_lose_no_answer(redis_client: Redis) -> None:
     state = await RedisDialogueStore(redis_client).load("telegram", "7")
     assert state.version >= 3
     assert state.answers.get("applicant") == "individual"
+
+
+async def test_a_turn_costs_two_redis_round_trips(redis_client: Redis) -> None:
+    """Issue 12: the claim with the state and language in one pipeline, then the
+    compare-and-set that also marks the claim done; nothing else per turn, the Telegram
+    share-my-number keyboard included (it lives in the state)."""
+    engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), MemoryGateway())
+    # the server learns the script once (a first EVALSHA, SCRIPT LOAD): not per turn
+    await redis_client.script_flush()
+    assert await engine.handle(Text(Origin("telegram", "7", "u"), "/start"))
+    sent: list[object] = []
+    single = redis_client.execute_command
+
+    async def counted(*args: object, **options: object) -> object:
+        sent.append(args[0])
+        return await single(*args, **options)
+
+    redis_client.execute_command = counted  # type: ignore[method-assign]
+    execute = type(redis_client.pipeline()).execute
+
+    async def counted_pipeline(pipe: object, raise_on_error: bool = True) -> object:
+        sent.append("pipeline")
+        return await execute(pipe, raise_on_error)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(redis_client.pipeline()), "execute", counted_pipeline)
+        for i, text in enumerate(("فرد", "ابي اجدد اقامتي", "رجوع")):
+            before = len(sent)
+            assert await engine.handle(Text(Origin("telegram", "7", f"u{i}"), text))
+            assert sent[before:] == ["pipeline", "EVALSHA"]

@@ -95,7 +95,9 @@ async def test_a_claim_whose_reply_was_lost_is_still_ours(
     assert claimed  # the retry found our own claim: not a duplicate
     # a real redelivery of the same update, once its turn is saved, is still one (while
     # the claim is busy a redelivery may take it over: a dead process's, see the store)
-    await store.finish("telegram", "9001")
+    state = await store.load("telegram", "42")
+    state.mark_handled("9001")
+    assert await store.save("telegram", "42", state, done="9001")
     assert not (await store.claim_and_load("telegram", "42", "9001"))[0]
 
     proxy.marker = b"tawasul:wa:evt:"

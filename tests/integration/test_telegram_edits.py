@@ -196,10 +196,24 @@ class SlowStore(RedisDialogueStore):
     """A worker whose writes take a while (a busy machine): the real store, late."""
 
     async def save(
-        self, channel: str, user_key: str, state: DialogueState, *, remember_locale: bool = False
+        self,
+        channel: str,
+        user_key: str,
+        state: DialogueState,
+        *,
+        remember_locale: bool = False,
+        forget_locale: bool = False,
+        done: str | None = None,
     ) -> bool:
         await asyncio.sleep(0.4)
-        return await super().save(channel, user_key, state, remember_locale=remember_locale)
+        return await super().save(
+            channel,
+            user_key,
+            state,
+            remember_locale=remember_locale,
+            forget_locale=forget_locale,
+            done=done,
+        )
 
 
 async def test_an_edit_that_overtakes_its_message_on_another_worker_still_wins(

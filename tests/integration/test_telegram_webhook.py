@@ -84,9 +84,7 @@ class Harness:
         a loopback port; `handle` stands between the channel and the engine."""
         bot = make_bot(self.api.token, self.api.url)
         self.bots.append(bot)
-        dispatcher = build_dispatcher(
-            handle or self.services.engine.handle, self.services.intake, redis=self.services.redis
-        )
+        dispatcher = build_dispatcher(handle or self.services.engine.handle, self.services.intake)
         hook = TelegramHook(bot, dispatcher, SECRET, self.services.redis)
         app = build_web_app(self.services, telegram=hook, **kwargs)
         server = await self.stack.enter_async_context(TestServer(app, host="127.0.0.1"))

@@ -39,11 +39,10 @@ def test_a_persons_dialogue_and_language_share_a_slot(channel: str, user: str) -
     assert f"{{{channel}:{user}}}" in state  # the tag is the person, not a constant
 
 
-def test_the_telegram_keyboard_flag_shares_the_persons_slot() -> None:
-    from bot.channels.telegram_keyboard import RedisKeyboardFlags
-
-    flag = RedisKeyboardFlags(None).key(123)  # type: ignore[arg-type]  # names only
-    assert slot(flag) == slot(_store()._state_key("telegram", "123"))
+def test_an_events_claim_shares_the_persons_slot() -> None:
+    """The compare-and-set script turns the turn's claim done in the same write."""
+    claim = _store()._event_key("telegram", "123", "9001")
+    assert slot(claim) == slot(_store()._state_key("telegram", "123"))
 
 
 def test_every_whatsapp_key_of_a_person_shares_their_dialogues_slot() -> None:

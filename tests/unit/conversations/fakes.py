@@ -52,7 +52,7 @@ class MemoryStore:
         claim = self.claimed.get(key)
         if claim is None:
             self.claimed[key] = b"busy"
-            return True, state
+            return event_id not in state.handled, state
         return unfinished(claim, state, event_id), state
 
     async def load(self, channel: str, user_key: str) -> DialogueState:
@@ -70,6 +70,7 @@ class MemoryStore:
         *,
         remember_locale: bool = False,
         forget_locale: bool = False,
+        done: str | None = None,
     ) -> bool:
         current = await self.load(channel, user_key)
         if current.version != state.version:
@@ -80,18 +81,16 @@ class MemoryStore:
             self.locales.pop((channel, user_key), None)
         elif remember_locale:
             self.locales[(channel, user_key)] = state.locale
+        if done is not None and (channel, done) in self.claimed:
+            self.claimed[(channel, done)] = DONE
         return True
 
     def expire(self, channel: str, user_key: str) -> None:
         """What the dialogue key's TTL does to an abandoned draft."""
         self.states.pop((channel, user_key), None)
 
-    async def release(self, channel: str, event_id: str) -> None:
+    async def release(self, channel: str, user_key: str, event_id: str) -> None:
         self.claimed.pop((channel, event_id), None)
-
-    async def finish(self, channel: str, event_id: str) -> None:
-        if (channel, event_id) in self.claimed:
-            self.claimed[(channel, event_id)] = DONE
 
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         for kept in (self.states, self.locales):
