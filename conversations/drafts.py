@@ -7,8 +7,9 @@ from __future__ import annotations
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
+from conversations.formatting import or_list
 from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
-from conversations.reading import NAV_IDS, START_STEPS
+from conversations.reading import START_STEPS
 from conversations.state import DialogueState, replace_state
 
 
@@ -16,13 +17,14 @@ class DraftKeeping(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
 
     def _which(self, ctx: Ctx, candidates: tuple[str, ...]) -> Reply:
-        """Two or more buttons are equally likely: ask which, offering just those."""
+        """Two or more buttons are equally likely: ask which, naming them, with the same
+        list as before, so each option keeps its number (found by the tester: a list of
+        the candidates alone numbered them 1, 2 where the question had them 3, 4)."""
         _ = ctx.texts.gettext
         labels = dict((o[0], o[1]) for o in ctx.state.offered)
-        options = tuple(Option(c, labels[c]) for c in candidates)
-        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
-        ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
-        return Reply(_("Which one do you mean?"), choices=(*options, *nav))
+        named = or_list(ctx.texts, [f"«{labels[c]}»" for c in candidates])
+        choices = tuple(Option(o[0], o[1]) for o in ctx.state.offered)
+        return Reply(_("Which one do you mean: %(options)s?") % {"options": named}, choices=choices)
 
     def _back_lead(self, ctx: Ctx) -> str:
         """The line before the question of a draft brought back: «the request you were

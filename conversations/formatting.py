@@ -154,3 +154,11 @@ def format_long_date(day: dt.date, texts: Texts) -> str:
 def format_due_date(day: dt.date, locale: str = DEFAULT_LOCALE) -> str:
     """The due date as a sentence shows it (both calendars)."""
     return format_long_date(day, Texts(locale))
+
+
+def or_list(texts: Texts, items: list[str]) -> str:
+    """«a, b or c» in the person's language; one item as it is."""
+    _ = texts.gettext
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s or %(last)s") % {"first": _(", ").join(items[:-1]), "last": items[-1]}

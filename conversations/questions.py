@@ -23,7 +23,7 @@ from conversations.events import Option, Reply
 from conversations.flow import Ctx
 from conversations.flows.intake import file_service
 from conversations.keywords import is_faq_word
-from conversations.reading import START_STEPS
+from conversations.reading import NAV_IDS, START_STEPS
 
 FAQ = "faq"
 TOPIC_PREFIX = "kb:"
@@ -96,8 +96,8 @@ class Questions(EngineParts):
 
     def _topic_answer(self, ctx: Ctx, topic: knowledge.Topic) -> list[Reply]:
         """The answer, then the question the person was on, nothing of the draft lost.
-        «قدّم طلبًا الآن» heads that question's choices (one list, so a typed number
-        means what the last list shows on every channel)."""
+        «قدّم طلبًا الآن» follows that question's own choices (one list, so a typed
+        number means what the last list shows on every channel)."""
         _ = ctx.texts.gettext
         said = Reply(knowledge.answer_text(topic, ctx.locale))
         services = [s for s in topic.services if not self._mid_request(ctx) and _known(ctx, s)]
@@ -128,11 +128,17 @@ class Questions(EngineParts):
         return [Reply(said), self._ask(ctx)]
 
     def _with_first(self, ctx: Ctx, reply: Reply, options: tuple[Option, ...]) -> Reply:
-        """``reply`` (the step's question) with ``options`` before its own choices."""
+        """``reply`` (the step's question) with ``options`` after its own choices and
+        before the navigation: the step's options keep the numbers they have on every
+        other screen of this question (found by the tester: «قدّم طلبًا الآن» in front
+        moved them all by one)."""
         if not options:
             return reply
-        self._offer_too(ctx, options)
-        return dataclasses.replace(reply, choices=(*options, *reply.choices))
+        own = tuple(o for o in reply.choices if o.id not in NAV_IDS)
+        nav = tuple(o for o in reply.choices if o.id in NAV_IDS)
+        choices = (*own, *options, *nav)
+        ctx.state.offered = [[o.id, o.label] for o in choices]
+        return dataclasses.replace(reply, choices=choices)
 
     def _mid_request(self, ctx: Ctx) -> bool:
         """True past the first question of a request (a service chosen, numbers typed...)."""

@@ -12,7 +12,7 @@ from conversations.flows.describe import (
     ask_description,
     files,
 )
-from conversations.formatting import format_long_date, isolate
+from conversations.formatting import format_long_date, isolate, or_list
 from conversations.pauses import filing_paused
 from conversations.ports import AttachmentInfo, FilingPaused, Submission
 from conversations.receipt import Receipt
@@ -52,10 +52,7 @@ def _kind_names(ctx: Ctx) -> dict[str, str]:
 
 
 def _or_list(ctx: Ctx, items: list[str]) -> str:
-    _ = ctx.texts.gettext
-    if len(items) == 1:
-        return items[0]
-    return _("%(first)s or %(last)s") % {"first": _(", ").join(items[:-1]), "last": items[-1]}
+    return or_list(ctx.texts, items)
 
 
 def _service_choice(ctx: Ctx, service: Service) -> Option:

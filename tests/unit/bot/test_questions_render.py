@@ -65,7 +65,7 @@ async def test_the_faq_is_a_telegram_keyboard_and_a_numbered_terminal_list(local
     assert ("٥٠٠ ريال" if locale == "ar" else "500 SAR") in chat.last[0].text
 
 
-async def test_file_now_heads_the_first_menu_on_every_channel() -> None:
+async def test_file_now_follows_the_first_menus_own_options_on_every_channel() -> None:
     chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
     await chat.command("start")
     await chat.text("ايش شروط تجديد الاقامة")
@@ -73,6 +73,9 @@ async def test_file_now_heads_the_first_menu_on_every_channel() -> None:
     [message] = render_reply(menu, Texts("ar"))
     validate(message)
     assert isinstance(message, OutList)
-    assert (message.rows[0].id, message.rows[0].title) == ("file:iqama_renew", "1. قدّم طلبًا الآن")
+    # the first question's options keep the numbers they have without it
+    assert (message.rows[0].id, message.rows[0].title) == ("ind", "1. فرد")
+    assert (message.rows[4].id, message.rows[4].title) == ("file:iqama_renew", "5. قدّم طلبًا الآن")
     telegram_render.render_reply(1, menu)
-    assert "  1) قدّم طلبًا الآن\n  2) فرد" in console.render(menu, Texts("ar"))
+    assert "  1) فرد\n  2) منشأة" in console.render(menu, Texts("ar"))
+    assert "  5) قدّم طلبًا الآن" in console.render(menu, Texts("ar"))

@@ -150,7 +150,7 @@ async def test_arabic_questions_at_the_first_question_and_mid_request(
     await chat.text("كم غرامة تأخير تجديد الاقامة؟")
     assert "٥٠٠ ريال" in chat.last[0].text and "الإبعاد" in chat.last[0].text
     # the first question, asked again, with «قدّم طلبًا الآن» for an iqama renewal first
-    assert chat.choice_ids[:3] == ["file:iqama_renew", "ind", "est"]
+    assert chat.choice_ids[:5] == ["ind", "est", "status", "faq", "file:iqama_renew"]
     assert chat.last[-1].text in first
     await _to_identity(chat)
     await chat.text(RESIDENT)
@@ -172,7 +172,7 @@ async def test_english_questions_at_the_first_question_and_mid_request(
     await chat.text("English")
     await chat.text("What is the fine for renewing iqama late?")
     assert "500 SAR" in chat.last[0].text and "1,000 SAR" in chat.last[0].text
-    assert chat.choice_ids[:3] == ["file:iqama_renew", "ind", "est"]
+    assert chat.choice_ids[:5] == ["ind", "est", "status", "faq", "file:iqama_renew"]
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.text("what are the requirements to renew my iqama?")

@@ -137,7 +137,7 @@ async def test_in_english_a_first_message_with_the_need_uses_it(chat: Chat) -> N
     await chat.text("Hello, I need to extend my wife's visit visa")
     assert chat.choice_ids[0] == "s:visit_visa_extension"
     await chat.text("yes")  # three services suggested: a plain yes is asked about
-    assert "Which one do you mean?" in chat.said
+    assert "Which one do you mean:" in chat.said
     await chat.text("1")
     assert "nationality" in chat.said
 

@@ -171,7 +171,7 @@ async def test_an_equally_likely_word_is_asked_about(chat: Chat) -> None:
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.text("المملكة")
-    assert "أيّ هذه الخيارات تقصد" in chat.said
+    assert "أيّها تقصد: «داخل المملكة» أو «خارج المملكة»" in chat.said
     assert chat.choice_ids[:2] == ["q:inside", "q:outside"]
     await chat.text("1")
     assert "رقم هوية صاحب الطلب" in chat.said
