@@ -20,8 +20,8 @@ Prints one JSON line:
 {"bench":"load","workers":2,"residents":N,"database":"sqlite","faults":[...],
  "updates_sent":..,"updates_per_s":..,"p50_ms":..,"p99_ms":..,"replies":..,
  "updates_answered":..,"updates_unanswered":..,"redeliveries":..,"apologies":..,
- "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"duplicate_requests":..,
- "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
+ "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"replies_resent_after_kill":..,
+ "duplicate_requests":.., "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
  "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"recover_s":..},...]}
 
 p50/p99: from the first delivery of an update (an album: its first photo) to the first reply the bot sends for it.
@@ -31,7 +31,7 @@ been answered and every worker was ready again.
 
 Usage (from the repository's root): python -m bench.load [--residents 100] [--workers 2]
     [--postgres] [--faults kill,redis,db,api] [--down 2] [--think 0] [--reply-timeout 90]
-    [--staff-group] [--log-level WARNING] [--deadline 600]
+    [--staff-group] [--log-level WARNING] [--deadline 600] [--keep-logs DIR]
 Exits 1 when a resident was lost, a turn unanswered, a photo missing or anything duplicated.
 """
 
@@ -41,6 +41,7 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -53,7 +54,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.load_cluster import STAFF_CHAT, Cluster, cluster, worker_lines
+from bench.load_cluster import STAFF_CHAT, Cluster, Worker, cluster, worker_lines
 from bench.load_people import PHOTOS, Deliveries, Recorder, Resident, Timed, pick_service
 from bot.channels.telegram_render import DEFAULT_REMOVAL_TEXT as REMOVAL_TEXT
 from bot.db.models import Attachment, OutboxMessage, Request
@@ -94,10 +95,12 @@ async def inject(
     outage: ApiOutage,
     down_s: float,
     in_hand: Callable[[int], int],
-) -> tuple[float, float, int]:
+) -> tuple[float, float, int, float | None]:
     """Does `fault`, keeps it `down_s` seconds, lifts it; (lift time, seconds until every
-    worker was ready again, updates the killed worker had accepted and not answered)."""
+    worker was ready again, updates the killed worker had accepted and not answered, when
+    the worker was killed or None)."""
     held = 0
+    killed: float | None = None
     if fault == "kill":
         victim = running.workers[0]
         # killed while it holds something, or the fault would prove nothing
@@ -105,6 +108,7 @@ async def inject(
         while not in_hand(victim.index) and time.monotonic() < busy_until:  # noqa: ASYNC110
             await asyncio.sleep(0.005)
         held = in_hand(victim.index)
+        killed = time.monotonic()
         await running.kill(victim)
         await asyncio.sleep(down_s)
         await running.spawn(victim)
@@ -122,7 +126,7 @@ async def inject(
         outage.on = False
     lifted = time.monotonic()
     ready = await running.all_ready()
-    return lifted, ready, held
+    return lifted, ready, held, killed
 
 
 async def fault_schedule(
@@ -146,10 +150,10 @@ async def fault_schedule(
         if progress.finished:
             break
         started = time.monotonic()
-        lifted, ready, held = await inject(fault, running, outage, down_s, in_hand)
+        lifted, ready, held, killed = await inject(fault, running, outage, down_s, in_hand)
         done.append(
             {"fault": fault, "at": started, "lifted": lifted, "down_s": round(lifted - started, 2)}
-            | {"ready_s": round(ready, 2), "in_hand": held}
+            | {"ready_s": round(ready, 2), "in_hand": held, "killed_at": killed}
         )
     return done
 
@@ -275,8 +279,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 errors = worker_lines(running.workers, "ERROR")
                 tracebacks = worker_lines(running.workers, "Traceback")
                 ignored = worker_lines(running.workers, "duplicate telegram event ignored")
+                if args.keep_logs:
+                    await asyncio.to_thread(keep_logs, running.workers, Path(args.keep_logs))
 
     timed = [t for p in people for t in p.timed]
+    kills = [f["killed_at"] for f in done_faults if f["killed_at"] is not None]
+    repeats = [p.duplicates(kills) for p in people]
     latencies = sorted(t.replied - t.sent for t in timed if t.replied is not None)
     filed = [p for p in people if p.number is not None]
     numbers = {p.number for p in filed if p.number is not None}
@@ -317,7 +325,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "keyboard_removals": sum(
             1 for p in people for m in api.sent_to(p.chat) if m.text == REMOVAL_TEXT
         ),
-        "duplicate_replies": sum(p.duplicates() for p in people),
+        "duplicate_replies": sum(twice for twice, _resent in repeats),
+        # the documented window (conversations.replays): answered by the killed worker,
+        # which died before closing the update, and answered again by its replay
+        "replies_resent_after_kill": sum(resent for _twice, resent in repeats),
         "staff_cards": len(cards) if args.staff_group else None,
         "staff_cards_missing": len(numbers - set(cards)) if args.staff_group else 0,
         "duplicate_staff_cards": len(cards) - len(set(cards)),
@@ -334,6 +345,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "exit_codes": exit_codes,
         "recovery": recovery(done_faults, timed),
     }
+
+
+def keep_logs(workers: list[Worker], where: Path) -> None:
+    """Copies the workers' logs (redacted: no identity or phone number) to `where`."""
+    where.mkdir(parents=True, exist_ok=True)
+    for worker in workers:
+        shutil.copy(worker.log, where / worker.log.name)
 
 
 def failures(result: dict[str, Any]) -> list[str]:
@@ -385,6 +403,9 @@ def main(argv: list[str] | None = None) -> None:
         "--log-level", default="WARNING", help="the workers' TAWASUL_LOG_LEVEL (INFO: more)"
     )
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds before giving up")
+    parser.add_argument(
+        "--keep-logs", default="", help="a directory to copy the workers' logs to (redacted)"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.residents <= 5000:
         parser.error("--residents must be 1..5000")

@@ -15,7 +15,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -237,15 +237,25 @@ class Resident:
         the number is shared, one after each other step."""
         return 12
 
-    def duplicates(self) -> int:
-        """Messages the bot sent twice in a row with nothing from the resident between:
-        an answer sent again, or the late answer to a turn the resident had given up on
-        (counted unanswered) arriving next to the answer to its repetition."""
+    def duplicates(self, kills: Sequence[float] = ()) -> tuple[int, int]:
+        """(sent twice, resent after a kill): messages the bot sent twice in a row with
+        nothing from the resident between. A repeat whose first copy reached the Bot API
+        before a worker was killed (`kills`, monotonic times) and whose second came after
+        is the replay of a turn the killed worker had answered and not closed, the
+        documented window (conversations.replays); any other is an answer sent twice.
+        The late answer to a turn the resident had given up on (counted unanswered)
+        arriving next to the answer to its repetition is not counted."""
         inbox = self.api.sent_to(self.chat)
         starts = set(self.turns)
-        return sum(
-            1 for i in range(1, len(inbox)) if i not in starts and inbox[i].same_as(inbox[i - 1])
-        )
+        twice = resent = 0
+        for i in range(1, len(inbox)):
+            if i in starts or not inbox[i].same_as(inbox[i - 1]):
+                continue
+            if any(inbox[i - 1].at <= kill < inbox[i].at for kill in kills):
+                resent += 1
+            else:
+                twice += 1
+        return twice, resent
 
     def waiting_on(self, worker: int) -> bool:
         """Whether `worker` accepted the resident's last turn and no answer to it has

@@ -48,6 +48,7 @@ from bot.webhook_turns import SEP
 from bot.whatsapp_runtime import WhatsAppRuntime, renumberer, whatsapp_runtime
 from conversations.engine import apology
 from conversations.i18n import DEFAULT_LOCALE
+from conversations.replays import replaying
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
@@ -264,7 +265,10 @@ async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Jo
             if isinstance(item, Inbound) and body_id:
                 # the sender's earlier messages first, whichever worker holds them
                 async with inbox.turns.taking(item.sender.user_key, _member(body_id, item)):
-                    await runtime.channel.on_message(item)
+                    # a body taken over from a dead worker: a turn it saved and did not
+                    # answer is answered now (conversations.replays)
+                    with replaying(body_id in inbox.replayed):
+                        await runtime.channel.on_message(item)
             elif isinstance(item, Inbound):
                 await runtime.channel.on_message(item)
             else:

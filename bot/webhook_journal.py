@@ -37,7 +37,10 @@ log = logging.getLogger(__name__)
 DONE_TTL_S: Final = 24 * 3600
 
 #: How long a body's holder may go without renewing before another worker takes it over.
-LEASE_S: Final = 30.0
+#: It is how long a dead worker's updates wait, and how long a person whose earlier update
+#: it held waits (bot.webhook_turns); renewed every sixth of it, so a live worker loses
+#: it only when its event loop stalls that long (the known window above).
+LEASE_S: Final = 10.0
 
 # The time in ms by Redis's clock, the one every worker shares.
 _NOW: Final = """
@@ -117,13 +120,16 @@ class Journal:
     key: str
     pending: dict[str, int] = field(default_factory=dict)
     lease_s: float = LEASE_S
+    #: the bodies this process took over from a stopped holder and has not finished: their
+    #: handling is a replay (conversations.replays)
+    replayed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._keep = self.redis.register_script(_KEEP)
         self._renew = self.redis.register_script(_RENEW)
         self._take_over = self.redis.register_script(_TAKE_OVER)
         #: the per-person lines of this journal's bodies (bot.webhook_turns)
-        self.turns = Turns(self.redis, self.key)
+        self.turns = Turns(self.redis, self.key, lease_s=self.lease_s)
 
     def _done_key(self, entry_id: str) -> str:
         # in the journal's Redis Cluster slot when its key has a hash tag (the script and
@@ -161,6 +167,7 @@ class Journal:
             self.pending[entry_id] = left
             return
         self.pending.pop(entry_id, None)
+        self.replayed.discard(entry_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             if remember:
                 pipe.set(self._done_key(entry_id), b"1", ex=DONE_TTL_S)
@@ -181,6 +188,7 @@ class Journal:
         """Gives up the leases of the bodies this process still holds (it is stopping): any
         worker, or the next to start, takes them over at once. Raises RedisError."""
         held, self.pending = list(self.pending), {}
+        self.replayed.clear()
         if held:
             await self.redis.zadd(self._leases, dict.fromkeys(held, 0), xx=True)
 
@@ -195,11 +203,19 @@ class Journal:
         for raw_id, body in zip(raw[::2], raw[1::2], strict=True):
             entry_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
             out[entry_id] = body if isinstance(body, bytes) else body.encode()
+        self.replayed.update(out)
         return out
+
+    def rescued(self, entry_id: str, items: int = 1) -> None:
+        """`entry_id` was taken over by bot.webhook_turns for this process to handle now
+        (its holder stopped renewing): held and renewed here, and a replay."""
+        self.pending[entry_id] = items
+        self.replayed.add(entry_id)
 
     async def forget(self, entry_id: str) -> None:
         """Drop a body that cannot be read (it would fail again on every replay)."""
         self.pending.pop(entry_id, None)
+        self.replayed.discard(entry_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self.key, entry_id)
             pipe.zrem(self._leases, entry_id)

@@ -9,12 +9,15 @@ per-person queue in Redis (a sorted set: Telegram's ``update_id``, or the order 
 acceptance for WhatsApp, which has no sequence of its own), and a worker starts an update
 only when no earlier update of the person is still in hand anywhere.
 
-Waiting is bounded (:data:`MAX_WAIT_S`): an earlier update whose worker died is replayed
-by another after its lease (bot.webhook_journal), and a wait may not hold a worker for
-longer than that; past it the update goes ahead, and the engine's compare-and-set still
-keeps every answer. An earlier update whose body left the journal (handled, or dropped as
-unreadable) no longer holds anyone up. Keys are one per person, each command touches one
-key, so Redis Cluster can place them anywhere.
+An earlier update held by a worker that died is not overtaken: once its lease has run out
+(bot.webhook_journal), the waiting worker takes it over itself and handles it first, when
+its caller can (``rescue``: Telegram, one update per body); otherwise it waits for a
+worker's sweep to replay it. Waiting is bounded (``max_wait_s``, a little longer than a
+lease): a holder alive but slower than that (a database that does not answer) is gone
+ahead of, and the engine's compare-and-set still keeps every answer. An earlier update
+whose body left the journal (handled, or dropped as unreadable) no longer holds anyone up.
+The line, the journal and its leases share the journal's hash tag, so the one script that
+looks at all three runs on one Redis Cluster node.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -32,10 +35,13 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
-#: The longest an update waits for an earlier one of the same person held elsewhere.
-MAX_WAIT_S: Final = 5.0
-#: How often a waiting worker looks again.
+#: How much longer than a lease an update waits for an earlier one of the same person
+#: held elsewhere: its holder's lease must have run out, and its rescuer handled it.
+WAIT_MARGIN_S: Final = 5.0
+#: How often a waiting worker looks again: at first, then at most (a wait behind a dead
+#: worker lasts a lease, and looks cost a Redis call each).
 POLL_S: Final = 0.02
+POLL_MAX_S: Final = 0.25
 #: A person's line is dropped this long after its last arrival (a crashed worker's
 #: leftovers must not outlive the journal's leases by much).
 LINE_TTL_MS: Final = 3600 * 1000
@@ -55,6 +61,35 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return 1
 """
 
+# KEYS[1] the person's line, KEYS[2] the journal (entry id -> body), KEYS[3] its leases;
+# ARGV: member, lease ms, '1' to take over an earlier entry whose lease ran out.
+# Returns {0} go, {1} wait, {2} look again (a finished entry left the line), or
+# {3, entry, body}: the earlier entry, now leased to the caller, to handle first.
+_LOOK: Final = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+if not first or first == ARGV[1] then return {0} end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {0} end
+local entry = string.match(first, '^[^#]*')
+local body = redis.call('HGET', KEYS[2], entry)
+if not body then
+  redis.call('ZREM', KEYS[1], first)
+  return {2}
+end
+if ARGV[3] == '1' and entry == first then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local lease = redis.call('ZSCORE', KEYS[3], entry)
+  if not lease or tonumber(lease) <= now then
+    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), entry)
+    return {3, entry, body}
+  end
+end
+return {1}
+"""
+
+#: Handles an earlier entry (id, body) taken over from a dead holder, before the waiter's own.
+Rescue = Callable[[str, bytes], Awaitable[None]]
+
 
 @dataclass
 class Turns:
@@ -62,10 +97,16 @@ class Turns:
 
     redis: Redis
     journal_key: str
-    max_wait_s: float = MAX_WAIT_S
+    #: the journal's lease (bot.webhook_journal.LEASE_S): a rescued entry is leased as long
+    lease_s: float = 10.0
+    #: None: a lease and WAIT_MARGIN_S
+    max_wait_s: float | None = None
 
     def __post_init__(self) -> None:
         self._line_up = self.redis.register_script(_LINE_UP)
+        self._look = self.redis.register_script(_LOOK)
+        if self.max_wait_s is None:
+            self.max_wait_s = self.lease_s + WAIT_MARGIN_S
 
     def line_key(self, person: str) -> str:
         """The Redis key of `person`'s line (person: a chat id or user key, never shown)."""
@@ -80,12 +121,16 @@ class Turns:
         )
 
     @contextlib.asynccontextmanager
-    async def taking(self, person: str, member: str) -> AsyncIterator[None]:
+    async def taking(
+        self, person: str, member: str, rescue: Rescue | None = None
+    ) -> AsyncIterator[None]:
         """Waits (at most `max_wait_s`) until no earlier member of `person`'s line is in
-        hand anywhere, then leaves the line when the body of the block ends. A Redis
-        error only ends the wait: order is a courtesy, the answer is what matters."""
+        hand anywhere, then leaves the line when the body of the block ends. With
+        `rescue`, an earlier entry whose holder stopped renewing its lease is taken over
+        and handed to it first. A Redis error only ends the wait: order is a courtesy,
+        the answer is what matters."""
         try:
-            await self._wait(person, member)
+            await self._wait(person, member, rescue)
         except RedisError:
             log.warning("turn not awaited: Redis unreachable")
         try:
@@ -94,23 +139,26 @@ class Turns:
             with contextlib.suppress(RedisError):
                 await self.redis.zrem(self.line_key(person), member)
 
-    async def _wait(self, person: str, member: str) -> None:
-        key = self.line_key(person)
+    async def _wait(self, person: str, member: str, rescue: Rescue | None) -> None:
+        keys = [self.line_key(person), self.journal_key, f"{self.journal_key}:lease"]
+        args: list[str | int] = [member, max(1, round(self.lease_s * 1000)), "1" if rescue else "0"]
+        assert self.max_wait_s is not None
         deadline = time.monotonic() + self.max_wait_s
+        pause = POLL_S
         while True:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.zrange(key, 0, 0)
-                pipe.zscore(key, member)
-                first, mine = await pipe.execute()
-            if not first or mine is None:
+            seen: list[bytes | str | int] = await self._look(keys=keys, args=args)
+            verdict = int(seen[0])
+            if verdict == 0:
                 return  # nobody ahead, or not in line (Redis lost it): go
-            head = first[0].decode() if isinstance(first[0], bytes) else str(first[0])
-            if head == member:
-                return
-            if not await self.redis.hexists(self.journal_key, head.split(SEP, 1)[0]):
-                # its body left the journal without leaving the line (a worker died
-                # after finishing, or the body could not be read): it holds no one up
-                await self.redis.zrem(key, head)
+            if verdict == 2:
+                continue  # a finished entry had stayed in line; look again at once
+            if verdict == 3 and rescue is not None:
+                entry = seen[1].decode() if isinstance(seen[1], bytes) else str(seen[1])
+                body = seen[2] if isinstance(seen[2], bytes) else str(seen[2]).encode()
+                log.info("an earlier update of the same person left by a stopped worker: "
+                         "handled first")  # fmt: skip
+                await rescue(entry, body)
+                pause = POLL_S
                 continue
             if time.monotonic() >= deadline:
                 log.warning(
@@ -118,4 +166,5 @@ class Turns:
                     self.max_wait_s,
                 )
                 return
-            await asyncio.sleep(POLL_S)
+            await asyncio.sleep(pause)
+            pause = min(pause * 1.5, POLL_MAX_S)

@@ -60,6 +60,7 @@ from conversations.reading import (
     unusable,
 )
 from conversations.receipt import ReceiptMaker
+from conversations.replays import replayed, replies_from_json, replies_to_json
 from conversations.say_parts import TheirSay
 from conversations.state import DialogueState, replace_state
 from conversations.status_needs import StatusNeeds
@@ -118,6 +119,11 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
             log.exception("dialogue store unreachable on %s", origin.channel)
             return [self._present(Reply(apology(DEFAULT_LOCALE)), DEFAULT_LOCALE)]
         if not claimed:
+            again = _unsent(state, origin.event_id)
+            if again is not None:
+                log.info("%s turn replayed after its process stopped: replies sent again",
+                         origin.channel)  # fmt: skip
+                return again
             # the event id is not logged: a WhatsApp message id encodes the phone number
             log.info("duplicate %s event ignored", origin.channel)
             return []
@@ -135,6 +141,12 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
                 chose = state.locale != locale
                 forget, state.forget_locale = state.forget_locale, False
                 state.mark_handled(origin.event_id)
+                # a reply may say which language it was written in (before a «delete my
+                # data» that set the state's back to the default)
+                presented = [self._present(r, r.locale or state.locale) for r in replies]
+                if presented and shown:
+                    presented[0] = dataclasses.replace(presented[0], contact_keyboard_shown=True)
+                state.last_replies = [origin.event_id, replies_to_json(presented)]
                 # only a forgetting turn passes forget_locale (stores that never forget
                 # need not know the word); the claim is marked done by the same write
                 saved = (
@@ -155,13 +167,6 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
                     )
                 )
                 if saved:
-                    # a reply may say which language it was written in (before a «delete my
-                    # data» that set the state's back to the default)
-                    presented = [self._present(r, r.locale or state.locale) for r in replies]
-                    if presented and shown:
-                        presented[0] = dataclasses.replace(
-                            presented[0], contact_keyboard_shown=True
-                        )
                     return presented
                 state = await self.store.load(origin.channel, origin.user_key)
                 if origin.event_id in state.handled:
@@ -589,6 +594,16 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
         return Reply(
             text, choices=asked.choices, ask_contact=asked.ask_contact, numbered=asked.numbered
         )
+
+
+def _unsent(state: DialogueState, event_id: str) -> list[Reply] | None:
+    """The replies of the saved turn `event_id` when it is being replayed and is still the
+    person's last turn (see conversations.replays); None otherwise. An older turn's replies
+    would answer a question the person has moved past, so they are not kept."""
+    last = state.last_replies
+    if not replayed() or not last or last[0] != event_id:
+        return None
+    return replies_from_json(last[1])
 
 
 def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:

@@ -51,6 +51,9 @@ class DialogueState:
     # the event ids of the last turns saved, so that a turn replayed after its process died
     # is known for done or not (conversations.store)
     handled: list[str] = field(default_factory=list)
+    # [event id, replies] of the last turn saved, as presented: sent again when that very
+    # turn is replayed after its process died before sending them (conversations.replays)
+    last_replies: list[Any] | None = None
     # set by «delete my data» for the turn's save: the account's remembered language is
     # dropped with it (never saved True: the engine clears it before writing)
     forget_locale: bool = False

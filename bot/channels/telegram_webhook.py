@@ -34,6 +34,7 @@ from bot.channels.keyed_locks import KeyedLocks
 from bot.health import drain_left, draining
 from bot.metrics import UPDATES_HANDLED
 from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
+from conversations.replays import replaying
 
 log = logging.getLogger(__name__)
 
@@ -214,37 +215,52 @@ def _as_int(text: str) -> int:
 def _turn(
     running: _Running, person: int | str, entry_id: str
 ) -> contextlib.AbstractAsyncContextManager[None]:
-    """The person's turn across workers; none for an update without a person."""
-    if isinstance(person, int):
-        return running.journal.turns.taking(str(person), entry_id)
-    return contextlib.nullcontext()
+    """The person's turn across workers; none for an update without a person. An earlier
+    update of theirs left by a dead worker is handled here first (bot.webhook_turns)."""
+    if not isinstance(person, int):
+        return contextlib.nullcontext()
+
+    async def rescue(earlier: str, body: bytes) -> None:
+        update = _parsed(body)
+        if update is None:
+            await running.journal.forget(earlier)
+            return
+        running.journal.rescued(earlier)
+        await _handle(running, earlier, update)
+
+    return running.journal.turns.taking(str(person), entry_id, rescue)
 
 
 async def _worker(running: _Running) -> None:
-    hook = running.hook
     while True:
         entry_id, data = await running.queue.get()
-        # No await between taking the update and queueing for its conversation's lock:
-        # asyncio's locks are FIFO, so a person's updates keep the queue's order.
-        person = whose(data)
         try:
-            # this process's lock first (FIFO), then the person's turn across workers
-            async with running.locks.hold(person), _turn(running, person, entry_id):
-                update = Update.model_validate(data, context={"bot": hook.bot})
-                await hook.dispatcher.feed_update(hook.bot, update)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            # counted by the dispatcher's middleware (bot.channels.telegram._measured)
-            frames = traceback.extract_tb(exc.__traceback__)[-4:]
-            where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
-            # type and place only: the exception's text could quote the person
-            log.error(
-                "%s while handling Telegram update %s at %s", type(exc).__name__, entry_id, where
-            )
-        try:
-            # handled, or failed on our side: finished either way, not to be replayed
-            with contextlib.suppress(RedisError):
-                await running.journal.done(entry_id, remember=True)
+            await _handle(running, entry_id, data)
         finally:
             running.queue.task_done()
+
+
+async def _handle(running: _Running, entry_id: str, data: dict[str, Any]) -> None:
+    """Handles one update and closes its journal entry."""
+    hook = running.hook
+    person = whose(data)
+    try:
+        # The person's turn across workers first, holding nothing while it waits (an
+        # earlier update of theirs, replayed here, must be able to take the lock), then
+        # this process's lock, which keeps their updates one at a time here even when
+        # Redis cannot say whose turn it is.
+        async with _turn(running, person, entry_id), running.locks.hold(person):
+            update = Update.model_validate(data, context={"bot": hook.bot})
+            with replaying(entry_id in running.journal.replayed):
+                await hook.dispatcher.feed_update(hook.bot, update)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        # counted by the dispatcher's middleware (bot.channels.telegram._measured)
+        frames = traceback.extract_tb(exc.__traceback__)[-4:]
+        where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
+        # type and place only: the exception's text could quote the person
+        log.error("%s while handling Telegram update %s at %s", type(exc).__name__, entry_id, where)
+    # handled, or failed on our side: finished either way, not to be replayed
+    with contextlib.suppress(RedisError):
+        await running.journal.done(entry_id, remember=True)

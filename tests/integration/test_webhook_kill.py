@@ -1,0 +1,129 @@
+"""A webhook worker that dies at the worst moments, with a live one beside it (two apps on
+one real Redis and SQLite, as two `tawasul run` processes): what bench/load.py's SIGKILL
+found, each pinned down.
+
+- killed after saving a turn and before sending its replies: the replay finds the turn
+  saved, and must still answer (with those very replies, once);
+- killed holding the first photo of an album whose second photo went to the live worker:
+  the second must not overtake the first, or the first comes after the request was
+  filed and never reaches it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bench.harness import DESCRIPTION, PHOTO
+from bot.channels.telegram_webhook import HOOK_KEY, JOURNAL_KEY
+from conversations.events import Event, Media, Reply
+from standins.telegram_botapi import fake_file_id
+from tests.integration.test_telegram_webhook import SARA, Harness, Worker, h
+
+__all__ = ["h"]
+
+LEASE_S = 0.5
+
+
+async def _say(w: Worker, raw: dict[str, Any]) -> None:
+    assert (await w.post(raw)).status == 200
+    await w.settle()
+
+
+async def _until(check: Any, timeout_s: float = 20) -> None:
+    async with asyncio.timeout(timeout_s):
+        while not check():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def _at_documents_step(h: Harness, w: Worker) -> None:
+    """Sara's request up to the documents question (the «Done» button)."""
+    for raw in (
+        h.updates.text(SARA, "/start"),
+        h.updates.callback(SARA, "ind"),
+        h.updates.text(SARA, "ابي اجدد اقامتي"),
+        h.updates.callback(SARA, "s:iqama_renew"),
+        h.updates.callback(SARA, "q:inside"),
+        h.updates.text(SARA, "2000000006"),
+        h.updates.contact(SARA, "966501234567", own=True),
+        h.updates.text(SARA, DESCRIPTION),
+    ):
+        await _say(w, raw)
+    asked = h.api.calls_for(SARA.id, "sendMessage")[-1].params["reply_markup"]
+    assert "done" in [b.get("callback_data") for row in asked["inline_keyboard"] for b in row]
+
+
+def _killed(worker: Worker) -> None:
+    """What SIGKILL leaves: the accepted bodies in the journal with leases nobody renews."""
+    worker.app[HOOK_KEY].journal.pending.clear()
+
+
+async def test_a_turn_saved_by_a_worker_killed_before_answering_is_answered_once(
+    h: Harness,
+) -> None:
+    live = await h.worker(lease_s=LEASE_S)
+    await _say(live, h.updates.text(SARA, "/start"))
+    died = asyncio.Event()
+    saved: list[list[Reply]] = []
+    handle = h.services.engine.handle
+
+    async def saves_then_dies(event: Event) -> list[Reply]:
+        replies = await handle(event)  # the turn is saved in Redis
+        saved.append(replies)
+        await died.wait()
+        raise asyncio.CancelledError  # the process is gone: nothing is sent
+
+    dying = await h.worker(saves_then_dies, lease_s=LEASE_S)
+    before = len(h.texts(SARA))
+    assert (await dying.post(h.updates.callback(SARA, "ind"))).status == 200
+    await _until(lambda: saved)
+    _killed(dying)
+    died.set()
+    await dying.client.close()  # its sweeps stop with it
+    assert len(h.texts(SARA)) == before, "the dying worker sent nothing"
+    # the live worker replays it once the lease has run out, and answers
+    await _until(lambda: len(h.texts(SARA)) > before)
+    await asyncio.sleep(6 * LEASE_S)  # time for a second answer, were there one
+    await live.settle()
+    answered = h.texts(SARA)[before:]
+    assert answered == [r.text for r in saved[0]], "the turn's own replies, once"
+    assert await h.services.redis.hlen(JOURNAL_KEY) == 0
+    # and the person goes on from there: the step after «individual» takes the service
+    await _say(live, h.updates.text(SARA, "ابي اجدد اقامتي"))
+    assert len(h.texts(SARA)) > before + len(answered)
+
+
+async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twin(
+    h: Harness,
+) -> None:
+    order: list[str] = []
+    handle = h.services.engine.handle
+
+    async def recorded(event: Event) -> list[Reply]:
+        if isinstance(event, Media):
+            order.append(event.origin.event_id)
+        return await handle(event)
+
+    live = await h.worker(recorded, lease_s=LEASE_S)
+    await _at_documents_step(h, live)
+    before = len(h.texts(SARA))
+    photos = []
+    for _ in range(2):
+        file_id = fake_file_id("photo")
+        h.api.add_file(file_id, PHOTO)
+        photos.append(
+            h.updates.photo(SARA, file_id, file_size=len(PHOTO), media_group_id="album-1")
+        )
+    # the balancer gives the first photo to a worker that accepts it and dies at once
+    dying = await h.worker(workers=0, lease_s=LEASE_S)
+    assert (await dying.post(photos[0])).status == 200
+    _killed(dying)
+    await dying.client.close()
+    # and the second to the live worker, which waits for the first and handles it first
+    await _say(live, photos[1])
+    assert order == [str(photos[0]["update_id"]), str(photos[1]["update_id"])]
+    state = await h.services.engine.store.load("telegram", str(SARA.id))
+    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
+    # one answer for the album, whichever worker handled which photo
+    assert len(h.texts(SARA)) == before + 1
+    assert await h.services.redis.hlen(JOURNAL_KEY) == 0
