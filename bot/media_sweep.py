@@ -1,5 +1,6 @@
 """Removes photos and files that never joined a request: refused ones, those of drafts
-that were abandoned, those an answer to an officer never sent. Every worker may sweep at
+that were abandoned, those an answer to an officer never sent; and the «my data» JSON
+copies no channel sent within their 10 minutes (bot.exports). Every worker may sweep at
 once: the store moves a file aside before deleting it (see MediaStore.remove_if_stale)."""
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Attachment
+from bot.exports import EXPORT_TTL, sweep_exports
 from bot.media_store import MediaStore
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,16 @@ async def sweep_media(
     return removed
 
 
+async def sweep_copies(exports: Path, *, now: dt.datetime) -> int:
+    """Removes the «my data» JSON copies older than EXPORT_TTL (bot.exports) under
+    ``exports``: one never sent (a failed send, the terminal chat's)."""
+    before = (now - EXPORT_TTL).timestamp()
+    removed = await asyncio.to_thread(sweep_exports, exports, before=before)
+    if removed:
+        log.info("media sweep: %d my-data copies removed", removed)
+    return removed
+
+
 async def sweep_forever(
     store: MediaStore,
     sessions: async_sessionmaker[AsyncSession],
@@ -63,12 +76,16 @@ async def sweep_forever(
     grace: dt.timedelta,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     every_s: float = SWEEP_EVERY_S,
+    exports: Path | None = None,
 ) -> None:
-    """Sweeps now and then every ``every_s`` seconds until ``stop`` is set. A failed sweep
-    is logged and tried again next time: nothing depends on it but disk space."""
+    """Sweeps now and then every ``every_s`` seconds until ``stop`` is set, the media
+    store and (given ``exports``) the «my data» copies. A failed sweep is logged and tried
+    again next time: nothing depends on it but disk space."""
     while not stop.is_set():
         try:
             await sweep_media(store, sessions, grace=grace, now=clock())
+            if exports is not None:
+                await sweep_copies(exports, now=clock())
         except Exception:
             log.exception("media sweep failed; trying again later")
         try:

@@ -218,6 +218,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                             services.sessions,
                             stop,
                             grace=dt.timedelta(hours=settings.media_grace_hours),
+                            exports=settings.data_dir / "exports",
                         ),
                         name="media-sweep",
                     )

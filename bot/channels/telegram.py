@@ -47,6 +47,7 @@ from bot.channels.telegram_render import (
     OutboundMethod,
     render_reply_groups,
 )
+from bot.exports import discard_sent
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from bot.metrics import HANDLING_SECONDS, RATE_LIMITED, UPDATES_HANDLED
@@ -199,6 +200,7 @@ class TelegramChannel:
                 except _SendFailed:
                     if isinstance(method, SendMessage):
                         delivered = False
+            discard_sent(reply.media)  # a «my data» copy is not kept once sent
             if reply.follow_up is not None and self._follow_ups is not None:
                 await self._release(reply.follow_up, delivered=delivered)
 

@@ -53,6 +53,7 @@ from bot.channels.whatsapp_render import (
     split_for_body,
     validate,
 )
+from bot.exports import discard_sent
 from bot.metrics import RATE_LIMITED
 from bot.settings import Settings
 from conversations.events import Option, Reply
@@ -270,23 +271,29 @@ class WhatsAppSender:
         texts = await self.texts_for(user_key)
         sent: list[str] = []
         for reply in replies:
-            text, choices = presented(reply, texts)
-            token = uuid.uuid4().hex[:8] if len(choices) > MAX_ROWS else ""
-            messages = render_safely(reply, texts, token=token)
-            if token and isinstance(messages[-1], OutList):
-                await self._save_menu(user_key, token, text, choices)
-            for message in messages:
-                if not isinstance(message, OutMedia):
-                    sent.append(await self._send_or_plain(to, message))
-                    continue
-                try:
-                    sent.append(await self.send_message(to, message))
-                except (WhatsAppError, httpx.HTTPError, OSError) as exc:
-                    # a picture or file is an extra: its failure must not take the words
-                    # after it (the request number, the next question) with it
-                    log.warning(
-                        "a media message to %s failed (%s)", masked(user_key), _describe(exc)
-                    )
+            try:
+                sent += await self._deliver_one(user_key, to, reply, texts)
+            finally:
+                discard_sent(reply.media)  # a «my data» copy is not kept once sent
+        return sent
+
+    async def _deliver_one(self, user_key: str, to: str, reply: Reply, texts: Texts) -> list[str]:
+        sent: list[str] = []
+        text, choices = presented(reply, texts)
+        token = uuid.uuid4().hex[:8] if len(choices) > MAX_ROWS else ""
+        messages = render_safely(reply, texts, token=token)
+        if token and isinstance(messages[-1], OutList):
+            await self._save_menu(user_key, token, text, choices)
+        for message in messages:
+            if not isinstance(message, OutMedia):
+                sent.append(await self._send_or_plain(to, message))
+                continue
+            try:
+                sent.append(await self.send_message(to, message))
+            except (WhatsAppError, httpx.HTTPError, OSError) as exc:
+                # a picture or file is an extra: its failure must not take the words
+                # after it (the request number, the next question) with it
+                log.warning("a media message to %s failed (%s)", masked(user_key), _describe(exc))
         return sent
 
     async def _send_or_plain(self, to: str, message: Outbound) -> str:

@@ -32,16 +32,13 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import Account, AccountIdentity, AuditEntry, Block, Request
 from bot.db.requests_repo import resident_actor
 from bot.db.retention import REDACTED, redact_blocks, redact_requests
+from bot.exports import EXPORT_NAME, EXPORT_TTL, sweep_exports
 from bot.media_store import MediaStore
 from conversations.i18n import DEFAULT_LOCALE
 from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest
 from domain.status import FINAL
 
 _FINAL = tuple(str(s) for s in FINAL)
-#: How long a «my data» JSON file is kept for the channel to send it; older ones are
-#: removed at the next ask (the file holds identity and phone numbers).
-EXPORT_TTL = dt.timedelta(minutes=10)
-EXPORT_NAME = "tawasul-my-data.json"
 
 
 def _utcnow() -> dt.datetime:
@@ -98,7 +95,8 @@ class SqlPersonalData:
 
     def _export(self, held: HeldData) -> Path:
         """Writes ``held`` as JSON (UTF-8, mode 0600) under a random directory, so the
-        channel sends it with a plain name; copies older than EXPORT_TTL go first."""
+        channel sends it with a plain name; copies older than EXPORT_TTL go first (the
+        channel removes it once sent, the media sweep when it was not: bot.exports)."""
         assert self.exports is not None
         self.exports.mkdir(mode=0o700, parents=True, exist_ok=True)
         sweep_exports(self.exports, before=self.wall_clock() - EXPORT_TTL.total_seconds())
@@ -211,18 +209,3 @@ def _as_json(held: HeldData) -> dict[str, object]:
             for r in held.requests
         ],
     }
-
-
-def sweep_exports(exports: Path, *, before: float) -> int:
-    """Removes the JSON copies written before ``before`` (a POSIX time, compared with the
-    file's own time); returns how many."""
-    removed = 0
-    for path in exports.glob(f"*/{EXPORT_NAME}"):
-        try:
-            if path.stat().st_mtime < before:
-                path.unlink()
-                path.parent.rmdir()
-                removed += 1
-        except OSError:
-            continue  # another worker removed it first
-    return removed

@@ -201,6 +201,7 @@ async def test_two_workers_purging_at_once_redact_each_request_once(
         assert (await _request(db_sessionmaker, number)).phone == REDACTED
 
 
+@pytest.mark.redis_both  # the standalone server and the embedded one `make run` starts
 @pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
 async def test_the_daily_job_runs_once_a_riyadh_day_across_workers(
     tmp_path: Path,
