@@ -60,6 +60,11 @@ class HeldRequest:
     phone: str
     files: tuple[HeldFile, ...]
     redacted: bool
+    # the person's say on it (the JSON copy lists them): the rating 1-5 and its comment, a
+    # reconsideration's reason
+    satisfaction: int | None = None
+    satisfaction_comment: str | None = None
+    reconsider_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

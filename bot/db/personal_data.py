@@ -186,6 +186,9 @@ def _held(request: Request) -> HeldRequest:
         phone=request.phone,
         files=tuple(HeldFile(a.kind, a.mime, a.file_name) for a in request.attachments),
         redacted=request.description == REDACTED,
+        satisfaction=request.satisfaction,
+        satisfaction_comment=request.satisfaction_comment,
+        reconsider_reason=request.reconsider_reason,
     )
 
 
@@ -204,6 +207,9 @@ def _as_json(held: HeldData) -> dict[str, object]:
                 "establishment_number": r.establishment_number,
                 "phone": r.phone,
                 "personal_data_deleted": r.redacted,
+                "satisfaction": r.satisfaction,
+                "satisfaction_comment": r.satisfaction_comment,
+                "reconsideration_reason": r.reconsider_reason,
                 "files": [{"kind": f.kind, "mime": f.mime, "name": f.name} for f in r.files],
             }
             for r in held.requests

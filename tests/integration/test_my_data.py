@@ -80,6 +80,10 @@ async def test_see_and_delete_only_ones_own(
     assert mode == 0o600
     assert {r["number"] for r in copy["requests"]} == {decided, still_open}
     assert copy["language"] == "en" and MINE in json.dumps(copy)
+    # their say is held data too: the decided request's comment is in the copy
+    by_number = {r["number"]: r for r in copy["requests"]}
+    assert by_number[decided]["satisfaction_comment"] == "شكرا"
+    assert by_number[still_open]["satisfaction_comment"] is None
     assert THEIRS not in json.dumps(copy) and THEIR_PHONE not in json.dumps(copy)
 
     await chat.text("delete my data")
