@@ -38,6 +38,9 @@ EVERYWHERE = frozenset(
 )
 LANGUAGE_PREFIX = "lang:"
 ANSWER_PREFIX = "ans:"
+#: «رجوع إلى طلبي» under a note's confirmation: the status of request N (its owner's
+#: check is the status flow's, a stranger's number costs an attempt)
+STATUS_PREFIX = "st:"
 TOPIC_PREFIX = "kb:"
 
 
@@ -58,6 +61,12 @@ def check_button(
         except InvalidRequestNumber:
             return _("This request is not waiting for an answer from you.")
         return Choice(choice.origin, ANSWER_PREFIX + number)
+    if data.startswith(STATUS_PREFIX):
+        try:
+            number = parse_request_number(data.removeprefix(STATUS_PREFIX))
+        except InvalidRequestNumber:
+            return _refusal(texts)
+        return Choice(choice.origin, STATUS_PREFIX + number)
     if data.startswith(TOPIC_PREFIX) and knowledge.topic(data.removeprefix(TOPIC_PREFIX)):
         # an answer from the frequently asked questions: harmless at any step
         return choice

@@ -48,7 +48,7 @@ from conversations.manners import (
 from conversations.my_data import MyData, PersonalData
 from conversations.officer_answers import OfficerAnswers
 from conversations.ports import AttemptLimiter, RequestGateway
-from conversations.questions import Questions, faq_option
+from conversations.questions import Questions, faq_option, over_topics
 from conversations.reading import (
     START_STEPS,
     STATUS_RESTART_STEPS,
@@ -513,6 +513,9 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
 
     def _back(self, ctx: Ctx) -> list[Reply]:
         state = ctx.state
+        if over_topics(state.offered):
+            # «رجوع» under the FAQ list: the question the person was on, asked again
+            return [self._ask(ctx)]
         if not state.history and state.flow == "status":
             # out of a status question to where the person was: their draft, or the first
             # question («رجوع» there once answered «هذه هي الخطوة الأولى», a dead end)

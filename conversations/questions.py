@@ -81,13 +81,13 @@ class Questions(EngineParts):
 
     def _faq(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
-        options = _topic_options(ctx, knowledge.topics())
+        options = (*_topic_options(ctx, knowledge.topics()), *_ways_out(ctx))
         self._offer_too(ctx, options)
         return [Reply(_("Frequently asked questions: choose one to read its answer."), options)]
 
     def _unsure(self, ctx: Ctx, topics: tuple[knowledge.Topic, ...]) -> list[Reply]:
         _ = ctx.texts.gettext
-        options = _topic_options(ctx, topics)
+        options = (*_topic_options(ctx, topics), *_ways_out(ctx))
         self._offer_too(ctx, options)
         text = _(
             "I'm not sure what you are asking. Is it one of these? Or type your question in other words."
@@ -151,6 +151,19 @@ class Questions(EngineParts):
         ids = {o.id for o in options}
         kept = [o for o in ctx.state.offered if o[0] not in ids]
         ctx.state.offered = [*([o.id, o.label] for o in options), *kept]
+
+
+def _ways_out(ctx: Ctx) -> tuple[Option, ...]:
+    """«رجوع» (to the question the person was on) and «إلغاء» under a list of topics
+    (found by the tester: the list had no way out but choosing a topic)."""
+    _ = ctx.texts.gettext
+    return (Option("back", _("Back")), Option("cancel", _("Cancel")))
+
+
+def over_topics(offered: list[list[str]]) -> bool:
+    """Whether the last list shown was one of topics (the FAQ, «is it one of these?»):
+    «رجوع» there goes back to the question under it, not a step further back."""
+    return bool(offered) and offered[0][0].startswith(TOPIC_PREFIX)
 
 
 def _known(ctx: Ctx, service_id: str) -> bool:

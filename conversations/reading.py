@@ -47,6 +47,8 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         return True, event.args or None
     if isinstance(event, Choice) and event.id == "status":
         return True, None
+    if isinstance(event, Choice) and event.id.startswith("st:"):
+        return True, event.id.removeprefix("st:")
     if not isinstance(event, Text):
         return False, None
     if state.flow == "status":

@@ -130,13 +130,19 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
             )
         except SayRefused as refused:
             return Finish((refusal_text(ctx, refused, "note"),))
+        # the ways on from here (found by the tester: the confirmation had no button)
+        ways = (
+            Option(f"st:{number}", _("Back to my request")),
+            Option("new", _("New request")),
+        )
         return Finish(
             (
                 _(
                     "Thank you. Your note has been added to request %(number)s and the officer will see it. Nothing else changes in your request."
                 )
                 % {"number": number},
-            )
+            ),
+            ways,
         )
     return Retry(_("Please write your note, send a file, or press «Send note»."))
 

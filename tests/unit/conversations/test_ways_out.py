@@ -1,0 +1,80 @@
+"""Every list has a way out (found by the fresh-clone tester): «رجوع» and «إلغاء» under
+the frequently asked questions and under «is it one of these?», and the ways on under a
+note's confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.ports import Note
+from conversations.their_say import note_id
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .test_intake import RESIDENT, _to_identity
+from .test_status import FILED, MINE, _view, plain
+
+
+@dataclass
+class SayGateway(MemoryGateway):
+    """The memory gateway that takes notes (the SQL one is tested in integration)."""
+
+    notes: list[Note] = field(default_factory=list)
+
+    async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
+        return None
+
+    async def add_note(self, note: Note) -> None:
+        self.notes.append(note)
+
+
+def _chat(gateway: MemoryGateway | None = None) -> Chat:
+    gateway = gateway or MemoryGateway()
+    gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "u1"), RESIDENT)
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway,
+        clock=lambda: FILED + dt.timedelta(days=1), limiter=MemoryLimiter(),
+    )  # fmt: skip
+    return Chat(engine.handle)
+
+
+async def test_back_under_the_faq_list_returns_to_the_question_and_numbers_match() -> None:
+    chat = _chat()
+    await _to_identity(chat)
+    await chat.text("أسئلة شائعة")
+    assert chat.choice_ids[-2:] == ["back", "cancel"]
+    # the numbers shown are the numbers read: «رجوع» is the one after the topics
+    await chat.text(str(chat.choice_ids.index("back") + 1))
+    assert "رقم هوية صاحب الطلب" in plain(chat.said)  # the step it was on, not one before
+    await chat.text("أسئلة شائعة")
+    await chat.text("رجوع")
+    assert "رقم هوية صاحب الطلب" in plain(chat.said)
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact  # the draft went on
+
+
+async def test_cancel_under_the_faq_list_cancels() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("faq")
+    await chat.tap("cancel")
+    assert "تم الإلغاء" in plain(chat.said)
+
+
+async def test_a_sent_note_offers_the_request_and_a_new_one() -> None:
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.tap("status")
+    await chat.tap(f"r:{MINE}")
+    await chat.tap(note_id(MINE))
+    assert "cancel" in chat.choice_ids  # while writing it
+    await chat.text("أرجو الإسراع لأن موعد سفري قريب")
+    await chat.tap("send")
+    assert [n.text for n in gateway.notes] == ["أرجو الإسراع لأن موعد سفري قريب"]
+    assert chat.choice_ids == [f"st:{MINE}", "new"]
+    await chat.tap(f"st:{MINE}")
+    assert "قيد الدراسة" in plain(chat.said) and MINE in plain(chat.said)
