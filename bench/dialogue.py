@@ -139,6 +139,7 @@ async def run(args: Any) -> dict[str, Any]:
                     services.engine.handle,
                     services.intake,
                     follow_ups=services.receipts,
+                    fetching=services.engine.handle,
                 )
 
                 async def feed(raw: dict[str, Any]) -> None:

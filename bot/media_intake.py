@@ -195,12 +195,18 @@ class MediaIntake:
     def of(cls, media: MediaIntake | MediaStore) -> MediaIntake:
         return media if isinstance(media, MediaIntake) else cls(media)
 
-    async def should_fetch(self, media: Media) -> bool:
-        """Whether to download at all, from what the channel declared."""
+    async def should_fetch(self, media: Media, wanted: bool | None = None) -> bool:
+        """Whether to download at all, from what the channel declared. ``wanted``: whether
+        the dialogue would use a file now, when the caller knows (the engine's turn);
+        None asks ``wants``."""
         if media.kind not in ACCEPTED_KINDS or not worth_inspecting(media.mime):
             return False
         if media.size > MAX_FILE_BYTES:
             return False
+        if wanted is not None:
+            if not wanted:
+                log.info("%s file not fetched: no step takes files now", media.origin.channel)
+            return wanted
         if self.wants is not None:
             origin = media.origin
             if not await self.wants(origin.channel, origin.user_key):

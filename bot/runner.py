@@ -183,6 +183,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         membership=membership,
                         follow_ups=services.receipts,
                         screen=services.screen,
+                        fetching=services.engine.handle,
                     )
                     dispatcher.update.outer_middleware(inflight.middleware)
                     await stack.enter_async_context(

@@ -157,7 +157,9 @@ async def _dialogue(
         receipts=receipts,
     )
     intake = MediaIntake(MediaStore(media_dir), quota, wants=engine.wants_files)
-    dispatcher = build_dispatcher(engine.handle, intake, follow_ups=receipts, measured=False)
+    dispatcher = build_dispatcher(
+        engine.handle, intake, follow_ups=receipts, measured=False, fetching=engine.handle
+    )
     async with TelegramBotAPIStandin() as api:
         bot = make_bot(api.token, api.url)
         try:

@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from conversations import edits, knowledge, languages
@@ -22,6 +22,7 @@ from conversations.events import (
     Command,
     Contact,
     Event,
+    Media,
     Option,
     Origin,
     Reply,
@@ -71,6 +72,10 @@ from domain.catalogue import Catalogue
 log = logging.getLogger(__name__)
 
 CAS_ATTEMPTS = 8
+
+#: A channel's download of a photo or file the person sent: the event, and whether the
+#: dialogue would use it now, in; the event as kept (checksum, real type) out.
+Prepare = Callable[[Media, bool], Awaitable[Media]]
 # steps where a message may name a service instead of pressing a button
 _NEED_STEPS = ("applicant", "suggest", "refused")
 
@@ -107,7 +112,11 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
     def _flow(self, state: DialogueState) -> Flow:
         return self.side_flows.get(state.flow, self.flow)
 
-    async def handle(self, event: Event) -> list[Reply]:
+    async def handle(self, event: Event, *, prepare: Prepare | None = None) -> list[Reply]:
+        """One inbound event: the replies to send, in order. ``prepare`` is the channel's
+        download of a photo or file (`Media`), called once the turn's state is loaded with
+        whether the dialogue would use the file now, so that deciding costs no Redis read
+        of its own (see :meth:`wants_files` for channels that decide before)."""
         origin = event.origin
         try:
             claimed, state = await self.store.claim_and_load(
@@ -130,6 +139,10 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
         try:
             if origin.edits is not None:
                 state = await edits.await_original(self.store, origin, state)
+            if prepare is not None and isinstance(event, Media):
+                # an edited photo never counts as a new file (conversations.edits)
+                wanted = origin.edits is None and await self._wants_files(state, origin)
+                event = await prepare(event, wanted)
             for _attempt in range(CAS_ATTEMPTS):
                 locale = state.locale
                 # a share-my-number control on screen: asked for by the last turn, or the
@@ -385,14 +398,18 @@ class Engine(DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, Their
     async def wants_files(self, channel: str, user_key: str) -> bool:
         """Whether a photo or file from this person would be used now: they are at a step
         that takes files, or an officer waits for their answer (a file sent at any step
-        may be that answer). Channels download files only then."""
+        may be that answer). Channels download files only then. A read of its own: a
+        channel that downloads inside the turn (``handle``'s ``prepare``) saves it."""
         state = await self.store.load(channel, user_key)
+        return await self._wants_files(state, Origin(channel, user_key, ""))
+
+    async def _wants_files(self, state: DialogueState, origin: Origin) -> bool:
         step = self._step(state)
         if step is not None and step.takes_files:
             return True
         if state.flow != self.flow.name:
             return False
-        ctx = Ctx(state, Origin(channel, user_key, ""), self.catalogue, self.gateway, self.clock())
+        ctx = Ctx(state, origin, self.catalogue, self.gateway, self.clock())
         return bool(await waiting_questions(ctx))
 
     def _step(self, state: DialogueState) -> Step | None:

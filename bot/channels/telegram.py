@@ -16,7 +16,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from functools import partial
+from typing import Any, Final, Protocol
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -52,12 +53,24 @@ from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from bot.metrics import HANDLING_SECONDS, RATE_LIMITED, UPDATES_HANDLED
 from bot.outbox.receipts import FollowUps
+from conversations.engine import Prepare
 from conversations.events import Contact, Event, Media, Reply
 
 log = logging.getLogger(__name__)
 
 #: The dialogue engine as the channel sees it: the replies to send, in order.
 Handle = Callable[[Event], Awaitable[list[Reply]]]
+
+
+class FetchingHandle(Protocol):
+    """The engine's handle that takes the channel's download (``Engine.handle``): a photo
+    or file is fetched inside the turn, once the state loaded for it says whether the
+    dialogue would use it, instead of after a Redis read of its own."""
+
+    def __call__(
+        self, event: Event, *, prepare: Prepare | None = None
+    ) -> Awaitable[list[Reply]]: ...
+
 
 #: Told when a person blocks (False) or unblocks (True) the bot, by private chat id.
 Membership = Callable[[str, bool], Awaitable[None]]
@@ -99,8 +112,11 @@ class TelegramChannel:
         membership: Membership | None = None,
         follow_ups: FollowUps | None = None,
         screen: Screen | None = None,
+        fetching: FetchingHandle | None = None,
     ) -> None:
         self._handle = handle
+        # when given, photos and files are downloaded inside the engine's turn
+        self._fetching = fetching
         # blocks and limits, checked before any work on a person's update (bot.abuse.guard)
         self._screen = screen
         self._membership = membership
@@ -123,10 +139,16 @@ class TelegramChannel:
             return
         # Chat lock first, then a slot: a slot is never held while waiting for a chat.
         async with self._locks.hold(chat_id), self._slots:
-            if isinstance(event, Media):
-                event = await fetch_media(bot, event, self._media_store)
-            replies = await self._handle(event)
+            if isinstance(event, Media) and self._fetching is not None:
+                replies = await self._fetching(event, prepare=partial(self._fetch, bot))
+            else:
+                if isinstance(event, Media):
+                    event = await fetch_media(bot, event, self._media_store)
+                replies = await self._handle(event)
             await self.deliver(bot, chat_id, replies, after_contact=isinstance(event, Contact))
+
+    async def _fetch(self, bot: Bot, media: Media, wanted: bool) -> Media:
+        return await fetch_media(bot, media, self._media_store, wanted)
 
     async def on_membership(self, update: ChatMemberUpdated) -> None:
         """The person blocked the bot (status "kicked") or unblocked it (back to
@@ -331,11 +353,14 @@ def build_dispatcher(
     follow_ups: FollowUps | None = None,
     measured: bool = True,
     screen: Screen | None = None,
+    fetching: FetchingHandle | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram. `membership` hears of people blocking and unblocking the bot.
-    `measured` False leaves its updates out of the metrics (the start-up warm-up's)."""
+    `measured` False leaves its updates out of the metrics (the start-up warm-up's).
+    `fetching` (the engine's handle again, ``engine.handle``) has photos and files
+    downloaded inside the turn, which saves the Redis read `media_store`'s ``wants`` makes."""
     dispatcher = Dispatcher(disable_fsm=True)
     if measured:
         dispatcher.update.outer_middleware(_measured)
@@ -348,6 +373,7 @@ def build_dispatcher(
         membership=membership,
         follow_ups=follow_ups,
         screen=screen,
+        fetching=fetching,
     )
     dispatcher.include_router(residents_router())
     return dispatcher

@@ -223,14 +223,17 @@ def translate_callback(query: CallbackQuery, update_id: int) -> Choice | None:
     return Choice(origin=origin_for(update_id, query.from_user), id=query.data)
 
 
-async def fetch_media(bot: Bot, media: Media, intake: MediaIntake | MediaStore) -> Media:
+async def fetch_media(
+    bot: Bot, media: Media, intake: MediaIntake | MediaStore, wanted: bool | None = None
+) -> Media:
     """Download a photo or document when it can be used, inspect its bytes, store it and
     return the event with its checksum and real type and size (see
     :mod:`bot.media_intake`). Otherwise the event comes back as declared, or marked
     ``problem="quota"`` when the person's daily allowance is used up: nothing is downloaded
-    that the flow will refuse, and nothing is stored that is not an image or a PDF."""
+    that the flow will refuse, and nothing is stored that is not an image or a PDF.
+    ``wanted``: whether the dialogue would use the file now, when the caller knows."""
     checks = MediaIntake.of(intake)
-    if not await checks.should_fetch(media) or media.size > MAX_DOWNLOAD_BYTES:
+    if not await checks.should_fetch(media, wanted) or media.size > MAX_DOWNLOAD_BYTES:
         return media
     try:
         file = await bot.get_file(media.ref)
