@@ -17,7 +17,7 @@ explanation rides as the caption of a photo; photos come before the words. So:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
@@ -190,6 +190,10 @@ def ask_attachments(ctx: Ctx) -> Prompt:
 
 def _refuse_file(ctx: Ctx, reason: str) -> str:
     _ = ctx.texts.gettext
+    if reason == "duplicate":
+        return _(
+            "You have already sent this file, so it is kept once. Send the other documents, or press «Done» when you have finished."
+        )
     if reason == "type":
         return _("This type of file can't be accepted. Please send a photo or a PDF file.")
     if reason == "size":
@@ -207,9 +211,13 @@ def _refuse_file(ctx: Ctx, reason: str) -> str:
     ) % {"max": MAX_FILES}
 
 
-def _take_file(ctx: Ctx, event: Media) -> RejectReason | None:
-    """Adds the file to the draft; why it can't be, instead, when it can't."""
+def _take_file(ctx: Ctx, event: Media) -> RejectReason | Literal["duplicate"] | None:
+    """Adds the file to the draft; why it can't be, instead, when it can't. The same
+    bytes sent again (the same checksum: a photo sent twice, an album forwarded again)
+    are kept once, so the officer does not open one document three times."""
     kept = files(ctx)
+    if event.checksum and any(f.get("checksum") == event.checksum for f in kept):
+        return "duplicate"
     reason = check_attachment(event.kind, event.mime, event.size, len(kept), problem=event.problem)
     if reason is not None:
         return reason

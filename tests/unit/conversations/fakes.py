@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import itertools
 import uuid
 from dataclasses import dataclass, field
@@ -226,9 +227,15 @@ class Chat:
         album: str | None = None,
         ref: str = "file-1",
         caption: str | None = None,
+        content: bytes | None = None,
     ) -> list[Reply]:
+        """A photo or file as a channel passes it on once downloaded: its checksum is the
+        sha256 of ``content``, or of bytes of its own when no content is given (each
+        such file is a different one, as different photos are)."""
+        data = content if content is not None else uuid.uuid4().bytes
+        checksum = hashlib.sha256(data).hexdigest()
         return await self.send(
-            Media(self.origin(), kind, ref, mime, size, album, "ab" * 32, caption=caption)
+            Media(self.origin(), kind, ref, mime, size, album, checksum, caption=caption)
         )
 
     async def unsupported(self, kind: str) -> list[Reply]:

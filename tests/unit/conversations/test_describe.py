@@ -15,6 +15,7 @@ from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import _to_attachments
 
 RESIDENT = "2000000006"
 PHONE = "+966501234567"
@@ -219,3 +220,23 @@ async def test_a_file_kept_out_by_the_daily_allowance_is_explained(chat: Chat) -
     await chat.text(FIRST)
     await chat.send(Media(chat.origin(), "photo", "late", "image/jpeg", 0, problem="quota"))
     assert "أقصى ما يُقبل من الملفات في يوم واحد" in chat.said
+
+
+async def test_the_same_photo_sent_three_times_is_kept_once() -> None:
+    # found by the fresh-clone tester: one photo sent three times became three attachments
+    gateway = MemoryGateway()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _to_attachments(chat)
+    photo = b"the same passport page"
+    await chat.media(content=photo, ref="tg-file-a")
+    assert "وصلني ملف واحد" in chat.said
+    for ref in ("tg-file-b", "tg-file-c"):  # a channel gives each sending its own id
+        await chat.media(content=photo, ref=ref)
+        assert "أرسلت هذا الملف من قبل" in chat.said
+    await chat.media(content=b"another page")  # a different file is taken
+    assert "وصلني ملفان" in chat.said or "٢" in chat.said
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert [a.ref for a in filed.attachments] == ["tg-file-a", filed.attachments[1].ref]
+    assert len({a.checksum for a in filed.attachments}) == 2
