@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -107,6 +109,20 @@ def pick_service() -> Service:
     raise BenchError("no service in the catalogue fits the benchmark script")
 
 
+def migrate_apart(data_dir: Path) -> None:
+    """Makes the schema with ``tawasul db upgrade`` in a process of its own, as a
+    deployment does before its workers start (they run with TAWASUL_AUTO_MIGRATE=false):
+    the measured process then holds what a worker holds, not Alembic too."""
+    env = {**os.environ, "TAWASUL_DATA_DIR": str(data_dir)}
+    env.pop("TAWASUL_DATABASE_URL", None)  # SQLite in the temporary directory
+    code = "from bot.cli import main; main(['db', 'upgrade'])"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"tawasul db upgrade failed: {done.stderr.strip()[-500:]}")
+
+
 async def run(args: Any) -> dict[str, Any]:
     service = pick_service()
     kind = "resident" if "resident" in service.identity_kinds else "citizen"
@@ -128,7 +144,8 @@ async def run(args: Any) -> dict[str, Any]:
                 messages_per_minute=0,
                 new_chats_limit=0,
             )
-            async with build_services(settings) as services:
+            await asyncio.to_thread(migrate_apart, Path(tmp))
+            async with build_services(settings, migrate=False) as services:
                 bot = make_bot(api.token, api.url)
                 screen = Screen()
                 bot.session.middleware(screen)

@@ -19,7 +19,6 @@ from bot.abuse.blocks import BlockList
 from bot.abuse.filing import FilingLimits
 from bot.abuse.guard import InboundGuard, Screen
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.migrate import upgrade
 from bot.db.personal_data import SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
@@ -27,7 +26,7 @@ from bot.media_intake import DailyQuota, MediaIntake
 from bot.media_store import MediaStore
 from bot.metrics import watch_redis, watch_sql
 from bot.outbox.receipts import ReceiptQueue
-from bot.receipt import ReceiptCards
+from bot.receipt_cards import ReceiptCards
 from bot.redis_conn import open_redis
 from bot.redis_migrate import migrate_keys
 from bot.settings import Settings, holidays_of
@@ -83,6 +82,8 @@ async def _upgrade_alone(settings: Settings) -> None:
     """Migrates under an exclusive lock on a file in the data directory: two processes
     started at once on it (two terminal chats on a fresh directory) would both migrate
     the SQLite file, and one would stop with «database is locked»."""
+    from bot.db.migrate import upgrade  # Alembic only in a process that migrates
+
     lock = settings.data_dir / "tawasul.migrate.lock"
     with await asyncio.to_thread(lock.open, "a+b") as handle:
         await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)

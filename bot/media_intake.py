@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
-import pillow_heif
 from PIL import Image, ImageOps
 from redis.asyncio import Redis
 
@@ -40,8 +40,6 @@ from domain.sla import riyadh_date
 
 log = logging.getLogger(__name__)
 
-pillow_heif.register_heif_opener()
-
 #: Pillow's names for the image formats officers can open, and their MIME types. MPO is
 #: what Pillow calls the JPEG files of phones that store a second picture inside.
 _IMAGE_FORMATS: Final = {
@@ -51,8 +49,10 @@ _IMAGE_FORMATS: Final = {
     "WEBP": "image/webp",
     "HEIF": "image/heic",
 }
-#: The decoders tried (a JPEG with a second picture opens through JPEG as MPO).
-_OPENERS: Final = ("JPEG", "PNG", "WEBP", "HEIF")
+#: The decoders tried (a JPEG with a second picture opens through JPEG as MPO); HEIF only
+#: for the files that can be one (:func:`_openers`).
+_OPENERS: Final = ("JPEG", "PNG", "WEBP")
+_OPENERS_WITH_HEIF: Final = (*_OPENERS, "HEIF")
 #: The PDF standard allows the header anywhere in the first 1024 bytes, the end-of-file
 #: mark in the last ones (some writers add a few bytes after it).
 _PDF_HEAD: Final = 1024
@@ -87,7 +87,7 @@ def inspect(data: bytes) -> Inspected | None:
         with warnings.catch_warnings():
             # a small file that unpacks into a huge picture is refused, not decoded
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=_OPENERS) as image:
+            with Image.open(io.BytesIO(data), formats=_openers(data)) as image:
                 image_format = image.format or ""
                 if _IMAGE_FORMATS.get(image_format) == "image/heic":
                     return Inspected(_to_jpeg(image), "image/jpeg", converted=True)
@@ -97,6 +97,23 @@ def inspect(data: bytes) -> Inspected | None:
         return None
     mime = _IMAGE_FORMATS.get(image_format)
     return None if mime is None else Inspected(data, mime)
+
+
+def _openers(data: bytes) -> tuple[str, ...]:
+    """The decoders worth trying on `data`. An HEIC/HEIF photo is an ISO media file
+    («ftyp» box first); only then is pillow-heif imported: it holds about 3 MB of a
+    worker's memory that most workers, sent JPEGs, never need."""
+    if data[4:8] != b"ftyp":
+        return _OPENERS
+    _register_heif()
+    return _OPENERS_WITH_HEIF
+
+
+@functools.cache
+def _register_heif() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
 
 
 def _to_jpeg(image: Image.Image) -> bytes:

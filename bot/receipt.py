@@ -13,24 +13,20 @@ already reordered text and the line would come out backwards. :class:`Painter` o
 choice, so nothing else draws text.
 
 The card is drawn once per request and language into the data directory (mode 0600, like
-the received photos), in a worker process, by the outbox delivery that sends it after the
+the received photos), in a worker process (:class:`bot.receipt_cards.ReceiptCards`, which
+imports this module only there), by the outbox delivery that sends it after the
 confirmation text (see ``bot/outbox/receipts.py``); every channel sends it as a local
 image file.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import arabic_reshaper
 import qrcode
@@ -38,15 +34,13 @@ from bidi import get_display
 from PIL import Image, ImageDraw, ImageFont, features
 from qrcode.constants import ERROR_CORRECT_M
 
+from bot.fonts import font_file
+from bot.receipt_cards import Shaping
 from conversations.formatting import digits_for, format_gregorian, format_hijri, to_digits
 from conversations.formatting import weekday_name as _weekday
 from conversations.i18n import Texts
 from conversations.receipt import Receipt
 from domain.catalogue import Catalogue, local
-
-log = logging.getLogger(__name__)
-
-Shaping = Literal["raqm", "basic"]
 
 WIDTH, HEIGHT = 1200, 1000
 MARGIN = 60
@@ -62,31 +56,9 @@ _RULE = (214, 219, 223)
 _ON_GREEN = (255, 255, 255)
 _ON_GREEN_MUTED = (204, 230, 219)
 
-_FONT_NAMES = {False: "Amiri-Regular.ttf", True: "Amiri-Bold.ttf"}
-
 
 def available_shaping() -> Shaping:
     return "raqm" if features.check("raqm") else "basic"
-
-
-@cache
-def font_file(bold: bool = False) -> Path:
-    """Amiri: an Arabic naskh that also has Latin letters and digits (Noto Arabic has no
-    Latin). Shipped by the ``fontpkg-amiri`` package; Debian's fonts-hosny-amiri also works."""
-    name = _FONT_NAMES[bold]
-    try:
-        import fontpkg_amiri
-
-        candidate = Path(fontpkg_amiri.ROOT) / "files" / name
-        if candidate.is_file():
-            return candidate
-    except ImportError:
-        pass
-    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
-        for path in root.rglob("*.ttf") if root.is_dir() else ():
-            if path.name.lower() == name.lower():
-                return path
-    raise FileNotFoundError(f"font {name} not found: install fontpkg-amiri or fonts-hosny-amiri")
 
 
 @cache
@@ -304,64 +276,6 @@ def draw_card(lines: CardLines, *, rtl: bool, shaping: Shaping | None = None) ->
 def render_card(receipt: Receipt, catalogue: Catalogue, *, shaping: Shaping | None = None) -> Card:
     service = local(catalogue.get(receipt.service_id).name, receipt.locale)
     return draw_card(card_lines(receipt, service), rtl=receipt.locale == "ar", shaping=shaping)
-
-
-class ReceiptCards:
-    """Draws each card once into ``directory``, in a process pool.
-
-    Drawing a card (FreeType text, PNG encoding) takes tens of milliseconds of CPU; in a
-    thread it would still hold the GIL the event loop needs, so it runs in a pool of
-    `processes` worker processes (started with "spawn", never a fork of a process that
-    runs an event loop and threads), created on first use. Close the pool with
-    :meth:`close`.
-    """
-
-    def __init__(
-        self,
-        directory: Path,
-        catalogue: Catalogue,
-        *,
-        shaping: Shaping | None = None,
-        processes: int = 1,
-    ) -> None:
-        self.directory = directory
-        self.catalogue = catalogue
-        self.shaping = shaping
-        self._processes = processes
-        self._pool: ProcessPoolExecutor | None = None
-
-    def path_for(self, receipt: Receipt) -> Path:
-        digits = digits_for(receipt.locale, receipt.arabic_digits)
-        return self.directory / f"{receipt.number}-{receipt.locale}-{digits}.png"
-
-    async def make(self, receipt: Receipt) -> str | None:
-        """The card's file (drawn now unless it already is); None when it cannot be made,
-        with the reason in the log."""
-        path = self.path_for(receipt)
-        if path.is_file():
-            return str(path)
-        try:
-            service = local(self.catalogue.get(receipt.service_id).name, receipt.locale)
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(
-                self._executor(), write_card, receipt, service, str(path), self.shaping
-            )
-        except Exception:
-            log.exception("could not draw a receipt card")
-            return None
-        return str(path)
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._pool
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
 
 
 def write_card(receipt: Receipt, service_name: str, path: str, shaping: Shaping | None) -> None:

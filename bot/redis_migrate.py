@@ -25,7 +25,7 @@ from typing import Final
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from bot.channels.whatsapp import wa_person_key
+from bot.channels.whatsapp_keys import wa_person_key
 from conversations.keys import person_tag
 
 log = logging.getLogger(__name__)

@@ -37,6 +37,7 @@ from pywa_async.client import WhatsApp
 from pywa_async.errors import WhatsAppError
 from redis.asyncio import Redis
 
+from bot.channels.whatsapp_keys import wa_person_key
 from bot.channels.whatsapp_render import (
     MAX_ROWS,
     MORE_PREFIX,
@@ -58,7 +59,6 @@ from bot.metrics import RATE_LIMITED
 from bot.settings import Settings
 from conversations.events import Option, Reply
 from conversations.i18n import DEFAULT_LOCALE, Texts
-from conversations.keys import person_tag
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +105,6 @@ _RATE_LIMITS: Final = frozenset({4, 80007, 130429, 131056})
 _TRANSIENT_ERRORS: Final = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004})
 
 _API_VERSION = re.compile(r"/v(\d+\.\d+)/?$")
-
-
-# A person's keys carry their hash tag (conversations.keys), as their dialogue's do.
-def wa_person_key(kind: str, user_key: str) -> str:
-    """``tawasul:wa:KIND:{whatsapp:USER_KEY}``: a WhatsApp person's key of that kind."""
-    return f"tawasul:wa:{kind}:{person_tag('whatsapp', user_key)}"
 
 
 def last_inbound_key(user_key: str) -> str:

@@ -46,9 +46,9 @@ from bot.channels.whatsapp import (
     _wa_id_key,
     last_inbound_key,
     masked,
-    wa_person_key,
 )
 from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange
+from bot.channels.whatsapp_keys import wa_person_key
 from bot.channels.whatsapp_media import fetch_media
 from bot.channels.whatsapp_render import MORE_PREFIX, RenderError
 from bot.media_intake import MediaIntake

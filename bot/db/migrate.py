@@ -1,17 +1,23 @@
-"""Programmatic Alembic: `tawasul db upgrade` and the test fixtures migrate through here."""
+"""Programmatic Alembic: `tawasul db upgrade` and the test fixtures migrate through here.
+
+Alembic is imported inside the functions that use it: importing it (with Mako and its
+DDL and autogenerate modules) holds about 13 MB of a process's memory, and a worker that
+does not migrate at start (TAWASUL_AUTO_MIGRATE=false, as deployed) should not pay it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.db.engine import make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # migrations/ is a top-level folder next to bot/ (this file is bot/db/migrate.py).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -20,6 +26,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 def alembic_config(url: str) -> Config:
     """An Alembic config for `url` that does not depend on the working directory nor on
     alembic.ini (so it also does not touch the application's logging configuration)."""
+    from alembic.config import Config
+
     if not (MIGRATIONS_DIR / "env.py").is_file():
         raise RuntimeError(f"Alembic migrations not found in {MIGRATIONS_DIR}")
     config = Config()
@@ -33,16 +41,22 @@ async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` up to `revision` (the newest by default)."""
     # Alembic's commands are synchronous and env.py runs the async driver with
     # asyncio.run, which cannot nest in the caller's running loop: use a worker thread.
+    from alembic import command
+
     await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
 
 
 async def downgrade(url: str, revision: str) -> None:
     """Take the database at `url` back to `revision` ("base" drops every table)."""
+    from alembic import command
+
     await asyncio.to_thread(command.downgrade, alembic_config(url), revision)
 
 
 def head_revision(url: str) -> str:
     """The newest revision of the migrations shipped with this code."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     assert head is not None, "migrations/ has no head revision"
     return head

@@ -8,7 +8,7 @@ person's queue, held back for :data:`HOLD_S`:
 - ``kind="notify"`` (dedupe key ``receipt:N:text``): the confirmation text, the durable
   copy of what the turn sends itself;
 - ``kind="receipt"`` (dedupe key ``receipt:N``): the card, drawn by the delivery in a
-  process pool (:class:`bot.receipt.ReceiptCards`), never on the event loop.
+  process pool (:class:`bot.receipt_cards.ReceiptCards`), never on the event loop.
 
 The channel sends the turn's replies and then calls :meth:`ReceiptQueue.release` with the
 reply's ``follow_up`` key: the text row is closed as sent (the person has it) and the card
@@ -46,7 +46,7 @@ from bot.outbox.handlers import (
     TemporaryFailure,
 )
 from bot.outbox.queue import RECEIPT, replies_to_payload
-from bot.receipt import ReceiptCards
+from bot.receipt_cards import ReceiptCards
 from conversations.events import Origin, Reply
 from conversations.formatting import Digits, present
 from conversations.notifications import status_name

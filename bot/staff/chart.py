@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bot.receipt import font_file
+from bot.fonts import font_file
 from bot.staff.chart_data import ChartData
 
 #: Width in inches at :data:`DPI` (1080 pixels, a phone's screen width); each panel adds

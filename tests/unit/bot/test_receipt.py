@@ -11,18 +11,17 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 
+from bot.fonts import font_file
 from bot.receipt import (
     HEIGHT,
     MARGIN,
     WIDTH,
     Card,
     Painter,
-    ReceiptCards,
-    Shaping,
     available_shaping,
-    font_file,
     render_card,
 )
+from bot.receipt_cards import ReceiptCards, Shaping
 from conversations.receipt import Receipt
 from domain.catalogue import load_catalogue
 

@@ -1,0 +1,93 @@
+"""The receipt cards' process pool, without the drawing code.
+
+:mod:`bot.receipt` draws a card with Pillow, FreeType, qrcode, arabic-reshaper and
+python-bidi. A worker only hands the drawing to the pool's process, so those libraries
+are imported there and never in the worker that handles updates (together about 7 MB of
+its resident memory, measured with bench/dialogue.py; see the README's benchmarks).
+This module is what the worker holds: where a card's file goes, and the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Literal
+
+from conversations.formatting import digits_for
+from conversations.receipt import Receipt
+from domain.catalogue import Catalogue, local
+
+log = logging.getLogger(__name__)
+
+#: How Arabic is shaped on the card: by Pillow with libraqm, or by arabic-reshaper and
+#: python-bidi before Pillow's basic layout (see :mod:`bot.receipt`).
+Shaping = Literal["raqm", "basic"]
+
+
+class ReceiptCards:
+    """Draws each card once into ``directory``, in a process pool.
+
+    Drawing a card (FreeType text, PNG encoding) takes tens of milliseconds of CPU; in a
+    thread it would still hold the GIL the event loop needs, so it runs in a pool of
+    `processes` worker processes (started with "spawn", never a fork of a process that
+    runs an event loop and threads), created on first use. Close the pool with
+    :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        catalogue: Catalogue,
+        *,
+        shaping: Shaping | None = None,
+        processes: int = 1,
+    ) -> None:
+        self.directory = directory
+        self.catalogue = catalogue
+        self.shaping = shaping
+        self._processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+
+    def path_for(self, receipt: Receipt) -> Path:
+        digits = digits_for(receipt.locale, receipt.arabic_digits)
+        return self.directory / f"{receipt.number}-{receipt.locale}-{digits}.png"
+
+    async def make(self, receipt: Receipt) -> str | None:
+        """The card's file (drawn now unless it already is); None when it cannot be made,
+        with the reason in the log."""
+        path = self.path_for(receipt)
+        if path.is_file():
+            return str(path)
+        try:
+            service = local(self.catalogue.get(receipt.service_id).name, receipt.locale)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(
+                self._executor(), draw_into, receipt, service, str(path), self.shaping
+            )
+        except Exception:
+            log.exception("could not draw a receipt card")
+            return None
+        return str(path)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def draw_into(receipt: Receipt, service_name: str, path: str, shaping: Shaping | None) -> None:
+    """Runs in the pool's process: imports the drawing code there (see the module's
+    text) and writes the card to `path` (:func:`bot.receipt.write_card`)."""
+    from bot.receipt import write_card
+
+    write_card(receipt, service_name, path, shaping)
