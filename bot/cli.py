@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     data_p.add_argument("action", choices=["purge"])
     data_p.add_argument("--dry-run", action="store_true", help="only list what would be redacted")
+    data_p.add_argument("--lang", choices=("ar", "en"), default="ar", help="output language")
     args = parser.parse_args(argv)
 
     # Everything the bot and its embedded servers write (the database, the dialogues' Redis
@@ -185,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "data":
             from bot.retention import run_purge
 
-            asyncio.run(run_purge(settings, dry_run=args.dry_run, out=sys.stdout))
+            asyncio.run(run_purge(settings, dry_run=args.dry_run, out=sys.stdout, locale=args.lang))
         else:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.retention import PurgeReport, purge_decided
 from bot.media_store import MediaStore
 from bot.settings import Settings
+from conversations.i18n import DEFAULT_LOCALE, Texts
 from domain.sla import RIYADH
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,11 @@ async def retention_forever(
             await asyncio.wait_for(stop.wait(), timeout=every_s)
 
 
-async def run_purge(settings: Settings, *, dry_run: bool, out: TextIO) -> None:
+async def run_purge(
+    settings: Settings, *, dry_run: bool, out: TextIO, locale: str = DEFAULT_LOCALE
+) -> None:
     """``tawasul data purge``: redacts now (or, with ``dry_run``, lists what would be),
-    whatever the day's job did; prints the request numbers and the counts."""
+    whatever the day's job did; prints the counts in ``locale`` and the request numbers."""
     from bot.app import prepare_data_dir
     from bot.db.engine import make_engine, make_sessionmaker
 
@@ -94,22 +97,54 @@ async def run_purge(settings: Settings, *, dry_run: bool, out: TextIO) -> None:
         )
     finally:
         await db.dispose()
-    verb = "would be redacted" if dry_run else "redacted"
+    for line in purge_lines(report, days=settings.retention_days, dry_run=dry_run, locale=locale):
+        print(line, file=out)
+
+
+def purge_lines(report: PurgeReport, *, days: int, dry_run: bool, locale: str) -> list[str]:
+    """What ``tawasul data purge`` says about ``report``, in ``locale``: the count, the
+    attachments, then one request number a line. Numbers are ASCII digits, as in the other
+    terminal commands (an operator copies them into ``tawasul staff show``)."""
+    texts = Texts(locale)
+    _, ngettext = texts.gettext, texts.ngettext
     count = len(report.numbers)
-    print(
-        f"{count} request{'' if count == 1 else 's'} decided more than "
-        f"{settings.retention_days} days ago "
-        f"{verb} (attachments: {report.attachments}"
-        + ("" if dry_run else f", files deleted: {report.files}")
-        + ")",
-        file=out,
-    )
-    for number in report.numbers:
-        print(f"  {number}", file=out)
-    if report.blocks:
-        blocks = report.blocks
-        print(
-            f"{blocks} block{'' if blocks == 1 else 's'} lifted more than "
-            f"{settings.retention_days} days ago {verb} (the person and the reason)",
-            file=out,
+    period = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+    if dry_run:
+        head = ngettext(
+            "%(count)d request decided more than %(period)s ago would have its personal data redacted.",
+            "%(count)d requests decided more than %(period)s ago would have their personal data redacted.",
+            count,
         )
+        files = ngettext(
+            "%(count)d attached file would be removed with them.",
+            "%(count)d attached files would be removed with them.",
+            report.attachments,
+        ) % {"count": report.attachments}
+    else:
+        head = ngettext(
+            "%(count)d request decided more than %(period)s ago had its personal data redacted.",
+            "%(count)d requests decided more than %(period)s ago had their personal data redacted.",
+            count,
+        )
+        files = _(
+            "Attachments removed: %(attachments)d; files deleted from the disk: %(files)d (a file another request still uses is kept)."
+        ) % {"attachments": report.attachments, "files": report.files}
+    lines = [head % {"count": count, "period": period}]
+    if count:
+        lines.append(files)
+    lines += [f"  {number}" for number in report.numbers]
+    if report.blocks and dry_run:
+        blocks = ngettext(
+            "%(count)d block lifted more than %(period)s ago would have its person and reason redacted.",
+            "%(count)d blocks lifted more than %(period)s ago would have their person and reason redacted.",
+            report.blocks,
+        )
+        lines.append(blocks % {"count": report.blocks, "period": period})
+    elif report.blocks:
+        blocks = ngettext(
+            "%(count)d block lifted more than %(period)s ago had its person and reason redacted.",
+            "%(count)d blocks lifted more than %(period)s ago had their person and reason redacted.",
+            report.blocks,
+        )
+        lines.append(blocks % {"count": report.blocks, "period": period})
+    return lines

@@ -252,15 +252,23 @@ async def test_purge_command_lists_and_then_redacts(
         )  # fmt: skip
     settings = Settings(database_url=db_url, data_dir=tmp_path, retention_days=30)
     out = io.StringIO()
-    await run_purge(settings, dry_run=True, out=out)
-    assert "1 request decided more than 30 days ago would be redacted" in out.getvalue()
-    assert "1 block lifted more than 30 days ago would be redacted" in out.getvalue()
+    await run_purge(settings, dry_run=True, out=out, locale="en")
+    assert (
+        "1 request decided more than 30 days ago would have its personal data redacted."
+        in out.getvalue()
+    )
+    assert (
+        "1 block lifted more than 30 days ago would have its person and reason redacted."
+        in out.getvalue()
+    )
     assert number in out.getvalue()
     assert (await _request(db_sessionmaker, number)).phone != REDACTED
     out = io.StringIO()
-    await run_purge(settings, dry_run=False, out=out)
-    assert "redacted (attachments: 1, files deleted: 1)" in out.getvalue()
-    assert "1 block lifted more than 30 days ago redacted" in out.getvalue()
+    await run_purge(settings, dry_run=False, out=out, locale="en")
+    assert "Attachments removed: 1; files deleted from the disk: 1" in out.getvalue()
+    assert (
+        "1 block lifted more than 30 days ago had its person and reason redacted." in out.getvalue()
+    )
     assert (await _request(db_sessionmaker, number)).phone == REDACTED
 
 
