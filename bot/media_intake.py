@@ -255,8 +255,14 @@ class MediaIntake:
         inspected = await asyncio.to_thread(inspect, data)
         if inspected is None:
             log.info("%s file refused: its bytes are not an image or a PDF", media.origin.channel)
+            # said as a file that could not be read, not as a wrong type or size (found by
+            # the tester: a damaged 13-byte PDF was told it was too large)
             return dataclasses.replace(
-                media, mime="application/octet-stream", size=len(data), checksum=None
+                media,
+                mime="application/octet-stream",
+                size=len(data),
+                checksum=None,
+                problem="unreadable",
             )
         # writing and fsyncing up to 10 MB would block the event loop for everyone else
         checksum = await asyncio.to_thread(self.store.save, inspected.data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-RejectReason = Literal["type", "size", "count", "quota"]
+RejectReason = Literal["type", "size", "count", "quota", "unreadable"]
 
 # Photos from any phone camera and PDF scans; officers must be able to open every file on
 # the desk, and nothing executable or archived can slip through. HEIC (the iPhone default)
@@ -53,7 +53,8 @@ def check_attachment(
     or None when it can. ``kind`` is the channel's media kind (photo, document, ...);
     ``mime`` the type the channel found in the bytes (or declared, when it did not look);
     ``problem`` "quota" when the channel did not fetch the file because the person's
-    daily allowance of bytes was used up.
+    daily allowance of bytes was used up, "unreadable" when it fetched the file and its
+    bytes are not an image or a PDF that can be opened (a damaged or truncated file).
 
     A size of 0 or less means the channel did not say (WhatsApp webhooks carry no size
     before the download), so it passes here and the size is checked again once known."""
@@ -61,6 +62,8 @@ def check_attachment(
         return "count"
     if problem == "quota":
         return "quota"
+    if problem == "unreadable":
+        return "unreadable"
     if kind not in ACCEPTED_KINDS or _bare(mime) not in ALLOWED_MIME:
         return "type"
     if size > MAX_FILE_BYTES:

@@ -113,8 +113,18 @@ def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | NoSuch
     inspected = inspect(data)
     if inspected is None:
         kind: MediaKind = "photo" if declared.startswith("image/") else "document"
-        mime = "application/octet-stream" if worth_inspecting(declared) else declared
-        return Media(origin, kind, ref=str(path), mime=mime, size=len(data), file_name=path.name)
+        if not worth_inspecting(declared):
+            return Media(origin, kind, str(path), declared, len(data), file_name=path.name)
+        # named like a photo or a PDF, and its bytes are not one: damaged or truncated
+        return Media(
+            origin,
+            kind,
+            ref=str(path),
+            mime="application/octet-stream",
+            size=len(data),
+            file_name=path.name,
+            problem="unreadable",
+        )
     kind = "photo" if inspected.mime.startswith("image/") else "document"
     checksum = media.save(inspected.data)
     name = path.stem + ".jpg" if inspected.converted else path.name

@@ -72,7 +72,9 @@ async def fetch_media(
     if corrupt:
         # bytes that are not what WhatsApp announced are never accepted: the flow refuses
         # a file of no usable type, and the person is asked to send it again
-        return dataclasses.replace(media, mime="application/octet-stream", checksum=None)
+        return dataclasses.replace(
+            media, mime="application/octet-stream", checksum=None, problem="unreadable"
+        )
     return media
 
 

@@ -92,7 +92,7 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
     (part of) the description."""
     _ = ctx.texts.gettext
     reason = _take_file(ctx, event)
-    refusal = None if reason is None else _refuse_file(ctx, reason)
+    refusal = None if reason is None else file_refusal(ctx, reason)
     caption = (event.caption or "").strip()
     if caption:
         _album_once(ctx, event.album_id, "ok")
@@ -188,8 +188,13 @@ def ask_attachments(ctx: Ctx) -> Prompt:
     return Prompt("\n".join(lines), tuple(choices))
 
 
-def _refuse_file(ctx: Ctx, reason: str) -> str:
+def file_refusal(ctx: Ctx, reason: str) -> str:
+    """Why a file was not taken, in words (by the reason of _take_file)."""
     _ = ctx.texts.gettext
+    if reason == "unreadable":
+        return _(
+            "I couldn't read this file: it may be damaged or not really a photo or PDF. Please send it again, as a photo or a PDF file."
+        )
     if reason == "duplicate":
         return _(
             "You have already sent this file, so it is kept once. Send the other documents, or press «Done» when you have finished."
@@ -255,7 +260,7 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Media):
         reason = _take_file(ctx, event)
         if reason is not None:
-            say = _refuse_file(ctx, reason)
+            say = file_refusal(ctx, reason)
             return Stay((say,) if _album_once(ctx, event.album_id, reason) else ())
         if not _album_once(ctx, event.album_id, "ok"):
             return Stay(())

@@ -10,6 +10,7 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Origin, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.flows.describe import file_refusal
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.ports import (
@@ -69,6 +70,9 @@ async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
         reason = check_attachment(
             event.kind, event.mime, event.size, len(files), problem=event.problem
         )
+        if reason == "unreadable":
+            # a damaged file is not one of the wrong type or size (found by the tester)
+            return Retry(file_refusal(ctx, reason))
         if reason is not None:
             return Retry(
                 _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")

@@ -13,6 +13,7 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.flows.describe import file_refusal
 from conversations.keywords import is_send_word
 from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.their_say import NO_COMMENT
@@ -99,6 +100,9 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
         reason = check_attachment(
             event.kind, event.mime, event.size, len(files), problem=event.problem
         )
+        if reason == "unreadable":
+            # a damaged file is not one of the wrong type or size (found by the tester)
+            return Retry(file_refusal(ctx, reason))
         if reason is not None or len(files) >= MAX_NOTE_FILES:
             return Retry(
                 _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")

@@ -3,13 +3,18 @@ else is refused whatever its name or declared type says."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import warnings
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from bot.media_intake import CappedBuffer, TooLarge, inspect
+from bot.media_intake import CappedBuffer, MediaIntake, TooLarge, inspect
+from bot.media_store import MediaStore
+from conversations.events import Media, Origin
+from domain.attachments import check_attachment
 from tests import samples
 
 
@@ -71,3 +76,13 @@ def test_the_capped_buffer_stops_past_its_limit() -> None:
     with pytest.raises(TooLarge) as caught:
         buffer.write(b"123456")
     assert caught.value.seen == 11 and buffer.getvalue() == b"12345"
+
+
+def test_a_damaged_pdf_fetched_is_marked_unreadable(tmp_path: Path) -> None:
+    intake = MediaIntake(MediaStore(tmp_path))
+    declared = Media(Origin("telegram", "1", "e"), "document", "f", "application/pdf", 13)
+    kept = asyncio.run(intake.keep(declared, b"%PDF-1.4 oops"))
+    assert kept.problem == "unreadable" and kept.checksum is None
+    assert check_attachment(kept.kind, kept.mime, kept.size, 0, problem=kept.problem) == (
+        "unreadable"
+    )

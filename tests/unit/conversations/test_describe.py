@@ -240,3 +240,13 @@ async def test_the_same_photo_sent_three_times_is_kept_once() -> None:
     (filed,) = gateway.submissions
     assert [a.ref for a in filed.attachments] == ["tg-file-a", filed.attachments[1].ref]
     assert len({a.checksum for a in filed.attachments}) == 2
+
+
+async def test_a_damaged_file_at_the_documents_step_is_told_it_could_not_be_read() -> None:
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+    await _to_attachments(chat)
+    damaged = Media(chat.origin(), "document", "f1", "application/octet-stream", 13,
+                    file_name="iqama.pdf", problem="unreadable")  # fmt: skip
+    await chat.send(damaged)
+    assert "تعذّرت علينا قراءة هذا الملف" in chat.said
+    assert "ميغابايت" not in chat.said and "هذا النوع" not in chat.said

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pytest
+
 from conversations.engine import Engine
+from conversations.events import Media
 from conversations.flows.intake import INTAKE
 from conversations.ports import Note
 from conversations.their_say import note_id
@@ -78,3 +81,25 @@ async def test_a_sent_note_offers_the_request_and_a_new_one() -> None:
     assert chat.choice_ids == [f"st:{MINE}", "new"]
     await chat.tap(f"st:{MINE}")
     assert "قيد الدراسة" in plain(chat.said) and MINE in plain(chat.said)
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("ar", "تعذّرت علينا قراءة هذا الملف"), ("en", "I couldn't read this file")],
+)
+async def test_a_damaged_file_in_a_note_is_told_it_could_not_be_read(
+    locale: str, said: str
+) -> None:
+    # found by the fresh-clone tester: a 13-byte PDF was told it was over 10 MB
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    if locale == "en":
+        await chat.text("English")
+    await chat.tap("status")
+    await chat.tap(f"r:{MINE}")
+    await chat.tap(note_id(MINE))
+    damaged = Media(chat.origin(), "document", "f1", "application/octet-stream", 13,
+                    file_name="iqama.pdf", problem="unreadable")  # fmt: skip
+    await chat.send(damaged)
+    assert said in chat.said and "10" not in chat.said
