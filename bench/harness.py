@@ -13,6 +13,10 @@ Figures (one JSON line, see :func:`figures`): ``updates_per_s``, ``p50_ms``, ``p
 ``first_of_resident_max_ms`` (the slowest /start among the counted residents),
 ``cpu_ms_per_update`` (the process's CPU time, all threads, over the counted updates,
 divided by their number) and ``peak_rss_mb`` (``getrusage`` maximum resident set).
+``own_p50_ms`` and ``own_p99_ms`` are the same latencies less the time the update waited on
+Bot API calls (each call the bot makes while handling it, timed by :class:`Screen`): the
+bot's own part, which the stand-in and the HTTP hops do not weigh on; ``api_ms_per_update``
+is the mean of that waiting. File downloads stream outside the calls and count as own.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +71,10 @@ def _photo() -> bytes:
 
 PHOTO = _photo()
 
+#: The seconds the update being fed has waited on Bot API calls so far (one list per
+#: update, set by Residents._send; aiogram handles an update in the task that feeds it).
+_API_WAIT: ContextVar[list[float] | None] = ContextVar("bench_api_wait", default=None)
+
 
 # --------------------------------------------------------------------------- the screen
 
@@ -91,7 +100,13 @@ class Screen:
         method: TelegramMethod[TelegramType],
     ) -> Any:
         # aiogram's annotations say Response, but what comes back is the call's result
-        response = await make_request(bot, method)
+        started = time.perf_counter()
+        try:
+            response = await make_request(bot, method)
+        finally:
+            waited = _API_WAIT.get()
+            if waited is not None:
+                waited[0] += time.perf_counter() - started
         chat_id = getattr(method, "chat_id", None)
         markup = getattr(method, "reply_markup", None)
         if not isinstance(chat_id, int):
@@ -168,6 +183,8 @@ async def bot_api(
 class Person:
     user: TgUser
     latencies: list[float] = field(default_factory=list)
+    # the same less the time spent waiting on Bot API calls
+    own: list[float] = field(default_factory=list)
     sent_identity: bool = False
     sent_phone: bool = False
     sent_description: bool = False
@@ -230,10 +247,16 @@ class Residents:
         raise BenchError(f"user {chat}: no way forward from keyboard {ids!r}")
 
     async def _send(self, person: Person, raw: JSON) -> None:
+        waited = [0.0]
+        token = _API_WAIT.set(waited)
         started = time.perf_counter()
-        await self.feed(raw)
+        try:
+            await self.feed(raw)
+        finally:
+            _API_WAIT.reset(token)
         took = time.perf_counter() - started
         person.latencies.append(took)
+        person.own.append(took - waited[0])
         if self.first is None:
             self.first = took
 
@@ -301,6 +324,7 @@ def figures(
 ) -> JSON:
     """The JSON line's common fields (see the module's docstring)."""
     latencies = sorted(t for p in people for t in p.latencies)
+    own = sorted(t for p in people for t in p.own)
     count = len(latencies)
     if count < 2:
         raise BenchError("too few updates to measure")
@@ -316,6 +340,9 @@ def figures(
         "p50_ms": _ms(statistics.median(latencies)),
         "p99_ms": _ms(statistics.quantiles(latencies, n=100, method="inclusive")[98]),
         "max_ms": _ms(latencies[-1]),
+        "own_p50_ms": _ms(statistics.median(own)),
+        "own_p99_ms": _ms(statistics.quantiles(own, n=100, method="inclusive")[98]),
+        "api_ms_per_update": _ms((sum(latencies) - sum(own)) / count),
         "first_update_ms": _ms(residents.first or 0.0),
         "first_of_resident_max_ms": _ms(max(p.latencies[0] for p in people)),
         "cpu_ms_per_update": round(counted.cpu_s * 1000 / count, 3),

@@ -20,6 +20,7 @@ wrapped by :func:`isolate` first; nothing inside an isolate is touched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Literal
 
@@ -72,9 +73,13 @@ def isolate(text: str) -> str:
     return "\n".join(f"{FSI}{line.translate(_BIDI_CONTROLS)}{PDI}" for line in text.split("\n"))
 
 
+@functools.lru_cache(maxsize=1024)
 def present(text: str, locale: str, arabic_digits: Digits) -> str:
     """A finished message as the person should see it in ``locale`` (see the module doc).
-    English text is returned unchanged."""
+    English text is returned unchanged.
+
+    Cached: most of what is presented is the same text again (questions, button labels),
+    and this walks it a character at a time, for every reply and label of every turn."""
     if locale not in RTL_LOCALES:
         return text
     digits = digits_for(locale, arabic_digits)
