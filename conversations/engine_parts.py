@@ -1,13 +1,14 @@
-"""What the engine's mixins (drafts, officer answers, questions) may call on the engine they are mixed
-into, declared once for the type checker."""
+"""What the engine's mixins (moves, languages, drafts, officer answers, questions...) may
+call on the engine they are mixed into, declared once for the type checker."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conversations.events import Reply
+    from conversations.events import Option, Reply
     from conversations.flow import Ctx, Flow, Outcome
+    from conversations.formatting import Digits
     from conversations.ports import AttemptLimiter
     from conversations.state import DialogueState
 
@@ -19,6 +20,11 @@ class EngineParts:
         # provided by the Engine this is mixed into
         flow: Flow
         limiter: AttemptLimiter | None
+        arabic_digits: Digits
+
+        def _flow(self, state: DialogueState) -> Flow: ...
+        def _data_options(self, ctx: Ctx) -> tuple[Option, ...]: ...
+        def _cannot_answer(self, ctx: Ctx) -> list[Reply]: ...
 
         def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply: ...
         def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]: ...

@@ -1,0 +1,205 @@
+"""The engine's part that moves a person between steps: asking a step's question (with
+the buttons every step carries), applying a step's outcome, starting and restarting,
+cancelling, going back, opening a status look-up and closing a flow (back to a draft put
+aside, with the words that say what it is).
+
+Mixed into :class:`conversations.engine.Engine`; split from it to keep one idea a file.
+"""
+
+from __future__ import annotations
+
+from conversations import knowledge, languages
+from conversations.engine_parts import EngineParts
+from conversations.events import Choice, Command, Event, Option, Reply, Text, unique_options
+from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
+from conversations.flows import status as status_flow
+from conversations.keywords import courtesy
+from conversations.manners import salute, wants_welcome
+from conversations.questions import faq_option, over_topics
+from conversations.reading import START_STEPS
+from conversations.state import replace_state
+
+
+class Moves(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine`."""
+
+    async def _open_status(self, ctx: Ctx, number: str | None) -> list[Reply]:
+        state = ctx.state
+        if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
+            state.suspend()
+        state.flow, state.step = "status", "number"
+        state.answers, state.history, state.editing = {}, [], False
+        outcome = await status_flow.enter(ctx, number, self.limiter)
+        if isinstance(outcome, Next):
+            state.step = outcome.step
+            return [self._ask(ctx)]
+        return self._apply(ctx, outcome)
+
+    async def _start(self, ctx: Ctx, event: Event, action: str | None) -> list[Reply]:
+        state = ctx.state
+        if state.step == "done" and isinstance(event, Choice) and event.id == "confirm":
+            # a second tap on an old confirm button: the request was already filed
+            _ = ctx.texts.gettext
+            return [
+                Reply(
+                    _("Your request %(number)s has already been sent.")
+                    % {"number": state.last_request}
+                )
+            ]
+        if action == "help":
+            return [Reply(self.flow.help(ctx)), *self._restart(ctx, language_choice=True)]
+        if action is None and isinstance(event, Text):
+            kind, rest = courtesy(event.text)
+            if kind in ("thanks", "goodbye") and not rest and state.step == "done":
+                # thanks or goodbye after filing: a word back, the same buttons, not the
+                # first question again
+                offered = tuple(Option(o[0], o[1]) for o in state.offered)
+                return [Reply(salute(ctx, kind), choices=offered)]
+            if rest and ctx.catalogue.match(event.text, limit=1):
+                # the first message states the need: it is used, not asked for again
+                replies = self._restart(ctx, ask=False, salutation=kind)
+                first = self.flow.steps[self.flow.first]
+                outcome = await first.answer(ctx, Text(event.origin, event.text))
+                return [*replies, *self._apply(ctx, outcome)]
+            if kind is None and knowledge.explicit_question(event.text):
+                return self._cannot_answer(ctx)
+            return self._restart(ctx, salutation=kind)
+        return self._restart(ctx, welcome=isinstance(event, Command))
+
+    def _restart(
+        self,
+        ctx: Ctx,
+        *,
+        language_choice: bool = False,
+        ask: bool = True,
+        welcome: bool = False,
+        salutation: str | None = None,
+    ) -> list[Reply]:
+        """A new draft at the first question. The full welcome is shown when ``welcome``
+        (/start) or when the person has not seen it lately; ``ask`` False leaves the first
+        question to the caller (a first message that already answers it)."""
+        fresh = ctx.state.fresh_draft()
+        fresh.suspended = None
+        replace_state(ctx.state, fresh)
+        ctx.state.step = self.flow.first
+        lines = []
+        if salutation is not None:
+            # «وعليكم السلام» first; a plain hello is answered by the welcome itself
+            lines.append(salute(ctx, salutation))
+        if wants_welcome(ctx.state, ctx.now) or welcome or language_choice:
+            if salutation == "greeting":
+                lines.pop()
+            # the way to the other language, written in it, for who cannot read this one
+            lines += [self.flow.greeting(ctx), languages.OTHER_LANGUAGE_HINT[ctx.locale]]
+        replies = [Reply("\n".join(lines))] if lines else []
+        if ask:
+            replies.append(self._ask(ctx, language_choice=language_choice))
+        return replies
+
+    def _cancel(self, ctx: Ctx) -> list[Reply]:
+        _ = ctx.texts.gettext
+        replace_state(ctx.state, ctx.state.fresh_draft())
+        if ctx.state.resume():
+            lead = _("Cancelled. Nothing was sent.") + "\n" + self._back_lead(ctx)
+            return [Reply(lead), self._ask(ctx)]
+        ctx.state.step = "done"
+        ctx.state.offered = [["new", _("New request")]]
+        return [
+            Reply(
+                _("Cancelled. Nothing was sent. Send any message when you want to start again."),
+                choices=(Option("new", _("New request")),),
+            )
+        ]
+
+    def _back(self, ctx: Ctx) -> list[Reply]:
+        state = ctx.state
+        if over_topics(state.offered):
+            # «رجوع» under the FAQ list: the question the person was on, asked again
+            return [self._ask(ctx)]
+        if not state.history and state.flow == "status":
+            # out of a status question to where the person was: their draft, or the first
+            # question («رجوع» there once answered «هذه هي الخطوة الأولى», a dead end)
+            replace_state(state, state.fresh_draft())
+            return [self._ask(ctx)] if state.resume() else self._restart(ctx)
+        if not state.history:
+            _ = ctx.texts.gettext
+            return [self._reply(ctx, _("This is the first step."), with_choices=True)]
+        state.step = state.history.pop()
+        # going back out of an edit returns to the normal order of steps
+        if state.step == "summary":
+            state.editing = False
+        return [self._ask(ctx)]
+
+    def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]:
+        state = ctx.state
+        if isinstance(outcome, Next):
+            if outcome.step != state.step:
+                state.history.append(state.step)
+            if outcome.step == "summary":
+                state.editing = False
+                state.history = [s for s in state.history if s != "summary"]
+            state.step = outcome.step
+            return [*(Reply(s) for s in outcome.say), self._ask(ctx)]
+        if isinstance(outcome, Retry):
+            return [self._reply(ctx, outcome.hint, with_choices=True)]
+        if isinstance(outcome, Stay):
+            return [self._reply(ctx, s, with_choices=outcome.with_choices) for s in outcome.say]
+        return self._finish(ctx, outcome)
+
+    def _finish(self, ctx: Ctx, outcome: Finish) -> list[Reply]:
+        _ = ctx.texts.gettext
+        last = ctx.state.last_request
+        replace_state(ctx.state, ctx.state.fresh_draft())
+        ctx.state.last_request = last
+        *first, final = outcome.say
+        closing = [*(Reply(s) for s in first)]
+        if ctx.state.resume():
+            closing.append(Reply(final, choices=outcome.choices, follow_up=outcome.follow_up))
+            closing.append(Reply(self._back_lead(ctx)))
+            return [*closing, self._ask(ctx)]
+        ctx.state.step = "done"
+        ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
+        return [*closing, Reply(final, choices=outcome.choices, follow_up=outcome.follow_up)]
+
+    def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply:
+        step = self._flow(ctx.state).steps[ctx.state.step]
+        prompt = step.ask(ctx)
+        extras: tuple[Option, ...] = ()
+        if language_choice:
+            # asked for help: everything that works at any step, as buttons too
+            _ = ctx.texts.gettext
+            other = languages.other_language(ctx.locale)
+            extras = (
+                Option("restart", _("Start over")),
+                Option("status", _("My request status")),
+                faq_option(ctx),
+                *self._data_options(ctx),
+                Option(f"lang:{other}", languages.NAMES[other]),
+            )
+        # navigation last, so a channel that offers it in words keeps the numbers of the
+        # rest; a step may offer what the help extras offer too (status): once is enough
+        choices = unique_options(
+            (*prompt.choices, *extras, *_nav(ctx, can_go_back=step.can_go_back))
+        )
+        ctx.state.offered = [[o.id, o.label] for o in choices]
+        return Reply(
+            prompt.text,
+            choices=choices,
+            ask_contact=prompt.ask_contact,
+            numbered=not step.free_text,
+        )
+
+    def _reply(self, ctx: Ctx, text: str, *, with_choices: bool) -> Reply:
+        """A reply that stays on the step and offers the step's choices again."""
+        if not with_choices:
+            return Reply(text)
+        asked = self._ask(ctx)
+        return Reply(
+            text, choices=asked.choices, ask_contact=asked.ask_contact, numbered=asked.numbered
+        )
+
+
+def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:
+    _ = ctx.texts.gettext
+    back = (Option("back", _("Back")),) if can_go_back else ()
+    return (*back, Option("help", _("Help")), Option("cancel", _("Cancel")))
