@@ -4,8 +4,9 @@ as Telegram does them (Deliveries).
 
 A resident sends one thing at a time (an album's two photos together) and waits for the
 bot's answer before going on, reading the buttons of the bot's last message as a person
-would. An answer without buttons (an apology) makes them say the same again; no answer at
-all within its reply_timeout_s counts as an unanswered update, and they try again too.
+would. An answer without buttons (an apology) makes them say the same again, and so does an
+apology among the answers to an album (its photo was not kept); no answer at all within its
+reply_timeout_s counts as an unanswered update, and they try again too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from aiohttp import web
 from bench.harness import DESCRIPTION, IDENTITY, NAV, PHOTO
 from bench.load_cluster import WEBHOOK_SECRET, Cluster
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
+from conversations.engine import apology
+from conversations.i18n import LOCALES
 from domain.catalogue import Service, load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
@@ -41,6 +44,8 @@ DELIVERY_GIVE_UP_S: Final = 120.0
 #: Photos in each resident's album.
 PHOTOS: Final = 2
 REQUEST_NUMBER = re.compile(r"\b\d{10}\b")
+#: The engine's «something went wrong on our side, send it again», in either language.
+APOLOGIES: Final = frozenset(apology(locale) for locale in LOCALES)
 
 #: What a resident says next: made afresh each time it is said.
 Move = Callable[[], list[dict[str, Any]]]
@@ -324,12 +329,15 @@ class Resident:
                 continue  # unanswered: say it again
             inbox = self.api.inbox[self.chat]
             timed.replied = inbox[seen].at
-            if len(said) > 1:
-                self.album_answered_from = seen
             nxt: Move | None = None
             while True:
                 index = len(inbox) - 1
                 last = inbox[index]
+                if len(said) > 1:
+                    # a photo answered with an apology was not kept: the album goes again,
+                    # as the apology asks, though its other photo was received
+                    sorry = any(m.text in APOLOGIES for m in inbox[seen:])
+                    self.album_answered_from = -1 if sorry else seen
                 if confirming and last.numbers:
                     self.number = last.numbers[0]
                     return

@@ -11,6 +11,11 @@ A body with an id of its own (Telegram's ``update_id``) is journalled once: a re
 while it is still in hand anywhere, or after it was handled (a marker kept for a day), is
 recognised and not queued again, across workers and restarts.
 
+A body handled while Redis was away (its turn answered with an apology) cannot be closed
+then; its holder keeps it, renewing its lease, and closes it as soon as Redis answers, so
+that it is not replayed and answered a second time after the person was asked to send it
+again.
+
 Known window: a worker stalled longer than the lease (:data:`LEASE_S`) without dying has
 its bodies taken over while it still handles them; the engine's claim on each event id
 makes the second handling of a person's message a no-op.
@@ -41,6 +46,9 @@ DONE_TTL_S: Final = 24 * 3600
 #: it held waits (bot.webhook_turns); renewed every sixth of it, so a live worker loses
 #: it only when its event loop stalls that long (the known window above).
 LEASE_S: Final = 10.0
+
+#: How often closing a handled body is tried again while Redis is away.
+CLOSE_RETRY_S: Final = 0.2
 
 # The time in ms by Redis's clock, the one every worker shares.
 _NOW: Final = """
@@ -123,6 +131,10 @@ class Journal:
     #: the bodies this process took over from a stopped holder and has not finished: their
     #: handling is a replay (conversations.replays)
     replayed: set[str] = field(default_factory=set)
+    #: bodies handled whose closing Redis refused (it was away), id -> remember: still held
+    #: and renewed, so that no worker replays what was answered (with an apology, as a rule:
+    #: the turn met Redis away too), and closed by :func:`tend` once Redis answers
+    closing: dict[str, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._keep = self.redis.register_script(_KEEP)
@@ -161,19 +173,39 @@ class Journal:
 
     async def done(self, entry_id: str, *, remember: bool = False) -> None:
         """One item of the body handled; the body leaves the journal with its last one
-        (and with `remember`, its id is kept as handled for a day). Raises RedisError."""
+        (and with `remember`, its id is kept as handled for a day). Raises RedisError, and
+        then keeps the body held until :meth:`close_left` closes it."""
+        if not entry_id:  # not journalled (Redis was away when it came)
+            return
         left = self.pending.get(entry_id, 1) - 1
         if left > 0:
             self.pending[entry_id] = left
             return
-        self.pending.pop(entry_id, None)
-        self.replayed.discard(entry_id)
+        self.pending[entry_id] = 0  # held (and renewed) until the close lands
+        try:
+            await self._close(entry_id, remember)
+        except RedisError:
+            self.closing[entry_id] = remember
+            raise
+
+    async def _close(self, entry_id: str, remember: bool) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             if remember:
                 pipe.set(self._done_key(entry_id), b"1", ex=DONE_TTL_S)
             pipe.hdel(self.key, entry_id)
             pipe.zrem(self._leases, entry_id)
             await pipe.execute()
+        self.pending.pop(entry_id, None)
+        self.replayed.discard(entry_id)
+        self.closing.pop(entry_id, None)
+
+    async def close_left(self) -> int:
+        """Closes the bodies whose closing failed while Redis was away; how many. Raises
+        RedisError (those not closed yet stay held)."""
+        left = list(self.closing.items())
+        for entry_id, remember in left:
+            await self._close(entry_id, remember)
+        return len(left)
 
     async def handled(self, entry_id: str) -> bool:
         """Whether the body `entry_id` was handled already (by any process)."""
@@ -187,8 +219,11 @@ class Journal:
     async def release(self) -> None:
         """Gives up the leases of the bodies this process still holds (it is stopping): any
         worker, or the next to start, takes them over at once. Raises RedisError."""
+        with contextlib.suppress(RedisError):  # handled ones are closed, not given up
+            await self.close_left()
         held, self.pending = list(self.pending), {}
         self.replayed.clear()
+        self.closing.clear()
         if held:
             await self.redis.zadd(self._leases, dict.fromkeys(held, 0), xx=True)
 
@@ -247,10 +282,14 @@ async def tend(journal: Journal, replay: Replay, room: Callable[[], int], name: 
     async def renewing() -> None:
         while not stopping.is_set():
             try:
+                closed = await journal.close_left() if journal.closing else 0
+                if closed:
+                    log.info("%s: %d handled bodies closed, Redis is back", name, closed)
                 await journal.renew()
             except RedisError:
                 log.warning("%s: leases not renewed, Redis unreachable", name)
-            await asyncio.sleep(every)
+            # bodies to close: soon after Redis is back, before their lease can run out
+            await asyncio.sleep(min(every, CLOSE_RETRY_S) if journal.closing else every)
 
     async def sweeping() -> None:
         while not stopping.is_set():

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.webhook_journal import Journal
+from tests.servers import free_port
 
 KEY = "tawasul:test:inbox"
 LEASE_S = 0.3
@@ -60,3 +63,26 @@ async def test_a_body_journalled_without_a_lease_is_replayed_at_once(redis_clien
     a, b = workers(redis_client, 2)
     taken = await asyncio.gather(a.take_over(), b.take_over())
     assert [t for t in taken if t] == [{"old": b"{}"}]
+
+
+async def test_a_body_handled_while_redis_was_away_is_closed_not_replayed(
+    redis_client: Redis,
+) -> None:
+    holder, other = workers(redis_client, 2)
+    await holder.keep(BODY, 1, entry_id="41")
+    # handled (answered with an apology: Redis was away), and closing it fails too
+    working, holder.redis = holder.redis, Redis(port=free_port(), socket_connect_timeout=0.2)
+    with pytest.raises(RedisError):
+        await holder.done("41", remember=True)
+    await holder.redis.aclose()
+    holder.redis = working
+    # it stays held: its lease is renewed, so no other worker replays it
+    for _ in range(4):  # two leases long
+        await asyncio.sleep(LEASE_S / 2)
+        await holder.renew()
+        assert await other.take_over() == {}
+    # Redis answers again: closed, and recognised as handled
+    assert await holder.close_left() == 1
+    assert holder.pending == {} and holder.closing == {}
+    assert await redis_client.hlen(KEY) == 0 and await redis_client.zcard(f"{KEY}:lease") == 0
+    assert await other.keep(BODY, 1, entry_id="41") is None
