@@ -1,0 +1,199 @@
+"""The resident's request, the numbers: the establishment's unified number, the identity
+number of the person the request is for, and the mobile number (shared from the person's
+own account, or typed where the channel cannot vouch for one)."""
+
+from __future__ import annotations
+
+from conversations.events import Contact, Event, Option, Text
+from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.intake_service import (
+    applicant_of,
+    identity_kinds,
+    or_words,
+)
+from domain.identity import (
+    InvalidIdentityNumber,
+    parse_establishment_number,
+    parse_identity_number,
+)
+from domain.phone import InvalidPhoneNumber, normalise_phone
+
+# a Saudi mobile number in E.164 (what people without a vouched number may type)
+SAUDI_MOBILE = "+9665"
+
+
+def _kind_names(ctx: Ctx) -> dict[str, str]:
+    _ = ctx.texts.gettext
+    return {
+        "citizen": _("a national ID number (starts with 1)"),
+        "resident": _("an iqama number (starts with 2)"),
+        "border": _("a border number (starts with 3)"),
+    }
+
+
+# ---- numbers -------------------------------------------------------------------------
+
+
+def number_in_words(text: str) -> str:
+    """The number of a message that names it in words too («رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦»): its
+    digits when there are exactly ten of them, else ``text`` unchanged (so the parser
+    says what is wrong with it)."""
+    digits = "".join(ch for ch in text if ch.isdecimal())
+    if len(digits) == 10 and any(ch.isalpha() for ch in text):
+        return digits
+    return text
+
+
+def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    """What is wrong with a typed identity number, in words (by ``error.reason``)."""
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    digits = sum(ch.isdigit() for ch in typed)
+    return {
+        "empty": _("Please type the number."),
+        "not_digits": _("The number should contain digits only. Please type it again."),
+        "length": ngettext(
+            "You typed %(count)d digit, but the number has exactly 10. Please check it and type it again.",
+            "You typed %(count)d digits, but the number has exactly 10. Please check it and type it again.",
+            digits,
+        )
+        % {"count": digits},
+        "prefix": _(
+            "The first digit doesn't match: a national ID starts with 1, an iqama with 2 and a border number with 3. Please check it."
+        ),
+        "checksum": _(
+            "This number doesn't look right: its last digit doesn't match the others. Please check it against the card and type it again."
+        ),
+    }[error.reason]
+
+
+def ask_establishment(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(_("Type the establishment's unified number (10 digits, starting with 7)."))
+
+
+async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text):
+        return Retry(_("Please type the establishment number in digits."))
+    try:
+        number = parse_establishment_number(number_in_words(event.text))
+    except InvalidIdentityNumber as error:
+        if error.reason == "prefix":
+            return Retry(_("An establishment's unified number starts with 7. Please check it."))
+        return Retry(number_problem(ctx, error, event.text))
+    ctx.state.answers["establishment"] = number
+    return Next("summary" if ctx.state.editing else "identity")
+
+
+def ask_identity(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    names = _kind_names(ctx)
+    kinds = or_words(ctx, [names[k] for k in identity_kinds(ctx)])
+    if applicant_of(ctx) == "establishment":
+        return Prompt(_("Type the worker's number: %(kinds)s.") % {"kinds": kinds})
+    return Prompt(
+        _("Type the identity number of the person the request is for: %(kinds)s.")
+        % {"kinds": kinds}
+    )
+
+
+def _wrong_kind(ctx: Ctx) -> str:
+    _ = ctx.texts.gettext
+    names = _kind_names(ctx)
+    wanted = [names[k] for k in identity_kinds(ctx)]
+    return _("This service needs %(kinds)s. Please type the right number.") % {
+        "kinds": or_words(ctx, wanted)
+    }
+
+
+async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text):
+        return Retry(_("Please type the number in digits."))
+    try:
+        identity = parse_identity_number(number_in_words(event.text))
+    except InvalidIdentityNumber as error:
+        if error.kind is not None and error.kind not in identity_kinds(ctx):
+            # a national ID's first digit where an iqama is needed: that is the mistake
+            # to name, not the check digit (found by the tester: 1234567890)
+            return Retry(_wrong_kind(ctx))
+        return Retry(number_problem(ctx, error, event.text))
+    if identity.kind not in identity_kinds(ctx):
+        return Retry(_wrong_kind(ctx))
+    ctx.state.answers["identity"] = identity.value
+    ctx.state.answers["identity_kind"] = identity.kind
+    return Next("summary" if ctx.state.editing else "phone")
+
+
+# ---- phone ---------------------------------------------------------------------------
+
+
+def ask_phone(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    if ctx.origin.phone_unverified:
+        # the channel knows this person by a username only: no button can share a number
+        return Prompt(
+            _(
+                "Please type your Saudi mobile number (for example 05XXXXXXXX). WhatsApp does not share your number with us, so the officer will see it as not verified."
+            )
+        )
+    return Prompt(
+        _(
+            "Please share your mobile number with the «Share my number» button, so the request is linked to you."
+        ),
+        (Option("share_contact", _("Share my number")),),
+        ask_contact=True,
+    )
+
+
+def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
+    """A number the channel cannot vouch for, typed or shared as a card: any Saudi mobile,
+    kept as not verified."""
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text | Contact):
+        return Retry(_("Please type your mobile number in digits, for example 05XXXXXXXX."))
+    typed = event.text if isinstance(event, Text) else event.phone
+    try:
+        phone = normalise_phone(typed)
+    except InvalidPhoneNumber:
+        phone = ""
+    if not phone.startswith(SAUDI_MOBILE):
+        return Retry(
+            _(
+                "This doesn't look like a Saudi mobile number. Please type it with 10 digits starting with 05, for example 05XXXXXXXX."
+            )
+        )
+    ctx.state.answers["phone"] = phone
+    ctx.state.answers["phone_verified"] = False
+    return Next(
+        "summary" if ctx.state.editing else "description",
+        (_("Thank you, your number is saved."),),
+    )
+
+
+async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if ctx.origin.phone_unverified:
+        return _typed_phone(ctx, event)
+    if isinstance(event, Contact):
+        if not event.is_own:
+            return Retry(
+                _(
+                    "This is someone else's number. Please share your own number with the «Share my number» button."
+                )
+            )
+        try:
+            ctx.state.answers["phone"] = normalise_phone(event.phone)
+        except InvalidPhoneNumber:
+            return Retry(_("This phone number doesn't look valid. Please share it again."))
+        ctx.state.answers["phone_verified"] = True
+        return Next(
+            "summary" if ctx.state.editing else "description",
+            (_("Thank you, your number is saved."),),
+        )
+    return Retry(
+        _(
+            "For your protection, the number must come from your own account: please press «Share my number»."
+        )
+    )

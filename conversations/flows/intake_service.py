@@ -1,0 +1,252 @@
+"""The resident's request, its first part: who files, which service (chosen from the
+menu or named in their own words) and the service's eligibility questions; and what the
+later parts read of it (the service, who files, which identity numbers it takes)."""
+
+from __future__ import annotations
+
+from conversations.events import Choice, Event, Option, Text
+from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.formatting import or_list
+from domain.catalogue import Service, local
+
+# ---- what the later steps read ---------------------------------------------------------
+
+
+def service_of(ctx: Ctx) -> Service:
+    return ctx.catalogue.get(ctx.state.answers["service"])
+
+
+def applicant_of(ctx: Ctx) -> str:
+    return str(ctx.state.answers.get("applicant", "individual"))
+
+
+def or_words(ctx: Ctx, items: list[str]) -> str:
+    return or_list(ctx.texts, items)
+
+
+def identity_kinds(ctx: Ctx) -> list[str]:
+    """The kinds of number this service takes, in the order people know them."""
+    allowed = service_of(ctx).identity_kinds
+    if applicant_of(ctx) == "establishment":
+        # an establishment files only for its workers, never for a citizen
+        allowed = allowed - {"citizen"}
+    return [k for k in ("citizen", "resident", "border") if k in allowed]
+
+
+# ---- helpers -------------------------------------------------------------------------
+
+
+def _service_choice(ctx: Ctx, service: Service) -> Option:
+    return Option(f"s:{service.id}", local(service.name, ctx.locale))
+
+
+def _after_service(ctx: Ctx) -> str:
+    answers = ctx.state.answers
+    if ctx.state.editing:
+        kind = answers.get("identity_kind")
+        if kind and kind in identity_kinds(ctx):
+            return "summary"
+        return "identity"
+    return "establishment" if applicant_of(ctx) == "establishment" else "identity"
+
+
+def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
+    answers = ctx.state.answers
+    answers["service"] = service_id
+    answers["eligibility"] = {}
+    answers["question"] = 0
+    if service_of(ctx).questions:
+        return Next("question")
+    return Next(_after_service(ctx))
+
+
+def file_service(ctx: Ctx, service_id: str) -> Outcome:
+    """A new request for ``service_id`` from a button outside the menu («قدّم طلبًا الآن»
+    under an answer), as if the person had named it at the first question: filed as an
+    individual's when individuals may file it, else as an establishment's."""
+    service = ctx.catalogue.get(service_id)
+    individual = "individual" in service.applicants
+    ctx.state.answers["applicant"] = "individual" if individual else "establishment"
+    ctx.state.history.append("applicant")
+    ctx.state.step = "group"
+    return _choose_service(ctx, service_id)
+
+
+def _suggest(ctx: Ctx, text: str) -> Outcome:
+    _ = ctx.texts.gettext
+    matches = ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
+    say: tuple[str, ...] = ()
+    if not matches and applicant_of(ctx) == "individual":
+        # «عندي عامل متغيب ابي ابلغ عنه»: a service only an employer files for its workers
+        matches = ctx.catalogue.match(text, limit=3, applicant_kind="establishment")
+        if matches:
+            ctx.state.answers["applicant"] = "establishment"
+            say = (
+                _(
+                    "Only an establishment can file this for its workers, so I'll take your request as an establishment's. If you are not filing for an establishment, press «Cancel»."
+                ),
+            )
+    if not matches:
+        return Retry(
+            _(
+                "I couldn't tell which service you mean. Please choose from the list, "
+                "or describe what you need in other words."
+            )
+        )
+    ctx.state.answers["suggestions"] = [s.id for s in matches]
+    return Next("suggest", say)
+
+
+# ---- who files -----------------------------------------------------------------------
+
+
+def ask_applicant(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "Are you filing as an individual (for yourself or a family member) or as an establishment (for one of your workers)?"
+        ),
+        (
+            Option("ind", _("Individual")),
+            Option("est", _("Establishment")),
+            Option("status", _("My request status")),
+            Option("faq", _("Frequently asked questions")),
+        ),
+    )
+
+
+async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id in ("ind", "est"):
+        ctx.state.answers["applicant"] = "individual" if event.id == "ind" else "establishment"
+        return Next("group")
+    if isinstance(event, Text) and ctx.catalogue.match(event.text, limit=1):
+        # someone who starts with their need is an individual far more often than not
+        ctx.state.answers["applicant"] = "individual"
+        ctx.state.history.append("applicant")
+        ctx.state.step = "group"
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose one of the two: individual or establishment."))
+
+
+# ---- which service -------------------------------------------------------------------
+
+
+def ask_group(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    kind = applicant_of(ctx)
+    groups = [g for g in ctx.catalogue.groups if ctx.catalogue.in_group(g.id, kind)]
+    return Prompt(
+        _(
+            "Which service do you need? Choose a group, or write your need in your own words (for example: I want to renew my iqama)."
+        ),
+        tuple(Option(f"g:{g.id}", local(g.name, ctx.locale)) for g in groups),
+    )
+
+
+async def answer_group(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("g:"):
+        ctx.state.answers["group"] = event.id[2:]
+        return Next("service")
+    if isinstance(event, Choice) and event.id.startswith("s:"):
+        return _choose_service(ctx, event.id[2:])
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose a group from the list, or write what you need."))
+
+
+def ask_service(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    services = ctx.catalogue.in_group(ctx.state.answers["group"], applicant_of(ctx))
+    return Prompt(_("Choose the service:"), tuple(_service_choice(ctx, s) for s in services))
+
+
+async def answer_service(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("s:"):
+        service_id = event.id[2:]
+        if any(s.id == service_id for s in ctx.catalogue.services):
+            return _choose_service(ctx, service_id)
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose a service from the list."))
+
+
+def ask_suggest(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    ids: list[str] = ctx.state.answers.get("suggestions", [])
+    options = tuple(_service_choice(ctx, ctx.catalogue.get(i)) for i in ids)
+    text = (
+        _("Is this the service you need?")
+        if len(options) == 1
+        else _("Which of these services do you need?")
+    )
+    return Prompt(text, (*options, Option("none", _("None of these"))))
+
+
+async def answer_suggest(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id.startswith("s:"):
+        return _choose_service(ctx, event.id[2:])
+    if isinstance(event, Choice) and event.id == "none":
+        return Next("group")
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose one of the services, or «None of these»."))
+
+
+# ---- eligibility ---------------------------------------------------------------------
+
+
+def ask_question(ctx: Ctx) -> Prompt:
+    service = service_of(ctx)
+    question = service.questions[int(ctx.state.answers.get("question", 0))]
+    return Prompt(
+        local(question.text, ctx.locale),
+        tuple(Option(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options),
+    )
+
+
+async def answer_question(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    service = service_of(ctx)
+    index = int(answers.get("question", 0))
+    question = service.questions[index]
+    option = None
+    if isinstance(event, Choice) and event.id.startswith("q:"):
+        option = next((o for o in question.options if o.id == event.id[2:]), None)
+    if option is None:
+        # says what the answers are, in a sentence, rather than «choose one» again
+        labels = [f"«{local(o.label, ctx.locale)}»" for o in question.options]
+        return Retry(
+            _("I didn't catch that. Please answer %(options)s, by button or in a word.")
+            % {"options": or_words(ctx, labels)}
+        )
+    if not option.allowed:
+        refusal = local(option.refusal, ctx.locale) if option.refusal else ""
+        return Next("refused", (refusal,) if refusal else ())
+    answers.setdefault("eligibility", {})[question.id] = option.id
+    if index + 1 < len(service.questions):
+        answers["question"] = index + 1
+        return Next("question")
+    return Next(_after_service(ctx))
+
+
+def ask_refused(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("You can choose another service, or cancel."),
+        (Option("other", _("Choose another service")),),
+    )
+
+
+async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id == "other":
+        ctx.state.answers.pop("service", None)
+        return Next("group")
+    if isinstance(event, Text):
+        return _suggest(ctx, event.text)
+    return Retry(_("Please choose «Choose another service» or «Cancel»."))

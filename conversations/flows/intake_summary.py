@@ -1,0 +1,173 @@
+"""The resident's request, its end: the summary to check (with what each answer can be
+changed to) and the filing, which gives the request number and the due date."""
+
+from __future__ import annotations
+
+from conversations.events import Choice, Event, Option, Reply
+from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
+from conversations.flows.describe import (
+    files,
+)
+from conversations.flows.intake_service import applicant_of, service_of
+from conversations.formatting import format_long_date, isolate
+from conversations.pauses import filing_paused
+from conversations.ports import AttachmentInfo, FilingPaused, Submission
+from conversations.receipt import Receipt
+from domain.catalogue import local
+from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
+
+# the promise made to every applicant (the gateway computes the due date with the same)
+WORKING_DAYS = DEFAULT_WORKING_DAYS
+
+
+# ---- summary and confirmation --------------------------------------------------------
+
+
+def ask_summary(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    answers = ctx.state.answers
+    service = service_of(ctx)
+    kind = _("Individual") if applicant_of(ctx) == "individual" else _("Establishment")
+    count = len(files(ctx))
+    lines = [
+        _("Please check your request:"),
+        _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
+        _("Filed as: %(kind)s") % {"kind": kind},
+    ]
+    # the answers to the service's questions, so the person sees what the officer will see
+    given = answers.get("eligibility", {})
+    for question in service.questions:
+        option = next((o for o in question.options if o.id == given.get(question.id)), None)
+        if option is not None:
+            lines.append(f"{local(question.text, ctx.locale)} {local(option.label, ctx.locale)}")
+    if answers.get("establishment"):
+        lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
+    lines += [
+        _("Identity number: %(number)s") % {"number": answers["identity"]},
+        (
+            _("Mobile: %(phone)s") % {"phone": answers["phone"]}
+            if answers.get("phone_verified", True)
+            else _("Mobile: %(phone)s (not verified)") % {"phone": answers["phone"]}
+        ),
+        # the person's own words keep their own direction inside the bot's sentence
+        _("Description: %(text)s") % {"text": isolate(answers["description"])},
+        ngettext("Attachments: %(count)d file", "Attachments: %(count)d files", count)
+        % {"count": count},
+        "",
+        _("Send the request, or choose what to change."),
+    ]
+    choices = [
+        Option("confirm", _("Confirm and send")),
+        Option("e:service", _("Change the service")),
+    ]
+    if applicant_of(ctx) == "establishment":
+        choices.append(Option("e:est", _("Change the establishment number")))
+    choices += [
+        Option("e:id", _("Change the identity number")),
+        Option("e:phone", _("Change the mobile number")),
+        Option("e:desc", _("Change the description")),
+        Option("e:files", _("Send the documents again")),
+    ]
+    return Prompt("\n".join(lines), tuple(choices))
+
+
+_EDIT_TARGETS = {
+    "e:service": "group",
+    "e:est": "establishment",
+    "e:id": "identity",
+    "e:phone": "phone",
+    "e:desc": "description",
+    "e:files": "attachments",
+}
+
+
+async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id in _EDIT_TARGETS:
+        ctx.state.editing = True
+        if event.id == "e:files":
+            ctx.state.answers["attachments"] = []
+        return Next(_EDIT_TARGETS[event.id])
+    if isinstance(event, Choice) and event.id == "confirm":
+        return await _submit(ctx)
+    return Retry(_("Please press «Confirm and send», or choose what to change."))
+
+
+async def _submit(ctx: Ctx) -> Outcome:
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
+    answers = ctx.state.answers
+    service = service_of(ctx)
+    if len(files(ctx)) < service.min_attachments:
+        # the service was changed from the summary to one that needs more documents
+        ctx.state.editing = True
+        return Next(
+            "attachments",
+            (
+                ngettext(
+                    "Please send at least %(count)d document before continuing.",
+                    "Please send at least %(count)d documents before continuing.",
+                    service.min_attachments,
+                )
+                % {"count": service.min_attachments},
+            ),
+        )
+    submission = Submission(
+        idempotency_key=ctx.state.draft_id,
+        channel=ctx.origin.channel,
+        user_key=ctx.origin.user_key,
+        locale=ctx.locale,
+        applicant_kind=applicant_of(ctx),
+        service_id=service.id,
+        identity_number=answers["identity"],
+        identity_kind=answers["identity_kind"],
+        phone=answers["phone"],
+        phone_verified=bool(answers.get("phone_verified", True)),
+        description=answers["description"],
+        establishment_number=answers.get("establishment"),
+        eligibility=dict(answers.get("eligibility", {})),
+        attachments=tuple(AttachmentInfo(**f) for f in files(ctx)),
+    )
+    try:
+        filed = await ctx.gateway.submit(submission)
+    except FilingPaused as paused:
+        # a daily limit (bot.abuse.filing): nothing written, the draft stays at the summary
+        return Retry(filing_paused(ctx, paused))
+    ctx.state.last_request = filed.number
+    text = "\n".join(
+        [
+            _("Your request has been received. Thank you."),
+            _("Request number: %(number)s") % {"number": filed.number},
+            _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
+            ngettext(
+                "You will have an answer within %(count)d working day, by %(date)s at the latest.",
+                "You will have an answer within %(count)d working days, by %(date)s at the latest.",
+                WORKING_DAYS,
+            )
+            % {"count": WORKING_DAYS, "date": format_long_date(filed.due_date, ctx.texts)},
+            _("Keep the request number: you will need it to ask about your request."),
+        ]
+    )
+    choices = (
+        Option("new", _("New request")),
+        Option("status", _("My request status")),
+        Option("help", _("Help")),
+    )
+    follow_up = None
+    if ctx.receipts is not None:
+        # the card is drawn and sent after this turn, once the text above went out
+        follow_up = await ctx.receipts.send_after(
+            Receipt(
+                number=filed.number,
+                service_id=service.id,
+                filed=riyadh_date(filed.submitted_at),
+                due=filed.due_date,
+                working_days=WORKING_DAYS,
+                locale=ctx.locale,
+                arabic_digits=ctx.arabic_digits,
+            ),
+            Reply(text, choices=choices),
+            ctx.origin,
+        )
+    return Finish((text,), choices, follow_up=follow_up)
