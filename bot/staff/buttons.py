@@ -47,6 +47,7 @@ from bot.staff.desk import (
     RequestNotFound,
     StaleAction,
     TooLateToUndo,
+    check_owner,
     record_fresh,
 )
 from bot.staff.group import answer, officer_of
@@ -176,6 +177,7 @@ class ButtonHandlers(QuestionHandlers):
             raise StaleAction(number)
         if not record_fresh(record, officer, offered):
             raise StaleAction(number)
+        check_owner(record, officer)
         try:
             undone = await self._desk.undo(number, officer, offered=offered)
         except TooLateToUndo:
@@ -287,12 +289,14 @@ class ButtonHandlers(QuestionHandlers):
         self, number: str, offered: int, officer: Officer, target: RequestStatus
     ) -> RequestRecord:
         """Checks before asking the officer anything more: no menu or prompt for a request
-        that is decided or changed. The desk checks again when the answer comes."""
+        that is decided, changed, or another officer's. The desk checks again when the answer
+        comes."""
         record = await self._record(number)
         if record.status in FINAL:
             raise IllegalTransition(record.status, target)
         if not record_fresh(record, officer, offered):
             raise StaleAction(number)
+        check_owner(record, officer)
         return record
 
     async def _done(self, query: CallbackQuery, confirmation: str, record: RequestRecord) -> None:

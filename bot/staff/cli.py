@@ -141,10 +141,8 @@ def add_staff_parser(sub: Any) -> None:
     ):
         p = actions.add_parser(name, parents=[common], help=help_)
         p.add_argument("number")
-        if name == "take":
-            p.add_argument(
-                "--over", action="store_true", help="take it over from the officer who has it"
-            )
+        if name != "unblock":
+            _over_option(p)
     export = actions.add_parser(
         "export",
         parents=[common],
@@ -176,8 +174,19 @@ def add_staff_parser(sub: Any) -> None:
         p = actions.add_parser(name, parents=[common], help=help_, aliases=aliases)
         p.add_argument("number")
         p.add_argument(words, nargs=nargs)
+        if name != "block":
+            _over_option(p)
         # staff_action: the alias typed is recorded as the action itself
         p.set_defaults(**{_TEXT_DEST: words, "staff_action": name})
+
+
+def _over_option(parser: argparse.ArgumentParser) -> None:
+    # the desk's one rule (bot.staff.desk.StaffDesk._claim): the same for every action
+    parser.add_argument(
+        "--over",
+        action="store_true",
+        help="act on a request another officer has: it becomes yours, and they are told",
+    )
 
 
 async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
@@ -260,6 +269,10 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 files = [_file_line(media, a) for a in record.attachments]
                 print(views.summary(record, PLAIN, today=today, files=files), file=out)
                 return 0
+            # for the answer: who an --over takes it from (a take says it itself)
+            over = None
+            if args.over and action != "take":
+                over = await _over_from(desk, number, officer)
             if action == "take":
                 taken = await desk.take(number, officer, over=args.over)
                 done = (
@@ -269,7 +282,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 )
                 done = done.replace("%(officer)s", taken.previous or "")
             elif action == "ask":
-                record = await desk.ask(number, officer, free_text(args))
+                record = await desk.ask(number, officer, free_text(args), over=args.over)
                 done = _(
                     "Question sent to the person for request %(number)s. The clock is paused until they answer."
                 )
@@ -278,24 +291,24 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                         "Note: the person reads %(language)s, and your question is not in it."
                     ).replace("%(language)s", views.language(record.locale))
             elif action == "accept":
-                await desk.accept(number, officer, free_text(args) or None)
+                await desk.accept(number, officer, free_text(args) or None, over=args.over)
                 done = _("Request %(number)s accepted.") + " " + _told(views, desk.decision_grace_s)
             elif action == "reject":
-                await desk.reject(number, officer, free_text(args))
+                await desk.reject(number, officer, free_text(args), over=args.over)
                 done = _("Request %(number)s rejected.") + " " + _told(views, desk.decision_grace_s)
             elif action == "keep":
-                await desk.keep_rejected(number, officer)
+                await desk.keep_rejected(number, officer, over=args.over)
                 done = _("Request %(number)s stays rejected; the person is told.")
             elif action == "undo":
-                await desk.undo(number, officer)
+                await desk.undo(number, officer, over=args.over)
                 done = _("The decision on request %(number)s is undone; the person was not told.")
             else:
-                await desk.reopen(number, officer, free_text(args))
+                await desk.reopen(number, officer, free_text(args), over=args.over)
                 done = _("Request %(number)s reopened and back under review.")
         except AlreadyTaken as exc:
             print(
                 _(
-                    "Request %(number)s is already with %(officer)s. To take it over: tawasul staff take %(number)s --over"
+                    "Request %(number)s is already with %(officer)s. To act on it all the same, add --over: it becomes yours, and they are told."
                 )
                 % {"number": number, "officer": exc.name or _("an officer")},
                 file=err,
@@ -331,9 +344,24 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             print(_("A question or a reason is required."), file=err)
             return BAD_INPUT
         print(done % {"number": number}, file=out)
+        if over:
+            print(
+                _("You have taken request %(number)s over from %(officer)s; they are told.")
+                % {"number": number, "officer": over},
+                file=out,
+            )
         return 0
     finally:
         await engine.dispose()
+
+
+async def _over_from(desk: Any, number: str, officer: Officer) -> str | None:
+    """Who an ``--over`` takes the request from (read before acting, for the answer), or
+    None when nobody else has it."""
+    record = await desk.find(number)
+    if record is None or record.assigned_to in (None, officer.actor):
+        return None
+    return record.assigned_name or "?"
 
 
 def action_changes(action: str) -> bool:

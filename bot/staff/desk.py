@@ -6,9 +6,11 @@ the refreshed staff card, a word to an officer) in the outbox.
 Every channel the officers use (the Telegram staff group, ``tawasul staff``) calls this;
 none of them changes a request any other way.
 
-**One owner.** A request has one officer at a time: taking one somebody else has is
-refused (:class:`AlreadyTaken`) unless the officer takes it *over* on purpose, which tells
-the first officer. Whoever decides becomes the responsible officer.
+**One owner.** A request has one officer at a time: taking, asking about, deciding,
+undoing or reopening one somebody else has is refused (:class:`AlreadyTaken`) unless the
+officer takes it *over* on purpose (``over=True``: ``/takeover`` in the group, ``--over``
+at the terminal), which is audited and tells the first officer (:meth:`StaffDesk._claim`).
+Whoever acts on a request nobody has becomes its officer.
 
 **Buttons act on the request as it is now.** An action may say the version it was offered
 for (:func:`version`: how many audit rows the request had). When other changes were made
@@ -45,6 +47,7 @@ from bot.staff.outcomes import (
     StaleAction,
     Taken,
     TooLateToUndo,
+    check_owner,
     record_fresh,
     still_fresh,
 )
@@ -70,6 +73,7 @@ __all__ = [
     "StaleAction",
     "Taken",
     "TooLateToUndo",
+    "check_owner",
     "record_fresh",
     "version",
 ]
@@ -109,46 +113,47 @@ class StaffDesk(TheirSayDesk, DeskQueries):
     ) -> Taken:
         """Assigns the request; a first take moves it to "under review". Raises
         :class:`AlreadyTaken` when someone else has it, unless ``over`` (taking over, which
-        queues a word to the first officer under the card)."""
+        is audited and queues a word to the first officer under the card). A decided
+        request can only be taken over (to undo, reopen or answer a reconsideration)."""
         async with self._transaction() as session:
             request = await self._load(session, number)
             status = RequestStatus(request.status)
-            if status in FINAL:
+            mine = request.assigned_to == officer.actor
+            if status in FINAL and (mine or request.assigned_to is None or not over):
                 raise IllegalTransition(status, RequestStatus.UNDER_REVIEW)
-            if request.assigned_to == officer.actor:
+            if mine:
                 return Taken(await self._reloaded(session, request, refresh=False), already=True)
-            previous, previous_actor = request.assigned_name, request.assigned_to
-            if previous_actor is not None and not over:
-                raise AlreadyTaken(number, previous)
-            await self._check_fresh(session, request, officer, offered)
+            previous = request.assigned_name
+            if await self._claim(
+                session, request, officer, offered, over=over, ownership_first=True
+            ):
+                return Taken(await self._reloaded(session, request), previous=previous)
             request.assigned_to, request.assigned_name = officer.actor, officer.name
             if status is RequestStatus.RECEIVED:
                 self._move(session, request, RequestStatus.UNDER_REVIEW, officer.signature)
             else:
-                # a change of hands is part of the audit trail too, with the status unchanged;
-                # the reason is the previous officer's name (None for a first take)
-                self._event(session, request, officer.signature, status, status, previous)
-            if previous_actor is not None:
-                self._staff_word(
-                    session,
-                    request,
-                    self._announcer.taken_over(number, previous_actor, previous, officer),
-                )
-            return Taken(await self._reloaded(session, request), previous=previous)
+                # a take is part of the audit trail too, with the status unchanged
+                self._event(session, request, officer.signature, status, status, None)
+            return Taken(await self._reloaded(session, request))
 
     async def ask(
-        self, number: str, officer: Officer, question: str, *, offered: int | None = None
+        self,
+        number: str,
+        officer: Officer,
+        question: str,
+        *,
+        offered: int | None = None,
+        over: bool = False,
     ) -> RequestRecord:
         question = question.strip()
         if not question:
             raise MissingReason("a question is required")
         async with self._transaction() as session:
             request = await self._load(session, number)
-            await self._check_fresh(session, request, officer, offered)
+            await self._claim(session, request, officer, offered, over=over)
             request.pending_question = question[:MAX_QUESTION]
             request.paused_since = self._clock()
-            request.assigned_to = request.assigned_to or officer.actor
-            request.assigned_name = request.assigned_name or officer.name
+            request.assigned_to, request.assigned_name = officer.actor, officer.name
             self._move(session, request, RequestStatus.NEEDS_INFO, officer.signature, question)
             return await self._reloaded(session, request)
 
@@ -159,10 +164,11 @@ class StaffDesk(TheirSayDesk, DeskQueries):
         note: str | None = None,
         *,
         offered: int | None = None,
+        over: bool = False,
     ) -> RequestRecord:
         async with self._transaction() as session:
             request = await self._load(session, number)
-            await self._check_fresh(session, request, officer, offered)
+            await self._claim(session, request, officer, offered, over=over)
             self._resume_clock(request)
             request.pending_question = None
             request.decision_reason = (note or "").strip()[:MAX_REASON] or None
@@ -178,14 +184,20 @@ class StaffDesk(TheirSayDesk, DeskQueries):
             return await self._reloaded(session, request)
 
     async def reject(
-        self, number: str, officer: Officer, reason: str, *, offered: int | None = None
+        self,
+        number: str,
+        officer: Officer,
+        reason: str,
+        *,
+        offered: int | None = None,
+        over: bool = False,
     ) -> RequestRecord:
         reason = reason.strip()
         if not reason:
             raise MissingReason("a reason is required to reject")
         async with self._transaction() as session:
             request = await self._load(session, number)
-            await self._check_fresh(session, request, officer, offered)
+            await self._claim(session, request, officer, offered, over=over)
             self._resume_clock(request)
             request.pending_question = None
             request.decision_reason = reason[:MAX_REASON]
@@ -202,7 +214,7 @@ class StaffDesk(TheirSayDesk, DeskQueries):
             return await self._reloaded(session, request)
 
     async def undo(
-        self, number: str, officer: Officer, *, offered: int | None = None
+        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
     ) -> RequestRecord:
         """Takes back a decision the person has not been told of yet: its notification is
         withdrawn and the request is back under review with this officer. Raises
@@ -212,7 +224,7 @@ class StaffDesk(TheirSayDesk, DeskQueries):
             status = RequestStatus(request.status)
             if status not in FINAL:
                 raise TooLateToUndo(number)
-            await self._check_fresh(session, request, officer, offered)
+            await self._claim(session, request, officer, offered, over=over)
             now = self._clock()
             # the decision's notification is the request's latest one
             notice = await session.scalar(
@@ -248,7 +260,13 @@ class StaffDesk(TheirSayDesk, DeskQueries):
             return await self._reloaded(session, request)
 
     async def reopen(
-        self, number: str, officer: Officer, reason: str, *, offered: int | None = None
+        self,
+        number: str,
+        officer: Officer,
+        reason: str,
+        *,
+        offered: int | None = None,
+        over: bool = False,
     ) -> RequestRecord:
         """Takes a decided request back to review, on purpose and with a reason. The
         seven working days start again from today."""
@@ -257,7 +275,7 @@ class StaffDesk(TheirSayDesk, DeskQueries):
             raise MissingReason("a reason is required to reopen")
         async with self._transaction() as session:
             request = await self._load(session, number)
-            await self._check_fresh(session, request, officer, offered)
+            await self._claim(session, request, officer, offered, over=over)
             request.decision_reason = None
             request.reconsider_reason = None  # a reconsideration asked for is answered
             request.due_date = due_date(self._clock(), holidays=self._holidays)
@@ -363,6 +381,46 @@ class StaffDesk(TheirSayDesk, DeskQueries):
         changes = [(e.actor, e.from_status, e.to_status) for e in history if e.kind != "note"]
         if not still_fresh(changes, officer, offered):
             raise StaleAction(request.number)
+
+    async def _claim(
+        self,
+        session: AsyncSession,
+        request: Request,
+        officer: Officer,
+        offered: int | None,
+        *,
+        over: bool,
+        ownership_first: bool = False,
+    ) -> bool:
+        """The one rule for every officer's action, from any door (the staff group's
+        buttons, prompts and commands, ``tawasul staff``): a request another officer has
+        is acted on only when ``over`` says so on purpose; otherwise :class:`AlreadyTaken`,
+        with nothing changed. A decision first checks that its button is not out of date
+        (:class:`StaleAction`: the officer decided on what they saw, and should look
+        again); a take (``ownership_first``) first says who has it, which is what a take
+        needs to know. Taking over changes hands at once: an audit row (the status
+        unchanged, the reason the first officer's name) and a word to the first officer
+        under the card. Returns whether hands changed."""
+        previous_actor, previous = request.assigned_to, request.assigned_name
+        theirs = previous_actor is not None and previous_actor != officer.actor
+        if not ownership_first:
+            await self._check_fresh(session, request, officer, offered)
+        if theirs and not over:
+            raise AlreadyTaken(request.number, previous)
+        if ownership_first:
+            await self._check_fresh(session, request, officer, offered)
+        if not theirs or previous_actor is None:  # (None: for the type checker)
+            return False
+        request.assigned_to, request.assigned_name = officer.actor, officer.name
+        status = RequestStatus(request.status)
+        self._event(session, request, officer.signature, status, status, previous)
+        self._staff_word(
+            session,
+            request,
+            self._announcer.taken_over(request.number, previous_actor, previous, officer),
+        )
+        log.info("request %s taken over by %s", request.number, officer.signature.split(":")[0])
+        return True
 
     async def _asker(self, session: AsyncSession, request: Request) -> str | None:
         """The signature of whoever asked the open question."""

@@ -20,7 +20,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message, Update
 
 from bot.staff.actors import Officer
 from bot.staff.blocking import BlockHandlers
-from bot.staff.desk import MissingReason, RequestNotFound, StaleAction
+from bot.staff.desk import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
 from bot.staff.group import answer, officer_of
 from bot.staff.views import HTML, mention, script_mismatch
 from domain.status import IllegalTransition
@@ -117,6 +117,8 @@ class PromptHandlers(BlockHandlers):
             reply = self._illegal(number, exc.current)
         except StaleAction:
             reply = self._stale(await self._record(number))
+        except AlreadyTaken as exc:  # taken by another officer since the prompt was offered
+            reply = self._taken(number, exc.name)
         except MissingReason:
             reply = _("Please type it as text.")
         except Exception:

@@ -64,9 +64,16 @@ class TheirSayDesk:
 
         def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]: ...
         async def _load(self, session: AsyncSession, number: str) -> Request: ...
-        async def _check_fresh(
-            self, session: AsyncSession, request: Request, officer: Officer, offered: int | None
-        ) -> None: ...
+        async def _claim(
+            self,
+            session: AsyncSession,
+            request: Request,
+            officer: Officer,
+            offered: int | None,
+            *,
+            over: bool,
+            ownership_first: bool = False,
+        ) -> bool: ...
         def _staff_word(self, session: AsyncSession, request: Request, html: str) -> None: ...
         def _department(self, service_id: str) -> str | None: ...
         async def _reloaded(
@@ -74,7 +81,13 @@ class TheirSayDesk:
         ) -> RequestRecord: ...
         def service_name(self, service_id: str, locale: str) -> str: ...
         async def reopen(
-            self, number: str, officer: Officer, reason: str, *, offered: int | None = None
+            self,
+            number: str,
+            officer: Officer,
+            reason: str,
+            *,
+            offered: int | None = None,
+            over: bool = False,
         ) -> RequestRecord: ...
 
     # ---- the person -------------------------------------------------------------------
@@ -167,12 +180,13 @@ class TheirSayDesk:
     # ---- the officers -----------------------------------------------------------------
 
     async def keep_rejected(
-        self, number: str, officer: Officer, *, offered: int | None = None
+        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
     ) -> RequestRecord:
-        """Answers a reconsideration by keeping the rejection; the person is told."""
+        """Answers a reconsideration by keeping the rejection; the person is told. Another
+        officer's request needs ``over`` (see :meth:`bot.staff.desk.StaffDesk._claim`)."""
         async with self._transaction() as session:
             request = await self._load(session, number)
-            await self._check_fresh(session, request, officer, offered)
+            await self._claim(session, request, officer, offered, over=over)
             if request.status != RequestStatus.REJECTED.value or not request.reconsider_reason:
                 raise SayRefused(number, "not_rejected")
             request.reconsider_reason = None
@@ -194,7 +208,7 @@ class TheirSayDesk:
             return await self._reloaded(session, request)
 
     async def reopen_on_request(
-        self, number: str, officer: Officer, *, offered: int | None = None
+        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
     ) -> RequestRecord:
         """Answers a reconsideration by reopening, with the person's reason as the why;
         the person is told it is being reviewed again."""
@@ -202,7 +216,7 @@ class TheirSayDesk:
         reason = record.reconsider_reason
         if record.status is not RequestStatus.REJECTED or not reason:
             raise SayRefused(number, "not_rejected")
-        return await self.reopen(number, officer, reason, offered=offered)
+        return await self.reopen(number, officer, reason, offered=offered, over=over)
 
     async def find_record(self, number: str) -> RequestRecord:
         """The request as it stands (raises RequestNotFound)."""

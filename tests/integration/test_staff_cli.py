@@ -81,14 +81,17 @@ async def test_the_whole_loop_from_the_terminal(
     assert record is not None and record.status is RequestStatus.NEEDS_INFO
     assert record.pending_question == "ما رقم الجواز؟"
 
-    staff(db_url, tmp_path, "reject", number, "المستندات", "غير", "مكتملة", "--officer", "سعد")
+    # نورة has it: another officer decides only by taking it over, on purpose
+    args = ("reject", number, "المستندات", "غير", "مكتملة", "--officer", "سعد", "--over")
+    assert "من نورة" in staff(db_url, tmp_path, *args).stdout
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.decision_reason == "المستندات غير مكتملة"
     assert record.events[-1].actor == "terminal:سعد"
+    assert record.events[-2].actor == "terminal:سعد" and record.events[-2].reason == "نورة"
 
     staff(db_url, tmp_path, "reopen", number, "رُفض", "خطأً", "--officer", "سعد")
-    accepted = staff(db_url, tmp_path, "accept", number, "تم", "التجديد")
+    accepted = staff(db_url, tmp_path, "accept", number, "تم", "التجديد", "--over")
     # without --officer the OS user acts, and is told so
     assert getpass.getuser() in accepted.stderr and "--officer" in accepted.stderr
     record = await gateway.get_by_number(number)
@@ -103,12 +106,36 @@ async def test_the_whole_loop_from_the_terminal(
         RequestStatus.RECEIVED,
         RequestStatus.UNDER_REVIEW,
         RequestStatus.NEEDS_INFO,
+        RequestStatus.NEEDS_INFO,  # taken over by سعد
         RequestStatus.REJECTED,
         RequestStatus.UNDER_REVIEW,
+        RequestStatus.UNDER_REVIEW,  # taken over by the OS user
         RequestStatus.ACCEPTED,
     ]
 
     assert "لا توجد طلبات مفتوحة" in staff(db_url, tmp_path, "list").stdout
+
+
+async def test_another_officers_request_is_decided_only_with_over(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    """The same rule as the staff group's: taking over is explicit, audited and told."""
+    number = (await gateway.submit(submission())).number
+    staff(db_url, tmp_path, "take", number, "--officer", "نورة")
+    refused = staff(db_url, tmp_path, "accept", number, "--officer", "سعد", "تم", code=1)
+    assert "نورة" in refused.stderr and "--over" in refused.stderr
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+    assert len(record.events) == 2 and record.assigned_name == "نورة"
+
+    done = staff(db_url, tmp_path, "accept", number, "--over", "--officer", "سعد", "تم").stdout
+    assert "قُبل الطلب" in done and "بدلًا من نورة" in done
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.ACCEPTED
+    took_over, accepted = record.events[-2:]
+    assert took_over.actor == "terminal:سعد" and took_over.reason == "نورة"
+    assert took_over.to_status is RequestStatus.UNDER_REVIEW
+    assert accepted.to_status is RequestStatus.ACCEPTED and record.assigned_name == "سعد"
 
 
 async def test_the_person_is_notified_through_the_outbox(

@@ -485,6 +485,10 @@ async def test_reopen_asks_for_a_reason(h: Harness) -> None:
     await h.press(OFFICER, "ok", card)
     decided = await h.card(number)
     h.clock.now += dt.timedelta(seconds=GRACE_S + 1)  # the person has been told
+    # another officer's decision: taken over first, on purpose
+    await h.feed(
+        h.updates.group_text(COLLEAGUE, STAFF_CHAT, f"/takeover {number}", thread_id=TOPIC)
+    )
     await h.press(COLLEAGUE, "re", decided)
     assert await h.status(number) is RequestStatus.ACCEPTED
     await h.feed(
