@@ -33,21 +33,31 @@ REGISTRY: Final = CollectorRegistry()
 
 CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
 
+
+def _counter(name: str, documentation: str, *labels: str) -> Counter:
+    """A counter in :data:`REGISTRY`; ``labels`` are the label names (small fixed sets)."""
+    return Counter(name, documentation, labels, registry=REGISTRY)
+
+
+def _gauge(name: str, documentation: str, *labels: str) -> Gauge:
+    """A gauge in :data:`REGISTRY`; ``labels`` are the label names (small fixed sets)."""
+    return Gauge(name, documentation, labels, registry=REGISTRY)
+
+
 #: outcome: "ok" (handled), "duplicate" (a redelivery recognised and skipped),
 #: "error" (failed on our side; logged by type and place).
-UPDATES_HANDLED: Final = Counter(
+UPDATES_HANDLED: Final = _counter(
     "tawasul_updates_handled",
     "Updates (Telegram) and messages/statuses (WhatsApp) taken from a webhook, by outcome.",
-    ["channel", "outcome"],
-    registry=REGISTRY,
+    "channel",
+    "outcome",
 )
 #: why: "blocked" (an officer blocked the person), "too_fast" (TAWASUL_MESSAGES_PER_MINUTE),
 #: "flood" (a new chat past TAWASUL_NEW_CHATS_LIMIT); see bot.abuse.guard.
-INBOUND_REFUSED: Final = Counter(
+INBOUND_REFUSED: Final = _counter(
     "tawasul_inbound_refused",
     "Messages the inbound guard kept from the dialogue before any work, by why.",
-    ["why"],
-    registry=REGISTRY,
+    "why",
 )
 HANDLING_SECONDS: Final = Histogram(
     "tawasul_update_handling_seconds",
@@ -56,21 +66,18 @@ HANDLING_SECONDS: Final = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
     registry=REGISTRY,
 )
-WEBHOOK_QUEUE_DEPTH: Final = Gauge(
+WEBHOOK_QUEUE_DEPTH: Final = _gauge(
     "tawasul_webhook_queue_depth",
     "Accepted webhook updates waiting to be handled in this process.",
-    ["channel"],
-    registry=REGISTRY,
+    "channel",
 )
-OUTBOX_PENDING: Final = Gauge(
+OUTBOX_PENDING: Final = _gauge(
     "tawasul_outbox_pending",
     "Outbox rows (notifications, staff cards) not yet sent.",
-    registry=REGISTRY,
 )
-OUTBOX_OLDEST_AGE: Final = Gauge(
+OUTBOX_OLDEST_AGE: Final = _gauge(
     "tawasul_outbox_oldest_pending_age_seconds",
     "Age of the oldest unsent outbox row (0 when none waits).",
-    registry=REGISTRY,
 )
 
 CHANNELS: Final = ("telegram", "whatsapp")
@@ -105,23 +112,20 @@ def exposition() -> bytes:
 
 # ---------------------------------------------------------------- errors and limits
 
-REDIS_ERRORS: Final = Counter(
+REDIS_ERRORS: Final = _counter(
     "tawasul_redis_errors",
     "Redis commands that failed (connection lost, timeout, refused), by command.",
-    ["operation"],
-    registry=REGISTRY,
+    "operation",
 )
-SQL_ERRORS: Final = Counter(
+SQL_ERRORS: Final = _counter(
     "tawasul_sql_errors",
     "SQL statements that failed, by kind (select, insert, update, delete, connect, other).",
-    ["operation"],
-    registry=REGISTRY,
+    "operation",
 )
-RATE_LIMITED: Final = Counter(
+RATE_LIMITED: Final = _counter(
     "tawasul_rate_limited",
     "Rate-limit refusals received from a platform (Telegram's 429, WhatsApp's throttling).",
-    ["channel"],
-    registry=REGISTRY,
+    "channel",
 )
 
 _SQL_KINDS: Final = frozenset({"select", "insert", "update", "delete", "begin", "commit"})
@@ -179,18 +183,16 @@ def watch_sql(engine: AsyncEngine) -> None:
 
 # ------------------------------------------------------------- requests by department
 
-REQUESTS_OPEN: Final = Gauge(
+REQUESTS_OPEN: Final = _gauge(
     "tawasul_requests_open",
     "Requests not yet decided (received, under review, needs more information), by department.",
-    ["department"],
-    registry=REGISTRY,
+    "department",
 )
-REQUESTS_OVERDUE: Final = Gauge(
+REQUESTS_OVERDUE: Final = _gauge(
     "tawasul_requests_overdue",
     "Open requests past their due date (a request waiting for the person's answer is not: "
     "its clock is paused), by department.",
-    ["department"],
-    registry=REGISTRY,
+    "department",
 )
 
 _OPEN: Final = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW, RequestStatus.NEEDS_INFO)

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -28,8 +26,8 @@ from conversations.languages import NAMES
 from conversations.notifications import status_name
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.state import DialogueState, replace_state
+from conversations.wishes import wish
 from domain.catalogue import local
-from domain.normalize import fold_arabic
 
 _DATA = Path(__file__).resolve().parent / "data" / "my_data.json"
 #: A message longer than this many words is not read as asking about one's data.
@@ -104,32 +102,10 @@ class PersonalData(Protocol):
         ...
 
 
-def _key(text: str) -> str:
-    words = fold_arabic(text).split()
-    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
-
-
-@cache
-def _phrases() -> dict[str, tuple[str, ...]]:
-    raw: dict[str, object] = json.loads(_DATA.read_text(encoding="utf-8"))
-    return {
-        name: tuple(_key(p) for p in phrases)
-        for name, phrases in raw.items()
-        if isinstance(phrases, list)
-    }
-
-
 def data_wish(text: str) -> str | None:
     """:data:`DELETE` or :data:`SEE` when a short message asks to delete or to see one's
     data (``conversations/data/my_data.json``); None otherwise."""
-    key = _key(text)
-    if not key or len(key.split()) > MAX_WISH_WORDS:
-        return None
-    padded = f" {key} "
-    for name, wish in (("delete", DELETE), ("see", SEE)):
-        if any(f" {phrase} " in padded for phrase in _phrases()[name]):
-            return wish
-    return None
+    return wish(text, _DATA, (("delete", DELETE), ("see", SEE)), max_words=MAX_WISH_WORDS)
 
 
 def render_held(ctx: Ctx, data: HeldData) -> str:

@@ -12,8 +12,6 @@ SQL, so two workers taking two taps at once cannot both count.
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 
 from conversations.engine_parts import EngineParts
@@ -23,8 +21,8 @@ from conversations.flows.their_say import SAY, STEPS, refusal_text
 from conversations.ports import SayRefused
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.their_say import note_id, parse_say, reconsider_id
+from conversations.wishes import wish
 from domain.catalogue import local
-from domain.normalize import fold_arabic
 from domain.status import FINAL, RequestStatus
 
 _DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
@@ -32,32 +30,10 @@ _DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 MAX_WISH_WORDS = 10
 
 
-def _key(text: str) -> str:
-    words = fold_arabic(text).split()
-    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
-
-
-@cache
-def _phrases() -> dict[str, tuple[str, ...]]:
-    raw: dict[str, object] = json.loads(_DATA.read_text(encoding="utf-8"))
-    return {
-        name: tuple(_key(p) for p in phrases)
-        for name, phrases in raw.items()
-        if isinstance(phrases, list)
-    }
-
-
 def say_wish(text: str) -> str | None:
     """ "note" or "recon" when a short message asks to add a note or a document to a
     request, or for a rejection to be reconsidered; None otherwise."""
-    key = _key(text)
-    if not key or len(key.split()) > MAX_WISH_WORDS:
-        return None
-    padded = f" {key} "
-    for name, what in (("reconsider", "recon"), ("note", "note")):
-        if any(f" {phrase} " in padded for phrase in _phrases()[name]):
-            return what
-    return None
+    return wish(text, _DATA, (("reconsider", "recon"), ("note", "note")), max_words=MAX_WISH_WORDS)
 
 
 class TheirSay(EngineParts):

@@ -23,7 +23,7 @@ from typing import Final
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from bot.db.requests_repo import RequestRecord
 from bot.staff.actors import Officer
@@ -51,8 +51,9 @@ from bot.staff.desk import (
     record_fresh,
 )
 from bot.staff.group import answer, officer_of
+from bot.staff.menus import CANCEL, OTHER
 from bot.staff.questions import QuestionHandlers
-from bot.staff.views import HTML, mention
+from bot.staff.views import HTML
 from conversations.formatting import isolate
 from conversations.ports import SayRefused
 from domain.status import FINAL, IllegalTransition, RequestStatus
@@ -215,34 +216,13 @@ class ButtonHandlers(QuestionHandlers):
         self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer
     ) -> None:
         _ = self._
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=reason.text(self._views.locale),
-                    callback_data=reason_callback(number, offered, i),
-                )
-            ]
-            for i, reason in enumerate(reject_reasons())
-        ]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("Other (type it)"),
-                    callback_data=reason_callback(number, offered, "other"),
-                ),
-                InlineKeyboardButton(
-                    text=_("Cancel"), callback_data=reason_callback(number, offered, "cancel")
-                ),
-            ]
-        )
-        text = HTML.t(
-            _("%(officer)s, why is request %(number)s rejected? The person will read this reason.")
-        ) % {
-            "officer": mention(officer.actor, officer.name, HTML, self._views.texts),
-            "number": HTML.code(number),
-        }
-        await self._send(bot, query.message, text, InlineKeyboardMarkup(inline_keyboard=rows))
-        await answer(query)
+        await self._offer_menu(
+            bot, query, number, officer,
+            template=_("%(officer)s, why is request %(number)s rejected? The person will read this reason."),
+            choices=enumerate(r.text(self._views.locale) for r in reject_reasons()),
+            data=lambda choice: reason_callback(number, offered, choice),
+            other=_("Other (type it)"),
+        )  # fmt: skip
 
     async def _reason_chosen(
         self, bot: Bot, query: CallbackQuery, action: StaffAction, officer: Officer
@@ -250,13 +230,12 @@ class ButtonHandlers(QuestionHandlers):
         _ = self._
         number, choice, offered = action.number, action.choice, action.version
         assert offered is not None
-        if choice == "cancel":
-            await self._delete(bot, query.message)
-            await answer(query, _("Rejection cancelled."))
+        if choice == CANCEL:
+            await self._close_menu(bot, query, _("Rejection cancelled."))
             return
         record = await self._open_for(number, offered, officer, RequestStatus.REJECTED)
-        if choice == "other":
-            await self._delete(bot, query.message)
+        if choice == OTHER:
+            await self._close_menu(bot, query)
             await self._prompt(
                 bot, query, "reject", number, offered, officer,
                 _("%(officer)s, type the reason for rejecting request %(number)s, as a reply to this message. The person will read it."),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Callable, Iterable
 from typing import Final, Literal
 
 from aiogram import Bot
@@ -22,6 +23,7 @@ from bot.staff.actors import Officer
 from bot.staff.blocking import BlockHandlers
 from bot.staff.desk import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
 from bot.staff.group import answer, officer_of
+from bot.staff.menus import pick_menu
 from bot.staff.views import HTML, mention, script_mismatch
 from domain.status import IllegalTransition
 
@@ -50,14 +52,10 @@ class PromptHandlers(BlockHandlers):
         placeholder: str,
         note: str | None = None,
     ) -> None:
-        text = HTML.t(template) % {
-            "officer": mention(officer.actor, officer.name, HTML, self._views.texts),
-            "number": HTML.code(number),
-        }
         sent = await self._send(
             bot,
             query.message,
-            text,
+            self._addressed(template, number, officer),
             ForceReply(force_reply=True, selective=True, input_field_placeholder=placeholder[:64]),
         )
         record = {"kind": kind, "number": number, "officer": officer.id, "version": version}
@@ -67,6 +65,40 @@ class PromptHandlers(BlockHandlers):
             ex=self.prompt_ttl_s,
         )
         await answer(query, note or self._("Type your answer as a reply to my message."))
+
+    async def _offer_menu(
+        self,
+        bot: Bot,
+        query: CallbackQuery,
+        number: str,
+        officer: Officer,
+        *,
+        template: str,
+        choices: Iterable[tuple[int | str, str]],
+        data: Callable[[int | str], str],
+        other: str,
+    ) -> None:
+        """A menu (:func:`bot.staff.menus.pick_menu`: ``choices``, then ``other`` and
+        «Cancel») as a reply to the card, its ``template`` addressed to the officer who
+        pressed; the tap is answered."""
+        menu = pick_menu(choices, data, other=other, cancel=self._("Cancel"))
+        await self._send(bot, query.message, self._addressed(template, number, officer), menu)
+        await answer(query)
+
+    async def _close_menu(self, bot: Bot, query: CallbackQuery, said: str | None = None) -> None:
+        """The menu is done with («Cancel», or «type your own» before its prompt): it goes."""
+        await self._delete(bot, query.message)
+        if said is not None:
+            await answer(query, said)
+
+    def _addressed(self, template: str, number: str, officer: Officer) -> str:
+        """A prompt's or a menu's text (``template``, translated, with ``%(officer)s`` and
+        ``%(number)s``) as HTML: the officer mentioned, so Telegram notifies them, and the
+        request number as code, easy to copy."""
+        return HTML.t(template) % {
+            "officer": mention(officer.actor, officer.name, HTML, self._views.texts),
+            "number": HTML.code(number),
+        }
 
     async def on_reply(self, message: Message, event_update: Update, bot: Bot) -> None:
         replied = message.reply_to_message

@@ -1,7 +1,8 @@
 """The officers' ready questions: «Ask for information» on a card offers the usual questions
 for the request's service (``bot/staff/data/ready_questions.json``, Arabic and English),
-then «Another question (type it)», which opens the typed prompt as before, and «Cancel». It mirrors
-the reject-reasons menu (:mod:`bot.staff.buttons`): the menu is a reply to the card, a pick
+then «Another question (type it)», which opens the typed prompt as before, and «Cancel». It is built
+like the reject-reasons menu (:mod:`bot.staff.buttons`, both by
+:func:`bot.staff.menus.pick_menu`): the menu is a reply to the card, a pick
 asks the desk at once, and the person reads the question in their own language, fixed when
 it is asked.
 
@@ -20,14 +21,15 @@ from importlib import resources
 from typing import Any
 
 from aiogram import Bot
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery
 
 from bot.staff.actors import Officer
 from bot.staff.callbacks import QUESTION, StaffAction, action_data
 from bot.staff.desk import StaleAction
 from bot.staff.group import answer
+from bot.staff.menus import CANCEL, OTHER
 from bot.staff.prompts import PromptHandlers
-from bot.staff.views import HTML, mention, script_mismatch
+from bot.staff.views import HTML, script_mismatch
 from conversations.i18n import DEFAULT_LOCALE
 from domain.status import FINAL, IllegalTransition, RequestStatus
 
@@ -84,36 +86,13 @@ class QuestionHandlers(PromptHandlers):
         record = await self._record(number)
         if record.status in FINAL:
             raise IllegalTransition(record.status, RequestStatus.NEEDS_INFO)
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=question.text(self._views.locale),
-                    callback_data=action_data(QUESTION, number, offered, question.id),
-                )
-            ]
-            for question in ready_questions(record.service_id)
-        ]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=_("Another question (type it)"),
-                    callback_data=action_data(QUESTION, number, offered, "other"),
-                ),
-                InlineKeyboardButton(
-                    text=_("Cancel"), callback_data=action_data(QUESTION, number, offered, "cancel")
-                ),
-            ]
-        )
-        text = HTML.t(
-            _(
-                "%(officer)s, what should the person be asked about request %(number)s? Pick a usual question or type your own."
-            )
-        ) % {
-            "officer": mention(officer.actor, officer.name, HTML, self._views.texts),
-            "number": HTML.code(number),
-        }
-        await self._send(bot, query.message, text, InlineKeyboardMarkup(inline_keyboard=rows))
-        await answer(query)
+        await self._offer_menu(
+            bot, query, number, officer,
+            template=_("%(officer)s, what should the person be asked about request %(number)s? Pick a usual question or type your own."),
+            choices=((q.id, q.text(self._views.locale)) for q in ready_questions(record.service_id)),
+            data=lambda choice: action_data(QUESTION, number, offered, choice),
+            other=_("Another question (type it)"),
+        )  # fmt: skip
 
     async def _question_chosen(
         self, bot: Bot, query: CallbackQuery, action: StaffAction, officer: Officer
@@ -121,17 +100,16 @@ class QuestionHandlers(PromptHandlers):
         _ = self._
         number, choice, offered = action.number, action.choice, action.version
         assert offered is not None
-        if choice == "cancel":
-            await self._delete(bot, query.message)
-            await answer(query, _("Question cancelled."))
+        if choice == CANCEL:
+            await self._close_menu(bot, query, _("Question cancelled."))
             return
         record = await self._record(number)
         if record.status in FINAL:
             raise IllegalTransition(record.status, RequestStatus.NEEDS_INFO)
         if record.status is RequestStatus.NEEDS_INFO:
             raise StaleAction(number)  # one question at a time
-        if choice == "other":
-            await self._delete(bot, query.message)
+        if choice == OTHER:
+            await self._close_menu(bot, query)
             await self._prompt(
                 bot, query, "ask", number, offered, officer,
                 _("%(officer)s, type your question about request %(number)s for the person, as a reply to this message."),

@@ -8,19 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.events import Choice, Event, Media, Option, Origin, Text
-from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
-from conversations.flows.describe import file_refusal
+from conversations.events import Event, Media, Option, Origin, Text
+from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
 from conversations.formatting import isolate
-from conversations.keywords import is_send_word
-from conversations.ports import (
-    AttachmentInfo,
-    AttemptLimiter,
-    MoreInfoAnswer,
-    NotAwaitingAnswer,
-    NotTheirs,
-)
-from domain.attachments import check_attachment
+from conversations.gathering import attachments, file_fields, gather, gathered, is_send
+from conversations.ports import AttemptLimiter, MoreInfoAnswer, NotAwaitingAnswer, NotTheirs
 from domain.status import RequestStatus
 
 MAX_ANSWER = 1000
@@ -43,51 +35,22 @@ def ask_answer(ctx: Ctx) -> Prompt:
     )
 
 
-def _file(event: Media) -> dict[str, Any]:
-    return {
-        "kind": event.kind, "ref": event.ref, "mime": event.mime, "size": event.size,
-        "checksum": event.checksum, "file_name": event.file_name, "caption": event.caption,
-    }  # fmt: skip
-
-
 async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     answers = _answers(ctx)
-    texts: list[str] = answers.setdefault("texts", [])
-    files: list[dict[str, Any]] = answers.setdefault("files", [])
-    if isinstance(event, Text) and is_send_word(event.text):
-        event = Choice(event.origin, "send")
-    if isinstance(event, Text):
-        # an answer typed as several messages is one answer: each joins the ones before
-        if sum(len(t) for t in texts) + len(event.text) > MAX_ANSWER:
-            return Retry(
-                _("Your answer is longer than %(max)d characters. Please shorten it.")
-                % {"max": MAX_ANSWER}
-            )
-        texts.append(event.text)
-        return Stay((_not_sent_yet(ctx),))
-    if isinstance(event, Media):
-        reason = check_attachment(
-            event.kind, event.mime, event.size, len(files), problem=event.problem
-        )
-        if reason == "unreadable":
-            # a damaged file is not one of the wrong type or size (found by the tester)
-            return Retry(file_refusal(ctx, reason))
-        if reason is not None:
-            return Retry(
-                _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")
-            )
-        files.append(_file(event))
-        caption = (event.caption or "").strip()
-        if caption and sum(len(t) for t in texts) + len(caption) <= MAX_ANSWER:
-            # words sent with a photo are part of the answer, as if typed on their own
-            texts.append(caption)
-        if event.album_id is not None and event.album_id in ctx.state.albums:
-            return Stay(())
-        if event.album_id is not None:
-            ctx.state.albums = [*ctx.state.albums[-19:], event.album_id]
-        return Stay((_not_sent_yet(ctx),))
-    if isinstance(event, Choice) and event.id == "send":
+    taken = gather(
+        ctx,
+        event,
+        max_chars=MAX_ANSWER,
+        too_long=_("Your answer is longer than %(max)d characters. Please shorten it."),
+        not_sent=_not_sent_yet(ctx),
+        # words sent with a photo are part of the answer, as if typed on their own
+        caption_is_text=True,
+    )
+    if taken is not None:
+        return taken
+    texts, files = gathered(ctx)
+    if is_send(event):
         if not texts and not files:
             return Retry(_("Please write your answer or send a file first."))
         try:
@@ -97,7 +60,7 @@ async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
                     channel=ctx.origin.channel,
                     user_key=ctx.origin.user_key,
                     text="\n".join(texts),
-                    attachments=tuple(AttachmentInfo(**f) for f in files),
+                    attachments=attachments(files),
                 )
             )
         except NotAwaitingAnswer:
@@ -190,7 +153,9 @@ def hold(event: Event) -> dict[str, Any] | None:
     if isinstance(event, Text):
         return {"text": event.text}
     if isinstance(event, Media) and event.kind in ("photo", "document"):
-        return {"media": {**_file(event), "album_id": event.album_id, "caption": event.caption}}
+        return {
+            "media": {**file_fields(event), "album_id": event.album_id, "caption": event.caption}
+        }
     return None
 
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.events import Choice, Event, Media, Option, Text
-from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
-from conversations.flows.describe import file_refusal
-from conversations.keywords import is_send_word
-from conversations.ports import AttachmentInfo, Note, SayRefused
+from conversations.events import Choice, Event, Option, Text
+from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
+from conversations.gathering import attachments, gather, gathered, is_send
+from conversations.ports import Note, SayRefused
 from conversations.their_say import NO_COMMENT
-from domain.attachments import check_attachment
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
 SAY = "say"
@@ -84,41 +82,18 @@ def ask_note(ctx: Ctx) -> Prompt:
 async def answer_note(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     answers = _answers(ctx)
-    texts: list[str] = answers.setdefault("texts", [])
-    files: list[dict[str, Any]] = answers.setdefault("files", [])
-    if isinstance(event, Text) and is_send_word(event.text):
-        event = Choice(event.origin, "send")
-    if isinstance(event, Text):
-        if sum(len(t) for t in texts) + len(event.text) > MAX_NOTE:
-            return Retry(
-                _("Your note is longer than %(max)d characters. Please shorten it.")
-                % {"max": MAX_NOTE}
-            )
-        texts.append(event.text)
-        return Stay((_not_sent(ctx),))
-    if isinstance(event, Media):
-        reason = check_attachment(
-            event.kind, event.mime, event.size, len(files), problem=event.problem
-        )
-        if reason == "unreadable":
-            # a damaged file is not one of the wrong type or size (found by the tester)
-            return Retry(file_refusal(ctx, reason))
-        if reason is not None or len(files) >= MAX_NOTE_FILES:
-            return Retry(
-                _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")
-            )
-        files.append(
-            {
-                "kind": event.kind, "ref": event.ref, "mime": event.mime, "size": event.size,
-                "checksum": event.checksum, "file_name": event.file_name, "caption": event.caption,
-            }
-        )  # fmt: skip
-        if event.album_id is not None and event.album_id in ctx.state.albums:
-            return Stay(())
-        if event.album_id is not None:
-            ctx.state.albums = [*ctx.state.albums[-19:], event.album_id]
-        return Stay((_not_sent(ctx),))
-    if isinstance(event, Choice) and event.id == "send":
+    taken = gather(
+        ctx,
+        event,
+        max_chars=MAX_NOTE,
+        too_long=_("Your note is longer than %(max)d characters. Please shorten it."),
+        not_sent=_not_sent(ctx),
+        max_files=MAX_NOTE_FILES,
+    )
+    if taken is not None:
+        return taken
+    texts, files = gathered(ctx)
+    if is_send(event):
         if not texts and not files:
             return Retry(_("Please write your note or send a file first."))
         number = str(answers["number"])
@@ -129,7 +104,7 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
                     channel=ctx.origin.channel,
                     user_key=ctx.origin.user_key,
                     text="\n".join(texts),
-                    attachments=tuple(AttachmentInfo(**f) for f in files),
+                    attachments=attachments(files),
                 )
             )
         except SayRefused as refused:
