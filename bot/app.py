@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import fcntl
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,6 +18,7 @@ from bot.abuse.guard import InboundGuard, Screen
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.personal_data import SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
+from bot.db.startup import prepare_data_dir, upgrade_alone
 from bot.gateway import Gateway
 from bot.media_intake import DailyQuota, MediaIntake
 from bot.media_store import MediaStore
@@ -65,39 +63,11 @@ class Services:
         return None if self.guard is None else self.guard.screen
 
 
-def prepare_data_dir(data_dir: Path) -> None:
-    """Makes the data directory the owner's only (0700). The CLI's umask makes what is
-    written there from now on 0600; files an older version left readable by others (the
-    database and its -wal/-shm, the embedded Redis's files, the log) are made 0600 too."""
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data_dir.chmod(0o700)
-    # only the files the bot writes: the directory may hold others (an operator's own)
-    ours = [*data_dir.glob("tawasul.*"), *data_dir.glob("redis/*")]
-    for path in ours:
-        if path.is_file() and not path.is_symlink():
-            path.chmod(0o600)
-
-
-async def _upgrade_alone(settings: Settings) -> None:
-    """Migrates under an exclusive lock on a file in the data directory: two processes
-    started at once on it (two terminal chats on a fresh directory) would both migrate
-    the SQLite file, and one would stop with «database is locked»."""
-    from bot.db.migrate import upgrade  # Alembic only in a process that migrates
-
-    lock = settings.data_dir / "tawasul.migrate.lock"
-    with await asyncio.to_thread(lock.open, "a+b") as handle:
-        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
-        try:
-            await upgrade(settings.sqlalchemy_url)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @asynccontextmanager
 async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
     prepare_data_dir(settings.data_dir)
     if migrate:
-        await _upgrade_alone(settings)
+        await upgrade_alone(settings)
     db = make_engine(settings.sqlalchemy_url)
     watch_sql(db)  # failed statements counted for /metrics
     sessions = make_sessionmaker(db)

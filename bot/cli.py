@@ -21,7 +21,7 @@ async def _chat(settings: Settings, user: str) -> None:
     from bot.outbox.receipts import WithReceipts
 
     if not settings.auto_migrate:
-        from bot.runner import check_at_head
+        from bot.db.startup import check_at_head
 
         await check_at_head(settings)
     async with build_services(settings, migrate=settings.auto_migrate) as services:
@@ -72,8 +72,8 @@ async def _webhook(settings: Settings, action: str) -> int:
 
 
 async def _db_upgrade(settings: Settings) -> None:
-    from bot.app import prepare_data_dir
     from bot.db.migrate import upgrade
+    from bot.db.startup import prepare_data_dir
 
     prepare_data_dir(settings.data_dir)
     await upgrade(settings.sqlalchemy_url)
@@ -81,7 +81,7 @@ async def _db_upgrade(settings: Settings) -> None:
 
 
 async def _redis(settings: Settings) -> None:
-    from bot.app import prepare_data_dir
+    from bot.db.startup import prepare_data_dir
     from bot.redis_conn import open_redis
     from bot.redis_migrate import migrate_keys
 
@@ -164,14 +164,14 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))
         elif args.command == "run" and workers > 1:
+            from bot.db.startup import prepare_database
             from bot.supervisor import supervise
 
-            if not settings.auto_migrate:
-                from bot.runner import check_at_head
-
-                # once, here: each worker would stop with the same line, and be started
-                # again, and again
-                asyncio.run(check_at_head(settings))
+            # once, here, before any worker starts: workers never migrate (N of them would
+            # each take the migration lock at every start and restart), and with
+            # TAWASUL_AUTO_MIGRATE off each would stop with the same line, and be started
+            # again, and again
+            asyncio.run(prepare_database(settings))
             sys.exit(
                 supervise(workers, settings.http_host, settings.http_port, drain_s=settings.drain_s)
             )

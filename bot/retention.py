@@ -81,8 +81,8 @@ async def run_purge(
 ) -> None:
     """``tawasul data purge``: redacts now (or, with ``dry_run``, lists what would be),
     whatever the day's job did; prints the counts in ``locale`` and the request numbers."""
-    from bot.app import prepare_data_dir
     from bot.db.engine import make_engine, make_sessionmaker
+    from bot.db.startup import prepare_data_dir
 
     prepare_data_dir(settings.data_dir)
     db = make_engine(settings.sqlalchemy_url)

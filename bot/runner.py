@@ -8,9 +8,11 @@ TAWASUL_DRAIN_S seconds; then the server closes, the outbox and the sweep stop, 
 process exits 0. A webhook body not finished within the bound is not dropped: it stays in
 the Redis journal (bot.webhook_journal) and the next worker to start replays it.
 
-With TAWASUL_AUTO_MIGRATE off the worker does not migrate, and stops with one line when
-the database is not at the newest revision (migrating is then a deploy step:
-``tawasul db upgrade``).
+The database step comes before serving (bot.db.startup.prepare_database): with
+TAWASUL_AUTO_MIGRATE on the process migrates; off, it does not, and stops with one line
+when the database is not at the newest revision (migrating is then a deploy step:
+``tawasul db upgrade``). Under ``--workers N`` the supervisor takes that step once, before
+starting any worker, and a supervised worker never migrates nor checks again.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from aiogram.types import TelegramObject
-
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 
 if TYPE_CHECKING:
+    # only for annotations: importing aiogram's types takes seconds, and a refusal
+    # (bot.db.startup) should not wait for them
+    from aiogram.types import TelegramObject
+
     from bot.app import Services
 
 log = logging.getLogger(__name__)
@@ -63,25 +67,6 @@ class InFlight:
     async def idle(self) -> None:
         """Until no update is being handled."""
         await self._idle.wait()
-
-
-async def check_at_head(settings: Settings) -> None:
-    """Stops (SettingsError: one line) when the database is not at the revision this
-    code needs; for TAWASUL_AUTO_MIGRATE off."""
-    from bot.db.migrate import current_revision, head_revision
-
-    head = head_revision(settings.sqlalchemy_url)
-    try:
-        current = await current_revision(settings.sqlalchemy_url)
-    except Exception as exc:  # the URL may hold a password: the error's type only
-        raise SettingsError(
-            f"tawasul: the database cannot be reached ({type(exc).__name__})"
-        ) from None
-    if current != head:
-        raise SettingsError(
-            f"tawasul: the database is at revision {current or 'none (empty)'}, this version "
-            f"needs {head}: run `tawasul db upgrade` first (TAWASUL_AUTO_MIGRATE is off)"
-        )
 
 
 async def _warm_up_alone(
@@ -120,13 +105,16 @@ def _on_stop_signals(stopping: asyncio.Event) -> Callable[[], None]:
 async def serve(settings: Settings, *, listen_fd: int | None = None) -> None:
     """Run the channels until SIGTERM/SIGINT, then drain (see the module's text).
     `listen_fd`: a listening socket inherited from the supervisor, served by the web
-    server instead of binding TAWASUL_HTTP_HOST:PORT."""
+    server instead of binding TAWASUL_HTTP_HOST:PORT; such a worker is supervised, and its
+    supervisor took the database step already (bot.db.startup)."""
     # from the start: a signal during start-up is a stop asked for, not a crash
     stopping = asyncio.Event()
     restore = _on_stop_signals(stopping)
     try:
-        if not settings.auto_migrate:
-            await check_at_head(settings)
+        if listen_fd is None:
+            from bot.db.startup import prepare_database
+
+            await prepare_database(settings)
         await _serve(settings, stopping, listen_fd)
     finally:
         restore()
@@ -150,7 +138,8 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.web import start_web, webhook_queues, whatsapp_delivery
 
     sock = socket.socket(fileno=listen_fd) if listen_fd is not None else None
-    async with build_services(settings, migrate=settings.auto_migrate) as services:
+    # migrated (or checked) by serve or by the supervisor, before this
+    async with build_services(settings, migrate=False) as services:
         if settings.telegram_token:
             # what a process's first resident would pay, paid before the web server is
             # up (so /readyz is not 200 before it): see bot.warmup

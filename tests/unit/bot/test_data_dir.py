@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import prepare_data_dir
+from bot.db.startup import prepare_data_dir
 
 
 def test_files_an_older_version_left_readable_are_tightened(tmp_path: Path) -> None:
