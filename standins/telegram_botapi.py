@@ -36,6 +36,7 @@ import math
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Final
@@ -78,6 +79,10 @@ _INT_PARAMS: Final = frozenset(
 _BOOL_PARAMS: Final = frozenset(
     {"drop_pending_updates", "show_alert", "disable_notification", "protect_content"}
 )
+# The request being answered (each runs in a task of its own), for a method that needs
+# to know whether its caller is still connected.
+_REQUEST: ContextVar[web.Request | None] = ContextVar("standin_request", default=None)
+
 # Upper bound on one getUpdates long poll, so a test never hangs on a forgotten poller.
 _MAX_POLL_S: Final = 5.0
 
@@ -358,6 +363,11 @@ class TelegramBotAPIStandin:
     webhook: JSON | None = field(default=None, init=False)
     #: what getWebhookInfo reports as the last delivery error (a test sets it)
     webhook_last_error: str | None = None
+    #: getUpdates calls ended with 409 because another began while they ran (two pollers
+    #: at once, which Telegram refuses the same way); a caller that had gone away before
+    #: does not count
+    poll_conflicts: int = field(default=0, init=False)
+    _poll_waiter: tuple[asyncio.Event, web.Request | None] | None = field(default=None, init=False)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -590,6 +600,7 @@ class TelegramBotAPIStandin:
                 if request.transport is None or request.transport.is_closing():
                     gate.dropped = True  # the caller died waiting: Telegram never got it
                     return _answer(ApiError(500, "Internal Server Error").body(), 500)
+        _REQUEST.set(request)
         call = ApiCall(method, params, time.monotonic())
         self.calls.append(call)
         self._calls_by_chat[call.chat_id].append(call)
@@ -972,14 +983,38 @@ class TelegramBotAPIStandin:
         if isinstance(offset, int):
             # Like Telegram: asking from `offset` confirms every update before it.
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        # Like Telegram: a getUpdates while another still runs ends the older one with 409
+        superseded = asyncio.Event()
+        before, self._poll_waiter = self._poll_waiter, (superseded, _REQUEST.get())
+        if before is not None:
+            before[0].set()
+            caller = before[1]
+            if caller is not None and caller.transport is not None:
+                if not caller.transport.is_closing():
+                    self.poll_conflicts += 1
         timeout = params.get("timeout")
         wait = min(float(timeout), _MAX_POLL_S) if isinstance(timeout, int) else 0.0
-        if not self._updates and wait > 0 and not self._stopping:
-            self._updates_added.clear()
-            try:
-                await asyncio.wait_for(self._updates_added.wait(), wait)
-            except TimeoutError:
-                pass
+        try:
+            if not self._updates and wait > 0 and not self._stopping:
+                self._updates_added.clear()
+                waits = {
+                    asyncio.ensure_future(self._updates_added.wait()),
+                    asyncio.ensure_future(superseded.wait()),
+                }
+                try:
+                    await asyncio.wait(waits, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiting in waits:
+                        waiting.cancel()
+            if superseded.is_set():
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only "
+                    "one bot instance is running",
+                )
+        finally:
+            if self._poll_waiter is not None and self._poll_waiter[0] is superseded:
+                self._poll_waiter = None
         limit = params.get("limit")
         count = limit if isinstance(limit, int) and 0 < limit <= 100 else 100
         return self._updates[:count]

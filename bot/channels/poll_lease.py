@@ -3,14 +3,21 @@
 Telegram lets one getUpdates call run per token at a time and answers a second with 409
 Conflict, so with several workers (``tawasul run --workers N``, or the same command on two
 machines) only one may poll. The one holding the lease key (``SET NX`` with a time to live
-and a random token of its own) polls and renews it every few seconds; the others try to
-take it at the same pace, so when the poller dies one of them polls within the lease's
-time to live (15 s), and when it stops in order it releases the key and another polls
-within a few seconds. A poller that cannot renew (Redis unreachable, or the key taken by
-another after a long stall) stops polling before its lease could have run out, so two
-never poll together for longer than one getUpdates call. Updates are not lost in a
-hand-over: Telegram keeps those not confirmed by the next getUpdates, and the engine
-handles each update id once.
+and a random token of its own) polls; the others try to take it every :data:`RETRY_S`.
+
+Safe with a short lease: every getUpdates call is sent only just after the lease was
+renewed (a request middleware on the bot's session, :func:`_guarded`), and Telegram ends a
+long poll after its ``timeout`` (:data:`POLL_TIMEOUT_S`); the lease outlives that with a
+margin (:data:`LEASE_TTL_S`), so a getUpdates is over before the lease it was sent under
+can run out, even if the process stalls or dies mid-call. A renewal that came back late
+(Redis slow) sends nothing; a holder that finds the lease taken sends no more getUpdates
+and stops polling. So the lease can be a few seconds long: a poller killed outright is
+replaced within ``LEASE_TTL_S + RETRY_S`` (7 s; 18 s before this guard, with a 15 s
+lease), one stopping in order releases the key and another polls within ``RETRY_S``.
+The one window left: a stall of more than :data:`NETWORK_MARGIN_S` between the renewal's
+check and the request leaving the process. Updates are not lost in a hand-over: Telegram
+keeps those not confirmed by the next getUpdates, and the engine handles each update id
+once.
 
 The key names the bot by its numeric id (the token's public half), never the token.
 """
@@ -20,13 +27,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from aiogram import Bot, Dispatcher
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.methods.base import Response, TelegramType
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -35,10 +46,16 @@ from bot.channels.telegram import run_polling
 log = logging.getLogger(__name__)
 
 LEASE_KEY: Final = "tawasul:tg:poller:{bot_id}"
-#: How long the lease lasts without a renewal: a dead poller is replaced within this.
-LEASE_TTL_S: Final = 15.0
+#: How long the lease lasts without a renewal: a dead poller is replaced within this
+#: (plus RETRY_S). Must exceed POLL_TIMEOUT_S + NETWORK_MARGIN_S.
+LEASE_TTL_S: Final = 6.0
 #: How often the poller renews and the others try to take over.
-RETRY_S: Final = 3.0
+RETRY_S: Final = 1.0
+#: getUpdates' long-poll timeout (Telegram answers by then, with or without updates).
+POLL_TIMEOUT_S: Final = 2
+#: Allowed for a getUpdates to reach Telegram after the renewal that vouched for it, and
+#: for the renewal's own round trip: a renewal that took longer sends nothing.
+NETWORK_MARGIN_S: Final = 2.0
 
 _RENEW: Final = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -93,11 +110,16 @@ async def poll_under_lease(
     stop: asyncio.Event,
     *,
     retry_s: float = RETRY_S,
+    poll_timeout_s: int = POLL_TIMEOUT_S,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """Poll Telegram while this process holds `lease`, until `stop` is set; waits for
     its turn otherwise. Returns once polling has stopped and the lease is released. An
-    error that ends polling itself (a revoked token) is raised, as plain polling does."""
+    error that ends polling itself (a revoked token) is raised, as plain polling does.
+    `poll_timeout_s`: getUpdates' long-poll timeout; ValueError when the lease is too short
+    for it (see the module's text)."""
+    if lease.ttl_s - poll_timeout_s - NETWORK_MARGIN_S <= 0:
+        raise ValueError(f"a {lease.ttl_s} s lease is too short for {poll_timeout_s} s long polls")
     told_waiting = False
     while not stop.is_set():
         try:
@@ -111,8 +133,16 @@ async def poll_under_lease(
             await _wait(stop, retry_s)
             continue
         told_waiting = False
-        log.info("this process polls Telegram (lease %s)", lease.key)
-        await _poll_while_held(bot, dispatcher, lease, stop, retry_s=retry_s, clock=clock)
+        log.info("this process (pid %d) polls Telegram (lease %s)", os.getpid(), lease.key)
+        await _poll_while_held(
+            bot,
+            dispatcher,
+            lease,
+            stop,
+            retry_s=retry_s,
+            poll_timeout_s=poll_timeout_s,
+            clock=clock,
+        )
 
 
 async def _poll_while_held(
@@ -122,21 +152,41 @@ async def _poll_while_held(
     stop: asyncio.Event,
     *,
     retry_s: float,
+    poll_timeout_s: int,
     clock: Callable[[], float],
 ) -> None:
     renewed_at = clock()
+    lost = asyncio.Event()
+
+    async def guard(
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, GetUpdates):
+            await _renewed_for(method, lease, lost, retry_s=retry_s, clock=clock)
+        return await make_request(bot, method)
+
+    bot.session.middleware.register(guard)
     polling = asyncio.create_task(
-        run_polling(bot, dispatcher, handle_signals=False, close_bot_session=False),
+        run_polling(
+            bot,
+            dispatcher,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=poll_timeout_s,
+        ),
         name="telegram-polling",
     )
+    lost_waiter = asyncio.create_task(lost.wait())
     try:
-        while not stop.is_set() and not polling.done():
-            await _wait(stop, retry_s, polling)
-            if stop.is_set() or polling.done():
+        while not stop.is_set() and not polling.done() and not lost.is_set():
+            await _wait(stop, retry_s, polling, lost_waiter)
+            if stop.is_set() or polling.done() or lost.is_set():
                 break
             try:
                 if not await lease.renew():
-                    log.warning("Telegram polling lease taken by another process; polling stops")
+                    lost.set()
                     break
                 renewed_at = clock()
             except RedisError:
@@ -144,12 +194,42 @@ async def _poll_while_held(
                 if clock() - renewed_at >= lease.ttl_s - retry_s:
                     log.warning("Telegram polling lease not renewed (Redis); polling stops")
                     break
+        if lost.is_set():
+            log.warning("Telegram polling lease taken by another process; polling stops")
     finally:
+        lost_waiter.cancel()
         await _stop_polling(dispatcher, polling)
+        bot.session.middleware.unregister(guard)
         with contextlib.suppress(RedisError):
             await lease.release()
     if not polling.cancelled() and polling.exception() is not None:
         raise polling.exception()  # type: ignore[misc]
+
+
+async def _renewed_for(
+    method: GetUpdates,
+    lease: PollLease,
+    lost: asyncio.Event,
+    *,
+    retry_s: float,
+    clock: Callable[[], float],
+) -> None:
+    """Returns once the lease was renewed soon enough for `method` (a getUpdates) to end
+    at Telegram before the lease can run out; never returns once the lease is someone
+    else's (`lost` is set, and polling is being stopped, which cancels this)."""
+    window = lease.ttl_s - (method.timeout or 0) - NETWORK_MARGIN_S
+    while True:
+        started = clock()
+        try:
+            held: bool | None = await lease.renew()
+        except RedisError:
+            held = None  # not known: nothing is sent on it
+        if held is False:
+            lost.set()
+            await asyncio.Future()  # cancelled when polling stops
+        if held and clock() - started < window:
+            return
+        await asyncio.sleep(retry_s)
 
 
 async def _stop_polling(dispatcher: Dispatcher, polling: asyncio.Task[None]) -> None:
@@ -162,7 +242,7 @@ async def _stop_polling(dispatcher: Dispatcher, polling: asyncio.Task[None]) -> 
         await asyncio.wait({polling})
 
 
-async def _wait(stop: asyncio.Event, seconds: float, *also: asyncio.Task[None]) -> None:
+async def _wait(stop: asyncio.Event, seconds: float, *also: asyncio.Task[Any]) -> None:
     stopped = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait({stopped, *also}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)

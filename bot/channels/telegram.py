@@ -416,15 +416,18 @@ async def run_polling(
     *,
     handle_signals: bool = True,
     close_bot_session: bool = True,
+    polling_timeout: int = 10,
 ) -> None:
     """Long-poll until stopped. A webhook left over from another deployment would make
     getUpdates fail with 409, so it is removed first (keeping the pending updates).
     `close_bot_session` False keeps the bot usable after polling (the outbox sends with it
-    while the accepted updates are finished, see bot.runner)."""
+    while the accepted updates are finished, see bot.runner). `polling_timeout`: seconds
+    each getUpdates waits at Telegram for updates (aiogram's default, 10)."""
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.start_polling(
         bot,
         handle_signals=handle_signals,
         close_bot_session=close_bot_session,
         allowed_updates=list(ALLOWED_UPDATES),
+        polling_timeout=polling_timeout,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import time
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.channels.poll_lease import LEASE_TTL_S
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
 from bot.db.migrate import current_revision, head_revision, upgrade
 from standins.telegram_botapi import TelegramBotAPIStandin
@@ -117,7 +119,7 @@ async def test_two_workers_serve_one_port_are_replaced_and_stop_in_order(
 
 
 @pytest.mark.timeout(2 * STARTUP_S + 60)
-async def test_the_supervisor_migrates_once_and_its_workers_never(
+async def test_the_supervisor_migrates_once_and_polling_passes_on_when_the_poller_dies(
     tmp_path: Path, redis_url: str, empty_db_url: str
 ) -> None:
     port = free_port()
@@ -149,8 +151,27 @@ async def test_the_supervisor_migrates_once_and_its_workers_never(
             assert await current_revision(empty_db_url) == head_revision(empty_db_url)
             assert run.log().count("alembic.runtime.migration: Context impl") == 1, run.tail()
 
-            async with asyncio.timeout(30):
-                await api.wait_until(lambda: "getUpdates" in api.methods())
+            # one of the two polls; killed outright, the other takes over within the
+            # lease's few seconds, and never are two getUpdates running at once (409)
+            await run.until_logged(") polls Telegram", within_s=30)
+            (poller,) = re.findall(r"this process \(pid (\d+)\) polls Telegram", run.log())
+            (standby,) = children(run.pid) - {int(poller)}
+            os.kill(int(poller), signal.SIGKILL)
+            killed_at = time.monotonic()
+
+            def polled_again() -> bool:
+                return any(c.method == "getUpdates" and c.at > killed_at for c in api.calls)
+
+            await until(polled_again, 30, every_s=0.05, alive=run)
+            took = time.monotonic() - killed_at
+            print(f"polling taken over {took:.1f} s after SIGKILL (lease {LEASE_TTL_S:g} s)")
+            assert f"this process (pid {standby}) polls Telegram" in run.log()
+            assert took < LEASE_TTL_S + 5  # 18 s and more with the old 15 s lease
+            assert api.poll_conflicts == 0
+            # the killed worker is started again, and it does not migrate either
+            await run.until_logged("bot.web: web server on", 3, within_s=STARTUP_S)
+            assert run.log().count("alembic.runtime.migration: Context impl") == 1, run.tail()
+            assert api.poll_conflicts == 0
             assert await run.stop(DRAIN_S + STOP_MARGIN_S) == 0, run.tail()
 
 

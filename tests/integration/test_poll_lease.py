@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiogram import Dispatcher, Router
+from aiogram.exceptions import TelegramConflictError
 from aiogram.types import Message
 from redis.asyncio import Redis
 
@@ -60,16 +62,20 @@ async def test_only_the_holder_polls_and_the_other_takes_over(redis_client: Redi
     updates = UpdateFactory(first_update_id=940_000_000)
     async with TelegramBotAPIStandin() as api:
         bots = [make_bot(api.token, api.url) for _ in range(2)]
-        leases = [PollLease(redis_client, bots[0].id, ttl_s=2.0) for _ in range(2)]
+        leases = [PollLease(redis_client, bots[0].id, ttl_s=4.0) for _ in range(2)]
         stops = [asyncio.Event(), asyncio.Event()]
         dispatchers = [_recording(seen, "first"), _recording(seen, "second")]
         first = asyncio.create_task(
-            poll_under_lease(bots[0], dispatchers[0], leases[0], stops[0], retry_s=0.2)
+            poll_under_lease(
+                bots[0], dispatchers[0], leases[0], stops[0], retry_s=0.2, poll_timeout_s=1
+            )
         )
         async with asyncio.timeout(10):
             await api.wait_until(lambda: "getUpdates" in api.methods())
         second = asyncio.create_task(
-            poll_under_lease(bots[1], dispatchers[1], leases[1], stops[1], retry_s=0.2)
+            poll_under_lease(
+                bots[1], dispatchers[1], leases[1], stops[1], retry_s=0.2, poll_timeout_s=1
+            )
         )
         try:
             api.queue_update(updates.text(PERSON, "one"))
@@ -94,3 +100,54 @@ async def test_only_the_holder_polls_and_the_other_takes_over(redis_client: Redi
             for bot in bots:
                 await bot.session.close()
         assert await redis_client.get(leases[1].key) is None  # released at the stop
+        assert api.poll_conflicts == 0  # never two getUpdates at once
+
+
+async def test_a_holder_whose_lease_was_taken_sends_no_more_getupdates(
+    redis_client: Redis,
+) -> None:
+    """A poller stalled past its lease (here: the key given to another behind its back)
+    finds out before its next getUpdates and stops, without a 409 for anyone."""
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        lease = PollLease(redis_client, bot.id, ttl_s=4.0)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(
+            poll_under_lease(
+                bot, _recording([], "one"), lease, stop, retry_s=30.0, poll_timeout_s=1
+            )
+        )
+        try:
+            async with asyncio.timeout(10):
+                await api.wait_until(lambda: "getUpdates" in api.methods())
+            await redis_client.set(lease.key, "another-process", px=4000)
+            calls = len(api.calls)
+            await asyncio.sleep(2.5)  # past the long poll in flight (1 s)
+            # the getUpdates in flight when the lease changed hands may end; no new one
+            assert api.methods()[calls:].count("getUpdates") <= 1
+            assert await redis_client.get(lease.key) == b"another-process"  # left alone
+        finally:
+            stop.set()
+            async with asyncio.timeout(10):
+                await polling
+            await bot.session.close()
+        assert api.poll_conflicts == 0
+
+
+async def test_the_stand_in_answers_409_to_two_pollers_at_once() -> None:
+    """The check the tests above rely on: two getUpdates at once are a conflict."""
+    async with TelegramBotAPIStandin() as api:
+        bots = [make_bot(api.token, api.url) for _ in range(2)]
+        try:
+            first = asyncio.create_task(bots[0].get_updates(timeout=3))
+            async with asyncio.timeout(10):
+                # polled: api.wait_until would wake only once the long poll is answered
+                while "getUpdates" not in api.methods():  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            await bots[1].get_updates(timeout=0)
+            with pytest.raises(TelegramConflictError):
+                await first
+        finally:
+            for bot in bots:
+                await bot.session.close()
+        assert api.poll_conflicts == 1
