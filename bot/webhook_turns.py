@@ -18,6 +18,26 @@ ahead of, and the engine's compare-and-set still keeps every answer. An earlier 
 whose body left the journal (handled, or dropped as unreadable) no longer holds anyone up.
 The line, the journal and its leases share the journal's hash tag, so the one script that
 looks at all three runs on one Redis Cluster node.
+
+What this cannot order, and why it is left so (issue 11): two updates of one person that
+reach two workers in reverse before the earlier one is lined up. The worker holding the
+later one finds nobody ahead and starts.
+
+- Telegram: the line-up happens before the webhook's 200, and Telegram sends a chat's next
+  update only once the previous call has been answered (so grammY's deployment guide
+  describes it; the Bot API documentation does not promise it). The gap needs Telegram to
+  break that, or to send the next update while redelivering one we refused (503).
+  ``update_id`` cannot close it: the ids rise by one across the whole bot, so a worker
+  holding N+1 cannot tell whether N was this person's. Waiting until every id below N+1
+  has been accepted somewhere would make every person wait for the slowest delivery of
+  anyone's update, and would stall for the full bound on each id Telegram never delivers
+  (updates it drops after 24 hours, or those that never reach us).
+- WhatsApp: a message's ``timestamp`` is in whole seconds, so two messages of one second
+  cannot be ordered by it, and no timestamp tells a worker that an earlier message exists
+  and is still on its way.
+
+A guess (holding every update back a few milliseconds for latecomers) would cost every
+turn that delay and still not be a rule, so none is made.
 """
 
 from __future__ import annotations
