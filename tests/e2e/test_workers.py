@@ -1,7 +1,11 @@
 """`tawasul run` as an operator runs it: several worker processes on one port, restarted
 when one dies, stopped in order by SIGTERM (the drain), readiness naming a dependency that
-is down, and a worker refusing an old database when it may not migrate. Real processes,
-a real Redis, SQLite, the Bot API stand-in, all on loopback."""
+is down; the database migrated once by the supervisor, or refused by a worker that may not
+migrate; polling passed on when its worker is killed; the Telegram webhook served (the
+secret checked, nothing polled, metrics), and what a drain cut short replayed by the next
+worker, replies included. Real processes, a real Redis, SQLite and PostgreSQL, the Bot API
+stand-in, all on loopback. Each scenario shares its processes between several checks: a
+process start is most of a test's time on the shared 2-core machine."""
 
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ SECRET = "workers_webhook-secret"
 PERSON = TgUser(5_300_000_101, "سلمى")
 LATE = TgUser(5_300_000_102, "هند")
 STUCK = TgUser(5_300_000_103, "منى")
+FIRST = TgUser(5_300_000_002, "ريم")
 DRAIN_S = 8
 HEADERS = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
 
@@ -183,7 +188,7 @@ async def _post(http: aiohttp.ClientSession, base: str, update: dict[str, object
 
 
 @pytest.mark.timeout(2 * STARTUP_S + 60)
-async def test_sigterm_finishes_what_it_can_and_the_next_worker_replays_the_rest(
+async def test_by_webhook_then_sigterm_finishes_what_it_can_and_the_next_replays_the_rest(
     tmp_path: Path, own_redis: RedisServer
 ) -> None:
     port = free_port()
@@ -193,6 +198,23 @@ async def test_sigterm_finishes_what_it_can_and_the_next_worker_replays_the_rest
         env = run_env(api, port, own_redis.url, tmp_path, secret=SECRET, TAWASUL_DRAIN_S="5")
         async with running(env, tmp_path / "first.log") as run:
             await until_ready(http, base, STARTUP_S, run=run)
+            # by webhook: a call without the secret changes nothing, a good one is
+            # answered; no polling, no registration at start-up (a deploy step)
+            first = updates.text(FIRST, "/start")
+            async with http.post(
+                f"{base}{WEBHOOK_PATH}", data=json.dumps(first), headers={SECRET_HEADER: "no"}
+            ) as refused:
+                assert refused.status == 401
+            assert await _post(http, base, first) == 200
+            async with asyncio.timeout(30):
+                await api.wait_until(lambda: bool(api.calls_for(FIRST.id, "sendMessage")))
+            assert "getUpdates" not in api.methods()
+            assert "deleteWebhook" not in api.methods()
+            async with http.get(f"{base}/metrics") as metrics:
+                text = await metrics.text()
+            assert 'tawasul_updates_handled_total{channel="telegram",outcome="ok"} 1.0' in text
+            assert str(FIRST.id) not in text
+
             # PERSON's reply is held at the Bot API and let go during the drain: finished.
             # STUCK's first reply is held for good; their second update waits behind it (a
             # person's updates are handled in order) when the drain time runs out.
