@@ -245,8 +245,16 @@ async def test_by_webhook_then_sigterm_finishes_what_it_can_and_the_next_replays
         assert not api.calls_for(LATE.id)  # the refused one was not handled
         assert not api.calls_for(STUCK.id, "sendMessage")
 
-        # the next worker replays STUCK's second update from the journal: they are answered
+        welcome = api.texts(PERSON.id)  # what /start answers a new person
+
+        # The next worker replays both of STUCK's updates from the journal. The first's turn
+        # was saved before the drain's bound cut its reply: that reply, kept with the state
+        # (conversations.replays), is sent now, once, and then the second is answered.
         async with running(env, tmp_path / "second.log") as run:
             async with asyncio.timeout(STARTUP_S):
-                await api.wait_until(lambda: bool(api.calls_for(STUCK.id, "sendMessage")))
+                await api.wait_until(lambda: len(api.texts(STUCK.id)) > len(welcome))
             assert await run.stop(5 + STOP_MARGIN_S) == 0, run.tail()
+        texts = api.texts(STUCK.id)
+        assert texts[: len(welcome)] == welcome, texts
+        assert texts.count(welcome[0]) == 1, texts
+        assert "turn replayed after its process stopped: replies sent again" in run.log()
