@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     # Every worker may (one Redis key per tick picks who does); "off" leaves it to the
     # others, and lets a test of something else run at any hour without a digest arriving.
     staff_schedule: bool = True
+    # the weekly report (Sundays from 08:00 Riyadh time, the week's figures and chart) in
+    # the staff group; off: only the daily digest and the warnings
+    weekly_report: bool = True
     log_level: str = "INFO"
     # "json": one JSON object a line (time, level, logger, message, extras) for collectors
     log_format: Literal["text", "json"] = "text"

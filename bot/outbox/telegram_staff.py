@@ -60,6 +60,7 @@ from bot.outbox.handlers import (
 from bot.outbox.queue import STAFF
 from bot.outbox.ratelimit import RateLimiter, TelegramLimits
 from bot.outbox.staff_albums import AlbumCall, album_calls
+from bot.outbox.staff_chart import CHART_PART, send_chart
 from bot.outbox.staff_group import GroupSender, StaffGroupState
 from bot.outbox.staff_topics import StaffTopics, topic_trouble
 from bot.outbox.telegram_send import REQUEST_TIMEOUT_S, describe, message_id
@@ -323,6 +324,25 @@ class TelegramStaffDelivery:
         return str(record.staff_message_id)
 
     async def _text(self, row: OutboxRow) -> str | None:
+        """The text, then its chart when the row carries one (the weekly report)."""
+        chart = row.payload.get("chart")
+        sent = None
+        if int(row.payload.get(PARTS_SENT, 0)) < CHART_PART:
+            sent = await self._text_only(row)
+        if isinstance(chart, dict):
+            department = row.payload.get("department")
+            where = department if isinstance(department, str) else None
+
+            async def send(build: Callable[[int | None], Any]) -> Any:
+                message, _thread = await self._in_topic(
+                    where, build, parts_sent=CHART_PART, reserve=EDIT_RESERVE
+                )
+                return message
+
+            sent = await send_chart(self.chat_id, chart, self._media, send) or sent
+        return sent
+
+    async def _text_only(self, row: OutboxRow) -> str | None:
         html = row.payload.get("html")
         if not isinstance(html, str) or not html.strip():
             raise PermanentFailure("staff text without html")

@@ -43,9 +43,16 @@ class ChartData:
 
 
 async def load_chart_data(
-    session: AsyncSession, catalogue: Catalogue, today: dt.date, days: int = CHART_DAYS
+    session: AsyncSession,
+    catalogue: Catalogue,
+    today: dt.date,
+    days: int = CHART_DAYS,
+    *,
+    as_of: dt.date | None = None,
 ) -> ChartData:
-    """The ``days`` Riyadh days ending with ``today``."""
+    """The ``days`` Riyadh days ending with ``today``; the open requests' ages counted to
+    ``as_of`` (default ``today``: the weekly report covers the week up to Saturday and is
+    read on Sunday)."""
     first = today - dt.timedelta(days=days - 1)
     start = dt.datetime.combine(first, dt.time(), RIYADH)
     end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), RIYADH)
@@ -80,7 +87,7 @@ async def load_chart_data(
         .order_by(Request.submitted_at, Request.id)
         .limit(OLDEST)
     )
-    oldest = [(number, (today - riyadh_date(at)).days) for number, at in open_rows]
+    oldest = [(number, ((as_of or today) - riyadh_date(at)).days) for number, at in open_rows]
     rated = their_say.by_department(
         await their_say.ratings(session), lambda s: catalogue.get(s).department
     )

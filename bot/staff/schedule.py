@@ -1,5 +1,6 @@
-"""The staff group's clock: a daily digest at 08:00 Riyadh time, a reminder when a
-request has one working day left, an escalation when it is overdue.
+"""The staff group's clock: a daily digest at 08:00 Riyadh time, the weekly report on
+Sundays at the same hour (:mod:`bot.staff.weekly`), a reminder when a request has one
+working day left, an escalation when it is overdue.
 
 Every worker runs :func:`run_schedule`; a Redis key per tick slot lets one of them do
 each tick, and the work itself is idempotent (the digest's outbox ``dedupe_key``, the
@@ -25,11 +26,13 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import utcnow
+from bot.media_store import MediaStore
 from bot.settings import Settings, holidays_of
 from bot.staff.reports import DueItem, StaffReports
 from bot.staff.say_words import SayWords
 from bot.staff.their_say import by_department
 from bot.staff.views import HTML, Fmt, StaffViews, mention
+from bot.staff.weekly import WeeklyReport
 from conversations.formatting import format_due_date
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue, load_catalogue
@@ -68,6 +71,8 @@ class StaffSchedule:
         clock: Callable[[], dt.datetime] = utcnow,
         locale: str = DEFAULT_LOCALE,
         tick_s: float = TICK_S,
+        weekly: bool = True,
+        media: MediaStore | None = None,
     ) -> None:
         self._redis = redis
         self._clock = clock
@@ -75,6 +80,9 @@ class StaffSchedule:
         self._tick_s = tick_s
         self.reports = StaffReports(sessions, holidays=holidays, clock=clock)
         self.views = StaffViews(catalogue, locale=locale, holidays=holidays)
+        # TAWASUL_WEEKLY_REPORT: off, no Sunday report (the digest and warnings stay)
+        # ``media``: where the report's chart is kept, drawn when queued (without it, when sent)
+        self.weekly = WeeklyReport(sessions, self.views, media) if weekly else None
 
     async def tick(self) -> bool:
         """One round; False when it is not time yet or another worker has this slot."""
@@ -91,6 +99,8 @@ class StaffSchedule:
             return False
         today = local.date()
         await self.digest(today, now)
+        if self.weekly is not None:
+            await self.weekly.tick(now)
         if is_working_day(today, self._holidays):
             await self.warnings(today)
         return True
@@ -258,6 +268,8 @@ async def run_schedule(
         clock=clock,
         locale=locale,
         tick_s=tick_s,
+        weekly=services.settings.weekly_report,
+        media=MediaStore(services.settings.data_dir),
     )
     while not stop.is_set():
         try:

@@ -97,7 +97,8 @@ async def test_digest_once_per_day_across_two_concurrent_schedulers(
     clock: Clock,
     tmp_path: Path,
 ) -> None:
-    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    # the 22nd is a Sunday: the weekly report has a test of its own (test_weekly_report.py)
+    settings = Settings(_env_file=None, data_dir=tmp_path, weekly_report=False)  # type: ignore[call-arg]
     services = Services(settings, redis_client, db_sessionmaker)
 
     async def two_workers_for(seconds: float) -> None:
