@@ -80,6 +80,9 @@ def gather(
     if refused == "unreadable":
         # a damaged file is not one of the wrong type or size (found by the tester)
         return Retry(file_refusal(ctx, refused))
+    if event.checksum and any(f.get("checksum") == event.checksum for f in files):
+        # the same bytes again (a photo sent twice): kept once, as in a request
+        return Stay((_("You have already sent this file, so it is kept once."),))
     if refused is not None or (max_files is not None and len(files) >= max_files):
         return Retry(
             _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")

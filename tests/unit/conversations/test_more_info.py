@@ -94,3 +94,15 @@ async def test_forged_answer_buttons_count_as_attempts_and_the_owners_do_not(
     # while the officer waiting for this person can still be answered
     await chat.tap(f"ans:{NUMBER}")
     assert "أرفق صورة الجواز من فضلك" in chat.said
+
+
+async def test_the_same_photo_twice_in_an_answer_is_kept_once(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.media(ref="tg-a", content=b"passport page")
+    await chat.media(ref="tg-b", content=b"passport page")
+    assert "أرسلت هذا الملف من قبل" in chat.said
+    await chat.media(ref="tg-c", content=b"visa page")
+    await chat.tap("send")
+    assert [a.ref for a in gateway.answers[0].attachments] == ["tg-a", "tg-c"]

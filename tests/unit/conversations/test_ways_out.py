@@ -103,3 +103,17 @@ async def test_a_damaged_file_in_a_note_is_told_it_could_not_be_read(
                     file_name="iqama.pdf", problem="unreadable")  # fmt: skip
     await chat.send(damaged)
     assert said in chat.said and "10" not in chat.said
+
+
+async def test_the_same_photo_twice_in_a_note_is_kept_once() -> None:
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.tap("status")
+    await chat.tap(f"r:{MINE}")
+    await chat.tap(note_id(MINE))
+    await chat.media(ref="tg-a", content=b"receipt")
+    await chat.media(ref="tg-b", content=b"receipt")
+    assert "أرسلت هذا الملف من قبل" in chat.said
+    await chat.tap("send")
+    assert [a.ref for a in gateway.notes[0].attachments] == ["tg-a"]
