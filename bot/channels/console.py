@@ -38,6 +38,8 @@ from conversations.their_say import NOTE, RATE, RECONSIDER
 from domain.attachments import worth_inspecting
 
 CHANNEL = "console"
+#: The buttons every question carries (conversations.engine's navigation).
+NAVIGATION = frozenset({"back", "help", "cancel"})
 Handler = Callable[[Event], Awaitable[list[Reply]]]
 #: A notification's buttons the terminal shows as commands: ``/rate N 5``, ``/note N``,
 #: ``/reconsider N`` (the ids of :mod:`conversations.their_say`).
@@ -62,7 +64,12 @@ def render(reply: Reply, texts: Texts) -> str:
             _("(In the terminal, type /contact followed by your number, e.g. /contact 0501234567)")
         )
     if reply.numbered:
-        lines += [f"  {i}) {choice.label}" for i, choice in enumerate(choices, start=1)]
+        # the navigation every question carries is named, not numbered (as on WhatsApp):
+        # its number would change from screen to screen of one question (under help, more
+        # options come before it), while the question's own options keep theirs
+        own = [c for c in choices if c.id not in NAVIGATION]
+        lines += [f"  {i}) {choice.label}" for i, choice in enumerate(own, start=1)]
+        lines += [f"  • {choice.label}" for choice in choices if choice.id in NAVIGATION]
     else:
         # typed numbers are the person's text here: the choices are typed by name
         lines += [f"  • {choice.label}" for choice in choices]

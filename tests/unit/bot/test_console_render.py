@@ -61,3 +61,16 @@ async def test_a_missing_photo_is_said_in_the_persons_language(tmp_path: Path) -
 def test_a_document_is_called_a_file() -> None:
     reply = Reply("بياناتك", media=("/d/exports/ab/tawasul-my-data.json",))
     assert render(reply, Texts("en")).endswith("(file saved at /d/exports/ab/tawasul-my-data.json)")
+
+
+def test_the_navigation_is_named_so_the_options_keep_their_numbers() -> None:
+    # found by the fresh-clone tester: «رجوع» was 5) under the question and 9) under help
+    groups = (Option("g:passports", "الجوازات"), Option("g:residency", "الإقامة والتابعون"))
+    nav = (Option("back", "رجوع"), Option("help", "مساعدة"), Option("cancel", "إلغاء"))
+    extras = (Option("restart", "البدء من جديد"), Option("lang:en", "English"))
+    plain = render(Reply("ما الخدمة؟", (*groups, *nav)), Texts("ar"))
+    helped = render(Reply("ما الخدمة؟", (*groups, *extras, *nav)), Texts("ar"))
+    for shown in (plain, helped):
+        assert "  1) الجوازات\n  2) الإقامة والتابعون" in shown
+        assert "  • رجوع\n  • مساعدة\n  • إلغاء" in shown
+    assert "  3) البدء من جديد" in helped
