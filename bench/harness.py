@@ -61,15 +61,17 @@ class BenchError(RuntimeError):
     pass
 
 
-def _photo() -> bytes:
-    """A real JPEG of about 70 KB: the bot decides a file's type from its bytes, so random
-    bytes are refused (and the dialogue never reaches «confirm»)."""
+def new_photo() -> bytes:
+    """A real JPEG of about 70 KB, of noise drawn afresh: the bot decides a file's type
+    from its bytes, so random bytes are refused (and the dialogue never reaches
+    «confirm»), and it keeps a file sent twice to one request once, so the photos of one
+    album must differ."""
     out = io.BytesIO()
     Image.effect_noise((400, 300), 48).convert("RGB").save(out, format="JPEG", quality=85)
     return out.getvalue()
 
 
-PHOTO = _photo()
+PHOTO = new_photo()
 
 #: The seconds the update being fed has waited on Bot API calls so far (one list per
 #: update, set by Residents._send; aiogram handles an update in the task that feeds it).

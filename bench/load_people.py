@@ -23,7 +23,7 @@ from typing import Any, Final
 import aiohttp
 from aiohttp import web
 
-from bench.harness import DESCRIPTION, IDENTITY, NAV, PHOTO
+from bench.harness import DESCRIPTION, IDENTITY, NAV, new_photo
 from bench.load_cluster import WEBHOOK_SECRET, Cluster
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
 from conversations.engine import apology
@@ -277,10 +277,10 @@ class Resident:
         album = f"album-{self.chat}-{len(self.turns)}"
         out = []
         for _ in range(PHOTOS):
-            file_id = fake_file_id("photo")
-            self.api.add_file(file_id, PHOTO)
+            file_id, data = fake_file_id("photo"), new_photo()
+            self.api.add_file(file_id, data)
             out.append(
-                self.updates.photo(self.user, file_id, file_size=len(PHOTO), media_group_id=album)
+                self.updates.photo(self.user, file_id, file_size=len(data), media_group_id=album)
             )
         return out
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bench.harness import DESCRIPTION, PHOTO
+from bench.harness import DESCRIPTION, new_photo
 from bot.channels.telegram_webhook import HOOK_KEY, JOURNAL_KEY
 from conversations.events import Event, Media, Reply
 from standins.telegram_botapi import fake_file_id
@@ -109,11 +109,10 @@ async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twi
     before = len(h.texts(SARA))
     photos = []
     for _ in range(2):
-        file_id = fake_file_id("photo")
-        h.api.add_file(file_id, PHOTO)
-        photos.append(
-            h.updates.photo(SARA, file_id, file_size=len(PHOTO), media_group_id="album-1")
-        )
+        # two different pictures (the same one twice is kept once)
+        file_id, data = fake_file_id("photo"), new_photo()
+        h.api.add_file(file_id, data)
+        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id="album-1"))
     # the balancer gives the first photo to a worker that accepts it and dies at once
     dying = await h.worker(workers=0, lease_s=LEASE_S)
     assert (await dying.post(photos[0])).status == 200
