@@ -209,6 +209,7 @@ class TelegramChannel:
             removal_text=self._removal_text,
         )
         blocked = False
+        failed: list[Reply] = []
         for reply, methods in zip(replies, groups, strict=True):
             delivered = not blocked
             for method in methods if not blocked else ():
@@ -225,6 +226,20 @@ class TelegramChannel:
             discard_sent(reply.media)  # a «my data» copy is not kept once sent
             if reply.follow_up is not None and self._follow_ups is not None:
                 await self._release(reply.follow_up, delivered=delivered)
+            elif not delivered and not blocked:
+                failed.append(reply)  # (a follow-up's text has its own durable copy)
+        if failed and self._follow_ups is not None:
+            await self._hand_over(chat_id, failed)
+
+    async def _hand_over(self, chat_id: int, failed: list[Reply]) -> None:
+        """Replies Telegram refused past our retries go to the outbox, which tries again
+        later with backoff: the person is answered once the Bot API takes calls again."""
+        assert self._follow_ups is not None
+        try:
+            await self._follow_ups.unsent("telegram", str(chat_id), failed)
+            log.info("%d unsent replies handed to the outbox", len(failed))
+        except Exception:
+            log.warning("unsent replies not handed to the outbox", exc_info=True)
 
     async def _release(self, key: str, *, delivered: bool) -> None:
         assert self._follow_ups is not None

@@ -27,7 +27,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Final, Protocol
 
 from sqlalchemy import and_, or_, update
@@ -70,11 +70,18 @@ def _text_key(key: str) -> str:
 
 
 class FollowUps(Protocol):
-    """What a channel calls once it has sent a reply that has a ``follow_up``."""
+    """What a channel calls once it has sent a reply that has a ``follow_up``, and with the
+    replies it could not send."""
 
     async def release(self, key: str, *, delivered: bool) -> None:
         """`delivered`: the reply's text reached the platform, so only what follows it is
         still to send; otherwise the durable copy of the text is sent first."""
+        ...
+
+    async def unsent(self, channel: str, target: str, replies: Sequence[Reply]) -> None:
+        """Replies the platform refused for now (429s and 5xx past the channel's own
+        retries: the Bot API overloaded or away), to be sent by the outbox with its retries
+        and rate limits, so that the person is answered once it takes calls again."""
         ...
 
 
@@ -151,6 +158,22 @@ class ReceiptQueue:
                 .where(OutboxMessage.dedupe_key.in_((key, _text_key(key))), free)
                 .values(next_attempt_at=now)
                 .execution_options(synchronize_session=False)
+            )
+        if self.kick is not None:
+            self.kick()
+
+    async def unsent(self, channel: str, target: str, replies: Sequence[Reply]) -> None:
+        if not replies:
+            return
+        async with self._transaction() as session:
+            session.add(
+                OutboxMessage(
+                    kind="notify",
+                    channel=channel,
+                    target=target,
+                    payload={"replies": replies_to_payload(replies)},
+                    next_attempt_at=self._clock(),
+                )
             )
         if self.kick is not None:
             self.kick()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +15,14 @@ from typing import Any
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+from bot.db.models import OutboxMessage
 from bot.media_store import MediaStore
+from bot.outbox.queue import replies_from_payload
+from bot.outbox.receipts import ReceiptQueue
 from conversations.events import (
     Choice,
     Command,
@@ -309,6 +314,9 @@ async def test_a_text_that_cannot_be_sent_hands_its_follow_up_to_the_outbox(
         async def release(self, key: str, *, delivered: bool) -> None:
             released.append((key, delivered))
 
+        async def unsent(self, channel: str, target: str, replies: Sequence[Reply]) -> None:
+            raise AssertionError("a follow-up's text is not handed over twice")
+
     engine = FakeEngine(script={Text: [Reply("رقم طلبك 1234567897", follow_up="receipt:1")]})
     async with TelegramBotAPIStandin() as api:
         bot = make_bot(api.token, api.url)
@@ -325,3 +333,32 @@ async def test_a_text_that_cannot_be_sent_hands_its_follow_up_to_the_outbox(
             assert released[-1] == ("receipt:1", True)
         finally:
             await bot.session.close()
+
+
+async def test_replies_dropped_on_every_try_are_handed_to_the_outbox(
+    tmp_path: Path, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    question = Reply("أرسل المستندات", choices=(Option("done", "تم"),))
+    engine = FakeEngine(script={Text: [Reply("أضيف إلى وصفك"), question]})
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        try:
+            dp = build_dispatcher(
+                engine, MediaStore(tmp_path), follow_ups=ReceiptQueue(db_sessionmaker)
+            )
+            api.drop_next("sendMessage", count=4)  # both replies, each on both tries
+            raw = UpdateFactory().text(USER, "وصف إضافي")
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+        finally:
+            await bot.session.close()
+    assert api.messages(USER.id) == []
+    async with db_sessionmaker() as session:
+        (row,) = (await session.scalars(select(OutboxMessage))).all()
+    assert (row.kind, row.channel, row.target, row.sent_at) == (
+        "notify",
+        "telegram",
+        str(USER.id),
+        None,
+    )
+    # what the outbox's Telegram delivery will render: both replies, the buttons kept
+    assert replies_from_payload(dict(row.payload)) == [Reply("أضيف إلى وصفك"), question]
