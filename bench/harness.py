@@ -73,6 +73,14 @@ def new_photo() -> bytes:
 
 PHOTO = new_photo()
 
+
+def distinct_photo(tag: str) -> bytes:
+    """:data:`PHOTO` with ``tag`` after the end of its JPEG data: the same picture to look
+    at, but a different file to the bot, which keeps the same bytes once per request (so
+    a person's two photos must differ, as real ones do)."""
+    return PHOTO + tag.encode()
+
+
 #: The seconds the update being fed has waited on Bot API calls so far (one list per
 #: update, set by Residents._send; aiogram handles an update in the task that feeds it).
 _API_WAIT: ContextVar[list[float] | None] = ContextVar("bench_api_wait", default=None)
@@ -153,28 +161,28 @@ async def bot_api(
     url: str | None, photos: int, token: str = DEFAULT_TOKEN
 ) -> AsyncIterator[BotApi]:
     """The stand-in in this process (`url` None), or the one running alone at `url`
-    (``python -m standins.telegram_botapi --port P``); `photos` file ids of :data:`PHOTO`
-    are made downloadable there before anything is counted."""
+    (``python -m standins.telegram_botapi --port P``); `photos` file ids of
+    :func:`distinct_photo` pictures are made downloadable there before anything is counted."""
     if url is None:
         async with TelegramBotAPIStandin(token=token) as api:
             ids = [fake_file_id("photo") for _ in range(photos)]
             for file_id in ids:
-                api.add_file(file_id, PHOTO)
+                api.add_file(file_id, distinct_photo(file_id))
             yield BotApi(api.url, api.token, True, ids)
         return
     base = url.rstrip("/")
     ids = []
     async with aiohttp.ClientSession() as session:
-        remaining = photos
-        while remaining > 0:
-            count = min(remaining, 10_000)
+        # one file a call: each has bytes of its own (see distinct_photo)
+        for index in range(photos):
             async with session.post(
-                f"{base}/_standin/files", params={"count": str(count)}, data=PHOTO
+                f"{base}/_standin/files",
+                params={"count": "1"},
+                data=distinct_photo(f"photo-{index}"),
             ) as answer:
                 if answer.status != 200:
                     raise BenchError(f"{base}: the stand-in refused files ({answer.status})")
                 ids += (await answer.json())["file_ids"]
-            remaining -= count
     yield BotApi(base, token, False, ids)
 
 
