@@ -11,6 +11,11 @@ bench asks the stand-in nothing per update and works the same whichever process 
 Figures (one JSON line, see :func:`figures`): ``updates_per_s``, ``p50_ms``, ``p99_ms``,
 ``max_ms``, ``first_update_ms`` (the process's very first update, after start-up),
 ``first_of_resident_max_ms`` (the slowest /start among the counted residents),
+``first_of_kind`` (the latency and CPU time of the first update of each kind the process
+handled: each button's tap, a photo, a contact, /start, text) with its slowest
+``first_of_kind_max_ms`` and ``first_of_kind_max_cpu_ms``, ``cpu_ms_by_kind`` (the median CPU
+time of the counted updates of each kind; CPU times are an update's own only with
+``--sequential``),
 ``cpu_ms_per_update`` (the process's CPU time, all threads, over the counted updates,
 divided by their number) and ``peak_rss_mb`` (``getrusage`` maximum resident set).
 ``own_p50_ms`` and ``own_p99_ms`` are the same latencies less the time the update waited on
@@ -102,6 +107,8 @@ class Screen:
     keyboards: dict[int, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
     # chat id -> the bot message that carries the last inline keyboard (for a tap on it)
     messages: dict[int, JSON] = field(default_factory=dict)
+    # chat id -> what the bot sent there, in order: (API method, text or caption)
+    sent: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     async def __call__(
         self,
@@ -121,6 +128,8 @@ class Screen:
         markup = getattr(method, "reply_markup", None)
         if not isinstance(chat_id, int):
             return response
+        said = getattr(method, "text", None) or getattr(method, "caption", None)
+        self.sent.setdefault(chat_id, []).append((method.__api_method__, str(said or "")))
         if isinstance(markup, InlineKeyboardMarkup):
             ids = tuple(
                 b.callback_data
@@ -195,6 +204,11 @@ class Person:
     latencies: list[float] = field(default_factory=list)
     # the same less the time spent waiting on Bot API calls
     own: list[float] = field(default_factory=list)
+    #: the process's CPU seconds over each update (all threads): the update's own CPU time
+    #: when residents run one at a time (--sequential), which a loaded machine does not
+    #: inflate the way it inflates latency
+    cpu: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
     sent_identity: bool = False
     sent_phone: bool = False
     sent_description: bool = False
@@ -219,6 +233,9 @@ class Residents:
     feed: Feed
     #: the latency of the very first update this process handled, in seconds
     first: float | None = None
+    #: per kind of update (:func:`update_kind`), the (latency, CPU) seconds of the first
+    #: one this process handled: what a step pays the first time, start-up not done
+    first_of_kind: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def next_update(self, person: Person) -> JSON | None:
         """What the person sends next, read off the bot's last keyboard; None when done."""
@@ -259,7 +276,7 @@ class Residents:
     async def _send(self, person: Person, raw: JSON) -> None:
         waited = [0.0]
         token = _API_WAIT.set(waited)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             await self.feed(raw)
         finally:
@@ -267,8 +284,11 @@ class Residents:
         took = time.perf_counter() - started
         person.latencies.append(took)
         person.own.append(took - waited[0])
+        person.cpu.append(time.process_time() - cpu)
+        person.kinds.append(update_kind(raw))
         if self.first is None:
             self.first = took
+        self.first_of_kind.setdefault(person.kinds[-1], (took, person.cpu[-1]))
 
     async def run_person(self, person: Person) -> None:
         await self._send(person, self.updates.text(person.user, "/start"))
@@ -286,6 +306,18 @@ class Residents:
                 await self.run_person(person)
         else:
             await asyncio.gather(*(self.run_person(p) for p in people))
+
+
+def update_kind(raw: JSON) -> str:
+    """What a resident's update is, as a step sees it: a tap on a button (by its data), a
+    photo, a contact, /start or typed text."""
+    if "callback_query" in raw:
+        return f"tap:{raw['callback_query']['data']}"
+    message = raw.get("message", {})
+    for kind in ("photo", "contact"):
+        if kind in message:
+            return kind
+    return "/start" if message.get("text") == "/start" else "text"
 
 
 def new_people(count: int) -> list[Person]:
@@ -329,6 +361,14 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+def _cpu_by_kind(people: list[Person]) -> dict[str, float]:
+    by_kind: dict[str, list[float]] = {}
+    for person in people:
+        for kind, cpu in zip(person.kinds, person.cpu, strict=True):
+            by_kind.setdefault(kind, []).append(cpu)
+    return {kind: _ms(statistics.median(cpus)) for kind, cpus in by_kind.items()}
+
+
 def figures(
     name: str, people: list[Person], counted: Counted, residents: Residents, args: Any
 ) -> JSON:
@@ -355,6 +395,16 @@ def figures(
         "api_ms_per_update": _ms((sum(latencies) - sum(own)) / count),
         "first_update_ms": _ms(residents.first or 0.0),
         "first_of_resident_max_ms": _ms(max(p.latencies[0] for p in people)),
+        # the first update of each kind the process handled (counted or not): the slowest,
+        # and every one's latency and CPU time
+        "first_of_kind_max_ms": _ms(max(t for t, _ in residents.first_of_kind.values())),
+        "first_of_kind_max_cpu_ms": _ms(max(c for _, c in residents.first_of_kind.values())),
+        "first_of_kind": {
+            kind: {"ms": _ms(t), "cpu_ms": _ms(c)}
+            for kind, (t, c) in residents.first_of_kind.items()
+        },
+        # CPU per update over the counted ones, by kind (median), to set the firsts against
+        "cpu_ms_by_kind": _cpu_by_kind(people),
         "cpu_ms_per_update": round(counted.cpu_s * 1000 / count, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }

@@ -134,7 +134,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.outbox.wiring import build_delivery
     from bot.retention import retention_forever
     from bot.staff.schedule import staff_running
-    from bot.warmup import warm_up
+    from bot.warmup import warm_cards, warm_up
     from bot.web import start_web, webhook_queues, whatsapp_delivery
 
     sock = socket.socket(fileno=listen_fd) if listen_fd is not None else None
@@ -144,6 +144,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
             # what a process's first resident would pay, paid before the web server is
             # up (so /readyz is not 200 before it): see bot.warmup
             await _warm_up_alone(services, warm_up)
+            await warm_cards(services)
         bot = (
             make_bot(
                 settings.telegram_token,

@@ -18,7 +18,7 @@ from bot.app import build_services
 from bot.channels.aiogram_models import pin_response_models
 from bot.db.models import OutboxMessage, Request
 from bot.settings import Settings
-from bot.warmup import warm_up
+from bot.warmup import warm_cards, warm_up
 
 
 async def test_the_warm_up_files_nothing_and_leaves_no_keys(
@@ -34,6 +34,7 @@ async def test_the_warm_up_files_nothing_and_leaves_no_keys(
         before = {key async for key in services.redis.scan_iter(count=1000)}
         with caplog.at_level(logging.INFO, logger="bot"):
             took = await warm_up(services)
+            await warm_cards(services)
         after = {key async for key in services.redis.scan_iter(count=1000)}
         async with services.sessions() as session:
             requests = await session.scalar(select(func.count()).select_from(Request))
@@ -41,6 +42,9 @@ async def test_the_warm_up_files_nothing_and_leaves_no_keys(
     # it went all the way: the dialogue reached «confirm» (a stop is logged as a warning)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
     assert any("warm-up took" in r.getMessage() for r in caplog.records)
+    # the receipt cards' process was started and drew its samples elsewhere
+    assert any("receipt cards' process ready" in r.getMessage() for r in caplog.records)
+    assert list((tmp_path / "receipts").glob("*")) == []
     assert took > 0
     assert requests == 0 and outbox == 0
     assert after - before == set()

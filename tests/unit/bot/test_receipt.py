@@ -126,6 +126,17 @@ async def test_the_card_is_a_png_of_the_expected_size_kept_private(
         cards.close()
 
 
+async def test_warming_the_pool_draws_in_its_process_and_leaves_no_card(tmp_path: Path) -> None:
+    cards = ReceiptCards(tmp_path / "receipts", load_catalogue())
+    try:
+        assert await cards.warm() > 0
+        assert not (tmp_path / "receipts").exists()
+        path = await cards.make(_receipt("ar"))  # the warmed process draws the real one
+        assert path is not None and _file_facts(Path(path))[0] == "PNG"
+    finally:
+        cards.close()
+
+
 async def test_a_card_that_cannot_be_drawn_is_no_error(tmp_path: Path) -> None:
     cards = ReceiptCards(tmp_path, load_catalogue())
     try:
