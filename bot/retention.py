@@ -80,11 +80,15 @@ async def run_purge(
     settings: Settings, *, dry_run: bool, out: TextIO, locale: str = DEFAULT_LOCALE
 ) -> None:
     """``tawasul data purge``: redacts now (or, with ``dry_run``, lists what would be),
-    whatever the day's job did; prints the counts in ``locale`` and the request numbers."""
+    whatever the day's job did; prints the counts in ``locale`` and the request numbers.
+    Upgrades the schema first, as ``tawasul staff`` does, so a database never served
+    yet answers «nothing to redact» rather than a missing table."""
     from bot.db.engine import make_engine, make_sessionmaker
+    from bot.db.migrate import upgrade
     from bot.db.startup import prepare_data_dir
 
     prepare_data_dir(settings.data_dir)
+    await upgrade(settings.sqlalchemy_url)
     db = make_engine(settings.sqlalchemy_url)
     try:
         report = await purge_decided(

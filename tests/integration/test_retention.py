@@ -272,6 +272,17 @@ async def test_purge_command_lists_and_then_redacts(
     assert (await _request(db_sessionmaker, number)).phone == REDACTED
 
 
+async def test_purge_on_a_database_never_served_answers_nothing_to_redact(tmp_path: Path) -> None:
+    """An operator runs the purge before the bot ever started: the schema is made, the
+    answer is the count (none), not a traceback about a missing table."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", data_dir=tmp_path
+    )
+    out = io.StringIO()
+    await run_purge(settings, dry_run=True, out=out, locale="en")
+    assert "0 requests decided" in out.getvalue()
+
+
 async def test_words_the_person_adds_after_a_redaction_are_redacted_in_turn(
     tmp_path: Path, db_sessionmaker: async_sessionmaker[AsyncSession], gateway: SqlRequestGateway
 ) -> None:
