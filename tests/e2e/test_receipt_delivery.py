@@ -74,6 +74,11 @@ class Stack:
                     return
                 await asyncio.sleep(0.1)
 
+    async def all_sent(self, kind: str, count: int) -> bool:
+        """Whether `count` rows of `kind` exist and none is still queued."""
+        rows = await self.rows(kind)
+        return len(rows) == count and all(r.delivery_status != "queued" for r in rows)
+
     async def rows(self, kind: str) -> list[OutboxMessage]:
         async with self.services.sessions() as session:
             return list(
@@ -82,12 +87,13 @@ class Stack:
 
 
 @asynccontextmanager
-async def stack(tmp: Path, redis_url: str, db_url: str) -> AsyncIterator[Stack]:
+async def stack(tmp: Path, redis_url: str, db_url: str, **more: Any) -> AsyncIterator[Stack]:
     clock = ShiftedClock()
     async with TelegramBotAPIStandin() as api:
         settings = Settings(
-            data_dir=tmp, redis_url=redis_url, database_url=db_url, telegram_token=api.token
-        )
+            data_dir=tmp, redis_url=redis_url, database_url=db_url, telegram_token=api.token,
+            **more,
+        )  # fmt: skip
         async with build_services(settings) as services:
             bot = make_bot(api.token, api.url)
             try:
@@ -267,3 +273,43 @@ async def test_a_turn_whose_process_died_before_sending_still_reaches_the_person
     assert calls[text_at].params["text"] == replies[-1].text
     buttons = calls[text_at].params["reply_markup"]["inline_keyboard"]
     assert [b["callback_data"] for row in buttons for b in row] == ["new", "status", "help"]
+
+
+async def test_every_person_gets_the_text_before_the_card_with_the_outbox_running(
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
+) -> None:
+    """Issue 12: «the confirmation text reaches the person before the card, every time».
+    Five people confirm at once while the outbox dispatcher runs on its own (as in
+    tawasul run, woken by each release); for the first, the network drops the confirmation
+    twice (the channel tries once more), so the outbox sends the text and then the card."""
+    people = [TgUser(5_300_000_100 + i, f"مقيم {i}") for i in range(5)]
+    # they file with the same identity number: the daily limit per number is not tested here
+    async with stack(tmp_path, redis_url, db_url, requests_per_identity_per_day=0) as s:
+        s.api.add_file("photo-1", PNG)
+        confirms = []
+        for user in people:
+            *before, confirm = script(user, english=False)
+            for raw in before:
+                await s.feed(raw)
+            confirms.append(confirm)
+        stop = asyncio.Event()
+        running = asyncio.create_task(s.outbox.run_forever(stop, poll_s=0.2))
+        try:
+            s.api.drop_next("sendMessage", count=2)
+            await s.feed(confirms[0])
+            await asyncio.gather(*(s.feed(raw) for raw in confirms[1:]))
+            async with asyncio.timeout(60):
+                while not await s.all_sent("receipt", len(people)):  # noqa: ASYNC110
+                    await asyncio.sleep(0.2)
+        finally:
+            stop.set()
+            await running
+        texts = {row.target: row for row in await s.rows("notify")}
+        for user in people:
+            calls = s.api.calls_for(user.id)
+            (card_at,) = sent_photos(calls)
+            assert confirmation_at(calls) < card_at, [c.method for c in calls]
+    # the first person's text was sent by the outbox, the others' in their turn
+    assert texts[str(people[0].id)].last_error != "sent in the turn"
+    assert texts[str(people[0].id)].delivery_status == "sent"
+    assert all(texts[str(u.id)].last_error == "sent in the turn" for u in people[1:])
