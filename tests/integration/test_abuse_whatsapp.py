@@ -203,3 +203,57 @@ async def test_a_redelivered_whatsapp_message_is_counted_once(slow: Workers) -> 
     # the refused message again: refused in silence
     for worker in (0, 1):
         assert await slow.answer(worker, MONA, refused) == []
+
+
+# ---- a flood of new chats -------------------------------------------------------------------
+
+
+@pytest.fixture
+async def flood(
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
+) -> AsyncIterator[Workers]:
+    async for workers in _workers(tmp_path, redis_url, db_url, new_chats_limit=20):
+        yield workers
+
+
+async def _staff_alerts(workers: Workers) -> list[OutboxMessage]:
+    async with workers.services[0].sessions() as session:
+        query = select(OutboxMessage).where(OutboxMessage.kind == "staff_text")
+        return list(await session.scalars(query))
+
+
+async def test_a_whatsapp_flood_of_new_chats_is_throttled_with_one_staff_alert(
+    flood: Workers,
+) -> None:
+    assert await flood.says(0, MONA, "مرحبا")  # known before the flood
+    fakes = [WaUser(f"9665{i:08d}", f"SA.20000000000{i:05d}", f"حساب{i}") for i in range(48)]
+    # new accounts by the dozen within seconds, each batch split between the two workers
+    for start in range(0, len(fakes), 24):
+        batch = fakes[start : start + 24]
+        await asyncio.gather(
+            *(flood.post(i % 2, flood.payloads.text(user, "مرحبا")) for i, user in enumerate(batch))
+        )
+    served = [user for user in fakes if user.wa_id and flood.graph.texts(user.wa_id)]
+    assert len(served) == 19  # twenty new chats in the window, MONA first
+    states = [key async for key in flood.redis.scan_iter("tawasul:dlg:{whatsapp:*")]
+    assert len(states) == 20
+    dropped = [user for user in fakes if user not in served]
+    for user in dropped:
+        assert not await flood.has_state(user)
+        # not even the number is kept for someone refused
+        assert not [key async for key in flood.redis.scan_iter(f"*{user.key}*")], user
+    # the dropped ones reached nothing in SQL; the staff group gets one alert, however
+    # many workers saw the flood
+    async with flood.services[0].sessions() as session:
+        requests = int(await session.scalar(select(func.count()).select_from(Request)) or 0)
+    assert requests == 0
+    [alert] = await _staff_alerts(flood)
+    assert "سيل من المحادثات الجديدة" in alert.payload["html"] and "٢٠" in alert.payload["html"]
+    # known people are served during the flood, on either worker; new ones still wait,
+    # and no second alert comes
+    assert await flood.says(1, MONA, "مساعدة")
+    assert await flood.says(0, served[0], "مساعدة")
+    late = WaUser("966599999999", "SA.3000000000000001", "متأخر")
+    assert await flood.says(1, late, "مرحبا") == []
+    assert await flood.says(0, late, "مرحبا") == []
+    assert len(await _staff_alerts(flood)) == 1
