@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -265,3 +268,40 @@ def test_western_digits_on_the_card_when_configured() -> None:
     card = render_card(_receipt(arabic_digits="latn"), load_catalogue())
     assert card.one("days").text == "7 أيام عمل"
     assert [p.text for p in card.find("filed")] == ["12 جمادى الآخرة 1448هـ", "22 نوفمبر 2026م"]
+
+
+def test_the_cards_process_ends_with_a_killed_worker(tmp_path: Path) -> None:
+    """A worker SIGKILLed (no clean-up runs) does not leave its cards' process behind."""
+    code = (
+        "import asyncio, multiprocessing, sys, time\n"
+        "from pathlib import Path\n"
+        "from bot.receipt_cards import ReceiptCards\n"
+        "from domain.catalogue import load_catalogue\n"
+        "async def main():\n"
+        f"    cards = ReceiptCards(Path({str(tmp_path)!r}), load_catalogue())\n"
+        "    await cards.warm()\n"
+        "    print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
+        "    time.sleep(600)\n"
+        "asyncio.run(main())\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout is not None
+        children = [int(pid) for pid in worker.stdout.readline().split()]
+        assert children and all(_alive(pid) for pid in children)
+    finally:
+        worker.kill()
+        worker.wait()
+    for _ in range(300):  # the kernel's signal is immediate; this bounds a slow machine
+        if not any(_alive(pid) for pid in children):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended, waiting for its parent to read it
