@@ -181,7 +181,7 @@ def add_staff_parser(sub: Any) -> None:
 
 
 def _over_option(parser: argparse.ArgumentParser) -> None:
-    # the desk's one rule (bot.staff.desk.StaffDesk._claim): the same for every action
+    # the desk's one rule (bot.staff.desk_core.DeskCore._claim): the same for every action
     parser.add_argument(
         "--over",
         action="store_true",

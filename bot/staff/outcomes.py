@@ -45,7 +45,7 @@ def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -
 
 def check_owner(record: RequestRecord, officer: Officer) -> None:
     """Raises :class:`AlreadyTaken` when another officer has the request: the desk's rule
-    (:meth:`bot.staff.desk.StaffDesk._claim`), checked before a menu or a prompt is
+    (:meth:`bot.staff.desk_core.DeskCore._claim`), checked before a menu or a prompt is
     offered (after the button's freshness, as the desk does) so nobody types a reason
     only to be refused. The desk checks again."""
     if record.assigned_to is not None and record.assigned_to != officer.actor:

@@ -52,12 +52,13 @@ NOTE: Final = "note"
 
 
 class TheirSayDesk:
-    """Mixed into :class:`bot.staff.desk.StaffDesk`."""
+    """Mixed into :class:`bot.staff.desk.StaffDesk` (a mixin, not a
+    :class:`bot.staff.desk_core.DeskCore`: the desk's queries read this module's ratings)."""
 
     note_batch_s: int = NOTE_BATCH_S
 
     if TYPE_CHECKING:
-        # provided by the StaffDesk this is mixed into
+        # provided by the StaffDesk this is mixed into (bot.staff.desk_core.DeskCore)
         _clock: Callable[[], dt.datetime]
         _arabic_digits: Digits
         _say: SayWords
@@ -183,7 +184,7 @@ class TheirSayDesk:
         self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
     ) -> RequestRecord:
         """Answers a reconsideration by keeping the rejection; the person is told. Another
-        officer's request needs ``over`` (see :meth:`bot.staff.desk.StaffDesk._claim`)."""
+        officer's request needs ``over`` (see :meth:`bot.staff.desk_core.DeskCore._claim`)."""
         async with self._transaction() as session:
             request = await self._load(session, number)
             await self._claim(session, request, officer, offered, over=over)

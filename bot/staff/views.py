@@ -1,4 +1,5 @@
-"""What officers read about requests: a request's summary, the overdue list, the counts.
+"""What officers read about requests: a request's summary and history, and the labels
+(the lists and counts are :mod:`bot.staff.lists`).
 
 The same views serve the staff group (Telegram HTML) and ``tawasul staff`` (plain text),
 through :class:`Fmt`. In HTML every piece of text is escaped where it is put in, whatever
@@ -9,12 +10,13 @@ tags come only from this module, so nothing a person types can become markup.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Final
 
 from bot.db.requests_repo import RequestRecord, StatusEventRecord
 from bot.staff.actors import actor_name
 from bot.staff.fmt import HTML, PLAIN, Fmt, label, mention, moment, script_mismatch
+from bot.staff.lists import ListViews
 from bot.staff.say_words import SayWords
 from conversations.formatting import format_due_date
 from conversations.i18n import N_, Texts
@@ -25,8 +27,6 @@ from domain.status import FINAL, RequestStatus
 # the formatting helpers are re-exported: every staff module reads them from here
 __all__ = ["HTML", "PLAIN", "Fmt", "StaffViews", "mention", "script_mismatch"]
 
-#: Telegram's limit is 4096 characters; lists stop well before it and say how many remain.
-MAX_LIST_ITEMS: Final = 40
 #: A description is cut in a summary so the whole message stays under Telegram's limit.
 MAX_DESCRIPTION: Final = 1500
 #: A caption is cut in a summary; the album under the card carries it whole.
@@ -63,7 +63,7 @@ IDENTITY_LABELS: Final[Mapping[str, str]] = {
 }
 
 
-class StaffViews:
+class StaffViews(ListViews):
     """Texts for officers in one language (the staff group's: Arabic by default)."""
 
     def __init__(
@@ -289,102 +289,6 @@ class StaffViews:
         else:
             parts.append(fmt.t(_("nobody yet")))
         return "• " + " — ".join(parts)
-
-    # ---- lists and counts -------------------------------------------------------------
-
-    def overdue(
-        self,
-        records: Iterable[RequestRecord],
-        fmt: Fmt,
-        *,
-        today: dt.date,
-        waiting: Iterable[RequestRecord] = (),
-    ) -> str:
-        """The overdue requests, then those past their date that wait for the person (their
-        clock is paused: not overdue, but someone may want to remind them)."""
-        _ = self.texts.gettext
-        items = sorted(records, key=lambda r: (r.due_date, r.number))
-        if items:
-            head = fmt.b(
-                self.texts.ngettext(
-                    "%(count)d overdue request:", "%(count)d overdue requests:", len(items)
-                )
-                % {"count": len(items)}
-            )
-            lines = [head, *self._capped(items, fmt, today)]
-        else:
-            lines = [fmt.t(_("No request is overdue."))]
-        paused = [r for r in waiting if r.due_date < today]
-        if paused:
-            lines.append(
-                fmt.b(
-                    self.texts.ngettext(
-                        "%(count)d more is past its date but waits for the person's answer (the clock is paused, so it is not overdue):",
-                        "%(count)d more are past their date but wait for the person's answer (the clock is paused, so they are not overdue):",
-                        len(paused),
-                    )
-                    % {"count": len(paused)}
-                )
-            )
-            lines += self._capped(paused, fmt, today)
-        return "\n".join(lines)
-
-    def listing(
-        self, records: Sequence[RequestRecord], fmt: Fmt, *, today: dt.date, head: str, empty: str
-    ) -> str:
-        """A list under ``head`` (already counted and translated), or ``empty``."""
-        if not records:
-            return fmt.t(empty)
-        return "\n".join([fmt.b(head), *self._capped(list(records), fmt, today)])
-
-    def open_list(self, records: Iterable[RequestRecord], fmt: Fmt, *, today: dt.date) -> str:
-        _ = self.texts.gettext
-        items = list(records)
-        if not items:
-            return fmt.t(_("No open requests."))
-        head = fmt.b(
-            self.texts.ngettext("%(count)d open request:", "%(count)d open requests:", len(items))
-            % {"count": len(items)}
-        )
-        return "\n".join([head, *self._capped(items, fmt, today)])
-
-    def _capped(self, items: list[RequestRecord], fmt: Fmt, today: dt.date) -> list[str]:
-        lines = [self.line(r, fmt, today=today) for r in items[:MAX_LIST_ITEMS]]
-        rest = len(items) - MAX_LIST_ITEMS
-        if rest > 0:
-            lines.append(
-                fmt.t(
-                    self.texts.ngettext("…and %(count)d more.", "…and %(count)d more.", rest)
-                    % {"count": rest}
-                )
-            )
-        return lines
-
-    def stats(
-        self,
-        by_status: Mapping[str, int],
-        by_department: Mapping[str, int],
-        *,
-        due_today: int,
-        overdue: int,
-        fmt: Fmt,
-        satisfaction: Mapping[str, tuple[float, int]] | None = None,
-    ) -> str:
-        _ = self.texts.gettext
-        lines = [fmt.b(_("Requests by status:"))]
-        for status in RequestStatus:
-            lines.append(fmt.t(f"• {self.status(status)}: {by_status.get(status.value, 0)}"))
-        lines.append(fmt.b(_("Open requests by department:")))
-        if by_department:
-            for department, count in sorted(by_department.items(), key=lambda kv: -kv[1]):
-                lines.append(fmt.t(f"• {self.department(department)}: {count}"))
-        else:
-            lines.append(fmt.t("• " + _("none")))
-        lines.append(label(fmt, _("Due today"), str(due_today)))
-        lines.append(label(fmt, _("Overdue"), str(overdue)))
-        if satisfaction is not None:
-            lines += SayWords(self).satisfaction(satisfaction, fmt)
-        return "\n".join(lines)
 
 
 def _mobile(record: RequestRecord, _: Callable[[str], str]) -> str:

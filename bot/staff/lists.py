@@ -1,0 +1,128 @@
+"""What officers read about many requests: the overdue list, any list under a heading
+(waiting, mine, nobody's, a search), the open requests, and the counts by status and
+department. Part of :class:`bot.staff.views.StaffViews` (same texts, same :class:`Fmt`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, cast
+
+from bot.db.requests_repo import RequestRecord
+from bot.staff.fmt import Fmt, label
+from bot.staff.say_words import SayWords
+from conversations.i18n import Texts
+from domain.status import RequestStatus
+
+if TYPE_CHECKING:
+    from bot.staff.views import StaffViews
+
+#: Telegram's limit is 4096 characters; lists stop well before it and say how many remain.
+MAX_LIST_ITEMS: Final = 40
+
+
+class ListViews:
+    """Mixed into :class:`bot.staff.views.StaffViews`."""
+
+    if TYPE_CHECKING:
+        # provided by the StaffViews this is mixed into
+        texts: Texts
+
+        def line(self, record: RequestRecord, fmt: Fmt, *, today: dt.date) -> str: ...
+        def status(self, status: RequestStatus) -> str: ...
+        def department(self, department: str) -> str: ...
+
+    def overdue(
+        self,
+        records: Iterable[RequestRecord],
+        fmt: Fmt,
+        *,
+        today: dt.date,
+        waiting: Iterable[RequestRecord] = (),
+    ) -> str:
+        """The overdue requests, then those past their date that wait for the person (their
+        clock is paused: not overdue, but someone may want to remind them)."""
+        _ = self.texts.gettext
+        items = sorted(records, key=lambda r: (r.due_date, r.number))
+        if items:
+            head = fmt.b(
+                self.texts.ngettext(
+                    "%(count)d overdue request:", "%(count)d overdue requests:", len(items)
+                )
+                % {"count": len(items)}
+            )
+            lines = [head, *self._capped(items, fmt, today)]
+        else:
+            lines = [fmt.t(_("No request is overdue."))]
+        paused = [r for r in waiting if r.due_date < today]
+        if paused:
+            lines.append(
+                fmt.b(
+                    self.texts.ngettext(
+                        "%(count)d more is past its date but waits for the person's answer (the clock is paused, so it is not overdue):",
+                        "%(count)d more are past their date but wait for the person's answer (the clock is paused, so they are not overdue):",
+                        len(paused),
+                    )
+                    % {"count": len(paused)}
+                )
+            )
+            lines += self._capped(paused, fmt, today)
+        return "\n".join(lines)
+
+    def listing(
+        self, records: Sequence[RequestRecord], fmt: Fmt, *, today: dt.date, head: str, empty: str
+    ) -> str:
+        """A list under ``head`` (already counted and translated), or ``empty``."""
+        if not records:
+            return fmt.t(empty)
+        return "\n".join([fmt.b(head), *self._capped(list(records), fmt, today)])
+
+    def open_list(self, records: Iterable[RequestRecord], fmt: Fmt, *, today: dt.date) -> str:
+        _ = self.texts.gettext
+        items = list(records)
+        if not items:
+            return fmt.t(_("No open requests."))
+        head = fmt.b(
+            self.texts.ngettext("%(count)d open request:", "%(count)d open requests:", len(items))
+            % {"count": len(items)}
+        )
+        return "\n".join([head, *self._capped(items, fmt, today)])
+
+    def _capped(self, items: list[RequestRecord], fmt: Fmt, today: dt.date) -> list[str]:
+        lines = [self.line(r, fmt, today=today) for r in items[:MAX_LIST_ITEMS]]
+        rest = len(items) - MAX_LIST_ITEMS
+        if rest > 0:
+            lines.append(
+                fmt.t(
+                    self.texts.ngettext("…and %(count)d more.", "…and %(count)d more.", rest)
+                    % {"count": rest}
+                )
+            )
+        return lines
+
+    def stats(
+        self,
+        by_status: Mapping[str, int],
+        by_department: Mapping[str, int],
+        *,
+        due_today: int,
+        overdue: int,
+        fmt: Fmt,
+        satisfaction: Mapping[str, tuple[float, int]] | None = None,
+    ) -> str:
+        _ = self.texts.gettext
+        lines = [fmt.b(_("Requests by status:"))]
+        for status in RequestStatus:
+            lines.append(fmt.t(f"• {self.status(status)}: {by_status.get(status.value, 0)}"))
+        lines.append(fmt.b(_("Open requests by department:")))
+        if by_department:
+            for department, count in sorted(by_department.items(), key=lambda kv: -kv[1]):
+                lines.append(fmt.t(f"• {self.department(department)}: {count}"))
+        else:
+            lines.append(fmt.t("• " + _("none")))
+        lines.append(label(fmt, _("Due today"), str(due_today)))
+        lines.append(label(fmt, _("Overdue"), str(overdue)))
+        if satisfaction is not None:
+            lines += SayWords(cast("StaffViews", self)).satisfaction(satisfaction, fmt)
+        return "\n".join(lines)
