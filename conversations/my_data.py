@@ -2,7 +2,9 @@
 
 A person may ask, at any step and without losing it, what the service holds about them:
 the identity, establishment and phone numbers on their requests and account, each request
-with its number, status and files (names and types), and their language. And they may ask
+with its number, status and files (names and types), their language, and any block an
+officer put on their messages (when it was put and lifted; not the officer's reason or
+name, see :class:`HeldBlock`). And they may ask
 for it to be deleted: after a yes/no confirmation their draft and remembered language are
 dropped and the personal data of their decided requests is redacted as the retention job
 does; an open request is named with why it is kept (the officers still need it). Only the
@@ -66,14 +68,29 @@ class HeldRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldBlock:
+    """A block an officer put on the person's messages (issue 14), as they are told of it:
+    when it began and, once lifted, when it ended, and the request it was put from. The
+    officer's reason and the officers' names are left out: the reason is the officers'
+    own working note and their names are their personal data, not the person's; the
+    directorate answers for a block through its usual channels."""
+
+    blocked_at: dt.datetime
+    lifted_at: dt.datetime | None
+    request_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class HeldData:
     """Everything held about one chat's account: its verified phone, the identity numbers
-    bound to it, the language it is spoken to in, and its requests, newest first."""
+    bound to it, the language it is spoken to in, its requests, newest first, and the
+    blocks on it that still name it (lifted or in force), oldest first."""
 
     phones: tuple[str, ...]
     identities: tuple[str, ...]
     locale: str
     requests: tuple[HeldRequest, ...]
+    blocks: tuple[HeldBlock, ...] = ()
     # the same as a JSON file (a local path the channel sends as a document), if made
     document: str | None = None
 
@@ -154,12 +171,26 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
             ctx.texts.ngettext("…and %(n)d older request.", "…and %(n)d older requests.", hidden)
             % {"n": hidden}
         )
+    lines.extend(_held_block(ctx, block) for block in data.blocks)
     lines.append(
         _(
             "To have your data deleted, send «delete my data». Your requests are visible only to you and to the officers who handle them."
         )
     )
     return "\n".join(lines)
+
+
+def _held_block(ctx: Ctx, block: HeldBlock) -> str:
+    _ = ctx.texts.gettext
+    day = block.blocked_at.date().isoformat()
+    if block.lifted_at is None:
+        return _("Your messages have been blocked since %(day)s; the block is still in force.") % {
+            "day": day
+        }
+    return _("Your messages were blocked on %(day)s; the block was lifted on %(lifted)s.") % {
+        "day": day,
+        "lifted": block.lifted_at.date().isoformat(),
+    }
 
 
 def render_erased(ctx: Ctx, erased: Erased) -> str:

@@ -35,7 +35,7 @@ from bot.db.retention import REDACTED, redact_blocks, redact_requests
 from bot.exports import EXPORT_NAME, EXPORT_TTL, sweep_exports
 from bot.media_store import MediaStore
 from conversations.i18n import DEFAULT_LOCALE
-from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest
+from conversations.my_data import Erased, HeldBlock, HeldData, HeldFile, HeldRequest
 from domain.status import FINAL
 
 _FINAL = tuple(str(s) for s in FINAL)
@@ -72,6 +72,14 @@ class SqlPersonalData:
                     .order_by(Request.submitted_at.desc(), Request.id.desc())
                 )
             ).all()
+            # a lifted block redacted by an earlier «delete my data» no longer names them
+            blocks = (
+                await session.scalars(
+                    select(Block)
+                    .where(Block.channel == channel, Block.user_key == user_key)
+                    .order_by(Block.blocked_at, Block.id)
+                )
+            ).all()
             held = HeldData(
                 phones=(account.verified_phone,) if account and account.verified_phone else (),
                 identities=tuple(sorted(i.identity_number for i in account.identities))
@@ -79,6 +87,10 @@ class SqlPersonalData:
                 else (),
                 locale=locale,
                 requests=tuple(_held(r) for r in requests),
+                # when, never why nor by whom (HeldBlock says why)
+                blocks=tuple(
+                    HeldBlock(b.blocked_at, b.unblocked_at, b.request_number) for b in blocks
+                ),
             )
             session.add(
                 AuditEntry(
@@ -213,5 +225,13 @@ def _as_json(held: HeldData) -> dict[str, object]:
                 "files": [{"kind": f.kind, "mime": f.mime, "name": f.name} for f in r.files],
             }
             for r in held.requests
+        ],
+        "blocks": [
+            {
+                "blocked_at": b.blocked_at.isoformat(),
+                "lifted_at": None if b.lifted_at is None else b.lifted_at.isoformat(),
+                "request_number": b.request_number,
+            }
+            for b in held.blocks
         ],
     }

@@ -214,3 +214,72 @@ async def test_delete_my_data_takes_their_say_and_lifted_blocks_and_keeps_a_bloc
     assert blocks[other.id].user_key == "u2"
     assert audit is not None
     assert audit.detail["blocks_redacted"] == 1 and audit.detail["blocks_kept_in_force"] == 1
+
+
+async def test_my_data_lists_blocks_on_the_person_without_why_or_by_whom(
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    gateway: SqlRequestGateway,
+    tmp_path: Path,
+) -> None:
+    media = MediaStore(tmp_path)
+    mine = await _file(gateway, media, "blk-1", b"\xff\xd8mine", user_key="u1")
+    async with db_sessionmaker.begin() as session:
+        session.add_all(
+            [
+                Block(
+                    channel=channel, user_key=user, locale="ar", request_number=mine,
+                    reason=f"سبب داخلي {n}", blocked_by=f"officer:77:نورة {n}",
+                    blocked_at=dt.datetime(2027, 11, start, 9, 0, tzinfo=dt.UTC),
+                    unblocked_by=None if end is None else f"officer:78:سعد {n}",
+                    unblocked_at=None
+                    if end is None
+                    else dt.datetime(2027, 11, end, 9, 0, tzinfo=dt.UTC),
+                )
+                for n, (channel, user, start, end) in enumerate(
+                    [
+                        ("telegram", "u1", 2, 3),  # theirs, lifted
+                        ("telegram", "u1", 20, None),  # theirs, in force
+                        ("telegram", "u2", 14, 15),  # someone else's
+                        ("whatsapp", "u1", 16, None),  # another channel's u1
+                    ]
+                )
+            ]
+        )  # fmt: skip
+    personal = SqlPersonalData(
+        db_sessionmaker, media, 365, GRACE, clock=lambda: NOW, exports=tmp_path / "exports"
+    )
+    engine = Engine(
+        RedisDialogueStore(redis_client), INTAKE, load_catalogue(), MemoryGateway(),
+        personal_data=personal,
+    )  # fmt: skip
+    chat = Chat(engine.handle, channel="telegram", user="u1")
+
+    await chat.text("بياناتي")
+    said = chat.said
+    # dates in Arabic-Indic digits, as everything the Arabic answer says
+    assert "حُظرت رسائلك في ٢٠٢٧-١١-٠٢، ثم رُفع الحظر في ٢٠٢٧-١١-٠٣." in said
+    assert "رسائلك محظورة منذ ٢٠٢٧-١١-٢٠، ولا يزال الحظر ساريًا." in said
+    # only their own blocks; never the officers' reasons or names
+    for hidden in ("-١٤", "-١٥", "-١٦", "سبب", "نورة", "سعد", "officer"):
+        assert hidden not in said.replace(mine, ""), hidden
+    (document,) = chat.last[0].media
+    _mode, copy = _read(document)
+    assert copy["blocks"] == [
+        {"blocked_at": "2027-11-02T09:00:00+00:00", "lifted_at": "2027-11-03T09:00:00+00:00",
+         "request_number": mine},
+        {"blocked_at": "2027-11-20T09:00:00+00:00", "lifted_at": None, "request_number": mine},
+    ]  # fmt: skip
+    for hidden in ("سبب", "نورة", "سعد", "officer"):
+        assert hidden not in json.dumps(copy, ensure_ascii=False), hidden
+
+    await chat.text("English")
+    await chat.text("my data")
+    said = chat.said
+    assert "Your messages were blocked on 2027-11-02; the block was lifted on 2027-11-03." in said
+    assert "Your messages have been blocked since 2027-11-20; the block is still in force." in said
+
+    # once they delete their data, the lifted block no longer names them: not listed
+    await personal.erase("telegram", "u1")
+    held = await personal.held("telegram", "u1", "en")
+    assert [(b.lifted_at, b.request_number) for b in held.blocks] == [(None, mine)]
