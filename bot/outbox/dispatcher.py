@@ -128,9 +128,15 @@ class OutboxDispatcher:
             try:
                 await self.run_once()
             except Exception:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    # a driver turned our cancellation into its own error: retrying would
+                    # keep a stopping worker (or a closing event loop) waiting for ever
+                    raise asyncio.CancelledError from None
                 # the database or Redis is away for a moment; the rows stay queued
                 log.exception("outbox round failed; retrying in %.1f s", poll_s)
                 self._sent_last_run = 0
+                self._next_due = None  # a full pause: a failing round must not spin
             if self._sent_last_run:
                 continue  # the next rows of the same queues may be due now
             await self._sleep(stop, self._pause(poll_s))

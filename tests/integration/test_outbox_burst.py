@@ -83,10 +83,11 @@ async def test_a_burst_of_new_requests_reaches_the_group_within_its_limit(
     # two workers, as in a deployment with more than one process
     engines = [make_engine(db_url) for _ in range(2)]
     stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
     started = time.monotonic()
     try:
         workers = [r.dispatcher(sessions=make_sessionmaker(e)) for e in engines]
-        tasks = [asyncio.create_task(w.run_forever(stop, poll_s=0.05)) for w in workers]
+        tasks += [asyncio.create_task(w.run_forever(stop, poll_s=0.05)) for w in workers]
         numbers = await file_burst()
         filed_in = time.monotonic() - started
         assert filed_in < 2 * GROUP_WINDOW  # a burst indeed: about one (scaled) minute
@@ -94,6 +95,11 @@ async def test_a_burst_of_new_requests_reaches_the_group_within_its_limit(
         stop.set()
         await asyncio.gather(*tasks)
     finally:
+        # a failed assertion must not leave the workers delivering into the next test
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         for engine in engines:
             await engine.dispose()
 

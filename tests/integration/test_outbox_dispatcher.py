@@ -162,6 +162,31 @@ async def test_cancelling_a_worker_mid_send_releases_its_rows(r: Rig) -> None:
     assert r.api.texts(SARA) == ["أ", "ب"]
 
 
+async def test_a_cancel_a_driver_turns_into_its_own_error_still_stops_the_worker(
+    r: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some drivers answer a cancellation mid-query with an error of their own; a worker
+    that took it for «the database is away» kept looping, and a stopping process (or a
+    test's closing event loop) waited on it for ever."""
+    dispatcher = r.dispatcher()
+    in_round = asyncio.Event()
+
+    async def round_that_converts_cancel() -> int:
+        in_round.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            raise ConnectionError("connection was closed in the middle of operation") from None
+        return 0
+
+    monkeypatch.setattr(dispatcher, "run_once", round_that_converts_cancel)
+    task = asyncio.create_task(dispatcher.run_forever(asyncio.Event(), poll_s=0.05))
+    await asyncio.wait_for(in_round.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+
+
 async def test_several_workers_share_the_queue_without_sending_twice(r: Rig, db_url: str) -> None:
     people = [5_200_000_000 + i for i in range(8)]
     for round_ in range(4):
