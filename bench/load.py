@@ -20,7 +20,8 @@ Prints one JSON line:
 {"bench":"load","workers":2,"residents":N,"database":"sqlite","faults":[...],
  "updates_sent":..,"updates_per_s":..,"p50_ms":..,"p99_ms":..,"replies":..,
  "updates_answered":..,"updates_unanswered":..,"redeliveries":..,"apologies":..,
- "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"replies_resent_after_kill":..,
+ "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"duplicate_reply_texts":[..],
+ "replies_resent_after_kill":..,
  "duplicate_requests":.., "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
  "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"recover_s":..},...]}
 
@@ -325,10 +326,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "keyboard_removals": sum(
             1 for p in people for m in api.sent_to(p.chat) if m.text == REMOVAL_TEXT
         ),
-        "duplicate_replies": sum(twice for twice, _resent in repeats),
+        "duplicate_replies": sum(twice for twice, _resent, _texts in repeats),
+        "duplicate_reply_texts": [t for _twice, _resent, texts in repeats for t in texts][:5],
         # the documented window (conversations.replays): answered by the killed worker,
         # which died before closing the update, and answered again by its replay
-        "replies_resent_after_kill": sum(resent for _twice, resent in repeats),
+        "replies_resent_after_kill": sum(resent for _twice, resent, _texts in repeats),
         "staff_cards": len(cards) if args.staff_group else None,
         "staff_cards_missing": len(numbers - set(cards)) if args.staff_group else 0,
         "duplicate_staff_cards": len(cards) - len(set(cards)),

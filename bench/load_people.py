@@ -12,6 +12,7 @@ reply_timeout_s counts as an unanswered update, and they try again too.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import re
 import time
@@ -242,25 +243,32 @@ class Resident:
         the number is shared, one after each other step."""
         return 12
 
-    def duplicates(self, kills: Sequence[float] = ()) -> tuple[int, int]:
-        """(sent twice, resent after a kill): messages the bot sent twice in a row with
-        nothing from the resident between. A repeat whose first copy reached the Bot API
-        before a worker was killed (`kills`, monotonic times) and whose second came after
-        is the replay of a turn the killed worker had answered and not closed, the
-        documented window (conversations.replays); any other is an answer sent twice.
-        The late answer to a turn the resident had given up on (counted unanswered)
-        arriving next to the answer to its repetition is not counted."""
+    def duplicates(self, kills: Sequence[float] = ()) -> tuple[int, int, list[str]]:
+        """(sent twice, resent after a kill, the texts sent twice): messages the bot sent
+        twice in a row with nothing from the resident between. A repeat whose first copy
+        reached the Bot API before a worker was killed (`kills`, monotonic times) and whose
+        second came after is the replay of a turn the killed worker had answered and not
+        closed, the documented window (conversations.replays); any other is an answer sent
+        twice. Not counted: the late answer to a turn the resident had given up on (counted
+        unanswered) arriving next to the answer to its repetition, and one apology per
+        photo of an album sent while something was down (each photo is its own update)."""
         inbox = self.api.sent_to(self.chat)
         starts = set(self.turns)
         twice = resent = 0
+        texts: list[str] = []
         for i in range(1, len(inbox)):
             if i in starts or not inbox[i].same_as(inbox[i - 1]):
+                continue
+            turn = bisect.bisect_right(self.turns, i) - 1
+            updates = len(self.timed[turn].kinds) if 0 <= turn < len(self.timed) else 1
+            if updates > 1 and inbox[i].text in APOLOGIES:
                 continue
             if any(inbox[i - 1].at <= kill < inbox[i].at for kill in kills):
                 resent += 1
             else:
                 twice += 1
-        return twice, resent
+                texts.append(inbox[i].text[:60])
+        return twice, resent, texts
 
     def waiting_on(self, worker: int) -> bool:
         """Whether `worker` accepted the resident's last turn and no answer to it has
