@@ -29,6 +29,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Account, AccountIdentity, AuditEntry, Block, Request
 from bot.db.requests_repo import resident_actor
 from bot.db.retention import REDACTED, redact_blocks, redact_requests
@@ -63,6 +64,8 @@ class SqlPersonalData:
 
     async def held(self, channel: str, user_key: str, locale: str) -> HeldData:
         async with self.sessions.begin() as session:
+            # reads, then writes the audit row: the write lock first (see SQLITE_BEGIN)
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             account = await _account(session, channel, user_key)
             requests = (
                 await session.scalars(
@@ -135,6 +138,7 @@ class SqlPersonalData:
             self.sessions, self.media, decided, now=self.clock(), media_grace=self.media_grace
         )
         async with self.sessions.begin() as session:
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             # a lifted block no longer needs to name the person; one in force is kept (it
             # keeps an abusive sender out; README, "Personal data")
             theirs = and_(Block.channel == channel, Block.user_key == user_key)

@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Attachment, Block, OutboxMessage, Request, StatusEvent
 from bot.media_store import MediaStore
 from domain.status import FINAL
@@ -227,6 +228,7 @@ async def purge_decided(
         sessions, store, due, now=now, media_grace=media_grace
     )
     async with sessions.begin() as session:
+        await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
         blocks = await redact_blocks(session, lifted)
     if done or blocks:
         log.info(
@@ -261,6 +263,8 @@ async def redact_requests(
     for start in range(0, len(requests), _BATCH):
         ids = [i for i, _ in requests[start : start + _BATCH]]
         async with sessions.begin() as session:
+            # reads what is still due, then redacts it: the write lock first (SQLITE_BEGIN)
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             mine, files = await _redact(session, ids)
         done += [numbers[i] for i in mine]
         attachments += len(files)

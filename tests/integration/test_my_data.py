@@ -6,6 +6,7 @@ the audit log without personal data."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -283,3 +284,36 @@ async def test_my_data_lists_blocks_on_the_person_without_why_or_by_whom(
     await personal.erase("telegram", "u1")
     held = await personal.held("telegram", "u1", "en")
     assert [(b.lifted_at, b.request_number) for b in held.blocks] == [(None, mine)]
+
+
+async def test_many_asks_at_once_on_two_workers_are_all_answered(
+    db_url: str, gateway: SqlRequestGateway, tmp_path: Path
+) -> None:
+    """«بياناتي» reads, then writes its audit row: on SQLite a deferred transaction whose
+    snapshot another writer overtook failed at once with «database is locked» (found by
+    the fresh-clone tester, one person alone at the terminal, beside the outbox). Twelve
+    people asking at once on two workers (two engines on one database) are all answered,
+    each ask audited."""
+    from bot.db.engine import make_engine, make_sessionmaker
+
+    media = MediaStore(tmp_path)
+    for i in range(3):
+        await _file(gateway, media, f"ask-{i}", b"\xff\xd8" + bytes([i]), user_key=f"p{i}")
+    engines = [make_engine(db_url) for _ in range(2)]
+    try:
+        workers = [
+            SqlPersonalData(make_sessionmaker(e), media, 365, GRACE, clock=lambda: NOW)
+            for e in engines
+        ]
+        held = await asyncio.gather(
+            *(workers[i % 2].held("telegram", f"p{i % 3}", "ar") for i in range(12))
+        )
+        assert [len(h.requests) for h in held] == [1] * 12
+        async with make_sessionmaker(engines[0])() as session:
+            audited = (
+                await session.scalars(select(AuditEntry).where(AuditEntry.action == "data_access"))
+            ).all()
+        assert len(audited) == 12
+    finally:
+        for e in engines:
+            await e.dispose()
