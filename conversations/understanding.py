@@ -185,6 +185,8 @@ class _StatusWords:
     objects: dict[str, float]
     phrases: tuple[tuple[str, ...], ...]
     threshold: float
+    # real words near a cue, never read as its typo («تأشيرة» is not «تأخير»)
+    not_typos: frozenset[str]
 
 
 @cache
@@ -195,6 +197,7 @@ def _status_words() -> _StatusWords:
         objects={" ".join(words(k)): float(v) for k, v in raw["objects"].items()},
         phrases=tuple(tuple(words(p)) for p in raw["phrases"]),
         threshold=float(raw["threshold"]),
+        not_typos=frozenset(" ".join(words(k)) for k in raw.get("not_typos", ())),
     )
 
 
@@ -205,9 +208,9 @@ def status_score(text: str) -> float:
     if any(_contains(tokens, phrase) for phrase in data.phrases):
         return data.threshold + 1
     pairs = [f"{a} {b}" for a, b in pairwise(tokens)]
-    cue = max((_weight(t, data.cues) for t in tokens), default=0.0)
+    cue = max((_weight(t, data.cues, data.not_typos) for t in tokens), default=0.0)
     cue += sum(_weight(pair, data.cues) for pair in pairs)
-    about = max((_weight(t, data.objects) for t in [*tokens, *pairs]), default=0.0)
+    about = max((_weight(t, data.objects, data.not_typos) for t in [*tokens, *pairs]), default=0.0)
     # a cue alone («وش صار؟») or an object alone («طلبي») is not enough
     return cue + about if cue and about else 0.0
 
@@ -217,9 +220,12 @@ def is_status_question(text: str) -> bool:
     return status_score(text) >= _status_words().threshold
 
 
-def _weight(token: str, table: dict[str, float]) -> float:
+def _weight(token: str, table: dict[str, float], exact: frozenset[str] = frozenset()) -> float:
     if token in table:
         return table[token]
+    if token in exact:
+        # a real word of its own, not a typo of the table's word next to it
+        return 0.0
     # a one-letter preposition written onto the word: «بطلبي», «لطلبي», «عطلبي»
     if len(token) >= 4 and token[0] in "بلعف" and token[1:] in table:
         return table[token[1:]]

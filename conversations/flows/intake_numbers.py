@@ -67,6 +67,18 @@ def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
     }[error.reason]
 
 
+def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
+    """A sentence with no digit where a number is asked for is the request told too early
+    (found by the fresh-clone tester: a description typed at the identity step): the
+    person is told where it goes and asked for the number again; None for anything else,
+    which the number's parser answers."""
+    if any(ch.isdigit() for ch in text) or len(text.split()) < 3:
+        return None
+    _ = ctx.texts.gettext
+    early = _("You can describe your request in a moment, right after the numbers.")
+    return Retry(f"{early}\n{prompt.text}")
+
+
 def ask_establishment(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(_("Type the establishment's unified number (10 digits, starting with 7)."))
@@ -76,6 +88,9 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if not isinstance(event, Text):
         return Retry(_("Please type the establishment number in digits."))
+    early = _words_not_number(ctx, event.text, ask_establishment(ctx))
+    if early is not None:
+        return early
     try:
         number = parse_establishment_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
@@ -111,6 +126,9 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if not isinstance(event, Text):
         return Retry(_("Please type the number in digits."))
+    early = _words_not_number(ctx, event.text, ask_identity(ctx))
+    if early is not None:
+        return early
     try:
         identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
