@@ -62,7 +62,7 @@ from conversations.receipt import ReceiptMaker
 from conversations.replays import replayed, replies_from_json, replies_to_json
 from conversations.say_parts import TheirSay
 from conversations.state import DialogueState
-from conversations.status_needs import StatusNeeds
+from conversations.status_needs import StatusNeeds, at_number_prompt
 from conversations.store import DialogueStore
 from conversations.understanding import is_status_question, understand_choice
 from domain.catalogue import Catalogue
@@ -311,7 +311,11 @@ class Engine(
             if taken is not None:
                 return taken
         if action is None:
-            # «أبغى أجدد الجواز» where a request number is asked for (conversations.status_needs)
+            # an officer's question answered at the look-up's prompts, a need typed there
+            # (conversations.status_needs)
+            instead = await self._answer_instead_of_number(ctx, chosen)
+            if instead is not None:
+                return instead
             needed = self._need_instead_of_number(ctx, chosen)
             if needed is not None:
                 return needed
@@ -389,7 +393,7 @@ class Engine(
         step = self._step(state)
         if step is not None and step.takes_files:
             return True
-        if state.flow != self.flow.name:
+        if state.flow != self.flow.name and not at_number_prompt(state):
             return False
         ctx = Ctx(state, origin, self.catalogue, self.gateway, self.clock())
         return bool(await waiting_questions(ctx))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conversations.events import Option, Reply
+    from conversations.events import Event, Option, Reply
     from conversations.flow import Ctx, Flow, Outcome
     from conversations.formatting import Digits
     from conversations.ports import AttemptLimiter
@@ -32,3 +32,6 @@ class EngineParts:
         def _restart(self, ctx: Ctx, *, ask: bool = True) -> list[Reply]: ...
         def _has_draft(self, state: DialogueState) -> bool: ...
         def _back_lead(self, ctx: Ctx) -> str: ...
+        async def _read(
+            self, state: DialogueState, event: Event, *, answers: bool = True
+        ) -> list[Reply]: ...

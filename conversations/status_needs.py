@@ -11,17 +11,23 @@ need is understood (the catalogue reads it), kept, and offered as one tap:
   their numbers, words and files is never thrown away unasked.
 
 Buttons: ``need`` and ``resume``, accepted only where they were offered.
+
+An officer waiting for the person's answer also ends the look-up's prompts: words or a
+file sent there are that answer (found by the fresh-clone tester: after «وين طلبي», the
+answer was told a request number has 10 digits, a photo to choose a request).
 """
 
 from __future__ import annotations
 
 from conversations import knowledge
 from conversations.engine_parts import EngineParts
-from conversations.events import Event, Option, Reply, Text
+from conversations.events import Event, Media, Option, Reply, Text
 from conversations.flow import Ctx
+from conversations.flows.more_info import waiting_questions
 from conversations.reading import STATUS_RESTART_STEPS
 from conversations.state import DialogueState, replace_state
 from domain.catalogue import local
+from domain.normalize import clean_input
 from domain.request_number import looks_like_request_number
 
 NEED = "need"
@@ -37,8 +43,32 @@ def _put_aside_with_data(state: DialogueState) -> bool:
     return DialogueState(answers=answers).has_data()
 
 
+def at_number_prompt(state: DialogueState) -> bool:
+    """Whether the look-up's list or request-number prompt is open."""
+    return state.flow == "status" and state.step in STATUS_RESTART_STEPS
+
+
 class StatusNeeds(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
+
+    async def _answer_instead_of_number(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+        """Words or a file sent at the look-up's prompts while an officer waits for this
+        person's answer: the look-up is left (a draft put aside for it comes back) and
+        the message read there, where it is taken or offered as the answer. None when
+        nothing waits, or for what the prompt reads (a number typed in digits alone,
+        a question for the knowledge base)."""
+        state = ctx.state
+        if not at_number_prompt(state) or not isinstance(event, Text | Media):
+            return None
+        if isinstance(event, Text):
+            typed = clean_input(event.text)
+            if not any(ch.isalpha() for ch in typed) or knowledge.explicit_question(typed):
+                return None
+        if not await waiting_questions(ctx):
+            return None
+        replace_state(state, state.fresh_draft())
+        state.resume()
+        return await self._read(state, event)
 
     def _need_instead_of_number(self, ctx: Ctx, event: Event) -> list[Reply] | None:
         """The offer for a need typed at the look-up's number prompts; None when the

@@ -3,11 +3,17 @@ the fresh-clone tester)."""
 
 from __future__ import annotations
 
-from .fakes import Chat
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import PHONE, RESIDENT, _to_identity
 from .test_status import plain
 from .test_status_needs import _chat
 
+NUMBER = "5038329651"
+QUESTION = "ما تاريخ انتهاء الجواز؟"
 DESCRIPTION = "أحتاج تأشيرة خروج وعودة لزيارة أهلي لكن المنصة ترفض الطلب بسبب خطأ"
 
 
@@ -23,3 +29,24 @@ async def test_a_description_at_the_identity_step_asks_for_the_number_first() ->
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
     assert "صِف طلبك" in plain(chat.said)  # the request went on where it was
+
+
+async def test_after_a_status_look_up_the_officers_question_can_still_be_answered() -> None:
+    gateway = MemoryGateway()
+    gateway.ask(NUMBER, QUESTION)
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("وين طلبي")
+    assert chat.choice_ids[0] == f"r:{NUMBER}"  # the look-up's list
+    await chat.text("تاريخ انتهاء الجواز ١٤٤٩/٠٣/١٠")
+    said = plain(chat.said)
+    # the words go to the officer's question, not to the look-up's number prompt
+    assert QUESTION in said and "رقم الطلب يتكون" not in said
+    await chat.media(ref="passport-photo")
+    assert "اختر طلبًا" not in plain(chat.said)
+    await chat.text("تم")
+    assert [(a.number, a.text) for a in gateway.answers] == [
+        (NUMBER, "تاريخ انتهاء الجواز ١٤٤٩/٠٣/١٠")
+    ]
+    assert [f.ref for f in gateway.answers[0].attachments] == ["passport-photo"]
