@@ -243,6 +243,10 @@ class Engine(
                     return [Reply(checked)]
                 return [self._reply(ctx, checked, with_choices=True)]
             event = checked
+        # «نعم» to «delete your data?» answers it, whatever step is underneath
+        erase = await self._erase_answer(ctx, event)
+        if erase is not None:
+            return erase
         step = self._step(state)
         # an offer about an officer's question is a menu, even at a step that reads numbers
         free_text = (
@@ -295,7 +299,7 @@ class Engine(
             or (isinstance(event, Text) and is_undo_word(event.text))
         ):
             return self._undo(ctx)
-        mine = await self._my_data(ctx, chosen, typed=not free_text and held is None)
+        mine = await self._my_data(ctx, chosen, typed=not free_text and held is None, said=event)
         if mine is not None:
             return mine
         asked, number = status_wish(chosen if isinstance(chosen, Choice) else event, state)

@@ -26,8 +26,9 @@ from conversations.flow import Ctx
 from conversations.formatting import isolate, ltr
 from conversations.languages import NAMES
 from conversations.notifications import status_name
-from conversations.reading import NAV_IDS, START_STEPS
+from conversations.reading import NAV_IDS, START_STEPS, as_choice
 from conversations.state import DialogueState, replace_state
+from conversations.understanding import understand_choice
 from conversations.wishes import wish
 from domain.catalogue import local
 
@@ -230,16 +231,42 @@ class MyData(EngineParts):
 
     personal_data: PersonalData | None
 
-    async def _my_data(self, ctx: Ctx, chosen: Event, *, typed: bool) -> list[Reply] | None:
+    async def _erase_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+        """The reply to a typed answer («نعم», «لا», «1», a label) to «delete your data?»
+        while that question is the one asked; None otherwise. Read before the step's own
+        reading: the step underneath (a request number, a description) would take it as
+        its answer."""
+        offered = ctx.state.offered
+        if self.personal_data is None or not isinstance(event, Text):
+            return None
+        if YES not in (o[0] for o in offered):
+            return None
+        chosen = as_choice(event, offered)
+        if not isinstance(chosen, Choice):
+            polar = [(o[0], o[1]) for o in offered if o[0] in (YES, NO)]
+            understood = understand_choice(event.text, polar)
+            if understood is None or understood.chosen is None:
+                return None
+            chosen = Choice(event.origin, understood.chosen)
+        if chosen.id not in (YES, NO):
+            return None
+        return await self._my_data(ctx, chosen, typed=False)
+
+    async def _my_data(
+        self, ctx: Ctx, chosen: Event, *, typed: bool, said: Event | None = None
+    ) -> list[Reply] | None:
         """The reply to a my-data button or wish; None when the message is neither.
-        ``typed`` False: a typed message is not read (the step takes the person's words)."""
+        ``typed`` False: a typed message is not read (the step takes the person's words).
+        ``said``: the message as typed, when ``chosen`` is what it was read as; its words
+        come first, so «احذف بياناتي» is not the «بياناتي» button whose label it holds."""
         if self.personal_data is None:
             return None
         wish: str | None = None
-        if isinstance(chosen, Choice) and chosen.id in (SEE, DELETE, YES, NO):
+        typed_text = said if isinstance(said, Text) else chosen
+        if isinstance(typed_text, Text) and typed:
+            wish = data_wish(typed_text.text)
+        if wish is None and isinstance(chosen, Choice) and chosen.id in (SEE, DELETE, YES, NO):
             wish = chosen.id
-        elif isinstance(chosen, Text) and typed:
-            wish = data_wish(chosen.text)
         if wish is None:
             return None
         _ = ctx.texts.gettext
@@ -257,12 +284,12 @@ class MyData(EngineParts):
         if wish == NO:
             return self._after(ctx, _("Nothing was deleted."))
         erased = await self.personal_data.erase(origin.channel, origin.user_key)
-        said, locale = render_erased(ctx, erased), ctx.locale
+        answer, locale = render_erased(ctx, erased), ctx.locale
         # a blank state in the default language: nothing of the person's stays in Redis
         # but the ids of the last turns (a replay must still be known for done)
         replace_state(ctx.state, DialogueState(handled=ctx.state.handled))
         ctx.state.forget_locale = True
-        return [Reply(said, locale=locale)]
+        return [Reply(answer, locale=locale)]
 
     def _data_options(self, ctx: Ctx) -> tuple[Option, ...]:
         """«My data» among the help buttons, where the service can answer it."""

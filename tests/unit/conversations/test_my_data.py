@@ -13,7 +13,7 @@ from conversations.flows.intake import INTAKE
 from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest, data_wish
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import RESIDENT, _to_identity
 
 FILED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -173,3 +173,40 @@ async def test_no_help_button_without_the_port() -> None:
     await _to_identity(chat)
     await chat.text("مساعدة")
     assert "mydata" not in chat.choice_ids and "cancel" in chat.choice_ids
+
+
+async def test_a_typed_yes_answers_the_deletion_question_at_the_status_number_step(
+    data: FakePersonalData, store: MemoryStore
+) -> None:
+    # the fresh-clone tester: at the request-number step of a status look-up, «نعم» to
+    # «هل تريد حذف بياناتك؟» was read as a wrong request number
+    engine = Engine(
+        store, INTAKE, load_catalogue(), MemoryGateway(), limiter=MemoryLimiter(),
+        personal_data=data,
+    )  # fmt: skip
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("حالة طلبي")
+    assert (await store.load("test", "u1")).step == "number"
+    await chat.text("احذف بياناتي")
+    assert "هل تريد حذف بياناتك" in chat.said
+    await chat.text("لا")
+    assert "لم يُحذف شيء" in chat.said and "١٠ أرقام" not in chat.said
+    assert data.calls == []
+    await chat.text("احذف بياناتي")
+    await chat.text("نعم")
+    assert data.calls == [("erase", "test", "u1")]
+    assert "١٠ أرقام" not in chat.said and "7312345678" in chat.said
+
+
+async def test_delete_my_data_typed_where_the_my_data_button_is_offered_asks_to_delete(
+    chat: Chat, data: FakePersonalData
+) -> None:
+    # «بياناتي» is a help button's label: «احذف بياناتي» contains it, and the longer
+    # phrase (delete) must win over the button it mentions
+    await _to_identity(chat)
+    await chat.text("مساعدة")
+    assert "mydata" in chat.choice_ids
+    await chat.text("احذف بياناتي")
+    assert "هل تريد حذف بياناتك" in chat.said
+    assert data.calls == []
