@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
+from conversations.formatting import isolate
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
 from domain.catalogue import Service, local
 
@@ -33,6 +34,8 @@ PASTE_WINDOW_S = 5.0
 # answers kept in the dialogue state (Redis), so any worker can take the next part
 _DRAFT = "description_draft"
 _OVERFLOW = "description_overflow_at"
+#: The choice that keeps the description already written, on coming back to its step.
+KEEP = "keep_description"
 
 
 def _service(ctx: Ctx) -> Service:
@@ -44,6 +47,22 @@ def _service(ctx: Ctx) -> Service:
 
 def ask_description(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
+    saved = ctx.state.answers.get("description")
+    if saved:
+        # back here (by «Back», or to change it from the summary): what they wrote is
+        # shown and kept unless they send a new text; it was once silently dropped
+        return Prompt(
+            "\n".join(
+                [
+                    _("Your description so far:"),
+                    isolate(str(saved)),
+                    _(
+                        "Press «Keep my description» to go on with it, or send a new text to replace it."
+                    ),
+                ]
+            ),
+            (Option(KEEP, _("Keep my description")),),
+        )
     return Prompt(
         _(
             "Describe your request in your own words: what you need, and what went wrong if there was a problem."
@@ -55,6 +74,9 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Media):
         return _description_with_file(ctx, event)
+    if isinstance(event, Choice) and event.id == KEEP and ctx.state.answers.get("description"):
+        ctx.state.answers.pop(_DRAFT, None)
+        return Next("summary" if ctx.state.editing else "attachments")
     if not isinstance(event, Text):
         return Retry(_("Please write the description as a text message."))
     return _describe(ctx, event.text)

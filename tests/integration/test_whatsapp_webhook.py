@@ -200,8 +200,8 @@ async def test_hello_gets_the_greeting_and_the_first_question(h: Harness) -> Non
 
 
 async def test_three_short_choices_are_reply_buttons(h: Harness) -> None:
-    await walk_to_attachments(h, MONA)
-    await h.send(h.payloads.text(MONA, "رجوع"))  # the description step: three choices
+    await walk_to_identity(h, MONA)
+    await h.send(h.payloads.text(MONA, "2000000006"))  # the description step: three choices
     interactive = h.graph.last_interactive(MONA.wa_id or "")
     assert interactive is not None and interactive["type"] == "button"
     assert h.choices(MONA) == [("back", "رجوع"), ("help", "مساعدة"), ("cancel", "إلغاء")]
