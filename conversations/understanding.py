@@ -168,6 +168,19 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     return Understood(None, top)
 
 
+def says_only(text: str, option_id: str) -> bool:
+    """True when the whole message is one of ``option_id``'s listed words in
+    choices.json («تم», «خلاص», «done» for "done"), fillers aside: a step that takes the
+    person's own words uses it so a word meant as a button is not kept as their text."""
+    data = _choices()
+    listed = data.option_words.get(option_id, frozenset())
+    tokens = words(text)
+    bare = [w for w in tokens if w not in data.fillers]
+    return bool(tokens) and (
+        " ".join(tokens) in listed or (bool(bare) and " ".join(bare) in listed)
+    )
+
+
 def _pattern_key(option_id: str, data: _Choices) -> str:
     """The option_words entry for an option id ("s:iqama_renew" -> "s:iqama_renew" or "s:*")."""
     if option_id in data.option_words:

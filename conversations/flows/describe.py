@@ -22,6 +22,7 @@ from typing import Any, Literal
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
 from conversations.formatting import isolate
+from conversations.understanding import says_only
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
 from domain.catalogue import Service, local
 
@@ -79,7 +80,29 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         return Next("summary" if ctx.state.editing else "attachments")
     if not isinstance(event, Text):
         return Retry(_("Please write the description as a text message."))
+    if says_only(event.text, "done"):
+        return _done_word(ctx)
     return _describe(ctx, event.text)
+
+
+def _done_word(ctx: Ctx) -> Outcome:
+    """«تم», «خلاص», «done» at the description step: the person means they have finished,
+    so the word is never kept as (part of) the description (the tester found «الوصف: تم»)."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    if answers.get("description"):
+        # a description given before (going back, or changing it from the summary) stands,
+        # as «Keep my description» would have it
+        answers.pop(_DRAFT, None)
+        return Next("summary" if ctx.state.editing else "attachments")
+    if answers.get(_DRAFT):
+        # words kept so far are too short to go on: ask for more, as the step already does
+        return Retry(_too_short(ctx))
+    return Retry(
+        _(
+            "You have not described your request yet. Please describe it in your own words: what you need, and what went wrong if there was a problem."
+        )
+    )
 
 
 def _describe(ctx: Ctx, text: str) -> Outcome:
@@ -97,12 +120,7 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
     if len(whole.strip()) < MIN_DESCRIPTION:
         # kept: the next message adds to it, so nothing typed so far has to be typed again
         answers[_DRAFT] = [*earlier, text]
-        short = ctx.texts.ngettext(
-            "I have kept what you wrote. Please add some detail in another message (at least %(min)d character in all) so the officer understands your request.",
-            "I have kept what you wrote. Please add some detail in another message (at least %(min)d characters in all) so the officer understands your request.",
-            MIN_DESCRIPTION,
-        ) % {"min": MIN_DESCRIPTION}
-        return Retry(short)
+        return Retry(_too_short(ctx))
     answers.pop(_DRAFT, None)
     # kept exactly as typed: the officer reads the person's own words
     answers["description"] = whole
@@ -116,7 +134,7 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
     reason = _take_file(ctx, event)
     refusal = None if reason is None else file_refusal(ctx, reason)
     caption = (event.caption or "").strip()
-    if caption:
+    if caption and not says_only(caption, "done"):
         _album_once(ctx, event.album_id, "ok")
         outcome = _describe(ctx, caption)
         if isinstance(outcome, Next):
@@ -139,6 +157,14 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
             "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."
         )
     )
+
+
+def _too_short(ctx: Ctx) -> str:
+    return ctx.texts.ngettext(
+        "I have kept what you wrote. Please add some detail in another message (at least %(min)d character in all) so the officer understands your request.",
+        "I have kept what you wrote. Please add some detail in another message (at least %(min)d characters in all) so the officer understands your request.",
+        MIN_DESCRIPTION,
+    ) % {"min": MIN_DESCRIPTION}
 
 
 def _too_long(ctx: Ctx, *, added_to: bool) -> str:

@@ -250,3 +250,47 @@ async def test_a_damaged_file_at_the_documents_step_is_told_it_could_not_be_read
     await chat.send(damaged)
     assert "تعذّرت علينا قراءة هذا الملف" in chat.said
     assert "ميغابايت" not in chat.said and "هذا النوع" not in chat.said
+
+
+async def test_done_words_at_the_description_step_are_not_the_description(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    # found by the fresh-clone tester: «تم» was kept, and the officer read «الوصف: تم / …»
+    await _to_description(chat)
+    for word in ("تم", "خلاص", "done"):
+        await chat.text(word)
+        assert "لم تصف طلبك بعد" in chat.said, word
+        assert "احتفظت بما كتبت" not in chat.said
+    await chat.text(FIRST)
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST
+
+
+async def test_done_after_a_short_start_asks_for_more_and_keeps_it(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text("تجديد")
+    await chat.text("تم")
+    assert "احتفظت بما كتبت" in chat.said  # too short to go on; nothing typed is lost
+    await chat.text("الإقامة من أبشر لا يعمل")
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == "تجديد\nالإقامة من أبشر لا يعمل"
+
+
+async def test_done_when_changing_the_description_keeps_the_one_given(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text(FIRST)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("e:desc")
+    await chat.text("خلاص")
+    assert "فضلًا راجع طلبك" in chat.said  # on, as if nothing needed changing
+    assert "خلاص" not in chat.said
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == FIRST
