@@ -109,8 +109,17 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
     typed = clean_input(event.text)
     # the share-my-number control is not a numbered choice on any channel
     numbered = [o for o in offered if o[0] != "share_contact"]
+    # where the phone number is asked for, digits are (part of) a phone, never a menu
+    # number: a stray «١» there once went back a step without a word
+    asks_phone = any(o[0] == "share_contact" for o in offered)
     # a menu number has a digit or two; int() of thousands of digits raises (and is slow)
-    if numbers and typed.isdigit() and len(typed) <= 3 and 1 <= int(typed) <= len(numbered):
+    if (
+        numbers
+        and not asks_phone
+        and typed.isdigit()
+        and len(typed) <= 3
+        and 1 <= int(typed) <= len(numbered)
+    ):
         return Choice(event.origin, numbered[int(typed) - 1][0])
     folded = fold_arabic(typed)
     for option_id, label in offered:

@@ -385,3 +385,25 @@ async def test_the_words_sent_with_a_document_stay_with_it(
         ("p1", "صورة الإقامة من الأمام"),
         ("p2", None),
     ]
+
+
+async def test_a_stray_digit_at_the_share_my_number_step_is_told_what_the_step_needs(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    # found by the fresh-clone tester: «١» was read as the first button («رجوع») and the
+    # step went back without a word (Telegram sent a lone «✅» as it hid the keyboard)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    assert "share_contact" in chat.choice_ids
+    for stray in ("١", "1"):
+        await chat.text(stray)
+        assert "مشاركة رقمي" in chat.said, stray  # the share button, named
+        assert chat.last[-1].ask_contact  # the share-my-number keyboard stays
+        assert "رقم هوية" not in chat.said  # not sent back to the identity question
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.identity_number == RESIDENT  # nothing given before is lost

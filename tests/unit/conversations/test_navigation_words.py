@@ -70,10 +70,13 @@ async def test_a_description_that_mentions_cancelling_is_a_description(chat: Cha
     assert "للمستندات" in chat.said  # on to the documents
 
 
-async def test_menu_numbers_at_the_phone_step_skip_the_share_control(chat: Chat) -> None:
+async def test_a_number_at_the_phone_step_is_no_menu_number(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text(RESIDENT)
     assert chat.choice_ids[:2] == ["share_contact", "back"]
-    # the terminal lists «رجوع» as 1) because the share control is not a numbered choice
+    # no channel numbers «رجوع» (the terminal and WhatsApp name navigation): digits typed
+    # here are a phone, so «1» is answered by the step, not read as «رجوع»
     await chat.text("1")
+    assert "رقم هوية صاحب الطلب" not in chat.said
+    await chat.text("رجوع")
     assert "رقم هوية صاحب الطلب" in chat.said
