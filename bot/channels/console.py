@@ -176,6 +176,8 @@ async def chat(
     handled before anything is read. Ends with a goodbye in the person's language."""
     loop = asyncio.get_running_loop()
     pending: Event | None = first
+    # the question last asked, printed again for an empty line (Enter alone)
+    asked: Reply | None = None
     while True:
         if pending is not None:
             event: Event | NoSuchFile | None = pending
@@ -192,6 +194,13 @@ async def chat(
                 return
             event = to_event(line, user_key, media)
         if event is None:
+            # Enter alone once got no answer at all, as if the chat had stopped
+            _ = Texts(locale).gettext
+            again = [_("Please type your answer.")]
+            if asked is not None:
+                again.append(render(asked, Texts(asked.locale or locale)))
+            print("\n".join(again), file=stdout)
+            print(file=stdout, flush=True)
             continue
         if isinstance(event, NoSuchFile):
             _ = Texts(locale).gettext
@@ -202,6 +211,7 @@ async def chat(
             locale = reply.locale or locale
             print(render(reply, Texts(locale)), file=stdout)
             print(file=stdout, flush=True)
+            asked = reply
             if reply.follow_up is not None and follow_ups is not None:
                 await follow_ups.release(reply.follow_up, delivered=True)
 

@@ -7,8 +7,12 @@ from pathlib import Path
 
 from bot.channels.console import chat, render
 from bot.media_store import MediaStore
+from conversations.engine import Engine
 from conversations.events import Event, Option, Reply
+from conversations.flows.intake import INTAKE
 from conversations.i18n import Texts
+from domain.catalogue import load_catalogue
+from tests.unit.conversations.fakes import MemoryGateway, MemoryStore
 
 
 def test_a_picture_is_named_by_where_it_was_saved() -> None:
@@ -74,3 +78,15 @@ def test_the_navigation_is_named_so_the_options_keep_their_numbers() -> None:
         assert "  1) الجوازات\n  2) الإقامة والتابعون" in shown
         assert "  • رجوع\n  • مساعدة\n  • إلغاء" in shown
     assert "  3) البدء من جديد" in helped
+
+
+async def test_an_empty_line_is_answered_with_the_question_again(tmp_path: Path) -> None:
+    # found by the fresh-clone tester: Enter alone in `tawasul chat` got no reply at all
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    out = io.StringIO()
+    await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO("/start\n\n"), stdout=out)
+    printed = out.getvalue().split("مع السلامة")[0]
+    first, _sep, again = printed.partition("فضلًا اكتب إجابتك.")
+    assert "تواصل" in first and again, printed
+    choices = [line for line in first.splitlines() if line.startswith("  ")]
+    assert choices and all(line in again.splitlines() for line in choices), (choices, again)
