@@ -126,12 +126,24 @@ def data_wish(text: str) -> str | None:
     return wish(text, _DATA, (("delete", DELETE), ("see", SEE)), max_words=MAX_WISH_WORDS)
 
 
+def draft_numbers(answers: dict[str, object]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The identity and establishment numbers, and the phone, typed into a request not
+    sent yet (the dialogue's ``answers``): data the service holds too, in Redis."""
+    numbers = tuple(str(answers[k]) for k in ("identity", "establishment") if answers.get(k))
+    phones = (str(answers["phone"]),) if answers.get("phone") else ()
+    return numbers, phones
+
+
 def render_held(ctx: Ctx, data: HeldData) -> str:
-    """The readable answer to «بياناتي», in the person's language."""
+    """The readable answer to «بياناتي», in the person's language, with what the request
+    they are filling in now holds (``ctx.state``'s draft, or the one put aside)."""
     _ = ctx.texts.gettext
     lines = [_("This is what the Tawasul service holds about you:")]
+    state = ctx.state
+    draft = state.suspended.get("answers") if state.suspended else state.answers
+    drafted, drafted_phones = draft_numbers(draft if isinstance(draft, dict) else {})
     numbers = sorted(
-        {*data.identities}
+        {*data.identities, *drafted}
         | {r.identity_number for r in data.requests if not r.redacted}
         | {
             r.establishment_number
@@ -139,12 +151,19 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
             if r.establishment_number and not r.redacted
         }
     )
-    phones = sorted({*data.phones} | {r.phone for r in data.requests if not r.redacted})
+    phones = sorted(
+        {*data.phones, *drafted_phones} | {r.phone for r in data.requests if not r.redacted}
+    )
     none = _("none")
     lines.append(
         _("Identity numbers: %(numbers)s") % {"numbers": ", ".join(map(ltr, numbers)) or none}
     )
     lines.append(_("Phone numbers: %(phones)s") % {"phones": ", ".join(map(ltr, phones)) or none})
+    if drafted or drafted_phones:
+        lines.append(
+            _("The request you are filling in now (not sent yet) holds: %(numbers)s")
+            % {"numbers": ", ".join(map(ltr, (*drafted, *drafted_phones)))}
+        )
     language = NAMES.get(data.locale, data.locale)
     lines.append(_("Language: %(language)s") % {"language": language})
     if not data.requests:
@@ -313,4 +332,5 @@ class MyData(EngineParts):
         if ctx.state.step in START_STEPS:
             ctx.state.offered = [o for o in ctx.state.offered if o[0] not in (YES, NO)]
             return [Reply(text, choices=tuple(Option(o[0], o[1]) for o in ctx.state.offered))]
-        return [self._reply(ctx, text, with_choices=True)]
+        # the answer, then the step's question again: the person goes on where they were
+        return [Reply(text), self._ask(ctx)]
