@@ -12,8 +12,9 @@
     tawasul staff block 4512345671 the reason…      (the person behind it is not served)
     tawasul staff unblock 4512345671
 
-The note, reason or question is the words after the number, and the options
-(``--officer``, ``--lang``, ``--over``) may come before, between or after them.
+The note, reason or question is the words around the number (before it, after it or
+both), and the options (``--officer``, ``--lang``, ``--over``) may come anywhere among
+them; see :mod:`bot.staff.cli_args`.
 
 Every action goes through :class:`bot.staff.desk.StaffDesk`, like the staff group's
 buttons, so the person is notified and the card refreshed by the running bot's outbox
@@ -34,10 +35,12 @@ import getpass
 import io
 import logging
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bot.settings import Settings
+from bot.staff.cli_args import BadWords, add_staff_parser, number_and_text
+
+__all__ = ["add_staff_parser", "run_staff"]
 
 if TYPE_CHECKING:
     from bot.staff.actors import Officer
@@ -81,114 +84,6 @@ def _default_officer() -> str:
         return "local"
 
 
-#: The namespace attribute naming a verb's free-text argument (its words, in any order).
-_TEXT_DEST: Final = "_free_text"
-
-
-class _VerbParser(argparse.ArgumentParser):
-    """An action's parser whose last argument is free text (a note, a reason, a question):
-    its words may come before, between or after the options, as an officer types them.
-
-    argparse fills positionals from the first run of words only, so with ``accept N
-    --officer X the note`` the optional note was matched empty and ``the note`` left over
-    as "unrecognized"; ``parse_intermixed_args`` would fix that but refuses parsers with
-    subcommands. The words left over are therefore joined to the text here, in the order
-    typed; a left-over option (``--ovr``) stays an error."""
-
-    def parse_known_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: Any = None
-    ) -> tuple[Any, list[str]]:
-        parsed, extras = super().parse_known_args(args, namespace)
-        dest = getattr(parsed, _TEXT_DEST, None)
-        if dest is None:
-            return parsed, extras
-        options: list[str] = []
-        words: list[str] = []
-        for i, word in enumerate(extras):
-            if word == "--":  # everything after it is text, even "-5" or "--x"
-                words += extras[i + 1 :]
-                break
-            (options if word.startswith("-") and word != "-" else words).append(word)
-        if words:
-            setattr(parsed, dest, [*(getattr(parsed, dest) or []), *words])
-        return parsed, options
-
-
-def free_text(args: argparse.Namespace) -> str:
-    """The action's free text (note, reason, question), its words joined by spaces."""
-    dest = getattr(args, _TEXT_DEST, None)
-    return " ".join(getattr(args, dest) or []) if dest else ""
-
-
-def add_staff_parser(sub: Any) -> None:
-    """Registers ``staff`` on the ``tawasul`` subparsers (``sub``)."""
-    common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS: given after the action it overrides; not given, the staff-level one stays
-    common.add_argument("--officer", default=argparse.SUPPRESS, help="your name (audit trail)")
-    common.add_argument("--lang", choices=("ar", "en"), default=argparse.SUPPRESS)
-
-    staff = sub.add_parser("staff", help="officers' actions on requests, without Telegram")
-    staff.add_argument("--officer", default=None, help="your name (default: the OS user)")
-    staff.add_argument("--lang", choices=("ar", "en"), default="ar", help="output language")
-    actions = staff.add_subparsers(dest="staff_action", required=True, parser_class=_VerbParser)
-    actions.add_parser("list", parents=[common], help="open requests, soonest due first")
-    for name, help_ in (
-        ("show", "a request's details, with the paths of its files"),
-        ("take", "take a request"),
-        ("undo", "undo a decision the person has not been told of yet"),
-        ("keep", "answer the person's request for reconsideration: the rejection stays"),
-        ("unblock", "serve the person behind a request again"),
-    ):
-        p = actions.add_parser(name, parents=[common], help=help_)
-        p.add_argument("number")
-        if name != "unblock":
-            _over_option(p)
-    export = actions.add_parser(
-        "export",
-        parents=[common],
-        help="requests filed between two days and their decisions, as CSV (UTF-8 with BOM)",
-    )
-    # read in _export, so a bad day is answered in the officer's language
-    export.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD")
-    export.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
-    export.add_argument("--output", default=None, help="a file instead of standard output")
-    export.add_argument(
-        "--with-personal-data",
-        action="store_true",
-        help="add identity, establishment and phone numbers (recorded in the audit log)",
-    )
-    for name, help_, words, nargs in (
-        ("ask", "ask the person for more information", "question", "+"),
-        ("accept", "accept a request (an optional note for the person)", "note", "*"),
-        ("reject", "reject a request, with the reason the person will read", "reason", "+"),
-        ("reopen", "take a decided request back to review, with a reason", "reason", "+"),
-        (
-            "block",
-            "stop serving the person behind a request (the reason is for the audit)",
-            "reason",
-            "+",
-        ),
-    ):
-        # «more-info» is what the staff group's button says; the action is the same
-        aliases = ["more-info"] if name == "ask" else []
-        p = actions.add_parser(name, parents=[common], help=help_, aliases=aliases)
-        p.add_argument("number")
-        p.add_argument(words, nargs=nargs)
-        if name != "block":
-            _over_option(p)
-        # staff_action: the alias typed is recorded as the action itself
-        p.set_defaults(**{_TEXT_DEST: words, "staff_action": name})
-
-
-def _over_option(parser: argparse.ArgumentParser) -> None:
-    # the desk's one rule (bot.staff.desk_core.DeskCore._claim): the same for every action
-    parser.add_argument(
-        "--over",
-        action="store_true",
-        help="act on a request another officer has: it becomes yours, and they are told",
-    )
-
-
 async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Runs one ``tawasul staff`` action; returns the exit code."""
     if "log_level" not in settings.model_fields_set:
@@ -211,7 +106,6 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from bot.staff.views import PLAIN, StaffViews, script_mismatch
     from conversations.ports import SayRefused
     from domain.catalogue import load_catalogue
-    from domain.request_number import InvalidRequestNumber, parse_request_number
     from domain.sla import riyadh_date
     from domain.status import IllegalTransition
 
@@ -221,13 +115,11 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
 
     if args.staff_action == "export":
         return await _export(settings, args, views, out, err)
-    number = ""
-    if args.staff_action != "list":
-        try:
-            number = parse_request_number(args.number)
-        except InvalidRequestNumber:
-            print(_("That is not a request number: please check it."), file=err)
-            return BAD_INPUT
+    try:
+        number, text = number_and_text(args)
+    except BadWords as exc:
+        print(_bad_words(views, exc, args.staff_action), file=err)
+        return BAD_INPUT
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade(settings.sqlalchemy_url)
@@ -282,19 +174,19 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 )
                 done = done.replace("%(officer)s", taken.previous or "")
             elif action == "ask":
-                record = await desk.ask(number, officer, free_text(args), over=args.over)
+                record = await desk.ask(number, officer, text, over=args.over)
                 done = _(
                     "Question sent to the person for request %(number)s. The clock is paused until they answer."
                 )
-                if script_mismatch(free_text(args), record.locale):
+                if script_mismatch(text, record.locale):
                     done += " " + _(
                         "Note: the person reads %(language)s, and your question is not in it."
                     ).replace("%(language)s", views.language(record.locale))
             elif action == "accept":
-                await desk.accept(number, officer, free_text(args) or None, over=args.over)
+                await desk.accept(number, officer, text or None, over=args.over)
                 done = _("Request %(number)s accepted.") + " " + _told(views, desk.decision_grace_s)
             elif action == "reject":
-                await desk.reject(number, officer, free_text(args), over=args.over)
+                await desk.reject(number, officer, text, over=args.over)
                 done = _("Request %(number)s rejected.") + " " + _told(views, desk.decision_grace_s)
             elif action == "keep":
                 await desk.keep_rejected(number, officer, over=args.over)
@@ -303,7 +195,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 await desk.undo(number, officer, over=args.over)
                 done = _("The decision on request %(number)s is undone; the person was not told.")
             else:
-                await desk.reopen(number, officer, free_text(args), over=args.over)
+                await desk.reopen(number, officer, text, over=args.over)
                 done = _("Request %(number)s reopened and back under review.")
         except AlreadyTaken as exc:
             print(
@@ -355,6 +247,25 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         await engine.dispose()
 
 
+def _bad_words(views: StaffViews, exc: BadWords, action: str) -> str:
+    """What is missing or wrong in an action's words, in the officer's language."""
+    _ = views.texts.gettext
+    if exc.problem == "no_number":
+        return str(_("Please give the request number."))
+    if exc.problem == "bad_number":
+        return str(_("That is not a request number: please check it."))
+    if exc.problem == "several_numbers":
+        return str(
+            _("Several request numbers were given (%(numbers)s): please give only one.")
+        ).replace(
+            "%(numbers)s",
+            "، ".join(exc.numbers) if views.locale == "ar" else ", ".join(exc.numbers),
+        )
+    if action == "ask":
+        return str(_("Please write the question for the person."))
+    return str(_("Please write the reason."))
+
+
 async def _over_from(desk: Any, number: str, officer: Officer) -> str | None:
     """Who an ``--over`` takes the request from (read before acting, for the answer), or
     None when nobody else has it."""
@@ -399,6 +310,11 @@ async def _export(
     from bot.staff.export import ExportRange, write_export
 
     _ = views.texts.gettext
+    if args.first is None or args.last is None:
+        print(
+            _("Please give the first and last days: --from YYYY-MM-DD --to YYYY-MM-DD."), file=err
+        )
+        return BAD_INPUT
     first, last = _day(args.first, views, err), _day(args.last, views, err)
     if first is None or last is None:
         return BAD_INPUT

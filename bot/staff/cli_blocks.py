@@ -28,19 +28,19 @@ async def run_blocking(
     workers check (the configured one, or the embedded one under the data directory)."""
     from bot.abuse.blocks import BlockList
     from bot.redis_conn import open_redis
+    from bot.staff.cli_args import number_and_text
     from bot.staff.desk import MissingReason, RequestNotFound
-    from domain.request_number import parse_request_number
 
     _ = views.texts.gettext
     err = sys.stderr if out is sys.stdout else out
-    number = parse_request_number(args.number)  # checked by the caller
+    number, reason = number_and_text(args)  # checked by the caller
     async with open_redis(
         settings.redis_url, settings.data_dir / "redis", sentinels=settings.redis_sentinel_target
     ) as redis:
         blocks = BlockList(sessions, redis)
         try:
             if args.staff_action == "block":
-                outcome = await blocks.block(number, officer, " ".join(args.reason))
+                outcome = await blocks.block(number, officer, reason)
                 done = (
                     _(
                         "The person behind request %(number)s is blocked: their messages are no longer handled, and they are told so once. tawasul staff unblock %(number)s lifts it."

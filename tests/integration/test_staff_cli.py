@@ -190,16 +190,63 @@ async def test_numbers_in_arabic_digits_and_english_output(
     assert "Noura (terminal): took the request" in shown
 
 
-@pytest.mark.parametrize("action", ["ask", "reject", "reopen"])
-def test_a_question_or_reason_is_required(action: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "staff", action, "4512345671"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
+@pytest.mark.parametrize(
+    ("args", "arabic", "english"),
+    [
+        (["ask", "4512345671"], "يُرجى كتابة السؤال", "Please write the question"),
+        (["reject", "4512345671"], "يُرجى كتابة السبب.", "Please write the reason."),
+        (["reopen", "4512345671"], "يُرجى كتابة السبب.", "Please write the reason."),
+        (["block", "4512345671"], "يُرجى كتابة السبب.", "Please write the reason."),
+        (["reject"], "يُرجى كتابة رقم الطلب.", "Please give the request number."),
+        (["take"], "يُرجى كتابة رقم الطلب.", "Please give the request number."),
+        (["export", "--from", "2026-11-01"], "اليوم الأول واليوم الأخير", "first and last days"),
+    ],
+)
+def test_a_missing_part_is_asked_for_in_the_officers_language(
+    args: list[str], arabic: str, english: str
+) -> None:
+    """The fresh-clone tester's «reject NUMBER» with no reason was answered by argparse,
+    in English, to an Arabic-speaking officer."""
+    for lang, expected in (("ar", arabic), ("en", english)):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "staff", "--lang", lang, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and "required" not in done.stderr, done.stderr
+
+
+async def test_the_number_is_found_anywhere_among_the_words(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    """The fresh-clone tester's «accept تم التجديد بنجاح NUMBER» was refused as «not a
+    request number»: the number may come before, among or after the words."""
+    number = (await gateway.submit(submission())).number
+    asked = staff(
+        db_url, tmp_path, "ask", "ما", "تاريخ", number, "انتهاء الجواز؟", "--officer", "نورة"
     )
-    assert done.returncode == 2 and "required" in done.stderr
+    assert "أُرسل السؤال" in asked.stdout or number in asked.stdout
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.pending_question == "ما تاريخ انتهاء الجواز؟"
+
+    other = (await gateway.submit(submission("draft-2", user_key="other"))).number
+    staff(db_url, tmp_path, "accept", "تم", "التجديد", "بنجاح", other, "--officer", "noura")
+    record = await gateway.get_by_number(other)
+    assert record is not None and record.status is RequestStatus.ACCEPTED
+    assert record.decision_reason == "تم التجديد بنجاح"
+
+    # none, or two different numbers: refused, nothing decided
+    third = (await gateway.submit(submission("draft-3", user_key="third"))).number
+    none = staff(db_url, tmp_path, "reject", "المستندات", "غير", "مكتملة", code=2)
+    assert "ليس رقم طلب" in none.stderr
+    two = staff(db_url, tmp_path, "reject", third, "مكرر", number, code=2)
+    assert "أكثر من رقم طلب" in two.stderr and third in two.stderr and number in two.stderr
+    record = await gateway.get_by_number(third)
+    assert record is not None and record.status is RequestStatus.RECEIVED
 
 
 async def test_show_prints_the_words_sent_with_each_file(
