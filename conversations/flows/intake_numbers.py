@@ -4,6 +4,9 @@ own account, or typed where the channel cannot vouch for one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from conversations.events import Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.intake_service import (
@@ -20,6 +23,9 @@ from domain.phone import InvalidPhoneNumber, normalise_phone
 
 # a Saudi mobile number in E.164 (what people without a vouched number may type)
 SAUDI_MOBILE = "+9665"
+
+# what a number step keeps: the establishment number as typed, or an IdentityNumber
+_Number = TypeVar("_Number")
 
 
 def _kind_names(ctx: Ctx) -> dict[str, str]:
@@ -79,24 +85,46 @@ def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
     return Retry(f"{early}\n{prompt.text}")
 
 
+def _typed_number(
+    ctx: Ctx,
+    event: Event,
+    ask: Callable[[Ctx], Prompt],
+    parse: Callable[[str], _Number],
+    problem: Callable[[Ctx, InvalidIdentityNumber, str], str],
+) -> _Number | Retry:
+    """One reading for the steps that ask for a 10-digit number (the establishment's, the
+    identity): what ``parse`` makes of the typed number, or the Retry that says what is
+    wrong (a photo or a button, a sentence told too early, or in ``problem``'s words a
+    number ``parse`` refuses). The steps once repeated this reading line for line."""
+    if not isinstance(event, Text):
+        return Retry(ctx.texts.gettext("Please type the number in digits."))
+    early = _words_not_number(ctx, event.text, ask(ctx))
+    if early is not None:
+        return early
+    try:
+        return parse(number_in_words(event.text))
+    except InvalidIdentityNumber as error:
+        return Retry(problem(ctx, error, event.text))
+
+
 def ask_establishment(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(_("Type the establishment's unified number (10 digits, starting with 7)."))
 
 
+def _establishment_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    if error.reason == "prefix":
+        return ctx.texts.gettext(
+            "An establishment's unified number starts with 7. Please check it."
+        )
+    return number_problem(ctx, error, typed)
+
+
 async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    if not isinstance(event, Text):
-        return Retry(_("Please type the establishment number in digits."))
-    early = _words_not_number(ctx, event.text, ask_establishment(ctx))
-    if early is not None:
-        return early
-    try:
-        number = parse_establishment_number(number_in_words(event.text))
-    except InvalidIdentityNumber as error:
-        if error.reason == "prefix":
-            return Retry(_("An establishment's unified number starts with 7. Please check it."))
-        return Retry(number_problem(ctx, error, event.text))
+    parse = parse_establishment_number
+    number = _typed_number(ctx, event, ask_establishment, parse, _establishment_problem)
+    if isinstance(number, Retry):
+        return number
     ctx.state.answers["establishment"] = number
     return Next("summary" if ctx.state.editing else "identity")
 
@@ -122,21 +150,18 @@ def _wrong_kind(ctx: Ctx) -> str:
     }
 
 
+def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    if error.kind is not None and error.kind not in identity_kinds(ctx):
+        # a national ID's first digit where an iqama is needed: that is the mistake to
+        # name, not the check digit (found by the tester: 1234567890)
+        return _wrong_kind(ctx)
+    return number_problem(ctx, error, typed)
+
+
 async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    if not isinstance(event, Text):
-        return Retry(_("Please type the number in digits."))
-    early = _words_not_number(ctx, event.text, ask_identity(ctx))
-    if early is not None:
-        return early
-    try:
-        identity = parse_identity_number(number_in_words(event.text))
-    except InvalidIdentityNumber as error:
-        if error.kind is not None and error.kind not in identity_kinds(ctx):
-            # a national ID's first digit where an iqama is needed: that is the mistake
-            # to name, not the check digit (found by the tester: 1234567890)
-            return Retry(_wrong_kind(ctx))
-        return Retry(number_problem(ctx, error, event.text))
+    identity = _typed_number(ctx, event, ask_identity, parse_identity_number, _identity_problem)
+    if isinstance(identity, Retry):
+        return identity
     if identity.kind not in identity_kinds(ctx):
         return Retry(_wrong_kind(ctx))
     ctx.state.answers["identity"] = identity.value
