@@ -55,7 +55,8 @@ _LETTER_FOLD = str.maketrans(
 )
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_NUMBER_SEPARATORS = str.maketrans("", "", " " + _DASHES + "./\\\u06d4\u2044")
+_SEPARATOR_CHARS = _DASHES + "./\\\u06d4\u2044"
+_NUMBER_SEPARATORS = str.maketrans("", "", " " + _SEPARATOR_CHARS)
 
 
 def to_ascii_digits(text: str) -> str:
@@ -97,3 +98,25 @@ def digits_only(text: str) -> str:
     """Drop the separators people put inside long numbers (spaces, dashes, dots, slashes);
     whatever else remains is kept so the caller can tell what was wrong."""
     return clean_input(text).translate(_NUMBER_SEPARATORS)
+
+
+def stray_letters(text: str) -> str:
+    """The letters typed inside a number, in the same word as its digits: «2123456788x»
+    gives «x», «050ABC4567» «ABC», «رقمي2000000006» «رقمي»; several such words are joined
+    by a space. Empty when every word is digits alone or letters alone («رقم إقامتي
+    ٢٠٠٠ ٠٠٠ ٠٠٦» names its number in words, no letter is inside it). Words split at
+    spaces and punctuation, not at the separators people put inside long numbers
+    (dashes, dots, slashes), so «2000-000-00x6» is one word.
+
+    A number with a letter in it is a typing slip, not a number: reading past the letter
+    would keep a number the person never checked (found by the fresh-clone tester, whose
+    «2123456788x» was kept as an iqama number without a word)."""
+    words = "".join(
+        "" if ch in _SEPARATOR_CHARS else " " if _is_separator(ch) else ch
+        for ch in clean_input(text)
+    ).split()
+    return " ".join(
+        "".join(ch for ch in word if ch.isalpha())
+        for word in words
+        if any(ch.isdecimal() for ch in word) and any(ch.isalpha() for ch in word)
+    )

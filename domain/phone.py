@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from domain.normalize import clean_input
+from domain.normalize import clean_input, stray_letters
 
 DEFAULT_REGION = "SA"
 
@@ -14,7 +14,12 @@ class InvalidPhoneNumber(ValueError):
 
 
 def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
-    """Returns the number in E.164 (``+9665XXXXXXXX``); raises InvalidPhoneNumber."""
+    """Returns the number in E.164 (``+9665XXXXXXXX``); raises InvalidPhoneNumber, also
+    for a letter inside the number («0501234567x», «050ABC4567»): phonenumbers drops a
+    trailing letter and reads letters as a keypad's (vanity numbers), so it would keep a
+    number the person never typed."""
+    if stray_letters(text):
+        raise InvalidPhoneNumber(text)
     raw = clean_input(text).replace(" ", "")
     # Telegram's contact payload drops the plus sign: 9665... is international, not local.
     if raw.isdigit() and not raw.startswith("0") and len(raw) > 10:

@@ -14,11 +14,13 @@ from conversations.flows.intake_service import (
     identity_kinds,
     or_words,
 )
+from conversations.formatting import isolate
 from domain.identity import (
     InvalidIdentityNumber,
     parse_establishment_number,
     parse_identity_number,
 )
+from domain.normalize import stray_letters
 from domain.phone import InvalidPhoneNumber, normalise_phone
 
 # a Saudi mobile number in E.164 (what people without a vouched number may type)
@@ -43,7 +45,10 @@ def _kind_names(ctx: Ctx) -> dict[str, str]:
 def number_in_words(text: str) -> str:
     """The number of a message that names it in words too («رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦»): its
     digits when there are exactly ten of them, else ``text`` unchanged (so the parser
-    says what is wrong with it)."""
+    says what is wrong with it). A letter inside the number («2123456788x») is not a word
+    around it: the text is left as typed, for the parser to refuse."""
+    if stray_letters(text):
+        return text
     digits = "".join(ch for ch in text if ch.isdecimal())
     if len(digits) == 10 and any(ch.isalpha() for ch in text):
         return digits
@@ -57,7 +62,8 @@ def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
     digits = sum(ch.isdigit() for ch in typed)
     return {
         "empty": _("Please type the number."),
-        "not_digits": _("The number should contain digits only. Please type it again."),
+        "not_digits": letters_problem(ctx, typed)
+        or _("The number should contain digits only. Please type it again."),
         "length": ngettext(
             "You typed %(count)d digit, but the number has exactly 10. Please check it and type it again.",
             "You typed %(count)d digits, but the number has exactly 10. Please check it and type it again.",
@@ -71,6 +77,20 @@ def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
             "This number doesn't look right: its last digit doesn't match the others. Please check it against the card and type it again."
         ),
     }[error.reason]
+
+
+def letters_problem(ctx: Ctx, typed: str) -> str:
+    """The letters typed inside a number, named (:func:`domain.normalize.stray_letters`);
+    empty when there are none."""
+    letters = stray_letters(typed)
+    if not letters:
+        return ""
+    count = len(letters.replace(" ", ""))
+    return ctx.texts.ngettext(
+        "There is a letter among the digits you typed («%(letters)s»), so I have not taken the number. Please type it again in digits only.",
+        "There are letters among the digits you typed («%(letters)s»), so I have not taken the number. Please type it again in digits only.",
+        count,
+    ) % {"letters": isolate(letters)}
 
 
 def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
@@ -203,7 +223,8 @@ def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
         phone = ""
     if not phone.startswith(SAUDI_MOBILE):
         return Retry(
-            _(
+            letters_problem(ctx, typed)
+            or _(
                 "This doesn't look like a Saudi mobile number. Please type it with 10 digits starting with 05, for example 05XXXXXXXX."
             )
         )

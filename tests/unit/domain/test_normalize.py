@@ -1,7 +1,16 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.normalize import clean_input, digits_only, fold_arabic, strip_invisible, to_ascii_digits
+from domain.normalize import (
+    clean_input,
+    digits_only,
+    fold_arabic,
+    stray_letters,
+    strip_invisible,
+    to_ascii_digits,
+)
+from domain.phone import InvalidPhoneNumber, normalise_phone
 
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
@@ -55,6 +64,30 @@ def test_digits_only_drops_separators_people_type_inside_numbers() -> None:
 def test_digits_only_keeps_what_the_caller_must_reject() -> None:
     assert digits_only("10a0") == "10a0"
     assert digits_only("") == ""
+
+
+def test_stray_letters_are_the_letters_inside_a_number() -> None:
+    # the fresh-clone tester's iqama number, and a letter amid Arabic-Indic digits
+    assert stray_letters("2123456788x") == "x"
+    assert stray_letters("٢١٢٣٤٥س٦٧٨٨") == "س"
+    # separators people type inside numbers do not split the number's word
+    assert stray_letters("2000-000-00x6") == "x"
+    assert stray_letters("x2000000006 y1") == "x y"
+
+
+def test_words_around_a_number_are_not_stray_letters() -> None:
+    assert stray_letters("رقم إقامتي ٢٠٠٠ ٠٠٠ ٠٠٦") == ""
+    assert stray_letters("iqama: 2000000006.") == ""
+    assert stray_letters("٢٠٠٠-٠٠٠-٠٠٦") == ""
+    assert stray_letters("لا أستطيع تجديد الإقامة") == ""
+
+
+@pytest.mark.parametrize("typed", ["0501234567x", "050ABC4567", "05012345٦٧ب"])
+def test_a_mobile_number_with_a_letter_in_it_is_refused(typed: str) -> None:
+    # phonenumbers alone dropped the trailing letter and read ABC as keypad digits 222
+    with pytest.raises(InvalidPhoneNumber):
+        normalise_phone(typed)
+    assert normalise_phone("جوالي 050-123-4567") == "+966501234567"
 
 
 @given(st.text())

@@ -1,0 +1,70 @@
+"""What a resident types at the number steps of a request (the identity, the mobile) is
+read as they meant it, or they are told plainly what was not taken: found by the
+fresh-clone tester at the terminal. Driven through the channel-neutral engine."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.events import Origin
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import PHONE, RESIDENT, _to_identity
+from .test_status import plain
+
+#: passes the check digit once the letter is dropped, as the tester's did
+LETTERED = "2123456788x"
+
+
+class WhatsAppChat(Chat):
+    """A chat on a channel that cannot vouch for a phone number: it is typed."""
+
+    def origin(self, event_id: str | None = None) -> Origin:
+        return dataclasses.replace(super().origin(event_id), phone_unverified=True)
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def engine(gateway: MemoryGateway) -> Engine:
+    return Engine(MemoryStore(), INTAKE, load_catalogue(), gateway)
+
+
+@pytest.mark.parametrize("typed", [LETTERED, "٢١٢٣٤٥٦٧٨٨x", "رقم اقامتي 2123456788x"])
+async def test_a_letter_in_the_identity_number_is_named_and_the_number_not_taken(
+    engine: Engine, gateway: MemoryGateway, typed: str
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert "يوجد حرف بين الأرقام" in said and "x" in said, said
+    assert "شارك رقم جوالك" not in said  # still at the identity step
+    # the number, typed again in digits (with the spaces and dashes people use), goes on
+    await chat.text("٢٠٠٠-٠٠٠ ٠٠٦")
+    assert "شارك رقم جوالك" in plain(chat.said)
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].identity_number == RESIDENT
+
+
+async def test_a_letter_in_a_typed_mobile_number_is_named(engine: Engine) -> None:
+    chat = WhatsAppChat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("0501234567x")
+    said = plain(chat.said)
+    assert "يوجد حرف بين الأرقام" in said and "x" in said, said
+    await chat.text("0501234567")
+    assert "صِف طلبك" in plain(chat.said)
