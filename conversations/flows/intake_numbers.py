@@ -17,6 +17,7 @@ from conversations.flows.intake_service import (
 from conversations.formatting import isolate
 from domain.identity import (
     InvalidIdentityNumber,
+    mask_identity,
     parse_establishment_number,
     parse_identity_number,
 )
@@ -236,8 +237,50 @@ def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
     )
 
 
+def _parsed(parse: Callable[[str], _Number], text: str) -> _Number | None:
+    try:
+        return parse(number_in_words(text))
+    except InvalidIdentityNumber:
+        return None
+
+
+def _number_again(ctx: Ctx, event: Event) -> Retry | None:
+    """An identity or establishment number typed at the phone step: the fresh-clone tester
+    typed the iqama number again and was told the number must come from their account,
+    which says nothing of what went wrong. The person is told the number is already kept
+    (or, another identity number, that the request keeps the one given, which «back»
+    changes) and what this step wants; None for anything else."""
+    if not isinstance(event, Text):
+        return None
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    identity = _parsed(parse_identity_number, event.text)
+    if identity is not None and identity.value == answers.get("identity"):
+        said = _(
+            "This is the identity number you gave before: it is saved, no need to type it again."
+        )
+    elif _parsed(parse_establishment_number, event.text) == answers.get("establishment", ""):
+        said = _(
+            "This is the establishment number you gave before: it is saved, no need to type it again."
+        )
+    elif identity is not None and answers.get("identity"):
+        said = _(
+            "This looks like an identity number. The request keeps the one you gave before (%(number)s); to change it, type «back»."
+        ) % {"number": isolate(mask_identity(str(answers["identity"])))}
+    else:
+        return None
+    if ctx.origin.phone_unverified:
+        wanted = _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
+    else:
+        wanted = _("Now I need your mobile number: please press «Share my number».")
+    return Retry(f"{said}\n{wanted}")
+
+
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
+    again = _number_again(ctx, event)
+    if again is not None:
+        return again
     if ctx.origin.phone_unverified:
         return _typed_phone(ctx, event)
     if isinstance(event, Contact):

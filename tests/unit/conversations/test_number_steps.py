@@ -68,3 +68,58 @@ async def test_a_letter_in_a_typed_mobile_number_is_named(engine: Engine) -> Non
     assert "يوجد حرف بين الأرقام" in said and "x" in said, said
     await chat.text("0501234567")
     assert "صِف طلبك" in plain(chat.said)
+
+
+@pytest.mark.parametrize("typed", [RESIDENT, "٢٠٠٠ ٠٠٠ ٠٠٦", "رقم اقامتي 2000000006"])
+async def test_the_identity_number_typed_again_at_the_phone_step_is_recognised(
+    engine: Engine, gateway: MemoryGateway, typed: str
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text(typed)
+    said = plain(chat.said)
+    # the tester was told «the number must come from your own account», as if it were a
+    # mobile number typed instead of shared
+    assert "من حسابك" not in said, said
+    assert "هذا رقم الهوية الذي أدخلته من قبل" in said and "مشاركة رقمي" in said
+    assert "share_contact" in chat.choice_ids  # the share button stays
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert (filed.identity_number, filed.phone) == (RESIDENT, PHONE)
+
+
+async def test_the_identity_number_typed_where_a_mobile_is_typed(engine: Engine) -> None:
+    chat = WhatsAppChat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text(RESIDENT)
+    said = plain(chat.said)
+    assert "هذا رقم الهوية الذي أدخلته من قبل" in said and "05XXXXXXXX" in said, said
+    # another identity number: the request keeps the first, and «back» changes it
+    await chat.text("1000000008")
+    said = plain(chat.said)
+    assert "يبدو هذا رقم هوية" in said and "2******006" in said and "رجوع" in said, said
+    await chat.text("0501234567")
+    assert "صِف طلبك" in plain(chat.said)
+
+
+async def test_the_establishment_number_typed_again_at_the_phone_step(engine: Engine) -> None:
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("نقل خدمات")
+    await chat.tap("s:transfer_of_services")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text("7001234567")
+    await chat.text(RESIDENT)
+    await chat.text("700-123-4567")
+    said = plain(chat.said)
+    assert "هذا رقم المنشأة الذي أدخلته من قبل" in said and "من حسابك" not in said, said
+    await chat.contact(PHONE)
+    assert "صِف طلبك" in plain(chat.said)
