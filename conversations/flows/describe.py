@@ -37,6 +37,9 @@ _DRAFT = "description_draft"
 _OVERFLOW = "description_overflow_at"
 #: The choice that keeps the description already written, on coming back to its step.
 KEEP = "keep_description"
+#: Words typed before the description step (a sentence at a number step), kept in the
+#: dialogue state and offered when the step comes, so they need not be typed again.
+PENDING = "description_pending"
 
 
 def _service(ctx: Ctx) -> Service:
@@ -64,6 +67,22 @@ def ask_description(ctx: Ctx) -> Prompt:
             ),
             (Option(KEEP, _("Keep my description")),),
         )
+    pending = ctx.state.answers.get(PENDING)
+    if pending:
+        # written too early, at a number step (found by the fresh-clone tester): offered
+        # as the description, as one already saved is
+        return Prompt(
+            "\n".join(
+                [
+                    _("You wrote this earlier, while I was asking for the numbers:"),
+                    isolate(str(pending)),
+                    _(
+                        "Press «Keep my description» to go on with it, or send a new text to replace it."
+                    ),
+                ]
+            ),
+            (Option(KEEP, _("Keep my description")),),
+        )
     return Prompt(
         _(
             "Describe your request in your own words: what you need, and what went wrong if there was a problem."
@@ -75,9 +94,10 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Media):
         return _description_with_file(ctx, event)
-    if isinstance(event, Choice) and event.id == KEEP and ctx.state.answers.get("description"):
-        ctx.state.answers.pop(_DRAFT, None)
-        return Next("summary" if ctx.state.editing else "attachments")
+    if isinstance(event, Choice) and event.id == KEEP:
+        kept = _keep(ctx)
+        if kept is not None:
+            return kept
     if not isinstance(event, Text):
         return Retry(_("Please write the description as a text message."))
     if says_only(event.text, "done"):
@@ -85,16 +105,31 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     return _describe(ctx, event.text)
 
 
+def _keep(ctx: Ctx) -> Outcome | None:
+    """«Keep my description» (or a word for done): the description already saved goes on
+    unchanged, else the words written before the step become the description (asked for
+    more, as any short text is, when they are short); None when there is nothing to keep."""
+    answers = ctx.state.answers
+    if answers.get("description"):
+        answers.pop(_DRAFT, None)
+        return Next("summary" if ctx.state.editing else "attachments")
+    pending = answers.get(PENDING)
+    if pending:
+        answers.pop(_DRAFT, None)
+        return _describe(ctx, str(pending))
+    return None
+
+
 def _done_word(ctx: Ctx) -> Outcome:
     """«تم», «خلاص», «done» at the description step: the person means they have finished,
     so the word is never kept as (part of) the description (the tester found «الوصف: تم»)."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    if answers.get("description"):
-        # a description given before (going back, or changing it from the summary) stands,
-        # as «Keep my description» would have it
-        answers.pop(_DRAFT, None)
-        return Next("summary" if ctx.state.editing else "attachments")
+    # a description given before (going back, or changing it from the summary), or words
+    # written before the step, stand, as «Keep my description» would have them
+    kept = _keep(ctx)
+    if kept is not None:
+        return kept
     if answers.get(_DRAFT):
         # words kept so far are too short to go on: ask for more, as the step already does
         return Retry(_too_short(ctx))
@@ -122,6 +157,7 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
         answers[_DRAFT] = [*earlier, text]
         return Retry(_too_short(ctx))
     answers.pop(_DRAFT, None)
+    answers.pop(PENDING, None)
     # kept exactly as typed: the officer reads the person's own words
     answers["description"] = whole
     return Next("summary" if ctx.state.editing else "attachments")

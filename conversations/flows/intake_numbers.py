@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from conversations.events import Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.describe import MAX_DESCRIPTION, PENDING
 from conversations.flows.intake_service import (
     applicant_of,
     identity_kinds,
@@ -96,13 +97,24 @@ def letters_problem(ctx: Ctx, typed: str) -> str:
 
 def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
     """A sentence with no digit where a number is asked for is the request told too early
-    (found by the fresh-clone tester: a description typed at the identity step): the
-    person is told where it goes and asked for the number again; None for anything else,
-    which the number's parser answers."""
+    (found by the fresh-clone tester: a description typed at the identity step): it is
+    kept for the description step (:data:`conversations.flows.describe.PENDING`, which
+    offers it there), the person is told so and asked for the number again; None for
+    anything else, which the number's parser answers."""
     if any(ch.isdigit() for ch in text) or len(text.split()) < 3:
         return None
     _ = ctx.texts.gettext
-    early = _("You can describe your request in a moment, right after the numbers.")
+    answers = ctx.state.answers
+    pending = "\n".join(filter(None, [str(answers.get(PENDING, "")), text.strip()]))
+    if answers.get("description") or len(pending) > MAX_DESCRIPTION:
+        # a description is saved already (a number changed from the summary), or the words
+        # would not fit one: the description step is where they go
+        early = _("You can describe your request in a moment, right after the numbers.")
+    else:
+        answers[PENDING] = pending
+        early = _(
+            "I have kept what you wrote: you will find it at the description step, right after the numbers."
+        )
     return Retry(f"{early}\n{prompt.text}")
 
 

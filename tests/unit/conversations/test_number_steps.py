@@ -10,6 +10,7 @@ import pytest
 
 from conversations.engine import Engine
 from conversations.events import Origin
+from conversations.flows.describe import KEEP
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
@@ -123,3 +124,69 @@ async def test_the_establishment_number_typed_again_at_the_phone_step(engine: En
     assert "هذا رقم المنشأة الذي أدخلته من قبل" in said and "من حسابك" not in said, said
     await chat.contact(PHONE)
     assert "صِف طلبك" in plain(chat.said)
+
+
+#: the fresh-clone tester's words at the identity step
+EARLY = "لا أستطيع تجديد الإقامة، النظام يعطي خطأ"
+
+
+async def _early_description(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(EARLY)
+    said = plain(chat.said)
+    assert "احتفظت" in said and "رقم هوية صاحب الطلب" in said, said
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+
+
+async def test_a_description_typed_at_the_identity_step_is_offered_at_its_step(
+    engine: Engine, gateway: MemoryGateway
+) -> None:
+    chat = Chat(engine.handle)
+    await _early_description(chat)
+    # shown with «Keep my description», so it need not be typed again
+    assert EARLY in plain(chat.said) and KEEP in chat.choice_ids
+    await chat.tap(KEEP)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == EARLY
+
+
+async def test_the_early_description_can_be_replaced_or_kept_by_a_word(
+    engine: Engine, gateway: MemoryGateway
+) -> None:
+    chat = Chat(engine.handle)
+    await _early_description(chat)
+    # a short new text asks for more and loses nothing; «تم» then keeps the early words
+    await chat.text("شكرا")
+    assert KEEP in chat.choice_ids
+    await chat.text("تم")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == EARLY
+    # in another chat, a new text replaces it
+    other = Chat(engine.handle, user="u2")
+    await _early_description(other)
+    await other.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر")
+    await other.media()
+    await other.tap("done")
+    await other.tap("confirm")
+    assert gateway.submissions[1].description == "انتهت إقامتي ولا أستطيع تجديدها من أبشر"
+
+
+async def test_an_early_description_on_two_messages_is_kept_whole(
+    engine: Engine, gateway: MemoryGateway
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text("أريد تجديد إقامة زوجتي")
+    await chat.text("النظام يعطي خطأ عند الدفع")
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.tap(KEEP)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == "أريد تجديد إقامة زوجتي\nالنظام يعطي خطأ عند الدفع"

@@ -28,7 +28,8 @@ async def test_a_description_at_the_identity_step_asks_for_the_number_first() ->
     assert "بعد الأرقام" in said and "رقم هوية صاحب الطلب" in said
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
-    assert "صِف طلبك" in plain(chat.said)  # the request went on where it was
+    # the request went on where it was, to the description, which offers what was typed
+    assert DESCRIPTION in plain(chat.said)
 
 
 async def test_after_a_status_look_up_the_officers_question_can_still_be_answered() -> None:
