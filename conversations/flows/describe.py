@@ -51,42 +51,28 @@ def _service(ctx: Ctx) -> Service:
 
 def ask_description(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    saved = ctx.state.answers.get("description")
-    if saved:
+    answers = ctx.state.answers
+    if answers.get("description"):
         # back here (by «Back», or to change it from the summary): what they wrote is
         # shown and kept unless they send a new text; it was once silently dropped
-        return Prompt(
-            "\n".join(
-                [
-                    _("Your description so far:"),
-                    isolate(str(saved)),
-                    _(
-                        "Press «Keep my description» to go on with it, or send a new text to replace it."
-                    ),
-                ]
-            ),
-            (Option(KEEP, _("Keep my description")),),
-        )
-    pending = ctx.state.answers.get(PENDING)
-    if pending:
+        heading, kept = _("Your description so far:"), answers["description"]
+    elif answers.get(PENDING):
         # written too early, at a number step (found by the fresh-clone tester): offered
         # as the description, as one already saved is
+        heading, kept = (
+            _("You wrote this earlier, while I was asking for the numbers:"),
+            answers[PENDING],
+        )
+    else:
         return Prompt(
-            "\n".join(
-                [
-                    _("You wrote this earlier, while I was asking for the numbers:"),
-                    isolate(str(pending)),
-                    _(
-                        "Press «Keep my description» to go on with it, or send a new text to replace it."
-                    ),
-                ]
-            ),
-            (Option(KEEP, _("Keep my description")),),
+            _(
+                "Describe your request in your own words: what you need, and what went wrong if there was a problem."
+            )
         )
+    offer = _("Press «Keep my description» to go on with it, or send a new text to replace it.")
     return Prompt(
-        _(
-            "Describe your request in your own words: what you need, and what went wrong if there was a problem."
-        )
+        "\n".join([heading, isolate(str(kept)), offer]),
+        (Option(KEEP, _("Keep my description")),),
     )
 
 

@@ -37,6 +37,16 @@ async def _to_identity(chat: Chat, service: str = "iqama_renew") -> None:
         await chat.tap(chat.choice_ids[0])
 
 
+async def _to_establishment(chat: Chat) -> None:
+    """An establishment filing a transfer of services, at the establishment-number step."""
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("نقل خدمات")
+    await chat.tap("s:transfer_of_services")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+
+
 async def _to_attachments(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text(RESIDENT)
@@ -286,12 +296,7 @@ async def test_summary_edit_returns_to_summary(chat: Chat, gateway: MemoryGatewa
 async def test_establishment_gives_its_number_and_the_workers_iqama(
     chat: Chat, gateway: MemoryGateway
 ) -> None:
-    await chat.command("start")
-    await chat.tap("est")
-    await chat.text("نقل خدمات")
-    await chat.tap("s:transfer_of_services")
-    while any(c.startswith("q:") for c in chat.choice_ids):
-        await chat.tap(chat.choice_ids[0])
+    await _to_establishment(chat)
     await chat.text("8000000000")
     assert "يبدأ بالرقم ٧" in chat.said
     await chat.text("7001234567")
