@@ -7,7 +7,8 @@ accepted only when it is one this person could have been shown at this point:
 - one of the buttons the bot offered last (the same choices a typed number or label is
   matched against);
 - one that works at every step: back, cancel, help, restart, a new request, «My request
-  status», «My data» (conversations.my_data), «Undo» of a deleted draft (under the message that said it was deleted), «أسئلة
+  status», «Another request number» (under the status of a person's only request),
+  «My data» (conversations.my_data), «Undo» of a deleted draft (under the message that said it was deleted), «أسئلة
   شائعة» and any of its questions (``kb:<topic>``: an answer, the step kept);
 - a language the bot speaks (``lang:ar``, ``lang:en``), from any old help message;
 - «Answer» about a request (``ans:N``) with N a well-formed request number; whether it is
@@ -32,9 +33,12 @@ from conversations.i18n import LOCALES, Texts
 from conversations.their_say import parse_say
 from domain.request_number import InvalidRequestNumber, parse_request_number
 
+#: «Another request number» under the status of the person's only request: the look-up's
+#: number prompt (with two requests or more, the list's own row does this)
+ANOTHER_NUMBER = "another"
 #: Buttons that work at every step.
 EVERYWHERE = frozenset(
-    {"back", "cancel", "help", "restart", "new", "status", "undo", "faq", "mydata"}
+    {"back", "cancel", "help", "restart", "new", "status", ANOTHER_NUMBER, "undo", "faq", "mydata"}
 )
 LANGUAGE_PREFIX = "lang:"
 ANSWER_PREFIX = "ans:"

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from conversations import edits, knowledge, languages
-from conversations.buttons import check_button
+from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import (
     Choice,
@@ -304,7 +304,8 @@ class Engine(
             return mine
         asked, number = status_wish(chosen if isinstance(chosen, Choice) else event, state)
         if asked and "status" in self.side_flows:
-            return await self._open_status(ctx, number)
+            another = isinstance(chosen, Choice) and chosen.id == ANOTHER_NUMBER
+            return await self._open_status(ctx, number, another=another)
         wish = language_wish(event, state.offered)
         if wish is not None:
             return self._switch_language(ctx, wish)

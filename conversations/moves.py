@@ -23,13 +23,17 @@ from conversations.state import replace_state
 class Moves(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
 
-    async def _open_status(self, ctx: Ctx, number: str | None) -> list[Reply]:
+    async def _open_status(
+        self, ctx: Ctx, number: str | None, *, another: bool = False
+    ) -> list[Reply]:
+        """A status look-up: of ``number``, of the person's own request(s), or (``another``,
+        «Another request number» pressed) the prompt for a number."""
         state = ctx.state
         if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
             state.suspend()
         state.flow, state.step = "status", "number"
         state.answers, state.history, state.editing = {}, [], False
-        outcome = await status_flow.enter(ctx, number, self.limiter)
+        outcome = await status_flow.enter(ctx, number, self.limiter, another=another)
         if isinstance(outcome, Next):
             state.step = outcome.step
             return [self._ask(ctx)]

@@ -8,6 +8,7 @@ Pure functions of the message and the dialogue state; the engine decides what to
 from __future__ import annotations
 
 from conversations import languages
+from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import (
     Choice,
     Command,
@@ -45,7 +46,7 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
     """Whether the person asks about a request (and which number, if they gave one)."""
     if isinstance(event, Command) and event.name in ("status", "my", "requests"):
         return True, event.args or None
-    if isinstance(event, Choice) and event.id == "status":
+    if isinstance(event, Choice) and event.id in ("status", ANOTHER_NUMBER):
         return True, None
     if isinstance(event, Choice) and event.id.startswith("st:"):
         return True, event.id.removeprefix("st:")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
 from conversations.flows.intake import number_in_words, number_problem
@@ -101,12 +102,29 @@ def _next_step(ctx: Ctx, status: RequestStatus, late: bool) -> str:
 # ---- choosing which request ----------------------------------------------------------
 
 
-async def enter(ctx: Ctx, number: str | None, limiter: AttemptLimiter | None) -> Outcome:
-    """Where a status question starts: a number given, the person's own list, or a prompt.
+async def enter(
+    ctx: Ctx, number: str | None, limiter: AttemptLimiter | None, *, another: bool = False
+) -> Outcome:
+    """Where a status question starts: a number given; the status of the person's only
+    request at once (with «Another request number» under it); their list when they have
+    two or more; or the prompt for a number (none of their own, or ``another`` asked for).
     Without a limiter only the owner's own requests can be looked up."""
     if number is not None:
         return await _lookup(ctx, number, limiter)
+    if another:
+        return Next("number")
     mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    if len(mine) == 1:
+        # a list of one to choose from is a question with one answer (found by the
+        # fresh-clone tester): the answer is given, and the way to another number kept
+        _ = ctx.texts.gettext
+        log.info("status of %s shown to its owner, their only request", mine[0].number)
+        shown = render_status(ctx, mine[0], owner=True)
+        return Finish(
+            shown.say,
+            (*shown.choices, Option(ANOTHER_NUMBER, _("Another request number"))),
+            shown.follow_up,
+        )
     if mine:
         ctx.state.answers["mine"] = [
             [v.number, local(ctx.catalogue.get(v.service_id).name, ctx.locale)]

@@ -58,8 +58,7 @@ async def test_a_resident_files_and_asks_on_a_cluster(tmp_path: Path, cluster: C
             numbers.append(said.split("Request number: ")[1][:10])
         # a wrong identity for someone else's request: the attempts script ({att} keys)
         stranger = Chat(services.engine.handle, channel="telegram", user="9")
-        await stranger.command("status")
-        await stranger.tap("other")
+        await stranger.command("status")  # none of their own: the number is asked for
         await stranger.text(numbers[0])
         await stranger.text("1010101010")
         assert f"الطلب رقم {numbers[0]}" not in clean_input(stranger.said)

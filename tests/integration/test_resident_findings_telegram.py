@@ -103,8 +103,8 @@ async def test_a_photo_sent_three_times_and_a_damaged_pdf(rig: Rig) -> None:
     await rig.feed(u.callback(USER, "done"))
     said = await rig.feed(u.callback(USER, "confirm"))
     assert "رقم الطلب" in said
-    # «وين طلبي» at «your requests» shows the list again, not a question topic
+    # «وين طلبي» with one request shows its status at once, and again, not a question topic
     said = await rig.feed(u.text(USER, "وين طلبي"))
-    assert "طلباتك" in said
+    assert "تم الاستلام" in said and "طلباتك" not in said
     said = await rig.feed(u.text(USER, "وين طلبي"))
-    assert "طلباتك" in said and "لست متأكدًا" not in said
+    assert "تم الاستلام" in said and "لست متأكدًا" not in said

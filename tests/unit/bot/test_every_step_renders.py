@@ -38,6 +38,7 @@ from conversations.events import Choice, Contact, Event, Media, Option, Origin, 
 from conversations.flows.intake import INTAKE
 from conversations.flows.more_info import MORE_INFO
 from conversations.i18n import Texts
+from conversations.ports import StatusView, Submission, SubmittedRequest
 from conversations.state import DialogueState
 from domain.catalogue import load_catalogue
 from domain.identity import InvalidIdentityNumber, parse_establishment_number
@@ -77,9 +78,21 @@ def _typed() -> tuple[str, ...]:
     )
 
 
+class FilingGateway(MemoryGateway):
+    """A request filed on the way is the person's too: with their first one, the look-up
+    shows two to choose from (one alone is answered at once, without a list)."""
+
+    async def submit(self, submission: Submission) -> SubmittedRequest:
+        filed = await super().submit(submission)
+        view = StatusView(filed.number, filed.service_id, "received", filed.submitted_at,
+                          filed.due_date, history=((filed.submitted_at, "received"),))  # fmt: skip
+        self.views[filed.number] = (view, (CHANNEL, USER), submission.identity_number)
+        return filed
+
+
 class Explorer:
     def __init__(self) -> None:
-        gateway = MemoryGateway()
+        gateway = FilingGateway()
         gateway.views[MINE] = (_view(MINE, "under_review"), (CHANNEL, USER), RESIDENT)
         gateway.questions[(ASKED, CHANNEL, USER)] = "أرفق صورة الجواز من فضلك"
         self.store = MemoryStore()

@@ -14,6 +14,8 @@ from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import PHONE, RESIDENT, _to_identity
 from .test_status import MINE, _view
 
+SECOND = "5000000009"
+
 NOT_THIS_STEP = "هذا الزر لا يخص هذه الخطوة"
 SORRY = "حدث خطأ"
 
@@ -112,6 +114,8 @@ async def test_a_request_number_not_in_the_persons_list_is_refused_as_a_button(
     chat: Chat, gateway: MemoryGateway
 ) -> None:
     gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "u1"), RESIDENT)
+    # two requests of their own, so the look-up lists them (one alone is shown at once)
+    gateway.views[SECOND] = (_view(SECOND, "received"), ("test", "u1"), RESIDENT)
     await chat.command("status")
     assert f"r:{MINE}" in chat.choice_ids
     await chat.tap("r:6418407042")  # not a row of the list shown

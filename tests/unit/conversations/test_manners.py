@@ -260,8 +260,7 @@ async def test_no_back_to_the_request_when_nothing_was_filled(
 ) -> None:
     gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "u1"), RESIDENT)
     await chat.command("start")
-    await chat.text("وش صار على طلبي")
-    await chat.text("1")
+    await chat.text("وش صار على طلبي")  # their only request: its status at once
     assert "قيد الدراسة" in chat.said
     assert "نعود إلى الطلب" not in chat.said
 

@@ -68,8 +68,8 @@ async def test_owner_asks_in_their_own_words_mid_request_and_loses_nothing(chat:
     await _to_identity(chat)
     await chat.text(RESIDENT)  # a new request, now at the phone step
     await chat.text("وش صار على طلبي؟")
-    assert f"r:{MINE}" in chat.choice_ids  # their only request is listed
-    await chat.tap(f"r:{MINE}")
+    # their only request: its status at once, not a list of one to choose from
+    assert not any(c.startswith("r:") for c in chat.choice_ids)
     assert "قيد الدراسة" in plain(chat.said) and "تجديد هوية مقيم" in plain(chat.said)
     assert "موعد الرد" in plain(chat.said) and "هـ" in plain(chat.said)  # Hijri too
     assert "نعود إلى الطلب" in plain(chat.said)
@@ -90,7 +90,7 @@ async def test_mistyped_number_is_called_mistyped(chat: Chat) -> None:
 
 async def test_someone_elses_request_needs_its_identity_number(chat: Chat) -> None:
     await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text(THEIRS)
     assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
     assert "مرفوض" not in plain(chat.said)
@@ -102,7 +102,7 @@ async def test_a_mistyped_identity_number_is_called_mistyped_and_can_be_correcte
     chat: Chat,
 ) -> None:
     await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text(THEIRS)
     await chat.text("١٠٠٠ ٠٠٠ ٠٠٩")  # ten digits, the last one wrong
     # as the request form says it, not «does not look like an identity number (10 digits)»
@@ -135,12 +135,12 @@ async def test_back_from_the_identity_question_returns_to_where_the_person_was(
 
 async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat) -> None:
     await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text(THEIRS)
     await chat.text(RESIDENT)  # valid, but not the one it was filed with
     wrong_identity = plain(chat.said)
     await chat.command("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text("5000000009")  # a well-formed number nobody filed
     await chat.text("1000000008")
     assert plain(chat.said) == wrong_identity
@@ -148,7 +148,7 @@ async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat)
 
 async def test_failures_are_limited(chat: Chat, limiter: MemoryLimiter) -> None:
     await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text(THEIRS)
     for _ in range(4):
         await chat.text(RESIDENT)
@@ -158,7 +158,7 @@ async def test_failures_are_limited(chat: Chat, limiter: MemoryLimiter) -> None:
     # the number is refused before its identity can even be asked, so the right
     # identity number cannot get through either
     await chat.command("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text(THEIRS)
     assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)
     await chat.text("1000000008")
@@ -181,8 +181,7 @@ async def test_needs_info_shows_the_question_and_the_answer_button(
         _view(MINE, "needs_info", question="أرفق صورة الجواز"), ("test", "u1"), RESIDENT,
     )  # fmt: skip
     chat = _chat(gateway, limiter, FILED)
-    await chat.command("status")
-    await chat.tap(f"r:{MINE}")
+    await chat.command("status")  # their only request: its status at once
     assert "أرفق صورة الجواز" in plain(chat.said)
     assert f"ans:{MINE}" in chat.choice_ids
 
@@ -198,8 +197,7 @@ async def test_status_words_at_the_identity_step_open_status_but_numbers_do_not(
 ) -> None:
     await _to_identity(chat)
     await chat.text("وين وصل طلبي")
-    assert f"r:{MINE}" in chat.choice_ids
-    await chat.tap(f"r:{MINE}")
+    assert "قيد الدراسة" in plain(chat.said)  # their only request, at once
     await chat.text(RESIDENT)  # back at the identity step: a number is the identity number
     assert chat.last[-1].ask_contact
 
@@ -233,7 +231,7 @@ async def test_the_request_number_typed_again_after_a_miss_is_looked_up_again(
     # «check both numbers» after a miss: the person retypes the request number, which was
     # read as a wrong identity number (found by the fresh-clone tester)
     await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("another")
     await chat.text(THEIRS)
     await chat.text("2000000006")  # a valid iqama, not the one it was filed with
     assert "لم نجد طلبًا" in plain(chat.said)
@@ -273,13 +271,12 @@ async def test_back_from_a_look_up_names_a_service_list_as_what_it_is(chat: Chat
     await chat.command("start")
     await chat.text("ابي اجدد الجواز")
     assert chat.choice_ids[0] == "s:passport_renew"
-    await chat.text("وين طلبي")
-    await chat.tap(f"r:{MINE}")
+    await chat.text("وين طلبي")  # their only request: its status at once
     assert "قيد الدراسة" in plain(chat.said)
     assert "نعود إلى الطلب" not in plain(chat.said)
     assert "نعود إلى اختيار الخدمة" in plain(chat.said)
     assert chat.choice_ids[0] == "s:passport_renew"  # the same list, nothing lost
-    await chat.text("وين طلبي")
+    await chat.tap("another")  # the look-up's number prompt, left by «إلغاء»
     await chat.text("إلغاء")
     assert "نعود إلى الطلب" not in plain(chat.said) and "تم الإلغاء" in plain(chat.said)
     assert chat.choice_ids[0] == "s:passport_renew"
@@ -290,7 +287,36 @@ async def test_back_from_a_look_up_to_a_draft_with_data_still_says_the_request(
 ) -> None:
     await _to_identity(chat)
     await chat.text(RESIDENT)
-    await chat.text("وين طلبي")
+    await chat.text("وين طلبي")  # their only request's status, then the draft
+    assert "نعود إلى الطلب الذي كنت تعبّئه" in plain(chat.said)
+    await chat.tap("another")  # the look-up's number prompt, left by «إلغاء»
     await chat.text("إلغاء")
     assert "نعود إلى الطلب الذي كنت تعبّئه" in plain(chat.said)
     assert chat.last[-1].ask_contact
+
+
+async def test_one_request_is_answered_at_once_and_another_number_can_still_be_asked(
+    chat: Chat,
+) -> None:
+    # found by the fresh-clone tester: «وين طلبي» with one request showed a list of one
+    await chat.command("start")
+    await chat.text("وين طلبي")
+    said = plain(chat.said)
+    assert "الطلب رقم 5038329651" in said and "قيد الدراسة" in said
+    assert "طلباتك" not in said and not any(c.startswith("r:") for c in chat.choice_ids)
+    assert chat.choice_ids[-1] == "another"
+    await chat.tap("another")
+    assert "اكتب رقم الطلب" in plain(chat.said)
+    await chat.text(THEIRS)
+    assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
+
+
+async def test_two_requests_or_more_are_listed_to_choose_from(
+    gateway: MemoryGateway, limiter: MemoryLimiter
+) -> None:
+    gateway.views[THEIRS] = (gateway.views[THEIRS][0], ("test", "u1"), RESIDENT)
+    chat = _chat(gateway, limiter, FILED + dt.timedelta(days=1))
+    await chat.command("start")
+    await chat.text("وين طلبي")
+    assert "طلباتك" in plain(chat.said) and "قيد الدراسة" not in plain(chat.said)
+    assert chat.choice_ids[:3] == [f"r:{MINE}", f"r:{THEIRS}", "other"]

@@ -14,10 +14,16 @@ from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import PHONE, RESIDENT, _to_identity
 from .test_status import FILED, MINE, _view, plain
 
+SECOND = "5000000009"
 
-def _chat() -> Chat:
+
+def _chat(*, two: bool = False) -> Chat:
+    """A person with one request of their own (its status is shown at once), or with
+    ``two`` (the look-up lists them to choose from)."""
     gateway = MemoryGateway()
     gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "u1"), RESIDENT)
+    if two:
+        gateway.views[SECOND] = (_view(SECOND, "received"), ("test", "u1"), RESIDENT)
     engine = Engine(
         MemoryStore(),
         INTAKE,
@@ -32,8 +38,8 @@ def _chat() -> Chat:
 async def test_a_need_at_the_number_prompt_is_offered_and_taken_with_its_words() -> None:
     chat = _chat()
     await chat.command("start")
-    await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("status")  # their only request's status
+    await chat.tap("another")
     await chat.text("أبغى أجدد الجواز")
     assert "تجديد جواز السفر" in plain(chat.said) and "رقم الطلب" in plain(chat.said)
     assert chat.choice_ids[0] == "need"
@@ -46,7 +52,7 @@ async def test_a_need_at_the_number_prompt_is_offered_and_taken_with_its_words()
 
 
 async def test_a_need_at_the_list_is_offered_and_a_request_number_still_works() -> None:
-    chat = _chat()
+    chat = _chat(two=True)
     await chat.command("start")
     await chat.text("وين طلبي")
     assert chat.choice_ids[0] == f"r:{MINE}"
@@ -62,8 +68,8 @@ async def test_a_need_with_a_filled_draft_put_aside_offers_the_draft_back() -> N
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.contact(PHONE)  # a draft with an identity number and a phone
-    await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("status")  # their only request's status
+    await chat.tap("another")
     await chat.text("أبغى أجدد الجواز")
     assert chat.choice_ids[0] == "resume"
     await chat.tap("resume")
@@ -77,7 +83,7 @@ async def test_a_need_with_a_filled_draft_put_aside_offers_the_draft_back() -> N
 async def test_a_question_or_a_mistyped_number_at_the_prompt_is_not_taken_for_a_need() -> None:
     chat = _chat()
     await chat.command("start")
-    await chat.tap("status")
-    await chat.tap("other")
+    await chat.tap("status")  # their only request's status
+    await chat.tap("another")
     await chat.text("رقم طلبي 50383")
     assert "need" not in chat.choice_ids and "10" in plain(chat.said)

@@ -3,6 +3,10 @@ the fresh-clone tester)."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
@@ -13,6 +17,7 @@ from .test_status import plain
 from .test_status_needs import _chat
 
 NUMBER = "5038329651"
+OTHER = "5000000009"
 QUESTION = "ما تاريخ انتهاء الجواز؟"
 DESCRIPTION = "أحتاج تأشيرة خروج وعودة لزيارة أهلي لكن المنصة ترفض الطلب بسبب خطأ"
 
@@ -32,14 +37,25 @@ async def test_a_description_at_the_identity_step_asks_for_the_number_first() ->
     assert DESCRIPTION in plain(chat.said)
 
 
-async def test_after_a_status_look_up_the_officers_question_can_still_be_answered() -> None:
+@pytest.mark.parametrize("two", [False, True])
+async def test_after_a_status_look_up_the_officers_question_can_still_be_answered(
+    two: bool,
+) -> None:
     gateway = MemoryGateway()
     gateway.ask(NUMBER, QUESTION)
+    if two:
+        # another request of theirs: the look-up lists both to choose from
+        view = dataclasses.replace(gateway.views[NUMBER][0], number=OTHER, status="received")
+        gateway.views[OTHER] = (view, ("test", "u1"), RESIDENT)
     engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
     chat = Chat(engine.handle)
     await chat.command("start")
     await chat.text("وين طلبي")
-    assert chat.choice_ids[0] == f"r:{NUMBER}"  # the look-up's list
+    if two:
+        assert chat.choice_ids[0] == f"r:{NUMBER}"  # the look-up's list
+    else:
+        # their only request: its status at once, with the officer's question
+        assert QUESTION in plain(chat.said) and f"ans:{NUMBER}" in chat.choice_ids
     await chat.text("تاريخ انتهاء الجواز ١٤٤٩/٠٣/١٠")
     said = plain(chat.said)
     # the words go to the officer's question, not to the look-up's number prompt
