@@ -29,6 +29,7 @@ from bench.load_cluster import WEBHOOK_SECRET, Cluster
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
 from conversations.engine import apology
 from conversations.i18n import LOCALES
+from conversations.store_outage import file_apology
 from domain.catalogue import Service, load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
@@ -46,7 +47,9 @@ DELIVERY_GIVE_UP_S: Final = 120.0
 PHOTOS: Final = 2
 REQUEST_NUMBER = re.compile(r"\b\d{10}\b")
 #: The engine's «something went wrong on our side, send it again», in either language.
-APOLOGIES: Final = frozenset(apology(locale) for locale in LOCALES)
+APOLOGIES: Final = frozenset(
+    text for locale in LOCALES for text in (apology(locale), file_apology(locale))
+)
 
 #: What a resident says next: made afresh each time it is said.
 Move = Callable[[], list[dict[str, Any]]]

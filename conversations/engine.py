@@ -64,6 +64,7 @@ from conversations.say_parts import TheirSay
 from conversations.state import DialogueState
 from conversations.status_needs import StatusNeeds, at_number_prompt
 from conversations.store import DialogueStore
+from conversations.store_outage import STORE_WAIT_S, StoreOutage, file_apology
 from conversations.understanding import is_status_question, understand_choice
 from domain.catalogue import Catalogue
 
@@ -84,7 +85,15 @@ def _utcnow() -> dt.datetime:
 
 @dataclass
 class Engine(
-    Moves, LanguageParts, DraftKeeping, MyData, OfficerAnswers, Questions, StatusNeeds, TheirSay
+    Moves,
+    LanguageParts,
+    DraftKeeping,
+    MyData,
+    OfficerAnswers,
+    Questions,
+    StatusNeeds,
+    TheirSay,
+    StoreOutage,
 ):
     store: DialogueStore
     flow: Flow
@@ -103,6 +112,9 @@ class Engine(
     limiter: AttemptLimiter | None = None
     # «بياناتي» / «احذف بياناتي» (conversations.my_data); without it those words are not read
     personal_data: PersonalData | None = None
+    # how long a photo's or file's turn waits for the store (Redis) to answer again
+    # (conversations.store_outage)
+    store_wait_s: float = STORE_WAIT_S
 
     def __post_init__(self) -> None:
         if self.limiter is not None:
@@ -119,14 +131,21 @@ class Engine(
         of its own (see :meth:`wants_files` for channels that decide before)."""
         origin = event.origin
         try:
-            claimed, state = await self.store.claim_and_load(
-                origin.channel, origin.user_key, origin.event_id
-            )
+            if isinstance(event, Media):
+                # a photo of an album must not be lost behind its acknowledged first one
+                # (conversations.store_outage): it waits for the store a while
+                claimed, state = await self.claim_waiting(
+                    origin.channel, origin.user_key, origin.event_id
+                )
+            else:
+                claimed, state = await self.store.claim_and_load(
+                    origin.channel, origin.user_key, origin.event_id
+                )
         except Exception:
             # the store (Redis) is away: the same apology as any failure on our side, in
             # the default language (the person's is kept in the store); nothing was written
             log.exception("dialogue store unreachable on %s", origin.channel)
-            return [self._present(Reply(apology(DEFAULT_LOCALE)), DEFAULT_LOCALE)]
+            return [self._failed(event, DEFAULT_LOCALE)]
         if not claimed:
             again = _unsent(state, origin.event_id)
             if again is not None:
@@ -144,6 +163,8 @@ class Engine(
                 wanted = origin.edits is None and await self._wants_files(state, origin)
                 event = await prepare(event, wanted)
             for _attempt in range(CAS_ATTEMPTS):
+                # files of theirs this process could not keep (conversations.store_outage)
+                owed = self.owed_files(origin.channel, origin.user_key, state)
                 locale = state.locale
                 # a share-my-number control on screen: asked for by the last turn, or the
                 # person just used it
@@ -180,6 +201,7 @@ class Engine(
                     )
                 )
                 if saved:
+                    self.paid(origin.channel, origin.user_key, owed)
                     return presented
                 state = await self.store.load(origin.channel, origin.user_key)
                 if origin.event_id in state.handled:
@@ -194,7 +216,16 @@ class Engine(
             log.exception("turn failed on %s", origin.channel)
             with contextlib.suppress(Exception):
                 await self.store.release(origin.channel, origin.user_key, origin.event_id)
-            return [self._present(Reply(apology(state.locale)), state.locale)]
+            return [self._failed(event, state.locale)]
+
+    def _failed(self, event: Event, locale: str) -> Reply:
+        """The answer to a turn that failed on our side (nothing of it was written). A
+        photo or file is named, and noted as missing from the draft for the person's next
+        turn here (conversations.store_outage): a later «Done» must not file without it."""
+        if isinstance(event, Media):
+            self.owe_file(event.origin.channel, event.origin.user_key)
+            return self._present(Reply(file_apology(locale)), locale)
+        return self._present(Reply(apology(locale)), locale)
 
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         """One message; an edit only when it edits the current step's answer (see

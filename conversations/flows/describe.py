@@ -22,6 +22,7 @@ from typing import Any, Literal
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
 from conversations.formatting import isolate
+from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from conversations.understanding import says_only
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
 from domain.catalogue import Service, local
@@ -40,6 +41,8 @@ KEEP = "keep_description"
 #: Words typed before the description step (a sentence at a number step), kept in the
 #: dialogue state and offered when the step comes, so they need not be typed again.
 PENDING = "description_pending"
+#: The choice that goes on without a file that did not reach us (conversations.store_outage).
+WITHOUT = "without_missing"
 
 
 def _service(ctx: Ctx) -> Service:
@@ -154,6 +157,8 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
     (part of) the description."""
     _ = ctx.texts.gettext
     reason = _take_file(ctx, event)
+    if reason is None:
+        file_kept(ctx.state)
     refusal = None if reason is None else file_refusal(ctx, reason)
     caption = (event.caption or "").strip()
     if caption and not says_only(caption, "done"):
@@ -247,11 +252,15 @@ def files(ctx: Ctx) -> list[dict[str, Any]]:
 def ask_attachments(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     service = _service(ctx)
-    lines = [_("Now send photos or PDF files of the documents:")]
+    # a photo of theirs that met Redis away comes first (conversations.store_outage)
+    lines = [missing_line(ctx)] if missing_files(ctx.state) else []
+    lines.append(_("Now send photos or PDF files of the documents:"))
     lines += [f"• {local(doc, ctx.locale)}" for doc in service.documents]
     lines.append(_("You can send several at once. Press «Done» when you have finished."))
     lines.append(_("To add something to your description, just write it."))
     choices = [Option("done", _("Done"))]
+    if missing_files(ctx.state):
+        choices.append(Option(WITHOUT, _("Go on without it")))
     if service.min_attachments == 0 and not files(ctx):
         lines.append(_("If you have no documents for this request, press «Skip»."))
         choices.append(Option("skip", _("Skip")))
@@ -332,6 +341,7 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         if reason is not None:
             say = file_refusal(ctx, reason)
             return Stay((say,) if _album_once(ctx, event.album_id, reason) else ())
+        file_kept(ctx.state)
         if not _album_once(ctx, event.album_id, "ok"):
             return Stay(())
         if event.album_id is not None:
@@ -350,6 +360,13 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         )
     if isinstance(event, Text):
         return _add_words(ctx, event.text)
+    if isinstance(event, Choice) and event.id == WITHOUT:
+        go_without(ctx.state)
+        return Next("summary")
+    if isinstance(event, Choice) and event.id in ("done", "skip") and missing_files(ctx.state):
+        # a photo of theirs met Redis away (conversations.store_outage): not filed
+        # without it unless they say so
+        return Retry(missing_line(ctx))
     if isinstance(event, Choice) and event.id == "done":
         if len(kept) < service.min_attachments:
             return Retry(

@@ -13,6 +13,7 @@ from conversations.formatting import format_long_date, isolate
 from conversations.pauses import filing_paused
 from conversations.ports import AttachmentInfo, FilingPaused, Submission
 from conversations.receipt import Receipt
+from conversations.store_outage import missing_files
 from domain.catalogue import local
 from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
@@ -90,6 +91,10 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
             ctx.state.answers["attachments"] = []
         return Next(_EDIT_TARGETS[event.id])
     if isinstance(event, Choice) and event.id == "confirm":
+        if missing_files(ctx.state):
+            # a photo of theirs met Redis away after the summary was shown
+            # (conversations.store_outage): back to the documents, nothing filed
+            return Next("attachments")
         return await _submit(ctx)
     return Retry(_("Please press «Confirm and send», or choose what to change."))
 

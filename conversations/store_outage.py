@@ -1,0 +1,158 @@
+"""A photo or file that meets the dialogue store (Redis) away is not lost quietly.
+
+Telegram sends an album as one update per photo. The first photo's turn acknowledges the
+album («Received your files»), so a person whose second photo met Redis restarting had
+already seen the acknowledgement, pressed «Done» and confirmed; the apology for the second
+photo came too late to be read as being about it, and the request was filed with one photo
+of two (issue 11, the load test's Redis fault). Two rules close that:
+
+- a file's turn waits for the store to answer again, up to :data:`STORE_WAIT_S`, and is
+  then handled as usual: a restart or a failover takes seconds, and the person's later
+  messages wait behind this one (one at a time per person in a process, and across
+  workers the webhook's per-person line, bot.webhook_turns), so their «Done» is read with
+  the photo kept;
+- past that, the person is told which message was not received (:func:`file_apology`,
+  not the general «your last message»), and the process that told them notes the lost
+  file for their next turn (:meth:`StoreOutage.owed_files`): until they send a file again
+  or say they go on without it, «Done» and «Confirm» do not file the request
+  (conversations.flows.describe, conversations.flows.intake_summary).
+
+The note lives in the memory of the process that gave the apology, because the store it
+would be written to is the one that is away. It is written into the person's state by
+their next turn handled there (one worker, Telegram polling, the terminal). A next turn
+handled by another worker does not see it; the person was told all the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Final
+
+from conversations.flow import Ctx, Flow
+from conversations.i18n import Texts
+from conversations.state import DialogueState
+from conversations.store import DialogueStore
+
+log = logging.getLogger(__name__)
+
+#: How long a photo or file waits for the dialogue store to answer again before the
+#: person is told it was not received. Longer than a Redis restart on its AOF or a
+#: Sentinel failover, short enough that the person is not left without a word.
+STORE_WAIT_S: Final = 20.0
+#: Pauses between tries while the store is away: at first, then at most.
+_PAUSE_S: Final = 0.05
+_PAUSE_MAX_S: Final = 1.0
+
+#: The intake steps where a photo joins the draft, and those after them.
+FILE_STEPS: Final = ("description", "attachments", "summary")
+#: The draft's answer counting the files the person sent that did not reach the draft.
+MISSING: Final = "missing_files"
+
+
+def file_apology(locale: str) -> str:
+    """The answer to a photo or file whose turn failed on our side: it names the message,
+    says it is not in the request, and asks for it again."""
+    _ = Texts(locale).gettext
+    return _(
+        "Sorry, the photo or file you just sent did not reach us because of a problem on our "
+        "side, so it is not in your request. Please send it again in a moment; nothing else "
+        "you entered is lost."
+    )
+
+
+def missing_line(ctx: Ctx) -> str:
+    """What the documents step says while a file the person sent is known not to have
+    reached the draft (the step's «Done» and «Go on without it» are named)."""
+    _ = ctx.texts.gettext
+    return _(
+        "A photo or file you sent did not reach us because of a problem on our side, so your request does not have it yet. Please send it again, then press «Done». If you do not have it any more, press «Go on without it»."
+    )
+
+
+def missing_files(state: DialogueState) -> int:
+    """How many files the person sent that the draft is known not to hold."""
+    return int(state.answers.get(MISSING, 0))
+
+
+def file_kept(state: DialogueState) -> None:
+    """A file was kept in the draft: one missing file less (the person sent it again)."""
+    left = missing_files(state) - 1
+    if left > 0:
+        state.answers[MISSING] = left
+    else:
+        state.answers.pop(MISSING, None)
+
+
+def go_without(state: DialogueState) -> None:
+    """The person goes on without the files that did not reach us."""
+    state.answers.pop(MISSING, None)
+
+
+class StoreOutage:
+    """The engine's part: waiting for the store on a file's turn, and the lost-file notes.
+
+    ``store_wait_s`` is the engine's setting (:data:`STORE_WAIT_S` by default)."""
+
+    store: DialogueStore
+    store_wait_s: float
+    flow: Flow
+    _owed_files: dict[tuple[str, str], int]
+
+    async def claim_waiting(
+        self, channel: str, user_key: str, event_id: str
+    ) -> tuple[bool, DialogueState]:
+        """``store.claim_and_load``, tried again while the store is away, for
+        ``store_wait_s`` at most; raises the store's last error past that."""
+        deadline = time.monotonic() + self.store_wait_s
+        pause = _PAUSE_S
+        warned = False
+        while True:
+            try:
+                return await self.store.claim_and_load(channel, user_key, event_id)
+            except Exception:
+                if time.monotonic() + pause > deadline:
+                    raise
+                if not warned:
+                    log.warning("dialogue store unreachable on %s: a file waits for it", channel)
+                    warned = True
+            await asyncio.sleep(pause)
+            pause = min(_PAUSE_MAX_S, pause * 2)
+
+    def owe_file(self, channel: str, user_key: str) -> None:
+        """Notes a file of this person's that the draft did not take (the store was away)."""
+        key = (channel, user_key)
+        self._owed()[key] = self._owed().get(key, 0) + 1
+
+    def owed_files(self, channel: str, user_key: str, state: DialogueState) -> int:
+        """Adds this process's notes of lost files to ``state`` (read anew for a turn);
+        how many were added, to be :meth:`paid` once the turn is saved."""
+        owed = self._owed().get((channel, user_key), 0)
+        if not owed:
+            return 0
+        step, target = state.step, state.answers
+        if state.flow != self.flow.name:
+            # the draft is put aside while another flow runs: the note goes with it
+            draft = state.suspended or {}
+            step, target = draft.get("step", ""), draft.get("answers", {})
+        if step in FILE_STEPS:
+            target[MISSING] = int(target.get(MISSING, 0)) + owed
+        # elsewhere there is no draft a file would have joined: the note is dropped
+        return owed
+
+    def paid(self, channel: str, user_key: str, count: int) -> None:
+        """The turn that carried ``count`` notes into the state was saved."""
+        key = (channel, user_key)
+        left = self._owed().get(key, 0) - count
+        if left > 0:
+            self._owed()[key] = left
+        else:
+            self._owed().pop(key, None)
+
+    def _owed(self) -> dict[tuple[str, str], int]:
+        owed: dict[tuple[str, str], int] | None = getattr(self, "_owed_files", None)
+        if owed is None:
+            owed = {}
+            self._owed_files = owed
+        return owed

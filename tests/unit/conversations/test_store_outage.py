@@ -1,0 +1,135 @@
+"""A photo or file whose turn meets the dialogue store away (conversations.store_outage),
+through the engine on an in-memory store that can be made unreachable; the real Redis
+version is tests/integration/test_album_outage.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from conversations.engine import Engine, apology
+from conversations.flows.intake import INTAKE
+from conversations.state import DialogueState
+from conversations.store_outage import file_apology
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import PHONE, RESIDENT, _to_attachments, _to_identity
+
+
+@dataclass
+class FlakyStore(MemoryStore):
+    """Refuses the next ``down`` claims as a Redis that is away would."""
+
+    down: int = 0
+
+    async def claim_and_load(
+        self, channel: str, user_key: str, event_id: str
+    ) -> tuple[bool, DialogueState]:
+        if self.down:
+            self.down -= 1
+            raise ConnectionError("Connection refused")
+        return await super().claim_and_load(channel, user_key, event_id)
+
+
+@pytest.fixture
+def store() -> FlakyStore:
+    return FlakyStore()
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def engine(store: FlakyStore, gateway: MemoryGateway) -> Engine:
+    return Engine(store, INTAKE, load_catalogue(), gateway, store_wait_s=0.0)
+
+
+async def test_a_photo_waits_for_the_store_and_is_kept(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_attachments(chat)
+    await chat.media(album="A1")
+    engine.store_wait_s = 30.0
+    store.down = 3  # a restart: refused three times, then it answers
+    assert await chat.media(album="A1") == []  # the album's rest: kept, no second answer
+    await chat.tap("done")
+    assert "المرفقات: ملفان" in chat.said
+    await chat.tap("confirm")
+    assert len(gateway.submissions[0].attachments) == 2
+
+
+async def test_only_files_wait_a_text_is_answered_at_once(
+    engine: Engine, store: FlakyStore
+) -> None:
+    chat = Chat(engine.handle)
+    engine.store_wait_s = 30.0
+    store.down = 1
+    await chat.command("start")
+    assert chat.said == apology("ar")
+
+
+async def test_a_photo_lost_at_the_summary_sends_confirm_back_to_the_documents(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_attachments(chat)
+    await chat.media()
+    await chat.tap("done")
+    assert "تأكيد وإرسال" in str([c.label for c in chat.last[-1].choices])
+    store.down = 1
+    await chat.media()  # sent while the summary is on screen, and lost
+    assert chat.said == file_apology("ar")
+    await chat.tap("confirm")
+    assert not gateway.submissions
+    assert chat.said.startswith("لم تصلنا صورة أو ملف أرسلته")
+    assert "without_missing" in chat.choice_ids
+    # the person has it no more and says so: the request goes with what it has
+    await chat.tap("without_missing")
+    assert "المرفقات: ملف واحد" in chat.said
+    await chat.tap("confirm")
+    assert len(gateway.submissions[0].attachments) == 1
+
+
+async def test_the_note_is_for_the_person_it_is_about(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    lost, other = Chat(engine.handle, user="lost"), Chat(engine.handle, user="other")
+    await _to_attachments(lost)
+    await _to_attachments(other)
+    store.down = 1
+    await lost.media()
+    await other.media()
+    await other.tap("done")
+    await other.tap("confirm")
+    assert len(gateway.submissions) == 1
+    await lost.tap("done")
+    assert lost.said.startswith("لم تصلنا صورة")
+    await lost.media()
+    assert "المتابعة بدونه" not in str([c.label for c in lost.last[-1].choices])
+    await lost.tap("done")
+    await lost.tap("confirm")
+    assert len(gateway.submissions) == 2
+
+
+async def test_a_photo_lost_before_the_documents_step_leaves_no_note(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    """At the identity step a photo is not taken anyway: the draft is not held up."""
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    store.down = 1
+    await chat.media()
+    assert chat.said == file_apology("ar")
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media()
+    await chat.tap("done")
+    assert "المرفقات: ملف واحد" in chat.said
+    await chat.tap("confirm")
+    assert len(gateway.submissions) == 1
