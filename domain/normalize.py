@@ -101,12 +101,12 @@ def digits_only(text: str) -> str:
 
 
 def stray_letters(text: str) -> str:
-    """The letters typed inside a number, in the same word as its digits: «2123456788x»
-    gives «x», «050ABC4567» «ABC», «رقمي2000000006» «رقمي»; several such words are joined
-    by a space. Empty when every word is digits alone or letters alone («رقم إقامتي
-    ٢٠٠٠ ٠٠٠ ٠٠٦» names its number in words, no letter is inside it). Words split at
-    spaces and punctuation, not at the separators people put inside long numbers
-    (dashes, dots, slashes), so «2000-000-00x6» is one word.
+    """The letters typed inside a number: those in the same word as its digits
+    («2123456788x» gives «x», «050ABC4567» «ABC», «رقمي2000000006» «رقمي»), and a letter
+    standing alone next to it («2123456788 x» gives «x»); several are joined by a space.
+    Empty when the number stands apart from whole words («رقم إقامتي ٢٠٠٠ ٠٠٠ ٠٠٦» names
+    its number in words). Words split at spaces and punctuation, not at the separators
+    people put inside long numbers (dashes, dots, slashes), so «2000-000-00x6» is one word.
 
     A number with a letter in it is a typing slip, not a number: reading past the letter
     would keep a number the person never checked (found by the fresh-clone tester, whose
@@ -115,8 +115,14 @@ def stray_letters(text: str) -> str:
         "" if ch in _SEPARATOR_CHARS else " " if _is_separator(ch) else ch
         for ch in clean_input(text)
     ).split()
+    numeric = [any(ch.isdecimal() for ch in word) for word in words]
+
+    def beside_number(i: int) -> bool:
+        return (i > 0 and numeric[i - 1]) or (i + 1 < len(words) and numeric[i + 1])
+
     return " ".join(
         "".join(ch for ch in word if ch.isalpha())
-        for word in words
-        if any(ch.isdecimal() for ch in word) and any(ch.isalpha() for ch in word)
+        for i, word in enumerate(words)
+        if (numeric[i] and any(ch.isalpha() for ch in word))
+        or (len(word) == 1 and word.isalpha() and beside_number(i))
     )

@@ -61,7 +61,9 @@ async def _file(chat: Chat, description: str | None = DESCRIBED) -> None:
 # ---- a letter among the digits --------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", [LETTERED, "٢١٢٣٤٥٦٧٨٨x", "رقم اقامتي 2123456788x"])
+@pytest.mark.parametrize(
+    "typed", [LETTERED, "٢١٢٣٤٥٦٧٨٨x", "رقم اقامتي 2123456788x", "2123456788 x"]
+)
 async def test_a_letter_in_the_identity_number_is_named_and_the_number_not_taken(
     engine: Engine, gateway: MemoryGateway, typed: str
 ) -> None:

@@ -73,6 +73,9 @@ def test_stray_letters_are_the_letters_inside_a_number() -> None:
     # separators people type inside numbers do not split the number's word
     assert stray_letters("2000-000-00x6") == "x"
     assert stray_letters("x2000000006 y1") == "x y"
+    # a letter on its own beside the number is a slip too, a word is not
+    assert stray_letters("2123456788 x") == "x"
+    assert stray_letters("x ٢٠٠٠ ٠٠٠ ٠٠٦") == "x"
 
 
 def test_words_around_a_number_are_not_stray_letters() -> None:
