@@ -39,6 +39,7 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 
 from bot.abuse.guard import Screen
+from bot.channels.aiogram_filters import on_loop
 from bot.channels.aiogram_models import pin_response_models
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
@@ -328,10 +329,11 @@ async def _on_callback(
 def residents_router() -> Router:
     """A fresh router (aiogram attaches a router to one parent only) for private chats."""
     router = Router(name="telegram_residents")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.edited_message.filter(F.chat.type == ChatType.PRIVATE)
-    router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    private = on_loop(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(private)
+    router.edited_message.filter(private)
+    router.my_chat_member.filter(private)
+    router.callback_query.filter(on_loop(F.message.chat.type == ChatType.PRIVATE))
     router.message.register(_on_message)
     # registered, and listed in ALLOWED_UPDATES so that Telegram sends them
     router.edited_message.register(_on_edited)

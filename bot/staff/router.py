@@ -27,6 +27,7 @@ from aiogram.filters import Command
 from redis.asyncio import Redis
 
 from bot.abuse.blocks import BlockList
+from bot.channels.aiogram_filters import on_loop
 from bot.db.models import utcnow
 from bot.settings import Settings, holidays_of
 from bot.staff.auth import OfficerAuth
@@ -72,9 +73,12 @@ def staff_router(
     )
     handlers.blocks = blocks or BlockList(desk.sessions, redis)
     router = Router(name="telegram_staff")
+    # on_loop: aiogram would run a bare magic filter in a thread, for every update
     in_group = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
-    router.message.filter(F.chat.id == chat_id, in_group)
-    router.callback_query.filter(F.message.chat.id == chat_id, F.data.startswith(f"{PREFIX}:"))
+    router.message.filter(on_loop((F.chat.id == chat_id) & in_group))
+    router.callback_query.filter(
+        on_loop((F.message.chat.id == chat_id) & F.data.startswith(f"{PREFIX}:"))
+    )
     router.callback_query.register(handlers.on_callback)
     router.message.register(handlers.on_find, Command("find"))
     router.message.register(handlers.on_overdue, Command("overdue"))
@@ -86,5 +90,5 @@ def staff_router(
     router.message.register(handlers.on_unblock, Command("unblock"))
     router.message.register(handlers.on_stats, Command("stats"))
     router.message.register(handlers.on_help, Command("help", "start"))
-    router.message.register(handlers.on_reply, F.reply_to_message)
+    router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router
