@@ -28,6 +28,10 @@ from domain.phone import InvalidPhoneNumber, normalise_phone
 # a Saudi mobile number in E.164 (what people without a vouched number may type)
 SAUDI_MOBILE = "+9665"
 
+# the most digits a sentence at a number step may hold and still be read as words: a
+# count or a fee, a Gregorian or Hijri year, never most of a 10-digit number
+SENTENCE_DIGITS = 4
+
 # what a number step keeps: the establishment number as typed, or an IdentityNumber
 _Number = TypeVar("_Number")
 
@@ -95,13 +99,27 @@ def letters_problem(ctx: Ctx, typed: str) -> str:
     ) % {"letters": isolate(letters)}
 
 
+def _is_sentence(text: str) -> bool:
+    """Whether ``text`` is words rather than a number: three words or more and no digit,
+    or four words with letters and a few digits (a count, a fee, a year: «انتهت إقامتي
+    منذ 3 أيام»), too few to be a try at a 10-digit number («رقم الإقامة حقي 2000» is
+    one, and its parser answers it)."""
+    digits = sum(ch.isdigit() for ch in text)
+    words = text.split()
+    if digits == 0:
+        return len(words) >= 3
+    wordy = sum(any(ch.isalpha() for ch in word) for word in words)
+    return digits <= SENTENCE_DIGITS and wordy >= 4
+
+
 def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
-    """A sentence with no digit where a number is asked for is the request told too early
-    (found by the fresh-clone tester: a description typed at the identity step): it is
-    kept for the description step (:data:`conversations.flows.describe.PENDING`, which
-    offers it there), the person is told so and asked for the number again; None for
-    anything else, which the number's parser answers."""
-    if any(ch.isdigit() for ch in text) or len(text.split()) < 3:
+    """A sentence where a number is asked for (:func:`_is_sentence`) is the request told
+    too early (found by the fresh-clone tester: a description typed at the identity
+    step): it is kept for the description step
+    (:data:`conversations.flows.describe.PENDING`, which offers it there), the person is
+    told so and asked for the number again; None for anything else, which the number's
+    parser answers."""
+    if not _is_sentence(text):
         return None
     _ = ctx.texts.gettext
     answers = ctx.state.answers

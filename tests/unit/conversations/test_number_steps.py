@@ -92,6 +92,20 @@ async def test_a_letter_in_a_typed_mobile_number_is_named(engine: Engine) -> Non
     assert ASK_DESCRIPTION in plain(chat.said)
 
 
+@pytest.mark.parametrize(
+    "typed", ["رقمي هو 2000", "رقم الإقامة حقي 2000", "رقم الإقامة حقي 200000000"]
+)
+async def test_a_number_short_of_digits_among_words_is_still_a_number(
+    engine: Engine, typed: str
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(typed)
+    said = plain(chat.said)
+    # the number's own refusal, not «I have kept what you wrote»
+    assert "أرقام فقط" in said and "احتفظت" not in said, said
+
+
 # ---- the identity number again at the phone step --------------------------------------
 
 
@@ -165,6 +179,9 @@ async def _early_description(chat: Chat, *words: str) -> None:
         ((EARLY,), ("شكرا",), "تم", EARLY),
         # a new text replaces them
         ((EARLY,), (), DESCRIBED, DESCRIBED),
+        # a sentence with a few digits in it is words too
+        (("انتهت إقامتي منذ 3 أيام ولا أستطيع تجديدها",), (), None,
+         "انتهت إقامتي منذ 3 أيام ولا أستطيع تجديدها"),
         # two messages are kept whole
         (("أريد تجديد إقامة زوجتي", "النظام يعطي خطأ عند الدفع"), (), None,
          "أريد تجديد إقامة زوجتي\nالنظام يعطي خطأ عند الدفع"),
