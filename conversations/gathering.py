@@ -3,7 +3,9 @@ and photos or PDF files, kept in the dialogue's answers until the person sends t
 answer to an officer's question, :mod:`conversations.flows.more_info`; a note about a
 request, :mod:`conversations.flows.their_say`). One rule for both: each message joins the
 ones before, a file is checked before it is kept, an album is acknowledged once, and
-«send» (the button, or the word typed) ends the gathering."""
+«send» (the button, or the word typed) ends the gathering, unless a file the person sent
+is known not to have reached us (conversations.store_outage): then the first «send» says
+so, and the next sends without it."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from conversations.flow import Ctx, Outcome, Retry, Stay
 from conversations.flows.describe import file_refusal
 from conversations.keywords import is_send_word
 from conversations.ports import AttachmentInfo
+from conversations.store_outage import file_kept, go_without, missing_before_sending, missing_files
 from domain.attachments import check_attachment
 
 #: The choice id of the «Send …» button.
@@ -65,6 +68,11 @@ def gather(
     button): the step's own answer handles it."""
     _ = ctx.texts.gettext
     if is_send(event):
+        if missing_files(ctx.state):
+            # a photo of theirs met Redis away (conversations.store_outage): said once;
+            # the next «send» goes without it
+            go_without(ctx.state)
+            return Retry(missing_before_sending(ctx))
         return None
     texts, files = gathered(ctx)
     if isinstance(event, Text):
@@ -88,6 +96,7 @@ def gather(
             _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")
         )
     files.append(file_fields(event))
+    file_kept(ctx.state)
     caption = (event.caption or "").strip()
     if caption_is_text and caption and sum(len(t) for t in texts) + len(caption) <= max_chars:
         texts.append(caption)

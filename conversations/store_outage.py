@@ -15,7 +15,9 @@ of two (issue 11, the load test's Redis fault). Two rules close that:
   not the general «your last message»), and the process that told them notes the lost
   file for their next turn (:meth:`StoreOutage.owed_files`): until they send a file again
   or say they go on without it, «Done» and «Confirm» do not file the request
-  (conversations.flows.describe, conversations.flows.intake_summary).
+  (conversations.flows.describe, conversations.flows.intake_summary); where an answer to
+  an officer or a note is gathered (conversations.gathering), the first «send» says a file
+  is missing and the next one sends without it.
 
 The note lives in the memory of the process that gave the apology, because the store it
 would be written to is the one that is away. It is written into the person's state by
@@ -28,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from typing import Final
 
 from conversations.flow import Ctx, Flow
@@ -71,6 +74,15 @@ def missing_line(ctx: Ctx) -> str:
     )
 
 
+def missing_before_sending(ctx: Ctx) -> str:
+    """The same, where words and files are gathered before being sent (an answer to an
+    officer, a note): said once, and a second press sends without the file."""
+    _ = ctx.texts.gettext
+    return _(
+        "A photo or file you sent did not reach us because of a problem on our side, so it is not with what you are sending yet. Please send it again, then press the send button. To send without it, press the send button again."
+    )
+
+
 def missing_files(state: DialogueState) -> int:
     """How many files the person sent that the draft is known not to hold."""
     return int(state.answers.get(MISSING, 0))
@@ -98,6 +110,7 @@ class StoreOutage:
     store: DialogueStore
     store_wait_s: float
     flow: Flow
+    side_flows: Mapping[str, Flow]
     _owed_files: dict[tuple[str, str], int]
 
     async def claim_waiting(
@@ -131,8 +144,15 @@ class StoreOutage:
         owed = self._owed().get((channel, user_key), 0)
         if not owed:
             return 0
+        side = self.side_flows.get(state.flow) if state.flow != self.flow.name else None
+        here = side.steps.get(state.step) if side is not None else None
+        if here is not None and here.takes_files:
+            # an answer to an officer or a note being gathered (conversations.gathering)
+            target = state.answers
+            target[MISSING] = int(target.get(MISSING, 0)) + owed
+            return owed
         step, target = state.step, state.answers
-        if state.flow != self.flow.name:
+        if side is not None:
             # the draft is put aside while another flow runs: the note goes with it
             draft = state.suspended or {}
             step, target = draft.get("step", ""), draft.get("answers", {})

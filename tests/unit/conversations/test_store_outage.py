@@ -133,3 +133,33 @@ async def test_a_photo_lost_before_the_documents_step_leaves_no_note(
     assert "المرفقات: ملف واحد" in chat.said
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
+
+
+async def test_an_answer_to_an_officer_is_not_sent_silently_without_a_lost_photo(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    """The gathering steps (conversations.gathering): the first «send» says a photo is
+    missing, and a second one sends without it; a photo sent again goes with the answer."""
+    gateway.ask("5038329651", "أرفق صورة الإقامة من الجهتين")
+    chat = Chat(engine.handle)
+    await chat.tap("ans:5038329651")
+    await chat.media(album="B1")
+    store.down = 1
+    await chat.media(album="B1")
+    assert chat.said == file_apology("ar")
+    await chat.tap("send")
+    assert chat.said.startswith("لم تصلنا صورة أو ملف أرسلته")
+    assert not gateway.answers
+    await chat.media()  # sent again
+    await chat.tap("send")
+    assert len(gateway.answers[0].attachments) == 2
+    # and when the person has it no more, the second «send» goes without it
+    gateway.ask("5038329669", "أرفق صورة الجواز")
+    await chat.tap("ans:5038329669")
+    await chat.media()
+    store.down = 1
+    await chat.media()
+    await chat.tap("send")
+    assert len(gateway.answers) == 1 and "لم تصلنا" in chat.said
+    await chat.tap("send")
+    assert len(gateway.answers[1].attachments) == 1
