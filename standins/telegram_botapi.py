@@ -549,6 +549,11 @@ class TelegramBotAPIStandin:
             return list(calls)
         return [c for c in calls if c.method.lower() == method.lower()]
 
+    @property
+    def long_poll_pending(self) -> bool:
+        """Whether a getUpdates is waiting for updates now (a long poll in flight)."""
+        return self._poll_waiter is not None
+
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
 

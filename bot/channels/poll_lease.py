@@ -157,6 +157,7 @@ async def _poll_while_held(
 ) -> None:
     renewed_at = clock()
     lost = asyncio.Event()
+    stopping = asyncio.Event()
 
     async def guard(
         make_request: NextRequestMiddlewareType[TelegramType],
@@ -164,6 +165,10 @@ async def _poll_while_held(
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):
+            if stopping.is_set():
+                # aiogram's polling loop retries every Exception; only a cancellation ends
+                # it, and the one stop_polling sent may have been lost (see _stop_polling)
+                raise asyncio.CancelledError
             await _renewed_for(method, lease, lost, retry_s=retry_s, clock=clock)
         return await make_request(bot, method)
 
@@ -198,6 +203,7 @@ async def _poll_while_held(
             log.warning("Telegram polling lease taken by another process; polling stops")
     finally:
         lost_waiter.cancel()
+        stopping.set()
         await _stop_polling(dispatcher, polling)
         bot.session.middleware.unregister(guard)
         with contextlib.suppress(RedisError):
@@ -233,6 +239,15 @@ async def _renewed_for(
 
 
 async def _stop_polling(dispatcher: Dispatcher, polling: asyncio.Task[None]) -> None:
+    """Stop `polling` (the task running aiogram's polling) and wait until it has ended.
+
+    The caller sets its `stopping` event first, so that the session guard refuses any
+    further getUpdates: aiogram's stop_polling cancels its polling task and waits, unbounded,
+    for it to end, and under load that cancellation was seen lost (CI, and 2 runs in 6
+    here): the task stayed «cancelling» yet sent getUpdates every second, the aiohttp client
+    having just reported «ServerDisconnectedError», which aiogram's loop catches and retries,
+    so the worker never stopped. The guard's refusal is a cancellation, which that loop does
+    not catch, so polling ends within one long poll and one back-off."""
     if not polling.done():
         try:
             await dispatcher.stop_polling()

@@ -5,10 +5,12 @@ stops."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from aiogram import Dispatcher, Router
-from aiogram.exceptions import TelegramConflictError
+from aiogram.exceptions import TelegramConflictError, TelegramNetworkError
+from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Message
 from redis.asyncio import Redis
 
@@ -131,6 +133,57 @@ async def test_a_holder_whose_lease_was_taken_sends_no_more_getupdates(
             async with asyncio.timeout(10):
                 await polling
             await bot.session.close()
+        assert api.poll_conflicts == 0
+
+
+async def test_polling_stops_though_the_http_client_loses_the_cancellation(
+    redis_client: Redis,
+) -> None:
+    """Seen under load (CI, and 2 runs in 6 here): the cancellation that aiogram's
+    stop_polling sends its polling task came back from the HTTP client as a network error
+    («ServerDisconnectedError»), which aiogram's loop retries, so polling went on and the
+    worker never stopped. Here the client loses every cancellation of a getUpdates."""
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        real = bot.session.make_request
+        lost = 0
+
+        # make_request's own signature, timeout included
+        async def losing(
+            bot: Any,
+            method: TelegramMethod[Any],
+            timeout: int | None = None,  # noqa: ASYNC109
+        ) -> Any:
+            nonlocal lost
+            try:
+                return await real(bot, method, timeout)
+            except asyncio.CancelledError:
+                if not isinstance(method, GetUpdates):
+                    raise
+                lost += 1
+                raise TelegramNetworkError(method, "ServerDisconnectedError") from None
+
+        bot.session.make_request = losing  # type: ignore[method-assign]
+        lease = PollLease(redis_client, bot.id, ttl_s=8.0)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(
+            poll_under_lease(bot, _recording([], "one"), lease, stop, retry_s=0.2, poll_timeout_s=4)
+        )
+        try:
+            async with asyncio.timeout(30):
+                # polled: api.wait_until wakes only once a call is answered
+                while not api.long_poll_pending:  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            stop.set()
+            async with asyncio.timeout(30):
+                await polling
+        finally:
+            stop.set()
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+            await bot.session.close()
+        assert lost >= 1  # the stop did meet a getUpdates in flight, and lost its cancel
+        assert await redis_client.get(lease.key) is None  # released: another may poll
         assert api.poll_conflicts == 0
 
 
