@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# every test's run is bounded, teardown included (see tests/timeouts.py)
+pytest_plugins = ("tests.timeouts",)
+
 DB_BACKENDS = ("sqlite", "postgresql")
 
 
