@@ -237,7 +237,8 @@ class Engine(
             return [self._reply(ctx, edits.old_edit_hint(ctx), with_choices=True)]
         edits.saw(state, event.origin)
         edits.take_back(state, event)
-        followed = self._follow_writing(state, event)
+        # the person's first words choose the language, else their app's language
+        followed = self._follow_writing(state, event) or self._follow_platform(state, event)
         replies = await self._read(state, event)
         edits.settle(state)
         if followed:

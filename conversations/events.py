@@ -21,7 +21,10 @@ class Origin:
     WhatsApp wamid), the one a later edit names; None for a button tap. `edits` is set on
     an edited message: the `message_id` of the message it replaces. `phone_unverified` is
     true when the channel cannot vouch for any phone number of the sender (a WhatsApp user
-    known only by a username): the phone step then takes a typed number, marked so."""
+    known only by a username): the phone step then takes a typed number, marked so.
+    `language` is the language the person's app is set to, as the platform says it (an
+    IETF tag: Telegram's ``from.language_code``, such as "en" or "en-US"); None when the
+    platform does not say. Only a hint: see conversations.languages.from_platform."""
 
     channel: str
     user_key: str
@@ -29,6 +32,7 @@ class Origin:
     message_id: str | None = None
     edits: str | None = None
     phone_unverified: bool = False
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,23 @@ class LanguageParts(EngineParts):
         changed, state.locale = state.locale != written, written
         return changed
 
+    def _follow_platform(self, state: DialogueState, event: Event) -> bool:
+        """A person whose app is set to English (Telegram's language_code "en…") is
+        greeted in English, with the way to Arabic; True when that changed the language.
+        A hint only: never over a language the account has (chosen, read from words or
+        set by an earlier hint) nor after the first question, and the person's first words
+        still choose (:meth:`_follow_writing` runs first and on later turns)."""
+        hinted = languages.from_platform(event.origin.language)
+        if hinted is None or state.locale_set or state.locale_remembered:
+            return False
+        if state.flow != self.flow.name or state.step not in (*START_STEPS, self.flow.first):
+            return False
+        if isinstance(event, Text) and languages.language_asked(event.text) is not None:
+            # «English», «عربي»: the switch itself answers, in the language asked for
+            return False
+        changed, state.locale = state.locale != hinted, hinted
+        return changed
+
     def _switch_language(self, ctx: Ctx, wish: str) -> list[Reply]:
         """Changes the language without losing the place: the current question is
         asked again in the new language; ``wish`` "" offers both languages."""

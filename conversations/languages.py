@@ -89,6 +89,17 @@ def written_in(text: str) -> str | None:
     return "en" if english * 3 >= len(latin_words) else None
 
 
+def from_platform(code: str | None) -> str | None:
+    """The language the person's app is set to (an IETF tag as the platform gives it:
+    "en", "en-US", "ar-SA"), when it is one we speak; None otherwise. English-set apps
+    are greeted in English; any other setting keeps Arabic, the default (many residents
+    set their phones to a language we do not speak, and Arabic is the service's own)."""
+    if not code:
+        return None
+    primary = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    return primary if primary in LOCALES else None
+
+
 def with_way_back(replies: list[Reply], locale: str) -> list[Reply]:
     """``replies`` in a language the person's words chose, with the way to the other one
     (written in it) at the top, unless the welcome already says it."""

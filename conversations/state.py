@@ -28,6 +28,9 @@ class DialogueState:
     # the language was chosen, or read from the person's first words: their later
     # messages in the other language do not change it (conversations.languages)
     locale_set: bool = False
+    # the account has a language remembered (chosen, read from words, or from the app's
+    # language): set by the store on every load, whatever the saved draft says
+    locale_remembered: bool = False
     draft_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     albums: list[str] = field(default_factory=list)
     last_request: str | None = None

@@ -225,8 +225,9 @@ def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:
     """The stored state with the account's locale, which wins over the draft's: the draft
     may be older than the person's last choice (or gone, after its TTL)."""
     state = DialogueState.from_json(raw) if raw else DialogueState()
+    state.locale_remembered = False
     if locale:
         chosen = locale.decode()
         if chosen in LOCALES:
-            state.locale = chosen
+            state.locale, state.locale_remembered = chosen, True
     return state

@@ -86,6 +86,8 @@ def origin_for(
         event_id=str(update_id),
         message_id=None if message_id is None else str(message_id),
         edits=str(message_id) if edited and message_id is not None else None,
+        # the app's language: the dialogue greets an English-set Telegram in English
+        language=user.language_code,
     )
 
 

@@ -275,7 +275,15 @@ async def test_polling_reads_updates_from_get_updates(h: Harness) -> None:
 def origin(raw: dict[str, Any]) -> Origin:
     body = raw.get("message") or raw["callback_query"]
     message_id = str(raw["message"]["message_id"]) if "message" in raw else None
-    return Origin("telegram", str(body["from"]["id"]), str(raw["update_id"]), message_id)
+    sender = body["from"]
+    # the app's language comes along (a hint for the dialogue's language)
+    return Origin(
+        "telegram",
+        str(sender["id"]),
+        str(raw["update_id"]),
+        message_id,
+        language=sender.get("language_code"),
+    )
 
 
 async def test_a_picture_telegram_refuses_does_not_take_the_words_after_it(

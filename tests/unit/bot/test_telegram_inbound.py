@@ -54,7 +54,10 @@ def translate(bot: Bot, raw: dict[str, Any]) -> Event | None:
 def origin(raw: dict[str, Any]) -> Origin:
     message = raw.get("message")
     message_id = str(message["message_id"]) if message is not None else None
-    return Origin("telegram", str(USER.id), str(raw["update_id"]), message_id)
+    # the app's language comes along (a hint for the dialogue's language)
+    return Origin(
+        "telegram", str(USER.id), str(raw["update_id"]), message_id, language=USER.language_code
+    )
 
 
 async def test_text(bot: Bot, updates: UpdateFactory) -> None:
@@ -270,5 +273,12 @@ async def test_an_edited_message_names_the_message_it_replaces(
     assert update.edited_message is not None
     event = translate_message(update.edited_message, update.update_id, edited=True)
     message_id = str(raw["message"]["message_id"])
-    origin = Origin("telegram", str(USER.id), str(edit["update_id"]), message_id, edits=message_id)
+    origin = Origin(
+        "telegram",
+        str(USER.id),
+        str(edit["update_id"]),
+        message_id,
+        edits=message_id,
+        language="ar",
+    )
     assert event == Text(origin, "2000000006")

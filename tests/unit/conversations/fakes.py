@@ -59,7 +59,8 @@ class MemoryStore:
     async def load(self, channel: str, user_key: str) -> DialogueState:
         raw = self.states.get((channel, user_key))
         state = DialogueState.from_json(raw) if raw else DialogueState()
-        if (channel, user_key) in self.locales:
+        state.locale_remembered = (channel, user_key) in self.locales
+        if state.locale_remembered:
             state.locale = self.locales[(channel, user_key)]
         return state
 
@@ -194,6 +195,8 @@ class Chat:
         self.user = user
         self._ids = itertools.count(1)
         self.last: list[Reply] = []
+        # the language the person's app is set to, as a platform passes it (Origin.language)
+        self.language: str | None = None
 
     def origin(self, event_id: str | None = None) -> Origin:
         # unique across chats and runs, as platform update ids are
@@ -201,6 +204,7 @@ class Chat:
             self.channel,
             self.user,
             event_id or f"{self.user}-{next(self._ids)}-{uuid.uuid4().hex[:8]}",
+            language=self.language,
         )
 
     async def send(self, event: Event) -> list[Reply]:

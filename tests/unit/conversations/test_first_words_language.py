@@ -8,7 +8,7 @@ import pytest
 
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.languages import OTHER_LANGUAGE_HINT, written_in
+from conversations.languages import OTHER_LANGUAGE_HINT, from_platform, written_in
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
@@ -68,3 +68,30 @@ def test_written_in_tells_english_from_arabizi() -> None:
     assert written_in("bdi jadded el jawaz") is None
     assert written_in("السلام عليكم hello") == "ar"
     assert written_in("Mohammed") is None
+
+
+def test_the_apps_language_is_english_only_for_english_codes() -> None:
+    assert [from_platform(c) for c in ("en", "en-US", "EN_gb", "ar", "ar-SA")] == [
+        "en",
+        "en",
+        "en",
+        "ar",
+        "ar",
+    ]
+    assert [from_platform(c) for c in ("ur", "fr", "", None)] == [None, None, None, None]
+
+
+async def test_an_english_app_is_greeted_in_english_unless_the_words_are_arabic() -> None:
+    store = MemoryStore()
+    engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway())
+    english = Chat(engine.handle, user="u-en")
+    english.language = "en"
+    await english.command("start")
+    assert "Welcome to Tawasul" in english.said and OTHER_LANGUAGE_HINT["en"] in english.said
+    await english.text("ابي اجدد جوازي")  # their words, at the first question, choose
+    assert "أيّ هذه الخدمات تحتاج؟" in english.said  # in Arabic, with the way to English
+    assert OTHER_LANGUAGE_HINT["ar"] in english.said
+    arabic = Chat(engine.handle, user="u-ar")
+    arabic.language = "en"
+    await arabic.text("السلام عليكم")
+    assert "وعليكم السلام" in arabic.said and "Welcome" not in arabic.said

@@ -1,0 +1,101 @@
+"""The language a Telegram user's app is set to greets them (found by the fresh-clone
+tester: a user whose language_code was "en" got the Arabic welcome on /start), through the
+real stack: aiogram, the resident channel, the engine on real Redis and SQLite, the Bot API
+stand-in. Arabic stays the default; the hint never overrides what the person writes or
+chooses."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from redis.asyncio import Redis
+
+from bot.app import Services, build_services
+from bot.channels.telegram import build_dispatcher, make_bot
+from bot.settings import Settings
+from domain.normalize import clean_input
+from standins.telegram_botapi import TelegramBotAPIStandin
+from standins.telegram_updates import TgUser, UpdateFactory
+
+ARABIC_WELCOME = "أهلًا بك في «تواصل»"
+ENGLISH_WELCOME = "Welcome to Tawasul"
+WAY_TO_ARABIC = "للمتابعة بالعربية اكتب «عربي»"
+
+
+@dataclass
+class Rig:
+    api: TelegramBotAPIStandin
+    bot: Bot
+    dp: Dispatcher
+    services: Services
+    updates: UpdateFactory
+
+    async def feed(self, user: TgUser, raw: dict[str, Any]) -> str:
+        """Sends one update; what the bot said in answer, as a person reads it."""
+        before = len(self.api.texts(user.id))
+        await self.dp.feed_update(self.bot, Update.model_validate(raw, context={"bot": self.bot}))
+        return clean_input("\n".join(self.api.texts(user.id)[before:]))
+
+    async def says(self, user: TgUser, text: str) -> str:
+        return await self.feed(user, self.updates.text(user, text))
+
+
+@pytest.fixture
+async def rig(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Rig]:
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, telegram_token=None)
+    async with TelegramBotAPIStandin() as api, build_services(settings) as services:
+        bot = make_bot(api.token, api.url)
+        dp = build_dispatcher(
+            services.engine.handle, services.intake, fetching=services.engine.handle
+        )
+        try:
+            yield Rig(api, bot, dp, services, UpdateFactory())
+        finally:
+            await bot.session.close()
+
+
+@pytest.mark.parametrize("code", ["en", "en-US"])
+async def test_an_english_telegram_is_greeted_in_english_and_can_switch(
+    rig: Rig, code: str
+) -> None:
+    user = TgUser(5_300_000_201, "John", language_code=code)
+    said = await rig.says(user, "/start")
+    assert ENGLISH_WELCOME in said and ARABIC_WELCOME not in said
+    assert WAY_TO_ARABIC in said  # the usual way to the other language, written in it
+    assert "Are you filing as an individual" in said  # the first question, in English too
+    said = await rig.says(user, "عربي")
+    assert "هل تقدّم الطلب بصفتك فردًا" in said
+    # the choice is the account's: a new /start keeps Arabic, the app's English is not
+    # read over it
+    said = await rig.says(user, "/start")
+    assert ARABIC_WELCOME in said and ENGLISH_WELCOME not in said
+
+
+@pytest.mark.parametrize("code", ["ar", "ur", None])
+async def test_any_other_telegram_language_is_greeted_in_arabic(rig: Rig, code: str | None) -> None:
+    user = TgUser(5_300_000_202, "Ali", language_code=code)
+    said = await rig.says(user, "/start")
+    assert ARABIC_WELCOME in said and ENGLISH_WELCOME not in said
+
+
+async def test_arabic_first_words_win_over_an_english_telegram(rig: Rig) -> None:
+    user = TgUser(5_300_000_203, "Sara", language_code="en")
+    said = await rig.says(user, "السلام عليكم، أبي أجدد الجواز")
+    assert "وعليكم السلام" in said and ENGLISH_WELCOME not in said
+    said = await rig.says(user, "/start")  # the language is now theirs, not the app's
+    assert ARABIC_WELCOME in said
+
+
+async def test_the_english_greeting_is_kept_through_the_request(rig: Rig) -> None:
+    user = TgUser(5_300_000_204, "Raj", language_code="en")
+    await rig.says(user, "/start")
+    said = await rig.feed(user, rig.updates.callback(user, "ind"))
+    assert "Which service do you need?" in said
+    said = await rig.says(user, "/start")
+    assert ENGLISH_WELCOME in said
