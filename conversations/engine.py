@@ -7,10 +7,12 @@ it names, polite answers to things a step cannot use, and compare-and-set retrie
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -64,7 +66,14 @@ from conversations.say_parts import TheirSay
 from conversations.state import DialogueState
 from conversations.status_needs import StatusNeeds, at_number_prompt
 from conversations.store import DialogueStore
-from conversations.store_outage import STORE_WAIT_S, StoreOutage, file_apology
+from conversations.store_outage import (
+    RETRY_PAUSE_S,
+    STORE_WAIT_S,
+    StoreAway,
+    StoreOutage,
+    file_apology,
+    store_away,
+)
 from conversations.understanding import is_status_question, understand_choice
 from domain.catalogue import Catalogue
 
@@ -128,14 +137,32 @@ class Engine(
         """One inbound event: the replies to send, in order. ``prepare`` is the channel's
         download of a photo or file (`Media`), called once the turn's state is loaded with
         whether the dialogue would use the file now, so that deciding costs no Redis read
-        of its own (see :meth:`wants_files` for channels that decide before)."""
+        of its own (see :meth:`wants_files` for channels that decide before). A photo's or
+        file's turn that meets the store away, at its start or midway, is run again once
+        the store answers, for ``store_wait_s`` at most (conversations.store_outage)."""
+        if not isinstance(event, Media):
+            return await self._handle(event, prepare, None)
+        until = time.monotonic() + self.store_wait_s
+        again = False
+        while True:
+            try:
+                return await self._handle(event, prepare, until, again=again)
+            except StoreAway:
+                again = True
+                await asyncio.sleep(RETRY_PAUSE_S)
+
+    async def _handle(
+        self, event: Event, prepare: Prepare | None, until: float | None, *, again: bool = False
+    ) -> list[Reply]:
+        """:meth:`handle` once; ``until`` (a photo's or file's turn): raises StoreAway
+        when the store went away midway and there is time to run the turn again."""
         origin = event.origin
         try:
-            if isinstance(event, Media):
+            if until is not None:
                 # a photo of an album must not be lost behind its acknowledged first one
                 # (conversations.store_outage): it waits for the store a while
                 claimed, state = await self.claim_waiting(
-                    origin.channel, origin.user_key, origin.event_id
+                    origin.channel, origin.user_key, origin.event_id, until
                 )
             else:
                 claimed, state = await self.store.claim_and_load(
@@ -147,11 +174,12 @@ class Engine(
             log.exception("dialogue store unreachable on %s", origin.channel)
             return [self._failed(event, DEFAULT_LOCALE)]
         if not claimed:
-            again = _unsent(state, origin.event_id)
-            if again is not None:
+            # run again after the store went away midway: its save may have landed
+            unsent = _unsent(state, origin.event_id, replay=again)
+            if unsent is not None:
                 log.info("%s turn replayed after its process stopped: replies sent again",
                          origin.channel)  # fmt: skip
-                return again
+                return unsent
             # the event id is not logged: a WhatsApp message id encodes the phone number
             log.info("duplicate %s event ignored", origin.channel)
             return []
@@ -210,12 +238,14 @@ class Engine(
                     log.info("%s event handled meanwhile elsewhere", origin.channel)
                     return []
             raise RuntimeError("dialogue state kept changing under us")
-        except Exception:
+        except Exception as exc:
             # the person is never met with silence: nothing they gave is lost (the state
             # was not written), and a redelivery of this update may be handled again
             log.exception("turn failed on %s", origin.channel)
             with contextlib.suppress(Exception):
                 await self.store.release(origin.channel, origin.user_key, origin.event_id)
+            if until is not None and store_away(exc, until):
+                raise StoreAway from exc
             return [self._failed(event, state.locale)]
 
     def _failed(self, event: Event, locale: str) -> Reply:
@@ -439,12 +469,13 @@ class Engine(
         return self._flow(state).steps.get(state.step)
 
 
-def _unsent(state: DialogueState, event_id: str) -> list[Reply] | None:
-    """The replies of the saved turn `event_id` when it is being replayed and is still the
-    person's last turn (see conversations.replays); None otherwise. An older turn's replies
-    would answer a question the person has moved past, so they are not kept."""
+def _unsent(state: DialogueState, event_id: str, *, replay: bool = False) -> list[Reply] | None:
+    """The replies of the saved turn `event_id` when it is being replayed (``replay``: run
+    again here) and is still the person's last turn (see conversations.replays); None
+    otherwise. An older turn's replies would answer a question the person has moved past,
+    so they are not kept."""
     last = state.last_replies
-    if not replayed() or not last or last[0] != event_id:
+    if not (replay or replayed()) or not last or last[0] != event_id:
         return None
     return replies_from_json(last[1])
 

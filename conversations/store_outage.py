@@ -7,7 +7,10 @@ photo came too late to be read as being about it, and the request was filed with
 of two (issue 11, the load test's Redis fault). Two rules close that:
 
 - a file's turn waits for the store to answer again, up to :data:`STORE_WAIT_S`, and is
-  then handled as usual: a restart or a failover takes seconds, and the person's later
+  then handled as usual (a turn that met the store away midway, at its save, is run again
+  from the start: nothing of it was written, and its claim is still busy, so it is taken
+  again; should the save have landed with only its reply lost, the saved replies are
+  given): a restart or a failover takes seconds, and the person's later
   messages wait behind this one (one at a time per person in a process, and across
   workers the webhook's per-person line, bot.webhook_turns), so their «Done» is read with
   the photo kept;
@@ -33,6 +36,9 @@ import time
 from collections.abc import Mapping
 from typing import Final
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from conversations.flow import Ctx, Flow
 from conversations.i18n import Texts
 from conversations.state import DialogueState
@@ -47,6 +53,23 @@ STORE_WAIT_S: Final = 20.0
 #: Pauses between tries while the store is away: at first, then at most.
 _PAUSE_S: Final = 0.05
 _PAUSE_MAX_S: Final = 1.0
+
+#: The pause before a file's turn that met the store away midway is run again.
+RETRY_PAUSE_S: Final = 0.2
+
+
+class StoreAway(Exception):
+    """A file's turn met the store away midway (its save, the download's daily allowance)
+    with time left to run it again; nothing of it was written."""
+
+
+def store_away(exc: BaseException, deadline: float) -> bool:
+    """Whether ``exc`` says the store could not be reached (not a refusal nor a bug) and
+    a file's turn may still be run again before ``deadline`` (``time.monotonic()``)."""
+    if time.monotonic() + RETRY_PAUSE_S >= deadline:
+        return False
+    return isinstance(exc, (OSError, RedisConnectionError, RedisTimeoutError))
+
 
 #: The intake steps where a photo joins the draft, and those after them.
 FILE_STEPS: Final = ("description", "attachments", "summary")
@@ -114,11 +137,10 @@ class StoreOutage:
     _owed_files: dict[tuple[str, str], int]
 
     async def claim_waiting(
-        self, channel: str, user_key: str, event_id: str
+        self, channel: str, user_key: str, event_id: str, deadline: float
     ) -> tuple[bool, DialogueState]:
-        """``store.claim_and_load``, tried again while the store is away, for
-        ``store_wait_s`` at most; raises the store's last error past that."""
-        deadline = time.monotonic() + self.store_wait_s
+        """``store.claim_and_load``, tried again while the store is away, until
+        ``deadline`` (``time.monotonic()``); raises the store's last error past that."""
         pause = _PAUSE_S
         warned = False
         while True:

@@ -4,7 +4,7 @@ version is tests/integration/test_album_outage.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -23,6 +23,29 @@ class FlakyStore(MemoryStore):
     """Refuses the next ``down`` claims as a Redis that is away would."""
 
     down: int = 0
+    #: the next saves to fail, each with this error (a Redis gone midway: ConnectionError)
+    save_fails: list[Exception] = field(default_factory=list)
+
+    async def save(
+        self,
+        channel: str,
+        user_key: str,
+        state: DialogueState,
+        *,
+        remember_locale: bool = False,
+        forget_locale: bool = False,
+        done: str | None = None,
+    ) -> bool:
+        if self.save_fails:
+            raise self.save_fails.pop(0)
+        return await super().save(
+            channel,
+            user_key,
+            state,
+            remember_locale=remember_locale,
+            forget_locale=forget_locale,
+            done=done,
+        )
 
     async def claim_and_load(
         self, channel: str, user_key: str, event_id: str
@@ -61,6 +84,33 @@ async def test_a_photo_waits_for_the_store_and_is_kept(
     assert "المرفقات: ملفان" in chat.said
     await chat.tap("confirm")
     assert len(gateway.submissions[0].attachments) == 2
+
+
+async def test_a_photo_whose_save_meets_the_store_away_is_run_again_and_kept(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    chat = Chat(engine.handle)
+    await _to_attachments(chat)
+    await chat.media(album="A1")
+    engine.store_wait_s = 30.0
+    store.save_fails = [ConnectionError("Connection reset by peer")] * 2
+    assert await chat.media(album="A1") == []  # kept on the third try, the album answered once
+    assert not store.save_fails
+    await chat.tap("done")
+    assert "المرفقات: ملفان" in chat.said
+
+
+async def test_a_photo_whose_turn_fails_otherwise_is_not_run_again(
+    engine: Engine, store: FlakyStore
+) -> None:
+    """Only the store being away is waited for; a refusal or a bug answers at once."""
+    chat = Chat(engine.handle)
+    await _to_attachments(chat)
+    engine.store_wait_s = 30.0
+    store.save_fails = [RuntimeError("a bug"), RuntimeError("a bug")]
+    await chat.media()
+    assert chat.said == file_apology("ar")
+    assert len(store.save_fails) == 1  # tried once
 
 
 async def test_only_files_wait_a_text_is_answered_at_once(
