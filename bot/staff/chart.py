@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from bot.fonts import font_file
 from bot.staff.chart_data import ChartData
+from officers.charts import ChartTexts
 
 #: Width in inches at :data:`DPI` (1080 pixels, a phone's screen width); each panel adds
 #: :data:`PANEL_IN` of height (three panels: 1080 x 1620, with satisfaction four: 1080 x 2160).
@@ -36,23 +35,6 @@ DPI = 150
 _RECEIVED = "#1f6f8b"
 _DECIDED = "#2e9e6a"
 _LATE = "#d9dde1"
-
-
-@dataclass(frozen=True, slots=True)
-class ChartTexts:
-    """The chart's words in the officer's language (the caller translates them)."""
-
-    title_days: str
-    received: str
-    decided: str
-    title_on_time: str
-    no_decisions: str
-    title_oldest: str
-    days_open: str
-    no_open: str
-    title_satisfaction: str
-    departments: Mapping[str, str]
-    rtl: bool
 
 
 @cache

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from bot.staff.chart import ChartTexts
 from bot.staff.chart_data import ChartData
+from officers.charts import ChartTexts
 
 
 def chart_to_payload(data: ChartData, texts: ChartTexts) -> dict[str, Any]:

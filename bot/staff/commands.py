@@ -22,7 +22,7 @@ from aiogram.types import BufferedInputFile, Message, ReplyParameters, Update
 
 from bot.channels.telegram import send_with_retry
 from bot.db.requests_repo import RequestRecord
-from bot.staff.chart import ChartTexts, draw_stats_chart
+from bot.staff.chart import draw_stats_chart
 from bot.staff.desk import RequestNotFound
 from bot.staff.group import StaffGroup, officer_of
 from bot.staff.views import HTML
@@ -31,6 +31,7 @@ from domain.normalize import digits_only
 from domain.phone import InvalidPhoneNumber, normalise_phone
 from domain.request_number import FIRST_DIGITS, InvalidRequestNumber, parse_request_number
 from domain.status import IllegalTransition
+from officers.charts import LAST_14_DAYS, chart_texts
 
 log = logging.getLogger(__name__)
 
@@ -225,22 +226,13 @@ class CommandHandlers(StaffGroup):
     async def _send_chart(self, bot: Bot, message: Message) -> None:
         """The chart after the text; when it cannot be drawn or sent the text stands alone
         and one log line says why."""
-        _ = self._
         try:
             data = await self._desk.chart_data(self._today())
-            texts = ChartTexts(
-                title_days=_("Requests received and decided per day (last 14 days)"),
-                received=_("Requests received"),
-                decided=_("Requests decided"),
-                title_on_time=_("Decided within 7 working days, by department"),
-                no_decisions=_("No decision in the last 14 days"),
-                title_oldest=_("The oldest open requests"),
-                days_open=_("Days since filed"),
-                no_open=_("No open requests."),
-                title_satisfaction=_("Satisfaction by department (out of 5, how many ratings)"),
-                departments={
-                    d: self._views.department(d) for d in [*data.on_time, *data.satisfaction]
-                },
+            texts = chart_texts(
+                self._,
+                LAST_14_DAYS,
+                [*data.on_time, *data.satisfaction],
+                self._views.department,
                 rtl=self._views.locale == "ar",
             )
             png = await asyncio.to_thread(draw_stats_chart, data, texts)

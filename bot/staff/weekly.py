@@ -36,7 +36,7 @@ from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage, Request
 from bot.media_store import MediaStore
 from bot.outbox.queue import STAFF
-from bot.staff.chart import ChartTexts, draw_stats_chart
+from bot.staff.chart import draw_stats_chart
 from bot.staff.chart_data import OLDEST, ChartData, load_chart_data
 from bot.staff.chart_payload import chart_to_payload
 from bot.staff.their_say import by_department
@@ -44,6 +44,7 @@ from bot.staff.views import HTML, StaffViews
 from conversations.formatting import format_gregorian
 from domain.sla import RIYADH, riyadh_date
 from domain.status import FINAL, RequestStatus
+from officers.charts import PAST_WEEK, ChartTexts, chart_texts
 
 log = logging.getLogger(__name__)
 
@@ -257,22 +258,12 @@ class WeeklyReport:
 
     def chart_texts(self, figures: WeekFigures) -> ChartTexts:
         """The chart's words, in the report's language (written into the row with it)."""
-        views = self.views
-        _ = views.texts.gettext
-        chart = figures.chart
-        return ChartTexts(
-            title_days=_("Requests received and decided per day (the past week)"),
-            received=_("Requests received"),
-            decided=_("Requests decided"),
-            title_on_time=_("Decided within 7 working days, by department"),
-            no_decisions=_("No decision in the past week"),
-            title_oldest=_("The oldest open requests"),
-            days_open=_("Days since filed"),
-            no_open=_("No open requests."),
-            title_satisfaction=_(
-                "Satisfaction this week by department (out of 5, how many ratings)"
-            ),
-            departments={d: views.department(d) for d in [*chart.on_time, *chart.satisfaction]},
+        views, chart = self.views, figures.chart
+        return chart_texts(
+            views.texts.gettext,
+            PAST_WEEK,
+            [*chart.on_time, *chart.satisfaction],
+            views.department,
             rtl=views.locale == "ar",
         )
 

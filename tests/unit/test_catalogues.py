@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 METHOD_MAP = [
     ("domain/**.py", "python"),
     ("conversations/**.py", "python"),
+    ("officers/**.py", "python"),
     ("bot/**.py", "python"),
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from bot.staff import chart
-from bot.staff.chart import ChartTexts, draw_stats_chart, shape, stats_figure
+from bot.staff.chart import draw_stats_chart, shape, stats_figure
 from bot.staff.chart_data import ChartData
+from officers.charts import ChartTexts
 
 TITLE = "الطلبات المستلمة والمبتوت فيها يومياً"
 DAYS = [dt.date(2026, 11, 18) + dt.timedelta(days=i) for i in range(14)]

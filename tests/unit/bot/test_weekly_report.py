@@ -10,11 +10,12 @@ import json
 import pytest
 from PIL import Image
 
-from bot.staff.chart import ChartTexts, draw_stats_chart
+from bot.staff.chart import draw_stats_chart
 from bot.staff.chart_data import ChartData
 from bot.staff.chart_payload import chart_from_payload, chart_to_payload
 from bot.staff.weekly import report_day, week_before, weekly_key
 from domain.sla import RIYADH
+from officers.charts import ChartTexts
 
 SUNDAY = dt.date(2026, 11, 29)
 
