@@ -80,7 +80,7 @@ def _data_node(directory: Path, port: int, *extra: str) -> _Process:
 @dataclass
 class SentinelSet:
     """A master, one replica and ``len(sentinels)`` sentinels watching them as
-    :data:`SERVICE`, with timeouts of a second so that a failover takes seconds.
+    :data:`SERVICE`; a forced failover (:meth:`failover`) takes seconds.
 
     Both data nodes run with ``min-replicas-to-write 1``, as the README asks of a
     production deployment: a master that has lost its replica refuses writes."""
@@ -122,7 +122,10 @@ class SentinelSet:
                             f"dir {directory}",
                             f"logfile {directory / f'sentinel-{port}.log'}",
                             f"sentinel monitor {SERVICE} 127.0.0.1 {master_port} 1",
-                            f"sentinel down-after-milliseconds {SERVICE} 1000",
+                            # the failover is forced (SENTINEL FAILOVER): a sentinel
+                            # quick to take a node for down would, on a loaded machine,
+                            # start a second one of its own (failing back)
+                            f"sentinel down-after-milliseconds {SERVICE} 5000",
                             f"sentinel failover-timeout {SERVICE} 5000",
                             f"sentinel parallel-syncs {SERVICE} 1",
                             "",
@@ -180,10 +183,42 @@ class SentinelSet:
         old = self.master_port()
         with self.sentinels[0].client() as sentinel:
             sentinel.execute_command("SENTINEL", "FAILOVER", SERVICE)
-        _wait("the sentinels name a new master", lambda: self.master_port() != old)
+        # a sentinel whose clock jumped or that was not scheduled for 2 s (a loaded or
+        # freshly booted machine) stays in TILT for 30 s, doing nothing: wait past that
+        _wait("the sentinels name a new master", lambda: self.master_port() != old, 90.0)
         if old == self.master.port:
             return self.master, self.replica
         return self.replica, self.master
+
+    def wait_settled(self, timeout_s: float = 90.0) -> None:
+        """Until :meth:`settled`; raises RuntimeError after ``timeout_s`` seconds."""
+        _wait("the sentinels settle on one master", self.settled, timeout_s)
+
+    def settled(self) -> bool:
+        """Whether every sentinel names the same master, that node is a master, and the other
+        node replicates it with its link up (after a failover: the old master demoted and
+        synced, or, should the sentinels have failed over again, the other way round)."""
+        named = set()
+        for sentinel in self.sentinels:
+            with sentinel.client() as client:
+                _host, port = client.sentinel_get_master_addr_by_name(SERVICE)
+                named.add(int(port))
+        if len(named) != 1:
+            return False
+        (port,) = named
+        master, replica = (
+            (self.master, self.replica) if port == self.master.port else (self.replica, self.master)
+        )
+        with master.client() as node:
+            if node.info("replication")["role"] != "master":
+                return False
+        with replica.client() as node:
+            info = node.info("replication")
+        return bool(
+            info["role"] == "slave"
+            and int(info.get("master_port", 0)) == port
+            and info.get("master_link_status") == "up"
+        )
 
     def stop(self) -> None:
         for process in [*self.sentinels, self.replica, self.master]:
