@@ -22,19 +22,38 @@ class LanguageParts(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
 
     def _follow_writing(self, state: DialogueState, event: Event) -> bool:
-        """The first words a person types choose the language they are answered in
-        (found by the tester: «hello» was answered in Arabic); True when that changed it.
-        Only before anything is answered, and only once the language is clear."""
-        if state.locale_set or not isinstance(event, Text) or state.flow != self.flow.name:
-            return False
-        if state.step not in (*START_STEPS, self.flow.first):
-            return False
-        if languages.language_asked(event.text) is not None:
+        """The language a person writes in chooses the language they are answered in;
+        True when the reply is to carry the way to the other language (written in it).
+        Before anything is answered the first words choose as soon as the language is
+        clear (found by the tester: «hello» was answered in Arabic). Later, only a message
+        wholly in the other language counts (found by the tester: «hello I want to renew»
+        after Arabic was answered in Arabic): four words or more, one script, English words
+        that are English; a mixed or short message («hello», «ابي renew الجواز») keeps the
+        language. Such a message switches a language read from words or the app or left
+        at the default; a language the person chose in so many words is kept, and the
+        reply offers the switch. Never the person's own words at a step that takes them
+        (a description, an answer to an officer, a note): an English error message pasted
+        there is content, not a choice."""
+        if not isinstance(event, Text) or languages.language_asked(event.text) is not None:
             # «English», «عربي»: the switch itself answers, in the language asked for
             return False
-        written = languages.written_in(event.text)
+        first = (
+            not state.locale_set
+            and state.flow == self.flow.name
+            and state.step in (*START_STEPS, self.flow.first)
+        )
+        if first:
+            written = languages.written_in(event.text)
+        else:
+            step = self._flow(state).steps.get(state.step)
+            if step is not None and (step.free_text or step.takes_files):
+                return False
+            written = languages.wholly_in(event.text)
         if written is None:
             return False
+        if state.locale_chosen:
+            # their choice stands; the way to the language they wrote in is offered
+            return written != state.locale
         state.locale_set = True
         changed, state.locale = state.locale != written, written
         return changed
@@ -64,7 +83,7 @@ class LanguageParts(EngineParts):
             options = tuple(Option(f"lang:{code}", name) for code, name in languages.NAMES.items())
             state.offered = [[o.id, o.label] for o in options]
             return [Reply(languages.QUESTION, choices=options)]
-        state.locale, state.locale_set = wish, True
+        state.locale, state.locale_set, state.locale_chosen = wish, True, True
         _ = ctx.texts.gettext
         said = Reply(_("I'll continue in English."))
         if state.step in START_STEPS:

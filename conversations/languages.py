@@ -89,6 +89,29 @@ def written_in(text: str) -> str | None:
     return "en" if english * 3 >= len(latin_words) else None
 
 
+#: Words a message needs before it says the person reads its language, once the language
+#: is set: «hello», «ok thanks», «go back please», «شكرا» are said by speakers of either.
+CLEAR_WORDS = 4
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+")
+
+
+def wholly_in(text: str) -> str | None:
+    """The language a message is written in when it says so beyond doubt: at least
+    :data:`CLEAR_WORDS` words, all in one script, and English words that
+    :func:`written_in` reads as English (not Arabizi); None for a mixed message
+    («hello ابي اجدد»), a short one or an unclear one."""
+    lowered = text.lower()
+    arabic = _ARABIC_WORD.findall(lowered)
+    latin = _LATIN_WORD.findall(lowered)
+    if arabic and latin:
+        return None
+    if len(arabic) >= CLEAR_WORDS:
+        return "ar"
+    if len(latin) >= CLEAR_WORDS and written_in(text) == "en":
+        return "en"
+    return None
+
+
 def from_platform(code: str | None) -> str | None:
     """The language the person's app is set to (an IETF tag as the platform gives it:
     "en", "en-US", "ar-SA"), when it is one we speak; None otherwise. English-set apps

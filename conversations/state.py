@@ -28,6 +28,9 @@ class DialogueState:
     # the language was chosen, or read from the person's first words: their later
     # messages in the other language do not change it (conversations.languages)
     locale_set: bool = False
+    # the language was chosen in so many words («English», «عربي», the button, /lang): a
+    # later message wholly in the other language offers the switch instead of making it
+    locale_chosen: bool = False
     # the account has a language remembered (chosen, read from words, or from the app's
     # language): set by the store on every load, whatever the saved draft says
     locale_remembered: bool = False
@@ -83,6 +86,7 @@ class DialogueState:
         return DialogueState(
             locale=self.locale,
             locale_set=self.locale_set,
+            locale_chosen=self.locale_chosen,
             last_request=self.last_request,
             suspended=self.suspended,
             discarded=self.discarded,

@@ -95,3 +95,58 @@ async def test_an_english_app_is_greeted_in_english_unless_the_words_are_arabic(
     arabic.language = "en"
     await arabic.text("السلام عليكم")
     assert "وعليكم السلام" in arabic.said and "Welcome" not in arabic.said
+
+
+async def test_after_arabic_a_message_wholly_in_english_is_answered_in_english() -> None:
+    # found by the fresh-clone tester: «hello I want to renew» in Arabic mode was answered
+    # in Arabic
+    store = MemoryStore()
+    chat = _chat(store)
+    await chat.text("السلام عليكم")  # Arabic, read from the first words
+    await chat.text("hello I want to renew my passport")
+    assert "Which of these services do you need?" in chat.said
+    assert chat.choice_ids[0] == "s:passport_renew"
+    assert OTHER_LANGUAGE_HINT["en"] in chat.said  # the way back, in Arabic
+    assert store.locales[("test", "u1")] == "en"
+    await chat.text("ابي اجدد الجواز لو سمحت")  # and wholly Arabic brings Arabic back
+    assert "أيّ هذه الخدمات تحتاج؟" in chat.said and OTHER_LANGUAGE_HINT["ar"] in chat.said
+
+
+@pytest.mark.parametrize(
+    "mixed", ["hello ابي اجدد الجواز", "ابي renew للجواز", "ok thanks", "passport renew"]
+)
+async def test_a_mixed_or_short_message_keeps_the_set_language(mixed: str) -> None:
+    chat = _chat()
+    await chat.text("عربي")  # chosen
+    await chat.text(mixed)
+    said = chat.said
+    assert "Which" not in said and "Individual" not in [c.label for c in chat.last[-1].choices]
+    assert OTHER_LANGUAGE_HINT["ar"] not in said
+
+
+async def test_english_words_at_the_description_step_are_the_description_not_a_switch() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text("داخل المملكة")
+    await chat.text("2000000006")
+    await chat.contact("+966501234567")
+    assert "صِف طلبك" in chat.said
+    await chat.text("Absher says: the service is not available for this iqama right now")
+    assert "Which" not in chat.said and OTHER_LANGUAGE_HINT["ar"] not in chat.said
+    assert "Please" not in chat.said
+
+
+async def test_a_chosen_language_is_kept_and_the_switch_offered() -> None:
+    store = MemoryStore()
+    chat = _chat(store)
+    await chat.text("عربي")  # chosen in so many words
+    await chat.tap("ind")
+    await chat.text("hello I want to renew my passport")
+    assert "أيّ هذه الخدمات تحتاج؟" in chat.said  # still Arabic, as they chose
+    assert OTHER_LANGUAGE_HINT["ar"] in chat.said  # «For English, type «English».»
+    assert (await store.load("test", "u1")).locale == "ar"
+    await chat.text("English")
+    assert "I'll continue in English." in chat.said
