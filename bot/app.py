@@ -96,7 +96,9 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 # `make run`'s embedded server: its keys are moved to their hash-tagged
                 # names here (a deployment runs `tawasul redis migrate-keys`, README)
                 await migrate_keys(redis)
-            store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s)
+            # behind Sentinel a turn is answered once the replica holds it (conversations.store)
+            replicas = 0 if settings.redis_sentinel_target is None else 1
+            store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s, replicas=replicas)
             gateway.limits = FilingLimits(
                 redis,
                 per_account=settings.requests_per_day,

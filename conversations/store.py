@@ -22,15 +22,20 @@ so a switch of language is never half-saved. Both keys carry the person's hash t
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from conversations.i18n import LOCALES
 from conversations.keys import person_tag
 from conversations.state import DialogueState
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TTL_S = 24 * 3600
 EVENT_TTL_S = 7 * 24 * 3600
@@ -38,6 +43,13 @@ EVENT_TTL_S = 7 * 24 * 3600
 #: (the claiming call's token) means the turn is being handled, or was, by a process that
 #: may have died.
 DONE = b"1"
+#: How long one save waits for the replicas in all (seconds). Longer than the
+#: ``min-replicas-max-lag 10`` the README asks for: with it, a master whose replica has not
+#: acknowledged for that long refuses the rewrite (NOREPLICAS), which redis-py retries and
+#: the engine answers with the apology; without it, this bounds the wait.
+REPLICA_WAIT_S = 15.0
+#: One WAIT's timeout (milliseconds); the save waits again until REPLICA_WAIT_S.
+_WAIT_MS = 1000
 
 # KEYS[1] state key, KEYS[2] the account's locale key, KEYS[3] (optional) the claim of the
 # event whose turn this is; ARGV: expected version, new json, ttl seconds, the locale to
@@ -46,10 +58,14 @@ DONE = b"1"
 # after a dropped connection, as in a failover): it counts as written, else the engine
 # would run the person's message again on the state it already moved on. The claim is
 # turned DONE in the same script, so a turn costs two round trips (claim-and-load, this),
-# not three.
+# not three. ARGV[5] '1' (a store that waits for replicas): the equal state is written again,
+# so that the WAIT after it covers this connection's offset, which only a write moves.
 _CAS = """
 local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[2] then return 1 end
+if cur == ARGV[2] then
+  if ARGV[5] == '1' then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+  return 1
+end
 local ver = 0
 if cur then ver = tonumber(cjson.decode(cur)['version']) end
 if ver ~= tonumber(ARGV[1]) then return 0 end
@@ -94,9 +110,18 @@ class DialogueStore(Protocol):
 
 @dataclass
 class RedisDialogueStore:
+    """The dialogue store on Redis. With ``replicas`` (behind Sentinel: 1) a turn's state
+    counts as saved only once that many replicas hold it (``WAIT`` after the compare-and-set,
+    on the same connection): Redis replicates asynchronously, and a failover promotes a
+    replica, so a state only the old master held would be dropped though the person was
+    answered. ``replica_wait_s``: how long a save waits for them, in all; past that the
+    turn is answered all the same, with a warning in the log (see :meth:`_cas_on_replicas`)."""
+
     redis: Redis
     ttl_s: int = DEFAULT_TTL_S
     prefix: str = "tawasul"
+    replicas: int = 0
+    replica_wait_s: float = REPLICA_WAIT_S
 
     def __post_init__(self) -> None:
         self._cas = self.redis.register_script(_CAS)
@@ -165,18 +190,67 @@ class RedisDialogueStore:
         keys = [self._state_key(channel, user_key), self._locale_key(channel, user_key)]
         if done is not None:
             keys.append(self._event_key(channel, user_key, done))
-        ok = await self._cas(
-            keys=keys,
-            args=[
-                expected,
-                state.to_json(),
-                self.ttl_s,
-                _locale_arg(state, remember_locale, forget_locale),
-            ],
-        )
+        args: list[str | int] = [
+            expected,
+            state.to_json(),
+            self.ttl_s,
+            _locale_arg(state, remember_locale, forget_locale),
+        ]
+        try:
+            if self.replicas:
+                ok = await self._cas_on_replicas(keys, args)
+            else:
+                ok = await self._cas(keys=keys, args=args)
+        except BaseException:
+            state.version = expected
+            raise
         if not ok:
             state.version = expected
         return bool(ok)
+
+    async def _cas_on_replicas(self, keys: list[str], args: list[str | int]) -> bool:
+        """The compare-and-set, then WAIT in the same pipeline (WAIT counts the replicas
+        that hold what this connection wrote). A WAIT short of :attr:`replicas` is tried
+        again, the script rewriting the equal state so that the new WAIT covers it; redis-py
+        retries the pair after a dropped connection (a failover), where the script finds
+        either its own state (it landed) or the version it expects (it was lost with the old
+        master, and is written anew).
+
+        A master that has lost its replica (promoted in a failover, or lagging past
+        ``min-replicas-max-lag``) refuses the rewrite with NOREPLICAS, so a state written on
+        an old master just as the failover began is written again on the new one rather
+        than answered. Past :attr:`replica_wait_s` with no acknowledgement (a master
+        without that setting) the state is taken as saved, with a warning: it is on the
+        master, and answering with the apology would ask the person to send again a
+        message that did move their dialogue on. Another turn of the same person landing
+        between two WAITs makes this return False, as any lost race does."""
+        deadline = time.monotonic() + self.replica_wait_s
+        acked = 0
+        while True:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.evalsha(self._cas.sha, len(keys), *keys, *args, "1")
+                pipe.execute_command("WAIT", self.replicas, _WAIT_MS)
+                try:
+                    ok, acked = await pipe.execute()
+                except NoScriptError:
+                    # a promoted replica has not got the script: load it, then again
+                    await self.redis.script_load(_CAS)
+                    if time.monotonic() > deadline:
+                        raise
+                    continue
+            if not ok:
+                return False
+            if int(acked) >= self.replicas:
+                return True
+            if time.monotonic() > deadline:
+                log.warning(
+                    "dialogue state saved on the master, acknowledged by %s of %s replicas "
+                    "within %.0f s",
+                    acked,
+                    self.replicas,
+                    self.replica_wait_s,
+                )
+                return True
 
     async def release(self, channel: str, user_key: str, event_id: str) -> None:
         """Forgets a claimed event whose handling failed, so a redelivery is tried again."""

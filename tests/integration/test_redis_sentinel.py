@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import signal
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis as AsyncRedis
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +32,7 @@ from bot.db.models import Request
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.engine import apology
 from conversations.events import Event, Reply
+from conversations.store import RedisDialogueStore
 from domain.normalize import clean_input
 from tests.redis_topologies import SERVICE, SentinelSet
 from tests.unit.conversations.fakes import Chat
@@ -143,6 +146,50 @@ async def test_a_request_goes_on_across_a_failover(tmp_path: Path, sentinels: Se
             await answered(chat, partial(chat.command, "start"), "أهلًا بك")
             await answered(chat, partial(chat.text, number), f"الطلب رقم {number}")
         print(f"\nfirst turns after SENTINEL FAILOVER took {first_turn_s:.1f} s")
+
+
+async def test_a_turn_is_answered_once_the_replica_holds_it(
+    tmp_path: Path, sentinels: SentinelSet
+) -> None:
+    """Redis replicates asynchronously and a failover promotes the replica, so a turn
+    answered while only the master held its state could be undone by one. Behind Sentinel
+    the bot answers once the replica holds it: with the replica stopped (SIGSTOP) the turn's
+    state is on the master and the person has no answer yet; once the replica runs again
+    they have the next step, and the replica holds it."""
+    settings = Settings(data_dir=tmp_path, redis_sentinels=sentinels.setting, redis_service=SERVICE)
+    master = AsyncRedis(host="127.0.0.1", port=sentinels.master.port)
+    replica = AsyncRedis(host="127.0.0.1", port=sentinels.replica.port)
+    on_master, on_replica = RedisDialogueStore(master), RedisDialogueStore(replica)
+    stopped = sentinels.replica.process
+    assert stopped is not None
+    try:
+        async with build_services(settings) as services:
+            store = services.engine.store
+            assert isinstance(store, RedisDialogueStore)
+            store.replica_wait_s = PATIENCE_S  # the replica is let go below, after the check
+            chat = Chat(services.engine.handle, channel="telegram", user="5003")
+            await chat.command("start")
+            before = (await on_master.load("telegram", "5003")).version
+            stopped.send_signal(signal.SIGSTOP)
+            try:
+                turn = asyncio.create_task(chat.tap("ind"))
+                deadline = time.monotonic() + PATIENCE_S
+                while (await on_master.load("telegram", "5003")).version == before:
+                    assert time.monotonic() < deadline, "the turn never reached the master"
+                    await asyncio.sleep(0.05)
+                # the state is on the master: the person must still be waiting
+                await asyncio.wait({turn}, timeout=1.0)
+                assert not turn.done(), "answered while only the master held the turn"
+            finally:
+                stopped.send_signal(signal.SIGCONT)
+            await asyncio.wait_for(turn, PATIENCE_S)
+            assert "ما الخدمة التي تحتاجها" in clean_input(chat.said), chat.said
+            saved = await on_master.load("telegram", "5003")
+            assert saved.version > before
+            assert (await on_replica.load("telegram", "5003")).to_json() == saved.to_json()
+    finally:
+        await master.aclose()
+        await replica.aclose()
 
 
 def test_settings_name_the_sentinels_and_the_master(tmp_path: Path) -> None:
