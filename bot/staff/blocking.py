@@ -79,12 +79,7 @@ class BlockHandlers(StaffGroup):
         _ = self._
         if await self._block_list().is_blocked(number):
             await answer(
-                query,
-                _(
-                    "The person behind request %(number)s is already blocked. /unblock %(number)s lifts it."
-                )
-                % {"number": number},
-                alert=True,
+                query, self._confirm.blocked(number, officer.name, changed=False), alert=True
             )
             return
         await self._prompt(  # type: ignore[attr-defined]  # PromptHandlers, below in the MRO
@@ -102,40 +97,13 @@ class BlockHandlers(StaffGroup):
             return HTML.t(self._not_found(number))
         except MissingReason:
             return HTML.t(_("Please type it as text."))
+        done = self._confirm.blocked(number, officer.name, changed=outcome.changed)
         if not outcome.changed:
-            return HTML.t(
-                _(
-                    "The person behind request %(number)s is already blocked. /unblock %(number)s lifts it."
-                )
-                % {"number": number}
-            )
-        return (
-            HTML.t(
-                _(
-                    "The person behind request %(number)s is blocked by %(officer)s: their messages are no longer handled, and they are told so once. /unblock %(number)s lifts it."
-                )
-                % {"number": number, "officer": officer.name}
-            )
-            + "\n"
-            + HTML.b(_("Reason:"))
-            + " "
-            + HTML.user(reason.strip())
-        )
+            return HTML.t(done)
+        return HTML.t(done) + "\n" + HTML.b(_("Reason:")) + " " + HTML.user(reason.strip())
 
     def _unblocked(self, outcome: BlockOutcome, officer: Officer) -> str:
-        _ = self._
-        if not outcome.changed:
-            return HTML.t(
-                _("The person behind request %(number)s is not blocked.")
-                % {"number": outcome.number}
-            )
+        by = actor_name(outcome.by or "", self._views.texts) if outcome.changed else ""
         return HTML.t(
-            _(
-                "The person behind request %(number)s is unblocked by %(officer)s; their messages are handled again. They had been blocked by %(by)s."
-            )
-            % {
-                "number": outcome.number,
-                "officer": officer.name,
-                "by": actor_name(outcome.by or "", self._views.texts),
-            }
+            self._confirm.unblocked(outcome.number, officer.name, changed=outcome.changed, by=by)
         )

@@ -115,13 +115,9 @@ class ButtonHandlers(QuestionHandlers):
             taken = await self._desk.take(number, officer, offered=offered)
             await self._prune(bot, query, number)
             if taken.already:
-                await answer(query, _("You already have request %(number)s.") % {"number": number})
+                await answer(query, self._confirm.taken(number, already=True))
                 return
-            await self._done(
-                query,
-                _("You have taken request %(number)s.") % {"number": number},
-                taken.record,
-            )
+            await self._done(query, self._confirm.taken(number), taken.record)
         elif action.action == ACCEPT:
             await self._accept(query, number, offered, officer)
         elif action.action == ASK:
@@ -164,8 +160,9 @@ class ButtonHandlers(QuestionHandlers):
         accepted = await self._desk.accept(number, officer, offered=offered)
         await self._done(
             query,
-            self._decision_note(_("Request %(number)s accepted by %(officer)s."))
-            % {"number": number, "officer": isolate(officer.name)},
+            self._confirm.accepted(
+                number, isolate(officer.name), grace_s=self._desk.decision_grace_s
+            ),
             accepted,
         )
 
@@ -189,28 +186,22 @@ class ButtonHandlers(QuestionHandlers):
                 note=_("The person has already been told of the decision: type why it is reopened."),
             )  # fmt: skip
             return
-        await self._done(
-            query,
-            _("The decision on request %(number)s is undone; the person was not told.")
-            % {"number": number},
-            undone,
-        )
+        await self._done(query, self._confirm.undone(number), undone)
 
     async def _reconsidered(
         self, query: CallbackQuery, action: str, number: str, offered: int, officer: Officer
     ) -> None:
         """The officer's answer to the person's request for reconsideration."""
-        _ = self._
         try:
             if action == REOPEN_ASKED:
                 record = await self._desk.reopen_on_request(number, officer, offered=offered)
-                done = _("Request %(number)s reopened as the person asked; they are told.")
+                done = self._confirm.reopened_as_asked(number)
             else:
                 record = await self._desk.keep_rejected(number, officer, offered=offered)
-                done = _("Request %(number)s stays rejected; the person is told.")
+                done = self._confirm.kept(number)
         except SayRefused:
             raise StaleAction(number) from None  # answered already, or reopened otherwise
-        await self._done(query, done % {"number": number}, record)
+        await self._done(query, done, record)
 
     async def _reason_picker(
         self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer
@@ -251,10 +242,9 @@ class ButtonHandlers(QuestionHandlers):
         # the person reads the reason in their own language, fixed now
         reason = reasons[index].text(record.locale)
         rejected = await self._desk.reject(number, officer, reason, offered=offered)
-        done = self._decision_note(_("Request %(number)s rejected by %(officer)s.")) % {
-            "number": number,
-            "officer": isolate(officer.name),
-        }
+        done = self._confirm.rejected(
+            number, isolate(officer.name), grace_s=self._desk.decision_grace_s
+        )
         await self._edit(
             bot,
             query.message,

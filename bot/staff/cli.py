@@ -108,9 +108,11 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from domain.catalogue import load_catalogue
     from domain.sla import riyadh_date
     from domain.status import IllegalTransition
+    from officers.confirmations import Confirmations
 
     views = StaffViews(load_catalogue(), locale=args.lang, holidays=holidays_of(settings))
     _ = views.texts.gettext
+    confirm = Confirmations(views.texts.gettext, views.texts.ngettext, "terminal")
     err = sys.stderr if out is sys.stdout else out
 
     if args.staff_action == "export":
@@ -167,44 +169,29 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 over = await _over_from(desk, number, officer)
             if action == "take":
                 taken = await desk.take(number, officer, over=args.over)
-                done = (
-                    _("You have taken request %(number)s over from %(officer)s; they are told.")
-                    if taken.previous
-                    else _("You have taken request %(number)s.")
-                )
-                done = done.replace("%(officer)s", taken.previous or "")
+                done = confirm.taken(number, previous=taken.previous)
             elif action == "ask":
                 record = await desk.ask(number, officer, text, over=args.over)
-                done = _(
-                    "Question sent to the person for request %(number)s. The clock is paused until they answer."
-                )
-                if script_mismatch(text, record.locale):
-                    done += " " + _(
-                        "Note: the person reads %(language)s, and your question is not in it."
-                    ).replace("%(language)s", views.language(record.locale))
+                mismatch = script_mismatch(text, record.locale)
+                language = views.language(record.locale) if mismatch else None
+                done = confirm.asked(number, other_language=language)
             elif action == "accept":
                 await desk.accept(number, officer, text or None, over=args.over)
-                done = _("Request %(number)s accepted.") + " " + _told(views, desk.decision_grace_s)
+                done = confirm.accepted(number, officer.name, grace_s=desk.decision_grace_s)
             elif action == "reject":
                 await desk.reject(number, officer, text, over=args.over)
-                done = _("Request %(number)s rejected.") + " " + _told(views, desk.decision_grace_s)
+                done = confirm.rejected(number, officer.name, grace_s=desk.decision_grace_s)
             elif action == "keep":
                 await desk.keep_rejected(number, officer, over=args.over)
-                done = _("Request %(number)s stays rejected; the person is told.")
+                done = confirm.kept(number)
             elif action == "undo":
                 await desk.undo(number, officer, over=args.over)
-                done = _("The decision on request %(number)s is undone; the person was not told.")
+                done = confirm.undone(number)
             else:
                 await desk.reopen(number, officer, text, over=args.over)
-                done = _("Request %(number)s reopened and back under review.")
+                done = confirm.reopened(number, officer.name)
         except AlreadyTaken as exc:
-            print(
-                _(
-                    "Request %(number)s is already with %(officer)s. To act on it all the same, add --over: it becomes yours, and they are told."
-                )
-                % {"number": number, "officer": exc.name or _("an officer")},
-                file=err,
-            )
+            print(confirm.already_with(number, exc.name), file=err)
             return REFUSED
         except TooLateToUndo:
             print(
@@ -216,14 +203,10 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             )
             return REFUSED
         except RequestNotFound:
-            print(_("No request has the number %(number)s.") % {"number": number}, file=err)
+            print(confirm.not_found(number), file=err)
             return REFUSED
         except IllegalTransition as exc:
-            print(
-                _("Request %(number)s is «%(status)s»: this cannot be done now.")
-                % {"number": number, "status": views.status(exc.current)},
-                file=err,
-            )
+            print(confirm.cannot_now(number, views.status(exc.current)), file=err)
             return REFUSED
         except SayRefused:
             print(
@@ -235,13 +218,9 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         except MissingReason:
             print(_("A question or a reason is required."), file=err)
             return BAD_INPUT
-        print(done % {"number": number}, file=out)
+        print(done, file=out)
         if over:
-            print(
-                _("You have taken request %(number)s over from %(officer)s; they are told.")
-                % {"number": number, "officer": over},
-                file=out,
-            )
+            print(confirm.taken(number, previous=over), file=out)
         return 0
     finally:
         await engine.dispose()
@@ -359,16 +338,3 @@ def _file_line(media: Any, attachment: Any) -> str:
     if checksum and media.exists(checksum):
         return f"{name} ({attachment.mime}, {attachment.size} B): {media.path_for(checksum)}"
     return f"{name} ({attachment.mime}, {attachment.size} B): {attachment.kind} {attachment.ref}"
-
-
-def _told(views: StaffViews, seconds: int) -> str:
-    """When the person hears of a decision, from the grace actually set
-    (TAWASUL_DECISION_GRACE_S), and how to take it back meanwhile."""
-    if seconds <= 0:
-        return str(views.texts.gettext("The person is being told."))
-    text: str = views.texts.ngettext(
-        "The person is told in %(seconds)d second unless you undo it (tawasul staff undo).",
-        "The person is told in %(seconds)d seconds unless you undo it (tawasul staff undo).",
-        seconds,
-    )
-    return text.replace("%(seconds)d", str(seconds))

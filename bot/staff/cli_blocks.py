@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.settings import Settings
 from bot.staff.cli import BAD_INPUT, REFUSED
+from officers.confirmations import Confirmations
 
 if TYPE_CHECKING:
     from bot.staff.actors import Officer
@@ -32,6 +33,7 @@ async def run_blocking(
     from bot.staff.desk import MissingReason, RequestNotFound
 
     _ = views.texts.gettext
+    confirm = Confirmations(views.texts.gettext, views.texts.ngettext, "terminal")
     err = sys.stderr if out is sys.stdout else out
     number, reason = number_and_text(args)  # checked by the caller
     async with open_redis(
@@ -41,27 +43,15 @@ async def run_blocking(
         try:
             if args.staff_action == "block":
                 outcome = await blocks.block(number, officer, reason)
-                done = (
-                    _(
-                        "The person behind request %(number)s is blocked: their messages are no longer handled, and they are told so once. tawasul staff unblock %(number)s lifts it."
-                    )
-                    if outcome.changed
-                    else _("The person behind request %(number)s is already blocked.")
-                )
+                done = confirm.blocked(number, officer.name, changed=outcome.changed)
             else:
                 outcome = await blocks.unblock(number, officer)
-                done = (
-                    _(
-                        "The person behind request %(number)s is unblocked; their messages are handled again."
-                    )
-                    if outcome.changed
-                    else _("The person behind request %(number)s is not blocked.")
-                )
+                done = confirm.unblocked(number, officer.name, changed=outcome.changed)
         except RequestNotFound:
-            print(_("No request has the number %(number)s.") % {"number": number}, file=err)
+            print(confirm.not_found(number), file=err)
             return REFUSED
         except MissingReason:
             print(_("A question or a reason is required."), file=err)
             return BAD_INPUT
-    print(done % {"number": number}, file=out)
+    print(done, file=out)
     return 0

@@ -198,14 +198,7 @@ class CommandHandlers(StaffGroup):
             reply = self._illegal(number, exc.current)
         else:
             await self._wake()
-            if taken.already:
-                reply = _("You already have request %(number)s.") % {"number": number}
-            elif taken.previous:
-                reply = _(
-                    "You have taken request %(number)s over from %(officer)s; they are told."
-                ) % {"number": number, "officer": taken.previous}
-            else:
-                reply = _("You have taken request %(number)s.") % {"number": number}
+            reply = self._confirm.taken(number, previous=taken.previous, already=taken.already)
         await self._send(bot, message, HTML.t(reply))
 
     async def on_stats(self, message: Message, event_update: Update, bot: Bot) -> None:

@@ -39,6 +39,7 @@ from bot.staff.desk import RequestNotFound, StaffDesk
 from bot.staff.views import HTML, StaffViews
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
+from officers.confirmations import Confirmations
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class StaffGroup:
         self._cards = CardRenderer(views)
         self._clock = clock
         self._ = views.texts.gettext
+        #: what the officer is told after an action, as at the terminal (officers/)
+        self._confirm = Confirmations(views.texts.gettext, views.texts.ngettext, "group")
 
     async def _first_time(self, update: Update) -> bool:
         claimed = await self._redis.set(
@@ -128,13 +131,10 @@ class StaffGroup:
     # ---- sentences --------------------------------------------------------------------
 
     def _not_found(self, number: str) -> str:
-        return self._("No request has the number %(number)s.") % {"number": number}
+        return self._confirm.not_found(number)
 
     def _illegal(self, number: str, current: RequestStatus) -> str:
-        return self._("Request %(number)s is «%(status)s»: this cannot be done now.") % {
-            "number": number,
-            "status": self._views.status(current),
-        }
+        return self._confirm.cannot_now(number, self._views.status(current))
 
     def _stale(self, record: RequestRecord) -> str:
         return self._(
@@ -142,9 +142,7 @@ class StaffGroup:
         ) % {"number": record.number, "now": self._cards.preview(record)}
 
     def _taken(self, number: str, name: str | None) -> str:
-        return self._(
-            "Request %(number)s is already with %(officer)s. To take it over, send /takeover %(number)s"
-        ) % {"number": number, "officer": name or self._("an officer")}
+        return self._confirm.already_with(number, name)
 
     # ---- Telegram ---------------------------------------------------------------------
 

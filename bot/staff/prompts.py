@@ -168,39 +168,19 @@ class PromptHandlers(BlockHandlers):
     async def _prompted(
         self, kind: str, number: str, version: int | None, officer: Officer, text: str
     ) -> str:
-        _ = self._
+        confirm = self._confirm
         offered = version if isinstance(version, int) else None
         if kind == "ask":
             record = await self._desk.ask(number, officer, text, offered=offered)
-            answer_text = _(
-                "Question sent to the person for request %(number)s. The clock is paused until they answer."
-            )
-            if script_mismatch(text, record.locale):
-                answer_text += " " + _(
-                    "Note: the person reads %(language)s, and your question is not in it."
-                ) % {"language": self._views.language(record.locale)}
+            mismatch = script_mismatch(text, record.locale)
+            language = self._views.language(record.locale) if mismatch else None
+            answer_text = confirm.asked(number, other_language=language)
         elif kind == "reject":
             await self._desk.reject(number, officer, text, offered=offered)
-            answer_text = self._decision_note(_("Request %(number)s rejected by %(officer)s."))
+            grace_s = self._desk.decision_grace_s
+            answer_text = confirm.rejected(number, officer.name, grace_s=grace_s)
         else:
             await self._desk.reopen(number, officer, text, offered=offered)
-            answer_text = _(
-                "Request %(number)s reopened by %(officer)s and back under review; it is due again in seven working days."
-            )
+            answer_text = confirm.reopened(number, officer.name)
         await self._wake()
-        return answer_text % {"number": number, "officer": officer.name}
-
-    def _decision_note(self, head: str) -> str:
-        """A decision's confirmation, saying when the person is told and how to undo."""
-        seconds = self._desk.decision_grace_s
-        if seconds <= 0:
-            return head + " " + self._("The person is being told.")
-        return (
-            head
-            + " "
-            + self._views.texts.ngettext(
-                "The person is told in %(seconds)d second; until then ↩️ on the card undoes it.",
-                "The person is told in %(seconds)d seconds; until then ↩️ on the card undoes it.",
-                seconds,
-            ).replace("%(seconds)d", str(seconds))
-        )
+        return answer_text
