@@ -140,6 +140,8 @@ class Engine(
         of its own (see :meth:`wants_files` for channels that decide before). A photo's or
         file's turn that meets the store away, at its start or midway, is run again once
         the store answers, for ``store_wait_s`` at most (conversations.store_outage)."""
+        # notes of files lost here while the store was away (conversations.store_outage)
+        await self.settle_owed()
         if not isinstance(event, Media):
             return await self._handle(event, prepare, None)
         until = time.monotonic() + self.store_wait_s

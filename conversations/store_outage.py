@@ -23,9 +23,11 @@ of two (issue 11, the load test's Redis fault). Two rules close that:
   is missing and the next one sends without it.
 
 The note lives in the memory of the process that gave the apology, because the store it
-would be written to is the one that is away. It is written into the person's state by
-their next turn handled there (one worker, Telegram polling, the terminal). A next turn
-handled by another worker does not see it; the person was told all the same.
+would be written to is the one that is away. It is written into the person's state by the
+first turn of anyone handled there once the store answers (their own next turn included:
+one worker, Telegram polling, the terminal). A next turn of theirs handled by another
+worker before that does not see it, nor any if the process dies first; the person was
+told all the same.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ STORE_WAIT_S: Final = 20.0
 _PAUSE_S: Final = 0.05
 _PAUSE_MAX_S: Final = 1.0
 
+#: How often notes of lost files are tried while the store stays away.
+_SETTLE_EVERY_S: Final = 0.5
 #: The pause before a file's turn that met the store away midway is run again.
 RETRY_PAUSE_S: Final = 0.2
 
@@ -135,6 +139,7 @@ class StoreOutage:
     flow: Flow
     side_flows: Mapping[str, Flow]
     _owed_files: dict[tuple[str, str], int]
+    _settle_after: float
 
     async def claim_waiting(
         self, channel: str, user_key: str, event_id: str, deadline: float
@@ -182,6 +187,26 @@ class StoreOutage:
             target[MISSING] = int(target.get(MISSING, 0)) + owed
         # elsewhere there is no draft a file would have joined: the note is dropped
         return owed
+
+    async def settle_owed(self) -> None:
+        """Writes this process's notes of lost files into their persons' states, at the
+        start of any turn here once the store answers again: a next turn of theirs taken by
+        another worker then sees them too (it can still come first; the window left). Tried
+        at most every :data:`_SETTLE_EVERY_S` while the store stays away."""
+        if not self._owed() or time.monotonic() < getattr(self, "_settle_after", 0.0):
+            return
+        for channel, user_key in list(self._owed()):
+            try:
+                state = await self.store.load(channel, user_key)
+                before = state.to_json()
+                added = self.owed_files(channel, user_key, state)
+                if state.to_json() == before or await self.store.save(channel, user_key, state):
+                    # (a note for a person with no draft to hold it is dropped unwritten)
+                    self.paid(channel, user_key, added)
+            except Exception:
+                log.warning("notes of lost files not written yet: dialogue store unreachable")
+                self._settle_after = time.monotonic() + _SETTLE_EVERY_S
+                return
 
     def paid(self, channel: str, user_key: str, count: int) -> None:
         """The turn that carried ``count`` notes into the state was saved."""

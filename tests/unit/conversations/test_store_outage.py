@@ -213,3 +213,22 @@ async def test_an_answer_to_an_officer_is_not_sent_silently_without_a_lost_photo
     assert len(gateway.answers) == 1 and "لم تصلنا" in chat.said
     await chat.tap("send")
     assert len(gateway.answers[1].attachments) == 1
+
+
+async def test_the_note_reaches_the_person_s_turn_on_another_worker(
+    store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    """Two workers on one store: the one that told the person writes the note with the
+    first turn it handles once the store answers, so the other worker's «تم» sees it."""
+    a = Engine(store, INTAKE, load_catalogue(), gateway, store_wait_s=0.0)
+    b = Engine(store, INTAKE, load_catalogue(), gateway, store_wait_s=0.0)
+    on_a, on_b = Chat(a.handle, user="lost"), Chat(b.handle, user="lost")
+    await _to_attachments(on_a)
+    await on_a.media(album="C1")
+    store.down = 1
+    await on_a.media(album="C1")
+    assert on_a.said == file_apology("ar")
+    await Chat(a.handle, user="someone else").command("start")  # the store answers again
+    await on_b.tap("done")
+    assert on_b.said.startswith("لم تصلنا صورة")
+    assert not gateway.submissions
