@@ -18,6 +18,8 @@ out a retry holds back the rows behind it; a failed row does not, nor does a rec
 **Outcomes** (see :mod:`bot.outbox.handlers`) are written one row at a time, right after
 each delivery, and only while this worker still holds the claim (the claim's expiry time
 is the token: a row re-claimed by another worker after our lease ran out is not touched).
+A row once attempted is never released for another try in the same claim: an outcome the
+database refuses for a moment is written again until it is recorded or the lease runs out.
 
 **What a crash can and cannot do.** Rows are written in the same transaction as the change
 they report, so a crash before the send loses nothing: the row is found after a restart
@@ -69,6 +71,9 @@ SKIPPED: Final = "skipped"
 
 #: last_error is a short technical reason, never message content.
 MAX_ERROR_LENGTH: Final = 200
+#: Pauses between tries of recording an outcome the database refused (doubling, capped).
+RECORD_RETRY_FIRST_S: Final = 0.1
+RECORD_RETRY_MAX_S: Final = 2.0
 
 
 class OutboxDispatcher:
@@ -272,8 +277,9 @@ class OutboxDispatcher:
                 if not self._worth_starting(until):
                     return
                 outcome = await self._attempt(handler, row, until)
-                await self._finish(row, outcome, until)
+                # attempted: never released for another try now, whatever the recording
                 finished.add(row.id)
+                await self._record(row, outcome, until)
 
         async with asyncio.TaskGroup() as group:
             for row in rows:
@@ -294,8 +300,8 @@ class OutboxDispatcher:
                     row = by_id.get(row_id)
                     if row is None or row_id in finished:
                         continue
-                    await self._finish(row, outcome, until)
                     finished.add(row_id)
+                    await self._record(row, outcome, until)
                     if not self._worth_starting(until):
                         break
         except TimeoutError:
@@ -343,6 +349,33 @@ class OutboxDispatcher:
     def _schedule(self, at: dt.datetime) -> None:
         if self._next_due is None or at < self._next_due:
             self._next_due = at
+
+    async def _record(self, row: OutboxRow, outcome: Outcome, until: dt.datetime) -> None:
+        """Writes `outcome` (:meth:`_finish`), trying again while the claim lasts when the
+        database refuses for a moment (SQLite busy past its timeout, a connection lost).
+        Never raises for that: the row was attempted, and a row released or left to a
+        sibling's failure would be claimed and sent again (a person got a receipt card
+        twice in a bench run this way). If the claim runs out first, the row comes back
+        after its lease, the window a crash there leaves too (see the module's text)."""
+        pause = RECORD_RETRY_FIRST_S
+        while True:
+            try:
+                await self._finish(row, outcome, until)
+                return
+            except Exception as exc:
+                if self._lease_left(until) <= pause:
+                    log.error(
+                        "outbox row %s (%s): outcome not recorded before the claim ran out"
+                        " (%s); it comes back after the lease", row.id, row.kind,
+                        type(exc).__name__,
+                    )  # fmt: skip
+                    return
+                log.warning(
+                    "outbox row %s (%s): outcome not recorded (%s); trying again",
+                    row.id, row.kind, type(exc).__name__,
+                )  # fmt: skip
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RECORD_RETRY_MAX_S)
 
     async def _finish(self, row: OutboxRow, outcome: Outcome, until: dt.datetime) -> None:
         now = self._clock()
