@@ -129,8 +129,6 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.health import begin_drain
     from bot.media_sweep import sweep_forever
     from bot.outbox.receipts import WithReceipts
-    from bot.outbox.whatsapp_cards import WhatsAppCardSend
-    from bot.outbox.whatsapp_delivery import WHATSAPP
     from bot.outbox.wiring import build_delivery
     from bot.retention import retention_forever
     from bot.staff.schedule import staff_running
@@ -197,6 +195,10 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                     web_runner = await start_web(services, telegram=hook, sock=sock)
                 whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
                 if whatsapp is not None:
+                    # here, not at the top: pywa is not imported when WhatsApp is off
+                    from bot.outbox.whatsapp_cards import WhatsAppCardSend
+                    from bot.outbox.whatsapp_delivery import WHATSAPP
+
                     # notifications, and the receipt card after the confirmation
                     delivery.handlers[WHATSAPP] = WithReceipts(
                         whatsapp, services.cards, WhatsAppCardSend(whatsapp.sender)

@@ -30,7 +30,6 @@ from redis.exceptions import RedisError
 
 from bot.app import Services
 from bot.channels.telegram_webhook import TelegramHook, add_telegram_webhook, telegram_queue
-from bot.channels.whatsapp import masked
 from bot.channels.whatsapp_inbound import (
     CHANNEL,
     DeliveryStatus,
@@ -39,23 +38,34 @@ from bot.channels.whatsapp_inbound import (
     parse_webhook,
     verify_signature,
 )
+from bot.channels.whatsapp_masking import masked
 from bot.channels.whatsapp_render import OutText
 from bot.health import Health, add_health, drain_left, draining
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED, RequestFigures
 from bot.outbox.staff_group import StaffGroupState
 from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
 from bot.webhook_turns import SEP
-from bot.whatsapp_runtime import WhatsAppRuntime, renumberer, whatsapp_runtime
 from conversations.engine import apology
 from conversations.i18n import DEFAULT_LOCALE
 from conversations.replays import replaying
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
+    from bot.whatsapp_runtime import WhatsAppRuntime, renumberer, whatsapp_runtime
 
-# re-exported: tests and callers know them from here
+# bot.whatsapp_runtime (and with it pywa and httpx, ~9 MB) is imported only when WhatsApp
+# is served; its names are still found here, as tests and callers know them (__getattr__)
 __all__ = ["WhatsAppRuntime", "renumberer", "whatsapp_runtime"]
 log = logging.getLogger(__name__)
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        import bot.whatsapp_runtime
+
+        return getattr(bot.whatsapp_runtime, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 WEBHOOK_PATH: Final = "/whatsapp/webhook"
 DEFAULT_WORKERS: Final = 8
@@ -76,7 +86,7 @@ Job = tuple[str, WorkItem]
 INBOX_KEY: Final = "tawasul:{wa:inbox}"
 
 
-WHATSAPP_KEY: Final = web.AppKey("whatsapp", WhatsAppRuntime)
+WHATSAPP_KEY: Final[web.AppKey[WhatsAppRuntime]] = web.AppKey("whatsapp")
 QUEUE_KEY: Final = web.AppKey("queue", asyncio.Queue[Job])
 
 
@@ -121,6 +131,8 @@ def build_web_app(
             if whatsapp is not None:
                 runtime = whatsapp
             else:
+                from bot.whatsapp_runtime import whatsapp_runtime
+
                 runtime = await stack.enter_async_context(whatsapp_runtime(services))
             app[WHATSAPP_KEY] = runtime
             queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=queue_size)

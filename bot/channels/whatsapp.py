@@ -19,7 +19,6 @@ Nothing personal is logged: people appear as a short hash of their user key.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import re
@@ -38,6 +37,7 @@ from pywa_async.errors import WhatsAppError
 from redis.asyncio import Redis
 
 from bot.channels.whatsapp_keys import wa_person_key
+from bot.channels.whatsapp_masking import masked as masked
 from bot.channels.whatsapp_render import (
     MAX_ROWS,
     MORE_PREFIX,
@@ -125,12 +125,6 @@ def _menu_key(user_key: str, token: str) -> str:
 
 def _claim_key(wamid: str) -> str:
     return f"tawasul:wa:evt:{wamid}"
-
-
-def masked(value: str) -> str:
-    """A person (or a wamid, which embeds their number) as logs may name them: a short
-    hash, enough to follow one conversation."""
-    return "wa:" + hashlib.sha256(value.encode()).hexdigest()[:10]
 
 
 class WindowClosed(RuntimeError):

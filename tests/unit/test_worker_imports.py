@@ -1,7 +1,8 @@
 """A worker's memory: the libraries only some work needs are not imported by the modules
 every Telegram worker loads (issue 12, peak RSS below 250 MB with 200 residents at once).
 Alembic migrates in a deploy step, the receipt card is drawn in its own process, HEIC
-photos are rare, the /stats chart is drawn on an officer's ask."""
+photos are rare, the /stats chart is drawn on an officer's ask, and pywa (with httpx) only
+when WhatsApp is configured."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ WORKER_MODULES = (
     "bot.outbox.receipts",
     "bot.staff.router",
     "bot.staff.commands",
+    # what `tawasul run` imports besides, WhatsApp configured or not
+    "bot.runner",
+    "bot.web",
+    "bot.db.startup",
+    "bot.channels.poll_lease",
+    "bot.db.accounts",
+    "bot.media_sweep",
+    "bot.retention",
+    "bot.staff.schedule",
 )
 NOT_IN_A_WORKER = (
     "alembic",  # bot.db.migrate imports it when it migrates
@@ -27,6 +37,9 @@ NOT_IN_A_WORKER = (
     "PIL.ImageFont",
     "pillow_heif",  # bot.media_intake imports it for a file that can be HEIF
     "matplotlib",  # bot.staff.chart imports it to draw
+    "pywa",  # WhatsApp's client, with httpx: when WhatsApp is served (bot.whatsapp_runtime)
+    "pywa_async",
+    "httpx",
 )
 
 
@@ -52,3 +65,8 @@ def test_the_cards_process_and_a_migration_do_import_them() -> None:
         "arabic_reshaper",
         "bidi",
     ]
+
+
+def test_the_whatsapp_runtime_does_import_pywa() -> None:
+    """The names of the first test's WhatsApp entries, checked the same way."""
+    assert _loaded(("bot.whatsapp_runtime",), NOT_IN_A_WORKER[-3:]) == list(NOT_IN_A_WORKER[-3:])
