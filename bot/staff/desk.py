@@ -12,7 +12,8 @@ officer takes it *over* on purpose (``over=True``: ``/takeover`` in the group, `
 at the terminal), which is audited and tells the first officer
 (:meth:`bot.staff.desk_core.DeskCore._claim`). Whoever acts on a request nobody has
 becomes its officer. The transaction, the audit rows and that rule are
-:mod:`bot.staff.desk_core`; this module is the decisions.
+:mod:`bot.staff.desk_core`; this module is the decisions. The rules themselves, pure,
+are :mod:`officers.desk_rules` (with the undo's, :func:`~officers.desk_rules.decision_withdrawable`).
 
 **Buttons act on the request as it is now.** An action may say the version it was offered
 for (:func:`version`: how many audit rows the request had). When other changes were made
@@ -55,6 +56,7 @@ from conversations.notifications import status_name, status_notice
 from conversations.ports import AttachmentInfo
 from domain.sla import due_date
 from domain.status import FINAL, IllegalTransition, RequestStatus, can_move
+from officers.desk_rules import decision_withdrawable
 
 log = logging.getLogger(__name__)
 
@@ -208,13 +210,14 @@ class StaffDesk(DeskCore, TheirSayDesk):
                 .limit(1)
                 .with_for_update()
             )
-            if (
-                notice is None
-                or notice.sent_at is not None
-                or notice.attempts > 0
-                or notice.next_attempt_at <= now
-                or (notice.claimed_until is not None and notice.claimed_until >= now)
-                or notice.payload.get("status") != status.value
+            if notice is None or not decision_withdrawable(
+                decided=status,
+                told=notice.payload.get("status"),
+                sent=notice.sent_at is not None,
+                attempts=notice.attempts,
+                due_at=notice.next_attempt_at,
+                claimed_until=notice.claimed_until,
+                now=now,
             ):
                 raise TooLateToUndo(number)
             await session.delete(notice)

@@ -22,13 +22,14 @@ from bot.db.requests_repo import RequestRecord
 from bot.outbox.queue import refresh_staff_card, staff_text
 from bot.staff.actors import Officer
 from bot.staff.announce import Announcer
-from bot.staff.outcomes import AlreadyTaken, RequestNotFound, StaleAction, still_fresh
+from bot.staff.outcomes import AlreadyTaken, RequestNotFound, StaleAction
 from bot.staff.queries import DeskQueries
 from bot.staff.say_words import SayWords
 from conversations.formatting import Digits
 from domain.catalogue import Catalogue, local
 from domain.sla import add_working_days, riyadh_date, working_days_between
 from domain.status import RequestStatus
+from officers.desk_rules import held_by_another, may_act, still_fresh
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +116,10 @@ class DeskCore(DeskQueries):
         unchanged, the reason the first officer's name) and a word to the first officer
         under the card. Returns whether hands changed."""
         previous_actor, previous = request.assigned_to, request.assigned_name
-        theirs = previous_actor is not None and previous_actor != officer.actor
+        theirs = held_by_another(previous_actor, officer)
         if not ownership_first:
             await self._check_fresh(session, request, officer, offered)
-        if theirs and not over:
+        if not may_act(previous_actor, officer, over=over):
             raise AlreadyTaken(request.number, previous)
         if ownership_first:
             await self._check_fresh(session, request, officer, offered)

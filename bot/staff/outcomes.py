@@ -1,34 +1,16 @@
 """What a desk action can end in besides success, and the rule for old buttons.
 
 Raised by :class:`bot.staff.desk.StaffDesk`; the staff group and the terminal turn each
-into a sentence for the officer.
+into a sentence for the officer. The rules themselves are :mod:`officers.desk_rules`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.db.requests_repo import RequestRecord
 from bot.staff.actors import Officer
-from domain.status import RequestStatus
-
-
-def still_fresh(
-    changes: Sequence[tuple[str, str | None, str]], officer: Officer, offered: int
-) -> bool:
-    """Whether an action offered at version ``offered`` still applies to a request whose
-    audit trail is ``changes`` ((actor, from, to), oldest first): nothing happened since,
-    or only this officer taking it (they take, then decide, from the same card)."""
-    if offered > len(changes):
-        return False
-    for actor, before, after in changes[offered:]:
-        took = before == after or (
-            before == RequestStatus.RECEIVED.value and after == RequestStatus.UNDER_REVIEW.value
-        )
-        if not (took and officer.signed(actor)):
-            return False
-    return True
+from officers.desk_rules import held_by_another, still_fresh
 
 
 def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -> bool:
@@ -48,7 +30,7 @@ def check_owner(record: RequestRecord, officer: Officer) -> None:
     (:meth:`bot.staff.desk_core.DeskCore._claim`), checked before a menu or a prompt is
     offered (after the button's freshness, as the desk does) so nobody types a reason
     only to be refused. The desk checks again."""
-    if record.assigned_to is not None and record.assigned_to != officer.actor:
+    if held_by_another(record.assigned_to, officer):
         raise AlreadyTaken(record.number, record.assigned_name)
 
 
