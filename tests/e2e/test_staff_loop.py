@@ -29,7 +29,11 @@ from tests.integration.test_db_requests import submission
 STAFF_CHAT = -1009876543210
 OFFICER = TgUser(7001, "نورة")
 PERSON_CHAT = 5551001  # the user_key submission() files from
-POLL_S = 4.0
+# The outbox's polling is slow beside the waits for the card's edits: only the router's
+# kick can make them that quick, so a missing kick fails, yet the waits stay long enough
+# for a loaded machine (the CI-like run here once took more than 1.5 s for an edit).
+POLL_S = 30.0
+KICKED_S = 15.0
 # a Sunday, a working day, just after the digest's hour
 SCHEDULE_NOW = dt.datetime(2026, 11, 22, 8, 1, tzinfo=RIYADH).astimezone(dt.UTC)
 
@@ -106,7 +110,7 @@ async def test_take_and_accept_from_the_card(
                                 bool(api.calls_for(STAFF_CHAT, "editMessageText"))
                                 and bool(api.calls_for(PERSON_CHAT, "sendMessage"))
                             ),
-                            1.5,
+                            KICKED_S,
                         )
                         edited = _message(api, card["message_id"])
                         assert not [b for b in _buttons(edited) if b.startswith("st:take:")]
@@ -116,7 +120,9 @@ async def test_take_and_accept_from_the_card(
 
                         await tap(f"st:ok:{number}:2", edited)
                         await _until(
-                            api, lambda: len(api.calls_for(STAFF_CHAT, "editMessageText")) >= 2, 1.5
+                            api,
+                            lambda: len(api.calls_for(STAFF_CHAT, "editMessageText")) >= 2,
+                            KICKED_S,
                         )
                         final = _message(api, card["message_id"])
                         assert _buttons(final) == [f"st:re:{number}:3", f"st:bl:{number}:3"]
@@ -125,7 +131,7 @@ async def test_take_and_accept_from_the_card(
                         await _until(
                             api,
                             lambda: len(api.calls_for(PERSON_CHAT, "sendMessage")) >= 2,
-                            POLL_S + 3,
+                            POLL_S + KICKED_S,
                         )
                         assert "الموافقة" in api.texts(PERSON_CHAT)[-1]
                         # the schedule ran in the same composition: the digest is there too
