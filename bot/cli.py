@@ -43,6 +43,8 @@ async def _chat(settings: Settings, user: str) -> None:
                 user_key=user,
                 first=first,
                 follow_ups=services.receipts,
+                # a block put by an officer holds here too, as on every channel
+                screen=None if services.guard is None else services.guard.screen_blocks,
             )
             # what the last lines released (a card) is shown before the chat ends
             await notices.run_once()

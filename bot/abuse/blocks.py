@@ -26,6 +26,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Block, Request, utcnow
 from bot.staff.actors import Officer
 from bot.staff.outcomes import MissingReason, RequestNotFound
@@ -78,6 +79,10 @@ class BlockList:
         if not reason:
             raise MissingReason("a reason is required to block")
         async with self._sessions() as session, session.begin():
+            # reads, then writes: on SQLite the write lock is taken at BEGIN, else a writer
+            # that overtook the read (a terminal chat's outbox right after filing) makes the
+            # upgrade fail at once with «database is locked», which busy_timeout does not cover
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             request = await _request(session, number)
             active = await _active(session, request.channel, request.user_key)
             if active is None:
@@ -101,6 +106,7 @@ class BlockList:
     async def unblock(self, number: str, officer: Officer) -> BlockOutcome:
         """Lifts the block on the person who filed request ``number``."""
         async with self._sessions() as session, session.begin():
+            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             request = await _request(session, number)
             active = await _active(session, request.channel, request.user_key)
             if active is not None:

@@ -120,6 +120,24 @@ class InboundGuard:
             INBOUND_REFUSED.labels(verdict.why).inc()
         return verdict
 
+    async def screen_blocks(
+        self, channel: str, user_key: str, event_id: str | None = None
+    ) -> Verdict:
+        """The block check alone, for the terminal chat (a :data:`Screen`): a blocked
+        person gets the one notice, then nothing. The windows are left out there: the
+        flood of new chats and the per-minute limit protect a shared platform from remote
+        accounts, while the terminal is one person at the machine whose scripted input
+        (tests, demonstrations) runs faster than 20 lines a minute."""
+        try:
+            locale = await self._blocks.blocked_locale(channel, user_key)
+            verdict = ADMIT if locale is None else await self._blocked(channel, user_key, locale)
+        except Exception:
+            log.exception("block check failed on %s; the message is let through", channel)
+            return ADMIT
+        if not verdict.admit:
+            INBOUND_REFUSED.labels(verdict.why).inc()
+        return verdict
+
     async def _screen(self, channel: str, user_key: str, event_id: str | None) -> Verdict:
         key, tag = member(channel, user_key), person_tag(channel, user_key)
         event_key = (

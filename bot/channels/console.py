@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.abuse.guard import Screen
 from bot.media_intake import STORE_REF, inspect
 from bot.media_store import MediaStore
 from bot.outbox.handlers import OutboxRow, RetryAfter
@@ -171,9 +172,12 @@ async def chat(
     locale: str = DEFAULT_LOCALE,
     first: Event | None = None,
     follow_ups: FollowUps | None = None,
+    screen: Screen | None = None,
 ) -> None:
     """Reads lines until end of input (Ctrl-D), printing the bot's replies; ``first`` is
-    handled before anything is read. Ends with a goodbye in the person's language."""
+    handled before anything is read. ``screen`` is the check every channel makes before
+    handling a message (a block put by an officer; bot.abuse.guard). Ends with a goodbye
+    in the person's language."""
     loop = asyncio.get_running_loop()
     pending: Event | None = first
     # the question last asked, printed again for an empty line (Enter alone)
@@ -206,6 +210,16 @@ async def chat(
             _ = Texts(locale).gettext
             print(_("(no such file: %(path)s)") % {"path": event.path}, file=stdout, flush=True)
             continue
+        if screen is not None:
+            # the terminal is a channel like the others: a person an officer blocked gets
+            # the one notice, then nothing of theirs is handled (found by the tester)
+            verdict = await screen(CHANNEL, user_key, event.origin.event_id)
+            if not verdict.admit:
+                for reply in verdict.replies:
+                    locale = reply.locale or locale
+                    print(render(reply, Texts(locale)), file=stdout)
+                    print(file=stdout, flush=True)
+                continue
         for reply in await handle(event):
             # the terminal's own words follow the language the person chose
             locale = reply.locale or locale
