@@ -16,7 +16,14 @@ from bot.supervisor import LISTEN_FD_OPTION
 
 async def _chat(settings: Settings, user: str) -> None:
     from bot.app import build_services
-    from bot.channels.console import CHANNEL, ConsoleCardSend, ConsoleDelivery, chat, opening
+    from bot.channels.console import (
+        CHANNEL,
+        ConsoleCardSend,
+        ConsoleDelivery,
+        chat,
+        kept_input,
+        opening,
+    )
     from bot.outbox.dispatcher import OutboxDispatcher
     from bot.outbox.receipts import WithReceipts
 
@@ -45,6 +52,7 @@ async def _chat(settings: Settings, user: str) -> None:
                 follow_ups=services.receipts,
                 # a block put by an officer holds here too, as on every channel
                 screen=None if services.guard is None else services.guard.screen_blocks,
+                kept=lambda: kept_input(services.engine.store, user),
             )
             # what the last lines released (a card) is shown before the chat ends
             await notices.run_once()

@@ -34,6 +34,7 @@ from conversations.events import (
     Text,
 )
 from conversations.i18n import DEFAULT_LOCALE, Texts
+from conversations.state import DialogueState
 from conversations.store import DialogueStore
 from conversations.their_say import NOTE, RATE, RECONSIDER
 from domain.attachments import worth_inspecting
@@ -162,6 +163,23 @@ async def opening(store: DialogueStore, user_key: str) -> Event:
     return Command(origin, "help", "")
 
 
+async def kept_input(store: DialogueStore, user_key: str) -> bool:
+    """Whether the person has given something that is kept for when they come back: a
+    request being filled in past its first question, or one put aside for a look-up or an
+    answer, or an answer to an officer being written. A status look-up alone keeps
+    nothing of theirs. False when the store cannot be read (nothing is promised)."""
+    try:
+        state = await store.load(CHANNEL, user_key)
+    except Exception:
+        return False
+    if (
+        state.suspended
+        and not DialogueState(answers=state.suspended.get("answers") or {}).is_blank()
+    ):
+        return True
+    return state.flow != "status" and state.step not in ("", "done") and not state.is_blank()
+
+
 async def chat(
     handle: Handler,
     media: MediaStore,
@@ -173,11 +191,13 @@ async def chat(
     first: Event | None = None,
     follow_ups: FollowUps | None = None,
     screen: Screen | None = None,
+    kept: Callable[[], Awaitable[bool]] | None = None,
 ) -> None:
     """Reads lines until end of input (Ctrl-D), printing the bot's replies; ``first`` is
     handled before anything is read. ``screen`` is the check every channel makes before
-    handling a message (a block put by an officer; bot.abuse.guard). Ends with a goodbye
-    in the person's language."""
+    handling a message (a block put by an officer; bot.abuse.guard); ``kept`` says whether
+    the person has something kept to come back to. Ends with a goodbye in the person's
+    language, which says their input is kept only when it is."""
     loop = asyncio.get_running_loop()
     pending: Event | None = first
     # the question last asked, printed again for an empty line (Enter alone)
@@ -190,11 +210,12 @@ async def chat(
             line = await loop.run_in_executor(None, stdin.readline)
             if line == "":
                 _ = Texts(locale).gettext
-                print(
-                    _("Goodbye. What you entered is kept: start the chat again to go on."),
-                    file=stdout,
-                    flush=True,
-                )
+                if kept is not None and await kept():
+                    goodbye = _("Goodbye. What you entered is kept: start the chat again to go on.")
+                else:
+                    # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
+                    goodbye = _("Goodbye. Start the chat again whenever you need us.")
+                print(goodbye, file=stdout, flush=True)
                 return
             event = to_event(line, user_key, media)
         if event is None:

@@ -90,3 +90,24 @@ async def test_an_empty_line_is_answered_with_the_question_again(tmp_path: Path)
     assert "تواصل" in first and again, printed
     choices = [line for line in first.splitlines() if line.startswith("  ")]
     assert choices and all(line in again.splitlines() for line in choices), (choices, again)
+
+
+async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
+    tmp_path: Path,
+) -> None:
+    # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
+    from bot.channels.console import kept_input
+
+    store = MemoryStore()
+    engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway())
+
+    async def goodbye(lines: str) -> str:
+        out = io.StringIO()
+        await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO(lines), stdout=out,
+                   kept=lambda: kept_input(store, "local"))  # fmt: skip
+        return out.getvalue().rstrip().splitlines()[-1]
+
+    assert "محفوظ" not in await goodbye("")
+    assert "محفوظ" not in await goodbye("/start\n1\n")  # «فرد» alone: nothing to keep
+    assert "محفوظ" in await goodbye("ابي اجدد اقامتي\n")
+    assert "محفوظ" in await goodbye("")  # and still so, the next time
