@@ -396,6 +396,8 @@ class Engine(
                 return answered
         if action in ("restart", "cancel") and self._has_draft(state):
             return self._confirm_discard(ctx, action)
+        if action == "resume":
+            return self._welcome_back(ctx)
         if action == "restart" or state.step in START_STEPS:
             return await self._start(ctx, event, action)
         greeted = ""

@@ -8,6 +8,8 @@ Mixed into :class:`conversations.engine.Engine`; split from it to keep one idea 
 
 from __future__ import annotations
 
+import dataclasses
+
 from conversations import knowledge, languages
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Command, Event, Option, Reply, Text, unique_options
@@ -99,6 +101,24 @@ class Moves(EngineParts):
         if ask:
             replies.append(self._ask(ctx, language_choice=language_choice))
         return replies
+
+    def _welcome_back(self, ctx: Ctx) -> list[Reply]:
+        """A person coming back to the conversation (``/resume``: the terminal chat opened
+        again) is greeted briefly and asked the question they were at; with nothing under
+        way, the first question (the full welcome only when not seen lately, as for any
+        new start). Found by the fresh-clone tester: reopening the terminal chat repeated
+        the full welcome, or the whole help, to someone already in a conversation."""
+        _ = ctx.texts.gettext
+        state = ctx.state
+        if state.step in START_STEPS:
+            welcomed = state.welcomed
+            replies = self._restart(ctx)
+            if state.welcomed != welcomed:
+                return replies  # the full welcome was due: it greets them
+            return [Reply(_("Welcome back.")), *replies]
+        asked = self._ask(ctx)
+        lead = _("Welcome back. Here is where you left off:")
+        return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
 
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext

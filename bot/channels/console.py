@@ -150,17 +150,19 @@ def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | NoSuch
 
 async def opening(store: DialogueStore, user_key: str) -> Event:
     """What the chat sends for the person as it opens, so the bot speaks first: ``/start``
-    (the welcome) when nothing is being filled in, else ``/help`` (the question the person
-    was at, asked again, with what works everywhere) so a draft is never reset."""
+    (the welcome) for someone new here, else ``/resume`` (a word of welcome back and the
+    question they were at, see conversations.moves) so a returning person is not given the
+    whole welcome and help again, and a draft is never reset."""
     origin = Origin(CHANNEL, user_key, uuid.uuid4().hex)
     try:
         state = await store.load(CHANNEL, user_key)
     except Exception:
         # the store is away: the engine answers the same with its apology
         return Command(origin, "start", "")
-    if state.step in ("", "done"):
+    if state.version == 0:
+        # no conversation stored (never, or gone with its TTL)
         return Command(origin, "start", "")
-    return Command(origin, "help", "")
+    return Command(origin, "resume", "")
 
 
 async def kept_input(store: DialogueStore, user_key: str) -> bool:

@@ -1,6 +1,10 @@
-"""`tawasul chat` as the fresh-clone tester met it: a real process on a real Redis and
-SQLite file, officers in `tawasul staff`. A block put by an officer holds in the terminal
-as on the other channels (the terminal skipped the check)."""
+"""`tawasul chat` opened again, closed, and blocked, as the fresh-clone tester met it: a
+real process on a real Redis and SQLite file, officers in `tawasul staff`.
+
+A returning person is greeted briefly and resumes where they were (the full welcome and
+help were repeated); the goodbye says their input is kept only when something was given
+(«ما أدخلته محفوظ» was said with nothing typed); a block put by an officer holds in the
+terminal as on the other channels (the terminal skipped the check)."""
 
 from __future__ import annotations
 
@@ -30,6 +34,33 @@ def _staff(env: dict[str, str], *args: str) -> str:
 
 def _goodbye(out: str) -> str:
     return out.rstrip().splitlines()[-1]
+
+
+def test_a_returning_person_resumes_and_is_told_what_is_kept(
+    redis_url: str, tmp_path: Path
+) -> None:
+    env = _env(tmp_path, redis_url)
+    first = Session(env)
+    first.wait_for("1) فرد", STARTUP_S)
+    assert WELCOME in first.text  # someone new: the whole welcome
+    goodbye = _goodbye(first.close())
+    assert goodbye.startswith("مع السلامة") and KEPT not in goodbye  # nothing typed
+
+    second = Session(env)
+    second.wait_for("1) فرد", STARTUP_S)  # the first question again, briefly
+    assert BACK in second.text and WELCOME not in second.text
+    assert "مساعدة" not in second.text.split("1) فرد")[0]  # not the whole help
+    second.say("1", "ما الخدمة")
+    second.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
+    second.say("1", "أين صاحب الإقامة الآن؟")
+    assert KEPT in _goodbye(second.close())  # a service chosen: kept, and said so
+
+    third = Session(env)
+    third.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)
+    assert "أهلًا بعودتك. نكمل من حيث توقفت" in clean_input(third.text)
+    assert WELCOME not in third.text
+    third.say("١", "اكتب رقم هوية صاحب الطلب")  # the draft goes on where it was
+    assert KEPT in _goodbye(third.close())
 
 
 def test_a_block_holds_in_the_terminal(redis_url: str, tmp_path: Path) -> None:

@@ -111,3 +111,22 @@ async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
     assert "محفوظ" not in await goodbye("/start\n1\n")  # «فرد» alone: nothing to keep
     assert "محفوظ" in await goodbye("ابي اجدد اقامتي\n")
     assert "محفوظ" in await goodbye("")  # and still so, the next time
+
+
+async def test_a_returning_person_is_greeted_briefly_where_they_were(tmp_path: Path) -> None:
+    from bot.channels.console import opening
+
+    store = MemoryStore()
+    engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway())
+
+    async def session(lines: str) -> str:
+        out = io.StringIO()
+        first = await opening(store, "local")
+        await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO(lines), stdout=out,
+                   first=first)  # fmt: skip
+        return out.getvalue()
+
+    assert "أهلًا بك في «تواصل»" in await session("1\n")
+    again = await session("")
+    assert "أهلًا بعودتك. نكمل من حيث توقفت:" in again and "ما الخدمة" in again
+    assert "أهلًا بك في «تواصل»" not in again and "البدء من جديد" not in again
