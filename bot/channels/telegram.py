@@ -27,12 +27,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
@@ -42,11 +38,15 @@ from bot.abuse.guard import Screen
 from bot.channels.aiogram_filters import on_loop
 from bot.channels.aiogram_models import pin_response_models
 from bot.channels.keyed_locks import KeyedLocks
+from bot.channels.telegram_calls import (
+    SendFailed,
+    answer_callback,
+    send_isolated,
+)
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
     DEFAULT_REMOVAL_TEXT,
-    OutboundMethod,
     render_reply_groups,
 )
 from bot.exports import discard_sent
@@ -78,9 +78,6 @@ Membership = Callable[[str, bool], Awaitable[None]]
 
 #: Key under which the channel sits in the dispatcher's workflow data.
 CHANNEL_KEY: Final = "telegram_channel"
-
-#: Bounded retries on 429: a flood wait on one chat must not hold its lock for ever.
-MAX_SEND_ATTEMPTS: Final = 3
 
 #: Updates handled at once (all chats together). Polling and webhooks start a task per
 #: update, so a burst would otherwise open as many Redis and database operations at once;
@@ -165,30 +162,37 @@ class TelegramChannel:
 
     async def on_callback(self, bot: Bot, update_id: int, query: CallbackQuery) -> None:
         # Answer first, whatever happens next: the client shows a spinner on the button
-        # until the query is answered.
+        # until the query is answered. The answer travels while the turn runs (one Bot API
+        # round trip less on every tap's latency) and is awaited before any reply is sent,
+        # so it still reaches Telegram before the replies.
+        answering = asyncio.create_task(answer_callback(query))
         try:
-            await query.answer()
-        except TelegramAPIError:
-            # "query is too old" after a restart or a slow handle; the tap still counts.
-            log.info("could not answer callback query %s", query.id, exc_info=True)
-        event = translate_callback(query, update_id)
-        if event is None:
-            return
-        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-        if not await self._admitted(bot, chat_id, event):
-            return
-        async with self._locks.hold(chat_id), self._slots:
-            replies = await self._handle(event)
-            await self.deliver(bot, chat_id, replies, after_contact=False)
+            event = translate_callback(query, update_id)
+            if event is None:
+                return
+            chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+            if not await self._admitted(bot, chat_id, event, before=answering):
+                return
+            async with self._locks.hold(chat_id), self._slots:
+                replies = await self._handle(event)
+                await answering
+                await self.deliver(bot, chat_id, replies, after_contact=False)
+        finally:
+            await answering
 
-    async def _admitted(self, bot: Bot, chat_id: int, event: Event) -> bool:
-        """The guard's word on this person's update; what it says instead is sent here."""
+    async def _admitted(
+        self, bot: Bot, chat_id: int, event: Event, *, before: Awaitable[None] | None = None
+    ) -> bool:
+        """The guard's word on this person's update; what it says instead is sent here,
+        after `before` (a tap's answer) is done."""
         if self._screen is None:
             return True
         origin = event.origin
         verdict = await self._screen(origin.channel, origin.user_key, origin.event_id)
         if not verdict.admit and verdict.replies:
             async with self._locks.hold(chat_id):
+                if before is not None:
+                    await before
                 await self.deliver(bot, chat_id, list(verdict.replies), after_contact=False)
         return verdict.admit
 
@@ -215,13 +219,13 @@ class TelegramChannel:
             delivered = not blocked
             for method in methods if not blocked else ():
                 try:
-                    await _send_isolated(bot, method)
+                    await send_isolated(bot, method)
                 except TelegramForbiddenError:
                     # the person blocked the bot; nothing more can reach them
                     log.info("chat %s blocked the bot; replies dropped", chat_id)
                     blocked, delivered = True, False
                     break
-                except _SendFailed:
+                except SendFailed:
                     if isinstance(method, SendMessage):
                         delivered = False
             discard_sent(reply.media)  # a «my data» copy is not kept once sent
@@ -249,54 +253,6 @@ class TelegramChannel:
         except Exception:
             # the held rows go out by themselves when their hold runs out
             log.warning("could not release a follow-up", exc_info=True)
-
-
-class _SendFailed(Exception):
-    """One call could not be sent (already logged)."""
-
-
-async def _send_isolated(bot: Bot, method: OutboundMethod) -> None:
-    """One call of a turn: a text whose keyboard Telegram refuses goes again without it
-    (the person can type the number or label of a choice); a network or server error is
-    tried once more. Raises TelegramForbiddenError, or _SendFailed when it stays unsent."""
-    name = method.__api_method__
-    try:
-        await send_with_retry(bot, method)
-        return
-    except TelegramForbiddenError:
-        raise
-    except TelegramBadRequest as exc:
-        if not (isinstance(method, SendMessage) and method.reply_markup is not None):
-            log.warning("%s to a private chat refused: %s", name, exc.message)
-            raise _SendFailed from None
-        log.warning("%s refused with its keyboard (%s); sent without it", name, exc.message)
-        retry: OutboundMethod = method.model_copy(update={"reply_markup": None})
-    except (TelegramNetworkError, TelegramServerError) as exc:
-        log.warning("%s to a private chat failed (%s); trying once more", name, exc.message)
-        retry = method
-    except TelegramAPIError as exc:
-        log.warning("%s to a private chat failed: %s", name, exc.message)
-        raise _SendFailed from None
-    try:
-        await send_with_retry(bot, retry)
-    except TelegramForbiddenError:
-        raise
-    except TelegramAPIError as exc:
-        log.warning("%s to a private chat failed again: %s", name, exc.message)
-        raise _SendFailed from None
-
-
-async def send_with_retry(bot: Bot, method: OutboundMethod) -> Any:
-    """Send one call, waiting out Telegram's 429 ``retry_after`` a bounded number of times."""
-    for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
-        try:
-            return await bot(method)
-        except TelegramRetryAfter as exc:
-            if attempt == MAX_SEND_ATTEMPTS:
-                raise
-            log.warning("429 on %s; retrying in %s s", method.__api_method__, exc.retry_after)
-            await asyncio.sleep(exc.retry_after)
-    raise AssertionError("unreachable")
 
 
 async def _on_message(

@@ -20,7 +20,7 @@ from aiogram.filters import CommandObject
 from aiogram.methods import SendPhoto
 from aiogram.types import BufferedInputFile, Message, ReplyParameters, Update
 
-from bot.channels.telegram import send_with_retry
+from bot.channels.telegram_calls import send_with_retry
 from bot.db.requests_repo import RequestRecord
 from bot.staff.chart import draw_stats_chart
 from bot.staff.desk import RequestNotFound

@@ -29,7 +29,7 @@ from aiogram.types import (
 )
 from redis.asyncio import Redis
 
-from bot.channels.telegram import send_with_retry
+from bot.channels.telegram_calls import send_with_retry
 from bot.db.models import utcnow
 from bot.db.requests_repo import RequestRecord
 from bot.staff.actors import MAX_NAME, Officer
