@@ -3,12 +3,17 @@
 :func:`bot.outbox.wiring.build_delivery`) delivering until it is killed.
 
     python -m tests.integration.outbox_worker LEASE_SECONDS
+
+It also ends when its standard input closes (the test's process is gone), so a test that
+failed or was killed leaves no worker behind delivering into other tests' databases.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import threading
 
 from bot.app import build_services
 from bot.channels.telegram import make_bot
@@ -31,5 +36,11 @@ async def main(lease_s: float) -> None:
         await dispatcher.run_forever(asyncio.Event(), poll_s=0.05)
 
 
+def _end_with_the_parent() -> None:
+    sys.stdin.read()  # returns at end of input: the test closed it or its process is gone
+    os._exit(0)
+
+
 if __name__ == "__main__":
+    threading.Thread(target=_end_with_the_parent, daemon=True).start()
     asyncio.run(main(float(sys.argv[1])))

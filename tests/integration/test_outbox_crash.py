@@ -30,6 +30,7 @@ from tests.integration.outbox_support import STAFF_CHAT, Rig, rig
 
 SARA, KHALID = 5_100_000_001, 5_100_000_002
 LEASE_S = 2.0
+STARTUP_S = 180
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -58,11 +59,17 @@ async def start_worker(
         sys.executable, "-m", "tests.integration.outbox_worker", str(LEASE_S),
         cwd=data_dir,  # no stray .env from the repository
         env=env,
+        stdin=asyncio.subprocess.PIPE,  # the worker ends when this test's process does
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stdout is not None
-    async with asyncio.timeout(60):
-        assert (await proc.stdout.readline()).strip() == b"ready"
+    try:
+        # a fresh interpreter importing the whole bot: slow on a busy machine
+        async with asyncio.timeout(STARTUP_S):
+            assert (await proc.stdout.readline()).strip() == b"ready"
+    except BaseException:
+        await kill(proc)  # or it delivers on, into the next tests' databases
+        raise
     return proc
 
 
