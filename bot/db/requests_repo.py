@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +29,17 @@ log = logging.getLogger(__name__)
 # filing the same idempotency key (the next attempt finds its request), the same account
 # being created concurrently, or a random request number already taken (odds ~1e-9 each).
 MAX_SUBMIT_ATTEMPTS = 8
+
+# How many times one submit asks SQLite for its write lock before the confirmation fails.
+# Each ask waits up to busy_timeout (15 s, bot.db.engine). Under a burst the wait is not
+# first come, first served: SQLite's busy handler polls every 100 ms, and a writer that
+# begins between two polls takes the lock first, so one confirmation can lose for the whole
+# 15 s while its worker's other writers go ahead (each holds the lock over several
+# event-loop hops per statement, aiosqlite's cursor, execute and fetch: seconds when the
+# loop is busy). Nothing is written when BEGIN
+# IMMEDIATE is refused and the idempotency key makes a repeat safe, so it asks again.
+MAX_LOCK_ATTEMPTS = 3
+_SQLITE_BUSY = 5  # sqlite3.SQLITE_BUSY; extended codes (BUSY_SNAPSHOT ...) keep it in the low byte
 
 RECEIVED = RequestStatus("received").value
 
@@ -120,15 +131,26 @@ class SqlRequestGateway:
         self._holidays = holidays
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
+        """Files ``submission`` once per idempotency key. Raises IntegrityError after
+        :data:`MAX_SUBMIT_ATTEMPTS` clashes, OperationalError when SQLite's write lock was
+        refused :data:`MAX_LOCK_ATTEMPTS` times or for any other database failure."""
         error: IntegrityError | None = None
-        for _attempt in range(MAX_SUBMIT_ATTEMPTS):
+        clashes = 0
+        refused = 0
+        while clashes < MAX_SUBMIT_ATTEMPTS:
             try:
                 return await self._submit_once(submission)
             except IntegrityError as exc:
                 # The transaction is rolled back; start over. If another worker filed this
                 # key meanwhile, the next attempt finds and returns its request.
                 error = exc
+                clashes += 1
                 log.info("request submit clashed on a unique key; retrying")
+            except OperationalError as exc:
+                refused += 1
+                if not _sqlite_busy(exc) or refused >= MAX_LOCK_ATTEMPTS:
+                    raise
+                log.warning("request submit found the database locked; asking again")
         assert error is not None
         raise error
 
@@ -259,6 +281,12 @@ class SqlRequestGateway:
                 .order_by(Request.submitted_at.desc(), Request.id.desc())
             )
             return [to_record(r) for r in rows]
+
+
+def _sqlite_busy(exc: OperationalError) -> bool:
+    """Whether SQLite refused its lock («database is locked»), after busy_timeout."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == _SQLITE_BUSY
 
 
 async def _account_for(session: AsyncSession, submission: Submission) -> Account:
