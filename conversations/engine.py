@@ -443,6 +443,10 @@ class Engine(
         state = ctx.state
         if state.held is not None:
             return True
+        if navigation(typed) is not None:
+            # «ابدأ من جديد» is a way out, not an answer: «ابدأ» folds to «ابدا», also a
+            # dialect «no», so at a yes/no question it once turned the person away
+            return False
         if state.step in (*START_STEPS, "group", "service"):
             return False
         if state.step in STATUS_RESTART_STEPS and is_status_question(typed.text):

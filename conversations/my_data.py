@@ -26,7 +26,7 @@ from conversations.flow import Ctx
 from conversations.formatting import isolate, ltr
 from conversations.languages import NAMES
 from conversations.notifications import status_name
-from conversations.reading import NAV_IDS, START_STEPS, as_choice
+from conversations.reading import NAV_IDS, START_STEPS, as_choice, navigation
 from conversations.state import DialogueState, replace_state
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
@@ -258,7 +258,8 @@ class MyData(EngineParts):
         offered = ctx.state.offered
         if self.personal_data is None or not isinstance(event, Text):
             return None
-        if YES not in (o[0] for o in offered):
+        if YES not in (o[0] for o in offered) or navigation(event) is not None:
+            # «ابدأ من جديد» is a way out, never the «لا» its folded «ابدا» also spells
             return None
         chosen = as_choice(event, offered)
         if not isinstance(chosen, Choice):

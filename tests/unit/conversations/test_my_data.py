@@ -234,3 +234,16 @@ async def test_my_data_mid_request_names_the_draft_and_asks_the_step_again(
     assert "الطلب الذي تعبّئه الآن" in held
     assert replies[-1].text == asked.text
     assert [o.id for o in replies[-1].choices] == [o.id for o in asked.choices]
+
+
+async def test_start_again_at_the_deletion_question_is_no_no(
+    chat: Chat, data: FakePersonalData
+) -> None:
+    # «ابدأ» folds to «ابدا», also a dialect «no»: the words once answered «no» here
+    await chat.command("start")
+    await chat.text("احذف بياناتي")
+    assert "هل تريد حذف بياناتك" in chat.said
+    await chat.text("ابدأ من جديد")
+    assert "لم يُحذف شيء" not in chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]
+    assert data.calls == []

@@ -80,3 +80,30 @@ async def test_a_number_at_the_phone_step_is_no_menu_number(chat: Chat) -> None:
     assert "رقم هوية صاحب الطلب" not in chat.said
     await chat.text("رجوع")
     assert "رقم هوية صاحب الطلب" in chat.said
+
+
+async def _to_question(chat: Chat, applicant: str, service: str) -> None:
+    await chat.command("start")
+    await chat.tap(applicant)
+    await chat.text(service)
+    await chat.tap(f"s:{service}")
+
+
+@pytest.mark.parametrize("typed", ["ابدأ من جديد", "ابي ابدا من جديد"])
+@pytest.mark.parametrize(
+    ("applicant", "service", "question", "refusal"),
+    [
+        ("ind", "dependents", "هل صاحب الطلب تابع لك", "لا يتبع لحسابك"),
+        ("est", "absence_report", "هل العامل مسجّل على منشأتك", "عن عمالها المسجّلين"),
+    ],
+)
+async def test_start_again_at_a_yes_no_question_is_no_no(
+    chat: Chat, typed: str, applicant: str, service: str, question: str, refusal: str
+) -> None:
+    # found by the tester: «ابدأ» folds to «ابدا», which is also a dialect «no» («never»),
+    # so the yes/no reader took «ابدأ من جديد» as «لا» and turned the person away
+    await _to_question(chat, applicant, service)
+    assert question in chat.said
+    await chat.text(typed)
+    assert refusal not in chat.said
+    assert chat.choice_ids[:2] == ["discard", "keep"] or chat.choice_ids[:2] == ["ind", "est"]
