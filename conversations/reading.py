@@ -113,10 +113,15 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
     # where the phone number is asked for, digits are (part of) a phone, never a menu
     # number: a stray «١» there once went back a step without a word
     asks_phone = any(o[0] == "share_contact" for o in offered)
+    # with only navigation offered (back, help, cancel: shown by name, never numbered, on
+    # every channel) the step takes a number, and a lone «3» at the identity step once
+    # cancelled the draft without a word
+    only_navigation = all(o[0] in NAV_IDS for o in numbered)
     # a menu number has a digit or two; int() of thousands of digits raises (and is slow)
     if (
         numbers
         and not asks_phone
+        and not only_navigation
         and typed.isdigit()
         and len(typed) <= 3
         and 1 <= int(typed) <= len(numbered)

@@ -107,3 +107,17 @@ async def test_start_again_at_a_yes_no_question_is_no_no(
     await chat.text(typed)
     assert refusal not in chat.said
     assert chat.choice_ids[:2] == ["discard", "keep"] or chat.choice_ids[:2] == ["ind", "est"]
+
+
+@pytest.mark.parametrize("typed", ["1", "2", "3", "٣"])
+async def test_a_lone_digit_at_the_identity_step_is_a_short_number(chat: Chat, typed: str) -> None:
+    # found by the tester: «رجوع • مساعدة • إلغاء» are shown by name, yet «3» cancelled
+    # the draft without asking, «1» went back and «2» showed help
+    await _to_identity(chat)
+    await chat.text(typed)
+    assert "تم الإلغاء" not in chat.said
+    assert "تواصل" not in chat.said  # not the help text
+    assert "أين صاحب الإقامة" not in chat.said  # not one step back
+    assert "كتبت رقمًا واحدًا" in chat.said
+    await chat.text(RESIDENT)
+    assert "مشاركة رقمي" in chat.said  # the draft went on to the phone step
