@@ -8,28 +8,16 @@ terminal as on the other channels (the terminal skipped the check)."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 from domain.normalize import clean_input
-from tests import samples
-from tests.e2e.test_console_chat import ROOT, STARTUP_S, Session, _env
+from tests.e2e.console_filing import file_request, staff
+from tests.e2e.test_console_chat import STARTUP_S, Session, _env
 
 WELCOME = "أهلًا بك في «تواصل»"
 KEPT = "ما أدخلته محفوظ"
 BACK = "أهلًا بعودتك"
 BLOCKED = "لم تعد رسائلك"
-
-
-def _staff(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "staff", "--officer", "نورة", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, (done.stdout, done.stderr)
-    return done.stdout
 
 
 def _goodbye(out: str) -> str:
@@ -67,22 +55,9 @@ def test_a_block_holds_in_the_terminal(redis_url: str, tmp_path: Path) -> None:
     env = _env(tmp_path, redis_url)
     chat = Session(env)
     chat.wait_for("1) فرد", STARTUP_S)
-    chat.say("1", "ما الخدمة")
-    chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    chat.say("1", "اكتب رقم هوية")
-    chat.say("2000000006", "مشاركة رقمي")
-    chat.say("/contact 0501234567", "صِف طلبك")
-    chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")
-    shot = tmp_path / "error.png"
-    shot.write_bytes(samples.png(seed=33))
-    chat.say(f"/photo {shot}", "تم")
-    chat.say("تم", "فضلًا راجع طلبك")
-    chat.say("1", "رقم الطلب")
-    found = re.search(r"رقم الطلب: (\d{10})", clean_input(chat.text))
-    assert found, chat.text
-    number = found.group(1)
+    number = file_request(chat, tmp_path, seed=33)
 
-    assert "حُظر صاحب الطلب رقم " + number in _staff(env, "block", number, "رسائل", "مسيئة")
+    assert "حُظر صاحب الطلب رقم " + number in staff(env, "block", number, "رسائل", "مسيئة")
     chat.say("وين طلبي", BLOCKED)  # the one notice, in the person's language
     seen = len(chat.text)
     assert chat.proc.stdin is not None
