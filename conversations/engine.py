@@ -195,14 +195,15 @@ class Engine(
             for _attempt in range(CAS_ATTEMPTS):
                 # files of theirs this process could not keep (conversations.store_outage)
                 owed = self.owed_files(origin.channel, origin.user_key, state)
-                locale = state.locale
+                locale, chosen = state.locale, state.locale_chosen
                 # a share-my-number control on screen: asked for by the last turn, or the
                 # person just used it
                 shown = state.contact_keyboard or isinstance(event, Contact)
                 replies = await self._turn(state, event)
                 state.contact_keyboard = replies[-1].ask_contact if replies else shown
                 # a language chosen in this turn becomes the account's, in the same write
-                chose = state.locale != locale
+                # (chosen in so many words: kept as such, conversations.store.locale_value)
+                chose = state.locale != locale or state.locale_chosen != chosen
                 forget, state.forget_locale = state.forget_locale, False
                 state.mark_handled(origin.event_id)
                 # a reply may say which language it was written in (before a «delete my

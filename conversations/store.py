@@ -16,7 +16,10 @@ only one of the two turns land (the other finds the id in ``handled`` and says n
 The language a person chose belongs to them, not to a draft: it lives in its own key,
 without a TTL, so it outlasts the 24-hour dialogue key. It is read in the same round trip
 as the state, and written by the same compare-and-set script as the state that changed it,
-so a switch of language is never half-saved. Both keys carry the person's hash tag
+so a switch of language is never half-saved. A language chosen in so many words («English»,
+the button, /lang) is kept as such (``en:chosen``, :func:`locale_value`): once the draft
+expired, a choice must not count as merely read from the person's words, which their
+next message in the other language would overturn. Both keys carry the person's hash tag
 (:mod:`conversations.keys`), so on a Redis Cluster that script runs on one node.
 """
 
@@ -289,19 +292,41 @@ def unfinished(claim: bytes | str | None, state: DialogueState, event_id: str) -
     return event_id not in state.handled
 
 
+#: How the locale key marks a language chosen in so many words (``en:chosen``).
+CHOSEN_MARK = ":chosen"
+
+
+def locale_value(state: DialogueState) -> str:
+    """What the account's locale key holds for ``state``: its language, marked when the
+    person chose it in so many words (``DialogueState.locale_chosen``)."""
+    return state.locale + CHOSEN_MARK if state.locale_chosen else state.locale
+
+
+def with_account_locale(state: DialogueState, value: str | None) -> DialogueState:
+    """``state`` with the account's language from its locale key's ``value`` (None: no
+    key), which wins over the draft's: the draft may be older than the person's last
+    choice, or gone after its TTL. A chosen language comes back chosen; a key without the
+    mark (a language read from words or the app, or written before the mark existed)
+    leaves the draft's own flags as they are."""
+    state.locale_remembered = False
+    if not value:
+        return state
+    code, chosen = value.removesuffix(CHOSEN_MARK), value.endswith(CHOSEN_MARK)
+    if code in LOCALES:
+        state.locale, state.locale_remembered = code, True
+        if chosen:
+            state.locale_set = state.locale_chosen = True
+    return state
+
+
 def _locale_arg(state: DialogueState, remember: bool, forget: bool) -> str:
     if forget:
         return "-"
-    return state.locale if remember else ""
+    return locale_value(state) if remember else ""
 
 
 def _state(raw: bytes | None, locale: bytes | None) -> DialogueState:
     """The stored state with the account's locale, which wins over the draft's: the draft
     may be older than the person's last choice (or gone, after its TTL)."""
     state = DialogueState.from_json(raw) if raw else DialogueState()
-    state.locale_remembered = False
-    if locale:
-        chosen = locale.decode()
-        if chosen in LOCALES:
-            state.locale, state.locale_remembered = chosen, True
-    return state
+    return with_account_locale(state, locale.decode() if locale else None)

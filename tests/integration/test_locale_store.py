@@ -3,6 +3,10 @@ trip as the dialogue and written by the same compare-and-set."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import time
+
 import pytest
 from redis.asyncio import Redis
 
@@ -57,4 +61,34 @@ async def test_an_ordinary_turn_writes_no_language(redis_client: Redis) -> None:
     assert await redis_client.get("tawasul:locale:{telegram:80}") is None
     replies = await engine.handle(Text(Origin("telegram", "80", "u2"), "English"))
     assert replies[0].text == "I'll continue in English."
-    assert await redis_client.get("tawasul:locale:{telegram:80}") == b"en"
+    # chosen in so many words: kept as a choice (conversations.store.locale_value)
+    assert await redis_client.get("tawasul:locale:{telegram:80}") == b"en:chosen"
+
+
+async def test_a_chosen_language_is_still_a_choice_once_the_draft_expired(
+    redis_client: Redis,
+) -> None:
+    """Found by the fresh-clone tester: after the draft's TTL a chosen English counted as
+    read from words, and the person's first Arabic words switched everything to Arabic."""
+    clock = [dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)]
+    engine = Engine(
+        RedisDialogueStore(redis_client), INTAKE, load_catalogue(), MemoryGateway(),
+        clock=lambda: clock[0],
+    )  # fmt: skip
+    await engine.handle(Text(Origin("telegram", "81", "u1"), "/start"))
+    await engine.handle(Text(Origin("telegram", "81", "u2"), "English"))
+    # the draft's own TTL runs out (a day without a word), as Redis expires it
+    draft = "tawasul:dlg:{telegram:81}"
+    assert await redis_client.pexpire(draft, 1)
+    deadline = time.monotonic() + 30
+    while await redis_client.exists(draft):
+        assert time.monotonic() < deadline, "the draft did not expire"
+        await asyncio.sleep(0.01)
+    clock[0] += dt.timedelta(hours=25)
+    replies = await engine.handle(
+        Text(Origin("telegram", "81", "u3"), "السلام عليكم ابي اجدد اقامتي")
+    )
+    said = "\n".join(r.text for r in replies)
+    assert "Which of these services do you need?" in said
+    assert "اكتب «عربي»" in said  # the way to Arabic is offered, not taken
+    assert await redis_client.get("tawasul:locale:{telegram:81}") == b"en:chosen"

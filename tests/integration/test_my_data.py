@@ -68,7 +68,7 @@ async def test_see_and_delete_only_ones_own(
     await chat.text("English")
     await chat.tap("ind")
     await chat.text("renew my iqama")
-    assert await redis_client.get(LOCALE_KEY) == b"en"
+    assert await redis_client.get(LOCALE_KEY) == b"en:chosen"
     assert (await store.load("telegram", "u1")).answers
     await chat.text("my data")
     said = chat.said

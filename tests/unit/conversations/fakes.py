@@ -31,7 +31,7 @@ from conversations.ports import (
     SubmittedRequest,
 )
 from conversations.state import DialogueState
-from conversations.store import DONE, unfinished
+from conversations.store import DONE, locale_value, unfinished, with_account_locale
 from domain.sla import due_date
 
 
@@ -59,10 +59,8 @@ class MemoryStore:
     async def load(self, channel: str, user_key: str) -> DialogueState:
         raw = self.states.get((channel, user_key))
         state = DialogueState.from_json(raw) if raw else DialogueState()
-        state.locale_remembered = (channel, user_key) in self.locales
-        if state.locale_remembered:
-            state.locale = self.locales[(channel, user_key)]
-        return state
+        # the account's language as the Redis store keeps and reads it (with its mark)
+        return with_account_locale(state, self.locales.get((channel, user_key)))
 
     async def save(
         self,
@@ -82,7 +80,7 @@ class MemoryStore:
         if forget_locale:
             self.locales.pop((channel, user_key), None)
         elif remember_locale:
-            self.locales[(channel, user_key)] = state.locale
+            self.locales[(channel, user_key)] = locale_value(state)
         if done is not None and (channel, done) in self.claimed:
             self.claimed[(channel, done)] = DONE
         return True

@@ -143,7 +143,7 @@ async def test_the_choice_outlives_the_draft() -> None:
     chat = Chat(engine.handle)
     await chat.command("start")
     await chat.text("English")
-    assert store.locales[("test", "u1")] == "en"
+    assert store.locales[("test", "u1")] == "en:chosen"  # chosen in so many words
     store.expire("test", "u1")  # a day without a word: the draft is gone
     await chat.text("hello")
     assert chat.said.startswith("Welcome to Tawasul")

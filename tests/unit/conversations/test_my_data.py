@@ -114,7 +114,7 @@ async def test_delete_yes_clears_draft_and_language_and_explains_open(
     await chat.text("English")
     await _to_identity(chat)
     await chat.text(RESIDENT)
-    assert store.locales[("test", "u1")] == "en"
+    assert store.locales[("test", "u1")] == "en:chosen"
     await chat.text("delete my data")
     assert "Delete your data?" in chat.said
     await chat.tap("mydata:yes")
