@@ -26,6 +26,7 @@ from bot.metrics import watch_redis, watch_sql
 from bot.outbox.receipts import ReceiptQueue
 from bot.receipt_cards import ReceiptCards
 from bot.redis_conn import open_redis
+from bot.redis_ha import replicas_to_wait
 from bot.redis_migrate import migrate_keys
 from bot.settings import Settings, holidays_of
 from bot.staff.desk import StaffDesk
@@ -97,7 +98,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 # names here (a deployment runs `tawasul redis migrate-keys`, README)
                 await migrate_keys(redis)
             # behind Sentinel a turn is answered once the replica holds it (conversations.store)
-            replicas = 0 if settings.redis_sentinel_target is None else 1
+            replicas = replicas_to_wait(settings.redis_sentinel_target)
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s, replicas=replicas)
             gateway.limits = FilingLimits(
                 redis,

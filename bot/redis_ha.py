@@ -45,6 +45,14 @@ CONNECT_TIMEOUT_S: Final = 2.0
 COMMAND_TIMEOUT_S: Final = 10.0
 
 
+def replicas_to_wait(target: SentinelTarget | None) -> int:
+    """How many replicas must hold a write before the bot answers on it (a turn's state,
+    an accepted webhook body): behind Sentinel 1, as a failover promotes a replica and
+    drops what only the old master held; 0 otherwise (a standalone Redis has no failover,
+    and a Cluster's writes are not waited for)."""
+    return 0 if target is None else 1
+
+
 def failover_retry() -> Retry:
     """The retry policy of every command on a Sentinel-managed master: ConnectionError and
     TimeoutError (what a failover looks like to a client) are retried, backing off from

@@ -43,6 +43,7 @@ from bot.channels.whatsapp_render import OutText
 from bot.health import Health, add_health, drain_left, draining
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED, RequestFigures
 from bot.outbox.staff_group import StaffGroupState
+from bot.redis_ha import replicas_to_wait
 from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
 from bot.webhook_turns import SEP
 from conversations.engine import apology
@@ -111,8 +112,17 @@ def build_web_app(
         return lambda: app[key].qsize() if key in app else 0
 
     depths = {"whatsapp": depth(QUEUE_KEY)}
+    # behind Sentinel a body is answered once the replica holds it (bot.webhook_journal)
+    replicas = replicas_to_wait(services.settings.redis_sentinel_target)
     if telegram is not None:
-        add_telegram_webhook(app, telegram, workers=workers, queue_size=queue_size, lease_s=lease_s)
+        add_telegram_webhook(
+            app,
+            telegram,
+            workers=workers,
+            queue_size=queue_size,
+            lease_s=lease_s,
+            replicas=replicas,
+        )
         tg_queue = telegram_queue(app)
         assert tg_queue is not None
         depths["telegram"] = tg_queue.qsize
@@ -137,7 +147,9 @@ def build_web_app(
             app[WHATSAPP_KEY] = runtime
             queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=queue_size)
             app[QUEUE_KEY] = queue
-            inbox = Journal(runtime.channel.sender.redis, INBOX_KEY, lease_s=lease_s)
+            inbox = Journal(
+                runtime.channel.sender.redis, INBOX_KEY, lease_s=lease_s, replicas=replicas
+            )
             app[INBOX_APP_KEY] = inbox
             tasks = [
                 asyncio.create_task(_worker(runtime, queue, inbox), name=f"whatsapp-worker-{i}")

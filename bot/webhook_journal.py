@@ -16,6 +16,15 @@ then; its holder keeps it, renewing its lease, and closes it as soon as Redis an
 that it is not replayed and answered a second time after the person was asked to send it
 again.
 
+Behind Sentinel (``replicas`` 1) a body is answered 200 only once the replica holds it
+(``WAIT`` after the write, on the same connection, as the dialogue store does,
+conversations.store): Redis replicates asynchronously and a failover promotes the replica,
+so a body only the old master held would be gone with it though the platform was told it
+was received, and Telegram does not deliver an update it had a 200 for again. Each try of
+the write carries a token of the call, so a try that finds the body journalled by itself
+(its first try landed, only the answer or the replica's acknowledgement was missing) writes
+it again for the next ``WAIT`` to cover, rather than taking it for a redelivery.
+
 Known window: a worker stalled longer than the lease (:data:`LEASE_S`) without dying has
 its bodies taken over while it still handles them; the engine's claim on each event id
 makes the second handling of a person's message a no-op.
@@ -26,13 +35,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from bot.webhook_turns import Turns
 
@@ -56,24 +66,37 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
-# KEYS[1] the journal hash, KEYS[2] the leases, KEYS[3] the id's done marker; ARGV[1] the
-# id, ARGV[2] the body, ARGV[3] the lease in ms, ARGV[4] '1' to journal an id only once.
-# One script so that "not handled yet" and "not journalled yet" are checked and the body
-# written with its lease in one step: two workers given the same update at once cannot
-# both take it, and no body is ever without a lease.
+# KEYS[1] the journal hash, KEYS[2] the leases, KEYS[3] the id's done marker, KEYS[4] the
+# id's keeper (who journalled it); ARGV[1] the id, ARGV[2] the body, ARGV[3] the lease in
+# ms, ARGV[4] '1' to journal an id only once, ARGV[5] the calling keep's token ('' when no
+# replica is waited for). One script so that "not handled yet" and "not journalled yet"
+# are checked and the body written with its lease in one step: two workers given the same
+# update at once cannot both take it, and no body is ever without a lease. A body found
+# journalled under the caller's own token is the caller's (an earlier try of the same
+# keep): written again, so that the WAIT after it covers it.
 _KEEP: Final = (
     _NOW
     + """
 if ARGV[4] == '1' then
   if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-  if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+  if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+    if ARGV[5] == '' or redis.call('GET', KEYS[4]) ~= ARGV[5] then return 0 end
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  end
 else
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[5], 'PX', tonumber(ARGV[6])) end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 return 1
 """
 )
+
+#: How long a keep waits for the replicas in all (seconds), as a dialogue save does
+#: (conversations.store.REPLICA_WAIT_S, and why).
+REPLICA_WAIT_S: Final = 15.0
+#: One WAIT's timeout (milliseconds); the keep waits again until REPLICA_WAIT_S.
+_WAIT_MS: Final = 1000
 
 # KEYS[1] the leases; ARGV[1] the lease in ms, then the ids held by the caller.
 _RENEW: Final = (
@@ -135,6 +158,10 @@ class Journal:
     #: and renewed, so that no worker replays what was answered (with an apology, as a rule:
     #: the turn met Redis away too), and closed by :func:`tend` once Redis answers
     closing: dict[str, bool] = field(default_factory=dict)
+    #: behind Sentinel 1: a body is kept only once that many replicas hold it (the
+    #: module's text)
+    replicas: int = 0
+    replica_wait_s: float = REPLICA_WAIT_S
 
     def __post_init__(self) -> None:
         self._keep = self.redis.register_script(_KEEP)
@@ -142,6 +169,9 @@ class Journal:
         self._take_over = self.redis.register_script(_TAKE_OVER)
         #: the per-person lines of this journal's bodies (bot.webhook_turns)
         self.turns = Turns(self.redis, self.key, lease_s=self.lease_s)
+
+    def _keeper_key(self, entry_id: str) -> str:
+        return f"{self.key}:keeper:{entry_id}"
 
     def _done_key(self, entry_id: str) -> str:
         # in the journal's Redis Cluster slot when its key has a hash tag (the script and
@@ -159,17 +189,58 @@ class Journal:
     async def keep(self, body: bytes, items: int, entry_id: str | None = None) -> str | None:
         """Journal `body` (of `items` things to handle) and return its id. With `entry_id`
         (the platform's own id of the body) it is journalled once: None when that id is
-        journalled already or was handled in the last day. Raises RedisError."""
+        journalled already or was handled in the last day. With :attr:`replicas`, returns
+        once that many replicas hold the body (past :attr:`replica_wait_s` with a warning:
+        it is on the master). Raises RedisError."""
         once = entry_id is not None
         entry_id = entry_id or uuid.uuid4().hex
-        fresh = await self._keep(
-            keys=[self.key, self._leases, self._done_key(entry_id)],
-            args=[entry_id, body, self._lease_ms, "1" if once else "0"],
-        )
+        keys = [self.key, self._leases, self._done_key(entry_id), self._keeper_key(entry_id)]
+        args: list[str | bytes | int] = [entry_id, body, self._lease_ms, "1" if once else "0"]
+        if self.replicas:
+            fresh = await self._keep_on_replicas(keys, args)
+        else:
+            fresh = await self._keep(keys=keys, args=[*args, "", 0])
         if not fresh:
             return None
         self.pending[entry_id] = items
         return entry_id
+
+    async def _keep_on_replicas(self, keys: list[str], args: list[str | bytes | int]) -> bool:
+        """The keep script, then WAIT in the same pipeline (WAIT counts the replicas that
+        hold what this connection wrote), tried again until the replicas hold it or
+        :attr:`replica_wait_s` has passed. Every try carries this call's token (the
+        module's text), so a try after one that landed writes the body again for its WAIT,
+        and redis-py's own retry of the pair after a dropped connection (a failover) finds
+        either its body or none, and writes it on the new master."""
+        token = uuid.uuid4().hex
+        # the keeper's mark outlives every try of this keep, and no more
+        mark_ms = round((self.replica_wait_s + 60) * 1000)
+        deadline = time.monotonic() + self.replica_wait_s
+        while True:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.evalsha(self._keep.sha, len(keys), *keys, *args, token, mark_ms)
+                pipe.execute_command("WAIT", self.replicas, _WAIT_MS)
+                try:
+                    fresh, acked = await pipe.execute()
+                except NoScriptError:
+                    # a promoted replica has not got the script: load it, then again
+                    await self.redis.script_load(_KEEP)
+                    if time.monotonic() > deadline:
+                        raise
+                    continue
+            if not fresh:
+                return False
+            if int(acked) >= self.replicas:
+                return True
+            if time.monotonic() > deadline:
+                log.warning(
+                    "webhook body journalled on the master, acknowledged by %s of %s "
+                    "replicas within %.0f s",
+                    acked,
+                    self.replicas,
+                    self.replica_wait_s,
+                )
+                return True
 
     async def done(self, entry_id: str, *, remember: bool = False) -> None:
         """One item of the body handled; the body leaves the journal with its last one
@@ -194,6 +265,8 @@ class Journal:
                 pipe.set(self._done_key(entry_id), b"1", ex=DONE_TTL_S)
             pipe.hdel(self.key, entry_id)
             pipe.zrem(self._leases, entry_id)
+            if self.replicas:
+                pipe.delete(self._keeper_key(entry_id))
             await pipe.execute()
         self.pending.pop(entry_id, None)
         self.replayed.discard(entry_id)

@@ -84,11 +84,13 @@ def add_telegram_webhook(
     workers: int = DEFAULT_WORKERS,
     queue_size: int = DEFAULT_QUEUE_SIZE,
     lease_s: float = LEASE_S,
+    replicas: int = 0,
 ) -> None:
     """Serve ``POST /telegram/webhook`` from `app`, with its queue and workers started on
     the app's start-up and drained on clean-up. `lease_s`: how long a stopped worker's
-    accepted updates wait before another worker replays them."""
-    journal = Journal(hook.redis, JOURNAL_KEY, lease_s=lease_s)
+    accepted updates wait before another worker replays them; `replicas`: how many Redis
+    replicas must hold an update before its 200 (bot.webhook_journal)."""
+    journal = Journal(hook.redis, JOURNAL_KEY, lease_s=lease_s, replicas=replicas)
     running = _Running(hook, asyncio.Queue(maxsize=queue_size), journal, KeyedLocks())
     app[HOOK_KEY] = running
 

@@ -86,3 +86,23 @@ async def test_a_body_handled_while_redis_was_away_is_closed_not_replayed(
     assert holder.pending == {} and holder.closing == {}
     assert await redis_client.hlen(KEY) == 0 and await redis_client.zcard(f"{KEY}:lease") == 0
     assert await other.keep(BODY, 1, entry_id="41") is None
+
+
+async def test_a_keep_waiting_for_a_replica_writes_its_own_body_again_not_a_redelivery(
+    redis_client: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A keep that waits for a replica (behind Sentinel) tries again while none has
+    acknowledged; each try finds the body its first try journalled and takes it as its
+    own, not as a redelivery (which would answer 200 and queue nothing). Here the server
+    has no replica: past the bound the body is kept all the same, with a warning. Another
+    worker given the same update meanwhile still sees a redelivery."""
+    waiting = Journal(redis_client, KEY, lease_s=5.0, replicas=1, replica_wait_s=1.5)
+    other = Journal(redis_client, KEY, lease_s=5.0, replicas=1, replica_wait_s=1.5)
+    assert await waiting.keep(BODY, 1, entry_id="41") == "41"
+    assert "acknowledged by 0 of 1 replicas" in caplog.text
+    assert waiting.pending == {"41": 1}
+    assert await other.keep(BODY, 1, entry_id="41") is None
+    assert other.pending == {}
+    await waiting.done("41", remember=True)
+    assert await redis_client.exists(f"{KEY}:keeper:41") == 0
+    assert await other.keep(BODY, 1, entry_id="41") is None

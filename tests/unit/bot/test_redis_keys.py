@@ -69,3 +69,4 @@ def test_two_people_are_spread_over_the_slots() -> None:
 def test_a_webhook_journal_and_its_done_markers_share_a_slot(key: str) -> None:
     journal = Journal(_NoScripts(), key)  # type: ignore[arg-type]  # names only
     assert slot(key) == slot(journal._done_key("874520001"))
+    assert slot(key) == slot(journal._keeper_key("874520001"))
