@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 
 from bot.logging_setup import LOG_FILE, configure_logging
@@ -13,8 +14,13 @@ from bot.settings import Settings, load_settings
 from bot.staff.cli import add_staff_parser, run_staff
 from bot.supervisor import LISTEN_FD_OPTION
 
+#: The exit status of a chat ended by Ctrl-C: 128 + SIGINT, the shell's convention, so a
+#: script that ran `tawasul chat` learns it was interrupted, not finished.
+INTERRUPTED = 128 + signal.SIGINT
 
-async def _chat(settings: Settings, user: str) -> None:
+
+async def _chat(settings: Settings, user: str) -> bool:
+    """The terminal chat of ``user``; True when it ended by Ctrl-C."""
     from bot.app import build_services
     from bot.channels.console import (
         CHANNEL,
@@ -24,6 +30,7 @@ async def _chat(settings: Settings, user: str) -> None:
         kept_input,
         opening,
     )
+    from bot.channels.console_lines import ctrl_c_sets
     from bot.outbox.dispatcher import OutboxDispatcher
     from bot.outbox.receipts import WithReceipts
 
@@ -42,37 +49,44 @@ async def _chat(settings: Settings, user: str) -> None:
         services.receipts.kick = notices.kick
         stop = asyncio.Event()
         delivering = asyncio.create_task(notices.run_forever(stop, poll_s=1.0))
+        interrupted = asyncio.Event()
         try:
             first = await opening(services.engine.store, user)
-            await chat(
-                services.engine.handle,
-                services.media,
-                user_key=user,
-                first=first,
-                follow_ups=services.receipts,
-                # a block put by an officer holds here too, as on every channel
-                screen=None if services.guard is None else services.guard.screen_blocks,
-                kept=lambda: kept_input(services.engine.store, user),
-            )
+            # Ctrl-C ends the chat as Ctrl-D does, with the goodbye, the draft kept in Redis
+            with ctrl_c_sets(interrupted):
+                await chat(
+                    services.engine.handle,
+                    services.media,
+                    user_key=user,
+                    first=first,
+                    follow_ups=services.receipts,
+                    # a block put by an officer holds here too, as on every channel
+                    screen=None if services.guard is None else services.guard.screen_blocks,
+                    kept=lambda: kept_input(services.engine.store, user),
+                    interrupted=interrupted,
+                )
             # what the last lines released (a card) is shown before the chat ends
             await notices.run_once()
         finally:
             stop.set()
             await delivering
+        return interrupted.is_set()
 
 
-async def _run(settings: Settings, listen_fd: int | None) -> None:
+async def _run(settings: Settings, listen_fd: int | None) -> bool:
+    """The configured channels, or the terminal chat without any; True when that chat
+    ended by Ctrl-C."""
     if not settings.telegram_token and not settings.whatsapp_enabled:
         print(
             "tawasul: no TAWASUL_TELEGRAM_TOKEN set: the terminal chat (type a message, "
-            f"/photo PATH, /contact NUMBER; Ctrl-D to quit; log in {settings.data_dir / LOG_FILE})",
+            f"/photo PATH, /contact NUMBER; Ctrl-D or Ctrl-C to quit; log in {settings.data_dir / LOG_FILE})",
             file=sys.stderr,
         )
-        await _chat(settings, "local")
-        return
+        return await _chat(settings, "local")
     from bot.runner import serve
 
     await serve(settings, listen_fd=listen_fd)
+    return False
 
 
 async def _webhook(settings: Settings, action: str) -> int:
@@ -170,9 +184,10 @@ def main(argv: list[str] | None = None) -> None:
                 "TAWASUL_TELEGRAM_TOKEN or WhatsApp `tawasul run` is the terminal chat, "
                 "one process (set TAWASUL_WORKERS=1)"
             )
+    interrupted = False
     try:
         if args.command == "chat":
-            asyncio.run(_chat(settings, args.user))
+            interrupted = asyncio.run(_chat(settings, args.user))
         elif args.command == "run" and workers > 1:
             from bot.db.startup import prepare_database
             from bot.supervisor import supervise
@@ -186,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
                 supervise(workers, settings.http_host, settings.http_port, drain_s=settings.drain_s)
             )
         elif args.command == "run":
-            asyncio.run(_run(settings, args.listen_fd))
+            interrupted = asyncio.run(_run(settings, args.listen_fd))
         elif args.command == "webhook":
             sys.exit(asyncio.run(_webhook(settings, args.action)))
         elif args.command == "staff":
@@ -200,7 +215,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             asyncio.run(_db_upgrade(settings))
     except KeyboardInterrupt:
-        pass
+        # Ctrl-C before the chat listens for it, or a second one during a turn
+        interrupted = terminal
     if terminal or args.command == "run":
         # Everything is closed by now (database, Redis, the embedded server left or
         # stopped, the outbox task) and the goodbye printed; tearing down the interpreter's
@@ -210,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(0)
+        os._exit(INTERRUPTED if interrupted else 0)
 
 
 if __name__ == "__main__":

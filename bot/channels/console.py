@@ -2,7 +2,8 @@
 
 It reads line by line so a test or a person can script it: ``/photo PATH`` attaches a
 file, ``/contact PHONE`` shares a number (the terminal is the person's own, so it counts
-as their own number), an empty line is ignored, end of input ends the chat.
+as their own number), an empty line is answered with the question again, end of input
+(Ctrl-D) or Ctrl-C ends the chat with a goodbye.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.abuse.guard import Screen
+from bot.channels.console_lines import read_line
 from bot.media_intake import STORE_REF, inspect
 from bot.media_store import MediaStore
 from bot.outbox.handlers import OutboxRow, RetryAfter
@@ -194,13 +196,16 @@ async def chat(
     follow_ups: FollowUps | None = None,
     screen: Screen | None = None,
     kept: Callable[[], Awaitable[bool]] | None = None,
-) -> None:
-    """Reads lines until end of input (Ctrl-D), printing the bot's replies; ``first`` is
-    handled before anything is read. ``screen`` is the check every channel makes before
-    handling a message (a block put by an officer; bot.abuse.guard); ``kept`` says whether
-    the person has something kept to come back to. Ends with a goodbye in the person's
-    language, which says their input is kept only when it is."""
-    loop = asyncio.get_running_loop()
+    interrupted: asyncio.Event | None = None,
+) -> bool:
+    """Reads lines until end of input (Ctrl-D) or until ``interrupted`` is set (Ctrl-C,
+    see :func:`bot.channels.console_lines.ctrl_c_sets`), printing the bot's replies;
+    ``first`` is handled before anything is read. A turn under way when ``interrupted`` is
+    set is finished first; a wait for a line is not. ``screen`` is the check every channel
+    makes before handling a message (a block put by an officer; bot.abuse.guard); ``kept``
+    says whether the person has something kept to come back to. Ends with a goodbye in the
+    person's language, which says their input is kept only when it is. True when it ended
+    because of ``interrupted``."""
     pending: Event | None = first
     # the question last asked, printed again for an empty line (Enter alone)
     asked: Reply | None = None
@@ -209,16 +214,13 @@ async def chat(
             event: Event | NoSuchFile | None = pending
             pending = None
         else:
-            line = await loop.run_in_executor(None, stdin.readline)
-            if line == "":
-                _ = Texts(locale).gettext
-                if kept is not None and await kept():
-                    goodbye = _("Goodbye. What you entered is kept: start the chat again to go on.")
-                else:
-                    # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
-                    goodbye = _("Goodbye. Start the chat again whenever you need us.")
-                print(goodbye, file=stdout, flush=True)
-                return
+            line = None if _set(interrupted) else await read_line(stdin, interrupted)
+            if not line:
+                if line is None:
+                    # Ctrl-C: the goodbye on a line of its own, after the terminal's «^C»
+                    print(file=stdout)
+                await _goodbye(stdout, locale, kept)
+                return line is None
             event = to_event(line, user_key, media)
         if event is None:
             # Enter alone once got no answer at all, as if the chat had stopped
@@ -251,6 +253,20 @@ async def chat(
             asked = reply
             if reply.follow_up is not None and follow_ups is not None:
                 await follow_ups.release(reply.follow_up, delivered=True)
+
+
+def _set(flag: asyncio.Event | None) -> bool:
+    return flag is not None and flag.is_set()
+
+
+async def _goodbye(stdout: TextIO, locale: str, kept: Callable[[], Awaitable[bool]] | None) -> None:
+    _ = Texts(locale).gettext
+    if kept is not None and await kept():
+        goodbye = _("Goodbye. What you entered is kept: start the chat again to go on.")
+    else:
+        # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
+        goodbye = _("Goodbye. Start the chat again whenever you need us.")
+    print(goodbye, file=stdout, flush=True)
 
 
 class ConsoleDelivery:

@@ -40,11 +40,16 @@ def _env(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
 class Session:
     """A running `tawasul chat` fed line by line, its output collected as it comes."""
 
-    def __init__(self, env: dict[str, str], *args: str, cwd: Path = ROOT) -> None:
+    def __init__(
+        self, env: dict[str, str], *args: str, cwd: Path = ROOT, own_group: bool = False
+    ) -> None:
+        # own_group: a process group of its own, as a terminal's foreground job, which
+        # Ctrl-C signals as a whole (see ctrl_c)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "chat", *args],
             cwd=cwd,
             env=env,
+            start_new_session=own_group,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -87,6 +92,11 @@ class Session:
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
+
+    def ctrl_c(self) -> None:
+        """What a terminal does at Ctrl-C: SIGINT to the whole foreground process group
+        (the session must have been started with ``own_group``)."""
+        os.killpg(self.proc.pid, signal.SIGINT)
 
     def close(self) -> str:
         """Ends the input (Ctrl-D) and waits for the process to exit on its own."""

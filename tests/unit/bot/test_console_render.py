@@ -130,3 +130,31 @@ async def test_a_returning_person_is_greeted_briefly_where_they_were(tmp_path: P
     again = await session("")
     assert "أهلًا بعودتك. نكمل من حيث توقفت:" in again and "ما الخدمة" in again
     assert "أهلًا بك في «تواصل»" not in again and "البدء من جديد" not in again
+
+
+async def test_ctrl_c_during_a_turn_ends_the_chat_after_it_with_the_goodbye(
+    tmp_path: Path,
+) -> None:
+    # a terminal still open (its input never ends): without Ctrl-C the chat would wait on
+    import asyncio
+    import os
+
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"1\n")
+    interrupted = asyncio.Event()
+
+    async def handle(event: Event) -> list[Reply]:
+        interrupted.set()  # Ctrl-C while the turn is handled: its answer is shown first
+        return [Reply("ما الخدمة؟", locale="ar")]
+
+    out = io.StringIO()
+    try:
+        with os.fdopen(read_end, encoding="utf-8") as stdin:
+            turns = chat(handle, MediaStore(tmp_path), stdin=stdin, stdout=out,
+                         interrupted=interrupted)  # fmt: skip
+            ended = await asyncio.wait_for(turns, timeout=30)
+    finally:
+        os.close(write_end)
+    assert ended is True
+    lines = out.getvalue().rstrip().splitlines()
+    assert "ما الخدمة؟" in lines and lines[-1].startswith("مع السلامة"), lines
