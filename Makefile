@@ -50,7 +50,7 @@ locales/%/LC_MESSAGES/tawasul.mo: locales/%/LC_MESSAGES/tawasul.po $(STAMP)
 
 # Re-extract the messages from the code and merge them into every catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/tawasul.pot --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _n:1,2 -o locales/tawasul.pot --no-location \
 	  --sort-output --project tawasul --copyright-holder "Tawasul bot contributors" .
 	$(BIN)/pybabel update -D tawasul -i locales/tawasul.pot -d locales \
 	  --ignore-obsolete --width 100

@@ -78,6 +78,8 @@ class _Choices:
     yes_options: tuple[str, ...]
     no_options: tuple[str, ...]
     option_words: dict[str, frozenset[str]]
+    # "<question id>:<option id>" -> the words that answer that question that way
+    question_words: dict[str, frozenset[str]]
 
 
 def _keys(items: Iterable[str]) -> frozenset[str]:
@@ -94,6 +96,7 @@ def _choices() -> _Choices:
         yes_options=tuple(raw["yes_options"]),
         no_options=tuple(raw["no_options"]),
         option_words={k: _keys(v) for k, v in raw["option_words"].items()},
+        question_words={k: _keys(v) for k, v in raw.get("question_words", {}).items()},
     )
 
 
@@ -179,6 +182,37 @@ def says_only(text: str, option_id: str) -> bool:
     return bool(tokens) and (
         " ".join(tokens) in listed or (bool(bare) and " ".join(bare) in listed)
     )
+
+
+def content_words(text: str) -> list[str]:
+    """A message's matching keys (:func:`words`) without the fillers of choices.json
+    («انا», «يعني», «my»...): the words that carry what the person says."""
+    fillers = _choices().fillers
+    return [w for w in words(text) if w not in fillers]
+
+
+def question_answer(text: str, question_id: str, option_ids: Sequence[str]) -> str | None:
+    """The option of eligibility question ``question_id`` that a short typed answer
+    means by the words choices.json lists for that question ("question_words", keyed
+    "<question id>:<option id>"): «ولدي» or «زوجتي» at «هل صاحب الطلب تابع لك أو مكفول
+    لديك؟» is its "yes", «صديقي» its "no". None when no option's words are there, or when
+    several options' are (the person is asked again rather than guessed for)."""
+    data = _choices()
+    tokens = content_words(text)
+    if not tokens:
+        return None
+    found = []
+    for option_id in option_ids:
+        listed = data.question_words.get(f"{question_id}:{option_id}", frozenset())
+        if any(_says(tokens, phrase.split()) for phrase in listed):
+            found.append(option_id)
+    return found[0] if len(found) == 1 else None
+
+
+def _says(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    if len(phrase) == 1:
+        return any(phrase[0] in _variants(token) for token in tokens)
+    return _contains(tokens, phrase)
 
 
 def _pattern_key(option_id: str, data: _Choices) -> str:

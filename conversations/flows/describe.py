@@ -49,6 +49,23 @@ def _service(ctx: Ctx) -> Service:
     return ctx.catalogue.get(ctx.state.answers["service"])
 
 
+def keep_early(ctx: Ctx, text: str) -> str:
+    """Keeps words written before the description step (a sentence at a number step or
+    at an eligibility question: the request told too early) for that step, which offers
+    them (:data:`PENDING`); the line that tells the person so. When a description is
+    saved already (a step changed from the summary) or the words would not fit one, they
+    are not kept and the line says the description comes in a moment."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    pending = "\n".join(filter(None, [str(answers.get(PENDING, "")), text.strip()]))
+    if answers.get("description") or len(pending) > MAX_DESCRIPTION:
+        return _("You can describe your request in a moment, right after the numbers.")
+    answers[PENDING] = pending
+    return _(
+        "I have kept what you wrote: you will find it at the description step, right after the numbers."
+    )
+
+
 # ---- the problem in their words ------------------------------------------------------
 
 
@@ -60,10 +77,11 @@ def ask_description(ctx: Ctx) -> Prompt:
         # shown and kept unless they send a new text; it was once silently dropped
         heading, kept = _("Your description so far:"), answers["description"]
     elif answers.get(PENDING):
-        # written too early, at a number step (found by the fresh-clone tester): offered
+        # written too early, at a number step or a question (found by the fresh-clone
+        # tester): offered
         # as the description, as one already saved is
         heading, kept = (
-            _("You wrote this earlier, while I was asking for the numbers:"),
+            _("You wrote this earlier, before the description step:"),
             answers[PENDING],
         )
     else:

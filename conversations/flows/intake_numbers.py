@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from conversations.events import Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.describe import MAX_DESCRIPTION, PENDING
+from conversations.flows.describe import keep_early
 from conversations.flows.intake_service import (
     applicant_of,
     identity_kinds,
@@ -116,23 +116,11 @@ def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
     """A sentence where a number is asked for (:func:`_is_sentence`) is the request told
     too early (found by the fresh-clone tester: a description typed at the identity
     step): it is kept for the description step
-    (:data:`conversations.flows.describe.PENDING`, which offers it there), the person is
-    told so and asked for the number again; None for anything else, which the number's
-    parser answers."""
+    (:func:`conversations.flows.describe.keep_early`), the person is told so and asked
+    for the number again; None for anything else, which the number's parser answers."""
     if not _is_sentence(text):
         return None
-    _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    pending = "\n".join(filter(None, [str(answers.get(PENDING, "")), text.strip()]))
-    if answers.get("description") or len(pending) > MAX_DESCRIPTION:
-        # a description is saved already (a number changed from the summary), or the words
-        # would not fit one: the description step is where they go
-        early = _("You can describe your request in a moment, right after the numbers.")
-    else:
-        answers[PENDING] = pending
-        early = _(
-            "I have kept what you wrote: you will find it at the description step, right after the numbers."
-        )
+    early = keep_early(ctx, text)
     return Retry(f"{early}\n{prompt.text}")
 
 

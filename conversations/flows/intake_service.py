@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.describe import keep_early
 from conversations.formatting import or_list
+from conversations.understanding import content_words, question_answer
 from domain.catalogue import Service, local
+
+#: The fewest words (fillers aside) that make a message at an eligibility question a
+#: sentence about the request rather than an answer: «ولدي عمره سنتين» still answers,
+#: «ابي اضيف ولدي المولود في ابشر» tells the problem.
+SENTENCE_WORDS = 4
 
 # ---- what the later steps read ---------------------------------------------------------
 
@@ -217,6 +224,15 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     option = None
     if isinstance(event, Choice) and event.id.startswith("q:"):
         option = next((o for o in question.options if o.id == event.id[2:]), None)
+    if isinstance(event, Text):
+        if len(content_words(event.text)) >= SENTENCE_WORDS:
+            # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
+            # kept for the description, and the question asked again, since a sentence
+            # is no yes or no to be guessed from a word in it
+            kept = keep_early(ctx, event.text)
+            return Retry(f"{kept}\n{local(question.text, ctx.locale)}")
+        said = question_answer(event.text, question.id, [o.id for o in question.options])
+        option = next((o for o in question.options if o.id == said), None)
     if option is None:
         # says what the answers are, in a sentence, rather than «choose one» again
         labels = [f"«{local(o.label, ctx.locale)}»" for o in question.options]
