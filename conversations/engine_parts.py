@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from conversations.events import Event, Option, Reply
-    from conversations.flow import Ctx, Flow, Outcome
+    from conversations.flow import Ctx, Flow, Outcome, Step
     from conversations.formatting import Digits
     from conversations.ports import AttemptLimiter
     from conversations.state import DialogueState
@@ -19,10 +21,13 @@ class EngineParts:
     if TYPE_CHECKING:
         # provided by the Engine this is mixed into
         flow: Flow
+        side_flows: Mapping[str, Flow]
         limiter: AttemptLimiter | None
         arabic_digits: Digits
 
         def _flow(self, state: DialogueState) -> Flow: ...
+        def _ctx(self, state: DialogueState, event: Event) -> Ctx: ...
+        def _step(self, state: DialogueState) -> Step | None: ...
         def _data_options(self, ctx: Ctx) -> tuple[Option, ...]: ...
         def _cannot_answer(self, ctx: Ctx) -> list[Reply]: ...
 

@@ -1,0 +1,341 @@
+"""Which part of the engine answers one message, in a fixed order.
+
+A message is read, in this order, as: a pressed button checked like typed input; an
+answer to «delete your data?»; a wish in the person's own words («أضف ملاحظة لطلبي»);
+the option it names (by number, label or in other words); the rest of an album being
+asked about; an officer's answer, a question's topic or a need; a rating or note; a
+draft's «discard / keep / undo»; «my data», a status look-up or a language switch; an
+answer nobody prompted, or a need or a rules question where a number was asked;
+navigation; a courtesy; and only then the current step's answer. The first part that
+answers ends the reading. The order is the behaviour: moving a part changes what a word
+means at some step, so each stage below keeps its place.
+
+Mixed into :class:`conversations.engine.Engine`; split from it to keep one idea a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from conversations import edits, knowledge
+from conversations.buttons import ANOTHER_NUMBER, check_button
+from conversations.drafts import DraftKeeping
+from conversations.events import Choice, Event, Reply, Text
+from conversations.flow import Ctx, Retry, Step
+from conversations.flows.more_info import keep_with, same_album, unhold
+from conversations.keywords import courtesy, is_undo_word
+from conversations.language_parts import LanguageParts
+from conversations.manners import salute
+from conversations.moves import Moves
+from conversations.my_data import MyData
+from conversations.officer_answers import OfficerAnswers
+from conversations.questions import Questions
+from conversations.reading import (
+    START_STEPS,
+    STATUS_RESTART_STEPS,
+    as_choice,
+    language_wish,
+    navigation,
+    own_options,
+    status_wish,
+    unusable,
+)
+from conversations.say_parts import TheirSay
+from conversations.state import DialogueState
+from conversations.status_needs import StatusNeeds
+from conversations.understanding import is_status_question, understand_choice
+
+# steps where a message may name a service instead of pressing a button
+_NEED_STEPS = ("applicant", "suggest", "refused")
+
+
+@dataclass
+class _Message:
+    """One message as :meth:`Routing._read` reads it, filled in stage by stage."""
+
+    ctx: Ctx
+    # as sent (a pressed button checked against the buttons offered)
+    event: Event
+    # the step the person is at, if the flow has it
+    step: Step | None
+    # the step takes the person's own words (a description), so numbers are not options
+    free_text: bool
+    # False: the person said it is not an answer to an officer; not offered as one again
+    answers: bool
+    # the option a typed message names, else the event itself
+    chosen: Event
+    # the message held last turn while asking whether it answers an officer (one turn)
+    held: dict[str, Any] | None = None
+    # «السلام عليكم» before a need: said back above the step's answer
+    greeted: str = ""
+
+    @property
+    def action(self) -> str | None:
+        """The navigation the message asks for (back, cancel, help, restart...), if any."""
+        return navigation(self.chosen)
+
+
+_Stage = Callable[[_Message], Awaitable[list[Reply] | None]]
+
+
+class Routing(
+    Moves,
+    LanguageParts,
+    DraftKeeping,
+    MyData,
+    OfficerAnswers,
+    Questions,
+    StatusNeeds,
+    TheirSay,
+):
+    """Mixed into :class:`conversations.engine.Engine`: reads one message (``_read``)."""
+
+    async def _read(
+        self, state: DialogueState, event: Event, *, answers: bool = True
+    ) -> list[Reply]:
+        """One message: the replies of the first part that answers it (the module's
+        order). ``answers`` False: the person said it is not an answer to an officer, so
+        it is not offered as one again."""
+        ctx = self._ctx(state, event)
+        checked = self._checked_button(ctx, event)
+        if isinstance(checked, list):
+            return checked
+        # «نعم» to «delete your data?» answers it, whatever step is underneath
+        erase = await self._erase_answer(ctx, checked)
+        if erase is not None:
+            return erase
+        message = self._message(ctx, checked, answers)
+        stages: tuple[_Stage, ...] = (
+            self._their_words_first,
+            self._as_option,
+            self._held_album,
+            self._pressed_option,
+            self._say_or_not_answer,
+            self._draft_choice,
+            self._wishes,
+            self._unnavigated,
+            self._navigated,
+            self._courtesy,
+        )
+        for stage in stages:
+            replies = await stage(message)
+            if replies is not None:
+                return replies
+        return await self._step_answer(message)
+
+    def _checked_button(self, ctx: Ctx, event: Event) -> Event | list[Reply]:
+        """A pressed button's data checked like typed input, in one place
+        (conversations.buttons): the event, or the answer to a button not offered."""
+        if not isinstance(event, Choice):
+            return event
+        state = ctx.state
+        checked = check_button(
+            event,
+            (option_id for option_id, _label in state.offered),
+            ctx.texts,
+            anywhere=state.step in START_STEPS,
+        )
+        if not isinstance(checked, str):
+            return checked
+        if state.step in START_STEPS:
+            return [Reply(checked)]
+        return [self._reply(ctx, checked, with_choices=True)]
+
+    def _message(self, ctx: Ctx, event: Event, answers: bool) -> _Message:
+        state = ctx.state
+        step = self._step(state)
+        # an offer about an officer's question is a menu, even at a step that reads numbers
+        free_text = (
+            step is not None and step.free_text and state.held is None and not state.confirming
+        )
+        return _Message(ctx, event, step, free_text, answers, chosen=event)
+
+    async def _their_words_first(self, m: _Message) -> list[Reply] | None:
+        """«أضف ملاحظة لطلبي», «أبي أتظلم»: before a button could be read into it."""
+        if isinstance(m.event, Text) and not m.free_text and m.ctx.state.held is None:
+            return await self._their_words(m.ctx, m.event)
+        return None
+
+    async def _as_option(self, m: _Message) -> list[Reply] | None:
+        """Sets the option a typed message names (its number, label or other words); asks
+        which one when the words fit several."""
+        state = m.ctx.state
+        chosen = as_choice(m.event, state.offered, numbers=not m.free_text)
+        if isinstance(chosen, Text) and not m.free_text and self._reads_choices(m.ctx, chosen):
+            understood = understand_choice(chosen.text, own_options(state.offered))
+            if understood is not None and understood.chosen is not None:
+                chosen = Choice(m.event.origin, understood.chosen)
+            elif understood is not None:
+                return [self._which(m.ctx, understood.candidates)]
+        m.chosen = chosen
+        return None
+
+    async def _held_album(self, m: _Message) -> list[Reply] | None:
+        """Takes the message held last turn (it lasts one turn); the rest of an album
+        whose first photo is being asked about is kept with it, unanswered."""
+        state = m.ctx.state
+        m.held, state.held = state.held, None
+        if m.held is not None and same_album(m.held, m.event):
+            state.held = keep_with(m.held, m.event)
+            return []
+        return None
+
+    async def _pressed_option(self, m: _Message) -> list[Reply] | None:
+        """An answer to an officer chosen; «أسئلة شائعة», a question's topic, «قدّم طلبًا
+        الآن» (conversations.questions); a need chosen (conversations.status_needs)."""
+        chosen = m.chosen
+        if not isinstance(chosen, Choice):
+            return None
+        if chosen.id.startswith("ans:"):
+            return await self._answer_officer(m.ctx, chosen.id.removeprefix("ans:"), m.held)
+        answered = self._question_choice(m.ctx, chosen.id)
+        if answered is not None:
+            return answered
+        return await self._to_need(m.ctx, chosen.id)
+
+    async def _say_or_not_answer(self, m: _Message) -> list[Reply] | None:
+        """A rating, «Add a note» or «Ask to reconsider» pressed; «not an answer» to the
+        officer's question: the held message is read as it would have been."""
+        their_say = await self._their_say(m.ctx, m.chosen)
+        if their_say is not None:
+            return their_say
+        held = m.held
+        if not (isinstance(m.chosen, Choice) and m.chosen.id == "notans" and held is not None):
+            return None
+        if not held.get("idle"):
+            return [self._ask(m.ctx)]
+        return await self._read(m.ctx.state, unhold(held, m.event.origin), answers=False)
+
+    async def _draft_choice(self, m: _Message) -> list[Reply] | None:
+        """«Discard» or «keep» after «start over?» (the question lasts one turn), and
+        «undo» after a draft was discarded."""
+        ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
+        confirming, state.confirming = state.confirming, None
+        if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
+            if chosen.id == "keep":
+                return [self._ask(ctx)]
+            return self._discard(ctx, confirming)
+        if state.discarded and (
+            (isinstance(chosen, Choice) and chosen.id == "undo")
+            or (isinstance(m.event, Text) and is_undo_word(m.event.text))
+        ):
+            return self._undo(ctx)
+        return None
+
+    async def _wishes(self, m: _Message) -> list[Reply] | None:
+        """«بياناتي» / «احذف بياناتي», a status look-up, a language switch: at any step."""
+        ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
+        mine = await self._my_data(
+            ctx, chosen, typed=not m.free_text and m.held is None, said=m.event
+        )
+        if mine is not None:
+            return mine
+        asked, number = status_wish(chosen if isinstance(chosen, Choice) else m.event, state)
+        if asked and "status" in self.side_flows:
+            another = isinstance(chosen, Choice) and chosen.id == ANOTHER_NUMBER
+            return await self._open_status(ctx, number, another=another)
+        wish = language_wish(m.event, state.offered)
+        if wish is not None:
+            return self._switch_language(ctx, wish)
+        return None
+
+    async def _unnavigated(self, m: _Message) -> list[Reply] | None:
+        """A message that asks for no navigation: an answer to an officer nobody prompted,
+        an officer's question answered or a need typed at the look-up's prompts
+        (conversations.status_needs), a question about the rules (conditions, fines...)
+        answered and the step asked again (where the step takes free text, only a plain
+        question is)."""
+        if m.action is not None:
+            return None
+        ctx, chosen = m.ctx, m.chosen
+        if m.answers and self._idle(ctx.state):
+            taken = await self._unprompted_answer(ctx, m.event)
+            if taken is not None:
+                return taken
+        instead = await self._answer_instead_of_number(ctx, chosen)
+        if instead is not None:
+            return instead
+        needed = self._need_instead_of_number(ctx, chosen)
+        if needed is not None:
+            return needed
+        if isinstance(chosen, Text):
+            return self._question(ctx, chosen.text, free_text=m.free_text)
+        return None
+
+    async def _navigated(self, m: _Message) -> list[Reply] | None:
+        """Navigation (a button, or its typed number or label): start over, cancel, help,
+        back, resume; any message before the first question or after the last starts."""
+        ctx, action, state = m.ctx, m.action, m.ctx.state
+        if action in ("restart", "cancel") and self._has_draft(state):
+            return self._confirm_discard(ctx, action)
+        if action == "resume":
+            return self._welcome_back(ctx)
+        if action == "restart" or state.step in START_STEPS:
+            return await self._start(ctx, m.event, action)
+        if action == "cancel":
+            return self._cancel(ctx)
+        if action == "help":
+            return [Reply(self._flow(state).help(ctx)), self._ask(ctx, language_choice=True)]
+        if action == "back":
+            return self._back(ctx)
+        return None
+
+    async def _courtesy(self, m: _Message) -> list[Reply] | None:
+        """«السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays; a greeting
+        before more words («السلام عليكم ابي امدد زيارة امي») is said back above the
+        step's answer to the rest."""
+        if not isinstance(m.event, Text) or m.action is not None:
+            return None
+        kind, rest = courtesy(m.event.text)
+        if kind is not None and not rest:
+            again = self._ask(m.ctx)
+            return [dataclasses.replace(again, text=f"{salute(m.ctx, kind)}\n{again.text}")]
+        if kind in ("salam", "greeting"):
+            m.greeted = salute(m.ctx, kind) + "\n"
+        return None
+
+    async def _step_answer(self, m: _Message) -> list[Reply]:
+        """The current step's answer to the message (or the polite word for a kind of
+        message no step can use), then the move it asks for."""
+        ctx, event, state = m.ctx, m.chosen, m.ctx.state
+        polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
+        if polite is not None:
+            return [self._reply(ctx, polite, with_choices=True)]
+        before = edits.answers_before(state)
+        outcome = await self._flow(state).steps[state.step].answer(ctx, event)
+        edits.answered(state, event, outcome, before)
+        if isinstance(outcome, Retry) and m.answers and state.flow == self.flow.name:
+            offer = await self._offer_answer(ctx, event, outcome.hint)
+            if offer is not None:
+                return offer
+        if isinstance(outcome, Retry) and isinstance(event, Text) and not m.free_text:
+            if knowledge.explicit_question(event.text):
+                # a plain question the step cannot use and the base cannot answer
+                return self._cannot_answer(ctx)
+        replies = self._apply(ctx, outcome)
+        if m.greeted and replies:
+            replies[0] = dataclasses.replace(replies[0], text=m.greeted + replies[0].text)
+        return replies
+
+    def _reads_choices(self, ctx: Ctx, typed: Text) -> bool:
+        """Whether a typed message here may mean one of the buttons in other words: not
+        before the first question or where free text names a service (the catalogue reads
+        it), and not when it names one at a step that takes a need in words."""
+        state = ctx.state
+        if state.held is not None:
+            return True
+        if navigation(typed) is not None:
+            # «ابدأ من جديد» is a way out, not an answer: «ابدأ» folds to «ابدا», also a
+            # dialect «no», so at a yes/no question it once turned the person away
+            return False
+        if state.step in (*START_STEPS, "group", "service"):
+            return False
+        if state.step in STATUS_RESTART_STEPS and is_status_question(typed.text):
+            # «حالة الطلب» at the list is the look-up asked again, not «another number»
+            return False
+        if state.step in _NEED_STEPS and state.flow == self.flow.name:
+            return not ctx.catalogue.match(typed.text, limit=1)
+        return True
