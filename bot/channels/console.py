@@ -90,10 +90,12 @@ def _is_picture(ref: str) -> bool:
     return ref.lower().endswith((".png", ".jpg", ".jpeg", ".webp"))
 
 
-def to_event(line: str, user_key: str, media: MediaStore) -> Event | NoSuchFile | None:
-    """Turns a typed line into an event; :class:`NoSuchFile` is a local error to show
-    instead."""
-    origin = Origin(CHANNEL, user_key, uuid.uuid4().hex)
+def to_event(
+    line: str, user_key: str, media: MediaStore, event_id: str | None = None
+) -> Event | NoSuchFile | None:
+    """Turns a typed line into an event (``event_id`` its id, a new one when None); None
+    for an empty line; :class:`NoSuchFile` is a local error to show instead."""
+    origin = Origin(CHANNEL, user_key, event_id or uuid.uuid4().hex)
     stripped = line.strip()
     if not stripped:
         return None
@@ -210,18 +212,36 @@ async def chat(
     # the question last asked, printed again for an empty line (Enter alone)
     asked: Reply | None = None
     while True:
+        line = ""
+        event_id = uuid.uuid4().hex
         if pending is not None:
-            event: Event | NoSuchFile | None = pending
-            pending = None
+            event_id = pending.origin.event_id
         else:
-            line = None if _set(interrupted) else await read_line(stdin, interrupted)
-            if not line:
-                if line is None:
+            read = None if _set(interrupted) else await read_line(stdin, interrupted)
+            if not read:
+                if read is None:
                     # Ctrl-C: the goodbye on a line of its own, after the terminal's «^C»
                     print(file=stdout)
                 await _goodbye(stdout, locale, kept)
-                return line is None
-            event = to_event(line, user_key, media)
+                return read is None
+            line = read
+        if screen is not None:
+            # the terminal is a channel like the others: a person an officer blocked gets
+            # the one notice, then nothing of theirs is handled (found by the tester). The
+            # line is screened before the chat looks at it, so an empty line or a missing
+            # /photo of theirs gets the block's answer too, not the chat's own words
+            verdict = await screen(CHANNEL, user_key, event_id)
+            if not verdict.admit:
+                pending = None
+                for reply in verdict.replies:
+                    locale = reply.locale or locale
+                    print(render(reply, Texts(locale)), file=stdout)
+                    print(file=stdout, flush=True)
+                continue
+        event: Event | NoSuchFile | None = (
+            pending if pending is not None else to_event(line, user_key, media, event_id)
+        )
+        pending = None
         if event is None:
             # Enter alone once got no answer at all, as if the chat had stopped
             _ = Texts(locale).gettext
@@ -235,16 +255,6 @@ async def chat(
             _ = Texts(locale).gettext
             print(_("(no such file: %(path)s)") % {"path": event.path}, file=stdout, flush=True)
             continue
-        if screen is not None:
-            # the terminal is a channel like the others: a person an officer blocked gets
-            # the one notice, then nothing of theirs is handled (found by the tester)
-            verdict = await screen(CHANNEL, user_key, event.origin.event_id)
-            if not verdict.admit:
-                for reply in verdict.replies:
-                    locale = reply.locale or locale
-                    print(render(reply, Texts(locale)), file=stdout)
-                    print(file=stdout, flush=True)
-                continue
         for reply in await handle(event):
             # the terminal's own words follow the language the person chose
             locale = reply.locale or locale

@@ -62,7 +62,9 @@ def test_a_block_holds_in_the_terminal(redis_url: str, tmp_path: Path) -> None:
     seen = len(chat.text)
     assert chat.proc.stdin is not None
     chat.proc.stdin.write("وين طلبي\n")  # then nothing of theirs is handled
+    chat.proc.stdin.write("\n")  # Enter alone too: it got «فضلًا اكتب إجابتك.»
     out = chat.close()
     after = clean_input(out[seen:])
     assert number not in after and BLOCKED not in after and "الحالة" not in after
+    assert "فضلًا اكتب إجابتك" not in after, after
     assert _goodbye(out).startswith("مع السلامة")

@@ -158,3 +158,30 @@ async def test_ctrl_c_during_a_turn_ends_the_chat_after_it_with_the_goodbye(
     assert ended is True
     lines = out.getvalue().rstrip().splitlines()
     assert "ما الخدمة؟" in lines and lines[-1].startswith("مع السلامة"), lines
+
+
+async def test_a_blocked_persons_empty_line_gets_the_blocks_answer(tmp_path: Path) -> None:
+    # found by the fresh-clone tester: Enter alone got «فضلًا اكتب إجابتك.» and the question
+    # again, where anything else a blocked person typed got the block's notice once, then
+    # nothing
+    from bot.abuse.guard import ADMIT, Verdict
+
+    notice = Reply("لم تعد رسائلك تصل إلينا.", locale="ar")
+    screened: list[str] = []
+
+    async def screen(channel: str, user_key: str, event_id: str | None) -> Verdict:
+        screened.append(user_key)
+        if len(screened) == 1:
+            return ADMIT  # the welcome, before the block
+        return Verdict(False, (notice,) if len(screened) == 2 else (), "blocked")
+
+    async def handle(event: Event) -> list[Reply]:
+        return [Reply("ما الخدمة؟", locale="ar")]
+
+    out = io.StringIO()
+    lines = io.StringIO("1\n\n\n/photo /no/such.png\n")
+    await chat(handle, MediaStore(tmp_path), stdin=lines, stdout=out, screen=screen)
+    shown = out.getvalue()
+    assert len(screened) == 4  # every line, empty or not, was screened
+    assert shown.count("لم تعد رسائلك") == 1  # the one notice, then nothing
+    assert "فضلًا اكتب إجابتك" not in shown and "لا يوجد ملف" not in shown, shown
