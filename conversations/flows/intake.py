@@ -15,6 +15,7 @@ from conversations.flows.describe import (
 )
 from conversations.flows.intake_numbers import (
     answer_establishment,
+    answer_first,
     answer_identity,
     answer_phone,
     ask_establishment,
@@ -24,7 +25,6 @@ from conversations.flows.intake_numbers import (
     number_problem,
 )
 from conversations.flows.intake_service import (
-    answer_applicant,
     answer_group,
     answer_question,
     answer_refused,
@@ -103,7 +103,7 @@ INTAKE = Flow(
     greeting=greeting,
     help=help_text,
     steps={
-        "applicant": Step(ask_applicant, answer_applicant, can_go_back=False),
+        "applicant": Step(ask_applicant, answer_first, can_go_back=False),
         "group": Step(ask_group, answer_group),
         "service": Step(ask_service, answer_service),
         "suggest": Step(ask_suggest, answer_suggest),

@@ -11,12 +11,16 @@ from conversations.events import Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
 from conversations.flows.intake_service import (
+    EARLY_IDENTITY,
+    answer_applicant,
     applicant_of,
     identity_kinds,
     or_words,
+    to_identity,
 )
 from conversations.formatting import isolate
 from domain.identity import (
+    IdentityNumber,
     InvalidIdentityNumber,
     mask_identity,
     parse_establishment_number,
@@ -165,7 +169,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(number, Retry):
         return number
     ctx.state.answers["establishment"] = number
-    return Next("summary" if ctx.state.editing else "identity")
+    return Next("summary") if ctx.state.editing else to_identity(ctx)
 
 
 def ask_identity(ctx: Ctx) -> Prompt:
@@ -173,11 +177,23 @@ def ask_identity(ctx: Ctx) -> Prompt:
     names = _kind_names(ctx)
     kinds = or_words(ctx, [names[k] for k in identity_kinds(ctx)])
     if applicant_of(ctx) == "establishment":
-        return Prompt(_("Type the worker's number: %(kinds)s.") % {"kinds": kinds})
-    return Prompt(
-        _("Type the identity number of the person the request is for: %(kinds)s.")
-        % {"kinds": kinds}
-    )
+        asked = _("Type the worker's number: %(kinds)s.") % {"kinds": kinds}
+    else:
+        asked = _("Type the identity number of the person the request is for: %(kinds)s.") % {
+            "kinds": kinds
+        }
+    early = ctx.state.answers.get(EARLY_IDENTITY)
+    if early:
+        # the number sent first is of a kind this service does not take: said, not dropped
+        # without a word
+        said = _(
+            "The number you sent at the start (%(number)s) is %(kind)s, which this service does not take."
+        ) % {
+            "number": isolate(mask_identity(early["value"])),
+            "kind": names[early["kind"]],
+        }
+        asked = f"{said}\n{asked}"
+    return Prompt(asked)
 
 
 def _wrong_kind(ctx: Ctx) -> str:
@@ -206,6 +222,37 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     ctx.state.answers["identity"] = identity.value
     ctx.state.answers["identity_kind"] = identity.kind
     return Next("summary" if ctx.state.editing else "phone")
+
+
+# ---- a number first --------------------------------------------------------------
+
+
+def identity_first(text: str) -> IdentityNumber | None:
+    """The identity number a message is, when it is one (a citizen's, an iqama, a border
+    number, in any digits, with or without words around it); else None."""
+    try:
+        return parse_identity_number(number_in_words(text))
+    except InvalidIdentityNumber:
+        return None
+
+
+async def answer_first(ctx: Ctx, event: Event) -> Outcome:
+    """The first question (individual or establishment), where some people start with
+    the identity number instead (found by the fresh-clone tester: «فضلًا اختر أحد
+    الخيارين» under four options). The number is kept (:data:`EARLY_IDENTITY`), the
+    person told so and asked which service they need, as an individual (an establishment
+    starts with its own number, 7...); the identity step then does not ask again."""
+    _ = ctx.texts.gettext
+    identity = identity_first(event.text) if isinstance(event, Text) else None
+    if identity is None:
+        return await answer_applicant(ctx, event)
+    answers = ctx.state.answers
+    answers["applicant"] = "individual"
+    answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
+    said = _("I have kept the identity number %(number)s for your request.") % {
+        "number": isolate(mask_identity(identity.value))
+    }
+    return Next("group", (said,))
 
 
 # ---- phone ---------------------------------------------------------------------------

@@ -7,14 +7,18 @@ from __future__ import annotations
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
-from conversations.formatting import or_list
+from conversations.formatting import isolate, or_list
 from conversations.understanding import content_words, question_answer
 from domain.catalogue import Service, local
+from domain.identity import mask_identity
 
 #: The fewest words (fillers aside) that make a message at an eligibility question a
 #: sentence about the request rather than an answer: «ولدي عمره سنتين» still answers,
 #: «ابي اضيف ولدي المولود في ابشر» tells the problem.
 SENTENCE_WORDS = 4
+#: An identity number sent as the very first message ({"value", "kind"}), kept in the
+#: draft until the identity step would ask for it (conversations.flows.intake_numbers).
+EARLY_IDENTITY = "identity_early"
 
 # ---- what the later steps read ---------------------------------------------------------
 
@@ -47,14 +51,33 @@ def _service_choice(ctx: Ctx, service: Service) -> Option:
     return Option(f"s:{service.id}", local(service.name, ctx.locale))
 
 
-def _after_service(ctx: Ctx) -> str:
+def _after_service(ctx: Ctx) -> Next:
     answers = ctx.state.answers
     if ctx.state.editing:
         kind = answers.get("identity_kind")
         if kind and kind in identity_kinds(ctx):
-            return "summary"
-        return "identity"
-    return "establishment" if applicant_of(ctx) == "establishment" else "identity"
+            return Next("summary")
+        return Next("identity")
+    if applicant_of(ctx) == "establishment":
+        return Next("establishment")
+    return to_identity(ctx)
+
+
+def to_identity(ctx: Ctx) -> Next:
+    """On to the identity number, or past it with the number the person sent as their
+    first message (:data:`EARLY_IDENTITY`) when this service takes its kind: used once,
+    and said so, since it is not asked for again."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    early = answers.get(EARLY_IDENTITY)
+    if not early or early["kind"] not in identity_kinds(ctx):
+        return Next("identity")
+    del answers[EARLY_IDENTITY]
+    answers["identity"], answers["identity_kind"] = early["value"], early["kind"]
+    said = _(
+        "I am using the identity number you sent at the start (%(number)s). You can change it from the summary before sending."
+    ) % {"number": isolate(mask_identity(early["value"]))}
+    return Next("phone", (said,))
 
 
 def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
@@ -64,7 +87,7 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     answers["question"] = 0
     if service_of(ctx).questions:
         return Next("question")
-    return Next(_after_service(ctx))
+    return _after_service(ctx)
 
 
 def file_service(ctx: Ctx, service_id: str) -> Outcome:
@@ -133,7 +156,15 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.history.append("applicant")
         ctx.state.step = "group"
         return _suggest(ctx, event.text)
-    return Retry(_("Please choose one of the two: individual or establishment."))
+    options = ask_applicant(ctx).choices
+    return Retry(
+        ctx.texts.ngettext(
+            "Please choose %(count)d option: %(options)s.",
+            "Please choose one of the %(count)d options: %(options)s.",
+            len(options),
+        )
+        % {"count": len(options), "options": or_words(ctx, [f"«{o.label}»" for o in options])}
+    )
 
 
 # ---- which service -------------------------------------------------------------------
@@ -247,7 +278,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     if index + 1 < len(service.questions):
         answers["question"] = index + 1
         return Next("question")
-    return Next(_after_service(ctx))
+    return _after_service(ctx)
 
 
 def ask_refused(ctx: Ctx) -> Prompt:

@@ -1,0 +1,71 @@
+"""An identity number sent before anything else (found by the fresh-clone tester): kept,
+said so, the service asked for, and never asked for again; and the first question's
+«choose one» counts the options it shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import CITIZEN, PHONE, RESIDENT
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+
+
+@pytest.mark.parametrize("opening", [None, "start"])
+@pytest.mark.parametrize("typed", [RESIDENT, "٢٠٠٠٠٠٠٠٠٦", "رقم اقامتي 2000000006"])
+async def test_an_identity_number_first_is_kept_and_not_asked_again(
+    chat: Chat, gateway: MemoryGateway, opening: str | None, typed: str
+) -> None:
+    if opening:
+        await chat.command(opening)
+    await chat.text(typed)
+    assert "احتفظتُ برقم الهوية" in chat.said and "2******006" in chat.said
+    assert "اختر أحد الخيارين" not in chat.said
+    assert "ما الخدمة التي تحتاجها؟" in chat.said  # the service is asked for next
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    # past the identity step, with the number named, straight to the phone
+    assert "رقم هوية صاحب الطلب" not in chat.said
+    assert "2******006" in chat.said and "مشاركة رقمي" in chat.said
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].identity_number == RESIDENT
+
+
+async def test_a_number_the_service_does_not_take_is_named_at_the_identity_step(
+    chat: Chat,
+) -> None:
+    await chat.command("start")
+    await chat.text(CITIZEN)
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    assert "1******008" in chat.said and "لا تقبله" in chat.said
+    assert "رقم هوية صاحب الطلب" in chat.said
+    await chat.text(RESIDENT)
+    assert "مشاركة رقمي" in chat.said
+
+
+async def test_choose_one_counts_the_options_shown(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("مدري")
+    assert chat.choice_ids[:4] == ["ind", "est", "status", "faq"]
+    assert "اختر أحد الخيارين" not in chat.said
+    assert "واحدًا من ٤ خيارات" in chat.said and "«أسئلة شائعة»" in chat.said
