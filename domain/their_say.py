@@ -41,9 +41,13 @@ def survey_due(to: RequestStatus, *, asked_before: bool, rated: bool) -> bool:
     return to in FINAL and not asked_before and not rated
 
 
-def may_rate(status: RequestStatus, *, rated: bool) -> Refusal | None:
-    """None when a rating may be given now; else why not."""
-    if status not in FINAL:
+def may_rate(status: RequestStatus, *, rated: bool, told: bool) -> Refusal | None:
+    """None when a rating may be given now; else why not. ``told``: the person has been
+    told of the decision (its grace, in which an officer may take it back unseen, is
+    over): a decision they have not heard of is, for them, no decision yet (found by the
+    fresh-clone tester: ``/rate`` was taken in the grace minute after the officer's
+    «accept»)."""
+    if status not in FINAL or not told:
         return "not_decided"
     if rated:
         return "already"
@@ -65,9 +69,12 @@ def may_add_note(status: RequestStatus) -> Refusal | None:
     return "closed" if status in FINAL else None
 
 
-def may_reconsider(status: RequestStatus, *, asked_before: bool, pending: bool) -> Refusal | None:
-    """A rejection may be asked to be reconsidered once per request, with a reason."""
-    if status is not RequestStatus.REJECTED:
+def may_reconsider(
+    status: RequestStatus, *, asked_before: bool, pending: bool, told: bool
+) -> Refusal | None:
+    """A rejection may be asked to be reconsidered once per request, with a reason, once
+    the person has been told of it (``told``, as for :func:`may_rate`)."""
+    if status is not RequestStatus.REJECTED or not told:
         return "not_rejected"
     if asked_before or pending:
         return "already"

@@ -32,7 +32,7 @@ from conversations.formatting import Digits, present
 from conversations.notifications import status_name
 from conversations.ports import Note, SayRefused
 from conversations.their_say import kept_notice, reconsider_hint, reconsider_option, survey_reply
-from domain.status import RequestStatus
+from domain.status import FINAL, RequestStatus
 from domain.their_say import (
     MAX_NOTE,
     is_low,
@@ -60,6 +60,7 @@ class TheirSayDesk:
     if TYPE_CHECKING:
         # provided by the StaffDesk this is mixed into (bot.staff.desk_core.DeskCore)
         _clock: Callable[[], dt.datetime]
+        _grace: dt.timedelta
         _arabic_digits: Digits
         _say: SayWords
 
@@ -98,7 +99,10 @@ class TheirSayDesk:
         taken now (see :mod:`domain.their_say`)."""
         async with self._transaction() as session:
             request = await self._owned(session, number, channel, user_key)
-            refusal = self._refusal(what, request, await self._reconsidered(session, request))
+            refusal = self._refusal(
+                what, request, await self._reconsidered(session, request),
+                told=await self._told(session, request),
+            )  # fmt: skip
             if refusal is not None:
                 raise SayRefused(number, refusal)
 
@@ -107,7 +111,9 @@ class TheirSayDesk:
         async with self._transaction() as session:
             request = await self._owned(session, number, channel, user_key)
             refusal = may_rate(
-                RequestStatus(request.status), rated=request.satisfaction is not None
+                RequestStatus(request.status),
+                rated=request.satisfaction is not None,
+                told=await self._told(session, request),
             )
             if refusal is not None:
                 raise SayRefused(number, refusal)
@@ -119,7 +125,7 @@ class TheirSayDesk:
         text = text.strip()[:MAX_NOTE]
         async with self._transaction() as session:
             request = await self._owned(session, number, channel, user_key)
-            refusal = self._refusal("comment", request, False)
+            refusal = self._refusal("comment", request, False, told=True)
             if refusal is not None:
                 raise SayRefused(number, refusal)
             request.satisfaction_comment = text
@@ -168,7 +174,10 @@ class TheirSayDesk:
             raise SayRefused(number, "not_decided")
         async with self._transaction() as session:
             request = await self._owned(session, number, channel, user_key)
-            refusal = self._refusal("recon", request, await self._reconsidered(session, request))
+            refusal = self._refusal(
+                "recon", request, await self._reconsidered(session, request),
+                told=await self._told(session, request),
+            )  # fmt: skip
             if refusal is not None:
                 raise SayRefused(number, refusal)
             request.reconsider_reason = reason
@@ -278,13 +287,38 @@ class TheirSayDesk:
         )
         return found is not None
 
-    def _refusal(self, what: str, request: Request, reconsidered: bool) -> str | None:
+    async def _told(self, session: AsyncSession, request: Request) -> bool:
+        """Whether the person has been told of the request's decision, by the rule the
+        status look-up shows it by (bot.gateway.told): the decision's notice goes out once
+        its grace is over, and until then an officer may take it back unseen."""
+        if RequestStatus(request.status) not in FINAL:
+            return False
+        # the move into the decision (a change of hands since leaves the status as it was)
+        decided = await session.scalar(
+            select(StatusEvent.at)
+            .where(
+                StatusEvent.request_id == request.id,
+                StatusEvent.kind.is_(None),
+                StatusEvent.to_status == request.status,
+                StatusEvent.from_status != StatusEvent.to_status,
+            )
+            .order_by(StatusEvent.id.desc())
+            .limit(1)
+        )
+        return decided is None or self._clock() - decided >= self._grace
+
+    def _refusal(
+        self, what: str, request: Request, reconsidered: bool, *, told: bool
+    ) -> str | None:
         status = RequestStatus(request.status)
         if what == "note":
             return may_add_note(status)
         if what == "recon":
             return may_reconsider(
-                status, asked_before=reconsidered, pending=bool(request.reconsider_reason)
+                status,
+                asked_before=reconsidered,
+                pending=bool(request.reconsider_reason),
+                told=told,
             )
         return may_comment(
             rated=request.satisfaction is not None,

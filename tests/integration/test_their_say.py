@@ -389,3 +389,49 @@ async def test_on_telegram_the_buttons_are_real_callbacks(
     assert (await _request(db_sessionmaker, other.number)).satisfaction is None
     record = await desk.find(filed.number)
     assert record is not None and record.reconsider_reason is not None
+
+
+async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_decision(
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    """Found by the fresh-clone tester: ``/rate N 2`` was taken in the minute after the
+    officer's «accept», before the person had been told of any decision (the notice waits
+    for the decision's grace, and the officer may still take it back unseen)."""
+    graced = StaffDesk(db_sessionmaker, load_catalogue(), clock=clock, decision_grace_s=60)
+    catalogue = load_catalogue()
+    person = Person(
+        [
+            Engine(RedisDialogueStore(redis_client), INTAKE, catalogue, Gateway(filing, graced),
+                   clock=clock, limiter=RedisAttemptLimiter(redis_client))
+            for _worker in range(2)
+        ]
+    )  # fmt: skip
+    accepted = await filing.submit(submission("k1", user_key=USER))
+    rejected = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
+    await graced.accept(accepted.number, OFFICER)
+    await graced.reject(rejected.number, OFFICER, "المستندات ناقصة")
+    await person.send(Command(person.origin(), "start", ""))
+    clock.now += dt.timedelta(seconds=30)  # within the grace: nobody told them yet
+    said = await person.taps(f"rate:{accepted.number}:2", worker=1)
+    assert "لم يصدر القرار" in said[0].text and "بعد صدوره" in said[0].text
+    said = await person.taps(f"recon:{rejected.number}")
+    assert "ليس مرفوضًا" in said[0].text
+    # nothing was taken: the officer may still take the decision back unseen
+    assert (await _request(db_sessionmaker, accepted.number)).satisfaction is None
+    await graced.undo(accepted.number, OFFICER)
+    record = await graced.find(rejected.number)
+    assert record is not None and record.reconsider_reason is None
+    # once the grace is over the person has been told: both are taken
+    clock.now += dt.timedelta(seconds=31)
+    said = await person.taps(f"recon:{rejected.number}", worker=1)
+    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    said = await person.says("أرفقت المستندات كاملة")
+    assert "أُرسل طلب إعادة النظر" in said[0].text
+    await graced.accept(accepted.number, OFFICER)
+    clock.now += dt.timedelta(seconds=60)
+    said = await person.taps(f"rate:{accepted.number}:2")
+    assert "هل تودّ إضافة تعليق" in said[-1].text
+    assert (await _request(db_sessionmaker, accepted.number)).satisfaction == 2

@@ -39,9 +39,11 @@ def test_the_survey_follows_a_decision_once() -> None:
 
 
 def test_a_rating_needs_a_decision_and_is_given_once() -> None:
-    assert may_rate(S.ACCEPTED, rated=False) is None
-    assert may_rate(S.UNDER_REVIEW, rated=False) == "not_decided"
-    assert may_rate(S.REJECTED, rated=True) == "already"
+    assert may_rate(S.ACCEPTED, rated=False, told=True) is None
+    assert may_rate(S.UNDER_REVIEW, rated=False, told=True) == "not_decided"
+    assert may_rate(S.REJECTED, rated=True, told=True) == "already"
+    # decided, but the person has not been told yet (the decision's grace): not yet
+    assert may_rate(S.ACCEPTED, rated=False, told=False) == "not_decided"
 
 
 def test_a_comment_goes_with_a_rating_once() -> None:
@@ -58,8 +60,17 @@ def test_notes_join_open_requests_only() -> None:
 
 
 def test_a_rejection_is_reconsidered_once() -> None:
-    assert may_reconsider(S.REJECTED, asked_before=False, pending=False) is None
-    assert may_reconsider(S.REJECTED, asked_before=True, pending=False) == "already"
-    assert may_reconsider(S.REJECTED, asked_before=False, pending=True) == "already"
-    assert may_reconsider(S.ACCEPTED, asked_before=False, pending=False) == "not_rejected"
-    assert may_reconsider(S.UNDER_REVIEW, asked_before=False, pending=False) == "not_rejected"
+    assert may_reconsider(S.REJECTED, asked_before=False, pending=False, told=True) is None
+    assert may_reconsider(S.REJECTED, asked_before=True, pending=False, told=True) == "already"
+    assert may_reconsider(S.REJECTED, asked_before=False, pending=True, told=True) == "already"
+    assert (
+        may_reconsider(S.ACCEPTED, asked_before=False, pending=False, told=True) == "not_rejected"
+    )
+    assert (
+        may_reconsider(S.UNDER_REVIEW, asked_before=False, pending=False, told=True)
+        == "not_rejected"
+    )
+    # a rejection not told yet (an officer may still take it back) is not one for them
+    assert (
+        may_reconsider(S.REJECTED, asked_before=False, pending=False, told=False) == "not_rejected"
+    )
