@@ -27,6 +27,7 @@ from domain.identity import (
     parse_identity_number,
 )
 from domain.normalize import stray_letters
+from domain.number_shapes import number_shape
 from domain.phone import InvalidPhoneNumber, normalise_phone
 
 # a Saudi mobile number in E.164 (what people without a vouched number may type)
@@ -38,6 +39,37 @@ SENTENCE_DIGITS = 4
 
 # what a number step keeps: the establishment number as typed, or an IdentityNumber
 _Number = TypeVar("_Number")
+
+
+def _shape_names(ctx: Ctx) -> dict[str, str]:
+    _ = ctx.texts.gettext
+    return {
+        "citizen": _("a national ID number"),
+        "resident": _("an iqama number"),
+        "border": _("a border number"),
+        "establishment": _("an establishment's unified number"),
+        "request": _("a request number"),
+        "mobile": _("a mobile number"),
+    }
+
+
+def wrong_number(ctx: Ctx, typed: str, wanted: tuple[str, ...], asked: str) -> str | None:
+    """What a number typed at the wrong step looks like (:func:`domain.number_shapes.
+    number_shape`: an establishment number at the worker's step, a request number at the
+    identity step...), and what the step asks for (``asked``); None when it looks like
+    one of the ``wanted`` shapes or like no number, for the step's own parser to answer.
+    Found by the fresh-clone tester: such numbers got «the first digit doesn't match»,
+    which did not say which number had been sent."""
+    _ = ctx.texts.gettext
+    shape = number_shape(typed)
+    if shape is None or shape in wanted:
+        return None
+    lines = [_("This looks like %(what)s.") % {"what": _shape_names(ctx)[shape]}]
+    if shape == "request":
+        lines.append(
+            _("To ask about a request, type «%(status)s».") % {"status": _("My request status")}
+        )
+    return "\n".join([*lines, asked])
 
 
 def _kind_names(ctx: Ctx) -> dict[str, str]:
@@ -156,6 +188,9 @@ def ask_establishment(ctx: Ctx) -> Prompt:
 
 
 def _establishment_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    wrong = wrong_number(ctx, typed, ("establishment",), ask_establishment(ctx).text)
+    if wrong is not None:
+        return wrong
     if error.reason == "prefix":
         return ctx.texts.gettext(
             "An establishment's unified number starts with 7. Please check it."
@@ -206,6 +241,11 @@ def _wrong_kind(ctx: Ctx) -> str:
 
 
 def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    if not stray_letters(typed):
+        # a letter among the digits is named as such (letters_problem), whatever the shape
+        wrong = wrong_number(ctx, typed, ("citizen", "resident", "border"), ask_identity(ctx).text)
+        if wrong is not None:
+            return wrong
     if error.kind is not None and error.kind not in identity_kinds(ctx):
         # a national ID's first digit where an iqama is needed: that is the mistake to
         # name, not the check digit (found by the tester: 1234567890)
@@ -332,6 +372,13 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
         said = _(
             "This looks like an identity number. The request keeps the one you gave before (%(number)s); to change it, type «back»."
         ) % {"number": isolate(mask_identity(str(answers["identity"])))}
+    elif number_shape(event.text) not in (None, "mobile"):
+        # another number, or one with a stray letter («2123456788x»): named, not only
+        # refused as «not from your account»
+        shape = str(number_shape(event.text))
+        said = _("This looks like %(what)s, not a mobile number.") % {
+            "what": _shape_names(ctx)[shape]
+        }
     else:
         return None
     if ctx.origin.phone_unverified:
