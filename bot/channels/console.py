@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.abuse.guard import Screen
 from bot.channels.console_lines import read_line
@@ -35,6 +35,7 @@ from conversations.events import (
     Reply,
     Text,
 )
+from conversations.flows.describe import PENDING
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
@@ -170,20 +171,28 @@ async def opening(store: DialogueStore, user_key: str) -> Event:
 
 
 async def kept_input(store: DialogueStore, user_key: str) -> bool:
-    """Whether the person has given something that is kept for when they come back: a
-    request being filled in past its first question, or one put aside for a look-up or an
-    answer, or an answer to an officer being written. A status look-up alone keeps
-    nothing of theirs. False when the store cannot be read (nothing is promised)."""
+    """Whether the person has given something of their own that is kept for when they come
+    back: numbers, words or files in a request being filled in (or put aside for a look-up
+    or an answer), or in an answer to an officer or a note being written. Choices from the
+    menus alone (the kind of applicant, a service group, a service) are not «what you
+    entered» (found by the fresh-clone tester); nor is a status look-up. False when the
+    store cannot be read (nothing is promised)."""
     try:
         state = await store.load(CHANNEL, user_key)
     except Exception:
         return False
-    if (
-        state.suspended
-        and not DialogueState(answers=state.suspended.get("answers") or {}).is_blank()
-    ):
+    if state.suspended and _holds_input(state.suspended.get("answers") or {}):
         return True
-    return state.flow != "status" and state.step not in ("", "done") and not state.is_blank()
+    return state.step not in ("", "done") and _holds_input(state.answers)
+
+
+#: Where the flows keep what is typed or sent before it is: a description written in parts
+#: (conversations.flows.describe), an answer to an officer or a note (conversations.gathering).
+_GATHERED = (PENDING, "texts", "files")
+
+
+def _holds_input(answers: dict[str, Any]) -> bool:
+    return DialogueState(answers=answers).has_data() or any(answers.get(k) for k in _GATHERED)
 
 
 async def chat(

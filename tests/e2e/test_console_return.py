@@ -2,8 +2,8 @@
 real process on a real Redis and SQLite file, officers in `tawasul staff`.
 
 A returning person is greeted briefly and resumes where they were (the full welcome and
-help were repeated); the goodbye says their input is kept only when something was given
-(«ما أدخلته محفوظ» was said with nothing typed); a block put by an officer holds in the
+help were repeated); the goodbye says their input is kept only when something of theirs was
+typed or sent («ما أدخلته محفوظ» was said with nothing typed, or only menu choices made); a block put by an officer holds in the
 terminal as on the other channels (the terminal skipped the check)."""
 
 from __future__ import annotations
@@ -41,14 +41,16 @@ def test_a_returning_person_resumes_and_is_told_what_is_kept(
     second.say("1", "ما الخدمة")
     second.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
     second.say("1", "أين صاحب الإقامة الآن؟")
-    assert KEPT in _goodbye(second.close())  # a service chosen: kept, and said so
+    # menu choices alone (a group, a service) are not «what you entered»
+    assert KEPT not in _goodbye(second.close())
 
     third = Session(env)
-    third.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)
+    third.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)  # still, the draft goes on
     assert "أهلًا بعودتك. نكمل من حيث توقفت" in clean_input(third.text)
     assert WELCOME not in third.text
-    third.say("١", "اكتب رقم هوية صاحب الطلب")  # the draft goes on where it was
-    assert KEPT in _goodbye(third.close())
+    third.say("١", "اكتب رقم هوية صاحب الطلب")
+    third.say("2000000006", "مشاركة رقمي")
+    assert KEPT in _goodbye(third.close())  # an identity number typed: kept, and said so
 
 
 def test_a_block_holds_in_the_terminal(redis_url: str, tmp_path: Path) -> None:

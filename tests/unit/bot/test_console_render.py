@@ -109,8 +109,14 @@ async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
 
     assert "محفوظ" not in await goodbye("")
     assert "محفوظ" not in await goodbye("/start\n1\n")  # «فرد» alone: nothing to keep
-    assert "محفوظ" in await goodbye("ابي اجدد اقامتي\n")
+    # menu choices alone are not «what you entered»: a service group, then a service and
+    # where the iqama holder is (found by the fresh-clone tester after a group alone)
+    assert "محفوظ" not in await goodbye("1\n")
+    assert "محفوظ" not in await goodbye("رجوع\nابي اجدد اقامتي\n1\n1\n")
+    assert (await store.load("console", "local")).step == "identity"
+    assert "محفوظ" in await goodbye("2000000006\n")  # an identity number typed: kept
     assert "محفوظ" in await goodbye("")  # and still so, the next time
+    assert "محفوظ" not in await goodbye("إلغاء\n1\n")  # thrown away: nothing kept
 
 
 async def test_a_returning_person_is_greeted_briefly_where_they_were(tmp_path: Path) -> None:
