@@ -13,7 +13,7 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Text
 from conversations.flow import Ctx, Outcome, Retry, Stay
-from conversations.flows.describe import file_refusal
+from conversations.flows.draft_files import file_refusal
 from conversations.keywords import is_send_word
 from conversations.ports import AttachmentInfo
 from conversations.store_outage import file_kept, go_without, missing_before_sending, missing_files

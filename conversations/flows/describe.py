@@ -17,15 +17,13 @@ explanation rides as the caption of a photo; photos come before the words. So:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
+from conversations.flows.draft_files import album_once, file_refusal, take_file
 from conversations.formatting import isolate
-from conversations.store_outage import file_kept, go_without, missing_files, missing_line
+from conversations.store_outage import file_kept
 from conversations.understanding import says_only
-from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
-from domain.catalogue import Service, local
 
 MIN_DESCRIPTION = 15
 MAX_DESCRIPTION = 1000
@@ -43,10 +41,6 @@ KEEP = "keep_description"
 PENDING = "description_pending"
 #: The choice that goes on without a file that did not reach us (conversations.store_outage).
 WITHOUT = "without_missing"
-
-
-def _service(ctx: Ctx) -> Service:
-    return ctx.catalogue.get(ctx.state.answers["service"])
 
 
 def keep_early(ctx: Ctx, text: str) -> str:
@@ -174,13 +168,13 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
     """A photo or file at the description step: it joins the request, and its caption is
     (part of) the description."""
     _ = ctx.texts.gettext
-    reason = _take_file(ctx, event)
+    reason = take_file(ctx, event)
     if reason is None:
         file_kept(ctx.state)
     refusal = None if reason is None else file_refusal(ctx, reason)
     caption = (event.caption or "").strip()
     if caption and not says_only(caption, "done"):
-        _album_once(ctx, event.album_id, "ok")
+        album_once(ctx, event.album_id, "ok")
         outcome = _describe(ctx, caption)
         if isinstance(outcome, Next):
             said = (
@@ -193,7 +187,7 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
             kept = _("I have kept your file.") if refusal is None else refusal
             return Retry(f"{kept}\n{outcome.hint}")
         return outcome
-    if not _album_once(ctx, event.album_id, "early"):
+    if not album_once(ctx, event.album_id, "early"):
         return Stay(())  # the rest of an album: one answer for all of it
     if refusal is not None:
         return Retry("\n".join([refusal, _("Please write the description as a text message.")]))
@@ -238,7 +232,7 @@ def _paste_tail(ctx: Ctx) -> bool:
     return True
 
 
-def _add_words(ctx: Ctx, text: str) -> Outcome:
+def add_words(ctx: Ctx, text: str) -> Outcome:
     """More words at the documents step: they complete the description."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
@@ -256,146 +250,3 @@ def _add_words(ctx: Ctx, text: str) -> Outcome:
             ),
         )
     )
-
-
-# ---- documents -----------------------------------------------------------------------
-
-
-def files(ctx: Ctx) -> list[dict[str, Any]]:
-    """The files of the draft, as the dialogue state keeps them."""
-    kept: list[dict[str, Any]] = ctx.state.answers.setdefault("attachments", [])
-    return kept
-
-
-def ask_attachments(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    service = _service(ctx)
-    # a photo of theirs that met Redis away comes first (conversations.store_outage)
-    lines = [missing_line(ctx)] if missing_files(ctx.state) else []
-    lines.append(_("Now send photos or PDF files of the documents:"))
-    lines += [f"• {local(doc, ctx.locale)}" for doc in service.documents]
-    lines.append(_("You can send several at once. Press «Done» when you have finished."))
-    lines.append(_("To add something to your description, just write it."))
-    choices = [Option("done", _("Done"))]
-    if missing_files(ctx.state):
-        choices.append(Option(WITHOUT, _("Go on without it")))
-    if service.min_attachments == 0 and not files(ctx):
-        lines.append(_("If you have no documents for this request, press «Skip»."))
-        choices.append(Option("skip", _("Skip")))
-    return Prompt("\n".join(lines), tuple(choices))
-
-
-def file_refusal(ctx: Ctx, reason: str) -> str:
-    """Why a file was not taken, in words (by the reason of _take_file)."""
-    _ = ctx.texts.gettext
-    if reason == "unreadable":
-        return _(
-            "I couldn't read this file: it may be damaged or not really a photo or PDF. Please send it again, as a photo or a PDF file."
-        )
-    if reason == "duplicate":
-        return _(
-            "You have already sent this file, so it is kept once. Send the other documents, or press «Done» when you have finished."
-        )
-    if reason == "type":
-        return _("This type of file can't be accepted. Please send a photo or a PDF file.")
-    if reason == "size":
-        return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
-            "mb": MAX_FILE_BYTES // (1024 * 1024)
-        }
-    if reason == "quota":
-        return _(
-            "You have sent as many files today as one day allows. Please send the rest tomorrow, or press «Done» to go on with what you have sent."
-        )
-    return ctx.texts.ngettext(
-        "You have already sent %(max)d file, the most one request can take. Press «Done» to continue.",
-        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue.",
-        MAX_FILES,
-    ) % {"max": MAX_FILES}
-
-
-def _take_file(ctx: Ctx, event: Media) -> RejectReason | Literal["duplicate"] | None:
-    """Adds the file to the draft; why it can't be, instead, when it can't. The same
-    bytes sent again (the same checksum: a photo sent twice, an album forwarded again)
-    are kept once, so the officer does not open one document three times."""
-    kept = files(ctx)
-    if event.checksum and any(f.get("checksum") == event.checksum for f in kept):
-        return "duplicate"
-    reason = check_attachment(event.kind, event.mime, event.size, len(kept), problem=event.problem)
-    if reason is not None:
-        return reason
-    kept.append(
-        {
-            "kind": event.kind,
-            "ref": event.ref,
-            "mime": event.mime,
-            "size": event.size,
-            "checksum": event.checksum,
-            "file_name": event.file_name,
-            # the words sent with the file stay with it, for the officer
-            "caption": event.caption,
-        }
-    )
-    return None
-
-
-def _album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
-    """True the first time this album says ``tag``: an album gets one answer, not one per photo."""
-    if album_id is None:
-        return True
-    key = f"{album_id}:{tag}"
-    if key in ctx.state.albums:
-        return False
-    ctx.state.albums = [*ctx.state.albums[-19:], key]
-    return True
-
-
-async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    ngettext = ctx.texts.ngettext
-    kept = files(ctx)
-    service = _service(ctx)
-    if isinstance(event, Media):
-        reason = _take_file(ctx, event)
-        if reason is not None:
-            say = file_refusal(ctx, reason)
-            return Stay((say,) if _album_once(ctx, event.album_id, reason) else ())
-        file_kept(ctx.state)
-        if not _album_once(ctx, event.album_id, "ok"):
-            return Stay(())
-        if event.album_id is not None:
-            return Stay(
-                (_("Received your files. Send more, or press «Done» when you have finished."),)
-            )
-        return Stay(
-            (
-                ngettext(
-                    "Received %(count)d file. Send more, or press «Done» when you have finished.",
-                    "Received %(count)d files. Send more, or press «Done» when you have finished.",
-                    len(kept),
-                )
-                % {"count": len(kept)},
-            )
-        )
-    if isinstance(event, Text):
-        return _add_words(ctx, event.text)
-    if isinstance(event, Choice) and event.id == WITHOUT:
-        go_without(ctx.state)
-        return Next("summary")
-    if isinstance(event, Choice) and event.id in ("done", "skip") and missing_files(ctx.state):
-        # a photo of theirs met Redis away (conversations.store_outage): not filed
-        # without it unless they say so
-        return Retry(missing_line(ctx))
-    if isinstance(event, Choice) and event.id == "done":
-        if len(kept) < service.min_attachments:
-            return Retry(
-                ngettext(
-                    "Please send at least %(count)d document before continuing.",
-                    "Please send at least %(count)d documents before continuing.",
-                    service.min_attachments,
-                )
-                % {"count": service.min_attachments}
-            )
-        return Next("summary")
-    if isinstance(event, Choice) and event.id == "skip" and service.min_attachments == 0:
-        return Next("summary")
-    return Retry(_("Please send the documents as photos or files, or press «Done»."))

@@ -7,12 +7,8 @@ module puts them in order, with the welcome and the help."""
 from __future__ import annotations
 
 from conversations.flow import Ctx, Flow, Step
-from conversations.flows.describe import (
-    answer_attachments,
-    answer_description,
-    ask_attachments,
-    ask_description,
-)
+from conversations.flows.describe import answer_description, ask_description
+from conversations.flows.documents import answer_attachments, ask_attachments
 from conversations.flows.intake_numbers import (
     answer_establishment,
     answer_first,

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Reply
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
-from conversations.flows.describe import (
-    files,
-)
+from conversations.flows.draft_files import files
 from conversations.flows.intake_service import applicant_of, service_of
 from conversations.formatting import format_long_date, isolate
 from conversations.pauses import filing_paused

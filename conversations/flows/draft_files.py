@@ -1,0 +1,81 @@
+"""The files a request's draft keeps (photos and PDFs of the documents), as the
+description and documents steps both take them: the refusal of a file in words, the same
+bytes kept once, an album answered once."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from conversations.events import Media
+from conversations.flow import Ctx
+from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
+
+
+def files(ctx: Ctx) -> list[dict[str, Any]]:
+    """The files of the draft, as the dialogue state keeps them."""
+    kept: list[dict[str, Any]] = ctx.state.answers.setdefault("attachments", [])
+    return kept
+
+
+def file_refusal(ctx: Ctx, reason: str) -> str:
+    """Why a file was not taken, in words (by the reason of take_file)."""
+    _ = ctx.texts.gettext
+    if reason == "unreadable":
+        return _(
+            "I couldn't read this file: it may be damaged or not really a photo or PDF. Please send it again, as a photo or a PDF file."
+        )
+    if reason == "duplicate":
+        return _(
+            "You have already sent this file, so it is kept once. Send the other documents, or press «Done» when you have finished."
+        )
+    if reason == "type":
+        return _("This type of file can't be accepted. Please send a photo or a PDF file.")
+    if reason == "size":
+        return _("This file is larger than %(mb)d MB. Please send a smaller photo or file.") % {
+            "mb": MAX_FILE_BYTES // (1024 * 1024)
+        }
+    if reason == "quota":
+        return _(
+            "You have sent as many files today as one day allows. Please send the rest tomorrow, or press «Done» to go on with what you have sent."
+        )
+    return ctx.texts.ngettext(
+        "You have already sent %(max)d file, the most one request can take. Press «Done» to continue.",
+        "You have already sent %(max)d files, the most one request can take. Press «Done» to continue.",
+        MAX_FILES,
+    ) % {"max": MAX_FILES}
+
+
+def take_file(ctx: Ctx, event: Media) -> RejectReason | Literal["duplicate"] | None:
+    """Adds the file to the draft; why it can't be, instead, when it can't. The same
+    bytes sent again (the same checksum: a photo sent twice, an album forwarded again)
+    are kept once, so the officer does not open one document three times."""
+    kept = files(ctx)
+    if event.checksum and any(f.get("checksum") == event.checksum for f in kept):
+        return "duplicate"
+    reason = check_attachment(event.kind, event.mime, event.size, len(kept), problem=event.problem)
+    if reason is not None:
+        return reason
+    kept.append(
+        {
+            "kind": event.kind,
+            "ref": event.ref,
+            "mime": event.mime,
+            "size": event.size,
+            "checksum": event.checksum,
+            "file_name": event.file_name,
+            # the words sent with the file stay with it, for the officer
+            "caption": event.caption,
+        }
+    )
+    return None
+
+
+def album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
+    """True the first time this album says ``tag``: an album gets one answer, not one per photo."""
+    if album_id is None:
+        return True
+    key = f"{album_id}:{tag}"
+    if key in ctx.state.albums:
+        return False
+    ctx.state.albums = [*ctx.state.albums[-19:], key]
+    return True
