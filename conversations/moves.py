@@ -124,10 +124,20 @@ class Moves(EngineParts):
 
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
+        # leaving a status look-up throws nothing away: «تم الإلغاء، ولم يُرسَل أي طلب»
+        # there spoke of a request nobody was writing (found by the fresh-clone tester)
+        looking_up = ctx.state.flow == "status"
         replace_state(ctx.state, ctx.state.fresh_draft())
         if ctx.state.resume():
-            lead = _("Cancelled. Nothing was sent.") + "\n" + self._back_lead(ctx)
+            lead = self._back_lead(ctx)
+            if not looking_up:
+                lead = _("Cancelled. Nothing was sent.") + "\n" + lead
             return [Reply(lead), self._ask(ctx)]
+        if looking_up:
+            ctx.state.step = self.flow.first
+            asked = self._ask(ctx)
+            lead = _("Alright, back to the main menu:")
+            return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
         ctx.state.step = "done"
         ctx.state.offered = [["new", _("New request")]]
         return [

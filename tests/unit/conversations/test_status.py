@@ -278,7 +278,8 @@ async def test_back_from_a_look_up_names_a_service_list_as_what_it_is(chat: Chat
     assert chat.choice_ids[0] == "s:passport_renew"  # the same list, nothing lost
     await chat.tap("another")  # the look-up's number prompt, left by «إلغاء»
     await chat.text("إلغاء")
-    assert "نعود إلى الطلب" not in plain(chat.said) and "تم الإلغاء" in plain(chat.said)
+    assert "نعود إلى الطلب" not in plain(chat.said) and "نعود إلى اختيار الخدمة" in plain(chat.said)
+    assert "تم الإلغاء" not in plain(chat.said)  # a look-up left: nothing was cancelled
     assert chat.choice_ids[0] == "s:passport_renew"
 
 
@@ -320,3 +321,19 @@ async def test_two_requests_or_more_are_listed_to_choose_from(
     await chat.text("وين طلبي")
     assert "طلباتك" in plain(chat.said) and "قيد الدراسة" not in plain(chat.said)
     assert chat.choice_ids[:3] == [f"r:{MINE}", f"r:{THEIRS}", "other"]
+
+
+async def test_leaving_a_status_question_with_no_draft_goes_back_to_the_main_menu(
+    limiter: MemoryLimiter,
+) -> None:
+    # found by the fresh-clone tester: «تم الإلغاء، ولم يُرسَل أي طلب.» after leaving the
+    # status question, where no request was being written
+    chat = _chat(MemoryGateway(), limiter, FILED)  # someone with no request of their own
+    await chat.command("start")
+    await chat.tap("status")
+    assert "رقم الطلب" in plain(chat.said)  # asked for the number
+    await chat.text("إلغاء")
+    said = plain(chat.said)
+    assert "تم الإلغاء" not in said and "لم يُرسَل" not in said, said
+    assert said.startswith("حسنًا، نعود إلى القائمة الرئيسية")
+    assert chat.choice_ids[:4] == ["ind", "est", "status", "faq"]  # the first question again
