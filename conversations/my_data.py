@@ -155,14 +155,16 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
         {*data.phones, *drafted_phones} | {r.phone for r in data.requests if not r.redacted}
     )
     none = _("none")
+    # the list separator of the person's language: «،» in Arabic (found by the tester)
+    comma = _(", ")
     lines.append(
-        _("Identity numbers: %(numbers)s") % {"numbers": ", ".join(map(ltr, numbers)) or none}
+        _("Identity numbers: %(numbers)s") % {"numbers": comma.join(map(ltr, numbers)) or none}
     )
-    lines.append(_("Phone numbers: %(phones)s") % {"phones": ", ".join(map(ltr, phones)) or none})
+    lines.append(_("Phone numbers: %(phones)s") % {"phones": comma.join(map(ltr, phones)) or none})
     if drafted or drafted_phones:
         lines.append(
             _("The request you are filling in now (not sent yet) holds: %(numbers)s")
-            % {"numbers": ", ".join(map(ltr, (*drafted, *drafted_phones)))}
+            % {"numbers": comma.join(map(ltr, (*drafted, *drafted_phones)))}
         )
     language = NAMES.get(data.locale, data.locale)
     lines.append(_("Language: %(language)s") % {"language": language})
@@ -222,7 +224,7 @@ def render_erased(ctx: Ctx, erased: Erased) -> str:
             _(
                 "The personal data and files of these decided requests have been deleted: %(numbers)s"
             )
-            % {"numbers": ", ".join(erased.redacted)}
+            % {"numbers": _(", ").join(erased.redacted)}
         )
     for number, status in erased.still_open:
         lines.append(

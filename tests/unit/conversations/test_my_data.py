@@ -247,3 +247,18 @@ async def test_start_again_at_the_deletion_question_is_no_no(
     assert "لم يُحذف شيء" not in chat.said
     assert chat.choice_ids[:2] == ["ind", "est"]
     assert data.calls == []
+
+
+async def test_the_lists_in_the_arabic_answer_are_separated_by_the_arabic_comma(
+    store: MemoryStore, chat: Chat
+) -> None:
+    # found by the fresh-clone tester: «بياناتي» listed the draft's numbers with «,»
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact("+966551234567")
+    held = (await chat.tap("mydata"))[0].text  # the button: the words would be a description
+    (draft,) = [line for line in held.splitlines() if "الطلب الذي تعبّئه الآن" in line]
+    phones = [line for line in held.splitlines() if line.startswith("أرقام الجوال")]
+    for line in (draft, *phones):
+        assert "," not in line, line
+    assert "، " in draft and "، " in phones[0], (draft, phones)
