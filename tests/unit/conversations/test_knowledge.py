@@ -208,3 +208,26 @@ def test_the_services_a_topic_offers_to_file_are_in_the_catalogue() -> None:
     catalogue = {s.id for s in load_catalogue().services}
     offered = {s for topic in knowledge.topics() for s in topic.services}
     assert offered and offered <= catalogue
+
+
+def test_answers_a_resident_may_read_do_not_call_them_the_worker() -> None:
+    # found by the fresh-clone tester: the iqama conditions told an individual renewing
+    # their own iqama «أن يكون العامل داخل المملكة», an employer's wording. An answer is
+    # read by anyone (the FAQ list comes before the applicant is known), so only a topic
+    # whose services are all an establishment's may speak of its worker
+    catalogue = load_catalogue()
+    # «the worker», as if the reader employed the person (establishments' workers in
+    # general, «عمالها», may be spoken of)
+    worker = {"ar": re.compile(r"\b(?:ال|لل|وال)عامل\b"), "en": re.compile(r"\bthe worker\b", re.I)}
+    checked = 0
+    for topic in knowledge.topics():
+        applicants = {a for s in topic.services for a in catalogue.get(s).applicants}
+        if topic.services and "individual" not in applicants:
+            continue
+        checked += 1
+        for locale, word in worker.items():
+            text = knowledge.answer_text(topic, locale)
+            assert not word.search(text), (topic.id, locale, text)
+    assert checked > 5
+    (conditions,) = [t for t in knowledge.topics() if t.id == "iqama_conditions"]
+    assert "أن يكون صاحب الإقامة داخل المملكة" in knowledge.answer_text(conditions, "ar")
