@@ -24,9 +24,17 @@ from conversations.flows.draft_files import album_once, file_refusal, take_file
 from conversations.formatting import isolate
 from conversations.store_outage import file_kept
 from conversations.understanding import says_only
+from domain.text_cut import cut_text
 
 MIN_DESCRIPTION = 15
+#: The most a description holds. The database column (Text) takes any length; the limit
+#: is for the officer: the staff card and summary show a description whole up to about
+#: this length within Telegram's 4096-character message (bot/staff/views.py cuts at
+#: 1500, the card at 600 only when a card would not fit), and so does the person's own
+#: summary before sending.
 MAX_DESCRIPTION = 1000
+#: How many of its last words show where a kept start of a description ends.
+_END_WORDS = 6
 #: The parts of one paste that a chat app split arrive within a second or two of each
 #: other; nobody writes a new description that fast after being told theirs is too long.
 PASTE_WINDOW_S = 5.0
@@ -150,8 +158,13 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
     earlier: list[str] = list(answers.get(_DRAFT, []))
     whole = "\n".join([*earlier, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
+        # the start is kept and shown, with where it ends; found by the fresh-clone
+        # tester: a long description was refused whole, to be shortened on a phone
         answers[_OVERFLOW] = ctx.now.isoformat()
-        return Retry(_too_long(ctx, added_to=bool(earlier)))
+        answers.pop(_DRAFT, None)
+        answers.pop(PENDING, None)
+        answers["description"] = cut_text(whole.strip(), MAX_DESCRIPTION)
+        return Next("description", (_kept_start(ctx),))
     answers.pop(_OVERFLOW, None)
     if len(whole.strip()) < MIN_DESCRIPTION:
         # kept: the next message adds to it, so nothing typed so far has to be typed again
@@ -182,7 +195,7 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
                 if refusal is None
                 else (_("Your description is saved."), refusal)
             )
-            return Next(outcome.step, said)
+            return Next(outcome.step, (*said, *outcome.say))
         if isinstance(outcome, Retry):
             kept = _("I have kept your file.") if refusal is None else refusal
             return Retry(f"{kept}\n{outcome.hint}")
@@ -206,15 +219,28 @@ def _too_short(ctx: Ctx) -> str:
     ) % {"min": MIN_DESCRIPTION}
 
 
-def _too_long(ctx: Ctx, *, added_to: bool) -> str:
-    _ = ctx.texts.gettext
-    if added_to:
-        return _(
-            "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
-        ) % {"max": MAX_DESCRIPTION}
-    return _(
-        "Your description is longer than %(max)d characters, the most a request can take. Please shorten it and send it again."
+def _too_long(ctx: Ctx) -> str:
+    return ctx.texts.gettext(
+        "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
     ) % {"max": MAX_DESCRIPTION}
+
+
+def _end(text: str) -> str:
+    """The last words of ``text``, to show where a kept start ends."""
+    return isolate(" ".join(text.split()[-_END_WORDS:]))
+
+
+def _kept_start(ctx: Ctx) -> str:
+    """What was kept of a description longer than a request takes: its start, as long as
+    the limit allows (:func:`domain.text_cut.cut_text`), and where it ends. The step then
+    shows it with «Keep my description», so the person may go on with it or send a
+    shorter text instead."""
+    kept = str(ctx.state.answers["description"])
+    return ctx.texts.ngettext(
+        "Your description is longer than %(max)d characters, the most a request can take. I have kept its start (%(count)d character), up to «%(end)s»; the rest is not in your request.",
+        "Your description is longer than %(max)d characters, the most a request can take. I have kept its start (%(count)d characters), up to «%(end)s»; the rest is not in your request.",
+        len(kept),
+    ) % {"max": MAX_DESCRIPTION, "count": len(kept), "end": _end(kept)}
 
 
 def _paste_tail(ctx: Ctx) -> bool:
@@ -238,10 +264,25 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
     answers = ctx.state.answers
     if _paste_tail(ctx):
         return Stay(())
-    whole = "\n".join([str(answers.get("description", "")), text])
+    before = str(answers.get("description", ""))
+    whole = "\n".join([before, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
         answers[_OVERFLOW] = ctx.now.isoformat()
-        return Retry(_too_long(ctx, added_to=True))
+        kept = cut_text(whole.strip(), MAX_DESCRIPTION)
+        if len(kept) <= len(before.strip()):
+            # not a word of this message fits
+            return Retry(_too_long(ctx))
+        answers["description"] = kept
+        return Stay(
+            (
+                ctx.texts.ngettext(
+                    "Your description can hold at most %(max)d character, so only the start of this message was added, up to «%(end)s»; the rest is not in your request. Send the documents, or press «Done» when you have finished.",
+                    "Your description can hold at most %(max)d characters, so only the start of this message was added, up to «%(end)s»; the rest is not in your request. Send the documents, or press «Done» when you have finished.",
+                    MAX_DESCRIPTION,
+                )
+                % {"max": MAX_DESCRIPTION, "end": _end(kept)},
+            )
+        )
     answers["description"] = whole
     return Stay(
         (

@@ -1,0 +1,75 @@
+"""A description longer than a request takes is kept up to the limit, not refused whole
+(found by the fresh-clone tester), through the real dialogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.describe import KEEP, MAX_DESCRIPTION, PASTE_WINDOW_S
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_describe import FIRST, Clock, _file, _to_description
+
+SENTENCE = "انتهت إقامتي وحاولت التجديد من أبشر فظهرت رسالة خطأ عند سداد الرسوم. "
+LONG = (SENTENCE * 20).strip()  # about 1,400 characters
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway, clock: Clock) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, clock=clock).handle)
+
+
+async def test_a_long_description_keeps_its_start(chat: Chat, gateway: MemoryGateway) -> None:
+    assert len(LONG) > MAX_DESCRIPTION
+    await _to_description(chat)
+    await chat.text(LONG)
+    assert "أطول من ١٠٠٠ حرف" in chat.said and "فاحتفظتُ ببدايته" in chat.said
+    assert "أقصر" not in chat.said  # no longer «please shorten it and send it again»
+    # what was kept is shown, with the choice to go on with it
+    assert SENTENCE.strip() in chat.said and chat.choice_ids[0] == KEEP
+    await chat.tap(KEEP)
+    await chat.media()
+    await _file(chat, gateway)
+    filed = gateway.submissions[0].description
+    # the start, ended after a whole sentence, as long as a request takes
+    assert LONG.startswith(filed) and filed.endswith("الرسوم.")
+    assert MAX_DESCRIPTION - len(SENTENCE) < len(filed) <= MAX_DESCRIPTION
+
+
+async def test_a_shorter_text_replaces_the_kept_start(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    await _to_description(chat)
+    await chat.text(LONG)
+    clock.advance(PASTE_WINDOW_S + 30)  # written anew, not the tail of the paste
+    await chat.text(FIRST)
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST
+
+
+async def test_words_added_at_the_documents_step_keep_what_fits(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text(FIRST)
+    await chat.text(LONG)  # at the documents step: added to the description
+    assert "أُضيفت بداية هذه الرسالة فقط" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    filed = gateway.submissions[0].description
+    assert filed.startswith(f"{FIRST}\n{SENTENCE.strip()}") and len(filed) <= MAX_DESCRIPTION
