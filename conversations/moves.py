@@ -12,7 +12,7 @@ import dataclasses
 
 from conversations import knowledge, languages
 from conversations.engine_parts import EngineParts
-from conversations.events import Choice, Command, Event, Option, Reply, Text, unique_options
+from conversations.events import Choice, Command, Event, Media, Option, Reply, Text, unique_options
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.intake_numbers import identity_first
@@ -21,6 +21,7 @@ from conversations.manners import salute, wants_welcome
 from conversations.questions import faq_option, over_topics
 from conversations.reading import START_STEPS
 from conversations.state import replace_state
+from conversations.stray_files import FILE_KINDS, file_note, first_of_album
 
 
 class Moves(EngineParts):
@@ -72,6 +73,13 @@ class Moves(EngineParts):
             if kind is None and knowledge.explicit_question(event.text):
                 return self._cannot_answer(ctx)
             return self._restart(ctx, salutation=kind)
+        if isinstance(event, Media) and event.kind in FILE_KINDS:
+            # a photo before the first question or after filing: said what became of it
+            # (conversations.stray_files), then the first question
+            note = file_note(ctx, event)
+            replies = self._restart(ctx)
+            first_of_album(ctx, event)
+            return [Reply(note), *replies]
         return self._restart(ctx, welcome=isinstance(event, Command))
 
     def _restart(

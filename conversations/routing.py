@@ -23,7 +23,7 @@ from typing import Any
 from conversations import edits, knowledge
 from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
-from conversations.events import Choice, Event, Reply, Text
+from conversations.events import Choice, Event, Media, Reply, Text
 from conversations.flow import Ctx, Retry, Step
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.keywords import courtesy, is_undo_word
@@ -46,6 +46,7 @@ from conversations.reading import (
 from conversations.say_parts import TheirSay
 from conversations.state import DialogueState
 from conversations.status_needs import StatusNeeds
+from conversations.stray_files import with_file_note
 from conversations.understanding import is_status_question, understand_choice
 
 # steps where a message may name a service instead of pressing a button
@@ -311,6 +312,16 @@ class Routing(
             offer = await self._offer_answer(ctx, event, outcome.hint)
             if offer is not None:
                 return offer
+        if (
+            isinstance(outcome, Retry)
+            and isinstance(event, Media)
+            and not (m.step and m.step.takes_files)
+        ):
+            # a photo nothing takes here: said so, not dropped (conversations.stray_files)
+            noted = with_file_note(ctx, event, outcome)
+            if noted is None:
+                return []  # the rest of an album already told
+            outcome = noted
         if isinstance(outcome, Retry) and isinstance(event, Text) and not m.free_text:
             if knowledge.explicit_question(event.text):
                 # a plain question the step cannot use and the base cannot answer

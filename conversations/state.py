@@ -63,6 +63,9 @@ class DialogueState:
     # set by «delete my data» for the turn's save: the account's remembered language is
     # dropped with it (never saved True: the engine clears it before writing)
     forget_locale: bool = False
+    # [request number, ISO time] of the last request to reconsider the person sent: a photo
+    # right after it is answered about it (conversations.stray_files)
+    reconsidered: list[str] | None = None
     # the last turn's replies ended by asking for the person's number with a control that
     # stays on screen (Telegram's reply keyboard): the next turn's replies take it away
     contact_keyboard: bool = False
@@ -91,6 +94,7 @@ class DialogueState:
             suspended=self.suspended,
             discarded=self.discarded,
             welcomed=self.welcomed,
+            reconsidered=self.reconsidered,
             seen=self.seen,
             handled=self.handled,
             version=self.version,

@@ -15,6 +15,7 @@ from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
 from conversations.gathering import attachments, gather, gathered, is_send
 from conversations.ports import Note, SayRefused
+from conversations.stray_files import mark_reconsidered
 from conversations.their_say import NO_COMMENT
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
@@ -161,6 +162,7 @@ async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
         await ctx.gateway.reconsider(number, ctx.origin.channel, ctx.origin.user_key, event.text)
     except SayRefused as refused:
         return Finish((refusal_text(ctx, refused, "recon"),))
+    mark_reconsidered(ctx, number)
     return Finish(
         (
             _(

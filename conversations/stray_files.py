@@ -1,0 +1,124 @@
+"""What a person is told about a photo or file sent where nothing takes one: before a service
+is chosen, at a step that asks for a number or a choice, after a request was filed, after a
+request to reconsider was sent. Found by the fresh-clone tester: such a photo was dropped
+without a word (the step's own hint, «اختر أحد الخيارين», or the first question again).
+
+The photo is not kept: a channel downloads a file only when the dialogue would use it
+(:meth:`conversations.engine.Engine.wants_files`), so nothing of it was stored, and keeping
+personal documents in a draft that may never become a request is what the design avoids.
+The person is told that, and where such a file is taken. An album gets one word, not one
+per photo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conversations.events import Media
+from conversations.flow import Ctx, Retry
+from conversations.reading import START_STEPS
+
+#: How long after a request to reconsider a photo is taken to be meant for it.
+RECONSIDERED_RECENTLY = dt.timedelta(hours=1)
+#: The intake's steps where no service is chosen yet.
+_BEFORE_SERVICE = (*START_STEPS, "applicant", "group", "service", "suggest", "refused")
+#: What the note is kept under in ``DialogueState.albums`` (an album's photos get one note).
+_ALBUM_TAG = "stray"
+#: The kinds of file a step may take (voice, video and stickers have their own answers,
+#: conversations.reading.unusable).
+FILE_KINDS = ("photo", "document")
+
+
+def mark_reconsidered(ctx: Ctx, number: str) -> None:
+    """Remembers that a request to reconsider ``number`` was just sent, so that a photo
+    sent right after it is answered about it (the state keeps it past the say flow)."""
+    ctx.state.reconsidered = [number, ctx.now.isoformat()]
+
+
+def first_of_album(ctx: Ctx, event: Media) -> bool:
+    """True for a lone file and for the first of an album here (then remembered): the rest
+    of an album already told needs no answer of its own."""
+    if event.album_id is None:
+        return True
+    key = f"{event.album_id}:{_ALBUM_TAG}"
+    if key in ctx.state.albums:
+        return False
+    ctx.state.albums = [*ctx.state.albums[-19:], key]
+    return True
+
+
+def file_note(ctx: Ctx, event: Media) -> str:
+    """What became of ``event``, a photo or a file (:data:`FILE_KINDS`) nothing takes
+    here, and where to send it, by where the person is."""
+    photo = event.kind == "photo"
+    _ = ctx.texts.gettext
+    state = ctx.state
+    number = _reconsidered(ctx)
+    if number is not None and state.step in START_STEPS:
+        if photo:
+            text = _(
+                "Your photo arrived, but it was not attached to your request to reconsider request %(number)s: a reconsideration is asked with a reason in words only, so the photo was not kept. If your request is reopened, you can send it to the officer by typing «Add a note to my request»."
+            )
+        else:
+            text = _(
+                "Your file arrived, but it was not attached to your request to reconsider request %(number)s: a reconsideration is asked with a reason in words only, so the file was not kept. If your request is reopened, you can send it to the officer by typing «Add a note to my request»."
+            )
+        return text % {"number": number}
+    if state.flow != "intake":
+        if photo:
+            return _("Your photo arrived, but this step does not take files, so it was not kept.")
+        return _("Your file arrived, but this step does not take files, so it was not kept.")
+    if state.step == "done":
+        if photo:
+            return _(
+                "Your photo arrived, but it was not added to any request, so it was not kept. To add it to a request still open, type «Add a note to my request». For a new request, choose the service first and send it when we ask for documents."
+            )
+        return _(
+            "Your file arrived, but it was not added to any request, so it was not kept. To add it to a request still open, type «Add a note to my request». For a new request, choose the service first and send it when we ask for documents."
+        )
+    if state.step in _BEFORE_SERVICE or not state.answers.get("service"):
+        if photo:
+            return _(
+                "Your photo arrived, but it was not kept: no service has been chosen yet. Choose the service first, then send the photo when we ask for documents."
+            )
+        return _(
+            "Your file arrived, but it was not kept: no service has been chosen yet. Choose the service first, then send the file when we ask for documents."
+        )
+    if state.step == "summary" or state.editing:
+        if photo:
+            return _(
+                "Your photo arrived, but it was not kept: this step does not take files. To change the documents of your request, choose «Send the documents again» in the summary."
+            )
+        return _(
+            "Your file arrived, but it was not kept: this step does not take files. To change the documents of your request, choose «Send the documents again» in the summary."
+        )
+    if photo:
+        return _(
+            "Your photo arrived, but it was not kept: this step does not take files. Send it when we ask for documents, after you describe your request."
+        )
+    return _(
+        "Your file arrived, but it was not kept: this step does not take files. Send it when we ask for documents, after you describe your request."
+    )
+
+
+def with_file_note(ctx: Ctx, event: Media, outcome: Retry) -> Retry | None:
+    """The step's ``outcome`` for a photo or file it cannot take, led by what became of the
+    file; None when the rest of an album already told needs no answer at all."""
+    if event.kind not in FILE_KINDS:
+        return outcome
+    if not first_of_album(ctx, event):
+        return None
+    return Retry(f"{file_note(ctx, event)}\n{outcome.hint}")
+
+
+def _reconsidered(ctx: Ctx) -> str | None:
+    """The request a reconsideration was asked for within :data:`RECONSIDERED_RECENTLY`."""
+    marked = ctx.state.reconsidered
+    if not marked:
+        return None
+    number, at = marked
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    return number if ctx.now - when < RECONSIDERED_RECENTLY else None
