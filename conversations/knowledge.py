@@ -144,9 +144,14 @@ def _tokens(text: str) -> list[str]:
 def explicit_question(text: str) -> bool:
     """True when a message is plainly a question: it ends with ? or ؟, or its first word
     is a question word («كم», «هل», «what»...)."""
-    data = _knowledge()
     if clean_input(text).rstrip(" .!)").endswith(("?", "؟")):
         return True
+    return opens_with_question_word(text)
+
+
+def opens_with_question_word(text: str) -> bool:
+    """True when a message's first word is a question word («هل», «كم», «what»...)."""
+    data = _knowledge()
     tokens = _tokens(text)
     return any(
         list(tokens[: len(phrase)]) == list(phrase)

@@ -59,8 +59,14 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         if state.step in STATUS_RESTART_STEPS and is_status_question(event.text):
             return True, looks_like_request_number(event.text)
         return False, None
-    # a description is the person's own words, whatever they say; other flows read text
-    if state.step == "description" or (state.flow != "intake" and state.step not in START_STEPS):
+    if state.step == "description":
+        # a description is the person's own words, whatever they say, unless the whole
+        # message is a status question or a request number (found by the fresh-clone
+        # tester: «وين طلبي» there was read as a question topic, a request number kept
+        # as the description)
+        return status_at_description(event.text)
+    # other flows read text
+    if state.flow != "intake" and state.step not in START_STEPS:
         return False, None
     if is_status_question(event.text):
         return True, looks_like_request_number(event.text)
@@ -82,6 +88,32 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
     ):
         # a lone 10-digit number here can only be a request number (or a mistyped one)
         return True, bare
+    return False, None
+
+
+#: The most words a whole-message status question has at the description step («وين
+#: وصل طلبي رقم 4512345671», «هل صار شي على طلبي؟»); a longer one that speaks of a
+#: request («قدمت طلب تجديد قبل شهر وما جاني رد…») is a description of a problem.
+STATUS_WORDS_AT_DESCRIPTION = 6
+#: The most words around a request number that still make it a look-up there
+#: («رقم طلبي 4512345671»).
+NUMBER_WORDS_AT_DESCRIPTION = 3
+
+
+def status_at_description(text: str) -> tuple[bool, str | None]:
+    """Whether a message at the description step asks about a request (and which number):
+    only when the whole message is a short status question
+    (:data:`STATUS_WORDS_AT_DESCRIPTION` words at most), or a request number with at most
+    :data:`NUMBER_WORDS_AT_DESCRIPTION` words around it. Anything longer is the person's
+    description, even when it speaks of a request's status."""
+    number = looks_like_request_number(text)
+    typed = clean_input(text)
+    if number is not None:
+        around = [w for w in typed.split() if not any(ch.isdigit() for ch in w)]
+        if len(around) <= NUMBER_WORDS_AT_DESCRIPTION:
+            return True, number
+    if len(typed.split()) <= STATUS_WORDS_AT_DESCRIPTION and is_status_question(text):
+        return True, number
     return False, None
 
 
