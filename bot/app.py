@@ -28,12 +28,12 @@ from bot.receipt_cards import ReceiptCards
 from bot.redis_conn import open_redis
 from bot.redis_ha import replicas_to_wait
 from bot.redis_migrate import migrate_keys
+from bot.redis_store.attempts import RedisAttemptLimiter
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings, holidays_of
 from bot.staff.desk import StaffDesk
-from conversations.attempts import RedisAttemptLimiter
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 # `make run`'s embedded server: its keys are moved to their hash-tagged
                 # names here (a deployment runs `tawasul redis migrate-keys`, README)
                 await migrate_keys(redis)
-            # behind Sentinel a turn is answered once the replica holds it (conversations.store)
+            # behind Sentinel a turn is answered once the replica holds it (bot.redis_store)
             replicas = replicas_to_wait(settings.redis_sentinel_target)
             store = RedisDialogueStore(redis, ttl_s=settings.dialogue_ttl_s, replicas=replicas)
             gateway.limits = FilingLimits(

@@ -34,6 +34,7 @@ from PIL import Image, ImageOps
 from redis.asyncio import Redis
 
 from bot.media_store import MediaStore
+from bot.redis_store.errors import unreachable_as_unavailable
 from conversations.events import Media
 from domain.attachments import ACCEPTED_KINDS, MAX_FILE_BYTES, worth_inspecting
 from domain.sla import riyadh_date
@@ -148,7 +149,10 @@ class CappedBuffer(io.BytesIO):
 class DailyQuota:
     """The bytes one person may send in a Riyadh day, counted in Redis so every worker
     shares the count. A download reserves its expected size first (atomically: two at
-    once cannot both squeeze under the limit), then settles with what it really took."""
+    once cannot both squeeze under the limit), then settles with what it really took.
+    A Redis that cannot be reached raises :class:`conversations.store.StoreUnavailable`
+    (:mod:`bot.redis_store.errors`): a file's turn then waits for it, as for the dialogue
+    store (conversations.store_outage)."""
 
     _RESERVE: Final = """
     local total = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -183,7 +187,8 @@ class DailyQuota:
         if self.limit <= 0:
             return True
         key = self._key(channel, user_key)
-        taken = await self._reserve(keys=[key], args=[size, self.limit, _QUOTA_TTL_S])
+        with unreachable_as_unavailable():
+            taken = await self._reserve(keys=[key], args=[size, self.limit, _QUOTA_TTL_S])
         return bool(taken)
 
     async def settle(self, channel: str, user_key: str, reserved: int, used: int) -> None:
@@ -191,7 +196,8 @@ class DailyQuota:
         beyond)."""
         if self.limit <= 0 or used == reserved:
             return
-        await self.redis.incrby(self._key(channel, user_key), used - reserved)
+        with unreachable_as_unavailable():
+            await self.redis.incrby(self._key(channel, user_key), used - reserved)
 
 
 #: Whether a person's next photo or file would be used now (see Engine.wants_files).

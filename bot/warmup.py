@@ -49,12 +49,12 @@ from bot.gateway import Gateway
 from bot.media_intake import DailyQuota, MediaIntake
 from bot.media_store import MediaStore
 from bot.outbox.receipts import ReceiptQueue
+from bot.redis_store.attempts import RedisAttemptLimiter
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import holidays_of
 from bot.staff.desk import StaffDesk
-from conversations.attempts import RedisAttemptLimiter
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import Catalogue, Service, load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory

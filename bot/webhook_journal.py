@@ -18,7 +18,7 @@ again.
 
 Behind Sentinel (``replicas`` 1) a body is answered 200 only once the replica holds it
 (``WAIT`` after the write, on the same connection, as the dialogue store does,
-conversations.store): Redis replicates asynchronously and a failover promotes the replica,
+bot.redis_store.dialogue): Redis replicates asynchronously and a failover promotes the replica,
 so a body only the old master held would be gone with it though the platform was told it
 was received, and Telegram does not deliver an update it had a 200 for again. Each try of
 the write carries a token of the call, so a try that finds the body journalled by itself
@@ -93,7 +93,7 @@ return 1
 )
 
 #: How long a keep waits for the replicas in all (seconds), as a dialogue save does
-#: (conversations.store.REPLICA_WAIT_S, and why).
+#: (bot.redis_store.dialogue.REPLICA_WAIT_S, and why).
 REPLICA_WAIT_S: Final = 15.0
 #: One WAIT's timeout (milliseconds); the keep waits again until REPLICA_WAIT_S.
 _WAIT_MS: Final = 1000

@@ -38,13 +38,10 @@ import time
 from collections.abc import Mapping
 from typing import Final
 
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-
 from conversations.flow import Ctx, Flow
 from conversations.i18n import Texts
 from conversations.state import DialogueState
-from conversations.store import DialogueStore
+from conversations.store import DialogueStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +65,12 @@ class StoreAway(Exception):
 
 
 def store_away(exc: BaseException, deadline: float) -> bool:
-    """Whether ``exc`` says the store could not be reached (not a refusal nor a bug) and
-    a file's turn may still be run again before ``deadline`` (``time.monotonic()``)."""
+    """Whether ``exc`` says the store could not be reached (not a refusal nor a bug:
+    :class:`~conversations.store.StoreUnavailable`, or a socket's own error) and a file's
+    turn may still be run again before ``deadline`` (``time.monotonic()``)."""
     if time.monotonic() + RETRY_PAUSE_S >= deadline:
         return False
-    return isinstance(exc, (OSError, RedisConnectionError, RedisTimeoutError))
+    return isinstance(exc, (OSError, StoreUnavailable))
 
 
 #: The intake steps where a photo joins the draft, and those after them.

@@ -54,8 +54,8 @@ from bot.channels.whatsapp_render import MORE_PREFIX, RenderError
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from bot.outbox.receipts import FollowUps
+from bot.redis_store.dialogue import claim_once
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
-from conversations.store import claim_once
 
 log = logging.getLogger(__name__)
 

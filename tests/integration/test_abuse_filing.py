@@ -23,11 +23,11 @@ from bot.abuse.guard import InboundGuard
 from bot.db.models import Block, Request
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.ports import FilingPaused
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from tests.integration.test_db_requests import submission
 from tests.unit.conversations.fakes import Chat

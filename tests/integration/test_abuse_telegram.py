@@ -27,12 +27,12 @@ from bot.db.models import Block, OutboxMessage, Request, StatusEvent
 from bot.db.requests_repo import SqlRequestGateway
 from bot.media_store import MediaStore
 from bot.metrics import REGISTRY
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings
 from bot.staff.desk import StaffDesk
 from bot.staff.router import staff_router
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory

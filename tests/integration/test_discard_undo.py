@@ -8,10 +8,10 @@ import itertools
 
 from redis.asyncio import Redis
 
+from bot.redis_store.dialogue import RedisDialogueStore
 from conversations.engine import Engine
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply, Text
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from tests.unit.conversations.fakes import MemoryGateway
 

@@ -18,7 +18,7 @@ from bot.abuse.blocks import BlockList
 from bot.abuse.guard import FLOOD_ALERT_KEY, InboundGuard
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import Base, OutboxMessage
-from conversations.store import RedisDialogueStore
+from bot.redis_store.dialogue import RedisDialogueStore
 
 
 async def test_a_flood_chat_is_dropped_even_when_the_alert_fails_and_the_alert_is_retried(

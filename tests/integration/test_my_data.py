@@ -22,9 +22,9 @@ from bot.db.personal_data import EXPORT_TTL, SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
 from bot.db.retention import REDACTED
 from bot.media_store import MediaStore
+from bot.redis_store.dialogue import RedisDialogueStore
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from tests.integration.test_retention import GRACE, _decide, _file
 from tests.unit.conversations.fakes import Chat, MemoryGateway

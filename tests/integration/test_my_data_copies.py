@@ -23,10 +23,10 @@ from bot.db.requests_repo import SqlRequestGateway
 from bot.exports import EXPORT_NAME
 from bot.media_store import MediaStore
 from bot.media_sweep import sweep_copies
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.web import QUEUE_KEY, build_web_app
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from standins.graph_api import GraphAPIStandin
 from standins.telegram_botapi import TelegramBotAPIStandin

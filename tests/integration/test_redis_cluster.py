@@ -16,9 +16,9 @@ from bot.app import build_services
 from bot.cli import main
 from bot.db.models import Request
 from bot.redis_migrate import migrate_keys
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings, SettingsError, load_settings
 from bot.webhook_journal import Journal
-from conversations.store import RedisDialogueStore
 from domain.normalize import clean_input
 from tests.redis_topologies import ClusterSet
 from tests.unit.conversations.fakes import Chat

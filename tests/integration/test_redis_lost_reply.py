@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from redis.asyncio import Redis
 
+from bot.redis_store.dialogue import RedisDialogueStore, claim_once
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore, claim_once
 from domain.catalogue import load_catalogue
 from tests.unit.conversations.fakes import Chat, MemoryGateway
 

@@ -29,10 +29,10 @@ from sqlalchemy.orm import selectinload
 
 from bot.app import build_services
 from bot.db.models import Request
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.engine import apology
 from conversations.events import Event, Reply
-from conversations.store import RedisDialogueStore
 from domain.normalize import clean_input
 from tests.redis_topologies import SERVICE, SentinelSet
 from tests.unit.conversations.fakes import Chat

@@ -26,6 +26,7 @@ from bot.channels.telegram import build_dispatcher, make_bot
 from bot.db.models import OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
 from bot.media_store import MediaStore
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings
 from bot.staff.callbacks import action_data
 from bot.staff.cards import STATUS_MARKS, Button, CardRenderer
@@ -34,7 +35,6 @@ from bot.staff.router import parse_callback, reject_reasons, staff_router
 from bot.staff.views import StaffViews
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from domain.request_number import new_request_number
 from domain.sla import riyadh_date

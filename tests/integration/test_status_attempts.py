@@ -14,8 +14,8 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.app import Services, build_services
+from bot.redis_store.attempts import MAX_FAILURES, WINDOW_S, RedisAttemptLimiter
 from bot.settings import Settings
-from conversations.attempts import MAX_FAILURES, WINDOW_S, RedisAttemptLimiter
 from conversations.events import Command
 from tests.integration.test_status_privacy import A_ID, A_PHONE, A_WORDS, _file, plain
 from tests.unit.conversations.fakes import Chat

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import build_services
+from bot.redis_store.attempts import RedisAttemptLimiter
 from bot.settings import Settings
-from conversations.attempts import RedisAttemptLimiter
 from conversations.engine import Engine
 from conversations.events import Choice, Command, Event, Origin
 from conversations.flows.intake import INTAKE

@@ -27,10 +27,10 @@ from bot.db.accounts import membership_recorder
 from bot.db.models import OutboxMessage
 from bot.outbox.ratelimit import TelegramLimits
 from bot.outbox.wiring import build_delivery
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings
 from conversations.engine import Engine
 from conversations.state import DialogueState
-from conversations.store import RedisDialogueStore
 from standins.telegram_botapi import BlockedChats, TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests import samples

@@ -20,16 +20,16 @@ from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.media_store import MediaStore
 from bot.outbox.queue import replies_from_payload
+from bot.redis_store.attempts import RedisAttemptLimiter
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.callbacks import KEEP_REJECTED, REOPEN_ASKED, version
 from bot.staff.cards import CardRenderer
 from bot.staff.desk import Officer, StaffDesk
 from bot.staff.schedule import StaffSchedule
 from bot.staff.views import PLAIN, StaffViews
-from conversations.attempts import RedisAttemptLimiter
 from conversations.engine import Engine
 from conversations.events import Choice, Command, Event, Media, Origin, Reply, Text
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
 from standins.telegram_botapi import TelegramBotAPIStandin

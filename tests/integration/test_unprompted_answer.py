@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.desk import Officer, StaffDesk
 from conversations.engine import Engine
 from conversations.events import Media, Origin, Text
 from conversations.flows.intake import INTAKE
-from conversations.store import RedisDialogueStore
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
 from tests.integration.test_db_requests import submission

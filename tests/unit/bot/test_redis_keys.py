@@ -11,9 +11,9 @@ from redis.crc import key_slot
 from bot.channels.telegram_webhook import JOURNAL_KEY
 from bot.channels.whatsapp import _menu_key, _pending_key, _wa_id_key, last_inbound_key
 from bot.channels.whatsapp_channel import _burst_key, _offer_key
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.web import INBOX_KEY
 from bot.webhook_journal import Journal
-from conversations.store import RedisDialogueStore
 
 
 def slot(key: str) -> int:

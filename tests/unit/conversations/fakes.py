@@ -164,7 +164,7 @@ class MemoryGateway:
 
 @dataclass
 class MemoryLimiter:
-    """The attempt counting of conversations.attempts, in one process (no windows)."""
+    """The attempt counting of bot.redis_store.attempts, in one process (no windows)."""
 
     max_failures: int = 5
     failures: dict[str, int] = field(default_factory=dict)

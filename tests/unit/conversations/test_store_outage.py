@@ -11,6 +11,7 @@ import pytest
 from conversations.engine import Engine, apology
 from conversations.flows.intake import INTAKE
 from conversations.state import DialogueState
+from conversations.store import StoreUnavailable
 from conversations.store_outage import file_apology
 from domain.catalogue import load_catalogue
 
@@ -94,6 +95,22 @@ async def test_a_photo_whose_save_meets_the_store_away_is_run_again_and_kept(
     await chat.media(album="A1")
     engine.store_wait_s = 30.0
     store.save_fails = [ConnectionError("Connection reset by peer")] * 2
+    assert await chat.media(album="A1") == []  # kept on the third try, the album answered once
+    assert not store.save_fails
+    await chat.tap("done")
+    assert "المرفقات: ملفان" in chat.said
+
+
+async def test_the_ports_store_unavailable_is_waited_for_like_a_dropped_connection(
+    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+) -> None:
+    """A store says it cannot be reached by the port's StoreUnavailable (the Redis store
+    turns Redis's connection and timeout errors into it): the photo's turn waits for it."""
+    chat = Chat(engine.handle)
+    await _to_attachments(chat)
+    await chat.media(album="A1")
+    engine.store_wait_s = 30.0
+    store.save_fails = [StoreUnavailable("Redis is loading the dataset in memory")] * 2
     assert await chat.media(album="A1") == []  # kept on the third try, the album answered once
     assert not store.save_fails
     await chat.tap("done")

@@ -1,6 +1,7 @@
 """Status look-ups by someone who is not the request's owner, counted in Redis per account
 and per request number, so guessing numbers or identity numbers is slow for everyone on
-every worker.
+every worker (:class:`conversations.ports.AttemptLimiter` on Redis; a Redis that cannot be
+reached raises :class:`conversations.store.StoreUnavailable`, :mod:`bot.redis_store.errors`).
 
 An attempt is *taken before* the look-up it pays for, by one Lua script that checks every
 counter and increments them all only when none is full. Twenty guesses sent at the same
@@ -21,6 +22,7 @@ from typing import Final
 
 from redis.asyncio import Redis
 
+from bot.redis_store.errors import unreachable_as_unavailable
 from conversations.ports import Attempt
 
 MAX_FAILURES = 5
@@ -85,20 +87,23 @@ class RedisAttemptLimiter:
         return f"{self.prefix}:{{att}}:{key}"
 
     async def take(self, *keys: str) -> Attempt:
-        granted, left, wait = await self._take(
-            keys=[self._key(k) for k in keys], args=[self.max_failures, self.window_s]
-        )
+        with unreachable_as_unavailable():
+            granted, left, wait = await self._take(
+                keys=[self._key(k) for k in keys], args=[self.max_failures, self.window_s]
+            )
         return Attempt(granted=bool(granted), left=int(left), wait_s=int(wait))
 
     async def refund(self, *keys: str) -> None:
-        await self._refund(keys=[self._key(k) for k in keys])
+        with unreachable_as_unavailable():
+            await self._refund(keys=[self._key(k) for k in keys])
 
     async def blocked_for(self, *keys: str) -> int:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.get(self._key(key))
-                pipe.ttl(self._key(key))
-            values = await pipe.execute()
+        with unreachable_as_unavailable():
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.get(self._key(key))
+                    pipe.ttl(self._key(key))
+                values = await pipe.execute()
         wait = 0
         for count, ttl in zip(values[::2], values[1::2], strict=True):
             if count is not None and int(count) >= self.max_failures:
