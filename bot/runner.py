@@ -5,8 +5,9 @@ Stopping (the drain): at the signal /readyz answers 503 «draining» and the web
 to new calls (the platforms deliver them again) while the server still listens; polling
 stops; what was accepted (webhook queues, updates being handled) is finished within
 TAWASUL_DRAIN_S seconds; then the server closes, the outbox and the sweep stop, and the
-process exits 0. A webhook body not finished within the bound is not dropped: it stays in
-the Redis journal (bot.webhook_journal) and the next worker to start replays it.
+process exits 0. An update not finished within the bound is not dropped: it stays in the
+Redis journal (bot.webhook_journal; polling's too, bot.channels.poll_journal) and the next
+worker to start (by webhook), or to poll, replays it.
 
 The database step comes before serving (bot.db.startup.prepare_database): with
 TAWASUL_AUTO_MIGRATE on the process migrates; off, it does not, and stops with one line
@@ -122,18 +123,21 @@ async def serve(settings: Settings, *, listen_fd: int | None = None) -> None:
 
 async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | None) -> None:
     from bot.app import build_services
+    from bot.channels.poll_journal import PollJournal
     from bot.channels.poll_lease import PollLease, poll_under_lease
     from bot.channels.telegram import build_dispatcher, make_bot
-    from bot.channels.telegram_webhook import TelegramHook
+    from bot.channels.telegram_webhook import JOURNAL_KEY, TelegramHook
     from bot.db.accounts import membership_recorder
     from bot.health import begin_drain
     from bot.media_sweep import sweep_forever
     from bot.outbox.receipts import WithReceipts
     from bot.outbox.wiring import build_delivery
+    from bot.redis_ha import replicas_to_wait
     from bot.retention import retention_forever
     from bot.staff.schedule import staff_running
     from bot.warmup import warm_cards, warm_up
     from bot.web import start_web, webhook_queues, whatsapp_delivery
+    from bot.webhook_journal import Journal
 
     sock = socket.socket(fileno=listen_fd) if listen_fd is not None else None
     # migrated (or checked) by serve or by the supervisor, before this
@@ -158,6 +162,8 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
         inflight = InFlight()
         web_runner = None
         tasks: list[asyncio.Task[None]] = []
+        tasks_after_drain: list[asyncio.Task[None]] = []
+        poll_journal: PollJournal | None = None
         try:
             async with contextlib.AsyncExitStack() as stack:
                 dispatcher = None
@@ -232,8 +238,24 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                 polling = None
                 if bot is not None and dispatcher is not None and hook is None:
                     lease = PollLease(services.redis, bot.id)
+                    # fetched updates journalled before they are confirmed, so that a stop
+                    # whose drain bound ran out leaves them to the next poller
+                    poll_journal = PollJournal(
+                        Journal(
+                            services.redis,
+                            JOURNAL_KEY,
+                            replicas=replicas_to_wait(settings.redis_sentinel_target),
+                        ),
+                        bot,
+                        dispatcher,
+                    )
+                    dispatcher.update.outer_middleware(poll_journal.middleware)
+                    tasks_after_drain.append(
+                        asyncio.create_task(poll_journal.tend(), name="poll-journal")
+                    )
                     polling = asyncio.create_task(
-                        poll_under_lease(bot, dispatcher, lease, stopping), name="polling"
+                        poll_under_lease(bot, dispatcher, lease, stopping, journal=poll_journal),
+                        name="polling",
                     )
                 await _until_stopped(stopping, polling)
                 log.info("stopping: finishing what was accepted (at most %g s)", settings.drain_s)
@@ -256,6 +278,12 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         settings.drain_s,
                     )
         finally:
+            # polling's journal: what the drain did not finish is left to the next poller
+            for task in tasks_after_drain:
+                task.cancel()
+            await asyncio.gather(*tasks_after_drain, return_exceptions=True)
+            if poll_journal is not None:
+                await poll_journal.release()
             # the web server first: its webhook queues' workers end (what is left stays
             # journalled) while the outbox can still deliver what they produced
             if web_runner is not None:

@@ -236,6 +236,14 @@ class Gate:
     used: bool = False
     #: True when the caller had gone by the time the gate opened, so the call was dropped
     dropped: bool = False
+    #: the parked caller's connection (a gate before Telegram has the call)
+    transport: asyncio.BaseTransport | None = None
+
+    def caller_gone(self) -> bool:
+        """Whether the parked caller's connection has closed (its process ended): released
+        now, the call is dropped. The server sees a peer's close only when its loop runs,
+        so a test that killed the caller waits for this before releasing."""
+        return self.transport is not None and self.transport.is_closing()
 
     def matches(self, method: str, params: JSON) -> bool:
         if self.used or method.lower() != self.method.lower():
@@ -600,6 +608,7 @@ class TelegramBotAPIStandin:
         if gate is not None:
             gate.used = True
             if not gate.after:
+                gate.transport = request.transport
                 gate.arrived.set()
                 await gate.released.wait()
                 if request.transport is None or request.transport.is_closing():

@@ -16,8 +16,9 @@ replaced within ``LEASE_TTL_S + RETRY_S`` (7 s; 18 s before this guard, with a 1
 lease), one stopping in order releases the key and another polls within ``RETRY_S``.
 The one window left: a stall of more than :data:`NETWORK_MARGIN_S` between the renewal's
 check and the request leaving the process. Updates are not lost in a hand-over: Telegram
-keeps those not confirmed by the next getUpdates, and the engine handles each update id
-once.
+keeps those not confirmed by the next getUpdates, those confirmed and not finished are in
+the journal (bot.channels.poll_journal, replayed by the next poller), and the engine
+handles each update id once.
 
 The key names the bot by its numeric id (the token's public half), never the token.
 """
@@ -32,7 +33,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
@@ -41,6 +42,7 @@ from aiogram.methods.base import Response, TelegramType
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.channels.poll_journal import PollJournal
 from bot.channels.telegram import run_polling
 
 log = logging.getLogger(__name__)
@@ -112,12 +114,15 @@ async def poll_under_lease(
     retry_s: float = RETRY_S,
     poll_timeout_s: int = POLL_TIMEOUT_S,
     clock: Callable[[], float] = time.monotonic,
+    journal: PollJournal | None = None,
 ) -> None:
     """Poll Telegram while this process holds `lease`, until `stop` is set; waits for
     its turn otherwise. Returns once polling has stopped and the lease is released. An
     error that ends polling itself (a revoked token) is raised, as plain polling does.
     `poll_timeout_s`: getUpdates' long-poll timeout; ValueError when the lease is too short
-    for it (see the module's text)."""
+    for it (see the module's text). With `journal`, every fetched update is journalled
+    before it is confirmed, and what other pollers left there is replayed first
+    (bot.channels.poll_journal)."""
     if lease.ttl_s - poll_timeout_s - NETWORK_MARGIN_S <= 0:
         raise ValueError(f"a {lease.ttl_s} s lease is too short for {poll_timeout_s} s long polls")
     told_waiting = False
@@ -142,6 +147,7 @@ async def poll_under_lease(
             retry_s=retry_s,
             poll_timeout_s=poll_timeout_s,
             clock=clock,
+            journal=journal,
         )
 
 
@@ -154,10 +160,14 @@ async def _poll_while_held(
     retry_s: float,
     poll_timeout_s: int,
     clock: Callable[[], float],
+    journal: PollJournal | None,
 ) -> None:
     renewed_at = clock()
     lost = asyncio.Event()
     stopping = asyncio.Event()
+    if journal is not None:
+        # what stopped pollers left, before anything new: a person's older updates first
+        journal.begin()
 
     async def guard(
         make_request: NextRequestMiddlewareType[TelegramType],
@@ -169,7 +179,11 @@ async def _poll_while_held(
                 # aiogram's polling loop retries every Exception; only a cancellation ends
                 # it, and the one stop_polling sent may have been lost (see _stop_polling)
                 raise asyncio.CancelledError
+            if journal is not None:
+                await journal.replayed_left()
             await _renewed_for(method, lease, lost, retry_s=retry_s, clock=clock)
+            if journal is not None:
+                return await _journalled(make_request, bot, method, journal)
         return await make_request(bot, method)
 
     bot.session.middleware.register(guard)
@@ -204,12 +218,30 @@ async def _poll_while_held(
     finally:
         lost_waiter.cancel()
         stopping.set()
+        if journal is not None:
+            journal.end()
         await _stop_polling(dispatcher, polling)
         bot.session.middleware.unregister(guard)
         with contextlib.suppress(RedisError):
             await lease.release()
     if not polling.cancelled() and polling.exception() is not None:
         raise polling.exception()  # type: ignore[misc]
+
+
+async def _journalled(
+    make_request: NextRequestMiddlewareType[TelegramType],
+    bot: Bot,
+    method: GetUpdates,
+    journal: PollJournal,
+) -> Response[TelegramType]:
+    """A getUpdates whose fetched updates are journalled before aiogram has them (and so
+    before the next getUpdates confirms them), its offset past those left out."""
+    method.offset = journal.offset(method.offset)
+    # aiogram's make_request returns the method's result (the updates), not the Response
+    # its type names
+    fetched: Any = await make_request(bot, cast(TelegramMethod[TelegramType], method))
+    kept: Any = await journal.kept(fetched)
+    return cast(Response[TelegramType], kept)
 
 
 async def _renewed_for(

@@ -133,17 +133,20 @@ class TelegramChannel:
         if event is None:
             return
         chat_id = message.chat.id
-        if not await self._admitted(bot, chat_id, event):
-            return
-        # Chat lock first, then a slot: a slot is never held while waiting for a chat.
-        async with self._locks.hold(chat_id), self._slots:
-            if isinstance(event, Media) and self._fetching is not None:
-                replies = await self._fetching(event, prepare=partial(self._fetch, bot))
-            else:
-                if isinstance(event, Media):
-                    event = await fetch_media(bot, event, self._media_store)
-                replies = await self._handle(event)
-            await self.deliver(bot, chat_id, replies, after_contact=isinstance(event, Contact))
+        # Chat lock first, before anything is awaited (the guard's Redis calls included): a
+        # person's updates of one polled batch start in order and must stay so; then a
+        # slot, never held while waiting for a chat.
+        async with self._locks.hold(chat_id):
+            if not await self._admitted(bot, chat_id, event):
+                return
+            async with self._slots:
+                if isinstance(event, Media) and self._fetching is not None:
+                    replies = await self._fetching(event, prepare=partial(self._fetch, bot))
+                else:
+                    if isinstance(event, Media):
+                        event = await fetch_media(bot, event, self._media_store)
+                    replies = await self._handle(event)
+                await self.deliver(bot, chat_id, replies, after_contact=isinstance(event, Contact))
 
     async def _fetch(self, bot: Bot, media: Media, wanted: bool) -> Media:
         return await fetch_media(bot, media, self._media_store, wanted)
@@ -171,12 +174,13 @@ class TelegramChannel:
             if event is None:
                 return
             chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-            if not await self._admitted(bot, chat_id, event, before=answering):
-                return
-            async with self._locks.hold(chat_id), self._slots:
-                replies = await self._handle(event)
-                await answering
-                await self.deliver(bot, chat_id, replies, after_contact=False)
+            async with self._locks.hold(chat_id):  # first: see on_message
+                if not await self._admitted(bot, chat_id, event, before=answering):
+                    return
+                async with self._slots:
+                    replies = await self._handle(event)
+                    await answering
+                    await self.deliver(bot, chat_id, replies, after_contact=False)
         finally:
             await answering
 
@@ -184,16 +188,15 @@ class TelegramChannel:
         self, bot: Bot, chat_id: int, event: Event, *, before: Awaitable[None] | None = None
     ) -> bool:
         """The guard's word on this person's update; what it says instead is sent here,
-        after `before` (a tap's answer) is done."""
+        after `before` (a tap's answer) is done. The caller holds the chat's lock."""
         if self._screen is None:
             return True
         origin = event.origin
         verdict = await self._screen(origin.channel, origin.user_key, origin.event_id)
         if not verdict.admit and verdict.replies:
-            async with self._locks.hold(chat_id):
-                if before is not None:
-                    await before
-                await self.deliver(bot, chat_id, list(verdict.replies), after_contact=False)
+            if before is not None:
+                await before
+            await self.deliver(bot, chat_id, list(verdict.replies), after_contact=False)
         return verdict.admit
 
     async def deliver(
