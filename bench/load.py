@@ -1,10 +1,11 @@
 """Load test with faults: many residents filing requests at once through real `tawasul run`
 workers by Telegram webhook, while a worker is killed, Redis restarts, the database goes
-away or the Bot API refuses calls.
+away, the Sentinels fail over to the replica, or the Bot API refuses calls.
 
-What runs (bench/load_cluster.py): a real Redis with its append-only file on, a real
-database (SQLite by default, PostgreSQL with --postgres), `tawasul db upgrade`, then
---workers `tawasul run` processes with the webhook settings, each on its own loopback port.
+What runs (bench/load_cluster.py): a real Redis with its append-only file on (with
+--sentinel: a master, a replica and two sentinels, the workers finding the master through
+the sentinels), a real database (SQLite by default, PostgreSQL with --postgres), `tawasul
+db upgrade`, then --workers `tawasul run` processes with the webhook settings, each on its own loopback port.
 The bench is Telegram and the load balancer at once: it POSTs real Update JSON with the
 secret header, round-robin over the workers' ports, and delivers again (to the next port,
 with the same update_id) whatever was not answered 200, as Telegram does. The bot's replies
@@ -28,11 +29,14 @@ Prints one JSON line:
 p50/p99: from the first delivery of an update (an album: its first photo) to the first reply the bot sends for it.
 in_hand (kill): the turns the killed worker had accepted and not answered when it died.
 recover_s: from the moment the fault was lifted until every update sent before then had
-been answered and every worker was ready again.
+been answered and every worker was ready again. The failover is lifted when the sentinels
+agree on the new master and the old one replicates it (down_s: from SENTINEL FAILOVER to
+then; with min-replicas-to-write 1 the new master takes no write before).
 
 Usage (from the repository's root): python -m bench.load [--residents 100] [--workers 2]
-    [--postgres] [--faults kill,redis,db,api] [--down 2] [--think 0] [--reply-timeout 90]
-    [--staff-group] [--log-level WARNING] [--deadline 600] [--keep-logs DIR]
+    [--postgres] [--sentinel] [--faults kill,redis,failover,db,api] [--down 2] [--think 0]
+    [--reply-timeout 90] [--staff-group] [--log-level WARNING] [--deadline 600]
+    [--keep-logs DIR]
 Exits 1 when a resident was lost, a turn unanswered, a photo missing or anything duplicated.
 """
 
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import random
 import shutil
@@ -62,7 +67,7 @@ from bot.db.models import Attachment, OutboxMessage, Request
 from standins.telegram_botapi import ApiError
 from standins.telegram_updates import TgUser, UpdateFactory
 
-FAULTS = ("kill", "redis", "db", "api")
+FAULTS = ("kill", "redis", "failover", "db", "api")
 #: How long the outbox may take to send what is left once the residents are done, and
 #: more per staff card: Telegram lets a bot post 20 messages a minute in a group.
 OUTBOX_DRAIN_S = 60.0
@@ -114,9 +119,17 @@ async def inject(
         await asyncio.sleep(down_s)
         await running.spawn(victim)
     elif fault == "redis":
-        await asyncio.to_thread(running.redis.pause)
+        await asyncio.to_thread(running.server.pause)
         await asyncio.sleep(down_s)
-        await asyncio.to_thread(running.redis.restart)
+        await asyncio.to_thread(running.server.restart)
+    elif fault == "failover":
+        # SENTINEL FAILOVER, as an operator or the sentinels do; it is over (lifted) when
+        # the sentinels agree on the new master and the old one is demoted and replicates
+        # it, the moment the new master takes writes (min-replicas-to-write 1); down_s is
+        # not used
+        sentinels = running.sentinels
+        await asyncio.to_thread(sentinels.failover)
+        await asyncio.to_thread(sentinels.wait_settled)
     elif fault == "db":
         await running.database.outage()
         await asyncio.sleep(down_s)
@@ -235,6 +248,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 postgres=args.postgres,
                 staff_group=args.staff_group,
                 log_level=args.log_level,
+                sentinel=args.sentinel,
             ) as running:
                 deliveries = Deliveries(running)
                 updates = UpdateFactory(first_update_id=random.randrange(10**8, 10**9))
@@ -296,6 +310,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "workers": args.workers,
         "residents": args.residents,
         "database": "postgresql" if args.postgres else "sqlite",
+        "redis": "sentinel" if args.sentinel else "one server, AOF",
         "faults": faults,
         "seconds": round(elapsed, 1),
         "updates_sent": deliveries.sent,
@@ -312,6 +327,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "turns_unanswered": len(timed) - len(latencies),
         "redeliveries": deliveries.redeliveries,
         "apologies": sum(p.apologies for p in people),
+        # what those messages without buttons said, each text with how often
+        "apology_texts": dict(
+            collections.Counter(t for p in people for t in p.apology_texts).most_common(5)
+        ),
         "residents_filed": len(filed),
         "lost_residents": len(people) - len(filed),
         "requests_in_db": sum(rows.requests.values()),
@@ -381,6 +400,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="`tawasul run` processes")
     parser.add_argument("--postgres", action="store_true", help="a PostgreSQL cluster, not SQLite")
     parser.add_argument(
+        "--sentinel",
+        action="store_true",
+        help="Redis as a master, a replica and two sentinels (needed by the failover fault)",
+    )
+    parser.add_argument(
         "--faults", default="", help=f"comma-separated, in order, from {','.join(FAULTS)}"
     )
     parser.add_argument("--down", type=float, default=2.0, help="seconds each fault lasts")
@@ -416,6 +440,11 @@ def main(argv: list[str] | None = None) -> None:
     unknown = {f for f in args.faults.split(",") if f} - set(FAULTS)
     if unknown:
         parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
+    chosen = set(args.faults.split(","))
+    if "failover" in chosen and not args.sentinel:
+        parser.error("the failover fault needs --sentinel")
+    if "redis" in chosen and args.sentinel:
+        parser.error("the redis fault restarts one server: not with --sentinel (use failover)")
     result = asyncio.run(run(args))
     print(json.dumps(result, ensure_ascii=False))
     problems = failures(result)

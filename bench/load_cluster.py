@@ -1,12 +1,14 @@
 """The deployment bench/load.py drives: real `tawasul run` worker processes on loopback
-ports, a real Redis with its append-only file on, a real database (the SQLite file in the
+ports, a real Redis with its append-only file on (or, with ``sentinel``, a master, a replica
+and two sentinels, the set tests/redis_topologies.py starts for the Sentinel tests), a real
+database (the SQLite file in the
 shared data directory, or a throwaway PostgreSQL cluster), and the faults done to them.
 
 Every worker is started the way an operator starts one in production: the database is
 migrated first by `tawasul db upgrade` (a deploy step), then each `tawasul run` process gets
 the Telegram webhook settings and its own TAWASUL_HTTP_PORT; the bench in front of them plays
 the load balancer. Nothing here is faked: a fault is a real SIGKILL, a real Redis restart, a
-real database outage.
+real database outage, a real ``SENTINEL FAILOVER``.
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ from typing import Final
 
 import aiohttp
 
+from tests.redis_topologies import SERVICE as SENTINEL_SERVICE
+from tests.redis_topologies import SentinelSet
 from tests.servers import PostgresServer, RedisServer, free_port, real_clock_env
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 WEBHOOK_SECRET: Final = "load_bench-secret"
 #: Where the staff cards go (a supergroup id as Telegram writes them).
 STAFF_CHAT: Final = -1001234500001
-#: Start-up of a worker (imports, the web server) on a loaded 2-core machine.
-START_TIMEOUT_S: Final = 180.0
+#: Start-up of a worker (imports, the warm-up dialogue, the receipt cards' process, then the
+#: web server) on a loaded 2-core machine: 110 s at a load average of 11, and over 180 s
+#: (the bound before) twice at 15, when the bench gave up on a worker that was starting.
+START_TIMEOUT_S: Final = 360.0
 
 
 class ClusterError(RuntimeError):
@@ -110,12 +116,13 @@ class Database:
 
 @dataclass
 class Cluster:
-    """Redis, the database and the workers, with the Bot API stand-in's address."""
+    """Redis (one server, or a Sentinel set), the database and the workers, with the Bot
+    API stand-in's address."""
 
     data_dir: Path
     api_url: str
     api_token: str
-    redis: RedisServer
+    redis: RedisServer | SentinelSet
     database: Database
     staff_group: bool = False
     log_level: str = "WARNING"
@@ -131,7 +138,6 @@ class Cluster:
             "TAWASUL_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "TAWASUL_HTTP_HOST": "127.0.0.1",
             "TAWASUL_HTTP_PORT": str(port),
-            "TAWASUL_REDIS_URL": self.redis.url,
             "TAWASUL_DATABASE_URL": self.database.url,
             "TAWASUL_DATA_DIR": str(self.data_dir),
             "TAWASUL_LOG_LEVEL": self.log_level,
@@ -145,9 +151,28 @@ class Cluster:
             "TAWASUL_STAFF_SCHEDULE": "off",
             "PYTHONPATH": str(ROOT),
         }
+        if isinstance(self.redis, SentinelSet):
+            env["TAWASUL_REDIS_SENTINELS"] = self.redis.setting
+            env["TAWASUL_REDIS_SERVICE"] = SENTINEL_SERVICE
+        else:
+            env["TAWASUL_REDIS_URL"] = self.redis.url
         if self.staff_group:
             env["TAWASUL_STAFF_CHAT_ID"] = str(STAFF_CHAT)
         return env
+
+    @property
+    def server(self) -> RedisServer:
+        """The one Redis server (the `redis` fault); raises ClusterError behind Sentinel."""
+        if not isinstance(self.redis, RedisServer):
+            raise ClusterError("the Redis restart needs one server, not a Sentinel set")
+        return self.redis
+
+    @property
+    def sentinels(self) -> SentinelSet:
+        """The Sentinel set (the `failover` fault); raises ClusterError without one."""
+        if not isinstance(self.redis, SentinelSet):
+            raise ClusterError("a failover needs the Sentinel set (--sentinel)")
+        return self.redis
 
     async def migrate(self) -> None:
         """`tawasul db upgrade`, the deploy step before any worker starts."""
@@ -179,6 +204,7 @@ class Cluster:
         """Seconds until `worker` answers /readyz with 200; raises ClusterError."""
         assert self.http is not None
         started = time.monotonic()
+        last = "no answer"
         while time.monotonic() - started < timeout_s:
             if worker.process is not None and worker.process.returncode is not None:
                 raise ClusterError(f"worker {worker.index} exited:\n{_tail(worker.log)}")
@@ -188,8 +214,12 @@ class Cluster:
                 ) as ready:
                     if ready.status == 200:
                         return time.monotonic() - started
+                    last = f"{ready.status} {(await ready.text())[:300]}"
             await asyncio.sleep(0.1)
-        raise ClusterError(f"worker {worker.index} not ready in {timeout_s:.0f} s")
+        raise ClusterError(
+            f"worker {worker.index} not ready in {timeout_s:.0f} s (/readyz: {last}):\n"
+            f"{_tail(worker.log)}"
+        )
 
     async def all_ready(self, timeout_s: float = START_TIMEOUT_S) -> float:
         """Seconds until every worker is ready (Redis and the database answer)."""
@@ -233,10 +263,15 @@ async def cluster(
     postgres: bool,
     staff_group: bool = False,
     log_level: str = "WARNING",
+    sentinel: bool = False,
 ) -> AsyncIterator[Cluster]:
-    """Redis (AOF on), the database migrated, and `workers` ready workers; all stopped on
-    exit (workers first, with SIGTERM)."""
-    redis = RedisServer.start(persistent=True)
+    """Redis (AOF on; or a master, a replica and two sentinels), the database migrated, and
+    `workers` ready workers; all stopped on exit (workers first, with SIGTERM)."""
+    redis: RedisServer | SentinelSet = (
+        await asyncio.to_thread(SentinelSet.start)
+        if sentinel
+        else RedisServer.start(persistent=True)
+    )
     database: Database | None = None
     running: Cluster | None = None
     try:

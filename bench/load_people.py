@@ -41,8 +41,9 @@ __all__ = ["PHOTOS", "Deliveries", "Recorder", "Resident", "Timed", "pick_servic
 SETTLE_S: Final = 1.5
 #: Updates one resident may send before the bench calls them stuck.
 MAX_TURNS: Final = 40
-#: Telegram gives up delivering an update after a while; the bench after this long.
-DELIVERY_GIVE_UP_S: Final = 120.0
+#: Telegram goes on delivering an update for hours; the bench gives up after this long
+#: (long enough for the only worker, killed, to be started again on a loaded machine).
+DELIVERY_GIVE_UP_S: Final = 600.0
 #: Photos in each resident's album.
 PHOTOS: Final = 2
 REQUEST_NUMBER = re.compile(r"\b\d{10}\b")
@@ -230,6 +231,8 @@ class Resident:
     timed: list[Timed] = field(default_factory=list)
     number: str | None = None
     apologies: int = 0
+    #: the last message (its start) each time no buttons came and they said it again
+    apology_texts: list[str] = field(default_factory=list)
     shared_phone: bool = False
     #: index in the inbox of the first answer after the album was sent (-1: not sent)
     album_answered_from: int = -1
@@ -359,6 +362,7 @@ class Resident:
                     break
             if nxt is None:
                 self.apologies += 1  # no buttons came: say the same again
+                self.apology_texts.append(inbox[-1].text[:60])
                 continue
             confirming = "confirm" in inbox[-1].buttons
             move = nxt
