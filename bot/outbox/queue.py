@@ -4,7 +4,10 @@ Rows are written in the same transaction as the change they report, so a crash b
 "saved" and "sent" loses nothing: the dispatcher finds the row and sends it.
 Payload shapes (the dispatcher's handlers read them):
 - person, ``kind="notify"``, ``channel`` = the person's channel, ``target`` = user_key:
-  ``{"number", "status", "replies": [{"text", "choices": [[id, label, description], ...]}]}``
+  ``{"number", "status", "replies": [{"text", "choices": [[id, label, description], ...]}]}``;
+  a reply also keeps ``"ask_contact": true`` (the share-my-number control), ``"locale"``
+  and ``"numbered": false`` when it has them, so that a turn's reply sent later by the
+  outbox looks as it would have in the turn.
 - staff group, ``kind="staff_card"``, ``channel="staff"``: ``{"number"}`` — the card is
   rendered from the request as it stands when sent, so several changes make one edit.
 - staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders);
@@ -37,15 +40,33 @@ RECEIPT = "receipt"
 
 
 def replies_to_payload(replies: Sequence[Reply]) -> list[dict[str, Any]]:
-    return [
-        {"text": r.text, "choices": [[o.id, o.label, o.description] for o in r.choices]}
-        for r in replies
-    ]
+    """The replies as JSON for a row's payload; only what differs from a plain reply is
+    written beyond the text and choices (rows written before these keys read the same)."""
+    out: list[dict[str, Any]] = []
+    for r in replies:
+        item: dict[str, Any] = {
+            "text": r.text,
+            "choices": [[o.id, o.label, o.description] for o in r.choices],
+        }
+        if r.ask_contact:
+            item["ask_contact"] = True
+        if r.locale is not None:
+            item["locale"] = r.locale
+        if not r.numbered:
+            item["numbered"] = False
+        out.append(item)
+    return out
 
 
 def replies_from_payload(payload: dict[str, Any]) -> list[Reply]:
     return [
-        Reply(item["text"], choices=tuple(Option(*choice) for choice in item.get("choices", [])))
+        Reply(
+            item["text"],
+            choices=tuple(Option(*choice) for choice in item.get("choices", [])),
+            ask_contact=bool(item.get("ask_contact", False)),
+            locale=item.get("locale"),
+            numbered=bool(item.get("numbered", True)),
+        )
         for item in payload.get("replies", [])
     ]
 
