@@ -152,6 +152,22 @@ class Confirmations:
             "status": status,
         }
 
+    def decided(self, number: str, status: str) -> str:
+        """The request is decided (``status``, its label): nothing but a reopening changes
+        it, so the officer is told that, and how at this door. Found by the fresh-clone
+        tester: ``tawasul staff ask`` on a rejected request said only that it «cannot be
+        done now», as if waiting would help."""
+        _ = self._
+        if self.door == "group":
+            text = _(
+                "Request %(number)s is already decided («%(status)s»). To act on it again, reopen it first with ↩️ on its card."
+            )
+        else:
+            text = _(
+                "Request %(number)s is already decided («%(status)s»). To act on it again, reopen it first, with the reason: tawasul staff reopen %(number)s REASON"
+            )
+        return text % {"number": number, "status": status}
+
     def already_with(self, number: str, officer: str | None) -> str:
         """Another officer has the request: how to take it over at this door."""
         _ = self._

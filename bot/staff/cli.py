@@ -107,7 +107,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from conversations.ports import SayRefused
     from domain.catalogue import load_catalogue
     from domain.sla import riyadh_date
-    from domain.status import IllegalTransition
+    from domain.status import FINAL, IllegalTransition
     from officers.confirmations import Confirmations
 
     views = StaffViews(load_catalogue(), locale=args.lang, holidays=holidays_of(settings))
@@ -206,7 +206,11 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             print(confirm.not_found(number), file=err)
             return REFUSED
         except IllegalTransition as exc:
-            print(confirm.cannot_now(number, views.status(exc.current)), file=err)
+            status = views.status(exc.current)
+            if exc.current in FINAL and action != "reopen":
+                print(confirm.decided(number, status), file=err)  # reopen comes first
+            else:
+                print(confirm.cannot_now(number, status), file=err)
             return REFUSED
         except SayRefused:
             print(

@@ -394,3 +394,26 @@ async def test_options_and_words_in_any_order(
     assert "--ofiser" in typo.stderr
     record = await gateway.get_by_number(third)
     assert record is not None and record.status is RequestStatus.RECEIVED
+
+
+async def test_acting_on_a_decided_request_says_it_is_decided_and_to_reopen_first(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    # found by the fresh-clone tester: `ask` on a rejected request said only «لا يمكن تنفيذ
+    # هذا الإجراء الآن», as if waiting would do
+    number = (await gateway.submit(submission())).number
+    staff(db_url, tmp_path, "reject", number, "المستندات", "ناقصة", "--officer", "نورة")
+    for action in ("ask", "accept"):
+        words = ("ما", "رقم", "الجواز؟", "--officer", "نورة")
+        refused = staff(db_url, tmp_path, action, number, *words, code=1).stderr
+        assert f"بُتّ في الطلب رقم {number}" in refused and "«مرفوض»" in refused, refused
+        assert f"tawasul staff reopen {number}" in refused, refused
+    english = staff(
+        db_url, tmp_path, "--lang", "en", "ask", number, "why?", "--officer", "نورة", code=1
+    ).stderr
+    assert "already decided" in english and f"tawasul staff reopen {number} REASON" in english
+    # what it says works: reopened, the question goes to the person
+    staff(db_url, tmp_path, "reopen", number, "مراجعة", "--officer", "نورة")
+    staff(db_url, tmp_path, "ask", number, "ما", "رقم", "الجواز؟", "--officer", "نورة")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO

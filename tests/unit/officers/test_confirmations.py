@@ -69,6 +69,12 @@ def test_each_door_names_its_own_way_to_take_over_and_to_unblock() -> None:
     assert "already blocked" in group.blocked(NUMBER, "Noura", changed=False)
     assert "by Sara" in group.unblocked(NUMBER, "Noura", changed=True, by="Sara")
     assert "not blocked" in terminal.unblocked(NUMBER, "Noura", changed=False)
+    # a decided request: reopening comes first, each door its own way
+    assert "↩️" in group.decided(NUMBER, "Rejected")
+    assert f"tawasul staff reopen {NUMBER} REASON" in terminal.decided(NUMBER, "Rejected")
+    arabic = confirmations("ar", "terminal").decided(NUMBER, "مرفوض")
+    assert f"بُتّ في الطلب رقم {NUMBER} («مرفوض»)" in arabic
+    assert f"tawasul staff reopen {NUMBER} السبب" in arabic
 
 
 def test_the_group_says_who_reopened_and_when_it_is_due_the_terminal_only_that_it_is() -> None:
