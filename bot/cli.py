@@ -12,7 +12,9 @@ import sys
 from bot.logging_setup import LOG_FILE, configure_logging
 from bot.settings import Settings, load_settings
 from bot.staff.cli import add_staff_parser, run_staff
+from bot.staff.cli_args import help_locale
 from bot.supervisor import LISTEN_FD_OPTION
+from conversations.i18n import Texts
 
 #: The exit status of a chat ended by Ctrl-C: 128 + SIGINT, the shell's convention, so a
 #: script that ran `tawasul chat` learns it was interrupted, not finished.
@@ -125,39 +127,42 @@ async def _redis(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="tawasul", description="Tawasul request bot")
-    sub = parser.add_subparsers(dest="command", required=True)
-    chat_p = sub.add_parser("chat", help="the resident dialogue in this terminal")
-    chat_p.add_argument("--user", default="local", help="who is chatting (a local user key)")
-    run_p = sub.add_parser(
-        "run", help="run the configured channels (terminal chat without a token)"
-    )
+    # the help in the officers' language, Arabic unless --lang en is typed (help_locale)
+    texts = Texts(help_locale(sys.argv[1:] if argv is None else argv))
+    _ = texts.gettext
+    parser = argparse.ArgumentParser(prog="tawasul", description=_("Tawasul request bot"))
+    sub = parser.add_subparsers(dest="command", required=True, title=_("commands"))
+    chat_help = _("the resident dialogue in this terminal")
+    chat_p = sub.add_parser("chat", help=chat_help, description=chat_help)
+    chat_p.add_argument("--user", default="local", help=_("who is chatting (a local user key)"))
+    run_help = _("run the configured channels (the terminal chat without a token)")
+    run_p = sub.add_parser("run", help=run_help, description=run_help)
     run_p.add_argument(
         "--workers",
         type=int,
         default=None,
         metavar="N",
-        help="worker processes serving the one HTTP port (default TAWASUL_WORKERS, 1)",
+        help=_("worker processes serving the one HTTP port (default TAWASUL_WORKERS, 1)"),
     )
     # the listening socket a supervised worker inherits (bot.supervisor); not for people
     run_p.add_argument(LISTEN_FD_OPTION, type=int, default=None, help=argparse.SUPPRESS)
-    add_staff_parser(sub)
-    hook_p = sub.add_parser(
-        "webhook", help="register the Telegram webhook (a deploy step, run once), show or remove it"
-    )
+    add_staff_parser(sub, texts)
+    hook_help = _("register the Telegram webhook (a deploy step, run once), show or remove it")
+    hook_p = sub.add_parser("webhook", help=hook_help, description=hook_help)
     hook_p.add_argument("action", choices=["set", "info", "delete"])
-    db_p = sub.add_parser("db", help="database maintenance")
+    db_help = _("database maintenance")
+    db_p = sub.add_parser("db", help=db_help, description=db_help)
     db_p.add_argument("action", choices=["upgrade"])
-    redis_p = sub.add_parser(
-        "redis", help="Redis maintenance: migrate-keys moves keys to their hash-tagged names"
-    )
+    redis_help = _("Redis maintenance: migrate-keys moves keys to their hash-tagged names")
+    redis_p = sub.add_parser("redis", help=redis_help, description=redis_help)
     redis_p.add_argument("action", choices=["migrate-keys"])
-    data_p = sub.add_parser(
-        "data", help="personal data: purge redacts decided requests past TAWASUL_RETENTION_DAYS"
-    )
+    data_help = _("personal data: purge redacts decided requests past TAWASUL_RETENTION_DAYS")
+    data_p = sub.add_parser("data", help=data_help, description=data_help)
     data_p.add_argument("action", choices=["purge"])
-    data_p.add_argument("--dry-run", action="store_true", help="only list what would be redacted")
-    data_p.add_argument("--lang", choices=("ar", "en"), default="ar", help="output language")
+    data_p.add_argument(
+        "--dry-run", action="store_true", help=_("only list what would be redacted")
+    )
+    data_p.add_argument("--lang", choices=("ar", "en"), default="ar", help=_("output language"))
     args = parser.parse_args(argv)
 
     # Everything the bot and its embedded servers write (the database, the dialogues' Redis

@@ -10,9 +10,10 @@ wrong is raised as :class:`BadWords`, answered by the caller in the officer's ``
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final, Literal
 
+from conversations.i18n import DEFAULT_LOCALE, LOCALES, Texts
 from domain.request_number import InvalidRequestNumber, parse_request_number
 
 #: The namespace attribute naming a verb's words (the number and the free text, any order).
@@ -102,71 +103,123 @@ def number_and_text(args: argparse.Namespace) -> tuple[str, str]:
     return number, text
 
 
-def add_staff_parser(sub: Any) -> None:
-    """Registers ``staff`` on the ``tawasul`` subparsers (``sub``)."""
+def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
+    """Registers ``staff`` on the ``tawasul`` subparsers (``sub``), its help in ``texts``'
+    language (Arabic by default: see :func:`help_locale`). argparse's own words («usage:»,
+    «options», «show this help message and exit», its errors) stay in English."""
+    _ = (texts or Texts(DEFAULT_LOCALE)).gettext
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: given after the action it overrides; not given, the staff-level one stays
-    common.add_argument("--officer", default=argparse.SUPPRESS, help="your name (audit trail)")
-    common.add_argument("--lang", choices=("ar", "en"), default=argparse.SUPPRESS)
+    common.add_argument(
+        "--officer",
+        default=argparse.SUPPRESS,
+        metavar=_("NAME"),
+        help=_("your name (for the request's history)"),
+    )
+    common.add_argument(
+        "--lang", choices=("ar", "en"), default=argparse.SUPPRESS, help=_("output language")
+    )
 
-    staff = sub.add_parser("staff", help="officers' actions on requests, without Telegram")
-    staff.add_argument("--officer", default=None, help="your name (default: the OS user)")
-    staff.add_argument("--lang", choices=("ar", "en"), default="ar", help="output language")
-    actions = staff.add_subparsers(dest="staff_action", required=True, parser_class=_VerbParser)
-    actions.add_parser("list", parents=[common], help="open requests, soonest due first")
+    staff = sub.add_parser(
+        "staff",
+        help=_("officers' actions on requests, without Telegram"),
+        description=_("Officers' actions on requests, without Telegram."),
+    )
+    staff.add_argument(
+        "--officer",
+        default=None,
+        metavar=_("NAME"),
+        help=_("your name (default: the operating-system user)"),
+    )
+    staff.add_argument("--lang", choices=("ar", "en"), default="ar", help=_("output language"))
+    actions = staff.add_subparsers(
+        dest="staff_action", required=True, parser_class=_VerbParser, title=_("actions")
+    )
+    list_help = _("open requests, soonest due first")
+    actions.add_parser("list", parents=[common], help=list_help, description=list_help)
     for name, help_ in (
-        ("show", "a request's details, with the paths of its files"),
-        ("take", "take a request"),
-        ("undo", "undo a decision the person has not been told of yet"),
-        ("keep", "answer the person's request for reconsideration: the rejection stays"),
-        ("unblock", "serve the person behind a request again"),
+        ("show", _("a request's details, with the paths of its files")),
+        ("take", _("take a request")),
+        ("undo", _("undo a decision the person has not been told of yet")),
+        ("keep", _("answer the person's request for reconsideration: the rejection stays")),
+        ("unblock", _("serve the person behind a request again")),
     ):
-        p = actions.add_parser(name, parents=[common], help=help_)
+        p = actions.add_parser(name, parents=[common], help=help_, description=help_)
         # optional for argparse: a missing number is answered in the officer's language
-        p.add_argument("number", nargs="?")
+        p.add_argument("number", nargs="?", metavar=_("NUMBER"), help=_("the request number"))
         if name != "unblock":
-            _over_option(p)
+            _over_option(p, _)
+    export_help = _("requests filed between two days and their decisions, as CSV (UTF-8 with BOM)")
     export = actions.add_parser(
-        "export",
-        parents=[common],
-        help="requests filed between two days and their decisions, as CSV (UTF-8 with BOM)",
+        "export", parents=[common], help=export_help, description=export_help
     )
     # read in _export, so a bad or missing day is answered in the officer's language
-    export.add_argument("--from", dest="first", default=None, help="YYYY-MM-DD (required)")
-    export.add_argument("--to", dest="last", default=None, help="YYYY-MM-DD (required)")
-    export.add_argument("--output", default=None, help="a file instead of standard output")
+    required_day = _("YYYY-MM-DD (required)")
+    export.add_argument("--from", dest="first", default=None, help=required_day)
+    export.add_argument("--to", dest="last", default=None, help=required_day)
+    export.add_argument(
+        "--output", default=None, help=_("a file to write to instead of the standard output")
+    )
     export.add_argument(
         "--with-personal-data",
         action="store_true",
-        help="add identity, establishment and phone numbers (recorded in the audit log)",
+        help=_("add identity, establishment and phone numbers (recorded in the audit log)"),
     )
     for name, help_, words, required in (
-        ("ask", "ask the person for more information", "question", True),
-        ("accept", "accept a request (an optional note for the person)", "note", False),
-        ("reject", "reject a request, with the reason the person will read", "reason", True),
-        ("reopen", "take a decided request back to review, with a reason", "reason", True),
+        ("ask", _("ask the person for more information"), _("QUESTION"), True),
+        ("accept", _("accept a request (an optional note for the person)"), _("NOTE"), False),
+        (
+            "reject",
+            _("reject a request, with the reason the person will read"),
+            _("REASON"),
+            True,
+        ),
+        ("reopen", _("take a decided request back to review, with a reason"), _("REASON"), True),
         (
             "block",
-            "stop serving the person behind a request (the reason is for the audit)",
-            "reason",
+            _("stop serving the person behind a request (the reason is for the audit)"),
+            _("REASON"),
             True,
         ),
     ):
         # «more-info» is what the staff group's button says; the action is the same
         aliases = ["more-info"] if name == "ask" else []
-        p = actions.add_parser(name, parents=[common], help=help_, aliases=aliases)
+        p = actions.add_parser(
+            name, parents=[common], help=help_, description=help_, aliases=aliases
+        )
         # one list: the number may come before, among or after the words (number_and_text)
-        p.add_argument("words", nargs="*", metavar=f"NUMBER {words}")
+        p.add_argument(
+            "words",
+            nargs="*",
+            metavar=f"{_('NUMBER')} {words}",
+            help=_("the request number and the words, in any order"),
+        )
         if name != "block":
-            _over_option(p)
+            _over_option(p, _)
         # staff_action: the alias typed is recorded as the action itself
         p.set_defaults(**{_TEXT_DEST: "words", "staff_action": name, "text_required": required})
 
 
-def _over_option(parser: argparse.ArgumentParser) -> None:
+def help_locale(argv: Sequence[str]) -> str:
+    """The language of ``--help``: the ``--lang`` typed anywhere in ``argv`` (``--lang en``
+    or ``--lang=en``) when it is one of ours, else Arabic, the officers' default (the
+    same default as ``--lang``'s). argparse prints the help before ``--lang`` is parsed,
+    so it is read here first."""
+    for i, word in enumerate(argv):
+        value = None
+        if word == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif word.startswith("--lang="):
+            value = word.removeprefix("--lang=")
+        if value in LOCALES:
+            return value
+    return DEFAULT_LOCALE
+
+
+def _over_option(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
     # the desk's one rule (bot.staff.desk_core.DeskCore._claim): the same for every action
     parser.add_argument(
         "--over",
         action="store_true",
-        help="act on a request another officer has: it becomes yours, and they are told",
+        help=_("act on a request another officer has: it becomes yours, and they are told"),
     )
