@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from bot.abuse.filing import FilingLimits
 from bot.db.requests_repo import RequestRecord, SqlRequestGateway, StatusEventRecord
-from bot.staff.desk import NotTheOwner, RequestNotFound, StaffDesk
+from bot.staff.desk import StaffDesk
 from conversations.ports import (
     MoreInfoAnswer,
     NotAwaitingAnswer,
@@ -18,6 +18,7 @@ from conversations.ports import (
     SubmittedRequest,
 )
 from domain.status import FINAL, IllegalTransition, RequestStatus
+from officers.failures import NotTheOwner, RequestNotFound
 
 
 class Gateway:

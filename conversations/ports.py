@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
+# the person's say refused: a domain rule's outcome, raised by the desk too (officers/)
+from domain.their_say import SayRefused as SayRefused
+
 
 @dataclass(frozen=True, slots=True)
 class AttachmentInfo:
@@ -65,17 +68,6 @@ class MoreInfoAnswer:
 class NotAwaitingAnswer(LookupError):
     """The person's own request asks nothing of them now. The words shown are the same as
     for :class:`NotTheirs`, so a number cannot be probed."""
-
-
-class SayRefused(LookupError):
-    """A note, rating, comment or reconsideration that cannot be taken now; ``reason`` is
-    a :data:`domain.their_say.Refusal` ("not_theirs" for a request that is missing or was
-    filed from another chat: one answer for both, so a number cannot be probed)."""
-
-    def __init__(self, number: str, reason: str) -> None:
-        super().__init__(number)
-        self.number = number
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

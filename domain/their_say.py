@@ -22,6 +22,18 @@ MAX_NOTE_FILES: Final = 10
 Refusal = Literal["not_theirs", "closed", "not_decided", "already", "not_rejected", "open"]
 
 
+class SayRefused(LookupError):
+    """A note, rating, comment or reconsideration that cannot be taken now, or an answer
+    to a reconsideration nobody asked for; ``reason`` is a :data:`Refusal` ("not_theirs"
+    for a request that is missing or was filed from another chat: one answer for both, so
+    a number cannot be probed)."""
+
+    def __init__(self, number: str, reason: str) -> None:
+        super().__init__(number)
+        self.number = number
+        self.reason = reason
+
+
 def parse_rating(raw: str) -> int | None:
     """A rating from a button's data ("1".."5"); None for anything else (a forged value)."""
     if len(raw) != 1 or not raw.isascii() or not raw.isdigit():

@@ -28,9 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Block, Request, utcnow
-from bot.staff.actors import Officer
-from bot.staff.outcomes import MissingReason, RequestNotFound
 from conversations.keys import person_tag
+from officers.failures import MissingReason, RequestNotFound
+from officers.officer import Officer
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
-"""Who acts on a request, as the audit trail records them and as officers read them.
-
-An officer is identified two ways:
+"""Who acted on a request, as officers read it: the Telegram user behind an owner key or
+a signature (:func:`telegram_id`) and a name for the history (:func:`actor_name`). The
+officer (:class:`officers.officer.Officer`) and the two ways the desk writes who acted
+are :mod:`officers.officer`:
 
 - the *owner key* (``Request.assigned_to``): ``officer:<telegram id>`` for someone acting
   from the staff group, ``terminal:<name>`` at ``tawasul staff``. It says who has the request
@@ -17,47 +18,7 @@ desk) are read too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal
-
 from conversations.i18n import Texts
-
-#: The longest display name kept (the actor column is 160 characters).
-MAX_NAME: Final = 120
-
-Origin = Literal["telegram", "terminal", "os_user"]
-
-
-@dataclass(frozen=True, slots=True)
-class Officer:
-    """Someone acting on requests: a Telegram user (``id``) or a person at the terminal."""
-
-    id: int
-    name: str
-    origin: Origin = "telegram"
-
-    @property
-    def actor(self) -> str:
-        """The owner key written to ``assigned_to``."""
-        if self.origin == "telegram":
-            return f"officer:{self.id}"
-        return f"terminal:{self.name[:MAX_NAME]}"
-
-    @property
-    def signature(self) -> str:
-        """The audit trail's actor: who, by name."""
-        name = self.name[:MAX_NAME]
-        if self.origin == "telegram":
-            return f"officer:{self.id}:{name}"
-        if self.origin == "os_user":
-            return f"os-user:{name}"
-        return f"terminal:{name}"
-
-    def signed(self, actor: str) -> bool:
-        """Whether an audit ``actor`` is this officer (by owner key, whatever the name was)."""
-        if self.origin == "telegram":
-            return actor == self.actor or actor.startswith(self.actor + ":")
-        return actor in (f"terminal:{self.name[:MAX_NAME]}", f"os-user:{self.name[:MAX_NAME]}")
 
 
 def telegram_id(actor: str | None) -> int | None:

@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Final
 
-from bot.staff.actors import Officer, actor_name, telegram_id
+from bot.staff.actors import actor_name, telegram_id
 from bot.staff.views import HTML, StaffViews
 from conversations.formatting import isolate
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue
+from officers.officer import Officer
 
 #: How much of the person's answer is quoted in the announcement (the card has it all).
 MAX_QUOTED: Final = 600

@@ -15,11 +15,12 @@ from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.abuse.blocks import BlockList, BlockOutcome
-from bot.staff.actors import Officer, actor_name
-from bot.staff.desk import MissingReason, RequestNotFound
+from bot.staff.actors import actor_name
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
 from domain.request_number import InvalidRequestNumber, parse_request_number
+from officers.failures import MissingReason, RequestNotFound
+from officers.officer import Officer
 
 
 class BlockHandlers(StaffGroup):

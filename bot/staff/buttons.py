@@ -26,7 +26,6 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from bot.db.requests_repo import RequestRecord
-from bot.staff.actors import Officer
 from bot.staff.callbacks import (
     ACCEPT,
     ASK,
@@ -42,21 +41,16 @@ from bot.staff.callbacks import (
     reason_callback,
     reject_reasons,
 )
-from bot.staff.desk import (
-    AlreadyTaken,
-    RequestNotFound,
-    StaleAction,
-    TooLateToUndo,
-    check_owner,
-    record_fresh,
-)
 from bot.staff.group import answer, officer_of
 from bot.staff.menus import CANCEL, OTHER
+from bot.staff.outcomes import check_owner, record_fresh
 from bot.staff.questions import QuestionHandlers
 from bot.staff.views import HTML
 from conversations.formatting import isolate
 from conversations.ports import SayRefused
 from domain.status import FINAL, IllegalTransition, RequestStatus
+from officers.failures import AlreadyTaken, RequestNotFound, StaleAction, TooLateToUndo
+from officers.officer import Officer
 
 log = logging.getLogger(__name__)
 

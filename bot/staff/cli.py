@@ -43,8 +43,8 @@ from bot.staff.cli_args import BadWords, add_staff_parser, number_and_text
 __all__ = ["add_staff_parser", "run_staff"]
 
 if TYPE_CHECKING:
-    from bot.staff.actors import Officer
     from bot.staff.views import StaffViews
+    from officers.officer import Officer
 
 LOCAL_OFFICER_ID: Final = 0
 ACTIONS: Final = (
@@ -70,7 +70,7 @@ BAD_INPUT: Final = 2
 def local_officer(name: str | None) -> Officer:
     """The officer at the terminal: the ``--officer`` name, else the operating-system user
     (recorded as such in the history, so nobody mistakes it for a person's own name)."""
-    from bot.staff.actors import MAX_NAME, Officer
+    from officers.officer import MAX_NAME, Officer
 
     if name:
         return Officer(LOCAL_OFFICER_ID, name[:MAX_NAME], origin="terminal")
@@ -96,19 +96,14 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from bot.db.models import utcnow
     from bot.media_store import MediaStore
     from bot.settings import holidays_of
-    from bot.staff.desk import (
-        AlreadyTaken,
-        MissingReason,
-        RequestNotFound,
-        StaffDesk,
-        TooLateToUndo,
-    )
+    from bot.staff.desk import StaffDesk
     from bot.staff.views import PLAIN, StaffViews, script_mismatch
     from conversations.ports import SayRefused
     from domain.catalogue import load_catalogue
     from domain.sla import riyadh_date
     from domain.status import FINAL, IllegalTransition
     from officers.confirmations import Confirmations
+    from officers.failures import AlreadyTaken, MissingReason, RequestNotFound, TooLateToUndo
 
     views = StaffViews(load_catalogue(), locale=args.lang, holidays=holidays_of(settings))
     _ = views.texts.gettext

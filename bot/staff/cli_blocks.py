@@ -13,8 +13,8 @@ from bot.staff.cli import BAD_INPUT, REFUSED
 from officers.confirmations import Confirmations
 
 if TYPE_CHECKING:
-    from bot.staff.actors import Officer
     from bot.staff.views import StaffViews
+    from officers.officer import Officer
 
 
 async def run_blocking(
@@ -30,7 +30,7 @@ async def run_blocking(
     from bot.abuse.blocks import BlockList
     from bot.redis_conn import open_redis
     from bot.staff.cli_args import number_and_text
-    from bot.staff.desk import MissingReason, RequestNotFound
+    from officers.failures import MissingReason, RequestNotFound
 
     _ = views.texts.gettext
     confirm = Confirmations(views.texts.gettext, views.texts.ngettext, "terminal")

@@ -23,7 +23,6 @@ from aiogram.types import BufferedInputFile, Message, ReplyParameters, Update
 from bot.channels.telegram_calls import send_with_retry
 from bot.db.requests_repo import RequestRecord
 from bot.staff.chart import draw_stats_chart
-from bot.staff.desk import RequestNotFound
 from bot.staff.group import StaffGroup, officer_of
 from bot.staff.views import HTML
 from domain.identity import InvalidIdentityNumber, parse_identity_number
@@ -32,6 +31,7 @@ from domain.phone import InvalidPhoneNumber, normalise_phone
 from domain.request_number import FIRST_DIGITS, InvalidRequestNumber, parse_request_number
 from domain.status import IllegalTransition
 from officers.charts import LAST_14_DAYS, chart_texts
+from officers.failures import RequestNotFound
 
 log = logging.getLogger(__name__)
 

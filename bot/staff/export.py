@@ -20,11 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import AuditEntry, Request
-from bot.staff.actors import Officer, actor_name
+from bot.staff.actors import actor_name
 from bot.staff.views import APPLICANT_LABELS, StaffViews
 from conversations.i18n import N_
 from domain.sla import RIYADH
 from domain.status import FINAL, RequestStatus
+from officers.officer import Officer
 
 #: Excel reads a CSV as UTF-8 only when it starts with this
 BOM: Final = "\ufeff"

@@ -32,14 +32,15 @@ from redis.asyncio import Redis
 from bot.channels.telegram_calls import send_with_retry
 from bot.db.models import utcnow
 from bot.db.requests_repo import RequestRecord
-from bot.staff.actors import MAX_NAME, Officer
 from bot.staff.auth import OfficerAuth
 from bot.staff.cards import CardRenderer
-from bot.staff.desk import RequestNotFound, StaffDesk
+from bot.staff.desk import StaffDesk
 from bot.staff.views import HTML, StaffViews
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
 from officers.confirmations import Confirmations
+from officers.failures import RequestNotFound
+from officers.officer import MAX_NAME, Officer
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,14 @@
-"""What a desk action can end in besides success, and the rule for old buttons.
-
-Raised by :class:`bot.staff.desk.StaffDesk`; the staff group and the terminal turn each
-into a sentence for the officer. The rules themselves are :mod:`officers.desk_rules`.
+"""The desk's rules asked of a record read a moment ago, before a menu or a prompt is
+offered (the desk asks again when it acts). The rules themselves are
+:mod:`officers.desk_rules`; what an action can end in, :mod:`officers.failures`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.db.requests_repo import RequestRecord
-from bot.staff.actors import Officer
 from officers.desk_rules import held_by_another, still_fresh
+from officers.failures import AlreadyTaken
+from officers.officer import Officer
 
 
 def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -> bool:
@@ -27,51 +25,8 @@ def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -
 
 def check_owner(record: RequestRecord, officer: Officer) -> None:
     """Raises :class:`AlreadyTaken` when another officer has the request: the desk's rule
-    (:meth:`bot.staff.desk_core.DeskCore._claim`), checked before a menu or a prompt is
+    (:meth:`officers.desk.Desk._claim`), checked before a menu or a prompt is
     offered (after the button's freshness, as the desk does) so nobody types a reason
     only to be refused. The desk checks again."""
     if held_by_another(record.assigned_to, officer):
         raise AlreadyTaken(record.number, record.assigned_name)
-
-
-class RequestNotFound(LookupError):
-    pass
-
-
-class NotTheOwner(PermissionError):
-    """The person answering is not the one who filed the request."""
-
-
-class MissingReason(ValueError):
-    pass
-
-
-class AlreadyTaken(PermissionError):
-    """Another officer has the request; ``name`` says who."""
-
-    def __init__(self, number: str, name: str | None) -> None:
-        super().__init__(number)
-        self.number = number
-        self.name = name
-
-
-class StaleAction(RuntimeError):
-    """The request changed after the button was offered (taken, decided, reopened, asked)."""
-
-    def __init__(self, number: str) -> None:
-        super().__init__(number)
-        self.number = number
-
-
-class TooLateToUndo(RuntimeError):
-    """The person has been told already (or the last change is not a decision)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Taken:
-    """What a take did: ``previous`` names the officer it was taken over from;
-    ``already`` is True when the officer had it already (nothing changed)."""
-
-    record: RequestRecord
-    previous: str | None = None
-    already: bool = False

@@ -19,13 +19,13 @@ from typing import Final, Literal
 from aiogram import Bot
 from aiogram.types import CallbackQuery, ForceReply, Message, Update
 
-from bot.staff.actors import Officer
 from bot.staff.blocking import BlockHandlers
-from bot.staff.desk import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
 from bot.staff.group import answer, officer_of
 from bot.staff.menus import pick_menu
 from bot.staff.views import HTML, mention, script_mismatch
 from domain.status import IllegalTransition
+from officers.failures import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
+from officers.officer import Officer
 
 log = logging.getLogger(__name__)
 

@@ -147,13 +147,16 @@ class DeskQueries:
             )
             return await with_related(session, [to_record(r) for r in rows])
 
-    async def _read(
-        self, session: AsyncSession, request_id: int, *, fresh: bool = False
-    ) -> RequestRecord | None:
-        statement = select_requests().where(Request.id == request_id)
-        if fresh:
-            statement = statement.execution_options(populate_existing=True)
-        request = await session.scalar(statement)
-        if request is None:
-            return None
-        return (await with_related(session, [to_record(request)]))[0]
+
+async def read_record(
+    session: AsyncSession, request_id: int, *, fresh: bool = False
+) -> RequestRecord | None:
+    """One request as officers read it (with ``related``); ``fresh`` reads past the
+    session's identity map (what this transaction just wrote)."""
+    statement = select_requests().where(Request.id == request_id)
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    request = await session.scalar(statement)
+    if request is None:
+        return None
+    return (await with_related(session, [to_record(request)]))[0]

@@ -23,15 +23,15 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import CallbackQuery
 
-from bot.staff.actors import Officer
 from bot.staff.callbacks import QUESTION, StaffAction, action_data
-from bot.staff.desk import StaleAction
 from bot.staff.group import answer
 from bot.staff.menus import CANCEL, OTHER
 from bot.staff.prompts import PromptHandlers
 from bot.staff.views import HTML, script_mismatch
 from conversations.i18n import DEFAULT_LOCALE
 from domain.status import FINAL, IllegalTransition, RequestStatus
+from officers.failures import StaleAction
+from officers.officer import Officer
 
 log = logging.getLogger(__name__)
 

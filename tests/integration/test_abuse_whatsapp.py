@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 
 from bot.app import Services, build_services
 from bot.db.models import Base, OutboxMessage, Request, StatusEvent
-from bot.staff.actors import Officer
 from bot.web import QUEUE_KEY, build_web_app
+from officers.officer import Officer
 from standins.graph_api import GraphAPIStandin
 from standins.whatsapp_payloads import PayloadFactory, WaUser, encode, sign
 from tests import samples

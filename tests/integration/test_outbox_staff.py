@@ -21,9 +21,10 @@ from bot.db.requests_repo import SqlRequestGateway
 from bot.outbox.queue import STAFF, staff_text
 from bot.outbox.ratelimit import TelegramLimits
 from bot.outbox.telegram_delivery import SkipStaffDelivery
-from bot.staff.desk import Officer, StaffDesk
+from bot.staff.desk import StaffDesk
 from conversations.ports import AttachmentInfo
 from domain.catalogue import load_catalogue
+from officers.officer import Officer
 from standins.telegram_botapi import fake_file_id
 from tests.integration.outbox_support import STAFF_CHAT, Rig, rig
 from tests.integration.test_db_requests import submission

@@ -13,19 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
-from bot.staff.desk import (
-    AlreadyTaken,
-    MissingReason,
-    NotTheOwner,
-    Officer,
-    RequestNotFound,
-    StaffDesk,
-    StaleAction,
-    TooLateToUndo,
-)
+from bot.staff.desk import StaffDesk
 from conversations.ports import AttachmentInfo
 from domain.catalogue import load_catalogue
 from domain.status import IllegalTransition, RequestStatus
+from officers.failures import (
+    AlreadyTaken,
+    MissingReason,
+    NotTheOwner,
+    RequestNotFound,
+    StaleAction,
+    TooLateToUndo,
+)
+from officers.officer import Officer
 from tests.integration.test_db_requests import submission
 
 OFFICER = Officer(7001, "نورة")

@@ -320,6 +320,6 @@ async def test_find_explains_numbers_of_the_wrong_kind(h: Harness) -> None:
 
 
 def _officer(user: Any) -> Any:
-    from bot.staff.actors import Officer
+    from officers.officer import Officer
 
     return Officer(user.id, f"{user.first_name} {user.last_name or ''}".strip())

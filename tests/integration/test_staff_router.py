@@ -618,7 +618,7 @@ async def test_stats_text_stands_when_the_chart_fails(
 
 
 def _officer_of(user: TgUser) -> Any:
-    from bot.staff.desk import Officer
+    from officers.officer import Officer
 
     return Officer(user.id, f"{user.first_name} {user.last_name or ''}".strip())
 

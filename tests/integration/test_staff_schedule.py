@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import OutboxMessage, Request
 from bot.db.requests_repo import SqlRequestGateway
 from bot.settings import Settings
-from bot.staff.desk import Officer, StaffDesk
+from bot.staff.desk import StaffDesk
 from bot.staff.schedule import StaffSchedule, run_schedule
 from domain.catalogue import load_catalogue
 from domain.sla import RIYADH, due_date
+from officers.officer import Officer
 from tests.integration.test_db_requests import submission
 
 NOURA = Officer(7001, "نورة")

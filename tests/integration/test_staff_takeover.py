@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import OutboxMessage
-from bot.staff.actors import Officer
-from bot.staff.desk import AlreadyTaken, StaffDesk
+from bot.staff.desk import StaffDesk
 from domain.status import RequestStatus
+from officers.failures import AlreadyTaken
+from officers.officer import Officer
 from tests.integration.test_staff_router import (
     COLLEAGUE,
     OFFICER,

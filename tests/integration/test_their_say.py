@@ -24,7 +24,7 @@ from bot.redis_store.attempts import RedisAttemptLimiter
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.callbacks import KEEP_REJECTED, REOPEN_ASKED, version
 from bot.staff.cards import CardRenderer
-from bot.staff.desk import Officer, StaffDesk
+from bot.staff.desk import StaffDesk
 from bot.staff.schedule import StaffSchedule
 from bot.staff.views import PLAIN, StaffViews
 from conversations.engine import Engine
@@ -32,6 +32,7 @@ from conversations.events import Choice, Command, Event, Media, Origin, Reply, T
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
+from officers.officer import Officer
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_db_requests import submission

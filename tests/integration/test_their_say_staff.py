@@ -13,9 +13,10 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
-from bot.staff.desk import Officer, StaffDesk
+from bot.staff.desk import StaffDesk
 from conversations.ports import Note
 from domain.catalogue import load_catalogue
+from officers.officer import Officer
 from tests.integration.outbox_support import STAFF_CHAT, Rig, rig
 from tests.integration.test_db_requests import submission
 

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.redis_store.dialogue import RedisDialogueStore
-from bot.staff.desk import Officer, StaffDesk
+from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
 from conversations.events import Media, Origin, Text
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
+from officers.officer import Officer
 from tests.integration.test_db_requests import submission
 
 SUNDAY = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)

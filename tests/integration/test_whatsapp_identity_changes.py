@@ -26,10 +26,10 @@ from sqlalchemy import select
 from bot.app import build_services
 from bot.db.models import Account, OutboxMessage, Request
 from bot.outbox.wiring import build_delivery
-from bot.staff.desk import Officer
 from bot.staff.views import HTML, StaffViews
 from bot.web import WHATSAPP_KEY, build_web_app
 from domain.catalogue import load_catalogue
+from officers.officer import Officer
 from standins.graph_api import GraphAPIStandin
 from standins.whatsapp_payloads import PayloadFactory, WaUser
 from tests.integration.test_whatsapp_webhook import (

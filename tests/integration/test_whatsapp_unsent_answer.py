@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.channels.whatsapp_reminders import REMIND_AFTER_S, REMINDERS_KEY
 from bot.db.models import OutboxMessage
 from bot.outbox.whatsapp_delivery import WHATSAPP
-from bot.staff.desk import Officer
 from bot.web import WHATSAPP_KEY
+from officers.officer import Officer
 from tests.integration.test_db_requests import submission
 
 from .test_whatsapp_webhook import MONA, Harness, h

@@ -30,12 +30,12 @@ from bot.db.models import OutboxMessage
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.whatsapp_delivery import WHATSAPP
 from bot.outbox.window_wait import WAITING_FOR_WINDOW
-from bot.staff.desk import Officer
 from bot.staff.reports import StaffReports
 from bot.staff.schedule import StaffSchedule
 from bot.web import WHATSAPP_KEY, build_web_app
 from domain.catalogue import load_catalogue
 from domain.sla import riyadh_date
+from officers.officer import Officer
 from standins.graph_api import GraphAPIStandin
 from standins.whatsapp_payloads import PayloadFactory
 from tests.integration.test_db_requests import submission

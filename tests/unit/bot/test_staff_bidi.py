@@ -5,12 +5,12 @@ taking a request over, and in decision notes."""
 
 from __future__ import annotations
 
-from bot.staff.actors import Officer
 from bot.staff.announce import Announcer
 from bot.staff.views import HTML, PLAIN, mention
 from conversations.formatting import FSI, PDI
 from conversations.i18n import Texts
 from domain.catalogue import load_catalogue
+from officers.officer import Officer
 
 RLO = "\u202e"
 NAME = f"{RLO}Sara 0501234567"

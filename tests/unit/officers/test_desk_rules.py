@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from bot.staff.actors import Officer
 from domain.status import RequestStatus
 from officers.desk_rules import decision_withdrawable, held_by_another, may_act, still_fresh
+from officers.officer import Officer
 
 NOURA = Officer(7, "Noura")
 SARA = Officer(8, "Sara")

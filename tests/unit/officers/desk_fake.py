@@ -1,0 +1,232 @@
+"""An in-memory desk store for the unit tests of :mod:`officers.desk` (the SQL one is
+``bot.staff.desk_sql``, tested on SQLite and PostgreSQL in tests/integration).
+
+A transaction works on a copy of the world and keeps it only when its block ends without
+an error, as a database transaction does, so a refused action can be seen to change
+nothing. What would be queued in the outbox is kept in lists, in the order written.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from domain.status import RequestStatus
+from officers.desk_port import Change, DeskRow, PendingNotice
+from officers.failures import RequestNotFound
+from officers.officer import Officer
+
+
+@dataclass
+class Row:
+    """A request as the desk sees it (a :class:`officers.desk_port.DeskRow`)."""
+
+    number: str
+    due_date: dt.date
+    updated_at: dt.datetime
+    status: str = RequestStatus.RECEIVED.value
+    service_id: str = "iqama_renew"
+    channel: str = "telegram"
+    user_key: str = "501"
+    assigned_to: str | None = None
+    assigned_name: str | None = None
+    pending_question: str | None = None
+    paused_since: dt.datetime | None = None
+    decision_reason: str | None = None
+    reconsider_reason: str | None = None
+    reminded_at: dt.datetime | None = None
+    escalated_at: dt.datetime | None = None
+    survey_asked_at: dt.datetime | None = None
+    satisfaction: int | None = None
+
+
+@dataclass
+class Event:
+    """An audit row."""
+
+    number: str
+    change: Change
+    reason: str | None
+    at: dt.datetime
+
+
+@dataclass
+class Notice:
+    """The person's notification as queued: the status it tells and how."""
+
+    id: int
+    number: str
+    status: str
+    not_before: dt.datetime | None
+    due_at: dt.datetime
+    reconsider: bool = False
+    survey: bool = False
+    kept: bool = False
+    sent: bool = False
+    attempts: int = 0
+    claimed_until: dt.datetime | None = None
+
+
+@dataclass
+class World:
+    """Everything the store holds."""
+
+    rows: dict[str, Row] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    #: (request number, html) of every word to the officers under a card
+    staff_words: list[tuple[str, str]] = field(default_factory=list)
+    #: the request number of every card refresh queued
+    cards: list[str] = field(default_factory=list)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    #: (request number, first file) of every album queued for the officers
+    albums: list[tuple[str, int]] = field(default_factory=list)
+    #: the clock of the desk and the store (aware UTC); tests move it on
+    now: dt.datetime = dt.datetime(2026, 3, 1, 7, tzinfo=dt.UTC)
+
+    def trail(self, number: str) -> list[Change]:
+        return [e.change for e in self.events if e.number == number]
+
+    def told(self, number: str) -> list[Notice]:
+        return [n for n in self.notices if n.number == number]
+
+
+class FakeUnit:
+    """One transaction on a copy of the world."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def load(self, number: str) -> Row:
+        if number not in self.world.rows:
+            raise RequestNotFound(number)
+        return self.world.rows[number]
+
+    async def changes(self, request: DeskRow) -> list[Change]:
+        return self.world.trail(request.number)
+
+    async def reconsidered(self, request: DeskRow) -> bool:
+        return any(c.kind == "reconsider" for c in self.world.trail(request.number))
+
+    def record(
+        self,
+        request: DeskRow,
+        actor: str,
+        from_status: RequestStatus | None,
+        to_status: RequestStatus,
+        reason: str | None,
+        *,
+        at: dt.datetime,
+        kind: str | None = None,
+    ) -> None:
+        before = None if from_status is None else from_status.value
+        change = Change(actor, before, to_status.value, kind)
+        self.world.events.append(Event(request.number, change, reason, at))
+
+    def tell(
+        self,
+        request: DeskRow,
+        status: RequestStatus,
+        *,
+        not_before: dt.datetime | None,
+        reconsider: bool,
+        survey: bool,
+    ) -> None:
+        self._notice(request, status.value, not_before, reconsider=reconsider, survey=survey)
+
+    def tell_kept(self, request: DeskRow) -> None:
+        self._notice(request, request.status, None, kept=True)
+
+    def word_to_staff(self, request: DeskRow, html: str) -> None:
+        self.world.staff_words.append((request.number, html))
+
+    async def refresh_card(self, request: DeskRow) -> None:
+        self.world.cards.append(request.number)
+
+    async def latest_notice(self, request: DeskRow) -> PendingNotice | None:
+        told = self.world.told(request.number)
+        if not told:
+            return None
+        n = told[-1]
+        return PendingNotice(
+            id=n.id,
+            told=n.status,
+            sent=n.sent,
+            attempts=n.attempts,
+            due_at=n.due_at,
+            claimed_until=n.claimed_until,
+            survey=n.survey,
+        )
+
+    async def withdraw(self, notice: PendingNotice) -> None:
+        self.world.notices = [n for n in self.world.notices if n.id != notice.id]
+
+    async def add_files(self, request: DeskRow, files: Sequence[str], *, at: dt.datetime) -> int:
+        kept = self.world.files.setdefault(request.number, [])
+        had = len(kept)
+        kept.extend(files)
+        return had
+
+    def send_files(self, request: DeskRow, *, first: int) -> None:
+        self.world.albums.append((request.number, first))
+
+    async def read(self, request: DeskRow, *, refresh_card: bool = True) -> Row:
+        if refresh_card:
+            self.world.cards.append(request.number)
+        return dataclasses.replace(self.world.rows[request.number])
+
+    def _notice(
+        self,
+        request: DeskRow,
+        status: str,
+        not_before: dt.datetime | None,
+        *,
+        reconsider: bool = False,
+        survey: bool = False,
+        kept: bool = False,
+    ) -> None:
+        ids = [n.id for n in self.world.notices]
+        self.world.notices.append(
+            Notice(
+                id=max(ids, default=0) + 1,
+                number=request.number,
+                status=status,
+                not_before=not_before,
+                due_at=not_before or self.world.now,
+                reconsider=reconsider,
+                survey=survey,
+                kept=kept,
+            )
+        )
+
+
+class FakeStore:
+    """The desk's store in memory (a :class:`officers.desk_port.DeskStore`)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[FakeUnit]:
+        working = copy.deepcopy(self.world)
+        yield FakeUnit(working)
+        # only reached when the block ended without an error: keep what it wrote
+        self.world.__dict__.update(working.__dict__)
+
+
+class FakeWords:
+    """The officers' words, plain, so a test can read who was named."""
+
+    def answered(
+        self, number: str, asker: str | None, question: str | None, answer: str, files: int
+    ) -> str:
+        return f"{asker} asked on {number}: {question} / answer: {answer} / files: {files}"
+
+    def taken_over(
+        self, number: str, previous_actor: str, previous_name: str | None, officer: Officer
+    ) -> str:
+        return f"{previous_name} ({previous_actor}): {number} taken over by {officer.name}"
