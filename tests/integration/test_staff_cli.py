@@ -324,11 +324,12 @@ async def test_keep_answers_a_reconsideration_and_show_has_the_persons_say(
     from domain.catalogue import load_catalogue
 
     number = (await gateway.submit(submission(user_key="5551001"))).number
-    staff(db_url, tmp_path, "--officer", "نورة", "reject", number, "المستندات ناقصة")
+    # no grace: the person is told of the rejection at once, so may ask to reconsider it
+    staff(db_url, tmp_path, "--officer", "نورة", "reject", number, "المستندات ناقصة", grace_s=0)
     # nothing to answer yet: refused with a clear line
     refused = staff(db_url, tmp_path, "--officer", "نورة", "keep", number, code=1)
     assert "لا يوجد في الطلب" in refused.stderr
-    desk = StaffDesk(db_sessionmaker, load_catalogue())
+    desk = StaffDesk(db_sessionmaker, load_catalogue(), decision_grace_s=0)
     await desk.reconsider(number, "telegram", "5551001", "أرفقت التأمين في الصفحة الثانية")
     shown = staff(db_url, tmp_path, "show", number).stdout
     assert "صاحب الطلب يطلب إعادة النظر" in shown and "أرفقت التأمين" in shown

@@ -9,6 +9,7 @@ SQLite and PostgreSQL), and the desk itself for every decision."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,12 +17,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import OutboxMessage
-from bot.staff.desk import StaffDesk
 from domain.status import RequestStatus
 from officers.failures import AlreadyTaken
 from officers.officer import Officer
 from tests.integration.test_staff_router import (
     COLLEAGUE,
+    GRACE_S,
     OFFICER,
     STAFF_CHAT,
     TOPIC,
@@ -140,19 +141,21 @@ async def test_a_typed_answer_is_refused_once_the_request_was_taken_over(h: Harn
 # ---- the desk: every decision, the same rule --------------------------------------------
 
 
-async def _rejected_with_reconsideration(desk: StaffDesk, number: str) -> None:
-    await desk.reject(number, NOURA, "المستندات ناقصة")
-    await desk.reconsider(number, "telegram", "1001", "أرفقت المستندات")
+async def _rejected_with_reconsideration(h: Harness, number: str) -> None:
+    await h.desk.reject(number, NOURA, "المستندات ناقصة")
+    # a reconsideration is asked for once the person has been told of the rejection
+    h.clock.now += dt.timedelta(seconds=GRACE_S + 1)
+    await h.desk.reconsider(number, "telegram", "1001", "أرفقت المستندات")
 
 
-DECISIONS: dict[str, tuple[Callable[[StaffDesk, str], Awaitable[Any]] | None, Any]] = {
+DECISIONS: dict[str, tuple[Callable[[Harness, str], Awaitable[Any]] | None, Any]] = {
     # name: (how the request is prepared after نورة took it, what فهد does)
     "ask": (None, lambda d, n, **o: d.ask(n, FAHD, "ما رقم الجواز؟", **o)),
     "accept": (None, lambda d, n, **o: d.accept(n, FAHD, "تم", **o)),
     "reject": (None, lambda d, n, **o: d.reject(n, FAHD, "ناقص", **o)),
-    "undo": (lambda d, n: d.accept(n, NOURA), lambda d, n, **o: d.undo(n, FAHD, **o)),
+    "undo": (lambda h, n: h.desk.accept(n, NOURA), lambda d, n, **o: d.undo(n, FAHD, **o)),
     "reopen": (
-        lambda d, n: d.accept(n, NOURA),
+        lambda h, n: h.desk.accept(n, NOURA),
         lambda d, n, **o: d.reopen(n, FAHD, "معلومة جديدة", **o),
     ),
     "keep": (_rejected_with_reconsideration, lambda d, n, **o: d.keep_rejected(n, FAHD, **o)),
@@ -171,7 +174,7 @@ async def test_every_decision_on_another_officers_request_needs_over(
     number = await h.file(user_key="1001")
     await h.desk.take(number, NOURA)
     if prepare is not None:
-        await prepare(h.desk, number)
+        await prepare(h, number)
     before = await h.desk.find(number)
     assert before is not None
     words = await _words(h)  # a reconsideration is announced under the card
