@@ -16,12 +16,11 @@ cost on this dialogue, not an equivalent bot.
 Prints one JSON line with the fields of ``harness.figures`` (bench "aiogram_fsm") and
 ``requests_created``. Usage as bench/dialogue.py:
   python bench/aiogram_fsm.py [--users 200] [--warmup 50] [--sequential]
-                              [--redis URL] [--api http://127.0.0.1:PORT]
+                              [--redis URL] [--api http://127.0.0.1:PORT] [--loop uvloop]
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import sys
@@ -48,6 +47,7 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import event_loop
 from bot.redis_conn import open_redis
 from domain.catalogue import Catalogue, load_catalogue
 from domain.identity import InvalidIdentityNumber, parse_identity_number
@@ -322,7 +322,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = arguments(__doc__.splitlines()[0] if __doc__ else "")
     args = parser.parse_args(argv)
     check_arguments(parser, args)
-    result = asyncio.run(run(args))
+    # asyncio's loop unless --loop uvloop: aiogram's documentation runs its bots with
+    # asyncio.run
+    result = event_loop.run(run(args), loop=args.loop or "asyncio")
     print(json.dumps(result))
     if result["requests_created"] != args.users:
         print(

@@ -9,7 +9,7 @@ baseline's). Rounds run one after another; nothing runs concurrently with a benc
 stand-in (and the Redis server).
 
 Usage: python bench/compare.py [--rounds 3] [--users 200] [--warmup 50] [--sequential]
-                               [--redis URL]
+                               [--redis URL] [--loop uvloop|asyncio]
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ async def compare(args: argparse.Namespace) -> dict[str, Any]:
         options.append("--sequential")
     if args.redis:
         options += ["--redis", args.redis]
+    if args.loop:
+        options += ["--loop", args.loop]
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in BENCHES}
     try:
         for _ in range(args.rounds):
@@ -101,6 +103,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=50, help="residents not counted (50)")
     parser.add_argument("--sequential", action="store_true", help="one resident at a time")
     parser.add_argument("--redis", default=None, help="Redis URL (default: embedded Valkey)")
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default=None,
+        help="the event loop of both (default: each its own, see bench/harness.py)",
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")

