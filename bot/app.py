@@ -74,7 +74,9 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
     sessions = make_sessionmaker(db)
     holidays = holidays_of(settings)
     catalogue = load_catalogue()
-    requests = SqlRequestGateway(sessions, holidays=holidays)
+    receipts = ReceiptQueue(sessions)
+    # the receipt's rows are written in the filing's own transaction
+    requests = SqlRequestGateway(sessions, holidays=holidays, receipts=receipts)
     desk = StaffDesk(
         sessions,
         catalogue,
@@ -83,7 +85,6 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
         decision_grace_s=settings.decision_grace_s,
     )
     gateway = Gateway(requests, desk)
-    receipts = ReceiptQueue(sessions)
     cards = ReceiptCards(settings.data_dir / "receipts", catalogue)
     try:
         async with open_redis(

@@ -153,7 +153,9 @@ async def _dialogue(
     catalogue = load_catalogue()
     holidays = holidays_of(settings)
     # the same parts as bot.app.build_services, on the rolled-back sessions
-    requests = SqlRequestGateway(sessions, holidays=holidays)
+    receipts = ReceiptQueue(sessions)
+    # the receipt's rows are written in the filing's own transaction
+    requests = SqlRequestGateway(sessions, holidays=holidays, receipts=receipts)
     desk = StaffDesk(
         sessions,
         catalogue,
@@ -161,7 +163,6 @@ async def _dialogue(
         arabic_digits=settings.arabic_digits,
         decision_grace_s=settings.decision_grace_s,
     )
-    receipts = ReceiptQueue(sessions)
     engine = Engine(
         RedisDialogueStore(services.redis, ttl_s=60, prefix=prefix),
         INTAKE,

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from conversations.events import Reply
+    from conversations.receipt import Receipt
 
 # the person's say refused: a domain rule's outcome, raised by the desk too (officers/)
 from domain.their_say import SayRefused as SayRefused
@@ -43,6 +48,13 @@ class Submission:
     phone_verified: bool = True
     eligibility: dict[str, str] = field(default_factory=dict)
     attachments: tuple[AttachmentInfo, ...] = ()
+    #: the receipt to queue with the request, made from what was filed: (the card, the
+    #: confirmation text it follows). A gateway that can write it in the filing's own
+    #: transaction does, and says so in ``SubmittedRequest.follow_up``; one that cannot
+    #: leaves it to the dialogue's ReceiptMaker.
+    receipt: Callable[[SubmittedRequest], tuple[Receipt, Reply]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,9 @@ class SubmittedRequest:
     submitted_at: dt.datetime
     due_date: dt.date
     created: bool  # False when the idempotency key had already filed this request
+    #: the follow-up key (``Reply.follow_up``) of the receipt queued in the filing's own
+    #: transaction (``Submission.receipt``); None when none was
+    follow_up: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

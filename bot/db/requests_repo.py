@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import Account, Attachment, Request, StatusEvent, utcnow
 from bot.outbox.queue import refresh_staff_card
+from bot.outbox.receipts import ReceiptQueue
 from conversations.ports import Submission, SubmittedRequest
 from domain.request_number import new_request_number
 from domain.sla import due_date
@@ -123,15 +124,20 @@ class SqlRequestGateway:
         clock: Callable[[], dt.datetime] = utcnow,
         number_factory: Callable[[], str] = new_request_number,
         holidays: frozenset[dt.date] | None = None,
+        receipts: ReceiptQueue | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._new_number = number_factory
         # None means the shipped calendar; operators override it with TAWASUL_HOLIDAYS_FILE
         self._holidays = holidays
+        # writes a submission's receipt (Submission.receipt) in the filing's transaction
+        self._receipts = receipts
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
-        """Files ``submission`` once per idempotency key. Raises IntegrityError after
+        """Files ``submission`` once per idempotency key, with the officers' card and, when
+        this gateway has the receipts' queue, the receipt ``submission.receipt`` makes (its
+        key in ``follow_up``), in one transaction. Raises IntegrityError after
         :data:`MAX_SUBMIT_ATTEMPTS` clashes, OperationalError when SQLite's write lock was
         refused :data:`MAX_LOCK_ATTEMPTS` times or for any other database failure."""
         error: IntegrityError | None = None
@@ -214,7 +220,15 @@ class SqlRequestGateway:
             # Flush inside the transaction so a unique clash surfaces here, as IntegrityError.
             await session.flush()
             # the officers' alert is queued in the same transaction as the request itself
-            await refresh_staff_card(session, request)
+            await refresh_staff_card(session, request, new=True)
+            filed = _submitted(request, created=True)
+            if submission.receipt is not None and self._receipts is not None:
+                # and the person's receipt: one transaction where there were two
+                receipt, confirmation = submission.receipt(filed)
+                key = await self._receipts.add(
+                    session, receipt, confirmation, submission.channel, submission.user_key
+                )
+                filed = dataclasses.replace(filed, follow_up=key)
             log.info(
                 "request %s filed: service=%s channel=%s attachments=%d",
                 request.number,
@@ -222,7 +236,7 @@ class SqlRequestGateway:
                 request.channel,
                 len(submission.attachments),
             )
-            return _submitted(request, created=True)
+            return filed
 
     async def get_by_number(self, number: str) -> RequestRecord | None:
         async with self._sessionmaker() as session:

@@ -103,28 +103,31 @@ def notify_person(
     )
 
 
-async def refresh_staff_card(session: AsyncSession, request: Request) -> None:
+async def refresh_staff_card(session: AsyncSession, request: Request, *, new: bool = False) -> None:
     """Queues one (re)render of the request's staff card; one pending row is enough.
 
     A row a dispatcher holds right now does not count: it may already have read the
     request as it was before this change, so the change needs a row of its own. The row
     found is locked until this transaction ends (PostgreSQL), so a dispatcher cannot claim
     it and read the request in between: it skips the row and takes it next round.
+    `new`: the request was made in this transaction, so it has no row yet and none is
+    looked for (a statement less in every filing).
     """
-    now = utcnow()
-    pending = await session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.kind == "staff_card",
-            OutboxMessage.request_id == request.id,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.delivery_status == "queued",
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    if not new:
+        now = utcnow()
+        pending = await session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.kind == "staff_card",
+                OutboxMessage.request_id == request.id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.delivery_status == "queued",
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .with_for_update()
         )
-        .with_for_update()
-    )
-    if pending is not None:
-        return
+        if pending is not None:
+            return
     session.add(
         OutboxMessage(
             kind="staff_card",

@@ -103,38 +103,59 @@ class ReceiptQueue:
         self.kick = kick
 
     async def send_after(self, receipt: Receipt, confirmation: Reply, origin: Origin) -> str:
-        key = receipt_key(receipt.number)
-        held = self._clock() + self._hold
-        shown = _presented(confirmation, receipt.locale, receipt.arabic_digits)
-        text = OutboxMessage(
-            kind="notify",
-            channel=origin.channel,
-            target=origin.user_key,
-            dedupe_key=_text_key(key),
-            payload={
-                "number": receipt.number,
-                "status": "received",
-                "status_label": status_name("received", receipt.locale),
-                "replies": replies_to_payload([shown]),
-            },
-            next_attempt_at=held,
-        )
-        card = OutboxMessage(
-            kind=RECEIPT,
-            channel=origin.channel,
-            target=origin.user_key,
-            dedupe_key=key,
-            payload={"number": receipt.number, "receipt": receipt_to_payload(receipt)},
-            next_attempt_at=held,
-        )
         try:
             async with self._transaction() as session:
-                session.add(text)
-                await session.flush()  # the text row's id is the lower: it goes first
-                session.add(card)
+                key = await self.add(
+                    session, receipt, confirmation, origin.channel, origin.user_key
+                )
         except IntegrityError:
             # asked again for the same request (a retried turn, a second confirm): one card
             log.info("receipt of request %s already queued", receipt.number)
+            key = receipt_key(receipt.number)
+        return key
+
+    async def add(
+        self,
+        session: AsyncSession,
+        receipt: Receipt,
+        confirmation: Reply,
+        channel: str,
+        target: str,
+    ) -> str:
+        """Adds the two held rows (the confirmation's copy, then the card) to `session`'s
+        transaction, which the caller commits: :meth:`send_after`'s own, or the filing's
+        (bot.db.requests_repo), so the request and its receipt are written together.
+        Returns the follow-up key. Raises IntegrityError (at the flush here or at the
+        commit) when the request's receipt is already queued."""
+        key = receipt_key(receipt.number)
+        held = self._clock() + self._hold
+        shown = _presented(confirmation, receipt.locale, receipt.arabic_digits)
+        session.add(
+            OutboxMessage(
+                kind="notify",
+                channel=channel,
+                target=target,
+                dedupe_key=_text_key(key),
+                payload={
+                    "number": receipt.number,
+                    "status": "received",
+                    "status_label": status_name("received", receipt.locale),
+                    "replies": replies_to_payload([shown]),
+                },
+                next_attempt_at=held,
+            )
+        )
+        await session.flush()  # the text row's id is the lower: it goes first
+        session.add(
+            OutboxMessage(
+                kind=RECEIPT,
+                channel=channel,
+                target=target,
+                dedupe_key=key,
+                payload={"number": receipt.number, "receipt": receipt_to_payload(receipt)},
+                next_attempt_at=held,
+            )
+        )
         return key
 
     async def release(self, key: str, *, delivered: bool) -> None:

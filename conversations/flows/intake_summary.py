@@ -9,10 +9,10 @@ from conversations.flows.draft_files import files
 from conversations.flows.intake_service import applicant_of, service_of
 from conversations.formatting import format_long_date, isolate
 from conversations.pauses import filing_paused
-from conversations.ports import AttachmentInfo, FilingPaused, Submission
+from conversations.ports import AttachmentInfo, FilingPaused, Submission, SubmittedRequest
 from conversations.receipt import Receipt
 from conversations.store_outage import missing_files
-from domain.catalogue import local
+from domain.catalogue import Service, local
 from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
 # the promise made to every applicant (the gateway computes the due date with the same)
@@ -98,7 +98,6 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
 
 
 async def _submit(ctx: Ctx) -> Outcome:
-    _ = ctx.texts.gettext
     ngettext = ctx.texts.ngettext
     answers = ctx.state.answers
     service = service_of(ctx)
@@ -131,6 +130,8 @@ async def _submit(ctx: Ctx) -> Outcome:
         establishment_number=answers.get("establishment"),
         eligibility=dict(answers.get("eligibility", {})),
         attachments=tuple(AttachmentInfo(**f) for f in files(ctx)),
+        # the receipt's rows are then written with the request, in one transaction
+        receipt=None if ctx.receipts is None else lambda filed: _receipt(ctx, service, filed),
     )
     try:
         filed = await ctx.gateway.submit(submission)
@@ -138,6 +139,21 @@ async def _submit(ctx: Ctx) -> Outcome:
         # a daily limit (bot.abuse.filing): nothing written, the draft stays at the summary
         return Retry(filing_paused(ctx, paused))
     ctx.state.last_request = filed.number
+    confirmation = _confirmation(ctx, service, filed)
+    follow_up = filed.follow_up
+    if follow_up is None and ctx.receipts is not None:
+        # not queued with the request (filed by an earlier turn, or a gateway that does
+        # not): asked for now; asking twice for one request is one card
+        follow_up = await ctx.receipts.send_after(
+            _receipt(ctx, service, filed)[0], confirmation, ctx.origin
+        )
+    return Finish((confirmation.text,), confirmation.choices, follow_up=follow_up)
+
+
+def _confirmation(ctx: Ctx, service: Service, filed: SubmittedRequest) -> Reply:
+    """The text that gives the request number, with what can be done next."""
+    _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
     text = "\n".join(
         [
             _("Your request has been received. Thank you."),
@@ -157,20 +173,19 @@ async def _submit(ctx: Ctx) -> Outcome:
         Option("status", _("My request status")),
         Option("help", _("Help")),
     )
-    follow_up = None
-    if ctx.receipts is not None:
-        # the card is drawn and sent after this turn, once the text above went out
-        follow_up = await ctx.receipts.send_after(
-            Receipt(
-                number=filed.number,
-                service_id=service.id,
-                filed=riyadh_date(filed.submitted_at),
-                due=filed.due_date,
-                working_days=WORKING_DAYS,
-                locale=ctx.locale,
-                arabic_digits=ctx.arabic_digits,
-            ),
-            Reply(text, choices=choices),
-            ctx.origin,
-        )
-    return Finish((text,), choices, follow_up=follow_up)
+    return Reply(text, choices=choices)
+
+
+def _receipt(ctx: Ctx, service: Service, filed: SubmittedRequest) -> tuple[Receipt, Reply]:
+    """The card to send after the confirmation, and the confirmation it follows (the card
+    is drawn and sent after this turn, once the confirmation went out)."""
+    receipt = Receipt(
+        number=filed.number,
+        service_id=service.id,
+        filed=riyadh_date(filed.submitted_at),
+        due=filed.due_date,
+        working_days=WORKING_DAYS,
+        locale=ctx.locale,
+        arabic_digits=ctx.arabic_digits,
+    )
+    return receipt, _confirmation(ctx, service, filed)
