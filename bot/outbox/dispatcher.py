@@ -1,25 +1,14 @@
 """Delivering the outbox: claim due rows, hand each to its channel's handler, record the
 outcome.
 
-**Claiming.** A row is due when it is unsent and still queued, its ``next_attempt_at`` has
-come and nobody holds a live claim on it. A claim is ``claimed_until = now + lease``,
-written in a short transaction of its own (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
-workers claiming at the same time take different rows; ``BEGIN IMMEDIATE`` on SQLite, which
-serialises the claims). A worker that dies holding a claim simply stops renewing nothing:
-its rows come back when the lease runs out.
+**Claiming** due rows, oldest first and one per queue, is :mod:`bot.outbox.claims`; what
+each outcome writes on its row is :mod:`bot.outbox.outcomes`.
 
-**Order.** Only the oldest unfinished row of each queue can be claimed, a queue being the
-rows to one target on one channel (for the staff group: one request's rows). So a later
-notification never overtakes an earlier one for the same person, even with several
-workers, and one request's card is never edited before it was first sent. A row waiting
-out a retry holds back the rows behind it; a failed row does not, nor does a receipt card
-(a courtesy that follows its text, see :mod:`bot.outbox.receipts`).
-
-**Outcomes** (see :mod:`bot.outbox.handlers`) are written one row at a time, right after
-each delivery, and only while this worker still holds the claim (the claim's expiry time
-is the token: a row re-claimed by another worker after our lease ran out is not touched).
-A row once attempted is never released for another try in the same claim: an outcome the
-database refuses for a moment is written again until it is recorded or the lease runs out.
+**Outcomes** are written one row at a time, right after each delivery, and only while this
+worker still holds the claim (the claim's expiry time is the token: a row re-claimed by
+another worker after our lease ran out is not touched). A row once attempted is never
+released for another try in the same claim: an outcome the database refuses for a moment
+is written again until it is recorded or the lease runs out.
 
 **What a crash can and cannot do.** Rows are written in the same transaction as the change
 they report, so a crash before the send loses nothing: the row is found after a restart
@@ -40,37 +29,26 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import and_, exists, or_, select, true, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage, utcnow
+from bot.outbox import claims
 from bot.outbox.handlers import (
-    PARTS_SENT,
     BatchDeliveryHandler,
     DeliveryError,
     DeliveryHandler,
     OutboxRow,
     Outcome,
-    PermanentFailure,
-    RetryAfter,
-    Skipped,
     TemporaryFailure,
 )
-from bot.outbox.queue import RECEIPT, STAFF
+from bot.outbox.outcomes import outcome_write
 
 log = logging.getLogger(__name__)
 
-QUEUED: Final = "queued"
-SENT: Final = "sent"
-FAILED: Final = "failed"
-SKIPPED: Final = "skipped"
-
-#: last_error is a short technical reason, never message content.
-MAX_ERROR_LENGTH: Final = 200
 #: Pauses between tries of recording an outcome the database refused (doubling, capped).
 RECORD_RETRY_FIRST_S: Final = 0.1
 RECORD_RETRY_MAX_S: Final = 2.0
@@ -201,55 +179,9 @@ class OutboxDispatcher:
         channels = sorted(self.handlers)
         if not channels:
             return []
-        row = OutboxMessage
-        other = aliased(OutboxMessage)
-        same_queue = and_(
-            other.channel == row.channel,
-            other.target == row.target,
-            # the staff group is one target, but its queues are per request
-            or_(
-                row.channel != STAFF,
-                other.request_id == row.request_id,
-                and_(other.request_id.is_(None), row.request_id.is_(None)),
-            ),
-        )
-        earlier_unfinished = (
-            exists()
-            .where(other.id < row.id, other.sent_at.is_(None), other.delivery_status == QUEUED)
-            .where(other.kind != RECEIPT)
-            .where(same_queue)
-        )
-        stmt = (
-            select(row)
-            .where(
-                row.sent_at.is_(None),
-                row.delivery_status == QUEUED,
-                row.next_attempt_at <= now,
-                or_(row.claimed_until.is_(None), row.claimed_until < now),
-                row.channel.in_(channels),
-                ~earlier_unfinished,
-            )
-            .where(true() if self._target is None else row.target == self._target)
-            .order_by(row.id)
-            .limit(self._batch)
-            .with_for_update(skip_locked=True, of=row)
-        )
+        due = claims.due_rows(channels, now, batch=self._batch, target=self._target)
         async with self._transaction() as session:
-            claimed = list(await session.scalars(stmt))
-            for message in claimed:
-                message.claimed_until = until
-            return [
-                OutboxRow(
-                    id=m.id,
-                    kind=m.kind,
-                    channel=m.channel,
-                    target=m.target,
-                    payload=dict(m.payload or {}),
-                    request_id=m.request_id,
-                    attempts=m.attempts,
-                )
-                for m in claimed
-            ]
+            return await claims.claim(session, due, until)
 
     # ------------------------------------------------------------------ delivering
 
@@ -378,43 +310,18 @@ class OutboxDispatcher:
             pause = min(pause * 2, RECORD_RETRY_MAX_S)
 
     async def _finish(self, row: OutboxRow, outcome: Outcome, until: dt.datetime) -> None:
-        now = self._clock()
-        values: dict[str, Any] = {"claimed_until": None}
-        if not isinstance(outcome, DeliveryError):
-            values.update(
-                sent_at=now, provider_message_id=outcome, delivery_status=SENT, last_error=None
-            )
+        write = outcome_write(
+            row, outcome, self._clock(), max_attempts=self._max_attempts, backoff=self._backoff
+        )
+        if write.delivered:
             self._sent_last_run += 1
-        elif isinstance(outcome, Skipped):
-            values.update(sent_at=now, delivery_status=SKIPPED, last_error=_error(outcome))
-            self._sent_last_run += 1
-        elif isinstance(outcome, RetryAfter):
-            at = now + dt.timedelta(seconds=outcome.seconds)
-            values.update(next_attempt_at=at)
-            self._schedule(at)
-        elif isinstance(outcome, PermanentFailure):
-            values.update(delivery_status=FAILED, last_error=_error(outcome))
-            log.warning("outbox row %s (%s) failed: %s", row.id, row.kind, _error(outcome))
-        else:
-            attempts = row.attempts + 1
-            values.update(attempts=attempts, last_error=_error(outcome))
-            if attempts >= self._max_attempts:
-                values.update(delivery_status=FAILED)
-                log.warning(
-                    "outbox row %s (%s) failed after %d attempts: %s",
-                    row.id, row.kind, attempts, _error(outcome),
-                )  # fmt: skip
-            else:
-                at = now + dt.timedelta(seconds=self._backoff(attempts))
-                values.update(next_attempt_at=at)
-                self._schedule(at)
-        if isinstance(outcome, DeliveryError) and outcome.parts_sent is not None:
-            values["payload"] = {**row.payload, PARTS_SENT: outcome.parts_sent}
+        if write.retry_at is not None:
+            self._schedule(write.retry_at)
         async with self._transaction() as session:
             result = await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.claimed_until == until)
-                .values(**values)
+                .values(**write.values)
                 .execution_options(synchronize_session=False)
             )
         if getattr(result, "rowcount", 1) == 0:
@@ -423,19 +330,10 @@ class OutboxDispatcher:
 
     async def _release(self, ids: Sequence[int], until: dt.datetime) -> None:
         async with self._transaction() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_until == until)
-                .values(claimed_until=None)
-                .execution_options(synchronize_session=False)
-            )
+            await claims.release(session, ids, until)
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             yield session
-
-
-def _error(error: DeliveryError) -> str:
-    return f"{type(error).__name__}: {error.reason}"[:MAX_ERROR_LENGTH]
