@@ -5,6 +5,7 @@ modules that import them from this one)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
