@@ -26,13 +26,36 @@ from rapidfuzz.distance import OSA
 
 from domain.arabizi import to_arabic
 from domain.normalize import fold_arabic
+from domain.services_model import (
+    APPLICANT_KINDS,
+    DEFAULT_LOCALE,
+    IDENTITY_KINDS,
+    Group,
+    LocalText,
+    Question,
+    QuestionOption,
+    Service,
+    local,
+    local_text,
+    parse_service,
+)
 
-LocalText = dict[str, str]
-"""A text in several languages, keyed by locale ("ar", "en")."""
-
-DEFAULT_LOCALE = "ar"
-APPLICANT_KINDS: frozenset[str] = frozenset({"individual", "establishment"})
-IDENTITY_KINDS: frozenset[str] = frozenset({"citizen", "resident", "border"})
+# what other modules take from here (the model lives in domain.services_model)
+__all__ = [
+    "APPLICANT_KINDS",
+    "DEFAULT_LOCALE",
+    "IDENTITY_KINDS",
+    "Catalogue",
+    "Group",
+    "LocalText",
+    "Question",
+    "QuestionOption",
+    "Service",
+    "load_catalogue",
+    "local",
+    "match_services",
+    "parse_catalogue",
+]
 
 # A service is offered for a free text only when at least half of the (weighted) words of
 # one of its phrases are in the text...
@@ -56,58 +79,6 @@ _MIN_STEM = 3
 def _fold(text: str) -> str:
     # A lone hamza is written, dropped or misplaced at will (نهائي, نهاءي, نهايي).
     return fold_arabic(text).replace("ء", "")
-
-
-def local(text: Mapping[str, str], locale: str) -> str:
-    """``text`` in ``locale``, or in Arabic when that locale is missing."""
-    return text.get(locale) or text.get(DEFAULT_LOCALE) or next(iter(text.values()), "")
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionOption:
-    id: str
-    label: LocalText
-    allowed: bool
-    refusal: LocalText | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """An eligibility question asked before a request is filed; an answer whose option is
-    not ``allowed`` ends the request with that option's ``refusal``."""
-
-    id: str
-    text: LocalText
-    options: tuple[QuestionOption, ...]
-
-    def option(self, option_id: str) -> QuestionOption:
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        raise KeyError(option_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    id: str
-    name: LocalText
-
-
-@dataclass(frozen=True, slots=True)
-class Service:
-    id: str
-    name: LocalText
-    group: str
-    department: str
-    applicants: frozenset[str]
-    identity_kinds: frozenset[str]
-    documents: tuple[LocalText, ...]
-    min_attachments: int
-    synonyms: dict[str, list[str]]
-    questions: tuple[Question, ...] = ()
-
-    def __hash__(self) -> int:
-        return hash(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +143,8 @@ class Catalogue:
     _lexicon: _Lexicon = field(repr=False, compare=False)
     _phrases: tuple[_Phrase, ...] = field(repr=False, compare=False)
     _weights: Mapping[str, float] = field(repr=False, compare=False)
+    #: folded words of document names that name no document in particular ("copy", "صورة")
+    document_generic_words: frozenset[str] = field(default=frozenset(), repr=False)
 
     def get(self, service_id: str) -> Service:
         for service in self.services:
@@ -257,54 +230,6 @@ class Catalogue:
         return result
 
 
-def _local_text(raw: Any, where: str) -> LocalText:
-    if not isinstance(raw, dict) or DEFAULT_LOCALE not in raw:
-        raise ValueError(f"{where}: expected a text with an {DEFAULT_LOCALE!r} entry")
-    return {str(k): str(v) for k, v in raw.items()}
-
-
-def _question(raw: Any, where: str) -> Question:
-    options = tuple(
-        QuestionOption(
-            id=str(o["id"]),
-            label=_local_text(o["label"], f"{where}.{o['id']}"),
-            allowed=bool(o["allowed"]),
-            refusal=None if o.get("refusal") is None else _local_text(o["refusal"], where),
-        )
-        for o in raw["options"]
-    )
-    for option in options:
-        if not option.allowed and option.refusal is None:
-            raise ValueError(f"{where}.{option.id}: a refused answer needs a refusal text")
-    return Question(id=str(raw["id"]), text=_local_text(raw["text"], where), options=options)
-
-
-def _service(raw: Any, group_ids: set[str]) -> Service:
-    where = f"service {raw.get('id')!r}"
-    applicants = frozenset(str(a) for a in raw["applicants"])
-    identity_kinds = frozenset(str(k) for k in raw["identity_kinds"])
-    if not applicants or not applicants <= APPLICANT_KINDS:
-        raise ValueError(f"{where}: applicants must be among {sorted(APPLICANT_KINDS)}")
-    if not identity_kinds or not identity_kinds <= IDENTITY_KINDS:
-        raise ValueError(f"{where}: identity_kinds must be among {sorted(IDENTITY_KINDS)}")
-    if raw["group"] not in group_ids:
-        raise ValueError(f"{where}: unknown group {raw['group']!r}")
-    return Service(
-        id=str(raw["id"]),
-        name=_local_text(raw["name"], where),
-        group=str(raw["group"]),
-        department=str(raw["department"]),
-        applicants=applicants,
-        identity_kinds=identity_kinds,
-        documents=tuple(_local_text(d, where) for d in raw["documents"]),
-        min_attachments=int(raw["min_attachments"]),
-        synonyms={
-            str(lang): [str(p) for p in phrases] for lang, phrases in raw["synonyms"].items()
-        },
-        questions=tuple(_question(q, f"{where}.{q.get('id')}") for q in raw["questions"]),
-    )
-
-
 def _lexicon(document: Mapping[str, Any]) -> _Lexicon:
     stopwords: set[str] = set()
     for words in document.get("stopwords", {}).values():
@@ -355,11 +280,11 @@ def parse_catalogue(document: Mapping[str, Any]) -> Catalogue:
     """Build a catalogue from its JSON document; ValueError names what is wrong."""
     try:
         groups = tuple(
-            Group(id=str(g["id"]), name=_local_text(g["name"], f"group {g.get('id')!r}"))
+            Group(id=str(g["id"]), name=local_text(g["name"], f"group {g.get('id')!r}"))
             for g in document["groups"]
         )
         group_ids = {g.id for g in groups}
-        services = tuple(_service(s, group_ids) for s in document["services"])
+        services = tuple(parse_service(s, group_ids) for s in document["services"])
     except (KeyError, TypeError) as error:
         raise ValueError(f"malformed services catalogue: missing or wrong {error}") from error
     ids = [s.id for s in services]
@@ -378,6 +303,11 @@ def parse_catalogue(document: Mapping[str, Any]) -> Catalogue:
         _lexicon=lexicon,
         _phrases=tuple(phrases),
         _weights=_weights(phrases, distractors),
+        document_generic_words=frozenset(
+            _fold(word)
+            for words in document.get("document_generic_words", {}).values()
+            for word in words
+        ),
     )
 
 

@@ -9,7 +9,12 @@ from conversations.flows.describe import WITHOUT, add_words
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
 from conversations.flows.intake_service import service_of
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
-from domain.catalogue import local
+from domain.catalogue import LocalText, local
+from domain.documents_check import unaccounted_documents
+
+#: The summary's choice that goes back to the documents, keeping those sent, when a
+#: required document seems missing.
+ADD_DOCUMENT = "e:more"
 
 
 def ask_attachments(ctx: Ctx) -> Prompt:
@@ -76,7 +81,53 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 )
                 % {"count": service.min_attachments}
             )
-        return Next("summary")
+        # a required document that seems missing is named above the summary, which
+        # offers to add it; sending without it stays the person's choice
+        unaccounted = unaccounted_required(ctx)
+        return Next("summary", (missing_documents(ctx, unaccounted),) if unaccounted else ())
     if isinstance(event, Choice) and event.id == "skip" and service.min_attachments == 0:
         return Next("summary")
     return Retry(_("Please send the documents as photos or files, or press «Done»."))
+
+
+def unaccounted_required(ctx: Ctx) -> tuple[LocalText, ...]:
+    """The service's required documents the draft's files may lack
+    (:func:`domain.documents_check.unaccounted_documents`, by the captions written with
+    them). File names are not read: a phone's are made up («IMG_2034.jpg»), a photo sent
+    on Telegram has none, and the same file must count the same on every channel."""
+    kept = files(ctx)
+    said = [str(f["caption"]) for f in kept if f.get("caption")]
+    generic = ctx.catalogue.document_generic_words
+    return unaccounted_documents(service_of(ctx), said, len(kept), generic)
+
+
+def add_document_option(ctx: Ctx) -> Option:
+    """The summary's «Add a document» (:data:`ADD_DOCUMENT`)."""
+    return Option(ADD_DOCUMENT, ctx.texts.gettext("Add a document"))
+
+
+def missing_documents(ctx: Ctx, unaccounted: tuple[LocalText, ...]) -> str:
+    """«Done» with fewer files than the service requires documents (found by the fresh-
+    clone tester: nothing was said): the required documents not accounted for, by name,
+    and the two ways on (add it from the summary, or send without it)."""
+    _ = ctx.texts.gettext
+    add = add_document_option(ctx).label
+    if len(unaccounted) == 1:
+        return _(
+            "This service requires «%(document)s», and I can't tell that it is among the files you sent. If you have it, press «%(add)s» below; or send the request without it."
+        ) % {"document": local(unaccounted[0], ctx.locale), "add": add}
+    sent = len(files(ctx))
+    lines = [
+        ctx.texts.ngettext(
+            "You have sent %(count)d file, fewer than the documents this service requires. These may be missing:",
+            "You have sent %(count)d files, fewer than the documents this service requires. These may be missing:",
+            sent,
+        )
+        % {"count": sent}
+    ]
+    lines += [f"• {local(doc, ctx.locale)}" for doc in unaccounted]
+    lines.append(
+        _("If you have them, press «%(add)s» below; or send the request without them.")
+        % {"add": add}
+    )
+    return "\n".join(lines)

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Reply
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
+from conversations.flows.documents import (
+    ADD_DOCUMENT,
+    add_document_option,
+    unaccounted_required,
+)
 from conversations.flows.draft_files import files
 from conversations.flows.intake_service import applicant_of, service_of
 from conversations.formatting import format_long_date, isolate
@@ -68,6 +73,9 @@ def ask_summary(ctx: Ctx) -> Prompt:
         Option("e:desc", _("Change the description")),
         Option("e:files", _("Send the documents again")),
     ]
+    if unaccounted_required(ctx):
+        # last, so the other options keep their numbers on every channel
+        choices.append(add_document_option(ctx))
     return Prompt("\n".join(lines), tuple(choices))
 
 
@@ -88,6 +96,10 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
         if event.id == "e:files":
             ctx.state.answers["attachments"] = []
         return Next(_EDIT_TARGETS[event.id])
+    if isinstance(event, Choice) and event.id == ADD_DOCUMENT:
+        # back to the documents with those sent kept: «Done» returns here
+        ctx.state.editing = True
+        return Next("attachments")
     if isinstance(event, Choice) and event.id == "confirm":
         if missing_files(ctx.state):
             # a photo of theirs met Redis away after the summary was shown

@@ -1,0 +1,129 @@
+"""What a service of the catalogue is (its names, who may file it, the documents it
+needs, its eligibility questions) and how one entry of ``domain/data/services.json`` is
+read and checked. Split from :mod:`domain.catalogue`, which loads the whole catalogue and
+matches free text against it (and re-exports these names)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+LocalText = dict[str, str]
+"""A text in several languages, keyed by locale ("ar", "en")."""
+
+DEFAULT_LOCALE = "ar"
+APPLICANT_KINDS: frozenset[str] = frozenset({"individual", "establishment"})
+IDENTITY_KINDS: frozenset[str] = frozenset({"citizen", "resident", "border"})
+
+
+def local(text: Mapping[str, str], locale: str) -> str:
+    """``text`` in ``locale``, or in Arabic when that locale is missing."""
+    return text.get(locale) or text.get(DEFAULT_LOCALE) or next(iter(text.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionOption:
+    id: str
+    label: LocalText
+    allowed: bool
+    refusal: LocalText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """An eligibility question asked before a request is filed; an answer whose option is
+    not ``allowed`` ends the request with that option's ``refusal``."""
+
+    id: str
+    text: LocalText
+    options: tuple[QuestionOption, ...]
+
+    def option(self, option_id: str) -> QuestionOption:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: LocalText
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    name: LocalText
+    group: str
+    department: str
+    applicants: frozenset[str]
+    identity_kinds: frozenset[str]
+    documents: tuple[LocalText, ...]
+    min_attachments: int
+    synonyms: dict[str, list[str]]
+    questions: tuple[Question, ...] = ()
+    # the documents the service cannot do without (all but those marked "required": false)
+    required_documents: tuple[LocalText, ...] = ()
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+def local_text(raw: Any, where: str) -> LocalText:
+    if not isinstance(raw, dict) or DEFAULT_LOCALE not in raw:
+        raise ValueError(f"{where}: expected a text with an {DEFAULT_LOCALE!r} entry")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+def _document(raw: Any, where: str) -> LocalText:
+    """A document's name in each locale (its "required" flag is read by the caller)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: a document is a text with an {DEFAULT_LOCALE!r} entry")
+    return local_text({k: v for k, v in raw.items() if k != "required"}, where)
+
+
+def _question(raw: Any, where: str) -> Question:
+    options = tuple(
+        QuestionOption(
+            id=str(o["id"]),
+            label=local_text(o["label"], f"{where}.{o['id']}"),
+            allowed=bool(o["allowed"]),
+            refusal=None if o.get("refusal") is None else local_text(o["refusal"], where),
+        )
+        for o in raw["options"]
+    )
+    for option in options:
+        if not option.allowed and option.refusal is None:
+            raise ValueError(f"{where}.{option.id}: a refused answer needs a refusal text")
+    return Question(id=str(raw["id"]), text=local_text(raw["text"], where), options=options)
+
+
+def parse_service(raw: Any, group_ids: set[str]) -> Service:
+    where = f"service {raw.get('id')!r}"
+    applicants = frozenset(str(a) for a in raw["applicants"])
+    identity_kinds = frozenset(str(k) for k in raw["identity_kinds"])
+    if not applicants or not applicants <= APPLICANT_KINDS:
+        raise ValueError(f"{where}: applicants must be among {sorted(APPLICANT_KINDS)}")
+    if not identity_kinds or not identity_kinds <= IDENTITY_KINDS:
+        raise ValueError(f"{where}: identity_kinds must be among {sorted(IDENTITY_KINDS)}")
+    if raw["group"] not in group_ids:
+        raise ValueError(f"{where}: unknown group {raw['group']!r}")
+    return Service(
+        id=str(raw["id"]),
+        name=local_text(raw["name"], where),
+        group=str(raw["group"]),
+        department=str(raw["department"]),
+        applicants=applicants,
+        identity_kinds=identity_kinds,
+        documents=tuple(_document(d, where) for d in raw["documents"]),
+        required_documents=tuple(
+            _document(d, where) for d in raw["documents"] if d.get("required", True)
+        ),
+        min_attachments=int(raw["min_attachments"]),
+        synonyms={
+            str(lang): [str(p) for p in phrases] for lang, phrases in raw["synonyms"].items()
+        },
+        questions=tuple(_question(q, f"{where}.{q.get('id')}") for q in raw["questions"]),
+    )

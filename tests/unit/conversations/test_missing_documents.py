@@ -1,0 +1,76 @@
+"""«تم» with a required document apparently missing names it and offers to add it or go
+on without it (found by the fresh-clone tester: nothing was said). Through the real
+dialogue, for the iqama renewal (three required documents)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import _to_attachments
+
+RECEIPT = "إيصال سداد رسوم التجديد"
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+
+
+async def test_one_photo_names_the_documents_that_may_be_missing(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.text("تم")  # the tester's word
+    assert "أرسلت ملفًا واحدًا" in chat.said and RECEIPT in chat.said
+    assert "صورة الجواز ساري المفعول" in chat.said
+    assert "فضلًا راجع طلبك" in chat.said  # the summary, to send without them if so
+    assert chat.choice_ids[0] == "confirm" and "e:more" in chat.choice_ids
+    await chat.tap("e:more")  # add the rest, the first photo kept
+    await chat.media(ref="p2")
+    await chat.media(ref="p3")
+    await chat.text("تم")
+    assert "قد يكون الناقص" not in chat.said and "e:more" not in chat.choice_ids
+    await chat.tap("confirm")
+    assert [a.ref for a in gateway.submissions[0].attachments] == ["p1", "p2", "p3"]
+
+
+async def test_captions_narrow_it_to_the_one_missing(chat: Chat) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1", caption="الإقامة")
+    await chat.media(ref="p2", caption="صورة الجواز")
+    await chat.tap("done")
+    assert f"تتطلب هذه الخدمة «{RECEIPT}»" in chat.said
+    assert "صورة الجواز ساري المفعول" not in chat.said.split("فضلًا راجع طلبك")[0]
+
+
+async def test_going_on_without_it_files_what_was_sent(chat: Chat, gateway: MemoryGateway) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert [a.ref for a in gateway.submissions[0].attachments] == ["p1"]
+
+
+async def test_an_optional_document_is_not_asked_for(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("تأشيرة خروج نهائي")
+    await chat.tap("s:final_exit_visa")
+    await chat.text("2000000006")
+    await chat.contact("+966501234567")
+    await chat.text("أريد خروجًا نهائيًا والنظام يرفض الطلب")
+    await chat.media(ref="passport")
+    await chat.tap("done")  # «صورة الإقامة إن وجدت» is optional
+    assert "قد يكون الناقص" not in chat.said and "تتطلب هذه الخدمة" not in chat.said
+    assert "e:more" not in chat.choice_ids
