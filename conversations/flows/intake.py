@@ -13,13 +13,12 @@ from conversations.flows.intake_numbers import (
     answer_establishment,
     answer_first,
     answer_identity,
-    answer_phone,
     ask_establishment,
     ask_identity,
-    ask_phone,
     number_in_words,
     number_problem,
 )
+from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
     answer_group,
     answer_question,

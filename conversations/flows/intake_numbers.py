@@ -1,13 +1,14 @@
-"""The resident's request, the numbers: the establishment's unified number, the identity
-number of the person the request is for, and the mobile number (shared from the person's
-own account, or typed where the channel cannot vouch for one)."""
+"""The resident's request, the numbers: the establishment's unified number and the
+identity number of the person the request is for (also when sent as the very first
+message), and what a number typed at the wrong step looks like. The mobile number's step
+is in :mod:`conversations.flows.intake_phone`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from conversations.events import Contact, Event, Option, Text
+from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
 from conversations.flows.intake_service import (
@@ -28,10 +29,6 @@ from domain.identity import (
 )
 from domain.normalize import stray_letters
 from domain.number_shapes import number_shape
-from domain.phone import InvalidPhoneNumber, normalise_phone
-
-# a Saudi mobile number in E.164 (what people without a vouched number may type)
-SAUDI_MOBILE = "+9665"
 
 # the most digits a sentence at a number step may hold and still be read as words: a
 # count or a fee, a Gregorian or Hijri year, never most of a 10-digit number
@@ -41,7 +38,7 @@ SENTENCE_DIGITS = 4
 _Number = TypeVar("_Number")
 
 
-def _shape_names(ctx: Ctx) -> dict[str, str]:
+def shape_names(ctx: Ctx) -> dict[str, str]:
     _ = ctx.texts.gettext
     return {
         "citizen": _("a national ID number"),
@@ -64,7 +61,7 @@ def wrong_number(ctx: Ctx, typed: str, wanted: tuple[str, ...], asked: str) -> s
     shape = number_shape(typed)
     if shape is None or shape in wanted:
         return None
-    lines = [_("This looks like %(what)s.") % {"what": _shape_names(ctx)[shape]}]
+    lines = [_("This looks like %(what)s.") % {"what": shape_names(ctx)[shape]}]
     if shape == "request":
         lines.append(
             _("To ask about a request, type «%(status)s».") % {"status": _("My request status")}
@@ -293,126 +290,3 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
         "number": isolate(mask_identity(identity.value))
     }
     return Next("group", (said,))
-
-
-# ---- phone ---------------------------------------------------------------------------
-
-
-def ask_phone(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    if ctx.origin.phone_unverified:
-        # the channel knows this person by a username only: no button can share a number
-        return Prompt(
-            _(
-                "Please type your Saudi mobile number (for example 05XXXXXXXX). WhatsApp does not share your number with us, so the officer will see it as not verified."
-            )
-        )
-    return Prompt(
-        _(
-            "Please share your mobile number with the «Share my number» button, so the request is linked to you."
-        ),
-        (Option("share_contact", _("Share my number")),),
-        ask_contact=True,
-    )
-
-
-def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
-    """A number the channel cannot vouch for, typed or shared as a card: any Saudi mobile,
-    kept as not verified."""
-    _ = ctx.texts.gettext
-    if not isinstance(event, Text | Contact):
-        return Retry(_("Please type your mobile number in digits, for example 05XXXXXXXX."))
-    typed = event.text if isinstance(event, Text) else event.phone
-    try:
-        phone = normalise_phone(typed)
-    except InvalidPhoneNumber:
-        phone = ""
-    if not phone.startswith(SAUDI_MOBILE):
-        return Retry(
-            letters_problem(ctx, typed)
-            or _(
-                "This doesn't look like a Saudi mobile number. Please type it with 10 digits starting with 05, for example 05XXXXXXXX."
-            )
-        )
-    ctx.state.answers["phone"] = phone
-    ctx.state.answers["phone_verified"] = False
-    return Next(
-        "summary" if ctx.state.editing else "description",
-        (_("Thank you, your number is saved."),),
-    )
-
-
-def _parsed(parse: Callable[[str], _Number], text: str) -> _Number | None:
-    try:
-        return parse(number_in_words(text))
-    except InvalidIdentityNumber:
-        return None
-
-
-def _number_again(ctx: Ctx, event: Event) -> Retry | None:
-    """An identity or establishment number typed at the phone step: the fresh-clone tester
-    typed the iqama number again and was told the number must come from their account,
-    which says nothing of what went wrong. The person is told the number is already kept
-    (or, another identity number, that the request keeps the one given, which «back»
-    changes) and what this step wants; None for anything else."""
-    if not isinstance(event, Text):
-        return None
-    _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    identity = _parsed(parse_identity_number, event.text)
-    if identity is not None and identity.value == answers.get("identity"):
-        said = _(
-            "This is the identity number you gave before: it is saved, no need to type it again."
-        )
-    elif _parsed(parse_establishment_number, event.text) == answers.get("establishment", ""):
-        said = _(
-            "This is the establishment number you gave before: it is saved, no need to type it again."
-        )
-    elif identity is not None and answers.get("identity"):
-        said = _(
-            "This looks like an identity number. The request keeps the one you gave before (%(number)s); to change it, type «back»."
-        ) % {"number": isolate(mask_identity(str(answers["identity"])))}
-    elif number_shape(event.text) not in (None, "mobile"):
-        # another number, or one with a stray letter («2123456788x»): named, not only
-        # refused as «not from your account»
-        shape = str(number_shape(event.text))
-        said = _("This looks like %(what)s, not a mobile number.") % {
-            "what": _shape_names(ctx)[shape]
-        }
-    else:
-        return None
-    if ctx.origin.phone_unverified:
-        wanted = _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
-    else:
-        wanted = _("Now I need your mobile number: please press «Share my number».")
-    return Retry(f"{said}\n{wanted}")
-
-
-async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    again = _number_again(ctx, event)
-    if again is not None:
-        return again
-    if ctx.origin.phone_unverified:
-        return _typed_phone(ctx, event)
-    if isinstance(event, Contact):
-        if not event.is_own:
-            return Retry(
-                _(
-                    "This is someone else's number. Please share your own number with the «Share my number» button."
-                )
-            )
-        try:
-            ctx.state.answers["phone"] = normalise_phone(event.phone)
-        except InvalidPhoneNumber:
-            return Retry(_("This phone number doesn't look valid. Please share it again."))
-        ctx.state.answers["phone_verified"] = True
-        return Next(
-            "summary" if ctx.state.editing else "description",
-            (_("Thank you, your number is saved."),),
-        )
-    return Retry(
-        _(
-            "For your protection, the number must come from your own account: please press «Share my number»."
-        )
-    )
