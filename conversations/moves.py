@@ -15,7 +15,7 @@ from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Command, Event, Media, Option, Reply, Text, unique_options
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
-from conversations.flows.intake_numbers import identity_first
+from conversations.flows.intake_numbers import number_first
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome
 from conversations.questions import faq_option, over_topics
@@ -63,7 +63,7 @@ class Moves(EngineParts):
                 # first question again
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
                 return [Reply(salute(ctx, kind), choices=offered)]
-            if rest and (ctx.catalogue.match(event.text, limit=1) or identity_first(rest)):
+            if rest and (ctx.catalogue.match(event.text, limit=1) or number_first(rest)):
                 # the first message states the need or gives the identity number: it is
                 # used, not asked for again
                 replies = self._restart(ctx, ask=False, salutation=kind)

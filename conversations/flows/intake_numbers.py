@@ -12,6 +12,7 @@ from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
 from conversations.flows.intake_service import (
+    EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
     answer_applicant,
     applicant_of,
@@ -273,17 +274,37 @@ def identity_first(text: str) -> IdentityNumber | None:
         return None
 
 
+def number_first(text: str) -> bool:
+    """Whether a message is a number the first question keeps (:func:`answer_first`): an
+    identity number or an establishment's unified number."""
+    return identity_first(text) is not None or number_shape(text) == "establishment"
+
+
 async def answer_first(ctx: Ctx, event: Event) -> Outcome:
     """The first question (individual or establishment), where some people start with
     the identity number instead (found by the fresh-clone tester: «فضلًا اختر أحد
     الخيارين» under four options). The number is kept (:data:`EARLY_IDENTITY`), the
-    person told so and asked which service they need, as an individual (an establishment
-    starts with its own number, 7...); the identity step then does not ask again."""
+    person told so and asked which service they need, as an individual; the identity
+    step then does not ask again. An establishment's unified number (7...) is kept the
+    same way (:data:`EARLY_ESTABLISHMENT`), filing as that establishment."""
     _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    if isinstance(event, Text) and number_shape(event.text) == "establishment":
+        try:
+            establishment = parse_establishment_number(number_in_words(event.text))
+        except InvalidIdentityNumber:
+            establishment = ""
+        if establishment:
+            # an employer starting with its own number: filed as the establishment's
+            answers["applicant"] = "establishment"
+            answers[EARLY_ESTABLISHMENT] = establishment
+            said = _("I have kept the establishment number %(number)s for your request.") % {
+                "number": isolate(establishment)
+            }
+            return Next("group", (said,))
     identity = identity_first(event.text) if isinstance(event, Text) else None
     if identity is None:
         return await answer_applicant(ctx, event)
-    answers = ctx.state.answers
     answers["applicant"] = "individual"
     answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
     said = _("I have kept the identity number %(number)s for your request.") % {

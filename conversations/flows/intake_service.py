@@ -19,6 +19,9 @@ SENTENCE_WORDS = 4
 #: An identity number sent as the very first message ({"value", "kind"}), kept in the
 #: draft until the identity step would ask for it (conversations.flows.intake_numbers).
 EARLY_IDENTITY = "identity_early"
+#: An establishment's unified number sent as the very first message, kept likewise until
+#: the establishment step would ask for it.
+EARLY_ESTABLISHMENT = "establishment_early"
 
 # ---- what the later steps read ---------------------------------------------------------
 
@@ -59,7 +62,16 @@ def _after_service(ctx: Ctx) -> Next:
             return Next("summary")
         return Next("identity")
     if applicant_of(ctx) == "establishment":
-        return Next("establishment")
+        early = answers.pop(EARLY_ESTABLISHMENT, None)
+        if not early:
+            return Next("establishment")
+        # the establishment number the person sent first: used, and said so
+        answers["establishment"] = early
+        said = ctx.texts.gettext(
+            "I am using the establishment number you sent at the start (%(number)s). You can change it from the summary before sending."
+        ) % {"number": isolate(str(early))}
+        after = to_identity(ctx)
+        return Next(after.step, (said, *after.say))
     return to_identity(ctx)
 
 

@@ -69,3 +69,25 @@ async def test_choose_one_counts_the_options_shown(chat: Chat) -> None:
     assert chat.choice_ids[:4] == ["ind", "est", "status", "faq"]
     assert "اختر أحد الخيارين" not in chat.said
     assert "واحدًا من ٤ خيارات" in chat.said and "«أسئلة شائعة»" in chat.said
+
+
+async def test_an_establishment_number_first_files_as_that_establishment(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await chat.text("7001234567")
+    assert "احتفظتُ برقم المنشأة" in chat.said and "7001234567" in chat.said
+    await chat.text("نقل خدمات")
+    await chat.tap("s:transfer_of_services")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    # the establishment step is not asked: the worker's number comes next
+    assert "سأستخدم رقم المنشأة" in chat.said and "اكتب رقم العامل" in chat.said
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("نقل خدمات العامل متوقف بسبب خطأ في منصة مقيم")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert filed.applicant_kind == "establishment" and filed.identity_number == RESIDENT
+    assert filed.establishment_number == "7001234567"
