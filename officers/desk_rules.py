@@ -1,7 +1,7 @@
 """The desk's rules, pure: who may act on a request, and whether a button still applies.
 
-The desk (``bot.staff.desk_core``) reads the request and its audit trail from SQL in its
-transaction and asks these; the staff group asks them too before it offers a menu or a
+The desk (:mod:`officers.desk_core`) reads the request and its audit trail from its store
+in its transaction and asks these; the staff group asks them too before it offers a menu or a
 prompt, so nobody types a reason only to be refused (the desk asks again when it acts).
 
 **One owner.** A request has one officer at a time: an officer may act on one nobody has
@@ -23,7 +23,7 @@ from domain.status import RequestStatus
 
 
 class Acting(Protocol):
-    """The officer acting, as the rules need them (``bot.staff.actors.Officer`` is one)."""
+    """The officer acting, as the rules need them (:class:`officers.officer.Officer` is one)."""
 
     @property
     def actor(self) -> str:

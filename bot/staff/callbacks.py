@@ -2,7 +2,7 @@
 
 ``st:<action>:<number>:<version>`` or, for a reason picked from the reject menu,
 ``st:nr:<number>:<version>:<choice>``. ``version`` is the request's version the button was
-offered for (:func:`bot.staff.desk.version`), so a button pressed after the request
+offered for (:func:`version`), so a button pressed after the request
 changed is refused rather than acting on a request that is no longer what the officer saw.
 Short ASCII: the longest is ``st:nr:4512345671:12345:cancel`` (29 bytes), far under
 Telegram's 64.

@@ -217,7 +217,7 @@ def help_locale(argv: Sequence[str]) -> str:
 
 
 def _over_option(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
-    # the desk's one rule (bot.staff.desk_core.DeskCore._claim): the same for every action
+    # the desk's one rule (officers.desk_core.DeskCore._claim): the same for every action
     parser.add_argument(
         "--over",
         action="store_true",
