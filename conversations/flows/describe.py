@@ -125,7 +125,9 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         return Retry(_("Please write the description as a text message."))
     if says_only(event.text, "done"):
         return _done_word(ctx)
-    if _whole_question(event.text):
+    if _whole_question(event.text) and not ctx.state.answers.get(_DRAFT):
+        # (a question after the start of a description is more of it: «انتهت إقامتي»
+        # then «هل أقدر أجددها؟» tells one case)
         return _question_aside(ctx, event.text)
     return _describe(ctx, event.text)
 

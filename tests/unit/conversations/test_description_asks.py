@@ -93,3 +93,15 @@ async def test_a_description_that_asks_stays_a_description(
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == told
+
+
+async def test_a_question_after_the_start_of_a_description_is_more_of_it(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text("انتهت إقامتي")  # too short yet: the start of the description
+    await chat.text("هل أقدر أجددها من أبشر؟")
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == "انتهت إقامتي\nهل أقدر أجددها من أبشر؟"
