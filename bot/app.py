@@ -16,6 +16,7 @@ from bot.abuse.blocks import BlockList
 from bot.abuse.filing import FilingLimits
 from bot.abuse.guard import InboundGuard, Screen
 from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.lost_files import SqlLostFiles
 from bot.db.personal_data import SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
 from bot.db.startup import prepare_data_dir, upgrade_alone
@@ -125,6 +126,8 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> AsyncIt
                 limiter=RedisAttemptLimiter(redis, max_failures=settings.status_lookups_per_hour),
                 arabic_digits=settings.arabic_digits,
                 receipts=receipts,
+                # a photo lost while Redis is away: noted where every worker sees it
+                lost_files=SqlLostFiles(sessions),
             )
             media = MediaStore(settings.data_dir)
             engine.personal_data = SqlPersonalData(

@@ -24,7 +24,7 @@ from conversations.flows.more_info import MORE_INFO
 from conversations.flows.their_say import SAY_FLOW
 from conversations.formatting import Digits
 from conversations.my_data import PersonalData
-from conversations.ports import AttemptLimiter, RequestGateway
+from conversations.ports import AttemptLimiter, LostFiles, RequestGateway
 from conversations.receipt import ReceiptMaker
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
@@ -66,6 +66,9 @@ class Engine(Turns):
     # how long a photo's or file's turn waits for the store (Redis) to answer again
     # (conversations.store_outage)
     store_wait_s: float = STORE_WAIT_S
+    # notes of files lost while the store was away, read by every worker (SQL); without
+    # it they stay in this process (conversations.store_outage)
+    lost_files: LostFiles | None = None
 
     def __post_init__(self) -> None:
         if self.limiter is not None:

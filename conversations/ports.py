@@ -193,3 +193,21 @@ class FilingPaused(Exception):
         self.per = per
         self.count = count
         self.wait_s = wait_s
+
+
+class LostFiles(Protocol):
+    """Notes of photos or files that did not reach a person's draft because the dialogue
+    store was away (conversations.store_outage), kept where every worker reads them while
+    it is away (bot.db.lost_files). Every method may raise the backend's errors."""
+
+    async def add(self, channel: str, user_key: str, files: int = 1) -> None:
+        """``files`` more files of this person were lost."""
+        ...
+
+    async def waiting(self, channel: str, user_key: str) -> int:
+        """How many are noted for this person (a read only)."""
+        ...
+
+    async def take(self, channel: str, user_key: str) -> int:
+        """Removes the person's note; how many it counted (0 when taken already)."""
+        ...

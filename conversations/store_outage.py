@@ -22,12 +22,18 @@ of two (issue 11, the load test's Redis fault). Two rules close that:
   an officer or a note is gathered (conversations.gathering), the first «send» says a file
   is missing and the next one sends without it.
 
-The note lives in the memory of the process that gave the apology, because the store it
-would be written to is the one that is away. It is written into the person's state by the
-first turn of anyone handled there once the store answers (their own next turn included:
-one worker, Telegram polling, the terminal). A next turn of theirs handled by another
-worker before that does not see it, nor any if the process dies first; the person was
-told all the same.
+The note cannot go into the person's state: that is the store that is away. So it is
+written to the engine's :class:`~conversations.ports.LostFiles` (the SQL database,
+bot.db.lost_files), which every worker reads while Redis is away, and the next turn of
+the person at the documents steps, on whichever worker, takes it into the draft
+(:meth:`StoreOutage.durable_owed`): the worker that apologised may have died, or never
+handle anything again. Only turns at those steps read it (a primary-key read; a note of a
+file sent elsewhere, where no draft would have taken it, waits there until the person
+reaches them, or a day). When the database refuses too, or the engine has none (unit
+tests), the note stays in the memory of the process that gave the apology and is written
+into the person's state by the first turn of anyone handled there once the store answers;
+a next turn of theirs on another worker before that does not see it, nor any if that
+process dies first (the window left then; the person was told all the same).
 """
 
 from __future__ import annotations
@@ -36,10 +42,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from conversations.flow import Ctx, Flow
 from conversations.i18n import Texts
+from conversations.ports import LostFiles
 from conversations.state import DialogueState
 from conversations.store import DialogueStore, StoreUnavailable
 
@@ -136,6 +143,7 @@ class StoreOutage:
     store_wait_s: float
     flow: Flow
     side_flows: Mapping[str, Flow]
+    lost_files: LostFiles | None
     _owed_files: dict[tuple[str, str], int]
     _settle_after: float
 
@@ -159,32 +167,77 @@ class StoreOutage:
             pause = min(_PAUSE_MAX_S, pause * 2)
 
     def owe_file(self, channel: str, user_key: str) -> None:
-        """Notes a file of this person's that the draft did not take (the store was away)."""
+        """Notes, in this process, a file of this person's that the draft did not take
+        (the store was away), when :meth:`note_lost_file` cannot note it for every worker."""
         key = (channel, user_key)
         self._owed()[key] = self._owed().get(key, 0) + 1
 
-    def owed_files(self, channel: str, user_key: str, state: DialogueState) -> int:
-        """Adds this process's notes of lost files to ``state`` (read anew for a turn);
-        how many were added, to be :meth:`paid` once the turn is saved."""
-        owed = self._owed().get((channel, user_key), 0)
-        if not owed:
+    async def note_lost_file(self, channel: str, user_key: str) -> None:
+        """Notes a file of this person's that the draft did not take, where every worker
+        reads it (:attr:`lost_files`); in this process's memory when that fails too."""
+        if self.lost_files is not None:
+            try:
+                await self.lost_files.add(channel, user_key)
+                return
+            except Exception:
+                log.warning("note of a lost file kept in this process: database unreachable")
+        self.owe_file(channel, user_key)
+
+    async def durable_owed(self, channel: str, user_key: str, state: DialogueState) -> int:
+        """Takes the person's note of lost files from :attr:`lost_files` when ``state``
+        has a draft or an answer it belongs to (read only then, and removed only when
+        there is one); how many files it counted, to be added to the turn's state (see
+        :meth:`owed_files`) and given back (:meth:`give_back`) if the turn is not saved."""
+        if self.lost_files is None or self._missing_target(state) is None:
             return 0
+        try:
+            if not await self.lost_files.waiting(channel, user_key):
+                return 0
+            return await self.lost_files.take(channel, user_key)
+        except Exception:
+            log.warning("notes of lost files not read: database unreachable")
+            return 0
+
+    async def give_back(self, channel: str, user_key: str, taken: int) -> None:
+        """The turn that took ``taken`` notes (:meth:`durable_owed`) was not saved: noted
+        again for the next one."""
+        if taken and self.lost_files is not None:
+            try:
+                await self.lost_files.add(channel, user_key, taken)
+            except Exception:
+                log.warning("notes of lost files kept in this process: database unreachable")
+                key = (channel, user_key)
+                self._owed()[key] = self._owed().get(key, 0) + taken
+
+    def owed_files(
+        self, channel: str, user_key: str, state: DialogueState, *, taken: int = 0
+    ) -> int:
+        """Adds this process's notes of lost files, and ``taken`` ones read from
+        :attr:`lost_files`, to ``state`` (read anew for a turn); how many of this process's
+        were added, to be :meth:`paid` once the turn is saved."""
+        owed = self._owed().get((channel, user_key), 0)
+        if not owed and not taken:
+            return 0
+        target = self._missing_target(state)
+        if target is not None:
+            target[MISSING] = int(target.get(MISSING, 0)) + owed + taken
+        # elsewhere there is no draft a file would have joined: the note is dropped
+        return owed
+
+    def _missing_target(self, state: DialogueState) -> dict[str, Any] | None:
+        """The answers that count the person's missing files: an answer to an officer or
+        a note being gathered (conversations.gathering), else the draft (put aside while
+        another flow runs, or current) at the documents steps; None elsewhere."""
         side = self.side_flows.get(state.flow) if state.flow != self.flow.name else None
         here = side.steps.get(state.step) if side is not None else None
         if here is not None and here.takes_files:
-            # an answer to an officer or a note being gathered (conversations.gathering)
-            target = state.answers
-            target[MISSING] = int(target.get(MISSING, 0)) + owed
-            return owed
+            return state.answers
         step, target = state.step, state.answers
         if side is not None:
             # the draft is put aside while another flow runs: the note goes with it
             draft = state.suspended or {}
             step, target = draft.get("step", ""), draft.get("answers", {})
-        if step in FILE_STEPS:
-            target[MISSING] = int(target.get(MISSING, 0)) + owed
-        # elsewhere there is no draft a file would have joined: the note is dropped
-        return owed
+        return target if step in FILE_STEPS else None
 
     async def settle_owed(self) -> None:
         """Writes this process's notes of lost files into their persons' states, at the

@@ -100,7 +100,7 @@ class Turns(Routing, StoreOutage):
             # the store (Redis) is away: the same apology as any failure on our side, in
             # the default language (the person's is kept in the store); nothing was written
             log.exception("dialogue store unreachable on %s", origin.channel)
-            return [self._failed(event, DEFAULT_LOCALE)]
+            return [await self._failed(event, DEFAULT_LOCALE)]
         if not claimed:
             # run again after the store went away midway: its save may have landed
             unsent = _unsent(state, origin.event_id, replay=again)
@@ -127,6 +127,7 @@ class Turns(Routing, StoreOutage):
         """The claimed turn, tried again from a fresh read while the save loses the
         compare-and-set; on failure the claim is released and the person answered."""
         origin = event.origin
+        taken = 0
         try:
             if origin.edits is not None:
                 state = await edits.await_original(self.store, origin, state)
@@ -134,9 +135,12 @@ class Turns(Routing, StoreOutage):
                 # an edited photo never counts as a new file (conversations.edits)
                 wanted = origin.edits is None and await self._wants_files(state, origin)
                 event = await prepare(event, wanted)
+            # files of theirs lost on any worker while the store was away
+            # (conversations.store_outage)
+            taken = await self.durable_owed(origin.channel, origin.user_key, state)
             for _attempt in range(CAS_ATTEMPTS):
-                # files of theirs this process could not keep (conversations.store_outage)
-                owed = self.owed_files(origin.channel, origin.user_key, state)
+                # and those this process could not note for every worker
+                owed = self.owed_files(origin.channel, origin.user_key, state, taken=taken)
                 presented, saved = await self._try_turn(state, event)
                 if saved:
                     self.paid(origin.channel, origin.user_key, owed)
@@ -146,17 +150,19 @@ class Turns(Routing, StoreOutage):
                     # a replay of a turn whose first handling was not dead after all: it
                     # saved first and answered; this one says nothing
                     log.info("%s event handled meanwhile elsewhere", origin.channel)
+                    await self.give_back(origin.channel, origin.user_key, taken)
                     return []
             raise RuntimeError("dialogue state kept changing under us")
         except Exception as exc:
             # the person is never met with silence: nothing they gave is lost (the state
             # was not written), and a redelivery of this update may be handled again
             log.exception("turn failed on %s", origin.channel)
+            await self.give_back(origin.channel, origin.user_key, taken)
             with contextlib.suppress(Exception):
                 await self.store.release(origin.channel, origin.user_key, origin.event_id)
             if until is not None and store_away(exc, until):
                 raise StoreAway from exc
-            return [self._failed(event, state.locale)]
+            return [await self._failed(event, state.locale)]
 
     async def _try_turn(self, state: DialogueState, event: Event) -> tuple[list[Reply], bool]:
         """The turn on ``state`` as read, and its compare-and-set save: the replies as
@@ -195,12 +201,13 @@ class Turns(Routing, StoreOutage):
             origin.channel, origin.user_key, state, remember_locale=chose, done=origin.event_id
         )
 
-    def _failed(self, event: Event, locale: str) -> Reply:
+    async def _failed(self, event: Event, locale: str) -> Reply:
         """The answer to a turn that failed on our side (nothing of it was written). A
         photo or file is named, and noted as missing from the draft for the person's next
-        turn here (conversations.store_outage): a later «Done» must not file without it."""
+        turn on any worker (conversations.store_outage): a later «Done» must not file
+        without it."""
         if isinstance(event, Media):
-            self.owe_file(event.origin.channel, event.origin.user_key)
+            await self.note_lost_file(event.origin.channel, event.origin.user_key)
             return self._present(Reply(file_apology(locale)), locale)
         return self._present(Reply(apology(locale)), locale)
 

@@ -329,3 +329,18 @@ class Block(Base):
     blocked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     unblocked_by: Mapped[str | None] = mapped_column(String(160))
     unblocked_at: Mapped[dt.datetime | None]
+
+
+class LostFileNote(Base):
+    """Photos or files of a person that did not reach their draft because the dialogue
+    store (Redis) was away when their turn came (conversations.store_outage): written here,
+    where every worker can read it while Redis is away, by the worker that apologised, and
+    taken into the person's draft by whichever worker handles their next turn at the
+    documents. ``person`` is a SHA-256 of the channel and user key, never the key itself
+    (a WhatsApp key is a phone number); a row lives from the apology to that turn."""
+
+    __tablename__ = "lost_file_notes"
+
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    files: Mapped[int] = mapped_column(Integer)
+    noted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,97 @@
+"""Notes of photos or files lost while Redis was away, in SQL (conversations.store_outage,
+the port :class:`conversations.ports.LostFiles`).
+
+Why SQL: the note is made exactly when the dialogue store (Redis) cannot be written, and
+it must reach the person's next turn on whichever worker takes it, even if the worker that
+apologised dies; the webhook journal lives in the same Redis, and polling or the terminal
+have no journal at all. The database is the one shared place still answering then. A row
+is read only by turns at the documents steps (a cheap primary-key read, no write) and
+taken (deleted) by the one turn that carries it into the draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Final
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import LostFileNote, utcnow
+
+#: A note older than this is dropped unread: the draft it was about has expired with the
+#: dialogue's TTL (24 h by default).
+MAX_AGE: Final = dt.timedelta(hours=24)
+
+
+def person_of(channel: str, user_key: str) -> str:
+    """The row's key: a SHA-256 of the channel and the user key (never stored in clear)."""
+    return hashlib.sha256(f"{channel}\x00{user_key}".encode()).hexdigest()
+
+
+class SqlLostFiles:
+    """:class:`conversations.ports.LostFiles` on the bot's database (SQLite or
+    PostgreSQL). Every method raises SQLAlchemy's errors."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def add(self, channel: str, user_key: str, files: int = 1) -> None:
+        """``files`` more files of this person did not reach their draft."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            dialect = session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            stmt = insert(LostFileNote).values(
+                person=person_of(channel, user_key), files=files, noted_at=now
+            )
+            # two photos of one album lost on two workers at once: both counted
+            await session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[LostFileNote.person],
+                    set_={"files": LostFileNote.files + files, "noted_at": now},
+                )
+            )
+
+    async def waiting(self, channel: str, user_key: str) -> int:
+        """How many files are noted for this person (0 for a note past :data:`MAX_AGE`)."""
+        async with self._sessions() as session:
+            row = (
+                await session.execute(
+                    select(LostFileNote.files, LostFileNote.noted_at).where(
+                        LostFileNote.person == person_of(channel, user_key)
+                    )
+                )
+            ).first()
+        if row is None:
+            return 0
+        return int(row.files) if self._fresh(row.noted_at) else 0
+
+    async def take(self, channel: str, user_key: str) -> int:
+        """Removes this person's note and returns how many files it counted (0 when
+        another turn took it first, or it was too old)."""
+        async with self._sessions.begin() as session:
+            row = (
+                await session.execute(
+                    delete(LostFileNote)
+                    .where(LostFileNote.person == person_of(channel, user_key))
+                    .returning(LostFileNote.files, LostFileNote.noted_at)
+                )
+            ).first()
+        if row is None:
+            return 0
+        return int(row.files) if self._fresh(row.noted_at) else 0
+
+    def _fresh(self, noted_at: dt.datetime) -> bool:
+        if noted_at.tzinfo is None:  # a raw column read (RETURNING) on SQLite: naive UTC
+            noted_at = noted_at.replace(tzinfo=dt.UTC)
+        return self._clock() - noted_at <= MAX_AGE
