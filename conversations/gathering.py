@@ -9,6 +9,7 @@ so, and the next sends without it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from conversations.events import Choice, Event, Media, Text
@@ -105,3 +106,40 @@ def gather(
     if event.album_id is not None:
         ctx.state.albums = [*ctx.state.albums[-(ALBUMS_KEPT - 1) :], event.album_id]
     return Stay((not_sent,))
+
+
+async def gather_then_send(
+    ctx: Ctx,
+    event: Event,
+    send: Callable[[str, tuple[AttachmentInfo, ...]], Awaitable[Outcome]],
+    *,
+    max_chars: int,
+    too_long: str,
+    not_sent: str,
+    nothing_yet: str,
+    keep_going: str,
+    max_files: int | None = None,
+    caption_is_text: bool = False,
+) -> Outcome:
+    """A whole gathering step: each message joins the gathering (:func:`gather`, with its
+    ``max_chars``, ``too_long``, ``not_sent``, ``max_files`` and ``caption_is_text``);
+    «send» with nothing gathered is refused with ``nothing_yet``, with something it is
+    ``send`` (the words joined by new lines, the files) that answers; anything else
+    (another button) gets ``keep_going``."""
+    taken = gather(
+        ctx,
+        event,
+        max_chars=max_chars,
+        too_long=too_long,
+        not_sent=not_sent,
+        max_files=max_files,
+        caption_is_text=caption_is_text,
+    )
+    if taken is not None:
+        return taken
+    texts, files = gathered(ctx)
+    if not is_send(event):
+        return Retry(keep_going)
+    if not texts and not files:
+        return Retry(nothing_yet)
+    return await send("\n".join(texts), attachments(files))

@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.events import Event, Media, Option, Origin, Text
-from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
+from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Step
 from conversations.formatting import isolate
-from conversations.gathering import attachments, file_fields, gather, gathered, is_send
-from conversations.ports import AttemptLimiter, MoreInfoAnswer, NotAwaitingAnswer, NotTheirs
+from conversations.gathering import file_fields, gather_then_send
+from conversations.ports import (
+    AttachmentInfo,
+    AttemptLimiter,
+    MoreInfoAnswer,
+    NotAwaitingAnswer,
+    NotTheirs,
+)
 from domain.status import RequestStatus
 
 MAX_ANSWER = 1000
@@ -37,30 +43,17 @@ def ask_answer(ctx: Ctx) -> Prompt:
 
 async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
-    answers = _answers(ctx)
-    taken = gather(
-        ctx,
-        event,
-        max_chars=MAX_ANSWER,
-        too_long=_("Your answer is longer than %(max)d characters. Please shorten it."),
-        not_sent=_not_sent_yet(ctx),
-        # words sent with a photo are part of the answer, as if typed on their own
-        caption_is_text=True,
-    )
-    if taken is not None:
-        return taken
-    texts, files = gathered(ctx)
-    if is_send(event):
-        if not texts and not files:
-            return Retry(_("Please write your answer or send a file first."))
+    number = _answers(ctx)["number"]
+
+    async def send(text: str, files: tuple[AttachmentInfo, ...]) -> Outcome:
         try:
             await ctx.gateway.answer_more_info(
                 MoreInfoAnswer(
-                    number=answers["number"],
+                    number=number,
                     channel=ctx.origin.channel,
                     user_key=ctx.origin.user_key,
-                    text="\n".join(texts),
-                    attachments=attachments(files),
+                    text=text,
+                    attachments=files,
                 )
             )
         except NotAwaitingAnswer:
@@ -70,10 +63,22 @@ async def answer_answer(ctx: Ctx, event: Event) -> Outcome:
                 _(
                     "Thank you. Your answer has been added to request %(number)s and the officer will continue reviewing it."
                 )
-                % {"number": answers["number"]},
+                % {"number": number},
             )
         )
-    return Retry(_("Please write your answer, send a file, or press «Send answer»."))
+
+    return await gather_then_send(
+        ctx,
+        event,
+        send,
+        max_chars=MAX_ANSWER,
+        too_long=_("Your answer is longer than %(max)d characters. Please shorten it."),
+        not_sent=_not_sent_yet(ctx),
+        nothing_yet=_("Please write your answer or send a file first."),
+        keep_going=_("Please write your answer, send a file, or press «Send answer»."),
+        # words sent with a photo are part of the answer, as if typed on their own
+        caption_is_text=True,
+    )
 
 
 def _not_sent_yet(ctx: Ctx) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
-from conversations.gathering import attachments, gather, gathered, is_send
-from conversations.ports import Note, SayRefused
+from conversations.gathering import gather_then_send
+from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.stray_files import mark_reconsidered
 from conversations.their_say import NO_COMMENT
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
@@ -82,30 +82,17 @@ def ask_note(ctx: Ctx) -> Prompt:
 
 async def answer_note(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
-    answers = _answers(ctx)
-    taken = gather(
-        ctx,
-        event,
-        max_chars=MAX_NOTE,
-        too_long=_("Your note is longer than %(max)d characters. Please shorten it."),
-        not_sent=_not_sent(ctx),
-        max_files=MAX_NOTE_FILES,
-    )
-    if taken is not None:
-        return taken
-    texts, files = gathered(ctx)
-    if is_send(event):
-        if not texts and not files:
-            return Retry(_("Please write your note or send a file first."))
-        number = str(answers["number"])
+    number = str(_answers(ctx)["number"])
+
+    async def send(text: str, files: tuple[AttachmentInfo, ...]) -> Outcome:
         try:
             await ctx.gateway.add_note(
                 Note(
                     number=number,
                     channel=ctx.origin.channel,
                     user_key=ctx.origin.user_key,
-                    text="\n".join(texts),
-                    attachments=attachments(files),
+                    text=text,
+                    attachments=files,
                 )
             )
         except SayRefused as refused:
@@ -124,7 +111,18 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
             ),
             ways,
         )
-    return Retry(_("Please write your note, send a file, or press «Send note»."))
+
+    return await gather_then_send(
+        ctx,
+        event,
+        send,
+        max_chars=MAX_NOTE,
+        too_long=_("Your note is longer than %(max)d characters. Please shorten it."),
+        not_sent=_not_sent(ctx),
+        nothing_yet=_("Please write your note or send a file first."),
+        keep_going=_("Please write your note, send a file, or press «Send note»."),
+        max_files=MAX_NOTE_FILES,
+    )
 
 
 def _not_sent(ctx: Ctx) -> str:
