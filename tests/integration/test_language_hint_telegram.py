@@ -6,58 +6,16 @@ chooses."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import pytest
-from aiogram import Bot, Dispatcher
-from aiogram.types import Update
-from redis.asyncio import Redis
 
-from bot.app import Services, build_services
-from bot.channels.telegram import build_dispatcher, make_bot
-from bot.settings import Settings
-from domain.normalize import clean_input
-from standins.telegram_botapi import TelegramBotAPIStandin
-from standins.telegram_updates import TgUser, UpdateFactory
+from standins.telegram_updates import TgUser
+from tests.integration.telegram_rig import Rig, rig
+
+__all__ = ["rig"]  # the fixture
 
 ARABIC_WELCOME = "أهلًا بك في «تواصل»"
 ENGLISH_WELCOME = "Welcome to Tawasul"
 WAY_TO_ARABIC = "للمتابعة بالعربية اكتب «عربي»"
-
-
-@dataclass
-class Rig:
-    api: TelegramBotAPIStandin
-    bot: Bot
-    dp: Dispatcher
-    services: Services
-    updates: UpdateFactory
-
-    async def feed(self, user: TgUser, raw: dict[str, Any]) -> str:
-        """Sends one update; what the bot said in answer, as a person reads it."""
-        before = len(self.api.texts(user.id))
-        await self.dp.feed_update(self.bot, Update.model_validate(raw, context={"bot": self.bot}))
-        return clean_input("\n".join(self.api.texts(user.id)[before:]))
-
-    async def says(self, user: TgUser, text: str) -> str:
-        return await self.feed(user, self.updates.text(user, text))
-
-
-@pytest.fixture
-async def rig(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Rig]:
-    settings = Settings(data_dir=tmp_path, redis_url=redis_url, telegram_token=None)
-    async with TelegramBotAPIStandin() as api, build_services(settings) as services:
-        bot = make_bot(api.token, api.url)
-        dp = build_dispatcher(
-            services.engine.handle, services.intake, fetching=services.engine.handle
-        )
-        try:
-            yield Rig(api, bot, dp, services, UpdateFactory())
-        finally:
-            await bot.session.close()
 
 
 @pytest.mark.parametrize("code", ["en", "en-US"])
