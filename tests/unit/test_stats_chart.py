@@ -14,9 +14,8 @@ from PIL import Image
 from bot.staff import chart
 from bot.staff.chart import draw_stats_chart, shape, stats_figure
 from bot.staff.chart_data import ChartData
-from officers.charts import ChartTexts
+from tests.unit.chart_samples import ARABIC
 
-TITLE = "الطلبات المستلمة والمبتوت فيها يومياً"
 DAYS = [dt.date(2026, 11, 18) + dt.timedelta(days=i) for i in range(14)]
 DATA = ChartData(
     DAYS,
@@ -26,19 +25,7 @@ DATA = ChartData(
     oldest=[("4512345671", 12), ("4598765432", 9), ("4500000017", 3)],
     satisfaction={"passports": (4.2, 10), "residency": (2.5, 4)},
 )
-TEXTS = ChartTexts(
-    title_days=TITLE,
-    received="الطلبات المستلمة",
-    decided="الطلبات المبتوت فيها",
-    title_on_time="نسبة البتّ خلال ٧ أيام عمل حسب الإدارة",
-    no_decisions="لم يُبتّ في أي طلب",
-    title_oldest="أقدم الطلبات المفتوحة",
-    days_open="أيام منذ التقديم",
-    no_open="لا توجد طلبات مفتوحة.",
-    title_satisfaction="الرضا حسب الإدارة (من ٥، وعدد التقييمات)",
-    departments={"passports": "الجوازات", "residency": "الإقامة"},
-    rtl=True,
-)
+TEXTS = ARABIC
 
 
 def _presentation_forms(text: str) -> int:
@@ -81,7 +68,7 @@ def test_with_libraqm_labels_reach_matplotlib_as_written() -> None:
     if not chart.layout_shapes_arabic():
         pytest.fail("this environment's matplotlib has no libraqm; the test expects >= 3.11")
     drawn = _texts(stats_figure(DATA, TEXTS))
-    assert TITLE in drawn and "الجوازات" in drawn
+    assert TEXTS.title_days in drawn and "الجوازات" in drawn
     assert all(_presentation_forms(t) == 0 for t in drawn)
 
 

@@ -15,7 +15,7 @@ from bot.staff.chart_data import ChartData
 from bot.staff.chart_payload import chart_from_payload, chart_to_payload
 from bot.staff.weekly import report_day, week_before, weekly_key
 from domain.sla import RIYADH
-from officers.charts import ChartTexts
+from tests.unit.chart_samples import arabic_texts
 
 SUNDAY = dt.date(2026, 11, 29)
 
@@ -67,18 +67,10 @@ DATA = ChartData(
     oldest=[("4512345671", 12)],
     satisfaction={"passports": (4.5, 2)},
 )
-TEXTS = ChartTexts(
+TEXTS = arabic_texts(
     title_days="الطلبات المستلمة والمبتوت فيها يوميًا (الأسبوع الماضي)",
-    received="الطلبات المستلمة",
-    decided="الطلبات المبتوت فيها",
-    title_on_time="نسبة البتّ خلال ٧ أيام عمل حسب الإدارة",
     no_decisions="لم يُبتّ في أي طلب خلال الأسبوع الماضي",
-    title_oldest="أقدم الطلبات المفتوحة",
-    days_open="أيام منذ التقديم",
-    no_open="لا توجد طلبات مفتوحة.",
     title_satisfaction="رضا المستفيدين هذا الأسبوع",
-    departments={"passports": "الجوازات", "residency": "الإقامة"},
-    rtl=True,
 )
 
 
