@@ -37,17 +37,25 @@ from domain.sla import due_date
 
 @dataclass
 class MemoryStore:
-    """Same contract as the Redis store: claim once, compare-and-set on the version."""
+    """Same contract as the Redis store: claim once, compare-and-set on the version; it can
+    be made unreachable for a few claims (``down``) or saves (``save_fails``)."""
 
     states: dict[tuple[str, str], str] = field(default_factory=dict)
     # (channel, event id) -> b"busy" while its turn is handled, b"1" once it is saved
     claimed: dict[tuple[str, str], bytes] = field(default_factory=dict)
     # the account's language, kept apart from the draft (the Redis key has no TTL)
     locales: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the next claims to be refused, as by a Redis that is away (tests of an outage)
+    down: int = 0
+    #: the next saves to fail, each with this error (a Redis gone midway: ConnectionError)
+    save_fails: list[Exception] = field(default_factory=list)
 
     async def claim_and_load(
         self, channel: str, user_key: str, event_id: str
     ) -> tuple[bool, DialogueState]:
+        if self.down:
+            self.down -= 1
+            raise ConnectionError("Connection refused")
         key = (channel, event_id)
         state = await self.load(channel, user_key)
         claim = self.claimed.get(key)
@@ -72,6 +80,8 @@ class MemoryStore:
         forget_locale: bool = False,
         done: str | None = None,
     ) -> bool:
+        if self.save_fails:
+            raise self.save_fails.pop(0)
         current = await self.load(channel, user_key)
         if current.version != state.version:
             return False

@@ -1,16 +1,13 @@
 """A photo or file whose turn meets the dialogue store away (conversations.store_outage),
-through the engine on an in-memory store that can be made unreachable; the real Redis
-version is tests/integration/test_album_outage.py."""
+through the engine on the in-memory store made unreachable (``down``, ``save_fails``); the
+real Redis version is tests/integration/test_album_outage.py."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import pytest
 
 from conversations.engine import Engine, apology
 from conversations.flows.intake import INTAKE
-from conversations.state import DialogueState
 from conversations.store import StoreUnavailable
 from conversations.store_outage import file_apology
 from domain.catalogue import load_catalogue
@@ -19,47 +16,9 @@ from .fakes import Chat, MemoryGateway, MemoryStore
 from .test_intake import PHONE, RESIDENT, _to_attachments, _to_identity
 
 
-@dataclass
-class FlakyStore(MemoryStore):
-    """Refuses the next ``down`` claims as a Redis that is away would."""
-
-    down: int = 0
-    #: the next saves to fail, each with this error (a Redis gone midway: ConnectionError)
-    save_fails: list[Exception] = field(default_factory=list)
-
-    async def save(
-        self,
-        channel: str,
-        user_key: str,
-        state: DialogueState,
-        *,
-        remember_locale: bool = False,
-        forget_locale: bool = False,
-        done: str | None = None,
-    ) -> bool:
-        if self.save_fails:
-            raise self.save_fails.pop(0)
-        return await super().save(
-            channel,
-            user_key,
-            state,
-            remember_locale=remember_locale,
-            forget_locale=forget_locale,
-            done=done,
-        )
-
-    async def claim_and_load(
-        self, channel: str, user_key: str, event_id: str
-    ) -> tuple[bool, DialogueState]:
-        if self.down:
-            self.down -= 1
-            raise ConnectionError("Connection refused")
-        return await super().claim_and_load(channel, user_key, event_id)
-
-
 @pytest.fixture
-def store() -> FlakyStore:
-    return FlakyStore()
+def store() -> MemoryStore:
+    return MemoryStore()
 
 
 @pytest.fixture
@@ -68,12 +27,12 @@ def gateway() -> MemoryGateway:
 
 
 @pytest.fixture
-def engine(store: FlakyStore, gateway: MemoryGateway) -> Engine:
+def engine(store: MemoryStore, gateway: MemoryGateway) -> Engine:
     return Engine(store, INTAKE, load_catalogue(), gateway, store_wait_s=0.0)
 
 
 async def test_a_photo_waits_for_the_store_and_is_kept(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway
 ) -> None:
     chat = Chat(engine.handle)
     await _to_attachments(chat)
@@ -87,30 +46,23 @@ async def test_a_photo_waits_for_the_store_and_is_kept(
     assert len(gateway.submissions[0].attachments) == 2
 
 
+@pytest.mark.parametrize(
+    "away",
+    [
+        ConnectionError("Connection reset by peer"),
+        # the port's own word for it (the Redis store turns Redis's connection and timeout
+        # errors into it): waited for like a dropped connection
+        StoreUnavailable("Redis is loading the dataset in memory"),
+    ],
+)
 async def test_a_photo_whose_save_meets_the_store_away_is_run_again_and_kept(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway, away: Exception
 ) -> None:
     chat = Chat(engine.handle)
     await _to_attachments(chat)
     await chat.media(album="A1")
     engine.store_wait_s = 30.0
-    store.save_fails = [ConnectionError("Connection reset by peer")] * 2
-    assert await chat.media(album="A1") == []  # kept on the third try, the album answered once
-    assert not store.save_fails
-    await chat.tap("done")
-    assert "المرفقات: ملفان" in chat.said
-
-
-async def test_the_ports_store_unavailable_is_waited_for_like_a_dropped_connection(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
-) -> None:
-    """A store says it cannot be reached by the port's StoreUnavailable (the Redis store
-    turns Redis's connection and timeout errors into it): the photo's turn waits for it."""
-    chat = Chat(engine.handle)
-    await _to_attachments(chat)
-    await chat.media(album="A1")
-    engine.store_wait_s = 30.0
-    store.save_fails = [StoreUnavailable("Redis is loading the dataset in memory")] * 2
+    store.save_fails = [away] * 2
     assert await chat.media(album="A1") == []  # kept on the third try, the album answered once
     assert not store.save_fails
     await chat.tap("done")
@@ -118,7 +70,7 @@ async def test_the_ports_store_unavailable_is_waited_for_like_a_dropped_connecti
 
 
 async def test_a_photo_whose_turn_fails_otherwise_is_not_run_again(
-    engine: Engine, store: FlakyStore
+    engine: Engine, store: MemoryStore
 ) -> None:
     """Only the store being away is waited for; a refusal or a bug answers at once."""
     chat = Chat(engine.handle)
@@ -131,7 +83,7 @@ async def test_a_photo_whose_turn_fails_otherwise_is_not_run_again(
 
 
 async def test_only_files_wait_a_text_is_answered_at_once(
-    engine: Engine, store: FlakyStore
+    engine: Engine, store: MemoryStore
 ) -> None:
     chat = Chat(engine.handle)
     engine.store_wait_s = 30.0
@@ -141,7 +93,7 @@ async def test_only_files_wait_a_text_is_answered_at_once(
 
 
 async def test_a_photo_lost_at_the_summary_sends_confirm_back_to_the_documents(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway
 ) -> None:
     chat = Chat(engine.handle)
     await _to_attachments(chat)
@@ -163,7 +115,7 @@ async def test_a_photo_lost_at_the_summary_sends_confirm_back_to_the_documents(
 
 
 async def test_the_note_is_for_the_person_it_is_about(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway
 ) -> None:
     lost, other = Chat(engine.handle, user="lost"), Chat(engine.handle, user="other")
     await _to_attachments(lost)
@@ -184,7 +136,7 @@ async def test_the_note_is_for_the_person_it_is_about(
 
 
 async def test_a_photo_lost_before_the_documents_step_leaves_no_note(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway
 ) -> None:
     """At the identity step a photo is not taken anyway: the draft is not held up."""
     chat = Chat(engine.handle)
@@ -203,7 +155,7 @@ async def test_a_photo_lost_before_the_documents_step_leaves_no_note(
 
 
 async def test_an_answer_to_an_officer_is_not_sent_silently_without_a_lost_photo(
-    engine: Engine, store: FlakyStore, gateway: MemoryGateway
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway
 ) -> None:
     """The gathering steps (conversations.gathering): the first «send» says a photo is
     missing, and a second one sends without it; a photo sent again goes with the answer."""
@@ -233,7 +185,7 @@ async def test_an_answer_to_an_officer_is_not_sent_silently_without_a_lost_photo
 
 
 async def test_the_note_reaches_the_person_s_turn_on_another_worker(
-    store: FlakyStore, gateway: MemoryGateway
+    store: MemoryStore, gateway: MemoryGateway
 ) -> None:
     """Two workers on one store: the one that told the person writes the note with the
     first turn it handles once the store answers, so the other worker's «تم» sees it."""
