@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +36,13 @@ from conversations.events import Event, Media, Reply
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_telegram_webhook import SECRET, Worker, settings_for
+from tests.integration.webhook_steps import WAIT_S, say, to_documents, until
 from tests.servers import RedisServer
 
 SARA = TgUser(5_100_000_031, "سارة")
 ALBUM = "album-of-two"
 #: What the second photo's turn logs when it meets the store away (old code and new).
 UNREACHABLE = "dialogue store unreachable"
-WAIT_S = 30.0
 
 
 def photo_bytes(seed: int) -> bytes:
@@ -121,11 +121,6 @@ async def outage(tmp_path: Path, redis_server: RedisServer) -> AsyncIterator[Out
                 )
 
 
-async def _say(w: Worker, raw: dict[str, Any]) -> None:
-    assert (await w.post(raw)).status == 200
-    await w.settle()
-
-
 async def _deliver(w: Worker, raw: dict[str, Any]) -> None:
     """Delivers as Telegram does: again until the webhook answers 200 (a 503 while Redis
     is away), bounded."""
@@ -135,24 +130,10 @@ async def _deliver(w: Worker, raw: dict[str, Any]) -> None:
 
 
 async def _to_documents(o: Outage, w: Worker) -> None:
-    for raw in (
-        o.updates.text(SARA, "/start"),
-        o.updates.callback(SARA, "ind"),
-        o.updates.text(SARA, "ابي اجدد اقامتي"),
-        o.updates.callback(SARA, "s:iqama_renew"),
-        o.updates.callback(SARA, "q:inside"),
-        o.updates.text(SARA, "2000000006"),
-        o.updates.contact(SARA, "966501234567", own=True),
-        o.updates.text(SARA, "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"),
-    ):
-        await _say(w, raw)
+    description = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
+    for raw in to_documents(o.updates, SARA, description):
+        await say(w, raw)
     assert "«تم»" in o.texts()[-1]  # the documents step
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    async with asyncio.timeout(WAIT_S):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
 
 
 async def _album_with_the_second_photo_in_the_outage(
@@ -162,13 +143,13 @@ async def _album_with_the_second_photo_in_the_outage(
     accepted by worker ``b``, reaches the engine only once Redis is stopped."""
     first, second = o.photo(1), o.photo(2)
     o.held.add(str(second["update_id"]))
-    await _say(a, first)
+    await say(a, first)
     assert "وصلتني ملفاتك" in o.texts()[-1]  # «Received your files»
     assert (await b.post(second)).status == 200  # journalled, held at the gate
     o.redis.pause()
     caplog.clear()
     o.gate.set()
-    await _until(lambda: any(UNREACHABLE in r.getMessage() for r in caplog.records))
+    await until(lambda: any(UNREACHABLE in r.getMessage() for r in caplog.records))
 
 
 async def test_the_second_photo_waits_for_redis_and_done_files_both(
@@ -192,7 +173,7 @@ async def test_the_second_photo_waits_for_redis_and_done_files_both(
     summary = o.texts()[-1]
     assert "المرفقات: ملفان" in summary  # «Attachments: 2 files»
     assert not any("عذرًا" in t for t in o.texts()[seen:])
-    await _say(b, o.updates.callback(SARA, "confirm"))
+    await say(b, o.updates.callback(SARA, "confirm"))
     assert await o.filed() == [2]
 
 
@@ -208,7 +189,7 @@ async def test_a_photo_lost_past_the_wait_is_named_and_done_does_not_file_withou
     a = await o.worker()
     await _to_documents(o, a)
     await _album_with_the_second_photo_in_the_outage(o, a, a, caplog)
-    await _until(lambda: "لم تصلنا الصورة" in o.texts()[-1])
+    await until(lambda: "لم تصلنا الصورة" in o.texts()[-1])
     assert "ليس ضمن طلبك" in o.texts()[-1]  # «it is not in your request»
     # «تم» pressed on the acknowledgement before the apology was read: delivered again
     # by Telegram until Redis is back
@@ -221,12 +202,12 @@ async def test_a_photo_lost_past_the_wait_is_named_and_done_does_not_file_withou
     assert "لم تصلنا صورة أو ملف أرسلته" in told and "أرسله مرة أخرى" in told
     assert await o.filed() == []
     # pressing «تم» again does not file either; the summary is not even shown
-    await _say(a, o.updates.callback(SARA, "done"))
+    await say(a, o.updates.callback(SARA, "done"))
     assert "لم تصلنا صورة" in o.texts()[-1] and await o.filed() == []
     # the person sends the photo again: kept, and «تم» goes on to the summary
-    await _say(a, o.photo(2, album=None))
+    await say(a, o.photo(2, album=None))
     assert "وصلني ملفان" in o.texts()[-1]  # «Received 2 files»
-    await _say(a, o.updates.callback(SARA, "done"))
+    await say(a, o.updates.callback(SARA, "done"))
     assert "المرفقات: ملفان" in o.texts()[-1]
-    await _say(a, o.updates.callback(SARA, "confirm"))
+    await say(a, o.updates.callback(SARA, "confirm"))
     assert await o.filed() == [2]

@@ -12,43 +12,23 @@ found, each pinned down.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from bench.harness import DESCRIPTION, new_photo
 from bot.channels.telegram_webhook import HOOK_KEY, JOURNAL_KEY
 from conversations.events import Event, Media, Reply
 from standins.telegram_botapi import fake_file_id
 from tests.integration.test_telegram_webhook import SARA, Harness, Worker, h
+from tests.integration.webhook_steps import say, to_documents, until
 
 __all__ = ["h"]
 
 LEASE_S = 0.5
 
 
-async def _say(w: Worker, raw: dict[str, Any]) -> None:
-    assert (await w.post(raw)).status == 200
-    await w.settle()
-
-
-async def _until(check: Any, timeout_s: float = 20) -> None:
-    async with asyncio.timeout(timeout_s):
-        while not check():  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-
-
 async def _at_documents_step(h: Harness, w: Worker) -> None:
     """Sara's request up to the documents question (the «Done» button)."""
-    for raw in (
-        h.updates.text(SARA, "/start"),
-        h.updates.callback(SARA, "ind"),
-        h.updates.text(SARA, "ابي اجدد اقامتي"),
-        h.updates.callback(SARA, "s:iqama_renew"),
-        h.updates.callback(SARA, "q:inside"),
-        h.updates.text(SARA, "2000000006"),
-        h.updates.contact(SARA, "966501234567", own=True),
-        h.updates.text(SARA, DESCRIPTION),
-    ):
-        await _say(w, raw)
+    for raw in to_documents(h.updates, SARA, DESCRIPTION):
+        await say(w, raw)
     asked = h.api.calls_for(SARA.id, "sendMessage")[-1].params["reply_markup"]
     assert "done" in [b.get("callback_data") for row in asked["inline_keyboard"] for b in row]
 
@@ -62,7 +42,7 @@ async def test_a_turn_saved_by_a_worker_killed_before_answering_is_answered_once
     h: Harness,
 ) -> None:
     live = await h.worker(lease_s=LEASE_S)
-    await _say(live, h.updates.text(SARA, "/start"))
+    await say(live, h.updates.text(SARA, "/start"))
     died = asyncio.Event()
     saved: list[list[Reply]] = []
     handle = h.services.engine.handle
@@ -76,20 +56,20 @@ async def test_a_turn_saved_by_a_worker_killed_before_answering_is_answered_once
     dying = await h.worker(saves_then_dies, lease_s=LEASE_S)
     before = len(h.texts(SARA))
     assert (await dying.post(h.updates.callback(SARA, "ind"))).status == 200
-    await _until(lambda: saved)
+    await until(lambda: saved)
     _killed(dying)
     died.set()
     await dying.client.close()  # its sweeps stop with it
     assert len(h.texts(SARA)) == before, "the dying worker sent nothing"
     # the live worker replays it once the lease has run out, and answers
-    await _until(lambda: len(h.texts(SARA)) > before)
+    await until(lambda: len(h.texts(SARA)) > before)
     await asyncio.sleep(6 * LEASE_S)  # time for a second answer, were there one
     await live.settle()
     answered = h.texts(SARA)[before:]
     assert answered == [r.text for r in saved[0]], "the turn's own replies, once"
     assert await h.services.redis.hlen(JOURNAL_KEY) == 0
     # and the person goes on from there: the step after «individual» takes the service
-    await _say(live, h.updates.text(SARA, "ابي اجدد اقامتي"))
+    await say(live, h.updates.text(SARA, "ابي اجدد اقامتي"))
     assert len(h.texts(SARA)) > before + len(answered)
 
 
@@ -119,7 +99,7 @@ async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twi
     _killed(dying)
     await dying.client.close()
     # and the second to the live worker, which waits for the first and handles it first
-    await _say(live, photos[1])
+    await say(live, photos[1])
     assert order == [str(photos[0]["update_id"]), str(photos[1]["update_id"])]
     state = await h.services.engine.store.load("telegram", str(SARA.id))
     assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
