@@ -125,6 +125,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.app import build_services
     from bot.channels.poll_journal import PollJournal
     from bot.channels.poll_lease import PollLease, poll_under_lease
+    from bot.channels.sent_marks import SentMarks
     from bot.channels.telegram import build_dispatcher, make_bot
     from bot.channels.telegram_webhook import JOURNAL_KEY, TelegramHook
     from bot.db.accounts import membership_recorder
@@ -178,6 +179,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         follow_ups=services.receipts,
                         screen=services.screen,
                         fetching=services.engine.handle,
+                        sent_marks=SentMarks(services.redis),
                     )
                     dispatcher.update.outer_middleware(inflight.middleware)
                     await stack.enter_async_context(

@@ -238,6 +238,8 @@ class Gate:
     dropped: bool = False
     #: the parked caller's connection (a gate before Telegram has the call)
     transport: asyncio.BaseTransport | None = None
+    #: matching calls to let through before the one parked
+    skip: int = 0
 
     def caller_gone(self) -> bool:
         """Whether the parked caller's connection has closed (its process ended): released
@@ -248,7 +250,12 @@ class Gate:
     def matches(self, method: str, params: JSON) -> bool:
         if self.used or method.lower() != self.method.lower():
             return False
-        return self.chat_id is None or params.get("chat_id") == self.chat_id
+        if self.chat_id is not None and params.get("chat_id") != self.chat_id:
+            return False
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        return True
 
     def release(self) -> None:
         self.released.set()
@@ -460,13 +467,15 @@ class TelegramBotAPIStandin:
     def add_policy(self, policy: CallPolicy) -> None:
         self.policies.append(policy)
 
-    def hold(self, method: str, *, chat_id: int | None = None, after: bool = False) -> Gate:
-        """Park the next call of `method` (to `chat_id`, if given) until the gate is
-        released. ``after=False``: parked before Telegram has it; if the caller is gone
+    def hold(
+        self, method: str, *, chat_id: int | None = None, after: bool = False, skip: int = 0
+    ) -> Gate:
+        """Park the next call of `method` (to `chat_id`, if given), after letting `skip`
+        such calls through, until the gate is released. ``after=False``: parked before Telegram has it; if the caller is gone
         when released (the process was killed), the call is dropped, never performed.
         ``after=True``: performed and recorded first, only the answer is parked (the
         platform accepted a message the caller never heard about)."""
-        gate = Gate(method, chat_id, after)
+        gate = Gate(method, chat_id, after, skip=skip)
         self._gates.append(gate)
         return gate
 

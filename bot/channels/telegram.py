@@ -20,24 +20,23 @@ from functools import partial
 from typing import Any, Final, Protocol
 
 from aiogram import Bot, Dispatcher, F, Router
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import (
     TelegramForbiddenError,
-    TelegramRetryAfter,
 )
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.methods.base import Response, TelegramType
+from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 
 from bot.abuse.guard import Screen
 from bot.channels.aiogram_filters import on_loop
-from bot.channels.aiogram_models import pin_response_models
 from bot.channels.keyed_locks import KeyedLocks
+from bot.channels.sent_marks import SentMarks
+
+# their home since this module passed 400 lines; still imported from here by many callers
+from bot.channels.telegram_bot import ALLOWED_UPDATES as ALLOWED_UPDATES
+from bot.channels.telegram_bot import make_bot as make_bot
+from bot.channels.telegram_bot import run_polling as run_polling
 from bot.channels.telegram_calls import (
     SendFailed,
     answer_callback,
@@ -52,10 +51,10 @@ from bot.channels.telegram_render import (
 from bot.exports import discard_sent
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
-from bot.metrics import HANDLING_SECONDS, RATE_LIMITED, UPDATES_HANDLED
+from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.outbox.receipts import FollowUps
 from conversations.engine import Prepare
-from conversations.events import Contact, Event, Media, Reply
+from conversations.events import Contact, Event, Media, Origin, Reply
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +83,6 @@ CHANNEL_KEY: Final = "telegram_channel"
 #: redis-py's default pool (100 connections) raises instead of waiting when exhausted.
 DEFAULT_MAX_CONCURRENT_UPDATES: Final = 50
 
-#: The update types the bot handles (residents' and staff routers): asked for by polling
-#: and registered by `tawasul webhook set`, from here only. Edits and membership changes
-#: are included (an edited answer, a person blocking the bot).
-ALLOWED_UPDATES: Final = ("message", "edited_message", "callback_query", "my_chat_member")
-
 
 class TelegramChannel:
     """Turns private-chat updates into events for `handle` and sends its replies.
@@ -111,8 +105,11 @@ class TelegramChannel:
         follow_ups: FollowUps | None = None,
         screen: Screen | None = None,
         fetching: FetchingHandle | None = None,
+        sent_marks: SentMarks | None = None,
     ) -> None:
         self._handle = handle
+        # how many of a turn's replies went out, for a replay (bot.channels.sent_marks)
+        self._sent_marks = sent_marks
         # when given, photos and files are downloaded inside the engine's turn
         self._fetching = fetching
         # blocks and limits, checked before any work on a person's update (bot.abuse.guard)
@@ -146,7 +143,13 @@ class TelegramChannel:
                     if isinstance(event, Media):
                         event = await fetch_media(bot, event, self._media_store)
                     replies = await self._handle(event)
-                await self.deliver(bot, chat_id, replies, after_contact=isinstance(event, Contact))
+                await self.deliver(
+                    bot,
+                    chat_id,
+                    replies,
+                    after_contact=isinstance(event, Contact),
+                    turn=event.origin,
+                )
 
     async def _fetch(self, bot: Bot, media: Media, wanted: bool) -> Media:
         return await fetch_media(bot, media, self._media_store, wanted)
@@ -180,7 +183,9 @@ class TelegramChannel:
                 async with self._slots:
                     replies = await self._handle(event)
                     await answering
-                    await self.deliver(bot, chat_id, replies, after_contact=False)
+                    await self.deliver(
+                        bot, chat_id, replies, after_contact=False, turn=event.origin
+                    )
         finally:
             await answering
 
@@ -200,14 +205,21 @@ class TelegramChannel:
         return verdict.admit
 
     async def deliver(
-        self, bot: Bot, chat_id: int, replies: list[Reply], *, after_contact: bool
+        self,
+        bot: Bot,
+        chat_id: int,
+        replies: list[Reply],
+        *,
+        after_contact: bool,
+        turn: Origin | None = None,
     ) -> None:
         """Send `replies` to a private chat, in order, each on its own: a picture or a
         keyboard that Telegram refuses, or a network error, costs that call only, never
         the words of the replies after it. A reply with a ``follow_up`` (the receipt card)
         releases it once its text is out, or leaves its text to the outbox to send again.
         The share-my-number keyboard is taken away when the engine's first reply says it
-        is on screen, or right after a Contact."""
+        is on screen, or right after a Contact. `turn`: the update they answer, whose
+        replies sent before a cut a replay skips (bot.channels.sent_marks)."""
         shown = after_contact or (bool(replies) and replies[0].contact_keyboard_shown)
         groups, _shown = render_reply_groups(
             chat_id,
@@ -218,7 +230,11 @@ class TelegramChannel:
         )
         blocked = False
         failed: list[Reply] = []
-        for reply, methods in zip(replies, groups, strict=True):
+        marks = self._sent_marks if turn is not None else None
+        skip = await marks.already(turn) if marks is not None and turn is not None else 0
+        for index, (reply, methods) in enumerate(zip(replies, groups, strict=True)):
+            if index < skip:
+                continue  # sent before the turn was cut (a replay)
             delivered = not blocked
             for method in methods if not blocked else ():
                 try:
@@ -236,6 +252,8 @@ class TelegramChannel:
                 await self._release(reply.follow_up, delivered=delivered)
             elif not delivered and not blocked:
                 failed.append(reply)  # (a follow-up's text has its own durable copy)
+            if marks is not None and turn is not None:
+                await marks.sent(turn, index + 1, len(replies))
         if failed and self._follow_ups is not None:
             await self._hand_over(chat_id, failed)
 
@@ -330,13 +348,15 @@ def build_dispatcher(
     measured: bool = True,
     screen: Screen | None = None,
     fetching: FetchingHandle | None = None,
+    sent_marks: SentMarks | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
     store, not in aiogram. `membership` hears of people blocking and unblocking the bot.
     `measured` False leaves its updates out of the metrics (the start-up warm-up's).
     `fetching` (the engine's handle again, ``engine.handle``) has photos and files
-    downloaded inside the turn, which saves the Redis read `media_store`'s ``wants`` makes."""
+    downloaded inside the turn, which saves the Redis read `media_store`'s ``wants`` makes.
+    `sent_marks`: replies a replay need not send again (bot.channels.sent_marks)."""
     dispatcher = Dispatcher(disable_fsm=True)
     if measured:
         dispatcher.update.outer_middleware(_measured)
@@ -350,60 +370,7 @@ def build_dispatcher(
         follow_ups=follow_ups,
         screen=screen,
         fetching=fetching,
+        sent_marks=sent_marks,
     )
     dispatcher.include_router(residents_router())
     return dispatcher
-
-
-async def _count_429(
-    make_request: NextRequestMiddlewareType[TelegramType],
-    bot: Bot,
-    method: TelegramMethod[TelegramType],
-) -> Response[TelegramType]:
-    """Counts Telegram's 429s for /metrics, whoever sent the call (residents' replies, the
-    outbox, the staff group)."""
-    try:
-        return await make_request(bot, method)
-    except TelegramRetryAfter:
-        RATE_LIMITED.labels("telegram").inc()
-        raise
-
-
-def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = False) -> Bot:
-    """A Bot for the public Bot API, or for the server at `api_url`
-    (TAWASUL_TELEGRAM_API_URL: a self-hosted Bot API server or a local stand-in).
-    `api_is_local` is for a server started with ``--local``, which hands out file paths on
-    its own disk instead of serving downloads."""
-    # Bot API answers are read with these models: built once, never dropped
-    pin_response_models()
-    if api_url:
-        server = TelegramAPIServer.from_base(api_url, is_local=api_is_local)
-        session = AiohttpSession(api=server)
-    else:
-        session = AiohttpSession()
-    session.middleware(_count_429)
-    # No default parse_mode: resident chats are plain text (see telegram_render).
-    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
-
-
-async def run_polling(
-    bot: Bot,
-    dispatcher: Dispatcher,
-    *,
-    handle_signals: bool = True,
-    close_bot_session: bool = True,
-    polling_timeout: int = 10,
-) -> None:
-    """Long-poll until stopped. A webhook left over from another deployment would make
-    getUpdates fail with 409, so it is removed first (keeping the pending updates).
-    `close_bot_session` False keeps the bot usable after polling (the outbox sends with it
-    while the accepted updates are finished, see bot.runner). `polling_timeout`: seconds
-    each getUpdates waits at Telegram for updates (aiogram's default, 10)."""
-    await bot.delete_webhook(drop_pending_updates=False)
-    await dispatcher.start_polling(
-        bot,
-        handle_signals=handle_signals,
-        close_bot_session=close_bot_session,
-        allowed_updates=list(ALLOWED_UPDATES),
-        polling_timeout=polling_timeout,
-    )

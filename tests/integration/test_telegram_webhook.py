@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from bot.app import Services, build_services
+from bot.channels.sent_marks import SentMarks
 from bot.channels.telegram import Handle, build_dispatcher, make_bot
 from bot.channels.telegram_webhook import (
     JOURNAL_KEY,
@@ -84,7 +85,11 @@ class Harness:
         a loopback port; `handle` stands between the channel and the engine."""
         bot = make_bot(self.api.token, self.api.url)
         self.bots.append(bot)
-        dispatcher = build_dispatcher(handle or self.services.engine.handle, self.services.intake)
+        dispatcher = build_dispatcher(
+            handle or self.services.engine.handle,
+            self.services.intake,
+            sent_marks=SentMarks(self.services.redis),  # as tawasul run wires it
+        )
         hook = TelegramHook(bot, dispatcher, SECRET, self.services.redis)
         app = build_web_app(self.services, telegram=hook, **kwargs)
         server = await self.stack.enter_async_context(TestServer(app, host="127.0.0.1"))

@@ -4,6 +4,8 @@ found, each pinned down.
 
 - killed after saving a turn and before sending its replies: the replay finds the turn
   saved, and must still answer (with those very replies, once);
+- killed between two replies of a turn: the replay sends the ones not sent yet, not the
+  ones the person has (bot.channels.sent_marks);
 - killed holding the first photo of an album whose second photo went to the live worker:
   the second must not overtake the first, or the first comes after the request was
   filed and never reaches it.
@@ -71,6 +73,36 @@ async def test_a_turn_saved_by_a_worker_killed_before_answering_is_answered_once
     # and the person goes on from there: the step after «individual» takes the service
     await say(live, h.updates.text(SARA, "ابي اجدد اقامتي"))
     assert len(h.texts(SARA)) > before + len(answered)
+
+
+async def test_a_worker_killed_between_two_replies_has_the_rest_sent_not_the_first_again(
+    h: Harness,
+) -> None:
+    """/start to a new person is answered with two messages. The dying worker sends the
+    first; the second is held at the Bot API when it dies. The live worker replays the
+    update: the person gets the second, and the first only once."""
+    dying = await h.worker(lease_s=LEASE_S)
+    live = await h.worker(lease_s=LEASE_S)
+    second = h.api.hold("sendMessage", chat_id=SARA.id, skip=1)
+    assert (await dying.post(h.updates.text(SARA, "/start"))).status == 200
+    async with asyncio.timeout(30):
+        await second.arrived.wait()
+    first = h.texts(SARA)
+    assert len(first) == 1, first
+    _killed(dying)
+    closing = asyncio.create_task(dying.client.close())  # its sweeps and sends stop with it
+    # the live worker replays it once the lease has run out, and sends the rest
+    await _until(lambda: len(h.texts(SARA)) > 1, 60)
+    await asyncio.sleep(6 * LEASE_S)  # time for a third message, were there one
+    await live.settle()
+    texts = h.texts(SARA)
+    assert len(texts) == 2 and texts[0] == first[0], texts
+    assert texts[1] != texts[0]
+    await _until(second.caller_gone, 60)
+    second.release()  # the dying worker's call: its caller is gone, Telegram never gets it
+    await closing
+    assert h.texts(SARA) == texts
+    assert await h.services.redis.hlen(JOURNAL_KEY) == 0
 
 
 async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twin(
