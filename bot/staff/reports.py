@@ -27,14 +27,13 @@ from bot.db.requests_repo import RequestRecord, select_requests, to_record
 from bot.outbox.queue import refresh_staff_card, staff_text
 from bot.outbox.window_wait import count_waiting
 from bot.staff.their_say import ratings
-from domain.sla import RIYADH, riyadh_date, working_days_between
+from domain.sla import RIYADH
 from domain.status import FINAL, RequestStatus
+from officers.due_warnings import needs_escalation, needs_reminder
 
 log = logging.getLogger(__name__)
 
 DIGEST_KEY_PREFIX = "digest:"
-#: A reminder goes out when this many working days (or fewer) are left.
-REMIND_WITHIN_WORKING_DAYS = 1
 
 WarningKind = Literal["reminder", "escalation"]
 _OPEN = [s.value for s in RequestStatus if s not in FINAL]
@@ -182,25 +181,12 @@ class StaffReports:
             ]
 
     def needs_reminder(self, item: DueItem, today: dt.date) -> bool:
-        """Due within one working day and not reminded for this due date. A reminder sent
-        before the due date moved (the clock was paused) is for the old date: remind again."""
-        if item.due_date < today:
-            return False
-        if working_days_between(today, item.due_date, self._holidays) > REMIND_WITHIN_WORKING_DAYS:
-            return False
-        if item.reminded_at is None:
-            return True
-        return (
-            working_days_between(riyadh_date(item.reminded_at), item.due_date, self._holidays)
-            > REMIND_WITHIN_WORKING_DAYS
-        )
+        """:func:`officers.due_warnings.needs_reminder` for the item, on this calendar."""
+        return needs_reminder(item.due_date, item.reminded_at, today, self._holidays)
 
     def needs_escalation(self, item: DueItem, today: dt.date) -> bool:
-        """Past its due date and not escalated since that date passed (an escalation made
-        before the due date moved later belongs to the old date)."""
-        if item.due_date >= today:
-            return False
-        return item.escalated_at is None or riyadh_date(item.escalated_at) <= item.due_date
+        """:func:`officers.due_warnings.needs_escalation` for the item."""
+        return needs_escalation(item.due_date, item.escalated_at, today)
 
     async def queue_warning(
         self,
