@@ -46,6 +46,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 from PIL import Image
 
+from conversations.stale_buttons import split_stamp
 from standins.telegram_botapi import DEFAULT_TOKEN, TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
 
@@ -240,10 +241,16 @@ class Residents:
     def next_update(self, person: Person) -> JSON | None:
         """What the person sends next, read off the bot's last keyboard; None when done."""
         user, chat = person.user, person.user.id
-        ids, wants_contact = self.screen.keyboards.get(chat, ((), False))
+        datas, wants_contact = self.screen.keyboards.get(chat, ((), False))
+        # a button's data may carry its question's stamp («ind~3fa9c2»): read by its id,
+        # tapped with the data it was sent with, as a person's tap sends it back
+        sent_as = {split_stamp(data)[0]: data for data in datas}
+        ids = tuple(sent_as)
 
-        def tap(data: str) -> JSON:
-            return self.updates.callback(user, data, message=self.screen.messages.get(chat))
+        def tap(button: str) -> JSON:
+            return self.updates.callback(
+                user, sent_as.get(button, button), message=self.screen.messages.get(chat)
+            )
 
         if person.confirmed:
             return None

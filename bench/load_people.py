@@ -29,6 +29,7 @@ from bench.load_cluster import WEBHOOK_SECRET, Cluster
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH
 from conversations.engine import apology
 from conversations.i18n import LOCALES
+from conversations.stale_buttons import split_stamp
 from conversations.store_outage import file_apology
 from domain.catalogue import Service, load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
@@ -82,8 +83,17 @@ class BotMessage:
 
     @property
     def buttons(self) -> list[str]:
+        """The buttons' ids (their data without the question's stamp, «ind~3fa9c2»)."""
+        return [split_stamp(data)[0] for data in self.datas]
+
+    @property
+    def datas(self) -> list[str]:
         rows = (self.markup or {}).get("inline_keyboard", [])
         return [b.get("callback_data", "") for row in rows for b in row]
+
+    def data_for(self, button: str) -> str:
+        """The data ``button`` was sent with, which a tap sends back."""
+        return next((d for d in self.datas if split_stamp(d)[0] == button), button)
 
     @property
     def wants_contact(self) -> bool:
@@ -285,7 +295,7 @@ class Resident:
         return len(self.api.inbox.get(self.chat, [])) <= last.seen
 
     def _tap(self, data: str, on: BotMessage) -> Move:
-        return lambda: [self.updates.callback(self.user, data, message=on.message)]
+        return lambda: [self.updates.callback(self.user, on.data_for(data), message=on.message)]
 
     def _album(self) -> list[dict[str, Any]]:
         album = f"album-{self.chat}-{len(self.turns)}"

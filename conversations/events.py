@@ -47,6 +47,9 @@ class Choice:
 
     origin: Origin
     id: str
+    # the stamp of the question the button was shown under, when the channel carries it
+    # back (conversations.stale_buttons); None: unknown, the button is taken as current
+    stamp: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,8 @@ class Reply:
     `contact_keyboard_shown`, on the first reply of a turn, says that a share-my-number
     control an earlier reply asked for may still be on screen, for a channel whose control
     stays until taken away (Telegram's reply keyboard); the engine remembers it in the
-    dialogue state, so every worker knows it without a read of its own."""
+    dialogue state, so every worker knows it without a read of its own. `stamp` and
+    `spent`: see :mod:`conversations.stale_buttons`."""
 
     text: str
     choices: tuple[Option, ...] = ()
@@ -146,3 +150,9 @@ class Reply:
     numbered: bool = True
     follow_up: str | None = None
     contact_keyboard_shown: bool = False
+    # the question these buttons answer, for a channel that sends it back with a tap
+    # (conversations.stale_buttons.keyboard_stamp); set by the engine
+    stamp: str | None = None
+    # buttons of the tapped message that will never work again, for a channel that can
+    # take them off a sent message (Telegram); "*" (stale_buttons.ALL_BUTTONS): all of them
+    spent: tuple[str, ...] = ()

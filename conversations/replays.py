@@ -58,6 +58,8 @@ def replies_to_json(replies: Sequence[Reply]) -> list[dict[str, Any]]:
             "numbered": r.numbered,
             "follow_up": r.follow_up,
             "contact_keyboard_shown": r.contact_keyboard_shown,
+            "stamp": r.stamp,
+            "spent": list(r.spent),
         }
         for r in replies
     ]
@@ -75,6 +77,8 @@ def replies_from_json(raw: Sequence[dict[str, Any]]) -> list[Reply]:
             numbered=bool(item.get("numbered", True)),
             follow_up=item.get("follow_up"),
             contact_keyboard_shown=bool(item.get("contact_keyboard_shown", False)),
+            stamp=item.get("stamp"),
+            spent=tuple(item.get("spent", ())),
         )
         for item in raw
     ]

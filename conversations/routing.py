@@ -44,6 +44,7 @@ from conversations.reading import (
     unusable,
 )
 from conversations.say_parts import TheirSay
+from conversations.stale_buttons import is_stale, stale_replies
 from conversations.state import DialogueState
 from conversations.status_needs import StatusNeeds
 from conversations.stray_files import with_file_note
@@ -133,6 +134,9 @@ class Routing(
         if not isinstance(event, Choice):
             return event
         state = ctx.state
+        if is_stale(event, state):
+            # under an earlier question's message: said so, the question asked again
+            return stale_replies(ctx, lambda: self._ask(ctx), lambda: self._restart(ctx))
         checked = check_button(
             event,
             (option_id for option_id, _label in state.offered),

@@ -30,6 +30,7 @@ from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.reading import START_STEPS
 from conversations.replays import replayed, replies_from_json, replies_to_json
 from conversations.routing import Routing
+from conversations.stale_buttons import stamped
 from conversations.state import DialogueState
 from conversations.status_needs import at_number_prompt
 from conversations.store_outage import (
@@ -172,7 +173,8 @@ class Turns(Routing, StoreOutage):
         # a share-my-number control on screen: asked for by the last turn, or the person
         # just used it
         shown = state.contact_keyboard or isinstance(event, Contact)
-        replies = await self._turn(state, event)
+        # each reply's buttons stamped with the question they answer (stale_buttons)
+        replies = stamped(state, await self._turn(state, event))
         state.contact_keyboard = replies[-1].ask_contact if replies else shown
         # a language chosen in this turn becomes the account's, in the same write
         # (chosen in so many words: kept as such, conversations.store.locale_value)

@@ -40,6 +40,7 @@ from bot.channels.telegram_bot import run_polling as run_polling
 from bot.channels.telegram_calls import (
     SendFailed,
     answer_callback,
+    retire_buttons,
     send_isolated,
 )
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
@@ -186,6 +187,8 @@ class TelegramChannel:
                     await self.deliver(
                         bot, chat_id, replies, after_contact=False, turn=event.origin
                     )
+                    # a button that will never work again leaves the tapped message
+                    await retire_buttons(bot, query, {b for r in replies for b in r.spent})
         finally:
             await answering
 

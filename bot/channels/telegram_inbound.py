@@ -33,6 +33,7 @@ from conversations.events import (
     Text,
     Unsupported,
 )
+from conversations.stale_buttons import split_stamp
 from domain.attachments import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -218,11 +219,14 @@ def _refused(
 
 
 def translate_callback(query: CallbackQuery, update_id: int) -> Choice | None:
-    """A tapped inline button → :class:`Choice` with the id the flow put in callback_data.
-    Game callbacks carry no data and are not ours."""
+    """A tapped inline button → :class:`Choice` with the id the flow put in callback_data
+    and the stamp rendered with it (conversations.stale_buttons). Game callbacks carry no
+    data and are not ours."""
     if not query.data:
         return None
-    return Choice(origin=origin_for(update_id, query.from_user), id=query.data)
+    # «s:iqama_renew~3fa9c2»: the id and the stamp of the question it was shown under
+    button, stamp = split_stamp(query.data)
+    return Choice(origin=origin_for(update_id, query.from_user), id=button, stamp=stamp)
 
 
 async def fetch_media(

@@ -29,6 +29,7 @@ from aiogram.types import (
 )
 
 from conversations.events import Option, Reply
+from conversations.stale_buttons import with_stamp
 
 #: Telegram's limit for a message text, counted here in UTF-16 code units (what the
 #: Bot API counts entity offsets in), which is never less than the character count.
@@ -108,14 +109,21 @@ def _check_callback_data(option: Option) -> None:
         raise RenderError(f"choice {option.id!r} has an empty label")
 
 
-def inline_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
-    """One button per choice, callback_data = the choice id. Two to a row, or one to a
-    row when any label is long, so that no label is cut off on a narrow screen."""
+def inline_keyboard(options: Sequence[Option], stamp: str | None = None) -> InlineKeyboardMarkup:
+    """One button per choice, callback_data = the choice id, with the question's ``stamp``
+    when it fits (so a tap under an earlier message is known for one, see
+    conversations.stale_buttons). Two to a row, or one to a row when any label is long, so
+    that no label is cut off on a narrow screen."""
     if len(options) > MAX_INLINE_BUTTONS:
         raise RenderError(f"{len(options)} choices; Telegram allows {MAX_INLINE_BUTTONS}")
     for option in options:
         _check_callback_data(option)
-    return _inline_markup(tuple((o.id, o.label) for o in options))
+    return _inline_markup(tuple((_stamped_data(o.id, stamp), o.label) for o in options))
+
+
+def _stamped_data(button: str, stamp: str | None) -> str:
+    data = with_stamp(button, stamp)
+    return data if len(data.encode()) <= MAX_CALLBACK_DATA_BYTES else button
 
 
 @functools.lru_cache(maxsize=2048)
@@ -197,7 +205,7 @@ def render_reply(
     if reply.ask_contact:
         last_markup = contact_keyboard(reply, contact_label)
     elif reply.choices:
-        last_markup = inline_keyboard(reply.choices)
+        last_markup = inline_keyboard(reply.choices, reply.stamp)
     for i, part in enumerate(parts):
         markup = last_markup if i == len(parts) - 1 else None
         methods.append(

@@ -4,6 +4,7 @@ stand-in), with the real engine, Redis and SQLite behind them."""
 
 from __future__ import annotations
 
+from conversations.stale_buttons import split_stamp
 from tests.integration.test_telegram_webhook import SARA
 from tests.integration.test_telegram_webhook import Harness as TgHarness
 from tests.integration.test_telegram_webhook import h as tg  # noqa: F401 (a fixture)
@@ -41,18 +42,18 @@ async def test_telegram_faq_keyboard_and_a_tap_answer(tg: TgHarness) -> None:  #
     await w.settle()
     markup = tg.api.last_keyboard(SARA.id)
     assert markup is not None
-    data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+    data = [split_stamp(b["callback_data"])[0] for row in markup["inline_keyboard"] for b in row]
     assert "faq" in data
     await w.post(tg.updates.callback(SARA, "faq"))
     await w.settle()
     markup = tg.api.last_keyboard(SARA.id)
     assert markup is not None
-    data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+    data = [split_stamp(b["callback_data"])[0] for row in markup["inline_keyboard"] for b in row]
     assert data[:2] == ["kb:iqama_conditions", "kb:late_penalty"]
     await w.post(tg.updates.callback(SARA, "kb:iqama_conditions"))
     await w.settle()
     assert any("الفحص الطبي" in text for text in tg.texts(SARA)[-3:])
     markup = tg.api.last_keyboard(SARA.id)
     assert markup is not None
-    data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+    data = [split_stamp(b["callback_data"])[0] for row in markup["inline_keyboard"] for b in row]
     assert "file:iqama_renew" in data or "ind" in data
