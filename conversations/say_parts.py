@@ -12,6 +12,7 @@ SQL, so two workers taking two taps at once cannot both count.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from conversations.engine_parts import EngineParts
@@ -20,14 +21,28 @@ from conversations.flow import Ctx
 from conversations.flows.their_say import SAY, STEPS, refusal_text
 from conversations.ports import SayRefused
 from conversations.reading import NAV_IDS, START_STEPS
-from conversations.their_say import note_id, parse_say, reconsider_id
+from conversations.their_say import note_id, parse_say, rate_id, reconsider_id
 from conversations.wishes import wish
 from domain.catalogue import local
 from domain.status import FINAL, RequestStatus
+from domain.their_say import RATINGS
 
 _DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 #: A message longer than this many words is not read as asking for a note or a review.
 MAX_WISH_WORDS = 10
+
+
+def _spent(refused: SayRefused, what: str) -> tuple[str, ...]:
+    """The say buttons of ``refused.number`` that can never work again after this
+    refusal: none for a stranger's number or a decision not yet told."""
+    number = refused.number
+    if what == "recon" and refused.reason in ("already", "not_rejected"):
+        return (reconsider_id(number),)
+    if what == "rate" and refused.reason == "already":
+        return tuple(rate_id(number, rating) for rating in RATINGS)
+    if what == "note" and refused.reason == "closed":
+        return (note_id(number),)
+    return ()
 
 
 def say_wish(text: str) -> str | None:
@@ -94,11 +109,18 @@ class TheirSay(EngineParts):
         if refused.reason == "not_theirs" and self.limiter is not None:
             # a forged or mistyped number: counted like any look-up of someone else's
             await self.limiter.take(f"acct:{ctx.origin.channel}:{ctx.origin.user_key}")
-        return self._and_again(ctx, refusal_text(ctx, refused, what))
+        replies = self._and_again(ctx, refusal_text(ctx, refused, what))
+        # a reconsideration asked already, a rating given, a note to a decided request:
+        # that button will never work again, and leaves the message where the channel can
+        spent = _spent(refused, what)
+        if spent:
+            replies[0] = dataclasses.replace(replies[0], spent=spent)
+        return replies
 
     def _and_again(self, ctx: Ctx, text: str) -> list[Reply]:
-        """``text``, with the step the person was on offered again."""
-        if ctx.state.step in START_STEPS:
+        """``text``, with the step the person was on offered again; while they are asked
+        whether to throw their draft away, that question's buttons, as they were."""
+        if ctx.state.step in START_STEPS or ctx.state.confirming:
             offered = tuple(Option(o[0], o[1]) for o in ctx.state.offered)
             return [Reply(text, choices=offered)]
         return [self._reply(ctx, text, with_choices=True)]

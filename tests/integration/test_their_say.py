@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import build_dispatcher, make_bot
+from bot.channels.telegram_render import render_replies
 from bot.db.models import OutboxMessage, Request
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
@@ -442,3 +443,56 @@ async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_dec
     assert "هل تودّ إضافة تعليق" in said[-1].text
     assert (await _request(db_sessionmaker, accepted.number)).satisfaction == 2
 
+
+async def test_on_telegram_a_used_reconsider_button_is_taken_off_its_message(
+    tmp_path: Path,
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    clock: Clock,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Found by the fresh-clone tester: «Ask to reconsider» stayed under the rejection after
+    its one use. A second tap is answered politely, does nothing else, and the button
+    leaves the message (editMessageReplyMarkup); two workers take the taps."""
+    sara = TgUser(5_100_000_002, "سارة")
+    filed = await filing.submit(submission(user_key=str(sara.id)))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    [notice] = [r for r in told if f"recon:{filed.number}" in [c.id for c in r.choices]]
+    updates = UpdateFactory()
+    async with TelegramBotAPIStandin() as api:
+        pairs = []
+        for _worker in range(2):
+            engine = Engine(
+                RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
+                clock=clock, limiter=RedisAttemptLimiter(redis_client),
+            )  # fmt: skip
+            bot = make_bot(api.token, api.url)
+            pairs.append((bot, build_dispatcher(engine.handle, MediaStore(tmp_path))))
+
+        async def feed(raw: dict[str, object], worker: int) -> None:
+            bot, dp = pairs[worker]
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+        try:
+            # the rejection's notice as the outbox delivers it, with its button
+            for method in render_replies(sara.id, [notice], reply_keyboard_shown=False)[0]:
+                await pairs[0][0](method)
+            message = api.last_message(sara.id)
+            assert message is not None and message.get("reply_markup")
+            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 0)
+            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 1)
+            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+            assert not api.calls_for(sara.id, "editMessageReplyMarkup")
+            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
+            assert "لا يُطلب ذلك إلا مرة واحدة" in api.texts(sara.id)[-1]
+            stored = next(
+                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
+            )
+            assert "reply_markup" not in stored  # the button is gone
+        finally:
+            for bot, _dp in pairs:
+                await bot.session.close()
+    record = await desk.find(filed.number)
+    assert record is not None and record.reconsider_reason == "صورة التأمين مرفقة في الصفحة الثانية"

@@ -1,0 +1,51 @@
+"""A second tap on «Ask to reconsider» (found by the fresh-clone tester: the button stays
+after its one use) is answered politely, does nothing else, and tells the channel the
+button is spent so that it can take it off the message (Telegram)."""
+
+from __future__ import annotations
+
+from conversations.events import Choice
+
+from .fakes import Chat
+from .test_intake import RESIDENT, _to_identity
+from .test_stray_files import NUMBER, SayGateway, _chat
+
+RECON = f"recon:{NUMBER}"
+
+
+async def _reconsidered(chat: Chat, gateway: SayGateway) -> None:
+    await chat.tap(RECON)
+    await chat.text("أرفقت التأمين في الصفحة الثانية")
+    assert gateway.reasons == ["أرفقت التأمين في الصفحة الثانية"]
+
+
+async def test_a_second_tap_is_refused_politely_and_spends_the_button() -> None:
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await _reconsidered(chat, gateway)
+    await chat.send(Choice(chat.origin(), RECON))
+    assert "لا يُطلب ذلك إلا مرة واحدة" in chat.said
+    assert chat.last[0].spent == (RECON,)
+    assert gateway.reasons == ["أرفقت التأمين في الصفحة الثانية"]  # nothing else asked
+
+
+async def test_a_second_tap_mid_request_leaves_the_request_as_it_was() -> None:
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await _reconsidered(chat, gateway)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    asked = chat.last[-1].text
+    await chat.tap(RECON)
+    assert "لا يُطلب ذلك إلا مرة واحدة" in chat.said
+    assert "share_contact" in chat.choice_ids  # the phone step's buttons again
+    await chat.text("إلغاء")  # the draft is still there to be asked about
+    assert chat.choice_ids[:2] == ["discard", "keep"]
+    # and tapped while they are asked whether to throw it away: that question stays
+    await chat.tap(RECON)
+    assert "لا يُطلب ذلك إلا مرة واحدة" in chat.said
+    assert chat.choice_ids[:2] == ["discard", "keep"]
+    await chat.tap("keep")
+    assert chat.last[-1].text == asked
