@@ -95,13 +95,13 @@ async def test_a_worker_killed_between_two_replies_has_the_rest_sent_not_the_fir
     _killed(dying)
     closing = asyncio.create_task(dying.client.close())  # its sweeps and sends stop with it
     # the live worker replays it once the lease has run out, and sends the rest
-    await _until(lambda: len(h.texts(SARA)) > 1, 60)
+    await until(lambda: len(h.texts(SARA)) > 1, 60)
     await asyncio.sleep(6 * LEASE_S)  # time for a third message, were there one
     await live.settle()
     texts = h.texts(SARA)
     assert len(texts) == 2 and texts[0] == first[0], texts
     assert texts[1] != texts[0]
-    await _until(second.caller_gone, 60)
+    await until(second.caller_gone, 60)
     second.release()  # the dying worker's call: its caller is gone, Telegram never gets it
     await closing
     assert h.texts(SARA) == texts
