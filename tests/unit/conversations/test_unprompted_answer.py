@@ -182,3 +182,23 @@ async def test_an_album_asked_about_joins_the_answer_whole(
     await chat.tap(f"ans:{OTHER}")
     await chat.text("ارسل")
     assert [f.ref for f in gateway.answers[0].attachments] == ["page-1", "page-2"]
+
+
+async def test_a_salam_back_and_thanks_are_not_sent_to_the_officer(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """The fresh-clone tester's «وعليكم السلام» after an officer's question was taken as
+    the answer, and the officer read it."""
+    gateway.ask(NUMBER, "ارسل صورة إيصال السداد")
+    await chat.command("start")
+    await chat.text("وعليكم السلام")
+    assert "اعتبرتُ رسالتك" not in chat.said and "لم تُرسل بعد" not in chat.said
+    # answered in kind, the question kept
+    assert "أهلًا" in chat.said
+    await chat.tap(f"ans:{NUMBER}")
+    for courtesy in ("وعليكم السلام", "شكرًا"):
+        await chat.text(courtesy)
+        assert "أُضيف هذا إلى إجابتك" not in chat.said and "لم تُرسل بعد" not in chat.said
+    await chat.text("الإيصال في الصورة")
+    await chat.text("إرسال")
+    assert [a.text for a in gateway.answers] == ["الإيصال في الصورة"]
