@@ -57,6 +57,7 @@ class _Knowledge:
     question_words: tuple[tuple[str, ...], ...]
     opening_words: tuple[tuple[str, ...], ...]
     inquiry_words: tuple[tuple[str, ...], ...]
+    document_words: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -89,6 +90,7 @@ def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
         question_words=_phrases(document["question_words"]),
         opening_words=_phrases(document["opening_words"]),
         inquiry_words=_phrases(document["inquiry_words"]),
+        document_words=_phrases(document.get("document_words", ())),
     )
 
 
@@ -167,6 +169,12 @@ def reads_as_question(text: str) -> bool:
     data = _knowledge()
     tokens = _tokens(text)
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
+
+
+def names_documents(text: str) -> bool:
+    """True when a message speaks of documents («الاوراق», «المستندات», «papers»): with a
+    service chosen, a question about them is about that service's documents."""
+    return _any(_tokens(text), _knowledge().document_words)
 
 
 def rank(text: str) -> list[tuple[Topic, float]]:

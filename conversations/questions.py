@@ -24,6 +24,7 @@ from conversations.flow import Ctx
 from conversations.flows.intake import file_service
 from conversations.keywords import is_faq_word
 from conversations.reading import NAV_IDS, START_STEPS
+from domain.catalogue import local
 
 FAQ = "faq"
 TOPIC_PREFIX = "kb:"
@@ -49,6 +50,9 @@ class Questions(EngineParts):
         person's own words, so only a plain question counts («...؟», «كم...»)."""
         if is_faq_word(text):
             return self._faq(ctx)
+        documents = self._documents_answer(ctx, text, free_text=free_text)
+        if documents is not None:
+            return documents
         found = knowledge.answer_topic(text, explicit_only=free_text)
         if found is not None:
             return self._topic_answer(ctx, found)
@@ -86,13 +90,46 @@ class Questions(EngineParts):
         return [Reply(_("Frequently asked questions: choose one to read its answer."), options)]
 
     def _unsure(self, ctx: Ctx, topics: tuple[knowledge.Topic, ...]) -> list[Reply]:
-        _ = ctx.texts.gettext
         options = (*_topic_options(ctx, topics), *_ways_out(ctx))
         self._offer_too(ctx, options)
-        text = _(
-            "I'm not sure what you are asking. Is it one of these? Or type your question in other words."
+        # one topic offered is asked of in the singular (found by the fresh-clone tester)
+        text = ctx.texts.ngettext(
+            "I'm not sure what you are asking. Is it this one? Or type your question in other words.",
+            "I'm not sure what you are asking. Is it one of these? Or type your question in other words.",
+            len(topics),
         )
         return [Reply(text, options)]
+
+    def _documents_answer(self, ctx: Ctx, text: str, *, free_text: bool) -> list[Reply] | None:
+        """«وش الاوراق المطلوبة؟» once a service is chosen: that service's documents from
+        the catalogue, then the step asked again (found by the fresh-clone tester: at the
+        description step of a passport issue it was offered an iqama topic). None when no
+        service is chosen, the message is not a question about documents, or it names
+        another service (the knowledge base answers that one)."""
+        service_id = ctx.state.answers.get("service")
+        if not isinstance(service_id, str) or not _known(ctx, service_id):
+            return None
+        asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
+        if not asks or not knowledge.names_documents(text):
+            return None
+        named = ctx.catalogue.match(text, limit=1)
+        if named and named[0].id != service_id:
+            return None
+        _ = ctx.texts.gettext
+        service = ctx.catalogue.get(service_id)
+        name = local(service.name, ctx.locale)
+        lines = [_("The documents for «%(service)s»:") % {"service": name}]
+        if_any = _("(if you have it)")
+        for doc in service.documents:
+            optional = doc not in service.required_documents
+            lines.append(f"• {local(doc, ctx.locale)}" + (f" {if_any}" if optional else ""))
+        lines.append(
+            _("We will ask you for them, as photos or PDF files, before the request is sent.")
+        )
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
+        return [Reply("\n".join(lines)), again]
 
     def _topic_answer(self, ctx: Ctx, topic: knowledge.Topic) -> list[Reply]:
         """The answer, then the question the person was on, nothing of the draft lost.
