@@ -8,6 +8,7 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
 from conversations.flows.describe import WITHOUT, add_words
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
 from conversations.flows.intake_service import service_of
+from conversations.keywords import is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
 from domain.documents_check import unaccounted_documents
@@ -62,7 +63,13 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 % {"count": len(kept)},
             )
         )
-    if isinstance(event, Text):
+    if isinstance(event, Text) and is_send_word(event.text):
+        # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description
+        event = Choice(event.origin, "done")
+    elif isinstance(event, Text) and event.text.strip().isdigit():
+        # a bare number says nothing the officer could use (the tester's «5» after «Done»)
+        return Retry(_bare_number(ctx, len(kept), service.min_attachments))
+    elif isinstance(event, Text):
         return add_words(ctx, event.text)
     if isinstance(event, Choice) and event.id == WITHOUT:
         go_without(ctx.state)
@@ -88,6 +95,24 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id == "skip" and service.min_attachments == 0:
         return Next("summary")
     return Retry(_("Please send the documents as photos or files, or press «Done»."))
+
+
+def _bare_number(ctx: Ctx, sent: int, least: int) -> str:
+    """A number typed alone at the documents step: not added, and what is expected."""
+    _ = ctx.texts.gettext
+    lines = [_("A number alone is not added to your description.")]
+    if sent < least:
+        lines.append(
+            ctx.texts.ngettext(
+                "Please send at least %(count)d document before continuing.",
+                "Please send at least %(count)d documents before continuing.",
+                least,
+            )
+            % {"count": least}
+        )
+    else:
+        lines.append(_("Please send the documents as photos or files, or press «Done»."))
+    return "\n".join(lines)
 
 
 def unaccounted_required(ctx: Ctx) -> tuple[LocalText, ...]:
