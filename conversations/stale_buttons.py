@@ -52,8 +52,11 @@ _ANYWHERE_PREFIXES: Final = (LANGUAGE_PREFIX, ANSWER_PREFIX, STATUS_PREFIX, TOPI
 
 
 def keyboard_stamp(flow: str, step: str, ids: Iterable[str]) -> str:
-    """The stamp of the buttons ``ids`` offered at ``flow``/``step``."""
-    key = "\x1f".join((flow, step, *ids)).encode()
+    """The stamp of the buttons ``ids`` offered at ``flow``/``step``. Buttons that act
+    anywhere do not count: the question asked again with help's extra buttons (start over,
+    status, the other language) is the same question, and its earlier keyboard still works."""
+    own = (i for i in ids if not _acts_anywhere(i))
+    key = "\x1f".join((flow, step, *own)).encode()
     return hashlib.blake2s(key, digest_size=8).hexdigest()[:_STAMP_HEX]
 
 
@@ -81,7 +84,7 @@ def is_stale(choice: Choice, state: DialogueState) -> bool:
     if choice.stamp is None or choice.stamp == current_stamp(state):
         return False
     data = choice.id
-    if data in _ANYWHERE or data.startswith(_ANYWHERE_PREFIXES) or parse_say(data) is not None:
+    if _acts_anywhere(data):
         return False
     # a second tap on the confirm button after filing has its own answer («already sent»)
     return not (data == "confirm" and state.step == "done")
@@ -113,6 +116,14 @@ def stale_replies(
         replies = [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
     replies[0] = dataclasses.replace(replies[0], spent=(ALL_BUTTONS,))
     return replies
+
+
+def _acts_anywhere(button: str) -> bool:
+    return (
+        button in _ANYWHERE
+        or button.startswith(_ANYWHERE_PREFIXES)
+        or parse_say(button) is not None
+    )
 
 
 def split_stamp(data: str) -> tuple[str, str | None]:

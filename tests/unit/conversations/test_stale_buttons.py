@@ -149,3 +149,14 @@ def test_a_stamp_travels_in_the_button_data_and_comes_back() -> None:
     assert split_stamp("s:iqama_renew") == ("s:iqama_renew", None)
     assert split_stamp("rate:1234567897:5") == ("rate:1234567897:5", None)
     assert with_stamp("ind", None) == "ind"
+
+
+async def test_the_question_asked_again_with_help_s_extra_buttons_is_the_same_question() -> None:
+    chat = _chat()
+    await _english(chat)
+    await chat.tap("ind")
+    groups = _stamp(chat.last)
+    await chat.text("help")  # the question again, with start over, status, Arabic...
+    assert "lang:ar" in chat.choice_ids and _stamp(chat.last) == groups
+    await _tap(chat, "g:residency", groups)
+    assert OLD not in chat.said and "Choose the service" in chat.said
