@@ -13,6 +13,7 @@ from conversations.flows.intake_numbers import (
     answer_establishment,
     answer_first,
     answer_identity,
+    answer_question_or_number,
     ask_establishment,
     ask_identity,
     number_in_words,
@@ -21,7 +22,6 @@ from conversations.flows.intake_numbers import (
 from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
     answer_group,
-    answer_question,
     answer_refused,
     answer_service,
     answer_suggest,
@@ -102,7 +102,7 @@ INTAKE = Flow(
         "group": Step(ask_group, answer_group),
         "service": Step(ask_service, answer_service),
         "suggest": Step(ask_suggest, answer_suggest),
-        "question": Step(ask_question, answer_question),
+        "question": Step(ask_question, answer_question_or_number),
         "refused": Step(ask_refused, answer_refused),
         "establishment": Step(ask_establishment, answer_establishment),
         "identity": Step(ask_identity, answer_identity),

@@ -15,12 +15,15 @@ from conversations.flows.intake_service import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
     answer_applicant,
+    answer_question,
     applicant_of,
     identity_kinds,
     or_words,
+    service_of,
     to_identity,
 )
 from conversations.formatting import isolate
+from domain.catalogue import local
 from domain.identity import (
     IdentityNumber,
     InvalidIdentityNumber,
@@ -311,3 +314,20 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
         "number": isolate(mask_identity(identity.value))
     }
     return Next("group", (said,))
+
+
+async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
+    """An eligibility question («لمن هذا الطلب؟»), where some people type the identity
+    number already (found by the fresh-clone tester: «لم أفهم إجابتك» and the number
+    lost). The number is kept for the identity step as one sent first is
+    (:data:`EARLY_IDENTITY`), the person told so and the question asked again."""
+    identity = identity_first(event.text) if isinstance(event, Text) else None
+    if identity is None or ctx.state.editing:
+        return await answer_question(ctx, event)
+    _ = ctx.texts.gettext
+    ctx.state.answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
+    said = _("I have kept the identity number %(number)s for your request.") % {
+        "number": isolate(mask_identity(identity.value))
+    }
+    question = service_of(ctx).questions[int(ctx.state.answers.get("question", 0))]
+    return Retry(f"{said}\n{local(question.text, ctx.locale)}")

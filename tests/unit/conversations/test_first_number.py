@@ -91,3 +91,31 @@ async def test_an_establishment_number_first_files_as_that_establishment(
     filed = gateway.submissions[0]
     assert filed.applicant_kind == "establishment" and filed.identity_number == RESIDENT
     assert filed.establishment_number == "7001234567"
+
+
+async def test_an_identity_number_at_an_eligibility_question_is_kept(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """At «لمن هذا الطلب؟» the tester typed the identity number: it got «لم أفهم إجابتك»
+    and the number was lost. Now it is kept for the identity step, said so, and the
+    question asked again."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد جوازي")
+    await chat.tap("s:passport_renew")
+    assert "لمن هذا الطلب؟" in chat.said
+    await chat.text("1123456780")
+    assert "احتفظتُ برقم الهوية" in chat.said and "1******780" in chat.said
+    assert "لم أفهم" not in chat.said
+    assert "لمن هذا الطلب؟" in chat.said and "q:self" in chat.choice_ids
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    assert "اكتب رقم هوية" not in chat.said  # not asked for again
+    await chat.contact(PHONE)
+    await chat.text("انتهت صلاحية جوازي وأحتاج تجديده قبل السفر")
+    await chat.media(ref="p1")
+    await chat.media(ref="p2")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.identity_number == "1123456780"
