@@ -44,6 +44,8 @@ PASTE_WINDOW_S = 5.0
 # answers kept in the dialogue state (Redis), so any worker can take the next part
 _DRAFT = "description_draft"
 _OVERFLOW = "description_overflow_at"
+# set while the description is the kept start of a longer one (until it is replaced)
+_CUT = "description_cut"
 #: The choice that keeps the description already written, on coming back to its step.
 KEEP = "keep_description"
 #: Words typed before the description step (a sentence at a number step), kept in the
@@ -219,8 +221,14 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
         answers.pop(_DRAFT, None)
         answers.pop(PENDING, None)
         answers["description"] = cut_text(whole.strip(), MAX_DESCRIPTION)
+        answers[_CUT] = True
         return Next("description", (_kept_start(ctx),))
     answers.pop(_OVERFLOW, None)
+    cut = answers.pop(_CUT, False)
+    if len(whole.strip()) < MIN_DESCRIPTION and cut and answers.get("description"):
+        # the minimum counts what is kept: a short word after a cut description («🙏»)
+        # is not asked to be longer (found by the fresh-clone tester)
+        return _after_cut(ctx, text)
     if len(whole.strip()) < MIN_DESCRIPTION:
         # kept: the next message adds to it, so nothing typed so far has to be typed again
         answers[_DRAFT] = [*earlier, text]
@@ -230,6 +238,26 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
     # kept exactly as typed: the officer reads the person's own words
     answers["description"] = whole
     return Next("summary" if ctx.state.editing else "attachments")
+
+
+def _after_cut(ctx: Ctx, text: str) -> Outcome:
+    """A short message after a description was cut to the limit: added when it fits, and
+    the kept description goes on either way."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    answers.pop(_DRAFT, None)
+    answers.pop(PENDING, None)
+    joined = f"{answers['description']}\n{text}"
+    said: tuple[str, ...] = ()
+    if len(joined.strip()) <= MAX_DESCRIPTION:
+        answers["description"] = joined
+    else:
+        said = (
+            _(
+                "Your description is already as long as a request takes, so this message was not added; the start kept above stands."
+            ),
+        )
+    return Next("summary" if ctx.state.editing else "attachments", said)
 
 
 def _description_with_file(ctx: Ctx, event: Media) -> Outcome:

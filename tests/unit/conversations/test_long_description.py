@@ -73,3 +73,20 @@ async def test_words_added_at_the_documents_step_keep_what_fits(
     await _file(chat, gateway)
     filed = gateway.submissions[0].description
     assert filed.startswith(f"{FIRST}\n{SENTENCE.strip()}") and len(filed) <= MAX_DESCRIPTION
+
+
+async def test_a_short_word_after_the_cut_counts_what_is_kept(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    """The fresh-clone tester's «🙏» after a cut description was asked for «at least 15
+    characters in all» although 999 were kept."""
+    await _to_description(chat)
+    await chat.text(LONG)
+    clock.advance(PASTE_WINDOW_S + 30)
+    await chat.text("🙏")
+    assert "١٥ حرفًا" not in chat.said and "15" not in chat.said
+    assert "للمستندات" in chat.said  # the kept description goes on to the documents
+    await chat.media()
+    await _file(chat, gateway)
+    filed = gateway.submissions[0].description
+    assert filed.startswith(SENTENCE.strip()) and len(filed) <= MAX_DESCRIPTION
