@@ -63,6 +63,10 @@ class Moves(EngineParts):
                 # first question again
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
                 return [Reply(salute(ctx, kind), choices=offered)]
+            if rest and state.step == "done" and number_first(rest):
+                paused = await self._status_paused(ctx)
+                if paused:
+                    return paused
             if rest and (ctx.catalogue.match(event.text, limit=1) or number_first(rest)):
                 # the first message states the need or gives the identity number: it is
                 # used, not asked for again
@@ -81,6 +85,18 @@ class Moves(EngineParts):
             first_of_album(ctx, event)
             return [Reply(note), *replies]
         return self._restart(ctx, welcome=isinstance(event, Command))
+
+    async def _status_paused(self, ctx: Ctx) -> list[Reply] | None:
+        """A number typed after a status look-up was paused for failed attempts: the
+        person was checking a status, so they are told it is still paused, with the time
+        left, and given the menu (found by the fresh-clone tester: it started a new request
+        with the number). None when look-ups are not paused."""
+        if self.limiter is None:
+            return None
+        seconds = await status_flow.paused_for(ctx, self.limiter)
+        if seconds <= 0:
+            return None
+        return [Reply(status_flow.wait_message(ctx, seconds)), *self._restart(ctx)]
 
     def _restart(
         self,

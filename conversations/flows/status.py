@@ -205,6 +205,12 @@ def _keys(ctx: Ctx, number: str) -> tuple[str, str]:
     return (f"acct:{ctx.origin.channel}:{ctx.origin.user_key}", f"num:{number}")
 
 
+async def paused_for(ctx: Ctx, limiter: AttemptLimiter) -> int:
+    """Seconds until this chat's status look-ups may be tried again (0 when they are not
+    paused): the lock-out lives in the limiter (Redis), so every worker sees it."""
+    return await limiter.blocked_for(_keys(ctx, "")[0])
+
+
 def _not_found(ctx: Ctx) -> str:
     _ = ctx.texts.gettext
     # the same words whether the number exists or not

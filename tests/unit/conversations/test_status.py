@@ -337,3 +337,23 @@ async def test_leaving_a_status_question_with_no_draft_goes_back_to_the_main_men
     assert "تم الإلغاء" not in said and "لم يُرسَل" not in said, said
     assert said.startswith("حسنًا، نعود إلى القائمة الرئيسية")
     assert chat.choice_ids[:4] == ["ind", "est", "status", "faq"]  # the first question again
+
+
+async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
+    chat: Chat, limiter: MemoryLimiter
+) -> None:
+    """After «أُوقف الاستعلام مؤقتًا» the tester typed an identity number again and was
+    taken into a new request («احتفظتُ برقم الهوية … ما الخدمة التي تحتاجها؟»). A person
+    who was checking a status is told the look-up is still paused, with the time left,
+    and given the menu."""
+    await chat.tap("status")
+    await chat.tap("another")
+    await chat.text(THEIRS)
+    for _ in range(5):
+        await chat.text(RESIDENT)
+    assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)
+    await chat.text(RESIDENT)
+    said = plain(chat.said)
+    assert "أُوقف الاستعلام مؤقتًا" in said and "بعد" in said
+    assert "احتفظتُ برقم الهوية" not in said and "ما الخدمة التي تحتاجها" not in said
+    assert {"ind", "est", "status"} <= set(chat.choice_ids)  # the menu
