@@ -4,6 +4,8 @@ a typed answer that fits two buttons equally is asked about instead of guessed."
 
 from __future__ import annotations
 
+import dataclasses
+
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
@@ -51,7 +53,13 @@ class DraftKeeping(EngineParts):
         keep_for_undo(ctx.state, ctx.now)
         note, undo = undo_note(ctx)
         if action == "restart":
-            return [Reply(note, choices=(undo,)), *self._restart(ctx)]
+            # «Undo» is the first option of the first menu, numbered with it, as after
+            # «cancel» (found by the tester: «1) تراجع» above «1) فرد», and 1 chose «فرد»)
+            replies = self._restart(ctx)
+            menu = replies[-1]
+            replies[-1] = dataclasses.replace(menu, choices=(undo, *menu.choices))
+            ctx.state.offered = [[undo.id, undo.label], *ctx.state.offered]
+            return [Reply(note), *replies]
         _ = ctx.texts.gettext
         replace_state(ctx.state, ctx.state.fresh_draft())
         if ctx.state.resume():

@@ -90,7 +90,7 @@ async def test_start_mid_draft_asks_before_deleting(chat: Chat, gateway: MemoryG
     assert chat.last[-1].ask_contact  # still at the phone step
     await chat.command("start")
     await chat.tap("discard")
-    assert chat.choice_ids[:2] == ["ind", "est"]  # a new draft
+    assert chat.choice_ids[:3] == ["undo", "ind", "est"]  # a new draft, «Undo» first
     await chat.tap("undo")
     assert chat.last[-1].ask_contact  # the old one is back at its step
 
@@ -329,3 +329,18 @@ async def test_arabizi_reaches_the_service(chat: Chat, typed: str, service: str)
     await chat.command("start")
     await chat.text(typed)
     assert chat.choice_ids[0] == service
+
+
+async def test_after_restart_the_undo_and_the_first_menu_are_numbered_as_one_list(
+    chat: Chat,
+) -> None:
+    """The tester's «من البداية» → «ايه» showed «1) تراجع» and then «1) فرد»: typing 1
+    chose «فرد». After «إلغاء» the same screen numbers them 1) تراجع, 2) طلب جديد."""
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("من البداية")
+    await chat.text("ايه")
+    assert chat.choice_ids[:3] == ["undo", "ind", "est"]  # one list, so one numbering
+    await chat.text("1")
+    assert "استرجعنا طلبك" in chat.said
+    assert chat.last[-1].ask_contact  # back at the phone step
