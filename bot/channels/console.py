@@ -252,12 +252,16 @@ async def chat(
         )
         pending = None
         if event is None:
-            # Enter alone once got no answer at all, as if the chat had stopped
+            # Enter alone once got no answer at all, as if the chat had stopped; the last
+            # question again is the answer, alone: it asks already, and «please type your
+            # answer» above «please choose one of 4 options» was two prompts for one line
+            # (found by the fresh-clone tester)
             _ = Texts(locale).gettext
-            again = [_("Please type your answer.")]
             if asked is not None:
-                again.append(render(asked, Texts(asked.locale or locale)))
-            print("\n".join(again), file=stdout)
+                again = render(asked, Texts(asked.locale or locale))
+            else:
+                again = _("Please type your answer.")
+            print(again, file=stdout)
             print(file=stdout, flush=True)
             continue
         if isinstance(event, NoSuchFile):

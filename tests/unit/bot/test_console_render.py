@@ -86,10 +86,24 @@ async def test_an_empty_line_is_answered_with_the_question_again(tmp_path: Path)
     out = io.StringIO()
     await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO("/start\n\n"), stdout=out)
     printed = out.getvalue().split("مع السلامة")[0]
-    first, _sep, again = printed.partition("فضلًا اكتب إجابتك.")
+    question = "هل تقدّم الطلب بصفتك فردًا"
+    first, _sep, again = printed.rpartition(question)
     assert "تواصل" in first and again, printed
-    choices = [line for line in first.splitlines() if line.startswith("  ")]
-    assert choices and all(line in again.splitlines() for line in choices), (choices, again)
+    assert "  1) فرد\n  2) منشأة" in again
+
+
+async def test_an_empty_line_after_a_retry_gets_one_prompt(tmp_path: Path) -> None:
+    # found by the fresh-clone tester: «فضلًا اكتب إجابتك.» and «فضلًا اختر واحدًا من ٤
+    # خيارات…» for one empty line
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    out = io.StringIO()
+    lines = io.StringIO("/start\n٩\n\n")
+    await chat(engine.handle, MediaStore(tmp_path), stdin=lines, stdout=out)
+    printed = out.getvalue().split("مع السلامة")[0]
+    assert "فضلًا اكتب إجابتك" not in printed, printed
+    # the retry, then the same once more for the empty line, with its numbered options
+    assert printed.count("فضلًا اختر واحدًا من ٤ خيارات") == 2, printed
+    assert printed.rstrip().endswith("• إلغاء"), printed
 
 
 async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
