@@ -49,6 +49,10 @@ async def _chat(settings: Settings, user: str) -> bool:
         # first at the new time)
         notices = OutboxDispatcher(services.sessions, {CHANNEL: handler}, target=user)
         services.receipts.kick = notices.kick
+        # news that waited while the chat was closed (an officer's question, a decision)
+        # is shown first, above «welcome back» and the question (found by the tester: the
+        # news came below the menu)
+        await notices.run_once()
         stop = asyncio.Event()
         delivering = asyncio.create_task(notices.run_forever(stop, poll_s=1.0))
         interrupted = asyncio.Event()

@@ -70,3 +70,20 @@ def test_a_block_holds_in_the_terminal(redis_url: str, tmp_path: Path) -> None:
     assert number not in after and BLOCKED not in after and "الحالة" not in after
     assert "فضلًا اكتب إجابتك" not in after, after
     assert _goodbye(out).startswith("مع السلامة")
+
+
+def test_news_that_waited_comes_before_welcome_back(redis_url: str, tmp_path: Path) -> None:
+    # found by the fresh-clone tester: «أهلًا بعودتك…» and the menu came first, the
+    # officer's question («مستجدات طلبك…») below them
+    env = _env(tmp_path, redis_url)
+    chat = Session(env)
+    chat.wait_for("1) فرد", STARTUP_S)
+    number = file_request(chat, tmp_path, seed=41)
+    chat.close()
+    staff(env, "ask", number, "ارسل صورة إيصال السداد")
+
+    back = Session(env)
+    back.wait_for("ارسل صورة إيصال السداد", STARTUP_S)
+    back.wait_for(BACK, STARTUP_S)
+    text = clean_input(back.close())
+    assert text.index("مستجدات طلبك") < text.index(BACK), text
