@@ -124,6 +124,10 @@ async def test_another_officers_request_is_decided_only_with_over(
     staff(db_url, tmp_path, "take", number, "--officer", "نورة")
     refused = staff(db_url, tmp_path, "accept", number, "--officer", "سعد", "تم", code=1)
     assert "نورة" in refused.stderr and "--over" in refused.stderr
+    # the option to paste is on a line of its own, with no invisible direction marks (a
+    # pasted «‎--over‎» was not the option; found by the fresh-clone tester)
+    assert "--over" in refused.stderr.splitlines()
+    assert "\u200e" not in refused.stderr and "\u200f" not in refused.stderr
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert len(record.events) == 2 and record.assigned_name == "نورة"
