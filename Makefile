@@ -46,7 +46,7 @@ $(STAMP): pyproject.toml
 catalogues: $(MOS)
 
 locales/%/LC_MESSAGES/tawasul.mo: locales/%/LC_MESSAGES/tawasul.po $(STAMP)
-	$(BIN)/pybabel compile -D tawasul -d locales -l $* >/dev/null
+	$(BIN)/pybabel -q compile -D tawasul -d locales -l $*
 
 # Re-extract the messages from the code and merge them into every catalogue.
 messages: $(STAMP)
