@@ -42,6 +42,8 @@ async def test_the_warm_up_files_nothing_and_leaves_no_keys(
     # it went all the way: the dialogue reached «confirm» (a stop is logged as a warning)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
     assert any("warm-up took" in r.getMessage() for r in caplog.records)
+    # its request is rolled back: not logged as filed (found by the fresh-clone tester)
+    assert not any(" filed: " in r.getMessage() for r in caplog.records), caplog.text
     # the receipt cards' process was started and drew its samples elsewhere
     assert any("receipt cards' process ready" in r.getMessage() for r in caplog.records)
     assert list((tmp_path / "receipts").glob("*")) == []
