@@ -52,6 +52,13 @@ APPLICANT_LABELS: Final[Mapping[str, str]] = {
     "individual": N_("Individual"),
     "establishment": N_("Establishment"),
 }
+#: The channel a request came by, in the officer's language (was printed as its id,
+#: «(console)» in Arabic text; found by the fresh-clone tester).
+CHANNEL_LABELS: Final[Mapping[str, str]] = {
+    "telegram": N_("Telegram"),
+    "whatsapp": N_("WhatsApp"),
+    "console": N_("the terminal"),
+}
 LANGUAGE_LABELS: Final[Mapping[str, str]] = {
     "ar": N_("Arabic"),
     "en": N_("English"),
@@ -125,7 +132,7 @@ class StaffViews(ListViews):
                 fmt,
                 _("Filed by"),
                 _(APPLICANT_LABELS.get(record.applicant_kind, record.applicant_kind))
-                + f" ({record.channel})",
+                + f" ({_(CHANNEL_LABELS.get(record.channel, record.channel))})",
             ),
             label(fmt, _("The person's language"), self.language(record.locale)),
         ]

@@ -65,6 +65,7 @@ async def test_the_whole_loop_from_the_terminal(
     assert number in listed and "تجديد هوية مقيم" in listed and "جديد" in listed
 
     shown = staff(db_url, tmp_path, "show", number).stdout
+    assert "(تيليجرام)" in shown and "(telegram)" not in shown  # the channel in Arabic
     assert "الطلب رقم " + number in shown
     assert "الإقامة منتهية <منذ شهر>" in shown  # plain text: nothing escaped
     assert "2000000006" in shown and "&lt;" not in shown
