@@ -148,7 +148,13 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             )
         try:
             if action == "list":
-                print(views.open_list(await desk.open_requests(), PLAIN, today=today), file=out)
+                listed = views.open_list(
+                    await desk.open_requests(),
+                    PLAIN,
+                    today=today,
+                    reconsiderations=await desk.reconsiderations(),
+                )
+                print(listed, file=out)
                 return 0
             if action == "show":
                 record = await desk.find(number)

@@ -78,16 +78,37 @@ class ListViews:
             return fmt.t(empty)
         return "\n".join([fmt.b(head), *self._capped(list(records), fmt, today)])
 
-    def open_list(self, records: Iterable[RequestRecord], fmt: Fmt, *, today: dt.date) -> str:
+    def open_list(
+        self,
+        records: Iterable[RequestRecord],
+        fmt: Fmt,
+        *,
+        today: dt.date,
+        reconsiderations: Sequence[RequestRecord] = (),
+    ) -> str:
+        """The open requests, then the rejected ones whose person asked for a
+        reconsideration (closed, yet waiting for an officer's ``reopen`` or ``keep``)."""
         _ = self.texts.gettext
         items = list(records)
-        if not items:
+        lines: list[str] = []
+        if items:
+            head = self.texts.ngettext(
+                "%(count)d open request:", "%(count)d open requests:", len(items)
+            )
+            lines += [fmt.b(head % {"count": len(items)}), *self._capped(items, fmt, today)]
+        elif not reconsiderations:
             return fmt.t(_("No open requests."))
-        head = fmt.b(
-            self.texts.ngettext("%(count)d open request:", "%(count)d open requests:", len(items))
-            % {"count": len(items)}
-        )
-        return "\n".join([head, *self._capped(items, fmt, today)])
+        else:
+            lines.append(fmt.t(_("No open requests.")))
+        if reconsiderations:
+            asked = self.texts.ngettext(
+                "%(count)d rejected request whose person asks for it to be reconsidered (answer with reopen or keep):",
+                "%(count)d rejected requests whose people ask for them to be reconsidered (answer with reopen or keep):",
+                len(reconsiderations),
+            )
+            lines.append(fmt.b(asked % {"count": len(reconsiderations)}))
+            lines += self._capped(list(reconsiderations), fmt, today)
+        return "\n".join(lines)
 
     def _capped(self, items: list[RequestRecord], fmt: Fmt, today: dt.date) -> list[str]:
         lines = [self.line(r, fmt, today=today) for r in items[:MAX_LIST_ITEMS]]

@@ -92,6 +92,19 @@ class DeskQueries:
             )
             return await with_related(session, [to_record(r) for r in rows])
 
+    async def reconsiderations(self) -> list[RequestRecord]:
+        """Rejected requests whose person asked for the rejection to be reconsidered and no
+        officer has answered yet (``reopen`` or ``keep``), longest waiting first. A rejected
+        request is closed, so :meth:`open_requests` never lists these."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select_requests()
+                .where(Request.status == RequestStatus.REJECTED.value)
+                .where(Request.reconsider_reason.is_not(None))
+                .order_by(Request.updated_at, Request.id)
+            )
+            return await with_related(session, [to_record(r) for r in rows])
+
     async def overdue(self, today: dt.date | None = None) -> list[RequestRecord]:
         """Open requests whose due date has passed (a paused clock is not overdue)."""
         today = today or self.today()

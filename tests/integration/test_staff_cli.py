@@ -338,8 +338,12 @@ async def test_keep_answers_a_reconsideration_and_show_has_the_persons_say(
     await desk.reconsider(number, "telegram", "5551001", "أرفقت التأمين في الصفحة الثانية")
     shown = staff(db_url, tmp_path, "show", number).stdout
     assert "صاحب الطلب يطلب إعادة النظر" in shown and "أرفقت التأمين" in shown
+    # the fresh-clone tester's `list` said «لا توجد طلبات مفتوحة.» with this one waiting
+    listed = staff(db_url, tmp_path, "list").stdout
+    assert "إعادة النظر" in listed and number in listed
     kept = staff(db_url, tmp_path, "--officer", "نورة", "keep", number).stdout
     assert "يبقى الطلب" in kept
+    assert number not in staff(db_url, tmp_path, "list").stdout
     record = await desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.reconsider_reason is None and record.events[-1].kind == "kept"
