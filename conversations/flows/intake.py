@@ -18,6 +18,7 @@ from conversations.flows.intake_numbers import (
     ask_identity,
     number_in_words,
     number_problem,
+    service_or_number,
 )
 from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
@@ -99,9 +100,9 @@ INTAKE = Flow(
     help=help_text,
     steps={
         "applicant": Step(ask_applicant, answer_first, can_go_back=False),
-        "group": Step(ask_group, answer_group),
-        "service": Step(ask_service, answer_service),
-        "suggest": Step(ask_suggest, answer_suggest),
+        "group": Step(ask_group, service_or_number(ask_group, answer_group)),
+        "service": Step(ask_service, service_or_number(ask_service, answer_service)),
+        "suggest": Step(ask_suggest, service_or_number(ask_suggest, answer_suggest)),
         "question": Step(ask_question, answer_question_or_number),
         "refused": Step(ask_refused, answer_refused),
         "establishment": Step(ask_establishment, answer_establishment),

@@ -5,7 +5,7 @@ is in :mod:`conversations.flows.intake_phone`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from conversations.events import Event, Text
@@ -309,11 +309,16 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
     if identity is None:
         return await answer_applicant(ctx, event)
     answers["applicant"] = "individual"
-    answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
-    said = _("I have kept the identity number %(number)s for your request.") % {
+    return Next("group", (_keep_identity(ctx, identity),))
+
+
+def _keep_identity(ctx: Ctx, identity: IdentityNumber) -> str:
+    """Keeps ``identity`` for the identity step (:data:`EARLY_IDENTITY`, used by
+    :func:`conversations.flows.intake_service.to_identity`); what to tell the person."""
+    ctx.state.answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
+    return ctx.texts.gettext("I have kept the identity number %(number)s for your request.") % {
         "number": isolate(mask_identity(identity.value))
     }
-    return Next("group", (said,))
 
 
 async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
@@ -324,10 +329,46 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     identity = identity_first(event.text) if isinstance(event, Text) else None
     if identity is None or ctx.state.editing:
         return await answer_question(ctx, event)
-    _ = ctx.texts.gettext
-    ctx.state.answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
-    said = _("I have kept the identity number %(number)s for your request.") % {
-        "number": isolate(mask_identity(identity.value))
-    }
+    said = _keep_identity(ctx, identity)
     question = service_of(ctx).questions[int(ctx.state.answers.get("question", 0))]
     return Retry(f"{said}\n{local(question.text, ctx.locale)}")
+
+
+def service_or_number(
+    ask: Callable[[Ctx], Prompt], answer: Callable[[Ctx, Event], Awaitable[Outcome]]
+) -> Callable[[Ctx, Event], Awaitable[Outcome]]:
+    """A step that asks for the service (the groups, a group's services, «أيّ هذه
+    الخدمات تحتاج؟» after a wish in words) and also keeps a number typed there: an
+    identity number (in any digits) for the identity step, and an establishment's for its
+    step when the establishment files; the person is told so and asked the service again,
+    unless words with the number name one («ابي اجدد اقامتي 2123456788»).
+    Found by the fresh-clone tester: «٢١٢٣٤٥٦٧٨٨» at the suggestions was read as words
+    for a service («لم أتمكن من تحديد الخدمة المقصودة») and lost, while the first
+    question and «لمن هذا الطلب؟» keep it. Anything else is ``answer``'s."""
+
+    async def answer_or_number(ctx: Ctx, event: Event) -> Outcome:
+        if not isinstance(event, Text) or ctx.state.editing:
+            return await answer(ctx, event)
+        said = ""
+        if applicant_of(ctx) == "establishment" and number_shape(event.text) == "establishment":
+            try:
+                establishment = parse_establishment_number(number_in_words(event.text))
+            except InvalidIdentityNumber:
+                return await answer(ctx, event)
+            ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
+            said = ctx.texts.gettext(
+                "I have kept the establishment number %(number)s for your request."
+            ) % {"number": isolate(establishment)}
+        else:
+            identity = identity_first(event.text)
+            if identity is None:
+                return await answer(ctx, event)
+            said = _keep_identity(ctx, identity)
+        if any(ch.isalpha() for ch in event.text):
+            # «ابي اجدد اقامتي 2123456788»: the wish is read too, the number kept either way
+            outcome = await answer(ctx, event)
+            if isinstance(outcome, Next):
+                return Next(outcome.step, (said, *outcome.say))
+        return Retry(f"{said}\n{ask(ctx).text}")
+
+    return answer_or_number

@@ -119,3 +119,50 @@ async def test_an_identity_number_at_an_eligibility_question_is_kept(
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert filed.identity_number == "1123456780"
+
+
+async def _file_iqama_renewal(chat: Chat, gateway: MemoryGateway) -> str:
+    """From «أيّ هذه الخدمات تحتاج؟» to the request filed; the identity number filed."""
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    # past the identity step, with the number named, straight to the phone
+    assert "رقم هوية صاحب الطلب" not in chat.said
+    assert "2******788" in chat.said and "مشاركة رقمي" in chat.said
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    return filed.identity_number
+
+
+@pytest.mark.parametrize("typed", ["٢١٢٣٤٥٦٧٨٨", "2123456788"])
+async def test_an_identity_number_at_the_suggested_services_is_kept(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    """At «أيّ هذه الخدمات تحتاج؟» the tester typed the iqama number in Arabic-Indic
+    digits: «لم أتمكن من تحديد الخدمة المقصودة» and the number was lost. Now it is kept,
+    said so, the services offered again, and the identity step skipped later."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    assert "s:iqama_renew" in chat.choice_ids
+    await chat.text(typed)
+    assert "احتفظتُ برقم الهوية" in chat.said and "2******788" in chat.said
+    assert "لم أتمكن" not in chat.said
+    assert "أيّ هذه الخدمات تحتاج؟" in chat.said and "s:iqama_renew" in chat.choice_ids
+    assert await _file_iqama_renewal(chat, gateway) == "2123456788"
+
+
+async def test_a_wish_with_the_number_at_the_service_question_keeps_both(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """The wish and the number in one message at «ما الخدمة التي تحتاجها؟»: the number is
+    kept and the services the words name are offered."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي رقمها ٢١٢٣٤٥٦٧٨٨")
+    assert "احتفظتُ برقم الهوية" in chat.said and "2******788" in chat.said
+    assert "s:iqama_renew" in chat.choice_ids
+    assert await _file_iqama_renewal(chat, gateway) == "2123456788"
