@@ -51,3 +51,20 @@ def unaccounted_documents(
     for text in said:
         written |= _keys(text)
     return tuple(d for d in required if not _distinctive(d, generic) & written)
+
+
+def every_file_named(
+    service: Service, captions: Sequence[str | None], generic: frozenset[str] = frozenset()
+) -> bool:
+    """Whether each file (``captions``: one per file sent, None or "" without one) has a
+    caption that names one of ``service``'s required documents. Only then do the
+    documents :func:`unaccounted_documents` returns lack a file for certain; a file without
+    such a caption may be any document (or several: a PDF of many pages), so the ones
+    unaccounted are only to be checked. Found by the fresh-clone tester: photos without
+    captions were told that every required document may be missing."""
+    required = service.required_documents
+    for caption in captions:
+        written = _keys(caption or "")
+        if not any(_distinctive(d, generic) & written for d in required):
+            return False
+    return True

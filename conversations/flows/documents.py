@@ -11,7 +11,7 @@ from conversations.flows.intake_service import service_of
 from conversations.keywords import is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
-from domain.documents_check import unaccounted_documents
+from domain.documents_check import every_file_named, unaccounted_documents
 
 #: The summary's choice that goes back to the documents, keeping those sent, when a
 #: required document seems missing.
@@ -133,22 +133,51 @@ def add_document_option(ctx: Ctx) -> Option:
 
 def missing_documents(ctx: Ctx, unaccounted: tuple[LocalText, ...]) -> str:
     """«Done» with fewer files than the service requires documents (found by the fresh-
-    clone tester: nothing was said): the required documents not accounted for, by name,
-    and the two ways on (add it from the summary, or send without it)."""
+    clone tester: nothing was said), and the two ways on (add one from the summary, or
+    send without it). Only when every file's caption names a document
+    (:func:`domain.documents_check.every_file_named`) are the documents no caption names
+    said to be missing; else the counts are said and the documents to check listed, since
+    a photo without a caption may be any of them (the tester's uncaptioned photos were
+    told that every required document may be missing)."""
     _ = ctx.texts.gettext
+    ngettext = ctx.texts.ngettext
     add = add_document_option(ctx).label
+    kept = files(ctx)
+    captions = [str(f["caption"]) if f.get("caption") else None for f in kept]
+    service = service_of(ctx)
+    if not every_file_named(service, captions, ctx.catalogue.document_generic_words):
+        required = len(service.required_documents)
+        documents = ngettext("%(count)d document", "%(count)d documents", required) % {
+            "count": required
+        }
+        lines = [
+            ngettext(
+                "You have sent %(count)d file, and this service requires %(documents)s.",
+                "You have sent %(count)d files, and this service requires %(documents)s.",
+                len(kept),
+            )
+            % {"count": len(kept), "documents": documents},
+            _("Please check that what you sent includes:"),
+        ]
+        lines += [f"• {local(doc, ctx.locale)}" for doc in unaccounted]
+        lines.append(
+            _(
+                "One file may hold more than one document. If one is missing, press «%(add)s» below; or send the request as it is."
+            )
+            % {"add": add}
+        )
+        return "\n".join(lines)
     if len(unaccounted) == 1:
         return _(
             "This service requires «%(document)s», and I can't tell that it is among the files you sent. If you have it, press «%(add)s» below; or send the request without it."
         ) % {"document": local(unaccounted[0], ctx.locale), "add": add}
-    sent = len(files(ctx))
     lines = [
-        ctx.texts.ngettext(
+        ngettext(
             "You have sent %(count)d file, fewer than the documents this service requires. These may be missing:",
             "You have sent %(count)d files, fewer than the documents this service requires. These may be missing:",
-            sent,
+            len(kept),
         )
-        % {"count": sent}
+        % {"count": len(kept)}
     ]
     lines += [f"• {local(doc, ctx.locale)}" for doc in unaccounted]
     lines.append(

@@ -105,3 +105,31 @@ async def test_typed_confirm_and_a_bare_number_are_not_added_to_the_description(
     await chat.tap("confirm")
     filed = gateway.submissions[0]
     assert filed.description == DESCRIPTION
+
+
+async def test_photos_without_captions_are_counted_not_called_missing(chat: Chat) -> None:
+    """The fresh-clone tester's two photos without captions were told every required
+    document «may be missing». Nothing says which documents they show: the counts are
+    said, the documents listed to check, none claimed missing."""
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.media(ref="p2")
+    await chat.tap("done")
+    warning = chat.said.split("فضلًا راجع طلبك")[0]
+    assert "أرسلت ملفين، وتتطلب هذه الخدمة ٣ مستندات." in warning
+    assert "فضلًا تحقّق من أن ما أرسلته يشمل:" in warning
+    for document in ("صورة الإقامة", "صورة الجواز ساري المفعول", RECEIPT):
+        assert f"• {document}" in warning
+    assert "الناقص" not in warning and "لا يظهر لي" not in warning
+    assert "e:more" in chat.choice_ids
+
+
+async def test_a_caption_narrows_the_documents_to_check(chat: Chat) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1", caption="الإقامة")
+    await chat.media(ref="p2")
+    await chat.tap("done")
+    warning = chat.said.split("فضلًا راجع طلبك")[0]
+    assert "أرسلت ملفين" in warning and "• صورة الإقامة" not in warning
+    assert "• صورة الجواز ساري المفعول" in warning and f"• {RECEIPT}" in warning
+    assert "الناقص" not in warning

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.catalogue import load_catalogue
-from domain.documents_check import unaccounted_documents
+from domain.documents_check import every_file_named, unaccounted_documents
 
 
 def _names(docs: tuple[dict[str, str], ...]) -> list[str]:
@@ -38,3 +38,13 @@ def test_an_optional_document_is_never_asked_for() -> None:
     assert _names(service.required_documents) == ["صورة الجواز"]
     assert unaccounted_documents(service, [], 1, catalogue.document_generic_words) == ()
     assert catalogue.get("other").required_documents == ()
+
+
+def test_a_file_without_a_caption_leaves_the_missing_ones_unknown() -> None:
+    catalogue = load_catalogue()
+    service = catalogue.get("iqama_renew")
+    generic = catalogue.document_generic_words
+    assert every_file_named(service, ["صورة الجواز", "الإقامة"], generic)
+    assert not every_file_named(service, ["صورة الجواز", None], generic)
+    assert not every_file_named(service, ["صورة"], generic)  # a generic word names nothing
+    assert every_file_named(service, [], generic)
