@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from redis.asyncio import Redis
 
 from bot.abuse.blocks import BlockList
@@ -39,12 +39,33 @@ from bot.staff.group import Kick
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
+from domain.normalize import strip_invisible
 
 __all__ = ["StaffAction", "StaffHandlers", "parse_callback", "reject_reasons", "staff_router"]
 
 
 class StaffHandlers(ButtonHandlers, CommandHandlers):
     """Every handler of the staff group, on one desk, Redis and chat."""
+
+
+class StaffCommand(Command):
+    """A staff command, also when it was pasted with invisible direction marks around it.
+
+    The group's hints once wrapped their commands in left-to-right marks (U+200E); an
+    officer who copied «\u200e/takeover N» sent a text aiogram's :class:`Command` does not
+    take for a command (its first character is not «/»), and nothing answered. The hints
+    no longer carry marks; messages already in the group's history still do, so the marks
+    before the command and inside its word are dropped here. The arguments are left as
+    typed: each handler reads its number with ``parse_request_number``, which ignores them.
+    """
+
+    @classmethod
+    def extract_command(cls, text: str) -> CommandObject:
+        head, _, rest = text.lstrip().partition(" ")
+        head = strip_invisible(head)
+        if not head:  # marks alone before the space: the command is the next word
+            head, _, rest = strip_invisible(rest).lstrip().partition(" ")
+        return super().extract_command(f"{head} {rest}" if rest else head)
 
 
 def staff_router(
@@ -80,15 +101,15 @@ def staff_router(
         on_loop((F.message.chat.id == chat_id) & F.data.startswith(f"{PREFIX}:"))
     )
     router.callback_query.register(handlers.on_callback)
-    router.message.register(handlers.on_find, Command("find"))
-    router.message.register(handlers.on_overdue, Command("overdue"))
-    router.message.register(handlers.on_waiting, Command("waiting"))
-    router.message.register(handlers.on_mine, Command("mine"))
-    router.message.register(handlers.on_unassigned, Command("unassigned"))
-    router.message.register(handlers.on_takeover, Command("takeover"))
-    router.message.register(handlers.on_block, Command("block"))
-    router.message.register(handlers.on_unblock, Command("unblock"))
-    router.message.register(handlers.on_stats, Command("stats"))
-    router.message.register(handlers.on_help, Command("help", "start"))
+    router.message.register(handlers.on_find, StaffCommand("find"))
+    router.message.register(handlers.on_overdue, StaffCommand("overdue"))
+    router.message.register(handlers.on_waiting, StaffCommand("waiting"))
+    router.message.register(handlers.on_mine, StaffCommand("mine"))
+    router.message.register(handlers.on_unassigned, StaffCommand("unassigned"))
+    router.message.register(handlers.on_takeover, StaffCommand("takeover"))
+    router.message.register(handlers.on_block, StaffCommand("block"))
+    router.message.register(handlers.on_unblock, StaffCommand("unblock"))
+    router.message.register(handlers.on_stats, StaffCommand("stats"))
+    router.message.register(handlers.on_help, StaffCommand("help", "start"))
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router
