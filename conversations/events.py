@@ -50,6 +50,10 @@ class Choice:
     # the stamp of the question the button was shown under, when the channel carries it
     # back (conversations.stale_buttons); None: unknown, the button is taken as current
     stamp: str | None = None
+    # the channel's reference to the message the button was under, opaque here, for a
+    # channel that can change a sent message later (Telegram: its id and keyboard; see
+    # Reply.spent_on); None where it cannot or the choice was typed
+    message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +160,6 @@ class Reply:
     # buttons of the tapped message that will never work again, for a channel that can
     # take them off a sent message (Telegram); "*" (stale_buttons.ALL_BUTTONS): all of them
     spent: tuple[str, ...] = ()
+    # the message `spent` is about when it is not the tapped one: a Choice.message kept
+    # from an earlier turn (the «Ask to reconsider» tapped before the reason was typed)
+    spent_on: str | None = None

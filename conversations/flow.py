@@ -78,6 +78,10 @@ class Finish:
     choices: tuple[Option, ...] = field(default=())
     # a delivery that follows the closing message once it is sent (the receipt card)
     follow_up: str | None = None
+    # buttons of an earlier message (``spent_on``, a Choice.message) that this closing
+    # makes useless: see Reply.spent_on
+    spent: tuple[str, ...] = ()
+    spent_on: str | None = None
 
 
 Outcome = Next | Retry | Stay | Finish

@@ -213,13 +213,21 @@ class Moves(EngineParts):
         ctx.state.last_request = last
         *first, final = outcome.say
         closing = [*(Reply(s) for s in first)]
+        spent = outcome.spent if outcome.spent_on is not None else ()
+        said = Reply(
+            final,
+            choices=outcome.choices,
+            follow_up=outcome.follow_up,
+            spent=spent,
+            spent_on=outcome.spent_on if spent else None,
+        )
         if ctx.state.resume():
-            closing.append(Reply(final, choices=outcome.choices, follow_up=outcome.follow_up))
+            closing.append(said)
             closing.append(Reply(self._back_lead(ctx)))
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
-        return [*closing, Reply(final, choices=outcome.choices, follow_up=outcome.follow_up)]
+        return [*closing, said]
 
     def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply:
         step = self._flow(ctx.state).steps[ctx.state.step]

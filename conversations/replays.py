@@ -60,6 +60,7 @@ def replies_to_json(replies: Sequence[Reply]) -> list[dict[str, Any]]:
             "contact_keyboard_shown": r.contact_keyboard_shown,
             "stamp": r.stamp,
             "spent": list(r.spent),
+            "spent_on": r.spent_on,
         }
         for r in replies
     ]
@@ -79,6 +80,7 @@ def replies_from_json(raw: Sequence[dict[str, Any]]) -> list[Reply]:
             contact_keyboard_shown=bool(item.get("contact_keyboard_shown", False)),
             stamp=item.get("stamp"),
             spent=tuple(item.get("spent", ())),
+            spent_on=item.get("spent_on"),
         )
         for item in raw
     ]

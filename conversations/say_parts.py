@@ -18,7 +18,7 @@ from pathlib import Path
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx
-from conversations.flows.their_say import SAY, STEPS, refusal_text
+from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, refusal_text
 from conversations.ports import SayRefused
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.their_say import note_id, parse_say, rate_id, reconsider_id
@@ -64,7 +64,7 @@ class TheirSay(EngineParts):
         what, number, rating = parsed
         if what == "rate" and rating is not None:
             return await self._rate(ctx, number, rating)
-        return await self._open_say(ctx, what, number)
+        return await self._open_say(ctx, what, number, chosen.message)
 
     async def _their_words(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
         """The reply to a note or a reconsideration asked for in words; None otherwise.
@@ -86,13 +86,21 @@ class TheirSay(EngineParts):
         self._enter(ctx, "rate", number)
         return [self._ask(ctx)]
 
-    async def _open_say(self, ctx: Ctx, what: str, number: str) -> list[Reply]:
+    async def _open_say(
+        self, ctx: Ctx, what: str, number: str, message: str | None = None
+    ) -> list[Reply]:
+        """``message``: the channel's reference to the message whose button was tapped,
+        kept so that the button can leave it once the say is sent (a reconsideration)."""
         origin = ctx.origin
         try:
             await ctx.gateway.may_say(what, number, origin.channel, origin.user_key)
         except SayRefused as refused:
             return await self._say_refused(ctx, refused, what)
         self._enter(ctx, what, number)
+        if what == "recon" and message is not None:
+            # the button stays while the reason is being written (abandoned, it still
+            # works); the say flow takes it off this message once the reason is sent
+            ctx.state.answers[BUTTON_MESSAGE] = message
         return [self._ask(ctx)]
 
     def _enter(self, ctx: Ctx, what: str, number: str) -> None:

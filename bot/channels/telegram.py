@@ -37,13 +37,9 @@ from bot.channels.sent_marks import SentMarks
 from bot.channels.telegram_bot import ALLOWED_UPDATES as ALLOWED_UPDATES
 from bot.channels.telegram_bot import make_bot as make_bot
 from bot.channels.telegram_bot import run_polling as run_polling
-from bot.channels.telegram_calls import (
-    SendFailed,
-    answer_callback,
-    retire_buttons,
-    send_isolated,
-)
+from bot.channels.telegram_calls import SendFailed, answer_callback, send_isolated
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
+from bot.channels.telegram_keyboards import retire_buttons, retire_earlier
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
     DEFAULT_REMOVAL_TEXT,
@@ -151,6 +147,9 @@ class TelegramChannel:
                     after_contact=isinstance(event, Contact),
                     turn=event.origin,
                 )
+                # a button an earlier tap led here from, useless now (a reconsideration's
+                # reason sent): off its message
+                await retire_earlier(bot, replies)
 
     async def _fetch(self, bot: Bot, media: Media, wanted: bool) -> Media:
         return await fetch_media(bot, media, self._media_store, wanted)
@@ -188,7 +187,9 @@ class TelegramChannel:
                         bot, chat_id, replies, after_contact=False, turn=event.origin
                     )
                     # a button that will never work again leaves the tapped message
-                    await retire_buttons(bot, query, {b for r in replies for b in r.spent})
+                    spent = {b for r in replies if r.spent_on is None for b in r.spent}
+                    await retire_buttons(bot, query, spent)
+                    await retire_earlier(bot, replies)
         finally:
             await answering
 

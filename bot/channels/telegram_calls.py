@@ -1,11 +1,11 @@
 """The Telegram channel's single Bot API calls to a resident's chat: a tap's answer, and
-one reply's call with its bounded retries (split from bot.channels.telegram)."""
+one reply's call with its bounded retries (split from bot.channels.telegram); the
+edits of a sent message's keyboard are in bot.channels.telegram_keyboards."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection
 from typing import Any, Final
 
 from aiogram import Bot
@@ -18,10 +18,9 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import EditMessageReplyMarkup, SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery
 
 from bot.channels.telegram_render import OutboundMethod
-from conversations.stale_buttons import ALL_BUTTONS, split_stamp
 
 log = logging.getLogger("bot.channels.telegram")
 
@@ -36,40 +35,6 @@ async def answer_callback(query: CallbackQuery) -> None:
         await query.answer()
     except TelegramAPIError:
         log.info("could not answer callback query %s", query.id, exc_info=True)
-
-
-async def retire_buttons(bot: Bot, query: CallbackQuery, spent: Collection[str]) -> None:
-    """Takes the ``spent`` buttons (ids, or :data:`ALL_BUTTONS`) off the tapped message
-    with one editMessageReplyMarkup; the others stay. Called only for a tap the dialogue
-    said was spent (a button of an earlier question, a reconsideration already asked), so
-    a chat gets at most one edit per such tap, within Telegram's per-chat pace. Never
-    raises for the Bot API: a message too old to edit keeps its buttons, and a tap on one
-    is answered again the same way."""
-    message = query.message
-    if not spent or not isinstance(message, Message):
-        return
-    markup = message.reply_markup
-    if not isinstance(markup, InlineKeyboardMarkup):
-        return
-    rows = [[b for b in row if not _spent(b, spent)] for row in markup.inline_keyboard]
-    rows = [row for row in rows if row]
-    if rows == markup.inline_keyboard:
-        return
-    edit = EditMessageReplyMarkup(
-        chat_id=message.chat.id,
-        message_id=message.message_id,
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
-    )
-    try:
-        await send_with_retry(bot, edit)
-    except TelegramAPIError as exc:
-        log.info("could not take spent buttons off a message: %s", exc.message)
-
-
-def _spent(button: InlineKeyboardButton, spent: Collection[str]) -> bool:
-    if button.callback_data is None:
-        return False  # a link, not ours to judge
-    return ALL_BUTTONS in spent or split_stamp(button.callback_data)[0] in spent
 
 
 class SendFailed(Exception):

@@ -20,6 +20,7 @@ from aiogram.enums import ContentType
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
 from aiogram.types import CallbackQuery, Message, PhotoSize, User
 
+from bot.channels.telegram_keyboards import message_ref
 from bot.media_intake import CappedBuffer, MediaIntake, TooLarge
 from bot.media_store import MediaStore
 from conversations.events import (
@@ -226,7 +227,12 @@ def translate_callback(query: CallbackQuery, update_id: int) -> Choice | None:
         return None
     # «s:iqama_renew~3fa9c2»: the id and the stamp of the question it was shown under
     button, stamp = split_stamp(query.data)
-    return Choice(origin=origin_for(update_id, query.from_user), id=button, stamp=stamp)
+    return Choice(
+        origin=origin_for(update_id, query.from_user),
+        id=button,
+        stamp=stamp,
+        message=message_ref(query.message),
+    )
 
 
 async def fetch_media(

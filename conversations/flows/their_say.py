@@ -16,12 +16,15 @@ from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
 from conversations.gathering import gather_then_send
 from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.stray_files import mark_reconsidered
-from conversations.their_say import NO_COMMENT
+from conversations.their_say import NO_COMMENT, reconsider_id
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
 SAY = "say"
 #: The step each kind opens at.
 STEPS = {"note": "note", "recon": "reason", "rate": "comment"}
+#: In the say flow's answers: the channel's reference to the message whose «Ask to
+#: reconsider» was tapped (``Choice.message``), when it gave one.
+BUTTON_MESSAGE = "button_message"
 
 
 def _answers(ctx: Ctx) -> dict[str, Any]:
@@ -156,10 +159,15 @@ async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
             % {"max": MAX_NOTE}
         )
     number = str(_answers(ctx)["number"])
+    # once the reason is in (or the request can no longer be reconsidered), the button
+    # tapped to get here leaves its message where the channel can take it off
+    button = (reconsider_id(number),)
+    on = _answers(ctx).get(BUTTON_MESSAGE)
     try:
         await ctx.gateway.reconsider(number, ctx.origin.channel, ctx.origin.user_key, event.text)
     except SayRefused as refused:
-        return Finish((refusal_text(ctx, refused, "recon"),))
+        spent = button if refused.reason in ("already", "not_rejected") else ()
+        return Finish((refusal_text(ctx, refused, "recon"),), spent=spent, spent_on=on)
     mark_reconsidered(ctx, number)
     return Finish(
         (
@@ -167,7 +175,9 @@ async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
                 "Your request for request %(number)s to be reconsidered has been sent with your reason. An officer will look at it, and you will be told the outcome here."
             )
             % {"number": number},
-        )
+        ),
+        spent=button,
+        spent_on=on,
     )
 
 

@@ -4,6 +4,7 @@ desk on SQL (SQLite and PostgreSQL), two engines sharing them as two workers wou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from pathlib import Path
@@ -29,7 +30,7 @@ from bot.staff.desk import StaffDesk
 from bot.staff.schedule import StaffSchedule
 from bot.staff.views import PLAIN, StaffViews
 from conversations.engine import Engine
-from conversations.events import Choice, Command, Event, Media, Origin, Reply, Text
+from conversations.events import Choice, Command, Event, Media, Option, Origin, Reply, Text
 from conversations.flows.intake import INTAKE
 from conversations.stale_buttons import split_stamp
 from domain.catalogue import load_catalogue
@@ -444,7 +445,7 @@ async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_dec
     assert (await _request(db_sessionmaker, accepted.number)).satisfaction == 2
 
 
-async def test_on_telegram_a_used_reconsider_button_is_taken_off_its_message(
+async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_reason_is_sent(
     tmp_path: Path,
     redis_client: Redis,
     filing: SqlRequestGateway,
@@ -452,14 +453,18 @@ async def test_on_telegram_a_used_reconsider_button_is_taken_off_its_message(
     clock: Clock,
     db_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    """Found by the fresh-clone tester: «Ask to reconsider» stayed under the rejection after
-    its one use. A second tap is answered politely, does nothing else, and the button
-    leaves the message (editMessageReplyMarkup); two workers take the taps."""
+    """Found by the tester: «Ask to reconsider» stayed under the rejection until it was
+    tapped a second time (09949af). Abandoned before a reason, it stays and works again;
+    once the reason is sent (on the other worker), it leaves the message
+    (editMessageReplyMarkup), the rejection's other buttons staying; a tap on it still
+    sent before the edit arrived is refused politely."""
     sara = TgUser(5_100_000_002, "سارة")
     filed = await filing.submit(submission(user_key=str(sara.id)))
     await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
     told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
     [notice] = [r for r in told if f"recon:{filed.number}" in [c.id for c in r.choices]]
+    # another button under the same message, which must stay
+    notice = dataclasses.replace(notice, choices=(*notice.choices, Option("status", "حالة طلبي")))
     updates = UpdateFactory()
     async with TelegramBotAPIStandin() as api:
         pairs = []
@@ -475,22 +480,38 @@ async def test_on_telegram_a_used_reconsider_button_is_taken_off_its_message(
             bot, dp = pairs[worker]
             await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
 
+        def buttons() -> list[str]:
+            stored = next(
+                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
+            )
+            rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
+            return [split_stamp(b["callback_data"])[0] for row in rows for b in row]
+
         try:
             # the rejection's notice as the outbox delivers it, with its button
             for method in render_replies(sara.id, [notice], reply_keyboard_shown=False)[0]:
                 await pairs[0][0](method)
             message = api.last_message(sara.id)
-            assert message is not None and message.get("reply_markup")
+            assert message is not None
+            assert buttons() == [f"recon:{filed.number}", "status"]
+            # tapped, then abandoned before any reason: the button stays and still works
             await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 0)
-            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 1)
-            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+            assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+            await feed(updates.text(sara, "إلغاء"), 1)
             assert not api.calls_for(sara.id, "editMessageReplyMarkup")
+            assert buttons() == [f"recon:{filed.number}", "status"]
+            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
+            assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+            # the reason sent: the button leaves the rejection's message, the rest stays
+            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 0)
+            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+            [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
+            assert int(edit.params["message_id"]) == message["message_id"]
+            assert buttons() == ["status"]
+            # a tap on the button from a screen not yet refreshed: refused, nothing else
             await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
             assert "لا يُطلب ذلك إلا مرة واحدة" in api.texts(sara.id)[-1]
-            stored = next(
-                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
-            )
-            assert "reply_markup" not in stored  # the button is gone
+            assert buttons() == ["status"]
         finally:
             for bot, _dp in pairs:
                 await bot.session.close()

@@ -49,3 +49,33 @@ async def test_a_second_tap_mid_request_leaves_the_request_as_it_was() -> None:
     assert chat.choice_ids[:2] == ["discard", "keep"]
     await chat.tap("keep")
     assert chat.last[-1].text == asked
+
+
+async def test_the_tapped_button_is_spent_on_its_message_once_the_reason_is_sent() -> None:
+    """The tester's fault after 09949af: the button left the message only at a second tap.
+    The channel's reference of the tapped message comes back with the reply to the reason,
+    so the channel can take the button off that message; abandoned before a reason, no
+    reply spends it, and it works again."""
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.send(Choice(chat.origin(), RECON, message="msg-41"))
+    await chat.text("إلغاء")
+    assert not [r for r in chat.last if r.spent]
+    await chat.send(Choice(chat.origin(), RECON, message="msg-41"))
+    await chat.text("أرفقت التأمين في الصفحة الثانية")
+    assert gateway.reasons == ["أرفقت التأمين في الصفحة الثانية"]
+    [spending] = [r for r in chat.last if r.spent]
+    assert (spending.spent, spending.spent_on) == ((RECON,), "msg-41")
+    assert "أُرسل طلب إعادة النظر" in spending.text
+
+
+async def test_a_reason_without_the_tapped_message_spends_nothing() -> None:
+    """A channel that gives no reference of the tapped message (WhatsApp, the terminal):
+    nothing is said spent (a tap on the button later is refused, as before)."""
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.tap(RECON)
+    await chat.text("أرفقت التأمين في الصفحة الثانية")
+    assert gateway.reasons and not [r for r in chat.last if r.spent or r.spent_on]
