@@ -4,6 +4,7 @@ the held message replayed once the person says which (see conversations.flows.mo
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from conversations.engine_parts import EngineParts
@@ -11,6 +12,7 @@ from conversations.events import Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import (
     MORE_INFO,
+    held_line,
     held_rest,
     hold,
     offer_text,
@@ -19,6 +21,7 @@ from conversations.flows.more_info import (
     unhold,
     waiting_questions,
 )
+from conversations.flows.their_say import SAY
 from conversations.keywords import courtesy
 from conversations.reading import START_STEPS
 from conversations.state import DialogueState
@@ -69,6 +72,24 @@ class OfficerAnswers(EngineParts):
             return None
         ctx.state.held = kept
         return [Reply(hint), self._offer(ctx, waiting)]
+
+    async def _held_again(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
+        """``replies``, then the question about a message put aside while a rating or note
+        button's flow ran (:attr:`DialogueState.held_aside`), once that flow is over: the
+        message is held again and the person asked whether it answers the officer. Found
+        by the fresh-clone tester: a rating tapped while «is this your answer?» waited
+        lost the message. ``replies`` alone while the flow runs or nothing waits."""
+        state = ctx.state
+        aside = state.held_aside
+        if aside is None or state.flow == SAY or state.held is not None or state.confirming:
+            return replies
+        state.held_aside = None
+        waiting = await waiting_questions(ctx)
+        if not waiting:
+            return replies
+        state.held = aside
+        offer = self._offer(ctx, waiting)
+        return [*replies, dataclasses.replace(offer, text=f"{held_line(ctx, aside)}\n{offer.text}")]
 
     def _offer(self, ctx: Ctx, waiting: list[tuple[str, str]]) -> Reply:
         prompt = offer_text(ctx, waiting)

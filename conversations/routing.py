@@ -206,6 +206,10 @@ class Routing(
         officer's question: the held message is read as it would have been."""
         their_say = await self._their_say(m.ctx, m.chosen)
         if their_say is not None:
+            if m.held is not None:
+                # tapped under an earlier message before saying what the held one is:
+                # kept, and asked about once the button's flow is over (_held_again)
+                m.ctx.state.held_aside = m.held
             return their_say
         held = m.held
         if not (isinstance(m.chosen, Choice) and m.chosen.id == "notans" and held is not None):

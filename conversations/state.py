@@ -41,6 +41,9 @@ class DialogueState:
     suspended: dict[str, Any] | None = None
     # a message kept while the person is asked whether it answers an officer's question
     held: dict[str, Any] | None = None
+    # that message put aside while a rating or note button's flow runs (it came between
+    # the question and the answer): asked about again once that flow is over
+    held_aside: dict[str, Any] | None = None
     # "cancel" or "restart" while the person confirms throwing a filled draft away
     confirming: str | None = None
     # the draft thrown away last, with when ("at", ISO), so it can be brought back a while
@@ -92,6 +95,7 @@ class DialogueState:
             locale_chosen=self.locale_chosen,
             last_request=self.last_request,
             suspended=self.suspended,
+            held_aside=self.held_aside,
             discarded=self.discarded,
             welcomed=self.welcomed,
             reconsidered=self.reconsidered,

@@ -226,6 +226,7 @@ class Turns(Routing, StoreOutage):
         # the person's first words choose the language, else their app's language
         followed = self._follow_writing(state, event) or self._follow_platform(state, event)
         replies = await self._read(state, event)
+        replies = await self._held_again(self._ctx(state, event), replies)
         edits.settle(state)
         if followed:
             replies = languages.with_way_back(replies, state.locale)

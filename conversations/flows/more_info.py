@@ -20,6 +20,7 @@ from conversations.ports import (
     NotTheirs,
 )
 from domain.status import RequestStatus
+from domain.text_cut import cut_text
 
 MAX_ANSWER = 1000
 
@@ -191,6 +192,22 @@ def unhold(held: dict[str, Any], origin: Origin) -> Event:
     if "text" in held:
         return Text(origin, str(held["text"]))
     return Media(origin, **held["media"])
+
+
+#: The most characters of a held message quoted when it is asked about again.
+HELD_QUOTE = 80
+
+
+def held_line(ctx: Ctx, held: dict[str, Any]) -> str:
+    """Which message an offer asked again is about (:func:`hold`'s), quoted: turns have
+    passed since it was sent (a rating or a note came between)."""
+    _ = ctx.texts.gettext
+    if "text" not in held:
+        return _("About the file you sent earlier:")
+    quoted = cut_text(" ".join(str(held["text"]).split()), HELD_QUOTE)
+    if len(quoted) < len(" ".join(str(held["text"]).split())):
+        quoted += "…"
+    return _("About your earlier message «%(message)s»:") % {"message": isolate(quoted)}
 
 
 def offer_text(ctx: Ctx, waiting: list[tuple[str, str]]) -> Prompt:

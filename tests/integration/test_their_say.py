@@ -517,3 +517,45 @@ async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_rea
                 await bot.session.close()
     record = await desk.find(filed.number)
     assert record is not None and record.reconsider_reason == "صورة التأمين مرفقة في الصفحة الثانية"
+
+
+@pytest.mark.parametrize("button", ["rate", "note"])
+async def test_a_message_held_for_is_this_your_answer_survives_a_say_button(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    button: str,
+) -> None:
+    """Found by the fresh-clone tester: a typed message held while «is this your answer?»
+    waited was lost when a rating or «Add a note» was tapped meanwhile. It is kept, asked
+    about again once that button's flow is over, and reaches the officer as the answer."""
+    decided = await filing.submit(submission("k1", user_key=USER))
+    await desk.accept(decided.number, OFFICER)
+    asked = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
+    question = await _half_filled(person)
+    await desk.ask(asked.number, OFFICER, "ما تاريخ انتهاء الإقامة؟")
+    said = await person.says("تنتهي يوم ١٥ ديسمبر")  # the phone step cannot use it
+    assert "هل رسالتك هي الإجابة" in said[-1].text
+    if button == "rate":
+        said = await person.taps(f"rate:{decided.number}:4", worker=1)
+        assert "هل تودّ إضافة تعليق" in said[-1].text
+        said = await person.taps("nocomment")
+    else:
+        said = await person.taps(f"note:{asked.number}", worker=1)
+        assert "اكتب ملاحظتك" in said[-1].text
+        await person.says("سأرسل صورة الإقامة لاحقًا")
+        said = await person.says("تم", worker=1)
+        assert "أُضيفت ملاحظتك" in said[0].text
+    # the draft is back, then the held message is asked about again, quoted
+    texts = [r.text for r in said]
+    assert question in texts
+    assert "رسالتك السابقة" in said[-1].text and "تنتهي يوم ١٥ ديسمبر" in said[-1].text
+    assert "هل رسالتك هي الإجابة" in said[-1].text
+    assert f"ans:{asked.number}" in [c.id for c in said[-1].choices]
+    await person.taps(f"ans:{asked.number}")
+    said = await person.says("تم", worker=1)
+    assert "أُضيف ردّك" in " ".join(r.text for r in said)
+    record = await desk.find(asked.number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+    assert record.events[-1].reason == "تنتهي يوم ١٥ ديسمبر"
+    assert said[-1].text == question  # and back to the draft, nothing lost
