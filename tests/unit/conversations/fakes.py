@@ -25,7 +25,9 @@ from conversations.ports import (
     Attempt,
     MoreInfoAnswer,
     NotAwaitingAnswer,
+    Note,
     NotTheirs,
+    SayRefused,
     StatusView,
     Submission,
     SubmittedRequest,
@@ -156,6 +158,35 @@ class MemoryGateway:
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
         return [v for v, owner, _ in self.views.values() if owner == (channel, user_key)]
+
+    # ---- the person's say: taken for their own requests, kept in the order said ----------
+
+    #: (what, number, the words or rating) as the person said them
+    said: list[tuple[str, str, str]] = field(default_factory=list)
+
+    async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
+        """The real desk's first check (bot.staff.their_say): a request that is missing or
+        someone else's is refused as "not_theirs"; the desk's other rules are the
+        integration tests' (test_their_say)."""
+        found = self.views.get(number)
+        if found is None or found[1] != (channel, user_key):
+            raise SayRefused(number, "not_theirs")
+
+    async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None:
+        await self.may_say("rate", number, channel, user_key)
+        self.said.append(("rate", number, str(rating)))
+
+    async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
+        await self.may_say("comment", number, channel, user_key)
+        self.said.append(("comment", number, text))
+
+    async def add_note(self, note: Note) -> None:
+        await self.may_say("note", note.number, note.channel, note.user_key)
+        self.said.append(("note", note.number, note.text))
+
+    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+        await self.may_say("recon", number, channel, user_key)
+        self.said.append(("recon", number, reason))
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
         if submission.idempotency_key in self.by_key:
