@@ -118,3 +118,35 @@ def courtesy(text: str) -> tuple[str | None, str]:
                 words, changed = words[size:], True
                 break
     return found, " ".join(words)
+
+
+def is_nothing_more(text: str) -> bool:
+    """True when a short message says there is nothing (more) to add: «ما تغير شي، تمام»,
+    «لا شيء», «nothing changed, ok», or an acknowledgement alone («تمام», «ok»). Found by
+    the fresh-clone tester: such words at the documents step were added to the
+    description. The phrase must be the whole message, acknowledgements aside, so «ما تغير
+    شي في بياناتي بعد التجديد» is still words of the description."""
+    words = _key(text).split()
+    lists = _lists()
+    acknowledgements = lists["acknowledgements"]
+
+    def strip_ends(words: list[str]) -> list[str]:
+        changed = True
+        while words and changed:
+            changed = False
+            for size in range(min(3, len(words)), 0, -1):
+                if " ".join(words[:size]) in acknowledgements:
+                    words, changed = words[size:], True
+                    break
+                if " ".join(words[-size:]) in acknowledgements:
+                    words, changed = words[:-size], True
+                    break
+        return words
+
+    rest = strip_ends(words)
+    if not words:
+        return False
+    if not rest:
+        return True
+    key = " ".join(rest)
+    return key in lists["nothing_more"] or _without_fillers(key) in lists["nothing_more"]

@@ -8,7 +8,7 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
 from conversations.flows.describe import WITHOUT, add_words
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
 from conversations.flows.intake_service import service_of
-from conversations.keywords import is_send_word
+from conversations.keywords import is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
 from domain.documents_check import every_file_named, unaccounted_documents
@@ -63,8 +63,10 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 % {"count": len(kept)},
             )
         )
-    if isinstance(event, Text) and is_send_word(event.text):
-        # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description
+    if isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):
+        # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description;
+        # «ما تغير شي، تمام», «nothing changed, ok»: nothing more to add, so done as well
+        # (with too few files, «Done» says what is still needed)
         event = Choice(event.origin, "done")
     elif isinstance(event, Text) and event.text.strip().isdigit():
         # a bare number says nothing the officer could use (the tester's «5» after «Done»)
