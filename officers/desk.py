@@ -26,17 +26,17 @@ for the person.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, TypeVar
+from typing import Final, TypeVar, Unpack
 
 from domain.sla import due_date
 from domain.status import FINAL, IllegalTransition, RequestStatus
 from domain.their_say import SayRefused
-from officers.desk_core import DECISION_GRACE_S, DeskCore, required
+from officers.desk_core import DECISION_GRACE_S, Acting, DeskCore, required
 from officers.desk_rules import decision_withdrawable
 from officers.failures import NotTheOwner, Taken, TooLateToUndo
 from officers.officer import Officer, resident_actor
 
-__all__ = ["DECISION_GRACE_S", "Desk"]
+__all__ = ["DECISION_GRACE_S", "Acting", "Desk"]
 
 R = TypeVar("R")
 F = TypeVar("F")
@@ -52,9 +52,7 @@ class Desk(DeskCore[R, F]):
 
     # ---- officers ---------------------------------------------------------------------
 
-    async def take(
-        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
-    ) -> Taken[R]:
+    async def take(self, number: str, officer: Officer, **how: Unpack[Acting]) -> Taken[R]:
         """Assigns the request; a first take moves it to "under review". Raises
         :class:`~officers.failures.AlreadyTaken` when someone else has it, unless ``over``
         (taking over, which is audited and queues a word to the first officer under the
@@ -64,12 +62,12 @@ class Desk(DeskCore[R, F]):
             request = await unit.load(number)
             status = RequestStatus(request.status)
             mine = request.assigned_to == officer.actor
-            if status in FINAL and (mine or request.assigned_to is None or not over):
+            if status in FINAL and (mine or request.assigned_to is None or not how.get("over")):
                 raise IllegalTransition(status, RequestStatus.UNDER_REVIEW)
             if mine:
                 return Taken(await unit.read(request, refresh_card=False), already=True)
             previous = request.assigned_name
-            if await self._claim(unit, request, officer, offered, over=over, ownership_first=True):
+            if await self._claim(unit, request, officer, how, ownership_first=True):
                 return Taken(await unit.read(request), previous=previous)
             request.assigned_to, request.assigned_name = officer.actor, officer.name
             if status is RequestStatus.RECEIVED:
@@ -79,19 +77,11 @@ class Desk(DeskCore[R, F]):
                 unit.record(request, officer.signature, status, status, None, at=self._clock())
             return Taken(await unit.read(request))
 
-    async def ask(
-        self,
-        number: str,
-        officer: Officer,
-        question: str,
-        *,
-        offered: int | None = None,
-        over: bool = False,
-    ) -> R:
+    async def ask(self, number: str, officer: Officer, question: str, **how: Unpack[Acting]) -> R:
         """Asks the person for more information: the clock stops until they answer.
         Raises :class:`~officers.failures.MissingReason` without a question."""
         question = required(question, "a question is required")
-        async with self._acting(number, officer, offered, over=over) as (unit, request):
+        async with self._acting(number, officer, how) as (unit, request):
             request.pending_question = question[:MAX_QUESTION]
             request.paused_since = self._clock()
             request.assigned_to, request.assigned_name = officer.actor, officer.name
@@ -99,17 +89,11 @@ class Desk(DeskCore[R, F]):
             return await unit.read(request)
 
     async def accept(
-        self,
-        number: str,
-        officer: Officer,
-        note: str | None = None,
-        *,
-        offered: int | None = None,
-        over: bool = False,
+        self, number: str, officer: Officer, note: str | None = None, **how: Unpack[Acting]
     ) -> R:
         """Accepts the request, with an optional note the person reads; they are told
         after the grace period."""
-        async with self._acting(number, officer, offered, over=over) as (unit, request):
+        async with self._acting(number, officer, how) as (unit, request):
             self._decide(request, officer, (note or "").strip()[:MAX_REASON] or None)
             self._move(
                 unit,
@@ -121,20 +105,12 @@ class Desk(DeskCore[R, F]):
             )
             return await unit.read(request)
 
-    async def reject(
-        self,
-        number: str,
-        officer: Officer,
-        reason: str,
-        *,
-        offered: int | None = None,
-        over: bool = False,
-    ) -> R:
+    async def reject(self, number: str, officer: Officer, reason: str, **how: Unpack[Acting]) -> R:
         """Rejects the request with the reason the person reads; they are told after the
         grace period, and offered to ask once for a reconsideration. Raises
         :class:`~officers.failures.MissingReason` without a reason."""
         reason = required(reason, "a reason is required to reject")
-        async with self._acting(number, officer, offered, over=over) as (unit, request):
+        async with self._acting(number, officer, how) as (unit, request):
             self._decide(request, officer, reason[:MAX_REASON])
             self._move(
                 unit,
@@ -147,9 +123,7 @@ class Desk(DeskCore[R, F]):
             )
             return await unit.read(request)
 
-    async def undo(
-        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
-    ) -> R:
+    async def undo(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
         """Takes back a decision the person has not been told of yet: its notification is
         withdrawn and the request is back under review with this officer. Raises
         :class:`TooLateToUndo` once the notification is out (or being sent)."""
@@ -158,7 +132,7 @@ class Desk(DeskCore[R, F]):
             status = RequestStatus(request.status)
             if status not in FINAL:
                 raise TooLateToUndo(number)
-            await self._claim(unit, request, officer, offered, over=over)
+            await self._claim(unit, request, officer, how)
             now = self._clock()
             # the decision's notification is the request's latest one
             notice = await unit.latest_notice(request)
@@ -188,19 +162,11 @@ class Desk(DeskCore[R, F]):
             )
             return await unit.read(request)
 
-    async def reopen(
-        self,
-        number: str,
-        officer: Officer,
-        reason: str,
-        *,
-        offered: int | None = None,
-        over: bool = False,
-    ) -> R:
+    async def reopen(self, number: str, officer: Officer, reason: str, **how: Unpack[Acting]) -> R:
         """Takes a decided request back to review, on purpose and with a reason. The
         seven working days start again from today."""
         reason = required(reason, "a reason is required to reopen")
-        async with self._acting(number, officer, offered, over=over) as (unit, request):
+        async with self._acting(number, officer, how) as (unit, request):
             request.decision_reason = None
             request.reconsider_reason = None  # a reconsideration asked for is answered
             request.due_date = due_date(self._clock(), holidays=self._holidays)
@@ -211,13 +177,11 @@ class Desk(DeskCore[R, F]):
             )
             return await unit.read(request)
 
-    async def keep_rejected(
-        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
-    ) -> R:
+    async def keep_rejected(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
         """Answers a reconsideration by keeping the rejection; the person is told. Another
         officer's request needs ``over`` (see :meth:`_claim`). Raises :class:`SayRefused`
         ("not_rejected") when no reconsideration is waiting."""
-        async with self._acting(number, officer, offered, over=over) as (unit, request):
+        async with self._acting(number, officer, how) as (unit, request):
             if request.status != RequestStatus.REJECTED.value or not request.reconsider_reason:
                 raise SayRefused(number, "not_rejected")
             request.reconsider_reason = None
@@ -229,9 +193,7 @@ class Desk(DeskCore[R, F]):
             unit.tell_kept(request)
             return await unit.read(request)
 
-    async def reopen_on_request(
-        self, number: str, officer: Officer, *, offered: int | None = None, over: bool = False
-    ) -> R:
+    async def reopen_on_request(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
         """Answers a reconsideration by reopening, with the person's reason as the why;
         the person is told it is being reviewed again. Raises :class:`SayRefused`
         ("not_rejected") when no reconsideration is waiting."""
@@ -240,7 +202,7 @@ class Desk(DeskCore[R, F]):
             status, reason = request.status, request.reconsider_reason
         if status != RequestStatus.REJECTED.value or not reason:
             raise SayRefused(number, "not_rejected")
-        return await self.reopen(number, officer, reason, offered=offered, over=over)
+        return await self.reopen(number, officer, reason, **how)
 
     async def find_record(self, number: str) -> R:
         """The request as it stands (raises :class:`~officers.failures.RequestNotFound`)."""

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, TypedDict, TypeVar
 
 from domain.sla import add_working_days, riyadh_date, working_days_between
 from domain.status import IllegalTransition, RequestStatus, can_move
@@ -27,6 +27,16 @@ F = TypeVar("F")
 
 #: How long a decision waits before the person is told, so it can be undone (seconds).
 DECISION_GRACE_S: Final = 60
+
+
+class Acting(TypedDict, total=False):
+    """How an officer acts, the same for every action of the desk (keyword arguments):
+    ``offered``, the version of the request the action's button was shown for (None or
+    absent: no button, nothing to be out of date), and ``over``, whether a request another
+    officer has is taken over on purpose (absent: False). See :meth:`DeskCore._claim`."""
+
+    offered: int | None
+    over: bool
 
 
 class DeskCore(Generic[R, F]):
@@ -56,12 +66,12 @@ class DeskCore(Generic[R, F]):
 
     @asynccontextmanager
     async def _acting(
-        self, number: str, officer: Officer, offered: int | None, *, over: bool
+        self, number: str, officer: Officer, how: Acting
     ) -> AsyncIterator[tuple[DeskUnit[R, F], DeskRow]]:
         """A transaction on the request, once ``officer`` may act on it (:meth:`_claim`)."""
         async with self._store.transaction() as unit:
             request = await unit.load(number)
-            await self._claim(unit, request, officer, offered, over=over)
+            await self._claim(unit, request, officer, how)
             yield unit, request
 
     async def _claim(
@@ -69,20 +79,23 @@ class DeskCore(Generic[R, F]):
         unit: DeskUnit[R, F],
         request: DeskRow,
         officer: Officer,
-        offered: int | None,
+        how: Acting,
         *,
-        over: bool,
         ownership_first: bool = False,
     ) -> bool:
         """The one rule for every officer's action, from any door (the staff group's
         buttons, prompts and commands, ``tawasul staff``): a request another officer has
-        is acted on only when ``over`` says so on purpose; otherwise :class:`AlreadyTaken`,
+        is acted on only when ``how`` says ``over`` on purpose; otherwise :class:`AlreadyTaken`,
         with nothing changed. A decision first checks that its button is not out of date
         (:class:`StaleAction`: the officer decided on what they saw, and should look
         again); a take (``ownership_first``) first says who has it, which is what a take
         needs to know. Taking over changes hands at once: an audit row (the status
         unchanged, the reason the first officer's name) and a word to the first officer
         under the card. Returns whether hands changed."""
+        unknown = set(how) - set(Acting.__annotations__)
+        if unknown:  # mypy sees a mistyped keyword; this says it at run time too
+            raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
+        offered, over = how.get("offered"), how.get("over", False)
         previous_actor, previous = request.assigned_to, request.assigned_name
         theirs = held_by_another(previous_actor, officer)
         if not ownership_first:

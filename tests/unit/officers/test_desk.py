@@ -5,6 +5,7 @@ that a refused action changes nothing. (The SQL store: tests/integration/test_st
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -151,6 +152,29 @@ async def test_a_decided_request_is_taken_only_over_from_another_officer(
         await desk.take(NUMBER, SARA)
     taken = await desk.take(NUMBER, SARA, over=True)
     assert (taken.record.status, taken.record.assigned_to) == (ACCEPTED.value, SARA.actor)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda d, **how: d.take(NUMBER, NOURA, **how),
+        lambda d, **how: d.ask(NUMBER, NOURA, "?", **how),
+        lambda d, **how: d.accept(NUMBER, NOURA, **how),
+        lambda d, **how: d.reject(NUMBER, NOURA, "no", **how),
+        lambda d, **how: d.reopen(NUMBER, NOURA, "again", **how),
+        lambda d, **how: d.keep_rejected(NUMBER, NOURA, **how),
+    ],
+)
+async def test_every_action_refuses_a_mistyped_way_of_acting_and_changes_nothing(
+    desk: Desk[Row, str], world: World, act: Any
+) -> None:
+    """The actions share one set of keywords (officers.desk_core.Acting): «overr» is no
+    way to act on another officer's request, at run time as for mypy."""
+    await desk.take(NUMBER, SARA)
+    trail = world.trail(NUMBER)
+    with pytest.raises(TypeError, match="overr"):
+        await act(desk, overr=True)
+    assert world.trail(NUMBER) == trail and row(world).assigned_name == "Sara"
 
 
 async def test_a_missing_request_is_said_to_be_missing(desk: Desk[Row, str]) -> None:
