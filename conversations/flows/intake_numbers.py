@@ -223,7 +223,7 @@ def ask_identity(ctx: Ctx) -> Prompt:
         # the number sent first is of a kind this service does not take: said, not dropped
         # without a word
         said = _(
-            "The number you sent at the start (%(number)s) is %(kind)s, which this service does not take."
+            "The number you sent earlier (%(number)s) is %(kind)s, which this service does not take."
         ) % {
             "number": isolate(mask_identity(early["value"])),
             "kind": names[early["kind"]],

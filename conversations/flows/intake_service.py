@@ -68,7 +68,7 @@ def _after_service(ctx: Ctx) -> Next:
         # the establishment number the person sent first: used, and said so
         answers["establishment"] = early
         said = ctx.texts.gettext(
-            "I am using the establishment number you sent at the start (%(number)s). You can change it from the summary before sending."
+            "I am using the establishment number you sent earlier (%(number)s). You can change it from the summary before sending."
         ) % {"number": isolate(str(early))}
         after = to_identity(ctx)
         return Next(after.step, (said, *after.say))
@@ -87,7 +87,7 @@ def to_identity(ctx: Ctx) -> Next:
     del answers[EARLY_IDENTITY]
     answers["identity"], answers["identity_kind"] = early["value"], early["kind"]
     said = _(
-        "I am using the identity number you sent at the start (%(number)s). You can change it from the summary before sending."
+        "I am using the identity number you sent earlier (%(number)s). You can change it from the summary before sending."
     ) % {"number": isolate(mask_identity(early["value"]))}
     return Next("phone", (said,))
 

@@ -128,6 +128,8 @@ async def _file_iqama_renewal(chat: Chat, gateway: MemoryGateway) -> str:
     # past the identity step, with the number named, straight to the phone
     assert "رقم هوية صاحب الطلب" not in chat.said
     assert "2******788" in chat.said and "مشاركة رقمي" in chat.said
+    # it was not sent «at the start» («في البداية») but at the service question
+    assert "الذي أرسلته سابقًا" in chat.said and "في البداية" not in chat.said
     await chat.contact(PHONE)
     await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
     await chat.media()
