@@ -8,7 +8,10 @@ the sentinels), a real database (SQLite by default, PostgreSQL with --postgres),
 db upgrade`, then --workers `tawasul run` processes with the webhook settings, each on its own loopback port.
 The bench is Telegram and the load balancer at once: it POSTs real Update JSON with the
 secret header, round-robin over the workers' ports, and delivers again (to the next port,
-with the same update_id) whatever was not answered 200, as Telegram does. The bot's replies
+with the same update_id) whatever was not answered 200, as Telegram does. With
+--supervisor it starts one `tawasul run --workers N` instead, on one port, and is Telegram
+only: the supervisor (bot.supervisor) runs the N workers on the port, and the kill fault
+SIGKILLs one of them and leaves it to the supervisor to start another. The bot's replies
 reach the Bot API stand-in (standins/), in this process, which tells each resident.
 
 Each resident reads the bot's last message and answers it as a person would, until the
@@ -27,14 +30,19 @@ Prints one JSON line:
  "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"recover_s":..},...]}
 
 p50/p99: from the first delivery of an update (an album: its first photo) to the first reply the bot sends for it.
-in_hand (kill): the turns the killed worker had accepted and not answered when it died.
+in_hand (kill): the turns the killed worker had accepted and not answered when it died
+(--supervisor: the turns any worker had, as the port does not say which took what; the
+killed one's are counted afterwards in bodies_replayed, from the workers' INFO lines).
+With --supervisor, down_s is from the SIGKILL to the supervisor's starting a new worker, and
+ready_s from then to the new worker answering on the port with /readyz 200.
 recover_s: from the moment the fault was lifted until every update sent before then had
 been answered and every worker was ready again. The failover is lifted when the sentinels
 agree on the new master and the old one replicates it (down_s: from SENTINEL FAILOVER to
 then; with min-replicas-to-write 1 the new master takes no write before).
 
 Usage (from the repository's root): python -m bench.load [--residents 100] [--workers 2]
-    [--postgres] [--sentinel] [--faults kill,redis,failover,db,api] [--down 2] [--think 0]
+    [--supervisor] [--postgres] [--sentinel] [--faults kill,redis,failover,db,api] [--down 2]
+    [--think 0]
     [--reply-timeout 90] [--staff-group] [--log-level WARNING] [--deadline 600]
     [--keep-logs DIR]
 Exits 1 when a resident was lost, a turn unanswered, a photo missing or anything duplicated.
@@ -47,6 +55,7 @@ import asyncio
 import collections
 import json
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -91,8 +100,11 @@ class ApiOutage:
         return ApiError(502, "Bad Gateway")
 
 
-#: How long the kill waits for the victim to hold an update not answered yet.
-BUSY_WAIT_S = 10.0
+#: How long the kill waits for the victim to hold an update not answered yet (it stops
+#: waiting as soon as it does; a bound, generous for a loaded machine).
+BUSY_WAIT_S = 30.0
+#: A worker's INFO line when it takes over a dead one's accepted updates (bot.webhook_journal).
+REPLAYED = re.compile(r"(\d+) accepted bodies of a stopped worker replayed")
 
 
 async def inject(
@@ -115,9 +127,13 @@ async def inject(
             await asyncio.sleep(0.005)
         held = in_hand(victim.index)
         killed = time.monotonic()
-        await running.kill(victim)
-        await asyncio.sleep(down_s)
-        await running.spawn(victim)
+        if running.supervised:
+            # one of the supervisor's workers; the supervisor starts another (down_s unused)
+            await running.kill_supervised(victim)
+        else:
+            await running.kill(victim)
+            await asyncio.sleep(down_s)
+            await running.spawn(victim)
     elif fault == "redis":
         await asyncio.to_thread(running.server.pause)
         await asyncio.sleep(down_s)
@@ -249,6 +265,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 staff_group=args.staff_group,
                 log_level=args.log_level,
                 sentinel=args.sentinel,
+                supervised=args.supervisor,
             ) as running:
                 deliveries = Deliveries(running)
                 updates = UpdateFactory(first_update_id=random.randrange(10**8, 10**9))
@@ -294,6 +311,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 errors = worker_lines(running.workers, "ERROR")
                 tracebacks = worker_lines(running.workers, "Traceback")
                 ignored = worker_lines(running.workers, "duplicate telegram event ignored")
+                replayed = worker_lines(running.workers, "accepted bodies of a stopped worker")
                 if args.keep_logs:
                     await asyncio.to_thread(keep_logs, running.workers, Path(args.keep_logs))
 
@@ -308,6 +326,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "bench": "load",
         "workers": args.workers,
+        # one `tawasul run --workers N` on one port, or N processes each on its own
+        "supervisor": args.supervisor,
         "residents": args.residents,
         "database": "postgresql" if args.postgres else "sqlite",
         "redis": "sentinel" if args.sentinel else "one server, AOF",
@@ -360,6 +380,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "worker_tracebacks": tracebacks[:3],
         # seen at --log-level INFO: an update whose id the engine had claimed already
         "engine_duplicates_ignored": len(ignored),
+        # seen at --log-level INFO: the accepted updates a dead worker held, which another
+        # took over from the journal (None: the log level hides them)
+        "bodies_replayed": (
+            sum(int(m.group(1)) for line in replayed for m in REPLAYED.finditer(line))
+            if args.log_level.upper() in ("INFO", "DEBUG")
+            else None
+        ),
         "unanswered_kinds": sorted(
             kind for p in people for t in p.timed if t.replied is None for kind in t.kinds
         ),
@@ -398,6 +425,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--workers", type=int, default=2, help="`tawasul run` processes")
+    parser.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="one `tawasul run --workers N` on one port (the supervisor), not N processes",
+    )
     parser.add_argument("--postgres", action="store_true", help="a PostgreSQL cluster, not SQLite")
     parser.add_argument(
         "--sentinel",

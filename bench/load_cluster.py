@@ -7,14 +7,17 @@ shared data directory, or a throwaway PostgreSQL cluster), and the faults done t
 Every worker is started the way an operator starts one in production: the database is
 migrated first by `tawasul db upgrade` (a deploy step), then each `tawasul run` process gets
 the Telegram webhook settings and its own TAWASUL_HTTP_PORT; the bench in front of them plays
-the load balancer. Nothing here is faked: a fault is a real SIGKILL, a real Redis restart, a
-real database outage, a real ``SENTINEL FAILOVER``.
+the load balancer. Or (``supervised``) one `tawasul run --workers N` serves one port: its
+supervisor (bot.supervisor) starts the N workers, starts again one that dies and stops them
+all at its SIGTERM, and the bench only plays Telegram. Nothing here is faked: a fault is a
+real SIGKILL, a real Redis restart, a real database outage, a real ``SENTINEL FAILOVER``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sqlite3
 import sys
@@ -34,10 +37,16 @@ ROOT: Final = Path(__file__).resolve().parents[1]
 WEBHOOK_SECRET: Final = "load_bench-secret"
 #: Where the staff cards go (a supergroup id as Telegram writes them).
 STAFF_CHAT: Final = -1001234500001
-#: Start-up of a worker (imports, the warm-up dialogue, the receipt cards' process, then the
-#: web server) on a loaded 2-core machine: 110 s at a load average of 11, and over 180 s
-#: (the bound before) twice at 15, when the bench gave up on a worker that was starting.
-START_TIMEOUT_S: Final = 360.0
+#: Start-up of a worker (imports, the warm-up dialogue, then the web server) on a loaded
+#: 2-core machine: about 10 s of CPU (7 of them importing aiogram, whose 440 pydantic models
+#: are all built at import), so 12 s on a quiet machine, 36-60 s at a load average of 11,
+#: and from one to five minutes at 14-22, when 360 s (the bound before) was once too short.
+#: A bound for a start that is stuck, not a measure of one.
+START_TIMEOUT_S: Final = 600.0
+#: How long a worker (or the supervisor, its workers) may take to stop after SIGTERM: the
+#: drain (20 s at most), the supervisor's margin (bot.supervisor.STOP_MARGIN_S), and
+#: closing on a loaded machine.
+STOP_TIMEOUT_S: Final = 90.0
 
 
 class ClusterError(RuntimeError):
@@ -128,6 +137,11 @@ class Cluster:
     log_level: str = "WARNING"
     workers: list[Worker] = field(default_factory=list)
     http: aiohttp.ClientSession | None = None
+    #: one `tawasul run --workers N` on one port (its workers are the supervisor's
+    #: children), rather than N `tawasul run` processes each on a port of its own
+    supervised: bool = False
+    #: the workers wanted (under the supervisor, its --workers)
+    worker_count: int = 0
 
     def env(self, port: int) -> dict[str, str]:
         env = {k: v for k, v in real_clock_env().items() if not k.startswith("TAWASUL_")}
@@ -185,34 +199,46 @@ class Cluster:
             raise ClusterError(f"tawasul db upgrade failed:\n{out.decode()[-2000:]}")
 
     async def start_workers(self, count: int) -> None:
-        self.workers = [
-            Worker(i, free_port(), self.data_dir / f"worker-{i}.log") for i in range(count)
-        ]
+        self.worker_count = count
+        if self.supervised:
+            # one process on one port: the supervisor; its workers log to its standard error
+            self.workers = [Worker(0, free_port(), self.data_dir / "supervisor.log")]
+        else:
+            self.workers = [
+                Worker(i, free_port(), self.data_dir / f"worker-{i}.log") for i in range(count)
+            ]
         for worker in self.workers:
             await self.spawn(worker)
         await asyncio.gather(*(self.until_ready(w) for w in self.workers))
 
     async def spawn(self, worker: Worker) -> None:
+        more = ["--workers", str(self.worker_count)] if self.supervised else []
         with worker.log.open("ab") as log:
             worker.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=self.env(worker.port),
-                stdout=asyncio.subprocess.DEVNULL, stderr=log,
+                sys.executable, "-m", "bot.cli", "run", *more, cwd=ROOT,
+                env=self.env(worker.port), stdout=asyncio.subprocess.DEVNULL, stderr=log,
             )  # fmt: skip
         worker.starts += 1
 
     async def until_ready(self, worker: Worker, timeout_s: float = START_TIMEOUT_S) -> float:
-        """Seconds until `worker` answers /readyz with 200; raises ClusterError."""
+        """Seconds until `worker` answers /readyz with 200 (under the supervisor: and each
+        of its `worker_count` workers has answered on the port, its web server up, which
+        it starts after its warm-up); raises ClusterError."""
         assert self.http is not None
         started = time.monotonic()
         last = "no answer"
+        answered: set[int] = set()  # the pids that answered /healthz (supervised)
         while time.monotonic() - started < timeout_s:
             if worker.process is not None and worker.process.returncode is not None:
                 raise ClusterError(f"worker {worker.index} exited:\n{_tail(worker.log)}")
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                # a new connection each time, so that any of the port's workers may take it
                 async with self.http.get(
-                    f"{worker.base}/readyz", timeout=aiohttp.ClientTimeout(total=2)
+                    f"{worker.base}/readyz",
+                    headers={"Connection": "close"},
+                    timeout=aiohttp.ClientTimeout(total=2),
                 ) as ready:
-                    if ready.status == 200:
+                    if ready.status == 200 and await self._all_answered(worker, answered):
                         return time.monotonic() - started
                     last = f"{ready.status} {(await ready.text())[:300]}"
             await asyncio.sleep(0.1)
@@ -220,6 +246,43 @@ class Cluster:
             f"worker {worker.index} not ready in {timeout_s:.0f} s (/readyz: {last}):\n"
             f"{_tail(worker.log)}"
         )
+
+    async def _all_answered(self, worker: Worker, answered: set[int]) -> bool:
+        """Unsupervised: True. Supervised: asks /healthz once more on a new connection
+        (its body names the worker that answered) and says whether every current worker
+        of the supervisor has answered since the wait began."""
+        if not self.supervised:
+            return True
+        assert self.http is not None and worker.process is not None
+        async with self.http.get(
+            f"{worker.base}/healthz",
+            headers={"Connection": "close"},
+            timeout=aiohttp.ClientTimeout(total=2),
+        ) as health:
+            if health.status == 200:
+                answered.add(int((await health.json())["pid"]))
+        current = children(worker.process.pid)
+        return len(current) == self.worker_count and current <= answered
+
+    async def kill_supervised(self, supervisor: Worker) -> tuple[int, int]:
+        """SIGKILL to one of the supervisor's workers; returns once the supervisor has
+        started another in its place: (the killed pid, the new one). Raises ClusterError
+        when none is started within START_TIMEOUT_S."""
+        assert supervisor.process is not None
+        before = children(supervisor.process.pid)
+        if not before:
+            raise ClusterError("the supervisor has no worker to kill")
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if supervisor.process.returncode is not None:
+                raise ClusterError(f"the supervisor exited:\n{_tail(supervisor.log)}")
+            new = children(supervisor.process.pid) - before
+            if new and victim not in children(supervisor.process.pid):
+                return victim, min(new)
+            await asyncio.sleep(0.05)
+        raise ClusterError(f"no worker started in place of {victim}:\n{_tail(supervisor.log)}")
 
     async def all_ready(self, timeout_s: float = START_TIMEOUT_S) -> float:
         """Seconds until every worker is ready (Redis and the database answer)."""
@@ -245,7 +308,7 @@ class Cluster:
                 codes.append(None)
                 continue
             try:
-                async with asyncio.timeout(40):
+                async with asyncio.timeout(STOP_TIMEOUT_S):
                     codes.append(await worker.process.wait())
             except TimeoutError:
                 await self.kill(worker)
@@ -264,9 +327,11 @@ async def cluster(
     staff_group: bool = False,
     log_level: str = "WARNING",
     sentinel: bool = False,
+    supervised: bool = False,
 ) -> AsyncIterator[Cluster]:
     """Redis (AOF on; or a master, a replica and two sentinels), the database migrated, and
-    `workers` ready workers; all stopped on exit (workers first, with SIGTERM)."""
+    `workers` ready workers (`supervised`: under one `tawasul run --workers`); all stopped
+    on exit (workers first, with SIGTERM)."""
     redis: RedisServer | SentinelSet = (
         await asyncio.to_thread(SentinelSet.start)
         if sentinel
@@ -277,6 +342,7 @@ async def cluster(
     try:
         database = await asyncio.to_thread(Database.start, data_dir, postgres)
         running = Cluster(data_dir, api_url, api_token, redis, database, staff_group, log_level)
+        running.supervised = supervised
         running.http = aiohttp.ClientSession()
         await running.migrate()
         await running.start_workers(workers)
@@ -289,6 +355,15 @@ async def cluster(
         if database is not None:
             database.stop()
         redis.stop()
+
+
+def children(pid: int) -> set[int]:
+    """The pids of process `pid`'s children (Linux's /proc; empty once it is gone)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return {int(p) for p in path.read_text().split()}
+    except OSError:
+        return set()
 
 
 def _tail(path: Path, lines: int = 40) -> str:

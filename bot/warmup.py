@@ -22,9 +22,10 @@ nothing behind and nothing reaches anyone:
   made-up user), deleted afterwards;
 - media go to a temporary directory; metrics do not count its updates.
 
-:func:`warm_cards` starts the receipt cards' process (``tawasul run`` calls it after the
-warm-up): the card is drawn after the turn by the outbox, but the process's start, imports
-and fonts, paid at the first card, would take a core from the first residents' updates.
+:func:`warm_cards` starts the receipt cards' process (``tawasul run`` runs it beside the
+warm-up, and its web server does not wait for it): the card is drawn after the turn by the
+outbox, but the process's start, imports and fonts, paid at the first card, would take a
+core from the first residents' updates.
 """
 
 from __future__ import annotations
