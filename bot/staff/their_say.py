@@ -1,21 +1,19 @@
-"""The staff desk's part for the person's say after filing (issue 13): a note or document
-joining an open request, the satisfaction rating and comment after a decision, a request
-to reconsider a rejection (the officers' answer to it, reopen or keep rejected, is a use
-case of :mod:`officers.desk`).
+"""The person's say after filing (issue 13) on SQL: :class:`TheirSayDesk` is the desk's
+door to the use cases of :mod:`officers.their_say`, and :class:`SqlSayUnit` their store,
+inside the desk's own transaction (:mod:`bot.staff.desk_sql`) and the outbox.
 
-Each is one transaction on the request's row lock, like every desk action (see
-:mod:`bot.staff.desk_sql`), so two workers taking the same person's taps cannot both rate,
-both ask to reconsider, or lose a note. Notes are announced under the card in batches: a
-note opens one staff message that waits :data:`NOTE_BATCH_S`, and the notes that follow
-within that time join it, so officers get one message, sent at the group's pace by the
-outbox, rather than one per line the person types.
+The batching of notes is kept in SQL: a note joins the request's ``staff_text`` outbox row
+that still waits to go (unsent, untried, unclaimed, due later), or opens one due
+``wait`` later, so two workers taking notes at once share one row under the request's
+lock. The words are :class:`bot.staff.say_words.SayWords`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import or_, select
@@ -25,32 +23,24 @@ from bot.db.models import OutboxMessage, Request, StatusEvent
 from bot.db.requests_repo import RequestRecord
 from bot.outbox.queue import STAFF
 from bot.staff.say_words import SayWords
-from conversations.ports import Note, SayRefused
-from domain.status import FINAL, RequestStatus
-from domain.their_say import (
-    MAX_NOTE,
-    is_low,
-    may_add_note,
-    may_comment,
-    may_rate,
-    may_reconsider,
-)
-from officers.officer import resident_actor
+from conversations.ports import AttachmentInfo, Note
+from domain.status import RequestStatus
+from officers.say_port import SayRow
+from officers.their_say import NOTE as NOTE
+from officers.their_say import NOTE_BATCH_S, TheirSay
+from officers.their_say import RECONSIDER as RECONSIDER
 
 if TYPE_CHECKING:
     from bot.staff.desk_sql import SqlDeskStore, SqlDeskUnit
 
-#: How long a note's staff message waits for more notes to join it (seconds).
-NOTE_BATCH_S: Final = 60
 NOTES_KEY: Final = "notes:"
-RECONSIDER: Final = "reconsider"
-NOTE: Final = "note"
 
 
 class TheirSayDesk:
     """Mixed into :class:`bot.staff.desk.StaffDesk`, which gives it the desk's SQL store
-    (``_sql``: the transactions of :class:`bot.staff.desk_sql.SqlDeskStore`); the
-    officers' answers to a reconsideration are use cases of :mod:`officers.desk`."""
+    (``_sql``), clock, decision grace and words; each method is the use case of
+    :class:`officers.their_say.TheirSay` of the same name. ``note_batch_s``: see
+    :data:`officers.their_say.NOTE_BATCH_S`."""
 
     note_batch_s: int = NOTE_BATCH_S
 
@@ -61,161 +51,132 @@ class TheirSayDesk:
         _say: SayWords
         _sql: SqlDeskStore
 
-    # ---- the person -------------------------------------------------------------------
+    @property
+    def _their_say(self) -> TheirSay[RequestRecord, AttachmentInfo]:
+        return TheirSay(
+            SqlSayStore(self._sql, self._say),
+            self._say,
+            clock=self._clock,
+            grace=self._grace,
+            note_batch_s=self.note_batch_s,
+        )
 
     async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
-        """Raises :class:`SayRefused` when a "note", "recon" or "comment" could not be
-        taken now (see :mod:`domain.their_say`)."""
-        async with self._sql.transaction() as unit:
-            request = await self._owned(unit, number, channel, user_key)
-            refusal = self._refusal(
-                what, request, await unit.reconsidered(request),
-                told=await self._told(unit, request),
-            )  # fmt: skip
-            if refusal is not None:
-                raise SayRefused(number, refusal)
+        """See :meth:`officers.their_say.TheirSay.may_say`."""
+        await self._their_say.may_say(what, number, channel, user_key)
 
     async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None:
-        """Stores the person's satisfaction (1-5) with the decided request, once."""
-        async with self._sql.transaction() as unit:
-            request = await self._owned(unit, number, channel, user_key)
-            refusal = may_rate(
-                RequestStatus(request.status),
-                rated=request.satisfaction is not None,
-                told=await self._told(unit, request),
-            )
-            if refusal is not None:
-                raise SayRefused(number, refusal)
-            request.satisfaction, request.satisfaction_at = rating, self._clock()
+        """See :meth:`officers.their_say.TheirSay.rate`."""
+        await self._their_say.rate(number, channel, user_key, rating)
 
     async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
-        """The comment that goes with the rating; a low rating's comment is posted under
-        the card for the officers."""
-        text = text.strip()[:MAX_NOTE]
-        async with self._sql.transaction() as unit:
-            request = await self._owned(unit, number, channel, user_key)
-            refusal = self._refusal("comment", request, False, told=True)
-            if refusal is not None:
-                raise SayRefused(number, refusal)
-            request.satisfaction_comment = text
-            if request.satisfaction is not None and is_low(request.satisfaction) and text:
-                unit.word_to_staff(
-                    request, self._say.low_rating(number, request.satisfaction, text)
-                )
+        """See :meth:`officers.their_say.TheirSay.comment`."""
+        await self._their_say.comment(number, channel, user_key, text)
 
     async def add_note(self, note: Note) -> RequestRecord:
-        """The note and its files join the open request and its audit trail, and are
-        announced under the card with the notes that follow within the batch window."""
-        text = note.text.strip()[:MAX_NOTE]
-        async with self._sql.transaction() as unit:
-            request = await self._owned(unit, note.number, note.channel, note.user_key)
-            refusal = may_add_note(RequestStatus(request.status))
-            if refusal is not None:
-                raise SayRefused(note.number, refusal)
-            had = await unit.add_files(request, note.attachments, at=self._clock())
-            files = len(note.attachments)
-            self._same_status(
-                unit, request, resident_actor(note.channel, note.user_key), NOTE,
-                self._say.note_audit(text, files),
-            )  # fmt: skip
-            await self._batch_note(unit, request, text, files)
-            record = await unit.read(request, refresh_card=False)
-            if files:
-                unit.send_files(request, first=had)
-            return record
+        """See :meth:`officers.their_say.TheirSay.add_note`."""
+        return await self._their_say.add_note(
+            note.number, note.channel, note.user_key, note.text, note.attachments
+        )
 
     async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
-        """The person asks, once and with a reason, for the rejection to be reconsidered:
-        the card shows it as a proposal to reopen, and a word goes under it."""
-        reason = reason.strip()[:MAX_NOTE]
-        if not reason:
-            raise SayRefused(number, "not_decided")
-        async with self._sql.transaction() as unit:
-            request = await self._owned(unit, number, channel, user_key)
-            refusal = self._refusal(
-                "recon", request, await unit.reconsidered(request),
-                told=await self._told(unit, request),
-            )  # fmt: skip
-            if refusal is not None:
-                raise SayRefused(number, refusal)
-            request.reconsider_reason = reason
-            self._same_status(unit, request, resident_actor(channel, user_key), RECONSIDER, reason)
-            unit.word_to_staff(request, self._say.reconsider(number, reason))
-            await unit.refresh_card(request)
+        """See :meth:`officers.their_say.TheirSay.reconsider`."""
+        await self._their_say.reconsider(number, channel, user_key, reason)
 
-    # ---- internals --------------------------------------------------------------------
 
-    async def _owned(self, unit: SqlDeskUnit, number: str, channel: str, user_key: str) -> Request:
-        """The request under its row lock, when this chat filed it. One answer for a
-        missing request and someone else's, after the same query."""
-        request = await unit.session.scalar(
+class SqlSayStore:
+    """The say's transactions (see :class:`officers.say_port.SayStore`): the desk's own
+    (``desk``), so the say and the officers' actions lock the same row the same way."""
+
+    def __init__(self, desk: SqlDeskStore, words: SayWords) -> None:
+        self._desk = desk
+        self._words = words
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlSayUnit]:
+        async with self._desk.transaction() as unit:
+            yield SqlSayUnit(unit, self._words)
+
+
+class SqlSayUnit:
+    """One desk transaction as :class:`officers.say_port.SayUnit`; rows handed out are the
+    ``Request`` rows themselves, so what the use cases change is written at its end."""
+
+    def __init__(self, unit: SqlDeskUnit, words: SayWords) -> None:
+        self._unit = unit
+        self._say = words
+
+    async def owned(self, number: str, channel: str, user_key: str) -> Request | None:
+        """One query for a missing request and someone else's."""
+        found: Request | None = await self._unit.session.scalar(
             select(Request)
             .where(
                 Request.number == number, Request.channel == channel, Request.user_key == user_key
             )
             .with_for_update()
         )
-        if request is None:
-            raise SayRefused(number, "not_theirs")
-        return request
+        return found
 
-    async def _told(self, unit: SqlDeskUnit, request: Request) -> bool:
-        """Whether the person has been told of the request's decision, by the rule the
-        status look-up shows it by (bot.gateway.told): the decision's notice goes out once
-        its grace is over, and until then an officer may take it back unseen."""
-        if RequestStatus(request.status) not in FINAL:
-            return False
-        # the move into the decision (a change of hands since leaves the status as it was)
-        decided = await unit.session.scalar(
+    async def decided_at(self, request: SayRow) -> dt.datetime | None:
+        row = _row(request)
+        decided: dt.datetime | None = await self._unit.session.scalar(
             select(StatusEvent.at)
             .where(
-                StatusEvent.request_id == request.id,
+                StatusEvent.request_id == row.id,
                 StatusEvent.kind.is_(None),
-                StatusEvent.to_status == request.status,
+                StatusEvent.to_status == row.status,
                 StatusEvent.from_status != StatusEvent.to_status,
             )
             .order_by(StatusEvent.id.desc())
             .limit(1)
         )
-        return decided is None or self._clock() - decided >= self._grace
+        return decided
 
-    def _refusal(
-        self, what: str, request: Request, reconsidered: bool, *, told: bool
-    ) -> str | None:
-        status = RequestStatus(request.status)
-        if what == "note":
-            return may_add_note(status)
-        if what == "recon":
-            return may_reconsider(
-                status,
-                asked_before=reconsidered,
-                pending=bool(request.reconsider_reason),
-                told=told,
-            )
-        return may_comment(
-            rated=request.satisfaction is not None,
-            commented=request.satisfaction_comment is not None,
-        )
+    async def reconsidered(self, request: SayRow) -> bool:
+        return await self._unit.reconsidered(_row(request))
 
-    def _same_status(
-        self, unit: SqlDeskUnit, request: Request, actor: str, kind: str, reason: str | None
+    def record(
+        self,
+        request: SayRow,
+        actor: str,
+        from_status: RequestStatus | None,
+        to_status: RequestStatus,
+        reason: str | None,
+        *,
+        at: dt.datetime,
+        kind: str | None = None,
     ) -> None:
-        """An audit row that leaves the status as it was (a note, a reconsideration)."""
-        now = self._clock()
-        request.updated_at = now
-        status = RequestStatus(request.status)
-        unit.record(request, actor, status, status, reason, at=now, kind=kind)
+        self._unit.record(_row(request), actor, from_status, to_status, reason, at=at, kind=kind)
 
-    async def _batch_note(self, unit: SqlDeskUnit, request: Request, text: str, files: int) -> None:
+    def word_to_staff(self, request: SayRow, html: str) -> None:
+        self._unit.word_to_staff(_row(request), html)
+
+    async def refresh_card(self, request: SayRow) -> None:
+        await self._unit.refresh_card(_row(request))
+
+    async def add_files(
+        self, request: SayRow, files: Sequence[AttachmentInfo], *, at: dt.datetime
+    ) -> int:
+        return await self._unit.add_files(_row(request), files, at=at)
+
+    def send_files(self, request: SayRow, *, first: int) -> None:
+        self._unit.send_files(_row(request), first=first)
+
+    async def read(self, request: SayRow) -> RequestRecord:
+        return await self._unit.read(_row(request), refresh_card=False)
+
+    async def announce_note(
+        self, request: SayRow, text: str, files: int, *, at: dt.datetime, wait: dt.timedelta
+    ) -> None:
         """Joins the note to the request's staff message still waiting to go, or opens one
-        that waits :attr:`note_batch_s` for more."""
-        now = self._clock()
+        that waits ``wait`` for more."""
+        unit, row, now = self._unit, _row(request), at
         pending = await unit.session.scalar(
             select(OutboxMessage)
             .where(
                 OutboxMessage.kind == "staff_text",
-                OutboxMessage.request_id == request.id,
-                OutboxMessage.dedupe_key.like(f"{NOTES_KEY}{request.number}:%"),
+                OutboxMessage.request_id == row.id,
+                OutboxMessage.dedupe_key.like(f"{NOTES_KEY}{row.number}:%"),
                 OutboxMessage.sent_at.is_(None),
                 OutboxMessage.attempts == 0,
                 OutboxMessage.delivery_status == "queued",
@@ -229,26 +190,32 @@ class TheirSayDesk:
             notes = [*pending.payload.get("notes", []), entry]
             # a new dict, so the JSON column is seen as changed
             pending.payload = {**pending.payload, "notes": notes,
-                               "html": self._say.notes(request.number, notes)}  # fmt: skip
+                               "html": self._say.notes(row.number, notes)}  # fmt: skip
             return
         payload: dict[str, Any] = {
             "notes": [entry],
-            "html": self._say.notes(request.number, [entry]),
+            "html": self._say.notes(row.number, [entry]),
         }
-        if request.staff_message_id is not None:
-            payload["reply_to"] = request.staff_message_id
-            payload["thread"] = request.staff_thread_id
+        if row.staff_message_id is not None:
+            payload["reply_to"] = row.staff_message_id
+            payload["thread"] = row.staff_thread_id
         else:
-            department = unit.department(request.service_id)
+            department = unit.department(row.service_id)
             if department is not None:
                 payload["department"] = department
         unit.session.add(
             OutboxMessage(
-                kind="staff_text", channel=STAFF, target=STAFF, request_id=request.id,
-                payload=payload, dedupe_key=f"{NOTES_KEY}{request.number}:{uuid.uuid4().hex[:12]}",
-                created_at=now, next_attempt_at=now + dt.timedelta(seconds=self.note_batch_s),
+                kind="staff_text", channel=STAFF, target=STAFF, request_id=row.id,
+                payload=payload, dedupe_key=f"{NOTES_KEY}{row.number}:{uuid.uuid4().hex[:12]}",
+                created_at=now, next_attempt_at=now + wait,
             )
         )  # fmt: skip
+
+
+def _row(request: SayRow) -> Request:
+    """The SQL row behind a row this store handed out (it hands out no other kind)."""
+    assert isinstance(request, Request), type(request)
+    return request
 
 
 async def ratings(session: AsyncSession) -> list[tuple[str, int]]:

@@ -1,8 +1,8 @@
 """Imports point one way, ``bot -> conversations -> domain`` (README, "Layout"): no module
 of ``conversations/`` imports the bot, the officers' layer, a channel's library, Redis or
 SQL, so the dialogues run on any channel and any store; ``domain/`` imports none of those
-nor the dialogues, so its rules are pure. (``officers/`` has its own check,
-tests/unit/officers/test_layering.py.)"""
+nor the dialogues, so its rules are pure; ``officers/`` imports neither the bot nor the
+dialogues nor any of the outside world (also tests/unit/officers/test_layering.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ OUTSIDE = (
 )
 FORBIDDEN = {
     "conversations": ("bot", "officers", *OUTSIDE),
+    # the officers' use cases and their ports: any door (the staff group, the terminal)
+    "officers": ("bot", "conversations", *OUTSIDE),
     "domain": ("bot", "officers", "conversations", *OUTSIDE),
 }
 

@@ -1,0 +1,193 @@
+"""The person's say after filing, as use cases (issue 13): a note or document joining an
+open request, the satisfaction rating and its comment after a decision, one request to
+reconsider a rejection. The officers' answer to a reconsideration (reopen, or keep it
+rejected) is a use case of :mod:`officers.desk`.
+
+Each is one transaction of a :class:`~officers.say_port.SayStore` on the request's row
+lock, like every desk action, so two workers taking the same person's taps cannot both
+rate, both ask to reconsider, or lose a note. What the officers must know goes under the
+card in the same transaction: a reconsideration's reason, a low rating's comment, and the
+notes, in batches (a note opens one message that waits :data:`NOTE_BATCH_S`, and the
+notes that follow within that time join it, so officers get one message, sent at the
+group's pace, rather than one per line the person types).
+
+The rules themselves, pure, are :mod:`domain.their_say`; refusals raise its
+:class:`~domain.their_say.SayRefused`, worded by the dialogues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Final, Generic, TypeVar
+
+from domain.status import FINAL, RequestStatus
+from domain.their_say import (
+    MAX_NOTE,
+    SayRefused,
+    is_low,
+    may_add_note,
+    may_comment,
+    may_rate,
+    may_reconsider,
+)
+from officers.officer import resident_actor
+from officers.say_port import SayRow, SayStore, SayUnit, SayWords
+
+R = TypeVar("R")
+F = TypeVar("F")
+
+#: How long a note's staff message waits for more notes to join it (seconds).
+NOTE_BATCH_S: Final = 60
+#: The audit kinds of a reconsideration asked and of a note (the status left as it was).
+RECONSIDER: Final = "reconsider"
+NOTE: Final = "note"
+
+
+class TheirSay(Generic[R, F]):
+    """The person's say on ``store``; ``words`` word what the officers are told, ``clock``
+    gives aware UTC instants, ``grace`` is how long a decision waits before the person is
+    told (:attr:`officers.desk_core.DeskCore.decision_grace_s`): until then there is
+    nothing to rate or reconsider, as the officer may still take it back unseen."""
+
+    def __init__(
+        self,
+        store: SayStore[R, F],
+        words: SayWords,
+        *,
+        clock: Callable[[], dt.datetime],
+        grace: dt.timedelta,
+        note_batch_s: int = NOTE_BATCH_S,
+    ) -> None:
+        self._store = store
+        self._words = words
+        self._clock = clock
+        self._grace = grace
+        self._note_wait = dt.timedelta(seconds=note_batch_s)
+
+    async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
+        """Raises :class:`SayRefused` when a "note", "recon" or "comment" could not be
+        taken now (see :mod:`domain.their_say`)."""
+        async with self._store.transaction() as unit:
+            request = await _owned(unit, number, channel, user_key)
+            refusal = await self._refusal(unit, what, request)
+            if refusal is not None:
+                raise SayRefused(number, refusal)
+
+    async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None:
+        """Stores the person's satisfaction (1-5) with the decided request, once."""
+        async with self._store.transaction() as unit:
+            request = await _owned(unit, number, channel, user_key)
+            refusal = may_rate(
+                RequestStatus(request.status),
+                rated=request.satisfaction is not None,
+                told=await self._told(unit, request),
+            )
+            if refusal is not None:
+                raise SayRefused(number, refusal)
+            request.satisfaction, request.satisfaction_at = rating, self._clock()
+
+    async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
+        """The comment that goes with the rating (cut to :data:`MAX_NOTE`); a low
+        rating's comment is posted under the card for the officers."""
+        text = text.strip()[:MAX_NOTE]
+        async with self._store.transaction() as unit:
+            request = await _owned(unit, number, channel, user_key)
+            refusal = await self._refusal(unit, "comment", request)
+            if refusal is not None:
+                raise SayRefused(number, refusal)
+            request.satisfaction_comment = text
+            if request.satisfaction is not None and is_low(request.satisfaction) and text:
+                unit.word_to_staff(
+                    request, self._words.low_rating(number, request.satisfaction, text)
+                )
+
+    async def add_note(
+        self, number: str, channel: str, user_key: str, text: str, files: Sequence[F]
+    ) -> R:
+        """The note (cut to :data:`MAX_NOTE`) and its files join the open request and its
+        audit trail, and are announced under the card with the notes that follow within
+        the batch window; the files go to the officers after the ones it had."""
+        text = text.strip()[:MAX_NOTE]
+        async with self._store.transaction() as unit:
+            request = await _owned(unit, number, channel, user_key)
+            refusal = may_add_note(RequestStatus(request.status))
+            if refusal is not None:
+                raise SayRefused(number, refusal)
+            now = self._clock()
+            had = await unit.add_files(request, files, at=now)
+            audit = self._words.note_audit(text, len(files))
+            _same_status(unit, request, resident_actor(channel, user_key), NOTE, audit, now)
+            await unit.announce_note(request, text, len(files), at=now, wait=self._note_wait)
+            record = await unit.read(request)
+            if files:
+                unit.send_files(request, first=had)
+            return record
+
+    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+        """The person asks, once and with a reason (cut to :data:`MAX_NOTE`), for the
+        rejection to be reconsidered: the card shows it as a proposal to reopen, and a
+        word goes under it. An empty reason is refused as "not_decided" (the dialogue
+        never sends one)."""
+        reason = reason.strip()[:MAX_NOTE]
+        if not reason:
+            raise SayRefused(number, "not_decided")
+        async with self._store.transaction() as unit:
+            request = await _owned(unit, number, channel, user_key)
+            refusal = await self._refusal(unit, "recon", request)
+            if refusal is not None:
+                raise SayRefused(number, refusal)
+            request.reconsider_reason = reason
+            actor = resident_actor(channel, user_key)
+            _same_status(unit, request, actor, RECONSIDER, reason, self._clock())
+            unit.word_to_staff(request, self._words.reconsider(number, reason))
+            await unit.refresh_card(request)
+
+    # ---- internals --------------------------------------------------------------------
+
+    async def _told(self, unit: SayUnit[R, F], request: SayRow) -> bool:
+        """Whether the person has been told of the request's decision, by the rule the
+        status look-up shows it by (``bot.gateway.told``): the decision's notice goes out
+        once its grace is over, and until then an officer may take it back unseen."""
+        if RequestStatus(request.status) not in FINAL:
+            return False
+        decided = await unit.decided_at(request)
+        return decided is None or self._clock() - decided >= self._grace
+
+    async def _refusal(self, unit: SayUnit[R, F], what: str, request: SayRow) -> str | None:
+        """Why a "note", "recon" or "comment" cannot be taken now; None when it can."""
+        status = RequestStatus(request.status)
+        if what == "note":
+            return may_add_note(status)
+        if what == "recon":
+            return may_reconsider(
+                status,
+                asked_before=await unit.reconsidered(request),
+                pending=bool(request.reconsider_reason),
+                told=await self._told(unit, request),
+            )
+        return may_comment(
+            rated=request.satisfaction is not None,
+            commented=request.satisfaction_comment is not None,
+        )
+
+
+async def _owned(unit: SayUnit[R, F], number: str, channel: str, user_key: str) -> SayRow:
+    request = await unit.owned(number, channel, user_key)
+    if request is None:
+        raise SayRefused(number, "not_theirs")
+    return request
+
+
+def _same_status(
+    unit: SayUnit[R, F],
+    request: SayRow,
+    actor: str,
+    kind: str,
+    reason: str | None,
+    now: dt.datetime,
+) -> None:
+    """An audit row that leaves the status as it was (a note, a reconsideration)."""
+    request.updated_at = now
+    status = RequestStatus(request.status)
+    unit.record(request, actor, status, status, reason, at=now, kind=kind)

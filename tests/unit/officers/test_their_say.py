@@ -1,0 +1,137 @@
+"""The person's say (:mod:`officers.their_say`) against an in-memory store: what a note,
+a rating, a comment and a reconsideration change on the request, in its audit trail and
+in what the officers are told, and that a refused one changes nothing. (The SQL store,
+with two workers: tests/integration/test_their_say*.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable
+
+import pytest
+
+from domain.status import RequestStatus
+from domain.their_say import MAX_NOTE, SayRefused
+from officers.their_say import NOTE_BATCH_S, TheirSay
+from tests.unit.officers.say_fake import FakeStore, FakeWords, Row, World
+
+NUMBER = "4512345671"
+CHAT = ("telegram", "501")
+SUNDAY = dt.datetime(2026, 3, 1, 7, tzinfo=dt.UTC)
+GRACE = dt.timedelta(seconds=60)
+
+
+@pytest.fixture
+def world() -> World:
+    w = World(now=SUNDAY)
+    w.rows[NUMBER] = Row(NUMBER, updated_at=SUNDAY)
+    return w
+
+
+@pytest.fixture
+def say(world: World) -> TheirSay[Row, str]:
+    return TheirSay(FakeStore(world), FakeWords(), clock=lambda: world.now, grace=GRACE)
+
+
+def decided(world: World, status: RequestStatus, *, ago: dt.timedelta = GRACE) -> None:
+    """The request was decided ``ago`` (by default just long enough for the person to
+    have been told)."""
+    row = world.rows[NUMBER]
+    row.status, row.decided_at = status.value, world.now - ago
+
+
+async def refusal(call: Awaitable[object]) -> str:
+    """Why ``call`` was refused (it must be)."""
+    with pytest.raises(SayRefused) as refused:
+        await call
+    assert refused.value.number == NUMBER
+    return refused.value.reason
+
+
+async def test_a_rating_is_stored_once_when_the_person_was_told(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    assert await refusal(say.rate(NUMBER, *CHAT, 4)) == "not_decided"  # still open
+    decided(world, RequestStatus.ACCEPTED, ago=GRACE / 2)
+    # within the decision's grace nobody told the person: no decision for them yet
+    assert await refusal(say.rate(NUMBER, *CHAT, 4)) == "not_decided"
+    world.now += GRACE
+    await say.rate(NUMBER, *CHAT, 4)
+    row = world.rows[NUMBER]
+    assert (row.satisfaction, row.satisfaction_at) == (4, world.now)
+    assert await refusal(say.rate(NUMBER, *CHAT, 1)) == "already"
+    assert world.rows[NUMBER].satisfaction == 4
+
+
+async def test_a_strangers_number_is_refused_as_not_theirs(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    decided(world, RequestStatus.REJECTED)
+    assert await refusal(say.rate(NUMBER, "telegram", "999", 5)) == "not_theirs"
+    assert await refusal(say.may_say("recon", NUMBER, "whatsapp", "501")) == "not_theirs"
+    missing = TheirSay(FakeStore(World()), FakeWords(), clock=lambda: SUNDAY, grace=GRACE)
+    assert await refusal(missing.may_say("note", NUMBER, *CHAT)) == "not_theirs"
+    assert world.rows[NUMBER].satisfaction is None and world.events == []
+
+
+async def test_only_a_low_ratings_comment_goes_to_the_officers(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    assert await refusal(say.comment(NUMBER, *CHAT, "شكرًا")) == "not_decided"  # no rating
+    decided(world, RequestStatus.ACCEPTED)
+    await say.rate(NUMBER, *CHAT, 5)
+    await say.comment(NUMBER, *CHAT, "  خدمة سريعة  ")
+    assert world.rows[NUMBER].satisfaction_comment == "خدمة سريعة"
+    assert world.staff_words == []
+    assert await refusal(say.comment(NUMBER, *CHAT, "again")) == "already"
+    world.rows[NUMBER].satisfaction, world.rows[NUMBER].satisfaction_comment = 2, None
+    await say.comment(NUMBER, *CHAT, "انتظرت طويلًا")
+    assert world.staff_words == [(NUMBER, f"low {NUMBER} 2: انتظرت طويلًا")]
+
+
+async def test_a_note_joins_the_open_request_its_trail_and_a_batch_for_the_officers(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    world.files[NUMBER] = ["earlier.jpg"]
+    record = await say.add_note(NUMBER, *CHAT, " " + "و" * (MAX_NOTE + 5), ["a.jpg", "b.pdf"])
+    assert record.number == NUMBER and record.updated_at == world.now
+    assert world.files[NUMBER] == ["earlier.jpg", "a.jpg", "b.pdf"]
+    assert world.albums == [(NUMBER, 1)]  # only the new files go to the officers
+    [(_n, change, reason, _at)] = world.events
+    assert (change.kind, change.from_status, change.to_status) == ("note", "received", "received")
+    assert change.actor == "resident:telegram:501" and reason == "و" * MAX_NOTE + " +2"
+    wait = dt.timedelta(seconds=NOTE_BATCH_S)
+    assert world.notes == [(NUMBER, "و" * MAX_NOTE, 2, world.now, wait)]
+    await say.add_note(NUMBER, *CHAT, "كلمة أخرى", [])
+    assert world.albums == [(NUMBER, 1)]  # no files, no album
+
+
+async def test_a_note_to_a_decided_request_is_refused_and_changes_nothing(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    decided(world, RequestStatus.ACCEPTED)
+    assert await refusal(say.add_note(NUMBER, *CHAT, "نسيت", ["a.jpg"])) == "closed"
+    assert world.files == {} and world.events == [] and world.notes == []
+    assert await refusal(say.may_say("note", NUMBER, *CHAT)) == "closed"
+
+
+async def test_a_reconsideration_once_with_a_reason_reaches_the_officers(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    decided(world, RequestStatus.REJECTED, ago=GRACE / 2)
+    assert await refusal(say.may_say("recon", NUMBER, *CHAT)) == "not_rejected"  # untold
+    world.now += GRACE
+    await say.may_say("recon", NUMBER, *CHAT)
+    assert await refusal(say.reconsider(NUMBER, *CHAT, "   ")) == "not_decided"
+    await say.reconsider(NUMBER, *CHAT, " أرفقت التأمين ")
+    assert world.rows[NUMBER].reconsider_reason == "أرفقت التأمين"
+    [(_n, change, reason, _at)] = world.events
+    assert (change.kind, change.to_status, reason) == ("reconsider", "rejected", "أرفقت التأمين")
+    assert world.staff_words == [(NUMBER, f"reconsider {NUMBER}: أرفقت التأمين")]
+    assert world.cards == [NUMBER]
+    assert await refusal(say.reconsider(NUMBER, *CHAT, "مرة ثانية")) == "already"
+    assert await refusal(say.may_say("recon", NUMBER, *CHAT)) == "already"
+    # answered (kept) since, the reason cleared: still only once
+    world.rows[NUMBER].reconsider_reason = None
+    assert await refusal(say.may_say("recon", NUMBER, *CHAT)) == "already"
+    assert len(world.staff_words) == 1
