@@ -21,7 +21,6 @@ from conversations.flows.more_info import (
     unhold,
     waiting_questions,
 )
-from conversations.flows.their_say import SAY
 from conversations.keywords import courtesy
 from conversations.reading import START_STEPS
 from conversations.state import DialogueState
@@ -78,10 +77,13 @@ class OfficerAnswers(EngineParts):
         button's flow ran (:attr:`DialogueState.held_aside`), once that flow is over: the
         message is held again and the person asked whether it answers the officer. Found
         by the fresh-clone tester: a rating tapped while «is this your answer?» waited
-        lost the message. ``replies`` alone while the flow runs or nothing waits."""
+        lost the message. ``replies`` alone while another flow runs (the say flow, or an
+        answer or a look-up begun from it) or nothing waits."""
         state = ctx.state
         aside = state.held_aside
-        if aside is None or state.flow == SAY or state.held is not None or state.confirming:
+        if aside is None or state.flow != self.flow.name or state.held or state.confirming:
+            # not while a side flow runs: the say flow, or an answer or a look-up begun
+            # from it, would be interrupted by the question
             return replies
         state.held_aside = None
         waiting = await waiting_questions(ctx)

@@ -131,8 +131,15 @@ async def start_answer(ctx: Ctx, number: str, limiter: AttemptLimiter | None) ->
             await limiter.take(f"acct:{ctx.origin.channel}:{ctx.origin.user_key}")
         return _("This request is not waiting for an answer from you.")
     state = ctx.state
-    # a draft with nothing chosen yet is not put aside: there is nothing to come back to
-    if state.flow != MORE_INFO.name and state.step not in ("", "done") and not state.is_blank():
+    # a draft with nothing chosen yet is not put aside: there is nothing to come back to;
+    # nor is a side flow (a note) over a request already put aside, which would take that
+    # request's place and lose it: the note is left, as «Answer» leaves any side flow
+    if (
+        state.flow != MORE_INFO.name
+        and state.step not in ("", "done")
+        and not state.is_blank()
+        and state.suspended is None
+    ):
         state.suspend()
     state.flow, state.step = MORE_INFO.name, MORE_INFO.first
     state.answers = {"number": number, "question": question, "texts": [], "files": []}

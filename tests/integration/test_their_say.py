@@ -559,3 +559,27 @@ async def test_a_message_held_for_is_this_your_answer_survives_a_say_button(
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert record.events[-1].reason == "تنتهي يوم ١٥ ديسمبر"
     assert said[-1].text == question  # and back to the draft, nothing lost
+
+
+async def test_answering_from_a_note_is_not_interrupted_by_the_message_put_aside(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """The message put aside for a note is asked about only back at the request: not over
+    the answer the person begins from the note (the officer's «Answer» button), and not
+    at all once that question is answered."""
+    asked = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
+    question = await _half_filled(person)
+    await desk.ask(asked.number, OFFICER, "ما تاريخ انتهاء الإقامة؟")
+    said = await person.says("تنتهي يوم ١٥ ديسمبر")
+    assert "هل رسالتك هي الإجابة" in said[-1].text
+    said = await person.taps(f"note:{asked.number}", worker=1)
+    assert "اكتب ملاحظتك" in said[-1].text
+    said = await person.taps(f"ans:{asked.number}")
+    assert "ما تاريخ انتهاء الإقامة" in " ".join(r.text for r in said)
+    assert not any("رسالتك السابقة" in r.text for r in said)
+    await person.says("١٥ ديسمبر ٢٠٢٦", worker=1)
+    said = await person.says("تم")
+    assert "أُضيف ردّك" in " ".join(r.text for r in said)
+    assert said[-1].text == question  # back at the request; nothing waits any more
+    record = await desk.find(asked.number)
+    assert record is not None and record.events[-1].reason == "١٥ ديسمبر ٢٠٢٦"
