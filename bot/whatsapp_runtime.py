@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.app import Services
+from bot.channels.sent_marks import SentMarks
 from bot.channels.whatsapp import WhatsAppSender, close_client, make_client
 from bot.channels.whatsapp_channel import Renumbered, WhatsAppChannel
 from bot.channels.whatsapp_inbound import CHANNEL, NumberChange
@@ -81,6 +82,7 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
                 after_turn=reminders.note,
                 follow_ups=services.receipts,
                 screen=services.screen,
+                sent_marks=SentMarks(services.redis),
             ),
             delivery=delivery,
             reminders=reminders,

@@ -12,10 +12,10 @@ replay of that very turn sends them again.
 Only a replay does: the webhook layer says so with :func:`replaying` around the handling
 of a body it took over from a stopped holder. A platform's own redelivery of an update that
 was answered (a WhatsApp retry of a wamid) is not a replay and stays silent. Replies a
-Telegram holder sent before it was stopped are skipped by the replay (bot.channels.
-sent_marks counts them); the known window: a reply that went out while its answer, or that
-count's write, or the journal's close was cut is sent again (measured in the README's load
-section), and WhatsApp's channel does not count them yet.
+holder sent before it was stopped are skipped by the replay (bot.channels.sent_marks counts
+them, on Telegram and WhatsApp); the known window: a reply that went out while its answer,
+or that count's write, or the journal's close was cut is sent again (measured in the
+README's load section).
 """
 
 from __future__ import annotations

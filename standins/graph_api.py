@@ -15,7 +15,8 @@ templates, image, document; WhatsApp's limits are enforced and a breach answered
 error 131009 like Meta does), ``POST /{version}/{phone-id}/media`` (upload),
 ``GET /{version}/{media-id}`` (the media URL, valid 5 minutes, with sha256 and size) and
 ``GET /download/{media-id}`` (the bytes, with the bearer token). :meth:`fail_next` makes
-the next calls of an endpoint fail with a Graph API error.
+the next calls of an endpoint fail with a Graph API error; :meth:`hold` parks a message
+send until released (a process killed while it waits).
 """
 
 from __future__ import annotations
@@ -108,6 +109,38 @@ class _FailNext:
 
 
 @dataclass
+class Gate:
+    """A parked message send (see :meth:`GraphAPIStandin.hold`)."""
+
+    to: str | None
+    #: matching sends to let through before the one parked
+    skip: int = 0
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    used: bool = False
+    #: True when the caller had gone by the time the gate opened: the send was dropped
+    dropped: bool = False
+    transport: asyncio.BaseTransport | None = None
+
+    def caller_gone(self) -> bool:
+        """Whether the parked caller's connection has closed (its process ended)."""
+        return self.transport is not None and self.transport.is_closing()
+
+    def matches(self, body: JSON) -> bool:
+        if self.used:
+            return False
+        if self.to is not None and self.to not in (body.get("to"), body.get("recipient")):
+            return False
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        return True
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class GraphAPIStandin:
     """The stand-in server. Start with ``async with`` (or :meth:`start` / :meth:`stop`)."""
 
@@ -121,6 +154,7 @@ class GraphAPIStandin:
     #: media ids downloaded, in order
     downloads: list[str] = field(default_factory=list, init=False)
     _failures: list[_FailNext] = field(default_factory=list, init=False)
+    _gates: list[Gate] = field(default_factory=list, init=False)
     _url_tokens: dict[str, tuple[str, float]] = field(default_factory=dict, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
@@ -184,6 +218,14 @@ class GraphAPIStandin:
         "media_upload") with a Graph API error."""
         self._failures.append(_FailNext(kind, GraphError(code, message, status), count))
 
+    def hold(self, to: str | None = None, *, skip: int = 0) -> Gate:
+        """Park the next message send (to `to`, if given), after letting `skip` such
+        sends through, until the gate is released; before Meta has it: if the caller is
+        gone when released (its process was killed), the send is dropped, never made."""
+        gate = Gate(to, skip=skip)
+        self._gates.append(gate)
+        return gate
+
     # ------------------------------------------------------------------ assertions
 
     def sent(self) -> list[JSON]:
@@ -246,6 +288,15 @@ class GraphAPIStandin:
         refused = await self._guard("messages", request, body)
         if refused is not None:
             return refused
+        gate = next((g for g in self._gates if g.matches(body)), None)
+        if gate is not None:
+            gate.used = True
+            gate.transport = request.transport
+            gate.arrived.set()
+            await gate.released.wait()
+            if request.transport is None or request.transport.is_closing():
+                gate.dropped = True  # the caller died waiting: Meta never got it
+                return _error(GraphError(131000, "Something went wrong", 500))
         try:
             if request.match_info["phone_id"] != self.phone_id:
                 raise GraphError(100, "Unsupported post request", 400)

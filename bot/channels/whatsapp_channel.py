@@ -31,6 +31,7 @@ from redis.asyncio import Redis
 
 from bot.abuse.guard import Screen
 from bot.channels.keyed_locks import KeyedLocks
+from bot.channels.sent_marks import SentMarks
 from bot.channels.whatsapp import (
     CLAIM_TTL_S,
     DEFAULT_MAX_CONCURRENT,
@@ -166,8 +167,11 @@ class WhatsAppChannel:
         after_turn: AfterTurn | None = None,
         follow_ups: FollowUps | None = None,
         screen: Screen | None = None,
+        sent_marks: SentMarks | None = None,
     ) -> None:
         self._screen = screen
+        # how many of a turn's replies went out, for a replay (bot.channels.sent_marks)
+        self._sent_marks = sent_marks
         self._after_turn = after_turn
         self._handle = handle
         self._follow_ups = follow_ups
@@ -222,7 +226,7 @@ class WhatsAppChannel:
                 event = dataclasses.replace(event, origin=origin)
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
-            await self._send_turn(user_key, replies)
+            await self._send_turn(user_key, replies, turn=event.origin)
             await self._offered(user_key, replies)
             if self._after_turn is not None:
                 try:
@@ -279,12 +283,23 @@ class WhatsAppChannel:
         return dataclasses.replace(media, album_id=album_id)
 
     async def _send_turn(
-        self, user_key: str, replies: list[Reply], *, to: str | None = None
+        self,
+        user_key: str,
+        replies: list[Reply],
+        *,
+        to: str | None = None,
+        turn: Origin | None = None,
     ) -> None:
         """The turn's replies, each on its own: one that fails does not take the next
         with it; a reply with a follow-up (the receipt card) releases it once sent, or
-        hands its text to the outbox to send again when it could not be sent here."""
-        for reply in replies:
+        hands its text to the outbox to send again when it could not be sent here.
+        `turn`: the message they answer; a replay of it skips the replies sent before its
+        worker was stopped (bot.channels.sent_marks), as Telegram's does."""
+        marks = self._sent_marks if turn is not None else None
+        skip = await marks.already(turn) if marks is not None and turn is not None else 0
+        for index, reply in enumerate(replies):
+            if index < skip:
+                continue  # sent before the turn was cut (a replay)
             try:
                 await self.sender.deliver(user_key, [reply], to=to)
                 delivered = True
@@ -297,6 +312,8 @@ class WhatsAppChannel:
                 except Exception:
                     # the held rows go out by themselves when their hold runs out
                     log.warning("could not release a follow-up", exc_info=True)
+            if marks is not None and turn is not None:
+                await marks.sent(turn, index + 1, len(replies))
 
     async def _waiting(self, user_key: str) -> None:
         """Notifications that waited for the window go first, before any answer."""

@@ -1,0 +1,108 @@
+"""A WhatsApp webhook worker killed between two replies of one turn, with a live worker
+beside it (two apps on one real Redis and SQLite, as two `tawasul run` processes, and the
+Graph API stand-in): the live worker's replay sends the replies not sent yet, and none the
+person already has (bot.channels.sent_marks, as on Telegram)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+
+from bot.app import build_services
+from bot.web import INBOX_APP_KEY, INBOX_KEY, QUEUE_KEY, build_web_app
+from standins.graph_api import GraphAPIStandin
+from standins.whatsapp_payloads import PayloadFactory, encode, sign
+from tests.integration.test_whatsapp_webhook import APP_SECRET, KHALID, MONA, settings_for
+
+LEASE_S = 0.5
+
+
+async def _until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    async with asyncio.timeout(timeout_s):
+        while not condition():  # noqa: ASYNC110 (the stand-in records calls)
+            await asyncio.sleep(0.05)
+
+
+async def test_a_worker_killed_between_two_replies_has_the_rest_sent_not_the_first_again(
+    tmp_path: Path, redis_url: str, redis_client: Redis
+) -> None:
+    """A new person's «مرحبا» is answered with more than one message. The dying worker
+    sends the first; the second is held at the Graph API when it dies. The live worker
+    replays the body once its lease ran out: the person gets the rest, each message once."""
+    assert MONA.wa_id
+    async with (
+        GraphAPIStandin() as graph,
+        build_services(settings_for(tmp_path, redis_url, graph)) as services,
+        AsyncExitStack() as stack,
+    ):
+        apps: list[web.Application] = []
+        clients: list[TestClient[web.Request, None]] = []
+        for _ in range(2):
+            app = build_web_app(services, lease_s=LEASE_S)
+            server = TestServer(app, host="127.0.0.1")
+            client = TestClient[web.Request, None](server)
+            await client.start_server()
+            apps.append(app)
+            clients.append(client)
+        dying, live = clients
+        stack.push_async_callback(live.close)
+        payloads = PayloadFactory(graph.phone_id)
+        # what a new person's «مرحبا» is answered with when nothing goes wrong
+        assert KHALID.wa_id
+        await _post(live, payloads.text(KHALID, "مرحبا"))
+        async with asyncio.timeout(60):
+            await apps[1][QUEUE_KEY].join()
+        usual = graph.texts(KHALID.wa_id)
+        assert len(usual) >= 2, usual
+
+        second = graph.hold(MONA.wa_id, skip=1)
+        body = encode(payloads.text(MONA, "مرحبا"))
+        headers = {"X-Hub-Signature-256": sign(body, APP_SECRET)}
+        assert (await dying.post("/whatsapp/webhook", data=body, headers=headers)).status == 200
+        async with asyncio.timeout(30):
+            await second.arrived.wait()
+        first = graph.texts(MONA.wa_id)
+        assert len(first) == 1, first
+        # SIGKILL: the accepted body stays in the journal, its lease renewed by no one
+        apps[0][INBOX_APP_KEY].pending.clear()
+        closing = asyncio.create_task(dying.close())  # its sweeps and sends stop with it
+
+        # the live worker replays the body once the lease has run out and sends the rest
+        await _until(lambda: len(graph.texts(MONA.wa_id or "")) > 1)
+
+        async def journal_empty() -> None:
+            while await redis_client.hlen(INBOX_KEY):  # noqa: ASYNC110 (Redis has no event)
+                await asyncio.sleep(0.05)
+
+        # closed once the replay is handled: nothing is left for anyone to send again
+        async with asyncio.timeout(60):
+            await journal_empty()
+            await apps[1][QUEUE_KEY].join()
+        texts = graph.texts(MONA.wa_id)
+        assert texts[0] == first[0], texts
+        # each message once: as many as the usual answer, none twice
+        assert len(texts) == len(usual), (texts, usual)
+        assert len(set(texts)) == len(texts), texts
+        await _until(second.caller_gone)
+        second.release()  # the dying worker's send: its caller is gone, Meta never gets it
+        await _until(lambda: second.dropped)
+        await closing
+        assert graph.texts(MONA.wa_id) == texts
+        # and the person goes on from there
+        await _post(live, payloads.button_reply(MONA, "ind", "فرد"))
+        await _until(lambda: len(graph.texts(MONA.wa_id or "")) > len(texts))
+        async with asyncio.timeout(60):  # nothing in hand when the worker stops
+            await apps[1][QUEUE_KEY].join()
+
+
+async def _post(client: TestClient[web.Request, None], payload: dict[str, Any]) -> None:
+    body = encode(payload)
+    headers = {"X-Hub-Signature-256": sign(body, APP_SECRET)}
+    assert (await client.post("/whatsapp/webhook", data=body, headers=headers)).status == 200
