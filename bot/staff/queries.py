@@ -23,10 +23,12 @@ from bot.db.requests_repo import (
     with_related,
 )
 from bot.staff import their_say
-from bot.staff.chart_data import ChartData, load_chart_data
+from bot.staff.chart_data import load_chart_data
 from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import FINAL, RequestStatus
+from officers import report_figures
+from officers.report_figures import ChartData
 
 #: The most requests a search by identity or mobile number returns.
 MAX_FOUND = 20
@@ -140,7 +142,7 @@ class DeskQueries:
             by_department=dict(by_department),
             overdue=len(await self.overdue(today)),
             due_today=sum(1 for r in open_ if r.due_date == today),
-            satisfaction=their_say.by_department(
+            satisfaction=report_figures.by_department(
                 rated, lambda s: self._catalogue.get(s).department
             ),
         )

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -30,7 +29,6 @@ from bot.media_store import MediaStore
 from bot.settings import Settings, holidays_of
 from bot.staff.reports import DueItem, StaffReports
 from bot.staff.say_words import SayWords
-from bot.staff.their_say import by_department
 from bot.staff.views import HTML, Fmt, StaffViews, mention
 from bot.staff.weekly import WeeklyReport
 from conversations.formatting import format_due_date
@@ -38,6 +36,7 @@ from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue, load_catalogue
 from domain.sla import RIYADH, is_working_day
 from domain.status import RequestStatus
+from officers.report_figures import DIGEST_OVERDUE, digest_figures
 
 if TYPE_CHECKING:
     from aiogram import Dispatcher
@@ -136,45 +135,42 @@ class StaffSchedule:
         waiting: int = 0,
         rated: Sequence[tuple[str, int]] = (),
     ) -> str:
+        """The digest's text, HTML for the staff group (every label escaped); what it
+        counts is :func:`officers.report_figures.digest_figures`."""
         views, fmt = self.views, HTML
         _ = views.texts.gettext
-        dept = views.department_of
-        overdue = [
-            (number, service, due)
-            for number, service, status, due in open_
-            if due < today and status is not RequestStatus.NEEDS_INFO
-        ]
-        due_today = [(n, s) for n, s, status, due in open_ if due == today]
-        accepted = sum(1 for _s, status in decided if status is RequestStatus.ACCEPTED)
-        per = {
-            "open": Counter(dept(s) for _n, s, _st, _d in open_),
-            "new": Counter(dept(s) for _n, s in new),
-            "due": Counter(dept(s) for _n, s in due_today),
-            "overdue": Counter(dept(s) for _n, s, _d in overdue),
-            "decided": Counter(dept(s) for s, _st in decided),
-        }
+        figures = digest_figures(
+            today,
+            new=new,
+            open_=open_,
+            decided=decided,
+            waiting=waiting,
+            rated=rated,
+            department_of=views.department_of,
+        )
         lines = [
             fmt.b(_("Daily digest: %(date)s") % {"date": format_due_date(today, views.locale)}),
-            _count(fmt, _("New since the last digest"), len(new)),
-            _count(fmt, _("Open"), len(open_)),
-            _count(fmt, _("Due today"), len(due_today)),
-            _count(fmt, _("Overdue"), len(overdue)),
+            _count(fmt, _("New since the last digest"), figures.new),
+            _count(fmt, _("Open"), figures.open),
+            _count(fmt, _("Due today"), figures.due_today),
+            _count(fmt, _("Overdue"), len(figures.overdue)),
             fmt.t(
                 _("Decided yesterday: %(total)d (accepted %(accepted)d, rejected %(rejected)d)")
                 % {
-                    "total": len(decided),
-                    "accepted": accepted,
-                    "rejected": len(decided) - accepted,
+                    "total": figures.accepted + figures.rejected,
+                    "accepted": figures.accepted,
+                    "rejected": figures.rejected,
                 }
             ),
         ]
-        if waiting:
+        if figures.waiting:
             # WhatsApp notifications held until the person writes (no template configured)
-            lines.append(_count(fmt, _("Notifications waiting for the person to write"), waiting))
-        departments = sorted(set().union(*per.values()), key=lambda d: (-per["open"][d], d))
-        if departments:
+            lines.append(
+                _count(fmt, _("Notifications waiting for the person to write"), figures.waiting)
+            )
+        if figures.per_department:
             lines.append(fmt.b(_("By department:")))
-            for department in departments:
+            for department, counts in figures.per_department.items():
                 lines.append(
                     fmt.t(
                         "• "
@@ -182,23 +178,20 @@ class StaffSchedule:
                             "%(department)s: open %(open)d, new %(new)d, due today %(due)d, "
                             "overdue %(overdue)d, decided yesterday %(decided)d"
                         )
-                        % {
-                            "department": views.department(department),
-                            **{key: counts[department] for key, counts in per.items()},
-                        }
+                        % {"department": views.department(department), **counts}
                     )
                 )
-        if rated:
+        if figures.satisfaction:
             # the person's say after decisions: average and count per department
-            lines += SayWords(views).satisfaction(by_department(rated, dept), fmt)
-        if overdue:
+            lines += SayWords(views).satisfaction(figures.satisfaction, fmt)
+        if figures.overdue:
             lines.append(fmt.b(_("Overdue requests:")))
-            for number, service, due in overdue[:10]:
+            for number, service, due in figures.overdue[:DIGEST_OVERDUE]:
                 lines.append(
                     f"• {fmt.code(number)} — {fmt.t(views.service(service))} — "
                     f"{fmt.t(views.days_late(due, today))}"
                 )
-            if len(overdue) > 10:
+            if len(figures.overdue) > DIGEST_OVERDUE:
                 lines.append(fmt.t(_("…and the rest in /overdue.")))
         return "\n".join(lines)
 

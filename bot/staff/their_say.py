@@ -224,18 +224,3 @@ async def ratings(session: AsyncSession) -> list[tuple[str, int]]:
         select(Request.service_id, Request.satisfaction).where(Request.satisfaction.is_not(None))
     )
     return [(service, int(rating or 0)) for service, rating in rows]
-
-
-def by_department(
-    rated: Sequence[tuple[str, int]], department_of: Callable[[str], str]
-) -> dict[str, tuple[float, int]]:
-    """The average rating and how many, per department (a service retired from the
-    catalogue since counts under its own id)."""
-    sums: dict[str, list[int]] = {}
-    for service, rating in rated:
-        try:
-            department = department_of(service)
-        except KeyError:
-            department = service
-        sums.setdefault(department, []).append(rating)
-    return {d: (sum(r) / len(r), len(r)) for d, r in sums.items()}

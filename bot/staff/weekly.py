@@ -1,8 +1,7 @@
-"""The weekly report (issue 14, "Reports people look at"): every Sunday from 08:00 Riyadh
-time, the directorate's week being Sunday to Saturday, a summary of the week just ended in
-the staff group, followed by its chart: requests received and decided per day, the share
-decided within 7 working days per department, the oldest open requests, and the week's
-satisfaction ratings when there are any.
+"""The weekly report on SQL and in the staff group (issue 14): :class:`WeeklyReport` reads
+the week through :class:`SqlWeekSource` for the use case :func:`officers.weekly.week_figures`
+(what the report holds, and when it is due: :func:`officers.weekly.report_day`), words it
+in HTML for the group, draws its chart and queues both.
 
 The chart is drawn when the report is queued and kept in the media store; the row also
 carries its numbers and words, so a delivery that does not find the file draws it again.
@@ -10,14 +9,9 @@ carries its numbers and words, so a delivery that does not find the file draws i
 Once: the report is one ``staff_text`` outbox row whose ``dedupe_key`` is ``weekly:<the
 Sunday>`` (unique in SQL), looked for before anything is read and relied on when two
 workers get past the schedule's Redis tick key at once; the outbox delivers it, text then
-chart, with retries, whatever happens to the worker that queued it.
-
-Late: a worker that was down at 08:00 queues the report at its first tick later that
-Sunday (the figures are the same: the week ended on Saturday). From Monday on a missed
-report is not sent: it would arrive next to the daily digest of a new week, and the
-/stats chart covers the same ground on demand. A Sunday that is a holiday gets its report
-at 08:00 like any Sunday (it waits in the group for the next working morning, as the
-daily digest does); reminders and escalations keep to working days.
+chart, with retries, whatever happens to the worker that queued it. A Sunday that is a
+holiday gets its report at 08:00 like any Sunday (it waits in the group for the next
+working morning, as the daily digest does); reminders and escalations keep to working days.
 """
 
 from __future__ import annotations
@@ -25,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Final
 
 from sqlalchemy import select
@@ -37,21 +32,23 @@ from bot.db.models import OutboxMessage, Request
 from bot.media_store import MediaStore
 from bot.outbox.queue import STAFF
 from bot.staff.chart import draw_stats_chart
-from bot.staff.chart_data import OLDEST, ChartData, load_chart_data
+from bot.staff.chart_data import load_chart_data
 from bot.staff.chart_payload import chart_to_payload
-from bot.staff.their_say import by_department
 from bot.staff.views import HTML, StaffViews
 from conversations.formatting import format_gregorian
-from domain.sla import RIYADH, riyadh_date
+from domain.catalogue import Catalogue
 from domain.status import FINAL, RequestStatus
 from officers.charts import PAST_WEEK, ChartTexts, chart_texts
+from officers.report_figures import ChartData
+from officers.weekly import WEEKLY_AT as WEEKLY_AT
+from officers.weekly import WeekFigures as WeekFigures
+from officers.weekly import report_day as report_day
+from officers.weekly import week_before as week_before
+from officers.weekly import week_figures
 
 log = logging.getLogger(__name__)
 
-#: When on Sunday the report is due (Riyadh time), as the daily digest.
-WEEKLY_AT: Final = dt.time(8, 0)
 WEEKLY_KEY_PREFIX: Final = "weekly:"
-_SUNDAY: Final = 6  # date.weekday()
 _OPEN: Final = [s.value for s in RequestStatus if s not in FINAL]
 
 
@@ -60,33 +57,57 @@ def weekly_key(sunday: dt.date) -> str:
     return f"{WEEKLY_KEY_PREFIX}{sunday.isoformat()}"
 
 
-def report_day(now: dt.datetime) -> dt.date | None:
-    """The Sunday whose report is due at ``now`` (aware): that Sunday from 08:00 Riyadh
-    time to its end; None at any other time (see the module's note on late reports)."""
-    local = now.astimezone(RIYADH)
-    if local.weekday() != _SUNDAY or local.time() < WEEKLY_AT:
-        return None
-    return local.date()
+class SqlWeekSource:
+    """The week's reads (:class:`officers.weekly.WeekSource`) on ``sessions``, in one
+    session per report."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], catalogue: Catalogue) -> None:
+        self._sessions = sessions
+        self._catalogue = catalogue
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[SqlWeekReads]:
+        async with self._sessions() as session:
+            yield SqlWeekReads(session, self._catalogue)
 
 
-def week_before(sunday: dt.date) -> tuple[dt.date, dt.date]:
-    """The Sunday and the Saturday of the week that ended the day before ``sunday``."""
-    return sunday - dt.timedelta(days=7), sunday - dt.timedelta(days=1)
+class SqlWeekReads:
+    """:class:`officers.weekly.WeekReads` in one SQL session."""
 
+    def __init__(self, session: AsyncSession, catalogue: Catalogue) -> None:
+        self._session = session
+        self._catalogue = catalogue
 
-@dataclass(frozen=True, slots=True)
-class WeekFigures:
-    """What the report says. ``chart`` covers the week's seven days (its ``oldest`` aged
-    to the report's Sunday, its ``satisfaction`` the ratings given during the week);
-    ``oldest`` the same requests as (number, service id, days since filed); ``open_now``
-    and ``overdue_now`` count on the report's Sunday (overdue: past the due date and not
-    waiting for the person)."""
+    async def chart(self, last: dt.date, days: int, *, as_of: dt.date) -> ChartData:
+        return await load_chart_data(self._session, self._catalogue, last, days=days, as_of=as_of)
 
-    sunday: dt.date
-    chart: ChartData
-    oldest: list[tuple[str, str, int]]
-    open_now: int
-    overdue_now: int
+    async def ratings(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int]]:
+        rated = await self._session.execute(
+            select(Request.service_id, Request.satisfaction).where(
+                Request.satisfaction.is_not(None),
+                Request.satisfaction_at >= start,
+                Request.satisfaction_at < end,
+            )
+        )
+        return [(service, int(rating or 0)) for service, rating in rated]
+
+    async def open_filed(self) -> list[tuple[str, str, dt.datetime]]:
+        rows = await self._session.execute(
+            select(Request.number, Request.service_id, Request.submitted_at)
+            .where(Request.status.in_(_OPEN))
+            .order_by(Request.submitted_at, Request.id)
+        )
+        return [(number, service, at) for number, service, at in rows]
+
+    async def overdue(self, day: dt.date) -> int:
+        overdue = await self._session.scalars(
+            select(Request.id).where(
+                Request.status.in_(_OPEN),
+                Request.status != RequestStatus.NEEDS_INFO.value,
+                Request.due_date < day,
+            )
+        )
+        return len(list(overdue))
 
 
 class WeeklyReport:
@@ -137,46 +158,10 @@ class WeeklyReport:
             return found is not None
 
     async def figures(self, sunday: dt.date) -> WeekFigures:
-        first, last = week_before(sunday)
-        start = dt.datetime.combine(first, dt.time(), RIYADH)
-        end = dt.datetime.combine(sunday, dt.time(), RIYADH)
+        """See :func:`officers.weekly.week_figures`."""
         catalogue = self.views.catalogue
-        async with self._sessions() as session:
-            chart = await load_chart_data(session, catalogue, last, days=7, as_of=sunday)
-            rated = await session.execute(
-                select(Request.service_id, Request.satisfaction).where(
-                    Request.satisfaction.is_not(None),
-                    Request.satisfaction_at >= start,
-                    Request.satisfaction_at < end,
-                )
-            )
-            week_ratings = [(service, int(rating or 0)) for service, rating in rated]
-            open_rows = list(
-                await session.execute(
-                    select(Request.number, Request.service_id, Request.submitted_at)
-                    .where(Request.status.in_(_OPEN))
-                    .order_by(Request.submitted_at, Request.id)
-                )
-            )
-            overdue = await session.scalars(
-                select(Request.id).where(
-                    Request.status.in_(_OPEN),
-                    Request.status != RequestStatus.NEEDS_INFO.value,
-                    Request.due_date < sunday,
-                )
-            )
-            overdue_now = len(list(overdue))
-        satisfaction = by_department(week_ratings, lambda s: catalogue.get(s).department)
-        return WeekFigures(
-            sunday=sunday,
-            chart=replace(chart, satisfaction=dict(sorted(satisfaction.items()))),
-            oldest=[
-                (number, service, (sunday - riyadh_date(at)).days)
-                for number, service, at in open_rows[:OLDEST]
-            ],
-            open_now=len(open_rows),
-            overdue_now=overdue_now,
-        )
+        source = SqlWeekSource(self._sessions, catalogue)
+        return await week_figures(source, sunday, lambda s: catalogue.get(s).department)
 
     # ---- the words --------------------------------------------------------------------
 

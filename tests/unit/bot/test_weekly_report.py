@@ -1,5 +1,5 @@
-"""When the weekly report is due (Sunday from 08:00 Riyadh time, that Sunday only), which
-week it covers, and its chart surviving the trip through an outbox row's JSON."""
+"""The weekly report's outbox key and its chart surviving the trip through an outbox row's
+JSON. (When it is due and which week it covers: tests/unit/officers/test_weekly.py.)"""
 
 from __future__ import annotations
 
@@ -11,51 +11,15 @@ import pytest
 from PIL import Image
 
 from bot.staff.chart import draw_stats_chart
-from bot.staff.chart_data import ChartData
 from bot.staff.chart_payload import chart_from_payload, chart_to_payload
-from bot.staff.weekly import report_day, week_before, weekly_key
-from domain.sla import RIYADH
+from bot.staff.weekly import weekly_key
+from officers.report_figures import ChartData
 from tests.unit.chart_samples import arabic_texts
 
 SUNDAY = dt.date(2026, 11, 29)
 
 
-def riyadh(day: dt.date, hh: int, mm: int = 0, ss: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hh, mm, ss), RIYADH).astimezone(dt.UTC)
-
-
-@pytest.mark.parametrize(
-    ("now", "due"),
-    [
-        (riyadh(SUNDAY, 7, 59, 59), None),
-        (riyadh(SUNDAY, 8, 0), SUNDAY),
-        (riyadh(SUNDAY, 8, 1), SUNDAY),
-        (riyadh(SUNDAY, 15, 30), SUNDAY),  # down at 08:00: caught up that afternoon
-        (riyadh(SUNDAY, 23, 59, 59), SUNDAY),
-        (riyadh(SUNDAY + dt.timedelta(days=1), 0, 0), None),  # not on Monday
-        (riyadh(SUNDAY + dt.timedelta(days=1), 8, 0), None),
-        (riyadh(SUNDAY - dt.timedelta(days=1), 8, 0), None),  # Saturday
-        (riyadh(SUNDAY - dt.timedelta(days=2), 8, 0), None),  # Friday
-    ],
-)
-def test_due_on_sunday_from_eight_riyadh_time(now: dt.datetime, due: dt.date | None) -> None:
-    assert report_day(now) == due
-
-
-def test_riyadh_time_not_the_servers() -> None:
-    # 05:00 UTC is 08:00 in Riyadh; 04:59 UTC is not yet, whatever zone the host is in
-    assert report_day(dt.datetime(2026, 11, 29, 5, 0, tzinfo=dt.UTC)) == SUNDAY
-    assert report_day(dt.datetime(2026, 11, 29, 4, 59, tzinfo=dt.UTC)) is None
-    # Saturday 23:30 UTC is already Sunday 02:30 in Riyadh: too early still
-    assert report_day(dt.datetime(2026, 11, 28, 23, 30, tzinfo=dt.UTC)) is None
-    new_york = dt.timezone(dt.timedelta(hours=-5))
-    assert report_day(dt.datetime(2026, 11, 29, 0, 0, tzinfo=new_york)) == SUNDAY
-
-
-def test_the_week_is_sunday_to_saturday_before_the_report() -> None:
-    first, last = week_before(SUNDAY)
-    assert (first, last) == (dt.date(2026, 11, 22), dt.date(2026, 11, 28))
-    assert first.strftime("%A") == "Sunday" and last.strftime("%A") == "Saturday"
+def test_the_report_is_kept_once_per_sunday() -> None:
     assert weekly_key(SUNDAY) == "weekly:2026-11-29"
 
 
