@@ -17,7 +17,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import EditMessageReplyMarkup, SendMessage
+from aiogram.methods import EditMessageReplyMarkup, GetFile, SendMessage
 from aiogram.types import CallbackQuery
 
 from bot.channels.telegram_render import OutboundMethod
@@ -72,8 +72,11 @@ async def send_isolated(bot: Bot, method: OutboundMethod) -> None:
         raise SendFailed from None
 
 
-async def send_with_retry(bot: Bot, method: OutboundMethod | EditMessageReplyMarkup) -> Any:
-    """Send one call, waiting out Telegram's 429 ``retry_after`` a bounded number of times."""
+async def send_with_retry(
+    bot: Bot, method: OutboundMethod | EditMessageReplyMarkup | GetFile
+) -> Any:
+    """Send one call, waiting out Telegram's 429 ``retry_after`` a bounded number of times
+    (MAX_SEND_ATTEMPTS tries); raises what the last try raised (TelegramAPIError)."""
     for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
         try:
             return await bot(method)

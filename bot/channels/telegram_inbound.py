@@ -17,9 +17,16 @@ from typing import Final
 
 from aiogram import Bot
 from aiogram.enums import ContentType
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
-from aiogram.types import CallbackQuery, Message, PhotoSize, User
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import GetFile
+from aiogram.types import CallbackQuery, File, Message, PhotoSize, User
 
+from bot.channels.telegram_calls import send_with_retry
 from bot.channels.telegram_keyboards import message_ref
 from bot.media_intake import CappedBuffer, MediaIntake, TooLarge
 from bot.media_store import MediaStore
@@ -248,7 +255,9 @@ async def fetch_media(
     if not await checks.should_fetch(media, wanted) or media.size > MAX_DOWNLOAD_BYTES:
         return media
     try:
-        file = await bot.get_file(media.ref)
+        # a 429 is waited out as a reply's is (bench/load.py's api fault: a getFile refused
+        # for a second failed the person's whole turn, and they were asked to send it again)
+        file: File = await send_with_retry(bot, GetFile(file_id=media.ref))
         if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
             return dataclasses.replace(media, size=file.file_size)
         if file.file_path is None:
@@ -273,7 +282,7 @@ async def fetch_media(
             # limit. Report a size over the limit so the flow refuses it.
             return dataclasses.replace(media, size=max(media.size, MAX_DOWNLOAD_BYTES + 1))
         raise
-    except (TelegramNetworkError, TelegramServerError):
+    except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter):
         # The file_id stays valid for this bot, so the attachment is not lost: pass the
         # event on without a checksum rather than leaving the person without an answer.
         log.warning(
