@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,27 +42,14 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+import harness
 from bot import event_loop
 from bot.redis_conn import open_redis
 from domain.catalogue import Catalogue, load_catalogue
 from domain.identity import InvalidIdentityNumber, parse_identity_number
-from harness import (
-    IDENTITY,
-    PHOTOS_PER_PERSON,
-    Counted,
-    Residents,
-    Screen,
-    arguments,
-    bot_api,
-    check_arguments,
-    figures,
-    fresh_updates,
-    new_people,
-)
 
 DAY_S = 24 * 3600
 
@@ -274,7 +260,7 @@ async def run(args: Any) -> dict[str, Any]:
         media_dir = Path(tmp) / "media"
         media_dir.mkdir()
         async with (
-            bot_api(args.api, everyone * PHOTOS_PER_PERSON) as api,
+            harness.bot_api(args.api, everyone) as api,
             open_redis(args.redis, Path(tmp) / "redis") as redis,
             aiosqlite.connect(Path(tmp) / "requests.sqlite3") as db,
         ):
@@ -288,50 +274,30 @@ async def run(args: Any) -> dict[str, Any]:
             dispatcher.include_router(intake_router(catalogue, media_dir, db))
             session = AiohttpSession(api=TelegramAPIServer.from_base(api.url))
             bot = Bot(api.token, session=session, default=DefaultBotProperties(parse_mode=None))
-            screen = Screen()
+            screen = harness.Screen()
             bot.session.middleware(screen)
 
-            async def feed(raw: dict[str, Any]) -> None:
-                update = Update.model_validate(raw, context={"bot": bot})
-                await dispatcher.feed_update(bot, update)
-
-            residents = Residents(
-                screen,
-                fresh_updates(),
-                service.group,
-                service.id,
-                IDENTITY["resident"],
-                api.photo_ids,
-                feed,
+            residents = harness.residents_of(
+                screen, api, service.group, service.id, "resident", harness.feeder(dispatcher, bot)
             )
             try:
-                await residents.run(new_people(args.warmup), sequential=args.sequential)
-                people = new_people(args.users)
-                with Counted() as counted:
-                    await residents.run(people, sequential=args.sequential)
+                people, counted = await harness.measure(residents, args)
             finally:
                 await bot.session.close()
             async with db.execute("SELECT count(*) FROM requests") as cursor:
                 row = await cursor.fetchone()
-    result = figures("aiogram_fsm", people, counted, residents, args)
+    result = harness.figures("aiogram_fsm", people, counted, residents, args)
     result["requests_created"] = int(row[0] if row else 0) - args.warmup
     return result
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = arguments(__doc__.splitlines()[0] if __doc__ else "")
+    parser = harness.arguments(__doc__.splitlines()[0] if __doc__ else "")
     args = parser.parse_args(argv)
-    check_arguments(parser, args)
+    harness.check_arguments(parser, args)
     # asyncio's loop unless --loop uvloop: aiogram's documentation runs its bots with
     # asyncio.run
-    result = event_loop.run(run(args), loop=args.loop or "asyncio")
-    print(json.dumps(result))
-    if result["requests_created"] != args.users:
-        print(
-            f"bench: {result['requests_created']} requests filed for {args.users} users",
-            file=sys.stderr,
-        )
-        sys.exit(1)
+    harness.report(event_loop.run(run(args), loop=args.loop or "asyncio"), args.users)
 
 
 if __name__ == "__main__":

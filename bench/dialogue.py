@@ -26,7 +26,6 @@ The stand-in alone: ``python -m standins.telegram_botapi --port PORT``.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import resource
@@ -38,7 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import Update
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from sqlalchemy import func, select
@@ -53,18 +51,16 @@ from bot.settings import Settings
 from bot.warmup import warm_cards, warm_up
 from domain.catalogue import Service, load_catalogue
 from harness import (
-    IDENTITY,
-    PHOTOS_PER_PERSON,
     BenchError,
-    Counted,
-    Residents,
     Screen,
     arguments,
     bot_api,
     check_arguments,
+    feeder,
     figures,
-    fresh_updates,
-    new_people,
+    measure,
+    report,
+    residents_of,
 )
 
 # --------------------------------------------------------------------------- Redis
@@ -171,7 +167,7 @@ async def run(args: Any) -> dict[str, Any]:
     warm_s = 0.0
     everyone = args.warmup + args.users
     with tempfile.TemporaryDirectory(prefix="tawasul-bench-") as tmp:
-        async with bot_api(args.api, everyone * PHOTOS_PER_PERSON) as api:
+        async with bot_api(args.api, everyone) as api:
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
                 data_dir=Path(tmp),
@@ -205,19 +201,13 @@ async def run(args: Any) -> dict[str, Any]:
                     fetching=services.engine.handle,
                 )
 
-                async def feed(raw: dict[str, Any]) -> None:
-                    # Parsing is the bot's work too (a webhook or getUpdates body is JSON).
-                    update = Update.model_validate(raw, context={"bot": bot})
-                    await dispatcher.feed_update(bot, update)
-
-                residents = Residents(
+                residents = residents_of(
                     screen,
-                    fresh_updates(),
+                    api,
                     service.group,
                     service.id,
-                    IDENTITY[kind],
-                    api.photo_ids,
-                    feed,
+                    kind,
+                    feeder(dispatcher, bot),
                 )
                 stop = asyncio.Event()
                 outbox = None
@@ -225,12 +215,10 @@ async def run(args: Any) -> dict[str, Any]:
                     delivery = build_delivery(services, bot)
                     outbox = asyncio.create_task(delivery.run_forever(stop, poll_s=0.2))
                 try:
-                    await residents.run(new_people(args.warmup), sequential=args.sequential)
-                    people = new_people(args.users)
                     trips = RoundTrips()
-                    trips.install(services.redis)
-                    with Counted() as counted:
-                        await residents.run(people, sequential=args.sequential)
+                    people, counted = await measure(
+                        residents, args, lambda: trips.install(services.redis)
+                    )
                     if outbox is not None:
                         cards_wait = await cards_out(services.sessions, everyone)
                 finally:
@@ -275,14 +263,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     check_arguments(parser, args)
-    result = event_loop.run(run(args), loop=args.loop)  # as tawasul run does by default
-    print(json.dumps(result))
-    if result["requests_created"] != args.users:
-        print(
-            f"bench: {result['requests_created']} requests filed for {args.users} users",
-            file=sys.stderr,
-        )
-        sys.exit(1)
+    # as tawasul run does by default
+    report(event_loop.run(run(args), loop=args.loop), args.users)
 
 
 if __name__ == "__main__":

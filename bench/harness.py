@@ -29,9 +29,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
 import random
 import resource
 import statistics
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -40,10 +42,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from PIL import Image
 
 from conversations.stale_buttons import split_stamp
@@ -168,11 +170,13 @@ class BotApi:
 
 @asynccontextmanager
 async def bot_api(
-    url: str | None, photos: int, token: str = DEFAULT_TOKEN
+    url: str | None, people: int, token: str = DEFAULT_TOKEN
 ) -> AsyncIterator[BotApi]:
     """The stand-in in this process (`url` None), or the one running alone at `url`
-    (``python -m standins.telegram_botapi --port P``); `photos` file ids of
-    :func:`distinct_photo` pictures are made downloadable there before anything is counted."""
+    (``python -m standins.telegram_botapi --port P``); the file ids of the photos of
+    `people` residents (:func:`distinct_photo` pictures) are made downloadable there before
+    anything is counted."""
+    photos = people * PHOTOS_PER_PERSON
     if url is None:
         async with TelegramBotAPIStandin(token=token) as api:
             ids = [fake_file_id("photo") for _ in range(photos)]
@@ -325,6 +329,50 @@ def update_kind(raw: JSON) -> str:
         if kind in message:
             return kind
     return "/start" if message.get("text") == "/start" else "text"
+
+
+def feeder(dispatcher: Dispatcher, bot: Bot) -> Feed:
+    """Raw Update JSON into `dispatcher`, as a webhook or getUpdates body arrives: parsing
+    it is the bot's work too."""
+
+    async def feed(raw: JSON) -> None:
+        update = Update.model_validate(raw, context={"bot": bot})
+        await dispatcher.feed_update(bot, update)
+
+    return feed
+
+
+def residents_of(
+    screen: Screen, api: BotApi, group: str, service: str, kind: str, feed: Feed
+) -> Residents:
+    """Residents filing `service` (of `group`) with the identity number of `kind`."""
+    return Residents(screen, fresh_updates(), group, service, IDENTITY[kind], api.photo_ids, feed)
+
+
+async def measure(
+    residents: Residents, args: Any, counting: Callable[[], None] | None = None
+) -> tuple[list[Person], Counted]:
+    """Runs ``args.warmup`` residents, not counted, then ``args.users`` counted ones (one
+    at a time with ``args.sequential``); `counting` is called just before the counted
+    ones start. Returns them and the counted phase's times."""
+    await residents.run(new_people(args.warmup), sequential=args.sequential)
+    people = new_people(args.users)
+    if counting is not None:
+        counting()
+    with Counted() as counted:
+        await residents.run(people, sequential=args.sequential)
+    return people, counted
+
+
+def report(result: JSON, users: int) -> None:
+    """Prints the JSON line; exits 1 (after printing it) when not every counted resident
+    filed a request, so a run that measured a broken dialogue is not taken for a result."""
+    print(json.dumps(result))
+    if result["requests_created"] != users:
+        print(
+            f"bench: {result['requests_created']} requests filed for {users} users", file=sys.stderr
+        )
+        sys.exit(1)
 
 
 def new_people(count: int) -> list[Person]:
