@@ -1,5 +1,5 @@
 """What an officer is told after acting on a request (take, ask, accept, reject, undo,
-reopen, keep a rejection, block, unblock), and why an action is refused, for both doors to
+reopen, keep a rejection, block, unblock, an internal note), and why an action is refused, for both doors to
 the desk: the staff group (``bot.staff``'s buttons, prompts and commands) and the terminal
 (``tawasul staff``).
 
@@ -138,6 +138,12 @@ class Confirmations:
             ) % {"number": number, "officer": officer, "by": by}
         return _(
             "The person behind request %(number)s is unblocked; their messages are handled again."
+        ) % {"number": number}
+
+    def noted(self, number: str) -> str:
+        """An internal note kept on the request: for the officers, never for the person."""
+        return self._(
+            "Internal note added to request %(number)s. Only officers see it; the person is not told."
         ) % {"number": number}
 
     # ---- refused -------------------------------------------------------------------

@@ -32,6 +32,7 @@ from domain.sla import due_date
 from domain.status import FINAL, IllegalTransition, RequestStatus
 from domain.their_say import SayRefused
 from officers.desk_core import DECISION_GRACE_S, Acting, DeskCore, required
+from officers.desk_port import InternalNote
 from officers.desk_rules import decision_withdrawable
 from officers.failures import NotTheOwner, Taken, TooLateToUndo
 from officers.officer import Officer, resident_actor
@@ -43,6 +44,8 @@ F = TypeVar("F")
 
 MAX_QUESTION: Final = 1000
 MAX_REASON: Final = 1000
+#: An officer's internal note is cut to this many characters.
+MAX_NOTE: Final = 2000
 #: The audit kind of an answer to a reconsideration that keeps the rejection.
 KEPT: Final = "kept"
 
@@ -203,6 +206,19 @@ class Desk(DeskCore[R, F]):
         if status != RequestStatus.REJECTED.value or not reason:
             raise SayRefused(number, "not_rejected")
         return await self.reopen(number, officer, reason, **how)
+
+    async def note(self, number: str, officer: Officer, text: str) -> InternalNote:
+        """Adds an internal note to the request, for the officers only: the person is
+        never sent it, and nothing of the request changes (its status, officer, clock and
+        the version its buttons carry stay as they are), so any officer may write one,
+        whoever has the request. Raises :class:`~officers.failures.MissingReason` without
+        words, :class:`~officers.failures.RequestNotFound` for an unknown number."""
+        text = required(text, "a note needs words")[:MAX_NOTE]
+        async with self._store.transaction() as unit:
+            request = await unit.load(number)
+            note = InternalNote(officer.signature, self._clock(), text)
+            unit.add_internal_note(request, note)
+            return note
 
     async def find_record(self, number: str) -> R:
         """The request as it stands (raises :class:`~officers.failures.RequestNotFound`)."""

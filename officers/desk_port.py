@@ -61,6 +61,16 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class InternalNote:
+    """An officer's note on a request, for the officers only (never sent to the person):
+    who wrote it (``author``, an officer's signature), when (aware UTC) and the words."""
+
+    author: str
+    at: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class PendingNotice:
     """The person's latest notification about a request, as far as an undo needs it:
     ``told`` the status value it tells, whether it was ``sent`` or tried (``attempts``),
@@ -128,6 +138,10 @@ class DeskUnit(Protocol[R_co, F_contra]):
 
     def word_to_staff(self, request: DeskRow, html: str) -> None:
         """Queues a message to the officers under the request's card."""
+        ...
+
+    def add_internal_note(self, request: DeskRow, note: InternalNote) -> None:
+        """Keeps an officer's internal note on it; nothing is queued for anyone."""
         ...
 
     async def refresh_card(self, request: DeskRow) -> None:

@@ -344,3 +344,19 @@ class LostFileNote(Base):
     person: Mapped[str] = mapped_column(String(64), primary_key=True)
     files: Mapped[int] = mapped_column(Integer)
     noted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StaffNote(Base):
+    """An officer's internal note on a request (the staff group's /note, ``tawasul staff
+    note``): for the officers only, never sent to the person nor shown in their status or
+    «my data». ``author`` is the officer's signature, as in the audit trail (migration 0009)."""
+
+    __tablename__ = "staff_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(160))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    text: Mapped[str] = mapped_column(Text)

@@ -11,6 +11,7 @@
     tawasul staff export --from 2026-11-01 --to 2026-11-30 [--output FILE] [--with-personal-data]
     tawasul staff block 4512345671 the reason…      (the person behind it is not served)
     tawasul staff unblock 4512345671
+    tawasul staff note 4512345671 the note…   (for officers only: the person never sees it)
 
 The note, reason or question is the words around the number (before it, after it or
 both), and the options (``--officer``, ``--lang``, ``--over``) may come anywhere among
@@ -60,6 +61,7 @@ ACTIONS: Final = (
     "export",
     "block",
     "unblock",
+    "note",
 )
 
 # exit codes: 1 the action was refused (unknown request, not possible now), 2 bad input
@@ -162,7 +164,12 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                     raise RequestNotFound(number)
                 media = MediaStore(settings.data_dir)
                 files = [_file_line(media, a) for a in record.attachments]
-                print(views.summary(record, PLAIN, today=today, files=files), file=out)
+                notes = await desk.internal_notes(number)
+                print(views.summary(record, PLAIN, today=today, files=files, notes=notes), file=out)
+                return 0
+            if action == "note":
+                await desk.note(number, officer, text)
+                print(confirm.noted(number), file=out)
                 return 0
             # for the answer: who an --over takes it from (a take says it itself)
             over = None
@@ -247,6 +254,8 @@ def _bad_words(views: StaffViews, exc: BadWords, action: str) -> str:
         )
     if action == "ask":
         return str(_("Please write the question for the person."))
+    if action == "note":
+        return str(_("Please write the note."))
     return str(_("Please write the reason."))
 
 

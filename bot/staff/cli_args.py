@@ -181,6 +181,12 @@ def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
             _("REASON"),
             True,
         ),
+        (
+            "note",
+            _("add an internal note to a request: officers see it, the person never does"),
+            _("NOTE"),
+            True,
+        ),
     ):
         # «more-info» is what the staff group's button says; the action is the same
         aliases = ["more-info"] if name == "ask" else []
@@ -194,7 +200,7 @@ def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
             metavar=f"{_('NUMBER')} {words}",
             help=_("the request number and the words, in any order"),
         )
-        if name != "block":
+        if name not in ("block", "note"):  # a note changes nothing: any officer may write one
             _over_option(p, _)
         # staff_action: the alias typed is recorded as the action itself
         p.set_defaults(**{_TEXT_DEST: "words", "staff_action": name, "text_required": required})

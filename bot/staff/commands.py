@@ -7,6 +7,7 @@
 - ``/waiting``: waiting for the person's answer. ``/mine``: the officer's open requests.
   ``/unassigned``: open requests nobody has taken.
 - ``/takeover N``: take a request another officer has; they are told.
+- ``/find N`` shows the officers' internal notes too (``/note``: :mod:`bot.staff.notes`).
 - ``/stats``, ``/help``.
 """
 
@@ -63,7 +64,7 @@ class CommandHandlers(StaffGroup):
             record = await self._desk.find(number)
             if record is None:
                 return HTML.t(self._not_found(number))
-            return self._one(record)
+            return await self._one(record)
         if len(digits) == 10 and digits[0] == ESTABLISHMENT_FIRST_DIGIT:
             return HTML.t(
                 _(
@@ -76,7 +77,9 @@ class CommandHandlers(StaffGroup):
             except InvalidIdentityNumber:
                 return HTML.t(_("That identity number has a typing mistake: please check it."))
             found = await self._desk.by_identity(identity.value)
-            return self._many(found, _("No request has the identity number %(number)s."), digits)
+            return await self._many(
+                found, _("No request has the identity number %(number)s."), digits
+            )
         try:
             phone = normalise_phone(text)
         except InvalidPhoneNumber:
@@ -88,22 +91,23 @@ class CommandHandlers(StaffGroup):
                 )
             )
         found = await self._desk.by_phone(phone)
-        return self._many(
+        return await self._many(
             found, _("No request was filed with the mobile number %(number)s."), phone
         )
 
-    def _one(self, record: RequestRecord) -> str:
-        text = self._views.summary(record, HTML, today=self._today())
+    async def _one(self, record: RequestRecord) -> str:
+        notes = await self._desk.internal_notes(record.number)
+        text = self._views.summary(record, HTML, today=self._today(), notes=notes)
         link = _card_link(record)
         if link:
             text += "\n" + HTML.link(self._("Open the card"), link)
         return text
 
-    def _many(self, records: list[RequestRecord], none: str, searched: str) -> str:
+    async def _many(self, records: list[RequestRecord], none: str, searched: str) -> str:
         if not records:
             return HTML.t(none % {"number": searched})
         if len(records) == 1:
-            return self._one(records[0])
+            return await self._one(records[0])
         return self._listing(
             records,
             self.ngettext(
@@ -259,6 +263,7 @@ class CommandHandlers(StaffGroup):
             HTML.t(_("/takeover NUMBER: take a request another officer has (they are told)")),
             HTML.t(_("/stats: counts by status and department, and satisfaction")),
             HTML.t(_("/block NUMBER REASON: the person behind a request is no longer served; /unblock NUMBER lifts it")),
+            HTML.t(_("/note NUMBER TEXT: an internal note on a request, for officers only (the person never sees it)")),
             HTML.t(
                 _("Use the buttons on a request's card to take, ask, accept, reject, undo or reopen it.")
             ),

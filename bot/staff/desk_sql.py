@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN
-from bot.db.models import Attachment, OutboxMessage, Request, StatusEvent
+from bot.db.models import Attachment, OutboxMessage, Request, StaffNote, StatusEvent
 from bot.db.requests_repo import RequestRecord
 from bot.outbox.queue import notify_person, refresh_staff_card, staff_album, staff_text
 from bot.staff.queries import read_record
@@ -29,7 +29,7 @@ from conversations.ports import AttachmentInfo
 from conversations.their_say import kept_notice, reconsider_hint, reconsider_option, survey_reply
 from domain.catalogue import Catalogue, local
 from domain.status import RequestStatus
-from officers.desk_port import Change, DeskRow, PendingNotice
+from officers.desk_port import Change, DeskRow, InternalNote, PendingNotice
 from officers.failures import RequestNotFound
 
 
@@ -149,6 +149,13 @@ class SqlDeskUnit:
 
     async def refresh_card(self, request: DeskRow) -> None:
         await refresh_staff_card(self.session, _row(request))
+
+    def add_internal_note(self, request: DeskRow, note: InternalNote) -> None:
+        # its own table, not a status_events row: the person's history and «my data»
+        # read those
+        self.session.add(
+            StaffNote(request_id=_row(request).id, author=note.author, at=note.at, text=note.text)
+        )
 
     async def latest_notice(self, request: DeskRow) -> PendingNotice | None:
         notice = await self.session.scalar(

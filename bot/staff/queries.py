@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Request, utcnow
+from bot.db.models import Request, StaffNote, utcnow
 from bot.db.requests_repo import (
     RequestRecord,
     select_requests,
@@ -28,6 +28,7 @@ from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import FINAL, RequestStatus
 from officers import report_figures
+from officers.desk_port import InternalNote
 from officers.report_figures import ChartData
 
 #: The most requests a search by identity or mobile number returns.
@@ -72,6 +73,17 @@ class DeskQueries:
             if request is None:
                 return None
             return (await with_related(session, [to_record(request)]))[0]
+
+    async def internal_notes(self, number: str) -> list[InternalNote]:
+        """The officers' internal notes on the request, oldest first."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(StaffNote.author, StaffNote.at, StaffNote.text)
+                .join(Request, StaffNote.request_id == Request.id)
+                .where(Request.number == number)
+                .order_by(StaffNote.id)
+            )
+            return [InternalNote(author, at, text) for author, at, text in rows]
 
     async def by_identity(self, identity_number: str) -> list[RequestRecord]:
         """Every request about this identity number (as the person concerned or, for an

@@ -6,7 +6,8 @@ The pieces:
 - :mod:`bot.staff.buttons`: the taps on cards, digests and the reject-reasons menu;
 - :mod:`bot.staff.prompts`: the question or reason an officer types as a reply;
 - :mod:`bot.staff.commands`: ``/find``, ``/waiting``, ``/mine``, ``/unassigned``,
-  ``/overdue``, ``/takeover``, ``/stats``, ``/help``.
+  ``/overdue``, ``/takeover``, ``/stats``, ``/help``;
+- :mod:`bot.staff.notes`: ``/note``, an officers' internal note on a request.
 
 Each decision goes through :class:`bot.staff.desk.StaffDesk`, the only way to change a
 request. The card itself is edited by the outbox dispatcher from the row the desk queues;
@@ -36,6 +37,7 @@ from bot.staff.callbacks import PREFIX, StaffAction, parse_callback, reject_reas
 from bot.staff.commands import CommandHandlers
 from bot.staff.desk import StaffDesk
 from bot.staff.group import Kick
+from bot.staff.notes import NoteHandlers
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
@@ -44,7 +46,7 @@ from domain.normalize import strip_invisible
 __all__ = ["StaffAction", "StaffHandlers", "parse_callback", "reject_reasons", "staff_router"]
 
 
-class StaffHandlers(ButtonHandlers, CommandHandlers):
+class StaffHandlers(ButtonHandlers, CommandHandlers, NoteHandlers):
     """Every handler of the staff group, on one desk, Redis and chat."""
 
 
@@ -109,6 +111,7 @@ def staff_router(
     router.message.register(handlers.on_takeover, StaffCommand("takeover"))
     router.message.register(handlers.on_block, StaffCommand("block"))
     router.message.register(handlers.on_unblock, StaffCommand("unblock"))
+    router.message.register(handlers.on_note, StaffCommand("note"))
     router.message.register(handlers.on_stats, StaffCommand("stats"))
     router.message.register(handlers.on_help, StaffCommand("help", "start"))
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))

@@ -23,6 +23,7 @@ from conversations.i18n import N_, Texts
 from domain.catalogue import Catalogue, local
 from domain.sla import working_days_between
 from domain.status import FINAL, RequestStatus
+from officers.desk_port import InternalNote
 
 # the formatting helpers are re-exported: every staff module reads them from here
 __all__ = ["HTML", "PLAIN", "Fmt", "StaffViews", "mention", "script_mismatch"]
@@ -33,6 +34,10 @@ MAX_DESCRIPTION: Final = 1500
 MAX_CAPTION: Final = 300
 #: The last status changes shown in a summary.
 MAX_EVENTS: Final = 5
+#: The last officers' internal notes shown in a summary, and where each is cut in the
+#: staff group (a Telegram message holds 4096 characters; the terminal shows it whole).
+MAX_NOTES_SHOWN: Final = 5
+MAX_NOTE_HTML: Final = 500
 
 STATUS_LABELS: Final[Mapping[RequestStatus, str]] = {
     RequestStatus.RECEIVED: N_("New"),
@@ -118,10 +123,12 @@ class StaffViews(ListViews):
         *,
         today: dt.date,
         files: Sequence[str] | None = None,
+        notes: Sequence[InternalNote] = (),
     ) -> str:
         """The request as it stands: who filed it, for what, in which language, the
         answers to the service's questions, the clock, who is responsible, the history by
-        name. ``files`` lists where the attachments can be opened (the terminal)."""
+        name. ``files`` lists where the attachments can be opened (the terminal);
+        ``notes``, the officers' internal notes, oldest first (the last few are shown)."""
         _ = self.texts.gettext
         lines = [
             fmt.b(_("Request %(number)s") % {"number": record.number}),
@@ -181,6 +188,7 @@ class StaffViews(ListViews):
         lines += [fmt.t(f"  {path}") for path in files or ()]
         lines += self._captions(fmt, record)
         lines += SayWords(self).summary_lines(record, fmt)
+        lines += self._internal_notes(fmt, notes)
         description = record.description
         if len(description) > MAX_DESCRIPTION:
             description = description[:MAX_DESCRIPTION] + "…"
@@ -205,6 +213,31 @@ class StaffViews(ListViews):
             caption = " ".join(caption.split())
             title = _("Words with file %(number)d") % {"number": number}
             lines.append("• " + fmt.b(title + ":") + " " + fmt.user(caption))
+        return lines
+
+    def _internal_notes(self, fmt: Fmt, notes: Sequence[InternalNote]) -> list[str]:
+        """The officers' notes, each with who wrote it and when; the officer's words are
+        escaped and isolated like a person's (:meth:`Fmt.user`)."""
+        if not notes:
+            return []
+        _ = self.texts.gettext
+        lines = [fmt.b(_("Internal notes (for officers only; the person never sees them):"))]
+        earlier = len(notes) - MAX_NOTES_SHOWN
+        if earlier > 0:
+            lines.append(
+                fmt.t(
+                    self.texts.ngettext(
+                        "…and %(count)d earlier note.", "…and %(count)d earlier notes.", earlier
+                    )
+                    % {"count": earlier}
+                )
+            )
+        for note in notes[-MAX_NOTES_SHOWN:]:
+            text = note.text.strip()
+            if fmt.html and len(text) > MAX_NOTE_HTML:
+                text = text[:MAX_NOTE_HTML] + "…"
+            who = actor_name(note.author, self.texts)
+            lines.append(f"• {fmt.t(moment(note.at))} — {fmt.user(who)}: {fmt.user(text)}")
         return lines
 
     def language(self, locale: str) -> str:

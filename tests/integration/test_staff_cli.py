@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Block, OutboxMessage
+from bot.db.models import Block, OutboxMessage, StaffNote
 from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.fmt import moment
 from conversations.ports import AttachmentInfo
 from domain.request_number import new_request_number
 from domain.status import RequestStatus
@@ -427,3 +428,43 @@ async def test_acting_on_a_decided_request_says_it_is_decided_and_to_reopen_firs
     staff(db_url, tmp_path, "ask", number, "ما", "رقم", "الجواز؟", "--officer", "نورة")
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.NEEDS_INFO
+
+
+async def test_an_internal_note_is_shown_to_officers_with_who_and_when_and_never_sent(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    number = (await gateway.submit(submission())).number
+    staff(db_url, tmp_path, "take", number, "--officer", "نورة")
+    async with db_sessionmaker() as session:
+        outbox = await session.scalar(select(func.count(OutboxMessage.id)))
+
+    # another officer notes it: no --over needed, a note changes nothing of the request
+    done = staff(
+        db_url, tmp_path, "note", number, "--officer", "سعد", "اتصلتُ", "به،", "<سيرسل الصورة>"
+    )
+    assert done.stdout.strip() == (
+        f"أُضيفت ملاحظة داخلية إلى الطلب رقم {number}. لا يراها إلا الموظفون، ولا يُبلَّغ بها صاحب الطلب."
+    )
+    async with db_sessionmaker() as session:
+        [note] = list(await session.scalars(select(StaffNote)))
+        # nothing queued: the person is never sent it, no card or word to refresh
+        assert await session.scalar(select(func.count(OutboxMessage.id))) == outbox
+    assert (note.author, note.text) == ("terminal:سعد", "اتصلتُ به، <سيرسل الصورة>")
+
+    shown = staff(db_url, tmp_path, "show", number).stdout
+    assert "ملاحظات داخلية (للموظفين وحدهم، لا يراها صاحب الطلب):" in shown
+    line = f"• {moment(note.at)} — سعد (من الطرفية): اتصلتُ به، <سيرسل الصورة>"
+    assert line in shown.splitlines()  # plain text at the terminal: nothing escaped
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.assigned_name == "نورة"
+    assert record.status is RequestStatus.UNDER_REVIEW and len(record.events) == 2
+
+    english = staff(db_url, tmp_path, "--lang", "en", "show", number).stdout
+    assert "Internal notes (for officers only; the person never sees them):" in english
+    missing = staff(db_url, tmp_path, "note", number, code=2)
+    assert missing.stderr.strip() == "يُرجى كتابة الملاحظة."
+    unknown = staff(db_url, tmp_path, "note", new_request_number(), "ملاحظة", code=1)
+    assert "لا يوجد طلب" in unknown.stderr

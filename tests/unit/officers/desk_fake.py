@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from domain.status import RequestStatus
-from officers.desk_port import Change, DeskRow, PendingNotice
+from officers.desk_port import Change, DeskRow, InternalNote, PendingNotice
 from officers.failures import RequestNotFound
 from officers.officer import Officer
 
@@ -82,6 +82,8 @@ class World:
     staff_words: list[tuple[str, str]] = field(default_factory=list)
     #: the request number of every card refresh queued
     cards: list[str] = field(default_factory=list)
+    #: (request number, note) of every officers' internal note kept
+    internal_notes: list[tuple[str, InternalNote]] = field(default_factory=list)
     files: dict[str, list[str]] = field(default_factory=dict)
     #: (request number, first file) of every album queued for the officers
     albums: list[tuple[str, int]] = field(default_factory=list)
@@ -146,6 +148,9 @@ class FakeUnit:
 
     async def refresh_card(self, request: DeskRow) -> None:
         self.world.cards.append(request.number)
+
+    def add_internal_note(self, request: DeskRow, note: InternalNote) -> None:
+        self.world.internal_notes.append((request.number, note))
 
     async def latest_notice(self, request: DeskRow) -> PendingNotice | None:
         told = self.world.told(request.number)

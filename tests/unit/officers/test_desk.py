@@ -393,3 +393,37 @@ async def test_the_terminal_and_the_group_are_one_officer_each_by_their_own_key(
         await desk.accept(NUMBER, NOURA)
     assert refused.value.name == "Huda"
     assert (await desk.accept(NUMBER, AT_TERMINAL)).assigned_to == "terminal:Huda"
+
+
+# ---- internal notes ------------------------------------------------------------------
+
+
+async def test_an_internal_note_is_kept_with_who_and_when_and_changes_nothing_else(
+    desk: Desk[Row, str], world: World
+) -> None:
+    await desk.take(NUMBER, NOURA)
+    trail, told, cards = world.trail(NUMBER), world.told(NUMBER), list(world.cards)
+    later(world, hours=2)
+
+    # any officer may note, whoever has the request: a note decides nothing
+    note = await desk.note(NUMBER, SARA, "  اتصلت بصاحب الطلب وسيرسل الصورة مساءً  ")
+
+    assert (note.author, note.at) == (SARA.signature, SUNDAY + dt.timedelta(hours=2))
+    assert note.text == "اتصلت بصاحب الطلب وسيرسل الصورة مساءً"
+    assert world.internal_notes == [(NUMBER, note)]
+    # never sent to the person; the status, officer, trail (so the buttons) and card stay
+    assert (world.trail(NUMBER), world.told(NUMBER), world.cards) == (trail, told, cards)
+    assert (row(world).status, row(world).assigned_name) == (REVIEW.value, "Noura")
+    assert not world.staff_words
+
+
+async def test_an_internal_note_needs_words_and_a_request(
+    desk: Desk[Row, str], world: World
+) -> None:
+    with pytest.raises(MissingReason):
+        await desk.note(NUMBER, NOURA, " \n ")
+    with pytest.raises(RequestNotFound):
+        await desk.note("1234567897", NOURA, "ملاحظة")
+    long = await desk.note(NUMBER, NOURA, "ن" * 5000)
+    assert len(long.text) == 2000
+    assert [n for _number, n in world.internal_notes] == [long]
