@@ -1,5 +1,7 @@
 """Reading requests for the daily digest, the reminders and the escalations, and queueing
-those messages.
+those messages: the SQL side of :mod:`officers.digest` (a
+:class:`~officers.digest.DigestSource`) and :mod:`officers.staff_warnings` (a
+:class:`~officers.staff_warnings.WarningQueue`).
 
 Nothing here changes a request's status (that is the desk's job); it only stamps
 ``reminded_at`` / ``escalated_at`` so each warning goes out once, and writes ``staff_text``
@@ -15,7 +17,6 @@ import logging
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,32 +31,18 @@ from bot.staff.their_say import ratings
 from domain.sla import RIYADH
 from domain.status import FINAL, RequestStatus
 from officers.due_warnings import needs_escalation, needs_reminder
+from officers.staff_warnings import DueItem as DueItem
+from officers.staff_warnings import Render, WarningKind
 
 log = logging.getLogger(__name__)
 
 DIGEST_KEY_PREFIX = "digest:"
 
-WarningKind = Literal["reminder", "escalation"]
 _OPEN = [s.value for s in RequestStatus if s not in FINAL]
 
 
 def digest_key(day: dt.date) -> str:
     return f"{DIGEST_KEY_PREFIX}{day.isoformat()}"
-
-
-@dataclass(frozen=True, slots=True)
-class DueItem:
-    """An open request as the reminder and escalation scans see it."""
-
-    id: int
-    number: str
-    service_id: str
-    status: RequestStatus
-    due_date: dt.date
-    assigned_to: str | None
-    assigned_name: str | None
-    reminded_at: dt.datetime | None
-    escalated_at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +179,7 @@ class StaffReports:
         self,
         kind: WarningKind,
         items: Sequence[DueItem],
-        render: Callable[[Sequence[DueItem]], str],
+        render: Render,
     ) -> list[DueItem]:
         """Stamps each item (compare-and-set on the value read) and queues one message for
         those this call stamped, in one transaction. Returns them."""

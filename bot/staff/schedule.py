@@ -36,7 +36,9 @@ from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue, load_catalogue
 from domain.sla import RIYADH, is_working_day
 from domain.status import RequestStatus
-from officers.report_figures import DIGEST_OVERDUE, digest_figures
+from officers.digest import daily_digest
+from officers.report_figures import DIGEST_OVERDUE, DigestFigures, digest_figures
+from officers.staff_warnings import warn
 
 if TYPE_CHECKING:
     from aiogram import Dispatcher
@@ -107,23 +109,10 @@ class StaffSchedule:
     # ---- the digest -------------------------------------------------------------------
 
     async def digest(self, today: dt.date, now: dt.datetime) -> bool:
-        """Queues today's digest unless it is already queued; True when this call did."""
-        if await self.reports.digest_queued(today):
-            return False
-        since = await self.reports.previous_digest_at(today) or now - dt.timedelta(days=1)
-        yesterday = today - dt.timedelta(days=1)
-        html = self.render_digest(
-            today,
-            new=[(r.number, r.service_id) for r in await self.reports.filed_since(since)],
-            open_=[
-                (r.number, r.service_id, r.status, r.due_date)
-                for r in await self.reports.open_requests()
-            ],
-            decided=[(d.service_id, d.status) for d in await self.reports.decided_on(yesterday)],
-            waiting=await self.reports.waiting_for_window(),
-            rated=await self.reports.ratings(),
-        )
-        return await self.reports.queue_digest(today, html)
+        """Queues today's digest unless it is already queued; True when this call did
+        (:func:`officers.digest.daily_digest`)."""
+        department_of = self.views.department_of
+        return await daily_digest(self.reports, today, now, department_of, self.render_figures)
 
     def render_digest(
         self,
@@ -135,10 +124,8 @@ class StaffSchedule:
         waiting: int = 0,
         rated: Sequence[tuple[str, int]] = (),
     ) -> str:
-        """The digest's text, HTML for the staff group (every label escaped); what it
-        counts is :func:`officers.report_figures.digest_figures`."""
-        views, fmt = self.views, HTML
-        _ = views.texts.gettext
+        """The digest's text from what it counts
+        (:func:`officers.report_figures.digest_figures`)."""
         figures = digest_figures(
             today,
             new=new,
@@ -146,8 +133,14 @@ class StaffSchedule:
             decided=decided,
             waiting=waiting,
             rated=rated,
-            department_of=views.department_of,
+            department_of=self.views.department_of,
         )
+        return self.render_figures(today, figures)
+
+    def render_figures(self, today: dt.date, figures: DigestFigures) -> str:
+        """The digest's text, HTML for the staff group (every label escaped)."""
+        views, fmt = self.views, HTML
+        _ = views.texts.gettext
         lines = [
             fmt.b(_("Daily digest: %(date)s") % {"date": format_due_date(today, views.locale)}),
             _count(fmt, _("New since the last digest"), figures.new),
@@ -198,18 +191,14 @@ class StaffSchedule:
     # ---- reminders and escalations ----------------------------------------------------
 
     async def warnings(self, today: dt.date) -> tuple[list[DueItem], list[DueItem]]:
-        items = await self.reports.due_items()
-        reminded = await self.reports.queue_warning(
-            "reminder",
-            [i for i in items if self.reports.needs_reminder(i, today)],
-            lambda stamped: self.render_reminder(stamped, today),
+        """Today's reminders and escalations (:func:`officers.staff_warnings.warn`)."""
+        return await warn(
+            self.reports,
+            today,
+            holidays=self._holidays,
+            reminder=lambda stamped: self.render_reminder(stamped, today),
+            escalation=lambda stamped: self.render_escalation(stamped, today),
         )
-        escalated = await self.reports.queue_warning(
-            "escalation",
-            [i for i in items if self.reports.needs_escalation(i, today)],
-            lambda stamped: self.render_escalation(stamped, today),
-        )
-        return reminded, escalated
 
     def render_reminder(self, items: Sequence[DueItem], today: dt.date) -> str:
         views, fmt = self.views, HTML
