@@ -161,3 +161,37 @@ def digest_figures(
         per_department={d: {key: counts[d] for key, counts in per.items()} for d in departments},
         satisfaction=by_department(rated, dept) if rated else {},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The ``/stats`` counts: every request ``by_status`` (status values), the open ones
+    ``by_department``, how many open are ``overdue`` and ``due_today``, and
+    ``satisfaction`` per department (average rating 1-5, how many ratings)."""
+
+    by_status: dict[str, int]
+    by_department: dict[str, int]
+    overdue: int
+    due_today: int
+    satisfaction: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+def stats_figures(
+    today: dt.date,
+    *,
+    statuses: Iterable[str],
+    open_: Sequence[tuple[str, RequestStatus, dt.date]],
+    rated: Iterable[tuple[str, int]],
+    department_of: DepartmentOf,
+) -> Stats:
+    """The ``/stats`` counts on ``today`` from the status value of every request, the open
+    ones as (service id, status, due date), and (service id, rating) of every rating."""
+    return Stats(
+        by_status=dict(Counter(statuses)),
+        by_department=dict(Counter(department_of(service) for service, _st, _d in open_)),
+        overdue=sum(
+            1 for _s, status, due in open_ if due < today and status is not RequestStatus.NEEDS_INFO
+        ),
+        due_today=sum(1 for _s, _st, due in open_ if due == today),
+        satisfaction=by_department(rated, department_of),
+    )

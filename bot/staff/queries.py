@@ -8,9 +8,7 @@ number, so an officer deciding one sees the others.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,23 +25,13 @@ from bot.staff.chart_data import load_chart_data
 from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import FINAL, RequestStatus
-from officers import report_figures
 from officers.desk_port import InternalNote
-from officers.report_figures import ChartData
+from officers.report_figures import ChartData, stats_figures
+from officers.report_figures import Stats as Stats
 
 #: The most requests a search by identity or mobile number returns.
 MAX_FOUND = 20
 _OPEN = [s.value for s in RequestStatus if s not in FINAL]
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    by_status: dict[str, int]
-    by_department: dict[str, int]
-    overdue: int
-    due_today: int
-    # per department: (average satisfaction 1-5, how many ratings)
-    satisfaction: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 class DeskQueries:
@@ -142,21 +130,18 @@ class DeskQueries:
         return [r for r in await self.open_requests() if r.assigned_to is None]
 
     async def stats(self, today: dt.date | None = None) -> Stats:
+        """The ``/stats`` counts (:func:`officers.report_figures.stats_figures`)."""
         today = today or self.today()
         async with self._sessions() as session:
             rows = (await session.execute(select(Request.status, Request.service_id))).all()
             rated = await their_say.ratings(session)
-        by_status = Counter(status for status, _ in rows)
         open_ = await self.open_requests()
-        by_department = Counter(self._catalogue.get(r.service_id).department for r in open_)
-        return Stats(
-            by_status=dict(by_status),
-            by_department=dict(by_department),
-            overdue=len(await self.overdue(today)),
-            due_today=sum(1 for r in open_ if r.due_date == today),
-            satisfaction=report_figures.by_department(
-                rated, lambda s: self._catalogue.get(s).department
-            ),
+        return stats_figures(
+            today,
+            statuses=[status for status, _service in rows],
+            open_=[(r.service_id, r.status, r.due_date) for r in open_],
+            rated=rated,
+            department_of=lambda s: self._catalogue.get(s).department,
         )
 
     async def chart_data(self, today: dt.date | None = None) -> ChartData:

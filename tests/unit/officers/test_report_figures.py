@@ -9,7 +9,7 @@ import datetime as dt
 
 from domain.sla import RIYADH
 from domain.status import RequestStatus
-from officers.report_figures import by_department, chart_figures, digest_figures
+from officers.report_figures import by_department, chart_figures, digest_figures, stats_figures
 
 DEPARTMENTS = {"passport_renew": "passports", "iqama_renew": "residency"}
 dept = DEPARTMENTS.__getitem__
@@ -89,3 +89,22 @@ def test_the_digest_counts_overdue_but_not_what_waits_for_the_person() -> None:
         "open": 2, "new": 1, "due": 1, "overdue": 0, "decided": 2,
     }  # fmt: skip
     assert figures.satisfaction == {}
+
+
+def test_stats_count_every_status_and_the_open_per_department() -> None:
+    today = MONDAY
+    stats = stats_figures(
+        today,
+        statuses=["received", "under_review", "accepted", "accepted", "needs_info"],
+        open_=[
+            ("passport_renew", RequestStatus.RECEIVED, today),
+            ("passport_renew", RequestStatus.UNDER_REVIEW, today - dt.timedelta(days=2)),
+            ("iqama_renew", RequestStatus.NEEDS_INFO, today - dt.timedelta(days=5)),  # paused
+        ],
+        rated=[("passport_renew", 5), ("passport_renew", 4)],
+        department_of=dept,
+    )
+    assert stats.by_status == {"received": 1, "under_review": 1, "accepted": 2, "needs_info": 1}
+    assert stats.by_department == {"passports": 2, "residency": 1}
+    assert (stats.overdue, stats.due_today) == (1, 1)
+    assert stats.satisfaction == {"passports": (4.5, 2)}
