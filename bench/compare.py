@@ -5,7 +5,8 @@ bench/aiogram_fsm.py in turn (ours, baseline, ours, baseline, ...; each a fresh 
 with the same options) against it, so that a machine whose load changes during the run
 weighs on both alike. Prints one JSON line: for each bench the median of every figure over
 its runs and the runs themselves, and ``throughput_ratio`` (our median updates/s over the
-baseline's). Rounds run one after another; nothing runs concurrently with a bench but the
+baseline's). Both run with ``MALLOC_ARENA_MAX=2`` unless the environment sets it, as a
+worker is deployed. Rounds run one after another; nothing runs concurrently with a bench but the
 stand-in (and the Redis server).
 
 Usage: python bench/compare.py [--rounds 3] [--users 200] [--warmup 50] [--sequential]
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -36,10 +38,17 @@ async def _standin() -> tuple[asyncio.subprocess.Process, str]:
     return proc, str(json.loads(line)["url"])
 
 
+def _environment() -> dict[str, str]:
+    """What both benches run with: this environment, with MALLOC_ARENA_MAX=2 unless set,
+    as a worker is deployed (bot/supervisor.py, deploy/, the Makefile's run); glibc reads
+    it only as a process starts, so it is given here, alike to ours and the baseline."""
+    return {"MALLOC_ARENA_MAX": "2"} | dict(os.environ)
+
+
 async def _bench(name: str, options: list[str]) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, str(HERE / f"{name}.py"), *options,
-        cwd=HERE.parent, stdout=asyncio.subprocess.PIPE,
+        cwd=HERE.parent, stdout=asyncio.subprocess.PIPE, env=_environment(),
     )  # fmt: skip
     out, _ = await proc.communicate()
     try:
