@@ -49,6 +49,10 @@ START_TIMEOUT_S: Final = 600.0
 STOP_TIMEOUT_S: Final = 90.0
 
 
+#: Starts of one worker on a new port when its port was taken meanwhile (see until_ready).
+PORT_TRIES: Final = 3
+
+
 class ClusterError(RuntimeError):
     pass
 
@@ -230,6 +234,12 @@ class Cluster:
         answered: set[int] = set()  # the pids that answered /healthz (supervised)
         while time.monotonic() - started < timeout_s:
             if worker.process is not None and worker.process.returncode is not None:
+                if _port_taken(worker.log) and worker.starts < PORT_TRIES:
+                    # free_port() found it free, then another process on this shared
+                    # machine took it before the worker bound it: a new port, a new start
+                    worker.port = free_port()
+                    await self.spawn(worker)
+                    continue
                 raise ClusterError(f"worker {worker.index} exited:\n{_tail(worker.log)}")
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                 # a new connection each time, so that any of the port's workers may take it
@@ -364,6 +374,11 @@ def children(pid: int) -> set[int]:
         return {int(p) for p in path.read_text().split()}
     except OSError:
         return set()
+
+
+def _port_taken(log: Path) -> bool:
+    """Whether the log's last lines say the process could not bind its port."""
+    return "address already in use" in _tail(log, 10).lower()
 
 
 def _tail(path: Path, lines: int = 40) -> str:

@@ -243,6 +243,9 @@ class Resident:
     apologies: int = 0
     #: the last message (its start) each time no buttons came and they said it again
     apology_texts: list[str] = field(default_factory=list)
+    #: when stuck (no request number after MAX_TURNS): the bot's last messages, shortened,
+    #: each with its buttons, to tell what went round in circles
+    stuck: list[str] = field(default_factory=list)
     shared_phone: bool = False
     #: index in the inbox of the first answer after the album was sent (-1: not sent)
     album_answered_from: int = -1
@@ -342,7 +345,9 @@ class Resident:
         return timed, seen
 
     async def file(self, delay_s: float) -> None:
-        """Files one request, start to end; raises RuntimeError when stuck."""
+        """Files one request, start to end; when stuck, keeps the bot's last messages in
+        `stuck` and gives up (counted as lost; the run goes on, so its figures and the
+        workers' logs are there to say why)."""
         await asyncio.sleep(delay_s)
         move: Move = lambda: [self.updates.text(self.user, "/start")]  # noqa: E731
         confirming = False
@@ -378,4 +383,4 @@ class Resident:
             move = nxt
             if self.think_s:
                 await asyncio.sleep(self.think_s)
-        raise RuntimeError(f"resident {self.chat} not done in {MAX_TURNS} turns")
+        self.stuck = [f"{m.text[:80]} {m.buttons}" for m in self.api.inbox.get(self.chat, [])[-4:]]
