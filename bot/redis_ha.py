@@ -17,10 +17,14 @@ retried with backoff (:data:`RETRY_BUDGET_S` in all) on the master the sentinels
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import (
     Sentinel,
@@ -28,8 +32,11 @@ from redis.asyncio.sentinel import (
     SentinelManagedConnection,
 )
 from redis.backoff import EqualJitterBackoff, NoBackoff
+from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError, TimeoutError
+from redis.exceptions import NoScriptError, ResponseError, TimeoutError
+
+log = logging.getLogger(__name__)
 
 #: Roughly how long (seconds) one command keeps retrying through a failover before its
 #: error reaches the dialogue (which then apologises). With one replica and
@@ -51,6 +58,120 @@ def replicas_to_wait(target: SentinelTarget | None) -> int:
     drops what only the old master held; 0 otherwise (a standalone Redis has no failover,
     and a Cluster's writes are not waited for)."""
     return 0 if target is None else 1
+
+
+#: How long a write waits for the replicas in all (seconds), as a dialogue save does
+#: (bot.redis_store.dialogue.REPLICA_WAIT_S, and why).
+REPLICA_WAIT_S: Final = 15.0
+#: One WAIT's timeout (milliseconds); the write waits again until REPLICA_WAIT_S.
+WAIT_MS: Final = 1000
+#: Written by every try after the first of :func:`replicated`, so that its WAIT covers the
+#: earlier tries' writes (WAIT counts the replicas holding this connection's last write, and
+#: a write tried again that finds its work done moves nothing).
+_NUDGE_KEY: Final = "tawasul:replicated"
+_NUDGE_MS: Final = 60_000
+
+
+async def replicated(
+    redis: Redis,
+    replicas: int,
+    write: Callable[[Pipeline], object],
+    *,
+    what: str,
+    again: bool = True,
+    scripts: Sequence[AsyncScript] = (),
+    wait_s: float = REPLICA_WAIT_S,
+) -> list[Any]:
+    """Runs the commands `write` queues on a pipeline (not a transaction: a script makes
+    them one step where that matters), and returns their results once `replicas` replicas
+    hold them: ``WAIT`` in the same round trip, on the same connection. With `replicas` 0
+    (no Sentinel) it is the pipeline alone, nothing more.
+
+    A WAIT short of `replicas` is tried again, each second, until `wait_s` has passed, then
+    the write is taken as done with a warning naming `what` (it is on the master; a master
+    without ``min-replicas-to-write`` would have the caller wait for ever). With `again`
+    each try queues the writes anew (they must be idempotent: redis-py also runs the pipeline
+    again after a dropped connection, as in a failover, where the new master may have lost the
+    first try); without it (a write that must run once, such as taking over a lease) a try
+    after the first only waits. `scripts`: those `write` calls with EVALSHA, loaded again
+    when the master is a promoted replica that has not got them. Raises RedisError."""
+    deadline = time.monotonic() + wait_s
+    results: list[Any] = []
+    first, loaded = True, False
+    while True:
+        async with redis.pipeline(transaction=False) as pipe:
+            if first or again:
+                write(pipe)
+            if replicas and not first:
+                pipe.set(_NUDGE_KEY, b"1", px=_NUDGE_MS)
+            if replicas:
+                pipe.execute_command("WAIT", replicas, WAIT_MS)
+            try:
+                out = list(await pipe.execute())
+            except NoScriptError:
+                # a restarted Redis, or a promoted replica, has not got the scripts
+                if not scripts or (loaded and time.monotonic() > deadline):
+                    raise
+                for script in scripts:
+                    await redis.script_load(script.script)
+                loaded = True
+                continue
+        if not replicas:
+            return out
+        acked = int(out[-1])
+        if first or again:
+            results = out[: -1 if first else -2]
+        first = False
+        if acked >= replicas:
+            return results
+        if time.monotonic() > deadline:
+            log.warning(
+                "%s written on the master, acknowledged by %s of %s replicas within %.0f s",
+                what,
+                acked,
+                replicas,
+                wait_s,
+            )
+            return results
+
+
+async def run_script(
+    redis: Redis,
+    replicas: int,
+    script: AsyncScript,
+    keys: Sequence[str],
+    args: Sequence[str | bytes | int],
+    *,
+    what: str,
+    again: bool = True,
+    wait_s: float = REPLICA_WAIT_S,
+) -> Any:
+    """`script`'s result once `replicas` replicas hold what it wrote: :func:`replicated`
+    with one EVALSHA (and its options). With `replicas` 0 the script alone, as redis-py
+    runs it (on a Redis Cluster too, whose pipelines refuse EVALSHA)."""
+    if not replicas:
+        return await script(keys=list(keys), args=list(args), client=redis)
+    (result,) = await replicated(
+        redis,
+        replicas,
+        lambda pipe: pipe.evalsha(script.sha, len(keys), *keys, *args),
+        what=what,
+        again=again,
+        scripts=[script],
+        wait_s=wait_s,
+    )
+    return result
+
+
+async def written_so_far(redis: Redis, replicas: int, *, what: str) -> None:
+    """Returns once `replicas` replicas hold every write the master took before this call
+    (one small write of its own, then WAIT: the replication stream is one, in order), for a
+    write made by a command that is not worth waiting for every time it runs. Nothing with
+    `replicas` 0. Raises RedisError."""
+    if replicas:
+        await replicated(
+            redis, replicas, lambda pipe: pipe.set(_NUDGE_KEY, b"1", px=_NUDGE_MS), what=what
+        )
 
 
 def failover_retry() -> Retry:

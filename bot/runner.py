@@ -185,7 +185,10 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         follow_ups=services.receipts,
                         screen=services.screen,
                         fetching=services.engine.handle,
-                        sent_marks=SentMarks(services.redis),
+                        sent_marks=SentMarks(
+                            services.redis,
+                            replicas=replicas_to_wait(settings.redis_sentinel_target),
+                        ),
                     )
                     dispatcher.update.outer_middleware(inflight.middleware)
                     await stack.enter_async_context(

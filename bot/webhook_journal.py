@@ -23,7 +23,11 @@ so a body only the old master held would be gone with it though the platform was
 was received, and Telegram does not deliver an update it had a 200 for again. Each try of
 the write carries a token of the call, so a try that finds the body journalled by itself
 (its first try landed, only the answer or the replica's acknowledgement was missing) writes
-it again for the next ``WAIT`` to cover, rather than taking it for a redelivery.
+it again for the next ``WAIT`` to cover, rather than taking it for a redelivery. What
+follows is waited for in the same way (bot.redis_ha.replicated): a body's close (lost, the
+promoted replica would still hold the body, and a worker would replay it and answer the
+person a second time), the renewal and the take-over of leases (lost, a second worker would
+take over a body already in hand), and the per-person lines (bot.webhook_turns).
 
 Known window: a worker stalled longer than the lease (:data:`LEASE_S`) without dying has
 its bodies taken over while it still handles them; the engine's claim on each event id
@@ -37,13 +41,17 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError, RedisError
 
+from bot.journal_scripts import CLOSE, KEEP, RENEW, TAKE_OVER
+from bot.lease_hold import beat_keys, gap_ms
+from bot.redis_ha import REPLICA_WAIT_S, WAIT_MS, run_script
 from bot.webhook_turns import Turns
 
 log = logging.getLogger(__name__)
@@ -59,83 +67,6 @@ LEASE_S: Final = 10.0
 
 #: How often closing a handled body is tried again while Redis is away.
 CLOSE_RETRY_S: Final = 0.2
-
-# The time in ms by Redis's clock, the one every worker shares.
-_NOW: Final = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-"""
-
-# KEYS[1] the journal hash, KEYS[2] the leases, KEYS[3] the id's done marker, KEYS[4] the
-# id's keeper (who journalled it); ARGV[1] the id, ARGV[2] the body, ARGV[3] the lease in
-# ms, ARGV[4] '1' to journal an id only once, ARGV[5] the calling keep's token ('' when no
-# replica is waited for). One script so that "not handled yet" and "not journalled yet"
-# are checked and the body written with its lease in one step: two workers given the same
-# update at once cannot both take it, and no body is ever without a lease. A body found
-# journalled under the caller's own token is the caller's (an earlier try of the same
-# keep): written again, so that the WAIT after it covers it.
-_KEEP: Final = (
-    _NOW
-    + """
-if ARGV[4] == '1' then
-  if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-  if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
-    if ARGV[5] == '' or redis.call('GET', KEYS[4]) ~= ARGV[5] then return 0 end
-    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  end
-else
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-end
-if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[5], 'PX', tonumber(ARGV[6])) end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
-return 1
-"""
-)
-
-#: How long a keep waits for the replicas in all (seconds), as a dialogue save does
-#: (bot.redis_store.dialogue.REPLICA_WAIT_S, and why).
-REPLICA_WAIT_S: Final = 15.0
-#: One WAIT's timeout (milliseconds); the keep waits again until REPLICA_WAIT_S.
-_WAIT_MS: Final = 1000
-
-# KEYS[1] the leases; ARGV[1] the lease in ms, then the ids held by the caller.
-_RENEW: Final = (
-    _NOW
-    + """
-for i = 2, #ARGV do
-  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i])
-end
-return #ARGV - 1
-"""
-)
-
-# KEYS[1] the journal hash, KEYS[2] the leases; ARGV[1] the lease in ms, ARGV[2] at most
-# how many. Returns id, body, id, body… of the bodies whose lease ran out (or that have
-# none: journalled by an older version), each now leased to the caller.
-_TAKE_OVER: Final = (
-    _NOW
-    + """
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-if redis.call('HLEN', KEYS[1]) > redis.call('ZCARD', KEYS[2]) then
-  for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-    if #ids >= tonumber(ARGV[2]) then break end
-    if not redis.call('ZSCORE', KEYS[2], id) then table.insert(ids, id) end
-  end
-end
-local out = {}
-for _, id in ipairs(ids) do
-  local body = redis.call('HGET', KEYS[1], id)
-  if body then
-    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
-    table.insert(out, id)
-    table.insert(out, body)
-  else
-    redis.call('ZREM', KEYS[2], id)
-  end
-end
-return out
-"""
-)
 
 T = TypeVar("T")
 
@@ -164,11 +95,12 @@ class Journal:
     replica_wait_s: float = REPLICA_WAIT_S
 
     def __post_init__(self) -> None:
-        self._keep = self.redis.register_script(_KEEP)
-        self._renew = self.redis.register_script(_RENEW)
-        self._take_over = self.redis.register_script(_TAKE_OVER)
+        self._keep = self.redis.register_script(KEEP)
+        self._renew = self.redis.register_script(RENEW)
+        self._take_over = self.redis.register_script(TAKE_OVER)
+        self._close_script = self.redis.register_script(CLOSE)
         #: the per-person lines of this journal's bodies (bot.webhook_turns)
-        self.turns = Turns(self.redis, self.key, lease_s=self.lease_s)
+        self.turns = Turns(self.redis, self.key, lease_s=self.lease_s, replicas=self.replicas)
 
     def _keeper_key(self, entry_id: str) -> str:
         return f"{self.key}:keeper:{entry_id}"
@@ -185,6 +117,31 @@ class Journal:
     @property
     def _lease_ms(self) -> int:
         return max(1, round(self.lease_s * 1000))
+
+    @property
+    def _gap_ms(self) -> int:
+        return gap_ms(self.lease_s, self.replicas)
+
+    async def _run(
+        self,
+        script: AsyncScript,
+        keys: list[str],
+        args: Sequence[str | bytes | int],
+        *,
+        what: str,
+        again: bool = True,
+    ) -> Any:
+        """`script` run, then waited for behind Sentinel (bot.redis_ha.run_script)."""
+        return await run_script(
+            self.redis,
+            self.replicas,
+            script,
+            keys,
+            args,
+            what=what,
+            again=again,
+            wait_s=self.replica_wait_s,
+        )
 
     async def keep(self, body: bytes, items: int, entry_id: str | None = None) -> str | None:
         """Journal `body` (of `items` things to handle) and return its id. With `entry_id`
@@ -219,12 +176,12 @@ class Journal:
         while True:
             async with self.redis.pipeline(transaction=False) as pipe:
                 pipe.evalsha(self._keep.sha, len(keys), *keys, *args, token, mark_ms)
-                pipe.execute_command("WAIT", self.replicas, _WAIT_MS)
+                pipe.execute_command("WAIT", self.replicas, WAIT_MS)
                 try:
                     fresh, acked = await pipe.execute()
                 except NoScriptError:
                     # a promoted replica has not got the script: load it, then again
-                    await self.redis.script_load(_KEEP)
+                    await self.redis.script_load(KEEP)
                     if time.monotonic() > deadline:
                         raise
                     continue
@@ -260,14 +217,11 @@ class Journal:
             raise
 
     async def _close(self, entry_id: str, remember: bool) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
-            if remember:
-                pipe.set(self._done_key(entry_id), b"1", ex=DONE_TTL_S)
-            pipe.hdel(self.key, entry_id)
-            pipe.zrem(self._leases, entry_id)
-            if self.replicas:
-                pipe.delete(self._keeper_key(entry_id))
-            await pipe.execute()
+        keys = [self.key, self._leases, self._done_key(entry_id), self._keeper_key(entry_id)]
+        args = [entry_id, "1" if remember else "0", DONE_TTL_S]
+        # behind Sentinel the close is waited for like the keep: a close only the old master
+        # held would leave the body to be replayed, and the person answered again
+        await self._run(self._close_script, keys, args, what="a webhook body's close")
         self.pending.pop(entry_id, None)
         self.replayed.discard(entry_id)
         self.closing.pop(entry_id, None)
@@ -286,8 +240,13 @@ class Journal:
 
     async def renew(self) -> None:
         """Extends the lease of every body this process holds. Raises RedisError."""
-        if self.pending:
-            await self._renew(keys=[self._leases], args=[self._lease_ms, *self.pending])
+        if not self.pending:
+            return
+        keys = [self._leases, *beat_keys(self.key)]
+        args: list[str | int] = [self._lease_ms, self._gap_ms, *self.pending]
+        # waited for behind Sentinel: a renewal lost in a failover lets another worker take
+        # over a body still in hand here, and handle it again
+        await self._run(self._renew, keys, args, what="the journal's leases")
 
     async def release(self) -> None:
         """Gives up the leases of the bodies this process still holds (it is stopping): any
@@ -304,8 +263,13 @@ class Journal:
         """At most `limit` bodies whose holder stopped renewing (a dead or stopped
         process's), now leased to this one, which is to replay them; each is given to one
         caller only, whichever worker asks. Raises RedisError."""
-        raw: list[bytes | str] = await self._take_over(
-            keys=[self.key, self._leases], args=[self._lease_ms, limit]
+        keys = [self.key, self._leases, *beat_keys(self.key)]
+        args = [self._lease_ms, limit, self._gap_ms]
+        # run once (a second run would find the bodies leased to this process, and return
+        # none), then waited for behind Sentinel: a lease lost in a failover would let
+        # another worker take the same bodies and handle them again
+        raw: list[bytes | str] = await self._run(
+            self._take_over, keys, args, what="bodies taken over", again=False
         )
         out: dict[str, bytes] = {}
         for raw_id, body in zip(raw[::2], raw[1::2], strict=True):

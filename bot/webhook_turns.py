@@ -53,6 +53,9 @@ from typing import Final
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.lease_hold import HELD_OFF_LUA, beat_keys, gap_ms
+from bot.redis_ha import run_script, written_so_far
+
 log = logging.getLogger(__name__)
 
 #: How much longer than a lease an update waits for an earlier one of the same person
@@ -81,11 +84,18 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return 1
 """
 
-# KEYS[1] the person's line, KEYS[2] the journal (entry id -> body), KEYS[3] its leases;
-# ARGV: member, lease ms, '1' to take over an earlier entry whose lease ran out.
+# KEYS[1] the person's line, KEYS[2] the journal (entry id -> body), KEYS[3] its leases,
+# KEYS[4] and KEYS[5] the journal's beat and hold (bot.lease_hold); ARGV: member, lease ms,
+# '1' to take over an earlier entry whose lease ran out, the gap in ms (0: none).
 # Returns {0} go, {1} wait, {2} look again (a finished entry left the line), or
 # {3, entry, body}: the earlier entry, now leased to the caller, to handle first.
-_LOOK: Final = """
+_LOOK: Final = (
+    """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+    + HELD_OFF_LUA
+    + """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if not first or first == ARGV[1] then return {0} end
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {0} end
@@ -96,8 +106,7 @@ if not body then
   return {2}
 end
 if ARGV[3] == '1' and entry == first then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if held_off(KEYS[4], KEYS[5], ARGV[4], ARGV[2], false) then return {1} end
   local lease = redis.call('ZSCORE', KEYS[3], entry)
   if not lease or tonumber(lease) <= now then
     redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), entry)
@@ -106,6 +115,7 @@ if ARGV[3] == '1' and entry == first then
 end
 return {1}
 """
+)
 
 #: Handles an earlier entry (id, body) taken over from a dead holder, before the waiter's own.
 Rescue = Callable[[str, bytes], Awaitable[None]]
@@ -121,6 +131,10 @@ class Turns:
     lease_s: float = 10.0
     #: None: a lease and WAIT_MARGIN_S
     max_wait_s: float | None = None
+    #: behind Sentinel 1: a place in line counts once that many replicas hold it (a place
+    #: lost in a failover would let the person's next update go first); leaving the line
+    #: is covered by the wait of the journal's close, which follows it
+    replicas: int = 0
 
     def __post_init__(self) -> None:
         self._line_up = self.redis.register_script(_LINE_UP)
@@ -135,9 +149,14 @@ class Turns:
     async def line_up(self, person: str, member: str, order: int | None = None) -> None:
         """`member` (the journal entry, or "entry#item") joins `person`'s line, at `order`
         or after everyone in it. Raises RedisError."""
-        await self._line_up(
-            keys=[self.line_key(person)],
-            args=[member, "" if order is None else order, LINE_TTL_MS],
+        key, place = self.line_key(person), "" if order is None else order
+        await run_script(
+            self.redis,
+            self.replicas,
+            self._line_up,
+            [key],
+            [member, place, LINE_TTL_MS],
+            what="a place in a person's line",
         )
 
     @contextlib.asynccontextmanager
@@ -160,8 +179,18 @@ class Turns:
                 await self.redis.zrem(self.line_key(person), member)
 
     async def _wait(self, person: str, member: str, rescue: Rescue | None) -> None:
-        keys = [self.line_key(person), self.journal_key, f"{self.journal_key}:lease"]
-        args: list[str | int] = [member, max(1, round(self.lease_s * 1000)), "1" if rescue else "0"]
+        keys = [
+            self.line_key(person),
+            self.journal_key,
+            f"{self.journal_key}:lease",
+            *beat_keys(self.journal_key),
+        ]
+        args: list[str | int] = [
+            member,
+            max(1, round(self.lease_s * 1000)),
+            "1" if rescue else "0",
+            gap_ms(self.lease_s, self.replicas),
+        ]
         assert self.max_wait_s is not None
         deadline = time.monotonic() + self.max_wait_s
         pause = POLL_S
@@ -177,6 +206,8 @@ class Turns:
                 body = seen[2] if isinstance(seen[2], bytes) else str(seen[2]).encode()
                 log.info("an earlier update of the same person left by a stopped worker: "
                          "handled first")  # fmt: skip
+                # its lease, now this process's, held by the replica before it is handled
+                await written_so_far(self.redis, self.replicas, what="an update rescued")
                 await rescue(entry, body)
                 pause = POLL_S
                 continue

@@ -18,6 +18,7 @@ from bot.channels.whatsapp_inbound import CHANNEL, NumberChange
 from bot.channels.whatsapp_reminders import AnswerReminders
 from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
+from bot.redis_ha import replicas_to_wait
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
@@ -82,7 +83,9 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
                 after_turn=reminders.note,
                 follow_ups=services.receipts,
                 screen=services.screen,
-                sent_marks=SentMarks(services.redis),
+                sent_marks=SentMarks(
+                    services.redis, replicas=replicas_to_wait(settings.redis_sentinel_target)
+                ),
             ),
             delivery=delivery,
             reminders=reminders,

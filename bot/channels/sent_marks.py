@@ -20,6 +20,7 @@ from typing import Final
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.redis_ha import replicated
 from conversations.events import Origin
 from conversations.keys import person_tag
 from conversations.replays import replayed
@@ -34,6 +35,9 @@ class SentMarks:
 
     redis: Redis
     prefix: str = "tawasul"
+    #: behind Sentinel 1: a mark counts once that many replicas hold it, so that a replay
+    #: on the master a failover promoted skips what was sent (bot.redis_ha.replicated)
+    replicas: int = 0
 
     def _key(self, turn: Origin) -> str:
         return f"{self.prefix}:sent:{person_tag(turn.channel, turn.user_key)}:{turn.event_id}"
@@ -52,5 +56,14 @@ class SentMarks:
         """`count` of `turn`'s `of` replies are out; marked when more are to follow."""
         if count >= of:
             return
+        key = self._key(turn)
         with contextlib.suppress(RedisError):
-            await self.redis.set(self._key(turn), count, ex=MARK_TTL_S)
+            if not self.replicas:
+                await self.redis.set(key, count, ex=MARK_TTL_S)
+                return
+            await replicated(
+                self.redis,
+                self.replicas,
+                lambda pipe: pipe.set(key, count, ex=MARK_TTL_S),
+                what="a count of replies sent",
+            )

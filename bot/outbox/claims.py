@@ -84,18 +84,21 @@ async def claim(
     claimed = list(await session.scalars(due))
     for message in claimed:
         message.claimed_until = until
-    return [
-        OutboxRow(
-            id=m.id,
-            kind=m.kind,
-            channel=m.channel,
-            target=m.target,
-            payload=dict(m.payload or {}),
-            request_id=m.request_id,
-            attempts=m.attempts,
-        )
-        for m in claimed
-    ]
+    return [as_row(m) for m in claimed]
+
+
+def as_row(message: OutboxMessage) -> OutboxRow:
+    """A claimed row as handlers see it: its values copied, so that no ORM object outlives
+    the transaction that claimed it."""
+    return OutboxRow(
+        id=message.id,
+        kind=message.kind,
+        channel=message.channel,
+        target=message.target,
+        payload=dict(message.payload or {}),
+        request_id=message.request_id,
+        attempts=message.attempts,
+    )
 
 
 async def release(session: AsyncSession, ids: Sequence[int], until: dt.datetime) -> None:

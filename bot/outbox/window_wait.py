@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN
 from bot.db.models import OutboxMessage
+from bot.outbox.claims import QUEUED, as_row
 from bot.outbox.handlers import OutboxRow
 
 WHATSAPP: Final = "whatsapp"
 #: ``outbox.last_error`` of a row waiting for the person to write (it is not an error).
 WAITING_FOR_WINDOW: Final = "waiting for the person's next message (24-hour window closed)"
-_QUEUED: Final = "queued"
 
 
 @asynccontextmanager
@@ -59,7 +59,7 @@ async def count_waiting(session: AsyncSession) -> int:
         .where(
             OutboxMessage.channel == WHATSAPP,
             OutboxMessage.sent_at.is_(None),
-            OutboxMessage.delivery_status == _QUEUED,
+            OutboxMessage.delivery_status == QUEUED,
             OutboxMessage.last_error == WAITING_FOR_WINDOW,
         )
     )
@@ -71,7 +71,7 @@ def _unsent_of(user_key: str) -> tuple[ColumnElement[bool], ...]:
         OutboxMessage.channel == WHATSAPP,
         OutboxMessage.target == user_key,
         OutboxMessage.sent_at.is_(None),
-        OutboxMessage.delivery_status == _QUEUED,
+        OutboxMessage.delivery_status == QUEUED,
     )
 
 
@@ -109,18 +109,7 @@ async def claim_waiting(
                 break  # not due yet for another reason (a decision's grace period, a backoff)
             row.claimed_until = until
             rows.append(row)
-        return [
-            OutboxRow(
-                id=r.id,
-                kind=r.kind,
-                channel=r.channel,
-                target=r.target,
-                payload=dict(r.payload or {}),
-                request_id=r.request_id,
-                attempts=r.attempts,
-            )
-            for r in rows
-        ]
+        return [as_row(r) for r in rows]
 
 
 async def settle(
