@@ -12,7 +12,21 @@ from conversations.i18n import DEFAULT_LOCALE
 # what a person types or sends into a draft (see DialogueState.has_data)
 #: How many turns' event ids a state remembers (a replay comes within seconds of its turn).
 HANDLED_MAX = 16
-_TYPED = ("establishment", "identity", "phone", "description", "attachments")
+_TYPED = (
+    "establishment",
+    "identity",
+    "phone",
+    "description",
+    "attachments",
+    # numbers and words kept before their step (conversations.flows.intake_service's
+    # EARLY_IDENTITY and EARLY_ESTABLISHMENT, describe's PENDING and the start of a
+    # description): the person gave them as much as an answer at the step itself (found
+    # by the fresh-clone tester: «cancel» deleted them without asking, and «Undo» failed)
+    "identity_early",
+    "establishment_early",
+    "description_pending",
+    "description_draft",
+)
 
 
 @dataclass(slots=True)

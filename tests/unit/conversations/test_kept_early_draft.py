@@ -1,0 +1,54 @@
+"""A draft holding only what was kept before its step (an identity number and words typed
+at «لمن هذا الطلب؟», found by the fresh-clone tester) is something the person gave: «cancel»
+asks before deleting it, and «Undo» brings it back, as for a number taken at its own step."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import CITIZEN, PHONE
+
+WORDS = "ابي جواز لولدي عمره ٥ سنوات"
+
+
+@pytest.fixture
+def chat() -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+
+
+async def _to_whose(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي جواز لولدي")
+    await chat.tap("s:passport_issue")
+    assert "لمن هذا الطلب؟" in chat.said
+
+
+@pytest.mark.parametrize("kept", [[CITIZEN], [WORDS], [CITIZEN, WORDS]])
+async def test_cancel_asks_before_deleting_what_was_kept_early_and_undo_brings_it_back(
+    chat: Chat, kept: list[str]
+) -> None:
+    await _to_whose(chat)
+    for typed in kept:
+        await chat.text(typed)
+    assert "احتفظتُ" in chat.said
+    await chat.text("إلغاء")
+    assert "هل تريد حذفه" in chat.said and "تم الإلغاء" not in chat.said
+    await chat.tap("discard")
+    assert "undo" in chat.choice_ids
+    await chat.text("تراجع")
+    assert "استرجعنا طلبك" in chat.said
+    assert "لمن هذا الطلب؟" in chat.said  # back at its step
+    await chat.tap("q:self")
+    if CITIZEN in kept:  # used, not asked for again
+        assert "1******008" in chat.said and "مشاركة رقمي" in chat.said
+    else:
+        await chat.text(CITIZEN)
+    await chat.contact(PHONE)
+    if WORDS in kept:  # offered at the description step
+        assert "هذا ما كتبته سابقًا" in chat.said and WORDS in chat.said
