@@ -48,6 +48,14 @@ class DraftKeeping(EngineParts):
         ctx.state.offered = [[o.id, o.label] for o in options]
         return [Reply(text, choices=options)]
 
+    def _welcome_back_to_discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        """The person comes back (``/resume``) while «Delete it?» is pending: greeted, and
+        asked that again rather than the step under it, so their answer answers it."""
+        _ = ctx.texts.gettext
+        asked = self._confirm_discard(ctx, action)[0]
+        lead = _("Welcome back. Here is where you left off:")
+        return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
+
     def _discard(self, ctx: Ctx, action: str) -> list[Reply]:
         """Deletes the draft after the person confirmed, keeping it a while for «Undo»."""
         keep_for_undo(ctx.state, ctx.now)

@@ -223,6 +223,10 @@ class Routing(
         «undo» after a draft was discarded."""
         ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
         confirming, state.confirming = state.confirming, None
+        if confirming and m.action == "resume":
+            # coming back is not an answer: the question stays (found by the fresh-clone
+            # tester: the step shown instead took the «لا» meant for it as «done»)
+            return self._welcome_back_to_discard(ctx, confirming)
         if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
             if chosen.id == "keep":
                 return [self._ask(ctx)]
