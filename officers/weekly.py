@@ -12,6 +12,7 @@ report is still sent: :func:`report_day`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import Final, Protocol
@@ -107,3 +108,19 @@ async def week_figures(
         open_now=len(open_rows),
         overdue_now=overdue_now,
     )
+
+
+async def weekly_report(
+    queued: Callable[[dt.date], Awaitable[bool]],
+    source: WeekSource,
+    now: dt.datetime,
+    department_of: DepartmentOf,
+    send: Callable[[WeekFigures], Awaitable[bool]],
+) -> bool:
+    """The report due at ``now`` (:func:`report_day`), handed to ``send`` (which words,
+    draws and queues it, once: True when it did) unless ``queued`` says that Sunday's is
+    queued already; then nothing is read. True when this call queued it."""
+    sunday = report_day(now)
+    if sunday is None or await queued(sunday):
+        return False
+    return await send(await week_figures(source, sunday, department_of))

@@ -44,7 +44,7 @@ from officers.weekly import WEEKLY_AT as WEEKLY_AT
 from officers.weekly import WeekFigures as WeekFigures
 from officers.weekly import report_day as report_day
 from officers.weekly import week_before as week_before
-from officers.weekly import week_figures
+from officers.weekly import week_figures, weekly_report
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +126,19 @@ class WeeklyReport:
 
     async def tick(self, now: dt.datetime) -> bool:
         """Queues the report due at ``now`` unless it is queued already; True when this
-        call did."""
-        sunday = report_day(now)
-        if sunday is None or await self.queued(sunday):
-            return False
-        figures = await self.figures(sunday)
+        call did (:func:`officers.weekly.weekly_report`)."""
+        catalogue = self.views.catalogue
+        return await weekly_report(
+            self.queued,
+            SqlWeekSource(self._sessions, catalogue),
+            now,
+            lambda s: catalogue.get(s).department,
+            self.send,
+        )
+
+    async def send(self, figures: WeekFigures) -> bool:
+        """Words the report, draws its chart (when there is a media store) and queues
+        both, unless that Sunday's is queued already; True when this call did."""
         texts = self.chart_texts(figures)
         chart = chart_to_payload(figures.chart, texts)
         if self._media is not None:
@@ -139,7 +147,7 @@ class WeeklyReport:
             png = await self.draw(figures.chart, texts)
             if png is not None:
                 chart["png"] = await asyncio.to_thread(self._media.save, png)
-        return await self.queue(sunday, self.render(figures), chart)
+        return await self.queue(figures.sunday, self.render(figures), chart)
 
     async def draw(self, chart: ChartData, texts: ChartTexts) -> bytes | None:
         """The chart's PNG, drawn off the event loop; None (one warning) when it cannot be:

@@ -12,7 +12,7 @@ import pytest
 
 from domain.sla import RIYADH
 from officers.report_figures import ChartData
-from officers.weekly import report_day, week_before, week_figures
+from officers.weekly import WeekFigures, report_day, week_before, week_figures, weekly_report
 
 SUNDAY = dt.date(2026, 11, 29)
 
@@ -129,3 +129,28 @@ async def test_the_figures_cover_the_week_before_and_count_on_the_sunday() -> No
         ("4500000003", "iqama_renew", 25),
         ("4500000004", "iqama_renew", 24),
     ]
+
+
+async def test_the_report_is_sent_on_its_sunday_once_and_nothing_read_otherwise() -> None:
+    source = Source(ratings=[], open_filed=[], overdue=0)
+    queued: set[dt.date] = set()
+    sent: list[WeekFigures] = []
+
+    async def is_queued(sunday: dt.date) -> bool:
+        return sunday in queued
+
+    async def send(figures: WeekFigures) -> bool:
+        sent.append(figures)
+        queued.add(figures.sunday)
+        return True
+
+    async def tick(now: dt.datetime) -> bool:
+        return await weekly_report(is_queued, source, now, DEPARTMENTS.__getitem__, send)
+
+    assert not await tick(riyadh(SUNDAY, 7, 59))  # not yet
+    assert not await tick(riyadh(SUNDAY - dt.timedelta(days=1), 9))  # Saturday
+    assert source.snapshots == 0 and sent == []
+    assert await tick(riyadh(SUNDAY, 8, 0))
+    assert [f.sunday for f in sent] == [SUNDAY] and source.snapshots == 1
+    assert not await tick(riyadh(SUNDAY, 8, 1))  # queued already: nothing read again
+    assert source.snapshots == 1 and len(sent) == 1
