@@ -12,9 +12,16 @@ only when no earlier update of the person is still in hand anywhere.
 An earlier update held by a worker that died is not overtaken: once its lease has run out
 (bot.webhook_journal), the waiting worker takes it over itself and handles it first, when
 its caller can (``rescue``: Telegram, one update per body); otherwise it waits for a
-worker's sweep to replay it. Waiting is bounded (``max_wait_s``, a little longer than a
-lease): a holder alive but slower than that (a database that does not answer) is gone
-ahead of, and the engine's compare-and-set still keeps every answer. An earlier update
+worker's sweep to replay it. Only a live holder, one renewing its lease, is ever gone
+ahead of, and only after ``max_wait_s`` (a minute: a holder alive but stuck, a database
+that does not answer; the engine's compare-and-set still keeps every answer), counted from
+when that holder took the update. (A bound of a lease and 5 s counted from the start of the
+wait ran out behind a worker busy with the person's first photo for most of it and then
+killed, before its lease did: the second photo went first, was acknowledged, and the
+request could be filed before the first was replayed; tests/e2e/test_load_faults.py, a
+photo missing at load 14.) A live holder that took the update over from a dead one
+(seen as its lease moving further than renewals move it) starts its own time. A holder
+busy past the bound (stuck) is still gone ahead of: the window left. An earlier update
 whose body left the journal (handled, or dropped as unreadable) no longer holds anyone up.
 The line, the journal and its leases share the journal's hash tag, so the one script that
 looks at all three runs on one Redis Cluster node.
@@ -58,9 +65,11 @@ from bot.redis_ha import run_script, written_so_far
 
 log = logging.getLogger(__name__)
 
-#: How much longer than a lease an update waits for an earlier one of the same person
-#: held elsewhere: its holder's lease must have run out, and its rescuer handled it.
-WAIT_MARGIN_S: Final = 5.0
+#: How long an update waits behind an earlier one of the same person held by a live
+#: worker (renewing its lease), from when that worker took it: far beyond a turn's p99
+#: under load (13 s at a load average of 14 on 2 cores, README), so only a stuck holder
+#: is gone ahead of. Behind a dead holder nobody goes ahead: its update is taken over.
+LIVE_WAIT_S: Final = 60.0
 #: How often a waiting worker looks again: at first, then at most (a wait behind a dead
 #: worker lasts a lease, and looks cost a Redis call each).
 POLL_S: Final = 0.02
@@ -87,7 +96,8 @@ return 1
 # KEYS[1] the person's line, KEYS[2] the journal (entry id -> body), KEYS[3] its leases,
 # KEYS[4] and KEYS[5] the journal's beat and hold (bot.lease_hold); ARGV: member, lease ms,
 # '1' to take over an earlier entry whose lease ran out, the gap in ms (0: none).
-# Returns {0} go, {1} wait, {2} look again (a finished entry left the line), or
+# Returns {0} go, {1, first, lease left ms} wait (the lease left is 0 or less when the
+# holder stopped renewing it), {2} look again (a finished entry left the line), or
 # {3, entry, body}: the earlier entry, now leased to the caller, to handle first.
 _LOOK: Final = (
     """
@@ -105,20 +115,23 @@ if not body then
   redis.call('ZREM', KEYS[1], first)
   return {2}
 end
-if ARGV[3] == '1' and entry == first then
-  if held_off(KEYS[4], KEYS[5], ARGV[4], ARGV[2], false) then return {1} end
-  local lease = redis.call('ZSCORE', KEYS[3], entry)
-  if not lease or tonumber(lease) <= now then
-    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), entry)
-    return {3, entry, body}
-  end
+local lease = redis.call('ZSCORE', KEYS[3], entry)
+local left = 0
+if lease then left = tonumber(lease) - now end
+if ARGV[3] == '1' and entry == first and left <= 0
+    and not held_off(KEYS[4], KEYS[5], ARGV[4], ARGV[2], false) then
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), entry)
+  return {3, entry, body}
 end
-return {1}
+return {1, first, tostring(left)}
 """
 )
 
 #: Handles an earlier entry (id, body) taken over from a dead holder, before the waiter's own.
 Rescue = Callable[[str, bytes], Awaitable[None]]
+#: Handles now an earlier entry that this very process holds queued and not started (a
+#: sweep's replay behind the waiter in its own queue); False when it holds no such entry.
+HandleHere = Callable[[str], Awaitable[bool]]
 
 
 @dataclass
@@ -129,8 +142,8 @@ class Turns:
     journal_key: str
     #: the journal's lease (bot.webhook_journal.LEASE_S): a rescued entry is leased as long
     lease_s: float = 10.0
-    #: None: a lease and WAIT_MARGIN_S
-    max_wait_s: float | None = None
+    #: how long a live holder is waited for, from when it took the earlier update
+    max_wait_s: float = LIVE_WAIT_S
     #: behind Sentinel 1: a place in line counts once that many replicas hold it (a place
     #: lost in a failover would let the person's next update go first); leaving the line
     #: is covered by the wait of the journal's close, which follows it
@@ -139,8 +152,6 @@ class Turns:
     def __post_init__(self) -> None:
         self._line_up = self.redis.register_script(_LINE_UP)
         self._look = self.redis.register_script(_LOOK)
-        if self.max_wait_s is None:
-            self.max_wait_s = self.lease_s + WAIT_MARGIN_S
 
     def line_key(self, person: str) -> str:
         """The Redis key of `person`'s line (person: a chat id or user key, never shown)."""
@@ -161,15 +172,23 @@ class Turns:
 
     @contextlib.asynccontextmanager
     async def taking(
-        self, person: str, member: str, rescue: Rescue | None = None
+        self,
+        person: str,
+        member: str,
+        rescue: Rescue | None = None,
+        here: HandleHere | None = None,
     ) -> AsyncIterator[None]:
-        """Waits (at most `max_wait_s`) until no earlier member of `person`'s line is in
-        hand anywhere, then leaves the line when the body of the block ends. With
-        `rescue`, an earlier entry whose holder stopped renewing its lease is taken over
-        and handed to it first. A Redis error only ends the wait: order is a courtesy,
-        the answer is what matters."""
+        """Waits until no earlier member of `person`'s line is in hand anywhere, then
+        leaves the line when the body of the block ends. With `rescue`, an earlier entry
+        whose holder stopped renewing its lease is taken over and handed to it first;
+        without, it waits for a sweep to replay it. Only an earlier entry whose live
+        holder kept it `max_wait_s` is gone ahead of (the module's text). With `here`, an
+        earlier entry this process holds queued and not started is handed to it, rather
+        than waited for behind this very wait (every worker task of the process could be
+        such a wait). A Redis error only ends the wait: order is a courtesy, the answer is
+        what matters."""
         try:
-            await self._wait(person, member, rescue)
+            await self._wait(person, member, rescue, here)
         except RedisError:
             log.warning("turn not awaited: Redis unreachable")
         try:
@@ -178,7 +197,9 @@ class Turns:
             with contextlib.suppress(RedisError):
                 await self.redis.zrem(self.line_key(person), member)
 
-    async def _wait(self, person: str, member: str, rescue: Rescue | None) -> None:
+    async def _wait(
+        self, person: str, member: str, rescue: Rescue | None, here: HandleHere | None
+    ) -> None:
         keys = [
             self.line_key(person),
             self.journal_key,
@@ -191,10 +212,13 @@ class Turns:
             "1" if rescue else "0",
             gap_ms(self.lease_s, self.replicas),
         ]
-        assert self.max_wait_s is not None
-        deadline = time.monotonic() + self.max_wait_s
+        # whom we wait behind, and until when its present holder is given
+        ahead: bytes | str | int | None = None
+        left_before = 0.0
+        deadline = 0.0
         pause = POLL_S
         while True:
+            looked = time.monotonic()
             seen: list[bytes | str | int] = await self._look(keys=keys, args=args)
             verdict = int(seen[0])
             if verdict == 0:
@@ -211,11 +235,28 @@ class Turns:
                 await rescue(entry, body)
                 pause = POLL_S
                 continue
-            if time.monotonic() >= deadline:
+            first, left_ms = seen[1], float(seen[2])
+            left = left_ms / 1000
+            if here is not None and left > 0:
+                held = first.decode() if isinstance(first, bytes) else str(first)
+                if await here(held.split(SEP, 1)[0]):
+                    pause = POLL_S
+                    continue
+            if left <= 0:
+                # its holder stopped renewing: it is taken over (by us or a sweep), never
+                # gone ahead of; the new holder's time starts when it has it
+                ahead = None
+            elif first != ahead or left - left_before > self.lease_s / 2 + pause:
+                # a new earlier update, or a lease moved further than renewals move it
+                # between two looks: another holder took it over; its time starts now
+                ahead, deadline = first, looked + self.max_wait_s
+            elif time.monotonic() >= deadline:
                 log.warning(
-                    "an earlier update of the same person still in hand after %g s; going on",
+                    "an earlier update of the same person still in hand by a live worker "
+                    "after %g s; going on",
                     self.max_wait_s,
                 )
                 return
+            left_before = left
             await asyncio.sleep(pause)
             pause = min(pause * 1.5, POLL_MAX_S)

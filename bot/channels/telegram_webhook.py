@@ -21,7 +21,7 @@ import json
 import logging
 import traceback
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from aiogram import Bot, Dispatcher
@@ -72,6 +72,12 @@ class _Running:
     queue: asyncio.Queue[Job]
     journal: Journal
     locks: KeyedLocks[int | str]
+    #: updates queued here and not started, entry id -> update: a waiter of the same person
+    #: handles an earlier one at once rather than wait for it behind itself (a sweep's
+    #: replay queued after the waiter, when every worker task could be such a waiter)
+    queued: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: those a waiter handled: skipped when the queue hands them out
+    handled_early: set[str] = field(default_factory=set)
 
 
 HOOK_KEY: Final = web.AppKey("telegram_hook", _Running)
@@ -162,6 +168,7 @@ async def _receive(request: web.Request) -> web.Response:
             await running.journal.turns.line_up(str(person), entry_id, update["update_id"])
         except RedisError:  # journalled: handled all the same, only not lined up
             log.warning("Telegram update not lined up: Redis unreachable")
+    running.queued[entry_id] = update
     running.queue.put_nowait((entry_id, update))
     return web.Response(text="ok")
 
@@ -207,6 +214,7 @@ async def _replay(running: _Running, taken: dict[str, bytes]) -> None:
             await running.journal.forget(entry_id)
             continue
         running.journal.pending[entry_id] = 1
+        running.queued[entry_id] = update
         await running.queue.put((entry_id, update))
 
 
@@ -230,14 +238,26 @@ def _turn(
         running.journal.rescued(earlier)
         await _handle(running, earlier, update)
 
-    return running.journal.turns.taking(str(person), entry_id, rescue)
+    async def here(earlier: str) -> bool:
+        update = running.queued.pop(earlier, None)
+        if update is None:
+            return False
+        running.handled_early.add(earlier)
+        await _handle(running, earlier, update)
+        return True
+
+    return running.journal.turns.taking(str(person), entry_id, rescue, here)
 
 
 async def _worker(running: _Running) -> None:
     while True:
         entry_id, data = await running.queue.get()
         try:
-            await _handle(running, entry_id, data)
+            if entry_id in running.handled_early:
+                running.handled_early.discard(entry_id)  # a waiter of its person did
+            else:
+                running.queued.pop(entry_id, None)
+                await _handle(running, entry_id, data)
         finally:
             running.queue.task_done()
 

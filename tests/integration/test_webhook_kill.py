@@ -8,7 +8,10 @@ found, each pinned down.
   ones the person has (bot.channels.sent_marks);
 - killed holding the first photo of an album whose second photo went to the live worker:
   the second must not overtake the first, or the first comes after the request was
-  filed and never reaches it.
+  filed and never reaches it; also when the dying worker was busy with that photo for
+  longer than a waiter used to wait before it died (tests/e2e/test_load_faults.py's
+  missing photo at load 14); and when the live worker's sweep queued that photo behind
+  the second in its own queue (the second's wait must not wait for it behind itself).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from bot.channels.telegram_webhook import HOOK_KEY, JOURNAL_KEY
 from conversations.events import Event, Media, Reply
 from conversations.stale_buttons import split_stamp
 from standins.telegram_botapi import fake_file_id
-from tests.integration.test_telegram_webhook import SARA, Harness, Worker, h
+from tests.integration.test_telegram_webhook import OMAR, SARA, Harness, Worker, h
 from tests.integration.webhook_steps import say, to_documents, until
 
 __all__ = ["h"]
@@ -140,4 +143,96 @@ async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twi
     assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
     # one answer for the album, whichever worker handled which photo
     assert len(h.texts(SARA)) == before + 1
+    assert await h.services.redis.hlen(JOURNAL_KEY) == 0
+
+
+async def test_a_photo_its_worker_held_for_long_then_died_with_is_not_overtaken(
+    h: Harness,
+) -> None:
+    """The dying worker is downloading the album's first photo (its getFile held at the
+    Bot API) while the live worker has the second, waiting behind it. The dying worker
+    lives on longer than a waiter used to wait (a lease and 5 s, counted from the start of
+    the wait, not from the death), then dies: the second photo must still come after the
+    first, and both reach the request."""
+    order: list[str] = []
+    handle = h.services.engine.handle
+
+    async def recorded(event: Event) -> list[Reply]:
+        if isinstance(event, Media):
+            order.append(event.origin.event_id)
+        return await handle(event)
+
+    live = await h.worker(recorded, lease_s=LEASE_S)
+    await _at_documents_step(h, live)
+    before = len(h.texts(SARA))
+    photos = []
+    for _ in range(2):
+        file_id, data = fake_file_id("photo"), new_photo()
+        h.api.add_file(file_id, data)
+        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id="album-2"))
+    dying = await h.worker(recorded, lease_s=LEASE_S)
+    download = h.api.hold("getFile")
+    assert (await dying.post(photos[0])).status == 200
+    async with asyncio.timeout(30):
+        await download.arrived.wait()  # the dying worker is in the first photo's turn
+    assert (await live.post(photos[1])).status == 200
+    # alive, renewing its lease, past the 5.5 s a waiter used to give it here
+    await asyncio.sleep(LEASE_S + 5 + 1)
+    _killed(dying)
+    closing = asyncio.create_task(dying.client.close())
+    # the live worker takes the first photo over, handles it, then the second
+    await until(lambda: len(order) == 2, 60)
+    await live.settle()
+    assert order == [str(photos[0]["update_id"]), str(photos[1]["update_id"])]
+    state = await h.services.engine.store.load("telegram", str(SARA.id))
+    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
+    assert len(h.texts(SARA)) == before + 1, "one answer for the album"
+    await until(download.caller_gone, 60)
+    download.release()  # the dying worker's call: its caller is gone
+    await closing
+    assert await h.services.redis.hlen(JOURNAL_KEY) == 0
+
+
+async def test_a_photo_replayed_into_the_queue_behind_its_twin_is_handled_first(
+    h: Harness,
+) -> None:
+    """The live worker, with one task, is busy with another person's turn when the album's
+    second photo comes; meanwhile its sweep takes over the first photo from the killed
+    worker and queues it behind the second. The task then meets the second, whose turn
+    waits for the first: it handles the first itself, then the second."""
+    order: list[str] = []
+    handle = h.services.engine.handle
+
+    async def recorded(event: Event) -> list[Reply]:
+        if isinstance(event, Media):
+            order.append(event.origin.event_id)
+        return await handle(event)
+
+    live = await h.worker(recorded, lease_s=LEASE_S, workers=1)
+    await _at_documents_step(h, live)
+    before = len(h.texts(SARA))
+    photos = []
+    for _ in range(2):
+        file_id, data = fake_file_id("photo"), new_photo()
+        h.api.add_file(file_id, data)
+        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id="album-3"))
+    first, second = (str(p["update_id"]) for p in photos)
+    busy = h.api.hold("sendMessage", chat_id=OMAR.id)
+    assert (await live.post(h.updates.text(OMAR, "/start"))).status == 200
+    async with asyncio.timeout(30):
+        await busy.arrived.wait()  # the live worker's one task is in Omar's turn
+    dying = await h.worker(workers=0, lease_s=LEASE_S)
+    assert (await dying.post(photos[0])).status == 200
+    _killed(dying)
+    await dying.client.close()
+    assert (await live.post(photos[1])).status == 200
+    # the live worker's sweep takes the first photo over: queued after the second
+    await until(lambda: first in live.app[HOOK_KEY].journal.replayed, 60)
+    busy.release()
+    await until(lambda: len(order) == 2, 120)
+    await live.settle()
+    assert order == [first, second]
+    state = await h.services.engine.store.load("telegram", str(SARA.id))
+    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
+    assert len(h.texts(SARA)) == before + 1, "one answer for the album"
     assert await h.services.redis.hlen(JOURNAL_KEY) == 0
