@@ -1,0 +1,55 @@
+"""«done» in Arabizi («tmam», «5alas», «khalas», «5lass») means what «تمام» and «خلاص» mean:
+«Done» at the documents step and «Confirm» at the summary (found by the fresh-clone
+tester: at the documents step they were added to the description, and at the summary
+«khalas» was refused while «ok» filed the request)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import _to_attachments
+
+DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
+ARABIZI = ["tmam", "5alas", "khalas", "5lass", "Khalas", "tamam", "5las"]
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+
+
+@pytest.mark.parametrize("typed", ARABIZI)
+async def test_arabizi_done_at_the_documents_step_goes_to_the_summary(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.text(typed)
+    assert "أُضيف إلى وصفك" not in chat.said
+    assert "فضلًا راجع طلبك" in chat.said and chat.choice_ids[0] == "confirm"
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.description == DESCRIPTION  # nothing of it appended
+
+
+@pytest.mark.parametrize("typed", [*ARABIZI, "خلاص", "تمام", "ok"])
+async def test_arabizi_done_at_the_summary_files_the_request(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.tap("done")
+    assert "فضلًا راجع طلبك" in chat.said
+    await chat.text(typed)
+    (filed,) = gateway.submissions
+    assert filed.description == DESCRIPTION
