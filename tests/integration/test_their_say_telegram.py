@@ -1,0 +1,162 @@
+"""Issue 13 on Telegram: the person's say through aiogram's dispatcher and the Bot API
+stand-in, with real update payloads, on the real engine, the Redis dialogue store and the
+staff desk on SQL (SQLite and PostgreSQL). Split from tests/integration/test_their_say.py,
+whose fixtures it shares."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from aiogram.types import Update
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import build_dispatcher, make_bot
+from bot.channels.telegram_render import render_replies
+from bot.db.requests_repo import SqlRequestGateway
+from bot.gateway import Gateway
+from bot.media_store import MediaStore
+from bot.outbox.queue import replies_from_payload
+from bot.redis_store.attempts import RedisAttemptLimiter
+from bot.redis_store.dialogue import RedisDialogueStore
+from bot.staff.desk import StaffDesk
+from conversations.engine import Engine
+from conversations.events import Option
+from conversations.flows.intake import INTAKE
+from conversations.stale_buttons import split_stamp
+from domain.catalogue import load_catalogue
+from standins.telegram_botapi import TelegramBotAPIStandin
+from standins.telegram_updates import TgUser, UpdateFactory
+from tests.integration.test_db_requests import submission
+from tests.integration.test_their_say import OFFICER, Clock, _request, _rows
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+
+
+async def test_on_telegram_the_buttons_are_real_callbacks(
+    tmp_path: Path,
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    clock: Clock,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Through aiogram's dispatcher and the Bot API stand-in, with real update payloads."""
+    sara = TgUser(5_100_000_001, "سارة")
+    engine = Engine(
+        RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
+        clock=clock, limiter=RedisAttemptLimiter(redis_client),
+    )  # fmt: skip
+    filed = await filing.submit(submission(user_key=str(sara.id)))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    updates = UpdateFactory()
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        dp = build_dispatcher(engine.handle, MediaStore(tmp_path))
+
+        async def feed(raw: dict[str, object]) -> None:
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+        try:
+            await feed(updates.text(sara, "/start"))
+            await feed(updates.callback(sara, f"rate:{filed.number}:4"))
+            keyboard = api.last_keyboard(sara.id)
+            assert keyboard is not None
+            datas = [
+                split_stamp(b["callback_data"])[0]
+                for row in keyboard["inline_keyboard"]
+                for b in row
+            ]
+            assert datas[:1] == ["nocomment"]
+            await feed(updates.callback(sara, "nocomment"))
+            assert "شكرًا لإجابتك" in api.texts(sara.id)[-1]
+            await feed(updates.callback(sara, f"recon:{filed.number}"))
+            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"))
+            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+            # a forged rating for someone else's request: refused, nothing stored
+            other = await filing.submit(submission("k9", user_key="9990001"))
+            await desk.accept(other.number, OFFICER)
+            await feed(updates.callback(sara, f"rate:{other.number}:1"))
+            assert "لم نجد الطلب" in api.texts(sara.id)[-1]
+        finally:
+            await bot.session.close()
+    assert (await _request(db_sessionmaker, filed.number)).satisfaction == 4
+    assert (await _request(db_sessionmaker, other.number)).satisfaction is None
+    record = await desk.find(filed.number)
+    assert record is not None and record.reconsider_reason is not None
+
+
+async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_reason_is_sent(
+    tmp_path: Path,
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    clock: Clock,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Found by the tester: «Ask to reconsider» stayed under the rejection until it was
+    tapped a second time (09949af). Abandoned before a reason, it stays and works again;
+    once the reason is sent (on the other worker), it leaves the message
+    (editMessageReplyMarkup), the rejection's other buttons staying; a tap on it still
+    sent before the edit arrived is refused politely."""
+    sara = TgUser(5_100_000_002, "سارة")
+    filed = await filing.submit(submission(user_key=str(sara.id)))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    [notice] = [r for r in told if f"recon:{filed.number}" in [c.id for c in r.choices]]
+    # another button under the same message, which must stay
+    notice = dataclasses.replace(notice, choices=(*notice.choices, Option("status", "حالة طلبي")))
+    updates = UpdateFactory()
+    async with TelegramBotAPIStandin() as api:
+        pairs = []
+        for _worker in range(2):
+            engine = Engine(
+                RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
+                clock=clock, limiter=RedisAttemptLimiter(redis_client),
+            )  # fmt: skip
+            bot = make_bot(api.token, api.url)
+            pairs.append((bot, build_dispatcher(engine.handle, MediaStore(tmp_path))))
+
+        async def feed(raw: dict[str, object], worker: int) -> None:
+            bot, dp = pairs[worker]
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+        def buttons() -> list[str]:
+            stored = next(
+                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
+            )
+            rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
+            return [split_stamp(b["callback_data"])[0] for row in rows for b in row]
+
+        try:
+            # the rejection's notice as the outbox delivers it, with its button
+            for method in render_replies(sara.id, [notice], reply_keyboard_shown=False)[0]:
+                await pairs[0][0](method)
+            message = api.last_message(sara.id)
+            assert message is not None
+            assert buttons() == [f"recon:{filed.number}", "status"]
+            # tapped, then abandoned before any reason: the button stays and still works
+            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 0)
+            assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+            await feed(updates.text(sara, "إلغاء"), 1)
+            assert not api.calls_for(sara.id, "editMessageReplyMarkup")
+            assert buttons() == [f"recon:{filed.number}", "status"]
+            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
+            assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+            # the reason sent: the button leaves the rejection's message, the rest stays
+            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 0)
+            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+            [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
+            assert int(edit.params["message_id"]) == message["message_id"]
+            assert buttons() == ["status"]
+            # a tap on the button from a screen not yet refreshed: refused, nothing else
+            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
+            assert "لا يُطلب ذلك إلا مرة واحدة" in api.texts(sara.id)[-1]
+            assert buttons() == ["status"]
+        finally:
+            for bot, _dp in pairs:
+                await bot.session.close()
+    record = await desk.find(filed.number)
+    assert record is not None and record.reconsider_reason == "صورة التأمين مرفقة في الصفحة الثانية"
