@@ -136,7 +136,7 @@ def letters_problem(ctx: Ctx, typed: str) -> str:
     ) % {"letters": isolate(letters)}
 
 
-def _is_sentence(text: str) -> bool:
+def is_sentence(text: str) -> bool:
     """Whether ``text`` is words rather than a number: three words or more and no digit,
     or four words with letters and a few digits (a count, a fee, a year: «انتهت إقامتي
     منذ 3 أيام»), too few to be a try at a 10-digit number («رقم الإقامة حقي 2000» is
@@ -150,12 +150,12 @@ def _is_sentence(text: str) -> bool:
 
 
 def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
-    """A sentence where a number is asked for (:func:`_is_sentence`) is the request told
+    """A sentence where a number is asked for (:func:`is_sentence`) is the request told
     too early (found by the fresh-clone tester: a description typed at the identity
     step): it is kept for the description step
     (:func:`conversations.flows.describe.keep_early`), the person is told so and asked
     for the number again; None for anything else, which the number's parser answers."""
-    if not _is_sentence(text):
+    if not is_sentence(text):
         return None
     early = keep_early(ctx, text)
     return Retry(f"{early}\n{prompt.text}")

@@ -10,7 +10,13 @@ from typing import TypeVar
 
 from conversations.events import Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.intake_numbers import letters_problem, number_in_words, shape_names
+from conversations.flows.describe import keep_early
+from conversations.flows.intake_numbers import (
+    is_sentence,
+    letters_problem,
+    number_in_words,
+    shape_names,
+)
 from conversations.formatting import isolate
 from domain.identity import (
     InvalidIdentityNumber,
@@ -111,11 +117,32 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
         }
     else:
         return None
+    return Retry(f"{said}\n{_number_wanted(ctx)}")
+
+
+def _number_wanted(ctx: Ctx) -> str:
+    """What the phone step wants, said after what was wrong with the message."""
+    _ = ctx.texts.gettext
     if ctx.origin.phone_unverified:
-        wanted = _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
+        return _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
+    return _("Now I need your mobile number: please press «Share my number».")
+
+
+def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
+    """Words without a digit typed at the phone step: the fresh-clone tester's «ابي اسافر
+    لمصر الشهر الجاي» was answered «the number must come from your own account», as if a
+    number had been typed. A sentence is the request told early and kept for the
+    description, as at the other number steps (conversations.flows.describe.keep_early);
+    shorter words are said not to be a number. None when the message has a digit (the
+    number's own checks answer it) or is not a text."""
+    if not isinstance(event, Text) or any(ch.isdigit() for ch in event.text):
+        return None
+    _ = ctx.texts.gettext
+    if is_sentence(event.text):
+        said = keep_early(ctx, event.text)
     else:
-        wanted = _("Now I need your mobile number: please press «Share my number».")
-    return Retry(f"{said}\n{wanted}")
+        said = _("What you wrote is not a mobile number.")
+    return Retry(f"{said}\n{_number_wanted(ctx)}")
 
 
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
@@ -123,6 +150,9 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     again = _number_again(ctx, event)
     if again is not None:
         return again
+    words = _words_not_phone(ctx, event)
+    if words is not None:
+        return words
     if ctx.origin.phone_unverified:
         return _typed_phone(ctx, event)
     if isinstance(event, Contact):
