@@ -219,7 +219,11 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "webhook":
             sys.exit(asyncio.run(_webhook(settings, args.action)))
         elif args.command == "staff":
-            sys.exit(asyncio.run(run_staff(settings, args)))
+            code = asyncio.run(run_staff(settings, args))
+            # in here, not at the interpreter's exit: `tawasul staff list | head` ends its
+            # reader early, and the flush of what is left must meet the handler below
+            sys.stdout.flush()
+            sys.exit(code)
         elif args.command == "redis":
             asyncio.run(_redis(settings))
         elif args.command == "data":
@@ -231,6 +235,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         # Ctrl-C before the chat listens for it, or a second one during a turn
         interrupted = terminal
+    except BrokenPipeError:
+        # the reader of our output left (`| head`): no traceback for that. Python's
+        # documented way out: stdout to devnull, so the flush at exit cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     if terminal or args.command == "run":
         # Everything is closed by now (database, Redis, the embedded server left or
         # stopped, the outbox task) and the goodbye printed; tearing down the interpreter's

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bot.settings import Settings
 from bot.staff.cli_args import BadWords, add_staff_parser, number_and_text
+from bot.staff.cli_database import missing_database, no_database_text
 
 __all__ = ["add_staff_parser", "run_staff"]
 
@@ -120,6 +121,9 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         print(_bad_words(views, exc, args.staff_action), file=err)
         return BAD_INPUT
 
+    if (absent := missing_database(settings)) is not None:
+        print(no_database_text(views.texts, absent), file=err)
+        return REFUSED
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
@@ -316,6 +320,9 @@ async def _export(
     except ValueError:
         print(_("The last day is before the first: please check --from and --to."), file=err)
         return BAD_INPUT
+    if (absent := missing_database(settings)) is not None:
+        print(no_database_text(views.texts, absent), file=err)
+        return REFUSED
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
