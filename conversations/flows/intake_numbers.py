@@ -17,6 +17,7 @@ from conversations.flows.intake_service import (
     answer_applicant,
     answer_question,
     applicant_of,
+    ask_applicant,
     identity_kinds,
     or_words,
     service_of,
@@ -277,6 +278,21 @@ def identity_first(text: str) -> IdentityNumber | None:
         return None
 
 
+def mistyped_identity(ctx: Ctx, text: str) -> str | None:
+    """What the identity step says of an identity number whose check digit fails
+    (:func:`number_problem`), for a step that asks for a choice and keeps a right one
+    (the first question, the service, «لمن هذا الطلب؟»); None for anything else, which
+    the step answers. Found by the fresh-clone tester: «1000000007» at «لمن هذا الطلب؟»
+    got «لم أفهم إجابتك», where «1000000008» is kept."""
+    if number_shape(text) not in ("citizen", "resident", "border"):
+        return None
+    try:
+        parse_identity_number(number_in_words(text))
+    except InvalidIdentityNumber as error:
+        return number_problem(ctx, error, text) if error.reason == "checksum" else None
+    return None
+
+
 def number_first(text: str) -> bool:
     """Whether a message is a number the first question keeps (:func:`answer_first`): an
     identity number or an establishment's unified number."""
@@ -306,6 +322,9 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
             }
             return Next("group", (said,))
     identity = identity_first(event.text) if isinstance(event, Text) else None
+    mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
+    if mistyped is not None:
+        return Retry(f"{mistyped}\n{ask_applicant(ctx).text}")
     if identity is None:
         return await answer_applicant(ctx, event)
     answers["applicant"] = "individual"
@@ -327,9 +346,10 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     lost). The number is kept for the identity step as one sent first is
     (:data:`EARLY_IDENTITY`), the person told so and the question asked again."""
     identity = identity_first(event.text) if isinstance(event, Text) else None
-    if identity is None or ctx.state.editing:
+    mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
+    if (identity is None and mistyped is None) or ctx.state.editing:
         return await answer_question(ctx, event)
-    said = _keep_identity(ctx, identity)
+    said = _keep_identity(ctx, identity) if identity is not None else str(mistyped)
     question = service_of(ctx).questions[int(ctx.state.answers.get("question", 0))]
     return Retry(f"{said}\n{local(question.text, ctx.locale)}")
 
@@ -361,6 +381,9 @@ def service_or_number(
             ) % {"number": isolate(establishment)}
         else:
             identity = identity_first(event.text)
+            mistyped = mistyped_identity(ctx, event.text)
+            if mistyped is not None:
+                return Retry(f"{mistyped}\n{ask(ctx).text}")
             if identity is None:
                 return await answer(ctx, event)
             said = _keep_identity(ctx, identity)
