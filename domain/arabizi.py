@@ -22,6 +22,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from domain.normalize import drop_marks
+
 _DIGITS = frozenset("235679" + "8")
 _VOWELS = "aeiou"
 # a token: letters, digits and the apostrophe of «3'» / «7'», with a hyphenated article
@@ -120,7 +122,9 @@ def has_latin(text: str) -> bool:
 def is_arabizi(text: str) -> bool:
     """True when more of a message's Latin words are Arabizi than common English words
     («abi ajadid el iqama» is, «I want to renew my iqama» is not); the words both write
-    alike («iqama», «absher», «el») count for neither."""
+    alike («iqama», «absher», «el») count for neither. Invisible marks, tatweel and
+    diacritics are not read: pasted into a Latin word they would split it in two."""
+    text = drop_marks(text)
     if not has_latin(text):
         return False
     table = _table()
@@ -140,7 +144,9 @@ def is_arabizi(text: str) -> bool:
 def to_arabic(text: str) -> str:
     """``text`` in Arabic script when it is Arabizi (see :func:`is_arabizi`): «kam el
     gharama?» → «كم الغرامه?»; any other message (Arabic, English, numbers) unchanged.
-    Words that are not Arabizi stay as typed, and a separate article joins its word."""
+    Words that are not Arabizi stay as typed, and a separate article joins its word.
+    Invisible marks, tatweel and diacritics are dropped first (:func:`is_arabizi`)."""
+    text = drop_marks(text)
     if not is_arabizi(text):
         return text
     table = _table()

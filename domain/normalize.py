@@ -69,6 +69,14 @@ def strip_invisible(text: str) -> str:
     return text.translate(_DROP_INVISIBLE)
 
 
+def drop_marks(text: str) -> str:
+    """``text`` without the characters that render as nothing or sit on a letter:
+    zero-width and bidi controls, tatweel and Arabic diacritics. Letters, digits, spaces
+    and punctuation are kept as typed (no folding), so a word split by a pasted mark or a
+    stray shadda, «fi\u200enal» or «exiّt», is one word again."""
+    return text.translate(_DROP_INVISIBLE).translate(_DROP_MARKS)
+
+
 def clean_input(text: str) -> str:
     """The canonical form of a typed number or command: visible characters, ASCII digits,
     single spaces, no leading or trailing space."""

@@ -59,3 +59,19 @@ def test_a_mapping_that_is_not_arabic_script_is_refused() -> None:
     document["words"]["jawaz"] = "passport"
     with pytest.raises(ValueError, match="jawaz"):
         arabizi.parse_table(document)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "fi\u200ena\u200fl e\u200exi\u200ft\u064e",  # bidi marks between the letters
+        "fi\u064ena\u0651l e\u200cxit\u0640",  # a fatha, a shadda, a ZWNJ and a tatweel
+        "fi\u200cnal\u0651 exi\u0651t",
+    ],
+)
+def test_marks_pasted_into_english_words_do_not_split_them(pasted: str) -> None:
+    """Found by the property test in test_catalogue (it drew these at random): a mark
+    inside «final» made «fi» and «nal» two tokens, read as Arabizi, and «final exit»
+    matched no service."""
+    assert arabizi.to_arabic(pasted) == "final exit"
+    assert load_catalogue().match(pasted)[0].id == "final_exit_visa"
