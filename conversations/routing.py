@@ -227,14 +227,16 @@ class Routing(
             # coming back is not an answer: the question stays (found by the fresh-clone
             # tester: the step shown instead took the «لا» meant for it as «done»)
             return self._welcome_back_to_discard(ctx, confirming)
+        undo_typed = isinstance(m.event, Text) and is_undo_word(m.event.text)
+        if confirming and undo_typed:
+            # «تراجع» to «Delete it?» takes the cancel back (the tester's order: «إلغاء»
+            # then «تراجع» met «لم أفهم» under the step's options): nothing is deleted
+            return [self._ask(ctx)]
         if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
             if chosen.id == "keep":
                 return [self._ask(ctx)]
             return self._discard(ctx, confirming)
-        if state.discarded and (
-            (isinstance(chosen, Choice) and chosen.id == "undo")
-            or (isinstance(m.event, Text) and is_undo_word(m.event.text))
-        ):
+        if state.discarded and ((isinstance(chosen, Choice) and chosen.id == "undo") or undo_typed):
             return self._undo(ctx)
         return None
 

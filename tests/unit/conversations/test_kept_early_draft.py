@@ -52,3 +52,17 @@ async def test_cancel_asks_before_deleting_what_was_kept_early_and_undo_brings_i
     await chat.contact(PHONE)
     if WORDS in kept:  # offered at the description step
         assert "هذا ما كتبته سابقًا" in chat.said and WORDS in chat.said
+
+
+async def test_undo_typed_at_the_question_keeps_the_draft(chat: Chat) -> None:
+    """The tester's order: «إلغاء», then «تراجع» while «Delete it?» is asked, meaning
+    «take that back»: the draft stays at its step (it was «لم أفهم» with the step's
+    options, the question gone)."""
+    await _to_whose(chat)
+    await chat.text(CITIZEN)
+    await chat.text("إلغاء")
+    await chat.text("تراجع")
+    assert "لم أفهم" not in chat.said
+    assert "لمن هذا الطلب؟" in chat.said and "q:self" in chat.choice_ids
+    await chat.tap("q:self")
+    assert "1******008" in chat.said  # the kept number still there
