@@ -29,7 +29,8 @@ def test_a_picture_is_named_by_where_it_was_saved() -> None:
 def test_the_terminals_own_hint_follows_the_language() -> None:
     reply = Reply("Please share your number", ask_contact=True)
     assert "type /contact" in render(reply, Texts("en"))
-    assert "اكتب /contact" in render(reply, Texts("ar"))
+    # in Arabic the command starts its own line, where it reads left to right
+    assert "بعد الأمر، مثل:\n/contact 05" in render(reply, Texts("ar"))
 
 
 async def test_the_chat_renders_each_reply_in_the_language_it_carries(tmp_path: Path) -> None:

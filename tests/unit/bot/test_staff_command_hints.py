@@ -47,3 +47,25 @@ def test_an_arabic_hint_starts_a_line_with_each_command() -> None:
     for msgid, text in _staff_hints("ar"):
         for mention in MENTION.finditer(text):
             assert mention.group("before") in ("", "\n"), (msgid, text)
+
+
+#: Any command a text names: the staff group's and the resident's (/lang, /contact, …).
+ANY_COMMAND = re.compile(r"(?P<before>.?)/[a-z_]+\b[^\n]*")
+
+
+def test_every_arabic_text_that_names_a_command_starts_a_line_with_it() -> None:
+    """The resident's hints too: «أو اكتب ⁦/lang⁩» wrapped the command in isolates, which
+    Telegram's clients do not take for a command, and «اكتب /contact ثم رقمك» showed
+    «contact/» mid-sentence (found by h-staff and the fresh-clone tester)."""
+    path = ROOT / "locales" / "ar" / "LC_MESSAGES" / "tawasul.po"
+    with path.open("rb") as handle:
+        catalogue = read_po(handle)
+    named = 0
+    for message in catalogue:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings if message.id else ():
+            for mention in ANY_COMMAND.finditer(text):
+                named += 1
+                assert mention.group("before") in ("", "\n"), (message.id, text)
+                assert not BIDI_CONTROLS.search(mention.group(0)), (message.id, text)
+    assert named >= 12  # the staff group's hints, /lang and /contact
