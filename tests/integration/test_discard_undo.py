@@ -1,5 +1,7 @@
 """Issue 10 item 7 on the real Redis store: a deleted draft is kept in the person's
-dialogue state, so «تراجع» on another worker brings it back whole."""
+dialogue state, so «تراجع» on another worker brings it back whole; «Delete it?» is still
+the question when the person comes back in another process (the terminal chat reopened),
+and a draft holding only numbers and words kept early asks before it is deleted."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from redis.asyncio import Redis
 
 from bot.redis_store.dialogue import RedisDialogueStore
 from conversations.engine import Engine
-from conversations.events import Choice, Contact, Event, Media, Origin, Reply, Text
+from conversations.events import Choice, Command, Contact, Event, Media, Origin, Reply, Text
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from tests.unit.conversations.fakes import MemoryGateway
@@ -49,3 +51,58 @@ async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis)
     assert "استرجعنا طلبك" in said[0].text and "2000000006" in said[-1].text
     await send(Choice(o(), "confirm"), worker=0)
     assert [s.identity_number for s in gateway.submissions] == ["2000000006"]
+
+
+def _engines(redis_client: Redis, count: int) -> list[Engine]:
+    store = RedisDialogueStore
+    return [
+        Engine(store(redis_client), INTAKE, load_catalogue(), MemoryGateway(), clock=lambda: NOW)
+        for _ in range(count)
+    ]
+
+
+async def test_delete_it_is_still_asked_after_coming_back(redis_client: Redis) -> None:
+    first, again = _engines(redis_client, 2)  # the chat before Ctrl-D, and after
+    ids = itertools.count(1)
+
+    def o() -> Origin:
+        return Origin("console", "back-later", str(next(ids)))
+
+    for event in (
+        Command(o(), "start", ""), Choice(o(), "ind"), Text(o(), "ابي اجدد اقامتي"),
+        Choice(o(), "s:iqama_renew"), Choice(o(), "q:inside"), Text(o(), "2000000006"),
+        Contact(o(), "+966501234567", True),
+        Text(o(), "النظام يرفض تجديد الاقامة ولا ادري السبب"),
+        Media(o(), "photo", "p1", "image/jpeg", 1000, None, "ab" * 32),
+    ):  # fmt: skip
+        await first.handle(event)
+    said = await first.handle(Command(o(), "start", ""))
+    assert "هل تريد حذفه" in said[-1].text
+    said = await again.handle(Command(o(), "resume", ""))
+    assert "أهلًا بعودتك" in said[-1].text and "هل تريد حذفه" in said[-1].text
+    said = await again.handle(Text(o(), "لا"))
+    text = "\n".join(r.text for r in said)
+    assert "فضلًا راجع طلبك" not in text and "done" in [c.id for c in said[-1].choices]
+
+
+async def test_kept_numbers_ask_before_deleting_and_undo_on_another_worker(
+    redis_client: Redis,
+) -> None:
+    workers = _engines(redis_client, 2)
+    ids = itertools.count(1)
+
+    def o() -> Origin:
+        return Origin("telegram", "78", str(next(ids)))
+
+    for event in (
+        Command(o(), "start", ""), Choice(o(), "ind"), Text(o(), "ابي جواز لولدي"),
+        Choice(o(), "s:passport_issue"), Text(o(), "1000000008"),
+        Text(o(), "ابي جواز لولدي عمره ٥ سنوات"),
+    ):  # fmt: skip
+        said = await workers[0].handle(event)
+    said = await workers[1].handle(Text(o(), "إلغاء"))
+    assert "هل تريد حذفه" in said[-1].text
+    said = await workers[0].handle(Text(o(), "نعم"))
+    assert "حُذف الطلب" in said[0].text
+    said = await workers[1].handle(Text(o(), "تراجع"))
+    assert "استرجعنا طلبك" in said[0].text and "لمن هذا الطلب؟" in said[-1].text
