@@ -141,7 +141,6 @@ def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
         ("show", _("a request's details, with the paths of its files")),
         ("take", _("take a request")),
         ("undo", _("undo a decision the person has not been told of yet")),
-        ("keep", _("answer the person's request for reconsideration: the rejection stays")),
         ("unblock", _("serve the person behind a request again")),
     ):
         p = actions.add_parser(name, parents=[common], help=help_, description=help_)
@@ -175,6 +174,14 @@ def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
             True,
         ),
         ("reopen", _("take a decided request back to review, with a reason"), _("REASON"), True),
+        (
+            "keep",
+            _(
+                "answer the person's request for reconsideration: the rejection stays (words given are kept as an internal note)"
+            ),
+            _("NOTE"),
+            False,
+        ),
         (
             "block",
             _("stop serving the person behind a request (the reason is for the audit)"),
