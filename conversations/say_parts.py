@@ -39,10 +39,15 @@ def _spent(refused: SayRefused, what: str) -> tuple[str, ...]:
     if what == "recon" and refused.reason in ("already", "not_rejected"):
         return (reconsider_id(number),)
     if what == "rate" and refused.reason == "already":
-        return tuple(rate_id(number, rating) for rating in RATINGS)
+        return _rating_buttons(number)
     if what == "note" and refused.reason == "closed":
         return (note_id(number),)
     return ()
+
+
+def _rating_buttons(number: str) -> tuple[str, ...]:
+    """The five satisfaction buttons of ``number``."""
+    return tuple(rate_id(number, rating) for rating in RATINGS)
 
 
 def say_wish(text: str) -> str | None:
@@ -82,9 +87,14 @@ class TheirSay(EngineParts):
             # in the middle of something else (answering an officer, a note): thanked,
             # and back to it; the comment is not asked over what they are doing
             _ = ctx.texts.gettext
-            return self._and_again(ctx, _("Thank you for your rating."))
-        self._enter(ctx, "rate", number)
-        return [self._ask(ctx)]
+            replies = self._and_again(ctx, _("Thank you for your rating."))
+        else:
+            self._enter(ctx, "rate", number)
+            replies = [self._ask(ctx)]
+        # the rating is stored: its five buttons leave the tapped message now, where the
+        # channel can, rather than at a second tap that would be refused
+        replies[0] = dataclasses.replace(replies[0], spent=_rating_buttons(number))
+        return replies
 
     async def _open_say(
         self, ctx: Ctx, what: str, number: str, message: str | None = None

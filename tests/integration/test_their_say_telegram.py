@@ -160,3 +160,72 @@ async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_rea
                 await bot.session.close()
     record = await desk.find(filed.number)
     assert record is not None and record.reconsider_reason == "صورة التأمين مرفقة في الصفحة الثانية"
+
+
+async def test_on_telegram_the_rating_buttons_leave_their_message_once_the_rating_is_stored(
+    tmp_path: Path,
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    clock: Clock,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The five satisfaction buttons stayed under the question until a second tap was
+    refused. The rating stored, they leave the message at once (one
+    editMessageReplyMarkup), another button under it staying; the comment taken on the
+    other worker edits nothing more; a tap from a screen not yet refreshed is refused and
+    the first rating kept."""
+    sara = TgUser(5_100_000_003, "سارة")
+    filed = await filing.submit(submission(user_key=str(sara.id)))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    [survey] = [r for r in told if f"rate:{filed.number}:5" in [c.id for c in r.choices]]
+    # another button under the same message, which must stay
+    survey = dataclasses.replace(survey, choices=(*survey.choices, Option("status", "حالة طلبي")))
+    rating_ids = [f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)]
+    updates = UpdateFactory()
+    async with TelegramBotAPIStandin() as api:
+        pairs = []
+        for _worker in range(2):
+            engine = Engine(
+                RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
+                clock=clock, limiter=RedisAttemptLimiter(redis_client),
+            )  # fmt: skip
+            bot = make_bot(api.token, api.url)
+            pairs.append((bot, build_dispatcher(engine.handle, MediaStore(tmp_path))))
+
+        async def feed(raw: dict[str, object], worker: int) -> None:
+            bot, dp = pairs[worker]
+            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+        def buttons() -> list[str]:
+            stored = next(
+                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
+            )
+            rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
+            return [split_stamp(b["callback_data"])[0] for row in rows for b in row]
+
+        try:
+            for method in render_replies(sara.id, [survey], reply_keyboard_shown=False)[0]:
+                await pairs[0][0](method)
+            message = api.last_message(sara.id)
+            assert message is not None
+            assert buttons() == [*rating_ids, "status"]
+            # rated: the five buttons leave the question's message at once, the rest stays
+            await feed(updates.callback(sara, f"rate:{filed.number}:4", message=message), 0)
+            assert "شكرًا لتقييمك" in api.texts(sara.id)[-1]
+            [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
+            assert int(edit.params["message_id"]) == message["message_id"]
+            assert buttons() == ["status"]
+            # the comment declined on the other worker: no further edit
+            await feed(updates.callback(sara, "nocomment"), 1)
+            assert "شكرًا لإجابتك" in api.texts(sara.id)[-1]
+            assert len(api.calls_for(sara.id, "editMessageReplyMarkup")) == 1
+            # a tap from a screen not yet refreshed: refused politely, the rating kept
+            await feed(updates.callback(sara, f"rate:{filed.number}:1", message=message), 1)
+            assert "سبق أن قيّمت" in api.texts(sara.id)[-1]
+            assert buttons() == ["status"]
+        finally:
+            for bot, _dp in pairs:
+                await bot.session.close()
+    assert (await _request(db_sessionmaker, filed.number)).satisfaction == 4

@@ -79,3 +79,19 @@ async def test_a_reason_without_the_tapped_message_spends_nothing() -> None:
     await chat.tap(RECON)
     await chat.text("أرفقت التأمين في الصفحة الثانية")
     assert gateway.reasons and not [r for r in chat.last if r.spent or r.spent_on]
+
+
+async def test_a_stored_rating_spends_its_five_buttons_on_the_tapped_message() -> None:
+    """The satisfaction buttons stayed until a second tap was refused: the reply to the
+    rating itself now says all five are spent (on the tapped message); the comment that
+    follows spends nothing more."""
+    rating_ids = tuple(f"rate:{NUMBER}:{n}" for n in (1, 2, 3, 4, 5))
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.tap(f"rate:{NUMBER}:4")
+    assert ("rate", NUMBER, "4") in gateway.said
+    assert sorted(chat.last[0].spent) == sorted(rating_ids)
+    assert chat.last[0].spent_on is None
+    await chat.tap("nocomment")
+    assert not [r for r in chat.last if r.spent]
