@@ -291,3 +291,10 @@ class Chat:
     @property
     def choice_ids(self) -> list[str]:
         return [c.id for c in self.last[-1].choices] if self.last else []
+
+
+class WhatsAppChat(Chat):
+    """A chat on a channel that cannot vouch for a phone number: it is typed."""
+
+    def origin(self, event_id: str | None = None) -> Origin:
+        return dataclasses.replace(super().origin(event_id), phone_unverified=True)

@@ -7,25 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import _to_attachments
 
 DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
 ARABIZI = ["tmam", "5alas", "khalas", "5lass", "Khalas", "tamam", "5las"]
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 @pytest.mark.parametrize("typed", ARABIZI)

@@ -4,27 +4,12 @@ Driven through the channel-neutral engine, with the tester's exact steps."""
 
 from __future__ import annotations
 
-import pytest
-
-from conversations.engine import Engine
 from conversations.flows.describe import KEEP
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import PHONE, RESIDENT, _to_identity
 
 DESCRIPTION = "أمي سورية الجنسية وتأشيرة الزيارة تنتهي بعد أسبوع وأريد تمديدها"
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 async def _back_to_description(chat: Chat) -> None:

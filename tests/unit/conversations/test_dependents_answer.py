@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat
 from .test_intake import PHONE, RESIDENT
 
 QUESTION = "هل صاحب الطلب تابع لك أو مكفول لديك؟"
-
-
-@pytest.fixture
-def chat() -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
 
 
 async def _to_question(chat: Chat) -> None:

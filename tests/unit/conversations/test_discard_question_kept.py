@@ -5,19 +5,8 @@ taken as «done» and sent them to the summary with the missing-documents warnin
 
 from __future__ import annotations
 
-import pytest
-
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat
 from .test_intake import PHONE, RESIDENT, _to_identity
-
-
-@pytest.fixture
-def chat() -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
 
 
 async def _at_documents_asked_to_delete(chat: Chat) -> None:

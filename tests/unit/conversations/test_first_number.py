@@ -6,22 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import CITIZEN, PHONE, RESIDENT
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 @pytest.mark.parametrize("opening", [None, "start"])

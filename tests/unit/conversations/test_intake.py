@@ -16,17 +16,6 @@ RESIDENT = "2000000006"
 PHONE = "+966501234567"
 
 
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway)
-    return Chat(engine.handle)
-
-
 async def _to_identity(chat: Chat, service: str = "iqama_renew") -> None:
     await chat.command("start")
     await chat.tap("ind")
@@ -45,6 +34,14 @@ async def _to_establishment(chat: Chat) -> None:
     await chat.tap("s:transfer_of_services")
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
+
+
+async def _to_whose(chat: Chat) -> None:
+    """An individual asking for a child's passport, at «لمن هذا الطلب؟»."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي جواز لولدي")
+    await chat.tap("s:passport_issue")
 
 
 async def _to_attachments(chat: Chat) -> None:

@@ -6,27 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
-from .test_intake import CITIZEN, PHONE
+from .fakes import Chat
+from .test_intake import CITIZEN, PHONE, _to_whose
 
 WORDS = "ابي جواز لولدي عمره ٥ سنوات"
-
-
-@pytest.fixture
-def chat() -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
-
-
-async def _to_whose(chat: Chat) -> None:
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي جواز لولدي")
-    await chat.tap("s:passport_issue")
-    assert "لمن هذا الطلب؟" in chat.said
 
 
 @pytest.mark.parametrize("kept", [[CITIZEN], [WORDS], [CITIZEN, WORDS]])
@@ -34,6 +17,7 @@ async def test_cancel_asks_before_deleting_what_was_kept_early_and_undo_brings_i
     chat: Chat, kept: list[str]
 ) -> None:
     await _to_whose(chat)
+    assert "لمن هذا الطلب؟" in chat.said
     for typed in kept:
         await chat.text(typed)
     assert "احتفظتُ" in chat.said
@@ -59,6 +43,7 @@ async def test_undo_typed_at_the_question_keeps_the_draft(chat: Chat) -> None:
     «take that back»: the draft stays at its step (it was «لم أفهم» with the step's
     options, the question gone)."""
     await _to_whose(chat)
+    assert "لمن هذا الطلب؟" in chat.said
     await chat.text(CITIZEN)
     await chat.text("إلغاء")
     await chat.text("تراجع")

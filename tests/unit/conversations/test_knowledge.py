@@ -12,11 +12,9 @@ from typing import Any
 import pytest
 
 from conversations import knowledge
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import PHONE, RESIDENT, _to_identity
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -122,16 +120,6 @@ def test_at_a_free_text_step_only_a_plain_question_counts() -> None:
 
 
 # ---- in the real dialogue ------------------------------------------------------------
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 async def _finish(chat: Chat, description: str) -> None:

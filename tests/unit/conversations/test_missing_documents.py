@@ -4,27 +4,11 @@ dialogue, for the iqama renewal (three required documents)."""
 
 from __future__ import annotations
 
-import pytest
-
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import CITIZEN, PHONE, _to_attachments
 
 RECEIPT = "إيصال سداد رسوم التجديد"
 DESCRIPTION = "أحتاج جوازًا لابني الصغير قبل السفر الشهر القادم"
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 async def test_one_photo_names_the_documents_that_may_be_missing(

@@ -7,27 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
-from .test_intake import CITIZEN
+from .fakes import Chat
+from .test_intake import CITIZEN, _to_whose
 
 MISTYPED = "1000000007"  # CITIZEN with its last digit wrong
 LAST_DIGIT = "الرقم الأخير لا يتوافق"
-
-
-@pytest.fixture
-def chat() -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
-
-
-async def _to_whose(chat: Chat) -> None:
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي جواز لولدي")
-    await chat.tap("s:passport_issue")
 
 
 async def test_at_for_whom_a_mistyped_number_is_named_and_the_question_stays(chat: Chat) -> None:

@@ -21,11 +21,6 @@ def gateway() -> MemoryGateway:
     return gateway
 
 
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
-
-
 async def test_answer_joins_the_request_and_the_draft_comes_back(
     chat: Chat, gateway: MemoryGateway
 ) -> None:

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat
 from .test_intake import RESIDENT, _to_identity
-
-
-@pytest.fixture
-def chat() -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
 
 
 @pytest.mark.parametrize("typed", ["الرجوع", "ارجع ورا", "رجعني", "back", "go back please"])

@@ -5,17 +5,12 @@ channel-neutral engine."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from conversations.engine import Engine
-from conversations.events import Origin
 from conversations.flows.describe import KEEP
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, WhatsAppChat
 from .test_intake import PHONE, RESIDENT, _to_establishment, _to_identity
 from .test_status import plain
 
@@ -28,23 +23,6 @@ LETTER_NAMED = "يوجد حرف بين الأرقام"
 AGAIN = "هذا رقم الهوية الذي أدخلته من قبل"
 ASK_PHONE = "شارك رقم جوالك"
 ASK_DESCRIPTION = "صِف طلبك"
-
-
-class WhatsAppChat(Chat):
-    """A chat on a channel that cannot vouch for a phone number: it is typed."""
-
-    def origin(self, event_id: str | None = None) -> Origin:
-        return dataclasses.replace(super().origin(event_id), phone_unverified=True)
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def engine(gateway: MemoryGateway) -> Engine:
-    return Engine(MemoryStore(), INTAKE, load_catalogue(), gateway)
 
 
 async def _file(chat: Chat, description: str | None = DESCRIBED) -> None:

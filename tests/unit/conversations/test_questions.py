@@ -4,28 +4,13 @@ service, two or three topics as buttons when unsure, and an honest «no answer»
 
 from __future__ import annotations
 
-import pytest
-
 from conversations import knowledge
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import PHONE, RESIDENT, _to_identity
 
 UNSURE = "كم يوم تاخذ الاقامة؟"  # days (Tawasul?) and iqama (conditions? validity?)
 UNKNOWN = "كم سعر تذكرة الطيران للرياض؟"
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 def topic_ids(chat: Chat) -> list[str]:

@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.engine import Engine
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
-
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway
 from .test_intake import RESIDENT, _to_identity
 
 NUMBER = "5038329651"
@@ -24,11 +20,6 @@ def gateway() -> MemoryGateway:
     gateway = MemoryGateway()
     gateway.ask(NUMBER, QUESTION)
     return gateway
-
-
-@pytest.fixture
-def chat(gateway: MemoryGateway) -> Chat:
-    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
 
 
 @pytest.mark.parametrize("first", [None, "start"])

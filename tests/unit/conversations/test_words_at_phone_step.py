@@ -5,36 +5,12 @@ other number steps, and the person is told the step needs their number."""
 
 from __future__ import annotations
 
-import dataclasses
-
-import pytest
-
 from conversations.engine import Engine
-from conversations.events import Origin
-from conversations.flows.intake import INTAKE
-from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, WhatsAppChat
 from .test_intake import PHONE, RESIDENT, _to_identity
 
 SENTENCE = "ابي اسافر لمصر الشهر الجاي"
-
-
-class WhatsAppChat(Chat):
-    """A channel that cannot vouch for a phone number: it is typed."""
-
-    def origin(self, event_id: str | None = None) -> Origin:
-        return dataclasses.replace(super().origin(event_id), phone_unverified=True)
-
-
-@pytest.fixture
-def gateway() -> MemoryGateway:
-    return MemoryGateway()
-
-
-@pytest.fixture
-def engine(gateway: MemoryGateway) -> Engine:
-    return Engine(MemoryStore(), INTAKE, load_catalogue(), gateway)
 
 
 async def _to_phone(chat: Chat) -> None:
