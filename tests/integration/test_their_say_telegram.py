@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,6 +36,28 @@ from tests.integration.test_their_say import desk as desk
 from tests.integration.test_their_say import filing as filing
 
 
+def _engine(
+    redis_client: Redis, filing: SqlRequestGateway, desk: StaffDesk, clock: Clock
+) -> Engine:
+    """The engine one worker runs: the Redis dialogue store and attempts, the SQL desk."""
+    return Engine(
+        RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
+        clock=clock, limiter=RedisAttemptLimiter(redis_client),
+    )  # fmt: skip
+
+
+def _worker(api: TelegramBotAPIStandin, engine: Engine, tmp_path: Path) -> tuple[Bot, Dispatcher]:
+    """A worker's bot, talking to the stand-in, and its dispatcher on ``engine``."""
+    return make_bot(api.token, api.url), build_dispatcher(engine.handle, MediaStore(tmp_path))
+
+
+def _buttons(api: TelegramBotAPIStandin, chat_id: int, message_id: int) -> list[str]:
+    """The buttons' ids under one of the bot's messages as Telegram holds it now."""
+    stored = next(m for m in api.messages(chat_id) if m["message_id"] == message_id)
+    rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
+    return [split_stamp(b["callback_data"])[0] for row in rows for b in row]
+
+
 async def test_on_telegram_the_buttons_are_real_callbacks(
     tmp_path: Path,
     redis_client: Redis,
@@ -45,10 +68,7 @@ async def test_on_telegram_the_buttons_are_real_callbacks(
 ) -> None:
     """Through aiogram's dispatcher and the Bot API stand-in, with real update payloads."""
     sara = TgUser(5_100_000_001, "سارة")
-    engine = Engine(
-        RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
-        clock=clock, limiter=RedisAttemptLimiter(redis_client),
-    )  # fmt: skip
+    engine = _engine(redis_client, filing, desk, clock)
     filed = await filing.submit(submission(user_key=str(sara.id)))
     await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
     updates = UpdateFactory()
@@ -110,25 +130,16 @@ async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_rea
     notice = dataclasses.replace(notice, choices=(*notice.choices, Option("status", "حالة طلبي")))
     updates = UpdateFactory()
     async with TelegramBotAPIStandin() as api:
-        pairs = []
-        for _worker in range(2):
-            engine = Engine(
-                RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
-                clock=clock, limiter=RedisAttemptLimiter(redis_client),
-            )  # fmt: skip
-            bot = make_bot(api.token, api.url)
-            pairs.append((bot, build_dispatcher(engine.handle, MediaStore(tmp_path))))
+        pairs = [
+            _worker(api, _engine(redis_client, filing, desk, clock), tmp_path) for _ in range(2)
+        ]
 
         async def feed(raw: dict[str, object], worker: int) -> None:
             bot, dp = pairs[worker]
             await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
 
         def buttons() -> list[str]:
-            stored = next(
-                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
-            )
-            rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
-            return [split_stamp(b["callback_data"])[0] for row in rows for b in row]
+            return _buttons(api, sara.id, message["message_id"])
 
         try:
             # the rejection's notice as the outbox delivers it, with its button
@@ -185,25 +196,16 @@ async def test_on_telegram_the_rating_buttons_leave_their_message_once_the_ratin
     rating_ids = [f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)]
     updates = UpdateFactory()
     async with TelegramBotAPIStandin() as api:
-        pairs = []
-        for _worker in range(2):
-            engine = Engine(
-                RedisDialogueStore(redis_client), INTAKE, load_catalogue(), Gateway(filing, desk),
-                clock=clock, limiter=RedisAttemptLimiter(redis_client),
-            )  # fmt: skip
-            bot = make_bot(api.token, api.url)
-            pairs.append((bot, build_dispatcher(engine.handle, MediaStore(tmp_path))))
+        pairs = [
+            _worker(api, _engine(redis_client, filing, desk, clock), tmp_path) for _ in range(2)
+        ]
 
         async def feed(raw: dict[str, object], worker: int) -> None:
             bot, dp = pairs[worker]
             await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
 
         def buttons() -> list[str]:
-            stored = next(
-                m for m in api.messages(sara.id) if m["message_id"] == message["message_id"]
-            )
-            rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
-            return [split_stamp(b["callback_data"])[0] for row in rows for b in row]
+            return _buttons(api, sara.id, message["message_id"])
 
         try:
             for method in render_replies(sara.id, [survey], reply_keyboard_shown=False)[0]:

@@ -17,12 +17,14 @@ found, each pinned down.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from bench.harness import DESCRIPTION, new_photo
 from bot.channels.telegram_webhook import HOOK_KEY, JOURNAL_KEY
 from conversations.events import Event, Media, Reply
 from conversations.stale_buttons import split_stamp
 from standins.telegram_botapi import fake_file_id
+from standins.telegram_updates import JSON
 from tests.integration.test_telegram_webhook import OMAR, SARA, Harness, Worker, h
 from tests.integration.webhook_steps import say, to_documents, until
 
@@ -44,6 +46,37 @@ async def _at_documents_step(h: Harness, w: Worker) -> None:
 def _killed(worker: Worker) -> None:
     """What SIGKILL leaves: the accepted bodies in the journal with leases nobody renews."""
     worker.app[HOOK_KEY].journal.pending.clear()
+
+
+def _recording(h: Harness, order: list[str]) -> Callable[[Event], Awaitable[list[Reply]]]:
+    """The engine's handler, noting in ``order`` each photo's update id as its turn starts."""
+    handle = h.services.engine.handle
+
+    async def recorded(event: Event) -> list[Reply]:
+        if isinstance(event, Media):
+            order.append(event.origin.event_id)
+        return await handle(event)
+
+    return recorded
+
+
+def _album(h: Harness, group: str) -> list[JSON]:
+    """Two photos of one album (``group``) from Sara, their files served by the Bot API
+    stand-in; two different pictures, as the same one twice is kept once."""
+    photos = []
+    for _ in range(2):
+        file_id, data = fake_file_id("photo"), new_photo()
+        h.api.add_file(file_id, data)
+        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id=group))
+    return photos
+
+
+async def _both_photos_in_the_draft_one_answer(h: Harness, before: int) -> None:
+    """Both photos are in Sara's draft, and the album got one answer (``before``: how many
+    texts she had before it), whichever worker handled which photo."""
+    state = await h.services.engine.store.load("telegram", str(SARA.id))
+    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
+    assert len(h.texts(SARA)) == before + 1, "one answer for the album"
 
 
 async def test_a_turn_saved_by_a_worker_killed_before_answering_is_answered_once(
@@ -115,22 +148,11 @@ async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twi
     h: Harness,
 ) -> None:
     order: list[str] = []
-    handle = h.services.engine.handle
-
-    async def recorded(event: Event) -> list[Reply]:
-        if isinstance(event, Media):
-            order.append(event.origin.event_id)
-        return await handle(event)
-
+    recorded = _recording(h, order)
     live = await h.worker(recorded, lease_s=LEASE_S)
     await _at_documents_step(h, live)
     before = len(h.texts(SARA))
-    photos = []
-    for _ in range(2):
-        # two different pictures (the same one twice is kept once)
-        file_id, data = fake_file_id("photo"), new_photo()
-        h.api.add_file(file_id, data)
-        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id="album-1"))
+    photos = _album(h, "album-1")
     # the balancer gives the first photo to a worker that accepts it and dies at once
     dying = await h.worker(workers=0, lease_s=LEASE_S)
     assert (await dying.post(photos[0])).status == 200
@@ -139,10 +161,7 @@ async def test_an_albums_photo_held_by_a_dead_worker_is_not_overtaken_by_its_twi
     # and the second to the live worker, which waits for the first and handles it first
     await say(live, photos[1])
     assert order == [str(photos[0]["update_id"]), str(photos[1]["update_id"])]
-    state = await h.services.engine.store.load("telegram", str(SARA.id))
-    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
-    # one answer for the album, whichever worker handled which photo
-    assert len(h.texts(SARA)) == before + 1
+    await _both_photos_in_the_draft_one_answer(h, before)
     assert await h.services.redis.hlen(JOURNAL_KEY) == 0
 
 
@@ -155,21 +174,11 @@ async def test_a_photo_its_worker_held_for_long_then_died_with_is_not_overtaken(
     the wait, not from the death), then dies: the second photo must still come after the
     first, and both reach the request."""
     order: list[str] = []
-    handle = h.services.engine.handle
-
-    async def recorded(event: Event) -> list[Reply]:
-        if isinstance(event, Media):
-            order.append(event.origin.event_id)
-        return await handle(event)
-
+    recorded = _recording(h, order)
     live = await h.worker(recorded, lease_s=LEASE_S)
     await _at_documents_step(h, live)
     before = len(h.texts(SARA))
-    photos = []
-    for _ in range(2):
-        file_id, data = fake_file_id("photo"), new_photo()
-        h.api.add_file(file_id, data)
-        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id="album-2"))
+    photos = _album(h, "album-2")
     dying = await h.worker(recorded, lease_s=LEASE_S)
     download = h.api.hold("getFile")
     assert (await dying.post(photos[0])).status == 200
@@ -184,9 +193,7 @@ async def test_a_photo_its_worker_held_for_long_then_died_with_is_not_overtaken(
     await until(lambda: len(order) == 2, 60)
     await live.settle()
     assert order == [str(photos[0]["update_id"]), str(photos[1]["update_id"])]
-    state = await h.services.engine.store.load("telegram", str(SARA.id))
-    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
-    assert len(h.texts(SARA)) == before + 1, "one answer for the album"
+    await _both_photos_in_the_draft_one_answer(h, before)
     await until(download.caller_gone, 60)
     download.release()  # the dying worker's call: its caller is gone
     await closing
@@ -201,21 +208,11 @@ async def test_a_photo_replayed_into_the_queue_behind_its_twin_is_handled_first(
     worker and queues it behind the second. The task then meets the second, whose turn
     waits for the first: it handles the first itself, then the second."""
     order: list[str] = []
-    handle = h.services.engine.handle
-
-    async def recorded(event: Event) -> list[Reply]:
-        if isinstance(event, Media):
-            order.append(event.origin.event_id)
-        return await handle(event)
-
+    recorded = _recording(h, order)
     live = await h.worker(recorded, lease_s=LEASE_S, workers=1)
     await _at_documents_step(h, live)
     before = len(h.texts(SARA))
-    photos = []
-    for _ in range(2):
-        file_id, data = fake_file_id("photo"), new_photo()
-        h.api.add_file(file_id, data)
-        photos.append(h.updates.photo(SARA, file_id, file_size=len(data), media_group_id="album-3"))
+    photos = _album(h, "album-3")
     first, second = (str(p["update_id"]) for p in photos)
     busy = h.api.hold("sendMessage", chat_id=OMAR.id)
     assert (await live.post(h.updates.text(OMAR, "/start"))).status == 200
@@ -232,7 +229,5 @@ async def test_a_photo_replayed_into_the_queue_behind_its_twin_is_handled_first(
     await until(lambda: len(order) == 2, 120)
     await live.settle()
     assert order == [first, second]
-    state = await h.services.engine.store.load("telegram", str(SARA.id))
-    assert len(state.answers["attachments"]) == 2, "both photos are in the draft"
-    assert len(h.texts(SARA)) == before + 1, "one answer for the album"
+    await _both_photos_in_the_draft_one_answer(h, before)
     assert await h.services.redis.hlen(JOURNAL_KEY) == 0
