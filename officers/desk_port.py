@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 from domain.status import RequestStatus
 from officers.officer import Officer
+from officers.trail_port import TrailUnit
 
 #: The request as the store hands it back (``bot``: ``RequestRecord``).
 R_co = TypeVar("R_co", covariant=True)
@@ -86,7 +87,7 @@ class PendingNotice:
     survey: bool
 
 
-class DeskUnit(Protocol[R_co, F_contra]):
+class DeskUnit(TrailUnit[DeskRow], Protocol[R_co, F_contra]):
     """One write transaction on one request's lock: everything written through it is
     kept together or not at all, in the order written."""
 
@@ -97,24 +98,6 @@ class DeskUnit(Protocol[R_co, F_contra]):
 
     async def changes(self, request: DeskRow) -> list[Change]:
         """Its audit trail, oldest first, notes and all."""
-        ...
-
-    async def reconsidered(self, request: DeskRow) -> bool:
-        """Whether the person ever asked for a reconsideration of it."""
-        ...
-
-    def record(
-        self,
-        request: DeskRow,
-        actor: str,
-        from_status: RequestStatus | None,
-        to_status: RequestStatus,
-        reason: str | None,
-        *,
-        at: dt.datetime,
-        kind: str | None = None,
-    ) -> None:
-        """Adds a row to its audit trail."""
         ...
 
     def tell(

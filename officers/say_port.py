@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol, TypeVar
 
-from domain.status import RequestStatus
+from officers.trail_port import TrailUnit
 
 #: The request as the store hands it back (``bot``: ``RequestRecord``).
 R_co = TypeVar("R_co", covariant=True)
@@ -36,7 +36,7 @@ class SayRow(Protocol):
     reconsider_reason: str | None
 
 
-class SayUnit(Protocol[R_co, F_contra]):
+class SayUnit(TrailUnit[SayRow], Protocol[R_co, F_contra]):
     """One write transaction on one request's lock: everything written through it is
     kept together or not at all."""
 
@@ -49,24 +49,6 @@ class SayUnit(Protocol[R_co, F_contra]):
     async def decided_at(self, request: SayRow) -> dt.datetime | None:
         """When the request last moved into the status it has now (a change of hands
         since leaves the status as it was), or None when its trail shows no such move."""
-        ...
-
-    async def reconsidered(self, request: SayRow) -> bool:
-        """Whether the person ever asked for a reconsideration of it."""
-        ...
-
-    def record(
-        self,
-        request: SayRow,
-        actor: str,
-        from_status: RequestStatus | None,
-        to_status: RequestStatus,
-        reason: str | None,
-        *,
-        at: dt.datetime,
-        kind: str | None = None,
-    ) -> None:
-        """Adds a row to its audit trail."""
         ...
 
     def word_to_staff(self, request: SayRow, html: str) -> None:
