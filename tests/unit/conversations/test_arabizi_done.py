@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from .fakes import Chat, MemoryGateway
-from .test_intake import _to_attachments
+from .test_intake import DESCRIPTION, _done_after_a_file_files_the_description, _to_attachments
 
-DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
 ARABIZI = ["tmam", "5alas", "khalas", "5lass", "Khalas", "tamam", "5las"]
 
 
@@ -18,14 +17,7 @@ ARABIZI = ["tmam", "5alas", "khalas", "5lass", "Khalas", "tamam", "5las"]
 async def test_arabizi_done_at_the_documents_step_goes_to_the_summary(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:
-    await _to_attachments(chat)
-    await chat.media(ref="p1")
-    await chat.text(typed)
-    assert "أُضيف إلى وصفك" not in chat.said
-    assert "فضلًا راجع طلبك" in chat.said and chat.choice_ids[0] == "confirm"
-    await chat.tap("confirm")
-    (filed,) = gateway.submissions
-    assert filed.description == DESCRIPTION  # nothing of it appended
+    await _done_after_a_file_files_the_description(chat, gateway, typed)
 
 
 @pytest.mark.parametrize("typed", [*ARABIZI, "خلاص", "تمام", "ok"])

@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from .fakes import Chat, MemoryGateway
-from .test_intake import _to_attachments
+from .test_intake import _done_after_a_file_files_the_description, _to_attachments
 
-DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
 WORDS = ["ما تغير شي، تمام", "لا شيء، تمام", "nothing changed, ok", "هذا كل شي"]
 
 
@@ -18,14 +17,7 @@ WORDS = ["ما تغير شي، تمام", "لا شيء، تمام", "nothing cha
 async def test_nothing_more_after_the_files_is_done(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:
-    await _to_attachments(chat)
-    await chat.media(ref="p1")
-    await chat.text(typed)
-    assert "أُضيف إلى وصفك" not in chat.said
-    assert "فضلًا راجع طلبك" in chat.said and chat.choice_ids[0] == "confirm"
-    await chat.tap("confirm")
-    (filed,) = gateway.submissions
-    assert filed.description == DESCRIPTION  # nothing of it appended
+    await _done_after_a_file_files_the_description(chat, gateway, typed)
 
 
 @pytest.mark.parametrize("typed", WORDS)

@@ -14,6 +14,8 @@ from .fakes import Chat, MemoryGateway, MemoryStore
 CITIZEN = "1000000008"
 RESIDENT = "2000000006"
 PHONE = "+966501234567"
+#: what _to_attachments types at the description step
+DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
 
 
 async def _to_identity(chat: Chat, service: str = "iqama_renew") -> None:
@@ -48,7 +50,22 @@ async def _to_attachments(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
-    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    await chat.text(DESCRIPTION)
+
+
+async def _done_after_a_file_files_the_description(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    """``typed`` after one photo at the documents step means «Done»: the summary is shown,
+    nothing of it added to the description, and «Confirm» files the description as given."""
+    await _to_attachments(chat)
+    await chat.media(ref="p1")
+    await chat.text(typed)
+    assert "أُضيف إلى وصفك" not in chat.said
+    assert "فضلًا راجع طلبك" in chat.said and chat.choice_ids[0] == "confirm"
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.description == DESCRIPTION  # nothing of it appended
 
 
 async def test_greeting_explains_service_and_offers_applicant_kinds(chat: Chat) -> None:
