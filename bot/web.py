@@ -284,36 +284,46 @@ async def _replay(
 async def _worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal) -> None:
     while True:
         body_id, item = await queue.get()
-        started, outcome = time.monotonic(), "error"
         try:
-            if isinstance(item, Inbound) and body_id:
-                # the sender's earlier messages first, whichever worker holds them
-                async with inbox.turns.taking(item.sender.user_key, _member(body_id, item)):
-                    # a body taken over from a dead worker: a turn it saved and did not
-                    # answer is answered now (conversations.replays)
-                    with replaying(body_id in inbox.replayed):
-                        await runtime.channel.on_message(item)
-            elif isinstance(item, Inbound):
-                await runtime.channel.on_message(item)
-            else:
-                await runtime.recorder.record(item)
-            outcome = "ok"
-        except asyncio.CancelledError:
-            raise
-        except RedisError as exc:
-            _log_failure(item, exc)
-            if isinstance(item, Inbound):
-                await _apologise(runtime, item)
-        except Exception as exc:
-            _log_failure(item, exc)
+            await _work(runtime, inbox, body_id, item)
         finally:
+            # after the journal's close: the drain (and a test) waiting on the queue knows
+            # the body is finished for good, not only answered; the close used to come after
+            # this, so a drain could cut it and the body be replayed by the next worker
             queue.task_done()
-        UPDATES_HANDLED.labels(CHANNEL, outcome).inc()
-        HANDLING_SECONDS.labels(CHANNEL).observe(time.monotonic() - started)
-        # handled, or failed on our side (the person was answered with an apology):
-        # either way this item is finished and must not be replayed
-        with contextlib.suppress(Exception):
-            await inbox.done(body_id)
+
+
+async def _work(runtime: WhatsAppRuntime, inbox: Journal, body_id: str, item: WorkItem) -> None:
+    """One item of a webhook body, then its journal entry closed (not when cancelled: a
+    cut item stays in the journal for the next worker to replay)."""
+    started, outcome = time.monotonic(), "error"
+    try:
+        if isinstance(item, Inbound) and body_id:
+            # the sender's earlier messages first, whichever worker holds them
+            async with inbox.turns.taking(item.sender.user_key, _member(body_id, item)):
+                # a body taken over from a dead worker: a turn it saved and did not
+                # answer is answered now (conversations.replays)
+                with replaying(body_id in inbox.replayed):
+                    await runtime.channel.on_message(item)
+        elif isinstance(item, Inbound):
+            await runtime.channel.on_message(item)
+        else:
+            await runtime.recorder.record(item)
+        outcome = "ok"
+    except asyncio.CancelledError:
+        raise
+    except RedisError as exc:
+        _log_failure(item, exc)
+        if isinstance(item, Inbound):
+            await _apologise(runtime, item)
+    except Exception as exc:
+        _log_failure(item, exc)
+    UPDATES_HANDLED.labels(CHANNEL, outcome).inc()
+    HANDLING_SECONDS.labels(CHANNEL).observe(time.monotonic() - started)
+    # handled, or failed on our side (the person was answered with an apology):
+    # either way this item is finished and must not be replayed
+    with contextlib.suppress(Exception):
+        await inbox.done(body_id)
 
 
 async def _apologise(runtime: WhatsAppRuntime, item: Inbound) -> None:
