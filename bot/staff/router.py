@@ -7,7 +7,9 @@ The pieces:
 - :mod:`bot.staff.prompts`: the question or reason an officer types as a reply;
 - :mod:`bot.staff.commands`: ``/find``, ``/waiting``, ``/mine``, ``/unassigned``,
   ``/overdue``, ``/takeover``, ``/stats``, ``/help``;
-- :mod:`bot.staff.notes`: ``/note``, an officers' internal note on a request.
+- :mod:`bot.staff.notes`: ``/note``, an officers' internal note on a request;
+- :mod:`bot.staff.pointer`: an unknown command, or a reply to an alert that reads as a
+  decision, is pointed to the alert's buttons.
 
 Each decision goes through :class:`bot.staff.desk.StaffDesk`, the only way to change a
 request. The card itself is edited by the outbox dispatcher from the row the desk queues;
@@ -38,6 +40,7 @@ from bot.staff.commands import CommandHandlers
 from bot.staff.desk import StaffDesk
 from bot.staff.group import Kick
 from bot.staff.notes import NoteHandlers
+from bot.staff.pointer import PointerHandlers, decision_reply, unknown_command
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
@@ -46,7 +49,7 @@ from domain.normalize import strip_invisible
 __all__ = ["StaffAction", "StaffHandlers", "parse_callback", "reject_reasons", "staff_router"]
 
 
-class StaffHandlers(ButtonHandlers, CommandHandlers, NoteHandlers):
+class StaffHandlers(ButtonHandlers, CommandHandlers, NoteHandlers, PointerHandlers):
     """Every handler of the staff group, on one desk, Redis and chat."""
 
 
@@ -114,5 +117,8 @@ def staff_router(
     router.message.register(handlers.on_note, StaffCommand("note"))
     router.message.register(handlers.on_stats, StaffCommand("stats"))
     router.message.register(handlers.on_help, StaffCommand("help", "start"))
+    # after every known command: the commands it sees are unknown ones
+    router.message.register(handlers.on_unknown_command, unknown_command)
+    router.message.register(handlers.on_decision_reply, decision_reply)
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router
