@@ -21,36 +21,43 @@ send until released (a process killed while it waits).
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import itertools
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from aiohttp import web
 
+from standins.graph_errors import GraphError
+from standins.graph_errors import error_response as _error
+from standins.graph_messages import check_message as _check_message
+from standins.graph_messages import interactive_choices, message_text
+from standins.loopback import LoopbackServer, ParkedCall
+
 JSON = dict[str, Any]
+
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_PHONE_ID",
+    "DEFAULT_TOKEN",
+    "JSON",
+    "MEDIA_URL_TTL_S",
+    "Gate",
+    "GraphAPIStandin",
+    "GraphCall",
+    "GraphError",
+    "StoredMedia",
+    "interactive_choices",
+    "message_text",
+]
 
 DEFAULT_TOKEN: Final = "EAAStandinTokenForTawasulTests0000000000"
 DEFAULT_PHONE_ID: Final = "106540352242922"
 API_VERSION: Final = "v23.0"
 MEDIA_URL_TTL_S: Final = 300.0
-
-_LIMITS: Final = {
-    "text": 4096,
-    "body": 1024,
-    "button_title": 20,
-    "buttons": 3,
-    "rows": 10,
-    "row_title": 24,
-    "row_description": 72,
-    "list_button": 20,
-    "section_title": 24,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +90,6 @@ class StoredMedia:
 
 
 @dataclass
-class GraphError(Exception):
-    code: int
-    message: str
-    status: int = 400
-    details: str = ""
-
-    def body(self) -> JSON:
-        error: JSON = {
-            "message": f"(#{self.code}) {self.message}",
-            "type": "OAuthException",
-            "code": self.code,
-            "fbtrace_id": secrets.token_urlsafe(12),
-        }
-        if self.details:
-            error["error_data"] = {"messaging_product": "whatsapp", "details": self.details}
-        return {"error": error}
-
-
-@dataclass
 class _FailNext:
     kind: str
     error: GraphError
@@ -109,45 +97,27 @@ class _FailNext:
 
 
 @dataclass
-class Gate:
+class Gate(ParkedCall):
     """A parked message send (see :meth:`GraphAPIStandin.hold`)."""
 
     to: str | None
-    #: matching sends to let through before the one parked
-    skip: int = 0
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-    released: asyncio.Event = field(default_factory=asyncio.Event)
-    used: bool = False
-    #: True when the caller had gone by the time the gate opened: the send was dropped
-    dropped: bool = False
-    transport: asyncio.BaseTransport | None = None
-
-    def caller_gone(self) -> bool:
-        """Whether the parked caller's connection has closed (its process ended)."""
-        return self.transport is not None and self.transport.is_closing()
 
     def matches(self, body: JSON) -> bool:
         if self.used:
             return False
         if self.to is not None and self.to not in (body.get("to"), body.get("recipient")):
             return False
-        if self.skip > 0:
-            self.skip -= 1
-            return False
-        return True
-
-    def release(self) -> None:
-        self.released.set()
+        return not self._let_through()
 
 
 @dataclass
-class GraphAPIStandin:
+class GraphAPIStandin(LoopbackServer):
     """The stand-in server. Start with ``async with`` (or :meth:`start` / :meth:`stop`)."""
+
+    max_body_bytes: ClassVar[int] = 128 * 1024 * 1024
 
     token: str = DEFAULT_TOKEN
     phone_id: str = DEFAULT_PHONE_ID
-    host: str = "127.0.0.1"
-    port: int = 0
 
     calls: list[GraphCall] = field(default_factory=list, init=False)
     media: dict[str, StoredMedia] = field(default_factory=dict, init=False)
@@ -156,38 +126,15 @@ class GraphAPIStandin:
     _failures: list[_FailNext] = field(default_factory=list, init=False)
     _gates: list[Gate] = field(default_factory=list, init=False)
     _url_tokens: dict[str, tuple[str, float]] = field(default_factory=dict, init=False)
-    _runner: web.AppRunner | None = field(default=None, init=False)
-    _changed: asyncio.Condition = field(default_factory=asyncio.Condition, init=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1), init=False)
 
-    # ------------------------------------------------------------------ lifecycle
+    # ------------------------------------------------------------------ routes
 
-    async def start(self) -> None:
-        app = web.Application(client_max_size=128 * 1024 * 1024)
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_post("/{version}/{phone_id}/messages", self._on_messages)
         app.router.add_post("/{version}/{phone_id}/media", self._on_upload)
         app.router.add_get("/download/{media_id}", self._on_download)
         app.router.add_get("/{version}/{media_id}", self._on_media_url)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        self.port = self._runner.addresses[0][1]
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> GraphAPIStandin:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -222,7 +169,7 @@ class GraphAPIStandin:
         """Park the next message send (to `to`, if given), after letting `skip` such
         sends through, until the gate is released; before Meta has it: if the caller is
         gone when released (its process was killed), the send is dropped, never made."""
-        gate = Gate(to, skip=skip)
+        gate = Gate(to=to, skip=skip)
         self._gates.append(gate)
         return gate
 
@@ -247,12 +194,6 @@ class GraphAPIStandin:
                 return interactive
         return None
 
-    async def wait_until(self, predicate: Callable[[], bool]) -> None:
-        """Wait until `predicate()` holds, checked after every call. Bound it with
-        ``asyncio.timeout``."""
-        async with self._changed:
-            await self._changed.wait_for(predicate)
-
     # ------------------------------------------------------------------ HTTP
 
     def _authorised(self, request: web.Request) -> bool:
@@ -260,8 +201,7 @@ class GraphAPIStandin:
 
     async def _record(self, kind: str, request: web.Request, body: JSON) -> None:
         self.calls.append(GraphCall(kind, request.path, body, time.monotonic()))
-        async with self._changed:
-            self._changed.notify_all()
+        await self._notify()
 
     def _injected(self, kind: str) -> GraphError | None:
         for failure in self._failures:
@@ -291,11 +231,7 @@ class GraphAPIStandin:
         gate = next((g for g in self._gates if g.matches(body)), None)
         if gate is not None:
             gate.used = True
-            gate.transport = request.transport
-            gate.arrived.set()
-            await gate.released.wait()
-            if request.transport is None or request.transport.is_closing():
-                gate.dropped = True  # the caller died waiting: Meta never got it
+            if not await gate.park(request):  # the caller died waiting: Meta never got it
                 return _error(GraphError(131000, "Something went wrong", 500))
         try:
             if request.match_info["phone_id"] != self.phone_id:
@@ -365,95 +301,3 @@ class GraphAPIStandin:
         self.downloads.append(media_id)
         await self._record("download", request, {"id": media_id})
         return web.Response(body=stored.data, content_type=stored.mime)
-
-
-def message_text(message: JSON) -> str:
-    kind = message.get("type")
-    if kind == "text":
-        return str(message["text"]["body"])
-    if kind == "interactive":
-        return str(message["interactive"]["body"]["text"])
-    if kind == "template":
-        return f"[template {message['template']['name']}]"
-    return f"[{kind}]"
-
-
-def interactive_choices(interactive: JSON) -> list[tuple[str, str]]:
-    """(id, title) of the buttons or rows of an interactive message, in order."""
-    action = interactive["action"]
-    if interactive["type"] == "button":
-        return [(b["reply"]["id"], b["reply"]["title"]) for b in action["buttons"]]
-    return [(r["id"], r["title"]) for s in action["sections"] for r in s["rows"]]
-
-
-def _error(error: GraphError) -> web.Response:
-    return web.json_response(error.body(), status=error.status)
-
-
-def _check_message(body: JSON) -> None:
-    """WhatsApp's checks on a message, as error 131009 (parameter value is not valid)."""
-
-    def invalid(details: str) -> GraphError:
-        return GraphError(131009, "Parameter value is not valid", 400, details)
-
-    if body.get("messaging_product") != "whatsapp":
-        raise GraphError(100, "The parameter messaging_product is required.")
-    if not body.get("to") and not body.get("recipient"):
-        raise GraphError(100, "The parameter to is required.")
-    kind = body.get("type", "text")
-    content = body.get(kind)
-    if not isinstance(content, dict):
-        raise GraphError(100, f"The parameter {kind} is required.")
-    if kind == "text":
-        text = content.get("body", "")
-        if not text or len(text) > _LIMITS["text"]:
-            raise invalid(f"text.body must be 1-{_LIMITS['text']} characters")
-    elif kind == "interactive":
-        _check_interactive(content, invalid)
-    elif kind == "template":
-        if not content.get("name") or not content.get("language", {}).get("code"):
-            raise invalid("template name and language are required")
-    elif kind in ("image", "document"):
-        if not content.get("id") and not content.get("link"):
-            raise invalid(f"{kind} needs an id or a link")
-    else:
-        raise GraphError(131051, "Unsupported message type")
-
-
-def _check_interactive(content: JSON, invalid: Callable[[str], GraphError]) -> None:
-    body = content.get("body", {}).get("text", "")
-    if not body or len(body) > _LIMITS["body"]:
-        raise invalid(f"interactive body must be 1-{_LIMITS['body']} characters")
-    action = content.get("action", {})
-    if content.get("type") == "button":
-        buttons = action.get("buttons", [])
-        if not 1 <= len(buttons) <= _LIMITS["buttons"]:
-            raise invalid("buttons must have 1-3 items")
-        titles = [b["reply"]["title"] for b in buttons]
-        if len(set(titles)) != len(titles):
-            raise invalid("button titles must be unique")
-        ids = [b["reply"]["id"] for b in buttons]
-        if len(set(ids)) != len(ids):
-            raise invalid("button ids must be unique")
-        for title in titles:
-            if not 1 <= len(title) <= _LIMITS["button_title"]:
-                raise invalid(f"button title {title!r} must be 1-20 characters")
-    elif content.get("type") == "list":
-        if not 1 <= len(action.get("button", "")) <= _LIMITS["list_button"]:
-            raise invalid("list button must be 1-20 characters")
-        rows = [r for s in action.get("sections", []) for r in s.get("rows", [])]
-        if not 1 <= len(rows) <= _LIMITS["rows"]:
-            raise invalid("a list has 1-10 rows in all")
-        ids = [r["id"] for r in rows]
-        if len(set(ids)) != len(ids):
-            raise invalid("row ids must be unique")
-        for section in action.get("sections", []):
-            if len(section.get("title", "")) > _LIMITS["section_title"]:
-                raise invalid("section title must be at most 24 characters")
-        for row in rows:
-            if not 1 <= len(row.get("title", "")) <= _LIMITS["row_title"]:
-                raise invalid(f"row title {row.get('title')!r} must be 1-24 characters")
-            if len(row.get("description", "")) > _LIMITS["row_description"]:
-                raise invalid("row description must be at most 72 characters")
-    else:
-        raise invalid(f"interactive type {content.get('type')!r} not supported here")
