@@ -1,24 +1,23 @@
 """An in-memory desk store for the unit tests of :mod:`officers.desk` (the SQL one is
 ``bot.staff.desk_sql``, tested on SQLite and PostgreSQL in tests/integration).
 
-A transaction works on a copy of the world and keeps it only when its block ends without
-an error, as a database transaction does, so a refused action can be seen to change
-nothing. What would be queued in the outbox is kept in lists, in the order written.
+What it shares with the say's fake (the audit trail, the words and files for the officers,
+a transaction on a copy of the world) is in store_fake.py.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from domain.status import RequestStatus
 from officers.desk_port import Change, DeskRow, InternalNote, PendingNotice
 from officers.failures import RequestNotFound
 from officers.officer import Officer
+from tests.unit.officers.store_fake import Event, SharedStore, SharedUnit, SharedWorld
+
+__all__ = ["Event", "FakeStore", "FakeUnit", "FakeWords", "Notice", "Row", "World"]
 
 
 @dataclass
@@ -45,16 +44,6 @@ class Row:
 
 
 @dataclass
-class Event:
-    """An audit row."""
-
-    number: str
-    change: Change
-    reason: str | None
-    at: dt.datetime
-
-
-@dataclass
 class Notice:
     """The person's notification as queued: the status it tells and how."""
 
@@ -72,36 +61,20 @@ class Notice:
 
 
 @dataclass
-class World:
+class World(SharedWorld):
     """Everything the store holds."""
 
     rows: dict[str, Row] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-    #: (request number, html) of every word to the officers under a card
-    staff_words: list[tuple[str, str]] = field(default_factory=list)
-    #: the request number of every card refresh queued
-    cards: list[str] = field(default_factory=list)
     #: (request number, note) of every officers' internal note kept
     internal_notes: list[tuple[str, InternalNote]] = field(default_factory=list)
-    files: dict[str, list[str]] = field(default_factory=dict)
-    #: (request number, first file) of every album queued for the officers
-    albums: list[tuple[str, int]] = field(default_factory=list)
-    #: the clock of the desk and the store (aware UTC); tests move it on
-    now: dt.datetime = dt.datetime(2026, 3, 1, 7, tzinfo=dt.UTC)
-
-    def trail(self, number: str) -> list[Change]:
-        return [e.change for e in self.events if e.number == number]
 
     def told(self, number: str) -> list[Notice]:
         return [n for n in self.notices if n.number == number]
 
 
-class FakeUnit:
+class FakeUnit(SharedUnit[World]):
     """One transaction on a copy of the world."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
 
     async def load(self, number: str) -> Row:
         if number not in self.world.rows:
@@ -110,24 +83,6 @@ class FakeUnit:
 
     async def changes(self, request: DeskRow) -> list[Change]:
         return self.world.trail(request.number)
-
-    async def reconsidered(self, request: DeskRow) -> bool:
-        return any(c.kind == "reconsider" for c in self.world.trail(request.number))
-
-    def record(
-        self,
-        request: DeskRow,
-        actor: str,
-        from_status: RequestStatus | None,
-        to_status: RequestStatus,
-        reason: str | None,
-        *,
-        at: dt.datetime,
-        kind: str | None = None,
-    ) -> None:
-        before = None if from_status is None else from_status.value
-        change = Change(actor, before, to_status.value, kind)
-        self.world.events.append(Event(request.number, change, reason, at))
 
     def tell(
         self,
@@ -142,12 +97,6 @@ class FakeUnit:
 
     def tell_kept(self, request: DeskRow) -> None:
         self._notice(request, request.status, None, kept=True)
-
-    def word_to_staff(self, request: DeskRow, html: str) -> None:
-        self.world.staff_words.append((request.number, html))
-
-    async def refresh_card(self, request: DeskRow) -> None:
-        self.world.cards.append(request.number)
 
     def add_internal_note(self, request: DeskRow, note: InternalNote) -> None:
         self.world.internal_notes.append((request.number, note))
@@ -169,15 +118,6 @@ class FakeUnit:
 
     async def withdraw(self, notice: PendingNotice) -> None:
         self.world.notices = [n for n in self.world.notices if n.id != notice.id]
-
-    async def add_files(self, request: DeskRow, files: Sequence[str], *, at: dt.datetime) -> int:
-        kept = self.world.files.setdefault(request.number, [])
-        had = len(kept)
-        kept.extend(files)
-        return had
-
-    def send_files(self, request: DeskRow, *, first: int) -> None:
-        self.world.albums.append((request.number, first))
 
     async def read(self, request: DeskRow, *, refresh_card: bool = True) -> Row:
         if refresh_card:
@@ -209,18 +149,11 @@ class FakeUnit:
         )
 
 
-class FakeStore:
+class FakeStore(SharedStore[World, FakeUnit]):
     """The desk's store in memory (a :class:`officers.desk_port.DeskStore`)."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[FakeUnit]:
-        working = copy.deepcopy(self.world)
-        yield FakeUnit(working)
-        # only reached when the block ended without an error: keep what it wrote
-        self.world.__dict__.update(working.__dict__)
+    def _unit(self, world: World) -> FakeUnit:
+        return FakeUnit(world)
 
 
 class FakeWords:
