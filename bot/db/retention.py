@@ -5,6 +5,9 @@ identifies or describes the person: the identity, establishment and phone number
 description, the person's own words later (notes, answers to officers, reconsideration
 reasons, satisfaction comments), the photos and files, and the texts already delivered
 about the request (the outbox rows: staff cards carry the identity and phone numbers).
+The officers' internal notes (``staff_notes``, ``/note``) go too: they are written about
+the person («called him, his old passport is A1234567») and are kept for the handling of
+the request, not for its account; who wrote one and when stay, their words go.
 
 The rule (issue 14): decided requests older than ``TAWASUL_RETENTION_DAYS`` (default 365)
 are redacted by a daily job. Every worker may run it at once: each change is guarded by
@@ -13,7 +16,8 @@ are redacted by a daily job. Every worker may run it at once: each change is gua
 The person may speak about a request after it was redacted: a satisfaction comment on its
 decision, a reconsideration reason that reopens it, notes and files while it is open again.
 Such words are redacted too once the request is decided again (or at once on «delete my
-data»): a request is due while any of them is left, not only until its description goes.
+data»): a request is due while any of them is left, not only until its description goes. The same
+holds for an officer's note written after the redaction.
 
 Blocks (``blocks``, :mod:`bot.abuse.blocks`) name the person's chat (user key) and hold the
 officer's reason, which may describe them. A block in force is kept whole: it is what keeps
@@ -36,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.engine import SQLITE_BEGIN
-from bot.db.models import Attachment, Block, OutboxMessage, Request, StatusEvent
+from bot.db.models import Attachment, Block, OutboxMessage, Request, StaffNote, StatusEvent
 from bot.media_store import MediaStore
 from domain.status import FINAL
 
@@ -96,6 +100,7 @@ def _left_to_redact() -> ColumnElement[bool]:
         *(_unredacted(column) for column in _THEIR_SAY),
         exists().where(Attachment.request_id == Request.id),
         exists().where(StatusEvent.request_id == Request.id, _persons_words()),
+        exists().where(StaffNote.request_id == Request.id, StaffNote.text != REDACTED),
     )
 
 
@@ -168,6 +173,15 @@ async def _redact(session: AsyncSession, ids: list[int]) -> tuple[list[int], lis
             .where(StatusEvent.request_id.in_(ids), _persons_words())
             .values(reason=REDACTED)
             .returning(StatusEvent.request_id)
+        )
+    )
+    # the officers' internal notes: their words go, who wrote each and when stay
+    mine.update(
+        await session.scalars(
+            update(StaffNote)
+            .where(StaffNote.request_id.in_(ids), StaffNote.text != REDACTED)
+            .values(text=REDACTED)
+            .returning(StaffNote.request_id)
         )
     )
     removed = (
