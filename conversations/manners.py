@@ -42,6 +42,16 @@ def wants_welcome(state: DialogueState, now: dt.datetime) -> bool:
     return True
 
 
+def welcome_on_screen(state: DialogueState) -> bool:
+    """True when the person's last turn showed the full welcome, in the language they are
+    answered in now: with the first question under it (the caller checks the step), the
+    welcome is still the last thing on their screen."""
+    shown = state.welcome_turn
+    if not shown or not state.handled or state.handled[-1] != shown[0]:
+        return False
+    return shown[1] == state.locale
+
+
 def ask_discard(ctx: Ctx) -> tuple[str, tuple[Option, ...]]:
     """The question before a draft with the person's data is deleted."""
     _ = ctx.texts.gettext

@@ -17,7 +17,7 @@ from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.intake_numbers import number_first
 from conversations.keywords import courtesy
-from conversations.manners import salute, wants_welcome
+from conversations.manners import salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics
 from conversations.reading import START_STEPS
 from conversations.state import replace_state
@@ -84,7 +84,16 @@ class Moves(EngineParts):
             replies = self._restart(ctx)
             first_of_album(ctx, event)
             return [Reply(note), *replies]
-        return self._restart(ctx, welcome=isinstance(event, Command))
+        # /start asks for the welcome, unless it is the last thing the person was shown
+        # (found by the fresh-clone tester: a /start typed first in the terminal chat, or
+        # after Telegram's Start button, showed the whole welcome twice in a row)
+        at_first = ctx.state.step == self.flow.first
+        if not (isinstance(event, Command) and at_first and welcome_on_screen(ctx.state)):
+            return self._restart(ctx, welcome=isinstance(event, Command))
+        replies = self._restart(ctx)
+        # the welcome is still just above: a further /start does not bring it back either
+        ctx.state.welcome_turn = [ctx.origin.event_id, ctx.locale]
+        return replies
 
     async def _status_paused(self, ctx: Ctx) -> list[Reply] | None:
         """A number typed after a status look-up was paused for failed attempts: the
@@ -123,6 +132,7 @@ class Moves(EngineParts):
                 lines.pop()
             # the way to the other language, written in it, for who cannot read this one
             lines += [self.flow.greeting(ctx), languages.OTHER_LANGUAGE_HINT[ctx.locale]]
+            ctx.state.welcome_turn = [ctx.origin.event_id, ctx.locale]
         replies = [Reply("\n".join(lines))] if lines else []
         if ask:
             replies.append(self._ask(ctx, language_choice=language_choice))

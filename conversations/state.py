@@ -64,6 +64,10 @@ class DialogueState:
     discarded: dict[str, Any] | None = None
     # when the full welcome was last shown (ISO): it is not repeated on every new start
     welcomed: str | None = None
+    # [event id, locale] of the turn that last showed the full welcome: a /start right
+    # after it (the terminal chat and Telegram's Start button send one before the person
+    # types their own) asks the first question again without repeating it
+    welcome_turn: list[str] | None = None
     # [flow, step, message id] of the message that last answered the current step (an edit
     # of it answers the step again), and the ids of the person's recent messages (an edit
     # of one not seen yet may have overtaken its original on another worker)
@@ -112,6 +116,7 @@ class DialogueState:
             held_aside=self.held_aside,
             discarded=self.discarded,
             welcomed=self.welcomed,
+            welcome_turn=self.welcome_turn,
             reconsidered=self.reconsidered,
             seen=self.seen,
             handled=self.handled,

@@ -1,0 +1,36 @@
+"""What the fresh-clone tester met as a resident on Telegram, across two webhook workers
+(two apps, each with its own dispatcher and queue) on one real Redis and SQLite database,
+the Bot API stand-in giving real update shapes: the load balancer may send each of a
+person's messages to either worker, so what the next turn depends on lives in Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.normalize import clean_input
+from standins.telegram_updates import TgUser
+from tests.integration.test_telegram_webhook import Harness, Worker, h
+
+__all__ = ["h"]  # the fixture, shared with the webhook tests
+
+HIND = TgUser(5_400_000_001, "هند")
+WELCOME = "أهلًا بك في «تواصل»"
+
+
+async def _say(w: Worker, h: Harness, user: TgUser, raw: dict[str, Any]) -> str:
+    """One update posted to worker ``w``; what the person read in answer."""
+    before = len(h.texts(user))
+    assert (await w.post(raw)).status == 200
+    await w.settle()
+    return clean_input("\n".join(h.texts(user)[before:]))
+
+
+async def test_start_twice_shows_the_welcome_once_whichever_worker(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, HIND, h.updates.text(HIND, "/start"))  # the Start button
+    assert WELCOME in said
+    said = await _say(b, h, HIND, h.updates.text(HIND, "/start"))  # typed, on the other
+    assert WELCOME not in said and "هل تقدّم الطلب بصفتك فردًا" in said
+    said = await _say(a, h, HIND, h.updates.callback(HIND, "ind"))
+    assert "ما الخدمة التي تحتاجها؟" in said
+    assert sum(WELCOME in t for t in h.texts(HIND)) == 1
