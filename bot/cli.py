@@ -85,7 +85,7 @@ async def _run(settings: Settings, listen_fd: int | None) -> bool:
     if not settings.telegram_token and not settings.whatsapp_enabled:
         print(
             "tawasul: no TAWASUL_TELEGRAM_TOKEN set: the terminal chat (type a message, "
-            f"/photo PATH, /contact NUMBER; Ctrl-D or Ctrl-C to quit; log in {settings.data_dir / LOG_FILE})",
+            f"/photo PATH [PATH…], /contact NUMBER; Ctrl-D or Ctrl-C to quit; log in {settings.data_dir / LOG_FILE})",
             file=sys.stderr,
         )
         return await _chat(settings, "local")

@@ -1,7 +1,8 @@
 """The terminal chat: the resident dialogue on stdin/stdout, one line per message.
 
-It reads line by line so a test or a person can script it: ``/photo PATH`` attaches a
-file, ``/contact PHONE`` shares a number (the terminal is the person's own, so it counts
+It reads line by line so a test or a person can script it: ``/photo PATH…`` attaches
+files (several paths, each sent as its own file; a path with spaces in quotes or typed
+alone), ``/contact PHONE`` shares a number (the terminal is the person's own, so it counts
 as their own number), an empty line is answered with the question again, end of input
 (Ctrl-D) or Ctrl-C ends the chat with a goodbye.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import shlex
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -58,6 +60,38 @@ class NoSuchFile:
     path: str
 
 
+@dataclass(frozen=True)
+class Attachments:
+    """``/photo PATH…``: one item per path, in the order typed; a path that names no file
+    is a :class:`NoSuchFile` in its place, so the others are sent all the same."""
+
+    items: tuple[Media | NoSuchFile, ...]
+
+
+def photo_paths(text: str) -> list[str]:
+    """The paths typed after ``/photo``: split as a shell does (``a.jpg "my passport.jpg"``
+    is two), unless the whole text names a file (a path with spaces typed alone, without
+    quotes, as the terminal always took it). An unclosed quote splits on blanks.
+
+    :mod:`shlex` rather than a splitter of our own: quotes and backslash escapes are the
+    shell's rules, which a person pasting a path from a terminal already follows."""
+    if not text:
+        return []
+    if _is_file(Path(text).expanduser()):
+        return [text]
+    try:
+        return shlex.split(text)
+    except ValueError:  # «No closing quotation»
+        return text.split()
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say: no file by that name
+        return False
+
+
 def render(reply: Reply, texts: Texts) -> str:
     """A reply as the terminal shows it: the text, then its choices as a numbered list,
     then where its pictures are (a terminal cannot show them)."""
@@ -93,15 +127,26 @@ def _is_picture(ref: str) -> bool:
 
 def to_event(
     line: str, user_key: str, media: MediaStore, event_id: str | None = None
-) -> Event | NoSuchFile | None:
+) -> Event | Attachments | None:
     """Turns a typed line into an event (``event_id`` its id, a new one when None); None
-    for an empty line; :class:`NoSuchFile` is a local error to show instead."""
+    for an empty line; ``/photo`` gives :class:`Attachments`, one event per file (the
+    first with ``event_id``, the next ones with ids made from it)."""
     origin = Origin(CHANNEL, user_key, event_id or uuid.uuid4().hex)
     stripped = line.strip()
     if not stripped:
         return None
     if stripped.startswith("/photo"):
-        return _attach(origin, stripped.removeprefix("/photo").strip(), media)
+        paths = photo_paths(stripped.removeprefix("/photo").strip())
+        return Attachments(
+            tuple(
+                _attach(
+                    Origin(CHANNEL, user_key, f"{origin.event_id}{f'-{i}' if i else ''}"),
+                    path,
+                    media,
+                )
+                for i, path in enumerate(paths)
+            )
+        )
     if stripped.startswith("/answer"):
         # the «Answer» button of a notification, which a terminal cannot show as a button
         return Choice(origin, "ans:" + stripped.removeprefix("/answer").strip())
@@ -119,7 +164,7 @@ def to_event(
 
 def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | NoSuchFile:
     path = Path(path_text).expanduser()
-    if not path.is_file():
+    if not _is_file(path):
         return NoSuchFile(path_text)
     data = path.read_bytes()
     declared = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -247,7 +292,7 @@ async def chat(
                     print(render(reply, Texts(locale)), file=stdout)
                     print(file=stdout, flush=True)
                 continue
-        event: Event | NoSuchFile | None = (
+        event: Event | Attachments | None = (
             pending if pending is not None else to_event(line, user_key, media, event_id)
         )
         pending = None
@@ -264,18 +309,38 @@ async def chat(
             print(again, file=stdout)
             print(file=stdout, flush=True)
             continue
-        if isinstance(event, NoSuchFile):
-            _ = Texts(locale).gettext
-            print(_("(no such file: %(path)s)") % {"path": event.path}, file=stdout, flush=True)
-            continue
-        for reply in await handle(event):
-            # the terminal's own words follow the language the person chose
-            locale = reply.locale or locale
-            print(render(reply, Texts(locale)), file=stdout)
-            print(file=stdout, flush=True)
-            asked = reply
-            if reply.follow_up is not None and follow_ups is not None:
-                await follow_ups.release(reply.follow_up, delivered=True)
+        items = event.items if isinstance(event, Attachments) else (event,)
+        for item in items:
+            if isinstance(item, NoSuchFile):
+                _ = Texts(locale).gettext
+                print(_("(no such file: %(path)s)") % {"path": item.path}, file=stdout)
+                continue
+            for reply in await handle(item):
+                # the terminal's own words follow the language the person chose
+                locale = reply.locale or locale
+                print(render(reply, Texts(locale)), file=stdout)
+                print(file=stdout, flush=True)
+                asked = reply
+                if reply.follow_up is not None and follow_ups is not None:
+                    await follow_ups.release(reply.follow_up, delivered=True)
+        if isinstance(event, Attachments):
+            _photo_hint(event, stdout, locale)
+
+
+def _photo_hint(event: Attachments, stdout: TextIO, locale: str) -> None:
+    """After a ``/photo`` line: how to type it when it named no path, and when a path
+    named no file, that nothing else was lost and how to send that one again."""
+    _ = Texts(locale).gettext
+    if not event.items:
+        hint = _("Type the path of the file after the command, for example:\n/photo ~/passport.jpg")
+    elif any(isinstance(item, NoSuchFile) for item in event.items):
+        hint = _(
+            "Nothing you sent is lost. To send the missing file, check its path and type again:\n/photo PATH (a path with spaces goes in quotes)"
+        )
+    else:
+        return
+    print(hint, file=stdout)
+    print(file=stdout, flush=True)
 
 
 def _set(flag: asyncio.Event | None) -> bool:

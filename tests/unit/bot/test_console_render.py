@@ -60,7 +60,9 @@ async def test_a_missing_photo_is_said_in_the_persons_language(tmp_path: Path) -
     assert "(لا يوجد ملف بهذا المسار: /no/such.png)" in out.getvalue()
     out = io.StringIO()
     await chat(handle, MediaStore(tmp_path), stdin=io.StringIO("/photo\n"), stdout=out, locale="en")
-    assert "(no such file: )" in out.getvalue()
+    # no path at all: how to type one, not «no such file» with nothing after it
+    assert "Type the path of the file after the command, for example:\n/photo " in out.getvalue()
+    assert "no such file" not in out.getvalue()
 
 
 def test_a_document_is_called_a_file() -> None:
