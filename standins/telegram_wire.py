@@ -47,9 +47,10 @@ async def read_params(request: web.Request) -> JSON:
     file becomes ``{"upload": filename, "size": n, "data": bytes}``)."""
     raw: dict[str, Any] = dict(request.query)
     if request.content_type == "application/json":
+        # typed already; a number or an object may still come as a string (Telegram
+        # takes both), so it is read as a form's fields are
         raw.update(await request.json())
-        return raw
-    if request.can_read_body:
+    elif request.can_read_body:
         form = await request.post()
         for key, value in form.items():
             if isinstance(value, web.FileField):

@@ -8,7 +8,6 @@ from typing import Final
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramRetryAfter
@@ -16,6 +15,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 from bot.channels.aiogram_models import pin_response_models
+from bot.channels.telegram_session import BotApiSession
 from bot.metrics import RATE_LIMITED
 
 #: The update types the bot handles (residents' and staff routers): asked for by polling
@@ -47,9 +47,9 @@ def make_bot(token: str, api_url: str | None = None, *, api_is_local: bool = Fal
     pin_response_models()
     if api_url:
         server = TelegramAPIServer.from_base(api_url, is_local=api_is_local)
-        session = AiohttpSession(api=server)
+        session = BotApiSession(api=server)
     else:
-        session = AiohttpSession()
+        session = BotApiSession()
     session.middleware(_count_429)
     # No default parse_mode: resident chats are plain text (see telegram_render).
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
