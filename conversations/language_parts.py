@@ -21,22 +21,25 @@ from conversations.state import DialogueState
 class LanguageParts(EngineParts):
     """Mixed into :class:`conversations.engine.Engine`."""
 
-    def _follow_writing(self, state: DialogueState, event: Event) -> bool:
-        """The language a person writes in chooses the language they are answered in;
-        True when the reply is to carry the way to the other language (written in it).
-        Before anything is answered the first words choose as soon as the language is
-        clear (found by the tester: «hello» was answered in Arabic). Later, only a message
-        wholly in the other language counts (found by the tester: «hello I want to renew»
-        after Arabic was answered in Arabic): four words or more, one script, English words
-        that are English; a mixed or short message («hello», «ابي renew الجواز») keeps the
-        language. Such a message switches a language read from words or the app or left
-        at the default; a language the person chose in so many words is kept, and the
-        reply offers the switch. Never the person's own words at a step that takes them
-        (a description, an answer to an officer, a note): an English error message pasted
-        there is content, not a choice."""
+    def _follow_writing(self, state: DialogueState, event: Event) -> str | None:
+        """The language a person writes in, read from their words; the line to put above
+        the turn's replies, None for none. Before anything is answered the first words
+        choose as soon as the language is clear (found by the tester: «hello» was answered
+        in Arabic), and the line is the way back to the other language. Later, a language
+        does not flip on one message (found by the fresh-clone tester: one English sentence
+        in an Arabic chat switched the whole chat to English, and a long Arabic text an
+        English Telegram user to Arabic): a message wholly in the other language (four
+        words or more, one script, English words that are English; a mixed or short one
+        keeps the language silently) is answered in the person's language with a line, in
+        the language they wrote in, saying how to switch (languages.kept_hint); only
+        languages.SUSTAINED such messages in a row switch a language read from words or
+        the app or left at the default. A language chosen in so many words is never
+        switched by words, only offered. Never the person's own words at a step that takes
+        them (a description, an answer to an officer, a note): an English error message
+        pasted there is content, not a choice."""
         if not isinstance(event, Text) or languages.language_asked(event.text) is not None:
             # «English», «عربي»: the switch itself answers, in the language asked for
-            return False
+            return None
         first = (
             not state.locale_set
             and state.flow == self.flow.name
@@ -47,16 +50,23 @@ class LanguageParts(EngineParts):
         else:
             step = self._flow(state).steps.get(state.step)
             if step is not None and (step.free_text or step.takes_files):
-                return False
+                return None
             written = languages.wholly_in(event.text)
         if written is None:
-            return False
+            return None
+        if written == state.locale:
+            state.locale_set = True
+            state.other_language_run = 0
+            return None
         if state.locale_chosen:
             # their choice stands; the way to the language they wrote in is offered
-            return written != state.locale
-        state.locale_set = True
-        changed, state.locale = state.locale != written, written
-        return changed
+            return languages.kept_hint(written, state.locale)
+        if not first:
+            state.other_language_run += 1
+            if state.other_language_run < languages.SUSTAINED:
+                return languages.kept_hint(written, state.locale)
+        state.locale_set, state.locale, state.other_language_run = True, written, 0
+        return languages.OTHER_LANGUAGE_HINT[written]
 
     def _follow_platform(self, state: DialogueState, event: Event) -> bool:
         """A person whose app is set to English (Telegram's language_code "en…") is
@@ -84,6 +94,7 @@ class LanguageParts(EngineParts):
             state.offered = [[o.id, o.label] for o in options]
             return [Reply(languages.QUESTION, choices=options)]
         state.locale, state.locale_set, state.locale_chosen = wish, True, True
+        state.other_language_run = 0
         _ = ctx.texts.gettext
         said = Reply(_("I'll continue in English."))
         if state.step in START_STEPS:

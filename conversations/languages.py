@@ -2,9 +2,16 @@
 
 The switch works at any step: the «English» / «العربية» button under help, ``/lang``
 (``/lang en``, ``/lang ar``), or typing the language's name as people write it. The
-texts here are deliberately not translated: a language is named in itself, and the hint
-that the other language exists is written in that other language, for the person who
-cannot read this one.
+names and the welcome's hint here are deliberately not translated: a language is named in
+itself, and the hint that the other language exists is written in that other language, for
+the person who cannot read this one.
+
+Once the person's language is set, it does not flip on one message: a sentence in the other
+language is answered in theirs, with a line in the language they wrote in saying how to
+switch (:func:`kept_hint`); only :data:`SUSTAINED` messages in a row wholly in the other
+language switch a language they did not choose in so many words. A passports service that
+speaks Arabic first keeps a person's Arabic over one pasted English error message, and an
+English reader over one Arabic sentence copied from a form.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from conversations.events import Reply
-from conversations.i18n import LOCALES
+from conversations.i18n import LOCALES, Texts
 from domain.normalize import fold_arabic
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -112,6 +119,22 @@ def wholly_in(text: str) -> str | None:
     return None
 
 
+#: Messages in a row wholly in the other language (:func:`wholly_in`, none wholly in the
+#: person's own between them) that switch a language set but not chosen in so many words:
+#: clear, sustained evidence that they read the other one better, not a sentence pasted.
+SUSTAINED = 3
+
+
+def kept_hint(written: str, current: str) -> str:
+    """One line in the language ``written`` (the one the person just wrote in): the
+    conversation stays in ``current``, and how to switch. It carries the welcome's hint for
+    ``current`` (:data:`OTHER_LANGUAGE_HINT`), so it is not added where that hint shows."""
+    _ = Texts(written).gettext
+    if current == "ar":
+        return _("This chat stays in Arabic. For English, type «English».")
+    return _("This chat stays in English. To continue in Arabic, type «عربي».")
+
+
 def from_platform(code: str | None) -> str | None:
     """The language the person's app is set to (an IETF tag as the platform gives it:
     "en", "en-US", "ar-SA"), when it is one we speak; None otherwise. English-set apps
@@ -123,11 +146,12 @@ def from_platform(code: str | None) -> str | None:
     return primary if primary in LOCALES else None
 
 
-def with_way_back(replies: list[Reply], locale: str) -> list[Reply]:
-    """``replies`` in a language the person's words chose, with the way to the other one
-    (written in it) at the top, unless the welcome already says it."""
+def with_way_back(replies: list[Reply], locale: str, line: str | None = None) -> list[Reply]:
+    """``replies`` in ``locale`` with the way to the other language at the top: ``line``
+    (:func:`kept_hint`), else the welcome's hint written in that other language; nothing is
+    added where the welcome already says it."""
     hint = OTHER_LANGUAGE_HINT[locale]
     if not replies or any(hint in r.text for r in replies):
         return replies
     first = replies[0]
-    return [dataclasses.replace(first, text=f"{hint}\n{first.text}"), *replies[1:]]
+    return [dataclasses.replace(first, text=f"{line or hint}\n{first.text}"), *replies[1:]]

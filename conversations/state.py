@@ -45,6 +45,10 @@ class DialogueState:
     # the language was chosen in so many words («English», «عربي», the button, /lang): a
     # later message wholly in the other language offers the switch instead of making it
     locale_chosen: bool = False
+    # the person's messages in a row wholly in the other language (conversations.languages.
+    # SUSTAINED of them switch a language not chosen in so many words; one in their own
+    # language starts the count again)
+    other_language_run: int = 0
     # the account has a language remembered (chosen, read from words, or from the app's
     # language): set by the store on every load, whatever the saved draft says
     locale_remembered: bool = False

@@ -224,12 +224,14 @@ class Turns(Routing, StoreOutage):
         edits.saw(state, event.origin)
         edits.take_back(state, event)
         # the person's first words choose the language, else their app's language
-        followed = self._follow_writing(state, event) or self._follow_platform(state, event)
+        line = self._follow_writing(state, event)
+        if line is None and self._follow_platform(state, event):
+            line = languages.OTHER_LANGUAGE_HINT[state.locale]
         replies = await self._read(state, event)
         replies = await self._held_again(self._ctx(state, event), replies)
         edits.settle(state)
-        if followed:
-            replies = languages.with_way_back(replies, state.locale)
+        if line is not None:
+            replies = languages.with_way_back(replies, state.locale, line)
         return replies
 
     async def wants_files(self, channel: str, user_key: str) -> bool:

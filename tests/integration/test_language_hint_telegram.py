@@ -59,16 +59,18 @@ async def test_the_english_greeting_is_kept_through_the_request(rig: Rig) -> Non
     assert ENGLISH_WELCOME in said
 
 
-async def test_after_arabic_a_message_wholly_in_english_is_answered_in_english(rig: Rig) -> None:
-    # found by the fresh-clone tester: «hello I want to renew» in Arabic mode got Arabic
+async def test_after_arabic_one_message_in_english_keeps_arabic_with_the_way(rig: Rig) -> None:
+    # found by the fresh-clone tester: one English sentence in an Arabic chat switched the
+    # whole chat to English
     user = TgUser(5_300_000_205, "Omar", language_code="ar")
     await rig.says(user, "/start")
     said = await rig.says(user, "السلام عليكم")
     assert "وعليكم السلام" in said  # Arabic, set by their words
     said = await rig.says(user, "hello I want to renew")
-    assert "Which of these services do you need?" in said and WAY_TO_ARABIC in said
-    # a mixed message keeps the language now set, without the offer again
+    assert "أيّ هذه الخدمات تحتاج؟" in said  # answered in Arabic
+    assert "This chat stays in Arabic. For English, type «English»." in said
+    # a mixed message keeps the language, without the line
     said = await rig.says(user, "ابي renew جواز السفر")
-    assert "أيّ" not in said and WAY_TO_ARABIC not in said
-    said = await rig.says(user, "عربي")
-    assert "سأكمل معك باللغة العربية" in said
+    assert "Which" not in said and "This chat stays" not in said
+    said = await rig.says(user, "English")  # the switch, asked for, is made at once
+    assert "I'll continue in English." in said

@@ -34,3 +34,27 @@ async def test_start_twice_shows_the_welcome_once_whichever_worker(h: Harness) -
     said = await _say(a, h, HIND, h.updates.callback(HIND, "ind"))
     assert "ما الخدمة التي تحتاجها؟" in said
     assert sum(WELCOME in t for t in h.texts(HIND)) == 1
+
+
+HADI = TgUser(5_400_000_002, "Hadi", language_code="en")
+ARABIC_NEED = "ابي اجدد جواز السفر لأنه انتهى الشهر الماضي وأنا مسافر قريبا"
+STAYS_ENGLISH = "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية اكتب «عربي»."
+
+
+async def test_one_arabic_text_keeps_english_three_in_a_row_switch_on_either_worker(
+    h: Harness,
+) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, HADI, h.updates.text(HADI, "/start"))
+    assert "Welcome to Tawasul" in said  # the app is set to English
+    await _say(b, h, HADI, h.updates.callback(HADI, "ind"))
+    said = await _say(a, h, HADI, h.updates.text(HADI, ARABIC_NEED))
+    assert "Which of these services do you need?" in said and STAYS_ENGLISH in said
+    said = await _say(b, h, HADI, h.updates.text(HADI, "ابي اجدد جواز السفر لو سمحت"))
+    assert STAYS_ENGLISH in said and "تحتاج" not in said  # two in a row: still English
+    # the third in a row, whichever worker takes it: the count lives in Redis
+    said = await _say(a, h, HADI, h.updates.text(HADI, "ابي اجدد جواز السفر من فضلك"))
+    assert "أيّ هذه الخدمات تحتاج؟" in said
+    assert "For English, type «English»." in said  # the way back, in English
+    state = await h.services.engine.store.load("telegram", str(HADI.id))
+    assert state.locale == "ar"

@@ -97,19 +97,49 @@ async def test_an_english_app_is_greeted_in_english_unless_the_words_are_arabic(
     assert "وعليكم السلام" in arabic.said and "Welcome" not in arabic.said
 
 
-async def test_after_arabic_a_message_wholly_in_english_is_answered_in_english() -> None:
-    # found by the fresh-clone tester: «hello I want to renew» in Arabic mode was answered
-    # in Arabic
+async def test_after_arabic_one_english_sentence_is_answered_in_arabic_with_the_way() -> None:
+    # found by the fresh-clone tester: one English sentence in an Arabic chat switched the
+    # whole chat to English (an earlier tester's «hello I want to renew» had made it so)
     store = MemoryStore()
     chat = _chat(store)
     await chat.text("السلام عليكم")  # Arabic, read from the first words
     await chat.text("hello I want to renew my passport")
-    assert "Which of these services do you need?" in chat.said
+    assert "أيّ هذه الخدمات تحتاج؟" in chat.said  # still Arabic, the need understood
     assert chat.choice_ids[0] == "s:passport_renew"
+    # one line, in the language they wrote in, says how to switch
+    assert chat.said.startswith("This chat stays in Arabic. For English, type «English».")
+    assert chat.last[-1].locale == "ar" and ("test", "u1") not in store.locales
+
+
+async def test_english_sustained_over_three_messages_switches_and_arabic_resets_it() -> None:
+    store = MemoryStore()
+    chat = _chat(store)
+    await chat.text("السلام عليكم")
+    await chat.tap("ind")
+    await chat.text("I need to renew my passport please")
+    await chat.text("I want to renew my passport")
+    assert "أيّ هذه الخدمات تحتاج؟" in chat.said  # two in a row: still Arabic
+    await chat.text("ابي اجدد الجواز لو سمحت")  # wholly Arabic: the count starts again
+    await chat.text("I need to renew my passport please")
+    await chat.text("I want to renew my passport")
+    assert chat.last[-1].locale == "ar"
+    await chat.text("please I need to renew my passport")  # the third in a row
+    assert "Which of these services do you need?" in chat.said
     assert OTHER_LANGUAGE_HINT["en"] in chat.said  # the way back, in Arabic
     assert store.locales[("test", "u1")] == "en"
-    await chat.text("ابي اجدد الجواز لو سمحت")  # and wholly Arabic brings Arabic back
-    assert "أيّ هذه الخدمات تحتاج؟" in chat.said and OTHER_LANGUAGE_HINT["ar"] in chat.said
+
+
+async def test_a_long_arabic_text_keeps_an_english_telegram_user_in_english() -> None:
+    # found by the fresh-clone tester: an English app's user was switched to Arabic by one
+    # long Arabic text
+    chat = _chat()
+    chat.language = "en"
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد جواز السفر لأنه انتهى الشهر الماضي وأنا مسافر قريبا")
+    assert "Which of these services do you need?" in chat.said
+    assert "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية اكتب «عربي»." in chat.said
+    assert chat.last[-1].locale == "en"
 
 
 @pytest.mark.parametrize(
