@@ -9,6 +9,7 @@ from bot.abuse.filing import FilingLimits
 from bot.db.requests_repo import RequestRecord, SqlRequestGateway, StatusEventRecord
 from bot.staff.desk import StaffDesk
 from conversations.ports import (
+    AttachmentInfo,
     MoreInfoAnswer,
     NotAwaitingAnswer,
     Note,
@@ -104,8 +105,20 @@ class Gateway:
     async def add_note(self, note: Note) -> None:
         await self.desk.add_note(note)
 
-    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
-        await self.desk.reconsider(number, channel, user_key, reason)
+    async def reconsider(
+        self,
+        number: str,
+        channel: str,
+        user_key: str,
+        reason: str,
+        files: tuple[AttachmentInfo, ...] = (),
+    ) -> None:
+        await self.desk.reconsider(number, channel, user_key, reason, files)
+
+    async def add_to_reconsideration(
+        self, number: str, channel: str, user_key: str, files: tuple[AttachmentInfo, ...]
+    ) -> None:
+        await self.desk.add_to_reconsideration(number, channel, user_key, files)
 
 
 def told(

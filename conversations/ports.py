@@ -152,7 +152,23 @@ class RequestGateway(Protocol):
 
     async def add_note(self, note: Note) -> None: ...
 
-    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None: ...
+    async def reconsider(
+        self,
+        number: str,
+        channel: str,
+        user_key: str,
+        reason: str,
+        files: tuple[AttachmentInfo, ...] = (),
+    ) -> None:
+        """The reason, and the photos or files the person sent with it."""
+        ...
+
+    async def add_to_reconsideration(
+        self, number: str, channel: str, user_key: str, files: tuple[AttachmentInfo, ...]
+    ) -> None:
+        """Files sent just after the reason join the reconsideration still waiting;
+        SayRefused ("closed") once the officers have answered it."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

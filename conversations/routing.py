@@ -3,10 +3,10 @@
 A message is read, in this order, as: a pressed button checked like typed input; an
 answer to «delete your data?»; a wish in the person's own words («أضف ملاحظة لطلبي»);
 the option it names (by number, label or in other words); the rest of an album being
-asked about; an officer's answer, a question's topic or a need; a rating or note; a
-draft's «discard / keep / undo»; «my data», a status look-up or a language switch; an
-answer nobody prompted, or a need or a rules question where a number was asked;
-navigation; a courtesy; and only then the current step's answer. The first part that
+asked about; a photo just after a request to reconsider; an officer's answer, a question's
+topic or a need; a rating or note; a draft's «discard / keep / undo»; «my data», a status
+look-up or a language switch; an answer nobody prompted, or a need or a rules question
+where a number was asked; navigation; a courtesy; and only then the current step's answer. The first part that
 answers ends the reading. The order is the behaviour: moving a part changes what a word
 means at some step, so each stage below keeps its place.
 
@@ -114,6 +114,7 @@ class Routing(
             self._their_words_first,
             self._as_option,
             self._held_album,
+            self._file_for_reconsideration,
             self._pressed_option,
             self._say_or_not_answer,
             self._draft_choice,
@@ -187,6 +188,10 @@ class Routing(
             state.held = keep_with(m.held, m.event)
             return []
         return None
+
+    async def _file_for_reconsideration(self, m: _Message) -> list[Reply] | None:
+        """A photo just after a request to reconsider joins it (conversations.say_parts)."""
+        return await self._to_reconsideration(m.ctx, m.event)
 
     async def _pressed_option(self, m: _Message) -> list[Reply] | None:
         """An answer to an officer chosen; «أسئلة شائعة», a question's topic, «قدّم طلبًا

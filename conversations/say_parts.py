@@ -16,13 +16,16 @@ import dataclasses
 from pathlib import Path
 
 from conversations.engine_parts import EngineParts
-from conversations.events import Choice, Event, Option, Reply, Text
+from conversations.events import Choice, Event, Media, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, refusal_text
+from conversations.gathering import attachments, file_fields
 from conversations.ports import SayRefused
 from conversations.reading import NAV_IDS, START_STEPS
+from conversations.stray_files import FILE_KINDS, first_of_album, recent_reconsideration
 from conversations.their_say import note_id, parse_say, rate_id, reconsider_id
 from conversations.wishes import wish
+from domain.attachments import check_attachment
 from domain.catalogue import local
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
@@ -76,6 +79,45 @@ class TheirSay(EngineParts):
         Not where the step takes the person's own words (a description, an answer)."""
         wish = say_wish(typed.text)
         return None if wish is None else await self._say_wish(ctx, wish)
+
+    async def _to_reconsideration(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+        """A photo or file sent just after a request to reconsider (one more photo, the
+        rest of an album whose caption was the reason) joins it while the officers have
+        not answered it; None when the file is not one, or they have (then it is a
+        stray file, :mod:`conversations.stray_files`)."""
+        if not isinstance(event, Media) or event.kind not in FILE_KINDS:
+            return None
+        recent = recent_reconsideration(ctx)
+        if recent is None:
+            return None
+        number, albums = recent
+        if event.album_id not in albums and ctx.state.step not in START_STEPS:
+            return None  # in the middle of something else, which has its own answer
+        _ = ctx.texts.gettext
+        if check_attachment(event.kind, event.mime, event.size, 0, problem=event.problem):
+            return self._and_again(
+                ctx,
+                _("This file can't be accepted. Please send a photo or a PDF file under 10 MB."),
+            )
+        origin = ctx.origin
+        try:
+            await ctx.gateway.add_to_reconsideration(
+                number, origin.channel, origin.user_key, attachments([file_fields(event)])
+            )
+        except SayRefused:
+            ctx.state.reconsidered = None  # answered meanwhile: nothing to join any more
+            return None
+        if not first_of_album(ctx, event):
+            return []  # the rest of an album already told
+        if event.kind == "photo":
+            added = _(
+                "Your photo has been added to your request to reconsider request %(number)s; the officer will see it with your reason."
+            )
+        else:
+            added = _(
+                "Your file has been added to your request to reconsider request %(number)s; the officer will see it with your reason."
+            )
+        return self._and_again(ctx, added % {"number": number})
 
     async def _rate(self, ctx: Ctx, number: str, rating: int) -> list[Reply]:
         origin = ctx.origin

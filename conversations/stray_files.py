@@ -1,18 +1,20 @@
 """What a person is told about a photo or file sent where nothing takes one: before a service
-is chosen, at a step that asks for a number or a choice, after a request was filed, after a
-request to reconsider was sent. Found by the fresh-clone tester: such a photo was dropped
-without a word (the step's own hint, «اختر أحد الخيارين», or the first question again).
+is chosen, at a step that asks for a number or a choice, after a request was filed. Found by
+the fresh-clone tester: such a photo was dropped without a word (the step's own hint, «اختر
+أحد الخيارين», or the first question again).
 
 The photo is not kept: a channel downloads a file only when the dialogue would use it
 (:meth:`conversations.engine.Engine.wants_files`), so nothing of it was stored, and keeping
 personal documents in a draft that may never become a request is what the design avoids.
 The person is told that, and where such a file is taken. An album gets one word, not one
-per photo.
+per photo. A photo sent right after a request to reconsider is not stray: it joins that
+request (:meth:`conversations.say_parts.TheirSay._to_reconsideration`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from conversations.events import Media
 from conversations.flow import Ctx, Retry
@@ -29,10 +31,26 @@ _ALBUM_TAG = "stray"
 FILE_KINDS = ("photo", "document")
 
 
-def mark_reconsidered(ctx: Ctx, number: str) -> None:
-    """Remembers that a request to reconsider ``number`` was just sent, so that a photo
-    sent right after it is answered about it (the state keeps it past the say flow)."""
-    ctx.state.reconsidered = [number, ctx.now.isoformat()]
+def mark_reconsidered(ctx: Ctx, number: str, albums: Sequence[str] = ()) -> None:
+    """Remembers that a request to reconsider ``number`` was just sent, with the albums
+    whose photos went with it, so that a photo sent right after it (the rest of such an
+    album, or one more photo) joins it (the state keeps it past the say flow)."""
+    ours = [a for a in albums if ":" not in a]  # not the tags of files told about
+    ctx.state.reconsidered = [number, ctx.now.isoformat(), *ours]
+
+
+def recent_reconsideration(ctx: Ctx) -> tuple[str, list[str]] | None:
+    """The request a reconsideration was asked for within :data:`RECONSIDERED_RECENTLY`,
+    with the albums sent with it; None when there is none."""
+    marked = ctx.state.reconsidered
+    if not marked or len(marked) < 2:
+        return None
+    number, at, *albums = marked
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    return (number, albums) if ctx.now - when < RECONSIDERED_RECENTLY else None
 
 
 def first_of_album(ctx: Ctx, event: Media) -> bool:
@@ -53,17 +71,6 @@ def file_note(ctx: Ctx, event: Media) -> str:
     photo = event.kind == "photo"
     _ = ctx.texts.gettext
     state = ctx.state
-    number = _reconsidered(ctx)
-    if number is not None and state.step in START_STEPS:
-        if photo:
-            text = _(
-                "Your photo arrived, but it was not attached to your request to reconsider request %(number)s: a reconsideration is asked with a reason in words only, so the photo was not kept. If your request is reopened, you can send it to the officer by typing «Add a note to my request»."
-            )
-        else:
-            text = _(
-                "Your file arrived, but it was not attached to your request to reconsider request %(number)s: a reconsideration is asked with a reason in words only, so the file was not kept. If your request is reopened, you can send it to the officer by typing «Add a note to my request»."
-            )
-        return text % {"number": number}
     if state.flow != "intake":
         if photo:
             return _("Your photo arrived, but this step does not take files, so it was not kept.")
@@ -109,16 +116,3 @@ def with_file_note(ctx: Ctx, event: Media, outcome: Retry) -> Retry | None:
     if not first_of_album(ctx, event):
         return None
     return Retry(f"{file_note(ctx, event)}\n{outcome.hint}")
-
-
-def _reconsidered(ctx: Ctx) -> str | None:
-    """The request a reconsideration was asked for within :data:`RECONSIDERED_RECENTLY`."""
-    marked = ctx.state.reconsidered
-    if not marked:
-        return None
-    number, at = marked
-    try:
-        when = dt.datetime.fromisoformat(at)
-    except ValueError:
-        return None
-    return number if ctx.now - when < RECONSIDERED_RECENTLY else None

@@ -40,6 +40,7 @@ from conversations.store_outage import (
     file_apology,
     store_away,
 )
+from conversations.stray_files import recent_reconsideration
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -249,6 +250,8 @@ class Turns(Routing, StoreOutage):
         if state.flow != self.flow.name and not at_number_prompt(state):
             return False
         ctx = Ctx(state, origin, self.catalogue, self.gateway, self.clock())
+        if state.step in START_STEPS and recent_reconsideration(ctx) is not None:
+            return True  # a photo just after a request to reconsider joins it
         return bool(await waiting_questions(ctx))
 
 

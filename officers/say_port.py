@@ -98,8 +98,13 @@ class SayWords(Protocol):
         """What the audit trail keeps of a note (None: nothing beyond its kind)."""
         ...
 
-    def reconsider(self, number: str, reason: str) -> str:
-        """The person asks for the rejection of ``number`` to be reconsidered."""
+    def reconsider(self, number: str, reason: str, files: int) -> str:
+        """The person asks for the rejection of ``number`` to be reconsidered, with
+        ``files`` photos or files that follow the word."""
+        ...
+
+    def reconsider_files(self, number: str, files: int) -> str:
+        """The person sends ``files`` more photos or files for their reconsideration."""
         ...
 
     def low_rating(self, number: str, rating: int, comment: str) -> str:

@@ -124,11 +124,14 @@ class TheirSay(Generic[R, F]):
                 unit.send_files(request, first=had)
             return record
 
-    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+    async def reconsider(
+        self, number: str, channel: str, user_key: str, reason: str, files: Sequence[F] = ()
+    ) -> None:
         """The person asks, once and with a reason (cut to :data:`MAX_NOTE`), for the
         rejection to be reconsidered: the card shows it as a proposal to reopen, and a
-        word goes under it. An empty reason is refused as "not_decided" (the dialogue
-        never sends one)."""
+        word goes under it, followed by the photos or files they sent with the reason
+        (kept with the request's attachments). An empty reason is refused as
+        "not_decided" (the dialogue never sends one)."""
         reason = reason.strip()[:MAX_NOTE]
         if not reason:
             raise SayRefused(number, "not_decided")
@@ -139,9 +142,33 @@ class TheirSay(Generic[R, F]):
                 raise SayRefused(number, refusal)
             request.reconsider_reason = reason
             actor = resident_actor(channel, user_key)
-            _same_status(unit, request, actor, RECONSIDER, reason, self._clock())
-            unit.word_to_staff(request, self._words.reconsider(number, reason))
+            now = self._clock()
+            had = await unit.add_files(request, files, at=now)
+            _same_status(unit, request, actor, RECONSIDER, reason, now)
+            unit.word_to_staff(request, self._words.reconsider(number, reason, len(files)))
             await unit.refresh_card(request)
+            if files:
+                unit.send_files(request, first=had)
+
+    async def add_to_reconsideration(
+        self, number: str, channel: str, user_key: str, files: Sequence[F]
+    ) -> None:
+        """Photos or files sent just after the reason (an album whose caption was the
+        reason, a photo sent a moment later) join the reconsideration while it still waits
+        for the officers: kept with the request's attachments, in its audit trail as a
+        note, and sent under the card after a word saying what they are. Raises
+        :class:`SayRefused` ("closed") once the officers have answered it."""
+        async with self._store.transaction() as unit:
+            request = await _owned(unit, number, channel, user_key)
+            waiting = request.status == RequestStatus.REJECTED.value and request.reconsider_reason
+            if not waiting:
+                raise SayRefused(number, "closed")
+            now = self._clock()
+            had = await unit.add_files(request, files, at=now)
+            audit = self._words.note_audit("", len(files))
+            _same_status(unit, request, resident_actor(channel, user_key), NOTE, audit, now)
+            unit.word_to_staff(request, self._words.reconsider_files(number, len(files)))
+            unit.send_files(request, first=had)
 
     # ---- internals --------------------------------------------------------------------
 

@@ -64,28 +64,41 @@ class SayWords:
             if text:
                 lines.append("• " + HTML.t(isolate(_cut(text))))
         if files:
-            lines.append(
-                HTML.t(
-                    self.texts.ngettext(
-                        "%(count)d new file follows.", "%(count)d new files follow.", files
-                    )
-                    % {"count": files}
-                )
-            )
+            lines.append(HTML.t(self._files_follow(files)))
         lines.append(HTML.t(_("Nothing changed in its status; the card shows the notes.")))
         return "\n".join(lines)
 
-    def reconsider(self, number: str, reason: str) -> str:
+    def reconsider(self, number: str, reason: str, files: int = 0) -> str:
         _ = self.texts.gettext
+        lines = [
+            "🔁 "
+            + HTML.t(_("The person asks for request %(number)s to be reconsidered."))
+            % {"number": HTML.code(number)},
+            HTML.b(_("Their reason:")) + " " + HTML.t(isolate(_cut(reason))),
+        ]
+        if files:
+            lines.append(HTML.t(self._files_follow(files)))
+        lines.append(HTML.t(_("Use the buttons on the card: reopen it, or keep it rejected.")))
+        return "\n".join(lines)
+
+    def reconsider_files(self, number: str, files: int) -> str:
         return "\n".join(
             [
                 "🔁 "
-                + HTML.t(_("The person asks for request %(number)s to be reconsidered."))
+                + HTML.t(
+                    self.texts.gettext(
+                        "The person sends more for their request to reconsider request %(number)s."
+                    )
+                )
                 % {"number": HTML.code(number)},
-                HTML.b(_("Their reason:")) + " " + HTML.t(isolate(_cut(reason))),
-                HTML.t(_("Use the buttons on the card: reopen it, or keep it rejected.")),
+                HTML.t(self._files_follow(files)),
             ]
         )
+
+    def _files_follow(self, files: int) -> str:
+        return self.texts.ngettext(
+            "%(count)d new file follows.", "%(count)d new files follow.", files
+        ) % {"count": files}
 
     def low_rating(self, number: str, rating: int, comment: str) -> str:
         _ = self.texts.gettext

@@ -79,9 +79,22 @@ class TheirSayDesk:
             note.number, note.channel, note.user_key, note.text, note.attachments
         )
 
-    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+    async def reconsider(
+        self,
+        number: str,
+        channel: str,
+        user_key: str,
+        reason: str,
+        files: Sequence[AttachmentInfo] = (),
+    ) -> None:
         """See :meth:`officers.their_say.TheirSay.reconsider`."""
-        await self._their_say.reconsider(number, channel, user_key, reason)
+        await self._their_say.reconsider(number, channel, user_key, reason, files)
+
+    async def add_to_reconsideration(
+        self, number: str, channel: str, user_key: str, files: Sequence[AttachmentInfo]
+    ) -> None:
+        """See :meth:`officers.their_say.TheirSay.add_to_reconsideration`."""
+        await self._their_say.add_to_reconsideration(number, channel, user_key, files)
 
 
 class SqlSayStore:

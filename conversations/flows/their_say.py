@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.events import Choice, Event, Option, Text
-from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Step
-from conversations.gathering import gather_then_send
+from conversations.events import Choice, Event, Media, Option, Text
+from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.gathering import attachments, gather, gather_then_send, gathered
 from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.stray_files import mark_reconsidered
 from conversations.their_say import NO_COMMENT, reconsider_id
@@ -142,7 +142,8 @@ def ask_reason(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(
         _(
-            "Why should request %(number)s be reconsidered? Write your reason in one message. "
+            "Why should request %(number)s be reconsidered? Write your reason in one message; "
+            "you can send photos or PDF files with it. "
             "You can ask for this only once, so please include everything the officer should know."
         )
         % {"number": _answers(ctx)["number"]}
@@ -150,7 +151,17 @@ def ask_reason(ctx: Ctx) -> Prompt:
 
 
 async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
+    """The reason, in words; photos or files sent before it (or with it, the reason as
+    their caption) are kept and go with it (found by the fresh-clone tester: a photo sent
+    with the reconsideration was dropped)."""
     _ = ctx.texts.gettext
+    if isinstance(event, Media):
+        kept = _reason_file(ctx, event)
+        caption = (event.caption or "").strip()
+        if not caption or not isinstance(kept, Stay) or len(caption) > MAX_NOTE:
+            return kept
+        # the words sent with the photo are the reason
+        event = Text(event.origin, caption)
     if not isinstance(event, Text) or not event.text.strip():
         return Retry(_("Please write your reason in words."))
     if len(event.text) > MAX_NOTE:
@@ -163,22 +174,45 @@ async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
     # tapped to get here leaves its message where the channel can take it off
     button = (reconsider_id(number),)
     on = _answers(ctx).get(BUTTON_MESSAGE)
+    _texts, files = gathered(ctx)
     try:
-        await ctx.gateway.reconsider(number, ctx.origin.channel, ctx.origin.user_key, event.text)
+        await ctx.gateway.reconsider(
+            number, ctx.origin.channel, ctx.origin.user_key, event.text, attachments(files)
+        )
     except SayRefused as refused:
         spent = button if refused.reason in ("already", "not_rejected") else ()
         return Finish((refusal_text(ctx, refused, "recon"),), spent=spent, spent_on=on)
-    mark_reconsidered(ctx, number)
-    return Finish(
-        (
-            _(
-                "Your request for request %(number)s to be reconsidered has been sent with your reason. An officer will look at it, and you will be told the outcome here."
-            )
-            % {"number": number},
+    mark_reconsidered(ctx, number, albums=ctx.state.albums)
+    if files:
+        sent = _(
+            "Your request for request %(number)s to be reconsidered has been sent with your reason and the photos or files you sent. An officer will look at it, and you will be told the outcome here."
+        )
+    else:
+        sent = _(
+            "Your request for request %(number)s to be reconsidered has been sent with your reason. An officer will look at it, and you will be told the outcome here."
+        )
+    return Finish((sent % {"number": number},), spent=button, spent_on=on)
+
+
+def _reason_file(ctx: Ctx, event: Media) -> Outcome:
+    """A photo or file sent while the reason is asked: kept for the reconsideration (the
+    checks of a note's files), the reason still asked for."""
+    _ = ctx.texts.gettext
+    taken = gather(
+        ctx,
+        event,
+        max_chars=MAX_NOTE,
+        too_long="",
+        not_sent=_(
+            "Your photo is received and will be sent with your request to reconsider. Now write your reason in one message."
+        )
+        if event.kind == "photo"
+        else _(
+            "Your file is received and will be sent with your request to reconsider. Now write your reason in one message."
         ),
-        spent=button,
-        spent_on=on,
+        max_files=MAX_NOTE_FILES,
     )
+    return taken if taken is not None else Retry(_("Please write your reason in words."))
 
 
 # ---- the comment after a rating -------------------------------------------------------
@@ -227,7 +261,9 @@ SAY_FLOW = Flow(
     help=_help,
     steps={
         "note": Step(ask_note, answer_note, can_go_back=False, free_text=True, takes_files=True),
-        "reason": Step(ask_reason, answer_reason, can_go_back=False, free_text=True),
+        "reason": Step(
+            ask_reason, answer_reason, can_go_back=False, free_text=True, takes_files=True
+        ),
         "comment": Step(ask_comment, answer_comment, can_go_back=False, free_text=True),
     },
 )

@@ -22,6 +22,7 @@ from conversations.events import (
     Unsupported,
 )
 from conversations.ports import (
+    AttachmentInfo,
     Attempt,
     MoreInfoAnswer,
     NotAwaitingAnswer,
@@ -184,9 +185,27 @@ class MemoryGateway:
         await self.may_say("note", note.number, note.channel, note.user_key)
         self.said.append(("note", note.number, note.text))
 
-    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+    async def reconsider(
+        self,
+        number: str,
+        channel: str,
+        user_key: str,
+        reason: str,
+        files: tuple[AttachmentInfo, ...] = (),
+    ) -> None:
         await self.may_say("recon", number, channel, user_key)
         self.said.append(("recon", number, reason))
+        self.said.extend(("recon file", number, f.ref) for f in files)
+
+    async def add_to_reconsideration(
+        self, number: str, channel: str, user_key: str, files: tuple[AttachmentInfo, ...]
+    ) -> None:
+        """Taken while a reconsideration was asked here (the desk's rule that the officers
+        have not answered it yet is the integration tests')."""
+        await self.may_say("recon file", number, channel, user_key)
+        if not any(what == "recon" and n == number for what, n, _ in self.said):
+            raise SayRefused(number, "closed")
+        self.said.extend(("recon file", number, f.ref) for f in files)
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
         if submission.idempotency_key in self.by_key:

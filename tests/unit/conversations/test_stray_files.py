@@ -1,7 +1,7 @@
 """A photo or file sent where nothing takes one is never dropped without a word (found by
-the fresh-clone tester: a photo at the first question, or right after a reconsideration's
-reason, got the first question again or a hint about buttons, and the photo was gone). The
-person is told it arrived, that it was not kept, and where such a file is taken."""
+the fresh-clone tester: a photo at the first question got the first question again or a hint
+about buttons, and the photo was gone). The person is told it arrived, that it was not
+kept, and where such a file is taken; a photo with a request to reconsider goes with it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.ports import SayRefused
+from conversations.ports import AttachmentInfo, SayRefused
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
@@ -22,17 +22,35 @@ SUNDAY = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
 @dataclass
 class SayGateway(MemoryGateway):
-    """The desk's say checks for one rejected request of this person's, in memory."""
+    """The desk's say checks for one rejected request of this person's, in memory: one
+    reconsideration, which takes files until the officers answer it (``answered``)."""
 
     reasons: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    answered: bool = False
 
     async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:
         if what == "recon" and self.reasons:
             raise SayRefused(number, "already")
 
-    async def reconsider(self, number: str, channel: str, user_key: str, reason: str) -> None:
+    async def reconsider(
+        self,
+        number: str,
+        channel: str,
+        user_key: str,
+        reason: str,
+        files: tuple[AttachmentInfo, ...] = (),
+    ) -> None:
         await self.may_say("recon", number, channel, user_key)
         self.reasons.append(reason)
+        self.files.extend(f.ref for f in files)
+
+    async def add_to_reconsideration(
+        self, number: str, channel: str, user_key: str, files: tuple[AttachmentInfo, ...]
+    ) -> None:
+        if self.answered or not self.reasons:
+            raise SayRefused(number, "closed")
+        self.files.extend(f.ref for f in files)
 
 
 class Clock:
@@ -89,31 +107,63 @@ async def test_a_file_at_a_number_step_says_where_files_go_and_keeps_the_step() 
     assert "رقم جوالك" in chat.said
 
 
-async def test_a_photo_after_a_reconsideration_says_it_was_not_attached_and_how_to_send_it() -> (
-    None
-):
+async def test_photos_with_a_reconsideration_go_with_it() -> None:
+    """Found by the fresh-clone tester: a photo sent while the reason was asked, or right
+    after it, was dropped (the bot said so). It joins the reconsideration now."""
     gateway = SayGateway()
     clock = Clock()
     chat = _chat(gateway, clock)
     await chat.command("start")
     await chat.tap(f"recon:{NUMBER}")
-    assert "لماذا تطلب إعادة النظر" in chat.said
-    # a photo instead of the reason: the step takes words, said so
-    await chat.media()
-    assert "وصلت الصورة" in chat.said and "هذه الخطوة لا تأخذ ملفات" in chat.said
+    assert "لماذا تطلب إعادة النظر" in chat.said and "صورًا" in chat.said
+    # a photo before the reason: kept, and the reason still asked for
+    await chat.media(ref="insurance")
+    assert "وصلت صورتك" in chat.said and "اكتب الآن سببك" in chat.said
+    assert gateway.reasons == []  # nothing sent without the reason
     await chat.text("أرفقت التأمين في الصفحة الثانية")
     assert gateway.reasons == ["أرفقت التأمين في الصفحة الثانية"]
+    assert gateway.files == ["insurance"]
+    assert "مع سببك والصور أو الملفات" in chat.said
+    # one more photo a moment later joins it, and the person is told
     clock.now += dt.timedelta(minutes=2)
-    await chat.media()
-    assert "لم تُرفق بطلب إعادة النظر" in chat.said and NUMBER in chat.said
-    assert "أضف ملاحظة لطلبي" in chat.said
+    await chat.media(ref="passport")
+    assert "أُضيفت صورتك إلى طلب إعادة النظر" in chat.said and NUMBER in chat.said
+    assert gateway.files == ["insurance", "passport"]
     assert gateway.reasons == ["أرفقت التأمين في الصفحة الثانية"]  # nothing else sent
-    # long after, a photo is no longer taken to be about the reconsideration
+    # once the officers have answered, a photo is a stray one again, said so
+    gateway.answered = True
+    await chat.media(ref="late")
+    assert "لم تُضَف إلى أي طلب" in chat.said and gateway.files == ["insurance", "passport"]
+
+
+async def test_a_photo_whose_caption_is_the_reason_sends_both_and_its_album_follows() -> None:
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.tap(f"recon:{NUMBER}")
+    await chat.media(ref="p1", album="a1", caption="الصفحة الثانية فيها التأمين")
+    assert gateway.reasons == ["الصفحة الثانية فيها التأمين"] and gateway.files == ["p1"]
+    assert "أُرسل طلب إعادة النظر" in chat.said
+    # the rest of the album arrives after the reconsideration was sent: it joins it
+    first = await chat.media(ref="p2", album="a1")
+    assert "أُضيفت صورتك إلى طلب إعادة النظر" in "\n".join(r.text for r in first)
+    assert await chat.media(ref="p3", album="a1") == []
+    assert gateway.files == ["p1", "p2", "p3"]
+
+
+async def test_a_photo_long_after_a_reconsideration_is_not_taken_for_it() -> None:
+    gateway = SayGateway()
+    clock = Clock()
+    chat = _chat(gateway, clock)
+    await chat.command("start")
+    await chat.tap(f"recon:{NUMBER}")
+    await chat.text("أرفقت التأمين في الصفحة الثانية")
     clock.now += dt.timedelta(hours=2)
     await chat.command("start")
     await chat.text("إلغاء")
     await chat.media()
     assert "إعادة النظر" not in chat.said and "لم تُضَف إلى أي طلب" in chat.said
+    assert gateway.files == []
 
 
 async def test_english_words_for_a_photo_at_the_first_question() -> None:

@@ -79,8 +79,11 @@ class FakeWords:
     def note_audit(self, text: str, files: int) -> str | None:
         return f"{text} +{files}" if files else (text or None)
 
-    def reconsider(self, number: str, reason: str) -> str:
-        return f"reconsider {number}: {reason}"
+    def reconsider(self, number: str, reason: str, files: int) -> str:
+        return f"reconsider {number}: {reason}" + (f" +{files}" if files else "")
+
+    def reconsider_files(self, number: str, files: int) -> str:
+        return f"reconsider {number} +{files}"
 
     def low_rating(self, number: str, rating: int, comment: str) -> str:
         return f"low {number} {rating}: {comment}"

@@ -135,3 +135,31 @@ async def test_a_reconsideration_once_with_a_reason_reaches_the_officers(
     world.rows[NUMBER].reconsider_reason = None
     assert await refusal(say.may_say("recon", NUMBER, *CHAT)) == "already"
     assert len(world.staff_words) == 1
+
+
+async def test_photos_with_a_reconsideration_join_the_request_until_it_is_answered(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    decided(world, RequestStatus.REJECTED)
+    world.files[NUMBER] = ["filed-1"]
+    # no reconsideration asked yet: nothing to join
+    assert await refusal(say.add_to_reconsideration(NUMBER, *CHAT, ["p0"])) == "closed"
+    await say.reconsider(NUMBER, *CHAT, "أرفقت التأمين", ["p1", "p2"])
+    assert world.files[NUMBER] == ["filed-1", "p1", "p2"]
+    # the word first, then the files from the first new one, under the card
+    assert world.staff_words == [(NUMBER, f"reconsider {NUMBER}: أرفقت التأمين +2")]
+    assert world.albums == [(NUMBER, 1)]
+    # one more photo a moment later joins it, noted in the trail, the status unchanged
+    await say.add_to_reconsideration(NUMBER, *CHAT, ["p3"])
+    assert world.files[NUMBER] == ["filed-1", "p1", "p2", "p3"]
+    assert world.staff_words[-1] == (NUMBER, f"reconsider {NUMBER} +1")
+    assert world.albums[-1] == (NUMBER, 3)
+    assert [c.kind for c in world.trail(NUMBER)] == ["reconsider", "note"]
+    assert world.rows[NUMBER].status == RequestStatus.REJECTED.value
+    # answered by the officers: a later photo is refused, nothing kept
+    world.rows[NUMBER].reconsider_reason = None
+    assert await refusal(say.add_to_reconsideration(NUMBER, *CHAT, ["p4"])) == "closed"
+    assert world.files[NUMBER][-1] == "p3"
+    # someone else's request is refused as for any say
+    stranger = say.add_to_reconsideration(NUMBER, "telegram", "999", ["p5"])
+    assert await refusal(stranger) == "not_theirs"

@@ -1,0 +1,72 @@
+"""Around a decided request, on real parts (the Redis dialogue store shared by two engines
+as two workers, the staff desk on SQLite and PostgreSQL): what the fresh-clone tester met
+after a rejection. Shares the fixtures of tests/integration/test_their_say.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.desk import StaffDesk
+from bot.staff.views import PLAIN, StaffViews
+from conversations.events import Command, Media
+from domain.catalogue import load_catalogue
+from domain.status import RequestStatus
+from tests.integration.test_db_requests import ATTACHMENTS, submission
+from tests.integration.test_their_say import OFFICER, SUNDAY, USER, Clock, Person, _rows
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+def _photo(person: Person, ref: str, album: str | None = None, caption: str | None = None) -> Media:
+    return Media(person.origin(), "photo", ref, "image/jpeg", 1000, album, ref * 8, caption=caption)
+
+
+async def test_photos_sent_with_a_reconsideration_reach_the_officers_with_it(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    """Found by the fresh-clone tester: a photo sent while the reason was asked, or right
+    after «اطلب إعادة النظر» and the reason, was dropped (the bot said so)."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.says("اطلب إعادة النظر", worker=1)
+    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    said = await person.send(_photo(person, "ins"), worker=0)
+    assert "وصلت صورتك" in said[-1].text
+    said = await person.says("التأمين الطبي في الصورة المرفقة", worker=1)
+    assert "مع سببك والصور أو الملفات" in said[0].text
+    # one more photo a moment later, on the other worker, joins it
+    clock.now += dt.timedelta(minutes=1)
+    said = await person.send(_photo(person, "pass"), worker=0)
+    assert "أُضيفت صورتك إلى طلب إعادة النظر" in said[0].text
+    record = await desk.find(filed.number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.reconsider_reason == "التأمين الطبي في الصورة المرفقة"
+    assert [a.ref for a in record.attachments][-2:] == ["ins", "pass"]
+    # the officers: a word with the reason, saying files follow, then the files
+    words = [r.payload["html"] for r in await _rows(db_sessionmaker, "staff_text")]
+    [asked] = [w for w in words if "يطلب إعادة النظر" in w]
+    assert "ملف جديد" in asked
+    assert any("أرسل صاحب الطلب مرفقات أخرى" in w for w in words)
+    albums = [r.payload.get("first") for r in await _rows(db_sessionmaker, "staff_album")]
+    assert albums == [len(record.attachments) - 2, len(record.attachments) - 1]
+    # «tawasul staff show» counts them with the request
+    shown = StaffViews(load_catalogue(), locale="ar").summary(record, PLAIN, today=SUNDAY.date())
+    assert "التأمين الطبي في الصورة المرفقة" in shown
+    assert len(record.attachments) == len(ATTACHMENTS) + 2
+    assert f"المرفقات: {len(record.attachments)} ملفات" in shown
+    # once the officer has answered, a later photo is not taken for it, and said so
+    await desk.keep_rejected(filed.number, OFFICER)
+    said = await person.send(_photo(person, "late"), worker=1)
+    assert "لم تُضَف إلى أي طلب" in said[0].text
+    record = await desk.find(filed.number)
+    assert record is not None and "late" not in [a.ref for a in record.attachments]
