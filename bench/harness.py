@@ -141,9 +141,14 @@ class Screen:
                 if b.callback_data is not None
             )
             self.keyboards[chat_id] = (ids, False)
+            # the bot's replies come back unread (bot.channels.telegram_session): the Bot
+            # API's JSON; the baseline's as aiogram's Message
+            sent_id = response.get("message_id") if isinstance(response, dict) else None
             if isinstance(response, Message):
+                sent_id = response.message_id
+            if isinstance(sent_id, int):
                 self.messages[chat_id] = {
-                    "message_id": response.message_id,
+                    "message_id": sent_id,
                     "from": self.bot_user,
                     "chat": {"id": chat_id, "type": "private", "first_name": "User"},
                     "date": int(time.time()),

@@ -21,6 +21,7 @@ from aiogram.methods import EditMessageReplyMarkup, GetFile, SendMessage
 from aiogram.types import CallbackQuery
 
 from bot.channels.telegram_render import OutboundMethod
+from bot.channels.telegram_session import answer_unread
 
 log = logging.getLogger("bot.channels.telegram")
 
@@ -32,7 +33,8 @@ async def answer_callback(query: CallbackQuery) -> None:
     """Stops the button's spinner. Never raises for the Bot API: "query is too old" after a
     restart or a slow turn, or the network; the tap still counts."""
     try:
-        await query.answer()
+        with answer_unread():  # True, never read
+            await query.answer()
     except TelegramAPIError:
         log.info("could not answer callback query %s", query.id, exc_info=True)
 
@@ -44,7 +46,14 @@ class SendFailed(Exception):
 async def send_isolated(bot: Bot, method: OutboundMethod) -> None:
     """One call of a turn: a text whose keyboard Telegram refuses goes again without it
     (the person can type the number or label of a choice); a network or server error is
-    tried once more. Raises TelegramForbiddenError, or SendFailed when it stays unsent."""
+    tried once more. Raises TelegramForbiddenError, or SendFailed when it stays unsent.
+    The sent message is not read, so its answer is not validated (bot.channels.
+    telegram_session.answer_unread)."""
+    with answer_unread():
+        await _send_isolated(bot, method)
+
+
+async def _send_isolated(bot: Bot, method: OutboundMethod) -> None:
     name = method.__api_method__
     try:
         await send_with_retry(bot, method)

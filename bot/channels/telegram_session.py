@@ -1,19 +1,31 @@
-"""The Bot API session the bot talks through: aiogram's aiohttp session, with one cost of
+"""The Bot API session the bot talks through: aiogram's aiohttp session, with two costs of
 every call taken off the update path.
 
-A call without a file goes as one JSON body (``application/json``, which the Bot API takes
-for every method except uploads) instead of aiogram's ``FormData``: aiohttp url-encodes a
-form field by field, percent-escaping every byte of an Arabic text, and builds a payload
-object per call (5.2% of a turn in the fourth pass's profile). The values are prepared by
-aiogram's own ``prepare_value`` (defaults, enums, dates, nested objects), so what Telegram
-receives means the same; a call with a file still goes as aiogram's multipart form.
+- A call without a file goes as one JSON body (``application/json``, which the Bot API
+  takes for every method except uploads) instead of aiogram's ``FormData``: aiohttp
+  url-encodes a form field by field, percent-escaping every byte of an Arabic text, and
+  builds a payload object per call (5.2% of a turn in the fourth pass's profile). The
+  values are prepared by aiogram's own ``prepare_value`` (defaults, enums, dates, nested
+  objects), so what Telegram receives means the same; a call with a file still goes as
+  aiogram's multipart form.
+- An answer the caller has said it will not read (:func:`answer_unread`: a resident's
+  reply, whose ``Message`` nothing looks at) is checked for ``"ok": true`` and returned as
+  the Bot API's JSON ``result`` (a dict for a message), not validated into aiogram's
+  ``Message`` (pydantic: 7.1% of a turn in that profile). Anything but a 2xx answer with
+  ``"ok": true`` goes through aiogram's ``check_response`` as before, so every error (429
+  with ``retry_after``, 400, 403, 5xx, an undecodable body) raises the same aiogram
+  exception.
 
-aiogram offers no other body (its ``AiohttpSession.make_request`` always builds a form), so
-``make_request`` is aiogram's, with this branch added.
+aiogram offers neither (its ``AiohttpSession.make_request`` always builds a form and always
+validates the answer), so ``make_request`` is aiogram's, with these two branches added.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from http import HTTPStatus
 from typing import Any, Final, cast
 
 from aiogram import Bot
@@ -26,10 +38,25 @@ from aiohttp import ClientError, ClientTimeout
 
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
 
+#: Set (by :func:`answer_unread`) while the answers of the calls made are not read.
+_UNREAD: ContextVar[bool] = ContextVar("tawasul_bot_api_answer_unread", default=False)
+
+
+@contextmanager
+def answer_unread() -> Iterator[None]:
+    """Within it, a successful Bot API call made through a :class:`BotApiSession` returns
+    the Bot API's JSON ``result`` (a dict for a sent message), not aiogram's validated type.
+    For callers that do not read the answer; errors raise as ever."""
+    token = _UNREAD.set(True)
+    try:
+        yield
+    finally:
+        _UNREAD.reset(token)
+
 
 class BotApiSession(AiohttpSession):
-    """aiogram's ``AiohttpSession`` sending JSON bodies (see the module's text). Raises
-    what aiogram's session raises."""
+    """aiogram's ``AiohttpSession`` sending JSON bodies and leaving unread answers
+    unvalidated (see the module's text). Raises what aiogram's session raises."""
 
     def json_body(self, bot: Bot, method: TelegramMethod[TelegramType]) -> bytes | None:
         """The call as a JSON body, or None when it carries a file (multipart then).
@@ -70,6 +97,13 @@ class BotApiSession(AiohttpSession):
             raise TelegramNetworkError(method=method, message="Request timeout error") from e
         except ClientError as e:
             raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
+        if _UNREAD.get() and HTTPStatus.OK <= resp.status <= HTTPStatus.IM_USED:
+            try:
+                answer = self.json_loads(raw_result)
+            except ValueError:
+                answer = None  # check_response raises aiogram's ClientDecodeError for it
+            if isinstance(answer, dict) and answer.get("ok") is True and "result" in answer:
+                return cast(TelegramType, answer["result"])
         response = self.check_response(
             bot=bot, method=method, status_code=resp.status, content=raw_result
         )

@@ -1,6 +1,7 @@
 """The bot's Bot API session (bot.channels.telegram_session) against the stand-in: a call
 sent as JSON must reach Telegram meaning what aiogram's own form says, a file must still
-go as a form, and errors must raise aiogram's exceptions as before."""
+go as a form, an answer said to be unread comes back as the Bot API's JSON, and errors
+raise aiogram's exceptions as before, read or unread."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 
 from bot.channels.telegram import make_bot
-from bot.channels.telegram_session import BotApiSession
+from bot.channels.telegram_session import BotApiSession, answer_unread
 from standins.telegram_botapi import BlockedChats, TelegramBotAPIStandin
 
 CHAT = 5_200_000_077
@@ -108,5 +110,32 @@ async def test_errors_raise_aiograms_exceptions(api: TelegramBotAPIStandin) -> N
         api.add_policy(BlockedChats({CHAT}))
         with pytest.raises(TelegramForbiddenError):
             await bot.send_message(CHAT, TEXT)
+    finally:
+        await bot.session.close()
+
+
+async def test_an_unread_answer_is_the_bot_apis_json_and_errors_still_raise(
+    api: TelegramBotAPIStandin,
+) -> None:
+    bot = make_bot(api.token, api.url)
+    try:
+        read = await bot.send_message(CHAT, "أ")
+        assert isinstance(read, Message)
+        with answer_unread():
+            unread: object = await bot.send_message(CHAT, TEXT)
+            assert isinstance(unread, dict)
+            assert unread["message_id"] == read.message_id + 1 and unread["text"] == TEXT
+            api.fail_next("sendMessage", retry_after=2)
+            with pytest.raises(TelegramRetryAfter) as caught:
+                await bot.send_message(CHAT, TEXT)
+            assert caught.value.retry_after == 2
+            with pytest.raises(TelegramBadRequest, match="empty"):
+                await bot.send_message(CHAT, "   ")
+            api.add_policy(BlockedChats({CHAT}))
+            with pytest.raises(TelegramForbiddenError):
+                await bot.send_message(CHAT, TEXT)
+        # only within: the next answer is read again
+        me = await bot.get_me()
+        assert not isinstance(me, dict) and me.id == api.bot_id
     finally:
         await bot.session.close()
