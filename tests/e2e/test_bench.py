@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -67,18 +68,26 @@ async def test_the_standin_runs_alone_and_serves_files_and_keyboards() -> None:
             assert r.status == 401
 
 
-@pytest.mark.timeout(STARTUP_S + 240)
-async def test_the_dialogue_bench_files_every_request_against_the_standin_alone() -> None:
+async def _bench_against_the_standin_alone(script: str, *args: str) -> dict[str, Any]:
+    """`script` run with `args` against the stand-in in a process of its own (bounded by
+    240 s); the JSON line it printed."""
     async with standin_alone() as url:
         bench = await asyncio.create_subprocess_exec(
-            sys.executable, "bench/dialogue.py", "--users", "3", "--warmup", "1",
-            "--sequential", "--api", url, cwd=ROOT,
+            sys.executable, script, *args, "--api", url, cwd=ROOT,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         async with asyncio.timeout(240):
             out, err = await bench.communicate()
     assert bench.returncode == 0, err.decode()[-2000:]
-    figures = json.loads(out)
+    figures: dict[str, Any] = json.loads(out)
+    return figures
+
+
+@pytest.mark.timeout(STARTUP_S + 240)
+async def test_the_dialogue_bench_files_every_request_against_the_standin_alone() -> None:
+    figures = await _bench_against_the_standin_alone(
+        "bench/dialogue.py", "--users", "3", "--warmup", "1", "--sequential"
+    )
     assert figures["api"] == "separate process"
     assert figures["users"] == 3 and figures["warmup"] == 1 and figures["sequential"] is True
     assert figures["requests_created"] == 3
@@ -90,16 +99,9 @@ async def test_the_dialogue_bench_files_every_request_against_the_standin_alone(
 
 @pytest.mark.timeout(STARTUP_S + 240)
 async def test_the_aiogram_fsm_baseline_files_every_request_with_the_same_script() -> None:
-    async with standin_alone() as url:
-        bench = await asyncio.create_subprocess_exec(
-            sys.executable, "bench/aiogram_fsm.py", "--users", "3", "--warmup", "1",
-            "--api", url, cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        async with asyncio.timeout(240):
-            out, err = await bench.communicate()
-    assert bench.returncode == 0, err.decode()[-2000:]
-    figures = json.loads(out)
+    figures = await _bench_against_the_standin_alone(
+        "bench/aiogram_fsm.py", "--users", "3", "--warmup", "1"
+    )
     assert figures["bench"] == "aiogram_fsm" and figures["requests_created"] == 3
     # the same dialogue as ours: /start, 3 taps, ID, contact, description, 2 photos,
     # done, confirm

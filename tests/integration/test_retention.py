@@ -91,6 +91,29 @@ async def _request(sessions: async_sessionmaker[AsyncSession], number: str) -> R
         return request
 
 
+async def _attach(
+    sessions: async_sessionmaker[AsyncSession],
+    number: str,
+    *,
+    kind: str,
+    ref: str,
+    size: int,
+    checksum: str,
+    caption: str | None = None,
+) -> int:
+    """A JPEG attachment added to request `number` (its file `checksum` in the store); the
+    request's id."""
+    request_id = (await _request(sessions, number)).id
+    async with sessions.begin() as session:
+        session.add(
+            Attachment(
+                request_id=request_id, kind=kind, channel_ref=ref, mime="image/jpeg",
+                size=size, checksum=checksum, caption=caption,
+            )
+        )  # fmt: skip
+    return request_id
+
+
 async def test_old_decided_requests_lose_personal_data_and_files(
     tmp_path: Path, db_sessionmaker: async_sessionmaker[AsyncSession], gateway: SqlRequestGateway
 ) -> None:
@@ -102,33 +125,13 @@ async def test_old_decided_requests_lose_personal_data_and_files(
     shared = store.save(b"old passport photo")
     await _decide(db_sessionmaker, old, "rejected", NOW - dt.timedelta(days=DAYS + 1))
     await _decide(db_sessionmaker, recent, "accepted", NOW - dt.timedelta(days=DAYS - 1))
-    async with db_sessionmaker.begin() as session:
-        recent_id = (await _request(db_sessionmaker, recent)).id
-        session.add(
-            Attachment(
-                request_id=recent_id,
-                kind="photo",
-                channel_ref="x",
-                mime="image/jpeg",
-                size=18,
-                checksum=shared,
-            )
-        )
+    await _attach(db_sessionmaker, recent, kind="photo", ref="x", size=18, checksum=shared)
     own_photo = store.save(b"only in the old request")
     _old(store, own_photo)
-    async with db_sessionmaker.begin() as session:
-        old_id = (await _request(db_sessionmaker, old)).id
-        session.add(
-            Attachment(
-                request_id=old_id,
-                kind="document",
-                channel_ref="y",
-                mime="image/jpeg",
-                size=23,
-                checksum=own_photo,
-                caption="صورة الإقامة",
-            )
-        )
+    old_id = await _attach(
+        db_sessionmaker, old, kind="document", ref="y", size=23, checksum=own_photo,
+        caption="صورة الإقامة",
+    )  # fmt: skip
 
     async with db_sessionmaker.begin() as session:
         card = OutboxMessage(

@@ -4,6 +4,8 @@ Each runs on a standalone Redis and on the embedded server `make run` starts."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -40,13 +42,22 @@ async def _file(chat: Chat, identity: str, phone: str, words: str) -> str:
     return said.split("رقم الطلب: ")[1][:10]
 
 
-async def test_two_accounts_see_only_their_own(
-    tmp_path: Path, redis_url: str, db_url: str, redis_client: object
-) -> None:
+@asynccontextmanager
+async def _alice_and_bob(
+    tmp_path: Path, redis_url: str, db_url: str
+) -> AsyncIterator[tuple[Chat, Chat]]:
+    """Two people on two Telegram accounts of one bot, on the real Redis and SQL."""
     settings = Settings(data_dir=tmp_path, redis_url=redis_url, database_url=db_url)
     async with build_services(settings) as services:
         alice = Chat(services.engine.handle, channel="telegram", user="111")
         bob = Chat(services.engine.handle, channel="telegram", user="222")
+        yield alice, bob
+
+
+async def test_two_accounts_see_only_their_own(
+    tmp_path: Path, redis_url: str, db_url: str, redis_client: object
+) -> None:
+    async with _alice_and_bob(tmp_path, redis_url, db_url) as (alice, bob):
         a_number = await _file(alice, A_ID, A_PHONE, A_WORDS)
         b_number = await _file(bob, B_ID, "+966503334445", "لا يفتح حسابي في أبشر منذ أسبوع")
 
@@ -89,10 +100,7 @@ async def test_a_wrong_identity_gets_the_polite_not_found(
 ) -> None:
     # issue 9.2: on the embedded Redis 6.2 the limiter's EXPIRE NX failed and this person
     # got «حدث خطأ»; the answer must be the same as for a number that does not exist
-    settings = Settings(data_dir=tmp_path, redis_url=redis_url, database_url=db_url)
-    async with build_services(settings) as services:
-        alice = Chat(services.engine.handle, channel="telegram", user="111")
-        bob = Chat(services.engine.handle, channel="telegram", user="222")
+    async with _alice_and_bob(tmp_path, redis_url, db_url) as (alice, bob):
         number = await _file(alice, A_ID, A_PHONE, A_WORDS)
         await bob.text(f"حالة الطلب {number}")
         assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(bob.said)

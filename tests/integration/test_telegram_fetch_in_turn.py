@@ -21,27 +21,38 @@ USER = TgUser(5_300_000_077, "هند")
 PATIENT = TgUser(5_300_000_078, "نورة")
 
 
-async def test_a_photo_is_fetched_in_the_turn_only_where_a_step_takes_files(rig: Rig) -> None:
+async def _to_identity(rig: Rig, user: TgUser) -> None:
+    """A resident renewing an iqama inside the kingdom, at the identity step."""
     u = rig.updates
     for raw in (
-        u.text(USER, "/start"),
-        u.callback(USER, "ind"),
-        u.text(USER, "ابي اجدد اقامتي"),
-        u.callback(USER, "s:iqama_renew"),
-        u.callback(USER, "q:inside"),
+        u.text(user, "/start"),
+        u.callback(user, "ind"),
+        u.text(user, "ابي اجدد اقامتي"),
+        u.callback(user, "s:iqama_renew"),
+        u.callback(user, "q:inside"),
     ):
-        await rig.feed(USER, raw)
+        await rig.feed(user, raw)
+
+
+async def _identity_to_attachments(rig: Rig, user: TgUser) -> None:
+    """From the identity step to the attachments step: a number, a phone, a description."""
+    u = rig.updates
+    for raw in (
+        u.text(user, "2000000006"),
+        u.contact(user, "966501234567", own=True),
+        u.text(user, "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"),
+    ):
+        await rig.feed(user, raw)
+    assert (await rig.state(user)).step == "attachments"
+
+
+async def test_a_photo_is_fetched_in_the_turn_only_where_a_step_takes_files(rig: Rig) -> None:
+    await _to_identity(rig, USER)
     # at the identity step a photo is not what is asked: not downloaded, step kept
     await rig.feed(USER, rig.photo(USER, samples.jpeg(seed=1)))
     assert rig.api.downloads == []
     assert (await rig.state(USER)).step == "identity"
-    for raw in (
-        u.text(USER, "2000000006"),
-        u.contact(USER, "966501234567", own=True),
-        u.text(USER, "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"),
-    ):
-        await rig.feed(USER, raw)
-    assert (await rig.state(USER)).step == "attachments"
+    await _identity_to_attachments(rig, USER)
     data = samples.jpeg(seed=2)
     await rig.feed(USER, rig.photo(USER, data))
     assert len(rig.api.downloads) == 1
@@ -64,19 +75,8 @@ async def test_a_photo_whose_get_file_meets_a_429_is_kept_once_the_wait_is_over(
             return ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         return None
 
-    u = rig.updates
-    for raw in (
-        u.text(PATIENT, "/start"),
-        u.callback(PATIENT, "ind"),
-        u.text(PATIENT, "ابي اجدد اقامتي"),
-        u.callback(PATIENT, "s:iqama_renew"),
-        u.callback(PATIENT, "q:inside"),
-        u.text(PATIENT, "2000000006"),
-        u.contact(PATIENT, "966501234567", own=True),
-        u.text(PATIENT, "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"),
-    ):
-        await rig.feed(PATIENT, raw)
-    assert (await rig.state(PATIENT)).step == "attachments"
+    await _to_identity(rig, PATIENT)
+    await _identity_to_attachments(rig, PATIENT)
     rig.api.add_policy(flood_once)
     data = samples.jpeg(seed=3)
     said = await rig.feed(PATIENT, rig.photo(PATIENT, data))

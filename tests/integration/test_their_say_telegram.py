@@ -6,7 +6,10 @@ whose fixtures it shares."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
@@ -23,7 +26,7 @@ from bot.redis_store.attempts import RedisAttemptLimiter
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
-from conversations.events import Option
+from conversations.events import Option, Reply
 from conversations.flows.intake import INTAKE
 from conversations.stale_buttons import split_stamp
 from domain.catalogue import load_catalogue
@@ -49,6 +52,64 @@ def _engine(
 def _worker(api: TelegramBotAPIStandin, engine: Engine, tmp_path: Path) -> tuple[Bot, Dispatcher]:
     """A worker's bot, talking to the stand-in, and its dispatcher on ``engine``."""
     return make_bot(api.token, api.url), build_dispatcher(engine.handle, MediaStore(tmp_path))
+
+
+class _Workers:
+    """Two workers' bots and dispatchers on one stand-in, each on an engine of its own."""
+
+    def __init__(self, api: TelegramBotAPIStandin, pairs: list[tuple[Bot, Dispatcher]]) -> None:
+        self.api = api
+        self.pairs = pairs
+
+    async def feed(self, raw: dict[str, object], worker: int) -> None:
+        bot, dp = self.pairs[worker]
+        await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+    async def deliver(self, chat_id: int, reply: Reply) -> tuple[Any, Callable[[], list[str]]]:
+        """`reply` sent as the outbox delivers it (through the first worker's bot): the
+        message as Telegram holds it, and what reads the buttons under it now."""
+        for method in render_replies(chat_id, [reply], reply_keyboard_shown=False)[0]:
+            await self.pairs[0][0](method)
+        message = self.api.last_message(chat_id)
+        assert message is not None
+        return message, lambda: _buttons(self.api, chat_id, message["message_id"])
+
+
+@asynccontextmanager
+async def _two_workers(
+    redis_client: Redis, filing: SqlRequestGateway, desk: StaffDesk, clock: Clock, tmp_path: Path
+) -> AsyncIterator[_Workers]:
+    """Two workers on the shared Redis and database and the Bot API stand-in, their bots'
+    sessions closed after."""
+    async with TelegramBotAPIStandin() as api:
+        pairs = [
+            _worker(api, _engine(redis_client, filing, desk, clock), tmp_path) for _ in range(2)
+        ]
+        try:
+            yield _Workers(api, pairs)
+        finally:
+            for bot, _dp in pairs:
+                await bot.session.close()
+
+
+async def _rejected_and_told(
+    sara: TgUser,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    button: str,
+) -> tuple[str, Reply]:
+    """A request of Sara's filed and rejected: its number and the notification queued for
+    her with the button `button` (``{number}`` in it is the number), another button
+    («status») added under it, which must stay."""
+    filed = await filing.submit(submission(user_key=str(sara.id)))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    wanted = button.format(number=filed.number)
+    [reply] = [r for r in told if wanted in [c.id for c in r.choices]]
+    return filed.number, dataclasses.replace(
+        reply, choices=(*reply.choices, Option("status", "حالة طلبي"))
+    )
 
 
 def _buttons(api: TelegramBotAPIStandin, chat_id: int, message_id: int) -> list[str]:
@@ -122,54 +183,32 @@ async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_rea
     (editMessageReplyMarkup), the rejection's other buttons staying; a tap on it still
     sent before the edit arrived is refused politely."""
     sara = TgUser(5_100_000_002, "سارة")
-    filed = await filing.submit(submission(user_key=str(sara.id)))
-    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
-    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
-    [notice] = [r for r in told if f"recon:{filed.number}" in [c.id for c in r.choices]]
-    # another button under the same message, which must stay
-    notice = dataclasses.replace(notice, choices=(*notice.choices, Option("status", "حالة طلبي")))
+    number, notice = await _rejected_and_told(sara, filing, desk, db_sessionmaker, "recon:{number}")
     updates = UpdateFactory()
-    async with TelegramBotAPIStandin() as api:
-        pairs = [
-            _worker(api, _engine(redis_client, filing, desk, clock), tmp_path) for _ in range(2)
-        ]
-
-        async def feed(raw: dict[str, object], worker: int) -> None:
-            bot, dp = pairs[worker]
-            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
-
-        def buttons() -> list[str]:
-            return _buttons(api, sara.id, message["message_id"])
-
-        try:
-            # the rejection's notice as the outbox delivers it, with its button
-            for method in render_replies(sara.id, [notice], reply_keyboard_shown=False)[0]:
-                await pairs[0][0](method)
-            message = api.last_message(sara.id)
-            assert message is not None
-            assert buttons() == [f"recon:{filed.number}", "status"]
-            # tapped, then abandoned before any reason: the button stays and still works
-            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 0)
-            assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
-            await feed(updates.text(sara, "إلغاء"), 1)
-            assert not api.calls_for(sara.id, "editMessageReplyMarkup")
-            assert buttons() == [f"recon:{filed.number}", "status"]
-            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
-            assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
-            # the reason sent: the button leaves the rejection's message, the rest stays
-            await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 0)
-            assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
-            [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
-            assert int(edit.params["message_id"]) == message["message_id"]
-            assert buttons() == ["status"]
-            # a tap on the button from a screen not yet refreshed: refused, nothing else
-            await feed(updates.callback(sara, f"recon:{filed.number}", message=message), 1)
-            assert "لا يُطلب ذلك إلا مرة واحدة" in api.texts(sara.id)[-1]
-            assert buttons() == ["status"]
-        finally:
-            for bot, _dp in pairs:
-                await bot.session.close()
-    record = await desk.find(filed.number)
+    async with _two_workers(redis_client, filing, desk, clock, tmp_path) as workers:
+        api, feed = workers.api, workers.feed
+        # the rejection's notice as the outbox delivers it, with its button
+        message, buttons = await workers.deliver(sara.id, notice)
+        assert buttons() == [f"recon:{number}", "status"]
+        # tapped, then abandoned before any reason: the button stays and still works
+        await feed(updates.callback(sara, f"recon:{number}", message=message), 0)
+        assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+        await feed(updates.text(sara, "إلغاء"), 1)
+        assert not api.calls_for(sara.id, "editMessageReplyMarkup")
+        assert buttons() == [f"recon:{number}", "status"]
+        await feed(updates.callback(sara, f"recon:{number}", message=message), 1)
+        assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+        # the reason sent: the button leaves the rejection's message, the rest stays
+        await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 0)
+        assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]
+        [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
+        assert int(edit.params["message_id"]) == message["message_id"]
+        assert buttons() == ["status"]
+        # a tap on the button from a screen not yet refreshed: refused, nothing else
+        await feed(updates.callback(sara, f"recon:{number}", message=message), 1)
+        assert "لا يُطلب ذلك إلا مرة واحدة" in api.texts(sara.id)[-1]
+        assert buttons() == ["status"]
+    record = await desk.find(number)
     assert record is not None and record.reconsider_reason == "صورة التأمين مرفقة في الصفحة الثانية"
 
 
@@ -187,47 +226,27 @@ async def test_on_telegram_the_rating_buttons_leave_their_message_once_the_ratin
     other worker edits nothing more; a tap from a screen not yet refreshed is refused and
     the first rating kept."""
     sara = TgUser(5_100_000_003, "سارة")
-    filed = await filing.submit(submission(user_key=str(sara.id)))
-    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
-    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
-    [survey] = [r for r in told if f"rate:{filed.number}:5" in [c.id for c in r.choices]]
-    # another button under the same message, which must stay
-    survey = dataclasses.replace(survey, choices=(*survey.choices, Option("status", "حالة طلبي")))
-    rating_ids = [f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)]
+    number, survey = await _rejected_and_told(
+        sara, filing, desk, db_sessionmaker, "rate:{number}:5"
+    )
+    rating_ids = [f"rate:{number}:{n}" for n in (5, 4, 3, 2, 1)]
     updates = UpdateFactory()
-    async with TelegramBotAPIStandin() as api:
-        pairs = [
-            _worker(api, _engine(redis_client, filing, desk, clock), tmp_path) for _ in range(2)
-        ]
-
-        async def feed(raw: dict[str, object], worker: int) -> None:
-            bot, dp = pairs[worker]
-            await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
-
-        def buttons() -> list[str]:
-            return _buttons(api, sara.id, message["message_id"])
-
-        try:
-            for method in render_replies(sara.id, [survey], reply_keyboard_shown=False)[0]:
-                await pairs[0][0](method)
-            message = api.last_message(sara.id)
-            assert message is not None
-            assert buttons() == [*rating_ids, "status"]
-            # rated: the five buttons leave the question's message at once, the rest stays
-            await feed(updates.callback(sara, f"rate:{filed.number}:4", message=message), 0)
-            assert "شكرًا لتقييمك" in api.texts(sara.id)[-1]
-            [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
-            assert int(edit.params["message_id"]) == message["message_id"]
-            assert buttons() == ["status"]
-            # the comment declined on the other worker: no further edit
-            await feed(updates.callback(sara, "nocomment"), 1)
-            assert "شكرًا لإجابتك" in api.texts(sara.id)[-1]
-            assert len(api.calls_for(sara.id, "editMessageReplyMarkup")) == 1
-            # a tap from a screen not yet refreshed: refused politely, the rating kept
-            await feed(updates.callback(sara, f"rate:{filed.number}:1", message=message), 1)
-            assert "سبق أن قيّمت" in api.texts(sara.id)[-1]
-            assert buttons() == ["status"]
-        finally:
-            for bot, _dp in pairs:
-                await bot.session.close()
-    assert (await _request(db_sessionmaker, filed.number)).satisfaction == 4
+    async with _two_workers(redis_client, filing, desk, clock, tmp_path) as workers:
+        api, feed = workers.api, workers.feed
+        message, buttons = await workers.deliver(sara.id, survey)
+        assert buttons() == [*rating_ids, "status"]
+        # rated: the five buttons leave the question's message at once, the rest stays
+        await feed(updates.callback(sara, f"rate:{number}:4", message=message), 0)
+        assert "شكرًا لتقييمك" in api.texts(sara.id)[-1]
+        [edit] = api.calls_for(sara.id, "editMessageReplyMarkup")
+        assert int(edit.params["message_id"]) == message["message_id"]
+        assert buttons() == ["status"]
+        # the comment declined on the other worker: no further edit
+        await feed(updates.callback(sara, "nocomment"), 1)
+        assert "شكرًا لإجابتك" in api.texts(sara.id)[-1]
+        assert len(api.calls_for(sara.id, "editMessageReplyMarkup")) == 1
+        # a tap from a screen not yet refreshed: refused politely, the rating kept
+        await feed(updates.callback(sara, f"rate:{number}:1", message=message), 1)
+        assert "سبق أن قيّمت" in api.texts(sara.id)[-1]
+        assert buttons() == ["status"]
+    assert (await _request(db_sessionmaker, number)).satisfaction == 4

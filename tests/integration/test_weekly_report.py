@@ -231,15 +231,24 @@ def _photo(r: Rig) -> bytes:
     return data
 
 
-async def test_the_report_reaches_the_group_text_then_chart_drawn_when_queued(
+async def _queued_with_its_chart(
     r: Rig, redis_client: Redis, clock: Clock, db_sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
+) -> OutboxMessage:
+    """Sunday 08:00: the schedule queues the weekly report, its chart drawn into r.media;
+    the report's outbox row."""
     clock.now = on_sunday(8, 0)
     scheduler = StaffSchedule(
         db_sessionmaker, redis_client, load_catalogue(), clock=clock, media=r.media
     )
     assert scheduler.weekly is not None and await scheduler.weekly.tick(clock.now)
     (row,) = await weekly_rows(db_sessionmaker)
+    return row
+
+
+async def test_the_report_reaches_the_group_text_then_chart_drawn_when_queued(
+    r: Rig, redis_client: Redis, clock: Clock, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    row = await _queued_with_its_chart(r, redis_client, clock, db_sessionmaker)
     stored = r.media.read(row.payload["chart"]["png"])  # drawn by the schedule, kept 0600
     assert r.media.path_for(row.payload["chart"]["png"]).stat().st_mode & 0o077 == 0
     await r.drain(r.dispatcher())
@@ -254,12 +263,7 @@ async def test_the_report_reaches_the_group_text_then_chart_drawn_when_queued(
 async def test_a_chart_file_gone_is_drawn_again_from_the_row(
     r: Rig, redis_client: Redis, clock: Clock, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    clock.now = on_sunday(8, 0)
-    scheduler = StaffSchedule(
-        db_sessionmaker, redis_client, load_catalogue(), clock=clock, media=r.media
-    )
-    assert scheduler.weekly is not None and await scheduler.weekly.tick(clock.now)
-    (row,) = await weekly_rows(db_sessionmaker)
+    row = await _queued_with_its_chart(r, redis_client, clock, db_sessionmaker)
     r.media.path_for(row.payload["chart"]["png"]).unlink()  # swept while the group was away
     await r.drain(r.dispatcher())
     _text, photo = r.api.messages(STAFF_CHAT)

@@ -51,6 +51,14 @@ def _engine(
     return engine, store, gateway
 
 
+async def _started() -> tuple[Chat, MemoryStore, MemoryGateway]:
+    """A person who has sent /start to a fresh engine: the chat, the store, the gateway."""
+    engine, store, gateway = _engine()
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    return chat, store, gateway
+
+
 async def _file_request(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text(RESIDENT)
@@ -83,18 +91,14 @@ async def test_typing_english_mid_dialogue_keeps_the_place_and_the_answers() -> 
 
 @pytest.mark.parametrize("typed", ["انجليزي", "إنجليزي", "الانجليزية", "english", "ENGLISH"])
 async def test_the_language_is_asked_for_in_the_words_people_type(typed: str) -> None:
-    engine, _store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, _store, _gateway = await _started()
     await chat.text(typed)
     assert chat.last[0].text == "I'll continue in English."
 
 
 @pytest.mark.parametrize("typed", ["عربي", "العربية", "عربى", "Arabic"])
 async def test_back_to_arabic_in_either_script(typed: str) -> None:
-    engine, _store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, _store, _gateway = await _started()
     await chat.text("English")
     await chat.text(typed)
     assert chat.last[0].text == "سأكمل معك باللغة العربية."
@@ -103,9 +107,7 @@ async def test_back_to_arabic_in_either_script(typed: str) -> None:
 
 
 async def test_lang_command_offers_both_and_a_typed_number_picks_one() -> None:
-    engine, _store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, _store, _gateway = await _started()
     await chat.tap("ind")
     await chat.command("lang")
     assert [c.label for c in chat.last[-1].choices] == ["العربية", "English"]
@@ -132,16 +134,12 @@ async def test_help_offers_the_other_language() -> None:
 
 
 async def test_greeting_tells_an_english_reader_how_to_switch() -> None:
-    engine, _store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, _store, _gateway = await _started()
     assert "For English, type «English»." in chat.said
 
 
 async def test_the_choice_outlives_the_draft() -> None:
-    engine, store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, store, _gateway = await _started()
     await chat.text("English")
     assert store.locales[("test", "u1")] == "en:chosen"  # chosen in so many words
     store.expire("test", "u1")  # a day without a word: the draft is gone
@@ -151,9 +149,7 @@ async def test_the_choice_outlives_the_draft() -> None:
 
 
 async def test_a_turn_without_a_switch_leaves_the_account_language_alone() -> None:
-    engine, store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, store, _gateway = await _started()
     await chat.tap("ind")
     assert ("test", "u1") not in store.locales
 
@@ -213,9 +209,7 @@ async def test_arabic_digits_setting_reaches_the_messages() -> None:
 
 
 async def test_typing_the_number_of_cancel_cancels() -> None:
-    engine, _store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, _store, _gateway = await _started()
     await chat.tap("ind")
     cancel = chat.choice_ids.index("cancel") + 1
     await chat.text(str(cancel))
@@ -262,9 +256,7 @@ async def test_no_card_still_files_and_answers() -> None:
 
 
 async def test_an_unsure_need_is_answered_with_the_best_three_guesses() -> None:
-    engine, _store, _gateway = _engine()
-    chat = Chat(engine.handle)
-    await chat.command("start")
+    chat, _store, _gateway = await _started()
     await chat.tap("ind")
     await chat.text("اصدار جواز سفر")
     services = [c for c in chat.choice_ids if c.startswith("s:")]

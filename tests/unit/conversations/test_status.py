@@ -88,10 +88,15 @@ async def test_mistyped_number_is_called_mistyped(chat: Chat) -> None:
     assert "كُتب بشكل خاطئ" in plain(chat.said)
 
 
-async def test_someone_elses_request_needs_its_identity_number(chat: Chat) -> None:
+async def _their_number_asked(chat: Chat) -> None:
+    """«My request status», «another request», someone else's request number typed."""
     await chat.tap("status")
     await chat.tap("another")
     await chat.text(THEIRS)
+
+
+async def test_someone_elses_request_needs_its_identity_number(chat: Chat) -> None:
+    await _their_number_asked(chat)
     assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
     assert "مرفوض" not in plain(chat.said)
     await chat.text("1000000008")
@@ -101,9 +106,7 @@ async def test_someone_elses_request_needs_its_identity_number(chat: Chat) -> No
 async def test_a_mistyped_identity_number_is_called_mistyped_and_can_be_corrected(
     chat: Chat,
 ) -> None:
-    await chat.tap("status")
-    await chat.tap("another")
-    await chat.text(THEIRS)
+    await _their_number_asked(chat)
     await chat.text("١٠٠٠ ٠٠٠ ٠٠٩")  # ten digits, the last one wrong
     # as the request form says it, not «does not look like an identity number (10 digits)»
     assert "الرقم الأخير لا يتوافق" in plain(chat.said)
@@ -134,9 +137,7 @@ async def test_back_from_the_identity_question_returns_to_where_the_person_was(
 
 
 async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat) -> None:
-    await chat.tap("status")
-    await chat.tap("another")
-    await chat.text(THEIRS)
+    await _their_number_asked(chat)
     await chat.text(RESIDENT)  # valid, but not the one it was filed with
     wrong_identity = plain(chat.said)
     await chat.command("status")
@@ -147,9 +148,7 @@ async def test_unknown_number_and_wrong_identity_get_the_same_answer(chat: Chat)
 
 
 async def test_failures_are_limited(chat: Chat, limiter: MemoryLimiter) -> None:
-    await chat.tap("status")
-    await chat.tap("another")
-    await chat.text(THEIRS)
+    await _their_number_asked(chat)
     for _ in range(4):
         await chat.text(RESIDENT)
         assert "لم نجد طلبًا" in plain(chat.said)
@@ -230,9 +229,7 @@ async def test_the_request_number_typed_again_after_a_miss_is_looked_up_again(
 ) -> None:
     # «check both numbers» after a miss: the person retypes the request number, which was
     # read as a wrong identity number (found by the fresh-clone tester)
-    await chat.tap("status")
-    await chat.tap("another")
-    await chat.text(THEIRS)
+    await _their_number_asked(chat)
     await chat.text("2000000006")  # a valid iqama, not the one it was filed with
     assert "لم نجد طلبًا" in plain(chat.said)
     await chat.text(THEIRS)
@@ -346,9 +343,7 @@ async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
     taken into a new request («احتفظتُ برقم الهوية … ما الخدمة التي تحتاجها؟»). A person
     who was checking a status is told the look-up is still paused, with the time left,
     and given the menu."""
-    await chat.tap("status")
-    await chat.tap("another")
-    await chat.text(THEIRS)
+    await _their_number_asked(chat)
     for _ in range(5):
         await chat.text(RESIDENT)
     assert "أُوقف الاستعلام مؤقتًا" in plain(chat.said)

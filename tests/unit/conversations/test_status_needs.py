@@ -35,11 +35,17 @@ def _chat(*, two: bool = False) -> Chat:
     return Chat(engine.handle)
 
 
-async def test_a_need_at_the_number_prompt_is_offered_and_taken_with_its_words() -> None:
+async def _at_the_number_prompt() -> Chat:
+    """A person with one request, at «another request»'s number prompt."""
     chat = _chat()
     await chat.command("start")
     await chat.tap("status")  # their only request's status
     await chat.tap("another")
+    return chat
+
+
+async def test_a_need_at_the_number_prompt_is_offered_and_taken_with_its_words() -> None:
+    chat = await _at_the_number_prompt()
     await chat.text("أبغى أجدد الجواز")
     assert "تجديد جواز السفر" in plain(chat.said) and "رقم الطلب" in plain(chat.said)
     assert chat.choice_ids[0] == "need"
@@ -81,9 +87,6 @@ async def test_a_need_with_a_filled_draft_put_aside_offers_the_draft_back() -> N
 
 
 async def test_a_question_or_a_mistyped_number_at_the_prompt_is_not_taken_for_a_need() -> None:
-    chat = _chat()
-    await chat.command("start")
-    await chat.tap("status")  # their only request's status
-    await chat.tap("another")
+    chat = await _at_the_number_prompt()
     await chat.text("رقم طلبي 50383")
     assert "need" not in chat.choice_ids and "10" in plain(chat.said)

@@ -67,12 +67,18 @@ async def test_cancel_under_the_faq_list_cancels() -> None:
     assert "تم الإلغاء" in plain(chat.said)
 
 
-async def test_a_sent_note_offers_the_request_and_a_new_one() -> None:
+async def _writing_a_note() -> tuple[Chat, SayGateway]:
+    """A person at the note step of their only request (its status shown at once)."""
     gateway = SayGateway()
     chat = _chat(gateway)
     await chat.command("start")
     await chat.tap("status")  # their only request: its status at once
     await chat.tap(note_id(MINE))
+    return chat, gateway
+
+
+async def test_a_sent_note_offers_the_request_and_a_new_one() -> None:
+    chat, gateway = await _writing_a_note()
     assert "cancel" in chat.choice_ids  # while writing it
     await chat.text("أرجو الإسراع لأن موعد سفري قريب")
     await chat.tap("send")
@@ -104,11 +110,7 @@ async def test_a_damaged_file_in_a_note_is_told_it_could_not_be_read(
 
 
 async def test_the_same_photo_twice_in_a_note_is_kept_once() -> None:
-    gateway = SayGateway()
-    chat = _chat(gateway)
-    await chat.command("start")
-    await chat.tap("status")  # their only request: its status at once
-    await chat.tap(note_id(MINE))
+    chat, gateway = await _writing_a_note()
     await chat.media(ref="tg-a", content=b"receipt")
     await chat.media(ref="tg-b", content=b"receipt")
     assert "أرسلت هذا الملف من قبل" in chat.said
