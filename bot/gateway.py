@@ -19,7 +19,9 @@ from conversations.ports import (
     SubmittedRequest,
 )
 from domain.status import FINAL, IllegalTransition, RequestStatus
+from domain.their_say import may_reconsider
 from officers.failures import NotTheOwner, RequestNotFound
+from officers.their_say import RECONSIDER
 
 
 class Gateway:
@@ -163,4 +165,12 @@ def _view(record: RequestRecord, shown: list[StatusEventRecord]) -> StatusView:
         reason=reason,
         question=record.pending_question if status is RequestStatus.NEEDS_INFO else None,
         history=tuple((e.at, e.to_status.value) for e in shown),
+        reconsiderable=status is RequestStatus.REJECTED
+        and may_reconsider(
+            status,
+            asked_before=any(e.kind == RECONSIDER for e in record.events),
+            pending=bool(record.reconsider_reason),
+            told=True,  # shown: its grace is over (told)
+        )
+        is None,
     )

@@ -114,6 +114,9 @@ class StatusView:
     question: str | None = None
     # (when, new status) oldest first
     history: tuple[tuple[dt.datetime, str], ...] = ()
+    # a rejection the person was told of and may still ask, once, to be reconsidered
+    # (domain.their_say.may_reconsider)
+    reconsiderable: bool = False
 
 
 class RequestGateway(Protocol):

@@ -119,6 +119,24 @@ class TheirSay(EngineParts):
             )
         return self._and_again(ctx, added % {"number": number})
 
+    async def _with_reconsider_hint(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
+        """The first menu, shown to a person whose rejected request may still be asked to
+        be reconsidered, says so in a line above it (found by the fresh-clone tester: a
+        person writing after a rejection met the menu with no word of it); the menu stays
+        as it is, so a new request starts as ever. Other replies come back unchanged."""
+        state = ctx.state
+        if not replies or state.flow != self.flow.name or state.step != self.flow.first:
+            return replies
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        open_to_it = [v for v in mine if v.reconsiderable]  # newest first
+        if not open_to_it:
+            return replies
+        _ = ctx.texts.gettext
+        hint = _(
+            "Your request %(number)s was not accepted. If you think something was missed, you can ask once for it to be reconsidered: type «reconsider» or press «Ask to reconsider» under the decision. Or choose below to file a new request."
+        ) % {"number": open_to_it[0].number}
+        return [*replies[:-1], Reply(hint), replies[-1]]
+
     async def _rate(self, ctx: Ctx, number: str, rating: int) -> list[Reply]:
         origin = ctx.origin
         try:

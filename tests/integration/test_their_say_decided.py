@@ -70,3 +70,29 @@ async def test_photos_sent_with_a_reconsideration_reach_the_officers_with_it(
     assert "لم تُضَف إلى أي طلب" in said[0].text
     record = await desk.find(filed.number)
     assert record is not None and "late" not in [a.ref for a in record.attachments]
+
+
+async def test_the_first_menu_after_a_rejection_says_it_may_be_reconsidered(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Found by the fresh-clone tester: a person writing after their request was rejected
+    met the first menu with no word that they could ask for it to be reconsidered."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    said = await person.says("السلام عليكم", worker=1)
+    [hint] = [r for r in said if filed.number in r.text]
+    assert "لم يُقبل" in hint.text and "اطلب إعادة النظر" in hint.text
+    # the menu is as it was, last, and a new request starts from it
+    menu = said[-1]
+    assert [c.id for c in menu.choices][:2] == ["ind", "est"]
+    said = await person.taps("ind")
+    assert "ما الخدمة التي تحتاجها" in said[-1].text
+    # asking is the words the hint gave
+    await person.says("إلغاء")
+    said = await person.says("اطلب إعادة النظر", worker=1)
+    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    await person.says("أرفقت التأمين الطبي")
+    # asked once: the menu no longer offers it
+    said = await person.says("مرحبا")
+    assert [c.id for c in said[-1].choices][:2] == ["ind", "est"]
+    assert not any(filed.number in r.text for r in said)
