@@ -9,6 +9,7 @@ are set aside, so «ابي الغي» cancels but a description that mentions ca
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -150,3 +151,61 @@ def is_nothing_more(text: str) -> bool:
         return True
     key = " ".join(rest)
     return key in lists["nothing_more"] or _without_fillers(key) in lists["nothing_more"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Early:
+    """One option's phrases (``early_answers`` in keywords.json), in the matching form."""
+
+    question: str
+    option: str
+    anywhere: tuple[tuple[str, ...], ...]
+    at_end: tuple[tuple[str, ...], ...]
+
+
+@cache
+def _early() -> tuple[_Early, ...]:
+    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
+
+    def phrases(words: list[str]) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(_key(w).split()) for w in words if _key(w))
+
+    kept = []
+    for key, spec in raw.items():
+        if key.startswith("_"):
+            continue
+        question, option = key.split(":", 1)
+        kept.append(_Early(question, option, phrases(spec["anywhere"]), phrases(spec["at_end"])))
+    return tuple(kept)
+
+
+def early_answers(text: str) -> dict[str, str]:
+    """The eligibility questions a message already answers, question id -> option id
+    («ابي جواز لولدي» -> {"for_whom": "family"}), by the phrases keywords.json lists under
+    ``early_answers``; a question two of whose options are named is left out (asked)."""
+    words = _key(text).split()
+    fillers = _lists()["fillers"]
+    found: dict[str, set[str]] = {}
+    for early in _early():
+        if any(_has(words, p) for p in early.anywhere) or any(
+            _ends_with(words, p, fillers) for p in early.at_end
+        ):
+            found.setdefault(early.question, set()).add(early.option)
+    return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
+
+
+def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+
+
+def _ends_with(words: list[str], phrase: tuple[str, ...], fillers: frozenset[str]) -> bool:
+    """``phrase`` ends the message, fillers after it («لي لو سمحت») aside."""
+    words = list(words)
+    while words:
+        if tuple(words[-len(phrase) :]) == phrase:
+            return True
+        if words[-1] not in fillers:
+            return False
+        words.pop()
+    return False

@@ -8,6 +8,7 @@ from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
 from conversations.formatting import isolate, or_list
+from conversations.keywords import early_answers
 from conversations.understanding import content_words, question_answer
 from domain.catalogue import Service, local
 from domain.identity import mask_identity
@@ -22,6 +23,10 @@ EARLY_IDENTITY = "identity_early"
 #: An establishment's unified number sent as the very first message, kept likewise until
 #: the establishment step would ask for it.
 EARLY_ESTABLISHMENT = "establishment_early"
+#: Eligibility answers the person's words about their need already gave (question id ->
+#: option id, conversations.keywords.early_answers): «ابي جواز لولدي» is «لمن هذا الطلب؟»
+#: answered, so the question is not asked.
+EARLY_ANSWERS = "answers_early"
 
 # ---- what the later steps read ---------------------------------------------------------
 
@@ -97,9 +102,35 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     answers["service"] = service_id
     answers["eligibility"] = {}
     answers["question"] = 0
-    if service_of(ctx).questions:
+    if not service_of(ctx).questions:
+        return _after_service(ctx)
+    kept = _answered_early(ctx)
+    if kept is None:
         return Next("question")
-    return _after_service(ctx)
+    # «Back» from the next step goes to the question the words answered, to change it
+    ctx.state.history.append(ctx.state.step)
+    ctx.state.step = "question"
+    if int(answers["question"]) + 1 < len(service_of(ctx).questions):
+        answers["question"] = int(answers["question"]) + 1
+        return Next("question", (kept,))
+    after = _after_service(ctx)
+    return Next(after.step, (kept, *after.say))
+
+
+def _answered_early(ctx: Ctx) -> str | None:
+    """The service's first question taken from the person's earlier words
+    (:data:`EARLY_ANSWERS`) when they name one of its allowed options: recorded, and the
+    line that says so; None when it is still to be asked (a refusal is never given from
+    a guess at words: the question shows it)."""
+    question = service_of(ctx).questions[0]
+    said = ctx.state.answers.get(EARLY_ANSWERS, {}).get(question.id)
+    option = next((o for o in question.options if o.id == said and o.allowed), None)
+    if option is None:
+        return None
+    ctx.state.answers["eligibility"][question.id] = option.id
+    return ctx.texts.gettext(
+        "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+    ) % {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)}
 
 
 def file_service(ctx: Ctx, service_id: str) -> Outcome:
@@ -116,6 +147,10 @@ def file_service(ctx: Ctx, service_id: str) -> Outcome:
 
 def _suggest(ctx: Ctx, text: str) -> Outcome:
     _ = ctx.texts.gettext
+    said = early_answers(text)
+    if said:
+        # «ابي جواز لولدي»: who it is for, kept for the service's question
+        ctx.state.answers[EARLY_ANSWERS] = {**ctx.state.answers.get(EARLY_ANSWERS, {}), **said}
     matches = ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
     say: tuple[str, ...] = ()
     if not matches and applicant_of(ctx) == "individual":

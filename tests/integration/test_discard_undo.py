@@ -95,7 +95,7 @@ async def test_kept_numbers_ask_before_deleting_and_undo_on_another_worker(
         return Origin("telegram", "78", str(next(ids)))
 
     for event in (
-        Command(o(), "start", ""), Choice(o(), "ind"), Text(o(), "ابي جواز لولدي"),
+        Command(o(), "start", ""), Choice(o(), "ind"), Text(o(), "ابي جواز جديد"),
         Choice(o(), "s:passport_issue"), Text(o(), "1000000008"),
         Text(o(), "ابي جواز لولدي عمره ٥ سنوات"),
     ):  # fmt: skip

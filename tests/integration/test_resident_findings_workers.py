@@ -58,3 +58,20 @@ async def test_one_arabic_text_keeps_english_three_in_a_row_switch_on_either_wor
     assert "For English, type «English»." in said  # the way back, in English
     state = await h.services.engine.store.load("telegram", str(HADI.id))
     assert state.locale == "ar"
+
+
+MUNA = TgUser(5_400_000_003, "منى")
+
+
+async def test_for_my_son_in_the_first_words_is_kept_across_workers(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, MUNA, h.updates.text(MUNA, "ابي جواز لولدي"))
+    assert "هل هذه هي الخدمة التي تحتاجها؟" in said
+    said = await _say(b, h, MUNA, h.updates.callback(MUNA, "s:passport_issue"))
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in said
+    assert "اكتب رقم هوية صاحب الطلب" in said  # the question skipped
+    state = await h.services.engine.store.load("telegram", str(MUNA.id))
+    assert state.step == "identity"
+    assert state.answers["eligibility"] == {"for_whom": "family"}
+    said = await _say(a, h, MUNA, h.updates.text(MUNA, "رجوع"))  # to change it
+    assert said.endswith("لمن هذا الطلب؟")

@@ -39,10 +39,11 @@ async def _to_establishment(chat: Chat) -> None:
 
 
 async def _to_whose(chat: Chat) -> None:
-    """An individual asking for a child's passport, at «لمن هذا الطلب؟»."""
+    """An individual asking for a new passport, without saying for whom (that is kept,
+    test_for_whom_early.py), at «لمن هذا الطلب؟»."""
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text("ابي جواز لولدي")
+    await chat.text("ابي جواز جديد")
     await chat.tap("s:passport_issue")
 
 

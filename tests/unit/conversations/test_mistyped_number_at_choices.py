@@ -43,7 +43,7 @@ async def test_in_english_a_mistyped_number_at_for_whom(chat: Chat) -> None:
     await chat.text("English")
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text("I need a passport for my son")
+    await chat.text("I need a new passport")
     await chat.tap("s:passport_issue")
     await chat.text(MISTYPED)
     assert "its last digit doesn't match" in chat.said and "q:self" in chat.choice_ids

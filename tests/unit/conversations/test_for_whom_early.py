@@ -1,0 +1,92 @@
+"""Who the request is for, said in the first words, is kept and not asked again (found by
+the fresh-clone tester: «ابي جواز لولدي» still asked «لمن هذا الطلب؟»). The words are data
+(conversations/data/keywords.json, ``early_answers``); the line says what was kept, and
+«Back» brings the question to change it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.keywords import early_answers
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import CITIZEN, PHONE
+
+FOR_WHOM = "لمن هذا الطلب؟"
+
+
+def _chat() -> tuple[Chat, MemoryGateway]:
+    gateway = MemoryGateway()
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle), gateway
+
+
+async def test_for_my_son_in_the_first_message_is_kept_and_filed() -> None:
+    chat, gateway = _chat()
+    await chat.text("ابي جواز لولدي")
+    await chat.tap("s:passport_issue")
+    assert "q:family" not in chat.choice_ids  # not asked
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in chat.said
+    assert "اكتب رقم هوية صاحب الطلب" in chat.said  # straight on to the number
+    await chat.text("رجوع")  # the question, to change the answer
+    assert FOR_WHOM in chat.said and "q:family" in chat.choice_ids
+    await chat.tap("q:family")
+    await chat.text(CITIZEN)
+    await chat.contact(PHONE)
+    await chat.text("ولدي عمره عشر سنوات ويحتاج أول جواز سفر للسفر مع العائلة")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].eligibility == {"for_whom": "family"}
+
+
+@pytest.mark.parametrize(
+    ("first", "label"),
+    [
+        ("ابي اجدد جواز لبنتي", "فرد من أسرتي"),
+        ("ابغى اجدد جواز لزوجتي", "فرد من أسرتي"),
+        ("ابي اجدد جواز لأمي", "فرد من أسرتي"),
+        ("ابي اجدد جواز لي", "لي أنا"),
+        ("ابي اجدد جواز لي لو سمحت", "لي أنا"),
+    ],
+)
+async def test_who_is_kept_after_the_group_step_too(first: str, label: str) -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(first)
+    await chat.tap("s:passport_renew")
+    assert "q:family" not in chat.choice_ids and f"«{label}»" in chat.said
+
+
+async def test_in_english_for_my_son_is_kept_in_english() -> None:
+    chat, _gateway = _chat()
+    await chat.text("I want a new passport for my son")
+    await chat.tap("s:passport_issue")
+    assert "q:family" not in chat.choice_ids
+    assert "the answer to «Who is this request for?»: «A family member»" in chat.said
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "ابي اجدد جوازي",  # nobody named: asked
+        "ابي اجدد جوازي يطلع لي خطأ",  # «لي» here is «to me», not «for me»
+        "ابي جواز لي ولولدي",  # two people: asked rather than guessed
+    ],
+)
+async def test_without_a_clear_who_the_question_is_asked(first: str) -> None:
+    chat, _gateway = _chat()
+    await chat.text(first)
+    await chat.tap(chat.choice_ids[0])  # a passport service, asking «لمن هذا الطلب؟»
+    assert FOR_WHOM in chat.said and "q:family" in chat.choice_ids
+    assert "سجّلتُ" not in chat.said
+
+
+def test_the_words_are_read_from_the_data() -> None:
+    assert early_answers("ابي جواز لولدي") == {"for_whom": "family"}
+    assert early_answers("passport for my daughter please") == {"for_whom": "family"}
+    assert early_answers("renew passport for me") == {"for_whom": "self"}
+    assert early_answers("ابي اجدد الجواز") == {}
