@@ -14,12 +14,13 @@ gets the same treatment; ``TAWASUL_DATABASE_PGBOUNCER=1`` adds it (see
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, make_url
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -87,6 +88,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        _rollback_only_when_open(engine.dialect)
     return engine
 
 
@@ -123,3 +125,32 @@ def _sqlite_on_begin(conn: Connection) -> None:
     # handle_error event, which counts SQL errors for /metrics (bot/metrics.py) and which
     # test_filing_locked watches, so a refused lock went uncounted.
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _rollback_only_when_open(dialect: Dialect) -> None:
+    """Has `dialect` (an aiosqlite engine's own instance) roll back only a connection with
+    a transaction open. Both of SQLAlchemy's rollbacks go through ``do_rollback``: the
+    connection's, when a session closes after a read (:data:`SQLITE_ONE_READ` began no
+    transaction), and the pool's reset on return, after every commit. With BEGIN emitted by
+    :func:`_sqlite_on_begin` (the driver's isolation_level None), sqlite3 itself does
+    nothing on ``rollback()`` outside a transaction, but aiosqlite hands each call to its
+    thread and back first: two of a turn's hand-offs for nothing. Whether a transaction is
+    open is SQLite's own flag (``in_transaction``, sqlite3_get_autocommit), read without
+    the hand-off; an open one, or a connection that cannot say, is rolled back as before,
+    through SQLAlchemy (its handle_error event included). SQLAlchemy's
+    ``skip_autocommit_rollback`` does not fit: with the driver's isolation_level None it
+    takes every connection for autocommit and would skip the rollback of a real BEGIN."""
+    rollback = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        if _transaction_open(dbapi_connection):
+            rollback(dbapi_connection)
+
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+
+
+def _transaction_open(dbapi_connection: Any) -> bool:
+    try:
+        return bool(dbapi_connection.driver_connection.in_transaction)
+    except (AttributeError, ValueError, sqlite3.Error):
+        return True  # closed, or not aiosqlite's: the rollback decides, as before
