@@ -2,7 +2,7 @@
 workers by Telegram webhook, while a worker is killed, Redis restarts, the database goes
 away, the Sentinels fail over to the replica, or the Bot API refuses calls.
 
-What runs (bench/load_cluster.py): a real Redis with its append-only file on (with
+What runs (bench/load_cluster.py; the faults: bench/load_faults.py): a real Redis with its append-only file on (with
 --sentinel: a master, a replica and two sentinels, the workers finding the master through
 the sentinels), a real database (SQLite by default, PostgreSQL with --postgres), `tawasul
 db upgrade`, then --workers `tawasul run` processes with the webhook settings, each on its own loopback port.
@@ -27,14 +27,16 @@ Prints one JSON line:
  "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"duplicate_reply_texts":[..],
  "replies_resent_after_kill":..,
  "duplicate_requests":.., "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
- "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"recover_s":..},...]}
+ "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"start_cpu_s":..,
+               "recover_s":..},...]}
 
 p50/p99: from the first delivery of an update (an album: its first photo) to the first reply the bot sends for it.
 in_hand (kill): the turns the killed worker had accepted and not answered when it died
 (--supervisor: the turns any worker had, as the port does not say which took what; the
 killed one's are counted afterwards in bodies_replayed, from the workers' INFO lines).
-With --supervisor, down_s is from the SIGKILL to the supervisor's starting a new worker, and
-ready_s from then to the new worker answering on the port with /readyz 200.
+With --supervisor, down_s is from the SIGKILL to the supervisor's starting a new worker,
+ready_s from then to the new worker answering on the port with /readyz 200, and start_cpu_s
+the CPU seconds (user and system) the new worker had used by then.
 recover_s: from the moment the fault was lifted until every update sent before then had
 been answered and every worker was ready again. The failover is lifted when the sentinels
 agree on the new master and the old one replicates it (down_s: from SENTINEL FAILOVER to
@@ -55,197 +57,25 @@ import asyncio
 import collections
 import json
 import random
-import re
-import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import create_async_engine
-
-from bench.load_cluster import STAFF_CHAT, Cluster, Worker, cluster, worker_lines
-from bench.load_people import PHOTOS, Deliveries, Recorder, Resident, Timed, pick_service
+from bench.load_cluster import STAFF_CHAT, cluster
+from bench.load_faults import FAULTS, REPLAYED, ApiOutage, fault_schedule, recovery
+from bench.load_logs import keep_logs, worker_lines
+from bench.load_people import PHOTOS, Deliveries, Recorder, Resident, pick_service
+from bench.load_rows import drain_outbox
 from bot.channels.telegram_render import DEFAULT_REMOVAL_TEXT as REMOVAL_TEXT
-from bot.db.models import Attachment, OutboxMessage, Request
-from standins.telegram_botapi import ApiError
 from standins.telegram_updates import TgUser, UpdateFactory
 
-FAULTS = ("kill", "redis", "failover", "db", "api")
 #: How long the outbox may take to send what is left once the residents are done, and
 #: more per staff card: Telegram lets a bot post 20 messages a minute in a group.
 OUTBOX_DRAIN_S = 60.0
 STAFF_CARD_S = 3.2
-
-
-class ApiOutage:
-    """A Bot API policy: while `on`, every call is refused, alternately with 429 (with
-    retry_after) and 502, as Telegram does when overloaded."""
-
-    def __init__(self) -> None:
-        self.on = False
-        self.refused = 0
-
-    def __call__(self, method: str, params: dict[str, Any]) -> ApiError | None:
-        if not self.on or method.lower() == "getme":
-            return None
-        self.refused += 1
-        if self.refused % 2:
-            return ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
-        return ApiError(502, "Bad Gateway")
-
-
-#: How long the kill waits for the victim to hold an update not answered yet (it stops
-#: waiting as soon as it does; a bound, generous for a loaded machine).
-BUSY_WAIT_S = 30.0
-#: A worker's INFO line when it takes over a dead one's accepted updates (bot.webhook_journal).
-REPLAYED = re.compile(r"(\d+) accepted bodies of a stopped worker replayed")
-
-
-async def inject(
-    fault: str,
-    running: Cluster,
-    outage: ApiOutage,
-    down_s: float,
-    in_hand: Callable[[int], int],
-) -> tuple[float, float, int, float | None]:
-    """Does `fault`, keeps it `down_s` seconds, lifts it; (lift time, seconds until every
-    worker was ready again, updates the killed worker had accepted and not answered, when
-    the worker was killed or None)."""
-    held = 0
-    killed: float | None = None
-    if fault == "kill":
-        victim = running.workers[0]
-        # killed while it holds something, or the fault would prove nothing
-        busy_until = time.monotonic() + BUSY_WAIT_S
-        while not in_hand(victim.index) and time.monotonic() < busy_until:  # noqa: ASYNC110
-            await asyncio.sleep(0.005)
-        held = in_hand(victim.index)
-        killed = time.monotonic()
-        if running.supervised:
-            # one of the supervisor's workers; the supervisor starts another (down_s unused)
-            await running.kill_supervised(victim)
-        else:
-            await running.kill(victim)
-            await asyncio.sleep(down_s)
-            await running.spawn(victim)
-    elif fault == "redis":
-        await asyncio.to_thread(running.server.pause)
-        await asyncio.sleep(down_s)
-        await asyncio.to_thread(running.server.restart)
-    elif fault == "failover":
-        # SENTINEL FAILOVER, as an operator or the sentinels do; it is over (lifted) when
-        # the sentinels agree on the new master and the old one is demoted and replicates
-        # it, the moment the new master takes writes (min-replicas-to-write 1); down_s is
-        # not used
-        sentinels = running.sentinels
-        await asyncio.to_thread(sentinels.failover)
-        await asyncio.to_thread(sentinels.wait_settled)
-    elif fault == "db":
-        await running.database.outage()
-        await asyncio.sleep(down_s)
-        await running.database.back()
-    elif fault == "api":
-        outage.on = True
-        await asyncio.sleep(down_s)
-        outage.on = False
-    lifted = time.monotonic()
-    ready = await running.all_ready()
-    return lifted, ready, held, killed
-
-
-async def fault_schedule(
-    faults: list[str],
-    running: Cluster,
-    outage: ApiOutage,
-    down_s: float,
-    progress: Deliveries,
-    api: Recorder,
-    expected_replies: int,
-    in_hand: Callable[[int], int],
-) -> list[dict[str, Any]]:
-    """The faults in order, evenly spread over the run (fault i of k once i/(k+1) of the
-    expected replies have arrived)."""
-    done: list[dict[str, Any]] = []
-    for i, fault in enumerate(faults, start=1):
-        threshold = expected_replies * i / (len(faults) + 1)
-        # polled: the count grows from every resident's chat, and a fault can wait 50 ms
-        while api.replies < threshold and not progress.finished:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-        if progress.finished:
-            break
-        started = time.monotonic()
-        lifted, ready, held, killed = await inject(fault, running, outage, down_s, in_hand)
-        done.append(
-            {"fault": fault, "at": started, "lifted": lifted, "down_s": round(lifted - started, 2)}
-            | {"ready_s": round(ready, 2), "in_hand": held, "killed_at": killed}
-        )
-    return done
-
-
-def recovery(faults: list[dict[str, Any]], timed: list[Timed]) -> list[dict[str, Any]]:
-    """Per fault: seconds from its lifting until every update sent before then was answered
-    (or the workers ready, if later)."""
-    out: list[dict[str, Any]] = []
-    for fault in faults:
-        lifted = fault["lifted"]
-        waits = [t.replied - lifted for t in timed if t.sent < lifted and t.replied is not None]
-        late = max((w for w in waits if w > 0), default=0.0)
-        out.append(
-            {k: fault[k] for k in ("fault", "down_s", "ready_s", "in_hand")}
-            | {"recover_s": round(max(late, fault["ready_s"]), 2)}
-        )
-    return out
-
-
-@dataclass
-class Rows:
-    """What the database holds for the residents: requests and attached files per
-    resident (user_key), and the outbox rows not sent yet."""
-
-    requests: dict[str, int]
-    files: dict[str, int]
-    unsent: int
-
-
-async def count_rows(database_url: str, users: set[str]) -> Rows:
-    """Raises SQLAlchemyError."""
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(
-                select(Request.user_key, func.count()).group_by(Request.user_key)
-            )
-            per_user = {key: n for key, n in rows if key in users}
-            files = await conn.execute(
-                select(Request.user_key, func.count(Attachment.id))
-                .join(Attachment, Attachment.request_id == Request.id)
-                .group_by(Request.user_key)
-            )
-            per_user_files = {key: n for key, n in files if key in users}
-            unsent = await conn.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.sent_at.is_(None))
-            )
-    finally:
-        await engine.dispose()
-    return Rows(per_user, per_user_files, int(unsent or 0))
-
-
-async def drain_outbox(database_url: str, users: set[str], wait_s: float) -> Rows:
-    """The rows once the outbox has sent everything (or `wait_s` passed)."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        rows = await count_rows(database_url, users)
-        if rows.unsent == 0 or time.monotonic() > deadline:
-            return rows
-        await asyncio.sleep(0.5)
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -364,6 +194,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "files_missing": sum(
             max(0, PHOTOS * n - rows.files.get(user, 0)) for user, n in rows.requests.items()
         ),
+        # whose requests lack a photo (their Telegram user ids)
+        "files_missing_users": [
+            user for user, n in rows.requests.items() if rows.files.get(user, 0) < PHOTOS * n
+        ][:5],
         "keyboard_removals": sum(
             1 for p in people for m in api.sent_to(p.chat) if m.text == REMOVAL_TEXT
         ),
@@ -395,13 +229,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "exit_codes": exit_codes,
         "recovery": recovery(done_faults, timed),
     }
-
-
-def keep_logs(workers: list[Worker], where: Path) -> None:
-    """Copies the workers' logs (redacted: no identity or phone number) to `where`."""
-    where.mkdir(parents=True, exist_ok=True)
-    for worker in workers:
-        shutil.copy(worker.log, where / worker.log.name)
 
 
 def failures(result: dict[str, Any]) -> list[str]:

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -29,9 +28,12 @@ from typing import Final
 
 import aiohttp
 
+from bench.load_database import Database
+from bench.load_logs import port_taken, tail
+from tests.proc_tree import workers_of
 from tests.redis_topologies import SERVICE as SENTINEL_SERVICE
 from tests.redis_topologies import SentinelSet
-from tests.servers import PostgresServer, RedisServer, free_port, real_clock_env
+from tests.servers import RedisServer, free_port, real_clock_env
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 WEBHOOK_SECRET: Final = "load_bench-secret"
@@ -74,57 +76,6 @@ class Worker:
     @property
     def alive(self) -> bool:
         return self.process is not None and self.process.returncode is None
-
-
-@dataclass
-class Database:
-    """The SQL side: the SQLite file under the data directory, or a PostgreSQL cluster."""
-
-    data_dir: Path
-    postgres: PostgresServer | None = None
-    _lock: sqlite3.Connection | None = None
-
-    @property
-    def url(self) -> str:
-        if self.postgres is not None:
-            return self.postgres.url_for("tawasul_load")
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'tawasul.sqlite3').resolve()}"
-
-    @classmethod
-    def start(cls, data_dir: Path, postgres: bool) -> Database:
-        if not postgres:
-            return cls(data_dir)
-        server = PostgresServer.start()
-        server.create_database("tawasul_load")
-        return cls(data_dir, server)
-
-    async def outage(self) -> None:
-        """Takes the database away. PostgreSQL: the server is stopped (fast shutdown, its
-        connections are cut). SQLite has no server: another process holds the file's
-        exclusive lock, so every reader and writer waits and then fails with «database is
-        locked», which is what an unavailable SQLite looks like to the bot."""
-        if self.postgres is not None:
-            await asyncio.to_thread(self.postgres.pause)
-            return
-        conn = sqlite3.connect(self.data_dir / "tawasul.sqlite3", timeout=30, isolation_level=None)
-        conn.execute("BEGIN EXCLUSIVE")
-        self._lock = conn
-
-    async def back(self) -> None:
-        if self.postgres is not None:
-            await asyncio.to_thread(self.postgres.resume)
-            return
-        if self._lock is not None:
-            self._lock.execute("ROLLBACK")
-            self._lock.close()
-            self._lock = None
-
-    def stop(self) -> None:
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
-        if self.postgres is not None:
-            self.postgres.stop()
 
 
 @dataclass
@@ -234,13 +185,13 @@ class Cluster:
         answered: set[int] = set()  # the pids that answered /healthz (supervised)
         while time.monotonic() - started < timeout_s:
             if worker.process is not None and worker.process.returncode is not None:
-                if _port_taken(worker.log) and worker.starts < PORT_TRIES:
+                if port_taken(worker.log) and worker.starts < PORT_TRIES:
                     # free_port() found it free, then another process on this shared
                     # machine took it before the worker bound it: a new port, a new start
                     worker.port = free_port()
                     await self.spawn(worker)
                     continue
-                raise ClusterError(f"worker {worker.index} exited:\n{_tail(worker.log)}")
+                raise ClusterError(f"worker {worker.index} exited:\n{tail(worker.log)}")
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                 # a new connection each time, so that any of the port's workers may take it
                 async with self.http.get(
@@ -254,7 +205,7 @@ class Cluster:
             await asyncio.sleep(0.1)
         raise ClusterError(
             f"worker {worker.index} not ready in {timeout_s:.0f} s (/readyz: {last}):\n"
-            f"{_tail(worker.log)}"
+            f"{tail(worker.log)}"
         )
 
     async def _all_answered(self, worker: Worker, answered: set[int]) -> bool:
@@ -271,7 +222,7 @@ class Cluster:
         ) as health:
             if health.status == 200:
                 answered.add(int((await health.json())["pid"]))
-        current = children(worker.process.pid)
+        current = workers_of(worker.process.pid)
         return len(current) == self.worker_count and current <= answered
 
     async def kill_supervised(self, supervisor: Worker) -> tuple[int, int]:
@@ -279,7 +230,7 @@ class Cluster:
         started another in its place: (the killed pid, the new one). Raises ClusterError
         when none is started within START_TIMEOUT_S."""
         assert supervisor.process is not None
-        before = children(supervisor.process.pid)
+        before = workers_of(supervisor.process.pid)
         if not before:
             raise ClusterError("the supervisor has no worker to kill")
         victim = min(before)
@@ -287,12 +238,12 @@ class Cluster:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if supervisor.process.returncode is not None:
-                raise ClusterError(f"the supervisor exited:\n{_tail(supervisor.log)}")
-            new = children(supervisor.process.pid) - before
-            if new and victim not in children(supervisor.process.pid):
+                raise ClusterError(f"the supervisor exited:\n{tail(supervisor.log)}")
+            new = workers_of(supervisor.process.pid) - before
+            if new and victim not in workers_of(supervisor.process.pid):
                 return victim, min(new)
             await asyncio.sleep(0.05)
-        raise ClusterError(f"no worker started in place of {victim}:\n{_tail(supervisor.log)}")
+        raise ClusterError(f"no worker started in place of {victim}:\n{tail(supervisor.log)}")
 
     async def all_ready(self, timeout_s: float = START_TIMEOUT_S) -> float:
         """Seconds until every worker is ready (Redis and the database answer)."""
@@ -365,44 +316,3 @@ async def cluster(
         if database is not None:
             database.stop()
         redis.stop()
-
-
-def children(pid: int) -> set[int]:
-    """The pids of process `pid`'s children (Linux's /proc; empty once it is gone)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    try:
-        return {int(p) for p in path.read_text().split()}
-    except OSError:
-        return set()
-
-
-def _port_taken(log: Path) -> bool:
-    """Whether the log's last lines say the process could not bind its port."""
-    return "address already in use" in _tail(log, 10).lower()
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def worker_lines(workers: list[Worker], *marks: str) -> list[str]:
-    """The lines of the workers' logs holding any of `marks` (the logs are redacted: no
-    identity or phone number is in them)."""
-    found: list[str] = []
-    for worker in workers:
-        with contextlib.suppress(OSError):
-            lines = worker.log.read_text(errors="replace").splitlines()
-            for i, line in enumerate(lines):
-                if not any(mark in line for mark in marks):
-                    continue
-                found.append(f"worker {worker.index}: {line.strip()[:300]}")
-                if line.startswith("Traceback"):
-                    # the frames and the exception, up to the next log record
-                    for frame in lines[i + 1 : i + 40]:
-                        if frame[:4].isdigit():
-                            break
-                        found[-1] += " | " + frame.strip()[:200]
-    return found

@@ -9,31 +9,41 @@ of the same user may bind the port and take a share of the traffic. With one soc
 there is one queue: while a worker is being replaced the others accept what waits, and a
 port already taken is found once, by the parent, with one clear line.
 
-Workers are started as fresh interpreters (``python -m bot.cli run``), not forked: each
-gets its own event loop, connections and embedded-Redis client name. A worker that exits
+Workers are forked from a forkserver (multiprocessing's "forkserver" start method, the
+standard library's): a process the supervisor starts by exec, as a fresh interpreter, which
+imports the worker's modules once (bot.worker_start.PRELOAD: aiogram and its models,
+SQLAlchemy, Pillow...) and forks each worker from there, with no event loop, connection,
+thread or lock to inherit; each worker makes its own loop, connections and embedded-Redis
+client name (bot.worker_start says why and how). A replacement worker so skips the imports
+(~7 of a start's ~10 s of CPU). The listening socket reaches each worker through the
+forkserver (multiprocessing passes a socket argument as a descriptor). A worker that exits
 while the parent runs is started again; one that keeps dying soon after its start is
 started again later and later (:class:`RestartPolicy`), so a crash loop (a database
 refusing connections, a bad setting) does not spin the machine. SIGTERM or SIGINT to the
 parent sends SIGTERM to every worker (each drains, see bot.runner) and waits for them,
-killing those still running after the drain time and a margin. A worker whose parent dies
-(even by SIGKILL) is sent SIGTERM by the kernel (PR_SET_PDEATHSIG), so none is left
-behind serving an orphaned socket.
+killing those still running after the drain time and a margin. A worker whose supervisor
+dies (even by SIGKILL) sends itself SIGTERM, and so does one whose forkserver dies (the
+supervisor then counts it as gone and starts another), so none is left behind serving an
+orphaned socket. Workers are named «tawasul-worker» (``pgrep -x tawasul-worker``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
+import multiprocessing
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.context import ForkServerContext
+from multiprocessing.process import BaseProcess
 from typing import Final, Protocol
+
+from bot.worker_start import PRELOAD, run_worker
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +52,6 @@ log = logging.getLogger(__name__)
 STOP_MARGIN_S: Final = 10.0
 #: The hidden command-line option carrying the inherited socket's descriptor.
 LISTEN_FD_OPTION: Final = "--listen-fd"
-_PR_SET_PDEATHSIG: Final = 1
 
 
 @dataclass
@@ -182,21 +191,57 @@ def listen(host: str, port: int) -> socket.socket:
     except BaseException:
         sock.close()
         raise
-    sock.set_inheritable(True)
     return sock
 
 
-def _die_with_parent() -> None:
-    # Runs in the child between fork and exec: ask the kernel for SIGTERM when the parent
-    # goes, however it goes (Linux only; elsewhere a worker outlives a killed parent).
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+@dataclass
+class Forked:
+    """A worker forked by the forkserver, as the :class:`Supervisor` sees a child."""
+
+    process: BaseProcess
+    pid: int
+
+    def poll(self) -> int | None:
+        return self.process.exitcode
+
+    def send_signal(self, sig: int) -> None:
+        # only while it runs: a pid reaped is free for another process
+        if self.process.exitcode is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        if self.process.exitcode is None:
+            self.process.kill()
 
 
-def worker_command(fd: int) -> list[str]:
-    """The command line of one worker serving the inherited descriptor `fd`."""
-    return [sys.executable, "-m", "bot.cli", "run", LISTEN_FD_OPTION, str(fd)]
+@dataclass
+class NotStarted:
+    """A worker the forkserver could not start (it died while importing, say): counted as
+    a quick failure, so the next try waits (RestartPolicy)."""
+
+    pid: int = 0
+
+    def poll(self) -> int:
+        return 1
+
+    def send_signal(self, sig: int) -> None:
+        pass
+
+    def kill(self) -> None:
+        pass
+
+
+def forkserver(preload: tuple[str, ...] = PRELOAD) -> ForkServerContext:
+    """The context the workers are forked from. Its server starts at the first worker's
+    start, with the environment of that moment; MALLOC_ARENA_MAX is set in it before then
+    (glibc reads it only as a process starts, and the forkserver's children are forks):
+    two malloc arenas rather than eight per core keep a worker's peak RSS under its 250 MB
+    budget (README, Benchmarks: 253.5 -> 249.2 MB with 200 residents at once), unless the
+    deployment chose another value."""
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
 
 
 def supervise(
@@ -205,7 +250,6 @@ def supervise(
     port: int,
     *,
     drain_s: float,
-    command: Callable[[int], Sequence[str]] = worker_command,
 ) -> int:
     """Run `workers` workers on host:port until SIGTERM or SIGINT; returns the exit code
     for the parent: 0 when every worker stopped in order, 1 when one had to be killed or
@@ -215,25 +259,22 @@ def supervise(
     except OSError as exc:
         print(f"tawasul: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    fd = sock.fileno()
+    context = forkserver()
 
     def spawn(slot: int) -> Child:
-        # glibc reads MALLOC_ARENA_MAX only as a process starts, so it is set here for
-        # each worker (unless the deployment chose another): two malloc arenas rather than
-        # eight per core keep a worker's peak RSS under its 250 MB budget (README,
-        # Benchmarks: 253.5 -> 249.2 MB with 200 residents at once)
-        env = {"MALLOC_ARENA_MAX": "2"} | os.environ | {"TAWASUL_WORKER_NUMBER": str(slot)}
-        child = subprocess.Popen(
-            list(command(fd)),
-            pass_fds=(fd,),
-            env=env,
-            # its own process group: a terminal's Ctrl-C reaches the parent, which stops
-            # the workers in order
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        process = context.Process(
+            target=run_worker, args=(sock, slot, LISTEN_FD_OPTION), name=f"worker-{slot}"
         )
-        log.info("worker %d started (pid %d)", slot, child.pid)
-        return child
+        try:
+            # the first start waits for the forkserver's imports (seconds; a signal
+            # meanwhile is seen after them)
+            process.start()
+        except Exception:
+            log.exception("worker %d could not be started", slot)
+            return NotStarted()
+        assert process.pid is not None
+        log.info("worker %d started (pid %d)", slot, process.pid)
+        return Forked(process, process.pid)
 
     stopping: list[int] = []
 

@@ -186,12 +186,6 @@ async def answering_pid(http: aiohttp.ClientSession, base: str) -> int:
     return pid
 
 
-def children(pid: int) -> set[int]:
-    """The pids of the process `pid`'s children (Linux)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return {int(p) for p in path.read_text().split()} if path.exists() else set()
-
-
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
