@@ -11,12 +11,15 @@ found, each pinned down.
   filed and never reaches it; also when the dying worker was busy with that photo for
   longer than a waiter used to wait before it died (tests/e2e/test_load_faults.py's
   missing photo at load 14); and when the live worker's sweep queued that photo behind
-  the second in its own queue (the second's wait must not wait for it behind itself).
+  the second in its own queue (the second's wait must not wait for it behind itself);
+  and when the dying worker had journalled that photo but not yet put it in the person's
+  line, and Telegram delivered it again to the live worker.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 
 from bench.harness import DESCRIPTION, new_photo
@@ -227,6 +230,36 @@ async def test_a_photo_replayed_into_the_queue_behind_its_twin_is_handled_first(
     await until(lambda: first in live.app[HOOK_KEY].journal.replayed, 60)
     busy.release()
     await until(lambda: len(order) == 2, 120)
+    await live.settle()
+    assert order == [first, second]
+    await _both_photos_in_the_draft_one_answer(h, before)
+    assert await h.services.redis.hlen(JOURNAL_KEY) == 0
+
+
+async def test_a_photo_journalled_by_a_worker_that_died_before_lining_it_up_is_not_overtaken(
+    h: Harness,
+) -> None:
+    """The dying worker journals the album's first photo and dies before putting it in
+    Sara's line (two Redis calls apart) and before its 200, so Telegram delivers it again,
+    to the live worker: a redelivery of a body in hand, answered 200 and not queued. The
+    second photo must still wait for the first, taken over once the dead worker's lease has
+    run out. Found by bench/load.py --supervisor (a request filed with one photo 5 s after
+    the kill, the other replayed 4 s later: «no step takes files now»)."""
+    order: list[str] = []
+    recorded = _recording(h, order)
+    live = await h.worker(recorded, lease_s=LEASE_S)
+    await _at_documents_step(h, live)
+    before = len(h.texts(SARA))
+    photos = _album(h, "album-4")
+    first, second = (str(p["update_id"]) for p in photos)
+    dying = await h.worker(workers=0, lease_s=LEASE_S)
+    assert await dying.app[HOOK_KEY].journal.keep(json.dumps(photos[0]).encode(), 1, first)
+    _killed(dying)
+    await dying.client.close()
+    # Telegram had no 200 for it: delivered again, to the live worker
+    assert (await live.post(photos[0])).status == 200
+    await say(live, photos[1])
+    await until(lambda: len(order) == 2, 60)
     await live.settle()
     assert order == [first, second]
     await _both_photos_in_the_draft_one_answer(h, before)
