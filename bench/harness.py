@@ -8,51 +8,61 @@ the description, two photos as an album, "done", "confirm". What the bot showed 
 off the bot's own Bot API calls (an aiogram request middleware, :class:`Screen`), so the
 bench asks the stand-in nothing per update and works the same whichever process serves it.
 
-Figures (one JSON line, see :func:`figures`): ``updates_per_s``, ``p50_ms``, ``p99_ms``,
-``max_ms``, ``first_update_ms`` (the process's very first update, after start-up),
-``first_of_resident_max_ms`` (the slowest /start among the counted residents),
-``first_of_kind`` (the latency and CPU time of the first update of each kind the process
-handled: each button's tap, a photo, a contact, /start, text) with its slowest
-``first_of_kind_max_ms`` and ``first_of_kind_max_cpu_ms``, ``cpu_ms_by_kind`` (the median CPU
-time of the counted updates of each kind; CPU times are an update's own only with
-``--sequential``),
-``cpu_ms_per_update`` (the process's CPU time, all threads, over the counted updates,
-divided by their number) and ``peak_rss_mb`` (``getrusage`` maximum resident set).
-``own_p50_ms`` and ``own_p99_ms`` are the same latencies less the time the update waited on
-Bot API calls (each call the bot makes while handling it, timed by :class:`Screen`): the
-bot's own part, which the stand-in and the HTTP hops do not weigh on; ``api_ms_per_update``
-is the mean of that waiting. File downloads stream outside the calls and count as own.
+The figures are bench/figures.py's, the screen bench/screen.py's, the Bot API and the
+photos bench/standin_api.py's; their names are also here, where the benches import them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import io
-import json
 import random
-import resource
-import statistics
-import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiogram import Bot, Dispatcher
-from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
-from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
-from PIL import Image
+from aiogram.types import Update
 
 from conversations.stale_buttons import split_stamp
-from standins.telegram_botapi import DEFAULT_TOKEN, TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
 
-JSON = dict[str, Any]
+if __package__:  # imported as bench.harness (tests, bench/load_people.py)
+    from .figures import JSON, BenchError, Counted, figures, peak_rss_mb, report
+    from .screen import API_WAIT, Screen
+    from .standin_api import (
+        PHOTO,
+        PHOTOS_PER_PERSON,
+        BotApi,
+        bot_api,
+        distinct_photo,
+        new_photo,
+    )
+else:  # python bench/dialogue.py: bench/ is first on the path
+    from figures import JSON, BenchError, Counted, figures, peak_rss_mb, report
+    from screen import API_WAIT, Screen
+    from standin_api import (
+        PHOTO,
+        PHOTOS_PER_PERSON,
+        BotApi,
+        bot_api,
+        distinct_photo,
+        new_photo,
+    )
+
+__all__ = [
+    "BenchError",
+    "BotApi",
+    "Counted",
+    "Screen",
+    "bot_api",
+    "distinct_photo",
+    "figures",
+    "new_photo",
+    "peak_rss_mb",
+    "report",
+]
 
 IDENTITY = {"resident": "2000000006", "citizen": "1000000008"}
 DESCRIPTION = (
@@ -62,150 +72,6 @@ PHONE = "966501234567"
 NAV = frozenset({"back", "cancel", "help"})
 # A dialogue that has not reached "confirm" after this many updates is stuck.
 MAX_UPDATES_PER_USER = 30
-PHOTOS_PER_PERSON = 2
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-def new_photo() -> bytes:
-    """A real JPEG of about 70 KB, of noise drawn afresh: the bot decides a file's type
-    from its bytes, so random bytes are refused (and the dialogue never reaches
-    «confirm»), and it keeps a file sent twice to one request once, so the photos of one
-    album must differ."""
-    out = io.BytesIO()
-    Image.effect_noise((400, 300), 48).convert("RGB").save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
-PHOTO = new_photo()
-
-
-def distinct_photo(tag: str) -> bytes:
-    """:data:`PHOTO` with ``tag`` after the end of its JPEG data: the same picture to look
-    at, but a different file to the bot, which keeps the same bytes once per request (so
-    a person's two photos must differ, as real ones do)."""
-    return PHOTO + tag.encode()
-
-
-#: The seconds the update being fed has waited on Bot API calls so far (one list per
-#: update, set by Residents._send; aiogram handles an update in the task that feeds it).
-_API_WAIT: ContextVar[list[float] | None] = ContextVar("bench_api_wait", default=None)
-
-
-# --------------------------------------------------------------------------- the screen
-
-
-@dataclass
-class Screen:
-    """What each private chat shows, read off the bot's own calls: an aiogram request
-    middleware (``bot.session.middleware(screen)``). Like the stand-in's
-    ``last_keyboard``: the last call that carried an inline or reply keyboard decides."""
-
-    bot_user: JSON = field(
-        default_factory=lambda: {"id": 123456789, "is_bot": True, "first_name": "Bot"}
-    )
-    # chat id -> (callback ids of the inline keyboard, whether it asks for the contact)
-    keyboards: dict[int, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
-    # chat id -> the bot message that carries the last inline keyboard (for a tap on it)
-    messages: dict[int, JSON] = field(default_factory=dict)
-    # chat id -> what the bot sent there, in order: (API method, text or caption)
-    sent: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
-
-    async def __call__(
-        self,
-        make_request: Callable[[Bot, TelegramMethod[TelegramType]], Awaitable[Any]],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Any:
-        # aiogram's annotations say Response, but what comes back is the call's result
-        started = time.perf_counter()
-        try:
-            response = await make_request(bot, method)
-        finally:
-            waited = _API_WAIT.get()
-            if waited is not None:
-                waited[0] += time.perf_counter() - started
-        chat_id = getattr(method, "chat_id", None)
-        markup = getattr(method, "reply_markup", None)
-        if not isinstance(chat_id, int):
-            return response
-        said = getattr(method, "text", None) or getattr(method, "caption", None)
-        self.sent.setdefault(chat_id, []).append((method.__api_method__, str(said or "")))
-        if isinstance(markup, InlineKeyboardMarkup):
-            ids = tuple(
-                b.callback_data
-                for row in markup.inline_keyboard
-                for b in row
-                if b.callback_data is not None
-            )
-            self.keyboards[chat_id] = (ids, False)
-            # the bot's replies come back unread (bot.channels.telegram_session): the Bot
-            # API's JSON; the baseline's as aiogram's Message
-            sent_id = response.get("message_id") if isinstance(response, dict) else None
-            if isinstance(response, Message):
-                sent_id = response.message_id
-            if isinstance(sent_id, int):
-                self.messages[chat_id] = {
-                    "message_id": sent_id,
-                    "from": self.bot_user,
-                    "chat": {"id": chat_id, "type": "private", "first_name": "User"},
-                    "date": int(time.time()),
-                    "text": "…",
-                }
-        elif isinstance(markup, ReplyKeyboardMarkup):
-            contact = any(b.request_contact for row in markup.keyboard for b in row)
-            self.keyboards[chat_id] = ((), contact)
-        return response
-
-
-# --------------------------------------------------------------------------- the API
-
-
-@dataclass
-class BotApi:
-    """The Bot API the bot talks to: its URL, token and photo file ids ready to send."""
-
-    url: str
-    token: str
-    in_process: bool
-    photo_ids: list[str]
-
-
-@asynccontextmanager
-async def bot_api(
-    url: str | None, people: int, token: str = DEFAULT_TOKEN
-) -> AsyncIterator[BotApi]:
-    """The stand-in in this process (`url` None), or the one running alone at `url`
-    (``python -m standins.telegram_botapi --port P``); the file ids of the photos of
-    `people` residents (:func:`distinct_photo` pictures) are made downloadable there before
-    anything is counted."""
-    photos = people * PHOTOS_PER_PERSON
-    if url is None:
-        async with TelegramBotAPIStandin(token=token) as api:
-            ids = [fake_file_id("photo") for _ in range(photos)]
-            for file_id in ids:
-                api.add_file(file_id, distinct_photo(file_id))
-            yield BotApi(api.url, api.token, True, ids)
-        return
-    base = url.rstrip("/")
-    ids = []
-    async with aiohttp.ClientSession() as session:
-        # one file a call: each has bytes of its own (see distinct_photo)
-        for index in range(photos):
-            async with session.post(
-                f"{base}/_standin/files",
-                params={"count": "1"},
-                data=distinct_photo(f"photo-{index}"),
-            ) as answer:
-                if answer.status != 200:
-                    raise BenchError(f"{base}: the stand-in refused files ({answer.status})")
-                ids += (await answer.json())["file_ids"]
-    yield BotApi(base, token, False, ids)
-
-
-# --------------------------------------------------------------------------- residents
 
 
 @dataclass
@@ -291,12 +157,12 @@ class Residents:
 
     async def _send(self, person: Person, raw: JSON) -> None:
         waited = [0.0]
-        token = _API_WAIT.set(waited)
+        token = API_WAIT.set(waited)
         started, cpu = time.perf_counter(), time.process_time()
         try:
             await self.feed(raw)
         finally:
-            _API_WAIT.reset(token)
+            API_WAIT.reset(token)
         took = time.perf_counter() - started
         person.latencies.append(took)
         person.own.append(took - waited[0])
@@ -369,17 +235,6 @@ async def measure(
     return people, counted
 
 
-def report(result: JSON, users: int) -> None:
-    """Prints the JSON line; exits 1 (after printing it) when not every counted resident
-    filed a request, so a run that measured a broken dialogue is not taken for a result."""
-    print(json.dumps(result))
-    if result["requests_created"] != users:
-        print(
-            f"bench: {result['requests_created']} requests filed for {users} users", file=sys.stderr
-        )
-        sys.exit(1)
-
-
 def new_people(count: int) -> list[Person]:
     """`count` people with fresh ids, so a long-lived Redis holds nothing of theirs."""
     base = random.randrange(10**9, 5 * 10**9)
@@ -389,87 +244,6 @@ def new_people(count: int) -> list[Person]:
 def fresh_updates() -> UpdateFactory:
     """Update ids that no earlier run against the same Redis used."""
     return UpdateFactory(first_update_id=random.randrange(10**8, 10**9))
-
-
-# --------------------------------------------------------------------------- figures
-
-
-@dataclass
-class Counted:
-    """The counted phase: wall and CPU time around it."""
-
-    wall_s: float = 0.0
-    cpu_s: float = 0.0
-    _wall0: float = 0.0
-    _cpu0: float = 0.0
-
-    def __enter__(self) -> Counted:
-        self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall_s = time.perf_counter() - self._wall0
-        self.cpu_s = time.process_time() - self._cpu0
-
-
-def peak_rss_mb() -> float:
-    """The process's peak resident set so far, in MB (Linux reports kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
-
-
-def _cpu_by_kind(people: list[Person]) -> dict[str, float]:
-    by_kind: dict[str, list[float]] = {}
-    for person in people:
-        for kind, cpu in zip(person.kinds, person.cpu, strict=True):
-            by_kind.setdefault(kind, []).append(cpu)
-    return {kind: _ms(statistics.median(cpus)) for kind, cpus in by_kind.items()}
-
-
-def figures(
-    name: str, people: list[Person], counted: Counted, residents: Residents, args: Any
-) -> JSON:
-    """The JSON line's common fields (see the module's docstring)."""
-    latencies = sorted(t for p in people for t in p.latencies)
-    own = sorted(t for p in people for t in p.own)
-    count = len(latencies)
-    if count < 2:
-        raise BenchError("too few updates to measure")
-    return {
-        "bench": name,
-        "users": len(people),
-        "warmup": args.warmup,
-        "sequential": args.sequential,
-        "api": "in-process" if args.api is None else "separate process",
-        "updates": count,
-        "updates_per_person": round(count / len(people), 2),
-        "updates_per_s": round(count / counted.wall_s, 1),
-        "p50_ms": _ms(statistics.median(latencies)),
-        "p99_ms": _ms(statistics.quantiles(latencies, n=100, method="inclusive")[98]),
-        "max_ms": _ms(latencies[-1]),
-        "own_p50_ms": _ms(statistics.median(own)),
-        "own_p99_ms": _ms(statistics.quantiles(own, n=100, method="inclusive")[98]),
-        "api_ms_per_update": _ms((sum(latencies) - sum(own)) / count),
-        "first_update_ms": _ms(residents.first or 0.0),
-        "first_of_resident_max_ms": _ms(max(p.latencies[0] for p in people)),
-        # the first update of each kind the process handled (counted or not): the slowest,
-        # and every one's latency and CPU time
-        "first_of_kind_max_ms": _ms(max(t for t, _ in residents.first_of_kind.values())),
-        "first_of_kind_max_cpu_ms": _ms(max(c for _, c in residents.first_of_kind.values())),
-        "first_of_kind": {
-            kind: {"ms": _ms(t), "cpu_ms": _ms(c)}
-            for kind, (t, c) in residents.first_of_kind.items()
-        },
-        # CPU per update over the counted ones, by kind (median), to set the firsts against
-        "cpu_ms_by_kind": _cpu_by_kind(people),
-        "cpu_ms_per_update": round(counted.cpu_s * 1000 / count, 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        # "uvloop" or "asyncio": the event loop the bench ran on (--loop)
-        "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
-    }
 
 
 def arguments(description: str) -> argparse.ArgumentParser:
