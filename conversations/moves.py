@@ -12,9 +12,20 @@ import dataclasses
 
 from conversations import knowledge, languages
 from conversations.engine_parts import EngineParts
-from conversations.events import Choice, Command, Event, Media, Option, Reply, Text, unique_options
+from conversations.events import (
+    Choice,
+    Command,
+    Contact,
+    Event,
+    Media,
+    Option,
+    Reply,
+    Text,
+    unique_options,
+)
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
+from conversations.flows.early_phone import keep_contact
 from conversations.flows.intake_numbers import number_first
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
@@ -77,6 +88,11 @@ class Moves(EngineParts):
             if kind is None and knowledge.explicit_question(event.text):
                 return self._cannot_answer(ctx)
             return self._restart(ctx, salutation=kind)
+        if isinstance(event, Contact):
+            # a number shared before anything: kept for the phone step (early_phone)
+            replies = self._restart(ctx)
+            kept = keep_contact(ctx, event)
+            return [Reply(kept), *replies] if kept is not None else replies
         if isinstance(event, Media) and event.kind in FILE_KINDS:
             # a photo before the first question or after filing: said what became of it
             # (conversations.stray_files), then the first question

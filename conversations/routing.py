@@ -23,8 +23,9 @@ from typing import Any
 from conversations import edits, knowledge
 from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
-from conversations.events import Choice, Event, Media, Reply, Text
+from conversations.events import Choice, Contact, Event, Media, Reply, Text
 from conversations.flow import Ctx, Retry, Step
+from conversations.flows.early_phone import keep_contact
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
@@ -321,6 +322,13 @@ class Routing(
         """The current step's answer to the message (or the polite word for a kind of
         message no step can use), then the move it asks for."""
         ctx, event, state = m.ctx, m.chosen, m.ctx.state
+        if isinstance(event, Contact) and state.flow == self.flow.name:
+            # a number shared before the phone step: kept for it (conversations.flows.
+            # early_phone), and this step's question asked again
+            kept = keep_contact(ctx, event)
+            if kept is not None:
+                asked = self._ask(ctx)
+                return [dataclasses.replace(asked, text=f"{kept}\n{asked.text}")]
         polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]

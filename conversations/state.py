@@ -23,6 +23,8 @@ _TYPED = (
     # description): the person gave them as much as an answer at the step itself (found
     # by the fresh-clone tester: «cancel» deleted them without asking, and «Undo» failed)
     "identity_early",
+    # a mobile number shared before the phone step (conversations.flows.early_phone)
+    "phone_early",
     "establishment_early",
     "description_pending",
     "description_draft",

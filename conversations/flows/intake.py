@@ -9,6 +9,7 @@ from __future__ import annotations
 from conversations.flow import Ctx, Flow, Step
 from conversations.flows.describe import answer_description, ask_description
 from conversations.flows.documents import answer_attachments, ask_attachments
+from conversations.flows.early_phone import past_phone
 from conversations.flows.intake_numbers import (
     answer_establishment,
     answer_first,
@@ -99,14 +100,15 @@ INTAKE = Flow(
     greeting=greeting,
     help=help_text,
     steps={
-        "applicant": Step(ask_applicant, answer_first, can_go_back=False),
-        "group": Step(ask_group, service_or_number(ask_group, answer_group)),
-        "service": Step(ask_service, service_or_number(ask_service, answer_service)),
-        "suggest": Step(ask_suggest, service_or_number(ask_suggest, answer_suggest)),
-        "question": Step(ask_question, answer_question_or_number),
-        "refused": Step(ask_refused, answer_refused),
-        "establishment": Step(ask_establishment, answer_establishment),
-        "identity": Step(ask_identity, answer_identity),
+        # every step before the phone passes it with a number shared earlier (early_phone)
+        "applicant": Step(ask_applicant, past_phone(answer_first), can_go_back=False),
+        "group": Step(ask_group, past_phone(service_or_number(ask_group, answer_group))),
+        "service": Step(ask_service, past_phone(service_or_number(ask_service, answer_service))),
+        "suggest": Step(ask_suggest, past_phone(service_or_number(ask_suggest, answer_suggest))),
+        "question": Step(ask_question, past_phone(answer_question_or_number)),
+        "refused": Step(ask_refused, past_phone(answer_refused)),
+        "establishment": Step(ask_establishment, past_phone(answer_establishment)),
+        "identity": Step(ask_identity, past_phone(answer_identity)),
         "phone": Step(ask_phone, answer_phone),
         "description": Step(ask_description, answer_description, free_text=True, takes_files=True),
         "attachments": Step(ask_attachments, answer_attachments, takes_files=True),

@@ -75,3 +75,27 @@ async def test_for_my_son_in_the_first_words_is_kept_across_workers(h: Harness) 
     assert state.answers["eligibility"] == {"for_whom": "family"}
     said = await _say(a, h, MUNA, h.updates.text(MUNA, "رجوع"))  # to change it
     assert said.endswith("لمن هذا الطلب؟")
+
+
+SAMI = TgUser(5_400_000_004, "سامي")
+
+
+async def test_a_number_shared_at_the_service_step_is_kept_across_workers(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    for raw in (
+        h.updates.text(SAMI, "/start"),
+        h.updates.callback(SAMI, "ind"),
+        h.updates.text(SAMI, "ابي اجدد اقامتي"),
+    ):
+        await _say(a, h, SAMI, raw)
+    # shared from Telegram's attachment menu, before the phone step, on one worker
+    said = await _say(b, h, SAMI, h.updates.contact(SAMI, "966501234567", own=True))
+    assert "احتفظتُ برقم جوالك" in said and "أيّ هذه الخدمات تحتاج؟" in said
+    for raw in (h.updates.callback(SAMI, "s:iqama_renew"), h.updates.callback(SAMI, "q:inside")):
+        await _say(a, h, SAMI, raw)
+    # the identity number on the other: the phone step is passed, saying so
+    said = await _say(b, h, SAMI, h.updates.text(SAMI, "2000000006"))
+    assert "سأستخدم رقم الجوال الذي شاركته سابقًا" in said and "صِف طلبك" in said
+    state = await h.services.engine.store.load("telegram", str(SAMI.id))
+    assert state.step == "description"
+    assert (state.answers["phone"], state.answers["phone_verified"]) == ("+966501234567", True)
