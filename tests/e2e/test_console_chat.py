@@ -258,3 +258,51 @@ def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -
     chat.wait_for("نعود إلى الطلب الذي كنت تعبّئه")
     chat.close()
     assert chat.proc.returncode == 0
+
+
+def _until(what: str, path: Path, proc: subprocess.Popen[str], timeout: float) -> str:
+    """The text of ``path`` once it holds ``what`` (a file another process writes)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if what in text:
+            return text
+        if time.monotonic() > deadline or proc.poll() is not None:
+            pytest.fail(f"no {what!r} in the chat's output:\n{text[-2000:]}")
+        time.sleep(0.1)
+
+
+def test_ctrl_c_with_the_output_in_a_file_keeps_every_reply(redis_url: str, tmp_path: Path) -> None:
+    # found by the fresh-clone tester: `tawasul chat --user x < fifo > out &`, «فرد» written
+    # into the fifo, then `kill -INT <pid>`: every reply must be in `out` as it is printed
+    # (a script reads them live) and still there after Ctrl-C. The signal goes to the
+    # process alone, as `kill` sends it, and the input stays open, as a fifo's writer does
+    out = tmp_path / "out"
+    env = _env(tmp_path, redis_url)
+    env.pop("PYTHONUNBUFFERED", None)  # a fresh machine's default: a file is block-buffered
+    with out.open("w", encoding="utf-8") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "chat", "--user", "piped"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+    try:
+        _until("1) فرد", out, proc, STARTUP_S)  # the welcome, while the chat runs
+        assert proc.stdin is not None
+        proc.stdin.write("فرد\n")
+        proc.stdin.flush()
+        _until("ما الخدمة", out, proc, 60)  # the answer, while the chat still runs
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 128 + signal.SIGINT
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    text = out.read_text(encoding="utf-8")
+    assert "1) فرد" in text and "ما الخدمة" in text
+    assert text.rstrip().splitlines()[-1].startswith("مع السلامة"), text[-300:]
