@@ -97,7 +97,13 @@ class Moves(EngineParts):
             # a photo before the first question or after filing: said what became of it
             # (conversations.stray_files), then the first question
             note = file_note(ctx, event)
-            replies = self._restart(ctx)
+            caption = (event.caption or "").strip()
+            # the words written with it are read as if typed (found by the fresh-clone
+            # tester: «ابي اجدد اقامتي وهذي صورتها» with a photo got the generic menu)
+            if caption:
+                replies = await self._start(ctx, Text(event.origin, caption), None)
+            else:
+                replies = self._restart(ctx)
             first_of_album(ctx, event)
             return [Reply(note), *replies]
         # /start asks for the welcome, unless it is the last thing the person was shown

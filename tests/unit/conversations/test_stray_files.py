@@ -173,3 +173,17 @@ async def test_english_words_for_a_photo_at_the_first_question() -> None:
     await chat.media()
     assert "Your photo arrived, but it was not kept" in chat.said
     assert "Choose the service first" in chat.said
+
+
+async def test_the_caption_of_a_photo_sent_first_is_read_as_the_first_message() -> None:
+    """Found by the fresh-clone tester: «ابي اجدد اقامتي وهذي صورتها» written with a photo
+    as the very first message got the note and the generic first menu; the words were lost.
+    They are read as if typed: the same suggestion typing them gives."""
+    typed = _chat()
+    await typed.text("ابي اجدد اقامتي وهذي صورتها")
+    chat = _chat()
+    await chat.media(caption="ابي اجدد اقامتي وهذي صورتها")
+    assert "وصلت الصورة" in chat.said
+    assert chat.choice_ids == typed.choice_ids
+    assert typed.said in chat.said
+    assert chat.choice_ids[0] == "s:iqama_renew"
