@@ -77,6 +77,9 @@ class Session:
         deadline = time.monotonic() + timeout
         while expect not in self.text[seen:]:
             if time.monotonic() > deadline or self.proc.poll() is not None:
+                # still running: its standard error ends (and can be read) only once it has
+                if self.proc.poll() is None:
+                    self.kill()
                 err = self.proc.stderr.read() if self.proc.stderr else ""
                 pytest.fail(f"no {expect!r} after {line!r}:\n{self.text[seen:]}\n{err}")
             time.sleep(0.05)
