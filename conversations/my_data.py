@@ -49,6 +49,18 @@ class HeldFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Said:
+    """One message of the person's own on a request, as its audit trail keeps it: an
+    answer to an officer's question ("answer"), a note ("note") or the reason of a
+    reconsideration ("reconsideration"). The officers' words are not the person's data
+    in this sense and are left out (their internal notes, their reasons)."""
+
+    at: dt.datetime
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class HeldRequest:
     """One request as the service holds it; ``redacted`` once its personal data is gone."""
 
@@ -66,6 +78,11 @@ class HeldRequest:
     satisfaction: int | None = None
     satisfaction_comment: str | None = None
     reconsider_reason: str | None = None
+    # the description the person wrote (None once redacted), whether the officers have
+    # answered the reconsideration, and the person's messages on the request, oldest first
+    description: str | None = None
+    reconsider_answered: bool = False
+    said: tuple[Said, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +151,19 @@ def draft_numbers(answers: dict[str, object]) -> tuple[tuple[str, ...], tuple[st
     return numbers, phones
 
 
+def held_numbers(data: HeldData) -> tuple[list[str], list[str]]:
+    """The identity and establishment numbers, and the phone numbers, the service holds
+    for the account: bound to it and on its requests not redacted, sorted. The readable
+    answer and the JSON copy both list these, so they agree."""
+    numbers = {*data.identities}
+    numbers |= {r.identity_number for r in data.requests if not r.redacted}
+    numbers |= {
+        r.establishment_number for r in data.requests if r.establishment_number and not r.redacted
+    }
+    phones = {*data.phones} | {r.phone for r in data.requests if not r.redacted}
+    return sorted(numbers), sorted(phones)
+
+
 def render_held(ctx: Ctx, data: HeldData) -> str:
     """The readable answer to «بياناتي», in the person's language, with what the request
     they are filling in now holds (``ctx.state``'s draft, or the one put aside)."""
@@ -142,18 +172,9 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
     state = ctx.state
     draft = state.suspended.get("answers") if state.suspended else state.answers
     drafted, drafted_phones = draft_numbers(draft if isinstance(draft, dict) else {})
-    numbers = sorted(
-        {*data.identities, *drafted}
-        | {r.identity_number for r in data.requests if not r.redacted}
-        | {
-            r.establishment_number
-            for r in data.requests
-            if r.establishment_number and not r.redacted
-        }
-    )
-    phones = sorted(
-        {*data.phones, *drafted_phones} | {r.phone for r in data.requests if not r.redacted}
-    )
+    kept, kept_phones = held_numbers(data)
+    numbers = sorted({*kept, *drafted})
+    phones = sorted({*kept_phones, *drafted_phones})
     none = _("none")
     # the list separator of the person's language: «،» in Arabic (found by the tester)
     comma = _(", ")

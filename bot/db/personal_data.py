@@ -30,14 +30,27 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.db.engine import SQLITE_BEGIN
-from bot.db.models import Account, AccountIdentity, AuditEntry, Block, Request
+from bot.db.models import Account, AccountIdentity, AuditEntry, Block, Request, StatusEvent
 from bot.db.requests_repo import resident_actor
 from bot.db.retention import REDACTED, redact_blocks, redact_requests
 from bot.exports import EXPORT_NAME, EXPORT_TTL, sweep_exports
 from bot.media_store import MediaStore
 from conversations.i18n import DEFAULT_LOCALE
-from conversations.my_data import Erased, HeldBlock, HeldData, HeldFile, HeldRequest
+from conversations.my_data import (
+    Erased,
+    HeldBlock,
+    HeldData,
+    HeldFile,
+    HeldRequest,
+    Said,
+    held_numbers,
+)
 from domain.status import FINAL
+from officers.their_say import NOTE, RECONSIDER
+
+#: The kinds of the person's audit rows, as the JSON copy names them; a row of theirs that
+#: moves the status with words (kind None) is their answer to an officer's question.
+_SAID_KINDS = {None: "answer", NOTE: "note", RECONSIDER: "reconsideration"}
 
 _FINAL = tuple(str(s) for s in FINAL)
 
@@ -75,6 +88,7 @@ class SqlPersonalData:
                     .order_by(Request.submitted_at.desc(), Request.id.desc())
                 )
             ).all()
+            said = await _their_words(session, [r.id for r in requests], channel, user_key)
             # a lifted block redacted by an earlier «delete my data» no longer names them
             blocks = (
                 await session.scalars(
@@ -89,7 +103,7 @@ class SqlPersonalData:
                 if account
                 else (),
                 locale=locale,
-                requests=tuple(_held(r) for r in requests),
+                requests=tuple(_held(r, said.get(r.id, ())) for r in requests),
                 # when, never why nor by whom (HeldBlock says why)
                 blocks=tuple(
                     HeldBlock(b.blocked_at, b.unblocked_at, b.request_number) for b in blocks
@@ -191,7 +205,38 @@ async def _account(session: AsyncSession, channel: str, user_key: str) -> Accoun
     )
 
 
-def _held(request: Request) -> HeldRequest:
+async def _their_words(
+    session: AsyncSession, ids: list[int], channel: str, user_key: str
+) -> dict[int, tuple[Said, ...]]:
+    """The person's own words on each request (request id: oldest first), from its audit
+    trail: the rows this account wrote with words that are not redacted. An officer's
+    answer to a reconsideration clears the request's pending reason; the person's words
+    stay here (found by the fresh-clone tester: the copy said null once answered)."""
+    if not ids:
+        return {}
+    rows = (
+        await session.scalars(
+            select(StatusEvent)
+            .where(
+                StatusEvent.request_id.in_(ids),
+                StatusEvent.actor == resident_actor(channel, user_key),
+                StatusEvent.reason.is_not(None),
+                StatusEvent.reason != REDACTED,
+            )
+            .order_by(StatusEvent.at, StatusEvent.id)
+        )
+    ).all()
+    found: dict[int, list[Said]] = {}
+    for row in rows:
+        kind = _SAID_KINDS.get(row.kind)
+        if kind is not None and row.reason:
+            found.setdefault(row.request_id, []).append(Said(row.at, kind, row.reason))
+    return {request: tuple(words) for request, words in found.items()}
+
+
+def _held(request: Request, said: tuple[Said, ...]) -> HeldRequest:
+    redacted = request.description == REDACTED
+    asked = [s.text for s in said if s.kind == "reconsideration"]
     return HeldRequest(
         number=request.number,
         service_id=request.service_id,
@@ -201,17 +246,23 @@ def _held(request: Request) -> HeldRequest:
         establishment_number=request.establishment_number,
         phone=request.phone,
         files=tuple(HeldFile(a.kind, a.mime, a.file_name) for a in request.attachments),
-        redacted=request.description == REDACTED,
+        redacted=redacted,
         satisfaction=request.satisfaction,
         satisfaction_comment=request.satisfaction_comment,
-        reconsider_reason=request.reconsider_reason,
+        # the reason waiting for the officers, else the one they answered
+        reconsider_reason=request.reconsider_reason or (asked[-1] if asked else None),
+        description=None if redacted else request.description,
+        reconsider_answered=bool(asked) and not request.reconsider_reason,
+        said=said,
     )
 
 
 def _as_json(held: HeldData) -> dict[str, object]:
+    # the numbers the readable answer lists (bound to the account and on its requests)
+    numbers, phones = held_numbers(held)
     return {
-        "phones": list(held.phones),
-        "identity_numbers": list(held.identities),
+        "phones": phones,
+        "identity_numbers": numbers,
         "language": held.locale,
         "requests": [
             {
@@ -222,10 +273,15 @@ def _as_json(held: HeldData) -> dict[str, object]:
                 "identity_number": r.identity_number,
                 "establishment_number": r.establishment_number,
                 "phone": r.phone,
+                "description": r.description,
                 "personal_data_deleted": r.redacted,
                 "satisfaction": r.satisfaction,
                 "satisfaction_comment": r.satisfaction_comment,
                 "reconsideration_reason": r.reconsider_reason,
+                "reconsideration_answered": r.reconsider_answered,
+                "your_messages": [
+                    {"at": w.at.isoformat(), "kind": w.kind, "text": w.text} for w in r.said
+                ],
                 "files": [{"kind": f.kind, "mime": f.mime, "name": f.name} for f in r.files],
             }
             for r in held.requests
