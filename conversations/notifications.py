@@ -41,12 +41,14 @@ def status_notice(
     reason: str | None = None,
     question: str | None = None,
     arabic_digits: Digits = "arab",
+    reopened: str | None = None,
 ) -> list[Reply]:
     """The notice as the person reads it: their words quoted as typed, numbers in their
-    language's digits, identifiers kept whole."""
+    language's digits, identifiers kept whole. ``reopened``: the officer's reason for
+    taking a decided request back to review (the notice of "under review" says it)."""
     return [
         Reply(present(r.text, locale, arabic_digits), choices=r.choices, locale=locale)
-        for r in _notice(locale, number, service_name, status, due, reason, question)
+        for r in _notice(locale, number, service_name, status, due, reason, question, reopened)
     ]
 
 
@@ -58,6 +60,7 @@ def _notice(
     due: dt.date,
     reason: str | None,
     question: str | None,
+    reopened: str | None = None,
 ) -> list[Reply]:
     texts = Texts(locale)
     _ = texts.gettext
@@ -69,6 +72,13 @@ def _notice(
         body = _("Your request has been received. You will have an answer by %(date)s.") % {
             "date": format_due_date(due, locale)
         }
+        return [Reply(f"{head}\n{body}")]
+    if status is RequestStatus.UNDER_REVIEW and reopened:
+        body = _(
+            "Your request has been reopened and an officer is reviewing it again.\n"
+            "The officer's reason: %(reason)s\n"
+            "You will have an answer by %(date)s."
+        ) % {"reason": isolate(reopened), "date": format_due_date(due, locale)}
         return [Reply(f"{head}\n{body}")]
     if status is RequestStatus.UNDER_REVIEW:
         body = _(

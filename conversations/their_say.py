@@ -96,17 +96,30 @@ def reconsider_hint(locale: str) -> str:
 
 
 def kept_notice(
-    locale: str, number: str, service_name: str, reason: str | None, arabic_digits: Digits = "arab"
+    locale: str,
+    number: str,
+    service_name: str,
+    reason: str | None,
+    why: str | None = None,
+    arabic_digits: Digits = "arab",
 ) -> Reply:
-    """The answer to a reconsideration when the officers keep the rejection."""
+    """The answer to a reconsideration when the officers keep the rejection: the
+    officer's reason for keeping it (``why``), or, when they gave none, said so politely
+    with the rejection's own ``reason``."""
     _ = Texts(locale).gettext
     head = _("Update on your request %(number)s (%(service)s):") % {
         "number": number,
         "service": service_name,
     }
     body = _("Your request was looked at again, and the decision stays: it was not accepted.")
-    if reason:
-        body += "\n" + _("Reason: %(reason)s") % {"reason": isolate(reason)}
+    if why:
+        body += "\n" + _("The officer's reason: %(reason)s") % {"reason": isolate(why)}
+    elif reason:
+        body += "\n" + _(
+            "The officer gave no further reason; the reason given with the decision stays: %(reason)s"
+        ) % {"reason": isolate(reason)}
+    else:
+        body += "\n" + _("The officer gave no further reason.")
     body += "\n" + _(
         "You can book an appointment at the nearest passports branch through Absher (Appointments) and bring the documents, or file a new request."
     )

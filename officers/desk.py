@@ -166,8 +166,15 @@ class Desk(DeskCore[R, F]):
             return await unit.read(request)
 
     async def reopen(self, number: str, officer: Officer, reason: str, **how: Unpack[Acting]) -> R:
-        """Takes a decided request back to review, on purpose and with a reason. The
-        seven working days start again from today."""
+        """Takes a decided request back to review, on purpose and with a reason, which
+        the person is told. The seven working days start again from today."""
+        return await self._reopen(number, officer, reason, told=True, how=how)
+
+    async def _reopen(
+        self, number: str, officer: Officer, reason: str, *, told: bool, how: Acting
+    ) -> R:
+        """``told``: the reason goes in the person's notice (not when it is their own
+        reconsideration's, which they know)."""
         reason = required(reason, "a reason is required to reopen")
         async with self._acting(number, officer, how) as (unit, request):
             request.decision_reason = None
@@ -176,14 +183,25 @@ class Desk(DeskCore[R, F]):
             request.reminded_at = request.escalated_at = None
             request.assigned_to, request.assigned_name = officer.actor, officer.name
             self._move(
-                unit, request, RequestStatus.UNDER_REVIEW, officer.signature, reason, reopen=True
+                unit,
+                request,
+                RequestStatus.UNDER_REVIEW,
+                officer.signature,
+                reason,
+                reopen=True,
+                why=reason[:MAX_REASON] if told else None,
             )
             return await unit.read(request)
 
-    async def keep_rejected(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
-        """Answers a reconsideration by keeping the rejection; the person is told. Another
-        officer's request needs ``over`` (see :meth:`_claim`). Raises :class:`SayRefused`
-        ("not_rejected") when no reconsideration is waiting."""
+    async def keep_rejected(
+        self, number: str, officer: Officer, reason: str = "", **how: Unpack[Acting]
+    ) -> R:
+        """Answers a reconsideration by keeping the rejection; the person is told, with
+        the officer's ``reason`` for keeping it (cut to :data:`MAX_REASON`; the group's
+        «keep» button gives none, and the notice then says so). Another officer's request
+        needs ``over`` (see :meth:`_claim`). Raises :class:`SayRefused` ("not_rejected")
+        when no reconsideration is waiting."""
+        why = reason.strip()[:MAX_REASON] or None
         async with self._acting(number, officer, how) as (unit, request):
             if request.status != RequestStatus.REJECTED.value or not request.reconsider_reason:
                 raise SayRefused(number, "not_rejected")
@@ -192,8 +210,8 @@ class Desk(DeskCore[R, F]):
             status = RequestStatus(request.status)
             now = self._clock()
             request.updated_at = now
-            unit.record(request, officer.signature, status, status, None, at=now, kind=KEPT)
-            unit.tell_kept(request)
+            unit.record(request, officer.signature, status, status, why, at=now, kind=KEPT)
+            unit.tell_kept(request, why)
             return await unit.read(request)
 
     async def reopen_on_request(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
@@ -205,7 +223,7 @@ class Desk(DeskCore[R, F]):
             status, reason = request.status, request.reconsider_reason
         if status != RequestStatus.REJECTED.value or not reason:
             raise SayRefused(number, "not_rejected")
-        return await self.reopen(number, officer, reason, **how)
+        return await self._reopen(number, officer, reason, told=False, how=how)
 
     async def note(self, number: str, officer: Officer, text: str) -> InternalNote:
         """Adds an internal note to the request, for the officers only: the person is

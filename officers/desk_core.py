@@ -168,9 +168,11 @@ class DeskCore(Generic[R, F]):
         notify: bool = True,
         delay: dt.timedelta | None = None,
         offer_reconsider: bool = False,
+        why: str | None = None,
     ) -> None:
         """Moves the status along a legal path (else :class:`IllegalTransition`), with
-        its audit row and, when ``notify``, the person's notice held back by ``delay``."""
+        its audit row and, when ``notify``, the person's notice held back by ``delay``
+        (``why``: the officer's reason for a reopening, told to the person)."""
         current = RequestStatus(request.status)
         if not can_move(current, to, reopen=reopen):
             raise IllegalTransition(current, to)
@@ -185,6 +187,7 @@ class DeskCore(Generic[R, F]):
                 not_before=now + delay if delay else None,
                 reconsider=offer_reconsider,
                 survey=self._survey_due(request, to),
+                why=why,
             )
         log.info("request %s: %s -> %s by %s", request.number, current, to, actor.split(":")[0])
 

@@ -108,15 +108,17 @@ class DeskUnit(TrailUnit[DeskRow], Protocol[R_co, F_contra]):
         not_before: dt.datetime | None,
         reconsider: bool,
         survey: bool,
+        why: str | None = None,
     ) -> None:
         """Queues the person's notice of ``status`` (with the request's reason, question
         and due date as they are now), held back until ``not_before``; ``reconsider``
         offers to ask for the rejection to be reconsidered, ``survey`` asks how satisfied
-        they are."""
+        they are, ``why`` is the officer's reason for reopening a decided request."""
         ...
 
-    def tell_kept(self, request: DeskRow) -> None:
-        """Queues the person's notice that the rejection is kept after reconsidering."""
+    def tell_kept(self, request: DeskRow, why: str | None) -> None:
+        """Queues the person's notice that the rejection is kept after reconsidering,
+        with the officer's reason for keeping it (``why``; None when they gave none)."""
         ...
 
     def word_to_staff(self, request: DeskRow, html: str) -> None:

@@ -194,13 +194,9 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 await desk.reject(number, officer, text, over=args.over)
                 done = confirm.rejected(number, officer.name, grace_s=desk.decision_grace_s)
             elif action == "keep":
-                await desk.keep_rejected(number, officer, over=args.over)
+                # an officer's «why» (the tester's `keep N "reason"`) is told to the person
+                await desk.keep_rejected(number, officer, text, over=args.over)
                 done = confirm.kept(number)
-                if text.strip():
-                    # an officer's «why» (the tester's `keep N "reason"`): for the officers,
-                    # as the person's message for a kept rejection carries no reason
-                    await desk.note(number, officer, text)
-                    done += "\n" + confirm.noted(number)
             elif action == "undo":
                 await desk.undo(number, officer, over=args.over)
                 done = confirm.undone(number)

@@ -177,9 +177,9 @@ def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
         (
             "keep",
             _(
-                "answer the person's request for reconsideration: the rejection stays (words given are kept as an internal note)"
+                "answer the person's request for reconsideration: the rejection stays (words given are the reason the person is told)"
             ),
-            _("NOTE"),
+            _("REASON"),
             False,
         ),
         (

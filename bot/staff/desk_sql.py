@@ -96,6 +96,7 @@ class SqlDeskUnit:
         not_before: dt.datetime | None,
         reconsider: bool,
         survey: bool,
+        why: str | None = None,
     ) -> None:
         row = _row(request)
         replies = status_notice(
@@ -107,6 +108,7 @@ class SqlDeskUnit:
             reason=row.decision_reason,
             question=row.pending_question,
             arabic_digits=self._digits,
+            reopened=why,
         )
         if reconsider:
             replies = self._with_reconsider(row, replies)
@@ -122,7 +124,7 @@ class SqlDeskUnit:
             survey=survey,
         )
 
-    def tell_kept(self, request: DeskRow) -> None:
+    def tell_kept(self, request: DeskRow, why: str | None) -> None:
         row = _row(request)
         notify_person(
             self.session,
@@ -130,7 +132,7 @@ class SqlDeskUnit:
             [
                 kept_notice(
                     row.locale, row.number, self.service_name(row.service_id, row.locale),
-                    row.decision_reason, self._digits,
+                    row.decision_reason, why, self._digits,
                 )
             ],
             status=row.status,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Block, OutboxMessage, StaffNote
 from bot.db.requests_repo import SqlRequestGateway
+from bot.outbox.queue import replies_from_payload
 from bot.staff.fmt import moment
 from conversations.ports import AttachmentInfo
 from domain.request_number import new_request_number
@@ -343,10 +344,21 @@ async def test_keep_answers_a_reconsideration_and_show_has_the_persons_say(
     listed = staff(db_url, tmp_path, "list").stdout
     assert "إعادة النظر" in listed and number in listed
     # the fresh-clone tester's `keep N "reason"` met argparse's English error: the words
-    # are kept as an internal note, and said so
+    # are the reason the person is told, and in the trail
     kept = staff(db_url, tmp_path, "--officer", "نورة", "keep", number, "التأمين منتهٍ").stdout
-    assert "يبقى الطلب" in kept and "أُضيفت ملاحظة داخلية" in kept
+    assert "يبقى الطلب" in kept
     assert "التأمين منتهٍ" in staff(db_url, tmp_path, "show", number).stdout
+    async with db_sessionmaker() as session:
+        notice = await session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "notify")
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+    assert notice is not None
+    told = replies_from_payload(notice.payload)[0].text
+    assert "بقي القرار كما هو" in told
+    assert "سبب الموظف:" in told and "التأمين منتهٍ" in told
     assert number not in staff(db_url, tmp_path, "list").stdout
     record = await desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED

@@ -9,9 +9,11 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
+from bot.outbox.queue import replies_from_payload
 from bot.staff.desk import StaffDesk
 from bot.staff.views import PLAIN, StaffViews
 from conversations.events import Command, Media
+from conversations.formatting import FSI, PDI
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
 from tests.integration.test_db_requests import ATTACHMENTS, submission
@@ -96,3 +98,36 @@ async def test_the_first_menu_after_a_rejection_says_it_may_be_reconsidered(
     said = await person.says("مرحبا")
     assert [c.id for c in said[-1].choices][:2] == ["ind", "est"]
     assert not any(filed.number in r.text for r in said)
+
+
+async def test_a_reopening_and_a_kept_rejection_tell_the_person_the_officers_reason(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Found by the fresh-clone tester: the notice of a reopened request, and of a
+    rejection kept after reconsidering, gave no reason. The officer's words are told,
+    isolated as the person's own words are (Telegram and WhatsApp send them as plain
+    text, so no markup in them is read); without words, the notice says so."""
+    reopened = await filing.submit(submission("k1", user_key=USER))
+    await desk.reject(reopened.number, OFFICER, "المستندات ناقصة")
+    await desk.reopen(reopened.number, OFFICER, "وصلت <b>المستندات</b> من الفرع\u202e")
+    told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+    assert "أُعيد فتح طلبك" in told[0].text
+    assert f"سبب الموظف: {FSI}وصلت <b>المستندات</b> من الفرع{PDI}" in told[0].text
+    await person.send(Command(person.origin(), "start", ""))
+    for key, words, expected in (
+        ("k2", "التأمين منتهي الصلاحية", "سبب الموظف: " + FSI + "التأمين منتهي الصلاحية"),
+        ("k3", "  ", "لم يذكر الموظف سببًا إضافيًا، ويبقى السبب المذكور مع القرار"),
+    ):
+        kept = await filing.submit(submission(key, user_key=USER, service_id="passport_renew"))
+        await desk.reject(kept.number, OFFICER, "المستندات ناقصة")
+        await person.taps(f"recon:{kept.number}", worker=1)
+        await person.says("أرفقت التأمين")
+        await desk.keep_rejected(kept.number, OFFICER, words)
+        told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
+        assert "بقي القرار كما هو" in told[0].text and expected in told[0].text
+        record = await desk.find(kept.number)
+        assert record is not None and record.events[-1].kind == "kept"
+        assert record.events[-1].reason == (words.strip() or None)

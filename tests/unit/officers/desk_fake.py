@@ -55,6 +55,8 @@ class Notice:
     reconsider: bool = False
     survey: bool = False
     kept: bool = False
+    #: the officer's reason told with a reopening or a kept rejection
+    why: str | None = None
     sent: bool = False
     attempts: int = 0
     claimed_until: dt.datetime | None = None
@@ -92,11 +94,14 @@ class FakeUnit(SharedUnit[World]):
         not_before: dt.datetime | None,
         reconsider: bool,
         survey: bool,
+        why: str | None = None,
     ) -> None:
-        self._notice(request, status.value, not_before, reconsider=reconsider, survey=survey)
+        self._notice(
+            request, status.value, not_before, reconsider=reconsider, survey=survey, why=why
+        )
 
-    def tell_kept(self, request: DeskRow) -> None:
-        self._notice(request, request.status, None, kept=True)
+    def tell_kept(self, request: DeskRow, why: str | None) -> None:
+        self._notice(request, request.status, None, kept=True, why=why)
 
     def add_internal_note(self, request: DeskRow, note: InternalNote) -> None:
         self.world.internal_notes.append((request.number, note))
@@ -133,6 +138,7 @@ class FakeUnit(SharedUnit[World]):
         reconsider: bool = False,
         survey: bool = False,
         kept: bool = False,
+        why: str | None = None,
     ) -> None:
         ids = [n.id for n in self.world.notices]
         self.world.notices.append(
@@ -145,6 +151,7 @@ class FakeUnit(SharedUnit[World]):
                 reconsider=reconsider,
                 survey=survey,
                 kept=kept,
+                why=why,
             )
         )
 
