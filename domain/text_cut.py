@@ -23,13 +23,14 @@ def cut_text(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head = text[:limit]
-    # the character just past the limit may itself end the sentence or the word
-    following = text[limit]
-    if following.isspace() or following in _SENTENCE_ENDS:
-        return head.rstrip()
     sentence = max(head.rfind(ch) for ch in _SENTENCE_ENDS)
     if sentence + 1 >= limit * _SENTENCE_REACH:
+        # a sentence end comes first, even when a word happens to end at the limit (found
+        # by the fresh-clone tester: a space just past the limit kept «…الكفيل تأخر»)
         return head[: sentence + 1].rstrip()
+    # the character just past the limit may end the word the head ends with
+    if text[limit].isspace():
+        return head.rstrip()
     space = max(head.rfind(" "), head.rfind("\n"))
     if space > 0:
         return head[:space].rstrip()

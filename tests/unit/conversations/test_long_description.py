@@ -90,3 +90,20 @@ async def test_a_short_word_after_the_cut_counts_what_is_kept(
     await _file(chat, gateway)
     filed = gateway.submissions[0].description
     assert filed.startswith(SENTENCE.strip()) and len(filed) <= MAX_DESCRIPTION
+
+
+async def test_the_tester_paste_is_cut_after_a_whole_sentence(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Found by the fresh-clone tester: 120 × this sentence kept «…الكفيل تأخر», cut
+    mid-sentence, where the README promises the last whole sentence that fits."""
+    sentence = "اريد تجديد الاقامة لان الكفيل تأخر في السداد. "
+    await _to_description(chat)
+    await chat.text(sentence * 120)
+    assert "فاحتفظتُ ببدايته" in chat.said
+    await chat.tap(KEEP)
+    await chat.media()
+    await _file(chat, gateway)
+    filed = gateway.submissions[0].description
+    assert filed.endswith("في السداد.")
+    assert MAX_DESCRIPTION - len(sentence) < len(filed) <= MAX_DESCRIPTION

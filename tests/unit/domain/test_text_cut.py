@@ -36,3 +36,21 @@ def test_the_limit_must_be_positive() -> None:
 def test_the_cut_is_a_start_of_the_text_within_the_limit(text: str, limit: int) -> None:
     kept = cut_text(text, limit)
     assert len(kept) <= limit and text.startswith(kept)
+
+
+def test_a_word_end_at_the_limit_does_not_beat_an_earlier_sentence_end() -> None:
+    """Found by the fresh-clone tester: 120 × «اريد تجديد الاقامة لان الكفيل تأخر في
+    السداد. » cut to 1000 kept «…الكفيل تأخر», mid-sentence, because a space fell just past
+    the limit; the README promises the cut after the last whole sentence that fits."""
+    sentence = "اريد تجديد الاقامة لان الكفيل تأخر في السداد. "
+    kept = cut_text(sentence * 120, 1000)
+    assert kept.endswith("في السداد.")
+    assert len(kept) > 1000 - len(sentence)
+
+
+def test_a_sentence_ending_just_at_the_limit_is_kept_whole() -> None:
+    assert cut_text("انتهت إقامتي. ثم حاولت", 13) == "انتهت إقامتي."
+
+
+def test_a_word_end_at_the_limit_is_kept_when_no_sentence_ends_near() -> None:
+    assert cut_text("كلمة " * 10, 14) == "كلمة كلمة كلمة"
