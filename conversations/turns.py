@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from conversations import edits, languages
-from conversations.events import Contact, Event, Media, Origin, Reply
+from conversations.events import Event, Media, Origin, Reply
 from conversations.flow import Ctx
 from conversations.flows.more_info import waiting_questions
 from conversations.i18n import DEFAULT_LOCALE, Texts
@@ -171,9 +171,10 @@ class Turns(Routing, StoreOutage):
         the person will see them, and whether the save won."""
         origin = event.origin
         locale, chosen = state.locale, state.locale_chosen
-        # a share-my-number control on screen: asked for by the last turn, or the person
-        # just used it
-        shown = state.contact_keyboard or isinstance(event, Contact)
+        # a share-my-number control on screen: asked for by the last turn. A contact
+        # shared at another step (Telegram's attachment menu) leaves none to take away
+        # (found by the fresh-clone tester: a stray «✅» carried its removal)
+        shown = state.contact_keyboard
         # each reply's buttons stamped with the question they answer (stale_buttons)
         replies = stamped(state, await self._turn(state, event))
         state.contact_keyboard = replies[-1].ask_contact if replies else shown

@@ -42,7 +42,7 @@ from bot.channels.telegram_inbound import fetch_media, translate_callback, trans
 from bot.channels.telegram_keyboards import retire_buttons, retire_earlier
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
-    DEFAULT_REMOVAL_TEXT,
+    removal_word,
     render_reply_groups,
 )
 from bot.exports import discard_sent
@@ -51,7 +51,7 @@ from bot.media_store import MediaStore
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.outbox.receipts import FollowUps
 from conversations.engine import Prepare
-from conversations.events import Contact, Event, Media, Origin, Reply
+from conversations.events import Event, Media, Origin, Reply
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class TelegramChannel:
         media_store: MediaStore | MediaIntake,
         *,
         contact_label: str = DEFAULT_CONTACT_LABEL,
-        removal_text: str = DEFAULT_REMOVAL_TEXT,
+        removal_text: str | None = None,
         max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
         membership: Membership | None = None,
         follow_ups: FollowUps | None = None,
@@ -140,13 +140,7 @@ class TelegramChannel:
                     if isinstance(event, Media):
                         event = await fetch_media(bot, event, self._media_store)
                     replies = await self._handle(event)
-                await self.deliver(
-                    bot,
-                    chat_id,
-                    replies,
-                    after_contact=isinstance(event, Contact),
-                    turn=event.origin,
-                )
+                await self.deliver(bot, chat_id, replies, turn=event.origin)
                 # a button an earlier tap led here from, useless now (a reconsideration's
                 # reason sent): off its message
                 await retire_earlier(bot, replies)
@@ -183,9 +177,7 @@ class TelegramChannel:
                 async with self._slots:
                     replies = await self._handle(event)
                     await answering
-                    await self.deliver(
-                        bot, chat_id, replies, after_contact=False, turn=event.origin
-                    )
+                    await self.deliver(bot, chat_id, replies, turn=event.origin)
                     # a button that will never work again leaves the tapped message
                     spent = {b for r in replies if r.spent_on is None for b in r.spent}
                     await retire_buttons(bot, query, spent)
@@ -205,7 +197,7 @@ class TelegramChannel:
         if not verdict.admit and verdict.replies:
             if before is not None:
                 await before
-            await self.deliver(bot, chat_id, list(verdict.replies), after_contact=False)
+            await self.deliver(bot, chat_id, list(verdict.replies))
         return verdict.admit
 
     async def deliver(
@@ -214,7 +206,6 @@ class TelegramChannel:
         chat_id: int,
         replies: list[Reply],
         *,
-        after_contact: bool,
         turn: Origin | None = None,
     ) -> None:
         """Send `replies` to a private chat, in order, each on its own: a picture or a
@@ -222,15 +213,17 @@ class TelegramChannel:
         the words of the replies after it. A reply with a ``follow_up`` (the receipt card)
         releases it once its text is out, or leaves its text to the outbox to send again.
         The share-my-number keyboard is taken away when the engine's first reply says it
-        is on screen, or right after a Contact. `turn`: the update they answer, whose
+        is on screen (a contact shared at another step leaves none), with a polite word
+        in the person's language where no reply can carry the removal. `turn`: the update they answer, whose
         replies sent before a cut a replay skips (bot.channels.sent_marks)."""
-        shown = after_contact or (bool(replies) and replies[0].contact_keyboard_shown)
+        shown = bool(replies) and replies[0].contact_keyboard_shown
+        removal = self._removal_text or removal_word(replies[0].locale if replies else None)
         groups, _shown = render_reply_groups(
             chat_id,
             replies,
             reply_keyboard_shown=shown,
             contact_label=self._contact_label,
-            removal_text=self._removal_text,
+            removal_text=removal,
         )
         blocked = False
         failed: list[Reply] = []
@@ -345,7 +338,7 @@ def build_dispatcher(
     media_store: MediaStore | MediaIntake,
     *,
     contact_label: str = DEFAULT_CONTACT_LABEL,
-    removal_text: str = DEFAULT_REMOVAL_TEXT,
+    removal_text: str | None = None,
     max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
     membership: Membership | None = None,
     follow_ups: FollowUps | None = None,

@@ -29,6 +29,7 @@ from aiogram.types import (
 )
 
 from conversations.events import Option, Reply
+from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.stale_buttons import with_stamp
 
 #: Telegram's limit for a message text, counted here in UTF-16 code units (what the
@@ -45,8 +46,17 @@ SHARE_CONTACT_ID: Final = "share_contact"
 #: Only used when a flow asks for the contact without supplying the button's label.
 DEFAULT_CONTACT_LABEL: Final = "📱 مشاركة رقم الجوال"
 #: Text of the message that removes the share-my-number keyboard when no reply of the
-#: flow can carry the removal (see render_replies); language-neutral on purpose.
+#: flow can carry the removal, for a caller that gives none (see render_replies); the
+#: channel gives :func:`removal_word`, in the person's language.
 DEFAULT_REMOVAL_TEXT: Final = "✅"
+
+
+def removal_word(locale: str | None) -> str:
+    """The short polite word that carries the removal of the share-my-number keyboard
+    when every reply of the turn has buttons (found by the fresh-clone tester: a lone
+    «✅» read as a stray message): «حسنًا.» above the question asked next."""
+    return Texts(locale or DEFAULT_LOCALE).gettext("Alright.")
+
 
 _PHOTO_SUFFIXES: Final = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 _MAX_ALBUM: Final = 10

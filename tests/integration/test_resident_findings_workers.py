@@ -99,3 +99,51 @@ async def test_a_number_shared_at_the_service_step_is_kept_across_workers(h: Har
     state = await h.services.engine.store.load("telegram", str(SAMI.id))
     assert state.step == "description"
     assert (state.answers["phone"], state.answers["phone_verified"]) == ("+966501234567", True)
+
+
+RANA = TgUser(5_400_000_005, "رنا")
+
+
+async def test_a_contact_at_a_step_without_the_keyboard_brings_no_stray_message(
+    h: Harness,
+) -> None:
+    a, b = await h.worker(), await h.worker()
+    for raw in (
+        h.updates.text(RANA, "/start"),
+        h.updates.callback(RANA, "ind"),
+        h.updates.text(RANA, "ابي اجدد اقامتي"),
+    ):
+        await _say(a, h, RANA, raw)
+    before = len(h.api.calls_for(RANA.id, "sendMessage"))
+    # shared from the attachment menu: no share-my-number keyboard was ever on screen
+    await _say(b, h, RANA, h.updates.contact(RANA, "966501234567", own=True))
+    sent = [c.params for c in h.api.calls_for(RANA.id, "sendMessage")[before:]]
+    assert [p["text"] for p in sent if "احتفظتُ برقم جوالك" not in p["text"]] == []
+    assert all(p.get("reply_markup") != {"remove_keyboard": True} for p in sent)
+    assert "✅" not in h.texts(RANA)
+
+
+LAYLA = TgUser(5_400_000_006, "ليلى")
+
+
+async def test_the_keyboard_shown_is_taken_away_with_a_polite_word(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    for raw in (
+        h.updates.text(LAYLA, "/start"),
+        h.updates.callback(LAYLA, "ind"),
+        h.updates.text(LAYLA, "ابي اجدد اقامتي"),
+        h.updates.callback(LAYLA, "s:iqama_renew"),
+        h.updates.callback(LAYLA, "q:inside"),
+        h.updates.text(LAYLA, "2000000006"),
+    ):
+        await _say(a, h, LAYLA, raw)
+    asked = h.api.calls_for(LAYLA.id, "sendMessage")[-1].params["reply_markup"]
+    assert any(b.get("request_contact") for row in asked["keyboard"] for b in row)
+    before = len(h.api.calls_for(LAYLA.id, "sendMessage"))
+    # «back» instead of sharing, on the other worker: every reply has buttons, so a word
+    # of its own carries the removal, in the person's language
+    await _say(b, h, LAYLA, h.updates.text(LAYLA, "رجوع"))
+    sent = [c.params for c in h.api.calls_for(LAYLA.id, "sendMessage")[before:]]
+    removals = [p["text"] for p in sent if p.get("reply_markup") == {"remove_keyboard": True}]
+    assert removals == ["حسنًا."]
+    assert "✅" not in h.texts(LAYLA)

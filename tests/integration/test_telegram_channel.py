@@ -209,7 +209,12 @@ async def test_location_is_unsupported(h: Harness) -> None:
 
 async def test_contact_keyboard_then_removed_after_the_contact(h: Harness) -> None:
     h.engine.script[Text] = [ASK_PHONE]
-    h.engine.script[Contact] = [Reply("تم التحقق من رقمك ✅"), SERVICES]
+    # the engine says the keyboard its last turn asked with is on screen (the channel
+    # keeps no state of its own, and a contact alone does not mean one is shown)
+    h.engine.script[Contact] = [
+        Reply("تم التحقق من رقمك ✅", contact_keyboard_shown=True),
+        SERVICES,
+    ]
     await h.feed(h.updates.text(USER, "أريد تقديم طلب"))
     assert h.api.last_keyboard(USER.id) == {
         "keyboard": [
