@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.models import Request
 from bot.db.requests_repo import SqlRequestGateway
 from bot.outbox.queue import replies_from_payload
 from bot.staff.desk import StaffDesk
@@ -17,7 +19,15 @@ from conversations.formatting import FSI, PDI
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
 from tests.integration.test_db_requests import ATTACHMENTS, submission
-from tests.integration.test_their_say import OFFICER, SUNDAY, USER, Clock, Person, _rows
+from tests.integration.test_their_say import (
+    OFFICER,
+    SUNDAY,
+    USER,
+    Clock,
+    Person,
+    _half_filled,
+    _rows,
+)
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
 from tests.integration.test_their_say import filing as filing
@@ -131,3 +141,35 @@ async def test_a_reopening_and_a_kept_rejection_tell_the_person_the_officers_rea
         record = await desk.find(kept.number)
         assert record is not None and record.events[-1].kind == "kept"
         assert record.events[-1].reason == (words.strip() or None)
+
+
+async def test_a_rating_tapped_in_the_middle_of_a_note_loses_nothing(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A rating button tapped while another dialogue is under way (a note, with a new
+    request half filled and put aside): the rating is stored and thanked, no comment is
+    asked over what they are doing, the note keeps its words and its «Send note» button,
+    and the half-filled request comes back at its question."""
+    decided = await filing.submit(submission("k1", user_key=USER))
+    await desk.accept(decided.number, OFFICER)
+    open_ = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
+    question = await _half_filled(person)
+    said = await person.taps(f"note:{open_.number}")
+    assert "اكتب ملاحظتك" in said[-1].text
+    await person.says("رقم الجواز الجديد X123")
+    said = await person.taps(f"rate:{decided.number}:5", worker=1)
+    assert "شكرًا لتقييمك" in said[0].text
+    assert not any("هل تودّ إضافة تعليق" in r.text for r in said)
+    assert "send" in [c.id for c in said[-1].choices]  # the note's step, as it was
+    async with db_sessionmaker() as session:
+        stored = await session.scalar(select(Request).where(Request.number == decided.number))
+    assert stored is not None and stored.satisfaction == 5
+    said = await person.says("تم")
+    assert "أُضيفت ملاحظتك" in said[0].text
+    assert said[-1].text == question  # the half-filled request, at its question
+    record = await desk.find(open_.number)
+    assert record is not None
+    assert [e.reason for e in record.events if e.kind == "note"] == ["رقم الجواز الجديد X123"]
