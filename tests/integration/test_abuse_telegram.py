@@ -25,6 +25,7 @@ from bot.abuse.guard import InboundGuard
 from bot.channels.telegram import build_dispatcher, make_bot
 from bot.db.models import Block, OutboxMessage, Request, StatusEvent
 from bot.db.requests_repo import SqlRequestGateway
+from bot.gateway import Gateway
 from bot.media_store import MediaStore
 from bot.metrics import REGISTRY
 from bot.redis_store.dialogue import RedisDialogueStore
@@ -122,7 +123,7 @@ async def _two(
                     new_chats_window_s=600,
                     alert=flood_alert(sessions),
                 )
-                engine = Engine(store, INTAKE, load_catalogue(), filing)
+                engine = Engine(store, INTAKE, load_catalogue(), Gateway(filing, desk))
                 dp = build_dispatcher(engine.handle, MediaStore(tmp_path), screen=guard.screen)
                 dp.include_router(staff_router(desk, settings, redis, lambda: None, blocks=blocks))
                 workers.append(Worker(redis, dp, guard))

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram import build_dispatcher, make_bot
 from bot.db.models import OutboxMessage
 from bot.db.requests_repo import SqlRequestGateway
+from bot.gateway import Gateway
 from bot.media_store import MediaStore
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings
@@ -154,7 +155,8 @@ async def h(
         api.set_member(STAFF_CHAT, COLLEAGUE.id, "administrator")
         api.set_member(STAFF_CHAT, STRANGER.id, "left")
         bot = make_bot(api.token, api.url)
-        engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), filing)
+        gateway = Gateway(filing, desk, clock=clock)
+        engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), gateway)
         dp = build_dispatcher(engine.handle, MediaStore(tmp_path))
         kicks: list[int] = []
         dp.include_router(
