@@ -87,7 +87,7 @@ async def test_an_identity_number_at_an_eligibility_question_is_kept(
     question asked again."""
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text("ابي اجدد جوازي")
+    await chat.text("ابي اجدد الجواز")
     await chat.tap("s:passport_renew")
     assert "لمن هذا الطلب؟" in chat.said
     await chat.text("1123456780")

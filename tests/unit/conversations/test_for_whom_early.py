@@ -50,6 +50,9 @@ async def test_for_my_son_in_the_first_message_is_kept_and_filed() -> None:
         ("ابي اجدد جواز لأمي", "فرد من أسرتي"),
         ("ابي اجدد جواز لي", "لي أنا"),
         ("ابي اجدد جواز لي لو سمحت", "لي أنا"),
+        ("ابي اجدد جواز امي", "فرد من أسرتي"),  # the tester's words: «whose» passport
+        ("ابي اجدد جوازي", "لي أنا"),  # «my passport»
+        ("ابي اجدد جوازي يطلع لي خطأ", "لي أنا"),
     ],
 )
 async def test_who_is_kept_after_the_group_step_too(first: str, label: str) -> None:
@@ -72,8 +75,9 @@ async def test_in_english_for_my_son_is_kept_in_english() -> None:
 @pytest.mark.parametrize(
     "first",
     [
-        "ابي اجدد جوازي",  # nobody named: asked
-        "ابي اجدد جوازي يطلع لي خطأ",  # «لي» here is «to me», not «for me»
+        "ابي اجدد الجواز",  # nobody named: asked
+        "ابي اجدد الجواز يطلع لي خطأ",  # «لي» here is «to me», not «for me»
+        "ابي اجدد جوازي وجواز لولدي",  # two people: asked rather than guessed
         "ابي جواز لي ولولدي",  # two people: asked rather than guessed
     ],
 )
@@ -90,3 +94,5 @@ def test_the_words_are_read_from_the_data() -> None:
     assert early_answers("passport for my daughter please") == {"for_whom": "family"}
     assert early_answers("renew passport for me") == {"for_whom": "self"}
     assert early_answers("ابي اجدد الجواز") == {}
+    assert early_answers("ابي اجدد جواز أمي") == {"for_whom": "family"}
+    assert early_answers("renew my mother's passport") == {"for_whom": "family"}
