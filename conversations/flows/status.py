@@ -79,7 +79,7 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
         )
     if owner and status not in FINAL:
         choices = (*choices, Option(note_id(view.number), _("Add a note to my request")))
-    if owner and status is RequestStatus.REJECTED:
+    if owner and view.reconsiderable:  # not once asked, nor while one is pending
         choices = (*choices, Option(reconsider_id(view.number), _("Ask to reconsider")))
     return Finish(("\n".join(lines),), choices)
 
