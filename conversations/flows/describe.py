@@ -17,6 +17,7 @@ explanation rides as the caption of a photo; photos come before the words. So:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from conversations import knowledge
 from conversations.events import Choice, Event, Media, Option, Text
@@ -62,6 +63,10 @@ QUESTION_WORDS = 15
 #: The choice that goes on without a file that did not reach us (conversations.store_outage).
 WITHOUT = "without_missing"
 
+#: A step's two functions (conversations.flow.Step), as wrappers of them take them.
+Ask = Callable[[Ctx], Prompt]
+Answer = Callable[[Ctx, Event], Awaitable[Outcome]]
+
 
 def keep_early(ctx: Ctx, text: str) -> str:
     """Keeps words written before the description step (a sentence at a number step or
@@ -78,6 +83,20 @@ def keep_early(ctx: Ctx, text: str) -> str:
     return _(
         "I have kept what you wrote: you will find it at the description step, right after the numbers."
     )
+
+
+def set_aside(ctx: Ctx) -> None:
+    """The description written so far (saved, or the start of one) becomes words written
+    before the step (:data:`PENDING`), offered when the description step comes again: the
+    service is being chosen again (conversations.flows.service_change)."""
+    answers = ctx.state.answers
+    draft = answers.pop(_DRAFT, None) or []
+    parts = [str(answers.pop(PENDING, "")), str(answers.pop("description", "")), *draft]
+    for key in (_CUT, _OVERFLOW, _QUESTION):
+        answers.pop(key, None)
+    kept = "\n".join(p for p in parts if p.strip())
+    if kept:
+        answers[PENDING] = kept
 
 
 # ---- the problem in their words ------------------------------------------------------

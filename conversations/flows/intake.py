@@ -36,6 +36,7 @@ from conversations.flows.intake_service import (
     file_service,
 )
 from conversations.flows.intake_summary import WORKING_DAYS, answer_summary, ask_summary
+from conversations.flows.service_change import answering_change, with_change
 
 # what other modules take from here (the status flow reads numbers like the request does;
 # «قدّم طلبًا الآن» starts a request at its service)
@@ -110,8 +111,16 @@ INTAKE = Flow(
         "establishment": Step(ask_establishment, past_phone(answer_establishment)),
         "identity": Step(ask_identity, past_phone(answer_identity)),
         "phone": Step(ask_phone, answer_phone),
-        "description": Step(ask_description, answer_description, free_text=True, takes_files=True),
-        "attachments": Step(ask_attachments, answer_attachments, takes_files=True),
+        # where the person's own words are taken, a change of service in words is read first
+        "description": Step(
+            with_change(ask_description),
+            answering_change(answer_description),
+            free_text=True,
+            takes_files=True,
+        ),
+        "attachments": Step(
+            with_change(ask_attachments), answering_change(answer_attachments), takes_files=True
+        ),
         "summary": Step(ask_summary, answer_summary),
     },
 )

@@ -1,0 +1,189 @@
+"""A change of service asked for in words at the steps that take the person's own words
+(the description and the documents).
+
+Found by the fresh-clone tester: «لا خلاص غيرت رايي ابي تاشيرة خروج وعودة» and the typed
+label of the summary's «تغيير الخدمة» button were kept as the description. Now:
+
+- the button's label typed («تغيير الخدمة», «Change the service») acts as the summary's
+  button does: the service is chosen again at once;
+- a wish in words (phrases listed in ``conversations/data/keywords.json`` under
+  ``change_service``) is offered first, with the service it names if it names one: a
+  sentence is less sure than a button, and the answers about the service are dropped.
+
+Either way what the person gave that does not depend on the service is kept and used
+where the new service takes it: the identity number, the establishment number and the
+mobile number as numbers given early (the steps say they use them), the description
+written so far as words written early (offered at the description step), the files as
+they are. Only the service's own questions are asked again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conversations.events import Choice, Event, Option, Text
+from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows import describe
+from conversations.flows.early_phone import EARLY_PHONE
+from conversations.flows.intake_service import (
+    EARLY_ESTABLISHMENT,
+    EARLY_IDENTITY,
+    applicant_of,
+    service_of,
+)
+from conversations.understanding import understand_choice
+from conversations.wishes import wish
+from domain.catalogue import local
+
+_KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.json"
+#: A change of service offered and not yet answered: the ids of the services the words
+#: named (maybe none), kept in the dialogue state for the next turn on any worker.
+PENDING_CHANGE = "service_change"
+YES = "chg:yes"
+NO = "chg:no"
+#: The most words the button's label takes typed with fillers («ابي تغيير الخدمة لو سمحت»).
+_LABEL_WORDS = 5
+#: The most words a wish to change the service has; a longer message tells a case.
+_WISH_WORDS = 14
+# answers that depend on the service, dropped when it changes
+_OF_THE_SERVICE = ("service", "eligibility", "question", "suggestions", "group")
+
+
+def change_options(ctx: Ctx) -> tuple[Option, ...]:
+    """The two answers to a change offered (:func:`answer_change`), else none."""
+    if PENDING_CHANGE not in ctx.state.answers:
+        return ()
+    _ = ctx.texts.gettext
+    return (Option(YES, _("Change the service")), Option(NO, _("Keep this service")))
+
+
+def with_change(ask: describe.Ask) -> describe.Ask:
+    """A step's ``ask`` whose choices are the change's two answers while one is offered
+    (the step's own, such as «Done», would make a typed «نعم» mean either)."""
+
+    def asked(ctx: Ctx) -> Prompt:
+        prompt = ask(ctx)
+        offered = change_options(ctx)
+        if not offered:
+            return prompt
+        return Prompt(prompt.text, offered, prompt.ask_contact)
+
+    return asked
+
+
+def answering_change(answer: describe.Answer) -> describe.Answer:
+    """A step's ``answer`` that first reads a change of service (:func:`change_wish`) and
+    the answer to one offered (:func:`answer_change`)."""
+
+    async def answered(ctx: Ctx, event: Event) -> Outcome:
+        outcome = answer_change(ctx, event)
+        if outcome is None:
+            outcome = change_wish(ctx, event)
+        if outcome is None:
+            outcome = await answer(ctx, event)
+        return outcome
+
+    return answered
+
+
+def change_wish(ctx: Ctx, event: Event) -> Outcome | None:
+    """The change a typed message asks for: the button's label changes the service now,
+    a wish in words is offered; None for any other message."""
+    if not isinstance(event, Text):
+        return None
+    if wish(event.text, _KEYWORDS, (("change_service_button", True),), max_words=_LABEL_WORDS):
+        return _change(ctx, [])
+    if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
+        return None
+    current = service_of(ctx)
+    named = [
+        s.id
+        for s in ctx.catalogue.match(event.text, limit=3, applicant_kind=applicant_of(ctx))
+        # «خدمة أخرى» names the catalogue's «أخرى» by its words, not as the one wanted
+        if s.id not in (current.id, "other")
+    ]
+    ctx.state.answers[PENDING_CHANGE] = named
+    return Retry(_offer(ctx, named))
+
+
+def answer_change(ctx: Ctx, event: Event) -> Outcome | None:
+    """The answer to a change offered last turn (by button, label or a typed yes or no);
+    None when none was offered or the message answers something else (the offer is then
+    dropped: the person went on with the step)."""
+    answers = ctx.state.answers
+    if PENDING_CHANGE not in answers:
+        return None
+    offered = [(o.id, o.label) for o in change_options(ctx)]
+    named: list[str] = list(answers.pop(PENDING_CHANGE))
+    chosen = event.id if isinstance(event, Choice) else None
+    if isinstance(event, Text):
+        understood = understand_choice(event.text, offered)
+        chosen = understood.chosen if understood is not None else None
+    if chosen == YES:
+        return _change(ctx, named)
+    if chosen == NO:
+        _ = ctx.texts.gettext
+        service = local(service_of(ctx).name, ctx.locale)
+        return Retry(
+            _("Alright, your request stays for «%(service)s». Please go on where you were.")
+            % {"service": service}
+        )
+    return None
+
+
+def _offer(ctx: Ctx, named: list[str]) -> str:
+    _ = ctx.texts.gettext
+    current = local(service_of(ctx).name, ctx.locale)
+    if len(named) == 1:
+        question = _(
+            "Shall I change the service of your request from «%(current)s» to «%(new)s»?"
+        ) % {
+            "current": current,
+            "new": local(ctx.catalogue.get(named[0]).name, ctx.locale),
+        }
+    else:
+        question = _("Shall I change the service of your request (now «%(current)s»)?") % {
+            "current": current
+        }
+    kept = _(
+        "If so, what you have given is kept (the numbers, what you wrote and the files) and used where the new service takes it; only the questions about the service are asked again."
+    )
+    return f"{question}\n{kept}"
+
+
+def _change(ctx: Ctx, named: list[str]) -> Outcome:
+    """Chooses the service again, keeping what does not depend on it (the module's rule)."""
+    _ = ctx.texts.gettext
+    state = ctx.state
+    answers = state.answers
+    answers.pop(PENDING_CHANGE, None)
+    said = _(
+        "Alright, let's choose the service again. I have kept what you gave so far and will use it where the new service takes it."
+    )
+    if not state.editing:
+        # the later steps are passed with what was kept, each saying so, as with numbers
+        # and words given before their step
+        if "identity" in answers:
+            answers[EARLY_IDENTITY] = {
+                "value": answers.pop("identity"),
+                "kind": answers.pop("identity_kind"),
+            }
+        if "establishment" in answers:
+            answers[EARLY_ESTABLISHMENT] = answers.pop("establishment")
+        if "phone" in answers:
+            answers[EARLY_PHONE] = {
+                "phone": answers.pop("phone"),
+                "verified": bool(answers.pop("phone_verified", True)),
+            }
+        describe.set_aside(ctx)
+        for key in _OF_THE_SERVICE:
+            answers.pop(key, None)
+    # (from the summary's «Change the description» the summary follows, as after its
+    # own «Change the service»)
+    history = state.history
+    state.history = history[: history.index("group")] if "group" in history else ["applicant"]
+    state.step = "group"
+    if named:
+        answers["suggestions"] = named
+        return Next("suggest", (said,))
+    return Next("group", (said,))
