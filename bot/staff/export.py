@@ -1,7 +1,10 @@
 """``tawasul staff export``: the requests filed in a range of (Riyadh) days and their
 decisions, as CSV for a spreadsheet.
 
-UTF-8 with a byte-order mark, so Excel opens the Arabic correctly. Without
+UTF-8 with a byte-order mark, so Excel opens the Arabic correctly. It is for people: the
+headers and every value a person reads (status, applicant, channel, identity type, who
+decided, yes/no) are in the officer's ``--lang``, never the ids the database stores;
+there is no machine-readable variant. Without
 ``--with-personal-data`` no identity, establishment or phone number is written (issue 14);
 with it they are, and the export is recorded in the audit log. Every export is recorded
 there (who, when, which days, whether with personal data, where to), never the data itself.
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, TextIO
 
@@ -21,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import AuditEntry, Request
 from bot.staff.actors import actor_name
-from bot.staff.views import APPLICANT_LABELS, StaffViews
+from bot.staff.views import APPLICANT_LABELS, CHANNEL_LABELS, IDENTITY_LABELS, StaffViews
 from conversations.i18n import N_
 from domain.sla import RIYADH
 from domain.status import FINAL, RequestStatus
@@ -46,6 +49,9 @@ COLUMNS: Final = (
     N_("Decided within the 7 working days"),
     N_("Satisfaction (1-5)"),
 )
+#: A cell names the channel on its own, not inside a sentence as the request card does
+#: («the terminal»), so the terminal has its own label here.
+_CHANNEL_CELLS: Final = {**CHANNEL_LABELS, "console": N_("Terminal")}
 PERSONAL_COLUMNS: Final = (
     N_("Identity number"),
     N_("Identity type"),
@@ -113,7 +119,7 @@ def _row(request: Request, views: StaffViews, personal: bool) -> list[str]:
         if _known(views, request.service_id)
         else "",
         _(APPLICANT_LABELS.get(request.applicant_kind, request.applicant_kind)),
-        request.channel,
+        _label(_CHANNEL_CELLS, request.channel, views),
         views.status(status),
         _local(request.submitted_at),
         request.due_date.isoformat(),
@@ -126,12 +132,17 @@ def _row(request: Request, views: StaffViews, personal: bool) -> list[str]:
     if personal:
         row += [
             request.identity_number,
-            request.identity_kind,
+            _label(IDENTITY_LABELS, request.identity_kind, views),
             request.establishment_number or "",
             request.phone,
             _("yes") if request.phone_verified else _("no"),
         ]
     return [_safe(cell) for cell in row]
+
+
+def _label(labels: Mapping[str, str], value: str, views: StaffViews) -> str:
+    # a value stored before its label existed is written as stored rather than dropped
+    return views.texts.gettext(labels[value]) if value in labels else value
 
 
 def _known(views: StaffViews, service_id: str) -> bool:

@@ -29,8 +29,9 @@ async def _filed(
     sessions: async_sessionmaker[AsyncSession],
     key: str,
     at: dt.datetime,
+    channel: str = "telegram",
 ) -> str:
-    number = (await gateway.submit(submission(key=key, attachments=()))).number
+    number = (await gateway.submit(submission(key=key, channel=channel, attachments=()))).number
     async with sessions.begin() as session:
         await session.execute(
             update(Request)
@@ -73,7 +74,9 @@ async def test_a_month_of_requests_as_csv(
     db_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     early = await _filed(gateway, db_sessionmaker, "a", riyadh(2026, 11, 2, 10, 0))
-    late_night = await _filed(gateway, db_sessionmaker, "b", riyadh(2026, 11, 30, 23, 30))
+    late_night = await _filed(
+        gateway, db_sessionmaker, "b", riyadh(2026, 11, 30, 23, 30), channel="console"
+    )
     # 00:10 in Riyadh on 1 December is still 30 November in UTC: not in November's export
     next_month = await _filed(gateway, db_sessionmaker, "c", riyadh(2026, 12, 1, 0, 10))
     await _rejected(
@@ -108,6 +111,9 @@ async def test_a_month_of_requests_as_csv(
     # a reason a spreadsheet would run as a formula is written as text
     assert first["السبب"].startswith("'=HYPERLINK")
     assert first["الرضا (١-٥)"] == "2"
+    # values a person reads are in the export's language, not the ids stored (was «console»)
+    assert first["القناة"] == "تيليجرام" and first["مقدّم الطلب"] == "فرد"
+    assert dict(zip(header, body[1], strict=True))["القناة"] == "الطرفية"
     text = out_file.read_text(encoding="utf-8-sig")
     assert "2000000006" not in text and "500000001" not in text
     assert out_file.stat().st_mode & 0o077 == 0  # the owner's only
@@ -128,12 +134,29 @@ async def test_a_month_of_requests_as_csv(
     )
     rows = _read(shown.stdout.encode("utf-8"))
     assert rows[0][0] == "Request number" and rows[0][-5] == "Identity number"
-    assert rows[1][-5:] == ["2000000006", "resident", "", "+966500000001", "yes"]
+    assert rows[1][-5:] == ["2000000006", "iqama", "", "+966500000001", "yes"]
+    assert [row[4] for row in rows[1:]] == ["Telegram", "Terminal"]
+    arabic = staff(
+        db_url,
+        tmp_path,
+        "export",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--with-personal-data",
+        "--officer",
+        "سارة",
+    )
+    rows = _read(arabic.stdout.encode("utf-8"))
+    assert rows[1][-5:] == ["2000000006", "إقامة", "", "+966500000001", "نعم"]
+    assert "resident" not in arabic.stdout and "console" not in arabic.stdout
 
     async with db_sessionmaker() as session:
         audit = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     assert [(a.action, a.actor, a.detail["personal_data"]) for a in audit] == [
         ("export", "terminal:سارة", False),
+        ("export", "terminal:سارة", True),
         ("export", "terminal:سارة", True),
     ]
     assert audit[0].detail["from"] == "2026-11-01" and audit[1].detail["output"] == "stdout"
