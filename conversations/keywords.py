@@ -129,28 +129,45 @@ def is_nothing_more(text: str) -> bool:
     شي في بياناتي بعد التجديد» is still words of the description."""
     words = _key(text).split()
     lists = _lists()
-    acknowledgements = lists["acknowledgements"]
-
-    def strip_ends(words: list[str]) -> list[str]:
-        changed = True
-        while words and changed:
-            changed = False
-            for size in range(min(3, len(words)), 0, -1):
-                if " ".join(words[:size]) in acknowledgements:
-                    words, changed = words[size:], True
-                    break
-                if " ".join(words[-size:]) in acknowledgements:
-                    words, changed = words[:-size], True
-                    break
-        return words
-
-    rest = strip_ends(words)
+    rest = _without_acknowledgements(words)
     if not words:
         return False
     if not rest:
         return True
     key = " ".join(rest)
     return key in lists["nothing_more"] or _without_fillers(key) in lists["nothing_more"]
+
+
+def _without_acknowledgements(words: list[str]) -> list[str]:
+    """``words`` without the acknowledgements («تمام», «ok», «شكرا») at either end."""
+    acknowledgements = _lists()["acknowledgements"]
+    changed = True
+    while words and changed:
+        changed = False
+        for size in range(min(3, len(words)), 0, -1):
+            if " ".join(words[:size]) in acknowledgements:
+                words, changed = words[size:], True
+                break
+            if " ".join(words[-size:]) in acknowledgements:
+                words, changed = words[:-size], True
+                break
+    return words
+
+
+def is_done_word(text: str) -> bool:
+    """True when a message says only that the person has finished: a word of 'send'
+    («تم», «خلاص», «done») with acknowledgements around it («تم شكرا», «ok تم») or two
+    of them («خلاص تم»). Found by the fresh-clone tester: «تم» with a word more was kept
+    as (the start of) a description."""
+    words = _without_acknowledgements(_key(text).split())
+    send = _lists()["send"]
+    if not words:
+        return False
+    key = " ".join(words)
+    if key in send or _without_fillers(key) in send:
+        return True
+    rest = _without_fillers(key).split()
+    return bool(rest) and all(word in send for word in rest)
 
 
 @dataclass(frozen=True, slots=True)

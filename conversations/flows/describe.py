@@ -24,8 +24,10 @@ from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
 from conversations.flows.draft_files import album_once, file_refusal, take_file
 from conversations.formatting import isolate
+from conversations.keywords import is_done_word
 from conversations.store_outage import file_kept
 from conversations.understanding import says_only
+from domain.attachments import MAX_FILES
 from domain.normalize import clean_input
 from domain.text_cut import cut_text
 
@@ -44,7 +46,8 @@ PASTE_WINDOW_S = 5.0
 
 # answers kept in the dialogue state (Redis), so any worker can take the next part
 _DRAFT = "description_draft"
-_OVERFLOW = "description_overflow_at"
+#: When a paste was last answered as too long (:func:`paste_tail`).
+OVERFLOW = "description_overflow_at"
 # set while the description is the kept start of a longer one (until it is replaced)
 _CUT = "description_cut"
 #: The choice that keeps the description already written, on coming back to its step.
@@ -92,7 +95,7 @@ def set_aside(ctx: Ctx) -> None:
     answers = ctx.state.answers
     draft = answers.pop(_DRAFT, None) or []
     parts = [str(answers.pop(PENDING, "")), str(answers.pop("description", "")), *draft]
-    for key in (_CUT, _OVERFLOW, _QUESTION):
+    for key in (_CUT, OVERFLOW, _QUESTION):
         answers.pop(key, None)
     kept = "\n".join(p for p in parts if p.strip())
     if kept:
@@ -144,13 +147,19 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         return _describe(ctx, str(asked))
     if not isinstance(event, Text):
         return Retry(_("Please write the description as a text message."))
-    if says_only(event.text, "done"):
+    if _says_done(event.text):
         return _done_word(ctx)
     if _whole_question(event.text) and not ctx.state.answers.get(_DRAFT):
         # (a question after the start of a description is more of it: «انتهت إقامتي»
         # then «هل أقدر أجددها؟» tells one case)
         return _question_aside(ctx, event.text)
     return _describe(ctx, event.text)
+
+
+def _says_done(text: str) -> bool:
+    """A message that only says the person has finished («تم», «خلاص تم», «تم شكرا»):
+    never words of the description."""
+    return says_only(text, "done") or is_done_word(text)
 
 
 def _whole_question(text: str) -> bool:
@@ -229,20 +238,20 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
     """Adds ``text`` to the description being written; goes on once it is long enough."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    if _paste_tail(ctx):
+    if paste_tail(ctx):
         return Stay(())
     earlier: list[str] = list(answers.get(_DRAFT, []))
     whole = "\n".join([*earlier, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
         # the start is kept and shown, with where it ends; found by the fresh-clone
         # tester: a long description was refused whole, to be shortened on a phone
-        answers[_OVERFLOW] = ctx.now.isoformat()
+        answers[OVERFLOW] = ctx.now.isoformat()
         answers.pop(_DRAFT, None)
         answers.pop(PENDING, None)
         answers["description"] = cut_text(whole.strip(), MAX_DESCRIPTION)
         answers[_CUT] = True
         return Next("description", (_kept_start(ctx),))
-    answers.pop(_OVERFLOW, None)
+    answers.pop(OVERFLOW, None)
     cut = answers.pop(_CUT, False)
     if len(whole.strip()) < MIN_DESCRIPTION and cut and answers.get("description"):
         # the minimum counts what is kept: a short word after a cut description («🙏»)
@@ -288,7 +297,7 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
         file_kept(ctx.state)
     refusal = None if reason is None else file_refusal(ctx, reason)
     caption = (event.caption or "").strip()
-    if caption and not says_only(caption, "done"):
+    if caption and not _says_done(caption):
         album_once(ctx, event.album_id, "ok")
         outcome = _describe(ctx, caption)
         if isinstance(outcome, Next):
@@ -299,18 +308,47 @@ def _description_with_file(ctx: Ctx, event: Media) -> Outcome:
             )
             return Next(outcome.step, (*said, *outcome.say))
         if isinstance(outcome, Retry):
-            kept = _("I have kept your file.") if refusal is None else refusal
+            kept = _("I have kept your file.") if reason is None else _file_line(ctx, reason)
             return Retry(f"{kept}\n{outcome.hint}")
         return outcome
     if not album_once(ctx, event.album_id, "early"):
         return Stay(())  # the rest of an album: one answer for all of it
-    if refusal is not None:
-        return Retry("\n".join([refusal, _("Please write the description as a text message.")]))
+    if reason is not None:
+        # one line for the file and what this step wants; the documents step's words
+        # («press Done») once came with «write the description» (found by the tester)
+        return Retry(
+            "\n".join(
+                [
+                    _file_line(ctx, reason),
+                    _(
+                        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
+                    ),
+                ]
+            )
+        )
     return Retry(
         _(
             "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."
         )
     )
+
+
+def _file_line(ctx: Ctx, reason: str) -> str:
+    """Why a file sent at the description step was not taken, as this step says it: the
+    documents step's refusals (:func:`conversations.flows.draft_files.file_refusal`) ask
+    for «Done», which this step does not have."""
+    _ = ctx.texts.gettext
+    if reason == "duplicate":
+        return _("You have already sent this file, so it is kept once.")
+    if reason == "quota":
+        return _("You have sent as many files today as one day allows.")
+    if reason == "count":
+        return ctx.texts.ngettext(
+            "You have already sent %(max)d file, the most one request can take.",
+            "You have already sent %(max)d files, the most one request can take.",
+            MAX_FILES,
+        ) % {"max": MAX_FILES}
+    return file_refusal(ctx, reason)
 
 
 def _too_short(ctx: Ctx) -> str:
@@ -321,13 +359,7 @@ def _too_short(ctx: Ctx) -> str:
     ) % {"min": MIN_DESCRIPTION}
 
 
-def _too_long(ctx: Ctx) -> str:
-    return ctx.texts.gettext(
-        "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
-    ) % {"max": MAX_DESCRIPTION}
-
-
-def _end(text: str) -> str:
+def end_words(text: str) -> str:
     """The last words of ``text``, to show where a kept start ends."""
     return isolate(" ".join(text.split()[-_END_WORDS:]))
 
@@ -342,54 +374,19 @@ def _kept_start(ctx: Ctx) -> str:
         "Your description is longer than %(max)d characters, the most a request can take. I have kept its start (%(count)d character), up to «%(end)s»; the rest is not in your request.",
         "Your description is longer than %(max)d characters, the most a request can take. I have kept its start (%(count)d characters), up to «%(end)s»; the rest is not in your request.",
         len(kept),
-    ) % {"max": MAX_DESCRIPTION, "count": len(kept), "end": _end(kept)}
+    ) % {"max": MAX_DESCRIPTION, "count": len(kept), "end": end_words(kept)}
 
 
-def _paste_tail(ctx: Ctx) -> bool:
+def paste_tail(ctx: Ctx) -> bool:
     """True for the next part of a paste already answered as too long (and it extends the
     window, since parts keep coming as long as the paste lasts)."""
     answers = ctx.state.answers
-    at = answers.get(_OVERFLOW)
+    at = answers.get(OVERFLOW)
     if not at:
         return False
     since = (ctx.now - dt.datetime.fromisoformat(at)).total_seconds()
     if since > PASTE_WINDOW_S:
-        answers.pop(_OVERFLOW, None)
+        answers.pop(OVERFLOW, None)
         return False
-    answers[_OVERFLOW] = ctx.now.isoformat()
+    answers[OVERFLOW] = ctx.now.isoformat()
     return True
-
-
-def add_words(ctx: Ctx, text: str) -> Outcome:
-    """More words at the documents step: they complete the description."""
-    _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    if _paste_tail(ctx):
-        return Stay(())
-    before = str(answers.get("description", ""))
-    whole = "\n".join([before, text])
-    if len(whole.strip()) > MAX_DESCRIPTION:
-        answers[_OVERFLOW] = ctx.now.isoformat()
-        kept = cut_text(whole.strip(), MAX_DESCRIPTION)
-        if len(kept) <= len(before.strip()):
-            # not a word of this message fits
-            return Retry(_too_long(ctx))
-        answers["description"] = kept
-        return Stay(
-            (
-                ctx.texts.ngettext(
-                    "Your description can hold at most %(max)d character, so only the start of this message was added, up to «%(end)s»; the rest is not in your request. Send the documents, or press «Done» when you have finished.",
-                    "Your description can hold at most %(max)d characters, so only the start of this message was added, up to «%(end)s»; the rest is not in your request. Send the documents, or press «Done» when you have finished.",
-                    MAX_DESCRIPTION,
-                )
-                % {"max": MAX_DESCRIPTION, "end": _end(kept)},
-            )
-        )
-    answers["description"] = whole
-    return Stay(
-        (
-            _(
-                "Added to your description. Send the documents, or press «Done» when you have finished."
-            ),
-        )
-    )

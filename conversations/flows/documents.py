@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
-from conversations.flows.describe import WITHOUT, add_words
+from conversations.flows.describe import (
+    MAX_DESCRIPTION,
+    OVERFLOW,
+    WITHOUT,
+    end_words,
+    paste_tail,
+)
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
 from conversations.flows.intake_service import service_of
 from conversations.keywords import is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
 from domain.documents_check import every_file_named, unaccounted_documents
+from domain.text_cut import cut_text
 
 #: The summary's choice that goes back to the documents, keeping those sent, when a
 #: required document seems missing.
@@ -187,3 +194,44 @@ def missing_documents(ctx: Ctx, unaccounted: tuple[LocalText, ...]) -> str:
         % {"add": add}
     )
     return "\n".join(lines)
+
+
+def add_words(ctx: Ctx, text: str) -> Outcome:
+    """More words at the documents step: they complete the description."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    if paste_tail(ctx):
+        return Stay(())
+    before = str(answers.get("description", ""))
+    whole = "\n".join([before, text])
+    if len(whole.strip()) > MAX_DESCRIPTION:
+        answers[OVERFLOW] = ctx.now.isoformat()
+        kept = cut_text(whole.strip(), MAX_DESCRIPTION)
+        if len(kept) <= len(before.strip()):
+            # not a word of this message fits
+            return Retry(_too_long(ctx))
+        answers["description"] = kept
+        return Stay(
+            (
+                ctx.texts.ngettext(
+                    "Your description can hold at most %(max)d character, so only the start of this message was added, up to «%(end)s»; the rest is not in your request. Send the documents, or press «Done» when you have finished.",
+                    "Your description can hold at most %(max)d characters, so only the start of this message was added, up to «%(end)s»; the rest is not in your request. Send the documents, or press «Done» when you have finished.",
+                    MAX_DESCRIPTION,
+                )
+                % {"max": MAX_DESCRIPTION, "end": end_words(kept)},
+            )
+        )
+    answers["description"] = whole
+    return Stay(
+        (
+            _(
+                "Added to your description. Send the documents, or press «Done» when you have finished."
+            ),
+        )
+    )
+
+
+def _too_long(ctx: Ctx) -> str:
+    return ctx.texts.gettext(
+        "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
+    ) % {"max": MAX_DESCRIPTION}
