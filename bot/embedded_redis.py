@@ -14,8 +14,8 @@ and the sharing is done here:
 - a process that finds a server answering on the socket joins it rather than starting one;
 - the server runs in a session of its own (a Ctrl-C in one terminal does not reach it),
   and the last process to leave shuts it down: at exit each process counts the clients
-  that are not its own (its connections carry its name) and stops the server only when
-  there are none.
+  that are not its own (its connections carry its name) nor of a process that has left
+  already, and stops the server only when there are none (``EmbeddedRedis.leave``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ SOCKET = "redis.sock"
 LOCK = "server.lock"
 LOG = "redis.log"
 START_TIMEOUT_S = 15.0
+#: The key by which a process that has left the server to others says so (its client name
+#: follows), and how long it is kept (seconds): its connections close within moments.
+LEFT_PREFIX = "tawasul:embedded:left:"
+LEFT_TTL_S = 60
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -156,12 +160,23 @@ class EmbeddedRedis:
 
     async def leave(self, client: Redis) -> bool:
         """Shuts the server down when no other process uses it; True when it did. The
-        server persists its data (append-only file) as it stops."""
+        server persists its data (append-only file) as it stops.
+
+        A process that leaves the server to others says so in the server (a key naming its
+        connections, :data:`LEFT_PREFIX`, for a minute) before it lets go of the lock, and a
+        leaving process does not count the connections of one that has said so. Without
+        that, two processes leaving at once (the workers of ``tawasul run --workers 2`` at
+        a SIGTERM) each saw the other's connections, still open until its ``leave`` had
+        returned, and neither stopped the server. A key rather than closing the connections
+        first: the next process's CLIENT LIST may still list a connection its owner has
+        closed, while the key is written before the lock is released and read under it."""
         with _locked(self.directory):
             try:
                 clients = await client.client_list()
-                others = [c for c in clients if c.get("name") != self.client_name]
-                if others:
+                names = {str(c.get("name", "")) for c in clients}
+                gone = await self._left(client, names) | {self.client_name}
+                if any(str(c.get("name", "")) not in gone for c in clients):
+                    await client.set(LEFT_PREFIX + self.client_name, 1, ex=LEFT_TTL_S)
                     return False
                 with contextlib.suppress(RedisConnectionError):
                     await client.shutdown()
@@ -173,3 +188,12 @@ class EmbeddedRedis:
                 break
             await asyncio.sleep(0.02)
         return True
+
+    @staticmethod
+    async def _left(client: Redis, names: set[str]) -> set[str]:
+        """Which of the client names `names` belong to processes that have left."""
+        named = sorted(n for n in names if n)
+        if not named:
+            return set()
+        marks = await client.mget([LEFT_PREFIX + n for n in named])
+        return {n for n, mark in zip(named, marks, strict=True) if mark is not None}

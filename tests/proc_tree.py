@@ -47,3 +47,13 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     # utime and stime, fields 14 and 15 of proc(5), 12 and 13 after the name's ")"
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def running(pid: int) -> bool:
+    """Process `pid` exists and has not exited: a zombie (exited, not yet reaped by its
+    parent) does not count, where os.kill(pid, 0) would still find it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

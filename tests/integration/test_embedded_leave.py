@@ -1,0 +1,60 @@
+"""Leaving the embedded Valkey (bot.embedded_redis) as bot.redis_conn does it: ``leave``
+with the process's connections still open, closed only after it returns. The last of two
+processes to leave stops the server even when the first was still connected as the second
+looked (two workers stopped by one SIGTERM); one still serving keeps it running."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from bot.embedded_redis import EmbeddedRedis
+from tests.proc_tree import running
+
+
+@asynccontextmanager
+async def _member(directory: Path, name: str) -> AsyncIterator[tuple[EmbeddedRedis, Redis]]:
+    embedded = EmbeddedRedis(directory, client_name=name)
+    embedded.start_or_join()
+    client = Redis(unix_socket_path=str(embedded.socket_path), client_name=name)
+    try:
+        await client.ping()
+        yield embedded, client
+    finally:
+        await client.aclose()
+
+
+async def test_the_second_of_two_leaving_at_once_stops_the_server(tmp_path: Path) -> None:
+    directory = tmp_path / "redis"
+    async with _member(directory, "tawasul-first") as (first, first_client):
+        server = int((await first_client.info("server"))["process_id"])
+        try:
+            async with _member(directory, "tawasul-second") as (second, second_client):
+                await second_client.set("dialogue", "kept")
+                # the first leaves while the second is connected: the server stays
+                assert not await first.leave(first_client)
+                assert await second_client.get("dialogue") == b"kept"
+                # the second leaves with the first's connections still open (its leave
+                # has returned, its close not yet come): it is the last, and stops it
+                assert await second.leave(second_client)
+        except BaseException:
+            os.kill(server, signal.SIGKILL)  # not left running for the next tests
+            raise
+    assert not (directory / "redis.sock").exists()
+    assert not running(server)
+
+
+async def test_one_still_serving_keeps_the_server(tmp_path: Path) -> None:
+    directory = tmp_path / "redis"
+    async with _member(directory, "tawasul-serving") as (serving, serving_client):
+        async with _member(directory, "tawasul-leaving") as (leaving, leaving_client):
+            assert not await leaving.leave(leaving_client)
+        # the leaver is gone; the one serving still has its server, and is the last out
+        assert await serving_client.ping()
+        assert await serving.leave(serving_client)
+    assert not (directory / "redis.sock").exists()
