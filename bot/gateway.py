@@ -9,6 +9,8 @@ from bot.abuse.filing import FilingLimits
 from bot.db.requests_repo import RequestRecord, SqlRequestGateway, StatusEventRecord
 from bot.staff.desk import StaffDesk
 from conversations.ports import (
+    DECISION_KEPT,
+    RECONSIDERATION_ASKED,
     AttachmentInfo,
     MoreInfoAnswer,
     NotAwaitingAnswer,
@@ -20,6 +22,7 @@ from conversations.ports import (
 )
 from domain.status import FINAL, IllegalTransition, RequestStatus
 from domain.their_say import may_reconsider
+from officers.desk import KEPT
 from officers.failures import NotTheOwner, RequestNotFound
 from officers.their_say import RECONSIDER
 
@@ -151,11 +154,38 @@ def told(
     return shown
 
 
+#: The audit kinds that are steps of the person's own history: they asked for a
+#: reconsideration, and the officer answered it by keeping the rejection.
+_SEEN_KINDS = {RECONSIDER: RECONSIDERATION_ASKED, KEPT: DECISION_KEPT}
+
+
+def _history(
+    events: Sequence[StatusEventRecord], shown: list[StatusEventRecord]
+) -> list[tuple[dt.datetime, str, str | None]]:
+    """(when, what, reason) of each line of the person's history, oldest first: the moves
+    they were told of (``shown``) and, in their place, the reconsideration asked and the
+    rejection kept. Notes and moves not told are left out."""
+    told_ids = {id(e) for e in shown}
+    lines: list[tuple[dt.datetime, str, str | None]] = []
+    for event in events:
+        if event.kind is None and id(event) in told_ids:
+            lines.append((event.at, event.to_status.value, event.reason))
+        elif event.kind in _SEEN_KINDS:
+            lines.append((event.at, _SEEN_KINDS[event.kind], event.reason))
+    return lines
+
+
 def _view(record: RequestRecord, shown: list[StatusEventRecord]) -> StatusView:
     """What the owner may see: no identity number, phone or description in it, and no
-    decision they have not been told of (see :func:`told`)."""
+    decision they have not been told of (see :func:`told`). A rejection kept after a
+    reconsideration gives the officer's reason for keeping it, when they gave one, as
+    the notice of it did (found by the fresh-clone tester: the first reason stayed)."""
     status = shown[-1].to_status if shown else record.status
+    history = _history(record.events, shown)
     reason = record.decision_reason if status in FINAL else None
+    if status is RequestStatus.REJECTED and history and history[-1][1] == DECISION_KEPT:
+        # kept without a further reason: the rejection's own stands
+        reason = history[-1][2] or reason
     return StatusView(
         number=record.number,
         service_id=record.service_id,
@@ -164,7 +194,7 @@ def _view(record: RequestRecord, shown: list[StatusEventRecord]) -> StatusView:
         due_date=record.due_date,
         reason=reason,
         question=record.pending_question if status is RequestStatus.NEEDS_INFO else None,
-        history=tuple((e.at, e.to_status.value) for e in shown),
+        history=tuple((at, what) for at, what, _reason in history),
         reconsiderable=status is RequestStatus.REJECTED
         and may_reconsider(
             status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 if TYPE_CHECKING:
     from conversations.events import Reply
@@ -101,6 +101,11 @@ class NotTheirs(NotAwaitingAnswer):
     the look-up counts as an attempt on someone else's number."""
 
 
+#: History entries of a :class:`StatusView` that are not a new status.
+RECONSIDERATION_ASKED: Final = "reconsider"
+DECISION_KEPT: Final = "kept"
+
+
 @dataclass(frozen=True, slots=True)
 class StatusView:
     """What a request's owner may see of it: no identity or phone number in it."""
@@ -112,7 +117,9 @@ class StatusView:
     due_date: dt.date
     reason: str | None = None
     question: str | None = None
-    # (when, new status) oldest first
+    # (when, what) oldest first: what is a new status's value, or RECONSIDERATION_ASKED /
+    # DECISION_KEPT for a reconsideration the person asked and its rejection kept (no
+    # change of status, yet both are steps of the request the person knows of)
     history: tuple[tuple[dt.datetime, str], ...] = ()
     # a rejection the person was told of and may still ask, once, to be reconsidered
     # (domain.their_say.may_reconsider)

@@ -17,7 +17,12 @@ from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, 
 from conversations.flows.intake import number_in_words, number_problem
 from conversations.formatting import format_due_date, isolate
 from conversations.notifications import answer_choice_id, status_name
-from conversations.ports import AttemptLimiter, StatusView
+from conversations.ports import (
+    DECISION_KEPT,
+    RECONSIDERATION_ASKED,
+    AttemptLimiter,
+    StatusView,
+)
 from conversations.their_say import note_id, reconsider_id
 from domain.catalogue import local
 from domain.identity import InvalidIdentityNumber, parse_identity_number
@@ -68,7 +73,7 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
         )
     lines.append("")
     lines.append(_("History:"))
-    lines += [f"• {_date(at, ctx)}: {status_label(ctx, to)}" for at, to in view.history]
+    lines += [f"• {_date(at, ctx)}: {_history_label(ctx, what)}" for at, what in view.history]
     lines.append("")
     lines.append(_next_step(ctx, status, view.due_date < today))
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO and view.due_date < today:
@@ -82,6 +87,19 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     if owner and view.reconsiderable:  # not once asked, nor while one is pending
         choices = (*choices, Option(reconsider_id(view.number), _("Ask to reconsider")))
     return Finish(("\n".join(lines),), choices)
+
+
+def _history_label(ctx: Ctx, what: str) -> str:
+    """A line of the history: a new status, or a step that changed none (a
+    reconsideration asked, the rejection kept after it)."""
+    _ = ctx.texts.gettext
+    if what == RECONSIDERATION_ASKED:
+        return _("Reconsideration asked")
+    if what == DECISION_KEPT:
+        return _("Decision kept after reconsideration: %(status)s") % {
+            "status": status_label(ctx, RequestStatus.REJECTED.value)
+        }
+    return status_label(ctx, what)
 
 
 def _next_step(ctx: Ctx, status: RequestStatus, late: bool) -> str:

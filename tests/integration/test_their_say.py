@@ -318,14 +318,54 @@ async def test_reconsideration_once_with_a_reason_then_kept_or_reopened(
         await desk.reopen_on_request(filed.number, OFFICER, offered=version(record))
 
 
+@pytest.mark.parametrize("why", ["التأمين المرفق منتهي الصلاحية", ""])
+async def test_the_status_after_a_kept_rejection_gives_its_reason_and_history(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    clock: Clock,
+    why: str,
+) -> None:
+    """Found by the fresh-clone tester: after a reconsideration whose rejection the officer
+    kept, «حالة طلبي» gave the first rejection's reason, and its history had no line for
+    the reconsideration asked nor for the decision kept. The status gives the latest
+    decision's reason (the officer's reason for keeping it, or, with none, the rejection's
+    own), and the history lists both, in order."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await person.send(Command(person.origin(), "start", ""))
+    clock.now += dt.timedelta(days=1)
+    await person.taps(f"recon:{filed.number}", worker=1)
+    said = await person.says("أرفقت التأمين الطبي في الصفحة الثانية")
+    assert "أُرسل طلب إعادة النظر" in said[0].text
+    record = await desk.find(filed.number)
+    assert record is not None
+    clock.now += dt.timedelta(days=1)
+    await desk.keep_rejected(filed.number, OFFICER, why, offered=version(record))
+    said = await person.send(Command(person.origin(), "status", ""), worker=1)
+    status = said[0].text
+    reason = [line for line in status.splitlines() if line.startswith("السبب:")]
+    assert reason == [f"السبب: \u2068{why or 'المستندات ناقصة'}\u2069"]
+    history = status.split("سجل الطلب:")[1].split("الخطوة التالية")[0]
+    lines = [line for line in history.splitlines() if line.startswith("•")]
+    # filed Sunday, rejected the same day, reconsideration asked Monday, kept Tuesday
+    assert len(lines) == 4, status
+    assert "٢٢ نوفمبر" in lines[0] and "تم الاستلام" in lines[0]
+    assert "٢٢ نوفمبر" in lines[1] and "مرفوض" in lines[1]
+    assert "٢٣ نوفمبر" in lines[2] and "طُلبت إعادة النظر" in lines[2]
+    assert "٢٤ نوفمبر" in lines[3] and "بقي القرار بعد إعادة النظر: مرفوض" in lines[3]
+
+
 async def test_reconsideration_reopened_tells_the_person_and_offers_no_second_one(
     person: Person,
     filing: SqlRequestGateway,
     desk: StaffDesk,
     db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
 ) -> None:
     filed = await filing.submit(submission(user_key=USER, locale="en"))
     await desk.reject(filed.number, OFFICER, "Documents missing")
+    clock.now += dt.timedelta(hours=1)  # each step later than the one before, as in life
     await person.send(Command(person.origin(), "start", ""))
     await person.says("English")
     said = await person.says("I want to reconsider my request")
@@ -333,15 +373,28 @@ async def test_reconsideration_reopened_tells_the_person_and_offers_no_second_on
     await person.says("The insurance is on page two")
     record = await desk.find(filed.number)
     assert record is not None
+    clock.now += dt.timedelta(hours=1)
     reopened = await desk.reopen_on_request(filed.number, OFFICER, offered=version(record))
     assert reopened.status is RequestStatus.UNDER_REVIEW
     assert reopened.events[-1].reason == "The insurance is on page two"
     told = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
     assert "now reviewing your request" in told[0].text
+    clock.now += dt.timedelta(hours=1)
     await desk.reject(filed.number, OFFICER, "Still missing")
     again = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
     # asked once already: the second rejection offers neither reconsideration nor survey
     assert not [c for r in again for c in r.choices]
+    # the status gives the new decision's reason, and the reconsideration in its history
+    said = await person.send(Command(person.origin(), "status", ""), worker=1)
+    assert "Reason: \u2068Still missing\u2069" in said[0].text
+    history = said[0].text.split("History:")[1].splitlines()
+    assert [line.rsplit(": ", 1)[-1] for line in history if line.startswith("•")] == [
+        "Received",
+        "Rejected",
+        "Reconsideration asked",
+        "Under review",
+        "Rejected",
+    ]
 
 
 async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_decision(
