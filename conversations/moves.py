@@ -25,6 +25,7 @@ from conversations.events import (
 )
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
+from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.intake_numbers import number_first
 from conversations.keywords import courtesy
@@ -94,9 +95,9 @@ class Moves(EngineParts):
             kept = keep_contact(ctx, event)
             return [Reply(kept), *replies] if kept is not None else replies
         if isinstance(event, Media) and event.kind in FILE_KINDS:
-            # a photo before the first question or after filing: said what became of it
-            # (conversations.stray_files), then the first question
-            note = file_note(ctx, event)
+            # a photo as the first message is kept for the request (conversations.flows.
+            # early_files); after filing, said what became of it (conversations.stray_files)
+            note = file_note(ctx, event) if state.step == "done" else None
             caption = (event.caption or "").strip()
             # the words written with it are read as if typed (found by the fresh-clone
             # tester: «ابي اجدد اقامتي وهذي صورتها» with a photo got the generic menu)
@@ -104,7 +105,11 @@ class Moves(EngineParts):
                 replies = await self._start(ctx, Text(event.origin, caption), None)
             else:
                 replies = self._restart(ctx)
-            first_of_album(ctx, event)
+            if note is None and ctx.state.flow == self.flow.name and ctx.state.step != "done":
+                note = keep_early(ctx, event)
+            if note is None:
+                note = file_note(ctx, event)
+                first_of_album(ctx, event)
             return [Reply(note), *replies]
         # /start asks for the welcome, unless it is the last thing the person was shown
         # (found by the fresh-clone tester: a /start typed first in the terminal chat, or
@@ -116,6 +121,21 @@ class Moves(EngineParts):
         # the welcome is still just above: a further /start does not bring it back either
         ctx.state.welcome_turn = [ctx.origin.event_id, ctx.locale]
         return replies
+
+    async def _kept_early(self, ctx: Ctx, event: Media, kept: str) -> list[Reply]:
+        """The answer to a photo kept before a service was chosen (conversations.flows.
+        early_files): ``kept``, what became of it ("" for the rest of an album: nothing),
+        above the answer its caption gets as typed words, or above the step's question."""
+        caption = (event.caption or "").strip()
+        if caption:
+            replies = await self._read(ctx.state, Text(event.origin, caption))
+        elif kept:
+            replies = [self._ask(ctx)]
+        else:
+            return []
+        if not kept or not replies:
+            return [Reply(kept)] if kept else replies
+        return [dataclasses.replace(replies[0], text=f"{kept}\n{replies[0].text}"), *replies[1:]]
 
     async def _status_paused(self, ctx: Ctx) -> list[Reply] | None:
         """A number typed after a status look-up was paused for failed attempts: the

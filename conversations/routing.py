@@ -25,6 +25,7 @@ from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Contact, Event, Media, Reply, Text
 from conversations.flow import Ctx, Retry, Step
+from conversations.flows.early_files import keep_early, takes_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.keywords import courtesy, is_undo_word
@@ -329,6 +330,12 @@ class Routing(
             if kept is not None:
                 asked = self._ask(ctx)
                 return [dataclasses.replace(asked, text=f"{kept}\n{asked.text}")]
+        if isinstance(event, Media) and takes_early(state, self.flow.name):
+            # a photo before a service is chosen: kept for the request (conversations.
+            # flows.early_files); its caption read as if typed
+            kept = keep_early(ctx, event)
+            if kept is not None:
+                return await self._kept_early(ctx, event, kept)
         polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]

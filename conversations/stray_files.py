@@ -1,7 +1,8 @@
-"""What a person is told about a photo or file sent where nothing takes one: before a service
-is chosen, at a step that asks for a number or a choice, after a request was filed. Found by
-the fresh-clone tester: such a photo was dropped without a word (the step's own hint, «اختر
-أحد الخيارين», or the first question again).
+"""What a person is told about a photo or file sent where nothing takes one: at a step that
+asks for a number or a choice, after a request was filed. Found by the fresh-clone tester:
+such a photo was dropped without a word (the step's own hint, «اختر أحد الخيارين», or the
+first question again). One sent before a service is chosen is kept for the request
+(conversations.flows.early_files).
 
 The photo is not kept: a channel downloads a file only when the dialogue would use it
 (:meth:`conversations.engine.Engine.wants_files`), so nothing of it was stored, and keeping

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from conversations import edits, languages
 from conversations.events import Event, Media, Origin, Reply
 from conversations.flow import Ctx
+from conversations.flows.early_files import takes_early
 from conversations.flows.more_info import waiting_questions
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.reading import START_STEPS
@@ -246,7 +247,8 @@ class Turns(Routing, StoreOutage):
 
     async def _wants_files(self, state: DialogueState, origin: Origin) -> bool:
         step = self._step(state)
-        if step is not None and step.takes_files:
+        if (step is not None and step.takes_files) or takes_early(state, self.flow.name):
+            # before a service is chosen a file is kept for the request (early_files)
             return True
         if state.flow != self.flow.name and not at_number_prompt(state):
             return False

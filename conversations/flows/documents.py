@@ -13,6 +13,7 @@ from conversations.flows.describe import (
     paste_tail,
 )
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
+from conversations.flows.early_files import kept_so_far
 from conversations.flows.intake_service import service_of
 from conversations.keywords import is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
@@ -30,6 +31,8 @@ def ask_attachments(ctx: Ctx) -> Prompt:
     service = service_of(ctx)
     # a photo of theirs that met Redis away comes first (conversations.store_outage)
     lines = [missing_line(ctx)] if missing_files(ctx.state) else []
+    # files sent before (as the first message, with the description) count (early_files)
+    lines += filter(None, [kept_so_far(ctx)])
     lines.append(_("Now send photos or PDF files of the documents:"))
     lines += [f"• {local(doc, ctx.locale)}" for doc in service.documents]
     lines.append(_("You can send several at once. Press «Done» when you have finished."))

@@ -63,13 +63,15 @@ async def test_a_photo_sent_three_times_and_a_damaged_pdf(rig: Rig) -> None:
 
 async def test_the_caption_of_a_photo_sent_first_is_read_as_typed_words(rig: Rig) -> None:
     """«ابي اجدد اقامتي وهذي صورتها» as the caption of the very first message, a photo: the
-    words are read as if typed (the iqama-renewal suggestion), not lost under the first menu."""
+    words are read as if typed (the iqama-renewal suggestion), not lost under the first menu;
+    the photo itself is kept for the request (conversations.flows.early_files)."""
     file_id = fake_file_id("photo")
     rig.api.add_file(file_id, samples.jpeg(seed=3))
     raw = rig.updates.photo(USER, file_id, caption="ابي اجدد اقامتي وهذي صورتها")
     said = await rig.feed(USER, raw)
-    assert "وصلت الصورة" in said
+    assert "احتفظتُ بصورتك لطلبك" in said  # and the photo kept (early_files)
     assert "أيّ هذه الخدمات تحتاج؟" in said
     state = await rig.state(USER)
     assert state.step == "suggest", state.step
+    assert [bool(f["checksum"]) for f in state.answers["attachments"]] == [True]
     assert any(o[0] == "s:iqama_renew" for o in state.offered)

@@ -68,22 +68,23 @@ def _chat(gateway: MemoryGateway | None = None, clock: Clock | None = None) -> C
     return Chat(engine.handle)
 
 
-async def test_a_photo_at_the_first_question_is_named_and_the_question_stays() -> None:
+async def test_a_photo_at_the_first_question_is_kept_and_the_question_stays() -> None:
+    """Before a service is chosen a photo is kept for the request (conversations.flows.
+    early_files; it was «وصلت الصورة، لكننا لم نحتفظ بها» before)."""
     chat = _chat()
     await chat.command("start")
     await chat.media()
-    assert "وصلت الصورة" in chat.said and "لم نحتفظ بها" in chat.said
-    assert "اختر الخدمة أولًا" in chat.said
+    assert chat.said.startswith("احتفظتُ بصورتك لطلبك") and "لم نحتفظ" not in chat.said
     # the question is asked again with its buttons, nothing else changed
     assert chat.choice_ids[:2] == ["ind", "est"]
     await chat.tap("ind")
     assert "ما الخدمة التي تحتاجها" in chat.said
 
 
-async def test_a_photo_as_the_very_first_message_is_named_before_the_first_question() -> None:
+async def test_a_file_as_the_very_first_message_is_kept_before_the_first_question() -> None:
     chat = _chat()
     await chat.media(kind="document", mime="application/pdf")
-    assert chat.last[0].text.startswith("وصل الملف")
+    assert chat.last[0].text.startswith("احتفظتُ بملفك لطلبك")
     assert chat.choice_ids[:2] == ["ind", "est"]
 
 
@@ -91,11 +92,11 @@ async def test_an_album_at_the_first_question_gets_one_word() -> None:
     chat = _chat()
     await chat.command("start")
     first = await chat.media(album="a1")
-    assert "وصلت الصورة" in "\n".join(r.text for r in first)
+    assert "احتفظتُ بملفاتك لطلبك" in "\n".join(r.text for r in first)
     assert await chat.media(album="a1") == []
     assert await chat.media(album="a1") == []
     # another album later is told again
-    assert "وصلت الصورة" in "\n".join(r.text for r in await chat.media(album="a2"))
+    assert "احتفظتُ بملفاتك" in "\n".join(r.text for r in await chat.media(album="a2"))
 
 
 async def test_a_file_at_a_number_step_says_where_files_go_and_keeps_the_step() -> None:
@@ -171,8 +172,8 @@ async def test_english_words_for_a_photo_at_the_first_question() -> None:
     await chat.command("start")
     await chat.text("English")
     await chat.media()
-    assert "Your photo arrived, but it was not kept" in chat.said
-    assert "Choose the service first" in chat.said
+    assert "I have kept your photo for your request" in chat.said
+    assert "count among the documents" in chat.said
 
 
 async def test_the_caption_of_a_photo_sent_first_is_read_as_the_first_message() -> None:
@@ -183,7 +184,7 @@ async def test_the_caption_of_a_photo_sent_first_is_read_as_the_first_message() 
     await typed.text("ابي اجدد اقامتي وهذي صورتها")
     chat = _chat()
     await chat.media(caption="ابي اجدد اقامتي وهذي صورتها")
-    assert "وصلت الصورة" in chat.said
+    assert "احتفظتُ بصورتك" in chat.said
     assert chat.choice_ids == typed.choice_ids
     assert typed.said in chat.said
     assert chat.choice_ids[0] == "s:iqama_renew"

@@ -1,0 +1,77 @@
+"""A photo or file sent before a service is chosen (the very first message, or at the
+first questions): kept in the draft for the request the person then files, and counted
+among the documents asked for.
+
+Found by the fresh-clone tester: a photo sent as the first message was answered «وصلت
+الصورة، لكننا لم نحتفظ بها» (f741718 read its caption, the photo was still dropped). People
+often start with the photo of their iqama or passport. The file is kept where every other
+file of a draft is (conversations.flows.draft_files: the draft in the dialogue store,
+Redis, shared by every worker; the bytes in the media store), so it is filed with the
+request, and if the person never files, it goes with the draft (its TTL; the media sweep
+removes bytes no request refers to). The channels download a file at these steps since
+:meth:`conversations.engine.Engine.wants_files` says so (:func:`takes_early`).
+"""
+
+from __future__ import annotations
+
+from conversations.events import Media
+from conversations.flow import Ctx
+from conversations.flows.draft_files import album_once, file_refusal, files, take_file
+from conversations.state import DialogueState
+from conversations.store_outage import file_kept
+
+#: The intake's steps where no service is chosen yet ("": before the first question).
+EARLY_STEPS = ("", "applicant", "group", "service", "suggest", "refused")
+#: The kinds of file a draft keeps (voice, video and stickers have their own answers).
+_KINDS = ("photo", "document")
+#: What an album kept early is remembered under (one word for all its photos).
+_ALBUM_TAG = "kept-early"
+
+
+def takes_early(state: DialogueState, flow: str = "intake") -> bool:
+    """Whether a photo or file from the person would be kept now: they are in the request
+    dialogue (``flow``, its name) before a service is chosen (:data:`EARLY_STEPS`)."""
+    return state.flow == flow and state.step in EARLY_STEPS and not state.editing
+
+
+def keep_early(ctx: Ctx, event: Media) -> str | None:
+    """Keeps ``event`` in the draft; what to tell the person: that it is kept for the
+    request and counts among its documents, or why it could not be kept (a damaged file,
+    one too large...). "" for the rest of an album already told. None when ``event`` is not
+    a photo or a file a draft keeps (the caller answers as before)."""
+    if event.kind not in _KINDS:
+        return None
+    _ = ctx.texts.gettext
+    reason = take_file(ctx, event)
+    if not album_once(ctx, event.album_id, _ALBUM_TAG):
+        return ""
+    if reason == "duplicate":
+        return _("You have already sent this file; it is kept once for your request.")
+    if reason is not None:
+        return file_refusal(ctx, reason)
+    file_kept(ctx.state)
+    if event.album_id is not None:
+        return _(
+            "I have kept your files for your request: they will count among the documents when I ask for them."
+        )
+    if event.kind == "photo":
+        return _(
+            "I have kept your photo for your request: it will count among the documents when I ask for them."
+        )
+    return _(
+        "I have kept your file for your request: it will count among the documents when I ask for them."
+    )
+
+
+def kept_so_far(ctx: Ctx) -> str | None:
+    """The documents step's line for files the draft already holds (sent before a service
+    was chosen, or with the description): they count among the documents asked for. None
+    when there are none."""
+    count = len(files(ctx))
+    if not count:
+        return None
+    return ctx.texts.ngettext(
+        "You have already sent %(count)d file for this request; it counts among the documents.",
+        "You have already sent %(count)d files for this request; they count among the documents.",
+        count,
+    ) % {"count": count}
