@@ -26,6 +26,10 @@ from domain.normalize import clean_input, digits_only, fold_arabic
 from domain.request_number import FIRST_DIGITS, looks_like_request_number
 
 NAV_IDS = ("back", "cancel", "help", "restart", "new")
+#: The navigation every question carries: named under it, never numbered, on every channel
+#: (the terminal's bullets, WhatsApp's «You can also type…»), so a typed number never
+#: means one of them.
+NAMED_NAV = ("back", "help", "cancel")
 START_STEPS = ("", "done")
 #: The status look-up's steps where asking about one's request again starts it over.
 STATUS_RESTART_STEPS = ("pick", "number")
@@ -140,8 +144,10 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
     if not isinstance(event, Text) or not offered:
         return event
     typed = clean_input(event.text)
-    # the share-my-number control is not a numbered choice on any channel
-    numbered = [o for o in offered if o[0] != "share_contact"]
+    # the share-my-number control is not a numbered choice on any channel, nor is the
+    # navigation (:data:`NAMED_NAV`): found by the fresh-clone tester, «3» at the
+    # documents step (whose only numbered choice is «تم») opened the help
+    numbered = [o for o in offered if o[0] != "share_contact" and o[0] not in NAMED_NAV]
     # where the phone number is asked for, digits are (part of) a phone, never a menu
     # number: a stray «١» there once went back a step without a word
     asks_phone = any(o[0] == "share_contact" for o in offered)

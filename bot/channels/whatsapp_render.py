@@ -291,13 +291,17 @@ def render_plain(reply: Reply, texts: Texts) -> list[Outbound]:
     numbered lines at the end (typing the number answers like a tap)."""
     _ = texts.gettext
     choices = unique_options(o for o in reply.choices if o.id != SHARE_CONTACT_ID)
+    # the navigation is named, not numbered, as everywhere: the engine reads a typed
+    # number as one of the step's own choices only (conversations.reading.as_choice)
+    real = [o for o in choices if o.id not in NAVIGATION_IDS]
+    navigation = [o for o in choices if o.id in NAVIGATION_IDS]
     text = reply.text
-    if choices:
-        lines = "\n".join(
-            f"{i}. {' '.join(o.label.split())}" for i, o in enumerate(choices, start=1)
-        )
+    if real:
+        lines = "\n".join(f"{i}. {' '.join(o.label.split())}" for i, o in enumerate(real, start=1))
         ask = _("Reply with the number of your choice:")
         text = f"{text}\n\n{ask}\n{lines}".strip()
+    if navigation:
+        text = f"{text}\n\n{navigation_hint(navigation, texts)}".strip()
     out = _media(reply.media)
     out += [OutText(part) for part in split_text(text, MAX_TEXT)]
     return out
@@ -321,8 +325,10 @@ def render_safely(reply: Reply, texts: Texts, *, token: str = "") -> list[Outbou
 def plain_of(message: Outbound) -> OutText:
     """An interactive message as text with numbered options (WhatsApp refused it)."""
     if isinstance(message, OutButtons):
-        titles = [b.title for b in message.buttons]
-        lines = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, start=1))
+        # numbered as the engine reads a typed number: the navigation named, not counted
+        real = [b.title for b in message.buttons if b.id not in NAVIGATION_IDS]
+        named = [f"• {b.title}" for b in message.buttons if b.id in NAVIGATION_IDS]
+        lines = "\n".join([*(f"{i}. {t}" for i, t in enumerate(real, start=1)), *named])
         return OutText(f"{message.body}\n\n{lines}"[:MAX_TEXT])
     if isinstance(message, OutList):
         lines = "\n".join(r.title for r in message.rows if not r.id.startswith(MORE_PREFIX))
