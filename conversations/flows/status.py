@@ -45,8 +45,10 @@ def _date(day: dt.datetime, ctx: Ctx) -> str:
 
 def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     """The whole answer: what, when, where it stands, why, by when, and what to do next.
-    The chat that filed it (``owner``) may also add a note to it while it is open, or ask
-    for a rejection to be reconsidered."""
+    The chat that filed it (``owner``) may also add a note to it while it is open, answer
+    an officer's question, or ask for a rejection to be reconsidered. Anyone else (who
+    proved the identity number) is told where those, and the updates, happen: in the
+    chat that filed it, the only one the bot writes to about it."""
     _ = ctx.texts.gettext
     status = RequestStatus(view.status)
     service = local(ctx.catalogue.get(view.service_id).name, ctx.locale)
@@ -66,7 +68,8 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
         lines.append(
             _("The officer asks: «%(question)s»") % {"question": isolate(view.question or "")}
         )
-        choices = (Option(answer_choice_id(view.number), _("Answer")),)
+        if owner:  # the answer is taken only from the chat that filed it
+            choices = (Option(answer_choice_id(view.number), _("Answer")),)
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO:
         lines.append(
             _("Answer due by: %(date)s") % {"date": format_due_date(view.due_date, ctx.locale)}
@@ -75,7 +78,7 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     lines.append(_("History:"))
     lines += [f"• {_date(at, ctx)}: {_history_label(ctx, what)}" for at, what in view.history]
     lines.append("")
-    lines.append(_next_step(ctx, status, view.due_date < today))
+    lines.append(_next_step(ctx, status, view.due_date < today, owner=owner))
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO and view.due_date < today:
         lines.insert(
             0,
@@ -102,8 +105,19 @@ def _history_label(ctx: Ctx, what: str) -> str:
     return status_label(ctx, what)
 
 
-def _next_step(ctx: Ctx, status: RequestStatus, late: bool) -> str:
+def _next_step(ctx: Ctx, status: RequestStatus, late: bool, *, owner: bool) -> str:
+    """What comes next. To someone other than the filer (``owner`` False) it promises
+    only what happens: the bot writes to the chat that filed the request, never to them
+    (found by the fresh-clone tester: they were told «وسنبلغك بكل تحديث»)."""
     _ = ctx.texts.gettext
+    if not owner and status is RequestStatus.NEEDS_INFO:
+        return _(
+            "Next: the officer's question is answered from the chat the request was filed from; updates are sent there too. You can look up its status here again with the request number and the identity number."
+        )
+    if not owner and status not in FINAL and not late:
+        return _(
+            "Next: nothing is needed now. Updates are sent to the chat the request was filed from, not to this one; you can look up its status here again with the request number and the identity number."
+        )
     if status is RequestStatus.NEEDS_INFO:
         return _(
             "Next: press «Answer» and send what the officer asked for; the clock is paused until then."

@@ -13,6 +13,7 @@ import pytest
 from bot.app import build_services
 from bot.settings import Settings
 from domain.normalize import clean_input
+from officers.officer import Officer
 from tests.unit.conversations.fakes import Chat
 
 A_ID, A_PHONE = "2000000006", "+966501112223"
@@ -110,3 +111,40 @@ async def test_a_wrong_identity_gets_the_polite_not_found(
         assert "حدث خطأ" not in said
         for secret in (A_ID, A_PHONE, A_WORDS):
             assert secret not in said
+
+
+async def test_someone_else_with_the_identity_is_promised_only_what_happens(
+    tmp_path: Path, redis_url: str, db_url: str, redis_client: object
+) -> None:
+    """Found by the fresh-clone tester: a person who proved the identity number of a
+    request filed from another chat was told «وسنبلغك بكل تحديث», though every update goes
+    to the chat that filed it. They are told where the updates go, and, while an officer
+    waits for an answer, where it is given; the «Answer» button, which only the filing
+    chat may use, is not offered to them."""
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, database_url=db_url)
+    async with build_services(settings) as services:
+        alice = Chat(services.engine.handle, channel="telegram", user="111")
+        bob = Chat(services.engine.handle, channel="telegram", user="222")
+        number = await _file(alice, A_ID, A_PHONE, A_WORDS)
+        await bob.text(f"حالة الطلب {number}")
+        await bob.text(A_ID)
+        said = plain(bob.said)
+        assert f"الطلب رقم {number}" in said
+        assert "سنبلغك" not in said
+        assert "تُرسل التحديثات إلى المحادثة التي قُدّم منها الطلب، لا إلى هذه المحادثة" in said
+        # the filer is still promised the updates, which reach them
+        await alice.command("status")
+        assert "وسنبلغك بكل تحديث" in plain(alice.said)
+        # an officer asks: the filer may answer here, the other person is told where
+        await services.desk.ask(number, Officer(7001, "نورة"), "ما تاريخ انتهاء الإقامة؟")
+        await bob.command("status")
+        await bob.tap("another")
+        await bob.text(number)
+        await bob.text(A_ID)
+        said = plain(bob.said)
+        assert "ما تاريخ انتهاء الإقامة؟" in said
+        assert "يُجاب عن سؤال الموظف من المحادثة التي قُدّم منها الطلب" in said
+        assert "اضغط «أجب عن السؤال»" not in said and "سنبلغك" not in said
+        assert f"ans:{number}" not in bob.choice_ids
+        await alice.command("status")
+        assert f"ans:{number}" in alice.choice_ids
