@@ -29,6 +29,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
+from bot.db.sqlite_handoff import one_hand_off
+
 # Execution option read by the SQLite "begin" hook: a transaction that reads then writes
 # should start with BEGIN IMMEDIATE, taking the write lock up front. A deferred BEGIN would
 # take a read snapshot first, and in WAL mode a second writer that committed meanwhile
@@ -99,6 +101,8 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # each statement one trip to aiosqlite's thread, not four (bot.db.sqlite_handoff)
+    one_hand_off(dbapi_connection)
     # Take BEGIN away from the driver (its legacy mode begins only before DML, so SELECTs and
     # DDL would run outside the transaction); _sqlite_on_begin emits it instead.
     dbapi_connection.isolation_level = None

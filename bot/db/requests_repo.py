@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -247,13 +248,21 @@ class SqlRequestGateway:
     async def list_for_account(self, channel: str, user_key: str) -> list[RequestRecord]:
         """The requests filed from one chat, newest first."""
         async with self._sessionmaker() as session:
-            rows = await session.scalars(
-                select_requests()
-                .join(Account, Request.account_id == Account.id)
-                .where(Account.channel == channel, Account.user_key == user_key)
-                .order_by(Request.submitted_at.desc(), Request.id.desc())
-            )
+            rows = await session.scalars(_for_account(), {"channel": channel, "user_key": user_key})
             return [to_record(r) for r in rows]
+
+
+@functools.cache
+def _for_account() -> Select[Request]:
+    # Built once: every first menu asks it (Gateway.my_requests), and building the query
+    # with its two selectinload options cost more CPU than running it on an empty account
+    # (the profile of bench/dialogue.py, issue 12).
+    return (
+        select_requests()
+        .join(Account, Request.account_id == Account.id)
+        .where(Account.channel == bindparam("channel"), Account.user_key == bindparam("user_key"))
+        .order_by(Request.submitted_at.desc(), Request.id.desc())
+    )
 
 
 def _sqlite_busy(exc: OperationalError) -> bool:
