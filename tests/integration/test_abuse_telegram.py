@@ -154,7 +154,8 @@ async def test_a_blocked_person_is_told_once_then_nothing_of_theirs_is_processed
     number = (await two.filing.submit(submission(user_key=str(PERSON.id), locale="en"))).number
     assert await two.says(0, PERSON, "/start")  # served before the block
     said = await two.staff(1, f"/block {number} رسائل مسيئة متكررة")
-    assert "حظر نورة العتيبي صاحب الطلب رقم" in said and "رسائل مسيئة متكررة" in said
+    assert "حُظِر صاحب الطلب رقم" in said and "رسائل مسيئة متكررة" in said
+    assert "بقرار من نورة العتيبي" in said  # not «حظر نورة»: right whoever the officer is
     await two.redis.delete(f"tawasul:dlg:{{telegram:{PERSON.id}}}")
     rows = {m: await two.count(m) for m in (Request, OutboxMessage, StatusEvent)}
     staff_before = len(two.api.texts(STAFF_CHAT))
@@ -194,7 +195,7 @@ async def test_unblock_serves_the_person_again_and_both_are_audited(two: Two) ->
     assert "محظور من قبل" in await two.staff(1, f"/block {number} مرة أخرى")
     await two.says(1, PERSON, "مرحبا")
     said = await two.staff(1, f"/unblock {number}")
-    assert "رفع نورة العتيبي الحظر" in said and "وكان قد حظره نورة العتيبي" in said
+    assert "رُفِع الحظر عن صاحب الطلب" in said and "وكان الحظر بقرار من نورة العتيبي" in said
     assert "غير محظور" in await two.staff(0, f"/unblock {number}")
     assert await two.says(0, PERSON, "/start")  # the dialogue answers again
     assert await two.has_state(PERSON)
@@ -225,7 +226,7 @@ async def test_the_cards_block_button_asks_for_the_reason(two: Two) -> None:
     assert await two.count(Block) == 0  # not an officer
     await two.feed(0, two.updates.callback(OFFICER, card_data, message=card))
     prompt = two.api.last_message(STAFF_CHAT)
-    assert prompt is not None and "اكتب سبب حظر صاحب الطلب" in prompt["text"]
+    assert prompt is not None and "يُرجى كتابة سبب حظر صاحب الطلب" in prompt["text"]
     assert two.api.calls_for(STAFF_CHAT, "sendMessage")[-1].params["reply_markup"]["force_reply"]
     # the reply reaches the other worker: the prompt lives in Redis
     await two.feed(1, two.updates.group_text(OFFICER, STAFF_CHAT, "شتائم", reply_to=prompt))

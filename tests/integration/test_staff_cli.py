@@ -103,8 +103,8 @@ async def test_the_whole_loop_from_the_terminal(
     # without --officer the OS user is named in the audit trail, as the OS user
     assert record.events[-1].actor == f"os-user:{getpass.getuser()}"
     history = staff(db_url, tmp_path, "show", number).stdout
-    assert f"{getpass.getuser()} (من الطرفية، حساب نظام التشغيل): قَبِل" in history
-    assert "سعد (من الطرفية): أعاد فتح الطلب: رُفض خطأً" in history
+    assert f"{getpass.getuser()} (من الطرفية، حساب نظام التشغيل): قبول الطلب" in history
+    assert "سعد (من الطرفية): إعادة فتح الطلب: رُفض خطأً" in history
     assert [e.to_status for e in record.events] == [
         RequestStatus.RECEIVED,
         RequestStatus.UNDER_REVIEW,
@@ -363,7 +363,7 @@ async def test_keep_answers_a_reconsideration_and_show_has_the_persons_say(
     record = await desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.reconsider_reason is None and record.events[-1].kind == "kept"
-    assert "أبقى الرفض بعد إعادة النظر" in staff(db_url, tmp_path, "show", number).stdout
+    assert "إبقاء الرفض بعد إعادة النظر" in staff(db_url, tmp_path, "show", number).stdout
 
 
 async def test_options_and_words_in_any_order(

@@ -137,7 +137,7 @@ async def test_taking_over_is_explicit_and_tells_the_first_officer(h: Harness) -
     assert word.payload["reply_to"] is not None and word.payload["thread"] == TOPIC
     assert f'href="tg://user?id={OFFICER.id}"' in word.payload["html"]
     shown = h.renderer.card(record, today=dt.date(2026, 11, 22)).html.translate(FSI_PDI)
-    assert "فهد: تولّى الطلب بدلًا من نورة العتيبي" in shown
+    assert "فهد: تولّي الطلب بدلًا من نورة العتيبي" in shown
 
 
 # ---- old buttons ---------------------------------------------------------------------------

@@ -247,7 +247,7 @@ async def test_notes_from_two_workers_join_the_request_and_make_one_staff_messag
     # «staff show» lists them
     shown = StaffViews(load_catalogue(), locale="ar").summary(record, PLAIN, today=SUNDAY.date())
     assert "ملاحظات صاحب الطلب" in shown and "رقم الجواز الجديد <i>X123</i>" in shown
-    assert "أضاف ملاحظة" in shown  # the audit trail
+    assert "إضافة ملاحظة" in shown  # the audit trail
     # after the window, a new note opens a new message
     clock.now += dt.timedelta(seconds=desk.note_batch_s + 1)
     await person.taps(f"note:{filed.number}")

@@ -226,10 +226,10 @@ def test_the_card_shows_the_facts_to_decide_with(cards: CardRenderer) -> None:
     assert "5123456782" in shown  # another open request of the same identity number
     history = shown[shown.index("سجل الطلب") :]
     for line in (
-        "صاحب الطلب: قدّم الطلب",
-        "نورة: تولّى الطلب",
-        "خالد: تولّى الطلب بدلًا من نورة",
-        "خالد: قَبِل",
+        "صاحب الطلب: تقديم الطلب",
+        "نورة: تولّي الطلب",  # a noun: right whoever acted (no officer's gender is kept)
+        "خالد: تولّي الطلب بدلًا من نورة",
+        "خالد: قبول الطلب",
     ):
         assert line in history, line
     assert "taken" not in shown  # no English in the history
