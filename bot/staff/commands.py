@@ -171,7 +171,9 @@ class CommandHandlers(StaffGroup):
                 "%(count)d open requests nobody has taken:",
                 records,
             ),
-            self._("Every open request has an officer."),
+            # said plainly, also when nothing is open at all (was «every open request has
+            # an officer», odd with none open; found by the fresh-clone tester)
+            self._("There is no open request without an officer in charge."),
         )
         await self._send(bot, message, text)
 
@@ -185,14 +187,18 @@ class CommandHandlers(StaffGroup):
         officer = officer_of(message.from_user)
         try:
             number = parse_request_number(command.args or "")
-        except InvalidRequestNumber:
-            await self._send(
-                bot,
-                message,
-                HTML.t(
-                    _("Write the request number after /takeover, for example: /takeover 4512345671")
-                ),
-            )
+        except InvalidRequestNumber as exc:
+            if exc.reason in ("length", "checksum"):
+                # a number was written: say it looks mistyped, not that none was given
+                typed = digits_only(command.args or "")
+                usage = _(
+                    "The request number «%(number)s» seems mistyped. A request number is 10 digits, the last one a check digit, for example: /takeover 4512345671"
+                ) % {"number": typed}
+            else:
+                usage = _(
+                    "Write the request number after /takeover, for example: /takeover 4512345671"
+                )
+            await self._send(bot, message, HTML.t(usage))
             return
         try:
             taken = await self._desk.take(number, officer, over=True)

@@ -262,6 +262,21 @@ async def test_mine_unassigned_and_overdue_say_what_needs_whom(h: Harness) -> No
     assert asked in waiting  # listed apart: its clock is paused
 
 
+async def test_unassigned_with_none_and_a_mistyped_takeover_say_so_plainly(h: Harness) -> None:
+    number = await h.file("taken")
+    await h.press(OFFICER, "take", await h.card(number))
+    await h.feed(_command(h, "/unassigned"))
+    assert h.sent()[-1].params["text"] == "لا توجد طلبات مفتوحة دون موظف مسؤول."
+    # the check digit off by one: the number seems mistyped, and the format is shown
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    await h.feed(_command(h, f"/takeover {wrong}", COLLEAGUE))
+    said = h.sent()[-1].params["text"]
+    assert f"يبدو أن رقم الطلب «{wrong}» كُتب خطأً" in said
+    assert "عشرة أرقام" in said and "/takeover 4512345671" in said
+    record = await h.desk.find(number)
+    assert record is not None and record.assigned_to == f"officer:{OFFICER.id}"  # unchanged
+
+
 async def test_reopening_restarts_the_clock_from_the_group(h: Harness) -> None:
     number = await h.file()
     card = await h.card(number)
