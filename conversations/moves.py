@@ -27,7 +27,7 @@ from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
-from conversations.flows.intake_numbers import number_first
+from conversations.flows.numbers_first import number_first
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics

@@ -12,14 +12,11 @@ from conversations.flows.documents import answer_attachments, ask_attachments
 from conversations.flows.early_phone import past_phone
 from conversations.flows.intake_numbers import (
     answer_establishment,
-    answer_first,
     answer_identity,
-    answer_question_or_number,
     ask_establishment,
     ask_identity,
     number_in_words,
     number_problem,
-    service_or_number,
 )
 from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
@@ -36,6 +33,11 @@ from conversations.flows.intake_service import (
     file_service,
 )
 from conversations.flows.intake_summary import WORKING_DAYS, answer_summary, ask_summary
+from conversations.flows.numbers_first import (
+    answer_first,
+    answer_question_or_number,
+    service_or_number,
+)
 from conversations.flows.service_change import answering_change, with_change
 
 # what other modules take from here (the status flow reads numbers like the request does;

@@ -1,32 +1,26 @@
 """The resident's request, the numbers: the establishment's unified number and the
-identity number of the person the request is for (also when sent as the very first
-message), and what a number typed at the wrong step looks like. The mobile number's step
-is in :mod:`conversations.flows.intake_phone`."""
+identity number of the person the request is for, and what a number typed at the wrong
+step looks like. The mobile number's step is in :mod:`conversations.flows.intake_phone`;
+numbers typed before their step (the very first message, an eligibility question) are
+read in :mod:`conversations.flows.numbers_first`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TypeVar
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
 from conversations.flows.intake_service import (
-    EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
-    answer_applicant,
-    answer_question,
     applicant_of,
-    ask_applicant,
     identity_kinds,
     or_words,
-    service_of,
     to_identity,
 )
 from conversations.formatting import isolate
-from domain.catalogue import local
 from domain.identity import (
-    IdentityNumber,
     InvalidIdentityNumber,
     mask_identity,
     parse_establishment_number,
@@ -264,134 +258,3 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     ctx.state.answers["identity"] = identity.value
     ctx.state.answers["identity_kind"] = identity.kind
     return Next("summary" if ctx.state.editing else "phone")
-
-
-# ---- a number first --------------------------------------------------------------
-
-
-def identity_first(text: str) -> IdentityNumber | None:
-    """The identity number a message is, when it is one (a citizen's, an iqama, a border
-    number, in any digits, with or without words around it); else None."""
-    try:
-        return parse_identity_number(number_in_words(text))
-    except InvalidIdentityNumber:
-        return None
-
-
-def mistyped_identity(ctx: Ctx, text: str) -> str | None:
-    """What the identity step says of an identity number whose check digit fails
-    (:func:`number_problem`), for a step that asks for a choice and keeps a right one
-    (the first question, the service, «لمن هذا الطلب؟»); None for anything else, which
-    the step answers. Found by the fresh-clone tester: «1000000007» at «لمن هذا الطلب؟»
-    got «لم أفهم إجابتك», where «1000000008» is kept."""
-    if number_shape(text) not in ("citizen", "resident", "border"):
-        return None
-    try:
-        parse_identity_number(number_in_words(text))
-    except InvalidIdentityNumber as error:
-        return number_problem(ctx, error, text) if error.reason == "checksum" else None
-    return None
-
-
-def number_first(text: str) -> bool:
-    """Whether a message is a number the first question keeps (:func:`answer_first`): an
-    identity number or an establishment's unified number."""
-    return identity_first(text) is not None or number_shape(text) == "establishment"
-
-
-async def answer_first(ctx: Ctx, event: Event) -> Outcome:
-    """The first question (individual or establishment), where some people start with
-    the identity number instead (found by the fresh-clone tester: «فضلًا اختر أحد
-    الخيارين» under four options). The number is kept (:data:`EARLY_IDENTITY`), the
-    person told so and asked which service they need, as an individual; the identity
-    step then does not ask again. An establishment's unified number (7...) is kept the
-    same way (:data:`EARLY_ESTABLISHMENT`), filing as that establishment."""
-    _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    if isinstance(event, Text) and number_shape(event.text) == "establishment":
-        try:
-            establishment = parse_establishment_number(number_in_words(event.text))
-        except InvalidIdentityNumber:
-            establishment = ""
-        if establishment:
-            # an employer starting with its own number: filed as the establishment's
-            answers["applicant"] = "establishment"
-            answers[EARLY_ESTABLISHMENT] = establishment
-            said = _("I have kept the establishment number %(number)s for your request.") % {
-                "number": isolate(establishment)
-            }
-            return Next("group", (said,))
-    identity = identity_first(event.text) if isinstance(event, Text) else None
-    mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
-    if mistyped is not None:
-        return Retry(f"{mistyped}\n{ask_applicant(ctx).text}")
-    if identity is None:
-        return await answer_applicant(ctx, event)
-    answers["applicant"] = "individual"
-    return Next("group", (_keep_identity(ctx, identity),))
-
-
-def _keep_identity(ctx: Ctx, identity: IdentityNumber) -> str:
-    """Keeps ``identity`` for the identity step (:data:`EARLY_IDENTITY`, used by
-    :func:`conversations.flows.intake_service.to_identity`); what to tell the person."""
-    ctx.state.answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
-    return ctx.texts.gettext("I have kept the identity number %(number)s for your request.") % {
-        "number": isolate(mask_identity(identity.value))
-    }
-
-
-async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
-    """An eligibility question («لمن هذا الطلب؟»), where some people type the identity
-    number already (found by the fresh-clone tester: «لم أفهم إجابتك» and the number
-    lost). The number is kept for the identity step as one sent first is
-    (:data:`EARLY_IDENTITY`), the person told so and the question asked again."""
-    identity = identity_first(event.text) if isinstance(event, Text) else None
-    mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
-    if (identity is None and mistyped is None) or ctx.state.editing:
-        return await answer_question(ctx, event)
-    said = _keep_identity(ctx, identity) if identity is not None else str(mistyped)
-    question = service_of(ctx).questions[int(ctx.state.answers.get("question", 0))]
-    return Retry(f"{said}\n{local(question.text, ctx.locale)}")
-
-
-def service_or_number(
-    ask: Callable[[Ctx], Prompt], answer: Callable[[Ctx, Event], Awaitable[Outcome]]
-) -> Callable[[Ctx, Event], Awaitable[Outcome]]:
-    """A step that asks for the service (the groups, a group's services, «أيّ هذه
-    الخدمات تحتاج؟» after a wish in words) and also keeps a number typed there: an
-    identity number (in any digits) for the identity step, and an establishment's for its
-    step when the establishment files; the person is told so and asked the service again,
-    unless words with the number name one («ابي اجدد اقامتي 2123456788»).
-    Found by the fresh-clone tester: «٢١٢٣٤٥٦٧٨٨» at the suggestions was read as words
-    for a service («لم أتمكن من تحديد الخدمة المقصودة») and lost, while the first
-    question and «لمن هذا الطلب؟» keep it. Anything else is ``answer``'s."""
-
-    async def answer_or_number(ctx: Ctx, event: Event) -> Outcome:
-        if not isinstance(event, Text) or ctx.state.editing:
-            return await answer(ctx, event)
-        said = ""
-        if applicant_of(ctx) == "establishment" and number_shape(event.text) == "establishment":
-            try:
-                establishment = parse_establishment_number(number_in_words(event.text))
-            except InvalidIdentityNumber:
-                return await answer(ctx, event)
-            ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
-            said = ctx.texts.gettext(
-                "I have kept the establishment number %(number)s for your request."
-            ) % {"number": isolate(establishment)}
-        else:
-            identity = identity_first(event.text)
-            mistyped = mistyped_identity(ctx, event.text)
-            if mistyped is not None:
-                return Retry(f"{mistyped}\n{ask(ctx).text}")
-            if identity is None:
-                return await answer(ctx, event)
-            said = _keep_identity(ctx, identity)
-        if any(ch.isalpha() for ch in event.text):
-            # «ابي اجدد اقامتي 2123456788»: the wish is read too, the number kept either way
-            outcome = await answer(ctx, event)
-            if isinstance(outcome, Next):
-                return Next(outcome.step, (said, *outcome.say))
-        return Retry(f"{said}\n{ask(ctx).text}")
-
-    return answer_or_number
