@@ -14,13 +14,17 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
 # KEYS[1] the journal hash, KEYS[2] the leases, KEYS[3] the id's done marker, KEYS[4] the
-# id's keeper (who journalled it); ARGV[1] the id, ARGV[2] the body, ARGV[3] the lease in
-# ms, ARGV[4] '1' to journal an id only once, ARGV[5] the calling keep's token ('' when no
-# replica is waited for). One script so that "not handled yet" and "not journalled yet"
-# are checked and the body written with its lease in one step: two workers given the same
-# update at once cannot both take it, and no body is ever without a lease. A body found
-# journalled under the caller's own token is the caller's (an earlier try of the same
-# keep): written again, so that the WAIT after it covers it.
+# id's keeper (who journalled it), then the persons' lines to join (bot.webhook_turns);
+# ARGV[1] the id, ARGV[2] the body, ARGV[3] the lease in ms, ARGV[4] '1' to journal an id
+# only once, ARGV[5] the calling keep's token ('' when no replica is waited for), ARGV[6]
+# how long its mark lasts (ms), then with lines: the lines' TTL (ms) and one member per
+# line. One script so that "not handled yet" and "not journalled yet" are checked and the
+# body written with its lease in one step: two workers given the same update at once
+# cannot both take it, and no body is ever without a lease; and with its places in line,
+# each after everyone in that line, so that no body is journalled and not lined up (a
+# worker that died between the two let the person's later messages go first). A body
+# found journalled under the caller's own token is the caller's (an earlier try of the
+# same keep): written again, so that the WAIT after it covers it (its places kept: NX).
 KEEP: Final = (
     NOW
     + """
@@ -35,6 +39,13 @@ else
 end
 if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[5], 'PX', tonumber(ARGV[6])) end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
+for i = 5, #KEYS do
+  local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+  local order = 1
+  if last[2] then order = tonumber(last[2]) + 1 end
+  redis.call('ZADD', KEYS[i], 'NX', order, ARGV[i + 3])
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[7]))
+end
 return 1
 """
 )

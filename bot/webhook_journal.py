@@ -52,7 +52,7 @@ from redis.exceptions import NoScriptError, RedisError
 from bot.journal_scripts import CLOSE, KEEP, RENEW, TAKE_OVER
 from bot.lease_hold import beat_keys, gap_ms
 from bot.redis_ha import REPLICA_WAIT_S, WAIT_MS, run_script
-from bot.webhook_turns import Turns
+from bot.webhook_turns import LINE_TTL_MS, SEP, Turns
 
 log = logging.getLogger(__name__)
 
@@ -143,26 +143,45 @@ class Journal:
             wait_s=self.replica_wait_s,
         )
 
-    async def keep(self, body: bytes, items: int, entry_id: str | None = None) -> str | None:
+    async def keep(
+        self,
+        body: bytes,
+        items: int,
+        entry_id: str | None = None,
+        *,
+        lines: Sequence[tuple[str, str]] = (),
+    ) -> str | None:
         """Journal `body` (of `items` things to handle) and return its id. With `entry_id`
         (the platform's own id of the body) it is journalled once: None when that id is
-        journalled already or was handled in the last day. With :attr:`replicas`, returns
-        once that many replicas hold the body (past :attr:`replica_wait_s` with a warning:
-        it is on the master). Raises RedisError."""
+        journalled already or was handled in the last day. `lines`, (person, item) pairs,
+        are the places the body's items take in their persons' lines (bot.webhook_turns),
+        each after everyone in that line, as members "id#item", in the same step as the
+        body is journalled. With :attr:`replicas`, returns once that many replicas hold
+        the body (past :attr:`replica_wait_s` with a warning: it is on the master). Raises
+        RedisError."""
         once = entry_id is not None
         entry_id = entry_id or uuid.uuid4().hex
         keys = [self.key, self._leases, self._done_key(entry_id), self._keeper_key(entry_id)]
+        keys += [self.turns.line_key(person) for person, _ in lines]
         args: list[str | bytes | int] = [entry_id, body, self._lease_ms, "1" if once else "0"]
+        places: list[str | bytes | int] = []
+        if lines:
+            places = [LINE_TTL_MS, *(f"{entry_id}{SEP}{item}" for _, item in lines)]
         if self.replicas:
-            fresh = await self._keep_on_replicas(keys, args)
+            fresh = await self._keep_on_replicas(keys, args, places)
         else:
-            fresh = await self._keep(keys=keys, args=[*args, "", 0])
+            fresh = await self._keep(keys=keys, args=[*args, "", 0, *places])
         if not fresh:
             return None
         self.pending[entry_id] = items
         return entry_id
 
-    async def _keep_on_replicas(self, keys: list[str], args: list[str | bytes | int]) -> bool:
+    async def _keep_on_replicas(
+        self,
+        keys: list[str],
+        args: list[str | bytes | int],
+        places: list[str | bytes | int],
+    ) -> bool:
         """The keep script, then WAIT in the same pipeline (WAIT counts the replicas that
         hold what this connection wrote), tried again until the replicas hold it or
         :attr:`replica_wait_s` has passed. Every try carries this call's token (the
@@ -175,7 +194,7 @@ class Journal:
         deadline = time.monotonic() + self.replica_wait_s
         while True:
             async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.evalsha(self._keep.sha, len(keys), *keys, *args, token, mark_ms)
+                pipe.evalsha(self._keep.sha, len(keys), *keys, *args, token, mark_ms, *places)
                 pipe.execute_command("WAIT", self.replicas, WAIT_MS)
                 try:
                     fresh, acked = await pipe.execute()

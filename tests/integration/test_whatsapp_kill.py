@@ -1,7 +1,9 @@
 """A WhatsApp webhook worker killed between two replies of one turn, with a live worker
 beside it (two apps on one real Redis and SQLite, as two `tawasul run` processes, and the
 Graph API stand-in): the live worker's replay sends the replies not sent yet, and none the
-person already has (bot.channels.sent_marks, as on Telegram)."""
+person already has (bot.channels.sent_marks, as on Telegram). And one killed just after
+journalling a message, before its 200: the person's next message, on the live worker, does
+not go ahead of it."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from bot.app import build_services
-from bot.web import INBOX_APP_KEY, INBOX_KEY, QUEUE_KEY, build_web_app
+from bot.web import INBOX_APP_KEY, INBOX_KEY, QUEUE_KEY, WHATSAPP_KEY, build_web_app
 from standins.graph_api import GraphAPIStandin
 from standins.whatsapp_payloads import PayloadFactory, encode, sign
 from tests.integration.test_whatsapp_webhook import APP_SECRET, KHALID, MONA, settings_for
@@ -106,3 +108,88 @@ async def _post(client: TestClient[web.Request, None], payload: dict[str, Any]) 
     body = encode(payload)
     headers = {"X-Hub-Signature-256": sign(body, APP_SECRET)}
     assert (await client.post("/whatsapp/webhook", data=body, headers=headers)).status == 200
+
+
+async def test_a_message_journalled_by_a_worker_killed_at_once_is_not_overtaken(
+    tmp_path: Path, redis_url: str, redis_client: Redis
+) -> None:
+    """The dying worker journals Mona's «مرحبا» and dies right after (no 200: Meta will
+    deliver it again, later). Her next message, on the live worker, must wait for it:
+    the body is taken over once the dead worker's lease has run out, and handled first.
+    When the journal and the person's line were two Redis calls, a worker that died
+    between them left the message out of her line, and the next one was handled first
+    (the WhatsApp side of 3be8743's Telegram finding)."""
+    assert MONA.wa_id
+    async with (
+        GraphAPIStandin() as graph,
+        build_services(settings_for(tmp_path, redis_url, graph)) as services,
+        AsyncExitStack() as stack,
+    ):
+        apps: list[web.Application] = []
+        clients: list[TestClient[web.Request, None]] = []
+        for _ in range(2):
+            app = build_web_app(services, lease_s=LEASE_S)
+            server = TestServer(app, host="127.0.0.1")
+            client = TestClient[web.Request, None](server)
+            await client.start_server()
+            apps.append(app)
+            clients.append(client)
+        dying, live = clients
+        stack.push_async_callback(live.close)
+        # the order the channel (shared by both apps, as the engine is) is given them
+        order: list[str] = []
+        on_message = services_channel(apps[1]).on_message
+
+        async def recorded(item: Any) -> None:
+            order.append(item.wamid)
+            await on_message(item)
+
+        for app in apps:
+            services_channel(app).on_message = recorded  # type: ignore[method-assign]
+        payloads = PayloadFactory(graph.phone_id)
+        first, second = payloads.text(MONA, "مرحبا"), payloads.text(MONA, "فرد")
+
+        # the dying worker: killed as soon as its journal has the body
+        inbox = apps[0][INBOX_APP_KEY]
+        keep = inbox.keep
+        kept = asyncio.Event()
+
+        async def keep_then_die(*args: Any, **kwargs: Any) -> str | None:
+            entry = await keep(*args, **kwargs)
+            kept.set()
+            await asyncio.Event().wait()  # SIGKILL: nothing more of this request
+            return entry
+
+        inbox.keep = keep_then_die  # type: ignore[method-assign]
+        posting = asyncio.create_task(_post(dying, first))
+        async with asyncio.timeout(30):
+            await kept.wait()
+        inbox.pending.clear()  # its lease is renewed by no one from here
+        posting.cancel()
+        await asyncio.gather(posting, return_exceptions=True)
+        closing = asyncio.create_task(dying.close())
+
+        # her next message, on the live worker
+        await _post(live, second)
+        await _until(lambda: len(order) >= 2)
+        async with asyncio.timeout(60):
+            while await redis_client.hlen(INBOX_KEY):  # noqa: ASYNC110 (Redis has no event)
+                await asyncio.sleep(0.05)
+            await apps[1][QUEUE_KEY].join()
+        await closing
+        wamids = [_wamid(first), _wamid(second)]
+        assert order == wamids, order
+        # the greeting's answer, then the answer to «فرد»: the individual's path
+        texts = graph.texts(MONA.wa_id)
+        assert texts, texts
+
+
+def services_channel(app: web.Application) -> Any:
+    """The WhatsApp channel the app serves."""
+    return app[WHATSAPP_KEY].channel
+
+
+def _wamid(payload: dict[str, Any]) -> str:
+    wamid = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    assert isinstance(wamid, str)
+    return wamid
