@@ -36,6 +36,8 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 from aiohttp import ClientError, ClientTimeout
 
+from bot.channels.telegram_json import call_fields
+
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
 
 #: Set (by :func:`answer_unread`) while the answers of the calls made are not read.
@@ -61,6 +63,9 @@ class BotApiSession(AiohttpSession):
     def json_body(self, bot: Bot, method: TelegramMethod[TelegramType]) -> bytes | None:
         """The call as a JSON body, or None when it carries a file (multipart then).
         Fields are those aiogram's form would have: a None or empty value is left out."""
+        fast = call_fields(bot, method)  # the usual replies' shapes (bot.channels.telegram_json)
+        if fast is not None:
+            return self.json_dumps(fast).encode()
         files: dict[str, InputFile] = {}
         fields: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False).items():
