@@ -1,4 +1,5 @@
-"""The staff group's clock: a daily digest at 08:00 Riyadh time, the weekly report on
+"""The staff group's clock: a daily digest at 08:00 Riyadh time (queued until 10:00 at the
+latest, never later in the day; one line when there is nothing to count), the weekly report on
 Sundays at the same hour (:mod:`bot.staff.weekly`), a reminder when a request has one
 working day left, an escalation when it is overdue.
 
@@ -49,6 +50,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DIGEST_AT: Final = dt.time(8, 0)
+#: The digest is queued from DIGEST_AT until this time, not after. A worker started (or a
+#: group of workers restarted) later in the day posts no digest: the fresh-clone tester saw
+#: an all-zero digest in the staff group as soon as a worker started in the afternoon. Two
+#: hours leave room for a restart or a deploy in the morning; a day whose digest was missed
+#: loses no count, since the next digest's "new" counts from the last one queued.
+DIGEST_UNTIL: Final = dt.time(10, 0)
 TICK_S: Final = 30.0
 _TICK_KEY: Final = "tawasul:staff:schedule:tick:{slot}"
 
@@ -99,7 +106,8 @@ class StaffSchedule:
         if not claimed:
             return False
         today = local.date()
-        await self.digest(today, now)
+        if local.time() < DIGEST_UNTIL:
+            await self.digest(today, now)
         if self.weekly is not None:
             await self.weekly.tick(now)
         if is_working_day(today, self._holidays):
@@ -141,8 +149,17 @@ class StaffSchedule:
         """The digest's text, HTML for the staff group (every label escaped)."""
         views, fmt = self.views, HTML
         _ = views.texts.gettext
+        date = format_due_date(today, views.locale)
+        if _nothing(figures):
+            # one line, not a column of zeros: the group still sees the bot is at work
+            return fmt.t(
+                _(
+                    "Daily digest: %(date)s — nothing to report: no request is open or new, and none was decided yesterday."
+                )
+                % {"date": date}
+            )
         lines = [
-            fmt.b(_("Daily digest: %(date)s") % {"date": format_due_date(today, views.locale)}),
+            fmt.b(_("Daily digest: %(date)s") % {"date": date}),
             _count(fmt, _("New since the last digest"), figures.new),
             _count(fmt, _("Open"), figures.open),
             _count(fmt, _("Due today"), figures.due_today),
@@ -226,6 +243,19 @@ class StaffSchedule:
                 f"{mention(item.assigned_to, item.assigned_name, fmt, views.texts)}"
             )
         return "\n".join(lines)
+
+
+def _nothing(figures: DigestFigures) -> bool:
+    """Whether the digest would count nothing today (the all-time satisfaction aside)."""
+    return not (
+        figures.new
+        or figures.open
+        or figures.due_today
+        or figures.overdue
+        or figures.accepted
+        or figures.rejected
+        or figures.waiting
+    )
 
 
 def _count(fmt: Fmt, label: str, count: int) -> str:

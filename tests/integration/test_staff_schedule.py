@@ -127,6 +127,30 @@ async def test_digest_once_per_day_across_two_concurrent_schedulers(
     assert [r.dedupe_key for r in rows] == ["digest:2026-11-22", "digest:2026-11-23"]
 
 
+async def test_no_digest_at_an_afternoon_start_and_one_line_when_nothing_happened(
+    db_sessionmaker: async_sessionmaker[AsyncSession], redis_client: Redis, clock: Clock
+) -> None:
+    # two workers started at 14:00 on a fresh install: their first ticks post no digest
+    # (before, a column of zeros reached the staff group as soon as a worker started)
+    clock.now = riyadh(2026, 11, 23, 14, 0)
+    workers = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
+    await asyncio.gather(*(w.tick() for w in workers))
+    assert await texts(db_sessionmaker) == []
+    clock.now = riyadh(2026, 11, 23, 23, 59)
+    await asyncio.gather(*(w.tick() for w in workers))
+    assert await texts(db_sessionmaker) == []
+
+    # the next morning at 08:00 one digest, of one line: nothing is open, new or decided
+    clock.now = riyadh(2026, 11, 24, 8, 0)
+    fresh = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
+    await asyncio.gather(*(w.tick() for w in [*workers, *fresh]))
+    (digest,) = await texts(db_sessionmaker)
+    assert digest.dedupe_key == "digest:2026-11-24"
+    html = digest.payload["html"]
+    assert html.startswith("الملخص اليومي:") and "لا جديد" in html
+    assert "\n" not in html and ": 0" not in html and "<b>" not in html
+
+
 async def test_digest_is_queued_once_even_without_the_redis_lock(
     db_sessionmaker: async_sessionmaker[AsyncSession], redis_client: Redis, clock: Clock
 ) -> None:
