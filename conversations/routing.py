@@ -296,7 +296,7 @@ class Routing(
         if action == "resume":
             return self._welcome_back(ctx)
         if action == "restart" or state.step in START_STEPS:
-            return await self._with_reconsider_hint(ctx, await self._start(ctx, m.event, action))
+            return await self._start(ctx, m.event, action)
         if action == "cancel":
             return self._cancel(ctx)
         if action == "help":

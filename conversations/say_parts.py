@@ -120,22 +120,38 @@ class TheirSay(EngineParts):
         return self._and_again(ctx, added % {"number": number})
 
     async def _with_reconsider_hint(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
-        """The first menu, shown to a person whose rejected request may still be asked to
-        be reconsidered, says so in a line above it (found by the fresh-clone tester: a
+        """The main menu, shown to a person whose rejected request may still be asked to
+        be reconsidered, says so in a message above it (found by the fresh-clone tester: a
         person writing after a rejection met the menu with no word of it); the menu stays
-        as it is, so a new request starts as ever. Other replies come back unchanged."""
+        as it is, so a new request starts as ever. Called on every turn's replies, so the
+        line comes wherever the menu does (the first message, a greeting or a word it did
+        not understand at the menu, «Welcome back», the way out of a look-up...); what came
+        above the menu in its message goes above the line, unless it introduces the menu
+        (ends with a colon: «Here is where you left off:»).
+        Other replies come back unchanged."""
         state = ctx.state
         if not replies or state.flow != self.flow.name or state.step != self.flow.first:
             return replies
+        menu = self.flow.steps[self.flow.first].ask(ctx)
+        last = replies[-1]
+        shown = {c.id for c in last.choices}
+        if not last.text.endswith(menu.text) or any(o.id not in shown for o in menu.choices):
+            return replies  # this turn does not end with the menu
         mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         open_to_it = [v for v in mine if v.reconsiderable]  # newest first
         if not open_to_it:
             return replies
         _ = ctx.texts.gettext
+        # words, not a button: typed, they work on every channel, the terminal too
         hint = _(
-            "Your request %(number)s was not accepted. If you think something was missed, you can ask once for it to be reconsidered: type «reconsider» or press «Ask to reconsider» under the decision. Or choose below to file a new request."
+            "Your request %(number)s was not accepted. If you think something was missed, you can ask once for it to be reconsidered: just type «reconsider» and send it. Or choose below to file a new request."
         ) % {"number": open_to_it[0].number}
-        return [*replies[:-1], Reply(hint), replies[-1]]
+        lead = last.text.removesuffix(menu.text).rstrip("\n")
+        if not lead or lead.endswith(":"):
+            # nothing above the menu, or a lead that introduces it («back to the menu:»)
+            return [*replies[:-1], Reply(hint), last]
+        # a salutation, an apology...: said first, then the line, then the menu
+        return [*replies[:-1], Reply(f"{lead}\n{hint}"), dataclasses.replace(last, text=menu.text)]
 
     async def _rate(self, ctx: Ctx, number: str, rating: int) -> list[Reply]:
         origin = ctx.origin

@@ -232,6 +232,8 @@ class Turns(Routing, StoreOutage):
             line = languages.OTHER_LANGUAGE_HINT[state.locale]
         replies = await self._read(state, event)
         replies = await self._held_again(self._ctx(state, event), replies)
+        # wherever the main menu is shown, a rejection that may be reconsidered is named
+        replies = await self._with_reconsider_hint(self._ctx(state, event), replies)
         edits.settle(state)
         if line is not None:
             replies = languages.with_way_back(replies, state.locale, line)

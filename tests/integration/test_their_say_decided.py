@@ -14,7 +14,7 @@ from bot.db.requests_repo import SqlRequestGateway
 from bot.outbox.queue import replies_from_payload
 from bot.staff.desk import StaffDesk
 from bot.staff.views import PLAIN, StaffViews
-from conversations.events import Command, Media
+from conversations.events import Command, Media, Reply
 from conversations.formatting import FSI, PDI
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
@@ -107,6 +107,50 @@ async def test_the_first_menu_after_a_rejection_says_it_may_be_reconsidered(
     # asked once: the menu no longer offers it
     said = await person.says("مرحبا")
     assert [c.id for c in said[-1].choices][:2] == ["ind", "est"]
+    assert not any(filed.number in r.text for r in said)
+
+
+async def test_the_reconsideration_line_comes_wherever_the_menu_does_in_words_that_work_anywhere(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Found by the fresh-clone tester: the line came only when the first menu was
+    started, not when a greeting asked the menu again, and it told the person to press a
+    button the terminal chat does not have. It comes with the menu wherever it is shown
+    (a greeting at the menu, the terminal chat reopened, the way out of a look-up), under
+    a salutation, above a lead that introduces the menu, and says what to type."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await person.send(Command(person.origin(), "start", ""))
+
+    def line_and_menu(said: list[Reply]) -> Reply:
+        """The line above the menu, which is last and as it always is."""
+        assert [c.id for c in said[-1].choices][:2] == ["ind", "est"]
+        assert filed.number not in said[-1].text
+        [line] = [r for r in said if filed.number in r.text]
+        assert said.index(line) == len(said) - 2
+        assert "اكتب «اطلب إعادة النظر»" in line.text
+        assert "اضغط" not in line.text  # no button it may not have
+        return line
+
+    # a greeting at the menu, on the other worker: said back first, then the line
+    said = await person.says("السلام عليكم", worker=1)
+    assert line_and_menu(said).text.startswith("وعليكم السلام")
+    # the terminal chat opened again
+    said = await person.send(Command(person.origin(), "resume", ""))
+    line_and_menu(said)
+    assert "أهلًا بعودتك" in said[-1].text  # the lead stays with the menu it introduces
+    # out of a status look-up, back to the main menu
+    await person.send(Command(person.origin(), "status", ""), worker=1)
+    said = await person.taps("another")
+    assert "اكتب رقم الطلب" in said[-1].text
+    said = await person.says("إلغاء")
+    line_and_menu(said)
+    assert "القائمة الرئيسية" in said[-1].text
+    # the words it gives are the way to ask, typed
+    said = await person.says("اطلب إعادة النظر", worker=1)
+    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    await person.says("أرفقت التأمين الطبي")
+    said = await person.says("السلام عليكم")
     assert not any(filed.number in r.text for r in said)
 
 
