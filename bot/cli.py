@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from typing import NoReturn
 
 from bot.logging_setup import LOG_FILE, configure_logging
 from bot.settings import Settings, load_settings
@@ -240,16 +241,44 @@ def main(argv: list[str] | None = None) -> None:
         # documented way out: stdout to devnull, so the flush at exit cannot fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except SystemExit as stop:
+        if not (terminal or args.command == "run"):
+            raise
+        # a refusal at start-up (SettingsError, RedisUnsuitable: one line) or the
+        # supervisor's exit code: said as Python would, then ended as below
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+        _end_now(stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1))
+    except Exception:
+        if not (terminal or args.command == "run"):
+            raise
+        logging.getLogger("tawasul").exception("tawasul %s stopped by an error", args.command)
+        if terminal:
+            print(
+                f"tawasul: stopped by an error; the log ({settings.data_dir / LOG_FILE}) "
+                "has the details",
+                file=sys.stderr,
+            )
+        _end_now(1)
     if terminal or args.command == "run":
         # Everything is closed by now (database, Redis, the embedded server left or
         # stopped, the outbox task) and the goodbye printed; tearing down the interpreter's
         # modules took seconds more on a loaded machine, which a person at Ctrl-D waits
         # through, and a stopping worker is one its supervisor waits for (the drain's bound,
         # TAWASUL_DRAIN_S, is meant to be the whole of it). So the chat and run end here.
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(INTERRUPTED if interrupted else 0)
+        _end_now(INTERRUPTED if interrupted else 0)
+
+
+def _end_now(code: int) -> NoReturn:
+    """Ends the process with ``code`` without the interpreter's teardown. Also after an
+    error: the teardown waits for every thread that is not a daemon (aiosqlite's connection
+    threads are not; nor is a pool's manager), so a start-up that failed with one of them
+    still open would leave a process that never exits, which a supervisor (systemd,
+    Kubernetes) takes for one still starting."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,47 @@ _WHATSAPP_REQUIRED = (
     "whatsapp_app_secret",
     "whatsapp_verify_token",
 )
+
+
+#: The levels TAWASUL_LOG_LEVEL takes (the logging module's names).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: The databases the bot runs on, by their SQLAlchemy URL's beginning (the async drivers
+#: it installs): SQLite and PostgreSQL.
+DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def check_redis_url(url: str) -> None:
+    """Raises ValueError (its text one line for the operator) unless ``url`` is one
+    redis-py's client takes: redis://, rediss:// (TLS) or unix:// (a socket path). Sentinel
+    has settings of its own (TAWASUL_REDIS_SENTINELS), not a URL form."""
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if scheme.startswith("redis+sentinel") or scheme == "sentinel":
+        raise ValueError(
+            "for Redis behind Sentinel set TAWASUL_REDIS_SENTINELS=host:port,... and "
+            "TAWASUL_REDIS_SERVICE instead"
+        )
+    if scheme not in _REDIS_SCHEMES:
+        raise ValueError(
+            "expected redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS) or unix:///PATH, "
+            "e.g. redis://localhost:6379/0"
+        )
+    parsed = urlsplit(url)
+    try:
+        parsed.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ValueError(f"the port in {_without_password(url)!r} is not a number") from None
+    if scheme == "unix" and not parsed.path:
+        raise ValueError("a unix:// URL needs the socket's path, e.g. unix:///run/redis.sock")
+    if scheme != "unix" and not parsed.hostname:
+        raise ValueError("no host: expected redis://HOST:PORT/DB, e.g. redis://localhost:6379/0")
+    database = parsed.path.strip("/")
+    if scheme != "unix" and database and not database.isdigit():
+        raise ValueError(f"the database {database!r} after the host is not a number")
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"//[^@/]*@", "//", url)
 
 
 def _env(field: str) -> str:
@@ -172,6 +214,14 @@ class Settings(BaseSettings):
             raise ValueError("1 to 256 characters, each A-Z, a-z, 0-9, _ or - (Telegram's rule)")
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None:
+            check_redis_url(value)
+        return value
+
     @field_validator("redis_sentinels")
     @classmethod
     def _sentinels(cls, value: str) -> str:
@@ -291,6 +341,26 @@ class Settings(BaseSettings):
     @property
     def officers(self) -> frozenset[int]:
         return frozenset(int(p) for p in self.officer_ids.replace(",", " ").split())
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and not value.startswith(DATABASE_SCHEMES):
+            scheme = value.partition(":")[0]
+            raise ValueError(
+                f"{scheme!r} databases are not supported; use SQLite "
+                "(sqlite+aiosqlite:///PATH) or PostgreSQL (postgresql+asyncpg://USER@HOST/DB)"
+            )
+        return value
 
     @field_validator("database_pgbouncer")
     @classmethod

@@ -1,0 +1,98 @@
+"""`tawasul run` refuses a malformed setting with one line and an exit code, and any
+start-up failure ends the process (a supervisor must not see a live process that will
+never serve). Real processes, as an operator starts them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+#: a bound, not what it takes: the refusals come at settings load (a second or two); the
+#: failure after start-up comes after the bot's imports (10-60 s on a loaded machine)
+BOUND_S = 150
+TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(data: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAWASUL_")}
+    return (
+        env
+        | {
+            "TAWASUL_TELEGRAM_TOKEN": TOKEN,
+            # nothing listens there: nothing may be asked of Telegram before the refusal
+            "TAWASUL_TELEGRAM_API_URL": "http://127.0.0.1:9",
+            "TAWASUL_TELEGRAM_WEBHOOK_URL": "https://bot.example.sa/telegram/webhook",
+            "TAWASUL_TELEGRAM_WEBHOOK_SECRET": "s3cret",
+            "TAWASUL_HTTP_PORT": str(_free_port()),
+            "TAWASUL_DATA_DIR": str(data),
+            "TAWASUL_STAFF_SCHEDULE": "off",
+        }
+        | extra
+    )
+
+
+def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path, env=_env(tmp_path / "data", **extra),
+        capture_output=True, text=True, timeout=BOUND_S, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "says"),
+    [
+        ("TAWASUL_REDIS_URL", "http://localhost", "redis://HOST:PORT/DB"),
+        ("TAWASUL_REDIS_URL", "redis://localhost:six/0", "not a number"),
+        ("TAWASUL_REDIS_URL", "redis+sentinel://10.0.0.5:26379", "TAWASUL_REDIS_SENTINELS"),
+        ("TAWASUL_LOG_LEVEL", "LOUD", "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ("TAWASUL_DATABASE_URL", "mysql://x", "SQLite"),
+    ],
+)
+def test_a_malformed_setting_is_one_line_and_exit_1(
+    tmp_path: Path, setting: str, value: str, says: str
+) -> None:
+    done = _run(tmp_path, "run", **{setting: value})
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert len(lines) == 1, done.stderr[-2000:]
+    assert f"setting {setting} is invalid" in lines[0] and says in lines[0]
+    assert "PostgreSQL" in lines[0] or setting != "TAWASUL_DATABASE_URL"
+
+
+_FAILING_START = """
+import sys, threading
+import bot.runner
+
+async def serve(settings, *, listen_fd=None):
+    # what a failed start-up may leave behind: a thread that is not a daemon (as
+    # aiosqlite's connection threads are not), waiting for ever
+    threading.Thread(target=threading.Event().wait, name="left-behind").start()
+    raise RuntimeError("start-up failed")
+
+bot.runner.serve = serve
+from bot.cli import main
+main(["run"])
+"""
+
+
+def test_a_failure_at_start_up_ends_the_process(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FAILING_START],
+        cwd=tmp_path, env=_env(tmp_path / "data"),
+        capture_output=True, text=True, timeout=BOUND_S, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "RuntimeError: start-up failed" in done.stderr
