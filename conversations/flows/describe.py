@@ -50,6 +50,9 @@ _DRAFT = "description_draft"
 OVERFLOW = "description_overflow_at"
 # set while the description is the kept start of a longer one (until it is replaced)
 _CUT = "description_cut"
+#: The words set aside by a change of service (:func:`set_aside`): while they are the
+#: pending words, the step says where they come from.
+_ASIDE = "description_set_aside"
 #: The choice that keeps the description already written, on coming back to its step.
 KEEP = "keep_description"
 #: Words typed before the description step (a sentence at a number step), kept in the
@@ -99,7 +102,7 @@ def set_aside(ctx: Ctx) -> None:
         answers.pop(key, None)
     kept = "\n".join(p for p in parts if p.strip())
     if kept:
-        answers[PENDING] = kept
+        answers[PENDING] = answers[_ASIDE] = kept
 
 
 # ---- the problem in their words ------------------------------------------------------
@@ -112,6 +115,9 @@ def ask_description(ctx: Ctx) -> Prompt:
         # back here (by «Back», or to change it from the summary): what they wrote is
         # shown and kept unless they send a new text; it was once silently dropped
         heading, kept = _("Your description so far:"), answers["description"]
+    elif answers.get(PENDING) and answers.get(_ASIDE) == answers[PENDING]:
+        # written at this step before the service was changed: not «before the step»
+        heading, kept = _("You wrote this before the service was changed:"), answers[PENDING]
     elif answers.get(PENDING):
         # written too early, at a number step or a question (found by the fresh-clone
         # tester): offered

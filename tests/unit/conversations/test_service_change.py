@@ -60,6 +60,7 @@ async def test_a_wish_in_words_is_offered_and_what_was_given_is_kept(
     # the identity and mobile numbers are used again, the description offered again
     assert "سأستخدم رقم الهوية" in chat.said and "سأستخدم رقم الجوال" in chat.said
     assert DESCRIPTION in chat.said and "keep_description" in chat.choice_ids
+    assert "كتبته قبل تغيير الخدمة" in chat.said and "قبل خطوة الوصف" not in chat.said
     await chat.tap("keep_description")
     await chat.media(ref="visa-doc")
     await chat.tap("done")
