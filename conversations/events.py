@@ -22,6 +22,9 @@ class Origin:
     an edited message: the `message_id` of the message it replaces. `phone_unverified` is
     true when the channel cannot vouch for any phone number of the sender (a WhatsApp user
     known only by a username): the phone step then takes a typed number, marked so.
+    `phone_typed` is true when the channel has no control that shares the sender's number
+    and vouches instead that a number typed there is the sender's own (the terminal chat,
+    run by the person on their own machine): the phone step asks them to type it.
     `language` is the language the person's app is set to, as the platform says it (an
     IETF tag: Telegram's ``from.language_code``, such as "en" or "en-US"); None when the
     platform does not say. Only a hint: see conversations.languages.from_platform."""
@@ -33,6 +36,7 @@ class Origin:
     edits: str | None = None
     phone_unverified: bool = False
     language: str | None = None
+    phone_typed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

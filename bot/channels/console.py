@@ -10,6 +10,7 @@ as their own number), an empty line is answered with the question again, end of 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import mimetypes
 import shlex
 import sys
@@ -131,7 +132,8 @@ def to_event(
     """Turns a typed line into an event (``event_id`` its id, a new one when None); None
     for an empty line; ``/photo`` gives :class:`Attachments`, one event per file (the
     first with ``event_id``, the next ones with ids made from it)."""
-    origin = Origin(CHANNEL, user_key, event_id or uuid.uuid4().hex)
+    # no button shares a number here; one typed is the person's own (the phone step asks so)
+    origin = Origin(CHANNEL, user_key, event_id or uuid.uuid4().hex, phone_typed=True)
     stripped = line.strip()
     if not stripped:
         return None
@@ -140,7 +142,9 @@ def to_event(
         return Attachments(
             tuple(
                 _attach(
-                    Origin(CHANNEL, user_key, f"{origin.event_id}{f'-{i}' if i else ''}"),
+                    dataclasses.replace(
+                        origin, event_id=f"{origin.event_id}{f'-{i}' if i else ''}"
+                    ),
                     path,
                     media,
                 )
@@ -203,7 +207,7 @@ async def opening(store: DialogueStore, user_key: str) -> Event:
     (the welcome) for someone new here, else ``/resume`` (a word of welcome back and the
     question they were at, see conversations.moves) so a returning person is not given the
     whole welcome and help again, and a draft is never reset."""
-    origin = Origin(CHANNEL, user_key, uuid.uuid4().hex)
+    origin = Origin(CHANNEL, user_key, uuid.uuid4().hex, phone_typed=True)
     try:
         state = await store.load(CHANNEL, user_key)
     except Exception:

@@ -43,6 +43,13 @@ def ask_phone(ctx: Ctx) -> Prompt:
                 "Please type your Saudi mobile number (for example 05XXXXXXXX). WhatsApp does not share your number with us, so the officer will see it as not verified."
             )
         )
+    if ctx.origin.phone_typed:
+        # no button shares a number here (the terminal chat): typed, the channel vouches
+        return Prompt(
+            _(
+                "Please type your mobile number, for example 05XXXXXXXX, so the request is linked to you."
+            )
+        )
     return Prompt(
         _(
             "Please share your mobile number with the «Share my number» button, so the request is linked to you."
@@ -123,7 +130,7 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
 def _number_wanted(ctx: Ctx) -> str:
     """What the phone step wants, said after what was wrong with the message."""
     _ = ctx.texts.gettext
-    if ctx.origin.phone_unverified:
+    if ctx.origin.phone_unverified or ctx.origin.phone_typed:
         return _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
     return _("Now I need your mobile number: please press «Share my number».")
 
@@ -155,6 +162,16 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
         return words
     if ctx.origin.phone_unverified:
         return _typed_phone(ctx, event)
+    if ctx.origin.phone_typed and isinstance(event, Text):
+        # the channel vouches that a number typed there is the person's own
+        typed = event.text
+        try:
+            event = Contact(event.origin, normalise_phone(number_in_words(typed)), is_own=True)
+        except InvalidPhoneNumber:
+            return Retry(
+                letters_problem(ctx, typed)
+                or _("Please type your mobile number in digits, for example 05XXXXXXXX.")
+            )
     if isinstance(event, Contact):
         if not event.is_own:
             return Retry(
@@ -171,6 +188,8 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
             "summary" if ctx.state.editing else "description",
             (_("Thank you, your number is saved."),),
         )
+    if ctx.origin.phone_typed:
+        return Retry(_number_wanted(ctx))
     return Retry(
         _(
             "For your protection, the number must come from your own account: please press «Share my number»."

@@ -31,7 +31,7 @@ def file_request(chat: Session, tmp_path: Path, *, seed: int) -> str:
     chat.say("1", "ما الخدمة")
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
     chat.say("1", "اكتب رقم هوية")
-    chat.say("2000000006", "مشاركة رقمي")
+    chat.say("2000000006", "اكتب رقم جوالك")
     chat.say("/contact 0501234567", "صِف طلبك")
     chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")
     shot = tmp_path / f"error-{seed}.png"

@@ -1,6 +1,7 @@
 """The Telegram channel and the terminal run the same dialogue: the same script gives the
-same answers. Both go through the whole real stack (engine, Redis, SQLite); Telegram
-through aiogram and a local Bot API stand-in, the terminal through `chat` reading lines."""
+same answers, but for the phone step, worded for each channel's way to give a number. Both
+go through the whole real stack (engine, Redis, SQLite); Telegram through aiogram and a
+local Bot API stand-in, the terminal through `chat` reading lines."""
 
 from __future__ import annotations
 
@@ -98,6 +99,12 @@ async def _telegram_answers(tmp: Path, redis_url: str) -> list[tuple[str, list[s
 async def test_same_script_same_answers(tmp_path: Path, redis_url: str) -> None:
     console = await _console_answers(tmp_path, redis_url)
     telegram = await _telegram_answers(tmp_path, redis_url)
+    # but the phone step, worded for each channel: Telegram's button, the terminal's typing
+    [phone] = [i for i, (_t, labels) in enumerate(telegram) if "مشاركة رقمي" in labels]
+    assert "بزر «مشاركة رقمي»" in telegram[phone][0]
+    assert console[phone][0].startswith("فضلًا اكتب رقم جوالك") and "مشاركة" not in console[phone][0]
+    assert telegram[phone][1] == ["مشاركة رقمي", *console[phone][1]]
+    del telegram[phone], console[phone]
     assert [_same(t) for t, _ in telegram] == [_same(t) for t, _ in console]
     # the same choices, whether buttons or a numbered list
     for (_t, tg_labels), (_c, console_labels) in zip(telegram, console, strict=True):

@@ -143,7 +143,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     # coming back to the draft: the question the person was at, asked again
     second.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)
     second.say("١", "اكتب رقم هوية صاحب الطلب")  # "inside the kingdom", in Arabic digits
-    second.say("٢٠٠٠٠٠٠٠٠٦", "مشاركة رقمي")
+    second.say("٢٠٠٠٠٠٠٠٠٦", "اكتب رقم جوالك")
     second.say("/contact 0501234567", "صِف طلبك")
     second.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
     photo = tmp_path / "iqama.png"

@@ -49,7 +49,7 @@ def test_a_returning_person_resumes_and_is_told_what_is_kept(
     assert "أهلًا بعودتك. نكمل من حيث توقفت" in clean_input(third.text)
     assert WELCOME not in third.text
     third.say("١", "اكتب رقم هوية صاحب الطلب")
-    third.say("2000000006", "مشاركة رقمي")
+    third.say("2000000006", "اكتب رقم جوالك")
     assert KEPT in _goodbye(third.close())  # an identity number typed: kept, and said so
 
 

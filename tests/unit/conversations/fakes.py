@@ -317,3 +317,11 @@ class WhatsAppChat(Chat):
 
     def origin(self, event_id: str | None = None) -> Origin:
         return dataclasses.replace(super().origin(event_id), phone_unverified=True)
+
+
+class TerminalChat(Chat):
+    """A chat on a channel with no button that shares a number, which vouches for a
+    number typed there (the terminal chat): ``Origin.phone_typed``."""
+
+    def origin(self, event_id: str | None = None) -> Origin:
+        return dataclasses.replace(super().origin(event_id), phone_typed=True)
