@@ -198,7 +198,7 @@ class Desk(DeskCore[R, F]):
     ) -> R:
         """Answers a reconsideration by keeping the rejection; the person is told, with
         the officer's ``reason`` for keeping it (cut to :data:`MAX_REASON`; the group's
-        «keep» button gives none, and the notice then says so). Another officer's request
+        «keep» button asks for it; without one the notice says the officer gave none). Another officer's request
         needs ``over`` (see :meth:`_claim`). Raises :class:`SayRefused` ("not_rejected")
         when no reconsideration is waiting."""
         why = reason.strip()[:MAX_REASON] or None

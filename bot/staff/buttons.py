@@ -128,7 +128,9 @@ class ButtonHandlers(QuestionHandlers):
             await self._block_pressed(bot, query, number, offered, officer)
         elif action.action == QUESTION:
             await self._question_chosen(bot, query, action, officer)
-        elif action.action in (REOPEN_ASKED, KEEP_REJECTED):
+        elif action.action == KEEP_REJECTED:
+            await self._keep_pressed(bot, query, number, offered, officer)
+        elif action.action == REOPEN_ASKED:
             await self._reconsidered(query, action.action, number, offered, officer)
         else:
             await self._reason_chosen(bot, query, action, officer)
@@ -182,17 +184,33 @@ class ButtonHandlers(QuestionHandlers):
             return
         await self._done(query, self._confirm.undone(number), undone)
 
+    async def _keep_pressed(
+        self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer
+    ) -> None:
+        """«Keep rejected» asks for the reason, as «reject» does: the person asked with a
+        reason and is owed one (the button kept the rejection at once, with none; found by
+        the fresh-clone tester). The desk keeps it when the officer replies."""
+        _ = self._
+        record = await self._record(number)
+        if record.status is not RequestStatus.REJECTED or not record.reconsider_reason:
+            raise StaleAction(number)  # answered already, or reopened otherwise
+        if not record_fresh(record, officer, offered):
+            raise StaleAction(number)
+        check_owner(record, officer)
+        await self._prompt(
+            bot, query, "keep", number, offered, officer,
+            _("%(officer)s, type why request %(number)s stays rejected, as a reply to this message. The person will read it."),
+            placeholder=_("The reason for the person"),
+        )  # fmt: skip
+
     async def _reconsidered(
         self, query: CallbackQuery, action: str, number: str, offered: int, officer: Officer
     ) -> None:
-        """The officer's answer to the person's request for reconsideration."""
+        """The officer's answer to the person's request for reconsideration: reopened as
+        asked («keep rejected» asks for a reason first: :meth:`_keep_pressed`)."""
         try:
-            if action == REOPEN_ASKED:
-                record = await self._desk.reopen_on_request(number, officer, offered=offered)
-                done = self._confirm.reopened_as_asked(number)
-            else:
-                record = await self._desk.keep_rejected(number, officer, offered=offered)
-                done = self._confirm.kept(number)
+            record = await self._desk.reopen_on_request(number, officer, offered=offered)
+            done = self._confirm.reopened_as_asked(number)
         except SayRefused:
             raise StaleAction(number) from None  # answered already, or reopened otherwise
         await self._done(query, done, record)

@@ -23,6 +23,7 @@ from bot.staff.blocking import BlockHandlers
 from bot.staff.group import answer, officer_of
 from bot.staff.menus import pick_menu
 from bot.staff.views import HTML, mention, script_mismatch
+from conversations.ports import SayRefused
 from domain.status import IllegalTransition
 from officers.failures import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
 from officers.officer import Officer
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 PROMPT_TTL_S: Final = 24 * 3600
 _PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
 
-PromptKind = Literal["ask", "reject", "reopen", "block"]
+PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
 
 
 class PromptHandlers(BlockHandlers):
@@ -149,6 +150,8 @@ class PromptHandlers(BlockHandlers):
             reply = self._illegal(number, exc.current)
         except StaleAction:
             reply = self._stale(await self._record(number))
+        except SayRefused:  # a reconsideration answered (or reopened) since the prompt
+            reply = self._stale(await self._record(number))
         except AlreadyTaken as exc:  # taken by another officer since the prompt was offered
             reply = self._taken(number, exc.name)
         except MissingReason:
@@ -179,6 +182,9 @@ class PromptHandlers(BlockHandlers):
             await self._desk.reject(number, officer, text, offered=offered)
             grace_s = self._desk.decision_grace_s
             answer_text = confirm.rejected(number, officer.name, grace_s=grace_s)
+        elif kind == "keep":
+            await self._desk.keep_rejected(number, officer, text, offered=offered)
+            answer_text = confirm.kept(number)
         else:
             await self._desk.reopen(number, officer, text, offered=offered)
             answer_text = confirm.reopened(number, officer.name)
