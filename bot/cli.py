@@ -103,12 +103,24 @@ async def _webhook(settings: Settings, action: str) -> int:
 
 
 async def _db_upgrade(settings: Settings) -> None:
-    from bot.db.migrate import upgrade
+    """Migrates to the newest revision and says in one line what was done; alembic's own
+    progress lines (a dozen at INFO) are left out of this command's output."""
+    from bot.db.migrate import current_revision, head_revision, upgrade
     from bot.db.startup import prepare_data_dir
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     prepare_data_dir(settings.data_dir)
-    await upgrade(settings.sqlalchemy_url)
-    print("database is up to date")
+    url = settings.sqlalchemy_url
+    head = head_revision(url)
+    try:
+        before = await current_revision(url)
+    except Exception as exc:  # the URL may hold a password: the error's type only
+        sys.exit(f"tawasul: the database cannot be reached ({type(exc).__name__})")
+    if before == head:
+        print(f"database already up to date (revision {head})")
+        return
+    await upgrade(url)
+    print(f"database upgraded from revision {before or 'none (empty)'} to {head}")
 
 
 async def _redis(settings: Settings) -> None:

@@ -8,6 +8,7 @@ does not migrate at start (TAWASUL_AUTO_MIGRATE=false, as deployed) should not p
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,11 @@ from bot.db.engine import make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+# Alembic's plugin registry logs a dozen «setup plugin …» lines at INFO whenever a config
+# is read (also to find the head revision for a one-line refusal): noise for an operator.
+# Its migration lines («Running upgrade 0008 -> 0009») stay.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 # migrations/ is a top-level folder next to bot/ (this file is bot/db/migrate.py).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"

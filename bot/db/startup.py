@@ -14,6 +14,8 @@ import asyncio
 import fcntl
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.db.migrate import current_revision, head_revision, upgrade
 from bot.settings import Settings, SettingsError
 
@@ -49,17 +51,32 @@ async def check_at_head(settings: Settings) -> None:
     """Stops (SettingsError: one line) when the database is not at the revision this
     code needs; for TAWASUL_AUTO_MIGRATE off."""
     head = head_revision(settings.sqlalchemy_url)
-    try:
-        current = await current_revision(settings.sqlalchemy_url)
-    except Exception as exc:  # the URL may hold a password: the error's type only
-        raise SettingsError(
-            f"tawasul: the database cannot be reached ({type(exc).__name__})"
-        ) from None
+    if sqlite_file_missing(settings.sqlalchemy_url) is not None:
+        # not opened: SQLite would create an empty file, or fail for want of the data
+        # directory, which read «cannot be reached» while the deploy step had only not run
+        current = None
+    else:
+        try:
+            current = await current_revision(settings.sqlalchemy_url)
+        except Exception as exc:  # the URL may hold a password: the error's type only
+            raise SettingsError(
+                f"tawasul: the database cannot be reached ({type(exc).__name__})"
+            ) from None
     if current != head:
         raise SettingsError(
             f"tawasul: the database is at revision {current or 'none (empty)'}, this version "
             f"needs {head}: run `tawasul db upgrade` first (TAWASUL_AUTO_MIGRATE is off)"
         )
+
+
+def sqlite_file_missing(url: str) -> Path | None:
+    """The file of the SQLite database ``url`` names when it does not exist; None when it
+    does, or when the database is not a SQLite file."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
 
 
 async def prepare_database(settings: Settings) -> None:

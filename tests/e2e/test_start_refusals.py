@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.migrate import head_revision
+
 ROOT = Path(__file__).resolve().parents[2]
 #: a bound, not what it takes: the refusals come at settings load (a second or two); the
 #: failure after start-up comes after the bot's imports (10-60 s on a loaded machine)
@@ -96,3 +98,31 @@ def test_a_failure_at_start_up_ends_the_process(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 1, done.stderr[-2000:]
     assert "RuntimeError: start-up failed" in done.stderr
+
+
+def test_without_auto_migrate_a_data_dir_not_made_yet_says_to_upgrade(tmp_path: Path) -> None:
+    done = _run(tmp_path, "run", TAWASUL_AUTO_MIGRATE="false")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert len(lines) == 1 and "run `tawasul db upgrade`" in lines[0], done.stderr[-2000:]
+    assert not (tmp_path / "data" / "tawasul.sqlite3").exists()
+
+
+def test_db_upgrade_says_in_one_line_what_it_did(tmp_path: Path) -> None:
+    head = head_revision(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'tawasul.sqlite3'}")
+    first = _run(tmp_path, "db", "upgrade", TAWASUL_LOG_LEVEL="INFO")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert first.stdout.splitlines() == [
+        f"database upgraded from revision none (empty) to {head}"
+    ], first.stdout
+    assert first.stderr == ""  # no alembic progress lines
+    again = _run(tmp_path, "db", "upgrade", TAWASUL_LOG_LEVEL="INFO")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.splitlines() == [f"database already up to date (revision {head})"]
+    assert again.stderr == ""
+    # and a run without auto-migrate now starts past the database check: the Redis is
+    # what it stops at (nothing listens on port 9)
+    ran = _run(
+        tmp_path, "run", TAWASUL_AUTO_MIGRATE="false", TAWASUL_REDIS_URL="redis://127.0.0.1:9/0"
+    )
+    assert ran.returncode == 1 and "db upgrade" not in ran.stderr, ran.stderr[-2000:]
