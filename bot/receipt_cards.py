@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
@@ -20,7 +21,7 @@ import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from conversations.formatting import digits_for
 from conversations.receipt import Receipt
@@ -91,6 +92,8 @@ class ReceiptCards:
         return loop.time() - began
 
     def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None and _PRESTARTED:
+            self._pool = _PRESTARTED.pop()
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._processes,
@@ -104,6 +107,52 @@ class ReceiptCards:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+#: The name of a card process forked from a worker (the kernel's, 15 bytes at most).
+CARDS_NAME: Final = "tawasul-cards"
+#: The pool :func:`prestart` started in this process, for its first ReceiptCards to take.
+_PRESTARTED: list[ProcessPoolExecutor] = []
+
+
+def prestart(processes: int = 1) -> None:
+    """Starts this process's card pool now, its process forked from this one, for the
+    first :class:`ReceiptCards` to use. Only while the process has one thread and no event
+    loop: a supervised worker just forked from its forkserver (bot.worker_start).
+
+    Why a fork there: a pool of another start method ("spawn", as :class:`ReceiptCards`
+    makes otherwise) shares its queues' locks with its process through named POSIX
+    semaphores, registered with the resource tracker the workers share with their
+    supervisor and unlinked at the pool's close; a worker killed outright (SIGKILL, or
+    past the drain's bound) never closed its pool, so its 5 semaphores stayed in /dev/shm
+    until the supervisor stopped, when the tracker unlinked them with «resource_tracker:
+    There appear to be 5 leaked semaphore objects to clean up at shutdown». A fork
+    pool's semaphores are unlinked as they are made (nothing to leak, nothing
+    registered), and forking before any thread or loop exists is what makes the fork
+    safe; the pool forks its process here, once, before its own manager thread starts
+    (concurrent.futures never forks again for a "fork" pool). The process also starts
+    without a fresh interpreter's imports."""
+    pool = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=forked_card_process,
+        initargs=(os.getpid(),),
+    )
+    pool.submit(os.getpid).result()  # the fork, now
+    _PRESTARTED.append(pool)
+
+
+def forked_card_process(parent: int) -> None:
+    """Runs first in a card process forked from a worker (:func:`prestart`): named
+    «tawasul-cards» (it had its worker's name, which ``pgrep -x tawasul-worker`` counts),
+    the worker's objects put out of the collector's reach (gc.freeze: a collection would
+    touch each of them and so copy every page it shares with the worker), then
+    :func:`end_with_parent`."""
+    if sys.platform.startswith("linux"):
+        pr_set_name = 15  # prctl(2)
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_name, CARDS_NAME.encode(), 0, 0, 0)
+    gc.freeze()
+    end_with_parent(parent)
 
 
 def end_with_parent(parent: int) -> None:

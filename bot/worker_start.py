@@ -78,6 +78,11 @@ def run_worker(sock: socket.socket, slot: int, listen_option: str) -> None:
     # the forkserver gone (killed), the supervisor counts this worker as exited and starts
     # another: this one must not keep serving the port beside it
     _linux(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    # before any thread or loop: the receipt cards' process is forked from here, so its
+    # pool makes no named semaphore a killed worker would leave behind (bot.receipt_cards)
+    from bot.receipt_cards import prestart
+
+    prestart()
     _stop_when_the_supervisor_goes()
     os.environ["TAWASUL_WORKER_NUMBER"] = str(slot)
     # the descriptor is the worker's web server's from here (bot.runner wraps it again)
