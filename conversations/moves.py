@@ -33,7 +33,7 @@ from conversations.manners import salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics
 from conversations.reading import START_STEPS
 from conversations.state import replace_state
-from conversations.stray_files import FILE_KINDS, file_note, first_of_album
+from conversations.stray_files import FILE_KINDS, file_note, first_of_album, unheard
 
 
 class Moves(EngineParts):
@@ -94,6 +94,11 @@ class Moves(EngineParts):
             replies = self._restart(ctx)
             kept = keep_contact(ctx, event)
             return [Reply(kept), *replies] if kept is not None else replies
+        polite = unheard(ctx, event)
+        if polite is not None:
+            # a voice note, a video, a sticker: said why it was not used, above the first
+            # question (found by the fresh-clone tester: after filing, only the menu came)
+            return [Reply(polite), *self._restart(ctx)]
         if isinstance(event, Media) and event.kind in FILE_KINDS:
             # a photo as the first message is kept for the request (conversations.flows.
             # early_files); after filing, said what became of it (conversations.stray_files)

@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 from conversations.engine_parts import EngineParts
-from conversations.events import Event, Reply, Text
+from conversations.events import Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import (
     MORE_INFO,
@@ -21,9 +21,11 @@ from conversations.flows.more_info import (
     unhold,
     waiting_questions,
 )
+from conversations.formatting import isolate
 from conversations.keywords import courtesy
 from conversations.reading import START_STEPS
 from conversations.state import DialogueState
+from conversations.stray_files import unheard
 
 
 class OfficerAnswers(EngineParts):
@@ -59,6 +61,37 @@ class OfficerAnswers(EngineParts):
             return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
         ctx.state.held = {**kept, "idle": True}
         return [self._offer(ctx, waiting)]
+
+    async def _unheard_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+        """A voice note (a video, a sticker, a location) sent while an officer waits for an
+        answer and nothing is being filled in: why it was not used, that it was not taken
+        as the answer, the question still open, and to type the answer, with «Answer»
+        under it; nothing changes. Found by the fresh-clone tester: a voice note sent as
+        the answer got only the first menu, so the person thought they had answered.
+        None for other messages or when nothing waits."""
+        polite = unheard(ctx, event)
+        if polite is None:
+            return None
+        waiting = await waiting_questions(ctx)
+        if not waiting:
+            return None
+        _ = ctx.texts.gettext
+        if len(waiting) == 1:
+            number, question = waiting[0]
+            line = _(
+                "It was not taken as your answer: the officer's question about request %(number)s is still open:\n«%(question)s»\nPlease type your answer to the officer's question (you can also send photos or PDF files)."
+            ) % {"number": number, "question": isolate(question)}
+            options: tuple[Option, ...] = (Option(f"ans:{number}", _("Answer")),)
+        else:
+            line = _(
+                "It was not taken as an answer: officers are still waiting for your answers about requests %(numbers)s. Please type your answer to the officer's question (you can also send photos or PDF files)."
+            ) % {"numbers": ("، " if ctx.locale == "ar" else ", ").join(n for n, _q in waiting)}
+            options = tuple(
+                Option(f"ans:{n}", _("Answer about %(number)s") % {"number": n})
+                for n, _q in waiting
+            )
+        ctx.state.offered = [[o.id, o.label] for o in options]
+        return [Reply(f"{polite}\n{line}", choices=options)]
 
     async def _offer_answer(self, ctx: Ctx, event: Event, hint: str) -> list[Reply] | None:
         """A message the current step can't use, while an officer waits: perhaps it is the

@@ -274,6 +274,9 @@ class Routing(
             return None
         ctx, chosen = m.ctx, m.chosen
         if m.answers and self._idle(ctx.state):
+            unheard = await self._unheard_answer(ctx, m.event)
+            if unheard is not None:
+                return unheard
             taken = await self._unprompted_answer(ctx, m.event)
             if taken is not None:
                 return taken

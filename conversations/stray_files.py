@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from conversations.events import Media
+from conversations.events import Event, Media, Unsupported
 from conversations.flow import Ctx, Retry
-from conversations.reading import START_STEPS
+from conversations.reading import START_STEPS, unusable
 
 #: How long after a request to reconsider a photo is taken to be meant for it.
 RECONSIDERED_RECENTLY = dt.timedelta(hours=1)
@@ -52,6 +52,19 @@ def recent_reconsideration(ctx: Ctx) -> tuple[str, list[str]] | None:
     except ValueError:
         return None
     return (number, albums) if ctx.now - when < RECONSIDERED_RECENTLY else None
+
+
+def unheard(ctx: Ctx, event: Event) -> str | None:
+    """The polite word for a voice note, an audio, a video (a round one too), a sticker or
+    a location, which no step takes; None for anything else (a photo or file has its own
+    note, :func:`file_note`). Said wherever the person is, also before the first question
+    and after filing (found by the fresh-clone tester: a voice note there got only the
+    first menu, with no word of it)."""
+    if (isinstance(event, Media) and event.kind not in FILE_KINDS) or isinstance(
+        event, Unsupported
+    ):
+        return unusable(ctx, event)
+    return None
 
 
 def first_of_album(ctx: Ctx, event: Media) -> bool:

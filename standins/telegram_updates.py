@@ -269,6 +269,18 @@ class UpdateFactory:
         }
         return self._message(user, None, voice=voice)
 
+    def video_note(self, user: TgUser, file_id: str | None = None, duration: int = 6) -> JSON:
+        """A round video message, as Telegram's in-chat camera button sends it."""
+        file_id = file_id or fake_file_id("video_note")
+        video_note = {
+            "duration": duration,
+            "length": 384,
+            "file_id": file_id,
+            "file_unique_id": _unique_id(file_id),
+            "file_size": 210_000,
+        }
+        return self._message(user, None, video_note=video_note)
+
     def location(self, user: TgUser, latitude: float = 24.7136, longitude: float = 46.6753) -> JSON:
         return self._message(user, None, location={"latitude": latitude, "longitude": longitude})
 
