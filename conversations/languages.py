@@ -1,10 +1,11 @@
 """The languages the bot speaks, and how a person asks for one in their own words.
 
 The switch works at any step: the «English» / «العربية» button under help, ``/lang``
-(``/lang en``, ``/lang ar``), or typing the language's name as people write it. The
-names and the welcome's hint here are deliberately not translated: a language is named in
-itself, and the hint that the other language exists is written in that other language, for
-the person who cannot read this one.
+(``/lang en``, ``/lang ar``), typing the language's name as people write it, or asking
+for it in words («please answer in English», «كلمني بالعربي»). The names, the phrases
+(conversations/data/languages.json) and the welcome's hint are deliberately not
+translated: a language is named in itself, and the hint that the other language exists is
+written in that other language, for the person who cannot read this one.
 
 Once the person's language is set, it does not flip on one message: a sentence in the other
 language is answered in theirs, with a line in the language they wrote in saying how to
@@ -42,24 +43,66 @@ OTHER_LANGUAGE_HINT = {
     "en": "للمتابعة بالعربية اكتب «عربي».",
 }
 
-# Compared after fold_arabic: hamza, ta marbuta and alef maqsura variants need no entry.
-_TYPED = {
-    "en": (
-        "english", "in english", "inglish", "engl", "انجليزي", "انجليزيه", "الانجليزي",
-        "الانجليزيه", "اللغه الانجليزيه", "بالانجليزي", "بالانجليزيه", "انقليزي", "انكليزي",
-        "انجلش", "انقلش",
-    ),
-    "ar": (
-        "arabic", "in arabic", "arabi", "عربي", "العربي", "العربيه", "عربيه",
-        "اللغه العربيه", "بالعربي", "بالعربيه",
-    ),
-}  # fmt: skip
-_BY_WORD = {fold_arabic(word): locale for locale, words in _TYPED.items() for word in words}
+
+@cache
+def _language_data() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        (_DATA / "languages.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def _by_word() -> dict[str, str]:
+    """A whole message that names a language, folded (conversations/data/languages.json)."""
+    names = _language_data()["names"]
+    return {fold_arabic(word): locale for locale, words in names.items() for word in words}
+
+
+@cache
+def _requests() -> tuple[tuple[str, str], ...]:
+    """(phrase, locale): the phrases that ask for a language within a message, folded and
+    padded with spaces, so that they match whole words only."""
+    requests = _language_data()["requests"]
+    return tuple(
+        (f" {fold_arabic(phrase)} ", locale)
+        for locale, phrases in requests.items()
+        for phrase in phrases
+    )
 
 
 def language_asked(text: str) -> str | None:
-    """The locale a whole message asks for ("English", "انجليزي", "العربية"...), if any."""
-    return _BY_WORD.get(fold_arabic(text))
+    """The locale a message asks for, if any: a whole message naming it ("English",
+    "انجليزي", "العربية"), or one that asks in so many words to be answered in it, or says
+    the person cannot read the other («I do not read Arabic, please answer in English»,
+    «كلمني بالعربي»). Such a request switches at once, as /lang does (found by the
+    fresh-clone tester: it was answered in Arabic until the third English message, the
+    count for messages that merely are in English). The phrases are data
+    (conversations/data/languages.json); a message asking for both languages asks for
+    neither."""
+    folded = fold_arabic(text)
+    named = _by_word().get(folded)
+    if named is not None:
+        return named
+    padded = f" {folded} "
+    found = sorted(
+        (
+            (padded.find(phrase), phrase, locale)
+            for phrase, locale in _requests()
+            if phrase in padded
+        ),
+        key=lambda match: -len(match[1]),
+    )
+    # a phrase inside a longer one is read as part of it: «arabic please» in «I do not read
+    # arabic please answer in english» is not a wish for Arabic
+    taken: list[tuple[int, int]] = []
+    asked: set[str] = set()
+    for start, phrase, locale in found:
+        end = start + len(phrase.strip()) + 1
+        if all(end <= s or start + 1 >= e for s, e in taken):
+            taken.append((start + 1, end))
+            asked.add(locale)
+    return asked.pop() if len(asked) == 1 else None
 
 
 def language_argument(args: str) -> str | None:
