@@ -212,12 +212,16 @@ class TheirSay(EngineParts):
         return replies
 
     def _and_again(self, ctx: Ctx, text: str) -> list[Reply]:
-        """``text``, with the step the person was on offered again; while they are asked
-        whether to throw their draft away, that question's buttons, as they were."""
+        """``text``, then the question of the step the person was on, with its buttons
+        (found by the fresh-clone tester: the thanks for a rating tapped in the middle of
+        another dialogue came with the step's buttons alone, its question gone); while
+        they are asked whether to throw their draft away, or before or after a request,
+        the buttons on screen, as they were."""
         if ctx.state.step in START_STEPS or ctx.state.confirming:
             offered = tuple(Option(o[0], o[1]) for o in ctx.state.offered)
             return [Reply(text, choices=offered)]
-        return [self._reply(ctx, text, with_choices=True)]
+        asked = self._ask(ctx)
+        return [dataclasses.replace(asked, text=f"{text}\n{asked.text}")]
 
     async def _say_wish(self, ctx: Ctx, what: str) -> list[Reply]:
         """«أضف ملاحظة لطلبي» or «أبي أتظلم» typed: to the one request it can be about,

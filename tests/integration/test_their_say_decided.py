@@ -201,13 +201,17 @@ async def test_a_rating_tapped_in_the_middle_of_a_note_loses_nothing(
     await desk.accept(decided.number, OFFICER)
     open_ = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
     question = await _half_filled(person)
-    said = await person.taps(f"note:{open_.number}")
-    assert "اكتب ملاحظتك" in said[-1].text
+    note_step = await person.taps(f"note:{open_.number}")
+    assert "اكتب ملاحظتك" in note_step[-1].text
     await person.says("رقم الجواز الجديد X123")
     said = await person.taps(f"rate:{decided.number}:5", worker=1)
     assert "شكرًا لتقييمك" in said[0].text
     assert not any("هل تودّ إضافة تعليق" in r.text for r in said)
-    assert "send" in [c.id for c in said[-1].choices]  # the note's step, as it was
+    # the note's step, as it was: its question after the thanks (found by the fresh-clone
+    # tester: the buttons came back without it), and its buttons
+    assert said[-1].text == "شكرًا لتقييمك.\n" + note_step[-1].text
+    assert [c.id for c in said[-1].choices] == [c.id for c in note_step[-1].choices]
+    assert "send" in [c.id for c in said[-1].choices]
     async with db_sessionmaker() as session:
         stored = await session.scalar(select(Request).where(Request.number == decided.number))
     assert stored is not None and stored.satisfaction == 5
@@ -217,3 +221,24 @@ async def test_a_rating_tapped_in_the_middle_of_a_note_loses_nothing(
     record = await desk.find(open_.number)
     assert record is not None
     assert [e.reason for e in record.events if e.kind == "note"] == ["رقم الجواز الجديد X123"]
+
+
+async def test_a_rating_tapped_at_a_look_ups_prompt_is_thanked_and_the_prompt_asked_again(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Found by the fresh-clone tester in the terminal chat: «/rate N 4» typed at the
+    status look-up's «type the request number» got «شكرًا لتقييمك.» and the step's
+    «رجوع/مساعدة/إلغاء» with no question; a second rating, refused, the same. Both now
+    ask the step's question again, and the number typed next is looked up."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.accept(filed.number, OFFICER)
+    await person.send(Command(person.origin(), "status", ""))
+    prompt = await person.taps("another", worker=1)
+    assert "اكتب رقم الطلب" in prompt[-1].text
+    said = await person.taps(f"rate:{filed.number}:4")
+    assert said[-1].text == "شكرًا لتقييمك.\n" + prompt[-1].text
+    assert [c.id for c in said[-1].choices] == [c.id for c in prompt[-1].choices]
+    said = await person.taps(f"rate:{filed.number}:5", worker=1)
+    assert "سبق أن قيّمت" in said[-1].text and said[-1].text.endswith(prompt[-1].text)
+    said = await person.says(filed.number)
+    assert filed.number in said[0].text and "سجل الطلب" in said[0].text  # its status
