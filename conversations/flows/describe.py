@@ -28,10 +28,10 @@ from conversations.keywords import is_done_word
 from conversations.store_outage import file_kept
 from conversations.understanding import says_only
 from domain.attachments import MAX_FILES
+from domain.description import MIN_DESCRIPTION, has_words, telling_length
 from domain.normalize import clean_input
 from domain.text_cut import cut_text
 
-MIN_DESCRIPTION = 15
 #: The most a description holds. The database column (Text) takes any length; the limit
 #: is for the officer: the staff card and summary show a description whole up to about
 #: this length within Telegram's 4096-character message (bot/staff/views.py cuts at
@@ -259,11 +259,16 @@ def _describe(ctx: Ctx, text: str) -> Outcome:
         return Next("description", (_kept_start(ctx),))
     answers.pop(OVERFLOW, None)
     cut = answers.pop(_CUT, False)
-    if len(whole.strip()) < MIN_DESCRIPTION and cut and answers.get("description"):
+    short = telling_length(whole) < MIN_DESCRIPTION
+    if short and cut and answers.get("description"):
         # the minimum counts what is kept: a short word after a cut description («🙏»)
         # is not asked to be longer (found by the fresh-clone tester)
         return _after_cut(ctx, text)
-    if len(whole.strip()) < MIN_DESCRIPTION:
+    if not has_words(text):
+        # spaces, invisible marks, emoji or tatweel only: nothing to keep, and «I have
+        # kept what you wrote» would not be true (found by the fresh-clone tester)
+        return Retry(_no_words(ctx, kept=bool(earlier)))
+    if short:
         # kept: the next message adds to it, so nothing typed so far has to be typed again
         answers[_DRAFT] = [*earlier, text]
         return Retry(_too_short(ctx))
@@ -359,10 +364,25 @@ def _file_line(ctx: Ctx, reason: str) -> str:
 
 def _too_short(ctx: Ctx) -> str:
     return ctx.texts.ngettext(
-        "I have kept what you wrote. Please add some detail in another message (at least %(min)d character in all) so the officer understands your request.",
-        "I have kept what you wrote. Please add some detail in another message (at least %(min)d characters in all) so the officer understands your request.",
+        "I have kept what you wrote. Please add some detail in another message (at least %(min)d letter or digit in all) so the officer understands your request.",
+        "I have kept what you wrote. Please add some detail in another message (at least %(min)d letters or digits in all) so the officer understands your request.",
         MIN_DESCRIPTION,
     ) % {"min": MIN_DESCRIPTION}
+
+
+def _no_words(ctx: Ctx, *, kept: bool) -> str:
+    """A message with no letter or digit at the description step (spaces, invisible
+    marks, emoji, tatweel): nothing of it is kept; words kept before it still are."""
+    _ = ctx.texts.gettext
+    if kept:
+        return ctx.texts.ngettext(
+            "I received no words in this message. What you wrote before is kept; please add some detail (at least %(min)d letter or digit in all) so the officer understands your request.",
+            "I received no words in this message. What you wrote before is kept; please add some detail (at least %(min)d letters or digits in all) so the officer understands your request.",
+            MIN_DESCRIPTION,
+        ) % {"min": MIN_DESCRIPTION}
+    return _(
+        "I received no words in this message. Please describe your request in words: what you need, and what went wrong if there was a problem."
+    )
 
 
 def end_words(text: str) -> str:

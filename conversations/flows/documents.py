@@ -18,6 +18,7 @@ from conversations.flows.intake_service import service_of
 from conversations.keywords import is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
+from domain.description import has_words
 from domain.documents_check import every_file_named, unaccounted_documents
 from domain.text_cut import cut_text
 
@@ -205,6 +206,14 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
     answers = ctx.state.answers
     if paste_tail(ctx):
         return Stay(())
+    if not has_words(text):
+        # a line of tatweel, emoji or invisible marks only: not «added to your
+        # description» (found by the fresh-clone tester)
+        return Retry(
+            _(
+                "I received no words in this message, so nothing was added to your description. Send the documents, or press «Done» when you have finished."
+            )
+        )
     before = str(answers.get("description", ""))
     whole = "\n".join([before, text])
     if len(whole.strip()) > MAX_DESCRIPTION:

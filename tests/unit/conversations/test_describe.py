@@ -295,3 +295,55 @@ async def test_done_when_changing_the_description_keeps_the_one_given(
     assert "خلاص" not in chat.said
     await chat.tap("confirm")
     assert gateway.submissions[0].description == FIRST
+
+
+@pytest.mark.parametrize("blank", ["     ", "\u200f\u200e\u200b", "🙏", "ـــــ"])
+async def test_a_message_with_no_words_is_not_said_to_be_kept(
+    chat: Chat, gateway: MemoryGateway, blank: str
+) -> None:
+    # found by the fresh-clone tester: spaces or RLM/LRM/ZWSP only got «احتفظت بما كتبت»
+    await _to_description(chat)
+    await chat.text(blank)
+    assert "لم يصلني نص" in chat.said and "احتفظت بما كتبت" not in chat.said
+    await chat.text(FIRST)
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST  # nothing of the blank is kept
+
+
+async def test_emoji_do_not_make_up_the_minimum(chat: Chat, gateway: MemoryGateway) -> None:
+    # found by the fresh-clone tester: 16 «🙏» passed as the whole description
+    await _to_description(chat)
+    await chat.text("🙏" * 16)
+    assert "لم يصلني نص" in chat.said and "للمستندات" not in chat.said
+    await chat.text("جواز 🙏🙏🙏🙏🙏🙏🙏🙏🙏🙏🙏🙏")
+    assert "احتفظت بما كتبت" in chat.said and "للمستندات" not in chat.said
+    await chat.text("انتهت إقامتي ولا أستطيع التجديد")
+    assert "للمستندات" in chat.said
+
+
+async def test_no_words_after_a_short_start_keeps_the_start(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text("انتهت إقامتي")
+    await chat.text("   ")
+    assert "لم يصلني نص" in chat.said and "ما كتبته قبلها محفوظ" in chat.said
+    await chat.text("ولا أستطيع تجديدها من أبشر")
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == "انتهت إقامتي\nولا أستطيع تجديدها من أبشر"
+
+
+async def test_a_line_of_tatweel_at_the_documents_step_is_not_added(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    # found by the fresh-clone tester: «ـــــ» was «أُضيف إلى وصفك»
+    await _to_description(chat)
+    await chat.text(FIRST)
+    await chat.text("ـــــ")
+    assert "أُضيف إلى وصفك" not in chat.said and "لم يصلني نص" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST

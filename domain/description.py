@@ -1,0 +1,31 @@
+"""How much of a description tells the officer something: the rule behind the description
+step's minimum (conversations.flows.describe).
+
+A description is counted in letters and digits, in any script. Spaces, emoji («🙏»),
+punctuation, the tatweel «ـ» that stretches a line, diacritics and the invisible marks
+that copy-paste brings (RLM, LRM, ZWSP…) tell the officer nothing, yet were counted as
+characters: 16 «🙏» passed as a whole description, and a message of spaces was «kept»
+(found by the fresh-clone tester).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: The fewest letters and digits a description has before the request goes on: about
+#: two or three words, enough for an officer to know what the request is about.
+MIN_DESCRIPTION = 15
+
+_TATWEEL = "\u0640"  # category Lm (a «letter»), yet only stretches the line
+
+
+def telling_length(text: str) -> int:
+    """The number of letters and digits in ``text`` (Unicode categories L* and N*, any
+    script), the tatweel excepted. ``telling_length("انتهت إقامتي")`` is 11;
+    ``telling_length("🙏 ـــ \u200f")`` is 0."""
+    return sum(1 for c in text if c != _TATWEEL and unicodedata.category(c)[0] in "LN")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds at least one letter or digit (:func:`telling_length`)."""
+    return telling_length(text) > 0

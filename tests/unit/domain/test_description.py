@@ -1,0 +1,29 @@
+"""The description's minimum counts letters and digits (domain.description)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.description import MIN_DESCRIPTION, has_words, telling_length
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("انتهت إقامتي", 11),
+        ("passport 123", 11),
+        ("٢٠٢٦ جواز", 8),  # Arabic-Indic digits count
+        ("🙏" * 16, 0),
+        ("ـــــــــــــــ", 0),  # tatweel
+        ("   \u200f\u200e\u200b  ", 0),  # spaces, RLM, LRM, ZWSP
+        ("؟!... ، «»", 0),
+        ("إِقَامَة", 5),  # the harakat are not letters
+    ],
+)
+def test_only_letters_and_digits_count(text: str, count: int) -> None:
+    assert telling_length(text) == count
+    assert has_words(text) is (count > 0)
+
+
+def test_sixteen_emoji_are_short_of_the_minimum() -> None:
+    assert len("🙏" * 16) >= MIN_DESCRIPTION > telling_length("🙏" * 16)
