@@ -246,9 +246,12 @@ class StaffSchedule:
 
 
 def _nothing(figures: DigestFigures) -> bool:
-    """Whether the digest would count nothing today (the all-time satisfaction aside)."""
+    """Whether the digest would show nothing but zeros: no request open, new, due,
+    overdue or decided yesterday, no notification waiting and no rating to report (a
+    fresh installation, the fresh-clone tester's column of zeros)."""
     return not (
-        figures.new
+        figures.satisfaction
+        or figures.new
         or figures.open
         or figures.due_today
         or figures.overdue
