@@ -289,5 +289,5 @@ class Desk(DeskCore[R, F]):
             record = await unit.read(request)
             if attachments:
                 # the new files follow the announcement under the card
-                unit.send_files(request, first=had)
+                unit.send_files(request, first=had, count=len(attachments))
             return record

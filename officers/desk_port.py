@@ -147,8 +147,9 @@ class DeskUnit(TrailUnit[DeskRow], Protocol[R_co, F_contra]):
         """Joins the person's files to the request; returns how many it had before."""
         ...
 
-    def send_files(self, request: DeskRow, *, first: int) -> None:
-        """Queues its files from the ``first``-th on for the officers, under the card."""
+    def send_files(self, request: DeskRow, *, first: int, count: int) -> None:
+        """Queues its ``count`` files from the ``first``-th (in filing order) for the
+        officers, under the card: that batch only, so batches never overlap."""
         ...
 
     async def read(self, request: DeskRow, *, refresh_card: bool = True) -> R_co:

@@ -65,8 +65,9 @@ class SayUnit(TrailUnit[SayRow], Protocol[R_co, F_contra]):
         """Joins the person's files to the request; returns how many it had before."""
         ...
 
-    def send_files(self, request: SayRow, *, first: int) -> None:
-        """Queues its files from the ``first``-th on for the officers, under the card."""
+    def send_files(self, request: SayRow, *, first: int, count: int) -> None:
+        """Queues its ``count`` files from the ``first``-th (in filing order) for the
+        officers, under the card: that batch only, so batches never overlap."""
         ...
 
     async def announce_note(

@@ -121,7 +121,7 @@ class TheirSay(Generic[R, F]):
             await unit.announce_note(request, text, len(files), at=now, wait=self._note_wait)
             record = await unit.read(request)
             if files:
-                unit.send_files(request, first=had)
+                unit.send_files(request, first=had, count=len(files))
             return record
 
     async def reconsider(
@@ -148,7 +148,7 @@ class TheirSay(Generic[R, F]):
             unit.word_to_staff(request, self._words.reconsider(number, reason, len(files)))
             await unit.refresh_card(request)
             if files:
-                unit.send_files(request, first=had)
+                unit.send_files(request, first=had, count=len(files))
 
     async def add_to_reconsideration(
         self, number: str, channel: str, user_key: str, files: Sequence[F]
@@ -168,7 +168,7 @@ class TheirSay(Generic[R, F]):
             audit = self._words.note_audit("", len(files))
             _same_status(unit, request, resident_actor(channel, user_key), NOTE, audit, now)
             unit.word_to_staff(request, self._words.reconsider_files(number, len(files)))
-            unit.send_files(request, first=had)
+            unit.send_files(request, first=had, count=len(files))
 
     # ---- internals --------------------------------------------------------------------
 

@@ -13,11 +13,14 @@ Payload shapes (the dispatcher's handlers read them):
 - staff group, ``kind="staff_text"``, ``channel="staff"``: ``{"html"}`` (digest, reminders);
   optional ``"department"`` sends it to that department's forum topic, ``"reply_to"`` (and
   ``"thread"``) as a reply to that message (a card) in its topic.
-- staff group, ``kind="staff_album"``, ``channel="staff"``: ``{"number", "first"?}`` — the
-  request's attachments (from the `first`-th on, in filing order) under its card. The
-  delivery queues one itself right after a card's first send, so the card and its album
-  are separate sends that each go out exactly once; :func:`staff_album` queues one for
-  files added later (the person's answer to a question).
+- staff group, ``kind="staff_album"``, ``channel="staff"``: ``{"number", "first"?, "count"?}``
+  — the request's ``count`` attachments from the ``first``-th (in filing order) under its
+  card. The delivery queues one itself right after a card's first send, so the card and its
+  album are separate sends that each go out exactly once; :func:`staff_album` queues one for
+  each batch of files added later (an answer, a note). The range is fixed when the row is
+  queued: a row read "from ``first`` to the end" at delivery time, so a batch still queued
+  when the next arrived posted the next one's files too (found by the fresh-clone tester).
+  A row without ``count`` (queued before it existed) still goes to the end.
 - person, ``kind="receipt"``: ``{"number", "receipt": {...}}`` — the receipt card, after
   the confirmation text (see :mod:`bot.outbox.receipts`); it holds back no later row.
 """
@@ -169,17 +172,18 @@ def staff_text(
     )
 
 
-def staff_album(session: AsyncSession, request: Request, *, first: int = 0) -> None:
-    """Queue the request's attachments from the `first`-th on (in filing order) for the
-    staff group, under the request's card: e.g. the files of the person's answer, with
-    `first` = how many the request had before. Sent after any card row queued before."""
+def staff_album(session: AsyncSession, request: Request, *, first: int, count: int) -> None:
+    """Queue the request's ``count`` attachments from the ``first``-th (in filing order)
+    for the staff group, under the request's card: e.g. the files of the person's answer,
+    with ``first`` = how many the request had before. Sent after any card row queued
+    before."""
     session.add(
         OutboxMessage(
             kind="staff_album",
             channel=STAFF,
             target=STAFF,
             request_id=request.id,
-            payload={"number": request.number, "first": first},
+            payload={"number": request.number, "first": first, "count": count},
             next_attempt_at=utcnow(),
         )
     )

@@ -24,6 +24,7 @@ from aiogram.types import (
     Message,
     ReplyParameters,
 )
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN
@@ -171,11 +172,13 @@ class StaffPosts:
                 session, item.id, chat_id=self.chat_id, thread_id=thread,
                 message_id=message.message_id,
             )  # fmt: skip
-            if with_album and item.record.attachments:
+            count = await _filed_files(session, item) if with_album else 0
+            if count:
                 session.add(
                     OutboxMessage(
                         kind="staff_album", channel=STAFF, target=STAFF, request_id=item.id,
-                        payload={"number": item.record.number}, next_attempt_at=utcnow(),
+                        payload={"number": item.record.number, "first": 0, "count": count},
+                        next_attempt_at=utcnow(),
                     )
                 )  # fmt: skip
         return str(message.message_id)
@@ -286,3 +289,21 @@ def _keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
             [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row] for row in rows
         ]
     )
+
+
+async def _filed_files(session: AsyncSession, item: Loaded) -> int:
+    """How many of the request's files its card's album carries: those it had when filed,
+    i.e. up to the first file an album row of a later batch (an answer, a note) already
+    covers. Files added before the card first went out (a note while the group's budget
+    held the card back) have their own row; counting them here too posted them twice."""
+    count = len(item.record.attachments)
+    batches = await session.scalars(
+        select(OutboxMessage.payload).where(
+            OutboxMessage.kind == "staff_album", OutboxMessage.request_id == item.id
+        )
+    )
+    for payload in batches:
+        first = int(payload.get("first") or 0)
+        if first > 0:
+            count = min(count, first)
+    return count

@@ -201,7 +201,8 @@ class TelegramStaffDelivery(StaffPosts):
         Telegram go by file_id; others are uploaded from the media store by checksum."""
         record = item.record
         first = int(row.payload.get("first", 0))
-        files = record.attachments[first:]
+        count = row.payload.get("count")
+        files = record.attachments[first : None if count is None else first + int(count)]
         thread = record.staff_thread_id
         # the calls for each topic tried (a repaired topic needs them again), built once
         by_topic: dict[int | None, list[tuple[AlbumCall, int]]] = {}

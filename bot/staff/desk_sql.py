@@ -202,8 +202,8 @@ class SqlDeskUnit:
             )  # fmt: skip
         return int(had or 0)
 
-    def send_files(self, request: DeskRow, *, first: int) -> None:
-        staff_album(self.session, _row(request), first=first)
+    def send_files(self, request: DeskRow, *, first: int, count: int) -> None:
+        staff_album(self.session, _row(request), first=first, count=count)
 
     async def read(self, request: DeskRow, *, refresh_card: bool = True) -> RequestRecord:
         row = _row(request)

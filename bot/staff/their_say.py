@@ -172,8 +172,8 @@ class SqlSayUnit:
     ) -> int:
         return await self._unit.add_files(_row(request), files, at=at)
 
-    def send_files(self, request: SayRow, *, first: int) -> None:
-        self._unit.send_files(_row(request), first=first)
+    def send_files(self, request: SayRow, *, first: int, count: int) -> None:
+        self._unit.send_files(_row(request), first=first, count=count)
 
     async def read(self, request: SayRow) -> RequestRecord:
         return await self._unit.read(_row(request), refresh_card=False)

@@ -144,7 +144,7 @@ async def test_waiting_for_the_person_pauses_the_clock(
     albums = [r for r in await _outbox(db_sessionmaker) if r.kind == "staff_album"]
     # only the new file follows under the card: the filing's own ones went with it
     assert [r.payload for r in albums] == [
-        {"number": filed.number, "first": len(answered.attachments) - 1}
+        {"number": filed.number, "first": len(answered.attachments) - 1, "count": 1}
     ]
     assert answered.events[-1].reason == "أرفقت الصورة"
 

@@ -95,7 +95,7 @@ class SharedUnit(Generic[WorldT]):
         kept.extend(files)
         return had
 
-    def send_files(self, request: Numbered, *, first: int) -> None:
+    def send_files(self, request: Numbered, *, first: int, count: int) -> None:
         self.world.albums.append((request.number, first))
 
 
