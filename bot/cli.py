@@ -25,14 +25,8 @@ INTERRUPTED = 128 + signal.SIGINT
 async def _chat(settings: Settings, user: str) -> bool:
     """The terminal chat of ``user``; True when it ended by Ctrl-C."""
     from bot.app import build_services
-    from bot.channels.console import (
-        CHANNEL,
-        ConsoleCardSend,
-        ConsoleDelivery,
-        chat,
-        kept_input,
-        opening,
-    )
+    from bot.channels.console import CHANNEL, chat, kept_input, opening
+    from bot.channels.console_delivery import ConsoleCardSend, ConsoleDelivery
     from bot.channels.console_lines import ctrl_c_sets
     from bot.outbox.dispatcher import OutboxDispatcher
     from bot.outbox.receipts import WithReceipts

@@ -5,35 +5,30 @@ files (several paths, each sent as its own file; a path with spaces in quotes or
 alone), ``/contact PHONE`` shares a number (the terminal is the person's own, so it counts
 as their own number), an empty line is answered with the question again, end of input
 (Ctrl-D) or Ctrl-C ends the chat with a goodbye.
+
+The files of ``/photo`` are read in :mod:`bot.channels.console_files`, a line is waited for
+in :mod:`bot.channels.console_lines`, and what reaches the person outside a turn (the
+officers' decisions, the receipt card) is printed by :mod:`bot.channels.console_delivery`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import mimetypes
-import shlex
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
 from bot.abuse.guard import Screen
+from bot.channels.console_files import Attachments, NoSuchFile, attachments, photo_hint
 from bot.channels.console_lines import read_line
-from bot.media_intake import STORE_REF, inspect
 from bot.media_store import MediaStore
-from bot.outbox.handlers import OutboxRow, RetryAfter
-from bot.outbox.queue import replies_from_payload
 from bot.outbox.receipts import FollowUps
 from conversations.events import (
     Choice,
     Command,
     Contact,
     Event,
-    Media,
-    MediaKind,
     Origin,
     Reply,
     Text,
@@ -43,7 +38,6 @@ from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
 from conversations.their_say import NOTE, RATE, RECONSIDER
-from domain.attachments import worth_inspecting
 
 CHANNEL = "console"
 #: The buttons every question carries (conversations.engine's navigation).
@@ -51,46 +45,7 @@ NAVIGATION = frozenset({"back", "help", "cancel"})
 Handler = Callable[[Event], Awaitable[list[Reply]]]
 #: A notification's buttons the terminal shows as commands: ``/rate N 5``, ``/note N``,
 #: ``/reconsider N`` (the ids of :mod:`conversations.their_say`).
-_SAY_COMMANDS = {"/rate": RATE, "/note": NOTE, "/reconsider": RECONSIDER}
-
-
-@dataclass(frozen=True)
-class NoSuchFile:
-    """``/photo PATH`` named no file: said in the terminal, in the person's language."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class Attachments:
-    """``/photo PATH…``: one item per path, in the order typed; a path that names no file
-    is a :class:`NoSuchFile` in its place, so the others are sent all the same."""
-
-    items: tuple[Media | NoSuchFile, ...]
-
-
-def photo_paths(text: str) -> list[str]:
-    """The paths typed after ``/photo``: split as a shell does (``a.jpg "my passport.jpg"``
-    is two), unless the whole text names a file (a path with spaces typed alone, without
-    quotes, as the terminal always took it). An unclosed quote splits on blanks.
-
-    :mod:`shlex` rather than a splitter of our own: quotes and backslash escapes are the
-    shell's rules, which a person pasting a path from a terminal already follows."""
-    if not text:
-        return []
-    if _is_file(Path(text).expanduser()):
-        return [text]
-    try:
-        return shlex.split(text)
-    except ValueError:  # «No closing quotation»
-        return text.split()
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # a name too long for the file system, say: no file by that name
-        return False
+SAY_COMMANDS = {"/rate": RATE, "/note": NOTE, "/reconsider": RECONSIDER}
 
 
 def render(reply: Reply, texts: Texts) -> str:
@@ -138,23 +93,11 @@ def to_event(
     if not stripped:
         return None
     if stripped.startswith("/photo"):
-        paths = photo_paths(stripped.removeprefix("/photo").strip())
-        return Attachments(
-            tuple(
-                _attach(
-                    dataclasses.replace(
-                        origin, event_id=f"{origin.event_id}{f'-{i}' if i else ''}"
-                    ),
-                    path,
-                    media,
-                )
-                for i, path in enumerate(paths)
-            )
-        )
+        return attachments(stripped.removeprefix("/photo").strip(), origin, media)
     if stripped.startswith("/answer"):
         # the «Answer» button of a notification, which a terminal cannot show as a button
         return Choice(origin, "ans:" + stripped.removeprefix("/answer").strip())
-    for command, prefix in _SAY_COMMANDS.items():
+    for command, prefix in SAY_COMMANDS.items():
         if stripped.split(maxsplit=1)[0] == command:
             # a notification's rating or «Ask to reconsider» button, typed
             return Choice(origin, prefix + ":".join(stripped.split()[1:]))
@@ -164,42 +107,6 @@ def to_event(
         name, _, args = stripped[1:].partition(" ")
         return Command(origin, name.lower(), args.strip())
     return Text(origin, line.rstrip("\n"))
-
-
-def _attach(origin: Origin, path_text: str, media: MediaStore) -> Media | NoSuchFile:
-    path = Path(path_text).expanduser()
-    if not _is_file(path):
-        return NoSuchFile(path_text)
-    data = path.read_bytes()
-    declared = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    # the bytes decide what the file is, as on the other channels (bot.media_intake)
-    inspected = inspect(data)
-    if inspected is None:
-        kind: MediaKind = "photo" if declared.startswith("image/") else "document"
-        if not worth_inspecting(declared):
-            return Media(origin, kind, str(path), declared, len(data), file_name=path.name)
-        # named like a photo or a PDF, and its bytes are not one: damaged or truncated
-        return Media(
-            origin,
-            kind,
-            ref=str(path),
-            mime="application/octet-stream",
-            size=len(data),
-            file_name=path.name,
-            problem="unreadable",
-        )
-    kind = "photo" if inspected.mime.startswith("image/") else "document"
-    checksum = media.save(inspected.data)
-    name = path.stem + ".jpg" if inspected.converted else path.name
-    return Media(
-        origin,
-        kind,
-        ref=f"{STORE_REF}{checksum}",
-        mime=inspected.mime,
-        size=len(inspected.data),
-        checksum=checksum,
-        file_name=name,
-    )
 
 
 async def opening(store: DialogueStore, user_key: str) -> Event:
@@ -328,23 +235,7 @@ async def chat(
                 if reply.follow_up is not None and follow_ups is not None:
                     await follow_ups.release(reply.follow_up, delivered=True)
         if isinstance(event, Attachments):
-            _photo_hint(event, stdout, locale)
-
-
-def _photo_hint(event: Attachments, stdout: TextIO, locale: str) -> None:
-    """After a ``/photo`` line: how to type it when it named no path, and when a path
-    named no file, that nothing else was lost and how to send that one again."""
-    _ = Texts(locale).gettext
-    if not event.items:
-        hint = _("Type the path of the file after the command, for example:\n/photo ~/passport.jpg")
-    elif any(isinstance(item, NoSuchFile) for item in event.items):
-        hint = _(
-            "Nothing you sent is lost. To send the missing file, check its path and type again:\n/photo PATH (a path with spaces goes in quotes)"
-        )
-    else:
-        return
-    print(hint, file=stdout)
-    print(file=stdout, flush=True)
+            photo_hint(event, stdout, locale)
 
 
 def _set(flag: asyncio.Event | None) -> bool:
@@ -359,51 +250,3 @@ async def _goodbye(stdout: TextIO, locale: str, kept: Callable[[], Awaitable[boo
         # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
         goodbye = _("Goodbye. Start the chat again whenever you need us.")
     print(goodbye, file=stdout, flush=True)
-
-
-class ConsoleDelivery:
-    """The outbox handler for people chatting in a terminal: their notifications (a
-    decision taken in ``tawasul staff``) are printed in the chat as they arrive."""
-
-    def __init__(self, user_key: str, stdout: TextIO = sys.stdout) -> None:
-        self.user_key = user_key
-        self.stdout = stdout
-
-    async def deliver(self, row: OutboxRow) -> str | None:
-        if row.target != self.user_key:
-            # another terminal's person: leave it for the chat that is theirs
-            raise RetryAfter(30)
-        for reply in replies_from_payload(dict(row.payload)):
-            lines = [reply.text]
-            lines += [_as_command(c.id, c.label) for c in reply.choices if _as_command(c.id, "")]
-            print("\n".join(lines), file=self.stdout)
-            print(file=self.stdout, flush=True)
-        return None
-
-
-def _as_command(choice_id: str, label: str) -> str:
-    """A notification's button as the command that does the same in a terminal; "" for
-    a button that has none."""
-    if choice_id.startswith("ans:"):
-        return f"  /answer {choice_id.removeprefix('ans:')}  ({label})"
-    for command, prefix in _SAY_COMMANDS.items():
-        if choice_id.startswith(prefix):
-            return f"  {command} {' '.join(choice_id.removeprefix(prefix).split(':'))}  ({label})"
-    return ""
-
-
-class ConsoleCardSend:
-    """The receipt card in a terminal: where its picture was saved (a terminal cannot
-    show it)."""
-
-    def __init__(self, user_key: str, stdout: TextIO = sys.stdout) -> None:
-        self.user_key = user_key
-        self.stdout = stdout
-
-    async def __call__(self, row: OutboxRow, path: str) -> str | None:
-        if row.target != self.user_key:
-            raise RetryAfter(30)
-        locale = str(row.payload.get("receipt", {}).get("locale", DEFAULT_LOCALE))
-        print(render(Reply("", media=(path,)), Texts(locale)).strip(), file=self.stdout)
-        print(file=self.stdout, flush=True)
-        return None

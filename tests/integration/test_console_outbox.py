@@ -11,7 +11,8 @@ import io
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.console import CHANNEL, ConsoleDelivery
+from bot.channels.console import CHANNEL
+from bot.channels.console_delivery import ConsoleDelivery
 from bot.db.models import OutboxMessage
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.queue import replies_to_payload

@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.channels.console import Attachments, NoSuchFile, chat, photo_paths, to_event
+from bot.channels.console import chat, to_event
+from bot.channels.console_files import Attachments, NoSuchFile, photo_paths
 from bot.media_store import MediaStore
 from conversations.events import Event, Media, Reply
 from tests import samples

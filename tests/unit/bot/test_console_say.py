@@ -7,7 +7,8 @@ import asyncio
 import io
 from pathlib import Path
 
-from bot.channels.console import ConsoleDelivery, to_event
+from bot.channels.console import to_event
+from bot.channels.console_delivery import ConsoleDelivery
 from bot.media_store import MediaStore
 from bot.outbox.handlers import OutboxRow
 from bot.outbox.queue import replies_to_payload
