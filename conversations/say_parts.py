@@ -230,14 +230,24 @@ class TheirSay(EngineParts):
         mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         if what == "note":
             fitting = [v for v in mine if RequestStatus(v.status) not in FINAL]
-            none = _(
-                "You have no open request to add a note to. To file a new request, press «New request»."
-            )
+            none = _("You have no open request to add a note to.")
             make, question = note_id, _("Which request is your note about?")
         else:
             fitting = [v for v in mine if v.status == RequestStatus.REJECTED.value]
             none = _("None of your requests has been rejected, so there is nothing to reconsider.")
             make, question = reconsider_id, _("Which request should be reconsidered?")
+        if not fitting and what == "note" and ctx.state.step in START_STEPS:
+            if not ctx.state.confirming:
+                # no draft to lose: the first menu, so the way on is on screen (a first
+                # message had the line alone, naming a button shown nowhere)
+                replies = self._restart(ctx)
+                lead = none + _new_request_line(ctx)
+                return [
+                    dataclasses.replace(replies[0], text=f"{lead}\n{replies[0].text}"),
+                    *replies[1:],
+                ]
+        if not fitting and what == "note":
+            none += _new_request_line(ctx)  # at the first question: its choices
         if not fitting:
             return self._and_again(ctx, none)
         if len(fitting) == 1:
@@ -252,3 +262,16 @@ class TheirSay(EngineParts):
         nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
         ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
         return [Reply(question, choices=(*options, *nav))]
+
+
+def _new_request_line(ctx: Ctx) -> str:
+    """How to file a new request, named by the first menu's choices when they are on
+    screen (a «New request» button was named that the menu does not have; found by the
+    fresh-clone tester); their labels can be typed where there are no buttons. Nothing
+    when the person is in the middle of a draft: its step is asked again below."""
+    labels = dict((o[0], o[1]) for o in ctx.state.offered)
+    if not {"ind", "est"} <= labels.keys():
+        return ""
+    return " " + ctx.texts.gettext(
+        "To file a new request, choose «%(individual)s» or «%(establishment)s»."
+    ) % {"individual": labels["ind"], "establishment": labels["est"]}
