@@ -149,6 +149,11 @@ async def test_no_digest_at_an_afternoon_start_and_one_line_when_nothing_happene
     html = digest.payload["html"]
     assert html.startswith("الملخص اليومي:") and "لا جديد" in html
     assert "\n" not in html and ": 0" not in html and "<b>" not in html
+    # ratings on record are something to report: the digest is whole, not the one line
+    rated = fresh[0].render_digest(
+        dt.date(2026, 11, 24), new=[], open_=[], decided=[], rated=[("iqama_renew", 4)]
+    )
+    assert "لا جديد" not in rated and "الإقامة" in rated
 
 
 async def test_digest_is_queued_once_even_without_the_redis_lock(

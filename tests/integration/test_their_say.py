@@ -185,8 +185,8 @@ async def test_satisfaction_is_asked_once_and_counted_per_department(
                        fmt=PLAIN, satisfaction=stats.satisfaction)  # fmt: skip
     assert "Residency: 4.0 (1 rating)" in text and "Passports: 1.0 (1 rating)" in text
     digest = StaffSchedule(db_sessionmaker, redis_client, load_catalogue(), locale="en")
-    # a day with something to count (since e81eed4, a day with nothing open, new or
-    # decided is one «nothing to report» line, the satisfaction aside)
+    # a day with something to count (a digest with nothing at all to report is one
+    # «nothing to report» line; ratings alone count as something since efab413)
     html = digest.render_digest(
         SUNDAY.date(),
         new=[],
