@@ -225,9 +225,44 @@ async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outco
     # typed next is checked under this same attempt
     attempt = await limiter.take(*_keys(ctx, number))
     if not attempt.granted:
-        return Finish((wait_message(ctx, attempt.wait_s),))
+        return await _refused(ctx, limiter, number, attempt.wait_s)
     ctx.state.answers.update(number=number, paid=True, left=attempt.left)
     return Next("identity")
+
+
+async def _refused(ctx: Ctx, limiter: AttemptLimiter, number: str, wait_s: int) -> Outcome:
+    """A look-up of ``number`` refused by the limiter. When this chat used up its own
+    attempts it is told so and the look-up ends. When the number's own limit, shared by
+    every chat and worker, is what is full, strangers' wrong identity numbers may be the
+    cause: the person is told the inquiry about this number is paused for its protection,
+    without being blamed, and stays at the identity step, so an identity number typed
+    next is taken for this look-up (refused while the pause lasts, checked once it is
+    over), never for a new request. Found by the fresh-clone tester: a person who had made
+    no attempt read «after several failed attempts», and the identity number they typed
+    next started a new request. The chat that filed it is never refused (``_lookup``
+    shows it its own request before any attempt is counted)."""
+    account = _keys(ctx, number)[0]
+    if await limiter.blocked_for(account) > 0:
+        return Finish((wait_message(ctx, wait_s),))
+    answers = ctx.state.answers
+    answers.pop("paid", None)
+    answers.pop("left", None)
+    answers["number"] = number
+    ctx.state.step = "identity"
+    return Retry(number_paused_message(ctx, number, wait_s))
+
+
+def number_paused_message(ctx: Ctx, number: str, seconds: int) -> str:
+    """The refusal of a look-up while the request number (not this chat) has no attempt
+    left: it does not say the person got anything wrong (others' attempts count too), and
+    it says where its owner can always see it."""
+    ngettext = ctx.texts.ngettext
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "To protect request %(number)s, inquiries about it are paused for a while, after wrong identity numbers were typed for it several times. Please try again in %(count)d minute. If you filed it, you can see its status at any time from the chat you filed it from.",
+        "To protect request %(number)s, inquiries about it are paused for a while, after wrong identity numbers were typed for it several times. Please try again in %(count)d minutes. If you filed it, you can see its status at any time from the chat you filed it from.",
+        minutes,
+    ) % {"number": number, "count": minutes}
 
 
 # ---- proving it is theirs ------------------------------------------------------------
@@ -296,13 +331,13 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     else:
         attempt = await limiter.take(*keys)
         if not attempt.granted:
-            return Finish((wait_message(ctx, attempt.wait_s),))
+            return await _refused(ctx, limiter, number, attempt.wait_s)
         left = attempt.left
     view = await ctx.gateway.status_with_identity(number, identity.value)
     if view is None:
         log.info("status of %s: identity did not match", number)
         if left <= 0:
-            return Finish((wait_message(ctx, await limiter.blocked_for(*keys)),))
+            return await _refused(ctx, limiter, number, await limiter.blocked_for(*keys))
         return Retry(_not_found(ctx))
     # a right to see it, proven: the attempt is given back
     await limiter.refund(*keys)

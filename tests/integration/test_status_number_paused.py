@@ -1,0 +1,66 @@
+"""A request number whose look-ups are paused by other chats' wrong identity numbers, on
+two workers sharing Redis and the database. Found by the fresh-clone tester: a person who
+had made no attempt was told «after several failed attempts», and the identity number they
+typed next was kept for a new request («احتفظتُ برقم الهوية … لطلبك», then «والآن نعود إلى
+الطلب الذي كنت تعبّئه»)."""
+
+from __future__ import annotations
+
+from bot.app import Services
+from bot.redis_store.attempts import MAX_FAILURES
+from conversations.events import Command
+from tests.integration.test_status_attempts import WRONG_IDS, two_workers
+from tests.integration.test_status_privacy import A_ID, A_PHONE, A_WORDS, _file, plain
+from tests.unit.conversations.fakes import Chat
+
+__all__ = ["two_workers"]
+
+THEIR_FAULT = "بعد عدة محاولات غير صحيحة"
+NUMBER_PAUSED = "أُوقف الاستعلام عنه مؤقتًا"
+DRAFT_WORDS = ("احتفظتُ برقم الهوية", "ما الخدمة التي تحتاجها", "نعود إلى الطلب")
+
+
+async def test_a_number_paused_by_strangers_blames_no_one_and_starts_no_draft(
+    two_workers: list[Services],
+) -> None:
+    alice = Chat(two_workers[0].engine.handle, channel="telegram", user="100")
+    number = await _file(alice, A_ID, A_PHONE, A_WORDS)
+    # other chats mistype identity numbers for it until its look-ups pause
+    for i in range(MAX_FAILURES):
+        other = Chat(two_workers[i % 2].engine.handle, channel="telegram", user=str(500 + i))
+        await other.send(Command(other.origin(), "status", number))
+        await other.text(WRONG_IDS[i % len(WRONG_IDS)])
+    # a person who has made no attempt asks, on either worker, as the tester did
+    person = [Chat(w.engine.handle, channel="telegram", user="u18") for w in two_workers]
+    await person[0].text("حالة طلبي")
+    await person[1].text(number)
+    said = plain(person[1].said)
+    assert NUMBER_PAUSED in said and number in said
+    assert THEIR_FAULT not in said
+    assert "من المحادثة التي قدّمته منها" in said  # where its owner always sees it
+    # the identity number typed next is not a new request's, on either worker
+    for i, typed in enumerate(("1000000008", number, "2000000014", A_ID)):
+        await person[i % 2].text(typed)
+        said = plain(person[i % 2].said)
+        assert NUMBER_PAUSED in said, typed
+        assert not any(words in said for words in DRAFT_WORDS), (typed, said)
+        assert f"الطلب رقم {number}" not in said  # the pause holds for the right one too
+    state = await two_workers[0].engine.store.load("telegram", "u18")
+    assert state.flow == "status" and state.suspended is None  # no draft put aside
+    # the chat that filed it still sees it at once: strangers cannot lock its owner out
+    await alice.send(Command(alice.origin(), "status", number))
+    assert f"الطلب رقم {number}" in plain(alice.said)
+    assert NUMBER_PAUSED not in plain(alice.said)
+
+
+async def test_a_chat_that_used_up_its_own_attempts_is_told_so(
+    two_workers: list[Services],
+) -> None:
+    alice = Chat(two_workers[0].engine.handle, channel="telegram", user="100")
+    number = await _file(alice, A_ID, A_PHONE, A_WORDS)
+    guesser = Chat(two_workers[1].engine.handle, channel="telegram", user="700")
+    await guesser.send(Command(guesser.origin(), "status", number))
+    for i in range(MAX_FAILURES):
+        await guesser.text(WRONG_IDS[i % len(WRONG_IDS)])
+    said = plain(guesser.said)
+    assert "أُوقف الاستعلام مؤقتًا" + " " + THEIR_FAULT in said  # their own attempts
