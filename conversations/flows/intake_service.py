@@ -344,3 +344,24 @@ async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Text):
         return _suggest(ctx, event.text)
     return Retry(_("Please choose «Choose another service» or «Cancel»."))
+
+
+def early_for_whom(ctx: Ctx) -> str | None:
+    """«For whom» named in the person's first words («تأشيرة خروج وعودة لمراتي», «for my
+    wife») for a service that does not ask it (exit/re-entry, final exit, iqama
+    renewal): the line the summary shows and the filed description ends with, so the
+    officer knows whose number it is (found by the fresh-clone tester: it was dropped).
+    Worded as the passports' question and answer (domain/data/services.json), read
+    from the catalogue; None when the service asks the question itself or nobody was
+    named."""
+    said = ctx.state.answers.get(EARLY_ANSWERS, {}).get("for_whom")
+    if said is None or any(q.id == "for_whom" for q in service_of(ctx).questions):
+        return None
+    for service in ctx.catalogue.services:
+        for question in service.questions:
+            if question.id == "for_whom":
+                option = next((o for o in question.options if o.id == said), None)
+                if option is None:
+                    return None
+                return f"{local(question.text, ctx.locale)} {local(option.label, ctx.locale)}"
+    return None

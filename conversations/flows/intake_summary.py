@@ -11,7 +11,7 @@ from conversations.flows.documents import (
     unaccounted_required,
 )
 from conversations.flows.draft_files import files
-from conversations.flows.intake_service import applicant_of, service_of
+from conversations.flows.intake_service import applicant_of, early_for_whom, service_of
 from conversations.formatting import format_long_date, isolate
 from conversations.pauses import filing_paused
 from conversations.ports import AttachmentInfo, FilingPaused, Submission, SubmittedRequest
@@ -45,6 +45,9 @@ def ask_summary(ctx: Ctx) -> Prompt:
         option = next((o for o in question.options if o.id == given.get(question.id)), None)
         if option is not None:
             lines.append(f"{local(question.text, ctx.locale)} {local(option.label, ctx.locale)}")
+    for_whom = early_for_whom(ctx)
+    if for_whom is not None:
+        lines.append(for_whom)
     if answers.get("establishment"):
         lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
     lines += [
@@ -138,7 +141,8 @@ async def _submit(ctx: Ctx) -> Outcome:
         identity_kind=answers["identity_kind"],
         phone=answers["phone"],
         phone_verified=bool(answers.get("phone_verified", True)),
-        description=answers["description"],
+        # the service has no «for whom» field: the officer reads it with the words
+        description="\n".join(filter(None, [answers["description"], early_for_whom(ctx)])),
         establishment_number=answers.get("establishment"),
         eligibility=dict(answers.get("eligibility", {})),
         attachments=tuple(AttachmentInfo(**f) for f in files(ctx)),

@@ -96,3 +96,49 @@ def test_the_words_are_read_from_the_data() -> None:
     assert early_answers("ابي اجدد الجواز") == {}
     assert early_answers("ابي اجدد جواز أمي") == {"for_whom": "family"}
     assert early_answers("renew my mother's passport") == {"for_whom": "family"}
+
+
+@pytest.mark.parametrize(
+    ("first", "service", "line"),
+    [
+        ("عايز اعمل تأشيرة خروج وعودة لمراتي", "exit_reentry_visa", "لمن هذا الطلب؟ فرد من أسرتي"),
+        ("I need an exit re-entry visa for my wife", "exit_reentry_visa",
+         "Who is this request for? A family member"),
+        ("ابي تأشيرة خروج نهائي لزوجتي", "final_exit_visa", "لمن هذا الطلب؟ فرد من أسرتي"),
+    ],
+)  # fmt: skip
+async def test_who_is_kept_for_a_service_that_does_not_ask_it(
+    first: str, service: str, line: str
+) -> None:
+    # found by the fresh-clone tester: «لمراتي» was dropped, and the officer could not
+    # tell whose iqama number it was
+    chat, gateway = _chat()
+    await chat.text(first)
+    await chat.tap(f"s:{service}")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text("2000000006")
+    await chat.contact(PHONE)
+    words = "زوجتي مقيمة وتحتاج تأشيرة قبل السفر الشهر القادم"
+    await chat.text(words)
+    await chat.media()
+    await chat.tap("done")
+    assert line in chat.said  # the summary the person checks
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == f"{words}\n{line}"  # what the officer reads
+
+
+async def test_nobody_named_adds_no_line() -> None:
+    chat, gateway = _chat()
+    await chat.text("ابي تأشيرة خروج وعودة")
+    await chat.tap("s:exit_reentry_visa")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text("2000000006")
+    await chat.contact(PHONE)
+    await chat.text("أحتاج تأشيرة خروج وعودة للسفر الشهر القادم")
+    await chat.media()
+    await chat.tap("done")
+    assert "لمن هذا الطلب؟" not in chat.said
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == "أحتاج تأشيرة خروج وعودة للسفر الشهر القادم"
