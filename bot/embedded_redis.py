@@ -15,7 +15,11 @@ and the sharing is done here:
 - the server runs in a session of its own (a Ctrl-C in one terminal does not reach it),
   and the last process to leave shuts it down: at exit each process counts the clients
   that are not its own (its connections carry its name) nor of a process that has left
-  already, and stops the server only when there are none (``EmbeddedRedis.leave``).
+  already, and stops the server only when there are none (``EmbeddedRedis.leave``);
+- a server that dies while processes use it (killed, out of memory) is started again by
+  the first of them to notice (``EmbeddedRedis.tend``, under the same lock, so once); it
+  reads back its append-only file, so the dialogues survive with at most the last second
+  of writes lost (``appendfsync everysec``).
 """
 
 from __future__ import annotations
@@ -23,17 +27,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import os
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 SOCKET = "redis.sock"
 LOCK = "server.lock"
@@ -43,6 +50,8 @@ START_TIMEOUT_S = 15.0
 #: follows), and how long it is kept (seconds): its connections close within moments.
 LEFT_PREFIX = "tawasul:embedded:left:"
 LEFT_TTL_S = 60
+#: How often a process using the server checks that it is still alive (seconds).
+TEND_EVERY_S = 1.0
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -78,6 +87,24 @@ def _answers(path: Path) -> bool:
         return False
 
 
+def _process_alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, dead but not reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): whether the pid exists at all
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    # the state follows the command's name, which is in parentheses and may hold spaces
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
 def _tail(path: Path, lines: int = 8) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -93,6 +120,8 @@ class EmbeddedRedis:
 
     directory: Path
     client_name: str = ""
+    #: the server this process started, reaped by :meth:`_alive` when it dies
+    _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # the server runs in this directory and is given its paths again: a relative one
@@ -145,6 +174,7 @@ class EmbeddedRedis:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self._process = process
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -157,6 +187,42 @@ class EmbeddedRedis:
             time.sleep(0.02)
         process.kill()
         raise EmbeddedRedisError(f"the embedded Redis server did not start in {START_TIMEOUT_S}s")
+
+    def _alive(self, pid: int) -> bool:
+        if self._process is not None and self._process.pid == pid:
+            # ours: poll() also reaps it, so a killed server leaves no zombie behind
+            return self._process.poll() is None
+        return _process_alive(pid)
+
+    async def tend(self, client: Redis, *, every_s: float = TEND_EVERY_S) -> None:
+        """Until cancelled: when the server process `client` talks to has died, starts it
+        again, or joins the one another process started first (the lock of
+        :meth:`start_or_join` makes it once). Cancel it before :meth:`leave`, which may
+        stop the server on purpose.
+
+        By the server's pid (``INFO``), not by whether it answers: a server that is only
+        slow or stopped (SIGSTOP) still holds its files, and a second one started beside
+        it would write the same append-only file."""
+        pid = await _server_pid(client)
+        while True:
+            await asyncio.sleep(every_s)
+            if pid is None:
+                pid = await _server_pid(client)
+                continue
+            if self._alive(pid):
+                continue
+            log.warning("the embedded Redis server (pid %d) has stopped; starting it again", pid)
+            try:
+                started = await asyncio.to_thread(self.start_or_join)
+            except EmbeddedRedisError as exc:
+                log.error("the embedded Redis server could not be started again: %s", exc)
+                continue  # the same pid, still dead: tried again at the next look
+            if started and self._process is not None:
+                pid = self._process.pid
+                log.warning("embedded Redis started again under %s", self.directory)
+            else:
+                pid = await _server_pid(client)
+                log.warning("embedded Redis joined again under %s", self.directory)
 
     async def leave(self, client: Redis) -> bool:
         """Shuts the server down when no other process uses it; True when it did. The
@@ -197,3 +263,11 @@ class EmbeddedRedis:
             return set()
         marks = await client.mget([LEFT_PREFIX + n for n in named])
         return {n for n, mark in zip(named, marks, strict=True) if mark is not None}
+
+
+async def _server_pid(client: Redis) -> int | None:
+    """The pid of the server `client` talks to; None when it does not answer."""
+    try:
+        return int((await client.info("server"))["process_id"])
+    except (RedisError, KeyError, ValueError):
+        return None

@@ -128,11 +128,20 @@ async def open_redis(
         )
         where = str(embedded.socket_path)
     client = Redis(connection_pool=pool)
+    tending: asyncio.Task[None] | None = None
     try:
         check_server(await client.info("server"), where)
+        if embedded is not None:
+            # killed while the bot runs, the embedded server is started again (the bot's
+            # own child, and nothing else would); a configured server is its operator's
+            tending = asyncio.create_task(embedded.tend(client), name="embedded-redis")
         yield client
     finally:
         try:
+            if tending is not None:
+                # before leave: leave may stop the server on purpose
+                tending.cancel()
+                await asyncio.gather(tending, return_exceptions=True)
             if embedded is not None:
                 await embedded.leave(client)
         finally:
