@@ -13,6 +13,7 @@ SQL, so two workers taking two taps at once cannot both count.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 
 from conversations.engine_parts import EngineParts
@@ -29,6 +30,8 @@ from domain.attachments import check_attachment
 from domain.catalogue import local
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
+
+log = logging.getLogger(__name__)
 
 _DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 #: A message longer than this many words is not read as asking for a note or a review.
@@ -137,7 +140,13 @@ class TheirSay(EngineParts):
         shown = {c.id for c in last.choices}
         if not last.text.endswith(menu.text) or any(o.id not in shown for o in menu.choices):
             return replies  # this turn does not end with the menu
-        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        try:
+            mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        except Exception:
+            # the menu needs no database: with SQL away it is shown without the line,
+            # rather than the whole turn failing over a hint
+            log.warning("reconsideration line left out: the requests could not be read")
+            return replies
         open_to_it = [v for v in mine if v.reconsiderable]  # newest first
         if not open_to_it:
             return replies
