@@ -58,6 +58,7 @@ class _Knowledge:
     opening_words: tuple[tuple[str, ...], ...]
     inquiry_words: tuple[tuple[str, ...], ...]
     document_words: tuple[tuple[str, ...], ...] = ()
+    fact_words: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -91,6 +92,7 @@ def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
         opening_words=_phrases(document["opening_words"]),
         inquiry_words=_phrases(document["inquiry_words"]),
         document_words=_phrases(document.get("document_words", ())),
+        fact_words=_phrases(document.get("fact_words", ())),
     )
 
 
@@ -169,6 +171,14 @@ def reads_as_question(text: str) -> bool:
     data = _knowledge()
     tokens = _tokens(text)
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
+
+
+def asks_facts(text: str) -> bool:
+    """True when a plain question (:func:`explicit_question`) asks a price, a time or a
+    place («كم رسوم تجديد الجواز؟», «how long does…?», «وين…»): naming a service in it asks
+    about that service and does not choose it (found by the fresh-clone tester: «كم رسوم
+    تجديد الجواز؟» was offered services to file)."""
+    return explicit_question(text) and _any(_tokens(text), _knowledge().fact_words)
 
 
 def names_documents(text: str) -> bool:

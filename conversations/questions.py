@@ -57,7 +57,13 @@ class Questions(EngineParts):
         if found is not None:
             return self._topic_answer(ctx, found)
         asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
-        if not asks or ctx.catalogue.match(text, limit=1):
+        if not asks:
+            return None
+        named = ctx.catalogue.match(text, limit=1)
+        if named and not free_text and knowledge.asks_facts(text):
+            # «كم رسوم تجديد الجواز؟» asks about the service; it does not choose it
+            return self._no_facts(ctx, named[0].id)
+        if named:
             return None
         near = knowledge.near_topics(text)
         if near:
@@ -147,6 +153,23 @@ class Questions(EngineParts):
             lead = self._back_lead(ctx)
             again = dataclasses.replace(again, text=f"{lead}\n{again.text}")
         return [said, self._with_first(ctx, again, offer)]
+
+    def _no_facts(self, ctx: Ctx, service_id: str) -> list[Reply]:
+        """A question about a service's price, time or place that no topic answers: said
+        honestly that there is no answer here; before the first question, the first
+        question follows with «File a request now» for that service (an offer, not a
+        choice made for the person)."""
+        if ctx.state.step not in START_STEPS or not _known(ctx, service_id):
+            return self._cannot_answer(ctx)
+        _ = ctx.texts.gettext
+        said = Reply(
+            _(
+                "Sorry, I don't have an answer to that question. If it is about your own case, you can file a request below and an officer will look into it; or see the frequently asked questions."
+            )
+        )
+        *before, again = self._restart(ctx)
+        offer = (Option(FILE_PREFIX + service_id, _("File a request now")),)
+        return [said, *before, self._with_first(ctx, again, offer)]
 
     def _cannot_answer(self, ctx: Ctx) -> list[Reply]:
         """A plain question the base has no answer for: said so, and the way on (the

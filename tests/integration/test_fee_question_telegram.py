@@ -1,0 +1,46 @@
+"""A question about a service's price, time or place on Telegram (real update payloads
+through aiogram, the engine on real Redis): it is not read as choosing the service. Found
+by the fresh-clone tester: «كم رسوم تجديد الجواز؟» and «how much is the fee to renew my
+passport?» got «أيّ هذه الخدمات تحتاج؟», as if a price asked were a request filed."""
+
+from __future__ import annotations
+
+import pytest
+
+from standins.telegram_updates import TgUser
+from tests.integration.telegram_rig import Rig, rig
+
+__all__ = ["rig"]  # the fixture
+
+ASKER = TgUser(5_700_000_001, "ريم")
+ASKER_EN = TgUser(5_700_000_002, "Reem", language_code="en")
+
+
+@pytest.mark.parametrize(
+    ("user", "asked", "no_answer", "which"),
+    [
+        (ASKER, "كم رسوم تجديد الجواز؟", "ليس لدي جواب عن هذا السؤال", "أيّ هذه الخدمات"),
+        (
+            ASKER_EN,
+            "how much is the fee to renew my passport?",
+            "I don't have an answer to that question",
+            "Which of these services",
+        ),
+    ],
+)
+async def test_a_fee_question_is_not_taken_as_choosing_the_service(
+    rig: Rig, user: TgUser, asked: str, no_answer: str, which: str
+) -> None:
+    said = await rig.feed(user, rig.updates.text(user, asked))
+    assert no_answer in said and which not in said
+    state = await rig.state(user)
+    assert "service" not in state.answers  # nothing chosen for them
+    # filing stays one tap away, for that service
+    assert ["file:passport_renew"] == [o[0] for o in state.offered if o[0].startswith("file:")]
+    await rig.feed(user, rig.updates.callback(user, "file:passport_renew"))
+    assert (await rig.state(user)).answers.get("service") == "passport_renew"
+
+
+async def test_a_need_with_the_same_words_still_chooses_it(rig: Rig) -> None:
+    said = await rig.feed(ASKER, rig.updates.text(ASKER, "ابي اجدد جوازي"))
+    assert "ليس لدي جواب" not in said
