@@ -13,6 +13,7 @@ SQL, so two workers taking two taps at once cannot both count.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from conversations.their_say import note_id, parse_say, rate_id, reconsider_id
 from conversations.wishes import wish
 from domain.attachments import check_attachment
 from domain.catalogue import local
+from domain.normalize import strip_invisible, to_ascii_digits
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
 
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 _DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 #: A message longer than this many words is not read as asking for a note or a review.
 MAX_WISH_WORDS = 10
+#: The last steps of a request whose notice asks how satisfied the person is.
+_DECISIONS = frozenset(s.value for s in FINAL)
 
 
 def _spent(refused: SayRefused, what: str) -> tuple[str, ...]:
@@ -54,6 +58,18 @@ def _spent(refused: SayRefused, what: str) -> tuple[str, ...]:
 def _rating_buttons(number: str) -> tuple[str, ...]:
     """The five satisfaction buttons of ``number``."""
     return tuple(rate_id(number, rating) for rating in RATINGS)
+
+
+def typed_rating(text: str) -> int | None:
+    """The rating in a message that is only a digit 1-5 (any script) or only one to five
+    star emoji (spaces and emoji variation selectors aside); None for anything else."""
+    bare = to_ascii_digits(strip_invisible(text)).replace("\ufe0f", "")
+    bare = "".join(bare.split())
+    if len(bare) == 1 and bare in "12345":
+        return int(bare)
+    if bare and set(bare) == {"⭐"} and len(bare) in RATINGS:
+        return len(bare)
+    return None
 
 
 def say_wish(text: str) -> str | None:
@@ -80,8 +96,47 @@ class TheirSay(EngineParts):
     async def _their_words(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
         """The reply to a note or a reconsideration asked for in words; None otherwise.
         Not where the step takes the person's own words (a description, an answer)."""
+        rated = await self._typed_rating(ctx, typed)
+        if rated is not None:
+            return rated
         wish = say_wish(typed.text)
         return None if wish is None else await self._say_wish(ctx, wish)
+
+    async def _typed_rating(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
+        """A bare «1»-«5» (any digits) or a run of one to five ⭐ typed as the next message
+        after a decision's rating question, while that request is still unrated, rates it
+        as its button would (found by the tester: «1» opened the first menu's first
+        option, «٥» its hidden help). Only where nothing else is under way (the first
+        menu): in a draft a digit answers the step. None when the message is not that."""
+        state = ctx.state
+        rating = typed_rating(typed.text)
+        if (
+            rating is None
+            or state.flow != self.flow.name
+            or not _at_start(self.flow.first, state.step)
+        ):
+            return None
+        if state.confirming:
+            return None
+        try:
+            mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        except Exception:
+            # the first menu needs no database: with SQL away «1» is read as ever
+            log.warning("typed rating not looked for: the requests could not be read")
+            return None
+        last = state.last_turn_at
+        decided = [
+            v for v in mine if v.history and v.history[-1][1] in _DECISIONS
+            and (last is None or v.history[-1][0] > dt.datetime.fromisoformat(last))
+        ]  # fmt: skip
+        if not decided:
+            return None  # no rating question since their last message: «1» is the menu's
+        newest = max(decided, key=lambda v: v.history[-1][0])
+        try:
+            await ctx.gateway.rate(newest.number, ctx.origin.channel, ctx.origin.user_key, rating)
+        except SayRefused:
+            return None  # rated already (by a star), not told yet...: read as ever
+        return self._rated(ctx, newest.number)
 
     async def _to_reconsideration(self, ctx: Ctx, event: Event) -> list[Reply] | None:
         """A photo or file sent just after a request to reconsider (one more photo, the
@@ -168,6 +223,10 @@ class TheirSay(EngineParts):
             await ctx.gateway.rate(number, origin.channel, origin.user_key, rating)
         except SayRefused as refused:
             return await self._say_refused(ctx, refused, "rate")
+        return self._rated(ctx, number)
+
+    def _rated(self, ctx: Ctx, number: str) -> list[Reply]:
+        """The thanks for a rating of ``number`` just stored."""
         if ctx.state.flow != self.flow.name:
             # in the middle of something else (answering an officer, a note): thanked,
             # and back to it; the comment is not asked over what they are doing
@@ -284,3 +343,8 @@ def _new_request_line(ctx: Ctx) -> str:
     return " " + ctx.texts.gettext(
         "To file a new request, choose «%(individual)s» or «%(establishment)s»."
     ) % {"individual": labels["ind"], "establishment": labels["est"]}
+
+
+def _at_start(first: str, step: str) -> bool:
+    """Whether nothing is under way: before the first question, or at it (the menu)."""
+    return step in START_STEPS or step == first

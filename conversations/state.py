@@ -96,6 +96,9 @@ class DialogueState:
     # the last turn's replies ended by asking for the person's number with a control that
     # stays on screen (Telegram's reply keyboard): the next turn's replies take it away
     contact_keyboard: bool = False
+    # when the person's last turn was read (ISO): a decision told after it is the last
+    # thing they saw, so a bare «5» typed now answers its rating question (say_parts)
+    last_turn_at: str | None = None
     version: int = 0
 
     def to_json(self) -> str:
@@ -124,6 +127,7 @@ class DialogueState:
             welcomed=self.welcomed,
             welcome_turn=self.welcome_turn,
             reconsidered=self.reconsidered,
+            last_turn_at=self.last_turn_at,
             seen=self.seen,
             handled=self.handled,
             version=self.version,

@@ -178,6 +178,7 @@ class Turns(Routing, StoreOutage):
         shown = state.contact_keyboard
         # each reply's buttons stamped with the question they answer (stale_buttons)
         replies = stamped(state, await self._turn(state, event))
+        state.last_turn_at = self.clock().isoformat()
         state.contact_keyboard = replies[-1].ask_contact if replies else shown
         # a language chosen in this turn becomes the account's, in the same write
         # (chosen in so many words: kept as such, conversations.store.locale_value)
