@@ -125,9 +125,14 @@ class TheirSay(EngineParts):
             log.warning("typed rating not looked for: the requests could not be read")
             return None
         last = state.last_turn_at
+        if last is None:
+            # no turn of theirs on record (a new or expired dialogue, or one saved before
+            # the field): nothing says the rating question was the last thing they saw, and
+            # a «1» meant for the menu must never become a one-star rating
+            return None
         decided = [
             v for v in mine if v.history and v.history[-1][1] in _DECISIONS
-            and (last is None or v.history[-1][0] > dt.datetime.fromisoformat(last))
+            and v.history[-1][0] > dt.datetime.fromisoformat(last)
         ]  # fmt: skip
         if not decided:
             return None  # no rating question since their last message: «1» is the menu's

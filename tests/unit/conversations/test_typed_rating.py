@@ -95,3 +95,13 @@ async def test_other_words_are_not_ratings(typed: str) -> None:
     clock.now += dt.timedelta(minutes=5)
     await chat.text(typed)
     assert gateway.said == []
+
+
+async def test_a_digit_in_a_dialogue_with_no_turn_on_record_is_the_menus() -> None:
+    """A request decided long ago and never rated, and a dialogue that has expired (or was
+    saved before turns were timed): «1» picks «فرد», never a one-star rating."""
+    chat, gateway, clock = _setup()
+    _decide(gateway, chat, clock.now - dt.timedelta(days=30))
+    await chat.text("1")
+    assert gateway.said == []
+    assert NO_COMMENT not in chat.choice_ids
