@@ -121,16 +121,35 @@ def status_at_description(text: str) -> tuple[bool, str | None]:
     return False, None
 
 
-def language_wish(event: Event, offered: list[list[str]]) -> str | None:
-    """The language a message asks for; "" to offer both (a bare /lang); None otherwise."""
+#: The most words a message may have at a step that takes the person's own words (the
+#: description, an answer to an officer) and still be read as a request for a language
+#: («please answer in English», «كلمني بالعربي لو سمحت»): a longer one is their words,
+#: kept, even when it says «ما اعرف انجليزي» in passing.
+LANGUAGE_WISH_WORDS_IN_FREE_TEXT = 12
+
+
+def language_wish(
+    event: Event, offered: list[list[str]], locale: str = "", *, free_text: bool = False
+) -> str | None:
+    """The language a message asks for; "" to offer both (a bare /lang); None otherwise.
+
+    With ``free_text`` (the step keeps what is typed) a typed message asks for a language
+    only when it is short and asks for one other than ``locale``, the one in use: found by
+    this session's review, a 17-word description holding «ما اعرف انجليزي» was taken as a
+    wish for Arabic, answered «سأكمل معك باللغة العربية», and its words were lost."""
     if isinstance(event, Command) and event.name in ("lang", "language"):
         return languages.language_argument(event.args) or ""
     chosen = as_choice(event, offered)
     if isinstance(chosen, Choice) and chosen.id.startswith("lang:"):
         return chosen.id.removeprefix("lang:")
-    if isinstance(event, Text):
-        return languages.language_asked(event.text)
-    return None
+    if not isinstance(event, Text):
+        return None
+    asked = languages.language_asked(event.text)
+    if free_text and (
+        asked == locale or len(event.text.split()) > LANGUAGE_WISH_WORDS_IN_FREE_TEXT
+    ):
+        return None
+    return asked
 
 
 def own_options(offered: list[list[str]]) -> list[tuple[str, str]]:

@@ -259,7 +259,7 @@ class Routing(
         if asked and "status" in self.side_flows:
             another = isinstance(chosen, Choice) and chosen.id == ANOTHER_NUMBER
             return await self._open_status(ctx, number, another=another)
-        wish = language_wish(m.event, state.offered)
+        wish = language_wish(m.event, state.offered, state.locale, free_text=m.free_text)
         if wish is not None:
             return self._switch_language(ctx, wish)
         return None

@@ -86,3 +86,25 @@ async def test_a_description_that_asks_for_english_switches_and_keeps_the_step()
     await chat.text("I do not read Arabic, please answer in English")
     assert chat.last[0].text == ENGLISH
     assert "Describe your request" in chat.said
+
+
+async def test_a_long_description_that_mentions_a_language_is_kept_as_the_description() -> None:
+    """Found by the review: «ما اعرف انجليزي» said in passing in a 17-word description was
+    taken as a wish for Arabic (already in use), and the description was lost."""
+    gateway = MemoryGateway()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact("+966501234567")
+    assert "صِف طلبك" in chat.said
+    words = (
+        "حاولت اجدد الاقامة من ابشر وطلع لي خطأ بالانجليزي وانا ما اعرف انجليزي "
+        "فما فهمت وش المطلوب مني بالضبط"
+    )
+    await chat.text(words)
+    assert ARABIC not in [r.text for r in chat.last]
+    await chat.media(ref="card")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.description == words
