@@ -39,6 +39,10 @@ _KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.json"
 #: A change of service offered and not yet answered: the ids of the services the words
 #: named (maybe none), kept in the dialogue state for the next turn on any worker.
 PENDING_CHANGE = "service_change"
+#: The words that asked for it, kept when the change is declined or passed over: found
+#: by the review, «لما اختار خدمة ثانية في ابشر يطلع لي خطأ» is a description that speaks
+#: of another service, and «لا» to the change offered lost it.
+PENDING_WORDS = "service_change_words"
 YES = "chg:yes"
 NO = "chg:no"
 #: The most words the button's label takes typed with fillers («ابي تغيير الخدمة لو سمحت»).
@@ -53,8 +57,7 @@ def change_options(ctx: Ctx) -> tuple[Option, ...]:
     """The two answers to a change offered (:func:`answer_change`), else none."""
     if PENDING_CHANGE not in ctx.state.answers:
         return ()
-    _ = ctx.texts.gettext
-    return (Option(YES, _("Change the service")), Option(NO, _("Keep this service")))
+    return _answers_offered(ctx)
 
 
 def with_change(ask: describe.Ask) -> describe.Ask:
@@ -76,7 +79,21 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
     the answer to one offered (:func:`answer_change`)."""
 
     async def answered(ctx: Ctx, event: Event) -> Outcome:
+        words = ctx.state.answers.pop(PENDING_WORDS, None)
         outcome = answer_change(ctx, event)
+        if outcome is not None and words and isinstance(event, (Text, Choice)):
+            if _declined(event, ctx) and ctx.state.step != "description":
+                # at the documents a description is written: the words join it
+                return await answer(ctx, Text(event.origin, str(words)))
+            if _declined(event, ctx) and not ctx.state.answers.get("description"):
+                # the step asked again, the words shown as the description so far: kept
+                # by «Keep my description», or replaced by a new text
+                ctx.state.answers["description"] = str(words)
+                said = (outcome.hint,) if isinstance(outcome, Retry) else ()
+                return Next(ctx.state.step, said)
+        if outcome is None and words and isinstance(event, Text):
+            # the offer passed over: the words go with what was typed next
+            event = Text(event.origin, f"{words}\n{event.text}")
         if outcome is None:
             outcome = change_wish(ctx, event)
         if outcome is None:
@@ -103,6 +120,7 @@ def change_wish(ctx: Ctx, event: Event) -> Outcome | None:
         if s.id not in (current.id, "other")
     ]
     ctx.state.answers[PENDING_CHANGE] = named
+    ctx.state.answers[PENDING_WORDS] = event.text
     return Retry(_offer(ctx, named))
 
 
@@ -129,6 +147,20 @@ def answer_change(ctx: Ctx, event: Event) -> Outcome | None:
             % {"service": service}
         )
     return None
+
+
+def _declined(event: Text | Choice, ctx: Ctx) -> bool:
+    """Whether ``event`` said no to the change offered (the button, or «لا» typed)."""
+    if isinstance(event, Choice):
+        return event.id == NO
+    offered = [(o.id, o.label) for o in _answers_offered(ctx)]
+    understood = understand_choice(event.text, offered)
+    return understood is not None and understood.chosen == NO
+
+
+def _answers_offered(ctx: Ctx) -> tuple[Option, ...]:
+    _ = ctx.texts.gettext
+    return (Option(YES, _("Change the service")), Option(NO, _("Keep this service")))
 
 
 def _offer(ctx: Ctx, named: list[str]) -> str:

@@ -120,3 +120,42 @@ async def test_from_the_summary_the_summary_follows(chat: Chat, gateway: MemoryG
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert filed.service_id == "exit_reentry_visa" and filed.description == DESCRIPTION
+
+
+CASE = "لما اختار خدمة ثانية في ابشر يطلع لي خطأ ولا يكمل الطلب ابدا"
+
+
+async def test_words_that_only_speak_of_another_service_are_kept_when_no_is_said(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Found by the review: a description that mentions «خدمة ثانية» is offered a change;
+    «لا» to it lost the words. They are now the description so far, kept or replaced."""
+    await _to_description(chat)
+    await chat.text(CASE)
+    assert "هل أغيّر خدمة طلبك" in chat.said
+    await chat.text("لا")
+    assert "يبقى طلبك لخدمة «تجديد هوية مقيم»" in chat.said
+    assert (
+        CASE in chat.said and "keep_description" in chat.choice_ids
+    )  # shown, with «Keep my description»
+    await chat.tap("keep_description")
+    await chat.media(ref="iqama")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.description == CASE
+
+
+async def test_at_the_documents_the_words_join_the_description_when_no_is_said(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_description(chat)
+    await chat.text(DESCRIPTION)
+    await chat.text(CASE)
+    assert "هل أغيّر خدمة طلبك" in chat.said
+    await chat.tap("chg:no")
+    await chat.media(ref="iqama")
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert filed.description == f"{DESCRIPTION}\n{CASE}"
