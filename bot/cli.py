@@ -281,9 +281,12 @@ def _end_now(code: int) -> NoReturn:
     threads are not; nor is a pool's manager), so a start-up that failed with one of them
     still open would leave a process that never exits, which a supervisor (systemd,
     Kubernetes) takes for one still starting."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # a closed pipe or stream (output piped to `head`) must not stop the exit
     os._exit(code)
 
 

@@ -57,18 +57,19 @@ def check_redis_url(url: str) -> None:
     try:
         parsed.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
-        raise ValueError(f"the port in {_without_password(url)!r} is not a number") from None
+        # the URL is not repeated: a password holding «@» or «/» would show in part
+        raise ValueError(
+            "the port is not a number: expected redis://HOST:PORT/DB, e.g. redis://localhost:6379/0"
+        ) from None
     if scheme == "unix" and not parsed.path:
         raise ValueError("a unix:// URL needs the socket's path, e.g. unix:///run/redis.sock")
     if scheme != "unix" and not parsed.hostname:
         raise ValueError("no host: expected redis://HOST:PORT/DB, e.g. redis://localhost:6379/0")
     database = parsed.path.strip("/")
     if scheme != "unix" and database and not database.isdigit():
-        raise ValueError(f"the database {database!r} after the host is not a number")
-
-
-def _without_password(url: str) -> str:
-    return re.sub(r"//[^@/]*@", "//", url)
+        raise ValueError(
+            "the database after the host is not a number, e.g. redis://localhost:6379/0"
+        )
 
 
 def _env(field: str) -> str:

@@ -62,3 +62,19 @@ def test_arabic_digits_default_to_arabic_indic(
     else:
         monkeypatch.setenv("TAWASUL_ARABIC_DIGITS", value)
     assert load_settings().arabic_digits == expected
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://user:s3cr@t/pw@localhost:six/0", "redis://:s3cr@t@localhost:6379/x/y"]
+)
+def test_a_bad_redis_url_is_refused_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """Found by the review: the line repeated the URL with the password cut at its first
+    «@» or «/», so the rest of a password holding one showed on stderr."""
+    monkeypatch.setenv("TAWASUL_REDIS_URL", url)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "TAWASUL_REDIS_URL" in message
+    assert "s3cr" not in message and "pw" not in message and "t@" not in message
