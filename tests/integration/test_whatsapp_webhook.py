@@ -334,8 +334,10 @@ async def test_voice_and_location_get_a_polite_word(h: Harness) -> None:
 CAPTION = "بطاقة الإقامة منتهية ولا أستطيع تجديدها من أبشر بسبب رسالة خطأ عند السداد"
 
 
-async def test_files_nobody_asked_for_are_not_downloaded(h: Harness) -> None:
-    await h.send(h.payloads.text(MONA, "مرحبا"))  # the first question: no file expected
+async def test_a_file_of_a_kind_not_taken_is_not_downloaded(h: Harness) -> None:
+    """An archive is never fetched; a photo sent at the first question is kept for the
+    request the person then files (6449024), so it alone is downloaded."""
+    await h.send(h.payloads.text(MONA, "مرحبا"))  # the first question
     archive = h.graph.add_media(b"PK\x03\x04" + b"\0" * (5 * 1024 * 1024), "application/zip")
     photo = h.graph.add_media(samples.png(seed=21), "image/png")
     await h.send(
@@ -344,8 +346,7 @@ async def test_files_nobody_asked_for_are_not_downloaded(h: Harness) -> None:
         )
     )
     await h.send(h.payloads.image(MONA, photo.id, photo.sha256_b64, mime="image/png"))
-    assert h.graph.downloads == []
-    assert not (h.services.media.root.exists() and any(h.services.media.root.rglob("*")))
+    assert h.graph.downloads == [photo.id]
     state = await h.services.engine.store.load("whatsapp", MONA.key)
     assert state.step == "applicant"
 
