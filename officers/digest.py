@@ -1,6 +1,7 @@
 """The daily digest's use case: once a day from 08:00 Riyadh time, what is new since the
 last digest, open, due today, overdue, decided yesterday, waiting for WhatsApp users to
-write, and satisfaction per department, queued once for the staff group.
+write, and the satisfaction per department of the ratings given since the last digest,
+queued once for the staff group.
 
 What is read and queued comes through a :class:`DigestSource` (``bot.staff.reports.
 StaffReports``: SQL and the outbox, whose unique key keeps the digest to one even when two
@@ -71,8 +72,10 @@ class DigestSource(Protocol):
         """Notifications waiting for WhatsApp users to write again."""
         ...
 
-    async def ratings(self) -> list[tuple[str, int]]:
-        """(service id, rating) of every rated request."""
+    async def rated_since(self, since: dt.datetime) -> list[tuple[str, int]]:
+        """(service id, rating) of the ratings given from ``since`` on: the digest's
+        window, not all time (an all-time count never ends once anyone has rated, so the
+        one-line digest of a quiet day would never come back)."""
         ...
 
     async def queue_digest(self, day: dt.date, html: str) -> bool:
@@ -88,8 +91,8 @@ async def daily_digest(
     render: Callable[[dt.date, DigestFigures], str],
 ) -> bool:
     """Queues ``today``'s digest unless it is queued already (then nothing is read or
-    rendered); True when this call did. "New" counts from the last digest, or from a day
-    before ``now`` when there was none."""
+    rendered); True when this call did. "New" and the ratings count from the last digest,
+    or from a day before ``now`` when there was none."""
     if await source.digest_queued(today):
         return False
     since = await source.previous_digest_at(today) or now - dt.timedelta(days=1)
@@ -103,7 +106,7 @@ async def daily_digest(
             (d.service_id, d.status) for d in await source.decided_on(today - dt.timedelta(days=1))
         ],
         waiting=await source.waiting_for_window(),
-        rated=await source.ratings(),
+        rated=await source.rated_since(since),
         department_of=department_of,
     )
     return await source.queue_digest(today, render(today, figures))

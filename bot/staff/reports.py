@@ -118,10 +118,10 @@ class StaffReports:
             )
             return [Decision(n, s, RequestStatus(t)) for n, s, t in rows]
 
-    async def ratings(self) -> list[tuple[str, int]]:
-        """(service id, satisfaction 1-5) of every rated request (issue 13)."""
+    async def rated_since(self, since: dt.datetime) -> list[tuple[str, int]]:
+        """(service id, satisfaction 1-5) of the ratings given from ``since`` on (issue 13)."""
         async with self._sessions() as session:
-            return await ratings(session)
+            return await ratings(session, since=since)
 
     async def waiting_for_window(self) -> int:
         """Notifications to WhatsApp users that wait for them to write again."""

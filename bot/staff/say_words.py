@@ -149,10 +149,16 @@ class SayWords:
 
     # ---- counts -----------------------------------------------------------------------
 
-    def satisfaction(self, by_department: Mapping[str, tuple[float, int]], fmt: Fmt) -> list[str]:
-        """``Satisfaction by department:`` and a line each: the average and how many."""
+    def satisfaction(
+        self,
+        by_department: Mapping[str, tuple[float, int]],
+        fmt: Fmt,
+        title: str | None = None,
+    ) -> list[str]:
+        """``title`` (by default ``Satisfaction by department:``) and a line each: the
+        average and how many."""
         _ = self.texts.gettext
-        lines = [fmt.b(_("Satisfaction by department (average of 5):"))]
+        lines = [fmt.b(title or _("Satisfaction by department (average of 5):"))]
         if not by_department:
             return [*lines, fmt.t("• " + _("no ratings yet"))]
         for department, (average, count) in sorted(by_department.items()):

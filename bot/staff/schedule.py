@@ -1,5 +1,6 @@
-"""The staff group's clock: a daily digest at 08:00 Riyadh time (queued until 10:00 at the
-latest, never later in the day; one line when there is nothing to count), the weekly report on
+"""The staff group's clock: a daily digest at 08:00 Riyadh time (after an outage across
+08:00, at the first tick later that day, logged as late; one line when there is nothing to
+count), the weekly report on
 Sundays at the same hour (:mod:`bot.staff.weekly`), a reminder when a request has one
 working day left, an escalation when it is overdue.
 
@@ -50,12 +51,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DIGEST_AT: Final = dt.time(8, 0)
-#: The digest is queued from DIGEST_AT until this time, not after. A worker started (or a
-#: group of workers restarted) later in the day posts no digest: the fresh-clone tester saw
-#: an all-zero digest in the staff group as soon as a worker started in the afternoon. Two
-#: hours leave room for a restart or a deploy in the morning; a day whose digest was missed
-#: loses no count, since the next digest's "new" counts from the last one queued.
-DIGEST_UNTIL: Final = dt.time(10, 0)
+#: A digest queued after this time of the day is late: a worker (or every worker) was down
+#: at 08:00, and the digest is queued at the first tick after, however late in the day, with
+#: a log line saying so. Until session 10 it was dropped after 10:00, so an outage across the
+#: morning left the group without a digest that day and the logs without a word of it. A
+#: missed day is not sent the next day: that day's digest counts from the last one queued.
+DIGEST_LATE_AFTER: Final = dt.time(8, 10)
 TICK_S: Final = 30.0
 _TICK_KEY: Final = "tawasul:staff:schedule:tick:{slot}"
 
@@ -106,8 +107,14 @@ class StaffSchedule:
         if not claimed:
             return False
         today = local.date()
-        if local.time() < DIGEST_UNTIL:
-            await self.digest(today, now)
+        if await self.digest(today, now) and local.time() >= DIGEST_LATE_AFTER:
+            log.warning(
+                "the digest for %s was queued late, at %s Riyadh time (due at %s): "
+                "no worker ticked in time (stopped or restarted across the morning?)",
+                today,
+                local.strftime("%H:%M"),
+                DIGEST_AT.strftime("%H:%M"),
+            )
         if self.weekly is not None:
             await self.weekly.tick(now)
         if is_working_day(today, self._holidays):
@@ -192,8 +199,9 @@ class StaffSchedule:
                     )
                 )
         if figures.satisfaction:
-            # the person's say after decisions: average and count per department
-            lines += SayWords(views).satisfaction(figures.satisfaction, fmt)
+            # the ratings given since the last digest: average and count per department
+            since = _("Satisfaction since the last digest, by department (average of 5):")
+            lines += SayWords(views).satisfaction(figures.satisfaction, fmt, since)
         if figures.overdue:
             lines.append(fmt.b(_("Overdue requests:")))
             for number, service, due in figures.overdue[:DIGEST_OVERDUE]:

@@ -231,9 +231,15 @@ def _row(request: SayRow) -> Request:
     return request
 
 
-async def ratings(session: AsyncSession) -> list[tuple[str, int]]:
-    """(service id, rating) of every rated request."""
-    rows = await session.execute(
-        select(Request.service_id, Request.satisfaction).where(Request.satisfaction.is_not(None))
+async def ratings(
+    session: AsyncSession, *, since: dt.datetime | None = None
+) -> list[tuple[str, int]]:
+    """(service id, rating) of every rated request, or of those rated from ``since`` on
+    (aware UTC)."""
+    query = select(Request.service_id, Request.satisfaction).where(
+        Request.satisfaction.is_not(None)
     )
+    if since is not None:
+        query = query.where(Request.satisfaction_at >= since)
+    rows = await session.execute(query)
     return [(service, int(rating or 0)) for service, rating in rows]

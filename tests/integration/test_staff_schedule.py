@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,33 +128,92 @@ async def test_digest_once_per_day_across_two_concurrent_schedulers(
     assert [r.dedupe_key for r in rows] == ["digest:2026-11-22", "digest:2026-11-23"]
 
 
-async def test_no_digest_at_an_afternoon_start_and_one_line_when_nothing_happened(
-    db_sessionmaker: async_sessionmaker[AsyncSession], redis_client: Redis, clock: Clock
+@pytest.mark.parametrize(
+    "late",
+    [
+        riyadh(2026, 11, 23, 10, 0),  # a Monday, just after the old 10:00 cut-off
+        riyadh(2026, 11, 23, 14, 0),
+        riyadh(2026, 11, 27, 15, 30),  # a Friday
+        riyadh(2026, 9, 23, 23, 59),  # National Day, a holiday, the last minute of it
+    ],
+    ids=["10:00", "14:00", "friday", "holiday-23:59"],
+)
+async def test_a_digest_missed_at_08_00_is_queued_later_that_day_once_and_logged(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    redis_client: Redis,
+    clock: Clock,
+    late: dt.datetime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # two workers started at 14:00 on a fresh install: their first ticks post no digest
-    # (before, a column of zeros reached the staff group as soon as a worker started)
-    clock.now = riyadh(2026, 11, 23, 14, 0)
+    # Found by the review of session 10: the digest was queued between 08:00 and 10:00
+    # only, so when every worker was down across that window the group got no digest that
+    # day and the logs said nothing. Two workers come back later that day: one digest
+    # (one line on this fresh install: nothing is open, new or decided), logged as late.
+    day = late.astimezone(RIYADH).date()
+    clock.now = dt.datetime.combine(day, dt.time(7, 59), RIYADH).astimezone(dt.UTC)
     workers = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
     await asyncio.gather(*(w.tick() for w in workers))
-    assert await texts(db_sessionmaker) == []
-    clock.now = riyadh(2026, 11, 23, 23, 59)
-    await asyncio.gather(*(w.tick() for w in workers))
-    assert await texts(db_sessionmaker) == []
+    assert await texts(db_sessionmaker) == []  # not before 08:00, even after an outage
 
-    # the next morning at 08:00 one digest, of one line: nothing is open, new or decided
-    clock.now = riyadh(2026, 11, 24, 8, 0)
-    fresh = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
-    await asyncio.gather(*(w.tick() for w in [*workers, *fresh]))
+    caplog.set_level(logging.INFO, logger="bot.staff.schedule")
+    clock.now = late
+    await asyncio.gather(*(w.tick() for w in workers))
     (digest,) = await texts(db_sessionmaker)
-    assert digest.dedupe_key == "digest:2026-11-24"
+    assert digest.dedupe_key == f"digest:{day.isoformat()}"
     html = digest.payload["html"]
     assert html.startswith("الملخص اليومي:") and "لا جديد" in html
     assert "\n" not in html and ": 0" not in html and "<b>" not in html
-    # ratings on record are something to report: the digest is whole, not the one line
-    rated = fresh[0].render_digest(
-        dt.date(2026, 11, 24), new=[], open_=[], decided=[], rated=[("iqama_renew", 4)]
-    )
-    assert "لا جديد" not in rated and "الإقامة" in rated
+    (line,) = [r.getMessage() for r in caplog.records if "late" in r.getMessage()]
+    assert day.isoformat() in line and late.astimezone(RIYADH).strftime("%H:%M") in line
+
+    # later ticks that day, on either worker and on a fresh one, queue nothing more
+    caplog.clear()
+    for minutes in (1, 30):
+        clock.now = min(
+            late + dt.timedelta(minutes=minutes), riyadh(day.year, day.month, day.day, 23, 59)
+        )
+        fresh = schedule(db_sessionmaker, redis_client, clock)
+        await asyncio.gather(*(w.tick() for w in [*workers, fresh]))
+    assert len(await texts(db_sessionmaker)) == 1
+    assert not [r for r in caplog.records if "late" in r.getMessage()]
+
+    # the next morning at 08:00 the next day's digest, on time: nothing logged as late
+    following = day + dt.timedelta(days=1)
+    clock.now = dt.datetime.combine(following, dt.time(8, 0), RIYADH).astimezone(dt.UTC)
+    await asyncio.gather(*(w.tick() for w in workers))
+    rows = await texts(db_sessionmaker)
+    assert [r.dedupe_key for r in rows][-1] == f"digest:{following.isoformat()}"
+    assert len([r for r in rows if r.dedupe_key]) == 2
+    assert not [r for r in caplog.records if "late" in r.getMessage()]
+
+
+async def test_a_quiet_day_is_one_line_again_after_someone_rated_days_ago(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    redis_client: Redis,
+    clock: Clock,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+) -> None:
+    # Found by the review of session 10: the digest counted the ratings of all time, so
+    # once anyone had ever rated, a day with nothing open, new or decided still got the
+    # whole digest (a column of zeros under the satisfaction). Ratings now count from the
+    # last digest, like "new".
+    clock.now = riyadh(2026, 11, 15, 9)  # a Sunday: filed and accepted
+    number = (await filing.submit(submission("r"))).number
+    await desk.accept(number, NOURA)
+    async with db_sessionmaker.begin() as session:
+        request = await session.scalar(select(Request).where(Request.number == number))
+        assert request is not None
+        request.satisfaction, request.satisfaction_at = 5, riyadh(2026, 11, 16, 12)
+
+    workers = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
+    clock.now = riyadh(2026, 11, 17, 8, 0)  # the rating falls in this digest's window
+    await asyncio.gather(*(w.tick() for w in workers))
+    clock.now = riyadh(2026, 11, 18, 8, 0)  # nothing since
+    await asyncio.gather(*(w.tick() for w in workers))
+    first, second = [r.payload["html"] for r in await texts(db_sessionmaker) if r.dedupe_key]
+    assert "الرضا منذ الملخص السابق حسب الإدارة" in first and "الإقامة: 5.0" in first
+    assert "لا جديد" in second and "\n" not in second and "الرضا" not in second
 
 
 async def test_digest_is_queued_once_even_without_the_redis_lock(

@@ -39,6 +39,10 @@ class Source:
     #: day -> when that day's digest was queued, and its text
     queued: dict[dt.date, tuple[dt.datetime, str]] = field(default_factory=dict)
     reads: int = 0
+    #: (service id, rating, when it was given)
+    ratings: list[tuple[str, int, dt.datetime]] = field(
+        default_factory=lambda: [("iqama_renew", 4, NOW - dt.timedelta(hours=2))]
+    )
 
     async def digest_queued(self, day: dt.date) -> bool:
         return day in self.queued
@@ -59,8 +63,8 @@ class Source:
     async def waiting_for_window(self) -> int:
         return 1
 
-    async def ratings(self) -> list[tuple[str, int]]:
-        return [("iqama_renew", 4)]
+    async def rated_since(self, since: dt.datetime) -> list[tuple[str, int]]:
+        return [(service, rating) for service, rating, at in self.ratings if at >= since]
 
     async def queue_digest(self, day: dt.date, html: str) -> bool:
         if day in self.queued:
@@ -110,3 +114,23 @@ async def test_the_first_digest_counts_a_day_back() -> None:
     )
     assert await daily_digest(source, TODAY, NOW, DEPARTMENTS.__getitem__, render)
     assert "new=1 open=2" in source.queued[TODAY][1]
+
+
+async def test_ratings_count_from_the_last_digest_so_a_quiet_day_is_one_line_again() -> None:
+    # found by the review of session 10: the digest counted every rating ever given, so
+    # once anyone had rated, no later quiet day got the one-line digest
+    last_digest = NOW - dt.timedelta(days=1)
+    source = Source(
+        queued={TODAY - dt.timedelta(days=1): (last_digest, "…")},
+        ratings=[
+            ("iqama_renew", 5, last_digest - dt.timedelta(days=3)),
+            ("passport_renew", 2, last_digest - dt.timedelta(minutes=1)),
+        ],
+    )
+    assert await daily_digest(source, TODAY, NOW, DEPARTMENTS.__getitem__, render)
+    assert source.queued[TODAY][1].endswith("sat={}")
+
+    source.ratings.append(("passport_renew", 3, NOW + dt.timedelta(hours=3)))
+    tomorrow, later = TODAY + dt.timedelta(days=1), NOW + dt.timedelta(days=1)
+    assert await daily_digest(source, tomorrow, later, DEPARTMENTS.__getitem__, render)
+    assert source.queued[tomorrow][1].endswith("sat={'passports': (3.0, 1)}")
