@@ -19,7 +19,8 @@ client name (bot.worker_start says why and how). A replacement worker so skips t
 forkserver (multiprocessing passes a socket argument as a descriptor). A worker that exits
 while the parent runs is started again; one that keeps dying soon after its start is
 started again later and later (:class:`RestartPolicy`), so a crash loop (a database
-refusing connections, a bad setting) does not spin the machine. SIGTERM or SIGINT to the
+refusing connections, a bad setting) does not spin the machine, and after the fifth such
+failure in a row the supervisor stops every worker and exits 1 with one line. SIGTERM or SIGINT to the
 parent sends SIGTERM to every worker (each drains, see bot.runner) and waits for them,
 killing those still running after the drain time and a margin. A worker whose supervisor
 dies (even by SIGKILL) sends itself SIGTERM, and so does one whose forkserver dies (the
@@ -61,11 +62,16 @@ class RestartPolicy:
     A worker that ran at least `stable_s` had a good run: it is started again at once. One
     that exits sooner counts as a quick failure; the k-th quick failure in a row waits
     ``min(max_s, base_s * 2 ** (k - 1))`` (1, 2, 4, ... 30 s by default), and a good run
-    resets the count."""
+    resets the count. The `give_up_after`-th quick failure in a row of one worker is not
+    waited for: the supervisor stops (:meth:`gives_up`), as systemd does past a unit's
+    StartLimitBurst, since a worker that cannot start (a bad setting, a dependency refusing
+    it) will not start by trying for ever, and an operator sees one line and a failed unit
+    rather than a supervisor that looks alive and serves nothing."""
 
     base_s: float = 1.0
     max_s: float = 30.0
     stable_s: float = 30.0
+    give_up_after: int = 5
     _quick: dict[int, int] = field(default_factory=dict)
 
     def delay(self, slot: int, started_at: float, exited_at: float) -> float:
@@ -77,6 +83,11 @@ class RestartPolicy:
         quick = self._quick.get(slot, 0) + 1
         self._quick[slot] = quick
         return float(min(self.max_s, self.base_s * 2 ** (quick - 1)))
+
+    def gives_up(self, slot: int) -> bool:
+        """Whether worker `slot`'s quick failures in a row (counted by :meth:`delay`) have
+        reached `give_up_after`."""
+        return self._quick.get(slot, 0) >= self.give_up_after
 
 
 class Child(Protocol):
@@ -111,6 +122,9 @@ class Supervisor:
     clock: Callable[[], float] = time.monotonic
     policy: RestartPolicy = field(default_factory=RestartPolicy)
     slots: list[_Slot] = field(init=False)
+    #: why the supervisor gave up (a worker failing at start again and again), once it has:
+    #: :meth:`step` then starts nothing more, and the caller stops every worker
+    gave_up: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -122,12 +136,23 @@ class Supervisor:
         due (at most a quarter of a second, so an exit is noticed soon)."""
         now = self.clock()
         wait = 0.25
+        if self.gave_up is not None:
+            return wait
         for number, slot in enumerate(self.slots):
             if slot.child is not None:
                 code = slot.child.poll()
                 if code is None:
                     continue
                 delay = self.policy.delay(number, slot.started_at, now)
+                if self.policy.gives_up(number):
+                    self.gave_up = (
+                        f"worker {number} failed {self.policy.give_up_after} times in a row "
+                        f"within {self.policy.stable_s:.0f} s of its start (the last "
+                        f"{_how(code)}); stopping every worker: the lines above say why"
+                    )
+                    log.critical("%s", self.gave_up)
+                    slot.child, slot.due_at = None, None
+                    return 0.0
                 log.warning(
                     "worker %d (pid %d) %s; starting it again in %.0f s",
                     number,
@@ -136,7 +161,8 @@ class Supervisor:
                     delay,
                 )
                 slot.child, slot.due_at = None, now + delay
-            assert slot.due_at is not None
+            if slot.due_at is None:
+                continue
             if slot.due_at <= now:
                 slot.child = self.spawn(number)
                 slot.started_at, slot.due_at = now, None
@@ -251,9 +277,10 @@ def supervise(
     *,
     drain_s: float,
 ) -> int:
-    """Run `workers` workers on host:port until SIGTERM or SIGINT; returns the exit code
-    for the parent: 0 when every worker stopped in order, 1 when one had to be killed or
-    failed, 2 when the port cannot be had."""
+    """Run `workers` workers on host:port until SIGTERM or SIGINT, or until a worker keeps
+    failing at its start (:class:`RestartPolicy`); returns the exit code for the parent: 0
+    when every worker stopped in order, 1 when one had to be killed or failed, or the
+    supervisor gave up, 2 when the port cannot be had."""
     try:
         sock = listen(host, port)
     except OSError as exc:
@@ -285,7 +312,7 @@ def supervise(
     supervisor = Supervisor(workers, spawn)
     log.info("serving %s:%d with %d workers", host, port, workers)
     try:
-        while not stopping:
+        while not stopping and supervisor.gave_up is None:
             time.sleep(supervisor.step())
     finally:
         codes = supervisor.stop(drain_s + STOP_MARGIN_S)
@@ -293,6 +320,8 @@ def supervise(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("all workers stopped (exit codes %s)", codes)
+    if supervisor.gave_up is not None:
+        return 1
     # 0 when every worker drained and exited in order; one still starting (no handler yet)
     # is ended by the SIGTERM itself, having accepted nothing
     return 0 if all(code in (0, -signal.SIGTERM) for code in codes) else 1

@@ -126,3 +126,19 @@ def test_db_upgrade_says_in_one_line_what_it_did(tmp_path: Path) -> None:
         tmp_path, "run", TAWASUL_AUTO_MIGRATE="false", TAWASUL_REDIS_URL="redis://127.0.0.1:9/0"
     )
     assert ran.returncode == 1 and "db upgrade" not in ran.stderr, ran.stderr[-2000:]
+
+
+def test_workers_that_cannot_start_make_the_supervisor_give_up_with_one_line(
+    tmp_path: Path,
+) -> None:
+    """Nothing listens where Redis should be: each worker exits at its start. The
+    supervisor starts them again later and later (1, 2, 4, 8 s), then, at the fifth failure
+    in a row, stops with one line saying so and exit 1 rather than trying for ever."""
+    done = _run(tmp_path, "run", "--workers", "2", TAWASUL_REDIS_URL="redis://127.0.0.1:9/0")
+    assert done.returncode == 1, done.stderr[-3000:]
+    gave_up = [line for line in done.stderr.splitlines() if "times in a row" in line]
+    assert len(gave_up) == 1, done.stderr[-3000:]
+    assert "failed 5 times in a row within 30 s of its start" in gave_up[0]
+    assert "stopping every worker" in gave_up[0]
+    assert "starting it again in 8 s" in done.stderr  # it backed off before giving up
+    assert "starting it again in 16 s" not in done.stderr

@@ -76,7 +76,9 @@ def test_a_worker_that_dies_is_started_again_and_the_others_are_left_alone() -> 
 
 
 def test_a_crash_loop_is_started_again_later_and_later_up_to_the_ceiling() -> None:
-    supervisor, spawner, clock = make(1)
+    clock, spawner = Clock(), Spawner()
+    # (by default it gives up at the fifth: see the test below)
+    supervisor = Supervisor(1, spawner, clock=clock, policy=RestartPolicy(give_up_after=10))
     supervisor.step()
     waits = []
     for _ in range(7):
@@ -125,3 +127,39 @@ def test_stop_signals_every_worker_and_kills_one_that_does_not_exit() -> None:
     assert spawner.of(0)[0].signals == [signal.SIGTERM]
     assert stubborn.signals == [signal.SIGTERM]
     assert clock.now >= 1030  # it was given the whole time before being killed
+
+
+def test_a_worker_failing_at_start_again_and_again_makes_the_supervisor_give_up() -> None:
+    supervisor, spawner, clock = make(2)
+    supervisor.step()
+    for _ in range(4):  # four quick failures: started again, later and later
+        clock.now += 0.5
+        spawner.of(0)[-1].code = 1
+        starts = len(spawner.of(0))
+        while len(spawner.of(0)) == starts:
+            supervisor.step()
+            clock.now += 0.25
+        assert supervisor.gave_up is None
+    clock.now += 0.5
+    spawner.of(0)[-1].code = 1  # the fifth in a row
+    supervisor.step()
+    assert supervisor.gave_up is not None
+    assert "worker 0 failed 5 times in a row" in supervisor.gave_up
+    assert "exited with code 1" in supervisor.gave_up
+    starts = len(spawner.started)
+    clock.now += 120
+    supervisor.step()
+    assert len(spawner.started) == starts  # nothing is started any more
+    # the caller then stops the other worker (supervise returns 1)
+    assert supervisor.stop(5, sleep=lambda s: None) == [0]
+
+
+def test_good_runs_between_failures_never_make_it_give_up() -> None:
+    supervisor, spawner, clock = make(1)
+    supervisor.step()
+    for _ in range(12):
+        clock.now += 45  # ran a good while, then died: started again at once
+        spawner.of(0)[-1].code = -signal.SIGKILL
+        supervisor.step()
+        assert supervisor.gave_up is None
+    assert len(spawner.of(0)) == 13
