@@ -27,7 +27,10 @@ class Origin:
     run by the person on their own machine): the phone step asks them to type it.
     `language` is the language the person's app is set to, as the platform says it (an
     IETF tag: Telegram's ``from.language_code``, such as "en" or "en-US"); None when the
-    platform does not say. Only a hint: see conversations.languages.from_platform."""
+    platform does not say. Only a hint: see conversations.languages.from_platform.
+    `vouched_phone` is the number (E.164) a channel vouches for as the sender's own and
+    gives without asking (WhatsApp's wa_id, the account's number): the phone step, asked
+    again, offers it and takes another number typed instead, as not verified."""
 
     channel: str
     user_key: str
@@ -37,6 +40,7 @@ class Origin:
     phone_unverified: bool = False
     language: str | None = None
     phone_typed: bool = False
+    vouched_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ The phone number: on Telegram the person taps «share my number». On WhatsApp t
 your number is saved" and the next question). A person who hides their number behind a
 WhatsApp username has no wa_id in the payload and none is known: their events carry
 ``Origin.phone_unverified``, so the phone step asks them to type it and keeps it as not
-verified. A ``system`` notice that the person changed number moves what the channel keeps
+verified. The others' events carry the number as ``Origin.vouched_phone``: the phone step
+asked again (from the summary, or «back») offers it and takes another mobile typed
+instead, as not verified. A ``system`` notice that the person changed number moves what the channel keeps
 for them, then calls ``renumbered`` for the account and the dialogue.
 """
 
@@ -220,10 +222,14 @@ class WhatsAppChannel:
             if isinstance(event, Media) and event.origin.edits is None:
                 event = await self._in_burst(item, event)
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
-            if not (item.sender.wa_id or await self._known_wa_id(user_key)):
+            wa_id = item.sender.wa_id or await self._known_wa_id(user_key)
+            if wa_id:
+                # the account's number: the phone step asked again offers it beside a typed one
+                origin = dataclasses.replace(event.origin, vouched_phone="+" + wa_id)
+            else:
                 # a username without a number: nothing to vouch for, the person types it
                 origin = dataclasses.replace(event.origin, phone_unverified=True)
-                event = dataclasses.replace(event, origin=origin)
+            event = dataclasses.replace(event, origin=origin)
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
             await self._send_turn(user_key, replies, turn=event.origin)

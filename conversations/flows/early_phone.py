@@ -6,8 +6,9 @@ with the terminal's ``/contact``, at the service or the identity step was answer
 إلى رقم جوال في هذه الخطوة» and dropped, though an identity number typed early is kept
 (conversations.flows.intake_numbers, «احتفظتُ برقم الهوية … لطلبك.»). The same checks as
 at the phone step (conversations.flows.intake_phone) decide what is kept: on a channel that
-vouches for numbers only the person's own; on one that cannot (WhatsApp), a Saudi mobile
-number, kept as not verified.
+vouches for numbers only the person's own; on one that cannot (WhatsApp), a mobile
+number, Saudi or with its country code (domain.phone.normalise_mobile), kept as not
+verified.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from conversations.events import Contact, Event
 from conversations.flow import Ctx, Next, Outcome
 from conversations.formatting import isolate
-from domain.phone import InvalidPhoneNumber, normalise_phone
+from domain.phone import InvalidPhoneNumber, normalise_mobile, normalise_phone
 
 #: The number kept before its step: {"phone": E.164, "verified": bool}.
 EARLY_PHONE = "phone_early"
@@ -26,8 +27,6 @@ BEFORE_PHONE = (
     "applicant", "group", "service", "suggest", "question", "refused", "establishment",
     "identity",
 )  # fmt: skip
-# a Saudi mobile number in E.164 (as the phone step takes from who cannot share one)
-_SAUDI_MOBILE = "+9665"
 
 Answer = Callable[[Ctx, Event], Awaitable[Outcome]]
 
@@ -41,13 +40,13 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
     state = ctx.state
     if state.step not in BEFORE_PHONE or state.editing:
         return None
+    unverified = ctx.origin.phone_unverified
     try:
-        phone = normalise_phone(event.phone)
+        # who cannot share a vouched number gives a mobile, as at the phone step
+        phone = (normalise_mobile if unverified else normalise_phone)(event.phone)
     except InvalidPhoneNumber:
         return None
-    if ctx.origin.phone_unverified:
-        if not phone.startswith(_SAUDI_MOBILE):
-            return None
+    if unverified:
         state.answers[EARLY_PHONE] = {"phone": phone, "verified": False}
     elif not event.is_own:
         return _(

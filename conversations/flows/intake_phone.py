@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from conversations.events import Contact, Event, Option, Text
+from conversations.events import Choice, Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe import keep_early
 from conversations.flows.intake_numbers import (
@@ -25,23 +25,55 @@ from domain.identity import (
     parse_identity_number,
 )
 from domain.number_shapes import number_shape
-from domain.phone import InvalidPhoneNumber, normalise_phone
+from domain.phone import (
+    InvalidPhoneNumber,
+    normalise_mobile,
+    normalise_phone,
+    written_internationally,
+)
 
-# a Saudi mobile number in E.164 (what people without a vouched number may type)
-SAUDI_MOBILE = "+9665"
+# a foreign mobile as shown in examples: a resident may keep their home country's
+FOREIGN_EXAMPLE = "+971XXXXXXXXX"
 
 # what a number parser returns: the establishment number as typed, or an IdentityNumber
 _Number = TypeVar("_Number")
 
 
+#: The phone step's choice, asked again where the channel vouches for a number: use it.
+USE_VOUCHED = "own_phone"
+
+
+def _asked_again(ctx: Ctx) -> bool:
+    """The phone step asked again on a channel that gives the person's number without
+    asking (WhatsApp): from the summary's «Change the mobile number», or «back» after the
+    number was taken. The first time the channel answers it itself (ask_contact); asked
+    again, the person may want to be called on another mobile (found by the fresh-clone
+    tester: the same WhatsApp number came back and no other could be given)."""
+    return ctx.origin.vouched_phone is not None and (
+        ctx.state.editing or "phone" in ctx.state.answers
+    )
+
+
 def ask_phone(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
+    if _asked_again(ctx):
+        return Prompt(
+            _(
+                "Your WhatsApp number is %(number)s. To be contacted on another mobile, type it: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). The officer will see a typed number as not verified."
+            )
+            % {
+                "number": isolate(str(ctx.origin.vouched_phone)),
+                "example": isolate(FOREIGN_EXAMPLE),
+            },
+            (Option(USE_VOUCHED, _("My WhatsApp number")),),
+        )
     if ctx.origin.phone_unverified:
         # the channel knows this person by a username only: no button can share a number
         return Prompt(
             _(
-                "Please type your Saudi mobile number (for example 05XXXXXXXX). WhatsApp does not share your number with us, so the officer will see it as not verified."
+                "Please type your mobile number: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). WhatsApp does not share your number with us, so the officer will see it as not verified."
             )
+            % {"example": isolate(FOREIGN_EXAMPLE)}
         )
     if ctx.origin.phone_typed:
         # no button shares a number here (the terminal chat): typed, the channel vouches
@@ -59,26 +91,68 @@ def ask_phone(ctx: Ctx) -> Prompt:
     )
 
 
+def mobile_problem(ctx: Ctx, error: InvalidPhoneNumber, typed: str) -> str:
+    """What is wrong with a typed mobile number (:func:`domain.phone.normalise_mobile`),
+    in words: the letters among its digits, a landline, or what a mobile looks like,
+    Saudi or with its country code. The same words on every channel that takes a typed
+    number (WhatsApp without a vouched number, the terminal)."""
+    _ = ctx.texts.gettext
+    letters = letters_problem(ctx, typed)
+    if letters:
+        return letters
+    if error.reason == "landline":
+        return _(
+            "This looks like a landline number. Please type a mobile number: a Saudi one starting with 05, or one of another country with its code, starting with + or 00."
+        )
+    return _(
+        "This doesn't look like a mobile number. Please type a Saudi mobile with 10 digits starting with 05 (for example 05XXXXXXXX), or a mobile of another country with its code, starting with + or 00 (for example %(example)s)."
+    ) % {"example": isolate(FOREIGN_EXAMPLE)}
+
+
 def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
-    """A number the channel cannot vouch for, typed or shared as a card: any Saudi mobile,
-    kept as not verified."""
+    """A number the channel cannot vouch for, typed or shared as a card: a Saudi mobile,
+    or another country's with its code (:func:`domain.phone.normalise_mobile`), kept as
+    not verified."""
     _ = ctx.texts.gettext
     if not isinstance(event, Text | Contact):
         return Retry(_("Please type your mobile number in digits, for example 05XXXXXXXX."))
     typed = event.text if isinstance(event, Text) else event.phone
     try:
-        phone = normalise_phone(typed)
-    except InvalidPhoneNumber:
-        phone = ""
-    if not phone.startswith(SAUDI_MOBILE):
-        return Retry(
-            letters_problem(ctx, typed)
-            or _(
-                "This doesn't look like a Saudi mobile number. Please type it with 10 digits starting with 05, for example 05XXXXXXXX."
-            )
-        )
+        phone = normalise_mobile(number_in_words(typed) if isinstance(event, Text) else typed)
+    except InvalidPhoneNumber as error:
+        return Retry(mobile_problem(ctx, error, typed))
     ctx.state.answers["phone"] = phone
     ctx.state.answers["phone_verified"] = False
+    return Next(
+        "summary" if ctx.state.editing else "description",
+        (_("Thank you, your number is saved."),),
+    )
+
+
+def _vouched_or_typed(ctx: Ctx, event: Event) -> Outcome:
+    """The phone step asked again where the channel vouches for the person's number
+    (:func:`_asked_again`): «My WhatsApp number» (or that number typed) is verified;
+    another mobile typed, or shared as a card, is taken as not verified."""
+    _ = ctx.texts.gettext
+    vouched = str(ctx.origin.vouched_phone)
+    answers = ctx.state.answers
+    if isinstance(event, Choice) and event.id == USE_VOUCHED:
+        phone = vouched
+    elif isinstance(event, Contact) and event.is_own:
+        phone = event.phone
+    elif isinstance(event, Text | Contact):
+        typed = event.text if isinstance(event, Text) else event.phone
+        try:
+            phone = normalise_mobile(number_in_words(typed))
+        except InvalidPhoneNumber as error:
+            return Retry(f"{mobile_problem(ctx, error, typed)}\n{_number_wanted(ctx)}")
+    else:
+        return Retry(_number_wanted(ctx))
+    try:
+        phone, vouched = normalise_phone(phone), normalise_phone(vouched)
+    except InvalidPhoneNumber:
+        return Retry(_number_wanted(ctx))
+    answers["phone"], answers["phone_verified"] = phone, phone == vouched
     return Next(
         "summary" if ctx.state.editing else "description",
         (_("Thank you, your number is saved."),),
@@ -98,7 +172,8 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
     which says nothing of what went wrong. The person is told the number is already kept
     (or, another identity number, that the request keeps the one given, which «back»
     changes) and what this step wants; None for anything else."""
-    if not isinstance(event, Text):
+    if not isinstance(event, Text) or written_internationally(event.text):
+        # «+2012345678»: a country code, so a mobile, whatever its digits look like
         return None
     _ = ctx.texts.gettext
     answers = ctx.state.answers
@@ -130,6 +205,8 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
 def _number_wanted(ctx: Ctx) -> str:
     """What the phone step wants, said after what was wrong with the message."""
     _ = ctx.texts.gettext
+    if _asked_again(ctx):
+        return _("Now I need your mobile number: type it, or press «My WhatsApp number».")
     if ctx.origin.phone_unverified or ctx.origin.phone_typed:
         return _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
     return _("Now I need your mobile number: please press «Share my number».")
@@ -162,16 +239,15 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
         return words
     if ctx.origin.phone_unverified:
         return _typed_phone(ctx, event)
+    if _asked_again(ctx):
+        return _vouched_or_typed(ctx, event)
     if ctx.origin.phone_typed and isinstance(event, Text):
         # the channel vouches that a number typed there is the person's own
         typed = event.text
         try:
-            event = Contact(event.origin, normalise_phone(number_in_words(typed)), is_own=True)
-        except InvalidPhoneNumber:
-            return Retry(
-                letters_problem(ctx, typed)
-                or _("Please type your mobile number in digits, for example 05XXXXXXXX.")
-            )
+            event = Contact(event.origin, normalise_mobile(number_in_words(typed)), is_own=True)
+        except InvalidPhoneNumber as error:
+            return Retry(mobile_problem(ctx, error, typed))
     if isinstance(event, Contact):
         if not event.is_own:
             return Retry(

@@ -2,9 +2,12 @@
 or who move to another number — through the real webhook, engine, Redis and SQLite,
 read back from the Graph API stand-in and the database.
 
-- A user known only by a username (business-scoped user id, no wa_id) types their Saudi
-  mobile number; the request records it as not verified, the staff card says so, and
-  replies and the decision's notification go to the business-scoped id.
+- A user known only by a username (business-scoped user id, no wa_id) types their mobile
+  number, Saudi or another country's with its code; the request records it as not
+  verified, the staff card says so, and replies and the decision's notification go to the
+  business-scoped id.
+- A user whose number WhatsApp gives may put another mobile on the request from the
+  summary (not verified), or take the WhatsApp number back.
 - An edit of the answer to the current step answers it again; an edit of anything older
   gets a hint.
 - ``user_changed_number`` moves the account, the requests, the notifications waiting and
@@ -43,7 +46,7 @@ from tests.integration.test_whatsapp_webhook import (
 HIDDEN = WaUser(None, "SA.1000000000000077", "مستخدم باسم")
 MONA = WaUser("966501234567", "SA.1000000000000001", "منى")
 MONA_NEW = WaUser("966509876543", "SA.1000000000000042", "منى")
-TYPE_IT = "فضلًا اكتب رقم جوالك السعودي"
+TYPE_IT = "فضلًا اكتب رقم جوالك: السعودي"
 OFFICER = Officer(7, "سالم")
 OLD_EDIT = "لا أستطيع قراءة التعديل على رسالة سابقة"
 
@@ -98,9 +101,9 @@ async def test_a_username_without_a_number_types_it_and_it_is_marked_unverified(
     await h.send(p.text(HIDDEN, "2000000006"))
     asked = texts(h, HIDDEN)[-1]
     assert asked.startswith(TYPE_IT) and "غير موثّق" in asked
-    # not a Saudi mobile: a clear answer, still on the step
+    # not a mobile: a clear answer, still on the step
     await h.send(p.text(HIDDEN, "12345"))
-    assert texts(h, HIDDEN)[-1].startswith("لا يبدو هذا رقم جوال سعوديًا")
+    assert texts(h, HIDDEN)[-1].startswith("لا يبدو هذا رقم جوال.")
     await h.send(p.text(HIDDEN, "٠٥٥ ١٢٣ ٤٥٦٧"))
     assert "شكرًا لك، تم حفظ رقمك." in texts(h, HIDDEN)
     await h.send(p.text(HIDDEN, DESCRIPTION))
@@ -127,6 +130,40 @@ async def test_a_username_without_a_number_types_it_and_it_is_marked_unverified(
     views = StaffViews(load_catalogue(), locale="ar")
     card = views.summary(record, HTML, today=dt.date(2026, 12, 1))
     assert "+966551234567 (غير موثّق: كتبه صاحب الطلب)" in card
+
+
+async def test_a_username_may_give_a_mobile_of_another_country(h: Harness) -> None:
+    """The fresh-clone tester's resident with a UAE mobile was told «لا يبدو هذا رقم جوال
+    سعوديًا» to «+971 50 123 4567» and could not file."""
+    await file_request(h, HIDDEN, "+971 50 123 4567")
+    assert "شكرًا لك، تم حفظ رقمك." in texts(h, HIDDEN)
+    [request] = await requests(h)
+    assert (request.phone, request.phone_verified) == ("+971501234567", False)
+
+
+async def test_a_known_number_may_be_replaced_by_another_mobile_from_the_summary(
+    h: Harness,
+) -> None:
+    """With a wa_id the channel answers the phone step with it; asked again from the
+    summary, the step offers it as a button and takes a typed number instead (the
+    fresh-clone tester got the WhatsApp number back each time)."""
+    p = h.payloads
+    await walk_to_identity(h, MONA)
+    await h.send(p.text(MONA, "2000000006"))
+    await h.send(p.text(MONA, DESCRIPTION))
+    await send_photo(h, MONA)
+    await h.send(p.button_reply(MONA, "done", "تم"))
+    assert "\u2066+966501234567\u2069" in texts(h, MONA)[-1]
+    await h.send(p.list_reply(MONA, "e:phone", "تعديل رقم الجوال"))
+    asked = h.graph.last_interactive(MONA.wa_id or "")
+    assert asked is not None and "رقمك في واتساب هو" in asked["body"]["text"]
+    buttons = [b["reply"]["title"] for b in asked["action"]["buttons"]]
+    assert buttons == ["رقمي في واتساب"]
+    await h.send(p.text(MONA, "00201001234567"))
+    assert "\u2066+201001234567\u2069 (غير موثّق)" in texts(h, MONA)[-1]
+    await h.send(p.button_reply(MONA, "confirm", "تأكيد وإرسال"))
+    [request] = await requests(h)
+    assert (request.phone, request.phone_verified) == ("+201001234567", False)
 
 
 async def test_a_username_can_share_their_own_contact_card(h: Harness) -> None:

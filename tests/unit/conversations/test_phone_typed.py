@@ -54,7 +54,7 @@ async def test_a_wrong_number_or_a_photo_at_the_terminal_phone_step_asks_to_type
     terminal, _telegram = _chats(MemoryGateway())
     await _to_phone(terminal)
     await terminal.text("05012")
-    assert "مشاركة" not in terminal.said and "بالأرقام" in terminal.said
+    assert "مشاركة" not in terminal.said and "لا يبدو هذا رقم جوال" in terminal.said
     await terminal.media()
     assert "مشاركة" not in terminal.said and "فضلًا اكتبه، مثل ٠٥XXXXXXXX" in terminal.said
     await terminal.text("ابي اسافر لمصر الشهر الجاي واحتاج الجواز")  # words: kept, not a number
