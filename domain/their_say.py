@@ -6,6 +6,7 @@ officer about a request"); the desk enforces them in SQL, the dialogues word the
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final, Literal
 
 from domain.status import FINAL, RequestStatus
@@ -46,11 +47,33 @@ def is_low(rating: int) -> bool:
     return rating <= LOW_RATING
 
 
-def survey_due(to: RequestStatus, *, asked_before: bool, rated: bool) -> bool:
+def survey_due(to: RequestStatus, *, asked_for_this_decision: bool) -> bool:
     """Whether the notice of a move to ``to`` asks how satisfied the person is: only a
-    decision, and only once per request (a reopened and decided-again request is not
-    asked a second time; a rating already given is never asked for again)."""
-    return to in FINAL and not asked_before and not rated
+    decision, and once per decision. A request reopened (on the person's reconsideration
+    or by an officer) and decided again is a new decision, asked about again (found by
+    the fresh-clone tester: the final decision after a reconsideration was never asked
+    about); ``asked_for_this_decision`` is whether the question went out since the request
+    was last reopened, so the same decision is never asked about twice."""
+    return to in FINAL and not asked_for_this_decision
+
+
+def rated_this_decision(
+    rated_at: dt.datetime | None, decided_at: dt.datetime | None, *, rated: bool
+) -> bool:
+    """Whether the rating on record (given at ``rated_at``; ``rated`` whether there is
+    one) is of the decision made at ``decided_at``, the request's latest: a rating of an
+    earlier decision, before a reopening, does not count for the new one. Without either
+    instant (rows written before they were kept) a rating counts, as it always did."""
+    if not rated:
+        return False
+    if rated_at is None or decided_at is None:
+        return True
+    return _aware(rated_at) >= _aware(decided_at)
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    """``at`` as an aware instant (SQLite gives back naive UTC)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
 def may_rate(status: RequestStatus, *, rated: bool, told: bool) -> Refusal | None:

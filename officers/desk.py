@@ -179,6 +179,8 @@ class Desk(DeskCore[R, F]):
         async with self._acting(number, officer, how) as (unit, request):
             request.decision_reason = None
             request.reconsider_reason = None  # a reconsideration asked for is answered
+            # the next decision is a new one, whose notice asks how satisfied they are
+            request.survey_asked_at = None
             request.due_date = due_date(self._clock(), holidays=self._holidays)
             request.reminded_at = request.escalated_at = None
             request.assigned_to, request.assigned_name = officer.actor, officer.name

@@ -193,12 +193,8 @@ class DeskCore(Generic[R, F]):
 
     def _survey_due(self, request: DeskRow, to: RequestStatus) -> bool:
         """Whether the notice asks how satisfied the person is: after a decision, once
-        per request (issue 13)."""
-        if not survey_due(
-            to,
-            asked_before=request.survey_asked_at is not None,
-            rated=request.satisfaction is not None,
-        ):
+        per decision (issue 13; a reopening clears ``survey_asked_at``)."""
+        if not survey_due(to, asked_for_this_decision=request.survey_asked_at is not None):
             return False
         request.survey_asked_at = self._clock()
         return True

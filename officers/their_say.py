@@ -30,6 +30,7 @@ from domain.their_say import (
     may_comment,
     may_rate,
     may_reconsider,
+    rated_this_decision,
 )
 from officers.officer import resident_actor
 from officers.say_port import SayRow, SayStore, SayUnit, SayWords
@@ -75,17 +76,21 @@ class TheirSay(Generic[R, F]):
                 raise SayRefused(number, refusal)
 
     async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None:
-        """Stores the person's satisfaction (1-5) with the decided request, once."""
+        """Stores the person's satisfaction (1-5) with the request's decision, once per
+        decision: after a reopening, the new decision's rating replaces the earlier one
+        (and its comment, which officers already saw under the card when it was low), so
+        the request counts once, for the decision that stands."""
         async with self._store.transaction() as unit:
             request = await _owned(unit, number, channel, user_key)
             refusal = may_rate(
                 RequestStatus(request.status),
-                rated=request.satisfaction is not None,
+                rated=await self._rated(unit, request),
                 told=await self._told(unit, request),
             )
             if refusal is not None:
                 raise SayRefused(number, refusal)
             request.satisfaction, request.satisfaction_at = rating, self._clock()
+            request.satisfaction_comment = None
 
     async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
         """The comment that goes with the rating (cut to :data:`MAX_NOTE`); a low
@@ -180,6 +185,15 @@ class TheirSay(Generic[R, F]):
             return False
         decided = await unit.decided_at(request)
         return decided is None or self._clock() - decided >= self._grace
+
+    async def _rated(self, unit: SayUnit[R, F], request: SayRow) -> bool:
+        """Whether the request's latest decision has been rated (a rating of a decision
+        before a reopening does not count)."""
+        if request.satisfaction is None:
+            return False
+        return rated_this_decision(
+            request.satisfaction_at, await unit.decided_at(request), rated=True
+        )
 
     async def _refusal(self, unit: SayUnit[R, F], what: str, request: SayRow) -> str | None:
         """Why a "note", "recon" or "comment" cannot be taken now; None when it can."""

@@ -173,7 +173,9 @@ async def test_satisfaction_is_asked_once_and_counted_per_department(
     await desk.reopen(first.number, OFFICER, "راجعنا الملف")
     await desk.accept(first.number, OFFICER)
     surveys = [r for r in await _rows(db_sessionmaker, "notify") if r.payload.get("survey")]
-    assert len(surveys) == 1  # with the rejection, not again with the acceptance
+    # with the rejection, and again with the acceptance after the reopening: once per
+    # decision (the undone acceptance, never seen, asked nothing)
+    assert [r.payload["status"] for r in surveys] == ["rejected", "accepted"]
     second = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
     await desk.accept(second.number, OFFICER)
     await desk.rate(first.number, "telegram", USER, 4)
@@ -388,8 +390,11 @@ async def test_reconsideration_reopened_tells_the_person_and_offers_no_second_on
     clock.now += dt.timedelta(hours=1)
     await desk.reject(filed.number, OFFICER, "Still missing")
     again = replies_from_payload((await _rows(db_sessionmaker, "notify"))[-1].payload)
-    # asked once already: the second rejection offers neither reconsideration nor survey
-    assert not [c for r in again for c in r.choices]
+    # reconsidered once already: the second rejection offers no reconsideration, only
+    # the satisfaction question about this new decision
+    assert [c.id for r in again for c in r.choices] == [
+        f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)
+    ]
     # the status gives the new decision's reason, and the reconsideration in its history
     said = await person.send(Command(person.origin(), "status", ""), worker=1)
     assert "Reason: \u2068Still missing\u2069" in said[0].text

@@ -3,6 +3,8 @@ comment with it, notes only while open, one reconsideration of a rejection."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from domain.status import RequestStatus
@@ -13,6 +15,7 @@ from domain.their_say import (
     may_rate,
     may_reconsider,
     parse_rating,
+    rated_this_decision,
     survey_due,
 )
 
@@ -29,13 +32,25 @@ def test_only_one_and_two_are_low() -> None:
     assert [r for r in range(1, 6) if is_low(r)] == [1, 2]
 
 
-def test_the_survey_follows_a_decision_once() -> None:
-    assert survey_due(S.ACCEPTED, asked_before=False, rated=False)
-    assert survey_due(S.REJECTED, asked_before=False, rated=False)
-    assert not survey_due(S.REJECTED, asked_before=True, rated=False)  # decided again
-    assert not survey_due(S.ACCEPTED, asked_before=False, rated=True)
-    assert not survey_due(S.UNDER_REVIEW, asked_before=False, rated=False)
-    assert not survey_due(S.NEEDS_INFO, asked_before=False, rated=False)
+def test_the_survey_follows_each_decision_once() -> None:
+    assert survey_due(S.ACCEPTED, asked_for_this_decision=False)
+    assert survey_due(S.REJECTED, asked_for_this_decision=False)
+    assert not survey_due(S.REJECTED, asked_for_this_decision=True)
+    assert not survey_due(S.UNDER_REVIEW, asked_for_this_decision=False)
+    assert not survey_due(S.NEEDS_INFO, asked_for_this_decision=False)
+
+
+def test_a_rating_counts_for_the_decision_it_followed() -> None:
+    first = dt.datetime(2026, 11, 22, 6, tzinfo=dt.UTC)
+    again = first + dt.timedelta(days=2)  # reopened on reconsideration, decided again
+    rated = first + dt.timedelta(hours=1)
+    assert rated_this_decision(rated, first, rated=True)
+    assert not rated_this_decision(rated, again, rated=True)
+    assert rated_this_decision(again + dt.timedelta(minutes=1), again, rated=True)
+    assert not rated_this_decision(None, first, rated=False)
+    assert rated_this_decision(None, None, rated=True)  # rows from before the instants
+    # SQLite gives naive UTC back
+    assert not rated_this_decision(rated.replace(tzinfo=None), again, rated=True)
 
 
 def test_a_rating_needs_a_decision_and_is_given_once() -> None:

@@ -291,12 +291,13 @@ async def test_a_rejection_needs_a_reason_and_offers_a_reconsideration_only_once
     first = world.told(NUMBER)[-1]
     assert (first.status, first.reconsider) == (REJECTED.value, True)
 
-    # the person asked once; reopened and rejected again, the offer is not repeated
+    # the person asked once; reopened and rejected again, the offer is not repeated, but
+    # the new decision is asked about (once per decision)
     world.events.append(by_the_person(REJECTED, REJECTED, "reconsider"))
     await desk.reopen(NUMBER, NOURA, "Looking again")
     await desk.reject(NUMBER, NOURA, "Still no proof")
     again = world.told(NUMBER)[-1]
-    assert (again.status, again.reconsider, again.survey) == (REJECTED.value, False, False)
+    assert (again.status, again.reconsider, again.survey) == (REJECTED.value, False, True)
 
 
 async def test_a_decision_is_undone_without_a_trace_for_the_person_within_the_grace(
