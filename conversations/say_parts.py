@@ -23,6 +23,7 @@ from conversations.flow import Ctx
 from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, refusal_text
 from conversations.gathering import attachments, file_fields
 from conversations.ports import SayRefused
+from conversations.rating_words import word_rating
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.stray_files import FILE_KINDS, first_of_album, recent_reconsideration
 from conversations.their_say import note_id, parse_say, rate_id, reconsider_id
@@ -61,15 +62,16 @@ def _rating_buttons(number: str) -> tuple[str, ...]:
 
 
 def typed_rating(text: str) -> int | None:
-    """The rating in a message that is only a digit 1-5 (any script) or only one to five
-    star emoji (spaces and emoji variation selectors aside); None for anything else."""
+    """The rating in a message that is only a digit 1-5 (any script), only one to five
+    star emoji (spaces and emoji variation selectors aside), or only a word of
+    ``data/rating_words.json`` («ممتاز», «زين», «سيء», «excellent»); None for anything else."""
     bare = to_ascii_digits(strip_invisible(text)).replace("\ufe0f", "")
     bare = "".join(bare.split())
     if len(bare) == 1 and bare in "12345":
         return int(bare)
     if bare and set(bare) == {"⭐"} and len(bare) in RATINGS:
         return len(bare)
-    return None
+    return word_rating(text)
 
 
 def say_wish(text: str) -> str | None:
@@ -103,7 +105,8 @@ class TheirSay(EngineParts):
         return None if wish is None else await self._say_wish(ctx, wish)
 
     async def _typed_rating(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
-        """A bare «1»-«5» (any digits) or a run of one to five ⭐ typed as the next message
+        """A bare «1»-«5» (any digits), a run of one to five ⭐ or a rating word
+        («ممتاز», «سيء»: :mod:`conversations.rating_words`) typed as the next message
         after a decision's rating question, while that request is still unrated, rates it
         as its button would (found by the tester: «1» opened the first menu's first
         option, «٥» its hidden help). Only where nothing else is under way (the first

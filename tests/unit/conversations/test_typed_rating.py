@@ -5,6 +5,7 @@ the same message at another time is read as ever (the first menu's option)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.flows.their_say import NO_COMMENT
 from conversations.ports import SayRefused, StatusView
+from conversations.rating_words import _table
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
@@ -86,7 +88,51 @@ async def test_a_typed_rating_after_a_tapped_one_is_read_as_ever() -> None:
     assert NO_COMMENT not in chat.choice_ids
 
 
-@pytest.mark.parametrize("typed", ["6", "15", "⭐⭐⭐⭐⭐⭐", "ممتاز 5"])
+@pytest.mark.parametrize(
+    ("typed", "rating"),
+    [
+        ("ممتاز", 5), ("ممتازة!", 5), ("ممتازه", 5), ("Excellent", 5), ("excellent!!", 5),
+        ("الخدمة ممتازة", 5), ("the service was excellent", 5), ("رائع جداً", 5),
+        ("زين", 4), ("جيد جدا", 4), ("كويس", 4), ("good", 4), ("Very good", 4),
+        ("عادي", 3), ("مقبول", 3), ("so so", 3),
+        ("سيء", 2), ("سيئ", 2), ("سيئة", 2), ("مو زين", 2), ("bad", 2), ("poor", 2),
+        ("سيء جداً", 1), ("زفت", 1), ("terrible", 1), ("very bad", 1),
+    ],
+)  # fmt: skip
+async def test_a_rating_word_typed_after_the_question_is_stored_as_its_stars(
+    typed: str, rating: int
+) -> None:
+    """Found by the fresh-clone tester: «ممتاز» or «excellent» typed at the rating question
+    got the first menu's «please choose»; the words and their stars are
+    conversations/data/rating_words.json."""
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text(typed)
+    assert gateway.said == [("rate", NUMBER, str(rating))]
+    assert NO_COMMENT in chat.choice_ids and "ind" not in chat.choice_ids
+
+
+async def test_a_rating_word_at_another_time_is_read_as_before() -> None:
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text("السلام عليكم")
+    clock.now += dt.timedelta(minutes=1)
+    await chat.text("ممتاز")
+    assert gateway.said == []
+    assert NO_COMMENT not in chat.choice_ids
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["6", "15", "⭐⭐⭐⭐⭐⭐", "ممتاز 5", "مو ممتاز", "ممتاز بس تأخرتوا علي", "ok", "طيب", "تمام",
+     "excellent service but late"],
+)  # fmt: skip
 async def test_other_words_are_not_ratings(typed: str) -> None:
     chat, gateway, clock = _setup()
     await chat.command("start")
@@ -105,3 +151,20 @@ async def test_a_digit_in_a_dialogue_with_no_turn_on_record_is_the_menus() -> No
     await chat.text("1")
     assert gateway.said == []
     assert NO_COMMENT not in chat.choice_ids
+
+
+def test_the_rating_words_have_each_star_in_both_languages() -> None:
+    """Every star has Arabic and English words; a phrase under two stars is refused when
+    the file is read (conversations.rating_words._table)."""
+    _fillers, table = _table()
+    for stars in (1, 2, 3, 4, 5):
+        words = [" ".join(k) for k, v in table.items() if v == stars]
+        assert any(w.isascii() for w in words), stars
+        assert any(not w.isascii() for w in words), stars
+
+
+def test_a_phrase_under_two_ratings_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "rating_words.json"
+    data.write_text('{"fillers": [], "ratings": {"5": ["ممتاز"], "4": ["ممتاز"]}}', "utf-8")
+    with pytest.raises(ValueError, match="two ratings"):
+        _table(data)

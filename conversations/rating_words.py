@@ -1,0 +1,56 @@
+"""Words typed at the satisfaction question as a rating: «ممتاز», «زين», «سيء», «excellent»
+(found by the fresh-clone tester: only «1»-«5» and stars were read, so «ممتاز» after the
+question got the first menu's «please choose»). The words and their stars are data,
+``conversations/data/rating_words.json``; :mod:`conversations.say_parts` decides when a
+message is read as a rating at all.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from domain.normalize import fold_arabic
+from domain.their_say import RATINGS
+
+_DATA = Path(__file__).resolve().parent / "data" / "rating_words.json"
+
+
+def _key(text: str) -> tuple[str, ...]:
+    """The words of ``text`` folded (:func:`domain.normalize.fold_arabic`), without the
+    article «ال» on a word longer than four letters."""
+    return tuple(
+        w[2:] if w.startswith("ال") and len(w) > 4 else w for w in fold_arabic(text).split()
+    )
+
+
+@cache
+def _table(path: Path = _DATA) -> tuple[frozenset[str], dict[tuple[str, ...], int]]:
+    """(the filler words, {folded phrase: stars}) of ``path``. Raises ValueError for a
+    rating outside 1-5 or a phrase listed under two ratings, OSError for a missing file."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    fillers = frozenset(w for f in raw["fillers"] for w in _key(str(f)))
+    table: dict[tuple[str, ...], int] = {}
+    for stars, phrases in raw["ratings"].items():
+        rating = int(stars)
+        if rating not in RATINGS:
+            raise ValueError(f"{path.name}: no rating {stars}")
+        for phrase in phrases:
+            key = _key(str(phrase))
+            if table.get(key, rating) != rating:
+                raise ValueError(f"{path.name}: «{phrase}» is under two ratings")
+            table[key] = rating
+    return fillers, table
+
+
+def word_rating(text: str) -> int | None:
+    """The stars (1-5) a message means when it is only a word or phrase of the data file
+    («ممتازة» 5, «زين» 4, «عادي» 3, «سيء» 2, «سيء جدا» 1, «the service was excellent» 5),
+    fillers aside; None for anything else."""
+    fillers, table = _table()
+    words = _key(text)
+    if words in table:
+        return table[words]
+    kept = tuple(w for w in words if w not in fillers)
+    return table.get(kept) if kept else None
