@@ -7,7 +7,10 @@ running alone (``--api URL``) so the figures are the bot's alone. The residents 
 keyboards the bot sends and press what the next step needs (see bench/harness.py).
 
 Prints one JSON line: the fields of ``harness.figures`` plus
-``redis_roundtrips_per_update`` and ``requests_created``. With ``--cards`` the outbox
+``redis_roundtrips_per_update``, ``sql_statements_per_update`` (statements SQLAlchemy sent to
+the database over the counted updates, BEGIN included, and each COMMIT or ROLLBACK counted as
+one) and ``requests_created``; with ``--sequential`` also ``sql_statements_by_kind`` (the
+median per update of each kind, e.g. 12 at «confirm»). With ``--cards`` the outbox
 dispatcher runs in the process as in ``tawasul run``, so each receipt card is drawn (in the
 cards' process) and sent while the residents go on; the line then also has ``cards_sent``,
 ``cards_after_text`` (counted residents whose card came after the confirmation text),
@@ -29,6 +32,7 @@ import asyncio
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +43,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import event_loop
 from bot.app import build_services
@@ -52,6 +57,7 @@ from bot.warmup import warm_cards, warm_up
 from domain.catalogue import Service, load_catalogue
 from harness import (
     BenchError,
+    Feed,
     Screen,
     arguments,
     bot_api,
@@ -61,6 +67,7 @@ from harness import (
     measure,
     report,
     residents_of,
+    update_kind,
 )
 
 # --------------------------------------------------------------------------- Redis
@@ -99,6 +106,59 @@ class RoundTrips:
 
         setattr(Pipeline, "execute", counted_execute)  # noqa: B010 (typed as a method)
         setattr(Pipeline, "immediate_execute_command", counted_immediate)  # noqa: B010
+
+
+# --------------------------------------------------------------------------- SQL
+
+
+@dataclass
+class Statements:
+    """Counts what SQLAlchemy sends the database: each statement (BEGIN included, which
+    the SQLite engine sends as one), each COMMIT and each ROLLBACK that reaches the driver;
+    with `by_kind` filled by :meth:`feeding`, how many each update sent, by its kind."""
+
+    count: int = 0
+    counting: bool = False
+    by_kind: dict[str, list[int]] | None = None
+
+    def install(self, engine: AsyncEngine) -> None:
+        def one(*_: Any) -> None:
+            self.count += 1
+
+        sync = engine.sync_engine
+        event.listen(sync, "before_cursor_execute", one)
+        dialect = sync.dialect
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def counted_commit(dbapi_connection: Any) -> None:
+            one()
+            commit(dbapi_connection)
+
+        def counted_rollback(dbapi_connection: Any) -> None:
+            # SQLite's engine skips a rollback with no transaction open (bot.db.engine)
+            try:
+                open_ = bool(dbapi_connection.driver_connection.in_transaction)
+            except AttributeError:
+                open_ = True
+            if open_:
+                one()
+            rollback(dbapi_connection)
+
+        dialect.do_commit = counted_commit  # type: ignore[method-assign]
+        dialect.do_rollback = counted_rollback  # type: ignore[method-assign]
+
+    def feeding(self, feed: Feed) -> Feed:
+        """`feed` that notes each counted update's statements by its kind (one resident at
+        a time only: updates handled together would share their counts)."""
+        self.by_kind = {}
+
+        async def counted(raw: dict[str, Any]) -> None:
+            before = self.count
+            await feed(raw)
+            if self.counting and self.by_kind is not None:
+                self.by_kind.setdefault(update_kind(raw), []).append(self.count - before)
+
+        return counted
 
 
 # --------------------------------------------------------------------------- dialogue
@@ -201,13 +261,16 @@ async def run(args: Any) -> dict[str, Any]:
                     fetching=services.engine.handle,
                 )
 
+                statements = Statements()
+                statements.install(services.db)
+                feed = feeder(dispatcher, bot)
                 residents = residents_of(
                     screen,
                     api,
                     service.group,
                     service.id,
                     kind,
-                    feeder(dispatcher, bot),
+                    statements.feeding(feed) if args.sequential else feed,
                 )
                 stop = asyncio.Event()
                 outbox = None
@@ -216,9 +279,14 @@ async def run(args: Any) -> dict[str, Any]:
                     outbox = asyncio.create_task(delivery.run_forever(stop, poll_s=0.2))
                 try:
                     trips = RoundTrips()
-                    people, counted = await measure(
-                        residents, args, lambda: trips.install(services.redis)
-                    )
+
+                    def counting() -> None:
+                        trips.install(services.redis)
+                        statements.count, statements.counting = 0, True
+
+                    people, counted = await measure(residents, args, counting)
+                    statements.counting = False
+                    sql_count = statements.count
                     if outbox is not None:
                         cards_wait = await cards_out(services.sessions, everyone)
                 finally:
@@ -246,6 +314,11 @@ async def run(args: Any) -> dict[str, Any]:
             children.ru_utime + children.ru_stime - migrate_cpu, 2
         )
     result["redis_roundtrips_per_update"] = round(trips.count / result["updates"], 2)
+    result["sql_statements_per_update"] = round(sql_count / result["updates"], 2)
+    if statements.by_kind:
+        result["sql_statements_by_kind"] = {
+            k: statistics.median(v) for k, v in statements.by_kind.items()
+        }
     result["requests_created"] = int(created or 0) - args.warmup
     result["startup_warm_up_s"] = None if args.cold else round(warm_s, 2)
     return result

@@ -95,6 +95,12 @@ async def test_the_dialogue_bench_files_every_request_against_the_standin_alone(
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert figures["cpu_ms_per_update"] > 0 and figures["peak_rss_mb"] > 10
     assert 0 < figures["first_update_ms"] <= figures["max_ms"]
+    # the SQL each kind of update sends, one at a time: the filing at «confirm», nothing
+    # at the taps that only move the dialogue
+    by_kind = figures["sql_statements_by_kind"]
+    confirm = next(v for k, v in by_kind.items() if k.startswith("tap:confirm"))
+    assert confirm >= 5 and by_kind["contact"] == 0
+    assert 0 < figures["sql_statements_per_update"] < confirm
 
 
 @pytest.mark.timeout(STARTUP_S + 240)
