@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.models import REQUEST_STATUSES, Account, Attachment, Request, StatusEvent
 from bot.db.requests_repo import SqlRequestGateway
@@ -267,3 +267,50 @@ async def test_foreign_keys_are_enforced(db_sessionmaker: async_sessionmaker[Asy
 
 def test_status_guard_matches_the_domain() -> None:
     assert set(REQUEST_STATUSES) == {s.value for s in RequestStatus}
+
+
+async def test_an_unvouched_phone_leaves_the_account_s_own(
+    gateway: SqlRequestGateway, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await gateway.submit(submission("draft-1"))
+    await gateway.submit(
+        submission("draft-2", phone="+966500000009", phone_verified=False, locale="en")
+    )
+    await gateway.submit(submission("draft-3", user_key="typed", phone_verified=False))
+
+    async with db_sessionmaker() as session:
+        accounts = {
+            a.user_key: (a.verified_phone, a.locale) for a in await session.scalars(select(Account))
+        }
+    # the typed number is the request's; the language is the account's latest
+    assert accounts == {"5551001": ("+966500000001", "en"), "typed": (None, "ar")}
+
+
+async def test_a_filing_sends_as_many_statements_whatever_its_files(
+    gateway: SqlRequestGateway, db_engine: AsyncEngine
+) -> None:
+    """The filing's SQL does not grow with the files: 2 or 6 files, the same statements,
+    one fewer with none (the ORM's unit of work sent one INSERT a file)."""
+    sent: list[str] = []
+
+    def note(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(db_engine.sync_engine, "before_cursor_execute", note)
+    six = tuple(
+        AttachmentInfo(kind="photo", ref=f"file-{i}", mime="image/jpeg", size=1000 + i)
+        for i in range(6)
+    )
+    counts, numbers = [], []
+    for key, files in (("draft-1", ATTACHMENTS), ("draft-2", six), ("draft-3", ())):
+        sent.clear()
+        numbers.append((await gateway.submit(submission(key, attachments=files))).number)
+        counts.append(len(sent))
+    event.remove(db_engine.sync_engine, "before_cursor_execute", note)
+
+    assert counts[0] == counts[1] == counts[2] + 1, counts
+    record = await gateway.get_by_number(numbers[1])
+    assert record is not None
+    assert [(a.ref, a.size) for a in record.attachments] == [
+        (f"file-{i}", 1000 + i) for i in range(6)
+    ]
