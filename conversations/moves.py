@@ -266,6 +266,7 @@ class Moves(EngineParts):
     def _finish(self, ctx: Ctx, outcome: Finish) -> list[Reply]:
         _ = ctx.texts.gettext
         last = ctx.state.last_request
+        looked_up = ctx.state.flow == "status"
         replace_state(ctx.state, ctx.state.fresh_draft())
         ctx.state.last_request = last
         *first, final = outcome.say
@@ -284,6 +285,10 @@ class Moves(EngineParts):
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
+        if looked_up:
+            # the next message may be another request number (conversations.flows.status.
+            # number_after_answer)
+            ctx.state.status_turn = ctx.origin.event_id
         return [*closing, said]
 
     def _ask(self, ctx: Ctx, *, language_choice: bool = False) -> Reply:

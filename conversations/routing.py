@@ -28,6 +28,7 @@ from conversations.flow import Ctx, Retry, Step
 from conversations.flows.early_files import keep_early, takes_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.more_info import keep_with, same_album, unhold
+from conversations.flows.status import number_after_answer
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
 from conversations.manners import salute
@@ -256,6 +257,9 @@ class Routing(
         if mine is not None:
             return mine
         asked, number = status_wish(chosen if isinstance(chosen, Choice) else m.event, state)
+        if not asked:
+            number = number_after_answer(state, m.event)
+            asked = number is not None
         if asked and "status" in self.side_flows:
             another = isinstance(chosen, Choice) and chosen.id == ANOTHER_NUMBER
             return await self._open_status(ctx, number, another=another)

@@ -99,6 +99,10 @@ class DialogueState:
     # when the person's last turn was read (ISO): a decision told after it is the last
     # thing they saw, so a bare «5» typed now answers its rating question (say_parts)
     last_turn_at: str | None = None
+    # the event id of the turn whose last reply was a status answer with nothing under it
+    # (conversations.flows.status): when it is the turn just before (``handled[-1]``), a
+    # lone 10-digit number is another request number, mistyped or not
+    status_turn: str | None = None
     version: int = 0
 
     def to_json(self) -> str:

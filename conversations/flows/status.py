@@ -15,6 +15,7 @@ from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
 from conversations.flows.intake import number_in_words, number_problem
+from conversations.flows.numbers_first import number_first
 from conversations.formatting import format_due_date, isolate
 from conversations.notifications import answer_choice_id, status_name
 from conversations.ports import (
@@ -23,10 +24,16 @@ from conversations.ports import (
     AttemptLimiter,
     StatusView,
 )
+from conversations.state import DialogueState
 from conversations.their_say import note_id, reconsider_id
 from domain.catalogue import local
 from domain.identity import InvalidIdentityNumber, parse_identity_number
-from domain.request_number import InvalidRequestNumber, parse_request_number
+from domain.normalize import clean_input, digits_only
+from domain.request_number import (
+    REQUEST_NUMBER_LENGTH,
+    InvalidRequestNumber,
+    parse_request_number,
+)
 from domain.sla import riyadh_date
 from domain.status import FINAL, RequestStatus
 
@@ -343,6 +350,28 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     await limiter.refund(*keys)
     log.info("status of %s shown after identity check", view.number)
     return render_status(ctx, view)
+
+
+def number_after_answer(state: DialogueState, event: Event) -> str | None:
+    """The 10 digits of a lone number typed right after a status answer (nothing under
+    way), to be looked up as a request number even when its check digit fails, so that
+    the person is told it looks mistyped; None for anything else. A right identity or
+    establishment number (the start of a new request) and a mobile number are left to
+    the first menu. Found by the fresh-clone tester: «1234567890» typed after a status
+    answer got the main menu alone, with no word about the number."""
+    if not isinstance(event, Text) or state.step not in ("", "done"):
+        return None
+    if state.status_turn is None or not state.handled or state.handled[-1] != state.status_turn:
+        return None
+    typed = clean_input(event.text)
+    bare = digits_only(typed)
+    if len(bare) != REQUEST_NUMBER_LENGTH or not bare.isascii() or not bare.isdigit():
+        return None
+    if len(bare) != sum(ch.isdigit() for ch in typed) or any(ch.isalpha() for ch in typed):
+        return None  # words, or other numbers, with it: read as ever
+    if bare.startswith("0") or number_first(typed):
+        return None
+    return bare
 
 
 def _is_request_number(typed: str) -> bool:
