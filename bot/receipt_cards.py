@@ -19,9 +19,11 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from conversations.formatting import digits_for
 from conversations.receipt import Receipt
@@ -70,10 +72,7 @@ class ReceiptCards:
             return str(path)
         try:
             service = local(self.catalogue.get(receipt.service_id).name, receipt.locale)
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(
-                self._executor(), draw_into, receipt, service, str(path), self.shaping
-            )
+            await self._run(draw_into, receipt, service, str(path), self.shaping)
         except Exception:
             log.exception("could not draw a receipt card")
             return None
@@ -88,8 +87,35 @@ class ReceiptCards:
         wait for it. Raises what drawing raises (the caller logs it)."""
         loop = asyncio.get_running_loop()
         began = loop.time()
-        await loop.run_in_executor(self._executor(), draw_samples, self.shaping)
+        await self._run(draw_samples, self.shaping)
         return loop.time() - began
+
+    async def _run(self, call: Callable[..., None], *args: Any) -> None:
+        """`call(*args)` in the pool's process. A pool whose process has died (killed, out
+        of memory) is broken for good: every later call raised BrokenProcessPool, so no
+        card was drawn again until the worker restarted, and each was dropped. Now the
+        broken pool is replaced by a new one (its process started by "spawn": this
+        process runs its loop and threads now, so a fork is no longer safe) and the call is
+        tried there once; raises what the call raises, or BrokenProcessPool when the new
+        process dies too."""
+        loop = asyncio.get_running_loop()
+        pool = self._executor()
+        try:
+            await loop.run_in_executor(pool, call, *args)
+        except BrokenProcessPool:
+            if self._pool is pool:  # not replaced already by a call that failed with it
+                log.warning("the receipt cards' process has died; starting another")
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            await loop.run_in_executor(self._executor(), call, *args)
+
+    def pids(self) -> list[int]:
+        """The pids of the pool's processes now (none before its first use)."""
+        if self._pool is None:
+            return []
+        # concurrent.futures keeps them only in this private mapping
+        processes: dict[int, object] = getattr(self._pool, "_processes", None) or {}
+        return sorted(processes)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None and _PRESTARTED:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import os
 import re
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -313,3 +315,28 @@ async def test_every_person_gets_the_text_before_the_card_with_the_outbox_runnin
     assert texts[str(people[0].id)].last_error != "sent in the turn"
     assert texts[str(people[0].id)].delivery_status == "sent"
     assert all(texts[str(u.id)].last_error == "sent in the turn" for u in people[1:])
+
+
+async def test_a_killed_cards_process_is_replaced_and_the_next_card_still_delivered(
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
+) -> None:
+    """The cards' process killed (out of memory, say) between two requests: before, its
+    pool stayed broken, so the next person's card was «could not be drawn» and dropped.
+    Now the next person gets the text and then the card, as the first did."""
+    first, second = TgUser(5_300_000_201, "منى"), TgUser(5_300_000_202, "Sam")
+    async with stack(tmp_path, redis_url, db_url, requests_per_identity_per_day=0) as s:
+        await file_request(s, first)
+        await s.drain()
+        assert len(sent_photos(s.api.calls_for(first.id))) == 1
+        (pid,) = s.services.cards.pids()
+        os.kill(pid, signal.SIGKILL)
+        await file_request(s, second, english=True)
+        await s.drain()
+        calls = s.api.calls_for(second.id)
+        (card_at,) = sent_photos(calls)
+        assert confirmation_at(calls) < card_at
+        (code,) = zxingcpp.read_barcodes(card_of(calls[card_at]))
+        assert f"Request number: {code.text}" in calls[confirmation_at(calls)].params["text"]
+        assert s.services.cards.pids() != [pid]
+        (row,) = [r for r in await s.rows("receipt") if r.target == str(second.id)]
+        assert row.delivery_status == "sent"

@@ -3,7 +3,10 @@ number in order and scannable, English mirrored; the two shaping paths agree."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
+import signal
 import stat
 import subprocess
 import sys
@@ -305,3 +308,28 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"  # a zombie has ended, waiting for its parent to read it
+
+
+async def test_a_killed_cards_process_is_replaced_and_the_card_still_drawn(
+    tmp_path: Path,
+) -> None:
+    """Before, a pool whose process was killed stayed broken: every card after it was
+    «could not draw» (None), so every later receipt was dropped until the worker restarted."""
+    cards = ReceiptCards(tmp_path / "receipts", load_catalogue())
+    try:
+        await cards.warm()
+        (first,) = cards.pids()
+        os.kill(first, signal.SIGKILL)
+        for _ in range(100):  # bounded: the kernel reaps it at once
+            if not _alive(first):
+                break
+            await asyncio.sleep(0.05)
+        path = await cards.make(_receipt("ar"))
+        assert path is not None and _file_facts(Path(path))[0] == "PNG"
+        (second,) = cards.pids()
+        assert second != first and _alive(second)
+        # and the next card is drawn by the new process, as any card is
+        other = await cards.make(_receipt("en"))
+        assert other is not None and _file_facts(Path(other))[0] == "PNG"
+    finally:
+        cards.close()
