@@ -18,22 +18,76 @@ sqlite3 cursor, executes, fetches every row when the statement returns any, and 
 cursor. Server-side cursors (``stream_results``) are SQLAlchemy's own, unchanged.
 
 Neither aiosqlite nor SQLAlchemy offers this (aiosqlite's public ``execute_fetchall`` does
-it for its own callers, not for SQLAlchemy's adapter); it uses aiosqlite's ``_execute``,
-the method every aiosqlite call goes through, and falls back to SQLAlchemy's adapter when
-the installed aiosqlite has none.
+it for its own callers, not for SQLAlchemy's adapter, and gives no description, rowcount
+or lastrowid, which SQLAlchemy needs; SQLAlchemy has no hook between its adapter and the
+driver). So it rests on private parts of both, listed by :func:`missing_internals`:
+aiosqlite's ``Connection._execute`` (the method every aiosqlite call goes through) and
+``_conn``, and SQLAlchemy's asyncio adapter as 2.1 has it (the cursor's
+``_execute_async``/``_executemany_async`` and slots, the connection's ``_cursor_cls`` and
+``_execute_mutex``; SQLAlchemy 2.0's aiosqlite cursor has none of these and would break).
+pyproject.toml therefore pins the versions this was tested with (SQLAlchemy 2.1.x,
+aiosqlite 0.20-0.22; tests/integration/test_sqlite_handoff.py fails loudly when one of the
+parts is missing), and at run time a connection is left to SQLAlchemy's own adapter, slower
+but right, when any is missing.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
+import inspect
+import logging
 import sqlite3
 from typing import Any
 
+import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
 )
 from sqlalchemy.util import EMPTY_DICT
+
+log = logging.getLogger(__name__)
+
+#: What :class:`OneHandOffCursor` sets or reads on SQLAlchemy's cursor adapter (its slots).
+_CURSOR_SLOTS = frozenset(
+    {"_adapt_connection", "_connection", "_cursor", "_soft_closed_memoized", "_rows"}
+)
+
+
+def _slots(cls: type) -> set[str]:
+    found: set[str] = set()
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        found.update((slots,) if isinstance(slots, str) else slots)
+    return found
+
+
+@functools.cache
+def missing_internals() -> tuple[str, ...]:
+    """The private parts of aiosqlite and SQLAlchemy this module relies on that the
+    installed versions lack (empty when every one is there, as with the pinned versions)."""
+    missing: list[str] = []
+    execute = getattr(aiosqlite.Connection, "_execute", None)
+    if execute is None or not inspect.iscoroutinefunction(execute):
+        missing.append("aiosqlite.Connection._execute (a coroutine function)")
+    if not isinstance(getattr(aiosqlite.Connection, "_conn", None), property):
+        missing.append("aiosqlite.Connection._conn (a property)")
+    cursor = AsyncAdapt_aiosqlite_cursor
+    for name in ("_execute_async", "_executemany_async"):
+        if not inspect.iscoroutinefunction(getattr(cursor, name, None)):
+            missing.append(f"AsyncAdapt_aiosqlite_cursor.{name} (a coroutine function)")
+    if not isinstance(getattr(cursor, "_awaitable_cursor_close", None), bool):
+        missing.append("AsyncAdapt_aiosqlite_cursor._awaitable_cursor_close")
+    for name in sorted(_CURSOR_SLOTS - _slots(cursor)):
+        missing.append(f"AsyncAdapt_aiosqlite_cursor slot {name}")
+    connection = AsyncAdapt_aiosqlite_connection
+    if getattr(connection, "_cursor_cls", None) is not cursor:
+        missing.append("AsyncAdapt_aiosqlite_connection._cursor_cls")
+    if "_execute_mutex" not in _slots(connection):
+        missing.append("AsyncAdapt_aiosqlite_connection slot _execute_mutex")
+    return tuple(missing)
+
 
 #: What the thread hands back: description, rows, rowcount, lastrowid.
 _Outcome = tuple[Any, list[Any], int, int | None]
@@ -127,11 +181,22 @@ class OneHandOffConnection(AsyncAdapt_aiosqlite_connection):
 
 def one_hand_off(dbapi_connection: Any) -> None:
     """Makes a SQLAlchemy aiosqlite connection (the pool's ``connect`` event's argument)
-    run each statement in one hand-off; leaves any other connection, or one whose aiosqlite
-    has no ``_execute``, as it is."""
+    run each statement in one hand-off; leaves any other connection as it is, and every
+    one when the installed versions lack a part this relies on (:func:`missing_internals`,
+    logged once)."""
     if type(dbapi_connection) is not AsyncAdapt_aiosqlite_connection:
         return
-    if not callable(getattr(dbapi_connection._connection, "_execute", None)):
+    if missing_internals():
+        _warn_once()
         return
     # same layout (no slots of its own), so the instance can change class in place
     dbapi_connection.__class__ = OneHandOffConnection
+
+
+@functools.cache
+def _warn_once() -> None:
+    log.warning(
+        "SQLite statements go through SQLAlchemy's own aiosqlite adapter (slower): the"
+        " installed SQLAlchemy or aiosqlite lacks %s; see pyproject.toml's tested versions",
+        ", ".join(missing_internals()),
+    )

@@ -10,10 +10,13 @@ from typing import Any
 import aiosqlite
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.db import sqlite_handoff
 from bot.db.engine import default_sqlite_url, make_engine
+from bot.db.sqlite_handoff import missing_internals
 
 
 @pytest.fixture
@@ -108,3 +111,31 @@ async def test_streamed_results_still_work(engine: AsyncEngine) -> None:
         stream = await conn.stream(text("SELECT n FROM t ORDER BY n"))
         seen = [row.n async for row in stream]
     assert seen == list(range(25))
+
+
+def test_the_private_parts_it_rests_on_are_all_there() -> None:
+    """Fails loudly, naming what is gone, when an upgrade of SQLAlchemy or aiosqlite
+    (beyond pyproject.toml's tested ranges) moves a private part the hand-off uses: at run
+    time the bot would fall back to SQLAlchemy's own adapter, four hand-offs a statement."""
+    assert missing_internals() == ()
+
+
+async def test_without_those_parts_sqlalchemy_s_own_adapter_serves(
+    tmp_path: Path, hand_offs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_handoff, "missing_internals", lambda: ("a part gone",))
+    engine = make_engine(default_sqlite_url(tmp_path))
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+            await conn.exec_driver_sql("INSERT INTO t (name) VALUES ('a'), ('b')")
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            assert type(raw.dbapi_connection) is AsyncAdapt_aiosqlite_connection
+            hand_offs.clear()
+            rows = (await conn.exec_driver_sql("SELECT name FROM t ORDER BY id")).all()
+            # BEGIN (cursor, execute, close) and the SELECT (cursor, execute, fetchall, close)
+            assert len(hand_offs) > 2
+        assert [r.name for r in rows] == ["a", "b"]
+    finally:
+        await engine.dispose()
