@@ -19,6 +19,7 @@ from officers.desk_port import DeskRow, DeskStore, DeskUnit, DeskWords
 from officers.desk_rules import held_by_another, may_act, still_fresh
 from officers.failures import AlreadyTaken, MissingReason, StaleAction
 from officers.officer import Officer
+from officers.their_say import QUIET_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +121,11 @@ class DeskCore(Generic[R, F]):
     ) -> None:
         if offered is None:
             return
-        # notes leave an officer's buttons valid (a note changes nothing they decide on)
+        # the person's notes (and files for a reconsideration) leave the buttons valid
         changes = [
             (c.actor, c.from_status, c.to_status)
             for c in await unit.changes(request)
-            if c.kind != "note"
+            if c.kind not in QUIET_KINDS
         ]
         if not still_fresh(changes, officer, offered):
             raise StaleAction(request.number)

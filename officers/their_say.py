@@ -43,6 +43,14 @@ NOTE_BATCH_S: Final = 60
 #: The audit kinds of a reconsideration asked and of a note (the status left as it was).
 RECONSIDER: Final = "reconsider"
 NOTE: Final = "note"
+#: The audit kind of files sent for a reconsideration after its reason; the row's reason
+#: is how many (ASCII digits), worded by whoever shows the trail. Found by the review of
+#: session 10: written as a note, they read «إضافة ملاحظة: (ملف واحد)» to the officers and
+#: were listed among the person's notes.
+RECONSIDER_FILES: Final = "recon_files"
+#: The kinds of the person's rows that change nothing an officer decides on: they leave
+#: the card's buttons valid (``bot.staff.callbacks.version``, the desk's freshness check).
+QUIET_KINDS: Final = frozenset({NOTE, RECONSIDER_FILES})
 
 
 class TheirSay(Generic[R, F]):
@@ -160,8 +168,9 @@ class TheirSay(Generic[R, F]):
     ) -> None:
         """Photos or files sent just after the reason (an album whose caption was the
         reason, a photo sent a moment later) join the reconsideration while it still waits
-        for the officers: kept with the request's attachments, in its audit trail as a
-        note, and sent under the card after a word saying what they are. Raises
+        for the officers: kept with the request's attachments, in its audit trail as
+        :data:`RECONSIDER_FILES` with their count, and sent under the card after a word
+        saying what they are. Raises
         :class:`SayRefused` ("closed") once the officers have answered it."""
         async with self._store.transaction() as unit:
             request = await _owned(unit, number, channel, user_key)
@@ -170,8 +179,8 @@ class TheirSay(Generic[R, F]):
                 raise SayRefused(number, "closed")
             now = self._clock()
             had = await unit.add_files(request, files, at=now)
-            audit = self._words.note_audit("", len(files))
-            _same_status(unit, request, resident_actor(channel, user_key), NOTE, audit, now)
+            actor = resident_actor(channel, user_key)
+            _same_status(unit, request, actor, RECONSIDER_FILES, str(len(files)), now)
             unit.word_to_staff(request, self._words.reconsider_files(number, len(files)))
             unit.send_files(request, first=had, count=len(files))
 

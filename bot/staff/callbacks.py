@@ -28,9 +28,7 @@ from typing import Any, Final
 from bot.db.requests_repo import RequestRecord
 from conversations.i18n import DEFAULT_LOCALE
 from domain.request_number import InvalidRequestNumber, parse_request_number
-
-#: The audit rows of the person's notes (bot.db.models.StatusEvent.kind).
-NOTE: Final = "note"
+from officers.their_say import QUIET_KINDS
 
 PREFIX: Final = "st"
 #: callback_data is 1-64 bytes.
@@ -61,9 +59,10 @@ _QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")
 
 def version(record: RequestRecord) -> int:
     """The request's version as buttons carry it: every change writes one audit row. The
-    person's notes are not changes an officer decides differently on (they are posted
-    under the card), so they leave the buttons valid."""
-    return sum(1 for e in record.events if e.kind != NOTE)
+    person's notes (and files sent for a reconsideration) are not changes an officer
+    decides differently on (they are posted under the card), so they leave the buttons
+    valid."""
+    return sum(1 for e in record.events if e.kind not in QUIET_KINDS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from bot.db.requests_repo import RequestRecord
 from officers.desk_rules import held_by_another, still_fresh
 from officers.failures import AlreadyTaken
 from officers.officer import Officer
+from officers.their_say import QUIET_KINDS
 
 
 def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -> bool:
@@ -18,7 +19,7 @@ def record_fresh(record: RequestRecord, officer: Officer, offered: int | None) -
     changes = [
         (e.actor, None if e.from_status is None else e.from_status.value, e.to_status.value)
         for e in record.events
-        if e.kind != "note"  # notes leave an officer's buttons valid (callbacks.version)
+        if e.kind not in QUIET_KINDS  # the person's notes leave the buttons valid
     ]
     return still_fresh(changes, officer, offered)
 

@@ -124,6 +124,17 @@ class SayWords:
             return _("kept the rejection after reconsidering")
         return kind
 
+    def reconsider_files_what(self, count: str | None) -> str:
+        """What an audit row of files sent for a reconsideration records: that the person
+        attached a file or photo, and how many (``count``, the row's reason, in digits)."""
+        if count is None or not count.isdigit() or not int(count):
+            return self.texts.gettext("attached files to the request for reconsideration")
+        return self.texts.ngettext(
+            "attached %(count)d file (a photo or a document) to the request for reconsideration",
+            "attached %(count)d files (photos or documents) to the request for reconsideration",
+            int(count),
+        ) % {"count": int(count)}
+
     def summary_lines(self, record: RequestRecord, fmt: Fmt) -> list[str]:
         """The person's notes (newest last), an open reconsideration, and their rating."""
         _ = self.texts.gettext

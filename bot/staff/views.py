@@ -24,6 +24,7 @@ from domain.catalogue import Catalogue, local
 from domain.sla import working_days_between
 from domain.status import FINAL, RequestStatus
 from officers.desk_port import InternalNote
+from officers.their_say import RECONSIDER_FILES
 
 # the formatting helpers are re-exported: every staff module reads them from here
 __all__ = ["HTML", "PLAIN", "Fmt", "StaffViews", "mention", "script_mismatch"]
@@ -269,7 +270,9 @@ class StaffViews(ListViews):
         _ = self.texts.gettext
         who = actor_name(event.actor, self.texts)
         reason = event.reason
-        if event.kind is not None:
+        if event.kind == RECONSIDER_FILES:
+            what, reason = SayWords(self).reconsider_files_what(reason), None
+        elif event.kind is not None:
             what = SayWords(self).event_what(event.kind)
         elif event.from_status is None:
             what = _("filed the request")

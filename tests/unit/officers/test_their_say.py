@@ -154,7 +154,8 @@ async def test_photos_with_a_reconsideration_join_the_request_until_it_is_answer
     assert world.files[NUMBER] == ["filed-1", "p1", "p2", "p3"]
     assert world.staff_words[-1] == (NUMBER, f"reconsider {NUMBER} +1")
     assert world.albums[-1] == (NUMBER, 3)
-    assert [c.kind for c in world.trail(NUMBER)] == ["reconsider", "note"]
+    # in the trail as files for the reconsideration, with how many: not as a note
+    assert [c.kind for c in world.trail(NUMBER)] == ["reconsider", "recon_files"]
     assert world.rows[NUMBER].status == RequestStatus.REJECTED.value
     # answered by the officers: a later photo is refused, nothing kept
     world.rows[NUMBER].reconsider_reason = None
