@@ -46,7 +46,7 @@ from conversations.reading import (
     status_wish,
     unusable,
 )
-from conversations.say_parts import TheirSay
+from conversations.say_commands import SayCommands
 from conversations.stale_buttons import is_stale, stale_replies
 from conversations.state import DialogueState
 from conversations.status_needs import StatusNeeds
@@ -94,7 +94,7 @@ class Routing(
     OfficerAnswers,
     Questions,
     StatusNeeds,
-    TheirSay,
+    SayCommands,
 ):
     """Mixed into :class:`conversations.engine.Engine`: reads one message (``_read``)."""
 

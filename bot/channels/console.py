@@ -44,7 +44,8 @@ CHANNEL = "console"
 NAVIGATION = frozenset({"back", "help", "cancel"})
 Handler = Callable[[Event], Awaitable[list[Reply]]]
 #: A notification's buttons the terminal shows as commands: ``/rate N 5``, ``/note N``,
-#: ``/reconsider N`` (the ids of :mod:`conversations.their_say`).
+#: ``/reconsider N`` (the ids of :mod:`conversations.their_say`). Typed, they are commands
+#: like any other, read by conversations.say_commands as on every channel.
 SAY_COMMANDS = {"/rate": RATE, "/note": NOTE, "/reconsider": RECONSIDER}
 
 
@@ -97,10 +98,6 @@ def to_event(
     if stripped.startswith("/answer"):
         # the «Answer» button of a notification, which a terminal cannot show as a button
         return Choice(origin, "ans:" + stripped.removeprefix("/answer").strip())
-    for command, prefix in SAY_COMMANDS.items():
-        if stripped.split(maxsplit=1)[0] == command:
-            # a notification's rating or «Ask to reconsider» button, typed
-            return Choice(origin, prefix + ":".join(stripped.split()[1:]))
     if stripped.startswith("/contact"):
         return Contact(origin, stripped.removeprefix("/contact").strip(), is_own=True)
     if stripped.startswith("/") and len(stripped) > 1 and stripped[1].isascii():

@@ -214,13 +214,7 @@ async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outco
         number = parse_request_number(typed)
     except InvalidRequestNumber as error:
         ctx.state.step = ctx.state.step or "number"
-        if error.reason == "checksum":
-            return Retry(
-                _(
-                    "This number looks mistyped: its last digit doesn't match. Please check it and type it again."
-                )
-            )
-        return Retry(_("A request number has 10 digits. Please check it and type it again."))
+        return Retry(request_number_problem(ctx, error))
     # one query, the same whether a number someone else filed exists or not (issue 15.2)
     view = await ctx.gateway.status_for_owner(number, ctx.origin.channel, ctx.origin.user_key)
     if view is not None:
@@ -235,6 +229,17 @@ async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outco
         return await _refused(ctx, limiter, number, attempt.wait_s)
     ctx.state.answers.update(number=number, paid=True, left=attempt.left)
     return Next("identity")
+
+
+def request_number_problem(ctx: Ctx, error: InvalidRequestNumber) -> str:
+    """What is wrong with a request number typed (here, or with /rate or /reconsider):
+    a last digit that does not match is called mistyped; anything else, not 10 digits."""
+    _ = ctx.texts.gettext
+    if error.reason == "checksum":
+        return _(
+            "This number looks mistyped: its last digit doesn't match. Please check it and type it again."
+        )
+    return _("A request number has 10 digits. Please check it and type it again.")
 
 
 async def _refused(ctx: Ctx, limiter: AttemptLimiter, number: str, wait_s: int) -> Outcome:

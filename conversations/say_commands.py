@@ -1,0 +1,132 @@
+"""The engine's part for ``/rate``, ``/note`` and ``/reconsider`` typed as commands.
+
+The terminal shows a notice's buttons as these commands (``/rate N 5``, ``/reconsider N``:
+bot.channels.console_delivery), and people type them on Telegram and WhatsApp too. They are
+read here, channel-neutrally, with the number and the rating in any digits, and do what
+the buttons do (:mod:`conversations.say_parts`); what cannot be done is said in words about
+the command, never «this button». Found by the fresh-clone tester: ``/rate N ٥`` and
+``/rate N 9`` got «هذا الزر لا يخص هذه الخطوة», and ``/reconsider N`` on Telegram «هذا الأمر
+غير معروف», its explanation then read as a new request for another service.
+
+A request that is not rejected cannot be reconsidered: the person is told its status, and
+when it is still open, what they wanted to say goes to the officer as a note to it (the
+note is sent only when they send it), so their words are never read as a new request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from conversations.events import Command, Event, Option, Reply
+from conversations.flow import Ctx
+from conversations.flows.status import request_number_problem
+from conversations.notifications import status_name
+from conversations.ports import SayRefused
+from conversations.say_parts import TheirSay, typed_rating
+from conversations.their_say import rate_id, rating_labels, reconsider_id
+from domain.normalize import clean_input, to_ascii_digits
+from domain.request_number import InvalidRequestNumber, parse_request_number
+from domain.status import FINAL, RequestStatus
+from domain.their_say import RATINGS
+
+#: The commands, and the say each one is (the ids of :mod:`conversations.their_say`).
+SAY_COMMANDS = {"rate": "rate", "note": "note", "reconsider": "recon"}
+
+
+def split_arguments(what: str, args: str) -> tuple[str, str]:
+    """(the request number as typed, the rating as typed) of a command's arguments: for
+    ``rate`` the last word is the rating when there are two or more («5971 041 966 ٥»);
+    the rest is the number, in any digits, with spaces or dashes."""
+    words = to_ascii_digits(clean_input(args)).split()
+    if what == "rate" and len(words) >= 2:
+        return " ".join(words[:-1]), words[-1]
+    return " ".join(words), ""
+
+
+class SayCommands(TheirSay):
+    """Mixed into :class:`conversations.engine.Engine` (in place of :class:`TheirSay`,
+    which it extends)."""
+
+    async def _their_say(self, ctx: Ctx, chosen: Event) -> list[Reply] | None:
+        """A say command, else what :meth:`TheirSay._their_say` makes of a button."""
+        if isinstance(chosen, Command) and chosen.name in SAY_COMMANDS:
+            return await self._say_command(ctx, SAY_COMMANDS[chosen.name], chosen.args)
+        return await super()._their_say(ctx, chosen)
+
+    async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
+        """``what`` ("rate", "note", "recon") asked for with ``args`` as typed. No number:
+        a note or a reconsideration goes to the one request it can be about (or the
+        person picks which), as when asked in words; a rating asks which request."""
+        typed, rating_typed = split_arguments(what, args)
+        _ = ctx.texts.gettext
+        if not typed and what != "rate":
+            return await self._say_wish(ctx, what)
+        if not typed:
+            return self._and_again(
+                ctx,
+                _(
+                    "Please type the request number, then your rating from 1 to 5, for example: /rate 4512345671 5"
+                ),
+            )
+        try:
+            number = parse_request_number(typed)
+        except InvalidRequestNumber as error:
+            return self._and_again(ctx, request_number_problem(ctx, error))
+        if what != "rate":
+            return await self._open_say(ctx, what, number)
+        rating = typed_rating(rating_typed)
+        if rating is None:
+            return await self._rating_asked_again(ctx, number)
+        return await self._rate(ctx, number, rating)
+
+    async def _rating_asked_again(self, ctx: Ctx, number: str) -> list[Reply]:
+        """A rating out of 1-5, or none: said how a rating goes, and the question asked
+        again with its five answers, numbered as they rate (a typed «٥» is five stars).
+        Only about a decided request of this chat's; any other number gets the refusal a
+        rating of it would (a stranger's is counted as an attempt, nothing disclosed)."""
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        view = next((v for v in mine if v.number == number), None)
+        if view is None:
+            return await self._say_refused(ctx, SayRefused(number, "not_theirs"), "rate")
+        if RequestStatus(view.status) not in FINAL:
+            return await self._say_refused(ctx, SayRefused(number, "not_decided"), "rate")
+        _ = ctx.texts.gettext
+        labels = rating_labels(ctx.texts)
+        text = _(
+            "A rating goes from 1 to 5: 5 is very satisfied, 1 very dissatisfied. How satisfied are you with how request %(number)s was handled?"
+        ) % {"number": number}
+        nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in ("help", "cancel"))
+        choices = (*(Option(rate_id(number, r), labels[r]) for r in RATINGS), *nav)
+        ctx.state.offered = [[o.id, o.label] for o in choices]
+        return [Reply(text, choices=choices)]
+
+    async def _say_refused(self, ctx: Ctx, refused: SayRefused, what: str) -> list[Reply]:
+        """A reconsideration of a request that is not rejected: said what its status is,
+        and while it is open, what the person wanted to say can go to the officer as a
+        note to it (the note step opened, sent only when they send it). Anything else as
+        :meth:`TheirSay._say_refused` says it."""
+        if what != "recon" or refused.reason != "not_rejected":
+            return await super()._say_refused(ctx, refused, what)
+        number = refused.number
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        view = next((v for v in mine if v.number == number), None)
+        if view is None or view.status == RequestStatus.REJECTED.value:
+            # gone meanwhile, or a rejection whose grace the desk still counts: the plain
+            # refusal, which names no status
+            return await super()._say_refused(ctx, refused, what)
+        _ = ctx.texts.gettext
+        said = _(
+            "Only a rejected request can be reconsidered; request %(number)s is now: %(status)s."
+        ) % {"number": number, "status": status_name(view.status, ctx.locale)}
+        spent = (reconsider_id(number),)
+        if RequestStatus(view.status) in FINAL:
+            replies = self._and_again(ctx, said)
+        else:
+            said += "\n" + _(
+                "If there is something the officer should know or see before deciding, you can add it to your request as a note:"
+            )
+            self._enter(ctx, "note", number)
+            asked = self._ask(ctx)
+            replies = [dataclasses.replace(asked, text=f"{said}\n{asked.text}")]
+        replies[0] = dataclasses.replace(replies[0], spent=spent)
+        return replies
