@@ -96,6 +96,19 @@ class Gateway:
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
         return [self._view(r) for r in await self.requests.list_for_account(channel, user_key)]
 
+    async def open_request_like(
+        self, channel: str, user_key: str, service_id: str, identity_number: str
+    ) -> StatusView | None:
+        # the chat's own requests (newest first), the identity number compared here: an
+        # account files a handful, and no query by identity number is offered to chats
+        for record in await self.requests.list_for_account(channel, user_key):
+            if record.service_id != service_id or record.identity_number != identity_number:
+                continue
+            view = self._view(record)
+            if RequestStatus(view.status) not in FINAL:
+                return view
+        return None
+
     # ---- the person's say (bot.staff.their_say): SayRefused passes through ------------
 
     async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:

@@ -149,6 +149,14 @@ class RequestGateway(Protocol):
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]: ...
 
+    async def open_request_like(
+        self, channel: str, user_key: str, service_id: str, identity_number: str
+    ) -> StatusView | None:
+        """The newest request filed from this chat for ``service_id`` with this identity
+        number that is still open as the person knows it (not accepted or rejected, as
+        they were told); None when there is none. Never another chat's request."""
+        ...
+
     # ---- the person's say (issue 13); each raises SayRefused when it cannot be taken ----
 
     async def may_say(self, what: str, number: str, channel: str, user_key: str) -> None:

@@ -28,6 +28,7 @@ from conversations.flow import Ctx
 from conversations.flows.early_files import takes_early
 from conversations.flows.more_info import waiting_questions
 from conversations.i18n import DEFAULT_LOCALE, Texts
+from conversations.open_requests import with_open_request
 from conversations.reading import START_STEPS
 from conversations.replays import replayed, replies_from_json, replies_to_json
 from conversations.routing import Routing
@@ -235,6 +236,9 @@ class Turns(Routing, StoreOutage):
         replies = await self._held_again(self._ctx(state, event), replies)
         # wherever the main menu is shown, a rejection that may be reconsidered is named
         replies = await self._with_reconsider_hint(self._ctx(state, event), replies)
+        # a request of the draft's service and identity number still open is named
+        if state.flow == self.flow.name:
+            replies = await with_open_request(self._ctx(state, event), replies, self._ask)
         edits.settle(state)
         if line is not None:
             replies = languages.with_way_back(replies, state.locale, line)

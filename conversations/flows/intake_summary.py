@@ -13,6 +13,7 @@ from conversations.flows.documents import (
 from conversations.flows.draft_files import files
 from conversations.flows.intake_service import applicant_of, early_for_whom, service_of
 from conversations.formatting import format_long_date, isolate
+from conversations.open_requests import open_line, track_option
 from conversations.pauses import filing_paused
 from conversations.ports import AttachmentInfo, FilingPaused, Submission, SubmittedRequest
 from conversations.receipt import Receipt
@@ -79,6 +80,12 @@ def ask_summary(ctx: Ctx) -> Prompt:
     if unaccounted_required(ctx):
         # last, so the other options keep their numbers on every channel
         choices.append(add_document_option(ctx))
+    # a request of the same service and identity number still open (open_requests):
+    # said first, and offered to follow instead; filing this one stays «Confirm»
+    warning, track = open_line(ctx, at_summary=True), track_option(ctx)
+    if warning is not None and track is not None:
+        lines = [warning, "", *lines]
+        choices.append(track)
     return Prompt("\n".join(lines), tuple(choices))
 
 

@@ -160,6 +160,16 @@ class MemoryGateway:
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
         return [v for v, owner, _ in self.views.values() if owner == (channel, user_key)]
 
+    async def open_request_like(
+        self, channel: str, user_key: str, service_id: str, identity_number: str
+    ) -> StatusView | None:
+        for view, owner, identity in reversed(self.views.values()):
+            if (owner, identity, view.service_id) == ((channel, user_key), identity_number,
+                                                      service_id) and view.status not in (
+                "accepted", "rejected"):  # fmt: skip
+                return view
+        return None
+
     # ---- the person's say: taken for their own requests, kept in the order said ----------
 
     #: (what, number, the words or rating) as the person said them
