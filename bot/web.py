@@ -300,6 +300,10 @@ async def _work(runtime: WhatsAppRuntime, inbox: Journal, body_id: str, item: Wo
     cut item stays in the journal for the next worker to replay)."""
     started, outcome = time.monotonic(), "error"
     try:
+        if isinstance(item, Inbound):
+            # a file joins its album before waiting behind the sender's earlier messages,
+            # so the album's count includes it (bot.channels.whatsapp_bursts)
+            item = await runtime.channel.arriving(item)
         if isinstance(item, Inbound) and body_id:
             # the sender's earlier messages first, whichever worker holds them
             async with inbox.turns.taking(item.sender.user_key, _member(body_id, item)):

@@ -71,7 +71,10 @@ class Media:
     downloaded it, and then `mime` and `size` are what the bytes really are, not what was
     declared; `album_id` groups items sent together; `caption` is what the person wrote
     with it; `problem` says why the channel did not fetch it ("quota": the person's daily
-    allowance of bytes is used up), None otherwise."""
+    allowance of bytes is used up), None otherwise. `album_size` and `album_photos` are
+    how many files, and of them photos, the album holds, when the channel waited for all
+    of them before passing any on (WhatsApp: bot.channels.whatsapp_bursts); None when it
+    cannot know (a Telegram album, answered at its first item)."""
 
     origin: Origin
     kind: MediaKind
@@ -83,6 +86,8 @@ class Media:
     file_name: str | None = None
     caption: str | None = None
     problem: str | None = None
+    album_size: int | None = None
+    album_photos: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

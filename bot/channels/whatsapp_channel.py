@@ -23,7 +23,6 @@ import dataclasses
 import json
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Final
 
@@ -50,6 +49,7 @@ from bot.channels.whatsapp import (
     last_inbound_key,
     masked,
 )
+from bot.channels.whatsapp_bursts import Bursts
 from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange
 from bot.channels.whatsapp_keys import wa_person_key
 from bot.channels.whatsapp_media import fetch_media
@@ -105,33 +105,10 @@ async def _move_list(redis: Redis, old: str, new: str) -> None:
 #: Choices that mean the same at any step, so a tap on an old message is never stale.
 _ANYWHERE: Final = frozenset({"back", "help", "cancel", "restart", "new", "status", "confirm"})
 _ANYWHERE_PREFIXES: Final = ("ans:", "lang:", "rate:", "note:", "recon:")
-#: Files sent this close together (seconds, by WhatsApp's timestamps) were chosen
-#: together: one acknowledgement for all of them.
-BURST_S: Final = 5
-BURST_TTL_S: Final = 3600
-
-# The album of a file sent at ARGV[1]: the current one when the previous file came at most
-# ARGV[2] seconds before (either way: workers may handle them out of order), else ARGV[3].
-_BURST = """
-local cur = redis.call('HMGET', KEYS[1], 'album', 'at')
-local album = ARGV[3]
-local at = tonumber(ARGV[1])
-if cur[1] and math.abs(at - tonumber(cur[2])) <= tonumber(ARGV[2]) then
-  album = cur[1]
-  at = math.max(at, tonumber(cur[2]))
-end
-redis.call('HSET', KEYS[1], 'album', album, 'at', at)
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-return album
-"""
 
 
 def _offer_key(user_key: str) -> str:
     return wa_person_key("offer", user_key)
-
-
-def _burst_key(user_key: str) -> str:
-    return wa_person_key("burst", user_key)
 
 
 _SET_MAX = """
@@ -186,7 +163,20 @@ class WhatsAppChannel:
         self._locks: KeyedLocks[str] = KeyedLocks()
         self._clock = clock
         self._set_max = sender.redis.register_script(_SET_MAX)
-        self._burst = sender.redis.register_script(_BURST)
+        # files chosen together: one album, acknowledged once with its count
+        self.bursts = Bursts(sender.redis, clock=clock)
+
+    async def arriving(self, item: Inbound) -> Inbound:
+        """``item`` as it arrives, before it waits its turn behind the sender's earlier
+        messages (bot.web): a photo or file joins its album then, so that an album's
+        first file, waiting for the rest before the dialogue sees it, counts them all
+        (bot.channels.whatsapp_bursts)."""
+        if isinstance(item.event, Media) and item.event.origin.edits is None:
+            media = await self.bursts.join(
+                item.sender.user_key, item.wamid, item.event, item.timestamp
+            )
+            return dataclasses.replace(item, event=media)
+        return item
 
     async def on_message(self, item: Inbound) -> None:
         user_key = item.sender.user_key
@@ -220,7 +210,7 @@ class WhatsAppChannel:
             if isinstance(event, Choice) and await self._stale(item, event.id):
                 return
             if isinstance(event, Media) and event.origin.edits is None:
-                event = await self._in_burst(item, event)
+                event = await self.bursts.settle(user_key, event)
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
             wa_id = item.sender.wa_id or await self._known_wa_id(user_key)
             if wa_id:
@@ -272,21 +262,6 @@ class WhatsAppChannel:
             said = _("That button is from an earlier message. Here is where we are now:")
             await self.sender.deliver(user_key, [Reply(said), _reply_from_json(offer["reply"])])
         return True
-
-    async def _in_burst(self, item: Inbound, media: Media) -> Media:
-        """WhatsApp sends each of several files chosen together as its own message; files
-        a person sent within BURST_S of the previous one (by WhatsApp's timestamps) get one
-        album id, like a Telegram album, so the flow acknowledges them once."""
-        if media.kind not in ("photo", "document"):
-            return media
-        at = item.timestamp if item.timestamp > 0 else int(self._clock())
-        # files of one webhook already share an album (whatsapp_inbound); a burst joins them
-        proposed = media.album_id or f"wa-{uuid.uuid4().hex[:12]}"
-        album = await self._burst(
-            keys=[_burst_key(item.sender.user_key)], args=[at, BURST_S, proposed, BURST_TTL_S]
-        )
-        album_id = album.decode() if isinstance(album, bytes) else str(album)
-        return dataclasses.replace(media, album_id=album_id)
 
     async def _send_turn(
         self,

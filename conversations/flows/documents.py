@@ -14,6 +14,7 @@ from conversations.flows.describe import (
 )
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
 from conversations.flows.early_files import kept_so_far
+from conversations.flows.file_counts import album_received
 from conversations.flows.intake_service import service_of
 from conversations.keywords import is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
@@ -61,9 +62,7 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         if not album_once(ctx, event.album_id, "ok"):
             return Stay(())
         if event.album_id is not None:
-            return Stay(
-                (_("Received your files. Send more, or press «Done» when you have finished."),)
-            )
+            return Stay((album_received(ctx, event),))
         return Stay(
             (
                 ngettext(

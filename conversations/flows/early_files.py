@@ -50,7 +50,8 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
     if reason is not None:
         return file_refusal(ctx, reason)
     file_kept(ctx.state)
-    if event.album_id is not None:
+    if event.album_id is not None and event.album_size != 1:
+        # an album of one is a photo or a file (WhatsApp's, bot.channels.whatsapp_bursts)
         return _(
             "I have kept your files for your request: they will count among the documents when I ask for them."
         )

@@ -10,7 +10,8 @@ from redis.crc import key_slot
 
 from bot.channels.telegram_webhook import JOURNAL_KEY
 from bot.channels.whatsapp import _menu_key, _pending_key, _wa_id_key, last_inbound_key
-from bot.channels.whatsapp_channel import _burst_key, _offer_key
+from bot.channels.whatsapp_bursts import album_key, burst_key
+from bot.channels.whatsapp_channel import _offer_key
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.web import INBOX_KEY
 from bot.webhook_journal import Journal
@@ -55,7 +56,8 @@ def test_every_whatsapp_key_of_a_person_shares_their_dialogues_slot() -> None:
         _pending_key(user),
         _menu_key(user, "t0k3n"),
         _offer_key(user),
-        _burst_key(user),
+        burst_key(user),
+        album_key(user, "wa-0123456789ab"),
     ]
     assert len({slot(k) for k in keys}) == 1, keys
 

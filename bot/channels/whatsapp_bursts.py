@@ -1,0 +1,164 @@
+"""Files a WhatsApp person chose together: one album, acknowledged once, with its count.
+
+WhatsApp has no albums: several photos chosen together arrive as one message each, often
+in separate webhook calls that the load balancer hands to different workers. A file sent
+within :data:`BURST_S` of the previous one (by WhatsApp's timestamps) joins its album, as
+a Telegram album's photos share a media_group_id. The flow answers an album once, at the
+first of its files it handles (conversations.flows.draft_files.album_once), so that answer
+can give the album's count only once every file of it has arrived: each file waits, before
+the dialogue sees it, until no file of its album has arrived for :data:`QUIET_S` seconds;
+then the album is closed, and every one of its files carries the count
+(``Media.album_size``, ``Media.album_photos``). A file arriving after the close starts an
+album of its own, acknowledged on its own, so no count is ever short.
+
+Everything is in Redis (one person's keys, one hash tag), so two workers handling files
+of one album agree on it; the time is Redis's own (``TIME``), so workers' clocks do not
+matter. A file's wamid is counted once, however often WhatsApp delivers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from redis.asyncio import Redis
+
+from bot.channels.whatsapp_keys import wa_person_key
+from conversations.events import Media
+
+#: Files sent this close together (seconds, by WhatsApp's timestamps) were chosen
+#: together: one acknowledgement for all of them.
+BURST_S: Final = 5
+BURST_TTL_S: Final = 3600
+#: How long (seconds, Redis's clock) an album waits for another of its files before it is
+#: closed and acknowledged: WhatsApp delivers the files of one «send» a second or two apart.
+QUIET_S: Final = 2.5
+#: However many files keep coming, an album is closed this long after its file arrived.
+MAX_WAIT_S: Final = 15.0
+
+# The album of a file sent at ARGV[1] (WhatsApp's timestamp): the current one when it is
+# not closed and its last file came at most ARGV[2] seconds before or after (workers may
+# handle them out of order), else a new one, ARGV[3]. Notes when a file last joined.
+_JOIN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cur = redis.call('HMGET', KEYS[1], 'album', 'at', 'closed')
+local album = ARGV[3]
+local at = tonumber(ARGV[1])
+if cur[1] and cur[3] ~= '1' and math.abs(at - tonumber(cur[2])) <= tonumber(ARGV[2]) then
+  album = cur[1]
+  at = math.max(at, tonumber(cur[2]))
+elseif cur[1] == album then
+  -- the same webhook's files, one of them after its album closed: an album of its own
+  album = album .. ':' .. now
+end
+redis.call('HSET', KEYS[1], 'album', album, 'at', at, 'last', now, 'closed', 0)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return album
+"""
+
+# ARGV[1] (a wamid) is a file of the album KEYS[1], of kind ARGV[2].
+_COUNT = """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+"""
+
+# Album ARGV[1]: {0, ms left} while it is the current one and its last file came less
+# than ARGV[2] ms ago (unless ARGV[3] is 1: waited long enough); else closes it and
+# returns {1, its files, its photos}.
+_SETTLE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cur = redis.call('HMGET', KEYS[1], 'album', 'last', 'closed')
+if cur[1] == ARGV[1] and cur[3] ~= '1' then
+  local left = tonumber(cur[2] or 0) + tonumber(ARGV[2]) - now
+  if left > 0 and ARGV[3] ~= '1' then
+    return {0, left}
+  end
+  redis.call('HSET', KEYS[1], 'closed', 1)
+end
+local photos = 0
+for _, kind in ipairs(redis.call('HVALS', KEYS[2])) do
+  if kind == 'photo' then photos = photos + 1 end
+end
+return {1, redis.call('HLEN', KEYS[2]), photos}
+"""
+
+
+def burst_key(user_key: str) -> str:
+    """The person's current album: its id, WhatsApp time, Redis time of its last file."""
+    return wa_person_key("burst", user_key)
+
+
+def album_key(user_key: str, album: str) -> str:
+    """The files of one album: wamid → kind."""
+    return f"{burst_key(user_key)}:{album}"
+
+
+class Bursts:
+    """Groups a person's files into albums and waits for each album to be whole.
+
+    ``quiet_s`` and ``max_wait_s`` (seconds) are :data:`QUIET_S` and :data:`MAX_WAIT_S`
+    unless a test sets shorter ones; ``clock`` gives WhatsApp-comparable seconds for a
+    file whose message has no timestamp."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        clock: Callable[[], float] = time.time,
+        quiet_s: float = QUIET_S,
+        max_wait_s: float = MAX_WAIT_S,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.quiet_s = quiet_s
+        self.max_wait_s = max_wait_s
+        self._redis = redis
+        self._clock = clock
+        self._sleep = sleep
+        self._join = redis.register_script(_JOIN)
+        self._count = redis.register_script(_COUNT)
+        self._settle = redis.register_script(_SETTLE)
+
+    async def join(self, user_key: str, wamid: str, media: Media, timestamp: int) -> Media:
+        """The file, with the album it belongs to (a photo or document; any other media
+        as it is). Called as soon as the file arrives, before it waits its turn behind
+        the person's earlier messages, so a file queued behind the first of its album is
+        counted in it."""
+        if media.kind not in ("photo", "document"):
+            return media
+        at = timestamp if timestamp > 0 else int(self._clock())
+        # files of one webhook already share an album (whatsapp_inbound); a burst joins them
+        proposed = media.album_id or f"wa-{uuid.uuid4().hex[:12]}"
+        raw = await self._join(
+            keys=[burst_key(user_key)], args=[at, BURST_S, proposed, BURST_TTL_S]
+        )
+        album = raw.decode() if isinstance(raw, bytes) else str(raw)
+        await self._count(keys=[album_key(user_key, album)], args=[wamid, media.kind, BURST_TTL_S])
+        return dataclasses.replace(media, album_id=album)
+
+    async def settle(self, user_key: str, media: Media) -> Media:
+        """The file once its album is whole (no file of it for ``quiet_s``, or
+        ``max_wait_s`` after this one came), with the album's count of files and photos.
+        A file :meth:`join` did not put in an album is returned as it is."""
+        if media.album_id is None or media.kind not in ("photo", "document"):
+            return media
+        keys = [burst_key(user_key), album_key(user_key, media.album_id)]
+        quiet_ms = int(self.quiet_s * 1000)
+        waited = 0.0
+        while True:
+            enough = "1" if waited >= self.max_wait_s else "0"
+            result = await self._settle(keys=keys, args=[media.album_id, quiet_ms, enough])
+            if int(result[0]) == 1:
+                files, photos = int(result[1]), int(result[2])
+                if files == 0:
+                    return media  # never joined (an album of one webhook, handed over as is)
+                return dataclasses.replace(media, album_size=files, album_photos=photos)
+            pause = min(int(result[1]) / 1000, max(self.max_wait_s - waited, 0.0)) + 0.01
+            await self._sleep(pause)
+            waited += pause
