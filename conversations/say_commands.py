@@ -1,4 +1,5 @@
-"""The engine's part for ``/rate``, ``/note`` and ``/reconsider`` typed as commands.
+"""The engine's part for ``/rate``, ``/note`` and ``/reconsider`` typed as commands, and
+for «ارسال» typed after a request to reconsider was sent.
 
 The terminal shows a notice's buttons as these commands (``/rate N 5``, ``/reconsider N``:
 bot.channels.console_delivery), and people type them on Telegram and WhatsApp too. They are
@@ -17,12 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from conversations.events import Command, Event, Option, Reply
+from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.status import request_number_problem
+from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
+from conversations.reading import START_STEPS
 from conversations.say_parts import TheirSay, typed_rating
+from conversations.stray_files import recent_reconsideration
 from conversations.their_say import rate_id, rating_labels, reconsider_id
 from domain.normalize import clean_input, to_ascii_digits
 from domain.request_number import InvalidRequestNumber, parse_request_number
@@ -52,6 +56,29 @@ class SayCommands(TheirSay):
         if isinstance(chosen, Command) and chosen.name in SAY_COMMANDS:
             return await self._say_command(ctx, SAY_COMMANDS[chosen.name], chosen.args)
         return await super()._their_say(ctx, chosen)
+
+    async def _their_words(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
+        """«ارسال» (or another word that sends) right after a request to reconsider was
+        sent, where nothing else is under way: said that it was sent and that nothing
+        more is needed, the buttons on screen kept. Anything else as
+        :meth:`TheirSay._their_words` reads it. Found by the fresh-clone tester (fault 6):
+        after the reason and a photo, «ارسال» got the main menu with no word, where the
+        same word sends an answer to an officer."""
+        state = ctx.state
+        recent = recent_reconsideration(ctx)
+        if (
+            recent is not None
+            and state.flow == self.flow.name
+            and state.step in START_STEPS
+            and not state.confirming
+            and is_send_word(typed.text)
+        ):
+            _ = ctx.texts.gettext
+            said = _(
+                "Your request to reconsider request %(number)s has already been sent, with everything you sent for it; nothing more is needed. An officer will look at it, and you will be told the outcome here."
+            ) % {"number": recent[0]}
+            return self._and_again(ctx, said)
+        return await super()._their_words(ctx, typed)
 
     async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
         """``what`` ("rate", "note", "recon") asked for with ``args`` as typed. No number:

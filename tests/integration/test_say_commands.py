@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
 from bot.staff.desk import StaffDesk
-from conversations.events import Command, Reply
+from conversations.events import Command, Media, Reply
 from domain.normalize import clean_input
 from tests.integration.test_db_requests import submission
 from tests.integration.test_their_say import OFFICER, Person, _request, clock, desk, filing, person
@@ -121,3 +121,21 @@ async def test_reconsider_on_a_rejected_request_asks_the_reason(
     assert "لماذا تطلب إعادة النظر" in said, said
     said = _said(await person.says("أرفقت التأمين الطبي في الصفحة الثانية", worker=1))
     assert "أُرسل طلب إعادة النظر" in said
+
+
+async def test_send_typed_after_a_reconsideration_and_a_photo_is_acknowledged(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Fault 6 of the same tester: after the reason and a photo, «ارسال» got the main
+    menu with no word. Each message on the other worker: what was sent is in Redis."""
+    filed = await filing.submit(submission(user_key="5551001"))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await _command(person, "reconsider", filed.number)
+    said = _said(await person.says("العقد انتهى وعندي ورقة من الكفيل", worker=1))
+    assert "أُرسل طلب إعادة النظر" in said
+    photo = Media(person.origin(), "photo", "paper", "image/jpeg", 1000, None, "paper" * 8)
+    assert "أُضيفت صورتك" in _said(await person.send(photo))
+    said = _said(await person.says("ارسال", worker=1))
+    assert "أُرسل بالفعل" in said and "لا يلزمك شيء آخر" in said, said
+    record = await desk.find(filed.number)
+    assert record is not None and record.reconsider_reason == "العقد انتهى وعندي ورقة من الكفيل"
