@@ -158,6 +158,14 @@ class Confirmations:
             "status": status,
         }
 
+    def nothing_to_undo(self, number: str, status: str) -> str:
+        """An undo of a request that is not decided (``status``, its label): undone
+        already, or never decided, so nobody was told anything (not «too late»)."""
+        return self._("Request %(number)s has no decision to undo; it is «%(status)s».") % {
+            "number": number,
+            "status": status,
+        }
+
     def decided(self, number: str, status: str) -> str:
         """The request is decided (``status``, its label): nothing but a reopening changes
         it, so the officer is told that, and how at this door. Found by the fresh-clone

@@ -34,7 +34,7 @@ from domain.their_say import SayRefused
 from officers.desk_core import DECISION_GRACE_S, Acting, DeskCore, required
 from officers.desk_port import InternalNote
 from officers.desk_rules import decision_withdrawable
-from officers.failures import NotTheOwner, Taken, TooLateToUndo
+from officers.failures import NothingToUndo, NotTheOwner, Taken, TooLateToUndo
 from officers.officer import Officer, resident_actor
 
 __all__ = ["DECISION_GRACE_S", "Acting", "Desk"]
@@ -129,12 +129,14 @@ class Desk(DeskCore[R, F]):
     async def undo(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
         """Takes back a decision the person has not been told of yet: its notification is
         withdrawn and the request is back under review with this officer. Raises
-        :class:`TooLateToUndo` once the notification is out (or being sent)."""
+        :class:`TooLateToUndo` once the notification is out (or being sent), and
+        :class:`NothingToUndo` when the request is not decided (undone already, or never
+        decided): then nobody was told anything."""
         async with self._store.transaction() as unit:
             request = await unit.load(number)
             status = RequestStatus(request.status)
             if status not in FINAL:
-                raise TooLateToUndo(number)
+                raise NothingToUndo(number, status)
             await self._claim(unit, request, officer, how)
             now = self._clock()
             # the decision's notification is the request's latest one

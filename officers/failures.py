@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from domain.status import IllegalTransition, RequestStatus
+
 #: The request as the store hands it back after an action (``bot``: ``RequestRecord``).
 R = TypeVar("R")
 
@@ -42,6 +44,18 @@ class StaleAction(RuntimeError):
 
 class TooLateToUndo(RuntimeError):
     """The person has been told already (or the last change is not a decision)."""
+
+
+class NothingToUndo(IllegalTransition):
+    """The request is not decided (``current``, its status): there is no decision to undo,
+    and nobody was told anything. Found by the fresh-clone tester: a second ``tawasul
+    staff undo`` was refused as :class:`TooLateToUndo`, «the person has been told», which
+    was false. An :class:`IllegalTransition` (to "under review"), so a door that does not
+    name it still refuses it as a move the request's status does not allow."""
+
+    def __init__(self, number: str, current: RequestStatus) -> None:
+        super().__init__(current, RequestStatus.UNDER_REVIEW)
+        self.number = number
 
 
 @dataclass(frozen=True, slots=True)

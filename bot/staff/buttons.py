@@ -220,7 +220,7 @@ class ButtonHandlers(QuestionHandlers):
     ) -> None:
         _ = self._
         await self._offer_menu(
-            bot, query, number, officer,
+            bot, query, number, officer, kind="reject", version=offered,
             template=_("%(officer)s, why is request %(number)s rejected? The person will read this reason."),
             choices=enumerate(r.text(self._views.locale) for r in reject_reasons()),
             data=lambda choice: reason_callback(number, offered, choice),
@@ -254,6 +254,7 @@ class ButtonHandlers(QuestionHandlers):
         # the person reads the reason in their own language, fixed now
         reason = reasons[index].text(record.locale)
         rejected = await self._desk.reject(number, officer, reason, offered=offered)
+        await self._menu_answered(query)
         done = self._confirm.rejected(
             number, isolate(officer.name), grace_s=self._desk.decision_grace_s
         )

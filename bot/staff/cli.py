@@ -106,7 +106,13 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from domain.sla import riyadh_date
     from domain.status import FINAL, IllegalTransition
     from officers.confirmations import Confirmations
-    from officers.failures import AlreadyTaken, MissingReason, RequestNotFound, TooLateToUndo
+    from officers.failures import (
+        AlreadyTaken,
+        MissingReason,
+        NothingToUndo,
+        RequestNotFound,
+        TooLateToUndo,
+    )
 
     views = StaffViews(load_catalogue(), locale=args.lang, holidays=holidays_of(settings))
     _ = views.texts.gettext
@@ -217,6 +223,9 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
             return REFUSED
         except RequestNotFound:
             print(confirm.not_found(number), file=err)
+            return REFUSED
+        except NothingToUndo as exc:
+            print(confirm.nothing_to_undo(number, views.status(exc.current)), file=err)
             return REFUSED
         except IllegalTransition as exc:
             status = views.status(exc.current)

@@ -23,11 +23,14 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import Message, Update
 
-from bot.staff.callbacks import PREFIX
+from bot.staff.callbacks import PREFIX, QUESTION, REASON
 from bot.staff.cards import STATUS_MARKS
 from bot.staff.group import StaffGroup
 from bot.staff.views import HTML
 from domain.normalize import fold_arabic, strip_invisible
+
+#: The callback data of a menu's buttons (the reject reasons, the ready questions).
+_MENU_BUTTONS = (f"{PREFIX}:{REASON}:", f"{PREFIX}:{QUESTION}:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +89,14 @@ async def unknown_command(message: Message, bot: Bot) -> bool:
 def is_alert(message: Message | None, bot: Bot) -> bool:
     """Whether ``message`` is one of the bot's request alerts (cards): its own message
     with the card's buttons (``st:…``) or, once decided and without buttons, the status
-    mark a card starts with. A prompt, a topic's opening message or an officer's message
-    is not."""
+    mark a card starts with. A prompt, a menu (its reply is the reason or the question:
+    :mod:`bot.staff.prompts`), a topic's opening message or an officer's message is not."""
     if message is None or message.from_user is None or message.from_user.id != bot.id:
         return False
     markup = message.reply_markup
     if markup is not None and any(
         (button.callback_data or "").startswith(f"{PREFIX}:")
+        and not (button.callback_data or "").startswith(_MENU_BUTTONS)
         for row in markup.inline_keyboard
         for button in row
     ):

@@ -6,6 +6,13 @@ can take the officer's reply and nothing is lost on restart. It remembers the re
 version the prompt was offered for: if the request changed meanwhile the reply is refused
 like a stale button. Once answered, the prompt itself becomes the confirmation (edited,
 not a new message), so a finished exchange leaves the topic tidy.
+
+A menu (the reject reasons, the ready questions) is a prompt too: it asks «why is request N
+rejected?», so an officer's reply to it is the typed reason or question, as after «Other
+(type it)». Found by the fresh-clone tester: a reply to the reasons menu was dropped without
+a word and nothing was rejected. Only the officer who pressed may answer either (the text is
+addressed to them, and a colleague's reply under it is more likely talk than a decision);
+a colleague is told whose it is.
 """
 
 from __future__ import annotations
@@ -59,13 +66,20 @@ class PromptHandlers(BlockHandlers):
             self._addressed(template, number, officer),
             ForceReply(force_reply=True, selective=True, input_field_placeholder=placeholder[:64]),
         )
+        await self._await_reply(sent, kind, number, version, officer)
+        await answer(query, note or self._("Type your answer as a reply to my message."))
+
+    async def _await_reply(
+        self, sent: Message, kind: PromptKind, number: str, version: int, officer: Officer
+    ) -> None:
+        """Remembers (in Redis, for every worker) that a reply by ``officer`` to ``sent``
+        is the ``kind`` of text for ``number`` at ``version``."""
         record = {"kind": kind, "number": number, "officer": officer.id, "version": version}
         await self._redis.set(
             _PROMPT_KEY.format(chat=sent.chat.id, message=sent.message_id),
             json.dumps(record),
             ex=self.prompt_ttl_s,
         )
-        await answer(query, note or self._("Type your answer as a reply to my message."))
 
     async def _offer_menu(
         self,
@@ -74,6 +88,8 @@ class PromptHandlers(BlockHandlers):
         number: str,
         officer: Officer,
         *,
+        kind: PromptKind,
+        version: int,
         template: str,
         choices: Iterable[tuple[int | str, str]],
         data: Callable[[int | str], str],
@@ -81,16 +97,29 @@ class PromptHandlers(BlockHandlers):
     ) -> None:
         """A menu (:func:`bot.staff.menus.pick_menu`: ``choices``, then ``other`` and
         «Cancel») as a reply to the card, its ``template`` addressed to the officer who
-        pressed; the tap is answered."""
+        pressed; the tap is answered. The officer's reply to the menu is taken as the
+        ``kind`` of text typed for the request at ``version`` (see the module)."""
         menu = pick_menu(choices, data, other=other, cancel=self._("Cancel"))
-        await self._send(bot, query.message, self._addressed(template, number, officer), menu)
+        sent = await self._send(
+            bot, query.message, self._addressed(template, number, officer), menu
+        )
+        await self._await_reply(sent, kind, number, version, officer)
         await answer(query)
 
     async def _close_menu(self, bot: Bot, query: CallbackQuery, said: str | None = None) -> None:
         """The menu is done with («Cancel», or «type your own» before its prompt): it goes."""
+        await self._menu_answered(query)
         await self._delete(bot, query.message)
         if said is not None:
             await answer(query, said)
+
+    async def _menu_answered(self, query: CallbackQuery) -> None:
+        """A button of the menu was pressed: a reply to it is no longer awaited."""
+        message = query.message
+        if isinstance(message, Message):
+            await self._redis.delete(
+                _PROMPT_KEY.format(chat=message.chat.id, message=message.message_id)
+            )
 
     def _addressed(self, template: str, number: str, officer: Officer) -> str:
         """A prompt's or a menu's text (``template``, translated, with ``%(officer)s`` and

@@ -87,7 +87,7 @@ class QuestionHandlers(PromptHandlers):
         if record.status in FINAL:
             raise IllegalTransition(record.status, RequestStatus.NEEDS_INFO)
         await self._offer_menu(
-            bot, query, number, officer,
+            bot, query, number, officer, kind="ask", version=offered,
             template=_("%(officer)s, what should the person be asked about request %(number)s? Pick a usual question or type your own."),
             choices=((q.id, q.text(self._views.locale)) for q in ready_questions(record.service_id)),
             data=lambda choice: action_data(QUESTION, number, offered, choice),
@@ -124,6 +124,7 @@ class QuestionHandlers(PromptHandlers):
         # the person reads the question in their own language, fixed now
         text = question.text(record.locale)
         asked = await self._desk.ask(number, officer, text, offered=offered)
+        await self._menu_answered(query)
         done = _(
             "Question sent to the person for request %(number)s. The clock is paused until they answer."
         ) % {"number": number}

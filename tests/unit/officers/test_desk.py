@@ -16,6 +16,7 @@ from officers.desk_port import Change
 from officers.failures import (
     AlreadyTaken,
     MissingReason,
+    NothingToUndo,
     NotTheOwner,
     RequestNotFound,
     StaleAction,
@@ -331,10 +332,19 @@ async def test_a_decision_the_person_may_have_seen_cannot_be_undone(
         await desk.undo(NUMBER, NOURA)
 
 
-async def test_an_open_request_has_no_decision_to_undo(desk: Desk[Row, str]) -> None:
+async def test_an_open_request_has_no_decision_to_undo(desk: Desk[Row, str], world: World) -> None:
+    """Not «too late» (the person has been told): nothing was decided, or the decision is
+    undone already, and nobody was told anything (found by the fresh-clone tester)."""
     await desk.take(NUMBER, NOURA)
-    with pytest.raises(TooLateToUndo):
+    with pytest.raises(NothingToUndo) as never:
         await desk.undo(NUMBER, NOURA)
+    assert never.value.current is REVIEW
+    await desk.reject(NUMBER, NOURA, "No proof")
+    await desk.undo(NUMBER, NOURA)
+    with pytest.raises(NothingToUndo) as again:
+        await desk.undo(NUMBER, NOURA)
+    assert again.value.current is REVIEW and again.value.number == NUMBER
+    assert [n.status for n in world.told(NUMBER)] == [REVIEW.value]
 
 
 async def test_reopening_starts_the_seven_working_days_again_from_today(
