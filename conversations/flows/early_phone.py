@@ -48,6 +48,11 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
         return None
     if unverified:
         state.answers[EARLY_PHONE] = {"phone": phone, "verified": False}
+    elif not event.is_own and ctx.origin.vouched_phone:
+        # WhatsApp: no «Share my number» button; the account's number is taken by itself
+        return _(
+            "This is someone else's number, so I have not kept it. Your request will have your WhatsApp number; to give another mobile, change it from the summary before sending."
+        )
     elif not event.is_own:
         return _(
             "This is someone else's number, so I have not kept it. When I ask for your mobile number, please share your own with the «Share my number» button."

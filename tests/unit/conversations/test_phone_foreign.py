@@ -175,3 +175,20 @@ async def test_the_whatsapp_number_can_be_taken_back_and_stays_verified() -> Non
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert (filed.phone, filed.phone_verified) == (WA_NUMBER, True)
+
+
+async def test_someone_elses_card_shared_early_on_whatsapp_names_no_button() -> None:
+    """WhatsApp has no «Share my number» button: someone else's card shared before the
+    phone step was answered as on Telegram, asking to press it."""
+    gateway = MemoryGateway()
+    chat = VouchedChat(_engine(gateway).handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.contact("+971501234567", own=False)
+    assert "هذا رقم شخص آخر، لذلك لم أحتفظ به" in chat.said
+    assert "مشاركة رقمي" not in chat.said and "رقمك في واتساب" in chat.said
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text(RESIDENT)
+    assert chat.last[-1].ask_contact  # the channel answers it with the WhatsApp number
