@@ -138,6 +138,13 @@ def is_nothing_more(text: str) -> bool:
     return key in lists["nothing_more"] or _without_fillers(key) in lists["nothing_more"]
 
 
+def is_acknowledgement(text: str) -> bool:
+    """True when a message is nothing but acknowledgements («تمام», «ok», «طيب شكرا»):
+    it says yes or thanks and tells nothing more."""
+    words = _key(text).split()
+    return bool(words) and not _without_acknowledgements(words)
+
+
 def _without_acknowledgements(words: list[str]) -> list[str]:
     """``words`` without the acknowledgements («تمام», «ok», «شكرا») at either end."""
     acknowledgements = _lists()["acknowledgements"]

@@ -85,7 +85,7 @@ class OfficerAnswers(EngineParts):
         else:
             line = _(
                 "It was not taken as an answer: officers are still waiting for your answers about requests %(numbers)s. Please type your answer to the officer's question (you can also send photos or PDF files)."
-            ) % {"numbers": ("، " if ctx.locale == "ar" else ", ").join(n for n, _q in waiting)}
+            ) % {"numbers": _(", ").join(n for n, _q in waiting)}  # the language's list comma
             options = tuple(
                 Option(f"ans:{n}", _("Answer about %(number)s") % {"number": n})
                 for n, _q in waiting

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Final
 
 from bot.staff.actors import actor_name, telegram_id
+from bot.staff.say_words import SayWords
 from bot.staff.views import HTML, StaffViews
 from conversations.formatting import isolate
 from conversations.i18n import DEFAULT_LOCALE
@@ -55,9 +56,13 @@ class Announcer:
         ]
         if question:
             lines.append(HTML.b(_("Question:")) + " " + HTML.t(isolate(question[:MAX_QUOTED])))
-        if answer:
+        if answer.strip() and len(answer.strip().splitlines()) > 1:
+            # an answer of several lines keeps them, under the label
             quoted = answer if len(answer) <= MAX_QUOTED else answer[:MAX_QUOTED] + "…"
-            lines.append(HTML.b(_("Answer:")) + " " + HTML.t(isolate(quoted)))
+            lines += [HTML.b(_("Answer:")), HTML.quote(quoted.strip())]
+        elif answer.strip():
+            words = SayWords(self.views).answer_words(answer, HTML, files=files)
+            lines.append(HTML.b(_("Answer:")) + " " + words)
         if files:
             lines.append(
                 HTML.t(

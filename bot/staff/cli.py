@@ -264,7 +264,7 @@ def _bad_words(views: StaffViews, exc: BadWords, action: str) -> str:
             _("Several request numbers were given (%(numbers)s): please give only one.")
         ).replace(
             "%(numbers)s",
-            "، ".join(exc.numbers) if views.locale == "ar" else ", ".join(exc.numbers),
+            views.texts.gettext(", ").join(exc.numbers),  # the language's list comma
         )
     if action == "ask":
         return str(_("Please write the question for the person."))

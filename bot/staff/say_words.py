@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bot.db.requests_repo import RequestRecord
 from bot.staff.fmt import HTML, Fmt, label
 from conversations.formatting import isolate
+from conversations.keywords import is_acknowledgement
 
 if TYPE_CHECKING:
     from bot.staff.views import StaffViews
@@ -123,6 +124,23 @@ class SayWords:
         if kind == "kept":
             return _("kept the rejection after reconsidering")
         return kind
+
+    def answer_words(self, answer: str, fmt: Fmt, *, files: int | None = None) -> str:
+        """The person's answer to an officer's question as it reads after «Answer:» or
+        «answered the question:»: in quotation marks, on one line (its lines joined by the
+        language's list comma), cut at :data:`MAX_QUOTED`. An answer that is only an
+        acknowledgement («تمام», «ok») that came with no file (``files`` 0; None when
+        unknown, as in the card's history) says so (««تمام» فقط، دون تفاصيل»):
+        found by the review of session 10, a bare «تمام» after «الرد:» read like the bot's
+        own word, not the person's reply that brought nothing the officer asked for."""
+        _ = self.texts.gettext
+        lines = (" ".join(line.split()) for line in answer.splitlines())
+        words = _cut(_(", ").join(line for line in lines if line))
+        if files == 0 and is_acknowledgement(answer):
+            quoted = _("«%(answer)s» only, with no details")
+        else:
+            quoted = _("«%(answer)s»")
+        return fmt.t(quoted) % {"answer": fmt.user(words)}
 
     def reconsider_files_what(self, count: str | None) -> str:
         """What an audit row of files sent for a reconsideration records: that the person

@@ -293,6 +293,9 @@ class StaffViews(ListViews):
             what = _("asked the person")
         elif event.from_status is RequestStatus.NEEDS_INFO and event.actor.startswith("resident:"):
             what = _("answered the question")
+            if reason:  # quoted, on one line, so a bare «تمام» reads as their word
+                said = SayWords(self).answer_words(reason, fmt)
+                return f"• {fmt.t(moment(event.at))} — {fmt.user(who)}: {fmt.t(what)}: {said}"
         elif event.to_status is RequestStatus.ACCEPTED:
             what = _("accepted")
         elif event.to_status is RequestStatus.REJECTED:
