@@ -100,12 +100,20 @@ async def _db_upgrade(settings: Settings) -> None:
     """Migrates to the newest revision and says in one line what was done; alembic's own
     progress lines (a dozen at INFO) are left out of this command's output."""
     from bot.db.migrate import current_revision, head_revision, upgrade
-    from bot.db.startup import prepare_data_dir
+    from bot.db.startup import prepare_data_dir, sqlite_file_missing
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     prepare_data_dir(settings.data_dir)
     url = settings.sqlalchemy_url
     head = head_revision(url)
+    new_file = sqlite_file_missing(url)
+    if new_file is not None and not new_file.parent.is_dir():
+        # SQLite makes the file, not its directory: this read «cannot be reached
+        # (OperationalError)» (found by the fresh-clone tester). A path only, no password.
+        sys.exit(
+            f"tawasul: the directory {new_file.parent.absolute()} of the SQLite file in "
+            "TAWASUL_DATABASE_URL does not exist: create it, or correct the path"
+        )
     try:
         before = await current_revision(url)
     except Exception as exc:  # the URL may hold a password: the error's type only

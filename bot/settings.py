@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.db.engine import with_pgbouncer
@@ -74,6 +74,11 @@ def check_redis_url(url: str) -> None:
 
 def _env(field: str) -> str:
     return "TAWASUL_" + field.upper()
+
+
+def _listed(names: list[str]) -> str:
+    """«A», «A and B», «A, B and C»."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
 class Settings(BaseSettings):
@@ -272,19 +277,23 @@ class Settings(BaseSettings):
 
     @field_validator(*_WHATSAPP_REQUIRED)
     @classmethod
-    def _whatsapp_complete(cls, value: str | None, info: ValidationInfo) -> str | None:
-        # Fields are validated in order, so each one sees those before it: a half-configured
-        # WhatsApp fails here, naming the setting that is missing.
-        value = value or None
-        assert info.field_name is not None
-        earlier = _WHATSAPP_REQUIRED[: _WHATSAPP_REQUIRED.index(info.field_name)]
-        given = [n for n in earlier if info.data.get(n)]
-        missing = [n for n in earlier if not info.data.get(n)]
-        if value is None and given:
-            raise ValueError(f"missing: WhatsApp needs it as well as {_env(given[0])}")
-        if value is not None and missing:
-            raise ValueError(f"WhatsApp needs {_env(missing[0])} as well")
-        return value
+    def _whatsapp_given(cls, value: str | None) -> str | None:
+        return value or None  # set but empty is not set
+
+    @model_validator(mode="after")
+    def _whatsapp_complete(self) -> Settings:
+        """A half-configured WhatsApp stops start-up naming every setting missing, in one
+        line (the fresh-clone tester, with only the token set, was told of the phone id
+        alone, then would have met the app secret and the verify token one run at a time)."""
+        given = [_env(n) for n in _WHATSAPP_REQUIRED if getattr(self, n)]
+        missing = [_env(n) for n in _WHATSAPP_REQUIRED if not getattr(self, n)]
+        if given and missing:
+            raise ValueError(
+                f"WhatsApp is half configured: {_listed(given)} "
+                f"{'is' if len(given) == 1 else 'are'} set, but {_listed(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing (set all four, or none)"
+            )
+        return self
 
     @field_validator("whatsapp_api_url")
     @classmethod
@@ -388,7 +397,10 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "TAWASUL_" + str(first["loc"][0]).upper() if first["loc"] else "TAWASUL_*"
+        if not first["loc"]:  # several settings together (WhatsApp's four): it names them
+            said = str(first.get("ctx", {}).get("error") or first["msg"])
+            raise SettingsError(f"tawasul: {said}") from None
+        name = "TAWASUL_" + str(first["loc"][0]).upper()
         raise SettingsError(f"tawasul: setting {name} is invalid: {first['msg']}") from None
 
 

@@ -55,3 +55,22 @@ def test_malformed_values_are_named(monkeypatch: pytest.MonkeyPatch, name: str, 
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert name in str(caught.value)
+
+
+def test_every_missing_one_is_named_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the fresh-clone tester: with the token alone, only the phone id was named;
+    the app secret and the verify token would have come one start at a time."""
+    for name in FOUR:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TAWASUL_WHATSAPP_TOKEN", "abc")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "\n" not in message and "abc" not in message
+    for name in ("PHONE_ID", "APP_SECRET", "VERIFY_TOKEN"):
+        assert f"TAWASUL_WHATSAPP_{name}" in message.partition("but")[2], message
+    # an empty one counts as missing
+    monkeypatch.setenv("TAWASUL_WHATSAPP_PHONE_ID", "")
+    with pytest.raises(SettingsError) as again:
+        load_settings()
+    assert "TAWASUL_WHATSAPP_PHONE_ID" in str(again.value).partition("but")[2]
