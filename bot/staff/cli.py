@@ -31,7 +31,6 @@ be opened; the person's text is printed with its direction controls made visible
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import io
 import logging
@@ -286,49 +285,18 @@ def action_changes(action: str) -> bool:
     return action not in ("list", "show", "export")
 
 
-def _day(text: str, views: StaffViews, err: TextIO) -> dt.date | None:
-    """The day typed after --from or --to, in any digits; None once the officer has been
-    told, in their language, what is wrong with it."""
-    from domain.days import InvalidDay, parse_day
-    from domain.normalize import strip_invisible
-
-    _ = views.texts.gettext
-    try:
-        return parse_day(text)
-    except InvalidDay as exc:
-        if exc.reason == "calendar":
-            problem = _(
-                "«%(text)s» is not a day of the calendar: please check the month and the day."
-            )
-        else:
-            problem = _(
-                "«%(text)s» is not a day: write it as YYYY-MM-DD (year-month-day), for example 2026-11-01."
-            )
-        print(problem % {"text": strip_invisible(text)}, file=err)  # fmt: skip
-        return None
-
-
 async def _export(
     settings: Settings, args: argparse.Namespace, views: StaffViews, out: TextIO, err: TextIO
 ) -> int:
     """``tawasul staff export``: the CSV to ``--output`` or ``out``; the count to ``err``."""
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.migrate import upgrade
-    from bot.staff.export import ExportRange, write_export
+    from bot.staff.export import read_days, write_export
 
     _ = views.texts.gettext
-    if args.first is None or args.last is None:
-        print(
-            _("Please give the first and last days: --from YYYY-MM-DD --to YYYY-MM-DD."), file=err
-        )
-        return BAD_INPUT
-    first, last = _day(args.first, views, err), _day(args.last, views, err)
-    if first is None or last is None:
-        return BAD_INPUT
-    try:
-        days = ExportRange(first, last)
-    except ValueError:
-        print(_("The last day is before the first: please check --from and --to."), file=err)
+    days = read_days(args.first, args.last, views.texts)
+    if isinstance(days, str):
+        print(days, file=err)  # one line: what is wrong, the form, an example
         return BAD_INPUT
     if (absent := missing_database(settings)) is not None:
         print(no_database_text(views.texts, absent), file=err)

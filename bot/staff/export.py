@@ -25,7 +25,9 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import AuditEntry, Request
 from bot.staff.actors import actor_name
 from bot.staff.views import APPLICANT_LABELS, CHANNEL_LABELS, IDENTITY_LABELS, StaffViews
-from conversations.i18n import N_
+from conversations.i18n import N_, Texts
+from domain.days import InvalidDay, parse_day
+from domain.normalize import strip_invisible
 from domain.sla import RIYADH
 from domain.status import FINAL, RequestStatus
 from officers.officer import Officer
@@ -78,6 +80,48 @@ class ExportRange:
         start = dt.datetime.combine(self.first, dt.time(), RIYADH)
         end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), RIYADH)
         return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+#: The days shown as an example when the officer's are missing or wrong (the form matters,
+#: not the days).
+EXAMPLE_FIRST: Final = "2026-12-01"
+EXAMPLE_LAST: Final = "2026-12-31"
+
+
+def read_days(first: str | None, last: str | None, texts: Texts) -> ExportRange | str:
+    """The Riyadh days typed after ``--from`` and ``--to`` (year-month-day, any digits:
+    :func:`domain.days.parse_day`), or the one line, in ``texts``' language, that says
+    what is wrong: which option, what was typed, the form expected and an example. Found
+    by the review of session 10: a wrong day got «YYYY-MM-DD (السنة-الشهر-اليوم)» mixed
+    into an Arabic line (a terminal reorders it), and a line for each wrong day or two
+    lines for a missing one."""
+    _ = texts.gettext
+    example = {"example_first": EXAMPLE_FIRST, "example_last": EXAMPLE_LAST}
+    if not first or not last:
+        return _(
+            "Please give both days, year-month-day, for example: --from %(example_first)s --to %(example_last)s"
+        ) % example  # fmt: skip
+    days = []
+    for option, text, shown in (("--from", first, EXAMPLE_FIRST), ("--to", last, EXAMPLE_LAST)):
+        try:
+            days.append(parse_day(text))
+        except InvalidDay as exc:
+            if exc.reason == "calendar":
+                problem = _(
+                    "The day «%(text)s» after %(option)s is not in the calendar (please check the month and the day); for example: %(option)s %(example)s"
+                )
+            else:
+                problem = _(
+                    "The day «%(text)s» after %(option)s is not written year-month-day; for example: %(option)s %(example)s"
+                )
+            typed = strip_invisible(text)
+            return problem % {"text": typed, "option": option, "example": shown}  # fmt: skip
+    try:
+        return ExportRange(days[0], days[1])
+    except ValueError:
+        return _(
+            "The last day (%(last)s) is before the first (%(first)s); for example: --from %(example_first)s --to %(example_last)s"
+        ) % {"first": days[0].isoformat(), "last": days[1].isoformat(), **example}  # fmt: skip
 
 
 async def _requests(

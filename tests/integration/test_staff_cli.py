@@ -206,7 +206,7 @@ async def test_numbers_in_arabic_digits_and_english_output(
         (["block", "4512345671"], "يُرجى كتابة السبب.", "Please write the reason."),
         (["reject"], "يُرجى كتابة رقم الطلب.", "Please give the request number."),
         (["take"], "يُرجى كتابة رقم الطلب.", "Please give the request number."),
-        (["export", "--from", "2026-11-01"], "اليوم الأول واليوم الأخير", "first and last days"),
+        (["export", "--from", "2026-11-01"], "يُرجى كتابة اليومين", "Please give both days"),
     ],
 )
 def test_a_missing_part_is_asked_for_in_the_officers_language(

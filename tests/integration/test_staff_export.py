@@ -164,15 +164,26 @@ async def test_a_month_of_requests_as_csv(
 
 
 async def test_days_the_wrong_way_round_are_refused_politely(db_url: str, tmp_path: Path) -> None:
-    done = staff(db_url, tmp_path, "export", "--from", "2026-11-30", "--to", "2026-11-01", code=2)
-    assert "اليوم الأخير قبل الأول" in done.stderr
-    bad = staff(db_url, tmp_path, "export", "--from", "30/11/2026", "--to", "2026-12-01", code=2)
-    assert "YYYY-MM-DD" in bad.stderr and "«30/11/2026»" in bad.stderr
-    assert "ليس تاريخًا" in bad.stderr and bad.stdout == ""
+    # Found by the review of session 10: «YYYY-MM-DD (السنة-الشهر-اليوم)» inside an Arabic
+    # line (reordered by a terminal), a line per wrong day, two lines for a missing one.
+    # Now one line: which option, what was typed, the form expected and an example.
+    for args, line in (
+        (("--from", "2026-11-30", "--to", "2026-11-01"),
+         "اليوم الأخير (2026-11-01) قبل اليوم الأول (2026-11-30)، مثلًا: --from 2026-12-01 --to 2026-12-31"),
+        (("--from", "30/11/2026", "--to", "tomorrow"),
+         "اليوم «30/11/2026» بعد --from ليس بالصيغة سنة-شهر-يوم، مثلًا: --from 2026-12-01"),
+        (("--from", "2026-11-01", "--to", "2026-11-31"),
+         "اليوم «2026-11-31» بعد --to غير موجود في التقويم (يُرجى التحقق من الشهر واليوم)، "
+         "مثلًا: --to 2026-12-31"),
+        (("--to", "2026-11-30"),
+         "يُرجى كتابة اليومين بالصيغة سنة-شهر-يوم، مثلًا: --from 2026-12-01 --to 2026-12-31"),
+    ):  # fmt: skip
+        bad = staff(db_url, tmp_path, "export", *args, code=2)
+        assert bad.stderr == line + "\n" and bad.stdout == ""
     # in the officer's language, and a day the calendar does not have is named as such
     wrong = ("--from", "2026-11-30", "--to", "2026-11-01", "--lang", "en")
     assert (
-        "The last day is before the first"
+        "The last day (2026-11-01) is before the first (2026-11-30)"
         in staff(db_url, tmp_path, "export", *wrong, code=2).stderr
     )
     april = staff(
@@ -187,7 +198,7 @@ async def test_days_the_wrong_way_round_are_refused_politely(db_url: str, tmp_pa
         "en",
         code=2,
     )
-    assert "«٢٠٢٦-٠٤-٣١» is not a day of the calendar" in april.stderr
+    assert "The day «٢٠٢٦-٠٤-٣١» after --from is not in the calendar" in april.stderr
     english = staff(
         db_url,
         tmp_path,
@@ -200,7 +211,10 @@ async def test_days_the_wrong_way_round_are_refused_politely(db_url: str, tmp_pa
         "en",
         code=2,
     )
-    assert "«next week» is not a day: write it as YYYY-MM-DD" in english.stderr
+    assert english.stderr == (
+        "The day «next week» after --from is not written year-month-day; "
+        "for example: --from 2026-12-01\n"
+    )
 
 
 async def test_days_in_arabic_indic_and_persian_digits(
