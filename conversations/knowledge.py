@@ -49,6 +49,9 @@ class Topic:
     also: tuple[tuple[tuple[str, ...], ...], ...]
     # services a person asking this may file next (catalogue ids), offered after the answer
     services: tuple[str, ...] = ()
+    # offered among the buttons when the bot is unsure (near_topics); False for a topic
+    # whose half of the words (the iqama named) every question of its kind has
+    suggested: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ def _topic(raw: dict[str, Any]) -> Topic:
         must=tuple(_phrases(group) for group in raw["must"]),
         also=tuple(_phrases(group) for group in raw.get("also", [])),
         services=tuple(raw.get("services", ())),
+        suggested=bool(raw.get("suggest", True)),
     )
 
 
@@ -212,6 +216,8 @@ def near_topics(text: str, limit: int = 3) -> list[Topic]:
         return []
     scored: list[tuple[Topic, float]] = []
     for topic in _knowledge().topics:
+        if not topic.suggested:
+            continue
         found = sum(_any(tokens, group) for group in topic.must)
         if len(topic.must) < 2 or found == len(topic.must) or 2 * found < len(topic.must):
             continue

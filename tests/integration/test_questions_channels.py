@@ -4,6 +4,7 @@ stand-in), with the real engine, Redis and SQLite behind them."""
 
 from __future__ import annotations
 
+from conversations import knowledge
 from conversations.stale_buttons import split_stamp
 from tests.integration.test_telegram_webhook import SARA
 from tests.integration.test_telegram_webhook import Harness as TgHarness
@@ -18,7 +19,8 @@ async def test_whatsapp_faq_is_a_list_and_a_row_answers(h: Harness) -> None:  # 
     interactive = h.graph.last_interactive(MONA.wa_id or "")
     assert interactive is not None and interactive["type"] == "list"
     ids = [choice_id for choice_id, _title in h.choices(MONA)]
-    assert len(ids) == 9 and ids[1] == "kb:late_penalty"
+    assert ids == [f"kb:{t.id}" for t in knowledge.topics()]  # ten: one list, no «More»
+    assert ids[1] == "kb:late_penalty"
     await h.send(h.payloads.list_reply(MONA, "kb:late_penalty", "غرامة التأخر في تجديد الإقامة"))
     assert any("٥٠٠ ريال" in text for text in h.texts(MONA)[-3:])
 

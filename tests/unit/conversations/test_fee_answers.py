@@ -1,0 +1,60 @@
+"""«كم رسوم تجديد الاقامة» is answered. Found by the fresh-clone tester (fault 9): it got
+«عذرًا، ليس لدي جواب عن هذا السؤال…», where fees are the commonest iqama question. The
+seeds give no fee amounts (004: the fees must be paid before renewing; Absher for
+individuals, Muqeem for establishments; the late-renewal fines), so the answer names where
+the amount is shown and gives no invented figure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conversations import knowledge
+from domain.normalize import clean_input
+
+from .fakes import Chat
+from .test_intake import RESIDENT, _to_identity
+
+NO_ANSWER = "ليس لدي جواب عن هذا السؤال"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["كم رسوم تجديد الاقامة", "كم رسوم تجديد الإقامة؟", "رسوم تجديد اقامتي كم؟",
+     "how much is the iqama renewal fee?", "What are the fees to renew my iqama?"],
+)  # fmt: skip
+def test_a_fee_question_about_the_iqama_finds_its_answer(text: str) -> None:
+    found = knowledge.answer_topic(text)
+    assert found is not None and found.id == "iqama_fees", text
+
+
+def test_the_answer_names_where_fees_are_shown_and_invents_no_figure() -> None:
+    (fees,) = [t for t in knowledge.topics() if t.id == "iqama_fees"]
+    assert fees.source["file"] == "004_1bc42c0d7a4c3637.txt"
+    arabic, english = knowledge.answer_text(fees, "ar"), knowledge.answer_text(fees, "en")
+    assert "أبشر" in arabic and "مقيم" in arabic and "المصدر" in arabic
+    assert "Absher" in english and "Muqeem" in english and "Source" in english
+    # the only amounts are the seed's late-renewal fines (004), nothing else
+    assert set(re.findall(r"[\d٠-٩][\d٠-٩٬,]*", clean_input(arabic))) == {"500", "1٬000"}
+    assert set(re.findall(r"\d[\d,]*", english)) == {"500", "1,000"}
+
+
+def test_other_questions_keep_their_answers() -> None:
+    late = knowledge.answer_topic("كم غرامة تأخير تجديد الاقامة")
+    assert late is not None and late.id == "late_penalty"
+    # no source gives passport fees: still no answer rather than a guess (324b752)
+    assert knowledge.answer_topic("كم رسوم تجديد الجواز؟") is None
+
+
+async def test_asked_at_the_first_menu_and_mid_request(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("كم رسوم تجديد الاقامة")
+    said = chat.last[0].text
+    assert NO_ANSWER not in said and "أبشر" in said and "رسوم" in said, said
+    assert "file:iqama_renew" in chat.choice_ids  # «قدّم طلبًا الآن» for a renewal
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("how much is the iqama renewal fee?")
+    assert "أبشر" in chat.last[0].text or "Absher" in chat.last[0].text
+    assert chat.last[-1].ask_contact  # still the phone step
