@@ -256,13 +256,17 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
                 )
             )
         try:
-            ctx.state.answers["phone"] = normalise_phone(event.phone)
+            phone = ctx.state.answers["phone"] = normalise_phone(event.phone)
         except InvalidPhoneNumber:
             return Retry(_("This phone number doesn't look valid. Please share it again."))
         ctx.state.answers["phone_verified"] = True
+        # the number is named: on WhatsApp it comes from the account, unasked, right after
+        # the identity number, and «your number is saved» read as that one (found by the
+        # fresh-clone tester); shown whole, as the summary does, to its owner
+        saved = _("Thank you, I have saved your mobile number %(number)s for your request.")
         return Next(
             "summary" if ctx.state.editing else "description",
-            (_("Thank you, your number is saved."),),
+            (saved % {"number": isolate(phone)},),
         )
     if ctx.origin.phone_typed:
         return Retry(_number_wanted(ctx))

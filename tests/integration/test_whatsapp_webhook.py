@@ -235,7 +235,8 @@ async def test_the_phone_step_is_answered_with_the_whatsapp_number(h: Harness) -
     before = len(h.texts(MONA))
     await h.send(h.payloads.text(MONA, "2000000006"))
     after = h.texts(MONA)[before:]
-    assert after[0] == "شكرًا لك، تم حفظ رقمك."
+    # the number kept is named: right after the iqama, «تم حفظ رقمك» read as the iqama
+    assert after[0] == "شكرًا لك، حفظتُ رقم جوالك \u2068+966501234567\u2069 لطلبك."
     assert "صِف طلبك" in after[1]
     # the question about a share-my-number button is never shown on WhatsApp
     assert not any("مشاركة رقمي" in t for t in h.texts(MONA))
