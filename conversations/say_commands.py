@@ -122,6 +122,11 @@ class SayCommands(TheirSay):
         text = _(
             "A rating goes from 1 to 5: 5 is very satisfied, 1 very dissatisfied. How satisfied are you with how request %(number)s was handled?"
         ) % {"number": number}
+        state = ctx.state
+        if state.flow != self.flow.name or state.step not in START_STEPS or state.confirming:
+            # in the middle of something: its question and buttons stay, so a digit typed
+            # next answers that step, not the rating (which /rate N 5 still gives)
+            return self._and_again(ctx, text)
         nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in ("help", "cancel"))
         choices = (*(Option(rate_id(number, r), labels[r]) for r in RATINGS), *nav)
         ctx.state.offered = [[o.id, o.label] for o in choices]
