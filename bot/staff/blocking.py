@@ -18,7 +18,15 @@ from bot.abuse.blocks import BlockList, BlockOutcome
 from bot.staff.actors import actor_name
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
-from domain.request_number import InvalidRequestNumber, parse_request_number
+from domain.identity import InvalidIdentityNumber, parse_identity_number
+from domain.luhn import luhn_checksum_valid
+from domain.normalize import digits_only
+from domain.request_number import (
+    FIRST_DIGITS,
+    REQUEST_NUMBER_LENGTH,
+    InvalidRequestNumber,
+    parse_request_number,
+)
 from officers.failures import MissingReason, RequestNotFound
 from officers.officer import Officer
 
@@ -40,6 +48,10 @@ class BlockHandlers(StaffGroup):
         assert message.from_user is not None  # checked by _command_allowed
         _ = self._
         number_text, _sep, reason = (command.args or "").strip().partition(" ")
+        problem = self._not_a_request_number(number_text, "/block 4512345671")
+        if problem is not None:
+            await self._send(bot, message, HTML.t(problem))
+            return
         try:
             number = parse_request_number(number_text)
         except InvalidRequestNumber:
@@ -60,6 +72,10 @@ class BlockHandlers(StaffGroup):
             return
         assert message.from_user is not None
         _ = self._
+        problem = self._not_a_request_number(command.args or "", "/unblock 4512345671")
+        if problem is not None:
+            await self._send(bot, message, HTML.t(problem))
+            return
         try:
             number = parse_request_number(command.args or "")
         except InvalidRequestNumber:
@@ -72,6 +88,35 @@ class BlockHandlers(StaffGroup):
             await self._send(bot, message, HTML.t(self._not_found(number)))
             return
         await self._send(bot, message, self._unblocked(outcome, officer_of(message.from_user)))
+
+    def _not_a_request_number(self, text: str, example: str) -> str | None:
+        """Why the ten digits after /block or /unblock are not a request number, said
+        plainly: a request number whose check digit (the last) does not match, an
+        identity, iqama or border number whose check digit does not match, or a valid
+        identity or establishment number (blocking takes the request number). None for a
+        request number, and for anything else (the usage answers that). Found by the
+        review of session 10: a number with a wrong check digit got the usage line, as if
+        no number had been written."""
+        _ = self._
+        digits = digits_only(text.strip())
+        if len(digits) != REQUEST_NUMBER_LENGTH or not digits.isascii():
+            return None
+        if digits[0] in FIRST_DIGITS:
+            if luhn_checksum_valid(digits):
+                return None
+            return _(
+                "«%(number)s» is not a valid request number: its last digit (the check digit) does not match the others. Please check it."
+            ) % {"number": digits}
+        if digits[0] in "123":
+            try:
+                parse_identity_number(digits)
+            except InvalidIdentityNumber:
+                return _(
+                    "«%(number)s» is not a valid identity, iqama or border number: its last digit (the check digit) does not match the others. Blocking takes the request number, for example: %(example)s"
+                ) % {"number": digits, "example": example}
+        return _(
+            "«%(number)s» is an identity or establishment number, not a request number. Blocking takes the request number (/find %(number)s lists that person's requests), for example: %(example)s"
+        ) % {"number": digits, "example": example}
 
     async def _block_pressed(
         self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer

@@ -216,6 +216,31 @@ async def test_block_commands_are_for_officers_and_explain_their_use(two: Two) -
     assert await two.count(Block) == 0
 
 
+async def test_a_wrong_check_digit_is_named_plainly_by_block_and_unblock(two: Two) -> None:
+    # Found by the review of session 10: a number whose last digit (the check digit) is
+    # wrong got the usage line («… the request number after /block»), as if none was typed
+    number = (await two.filing.submit(submission(user_key=str(PERSON.id)))).number
+    typo = number[:-1] + str((int(number[-1]) + 1) % 10)
+    said = await two.staff(0, f"/block {typo} رسائل مسيئة")
+    assert said == (
+        f"الرقم «{typo}» ليس رقم طلب صحيحًا: رقمه الأخير (رقم التحقق) لا يطابق بقية الأرقام. "
+        "يُرجى التحقق منه."
+    )
+    assert "رقم التحقق" in await two.staff(1, f"/unblock {typo}")
+    # an iqama (2…) or a citizen's number (1…) with a wrong check digit, on either worker
+    for command, worker in (("/block 2000000007 سبب", 0), ("/unblock 1000000009", 1)):
+        said = await two.staff(worker, command)
+        assert said.startswith("الرقم «") and "ليس رقم هوية أو إقامة أو حدود صحيحًا" in said
+        assert "رقمه الأخير (رقم التحقق) لا يطابق" in said and "برقم الطلب" in said
+    # a valid iqama or border number is not a request number: /find lists theirs
+    said = await two.staff(1, "/block 2000000006 سبب")
+    assert "رقم هوية أو منشأة، وليس رقم طلب" in said and "/find 2000000006" in said
+    assert "وليس رقم طلب" in await two.staff(0, "/unblock 3000000000")
+    assert await two.count(Block) == 0
+    # the right number still blocks
+    assert "حُظِر صاحب الطلب" in await two.staff(0, f"/block {number} رسائل مسيئة")
+
+
 async def test_the_cards_block_button_asks_for_the_reason(two: Two) -> None:
     number = (await two.filing.submit(submission(user_key=str(PERSON.id)))).number
     card_data = f"st:bl:{number}:1"
