@@ -210,8 +210,8 @@ async def test_block_commands_are_for_officers_and_explain_their_use(two: Two) -
     number = (await two.filing.submit(submission(user_key=str(PERSON.id)))).number
     assert await two.staff(0, f"/block {number} سبب", user=STRANGER) == ""
     assert await two.count(Block) == 0
-    assert "اكتب رقم الطلب والسبب" in await two.staff(0, f"/block {number}")
-    assert "اكتب رقم الطلب والسبب" in await two.staff(0, "/block 123 سبب")
+    assert "يُرجى كتابة رقم الطلب والسبب" in await two.staff(0, f"/block {number}")
+    assert "يُرجى كتابة رقم الطلب والسبب" in await two.staff(0, "/block 123 سبب")
     assert "لا يوجد طلب بالرقم" in await two.staff(1, "/block 4512345671 سبب")
     assert await two.count(Block) == 0
 

@@ -75,7 +75,7 @@ async def test_only_officers_note_and_a_note_needs_a_request_and_words(h: Harnes
     assert len(h.sent()) == before and await h.desk.internal_notes(number) == []
 
     usage = await _say(h, OFFICER, f"/note {number}")
-    assert "اكتب رقم الطلب والملاحظة بعد الأمر" in usage
+    assert "يُرجى كتابة رقم الطلب والملاحظة بعد الأمر" in usage
     assert await _say(h, OFFICER, "/note ملاحظة") == usage
     unknown = await _say(h, OFFICER, "/note 4512345671 ملاحظة")
     assert "لا يوجد طلب بالرقم 4512345671" in unknown

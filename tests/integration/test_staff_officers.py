@@ -183,7 +183,7 @@ async def test_accepting_an_unreviewed_request_asks_once_for_confirmation(h: Har
     card = await h.card(number)
     await h.press(OFFICER, "ok", card)
     assert await h.status(number) is RequestStatus.RECEIVED
-    assert "اضغط ✅ مرة أخرى" in _alerts(h)[-1]
+    assert "يُضغط ✅ مرة أخرى" in _alerts(h)[-1]
     await h.press(OFFICER, "ok", card)
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.ACCEPTED
