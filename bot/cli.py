@@ -222,7 +222,13 @@ def main(argv: list[str] | None = None) -> None:
             # again, and again
             asyncio.run(prepare_database(settings))
             sys.exit(
-                supervise(workers, settings.http_host, settings.http_port, drain_s=settings.drain_s)
+                supervise(
+                    workers,
+                    settings.http_host,
+                    settings.http_port,
+                    drain_s=settings.drain_s,
+                    stall_s=settings.worker_stall_s,
+                )
             )
         elif args.command == "run":
             from bot import event_loop

@@ -29,6 +29,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.heartbeat import beating
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -112,11 +113,14 @@ async def serve(settings: Settings, *, listen_fd: int | None = None) -> None:
     stopping = asyncio.Event()
     restore = _on_stop_signals(stopping)
     try:
-        if listen_fd is None:
-            from bot.db.startup import prepare_database
+        # from the start too: a supervised worker's loop beats for its supervisor, which
+        # kills one whose loop has stopped running (bot.heartbeat)
+        async with beating():
+            if listen_fd is None:
+                from bot.db.startup import prepare_database
 
-            await prepare_database(settings)
-        await _serve(settings, stopping, listen_fd)
+                await prepare_database(settings)
+            await _serve(settings, stopping, listen_fd)
     finally:
         restore()
 

@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     # seconds a stopping worker (SIGTERM) has to finish what it accepted; what is left
     # stays in the Redis journal for the next process
     drain_s: float = Field(default=20.0, ge=0, le=600)
+    # seconds a supervised worker's event loop may go without running (its heartbeat,
+    # bot.heartbeat) before the supervisor kills it and starts another
+    worker_stall_s: float = Field(default=60.0, ge=5, le=3600)
     # whether `tawasul run` and `tawasul chat` bring the database to the newest revision
     # at start; off (production), a worker on an older database stops and says to run
     # `tawasul db upgrade`

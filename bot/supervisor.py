@@ -25,7 +25,9 @@ parent sends SIGTERM to every worker (each drains, see bot.runner) and waits for
 killing those still running after the drain time and a margin. A worker whose supervisor
 dies (even by SIGKILL) sends itself SIGTERM, and so does one whose forkserver dies (the
 supervisor then counts it as gone and starts another), so none is left behind serving an
-orphaned socket. Workers are named «tawasul-worker» (``pgrep -x tawasul-worker``).
+orphaned socket. A worker whose event loop has stopped running (it no longer beats,
+bot.heartbeat) for TAWASUL_WORKER_STALL_S is killed and started again. Workers are named
+«tawasul-worker» (``pgrep -x tawasul-worker``).
 """
 
 from __future__ import annotations
@@ -34,16 +36,20 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Final, Protocol
 
+from bot import heartbeat
 from bot.worker_start import PRELOAD, run_worker
 
 log = logging.getLogger(__name__)
@@ -109,6 +115,8 @@ class _Slot:
     #: when to start it again (None while it runs)
     due_at: float | None = 0.0
     starts: int = 0
+    #: this child was killed for a stuck loop (once is enough)
+    stall_killed: bool = False
 
 
 @dataclass
@@ -122,6 +130,10 @@ class Supervisor:
     clock: Callable[[], float] = time.monotonic
     policy: RestartPolicy = field(default_factory=RestartPolicy)
     slots: list[_Slot] = field(init=False)
+    #: seconds since worker `slot`'s event loop last beat (bot.heartbeat), if watched
+    beat_age: Callable[[int], float] | None = None
+    #: a worker whose loop has not beaten for longer is killed and started again
+    stall_s: float = 60.0
     #: why the supervisor gave up (a worker failing at start again and again), once it has:
     #: :meth:`step` then starts nothing more, and the caller stops every worker
     gave_up: str | None = field(default=None, init=False)
@@ -142,6 +154,7 @@ class Supervisor:
             if slot.child is not None:
                 code = slot.child.poll()
                 if code is None:
+                    self._kill_if_stalled(number, slot)
                     continue
                 delay = self.policy.delay(number, slot.started_at, now)
                 if self.policy.gives_up(number):
@@ -165,11 +178,32 @@ class Supervisor:
                 continue
             if slot.due_at <= now:
                 slot.child = self.spawn(number)
-                slot.started_at, slot.due_at = now, None
+                slot.started_at, slot.due_at, slot.stall_killed = now, None, False
                 slot.starts += 1
             else:
                 wait = min(wait, slot.due_at - now)
         return max(0.0, wait)
+
+    def _kill_if_stalled(self, number: int, slot: _Slot) -> None:
+        """SIGKILL to a running worker whose loop has not beaten for `stall_s`: it still
+        lives, so nothing else would notice, and a blocked loop never runs its SIGTERM
+        handler. Its exit is then seen as any other (started again at once after a good
+        run)."""
+        if self.beat_age is None or slot.child is None or slot.stall_killed:
+            return
+        silent = self.beat_age(number)
+        if silent <= self.stall_s:
+            return
+        log.error(
+            "worker %d (pid %d) has not beaten for %.0f s (its event loop is stuck): "
+            "killing it to start another",
+            number,
+            slot.child.pid,
+            silent,
+        )
+        slot.stall_killed = True
+        with contextlib.suppress(ProcessLookupError):
+            slot.child.kill()
 
     def running(self) -> list[Child]:
         return [s.child for s in self.slots if s.child is not None and s.child.poll() is None]
@@ -276,6 +310,7 @@ def supervise(
     port: int,
     *,
     drain_s: float,
+    stall_s: float = 60.0,
 ) -> int:
     """Run `workers` workers on host:port until SIGTERM or SIGINT, or until a worker keeps
     failing at its start (:class:`RestartPolicy`); returns the exit code for the parent: 0
@@ -287,10 +322,17 @@ def supervise(
         print(f"tawasul: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     context = forkserver()
+    # each worker's heartbeat file (bot.heartbeat), in a directory of this supervisor's
+    beats = Path(tempfile.mkdtemp(prefix="tawasul-beats-"))
+
+    def beat_file(slot: int) -> Path:
+        return beats / f"worker-{slot}"
 
     def spawn(slot: int) -> Child:
         process = context.Process(
-            target=run_worker, args=(sock, slot, LISTEN_FD_OPTION), name=f"worker-{slot}"
+            target=run_worker,
+            args=(sock, slot, LISTEN_FD_OPTION, str(beat_file(slot))),
+            name=f"worker-{slot}",
         )
         try:
             # the first start waits for the forkserver's imports (seconds; a signal
@@ -300,6 +342,9 @@ def supervise(
             log.exception("worker %d could not be started", slot)
             return NotStarted()
         assert process.pid is not None
+        # as of now (not before the start, which waits for the forkserver's imports the
+        # first time): the worker has `stall_s` to start its loop's beat
+        heartbeat.beat(beat_file(slot))
         log.info("worker %d started (pid %d)", slot, process.pid)
         return Forked(process, process.pid)
 
@@ -309,7 +354,9 @@ def supervise(
         stopping.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    supervisor = Supervisor(workers, spawn)
+    supervisor = Supervisor(
+        workers, spawn, beat_age=lambda slot: heartbeat.age(beat_file(slot)), stall_s=stall_s
+    )
     log.info("serving %s:%d with %d workers", host, port, workers)
     try:
         while not stopping and supervisor.gave_up is None:
@@ -317,6 +364,7 @@ def supervise(
     finally:
         codes = supervisor.stop(drain_s + STOP_MARGIN_S)
         sock.close()
+        shutil.rmtree(beats, ignore_errors=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("all workers stopped (exit codes %s)", codes)

@@ -65,10 +65,11 @@ _PR_SET_NAME: Final = 15
 _PR_SET_PDEATHSIG: Final = 1
 
 
-def run_worker(sock: socket.socket, slot: int, listen_option: str) -> None:
+def run_worker(sock: socket.socket, slot: int, listen_option: str, heartbeat: str = "") -> None:
     """The worker's whole life, in the forked process: `sock` is the supervisor's listening
     socket (multiprocessing passes it through the forkserver), `slot` the worker's number,
-    `listen_option` the command-line option that hands the socket to ``tawasul run``.
+    `listen_option` the command-line option that hands the socket to ``tawasul run``,
+    `heartbeat` the file its event loop touches for the supervisor (bot.heartbeat).
     Ends the process (bot.cli.main exits)."""
     # its own session, as before: a terminal's Ctrl-C reaches the supervisor, which stops
     # the workers in order
@@ -85,6 +86,8 @@ def run_worker(sock: socket.socket, slot: int, listen_option: str) -> None:
     prestart()
     _stop_when_the_supervisor_goes()
     os.environ["TAWASUL_WORKER_NUMBER"] = str(slot)
+    if heartbeat:
+        os.environ["TAWASUL_WORKER_HEARTBEAT"] = heartbeat  # bot.heartbeat.HEARTBEAT_ENV
     # the descriptor is the worker's web server's from here (bot.runner wraps it again)
     fd = sock.detach()
     from bot.cli import main

@@ -163,3 +163,36 @@ def test_good_runs_between_failures_never_make_it_give_up() -> None:
         supervisor.step()
         assert supervisor.gave_up is None
     assert len(spawner.of(0)) == 13
+
+
+def test_a_worker_whose_loop_stops_beating_is_killed_and_started_again() -> None:
+    clock, spawner = Clock(), Spawner()
+    beats: dict[int, float] = {0: 0.0, 1: 0.0}  # seconds since each slot's loop beat
+    supervisor = Supervisor(2, spawner, clock=clock, beat_age=lambda slot: beats[slot], stall_s=60)
+    supervisor.step()
+    clock.now += 120  # both ran a good while; worker 1's loop has been stuck for 61 s
+    beats[1] = 61.0
+    supervisor.step()
+    stuck = spawner.of(1)[0]
+    assert stuck.code == -signal.SIGKILL  # killed: a stuck loop never runs SIGTERM's handler
+    assert spawner.of(0)[0].code is None  # the one still beating is left alone
+    beats[1] = 0.0  # the new worker's file is fresh
+    supervisor.step()
+    assert len(spawner.of(1)) == 2  # and another started at once
+    supervisor.step()
+    assert len(spawner.of(1)) == 2 and spawner.of(1)[1].code is None
+
+
+def test_a_worker_is_killed_once_for_a_stuck_loop(caplog: pytest.LogCaptureFixture) -> None:
+    clock, spawner = Clock(), Spawner()
+    supervisor = Supervisor(1, spawner, clock=clock, beat_age=lambda slot: 90.0, stall_s=60)
+    supervisor.step()
+    stuck = spawner.of(0)[0]
+    stuck.kill = lambda: None  # type: ignore[method-assign]  # (SIGKILL takes a moment)
+    supervisor.step()
+    supervisor.step()
+    lines = [r.getMessage() for r in caplog.records if "has not beaten" in r.getMessage()]
+    assert lines == [
+        "worker 0 (pid 100) has not beaten for 90 s (its event loop is stuck): "
+        "killing it to start another"
+    ]
