@@ -32,7 +32,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +87,23 @@ def _locked(directory: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.asynccontextmanager
+async def _locked_async(directory: Path) -> AsyncIterator[None]:
+    """:func:`_locked` for a coroutine: the wait for the lock (another process starting or
+    stopping the server holds it, for up to :data:`START_TIMEOUT_S`) is done in a thread,
+    not on the event loop, which meanwhile goes on serving. An flock belongs to the open
+    file, not to a thread, so it is held across the awaits until released here."""
+    handle = await asyncio.to_thread(open, directory / LOCK, "a+b")
+    try:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)  # never waits
+    finally:
+        handle.close()
 
 
 def _answers(path: Path) -> bool:
@@ -265,7 +282,7 @@ class EmbeddedRedis:
         returned, and neither stopped the server. A key rather than closing the connections
         first: the next process's CLIENT LIST may still list a connection its owner has
         closed, while the key is written before the lock is released and read under it."""
-        with _locked(self.directory):
+        async with _locked_async(self.directory):
             try:
                 clients = await client.client_list()
                 names = {str(c.get("name", "")) for c in clients}

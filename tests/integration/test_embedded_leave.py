@@ -5,15 +5,19 @@ looked (two workers stopped by one SIGTERM); one still serving keeps it running.
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import os
 import signal
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from redis.asyncio import Redis
 
-from bot.embedded_redis import EmbeddedRedis
+from bot.embedded_redis import LOCK, EmbeddedRedis
 from tests.proc_tree import running
 
 
@@ -57,4 +61,32 @@ async def test_one_still_serving_keeps_the_server(tmp_path: Path) -> None:
         # the leaver is gone; the one serving still has its server, and is the last out
         assert await serving_client.ping()
         assert await serving.leave(serving_client)
+    assert not (directory / "redis.sock").exists()
+
+
+async def test_leave_waits_for_the_lock_without_blocking_the_loop(tmp_path: Path) -> None:
+    """Another process holds the server's lock (starting or stopping it) as this one leaves:
+    the event loop goes on meanwhile. Before, ``leave`` took the flock on the loop, which
+    stood still (no update, no health answer) until the other let go."""
+    directory = tmp_path / "redis"
+    async with _member(directory, "tawasul-alone") as (alone, client):
+        other = (directory / LOCK).open("a+b")  # what another process's start holds
+        fcntl.flock(other, fcntl.LOCK_EX)
+        # a bound, should the loop block after all: the lock is let go in 2 s regardless
+        safety = threading.Timer(2.0, lambda: fcntl.flock(other, fcntl.LOCK_UN))
+        safety.start()
+        try:
+            leaving = asyncio.create_task(alone.leave(client))
+            ticks = 0
+            began = time.monotonic()
+            while time.monotonic() - began < 1.0:
+                await asyncio.sleep(0.01)
+                ticks += 1
+            assert ticks > 20, ticks  # the loop ran while leave waited
+            assert not leaving.done()  # it does wait for the lock
+            fcntl.flock(other, fcntl.LOCK_UN)
+            assert await asyncio.wait_for(leaving, 10)  # then stops the server, the last
+        finally:
+            safety.cancel()
+            other.close()
     assert not (directory / "redis.sock").exists()
