@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from aiogram import F, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from redis.asyncio import Redis
@@ -41,12 +41,20 @@ from bot.staff.desk import StaffDesk
 from bot.staff.group import Kick
 from bot.staff.notes import NoteHandlers
 from bot.staff.pointer import PointerHandlers, decision_reply, unknown_command
+from bot.staff.private import answer_officers_in_private
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
 from domain.normalize import strip_invisible
 
-__all__ = ["StaffAction", "StaffHandlers", "parse_callback", "reject_reasons", "staff_router"]
+__all__ = [
+    "StaffAction",
+    "StaffHandlers",
+    "parse_callback",
+    "reject_reasons",
+    "staff_into",
+    "staff_router",
+]
 
 
 class StaffHandlers(ButtonHandlers, CommandHandlers, NoteHandlers, PointerHandlers):
@@ -122,3 +130,21 @@ def staff_router(
     router.message.register(handlers.on_decision_reply, decision_reply)
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router
+
+
+def staff_into(
+    dispatcher: Dispatcher,
+    desk: StaffDesk,
+    settings: Settings,
+    redis: Redis,
+    kick: Kick,
+    *,
+    locale: str = DEFAULT_LOCALE,
+    clock: Callable[[], dt.datetime] = utcnow,
+) -> None:
+    """The staff group's router into ``dispatcher``, and before every router the answer to
+    an officer who types a staff command in a private chat (:mod:`bot.staff.private`)."""
+    dispatcher.include_router(staff_router(desk, settings, redis, kick, locale=locale, clock=clock))
+    auth = OfficerAuth(redis, staff_chat_id=settings.staff_chat_id, officer_ids=settings.officers)
+    views = StaffViews(load_catalogue(), locale=locale, holidays=holidays_of(settings))
+    answer_officers_in_private(dispatcher, auth, views)

@@ -318,14 +318,14 @@ async def staff_running(
     """For ``tawasul run``: puts the staff group's router into the Telegram dispatcher and
     keeps the schedule ticking in the background (on ``clock``) until the block ends.
     Without ``TAWASUL_STAFF_CHAT_ID`` there is no staff group: nothing is added."""
-    from bot.staff.router import staff_router
+    from bot.staff.router import staff_into
 
     settings = services.settings
     if settings.staff_chat_id is None:
         log.warning("TAWASUL_STAFF_CHAT_ID is not set: no staff group, no digest")
         yield
         return
-    dispatcher.include_router(staff_router(services.desk, settings, services.redis, kick))
+    staff_into(dispatcher, services.desk, settings, services.redis, kick)
     if not settings.staff_schedule:
         log.info("TAWASUL_STAFF_SCHEDULE is off: no digest or reminders from this process")
         yield

@@ -1,0 +1,97 @@
+"""Officers' commands typed in a private chat with the bot.
+
+The staff commands (``/find``, ``/unassigned``, ``/takeover``…) work in the staff group
+only: the residents' router takes every private message, so an officer who typed one to
+the bot in private got the residents' welcome. Found by the review of session 10. Now an
+officer (checked as for every staff action: :class:`bot.staff.auth.OfficerAuth`, the
+group's members and ``TAWASUL_OFFICER_IDS``, cached in Redis for every worker) gets one
+short line saying where the command works; anyone else typing the same words is a
+resident like any other, and gets the residents' dialogue as before. ``/export`` is made
+at the terminal, so its line says how.
+
+A middleware on the dispatcher's messages, so that it comes before the residents' router.
+Nothing is stored: a redelivered update is answered again (Telegram redelivers only an
+unanswered webhook).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+from aiogram import Bot, Dispatcher
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Message, TelegramObject
+
+from bot.staff.auth import OfficerAuth
+from bot.staff.views import StaffViews
+from domain.normalize import strip_invisible
+
+log = logging.getLogger(__name__)
+
+#: The staff group's commands (bot.staff.router), and two an officer may expect there:
+#: «/desk», and «/export», which the terminal makes. «/start» and «/help» are the
+#: residents' too, and stay theirs.
+STAFF_COMMANDS: Final = frozenset(
+    {
+        "find", "overdue", "waiting", "mine", "unassigned", "takeover", "block",
+        "unblock", "note", "stats", "desk", "export",
+    }
+)  # fmt: skip
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+def staff_command(text: str | None) -> str | None:
+    """The staff command a private message is (``"unassigned"`` for «/unassigned@Bot»,
+    in any case, invisible marks before it dropped), or None."""
+    if not text:
+        return None
+    head = strip_invisible(text.strip()).split(maxsplit=1)
+    if not head or not head[0].startswith("/"):
+        return None
+    name = head[0][1:].split("@", 1)[0].lower()
+    return name if name in STAFF_COMMANDS else None
+
+
+class OfficersInPrivate:
+    """The middleware: ``auth`` says who is an officer, ``views`` the staff's language."""
+
+    def __init__(self, auth: OfficerAuth, views: StaffViews) -> None:
+        self._auth = auth
+        self._views = views
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Message) or event.chat.type != ChatType.PRIVATE:
+            return await handler(event, data)
+        command = staff_command(event.text)
+        bot = data.get("bot")
+        if command is None or event.from_user is None or not isinstance(bot, Bot):
+            return await handler(event, data)
+        if not await self._auth.is_officer(bot, event.from_user.id):
+            return await handler(event, data)  # a resident who typed the same words
+        try:
+            await bot.send_message(event.chat.id, self.line(command))
+        except TelegramAPIError:
+            log.warning("could not answer an officer's /%s in private", command, exc_info=True)
+        return None
+
+    def line(self, command: str) -> str:
+        """The one line an officer gets for ``/command`` in private."""
+        _ = self._views.texts.gettext
+        if command == "export":
+            return _(
+                "The export is made at the terminal, not in Telegram: tawasul staff export --from 2026-12-01 --to 2026-12-31"
+            )
+        return _(
+            "/%(command)s and the other officers' commands work in the staff group, not in a private chat with the bot."
+        ) % {"command": command}
+
+
+def answer_officers_in_private(
+    dispatcher: Dispatcher, auth: OfficerAuth, views: StaffViews
+) -> None:
+    """Puts :class:`OfficersInPrivate` before every router of ``dispatcher``."""
+    dispatcher.message.outer_middleware(OfficersInPrivate(auth, views))
