@@ -331,7 +331,7 @@ def supervise(
     def spawn(slot: int) -> Child:
         process = context.Process(
             target=run_worker,
-            args=(sock, slot, LISTEN_FD_OPTION, str(beat_file(slot))),
+            args=(sock, slot, LISTEN_FD_OPTION, str(beat_file(slot)), drain_s + STOP_MARGIN_S),
             name=f"worker-{slot}",
         )
         try:

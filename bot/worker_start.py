@@ -26,6 +26,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from typing import Final
 
 #: Imported once by the forkserver: `tawasul run`'s own modules, which bring aiogram and its
@@ -65,11 +66,18 @@ _PR_SET_NAME: Final = 15
 _PR_SET_PDEATHSIG: Final = 1
 
 
-def run_worker(sock: socket.socket, slot: int, listen_option: str, heartbeat: str = "") -> None:
+def run_worker(
+    sock: socket.socket,
+    slot: int,
+    listen_option: str,
+    heartbeat: str = "",
+    stop_within_s: float = 30.0,
+) -> None:
     """The worker's whole life, in the forked process: `sock` is the supervisor's listening
     socket (multiprocessing passes it through the forkserver), `slot` the worker's number,
     `listen_option` the command-line option that hands the socket to ``tawasul run``,
-    `heartbeat` the file its event loop touches for the supervisor (bot.heartbeat).
+    `heartbeat` the file its event loop touches for the supervisor (bot.heartbeat),
+    `stop_within_s` how long it may take to stop once its supervisor has gone.
     Ends the process (bot.cli.main exits)."""
     # its own session, as before: a terminal's Ctrl-C reaches the supervisor, which stops
     # the workers in order
@@ -84,7 +92,7 @@ def run_worker(sock: socket.socket, slot: int, listen_option: str, heartbeat: st
     from bot.receipt_cards import prestart
 
     prestart()
-    _stop_when_the_supervisor_goes()
+    _stop_when_the_supervisor_goes(stop_within_s)
     os.environ["TAWASUL_WORKER_NUMBER"] = str(slot)
     if heartbeat:
         os.environ["TAWASUL_WORKER_HEARTBEAT"] = heartbeat  # bot.heartbeat.HEARTBEAT_ENV
@@ -101,11 +109,15 @@ def _linux(option: int, value: int | bytes) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
 
 
-def _stop_when_the_supervisor_goes() -> None:
+def _stop_when_the_supervisor_goes(within_s: float) -> None:
     """SIGTERM to this worker (it drains and exits) once the supervisor has gone, however
-    it went (SIGKILL included). The worker's parent is the forkserver, not the supervisor,
-    so the kernel's parent-death signal cannot say it; multiprocessing gives the child a
-    descriptor that reads end-of-file when the process that started it exits."""
+    it went (SIGKILL included), and SIGKILL `within_s` later if it is still there: a worker
+    whose event loop is stuck never runs its SIGTERM handler, and with its supervisor gone
+    nothing else would end it (found with tests/e2e/test_workers_stall.py's blocked
+    worker, left running for an hour after its supervisor was killed). The worker's parent
+    is the forkserver, not the supervisor, so the kernel's parent-death signal cannot say
+    it; multiprocessing gives the child a descriptor that reads end-of-file when the
+    process that started it exits."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -113,5 +125,7 @@ def _stop_when_the_supervisor_goes() -> None:
     def watch() -> None:
         parent.join()
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(within_s)  # a worker that drains has exited by now, and this with it
+        os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()

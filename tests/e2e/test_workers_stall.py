@@ -6,7 +6,10 @@ processes, a real Redis, SQLite, the Bot API stand-in, all on loopback."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import signal
 from pathlib import Path
 
 import aiohttp
@@ -71,4 +74,40 @@ async def test_a_worker_whose_loop_is_stuck_is_killed_and_replaced(tmp_path: Pat
                 assert run.log().count("has not beaten") == 1  # only the stuck one
                 assert await run.stop(DRAIN_S + 2 * STOP_MARGIN_S) == 0, run.tail()
     finally:
+        redis.stop()
+
+
+@pytest.mark.timeout(2 * STARTUP_S + 120)
+async def test_a_stuck_worker_whose_supervisor_is_killed_does_not_stay(tmp_path: Path) -> None:
+    """The supervisor SIGKILLed while a worker's loop is stuck: the worker's SIGTERM (sent
+    by itself when its supervisor goes) is never handled, so it is killed once the drain
+    and the stop margin (5 + 10 s here) are over. Before, it stayed (an hour, with the
+    test hook)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    trigger = tmp_path / "block-a-loop"
+    await upgrade(f"sqlite+aiosqlite:///{tmp_path / 'tawasul.sqlite3'}")
+    redis = RedisServer.start()
+    workers: set[int] = set()
+    try:
+        async with TelegramBotAPIStandin() as api, aiohttp.ClientSession() as http:
+            env = run_env(
+                api, port, redis.url, tmp_path, secret="stall-secret",
+                TAWASUL_AUTO_MIGRATE="false", TAWASUL_DRAIN_S=str(DRAIN_S),
+                TAWASUL_WORKER_STALL_S="3600", **{BLOCK_HOOK_ENV: str(trigger)},
+            )  # fmt: skip
+            async with running(env, tmp_path / "run.log", "--workers", "2") as run:
+                await until_ready(http, base, STARTUP_S, run=run)
+                await until(lambda: len(workers_of(run.pid)) == 2, STARTUP_S, alive=run)
+                workers = workers_of(run.pid)
+                trigger.touch()
+                await until(lambda: not trigger.exists(), 10, alive=run)
+                await asyncio.sleep(1)  # blocked now
+                run.kill()
+            # the drain (5 s) and the margin (10 s), and time to spare on a loaded machine
+            await until(lambda: not any(alive(pid) for pid in workers), DRAIN_S + 10 + 30)
+    finally:
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)  # not left for the next tests
         redis.stop()
