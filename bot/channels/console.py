@@ -33,7 +33,7 @@ from conversations.events import (
     Reply,
     Text,
 )
-from conversations.flows.describe import PENDING
+from conversations.flows.description_text import PENDING
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.state import DialogueState
 from conversations.store import DialogueStore

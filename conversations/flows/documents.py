@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
-from conversations.flows.describe import (
+from conversations.flows.describe import WITHOUT
+from conversations.flows.description_text import (
     MAX_DESCRIPTION,
     OVERFLOW,
-    WITHOUT,
     end_words,
     paste_tail,
 )

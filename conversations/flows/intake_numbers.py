@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.describe import keep_early
+from conversations.flows.description_early import keep_early
 from conversations.flows.intake_service import (
     EARLY_IDENTITY,
     applicant_of,
@@ -148,7 +148,7 @@ def _words_not_number(ctx: Ctx, text: str, prompt: Prompt) -> Retry | None:
     """A sentence where a number is asked for (:func:`is_sentence`) is the request told
     too early (found by the fresh-clone tester: a description typed at the identity
     step): it is kept for the description step
-    (:func:`conversations.flows.describe.keep_early`), the person is told so and asked
+    (:func:`conversations.flows.description_early.keep_early`), the person is told so and asked
     for the number again; None for anything else, which the number's parser answers."""
     if not is_sentence(text):
         return None

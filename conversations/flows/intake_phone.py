@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from conversations.events import Choice, Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.describe import keep_early
+from conversations.flows.description_early import keep_early
 from conversations.flows.intake_numbers import (
     is_sentence,
     letters_problem,
@@ -216,7 +216,7 @@ def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
     """Words without a digit typed at the phone step: the fresh-clone tester's «ابي اسافر
     لمصر الشهر الجاي» was answered «the number must come from your own account», as if a
     number had been typed. A sentence is the request told early and kept for the
-    description, as at the other number steps (conversations.flows.describe.keep_early);
+    description, as at the other number steps (conversations.flows.description_early.keep_early);
     shorter words are said not to be a number. None when the message has a digit (the
     number's own checks answer it) or is not a text."""
     if not isinstance(event, Text) or any(ch.isdigit() for ch in event.text):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.describe import keep_early
+from conversations.flows.description_early import keep_early
 from conversations.formatting import isolate, or_list
 from conversations.keywords import early_answers
 from conversations.understanding import content_words, question_answer

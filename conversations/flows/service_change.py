@@ -23,7 +23,7 @@ from pathlib import Path
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows import describe
+from conversations.flows import describe, description_early
 from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_service import (
     EARLY_ESTABLISHMENT,
@@ -81,11 +81,17 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
     async def answered(ctx: Ctx, event: Event) -> Outcome:
         words = ctx.state.answers.pop(PENDING_WORDS, None)
         outcome = answer_change(ctx, event)
-        if outcome is not None and words and isinstance(event, (Text, Choice)):
-            if _declined(event, ctx) and ctx.state.step != "description":
+        declined = (
+            outcome is not None
+            and bool(words)
+            and isinstance(event, (Text, Choice))
+            and _declined(event, ctx)
+        )
+        if declined:
+            if ctx.state.step != "description":
                 # at the documents a description is written: the words join it
                 return await answer(ctx, Text(event.origin, str(words)))
-            if _declined(event, ctx) and not ctx.state.answers.get("description"):
+            if not ctx.state.answers.get("description"):
                 # the step asked again, the words shown as the description so far: kept
                 # by «Keep my description», or replaced by a new text
                 ctx.state.answers["description"] = str(words)
@@ -207,7 +213,7 @@ def _change(ctx: Ctx, named: list[str]) -> Outcome:
                 "phone": answers.pop("phone"),
                 "verified": bool(answers.pop("phone_verified", True)),
             }
-        describe.set_aside(ctx)
+        description_early.set_aside(ctx)
         for key in _OF_THE_SERVICE:
             answers.pop(key, None)
     # (from the summary's «Change the description» the summary follows, as after its

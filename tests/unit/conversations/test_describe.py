@@ -10,7 +10,7 @@ import pytest
 
 from conversations.engine import Engine
 from conversations.events import Media
-from conversations.flows.describe import MAX_DESCRIPTION, PASTE_WINDOW_S
+from conversations.flows.description_text import MAX_DESCRIPTION, PASTE_WINDOW_S
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from conversations.engine import Engine
-from conversations.flows.describe import KEEP, MAX_DESCRIPTION, PASTE_WINDOW_S
+from conversations.flows.describe import KEEP
+from conversations.flows.description_text import MAX_DESCRIPTION, PASTE_WINDOW_S
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 

@@ -1,0 +1,75 @@
+"""A photo or file sent at the description step: it joins the request, and its caption
+is (part of) the description. People send the explanation as the caption of a photo, or
+the photos before the words."""
+
+from __future__ import annotations
+
+from conversations.events import Media
+from conversations.flow import Ctx, Next, Outcome, Retry, Stay
+from conversations.flows.description_text import describe, says_done
+from conversations.flows.draft_files import album_once, file_refusal, take_file
+from conversations.store_outage import file_kept
+from domain.attachments import MAX_FILES
+
+
+def description_with_file(ctx: Ctx, event: Media) -> Outcome:
+    """A photo or file at the description step: it joins the request, and its caption is
+    (part of) the description."""
+    _ = ctx.texts.gettext
+    reason = take_file(ctx, event)
+    if reason is None:
+        file_kept(ctx.state)
+    refusal = None if reason is None else file_refusal(ctx, reason)
+    caption = (event.caption or "").strip()
+    if caption and not says_done(caption):
+        album_once(ctx, event.album_id, "ok")
+        outcome = describe(ctx, caption)
+        if isinstance(outcome, Next):
+            said = (
+                (_("Your description and your file are saved."),)
+                if refusal is None
+                else (_("Your description is saved."), refusal)
+            )
+            return Next(outcome.step, (*said, *outcome.say))
+        if isinstance(outcome, Retry):
+            kept = _("I have kept your file.") if reason is None else _file_line(ctx, reason)
+            return Retry(f"{kept}\n{outcome.hint}")
+        return outcome
+    if not album_once(ctx, event.album_id, "early"):
+        return Stay(())  # the rest of an album: one answer for all of it
+    if reason is not None:
+        # one line for the file and what this step wants; the documents step's words
+        # («press Done») once came with «write the description» (found by the tester)
+        return Retry(
+            "\n".join(
+                [
+                    _file_line(ctx, reason),
+                    _(
+                        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
+                    ),
+                ]
+            )
+        )
+    return Retry(
+        _(
+            "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."
+        )
+    )
+
+
+def _file_line(ctx: Ctx, reason: str) -> str:
+    """Why a file sent at the description step was not taken, as this step says it: the
+    documents step's refusals (:func:`conversations.flows.draft_files.file_refusal`) ask
+    for «Done», which this step does not have."""
+    _ = ctx.texts.gettext
+    if reason == "duplicate":
+        return _("You have already sent this file, so it is kept once.")
+    if reason == "quota":
+        return _("You have sent as many files today as one day allows.")
+    if reason == "count":
+        return ctx.texts.ngettext(
+            "You have already sent %(max)d file, the most one request can take.",
+            "You have already sent %(max)d files, the most one request can take.",
+            MAX_FILES,
+        ) % {"max": MAX_FILES}
+    return file_refusal(ctx, reason)

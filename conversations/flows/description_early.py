@@ -1,0 +1,47 @@
+"""Words written before the description step, or set aside from it: kept in the dialogue
+state (:data:`conversations.flows.description_text.PENDING`) and offered when the step
+comes, so nothing typed has to be typed again."""
+
+from __future__ import annotations
+
+from conversations.flow import Ctx
+from conversations.flows.description_text import (
+    ASIDE,
+    CUT,
+    DRAFT,
+    MAX_DESCRIPTION,
+    OVERFLOW,
+    PENDING,
+    QUESTION,
+)
+
+
+def keep_early(ctx: Ctx, text: str) -> str:
+    """Keeps words written before the description step (a sentence at a number step or
+    at an eligibility question: the request told too early) for that step, which offers
+    them (:data:`PENDING`); the line that tells the person so. When a description is
+    saved already (a step changed from the summary) or the words would not fit one, they
+    are not kept and the line says the description comes in a moment."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    pending = "\n".join(filter(None, [str(answers.get(PENDING, "")), text.strip()]))
+    if answers.get("description") or len(pending) > MAX_DESCRIPTION:
+        return _("You can describe your request in a moment, right after the numbers.")
+    answers[PENDING] = pending
+    return _(
+        "I have kept what you wrote: you will find it at the description step, right after the numbers."
+    )
+
+
+def set_aside(ctx: Ctx) -> None:
+    """The description written so far (saved, or the start of one) becomes words written
+    before the step (:data:`PENDING`), offered when the description step comes again: the
+    service is being chosen again (conversations.flows.service_change)."""
+    answers = ctx.state.answers
+    draft = answers.pop(DRAFT, None) or []
+    parts = [str(answers.pop(PENDING, "")), str(answers.pop("description", "")), *draft]
+    for key in (CUT, OVERFLOW, QUESTION):
+        answers.pop(key, None)
+    kept = "\n".join(p for p in parts if p.strip())
+    if kept:
+        answers[PENDING] = answers[ASIDE] = kept

@@ -1,0 +1,178 @@
+"""The words of a description as they come, message by message: what is kept of it in
+the dialogue state (Redis, so any worker takes the next part), the parts kept until the
+whole is long enough, the limit and the start kept of a longer text, and the tail of a
+paste already answered. The description step (conversations.flows.describe) and the
+documents step (conversations.flows.documents, words that complete it) both add words
+here.
+
+People do not answer in one tidy message. A description comes in two messages a moment
+apart, or as a paste longer than a chat message that the app splits in several. So:
+
+- every text at the description step is part of one description until it is long enough
+  to go on; after that, texts at the documents step are added to it (the documents
+  question says so), and the length limit applies to the whole;
+- a paste that makes the whole too long gets one answer, not one per part: the parts
+  that follow it within :data:`PASTE_WINDOW_S` are its tail, and are dropped quietly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conversations.flow import Ctx, Next, Outcome, Retry, Stay
+from conversations.formatting import isolate
+from conversations.keywords import is_done_word
+from conversations.understanding import says_only
+from domain.description import MIN_DESCRIPTION, has_words, telling_length
+from domain.text_cut import cut_text
+
+#: The most a description holds. The database column (Text) takes any length; the limit
+#: is for the officer: the staff card and summary show a description whole up to about
+#: this length within Telegram's 4096-character message (bot/staff/views.py cuts at
+#: 1500, the card at 600 only when a card would not fit), and so does the person's own
+#: summary before sending.
+MAX_DESCRIPTION = 1000
+#: How many of its last words show where a kept start of a description ends.
+_END_WORDS = 6
+#: The parts of one paste that a chat app split arrive within a second or two of each
+#: other; nobody writes a new description that fast after being told theirs is too long.
+PASTE_WINDOW_S = 5.0
+
+#: The start of a description, too short to go on yet (a list of the texts so far).
+DRAFT = "description_draft"
+#: When a paste was last answered as too long (:func:`paste_tail`).
+OVERFLOW = "description_overflow_at"
+#: Set while the description is the kept start of a longer one (until it is replaced).
+CUT = "description_cut"
+#: Words typed before the description step (a sentence at a number step), kept in the
+#: dialogue state and offered when the step comes, so they need not be typed again.
+PENDING = "description_pending"
+#: The words set aside by a change of service (conversations.flows.description_early.
+#: set_aside): while they are the pending words, the step says where they come from.
+ASIDE = "description_set_aside"
+#: A whole-message question typed at the description step, set aside until the person
+#: says whether it belongs in the description (conversations.flows.describe).
+QUESTION = "description_question"
+
+
+def says_done(text: str) -> bool:
+    """A message that only says the person has finished («تم», «خلاص تم», «تم شكرا»):
+    never words of the description."""
+    return says_only(text, "done") or is_done_word(text)
+
+
+def describe(ctx: Ctx, text: str) -> Outcome:
+    """Adds ``text`` to the description being written; goes on once it is long enough."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    if paste_tail(ctx):
+        return Stay(())
+    earlier: list[str] = list(answers.get(DRAFT, []))
+    whole = "\n".join([*earlier, text])
+    if len(whole.strip()) > MAX_DESCRIPTION:
+        # the start is kept and shown, with where it ends; found by the fresh-clone
+        # tester: a long description was refused whole, to be shortened on a phone
+        answers[OVERFLOW] = ctx.now.isoformat()
+        answers.pop(DRAFT, None)
+        answers.pop(PENDING, None)
+        answers["description"] = cut_text(whole.strip(), MAX_DESCRIPTION)
+        answers[CUT] = True
+        return Next("description", (kept_start(ctx),))
+    answers.pop(OVERFLOW, None)
+    cut = answers.pop(CUT, False)
+    short = telling_length(whole) < MIN_DESCRIPTION
+    if short and cut and answers.get("description"):
+        # the minimum counts what is kept: a short word after a cut description («🙏»)
+        # is not asked to be longer (found by the fresh-clone tester)
+        return after_cut(ctx, text)
+    if not has_words(text):
+        # spaces, invisible marks, emoji or tatweel only: nothing to keep, and «I have
+        # kept what you wrote» would not be true (found by the fresh-clone tester)
+        return Retry(no_words(ctx, kept=bool(earlier)))
+    if short:
+        # kept: the next message adds to it, so nothing typed so far has to be typed again
+        answers[DRAFT] = [*earlier, text]
+        return Retry(too_short(ctx))
+    answers.pop(DRAFT, None)
+    answers.pop(PENDING, None)
+    # kept exactly as typed: the officer reads the person's own words
+    answers["description"] = whole
+    return Next("summary" if ctx.state.editing else "attachments")
+
+
+def after_cut(ctx: Ctx, text: str) -> Outcome:
+    """A short message after a description was cut to the limit: added when it fits, and
+    the kept description goes on either way."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    answers.pop(DRAFT, None)
+    answers.pop(PENDING, None)
+    joined = f"{answers['description']}\n{text}"
+    said: tuple[str, ...] = ()
+    if len(joined.strip()) <= MAX_DESCRIPTION:
+        answers["description"] = joined
+    else:
+        said = (
+            _(
+                "Your description is already as long as a request takes, so this message was not added; the start kept above stands."
+            ),
+        )
+    return Next("summary" if ctx.state.editing else "attachments", said)
+
+
+def too_short(ctx: Ctx) -> str:
+    """The answer to words kept but still too short to go on (domain.description's
+    MIN_DESCRIPTION)."""
+    return ctx.texts.ngettext(
+        "I have kept what you wrote. Please add some detail in another message (at least %(min)d letter or digit in all) so the officer understands your request.",
+        "I have kept what you wrote. Please add some detail in another message (at least %(min)d letters or digits in all) so the officer understands your request.",
+        MIN_DESCRIPTION,
+    ) % {"min": MIN_DESCRIPTION}
+
+
+def no_words(ctx: Ctx, *, kept: bool) -> str:
+    """A message with no letter or digit at the description step (spaces, invisible
+    marks, emoji, tatweel): nothing of it is kept; words kept before it still are."""
+    _ = ctx.texts.gettext
+    if kept:
+        return ctx.texts.ngettext(
+            "I received no words in this message. What you wrote before is kept; please add some detail (at least %(min)d letter or digit in all) so the officer understands your request.",
+            "I received no words in this message. What you wrote before is kept; please add some detail (at least %(min)d letters or digits in all) so the officer understands your request.",
+            MIN_DESCRIPTION,
+        ) % {"min": MIN_DESCRIPTION}
+    return _(
+        "I received no words in this message. Please describe your request in words: what you need, and what went wrong if there was a problem."
+    )
+
+
+def end_words(text: str) -> str:
+    """The last words of ``text``, to show where a kept start ends."""
+    return isolate(" ".join(text.split()[-_END_WORDS:]))
+
+
+def kept_start(ctx: Ctx) -> str:
+    """What was kept of a description longer than a request takes: its start, as long as
+    the limit allows (:func:`domain.text_cut.cut_text`), and where it ends. The step then
+    shows it with «Keep my description», so the person may go on with it or send a
+    shorter text instead."""
+    kept = str(ctx.state.answers["description"])
+    return ctx.texts.ngettext(
+        "Your description is longer than %(max)d characters, the most a request can take. I have kept its start (%(count)d character), up to «%(end)s»; the rest is not in your request.",
+        "Your description is longer than %(max)d characters, the most a request can take. I have kept its start (%(count)d characters), up to «%(end)s»; the rest is not in your request.",
+        len(kept),
+    ) % {"max": MAX_DESCRIPTION, "count": len(kept), "end": end_words(kept)}
+
+
+def paste_tail(ctx: Ctx) -> bool:
+    """True for the next part of a paste already answered as too long (and it extends the
+    window, since parts keep coming as long as the paste lasts)."""
+    answers = ctx.state.answers
+    at = answers.get(OVERFLOW)
+    if not at:
+        return False
+    since = (ctx.now - dt.datetime.fromisoformat(at)).total_seconds()
+    if since > PASTE_WINDOW_S:
+        answers.pop(OVERFLOW, None)
+        return False
+    answers[OVERFLOW] = ctx.now.isoformat()
+    return True
