@@ -85,18 +85,27 @@ class LanguageParts(EngineParts):
         changed, state.locale = state.locale != hinted, hinted
         return changed
 
-    def _switch_language(self, ctx: Ctx, wish: str) -> list[Reply]:
+    def _switch_language(self, ctx: Ctx, wish: str, *, typed: bool = False) -> list[Reply]:
         """Changes the language without losing the place: the current question is
-        asked again in the new language; ``wish`` "" offers both languages."""
+        asked again in the new language; ``wish`` "" offers both languages. A wish
+        ``typed`` in words for the language already in use (a remark such as «ما اعرف
+        انجليزي» in an Arabic chat) changes nothing but marks it chosen, and says we carry
+        on in it; the button and /lang confirm the choice as for a change."""
         state = ctx.state
         if not wish:
             options = tuple(Option(f"lang:{code}", name) for code, name in languages.NAMES.items())
             state.offered = [[o.id, o.label] for o in options]
             return [Reply(languages.QUESTION, choices=options)]
+        already = typed and wish == state.locale
         state.locale, state.locale_set, state.locale_chosen = wish, True, True
         state.other_language_run = 0
         _ = ctx.texts.gettext
-        said = Reply(_("I'll continue in English."))
+        if already:
+            # found by the fresh-clone tester: «ما اعرف انجليزي» in an Arabic chat was
+            # answered «سأكمل معك باللغة العربية», as if the language had changed
+            said = Reply(_("No problem, we'll carry on in English."))
+        else:
+            said = Reply(_("I'll continue in English."))
         if state.step in START_STEPS:
             return [said, *self._restart(ctx)]
         return [said, self._ask(ctx)]

@@ -14,9 +14,14 @@ from conversations.i18n import Texts
 from domain.status import RequestStatus
 
 
-def status_name(status: str, locale: str) -> str:
-    """A status as the person reads it ("under_review" -> «قيد الدراسة»)."""
+def status_name(status: str, locale: str, *, owner: bool = True) -> str:
+    """A status as the person reads it ("under_review" -> «قيد الدراسة»). ``owner`` False:
+    read by someone other than the filing chat (who proved the identity number in a
+    status look-up), to whom «needs_info» is waiting for the applicant, not «from you»
+    (found by the fresh-clone tester)."""
     _ = Texts(locale).gettext
+    if status == "needs_info" and not owner:
+        return _("Waiting for more information from the applicant")
     return {
         "received": _("Received"),
         "under_review": _("Under review"),

@@ -265,7 +265,7 @@ class Routing(
             return await self._open_status(ctx, number, another=another)
         wish = language_wish(m.event, state.offered, state.locale, free_text=m.free_text)
         if wish is not None:
-            return self._switch_language(ctx, wish)
+            return self._switch_language(ctx, wish, typed=isinstance(m.event, Text))
         return None
 
     async def _unnavigated(self, m: _Message) -> list[Reply] | None:

@@ -9,11 +9,13 @@ tags come only from this module, so nothing a person types can become markup.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Final
 
 from bot.db.requests_repo import RequestRecord, StatusEventRecord
+from bot.db.retention import REDACTED
 from bot.staff.actors import actor_name
 from bot.staff.fmt import HTML, PLAIN, Fmt, label, mention, moment, script_mismatch
 from bot.staff.lists import ListViews
@@ -131,6 +133,7 @@ class StaffViews(ListViews):
         name. ``files`` lists where the attachments can be opened (the terminal);
         ``notes``, the officers' internal notes, oldest first (the last few are shown)."""
         _ = self.texts.gettext
+        record, notes = _deleted_shown(record, notes, _("(deleted)"))
         lines = [
             fmt.b(_("Request %(number)s") % {"number": record.number}),
             label(fmt, _("Service"), self.service(record.service_id)),
@@ -335,6 +338,35 @@ class StaffViews(ListViews):
         else:
             parts.append(fmt.t(_("nobody yet")))
         return "• " + " — ".join(parts)
+
+
+def _deleted_shown(
+    record: RequestRecord, notes: Sequence[InternalNote], word: str
+) -> tuple[RequestRecord, list[InternalNote]]:
+    """The record and notes with the retention job's marker (bot.db.retention.REDACTED, an
+    English «[redacted]» kept in the database) shown as ``word``, in the officer's
+    language: found by the fresh-clone tester, an Arabic card read «رقم الهوية: [redacted]»."""
+
+    def shown(value: str) -> str:
+        return word if value == REDACTED else value
+
+    def maybe(value: str | None) -> str | None:
+        return None if value is None else shown(value)
+
+    changed = dataclasses.replace(
+        record,
+        identity_number=shown(record.identity_number),
+        establishment_number=maybe(record.establishment_number),
+        phone=shown(record.phone),
+        description=shown(record.description),
+        satisfaction_comment=maybe(record.satisfaction_comment),
+        reconsider_reason=maybe(record.reconsider_reason),
+        events=tuple(dataclasses.replace(e, reason=maybe(e.reason)) for e in record.events),
+        attachments=tuple(
+            dataclasses.replace(a, caption=maybe(a.caption)) for a in record.attachments
+        ),
+    )
+    return changed, [dataclasses.replace(n, text=shown(n.text)) for n in notes]
 
 
 def _mobile(record: RequestRecord, _: Callable[[str], str]) -> str:

@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 MAX_LISTED = 5
 
 
-def status_label(ctx: Ctx, status: str) -> str:
-    return status_name(status, ctx.locale)
+def status_label(ctx: Ctx, status: str, *, owner: bool = True) -> str:
+    """A status as this person reads it; see notifications.status_name for ``owner``."""
+    return status_name(status, ctx.locale, owner=owner)
 
 
 def _date(day: dt.datetime, ctx: Ctx) -> str:
@@ -55,7 +56,10 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     The chat that filed it (``owner``) may also add a note to it while it is open, answer
     an officer's question, or ask for a rejection to be reconsidered. Anyone else (who
     proved the identity number) is told where those, and the updates, happen: in the
-    chat that filed it, the only one the bot writes to about it."""
+    chat that filed it, the only one the bot writes to about it. They are not shown the
+    officer's question, which is addressed to the applicant and may name their documents
+    or family, and a request waiting for it reads as waiting for the applicant, not «from
+    you» (found by the fresh-clone tester)."""
     _ = ctx.texts.gettext
     status = RequestStatus(view.status)
     service = local(ctx.catalogue.get(view.service_id).name, ctx.locale)
@@ -63,7 +67,7 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
         _("Request %(number)s") % {"number": view.number},
         _("Service: %(service)s") % {"service": service},
         _("Filed on: %(date)s") % {"date": _date(view.submitted_at, ctx)},
-        _("Status: %(status)s") % {"status": status_label(ctx, view.status)},
+        _("Status: %(status)s") % {"status": status_label(ctx, view.status, owner=owner)},
     ]
     choices: tuple[Option, ...] = ()
     today = riyadh_date(ctx.now)
@@ -71,19 +75,21 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
         lines.append(_("Reason: %(reason)s") % {"reason": isolate(view.reason)})
     if status is RequestStatus.ACCEPTED and view.reason:
         lines.append(_("Officer's note: %(note)s") % {"note": isolate(view.reason)})
-    if status is RequestStatus.NEEDS_INFO:
+    if status is RequestStatus.NEEDS_INFO and owner:
         lines.append(
             _("The officer asks: «%(question)s»") % {"question": isolate(view.question or "")}
         )
-        if owner:  # the answer is taken only from the chat that filed it
-            choices = (Option(answer_choice_id(view.number), _("Answer")),)
+        # the answer is taken only from the chat that filed it
+        choices = (Option(answer_choice_id(view.number), _("Answer")),)
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO:
         lines.append(
             _("Answer due by: %(date)s") % {"date": format_due_date(view.due_date, ctx.locale)}
         )
     lines.append("")
     lines.append(_("History:"))
-    lines += [f"• {_date(at, ctx)}: {_history_label(ctx, what)}" for at, what in view.history]
+    lines += [
+        f"• {_date(at, ctx)}: {_history_label(ctx, what, owner=owner)}" for at, what in view.history
+    ]
     lines.append("")
     lines.append(_next_step(ctx, status, view.due_date < today, owner=owner))
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO and view.due_date < today:
@@ -99,7 +105,7 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     return Finish(("\n".join(lines),), choices)
 
 
-def _history_label(ctx: Ctx, what: str) -> str:
+def _history_label(ctx: Ctx, what: str, *, owner: bool) -> str:
     """A line of the history: a new status, or a step that changed none (a
     reconsideration asked, the rejection kept after it)."""
     _ = ctx.texts.gettext
@@ -109,7 +115,7 @@ def _history_label(ctx: Ctx, what: str) -> str:
         return _("Decision kept after reconsideration: %(status)s") % {
             "status": status_label(ctx, RequestStatus.REJECTED.value)
         }
-    return status_label(ctx, what)
+    return status_label(ctx, what, owner=owner)
 
 
 def _next_step(ctx: Ctx, status: RequestStatus, late: bool, *, owner: bool) -> str:

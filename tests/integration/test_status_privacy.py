@@ -119,8 +119,8 @@ async def test_someone_else_with_the_identity_is_promised_only_what_happens(
     """Found by the fresh-clone tester: a person who proved the identity number of a
     request filed from another chat was told «وسنبلغك بكل تحديث», though every update goes
     to the chat that filed it. They are told where the updates go, and, while an officer
-    waits for an answer, where it is given; the «Answer» button, which only the filing
-    chat may use, is not offered to them."""
+    waits for an answer, where it is given, without the officer's question; the «Answer»
+    button, which only the filing chat may use, is not offered to them."""
     settings = Settings(data_dir=tmp_path, redis_url=redis_url, database_url=db_url)
     async with build_services(settings) as services:
         alice = Chat(services.engine.handle, channel="telegram", user="111")
@@ -142,7 +142,10 @@ async def test_someone_else_with_the_identity_is_promised_only_what_happens(
         await bob.text(number)
         await bob.text(A_ID)
         said = plain(bob.said)
-        assert "ما تاريخ انتهاء الإقامة؟" in said
+        # the question is the applicant's to read (it may name their documents or family),
+        # and the request waits for the applicant, not «منك» (the fresh-clone tester)
+        assert "ما تاريخ انتهاء الإقامة؟" not in said
+        assert "بانتظار معلومات إضافية من مقدّم الطلب" in said and "منك" not in said
         assert "يُجاب عن سؤال الموظف من المحادثة التي قُدّم منها الطلب" in said
         assert "اضغط «أجب عن السؤال»" not in said and "سنبلغك" not in said
         assert f"ans:{number}" not in bob.choice_ids

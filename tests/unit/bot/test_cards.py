@@ -9,10 +9,12 @@ from html.parser import HTMLParser
 import pytest
 
 from bot.db.requests_repo import AttachmentRecord, RequestRecord, StatusEventRecord
+from bot.db.retention import REDACTED
 from bot.staff.cards import DIGEST_SIZE, MAX_TEXT, CardRenderer
-from bot.staff.views import StaffViews
+from bot.staff.views import PLAIN, StaffViews
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
+from officers.desk_port import InternalNote
 
 SUBMITTED = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)  # Sunday, 09:00 Riyadh
 TODAY = dt.date(2026, 11, 22)
@@ -269,3 +271,29 @@ def test_the_persons_say_is_on_the_card_escaped_and_it_still_fits(cards: CardRen
         events=(dataclasses.replace(note, reason="&" * 1000),) * 5,
     )
     assert len(cards.card(huge, today=TODAY).html) <= MAX_TEXT
+
+
+def test_a_redacted_request_reads_deleted_in_the_officers_language() -> None:
+    """Found by the fresh-clone tester: a request whose personal data the retention job had
+    deleted showed «رقم الهوية: [redacted]» (and the phone, description, the person's words
+    and the officers' notes likewise) in an Arabic card and in ``tawasul staff show``."""
+    note = StatusEventRecord(
+        "resident:telegram:5551001", SUBMITTED, RequestStatus.REJECTED,
+        RequestStatus.REJECTED, REDACTED, kind="note",
+    )  # fmt: skip
+    gone = record(
+        status=RequestStatus.REJECTED, decision_reason="المستندات ناقصة",
+        identity_number=REDACTED, phone=REDACTED, description=REDACTED,
+        establishment_number=REDACTED, reconsider_reason=REDACTED,
+        satisfaction=2, satisfaction_comment=REDACTED, attachments=(), events=(note,),
+    )  # fmt: skip
+    notes = [InternalNote("officer:7001:نورة", SUBMITTED, REDACTED)]
+    for locale, word in (("ar", "(محذوف)"), ("en", "(deleted)")):
+        views = StaffViews(load_catalogue(), locale=locale)
+        for text in (
+            visible(CardRenderer(views).card(gone, today=TODAY).html).text,
+            views.summary(gone, PLAIN, today=TODAY, notes=notes),
+        ):
+            assert "redacted" not in text, text
+            assert word in text
+            assert "المستندات ناقصة" in text  # the officers' own reason stays

@@ -108,3 +108,32 @@ async def test_a_long_description_that_mentions_a_language_is_kept_as_the_descri
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert filed.description == words
+
+
+@pytest.mark.parametrize("typed", ["ما اعرف انجليزي", "كلمني بالعربي", "عربي"])
+async def test_a_wish_for_the_language_in_use_goes_on_without_saying_it_switches(
+    typed: str,
+) -> None:
+    """Found by the fresh-clone tester: «ما اعرف انجليزي» at a choice step of an Arabic
+    chat was answered «سأكمل معك باللغة العربية», as if the chat had been in English. The
+    person is told briefly that we carry on in Arabic and the same step is asked again."""
+    chat = _chat()
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    assert "شارك رقم جوالك" in chat.said
+    await chat.text(typed)
+    texts = [r.text for r in chat.last]
+    assert ARABIC not in texts
+    assert texts[0] == "لا عليك، نكمل معك بالعربية."
+    assert "شارك رقم جوالك" in chat.said  # the same step, nothing lost
+
+
+async def test_a_wish_for_english_in_an_english_chat_goes_on() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.text("English")
+    await chat.text("I don't read Arabic")
+    texts = [r.text for r in chat.last]
+    assert ENGLISH not in texts
+    assert texts[0] == "No problem, we'll carry on in English."
+    assert "Are you filing as an individual" in chat.said

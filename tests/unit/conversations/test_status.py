@@ -352,3 +352,32 @@ async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
     assert "أُوقف الاستعلام مؤقتًا" in said and "بعد" in said
     assert "احتفظتُ برقم الهوية" not in said and "ما الخدمة التي تحتاجها" not in said
     assert {"ind", "est", "status"} <= set(chat.choice_ids)  # the menu
+
+
+async def test_someone_else_is_not_told_the_request_waits_for_them_nor_its_question(
+    gateway: MemoryGateway, limiter: MemoryLimiter
+) -> None:
+    """Found by the fresh-clone tester: a look-up from a chat that did not file the request
+    read «بانتظار معلومات إضافية منك» («from you»), in the status and the history, with the
+    officer's question to the applicant quoted. They read that it waits for the applicant,
+    where it is answered, and not the question (it may name the applicant's documents or
+    family)."""
+    gateway.views[THEIRS] = (
+        StatusView(
+            number=THEIRS, service_id="iqama_renew", status="needs_info", submitted_at=FILED,
+            due_date=dt.date(2026, 12, 1), question="أرفق صورة جواز زوجتك فاطمة",
+            history=((FILED, "received"), (FILED, "needs_info")),
+        ),
+        ("test", "someone-else"),
+        "1000000008",
+    )  # fmt: skip
+    chat = _chat(gateway, limiter, FILED)
+    await _their_number_asked(chat)
+    await chat.text("1000000008")
+    said = plain(chat.said)
+    assert f"الطلب رقم {THEIRS}" in said
+    assert "الحالة: بانتظار معلومات إضافية من مقدّم الطلب" in said
+    assert "منك" not in said
+    assert "فاطمة" not in said and "سؤال الموظف:" not in said
+    assert "يُجاب عن سؤال الموظف من المحادثة التي قُدّم منها الطلب" in said
+    assert f"ans:{THEIRS}" not in chat.choice_ids
