@@ -1,10 +1,13 @@
-"""A photo or file sent before a service is chosen (the very first message, or at the
-first questions): kept in the draft for the request the person then files, and counted
-among the documents asked for.
+"""A photo or file sent before the request asks for documents (the very first message, at
+the first questions, or once the service is chosen at its questions, the numbers and the
+phone): kept in the draft for the request the person then files, and counted among the
+documents asked for.
 
 Found by the fresh-clone tester: a photo sent as the first message was answered «وصلت
 الصورة، لكننا لم نحتفظ بها» (f741718 read its caption, the photo was still dropped). People
-often start with the photo of their iqama or passport. The file is kept where every other
+often start with the photo of their iqama or passport; and (found by the tester again) one
+sent at the identity number's step, the service chosen, was still dropped with «أرسلها
+عندما نطلب منك المستندات، بعد وصف طلبك». The file is kept where every other
 file of a draft is (conversations.flows.draft_files: the draft in the dialogue store,
 Redis, shared by every worker; the bytes in the media store), so it is filed with the
 request, and if the person never files, it goes with the draft (its TTL; the media sweep
@@ -20,8 +23,21 @@ from conversations.flows.draft_files import album_once, file_refusal, files, tak
 from conversations.state import DialogueState
 from conversations.store_outage import file_kept
 
-#: The intake's steps where no service is chosen yet ("": before the first question).
-EARLY_STEPS = ("", "applicant", "group", "service", "suggest", "refused")
+#: The intake's steps before the description where a file is kept for the request: no
+#: service chosen yet ("": before the first question), then the service's questions, the
+#: numbers and the phone (the description and the documents take files themselves).
+EARLY_STEPS = (
+    "",
+    "applicant",
+    "group",
+    "service",
+    "suggest",
+    "refused",
+    "question",
+    "establishment",
+    "identity",
+    "phone",
+)
 #: The kinds of file a draft keeps (voice, video and stickers have their own answers).
 _KINDS = ("photo", "document")
 #: What an album kept early is remembered under (one word for all its photos).
@@ -30,7 +46,8 @@ _ALBUM_TAG = "kept-early"
 
 def takes_early(state: DialogueState, flow: str = "intake") -> bool:
     """Whether a photo or file from the person would be kept now: they are in the request
-    dialogue (``flow``, its name) before a service is chosen (:data:`EARLY_STEPS`)."""
+    dialogue (``flow``, its name) before the description (:data:`EARLY_STEPS`), not
+    changing an answer from the summary."""
     return state.flow == flow and state.step in EARLY_STEPS and not state.editing
 
 

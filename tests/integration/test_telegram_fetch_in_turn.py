@@ -2,7 +2,7 @@
 `tawasul run` wires it), through the real stack: aiogram, the resident channel, the engine
 on real Redis and SQLite, the Bot API stand-in. The state the turn loads decides whether a
 photo is fetched, so no Redis read of its own comes first (issue 12), and what a person
-sees does not change: a photo is fetched and kept only at a step that takes files."""
+sees does not change: a photo is fetched and kept only where the dialogue keeps it."""
 
 from __future__ import annotations
 
@@ -46,19 +46,20 @@ async def _identity_to_attachments(rig: Rig, user: TgUser) -> None:
     assert (await rig.state(user)).step == "attachments"
 
 
-async def test_a_photo_is_fetched_in_the_turn_only_where_a_step_takes_files(rig: Rig) -> None:
+async def test_a_photo_is_fetched_in_the_turn_only_where_it_is_kept(rig: Rig) -> None:
     await _to_identity(rig, USER)
-    # at the identity step a photo is not what is asked: not downloaded, step kept
-    await rig.feed(USER, rig.photo(USER, samples.jpeg(seed=1)))
-    assert rig.api.downloads == []
+    # at the identity step a photo is kept for the request (conversations.flows.
+    # early_files): downloaded in the turn, and the step kept
+    early = samples.jpeg(seed=1)
+    await rig.feed(USER, rig.photo(USER, early))
+    assert len(rig.api.downloads) == 1
     assert (await rig.state(USER)).step == "identity"
     await _identity_to_attachments(rig, USER)
     data = samples.jpeg(seed=2)
     await rig.feed(USER, rig.photo(USER, data))
-    assert len(rig.api.downloads) == 1
-    [kept] = (await rig.state(USER)).answers["attachments"]
-    assert kept["checksum"] is not None
-    assert rig.services.media.read(kept["checksum"]) == data
+    assert len(rig.api.downloads) == 2
+    kept = (await rig.state(USER)).answers["attachments"]
+    assert [rig.services.media.read(k["checksum"]) for k in kept] == [early, data]
 
 
 async def test_a_photo_whose_get_file_meets_a_429_is_kept_once_the_wait_is_over(

@@ -125,3 +125,41 @@ async def test_a_photo_after_filing_is_still_not_kept() -> None:
     assert not await engine.wants_files(chat.channel, chat.user)
     await chat.media(ref="late")
     assert "لم تُضَف إلى أي طلب" in chat.said
+
+
+async def test_files_sent_after_the_service_is_chosen_before_the_description_are_kept() -> None:
+    """Found by the fresh-clone tester: a photo sent at the identity number's step (the
+    service chosen, the description not reached) was answered «لم نحتفظ بها... أرسلها عندما
+    نطلب منك المستندات» and dropped. Kept at the service's question, the identity number's
+    step and the phone step alike, said so above the same question, counted at the
+    documents step and filed with the request."""
+    gateway = MemoryGateway()
+    chat, engine = _chat(gateway)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert any(c.startswith("q:") for c in chat.choice_ids)
+    question = chat.choice_ids
+    assert await engine.wants_files(chat.channel, chat.user)
+    await chat.media(ref="at-question")
+    assert chat.last[0].text.startswith(KEPT_PHOTO)
+    assert chat.choice_ids == question  # the same question, asked again
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    assert "رقم هوية" in chat.said
+    assert await engine.wants_files(chat.channel, chat.user)
+    await chat.media(kind="document", mime="application/pdf", ref="at-identity")
+    assert chat.last[0].text.startswith("احتفظتُ بملفك لطلبك")
+    assert "لم نحتفظ" not in chat.said and "رقم هوية" in chat.said
+    await chat.text(RESIDENT)  # the step is still the identity number's
+    assert "رقم جوالك" in chat.said
+    await chat.media(ref="at-phone")
+    assert chat.last[0].text.startswith(KEPT_PHOTO) and "رقم جوالك" in chat.said
+    await chat.contact(PHONE)
+    await chat.text(DESCRIPTION)
+    assert "أرسلت ٣ ملفات لهذا الطلب من قبل" in chat.said
+    await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert [a.ref for a in filed.attachments] == ["at-question", "at-identity", "at-phone"]

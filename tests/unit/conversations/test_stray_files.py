@@ -99,11 +99,14 @@ async def test_an_album_at_the_first_question_gets_one_word() -> None:
     assert "احتفظتُ بملفاتك" in "\n".join(r.text for r in await chat.media(album="a2"))
 
 
-async def test_a_file_at_a_number_step_says_where_files_go_and_keeps_the_step() -> None:
+async def test_a_file_at_a_number_step_is_kept_for_the_request_and_keeps_the_step() -> None:
+    """Once the service is chosen, a file before the description is kept for the request
+    (conversations.flows.early_files; before, «لم نحتفظ به» and dropped)."""
     chat = _chat()
     await _to_identity(chat)
     await chat.media(kind="document", mime="application/pdf")
-    assert "وصل الملف" in chat.said and "بعد وصف طلبك" in chat.said
+    assert chat.last[0].text.startswith("احتفظتُ بملفك لطلبك")
+    assert "وصل الملف" not in chat.said and "بعد وصف طلبك" not in chat.said
     await chat.text(RESIDENT)  # the step is still the identity number's
     assert "رقم جوالك" in chat.said
 
