@@ -33,11 +33,14 @@ class QuestionOption:
 @dataclass(frozen=True, slots=True)
 class Question:
     """An eligibility question asked before a request is filed; an answer whose option is
-    not ``allowed`` ends the request with that option's ``refusal``."""
+    not ``allowed`` ends the request with that option's ``refusal``. ``applicants``: the
+    kinds of applicant it is asked of (all of the service's when empty): «لمن هذا الطلب؟»
+    is an individual's question, an establishment files only for its workers."""
 
     id: str
     text: LocalText
     options: tuple[QuestionOption, ...]
+    applicants: frozenset[str] = frozenset()
 
     def option(self, option_id: str) -> QuestionOption:
         for option in self.options:
@@ -66,6 +69,10 @@ class Service:
     questions: tuple[Question, ...] = ()
     # the documents the service cannot do without (all but those marked "required": false)
     required_documents: tuple[LocalText, ...] = ()
+
+    def questions_for(self, applicant: str) -> tuple[Question, ...]:
+        """The questions asked of ``applicant`` ("individual" or "establishment"), in order."""
+        return tuple(q for q in self.questions if not q.applicants or applicant in q.applicants)
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -97,7 +104,15 @@ def _question(raw: Any, where: str) -> Question:
     for option in options:
         if not option.allowed and option.refusal is None:
             raise ValueError(f"{where}.{option.id}: a refused answer needs a refusal text")
-    return Question(id=str(raw["id"]), text=local_text(raw["text"], where), options=options)
+    applicants = frozenset(str(a) for a in raw.get("applicants", ()))
+    if not applicants <= APPLICANT_KINDS:
+        raise ValueError(f"{where}: applicants must be among {sorted(APPLICANT_KINDS)}")
+    return Question(
+        id=str(raw["id"]),
+        text=local_text(raw["text"], where),
+        options=options,
+        applicants=applicants,
+    )
 
 
 def parse_service(raw: Any, group_ids: set[str]) -> Service:

@@ -10,7 +10,7 @@ from conversations.flows.description_early import keep_early
 from conversations.formatting import isolate, or_list
 from conversations.keywords import early_answers
 from conversations.understanding import content_words, question_answer
-from domain.catalogue import Service, local
+from domain.catalogue import Question, Service, local
 from domain.identity import mask_identity
 
 #: The fewest words (fillers aside) that make a message at an eligibility question a
@@ -37,6 +37,12 @@ def service_of(ctx: Ctx) -> Service:
 
 def applicant_of(ctx: Ctx) -> str:
     return str(ctx.state.answers.get("applicant", "individual"))
+
+
+def questions_of(ctx: Ctx) -> tuple[Question, ...]:
+    """The chosen service's questions for this applicant (an individual is asked «لمن هذا
+    الطلب؟» for an iqama or a visa, an establishment is not: domain/data/services.json)."""
+    return service_of(ctx).questions_for(applicant_of(ctx))
 
 
 def or_words(ctx: Ctx, items: list[str]) -> str:
@@ -102,27 +108,41 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     answers["service"] = service_id
     answers["eligibility"] = {}
     answers["question"] = 0
-    if not service_of(ctx).questions:
+    if not questions_of(ctx):
         return _after_service(ctx)
-    kept = _answered_early(ctx)
-    if kept is None:
-        return Next("question")
-    # «Back» from the next step goes to the question the words answered, to change it
-    ctx.state.history.append(ctx.state.step)
-    ctx.state.step = "question"
-    if int(answers["question"]) + 1 < len(service_of(ctx).questions):
-        answers["question"] = int(answers["question"]) + 1
-        return Next("question", (kept,))
+    return _from_question(ctx, 0)
+
+
+def _from_question(ctx: Ctx, index: int) -> Next:
+    """On from the service's question ``index``: the questions the person's earlier words
+    answered (:func:`_answered_early`) are noted, each said so, and passed; then the first
+    one still to ask, or the step after the questions. «Back» from there goes to the last
+    question the words answered, to change it («ابي اجدد اقامة زوجتي وهي برا» answers
+    both «لمن هذا الطلب؟» and «أين صاحب الإقامة الآن؟»)."""
+    questions = questions_of(ctx)
+    answers = ctx.state.answers
+    said: tuple[str, ...] = ()
+    while index < len(questions):
+        kept = _answered_early(ctx, questions[index])
+        if kept is None:
+            break
+        said, index = (*said, kept), index + 1
+    if said and ctx.state.step != "question":
+        ctx.state.history.append(ctx.state.step)
+        ctx.state.step = "question"
+    if index < len(questions):
+        answers["question"] = index
+        return Next("question", said)
+    answers["question"] = len(questions) - 1
     after = _after_service(ctx)
-    return Next(after.step, (kept, *after.say))
+    return Next(after.step, (*said, *after.say))
 
 
-def _answered_early(ctx: Ctx) -> str | None:
-    """The service's first question taken from the person's earlier words
-    (:data:`EARLY_ANSWERS`) when they name one of its allowed options: recorded, and the
-    line that says so; None when it is still to be asked (a refusal is never given from
-    a guess at words: the question shows it)."""
-    question = service_of(ctx).questions[0]
+def _answered_early(ctx: Ctx, question: Question) -> str | None:
+    """``question`` taken from the person's earlier words (:data:`EARLY_ANSWERS`) when
+    they name one of its allowed options: recorded, and the line that says so; None when
+    it is still to be asked (a refusal is never given from a guess at words: the question
+    shows it)."""
     said = ctx.state.answers.get(EARLY_ANSWERS, {}).get(question.id)
     option = next((o for o in question.options if o.id == said and o.allowed), None)
     if option is None:
@@ -285,8 +305,7 @@ async def answer_suggest(ctx: Ctx, event: Event) -> Outcome:
 
 
 def ask_question(ctx: Ctx) -> Prompt:
-    service = service_of(ctx)
-    question = service.questions[int(ctx.state.answers.get("question", 0))]
+    question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
     return Prompt(
         local(question.text, ctx.locale),
         tuple(Option(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options),
@@ -296,9 +315,9 @@ def ask_question(ctx: Ctx) -> Prompt:
 async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    service = service_of(ctx)
+    questions = questions_of(ctx)
     index = int(answers.get("question", 0))
-    question = service.questions[index]
+    question = questions[index]
     option = None
     if isinstance(event, Choice) and event.id.startswith("q:"):
         option = next((o for o in question.options if o.id == event.id[2:]), None)
@@ -322,9 +341,8 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         refusal = local(option.refusal, ctx.locale) if option.refusal else ""
         return Next("refused", (refusal,) if refusal else ())
     answers.setdefault("eligibility", {})[question.id] = option.id
-    if index + 1 < len(service.questions):
-        answers["question"] = index + 1
-        return Next("question")
+    if index + 1 < len(questions):
+        return _from_question(ctx, index + 1)
     return _after_service(ctx)
 
 
@@ -355,7 +373,7 @@ def early_for_whom(ctx: Ctx) -> str | None:
     from the catalogue; None when the service asks the question itself or nobody was
     named."""
     said = ctx.state.answers.get(EARLY_ANSWERS, {}).get("for_whom")
-    if said is None or any(q.id == "for_whom" for q in service_of(ctx).questions):
+    if said is None or any(q.id == "for_whom" for q in questions_of(ctx)):
         return None
     for service in ctx.catalogue.services:
         for question in service.questions:

@@ -18,7 +18,7 @@ from conversations.flows.intake_service import (
     answer_question,
     applicant_of,
     ask_applicant,
-    service_of,
+    questions_of,
 )
 from conversations.formatting import isolate
 from domain.catalogue import local
@@ -131,7 +131,7 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     if (identity is None and mistyped is None) or ctx.state.editing:
         return await answer_question(ctx, event)
     said = _keep_identity(ctx, identity) if identity is not None else str(mistyped)
-    question = service_of(ctx).questions[int(ctx.state.answers.get("question", 0))]
+    question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
     return Retry(f"{said}\n{local(question.text, ctx.locale)}")
 
 

@@ -101,20 +101,26 @@ def test_the_words_are_read_from_the_data() -> None:
 @pytest.mark.parametrize(
     ("first", "service", "line"),
     [
-        ("عايز اعمل تأشيرة خروج وعودة لمراتي", "exit_reentry_visa", "لمن هذا الطلب؟ فرد من أسرتي"),
+        ("عايز اعمل تأشيرة خروج وعودة لمراتي", "exit_reentry_visa",
+         "لمن هذا الطلب؟ تابع لي أو مكفول لدي"),
         ("I need an exit re-entry visa for my wife", "exit_reentry_visa",
-         "Who is this request for? A family member"),
-        ("ابي تأشيرة خروج نهائي لزوجتي", "final_exit_visa", "لمن هذا الطلب؟ فرد من أسرتي"),
+         "Who is this request for? My dependant"),
+        ("ابي تأشيرة خروج نهائي لزوجتي", "final_exit_visa", "لمن هذا الطلب؟ تابع لي أو مكفول لدي"),
+        ("ابي اجدد اقامة زوجتي", "iqama_renew", "لمن هذا الطلب؟ تابع لي أو مكفول لدي"),
     ],
 )  # fmt: skip
-async def test_who_is_kept_for_a_service_that_does_not_ask_it(
+async def test_who_is_kept_for_residency_and_visa_services(
     first: str, service: str, line: str
 ) -> None:
-    # found by the fresh-clone tester: «لمراتي» was dropped, and the officer could not
-    # tell whose iqama number it was
+    """Found by the fresh-clone tester: «لمراتي» was dropped, and the officer could not
+    tell whose iqama number it was (a0aeeec added it to the description). These services
+    now ask an individual «لمن هذا الطلب؟» (seed 001: a resident files only for those who
+    belong to their account), so the words answer that question: not asked, shown in the
+    summary, filed as the answer."""
     chat, gateway = _chat()
     await chat.text(first)
     await chat.tap(f"s:{service}")
+    assert "q:family" not in chat.choice_ids and "q:someone_else" not in chat.choice_ids
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
     await chat.text("2000000006")
@@ -125,20 +131,31 @@ async def test_who_is_kept_for_a_service_that_does_not_ask_it(
     await chat.tap("done")
     assert line in chat.said  # the summary the person checks
     await chat.tap("confirm")
-    assert gateway.submissions[0].description == f"{words}\n{line}"  # what the officer reads
+    (filed,) = gateway.submissions
+    assert filed.eligibility["for_whom"] == "family"  # what the officer reads
+    assert filed.description == words
 
 
-async def test_nobody_named_adds_no_line() -> None:
+async def test_nobody_named_is_asked_and_someone_else_is_refused() -> None:
+    """Seed 001 («بالنسبة للمقيمين فمن الضروري أن يتبع لمالك الحساب الذي تم إرسال من خلاله
+    الطلب»): nobody named, the question is asked; «شخص آخر» is refused with the way an
+    establishment files for its workers, and nothing is filed."""
     chat, gateway = _chat()
     await chat.text("ابي تأشيرة خروج وعودة")
     await chat.tap("s:exit_reentry_visa")
-    while any(c.startswith("q:") for c in chat.choice_ids):
-        await chat.tap(chat.choice_ids[0])
-    await chat.text("2000000006")
-    await chat.contact(PHONE)
-    await chat.text("أحتاج تأشيرة خروج وعودة للسفر الشهر القادم")
-    await chat.media()
-    await chat.tap("done")
-    assert "لمن هذا الطلب؟" not in chat.said
-    await chat.tap("confirm")
-    assert gateway.submissions[0].description == "أحتاج تأشيرة خروج وعودة للسفر الشهر القادم"
+    assert FOR_WHOM in chat.said
+    assert chat.choice_ids[:3] == ["q:self", "q:family", "q:someone_else"]
+    await chat.tap("q:someone_else")
+    assert "لا يُقبل الطلب إلا من صاحب الشأن نفسه" in chat.said
+    assert "بصفتك منشأة" in chat.said
+    assert "other" in chat.choice_ids  # another service, or cancel
+    assert not gateway.submissions
+
+
+async def test_an_establishment_is_not_asked_for_whom() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("ابي تأشيرة خروج وعودة لعامل")
+    await chat.tap("s:exit_reentry_visa")
+    assert FOR_WHOM not in chat.said and "q:someone_else" not in chat.choice_ids

@@ -70,7 +70,9 @@ async def test_a_wish_in_words_is_offered_and_what_was_given_is_kept(
     assert filed.service_id == "exit_reentry_visa"
     assert filed.identity_number == RESIDENT and filed.phone == PHONE
     assert filed.description == DESCRIPTION
-    assert filed.eligibility == {}
+    # iqama renewal's «أين صاحب الإقامة الآن؟» is dropped; «لمن هذا الطلب؟» is the new
+    # service's too, answered by the first words' «اقامتي» (keywords.json early_answers)
+    assert filed.eligibility == {"for_whom": "self"}
 
 
 async def test_no_keeps_the_service_and_the_wish_is_not_the_description(

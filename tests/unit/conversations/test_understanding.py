@@ -33,8 +33,10 @@ def _ctx(locale: str, **answers: Any) -> Ctx:
     return Ctx(state, Origin("test", "u1", "e1"), CATALOGUE, MemoryGateway(), NOW)
 
 
-def _question(service_id: str, locale: str) -> tuple[Option, ...]:
-    ctx = _ctx(locale, service=service_id, question=0)
+def _question(service_id: str, question_id: str, locale: str) -> tuple[Option, ...]:
+    asked = CATALOGUE.get(service_id).questions_for("individual")
+    index = [q.id for q in asked].index(question_id)
+    ctx = _ctx(locale, service=service_id, question=index)
     return intake.ask_question(ctx).choices
 
 
@@ -60,7 +62,7 @@ def _options(name: str, locale: str) -> list[tuple[str, str]]:
         "belongs": "dependents", "worker_belongs": "absence_report", "for_whom": "passport_issue",
     }  # fmt: skip
     if name in questions:
-        choices = _question(questions[name], locale)
+        choices = _question(questions[name], name, locale)
     else:
         choices = built[name]().choices
     return [(o.id, o.label) for o in choices]

@@ -160,8 +160,29 @@ def test_visit_visa_extension_is_for_syrians_and_yemenis_only(catalogue: Catalog
 
 
 def test_iqama_renewal_inside_or_outside_the_kingdom(catalogue: Catalogue) -> None:
-    (question,) = catalogue.get("iqama_renew").questions
+    (question,) = [q for q in catalogue.get("iqama_renew").questions if q.id == "location"]
     assert {o.id for o in question.options if o.allowed} == {"inside", "outside"}
+
+
+@pytest.mark.parametrize(
+    "service_id", ["iqama_issue", "iqama_renew", "exit_reentry_visa", "final_exit_visa"]
+)
+def test_a_resident_files_residency_and_visas_only_for_those_who_belong_to_them(
+    catalogue: Catalogue, service_id: str
+) -> None:
+    """Seeds 001 («بالنسبة للمقيمين فمن الضروري أن يتبع لمالك الحساب») and 004 (the person
+    concerned files from their own account): an individual is asked «لمن هذا الطلب؟»
+    first; themselves or a dependant of theirs is allowed, anyone else is refused; an
+    establishment (filing for its workers) is not asked. Found by the fresh-clone tester:
+    these services asked nothing of the kind."""
+    service = catalogue.get(service_id)
+    first = service.questions_for("individual")[0]
+    assert first.id == "for_whom" and first.text["ar"] == "لمن هذا الطلب؟"
+    assert first.option("self").allowed and first.option("family").allowed
+    refused = first.option("someone_else")
+    assert not refused.allowed and refused.refusal is not None
+    assert "منشأة" in refused.refusal["ar"] and "establishment" in refused.refusal["en"]
+    assert all(q.id != "for_whom" for q in service.questions_for("establishment"))
 
 
 def test_dependents_must_belong_to_the_account_owner(catalogue: Catalogue) -> None:

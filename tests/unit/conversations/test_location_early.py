@@ -1,0 +1,72 @@
+"""Where the iqama holder is, said in the first words, answers iqama renewal's «أين صاحب
+الإقامة الآن؟» (found by the fresh-clone tester: «ابي اجدد اقامتي وانا في الرياض» was
+still asked it). The words are data (conversations/data/keywords.json, ``early_answers``
+under ``location:inside`` / ``location:outside``): a place said of where the person is,
+never a city named alone («فرع الرياض»)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.keywords import early_answers
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import DESCRIPTION, PHONE, RESIDENT
+
+WHERE = "أين صاحب الإقامة الآن؟"
+
+
+def _chat() -> tuple[Chat, MemoryGateway]:
+    gateway = MemoryGateway()
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle), gateway
+
+
+@pytest.mark.parametrize(
+    ("first", "label", "option"),
+    [
+        ("ابي اجدد اقامتي وانا في الرياض", "داخل المملكة", "inside"),
+        ("السلام عليكم اقامتي انتهت وانا بجدة", "داخل المملكة", "inside"),
+        ("ابي اجدد اقامتي وانا برا المملكة", "خارج المملكة", "outside"),
+        ("اقامتي انتهت وانا في مصر ابي اجددها", "خارج المملكة", "outside"),
+    ],
+)
+async def test_a_place_in_the_first_words_answers_where_and_is_filed(
+    first: str, label: str, option: str
+) -> None:
+    chat, gateway = _chat()
+    await chat.text(first)
+    await chat.tap("s:iqama_renew")
+    assert f"سجّلتُ إجابة «{WHERE}»: «{label}»" in chat.said
+    assert "q:inside" not in chat.choice_ids  # not asked
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    assert f"{WHERE} {label}" in chat.said  # the summary shows it
+    await chat.tap("confirm")
+    assert gateway.submissions[0].eligibility["location"] == option
+
+
+async def test_english_words_and_back_to_change_it() -> None:
+    chat, _gateway = _chat()
+    await chat.text("I need to renew my iqama, I'm in Jeddah")
+    await chat.tap("s:iqama_renew")
+    assert "«Where is the iqama holder now?»: «Inside the kingdom»" in chat.said
+    await chat.text("back")
+    assert "Where is the iqama holder now?" in chat.said and "q:outside" in chat.choice_ids
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "ابي اجدد اقامتي",
+        "ابي اجدد اقامتي من فرع الرياض",  # a city, not where the person is
+        "انا في الرياض واقامة زوجتي وهي برا المملكة",  # both: asked
+    ],
+)
+def test_no_place_or_two_places_answer_nothing(words: str) -> None:
+    assert "location" not in early_answers(words)
