@@ -111,10 +111,13 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class Unsupported:
-    """Something the bot cannot use here: a location, a poll, a game...; `kind` names it."""
+    """Something the bot cannot use here: a location, a poll, a game...; `kind` names it.
+    ``place``: a location's point, (latitude, longitude) in degrees, when the channel read
+    it (it may answer where the iqama holder is: conversations.flows.early_place)."""
 
     origin: Origin
     kind: str
+    place: tuple[float, float] | None = None
 
 
 Event = Text | Choice | Media | Contact | Command | Unsupported

@@ -27,6 +27,7 @@ from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
+from conversations.flows.early_place import keep_place, place_option
 from conversations.flows.numbers_first import number_first
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
@@ -94,6 +95,12 @@ class Moves(EngineParts):
             replies = self._restart(ctx)
             kept = keep_contact(ctx, event)
             return [Reply(kept), *replies] if kept is not None else replies
+        if place_option(event) is not None and ctx.state.step != "done":
+            # a location shared before anything: kept for «أين صاحب الإقامة الآن؟»
+            # (early_place); after filing it is not needed, as before
+            replies = self._restart(ctx)
+            placed = keep_place(ctx, event)
+            return [Reply(placed), *replies] if placed is not None else replies
         polite = unheard(ctx, event)
         if polite is not None:
             # a voice note, a video, a sticker: said why it was not used, above the first

@@ -16,6 +16,7 @@ Mixed into :class:`conversations.engine.Engine`; split from it to keep one idea 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,10 +24,11 @@ from typing import Any
 from conversations import edits, knowledge
 from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
-from conversations.events import Choice, Contact, Event, Media, Reply, Text
+from conversations.events import Choice, Contact, Event, Media, Reply, Text, Unsupported
 from conversations.flow import Ctx, Retry, Step
 from conversations.flows.early_files import keep_early, takes_early
 from conversations.flows.early_phone import keep_contact
+from conversations.flows.early_place import place_answer
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.flows.status import number_after_answer
 from conversations.keywords import courtesy, is_undo_word
@@ -326,6 +328,9 @@ class Routing(
             m.greeted = salute(m.ctx, kind) + "\n"
         return None
 
+    async def _tapped(self, m: _Message, choice: Choice) -> list[Reply]:
+        return await self._step_answer(dataclasses.replace(m, chosen=choice))
+
     async def _step_answer(self, m: _Message) -> list[Reply]:
         """The current step's answer to the message (or the polite word for a kind of
         message no step can use), then the move it asks for."""
@@ -337,6 +342,11 @@ class Routing(
             if kept is not None:
                 asked = self._ask(ctx)
                 return [dataclasses.replace(asked, text=f"{kept}\n{asked.text}")]
+        if isinstance(event, Unsupported) and state.flow == self.flow.name:
+            # a shared location answers «أين صاحب الإقامة الآن؟» or is kept for it (early_place)
+            placed = await place_answer(ctx, event, functools.partial(self._tapped, m), self._ask)
+            if placed is not None:
+                return placed
         if isinstance(event, Media) and takes_early(state, self.flow.name):
             # a photo before a service is chosen: kept for the request (conversations.
             # flows.early_files); its caption read as if typed

@@ -202,7 +202,10 @@ def translate_message(message: Message, update_id: int, *, edited: bool = False)
     content_type = message.content_type
     if content_type in _UNSUPPORTED:
         # ContentType is a str enum; str() of it would give "ContentType.LOCATION".
-        return Unsupported(origin=origin, kind=ContentType(content_type).value)
+        # A location's (or a venue's) point may answer where the iqama holder is.
+        point = message.location
+        place = None if point is None else (float(point.latitude), float(point.longitude))
+        return Unsupported(origin=origin, kind=ContentType(content_type).value, place=place)
     log.debug("ignoring a %s message in chat %s", content_type, message.chat.id)
     return None
 

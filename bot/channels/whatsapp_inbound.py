@@ -260,7 +260,10 @@ def _translate(inbound: Inbound, origin: Origin, kind: str, body: JSON, raw: JSO
         media, sha256 = _media(origin, kind, body)
         return replace(inbound, event=media, sha256=sha256)
     if kind == "location":
-        return replace(inbound, event=Unsupported(origin=origin, kind="location"))
+        # its point may answer where the iqama holder is (conversations.flows.early_place)
+        lat, lon = body.get("latitude"), body.get("longitude")
+        place = None if lat is None or lon is None else (float(lat), float(lon))
+        return replace(inbound, event=Unsupported(origin=origin, kind="location", place=place))
     if kind == "contacts":
         return replace(inbound, event=_contact(origin, raw, inbound.sender))
     if kind == "request_welcome":

@@ -204,7 +204,8 @@ async def test_video_note_is_a_video(bot: Bot, updates: UpdateFactory) -> None:
 
 async def test_location_is_unsupported(bot: Bot, updates: UpdateFactory) -> None:
     raw = updates.location(USER)
-    assert translate(bot, raw) == Unsupported(origin(raw), "location")
+    # with its point, which may answer where the iqama holder is (early_place)
+    assert translate(bot, raw) == Unsupported(origin(raw), "location", (24.7136, 46.6753))
 
 
 @pytest.mark.parametrize(
@@ -247,9 +248,11 @@ async def test_other_unsupported(
     raw = updates.text(USER, "x")
     del raw["message"]["text"]
     raw["message"][field] = value
+    place = None
     if field == "venue":
         raw["message"]["location"] = value["location"]  # Telegram sends both
-    assert translate(bot, raw) == Unsupported(origin(raw), kind)
+        place = (24.7, 46.6)
+    assert translate(bot, raw) == Unsupported(origin(raw), kind, place)
 
 
 async def test_service_messages_get_no_event(bot: Bot, updates: UpdateFactory) -> None:

@@ -104,8 +104,9 @@ def test_image_and_document_carry_media_id_type_and_announced_checksum(p: Payloa
 def test_voice_location_and_stickers_reach_the_engine_to_be_refused(p: PayloadFactory) -> None:
     voice = only(p.voice(MONA, "1"))
     assert isinstance(voice.event, Media) and voice.event.kind == "voice"
+    # with its point, which may answer where the iqama holder is (early_place)
     assert only(p.location(MONA)).event == Unsupported(
-        Origin("whatsapp", MONA.key, p.last_wamid, p.last_wamid), "location"
+        Origin("whatsapp", MONA.key, p.last_wamid, p.last_wamid), "location", (24.7136, 46.6753)
     )
     sticker = p.messages(MONA, p.message(MONA, "sticker", {"id": "9", "mime_type": "image/webp"}))
     assert only(sticker).event.kind == "sticker"

@@ -1,0 +1,107 @@
+"""A location shared in the chat (Telegram's or WhatsApp's location message) as the answer
+to iqama renewal's «أين صاحب الإقامة الآن؟» (domain/data/services.json, question
+``location``; domain.places tells inside from outside the Kingdom).
+
+Found by the fresh-clone tester: a location sent before or at that question got «شكرًا،
+لكن الموقع غير مطلوب هنا» and the question was asked anyway. Now, at the question it is
+the answer, as a tap on «داخل المملكة» or «خارج المملكة» would be; before it (no service
+chosen yet, or the service's earlier question) it is kept with the answers the person's
+words gave (EARLY_ANSWERS, in the dialogue state, so any worker reads it) and the
+question is passed with the usual line saying what was noted and that «Back» changes it.
+Where no question asks for a place it is still «not needed here», and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+
+from conversations.events import Choice, Event, Reply, Unsupported
+from conversations.flow import Ctx
+from conversations.flows.intake_service import EARLY_ANSWERS, questions_of
+from domain.catalogue import local
+from domain.places import in_kingdom
+
+#: The question a place answers, and its options (domain/data/services.json).
+LOCATION = "location"
+INSIDE, OUTSIDE = "inside", "outside"
+#: The intake's steps before a service is chosen ("": before the first question).
+_BEFORE_SERVICE = ("", "applicant", "group", "service", "suggest", "refused")
+
+
+def place_option(event: Event) -> str | None:
+    """:data:`INSIDE` or :data:`OUTSIDE` for a shared location that carries its point;
+    None for anything else."""
+    if not isinstance(event, Unsupported) or event.place is None:
+        return None
+    return INSIDE if in_kingdom(*event.place) else OUTSIDE
+
+
+def place_choice(ctx: Ctx, event: Event) -> Choice | None:
+    """At the location question, the option the shared point means, as a tap on it; None
+    elsewhere or for anything but a located place."""
+    option = place_option(event)
+    if option is None or ctx.state.step != "question" or not ctx.state.answers.get("service"):
+        return None
+    questions = questions_of(ctx)
+    index = int(ctx.state.answers.get("question", 0))
+    if index >= len(questions) or questions[index].id != LOCATION:
+        return None
+    return Choice(event.origin, f"q:{option}")
+
+
+def keep_place(ctx: Ctx, event: Event) -> str | None:
+    """Keeps the shared point's answer for the location question still to come (no service
+    chosen yet, or the chosen one asks it later); the line that says so. None when it is
+    not a located place or nothing to come asks where (then it is «not needed here»)."""
+    option = place_option(event)
+    if option is None:
+        return None
+    answers = ctx.state.answers
+    if answers.get("service"):
+        later = any(q.id == LOCATION for q in questions_of(ctx))
+        if not later or LOCATION in answers.get("eligibility", {}) or ctx.state.editing:
+            return None
+    elif ctx.state.step not in _BEFORE_SERVICE:
+        return None
+    answers[EARLY_ANSWERS] = {**answers.get(EARLY_ANSWERS, {}), LOCATION: option}
+    _ = ctx.texts.gettext
+    where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+    return _(
+        "Thank you: your location shows you are %(where)s. I have kept that for your request, in case it asks where the iqama holder is."
+    ) % {"where": where}
+
+
+def noted_above(ctx: Ctx, tapped: Choice, replies: list[Reply]) -> list[Reply]:
+    """``replies`` to the location question answered by a shared point (``tapped``, its
+    option as a tap), led by the line that says what was noted and that «Back» changes it."""
+    questions = questions_of(ctx)
+    question = next((q for q in questions if q.id == LOCATION), None)
+    if question is None or not replies:
+        return replies
+    label = local(question.option(tapped.id.removeprefix("q:")).label, ctx.locale)
+    line = ctx.texts.gettext(
+        "From the location you shared, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+    ) % {"question": local(question.text, ctx.locale), "answer": label}
+    first = replies[0]
+    return [dataclasses.replace(first, text=f"{line}\n{first.text}"), *replies[1:]]
+
+
+async def place_answer(
+    ctx: Ctx,
+    event: Unsupported,
+    tap: Callable[[Choice], Awaitable[list[Reply]]],
+    ask: Callable[[Ctx], Reply],
+) -> list[Reply] | None:
+    """The replies to a shared location in the request: at the location question, the
+    step's answer to ``tap`` on the option its point means, led by what was noted; before
+    it, the line that it is kept, above the step's question again (``ask``). None when it
+    is neither (the caller says a location is not needed here)."""
+    tapped = place_choice(ctx, event)
+    if tapped is not None:
+        return noted_above(ctx, tapped, await tap(tapped))
+    placed = keep_place(ctx, event)
+    if placed is None:
+        return None
+    asked = ask(ctx)
+    return [dataclasses.replace(asked, text=f"{placed}\n{asked.text}")]
