@@ -32,12 +32,13 @@ from domain.normalize import strip_invisible
 log = logging.getLogger(__name__)
 
 #: The staff group's commands (bot.staff.router), and two an officer may expect there:
-#: «/desk», and «/export», which the terminal makes. «/start» and «/help» are the
-#: residents' too, and stay theirs.
+#: «/desk», and «/export», which the terminal makes. «/start», «/help» and «/note» (a
+#: note on one's own request: conversations.say_commands) are the residents' too, and stay
+#: theirs: an officer may file requests of their own.
 STAFF_COMMANDS: Final = frozenset(
     {
         "find", "overdue", "waiting", "mine", "unassigned", "takeover", "block",
-        "unblock", "note", "stats", "desk", "export",
+        "unblock", "stats", "desk", "export",
     }
 )  # fmt: skip
 

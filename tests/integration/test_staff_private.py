@@ -101,9 +101,11 @@ async def test_an_officer_is_told_where_staff_commands_work(two: Two) -> None:
     ]
     # an officer named in TAWASUL_OFFICER_IDS, not in the group, likewise
     assert await two.say(1, CONFIGURED, "/mine") == [f"يعمل الأمر /mine {IN_THE_GROUP}"]
-    # /start is the residents' own: an officer who sends it is welcomed like anyone
-    welcome = await two.say(0, OFFICER, "/start")
-    assert welcome and IN_THE_GROUP not in " ".join(welcome)
+    # /start and /note (a note on one's own request) are the residents' own too: an
+    # officer who sends them is answered like anyone
+    for text in ("/start", "/note 4512345671"):
+        said = await two.say(0, OFFICER, text)
+        assert said and IN_THE_GROUP not in " ".join(said)
 
 
 async def test_anyone_else_typing_a_staff_command_gets_the_residents_dialogue(
