@@ -18,7 +18,11 @@ from bot.abuse.blocks import BlockList, BlockOutcome
 from bot.staff.actors import actor_name
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
-from domain.identity import InvalidIdentityNumber, parse_identity_number
+from domain.identity import (
+    InvalidIdentityNumber,
+    parse_establishment_number,
+    parse_identity_number,
+)
 from domain.luhn import luhn_checksum_valid
 from domain.normalize import digits_only
 from domain.request_number import (
@@ -93,10 +97,11 @@ class BlockHandlers(StaffGroup):
         """Why the ten digits after /block or /unblock are not a request number, said
         plainly: a request number whose check digit (the last) does not match, an
         identity, iqama or border number whose check digit does not match, or a valid
-        identity or establishment number (blocking takes the request number). None for a
-        request number, and for anything else (the usage answers that). Found by the
-        review of session 10: a number with a wrong check digit got the usage line, as if
-        no number had been written."""
+        identity, iqama, border or establishment number (blocking takes the request number).
+        None for a request number, and for anything else, a mobile number among them (the
+        usage answers that). Found by the review of session 10: a number with a wrong check
+        digit got the usage line, as if no number had been written; and a mobile number was
+        then called an identity number."""
         _ = self._
         digits = digits_only(text.strip())
         if len(digits) != REQUEST_NUMBER_LENGTH or not digits.isascii():
@@ -114,6 +119,13 @@ class BlockHandlers(StaffGroup):
                 return _(
                     "«%(number)s» is not a valid identity, iqama or border number: its last digit (the check digit) does not match the others. Blocking takes the request number, for example: %(example)s"
                 ) % {"number": digits, "example": example}
+        else:
+            try:
+                parse_establishment_number(digits)
+            except InvalidIdentityNumber:
+                # a mobile (05…) or another number of no known kind: naming it an identity
+                # number would mislead (review 10, item 8); the usage line says what to write
+                return None
         return _(
             "«%(number)s» is an identity or establishment number, not a request number. Blocking takes the request number (/find %(number)s lists that person's requests), for example: %(example)s"
         ) % {"number": digits, "example": example}

@@ -236,6 +236,13 @@ async def test_a_wrong_check_digit_is_named_plainly_by_block_and_unblock(two: Tw
     said = await two.staff(1, "/block 2000000006 سبب")
     assert "رقم هوية أو منشأة، وليس رقم طلب" in said and "/find 2000000006" in said
     assert "وليس رقم طلب" in await two.staff(0, "/unblock 3000000000")
+    assert "/find 7001234567" in await two.staff(1, "/block 7001234567 سبب")
+    # a mobile number is no identity number: the usage line, not «رقم هوية أو منشأة»
+    # (review 10, item 8)
+    said = await two.staff(0, "/block 0551234567 سبب")
+    assert "يُرجى كتابة رقم الطلب والسبب" in said and "رقم هوية" not in said
+    said = await two.staff(1, "/unblock 0551234567")
+    assert "/unblock 4512345671" in said and "رقم هوية" not in said
     assert await two.count(Block) == 0
     # the right number still blocks
     assert "حُظِر صاحب الطلب" in await two.staff(0, f"/block {number} رسائل مسيئة")
