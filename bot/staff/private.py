@@ -7,7 +7,10 @@ officer (checked as for every staff action: :class:`bot.staff.auth.OfficerAuth`,
 group's members and ``TAWASUL_OFFICER_IDS``, cached in Redis for every worker) gets one
 short line saying where the command works; anyone else typing the same words is a
 resident like any other, and gets the residents' dialogue as before. ``/export`` is made
-at the terminal, so its line says how.
+at the terminal, so its line says how. The residents' own commands (``/start``,
+``/help``, ``/note``, ``/rate``, ``/reconsider``, ``/status``, ``/lang``, ``/contact``) are
+never intercepted: an officer may have requests of their own. When Redis cannot be read
+for the officer check, the message goes on to the residents' router, which apologises.
 
 A middleware on the dispatcher's messages, so that it comes before the residents' router.
 Nothing is stored: a redelivered update is answered again (Telegram redelivers only an
@@ -24,6 +27,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message, TelegramObject
+from redis.exceptions import RedisError
 
 from bot.staff.auth import OfficerAuth
 from bot.staff.views import StaffViews
@@ -71,7 +75,14 @@ class OfficersInPrivate:
         bot = data.get("bot")
         if command is None or event.from_user is None or not isinstance(bot, Bot):
             return await handler(event, data)
-        if not await self._auth.is_officer(bot, event.from_user.id):
+        try:
+            officer = await self._auth.is_officer(bot, event.from_user.id)
+        except RedisError:
+            # who is an officer is cached in Redis; with Redis away the residents' router
+            # answers (its apology asks to send it again) rather than nobody (review 10)
+            log.warning("could not tell whether a private /%s came from an officer", command)
+            return await handler(event, data)
+        if not officer:
             return await handler(event, data)  # a resident who typed the same words
         try:
             await bot.send_message(event.chat.id, self.line(command))

@@ -7,6 +7,8 @@ group; anyone else typing the same is a resident and gets the dialogue as before
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import build_dispatcher, make_bot
@@ -28,6 +32,7 @@ from bot.staff.desk import StaffDesk
 from bot.staff.router import staff_into
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
+from conversations.turns import apology
 from domain.catalogue import load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
@@ -56,6 +61,14 @@ class Two:
 
 @pytest.fixture
 async def two(
+    redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> AsyncIterator[Two]:
+    async with _two(redis_client, db_sessionmaker, tmp_path) as workers:
+        yield workers
+
+
+@contextlib.asynccontextmanager
+async def _two(
     redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> AsyncIterator[Two]:
     settings = Settings(
@@ -101,9 +114,12 @@ async def test_an_officer_is_told_where_staff_commands_work(two: Two) -> None:
     ]
     # an officer named in TAWASUL_OFFICER_IDS, not in the group, likewise
     assert await two.say(1, CONFIGURED, "/mine") == [f"يعمل الأمر /mine {IN_THE_GROUP}"]
-    # /start and /note (a note on one's own request) are the residents' own too: an
-    # officer who sends them is answered like anyone
-    for text in ("/start", "/note 4512345671"):
+    # /start, /note (a note on one's own request) and the other residents' commands are
+    # theirs too: an officer who sends them is answered like anyone
+    for text in (
+        "/start", "/note 4512345671", "/rate 4512345671 5", "/reconsider 4512345671",
+        "/status", "/lang", "/contact",
+    ):  # fmt: skip
         said = await two.say(0, OFFICER, text)
         assert said and IN_THE_GROUP not in " ".join(said)
 
@@ -116,3 +132,23 @@ async def test_anyone_else_typing_a_staff_command_gets_the_residents_dialogue(
     for worker, text in ((1, "/export"), (0, "/desk"), (1, "/find 4512345671")):
         said = await two.say(worker, STRANGER, text)
         assert said and not any(IN_THE_GROUP in s or "الطرفية" in s for s in said)
+
+
+async def test_with_redis_away_a_staff_command_in_private_gets_the_outage_apology(
+    db_sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """Review 10, item 4: the officer check reads Redis before the residents' router; with
+    Redis away it raised there and the person was answered nothing. Now the message goes
+    on to the residents' dialogue, whose apology says to send it again."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    nowhere = Redis(host="127.0.0.1", port=port, retry=Retry(NoBackoff(), 0))
+    try:
+        async with _two(nowhere, db_sessionmaker, tmp_path) as two:
+            for worker, user in ((0, STRANGER), (1, OFFICER)):
+                assert await two.say(worker, user, "/unassigned") == [apology("ar")]
+            # an officer named in TAWASUL_OFFICER_IDS needs no Redis to be known
+            assert await two.say(0, CONFIGURED, "/mine") == [f"يعمل الأمر /mine {IN_THE_GROUP}"]
+    finally:
+        await nowhere.aclose()
