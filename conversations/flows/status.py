@@ -15,7 +15,7 @@ from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
 from conversations.flows.intake import number_in_words, number_problem
-from conversations.flows.numbers_first import number_first
+from conversations.flows.intake_numbers import shape_names
 from conversations.formatting import format_due_date, isolate
 from conversations.notifications import answer_choice_id, status_name
 from conversations.ports import (
@@ -29,7 +29,9 @@ from conversations.their_say import note_id, reconsider_id
 from domain.catalogue import local
 from domain.identity import InvalidIdentityNumber, parse_identity_number
 from domain.normalize import clean_input, digits_only
+from domain.number_shapes import number_shape
 from domain.request_number import (
+    FIRST_DIGITS,
     REQUEST_NUMBER_LENGTH,
     InvalidRequestNumber,
     parse_request_number,
@@ -221,6 +223,12 @@ async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outco
     except InvalidRequestNumber as error:
         ctx.state.step = ctx.state.step or "number"
         return Retry(request_number_problem(ctx, error))
+    if number[0] not in FIRST_DIGITS:
+        # an identity, establishment or mobile number is no request number: it is named,
+        # and neither looked up nor counted, so it never becomes an attempt counter's key
+        # (found by the reviewer: «…:num:1000000008» in Redis, a status attempt spent)
+        ctx.state.step = ctx.state.step or "number"
+        return Retry(_not_a_request_number(ctx, number))
     # one query, the same whether a number someone else filed exists or not (issue 15.2)
     view = await ctx.gateway.status_for_owner(number, ctx.origin.channel, ctx.origin.user_key)
     if view is not None:
@@ -235,6 +243,17 @@ async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outco
         return await _refused(ctx, limiter, number, attempt.wait_s)
     ctx.state.answers.update(number=number, paid=True, left=attempt.left)
     return Next("identity")
+
+
+def _not_a_request_number(ctx: Ctx, number: str) -> str:
+    """What ten digits that cannot be a request number look like (an identity number, an
+    establishment's or a mobile), and the request number asked for again."""
+    _ = ctx.texts.gettext
+    shape = number_shape(number)
+    if shape is None or shape == "request":
+        return _("That is not a request number: please check it.")
+    said = _("This looks like %(what)s.") % {"what": shape_names(ctx)[shape]}
+    return f"{said}\n{ask_number(ctx).text}"
 
 
 def request_number_problem(ctx: Ctx, error: InvalidRequestNumber) -> str:
@@ -366,10 +385,14 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
 def number_after_answer(state: DialogueState, event: Event) -> str | None:
     """The 10 digits of a lone number typed right after a status answer (nothing under
     way), to be looked up as a request number even when its check digit fails, so that
-    the person is told it looks mistyped; None for anything else. A right identity or
-    establishment number (the start of a new request) and a mobile number are left to
-    the first menu. Found by the fresh-clone tester: «1234567890» typed after a status
-    answer got the main menu alone, with no word about the number."""
+    the person is told it looks mistyped; None for anything else. A number that starts
+    as no request number does (:data:`domain.request_number.FIRST_DIGITS`): an identity
+    or establishment number, right or with a slip (the start of a new request), and a
+    mobile number, is left to the first menu, which keeps it or names the slip. Found by
+    the fresh-clone tester: «1234567890» typed after a status answer got the main menu
+    alone, with no word about the number (the menu now names its slip); and by the
+    reviewer: «1000000007» there led into a look-up, where the corrected identity number
+    typed next was taken for a request number and spent a status attempt."""
     if not isinstance(event, Text) or state.step not in ("", "done"):
         return None
     if state.status_turn is None or not state.handled or state.handled[-1] != state.status_turn:
@@ -380,17 +403,17 @@ def number_after_answer(state: DialogueState, event: Event) -> str | None:
         return None
     if len(bare) != sum(ch.isdigit() for ch in typed) or any(ch.isalpha() for ch in typed):
         return None  # words, or other numbers, with it: read as ever
-    if bare.startswith("0") or number_first(typed):
+    if bare[0] not in FIRST_DIGITS:
         return None
     return bare
 
 
 def _is_request_number(typed: str) -> bool:
     try:
-        parse_request_number(typed)
+        number = parse_request_number(typed)
     except InvalidRequestNumber:
         return False
-    return True
+    return number[0] in FIRST_DIGITS
 
 
 def build_status_flow(limiter: AttemptLimiter) -> Flow:

@@ -24,7 +24,7 @@ async def test_a_number_after_a_status_answer_is_read_as_a_request_number(
     mine = await _file(alice[0], A_ID, A_PHONE, A_WORDS)
     bob = Chat(two_workers[1].engine.handle, channel="telegram", user="200")
     theirs = await _file(bob, B_ID, "+966501112224", "جوازي منتهي وأبي أجدده من الخارج")
-    for typed in ("1234567890", "١٢٣٤ ٥٦٧ ٨٩٠"):
+    for typed in ("4512345670", "٤٥١٢ ٣٤٥ ٦٧٠"):
         await alice[1].send(Command(alice[1].origin(), "status", ""))
         assert f"الطلب رقم {mine}" in plain(alice[1].said)
         await alice[0].text(typed)  # the other worker takes the next message
