@@ -17,6 +17,7 @@ note is sent only when they send it), so their words are never read as a new req
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
@@ -29,22 +30,41 @@ from conversations.say_parts import TheirSay, typed_rating
 from conversations.stray_files import recent_reconsideration
 from conversations.their_say import rate_id, rating_labels, reconsider_id
 from domain.normalize import clean_input, to_ascii_digits
-from domain.request_number import InvalidRequestNumber, parse_request_number
+from domain.request_number import (
+    REQUEST_NUMBER_LENGTH,
+    InvalidRequestNumber,
+    parse_request_number,
+)
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
 
 #: The commands, and the say each one is (the ids of :mod:`conversations.their_say`).
 SAY_COMMANDS = {"rate": "rate", "note": "note", "reconsider": "recon"}
 
+# a group of a number as typed: digits, dashes between them («451-234-5671»)
+_NUMBER_GROUP = re.compile(r"[0-9]+(?:[\-\u2010-\u2015][0-9]+)*")
+
 
 def split_arguments(what: str, args: str) -> tuple[str, str]:
-    """(the request number as typed, the rating as typed) of a command's arguments: for
-    ``rate`` the last word is the rating when there are two or more («5971 041 966 ٥»);
-    the rest is the number, in any digits, with spaces or dashes."""
+    """(the request number as typed, the rating as typed) of a command's arguments, in
+    any digits. For ``rate`` the number is the shortest run of leading words made of
+    digits (spaces or dashes between groups: «451 234 5671») whose digits make
+    :data:`REQUEST_NUMBER_LENGTH` or more, and the rest, any number of words, is the
+    rating («سيء جدا», «5 stars», «٥»); when no such run reaches ten digits, the leading
+    digit words are the number and the rest the rating. Found by the reviewer: the last
+    word alone was the rating, so «/rate N سيء جدا» and «/rate 451 234 5671 5» were told
+    the number has 10 digits. For the other commands every word is the number."""
     words = to_ascii_digits(clean_input(args)).split()
-    if what == "rate" and len(words) >= 2:
-        return " ".join(words[:-1]), words[-1]
-    return " ".join(words), ""
+    if what != "rate":
+        return " ".join(words), ""
+    digits = 0
+    taken = 0
+    for word in words:
+        if not _NUMBER_GROUP.fullmatch(word) or digits >= REQUEST_NUMBER_LENGTH:
+            break
+        digits += sum(ch.isdigit() for ch in word)
+        taken += 1
+    return " ".join(words[:taken]), " ".join(words[taken:])
 
 
 class SayCommands(TheirSay):
