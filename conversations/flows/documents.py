@@ -61,18 +61,8 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         file_kept(ctx.state)
         if not album_once(ctx, event.album_id, "ok"):
             return Stay(())
-        if event.album_id is not None:
-            return Stay((album_received(ctx, event),))
-        return Stay(
-            (
-                ngettext(
-                    "Received %(count)d file. Send more, or press «Done» when you have finished.",
-                    "Received %(count)d files. Send more, or press «Done» when you have finished.",
-                    len(kept),
-                )
-                % {"count": len(kept)},
-            )
-        )
+        # alone or an album, in the same words on every channel (file_counts)
+        return Stay((album_received(ctx, event),))
     if isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):
         # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description;
         # «ما تغير شي، تمام», «nothing changed, ok»: nothing more to add, so done as well

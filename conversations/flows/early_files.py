@@ -20,6 +20,7 @@ from __future__ import annotations
 from conversations.events import Media
 from conversations.flow import Ctx
 from conversations.flows.draft_files import album_once, file_refusal, files, take_file
+from conversations.flows.file_counts import album_kept_early
 from conversations.state import DialogueState
 from conversations.store_outage import file_kept
 
@@ -67,18 +68,7 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
     if reason is not None:
         return file_refusal(ctx, reason)
     file_kept(ctx.state)
-    if event.album_id is not None and event.album_size != 1:
-        # an album of one is a photo or a file (WhatsApp's, bot.channels.whatsapp_bursts)
-        return _(
-            "I have kept your files for your request: they will count among the documents when I ask for them."
-        )
-    if event.kind == "photo":
-        return _(
-            "I have kept your photo for your request: it will count among the documents when I ask for them."
-        )
-    return _(
-        "I have kept your file for your request: it will count among the documents when I ask for them."
-    )
+    return album_kept_early(ctx, event)
 
 
 def kept_so_far(ctx: Ctx) -> str | None:

@@ -77,10 +77,12 @@ def ask_phone(ctx: Ctx) -> Prompt:
         )
     if ctx.origin.phone_typed:
         # no button shares a number here (the terminal chat): typed, the channel vouches
+        # a foreign mobile (+ or 00) is taken as well, so the example says both
         return Prompt(
             _(
-                "Please type your mobile number, for example 05XXXXXXXX, so the request is linked to you."
+                "Please type your mobile number, so the request is linked to you: a Saudi one (for example 05XXXXXXXX), or one of another country with its code, starting with + or 00 (for example %(example)s)."
             )
+            % {"example": isolate(FOREIGN_EXAMPLE)}
         )
     return Prompt(
         _(
@@ -208,7 +210,9 @@ def _number_wanted(ctx: Ctx) -> str:
     if _asked_again(ctx):
         return _("Now I need your mobile number: type it, or press «My WhatsApp number».")
     if ctx.origin.phone_unverified or ctx.origin.phone_typed:
-        return _("Now I need your mobile number: please type it, for example 05XXXXXXXX.")
+        return _(
+            "Now I need your mobile number: please type it, a Saudi one (for example 05XXXXXXXX) or one of another country with its code (for example %(example)s)."
+        ) % {"example": isolate(FOREIGN_EXAMPLE)}
     return _("Now I need your mobile number: please press «Share my number».")
 
 

@@ -148,7 +148,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     second.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
     photo = tmp_path / "iqama.png"
     photo.write_bytes(samples.png(seed=31))
-    second.say(f"/photo {photo}", "ملف واحد")
+    second.say(f"/photo {photo}", "وصلتني الصورة")
     second.say("تم", "فضلًا راجع طلبك")
     second.say("1", "رقم الطلب")
     out = second.close()

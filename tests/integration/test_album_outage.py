@@ -206,7 +206,7 @@ async def test_a_photo_lost_past_the_wait_is_named_and_done_does_not_file_withou
     assert "لم تصلنا صورة" in o.texts()[-1] and await o.filed() == []
     # the person sends the photo again: kept, and «تم» goes on to the summary
     await say(a, o.photo(2, album=None))
-    assert "وصلني ملفان" in o.texts()[-1]  # «Received 2 files»
+    assert "وصلتني الصورة" in o.texts()[-1]  # «Received your photo»
     await say(a, o.updates.callback(SARA, "done"))
     assert "المرفقات: ملفان" in o.texts()[-1]
     await say(a, o.updates.callback(SARA, "confirm"))

@@ -52,7 +52,7 @@ async def _to_documents(chat: Chat) -> None:
     await chat.text("لا أستطيع الدخول إلى أبشر منذ أسبوع")
     assert "«تم»" in clean_input(chat.said), chat.said  # the documents step
     await chat.media(ref="photo-1")
-    assert "وصلني ملف واحد" in clean_input(chat.said), chat.said
+    assert "وصلتني الصورة" in clean_input(chat.said), chat.said
 
 
 async def test_a_photo_lost_on_one_worker_holds_done_on_the_other(
@@ -86,7 +86,7 @@ async def test_a_photo_lost_on_one_worker_holds_done_on_the_other(
         assert MISSING in clean_input(on_two.said), on_two.said
         # sent again: kept, and «تم» goes on to the summary with both photos
         await on_two.media(ref="photo-2")
-        assert "وصلني ملفان" in clean_input(on_two.said), on_two.said
+        assert "وصلتني الصورة" in clean_input(on_two.said), on_two.said
         await on_two.tap("done")
         summary = clean_input(on_two.said)
         assert SUMMARY in summary and "المرفقات: ملفان" in summary, summary

@@ -107,7 +107,7 @@ async def test_a_request_goes_on_across_a_failover(tmp_path: Path, sentinels: Se
         for chat, identity in zip(people, IDENTITIES, strict=True):
             await answered(chat, partial(chat.text, WORDS), "أرسل الآن صورًا")
             photo = partial(chat.media, ref=f"photo-{chat.user}")
-            await answered(chat, photo, "وصلني ملف واحد")
+            await answered(chat, photo, "وصلتني الصورة")
             summary = await answered(chat, partial(chat.tap, "done"), "فضلًا راجع طلبك")
             # the identity number given to the first master is in the summary
             assert identity in summary, summary

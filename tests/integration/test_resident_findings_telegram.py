@@ -39,7 +39,7 @@ async def test_a_photo_sent_three_times_and_a_damaged_pdf(rig: Rig) -> None:
         await rig.feed(USER, raw)
     assert (await rig.state(USER)).step == "attachments"
     page = samples.jpeg(seed=7)
-    assert "وصلني ملف واحد" in await rig.feed(USER, rig.photo(USER, page))
+    assert "وصلتني الصورة" in await rig.feed(USER, rig.photo(USER, page))
     for _ in range(2):
         assert "أرسلت هذا الملف من قبل" in await rig.feed(USER, rig.photo(USER, page))
     assert len((await rig.state(USER)).answers["attachments"]) == 1

@@ -8,9 +8,10 @@ import hashlib
 
 import pytest
 
+from conversations.engine import Engine
 from conversations.events import Media
 
-from .fakes import Chat
+from .fakes import Chat, TerminalChat
 from .test_intake import DESCRIPTION, RESIDENT
 
 
@@ -28,14 +29,17 @@ async def _album(chat: Chat, size: int, photos: int, album: str = "wa-1") -> str
     return "\n".join(said)
 
 
-async def _to_documents(chat: Chat) -> None:
+async def _to_documents(chat: Chat, typed_phone: bool = False) -> None:
     await chat.command("start")
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
     await chat.text(RESIDENT)
-    await chat.contact("+966501234567")
+    if typed_phone:  # the terminal has no button that shares a number
+        await chat.text("0501234567")
+    else:
+        await chat.contact("+966501234567")
     await chat.text(DESCRIPTION)
 
 
@@ -43,7 +47,7 @@ async def _to_documents(chat: Chat) -> None:
     ("size", "photos", "said"),
     [
         (1, 1, "وصلتني الصورة."),
-        (1, 0, "وصلني ملف واحد."),
+        (1, 0, "وصلني الملف."),
         (2, 2, "وصلتني صورتان."),
         (3, 3, "وصلتني ٣ صور."),
         (10, 10, "وصلتني ١٠ صور."),
@@ -71,3 +75,54 @@ async def test_one_whatsapp_photo_before_the_service_is_your_photo(chat: Chat) -
     await chat.command("start")
     await _album(chat, 1, 1)
     assert "احتفظتُ بصورتك لطلبك" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["telegram", "terminal"])
+async def test_a_photo_or_a_file_sent_alone_is_said_as_on_whatsapp(
+    engine: Engine, terminal: bool
+) -> None:
+    # found after 98557b6: a photo alone on Telegram or in the terminal was «وصلني ملف واحد»
+    # (the second «وصلني ملفان»), where WhatsApp says «وصلتني الصورة»
+    chat = TerminalChat(engine.handle) if terminal else Chat(engine.handle)
+    await _to_documents(chat, typed_phone=terminal)
+    await chat.media()
+    assert chat.said.startswith("وصلتني الصورة.") and "ملف" not in chat.said, chat.said
+    await chat.media(ref="file-2")
+    assert chat.said.startswith("وصلتني الصورة."), chat.said
+    await chat.media("document", "application/pdf", ref="file-3")
+    assert chat.said.startswith("وصلني الملف."), chat.said
+    await chat.tap("done")
+    assert "المرفقات: ٣ ملفات" in chat.said, chat.said
+
+
+@pytest.mark.parametrize(
+    ("size", "photos", "said", "counted"),
+    [
+        (2, 2, "احتفظتُ بالصورتين لطلبك، وستُحسبان ضمن المستندات", "ملفين"),
+        (3, 3, "احتفظتُ بـ٣ صور لطلبك، وستُحسب ضمن المستندات", "٣ ملفات"),
+        (10, 10, "احتفظتُ بـ١٠ صور لطلبك", "١٠ ملفات"),
+        (2, 0, "احتفظتُ بالملفين لطلبك، وسيُحسبان ضمن المستندات", "ملفين"),
+        (3, 1, "احتفظتُ بـ٣ ملفات لطلبك", "٣ ملفات"),
+    ],
+)
+async def test_an_album_before_the_service_is_counted_when_the_count_is_known(
+    chat: Chat, size: int, photos: int, said: str, counted: str
+) -> None:
+    # found after 98557b6: a WhatsApp album sent first was «احتفظتُ بملفاتك» with no count
+    await chat.command("start")
+    answer = await _album(chat, size, photos)
+    assert answer.startswith(said), answer
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text(RESIDENT)
+    await chat.contact("+966501234567")
+    await chat.text(DESCRIPTION)
+    # and the documents step counts them all, as before
+    assert chat.said.startswith(f"أرسلت {counted} لهذا الطلب من قبل"), chat.said
+
+
+async def test_an_album_of_unknown_size_before_the_service_is_your_files(chat: Chat) -> None:
+    await chat.command("start")
+    answer = "\n".join(r.text for r in await chat.media(album="tg-1"))
+    assert answer.startswith("احتفظتُ بملفاتك لطلبك"), answer

@@ -230,12 +230,12 @@ async def test_the_same_photo_sent_three_times_is_kept_once() -> None:
     await _to_attachments(chat)
     photo = b"the same passport page"
     await chat.media(content=photo, ref="tg-file-a")
-    assert "وصلني ملف واحد" in chat.said
+    assert "وصلتني الصورة" in chat.said
     for ref in ("tg-file-b", "tg-file-c"):  # a channel gives each sending its own id
         await chat.media(content=photo, ref=ref)
         assert "أرسلت هذا الملف من قبل" in chat.said
     await chat.media(content=b"another page")  # a different file is taken
-    assert "وصلني ملفان" in chat.said or "٢" in chat.said
+    assert "وصلتني الصورة" in chat.said
     await chat.tap("done")
     await chat.tap("confirm")
     (filed,) = gateway.submissions

@@ -63,8 +63,9 @@ async def test_a_captioned_photo_sent_first_is_kept_and_its_words_read() -> None
     assert chat.choice_ids[0] == "s:iqama_renew"
     await _file_iqama_renewal(chat, chosen=True)
     await chat.media(ref="passport-photo")
-    assert "ملفان" in chat.said
+    assert chat.said.startswith("وصلتني الصورة.")
     await chat.tap("done")
+    assert "المرفقات: ملفان" in chat.said
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert [a.ref for a in filed.attachments] == ["iqama-photo", "passport-photo"]

@@ -12,7 +12,10 @@ from domain.catalogue import load_catalogue
 from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat
 from .test_intake import DESCRIPTION, RESIDENT
 
-TYPE_IT = "فضلًا اكتب رقم جوالك، مثل ٠٥XXXXXXXX، ليرتبط الطلب بك."
+TYPE_IT = (
+    "فضلًا اكتب رقم جوالك ليرتبط الطلب بك: السعودي (مثل ٠٥XXXXXXXX)، أو رقم دولة أخرى مع مفتاحها،"
+    " يبدأ بـ + أو ٠٠ (مثل \u2068+971XXXXXXXXX\u2069)."
+)
 
 
 async def _to_phone(chat: Chat) -> None:
@@ -58,7 +61,7 @@ async def test_a_wrong_number_or_a_photo_at_the_terminal_phone_step_asks_to_type
     assert "مشاركة" not in terminal.said and "لا يبدو هذا رقم جوال" in terminal.said
     await terminal.media()  # kept for the request (early_files), the number asked again
     assert "احتفظتُ بصورتك لطلبك" in terminal.said
-    assert "مشاركة" not in terminal.said and "فضلًا اكتب رقم جوالك، مثل ٠٥XXXXXXXX" in terminal.said
+    assert "مشاركة" not in terminal.said and TYPE_IT in terminal.said
     await terminal.text("ابي اسافر لمصر الشهر الجاي واحتاج الجواز")  # words: kept, not a number
     assert "مشاركة" not in terminal.said and "فضلًا اكتبه" in terminal.said
     await terminal.contact("0501234567")  # /contact still works
