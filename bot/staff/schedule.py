@@ -1,6 +1,6 @@
 """The staff group's clock: a daily digest at 08:00 Riyadh time (after an outage across
-08:00, at the first tick later that day, logged as late; one line when there is nothing to
-count), the weekly report on
+08:00, at the first tick later that day, logged as late; a deployment's first digest only
+until 10:00; one line when there is nothing to count), the weekly report on
 Sundays at the same hour (:mod:`bot.staff.weekly`), a reminder when a request has one
 working day left, an escalation when it is overdue.
 
@@ -57,6 +57,11 @@ DIGEST_AT: Final = dt.time(8, 0)
 #: morning left the group without a digest that day and the logs without a word of it. A
 #: missed day is not sent the next day: that day's digest counts from the last one queued.
 DIGEST_LATE_AFTER: Final = dt.time(8, 10)
+#: A deployment that has never queued a digest (a first install, a staging copy) queues its
+#: first one only until this time: the fresh-clone tester saw an all-zero digest as soon as
+#: a worker first started in the afternoon, and the catch-up above then logged an outage
+#: that never was (review 10, item 5). Nothing was missed, so nothing is caught up.
+DIGEST_FIRST_UNTIL: Final = dt.time(10, 0)
 TICK_S: Final = 30.0
 _TICK_KEY: Final = "tawasul:staff:schedule:tick:{slot}"
 
@@ -107,14 +112,7 @@ class StaffSchedule:
         if not claimed:
             return False
         today = local.date()
-        if await self.digest(today, now) and local.time() >= DIGEST_LATE_AFTER:
-            log.warning(
-                "the digest for %s was queued late, at %s Riyadh time (due at %s): "
-                "no worker ticked in time (stopped or restarted across the morning?)",
-                today,
-                local.strftime("%H:%M"),
-                DIGEST_AT.strftime("%H:%M"),
-            )
+        await self._digest_when_due(today, now, local.time())
         if self.weekly is not None:
             await self.weekly.tick(now)
         if is_working_day(today, self._holidays):
@@ -122,6 +120,28 @@ class StaffSchedule:
         return True
 
     # ---- the digest -------------------------------------------------------------------
+
+    async def _digest_when_due(self, today: dt.date, now: dt.datetime, time: dt.time) -> None:
+        """Today's digest at 08:00; later in the day only when it is due: a deployment that
+        has queued digests before catches up (and logs it as late), a new one (no digest
+        ever queued) only until DIGEST_FIRST_UNTIL."""
+        if time < DIGEST_LATE_AFTER:
+            await self.digest(today, now)
+            return
+        if await self.reports.digest_queued(today):
+            return
+        if await self.reports.previous_digest_at(today) is None:
+            if time < DIGEST_FIRST_UNTIL:
+                await self.digest(today, now)  # the first ever: nothing was missed
+            return
+        if await self.digest(today, now):
+            log.warning(
+                "the digest for %s was queued late, at %s Riyadh time (due at %s): "
+                "no worker ticked in time (stopped or restarted across the morning?)",
+                today,
+                time.strftime("%H:%M"),
+                DIGEST_AT.strftime("%H:%M"),
+            )
 
     async def digest(self, today: dt.date, now: dt.datetime) -> bool:
         """Queues today's digest unless it is already queued; True when this call did

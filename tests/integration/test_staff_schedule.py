@@ -79,6 +79,11 @@ async def texts(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessag
         )
 
 
+async def digests(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    """The daily digests queued, oldest first (not the weekly report nor warnings)."""
+    return [r for r in await texts(sessions) if (r.dedupe_key or "").startswith("digest:")]
+
+
 async def warnings(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
     """Reminders and escalations (not the digest, nor a word under a card)."""
     return [
@@ -147,18 +152,24 @@ async def test_a_digest_missed_at_08_00_is_queued_later_that_day_once_and_logged
 ) -> None:
     # Found by the review of session 10: the digest was queued between 08:00 and 10:00
     # only, so when every worker was down across that window the group got no digest that
-    # day and the logs said nothing. Two workers come back later that day: one digest
-    # (one line on this fresh install: nothing is open, new or decided), logged as late.
+    # day and the logs said nothing. Two workers of a deployment that sent yesterday's
+    # digest come back later that day: one digest (one line: nothing is open, new or
+    # decided), logged as late.
     day = late.astimezone(RIYADH).date()
-    clock.now = dt.datetime.combine(day, dt.time(7, 59), RIYADH).astimezone(dt.UTC)
     workers = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
+    clock.now = dt.datetime.combine(day, dt.time(8, 0), RIYADH).astimezone(dt.UTC)
+    clock.now -= dt.timedelta(days=1)
     await asyncio.gather(*(w.tick() for w in workers))
-    assert await texts(db_sessionmaker) == []  # not before 08:00, even after an outage
+    (yesterdays,) = await digests(db_sessionmaker)
+    clock.now = dt.datetime.combine(day, dt.time(7, 59), RIYADH).astimezone(dt.UTC)
+    await asyncio.gather(*(w.tick() for w in workers))
+    # not before 08:00, even after an outage
+    assert [r.id for r in await digests(db_sessionmaker)] == [yesterdays.id]
 
     caplog.set_level(logging.INFO, logger="bot.staff.schedule")
     clock.now = late
     await asyncio.gather(*(w.tick() for w in workers))
-    (digest,) = await texts(db_sessionmaker)
+    (digest,) = (await digests(db_sessionmaker))[1:]
     assert digest.dedupe_key == f"digest:{day.isoformat()}"
     html = digest.payload["html"]
     assert html.startswith("الملخص اليومي:") and "لا جديد" in html
@@ -174,16 +185,72 @@ async def test_a_digest_missed_at_08_00_is_queued_later_that_day_once_and_logged
         )
         fresh = schedule(db_sessionmaker, redis_client, clock)
         await asyncio.gather(*(w.tick() for w in [*workers, fresh]))
-    assert len(await texts(db_sessionmaker)) == 1
+    assert len(await digests(db_sessionmaker)) == 2
     assert not [r for r in caplog.records if "late" in r.getMessage()]
 
     # the next morning at 08:00 the next day's digest, on time: nothing logged as late
     following = day + dt.timedelta(days=1)
     clock.now = dt.datetime.combine(following, dt.time(8, 0), RIYADH).astimezone(dt.UTC)
     await asyncio.gather(*(w.tick() for w in workers))
-    rows = await texts(db_sessionmaker)
+    rows = await digests(db_sessionmaker)
     assert [r.dedupe_key for r in rows][-1] == f"digest:{following.isoformat()}"
-    assert len([r for r in rows if r.dedupe_key]) == 2
+    assert len(rows) == 3
+    assert not [r for r in caplog.records if "late" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    "first_start",
+    [
+        riyadh(2026, 11, 23, 10, 0),  # a Monday, at the cut-off
+        riyadh(2026, 11, 23, 14, 0),
+        riyadh(2026, 11, 27, 15, 30),  # a Friday
+        riyadh(2026, 9, 23, 23, 59),  # National Day, a holiday, the last minute of it
+    ],
+    ids=["10:00", "14:00", "friday", "holiday-23:59"],
+)
+async def test_a_new_deployment_first_started_after_10_posts_no_digest_that_day(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    redis_client: Redis,
+    clock: Clock,
+    first_start: dt.datetime,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Review 10, item 5: the catch-up above posted a near-empty digest as soon as a fresh
+    # install (or a staging copy) first started, at any hour, and logged that the workers
+    # had been down across the morning. With no digest ever queued nothing was missed: the
+    # first digest comes at 08:00 the next morning, and nothing is logged as late.
+    caplog.set_level(logging.INFO, logger="bot.staff.schedule")
+    workers = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
+    for minutes in (0, 1, 30):
+        clock.now = min(
+            first_start + dt.timedelta(minutes=minutes),
+            dt.datetime.combine(
+                first_start.astimezone(RIYADH).date(), dt.time(23, 59), RIYADH
+            ).astimezone(dt.UTC),
+        )
+        await asyncio.gather(*(w.tick() for w in workers))
+    assert await digests(db_sessionmaker) == []
+    assert not [r for r in caplog.records if "late" in r.getMessage()]
+
+    following = first_start.astimezone(RIYADH).date() + dt.timedelta(days=1)
+    clock.now = dt.datetime.combine(following, dt.time(8, 0), RIYADH).astimezone(dt.UTC)
+    await asyncio.gather(*(w.tick() for w in workers))
+    rows = await digests(db_sessionmaker)
+    assert [r.dedupe_key for r in rows] == [f"digest:{following.isoformat()}"]
+
+
+async def test_a_new_deployment_started_before_10_posts_its_first_digest_not_late(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    redis_client: Redis,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff.schedule")
+    workers = [schedule(db_sessionmaker, redis_client, clock) for _ in range(2)]
+    clock.now = riyadh(2026, 11, 23, 9, 30)  # a Monday, started after 08:10
+    await asyncio.gather(*(w.tick() for w in workers))
+    rows = await digests(db_sessionmaker)
+    assert [r.dedupe_key for r in rows] == ["digest:2026-11-23"]
     assert not [r for r in caplog.records if "late" in r.getMessage()]
 
 
