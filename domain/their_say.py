@@ -58,14 +58,27 @@ def survey_due(to: RequestStatus, *, asked_for_this_decision: bool) -> bool:
 
 
 def rated_this_decision(
-    rated_at: dt.datetime | None, decided_at: dt.datetime | None, *, rated: bool
+    rated_at: dt.datetime | None,
+    decided_at: dt.datetime | None,
+    *,
+    rated: bool,
+    rated_decision: int | None = None,
+    decision: int | None = None,
 ) -> bool:
-    """Whether the rating on record (given at ``rated_at``; ``rated`` whether there is
-    one) is of the decision made at ``decided_at``, the request's latest: a rating of an
-    earlier decision, before a reopening, does not count for the new one. Without either
-    instant (rows written before they were kept) a rating counts, as it always did."""
+    """Whether the rating on record (``rated`` whether there is one) is of the request's
+    latest decision: a rating of an earlier decision, before a reopening, does not count
+    for the new one. The decision is told by its audit-trail entry's id, kept with the
+    rating (``rated_decision``) and the latest one's (``decision``): ids are given in
+    order by the database, so two workers' clocks never decide it (found by review 10:
+    a rating worker's clock behind the deciding worker's made a rating of the current
+    decision read as an earlier one's, and a second rating was taken). A rating kept
+    before the ids were (``rated_decision`` None) is judged by its instant ``rated_at``
+    against the decision's ``decided_at``; without either instant it counts, as it
+    always did."""
     if not rated:
         return False
+    if rated_decision is not None and decision is not None:
+        return rated_decision == decision
     if rated_at is None or decided_at is None:
         return True
     return _aware(rated_at) >= _aware(decided_at)

@@ -32,6 +32,8 @@ class SayRow(Protocol):
     updated_at: dt.datetime
     satisfaction: int | None
     satisfaction_at: dt.datetime | None
+    #: the audit-trail entry (its id) of the decision the rating is about
+    satisfaction_decision: int | None
     satisfaction_comment: str | None
     reconsider_reason: str | None
 
@@ -49,6 +51,11 @@ class SayUnit(TrailUnit[SayRow], Protocol[R_co, F_contra]):
     async def decided_at(self, request: SayRow) -> dt.datetime | None:
         """When the request last moved into the status it has now (a change of hands
         since leaves the status as it was), or None when its trail shows no such move."""
+        ...
+
+    async def decision(self, request: SayRow) -> int | None:
+        """The id of the audit-trail entry of that move (the one :meth:`decided_at` dates),
+        or None when its trail shows no such move."""
         ...
 
     def word_to_staff(self, request: SayRow, html: str) -> None:

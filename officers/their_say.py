@@ -98,6 +98,7 @@ class TheirSay(Generic[R, F]):
             if refusal is not None:
                 raise SayRefused(number, refusal)
             request.satisfaction, request.satisfaction_at = rating, self._clock()
+            request.satisfaction_decision = await unit.decision(request)
             request.satisfaction_comment = None
 
     async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
@@ -200,6 +201,14 @@ class TheirSay(Generic[R, F]):
         before a reopening does not count)."""
         if request.satisfaction is None:
             return False
+        if request.satisfaction_decision is not None:
+            return rated_this_decision(
+                None,
+                None,
+                rated=True,
+                rated_decision=request.satisfaction_decision,
+                decision=await unit.decision(request),
+            )
         return rated_this_decision(
             request.satisfaction_at, await unit.decided_at(request), rated=True
         )

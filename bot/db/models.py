@@ -182,6 +182,9 @@ class Request(Base):
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     satisfaction_at: Mapped[dt.datetime | None]
+    #: the status event (id) of the decision rated: which decision a rating is about is
+    #: told by the trail's order, never by comparing two workers' clocks
+    satisfaction_decision: Mapped[int | None] = mapped_column(Integer)
     # the reason of a reconsideration asked for and not yet answered by an officer
     reconsider_reason: Mapped[str | None] = mapped_column(Text)
 

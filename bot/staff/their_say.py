@@ -131,9 +131,23 @@ class SqlSayUnit:
         return found
 
     async def decided_at(self, request: SayRow) -> dt.datetime | None:
-        row = _row(request)
         decided: dt.datetime | None = await self._unit.session.scalar(
-            select(StatusEvent.at)
+            self._decision(request, StatusEvent.at)
+        )
+        return decided
+
+    async def decision(self, request: SayRow) -> int | None:
+        decision: int | None = await self._unit.session.scalar(
+            self._decision(request, StatusEvent.id)
+        )
+        return decision
+
+    def _decision(self, request: SayRow, column: Any) -> Any:
+        """The query of ``column`` of the trail entry that moved the request into the
+        status it has now (the latest such entry)."""
+        row = _row(request)
+        return (
+            select(column)
             .where(
                 StatusEvent.request_id == row.id,
                 StatusEvent.kind.is_(None),
@@ -143,7 +157,6 @@ class SqlSayUnit:
             .order_by(StatusEvent.id.desc())
             .limit(1)
         )
-        return decided
 
     async def reconsidered(self, request: SayRow) -> bool:
         return await self._unit.reconsidered(_row(request))

@@ -53,6 +53,18 @@ def test_a_rating_counts_for_the_decision_it_followed() -> None:
     assert not rated_this_decision(rated.replace(tzinfo=None), again, rated=True)
 
 
+def test_the_decision_rated_is_told_by_its_trail_entry_not_by_clocks() -> None:
+    # review 10: the rating worker's clock behind the deciding worker's, or ahead of it
+    decided = dt.datetime(2026, 11, 22, 6, tzinfo=dt.UTC)
+    behind = decided - dt.timedelta(minutes=10)
+    assert rated_this_decision(behind, decided, rated=True, rated_decision=7, decision=7)
+    ahead = decided + dt.timedelta(hours=3)
+    assert not rated_this_decision(ahead, decided, rated=True, rated_decision=7, decision=9)
+    assert not rated_this_decision(None, None, rated=False, rated_decision=7, decision=7)
+    # a rating kept before the entries were: by its instant, as before
+    assert not rated_this_decision(behind, decided, rated=True, rated_decision=None, decision=7)
+
+
 def test_a_rating_needs_a_decision_and_is_given_once() -> None:
     assert may_rate(S.ACCEPTED, rated=False, told=True) is None
     assert may_rate(S.UNDER_REVIEW, rated=False, told=True) == "not_decided"

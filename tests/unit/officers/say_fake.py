@@ -30,10 +30,13 @@ class Row:
     user_key: str = "501"
     satisfaction: int | None = None
     satisfaction_at: dt.datetime | None = None
+    satisfaction_decision: int | None = None
     satisfaction_comment: str | None = None
     reconsider_reason: str | None = None
     #: when it moved into the status it has now
     decided_at: dt.datetime | None = None
+    #: the id of that move in its trail (None: ratings judged by the instants)
+    decision: int | None = None
 
 
 @dataclass
@@ -56,6 +59,9 @@ class FakeUnit(SharedUnit[World]):
 
     async def decided_at(self, request: SayRow) -> dt.datetime | None:
         return self.world.rows[request.number].decided_at
+
+    async def decision(self, request: SayRow) -> int | None:
+        return self.world.rows[request.number].decision
 
     async def announce_note(
         self, request: SayRow, text: str, files: int, *, at: dt.datetime, wait: dt.timedelta

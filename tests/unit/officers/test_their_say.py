@@ -164,3 +164,31 @@ async def test_photos_with_a_reconsideration_join_the_request_until_it_is_answer
     # someone else's request is refused as for any say
     stranger = say.add_to_reconsideration(NUMBER, "telegram", "999", ["p5"])
     assert await refusal(stranger) == "not_theirs"
+
+
+async def test_which_decision_was_rated_is_not_judged_by_two_workers_clocks(
+    world: World,
+) -> None:
+    """Found by review 10 (item 6): the rating's instant (the rating worker's clock) was
+    compared with the decision's (the deciding worker's). A rating of the first decision
+    on a worker two hours ahead read as a rating of the second decision, made an hour
+    later on a worker whose clock is right, and the person was told they had rated it.
+    The decision rated is now kept by its trail entry."""
+    ahead = TheirSay(
+        FakeStore(world), FakeWords(), clock=lambda: world.now + dt.timedelta(hours=2),
+        grace=GRACE,
+    )  # fmt: skip
+    right = TheirSay(FakeStore(world), FakeWords(), clock=lambda: world.now, grace=GRACE)
+    decided(world, RequestStatus.REJECTED)
+    world.rows[NUMBER].decision = 1
+    await ahead.rate(NUMBER, *CHAT, 2)
+    assert world.rows[NUMBER].satisfaction_decision == 1
+    # reopened on reconsideration and accepted an hour later, on a worker whose clock
+    # is right: before the first rating's instant, as that worker's clock read it
+    world.now += dt.timedelta(hours=1)
+    decided(world, RequestStatus.ACCEPTED)
+    world.rows[NUMBER].decision = 2
+    await right.rate(NUMBER, *CHAT, 5)
+    assert (world.rows[NUMBER].satisfaction, world.rows[NUMBER].satisfaction_decision) == (5, 2)
+    assert await refusal(ahead.rate(NUMBER, *CHAT, 1)) == "already"
+    assert world.rows[NUMBER].satisfaction == 5
