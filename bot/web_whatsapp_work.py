@@ -15,7 +15,7 @@ import json
 import logging
 import time
 import traceback
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from redis.exceptions import RedisError
 
@@ -32,6 +32,7 @@ from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.webhook_journal import Journal
 from bot.webhook_turns import SEP
 from conversations.engine import apology
+from conversations.events import Media
 from conversations.i18n import DEFAULT_LOCALE
 from conversations.replays import replaying
 
@@ -83,16 +84,59 @@ async def replay(
             await queue.put((body_id, item))
 
 
+#: How many of an album's files one worker task leaves waiting detached at once (each a
+#: coroutine polling Redis every few hundred ms); past it a file waits in the worker task.
+DETACHED_MAX: Final = 32
+
+
+def gathers(item: WorkItem) -> bool:
+    """A photo or file that waits for the rest of its album before the dialogue sees it
+    (bot.channels.whatsapp_bursts): up to QUIET_S, or MAX_WAIT_S while files keep coming."""
+    return (
+        isinstance(item, Inbound)
+        and isinstance(item.event, Media)
+        and item.event.kind in ("photo", "document")
+        and item.event.origin.edits is None
+        and item.change is None
+    )
+
+
 async def worker(runtime: WhatsAppRuntime, queue: asyncio.Queue[Job], inbox: Journal) -> None:
-    while True:
-        body_id, item = await queue.get()
-        try:
-            await _work(runtime, inbox, body_id, item)
-        finally:
-            # after the journal's close: the drain (and a test) waiting on the queue knows
-            # the body is finished for good, not only answered; the close used to come after
-            # this, so a drain could cut it and the body be replayed by the next worker
-            queue.task_done()
+    """Handles the queue's items one at a time, except an album's files: they wait for
+    their album to be whole (seconds), and the album's later files wait behind its first
+    in the sender's line; held in the worker task, ten photos of one person filled every
+    task of the process and stalled everyone else's messages for the album's wait (review
+    10). So each such file is handled in a task of its own, counted in the queue until it
+    is finished (the drain and ``queue.join`` wait for it), cancelled with this worker.
+    Its journal entry closes only when it is finished: if the process dies during the
+    wait, the body is replayed by another worker, as any unfinished body is."""
+    detached: set[asyncio.Task[None]] = set()
+
+    def finished(task: asyncio.Task[None]) -> None:
+        detached.discard(task)
+        queue.task_done()
+
+    try:
+        while True:
+            body_id, item = await queue.get()
+            if gathers(item) and len(detached) < DETACHED_MAX:
+                task = asyncio.create_task(
+                    _work(runtime, inbox, body_id, item), name="whatsapp-album-file"
+                )
+                detached.add(task)
+                task.add_done_callback(finished)
+                continue
+            try:
+                await _work(runtime, inbox, body_id, item)
+            finally:
+                # after the journal's close: the drain (and a test) waiting on the queue
+                # knows the body is finished for good, not only answered; the close used
+                # to come after this, so a drain could cut it and the body be replayed
+                queue.task_done()
+    finally:
+        for task in list(detached):
+            task.cancel()
+        await asyncio.gather(*detached, return_exceptions=True)
 
 
 async def _work(runtime: WhatsAppRuntime, inbox: Journal, body_id: str, item: WorkItem) -> None:

@@ -180,6 +180,14 @@ class WhatsAppChannel:
 
     async def on_message(self, item: Inbound) -> None:
         user_key = item.sender.user_key
+        if (
+            item.change is None
+            and isinstance(item.event, Media)
+            and item.event.origin.edits is None
+        ):
+            # the album's wait (seconds) holds none of the process's handling slots
+            settled = await self.bursts.settle(user_key, item.event)
+            item = dataclasses.replace(item, event=settled)
         async with self._locks.hold(user_key), self._slots:
             if item.change is not None:
                 await self._renumber(item, item.change)
@@ -210,7 +218,6 @@ class WhatsAppChannel:
             if isinstance(event, Choice) and await self._stale(item, event.id):
                 return
             if isinstance(event, Media) and event.origin.edits is None:
-                event = await self.bursts.settle(user_key, event)
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
             wa_id = item.sender.wa_id or await self._known_wa_id(user_key)
             if wa_id:
