@@ -108,11 +108,20 @@ async def _request(sessions: async_sessionmaker[AsyncSession], number: str) -> R
 
 
 async def _half_filled(person: Person) -> str:
-    """The person is in the middle of a new request: a service chosen, the identity number
-    typed, now at the phone step. Returns the question they were on."""
+    """The person is in the middle of a new request: a service chosen, its questions
+    answered, the identity number typed, now at the phone step. Returns the question they
+    were on."""
     await person.send(Command(person.origin(), "start", ""))
-    for typed in ("1", "ابي اجدد الاقامة", "1", "1"):
-        await person.says(typed)
+    walk = (
+        ("1", "ما الخدمة التي تحتاجها"),  # as an individual
+        ("ابي اجدد الاقامة", "أيّ هذه الخدمات تحتاج"),
+        ("1", "لمن هذا الطلب؟"),  # iqama renewal
+        ("1", "أين صاحب الإقامة الآن؟"),  # for myself
+        ("1", "رقم هوية صاحب الطلب"),  # inside the Kingdom
+    )
+    for typed, next_question in walk:
+        said = await person.says(typed)
+        assert next_question in said[-1].text
     said = await person.says("2000000006")
     assert "رقم جوالك" in said[-1].text
     return said[-1].text
