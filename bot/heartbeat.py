@@ -5,9 +5,10 @@ Such a worker still lives, so the supervisor's wait for exits never saw it, and 
 its share of the port's connections, its webhook bodies and outbox rows while answering
 none. The supervisor gives each worker a file (:data:`HEARTBEAT_ENV` names it in the
 worker's environment); a task on the worker's event loop touches it every
-:data:`BEAT_EVERY_S`, so the file's age is how long the loop has not run. The supervisor
-kills (SIGKILL: a blocked loop never runs its SIGTERM handler) a worker whose file is older
-than TAWASUL_WORKER_STALL_S (60 s) and starts another, with one line saying so
+:data:`BEAT_EVERY_S`, so how long the file has not changed is how long the loop has not run
+(:class:`BeatWatch`, on the supervisor's monotonic clock). The supervisor kills (SIGKILL: a
+blocked loop never runs its SIGTERM handler) a worker whose file has not changed for
+TAWASUL_WORKER_STALL_S (60 s) and starts another, with one line saying so
 (bot.supervisor). Its webhook bodies are taken over by the other workers once their leases
 run out, as a killed worker's are.
 
@@ -22,7 +23,7 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Final
 
@@ -40,14 +41,35 @@ def beat(path: Path) -> None:
     os.utime(path)
 
 
-def age(path: Path, now: float | None = None) -> float:
-    """Seconds since `path` was last touched (wall clock, `now` by default time.time());
-    0 when the file is missing (nothing to judge by)."""
-    try:
-        touched = path.stat().st_mtime
-    except FileNotFoundError:
-        return 0.0
-    return max(0.0, (time.time() if now is None else now) - touched)
+class BeatWatch:
+    """The supervisor's view of the heartbeat files: how long each has not changed, on the
+    supervisor's own monotonic clock (`clock`, seconds; time.monotonic by default).
+
+    The file's mtime is only compared with its previous value, never with the wall clock:
+    judged as ``time.time() - mtime``, a forward step of the wall clock (an NTP correction,
+    a VM resumed) of TAWASUL_WORKER_STALL_S or more made every worker look stuck until its
+    next beat, and the supervisor killed them all; a backward step hid a real stall
+    (review 10, item 9)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        # path -> (the mtime last seen, in ns; when it was first seen, on `clock`)
+        self._seen: dict[Path, tuple[int, float]] = {}
+
+    def silent_for(self, path: Path) -> float:
+        """Seconds since `path`'s mtime was last seen to change; 0 the first time it is
+        seen, or when it is missing (nothing to judge by)."""
+        now = self._clock()
+        try:
+            touched = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            self._seen.pop(path, None)
+            return 0.0
+        seen = self._seen.get(path)
+        if seen is None or seen[0] != touched:
+            self._seen[path] = (touched, now)
+            return 0.0
+        return max(0.0, now - seen[1])
 
 
 async def beat_forever(path: Path, *, every_s: float = BEAT_EVERY_S) -> None:

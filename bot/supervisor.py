@@ -354,8 +354,9 @@ def supervise(
         stopping.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    watch = heartbeat.BeatWatch()  # judged on this process's monotonic clock
     supervisor = Supervisor(
-        workers, spawn, beat_age=lambda slot: heartbeat.age(beat_file(slot)), stall_s=stall_s
+        workers, spawn, beat_age=lambda slot: watch.silent_for(beat_file(slot)), stall_s=stall_s
     )
     log.info("serving %s:%d with %d workers", host, port, workers)
     try:
