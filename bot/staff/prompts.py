@@ -13,6 +13,10 @@ rejected?», so an officer's reply to it is the typed reason or question, as aft
 a word and nothing was rejected. Only the officer who pressed may answer either (the text is
 addressed to them, and a colleague's reply under it is more likely talk than a decision);
 a colleague is told whose it is.
+
+A reply to a menu with fewer than :data:`MENU_REPLY_MIN_LETTERS` letters («👍», «؟», «3») is
+a nod, not a reason or a question: found by tester 10b, «👍» rejected a request and the
+resident read «السبب: 👍». The officer is asked for words and the menu stays open.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ log = logging.getLogger(__name__)
 #: How long an officer has to type the question or reason after pressing the button.
 PROMPT_TTL_S: Final = 24 * 3600
 _PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
+
+#: A reply to a menu with fewer letters than this is not taken as its reason or question.
+MENU_REPLY_MIN_LETTERS: Final = 2
 
 PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
 
@@ -70,11 +77,25 @@ class PromptHandlers(BlockHandlers):
         await answer(query, note or self._("Type your answer as a reply to my message."))
 
     async def _await_reply(
-        self, sent: Message, kind: PromptKind, number: str, version: int, officer: Officer
+        self,
+        sent: Message,
+        kind: PromptKind,
+        number: str,
+        version: int,
+        officer: Officer,
+        *,
+        menu: bool = False,
     ) -> None:
         """Remembers (in Redis, for every worker) that a reply by ``officer`` to ``sent``
-        is the ``kind`` of text for ``number`` at ``version``."""
-        record = {"kind": kind, "number": number, "officer": officer.id, "version": version}
+        is the ``kind`` of text for ``number`` at ``version``; ``menu``: ``sent`` is a
+        menu, whose reply must have words (see the module)."""
+        record = {
+            "kind": kind,
+            "number": number,
+            "officer": officer.id,
+            "version": version,
+            "menu": menu,
+        }
         await self._redis.set(
             _PROMPT_KEY.format(chat=sent.chat.id, message=sent.message_id),
             json.dumps(record),
@@ -103,7 +124,7 @@ class PromptHandlers(BlockHandlers):
         sent = await self._send(
             bot, query.message, self._addressed(template, number, officer), menu
         )
-        await self._await_reply(sent, kind, number, version, officer)
+        await self._await_reply(sent, kind, number, version, officer, menu=True)
         await answer(query)
 
     async def _close_menu(self, bot: Bot, query: CallbackQuery, said: str | None = None) -> None:
@@ -156,6 +177,14 @@ class PromptHandlers(BlockHandlers):
         text = (message.text or message.caption or "").strip()
         if not text:
             await self._send(bot, message, HTML.t(_("Please type it as text.")))
+            return
+        if prompt.get("menu") and sum(c.isalpha() for c in text) < MENU_REPLY_MIN_LETTERS:
+            # not claimed: the menu stays open for the words
+            if prompt["kind"] == "ask":
+                wordless = _("Please write the question in words, or pick one from the list.")
+            else:
+                wordless = _("Please write the reason in words, or pick one from the list.")
+            await self._send(bot, message, HTML.t(wordless))
             return
         # Claim the prompt: of two workers (or a redelivered update) only one acts on it.
         if await self._redis.getdel(key) is None:

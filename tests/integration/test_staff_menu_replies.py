@@ -205,3 +205,45 @@ async def test_a_reply_to_the_ready_questions_menu_is_the_question(h: Harness) -
     assert record.pending_question == question
     [edit] = h.api.calls_for(STAFF_CHAT, "editMessageText")
     assert edit.params["message_id"] == menu["message_id"] and number in edit.params["text"]
+
+
+async def test_a_reply_without_words_to_the_menus_is_not_taken(h: Harness) -> None:
+    """Found by tester 10b (item 5): «👍» replied to the reasons menu rejected the request
+    and the resident read «السبب: 👍». A reply with fewer than two letters (an emoji,
+    punctuation, a number, one letter) is not a reason nor a question: the officer is asked
+    for words, nothing reaches the resident, and the menu stays open for the real one."""
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    told_before = len(await _notices(h))
+    for typed in ("👍", "👍👍 !!", "3", "؟", "ب ."):
+        await h.feed(
+            h.updates.group_text(OFFICER, STAFF_CHAT, typed, reply_to=menu, thread_id=TOPIC)
+        )
+        assert await h.status(number) is RequestStatus.RECEIVED, typed
+        assert "يُرجى كتابة السبب بالكلمات" in h.sent()[-1].params["text"], typed
+    assert len(await _notices(h)) == told_before
+    assert not h.api.calls_for(STAFF_CHAT, "editMessageText")  # the menu is as it was
+    # the menu is still open: the reason typed next is taken
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC))
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == REASON
+    told = await _notices(h)
+    assert len(told) == told_before + 1 and "👍" not in told[-1]
+
+    # the ready questions' menu likewise
+    other = await h.file("draft-2")
+    await h.press(OFFICER, "ask", await h.card(other))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "👍", reply_to=menu, thread_id=TOPIC))
+    assert await h.status(other) is RequestStatus.RECEIVED
+    assert "يُرجى كتابة السؤال بالكلمات" in h.sent()[-1].params["text"]
+    question = "ما تاريخ انتهاء الإقامة؟"
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=menu, thread_id=TOPIC)
+    )
+    record = await h.desk.find(other)
+    assert record is not None and record.pending_question == question
