@@ -22,13 +22,14 @@ import re
 from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.status import request_number_problem
+from conversations.flows.their_say import SAY, STEPS, not_sent
 from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
 from conversations.reading import START_STEPS
 from conversations.say_parts import TheirSay, typed_rating
 from conversations.stray_files import recent_reconsideration
-from conversations.their_say import rate_id, rating_labels, reconsider_id
+from conversations.their_say import NOTE, rate_id, rating_labels, reconsider_id
 from domain.normalize import clean_input, to_ascii_digits
 from domain.request_number import (
     REQUEST_NUMBER_LENGTH,
@@ -36,7 +37,7 @@ from domain.request_number import (
     parse_request_number,
 )
 from domain.status import FINAL, RequestStatus
-from domain.their_say import RATINGS
+from domain.their_say import MAX_NOTE, RATINGS
 
 #: The commands, and the say each one is (the ids of :mod:`conversations.their_say`).
 SAY_COMMANDS = {"rate": "rate", "note": "note", "reconsider": "recon"}
@@ -53,9 +54,11 @@ def split_arguments(what: str, args: str) -> tuple[str, str]:
     rating («سيء جدا», «5 stars», «٥»); when no such run reaches ten digits, the leading
     digit words are the number and the rest the rating. Found by the reviewer: the last
     word alone was the rating, so «/rate N سيء جدا» and «/rate 451 234 5671 5» were told
-    the number has 10 digits. For the other commands every word is the number."""
+    the number has 10 digits. For ``note`` the same, the rest being the note's words
+    (found by the fresh-clone tester: «/note N الجواز ينتهي قريب» was told the number has
+    10 digits, the words lost). For ``reconsider`` every word is the number."""
     words = to_ascii_digits(clean_input(args)).split()
-    if what != "rate":
+    if what == "recon":
         return " ".join(words), ""
     digits = 0
     taken = 0
@@ -103,11 +106,19 @@ class SayCommands(TheirSay):
     async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
         """``what`` ("rate", "note", "recon") asked for with ``args`` as typed. No number:
         a note or a reconsideration goes to the one request it can be about (or the
-        person picks which), as when asked in words; a rating asks which request."""
-        typed, rating_typed = split_arguments(what, args)
+        person picks which), as when asked in words, and so does a rating with no number
+        («/rate ٥») to the one decided request; with none or several, the person is asked
+        for the number. The words after ``/note`` (and its number) become the note, kept
+        while the request is asked for when the number is missing or wrong."""
+        typed, rest = split_arguments(what, args)
         _ = ctx.texts.gettext
+        ctx.state.note_words = rest if what == "note" and rest else None
+        if what == "rate" and not rest and typed_rating(typed) is not None:
+            typed, rest = "", typed  # «/rate ٥»: a rating, not a short request number
+        if not typed and what == "rate" and typed_rating(rest) is not None:
+            return await self._rate_the_one(ctx, typed_rating(rest) or 0)
         if not typed and what != "rate":
-            return await self._say_wish(ctx, what)
+            return self._words_kept_for_a_pick(ctx, await self._say_wish(ctx, what))
         if not typed:
             return self._and_again(
                 ctx,
@@ -118,13 +129,57 @@ class SayCommands(TheirSay):
         try:
             number = parse_request_number(typed)
         except InvalidRequestNumber as error:
+            if ctx.state.note_words:
+                # the words kept: said what is wrong, and asked which request they are about
+                return self._words_kept_for_a_pick(
+                    ctx,
+                    await self._say_wish(
+                        ctx, "note", lead=request_number_problem(ctx, error), always_ask=True
+                    ),
+                )
             return self._and_again(ctx, request_number_problem(ctx, error))
         if what != "rate":
             return await self._open_say(ctx, what, number)
-        rating = typed_rating(rating_typed)
+        rating = typed_rating(rest)
         if rating is None:
             return await self._rating_asked_again(ctx, number)
         return await self._rate(ctx, number, rating)
+
+    def _words_kept_for_a_pick(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
+        """``replies`` as they are; the words of a ``/note`` are kept only while the
+        request they are about is being picked (else a note opened later, by a notice's
+        button, would take in words typed for another)."""
+        if not any(o[0].startswith(NOTE) for o in ctx.state.offered):
+            ctx.state.note_words = None
+        return replies
+
+    async def _rate_the_one(self, ctx: Ctx, rating: int) -> list[Reply]:
+        """A rating typed with no request number: of the one decided request of this
+        chat's (or said it is rated already); with none or several, the number asked for."""
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        decided = [v for v in mine if RequestStatus(v.status) in FINAL]
+        if len(decided) == 1:
+            return await self._rate(ctx, decided[0].number, rating)
+        _ = ctx.texts.gettext
+        return self._and_again(
+            ctx,
+            _(
+                "Please type the request number, then your rating from 1 to 5, for example: /rate 4512345671 5"
+            ),
+        )
+
+    async def _open_say(
+        self, ctx: Ctx, what: str, number: str, message: str | None = None
+    ) -> list[Reply]:
+        """As :meth:`TheirSay._open_say`; a note opened with words typed after ``/note``
+        has them in it already, not sent until the person sends it."""
+        words, ctx.state.note_words = ctx.state.note_words, None
+        replies = await super()._open_say(ctx, what, number, message)
+        state = ctx.state
+        if not words or what != "note" or state.flow != SAY or state.step != STEPS["note"]:
+            return replies
+        state.answers["texts"].append(words[:MAX_NOTE])
+        return [dataclasses.replace(replies[0], text=f"{replies[0].text}\n{not_sent(ctx)}")]
 
     async def _rating_asked_again(self, ctx: Ctx, number: str) -> list[Reply]:
         """A rating out of 1-5, or none: said how a rating goes, and the question asked

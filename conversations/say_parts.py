@@ -299,9 +299,13 @@ class TheirSay(EngineParts):
         asked = self._ask(ctx)
         return [dataclasses.replace(asked, text=f"{text}\n{asked.text}")]
 
-    async def _say_wish(self, ctx: Ctx, what: str) -> list[Reply]:
+    async def _say_wish(
+        self, ctx: Ctx, what: str, *, lead: str = "", always_ask: bool = False
+    ) -> list[Reply]:
         """«أضف ملاحظة لطلبي» or «أبي أتظلم» typed: to the one request it can be about,
-        or the person picks which; said plainly when there is none."""
+        or the person picks which; said plainly when there is none. ``lead`` is said
+        first (a request number typed wrong); with ``always_ask`` the person picks even
+        when one request fits (a number they typed did not name it)."""
         _ = ctx.texts.gettext
         mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         if what == "note":
@@ -317,7 +321,7 @@ class TheirSay(EngineParts):
                 # no draft to lose: the first menu, so the way on is on screen (a first
                 # message had the line alone, naming a button shown nowhere)
                 replies = self._restart(ctx)
-                lead = none + _new_request_line(ctx)
+                lead = (f"{lead}\n" if lead else "") + none + _new_request_line(ctx)
                 return [
                     dataclasses.replace(replies[0], text=f"{lead}\n{replies[0].text}"),
                     *replies[1:],
@@ -325,8 +329,8 @@ class TheirSay(EngineParts):
         if not fitting and what == "note":
             none += _new_request_line(ctx)  # at the first question: its choices
         if not fitting:
-            return self._and_again(ctx, none)
-        if len(fitting) == 1:
+            return self._and_again(ctx, f"{lead}\n{none}" if lead else none)
+        if len(fitting) == 1 and not always_ask:
             return await self._open_say(ctx, what, fitting[0].number)
         options = tuple(
             Option(
@@ -337,7 +341,7 @@ class TheirSay(EngineParts):
         )
         nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
         ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
-        return [Reply(question, choices=(*options, *nav))]
+        return [Reply(f"{lead}\n{question}" if lead else question, choices=(*options, *nav))]
 
 
 def _new_request_line(ctx: Ctx) -> str:

@@ -93,6 +93,9 @@ class DialogueState:
     # [request number, ISO time] of the last request to reconsider the person sent: a photo
     # right after it is answered about it (conversations.stray_files)
     reconsidered: list[str] | None = None
+    # the words typed after ``/note`` (and its number, if any) while the request they are
+    # about is asked for: they become the note once it opens (conversations.say_commands)
+    note_words: str | None = None
     # the last turn's replies ended by asking for the person's number with a control that
     # stays on screen (Telegram's reply keyboard): the next turn's replies take it away
     contact_keyboard: bool = False

@@ -121,14 +121,15 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
         send,
         max_chars=MAX_NOTE,
         too_long=_("Your note is longer than %(max)d characters. Please shorten it."),
-        not_sent=_not_sent(ctx),
+        not_sent=not_sent(ctx),
         nothing_yet=_("Please write your note or send a file first."),
         keep_going=_("Please write your note, send a file, or press «Send note»."),
         max_files=MAX_NOTE_FILES,
     )
 
 
-def _not_sent(ctx: Ctx) -> str:
+def not_sent(ctx: Ctx) -> str:
+    """The reminder that what is in a note is not sent until the person sends it."""
     _ = ctx.texts.gettext
     return _(
         "Added to your note, but not sent yet. Add more if you like, then press «Send note» or type «send»."

@@ -139,3 +139,27 @@ async def test_send_typed_after_a_reconsideration_and_a_photo_is_acknowledged(
     assert "أُرسل بالفعل" in said and "لا يلزمك شيء آخر" in said, said
     record = await desk.find(filed.number)
     assert record is not None and record.reconsider_reason == "العقد انتهى وعندي ورقة من الكفيل"
+
+
+async def test_note_with_words_on_the_same_line_keeps_them_and_sends_them_from_either_worker(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Tester 10b, fault 1: «/note N الجواز ينتهي قريب» got «رقم الطلب يتكون من 10 أرقام»
+    and the words were kept nowhere. A wrong number with words is said to be wrong, and
+    the words wait for the request to be picked (in Redis: the pick on the other worker)."""
+    filed = await filing.submit(submission(user_key="5551001"))
+    said = await _command(person, "note", f"{filed.number} الجواز ينتهي قريب")
+    assert "10 أرقام" not in said and filed.number in said, said
+    said = _said(await person.says("ارسال", worker=1))
+    assert "أُضيفت ملاحظتك" in said, said
+    said = await _command(person, "note", f"{filed.number[:-1]} ومعي صورة الجواز الجديد")
+    assert "10 أرقام" in said, said
+    said = _said(await person.taps(f"note:{filed.number}", worker=1))
+    assert "لم تُرسل بعد" in said, said
+    await person.says("ارسال")
+    record = await desk.find(filed.number)
+    assert record is not None
+    assert [e.reason for e in record.events if e.kind == "note"] == [
+        "الجواز ينتهي قريب",
+        "ومعي صورة الجواز الجديد",
+    ]
