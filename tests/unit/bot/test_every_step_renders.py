@@ -3,11 +3,11 @@ limits, in Arabic and English.
 
 The dialogue is explored rather than scripted: from each state reached, every choice it
 offers is tapped and a few typical messages are typed (a need in words, identity and
-establishment numbers, a description, a photo, a shared number, a request number, «حالة
-طلبي», the answer button of an officer's question), so a new step or a new option is
-covered without touching this test. At each new state the person also asks for help in
-both languages. Every reply met on the way must render without the plain-text fallback,
-and the exploration must have reached every step of every flow.
+establishment numbers, a description, a photo, a shared number, the person's request number
+and someone else's, «حالة طلبي», the answer button of an officer's question), so a new step
+or a new option is covered without touching this test. At each new state the person also
+asks for help in both languages. Every reply met on the way must render without the
+plain-text fallback, and the exploration must have reached every step of every flow.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from domain.catalogue import load_catalogue
 from domain.identity import InvalidIdentityNumber, parse_establishment_number
 from tests.unit.conversations.fakes import MemoryGateway, MemoryLimiter, MemoryStore
 from tests.unit.conversations.test_my_data import FakePersonalData
-from tests.unit.conversations.test_status import RESIDENT, _view
+from tests.unit.conversations.test_status import RESIDENT, THEIRS, _view
 
 CHANNEL, USER = "whatsapp", "u1"
 MINE = "5038329651"
@@ -74,6 +74,7 @@ def _typed() -> tuple[str, ...]:
         _establishment(),
         "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام",
         MINE,
+        THEIRS,
         "حالة طلبي",
     )
 
@@ -94,6 +95,10 @@ class Explorer:
     def __init__(self) -> None:
         gateway = FilingGateway()
         gateway.views[MINE] = (_view(MINE, "under_review"), (CHANNEL, USER), RESIDENT)
+        # someone else's request: its look-up asks for the owner's identity number, the only
+        # way to the status flow's identity step since an identity number typed at the number
+        # step is no longer looked up as a request number (3987cd4)
+        gateway.views[THEIRS] = (_view(THEIRS, "under_review"), (CHANNEL, "u2"), "1000000008")
         gateway.questions[(ASKED, CHANNEL, USER)] = "أرفق صورة الجواز من فضلك"
         self.store = MemoryStore()
         self.engine = Engine(
