@@ -34,6 +34,9 @@ _FUZZY_MIN = 5
 # a message longer than this is a description or a story, not a question to look up
 _MAX_WORDS = 20
 _MUST_WEIGHT = 2.0
+# a message this short opening with a word of price, time or place («رسوم تجديد الاقامة»,
+# «بكم الجواز») is asked the way people type a search; a longer one may be a story
+_HEADING_MAX_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +172,17 @@ def opens_with_question_word(text: str) -> bool:
 
 def reads_as_question(text: str) -> bool:
     """True when a message asks something: an explicit question, a question word anywhere
-    («اقامتي منتهية كم الغرامة»), or an inquiry word («شروط», «ابي اعرف»)."""
+    («اقامتي منتهية كم الغرامة»), an inquiry word («شروط», «ابي اعرف»), or a short message
+    opening with a fact word («رسوم تجديد الاقامة», «rusoom tajdeed iqama»: found by the
+    session-11 brief, a fee asked without «؟» was filed as a need)."""
     if explicit_question(text):
         return True
     data = _knowledge()
     tokens = _tokens(text)
+    if len(tokens) <= _HEADING_MAX_WORDS and any(
+        list(tokens[: len(phrase)]) == list(phrase) for phrase in data.fact_words
+    ):
+        return True
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
 
 

@@ -58,3 +58,33 @@ async def test_asked_at_the_first_menu_and_mid_request(chat: Chat) -> None:
     await chat.text("how much is the iqama renewal fee?")
     assert "أبشر" in chat.last[0].text or "Absher" in chat.last[0].text
     assert chat.last[-1].ask_contact  # still the phone step
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["بكم تجديد الاقامة", "تجديد الاقامة بيتكلف كام؟", "كم سعر تجديد الإقامة",
+     "rusoom tajdeed iqama", "kam rusoom tajdeed el iqama?", "رسوم تجديد الاقامة"],
+)  # fmt: skip
+async def test_the_fee_asked_in_other_words_is_answered_at_the_menu_and_mid_request(
+    chat: Chat, text: str
+) -> None:
+    # session 11: without «؟», in Egyptian («بيتكلف كام») or in Arabizi («rusoom») the
+    # fee was filed as a need («أيّ هذه الخدمات تحتاج؟») or had no answer
+    await chat.command("start")
+    await chat.text(text)
+    said = chat.last[0].text
+    assert "أبشر" in said and "مقيم" in said, said
+    assert "file:iqama_renew" in chat.choice_ids
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text(text)
+    assert "أبشر" in chat.last[0].text, chat.said
+    assert chat.last[-1].ask_contact  # the phone step asked again, nothing lost
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ابي اجدد اقامتي", "دفعت رسوم تجديد الاقامة وما تجددت", "رسوم الجواز دفعتها من أبشر امس"],
+)  # fmt: skip
+def test_a_need_or_a_story_naming_the_fee_is_not_a_question(text: str) -> None:
+    assert knowledge.answer_topic(text) is None
