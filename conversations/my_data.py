@@ -62,15 +62,17 @@ class Said:
 
 @dataclass(frozen=True, slots=True)
 class HeldRequest:
-    """One request as the service holds it; ``redacted`` once its personal data is gone."""
+    """One request as the service holds it; ``redacted`` once its personal data is gone.
+    A value deleted (by the retention or an earlier «delete my data») is None, never the
+    database's placeholder: the JSON copy carries null for it (README, "Personal data")."""
 
     number: str
     service_id: str
     status: str
     submitted_at: dt.datetime
-    identity_number: str
+    identity_number: str | None
     establishment_number: str | None
-    phone: str
+    phone: str | None
     files: tuple[HeldFile, ...]
     redacted: bool
     # the person's say on it (the JSON copy lists them): the rating 1-5 and its comment, a
@@ -156,11 +158,10 @@ def held_numbers(data: HeldData) -> tuple[list[str], list[str]]:
     for the account: bound to it and on its requests not redacted, sorted. The readable
     answer and the JSON copy both list these, so they agree."""
     numbers = {*data.identities}
-    numbers |= {r.identity_number for r in data.requests if not r.redacted}
-    numbers |= {
-        r.establishment_number for r in data.requests if r.establishment_number and not r.redacted
-    }
-    phones = {*data.phones} | {r.phone for r in data.requests if not r.redacted}
+    for request in data.requests:
+        if not request.redacted:
+            numbers |= {n for n in (request.identity_number, request.establishment_number) if n}
+    phones = {*data.phones} | {r.phone for r in data.requests if r.phone and not r.redacted}
     return sorted(numbers), sorted(phones)
 
 

@@ -234,6 +234,14 @@ async def _their_words(
     return {request: tuple(words) for request, words in found.items()}
 
 
+def _kept(value: str | None) -> str | None:
+    """``value`` as the person's copy gives it: None once deleted. The database's marker
+    (:data:`bot.db.retention.REDACTED`, an English «[redacted]») is no value of theirs:
+    the JSON copy carries null, and the readable answer says the data was deleted. Found
+    by the review of session 10: the copy read "identity_number": "[redacted]"."""
+    return None if value == REDACTED else value
+
+
 def _held(request: Request, said: tuple[Said, ...]) -> HeldRequest:
     redacted = request.description == REDACTED
     asked = [s.text for s in said if s.kind == "reconsideration"]
@@ -242,15 +250,15 @@ def _held(request: Request, said: tuple[Said, ...]) -> HeldRequest:
         service_id=request.service_id,
         status=request.status,
         submitted_at=request.submitted_at,
-        identity_number=request.identity_number,
-        establishment_number=request.establishment_number,
-        phone=request.phone,
+        identity_number=_kept(request.identity_number),
+        establishment_number=_kept(request.establishment_number),
+        phone=_kept(request.phone),
         files=tuple(HeldFile(a.kind, a.mime, a.file_name) for a in request.attachments),
         redacted=redacted,
         satisfaction=request.satisfaction,
-        satisfaction_comment=request.satisfaction_comment,
+        satisfaction_comment=_kept(request.satisfaction_comment),
         # the reason waiting for the officers, else the one they answered
-        reconsider_reason=request.reconsider_reason or (asked[-1] if asked else None),
+        reconsider_reason=_kept(request.reconsider_reason) or (asked[-1] if asked else None),
         description=None if redacted else request.description,
         reconsider_answered=bool(asked) and not request.reconsider_reason,
         said=said,

@@ -6,7 +6,9 @@ headers and every value a person reads (status, applicant, channel, identity typ
 decided, yes/no) are in the officer's ``--lang``, never the ids the database stores;
 there is no machine-readable variant. Without
 ``--with-personal-data`` no identity, establishment or phone number is written (issue 14);
-with it they are, and the export is recorded in the audit log. Every export is recorded
+with it they are, and the export is recorded in the audit log. A number the retention
+deleted reads «(محذوف)» («(deleted)»), in the export's language, never the database's
+placeholder. Every export is recorded
 there (who, when, which days, whether with personal data, where to), never the data itself.
 """
 
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import AuditEntry, Request
+from bot.db.retention import REDACTED
 from bot.staff.actors import actor_name
 from bot.staff.views import APPLICANT_LABELS, CHANNEL_LABELS, IDENTITY_LABELS, StaffViews
 from conversations.i18n import N_, Texts
@@ -175,13 +178,21 @@ def _row(request: Request, views: StaffViews, personal: bool) -> list[str]:
     ]
     if personal:
         row += [
-            request.identity_number,
+            _shown(request.identity_number, views),
             _label(IDENTITY_LABELS, request.identity_kind, views),
-            request.establishment_number or "",
-            request.phone,
+            _shown(request.establishment_number or "", views),
+            _shown(request.phone, views),
             _("yes") if request.phone_verified else _("no"),
         ]
     return [_safe(cell) for cell in row]
+
+
+def _shown(value: str, views: StaffViews) -> str:
+    """A number as the officer reads it: one the retention deleted (the database keeps
+    bot.db.retention.REDACTED, an English «[redacted]») is «(محذوف)» in the export's
+    language, as on the card (bot.staff.views). Found by the review of session 10."""
+    _ = views.texts.gettext
+    return _("(deleted)") if value == REDACTED else value
 
 
 def _label(labels: Mapping[str, str], value: str, views: StaffViews) -> str:

@@ -317,3 +317,63 @@ async def test_many_asks_at_once_on_two_workers_are_all_answered(
     finally:
         for e in engines:
             await e.dispose()
+
+
+async def test_the_copy_carries_null_for_deleted_data_never_the_placeholder(
+    redis_client: Redis, db_url: str, gateway: SqlRequestGateway, tmp_path: Path
+) -> None:
+    """Found by the review of session 10: after «delete my data», the JSON copy asked for
+    on the other worker read "identity_number": "[redacted]" (the phone, the comment and
+    the reconsideration reason likewise) beside "personal_data_deleted": true. A machine
+    reading it took the placeholder for a value; it now carries null, and the readable
+    answer says the data was deleted. Two workers (two engines on the shared Redis and
+    database): the deletion on one, the copy on the other."""
+    from bot.db.engine import make_engine, make_sessionmaker
+
+    media = MediaStore(tmp_path)
+    decided = await _file(gateway, media, "del-1", b"\xff\xd8gone", user_key="u1")
+    engines = [make_engine(db_url) for _ in range(2)]
+    try:
+        sessions = [make_sessionmaker(e) for e in engines]
+        await _decide(sessions[0], decided, "rejected", NOW - dt.timedelta(days=1))
+        async with sessions[0].begin() as session:
+            request = await session.scalar(select(Request).where(Request.number == decided))
+            assert request is not None
+            request.reconsider_reason = "أرفقت صورة الجواز الجديد"
+        chats = []
+        for worker in sessions:
+            personal = SqlPersonalData(
+                worker, media, 365, GRACE, clock=lambda: NOW, exports=tmp_path / "exports"
+            )
+            engine = Engine(
+                RedisDialogueStore(redis_client), INTAKE, load_catalogue(), MemoryGateway(),
+                personal_data=personal,
+            )  # fmt: skip
+            chats.append(Chat(engine.handle, channel="telegram", user="u1"))
+
+        await chats[0].text("احذف بياناتي")
+        await chats[0].tap("mydata:yes")
+        await chats[1].text("بياناتي")
+        said = chats[1].said
+        assert "حُذفت بياناته الشخصية ومرفقاته" in said
+        assert REDACTED not in said and "redacted" not in said
+        (document,) = chats[1].last[0].media
+        raw = json.dumps(_read(document)[1], ensure_ascii=False)
+        assert REDACTED not in raw and "redacted" not in raw
+        [held] = json.loads(raw)["requests"]
+        assert held["number"] == decided and held["personal_data_deleted"] is True
+        for field in (
+            "identity_number",
+            "establishment_number",
+            "phone",
+            "description",
+            "satisfaction_comment",
+            "reconsideration_reason",
+        ):
+            assert held[field] is None, field
+        assert held["your_messages"] == [] and held["files"] == []
+        # the decision and the rating are not personal data of the kind deleted: kept
+        assert (held["status"], held["service"]) == ("rejected", "iqama_renew")
+    finally:
+        for e in engines:
+            await e.dispose()

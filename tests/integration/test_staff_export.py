@@ -259,3 +259,43 @@ async def test_days_in_arabic_indic_and_persian_digits(
         ("2026-11-01", "2026-11-10"),
         ("2026-10-31", "2026-11-11"),
     ]
+
+
+async def test_numbers_the_retention_deleted_read_deleted_in_the_officers_language(
+    db_url: str,
+    tmp_path: Path,
+    gateway: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Found by the review of session 10: the export with personal data wrote the
+    database's placeholder, «[redacted]», in the identity, establishment and mobile cells
+    of a request whose personal data was deleted, in an Arabic spreadsheet. The CSV is
+    for people (its headers and values are in the officer's language): those cells read
+    «(محذوف)» / «(deleted)», as on the card; a number not deleted is written as before."""
+    from bot.db.retention import redact_requests
+    from bot.media_store import MediaStore
+
+    gone = await _filed(gateway, db_sessionmaker, "a", riyadh(2026, 11, 2, 10, 0))
+    kept = await _filed(gateway, db_sessionmaker, "b", riyadh(2026, 11, 3, 10, 0))
+    await _rejected(db_sessionmaker, gone, riyadh(2026, 11, 4, 9, 0), "المستندات ناقصة")
+    async with db_sessionmaker() as session:
+        request_id = await session.scalar(select(Request.id).where(Request.number == gone))
+    assert request_id is not None
+    await redact_requests(
+        db_sessionmaker,
+        MediaStore(tmp_path / "media"),
+        [(request_id, gone)],
+        now=riyadh(2027, 12, 1, 9, 0),
+        media_grace=dt.timedelta(hours=72),
+    )
+    days = ("--from", "2026-11-01", "--to", "2026-11-30", "--with-personal-data")
+    for lang, deleted, kind in (("ar", "(محذوف)", "إقامة"), ("en", "(deleted)", "iqama")):
+        done = staff(db_url, tmp_path, "export", *days, "--officer", "سارة", "--lang", lang)
+        assert "redacted" not in done.stdout
+        rows = _read(done.stdout.encode("utf-8"))
+        assert [row[0] for row in rows[1:]] == [gone, kept]
+        # an individual's request had no establishment number: still none
+        assert rows[1][-5:-1] == [deleted, kind, "", deleted]
+        assert rows[2][-5:-2] == ["2000000006", kind, ""]
+        # the decision stays: the officer's reason is the directorate's, not deleted
+        assert "المستندات ناقصة" in rows[1]
