@@ -5,6 +5,11 @@ other staff action; the block itself is :class:`bot.abuse.blocks.BlockList`'s (S
 Redis), the same one ``tawasul staff block`` uses, and every block and unblock stays in its
 table as the audit trail.
 
+The number is read as ``/rate`` reads it (:func:`conversations.say_commands.split_arguments`):
+in any digits, typed in groups («4512 345 670») or with dashes, the words after it the
+reason. Found by review 11 (item 3): only the first word was the number, so a number typed
+in groups got the usage line.
+
 The reason is for the officers and the audit: the person is never shown it.
 """
 
@@ -18,6 +23,7 @@ from bot.abuse.blocks import BlockList, BlockOutcome
 from bot.staff.actors import actor_name
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
+from conversations.say_commands import split_arguments
 from domain.identity import (
     InvalidIdentityNumber,
     parse_establishment_number,
@@ -51,7 +57,7 @@ class BlockHandlers(StaffGroup):
             return
         assert message.from_user is not None  # checked by _command_allowed
         _ = self._
-        number_text, _sep, reason = (command.args or "").strip().partition(" ")
+        number_text, reason = split_arguments("block", command.args or "")
         problem = self._not_a_request_number(number_text, "/block 4512345671")
         if problem is not None:
             await self._send(bot, message, HTML.t(problem))
@@ -76,12 +82,15 @@ class BlockHandlers(StaffGroup):
             return
         assert message.from_user is not None
         _ = self._
-        problem = self._not_a_request_number(command.args or "", "/unblock 4512345671")
+        number_text, rest = split_arguments("block", command.args or "")
+        problem = self._not_a_request_number(number_text, "/unblock 4512345671")
         if problem is not None:
             await self._send(bot, message, HTML.t(problem))
             return
         try:
-            number = parse_request_number(command.args or "")
+            if rest:  # words after the number: not the number alone
+                raise InvalidRequestNumber("not_digits")
+            number = parse_request_number(number_text)
         except InvalidRequestNumber:
             usage = _("Write the request number after /unblock, for example: /unblock 4512345671")
             await self._send(bot, message, HTML.t(usage))

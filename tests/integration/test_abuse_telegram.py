@@ -370,3 +370,28 @@ async def test_a_redelivered_update_is_counted_once_towards_the_minute(slow: Two
         await slow.feed(worker, refused)
     assert len(slow.api.texts(PERSON.id)) == told
     assert await slow.redis.get(f"tawasul:dlg:{{telegram:{PERSON.id}}}") == version
+
+
+async def test_block_reads_a_number_typed_in_groups_or_in_arabic_digits(two: Two) -> None:
+    """Found by review 11 (item 3): /block read only its first word as the number, so
+    «/block 4512 345 670 سبب» or a number in Arabic-Indic digits got the usage line. The
+    number is read as /rate reads it: in any digits, in groups or with dashes, the words
+    after it the reason."""
+    number = (await two.filing.submit(submission(user_key=str(PERSON.id)))).number
+    grouped = f"{number[:4]} {number[4:7]} {number[7:]}"
+    arabic = grouped.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    said = await two.staff(0, f"/block {arabic} رسائل مسيئة متكررة")
+    assert "حُظِر صاحب الطلب" in said and "يُرجى كتابة" not in said
+    async with two.sessions() as session:
+        [row] = list(await session.scalars(select(Block)))
+    assert row.request_number == number and row.reason == "رسائل مسيئة متكررة"
+    dashed = f"{number[:4]}-{number[4:7]}-{number[7:]}"
+    said = await two.staff(1, f"/unblock {dashed}")
+    assert "رُفِع الحظر عن صاحب الطلب" in said
+    said = await two.staff(0, f"/block {grouped} احتيال")
+    assert "حُظِر صاحب الطلب" in said
+    # a number split wrongly still names its check digit, and words alone the usage
+    typo = number[:-1] + str((int(number[-1]) + 1) % 10)
+    said = await two.staff(1, f"/unblock {typo[:5]} {typo[5:]}")
+    assert "رقم التحقق" in said
+    assert "يُرجى كتابة رقم الطلب" in await two.staff(0, f"/block {grouped}")
