@@ -26,11 +26,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Final, Protocol
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import Update, and_, bindparam, case, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -159,26 +160,13 @@ class ReceiptQueue:
         return key
 
     async def release(self, key: str, *, delivered: bool) -> None:
-        now = self._clock()
-        free = and_(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.delivery_status == "queued",
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
+        # One UPDATE (prebuilt: _release_statement), where there were two: the text row
+        # closed as sent, then the rows still free made due now. A turn's «confirm» paid
+        # for building and compiling both each time (issue 12's profile).
         async with self._transaction() as session:
-            if delivered:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.dedupe_key == _text_key(key), free)
-                    .where(OutboxMessage.attempts == 0)
-                    .values(sent_at=now, delivery_status="sent", last_error="sent in the turn")
-                    .execution_options(synchronize_session=False)
-                )
             await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.dedupe_key.in_((key, _text_key(key))), free)
-                .values(next_attempt_at=now)
-                .execution_options(synchronize_session=False)
+                _release_statement(delivered),
+                {"key": key, "text_key": _text_key(key), "now": self._clock()},
             )
         if self.kick is not None:
             self.kick()
@@ -204,6 +192,34 @@ class ReceiptQueue:
         async with self._sessions() as session, session.begin():
             await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             yield session
+
+
+@functools.cache
+def _release_statement(delivered: bool) -> Update:
+    """The release of a receipt's two held rows (bind ``key``, ``text_key``, ``now``),
+    built once. Every row of the two that no dispatcher holds and that is still queued
+    becomes due ``now``; with `delivered`, the text row, if nobody has tried it yet, is
+    instead closed as sent in the turn (and keeps its time). SQL evaluates every SET of a
+    row against the row as it was, so the CASEs read the row before this UPDATE, as the
+    two statements this replaces did."""
+    now = bindparam("now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
+    free = and_(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.delivery_status == "queued",
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+    statement = update(OutboxMessage).where(
+        OutboxMessage.dedupe_key.in_((bindparam("key"), bindparam("text_key"))), free
+    )
+    if not delivered:
+        return statement.values(next_attempt_at=now).execution_options(synchronize_session=False)
+    sent_here = and_(OutboxMessage.dedupe_key == bindparam("text_key"), OutboxMessage.attempts == 0)
+    return statement.values(
+        next_attempt_at=case((sent_here, OutboxMessage.next_attempt_at), else_=now),
+        sent_at=case((sent_here, now), else_=OutboxMessage.sent_at),
+        delivery_status=case((sent_here, "sent"), else_=OutboxMessage.delivery_status),
+        last_error=case((sent_here, "sent in the turn"), else_=OutboxMessage.last_error),
+    ).execution_options(synchronize_session=False)
 
 
 def _presented(reply: Reply, locale: str, digits: Digits) -> Reply:

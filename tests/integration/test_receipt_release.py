@@ -1,0 +1,138 @@
+"""ReceiptQueue.release, on SQLite and PostgreSQL: what the channel's word after a
+confirmation does to the receipt's two held rows (the text's durable copy, the card).
+
+Pins the rows' states one by one, so that the release may be written as one statement
+(issue 12) and still do what the two did: the text the person has is closed as sent and
+not sent again, the card becomes due, and a row a dispatcher holds or has tried is left to
+the dispatcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import OutboxMessage
+from bot.outbox.queue import RECEIPT
+from bot.outbox.receipts import HOLD_S, ReceiptQueue
+from conversations.events import Origin, Reply
+from conversations.receipt import Receipt
+
+FILED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+ANSWERED = FILED + dt.timedelta(seconds=2)
+HELD = FILED + dt.timedelta(seconds=HOLD_S)
+RECEIPT_ = Receipt(
+    number="4512345671",
+    service_id="technical_issue",
+    filed=FILED.date(),
+    due=dt.date(2026, 3, 11),
+    working_days=7,
+    locale="ar",
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = FILED
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+async def _queued(
+    sessions: async_sessionmaker[AsyncSession],
+) -> tuple[ReceiptQueue, Clock, str]:
+    clock = Clock()
+    queue = ReceiptQueue(sessions, clock=clock)
+    confirmation = Reply("تم استلام طلبك. رقم الطلب: 4512345671")
+    key = await queue.send_after(RECEIPT_, confirmation, Origin("telegram", "42", "7"))
+    clock.now = ANSWERED
+    return queue, clock, key
+
+
+async def _rows(sessions: async_sessionmaker[AsyncSession]) -> dict[str, OutboxMessage]:
+    async with sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    return {"card" if r.kind == RECEIPT else "text": r for r in rows}
+
+
+async def _set(sessions: async_sessionmaker[AsyncSession], kind: str, **values: object) -> None:
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.kind == kind).values(values)
+        )
+
+
+async def test_the_text_sent_in_the_turn_is_closed_and_the_card_made_due(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    queue, _, key = await _queued(db_sessionmaker)
+    await queue.release(key, delivered=True)
+    rows = await _rows(db_sessionmaker)
+    text, card = rows["text"], rows["card"]
+    assert (text.delivery_status, text.sent_at, text.last_error) == (
+        "sent", ANSWERED, "sent in the turn",
+    )  # fmt: skip
+    assert text.next_attempt_at == HELD
+    assert (card.delivery_status, card.sent_at, card.next_attempt_at) == ("queued", None, ANSWERED)
+
+
+async def test_a_text_the_platform_refused_is_made_due_before_the_card(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    queue, _, key = await _queued(db_sessionmaker)
+    await queue.release(key, delivered=False)
+    rows = await _rows(db_sessionmaker)
+    for row in rows.values():
+        assert (row.delivery_status, row.sent_at, row.next_attempt_at) == (
+            "queued", None, ANSWERED,
+        )  # fmt: skip
+    assert rows["text"].id < rows["card"].id  # the text goes first
+
+
+async def test_a_text_the_dispatcher_tried_already_is_left_to_it(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # the hold ran out and the dispatcher tried the copy before the channel said it sent
+    # the text: closing it now could hide the dispatcher's own send; it is made due instead
+    queue, _, key = await _queued(db_sessionmaker)
+    await _set(db_sessionmaker, "notify", attempts=1)
+    await queue.release(key, delivered=True)
+    rows = await _rows(db_sessionmaker)
+    assert (rows["text"].delivery_status, rows["text"].sent_at) == ("queued", None)
+    assert rows["text"].next_attempt_at == ANSWERED
+    assert rows["card"].next_attempt_at == ANSWERED
+
+
+async def test_a_row_a_dispatcher_holds_is_not_touched(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    queue, _, key = await _queued(db_sessionmaker)
+    claimed = ANSWERED + dt.timedelta(seconds=30)
+    await _set(db_sessionmaker, "notify", claimed_until=claimed)
+    await _set(db_sessionmaker, RECEIPT, claimed_until=claimed)
+    await queue.release(key, delivered=True)
+    rows = await _rows(db_sessionmaker)
+    for row in rows.values():
+        assert (row.delivery_status, row.sent_at, row.next_attempt_at) == ("queued", None, HELD)
+    # a lease that has run out is free again
+    await _set(db_sessionmaker, RECEIPT, claimed_until=FILED)
+    await queue.release(key, delivered=False)
+    rows = await _rows(db_sessionmaker)
+    assert rows["card"].next_attempt_at == ANSWERED
+    assert rows["text"].next_attempt_at == HELD
+
+
+async def test_a_sent_text_is_not_made_due_again(
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # a second word for the same receipt (a retried turn) changes nothing already sent
+    queue, clock, key = await _queued(db_sessionmaker)
+    await queue.release(key, delivered=True)
+    clock.now = ANSWERED + dt.timedelta(seconds=5)
+    await queue.release(key, delivered=False)
+    rows = await _rows(db_sessionmaker)
+    assert (rows["text"].delivery_status, rows["text"].sent_at) == ("sent", ANSWERED)
+    assert rows["text"].next_attempt_at == HELD
+    assert rows["card"].next_attempt_at == clock.now
