@@ -61,15 +61,29 @@ def is_file(path: Path) -> bool:
 
 def attachments(text: str, origin: Origin, media: MediaStore) -> Attachments:
     """``/photo`` and the paths after it (``text``): one event per file, the first with
-    ``origin``'s event id, the next ones with ids made from it."""
+    ``origin``'s event id, the next ones with ids made from it. Two files or more are one
+    album, with its count (``Media.album_size``, ``album_photos``), as WhatsApp hands over
+    the photos chosen together: the dialogue answers it once, «وصلتني ٣ صور» (found in
+    session 11: ``/photo a b c`` got «وصلتني الصورة» three times)."""
+    items = tuple(
+        attach(
+            dataclasses.replace(origin, event_id=f"{origin.event_id}{f'-{i}' if i else ''}"),
+            path,
+            media,
+        )
+        for i, path in enumerate(photo_paths(text))
+    )
+    files = [item for item in items if isinstance(item, Media)]
+    if len(files) < 2:
+        return Attachments(items)
+    photos = sum(item.kind == "photo" for item in files)
+    album = f"cli-{origin.event_id}"
     return Attachments(
         tuple(
-            attach(
-                dataclasses.replace(origin, event_id=f"{origin.event_id}{f'-{i}' if i else ''}"),
-                path,
-                media,
-            )
-            for i, path in enumerate(photo_paths(text))
+            dataclasses.replace(item, album_id=album, album_size=len(files), album_photos=photos)
+            if isinstance(item, Media)
+            else item
+            for item in items
         )
     )
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 from conversations.events import Media
 from conversations.flow import Ctx, Next, Outcome, Retry, Stay
 from conversations.flows.description_text import describe, says_done
-from conversations.flows.draft_files import album_once, file_refusal, take_file
+from conversations.flows.draft_files import (
+    album_fresh,
+    album_once,
+    file_refusal,
+    past_the_limit,
+    take_file,
+)
 from conversations.store_outage import file_kept
 from domain.attachments import MAX_FILES
 
@@ -17,8 +23,11 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
     (part of) the description."""
     _ = ctx.texts.gettext
     reason = take_file(ctx, event)
+    over = None
     if reason is None:
         file_kept(ctx.state)
+        # an album past the limit says what was kept, once (before album_once marks it)
+        over = past_the_limit(ctx, event) if album_fresh(ctx, event.album_id) else None
     refusal = None if reason is None else file_refusal(ctx, reason)
     caption = (event.caption or "").strip()
     if caption and not says_done(caption):
@@ -26,13 +35,14 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
         outcome = describe(ctx, caption)
         if isinstance(outcome, Next):
             said = (
-                (_("Your description and your file are saved."),)
+                (_("Your description and your file are saved."), *filter(None, [over]))
                 if refusal is None
                 else (_("Your description is saved."), refusal)
             )
             return Next(outcome.step, (*said, *outcome.say))
         if isinstance(outcome, Retry):
             kept = _("I have kept your file.") if reason is None else _file_line(ctx, reason)
+            kept = kept if over is None else f"{kept}\n{over}"
             return Retry(f"{kept}\n{outcome.hint}")
         return outcome
     if not album_once(ctx, event.album_id, "early"):
@@ -50,6 +60,11 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
                 ]
             )
         )
+    if over is not None:
+        describe_it = _(
+            "Now please describe your request in words: what you need, and what went wrong if there was a problem."
+        )
+        return Retry(f"{over}\n{describe_it}")
     return Retry(
         _(
             "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."

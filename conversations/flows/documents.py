@@ -12,7 +12,13 @@ from conversations.flows.description_text import (
     end_words,
     paste_tail,
 )
-from conversations.flows.draft_files import album_once, file_refusal, files, take_file
+from conversations.flows.draft_files import (
+    album_once,
+    file_refusal,
+    files,
+    past_the_limit,
+    take_file,
+)
 from conversations.flows.early_files import kept_so_far
 from conversations.flows.file_counts import album_received
 from conversations.flows.intake_service import service_of
@@ -61,6 +67,10 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         file_kept(ctx.state)
         if not album_once(ctx, event.album_id, "ok"):
             return Stay(())
+        over = past_the_limit(ctx, event)
+        if over is not None:
+            go_on = _("Press «Done» to continue.")
+            return Stay((f"{over}\n{go_on}",))
         # alone or an album, in the same words on every channel (file_counts)
         return Stay((album_received(ctx, event),))
     if isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):

@@ -1,6 +1,7 @@
 """The files a request's draft keeps (photos and PDFs of the documents), as the
 description and documents steps both take them: the refusal of a file in words, the same
-bytes kept once, an album answered once."""
+bytes kept once, an album answered once, and an album that goes past the limit answered
+with what was kept."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Literal
 
 from conversations.events import Media
 from conversations.flow import Ctx
+from conversations.flows.file_counts import sent_together
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
 
 
@@ -79,3 +81,48 @@ def album_once(ctx: Ctx, album_id: str | None, tag: str) -> bool:
         return False
     ctx.state.albums = [*ctx.state.albums[-19:], key]
     return True
+
+
+def album_fresh(ctx: Ctx, album_id: str | None) -> bool:
+    """True when nothing of this album has been answered yet (a file alone is always
+    fresh): its first file, which :func:`past_the_limit` speaks for."""
+    return album_id is None or not any(key.startswith(f"{album_id}:") for key in ctx.state.albums)
+
+
+def past_the_limit(ctx: Ctx, event: Media) -> str | None:
+    """What to say instead of the album's count when ``event``, the first file of an album
+    just kept, comes with more files than the draft has room for (:data:`MAX_FILES`): how
+    many arrived, how many are kept, and that a request takes at most ten. None when they
+    all fit or the count is unknown (a Telegram album; the files past the limit are then
+    refused one answer for the album, :func:`file_refusal`'s "count").
+
+    Found in session 11: an album of 11 was answered «وصلتني ١١ صورة» while the draft kept
+    10, and 5 photos sent after 8 «وصلتني ٥ صور» while it kept 2. The refusal of the files
+    past the limit is marked said here, so the album gets this one answer."""
+    counts = sent_together(event)
+    if counts is None:
+        return None
+    count, photos = counts
+    room = MAX_FILES - (len(files(ctx)) - 1)
+    if count <= room:
+        return None
+    album_once(ctx, event.album_id, "count")
+    ngettext = ctx.texts.ngettext
+    if photos == count:
+        received = ngettext(
+            "Received %(count)d photo, and kept only %(kept)d of them.",
+            "Received %(count)d photos, and kept only %(kept)d of them.",
+            count,
+        )
+    else:
+        received = ngettext(
+            "Received %(count)d file, and kept only %(kept)d of them.",
+            "Received %(count)d files, and kept only %(kept)d of them.",
+            count,
+        )
+    limit = ngettext(
+        "One request takes at most %(max)d file, so the rest were not added.",
+        "One request takes at most %(max)d files, so the rest were not added.",
+        MAX_FILES,
+    )
+    return " ".join([received % {"count": count, "kept": room}, limit % {"max": MAX_FILES}])

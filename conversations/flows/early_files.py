@@ -19,7 +19,13 @@ from __future__ import annotations
 
 from conversations.events import Media
 from conversations.flow import Ctx
-from conversations.flows.draft_files import album_once, file_refusal, files, take_file
+from conversations.flows.draft_files import (
+    album_once,
+    file_refusal,
+    files,
+    past_the_limit,
+    take_file,
+)
 from conversations.flows.file_counts import album_kept_early
 from conversations.state import DialogueState
 from conversations.store_outage import file_kept
@@ -68,6 +74,9 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
     if reason is not None:
         return file_refusal(ctx, reason)
     file_kept(ctx.state)
+    over = past_the_limit(ctx, event)
+    if over is not None:
+        return over
     return album_kept_early(ctx, event)
 
 

@@ -1,7 +1,8 @@
 """`tawasul chat` as the fresh-clone tester used it: ``/photo`` with several paths, one
 with spaces in quotes and one that names no file. A real process, real Redis, a real
 SQLite file: the request filed carries each file that exists, once, and the missing one
-is said in Arabic without losing the others or the draft."""
+is said in Arabic without losing the others or the draft; the files are one album, answered
+once with their count."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def test_several_paths_each_sent_and_a_missing_one_said(tmp_path: Path, redis_ur
     missing = tmp_path / "gone.png"
     chat.say(f'/photo {first} "{spaced}" {missing} {third}', "لم يضِع شيء مما أرسلته", 60)
     assert f"(لا يوجد ملف بهذا المسار: {missing})" in chat.text
+    # one answer for the three files, counted (session 11: «وصلتني الصورة» three times)
+    assert chat.text.count("وصلتني ٣ صور.") == 1 and "وصلتني الصورة" not in chat.text, chat.text
     chat.say("تم", "فضلًا راجع طلبك")
     chat.say("1", "رقم الطلب")
     found = re.search(r"رقم الطلب: (\d{10})", clean_input(chat.text))

@@ -68,3 +68,22 @@ async def test_a_missing_file_is_said_and_the_others_are_sent(tmp_path: Path) ->
     assert f"(لا يوجد ملف بهذا المسار: {tmp_path / 'gone.png'})" in shown
     assert shown.index("وصل a.png") < shown.index("لا يوجد ملف") < shown.index("وصل b.png")
     assert "لم يضِع شيء مما أرسلته" in shown and "\n/photo المسار" in shown
+
+
+def test_several_files_are_one_album_with_its_count(tmp_path: Path) -> None:
+    # session 11: «/photo a b c» was answered once per file («وصلتني الصورة» three times);
+    # as one album with its count it gets one answer, «وصلتني ٣ ملفات»
+    photo, other, pdf = tmp_path / "a.png", tmp_path / "b.png", tmp_path / "c.pdf"
+    photo.write_bytes(samples.png(seed=6))
+    other.write_bytes(samples.png(seed=7))
+    pdf.write_bytes(samples.pdf())
+    store = MediaStore(tmp_path / "media")
+    event = to_event(f"/photo {photo} {tmp_path / 'gone.png'} {other} {pdf}", "local", store, "e2")
+    assert isinstance(event, Attachments)
+    files = [item for item in event.items if isinstance(item, Media)]
+    assert len(files) == 3 and len({f.album_id for f in files}) == 1 and files[0].album_id
+    assert {(f.album_size, f.album_photos) for f in files} == {(3, 2)}
+    alone = to_event(f"/photo {photo}", "local", store, "e3")
+    assert isinstance(alone, Attachments)
+    (only,) = alone.items
+    assert isinstance(only, Media) and only.album_id is None and only.album_size is None
