@@ -11,7 +11,15 @@ and the sharing is done here:
 
 - start-up and shut-down hold an exclusive ``flock`` on ``server.lock``, so two processes
   never both start a server, and none stops it while another is joining;
-- a process that finds a server answering on the socket joins it rather than starting one;
+- a process that finds a server answering on the socket joins it rather than starting one,
+  and, before it lets go of the lock, opens a connection of its own to it (its *anchor*,
+  named as its connections are, kept until it leaves): a process leaving in the moment
+  between the joiner's look and its first real connection counts it, and does not stop
+  the server under it;
+- the process that starts the server writes its pid to ``server.pid``, so that a server
+  which does not answer is told apart from one that has gone: a second server is never
+  started beside a live one (still loading its append-only file, or stopped, SIGSTOP),
+  and a dead one is seen as dead even by a process that never read its pid from it;
 - the server runs in a session of its own (a Ctrl-C in one terminal does not reach it),
   and the last process to leave shuts it down: at exit each process counts the clients
   that are not its own (its connections carry its name) nor of a process that has left
@@ -26,13 +34,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +46,20 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from bot import embedded_redis_os
+from bot.embedded_redis_os import answers as _answers
+from bot.embedded_redis_os import locked as _locked
+from bot.embedded_redis_os import locked_async as _locked_async
+from bot.embedded_redis_os import named_connection
+from bot.embedded_redis_os import process_alive as _process_alive
+from bot.embedded_redis_os import tail as _tail
+
 log = logging.getLogger(__name__)
 
 SOCKET = "redis.sock"
-LOCK = "server.lock"
+LOCK = embedded_redis_os.LOCK
 LOG = "redis.log"
+PIDFILE = "server.pid"
 START_TIMEOUT_S = 15.0
 #: The key by which a process that has left the server to others says so (its client name
 #: follows), and how long it is kept (seconds): its connections close within moments.
@@ -79,69 +94,6 @@ def server_binary() -> Path:
     return Path(get_binary_path())
 
 
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    with open(directory / LOCK, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.asynccontextmanager
-async def _locked_async(directory: Path) -> AsyncIterator[None]:
-    """:func:`_locked` for a coroutine: the wait for the lock (another process starting or
-    stopping the server holds it, for up to :data:`START_TIMEOUT_S`) is done in a thread,
-    not on the event loop, which meanwhile goes on serving. An flock belongs to the open
-    file, not to a thread, so it is held across the awaits until released here."""
-    handle = await asyncio.to_thread(open, directory / LOCK, "a+b")
-    try:
-        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)  # never waits
-    finally:
-        handle.close()
-
-
-def _answers(path: Path) -> bool:
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(1.0)
-            sock.connect(str(path))
-            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether process `pid` runs (a zombie, dead but not reaped, does not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc (not Linux): whether the pid exists at all
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-    # the state follows the command's name, which is in parentheses and may hold spaces
-    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
-
-
-def _tail(path: Path, lines: int = 8) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @dataclass
 class EmbeddedRedis:
     """The shared server under ``directory`` (made 0700; a relative path is taken from
@@ -152,6 +104,8 @@ class EmbeddedRedis:
     client_name: str = ""
     #: the server this process started, reaped by :meth:`_alive` when it dies
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+    #: this process's anchor connection to the server (see the module's docstring)
+    _anchor: socket.socket | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # the server runs in this directory and is given its paths again: a relative one
@@ -169,16 +123,64 @@ class EmbeddedRedis:
         return f"unix://{self.socket_path}"
 
     def start_or_join(self) -> bool:
-        """Starts the server unless one already answers; True when this call started it.
-        Blocking (up to :data:`START_TIMEOUT_S`); raises :class:`EmbeddedRedisError`."""
+        """Starts the server unless one already answers or is still starting (its pid in
+        ``server.pid`` alive); True when this call started it. Either way this process's
+        anchor connection is open when it returns (see the module's docstring). Blocking
+        (up to :data:`START_TIMEOUT_S`, twice when a live server dies as it is waited
+        for); raises :class:`EmbeddedRedisError`."""
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o700)
         with _locked(self.directory):
+            started = False
+            if not _answers(self.socket_path) and not self._await_recorded():
+                self.socket_path.unlink(missing_ok=True)
+                self._spawn()
+                started = True
+            self._anchor_to_server()
+            return started
+
+    def _await_recorded(self) -> bool:
+        """Under the lock, the socket not answering: waits for the server ``server.pid``
+        names while it lives (starting, loading its files); True once it answers, False
+        when there is none or it has died (start one). Raises :class:`EmbeddedRedisError`
+        when it lives and does not answer within :data:`START_TIMEOUT_S` (stopped, hung):
+        a second server beside it would write the same append-only file."""
+        pid = self._recorded_pid()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while pid is not None and self._alive(pid):
             if _answers(self.socket_path):
-                return False
-            self.socket_path.unlink(missing_ok=True)
-            self._spawn()
-            return True
+                return True
+            if time.monotonic() >= deadline:
+                raise EmbeddedRedisError(
+                    f"the embedded Redis server (pid {pid}) runs but has not answered for "
+                    f"{START_TIMEOUT_S:.0f}s; its log ({self.directory / LOG}) ends:\n"
+                    f"{_tail(self.directory / LOG)}"
+                )
+            time.sleep(0.05)
+        return False
+
+    def _recorded_pid(self) -> int | None:
+        """The pid in ``server.pid`` (the last server started here), None without one."""
+        try:
+            return int((self.directory / PIDFILE).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def _anchor_to_server(self) -> None:
+        """Opens this process's anchor (a connection named :attr:`client_name`, see the
+        module's docstring), closing a former one (to a server that has since died)."""
+        self._drop_anchor()
+        try:
+            self._anchor = named_connection(self.socket_path, self.client_name, START_TIMEOUT_S)
+        except OSError as exc:
+            raise EmbeddedRedisError(
+                f"the embedded Redis server could not be reached: {exc}"
+            ) from None
+
+    def _drop_anchor(self) -> None:
+        if self._anchor is not None:
+            self._anchor.close()
+            self._anchor = None
 
     def _spawn(self) -> None:
         log = self.directory / LOG
@@ -205,6 +207,11 @@ class EmbeddedRedis:
             start_new_session=True,
         )
         self._process = process
+        # written before the server answers: a process that then finds the socket silent
+        # waits for this one rather than starting a second (``_await_recorded``)
+        pidfile = self.directory / PIDFILE
+        pidfile.with_suffix(".tmp").write_text(f"{process.pid}\n")
+        pidfile.with_suffix(".tmp").replace(pidfile)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -219,10 +226,17 @@ class EmbeddedRedis:
         raise EmbeddedRedisError(f"the embedded Redis server did not start in {START_TIMEOUT_S}s")
 
     def _alive(self, pid: int) -> bool:
+        """Whether server `pid` of this directory runs: a pid reused since by another
+        process (``server.pid`` outlives its server) does not count."""
         if self._process is not None and self._process.pid == pid:
             # ours: poll() also reaps it, so a killed server leaves no zombie behind
             return self._process.poll() is None
-        return _process_alive(pid)
+        if not _process_alive(pid):
+            return False
+        try:
+            return str(self.socket_path).encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # gone since, or no /proc (not Linux): taken as running
+            return _process_alive(pid)
 
     async def tend(self, client: Redis, *, every_s: float = TEND_EVERY_S) -> None:
         """Until cancelled: when the server process `client` talks to has died, starts it
@@ -230,9 +244,11 @@ class EmbeddedRedis:
         :meth:`start_or_join` makes it once). Cancel it before :meth:`leave`, which may
         stop the server on purpose.
 
-        By the server's pid (``INFO``), not by whether it answers: a server that is only
-        slow or stopped (SIGSTOP) still holds its files, and a second one started beside
-        it would write the same append-only file."""
+        By the server's pid (``INFO``, or ``server.pid`` while the server does not answer),
+        not by whether it answers: a server that is only slow or stopped (SIGSTOP) still
+        holds its files, and a second one started beside it would write the same
+        append-only file. No pid either way (no server answers, none was started here)
+        counts as dead."""
         global _down
         pid = await _server_pid(client)
         try:
@@ -246,13 +262,16 @@ class EmbeddedRedis:
         while True:
             await asyncio.sleep(every_s)
             if pid is None:
-                pid = await _server_pid(client)
-                continue
-            if self._alive(pid):
+                # not read yet: the server did not answer the first look. It may have died
+                # before it (killed, or stopped by a process leaving as this one joined),
+                # so its pid file says which server to watch; before, a server dead by the
+                # first look was asked for its pid for ever and never started again
+                pid = await _server_pid(client) or self._recorded_pid()
+            if pid is not None and self._alive(pid):
                 continue
             if not failed:
                 log.warning(
-                    "the embedded Redis server (pid %d) has stopped; starting it again", pid
+                    "the embedded Redis server (pid %s) has stopped; starting it again", pid
                 )
             try:
                 started = await asyncio.to_thread(self.start_or_join)
@@ -282,24 +301,28 @@ class EmbeddedRedis:
         returned, and neither stopped the server. A key rather than closing the connections
         first: the next process's CLIENT LIST may still list a connection its owner has
         closed, while the key is written before the lock is released and read under it."""
-        async with _locked_async(self.directory):
-            try:
-                clients = await client.client_list()
-                names = {str(c.get("name", "")) for c in clients}
-                gone = await self._left(client, names) | {self.client_name}
-                if any(str(c.get("name", "")) not in gone for c in clients):
-                    await client.set(LEFT_PREFIX + self.client_name, 1, ex=LEFT_TTL_S)
-                    return False
-                with contextlib.suppress(RedisConnectionError):
-                    await client.shutdown()
-            except RedisError:
-                return False  # already gone, or not answering: nothing to stop
-        # the socket disappears once the server has written its files and exited
-        for _ in range(250):
-            if not self.socket_path.exists():
-                break
-            await asyncio.sleep(0.02)
-        return True
+        try:
+            async with _locked_async(self.directory):
+                try:
+                    clients = await client.client_list()
+                    names = {str(c.get("name", "")) for c in clients}
+                    gone = await self._left(client, names) | {self.client_name}
+                    if any(str(c.get("name", "")) not in gone for c in clients):
+                        await client.set(LEFT_PREFIX + self.client_name, 1, ex=LEFT_TTL_S)
+                        return False
+                    with contextlib.suppress(RedisConnectionError):
+                        await client.shutdown()
+                except RedisError:
+                    return False  # already gone, or not answering: nothing to stop
+                # the socket disappears once the server has written its files and exited;
+                # waited for under the lock, so that no process joins a server stopping
+                for _ in range(250):
+                    if not self.socket_path.exists():
+                        break
+                    await asyncio.sleep(0.02)
+                return True
+        finally:
+            self._drop_anchor()
 
     @staticmethod
     async def _left(client: Redis, names: set[str]) -> set[str]:

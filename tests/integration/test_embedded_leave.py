@@ -1,7 +1,8 @@
 """Leaving the embedded Valkey (bot.embedded_redis) as bot.redis_conn does it: ``leave``
 with the process's connections still open, closed only after it returns. The last of two
 processes to leave stops the server even when the first was still connected as the second
-looked (two workers stopped by one SIGTERM); one still serving keeps it running."""
+looked (two workers stopped by one SIGTERM); one still serving keeps it running, and so
+does one that has just joined and not connected yet."""
 
 from __future__ import annotations
 
@@ -90,3 +91,32 @@ async def test_leave_waits_for_the_lock_without_blocking_the_loop(tmp_path: Path
             safety.cancel()
             other.close()
     assert not (directory / "redis.sock").exists()
+
+
+async def test_a_process_joining_as_the_last_one_leaves_keeps_the_server(tmp_path: Path) -> None:
+    """A process joins (``start_or_join`` finds the server answering and returns) while the
+    last user is leaving: the leaver takes the lock before the joiner's first connection.
+    Before, the leaver counted no other client and shut the server down, and the joiner
+    (a worker starting as another stops, a second `tawasul chat`) found no server behind
+    the socket: its start-up failed, or its embedded Redis was gone for good."""
+    directory = tmp_path / "redis"
+    async with _member(directory, "tawasul-last") as (last, last_client):
+        server = int((await last_client.info("server"))["process_id"])
+        joining = EmbeddedRedis(directory, client_name="tawasul-joining")
+        try:
+            assert not joining.start_or_join()  # joined: the server answered
+            # the last user leaves before the joiner has opened a connection
+            assert not await last.leave(last_client)
+            client = Redis(unix_socket_path=str(joining.socket_path), client_name="tawasul-joining")
+            try:
+                assert await client.ping()
+                assert int((await client.info("server"))["process_id"]) == server
+                assert await joining.leave(client)  # now the last: it stops the server
+            finally:
+                await client.aclose()
+        except BaseException:
+            if running(server):
+                os.kill(server, signal.SIGKILL)  # not left running for the next tests
+            raise
+    assert not (directory / "redis.sock").exists()
+    assert not running(server)
