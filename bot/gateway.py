@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 
@@ -91,7 +92,11 @@ class Gateway:
         # the identity number is compared by the database, in the one query that also
         # finds the number, so a missing number and a wrong identity cost the same
         record = await self.requests.with_identity(number, identity_number)
-        return None if record is None else self._view(record)
+        if record is None:
+            return None
+        # where it stands, never the officers' words to the applicant (their reason, note
+        # or question): those are for the chat that filed it (conversations.flows.status)
+        return dataclasses.replace(self._view(record), reason=None, question=None)
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
         return [self._view(r) for r in await self.requests.list_for_account(channel, user_key)]

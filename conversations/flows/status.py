@@ -4,6 +4,26 @@ The chat that filed a request sees it at once. Anyone else must give the identit
 it was filed with; a number that doesn't exist and a wrong identity number get the same
 answer, and failures are limited per account and per request number, so numbers cannot
 be probed.
+
+What each proof shows. DESIGN.md: "the bot must never show a request to someone who
+cannot prove it is theirs"; the real inquiry asks for the request number, the identity
+number, the mobile and the e-mail (seeds), and a request is filed "by the person concerned
+from their own account" (seed 004).
+
+- The chat that filed it (the account the request came from: the strongest proof the bot
+  has) sees everything: service, dates, status, history, the officer's free text (a
+  rejection's reason, an acceptance's note, a question to answer) and the actions (answer,
+  note, reconsideration, rating).
+- Another chat that gives the request number and the identity number it was filed with
+  (two of the four things the real inquiry asks; a relative, an employer's clerk or anyone
+  who saw the receipt and the card may know both) sees where the request stands, so that
+  it can follow it for the applicant: service, filing date, status, due date, the history
+  of statuses and what happens next. Never the officers' free text, which is addressed to
+  the applicant and may name their documents, health or family: the gateway's
+  ``status_with_identity`` does not return it, and the answer says a rejection's reason is
+  in the chat that filed it. Nor any action, which only that chat may take.
+- Anyone with less (a request number alone, a wrong identity number) sees nothing, not
+  even whether the number exists.
 """
 
 from __future__ import annotations
@@ -59,9 +79,11 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     an officer's question, or ask for a rejection to be reconsidered. Anyone else (who
     proved the identity number) is told where those, and the updates, happen: in the
     chat that filed it, the only one the bot writes to about it. They are not shown the
-    officer's question, which is addressed to the applicant and may name their documents
-    or family, and a request waiting for it reads as waiting for the applicant, not «from
-    you» (found by the fresh-clone tester)."""
+    officers' free text (the question, a rejection's reason, an acceptance's note), which is
+    addressed to the applicant and may name their documents or family, and a request
+    waiting for an answer reads as waiting for the applicant, not «from you» (found by the
+    fresh-clone tester; the reason by the review of session 10). The rule, proof by proof,
+    is the module's docstring."""
     _ = ctx.texts.gettext
     status = RequestStatus(view.status)
     service = local(ctx.catalogue.get(view.service_id).name, ctx.locale)
@@ -73,9 +95,12 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
     ]
     choices: tuple[Option, ...] = ()
     today = riyadh_date(ctx.now)
-    if status is RequestStatus.REJECTED and view.reason:
+    if status is RequestStatus.REJECTED and not owner:
+        # the officers' words are the applicant's to read (see the module's docstring)
+        lines.append(_("The reason is shown only in the chat the request was filed from."))
+    elif status is RequestStatus.REJECTED and view.reason:
         lines.append(_("Reason: %(reason)s") % {"reason": isolate(view.reason)})
-    if status is RequestStatus.ACCEPTED and view.reason:
+    if status is RequestStatus.ACCEPTED and view.reason and owner:
         lines.append(_("Officer's note: %(note)s") % {"note": isolate(view.reason)})
     if status is RequestStatus.NEEDS_INFO and owner:
         lines.append(

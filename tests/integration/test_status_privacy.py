@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import build_services
 from bot.settings import Settings
+from conversations.their_say import note_id, reconsider_id
 from domain.normalize import clean_input
 from officers.officer import Officer
 from tests.unit.conversations.fakes import Chat
@@ -151,3 +152,48 @@ async def test_someone_else_with_the_identity_is_promised_only_what_happens(
         assert f"ans:{number}" not in bob.choice_ids
         await alice.command("status")
         assert f"ans:{number}" in alice.choice_ids
+
+
+async def test_the_officers_words_go_only_to_the_chat_that_filed_it(
+    tmp_path: Path, redis_url: str, db_url: str, redis_client: object
+) -> None:
+    """Found by the review of session 10: a person who proved the identity number from
+    another chat read the rejection's reason, the officer's words to the applicant (they
+    may name their documents or family). The status is theirs to follow; the reason, and
+    an acceptance's note, are shown only in the chat that filed it, and the other chat is
+    told where. Two workers (two sets of services on the shared Redis and database): the
+    filer on one, the other chat on the other."""
+    settings = Settings(
+        data_dir=tmp_path, redis_url=redis_url, database_url=db_url, decision_grace_s=0
+    )
+    async with build_services(settings) as one, build_services(settings) as two:
+        alice = Chat(one.engine.handle, channel="telegram", user="111")
+        bob = Chat(two.engine.handle, channel="telegram", user="222")
+        rejected = await _file(alice, A_ID, A_PHONE, A_WORDS)
+        accepted = await _file(alice, A_ID, A_PHONE, "لا تظهر الإقامة في أبشر")
+        reason = "صورة الإقامة لا تخص زوجتك المذكورة في الطلب"
+        note = "راجع فرع الرياض لاستلام الإقامة"
+        await one.desk.reject(rejected, Officer(7001, "نورة"), reason)
+        await two.desk.accept(accepted, Officer(7002, "سعد"), note)
+
+        await bob.text(f"حالة الطلب {rejected}")
+        await bob.text(A_ID)
+        said = plain(bob.said)
+        assert f"الطلب رقم {rejected}" in said and "مرفوض" in said
+        assert reason not in said and "زوجتك" not in said
+        assert "يظهر السبب في المحادثة التي قُدّم منها الطلب فقط." in said
+        await bob.command("status")
+        await bob.tap("another")
+        await bob.text(accepted)
+        await bob.text(A_ID)
+        said = plain(bob.said)
+        assert f"الطلب رقم {accepted}" in said and "مقبول" in said
+        assert note not in said and "فرع الرياض" not in said
+        assert not {note_id(accepted), reconsider_id(rejected)} & set(bob.choice_ids)
+
+        # the chat that filed them reads both, on either worker
+        await alice.text(rejected)
+        assert reason in plain(alice.said)
+        alice_two = Chat(two.engine.handle, channel="telegram", user="111")
+        await alice_two.text(accepted)
+        assert note in plain(alice_two.said)
