@@ -77,12 +77,7 @@ class StaffGroup:
         self._confirm = Confirmations(views.texts.gettext, views.texts.ngettext, "group")
 
     async def _first_time(self, update: Update) -> bool:
-        claimed = await self._redis.set(
-            _UPDATE_KEY.format(update=update.update_id), b"1", nx=True, ex=UPDATE_TTL_S
-        )
-        if not claimed:
-            log.info("staff update %s already handled", update.update_id)
-        return bool(claimed)
+        return await claim_update(self._redis, update.update_id)
 
     async def _command_allowed(self, message: Message, update: Update, bot: Bot) -> bool:
         if not await self._first_time(update):
@@ -202,6 +197,23 @@ class StaffGroup:
             await bot.delete_message(message.chat.id, message.message_id)
         except TelegramAPIError:
             log.info("could not delete staff message %s", message.message_id, exc_info=True)
+
+
+async def claim_update(redis: Redis, update_id: int) -> bool:
+    """Whether this is the first time any worker handles the staff update ``update_id``
+    (``SET NX`` in Redis, kept :data:`UPDATE_TTL_S`): a redelivery, or a replay of a
+    journalled update whose first handling was not closed, is told False. Raises
+    RedisError."""
+    claimed = await redis.set(_UPDATE_KEY.format(update=update_id), b"1", nx=True, ex=UPDATE_TTL_S)
+    if not claimed:
+        log.info("staff update %s already handled", update_id)
+    return bool(claimed)
+
+
+async def unclaim_update(redis: Redis, update_id: int) -> None:
+    """Gives up the claim of :func:`claim_update` (the answer could not be sent: a
+    redelivery may try again). Raises RedisError."""
+    await redis.delete(_UPDATE_KEY.format(update=update_id))
 
 
 def officer_of(user: User) -> Officer:

@@ -13,12 +13,24 @@ never intercepted: an officer may have requests of their own. When Redis cannot 
 for the officer check, the message goes on to the residents' router, which apologises.
 
 A middleware on the dispatcher's messages, so that it comes before the residents' router.
-Nothing is stored: a redelivered update is answered again (Telegram redelivers only an
-unanswered webhook).
+
+The answer is given once per ``update_id`` across workers and restarts: the update is
+claimed in Redis (:func:`bot.staff.group.claim_update`, as every staff-group update is)
+before the line is sent. Found by review 11: the line went out again when the same update
+came a second time. The webhook journal (:mod:`bot.webhook_journal`) turns away a
+redelivery only while the update is in hand or after it was closed; an update that was
+answered but not closed (its worker killed or stalled past its lease, or cut by the drain's
+bound after sending, a poller's update given up at a stop) is replayed by another worker,
+on the journal's promise that each handler claims its own update (the residents' engine
+claims event ids, the staff group update ids): this middleware claimed none. When Redis
+cannot be read, the officer named in ``TAWASUL_OFFICER_IDS`` still gets the line (once
+more is better than none); a line that could not be sent gives its claim up, so a
+redelivery answers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
@@ -26,10 +38,12 @@ from typing import Any, Final
 from aiogram import Bot, Dispatcher
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Message, TelegramObject
+from aiogram.types import Message, TelegramObject, Update
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.staff.auth import OfficerAuth
+from bot.staff.group import claim_update, unclaim_update
 from bot.staff.views import StaffViews
 from domain.normalize import strip_invisible
 
@@ -62,11 +76,13 @@ def staff_command(text: str | None) -> str | None:
 
 
 class OfficersInPrivate:
-    """The middleware: ``auth`` says who is an officer, ``views`` the staff's language."""
+    """The middleware: ``auth`` says who is an officer, ``views`` the staff's language,
+    ``redis`` keeps the updates answered (see the module)."""
 
-    def __init__(self, auth: OfficerAuth, views: StaffViews) -> None:
+    def __init__(self, auth: OfficerAuth, views: StaffViews, redis: Redis) -> None:
         self._auth = auth
         self._views = views
+        self._redis = redis
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Message) or event.chat.type != ChatType.PRIVATE:
@@ -84,10 +100,23 @@ class OfficersInPrivate:
             return await handler(event, data)
         if not officer:
             return await handler(event, data)  # a resident who typed the same words
+        update = data.get("event_update")
+        update_id = update.update_id if isinstance(update, Update) else None
+        claimed = False
+        if update_id is not None:
+            try:
+                if not await claim_update(self._redis, update_id):
+                    return None  # answered already, by this worker or another
+                claimed = True
+            except RedisError:
+                log.warning("could not claim a private /%s: answered all the same", command)
         try:
             await bot.send_message(event.chat.id, self.line(command))
         except TelegramAPIError:
             log.warning("could not answer an officer's /%s in private", command, exc_info=True)
+            if claimed and update_id is not None:
+                with contextlib.suppress(RedisError):
+                    await unclaim_update(self._redis, update_id)
         return None
 
     def line(self, command: str) -> str:
@@ -103,7 +132,7 @@ class OfficersInPrivate:
 
 
 def answer_officers_in_private(
-    dispatcher: Dispatcher, auth: OfficerAuth, views: StaffViews
+    dispatcher: Dispatcher, auth: OfficerAuth, views: StaffViews, redis: Redis
 ) -> None:
     """Puts :class:`OfficersInPrivate` before every router of ``dispatcher``."""
-    dispatcher.message.outer_middleware(OfficersInPrivate(auth, views))
+    dispatcher.message.outer_middleware(OfficersInPrivate(auth, views, redis))

@@ -147,4 +147,4 @@ def staff_into(
     dispatcher.include_router(staff_router(desk, settings, redis, kick, locale=locale, clock=clock))
     auth = OfficerAuth(redis, staff_chat_id=settings.staff_chat_id, officer_ids=settings.officers)
     views = StaffViews(load_catalogue(), locale=locale, holidays=holidays_of(settings))
-    answer_officers_in_private(dispatcher, auth, views)
+    answer_officers_in_private(dispatcher, auth, views, redis)
