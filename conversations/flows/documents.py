@@ -14,13 +14,14 @@ from conversations.flows.description_text import (
 )
 from conversations.flows.draft_files import (
     album_once,
+    answer_counted,
     file_refusal,
     files,
     past_the_limit,
     take_file,
 )
 from conversations.flows.early_files import kept_so_far
-from conversations.flows.file_counts import album_received
+from conversations.flows.file_counts import album_received, counted
 from conversations.flows.intake_service import service_of
 from conversations.keywords import is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
@@ -61,6 +62,11 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
     service = service_of(ctx)
     if isinstance(event, Media):
         reason = take_file(ctx, event)
+        if counted(event):
+            # a WhatsApp album: one answer after its last file, with what was kept
+            if reason is None:
+                file_kept(ctx.state)
+            return Stay(answer_counted(ctx, event, reason, early=False))
         if reason is not None:
             say = file_refusal(ctx, reason)
             return Stay((say,) if album_once(ctx, event.album_id, reason) else ())

@@ -9,7 +9,14 @@ from typing import Any, Literal
 
 from conversations.events import Media
 from conversations.flow import Ctx
-from conversations.flows.file_counts import sent_together
+from conversations.flows.file_counts import (
+    album_counted,
+    album_counted_early,
+    album_kept,
+    count_file,
+    past_limit,
+    sent_together,
+)
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
 
 
@@ -107,22 +114,26 @@ def past_the_limit(ctx: Ctx, event: Media) -> str | None:
     if count <= room:
         return None
     album_once(ctx, event.album_id, "count")
-    ngettext = ctx.texts.ngettext
-    if photos == count:
-        received = ngettext(
-            "Received %(count)d photo, and kept only %(kept)d of them.",
-            "Received %(count)d photos, and kept only %(kept)d of them.",
-            count,
-        )
-    else:
-        received = ngettext(
-            "Received %(count)d file, and kept only %(kept)d of them.",
-            "Received %(count)d files, and kept only %(kept)d of them.",
-            count,
-        )
-    limit = ngettext(
-        "One request takes at most %(max)d file, so the rest were not added.",
-        "One request takes at most %(max)d files, so the rest were not added.",
-        MAX_FILES,
-    )
-    return " ".join([received % {"count": count, "kept": room}, limit % {"max": MAX_FILES}])
+    return past_limit(ctx, count, photos, room)
+
+
+def answer_counted(ctx: Ctx, event: Media, reason: str | None, *, early: bool) -> tuple[str, ...]:
+    """What is said for one file of a counted album (conversations.flows.file_counts.
+    counted: WhatsApp's, the terminal's), taken into the draft or refused for ``reason``,
+    by the documents step or, ``early``, by the first questions: after the album's last
+    file, once, what was kept, repeated or past the limit (file_counts.album_counted);
+    before that, a refusal of another kind (a file too large...) once for the album, and
+    the limit only when the draft was full before the album came.
+
+    Found by tester 10b: a photo sent again within a WhatsApp album of two got «أرسلت هذا
+    الملف من قبل…» at its own turn and «وصلتني صورتان» at the other's."""
+    tag = "kept-early" if early else "ok"
+    said: list[str] = []
+    told = reason == "duplicate" or (reason == "count" and album_kept(ctx, event.album_id) > 0)
+    if reason is not None and not told and album_once(ctx, event.album_id, f"{tag}:{reason}"):
+        said.append(file_refusal(ctx, reason))
+    count = count_file(ctx, event, reason)
+    if count is not None and album_once(ctx, event.album_id, tag):
+        answer = album_counted_early(ctx, count) if early else album_counted(ctx, count)
+        said += [answer] if answer else []
+    return tuple(said)

@@ -21,12 +21,13 @@ from conversations.events import Media
 from conversations.flow import Ctx
 from conversations.flows.draft_files import (
     album_once,
+    answer_counted,
     file_refusal,
     files,
     past_the_limit,
     take_file,
 )
-from conversations.flows.file_counts import album_kept_early
+from conversations.flows.file_counts import album_kept_early, counted
 from conversations.state import DialogueState
 from conversations.store_outage import file_kept
 
@@ -67,6 +68,11 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
         return None
     _ = ctx.texts.gettext
     reason = take_file(ctx, event)
+    if counted(event):
+        # a WhatsApp album: one answer after its last file, with what was kept
+        if reason is None:
+            file_kept(ctx.state)
+        return "\n".join(answer_counted(ctx, event, reason, early=True))
     if not album_once(ctx, event.album_id, _ALBUM_TAG):
         return ""
     if reason == "duplicate":

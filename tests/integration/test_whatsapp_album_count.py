@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,11 +74,13 @@ class Workers:
         return self.payloads.image(MONA, stored.id, stored.sha256_b64, mime="image/png")
 
 
-@pytest.fixture
-async def w(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Workers]:
+@asynccontextmanager
+async def _workers(tmp_path: Path, redis_url: str, db_url: str | None) -> AsyncIterator[Workers]:
+    """Two workers at MONA's documents step (SQLite in the data directory when ``db_url``
+    is None)."""
     async with (
         GraphAPIStandin() as graph,
-        build_services(settings_for(tmp_path, redis_url, graph)) as services,
+        build_services(settings_for(tmp_path, redis_url, graph, database_url=db_url)) as services,
         AsyncExitStack() as stack,
     ):
         apps, clients = [], []
@@ -99,6 +101,21 @@ async def w(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterato
         await workers.say(p.button_reply(MONA, "q:inside", "داخل المملكة"))
         await workers.say(p.text(MONA, "2000000006"))
         await workers.say(p.text(MONA, DESCRIPTION), worker=1)
+        yield workers
+
+
+@pytest.fixture
+async def w(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Workers]:
+    async with _workers(tmp_path, redis_url, None) as workers:
+        yield workers
+
+
+@pytest.fixture
+async def w_db(
+    tmp_path: Path, redis_url: str, redis_client: Redis, db_url: str
+) -> AsyncIterator[Workers]:
+    """:func:`w` on SQLite and on PostgreSQL."""
+    async with _workers(tmp_path, redis_url, db_url) as workers:
         yield workers
 
 
@@ -139,3 +156,25 @@ async def test_a_photo_and_a_file_together_are_two_files(w: Workers) -> None:
     await w.post(1, photo)
     await w.settle()
     assert w.said_since(before) == ["وصلني ملفان. أرسل المزيد، أو اضغط «تم» عند الانتهاء."]
+
+
+async def test_a_photo_sent_again_within_an_album_is_one_answer_of_what_was_kept(
+    w_db: Workers,
+) -> None:
+    """Tester 10b: a repeated photo inside a two-photo album got «أرسلت هذا الملف من قبل…»
+    and then «وصلتني صورتان», though one photo only was new. The album's two webhook calls
+    go to the two workers; the answer comes once, after both, and says what was kept."""
+    w = w_db
+    await w.say(w.photo(1))
+    before = len(w.texts())
+    # the same photo again (new message, new media id, the same bytes) and a new one
+    await w.post(0, w.photo(1))
+    await w.post(1, w.photo(2))
+    await w.settle()
+    said = w.said_since(before)
+    assert said == [
+        "وصلتني صورة جديدة. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+    ], said
+    await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
+    assert "المرفقات: ملفان" in w.texts()[-1]

@@ -126,3 +126,67 @@ async def test_an_album_of_unknown_size_before_the_service_is_your_files(chat: C
     await chat.command("start")
     answer = "\n".join(r.text for r in await chat.media(album="tg-1"))
     assert answer.startswith("احتفظتُ بملفاتك لطلبك"), answer
+
+
+def _file(chat: Chat, album: str, size: int, name: str) -> Media:
+    """One photo of a WhatsApp album of ``size`` photos, its bytes named ``name``: the
+    same name is the same photo."""
+    checksum = hashlib.sha256(name.encode()).hexdigest()
+    return Media(chat.origin(), "photo", f"ref-{name}", "image/jpeg", 50_000, album,
+                 checksum=checksum, album_size=size, album_photos=size)  # fmt: skip
+
+
+async def _said(chat: Chat, *files: Media) -> list[str]:
+    said: list[str] = []
+    for event in files:
+        said += [r.text for r in await chat.send(event)]
+    return said
+
+
+@pytest.mark.parametrize("repeat_first", [True, False], ids=["repeat-first", "repeat-last"])
+async def test_a_photo_sent_again_in_an_album_is_one_answer_with_what_was_kept(
+    chat: Chat, repeat_first: bool
+) -> None:
+    # tester 10b: a photo sent again inside a WhatsApp album of two got «أرسلت هذا الملف من
+    # قبل…» and then «وصلتني صورتان», though one photo only was new
+    await _to_documents(chat)
+    assert (await _said(chat, _file(chat, "wa-1", 1, "iqama")))[0].startswith("وصلتني الصورة.")
+    album = [_file(chat, "wa-2", 2, "iqama"), _file(chat, "wa-2", 2, "passport")]
+    said = await _said(chat, *(album if repeat_first else album[::-1]))
+    assert said == [
+        "وصلتني صورة جديدة. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+    ], said
+    await chat.tap("done")
+    assert "المرفقات: ملفان" in chat.said, chat.said
+
+
+async def test_an_album_all_sent_before_says_so_once(chat: Chat) -> None:
+    await _to_documents(chat)
+    await _said(chat, _file(chat, "wa-1", 2, "iqama"), _file(chat, "wa-1", 2, "passport"))
+    said = await _said(chat, _file(chat, "wa-2", 2, "passport"), _file(chat, "wa-2", 2, "iqama"))
+    assert said == [
+        "أرسلت هذين الملفين من قبل، لذا نحتفظ بكلٍّ منهما مرة واحدة."
+        " أرسل بقية المستندات، أو اضغط «تم» عند الانتهاء."
+    ], said
+
+
+async def test_three_photos_two_new_one_repeated_in_english(chat: Chat) -> None:
+    await chat.text("English")
+    await _to_documents(chat)
+    await _said(chat, _file(chat, "wa-1", 1, "iqama"))
+    album = [_file(chat, "wa-2", 3, n) for n in ("a", "iqama", "b")]
+    assert await _said(chat, *album) == [
+        "Received 2 new photos. Also received 1 file you had already sent; it is kept once."
+        " Send more, or press «Done» when you have finished."
+    ]
+
+
+async def test_an_album_kept_early_with_a_repeat_is_one_answer(chat: Chat) -> None:
+    await chat.command("start")
+    await _said(chat, _file(chat, "wa-1", 1, "iqama"))
+    said = await _said(chat, _file(chat, "wa-2", 2, "iqama"), _file(chat, "wa-2", 2, "passport"))
+    assert len(said) == 1 and said[0].startswith(
+        "احتفظتُ بصورة جديدة لطلبك. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+        " وستُحسب الملفات المحفوظة ضمن المستندات عندما أطلبها.\n"
+    ), said
