@@ -61,6 +61,17 @@ class Said:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldRating:
+    """The person's rating (1-5) of one decision on a request, and its comment (None when
+    none was given or it was deleted): a request decided again is rated again, and each
+    decision's rating is kept."""
+
+    at: dt.datetime
+    rating: int
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class HeldRequest:
     """One request as the service holds it; ``redacted`` once its personal data is gone.
     A value deleted (by the retention or an earlier «delete my data») is None, never the
@@ -85,6 +96,8 @@ class HeldRequest:
     description: str | None = None
     reconsider_answered: bool = False
     said: tuple[Said, ...] = ()
+    # every decision's rating, oldest first (the first decision's too, after a reopening)
+    ratings: tuple[HeldRating, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

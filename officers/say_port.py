@@ -58,6 +58,18 @@ class SayUnit(TrailUnit[SayRow], Protocol[R_co, F_contra]):
         or None when its trail shows no such move."""
         ...
 
+    def keep_rating(
+        self, request: SayRow, *, decision: int | None, rating: int, at: dt.datetime
+    ) -> None:
+        """Keeps the ``rating`` (1-5) of one decision (``decision``: its trail entry's id),
+        beside the ratings of the request's earlier decisions, which a later one never
+        replaces there (only the request's own columns hold the decision that stands)."""
+        ...
+
+    async def keep_comment(self, request: SayRow, text: str) -> None:
+        """The comment on the request's latest kept rating (the one just given)."""
+        ...
+
     def word_to_staff(self, request: SayRow, html: str) -> None:
         """Queues a message to the officers under the request's card."""
         ...

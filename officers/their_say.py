@@ -85,9 +85,12 @@ class TheirSay(Generic[R, F]):
 
     async def rate(self, number: str, channel: str, user_key: str, rating: int) -> None:
         """Stores the person's satisfaction (1-5) with the request's decision, once per
-        decision: after a reopening, the new decision's rating replaces the earlier one
-        (and its comment, which officers already saw under the card when it was low), so
-        the request counts once, for the decision that stands."""
+        decision: after a reopening, the new decision's rating replaces the earlier one on
+        the request (and its comment, which officers already saw under the card when it
+        was low), so the request counts once, for the decision that stands; each
+        decision's rating and comment are also kept on their own
+        (:meth:`~officers.say_port.SayUnit.keep_rating`), so the first decision's is not
+        lost (raised in session 11)."""
         async with self._store.transaction() as unit:
             request = await _owned(unit, number, channel, user_key)
             refusal = may_rate(
@@ -97,9 +100,11 @@ class TheirSay(Generic[R, F]):
             )
             if refusal is not None:
                 raise SayRefused(number, refusal)
-            request.satisfaction, request.satisfaction_at = rating, self._clock()
-            request.satisfaction_decision = await unit.decision(request)
+            now, decision = self._clock(), await unit.decision(request)
+            request.satisfaction, request.satisfaction_at = rating, now
+            request.satisfaction_decision = decision
             request.satisfaction_comment = None
+            unit.keep_rating(request, decision=decision, rating=rating, at=now)
 
     async def comment(self, number: str, channel: str, user_key: str, text: str) -> None:
         """The comment that goes with the rating (cut to :data:`MAX_NOTE`); a low
@@ -111,6 +116,7 @@ class TheirSay(Generic[R, F]):
             if refusal is not None:
                 raise SayRefused(number, refusal)
             request.satisfaction_comment = text
+            await unit.keep_comment(request, text)
             if request.satisfaction is not None and is_low(request.satisfaction) and text:
                 unit.word_to_staff(
                     request, self._words.low_rating(number, request.satisfaction, text)

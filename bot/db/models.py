@@ -363,3 +363,23 @@ class StaffNote(Base):
     author: Mapped[str] = mapped_column(String(160))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(Text)
+
+
+class Rating(Base):
+    """One decision's satisfaction rating (migration 0011): a request reopened and decided
+    again is rated again, and each decision's rating stays here, so reports can see the
+    first decision's too. ``decision`` is the id of the status event that made the decision
+    rated (None for ratings kept before 0010); ``comment`` is the person's words (redacted
+    by the retention, as the request's own). The request's ``satisfaction`` columns keep
+    the rating of the decision that stands, which the reports count."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[int | None] = mapped_column(Integer)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[dt.datetime]

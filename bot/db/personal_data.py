@@ -30,7 +30,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.db.engine import SQLITE_BEGIN
-from bot.db.models import Account, AccountIdentity, AuditEntry, Block, Request, StatusEvent
+from bot.db.models import (
+    Account,
+    AccountIdentity,
+    AuditEntry,
+    Block,
+    Rating,
+    Request,
+    StatusEvent,
+)
 from bot.db.requests_repo import resident_actor
 from bot.db.retention import REDACTED, redact_blocks, redact_requests
 from bot.exports import EXPORT_NAME, EXPORT_TTL, sweep_exports
@@ -41,6 +49,7 @@ from conversations.my_data import (
     HeldBlock,
     HeldData,
     HeldFile,
+    HeldRating,
     HeldRequest,
     Said,
     held_numbers,
@@ -89,6 +98,7 @@ class SqlPersonalData:
                 )
             ).all()
             said = await _their_words(session, [r.id for r in requests], channel, user_key)
+            rated = await _their_ratings(session, [r.id for r in requests])
             # a lifted block redacted by an earlier «delete my data» no longer names them
             blocks = (
                 await session.scalars(
@@ -103,7 +113,7 @@ class SqlPersonalData:
                 if account
                 else (),
                 locale=locale,
-                requests=tuple(_held(r, said.get(r.id, ())) for r in requests),
+                requests=tuple(_held(r, said.get(r.id, ()), rated.get(r.id, ())) for r in requests),
                 # when, never why nor by whom (HeldBlock says why)
                 blocks=tuple(
                     HeldBlock(b.blocked_at, b.unblocked_at, b.request_number) for b in blocks
@@ -234,6 +244,23 @@ async def _their_words(
     return {request: tuple(words) for request, words in found.items()}
 
 
+async def _their_ratings(
+    session: AsyncSession, ids: list[int]
+) -> dict[int, tuple[HeldRating, ...]]:
+    """Each decision's rating of each request (request id: oldest first)."""
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(Rating).where(Rating.request_id.in_(ids)).order_by(Rating.rated_at, Rating.id)
+    )
+    found: dict[int, list[HeldRating]] = {}
+    for row in rows:
+        found.setdefault(row.request_id, []).append(
+            HeldRating(row.rated_at, row.rating, _kept(row.comment))
+        )
+    return {request: tuple(kept) for request, kept in found.items()}
+
+
 def _kept(value: str | None) -> str | None:
     """``value`` as the person's copy gives it: None once deleted. The database's marker
     (:data:`bot.db.retention.REDACTED`, an English «[redacted]») is no value of theirs:
@@ -242,7 +269,9 @@ def _kept(value: str | None) -> str | None:
     return None if value == REDACTED else value
 
 
-def _held(request: Request, said: tuple[Said, ...]) -> HeldRequest:
+def _held(
+    request: Request, said: tuple[Said, ...], ratings: tuple[HeldRating, ...] = ()
+) -> HeldRequest:
     redacted = request.description == REDACTED
     asked = [s.text for s in said if s.kind == "reconsideration"]
     return HeldRequest(
@@ -262,6 +291,7 @@ def _held(request: Request, said: tuple[Said, ...]) -> HeldRequest:
         description=None if redacted else request.description,
         reconsider_answered=bool(asked) and not request.reconsider_reason,
         said=said,
+        ratings=ratings,
     )
 
 
@@ -285,6 +315,11 @@ def _as_json(held: HeldData) -> dict[str, object]:
                 "personal_data_deleted": r.redacted,
                 "satisfaction": r.satisfaction,
                 "satisfaction_comment": r.satisfaction_comment,
+                # every decision's rating, the one that stands last
+                "ratings": [
+                    {"rated_at": g.at.isoformat(), "rating": g.rating, "comment": g.comment}
+                    for g in r.ratings
+                ],
                 "reconsideration_reason": r.reconsider_reason,
                 "reconsideration_answered": r.reconsider_answered,
                 "your_messages": [

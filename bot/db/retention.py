@@ -3,7 +3,7 @@ retention period keeps what the directorate must be able to account for (its num
 service, dates, status, who decided what and when, the officers' reasons) and loses what
 identifies or describes the person: the identity, establishment and phone numbers, the
 description, the person's own words later (notes, answers to officers, reconsideration
-reasons, satisfaction comments), the photos and files, and the texts already delivered
+reasons, satisfaction comments, each decision's among them), the photos and files, and the texts already delivered
 about the request (the outbox rows: staff cards carry the identity and phone numbers).
 The officers' internal notes (``staff_notes``, ``/note``) go too: they are written about
 the person («called him, his old passport is A1234567») and are kept for the handling of
@@ -40,7 +40,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.engine import SQLITE_BEGIN
-from bot.db.models import Attachment, Block, OutboxMessage, Request, StaffNote, StatusEvent
+from bot.db.models import (
+    Attachment,
+    Block,
+    OutboxMessage,
+    Rating,
+    Request,
+    StaffNote,
+    StatusEvent,
+)
 from bot.media_store import MediaStore
 from domain.status import FINAL
 
@@ -101,6 +109,7 @@ def _left_to_redact() -> ColumnElement[bool]:
         exists().where(Attachment.request_id == Request.id),
         exists().where(StatusEvent.request_id == Request.id, _persons_words()),
         exists().where(StaffNote.request_id == Request.id, StaffNote.text != REDACTED),
+        exists().where(Rating.request_id == Request.id, _unredacted(Rating.comment)),
     )
 
 
@@ -173,6 +182,15 @@ async def _redact(session: AsyncSession, ids: list[int]) -> tuple[list[int], lis
             .where(StatusEvent.request_id.in_(ids), _persons_words())
             .values(reason=REDACTED)
             .returning(StatusEvent.request_id)
+        )
+    )
+    # each decision's rating keeps its number and date; the person's comment goes
+    mine.update(
+        await session.scalars(
+            update(Rating)
+            .where(Rating.request_id.in_(ids), _unredacted(Rating.comment))
+            .values(comment=REDACTED)
+            .returning(Rating.request_id)
         )
     )
     # the officers' internal notes: their words go, who wrote each and when stay

@@ -14,12 +14,13 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import OutboxMessage, Request, StatusEvent
+from bot.db.models import OutboxMessage, Rating, Request, StatusEvent
 from bot.db.requests_repo import RequestRecord
 from bot.outbox.queue import STAFF
 from bot.staff.say_words import SayWords
@@ -174,6 +175,25 @@ class SqlSayUnit:
     ) -> None:
         self._unit.record(_row(request), actor, from_status, to_status, reason, at=at, kind=kind)
 
+    def keep_rating(
+        self, request: SayRow, *, decision: int | None, rating: int, at: dt.datetime
+    ) -> None:
+        self._unit.session.add(
+            Rating(request_id=_row(request).id, decision=decision, rating=rating, rated_at=at)
+        )
+
+    async def keep_comment(self, request: SayRow, text: str) -> None:
+        # under the request's row lock: no other rating of it is being written
+        session = self._unit.session
+        latest = await session.scalar(
+            select(Rating)
+            .where(Rating.request_id == _row(request).id)
+            .order_by(Rating.id.desc())
+            .limit(1)
+        )
+        if latest is not None:
+            latest.comment = text
+
     def word_to_staff(self, request: SayRow, html: str) -> None:
         self._unit.word_to_staff(_row(request), html)
 
@@ -244,11 +264,47 @@ def _row(request: SayRow) -> Request:
     return request
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionRating:
+    """One decision's rating as kept (``ratings``, migration 0011): the request's number
+    and service, the decision's trail entry (None for a rating kept before 0010), the
+    rating 1-5, whether it came with a comment (its words are the person's, not the
+    report's) and when (aware UTC)."""
+
+    number: str
+    service_id: str
+    decision: int | None
+    rating: int
+    commented: bool
+    rated_at: dt.datetime
+
+
+async def decision_ratings(
+    session: AsyncSession, *, since: dt.datetime | None = None
+) -> list[DecisionRating]:
+    """Every decision's rating, or those given from ``since`` on (aware UTC), oldest first:
+    a request reopened and decided again has one for each decision rated, the first one's
+    included (:func:`ratings` counts the decision that stands, once per request)."""
+    query = (
+        select(Request.number, Request.service_id, Rating)
+        .join(Rating, Rating.request_id == Request.id)
+        .order_by(Rating.rated_at, Rating.id)
+    )
+    if since is not None:
+        query = query.where(Rating.rated_at >= since)
+    return [
+        DecisionRating(number, service, row.decision, row.rating, bool(row.comment), row.rated_at)
+        for number, service, row in await session.execute(query)
+    ]
+
+
 async def ratings(
     session: AsyncSession, *, since: dt.datetime | None = None
 ) -> list[tuple[str, int]]:
     """(service id, rating) of every rated request, or of those rated from ``since`` on
     (aware UTC)."""
+    # the request's own columns: the decision that stands, once per request, as before
+    # ratings were kept per decision (decision_ratings has them all)
     query = select(Request.service_id, Request.satisfaction).where(
         Request.satisfaction.is_not(None)
     )

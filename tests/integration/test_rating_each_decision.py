@@ -10,12 +10,18 @@ import datetime as dt
 from pathlib import Path
 
 from redis.asyncio import Redis
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.models import Rating, StatusEvent
+from bot.db.personal_data import SqlPersonalData
 from bot.db.requests_repo import SqlRequestGateway
+from bot.db.retention import REDACTED, redact_requests
+from bot.media_store import MediaStore
 from bot.outbox.queue import replies_from_payload
 from bot.staff.callbacks import version
 from bot.staff.desk import StaffDesk
+from bot.staff.their_say import decision_ratings, ratings
 from conversations.events import Command, Reply
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_db_requests import submission
@@ -168,3 +174,85 @@ async def test_two_ratings_typed_at_once_on_two_workers_store_one(
     assert len(thanked) == 1
     stored = await _request(db_sessionmaker, filed.number)
     assert stored.satisfaction in (4, 5)
+
+
+async def test_each_decisions_rating_is_kept_and_the_reports_count_the_one_that_stands(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    """Raised in session 11: the rating of a request's first decision, given
+    before a reconsideration reopened it, was replaced by the second decision's and kept
+    nowhere. Each decision's rating and comment are now kept (``ratings``, migration 0011),
+    for reports and the person's «my data» copy; the officers' counts (``ratings``: the
+    digest, /stats, the weekly report) still count the request once, for the decision
+    that stands. The taps and words reach the two workers in turn; the retention later
+    takes both comments and keeps the ratings."""
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    clock.now += dt.timedelta(hours=1)
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    clock.now += dt.timedelta(minutes=5)
+    await person.taps(f"rate:{filed.number}:2", worker=0)
+    await person.says("ما قرؤوا المستندات", worker=1)
+    first_rated = clock.now
+    clock.now += dt.timedelta(hours=1)
+    await person.says("ابي اتظلم", worker=0)
+    await person.says("التأمين في الصفحة الثانية", worker=1)
+    record = await desk.find(filed.number)
+    assert record is not None
+    clock.now += dt.timedelta(hours=1)
+    await desk.reopen_on_request(filed.number, OFFICER, offered=version(record))
+    clock.now += dt.timedelta(hours=1)
+    await desk.accept(filed.number, OFFICER)
+    clock.now += dt.timedelta(minutes=5)
+    await person.says("5", worker=1)
+    await person.says("شكرًا على المراجعة", worker=0)
+
+    async with db_sessionmaker() as session:
+        kept = await decision_ratings(session)
+        counted = await ratings(session)
+        since_first = await decision_ratings(session, since=first_rated + dt.timedelta(hours=1))
+        decisions = {
+            e.to_status: e.id
+            for e in await session.scalars(
+                select(StatusEvent).where(StatusEvent.kind.is_(None)).order_by(StatusEvent.id)
+            )
+        }
+    # both decisions' ratings, each with its decision and whether it had a comment
+    assert [(k.number, k.rating, k.commented) for k in kept] == [
+        (filed.number, 2, True),
+        (filed.number, 5, True),
+    ]
+    assert [k.decision for k in kept] == [decisions["rejected"], decisions["accepted"]]
+    assert [k.rating for k in since_first] == [5]
+    # the officers' counts as before: the request once, for the decision that stands
+    assert counted == [("iqama_renew", 5)]
+    stored = await _request(db_sessionmaker, filed.number)
+    assert (stored.satisfaction, stored.satisfaction_comment) == (5, "شكرًا على المراجعة")
+
+    # the person's copy lists both; the retention takes the words and keeps the ratings
+    personal = SqlPersonalData(
+        db_sessionmaker, MediaStore(tmp_path), 365,
+        dt.timedelta(hours=72), clock=clock,
+    )  # fmt: skip
+    [held] = (await personal.held("telegram", USER, "ar")).requests
+    assert [(r.rating, r.comment) for r in held.ratings] == [
+        (2, "ما قرؤوا المستندات"),
+        (5, "شكرًا على المراجعة"),
+    ]
+    await redact_requests(
+        db_sessionmaker,
+        MediaStore(tmp_path),
+        [(stored.id, filed.number)],
+        now=clock.now,
+        media_grace=dt.timedelta(hours=72),
+    )
+    async with db_sessionmaker() as session:
+        rows = list(await session.scalars(select(Rating).order_by(Rating.id)))
+    assert [(r.rating, r.comment) for r in rows] == [(2, REDACTED), (5, REDACTED)]
+    [held] = (await personal.held("telegram", USER, "ar")).requests
+    assert [(r.rating, r.comment) for r in held.ratings] == [(2, None), (5, None)]

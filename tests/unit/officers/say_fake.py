@@ -46,6 +46,8 @@ class World(SharedWorld):
     rows: dict[str, Row] = field(default_factory=dict)
     #: (request number, text, files, at, wait) of every note announced
     notes: list[tuple[str, str, int, dt.datetime, dt.timedelta]] = field(default_factory=list)
+    #: [request number, decision, rating, comment, at] of every decision's rating kept
+    ratings: list[list[object]] = field(default_factory=list)
 
 
 class FakeUnit(SharedUnit[World]):
@@ -62,6 +64,16 @@ class FakeUnit(SharedUnit[World]):
 
     async def decision(self, request: SayRow) -> int | None:
         return self.world.rows[request.number].decision
+
+    def keep_rating(
+        self, request: SayRow, *, decision: int | None, rating: int, at: dt.datetime
+    ) -> None:
+        self.world.ratings.append([request.number, decision, rating, None, at])
+
+    async def keep_comment(self, request: SayRow, text: str) -> None:
+        kept = [r for r in self.world.ratings if r[0] == request.number]
+        if kept:
+            kept[-1][3] = text
 
     async def announce_note(
         self, request: SayRow, text: str, files: int, *, at: dt.datetime, wait: dt.timedelta
