@@ -100,6 +100,9 @@ class Step:
     # a step where photos and files join the request: channels download files only then
     # (and a file's caption reaches the step even with a file the step will refuse)
     takes_files: bool = False
+    # a step that asks several questions in turn (a service's eligibility questions):
+    # «رجوع» first goes back among them; True when it did (the step asked again)
+    back: Callable[[Ctx], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ Found by the fresh-clone tester: a location sent before or at that question got 
 لكن الموقع غير مطلوب هنا» and the question was asked anyway. Now, at the question it is
 the answer, as a tap on «داخل المملكة» or «خارج المملكة» would be; before it (no service
 chosen yet, or the service's earlier question) it is kept with the answers the person's
-words gave (EARLY_ANSWERS, in the dialogue state, so any worker reads it) and the
-question is passed with the usual line saying what was noted and that «Back» changes it.
+words gave (EARLY_ANSWERS, in the dialogue state, so any worker reads it, marked as the
+location's: EARLY_PLACED) and the question is passed with a line saying the shared location
+gave the answer (tester 10b: it once said «رسالتك») and that «Back» changes it.
 Where no question asks for a place it is still «not needed here», and nothing is lost.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Choice, Event, Reply, Unsupported
 from conversations.flow import Ctx
-from conversations.flows.intake_service import EARLY_ANSWERS, questions_of
+from conversations.flows.intake_service import keep_early_answers, questions_of
 from domain.catalogue import local
 from domain.places import in_kingdom
 
@@ -64,9 +65,16 @@ def keep_place(ctx: Ctx, event: Event) -> str | None:
             return None
     elif ctx.state.step not in _BEFORE_SERVICE:
         return None
-    answers[EARLY_ANSWERS] = {**answers.get(EARLY_ANSWERS, {}), LOCATION: option}
+    keep_early_answers(ctx, {LOCATION: option}, placed=True)
     _ = ctx.texts.gettext
     where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+    if answers.get("service"):
+        # the chosen service asks where, after the question on screen: kept for that
+        # question by name (tester 10b, item 9)
+        question = next(q for q in questions_of(ctx) if q.id == LOCATION)
+        return _(
+            "Thank you: your location shows you are %(where)s. I have kept that as the answer to «%(question)s», which comes after this question."
+        ) % {"where": where, "question": local(question.text, ctx.locale)}
     return _(
         "Thank you: your location shows you are %(where)s. I have kept that for your request, in case it asks where the iqama holder is."
     ) % {"where": where}

@@ -10,6 +10,12 @@ from conversations.flow import Ctx, Flow, Step
 from conversations.flows.describe import answer_description, ask_description
 from conversations.flows.documents import answer_attachments, ask_attachments
 from conversations.flows.early_phone import past_phone
+from conversations.flows.eligibility import (
+    answer_refused,
+    ask_question,
+    ask_refused,
+    back_among_questions,
+)
 from conversations.flows.intake_numbers import (
     answer_establishment,
     answer_identity,
@@ -21,13 +27,10 @@ from conversations.flows.intake_numbers import (
 from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
     answer_group,
-    answer_refused,
     answer_service,
     answer_suggest,
     ask_applicant,
     ask_group,
-    ask_question,
-    ask_refused,
     ask_service,
     ask_suggest,
     file_service,
@@ -108,7 +111,9 @@ INTAKE = Flow(
         "group": Step(ask_group, past_phone(service_or_number(ask_group, answer_group))),
         "service": Step(ask_service, past_phone(service_or_number(ask_service, answer_service))),
         "suggest": Step(ask_suggest, past_phone(service_or_number(ask_suggest, answer_suggest))),
-        "question": Step(ask_question, past_phone(answer_question_or_number)),
+        "question": Step(
+            ask_question, past_phone(answer_question_or_number), back=back_among_questions
+        ),
         "refused": Step(ask_refused, past_phone(answer_refused)),
         "establishment": Step(ask_establishment, past_phone(answer_establishment)),
         "identity": Step(ask_identity, past_phone(answer_identity)),

@@ -1,15 +1,15 @@
-"""The resident's request, its first part: who files, which service (chosen from the
-menu or named in their own words) and the service's eligibility questions; and what the
-later parts read of it (the service, who files, which identity numbers it takes)."""
+"""The resident's request, its first part: who files and which service (chosen from the
+menu or named in their own words), then on past the service's eligibility questions
+(asked by conversations.flows.eligibility) with the answers the person's words or shared
+location already gave; and what the later parts read of it (the service, who files,
+which identity numbers it takes)."""
 
 from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.description_early import keep_early
 from conversations.formatting import isolate, or_list
 from conversations.keywords import early_answers
-from conversations.understanding import content_words, question_answer
 from domain.catalogue import Question, Service, local
 from domain.identity import mask_identity
 
@@ -27,6 +27,9 @@ EARLY_ESTABLISHMENT = "establishment_early"
 #: option id, conversations.keywords.early_answers): «ابي جواز لولدي» is «لمن هذا الطلب؟»
 #: answered, so the question is not asked.
 EARLY_ANSWERS = "answers_early"
+#: The question ids of :data:`EARLY_ANSWERS` that a shared location gave, not words
+#: (conversations.flows.early_place), so the line that notes them says so.
+EARLY_PLACED = "placed_early"
 
 # ---- what the later steps read ---------------------------------------------------------
 
@@ -65,7 +68,8 @@ def _service_choice(ctx: Ctx, service: Service) -> Option:
     return Option(f"s:{service.id}", local(service.name, ctx.locale))
 
 
-def _after_service(ctx: Ctx) -> Next:
+def after_service(ctx: Ctx) -> Next:
+    """On from the service (and its questions) to the number the request needs."""
     answers = ctx.state.answers
     if ctx.state.editing:
         kind = answers.get("identity_kind")
@@ -109,11 +113,11 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     answers["eligibility"] = {}
     answers["question"] = 0
     if not questions_of(ctx):
-        return _after_service(ctx)
-    return _from_question(ctx, 0)
+        return after_service(ctx)
+    return from_question(ctx, 0)
 
 
-def _from_question(ctx: Ctx, index: int) -> Next:
+def from_question(ctx: Ctx, index: int) -> Next:
     """On from the service's question ``index``: the questions the person's earlier words
     answered (:func:`_answered_early`) are noted, each said so, and passed; then the first
     one still to ask, or the step after the questions. «Back» from there goes to the last
@@ -134,23 +138,47 @@ def _from_question(ctx: Ctx, index: int) -> Next:
         answers["question"] = index
         return Next("question", said)
     answers["question"] = len(questions) - 1
-    after = _after_service(ctx)
+    after = after_service(ctx)
     return Next(after.step, (*said, *after.say))
 
 
+def keep_early_answers(ctx: Ctx, said: dict[str, str], *, placed: bool = False) -> None:
+    """Keeps answers (question id -> option id) for questions still to come
+    (:data:`EARLY_ANSWERS`); ``placed``: a shared location gave them, not words."""
+    answers = ctx.state.answers
+    answers[EARLY_ANSWERS] = {**answers.get(EARLY_ANSWERS, {}), **said}
+    others = [q for q in answers.get(EARLY_PLACED, []) if q not in said]
+    answers[EARLY_PLACED] = [*others, *said] if placed else others
+    if not answers[EARLY_PLACED]:
+        del answers[EARLY_PLACED]
+
+
 def _answered_early(ctx: Ctx, question: Question) -> str | None:
-    """``question`` taken from the person's earlier words (:data:`EARLY_ANSWERS`) when
-    they name one of its allowed options: recorded, and the line that says so; None when
-    it is still to be asked (a refusal is never given from a guess at words: the question
-    shows it)."""
-    said = ctx.state.answers.get(EARLY_ANSWERS, {}).get(question.id)
+    """``question`` taken from the person's earlier words or shared location
+    (:data:`EARLY_ANSWERS`) when they name one of its allowed options: recorded, and the
+    line that says so, crediting the location when it gave the answer (tester 10b: a
+    location shared first was credited to «رسالتك»); None when it is still to be asked
+    (a refusal is never given from a guess at words: the question shows it)."""
+    answers = ctx.state.answers
+    said = answers.get(EARLY_ANSWERS, {}).get(question.id)
     option = next((o for o in question.options if o.id == said and o.allowed), None)
     if option is None:
         return None
-    ctx.state.answers["eligibility"][question.id] = option.id
-    return ctx.texts.gettext(
-        "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
-    ) % {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)}
+    answers["eligibility"][question.id] = option.id
+    _ = ctx.texts.gettext
+    line = (
+        _(
+            "From the location you shared, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+        )
+        if question.id in answers.get(EARLY_PLACED, [])
+        else _(
+            "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+        )
+    )
+    return line % {
+        "question": local(question.text, ctx.locale),
+        "answer": local(option.label, ctx.locale),
+    }
 
 
 def file_service(ctx: Ctx, service_id: str) -> Outcome:
@@ -165,12 +193,14 @@ def file_service(ctx: Ctx, service_id: str) -> Outcome:
     return _choose_service(ctx, service_id)
 
 
-def _suggest(ctx: Ctx, text: str) -> Outcome:
+def suggest(ctx: Ctx, text: str) -> Outcome:
+    """The services the person's words name, offered (the step «أيّ هذه الخدمات تحتاج؟»);
+    the answers they give kept for the service's questions."""
     _ = ctx.texts.gettext
     said = early_answers(text)
     if said:
         # «ابي جواز لولدي»: who it is for, kept for the service's question
-        ctx.state.answers[EARLY_ANSWERS] = {**ctx.state.answers.get(EARLY_ANSWERS, {}), **said}
+        keep_early_answers(ctx, said)
     matches = ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
     say: tuple[str, ...] = ()
     if not matches and applicant_of(ctx) == "individual":
@@ -222,7 +252,7 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers["applicant"] = "individual"
         ctx.state.history.append("applicant")
         ctx.state.step = "group"
-        return _suggest(ctx, event.text)
+        return suggest(ctx, event.text)
     options = ask_applicant(ctx).choices
     return Retry(
         ctx.texts.ngettext(
@@ -257,7 +287,7 @@ async def answer_group(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id.startswith("s:"):
         return _choose_service(ctx, event.id[2:])
     if isinstance(event, Text):
-        return _suggest(ctx, event.text)
+        return suggest(ctx, event.text)
     return Retry(_("Please choose a group from the list, or write what you need."))
 
 
@@ -274,7 +304,7 @@ async def answer_service(ctx: Ctx, event: Event) -> Outcome:
         if any(s.id == service_id for s in ctx.catalogue.services):
             return _choose_service(ctx, service_id)
     if isinstance(event, Text):
-        return _suggest(ctx, event.text)
+        return suggest(ctx, event.text)
     return Retry(_("Please choose a service from the list."))
 
 
@@ -297,71 +327,11 @@ async def answer_suggest(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id == "none":
         return Next("group")
     if isinstance(event, Text):
-        return _suggest(ctx, event.text)
+        return suggest(ctx, event.text)
     return Retry(_("Please choose one of the services, or «None of these»."))
 
 
-# ---- eligibility ---------------------------------------------------------------------
-
-
-def ask_question(ctx: Ctx) -> Prompt:
-    question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
-    return Prompt(
-        local(question.text, ctx.locale),
-        tuple(Option(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options),
-    )
-
-
-async def answer_question(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    questions = questions_of(ctx)
-    index = int(answers.get("question", 0))
-    question = questions[index]
-    option = None
-    if isinstance(event, Choice) and event.id.startswith("q:"):
-        option = next((o for o in question.options if o.id == event.id[2:]), None)
-    if isinstance(event, Text):
-        if len(content_words(event.text)) >= SENTENCE_WORDS:
-            # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
-            # kept for the description, and the question asked again, since a sentence
-            # is no yes or no to be guessed from a word in it
-            kept = keep_early(ctx, event.text)
-            return Retry(f"{kept}\n{local(question.text, ctx.locale)}")
-        said = question_answer(event.text, question.id, [o.id for o in question.options])
-        option = next((o for o in question.options if o.id == said), None)
-    if option is None:
-        # says what the answers are, in a sentence, rather than «choose one» again
-        labels = [f"«{local(o.label, ctx.locale)}»" for o in question.options]
-        return Retry(
-            _("I didn't catch that. Please answer %(options)s, by button or in a word.")
-            % {"options": or_words(ctx, labels)}
-        )
-    if not option.allowed:
-        refusal = local(option.refusal, ctx.locale) if option.refusal else ""
-        return Next("refused", (refusal,) if refusal else ())
-    answers.setdefault("eligibility", {})[question.id] = option.id
-    if index + 1 < len(questions):
-        return _from_question(ctx, index + 1)
-    return _after_service(ctx)
-
-
-def ask_refused(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    return Prompt(
-        _("You can choose another service, or cancel."),
-        (Option("other", _("Choose another service")),),
-    )
-
-
-async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    if isinstance(event, Choice) and event.id == "other":
-        ctx.state.answers.pop("service", None)
-        return Next("group")
-    if isinstance(event, Text):
-        return _suggest(ctx, event.text)
-    return Retry(_("Please choose «Choose another service» or «Cancel»."))
+# ---- after the questions (conversations.flows.eligibility asks them) -----------------
 
 
 def early_for_whom(ctx: Ctx) -> str | None:

@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.eligibility import answer_question
 from conversations.flows.intake_numbers import letters_problem, number_in_words, number_problem
 from conversations.flows.intake_service import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
     answer_applicant,
-    answer_question,
     applicant_of,
     ask_applicant,
     questions_of,

@@ -55,7 +55,11 @@ async def test_short_decisions_are_reply_buttons_with_navigation_in_words(h: Har
     assert interactive["type"] == "button"
     assert [i for i, _ in h.choices(MONA)] == ["q:inside", "q:outside"]
     assert "«رجوع»" in h.texts(MONA)[-1]
-    # the typed word still works: back at the suggested services, three buttons too
+    # the typed word still works: back at «لمن هذا الطلب؟» (its answer taken from «اقامتي»,
+    # to change it), three buttons; once more, the suggested services, three buttons too
+    await h.send(h.payloads.text(MONA, "رجوع"))
+    assert "لمن هذا الطلب؟" in h.texts(MONA)[-1]
+    assert [i for i, _ in h.choices(MONA)] == ["q:self", "q:family", "q:someone_else"]
     await h.send(h.payloads.text(MONA, "رجوع"))
     assert "أيّ هذه الخدمات" in h.texts(MONA)[-1]
     assert [i for i, _ in h.choices(MONA)] == ["s:iqama_renew", "s:passport_renew", "none"]

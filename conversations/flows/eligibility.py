@@ -1,0 +1,230 @@
+"""A service's eligibility questions («لمن هذا الطلب؟», «أين صاحب الإقامة الآن؟»:
+domain/data/services.json), asked in turn after the service is chosen, and the refusal
+step an answer that is not allowed leads to.
+
+An answer is read by button, label or the words people use for it (conversations/data:
+choices.json ``option_words`` and ``question_words``, keywords.json ``early_answers``).
+Found by tester 10b (items 6 and 7), a person does not always answer the question on
+screen: at «أين صاحب الإقامة الآن؟», reached by «رجوع», «لي انا» or «لزوجتي» is meant for
+«لمن هذا الطلب؟»; after the «شخص آخر» refusal, «لاخوي» says whom the request is for. Such
+an answer is applied to the question it answers, and said so; one for a question still
+to come is kept for it; «رجوع» goes from a question to the one before it.
+"""
+
+from __future__ import annotations
+
+from conversations.events import Choice, Event, Option, Text
+from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.description_early import keep_early
+from conversations.flows.intake_service import (
+    SENTENCE_WORDS,
+    after_service,
+    from_question,
+    keep_early_answers,
+    or_words,
+    questions_of,
+    suggest,
+)
+from conversations.keywords import early_answers
+from conversations.understanding import content_words, question_answer, understand_choice
+from domain.catalogue import Question, QuestionOption, local
+from domain.normalize import clean_input, fold_arabic
+
+#: At most this many words (fillers aside) after a refusal are read as saying whom the
+#: request is for («لاخوي», «اقامة زوجتي»); more is a new need in words, searched for.
+CLARIFICATION_WORDS = 2
+
+
+def option_in_words(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:
+    """The option of ``question`` a short typed answer means: its label, the words listed
+    for the option or the question, or the phrases people give in their first words; None
+    when none, or several, fit (the person is asked rather than guessed for)."""
+    folded = fold_arabic(clean_input(text))
+    for option in question.options:
+        if folded and folded == fold_arabic(local(option.label, ctx.locale)):
+            return option
+    offered = [(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options]
+    understood = understand_choice(text, offered)
+    if understood is not None and understood.chosen is not None:
+        return question.option(understood.chosen.removeprefix("q:"))
+    ids = [o.id for o in question.options]
+    said = question_answer(text, question.id, ids) or early_answers(text).get(question.id)
+    return next((o for o in question.options if o.id == said), None)
+
+
+def _labelled(ctx: Ctx, question: Question, option: QuestionOption) -> dict[str, str]:
+    return {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)}
+
+
+# ---- the questions -----------------------------------------------------------------------
+
+
+def ask_question(ctx: Ctx) -> Prompt:
+    question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
+    return Prompt(
+        local(question.text, ctx.locale),
+        tuple(Option(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options),
+    )
+
+
+async def answer_question(ctx: Ctx, event: Event) -> Outcome:
+    """The answer to the service's question on screen (``answers["question"]``, its
+    index): on to the next question or the number, or to the refusal; a short answer to
+    another of the service's questions is taken for that one (:func:`_other_question`)."""
+    answers = ctx.state.answers
+    questions = questions_of(ctx)
+    index = int(answers.get("question", 0))
+    question = questions[index]
+    option = None
+    if isinstance(event, Choice) and event.id.startswith("q:"):
+        option = next((o for o in question.options if o.id == event.id[2:]), None)
+    if isinstance(event, Text):
+        if len(content_words(event.text)) >= SENTENCE_WORDS:
+            # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
+            # kept for the description, and the question asked again, since a sentence
+            # is no yes or no to be guessed from a word in it
+            kept = keep_early(ctx, event.text)
+            return Retry(f"{kept}\n{local(question.text, ctx.locale)}")
+        option = option_in_words(ctx, event.text, question)
+        if option is None:
+            other = _other_question(ctx, event.text, index)
+            if other is not None:
+                return other
+    if option is None:
+        return _not_understood(ctx, index)
+    if not option.allowed:
+        refusal = local(option.refusal, ctx.locale) if option.refusal else ""
+        return Next("refused", (refusal,) if refusal else ())
+    answers.setdefault("eligibility", {})[question.id] = option.id
+    if index + 1 < len(questions):
+        return from_question(ctx, index + 1)
+    return after_service(ctx)
+
+
+def _not_understood(ctx: Ctx, index: int) -> Retry:
+    """What the answers are, in a sentence, rather than «choose one» again; after an
+    earlier question, which question this is and the way back to that one (tester 10b:
+    «شخص اخر», meant for «لمن هذا الطلب؟», got only «لم أفهم» at the location)."""
+    _ = ctx.texts.gettext
+    questions = questions_of(ctx)
+    question = questions[index]
+    labels = or_words(ctx, [f"«{local(o.label, ctx.locale)}»" for o in question.options])
+    if index == 0:
+        return Retry(
+            _("I didn't catch that. Please answer %(options)s, by button or in a word.")
+            % {"options": labels}
+        )
+    return Retry(
+        _(
+            "I didn't catch that. The question now is «%(question)s»: please answer %(options)s, by button or in a word. To change your answer to «%(earlier)s», choose «Back»."
+        )
+        % {
+            "question": local(question.text, ctx.locale),
+            "options": labels,
+            "earlier": local(questions[index - 1].text, ctx.locale),
+        }
+    )
+
+
+def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
+    """A short answer meant for another of the service's questions than the one on
+    screen (question ``index``): an earlier one's answer is applied (its refusal given
+    when it is not allowed), a later one's kept for it (:data:`EARLY_ANSWERS`), each
+    said so above the question on screen; None when it answers none."""
+    _ = ctx.texts.gettext
+    questions = questions_of(ctx)
+    current = local(questions[index].text, ctx.locale)
+    for other_index, other in enumerate(questions):
+        option = option_in_words(ctx, text, other) if other_index != index else None
+        if option is None:
+            continue
+        if other_index > index:
+            if not option.allowed:
+                continue
+            keep_early_answers(ctx, {other.id: option.id})
+            line = _(
+                "I take that as your answer to «%(question)s», which comes after this question, and I have kept «%(answer)s» for it."
+            )
+            return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
+        if not option.allowed:
+            # the refusal of the question it answers; «رجوع» from it goes to that question
+            ctx.state.answers["question"] = other_index
+            line = _(
+                "I take that as your answer to the earlier question «%(question)s»: «%(answer)s»."
+            )
+            refusal = local(option.refusal, ctx.locale) if option.refusal else ""
+            return Next(
+                "refused", tuple(filter(None, [line % _labelled(ctx, other, option), refusal]))
+            )
+        ctx.state.answers.setdefault("eligibility", {})[other.id] = option.id
+        line = _(
+            "I take that as your answer to the earlier question «%(question)s», and I have noted «%(answer)s». To change it, choose «Back»."
+        )
+        return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
+    return None
+
+
+def back_among_questions(ctx: Ctx) -> bool:
+    """«Back» at a service's question after the first goes to the one before it (asked,
+    or answered from the person's words), not past them all to the services (tester 10b);
+    False at the first question, whose «Back» is the step before it."""
+    index = int(ctx.state.answers.get("question", 0))
+    if index <= 0 or index >= len(questions_of(ctx)):
+        return False
+    ctx.state.answers["question"] = index - 1
+    return True
+
+
+# ---- the refusal -------------------------------------------------------------------------
+
+
+def ask_refused(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _("You can choose another service, or cancel."),
+        (Option("other", _("Choose another service")),),
+    )
+
+
+async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
+    """After a refusal: another service (chosen or named in words), or a word that says
+    whom the request is for after all (:func:`_clarified`)."""
+    _ = ctx.texts.gettext
+    if isinstance(event, Choice) and event.id == "other":
+        ctx.state.answers.pop("service", None)
+        return Next("group")
+    if isinstance(event, Text):
+        return _clarified(ctx, event.text) or suggest(ctx, event.text)
+    return Retry(_("Please choose «Choose another service» or «Cancel»."))
+
+
+def _clarified(ctx: Ctx, text: str) -> Outcome | None:
+    """A short answer to the question that was refused («لاخوي», «لوالدتي» after «شخص
+    آخر»: tester 10b, item 7, read as a service search): an allowed one is that question's
+    answer, said so, and the request goes on from there; «شخص آخر» again gets the refusal
+    again. None for anything else (a need in words, searched for)."""
+    answers = ctx.state.answers
+    questions = questions_of(ctx) if answers.get("service") else ()
+    index = int(answers.get("question", 0))
+    if index >= len(questions) or len(content_words(text)) > CLARIFICATION_WORDS:
+        return None
+    if any(ch.isdigit() for ch in text):
+        return None
+    question = questions[index]
+    option = option_in_words(ctx, text, question)
+    if option is None:
+        return None
+    if not option.allowed:
+        refusal = local(option.refusal, ctx.locale) if option.refusal else ""
+        return Retry("\n".join(filter(None, [refusal, ask_refused(ctx).text])))
+    # back at the question, as if answered there: «رجوع» later leads to it, not here
+    state = ctx.state
+    if state.history and state.history[-1] == "question":
+        state.history.pop()
+    state.step = "question"
+    answers.setdefault("eligibility", {})[question.id] = option.id
+    line = ctx.texts.gettext(
+        "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+    ) % _labelled(ctx, question, option)
+    after = from_question(ctx, index + 1)
+    return Next(after.step, (line, *after.say))
