@@ -11,24 +11,19 @@ answers ends the reading. The order is the behaviour: moving a part changes what
 means at some step, so each stage below keeps its place.
 
 Mixed into :class:`conversations.engine.Engine`; split from it to keep one idea a file.
+The message as it is read is :class:`conversations.read_message.ReadMessage`; the last
+part, the current step's answer, is :class:`conversations.step_answers.StepAnswers`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
 
-from conversations import edits, knowledge
 from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
-from conversations.events import Choice, Contact, Event, Media, Reply, Text, Unsupported
-from conversations.flow import Ctx, Retry, Step
-from conversations.flows.early_files import keep_early, takes_early
-from conversations.flows.early_phone import keep_contact
-from conversations.flows.early_place import place_answer
+from conversations.events import Choice, Event, Reply, Text
+from conversations.flow import Ctx
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.flows.status import number_after_answer
 from conversations.keywords import courtesy, is_undo_word
@@ -38,6 +33,7 @@ from conversations.moves import Moves
 from conversations.my_data import MyData
 from conversations.officer_answers import OfficerAnswers
 from conversations.questions import Questions
+from conversations.read_message import ReadMessage
 from conversations.reading import (
     START_STEPS,
     STATUS_RESTART_STEPS,
@@ -46,46 +42,19 @@ from conversations.reading import (
     navigation,
     own_options,
     status_wish,
-    unusable,
 )
 from conversations.say_commands import SayCommands
 from conversations.stale_buttons import is_stale, stale_replies
 from conversations.state import DialogueState
 from conversations.status_needs import StatusNeeds
-from conversations.stray_files import with_file_note
+from conversations.step_answers import StepAnswers
 from conversations.understanding import is_status_question, understand_choice
 
 # steps where a message may name a service instead of pressing a button
 _NEED_STEPS = ("applicant", "suggest", "refused")
 
 
-@dataclass
-class _Message:
-    """One message as :meth:`Routing._read` reads it, filled in stage by stage."""
-
-    ctx: Ctx
-    # as sent (a pressed button checked against the buttons offered)
-    event: Event
-    # the step the person is at, if the flow has it
-    step: Step | None
-    # the step takes the person's own words (a description), so numbers are not options
-    free_text: bool
-    # False: the person said it is not an answer to an officer; not offered as one again
-    answers: bool
-    # the option a typed message names, else the event itself
-    chosen: Event
-    # the message held last turn while asking whether it answers an officer (one turn)
-    held: dict[str, Any] | None = None
-    # «السلام عليكم» before a need: said back above the step's answer
-    greeted: str = ""
-
-    @property
-    def action(self) -> str | None:
-        """The navigation the message asks for (back, cancel, help, restart...), if any."""
-        return navigation(self.chosen)
-
-
-_Stage = Callable[[_Message], Awaitable[list[Reply] | None]]
+_Stage = Callable[[ReadMessage], Awaitable[list[Reply] | None]]
 
 
 class Routing(
@@ -97,6 +66,7 @@ class Routing(
     Questions,
     StatusNeeds,
     SayCommands,
+    StepAnswers,
 ):
     """Mixed into :class:`conversations.engine.Engine`: reads one message (``_read``)."""
 
@@ -155,22 +125,22 @@ class Routing(
             return [Reply(checked)]
         return [self._reply(ctx, checked, with_choices=True)]
 
-    def _message(self, ctx: Ctx, event: Event, answers: bool) -> _Message:
+    def _message(self, ctx: Ctx, event: Event, answers: bool) -> ReadMessage:
         state = ctx.state
         step = self._step(state)
         # an offer about an officer's question is a menu, even at a step that reads numbers
         free_text = (
             step is not None and step.free_text and state.held is None and not state.confirming
         )
-        return _Message(ctx, event, step, free_text, answers, chosen=event)
+        return ReadMessage(ctx, event, step, free_text, answers, chosen=event)
 
-    async def _their_words_first(self, m: _Message) -> list[Reply] | None:
+    async def _their_words_first(self, m: ReadMessage) -> list[Reply] | None:
         """«أضف ملاحظة لطلبي», «أبي أتظلم»: before a button could be read into it."""
         if isinstance(m.event, Text) and not m.free_text and m.ctx.state.held is None:
             return await self._their_words(m.ctx, m.event)
         return None
 
-    async def _as_option(self, m: _Message) -> list[Reply] | None:
+    async def _as_option(self, m: ReadMessage) -> list[Reply] | None:
         """Sets the option a typed message names (its number, label or other words); asks
         which one when the words fit several."""
         state = m.ctx.state
@@ -184,7 +154,7 @@ class Routing(
         m.chosen = chosen
         return None
 
-    async def _held_album(self, m: _Message) -> list[Reply] | None:
+    async def _held_album(self, m: ReadMessage) -> list[Reply] | None:
         """Takes the message held last turn (it lasts one turn); the rest of an album
         whose first photo is being asked about is kept with it, unanswered."""
         state = m.ctx.state
@@ -194,11 +164,11 @@ class Routing(
             return []
         return None
 
-    async def _file_for_reconsideration(self, m: _Message) -> list[Reply] | None:
+    async def _file_for_reconsideration(self, m: ReadMessage) -> list[Reply] | None:
         """A photo just after a request to reconsider joins it (conversations.say_parts)."""
         return await self._to_reconsideration(m.ctx, m.event)
 
-    async def _pressed_option(self, m: _Message) -> list[Reply] | None:
+    async def _pressed_option(self, m: ReadMessage) -> list[Reply] | None:
         """An answer to an officer chosen; «أسئلة شائعة», a question's topic, «قدّم طلبًا
         الآن» (conversations.questions); a need chosen (conversations.status_needs)."""
         chosen = m.chosen
@@ -211,7 +181,7 @@ class Routing(
             return answered
         return await self._to_need(m.ctx, chosen.id)
 
-    async def _say_or_not_answer(self, m: _Message) -> list[Reply] | None:
+    async def _say_or_not_answer(self, m: ReadMessage) -> list[Reply] | None:
         """A rating, «Add a note» or «Ask to reconsider» pressed; «not an answer» to the
         officer's question: the held message is read as it would have been."""
         their_say = await self._their_say(m.ctx, m.chosen)
@@ -228,7 +198,7 @@ class Routing(
             return [self._ask(m.ctx)]
         return await self._read(m.ctx.state, unhold(held, m.event.origin), answers=False)
 
-    async def _draft_choice(self, m: _Message) -> list[Reply] | None:
+    async def _draft_choice(self, m: ReadMessage) -> list[Reply] | None:
         """«Discard» or «keep» after «start over?» (the question lasts one turn), and
         «undo» after a draft was discarded."""
         ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
@@ -250,7 +220,7 @@ class Routing(
             return self._undo(ctx)
         return None
 
-    async def _wishes(self, m: _Message) -> list[Reply] | None:
+    async def _wishes(self, m: ReadMessage) -> list[Reply] | None:
         """«بياناتي» / «احذف بياناتي», a status look-up, a language switch: at any step."""
         ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
         mine = await self._my_data(
@@ -270,7 +240,7 @@ class Routing(
             return self._switch_language(ctx, wish, typed=isinstance(m.event, Text))
         return None
 
-    async def _unnavigated(self, m: _Message) -> list[Reply] | None:
+    async def _unnavigated(self, m: ReadMessage) -> list[Reply] | None:
         """A message that asks for no navigation: an answer to an officer nobody prompted,
         an officer's question answered or a need typed at the look-up's prompts
         (conversations.status_needs), a question about the rules (conditions, fines...)
@@ -296,7 +266,7 @@ class Routing(
             return self._question(ctx, chosen.text, free_text=m.free_text)
         return None
 
-    async def _navigated(self, m: _Message) -> list[Reply] | None:
+    async def _navigated(self, m: ReadMessage) -> list[Reply] | None:
         """Navigation (a button, or its typed number or label): start over, cancel, help,
         back, resume; any message before the first question or after the last starts."""
         ctx, action, state = m.ctx, m.action, m.ctx.state
@@ -314,7 +284,7 @@ class Routing(
             return self._back(ctx)
         return None
 
-    async def _courtesy(self, m: _Message) -> list[Reply] | None:
+    async def _courtesy(self, m: ReadMessage) -> list[Reply] | None:
         """«السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays; a greeting
         before more words («السلام عليكم ابي امدد زيارة امي») is said back above the
         step's answer to the rest."""
@@ -327,60 +297,6 @@ class Routing(
         if kind in ("salam", "greeting"):
             m.greeted = salute(m.ctx, kind) + "\n"
         return None
-
-    async def _tapped(self, m: _Message, choice: Choice) -> list[Reply]:
-        return await self._step_answer(dataclasses.replace(m, chosen=choice))
-
-    async def _step_answer(self, m: _Message) -> list[Reply]:
-        """The current step's answer to the message (or the polite word for a kind of
-        message no step can use), then the move it asks for."""
-        ctx, event, state = m.ctx, m.chosen, m.ctx.state
-        if isinstance(event, Contact) and state.flow == self.flow.name:
-            # a number shared before the phone step: kept for it (conversations.flows.
-            # early_phone), and this step's question asked again
-            kept = keep_contact(ctx, event)
-            if kept is not None:
-                asked = self._ask(ctx)
-                return [dataclasses.replace(asked, text=f"{kept}\n{asked.text}")]
-        if isinstance(event, Unsupported) and state.flow == self.flow.name:
-            # a shared location answers «أين صاحب الإقامة الآن؟» or is kept for it (early_place)
-            placed = await place_answer(ctx, event, functools.partial(self._tapped, m), self._ask)
-            if placed is not None:
-                return placed
-        if isinstance(event, Media) and takes_early(state, self.flow.name):
-            # a photo before a service is chosen: kept for the request (conversations.
-            # flows.early_files); its caption read as if typed
-            kept = keep_early(ctx, event)
-            if kept is not None:
-                return await self._kept_early(ctx, event, kept)
-        polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
-        if polite is not None:
-            return [self._reply(ctx, polite, with_choices=True)]
-        before = edits.answers_before(state)
-        outcome = await self._flow(state).steps[state.step].answer(ctx, event)
-        edits.answered(state, event, outcome, before)
-        if isinstance(outcome, Retry) and m.answers and state.flow == self.flow.name:
-            offer = await self._offer_answer(ctx, event, outcome.hint)
-            if offer is not None:
-                return offer
-        if (
-            isinstance(outcome, Retry)
-            and isinstance(event, Media)
-            and not (m.step and m.step.takes_files)
-        ):
-            # a photo nothing takes here: said so, not dropped (conversations.stray_files)
-            noted = with_file_note(ctx, event, outcome)
-            if noted is None:
-                return []  # the rest of an album already told
-            outcome = noted
-        if isinstance(outcome, Retry) and isinstance(event, Text) and not m.free_text:
-            if knowledge.explicit_question(event.text):
-                # a plain question the step cannot use and the base cannot answer
-                return self._cannot_answer(ctx)
-        replies = self._apply(ctx, outcome)
-        if m.greeted and replies:
-            replies[0] = dataclasses.replace(replies[0], text=m.greeted + replies[0].text)
-        return replies
 
     def _reads_choices(self, ctx: Ctx, typed: Text) -> bool:
         """Whether a typed message here may mean one of the buttons in other words: not

@@ -1,0 +1,82 @@
+"""The current step's answer to a message, the last part of the engine's reading
+(conversations.routing): a number, a location or a photo kept for the step that will
+want it, the polite word for a kind of message no step can use, else the step's own
+answer and the move it asks for.
+
+Mixed into :class:`conversations.engine.Engine` (through conversations.routing.Routing);
+split from conversations/routing.py to keep one idea a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from conversations import edits, knowledge
+from conversations.engine_parts import EngineParts
+from conversations.events import Choice, Contact, Media, Reply, Text, Unsupported
+from conversations.flow import Retry
+from conversations.flows.early_files import keep_early, takes_early
+from conversations.flows.early_phone import keep_contact
+from conversations.flows.early_place import place_answer
+from conversations.read_message import ReadMessage
+from conversations.reading import unusable
+from conversations.stray_files import with_file_note
+
+
+class StepAnswers(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine`: ``_step_answer``."""
+
+    async def _tapped(self, m: ReadMessage, choice: Choice) -> list[Reply]:
+        return await self._step_answer(dataclasses.replace(m, chosen=choice))
+
+    async def _step_answer(self, m: ReadMessage) -> list[Reply]:
+        """The current step's answer to the message (or the polite word for a kind of
+        message no step can use), then the move it asks for."""
+        ctx, event, state = m.ctx, m.chosen, m.ctx.state
+        if isinstance(event, Contact) and state.flow == self.flow.name:
+            # a number shared before the phone step: kept for it (conversations.flows.
+            # early_phone), and this step's question asked again
+            kept = keep_contact(ctx, event)
+            if kept is not None:
+                asked = self._ask(ctx)
+                return [dataclasses.replace(asked, text=f"{kept}\n{asked.text}")]
+        if isinstance(event, Unsupported) and state.flow == self.flow.name:
+            # a shared location answers «أين صاحب الإقامة الآن؟» or is kept for it (early_place)
+            placed = await place_answer(ctx, event, functools.partial(self._tapped, m), self._ask)
+            if placed is not None:
+                return placed
+        if isinstance(event, Media) and takes_early(state, self.flow.name):
+            # a photo before a service is chosen: kept for the request (conversations.
+            # flows.early_files); its caption read as if typed
+            kept = keep_early(ctx, event)
+            if kept is not None:
+                return await self._kept_early(ctx, event, kept)
+        polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
+        if polite is not None:
+            return [self._reply(ctx, polite, with_choices=True)]
+        before = edits.answers_before(state)
+        outcome = await self._flow(state).steps[state.step].answer(ctx, event)
+        edits.answered(state, event, outcome, before)
+        if isinstance(outcome, Retry) and m.answers and state.flow == self.flow.name:
+            offer = await self._offer_answer(ctx, event, outcome.hint)
+            if offer is not None:
+                return offer
+        if (
+            isinstance(outcome, Retry)
+            and isinstance(event, Media)
+            and not (m.step and m.step.takes_files)
+        ):
+            # a photo nothing takes here: said so, not dropped (conversations.stray_files)
+            noted = with_file_note(ctx, event, outcome)
+            if noted is None:
+                return []  # the rest of an album already told
+            outcome = noted
+        if isinstance(outcome, Retry) and isinstance(event, Text) and not m.free_text:
+            if knowledge.explicit_question(event.text):
+                # a plain question the step cannot use and the base cannot answer
+                return self._cannot_answer(ctx)
+        replies = self._apply(ctx, outcome)
+        if m.greeted and replies:
+            replies[0] = dataclasses.replace(replies[0], text=m.greeted + replies[0].text)
+        return replies
