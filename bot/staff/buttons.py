@@ -30,11 +30,13 @@ from bot.staff.callbacks import (
     ACCEPT,
     ASK,
     BLOCK,
+    DROP_PROPOSED,
     KEEP_REJECTED,
     QUESTION,
     REJECT,
     REOPEN,
     REOPEN_ASKED,
+    SEND_PROPOSED,
     TAKE,
     StaffAction,
     parse_callback,
@@ -130,6 +132,8 @@ class ButtonHandlers(QuestionHandlers):
             await self._question_chosen(bot, query, action, officer)
         elif action.action == KEEP_REJECTED:
             await self._keep_pressed(bot, query, number, offered, officer)
+        elif action.action in (SEND_PROPOSED, DROP_PROPOSED):
+            await self._proposal_pressed(bot, query, action, officer)
         elif action.action == REOPEN_ASKED:
             await self._reconsidered(query, action.action, number, offered, officer)
         else:

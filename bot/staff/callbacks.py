@@ -12,6 +12,8 @@ Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu
 ``nq`` a ready question (``st:nq:<number>:<version>:<question id>``, ``other`` or ``cancel``).
 ``rr`` / ``kr`` reopen or keep rejected a request the person asked to be reconsidered.
 ``bl`` block the person behind the request (asks for the reason).
+``ps`` / ``px`` send or cancel what an officer replied to a menu, shown back to them
+(``st:ps:<number>:<version>:<token>``, the token naming it in Redis: :mod:`bot.staff.proposals`).
 Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
 are answered as out of date.
 """
@@ -49,12 +51,17 @@ QUESTION: Final = "nq"
 #: The answers to a person's request for reconsideration (issue 13): reopen, keep rejected.
 REOPEN_ASKED: Final = "rr"
 KEEP_REJECTED: Final = "kr"
+#: Send, or cancel, the reason or question an officer replied to a menu (bot.staff.proposals).
+SEND_PROPOSED: Final = "ps"
+DROP_PROPOSED: Final = "px"
 
 _SIMPLE_ACTIONS: Final = frozenset(
     {TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED, BLOCK}
 )
 #: a ready question's id as a button carries it (see bot/staff/data/ready_questions.json)
 _QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")
+#: a proposal's token as a button carries it (bot.staff.proposals)
+_TOKEN: Final = re.compile(r"[0-9a-f]{8,20}")
 
 
 def version(record: RequestRecord) -> int:
@@ -118,6 +125,12 @@ def parse_callback(data: str | None) -> StaffAction | None:
             return None
         choice = rest[1]
         rest = rest[:-1]
+    elif action in (SEND_PROPOSED, DROP_PROPOSED):
+        # st:ps:<number>:<version>:<token>; always with a version
+        if len(rest) != 2 or not _TOKEN.fullmatch(rest[1]):
+            return None
+        choice = rest[1]
+        rest = rest[:-1]
     elif action not in _SIMPLE_ACTIONS:
         return None
     if len(rest) > 1:
@@ -127,7 +140,8 @@ def parse_callback(data: str | None) -> StaffAction | None:
         if not (rest[0].isascii() and rest[0].isdigit() and len(rest[0]) <= 5):
             return None
         version = int(rest[0])
-    return StaffAction(action, number, version, choice if action in (REASON, QUESTION) else None)
+    chosen = action in (REASON, QUESTION, SEND_PROPOSED, DROP_PROPOSED)
+    return StaffAction(action, number, version, choice if chosen else None)
 
 
 @dataclass(frozen=True, slots=True)

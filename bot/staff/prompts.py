@@ -14,9 +14,17 @@ a word and nothing was rejected. Only the officer who pressed may answer either 
 addressed to them, and a colleague's reply under it is more likely talk than a decision);
 a colleague is told whose it is.
 
-A reply to a menu with fewer than :data:`MENU_REPLY_MIN_LETTERS` letters («👍», «؟», «3») is
-a nod, not a reason or a question: found by tester 10b, «👍» rejected a request and the
-resident read «السبب: 👍». The officer is asked for words and the menu stays open.
+A reply that is not words enough (:func:`officers.typed_words.worded`: «👍», «لا», «تمام»
+for what the person reads, a nod for a block's reason) is not taken, to a menu or to a typed
+prompt: the officer is asked for words and the menu or prompt stays open. Found by tester
+10b («👍» rejected a request and the resident read «السبب: 👍») and review 11 (the same
+after «Other (type it)», and a bare «لا»).
+
+A worded reply to a menu is not acted on at once either: a remark in the chat («لحظة
+أتأكد») would have rejected the request with it as the reason (review 11, item 1). It is
+shown back as the proposed reason or question with «Send» and «Cancel»
+(:mod:`bot.staff.proposals`); a typed prompt's reply, which the officer asked to type, is
+acted on as before.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, ForceReply, Message, Update
@@ -38,15 +46,13 @@ from conversations.ports import SayRefused
 from domain.status import IllegalTransition
 from officers.failures import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
 from officers.officer import Officer
+from officers.typed_words import worded
 
 log = logging.getLogger(__name__)
 
 #: How long an officer has to type the question or reason after pressing the button.
 PROMPT_TTL_S: Final = 24 * 3600
 _PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
-
-#: A reply to a menu with fewer letters than this is not taken as its reason or question.
-MENU_REPLY_MIN_LETTERS: Final = 2
 
 PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
 
@@ -178,42 +184,30 @@ class PromptHandlers(BlockHandlers):
         if not text:
             await self._send(bot, message, HTML.t(_("Please type it as text.")))
             return
-        if prompt.get("menu") and sum(c.isalpha() for c in text) < MENU_REPLY_MIN_LETTERS:
-            # not claimed: the menu stays open for the words
-            if prompt["kind"] == "ask":
-                wordless = _("Please write the question in words, or pick one from the list.")
-            else:
-                wordless = _("Please write the reason in words, or pick one from the list.")
-            await self._send(bot, message, HTML.t(wordless))
+        kind = prompt["kind"]
+        if not worded(text, person_reads=kind != "block"):
+            # not claimed: the menu or prompt stays open for the words
+            await self._send(
+                bot, message, HTML.t(self._wordless(kind, menu=bool(prompt.get("menu"))))
+            )
+            return
+        if prompt.get("menu"):
+            await self._propose(bot, message, replied, key, prompt, text)
             return
         # Claim the prompt: of two workers (or a redelivered update) only one acts on it.
         if await self._redis.getdel(key) is None:
             return
         number = prompt["number"]
-        if prompt["kind"] == "block":
+        if kind == "block":
             # about the person, not the request's state: no version to check
             reply = await self._block_with_reason(number, officer_of(user), text)
             if not await self._edit(bot, replied, reply):
                 await self._send(bot, message, reply)
             return
-        done = False
         try:
-            reply = await self._prompted(
-                prompt["kind"], number, prompt.get("version"), officer_of(user), text
+            done, reply = await self._act_on_text(
+                kind, number, prompt.get("version"), officer_of(user), text
             )
-            done = True
-        except RequestNotFound:
-            reply = self._not_found(number)
-        except IllegalTransition as exc:
-            reply = self._illegal(number, exc.current)
-        except StaleAction:
-            reply = self._stale(await self._record(number))
-        except SayRefused:  # a reconsideration answered (or reopened) since the prompt
-            reply = self._stale(await self._record(number))
-        except AlreadyTaken as exc:  # taken by another officer since the prompt was offered
-            reply = self._taken(number, exc.name)
-        except MissingReason:
-            reply = _("Please type it as text.")
         except Exception:
             # the officer's words must not be lost to a database hiccup: they can reply again
             await self._redis.set(key, raw, ex=self.prompt_ttl_s)
@@ -225,6 +219,55 @@ class PromptHandlers(BlockHandlers):
         # done: the prompt becomes the confirmation; refused: a reply says why
         if not (done and await self._edit(bot, replied, HTML.t(reply))):
             await self._send(bot, message, HTML.t(reply))
+
+    def _wordless(self, kind: str, *, menu: bool) -> str:
+        """What an officer is told when their reply is not words enough (see the module)."""
+        _ = self._
+        if kind == "block":
+            return _("Please write the reason in words.")
+        if menu:
+            if kind == "ask":
+                return _("Please write the question in words, or pick one from the list.")
+            return _("Please write the reason in words, or pick one from the list.")
+        if kind == "ask":
+            return _("Please write the question in a few words: the person will read it.")
+        return _("Please write the reason in a few words: the person will read it.")
+
+    async def _propose(
+        self,
+        bot: Bot,
+        message: Message,
+        replied: Message,
+        key: str,
+        prompt: dict[str, Any],
+        text: str,
+    ) -> None:
+        """A worded reply to the menu ``replied`` (its Redis record ``prompt`` under
+        ``key``): shown back for the officer to send or cancel
+        (:class:`bot.staff.proposals.ProposalHandlers`)."""
+        raise NotImplementedError
+
+    async def _act_on_text(
+        self, kind: str, number: str, version: int | None, officer: Officer, text: str
+    ) -> tuple[bool, str]:
+        """The desk acts on the officer's ``text`` (a question, a reason): (True, the
+        confirmation) when done, (False, why not) when the desk refused it. Other errors
+        are raised for the caller to keep the officer's words."""
+        _ = self._
+        try:
+            return True, await self._prompted(kind, number, version, officer, text)
+        except RequestNotFound:
+            return False, self._not_found(number)
+        except IllegalTransition as exc:
+            return False, self._illegal(number, exc.current)
+        except StaleAction:
+            return False, self._stale(await self._record(number))
+        except SayRefused:  # a reconsideration answered (or reopened) since the prompt
+            return False, self._stale(await self._record(number))
+        except AlreadyTaken as exc:  # taken by another officer since the prompt was offered
+            return False, self._taken(number, exc.name)
+        except MissingReason:
+            return False, _("Please type it as text.")
 
     async def _prompted(
         self, kind: str, number: str, version: int | None, officer: Officer, text: str

@@ -26,7 +26,7 @@ from aiogram.types import CallbackQuery
 from bot.staff.callbacks import QUESTION, StaffAction, action_data
 from bot.staff.group import answer
 from bot.staff.menus import CANCEL, OTHER
-from bot.staff.prompts import PromptHandlers
+from bot.staff.proposals import ProposalHandlers
 from bot.staff.views import HTML, script_mismatch
 from conversations.i18n import DEFAULT_LOCALE
 from domain.status import FINAL, IllegalTransition, RequestStatus
@@ -77,7 +77,7 @@ def ready_question(service_id: str, question_id: str) -> ReadyQuestion | None:
     return None
 
 
-class QuestionHandlers(PromptHandlers):
+class QuestionHandlers(ProposalHandlers):
     async def _question_picker(
         self, bot: Bot, query: CallbackQuery, number: str, offered: int, officer: Officer
     ) -> None:

@@ -32,6 +32,7 @@ from tests.integration.test_staff_router import (
     STRANGER,
     TOPIC,
     Harness,
+    _buttons,
     h,
 )
 
@@ -72,7 +73,19 @@ async def _feed(h: Harness, dp: Dispatcher, raw: dict[str, Any]) -> None:
     await dp.feed_update(h.bot, Update.model_validate(raw, context={"bot": h.bot}))
 
 
-async def test_a_reply_to_the_reasons_menu_rejects_with_it_on_another_worker(
+def _proposal(h: Harness) -> dict[str, Any]:
+    """The bot's last message in the group: the officer's reply shown back with «Send» and
+    «Cancel»."""
+    proposal = h.api.last_message(STAFF_CHAT)
+    assert proposal is not None and len(_buttons(proposal)) == 2, proposal
+    return proposal
+
+
+def _deleted(h: Harness) -> list[int]:
+    return [c.params["message_id"] for c in h.api.calls_for(STAFF_CHAT, "deleteMessage")]
+
+
+async def test_a_reply_to_the_reasons_menu_is_shown_back_and_sent_on_another_worker(
     h: Harness,
     redis_client: Redis,
     db_sessionmaker: async_sessionmaker[AsyncSession],
@@ -103,20 +116,32 @@ async def test_a_reply_to_the_reasons_menu_rejects_with_it_on_another_worker(
     )
     assert await h.status(number) is RequestStatus.RECEIVED and len(h.sent()) == sent
 
-    # the officer's reply, taken by the second worker, rejects with it
+    # the officer's reply, taken by the second worker, is shown back: nothing decided yet
     await _feed(
         h, other, h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC)
     )
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert len(await _notices(h)) == told_before
+    proposal = _proposal(h)
+    assert f"هل يُرفَض الطلب رقم {number} بهذا السبب؟" in proposal["text"]
+    assert "&lt;انتهاء&gt;" not in proposal["text"] and "<انتهاء>" in proposal["text"]
+    [send, cancel] = proposal["reply_markup"]["inline_keyboard"][0]
+    assert (send["text"], cancel["text"]) == ("إرسال الرفض", "إلغاء")
+    # a colleague cannot send it
+    await h.press(COLLEAGUE, send["callback_data"], proposal)
+    assert await h.status(number) is RequestStatus.RECEIVED
+    # «إرسال الرفض», pressed on the first worker: the proposal lives in Redis
+    await h.press(OFFICER, send["callback_data"], proposal)
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.decision_reason == REASON
     assert record.assigned_name == "نورة العتيبي"
-    # the menu itself says so, its buttons gone, and nothing else is posted
+    # the proposal itself says so, its buttons gone, and the menu goes
     [edit] = h.api.calls_for(STAFF_CHAT, "editMessageText")
-    assert edit.params["message_id"] == menu["message_id"]
+    assert edit.params["message_id"] == proposal["message_id"]
     assert f"رُفِض الطلب {number} بقرار من نورة العتيبي" in edit.params["text"]
     assert "reply_markup" not in edit.params or not edit.params["reply_markup"]
-    assert len(h.sent()) == sent
+    assert menu["message_id"] in _deleted(h)
     # the person is told the reason as typed (their chat is plain text)
     told = await _notices(h)
     assert len(told) == told_before + 1 and REASON in told[-1]
@@ -124,31 +149,79 @@ async def test_a_reply_to_the_reasons_menu_rejects_with_it_on_another_worker(
     card = h.renderer.card(record, today=riyadh_date(h.clock()))
     assert "&lt;انتهاء&gt; العقد &amp; الكفالة" in card.html and "<انتهاء>" not in card.html
 
-    # the menu is used up: another reply, on either worker, rejects nothing again
+    # pressed again, on the other worker: no longer waiting, nothing more
+    await _feed(h, other, h.updates.callback(OFFICER, send["callback_data"], message=proposal))
+    assert "لم يعد هذا بانتظار التأكيد" in h.answers()[-1].params["text"]
+    # the menu is used up: another reply, on either worker, proposes nothing again
+    sent = len(h.sent())
     for dp in (other, h.dp):
         await _feed(
             h,
             dp,
-            h.updates.group_text(OFFICER, STAFF_CHAT, "سبب آخر", reply_to=menu, thread_id=TOPIC),
+            h.updates.group_text(
+                OFFICER, STAFF_CHAT, "سبب آخر تمامًا", reply_to=menu, thread_id=TOPIC
+            ),
         )
     record = await h.desk.find(number)
     assert record is not None and record.decision_reason == REASON
-    assert len(await _notices(h)) == told_before + 1
+    assert len(await _notices(h)) == told_before + 1 and len(h.sent()) == sent
 
 
-async def test_a_decision_word_replied_to_the_menu_is_the_reason_not_a_pointer(
+async def test_a_remark_replied_to_the_menu_rejects_nothing(h: Harness) -> None:
+    """Found by review 11 (item 1): «لحظة أتأكد» («one moment, let me check») written as a
+    reply to the reasons menu rejected the request with it as the reason. Now it is only
+    shown back; «إلغاء» drops it and the menu stays open, a newer reply replaces it, and a
+    menu answered by its own buttons makes it void."""
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    told_before = len(await _notices(h))
+    remark = "لحظة أتأكد"
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, remark, reply_to=menu, thread_id=TOPIC))
+    assert await h.status(number) is RequestStatus.RECEIVED
+    first = _proposal(h)
+    assert remark in first["text"]
+    # a second reply replaces the first proposal (its message goes)
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "دقيقة من فضلك", reply_to=menu, thread_id=TOPIC)
+    )
+    second = _proposal(h)
+    assert second["message_id"] != first["message_id"] and first["message_id"] in _deleted(h)
+    await h.press(OFFICER, _buttons(first)[0], first)  # the replaced one sends nothing
+    assert await h.status(number) is RequestStatus.RECEIVED
+    # «إلغاء»: nothing sent, the proposal goes, the menu stays
+    await h.press(OFFICER, _buttons(second)[1], second)
+    assert "لم يُرسَل شيء" in h.answers()[-1].params["text"]
+    assert second["message_id"] in _deleted(h) and menu["message_id"] not in _deleted(h)
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert len(await _notices(h)) == told_before
+    # a reply, then a reason picked from the menu itself: the proposal is void
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, remark, reply_to=menu, thread_id=TOPIC))
+    third = _proposal(h)
+    await h.press(OFFICER, "nr:0", menu)
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason != remark
+    await h.press(OFFICER, _buttons(third)[0], third)
+    assert "أُجيب عن القائمة في هذه الأثناء" in h.answers()[-1].params["text"]
+    told = await _notices(h)
+    assert len(told) == told_before + 1 and remark not in told[-1]
+
+
+async def test_a_decision_word_replied_to_the_menu_is_not_a_pointer(
     h: Harness,
 ) -> None:
     """«مرفوض» under a card gets the pointer to the buttons; under the reasons menu, which
-    asks for the reason, it is the reason the officer typed."""
+    asks for the reason, it is a reply too short to be one: the officer is asked for the
+    reason in words (review 11, item 2), never pointed to the buttons."""
     number = await h.file()
     await h.press(OFFICER, "no", await h.card(number))
     menu = h.api.last_message(STAFF_CHAT)
     assert menu is not None
     await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "مرفوض", reply_to=menu, thread_id=TOPIC))
-    record = await h.desk.find(number)
-    assert record is not None and record.status is RequestStatus.REJECTED
-    assert record.decision_reason == "مرفوض"
+    assert await h.status(number) is RequestStatus.RECEIVED
+    assert "يُرجى كتابة السبب بالكلمات" in h.sent()[-1].params["text"]
     assert not [c for c in h.sent() if "لا يغيّر حالة الطلب" in c.params["text"]]
 
 
@@ -191,7 +264,7 @@ async def test_a_reply_to_the_menu_of_an_out_of_date_request_is_refused(h: Harne
     assert number in h.sent()[-1].params["text"]  # told why, under the reply
 
 
-async def test_a_reply_to_the_ready_questions_menu_is_the_question(h: Harness) -> None:
+async def test_a_reply_to_the_ready_questions_menu_is_the_question_once_sent(h: Harness) -> None:
     number = await h.file()
     await h.press(OFFICER, "ask", await h.card(number))
     menu = h.api.last_message(STAFF_CHAT)
@@ -200,11 +273,17 @@ async def test_a_reply_to_the_ready_questions_menu_is_the_question(h: Harness) -
     await h.feed(
         h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=menu, thread_id=TOPIC)
     )
+    assert await h.status(number) is RequestStatus.RECEIVED
+    proposal = _proposal(h)
+    assert f"هل يُرسَل هذا السؤال عن الطلب رقم {number}" in proposal["text"]
+    assert proposal["reply_markup"]["inline_keyboard"][0][0]["text"] == "إرسال السؤال"
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.NEEDS_INFO
     assert record.pending_question == question
     [edit] = h.api.calls_for(STAFF_CHAT, "editMessageText")
-    assert edit.params["message_id"] == menu["message_id"] and number in edit.params["text"]
+    assert edit.params["message_id"] == proposal["message_id"] and number in edit.params["text"]
+    assert menu["message_id"] in _deleted(h)
 
 
 async def test_a_reply_without_words_to_the_menus_is_not_taken(h: Harness) -> None:
@@ -217,7 +296,7 @@ async def test_a_reply_without_words_to_the_menus_is_not_taken(h: Harness) -> No
     menu = h.api.last_message(STAFF_CHAT)
     assert menu is not None
     told_before = len(await _notices(h))
-    for typed in ("👍", "👍👍 !!", "3", "؟", "ب ."):
+    for typed in ("👍", "👍👍 !!", "3", "؟", "ب .", "لا", "تمام", "لا لا"):
         await h.feed(
             h.updates.group_text(OFFICER, STAFF_CHAT, typed, reply_to=menu, thread_id=TOPIC)
         )
@@ -225,8 +304,11 @@ async def test_a_reply_without_words_to_the_menus_is_not_taken(h: Harness) -> No
         assert "يُرجى كتابة السبب بالكلمات" in h.sent()[-1].params["text"], typed
     assert len(await _notices(h)) == told_before
     assert not h.api.calls_for(STAFF_CHAT, "editMessageText")  # the menu is as it was
-    # the menu is still open: the reason typed next is taken
+    assert not h.api.calls_for(STAFF_CHAT, "deleteMessage")
+    # the menu is still open: the reason typed next is taken, once sent
     await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC))
+    proposal = _proposal(h)
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED
     assert record.decision_reason == REASON
@@ -245,5 +327,52 @@ async def test_a_reply_without_words_to_the_menus_is_not_taken(h: Harness) -> No
     await h.feed(
         h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=menu, thread_id=TOPIC)
     )
+    proposal = _proposal(h)
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)
     record = await h.desk.find(other)
     assert record is not None and record.pending_question == question
+
+
+async def test_a_typed_reason_or_question_needs_words_too(h: Harness) -> None:
+    """Found by review 11 (item 2): after «سبب آخر (اكتبه)», «👍» was still the reason
+    (4db1af6 guarded only the menu), and a bare «لا» passed the two-letter minimum. A
+    reason or question the person reads now needs two words and six letters
+    (officers.typed_words); the prompt stays open and the words typed next are taken."""
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.press(OFFICER, "nr:other", menu)
+    prompt = h.api.last_message(STAFF_CHAT)
+    assert prompt is not None and prompt["message_id"] != menu["message_id"]
+    told_before = len(await _notices(h))
+    for typed in ("👍", "لا", "no", "تمام", "مرفوض", "٣ ٣"):
+        await h.feed(
+            h.updates.group_text(OFFICER, STAFF_CHAT, typed, reply_to=prompt, thread_id=TOPIC)
+        )
+        assert await h.status(number) is RequestStatus.RECEIVED, typed
+        said = h.sent()[-1].params["text"]
+        assert "يُرجى كتابة السبب في بضع كلمات، فصاحب الطلب سيقرؤه." in said, typed
+    assert len(await _notices(h)) == told_before
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "الجواز منتهي", reply_to=prompt, thread_id=TOPIC)
+    )
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == "الجواز منتهي"
+    # a typed question likewise
+    other = await h.file("draft-2")
+    await h.press(OFFICER, "ask", await h.card(other))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.press(OFFICER, "nq:other", menu)
+    prompt = h.api.last_message(STAFF_CHAT)
+    assert prompt is not None
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "؟", reply_to=prompt, thread_id=TOPIC))
+    assert await h.status(other) is RequestStatus.RECEIVED
+    assert "يُرجى كتابة السؤال في بضع كلمات" in h.sent()[-1].params["text"]
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "صورة الجواز؟", reply_to=prompt, thread_id=TOPIC)
+    )
+    record = await h.desk.find(other)
+    assert record is not None and record.pending_question == "صورة الجواز؟"

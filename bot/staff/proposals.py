@@ -1,0 +1,215 @@
+"""An officer's reply to a menu (the reject reasons, the ready questions) is shown back to
+them before the desk acts on it.
+
+Found by review 11 (item 1): since c703656 a reply to «نورة، ما سبب رفض الطلب رقم …؟» was
+the reason at once, so a remark in the chat written as a reply («لحظة أتأكد», «one
+moment, let me check») rejected the request and the resident read it as the reason. Now
+the reply is quoted back under it, «سيُرفض الطلب رقم … بهذا السبب…», with «إرسال الرفض» (or
+«إرسال السؤال») and «إلغاء»; only the officer who pressed the menu may press them, and the
+desk acts on the press, checked as a button is (the request's version of the menu).
+
+A proposal lives in Redis under a random token the buttons carry (:data:`PROPOSAL_TTL_S`),
+so either worker takes the press, and nothing is lost on a restart. Sending claims the
+proposal and then the menu (``GETDEL`` each), so of two presses, two workers or a proposal
+and a tap on the menu's own buttons, one acts. A newer reply to the same menu replaces the
+proposal before it (its message goes). «Cancel» drops the proposal and leaves the menu
+open; a menu answered meanwhile makes the proposal void.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import secrets
+from typing import Any, Final
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from redis.exceptions import RedisError
+
+from bot.staff.callbacks import DROP_PROPOSED, SEND_PROPOSED, StaffAction, action_data
+from bot.staff.group import answer, officer_of
+from bot.staff.outcomes import record_fresh
+from bot.staff.prompts import PROMPT_TTL_S, PromptHandlers
+from bot.staff.views import HTML
+from domain.status import FINAL
+from officers.desk_rules import held_by_another
+from officers.failures import RequestNotFound
+from officers.officer import Officer
+
+log = logging.getLogger(__name__)
+
+#: How long a proposal waits for its «Send» or «Cancel» (as long as the menu it answers).
+PROPOSAL_TTL_S: Final = PROMPT_TTL_S
+_PROPOSAL_KEY: Final = "tawasul:staff:proposal:{token}"
+
+
+class ProposalHandlers(PromptHandlers):
+    async def _propose(
+        self,
+        bot: Bot,
+        message: Message,
+        replied: Message,
+        key: str,
+        prompt: dict[str, Any],
+        text: str,
+    ) -> None:
+        """Quotes ``text`` back under the officer's ``message`` with «Send» and «Cancel»,
+        and keeps it in Redis for either worker (see the module)."""
+        _ = self._
+        assert message.from_user is not None  # checked by on_reply
+        officer = officer_of(message.from_user)
+        kind, number, version = prompt["kind"], prompt["number"], int(prompt["version"])
+        refused = await self._refusal(number, version, officer)
+        if refused is not None:
+            # the menu no longer applies: used up, and the officer told why
+            if await self._redis.getdel(key) is not None:
+                await self._drop_earlier(bot, prompt)
+                await self._send(bot, message, HTML.t(refused))
+            return
+        await self._drop_earlier(bot, prompt)
+        token = secrets.token_hex(6)
+        if kind == "ask":
+            template = _("%(officer)s, send this question about request %(number)s to the person?")
+            send = _("Send the question")
+        else:
+            template = _(
+                "%(officer)s, reject request %(number)s with this reason? The person will read it."
+            )
+            send = _("Send the rejection")
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=send, callback_data=action_data(SEND_PROPOSED, number, version, token)
+                    ),
+                    InlineKeyboardButton(
+                        text=_("Cancel"),
+                        callback_data=action_data(DROP_PROPOSED, number, version, token),
+                    ),
+                ]
+            ]
+        )
+        body = self._addressed(template, number, officer) + "\n" + self._quoted(kind, text)
+        sent = await self._send(bot, message, body, markup)
+        record = {
+            "kind": kind,
+            "number": number,
+            "version": version,
+            "officer": officer.id,
+            "text": text,
+            "menu_key": key,
+            "menu": [replied.chat.id, replied.message_id],
+            "message": [sent.chat.id, sent.message_id],
+        }
+        await self._redis.set(
+            _PROPOSAL_KEY.format(token=token), json.dumps(record), ex=PROPOSAL_TTL_S
+        )
+        # the menu remembers its newest proposal, so a later reply replaces it
+        await self._redis.set(key, json.dumps({**prompt, "proposal": token}), xx=True, keepttl=True)
+
+    async def _refusal(self, number: str, version: int, officer: Officer) -> str | None:
+        """Why the menu's request can no longer take the reply (decided, changed since the
+        menu, another officer's), or None; the desk checks again when it acts."""
+        try:
+            record = await self._record(number)
+        except RequestNotFound:
+            return self._not_found(number)
+        if record.status in FINAL:
+            return self._illegal(number, record.status)
+        if not record_fresh(record, officer, version):
+            return self._stale(record)
+        if held_by_another(record.assigned_to, officer):
+            return self._taken(number, record.assigned_name)
+        return None
+
+    async def _drop_earlier(self, bot: Bot, prompt: dict[str, Any]) -> None:
+        """The proposal an earlier reply to the same menu made goes, with its message."""
+        token = prompt.get("proposal")
+        if not isinstance(token, str):
+            return
+        raw = await self._redis.getdel(_PROPOSAL_KEY.format(token=token))
+        if raw is not None:
+            chat, message_id = json.loads(raw)["message"]
+            await self._delete_by_id(bot, chat, message_id)
+
+    def _quoted(self, kind: str, text: str) -> str:
+        """The officer's words as the person would read them, after «Reason:» or
+        «Question:»."""
+        title = self._("Question:") if kind == "ask" else self._("Reason:")
+        return HTML.b(title) + " " + HTML.user(text)
+
+    async def _proposal_pressed(
+        self, bot: Bot, query: CallbackQuery, action: StaffAction, officer: Officer
+    ) -> None:
+        """«Send» or «Cancel» under a proposal (see the module)."""
+        _ = self._
+        key = _PROPOSAL_KEY.format(token=action.choice)
+        raw = await self._redis.get(key)
+        gone = _("This is no longer waiting: it was sent or cancelled already.")
+        if raw is None:
+            await self._delete(bot, query.message)
+            await answer(query, gone, alert=True)
+            return
+        proposal = json.loads(raw)
+        if proposal["officer"] != officer.id:
+            await answer(
+                query, _("This prompt is for the officer who pressed the button."), alert=True
+            )
+            return
+        if await self._redis.getdel(key) is None:  # pressed twice, or on two workers
+            await answer(query, gone, alert=True)
+            return
+        kind = proposal["kind"]
+        if action.action == DROP_PROPOSED:
+            await self._delete(bot, query.message)
+            if kind == "ask":
+                left = _(
+                    "Nothing was sent. The menu above is still open: a question can be picked from it, or given as a reply to it."
+                )
+            else:
+                left = _(
+                    "Nothing was sent. The menu above is still open: a reason can be picked from it, or given as a reply to it."
+                )
+            await answer(query, left)
+            return
+        menu_raw = await self._redis.getdel(proposal["menu_key"])
+        if menu_raw is None:  # the menu was answered (or cancelled) meanwhile
+            await self._delete(bot, query.message)
+            await answer(query, _("The menu was answered meanwhile: nothing was sent."), alert=True)
+            return
+        await self._send_proposed(bot, query, proposal, (key, raw), menu_raw, officer)
+
+    async def _send_proposed(
+        self,
+        bot: Bot,
+        query: CallbackQuery,
+        proposal: dict[str, Any],
+        kept: tuple[str, bytes | str],
+        menu_raw: bytes | str,
+        officer: Officer,
+    ) -> None:
+        kind, number, text = proposal["kind"], proposal["number"], proposal["text"]
+        try:
+            done, reply = await self._act_on_text(kind, number, proposal["version"], officer, text)
+        except Exception:
+            # the officer's words must not be lost to a database hiccup: they can press again
+            with contextlib.suppress(RedisError):
+                await self._redis.set(proposal["menu_key"], menu_raw, ex=self.prompt_ttl_s)
+                await self._redis.set(kept[0], kept[1], ex=PROPOSAL_TTL_S)
+            raise
+        # the proposal becomes the confirmation (or why not), and the menu goes
+        shown = HTML.t(reply) + ("\n" + self._quoted(kind, text) if done else "")
+        if not await self._edit(bot, query.message, shown):
+            await self._send(bot, query.message, shown)
+        chat, message_id = proposal["menu"]
+        await self._delete_by_id(bot, chat, message_id)
+        await answer(query, reply, alert=not done)
+
+    async def _delete_by_id(self, bot: Bot, chat: int, message_id: int) -> None:
+        try:
+            await bot.delete_message(chat, message_id)
+        except TelegramAPIError:  # gone already, or too old to delete: it is only tidying
+            log.info("could not delete staff message %s", message_id, exc_info=True)
