@@ -39,10 +39,9 @@ def option_in_words(ctx: Ctx, text: str, question: Question) -> QuestionOption |
     """The option of ``question`` a short typed answer means: its label, the words listed
     for the option or the question, or the phrases people give in their first words; None
     when none, or several, fit (the person is asked rather than guessed for)."""
-    folded = fold_arabic(clean_input(text))
-    for option in question.options:
-        if folded and folded == fold_arabic(local(option.label, ctx.locale)):
-            return option
+    labelled = option_labelled(ctx, text, question)
+    if labelled is not None:
+        return labelled
     offered = [(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options]
     understood = understand_choice(text, offered)
     if understood is not None and understood.chosen is not None:
@@ -50,6 +49,16 @@ def option_in_words(ctx: Ctx, text: str, question: Question) -> QuestionOption |
     ids = [o.id for o in question.options]
     said = question_answer(text, question.id, ids) or early_answers(text).get(question.id)
     return next((o for o in question.options if o.id == said), None)
+
+
+def option_labelled(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:
+    """The option of ``question`` whose label the text is (as typed, any hamza or
+    spelling of ta marbuta); None when it is no option's label."""
+    folded = fold_arabic(clean_input(text))
+    for option in question.options:
+        if folded and folded == fold_arabic(local(option.label, ctx.locale)):
+            return option
+    return None
 
 
 def _labelled(ctx: Ctx, question: Question, option: QuestionOption) -> dict[str, str]:
@@ -147,6 +156,10 @@ def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
             )
             return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
         if not option.allowed:
+            if option_labelled(ctx, text, other) is None:
+                # a refusal is never given from a guess at a word («ثاني»): only for the
+                # option's own label («شخص اخر»); else the hint names the way back
+                continue
             # the refusal of the question it answers; «رجوع» from it goes to that question
             ctx.state.answers["question"] = other_index
             line = _(

@@ -77,6 +77,14 @@ async def test_someone_else_at_the_location_question_gets_whose_refusal() -> Non
     assert not gateway.submissions
 
 
+async def test_a_refusal_is_not_given_from_a_guess_at_one_word() -> None:
+    chat, _gateway = _chat()
+    await _back_at_where(chat)
+    await chat.text("ثاني")  # near «شخص آخر»'s words, but not its label
+    assert REFUSED not in chat.said and f"ولتغيير إجابتك عن «{FOR_WHOM}» اختر «رجوع»" in chat.said
+    assert "q:inside" in chat.choice_ids
+
+
 async def test_back_from_the_location_question_goes_to_whose() -> None:
     chat, _gateway = _chat()
     await chat.command("start")
