@@ -8,9 +8,14 @@ person's other service, is another matter; and no other chat's request is ever n
 would tell a stranger that a request exists for an identity number). Once the service and
 the identity number are known in a draft, the gateway is asked once for that pair
 (:data:`SAME_OPEN` in the answers, so any worker knows it was asked): found, a line above the
-next question says which request is open and its status, and the summary says it again
-with «Track request N» among its choices, which opens that request's status with the draft
-put aside whole (it comes back after); «Confirm and send» files the new one as ever.
+next question (the phone step, usually) says which request is open and its status, and the
+summary says it again with «Track request N» among its choices, which opens that request's
+status with the draft put aside whole (it comes back after); «Confirm and send» files the
+new one as ever. The line above the next question carries the same «Track request N»
+button where the channel shows buttons (Telegram, WhatsApp), so the person can follow it
+at once, where the warning is first read (raised in session 11: it was offered only in the
+summary); the terminal, which lists only the question's own choices to type, names the
+typed equivalent instead, ``/status N`` (a command of every channel).
 """
 
 from __future__ import annotations
@@ -64,15 +69,28 @@ def open_line(ctx: Ctx, *, at_summary: bool) -> str | None:
     said = _(
         "Please note: request %(number)s for this service, with the same identity number, is still open (status: %(status)s)."
     ) % {"number": number, "status": status_name(status, ctx.locale)}
+    track = track_label(ctx, number)
     if at_summary:
         way = _(
             "To follow it instead, choose «%(track)s». If this request is about something else, send it anyway."
-        ) % {"track": track_label(ctx, number)}
+        ) % {"track": track}
+    elif _typed_only(ctx):
+        # the command on a line of its own: inside an Arabic line it shows as «status/»
+        way = _(
+            "If this request is about something else, go on: nothing is lost. To follow that request instead, choose «%(track)s» before sending, or type now:\n/status %(number)s"
+        ) % {"track": track, "number": number}
     else:
         way = _(
-            "If this request is about something else, go on: nothing is lost. Before sending, you can also choose to follow that request instead."
-        )
+            "If this request is about something else, go on: nothing is lost. To follow that request instead, choose «%(track)s», now or before sending."
+        ) % {"track": track}
     return f"{said}\n{way}"
+
+
+def _typed_only(ctx: Ctx) -> bool:
+    """Whether the channel has no button to press for a line above the question: the
+    terminal (``phone_typed``, see :class:`conversations.events.Origin`) lists only the
+    question's own choices, to be typed, so it is given the command instead."""
+    return ctx.origin.phone_typed
 
 
 def track_label(ctx: Ctx, number: str) -> str:
@@ -124,4 +142,8 @@ async def with_open_request(
         if last.text == plain:
             return [*before, dataclasses.replace(last, text=asked.text, choices=asked.choices)]
         last = dataclasses.replace(last, choices=asked.choices)
-    return [*before, Reply(open_line(ctx, at_summary=state.step == _SUMMARY) or ""), last]
+        return [*before, Reply(open_line(ctx, at_summary=True) or ""), last]
+    # where it is first read (the phone step, usually), with the button to follow it
+    track = track_option(ctx)
+    choices = (track,) if track is not None and not _typed_only(ctx) else ()
+    return [*before, Reply(open_line(ctx, at_summary=False) or "", choices=choices), last]

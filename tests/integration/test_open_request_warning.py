@@ -86,3 +86,26 @@ async def test_another_identity_number_or_a_decided_request_says_nothing(
     await desk.accept(first.number, OFFICER)
     said = await _to_identity(person, "2000000006")
     assert all(WARNING not in r.text for r in said) and "رقم جوالك" in said[-1].text
+
+
+async def test_the_open_request_is_tracked_from_the_phone_step_on_the_other_worker(
+    person: Person,
+    filing: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Raised in session 11: the warning, first read at the phone step, offered no way to
+    follow the open request until the summary. It carries «متابعة الطلب N» now; tapped on
+    the other worker, the status comes and the draft (in Redis) is back at the phone step;
+    the request then goes on and is filed."""
+    first = await filing.submit(submission(user_key=USER))
+    said = await _to_identity(person, "2000000006")
+    track = f"st:{first.number}"
+    assert WARNING in said[0].text and [c.id for c in said[0].choices] == [track]
+    said = await person.taps(track, worker=0)
+    assert first.number in said[0].text and "الحالة:" in said[0].text
+    assert "نعود إلى الطلب الذي كنت تعبّئه" in said[-2].text and said[-1].ask_contact
+    summary = await _to_summary(person)
+    assert DESCRIPTION in summary.text
+    said = await person.taps("confirm", worker=1)
+    assert "تم استلام طلبك" in said[0].text
+    assert await _count(db_sessionmaker) == 2

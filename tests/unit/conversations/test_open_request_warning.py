@@ -10,11 +10,12 @@ import datetime as dt
 import pytest
 
 from conversations.engine import Engine
+from conversations.events import Command
 from conversations.flows.intake import INTAKE
 from conversations.ports import StatusView
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore, TerminalChat
 
 OPEN = "4512345671"
 IDENTITY = "2000000006"
@@ -148,3 +149,60 @@ async def test_with_the_requests_unreadable_the_draft_goes_on_without_a_word() -
     await _to_summary(chat)
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
+
+
+def _bare(text: str) -> str:
+    """Without the isolates around numbers (they keep them left to right in Arabic)."""
+    return text.replace("\u2066", "").replace("\u2069", "")
+
+
+async def test_the_warning_at_the_phone_step_offers_to_track_it_at_once() -> None:
+    """Raised in session 11: «متابعة الطلب N» was offered only in the summary, though the
+    warning is first read at the phone step; the person had to fill in the rest to follow
+    the open request. The warning now carries the button; tapped, the status comes and the
+    draft is back at the phone step, nothing lost."""
+    chat, gateway = _setup()
+    await _to_identity(chat)
+    warning, question = chat.last
+    assert WARNING in warning.text and "رقم جوالك" in question.text
+    assert [(c.id, _bare(c.label)) for c in warning.choices] == [
+        (f"st:{OPEN}", f"متابعة الطلب {OPEN}")
+    ]
+    assert "اختر «متابعة الطلب" in warning.text and "/status" not in warning.text
+    await chat.tap(f"st:{OPEN}")
+    status, back, phone = chat.last
+    assert f"الطلب رقم ⁦{OPEN}⁩" in status.text and "الحالة: قيد الدراسة" in status.text
+    assert "نعود إلى الطلب الذي كنت تعبّئه" in back.text and phone.ask_contact
+    await _to_summary(chat)
+    await chat.tap("confirm")
+    [filed] = gateway.submissions
+    assert filed.identity_number == IDENTITY
+
+
+async def test_the_terminal_is_told_the_command_that_tracks_it() -> None:
+    """The terminal lists only the question's own choices, typed: a button on the line
+    above could not be chosen there, so the line names «/status N» (on a line of its own,
+    as Arabic lines show a command mirrored), which keeps the draft the same way."""
+    gateway = MemoryGateway()
+    view = StatusView(OPEN, "iqama_renew", "under_review", FILED, FILED.date())
+    gateway.views[OPEN] = (view, ("test", "u1"), IDENTITY)
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
+    chat = TerminalChat(engine.handle)
+    await _to_identity(chat)
+    warning = chat.last[0]
+    assert WARNING in warning.text and not warning.choices
+    assert _bare(warning.text).endswith(f"\n/status {OPEN}")
+    await chat.send(Command(chat.origin(), "status", OPEN))
+    assert f"الطلب رقم ⁦{OPEN}⁩" in chat.last[0].text
+    assert "نعود إلى الطلب الذي كنت تعبّئه" in chat.said
+    await chat.text("0501234567")
+    assert "صِف طلبك" in chat.said  # the draft went on from its phone step
+
+
+async def test_in_english_at_the_phone_step() -> None:
+    chat, _gateway = _setup()
+    await _to_identity(chat, english=True)
+    warning = chat.last[0]
+    text = warning.text.replace("\u2066", "").replace("\u2069", "")
+    assert f"choose «Track request {OPEN}», now or before sending" in text
+    assert [c.id for c in warning.choices] == [f"st:{OPEN}"]
