@@ -22,6 +22,7 @@ validates the answer), so ``make_request`` is aiogram's, with these two branches
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -95,7 +96,7 @@ class BotApiSession(AiohttpSession):
                 data=data,
                 headers=_JSON_HEADERS if body is not None else None,
                 # aiogram gives aiohttp the seconds, which it reads as this
-                timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
+                timeout=_timeout(self.timeout if timeout is None else timeout),
             ) as resp:
                 raw_result = await resp.text()
         except TimeoutError as e:
@@ -113,3 +114,10 @@ class BotApiSession(AiohttpSession):
             bot=bot, method=method, status_code=resp.status, content=raw_result
         )
         return cast(TelegramType, response.result)
+
+
+@functools.lru_cache(maxsize=16)
+def _timeout(seconds: float) -> ClientTimeout:
+    """aiohttp's timeout of `seconds` in all, made once per value (it is immutable; making
+    one per call was ~2.5 µs of every Bot API call)."""
+    return ClientTimeout(total=seconds)
