@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection, Dialect
@@ -30,6 +31,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from bot.db.sqlite_handoff import one_hand_off
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 
 # Execution option read by the SQLite "begin" hook: a transaction that reads then writes
 # should start with BEGIN IMMEDIATE, taking the write lock up front. A deferred BEGIN would
@@ -158,3 +162,12 @@ def _transaction_open(dbapi_connection: Any) -> bool:
         return bool(dbapi_connection.driver_connection.in_transaction)
     except (AttributeError, ValueError, sqlite3.Error):
         return True  # closed, or not aiosqlite's: the rollback decides, as before
+
+
+def postgresql_insert() -> Callable[[Any], PostgresqlInsert]:
+    """PostgreSQL's INSERT (with ON CONFLICT), imported when first asked for: SQLAlchemy's
+    PostgreSQL dialect is ~2 MB of a worker's memory, and a worker on SQLite (``make
+    run``'s default, the bench) never needs it (issue 12: peak RSS below 250 MB)."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    return insert

@@ -17,11 +17,10 @@ from collections.abc import Callable
 from typing import Final
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db.engine import SQLITE_BEGIN, SQLITE_ONE_READ
+from bot.db.engine import SQLITE_BEGIN, SQLITE_ONE_READ, postgresql_insert
 from bot.db.models import LostFileNote, utcnow
 
 #: A note older than this is dropped unread: the draft it was about has expired with the
@@ -64,7 +63,7 @@ class SqlLostFiles:
         now = self._clock()
         async with self._sessions.begin() as session:
             dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            insert = postgresql_insert() if dialect == "postgresql" else sqlite_insert
             stmt = insert(LostFileNote).values(
                 person=person_of(channel, user_key), files=files, noted_at=now
             )

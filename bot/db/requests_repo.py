@@ -13,11 +13,11 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.engine import SQLITE_BEGIN
+from bot.db.engine import SQLITE_BEGIN, postgresql_insert
 from bot.db.models import Account, Attachment, Request, StatusEvent, utcnow
 from bot.db.request_records import (
     AttachmentRecord,
@@ -259,7 +259,7 @@ async def _account_for(session: AsyncSession, submission: Submission) -> int:
     submits from one chat racing here both get the one account (the conflict clause, where
     a plain INSERT made the loser start over on its IntegrityError)."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql_insert() if dialect == "postgresql" else sqlite.insert
     values = insert(Account).values(
         channel=submission.channel,
         user_key=submission.user_key,

@@ -37,6 +37,7 @@ NOT_IN_A_WORKER = (
     "PIL.ImageFont",
     "pillow_heif",  # bot.media_intake imports it for a file that can be HEIF
     "matplotlib",  # bot.staff.chart imports it to draw
+    "sqlalchemy.dialects.postgresql",  # ~2 MB: bot.db.engine.postgresql_insert, on PostgreSQL
     "pywa",  # WhatsApp's client, with httpx: when WhatsApp is served (bot.whatsapp_runtime)
     "pywa_async",
     "httpx",
@@ -70,3 +71,13 @@ def test_the_cards_process_and_a_migration_do_import_them() -> None:
 def test_the_whatsapp_runtime_does_import_pywa() -> None:
     """The names of the first test's WhatsApp entries, checked the same way."""
     assert _loaded(("bot.whatsapp_runtime",), NOT_IN_A_WORKER[-3:]) == list(NOT_IN_A_WORKER[-3:])
+
+
+def test_postgresql_insert_does_import_the_dialect() -> None:
+    """The dialect's entry above, checked the same way."""
+    code = "from bot.db.engine import postgresql_insert; postgresql_insert()"
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys; print('sqlalchemy.dialects.postgresql' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert out.stdout.split() == ["True"]
