@@ -24,7 +24,7 @@ from conversations.flows.intake_numbers import (
     number_in_words,
     number_problem,
 )
-from conversations.flows.intake_phone import answer_phone, ask_phone
+from conversations.flows.intake_phone import answer_phone, ask_phone, phone_in_words_steps
 from conversations.flows.intake_service import (
     answer_group,
     answer_service,
@@ -119,14 +119,17 @@ INTAKE = Flow(
         "identity": Step(ask_identity, past_phone(answer_identity)),
         "phone": Step(ask_phone, answer_phone),
         # where the person's own words are taken, a change of service in words is read first
+        # a message that is only a mobile number is the request's, not words (intake_phone)
         "description": Step(
             with_change(ask_description),
-            answering_change(answer_description),
+            answering_change(phone_in_words_steps(answer_description)),
             free_text=True,
             takes_files=True,
         ),
         "attachments": Step(
-            with_change(ask_attachments), answering_change(answer_attachments), takes_files=True
+            with_change(ask_attachments),
+            answering_change(phone_in_words_steps(answer_attachments)),
+            takes_files=True,
         ),
         "summary": Step(ask_summary, answer_summary),
     },
