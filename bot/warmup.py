@@ -31,6 +31,7 @@ core from the first residents' updates.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import io
 import logging
 import secrets
@@ -57,6 +58,8 @@ from bot.settings import holidays_of
 from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
+from conversations.formatting import format_due_date
+from conversations.i18n import LOCALES, translations
 from domain.catalogue import Catalogue, Service, load_catalogue
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
@@ -113,6 +116,7 @@ async def warm_up(services: Services) -> float:
     logging.getLogger("bot.db.requests_repo").addFilter(_not_warming)
     warming = _WARMING.set(True)
     try:
+        _languages()
         async with services.db.connect() as connection:
             outer = await connection.begin()
             try:
@@ -134,6 +138,16 @@ async def warm_up(services: Services) -> float:
     took = time.perf_counter() - started
     log.info("warm-up took %.2f s", took)
     return took
+
+
+def _languages() -> None:
+    """The warm-up's dialogue runs in Arabic: each other language's catalogue, Babel's names
+    of its days and months and a Hijri date are read now, not at that language's first
+    resident (their first «confirm» shows the due date)."""
+    some_day = dt.date(2026, 3, 1)  # any day: what is read is the same
+    for locale in LOCALES:
+        translations(locale)
+        format_due_date(some_day, locale)
 
 
 async def warm_cards(services: Services) -> None:
