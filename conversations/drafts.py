@@ -39,6 +39,18 @@ class DraftKeeping(EngineParts):
             return _("Now, back to choosing the service you need:")
         return _("Now, back to where you were:")
 
+    def _aside_lead(self, ctx: Ctx) -> str:
+        """The line above the first question of a side trip (a status look-up, a note)
+        that puts the draft aside: it is kept, and the dialogue comes back to it. Found by
+        tester 10b (item 8): «/status» in the middle of a draft was answered «اكتب رقم
+        الطلب…» alone (on Telegram under a bare «حسنًا.»), as if the draft were gone."""
+        _ = ctx.texts.gettext
+        if _begun(ctx.state):
+            return _("The request you were filling in is kept; we will come back to it afterwards.")
+        if ctx.state.step in ("group", "service", "suggest"):
+            return _("Afterwards, we will come back to choosing the service you need.")
+        return _("Afterwards, we will come back to where you were.")
+
     def _has_draft(self, state: DialogueState) -> bool:
         return state.flow == self.flow.name and state.step not in START_STEPS and state.has_data()
 

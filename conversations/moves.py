@@ -46,14 +46,20 @@ class Moves(EngineParts):
         """A status look-up: of ``number``, of the person's own request(s), or (``another``,
         «Another request number» pressed) the prompt for a number."""
         state = ctx.state
+        aside = None
         if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
+            aside = self._aside_lead(ctx)
             state.suspend()
         state.flow, state.step = "status", "number"
         state.answers, state.history, state.editing = {}, [], False
         outcome = await status_flow.enter(ctx, number, self.limiter, another=another)
         if isinstance(outcome, Next):
             state.step = outcome.step
-            return [self._ask(ctx)]
+            asked = self._ask(ctx)
+            if aside is not None:
+                # the draft put aside is said kept, above the question (tester 10b, item 8)
+                asked = dataclasses.replace(asked, text=f"{aside}\n{asked.text}")
+            return [asked]
         return self._apply(ctx, outcome)
 
     async def _start(self, ctx: Ctx, event: Event, action: str | None) -> list[Reply]:

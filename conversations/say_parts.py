@@ -258,18 +258,30 @@ class TheirSay(EngineParts):
             await ctx.gateway.may_say(what, number, origin.channel, origin.user_key)
         except SayRefused as refused:
             return await self._say_refused(ctx, refused, what)
+        aside = self._aside_lead(ctx) if self._puts_aside(ctx) else None
         self._enter(ctx, what, number)
         if what == "recon" and message is not None:
             # the button stays while the reason is being written (abandoned, it still
             # works); the say flow takes it off this message once the reason is sent
             ctx.state.answers[BUTTON_MESSAGE] = message
-        return [self._ask(ctx)]
+        asked = self._ask(ctx)
+        if aside is not None:
+            # the draft put aside is said kept, above the question (tester 10b, item 8)
+            asked = dataclasses.replace(asked, text=f"{aside}\n{asked.text}")
+        return [asked]
+
+    def _puts_aside(self, ctx: Ctx) -> bool:
+        """Whether opening a say flow now puts a draft aside (see :meth:`_enter`)."""
+        state = ctx.state
+        return (
+            state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank()
+        )
 
     def _enter(self, ctx: Ctx, what: str, number: str) -> None:
         """Opens the say flow's step for ``what``; a draft with something in it is put
         aside whole (another side flow under way is left, as the «Answer» button does)."""
         state = ctx.state
-        if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
+        if self._puts_aside(ctx):
             state.suspend()
         state.flow, state.step = SAY, STEPS[what]
         state.answers = {"number": number, "texts": [], "files": []}

@@ -290,9 +290,39 @@ def render_reply_groups(
         elif waiting is None:
             waiting = i
     if shown and waiting is not None:
-        removal = SendMessage(
-            chat_id=chat_id, text=removal_text, parse_mode=None, reply_markup=ReplyKeyboardRemove()
-        )
-        rendered[waiting].insert(0, removal)
+        if not any(_split_for_removal(methods) for methods in rendered[waiting:]):
+            removal = SendMessage(
+                chat_id=chat_id,
+                text=removal_text,
+                parse_mode=None,
+                reply_markup=ReplyKeyboardRemove(),
+            )
+            rendered[waiting].insert(0, removal)
         shown = False
     return rendered, shown
+
+
+def _split_for_removal(methods: list[OutboundMethod]) -> bool:
+    """Splits a reply's last message with inline buttons at its last line break, in place:
+    the lines before it carry the removal of the share-my-number keyboard, the last line
+    (the question) keeps the buttons. False when no message of the reply has two lines.
+
+    Found by tester 10b (item 8): «/status» at the phone step was answered with a bare
+    «حسنًا.» of its own before «اكتب رقم الطلب…», the word only there to carry the removal;
+    the answer's own first lines carry it now, and the bare word is left for a reply of
+    one line alone."""
+    for i in range(len(methods) - 1, -1, -1):
+        method = methods[i]
+        if not isinstance(method, SendMessage) or method.reply_markup is None:
+            continue
+        head, _newline, tail = method.text.rpartition("\n")
+        if not head.strip() or not tail.strip():
+            continue
+        methods[i : i + 1] = [
+            method.model_copy(
+                update={"text": head.rstrip(), "reply_markup": ReplyKeyboardRemove()}
+            ),
+            method.model_copy(update={"text": tail.strip()}),
+        ]
+        return True
+    return False

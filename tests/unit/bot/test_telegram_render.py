@@ -216,3 +216,24 @@ def test_media_before_text(tmp_path: Path) -> None:
     methods = render_reply(CHAT, Reply("", media=tuple(f"AgAC{i}" for i in range(12))))
     assert [type(m) for m in methods] == [SendMediaGroup, SendMediaGroup]
     assert [len(m.media) for m in methods if isinstance(m, SendMediaGroup)] == [10, 2]
+
+
+def test_a_reply_of_two_lines_carries_the_removal_on_its_first_lines() -> None:
+    # tester 10b (item 8): «/status» at the phone step got a bare «حسنًا.» of its own
+    # before «اكتب رقم الطلب…»; the answer's own first line carries the removal now
+    nav = (Option("back", "رجوع"), Option("cancel", "إلغاء"))
+    replies = [
+        Reply("طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك.\nاكتب رقم الطلب (١٠ أرقام).", nav)
+    ]
+    methods, shown = render_replies(CHAT, replies, reply_keyboard_shown=True, removal_text="حسنًا.")
+    assert markups(methods) == ["remove", "inline"]
+    assert texts(methods) == [
+        "طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك.",
+        "اكتب رقم الطلب (١٠ أرقام).",
+    ]
+    assert shown is False
+    # a later reply of two lines rather than a bare word before the first
+    replies = [Reply("صف طلبك", nav), Reply("سطر أول\nسطر ثانٍ", nav)]
+    methods, _ = render_replies(CHAT, replies, reply_keyboard_shown=True, removal_text="حسنًا.")
+    assert texts(methods) == ["صف طلبك", "سطر أول", "سطر ثانٍ"]
+    assert markups(methods) == ["inline", "remove", "inline"]
