@@ -215,6 +215,9 @@ class Moves(EngineParts):
             if state.welcomed != welcomed:
                 return replies  # the full welcome was due: it greets them
             return [Reply(_("Welcome back.")), *replies]
+        at_prompt = self._welcome_back_to_prompt(ctx)  # a draft waits under a look-up
+        if at_prompt is not None:
+            return at_prompt
         asked = self._ask(ctx)
         lead = _("Welcome back. Here is where you left off:")
         return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]

@@ -19,6 +19,7 @@ from conversations.events import (
     Unsupported,
 )
 from conversations.flow import Ctx
+from conversations.flows.status_prompt import says_no_number
 from conversations.keywords import global_action
 from conversations.state import DialogueState
 from conversations.understanding import is_status_question
@@ -60,7 +61,10 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         # «وين طلبي» again at the list or the number prompt starts the look-up over (found
         # by the tester: it was answered with a question topic); elsewhere in the look-up
         # a message is the number or identity number asked for
+        # «ما اعرف رقم طلبي» is no new look-up but no number: the prompt advises
         if state.step in STATUS_RESTART_STEPS and is_status_question(event.text):
+            if says_no_number(event.text):
+                return False, None
             return True, looks_like_request_number(event.text)
         return False, None
     if state.step == "description":

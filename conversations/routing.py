@@ -26,6 +26,7 @@ from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.flows.status import number_after_answer
+from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
 from conversations.manners import salute
@@ -46,6 +47,7 @@ from conversations.reading import (
 from conversations.say_commands import SayCommands
 from conversations.stale_buttons import is_stale, stale_replies
 from conversations.state import DialogueState
+from conversations.status_exits import StatusExits
 from conversations.status_needs import StatusNeeds
 from conversations.step_answers import StepAnswers
 from conversations.understanding import is_status_question, understand_choice
@@ -65,6 +67,7 @@ class Routing(
     OfficerAnswers,
     Questions,
     StatusNeeds,
+    StatusExits,
     SayCommands,
     StepAnswers,
 ):
@@ -97,6 +100,7 @@ class Routing(
             self._unnavigated,
             self._navigated,
             self._courtesy,
+            self._out_of_status_prompt,
         )
         for stage in stages:
             replies = await stage(message)
@@ -262,7 +266,7 @@ class Routing(
         needed = self._need_instead_of_number(ctx, chosen)
         if needed is not None:
             return needed
-        if isinstance(chosen, Text):
+        if isinstance(chosen, Text) and not no_number_at_prompt(ctx.state, chosen.text):
             return self._question(ctx, chosen.text, free_text=m.free_text)
         return None
 

@@ -24,6 +24,7 @@ from conversations.engine_parts import EngineParts
 from conversations.events import Event, Media, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import waiting_questions
+from conversations.flows.status_prompt import RESUME
 from conversations.reading import STATUS_RESTART_STEPS
 from conversations.state import DialogueState, replace_state
 from domain.catalogue import local
@@ -31,7 +32,6 @@ from domain.normalize import clean_input
 from domain.request_number import looks_like_request_number
 
 NEED = "need"
-RESUME = "resume"
 _KEPT = "need"
 
 

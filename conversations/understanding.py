@@ -184,6 +184,15 @@ def says_only(text: str, option_id: str) -> bool:
     )
 
 
+def plain_yes_or_no(text: str) -> bool:
+    """True when the message is only yes or no words, fillers aside («ايه», «تمام»,
+    «لا والله»): an answer to whatever was asked last, which a different question must
+    not take for its own."""
+    data = _choices()
+    tokens = [w for w in words(text) if w not in data.fillers]
+    return bool(tokens) and all(t in data.yes or t in data.no for t in tokens)
+
+
 def content_words(text: str) -> list[str]:
     """A message's matching keys (:func:`words`) without the fillers of choices.json
     («انا», «يعني», «my»...): the words that carry what the person says."""

@@ -36,6 +36,14 @@ from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
 from conversations.flows.intake import number_in_words, number_problem
 from conversations.flows.intake_numbers import shape_names
+from conversations.flows.status_prompt import (
+    counted,
+    no_number_advice,
+    not_a_number,
+    says_no_number,
+    way_out_options,
+    words_not_a_number,
+)
 from conversations.formatting import format_due_date, isolate
 from conversations.notifications import answer_choice_id, status_name
 from conversations.ports import (
@@ -198,12 +206,28 @@ async def enter(
             shown.follow_up,
         )
     if mine:
-        ctx.state.answers["mine"] = [
-            [v.number, local(ctx.catalogue.get(v.service_id).name, ctx.locale)]
-            for v in mine[:MAX_LISTED]
-        ]
+        _keep_listed(ctx, mine)
         return Next("pick")
     return Next("number")
+
+
+def _keep_listed(ctx: Ctx, mine: list[StatusView]) -> None:
+    """The person's own requests, newest first, as the list step shows them."""
+    ctx.state.answers["mine"] = [
+        [v.number, local(ctx.catalogue.get(v.service_id).name, ctx.locale)]
+        for v in mine[:MAX_LISTED]
+    ]
+
+
+async def _no_number(ctx: Ctx) -> Outcome:
+    """«ما عندي رقم» at the list or the number prompt: the requests filed from this chat
+    need none, so they are listed; without any, the advice (status_prompt)."""
+    _ = ctx.texts.gettext
+    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    if mine:
+        _keep_listed(ctx, mine)
+        return Next("pick", (_("No problem: the requests filed from this chat need no number."),))
+    return no_number_advice(ctx)
 
 
 def ask_pick(ctx: Ctx) -> Prompt:
@@ -214,6 +238,7 @@ def ask_pick(ctx: Ctx) -> Prompt:
         (
             *(Option(f"r:{number}", f"{number} · {name}") for number, name in mine),
             Option("other", _("Another request number")),
+            *way_out_options(ctx),
         ),
     )
 
@@ -225,20 +250,35 @@ async def answer_pick(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) ->
     if isinstance(event, Choice) and event.id == "other":
         return Next("number")
     if isinstance(event, Text):
-        return await _lookup(ctx, event.text, limiter)
-    return Retry(_("Please choose a request, or type its number."))
+        return counted(ctx, await _typed(ctx, event.text, limiter))
+    return counted(ctx, Retry(_("Please choose a request, or type its number.")))
 
 
 def ask_number(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    return Prompt(_("Type the request number (10 digits) you received when you filed it."))
+    return Prompt(
+        _("Type the request number (10 digits) you received when you filed it."),
+        way_out_options(ctx),
+    )
 
 
 async def answer_number(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Text):
-        return await _lookup(ctx, event.text, limiter)
-    return Retry(_("Please type the request number in digits."))
+        return counted(ctx, await _typed(ctx, event.text, limiter))
+    return counted(ctx, Retry(_("Please type the request number in digits.")))
+
+
+async def _typed(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcome:
+    """A message typed at the list or the number prompt: «ما عندي رقم» gets the advice,
+    other words (a draft waiting takes them first: conversations.status_exits) are told
+    no request number was found in them, and a number is looked up."""
+    if says_no_number(typed):
+        return await _no_number(ctx)
+    if not_a_number(typed):
+        ask = ask_pick(ctx) if ctx.state.step == "pick" else ask_number(ctx)
+        return Retry(words_not_a_number(ctx, typed, ask.text))
+    return await _lookup(ctx, typed, limiter)
 
 
 async def _lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcome:
@@ -365,7 +405,8 @@ def ask_identity(ctx: Ctx) -> Prompt:
     return Prompt(
         _(
             "This request was not filed from this chat. To protect the applicant's privacy, type the identity number (national ID, iqama or border number) it was filed with."
-        )
+        ),
+        way_out_options(ctx),
     )
 
 
@@ -376,6 +417,8 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     _ = ctx.texts.gettext
     if not isinstance(event, Text):
         return Retry(_("Please type the identity number in digits."))
+    if says_no_number(event.text):
+        return no_number_advice(ctx, identity=True)
     try:
         identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
