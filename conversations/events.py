@@ -30,7 +30,12 @@ class Origin:
     platform does not say. Only a hint: see conversations.languages.from_platform.
     `vouched_phone` is the number (E.164) a channel vouches for as the sender's own and
     gives without asking (WhatsApp's wa_id, the account's number): the phone step, asked
-    again, offers it and takes another number typed instead, as not verified."""
+    again, offers it and takes another number typed instead, as not verified.
+    `channel_name` is the channel's name as the person knows it, for the words that name
+    it («رقمك في واتساب»): a gettext msgid the channel marks with ``N_`` («WhatsApp»),
+    which the dialogue translates into the person's language; None where no text names
+    the channel. So the dialogue names no channel itself (DESIGN: no channel in
+    conversations/), as it knows the person's number only from ``vouched_phone``."""
 
     channel: str
     user_key: str
@@ -41,6 +46,7 @@ class Origin:
     language: str | None = None
     phone_typed: bool = False
     vouched_phone: str | None = None
+    channel_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

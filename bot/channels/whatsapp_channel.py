@@ -59,6 +59,7 @@ from bot.media_store import MediaStore
 from bot.outbox.receipts import FollowUps
 from bot.redis_store.dialogue import claim_once
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
+from conversations.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,10 @@ async def _move_list(redis: Redis, old: str, new: str) -> None:
         await pipe.execute()
     await redis.delete(old)
 
+
+#: The channel's name as people know it, for the dialogue's words that name it
+#: (``Origin.channel_name``; «واتساب» in Arabic).
+CHANNEL_NAME: Final = N_("WhatsApp")
 
 # SET the last-inbound time only forward: a redelivered old message must not move it back.
 #: Choices that mean the same at any step, so a tap on an old message is never stale.
@@ -220,12 +225,14 @@ class WhatsAppChannel:
             if isinstance(event, Media) and event.origin.edits is None:
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
             wa_id = item.sender.wa_id or await self._known_wa_id(user_key)
+            # the channel's name comes with the event: the dialogue names no channel itself
+            named = dataclasses.replace(event.origin, channel_name=CHANNEL_NAME)
             if wa_id:
                 # the account's number: the phone step asked again offers it beside a typed one
-                origin = dataclasses.replace(event.origin, vouched_phone="+" + wa_id)
+                origin = dataclasses.replace(named, vouched_phone="+" + wa_id)
             else:
                 # a username without a number: nothing to vouch for, the person types it
-                origin = dataclasses.replace(event.origin, phone_unverified=True)
+                origin = dataclasses.replace(named, phone_unverified=True)
             event = dataclasses.replace(event, origin=origin)
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
@@ -370,7 +377,9 @@ class WhatsAppChannel:
                 out.append(Reply(reply.text, choices=reply.choices, media=reply.media))
                 continue
             answered = True
-            origin = Origin(CHANNEL, item.sender.user_key, f"{item.wamid}:contact")
+            origin = Origin(
+                CHANNEL, item.sender.user_key, f"{item.wamid}:contact", channel_name=CHANNEL_NAME
+            )
             contact = Contact(origin=origin, phone="+" + wa_id, is_own=True)
             out.extend(await self._handle(contact))
         # A reply of the follow-up that asks again (the number was refused) is shown as words.

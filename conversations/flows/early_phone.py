@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Contact, Event
 from conversations.flow import Ctx, Next, Outcome
+from conversations.flows.intake_phone import channel_name
 from conversations.formatting import isolate
 from domain.phone import InvalidPhoneNumber, normalise_mobile, normalise_phone
 
@@ -51,8 +52,8 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
     elif not event.is_own and ctx.origin.vouched_phone:
         # WhatsApp: no «Share my number» button; the account's number is taken by itself
         return _(
-            "This is someone else's number, so I have not kept it. Your request will have your WhatsApp number; to give another mobile, change it from the summary before sending."
-        )
+            "This is someone else's number, so I have not kept it. Your request will have your number on %(channel)s; to give another mobile, change it from the summary before sending."
+        ) % {"channel": channel_name(ctx)}
     elif not event.is_own:
         return _(
             "This is someone else's number, so I have not kept it. When I ask for your mobile number, please share your own with the «Share my number» button."

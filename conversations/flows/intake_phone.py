@@ -56,26 +56,46 @@ def _asked_again(ctx: Ctx) -> bool:
     )
 
 
+def channel_name(ctx: Ctx) -> str:
+    """The channel's name as the person knows it, in their language («واتساب»): the
+    channel gives it with the event (``Origin.channel_name``), since the dialogue names no
+    channel itself; «this app» when it gives none."""
+    name = ctx.origin.channel_name
+    if name:
+        return ctx.texts.gettext(name)
+    return ctx.texts.gettext("this app")
+
+
+def _vouched_label(ctx: Ctx) -> str:
+    """The choice that keeps the number the channel vouches for: «رقمي في واتساب» (a
+    WhatsApp button title: 20 characters at most)."""
+    _ = ctx.texts.gettext
+    if ctx.origin.channel_name is None:
+        return _("My own number")
+    return _("My %(channel)s number") % {"channel": channel_name(ctx)}
+
+
 def ask_phone(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     if _asked_again(ctx):
         return Prompt(
             _(
-                "Your WhatsApp number is %(number)s. To be contacted on another mobile, type it: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). The officer will see a typed number as not verified."
+                "Your number on %(channel)s is %(number)s. To be contacted on another mobile, type it: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). The officer will see a typed number as not verified."
             )
             % {
+                "channel": channel_name(ctx),
                 "number": isolate(str(ctx.origin.vouched_phone)),
                 "example": isolate(FOREIGN_EXAMPLE),
             },
-            (Option(USE_VOUCHED, _("My WhatsApp number")),),
+            (Option(USE_VOUCHED, _vouched_label(ctx)),),
         )
     if ctx.origin.phone_unverified:
         # the channel knows this person by a username only: no button can share a number
         return Prompt(
             _(
-                "Please type your mobile number: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). WhatsApp does not share your number with us, so the officer will see it as not verified."
+                "Please type your mobile number: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). Your number does not reach us through %(channel)s, so the officer will see it as not verified."
             )
-            % {"example": isolate(FOREIGN_EXAMPLE)}
+            % {"example": isolate(FOREIGN_EXAMPLE), "channel": channel_name(ctx)}
         )
     if ctx.origin.phone_typed:
         # no button shares a number here (the terminal chat): typed, the channel vouches
@@ -210,7 +230,9 @@ def _number_wanted(ctx: Ctx) -> str:
     """What the phone step wants, said after what was wrong with the message."""
     _ = ctx.texts.gettext
     if _asked_again(ctx):
-        return _("Now I need your mobile number: type it, or press «My WhatsApp number».")
+        return _("Now I need your mobile number: type it, or press «%(button)s».") % {
+            "button": _vouched_label(ctx)
+        }
     if ctx.origin.phone_unverified or ctx.origin.phone_typed:
         return _(
             "Now I need your mobile number: please type it, a Saudi one (for example 05XXXXXXXX) or one of another country with its code (for example %(example)s)."

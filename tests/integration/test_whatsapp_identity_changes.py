@@ -101,6 +101,8 @@ async def test_a_username_without_a_number_types_it_and_it_is_marked_unverified(
     await h.send(p.text(HIDDEN, "2000000006"))
     asked = texts(h, HIDDEN)[-1]
     assert asked.startswith(TYPE_IT) and "غير موثّق" in asked
+    # the channel gives its name with the event (Origin.channel_name): WhatsApp is named
+    assert "لا يصلنا رقمك عبر واتساب" in asked, asked
     # not a mobile: a clear answer, still on the step
     await h.send(p.text(HIDDEN, "12345"))
     assert texts(h, HIDDEN)[-1].startswith("لا يبدو هذا رقم جوال.")

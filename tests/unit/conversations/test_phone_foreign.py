@@ -33,7 +33,9 @@ class VouchedChat(Chat):
     on each event (bot.channels.whatsapp_channel)."""
 
     def origin(self, event_id: str | None = None) -> Origin:
-        return dataclasses.replace(super().origin(event_id), vouched_phone=WA_NUMBER)
+        return dataclasses.replace(
+            super().origin(event_id), vouched_phone=WA_NUMBER, channel_name="WhatsApp"
+        )
 
 
 def _engine(gateway: MemoryGateway) -> Engine:
