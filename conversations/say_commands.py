@@ -21,8 +21,11 @@ import re
 
 from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
+from conversations.flows.description_early import keep_early
+from conversations.flows.description_text import MAX_DESCRIPTION
 from conversations.flows.status import request_number_problem
 from conversations.flows.their_say import SAY, STEPS, not_sent
+from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
@@ -117,6 +120,10 @@ class SayCommands(TheirSay):
             typed, rest = "", typed  # «/rate ٥»: a rating, not a short request number
         if not typed and what == "rate" and typed_rating(rest) is not None:
             return await self._rate_the_one(ctx, typed_rating(rest) or 0)
+        if not typed and what == "note" and rest:
+            to_draft = await self._note_into_draft(ctx, rest)
+            if to_draft is not None:
+                return to_draft
         if not typed and what != "rate":
             return self._words_kept_for_a_pick(ctx, await self._say_wish(ctx, what))
         if not typed:
@@ -130,6 +137,11 @@ class SayCommands(TheirSay):
             number = parse_request_number(typed)
         except InvalidRequestNumber as error:
             if ctx.state.note_words:
+                to_draft = await self._note_into_draft(
+                    ctx, ctx.state.note_words, lead=request_number_problem(ctx, error)
+                )
+                if to_draft is not None:
+                    return to_draft
                 # the words kept: said what is wrong, and asked which request they are about
                 return self._words_kept_for_a_pick(
                     ctx,
@@ -144,6 +156,41 @@ class SayCommands(TheirSay):
         if rating is None:
             return await self._rating_asked_again(ctx, number)
         return await self._rate(ctx, number, rating)
+
+    async def _note_into_draft(self, ctx: Ctx, words: str, *, lead: str = "") -> list[Reply] | None:
+        """``/note words`` with no open request to take them, in the middle of a request
+        being filled in: the words join that request's description, and the person is
+        told so above the step's question (the summary then shows them; «تعديل الوصف»
+        changes them). Before the description step they are kept for it, which offers
+        them. None when a request is open (the note goes to it, as before) or no draft is
+        under way. Found by tester 11 (fault 10): on WhatsApp, «/note الجواز ينتهي بعد
+        شهرين» at a draft's summary with nothing filed got «ليس لديك طلب مفتوح لتضيف إليه
+        ملاحظة.» and the words were lost."""
+        state = ctx.state
+        if state.flow != self.flow.name or state.step in (*START_STEPS, self.flow.first):
+            return None
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+        if any(RequestStatus(v.status) not in FINAL for v in mine):
+            return None
+        _ = ctx.texts.gettext
+        ctx.state.note_words = None
+        none = _("You have no request sent yet to add a note to.")
+        described = str(state.answers.get("description") or "")
+        if described:
+            joined = f"{described}\n{words.strip()}"
+            if len(joined) > MAX_DESCRIPTION:
+                said = _(
+                    "Your words would make the description of the request you are filling in longer than %(max)d characters, so they were not added: «%(words)s». You can change the description before sending."
+                ) % {"max": MAX_DESCRIPTION, "words": isolate(words.strip())}
+            else:
+                state.answers["description"] = joined
+                said = _(
+                    "I have added your words to the description of the request you are filling in; it has not been sent yet."
+                )
+        else:
+            said = keep_early(ctx, words)
+        text = "\n".join(filter(None, [lead, none, said]))
+        return self._and_again(ctx, text)
 
     def _words_kept_for_a_pick(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
         """``replies`` as they are; the words of a ``/note`` are kept only while the
