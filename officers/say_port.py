@@ -53,6 +53,12 @@ class SayUnit(TrailUnit[SayRow], Protocol[R_co, F_contra]):
         since leaves the status as it was), or None when its trail shows no such move."""
         ...
 
+    async def notice_waiting(self, request: SayRow) -> bool:
+        """Whether the person's notice of the request's current decision still waits to go:
+        queued, never tried, held by no sender. False when none waits (sent, being sent, or
+        none queued). A fact the sender writes, read the same by every worker: no clock."""
+        ...
+
     async def decision(self, request: SayRow) -> int | None:
         """The id of the audit-trail entry of that move (the one :meth:`decided_at` dates),
         or None when its trail shows no such move."""

@@ -56,8 +56,9 @@ QUIET_KINDS: Final = frozenset({NOTE, RECONSIDER_FILES})
 class TheirSay(Generic[R, F]):
     """The person's say on ``store``; ``words`` word what the officers are told, ``clock``
     gives aware UTC instants, ``grace`` is how long a decision waits before the person is
-    told (:attr:`officers.desk_core.DeskCore.decision_grace_s`): until then there is
-    nothing to rate or reconsider, as the officer may still take it back unseen."""
+    told (:attr:`officers.desk_core.DeskCore.decision_grace_s`): until its notice is out
+    there is nothing to rate or reconsider, as the officer may still take it back unseen
+    (:meth:`_told`)."""
 
     def __init__(
         self,
@@ -194,13 +195,22 @@ class TheirSay(Generic[R, F]):
     # ---- internals --------------------------------------------------------------------
 
     async def _told(self, unit: SayUnit[R, F], request: SayRow) -> bool:
-        """Whether the person has been told of the request's decision, by the rule the
-        status look-up shows it by (``bot.gateway.told``): the decision's notice goes out
-        once its grace is over, and until then an officer may take it back unseen."""
+        """Whether the person has been told of the request's decision: its notice is out
+        (sent, or taken by a sender), so the officer can no longer take it back unseen.
+        Until then the decision may vanish, and a rating or a reconsideration of it would
+        be of nothing the person saw. With no grace a decision is final at once.
+
+        Found by review 11 (item 4): this compared this worker's clock with the instant the
+        deciding worker wrote (``now - decided >= grace``), so on a worker two hours ahead
+        a rating was taken within the grace, before the person was told (and the decision
+        could still be undone), and on one behind, a person holding the notice was told
+        there was no decision yet. What the outbox recorded of the notice (a fact written
+        by the one sender that sent it) decides now, the same on every worker."""
         if RequestStatus(request.status) not in FINAL:
             return False
-        decided = await unit.decided_at(request)
-        return decided is None or self._clock() - decided >= self._grace
+        if self._grace <= dt.timedelta(0):
+            return True
+        return not await unit.notice_waiting(request)
 
     async def _rated(self, unit: SayUnit[R, F], request: SayRow) -> bool:
         """Whether the request's latest decision has been rated (a rating of a decision

@@ -26,6 +26,7 @@ from bot.outbox.queue import STAFF
 from bot.staff.say_words import SayWords
 from conversations.ports import AttachmentInfo, Note
 from domain.status import RequestStatus
+from officers.desk import KEPT
 from officers.say_port import SayRow
 from officers.their_say import NOTE as NOTE
 from officers.their_say import NOTE_BATCH_S, TheirSay
@@ -142,6 +143,36 @@ class SqlSayUnit:
             self._decision(request, StatusEvent.id)
         )
         return decision
+
+    async def notice_waiting(self, request: SayRow) -> bool:
+        """The decision's notice is the request's latest ``notify`` row (as for an undo,
+        :meth:`bot.staff.desk_sql.SqlDeskUnit.latest_notice`), unless the rejection was
+        kept since (its notice, later, comes after the person was told). Waiting: it tells
+        the current status and has no ``sent_at``, no attempt and no sender's claim."""
+        row = _row(request)
+        decision = await self.decision(request)
+        if decision is None:
+            return False
+        kept_since = await self._unit.session.scalar(
+            select(StatusEvent.id)
+            .where(
+                StatusEvent.request_id == row.id,
+                StatusEvent.kind == KEPT,
+                StatusEvent.id > decision,
+            )
+            .limit(1)
+        )
+        if kept_since is not None:
+            return False
+        notice = await self._unit.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.request_id == row.id, OutboxMessage.kind == "notify")
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        if notice is None or notice.payload.get("status") != row.status:
+            return False
+        return notice.sent_at is None and notice.attempts == 0 and notice.claimed_until is None
 
     def _decision(self, request: SayRow, column: Any) -> Any:
         """The query of ``column`` of the trail entry that moved the request into the

@@ -24,6 +24,7 @@ from tests.integration.test_staff_router import (
     Harness,
     h,
 )
+from tests.integration.test_their_say import _notice_sent
 
 __all__ = ["h"]  # the fixture
 
@@ -42,7 +43,8 @@ async def test_keep_rejected_asks_for_the_reason_and_the_person_reads_it(h: Harn
     number = await h.file()
     noura = Officer(OFFICER.id, "نورة العتيبي")
     await h.desk.reject(number, noura, "المستندات ناقصة")
-    h.clock.now += dt.timedelta(seconds=GRACE_S + 1)  # the person has been told
+    h.clock.now += dt.timedelta(seconds=GRACE_S + 1)
+    await _notice_sent(h.sessions, number)  # the person has been told
     await h.desk.reconsider(number, "telegram", "5551001", "أرفقت التأمين الطبي")
     told_before = len(await _notices(h))
 

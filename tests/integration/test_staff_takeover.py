@@ -31,6 +31,7 @@ from tests.integration.test_staff_router import (
     ask_typed,
     h,
 )
+from tests.integration.test_their_say import _notice_sent
 
 __all__ = ["h"]  # the fixture
 
@@ -145,6 +146,7 @@ async def _rejected_with_reconsideration(h: Harness, number: str) -> None:
     await h.desk.reject(number, NOURA, "المستندات ناقصة")
     # a reconsideration is asked for once the person has been told of the rejection
     h.clock.now += dt.timedelta(seconds=GRACE_S + 1)
+    await _notice_sent(h.sessions, number)  # the outbox told them
     await h.desk.reconsider(number, "telegram", "1001", "أرفقت المستندات")
 
 

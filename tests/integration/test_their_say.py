@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage, Request
@@ -28,6 +28,7 @@ from conversations.events import Choice, Command, Event, Media, Origin, Reply, T
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
+from domain.their_say import SayRefused
 from officers.officer import Officer
 from tests.integration.test_db_requests import submission
 
@@ -105,6 +106,23 @@ async def _request(sessions: async_sessionmaker[AsyncSession], number: str) -> R
         found = await session.scalar(select(Request).where(Request.number == number))
         assert found is not None
         return found
+
+
+async def _notice_sent(sessions: async_sessionmaker[AsyncSession], number: str) -> None:
+    """The outbox's dispatcher sent the person's notices about request ``number``, as it
+    does once their grace is over (its own clock decides; the say reads what it wrote)."""
+    async with sessions.begin() as session:
+        request = await session.scalar(select(Request).where(Request.number == number))
+        assert request is not None
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.request_id == request.id,
+                OutboxMessage.kind == "notify",
+                OutboxMessage.sent_at.is_(None),
+            )
+            .values(sent_at=SUNDAY, delivery_status="sent")
+        )
 
 
 async def _half_filled(person: Person) -> str:
@@ -450,14 +468,18 @@ async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_dec
     await graced.undo(accepted.number, OFFICER)
     record = await graced.find(rejected.number)
     assert record is not None and record.reconsider_reason is None
-    # once the grace is over the person has been told: both are taken
+    # once the grace is over the outbox tells the person: then both are taken
     clock.now += dt.timedelta(seconds=31)
+    await _notice_sent(db_sessionmaker, rejected.number)
     said = await person.taps(f"recon:{rejected.number}", worker=1)
     assert "لماذا تطلب إعادة النظر" in said[-1].text
     said = await person.says("أرفقت المستندات كاملة")
     assert "أُرسل طلب إعادة النظر" in said[0].text
     await graced.accept(accepted.number, OFFICER)
     clock.now += dt.timedelta(seconds=60)
+    said = await person.taps(f"rate:{accepted.number}:2")
+    assert "لم يصدر القرار" in said[0].text  # its notice has not gone out yet
+    await _notice_sent(db_sessionmaker, accepted.number)
     said = await person.taps(f"rate:{accepted.number}:2")
     assert "هل تودّ إضافة تعليق" in said[-1].text
     assert (await _request(db_sessionmaker, accepted.number)).satisfaction == 2
@@ -527,3 +549,51 @@ async def test_answering_from_a_note_is_not_interrupted_by_the_message_put_aside
     assert said[-1].text == question  # back at the request; nothing waits any more
     record = await desk.find(asked.number)
     assert record is not None and record.events[-1].reason == "١٥ ديسمبر ٢٠٢٦"
+
+
+async def test_told_is_what_the_outbox_did_not_two_workers_clocks(
+    redis_client: Redis,
+    filing: SqlRequestGateway,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    """Found by review 11 (item 4): whether the person had been told of a decision compared
+    the person's worker's clock with the instant the deciding worker wrote. Decided on a
+    worker two hours behind, a rating typed at once was taken (two hours «after» the
+    decision) though the notice still waited and the officer then undid it; decided on a
+    worker two hours ahead, a person holding the notice was told «ليس مرفوضًا». Three desks
+    on one database, the person on two engines of the right clock."""
+    catalogue = load_catalogue()
+
+    def desk_at(offset: dt.timedelta) -> StaffDesk:
+        return StaffDesk(
+            db_sessionmaker, catalogue, clock=lambda: clock.now + offset, decision_grace_s=60
+        )
+
+    behind, ahead = desk_at(-dt.timedelta(hours=2)), desk_at(dt.timedelta(hours=2))
+    right = desk_at(dt.timedelta(0))
+    person = Person(
+        [
+            Engine(RedisDialogueStore(redis_client), INTAKE, catalogue, Gateway(filing, right),
+                   clock=clock, limiter=RedisAttemptLimiter(redis_client))
+            for _worker in range(2)
+        ]
+    )  # fmt: skip
+    accepted = await filing.submit(submission("k1", user_key=USER))
+    rejected = await filing.submit(submission("k2", user_key=USER, service_id="passport_renew"))
+    await person.send(Command(person.origin(), "start", ""))
+
+    await behind.accept(accepted.number, OFFICER)
+    said = await person.taps(f"rate:{accepted.number}:2", worker=1)
+    assert "لم يصدر القرار" in said[0].text
+    assert (await _request(db_sessionmaker, accepted.number)).satisfaction is None
+    await behind.undo(accepted.number, OFFICER)  # unseen, as the person was never told
+
+    await ahead.reject(rejected.number, OFFICER, "المستندات ناقصة")
+    with pytest.raises(SayRefused):  # the notice waits: nothing to reconsider yet
+        await right.may_say("recon", rejected.number, "telegram", USER)
+    await _notice_sent(db_sessionmaker, rejected.number)
+    said = await person.taps(f"rate:{rejected.number}:3", worker=0)
+    assert "هل تودّ إضافة تعليق" in said[-1].text
+    await right.may_say("recon", rejected.number, "telegram", USER)  # not refused
+    assert (await _request(db_sessionmaker, rejected.number)).satisfaction == 3

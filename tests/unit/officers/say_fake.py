@@ -37,6 +37,8 @@ class Row:
     decided_at: dt.datetime | None = None
     #: the id of that move in its trail (None: ratings judged by the instants)
     decision: int | None = None
+    #: whether the notice of that move still waits to go (the outbox's fact)
+    notice_waiting: bool = False
 
 
 @dataclass
@@ -64,6 +66,9 @@ class FakeUnit(SharedUnit[World]):
 
     async def decision(self, request: SayRow) -> int | None:
         return self.world.rows[request.number].decision
+
+    async def notice_waiting(self, request: SayRow) -> bool:
+        return self.world.rows[request.number].notice_waiting
 
     def keep_rating(
         self, request: SayRow, *, decision: int | None, rating: int, at: dt.datetime

@@ -33,11 +33,14 @@ def say(world: World) -> TheirSay[Row, str]:
     return TheirSay(FakeStore(world), FakeWords(), clock=lambda: world.now, grace=GRACE)
 
 
-def decided(world: World, status: RequestStatus, *, ago: dt.timedelta = GRACE) -> None:
-    """The request was decided ``ago`` (by default just long enough for the person to
-    have been told)."""
+def decided(
+    world: World, status: RequestStatus, *, ago: dt.timedelta = GRACE, told: bool = True
+) -> None:
+    """The request was decided ``ago``; ``told``: its notice went out (by default), else
+    it still waits in the outbox."""
     row = world.rows[NUMBER]
     row.status, row.decided_at = status.value, world.now - ago
+    row.notice_waiting = not told
 
 
 async def refusal(call: Awaitable[object]) -> str:
@@ -52,10 +55,11 @@ async def test_a_rating_is_stored_once_when_the_person_was_told(
     world: World, say: TheirSay[Row, str]
 ) -> None:
     assert await refusal(say.rate(NUMBER, *CHAT, 4)) == "not_decided"  # still open
-    decided(world, RequestStatus.ACCEPTED, ago=GRACE / 2)
-    # within the decision's grace nobody told the person: no decision for them yet
+    decided(world, RequestStatus.ACCEPTED, ago=GRACE / 2, told=False)
+    # its notice still waits out the grace: no decision for them yet
     assert await refusal(say.rate(NUMBER, *CHAT, 4)) == "not_decided"
     world.now += GRACE
+    world.rows[NUMBER].notice_waiting = False  # the outbox sent it
     await say.rate(NUMBER, *CHAT, 4)
     row = world.rows[NUMBER]
     assert (row.satisfaction, row.satisfaction_at) == (4, world.now)
@@ -118,9 +122,10 @@ async def test_a_note_to_a_decided_request_is_refused_and_changes_nothing(
 async def test_a_reconsideration_once_with_a_reason_reaches_the_officers(
     world: World, say: TheirSay[Row, str]
 ) -> None:
-    decided(world, RequestStatus.REJECTED, ago=GRACE / 2)
+    decided(world, RequestStatus.REJECTED, ago=GRACE / 2, told=False)
     assert await refusal(say.may_say("recon", NUMBER, *CHAT)) == "not_rejected"  # untold
     world.now += GRACE
+    world.rows[NUMBER].notice_waiting = False
     await say.may_say("recon", NUMBER, *CHAT)
     assert await refusal(say.reconsider(NUMBER, *CHAT, "   ")) == "not_decided"
     await say.reconsider(NUMBER, *CHAT, " أرفقت التأمين ")
@@ -192,3 +197,34 @@ async def test_which_decision_was_rated_is_not_judged_by_two_workers_clocks(
     assert (world.rows[NUMBER].satisfaction, world.rows[NUMBER].satisfaction_decision) == (5, 2)
     assert await refusal(ahead.rate(NUMBER, *CHAT, 1)) == "already"
     assert world.rows[NUMBER].satisfaction == 5
+
+
+async def test_whether_the_person_was_told_is_not_judged_by_two_workers_clocks(
+    world: World,
+) -> None:
+    """Found by review 11 (item 4): whether the person had been told compared this
+    worker's clock with the instant the deciding worker wrote. On a worker two hours
+    ahead a rating was taken while the notice still waited (the decision could yet be
+    undone unseen); on one two hours behind, a person holding the notice was told there
+    was no decision. Whether the notice went out (the outbox's fact) decides now."""
+    ahead = TheirSay(
+        FakeStore(world), FakeWords(), clock=lambda: world.now + dt.timedelta(hours=2),
+        grace=GRACE,
+    )  # fmt: skip
+    behind = TheirSay(
+        FakeStore(world), FakeWords(), clock=lambda: world.now - dt.timedelta(hours=2),
+        grace=GRACE,
+    )  # fmt: skip
+    decided(world, RequestStatus.REJECTED, ago=dt.timedelta(0), told=False)
+    assert await refusal(ahead.rate(NUMBER, *CHAT, 2)) == "not_decided"
+    assert await refusal(ahead.may_say("recon", NUMBER, *CHAT)) == "not_rejected"
+    world.rows[NUMBER].notice_waiting = False  # sent, a moment later
+    await behind.may_say("recon", NUMBER, *CHAT)
+    await behind.rate(NUMBER, *CHAT, 2)
+    assert world.rows[NUMBER].satisfaction == 2
+    # with no grace a decision is final at once: nothing waits to be taken back
+    no_grace = TheirSay(
+        FakeStore(world), FakeWords(), clock=lambda: world.now, grace=dt.timedelta(0)
+    )
+    world.rows[NUMBER].notice_waiting = True
+    await no_grace.may_say("recon", NUMBER, *CHAT)
