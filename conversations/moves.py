@@ -27,7 +27,7 @@ from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
-from conversations.flows.early_place import keep_place, place_option
+from conversations.flows.early_place import keep_place, place_in_words, place_option
 from conversations.flows.numbers_first import mistyped_identity, number_first
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
@@ -87,7 +87,11 @@ class Moves(EngineParts):
                 if paused:
                     return paused
             slip = bool(rest) and mistyped_identity(ctx, rest) is not None
-            if rest and (ctx.catalogue.match(event.text, limit=1) or number_first(rest) or slip):
+            # a place said first («انا في مصر») is kept for the location question too
+            place_said = bool(rest) and place_in_words(rest) is not None
+            if rest and (
+                ctx.catalogue.match(event.text, limit=1) or number_first(rest) or slip or place_said
+            ):
                 # the first message states the need or gives the identity number: it is
                 # used, not asked for again; an identity number with a slip is named, as
                 # at the first question (found by the reviewer: «1000000007» after a

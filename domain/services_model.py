@@ -28,6 +28,9 @@ class QuestionOption:
     label: LocalText
     allowed: bool
     refusal: LocalText | None = None
+    #: for a refused answer, what the person can do instead, said when they explain their
+    #: need after the refusal (its seed is cited beside it in services.json)
+    instead: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ def _question(raw: Any, where: str) -> Question:
             label=local_text(o["label"], f"{where}.{o['id']}"),
             allowed=bool(o["allowed"]),
             refusal=None if o.get("refusal") is None else local_text(o["refusal"], where),
+            instead=None if o.get("instead") is None else local_text(o["instead"], where),
         )
         for o in raw["options"]
     )

@@ -10,6 +10,11 @@ words gave (EARLY_ANSWERS, in the dialogue state, so any worker reads it, marked
 location's: EARLY_PLACED) and the question is passed with a line saying the shared location
 gave the answer (tester 10b: it once said «رسالتك») and that «Back» changes it.
 Where no question asks for a place it is still «not needed here», and nothing is lost.
+
+A place typed at the first question or as the first message («انا في مصر», keywords.json
+``early_answers`` location) is kept the same way, credited to the person's words
+(«بحسب ما ورد في رسالتك») when the question is reached (left by the last helper: it got
+«فضلًا اختر…» and was lost): :func:`keep_place_words`.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 
-from conversations.events import Choice, Event, Reply, Unsupported
+from conversations.events import Choice, Event, Reply, Text, Unsupported
 from conversations.flow import Ctx
 from conversations.flows.intake_service import keep_early_answers, questions_of
+from conversations.keywords import early_answers
 from domain.catalogue import local
 from domain.places import in_kingdom
 
@@ -113,3 +119,24 @@ async def place_answer(
         return None
     asked = ask(ctx)
     return [dataclasses.replace(asked, text=f"{placed}\n{asked.text}")]
+
+
+def place_in_words(text: str) -> str | None:
+    """:data:`INSIDE` or :data:`OUTSIDE` when a message says where the person is («انا في
+    مصر», «وانا بالرياض»: keywords.json ``early_answers``); None otherwise."""
+    return early_answers(text).get(LOCATION)
+
+
+def keep_place_words(ctx: Ctx, event: Event) -> str | None:
+    """At the first question, before any service: a place said in words is kept for the
+    location question still to come, as the person's words (not a shared location), and
+    the line that says so; None when the message says no place."""
+    option = place_in_words(event.text) if isinstance(event, Text) else None
+    if option is None or ctx.state.answers.get("service"):
+        return None
+    keep_early_answers(ctx, {LOCATION: option})
+    _ = ctx.texts.gettext
+    where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+    return _(
+        "I have noted that you are %(where)s, and kept it for your request in case it asks where the iqama holder is."
+    ) % {"where": where}

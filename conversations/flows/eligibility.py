@@ -25,8 +25,14 @@ from conversations.flows.intake_service import (
     questions_of,
     suggest,
 )
+from conversations.flows.refusals import forget_refusal, record_refusal
 from conversations.keywords import early_answers
-from conversations.understanding import content_words, question_answer, understand_choice
+from conversations.understanding import (
+    content_words,
+    question_answer,
+    says_only,
+    understand_choice,
+)
 from domain.catalogue import Question, QuestionOption, local
 from domain.normalize import clean_input, fold_arabic
 
@@ -102,12 +108,21 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     if option is None:
         return _not_understood(ctx, index)
     if not option.allowed:
-        refusal = local(option.refusal, ctx.locale) if option.refusal else ""
-        return Next("refused", (refusal,) if refusal else ())
+        return _refuse(ctx, question, option)
     answers.setdefault("eligibility", {})[question.id] = option.id
+    forget_refusal(ctx, question)
     if index + 1 < len(questions):
         return from_question(ctx, index + 1)
     return after_service(ctx)
+
+
+def _refuse(ctx: Ctx, question: Question, option: QuestionOption, *lines: str) -> Next:
+    """To the refusal step with ``option``'s refusal (after ``lines``), the refusal
+    recorded so the service is not offered again unless the answer changes
+    (conversations.flows.refusals)."""
+    record_refusal(ctx, question, option)
+    refusal = local(option.refusal, ctx.locale) if option.refusal else ""
+    return Next("refused", tuple(filter(None, [*lines, refusal])))
 
 
 def _not_understood(ctx: Ctx, index: int) -> Retry:
@@ -165,11 +180,9 @@ def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
             line = _(
                 "I take that as your answer to the earlier question «%(question)s»: «%(answer)s»."
             )
-            refusal = local(option.refusal, ctx.locale) if option.refusal else ""
-            return Next(
-                "refused", tuple(filter(None, [line % _labelled(ctx, other, option), refusal]))
-            )
+            return _refuse(ctx, other, option, line % _labelled(ctx, other, option))
         ctx.state.answers.setdefault("eligibility", {})[other.id] = option.id
+        forget_refusal(ctx, other)
         line = _(
             "I take that as your answer to the earlier question «%(question)s», and I have noted «%(answer)s». To change it, choose «Back»."
         )
@@ -224,7 +237,7 @@ def _clarified(ctx: Ctx, text: str) -> Outcome | None:
     if any(ch.isdigit() for ch in text):
         return None
     question = questions[index]
-    option = option_in_words(ctx, text, question)
+    option = option_in_words(ctx, text, question) or _bare_word(text, question)
     if option is None:
         return None
     if not option.allowed:
@@ -236,8 +249,19 @@ def _clarified(ctx: Ctx, text: str) -> Outcome | None:
         state.history.pop()
     state.step = "question"
     answers.setdefault("eligibility", {})[question.id] = option.id
+    forget_refusal(ctx, question)
     line = ctx.texts.gettext(
         "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
     ) % _labelled(ctx, question, option)
     after = from_question(ctx, index + 1)
     return Next(after.step, (line, *after.say))
+
+
+def _bare_word(text: str, question: Question) -> QuestionOption | None:
+    """The allowed option of the refused ``question`` that a message of one bare word
+    listed for it in choices.json ``option_words`` means, though the word is a filler
+    elsewhere: «اخوي» right after the «شخص آخر» refusal says the request is for the
+    person's brother, where «يا اخوي» anywhere is only a way of speaking (left by the last
+    helper: it was searched as a service). None for anything else."""
+    found = [o for o in question.options if o.allowed and says_only(text, f"q:{o.id}")]
+    return found[0] if len(found) == 1 else None

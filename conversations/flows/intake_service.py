@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.refusals import is_refused, refused_again
 from conversations.formatting import isolate, or_list
 from conversations.keywords import early_answers
 from domain.catalogue import Question, Service, local
@@ -108,6 +109,11 @@ def to_identity(ctx: Ctx) -> Next:
 
 
 def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
+    again = refused_again(ctx, service_id, {})
+    if again is not None:
+        # refused earlier in this conversation (tester 11, fault 7: the question again
+        # was a loop): said so, with what to do instead and how to change the answer
+        return again
     answers = ctx.state.answers
     answers["service"] = service_id
     answers["eligibility"] = {}
@@ -213,6 +219,13 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
                     "Only an establishment can file this for its workers, so I'll take your request as an establishment's. If you are not filing for an establishment, press «Cancel»."
                 ),
             )
+    if matches and is_refused(ctx, matches[0].id):
+        # the need a refused service meets, told again (an explanation after the
+        # refusal: tester 11, fault 7), unless the words change the refused answer
+        again = refused_again(ctx, matches[0].id, said)
+        if again is not None:
+            return again
+    matches = [s for s in matches if not is_refused(ctx, s.id)]
     if not matches:
         return Retry(
             _(

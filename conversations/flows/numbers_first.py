@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.early_place import keep_place_words
 from conversations.flows.eligibility import answer_question
 from conversations.flows.intake_numbers import letters_problem, number_in_words, number_problem
 from conversations.flows.intake_service import (
@@ -107,7 +108,12 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
     if mistyped is not None:
         return Retry(f"{mistyped}\n{ask_applicant(ctx).text}")
     if identity is None:
-        return await answer_applicant(ctx, event)
+        outcome = await answer_applicant(ctx, event)
+        placed = keep_place_words(ctx, event) if isinstance(outcome, Retry) else None
+        if placed is not None:
+            # «انا في مصر» at the first question: kept for «أين صاحب الإقامة الآن؟»
+            return Retry(f"{placed}\n{ask_applicant(ctx).text}")
+        return outcome
     answers["applicant"] = "individual"
     return Next("group", (_keep_identity(ctx, identity),))
 

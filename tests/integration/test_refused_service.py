@@ -1,0 +1,95 @@
+"""After a refusal, on two workers sharing Redis and the database (SQLite and
+PostgreSQL): the refused answer (conversations.flows.refusals) is in the dialogue state,
+so the explanation answered on the other worker is acknowledged with what to do instead
+and does not offer the refused service again (tester 11, fault 7: a loop back to «ما
+جنسية الزائر؟»); the changed answer files the request. Also a bare «اخوي» right after
+the «شخص آخر» refusal and a place typed at the first question, read by the other worker."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Request
+from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.desk import StaffDesk
+from conversations.events import Command, Contact, Media, Reply
+from domain.normalize import clean_input
+from tests.integration.test_their_say import Person, clock, desk, filing, person
+
+__all__ = ["clock", "desk", "filing", "person"]
+
+NATIONALITY = "ما جنسية الزائر؟"
+UNDERSTOOD = "أتفهّم ذلك، ويؤسفني أن الطلب لا يُقدَّم من هنا"
+INSTEAD = "احجز موعدًا عبر أبشر، وراجع أقرب فرع للجوازات"
+FOR_WHOM = "لمن هذا الطلب؟"
+WHERE = "أين صاحب الإقامة الآن؟"
+
+
+def _said(replies: list[Reply]) -> str:
+    return clean_input("\n".join(r.text for r in replies))
+
+
+def _choices(replies: list[Reply]) -> list[str]:
+    return [c.id for r in replies for c in r.choices]
+
+
+async def _filed(person: Person, sessions: async_sessionmaker[AsyncSession]) -> Request:
+    """From the phone step on, on alternate workers; the filed row."""
+    await person.send(Contact(person.origin(), "+966501234567", True), 0)
+    await person.says("الزائرة والدتي وتحتاج تمديد الزيارة شهرًا آخر بسبب مرضها", 1)
+    photo = Media(person.origin(), "photo", "file-9", "image/jpeg", 1000, None, "cd" * 32)
+    await person.send(photo, 0)
+    await person.taps("done", 1)
+    said = _said(await person.taps("confirm", 0))
+    assert "تم استلام طلبك" in said, said
+    async with sessions() as session:
+        return (await session.scalars(select(Request))).one()
+
+
+async def test_the_explanation_after_the_refusal_is_answered_on_the_other_worker(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("ابي تمديد زيارة امي", 1)
+    assert _said(await person.says("١", 0)) == NATIONALITY
+    await person.says("3000000001", 1)
+    said = _said(await person.says("مصريه", 0))
+    assert "متاح للجنسيتين السورية واليمنية فقط" in said
+    replies = await person.says("امي جات زيارة عائلية وتبي تمدد شهر ثاني لانها مريضة", 1)
+    said = _said(replies)
+    assert UNDERSTOOD in said and INSTEAD in said  # before: «أيّ هذه الخدمات تحتاج؟»
+    assert "s:visit_visa_extension" not in _choices(replies)
+    await person.taps("other", 0)
+    replies = await person.says("تمديد زيارة", 1)  # named again: never the question again
+    assert UNDERSTOOD in _said(replies) and "q:other" not in _choices(replies)
+    said = _said(await person.says("لا هي سورية", 0))  # the answer changed
+    assert f"سجّلتُ إجابة «{NATIONALITY}»: «سوري»" in said
+    row = await _filed(person, db_sessionmaker)
+    assert row.service_id == "visit_visa_extension"
+    assert row.eligibility == {"nationality": "syrian"}
+
+
+async def test_a_place_and_a_bare_family_word_are_read_on_the_other_worker(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await person.send(Command(person.origin(), "start", ""))
+    said = _said(await person.says("انا في مصر", 1))  # at the first question
+    assert "فهمتُ أنك خارج المملكة" in said
+    await person.taps("ind", 0)
+    await person.says("ابي اجدد اقامة", 1)
+    await person.taps("s:iqama_renew", 0)
+    said = _said(await person.taps("q:someone_else", 1))
+    assert "لا يُقبل الطلب إلا من صاحب الشأن نفسه" in said
+    said = _said(await person.says("اخوي", 0))  # before: searched as a service
+    assert f"سجّلتُ إجابة «{FOR_WHOM}»: «تابع لي أو مكفول لدي»" in said
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
+    await person.says("2000000006", 1)
+    row = await _filed(person, db_sessionmaker)
+    assert row.eligibility == {"for_whom": "family", "location": "outside"}

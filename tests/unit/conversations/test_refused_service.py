@@ -1,0 +1,216 @@
+"""After a refusal (conversations.flows.refusals, eligibility): the person's explanation
+is acknowledged with what they can do instead, and the refused service is not offered
+again in the conversation unless the answer that refused it changes (tester 11, fault
+7: the visit-visa extension's nationality question came back in a loop). Also the
+helper's two leftovers: a bare family word right after the «شخص آخر» refusal answers it,
+and a place typed at the first question or as the first message is kept for «أين صاحب
+الإقامة الآن؟», credited to the person's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import DESCRIPTION, PHONE, RESIDENT
+
+NATIONALITY = "ما جنسية الزائر؟"
+REFUSAL = "تمديد تأشيرة الزيارة عبر تواصل متاح للجنسيتين السورية واليمنية فقط"
+UNDERSTOOD = "أتفهّم ذلك، ويؤسفني أن الطلب لا يُقدَّم من هنا"
+# what to do instead, from seed 003 (a branch, after an Absher appointment)
+INSTEAD = "احجز موعدًا عبر أبشر، وراجع أقرب فرع للجوازات"
+CHANGE = f"وإن كانت إجابتك عن «{NATIONALITY}» غير ذلك في الحقيقة، فاكتبها («سوري» أو «يمني»)"
+EXPLANATION = "امي جات زيارة عائلية وتبي تمدد شهر ثاني لانها مريضة"
+BORDER = "3000000001"
+FOR_WHOM = "لمن هذا الطلب؟"
+WHERE = "أين صاحب الإقامة الآن؟"
+IDENTITY = "اكتب رقم هوية صاحب الطلب"
+SOMEONE_ELSE_REFUSED = "لا يُقبل الطلب إلا من صاحب الشأن نفسه"
+
+
+def _chat() -> tuple[Chat, MemoryGateway]:
+    gateway = MemoryGateway()
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle), gateway
+
+
+async def _file(chat: Chat) -> None:
+    await chat.contact(PHONE)
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+
+
+async def _refused_visit(chat: Chat) -> None:
+    """The tester's way on Telegram (fault 7), to the nationality's refusal."""
+    await chat.command("start")
+    await chat.text("ابي تمديد زيارة امي")
+    await chat.text("١")
+    assert chat.said == NATIONALITY
+    await chat.text(BORDER)
+    await chat.text("مصريه")
+    assert REFUSAL in chat.said and "other" in chat.choice_ids
+
+
+async def test_the_explanation_after_the_refusal_is_answered_not_offered_the_service() -> None:
+    chat, gateway = _chat()
+    await _refused_visit(chat)
+    await chat.text(EXPLANATION)
+    assert "s:visit_visa_extension" not in chat.choice_ids  # before: offered again
+    assert "أيّ هذه الخدمات تحتاج؟" not in chat.said
+    assert UNDERSTOOD in chat.said and INSTEAD in chat.said and CHANGE in chat.said
+    assert "«جنسية أخرى»" in chat.said
+    assert "other" in chat.choice_ids  # another service, still
+    # named again at the services: the same answer, never the question again (the loop)
+    await chat.tap("other")
+    await chat.text("تمديد زيارة")
+    assert UNDERSTOOD in chat.said and not chat.said.endswith(NATIONALITY)
+    assert "q:syrian" not in chat.choice_ids
+    assert not gateway.submissions
+
+
+async def test_the_refused_service_tapped_again_is_not_asked_again() -> None:
+    chat, _gateway = _chat()
+    await _refused_visit(chat)
+    await chat.tap("other")
+    await chat.tap("g:visas")
+    await chat.tap("s:visit_visa_extension")  # from the group's menu
+    assert UNDERSTOOD in chat.said and "q:syrian" not in chat.choice_ids
+
+
+@pytest.mark.parametrize("typed", ["سورية", "هي يمنية"])
+async def test_a_changed_nationality_after_the_explanation_goes_on(typed: str) -> None:
+    chat, gateway = _chat()
+    await _refused_visit(chat)
+    await chat.text(EXPLANATION)
+    await chat.text(typed)
+    assert f"سجّلتُ إجابة «{NATIONALITY}»" in chat.said
+    await _file(chat)  # the border number kept before is used
+    submission = gateway.submissions[0]
+    assert submission.service_id == "visit_visa_extension"
+    assert submission.eligibility["nationality"] in ("syrian", "yemeni")
+
+
+async def test_back_from_the_refusal_changes_the_answer_and_the_service_is_offered_again() -> None:
+    chat, gateway = _chat()
+    await _refused_visit(chat)
+    await chat.text("رجوع")
+    assert chat.said == NATIONALITY
+    await chat.tap("q:yemeni")  # changed: the refusal no longer stands
+    await chat.text("رجوع")
+    await chat.text("رجوع")
+    await chat.text("تمديد زيارة")
+    assert "s:visit_visa_extension" in chat.choice_ids and UNDERSTOOD not in chat.said
+    assert not gateway.submissions
+
+
+async def test_other_services_are_still_offered_after_a_refusal() -> None:
+    chat, _gateway = _chat()
+    await _refused_visit(chat)
+    await chat.text("ابي تأشيرة خروج وعودة لامي")
+    assert "s:exit_reentry_visa" in chat.choice_ids
+    assert "s:visit_visa_extension" not in chat.choice_ids and UNDERSTOOD not in chat.said
+
+
+async def test_the_explanation_in_english() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.text("English")
+    await chat.tap("ind")
+    await chat.text("extend my mother's visit visa")
+    await chat.tap("s:visit_visa_extension")
+    await chat.tap("q:other")
+    await chat.text("she came on a family visit and is ill, she needs one more month")
+    assert "I understand, and I am sorry this cannot be filed here" in chat.said
+    assert "book an appointment through Absher" in chat.said
+    assert "(«Syrian» or «Yemeni»)" in chat.said
+    assert "s:visit_visa_extension" not in chat.choice_ids
+
+
+async def test_words_that_change_whose_after_the_refusal_go_on() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:someone_else")
+    await chat.text("ابي اجدد اقامة زوجتي الله يخليك")  # whose, changed in a sentence
+    assert "s:iqama_renew" in chat.choice_ids and UNDERSTOOD not in chat.said
+    await chat.tap("s:iqama_renew")
+    assert f"«{FOR_WHOM}»: «تابع لي أو مكفول لدي»" in chat.said
+
+
+# ---- a bare family word right after the «شخص آخر» refusal -----------------------------
+
+
+@pytest.mark.parametrize("typed", ["اخوي", "أخوي", "ابوي"])
+async def test_a_bare_family_word_after_the_refusal_answers_whose(typed: str) -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:someone_else")
+    assert SOMEONE_ELSE_REFUSED in chat.said
+    await chat.text(typed)  # before: a filler («يا اخوي»), searched as a service
+    assert "لم أتمكن من تحديد الخدمة" not in chat.said
+    assert f"سجّلتُ إجابة «{FOR_WHOM}»: «تابع لي أو مكفول لدي»" in chat.said
+    assert chat.said.endswith(WHERE)
+    await chat.tap("q:inside")
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "inside"}
+
+
+async def test_a_family_word_as_a_filler_is_not_an_answer_after_the_refusal() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:someone_else")
+    await chat.text("يا اخوي")
+    assert f"سجّلتُ إجابة «{FOR_WHOM}»" not in chat.said
+    # and at the question itself a bare «اخوي» is not read as its answer either
+    await chat.text("رجوع")
+    assert chat.said == FOR_WHOM
+    await chat.text("اخوي")
+    assert "لم أفهم إجابتك" in chat.said and "سجّلتُ" not in chat.said
+
+
+# ---- a place typed before the location question ---------------------------------------
+
+
+async def test_a_place_typed_at_the_first_question_is_kept_for_where() -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.text("انا في مصر")
+    assert "فهمتُ أنك خارج المملكة، واحتفظتُ بذلك لطلبك" in chat.said
+    assert "ind" in chat.choice_ids  # the first question, still
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:self")
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert IDENTITY in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "outside"}
+
+
+async def test_a_place_typed_as_the_first_message_is_kept_for_where() -> None:
+    chat, gateway = _chat()
+    await chat.text("انا في الرياض")  # no /start: the first message
+    assert "فهمتُ أنك داخل المملكة" in chat.said and "ind" in chat.choice_ids
+    await chat.text("فرد")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:family")
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «داخل المملكة»" in chat.said
+    assert "الموقع الذي شاركته" not in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "inside"}
