@@ -31,6 +31,7 @@ from conversations.state import DialogueState, replace_state
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
 from domain.catalogue import local
+from domain.sla import riyadh_date
 
 _DATA = Path(__file__).resolve().parent / "data" / "my_data.json"
 #: A message longer than this many words is not read as asking about one's data.
@@ -212,7 +213,7 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
             % {
                 "number": request.number,
                 "service": service,
-                "day": request.submitted_at.date().isoformat(),
+                "day": riyadh_date(request.submitted_at).isoformat(),
                 "status": status_name(request.status, ctx.locale),
             }
         )
@@ -239,14 +240,14 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
 
 def _held_block(ctx: Ctx, block: HeldBlock) -> str:
     _ = ctx.texts.gettext
-    day = block.blocked_at.date().isoformat()
+    day = riyadh_date(block.blocked_at).isoformat()
     if block.lifted_at is None:
         return _("Your messages have been blocked since %(day)s; the block is still in force.") % {
             "day": day
         }
     return _("Your messages were blocked on %(day)s; the block was lifted on %(lifted)s.") % {
         "day": day,
-        "lifted": block.lifted_at.date().isoformat(),
+        "lifted": riyadh_date(block.lifted_at).isoformat(),
     }
 
 

@@ -4,13 +4,21 @@ button at any step without losing it, the deletion asks first, a «no» deletes 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.my_data import Erased, HeldData, HeldFile, HeldRequest, data_wish
+from conversations.my_data import (
+    Erased,
+    HeldBlock,
+    HeldData,
+    HeldFile,
+    HeldRequest,
+    data_wish,
+)
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
@@ -262,3 +270,36 @@ async def test_the_lists_in_the_arabic_answer_are_separated_by_the_arabic_comma(
     for line in (draft, *phones):
         assert "," not in line, line
     assert "، " in draft and "، " in phones[0], (draft, phones)
+
+
+class _LateEveningData(FakePersonalData):
+    """A request filed at 00:30 in Riyadh on 2 December (21:30 UTC on the 1st), and a block
+    put at 00:10 on the 2nd and lifted at 00:20 on the 3rd, Riyadh time."""
+
+    async def held(self, channel: str, user_key: str, locale: str) -> HeldData:
+        base = await super().held(channel, user_key, locale)
+        request = dataclasses.replace(
+            base.requests[0], submitted_at=dt.datetime(2026, 12, 1, 21, 30, tzinfo=dt.UTC)
+        )
+        block = HeldBlock(
+            dt.datetime(2026, 12, 1, 21, 10, tzinfo=dt.UTC),
+            dt.datetime(2026, 12, 2, 21, 20, tzinfo=dt.UTC),
+            request.number,
+        )
+        return dataclasses.replace(base, requests=(request,), blocks=(block,))
+
+
+async def test_my_data_dates_are_riyadh_days_after_midnight() -> None:
+    """At 00:30 Riyadh time (21:30 UTC the day before) the days were UTC's: a request filed
+    just after midnight was said to be filed the day before, and so was a block."""
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), MemoryGateway(), personal_data=_LateEveningData()
+    )
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("بياناتي")
+    said = chat.said
+    # before: «قُدّم في ٢٠٢٦-١٢-٠١» and «حُظرت رسائلك في ٢٠٢٦-١٢-٠١، ثم رُفع الحظر في ٢٠٢٦-١٢-٠٢»
+    assert "قُدّم في ٢٠٢٦-١٢-٠٢" in said
+    assert "حُظرت رسائلك في ٢٠٢٦-١٢-٠٢، ثم رُفع الحظر في ٢٠٢٦-١٢-٠٣" in said
+    assert "٢٠٢٦-١٢-٠١" not in said
