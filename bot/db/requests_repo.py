@@ -5,16 +5,17 @@ modules that import them from this one)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import SQLITE_BEGIN, postgresql_insert
@@ -38,6 +39,7 @@ from domain.status import RequestStatus
 __all__ = [
     "MAX_LOCK_ATTEMPTS",
     "MAX_SUBMIT_ATTEMPTS",
+    "RECONNECT_WAITS_S",
     "AttachmentRecord",
     "RequestRecord",
     "SqlRequestGateway",
@@ -66,6 +68,17 @@ MAX_SUBMIT_ATTEMPTS = 8
 # IMMEDIATE is refused and the idempotency key makes a repeat safe, so it asks again.
 MAX_LOCK_ATTEMPTS = 3
 _SQLITE_BUSY = 5  # sqlite3.SQLITE_BUSY; extended codes (BUSY_SNAPSHOT ...) keep it in the low byte
+
+# The waits (seconds; 3 s in all) before a submit starts over after losing its database
+# connection: PostgreSQL restarted or failed over, or the connection was cut. Without them
+# the person confirming then got «عذرًا، حدث خطأ…» (bench/load.py with a restart mid-load:
+# 8 and 4 of 40 confirmations). Safe for the idempotency key: a transaction whose COMMIT
+# was cut may have been written, and the next attempt then finds its request.
+RECONNECT_WAITS_S: tuple[float, ...] = (0.25, 0.5, 1.0, 1.25)
+# SQLSTATEs of a lost connection (asyncpg sets them on its errors): class 08, connection
+# exception; 57P01 admin_shutdown (a fast shutdown, pg_terminate_backend), 57P02
+# crash_shutdown, 57P03 cannot_connect_now (the server is starting or stopping).
+_LOST_STATES = frozenset({"57P01", "57P02", "57P03"})
 
 RECEIVED = RequestStatus("received").value
 
@@ -98,12 +111,15 @@ class SqlRequestGateway:
     async def submit(self, submission: Submission) -> SubmittedRequest:
         """Files ``submission`` once per idempotency key, with the officers' card and, when
         this gateway has the receipts' queue, the receipt ``submission.receipt`` makes (its
-        key in ``follow_up``), in one transaction. Raises IntegrityError after
-        :data:`MAX_SUBMIT_ATTEMPTS` clashes, OperationalError when SQLite's write lock was
-        refused :data:`MAX_LOCK_ATTEMPTS` times or for any other database failure."""
+        key in ``follow_up``), in one transaction. A lost database connection is waited
+        out (:data:`RECONNECT_WAITS_S`) and the filing started over. Raises IntegrityError
+        after :data:`MAX_SUBMIT_ATTEMPTS` clashes, OperationalError when SQLite's write lock
+        was refused :data:`MAX_LOCK_ATTEMPTS` times, the connection's error when it is still
+        lost after the waits, and any other database failure at once."""
         error: IntegrityError | None = None
         clashes = 0
         refused = 0
+        waits = iter(RECONNECT_WAITS_S)
         while clashes < MAX_SUBMIT_ATTEMPTS:
             try:
                 return await self._submit_once(submission)
@@ -114,10 +130,15 @@ class SqlRequestGateway:
                 clashes += 1
                 log.info("request submit clashed on a unique key; retrying")
             except OperationalError as exc:
+                if not _sqlite_busy(exc):
+                    await _wait_to_reconnect(exc, waits)
+                    continue
                 refused += 1
-                if not _sqlite_busy(exc) or refused >= MAX_LOCK_ATTEMPTS:
+                if refused >= MAX_LOCK_ATTEMPTS:
                     raise
                 log.warning("request submit found the database locked; asking again")
+            except (DBAPIError, OSError) as exc:  # a TimeoutError is an OSError
+                await _wait_to_reconnect(exc, waits)
         assert error is not None
         raise error
 
@@ -244,6 +265,38 @@ def _for_account() -> Select[Request]:
         .where(Account.channel == bindparam("channel"), Account.user_key == bindparam("user_key"))
         .order_by(Request.submitted_at.desc(), Request.id.desc())
     )
+
+
+async def _wait_to_reconnect(exc: Exception, waits: Iterator[float]) -> None:
+    """Sleeps the next of ``waits`` when ``exc`` is a lost connection; raises ``exc`` when
+    it is not one (a data or programming error is never tried again) or the waits are
+    spent. Own code rather than a retry library: one loop already starts a filing over
+    for two other causes, and the project has no such dependency."""
+    wait = next(waits, None) if _connection_lost(exc) else None
+    if wait is None:
+        raise exc
+    # the error's type only: its text may quote the statement
+    log.warning(
+        "request submit lost its database connection (%s); filing again in %.2f s",
+        type(exc).__name__,
+        wait,
+    )
+    await asyncio.sleep(wait)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database connection was lost or could not be made: what
+    SQLAlchemy marks as a disconnect, an error with a connection SQLSTATE (on SQLAlchemy's
+    wrapper or asyncpg's own, raised while connecting), or the socket's OSError/timeout."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # SQLAlchemy's error, the driver's (DBAPIError.orig), the asyncpg error it adapts
+    orig = getattr(exc, "orig", None)
+    for error in (exc, orig, getattr(orig, "__cause__", None)):
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str) and (state.startswith("08") or state in _LOST_STATES):
+            return True
+    return isinstance(exc, OSError)  # refused, reset, timed out (TimeoutError)
 
 
 def _sqlite_busy(exc: OperationalError) -> bool:
