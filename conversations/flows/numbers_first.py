@@ -175,7 +175,13 @@ def service_or_number(
             if mistyped is not None:
                 return Retry(f"{mistyped}\n{ask(ctx).text}")
             if identity is None:
-                return await answer(ctx, event)
+                outcome = await answer(ctx, event)
+                placed = keep_place_words(ctx, event) if isinstance(outcome, Retry) else None
+                if placed is not None:
+                    # «انا في مصر» where the service is chosen: kept for the location
+                    # question and said so, not «I couldn't tell which service»
+                    return Retry(f"{placed}\n{ask(ctx).text}")
+                return outcome
             said = _keep_identity(ctx, identity)
         if any(ch.isalpha() for ch in event.text):
             # «ابي اجدد اقامتي 2123456788»: the wish is read too, the number kept either way

@@ -214,3 +214,25 @@ async def test_a_place_typed_as_the_first_message_is_kept_for_where() -> None:
     await chat.text(RESIDENT)
     await _file(chat)
     assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "inside"}
+
+
+@pytest.mark.parametrize("before", [(), ("ابي اجدد اقامة",)])
+async def test_a_place_typed_where_the_service_is_chosen_is_kept_for_where(
+    before: tuple[str, ...],
+) -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    for typed in before:  # at the groups, or at the suggested services
+        await chat.text(typed)
+    await chat.text("انا في مصر")
+    assert "لم أتمكن من تحديد الخدمة" not in chat.said  # before: and the place lost
+    assert "فهمتُ أنك خارج المملكة، واحتفظتُ بذلك لطلبك" in chat.said
+    if not before:
+        await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:self")
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "outside"}
