@@ -68,10 +68,13 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
         return None
     _ = ctx.texts.gettext
     reason = take_file(ctx, event)
+    if reason is None:
+        # every file kept, an album's second and later ones too (answered or not): one
+        # file lost in a store outage the less (found in session 11: a Telegram album's
+        # later files, kept silently, left the lost-file count as it was)
+        file_kept(ctx.state)
     if counted(event):
         # a WhatsApp album: one answer after its last file, with what was kept
-        if reason is None:
-            file_kept(ctx.state)
         return "\n".join(answer_counted(ctx, event, reason, early=True))
     if not album_once(ctx, event.album_id, _ALBUM_TAG):
         return ""
@@ -79,7 +82,6 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
         return _("You have already sent this file; it is kept once for your request.")
     if reason is not None:
         return file_refusal(ctx, reason)
-    file_kept(ctx.state)
     over = past_the_limit(ctx, event)
     if over is not None:
         return over

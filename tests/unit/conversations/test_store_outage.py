@@ -201,3 +201,34 @@ async def test_the_note_reaches_the_person_s_turn_on_another_worker(
     await on_b.tap("done")
     assert on_b.said.startswith("لم تصلنا صورة")
     assert not gateway.submissions
+
+
+async def test_a_telegram_album_sent_again_before_the_documents_pays_back_every_lost_file(
+    engine: Engine, store: MemoryStore, gateway: MemoryGateway
+) -> None:
+    """Two photos lost at the description step, then «رجوع» to the phone step and the two
+    sent again as a Telegram album (no count): both are kept, so nothing is missing any
+    more. Found in session 11: early_files.keep_early noted only the album's first file
+    as sent again, and the documents step still said a photo had not reached us."""
+    chat = Chat(engine.handle)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    for _ in range(2):
+        store.down = 1
+        await chat.media()
+        assert chat.said == file_apology("ar")
+    await chat.text("رجوع")
+    state = await store.load("test", "u1")
+    assert (state.step, state.answers.get("missing_files")) == ("phone", 2)
+    await chat.media(album="T1")
+    assert await chat.media(album="T1") == []  # the album's rest: kept, answered once
+    state = await store.load("test", "u1")
+    assert len(state.answers["attachments"]) == 2
+    assert "missing_files" not in state.answers, state.answers
+    await chat.contact(PHONE)
+    await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
+    assert "لم تصلنا صورة" not in chat.said, chat.said
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert len(gateway.submissions[0].attachments) == 2
