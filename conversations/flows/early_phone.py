@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Contact, Event
 from conversations.flow import Ctx, Next, Outcome
-from conversations.flows.intake_phone import channel_name
+from conversations.flows.intake_phone import channel_name, mobile_problem
 from conversations.formatting import isolate
 from domain.phone import InvalidPhoneNumber, normalise_mobile, normalise_phone
 
@@ -28,28 +28,49 @@ BEFORE_PHONE = (
     "applicant", "group", "service", "suggest", "question", "refused", "establishment",
     "identity",
 )  # fmt: skip
+#: The steps after the phone step, where the request has its mobile number: a number
+#: shared there becomes the request's.
+AFTER_PHONE = ("description", "attachments", "summary")
 
 Answer = Callable[[Ctx, Event], Awaitable[Outcome]]
 
 
 def keep_contact(ctx: Ctx, event: Contact) -> str | None:
-    """Keeps a number shared before the phone step (:data:`BEFORE_PHONE`) for it; what to
-    tell the person. None when the step is not one of those (or the request is being
-    changed from its summary), or the number is not one the phone step would take: the
-    caller answers as before."""
-    _ = ctx.texts.gettext
+    """Keeps a number shared before the phone step (:data:`BEFORE_PHONE`) for it, or, once
+    the request has its mobile number (:data:`AFTER_PHONE`, or an answer being changed
+    from the summary), makes it the request's new one; what to tell the person, above the
+    step's question asked again. None where the request takes no number (the phone step
+    itself, after filing...), or for a number a Telegram account shared that no country
+    has: the caller answers as before.
+
+    Found by tester 11 in the terminal: ``/contact 0501234567`` at «صِف طلبك» and a
+    landline ``/contact 0412345678`` at the identity step were both told «لا أحتاج إلى رقم
+    جوال في هذه الخطوة», while ``/contact 00201001234567`` at the identity step was kept.
+    Now a number that is not a mobile is said to be none, with what a mobile looks like
+    (intake_phone.mobile_problem), at every step, and a mobile given after the phone step
+    changes the request's contact number, named back (as a mobile typed alone at the
+    description does, intake_phone.phone_in_words_steps)."""
     state = ctx.state
-    if state.step not in BEFORE_PHONE or state.editing:
-        return None
-    unverified = ctx.origin.phone_unverified
+    if state.step in BEFORE_PHONE and not state.editing:
+        return _kept_early(ctx, event)
+    if state.answers.get("phone") and (state.step in AFTER_PHONE or state.editing):
+        return _changed(ctx, event)
+    return None
+
+
+def _kept_early(ctx: Ctx, event: Contact) -> str | None:
+    _ = ctx.texts.gettext
+    origin = ctx.origin
+    typed = origin.phone_unverified or origin.phone_typed
     try:
-        # who cannot share a vouched number gives a mobile, as at the phone step
-        phone = (normalise_mobile if unverified else normalise_phone)(event.phone)
-    except InvalidPhoneNumber:
-        return None
-    if unverified:
-        state.answers[EARLY_PHONE] = {"phone": phone, "verified": False}
-    elif not event.is_own and ctx.origin.vouched_phone:
+        # who cannot share a vouched number gives a mobile, as at the phone step; the
+        # terminal's /contact is typed, so a mobile too (a landline was kept before)
+        phone = (normalise_mobile if typed else normalise_phone)(event.phone)
+    except InvalidPhoneNumber as error:
+        return mobile_problem(ctx, error, event.phone) if typed else None
+    if origin.phone_unverified:
+        ctx.state.answers[EARLY_PHONE] = {"phone": phone, "verified": False}
+    elif not event.is_own and origin.vouched_phone:
         # WhatsApp: no «Share my number» button; the account's number is taken by itself
         return _(
             "This is someone else's number, so I have not kept it. Your request will have your number on %(channel)s; to give another mobile, change it from the summary before sending."
@@ -59,10 +80,42 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
             "This is someone else's number, so I have not kept it. When I ask for your mobile number, please share your own with the «Share my number» button."
         )
     else:
-        state.answers[EARLY_PHONE] = {"phone": phone, "verified": True}
+        ctx.state.answers[EARLY_PHONE] = {"phone": phone, "verified": True}
     return _("I have kept your mobile number %(number)s for your request.") % {
         "number": isolate(phone)
     }
+
+
+def _changed(ctx: Ctx, event: Contact) -> str | None:
+    """A number shared once the request has its mobile: the new one, as the phone step
+    asked again would take it (intake_phone: a typed or carded mobile is not verified
+    where the channel cannot vouch for it; the terminal's and the account's own are)."""
+    _ = ctx.texts.gettext
+    origin, answers = ctx.origin, ctx.state.answers
+    kept = str(answers["phone"])
+    own_account = event.is_own and not (origin.phone_unverified or origin.phone_typed)
+    if not event.is_own and origin.vouched_phone is None and not origin.phone_unverified:
+        # Telegram: the number comes from the person's own account only
+        return _(
+            "This is someone else's number, so I have not kept it. Your request keeps your own mobile number, %(number)s."
+        ) % {"number": isolate(kept)}
+    try:
+        phone = (normalise_phone if own_account else normalise_mobile)(event.phone)
+    except InvalidPhoneNumber as error:
+        return None if own_account else mobile_problem(ctx, error, event.phone)
+    if phone == kept:
+        return _("%(number)s is already the mobile number of your request.") % {
+            "number": isolate(phone)
+        }
+    verified = own_account or origin.phone_typed
+    answers["phone"], answers["phone_verified"] = phone, verified
+    if verified:
+        said = _("I have saved %(number)s as the mobile number of your request.")
+    else:
+        said = _(
+            "I have saved %(number)s as the mobile number of your request. The officer will see it as not verified."
+        )
+    return said % {"number": isolate(phone)}
 
 
 def past_phone(answer: Answer) -> Answer:

@@ -269,9 +269,10 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
         return _typed_phone(ctx, event)
     if _asked_again(ctx):
         return _vouched_or_typed(ctx, event)
-    if ctx.origin.phone_typed and isinstance(event, Text):
-        # the channel vouches that a number typed there is the person's own
-        typed = event.text
+    if ctx.origin.phone_typed and isinstance(event, Text | Contact):
+        # the channel vouches that a number typed there is the person's own; the
+        # terminal's /contact is typed too, so a mobile as well (tester 11: a landline)
+        typed = event.text if isinstance(event, Text) else event.phone
         try:
             event = Contact(event.origin, normalise_mobile(number_in_words(typed)), is_own=True)
         except InvalidPhoneNumber as error:
