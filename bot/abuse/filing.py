@@ -19,6 +19,13 @@ recognise a draft already counted nor give one entry back.
 The chat's window carries the person's hash tag; the identity number's window is named by
 a hash of the number (a Redis key listing or MONITOR shows no identity number in clear).
 Each script touches one key, so it runs on a Redis Cluster too.
+
+**Through a failover** the script is retried like any command (bot/redis_ha.py): a write
+it makes on a demoted master comes back with the server's own prefix (``READONLY …``,
+``NOREPLICAS …``, checked on Redis 7.0), which the Sentinel connection turns into a
+ConnectionError to retry; and a master that has not got the script (restarted, promoted,
+``SCRIPT FLUSH``) is given it again by redis-py's Script on ``NOSCRIPT``
+(tests/integration/test_filing_limits_scripts.py).
 """
 
 from __future__ import annotations
