@@ -25,6 +25,13 @@ A worded reply to a menu is not acted on at once either: a remark in the chat (�
 shown back as the proposed reason or question with «Send» and «Cancel»
 (:mod:`bot.staff.proposals`); a typed prompt's reply, which the officer asked to type, is
 acted on as before.
+
+The officer's natural answer to a re-ask («Please write the reason in words…») is a reply
+to the re-ask, not to the prompt above it. Found by tester 11 (fault 3): that reply was
+dropped without a word, and the officer believed the question had gone. Each re-ask is
+remembered in Redis as standing for its prompt (:data:`_AGAIN_KEY`, for as long as the
+prompt waits), so a reply to it goes the same way as a reply to the prompt or menu, on
+either worker, and the prompt's one record is still claimed once.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Final, Literal
 
 from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ForceReply, Message, Update
 
 from bot.staff.blocking import BlockHandlers
@@ -53,6 +62,9 @@ log = logging.getLogger(__name__)
 #: How long an officer has to type the question or reason after pressing the button.
 PROMPT_TTL_S: Final = 24 * 3600
 _PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
+#: A re-ask of the bot, under an officer's reply that was not taken: its value is the
+#: message id of the prompt (or menu) it stands for, in the same chat.
+_AGAIN_KEY: Final = "tawasul:staff:prompt-again:{chat}:{message}"
 
 PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
 
@@ -161,10 +173,10 @@ class PromptHandlers(BlockHandlers):
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
             return  # officers talking among themselves
-        key = _PROMPT_KEY.format(chat=message.chat.id, message=replied.message_id)
-        raw = await self._redis.get(key)
-        if raw is None:
+        found = await self._prompt_of(message.chat.id, replied.message_id)
+        if found is None:
             return  # a reply to some other message of the bot, or a prompt long expired
+        prompt_id, key, raw = found
         if not await self._first_time(event_update):
             return
         _ = self._
@@ -181,18 +193,20 @@ class PromptHandlers(BlockHandlers):
             )
             return
         text = (message.text or message.caption or "").strip()
-        if not text:
-            await self._send(bot, message, HTML.t(_("Please type it as text.")))
-            return
         kind = prompt["kind"]
-        if not worded(text, person_reads=kind != "block"):
-            # not claimed: the menu or prompt stays open for the words
-            await self._send(
-                bot, message, HTML.t(self._wordless(kind, menu=bool(prompt.get("menu"))))
+        if not text or not worded(text, person_reads=kind != "block"):
+            # not claimed: the menu or prompt stays open for the words, and a reply to
+            # this re-ask counts as a reply to it
+            again = (
+                self._wordless(kind, menu=bool(prompt.get("menu")))
+                if text
+                else _("Please type it as text.")
             )
+            asked = await self._send(bot, message, HTML.t(again))
+            await self._stands_for(asked, prompt_id, key)
             return
         if prompt.get("menu"):
-            await self._propose(bot, message, replied, key, prompt, text)
+            await self._propose(bot, message, (message.chat.id, prompt_id), key, prompt, text)
             return
         # Claim the prompt: of two workers (or a redelivered update) only one acts on it.
         if await self._redis.getdel(key) is None:
@@ -201,7 +215,7 @@ class PromptHandlers(BlockHandlers):
         if kind == "block":
             # about the person, not the request's state: no version to check
             reply = await self._block_with_reason(number, officer_of(user), text)
-            if not await self._edit(bot, replied, reply):
+            if not await self._edit_at(bot, message.chat.id, prompt_id, reply):
                 await self._send(bot, message, reply)
             return
         try:
@@ -217,8 +231,50 @@ class PromptHandlers(BlockHandlers):
                 )
             raise
         # done: the prompt becomes the confirmation; refused: a reply says why
-        if not (done and await self._edit(bot, replied, HTML.t(reply))):
+        if not (done and await self._edit_at(bot, message.chat.id, prompt_id, HTML.t(reply))):
             await self._send(bot, message, HTML.t(reply))
+
+    async def _prompt_of(self, chat: int, message_id: int) -> tuple[int, str, bytes | str] | None:
+        """The prompt (or menu) a reply to the bot's message ``message_id`` answers: its
+        message id, Redis key and record; the message is the prompt itself or a re-ask
+        standing for it (see the module). None: no prompt waits there."""
+        key = _PROMPT_KEY.format(chat=chat, message=message_id)
+        raw = await self._redis.get(key)
+        if raw is not None:
+            return message_id, key, raw
+        stands_for = await self._redis.get(_AGAIN_KEY.format(chat=chat, message=message_id))
+        if stands_for is None:
+            return None
+        prompt_id = int(stands_for)
+        key = _PROMPT_KEY.format(chat=chat, message=prompt_id)
+        raw = await self._redis.get(key)
+        return None if raw is None else (prompt_id, key, raw)
+
+    async def _stands_for(self, asked: Message, prompt_id: int, key: str) -> None:
+        """Remembers that a reply to the re-ask ``asked`` is a reply to the prompt
+        ``prompt_id`` (Redis ``key``), for as long as the prompt waits."""
+        left = await self._redis.ttl(key)
+        await self._redis.set(
+            _AGAIN_KEY.format(chat=asked.chat.id, message=asked.message_id),
+            str(prompt_id),
+            ex=left if left > 0 else self.prompt_ttl_s,
+        )
+
+    async def _edit_at(self, bot: Bot, chat: int, message_id: int, text: str) -> bool:
+        """:meth:`_edit` of the bot's message ``message_id`` in ``chat``, known by its id
+        only (a prompt answered through a re-ask)."""
+        try:
+            await bot.edit_message_text(
+                text=text,
+                chat_id=chat,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
+        except TelegramAPIError:
+            log.info("could not edit staff message %s", message_id, exc_info=True)
+            return False
+        return True
 
     def _wordless(self, kind: str, *, menu: bool) -> str:
         """What an officer is told when their reply is not words enough (see the module)."""
@@ -237,12 +293,12 @@ class PromptHandlers(BlockHandlers):
         self,
         bot: Bot,
         message: Message,
-        replied: Message,
+        menu: tuple[int, int],
         key: str,
         prompt: dict[str, Any],
         text: str,
     ) -> None:
-        """A worded reply to the menu ``replied`` (its Redis record ``prompt`` under
+        """A worded reply to the menu ``menu`` (chat, message id; its Redis record ``prompt`` under
         ``key``): shown back for the officer to send or cancel
         (:class:`bot.staff.proposals.ProposalHandlers`)."""
         raise NotImplementedError

@@ -51,7 +51,7 @@ class ProposalHandlers(PromptHandlers):
         self,
         bot: Bot,
         message: Message,
-        replied: Message,
+        menu: tuple[int, int],
         key: str,
         prompt: dict[str, Any],
         text: str,
@@ -101,7 +101,7 @@ class ProposalHandlers(PromptHandlers):
             "officer": officer.id,
             "text": text,
             "menu_key": key,
-            "menu": [replied.chat.id, replied.message_id],
+            "menu": list(menu),
             "message": [sent.chat.id, sent.message_id],
         }
         await self._redis.set(

@@ -376,3 +376,80 @@ async def test_a_typed_reason_or_question_needs_words_too(h: Harness) -> None:
     )
     record = await h.desk.find(other)
     assert record is not None and record.pending_question == "صورة الجواز؟"
+
+
+async def test_a_reply_to_the_re_ask_is_a_reply_to_the_prompt_on_either_worker(
+    h: Harness,
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    """Found by tester 11 (fault 3): «👍» replied to the reasons menu (or the typed
+    question's prompt) got «يُرجى كتابة السبب بالكلمات…»; the officer's real reason, written
+    as a reply to that re-ask, was dropped without a word and the request stayed as it was.
+    Now a reply to the re-ask is a reply to the menu or prompt it stands for, on either
+    worker: the menu's reason is shown back for «إرسال الرفض», the typed question is sent and
+    the prompt becomes the confirmation."""
+    other = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    # «👍» to the menu on worker one, then «👍» to its re-ask on worker two: asked again
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "👍", reply_to=menu, thread_id=TOPIC))
+    reask = h.api.last_message(STAFF_CHAT)
+    assert reask is not None and "يُرجى كتابة السبب بالكلمات" in reask["text"]
+    await _feed(
+        h, other, h.updates.group_text(OFFICER, STAFF_CHAT, "👍", reply_to=reask, thread_id=TOPIC)
+    )
+    again = h.api.last_message(STAFF_CHAT)
+    assert again is not None and again["message_id"] != reask["message_id"]
+    assert "يُرجى كتابة السبب بالكلمات" in again["text"]
+    # a colleague's reply to the re-ask is not the reason either
+    await h.feed(
+        h.updates.group_text(COLLEAGUE, STAFF_CHAT, REASON, reply_to=reask, thread_id=TOPIC)
+    )
+    assert "موجّهة إلى الموظف الذي ضغط الزر" in h.sent()[-1].params["text"]
+    # the reason replied to the first re-ask, on worker two: shown back for sending
+    await _feed(
+        h, other, h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=reask, thread_id=TOPIC)
+    )
+    assert await h.status(number) is RequestStatus.RECEIVED
+    proposal = _proposal(h)
+    assert f"هل يُرفَض الطلب رقم {number} بهذا السبب؟" in proposal["text"]
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)  # sent on worker one
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    assert record.decision_reason == REASON
+    assert menu["message_id"] in _deleted(h)
+    # the menu is used up: a reply to the other re-ask proposes nothing
+    sent = len(h.sent())
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "سبب آخر تمامًا", reply_to=again, thread_id=TOPIC)
+    )
+    assert len(h.sent()) == sent
+
+    # a typed question («سؤال آخر (اكتبه)»): its re-ask's reply is the question
+    second = await h.file("draft-2")
+    await h.press(OFFICER, "ask", await h.card(second))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.press(OFFICER, "nq:other", menu)
+    prompt = h.api.last_message(STAFF_CHAT)
+    assert prompt is not None and prompt["message_id"] != menu["message_id"]
+    await _feed(
+        h, other, h.updates.group_text(OFFICER, STAFF_CHAT, "👍", reply_to=prompt, thread_id=TOPIC)
+    )
+    reask = h.api.last_message(STAFF_CHAT)
+    assert reask is not None and "يُرجى كتابة السؤال في بضع كلمات" in reask["text"]
+    question = "وش تاريخ انتهاء جواز الزوجة؟ ارسل صورة واضحة"
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=reask, thread_id=TOPIC)
+    )
+    record = await h.desk.find(second)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+    assert record.pending_question == question
+    # the prompt itself becomes the confirmation
+    edits = h.api.calls_for(STAFF_CHAT, "editMessageText")
+    assert edits[-1].params["message_id"] == prompt["message_id"]
+    assert second in edits[-1].params["text"]
