@@ -325,6 +325,17 @@ class PromptHandlers(BlockHandlers):
         except MissingReason:
             return False, _("Please type it as text.")
 
+    def _reason_language(self, text: str, locale: str) -> str:
+        """A note after the confirmation when the typed reason is not in the script of the
+        language the person reads (``locale``), as a question's is
+        (:meth:`officers.confirmations.Confirmations.asked`); else nothing. Found by tester
+        11 (fault 13): «Passport copy is not clear» reached an Arabic reader unflagged."""
+        if not script_mismatch(text, locale):
+            return ""
+        return " " + self._(
+            "Note: the person reads %(language)s, and your reason is not in it."
+        ) % {"language": self._views.language(locale)}
+
     async def _prompted(
         self, kind: str, number: str, version: int | None, officer: Officer, text: str
     ) -> str:
@@ -336,12 +347,13 @@ class PromptHandlers(BlockHandlers):
             language = self._views.language(record.locale) if mismatch else None
             answer_text = confirm.asked(number, other_language=language)
         elif kind == "reject":
-            await self._desk.reject(number, officer, text, offered=offered)
+            record = await self._desk.reject(number, officer, text, offered=offered)
             grace_s = self._desk.decision_grace_s
             answer_text = confirm.rejected(number, officer.name, grace_s=grace_s)
+            answer_text += self._reason_language(text, record.locale)
         elif kind == "keep":
-            await self._desk.keep_rejected(number, officer, text, offered=offered)
-            answer_text = confirm.kept(number)
+            record = await self._desk.keep_rejected(number, officer, text, offered=offered)
+            answer_text = confirm.kept(number) + self._reason_language(text, record.locale)
         else:
             await self._desk.reopen(number, officer, text, offered=offered)
             answer_text = confirm.reopened(number, officer.name)

@@ -453,3 +453,41 @@ async def test_a_reply_to_the_re_ask_is_a_reply_to_the_prompt_on_either_worker(
     edits = h.api.calls_for(STAFF_CHAT, "editMessageText")
     assert edits[-1].params["message_id"] == prompt["message_id"]
     assert second in edits[-1].params["text"]
+
+
+async def test_a_reason_not_in_the_persons_language_is_flagged_to_the_officer(
+    h: Harness,
+) -> None:
+    """Found by tester 11 (fault 13): «Passport copy is not clear…» typed after «سبب آخر»
+    reached an Arabic reader, and the officer's confirmation said nothing of it. As for a
+    question, the confirmation now notes the person's language; a reason in it gets none."""
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.press(OFFICER, "nr:other", menu)
+    prompt = h.api.last_message(STAFF_CHAT)
+    assert prompt is not None
+    reason = "Passport copy is not clear, please submit again"
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, reason, reply_to=prompt, thread_id=TOPIC)
+    )
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.REJECTED
+    [edit] = h.api.calls_for(STAFF_CHAT, "editMessageText")
+    assert edit.params["message_id"] == prompt["message_id"]
+    assert "تنبيه: لغة صاحب الطلب" in edit.params["text"]
+    assert "والسبب مكتوب بغيرها" in edit.params["text"]
+
+    # a reason in Arabic, through the menu's «إرسال الرفض»: no note
+    other = await h.file("draft-2")
+    await h.press(OFFICER, "no", await h.card(other))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC))
+    proposal = _proposal(h)
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)
+    assert await h.status(other) is RequestStatus.REJECTED
+    last = h.api.calls_for(STAFF_CHAT, "editMessageText")[-1]
+    assert last.params["message_id"] == proposal["message_id"]
+    assert "تنبيه" not in last.params["text"]
