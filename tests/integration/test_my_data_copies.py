@@ -110,9 +110,13 @@ async def test_the_media_sweep_removes_copies_older_than_ten_minutes(
     db_sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     exports = tmp_path / "exports"
+    # the copies' ages are set below; writing the second must not sweep the first, which it
+    # did when the process's clock ran ahead of the file system's (faketime at Friday
+    # 2026-12-04 21:30 UTC, two days after the files were written)
     personal = SqlPersonalData(
-        db_sessionmaker, MediaStore(tmp_path), 365, GRACE, clock=lambda: NOW, exports=exports
-    )
+        db_sessionmaker, MediaStore(tmp_path), 365, GRACE, clock=lambda: NOW, exports=exports,
+        wall_clock=lambda: 0.0,
+    )  # fmt: skip
     old = Path((await personal.held("telegram", "u1", "ar")).document or "")
     fresh = Path((await personal.held("telegram", "u2", "ar")).document or "")
     # file times are the file system's: set relative to the instant the sweep is told
