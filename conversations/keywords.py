@@ -218,6 +218,28 @@ def early_answers(text: str) -> dict[str, str]:
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
 
 
+@cache
+def _first_person() -> frozenset[str]:
+    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
+    return frozenset(_key(w) for w in raw["_first_person"] if _key(w))
+
+
+def place_of_writer(text: str) -> bool:
+    """True when the place a message says («انا في مصر», «وانا برا», «I'm in Egypt») is
+    said of the writer, by a word of keywords.json ``early_answers._first_person`` in the
+    location phrase that matched: where the writer is, not necessarily the iqama holder
+    (review 11, item 8). False when no place is said, or said without one («خارج
+    المملكة»)."""
+    words = _key(text).split()
+    first = _first_person()
+    return any(
+        _has(words, phrase) and first.intersection(phrase)
+        for early in _early()
+        if early.question == "location"
+        for phrase in early.anywhere
+    )
+
+
 def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
     return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from conversations.events import Choice, Event, Reply, Text, Unsupported
 from conversations.flow import Ctx
 from conversations.flows.intake_service import keep_early_answers, questions_of
-from conversations.keywords import early_answers
+from conversations.keywords import early_answers, place_of_writer
 from domain.catalogue import local
 from domain.places import in_kingdom
 
@@ -130,13 +130,22 @@ def place_in_words(text: str) -> str | None:
 def keep_place_words(ctx: Ctx, event: Event) -> str | None:
     """At the first question, before any service: a place said in words is kept for the
     location question still to come, as the person's words (not a shared location), and
-    the line that says so; None when the message says no place."""
+    the line that says so; None when the message says no place. A place said of the
+    writer («انا في مصر») is kept for the writer's own request only (review 11, item 8)."""
     option = place_in_words(event.text) if isinstance(event, Text) else None
     if option is None or ctx.state.answers.get("service"):
         return None
-    keep_early_answers(ctx, {LOCATION: option})
+    assert isinstance(event, Text)
+    writer = place_of_writer(event.text)
+    keep_early_answers(ctx, {LOCATION: option}, writer=[LOCATION] if writer else [])
     _ = ctx.texts.gettext
     where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+    if writer:
+        # where the writer is, not necessarily the holder: promised only for the
+        # writer's own request (review 11, item 8)
+        return _(
+            "I have noted that you are %(where)s. If the request is for you yourself, I will take that as where the iqama holder is."
+        ) % {"where": where}
     return _(
         "I have noted that you are %(where)s, and kept it for your request in case it asks where the iqama holder is."
     ) % {"where": where}

@@ -26,7 +26,7 @@ from conversations.flows.intake_service import (
     suggest,
 )
 from conversations.flows.refusals import forget_refusal, record_refusal
-from conversations.keywords import early_answers
+from conversations.keywords import early_answers, place_of_writer
 from conversations.understanding import (
     content_words,
     question_answer,
@@ -165,7 +165,8 @@ def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
         if other_index > index:
             if not option.allowed:
                 continue
-            keep_early_answers(ctx, {other.id: option.id})
+            writer = [other.id] if place_of_writer(text) else []
+            keep_early_answers(ctx, {other.id: option.id}, writer=writer)
             line = _(
                 "I take that as your answer to «%(question)s», which comes after this question, and I have kept «%(answer)s» for it."
             )

@@ -6,11 +6,13 @@ which identity numbers it takes)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.formatting import isolate, or_list
-from conversations.keywords import early_answers
+from conversations.keywords import early_answers, place_of_writer
 from domain.catalogue import Question, Service, local
 from domain.identity import mask_identity
 
@@ -31,6 +33,10 @@ EARLY_ANSWERS = "answers_early"
 #: The question ids of :data:`EARLY_ANSWERS` that a shared location gave, not words
 #: (conversations.flows.early_place), so the line that notes them says so.
 EARLY_PLACED = "placed_early"
+#: The question ids of :data:`EARLY_ANSWERS` said of the writer («انا في مصر»): where the
+#: writer is answers where the iqama holder is only for the writer's own request
+#: (review 11, item 8: a husband in Egypt filing for his wife was filed as «خارج المملكة»).
+EARLY_WRITER = "writer_early"
 
 # ---- what the later steps read ---------------------------------------------------------
 
@@ -142,21 +148,53 @@ def from_question(ctx: Ctx, index: int) -> Next:
         ctx.state.step = "question"
     if index < len(questions):
         answers["question"] = index
-        return Next("question", said)
+        note = _writer_not_holder(ctx, questions[index])
+        return Next("question", (*said, note) if note else said)
     answers["question"] = len(questions) - 1
     after = after_service(ctx)
     return Next(after.step, (*said, *after.say))
 
 
-def keep_early_answers(ctx: Ctx, said: dict[str, str], *, placed: bool = False) -> None:
+def keep_early_answers(
+    ctx: Ctx, said: dict[str, str], *, placed: bool = False, writer: Collection[str] = ()
+) -> None:
     """Keeps answers (question id -> option id) for questions still to come
-    (:data:`EARLY_ANSWERS`); ``placed``: a shared location gave them, not words."""
+    (:data:`EARLY_ANSWERS`); ``placed``: a shared location gave them, not words;
+    ``writer``: the ids among them said of the writer, not the holder (:data:`EARLY_WRITER`)."""
     answers = ctx.state.answers
     answers[EARLY_ANSWERS] = {**answers.get(EARLY_ANSWERS, {}), **said}
-    others = [q for q in answers.get(EARLY_PLACED, []) if q not in said]
-    answers[EARLY_PLACED] = [*others, *said] if placed else others
-    if not answers[EARLY_PLACED]:
-        del answers[EARLY_PLACED]
+    for key, marked in ((EARLY_PLACED, list(said) if placed else []), (EARLY_WRITER, writer)):
+        kept = [q for q in answers.get(key, []) if q not in said]
+        answers[key] = [*kept, *(q for q in said if q in marked)]
+        if not answers[key]:
+            del answers[key]
+
+
+def _said_of_writer(ctx: Ctx, question: Question) -> bool:
+    """True when ``question``'s early answer was said of the writer («انا في مصر») and
+    the request is not the writer's own («لمن هذا الطلب؟» not «self»): then it is no
+    answer about the holder, and the question is asked (review 11, item 8)."""
+    answers = ctx.state.answers
+    if question.id not in answers.get(EARLY_WRITER, []):
+        return False
+    return bool(answers.get("eligibility", {}).get("for_whom") != "self")
+
+
+def _writer_not_holder(ctx: Ctx, question: Question) -> str | None:
+    """The line above ``question`` when the place kept for it was the writer's, not the
+    holder's (:func:`_said_of_writer`): what was understood and whom the question is
+    about; None otherwise."""
+    if not _said_of_writer(ctx, question):
+        return None
+    _ = ctx.texts.gettext
+    where = {"inside": _("inside the Kingdom"), "outside": _("outside the Kingdom")}.get(
+        str(ctx.state.answers.get(EARLY_ANSWERS, {}).get(question.id))
+    )
+    if where is None:
+        return None
+    return _(
+        "I understood that you yourself are %(where)s; this question is about the iqama holder."
+    ) % {"where": where}
 
 
 def _answered_early(ctx: Ctx, question: Question) -> str | None:
@@ -168,7 +206,7 @@ def _answered_early(ctx: Ctx, question: Question) -> str | None:
     answers = ctx.state.answers
     said = answers.get(EARLY_ANSWERS, {}).get(question.id)
     option = next((o for o in question.options if o.id == said and o.allowed), None)
-    if option is None:
+    if option is None or _said_of_writer(ctx, question):
         return None
     answers["eligibility"][question.id] = option.id
     _ = ctx.texts.gettext
@@ -206,7 +244,7 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     said = early_answers(text)
     if said:
         # «ابي جواز لولدي»: who it is for, kept for the service's question
-        keep_early_answers(ctx, said)
+        keep_early_answers(ctx, said, writer=["location"] if place_of_writer(text) else [])
     matches = ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
     say: tuple[str, ...] = ()
     if not matches and applicant_of(ctx) == "individual":

@@ -81,7 +81,7 @@ async def test_a_place_and_a_bare_family_word_are_read_on_the_other_worker(
 ) -> None:
     await person.send(Command(person.origin(), "start", ""))
     said = _said(await person.says("انا في مصر", 1))  # at the first question
-    assert "فهمتُ أنك خارج المملكة" in said
+    assert "فهمتُ أنك خارج المملكة، وإن كان الطلب لك أنت" in said
     await person.taps("ind", 0)
     await person.says("ابي اجدد اقامة", 1)
     await person.taps("s:iqama_renew", 0)
@@ -89,7 +89,10 @@ async def test_a_place_and_a_bare_family_word_are_read_on_the_other_worker(
     assert "لا يُقبل الطلب إلا من صاحب الشأن نفسه" in said
     said = _said(await person.says("اخوي", 0))  # before: searched as a service
     assert f"سجّلتُ إجابة «{FOR_WHOM}»: «تابع لي أو مكفول لدي»" in said
-    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
-    await person.says("2000000006", 1)
+    # the place was the writer's («انا»), not the brother's: asked (review 11, item 8)
+    assert "فهمتُ أنك أنت خارج المملكة، أما هذا السؤال فعن صاحب الإقامة." in said
+    assert WHERE in said and f"سجّلتُ إجابة «{WHERE}»" not in said
+    await person.taps("q:inside", 1)
+    await person.says("2000000006", 0)
     row = await _filed(person, db_sessionmaker)
-    assert row.eligibility == {"for_whom": "family", "location": "outside"}
+    assert row.eligibility == {"for_whom": "family", "location": "inside"}

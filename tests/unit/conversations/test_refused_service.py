@@ -29,6 +29,8 @@ FOR_WHOM = "لمن هذا الطلب؟"
 WHERE = "أين صاحب الإقامة الآن؟"
 IDENTITY = "اكتب رقم هوية صاحب الطلب"
 SOMEONE_ELSE_REFUSED = "لا يُقبل الطلب إلا من صاحب الشأن نفسه"
+KEPT_FOR_SELF = "فهمتُ أنك خارج المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك جوابًا عن مكان صاحب الإقامة"
+NOT_THE_HOLDER = "فهمتُ أنك أنت خارج المملكة، أما هذا السؤال فعن صاحب الإقامة."
 
 
 def _chat() -> tuple[Chat, MemoryGateway]:
@@ -188,7 +190,7 @@ async def test_a_place_typed_at_the_first_question_is_kept_for_where() -> None:
     chat, gateway = _chat()
     await chat.command("start")
     await chat.text("انا في مصر")
-    assert "فهمتُ أنك خارج المملكة، واحتفظتُ بذلك لطلبك" in chat.said
+    assert KEPT_FOR_SELF in chat.said
     assert "ind" in chat.choice_ids  # the first question, still
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامة")
@@ -208,12 +210,73 @@ async def test_a_place_typed_as_the_first_message_is_kept_for_where() -> None:
     await chat.text("فرد")
     await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
-    await chat.tap("q:family")
+    await chat.tap("q:self")
     assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «داخل المملكة»" in chat.said
     assert "الموقع الذي شاركته" not in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "inside"}
+
+
+# review 11, item 8: a husband in Egypt files for his wife, who is in Riyadh
+
+
+async def test_the_writers_place_is_not_the_wifes() -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.text("انا في مصر")
+    assert KEPT_FOR_SELF in chat.said and "احتفظتُ بذلك لطلبك" not in chat.said
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة زوجتي")
+    await chat.tap("s:iqama_renew")
+    assert f"سجّلتُ إجابة «{FOR_WHOM}»: «تابع لي أو مكفول لدي»" in chat.said
+    assert NOT_THE_HOLDER in chat.said and chat.said.endswith(WHERE)  # asked, not taken
+    assert "«خارج المملكة»" not in chat.said and IDENTITY not in chat.said
+    await chat.tap("q:inside")
+    assert IDENTITY in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
     assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "inside"}
+
+
+@pytest.mark.parametrize("first", ["انا في مصر", "I'm in Egypt", "انا برا"])
+async def test_the_writers_place_counts_for_the_writers_own_iqama(first: str) -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.text(first)
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "q:inside" not in chat.choice_ids  # not asked: on to the identity number
+    assert NOT_THE_HOLDER not in chat.said and "iqama holder is now" not in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "outside"}
+
+
+async def test_the_writers_place_said_at_whose_is_not_the_wifes() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.text("انا في مصر")  # at «لمن هذا الطلب؟»
+    await chat.text("لزوجتي")
+    assert NOT_THE_HOLDER in chat.said and chat.said.endswith(WHERE)
+    assert IDENTITY not in chat.said
+
+
+async def test_a_place_said_of_the_holder_still_counts() -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة زوجتي وهي خارج المملكة")
+    await chat.tap("s:iqama_renew")
+    assert f"إجابة «{WHERE}»: «خارج المملكة»" in chat.said and IDENTITY in chat.said
+    assert NOT_THE_HOLDER not in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "outside"}
 
 
 @pytest.mark.parametrize("before", [(), ("ابي اجدد اقامة",)])
@@ -227,7 +290,7 @@ async def test_a_place_typed_where_the_service_is_chosen_is_kept_for_where(
         await chat.text(typed)
     await chat.text("انا في مصر")
     assert "لم أتمكن من تحديد الخدمة" not in chat.said  # before: and the place lost
-    assert "فهمتُ أنك خارج المملكة، واحتفظتُ بذلك لطلبك" in chat.said
+    assert KEPT_FOR_SELF in chat.said
     if not before:
         await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
