@@ -12,9 +12,11 @@ a question, navigation, a courtesy, an officer waiting for an answer), they leav
 - with a draft waiting, to the draft. A wish to send it («تأكيد», «ارسل الطلب»: only
   words that say so, status_prompt.asks_to_send) sends it when it is at its summary, as
   «تأكيد وإرسال» would; elsewhere the draft's question comes back, saying the request is
-  not complete yet. A plain yes or no («ايه», «تمام»), or a word that the summary would
-  take for «تأكيد وإرسال» without saying it («خلاص»), sends nothing: the draft's question
-  comes back, saying it was not sent. Any other words are read at the draft's step, as if
+  not complete yet, or, when one answer was being changed from the summary, that the
+  person was changing it (review 11, §11). A plain yes or no («ايه», «تمام», «👍»), a
+  question («ارسل؟», «sent?»: review 11, §1) or a word that the summary would take for
+  «تأكيد وإرسال» without saying it («خلاص»), sends nothing: the draft's question comes
+  back, saying it was not sent. Any other words are read at the draft's step, as if
   typed there («فرد» at the first menu chooses it), under a line saying so;
 - with none, to the first question when it reads them as one of its choices («فرد»);
   otherwise the prompt answers them (no request number found in them; a miss, counted).
@@ -38,7 +40,9 @@ from conversations.flows.status_prompt import (
     PROMPT_STEPS,
     WAY_OUT,
     asks_to_send,
+    is_question,
     not_a_number,
+    only_symbols,
     says_no_number,
     waiting_draft,
 )
@@ -77,11 +81,15 @@ class StatusExits(EngineParts):
         ctx, event, state = m.ctx, m.chosen, m.ctx.state
         if state.flow != "status" or state.step not in PROMPT_STEPS:
             return None
-        if not isinstance(event, Text) or not not_a_number(event.text):
+        if not isinstance(event, Text):
+            return None
+        waiting = waiting_draft(state) is not None
+        # «👍» with a draft waiting: a yes, taken to the draft like «ايه»
+        if not not_a_number(event.text) and not (waiting and only_symbols(event.text)):
             return None
         if says_no_number(event.text):
             return None
-        if waiting_draft(state) is not None:
+        if waiting:
             return await self._words_to_draft(ctx, event)
         if state.step == "identity":
             return None  # a stranger's request: the step says what it needs
@@ -95,15 +103,25 @@ class StatusExits(EngineParts):
         # the draft's question, asked now so that what a typed word may choose is its own
         asked = self._ask(ctx)
         at_summary = state.step == _SUMMARY
-        if asks_to_send(event.text):
+        # a question («ارسل؟», «sent?») asks whether it went: it never sends
+        asking = is_question(event.text)
+        if asks_to_send(event.text) and not (at_summary and asking):
             if at_summary:
                 return await self._read(state, Choice(event.origin, _CONFIRM))
-            lead = _(
-                "Your request is not complete yet, so it has not been sent. Here is where you left off:"
-            )
+            if state.editing:
+                # every step was answered; one was being changed from the summary
+                lead = _(
+                    "You were changing your request, and it has not been sent yet. Finish the change here, and the summary will come back for you to choose «%(confirm)s»:"
+                ) % {"confirm": _("Confirm and send")}
+            else:
+                lead = _(
+                    "Your request is not complete yet, so it has not been sent. Here is where you left off:"
+                )
             return [_led(lead, asked)]
-        if plain_yes_or_no(event.text) or (
-            at_summary and _CONFIRM in _reads_as(event, state.offered)
+        if (
+            plain_yes_or_no(event.text)
+            or only_symbols(event.text)
+            or (at_summary and (asking or _CONFIRM in _reads_as(event, state.offered)))
         ):
             if at_summary:
                 lead = _(

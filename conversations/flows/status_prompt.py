@@ -24,6 +24,7 @@ not a number:
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +77,22 @@ def not_a_number(text: str) -> bool:
     """Words, not a number being typed: a letter and no digit (of any script). «رقم
     طلبي 50383» is a number typed badly, and the step says what is wrong with it."""
     return any(ch.isalpha() for ch in text) and not any(ch.isdigit() for ch in text)
+
+
+def is_question(text: str) -> bool:
+    """A message ending in «?» or «؟» (trailing spaces aside): it asks, it does not order.
+    Review 11, §1: «sent?», «ارسل؟» («أُرسِل؟», was it sent?) at the number prompt
+    filed the draft waiting at its summary."""
+    return text.rstrip().endswith(("?", "؟"))
+
+
+def only_symbols(text: str) -> bool:
+    """A message of emoji or symbols only («👍», «✅», «👍🏽»): no letter, no digit, and
+    at least one symbol (Unicode category So). Review 11, §1: a person who meant yes with
+    «👍» was told a request number has 10 digits."""
+    return not any(ch.isalnum() for ch in text) and any(
+        unicodedata.category(ch) == "So" for ch in text
+    )
 
 
 def asks_to_send(text: str) -> bool:

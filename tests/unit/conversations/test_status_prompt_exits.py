@@ -235,3 +235,84 @@ async def test_a_number_at_the_prompt_is_still_looked_up() -> None:
     await chat.tap("another")
     await chat.text(MINE)
     assert "قيد الدراسة" in plain(chat.said)
+
+
+@pytest.mark.parametrize(
+    ("kind", "word"),
+    [
+        (Chat, "sent?"),
+        (Chat, "sent"),
+        (Chat, "confirmed?"),
+        (Chat, "ارسلها الحين؟"),
+        (Chat, "اعتماد طلبي"),
+        (WhatsAppChat, "ارسل؟"),
+        (WhatsAppChat, "تأكيد؟"),
+        (WhatsAppChat, "اعتمد؟"),
+        (WhatsAppChat, "confirm?"),
+        (TerminalChat, "ارسلها ?"),
+    ],
+)
+async def test_a_question_or_a_state_at_the_prompt_does_not_send_the_draft(
+    kind: type[Chat], word: str
+) -> None:
+    """Review 11, §1: «sent?» or «ارسل؟» asks whether the request went; «sent», «confirmed»
+    and «اعتماد طلبي» name a state. Each filed the draft waiting at its summary; now it
+    is not sent, and the summary (or its own «فضلًا اضغط») says how to send it."""
+    chat, gateway = _setup(kind)
+    await _to_summary(chat)
+    await chat.command("status")
+    await chat.text(word)
+    said = plain(chat.said)
+    assert not gateway.submissions, said
+    assert "تم استلام طلبك" not in said
+    assert NOT_SENT in said and "«تأكيد وإرسال»" in said, said
+    if word.rstrip().endswith(("?", "؟")):
+        assert "فضلًا راجع طلبك" in said, said
+    assert chat.choice_ids[0] == "confirm"
+    await chat.tap("confirm")  # the summary's own button still sends it
+    assert len(gateway.submissions) == 1
+
+
+@pytest.mark.parametrize("kind", CHANNELS)
+@pytest.mark.parametrize("emoji", ["👍", "✅", "👍🏽"])
+async def test_an_emoji_at_the_prompt_is_a_plain_yes(kind: type[Chat], emoji: str) -> None:
+    """Review 11, §1: «👍» at «اكتب رقم الطلب» with a draft at its summary got «رقم الطلب
+    يتكون من 10 أرقام», the dead end a person who meant yes was in with words."""
+    chat, gateway = _setup(kind)
+    await _to_summary(chat)
+    await chat.command("status")
+    await chat.text(emoji)
+    said = plain(chat.said)
+    assert TEN_DIGITS not in said and not gateway.submissions, said
+    assert NOT_SENT in said and "«تأكيد وإرسال»" in said and "فضلًا راجع طلبك" in said, said
+
+
+async def test_a_send_word_while_editing_from_the_summary_does_not_say_incomplete() -> None:
+    """Review 11, §11: «تعديل الوصف» at the summary, /status, then «تأكيد» was told «طلبك لم
+    يكتمل بعد»: untrue, every step had been answered. Now: they were changing it, it was
+    not sent, and finishing the change brings the summary back."""
+    chat, gateway = _setup()
+    await _to_summary(chat)
+    await chat.tap("e:desc")
+    await chat.command("status")
+    await chat.text("تأكيد")
+    said = plain(chat.said)
+    assert not gateway.submissions
+    assert "لم يكتمل" not in said, said
+    assert "كنت تعدّل طلبك" in said and "لم يُرسَل" in said and "«تأكيد وإرسال»" in said, said
+    await chat.tap("keep_description")
+    assert "فضلًا راجع طلبك" in plain(chat.said)
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
+
+
+async def test_words_taken_to_the_draft_are_said_plainly() -> None:
+    """Review 11, §12: «فعدتُ به إلى طلبك» had no clear referent."""
+    chat, _gateway = _setup(Chat)
+    await chat.command("start")
+    await chat.media()
+    await chat.text("وش صار على طلبي")
+    await chat.text("فرد")
+    said = plain(chat.said)
+    assert "هذا ليس رقم طلب، فأعدتُك إلى طلبك الذي لم يُرسَل بعد:" in said, said
+    assert "فعدتُ به" not in said
