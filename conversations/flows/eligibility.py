@@ -165,8 +165,18 @@ def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
         if other_index > index:
             if not option.allowed:
                 continue
-            writer = [other.id] if place_of_writer(text) else []
-            keep_early_answers(ctx, {other.id: option.id}, writer=writer)
+            writer = other.id == "location" and place_of_writer(text)
+            keep_early_answers(ctx, {other.id: option.id}, writer=[other.id] if writer else [])
+            if writer:
+                # where the writer is («انا في مصر»): promised for the writer's own
+                # request only, which this question is still to say (review 11, item 8)
+                where = (
+                    _("inside the Kingdom") if option.id == "inside" else _("outside the Kingdom")
+                )
+                line = _(
+                    "I have noted that you are %(where)s. If the request is for you yourself, I will take that as where the iqama holder is."
+                )
+                return Retry(f"{line % {'where': where}}\n{current}")
             line = _(
                 "I take that as your answer to «%(question)s», which comes after this question, and I have kept «%(answer)s» for it."
             )

@@ -179,7 +179,8 @@ async def test_a_place_typed_at_whose_is_kept_for_the_location_question() -> Non
     await chat.tap("s:iqama_renew")
     await chat.text("انا في الرياض")
     assert NOT_UNDERSTOOD not in chat.said
-    assert f"إجابتك عن سؤال «{WHERE}» الذي يأتي بعد هذا السؤال" in chat.said
+    # the writer's place, promised for the writer's own request only (review 11, item 8)
+    assert "فهمتُ أنك داخل المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك" in chat.said
     assert chat.said.endswith(FOR_WHOM) and "q:self" in chat.choice_ids
     await chat.tap("q:self")
     assert f"«{WHERE}»: «داخل المملكة»" in chat.said and IDENTITY in chat.said
