@@ -18,21 +18,25 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.description_early import keep_early
 from conversations.flows.description_text import MAX_DESCRIPTION
 from conversations.flows.status import request_number_problem
+from conversations.flows.status_prompt import PROMPT_STEPS, WAY_OUT, waiting_draft
 from conversations.flows.their_say import SAY, STEPS, not_sent
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
 from conversations.reading import START_STEPS
-from conversations.say_parts import TheirSay, typed_rating
+from conversations.say_parts import THEIR_SAY_DATA, TheirSay, say_wish, typed_rating
+from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration
 from conversations.their_say import NOTE, rate_id, rating_labels, reconsider_id
+from conversations.wishes import words_after
 from domain.normalize import clean_input, to_ascii_digits
 from domain.request_number import (
     REQUEST_NUMBER_LENGTH,
@@ -73,6 +77,17 @@ def split_arguments(what: str, args: str) -> tuple[str, str]:
     return " ".join(words[:taken]), " ".join(words[taken:])
 
 
+def _draft_of(state: DialogueState, intake: str) -> dict[str, Any] | None:
+    """The request being filled in, as its snapshot (step, answers: the state's own
+    answers while it is the current flow); the one put aside for a look-up at the
+    look-up's prompt (status_prompt.waiting_draft); None otherwise."""
+    if state.flow == intake:
+        return {"step": state.step, "answers": state.answers}
+    if state.flow == "status" and state.step in PROMPT_STEPS:
+        return waiting_draft(state)
+    return None
+
+
 class SayCommands(TheirSay):
     """Mixed into :class:`conversations.engine.Engine` (in place of :class:`TheirSay`,
     which it extends)."""
@@ -89,7 +104,10 @@ class SayCommands(TheirSay):
         more is needed, the buttons on screen kept. Anything else as
         :meth:`TheirSay._their_words` reads it. Found by the fresh-clone tester (fault 6):
         after the reason and a photo, «ارسال» got the main menu with no word, where the
-        same word sends an answer to an officer."""
+        same word sends an answer to an officer. A note asked for in words with its words
+        («ابي اضيف ملاحظة: الجواز ينتهي بعد شهرين») and no open request goes where
+        ``/note`` does (:meth:`_note_into_draft`; found by review 11, §1b: the words were
+        lost)."""
         state = ctx.state
         recent = recent_reconsideration(ctx)
         if (
@@ -104,6 +122,11 @@ class SayCommands(TheirSay):
                 "Your request to reconsider request %(number)s has already been sent, with everything you sent for it; nothing more is needed. An officer will look at it, and you will be told the outcome here."
             ) % {"number": recent[0]}
             return self._and_again(ctx, said)
+        if say_wish(typed.text) == "note":
+            words = words_after(typed.text, THEIR_SAY_DATA, "note")
+            to_draft = await self._note_into_draft(ctx, words) if words else None
+            if to_draft is not None:
+                return to_draft
         return await super()._their_words(ctx, typed)
 
     async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
@@ -162,20 +185,36 @@ class SayCommands(TheirSay):
         being filled in: the words join that request's description, and the person is
         told so above the step's question (the summary then shows them; «تعديل الوصف»
         changes them). Before the description step they are kept for it, which offers
-        them. None when a request is open (the note goes to it, as before) or no draft is
-        under way. Found by tester 11 (fault 10): on WhatsApp, «/note الجواز ينتهي بعد
-        شهرين» at a draft's summary with nothing filed got «ليس لديك طلب مفتوح لتضيف إليه
-        ملاحظة.» and the words were lost."""
+        them. At a look-up's prompt opened from a draft (/status), the draft put aside
+        takes them, and the prompt offers the way back to it. None when a request is open
+        (the note goes to it, as before) or no draft is under way. Found by tester 11
+        (fault 10): on WhatsApp, «/note الجواز ينتهي بعد شهرين» at a draft's summary with
+        nothing filed got «ليس لديك طلب مفتوح لتضيف إليه ملاحظة.» and the words were
+        lost; by review 11 (§1b) at the look-up's prompt, and (§2) «ليس لديك طلب مُرسَل»
+        said to a person whose sent requests are all decided."""
         state = ctx.state
-        if state.flow != self.flow.name or state.step in (*START_STEPS, self.flow.first):
+        draft = _draft_of(state, self.flow.name)
+        if draft is None or draft["step"] in (*START_STEPS, self.flow.first):
             return None
         mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         if any(RequestStatus(v.status) not in FINAL for v in mine):
             return None
         _ = ctx.texts.gettext
         ctx.state.note_words = None
-        none = _("You have no request sent yet to add a note to.")
-        described = str(state.answers.get("description") or "")
+        answers: dict[str, Any] = draft["answers"]
+        if not mine:
+            none = _("You have no request sent yet to add a note to.")
+        else:
+            none = ctx.texts.ngettext(
+                "Your request that was sent has been decided, so a note can no longer be added to it.",
+                "Your requests that were sent have all been decided, so notes can no longer be added to them.",
+                len(mine),
+            )
+            if any(v.status == RequestStatus.REJECTED.value for v in mine):
+                none += " " + _(
+                    "If you think a rejection was wrong, you can ask for it to be reconsidered."
+                )
+        described = str(answers.get("description") or "")
         if described:
             joined = f"{described}\n{words.strip()}"
             if len(joined) > MAX_DESCRIPTION:
@@ -183,12 +222,15 @@ class SayCommands(TheirSay):
                     "Your words would make the description of the request you are filling in longer than %(max)d characters, so they were not added: «%(words)s». You can change the description before sending."
                 ) % {"max": MAX_DESCRIPTION, "words": isolate(words.strip())}
             else:
-                state.answers["description"] = joined
+                answers["description"] = joined
                 said = _(
                     "I have added your words to the description of the request you are filling in; it has not been sent yet."
                 )
         else:
-            said = keep_early(ctx, words)
+            said = keep_early(ctx, words, answers)
+        if state.flow != self.flow.name:
+            # at a look-up's prompt: the way back to the draft is offered with it
+            state.answers[WAY_OUT] = True
         text = "\n".join(filter(None, [lead, none, said]))
         return self._and_again(ctx, text)
 

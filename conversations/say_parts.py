@@ -36,7 +36,8 @@ from domain.their_say import RATINGS
 
 log = logging.getLogger(__name__)
 
-_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
+#: The phrases that ask for a note or a reconsideration in words.
+THEIR_SAY_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 #: A message longer than this many words is not read as asking for a note or a review.
 MAX_WISH_WORDS = 10
 #: The last steps of a request whose notice asks how satisfied the person is.
@@ -77,7 +78,9 @@ def typed_rating(text: str) -> int | None:
 def say_wish(text: str) -> str | None:
     """ "note" or "recon" when a short message asks to add a note or a document to a
     request, or for a rejection to be reconsidered; None otherwise."""
-    return wish(text, _DATA, (("reconsider", "recon"), ("note", "note")), max_words=MAX_WISH_WORDS)
+    return wish(
+        text, THEIR_SAY_DATA, (("reconsider", "recon"), ("note", "note")), max_words=MAX_WISH_WORDS
+    )
 
 
 class TheirSay(EngineParts):

@@ -48,3 +48,24 @@ def wish(text: str, path: Path, wishes: Sequence[tuple[str, T]], *, max_words: i
         if any(f" {phrase} " in padded for phrase in _phrases(path)[name]):
             return meaning
     return None
+
+
+def words_after(text: str, path: Path, name: str) -> str:
+    """The words of ``text`` after the first phrase of ``name`` (in ``path``) it holds, as
+    typed: what the person asked to add («ابي اضيف ملاحظة: الجواز ينتهي بعد شهرين» gives
+    «الجواز ينتهي بعد شهرين»); after a colon when the phrase is before one. Empty when
+    nothing follows or no phrase is in it. Raises as :func:`wish` does."""
+    phrases = _phrases(path)[name]
+
+    def holds(part: str) -> bool:
+        padded = f" {_key(part)} "
+        return any(f" {phrase} " in padded for phrase in phrases)
+
+    head, colon, tail = text.partition(":")
+    if colon and holds(head):
+        return tail.strip()
+    tokens = text.split()
+    for end in range(1, len(tokens) + 1):
+        if holds(" ".join(tokens[:end])):
+            return " ".join(tokens[end:]).strip(" :-–—،")
+    return ""

@@ -4,6 +4,8 @@ comes, so nothing typed has to be typed again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from conversations.flow import Ctx
 from conversations.flows.description_text import (
     ASIDE,
@@ -16,14 +18,15 @@ from conversations.flows.description_text import (
 )
 
 
-def keep_early(ctx: Ctx, text: str) -> str:
+def keep_early(ctx: Ctx, text: str, answers: dict[str, Any] | None = None) -> str:
     """Keeps words written before the description step (a sentence at a number step or
     at an eligibility question: the request told too early) for that step, which offers
     them (:data:`PENDING`); the line that tells the person so. When a description is
     saved already (a step changed from the summary) or the words would not fit one, they
-    are not kept and the line says the description comes in a moment."""
+    are not kept and the line says the description comes in a moment. ``answers``: of a
+    draft put aside (a look-up opened from it), else the current draft's."""
     _ = ctx.texts.gettext
-    answers = ctx.state.answers
+    answers = ctx.state.answers if answers is None else answers
     pending = "\n".join(filter(None, [str(answers.get(PENDING, "")), text.strip()]))
     if answers.get("description") or len(pending) > MAX_DESCRIPTION:
         return _("You can describe your request in a moment, right after the numbers.")

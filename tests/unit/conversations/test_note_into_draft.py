@@ -1,7 +1,10 @@
 """``/note words`` with no open request, in the middle of a request being filled in: the
 words join that request's description, never dropped. Found by tester 11 (fault 10): on
 WhatsApp, «/note الجواز ينتهي بعد شهرين» at a draft's summary with nothing filed yet got
-«ليس لديك طلب مفتوح لتضيف إليه ملاحظة.», then the summary, and the words were lost."""
+«ليس لديك طلب مفتوح لتضيف إليه ملاحظة.», then the summary, and the words were lost.
+Review 11: so too for the note asked in words, and for /note at the look-up's prompt opened
+from the draft (§1b); a person whose sent requests are all decided was told they had sent
+none (§2)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,16 @@ import pytest
 from conversations.events import Command
 
 from .fakes import Chat, TerminalChat, WhatsAppChat
-from .test_status_prompt_exits import DESCRIPTION, PHONE, RESIDENT, _setup, _to_summary, plain
+from .test_status import MINE, _view
+from .test_status_prompt_exits import (
+    DESCRIPTION,
+    PHONE,
+    PROMPT,
+    RESIDENT,
+    _setup,
+    _to_summary,
+    plain,
+)
 
 WORDS = "الجواز ينتهي بعد شهرين"
 ADDED = "أضفتُ كلماتك إلى وصف الطلب الذي تعبّئه"
@@ -54,3 +66,73 @@ async def test_note_words_with_a_wrong_number_and_no_request_join_the_descriptio
     assert "10 أرقام" in said and ADDED in said, said
     await chat.tap("confirm")
     assert gateway.submissions[0].description.endswith(WORDS)
+
+
+@pytest.mark.parametrize("kind", [Chat, WhatsAppChat, TerminalChat])
+async def test_a_note_asked_in_words_at_the_summary_joins_the_description(
+    kind: type[Chat],
+) -> None:
+    chat, gateway = _setup(kind)
+    await _to_summary(chat)
+    await chat.text(f"ابي اضيف ملاحظة: {WORDS}")
+    said = plain(chat.said)
+    assert ADDED in said and "ليس لديك طلب مُرسَل" in said, said
+    assert "طلب مفتوح" not in said and "فضلًا راجع طلبك" in said
+    await chat.tap("confirm")
+    [filed] = gateway.submissions
+    assert filed.description == f"{DESCRIPTION}\n{WORDS}"
+
+
+async def test_a_note_asked_in_words_without_a_colon_keeps_only_the_note() -> None:
+    chat, gateway = _setup()
+    await _to_summary(chat)
+    await chat.text(f"اضيف ملاحظة {WORDS}")
+    assert ADDED in plain(chat.said), plain(chat.said)
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == f"{DESCRIPTION}\n{WORDS}"
+
+
+@pytest.mark.parametrize("kind", [Chat, WhatsAppChat])
+async def test_note_words_at_the_status_prompt_join_the_waiting_drafts_description(
+    kind: type[Chat],
+) -> None:
+    chat, gateway = _setup(kind)
+    await _to_summary(chat)
+    await chat.command("status")
+    assert PROMPT in plain(chat.said)
+    said = await _note(chat, WORDS)
+    assert ADDED in said and "طلب مفتوح" not in said and PROMPT in said, said
+    assert "resume" in chat.choice_ids  # «العودة إلى طلبي», offered with the prompt
+    await chat.text("رجوع")
+    said = plain(chat.said)
+    assert WORDS in said and "فضلًا راجع طلبك" in said, said
+    await chat.tap("confirm")
+    [filed] = gateway.submissions
+    assert filed.description == f"{DESCRIPTION}\n{WORDS}"
+
+
+async def test_a_note_in_words_at_the_status_prompt_joins_the_waiting_draft() -> None:
+    chat, gateway = _setup()
+    await _to_summary(chat)
+    await chat.command("status")
+    await chat.text(f"ابي اضيف ملاحظة: {WORDS}")
+    said = plain(chat.said)
+    assert ADDED in said and "طلب مفتوح" not in said, said
+    await chat.tap("resume")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == f"{DESCRIPTION}\n{WORDS}"
+
+
+@pytest.mark.parametrize("status", ["rejected", "accepted"])
+async def test_with_only_decided_requests_the_person_is_not_told_they_sent_none(
+    status: str,
+) -> None:
+    chat, gateway = _setup()
+    gateway.views[MINE] = (_view(MINE, status), ("test", "u1"), RESIDENT)
+    await _to_summary(chat)
+    said = await _note(chat, WORDS)
+    assert "ليس لديك طلب مُرسَل" not in said, said
+    assert "صدر القرار في طلبك المُرسَل" in said and ADDED in said
+    assert ("إعادة النظر" in said) == (status == "rejected")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == f"{DESCRIPTION}\n{WORDS}"
