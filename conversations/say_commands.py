@@ -123,7 +123,7 @@ class SayCommands(TheirSay):
             ) % {"number": recent[0]}
             return self._and_again(ctx, said)
         if say_wish(typed.text) == "note":
-            words = words_after(typed.text, THEIR_SAY_DATA, "note")
+            words = words_after(typed.text, THEIR_SAY_DATA, "note", "note_filler")
             to_draft = await self._note_into_draft(ctx, words) if words else None
             if to_draft is not None:
                 return to_draft

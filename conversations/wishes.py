@@ -50,12 +50,15 @@ def wish(text: str, path: Path, wishes: Sequence[tuple[str, T]], *, max_words: i
     return None
 
 
-def words_after(text: str, path: Path, name: str) -> str:
-    """The words of ``text`` after the first phrase of ``name`` (in ``path``) it holds, as
+def words_after(text: str, path: Path, name: str, filler: str) -> str:
+    """The words of ``text`` after the phrases of ``name`` (in ``path``) it holds, as
     typed: what the person asked to add («ابي اضيف ملاحظة: الجواز ينتهي بعد شهرين» gives
-    «الجواز ينتهي بعد شهرين»); after a colon when the phrase is before one. Empty when
-    nothing follows or no phrase is in it. Raises as :func:`wish` does."""
+    «الجواز ينتهي بعد شهرين»); after a colon when a phrase is before one, else after the
+    last word of the last phrase, without the words of the list ``filler`` that lead
+    what is left («ابي اضيف ملاحظة على الطلب» gives nothing). Empty when nothing follows
+    or no phrase is in it. Raises as :func:`wish` does."""
     phrases = _phrases(path)[name]
+    idle = set(_phrases(path)[filler])
 
     def holds(part: str) -> bool:
         padded = f" {_key(part)} "
@@ -65,7 +68,21 @@ def words_after(text: str, path: Path, name: str) -> str:
     if colon and holds(head):
         return tail.strip()
     tokens = text.split()
-    for end in range(1, len(tokens) + 1):
-        if holds(" ".join(tokens[:end])):
-            return " ".join(tokens[end:]).strip(" :-–—،")
-    return ""
+    # a phrase ends at a token when the words up to it hold a phrase those before do not
+    ends = [
+        e
+        for e in range(1, len(tokens) + 1)
+        if _count(tokens[:e], phrases) > _count(tokens[: e - 1], phrases)
+    ]
+    if not ends:
+        return ""
+    rest = tokens[ends[-1] :]
+    while rest and (not _key(rest[0]) or _key(rest[0]) in idle):
+        rest = rest[1:]
+    return " ".join(rest).strip(" :-–—،")
+
+
+def _count(tokens: Sequence[str], phrases: Sequence[str]) -> int:
+    """How many phrase occurrences the words hold (each phrase counted where it starts)."""
+    padded = f" {_key(' '.join(tokens))} "
+    return sum(padded.count(f" {phrase} ") for phrase in phrases)

@@ -136,3 +136,23 @@ async def test_with_only_decided_requests_the_person_is_not_told_they_sent_none(
     assert ("إعادة النظر" in said) == (status == "rejected")
     await chat.tap("confirm")
     assert gateway.submissions[0].description == f"{DESCRIPTION}\n{WORDS}"
+
+
+@pytest.mark.parametrize("asked", ["ابي اضيف ملاحظة على طلبي", "ابي اضيف ملاحظة على الطلب"])
+async def test_a_note_asked_for_without_its_words_adds_nothing(asked: str) -> None:
+    """Words that only ask for a note («على الطلب») are not taken for the note."""
+    chat, gateway = _setup()
+    await _to_summary(chat)
+    await chat.text(asked)
+    assert ADDED not in plain(chat.said), plain(chat.said)
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
+
+
+async def test_the_words_after_a_note_on_my_request_are_the_note() -> None:
+    chat, gateway = _setup()
+    await _to_summary(chat)
+    await chat.text(f"ابي اضيف ملاحظة على طلبي {WORDS}")
+    assert ADDED in plain(chat.said), plain(chat.said)
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == f"{DESCRIPTION}\n{WORDS}"
