@@ -18,7 +18,7 @@ _TYPED = (
     "phone",
     "description",
     "attachments",
-    # numbers and words kept before their step (conversations.flows.intake_service's
+    # numbers and words kept before their step (conversations.flows.intake_draft's
     # EARLY_IDENTITY and EARLY_ESTABLISHMENT, description_text's PENDING and the start of a
     # description): the person gave them as much as an answer at the step itself (found
     # by the fresh-clone tester: «cancel» deleted them without asking, and «Undo» failed)

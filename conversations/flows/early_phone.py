@@ -49,7 +49,7 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
     Now a number that is not a mobile is said to be none, with what a mobile looks like
     (intake_phone.mobile_problem), at every step, and a mobile given after the phone step
     changes the request's contact number, named back (as a mobile typed alone at the
-    description does, intake_phone.phone_in_words_steps)."""
+    description does, phone_in_words.phone_in_words_steps)."""
     state = ctx.state
     if state.step in BEFORE_PHONE and not state.editing:
         return _kept_early(ctx, event)

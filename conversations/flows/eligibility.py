@@ -16,15 +16,9 @@ from __future__ import annotations
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
-from conversations.flows.intake_service import (
-    SENTENCE_WORDS,
-    after_service,
-    from_question,
-    keep_early_answers,
-    or_words,
-    questions_of,
-    suggest,
-)
+from conversations.flows.intake_draft import or_words, questions_of
+from conversations.flows.intake_service import suggest
+from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import forget_refusal, record_refusal
 from conversations.keywords import early_answers, place_of_writer
 from conversations.understanding import (
@@ -36,6 +30,10 @@ from conversations.understanding import (
 from domain.catalogue import Question, QuestionOption, local
 from domain.normalize import clean_input, fold_arabic
 
+#: The fewest words (fillers aside) that make a message at an eligibility question a
+#: sentence about the request rather than an answer: «ولدي عمره سنتين» still answers,
+#: «ابي اضيف ولدي المولود في ابشر» tells the problem.
+SENTENCE_WORDS = 4
 #: At most this many words (fillers aside) after a refusal are read as saying whom the
 #: request is for («لاخوي», «اقامة زوجتي»); more is a new need in words, searched for.
 CLARIFICATION_WORDS = 2

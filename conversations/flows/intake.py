@@ -1,8 +1,8 @@
 """The resident's request: who files, which service, eligibility, numbers, phone, the
 problem in their words, documents, a summary to check, and the request number.
 
-The steps live by part (intake_service, intake_numbers, describe, intake_summary); this
-module puts them in order, with the welcome and the help."""
+The steps live by part (intake_service, past_service, intake_numbers, intake_phone,
+describe, intake_summary); this module puts them in order, with the welcome and the help."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from conversations.flows.intake_numbers import (
     number_in_words,
     number_problem,
 )
-from conversations.flows.intake_phone import answer_phone, ask_phone, phone_in_words_steps
+from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
     answer_group,
     answer_service,
@@ -41,6 +41,7 @@ from conversations.flows.numbers_first import (
     answer_question_or_number,
     service_or_number,
 )
+from conversations.flows.phone_in_words import phone_in_words_steps
 from conversations.flows.service_change import answering_change, with_change
 
 # what other modules take from here (the status flow reads numbers like the request does;
@@ -119,7 +120,7 @@ INTAKE = Flow(
         "identity": Step(ask_identity, past_phone(answer_identity)),
         "phone": Step(ask_phone, answer_phone),
         # where the person's own words are taken, a change of service in words is read first
-        # a message that is only a mobile number is the request's, not words (intake_phone)
+        # a message that is only a mobile number is the request's, not words (phone_in_words)
         "description": Step(
             with_change(ask_description),
             answering_change(phone_in_words_steps(answer_description)),

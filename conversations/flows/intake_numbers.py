@@ -12,13 +12,13 @@ from typing import TypeVar
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
-from conversations.flows.intake_service import (
+from conversations.flows.intake_draft import (
     EARLY_IDENTITY,
     applicant_of,
     identity_kinds,
     or_words,
-    to_identity,
 )
+from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
 from domain.identity import (
     InvalidIdentityNumber,

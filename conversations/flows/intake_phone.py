@@ -1,12 +1,12 @@
 """The resident's request, the mobile number: shared from the person's own account, or
 typed where the channel cannot vouch for one; a number given before (the identity or
 establishment number) or another kind of number typed here is named, not refused blindly.
-Split from :mod:`conversations.flows.intake_numbers`."""
+Split from :mod:`conversations.flows.intake_numbers`; a mobile number typed at the later
+steps is :mod:`conversations.flows.phone_in_words`'s."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TypeVar
 
 from conversations.events import Choice, Contact, Event, Option, Text
@@ -25,7 +25,6 @@ from domain.identity import (
     parse_establishment_number,
     parse_identity_number,
 )
-from domain.normalize import clean_input
 from domain.number_shapes import number_shape
 from domain.phone import (
     InvalidPhoneNumber,
@@ -303,113 +302,4 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
         _(
             "For your protection, the number must come from your own account: please press «Share my number»."
         )
-    )
-
-
-# ---- a mobile number typed where the person's own words are taken -------------------
-
-#: A message of a phone number and nothing else: an optional «+», then digits with the
-#: spaces, dashes, dots and brackets people write between them (after clean_input).
-_PHONE_ONLY = re.compile(r"\(?\+?\(?[0-9][0-9 ()\-.]*")
-#: The digits of a number with its country code (E.164 allows 15; 8 is the shortest
-#: mobile with a country code that phonenumbers knows).
-_INTERNATIONAL_DIGITS = range(8, 16)
-
-#: The step functions the wrapper below takes and gives (conversations.flow.Step.answer).
-Answer = Callable[[Ctx, Event], Awaitable[Outcome]]
-
-
-def only_a_phone(text: str) -> bool:
-    """Whether ``text`` is a phone number and nothing else: a Saudi mobile however typed
-    (05XXXXXXXX, 5XXXXXXXX, 9665…), or any number written with a country code («+44 7700
-    900123», «0020 100 123 4567»), in any digits. Words with it («رقمي 0551234567»), or
-    another kind of number (an identity or request number), are not."""
-    typed = clean_input(text)
-    if not _PHONE_ONLY.fullmatch(typed):
-        return False
-    if written_internationally(typed):
-        digits = "".join(ch for ch in typed if ch.isdigit()).removeprefix("00")
-        return len(digits) in _INTERNATIONAL_DIGITS
-    return number_shape(typed) == "mobile"
-
-
-def phone_in_words_steps(answer: Answer) -> Answer:
-    """A step's ``answer`` (the description, the documents: where the person's own words
-    are taken) that reads a message that is only a phone number (:func:`only_a_phone`) as
-    the request's mobile number, not as words of the description.
-
-    Found by tester 10b on WhatsApp: «+44 7700 900123» typed at «صِف طلبك», after the
-    WhatsApp number had been taken by itself, was kept as the description and the mobile
-    number was not changed. A description that merely holds digits is still words."""
-
-    async def answered(ctx: Ctx, event: Event) -> Outcome:
-        if isinstance(event, Text) and only_a_phone(event.text):
-            return _phone_in_words(ctx, event.text)
-        return await answer(ctx, event)
-
-    return answered
-
-
-def _takes_typed(ctx: Ctx) -> bool:
-    """Whether the phone step takes a number typed on this channel (WhatsApp, as another
-    mobile or for want of one; the terminal)."""
-    origin = ctx.origin
-    return origin.vouched_phone is not None or origin.phone_unverified or origin.phone_typed
-
-
-def _phone_in_words(ctx: Ctx, typed: str) -> Outcome:
-    """The mobile number typed at a step that takes words: it becomes the request's
-    (not verified unless it is the number the channel vouches for, or the channel vouches
-    for what is typed), named back; on a channel where the number comes from the person's
-    account only (Telegram), the request keeps that one, and says so."""
-    _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    go_on = _step_again(ctx)
-    kept = answers.get("phone")
-    if not _takes_typed(ctx):
-        if not kept:
-            return Retry(
-                f"{_('This looks like a phone number, so I have not added it to your description.')}\n{go_on}"
-            )
-        said = _(
-            "This looks like a phone number, so I have not added it to your description. Your request keeps the mobile number shared from your account, %(number)s."
-        ) % {"number": isolate(str(kept))}
-        return Retry(f"{said}\n{go_on}")
-    try:
-        phone = normalise_mobile(number_in_words(typed))
-    except InvalidPhoneNumber as error:
-        said = _("This looks like a phone number, so I have not added it to your description.")
-        return Retry(f"{said}\n{mobile_problem(ctx, error, typed)}\n{go_on}")
-    if phone == kept:
-        said = _(
-            "%(number)s is already the mobile number of your request, so I have not added it to your description."
-        ) % {"number": isolate(phone)}
-        return Retry(f"{said}\n{go_on}")
-    verified = not ctx.origin.phone_unverified
-    if ctx.origin.vouched_phone is not None:
-        try:
-            verified = phone == normalise_phone(ctx.origin.vouched_phone)
-        except InvalidPhoneNumber:
-            verified = False
-    answers["phone"], answers["phone_verified"] = phone, verified
-    if verified:
-        said = _(
-            "I have saved %(number)s as the mobile number of your request, instead of adding it to your description."
-        )
-    else:
-        said = _(
-            "I have saved %(number)s as the mobile number of your request, instead of adding it to your description. The officer will see it as typed, not verified."
-        )
-    return Retry(f"{said % {'number': isolate(phone)}}\n{go_on}")
-
-
-def _step_again(ctx: Ctx) -> str:
-    """What the step that took the number wants next."""
-    _ = ctx.texts.gettext
-    if ctx.state.step == "attachments":
-        return _("Please send the documents as photos or files, or press «Done».")
-    if ctx.state.answers.get("description"):
-        return _("Press «Keep my description» to go on with it, or send a new text to replace it.")
-    return _(
-        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
     )

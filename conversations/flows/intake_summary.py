@@ -11,7 +11,7 @@ from conversations.flows.documents import (
     unaccounted_required,
 )
 from conversations.flows.draft_files import files
-from conversations.flows.intake_service import applicant_of, early_for_whom, service_of
+from conversations.flows.intake_draft import applicant_of, early_for_whom, service_of
 from conversations.formatting import format_long_date, isolate
 from conversations.open_requests import open_line, track_option
 from conversations.pauses import filing_paused

@@ -12,15 +12,14 @@ from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.early_place import keep_place_words
 from conversations.flows.eligibility import answer_question
-from conversations.flows.intake_numbers import letters_problem, number_in_words, number_problem
-from conversations.flows.intake_service import (
+from conversations.flows.intake_draft import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
-    answer_applicant,
     applicant_of,
-    ask_applicant,
     questions_of,
 )
+from conversations.flows.intake_numbers import letters_problem, number_in_words, number_problem
+from conversations.flows.intake_service import answer_applicant, ask_applicant
 from conversations.formatting import isolate
 from domain.catalogue import local
 from domain.identity import (
@@ -120,7 +119,7 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
 
 def _keep_identity(ctx: Ctx, identity: IdentityNumber) -> str:
     """Keeps ``identity`` for the identity step (:data:`EARLY_IDENTITY`, used by
-    :func:`conversations.flows.intake_service.to_identity`); what to tell the person."""
+    :func:`conversations.flows.past_service.to_identity`); what to tell the person."""
     ctx.state.answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
     return ctx.texts.gettext("I have kept the identity number %(number)s for your request.") % {
         "number": isolate(mask_identity(identity.value))

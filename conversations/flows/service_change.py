@@ -25,7 +25,7 @@ from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows import describe, description_early
 from conversations.flows.early_phone import EARLY_PHONE
-from conversations.flows.intake_service import (
+from conversations.flows.intake_draft import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
     applicant_of,

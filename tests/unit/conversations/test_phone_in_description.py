@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from conversations.engine import Engine
-from conversations.flows.intake_phone import only_a_phone
+from conversations.flows.phone_in_words import only_a_phone
 
 from .fakes import Chat, MemoryGateway, TerminalChat
 from .test_intake import DESCRIPTION
