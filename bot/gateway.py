@@ -95,7 +95,7 @@ class Gateway:
         if record is None:
             return None
         # where it stands, never the officers' words to the applicant (their reason, note
-        # or question): those are for the chat that filed it (conversations.flows.status)
+        # or question): those are for the chat that filed it (conversations.flows.status_answer)
         return dataclasses.replace(self._view(record), reason=None, question=None)
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:

@@ -29,6 +29,7 @@ from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import keep_place, place_in_words, place_option
 from conversations.flows.numbers_first import mistyped_identity, number_first
+from conversations.flows.status_attempts import paused_for, wait_message
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics
@@ -169,10 +170,10 @@ class Moves(EngineParts):
         with the number). None when look-ups are not paused."""
         if self.limiter is None:
             return None
-        seconds = await status_flow.paused_for(ctx, self.limiter)
+        seconds = await paused_for(ctx, self.limiter)
         if seconds <= 0:
             return None
-        return [Reply(status_flow.wait_message(ctx, seconds)), *self._restart(ctx)]
+        return [Reply(wait_message(ctx, seconds)), *self._restart(ctx)]
 
     def _restart(
         self,
@@ -314,7 +315,7 @@ class Moves(EngineParts):
         ctx.state.step = "done"
         ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
         if looked_up:
-            # the next message may be another request number (conversations.flows.status.
+            # the next message may be another request number (conversations.flows.status_lookup.
             # number_after_answer)
             ctx.state.status_turn = ctx.origin.event_id
         return [*closing, said]

@@ -146,7 +146,7 @@ class RequestGateway(Protocol):
         """The request if it was filed with this identity number; None otherwise, after
         the same queries whether the number exists or not. Asked for by a chat that did
         not file it: without the officers' free text (``reason`` and ``question`` None),
-        which only the filing chat is shown (conversations.flows.status)."""
+        which only the filing chat is shown (conversations.flows.status_answer)."""
         ...
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]: ...

@@ -25,7 +25,7 @@ from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import keep_with, same_album, unhold
-from conversations.flows.status import number_after_answer
+from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts

@@ -24,7 +24,7 @@ from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.description_early import keep_early
 from conversations.flows.description_text import MAX_DESCRIPTION
-from conversations.flows.status import request_number_problem
+from conversations.flows.status_lookup import request_number_problem
 from conversations.flows.status_prompt import PROMPT_STEPS, WAY_OUT, waiting_draft
 from conversations.flows.their_say import SAY, STEPS, not_sent
 from conversations.formatting import isolate

@@ -1,0 +1,70 @@
+"""Proving a request filed from another chat is theirs: the identity number it was
+filed with, one attempt per check (conversations.flows.status_attempts), and only where
+the request stands shown (conversations.flows.status_answer).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from conversations.events import Event, Text
+from conversations.flow import Ctx, Outcome, Prompt, Retry
+from conversations.flows.intake import number_in_words, number_problem
+from conversations.flows.status_answer import render_status
+from conversations.flows.status_attempts import attempt_keys, not_found_message, refused
+from conversations.flows.status_lookup import is_request_number, lookup
+from conversations.flows.status_prompt import no_number_advice, says_no_number, way_out_options
+from conversations.ports import AttemptLimiter
+from domain.identity import InvalidIdentityNumber, parse_identity_number
+
+log = logging.getLogger(__name__)
+
+
+def ask_identity(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "This request was not filed from this chat. To protect the applicant's privacy, type the identity number (national ID, iqama or border number) it was filed with."
+        ),
+        way_out_options(ctx),
+    )
+
+
+async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Outcome:
+    """Checks an identity number against the request, one attempt per check: the first
+    uses the attempt taken with the number, each later one takes its own before the
+    database is asked, so simultaneous guesses on any number of workers stop at the limit."""
+    _ = ctx.texts.gettext
+    if not isinstance(event, Text):
+        return Retry(_("Please type the identity number in digits."))
+    if says_no_number(event.text):
+        return no_number_advice(ctx, identity=True)
+    try:
+        identity = parse_identity_number(number_in_words(event.text))
+    except InvalidIdentityNumber as error:
+        if is_request_number(event.text):
+            # «check both» after a miss: the person typed the request number again (found
+            # by the tester); it is a look-up of its own, paying its own attempt
+            return await lookup(ctx, event.text, limiter)
+        # as the request form says it: a last digit that does not match is not "not 10 digits"
+        return Retry(number_problem(ctx, error, event.text))
+    answers = ctx.state.answers
+    number: str = answers["number"]
+    keys = attempt_keys(ctx, number)
+    if answers.pop("paid", False):
+        left = int(answers.pop("left", 0))
+    else:
+        attempt = await limiter.take(*keys)
+        if not attempt.granted:
+            return await refused(ctx, limiter, number, attempt.wait_s)
+        left = attempt.left
+    view = await ctx.gateway.status_with_identity(number, identity.value)
+    if view is None:
+        log.info("status of %s: identity did not match", number)
+        if left <= 0:
+            return await refused(ctx, limiter, number, await limiter.blocked_for(*keys))
+        return Retry(not_found_message(ctx))
+    # a right to see it, proven: the attempt is given back
+    await limiter.refund(*keys)
+    log.info("status of %s shown after identity check", view.number)
+    return render_status(ctx, view)
