@@ -36,7 +36,7 @@ from conversations.say_parts import THEIR_SAY_DATA, TheirSay, say_wish, typed_ra
 from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration
 from conversations.their_say import NOTE, rate_id, rating_labels, reconsider_id
-from conversations.wishes import words_after
+from conversations.wishes import leads_with, words_after
 from domain.normalize import clean_input, to_ascii_digits
 from domain.request_number import (
     REQUEST_NUMBER_LENGTH,
@@ -45,6 +45,10 @@ from domain.request_number import (
 )
 from domain.status import FINAL, RequestStatus
 from domain.their_say import MAX_NOTE, RATINGS
+
+#: A message opening with a note phrase within this many words asks for a note with its
+#: words, however long the note after it («ابي اضيف ملاحظة: …» with a long note).
+NOTE_LEAD_WORDS = 5
 
 #: The commands, and the say each one is (the ids of :mod:`conversations.their_say`).
 SAY_COMMANDS = {"rate": "rate", "note": "note", "reconsider": "recon"}
@@ -122,11 +126,19 @@ class SayCommands(TheirSay):
                 "Your request to reconsider request %(number)s has already been sent, with everything you sent for it; nothing more is needed. An officer will look at it, and you will be told the outcome here."
             ) % {"number": recent[0]}
             return self._and_again(ctx, said)
-        if say_wish(typed.text) == "note":
+        if say_wish(typed.text) == "note" or leads_with(
+            typed.text, THEIR_SAY_DATA, "note", within=NOTE_LEAD_WORDS
+        ):
             words = words_after(typed.text, THEIR_SAY_DATA, "note", "note_filler")
             to_draft = await self._note_into_draft(ctx, words) if words else None
             if to_draft is not None:
                 return to_draft
+            if words:
+                # with a request open, the words are the note: kept while it opens, or
+                # while the person picks which request it is about (session 12: the
+                # note step opened empty, the words lost)
+                ctx.state.note_words = words
+                return self._words_kept_for_a_pick(ctx, await self._say_wish(ctx, "note"))
         return await super()._their_words(ctx, typed)
 
     async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
@@ -267,8 +279,12 @@ class SayCommands(TheirSay):
         state = ctx.state
         if not words or what != "note" or state.flow != SAY or state.step != STEPS["note"]:
             return replies
-        state.answers["texts"].append(words[:MAX_NOTE])
-        return [dataclasses.replace(replies[0], text=f"{replies[0].text}\n{not_sent(ctx)}")]
+        kept = words[:MAX_NOTE]
+        state.answers["texts"].append(kept)
+        _ = ctx.texts.gettext
+        shown = _("Your note: «%(words)s»") % {"words": isolate(kept)}
+        text = f"{replies[0].text}\n{shown}\n{not_sent(ctx)}"
+        return [dataclasses.replace(replies[0], text=text)]
 
     async def _rating_asked_again(self, ctx: Ctx, number: str) -> list[Reply]:
         """A rating out of 1-5, or none: said how a rating goes, and the question asked

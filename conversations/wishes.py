@@ -68,18 +68,31 @@ def words_after(text: str, path: Path, name: str, filler: str) -> str:
     if colon and holds(head):
         return tail.strip()
     tokens = text.split()
-    # a phrase ends at a token when the words up to it hold a phrase those before do not
-    ends = [
-        e
-        for e in range(1, len(tokens) + 1)
-        if _count(tokens[:e], phrases) > _count(tokens[: e - 1], phrases)
-    ]
+    ends = _phrase_ends(tokens, phrases)
     if not ends:
         return ""
     rest = tokens[ends[-1] :]
     while rest and (not _key(rest[0]) or _key(rest[0]) in idle):
         rest = rest[1:]
     return " ".join(rest).strip(" :-–—،")
+
+
+def leads_with(text: str, path: Path, name: str, *, within: int) -> bool:
+    """Whether ``text`` opens with a phrase of ``name`` (in ``path``): one ends within its
+    first ``within`` words («ابي اضيف ملاحظة …», «السلام عليكم، اضيف ملاحظة …»), however
+    long the message is. Raises as :func:`wish` does."""
+    tokens = text.split()[:within]
+    return bool(_phrase_ends(tokens, _phrases(path)[name]))
+
+
+def _phrase_ends(tokens: Sequence[str], phrases: Sequence[str]) -> list[int]:
+    """Where phrases end: the counts of leading tokens whose words hold a phrase occurrence
+    those one shorter do not."""
+    return [
+        e
+        for e in range(1, len(tokens) + 1)
+        if _count(tokens[:e], phrases) > _count(tokens[: e - 1], phrases)
+    ]
 
 
 def _count(tokens: Sequence[str], phrases: Sequence[str]) -> int:

@@ -163,3 +163,28 @@ async def test_note_with_words_on_the_same_line_keeps_them_and_sends_them_from_e
         "الجواز ينتهي قريب",
         "ومعي صورة الجواز الجديد",
     ]
+
+
+async def test_a_note_asked_in_words_with_its_words_is_the_note_on_either_worker(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Session 12: with an open request, «ابي اضيف ملاحظة: الجواز ينتهي بعد شهرين» opened
+    the note step empty, the words lost. They are the note (shown, not sent yet), sent from
+    the other worker; with two open requests they wait, in Redis, for the pick."""
+    filed = await filing.submit(submission(user_key="5551001"))
+    said = _said(await person.says("ابي اضيف ملاحظة: الجواز ينتهي بعد شهرين"))
+    assert filed.number in said and "الجواز ينتهي بعد شهرين" in said, said
+    assert "لم تُرسل بعد" in said, said
+    said = _said(await person.says("ارسال", worker=1))
+    assert "أُضيفت ملاحظتك" in said, said
+    second = await filing.submit(submission("draft-2", user_key="5551001"))
+    said = _said(await person.says("اضيف ملاحظة على طلبي ان معي صورة الجواز الجديد", worker=1))
+    assert "لم تُرسل بعد" not in said, said  # which request, asked first
+    said = _said(await person.taps(f"note:{second.number}"))
+    assert "معي صورة الجواز الجديد" in said and "لم تُرسل بعد" in said, said
+    await person.says("ارسال", worker=1)
+    for number, note in ((filed.number, "الجواز ينتهي بعد شهرين"),
+                         (second.number, "معي صورة الجواز الجديد")):  # fmt: skip
+        record = await desk.find(number)
+        assert record is not None
+        assert [e.reason for e in record.events if e.kind == "note"] == [note]
