@@ -24,23 +24,29 @@ from typing import Final
 
 from conversations.events import Media
 from conversations.flow import Ctx
+from conversations.flows.file_repeats import all_repeats, one_twice, repeat_lines
 from domain.attachments import MAX_FILES
 
 #: The draft's answers key of the albums being counted: album id → [files handled, kept,
-#: photos kept, repeats] (a file sent before, or twice in the album, kept once).
+#: photos kept, repeats of files sent before the album, over the limit, photos of those
+#: repeats, repeats of a file of the album itself, photos of those, files the draft held
+#: before the album] (each repeat kept once). Lists saved with fewer numbers (before the repeats were told
+#: apart) read as zeros for the missing ones.
 ALBUM_COUNTS: Final = "album_counts"
 #: Albums counted at once (an album whose last file never reaches the dialogue, refused
 #: by the abuse screen, must not stay forever).
 _COUNTED_MAX: Final = 4
+_FIELDS: Final = 9
 
 
 @dataclass(frozen=True, slots=True)
 class AlbumCount:
     """What became of an album's ``size`` files (``size_photos`` of them photos, as the
     channel counted them): ``kept`` files (``photos`` of them photos), ``repeats``, files
-    the draft already held (kept once), and ``over``, files past the most a request takes
-    (domain.attachments.MAX_FILES). Files refused for another reason (too large,
-    unreadable...) are in none of these."""
+    the draft held before the album (``repeat_photos`` of them photos), ``twice``, files
+    that came again within the album itself (``twice_photos`` of them photos), each kept
+    once, and ``over``, files past the most a request takes (domain.attachments.MAX_FILES).
+    Files refused for another reason (too large, unreadable...) are in none of these."""
 
     size: int
     size_photos: int
@@ -48,12 +54,15 @@ class AlbumCount:
     photos: int
     repeats: int
     over: int
+    repeat_photos: int = 0
+    twice: int = 0
+    twice_photos: int = 0
 
 
 def counted(event: Media) -> bool:
     """Whether ``event`` is a file of an album whose count the channel gave (WhatsApp's,
-    the terminal's /photo with several files; two files or more): it is answered once,
-    after its last file (:func:`count_file`)."""
+    a Telegram album's, the terminal's /photo with several files; two files or more): it
+    is answered once, after its last file (:func:`count_file`)."""
     return event.album_id is not None and (event.album_size or 0) > 1
 
 
@@ -62,58 +71,91 @@ def album_kept(ctx: Ctx, album_id: str | None) -> int:
     return int(ctx.state.answers.get(ALBUM_COUNTS, {}).get(str(album_id), [0, 0])[1])
 
 
+def _earlier_in_album(ctx: Ctx, event: Media, before: int) -> bool:
+    """Whether the file ``event`` repeats was kept from its own album (at or after the
+    ``before``-th file of the draft), not sent before it."""
+    kept = ctx.state.answers.get("attachments", [])
+    for index, file in enumerate(kept):
+        if event.checksum and file.get("checksum") == event.checksum:
+            return index >= before
+    return False
+
+
 def count_file(ctx: Ctx, event: Media, reason: str | None) -> AlbumCount | None:
     """Notes what became of one file of a :func:`counted` album (``reason``: None when
     kept, "duplicate" for a repeat, "count" past the limit, else why it was refused); the
     album's counts once this is its last file, None while some are still to come. Each
     file is handled once (the engine's claim on its event id), so the files handled are
-    counted exactly."""
+    counted exactly. A repeat is told apart by where its twin came from: the draft before
+    the album (sent before), or the album itself (the same photo chosen twice: review 11,
+    §7, was told «ملف أرسلته من قبل»)."""
     answers = ctx.state.answers
     albums: dict[str, list[int]] = answers.setdefault(ALBUM_COUNTS, {})
     album = str(event.album_id)
-    handled, kept, photos, repeats, over = albums.pop(album, [0, 0, 0, 0, 0])
+    saved = albums.pop(album, None)
+    if saved is None:
+        # the album's first file: how many the draft held before it came
+        saved = [0] * (_FIELDS - 1) + [len(answers.get("attachments", [])) - int(reason is None)]
+    elif len(saved) < _FIELDS:
+        # saved before repeats were told apart: every repeat counts as sent before
+        saved = [*saved, 0, 0, 0, MAX_FILES * 10]
+    handled, kept, photos, repeats, over, repeat_photos, twice, twice_photos, before = saved
     handled += 1
+    photo = int(event.kind == "photo")
     if reason is None:
         kept += 1
-        photos += int(event.kind == "photo")
+        photos += photo
+    elif reason == "duplicate" and _earlier_in_album(ctx, event, before):
+        twice += 1
+        twice_photos += photo
     elif reason == "duplicate":
         repeats += 1
+        repeat_photos += photo
     elif reason == "count":
         over += 1
     size = event.album_size or 0
     if handled < size:
-        albums[album] = [handled, kept, photos, repeats, over]
+        albums[album] = [handled, kept, photos, repeats, over, repeat_photos, twice,
+                         twice_photos, before]  # fmt: skip
         for stale in list(albums)[:-_COUNTED_MAX]:
             del albums[stale]
         return None
     if not albums:
         del answers[ALBUM_COUNTS]
-    return AlbumCount(size, event.album_photos or 0, kept, photos, repeats, over)
+    return AlbumCount(size, event.album_photos or 0, kept, photos, repeats, over,
+                      repeat_photos, twice, twice_photos)  # fmt: skip
 
 
 def past_limit(ctx: Ctx, count: int, photos: int, kept: int) -> str:
     """An album of ``count`` files (``photos`` of them photos) of which the draft had room
     for ``kept`` only: how many arrived, how many are kept, and that a request takes at
-    most ten (found in session 11: eleven photos were «وصلتني ١١ صورة» while ten were kept)."""
+    most ten (found in session 11: eleven photos were «وصلتني ١١ صورة» while ten were kept).
+
+    The files kept have their own plural form, not the count received's (review 11, §7:
+    «وصلتني ٤ صور، واحتفظتُ منها بـ١ فقط» is how nobody writes it; Arabic says «بواحدة
+    فقط», «باثنتين فقط», and a photo is feminine where a file is not)."""
     ngettext = ctx.texts.ngettext
     if photos == count:
-        received = ngettext(
-            "Received %(count)d photo, and kept only %(kept)d of them.",
-            "Received %(count)d photos, and kept only %(kept)d of them.",
-            count,
+        received = ngettext("Received %(count)d photo", "Received %(count)d photos", count)
+        kept_only = ngettext(
+            "%(received)s; only one of those photos was kept.",
+            "%(received)s; only %(kept)d of those photos were kept.",
+            kept,
         )
     else:
-        received = ngettext(
-            "Received %(count)d file, and kept only %(kept)d of them.",
-            "Received %(count)d files, and kept only %(kept)d of them.",
-            count,
+        received = ngettext("Received %(count)d file", "Received %(count)d files", count)
+        kept_only = ngettext(
+            "%(received)s; only one of those files was kept.",
+            "%(received)s; only %(kept)d of those files were kept.",
+            kept,
         )
     limit = ngettext(
         "One request takes at most %(max)d file, so the rest were not added.",
         "One request takes at most %(max)d files, so the rest were not added.",
         MAX_FILES,
     )
-    return " ".join([received % {"count": count, "kept": kept}, limit % {"max": MAX_FILES}])
+    said = kept_only % {"received": received % {"count": count}, "kept": kept}
+    return " ".join([said, limit % {"max": MAX_FILES}])
 
 
 def sent_together(event: Media) -> tuple[int, int] | None:
@@ -201,37 +243,65 @@ def _kept_early(ctx: Ctx, count: int, photos: int) -> str:
 def album_counted(ctx: Ctx, count: AlbumCount) -> str | None:
     """What the documents step says once for a :func:`counted` album, after its last
     file: the files kept, counted as the album's own count is («Received 2 photos»), or,
-    when some were files sent before, the new ones and the repeats in one answer
-    («Received 1 new photo. Also received 1 file you had already sent; it is kept
-    once.»). None when every file was refused for another reason (each reason was said)."""
+    when some were repeats, the new ones and the repeats in one answer («Received 1 new
+    photo. Also received 1 photo you had already sent; it is kept once.»; a file twice in
+    the album: conversations.flows.file_repeats). None when every file was refused for
+    another reason (each reason was said)."""
     _ = ctx.texts.gettext
-    ngettext = ctx.texts.ngettext
+    repeats = _repeat_lines(ctx, count)
     if count.over and count.kept:
-        over = " ".join([past_limit(ctx, count.size, count.size_photos, count.kept),
-                         *([_repeats(ctx, count.repeats)] if count.repeats else [])])  # fmt: skip
+        over = " ".join([past_limit(ctx, count.size, count.size_photos, count.kept), *repeats])
         return f"{over}\n{_('Press «Done» to continue.')}"
-    if not count.repeats:
+    if not repeats:
         return _received(ctx, count.kept, count.photos) if count.kept else None
+    if _one_twice(count):
+        return " ".join(
+            [
+                one_twice(ctx, count.photos == 1),
+                _("Send more, or press «Done» when you have finished."),
+            ]
+        )
     if not count.kept:
         return " ".join(
             [
-                _all_repeats(ctx, count.repeats),
+                all_repeats(ctx, count.repeats, count.repeat_photos),
                 _("Send the other documents, or press «Done» when you have finished."),
             ]
         )
-    if count.photos == count.kept:
-        new = ngettext(
-            "Received %(count)d new photo.", "Received %(count)d new photos.", count.kept
-        )
-    else:
-        new = ngettext("Received %(count)d new file.", "Received %(count)d new files.", count.kept)
     return " ".join(
         [
-            new % {"count": count.kept},
-            _repeats(ctx, count.repeats),
+            _new(ctx, count),
+            *repeats,
             _("Send more, or press «Done» when you have finished."),
         ]
     )
+
+
+def _one_twice(count: AlbumCount) -> bool:
+    """The album is one file chosen twice (a double tap): said in one sentence."""
+    return count.kept == 1 and count.twice == 1 and not count.repeats
+
+
+def _repeat_lines(ctx: Ctx, count: AlbumCount) -> list[str]:
+    return repeat_lines(ctx, count.repeats, count.repeat_photos, count.twice, count.twice_photos)
+
+
+def _new(ctx: Ctx, count: AlbumCount) -> str:
+    """The files kept of an album with repeats: «new» beside files sent before, plainly
+    counted beside a file that came twice in the album only."""
+    ngettext = ctx.texts.ngettext
+    photos = count.photos == count.kept
+    if count.repeats and photos:
+        new = ngettext(
+            "Received %(count)d new photo.", "Received %(count)d new photos.", count.kept
+        )
+    elif count.repeats:
+        new = ngettext("Received %(count)d new file.", "Received %(count)d new files.", count.kept)
+    elif photos:
+        new = ngettext("Received %(count)d photo.", "Received %(count)d photos.", count.kept)
+    else:
+        new = ngettext("Received %(count)d file.", "Received %(count)d files.", count.kept)
+    return new % {"count": count.kept}
 
 
 def album_counted_early(ctx: Ctx, count: AlbumCount) -> str | None:
@@ -239,45 +309,47 @@ def album_counted_early(ctx: Ctx, count: AlbumCount) -> str | None:
     documents are asked for (conversations.flows.early_files), after its last file: as
     :func:`album_counted`, in the words of keeping files for the request."""
     ngettext = ctx.texts.ngettext
+    repeats = _repeat_lines(ctx, count)
     if count.over and count.kept:
-        over = past_limit(ctx, count.size, count.size_photos, count.kept)
-        return " ".join([over, _repeats(ctx, count.repeats)]) if count.repeats else over
-    if not count.repeats:
+        return " ".join([past_limit(ctx, count.size, count.size_photos, count.kept), *repeats])
+    if not repeats:
         return _kept_early(ctx, count.kept, count.photos) if count.kept else None
+    if _one_twice(count):
+        later = ctx.texts.gettext(
+            "The files kept will count among the documents when I ask for them."
+        )
+        return f"{one_twice(ctx, count.photos == 1)} {later}"
     if not count.kept:
-        return _all_repeats(ctx, count.repeats)
-    if count.photos == count.kept:
+        return all_repeats(ctx, count.repeats, count.repeat_photos)
+    photos = count.photos == count.kept
+    if count.repeats and photos:
         new = ngettext(
             "I have kept %(count)d new photo for your request.",
             "I have kept %(count)d new photos for your request.",
             count.kept,
         )
-    else:
+    elif count.repeats:
         new = ngettext(
             "I have kept %(count)d new file for your request.",
             "I have kept %(count)d new files for your request.",
             count.kept,
         )
+    elif photos:
+        new = ngettext(
+            "I have kept %(count)d photo for your request.",
+            "I have kept %(count)d photos for your request.",
+            count.kept,
+        )
+    else:
+        new = ngettext(
+            "I have kept %(count)d file for your request.",
+            "I have kept %(count)d files for your request.",
+            count.kept,
+        )
     return " ".join(
         [
             new % {"count": count.kept},
-            _repeats(ctx, count.repeats),
+            *repeats,
             ctx.texts.gettext("The files kept will count among the documents when I ask for them."),
         ]
     )
-
-
-def _repeats(ctx: Ctx, repeats: int) -> str:
-    return ctx.texts.ngettext(
-        "Also received %(count)d file you had already sent; it is kept once.",
-        "Also received %(count)d files you had already sent; each is kept once.",
-        repeats,
-    ) % {"count": repeats}
-
-
-def _all_repeats(ctx: Ctx, repeats: int) -> str:
-    return ctx.texts.ngettext(
-        "You had already sent this file, so it is kept once.",
-        "You had already sent these %(count)d files, so each is kept once.",
-        repeats,
-    ) % {"count": repeats}

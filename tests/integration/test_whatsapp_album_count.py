@@ -173,8 +173,26 @@ async def test_a_photo_sent_again_within_an_album_is_one_answer_of_what_was_kept
     await w.settle()
     said = w.said_since(before)
     assert said == [
-        "وصلتني صورة جديدة. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+        "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
         " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
     ], said
     await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
     assert "المرفقات: ملفان" in w.texts()[-1]
+
+
+async def test_one_photo_twice_in_an_album_over_two_workers_was_not_sent_before(
+    w_db: Workers,
+) -> None:
+    """Review 11, §7: the same photo chosen twice in one album was told «ووصلني ملف أرسلته من
+    قبل»; it came twice in this album, on two workers, and is a photo."""
+    w = w_db
+    before = len(w.texts())
+    await w.post(0, w.photo(5))
+    await w.post(1, w.photo(5))
+    await w.settle()
+    said = w.said_since(before)
+    assert said == [
+        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة. أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+    ], said
+    await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
+    assert "المرفقات: ملف واحد" in w.texts()[-1]

@@ -154,7 +154,7 @@ async def test_a_photo_sent_again_in_an_album_is_one_answer_with_what_was_kept(
     album = [_file(chat, "wa-2", 2, "iqama"), _file(chat, "wa-2", 2, "passport")]
     said = await _said(chat, *(album if repeat_first else album[::-1]))
     assert said == [
-        "وصلتني صورة جديدة. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+        "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
         " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
     ], said
     await chat.tap("done")
@@ -166,7 +166,7 @@ async def test_an_album_all_sent_before_says_so_once(chat: Chat) -> None:
     await _said(chat, _file(chat, "wa-1", 2, "iqama"), _file(chat, "wa-1", 2, "passport"))
     said = await _said(chat, _file(chat, "wa-2", 2, "passport"), _file(chat, "wa-2", 2, "iqama"))
     assert said == [
-        "أرسلت هذين الملفين من قبل، لذا نحتفظ بكلٍّ منهما مرة واحدة."
+        "أرسلت هاتين الصورتين من قبل، لذا نحتفظ بكلٍّ منهما مرة واحدة."
         " أرسل بقية المستندات، أو اضغط «تم» عند الانتهاء."
     ], said
 
@@ -177,7 +177,7 @@ async def test_three_photos_two_new_one_repeated_in_english(chat: Chat) -> None:
     await _said(chat, _file(chat, "wa-1", 1, "iqama"))
     album = [_file(chat, "wa-2", 3, n) for n in ("a", "iqama", "b")]
     assert await _said(chat, *album) == [
-        "Received 2 new photos. Also received 1 file you had already sent; it is kept once."
+        "Received 2 new photos. Also received 1 photo you had already sent; it is kept once."
         " Send more, or press «Done» when you have finished."
     ]
 
@@ -187,6 +187,77 @@ async def test_an_album_kept_early_with_a_repeat_is_one_answer(chat: Chat) -> No
     await _said(chat, _file(chat, "wa-1", 1, "iqama"))
     said = await _said(chat, _file(chat, "wa-2", 2, "iqama"), _file(chat, "wa-2", 2, "passport"))
     assert len(said) == 1 and said[0].startswith(
-        "احتفظتُ بصورة جديدة لطلبك. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+        "احتفظتُ بصورة جديدة لطلبك. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
         " وستُحسب الملفات المحفوظة ضمن المستندات عندما أطلبها.\n"
+    ), said
+
+
+def _pdf(chat: Chat, album: str, size: int, name: str) -> Media:
+    """One PDF of a WhatsApp album of ``size`` files, its bytes named ``name``."""
+    checksum = hashlib.sha256(name.encode()).hexdigest()
+    return Media(chat.origin(), "document", f"ref-{name}", "application/pdf", 50_000, album,
+                 checksum=checksum, album_size=size, album_photos=0)  # fmt: skip
+
+
+async def test_one_photo_twice_in_an_album_is_not_a_file_sent_before(chat: Chat) -> None:
+    # review 11, §7: a double tap in the gallery read «وصلتني صورة جديدة. ووصلني ملف أرسلته
+    # من قبل، فاحتفظتُ به مرة واحدة.»: it was not sent before, and it is a photo
+    await _to_documents(chat)
+    said = await _said(chat, _file(chat, "wa-1", 2, "iqama"), _file(chat, "wa-1", 2, "iqama"))
+    assert said == [
+        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة. أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+    ], said
+    await chat.tap("done")
+    assert "المرفقات: ملف واحد" in chat.said, chat.said
+
+
+async def test_a_photo_twice_in_an_album_beside_another_is_counted_apart(chat: Chat) -> None:
+    await _to_documents(chat)
+    album = [_file(chat, "wa-1", 3, n) for n in ("iqama", "passport", "iqama")]
+    assert await _said(chat, *album) == [
+        "وصلتني صورتان. ووصلتني إحدى الصور مرتين فيما أرسلته الآن، فاحتفظتُ بها مرة واحدة."
+        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+    ]
+
+
+async def test_a_repeat_sent_before_and_one_twice_in_the_album_are_both_said(chat: Chat) -> None:
+    await _to_documents(chat)
+    await _said(chat, _file(chat, "wa-1", 1, "iqama"))
+    album = [_file(chat, "wa-2", 3, n) for n in ("passport", "iqama", "passport")]
+    assert await _said(chat, *album) == [
+        "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
+        " ووصلتني إحدى الصور مرتين فيما أرسلته الآن، فاحتفظتُ بها مرة واحدة."
+        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+    ]
+
+
+async def test_a_pdf_twice_in_an_album_is_a_file_and_in_english(chat: Chat) -> None:
+    await chat.text("English")
+    await _to_documents(chat)
+    said = await _said(chat, _pdf(chat, "wa-1", 2, "contract"), _pdf(chat, "wa-1", 2, "contract"))
+    assert said == [
+        "The same file came twice; it is kept once. Send more, or press «Done» when you have finished."
+    ], said
+    album = [_file(chat, "wa-2", 3, n) for n in ("a", "b", "a")]
+    assert await _said(chat, *album) == [
+        "Received 2 photos. One of the photos came twice in what you just sent; it is kept once."
+        " Send more, or press «Done» when you have finished."
+    ]
+
+
+async def test_a_pdf_sent_before_is_still_a_file(chat: Chat) -> None:
+    await _to_documents(chat)
+    await _said(chat, _pdf(chat, "wa-1", 1, "contract"))
+    said = await _said(chat, _file(chat, "wa-2", 2, "iqama"), _pdf(chat, "wa-2", 2, "contract"))
+    assert said[0].startswith(
+        "وصلتني صورة جديدة. ووصلني ملف أرسلته من قبل، فاحتفظتُ به مرة واحدة."
+    ), said
+
+
+async def test_one_photo_twice_before_the_documents_step(chat: Chat) -> None:
+    await chat.command("start")
+    said = await _said(chat, _file(chat, "wa-1", 2, "iqama"), _file(chat, "wa-1", 2, "iqama"))
+    assert len(said) == 1 and said[0].startswith(
+        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة."
+        " وستُحسب الملفات المحفوظة ضمن المستندات عندما أطلبها."
     ), said

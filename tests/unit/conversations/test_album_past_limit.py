@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from conversations.events import Media
 
 from .fakes import Chat
@@ -41,7 +43,7 @@ async def test_an_album_after_eight_kept_says_two_of_five_were_kept(chat: Chat) 
     await _to_documents(chat)
     assert (await _album(chat, 8, 8, "a")).startswith("وصلتني ٨ صور.")
     said = await _album(chat, 5, 3, "b")
-    assert said.startswith("وصلتني ٥ ملفات، واحتفظتُ منها بـ٢ فقط."), said
+    assert said.startswith("وصلتني ٥ ملفات، واحتفظتُ باثنين فقط."), said
     assert "لا يأخذ الطلب الواحد أكثر من ١٠ ملفات" in said and said.count("\n") == 0, said
     # the draft already full: the next album is refused once, as before
     assert (await _album(chat, 2, 2, "c")).startswith("أرسلت ١٠ ملفات، وهو الحد الأقصى")
@@ -73,3 +75,33 @@ async def test_eleven_photos_at_the_description_step(chat: Chat) -> None:
     assert said.count("\n") == 0 and "وصف طلبك بالكلمات" in said, said
     await chat.text(DESCRIPTION)
     assert "أرسلت ١٠ ملفات لهذا الطلب من قبل" in chat.said, chat.said
+
+
+@pytest.mark.parametrize(
+    ("before", "size", "photos", "said"),
+    [
+        # review 11, §7: «وصلتني ٤ صور، واحتفظتُ منها بـ١ فقط» is how nobody writes it
+        (9, 4, 4, "وصلتني ٤ صور، واحتفظتُ بواحدة فقط."),
+        (8, 4, 4, "وصلتني ٤ صور، واحتفظتُ باثنتين فقط."),
+        (9, 2, 2, "وصلتني صورتان، واحتفظتُ بواحدة فقط."),
+        (9, 3, 0, "وصلتني ٣ ملفات، واحتفظتُ بواحد فقط."),
+        (8, 5, 3, "وصلتني ٥ ملفات، واحتفظتُ باثنين فقط."),
+        (7, 5, 5, "وصلتني ٥ صور، واحتفظتُ منها بـ٣ فقط."),
+    ],
+)
+async def test_the_files_kept_are_said_in_their_own_plural_form(
+    chat: Chat, before: int, size: int, photos: int, said: str
+) -> None:
+    await _to_documents(chat)
+    await _album(chat, before, before, "a")
+    answer = await _album(chat, size, photos, "b")
+    assert answer.startswith(said), answer
+    assert "بـ١ " not in answer and "بـ٢ " not in answer, answer
+
+
+async def test_the_files_kept_in_english(chat: Chat) -> None:
+    await _to_documents(chat)
+    await chat.text("English")
+    await _album(chat, 9, 9, "a")
+    said = await _album(chat, 4, 4, "b")
+    assert said.startswith("Received 4 photos; only one of those photos was kept."), said
