@@ -21,6 +21,12 @@ a question, navigation, a courtesy, an officer waiting for an answer), they leav
 - with none, to the first question when it reads them as one of its choices («فرد»);
   otherwise the prompt answers them (no request number found in them; a miss, counted).
 
+A photo or file sent at a prompt goes to the draft waiting when the draft would keep it
+where it stands (its description or documents step, or before its service): it is kept,
+acknowledged and counted as there, an album too (review 11, §14: on WhatsApp, an album of
+two sent at «اكتب رقم الطلب» by a person at the documents step was told «وصلت الصورة، لكن
+هذه الخطوة لا تأخذ ملفات» and both photos were dropped).
+
 «ما عندي رقم» stays: the prompt advises (conversations.flows.status_prompt).
 
 A person coming back to a prompt (``/resume``: the terminal chat opened again) with a
@@ -34,8 +40,9 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from conversations.engine_parts import EngineParts
-from conversations.events import Choice, Reply, Text
+from conversations.events import Choice, Media, Reply, Text
 from conversations.flow import Ctx
+from conversations.flows.early_files import takes_early
 from conversations.flows.status_prompt import (
     PROMPT_STEPS,
     WAY_OUT,
@@ -47,7 +54,8 @@ from conversations.flows.status_prompt import (
     waiting_draft,
 )
 from conversations.reading import as_choice, own_options
-from conversations.state import replace_state
+from conversations.state import DialogueState, replace_state
+from conversations.stray_files import FILE_KINDS
 from conversations.understanding import plain_yes_or_no, understand_choice
 
 if TYPE_CHECKING:
@@ -81,6 +89,8 @@ class StatusExits(EngineParts):
         ctx, event, state = m.ctx, m.chosen, m.ctx.state
         if state.flow != "status" or state.step not in PROMPT_STEPS:
             return None
+        if isinstance(event, Media) and event.kind in FILE_KINDS and self._draft_takes_files(state):
+            return await self._files_to_draft(ctx, event)
         if not isinstance(event, Text):
             return None
         waiting = waiting_draft(state) is not None
@@ -94,6 +104,48 @@ class StatusExits(EngineParts):
         if state.step == "identity":
             return None  # a stranger's request: the step says what it needs
         return await self._words_to_first_question(ctx, event)
+
+    def _draft_takes_files(self, state: DialogueState) -> bool:
+        """Whether the draft put aside for the look-up would keep a photo or file sent now:
+        it waits at a step that takes files (its description or documents), or before its
+        service, where files are kept early (conversations.flows.early_files). Channels ask
+        it before downloading (:meth:`conversations.turns.Turns._wants_files`)."""
+        saved = waiting_draft(state)
+        if saved is None:
+            return False
+        draft = DialogueState(
+            flow=str(saved.get("flow")),
+            step=str(saved.get("step") or ""),
+            editing=bool(saved.get("editing")),
+        )
+        step = self.flow.steps.get(draft.step)
+        return (step is not None and step.takes_files) or takes_early(draft, self.flow.name)
+
+    async def _files_to_draft(self, ctx: Ctx, event: Media) -> list[Reply]:
+        """A photo or file sent at a look-up's prompt with a draft waiting that takes it
+        (review 11, §14): the draft comes back and takes it as if sent at its step, kept,
+        acknowledged and counted there (an album's count too: its later files reach the
+        draft's step directly), under a line saying where it went."""
+        _ = ctx.texts.gettext
+        state = ctx.state
+        replace_state(state, state.fresh_draft())
+        state.resume()
+        before = len(state.answers.get("attachments") or ())
+        replies = await self._read(state, event)
+        if len(state.answers.get("attachments") or ()) > before:
+            lead = _(
+                "That is not a request number, so I added what you sent to your request, which has not been sent yet:"
+            )
+        else:
+            # refused (too large, unreadable...): the step's answer says why
+            lead = _(
+                "That is not a request number, so I took it back to your request, which has not been sent yet:"
+            )
+        if not replies:
+            # the first file of an album answered after its last one (file_counts): the
+            # line now, the count then
+            return [Reply(lead)]
+        return [_led(lead, replies[0]), *replies[1:]]
 
     async def _words_to_draft(self, ctx: Ctx, event: Text) -> list[Reply]:
         _ = ctx.texts.gettext

@@ -257,6 +257,8 @@ class Turns(Routing, StoreOutage):
         if (step is not None and step.takes_files) or takes_early(state, self.flow.name):
             # before a service is chosen a file is kept for the request (early_files)
             return True
+        if at_number_prompt(state) and self._draft_takes_files(state):
+            return True  # the draft put aside for a look-up takes it (status_exits)
         if state.flow != self.flow.name and not at_number_prompt(state):
             return False
         ctx = Ctx(state, origin, self.catalogue, self.gateway, self.clock())
