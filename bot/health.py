@@ -8,12 +8,15 @@ and Prometheus.
   Valkey of ``make run`` (bot.embedded_redis) is this process's own child: once it has
   stopped and could not be started again, /healthz answers 503 naming ``redis``, so a
   supervisor restarts the process (whose start then says why in one line).
-- /readyz: Redis and the database each answer within a second, and the process is not
-  shutting down; otherwise 503 with the failing ones named in the body, so a load balancer
-  sends webhooks to another worker (an embedded server down for good is named as such). A staff group the bot cannot post to (removed, rights
-  taken away: bot.outbox.staff_group) is shown under ``staff_group`` with the setting or
-  right to change, but leaves the worker ready: residents are still served and the cards
-  wait, so taking every worker out of the balancer would only make things worse.
+- /readyz: Redis and the database each answer within a second, the staff group (when
+  configured) can be reached, and the process is not shutting down; otherwise 503 with
+  the failing ones named in the body, so a load balancer sends webhooks to another worker
+  (an embedded server down for good is named as such). The staff group: bot.staff_reach
+  (one ``getChat`` probe at most every TAWASUL_READY_STAFF_PROBE_S seconds across the
+  workers, and what the cards' deliveries learnt), shown under ``staff_group`` with the
+  setting or right to change and named ``staff_group: <condition>`` among the failing;
+  with TAWASUL_READY_STAFF_GROUP=report it is shown but leaves the worker ready, for an
+  operator who keeps WhatsApp served through a Telegram outage.
 - /metrics: bot.metrics in the Prometheus text format; the outbox figures are read from
   the database at each scrape.
 """
@@ -24,9 +27,9 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -43,6 +46,9 @@ from bot.metrics import (
     refresh_outbox,
 )
 
+if TYPE_CHECKING:
+    from bot.staff_reach import StaffReach
+
 log = logging.getLogger(__name__)
 
 #: How long a dependency may take to answer before the process is not ready.
@@ -58,8 +64,8 @@ class Health:
     #: channel -> its webhook queue depth now
     depths: dict[str, Callable[[], int]]
     draining: bool = False
-    #: the staff group's current problem (condition, detail, fix, since), None when fine
-    staff_problem: Callable[[], Awaitable[dict[str, str] | None]] | None = None
+    #: the staff group's reachability (None: no staff group configured)
+    staff: StaffReach | None = None
     #: open and overdue requests by department, read at a scrape (cached briefly)
     requests: RequestFigures | None = None
     #: when draining must be over (time.monotonic()), once a signal began it
@@ -77,6 +83,8 @@ def add_health(app: web.Application, health: Health) -> None:
 
     async def on_shutdown(app: web.Application) -> None:
         health.draining = True
+        if health.staff is not None:
+            await health.staff.close()
 
     app.on_shutdown.append(on_shutdown)
     app.router.add_get("/healthz", _healthz)
@@ -147,29 +155,36 @@ async def _readyz(request: web.Request) -> web.Response:
     if health.draining:
         return web.json_response({"ready": False, "failing": ["draining"]}, status=503)
     down = health.embedded_down()
-    results = await asyncio.gather(
+    # the three at once: a load balancer's check times out within a couple of seconds
+    redis, database, problem = await asyncio.gather(
         _answers("redis", asyncio.ensure_future(_redis_answers(health.redis))),
         _answers("database", asyncio.ensure_future(_database_answers(health.sessions))),
+        _staff_problem(health.staff),
     )
-    failing = [result for result in results if result is not None]
+    failing = [result for result in (redis, database) if result is not None]
     if down is not None:  # what is wrong, rather than what the ping ran into
         failing = [f"redis: {down}", *(f for f in failing if not f.startswith("redis:"))]
-    if failing:
-        log.warning("not ready: %s", "; ".join(failing))
-        return web.json_response({"ready": False, "failing": failing}, status=503)
-    body: dict[str, object] = {"ready": True}
-    if health.staff_problem is not None:
-        problem = await _staff_problem(health.staff_problem)
+    body: dict[str, object] = {}
+    # the staff group's verdict lives in Redis: with Redis away there is none to read
+    if health.staff is not None and not any(f.startswith("redis:") for f in failing):
         if problem is not None:
             body["staff_group"] = problem
-    return web.json_response(body)
+            if health.staff.required and problem.get("condition") != "unknown":
+                failing.append(f"staff_group: {problem.get('condition')}")
+    if failing:
+        log.warning("not ready: %s", "; ".join(failing))
+        return web.json_response({"ready": False, "failing": failing, **body}, status=503)
+    return web.json_response({"ready": True, **body})
 
 
-async def _staff_problem(
-    read: Callable[[], Awaitable[dict[str, str] | None]],
-) -> dict[str, str] | None:
+async def _staff_problem(staff: StaffReach | None) -> dict[str, str] | None:
+    """The staff group's problem, None when none is known (or no group is configured);
+    a probe of Telegram is waited for half the readiness bound at most, then goes on
+    alone (bot.staff_reach)."""
+    if staff is None:
+        return None
     try:
-        return await asyncio.wait_for(read(), READY_TIMEOUT_S)
+        return await asyncio.wait_for(staff.problem(READY_TIMEOUT_S / 2), READY_TIMEOUT_S)
     except Exception as exc:  # Redis answered the ping just before: say so, stay ready
         return {"condition": "unknown", "detail": type(exc).__name__}
 

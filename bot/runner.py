@@ -213,7 +213,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                     or settings.http_port_given
                     or sock is not None
                 ):
-                    web_runner = await start_web(services, telegram=hook, sock=sock)
+                    web_runner = await start_web(services, telegram=hook, sock=sock, bot=bot)
                 whatsapp = whatsapp_delivery(web_runner) if web_runner is not None else None
                 if whatsapp is not None:
                     # here, not at the top: pywa is not imported when WhatsApp is off

@@ -70,6 +70,13 @@ class Settings(SettingsChecks):
     # the weekly report (Sundays from 08:00 Riyadh time, the week's figures and chart) in
     # the staff group; off: only the daily digest and the warnings
     weekly_report: bool = True
+    # whether a staff group the bot cannot reach (removed, Telegram not answering) makes
+    # /readyz 503 ("required", as a dependency down) or is only shown in its body
+    # ("report": WhatsApp stays served through a Telegram outage); bot.staff_reach
+    ready_staff_group: Literal["required", "report"] = "required"
+    # seconds between two getChat probes of the staff group for /readyz, across every
+    # worker (the verdict is shared in Redis); a failed one is tried again within 5 s
+    ready_staff_probe_s: float = Field(default=30.0, ge=1, le=3600)
     log_level: str = "INFO"
     # "json": one JSON object a line (time, level, logger, message, extras) for collectors
     log_format: Literal["text", "json"] = "text"

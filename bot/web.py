@@ -18,8 +18,8 @@ from bot.app import Services
 from bot.channels.telegram_webhook import TelegramHook, add_telegram_webhook, telegram_queue
 from bot.health import Health, add_health
 from bot.metrics import RequestFigures
-from bot.outbox.staff_group import StaffGroupState
 from bot.redis_ha import replicas_to_wait
+from bot.staff_reach import StaffReach
 from bot.web_whatsapp import (
     DEFAULT_QUEUE_SIZE,
     DEFAULT_WORKERS,
@@ -35,6 +35,8 @@ from bot.web_whatsapp_work import Job, WorkItem
 from bot.webhook_journal import LEASE_S
 
 if TYPE_CHECKING:
+    from aiogram import Bot
+
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
     from bot.whatsapp_runtime import WhatsAppRuntime
 
@@ -84,12 +86,14 @@ def build_web_app(
     workers: int = DEFAULT_WORKERS,
     queue_size: int | None = None,
     lease_s: float = LEASE_S,
+    bot: Bot | None = None,
 ) -> web.Application:
     """The aiohttp application: ``GET /healthz``, ``/readyz`` and ``/metrics`` always
     (bot.health); ``POST /telegram/webhook`` when `telegram` is given; ``GET``/``POST
     /whatsapp/webhook`` when `whatsapp` is given or WhatsApp is configured in the
     settings (the runtime is then built on start-up and closed on clean-up). Each webhook
-    queues at most `queue_size` (TAWASUL_WEBHOOK_QUEUE_SIZE) updates."""
+    queues at most `queue_size` (TAWASUL_WEBHOOK_QUEUE_SIZE) updates. `bot` (by default
+    the webhook's) probes the staff group for /readyz (bot.staff_reach)."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     queue_size = queue_size or services.settings.webhook_queue_size
 
@@ -111,11 +115,19 @@ def build_web_app(
         tg_queue = telegram_queue(app)
         assert tg_queue is not None
         depths["telegram"] = tg_queue.qsize
-    staff = StaffGroupState(services.redis).problem if services.settings.staff_chat_id else None
+    settings = services.settings
+    staff = None
+    if settings.staff_chat_id:
+        staff = StaffReach(
+            services.redis,
+            bot if bot is not None else (telegram.bot if telegram is not None else None),
+            settings.staff_chat_id,
+            every_s=settings.ready_staff_probe_s,
+            mode=settings.ready_staff_group,
+        )
     figures = RequestFigures(services.sessions, services.engine.catalogue)
     add_health(
-        app,
-        Health(services.redis, services.sessions, depths, staff_problem=staff, requests=figures),
+        app, Health(services.redis, services.sessions, depths, staff=staff, requests=figures)
     )
     if whatsapp is None and not services.settings.whatsapp_enabled:
         return app
@@ -142,12 +154,14 @@ async def start_web(
     host: str | None = None,
     port: int | None = None,
     sock: socket.socket | None = None,
+    bot: Bot | None = None,
 ) -> web.AppRunner:
     """Serve :func:`build_web_app` on TAWASUL_HTTP_HOST:PORT, or on `sock`, a listening
     socket shared with other workers (bot.supervisor); clean up the returned runner to
-    stop (readiness turns 503 first, then the queues are drained)."""
+    stop (readiness turns 503 first, then the queues are drained). `bot` probes the
+    staff group for /readyz."""
     settings = services.settings
-    runner = web.AppRunner(build_web_app(services, telegram=telegram), access_log=None)
+    runner = web.AppRunner(build_web_app(services, telegram=telegram, bot=bot), access_log=None)
     await runner.setup()
     site: web.BaseSite
     if sock is not None:

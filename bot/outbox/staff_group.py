@@ -9,9 +9,9 @@ Deliveries repair what they can by themselves and record here what they learnt:
 - forum topics found deleted (a configured ``TAWASUL_STAFF_TOPIC_IDS`` entry that is gone
   is not used again; a new topic is created for its department);
 - the current problem, if any, that stops cards reaching the group, with the setting or
-  right to change: :meth:`StaffGroupState.problem` is what a readiness check reads
-  (there is no ``/readyz`` yet: the condition is kept in the Redis hash
-  ``tawasul:staff:health`` until then, and logged at ERROR when it starts).
+  right to change, kept in the Redis hash ``tawasul:staff:health`` and logged at ERROR
+  when it starts: :meth:`StaffGroupState.problem` is what ``/readyz`` reads, beside its
+  own ``getChat`` probe (bot.staff_reach).
 
 Nothing here is process memory: a worker that starts later, or another machine, knows
 the same.
@@ -54,6 +54,14 @@ _NO_RIGHTS: Final = (
 
 _PREFIX: Final = "tawasul:staff:"
 HEALTH_KEY: Final = _PREFIX + "health"
+#: Deletes the problem only if it is still the one named (a card may have reported
+#: another since the probe began).
+_CLEAR_IF: Final = """
+if redis.call('HGET', KEYS[1], 'condition') == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 def _str(value: bytes | str) -> str:
@@ -127,6 +135,13 @@ class StaffGroupState:
         if not raw:
             return None
         return {_str(k): _str(v) for k, v in raw.items()}
+
+    async def cleared(self, condition: str) -> None:
+        """The group answered a probe (bot.staff_reach) in a way that proves `condition`
+        over (the bot is in it again): forgotten, if it is still the current problem. The
+        waiting cards go out at their next try."""
+        if await self._redis.eval(_CLEAR_IF, 1, HEALTH_KEY, condition):
+            log.warning("the staff group answers again (%s is over)", condition)
 
     async def resolved(self) -> None:
         """A card reached the group: whatever was wrong is over."""

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from aiohttp import web
@@ -130,25 +131,40 @@ def _samples(text: str) -> dict[str, float]:
     return out
 
 
-async def test_readyz_shows_a_staff_group_the_bot_cannot_post_to_and_stays_ready(
-    tmp_path: Path, redis_url: str, redis_client: Redis
+@pytest.mark.parametrize("mode", ["required", "report"])
+async def test_readyz_names_a_staff_group_the_cards_cannot_reach(
+    tmp_path: Path, redis_url: str, redis_client: Redis, mode: Literal["required", "report"]
 ) -> None:
-    settings = Settings(data_dir=tmp_path, redis_url=redis_url, staff_chat_id=-1001234567890)
+    """What the cards' deliveries learnt (the bot's right to post taken away) makes the
+    worker not ready, naming staff_group (issue 11); with TAWASUL_READY_STAFF_GROUP=report
+    it is only shown and the worker stays ready. Before, 200 either way."""
+    settings = Settings(
+        data_dir=tmp_path,
+        redis_url=redis_url,
+        staff_chat_id=-1001234567890,
+        ready_staff_group=mode,
+    )
     async with build_services(settings) as services:
         app = build_web_app(services)
         async for c in serve(app):
             assert "staff_group" not in await (await c.get("/readyz")).json()
             state = StaffGroupState(services.redis)
-            await state.report("bot_removed", "Forbidden: bot was kicked", "add the bot back")
+            await state.report("no_rights", "Bad Request: not enough rights", "give it back")
             response = await c.get("/readyz")
-            # residents are still served: the worker stays in the balancer, the cards wait
-            assert response.status == 200
             body = await response.json()
-            assert body["ready"] is True
-            assert body["staff_group"]["condition"] == "bot_removed"
-            assert body["staff_group"]["fix"] == "add the bot back"
+            assert body["staff_group"]["condition"] == "no_rights"
+            assert body["staff_group"]["fix"] == "give it back"
+            if mode == "required":
+                assert response.status == 503
+                assert body["ready"] is False
+                assert body["failing"] == ["staff_group: no_rights"]
+            else:  # residents are still served: the worker stays in the balancer
+                assert response.status == 200
+                assert body["ready"] is True
             await state.resolved()
-            assert "staff_group" not in await (await c.get("/readyz")).json()
+            response = await c.get("/readyz")
+            assert response.status == 200
+            assert "staff_group" not in await response.json()
 
 
 async def _until(client: Client, path: str, status: int) -> None:

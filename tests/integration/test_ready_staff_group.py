@@ -1,0 +1,178 @@
+"""/readyz and the staff group (issue 11: «the staff group is reachable when configured;
+503 … with which one in the body»), on two workers sharing one Redis and one database,
+the Bot API stand-in playing Telegram. Before, /readyz stayed 200 whatever became of
+the group, and nothing asked Telegram.
+
+The probe (bot.staff_reach) is one getChat at most every TAWASUL_READY_STAFF_PROBE_S
+seconds for both workers together (1 s here), its verdict shared in Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+
+from bot.app import build_services
+from bot.channels.telegram import make_bot
+from bot.outbox.staff_group import StaffGroupState
+from bot.settings import Settings
+from bot.staff_reach import PROBE_KEY
+from bot.web import build_web_app
+from standins.telegram_botapi import TelegramBotAPIStandin
+
+Client = TestClient[web.Request, None]
+STAFF_CHAT = -1001234567890
+EVERY_S = 1.0
+
+
+class Workers:
+    """Two workers' web apps (their own Services and Bot) on one Redis and database."""
+
+    def __init__(self, api: TelegramBotAPIStandin, clients: list[Client]) -> None:
+        self.api = api
+        self.clients = clients
+
+    def probes(self) -> int:
+        return len(self.api.calls_for(STAFF_CHAT, "getChat"))
+
+    async def ready(self, which: int) -> tuple[int, dict[str, Any]]:
+        response = await self.clients[which].get("/readyz")
+        return response.status, await response.json()
+
+    async def until(self, which: int, status: int, within_s: float = 10.0) -> dict[str, Any]:
+        """Asks every 0.1 s, as a busy load balancer would, until `status`."""
+        async with asyncio.timeout(within_s):
+            while True:
+                got, body = await self.ready(which)
+                if got == status:
+                    return body
+                await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def workers(
+    request: pytest.FixtureRequest, tmp_path: Path, redis_url: str, redis_client: Redis
+) -> AsyncIterator[Workers]:
+    mode: Literal["required", "report"] = getattr(request, "param", "required")
+    settings = Settings(
+        data_dir=tmp_path,
+        redis_url=redis_url,
+        telegram_token=None,
+        staff_chat_id=STAFF_CHAT,
+        ready_staff_group=mode,
+        ready_staff_probe_s=EVERY_S,
+    )
+    async with TelegramBotAPIStandin() as api, AsyncExitStack() as stack:
+        clients = []
+        for _ in range(2):
+            services = await stack.enter_async_context(build_services(settings))
+            bot = make_bot(api.token, api.url)
+            stack.push_async_callback(bot.session.close)
+            server = await stack.enter_async_context(
+                TestServer(build_web_app(services, bot=bot), host="127.0.0.1")
+            )
+            clients.append(await stack.enter_async_context(Client(server)))
+        yield Workers(api, clients)
+
+
+async def test_both_workers_agree_on_one_probe_and_turn_503_naming_the_staff_group(
+    workers: Workers, redis_client: Redis
+) -> None:
+    # reachable: both ready, and Telegram asked once for both
+    assert (await workers.ready(0))[0] == 200
+    assert (await workers.ready(1))[0] == 200
+    for _ in range(5):
+        assert (await workers.ready(0))[0] == 200
+        assert (await workers.ready(1))[0] == 200
+    assert workers.probes() == 1
+
+    workers.api.remove_bot(STAFF_CHAT)  # an admin removes the bot from the group
+    body = await workers.until(0, 503)
+    assert body["ready"] is False
+    assert body["failing"] == ["staff_group: bot_removed"]
+    assert body["staff_group"]["condition"] == "bot_removed"
+    assert str(STAFF_CHAT) in body["staff_group"]["fix"]
+    asked = workers.probes()
+    # the other worker agrees at once, without asking Telegram again
+    status, other = await workers.ready(1)
+    assert status == 503 and other["failing"] == ["staff_group: bot_removed"]
+    assert workers.probes() == asked
+
+    # a whole busy load balancer for 3 s: one probe a second at most (failed ones too)
+    loop = asyncio.get_running_loop()
+    start, before = loop.time(), workers.probes()
+    while loop.time() - start < 3.0:
+        await asyncio.gather(workers.ready(0), workers.ready(1))
+        await asyncio.sleep(0.05)
+    assert workers.probes() - before <= 4
+
+    workers.api.add_bot(STAFF_CHAT)  # put back: both ready again within the interval
+    await workers.until(1, 200, within_s=5)
+    assert (await workers.ready(0))[0] == 200
+
+
+async def test_telegram_not_answering_fails_readiness_until_it_answers(
+    workers: Workers, redis_client: Redis
+) -> None:
+    """A Bot API answering 502 to the probe: unreachable; the next probe that gets an
+    answer makes both workers ready again (the failed verdict is re-probed within 5 s at
+    most, here within the 1 s interval)."""
+    assert (await workers.ready(0))[0] == 200
+    await redis_client.delete(PROBE_KEY)  # the next look probes
+    workers.api.fail_next("getChat", error_code=502, description="Bad Gateway")
+    body = await workers.until(1, 503)
+    assert body["failing"] == ["staff_group: telegram_unreachable"]
+    assert "TAWASUL_READY_STAFF_GROUP=report" in body["staff_group"]["fix"]
+    await workers.until(0, 200, within_s=5)
+    await workers.until(1, 200, within_s=5)
+
+
+async def test_a_429_to_the_probe_keeps_the_verdict_it_had(
+    workers: Workers, redis_client: Redis
+) -> None:
+    assert (await workers.ready(0))[0] == 200
+    await redis_client.delete(PROBE_KEY)
+    workers.api.fail_next("getChat", error_code=429, retry_after=1)
+    assert (await workers.ready(1))[0] == 200
+    assert workers.probes() == 2
+
+
+async def test_a_probe_that_gets_through_clears_what_getchat_proves_over(
+    workers: Workers, redis_client: Redis
+) -> None:
+    """A card refused while the bot was out of the group left «bot_removed» (bot.outbox.
+    staff_group); once getChat answers, the bot is back: ready again without waiting for
+    the card's next try, a minute later."""
+    state = StaffGroupState(redis_client)
+    await state.report("bot_removed", "Forbidden: bot was kicked", "add the bot back")
+    await redis_client.delete(PROBE_KEY)
+    await workers.until(0, 200, within_s=5)
+    assert await state.problem() is None
+    # a lost right to post is not something getChat sees: it stays until a card passes
+    await state.report("no_rights", "Bad Request: not enough rights", "give it back")
+    await redis_client.delete(PROBE_KEY)
+    status, body = await workers.ready(1)
+    assert status == 503 and body["failing"] == ["staff_group: no_rights"]
+
+
+@pytest.mark.parametrize("workers", ["report"], indirect=True)
+async def test_report_mode_keeps_the_workers_ready_and_says_why(workers: Workers) -> None:
+    """TAWASUL_READY_STAFF_GROUP=report: for an operator who keeps WhatsApp served while
+    Telegram is out, the group's problem is shown and the workers stay in the balancer."""
+    assert (await workers.ready(0))[0] == 200
+    workers.api.remove_bot(STAFF_CHAT)
+    async with asyncio.timeout(10):
+        while True:
+            status, body = await workers.ready(1)
+            assert status == 200 and body["ready"] is True
+            if "staff_group" in body:
+                break
+            await asyncio.sleep(0.1)
+    assert body["staff_group"]["condition"] == "bot_removed"
