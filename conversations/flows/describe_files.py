@@ -10,10 +10,12 @@ from conversations.flows.description_text import describe, says_done
 from conversations.flows.draft_files import (
     album_fresh,
     album_once,
+    count_album_file,
     file_refusal,
     past_the_limit,
     take_file,
 )
+from conversations.flows.file_counts import counted
 from conversations.store_outage import file_kept
 from domain.attachments import MAX_FILES
 
@@ -26,6 +28,9 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
     over = None
     if reason is None:
         file_kept(ctx.state)
+    if counted(event):
+        return _album_file(ctx, event, reason)
+    if reason is None:
         # an album past the limit says what was kept, once (before album_once marks it)
         over = past_the_limit(ctx, event) if album_fresh(ctx, event.album_id) else None
     refusal = None if reason is None else file_refusal(ctx, reason)
@@ -70,6 +75,47 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
             "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."
         )
     )
+
+
+#: The draft's answers key of the words sent as the caption of a counted album's file at
+#: the description step, by album id: the description once the album is whole.
+_ALBUM_WORDS = "album_words"
+
+
+def _album_file(ctx: Ctx, event: Media, reason: str | None) -> Outcome:
+    """One file of a counted album (WhatsApp's, Telegram's, the terminal's) at the
+    description step: one answer after its last file, with what was kept and what was a
+    repeat, then the description's question, or the caption as the description.
+
+    Found in session 11: an album of a photo sent before and a new one got «أرسلت هذا الملف
+    من قبل» at the repeat's turn and nothing at the new photo's (the album was answered),
+    so the person was never told the new photo was kept."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    caption = (event.caption or "").strip()
+    words: dict[str, str] = answers.setdefault(_ALBUM_WORDS, {})
+    if caption and not says_done(caption):
+        # the first caption of the album is its description; the others stay with their files
+        words.setdefault(str(event.album_id), caption)
+    said, last = count_album_file(ctx, event, reason, early=True)
+    if not last:
+        if not words:
+            del answers[_ALBUM_WORDS]
+        return Stay(said)
+    caption = words.pop(str(event.album_id), "")
+    if not words:
+        del answers[_ALBUM_WORDS]
+    if caption:
+        outcome = describe(ctx, caption)
+        if isinstance(outcome, Next):
+            return Next(outcome.step, (_("Your description is saved."), *said, *outcome.say))
+        if isinstance(outcome, Retry):
+            return Retry("\n".join([*said, outcome.hint]))
+        return outcome
+    describe_it = _(
+        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
+    )
+    return Retry("\n".join([*said, describe_it]))
 
 
 def _file_line(ctx: Ctx, reason: str) -> str:

@@ -119,14 +119,22 @@ def past_the_limit(ctx: Ctx, event: Media) -> str | None:
 
 def answer_counted(ctx: Ctx, event: Media, reason: str | None, *, early: bool) -> tuple[str, ...]:
     """What is said for one file of a counted album (conversations.flows.file_counts.
-    counted: WhatsApp's, the terminal's), taken into the draft or refused for ``reason``,
-    by the documents step or, ``early``, by the first questions: after the album's last
-    file, once, what was kept, repeated or past the limit (file_counts.album_counted);
-    before that, a refusal of another kind (a file too large...) once for the album, and
-    the limit only when the draft was full before the album came.
+    counted: WhatsApp's, Telegram's, the terminal's), taken into the draft or refused for
+    ``reason``, by the documents step or, ``early``, by the first questions: after the
+    album's last file, once, what was kept, repeated or past the limit
+    (file_counts.album_counted); before that, a refusal of another kind (a file too
+    large...) once for the album, and the limit only when the draft was full before the
+    album came.
 
     Found by tester 10b: a photo sent again within a WhatsApp album of two got «أرسلت هذا
     الملف من قبل…» at its own turn and «وصلتني صورتان» at the other's."""
+    return count_album_file(ctx, event, reason, early=early)[0]
+
+
+def count_album_file(
+    ctx: Ctx, event: Media, reason: str | None, *, early: bool
+) -> tuple[tuple[str, ...], bool]:
+    """:func:`answer_counted`'s lines, and whether ``event`` was its album's last file."""
     tag = "kept-early" if early else "ok"
     said: list[str] = []
     told = reason == "duplicate" or (reason == "count" and album_kept(ctx, event.album_id) > 0)
@@ -136,4 +144,4 @@ def answer_counted(ctx: Ctx, event: Media, reason: str | None, *, early: bool) -
     if count is not None and album_once(ctx, event.album_id, tag):
         answer = album_counted_early(ctx, count) if early else album_counted(ctx, count)
         said += [answer] if answer else []
-    return tuple(said)
+    return tuple(said), count is not None

@@ -75,9 +75,11 @@ class Workers:
 
 
 @asynccontextmanager
-async def _workers(tmp_path: Path, redis_url: str, db_url: str | None) -> AsyncIterator[Workers]:
-    """Two workers at MONA's documents step (SQLite in the data directory when ``db_url``
-    is None)."""
+async def _workers(
+    tmp_path: Path, redis_url: str, db_url: str | None, *, described: bool = True
+) -> AsyncIterator[Workers]:
+    """Two workers at MONA's documents step, or at the description step when not
+    ``described`` (SQLite in the data directory when ``db_url`` is None)."""
     async with (
         GraphAPIStandin() as graph,
         build_services(settings_for(tmp_path, redis_url, graph, database_url=db_url)) as services,
@@ -100,13 +102,21 @@ async def _workers(tmp_path: Path, redis_url: str, db_url: str | None) -> AsyncI
         await workers.say(p.list_reply(MONA, "s:iqama_renew", "1. تجديد هوية مقيم"))
         await workers.say(p.button_reply(MONA, "q:inside", "داخل المملكة"))
         await workers.say(p.text(MONA, "2000000006"))
-        await workers.say(p.text(MONA, DESCRIPTION), worker=1)
+        if described:
+            await workers.say(p.text(MONA, DESCRIPTION), worker=1)
         yield workers
 
 
 @pytest.fixture
 async def w(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Workers]:
     async with _workers(tmp_path, redis_url, None) as workers:
+        yield workers
+
+
+@pytest.fixture
+async def w_describe(tmp_path: Path, redis_url: str, redis_client: Redis) -> AsyncIterator[Workers]:
+    """Two workers at MONA's description step."""
+    async with _workers(tmp_path, redis_url, None, described=False) as workers:
         yield workers
 
 
@@ -196,3 +206,26 @@ async def test_one_photo_twice_in_an_album_over_two_workers_was_not_sent_before(
     ], said
     await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
     assert "المرفقات: ملف واحد" in w.texts()[-1]
+
+
+async def test_a_repeat_and_a_new_photo_at_the_description_over_two_workers(
+    w_describe: Workers,
+) -> None:
+    """Session 11 (helpers' own not done): at the description step, an album of a photo
+    sent before and a new one got «أرسلت هذا الملف من قبل…» at the repeat's turn and nothing
+    at the new photo's. The album's two calls go to the two workers; one answer says both,
+    then asks for the description."""
+    w = w_describe
+    await w.say(w.photo(1))
+    before = len(w.texts())
+    await w.post(0, w.photo(1))
+    await w.post(1, w.photo(2))
+    await w.settle()
+    said = w.texts()[before:]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "احتفظتُ بصورة جديدة لطلبك. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
+    ), said
+    assert "يُرجى وصف طلبك بالكلمات" in said[0], said
+    await w.say(w.payloads.text(MONA, DESCRIPTION), worker=1)
+    assert "أرسلت ملفين لهذا الطلب من قبل" in w.texts()[-1], w.texts()[-1]
