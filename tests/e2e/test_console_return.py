@@ -68,7 +68,7 @@ def test_a_block_holds_in_the_terminal(redis_url: str, tmp_path: Path) -> None:
     out = chat.close()
     after = clean_input(out[seen:])
     assert number not in after and BLOCKED not in after and "الحالة" not in after
-    assert "فضلًا اكتب إجابتك" not in after, after
+    assert "يُرجى كتابة إجابتك" not in after, after
     assert _goodbye(out).startswith("مع السلامة")
 
 

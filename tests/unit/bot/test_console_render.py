@@ -103,9 +103,9 @@ async def test_an_empty_line_after_a_retry_gets_one_prompt(tmp_path: Path) -> No
     lines = io.StringIO("/start\n٩\n\n")
     await chat(engine.handle, MediaStore(tmp_path), stdin=lines, stdout=out)
     printed = out.getvalue().split("مع السلامة")[0]
-    assert "فضلًا اكتب إجابتك" not in printed, printed
+    assert "يُرجى كتابة إجابتك" not in printed, printed
     # the retry, then the same once more for the empty line, with its numbered options
-    assert printed.count("فضلًا اختر واحدًا من ٤ خيارات") == 2, printed
+    assert printed.count("يُرجى اختيار واحد من ٤ خيارات") == 2, printed
     assert printed.rstrip().endswith("• إلغاء"), printed
 
 
@@ -207,4 +207,4 @@ async def test_a_blocked_persons_empty_line_gets_the_blocks_answer(tmp_path: Pat
     shown = out.getvalue()
     assert len(screened) == 4  # every line, empty or not, was screened
     assert shown.count("لم تعد رسائلك") == 1  # the one notice, then nothing
-    assert "فضلًا اكتب إجابتك" not in shown and "لا يوجد ملف" not in shown, shown
+    assert "يُرجى كتابة إجابتك" not in shown and "لا يوجد ملف" not in shown, shown

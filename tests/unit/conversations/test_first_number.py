@@ -19,7 +19,7 @@ async def test_an_identity_number_first_is_kept_and_not_asked_again(
         await chat.command(opening)
     await chat.text(typed)
     assert "احتفظتُ برقم الهوية" in chat.said and "2******006" in chat.said
-    assert "اختر أحد الخيارين" not in chat.said
+    assert "اختيار أحد الخيارين" not in chat.said
     assert "ما الخدمة التي تحتاجها؟" in chat.said  # the service is asked for next
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
@@ -53,8 +53,8 @@ async def test_choose_one_counts_the_options_shown(chat: Chat) -> None:
     await chat.command("start")
     await chat.text("مدري")
     assert chat.choice_ids[:4] == ["ind", "est", "status", "faq"]
-    assert "اختر أحد الخيارين" not in chat.said
-    assert "واحدًا من ٤ خيارات" in chat.said and "«أسئلة شائعة»" in chat.said
+    assert "اختيار أحد الخيارين" not in chat.said
+    assert "واحد من ٤ خيارات" in chat.said and "«أسئلة شائعة»" in chat.said
 
 
 async def test_an_establishment_number_first_files_as_that_establishment(

@@ -51,4 +51,4 @@ async def test_as_the_first_message(chat: Chat, typed: str) -> None:
     await chat.command("start")
     await chat.text(typed)
     assert LETTER_LINE in chat.said
-    assert "فضلًا اختر" not in chat.said and "ind" in chat.choice_ids
+    assert "يُرجى اختيار" not in chat.said and "ind" in chat.choice_ids

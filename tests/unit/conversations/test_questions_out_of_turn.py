@@ -81,7 +81,10 @@ async def test_a_refusal_is_not_given_from_a_guess_at_one_word() -> None:
     chat, _gateway = _chat()
     await _back_at_where(chat)
     await chat.text("ثاني")  # near «شخص آخر»'s words, but not its label
-    assert REFUSED not in chat.said and f"ولتغيير إجابتك عن «{FOR_WHOM}» اختر «رجوع»" in chat.said
+    assert (
+        REFUSED not in chat.said
+        and f"ويمكنك تغيير إجابتك عن «{FOR_WHOM}» باختيار «رجوع»" in chat.said
+    )
     assert "q:inside" in chat.choice_ids
 
 
@@ -105,7 +108,7 @@ async def test_words_no_question_takes_name_the_question_and_the_way_back() -> N
     await chat.text("مدري والله")
     assert NOT_UNDERSTOOD in chat.said
     assert f"السؤال الآن: «{WHERE}»" in chat.said
-    assert f"ولتغيير إجابتك عن «{FOR_WHOM}» اختر «رجوع»" in chat.said
+    assert f"ويمكنك تغيير إجابتك عن «{FOR_WHOM}» باختيار «رجوع»" in chat.said
 
 
 @pytest.mark.parametrize("typed", ["لاخوي", "لأخي", "لوالدتي", "لزوجتي", "زوجتي", "لأمي"])
