@@ -47,9 +47,10 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
     landline ``/contact 0412345678`` at the identity step were both told «لا أحتاج إلى رقم
     جوال في هذه الخطوة», while ``/contact 00201001234567`` at the identity step was kept.
     Now a number that is not a mobile is said to be none, with what a mobile looks like
-    (intake_phone.mobile_problem), at every step, and a mobile given after the phone step
-    changes the request's contact number, named back (as a mobile typed alone at the
-    description does, phone_in_words.phone_in_words_steps)."""
+    (intake_phone.mobile_problem), at every step, and the person's own mobile given after
+    the phone step changes the request's contact number, named back (as a mobile typed
+    alone at the description does, phone_in_words.phone_in_words_steps); someone else's
+    card there changes nothing, and the person is told how to give it (review 11, §13)."""
     state = ctx.state
     if state.step in BEFORE_PHONE and not state.editing:
         return _kept_early(ctx, event)
@@ -87,9 +88,12 @@ def _kept_early(ctx: Ctx, event: Contact) -> str | None:
 
 
 def _changed(ctx: Ctx, event: Contact) -> str | None:
-    """A number shared once the request has its mobile: the new one, as the phone step
-    asked again would take it (intake_phone: a typed or carded mobile is not verified
-    where the channel cannot vouch for it; the terminal's and the account's own are)."""
+    """A number shared once the request has its mobile: the new one when it is the
+    person's own (the account's card, the WhatsApp number itself, the terminal's
+    ``/contact``), as the phone step asked again would take it; anyone else's card is not
+    taken, and the person is told how to give it if they mean it (review 11, §13: on
+    WhatsApp a sponsor's card shared at the documents replaced the request's mobile, while
+    Telegram refused it)."""
     _ = ctx.texts.gettext
     origin, answers = ctx.origin, ctx.state.answers
     kept = str(answers["phone"])
@@ -107,7 +111,10 @@ def _changed(ctx: Ctx, event: Contact) -> str | None:
         return _("%(number)s is already the mobile number of your request.") % {
             "number": isolate(phone)
         }
-    verified = own_account or origin.phone_typed
+    vouched = phone == _vouched(ctx)
+    if not (event.is_own or vouched):
+        return _not_taken(ctx, phone, kept)
+    verified = own_account or origin.phone_typed or vouched
     answers["phone"], answers["phone_verified"] = phone, verified
     if verified:
         said = _("I have saved %(number)s as the mobile number of your request.")
@@ -116,6 +123,43 @@ def _changed(ctx: Ctx, event: Contact) -> str | None:
             "I have saved %(number)s as the mobile number of your request. The officer will see it as not verified."
         )
     return said % {"number": isolate(phone)}
+
+
+def _vouched(ctx: Ctx) -> str | None:
+    """The number the channel vouches for (WhatsApp's), normalised; None without one."""
+    vouched = ctx.origin.vouched_phone
+    try:
+        return normalise_phone(vouched) if vouched else None
+    except InvalidPhoneNumber:
+        return None
+
+
+def _not_taken(ctx: Ctx, card: str, kept: str) -> str:
+    """Why a contact card that is not the person's own did not become the request's
+    mobile (people share a sponsor's or an office's card as information), and how to
+    make it so if they mean it: typed where a typed mobile is taken, else from the
+    summary's «Change the mobile number»."""
+    _ = ctx.texts.gettext
+    numbers = {"card": isolate(card), "number": isolate(kept)}
+    if ctx.origin.vouched_phone is not None:
+        said = _(
+            "This contact card is not your number on %(channel)s, so I have not made it the mobile number of your request, which stays %(number)s."
+        ) % {**numbers, "channel": channel_name(ctx)}
+    else:
+        # a hidden number: nothing tells whose the card is
+        said = (
+            _(
+                "A contact card does not tell me whose number it is, so I have not made %(card)s the mobile number of your request, which stays %(number)s."
+            )
+            % numbers
+        )
+    if ctx.state.step in ("description", "attachments"):
+        how = _("If you want to be contacted on %(card)s instead, type it here as a message.")
+    else:
+        how = _(
+            "If you want to be contacted on %(card)s instead, choose «Change the mobile number» at the summary and type it."
+        )
+    return f"{said} {how % numbers}"
 
 
 def past_phone(answer: Answer) -> Answer:

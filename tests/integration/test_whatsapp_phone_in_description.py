@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
@@ -71,3 +72,43 @@ async def test_a_mobile_typed_at_the_description_is_the_new_contact_number(w: Wo
         [request] = list(await session.scalars(select(Request)))
     assert (request.phone, request.phone_verified) == ("+201001234567", False)
     assert request.description == DESCRIPTION
+
+
+async def test_someone_elses_card_is_not_the_new_contact_number(w: Workers) -> None:
+    """Review 11, §13: a sponsor's card shared at the description, the documents or the
+    summary replaced the request's mobile on WhatsApp, while Telegram refused it. Real
+    contact-card payloads (another person's wa_id, then MONA's own), on either worker."""
+    p = w.payloads
+    await w.say(p.text(MONA, "مرحبا"))
+    await w.say(p.button_reply(MONA, "ind", "فرد"), worker=1)
+    await w.say(p.text(MONA, "ابي اجدد اقامتي"))
+    await w.say(p.list_reply(MONA, "s:iqama_renew", "1. تجديد هوية مقيم"), worker=1)
+    await w.say(p.button_reply(MONA, "q:inside", "داخل المملكة"))
+    await w.say(p.text(MONA, "2000000006"), worker=1)
+
+    def sponsor() -> dict[str, Any]:
+        return p.contact_card(MONA, "+20 100 123 4567", wa_id="201001234567")
+
+    before = len(w.texts())
+    await w.say(sponsor(), worker=0)
+    said = w.texts()[before:]
+    assert len(said) == 1 and said[0].startswith(
+        "بطاقة الاتصال هذه ليست لرقمك في واتساب، لذلك لم أعتمدها رقمًا للتواصل معك في هذا الطلب،"
+        " ويبقى رقم الجوال المسجّل في طلبك \u2068+966501234567\u2069. وإن أردت أن نتواصل معك على"
+        " \u2068+201001234567\u2069 بدلًا منه، فاكتبه هنا في رسالة.\n"
+    ), said
+    # her own card, on the other worker: the number the request already has
+    await w.say(p.contact_card(MONA, "+966 50 123 4567", wa_id=MONA.wa_id), worker=1)
+    assert w.texts()[-1].startswith("\u2068+966501234567\u2069 هو رقم الجوال المسجّل في طلبك.")
+    await w.say(p.text(MONA, DESCRIPTION), worker=1)
+    await w.say(w.photo(1), worker=0)
+    await w.say(p.button_reply(MONA, "done", "تم"), worker=1)
+    before = len(w.texts())
+    await w.say(sponsor(), worker=0)  # at the summary: changed from there if meant
+    said = "\n".join(w.texts()[before:])
+    assert "فاختر «تعديل رقم الجوال» من ملخص الطلب واكتبه هناك." in said, said
+    assert "الجوال: \u2066+966501234567\u2069" in said and "غير موثّق" not in said, said
+    await w.say(p.button_reply(MONA, "confirm", "تأكيد وإرسال"), worker=1)
+    async with w.services.sessions() as session:
+        [request] = list(await session.scalars(select(Request)))
+    assert (request.phone, request.phone_verified) == ("+966501234567", True)

@@ -11,7 +11,7 @@ import pytest
 
 from conversations.engine import Engine
 
-from .fakes import Chat, MemoryGateway, TerminalChat
+from .fakes import Chat, MemoryGateway, TerminalChat, WhatsAppChat
 from .test_intake import DESCRIPTION, RESIDENT
 from .test_phone_foreign import LANDLINE, WA_NUMBER, WRONG, VouchedChat, _engine, _to_phone
 
@@ -117,21 +117,103 @@ async def test_on_telegram_the_accounts_number_changes_it_and_another_persons_do
     assert (state.answers["phone"], state.answers["phone_verified"]) == ("+966551234567", True)
 
 
-async def test_on_whatsapp_a_card_of_another_mobile_is_taken_as_not_verified(
+NOT_YOURS_WA = (
+    "بطاقة الاتصال هذه ليست لرقمك في واتساب، لذلك لم أعتمدها رقمًا للتواصل معك في هذا الطلب"
+)
+NOT_KNOWN = "لا تُبيّن لي بطاقة الاتصال صاحبَ الرقم، لذلك لم أعتمد"
+TYPE_IT = "وإن أردت أن نتواصل معك على \u2068+201001234567\u2069 بدلًا منه، فاكتبه هنا في رسالة."
+FROM_SUMMARY = "بدلًا منه، فاختر «تعديل رقم الجوال» من ملخص الطلب واكتبه هناك."
+
+
+async def test_on_whatsapp_someone_elses_card_after_the_phone_step_is_not_taken(
     gateway: MemoryGateway,
 ) -> None:
+    """Review 11, §13: a sponsor's or an office's card shared as information at the
+    description, the documents or the summary replaced the request's mobile on WhatsApp
+    («سجّلتُ الرقم …»), while Telegram refused it. Now it is not taken on either, and the
+    person is told how to give it if they mean it."""
     engine = _engine(gateway)
     chat = VouchedChat(engine.handle)
     await _to_phone(chat)
     await chat.contact(WA_NUMBER)
-    await chat.contact("+201001234567", own=False)
-    assert chat.said.startswith("سجّلتُ الرقم \u2068+201001234567\u2069"), chat.said
-    assert "غير موثّق" in chat.said
+    kept = f"ويبقى رقم الجوال المسجّل في طلبك \u2068{WA_NUMBER}\u2069."
+    await chat.contact("+201001234567", own=False)  # at the description
+    assert chat.said.startswith(f"{NOT_YOURS_WA}، {kept} {TYPE_IT}"), chat.said
+    assert "سجّلتُ الرقم" not in chat.said and "صِف طلبك بكلماتك" in chat.said
+    state = await engine.store.load("test", "u1")
+    assert (state.step, state.answers["phone"], state.answers["phone_verified"]) == (
+        "description",
+        WA_NUMBER,
+        True,
+    )
+    await chat.text(DESCRIPTION)
+    await chat.contact("+201001234567", own=False)  # at the documents
+    assert chat.said.startswith(NOT_YOURS_WA) and TYPE_IT in chat.said, chat.said
+    await chat.media()
+    await chat.tap("done")
+    await chat.contact("+201001234567", own=False)  # at the summary: typed there is no number
+    assert chat.said.startswith(NOT_YOURS_WA) and FROM_SUMMARY in chat.said, chat.said
+    assert f"\u2066{WA_NUMBER}\u2069" in chat.said and "غير موثّق" not in chat.said
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert (filed.phone, filed.phone_verified) == (WA_NUMBER, True)
+
+
+async def test_on_whatsapp_a_card_of_the_persons_own_number_is_theirs(
+    gateway: MemoryGateway,
+) -> None:
+    """The person's own card (WhatsApp ties it to the sender, or it carries the WhatsApp
+    number itself) is theirs: the same number is named, and after another mobile was typed
+    it brings the WhatsApp number back, verified. A mobile typed alone is still taken."""
+    engine = _engine(gateway)
+    chat = VouchedChat(engine.handle)
+    await _to_phone(chat)
+    await chat.contact(WA_NUMBER)
+    await chat.contact(WA_NUMBER, own=False)  # a card with no wa_id, of the WhatsApp number
+    assert chat.said.startswith(f"\u2068{WA_NUMBER}\u2069 هو رقم الجوال المسجّل في طلبك."), chat.said
+    await chat.text("+20 100 123 4567")  # typed: taken, not verified, as before
     state = await engine.store.load("test", "u1")
     assert (state.answers["phone"], state.answers["phone_verified"]) == ("+201001234567", False)
-    await chat.contact(WA_NUMBER)  # the WhatsApp number itself: verified again
+    await chat.contact(WA_NUMBER, own=False)
+    assert chat.said.startswith(f"سجّلتُ الرقم \u2068{WA_NUMBER}\u2069 رقمًا للتواصل معك"), chat.said
     state = await engine.store.load("test", "u1")
     assert (state.answers["phone"], state.answers["phone_verified"]) == (WA_NUMBER, True)
+
+
+async def test_on_whatsapp_with_a_hidden_number_a_card_after_the_phone_step_is_not_taken(
+    engine: Engine,
+) -> None:
+    """Where WhatsApp gives no number (a username), a card cannot be told the person's:
+    after the phone step it changes nothing; the number typed is taken, as before."""
+    chat = WhatsAppChat(engine.handle)
+    await _to_phone(chat)
+    await chat.text("0501234567")
+    await chat.contact("+201001234567", own=False)
+    assert chat.said.startswith(NOT_KNOWN) and TYPE_IT in chat.said, chat.said
+    assert "\u2068+966501234567\u2069" in chat.said
+    state = await engine.store.load("test", "u1")
+    assert state.answers["phone"] == "+966501234567"
+    await chat.text("+201001234567")
+    state = await engine.store.load("test", "u1")
+    assert (state.answers["phone"], state.answers["phone_verified"]) == ("+201001234567", False)
+
+
+async def test_on_whatsapp_in_english(gateway: MemoryGateway) -> None:
+    chat = VouchedChat(_engine(gateway).handle)
+    await chat.command("start")
+    await chat.text("English")
+    await chat.tap("ind")
+    await chat.text("renew my iqama")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text(RESIDENT)
+    await chat.contact(WA_NUMBER)
+    await chat.contact("+201001234567", own=False)
+    assert chat.said.startswith(
+        "This contact card is not your number on WhatsApp, so I have not made it the mobile"
+        f" number of your request, which stays \u2068{WA_NUMBER}\u2069. If you want to be"
+        " contacted on \u2068+201001234567\u2069 instead, type it here as a message."
+    ), chat.said
 
 
 async def test_in_english(engine: Engine) -> None:
