@@ -95,7 +95,7 @@ async def test_someone_elses_card_is_not_the_new_contact_number(w: Workers) -> N
     assert len(said) == 1 and said[0].startswith(
         "بطاقة الاتصال هذه ليست لرقمك في واتساب، لذلك لم أعتمدها رقمًا للتواصل معك في هذا الطلب،"
         " ويبقى رقم الجوال المسجّل في طلبك \u2068+966501234567\u2069. وإن أردت أن نتواصل معك على"
-        " \u2068+201001234567\u2069 بدلًا منه، فاكتبه هنا في رسالة.\n"
+        " \u2068+201001234567\u2069 بدلًا منه، فيمكنك كتابته هنا في رسالة.\n"
     ), said
     # her own card, on the other worker: the number the request already has
     await w.say(p.contact_card(MONA, "+966 50 123 4567", wa_id=MONA.wa_id), worker=1)
@@ -106,7 +106,7 @@ async def test_someone_elses_card_is_not_the_new_contact_number(w: Workers) -> N
     before = len(w.texts())
     await w.say(sponsor(), worker=0)  # at the summary: changed from there if meant
     said = "\n".join(w.texts()[before:])
-    assert "فاختر «تعديل رقم الجوال» من ملخص الطلب واكتبه هناك." in said, said
+    assert "فيمكنك اختيار «تعديل رقم الجوال» من ملخص الطلب وكتابته هناك." in said, said
     assert "الجوال: \u2066+966501234567\u2069" in said and "غير موثّق" not in said, said
     await w.say(p.button_reply(MONA, "confirm", "تأكيد وإرسال"), worker=1)
     async with w.services.sessions() as session:
