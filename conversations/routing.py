@@ -26,6 +26,7 @@ from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.flows.status_lookup import number_after_answer
+from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
@@ -148,7 +149,10 @@ class Routing(
         """Sets the option a typed message names (its number, label or other words); asks
         which one when the words fit several."""
         state = m.ctx.state
-        chosen = as_choice(m.event, state.offered, numbers=not m.free_text)
+        # «الاول», «اخر واحد» at the status list: its rows, before any other reading
+        chosen = listed_choice(state, m.event) or as_choice(
+            m.event, state.offered, numbers=not m.free_text
+        )
         if isinstance(chosen, Text) and not m.free_text and self._reads_choices(m.ctx, chosen):
             understood = understand_choice(chosen.text, own_options(state.offered))
             if understood is not None and understood.chosen is not None:

@@ -22,6 +22,7 @@ from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, 
 from conversations.flows.status_answer import render_status
 from conversations.flows.status_identity import answer_identity, ask_identity
 from conversations.flows.status_lookup import ask_number, lookup
+from conversations.flows.status_ordinals import BEYOND
 from conversations.flows.status_prompt import (
     counted,
     no_number_advice,
@@ -105,9 +106,22 @@ async def answer_pick(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) ->
         return await lookup(ctx, event.id[2:], limiter)
     if isinstance(event, Choice) and event.id == "other":
         return Next("number")
+    if isinstance(event, Choice) and event.id.startswith(BEYOND):
+        # «الثالث» with two listed (status_ordinals): how many there are, and the list
+        return counted(ctx, Retry(_beyond_the_list(ctx)))
     if isinstance(event, Text):
         return counted(ctx, await _typed(ctx, event.text, limiter))
     return counted(ctx, Retry(_("Please choose a request, or type its number.")))
+
+
+def _beyond_the_list(ctx: Ctx) -> str:
+    """An ordinal past the rows listed («الثالث» with two): how many there are."""
+    listed = len(ctx.state.answers.get("mine") or ())
+    return ctx.texts.ngettext(
+        "The list has only %(count)d request. Choose it, or type another request number.",
+        "The list has only %(count)d requests. Choose one of them, or type another request number.",
+        listed,
+    ) % {"count": listed}
 
 
 async def answer_number(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) -> Outcome:
