@@ -24,6 +24,10 @@ and the sharing is done here:
   and the last process to leave shuts it down: at exit each process counts the clients
   that are not its own (its connections carry its name) nor of a process that has left
   already, and stops the server only when there are none (``EmbeddedRedis.leave``);
+- a server still loading a large append-only file answers ``-LOADING``: it is alive, and
+  is waited for (up to :data:`LOAD_TIMEOUT_S`, said once in the log), by the process that
+  started it and by one joining it, never killed nor doubled; only a server that gives no
+  sign at all for :data:`START_TIMEOUT_S` is taken as hung;
 - a server that dies while processes use it (killed, out of memory) is started again by
   the first of them to notice (``EmbeddedRedis.tend``, under the same lock, so once); it
   reads back its append-only file, so the dialogues survive with at most the last second
@@ -52,6 +56,7 @@ from bot.embedded_redis_os import locked as _locked
 from bot.embedded_redis_os import locked_async as _locked_async
 from bot.embedded_redis_os import named_connection
 from bot.embedded_redis_os import process_alive as _process_alive
+from bot.embedded_redis_os import state as _state
 from bot.embedded_redis_os import tail as _tail
 
 log = logging.getLogger(__name__)
@@ -60,7 +65,15 @@ SOCKET = "redis.sock"
 LOCK = embedded_redis_os.LOCK
 LOG = "redis.log"
 PIDFILE = "server.pid"
+#: How long a server may give no sign of life at all (no answer to PING, not even
+#: ``-LOADING``) before it is taken as hung: one started here is then killed.
 START_TIMEOUT_S = 15.0
+#: How long a server that answers ``-LOADING`` (alive, reading back a large append-only
+#: file: many drafts, a slow disk) is waited for, by the process that started it and by
+#: one joining it: 10 minutes. Past it start-up fails with one line saying so, and the
+#: server is left to finish (never killed: it would only start loading again); the next
+#: start joins it.
+LOAD_TIMEOUT_S = 600.0
 #: The key by which a process that has left the server to others says so (its client name
 #: follows), and how long it is kept (seconds): its connections close within moments.
 LEFT_PREFIX = "tawasul:embedded:left:"
@@ -126,8 +139,9 @@ class EmbeddedRedis:
         """Starts the server unless one already answers or is still starting (its pid in
         ``server.pid`` alive); True when this call started it. Either way this process's
         anchor connection is open when it returns (see the module's docstring). Blocking
-        (up to :data:`START_TIMEOUT_S`, twice when a live server dies as it is waited
-        for); raises :class:`EmbeddedRedisError`."""
+        (up to :data:`START_TIMEOUT_S` of silence, twice when a live server dies as it is
+        waited for, and up to :data:`LOAD_TIMEOUT_S` while it loads its files); raises
+        :class:`EmbeddedRedisError`."""
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o700)
         with _locked(self.directory):
@@ -143,18 +157,19 @@ class EmbeddedRedis:
         """Under the lock, the socket not answering: waits for the server ``server.pid``
         names while it lives (starting, loading its files); True once it answers, False
         when there is none or it has died (start one). Raises :class:`EmbeddedRedisError`
-        when it lives and does not answer within :data:`START_TIMEOUT_S` (stopped, hung):
-        a second server beside it would write the same append-only file."""
+        when it lives and gives no sign for :data:`START_TIMEOUT_S` (stopped, hung), or
+        still loads after :data:`LOAD_TIMEOUT_S`: a second server beside it would write
+        the same append-only file."""
         pid = self._recorded_pid()
-        deadline = time.monotonic() + START_TIMEOUT_S
+        waiting = _Waiting(self.directory, pid)
         while pid is not None and self._alive(pid):
-            if _answers(self.socket_path):
+            answer = _state(self.socket_path)
+            if answer == "ready":
                 return True
-            if time.monotonic() >= deadline:
+            if waiting.hopeless(answer):
                 raise EmbeddedRedisError(
-                    f"the embedded Redis server (pid {pid}) runs but has not answered for "
-                    f"{START_TIMEOUT_S:.0f}s; its log ({self.directory / LOG}) ends:\n"
-                    f"{_tail(self.directory / LOG)}"
+                    f"the embedded Redis server (pid {pid}) runs but {waiting.why()}; its log "
+                    f"({self.directory / LOG}) ends:\n{_tail(self.directory / LOG)}"
                 )
             time.sleep(0.05)
         return False
@@ -182,9 +197,9 @@ class EmbeddedRedis:
             self._anchor.close()
             self._anchor = None
 
-    def _spawn(self) -> None:
-        log = self.directory / LOG
-        args = [
+    def server_args(self) -> list[str]:
+        """The server's command line: its binary, then its options."""
+        return [
             str(server_binary()),
             "--port", "0",  # no TCP: only this machine's owner reaches the socket
             "--unixsocket", str(self.socket_path),
@@ -197,6 +212,10 @@ class EmbeddedRedis:
             "--dbfilename", "dialogues.rdb",
             "--daemonize", "no",
         ]  # fmt: skip
+
+    def _spawn(self) -> None:
+        log = self.directory / LOG
+        args = self.server_args()
         # its own session: a Ctrl-C in the terminal that started it is not its end
         process = subprocess.Popen(
             args,
@@ -212,16 +231,25 @@ class EmbeddedRedis:
         pidfile = self.directory / PIDFILE
         pidfile.with_suffix(".tmp").write_text(f"{process.pid}\n")
         pidfile.with_suffix(".tmp").replace(pidfile)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        waiting = _Waiting(self.directory, process.pid)
+        while True:
             if process.poll() is not None:
                 raise EmbeddedRedisError(
                     f"the embedded Redis server exited ({process.returncode}) at start-up; "
                     f"its log ({log}) ends:\n{_tail(log)}"
                 )
-            if _answers(self.socket_path):
+            answer = _state(self.socket_path)
+            if answer == "ready":
                 return
+            if waiting.hopeless(answer):
+                break
             time.sleep(0.02)
+        if waiting.loading:
+            # alive and reading its files: killed, it would only have to start again
+            raise EmbeddedRedisError(
+                f"the embedded Redis server (pid {process.pid}) {waiting.why()}; it is left "
+                "to finish, and the next start joins it"
+            )
         process.kill()
         raise EmbeddedRedisError(f"the embedded Redis server did not start in {START_TIMEOUT_S}s")
 
@@ -332,6 +360,55 @@ class EmbeddedRedis:
             return set()
         marks = await client.mget([LEFT_PREFIX + n for n in named])
         return {n for n, mark in zip(named, marks, strict=True) if mark is not None}
+
+
+@dataclass
+class _Waiting:
+    """How long a server being waited for may take: :data:`START_TIMEOUT_S` without any
+    sign of life (not even ``-LOADING``), :data:`LOAD_TIMEOUT_S` in all while it says it
+    is loading its files. Said once in the log when it is loading."""
+
+    directory: Path
+    pid: int | None
+    began: float = field(default_factory=time.monotonic)
+    #: when the server last gave a sign of life (a ``-LOADING``), or the wait began
+    sign: float = field(default=0.0)
+    loading: bool = False
+
+    def __post_init__(self) -> None:
+        self.sign = self.began
+
+    def hopeless(self, answer: str | None) -> bool:
+        """Whether to stop waiting, the server having answered `answer` just now."""
+        now = time.monotonic()
+        if answer == "loading":
+            if not self.loading:
+                log.warning(
+                    "the embedded Redis server (pid %s) is loading its append-only file "
+                    "(%s); waiting for it, %.0f s at most",
+                    self.pid, _aof_size(self.directory), LOAD_TIMEOUT_S,
+                )  # fmt: skip
+            self.loading, self.sign = True, now
+            return now - self.began >= LOAD_TIMEOUT_S
+        return now - self.sign >= START_TIMEOUT_S
+
+    def why(self) -> str:
+        """Why the wait ended, for the error."""
+        if self.loading and time.monotonic() - self.sign < START_TIMEOUT_S:
+            return (
+                f"was still loading its append-only file after {LOAD_TIMEOUT_S:.0f}s "
+                f"(bot.embedded_redis.LOAD_TIMEOUT_S; {_aof_size(self.directory)})"
+            )
+        return f"has not answered for {START_TIMEOUT_S:.0f}s"
+
+
+def _aof_size(directory: Path) -> str:
+    """The size of the server's append-only files, for a person to read (``… MB``)."""
+    try:
+        size = sum(f.stat().st_size for f in (directory / "appendonlydir").iterdir())
+    except OSError:
+        return "size unknown"
+    return f"{size / 1e6:.0f} MB"
 
 
 async def _server_pid(client: Redis) -> int | None:

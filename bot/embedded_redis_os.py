@@ -13,6 +13,7 @@ import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Literal
 
 LOCK = "server.lock"
 
@@ -31,7 +32,8 @@ def locked(directory: Path) -> Iterator[None]:
 @contextlib.asynccontextmanager
 async def locked_async(directory: Path) -> AsyncIterator[None]:
     """:func:`locked` for a coroutine: the wait for the lock (another process starting or
-    stopping the server holds it, for up to bot.embedded_redis.START_TIMEOUT_S) is done in
+    stopping the server holds it, for up to bot.embedded_redis.START_TIMEOUT_S, or
+    LOAD_TIMEOUT_S while the server it started loads its files) is done in
     a thread, not on the event loop, which meanwhile goes on serving. An flock belongs to
     the open file, not to a thread, so it is held across the awaits until released here."""
     handle = await asyncio.to_thread(open, directory / LOCK, "a+b")
@@ -47,15 +49,27 @@ async def locked_async(directory: Path) -> AsyncIterator[None]:
 
 def answers(path: Path) -> bool:
     """Whether a server on unix socket `path` answers PING within a second (one still
-    loading its files answers ``-LOADING``, which is not an answer)."""
+    loading its files answers ``-LOADING``, which is not an answer: see :func:`state`)."""
+    return state(path) == "ready"
+
+
+def state(path: Path) -> Literal["ready", "loading"] | None:
+    """What a server on unix socket `path` answers PING within a second: ``+PONG``
+    ("ready"), ``-LOADING`` ("loading": alive, reading its append-only file or snapshot
+    back, and answering nothing else until it is done), or nothing (None)."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(1.0)
             sock.connect(str(path))
             sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
+            reply = sock.recv(64)
     except OSError:
-        return False
+        return None
+    if reply.startswith(b"+PONG"):
+        return "ready"
+    if reply.startswith(b"-LOADING"):
+        return "loading"
+    return None
 
 
 def named_connection(path: Path, name: str, timeout_s: float) -> socket.socket:
