@@ -2,7 +2,9 @@
 
 The answers and the words that recognise each question are data people maintain
 (``conversations/data/knowledge.json``): each topic has an Arabic and an English answer and
-cites the seed document it comes from. This module only reads them and matches a message.
+cites the seed documents it comes from (files of ``docs/seeds/``, with the section and the
+sentences that support it); the answer is shown with a line naming those documents, not the
+directorate the articles write about. This module only reads them and matches a message.
 
 A message is a question about a topic when it reads as a question (ends with ?/؟, has a
 question or inquiry word) and names the topic: every ``must`` group of the topic has a word
@@ -23,6 +25,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from conversations.i18n import Texts
 from conversations.understanding import words
 from domain.arabizi import to_arabic
 from domain.normalize import clean_input
@@ -40,14 +43,27 @@ _HEADING_MAX_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """Where an answer comes from: a seed document (``file``, a file of ``docs/seeds/``), the
+    section of it (its heading, verbatim) and the sentences of that section, verbatim, that
+    support the answer (``quotes``)."""
+
+    file: str
+    section: str
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
-    """One answer: ``answer`` and ``title`` by locale; ``source`` the seed file and section
-    the rule is taken from; ``must``/``also`` groups of word sequences (matching keys)."""
+    """One answer: ``answer`` and ``title`` by locale; ``sources`` the seed documents the rule
+    is taken from (at least one); ``documents`` their titles by locale, in that order, as the
+    person is shown them; ``must``/``also`` groups of word sequences (matching keys)."""
 
     id: str
     title: dict[str, str]
     answer: dict[str, str]
-    source: dict[str, str]
+    sources: tuple[Citation, ...]
+    documents: tuple[dict[str, str], ...]
     must: tuple[tuple[tuple[str, ...], ...], ...]
     also: tuple[tuple[tuple[str, ...], ...], ...]
     # services a person asking this may file next (catalogue ids), offered after the answer
@@ -71,18 +87,39 @@ def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(words(item)) for item in items if words(item))
 
 
-def _topic(raw: dict[str, Any]) -> Topic:
+def _citations(raw: dict[str, Any], seeds: dict[str, dict[str, str]]) -> tuple[Citation, ...]:
+    """The topic's sources, each a seed named in ``seeds`` with its section and quotes."""
+    cited = raw.get("source")
+    if isinstance(cited, dict):
+        cited = [cited]
+    if not cited:
+        raise ValueError(f"knowledge topic {raw['id']!r} does not cite its source")
+    found = []
+    for one in cited:
+        file, section = str(one.get("file", "")), str(one.get("section", "")).strip()
+        quotes = tuple(str(q) for q in one.get("quotes", ()) if str(q).strip())
+        if file not in seeds or not section or not quotes:
+            raise ValueError(
+                f"knowledge topic {raw['id']!r} cites {file!r} without a known seed, "
+                "its section or the sentences quoted from it"
+            )
+        found.append(Citation(file, section, quotes))
+    return tuple(found)
+
+
+def _topic(raw: dict[str, Any], seeds: dict[str, dict[str, str]]) -> Topic:
     for part in ("title", "answer"):
         missing = [code for code in LOCALES if not str(raw[part].get(code, "")).strip()]
         if missing:
             raise ValueError(f"knowledge topic {raw['id']!r} lacks its {part} in {missing}")
-    if not raw.get("source", {}).get("file"):
-        raise ValueError(f"knowledge topic {raw['id']!r} does not cite its source")
+    sources = _citations(raw, seeds)
+    files = list(dict.fromkeys(c.file for c in sources))
     return Topic(
         id=raw["id"],
         title=dict(raw["title"]),
         answer=dict(raw["answer"]),
-        source=dict(raw["source"]),
+        sources=sources,
+        documents=tuple(dict(seeds[f]) for f in files),
         must=tuple(_phrases(group) for group in raw["must"]),
         also=tuple(_phrases(group) for group in raw.get("also", [])),
         services=tuple(raw.get("services", ())),
@@ -92,9 +129,18 @@ def _topic(raw: dict[str, Any]) -> Topic:
 
 def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
     """The knowledge base from its JSON document. Raises ValueError when a topic lacks an
-    answer or title in a locale, or does not cite its source."""
+    answer or title in a locale, or does not cite its source (a seed of the document's
+    ``seeds``, titled in every locale, with a section and sentences quoted from it);
+    KeyError when a part is missing."""
+    seeds: dict[str, dict[str, str]] = {
+        str(file): {code: str(title.get(code, "")).strip() for code in LOCALES}
+        for file, title in document["seeds"].items()
+    }
+    untitled = [file for file, title in seeds.items() if not all(title.values())]
+    if untitled:
+        raise ValueError(f"knowledge seeds without a title in every locale: {untitled}")
     return _Knowledge(
-        topics=tuple(_topic(raw) for raw in document["topics"]),
+        topics=tuple(_topic(raw, seeds) for raw in document["topics"]),
         question_words=_phrases(document["question_words"]),
         opening_words=_phrases(document["opening_words"]),
         inquiry_words=_phrases(document["inquiry_words"]),
@@ -254,8 +300,17 @@ def title_text(topic: Topic, locale: str) -> str:
 
 
 def answer_text(topic: Topic, locale: str) -> str:
-    """The topic's answer in ``locale`` (Arabic for a locale the base does not have)."""
-    return topic.answer.get(locale) or topic.answer["ar"]
+    """The topic's answer in ``locale`` (Arabic for a locale the base does not have), with
+    the line naming the seed documents it comes from («المصدر: «ما هي خدمة تواصل
+    الجوازات؟».»). Found in session 12: every answer said «المصدر: المديرية العامة
+    للجوازات.», while the seeds are articles about the directorate, not its own word."""
+    texts = Texts(locale if locale in topic.answer else "ar")
+    body = topic.answer.get(locale) or topic.answer["ar"]
+    titles = [d.get(texts.locale) or d["ar"] for d in topic.documents]
+    line = texts.ngettext("Source: %(documents)s.", "Sources: %(documents)s.", len(titles)) % {
+        "documents": " · ".join(f"«{title}»" for title in titles)
+    }
+    return f"{body}\n{line}"
 
 
 def answer(text: str, locale: str, *, explicit_only: bool = False) -> str | None:

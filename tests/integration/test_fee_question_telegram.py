@@ -46,11 +46,13 @@ async def test_a_need_with_the_same_words_still_chooses_it(rig: Rig) -> None:
     assert "ليس لدي جواب" not in said
 
 
-async def test_the_iqama_fee_question_is_answered_with_where_the_amount_is(rig: Rig) -> None:
+async def test_the_iqama_fee_question_is_answered_without_an_invented_amount(rig: Rig) -> None:
     """Found by the next fresh-clone tester (fault 9): «كم رسوم تجديد الاقامة» got «ليس لدي
-    جواب». The seeds give no amount: the answer says where it is shown, and offers to file."""
+    جواب». The seeds give no amount: the answer says so (not where it is shown, which no
+    seed says: session 12), names its seed, and offers to file."""
     said = await rig.feed(ASKER, rig.updates.text(ASKER, "كم رسوم تجديد الاقامة"))
-    assert "ليس لدي جواب" not in said and "أبشر" in said and "مقيم" in said, said
+    assert "ليس لدي جواب" not in said and "أما مبلغ الرسوم نفسه فلا يذكره المصدر" in said, said
+    assert "«ما هي خدمة تواصل الجوازات؟»" in said, said
     state = await rig.state(ASKER)
     assert "service" not in state.answers
     assert ["file:iqama_renew"] == [o[0] for o in state.offered if o[0].startswith("file:")]

@@ -34,8 +34,8 @@ def test_every_answer_has_both_languages_and_cites_a_seed_document() -> None:
     for topic in topics:
         assert topic.answer["ar"].strip() and topic.answer["en"].strip(), topic.id
         assert topic.title["ar"].strip() and topic.title["en"].strip(), topic.id
-        assert topic.source["section"].strip(), topic.id
-        assert re.match(SEED_FILE, topic.source["file"]), topic.id
+        assert topic.sources and all(c.section.strip() for c in topic.sources), topic.id
+        assert all(re.match(SEED_FILE, c.file) for c in topic.sources), topic.id
 
 
 @pytest.mark.parametrize(
