@@ -15,6 +15,12 @@ A place typed at the first question or as the first message («انا في مص�
 ``early_answers`` location) is kept the same way, credited to the person's words
 («بحسب ما ورد في رسالتك») when the question is reached (left by the last helper: it got
 «فضلًا اختر…» and was lost): :func:`keep_place_words`.
+
+A shared location is where the sender is, as a place said in the first person is (since
+28f1f72, review 11, item 8): it answers where the iqama holder is only for the sender's own
+request («لمن هذا الطلب؟» «لي أنا»). Kept early it is marked as the writer's
+(EARLY_WRITER), and for family or an establishment the question is asked; at the question
+itself, for them, it is not taken, and the question says whom it is about.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Choice, Event, Reply, Text, Unsupported
 from conversations.flow import Ctx
-from conversations.flows.intake_draft import questions_of
+from conversations.flows.intake_draft import EARLY_ANSWERS, questions_of
 from conversations.flows.past_service import keep_early_answers
 from conversations.keywords import early_answers, place_of_writer
 from domain.catalogue import local
@@ -58,6 +64,21 @@ def place_choice(ctx: Ctx, event: Event) -> Choice | None:
     return Choice(event.origin, f"q:{option}")
 
 
+def _for_self(ctx: Ctx, *, early: bool = False) -> bool:
+    """Whether the request is the sender's own: «لمن هذا الطلب؟» answered «لي أنا» (or,
+    with ``early``, said so in their words before the question came)."""
+    answers = ctx.state.answers
+    said = answers.get("eligibility", {}).get("for_whom")
+    if early and said is None:
+        said = answers.get(EARLY_ANSWERS, {}).get("for_whom")
+    return bool(said == "self")
+
+
+def _where(ctx: Ctx, option: str) -> str:
+    _ = ctx.texts.gettext
+    return _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+
+
 def keep_place(ctx: Ctx, event: Event) -> str | None:
     """Keeps the shared point's answer for the location question still to come (no service
     chosen yet, or the chosen one asks it later); the line that says so. None when it is
@@ -72,9 +93,14 @@ def keep_place(ctx: Ctx, event: Event) -> str | None:
             return None
     elif ctx.state.step not in _BEFORE_SERVICE:
         return None
-    keep_early_answers(ctx, {LOCATION: option}, placed=True)
+    # where the sender is: the holder's place only for the sender's own request
+    keep_early_answers(ctx, {LOCATION: option}, placed=True, writer=[LOCATION])
     _ = ctx.texts.gettext
-    where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+    where = _where(ctx, option)
+    if not _for_self(ctx, early=True):
+        return _(
+            "Thank you: your location shows you are %(where)s. If the request is for you yourself, I will take that as where the iqama holder is."
+        ) % {"where": where}
     if answers.get("service"):
         # the chosen service asks where, after the question on screen: kept for that
         # question by name (tester 10b, item 9)
@@ -109,10 +135,18 @@ async def place_answer(
     ask: Callable[[Ctx], Reply],
 ) -> list[Reply] | None:
     """The replies to a shared location in the request: at the location question, the
-    step's answer to ``tap`` on the option its point means, led by what was noted; before
+    step's answer to ``tap`` on the option its point means, led by what was noted (for the
+    sender's own request only: else the question again, saying whom it is about); before
     it, the line that it is kept, above the step's question again (``ask``). None when it
     is neither (the caller says a location is not needed here)."""
     tapped = place_choice(ctx, event)
+    if tapped is not None and not _for_self(ctx):
+        # the sender's place, not the holder's (a family member's or a worker's request)
+        line = ctx.texts.gettext(
+            "I understood that you yourself are %(where)s; this question is about the iqama holder."
+        ) % {"where": _where(ctx, tapped.id.removeprefix("q:"))}
+        asked = ask(ctx)
+        return [dataclasses.replace(asked, text=f"{line}\n{asked.text}")]
     if tapped is not None:
         return noted_above(ctx, tapped, await tap(tapped))
     placed = keep_place(ctx, event)

@@ -77,7 +77,31 @@ async def test_after_the_refusal_and_a_shared_location_across_workers(
     assert "لا يُقبل الطلب إلا من صاحب الشأن نفسه" in said
     said = _said(await person.says("لاخوي", 0))  # read as whom it is for, not a service
     assert f"سجّلتُ إجابة «{FOR_WHOM}»: «تابع لي أو مكفول لدي»" in said
-    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
-    assert f"رسالتك، سجّلتُ إجابة «{WHERE}»" not in said
+    # the shared location is where the sender is, not the brother: asked (as a place said
+    # in the first person since 28f1f72), on the other worker too
+    assert "فهمتُ أنك أنت خارج المملكة، أما هذا السؤال فعن صاحب الإقامة." in said
+    assert said.endswith(WHERE) and f"سجّلتُ إجابة «{WHERE}»" not in said, said
+    said = _said(await person.send(Unsupported(person.origin(), "location", CAIRO), 1))
+    assert said.startswith("فهمتُ أنك أنت خارج المملكة") and said.endswith(WHERE), said
+    await person.taps("q:inside", 0)
     row = await _filed(person, db_sessionmaker)
-    assert row.eligibility == {"for_whom": "family", "location": "outside"}
+    assert row.eligibility == {"for_whom": "family", "location": "inside"}
+
+
+async def test_a_location_shared_first_answers_where_for_the_senders_own_iqama_on_the_other_worker(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await person.send(Command(person.origin(), "start", ""))
+    said = _said(await person.send(Unsupported(person.origin(), "location", CAIRO), 1))
+    assert "يبيّن موقعك أنك خارج المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك" in said
+    await person.taps("ind", 0)
+    await person.says("ابي اجدد اقامة", 1)
+    said = _said(await person.taps("s:iqama_renew", 0))
+    assert said.endswith(FOR_WHOM)
+    said = _said(await person.taps("q:self", 1))
+    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
+    row = await _filed(person, db_sessionmaker)
+    assert row.eligibility == {"for_whom": "self", "location": "outside"}

@@ -13,7 +13,7 @@ from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from domain.places import in_kingdom
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat, WhatsAppChat
 from .test_intake import DESCRIPTION, PHONE, RESIDENT
 
 WHERE = "أين صاحب الإقامة الآن؟"
@@ -56,7 +56,7 @@ async def test_a_location_at_the_question_is_its_answer() -> None:
     chat, gateway = _chat()
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text("ابي اجدد اقامة زوجتي")
+    await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     assert WHERE in chat.said and "q:outside" in chat.choice_ids
     await _share(chat, CAIRO)
@@ -68,6 +68,62 @@ async def test_a_location_at_the_question_is_its_answer() -> None:
     await _file(chat)
     await chat.tap("confirm")
     assert gateway.submissions[0].eligibility["location"] == "inside"
+
+
+OWN_PLACE = "فهمتُ أنك أنت خارج المملكة، أما هذا السؤال فعن صاحب الإقامة."
+
+
+@pytest.mark.parametrize("make", [Chat, WhatsAppChat, TerminalChat])
+async def test_a_location_at_the_question_of_a_wifes_iqama_is_not_hers(
+    make: type[Chat],
+) -> None:
+    """The sender's place, not the holder's: a husband in Cairo filing for his wife, who
+    shares his location at «أين صاحب الإقامة الآن؟», is asked again, told whom it is
+    about (before, her iqama was filed «خارج المملكة» from his location)."""
+    gateway = MemoryGateway()
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway)
+    chat = make(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة زوجتي")
+    await chat.tap("s:iqama_renew")
+    await _share(chat, CAIRO)
+    assert chat.said.startswith(OWN_PLACE) and chat.said.endswith(WHERE), chat.said
+    assert "q:inside" in chat.choice_ids and "الموقع الذي شاركته" not in chat.said
+    state = await engine.store.load(chat.channel, chat.user)
+    assert "location" not in state.answers["eligibility"]
+    await chat.tap("q:inside")
+    assert "رقم هوية" in chat.said
+    await chat.text(RESIDENT)
+    if isinstance(chat, WhatsAppChat | TerminalChat):
+        await chat.text("0501234567")
+    else:
+        await chat.contact(PHONE)
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "inside"}
+
+
+async def test_a_location_shared_first_for_a_family_request_in_english() -> None:
+    chat, gateway = _chat()
+    await _share(chat, CAIRO)
+    assert chat.said.startswith(
+        "شكرًا لك، يبيّن موقعك أنك خارج المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك"
+    ), chat.said
+    await chat.text("English")
+    await chat.tap("ind")
+    await chat.text("renew my wife's iqama")
+    await chat.tap("s:iqama_renew")
+    assert (
+        "I understood that you yourself are outside the Kingdom; this question is about the"
+        " iqama holder.\nWhere is the iqama holder now?"
+    ) in chat.said, chat.said
+    await chat.tap("q:outside")
+    await _file(chat)
+    await chat.tap("confirm")
+    assert gateway.submissions[0].eligibility == {"for_whom": "family", "location": "outside"}
 
 
 async def test_where_nothing_asks_a_place_it_is_not_needed_and_nothing_is_lost() -> None:

@@ -168,10 +168,31 @@ async def test_a_location_shared_at_whose_is_kept_for_the_location_question() ->
     await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
     await chat.send(Unsupported(chat.origin(), "location", CAIRO))
-    assert f"احتفظتُ بذلك إجابةً عن سؤال «{WHERE}»" in chat.said
-    assert chat.said.endswith(FOR_WHOM)
+    # where the sender is: for the sender's own request only (as «انا في مصر», 28f1f72)
+    assert chat.said == (
+        "شكرًا لك، يبيّن موقعك أنك خارج المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك جوابًا عن"
+        f" مكان صاحب الإقامة.\n{FOR_WHOM}"
+    ), chat.said
     await chat.tap("q:family")
+    assert "فهمتُ أنك أنت خارج المملكة، أما هذا السؤال فعن صاحب الإقامة." in chat.said
+    assert chat.said.endswith(WHERE) and "الموقع الذي شاركته" not in chat.said, chat.said
+    await chat.tap("q:inside")
+    assert IDENTITY in chat.said
+
+
+async def test_a_location_shared_at_whose_answers_where_for_the_senders_own_request() -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.send(Unsupported(chat.origin(), "location", CAIRO))
+    await chat.tap("q:self")
     assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert IDENTITY in chat.said
+    await chat.text(RESIDENT)
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "outside"}
 
 
 async def test_a_place_typed_at_whose_is_kept_for_the_location_question() -> None:
