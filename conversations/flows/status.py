@@ -27,6 +27,7 @@ from conversations.flows.status_prompt import (
     counted,
     no_number_advice,
     not_a_number,
+    only_symbols,
     says_no_number,
     way_out_options,
     words_not_a_number,
@@ -109,6 +110,8 @@ async def answer_pick(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) ->
     if isinstance(event, Choice) and event.id.startswith(BEYOND):
         # «الثالث» with two listed (status_ordinals): how many there are, and the list
         return counted(ctx, Retry(_beyond_the_list(ctx)))
+    if isinstance(event, Text) and only_symbols(event.text):
+        return Retry(_symbols_answer(ctx))
     if isinstance(event, Text):
         return counted(ctx, await _typed(ctx, event.text, limiter))
     return counted(ctx, Retry(_("Please choose a request, or type its number.")))
@@ -126,9 +129,26 @@ def _beyond_the_list(ctx: Ctx) -> str:
 
 async def answer_number(ctx: Ctx, event: Event, limiter: AttemptLimiter | None) -> Outcome:
     _ = ctx.texts.gettext
+    if isinstance(event, Text) and only_symbols(event.text):
+        return Retry(_symbols_answer(ctx))
     if isinstance(event, Text):
         return counted(ctx, await _typed(ctx, event.text, limiter))
     return counted(ctx, Retry(_("Please type the request number in digits.")))
+
+
+def _symbols_answer(ctx: Ctx) -> str:
+    """What an emoji alone («👍», «🙏») at the list or the number prompt is told, with no
+    draft waiting (one waiting takes it as a yes: conversations.status_exits): what to
+    type there and how to leave, in full at once, so it is not counted as a miss. It got
+    «رقم الطلب يتكون من 10 أرقام», as if a number had been mistyped."""
+    _ = ctx.texts.gettext
+    if ctx.state.step == "pick":
+        return _(
+            "Choose one of your requests above, or type a request number (10 digits). To leave the look-up, choose «%(cancel)s»."
+        ) % {"cancel": _("Cancel")}
+    return _(
+        "To see where a request stands, type its 10-digit request number, found in the message «Your request has been received». To leave the look-up, choose «%(cancel)s»."
+    ) % {"cancel": _("Cancel")}
 
 
 async def _typed(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcome:
