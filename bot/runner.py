@@ -131,6 +131,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.channels.poll_lease import PollLease, poll_under_lease
     from bot.channels.sent_marks import SentMarks
     from bot.channels.telegram import build_dispatcher, make_bot
+    from bot.channels.telegram_albums import TelegramAlbums
     from bot.channels.telegram_webhook import JOURNAL_KEY, TelegramHook
     from bot.db.accounts import membership_recorder
     from bot.health import begin_drain
@@ -189,6 +190,8 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                         follow_ups=services.receipts,
                         screen=services.screen,
                         fetching=services.engine.handle,
+                        # an album answered once, with its count (telegram_albums)
+                        albums=TelegramAlbums(services.redis),
                         sent_marks=SentMarks(
                             services.redis,
                             replicas=replicas_to_wait(settings.redis_sentinel_target),

@@ -42,6 +42,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import TelegramObject, Update
 from redis.exceptions import RedisError
 
+from bot.channels.telegram import albums_of
+from bot.channels.telegram_albums import message_item
 from bot.webhook_journal import Journal, sweep, tend
 from conversations.replays import replaying
 
@@ -87,6 +89,13 @@ class PollJournal:
             self.next_offset = update.update_id + 1
             if entry is not None:
                 fresh.append(update)
+        albums = albums_of(self.dispatcher)
+        if albums is not None:
+            for update in fresh:
+                # an album's files noted before aiogram starts them, so the first one,
+                # waiting for the rest at its turn, counts them all (telegram_albums)
+                with contextlib.suppress(RedisError):
+                    await albums.join(message_item(update.update_id, update.message))
         return fresh
 
     def offset(self, asked: int | None) -> int | None:

@@ -32,6 +32,7 @@ from bot.abuse.guard import Screen
 from bot.channels.aiogram_filters import on_loop
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.sent_marks import SentMarks
+from bot.channels.telegram_albums import TelegramAlbums
 
 # their home since this module passed 400 lines; still imported from here by many callers
 from bot.channels.telegram_bot import ALLOWED_UPDATES as ALLOWED_UPDATES
@@ -103,8 +104,12 @@ class TelegramChannel:
         screen: Screen | None = None,
         fetching: FetchingHandle | None = None,
         sent_marks: SentMarks | None = None,
+        albums: TelegramAlbums | None = None,
     ) -> None:
         self._handle = handle
+        #: albums counted before the dialogue sees them (bot.channels.telegram_albums);
+        #: their files are noted as they arrive by the webhook and by polling
+        self.albums = albums
         # how many of a turn's replies went out, for a replay (bot.channels.sent_marks)
         self._sent_marks = sent_marks
         # when given, photos and files are downloaded inside the engine's turn
@@ -133,6 +138,10 @@ class TelegramChannel:
         async with self._locks.hold(chat_id):
             if not await self._admitted(bot, chat_id, event):
                 return
+            if isinstance(event, Media) and self.albums is not None and not edited:
+                # the album's first file waits for the rest (a second at most, usually),
+                # holding the chat but none of the process's slots
+                event = await self.albums.settle(chat_id, event)
             async with self._slots:
                 if isinstance(event, Media) and self._fetching is not None:
                     replies = await self._fetching(event, prepare=partial(self._fetch, bot))
@@ -333,6 +342,13 @@ async def _measured(
         HANDLING_SECONDS.labels("telegram").observe(time.monotonic() - started)
 
 
+def albums_of(dispatcher: Dispatcher) -> TelegramAlbums | None:
+    """The album counting of the dispatcher's residents' channel, if any: the webhook and
+    polling note each album file with it as the update arrives."""
+    channel = dispatcher.workflow_data.get(CHANNEL_KEY)
+    return channel.albums if isinstance(channel, TelegramChannel) else None
+
+
 def build_dispatcher(
     handle: Handle,
     media_store: MediaStore | MediaIntake,
@@ -346,6 +362,7 @@ def build_dispatcher(
     screen: Screen | None = None,
     fetching: FetchingHandle | None = None,
     sent_marks: SentMarks | None = None,
+    albums: TelegramAlbums | None = None,
 ) -> Dispatcher:
     """A dispatcher with the residents' router. Other routers (the staff desk) can be
     included into it. aiogram's FSM is off: dialogue state lives in the engine's Redis
@@ -353,7 +370,9 @@ def build_dispatcher(
     `measured` False leaves its updates out of the metrics (the start-up warm-up's).
     `fetching` (the engine's handle again, ``engine.handle``) has photos and files
     downloaded inside the turn, which saves the Redis read `media_store`'s ``wants`` makes.
-    `sent_marks`: replies a replay need not send again (bot.channels.sent_marks)."""
+    `sent_marks`: replies a replay need not send again (bot.channels.sent_marks).
+    `albums`: an album's files counted before the dialogue sees them, answered once
+    (bot.channels.telegram_albums; the webhook and polling note each file as it arrives)."""
     dispatcher = Dispatcher(disable_fsm=True)
     if measured:
         dispatcher.update.outer_middleware(_measured)
@@ -368,6 +387,7 @@ def build_dispatcher(
         screen=screen,
         fetching=fetching,
         sent_marks=sent_marks,
+        albums=albums,
     )
     dispatcher.include_router(residents_router())
     return dispatcher

@@ -31,6 +31,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.channels.keyed_locks import KeyedLocks
+from bot.channels.telegram import albums_of
+from bot.channels.telegram_albums import album_item
 from bot.health import drain_left, draining
 from bot.metrics import UPDATES_HANDLED
 from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
@@ -160,6 +162,12 @@ async def _receive(request: web.Request) -> web.Response:
         log.warning("Telegram webhook update not journalled: Redis unreachable")
         return web.Response(status=503, text="try again")
     person = whose(update)
+    albums = albums_of(running.hook.dispatcher)
+    if entry_id is not None and albums is not None:
+        # an album's file noted before it waits its turn, so its album's count holds it
+        # (bot.channels.telegram_albums); not noted, it joins the album at its turn
+        with contextlib.suppress(RedisError):
+            await albums.join(album_item(update))
     if entry_id is None:
         # journalled already: handled, or in hand somewhere. Its place in the person's line
         # is taken again (at its update_id; a place held already is kept): a worker that

@@ -7,8 +7,9 @@ arrive one message each), and several without saying how many. A channel that wa
 the whole album before passing it on gives its count (``Media.album_size``): one photo is
 «وصلتني الصورة», several are counted in the catalogue's plural forms (six in Arabic).
 A photo sent alone on Telegram or in the terminal is the same «وصلتني الصورة» (it said
-«وصلني ملف واحد» there while WhatsApp said «وصلتني الصورة»). A Telegram album, answered at
-its first photo, has no count and keeps «وصلتني ملفاتك».
+«وصلني ملف واحد» there while WhatsApp said «وصلتني الصورة»). A Telegram album is counted
+by its channel too (bot.channels.telegram_albums); one handed over without a count (a
+channel built without that) is answered at its first photo, «وصلتني ملفاتك».
 
 An album whose count is known is answered once its last file is handled, with what was
 kept (:func:`count_file`): found by tester 10b, a photo sent again inside a WhatsApp album

@@ -1,0 +1,195 @@
+"""A Telegram album counted before the dialogue sees it: one answer, with its count.
+
+Telegram sends an album's photos as separate updates sharing a ``media_group_id`` and
+never says how many there are. The dialogue answered such an album at its first photo
+(«وصلتني ملفاتك»), and a repeated file among them got an answer of its own: two answers
+for one album (session 11, helpers' own not done), where WhatsApp's, counted by
+bot.channels.whatsapp_bursts, gets one. So each photo or file of an album is noted in
+Redis as it arrives (:meth:`TelegramAlbums.join`: the webhook's acceptance, before its
+200, or polling's fetched batch, both before the update waits its turn behind the
+person's earlier ones), and the album's first file, at its turn, waits until no file of
+the album has arrived for :data:`QUIET_S` (Redis's clock, so workers' clocks do not
+matter) or until it holds the ten files an album can hold; then the album is closed, and
+every one of its files reaches the dialogue with the count (``Media.album_size``,
+``Media.album_photos``), which answers once, after the last (conversations.flows.
+file_counts). A file that arrives after the close is an album of its own, so no count is
+ever short; an album none of whose files was noted (a channel fed without the arrival
+step) is handed over as before, uncounted.
+
+Everything is in Redis under the chat's hash tag, so the album's updates may be accepted
+and handled by different workers. An update is noted once, however often Telegram
+delivers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+from aiogram.types import Message
+from redis.asyncio import Redis
+
+from conversations.events import Media
+
+#: How long (seconds, Redis's clock) an album waits for another of its files before it is
+#: closed: Telegram sends an album's updates one right after another.
+QUIET_S: Final = 1.0
+#: However many files keep coming, an album is closed this long after its first waited.
+MAX_WAIT_S: Final = 10.0
+#: The most files a Telegram album holds: an album this full is closed at once.
+ALBUM_MAX: Final = 10
+ALBUM_TTL_S: Final = 3600
+_KINDS: Final = ("photo", "document")
+
+# KEYS[1] the album's hash (update id -> kind; "~last", "~closed"). ARGV: update id, kind,
+# ttl, "1" to note it only into an album already noted. Returns 1 when noted (or noted
+# before), 0 when the album was closed already (or not noted, with ARGV[4]).
+_JOIN = """
+if redis.call('HGET', KEYS[1], ARGV[1]) then return 1 end
+if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], '~closed') == '1' then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], '~last', now)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+"""
+
+# KEYS[1] the album's hash. ARGV: update id, quiet ms, "1" when waited long enough, the
+# most files. {0, ms left} while open and quiet for less than ARGV[2]; else closes it and
+# returns {1, files, photos, 1 if ARGV[1] is one of them}.
+_SETTLE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local flat = redis.call('HGETALL', KEYS[1])
+local files, photos, last, closed, mine = 0, 0, 0, false, 0
+for i = 1, #flat, 2 do
+  local field, value = flat[i], flat[i + 1]
+  if field == '~last' then last = tonumber(value)
+  elseif field == '~closed' then closed = value == '1'
+  else
+    files = files + 1
+    if value == 'photo' then photos = photos + 1 end
+    if field == ARGV[1] then mine = 1 end
+  end
+end
+if files > 0 and not closed then
+  local left = last + tonumber(ARGV[2]) - now
+  if left > 0 and ARGV[3] ~= '1' and files < tonumber(ARGV[4]) then
+    return {0, left}
+  end
+  redis.call('HSET', KEYS[1], '~closed', 1)
+end
+return {1, files, photos, mine}
+"""
+
+
+def album_key(chat_id: int, media_group_id: str) -> str:
+    """The album's hash in Redis (one hash tag per chat)."""
+    return f"tawasul:{{tg:album:{chat_id}}}:{media_group_id}"
+
+
+def _kind_of(message: dict[str, Any]) -> str | None:
+    """«photo» or «document» as bot.channels.telegram_inbound reads the message; None
+    for anything else (an animation, a video: answered on their own)."""
+    live = message.get("live_photo")
+    if message.get("photo") or (isinstance(live, dict) and live.get("photo")):
+        return "photo"
+    if message.get("animation") is None and message.get("document") is not None:
+        return "document"
+    return None
+
+
+def album_item(update: dict[str, Any]) -> tuple[int, str, str, str] | None:
+    """(chat id, media_group_id, update id, kind) of an update that is a photo or file of
+    a private chat's album, as Telegram sends it (JSON); None for any other update (an
+    edit, a group's message, a file alone)."""
+    message = update.get("message")
+    if not isinstance(message, dict) or not message.get("media_group_id"):
+        return None
+    chat = message.get("chat")
+    if not isinstance(chat, dict) or chat.get("type") != "private":
+        return None
+    kind = _kind_of(message)
+    if kind is None or not isinstance(chat.get("id"), int):
+        return None
+    return chat["id"], str(message["media_group_id"]), str(update.get("update_id")), kind
+
+
+def message_item(update_id: int, message: Message | None) -> tuple[int, str, str, str] | None:
+    """:func:`album_item` of an update aiogram has read (polling's batches)."""
+    if message is None or not message.media_group_id or message.chat.type != "private":
+        return None
+    photo = message.photo or (message.live_photo.photo if message.live_photo else None)
+    if photo:
+        kind = "photo"
+    elif message.animation is None and message.document is not None:
+        kind = "document"
+    else:
+        return None
+    return message.chat.id, message.media_group_id, str(update_id), kind
+
+
+class TelegramAlbums:
+    """Notes an album's files as they arrive and counts the album before the dialogue
+    sees it (see the module). ``quiet_s`` and ``max_wait_s`` (seconds) are :data:`QUIET_S`
+    and :data:`MAX_WAIT_S` unless a test sets others."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        quiet_s: float = QUIET_S,
+        max_wait_s: float = MAX_WAIT_S,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.quiet_s = quiet_s
+        self.max_wait_s = max_wait_s
+        self._sleep = sleep
+        self._join = redis.register_script(_JOIN)
+        self._settle = redis.register_script(_SETTLE)
+
+    async def join(self, item: tuple[int, str, str, str] | None) -> None:
+        """Notes a file of an album (:func:`album_item`, :func:`message_item`) as it
+        arrives; nothing for None. Raises RedisError when Redis is away."""
+        if item is None:
+            return
+        chat_id, group, update_id, kind = item
+        await self._join(keys=[album_key(chat_id, group)], args=[update_id, kind, ALBUM_TTL_S, "0"])
+
+    async def settle(self, chat_id: int, media: Media) -> Media:
+        """``media`` once its album is whole, with the album's count; a file noted after
+        the album closed as an album of its own (of one); a file of an album none of
+        whose files was noted as it is. Files other than photos and documents, and files
+        alone, as they are."""
+        if media.album_id is None or media.kind not in _KINDS:
+            return media
+        key = album_key(chat_id, media.album_id)
+        update_id = media.origin.event_id
+        # a file whose arrival was not noted (Redis away for a moment) joins its album now,
+        # when the album's other files were noted
+        await self._join(keys=[key], args=[update_id, media.kind, ALBUM_TTL_S, "1"])
+        quiet_ms = int(self.quiet_s * 1000)
+        waited = 0.0
+        while True:
+            enough = "1" if waited >= self.max_wait_s else "0"
+            result = await self._settle(keys=[key], args=[update_id, quiet_ms, enough, ALBUM_MAX])
+            if int(result[0]) == 1:
+                break
+            pause = min(int(result[1]) / 1000, max(self.max_wait_s - waited, 0.0)) + 0.01
+            await self._sleep(pause)
+            waited += pause
+        files, photos, mine = int(result[1]), int(result[2]), int(result[3])
+        if files == 0:
+            return media  # never noted: handed over uncounted, as before albums were counted
+        if not mine:
+            # came after its album was closed and answered: an album of its own
+            return dataclasses.replace(
+                media,
+                album_id=f"{media.album_id}:{update_id}",
+                album_size=1,
+                album_photos=int(media.kind == "photo"),
+            )
+        return dataclasses.replace(media, album_size=files, album_photos=photos)
