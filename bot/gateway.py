@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot.abuse.filing import FilingLimits
 from bot.db.requests_repo import RequestRecord, SqlRequestGateway, StatusEventRecord
@@ -24,6 +24,7 @@ from conversations.ports import (
 from domain.status import FINAL, IllegalTransition, RequestStatus
 from domain.their_say import may_reconsider
 from officers.desk import KEPT
+from officers.desk_rules import undid_unseen
 from officers.failures import NotTheOwner, RequestNotFound
 from officers.their_say import RECONSIDER
 
@@ -34,17 +35,21 @@ class Gateway:
         requests: SqlRequestGateway,
         desk: StaffDesk,
         limits: FilingLimits | None = None,
-        *,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.requests = requests
         self.desk = desk
         self.limits = limits
-        self._clock = clock
 
-    def _view(self, record: RequestRecord) -> StatusView:
-        grace = dt.timedelta(seconds=self.desk.decision_grace_s)
-        return _view(record, told(record.events, grace, self._clock()))
+    async def _views(self, records: Sequence[RequestRecord]) -> list[StatusView]:
+        """What each owner may see of ``records``: a decision only once the outbox has
+        taken its notice (:meth:`bot.staff.their_say.TheirSayDesk.untold`, the fact a
+        rating and a reconsideration are judged by). Asked only of the decided ones."""
+        decided = [r.number for r in records if r.status in FINAL]
+        untold = await self.desk.untold(decided) if decided else frozenset()
+        return [_view(r, told(r.events, decision_waiting=r.number in untold)) for r in records]
+
+    async def _view(self, record: RequestRecord) -> StatusView:
+        return (await self._views([record]))[0]
 
     async def submit(self, submission: Submission) -> SubmittedRequest:
         """Files the request; raises FilingPaused, before anything is written, when the
@@ -86,7 +91,7 @@ class Gateway:
 
     async def status_for_owner(self, number: str, channel: str, user_key: str) -> StatusView | None:
         record = await self.requests.owned(number, channel, user_key)
-        return None if record is None else self._view(record)
+        return None if record is None else await self._view(record)
 
     async def status_with_identity(self, number: str, identity_number: str) -> StatusView | None:
         # the identity number is compared by the database, in the one query that also
@@ -96,20 +101,22 @@ class Gateway:
             return None
         # where it stands, never the officers' words to the applicant (their reason, note
         # or question): those are for the chat that filed it (conversations.flows.status_answer)
-        return dataclasses.replace(self._view(record), reason=None, question=None)
+        return dataclasses.replace(await self._view(record), reason=None, question=None)
 
     async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
-        return [self._view(r) for r in await self.requests.list_for_account(channel, user_key)]
+        return await self._views(await self.requests.list_for_account(channel, user_key))
 
     async def open_request_like(
         self, channel: str, user_key: str, service_id: str, identity_number: str
     ) -> StatusView | None:
         # the chat's own requests (newest first), the identity number compared here: an
         # account files a handful, and no query by identity number is offered to chats
-        for record in await self.requests.list_for_account(channel, user_key):
-            if record.service_id != service_id or record.identity_number != identity_number:
-                continue
-            view = self._view(record)
+        alike = [
+            record
+            for record in await self.requests.list_for_account(channel, user_key)
+            if record.service_id == service_id and record.identity_number == identity_number
+        ]
+        for view in await self._views(alike):
             if RequestStatus(view.status) not in FINAL:
                 return view
         return None
@@ -144,29 +151,30 @@ class Gateway:
         await self.desk.add_to_reconsideration(number, channel, user_key, files)
 
 
-def told(
-    events: Sequence[StatusEventRecord], grace: dt.timedelta, now: dt.datetime
-) -> list[StatusEventRecord]:
-    """The changes of status the person has been told of, oldest first: an officer's
-    decision reaches them only after the grace (TAWASUL_DECISION_GRACE_S), and can be
-    undone until then, so a decision younger than it is not shown yet and one undone
-    within it (moved back out of accepted/rejected within the grace) is never shown.
-    Notes, reconsideration requests and the like (events with a kind) change no status."""
+def told(events: Sequence[StatusEventRecord], *, decision_waiting: bool) -> list[StatusEventRecord]:
+    """The changes of status the person has been told of, oldest first. An officer's
+    decision reaches them once a sender takes its notice, after the grace
+    (TAWASUL_DECISION_GRACE_S), and can be undone until then: the latest decision is left
+    out while ``decision_waiting`` (its notice still waits in the outbox), and a decision
+    undone (:func:`officers.desk_rules.undid_unseen`) is left out with its undo, as the
+    person never heard of either. Notes, reconsideration requests and the like (events
+    with a kind) change no status.
+
+    Found by review 11 (§3): this compared the answering worker's clock with the instants
+    other workers wrote (``now - decided < grace``, ``undone - decided <= grace``), while
+    a rating and a reconsideration ask the outbox; so /status on a worker ahead showed a
+    rejection, with «طلب إعادة النظر», whose notice still waited (and /reconsider refused
+    it), and on a worker behind hid the one the person held."""
     moves = [e for e in events if e.kind is None]
     shown: list[StatusEventRecord] = []
     for index, event in enumerate(moves):
+        after = moves[index + 1] if index + 1 < len(moves) else None
         if event.to_status in FINAL:
-            after = moves[index + 1] if index + 1 < len(moves) else None
-            if after is None and now - event.at < grace:
+            if after is None and decision_waiting:
                 continue  # not told yet
-            if (
-                after is not None
-                and after.from_status == event.to_status
-                and after.to_status not in FINAL
-                and after.at - event.at <= grace
-            ):
+            if after is not None and undid_unseen(after.from_status, after.to_status, after.reason):
                 continue  # undone before the person was told
-        if shown and event.from_status in FINAL and shown[-1].to_status not in FINAL:
+        if undid_unseen(event.from_status, event.to_status, event.reason):
             continue  # the undo of a decision left out above
         shown.append(event)
     return shown

@@ -19,8 +19,8 @@ since, it is refused with :class:`~officers.failures.StaleAction`, except that t
 officer's own take in between does not count (they take, then accept, from the same card).
 
 **Second thoughts.** A decision reaches the person after ``decision_grace_s`` (the
-notice is held back until then); until then :meth:`Desk.undo` takes it back with no trace
-for the person.
+notice is held back until then); until a sender takes the notice :meth:`Desk.undo` takes
+it back with no trace for the person.
 """
 
 from __future__ import annotations
@@ -128,8 +128,11 @@ class Desk(DeskCore[R, F]):
 
     async def undo(self, number: str, officer: Officer, **how: Unpack[Acting]) -> R:
         """Takes back a decision the person has not been told of yet: its notification is
-        withdrawn and the request is back under review with this officer. Raises
-        :class:`TooLateToUndo` once the notification is out (or being sent), and
+        withdrawn and the request is back under review with this officer, in an audit row
+        with no reason (which is how the person's history leaves both out,
+        :func:`officers.desk_rules.undid_unseen`). Raises
+        :class:`TooLateToUndo` once a sender has taken the notification (sent, tried or
+        being sent: :func:`officers.desk_rules.decision_withdrawable`), and
         :class:`NothingToUndo` when the request is not decided (undone already, or never
         decided): then nobody was told anything."""
         async with self._store.transaction() as unit:
@@ -138,17 +141,15 @@ class Desk(DeskCore[R, F]):
             if status not in FINAL:
                 raise NothingToUndo(number, status)
             await self._claim(unit, request, officer, how)
-            now = self._clock()
-            # the decision's notification is the request's latest one
+            # the decision's notification is the request's latest one; what the outbox
+            # did with it decides, not this worker's clock (decision_withdrawable)
             notice = await unit.latest_notice(request)
             if notice is None or not decision_withdrawable(
                 decided=status,
                 told=notice.told,
                 sent=notice.sent,
                 attempts=notice.attempts,
-                due_at=notice.due_at,
                 claimed_until=notice.claimed_until,
-                now=now,
             ):
                 raise TooLateToUndo(number)
             await unit.withdraw(notice)

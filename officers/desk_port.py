@@ -75,14 +75,13 @@ class InternalNote:
 class PendingNotice:
     """The person's latest notification about a request, as far as an undo needs it:
     ``told`` the status value it tells, whether it was ``sent`` or tried (``attempts``),
-    when it is due (``due_at``), who holds it (``claimed_until``), and whether it asks the
+    whether a sender holds it (``claimed_until``, None when none), and whether it asks the
     satisfaction question (``survey``). ``id`` names it to :meth:`DeskUnit.withdraw`."""
 
     id: int
     told: str | None
     sent: bool
     attempts: int
-    due_at: dt.datetime
     claimed_until: dt.datetime | None
     survey: bool
 

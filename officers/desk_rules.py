@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.status import RequestStatus
+from domain.status import FINAL, RequestStatus
 
 
 class Acting(Protocol):
@@ -70,19 +70,29 @@ def decision_withdrawable(
     told: str | None,
     sent: bool,
     attempts: int,
-    due_at: dt.datetime,
     claimed_until: dt.datetime | None,
-    now: dt.datetime,
 ) -> bool:
     """Whether a decision can still be undone without the person ever hearing of it: its
     notification (telling status value ``told``) is the one of this decision (``decided``),
-    waits out its grace (due at ``due_at``, after ``now``), was never sent nor tried
-    (``attempts``), and no sender holds it (``claimed_until`` past or None). All instants
-    aware."""
-    return (
-        told == decided.value
-        and not sent
-        and attempts == 0
-        and due_at > now
-        and (claimed_until is None or claimed_until < now)
-    )
+    was never sent nor tried (``attempts``), and no sender has taken it (``claimed_until``
+    None: a sender clears its claim only when it gives the row back untried or writes
+    what came of it).
+
+    Only what the outbox stored decides, never an instant against this worker's clock
+    (review 11, §3): ``due_at > now`` and a claim «lapsed» by ``claimed_until < now``
+    compared instants other workers wrote with this one's clock, so a worker two hours
+    ahead called a notice still waiting «too late», and could have taken one a sender was
+    delivering for a dead claim. The grace is the least a decision waits; until a sender
+    takes its notice it is undone unseen, which is the same fact
+    :meth:`officers.their_say.TheirSay._told` reads for the person."""
+    return told == decided.value and not sent and attempts == 0 and claimed_until is None
+
+
+def undid_unseen(
+    from_status: RequestStatus | None, to_status: RequestStatus, reason: str | None
+) -> bool:
+    """Whether a move of the audit trail is an undo (:meth:`officers.desk.Desk.undo`): out
+    of a decision with no reason. A reopening always has one (the officer's, or the
+    person's reconsideration), so the trail alone tells the two apart, on any worker: an
+    undo's decision was never told (its notice was withdrawn before any sender took it)."""
+    return from_status in FINAL and to_status not in FINAL and not (reason or "").strip()

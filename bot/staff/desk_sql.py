@@ -174,7 +174,6 @@ class SqlDeskUnit:
             told=notice.payload.get("status"),
             sent=notice.sent_at is not None,
             attempts=notice.attempts,
-            due_at=notice.next_attempt_at,
             claimed_until=notice.claimed_until,
             survey=bool(notice.payload.get("survey")),
         )

@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage, Rating, Request, StatusEvent
 from bot.db.requests_repo import RequestRecord
 from bot.outbox.queue import STAFF
 from bot.staff.say_words import SayWords
 from conversations.ports import AttachmentInfo, Note
-from domain.status import RequestStatus
+from domain.status import FINAL, RequestStatus
 from officers.desk import KEPT
 from officers.say_port import SayRow
 from officers.their_say import NOTE as NOTE
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.staff.desk_sql import SqlDeskStore, SqlDeskUnit
 
 NOTES_KEY: Final = "notes:"
+_DECIDED: Final = [s.value for s in FINAL]
 
 
 class TheirSayDesk:
@@ -52,6 +53,7 @@ class TheirSayDesk:
         _grace: dt.timedelta
         _say: SayWords
         _sql: SqlDeskStore
+        _sessions: async_sessionmaker[AsyncSession]
 
     @property
     def _their_say(self) -> TheirSay[RequestRecord, AttachmentInfo]:
@@ -97,6 +99,29 @@ class TheirSayDesk:
     ) -> None:
         """See :meth:`officers.their_say.TheirSay.add_to_reconsideration`."""
         await self._their_say.add_to_reconsideration(number, channel, user_key, files)
+
+    async def untold(self, numbers: Collection[str]) -> frozenset[str]:
+        """Which of the decided requests ``numbers`` hold a decision the person has not
+        been told of yet (:func:`notice_waiting`): what the status answer leaves out, by
+        the same fact a rating or a reconsideration is refused by. One session for all;
+        nothing is asked with no grace (a decision is told at once) or no numbers."""
+        if self._grace <= dt.timedelta(0) or not numbers:
+            return frozenset()
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Request.id, Request.number, Request.status).where(
+                        Request.number.in_(list(numbers)), Request.status.in_(_DECIDED)
+                    )
+                )
+            ).all()
+            return frozenset(
+                [
+                    number
+                    for request_id, number, status in rows
+                    if await notice_waiting(session, request_id, status)
+                ]
+            )
 
 
 class SqlSayStore:
@@ -145,34 +170,9 @@ class SqlSayUnit:
         return decision
 
     async def notice_waiting(self, request: SayRow) -> bool:
-        """The decision's notice is the request's latest ``notify`` row (as for an undo,
-        :meth:`bot.staff.desk_sql.SqlDeskUnit.latest_notice`), unless the rejection was
-        kept since (its notice, later, comes after the person was told). Waiting: it tells
-        the current status and has no ``sent_at``, no attempt and no sender's claim."""
+        """See :func:`notice_waiting`."""
         row = _row(request)
-        decision = await self.decision(request)
-        if decision is None:
-            return False
-        kept_since = await self._unit.session.scalar(
-            select(StatusEvent.id)
-            .where(
-                StatusEvent.request_id == row.id,
-                StatusEvent.kind == KEPT,
-                StatusEvent.id > decision,
-            )
-            .limit(1)
-        )
-        if kept_since is not None:
-            return False
-        notice = await self._unit.session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.request_id == row.id, OutboxMessage.kind == "notify")
-            .order_by(OutboxMessage.id.desc())
-            .limit(1)
-        )
-        if notice is None or notice.payload.get("status") != row.status:
-            return False
-        return notice.sent_at is None and notice.attempts == 0 and notice.claimed_until is None
+        return await notice_waiting(self._unit.session, row.id, row.status)
 
     def _decision(self, request: SayRow, column: Any) -> Any:
         """The query of ``column`` of the trail entry that moved the request into the
@@ -343,3 +343,47 @@ async def ratings(
         query = query.where(Request.satisfaction_at >= since)
     rows = await session.execute(query)
     return [(service, int(rating or 0)) for service, rating in rows]
+
+
+async def notice_waiting(session: AsyncSession, request_id: int, status: str) -> bool:
+    """Whether the notice of the decision that put request ``request_id`` in ``status``
+    still waits to go, so the person has not been told of it (and an officer may take it
+    back unseen). The decision's notice is the request's latest ``notify`` row (as for an
+    undo, :meth:`bot.staff.desk_sql.SqlDeskUnit.latest_notice`), unless the rejection was
+    kept since (its notice, later, comes after the person was told). Waiting: it tells
+    the current status and has no ``sent_at``, no attempt and no sender's claim: facts the
+    one sender that took it wrote, read alike by every worker whatever its clock (review
+    11, §3). False for a request with no decision."""
+    decision = await session.scalar(
+        select(StatusEvent.id)
+        .where(
+            StatusEvent.request_id == request_id,
+            StatusEvent.kind.is_(None),
+            StatusEvent.to_status == status,
+            StatusEvent.from_status != StatusEvent.to_status,
+        )
+        .order_by(StatusEvent.id.desc())
+        .limit(1)
+    )
+    if decision is None:
+        return False
+    kept_since = await session.scalar(
+        select(StatusEvent.id)
+        .where(
+            StatusEvent.request_id == request_id,
+            StatusEvent.kind == KEPT,
+            StatusEvent.id > decision,
+        )
+        .limit(1)
+    )
+    if kept_since is not None:
+        return False
+    notice = await session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.request_id == request_id, OutboxMessage.kind == "notify")
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    if notice is None or notice.payload.get("status") != status:
+        return False
+    return notice.sent_at is None and notice.attempts == 0 and notice.claimed_until is None

@@ -43,6 +43,7 @@ from domain.status import RequestStatus
 from standins.telegram_botapi import ApiCall, TelegramBotAPIStandin
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_db_requests import submission
+from tests.integration.test_their_say import _notice_sent
 
 GRACE_S = 60
 STAFF_CHAT = -1001234567890
@@ -155,7 +156,7 @@ async def h(
         api.set_member(STAFF_CHAT, COLLEAGUE.id, "administrator")
         api.set_member(STAFF_CHAT, STRANGER.id, "left")
         bot = make_bot(api.token, api.url)
-        gateway = Gateway(filing, desk, clock=clock)
+        gateway = Gateway(filing, desk)
         engine = Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), gateway)
         dp = build_dispatcher(engine.handle, MediaStore(tmp_path))
         kicks: list[int] = []
@@ -486,7 +487,8 @@ async def test_reopen_asks_for_a_reason(h: Harness) -> None:
     await h.press(OFFICER, "take", card)
     await h.press(OFFICER, "ok", card)
     decided = await h.card(number)
-    h.clock.now += dt.timedelta(seconds=GRACE_S + 1)  # the person has been told
+    h.clock.now += dt.timedelta(seconds=GRACE_S + 1)
+    await _notice_sent(h.sessions, number)  # the outbox told the person
     # another officer's decision: taken over first, on purpose
     await h.feed(
         h.updates.group_text(COLLEAGUE, STAFF_CHAT, f"/takeover {number}", thread_id=TOPIC)

@@ -462,7 +462,8 @@ async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_dec
     said = await person.taps(f"rate:{accepted.number}:2", worker=1)
     assert "لم يصدر القرار" in said[0].text and "بعد صدوره" in said[0].text
     said = await person.taps(f"recon:{rejected.number}")
-    assert "ليس مرفوضًا" in said[0].text
+    # as /status shows it until the notice goes (review 11, §3)
+    assert "إلا في طلب مرفوض" in said[0].text and "حالته الآن: تم الاستلام" in said[0].text
     # nothing was taken: the officer may still take the decision back unseen
     assert (await _request(db_sessionmaker, accepted.number)).satisfaction is None
     await graced.undo(accepted.number, OFFICER)

@@ -116,7 +116,6 @@ class FakeUnit(SharedUnit[World]):
             told=n.status,
             sent=n.sent,
             attempts=n.attempts,
-            due_at=n.due_at,
             claimed_until=n.claimed_until,
             survey=n.survey,
         )

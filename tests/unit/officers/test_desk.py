@@ -320,16 +320,35 @@ async def test_a_decision_the_person_may_have_seen_cannot_be_undone(
     desk: Desk[Row, str], world: World
 ) -> None:
     await desk.accept(NUMBER, NOURA)
-    later(world, seconds=GRACE_S + 1)
+    world.notices[-1].claimed_until = world.now - dt.timedelta(hours=2)  # a sender took it
 
     with pytest.raises(TooLateToUndo):
         await desk.undo(NUMBER, NOURA)
     assert row(world).status == ACCEPTED.value
 
-    world.now = SUNDAY
+    world.notices[-1].claimed_until = None
     world.notices[-1].attempts = 1  # a sender has tried it already
     with pytest.raises(TooLateToUndo):
         await desk.undo(NUMBER, NOURA)
+    world.notices[-1].attempts, world.notices[-1].sent = 0, True
+    with pytest.raises(TooLateToUndo):
+        await desk.undo(NUMBER, NOURA)
+
+
+async def test_an_undo_is_judged_by_the_notice_not_by_this_workers_clock(
+    desk: Desk[Row, str], world: World
+) -> None:
+    """Found by review 11 (§3): the undo compared the notice's due instant, written by the
+    deciding worker's clock, with its own; on a worker two hours ahead a notice nobody had
+    taken was «too late». No sender took it: the person was never told, whatever the
+    clock says."""
+    await desk.accept(NUMBER, NOURA)
+    later(world, hours=2)
+
+    undone = await desk.undo(NUMBER, NOURA)
+
+    assert undone.status == REVIEW.value
+    assert [n.status for n in world.told(NUMBER)] == []
 
 
 async def test_an_open_request_has_no_decision_to_undo(desk: Desk[Row, str], world: World) -> None:
