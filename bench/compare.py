@@ -6,11 +6,15 @@ with the same options) against it, so that a machine whose load changes during t
 weighs on both alike. Prints one JSON line: for each bench the median of every figure over
 its runs and the runs themselves, and ``throughput_ratio`` (our median updates/s over the
 baseline's). Both run with ``MALLOC_ARENA_MAX=2`` unless the environment sets it, as a
-worker is deployed. Rounds run one after another; nothing runs concurrently with a bench but the
+worker is deployed. With ``--before DIR`` (a checkout of an earlier commit, e.g. ``git
+worktree add --detach DIR main`` with its catalogues compiled) that tree's
+bench/dialogue.py runs in each round too, first, with DIR first on PYTHONPATH, so a change
+is measured against what it changes in the same run: the line then also has
+``before_ratio`` (ours over before, updates/s) and ``before_cpu_ratio``. Rounds run one after another; nothing runs concurrently with a bench but the
 stand-in (and the Redis server).
 
 Usage: python bench/compare.py [--rounds 3] [--users 200] [--warmup 50] [--sequential]
-                               [--redis URL] [--loop uvloop|asyncio]
+                               [--redis URL] [--loop uvloop|asyncio] [--before DIR]
 """
 
 from __future__ import annotations
@@ -38,17 +42,22 @@ async def _standin() -> tuple[asyncio.subprocess.Process, str]:
     return proc, str(json.loads(line)["url"])
 
 
-def _environment() -> dict[str, str]:
+def _environment(tree: Path | None = None) -> dict[str, str]:
     """What both benches run with: this environment, with MALLOC_ARENA_MAX=2 unless set,
     as a worker is deployed (bot/supervisor.py, deploy/, the Makefile's run); glibc reads
-    it only as a process starts, so it is given here, alike to ours and the baseline."""
-    return {"MALLOC_ARENA_MAX": "2"} | dict(os.environ)
+    it only as a process starts, so it is given here, alike to ours and the baseline.
+    With ``tree`` (``--before``) that checkout's packages come first on PYTHONPATH."""
+    env = {"MALLOC_ARENA_MAX": "2"} | dict(os.environ)
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), env.get("PYTHONPATH")]))
+    return env
 
 
-async def _bench(name: str, options: list[str]) -> dict[str, Any]:
+async def _bench(name: str, options: list[str], tree: Path | None = None) -> dict[str, Any]:
+    root = HERE.parent if tree is None else tree
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(HERE / f"{name}.py"), *options,
-        cwd=HERE.parent, stdout=asyncio.subprocess.PIPE, env=_environment(),
+        sys.executable, str(root / "bench" / f"{name.removeprefix('before_')}.py"), *options,
+        cwd=root, stdout=asyncio.subprocess.PIPE, env=_environment(tree),
     )  # fmt: skip
     out, _ = await proc.communicate()
     try:
@@ -80,11 +89,14 @@ async def compare(args: argparse.Namespace) -> dict[str, Any]:
         options += ["--redis", args.redis]
     if args.loop:
         options += ["--loop", args.loop]
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in BENCHES}
+    before: Path | None = args.before
+    benches = (("before_dialogue",) if before is not None else ()) + BENCHES
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in benches}
     try:
         for _ in range(args.rounds):
-            for name in BENCHES:
-                result = await _bench(name, options)
+            for name in benches:
+                tree = before if name == "before_dialogue" else None
+                result = await _bench(name, options, tree)
                 print(json.dumps(result), file=sys.stderr)
                 runs[name].append(result)
     finally:
@@ -92,6 +104,14 @@ async def compare(args: argparse.Namespace) -> dict[str, Any]:
         await standin.wait()
     medians = {name: _medians(found) for name, found in runs.items()}
     ours, baseline = medians["dialogue"], medians["aiogram_fsm"]
+    versus: dict[str, Any] = {}
+    if before is not None:
+        earlier = medians["before_dialogue"]
+        versus = {
+            "before": str(before),
+            "before_ratio": round(ours["updates_per_s"] / earlier["updates_per_s"], 2),
+            "before_cpu_ratio": round(ours["cpu_ms_per_update"] / earlier["cpu_ms_per_update"], 2),
+        }
     return {
         "bench": "compare",
         "rounds": args.rounds,
@@ -100,6 +120,7 @@ async def compare(args: argparse.Namespace) -> dict[str, Any]:
         "sequential": args.sequential,
         "throughput_ratio": round(ours["updates_per_s"] / baseline["updates_per_s"], 2),
         "cpu_ratio": round(ours["cpu_ms_per_update"] / baseline["cpu_ms_per_update"], 2),
+        **versus,
         "median": medians,
         "runs": runs,
     }
@@ -117,6 +138,13 @@ def main(argv: list[str] | None = None) -> None:
         choices=("uvloop", "asyncio"),
         default=None,
         help="the event loop of both (default: each its own, see bench/harness.py)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also run DIR's bench/dialogue.py each round (a checkout of an earlier commit)",
     )
     args = parser.parse_args(argv)
     if args.rounds < 1:
