@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy import Insert, Select, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -147,43 +147,62 @@ class SqlRequestGateway:
             # On SQLite take the write lock at BEGIN: this transaction reads, then writes.
             await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
-            existing = await session.scalar(
-                select(Request).where(Request.idempotency_key == submission.idempotency_key)
-            )
+            existing = (
+                await session.execute(_filed_by_key(), {"key": submission.idempotency_key})
+            ).first()
             if existing is not None:
                 log.info("request %s already filed for this draft", existing.number)
-                return _submitted(existing, created=False)
+                return SubmittedRequest(
+                    number=existing.number,
+                    service_id=existing.service_id,
+                    submitted_at=existing.submitted_at,
+                    due_date=existing.due_date,
+                    created=False,
+                )
 
             account_id = await _account_for(session, submission)
             submitted_at = self._clock()
-            request = Request(
-                number=self._new_number(),
-                idempotency_key=submission.idempotency_key,
-                account_id=account_id,
-                channel=submission.channel,
-                user_key=submission.user_key,
-                applicant_kind=submission.applicant_kind,
+            number = self._new_number()
+            due = due_date(submitted_at, holidays=self._holidays)
+            # A unique clash (the number, or the key filed meanwhile) raises IntegrityError
+            # here, inside the transaction.
+            request_id: int = (
+                await session.execute(
+                    _new_request(),
+                    {
+                        "number": number,
+                        "idempotency_key": submission.idempotency_key,
+                        "account_id": account_id,
+                        "channel": submission.channel,
+                        "user_key": submission.user_key,
+                        "applicant_kind": submission.applicant_kind,
+                        "service_id": submission.service_id,
+                        "identity_number": submission.identity_number,
+                        "identity_kind": submission.identity_kind,
+                        "establishment_number": submission.establishment_number,
+                        "phone": submission.phone,
+                        "phone_verified": submission.phone_verified,
+                        "description": submission.description,
+                        "eligibility": dict(submission.eligibility),
+                        "status": RECEIVED,
+                        "locale": submission.locale,
+                        "submitted_at": submitted_at,
+                        "due_date": due,
+                        "updated_at": submitted_at,
+                    },
+                )
+            ).scalar_one()
+            await _add_children(session, request_id, submission, submitted_at)
+            # the officers' alert is queued in the same transaction as the request itself;
+            # what it reads of the request is its id and number (a new one has no row yet)
+            await refresh_staff_card(session, Request(id=request_id, number=number), new=True)
+            filed = SubmittedRequest(
+                number=number,
                 service_id=submission.service_id,
-                identity_number=submission.identity_number,
-                identity_kind=submission.identity_kind,
-                establishment_number=submission.establishment_number,
-                phone=submission.phone,
-                phone_verified=submission.phone_verified,
-                description=submission.description,
-                eligibility=dict(submission.eligibility),
-                status=RECEIVED,
-                locale=submission.locale,
                 submitted_at=submitted_at,
-                due_date=due_date(submitted_at, holidays=self._holidays),
-                updated_at=submitted_at,
+                due_date=due,
+                created=True,
             )
-            session.add(request)
-            # Flush inside the transaction so a unique clash surfaces here, as IntegrityError.
-            await session.flush()
-            await _add_children(session, request.id, submission, submitted_at)
-            # the officers' alert is queued in the same transaction as the request itself
-            await refresh_staff_card(session, request, new=True)
-            filed = _submitted(request, created=True)
             if submission.receipt is not None and self._receipts is not None:
                 # and the person's receipt: one transaction where there were two
                 receipt, confirmation = submission.receipt(filed)
@@ -193,9 +212,9 @@ class SqlRequestGateway:
                 filed = dataclasses.replace(filed, follow_up=key)
             log.info(
                 "request %s filed: service=%s channel=%s attachments=%d",
-                request.number,
-                request.service_id,
-                request.channel,
+                number,
+                submission.service_id,
+                submission.channel,
                 len(submission.attachments),
             )
             return filed
@@ -267,6 +286,66 @@ def _for_account() -> Select[Request]:
     )
 
 
+# The filing's statements, built once (issue 12): built per «confirm» they cost more CPU
+# than running them (about 90 SQLAlchemy coercions and a cache key each time, and the ORM's
+# unit of work for the request's row); built once, each keeps its compiled form and cache
+# key, and only the values change. Core statements on the tables, so no ORM bookkeeping.
+_REQUESTS = cast(Table, Request.__table__)
+_ACCOUNTS = cast(Table, Account.__table__)
+_ATTACHMENTS = cast(Table, Attachment.__table__)
+_EVENTS = cast(Table, StatusEvent.__table__)
+
+
+@functools.cache
+def _filed_by_key() -> Select[tuple[str, str, dt.datetime, dt.date]]:
+    """What the request filed under an idempotency key (``key``) says back to the person."""
+    c = _REQUESTS.c
+    return select(c.number, c.service_id, c.submitted_at, c.due_date).where(
+        c.idempotency_key == bindparam("key")
+    )
+
+
+@functools.cache
+def _new_request() -> Insert:
+    """The request's row (every column a value at execution), its id returned."""
+    return insert(_REQUESTS).returning(_REQUESTS.c.id)
+
+
+@functools.cache
+def _new_event() -> Insert:
+    """A request's first status event (``request_id``, ``actor``, ``at``)."""
+    return insert(_EVENTS).values(
+        request_id=bindparam("request_id"),
+        actor=bindparam("actor"),
+        at=bindparam("at"),
+        from_status=None,
+        to_status=RECEIVED,
+    )
+
+
+@functools.cache
+def _account_upsert(dialect: str, vouched: bool) -> Any:
+    """The filing account's INSERT … ON CONFLICT DO UPDATE … RETURNING id, for ``dialect``
+    ("sqlite" or "postgresql"); ``vouched``: the phone is the account's too (see
+    :func:`_account_for`). Values bound at execution: channel, user_key, verified_phone,
+    locale, created_at."""
+    insert_for = postgresql_insert() if dialect == "postgresql" else sqlite.insert
+    c = _ACCOUNTS.c
+    values = insert_for(_ACCOUNTS).values(
+        channel=bindparam("channel", type_=c.channel.type),
+        user_key=bindparam("user_key", type_=c.user_key.type),
+        verified_phone=bindparam("verified_phone", type_=c.verified_phone.type),
+        locale=bindparam("locale", type_=c.locale.type),
+        created_at=bindparam("created_at", type_=c.created_at.type),
+    )
+    kept: dict[str, Any] = {"locale": values.excluded.locale}
+    if vouched:
+        kept["verified_phone"] = values.excluded.verified_phone
+    return values.on_conflict_do_update(
+        index_elements=[c.channel, c.user_key], set_=kept
+    ).returning(c.id)
+
+
 async def _wait_to_reconnect(exc: Exception, waits: Iterator[float]) -> None:
     """Sleeps the next of ``waits`` when ``exc`` is a lost connection; raises ``exc`` when
     it is not one (a data or programming error is never tried again) or the waits are
@@ -312,22 +391,19 @@ async def _account_for(session: AsyncSession, submission: Submission) -> int:
     submits from one chat racing here both get the one account (the conflict clause, where
     a plain INSERT made the loser start over on its IntegrityError)."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql_insert() if dialect == "postgresql" else sqlite.insert
-    values = insert(Account).values(
-        channel=submission.channel,
-        user_key=submission.user_key,
-        # a typed number nobody vouched for is the request's, not the account's
-        verified_phone=submission.phone if submission.phone_verified else None,
-        locale=submission.locale,
-        created_at=utcnow(),
+    upsert = _account_upsert(dialect, submission.phone_verified)
+    result = await session.execute(
+        upsert,
+        {
+            "channel": submission.channel,
+            "user_key": submission.user_key,
+            # a typed number nobody vouched for is the request's, not the account's
+            "verified_phone": submission.phone if submission.phone_verified else None,
+            "locale": submission.locale,
+            "created_at": utcnow(),
+        },
     )
-    kept: dict[str, Any] = {"locale": values.excluded.locale}
-    if submission.phone_verified:
-        kept["verified_phone"] = values.excluded.verified_phone
-    upsert = values.on_conflict_do_update(
-        index_elements=[Account.channel, Account.user_key], set_=kept
-    ).returning(Account.id)
-    account_id: int = (await session.execute(upsert)).scalar_one()
+    account_id: int = result.scalar_one()
     return account_id
 
 
@@ -343,7 +419,7 @@ async def _add_children(
         # the table's insert, not the ORM's bulk one, which leaves out a row's None
         # columns and so splits rows with and without a file name into batches
         await session.execute(
-            insert(cast(Table, Attachment.__table__)),
+            _new_attachments(),
             [
                 {
                     "request_id": request_id,
@@ -360,14 +436,18 @@ async def _add_children(
             ],
         )
     await session.execute(
-        insert(StatusEvent).values(
-            request_id=request_id,
-            actor=resident_actor(submission.channel, submission.user_key),
-            at=at,
-            from_status=None,
-            to_status=RECEIVED,
-        )
+        _new_event(),
+        {
+            "request_id": request_id,
+            "actor": resident_actor(submission.channel, submission.user_key),
+            "at": at,
+        },
     )
+
+
+@functools.cache
+def _new_attachments() -> Insert:
+    return insert(_ATTACHMENTS)
 
 
 async def record_staff_card(
@@ -390,14 +470,4 @@ async def record_staff_card(
             updated_at=Request.updated_at,
         )
         .execution_options(synchronize_session=False)
-    )
-
-
-def _submitted(request: Request, *, created: bool) -> SubmittedRequest:
-    return SubmittedRequest(
-        number=request.number,
-        service_id=request.service_id,
-        submitted_at=request.submitted_at,
-        due_date=request.due_date,
-        created=created,
     )
