@@ -240,6 +240,30 @@ def place_of_writer(text: str) -> bool:
     )
 
 
+def without_places(text: str) -> str:
+    """``text`` without the place phrases keywords.json lists under ``early_answers``
+    location («انا برا المملكة», «وانا في مصر», «داخل المملكة»): the words left to name a
+    service by, so a place alone names none. The catalogue's synonym «تجديد اقامة وانا برا
+    المملكة» made «السلام عليكم انا برا المملكه» an iqama renewal the person never asked
+    for (session 12, task 4). ``text`` as it is when it says no place; otherwise its other
+    words as typed (or in the matching form, when folding changed how many there are)."""
+    words = _key(text).split()
+    dropped: set[int] = set()
+    for early in _early():
+        if early.question != "location":
+            continue
+        for phrase in (*early.anywhere, *early.at_end):
+            size = len(phrase)
+            for i in range(len(words) - size + 1):
+                if tuple(words[i : i + size]) == phrase:
+                    dropped.update(range(i, i + size))
+    if not dropped:
+        return text
+    typed = text.split()
+    kept = typed if len(typed) == len(words) else words
+    return " ".join(word for i, word in enumerate(kept) if i not in dropped)
+
+
 def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
     return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))

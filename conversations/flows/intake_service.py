@@ -11,7 +11,7 @@ from conversations.flows.intake_draft import applicant_of, or_words, questions_o
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
-from conversations.keywords import early_answers, place_of_writer
+from conversations.keywords import early_answers, place_of_writer, without_places
 from domain.catalogue import Service, local
 
 
@@ -54,11 +54,13 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if said:
         # «ابي جواز لولدي»: who it is for, kept for the service's question
         keep_early_answers(ctx, said, writer=["location"] if place_of_writer(text) else [])
-    matches = ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
+    # a place («انا برا المملكة») names no service, though a synonym holds its words
+    needed = without_places(text)
+    matches = ctx.catalogue.match(needed, limit=3, applicant_kind=applicant_of(ctx))
     say: tuple[str, ...] = ()
     if not matches and applicant_of(ctx) == "individual":
         # «عندي عامل متغيب ابي ابلغ عنه»: a service only an employer files for its workers
-        matches = ctx.catalogue.match(text, limit=3, applicant_kind="establishment")
+        matches = ctx.catalogue.match(needed, limit=3, applicant_kind="establishment")
         if matches:
             ctx.state.answers["applicant"] = "establishment"
             say = (
@@ -107,7 +109,7 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id in ("ind", "est"):
         ctx.state.answers["applicant"] = "individual" if event.id == "ind" else "establishment"
         return Next("group")
-    if isinstance(event, Text) and ctx.catalogue.match(event.text, limit=1):
+    if isinstance(event, Text) and ctx.catalogue.match(without_places(event.text), limit=1):
         # someone who starts with their need is an individual far more often than not
         ctx.state.answers["applicant"] = "individual"
         ctx.state.history.append("applicant")

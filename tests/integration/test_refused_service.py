@@ -96,3 +96,29 @@ async def test_a_place_and_a_bare_family_word_are_read_on_the_other_worker(
     await person.says("2000000006", 0)
     row = await _filed(person, db_sessionmaker)
     assert row.eligibility == {"for_whom": "family", "location": "inside"}
+
+
+async def test_a_place_alone_first_is_kept_and_names_no_service_on_the_other_worker(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Session 12, task 4: «السلام عليكم انا برا المملكه» as the first message offered
+    «تجديد هوية مقيم», never named; now only the place is kept (in the dialogue state, the
+    writer's), and the other worker credits it to the person's own iqama."""
+    replies = await person.says("السلام عليكم انا برا المملكه", 1)
+    said = _said(replies)
+    assert (
+        said.startswith("وعليكم السلام") and "فهمتُ أنك خارج المملكة، وإن كان الطلب لك أنت" in said
+    )
+    assert not any(c.startswith("s:") for c in _choices(replies)), _choices(replies)
+    assert "ind" in _choices(replies)
+    await person.taps("ind", 0)
+    await person.says("ابي اجدد اقامتي", 1)
+    said = _said(await person.taps("s:iqama_renew", 0))
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
+    await person.says("2000000006", 1)
+    row = await _filed(person, db_sessionmaker)
+    assert row.service_id == "iqama_renew"
+    assert row.eligibility == {"for_whom": "self", "location": "outside"}

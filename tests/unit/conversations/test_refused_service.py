@@ -14,7 +14,7 @@ from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat, WhatsAppChat
 from .test_intake import DESCRIPTION, PHONE, RESIDENT
 
 NATIONALITY = "ما جنسية الزائر؟"
@@ -216,6 +216,72 @@ async def test_a_place_typed_as_the_first_message_is_kept_for_where() -> None:
     await chat.text(RESIDENT)
     await _file(chat)
     assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "inside"}
+
+
+# session 12, task 4: a place alone named a service (the catalogue's synonym «تجديد اقامة
+# وانا برا المملكة»); now only the place is kept, and the first question follows
+
+PLACE_ONLY = ["السلام عليكم انا برا المملكه", "انا برا المملكة", "السلام عليكم انا خارج المملكة"]
+
+
+@pytest.mark.parametrize("make", [Chat, WhatsAppChat, TerminalChat])
+@pytest.mark.parametrize("first", PLACE_ONLY, ids=["greeting-bara", "bara", "greeting-kharij"])
+async def test_a_place_alone_as_the_first_message_names_no_service(
+    make: type[Chat], first: str
+) -> None:
+    gateway = MemoryGateway()
+    chat = make(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await chat.text(first)
+    assert not any(c.startswith("s:") for c in chat.choice_ids), chat.choice_ids
+    assert "هل هذه هي الخدمة التي تحتاجها؟" not in chat.said
+    assert KEPT_FOR_SELF in chat.said and chat.choice_ids[:2] == ["ind", "est"]
+    if first.startswith("السلام"):
+        assert chat.said.startswith("وعليكم السلام ورحمة الله وبركاته."), chat.said
+    await chat.tap("ind")
+    assert chat.said.startswith("ما الخدمة التي تحتاجها؟"), chat.said
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    await chat.text(RESIDENT)
+    if make is Chat:
+        await chat.contact(PHONE)
+    else:
+        await chat.text("0501234567")
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert filed.service_id == "iqama_renew"
+    assert filed.eligibility == {"for_whom": "self", "location": "outside"}
+
+
+async def test_a_place_alone_at_the_groups_names_no_service() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("انا برا المملكه")
+    assert not any(c.startswith("s:") for c in chat.choice_ids), chat.choice_ids
+    assert KEPT_FOR_SELF in chat.said and "g:residency" in chat.choice_ids
+
+
+async def test_a_place_said_with_the_need_still_names_it() -> None:
+    chat, _gateway = _chat()
+    await chat.text("السلام عليكم ابي اجدد اقامتي وانا برا المملكة")
+    assert "s:iqama_renew" in chat.choice_ids
+
+
+async def test_a_place_alone_in_english() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.text("English")
+    await chat.tap("ind")
+    await chat.text("I'm outside the kingdom")
+    assert not any(c.startswith("s:") for c in chat.choice_ids), chat.choice_ids
+    assert (
+        "I have noted that you are outside the Kingdom. If the request is for you yourself,"
+        in chat.said
+    ), chat.said
 
 
 # review 11, item 8: a husband in Egypt files for his wife, who is in Riyadh
