@@ -48,6 +48,7 @@ from conversations.reading import (
 from conversations.say_commands import SayCommands
 from conversations.stale_buttons import is_stale, stale_replies
 from conversations.state import DialogueState
+from conversations.status_elsewhere import StatusElsewhere
 from conversations.status_exits import StatusExits
 from conversations.status_needs import StatusNeeds
 from conversations.step_answers import StepAnswers
@@ -69,6 +70,7 @@ class Routing(
     Questions,
     StatusNeeds,
     StatusExits,
+    StatusElsewhere,
     SayCommands,
     StepAnswers,
 ):
@@ -98,6 +100,7 @@ class Routing(
             self._say_or_not_answer,
             self._draft_choice,
             self._wishes,
+            self._status_words_before_service,
             self._unnavigated,
             self._navigated,
             self._courtesy,

@@ -57,6 +57,7 @@ class _ExitWords:
     number: frozenset[str]
     lone_words: int
     max_words: int
+    another: frozenset[str]
 
 
 @cache
@@ -70,6 +71,7 @@ def _exit_words() -> _ExitWords:
         number=frozenset(" ".join(words(w)) for w in no_number["number"]),
         lone_words=int(no_number["lone_words"]),
         max_words=int(no_number["max_words"]),
+        another=frozenset(" ".join(content_words(w)) for w in raw["another_number"]),
     )
 
 
@@ -105,6 +107,12 @@ def asks_to_send(text: str) -> bool:
     return any(t in data.send for t in tokens) and all(
         t in data.send or t in data.objects for t in tokens
     )
+
+
+def asks_another_number(text: str) -> bool:
+    """Whether the message asks to look up another request by its number («رقم طلب
+    آخر», «ابي رقم طلب ثاني», «another request number»: ``another_number``)."""
+    return " ".join(content_words(text)) in _exit_words().another
 
 
 def says_no_number(text: str) -> bool:
