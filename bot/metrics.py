@@ -3,19 +3,29 @@
 Every name starts with ``tawasul_``. Labels are drawn from small fixed sets (channel,
 outcome, department, Redis command, SQL statement kind): never a user key, chat id, phone
 or identity number, so a scrape holds no personal data and the series count stays bounded.
+
+Under ``tawasul run --workers N`` every worker writes its figures to the supervisor's shared
+directory (prometheus-client's multiprocess mode, bot.metrics_shared) and a scrape of any
+worker answers the sum of them all. How a gauge adds up is its ``multiprocess_mode``: a
+worker's own figure (the webhook queue depth) is summed over the live workers; a figure read
+from the shared database (the outbox, the open and overdue requests) is the latest reading of
+any worker, not N workers' readings added up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import values as prometheus_values
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisError
 from sqlalchemy import case, event, func, select
@@ -23,6 +33,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage, Request, utcnow
+from bot.metrics_shared import DIR_ENV
 from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
@@ -39,9 +50,17 @@ def _counter(name: str, documentation: str, *labels: str) -> Counter:
     return Counter(name, documentation, labels, registry=REGISTRY)
 
 
-def _gauge(name: str, documentation: str, *labels: str) -> Gauge:
-    """A gauge in :data:`REGISTRY`; ``labels`` are the label names (small fixed sets)."""
-    return Gauge(name, documentation, labels, registry=REGISTRY)
+#: How a gauge's figures from several workers add up (prometheus-client's multiprocess
+#: modes): "livesum" for what each worker holds (summed over the workers alive),
+#: "livemostrecent" for a figure every worker reads from the same database (the last
+#: reading, whichever worker made it; summed, N workers would show it N times).
+GaugeMode = Literal["livesum", "livemostrecent"]
+
+
+def _gauge(name: str, documentation: str, *labels: str, mode: GaugeMode) -> Gauge:
+    """A gauge in :data:`REGISTRY`; ``labels`` are the label names (small fixed sets),
+    `mode` how several workers' figures add up (:data:`GaugeMode`)."""
+    return Gauge(name, documentation, labels, registry=REGISTRY, multiprocess_mode=mode)
 
 
 #: outcome: "ok" (handled), "duplicate" (a redelivery recognised and skipped),
@@ -68,16 +87,19 @@ HANDLING_SECONDS: Final = Histogram(
 )
 WEBHOOK_QUEUE_DEPTH: Final = _gauge(
     "tawasul_webhook_queue_depth",
-    "Accepted webhook updates waiting to be handled in this process.",
+    "Accepted webhook updates waiting to be handled (in all the workers of the port).",
     "channel",
+    mode="livesum",
 )
 OUTBOX_PENDING: Final = _gauge(
     "tawasul_outbox_pending",
     "Outbox rows (notifications, staff cards) not yet sent.",
+    mode="livemostrecent",
 )
 OUTBOX_OLDEST_AGE: Final = _gauge(
     "tawasul_outbox_oldest_pending_age_seconds",
     "Age of the oldest unsent outbox row (0 when none waits).",
+    mode="livemostrecent",
 )
 
 CHANNELS: Final = ("telegram", "whatsapp")
@@ -105,9 +127,36 @@ async def refresh_outbox(
     OUTBOX_OLDEST_AGE.set(max(0.0, (now() - oldest).total_seconds()))
 
 
+def shared_dir() -> str | None:
+    """The directory of the workers' figures when this process is one of the workers of
+    ``tawasul run --workers N`` (its supervisor set ``PROMETHEUS_MULTIPROC_DIR`` before
+    prometheus-client was imported: bot.metrics_shared), else None."""
+    path = os.environ.get(DIR_ENV)
+    multiprocess = getattr(prometheus_values.ValueClass, "_multiprocess", False)
+    return path if path and multiprocess else None
+
+
 def exposition() -> bytes:
-    """The registry in the Prometheus text format."""
-    return generate_latest(REGISTRY)
+    """The figures in the Prometheus text format: this process's registry, or, for a worker
+    of ``--workers N``, every worker's figures added up (:func:`shared_dir`), so that a
+    scrape of the port reads the same totals whichever worker answers it."""
+    path = shared_dir()
+    if path is None:
+        return generate_latest(REGISTRY)
+    everyone = CollectorRegistry()
+    MultiProcessCollector(everyone, path)  # type: ignore[no-untyped-call]
+    return generate_latest(everyone)
+
+
+async def report_depths(depths: Mapping[str, Callable[[], int]], every_s: float = 1.0) -> None:
+    """Sets :data:`WEBHOOK_QUEUE_DEPTH` from `depths` (channel -> this process's queue
+    depth now) every `every_s` seconds, for ever: a worker's depth is read from its file by
+    whichever worker is scraped, so it must be kept current without a scrape of its own."""
+    while True:
+        for channel in CHANNELS:
+            depth = depths.get(channel)
+            WEBHOOK_QUEUE_DEPTH.labels(channel).set(depth() if depth else 0)
+        await asyncio.sleep(every_s)
 
 
 # ---------------------------------------------------------------- errors and limits
@@ -187,12 +236,14 @@ REQUESTS_OPEN: Final = _gauge(
     "tawasul_requests_open",
     "Requests not yet decided (received, under review, needs more information), by department.",
     "department",
+    mode="livemostrecent",
 )
 REQUESTS_OVERDUE: Final = _gauge(
     "tawasul_requests_overdue",
     "Open requests past their due date (a request waiting for the person's answer is not: "
     "its clock is paused), by department.",
     "department",
+    mode="livemostrecent",
 )
 
 _OPEN: Final = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW, RequestStatus.NEEDS_INFO)

@@ -27,7 +27,9 @@ dies (even by SIGKILL) sends itself SIGTERM, and so does one whose forkserver di
 supervisor then counts it as gone and starts another), so none is left behind serving an
 orphaned socket. A worker whose event loop has stopped running (it no longer beats,
 bot.heartbeat) for TAWASUL_WORKER_STALL_S is killed and started again. Workers are named
-«tawasul-worker» (``pgrep -x tawasul-worker``).
+«tawasul-worker» (``pgrep -x tawasul-worker``). The workers' metrics are kept in one
+directory of the supervisor's, so that a scrape of the port reads every worker's figures
+added up (bot.metrics_shared).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Final, Protocol
 
-from bot import heartbeat
+from bot import heartbeat, metrics_shared
 from bot.worker_start import PRELOAD, run_worker
 
 log = logging.getLogger(__name__)
@@ -137,6 +139,8 @@ class Supervisor:
     #: why the supervisor gave up (a worker failing at start again and again), once it has:
     #: :meth:`step` then starts nothing more, and the caller stops every worker
     gave_up: str | None = field(default=None, init=False)
+    #: told the pid of each worker once it has exited (its metrics: bot.metrics_shared)
+    on_exit: Callable[[int], None] | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -156,6 +160,7 @@ class Supervisor:
                 if code is None:
                     self._kill_if_stalled(number, slot)
                     continue
+                self._exited(slot.child)
                 delay = self.policy.delay(number, slot.started_at, now)
                 if self.policy.gives_up(number):
                     self.gave_up = (
@@ -183,6 +188,13 @@ class Supervisor:
             else:
                 wait = min(wait, slot.due_at - now)
         return max(0.0, wait)
+
+    def _exited(self, child: Child) -> None:
+        if self.on_exit is not None:
+            try:
+                self.on_exit(child.pid)
+            except Exception:  # bookkeeping: never a reason to stop supervising
+                log.warning("after worker pid %d exited", child.pid, exc_info=True)
 
     def _kill_if_stalled(self, number: int, slot: _Slot) -> None:
         """SIGKILL to a running worker whose loop has not beaten for `stall_s`: it still
@@ -227,6 +239,7 @@ class Supervisor:
                 continue
             while (code := slot.child.poll()) is None:
                 sleep(0.05)
+            self._exited(slot.child)
             codes.append(code)
         return codes
 
@@ -321,6 +334,9 @@ def supervise(
     except OSError as exc:
         print(f"tawasul: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    # one /metrics for all the workers: their figures in one directory, emptied now and
+    # named in the environment before the forkserver imports prometheus-client
+    shared = metrics_shared.prepare()
     context = forkserver()
     # each worker's heartbeat file (bot.heartbeat), in a directory of this supervisor's
     beats = Path(tempfile.mkdtemp(prefix="tawasul-beats-"))
@@ -356,7 +372,11 @@ def supervise(
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     watch = heartbeat.BeatWatch()  # judged on this process's monotonic clock
     supervisor = Supervisor(
-        workers, spawn, beat_age=lambda slot: watch.silent_for(beat_file(slot)), stall_s=stall_s
+        workers,
+        spawn,
+        beat_age=lambda slot: watch.silent_for(beat_file(slot)),
+        stall_s=stall_s,
+        on_exit=shared.worker_gone,
     )
     log.info("serving %s:%d with %d workers", host, port, workers)
     try:
@@ -366,6 +386,7 @@ def supervise(
         codes = supervisor.stop(drain_s + STOP_MARGIN_S)
         sock.close()
         shutil.rmtree(beats, ignore_errors=True)
+        shared.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("all workers stopped (exit codes %s)", codes)

@@ -7,9 +7,10 @@ TAWASUL_HTTP_HOST:PORT or on the supervisor's shared socket.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
@@ -17,7 +18,7 @@ from aiohttp import web
 from bot.app import Services
 from bot.channels.telegram_webhook import TelegramHook, add_telegram_webhook, telegram_queue
 from bot.health import Health, add_health
-from bot.metrics import RequestFigures
+from bot.metrics import RequestFigures, report_depths, shared_dir
 from bot.redis_ha import replicas_to_wait
 from bot.staff_reach import StaffReach
 from bot.web_whatsapp import (
@@ -129,6 +130,9 @@ def build_web_app(
     add_health(
         app, Health(services.redis, services.sessions, depths, staff=staff, requests=figures)
     )
+    if shared_dir() is not None:
+        # a worker of --workers N: its queue depth is read by whichever worker is scraped
+        app.cleanup_ctx.append(_reporting_depths(depths))
     if whatsapp is None and not services.settings.whatsapp_enabled:
         return app
 
@@ -142,6 +146,19 @@ def build_web_app(
         replicas=replicas,
     )
     return app
+
+
+def _reporting_depths(
+    depths: dict[str, Callable[[], int]],
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def reporting(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(report_depths(depths), name="queue-depths")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return reporting
 
 
 # ------------------------------------------------------------------------ serving

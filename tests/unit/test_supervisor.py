@@ -196,3 +196,18 @@ def test_a_worker_is_killed_once_for_a_stuck_loop(caplog: pytest.LogCaptureFixtu
         "worker 0 (pid 100) has not beaten for 90 s (its event loop is stuck): "
         "killing it to start another"
     ]
+
+
+def test_each_worker_gone_is_told_once_by_its_pid() -> None:
+    # (so that its live gauges leave the port's /metrics: bot.metrics_shared)
+    clock, spawner, gone = Clock(), Spawner(), []
+    supervisor = Supervisor(2, spawner, clock=clock, on_exit=gone.append)
+    supervisor.step()
+    clock.now += 60
+    killed = spawner.of(1)[0]
+    killed.code = -signal.SIGKILL
+    supervisor.step()
+    supervisor.step()
+    assert gone == [killed.pid]
+    supervisor.stop(5, sleep=lambda _s: None)
+    assert sorted(gone) == sorted([killed.pid, spawner.of(0)[0].pid, spawner.of(1)[1].pid])
