@@ -48,6 +48,13 @@ NEUTRAL = [
     "We couldn't find a request with this number and identity number. Please check both and try again.",
     "You are sending messages faster than I can take them. Please wait %(count)d second, then send your message again.",
     "You typed %(count)d digit, but the number has exactly 10. Please check it and type it again.",
+    # the status look-up's lines of session 12 (status_ordinals, an emoji at its prompts, «ارسال»
+    # before a service)
+    "The list has only %(count)d request. Choose it, or type another request number.",
+    "Choose one of your requests above, or type a request number (10 digits). To leave the look-up, choose «%(cancel)s».",
+    "To see where a request stands, type its 10-digit request number, found in the message «Your request has been received». To leave the look-up, choose «%(cancel)s».",
+    "To file a request, choose the service you need and answer its questions; the last step is «%(confirm)s».",
+    "That is not a request number, so I added what you sent to your request, which has not been sent yet:",
 ]
 
 # masculine singular imperatives the catalogue used, with a leading و/ف («واكتبه», «فاختر»)

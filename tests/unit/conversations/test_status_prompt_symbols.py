@@ -59,7 +59,7 @@ async def test_an_emoji_at_the_list_says_to_choose_or_type_a_number() -> None:
     assert "طلباتك" in plain(chat.said)
     await chat.text("👍")
     said = plain(chat.said)
-    assert TEN_DIGITS not in said and "اختر أحد طلباتك" in said and "«إلغاء»" in said, said
+    assert TEN_DIGITS not in said and "اختيار أحد طلباتك" in said and "«إلغاء»" in said, said
     assert chat.choice_ids[:2] == [f"r:{MINE}", f"r:{THEIRS}"]
 
 
