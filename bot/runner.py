@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fcntl
 import logging
 import signal
 import socket
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     # (bot.db.startup) should not wait for them
     from aiogram.types import TelegramObject
 
-    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -69,26 +67,6 @@ class InFlight:
     async def idle(self) -> None:
         """Until no update is being handled."""
         await self._idle.wait()
-
-
-async def _warm_up_alone(
-    services: Services, warm_up: Callable[[Services], Awaitable[float]]
-) -> None:
-    """The warm-up (bot.warmup), one worker at a time on SQLite: it holds the database's
-    write lock for its whole dialogue, and on a loaded machine that outlasted the other
-    workers' busy_timeout (15 s), so with --workers 2 one worker's warm-up failed with
-    «database is locked» after waiting the 15 s. Under an exclusive lock on a file in the
-    data directory the second waits for the first's instead (PostgreSQL has no such lock)."""
-    if services.db.dialect.name != "sqlite":
-        await warm_up(services)
-        return
-    lock = services.settings.data_dir / "tawasul.warmup.lock"
-    with await asyncio.to_thread(lock.open, "a+b") as handle:
-        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
-        try:
-            await warm_up(services)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _on_stop_signals(stopping: asyncio.Event) -> Callable[[], None]:
@@ -157,8 +135,10 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
             # waits in its queue instead.
             cards_warm = asyncio.create_task(warm_cards(services), name="cards-warm-up")
             # what a process's first resident would pay, paid before the web server is
-            # up (so /readyz is not 200 before it): see bot.warmup
-            await _warm_up_alone(services, warm_up)
+            # up (so /readyz is not 200 before it): see bot.warmup. Workers warm up at
+            # the same time: on SQLite each in a throwaway database of its own (they
+            # took turns on the shared file, and still collided with its other writers)
+            await warm_up(services)
         bot = (
             make_bot(
                 settings.telegram_token,

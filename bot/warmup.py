@@ -15,9 +15,15 @@ nothing behind and nothing reaches anyone:
 
 - the Bot API is a stand-in in this process on loopback (standins.telegram_botapi);
 - every database write is inside one transaction that is rolled back (the sessions are
-  bound to it with savepoints), on the real engine, so its statement cache is warm too;
-  with SQLite the write lock is held for the warm-up's duration (about a second), so a
-  worker starting at the same moment waits on busy_timeout;
+  bound to it with savepoints). On PostgreSQL that is the real engine, so its statement
+  cache is warm too, and nobody waits for it (rows not yet committed block no one else's).
+  On SQLite it is a throwaway database in the warm-up's temporary directory, with the
+  same tables (the models' metadata): a transaction on the shared file held its one write
+  lock for the whole dialogue (a second, tens on a loaded machine), so the other workers'
+  writes waited on it, and when one of them wrote first the warm-up's filing failed with
+  «database is locked» (an ERROR and a traceback at every first start of ``--workers 2``:
+  fresh-clone tester, report 12 §17). What the real SQLite engine misses is compiling its
+  statements once (about a millisecond each) and its first connection, at the first turns;
 - its Redis keys are under their own prefix (and the day's media allowance key of a
   made-up user), deleted afterwards;
 - media go to a temporary directory; metrics do not count its updates.
@@ -30,6 +36,7 @@ core from the first residents' updates.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import io
@@ -37,16 +44,19 @@ import logging
 import secrets
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.types import Update
 from PIL import Image
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import Services
 from bot.channels.telegram import build_dispatcher, make_bot
+from bot.db.engine import make_engine
+from bot.db.models import Base
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.media_intake import DailyQuota, MediaIntake
@@ -117,18 +127,18 @@ async def warm_up(services: Services) -> float:
     warming = _WARMING.set(True)
     try:
         _languages()
-        async with services.db.connect() as connection:
-            outer = await connection.begin()
-            try:
-                sessions = async_sessionmaker(
-                    bind=connection,
-                    expire_on_commit=False,
-                    join_transaction_mode="create_savepoint",
-                )
-                with tempfile.TemporaryDirectory(prefix="tawasul-warmup-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="tawasul-warmup-") as tmp:
+            async with _connection(services.db, Path(tmp)) as connection:
+                outer = await connection.begin()
+                try:
+                    sessions = async_sessionmaker(
+                        bind=connection,
+                        expire_on_commit=False,
+                        join_transaction_mode="create_savepoint",
+                    )
                     await _dialogue(services, sessions, prefix, user, quota, Path(tmp))
-            finally:
-                await outer.rollback()
+                finally:
+                    await outer.rollback()
     except Exception:
         log.warning("start-up warm-up stopped early; the first resident pays the rest",
                     exc_info=True)  # fmt: skip
@@ -138,6 +148,25 @@ async def warm_up(services: Services) -> float:
     took = time.perf_counter() - started
     log.info("warm-up took %.2f s", took)
     return took
+
+
+@contextlib.asynccontextmanager
+async def _connection(db: AsyncEngine, tmp: Path) -> AsyncIterator[AsyncConnection]:
+    """Where the warm-up's dialogue writes (see the module's text): a connection of `db`,
+    or on SQLite one of a throwaway database under `tmp`, which shares no lock with the
+    other workers."""
+    if db.dialect.name != "sqlite":
+        async with db.connect() as connection:
+            yield connection
+        return
+    throwaway = make_engine(f"sqlite+aiosqlite:///{tmp / 'warmup.sqlite3'}")
+    try:
+        async with throwaway.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        async with throwaway.connect() as connection:
+            yield connection
+    finally:
+        await throwaway.dispose()
 
 
 def _languages() -> None:

@@ -1,7 +1,8 @@
 """/metrics of `tawasul run --workers 2` as Prometheus scrapes it: one port, whichever worker
 the kernel hands the connection to, the same totals. Before, each worker answered with its
 own counters, so two scrapes in a row read 25 then 23 (fresh-clone tester, report 12 §6)
-and Prometheus took the drop for a counter reset. Real processes, a real Redis, SQLite and
+and Prometheus took the drop for a counter reset. And the two workers' start on one SQLite
+file logs no ERROR (§17). Real processes, a real Redis, SQLite and
 the Bot API stand-in, on loopback."""
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ async def test_one_scrape_of_the_port_counts_every_workers_updates_and_never_goe
             await until_ready(http, base, STARTUP_S, run=run)
             await until(lambda: len(workers_of(run.pid)) == 2, STARTUP_S, alive=run)
             first, second = sorted(workers_of(run.pid))
+            # both warmed up at once on the one SQLite file, and said nothing alarming: the
+            # warm-up's «turn failed … database is locked» with its traceback is gone
+            await run.until_logged("warm-up took", 2, within_s=STARTUP_S)
+            assert " ERROR " not in run.log() and "Traceback" not in run.log(), run.tail()
             # three people reach the second worker, two the first
             async with paused(first):
                 await starts(3)

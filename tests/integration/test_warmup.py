@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,48 @@ def test_answer_models_survive_garbage_collection() -> None:
     gc.collect()
     # unpinned, pydantic's weak cache would lose the class here and build a new one
     assert id(Response[Message]) == first
+
+
+async def test_the_warm_up_on_sqlite_does_not_collide_with_another_worker_writing(
+    tmp_path: Path, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At the first start of `tawasul run --workers 2` on SQLite the log showed an ERROR and a
+    60-line traceback, «turn failed on telegram … database is locked», from one worker's
+    warm-up (fresh-clone tester, report 12 §17): its dialogue read the shared file, then its
+    filing could not write, the other worker having written meanwhile (SQLite refuses such
+    an upgrade at once, busy_timeout or not). Here the other worker is a connection that
+    commits a write every few milliseconds throughout the warm-up."""
+    database = tmp_path / "tawasul.sqlite3"
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        redis_url=redis_url,
+        database_url=f"sqlite+aiosqlite:///{database}",
+    )
+    stop = threading.Event()
+
+    def other_worker() -> None:
+        connection = sqlite3.connect(database, timeout=15, isolation_level=None)
+        try:
+            connection.execute("CREATE TABLE IF NOT EXISTS other_worker (n INTEGER)")
+            while not stop.is_set():
+                connection.execute("INSERT INTO other_worker VALUES (1)")
+                time.sleep(0.005)
+        finally:
+            connection.close()
+
+    async with build_services(settings) as services:
+        writer = threading.Thread(target=other_worker, name="other-worker")
+        writer.start()
+        try:
+            with caplog.at_level(logging.INFO):
+                await warm_up(services)
+        finally:
+            stop.set()
+            writer.join()
+        async with services.sessions() as session:
+            requests = await session.scalar(select(func.count()).select_from(Request))
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not problems, caplog.text
+    assert any("warm-up took" in r.getMessage() for r in caplog.records)
+    assert requests == 0
