@@ -80,6 +80,10 @@ class _Choices:
     option_words: dict[str, frozenset[str]]
     # "<question id>:<option id>" -> the words that answer that question that way
     question_words: dict[str, frozenset[str]]
+    # «is not» words: an option's word right after one is not a mention of it
+    negations: frozenset[str]
+    # questions whose refused answer a sentence at the refusal step changes
+    sentence_questions: frozenset[str]
 
 
 def _keys(items: Iterable[str]) -> frozenset[str]:
@@ -97,6 +101,8 @@ def _choices() -> _Choices:
         no_options=tuple(raw["no_options"]),
         option_words={k: _keys(v) for k, v in raw["option_words"].items()},
         question_words={k: _keys(v) for k, v in raw.get("question_words", {}).items()},
+        negations=_keys(raw.get("negations", [])),
+        sentence_questions=frozenset(raw.get("sentence_questions", [])),
     )
 
 
@@ -191,6 +197,47 @@ def plain_yes_or_no(text: str) -> bool:
     data = _choices()
     tokens = [w for w in words(text) if w not in data.fillers]
     return bool(tokens) and all(t in data.yes or t in data.no for t in tokens)
+
+
+def options_named(text: str, option_ids: Sequence[str]) -> list[str]:
+    """The options of ``option_ids`` that a longer message names by the words choices.json
+    lists for them (``option_words``), each once, in ``option_ids``' order. A word right
+    after an «is not» (``negations``: «مو», «ليست», «not») is no mention: «امي سورية مو
+    مصرية» names «q:syrian» only. Words are matched whole (a leading و, ل or ب aside), not
+    within a typo: a sentence holds many words that resemble others."""
+    data = _choices()
+    tokens = words(text)
+    named = []
+    for option_id in option_ids:
+        for phrase in data.option_words.get(option_id, frozenset()):
+            parts = phrase.split()
+            size = len(parts)
+            if any(
+                _is_at(tokens, i, parts) and not (i and _negation(tokens[i - 1], data))
+                for i in range(len(tokens) - size + 1)
+            ):
+                named.append(option_id)
+                break
+    return named
+
+
+def _negation(token: str, data: _Choices) -> bool:
+    # «وليست», «ومو»: the conjunction written onto the word
+    return token in data.negations or (token[:1] == "و" and token[1:] in data.negations)
+
+
+def _is_at(tokens: Sequence[str], i: int, parts: Sequence[str]) -> bool:
+    if len(parts) > 1:
+        return list(tokens[i : i + len(parts)]) == list(parts)
+    token = tokens[i]
+    joined = token[1:] if len(token) >= 4 and token[0] == "و" else token
+    return parts[0] in {*_variants(token), *_variants(joined)}
+
+
+def answers_in_sentence(question_id: str) -> bool:
+    """Whether a sentence at the refusal step may change the refused answer to question
+    ``question_id`` (choices.json ``sentence_questions``)."""
+    return question_id in _choices().sentence_questions
 
 
 def content_words(text: str) -> list[str]:

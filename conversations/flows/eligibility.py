@@ -19,7 +19,7 @@ from conversations.flows.description_early import keep_early
 from conversations.flows.intake_draft import or_words, questions_of
 from conversations.flows.intake_service import suggest
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
-from conversations.flows.refusals import forget_refusal, record_refusal
+from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
 from conversations.keywords import early_answers, place_of_writer
 from conversations.understanding import (
     content_words,
@@ -229,8 +229,26 @@ async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers.pop("service", None)
         return Next("group")
     if isinstance(event, Text):
-        return _clarified(ctx, event.text) or suggest(ctx, event.text)
+        return (
+            _clarified(ctx, event.text)
+            or _changed_in_sentence(ctx, event.text)
+            or suggest(ctx, event.text)
+        )
     return Retry(_("Please choose «Choose another service» or «Cancel»."))
+
+
+def _changed_in_sentence(ctx: Ctx, text: str) -> Outcome | None:
+    """A longer message at the refusal step that names an allowed answer to the refused
+    question («عفوا غلطت امي سورية وجات زيارة عائلية وتبي تمدد شهر ثاني» after «جنسية
+    أخرى»: refusals.changed_in_sentence): that answer, said so, and the request goes on;
+    a sentence is also kept for the description. None for anything else."""
+    service_id = ctx.state.answers.get("service")
+    changed = changed_in_sentence(ctx, str(service_id), text) if service_id else None
+    if changed is None:
+        return None
+    index, question, option = changed
+    kept = keep_early(ctx, text) if len(content_words(text)) >= SENTENCE_WORDS else None
+    return _answered_at_refusal(ctx, index, question, option, kept)
 
 
 def _clarified(ctx: Ctx, text: str) -> Outcome | None:
@@ -252,18 +270,28 @@ def _clarified(ctx: Ctx, text: str) -> Outcome | None:
     if not option.allowed:
         refusal = local(option.refusal, ctx.locale) if option.refusal else ""
         return Retry("\n".join(filter(None, [refusal, ask_refused(ctx).text])))
+    return _answered_at_refusal(ctx, index, question, option)
+
+
+def _answered_at_refusal(
+    ctx: Ctx, index: int, question: Question, option: QuestionOption, kept: str | None = None
+) -> Next:
+    """The refused question (``index``) answered at the refusal step with the allowed
+    ``option``: noted and said so (with ``kept``, the line for words kept for the
+    description), the refusal forgotten, and on from the question."""
     # back at the question, as if answered there: «رجوع» later leads to it, not here
     state = ctx.state
     if state.history and state.history[-1] == "question":
         state.history.pop()
     state.step = "question"
-    answers.setdefault("eligibility", {})[question.id] = option.id
+    state.answers.setdefault("eligibility", {})[question.id] = option.id
+    state.answers["question"] = index
     forget_refusal(ctx, question)
     line = ctx.texts.gettext(
         "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
     ) % _labelled(ctx, question, option)
     after = from_question(ctx, index + 1)
-    return Next(after.step, (line, *after.say))
+    return Next(after.step, tuple(filter(None, (line, kept, *after.say))))
 
 
 def _bare_word(text: str, question: Question) -> QuestionOption | None:

@@ -71,7 +71,7 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if matches and is_refused(ctx, matches[0].id):
         # the need a refused service meets, told again (an explanation after the
         # refusal: tester 11, fault 7), unless the words change the refused answer
-        again = refused_again(ctx, matches[0].id, said)
+        again = refused_again(ctx, matches[0].id, said, text)
         if again is not None:
             return again
     matches = [s for s in matches if not is_refused(ctx, s.id)]

@@ -18,7 +18,9 @@ from __future__ import annotations
 from typing import TypedDict
 
 from conversations.flow import Ctx, Next, Outcome, Retry
+from conversations.flows.past_service import keep_early_answers
 from conversations.formatting import or_list
+from conversations.understanding import answers_in_sentence, options_named
 from domain.catalogue import Question, QuestionOption, Service, local
 
 #: The draft's refused answers (service id -> :class:`Refused`).
@@ -75,13 +77,43 @@ def _found(
     return index, questions, option, refused
 
 
-def refused_again(ctx: Ctx, service_id: str, said: dict[str, str]) -> Outcome | None:
+def changed_in_sentence(
+    ctx: Ctx, service_id: str, text: str
+) -> tuple[int, Question, QuestionOption] | None:
+    """The refused question of ``service_id`` (its index among the service's questions)
+    and the allowed option a sentence names for it, by the options' words (choices.json
+    ``option_words``; a word after «مو», «ليست», «not» does not count), when the question
+    is one a sentence may answer (choices.json ``sentence_questions``: the visitor's
+    nationality). None when it was not refused, or the sentence names no allowed option, or
+    several.
+
+    Found in session 12 (task 5): after «جنسية أخرى» refused the visit-visa extension,
+    «عفوا غلطت امي سورية وجات زيارة عائلية وتبي تمدد شهر ثاني» got the refusal again; only
+    a short «سورية» lifted it."""
+    found = _found(ctx, ctx.catalogue.get(service_id))
+    if found is None:
+        return None
+    index, questions, _option, _refused = found
+    question = questions[index]
+    if not answers_in_sentence(question.id):
+        return None
+    named = options_named(text, [f"q:{o.id}" for o in question.options if o.allowed])
+    if len(named) != 1:
+        return None
+    return index, question, question.option(named[0].removeprefix("q:"))
+
+
+def refused_again(
+    ctx: Ctx, service_id: str, said: dict[str, str], text: str = ""
+) -> Outcome | None:
     """The answer to ``service_id`` named or chosen again after an answer refused it:
     back at the refusal step (the service and the refused question on hand, so a short
     answer there changes it), with the acknowledgement, what to do instead and how to
     change the answer. None when it was not refused, or when ``said`` (the answers the
-    person's new words give, question id -> option id) changes the refused answer to an
-    allowed one: the refusal is then forgotten and the request goes on as usual."""
+    person's new words give, question id -> option id) or the words ``text`` themselves
+    (:func:`changed_in_sentence`) change the refused answer to an allowed one: the
+    refusal is then forgotten, the new answer kept for its question, and the request goes
+    on as usual."""
     service = ctx.catalogue.get(service_id)
     found = _found(ctx, service)
     if found is None:
@@ -89,6 +121,11 @@ def refused_again(ctx: Ctx, service_id: str, said: dict[str, str]) -> Outcome | 
     index, questions, option, refused = found
     question = questions[index]
     changed = next((o for o in question.options if o.id == said.get(question.id)), None)
+    in_sentence = changed_in_sentence(ctx, service_id, text) if text else None
+    if (changed is None or not changed.allowed) and in_sentence is not None:
+        changed = in_sentence[2]
+        # kept for the question, which is then passed «بحسب ما ورد في رسالتك»
+        keep_early_answers(ctx, {question.id: changed.id})
     if changed is not None and changed.allowed:
         ctx.state.answers.get(REFUSED, {}).pop(service_id, None)
         return None

@@ -122,3 +122,27 @@ async def test_a_place_alone_first_is_kept_and_names_no_service_on_the_other_wor
     row = await _filed(person, db_sessionmaker)
     assert row.service_id == "iqama_renew"
     assert row.eligibility == {"for_whom": "self", "location": "outside"}
+
+
+async def test_a_nationality_changed_in_a_sentence_lifts_the_refusal_on_the_other_worker(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Session 12, task 5: after «مصريه» refused the extension, a sentence that changes the
+    nationality got the refusal again; now the other worker reads the refused answer from
+    the dialogue state and takes the change."""
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("ابي تمديد زيارة امي", 1)
+    await person.says("١", 0)
+    await person.says("3000000001", 1)
+    assert "متاح للجنسيتين السورية واليمنية فقط" in _said(await person.says("مصريه", 0))
+    said = _said(
+        await person.says("عفوا غلطت امي سورية الجنسية وجات زيارة عائلية وتبي تمدد شهر ثاني", 1)
+    )
+    assert UNDERSTOOD not in said, said
+    assert said.startswith(f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «سوري».")
+    row = await _filed(person, db_sessionmaker)
+    assert row.service_id == "visit_visa_extension"
+    assert row.eligibility == {"nationality": "syrian"}

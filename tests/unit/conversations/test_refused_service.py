@@ -117,6 +117,71 @@ async def test_other_services_are_still_offered_after_a_refusal() -> None:
     assert "s:visit_visa_extension" not in chat.choice_ids and UNDERSTOOD not in chat.said
 
 
+# session 12, task 5: a nationality change inside a sentence lifts the refusal
+
+NOTED_SYRIAN = f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «سوري»."
+KEPT_WORDS = "احتفظتُ بما كتبته، وستجده في خطوة الوصف"
+CHANGED_SENTENCES = [
+    "عفوا غلطت امي سورية الجنسية وجات زيارة عائلية وتبي تمدد شهر ثاني",
+    "امي جات زيارة عائلية وهي سورية مو مصرية وتبي تمدد شهر ثاني لانها مريضة",
+]
+
+
+@pytest.mark.parametrize("make", [Chat, WhatsAppChat, TerminalChat])
+@pytest.mark.parametrize("sentence", CHANGED_SENTENCES, ids=["sorry-syrian", "syrian-not-egyptian"])
+async def test_a_nationality_changed_in_a_sentence_lifts_the_refusal(
+    make: type[Chat], sentence: str
+) -> None:
+    gateway = MemoryGateway()
+    chat = make(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _refused_visit(chat)
+    await chat.text(sentence)
+    assert UNDERSTOOD not in chat.said and REFUSAL not in chat.said  # before: refused again
+    assert chat.said.startswith(NOTED_SYRIAN) and KEPT_WORDS in chat.said, chat.said
+    await _file(chat)
+    filed = gateway.submissions[0]
+    assert filed.service_id == "visit_visa_extension"
+    assert filed.eligibility == {"nationality": "syrian"}
+
+
+async def test_a_sentence_that_says_the_visitor_is_not_syrian_keeps_the_refusal() -> None:
+    chat, _gateway = _chat()
+    await _refused_visit(chat)
+    await chat.text("امي جات زيارة عائلية وهي مصرية مو سورية وتبي تمدد شهر ثاني")
+    assert UNDERSTOOD in chat.said and "q:syrian" not in chat.choice_ids
+    await chat.text("هي يمنية مو مصرية، غلطت في الجنسية")
+    assert chat.said.startswith(f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «يمني»."), (
+        chat.said
+    )
+
+
+async def test_a_nationality_changed_with_the_service_named_again_at_the_groups() -> None:
+    chat, gateway = _chat()
+    await _refused_visit(chat)
+    await chat.tap("other")
+    await chat.text("ابي امدد زيارة امي وهي سورية الجنسية مو مصرية")
+    assert UNDERSTOOD not in chat.said and "s:visit_visa_extension" in chat.choice_ids
+    await chat.tap("s:visit_visa_extension")
+    assert NOTED_SYRIAN in chat.said and not chat.said.endswith(NATIONALITY), chat.said
+    await _file(chat)
+    assert gateway.submissions[0].eligibility == {"nationality": "syrian"}
+
+
+async def test_a_nationality_changed_in_a_sentence_in_english() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.text("English")
+    await chat.tap("ind")
+    await chat.text("extend my mother's visit visa")
+    await chat.tap("s:visit_visa_extension")
+    await chat.tap("q:other")
+    await chat.text("sorry, my mother is actually Syrian and she needs one more month")
+    assert chat.said.startswith(
+        "As you said, I have noted the answer to «What is the visitor's nationality?»: «Syrian»."
+    ), chat.said
+    assert "I understand, and I am sorry" not in chat.said
+
+
 async def test_the_explanation_in_english() -> None:
     chat, _gateway = _chat()
     await chat.command("start")
