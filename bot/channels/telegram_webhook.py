@@ -268,17 +268,53 @@ def _turn(
     return running.journal.turns.taking(str(person), entry_id, rescue, here)
 
 
+#: How many album files one worker task leaves waiting detached at once (each a coroutine
+#: polling Redis while its album gathers); past it a file waits in the worker task.
+DETACHED_MAX: Final = 32
+
+
+def _gathers(running: _Running, data: dict[str, Any]) -> bool:
+    """An album's photo or file, which waits for the rest of its album before the dialogue
+    sees it (bot.channels.telegram_albums)."""
+    return albums_of(running.hook.dispatcher) is not None and album_item(data) is not None
+
+
 async def _worker(running: _Running) -> None:
-    while True:
-        entry_id, data = await running.queue.get()
-        try:
+    """Handles the queue's updates one at a time, except an album's files: the first
+    waits for the rest of its album (a second or so) holding the person's turn, and the
+    others wait behind it; held in the worker tasks, an album of ten filled all eight and
+    everyone else's messages on the process waited. So each such file is handled in a
+    task of its own, counted in the queue until it is finished (the drain waits for it),
+    cancelled with this worker (its journal entry stays, for a replay)."""
+    detached: set[asyncio.Task[None]] = set()
+
+    def finished(task: asyncio.Task[None]) -> None:
+        detached.discard(task)
+        running.queue.task_done()
+
+    try:
+        while True:
+            entry_id, data = await running.queue.get()
             if entry_id in running.handled_early:
                 running.handled_early.discard(entry_id)  # a waiter of its person did
-            else:
-                running.queued.pop(entry_id, None)
+                running.queue.task_done()
+                continue
+            running.queued.pop(entry_id, None)
+            if _gathers(running, data) and len(detached) < DETACHED_MAX:
+                task = asyncio.create_task(
+                    _handle(running, entry_id, data), name="telegram-album-file"
+                )
+                detached.add(task)
+                task.add_done_callback(finished)
+                continue
+            try:
                 await _handle(running, entry_id, data)
-        finally:
-            running.queue.task_done()
+            finally:
+                running.queue.task_done()
+    finally:
+        for task in list(detached):
+            task.cancel()
+        await asyncio.gather(*detached, return_exceptions=True)
 
 
 async def _handle(running: _Running, entry_id: str, data: dict[str, Any]) -> None:

@@ -33,6 +33,8 @@ from bot.channels.telegram_albums import TelegramAlbums
 from bot.channels.telegram_webhook import JOURNAL_KEY, TelegramHook
 from bot.web import build_web_app
 from bot.webhook_journal import Journal
+from conversations.engine import Prepare
+from conversations.events import Event, Media, Reply
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
 from tests.integration.test_album_outage import photo_bytes
@@ -40,6 +42,7 @@ from tests.integration.test_telegram_webhook import SECRET, Worker, settings_for
 from tests.integration.webhook_steps import say, to_documents
 
 SARA = TgUser(5_100_000_071, "سارة")
+KHALID = TgUser(5_100_000_072, "خالد")
 DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
 #: a shorter wait for an album's last file than in service, for the test's time
 QUIET_S = 0.5
@@ -57,19 +60,21 @@ class Rig:
         self.stack.push_async_callback(bot.session.close)
         return bot
 
-    def dispatcher(self) -> Any:
-        """The residents' dispatcher as ``tawasul run`` builds it (albums counted)."""
-        engine = self.services.engine
+    def dispatcher(self, handle: Any = None, quiet_s: float = QUIET_S) -> Any:
+        """The residents' dispatcher as ``tawasul run`` builds it (albums counted);
+        ``handle`` stands between the channel and the engine."""
+        handle = handle or self.services.engine.handle
         return build_dispatcher(
-            engine.handle,
+            handle,
             self.services.intake,
-            fetching=engine.handle,
+            fetching=handle,
             sent_marks=SentMarks(self.services.redis),
-            albums=TelegramAlbums(self.services.redis, quiet_s=QUIET_S),
+            albums=TelegramAlbums(self.services.redis, quiet_s=quiet_s),
         )
 
-    async def worker(self) -> Worker:
-        hook = TelegramHook(self.bot(), self.dispatcher(), SECRET, self.services.redis)
+    async def worker(self, handle: Any = None, quiet_s: float = QUIET_S) -> Worker:
+        dispatcher = self.dispatcher(handle, quiet_s)
+        hook = TelegramHook(self.bot(), dispatcher, SECRET, self.services.redis)
         app = build_web_app(self.services, telegram=hook)
         server = await self.stack.enter_async_context(TestServer(app, host="127.0.0.1"))
         client = await self.stack.enter_async_context(TestClient[web.Request, None](server))
@@ -173,3 +178,28 @@ async def test_a_polled_album_with_a_repeat_is_one_answer(rig: Rig) -> None:
         "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
         " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
     ], said
+
+
+async def test_an_album_gathering_holds_up_nobody_else_on_the_worker(rig: Rig) -> None:
+    """The album's first photo waits for the rest holding the person's turn, the others
+    behind it: in the webhook's eight worker tasks, ten photos held them all, and another
+    resident's message waited for the album. Album files wait in tasks of their own."""
+    engine = rig.services.engine
+    order: list[str] = []
+
+    async def recording(event: Event, *, prepare: Prepare | None = None) -> list[Reply]:
+        order.append("photo" if isinstance(event, Media) else event.origin.user_key)
+        return await engine.handle(event, prepare=prepare)
+
+    # a long wait for the album's last photo: the other message has all of it to be handled
+    w = await rig.worker(recording, quiet_s=4.0)
+    await _documents(rig, w)
+    order.clear()
+    group = "13719276493833333"
+    for n in range(10):
+        assert (await w.post(rig.photo(20 + n, group))).status == 200
+    assert (await w.post(rig.updates.text(KHALID, "/start"))).status == 200
+    await w.settle()
+    assert order.index(str(KHALID.id)) < order.index("photo"), order
+    assert rig.api.texts(KHALID.id), "Khalid is answered"
+    assert rig.texts()[-1].startswith("وصلتني ١٠ صور."), rig.texts()[-1]
