@@ -46,7 +46,7 @@ from bot.outbox.handlers import (
     Skipped,
     TemporaryFailure,
 )
-from bot.outbox.queue import RECEIPT, replies_to_payload
+from bot.outbox.queue import RECEIPT, outbox_insert, replies_to_payload
 from bot.receipt_cards import ReceiptCards
 from conversations.events import Origin, Reply
 from conversations.formatting import Digits, present
@@ -126,36 +126,39 @@ class ReceiptQueue:
         """Adds the two held rows (the confirmation's copy, then the card) to `session`'s
         transaction, which the caller commits: :meth:`send_after`'s own, or the filing's
         (bot.db.requests_repo), so the request and its receipt are written together.
-        Returns the follow-up key. Raises IntegrityError (at the flush here or at the
-        commit) when the request's receipt is already queued."""
+        Returns the follow-up key. Raises IntegrityError when the request's receipt is
+        already queued."""
         key = receipt_key(receipt.number)
         held = self._clock() + self._hold
         shown = _presented(confirmation, receipt.locale, receipt.arabic_digits)
-        session.add(
-            OutboxMessage(
-                kind="notify",
-                channel=channel,
-                target=target,
-                dedupe_key=_text_key(key),
-                payload={
+        # Two statements, the text's first, so its row's id is the lower and it goes
+        # first; prebuilt INSERTs, not the ORM's unit of work (issue 12).
+        await session.execute(
+            outbox_insert(),
+            {
+                "kind": "notify",
+                "channel": channel,
+                "target": target,
+                "dedupe_key": _text_key(key),
+                "payload": {
                     "number": receipt.number,
                     "status": "received",
                     "status_label": status_name("received", receipt.locale),
                     "replies": replies_to_payload([shown]),
                 },
-                next_attempt_at=held,
-            )
+                "next_attempt_at": held,
+            },
         )
-        await session.flush()  # the text row's id is the lower: it goes first
-        session.add(
-            OutboxMessage(
-                kind=RECEIPT,
-                channel=channel,
-                target=target,
-                dedupe_key=key,
-                payload={"number": receipt.number, "receipt": receipt_to_payload(receipt)},
-                next_attempt_at=held,
-            )
+        await session.execute(
+            outbox_insert(),
+            {
+                "kind": RECEIPT,
+                "channel": channel,
+                "target": target,
+                "dedupe_key": key,
+                "payload": {"number": receipt.number, "receipt": receipt_to_payload(receipt)},
+                "next_attempt_at": held,
+            },
         )
         return key
 
