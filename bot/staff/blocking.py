@@ -39,6 +39,7 @@ from domain.request_number import (
 )
 from officers.failures import MissingReason, RequestNotFound
 from officers.officer import Officer
+from officers.typed_words import worded
 
 
 class BlockHandlers(StaffGroup):
@@ -71,6 +72,10 @@ class BlockHandlers(StaffGroup):
                 "Write the request number and the reason after /block, for example: /block 4512345671 insulting messages"
             )
             await self._send(bot, message, HTML.t(usage))
+            return
+        if not worded(reason, person_reads=False):
+            # as a reply to «⛔»'s prompt: a nod or an emoji is not a reason (typed_words)
+            await self._send(bot, message, HTML.t(_("Please write the reason in words.")))
             return
         reply = await self._block_with_reason(number, officer_of(message.from_user), reason)
         await self._send(bot, message, reply)

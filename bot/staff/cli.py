@@ -126,6 +126,11 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         print(_bad_words(views, exc, args.staff_action), file=err)
         return BAD_INPUT
 
+    wordless = _wordless(views, args.staff_action, text)
+    if wordless is not None:
+        print(wordless, file=err)
+        return BAD_INPUT
+
     if (absent := missing_database(settings)) is not None:
         print(no_database_text(views.texts, absent), file=err)
         return REFUSED
@@ -249,6 +254,38 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         return 0
     finally:
         await engine.dispose()
+
+
+#: The actions whose words the person reads: a question, a reason, a note with a decision.
+_PERSON_READS: Final = frozenset({"ask", "reject", "reopen", "keep", "accept"})
+
+
+def _wordless(views: StaffViews, action: str, text: str) -> str | None:
+    """Why ``text`` is not words enough for ``action``, or None: the rule of the staff
+    group's prompts (:func:`officers.typed_words.worded`; two words and six letters for
+    what the person reads, two letters for a block's reason, which only officers read).
+    Found by the notes of session 11: «tawasul staff reject N لا» rejected a request and
+    the person read «السبب: لا», though the group refused the same reply. No words at all
+    is left to the desk («A question or a reason is required.»); a keep or accept without
+    words is allowed (nothing to read)."""
+    from officers.typed_words import worded
+
+    _ = views.texts.gettext
+    if not text.strip():
+        return None
+    if action == "block":
+        return (
+            None
+            if worded(text, person_reads=False)
+            else str(_("Please write the reason in words."))
+        )
+    if action not in _PERSON_READS or worded(text):
+        return None
+    if action == "ask":
+        return str(_("Please write the question in a few words: the person will read it."))
+    if action == "accept":
+        return str(_("Please write the note in a few words: the person will read it."))
+    return str(_("Please write the reason in a few words: the person will read it."))
 
 
 def _bad_words(views: StaffViews, exc: BadWords, action: str) -> str:

@@ -241,9 +241,13 @@ async def test_block_and_unblock_from_the_terminal(
     assert "حُظر صاحب الطلب رقم " + number in out.stdout
     verdict = await guard.screen("telegram", "777")
     assert not verdict.admit and "لم تعد رسائلك" in verdict.replies[0].text
-    assert "محظور من قبل" in _staff(db_url, redis_url, tmp_path, "block", number, "x").stdout
+    again = _staff(db_url, redis_url, tmp_path, "block", number, "مرة", "أخرى")
+    assert "محظور من قبل" in again.stdout
     _staff(db_url, redis_url, tmp_path, "block", number, code=2)  # no reason
-    _staff(db_url, redis_url, tmp_path, "block", "4512345671", "x", code=1)  # no such request
+    # a letter is no reason, as in the staff group (typed_words)
+    nod = _staff(db_url, redis_url, tmp_path, "block", number, "x", code=2)
+    assert nod.stderr.strip() == "يُرجى كتابة السبب بالكلمات."
+    _staff(db_url, redis_url, tmp_path, "block", "4512345671", "سبب", code=1)  # no such request
 
     out = _staff(db_url, redis_url, tmp_path, "unblock", number, "--officer", "سعد")
     assert "رُفع الحظر عن صاحب الطلب رقم " + number in out.stdout

@@ -214,6 +214,12 @@ async def test_block_commands_are_for_officers_and_explain_their_use(two: Two) -
     assert "يُرجى كتابة رقم الطلب والسبب" in await two.staff(0, "/block 123 سبب")
     assert "لا يوجد طلب بالرقم" in await two.staff(1, "/block 4512345671 سبب")
     assert await two.count(Block) == 0
+    # a nod or an emoji is no reason, as in reply to «⛔»'s prompt (typed_words; the
+    # notes of session 11: «/block N 👍» blocked the person with «👍» as the reason)
+    for nod in ("👍", "٣", "x"):
+        said = await two.staff(1, f"/block {number} {nod}")
+        assert said == "يُرجى كتابة السبب بالكلمات.", said
+    assert await two.count(Block) == 0
 
 
 async def test_a_wrong_check_digit_is_named_plainly_by_block_and_unblock(two: Two) -> None:

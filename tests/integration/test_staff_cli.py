@@ -125,7 +125,7 @@ async def test_another_officers_request_is_decided_only_with_over(
     """The same rule as the staff group's: taking over is explicit, audited and told."""
     number = (await gateway.submit(submission())).number
     staff(db_url, tmp_path, "take", number, "--officer", "نورة")
-    refused = staff(db_url, tmp_path, "accept", number, "--officer", "سعد", "تم", code=1)
+    refused = staff(db_url, tmp_path, "accept", number, "--officer", "سعد", "تم", "التجديد", code=1)
     assert "نورة" in refused.stderr and "--over" in refused.stderr
     # the option to paste is on a line of its own, with no invisible direction marks (a
     # pasted «‎--over‎» was not the option; found by the fresh-clone tester)
@@ -135,7 +135,9 @@ async def test_another_officers_request_is_decided_only_with_over(
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert len(record.events) == 2 and record.assigned_name == "نورة"
 
-    done = staff(db_url, tmp_path, "accept", number, "--over", "--officer", "سعد", "تم").stdout
+    done = staff(
+        db_url, tmp_path, "accept", number, "--over", "--officer", "سعد", "تم", "التجديد"
+    ).stdout
     assert "قُبل الطلب" in done and "بدلًا من نورة" in done
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.ACCEPTED
@@ -166,7 +168,7 @@ async def test_refusals_exit_non_zero_with_a_clear_line(
     number = (await gateway.submit(submission())).number
     staff(db_url, tmp_path, "accept", number)
 
-    stale = staff(db_url, tmp_path, "reject", number, "سبب", code=1)
+    stale = staff(db_url, tmp_path, "reject", number, "المستندات", "ناقصة", code=1)
     assert number in stale.stderr and "مقبول" in stale.stderr
 
     unknown = new_request_number()
@@ -316,7 +318,9 @@ async def test_a_decision_says_when_the_person_is_told_from_the_grace_set(
     said = staff(db_url, tmp_path, "accept", first, "--officer", "سعد", grace_s=90).stdout
     assert f"قُبل الطلب {first}." in said and "بعد 90 ثانية" in said and "staff undo" in said
     second = (await gateway.submit(submission("draft-2", user_key="other"))).number
-    said = staff(db_url, tmp_path, "reject", second, "ناقص", "--officer", "سعد", grace_s=0).stdout
+    said = staff(
+        db_url, tmp_path, "reject", second, "ناقص", "التوقيع", "--officer", "سعد", grace_s=0
+    ).stdout
     # told at once: no promise of a minute nor of an undo that cannot happen
     assert "يجري إبلاغ صاحب الطلب" in said and "دقيقة" not in said and "undo" not in said
 
@@ -401,9 +405,9 @@ async def test_options_and_words_in_any_order(
 
     # a word that looks like an option goes after «--»
     other = (await gateway.submit(submission("draft-2", user_key="other"))).number
-    staff(db_url, tmp_path, "accept", other, "--officer", "سعد", "--", "-5", "ريال")
+    staff(db_url, tmp_path, "accept", other, "--officer", "سعد", "--", "-5", "ريال", "مستردة")
     record = await gateway.get_by_number(other)
-    assert record is not None and record.decision_reason == "-5 ريال"
+    assert record is not None and record.decision_reason == "-5 ريال مستردة"
 
     blocked = staff(
         db_url, tmp_path, "block", number, "--officer", "سعد", "رسائل", "مسيئة", redis_url=redis_url
@@ -435,11 +439,21 @@ async def test_acting_on_a_decided_request_says_it_is_decided_and_to_reopen_firs
         assert f"بُتّ في الطلب رقم {number}" in refused and "«مرفوض»" in refused, refused
         assert f"tawasul staff reopen {number}" in refused, refused
     english = staff(
-        db_url, tmp_path, "--lang", "en", "ask", number, "why?", "--officer", "نورة", code=1
+        db_url,
+        tmp_path,
+        "--lang",
+        "en",
+        "ask",
+        number,
+        "why",
+        "rejected?",
+        "--officer",
+        "نورة",
+        code=1,
     ).stderr
     assert "already decided" in english and f"tawasul staff reopen {number} REASON" in english
     # what it says works: reopened, the question goes to the person
-    staff(db_url, tmp_path, "reopen", number, "مراجعة", "--officer", "نورة")
+    staff(db_url, tmp_path, "reopen", number, "مراجعة", "المستندات", "--officer", "نورة")
     staff(db_url, tmp_path, "ask", number, "ما", "رقم", "الجواز؟", "--officer", "نورة")
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.NEEDS_INFO
@@ -483,3 +497,32 @@ async def test_an_internal_note_is_shown_to_officers_with_who_and_when_and_never
     assert missing.stderr.strip() == "يُرجى كتابة الملاحظة."
     unknown = staff(db_url, tmp_path, "note", new_request_number(), "ملاحظة", code=1)
     assert "لا يوجد طلب" in unknown.stderr
+
+
+async def test_words_the_person_reads_need_two_words_and_six_letters_at_the_terminal(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    """Found by the notes of session 11: the staff group refuses «لا» or «👍» as a reason
+    or a question (officers.typed_words) but `tawasul staff reject N لا` rejected the
+    request and the person read «السبب: لا». Nothing is done, and the officer is told
+    why, in Arabic or English."""
+    number = (await gateway.submit(submission())).number
+    officer = ("--officer", "نورة")
+    for action, words, said in (
+        ("reject", ("لا",), "يُرجى كتابة السبب في بضع كلمات، فصاحب الطلب سيقرؤه."),
+        ("reject", ("👍",), "يُرجى كتابة السبب في بضع كلمات، فصاحب الطلب سيقرؤه."),
+        ("ask", ("متى؟",), "يُرجى كتابة السؤال في بضع كلمات، فصاحب الطلب سيقرؤه."),
+        ("accept", ("تم",), "يُرجى كتابة الملاحظة في بضع كلمات، فصاحب الطلب سيقرؤها."),
+    ):
+        refused = staff(db_url, tmp_path, action, number, *words, *officer, code=2)
+        assert refused.stderr.strip() == said, (action, refused.stderr)
+    english = staff(db_url, tmp_path, "reject", number, "no", "--lang", "en", *officer, code=2)
+    assert english.stderr.strip() == (
+        "Please write the reason in a few words: the person will read it."
+    )
+    shown = staff(db_url, tmp_path, "show", number).stdout
+    assert "مرفوض" not in shown and "مقبول" not in shown
+    # words enough are taken, and a decision needs no note
+    staff(db_url, tmp_path, "reject", number, "الجواز", "منتهي", *officer)
+    staff(db_url, tmp_path, "reopen", number, "نراجعه", "مرة", "أخرى", *officer)
+    staff(db_url, tmp_path, "accept", number, *officer)
