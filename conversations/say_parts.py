@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from pathlib import Path
 
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Event, Media, Option, Reply, Text
@@ -26,8 +25,15 @@ from conversations.ports import SayRefused
 from conversations.rating_words import word_rating
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.stray_files import FILE_KINDS, first_of_album, recent_reconsideration
-from conversations.their_say import note_id, parse_say, rate_id, reconsider_id
-from conversations.wishes import wish
+from conversations.their_say import (
+    MAX_WISH_WORDS,
+    THEIR_SAY_DATA,
+    note_id,
+    parse_say,
+    rate_id,
+    reconsider_id,
+    say_wish,
+)
 from domain.attachments import check_attachment
 from domain.catalogue import local
 from domain.normalize import strip_invisible, to_ascii_digits
@@ -36,10 +42,7 @@ from domain.their_say import RATINGS
 
 log = logging.getLogger(__name__)
 
-#: The phrases that ask for a note or a reconsideration in words.
-THEIR_SAY_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
-#: A message longer than this many words is not read as asking for a note or a review.
-MAX_WISH_WORDS = 10
+__all__ = ["MAX_WISH_WORDS", "THEIR_SAY_DATA", "TheirSay", "say_wish", "typed_rating"]
 #: The last steps of a request whose notice asks how satisfied the person is.
 _DECISIONS = frozenset(s.value for s in FINAL)
 
@@ -73,14 +76,6 @@ def typed_rating(text: str) -> int | None:
     if bare and set(bare) == {"⭐"} and len(bare) in RATINGS:
         return len(bare)
     return word_rating(text)
-
-
-def say_wish(text: str) -> str | None:
-    """ "note" or "recon" when a short message asks to add a note or a document to a
-    request, or for a rejection to be reconsidered; None otherwise."""
-    return wish(
-        text, THEIR_SAY_DATA, (("reconsider", "recon"), ("note", "note")), max_words=MAX_WISH_WORDS
-    )
 
 
 class TheirSay(EngineParts):

@@ -9,9 +9,12 @@ ASCII: ``rate:<number>:<1-5>``, ``note:<number>``, ``recon:<number>`` (at most 1
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conversations.events import Option, Reply
 from conversations.formatting import Digits, isolate, present
 from conversations.i18n import Texts
+from conversations.wishes import wish
 from domain.request_number import InvalidRequestNumber, parse_request_number
 from domain.their_say import RATINGS, parse_rating
 
@@ -20,6 +23,19 @@ NOTE = "note:"
 RECONSIDER = "recon:"
 #: The one button under the comment question: no comment.
 NO_COMMENT = "nocomment"
+
+#: The phrases that ask for a note or a reconsideration in words.
+THEIR_SAY_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
+#: A message longer than this many words is not read as asking for a note or a review.
+MAX_WISH_WORDS = 10
+
+
+def say_wish(text: str) -> str | None:
+    """ "note" or "recon" when a short message asks to add a note or a document to a
+    request, or for a rejection to be reconsidered; None otherwise."""
+    return wish(
+        text, THEIR_SAY_DATA, (("reconsider", "recon"), ("note", "note")), max_words=MAX_WISH_WORDS
+    )
 
 
 def rate_id(number: str, rating: int) -> str:

@@ -12,14 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Text
-from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Retry, Stay, Step
+from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
 from conversations.gathering import attachments, gather, gather_then_send, gathered
 from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.stray_files import mark_reconsidered
-from conversations.their_say import NO_COMMENT, reconsider_id
+from conversations.their_say import (
+    NO_COMMENT,
+    THEIR_SAY_DATA,
+    reconsider_id,
+    say_wish,
+)
+from conversations.wishes import leads_with, words_after
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
 SAY = "say"
+#: A comment opening with a reconsideration phrase within this many words asks for one,
+#: however long it is («ابي اتظلم، …» with the whole story after it).
+APPEAL_LEAD_WORDS = 5
 #: The step each kind opens at.
 STEPS = {"note": "note", "recon": "reason", "rate": "comment"}
 #: In the say flow's answers: the channel's reference to the message whose «Ask to
@@ -241,11 +250,38 @@ async def answer_comment(ctx: Ctx, event: Event) -> Outcome:
             % {"max": MAX_NOTE}
         )
     number = str(_answers(ctx)["number"])
+    appeal = await _appeal(ctx, event, number)
+    if appeal is not None:
+        return appeal
     try:
         await ctx.gateway.comment(number, ctx.origin.channel, ctx.origin.user_key, event.text)
     except SayRefused as refused:
         return Finish((refusal_text(ctx, refused, "comment"),))
     return Finish((_("Thank you. Your comment has been recorded."),))
+
+
+async def _appeal(ctx: Ctx, event: Text, number: str) -> Outcome | None:
+    """A reconsideration asked in words («ابي اتظلم», «اعيدوا النظر»: the ``reconsider``
+    phrases of ``data/their_say.json``) where the comment on a rejection's rating is asked:
+    the reconsideration, not a comment. With words beyond the phrase, the whole message is
+    its reason, sent as the reason step sends one; the phrase alone asks for the reason.
+    None when the message asks for no reconsideration or the request cannot be
+    reconsidered (accepted, asked once already): then it is the comment, as ever. Found by
+    tester 12 (§1): «ابي اتظلم، انا ما اقدر اروح الفرع لاني مريض» was thanked as a comment
+    and the rejection stayed with no reconsideration asked."""
+    text = event.text
+    if say_wish(text) != "recon" and not leads_with(
+        text, THEIR_SAY_DATA, "reconsider", within=APPEAL_LEAD_WORDS
+    ):
+        return None
+    origin = ctx.origin
+    try:
+        await ctx.gateway.may_say("recon", number, origin.channel, origin.user_key)
+    except SayRefused:
+        return None
+    if not words_after(text, THEIR_SAY_DATA, "reconsider", "note_filler"):
+        return Next(STEPS["recon"])
+    return await answer_reason(ctx, event)
 
 
 def _help(ctx: Ctx) -> str:
