@@ -104,6 +104,9 @@ class ProposalHandlers(PromptHandlers):
             "menu": list(menu),
             "message": [sent.chat.id, sent.message_id],
         }
+        # when the menu expires, by Redis's own clock (the same for every worker), so a
+        # press after it can say so rather than that someone answered it (review 11, §9)
+        record["menu_until_ms"] = await self._redis_ms() + max(await self._redis.pttl(key), 0)
         await self._redis.set(
             _PROPOSAL_KEY.format(token=token), json.dumps(record), ex=PROPOSAL_TTL_S
         )
@@ -176,11 +179,36 @@ class ProposalHandlers(PromptHandlers):
             await answer(query, left)
             return
         menu_raw = await self._redis.getdel(proposal["menu_key"])
-        if menu_raw is None:  # the menu was answered (or cancelled) meanwhile
+        if menu_raw is None:
             await self._delete(bot, query.message)
-            await answer(query, _("The menu was answered meanwhile: nothing was sent."), alert=True)
+            await answer(query, await self._menu_gone(proposal), alert=True)
             return
         await self._send_proposed(bot, query, proposal, (key, raw), menu_raw, officer)
+
+    async def _menu_gone(self, proposal: dict[str, Any]) -> str:
+        """Why the menu a proposal answers is no longer there: it expired (menus wait
+        :data:`~bot.staff.prompts.PROMPT_TTL_S`; the proposal, made later, waits its own
+        24 hours), or it was answered or cancelled meanwhile. Found by review 11 (§9): an
+        officer who replied to a menu 23 hours old and pressed «إرسال الرفض» an hour later
+        read «answered meanwhile», and could believe a colleague had decided the request."""
+        _ = self._
+        until = proposal.get("menu_until_ms")
+        if isinstance(until, int) and await self._redis_ms() >= until:
+            # the card's own button, as it reads there
+            button = (
+                "❓ " + _("Ask for information")
+                if proposal["kind"] == "ask"
+                else "❌ " + _("Reject")
+            )
+            return _(
+                "This menu has expired (a menu waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
+            ) % {"button": button}
+        return _("The menu was answered meanwhile: nothing was sent.")
+
+    async def _redis_ms(self) -> int:
+        """Redis's clock (``TIME``) in milliseconds: the one every worker reads."""
+        seconds, micro = await self._redis.time()
+        return int(seconds) * 1000 + int(micro) // 1000
 
     async def _send_proposed(
         self,

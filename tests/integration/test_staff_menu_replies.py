@@ -7,6 +7,7 @@ one Redis and database."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -491,3 +492,47 @@ async def test_a_reason_not_in_the_persons_language_is_flagged_to_the_officer(
     last = h.api.calls_for(STAFF_CHAT, "editMessageText")[-1]
     assert last.params["message_id"] == proposal["message_id"]
     assert "تنبيه" not in last.params["text"]
+
+
+async def test_a_proposal_outliving_its_menu_says_the_menu_expired_not_that_it_was_answered(
+    h: Harness,
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    """Found by review 11 (§9): a proposal waits 24 hours from the reply, its menu 24 hours
+    from the press, so a reply to a menu 23 hours old pressed an hour later read «The menu
+    was answered meanwhile» (the officer may think a colleague decided). Its expiry is
+    read by Redis's clock, so either worker tells the two apart; a menu really answered
+    meanwhile still says so."""
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    menu_key = f"tawasul:staff:prompt:{STAFF_CHAT}:{menu['message_id']}"
+    await redis_client.pexpire(menu_key, 300)  # the menu's last moments
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC))
+    proposal = _proposal(h)
+    for _wait in range(100):  # Redis expires it, by its own clock
+        if not await redis_client.exists(menu_key):
+            break
+        await asyncio.sleep(0.05)
+    assert not await redis_client.exists(menu_key)
+    other = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    await _feed(h, other, h.updates.callback(OFFICER, _buttons(proposal)[0], message=proposal))
+    said = h.answers()[-1].params["text"]
+    assert "انتهت مهلة هذه القائمة" in said and "«❌ رفض»" in said, said
+    assert "أُجيب عن القائمة" not in said, said
+    assert await h.status(number) is RequestStatus.RECEIVED
+
+    # answered meanwhile (its «Cancel» pressed): that is what it says
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC))
+    proposal = _proposal(h)
+    await h.press(OFFICER, "nr:cancel", menu)
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)
+    said = h.answers()[-1].params["text"]
+    assert "أُجيب عن القائمة" in said and "انتهت مهلة" not in said, said
+    assert await h.status(number) is RequestStatus.RECEIVED
