@@ -75,6 +75,8 @@ class _Choices:
     yes: frozenset[str]
     no: frozenset[str]
     fillers: frozenset[str]
+    # words of a label that do not name its option (they may name another)
+    not_in_labels: frozenset[str]
     yes_options: tuple[str, ...]
     no_options: tuple[str, ...]
     option_words: dict[str, frozenset[str]]
@@ -97,6 +99,7 @@ def _choices() -> _Choices:
         yes=_keys(raw["yes"]),
         no=_keys(raw["no"]),
         fillers=_keys(raw["fillers"]),
+        not_in_labels=_keys(raw.get("not_in_labels", [])),
         yes_options=tuple(raw["yes_options"]),
         no_options=tuple(raw["no_options"]),
         option_words={k: _keys(v) for k, v in raw["option_words"].items()},
@@ -128,8 +131,9 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     """The offered option (id, label) a typed message means; None when it means none.
 
     Scoring: a yes (or no) word counts for the options that a plain yes (or no) means
-    here; every other word (or listed phrase) counts for the options whose label or listed
-    words contain it, shared equally when several do. The best option wins when at least
+    here; every other word (or listed phrase) counts for the options whose label (less
+    choices.json's ``not_in_labels``) or listed words contain it, shared equally when
+    several do. The best option wins when at least
     half the message's words were understood; a tie at the top is returned as candidates,
     so the dialogue asks which."""
     data = _choices()
@@ -137,8 +141,10 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     tokens = [w for w in words(text) if w not in data.fillers]
     if not tokens or len(tokens) > 8:
         return None
+    # «لي» in «تابع لي أو مكفول لدي» does not name that option («لي» alone is «لي أنا»:
+    # found by tester 12, it was asked about): such label words are listed apart
     vocab = {
-        option_id: frozenset(words(label)) - data.fillers
+        option_id: frozenset(words(label)) - data.fillers - data.not_in_labels
         | data.option_words.get(_pattern_key(option_id, data), frozenset())
         for option_id, label in offered
     }

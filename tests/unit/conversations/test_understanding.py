@@ -249,3 +249,17 @@ async def test_an_answer_not_understood_names_the_answers(chat: Chat) -> None:
     assert "لم أفهم إجابتك" in chat.said
     assert "«داخل المملكة» أو «خارج المملكة»" in chat.said
     assert "فضلًا اختر إحدى الإجابات" not in chat.said
+
+
+@pytest.mark.parametrize("typed", ["لي", "لي انا"])
+async def test_for_me_in_a_word_is_not_asked_about(chat: Chat, typed: str) -> None:
+    """Tester 12 (§10): «لي» at «لمن هذا الطلب؟» was answered «أيّها تقصد: «لي أنا» أو
+    «تابع لي أو مكفول لدي»؟»; the «لي» in the second label is no word of that answer."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("تجديد اقامة")
+    await chat.tap("s:iqama_renew")
+    assert "لمن هذا الطلب؟" in chat.said
+    await chat.text(typed)
+    assert "أيّها تقصد" not in chat.said
+    assert "أين صاحب الإقامة الآن؟" in chat.said
