@@ -30,6 +30,7 @@ from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import keep_place, place_in_words, place_option
 from conversations.flows.numbers_first import mistyped_identity, number_first
 from conversations.flows.status_attempts import paused_for, wait_message
+from conversations.flows.their_say import cancelled
 from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics
@@ -232,11 +233,14 @@ class Moves(EngineParts):
         # leaving a status look-up throws nothing away: «تم الإلغاء، ولم يُرسَل أي طلب»
         # there spoke of a request nobody was writing (found by the fresh-clone tester)
         looking_up = ctx.state.flow == "status"
+        # a note, a reconsideration or a comment stopped: said of the request that was
+        # sent, which stays (tester 12, §4: «ولم يُرسَل أي طلب» after a note)
+        said = cancelled(ctx)
         replace_state(ctx.state, ctx.state.fresh_draft())
         if ctx.state.resume():
             lead = self._back_lead(ctx)
             if not looking_up:
-                lead = _("Cancelled. Nothing was sent.") + "\n" + lead
+                lead = (said or _("Cancelled. Nothing was sent.")) + "\n" + lead
             return [Reply(lead), self._ask(ctx)]
         if looking_up:
             ctx.state.step = self.flow.first
@@ -245,9 +249,12 @@ class Moves(EngineParts):
             return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
         ctx.state.step = "done"
         ctx.state.offered = [["new", _("New request")]]
+        if said is not None:
+            said += "\n" + _("Send any message when you need anything else.")
         return [
             Reply(
-                _("Cancelled. Nothing was sent. Send any message when you want to start again."),
+                said
+                or _("Cancelled. Nothing was sent. Send any message when you want to start again."),
                 choices=(Option("new", _("New request")),),
             )
         ]

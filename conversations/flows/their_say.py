@@ -13,6 +13,7 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
+from conversations.formatting import isolate
 from conversations.gathering import attachments, gather, gather_then_send, gathered
 from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.stray_files import mark_reconsidered
@@ -282,6 +283,34 @@ async def _appeal(ctx: Ctx, event: Text, number: str) -> Outcome | None:
     if not words_after(text, THEIR_SAY_DATA, "reconsider", "note_filler"):
         return Next(STEPS["recon"])
     return await answer_reason(ctx, event)
+
+
+def cancelled(ctx: Ctx) -> str | None:
+    """What «cancel» typed in the say flow stopped, said about the request the person
+    filed, which stays as it is; None outside the say flow. Found by tester 12 (§4): a
+    note cancelled got «تم الإلغاء، ولم يُرسَل أي طلب», said to a person whose request was
+    sent."""
+    state = ctx.state
+    if state.flow != SAY:
+        return None
+    _ = ctx.texts.gettext
+    number = {"number": isolate(str(state.answers.get("number", "")))}
+    if state.step == STEPS["recon"]:
+        return (
+            _(
+                "Cancelled: no reconsideration was asked for. Your request %(number)s stays as it is."
+            )
+            % number
+        )
+    if state.step == STEPS["rate"]:
+        return (
+            _("Cancelled: no comment was added. Your rating of request %(number)s is kept.")
+            % number
+        )
+    return (
+        _("Your note was cancelled and nothing was sent. Your request %(number)s stays as it is.")
+        % number
+    )
 
 
 def _help(ctx: Ctx) -> str:

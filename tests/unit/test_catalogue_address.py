@@ -55,6 +55,11 @@ NEUTRAL = [
     "To see where a request stands, type its 10-digit request number, found in the message «Your request has been received». To leave the look-up, choose «%(cancel)s».",
     "To file a request, choose the service you need and answer its questions; the last step is «%(confirm)s».",
     "That is not a request number, so I added what you sent to your request, which has not been sent yet:",
+    # a note, a reconsideration or a comment cancelled (tester 12, §4)
+    "Your note was cancelled and nothing was sent. Your request %(number)s stays as it is.",
+    "Cancelled: no reconsideration was asked for. Your request %(number)s stays as it is.",
+    "Cancelled: no comment was added. Your rating of request %(number)s is kept.",
+    "Send any message when you need anything else.",
 ]
 
 # masculine singular imperatives the catalogue used, with a leading و/ف («واكتبه», «فاختر»)
