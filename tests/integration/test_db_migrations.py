@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -9,11 +10,13 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, select, text
 
-from bot.db.engine import make_engine
+from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import downgrade, upgrade
-from bot.db.models import Base
+from bot.db.models import Base, Rating, Request
+from bot.db.requests_repo import SqlRequestGateway
+from tests.integration.test_db_requests import submission
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = {
@@ -21,6 +24,9 @@ TABLES = {
     "staff_topics",
 }  # fmt: skip
 # the newest revision: every migration test runs the whole chain up to it
+FILED_AT = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
+RATED_AT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+CHANGED_AT = dt.datetime(2026, 11, 25, 8, 30, tzinfo=dt.UTC)
 HEAD = sorted(p.name.split("_")[0] for p in (REPO / "migrations" / "versions").glob("0*.py"))[-1]
 
 
@@ -97,3 +103,49 @@ def test_offline_sql_for_postgresql(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "CREATE TABLE requests" in done.stdout
     assert "TIMESTAMP WITH TIME ZONE" in done.stdout
+
+
+async def test_0011_copies_the_ratings_kept_before_it(empty_db_url: str) -> None:
+    """Migration 0011's data copy (review 11, §6): every rating kept on a request before it
+    becomes one row of ``ratings`` (rating, comment, the decision it rated, and when; a
+    rating without its instant dates from the request's last change), an unrated request
+    none; taken back to 0010 and up again, the copy is made again, not doubled."""
+    await upgrade(empty_db_url, "0010")
+    engine = make_engine(empty_db_url)
+    try:
+        sessions = make_sessionmaker(engine)
+        filing = SqlRequestGateway(sessions, clock=lambda: FILED_AT)
+        rated, untimed, unrated = [
+            (await filing.submit(submission(f"k{i}", user_key=f"u{i}"))).number for i in range(3)
+        ]
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE requests SET satisfaction = 4, satisfaction_comment = 'جيد', "
+                    "satisfaction_decision = 7, satisfaction_at = :at WHERE number = :n"
+                ),
+                {"at": RATED_AT, "n": rated},
+            )
+            await conn.execute(
+                text("UPDATE requests SET satisfaction = 2, updated_at = :at WHERE number = :n"),
+                {"at": CHANGED_AT, "n": untimed},
+            )
+        for _round in range(2):
+            await upgrade(empty_db_url)
+            async with sessions() as session:
+                rows = (
+                    await session.execute(
+                        select(Request.number, Rating.decision, Rating.rating, Rating.comment,
+                               Rating.rated_at)
+                        .join(Request, Rating.request_id == Request.id)
+                        .order_by(Rating.id)
+                    )
+                ).all()  # fmt: skip
+            assert [tuple(r) for r in rows] == [
+                (rated, 7, 4, "جيد", RATED_AT),
+                (untimed, None, 2, None, CHANGED_AT),
+            ]
+            assert unrated not in [r[0] for r in rows]
+            await downgrade(empty_db_url, "0010")
+    finally:
+        await engine.dispose()
