@@ -77,6 +77,8 @@ class _Choices:
     fillers: frozenset[str]
     # words of a label that do not name its option (they may name another)
     not_in_labels: frozenset[str]
+    # «قلت لك», «سبق وذكرت»: dropped from the start of an answer, longest first
+    said_before: tuple[tuple[str, ...], ...]
     yes_options: tuple[str, ...]
     no_options: tuple[str, ...]
     option_words: dict[str, frozenset[str]]
@@ -100,6 +102,7 @@ def _choices() -> _Choices:
         no=_keys(raw["no"]),
         fillers=_keys(raw["fillers"]),
         not_in_labels=_keys(raw.get("not_in_labels", [])),
+        said_before=_leads(raw.get("said_before", []), _keys(raw["fillers"])),
         yes_options=tuple(raw["yes_options"]),
         no_options=tuple(raw["no_options"]),
         option_words={k: _keys(v) for k, v in raw["option_words"].items()},
@@ -107,6 +110,23 @@ def _choices() -> _Choices:
         negations=_keys(raw.get("negations", [])),
         sentence_questions=frozenset(raw.get("sentence_questions", [])),
     )
+
+
+def _leads(items: Iterable[str], fillers: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    # compared with a message's words once its fillers are gone, so without them too
+    leads = {tuple(w for w in words(item) if w not in fillers) for item in items}
+    return tuple(sorted((lead for lead in leads if lead), key=len, reverse=True))
+
+
+def _answer_tokens(text: str, data: _Choices) -> list[str]:
+    """A message's words without the fillers and without a leading «I told you» (choices.
+    json ``said_before``): «قلت لك في جدة» is read as «في جدة» (found by tester 12, §11:
+    it got «لم أفهم» where «في جده» alone was understood)."""
+    tokens = [w for w in words(text) if w not in data.fillers]
+    for lead in data.said_before:
+        if len(tokens) > len(lead) and tuple(tokens[: len(lead)]) == lead:
+            return tokens[len(lead) :]
+    return tokens
 
 
 def _matches(option_id: str, patterns: Sequence[str]) -> bool:
@@ -138,7 +158,7 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     so the dialogue asks which."""
     data = _choices()
     ids = [option_id for option_id, _label in offered]
-    tokens = [w for w in words(text) if w not in data.fillers]
+    tokens = _answer_tokens(text, data)
     if not tokens or len(tokens) > 8:
         return None
     # «لي» in «تابع لي أو مكفول لدي» does not name that option («لي» alone is «لي أنا»:
@@ -253,6 +273,12 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in fillers]
 
 
+def answer_words(text: str) -> list[str]:
+    """:func:`content_words` of an answer to a question, without a leading «قلت لك»,
+    «سبق وذكرت» (choices.json ``said_before``): what is weighed as the answer."""
+    return _answer_tokens(text, _choices())
+
+
 def question_answer(text: str, question_id: str, option_ids: Sequence[str]) -> str | None:
     """The option of eligibility question ``question_id`` that a short typed answer
     means by the words choices.json lists for that question ("question_words", keyed
@@ -260,7 +286,7 @@ def question_answer(text: str, question_id: str, option_ids: Sequence[str]) -> s
     لديك؟» is its "yes", «صديقي» its "no". None when no option's words are there, or when
     several options' are (the person is asked again rather than guessed for)."""
     data = _choices()
-    tokens = content_words(text)
+    tokens = answer_words(text)
     if not tokens:
         return None
     found = []

@@ -22,6 +22,7 @@ from conversations.flows.past_service import after_service, from_question, keep_
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
 from conversations.keywords import early_answers, place_of_writer
 from conversations.understanding import (
+    answer_words,
     content_words,
     question_answer,
     says_only,
@@ -92,7 +93,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id.startswith("q:"):
         option = next((o for o in question.options if o.id == event.id[2:]), None)
     if isinstance(event, Text):
-        if len(content_words(event.text)) >= SENTENCE_WORDS:
+        if len(answer_words(event.text)) >= SENTENCE_WORDS:
             # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
             # kept for the description, and the question asked again, since a sentence
             # is no yes or no to be guessed from a word in it
@@ -259,7 +260,7 @@ def _clarified(ctx: Ctx, text: str) -> Outcome | None:
     answers = ctx.state.answers
     questions = questions_of(ctx) if answers.get("service") else ()
     index = int(answers.get("question", 0))
-    if index >= len(questions) or len(content_words(text)) > CLARIFICATION_WORDS:
+    if index >= len(questions) or len(answer_words(text)) > CLARIFICATION_WORDS:
         return None
     if any(ch.isdigit() for ch in text):
         return None

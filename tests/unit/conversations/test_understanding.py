@@ -263,3 +263,30 @@ async def test_for_me_in_a_word_is_not_asked_about(chat: Chat, typed: str) -> No
     await chat.text(typed)
     assert "أيّها تقصد" not in chat.said
     assert "أين صاحب الإقامة الآن؟" in chat.said
+
+
+@pytest.mark.parametrize("typed", ["قلت لك في جدة", "قلتلك داخل", "سبق وقلت لك اني في جده"])
+async def test_i_told_you_before_a_place(chat: Chat, typed: str) -> None:
+    """Tester 12 (§11): «قلت لك في جدة» at «أين صاحب الإقامة الآن؟» got «لم أفهم إجابتك»
+    while «في جده» alone was understood."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "أين صاحب الإقامة الآن؟" in chat.said
+    await chat.text(typed)
+    assert "لم أفهم" not in chat.said
+    assert "رقم هوية صاحب الطلب" in chat.said
+
+
+@pytest.mark.parametrize("typed", ["قلت لك سوريه", "ذكرت لك انها سورية"])
+async def test_i_told_you_before_a_nationality(chat: Chat, typed: str) -> None:
+    """Tester 12 (§11, §12): «قلت لك سوريه» at «ما جنسية الزائر؟» got «لم أفهم إجابتك»."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي امدد زيارة امي")
+    await chat.text("ايه")
+    assert "ما جنسية الزائر" in chat.said
+    await chat.text(typed)
+    assert "لم أفهم" not in chat.said
+    assert "رقم هوية" in chat.said
