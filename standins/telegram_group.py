@@ -121,7 +121,21 @@ class GroupChanges(MessageStore):
         chat_id = params.get("chat_id")
         if not isinstance(chat_id, int):
             raise ApiError(400, "Bad Request: chat not found")
-        return {**self._chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
+        # The Bot API's ChatFullInfo: id, type, accent_color_id, max_reaction_count and
+        # accepted_gift_types are always there (the rest is optional); aiogram 3.x
+        # refuses an answer without any of them.
+        return {
+            **self._chat(chat_id),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": True,
+                "limited_gifts": True,
+                "unique_gifts": True,
+                "premium_subscription": True,
+                "gifts_from_channels": True,
+            },
+        }
 
     def _m_createforumtopic(self, params: JSON) -> JSON:
         chat_id, name = params.get("chat_id"), params.get("name")

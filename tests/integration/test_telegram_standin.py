@@ -45,6 +45,16 @@ async def test_get_me(bot: Bot, api: TelegramBotAPIStandin) -> None:
     assert me.id == api.bot_id and me.is_bot and me.username == api.bot_username
 
 
+async def test_get_chat_decodes_through_aiogram(bot: Bot) -> None:
+    """getChat answers a ChatFullInfo aiogram accepts (it failed to decode without
+    accepted_gift_types), for the staff group and a resident's private chat."""
+    group = await bot.get_chat(-1_001_234_567_890)
+    assert group.id == -1_001_234_567_890 and group.type == "supergroup" and group.is_forum
+    assert group.accepted_gift_types is not None
+    private = await bot.get_chat(CHAT)
+    assert private.id == CHAT and private.type == "private"
+
+
 async def test_messages_are_numbered_and_editable(bot: Bot, api: TelegramBotAPIStandin) -> None:
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text="نعم", callback_data="yes")]]
