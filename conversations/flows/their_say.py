@@ -24,6 +24,7 @@ from conversations.their_say import (
     say_wish,
 )
 from conversations.wishes import leads_with, words_after
+from domain.status import RequestStatus
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
 SAY = "say"
@@ -109,6 +110,8 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
                 )
             )
         except SayRefused as refused:
+            if refused.reason == "closed":
+                return await _decided_meanwhile(ctx, number, text, files)
             return Finish((refusal_text(ctx, refused, "note"),))
         # the ways on from here (found by the tester: the confirmation had no button)
         ways = (
@@ -136,6 +139,45 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
         keep_going=_("Please write your note, send a file, or press «Send note»."),
         max_files=MAX_NOTE_FILES,
     )
+
+
+async def _decided_meanwhile(
+    ctx: Ctx, number: str, text: str, files: tuple[AttachmentInfo, ...]
+) -> Outcome:
+    """A note sent after its request was decided (the decision came while it was being
+    written): the person's words shown back, since they were not sent, and what was decided
+    said plainly: accepted, nothing more is needed; rejected, the way to ask for it to be
+    reconsidered, where the words can go (its button, when it may still be asked). Found
+    by tester 12 (§15): «ارسال» lost the words unseen, and the reply said «وإن كان قد رُفض»
+    of a request the bot knew was accepted."""
+    _ = ctx.texts.gettext
+    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    view = next((v for v in mine if v.number == number), None)
+    lines = [
+        _(
+            "Request %(number)s was decided while you were writing your note, so the note was not sent."
+        )
+        % {"number": number}
+    ]
+    if text.strip():
+        lines.append(_("Your note: «%(words)s»") % {"words": isolate(text.strip())})
+    if files:
+        lines.append(_("The photos or files you added to it were not sent either."))
+    choices: tuple[Option, ...] = ()
+    status = None if view is None else view.status
+    if status == RequestStatus.ACCEPTED.value:
+        lines.append(_("Your request was accepted: nothing more is needed from you."))
+    elif status == RequestStatus.REJECTED.value and view is not None and view.reconsiderable:
+        lines.append(
+            _(
+                "Your request was not accepted. If you think something was missed, you can ask once for it to be reconsidered, and your note's words can be your reason: press «%(button)s» or type «reconsider»."
+            )
+            % {"button": _("Ask to reconsider")}
+        )
+        choices = (Option(reconsider_id(number), _("Ask to reconsider")),)
+    elif status == RequestStatus.REJECTED.value:
+        lines.append(_("Your request was not accepted."))
+    return Finish(("\n".join(lines),), choices)
 
 
 def not_sent(ctx: Ctx) -> str:

@@ -60,6 +60,10 @@ NEUTRAL = [
     "Cancelled: no reconsideration was asked for. Your request %(number)s stays as it is.",
     "Cancelled: no comment was added. Your rating of request %(number)s is kept.",
     "Send any message when you need anything else.",
+    # a note sent after its request was decided (tester 12, §15)
+    "Request %(number)s was decided while you were writing your note, so the note was not sent.",
+    "Your request was accepted: nothing more is needed from you.",
+    "Your request was not accepted. If you think something was missed, you can ask once for it to be reconsidered, and your note's words can be your reason: press «%(button)s» or type «reconsider».",
 ]
 
 # masculine singular imperatives the catalogue used, with a leading و/ف («واكتبه», «فاختر»)
