@@ -6,6 +6,7 @@ read in :mod:`conversations.flows.numbers_first`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -21,17 +22,21 @@ from conversations.flows.intake_draft import (
 from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
 from domain.identity import (
+    IdentityNumber,
     InvalidIdentityNumber,
     mask_identity,
     parse_establishment_number,
     parse_identity_number,
 )
-from domain.normalize import stray_letters
+from domain.normalize import clean_input, digits_only, stray_letters
 from domain.number_shapes import number_shape
 
 # the most digits a sentence at a number step may hold and still be read as words: a
 # count or a fee, a Gregorian or Hijri year, never most of a 10-digit number
 SENTENCE_DIGITS = 4
+
+# digits and what people put between their groups (after clean_input: ASCII digits)
+_NUMBER_RUN = re.compile(r"[0-9]+(?:[ \-./][0-9]+)*")
 
 # what a number step keeps: the establishment number as typed, or an IdentityNumber
 _Number = TypeVar("_Number")
@@ -250,11 +255,73 @@ def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str
 
 
 async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
+    if isinstance(event, Text):
+        several = _one_of_several(ctx, event.text)
+        if several is not None:
+            return several
     identity = _typed_number(ctx, event, ask_identity, parse_identity_number, _identity_problem)
     if isinstance(identity, Retry):
         return identity
     if identity.kind not in identity_kinds(ctx):
         return Retry(_wrong_kind(ctx))
+    return _keep_identity(ctx, identity)
+
+
+def _keep_identity(ctx: Ctx, identity: IdentityNumber, *say: str) -> Next:
     ctx.state.answers["identity"] = identity.value
     ctx.state.answers["identity_kind"] = identity.kind
-    return Next("summary" if ctx.state.editing else "phone")
+    return Next("summary" if ctx.state.editing else "phone", say)
+
+
+def _one_of_several(ctx: Ctx, text: str) -> Outcome | None:
+    """Two or more 10-digit numbers in one message at the identity step («رقم حدودها
+    ٣١٢٣٤٥٦٧٨٩ واقامتي ٢٠٠٠٠٠٠٠٠٦»): the one of the kind asked for when just one is, said
+    so; else the numbers named (masked) and the person asked to type the right one alone.
+    None for a message with one number or none. Found by tester 12 (§8): such a message
+    got «يجب أن يتكون الرقم من أرقام فقط», which blamed letters nobody typed."""
+    numbers = ten_digit_numbers(text)
+    if len(numbers) < 2:
+        return None
+    ngettext = ctx.texts.ngettext
+    fitting = []
+    for number in numbers:
+        try:
+            identity = parse_identity_number(number)
+        except InvalidIdentityNumber:
+            continue
+        if identity.kind in identity_kinds(ctx):
+            fitting.append(identity)
+    if len(fitting) == 1:
+        line = ngettext(
+            "Your message holds %(count)d numbers; I have taken %(number)s, %(kind)s, as asked.",
+            "Your message holds %(count)d numbers; I have taken %(number)s, %(kind)s, as asked.",
+            len(numbers),
+        ) % {
+            "count": len(numbers),
+            "number": isolate(mask_identity(fitting[0].value)),
+            "kind": shape_names(ctx)[fitting[0].kind],
+        }
+        return _keep_identity(ctx, fitting[0], line)
+    line = ngettext(
+        "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",
+        "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",
+        len(numbers),
+    ) % {
+        "count": len(numbers),
+        "numbers": or_words(ctx, [isolate(mask_identity(n)) for n in numbers]),
+    }
+    return Retry(f"{line}\n{ask_identity(ctx).text}")
+
+
+def ten_digit_numbers(text: str) -> list[str]:
+    """The 10-digit numbers of a message, in ASCII digits, each once, in order: a run of
+    digits and the separators people put inside numbers («٢٠٠٠ ٠٠٠ ٠٠٦», «2000-000-006»)
+    when it holds ten digits, else each of its space-separated parts that does."""
+    found: list[str] = []
+    for run in _NUMBER_RUN.findall(clean_input(text)):
+        pieces = [run] if len(digits_only(run)) == 10 else run.split()
+        for piece in pieces:
+            digits = digits_only(piece)
+            if len(digits) == 10 and digits.isdigit() and digits not in found:
+                found.append(digits)
+    return found

@@ -64,6 +64,9 @@ NEUTRAL = [
     "Request %(number)s was decided while you were writing your note, so the note was not sent.",
     "Your request was accepted: nothing more is needed from you.",
     "Your request was not accepted. If you think something was missed, you can ask once for it to be reconsidered, and your note's words can be your reason: press «%(button)s» or type «reconsider».",
+    # two numbers in one message at the identity step (tester 12, §8)
+    "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",
+    "Your message holds %(count)d numbers; I have taken %(number)s, %(kind)s, as asked.",
 ]
 
 # masculine singular imperatives the catalogue used, with a leading و/ف («واكتبه», «فاختر»)
