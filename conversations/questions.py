@@ -16,6 +16,7 @@ message, like a language); ``file:<service id>`` (only where it was offered).
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from conversations import knowledge
 from conversations.engine_parts import EngineParts
@@ -24,9 +25,13 @@ from conversations.flow import Ctx
 from conversations.flows.intake import file_service
 from conversations.keywords import is_faq_word
 from conversations.reading import NAV_IDS, START_STEPS
+from conversations.wishes import wish
 from domain.catalogue import local
 
 FAQ = "faq"
+#: Questions no seed answers though their words resemble a service's (the working hours).
+UNANSWERED = Path(__file__).resolve().parent / "data" / "unanswered.json"
+_MAX_UNANSWERED_WORDS = 15
 TOPIC_PREFIX = "kb:"
 FILE_PREFIX = "file:"
 
@@ -59,6 +64,10 @@ class Questions(EngineParts):
         asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
         if not asks:
             return None
+        if wish(text, UNANSWERED, (("office_hours", True),), max_words=_MAX_UNANSWERED_WORDS):
+            # no seed gives the working hours: said so, and no service is offered for
+            # words that only resemble one («working» ~ «not working»: tester 12, §18)
+            return self._cannot_answer(ctx)
         named = ctx.catalogue.match(text, limit=1)
         if named and not free_text and knowledge.asks_facts(text):
             # «كم رسوم تجديد الجواز؟» asks about the service; it does not choose it
