@@ -16,6 +16,7 @@ from conversations.flows.description_text import (
     PENDING,
     QUESTION,
 )
+from conversations.understanding import content_words
 
 
 def keep_early(ctx: Ctx, text: str, answers: dict[str, Any] | None = None) -> str:
@@ -34,6 +35,32 @@ def keep_early(ctx: Ctx, text: str, answers: dict[str, Any] | None = None) -> st
     return _(
         "I have kept what you wrote: you will find it at the description step, right after the numbers."
     )
+
+
+#: Content words (:func:`conversations.understanding.content_words`) from which a message
+#: where the service is chosen tells the person's case rather than only naming a need:
+#: «ابي اجدد اقامة زوجتي» names a service; «الاقامة خلصت من شهر وابي اجددها بس النظام في
+#: ابشر يطلع لي خطأ 😢 وش اسوي؟؟ والله تعبت» (tester 12, fault 14) tells what went wrong.
+STORY_WORDS = 8
+
+
+def keep_story(ctx: Ctx, text: str) -> None:
+    """A story told where the service is chosen (tester 12, fault 14: it picked the
+    service, then had to be typed again at the description step): kept for that step,
+    which offers it (:data:`PENDING`), as words typed at a number step are. A message of
+    fewer than :data:`STORY_WORDS` content words only names a need and is not kept; nor
+    are words already kept, nor any when a description is saved or they would not fit."""
+    answers = ctx.state.answers
+    story = text.strip()
+    if len(content_words(story)) < STORY_WORDS or answers.get("description"):
+        return
+    earlier = str(answers.get(PENDING, ""))
+    if story in earlier.split("\n"):
+        # the same words sent again (after «None of these»): kept once
+        return
+    pending = "\n".join(filter(None, [earlier, story]))
+    if len(pending) <= MAX_DESCRIPTION:
+        answers[PENDING] = pending
 
 
 def set_aside(ctx: Ctx) -> None:

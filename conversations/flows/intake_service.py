@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.description_early import keep_story
 from conversations.flows.intake_draft import applicant_of, or_words, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
@@ -82,6 +83,8 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
                 "or describe what you need in other words."
             )
         )
+    # a story told here is the description too, offered at its step
+    keep_story(ctx, text)
     ctx.state.answers["suggestions"] = [s.id for s in matches]
     return Next("suggest", say)
 
