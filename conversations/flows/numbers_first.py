@@ -119,11 +119,18 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
 
 def _keep_identity(ctx: Ctx, identity: IdentityNumber) -> str:
     """Keeps ``identity`` for the identity step (:data:`EARLY_IDENTITY`, used by
-    :func:`conversations.flows.past_service.to_identity`); what to tell the person."""
+    :func:`conversations.flows.past_service.to_identity`); what to tell the person. A
+    different number kept before is replaced, and that is said, both masked (found by
+    tester 12, §19: the second number was «kept» with no word of the first)."""
+    _ = ctx.texts.gettext
+    earlier = ctx.state.answers.get(EARLY_IDENTITY)
     ctx.state.answers[EARLY_IDENTITY] = {"value": identity.value, "kind": identity.kind}
-    return ctx.texts.gettext("I have kept the identity number %(number)s for your request.") % {
-        "number": isolate(mask_identity(identity.value))
-    }
+    number = isolate(mask_identity(identity.value))
+    if earlier and earlier.get("value") != identity.value:
+        return _(
+            "I have kept the identity number %(number)s for your request, in place of %(earlier)s, the one you sent before."
+        ) % {"number": number, "earlier": isolate(mask_identity(str(earlier["value"])))}
+    return _("I have kept the identity number %(number)s for your request.") % {"number": number}
 
 
 async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:

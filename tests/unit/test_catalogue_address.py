@@ -67,6 +67,8 @@ NEUTRAL = [
     # two numbers in one message at the identity step (tester 12, §8)
     "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",
     "Your message holds %(count)d numbers; I have taken %(number)s, %(kind)s, as asked.",
+    # a second identity number kept early (tester 12, §19)
+    "I have kept the identity number %(number)s for your request, in place of %(earlier)s, the one you sent before.",
 ]
 
 # masculine singular imperatives the catalogue used, with a leading و/ف («واكتبه», «فاختر»)

@@ -8,6 +8,7 @@ import pytest
 
 from .fakes import Chat, MemoryGateway
 from .test_intake import CITIZEN, PHONE, RESIDENT
+from .test_status import plain
 
 
 @pytest.mark.parametrize("opening", [None, "start"])
@@ -153,4 +154,23 @@ async def test_a_wish_with_the_number_at_the_service_question_keeps_both(
     await chat.text("ابي اجدد اقامتي رقمها ٢١٢٣٤٥٦٧٨٨")
     assert "احتفظتُ برقم الهوية" in chat.said and "2******788" in chat.said
     assert "s:iqama_renew" in chat.choice_ids
+    assert await _file_iqama_renewal(chat, gateway) == "2123456788"
+
+
+async def test_a_second_identity_number_says_it_replaced_the_first(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Tester 12 (§19, terminal): «۲۰۰۰۰۰۰۰۰۶» then «3123456789» at the service question
+    were each «kept» with no word that the second replaced the first."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("۲۰۰۰۰۰۰۰۰۶")
+    assert "احتفظتُ برقم الهوية" in chat.said and "2******006" in chat.said
+    await chat.text("ابي اجدد اقامتي")
+    await chat.text("2123456788")
+    said = plain(chat.said)
+    assert "احتفظتُ برقم الهوية 2******788 لطلبك بدلًا من 2******006" in said, said
+    # the same number again is no replacement
+    await chat.text("٢١٢٣٤٥٦٧٨٨")
+    assert "بدلًا من" not in chat.said and "2******788" in chat.said
     assert await _file_iqama_renewal(chat, gateway) == "2123456788"
