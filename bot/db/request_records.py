@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Attachment, Request, StatusEvent
+from bot.db.models import Attachment, Block, Request, StatusEvent
 from domain.status import FINAL, RequestStatus
 
 
@@ -87,6 +87,10 @@ class RequestRecord:
     satisfaction: int | None = None
     satisfaction_comment: str | None = field(default=None, repr=False)
     reconsider_reason: str | None = field(default=None, repr=False)
+    #: the block standing on the person who filed it: who (the audit signature) and why;
+    #: None when not blocked (filled by :func:`with_related`, like ``related``)
+    sender_blocked_by: str | None = field(default=None, repr=False)
+    sender_block_reason: str | None = field(default=None, repr=False)
 
 
 def select_requests() -> Select[Request]:
@@ -99,10 +103,13 @@ async def with_related(
     session: AsyncSession, records: Sequence[RequestRecord]
 ) -> list[RequestRecord]:
     """The records with ``related`` filled: the other open requests (numbers, oldest
-    first) about each one's identity number. One query for the lot."""
+    first) about each one's identity number; and ``sender_blocked_by`` and
+    ``sender_block_reason`` when the person who filed is blocked (bot.abuse.blocks), so a
+    card drawn on any worker says so. Two queries for the lot."""
     identities = {r.identity_number for r in records}
     if not identities:
         return list(records)
+    records = await _with_blocks(session, records)
     rows = await session.execute(
         select(Request.identity_number, Request.number)
         .where(
@@ -119,6 +126,29 @@ async def with_related(
             r,
             related=tuple(n for n in open_by_identity.get(r.identity_number, ()) if n != r.number),
         )
+        for r in records
+    ]
+
+
+async def _with_blocks(
+    session: AsyncSession, records: Sequence[RequestRecord]
+) -> list[RequestRecord]:
+    people = {(r.channel, r.user_key) for r in records}
+    rows = await session.execute(
+        select(Block.channel, Block.user_key, Block.blocked_by, Block.reason)
+        .where(Block.user_key.in_({key for _channel, key in people}), Block.unblocked_at.is_(None))
+        .order_by(Block.id)
+    )
+    # the newest active block of each person stands (one at most, in practice)
+    blocks = {(channel, key): (by, reason) for channel, key, by, reason in rows}
+    return [
+        dataclasses.replace(
+            r,
+            sender_blocked_by=blocks[(r.channel, r.user_key)][0],
+            sender_block_reason=blocks[(r.channel, r.user_key)][1],
+        )
+        if (r.channel, r.user_key) in blocks
+        else r
         for r in records
     ]
 

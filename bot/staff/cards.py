@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.db.requests_repo import RequestRecord
+from bot.staff.actors import actor_name
 from bot.staff.callbacks import (
     ACCEPT,
     ASK,
@@ -84,17 +85,38 @@ class CardRenderer:
     def _card_text(self, record: RequestRecord, today: dt.date) -> str:
         # the summary starts with the request number; the mark in front of it shows the
         # status at a glance in a busy group
-        return STATUS_MARKS[record.status] + " " + self.views.summary(record, HTML, today=today)
+        text = STATUS_MARKS[record.status] + " " + self.views.summary(record, HTML, today=today)
+        if record.sender_blocked_by is not None:
+            text += "\n\n" + self._blocked_line(record)
+        return text
+
+    def _blocked_line(self, record: RequestRecord) -> str:
+        """The block standing on the person (who, why: the reason as typed, escaped), and
+        how to lift it: the card then offers no block button."""
+        _ = self._
+        by = actor_name(record.sender_blocked_by or "", self.views.texts)
+        head = HTML.b("⛔ " + _("The sender is blocked by %(officer)s.") % {"officer": by})
+        reason = HTML.b(_("Reason:")) + " " + HTML.user(record.sender_block_reason or "")
+        lift = HTML.t(_("/unblock %(number)s lifts it.") % {"number": record.number})
+        return "\n".join((head, reason, lift))
 
     def buttons(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
+        """The card's keyboard, row by row (see :meth:`_rows`); no empty row."""
+        return tuple(row for row in self._rows(record) if row)
+
+    def _rows(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
         """What can be done now: take while nobody has it; ask while it is open and not
         already waiting for an answer; accept or reject while open; undo or reopen when
-        decided; block the sender always. Each button carries the request's version (see
-        :mod:`bot.staff.callbacks`)."""
+        decided; block the sender unless blocked already (the card then says so). Each
+        button carries the request's version (see :mod:`bot.staff.callbacks`)."""
         _ = self._
         number, v = record.number, version(record)
         # the person behind the request can be blocked whatever its status (bot.abuse)
-        block = (Button("⛔ " + _("Block the sender"), action_data(BLOCK, number, v)),)
+        block: tuple[Button, ...] = (
+            (Button("⛔ " + _("Block the sender"), action_data(BLOCK, number, v)),)
+            if record.sender_blocked_by is None
+            else ()
+        )
         if record.status is RequestStatus.REJECTED and record.reconsider_reason:
             # the person asked for reconsideration: the card proposes to reopen
             return (
@@ -203,6 +225,7 @@ def _shrinking(record: RequestRecord) -> list[RequestRecord]:
                 # the person's say: the messages under the card carry it whole
                 reconsider_reason=cut(record.reconsider_reason, question),
                 satisfaction_comment=cut(record.satisfaction_comment, question),
+                sender_block_reason=cut(record.sender_block_reason, question),
                 events=tuple(
                     dataclasses.replace(e, reason=cut(e.reason, reason))
                     for e in record.events[len(record.events) - events :]

@@ -6,6 +6,7 @@ Officers block with ``/block`` and the card's «⛔»; the person writes to eith
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -24,14 +25,16 @@ from bot.abuse.blocks import BlockList
 from bot.abuse.guard import InboundGuard
 from bot.channels.telegram import build_dispatcher, make_bot
 from bot.db.models import Block, OutboxMessage, Request, StatusEvent
-from bot.db.requests_repo import SqlRequestGateway
+from bot.db.requests_repo import SqlRequestGateway, select_requests, to_record, with_related
 from bot.gateway import Gateway
 from bot.media_store import MediaStore
 from bot.metrics import REGISTRY
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import Settings
+from bot.staff.cards import CardRenderer
 from bot.staff.desk import StaffDesk
 from bot.staff.router import staff_router
+from bot.staff.views import StaffViews
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
@@ -277,6 +280,33 @@ async def test_the_cards_block_button_asks_for_the_reason(two: Two) -> None:
     alert = [c for c in two.api.calls if c.method == "answerCallbackQuery"][-1]
     assert "محظور من قبل" in alert.params["text"]
     assert (await two.says(0, PERSON, "مرحبا"))[0].startswith("نعتذر")
+
+
+async def test_the_card_drawn_after_a_block_says_so_on_either_worker(two: Two) -> None:
+    # The tester's report of session 12 (§16): after /block, the card drawn later (by any
+    # worker's outbox, from the shared database) had no word of the block and still
+    # offered «⛔ حظر صاحب الطلب».
+    number = (await two.filing.submit(submission(user_key=str(PERSON.id)))).number
+    cards = CardRenderer(StaffViews(load_catalogue(), locale="ar"))
+
+    async def card() -> tuple[str, list[str]]:
+        async with two.sessions() as session:
+            request = await session.scalar(select_requests().where(Request.number == number))
+            assert request is not None
+            [record] = await with_related(session, [to_record(request)])
+        drawn = cards.card(record, today=dt.date(2026, 12, 1))
+        return drawn.html, [b.data for row in drawn.buttons for b in row]
+
+    html, buttons = await card()
+    assert "محظور" not in html and any(d.startswith("st:bl:") for d in buttons)
+    await two.staff(0, f"/block {number} رسائل <b>مزعجة</b>")
+    html, buttons = await card()
+    assert "صاحب الطلب محظور بقرار من نورة العتيبي" in html
+    assert "رسائل &lt;b&gt;مزعجة&lt;/b&gt;" in html and f"/unblock {number}" in html
+    assert not any(d.startswith("st:bl:") for d in buttons)
+    await two.staff(1, f"/unblock {number}")
+    html, buttons = await card()
+    assert "محظور" not in html and any(d.startswith("st:bl:") for d in buttons)
 
 
 # ---- messages per minute --------------------------------------------------------------------

@@ -297,3 +297,27 @@ def test_a_redacted_request_reads_deleted_in_the_officers_language() -> None:
             assert "redacted" not in text, text
             assert word in text
             assert "المستندات ناقصة" in text  # the officers' own reason stays
+
+
+def test_a_blocked_sender_is_shown_on_the_card_and_not_offered_again(cards: CardRenderer) -> None:
+    # The tester's report of session 12 (§16): after /block, the card drawn later had no
+    # word of it and still offered «⛔ حظر صاحب الطلب», which then said «محظور من قبل».
+    blocked = record(
+        status=RequestStatus.REJECTED,
+        decision_reason="ناقص",
+        sender_blocked_by="officer:7001:نورة <b>العتيبي</b>",
+        sender_block_reason="رسائل <i>مسيئة</i> & تهديد",
+    )
+    for status in (RequestStatus.RECEIVED, RequestStatus.REJECTED):
+        card = cards.card(dataclasses.replace(blocked, status=status), today=TODAY)
+        shown = visible(card.html).text
+        assert "صاحب الطلب محظور بقرار من نورة <b>العتيبي</b>." in shown
+        assert "السبب: \u2068رسائل <i>مسيئة</i> & تهديد\u2069" in shown
+        assert f"/unblock {NUMBER}" in shown
+        assert "<i>" not in card.html and "<b>العتيبي" not in card.html  # escaped
+        assert not [d for d in callbacks(card) if d.startswith("st:bl:")]
+        assert all(card.buttons)  # no empty row left where the button was
+    # not blocked: no such line, and the button is there
+    card = cards.card(record(), today=TODAY)
+    assert "محظور" not in visible(card.html).text
+    assert f"st:bl:{NUMBER}:1" in callbacks(card)
