@@ -13,6 +13,7 @@ from conversations.flows.intake_draft import service_of as service_of  # documen
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
+from conversations.understanding import answers_in_sentence, options_named
 from domain.catalogue import Service, local
 
 
@@ -83,10 +84,32 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
                 "or describe what you need in other words."
             )
         )
+    named = {k: v for k, v in _named_answers(ctx, matches, text).items() if k not in said}
+    if named:
+        # «ابي امدد زيارة امي هي سورية»: the nationality, kept for its question
+        keep_early_answers(ctx, named)
     # a story told here is the description too, offered at its step
     keep_story(ctx, text)
     ctx.state.answers["suggestions"] = [s.id for s in matches]
     return Next("suggest", say)
+
+
+def _named_answers(ctx: Ctx, services: list[Service], text: str) -> dict[str, str]:
+    """Answers to the offered services' questions whose words are distinctive (choices.
+    json ``sentence_questions``: the visitor's nationality) that the words name, question
+    id -> option id: one allowed option named (an «is not» before it aside), else none.
+    Found by tester 12 (§12): «ابي امدد زيارة امي هي سورية …» was asked «ما جنسية
+    الزائر؟» all the same."""
+    found: dict[str, str] = {}
+    for service in services:
+        for question in service.questions_for(applicant_of(ctx)):
+            if question.id in found or not answers_in_sentence(question.id):
+                continue
+            allowed = [f"q:{o.id}" for o in question.options if o.allowed]
+            named = options_named(text, allowed)
+            if len(named) == 1:
+                found[question.id] = named[0].removeprefix("q:")
+    return found
 
 
 # ---- who files -----------------------------------------------------------------------

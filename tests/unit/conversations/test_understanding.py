@@ -290,3 +290,28 @@ async def test_i_told_you_before_a_nationality(chat: Chat, typed: str) -> None:
     await chat.text(typed)
     assert "لم أفهم" not in chat.said
     assert "رقم هوية" in chat.said
+
+
+@pytest.mark.parametrize(
+    "first", ["ابي امدد زيارة امي هي سورية وموجودة عندي بالرياض", "ابي امدد زيارة ابوي اليمني"]
+)
+async def test_the_nationality_said_first_is_not_asked_again(chat: Chat, first: str) -> None:
+    """Tester 12 (§12, WhatsApp): the nationality in the first message was asked again
+    after «ايوه»."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(first)
+    assert chat.choice_ids[0] == "s:visit_visa_extension"
+    await chat.text("ايوه")
+    # noted and said so, not asked: on to the number
+    assert "q:syrian" not in chat.choice_ids and "لم أفهم" not in chat.said
+    assert "بحسب ما ورد" in chat.said and "«ما جنسية الزائر؟»" in chat.said
+    assert "رقم حدود" in chat.said
+
+
+async def test_a_nationality_said_not_to_be_is_asked(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي امدد زيارة امي وهي مو سورية")
+    await chat.text("ايوه")
+    assert "ما جنسية الزائر" in chat.said and "q:syrian" in chat.choice_ids
