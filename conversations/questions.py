@@ -23,12 +23,16 @@ from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
 from conversations.flows.intake import file_service
-from conversations.keywords import is_faq_word
+from conversations.flows.intake_draft import applicant_of
+from conversations.flows.intake_service import suggest
+from conversations.keywords import is_faq_word, without_places
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.wishes import wish
 from domain.catalogue import local
 
 FAQ = "faq"
+#: The intake steps where the service is chosen, by menu or in the person's words.
+_SERVICE_STEPS = ("group", "service", "suggest")
 #: Questions no seed answers though their words resemble a service's (the working hours).
 UNANSWERED = Path(__file__).resolve().parent / "data" / "unanswered.json"
 _MAX_UNANSWERED_WORDS = 15
@@ -60,7 +64,7 @@ class Questions(EngineParts):
             return documents
         found = knowledge.answer_topic(text, explicit_only=free_text)
         if found is not None:
-            return self._topic_answer(ctx, found)
+            return self._topic_answer(ctx, found, text)
         asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
         if not asks:
             return None
@@ -146,12 +150,19 @@ class Questions(EngineParts):
             again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
         return [Reply("\n".join(lines)), again]
 
-    def _topic_answer(self, ctx: Ctx, topic: knowledge.Topic) -> list[Reply]:
+    def _topic_answer(
+        self, ctx: Ctx, topic: knowledge.Topic, text: str | None = None
+    ) -> list[Reply]:
         """The answer, then the question the person was on, nothing of the draft lost.
         «قدّم طلبًا الآن» follows that question's own choices (one list, so a typed
-        number means what the last list shows on every channel)."""
+        number means what the last list shows on every channel). ``text``: the message
+        asked in, when typed; a need stated in it where the service is chosen is
+        offered after the answer (:meth:`_need_too`)."""
         _ = ctx.texts.gettext
         said = Reply(knowledge.answer_text(topic, ctx.locale))
+        need = self._need_too(ctx, text)
+        if need is not None:
+            return [said, *need]
         services = [s for s in topic.services if not self._mid_request(ctx) and _known(ctx, s)]
         offer = tuple(Option(FILE_PREFIX + s, _("File a request now")) for s in services[:1])
         if ctx.state.step in START_STEPS:
@@ -162,6 +173,22 @@ class Questions(EngineParts):
             lead = self._back_lead(ctx)
             again = dataclasses.replace(again, text=f"{lead}\n{again.text}")
         return [said, self._with_first(ctx, again, offer)]
+
+    def _need_too(self, ctx: Ctx, text: str | None) -> list[Reply] | None:
+        """A need stated beside the question where the service is chosen («ابي اجدد
+        اقامتي وكمان ابي اعرف كم الرسوم»: tester 12, fault 13, where the group menu came
+        back after the answer and the need was dropped): the services it names, offered as
+        the need alone would have them. None when the message opens with a question word
+        («كم رسوم تجديد الاقامة؟» asks, it states no need), is not at those steps, or names
+        no service."""
+        state = ctx.state
+        if text is None or state.flow != "intake" or state.step not in _SERVICE_STEPS:
+            return None
+        if knowledge.opens_with_question_word(text):
+            return None
+        if not ctx.catalogue.match(without_places(text), limit=1, applicant_kind=applicant_of(ctx)):
+            return None
+        return self._apply(ctx, suggest(ctx, text))
 
     def _no_facts(self, ctx: Ctx, service_id: str) -> list[Reply]:
         """A question about a service's price, time or place that no topic answers: said
