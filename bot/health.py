@@ -169,7 +169,7 @@ async def _readyz(request: web.Request) -> web.Response:
     if health.staff is not None and not any(f.startswith("redis:") for f in failing):
         if problem is not None:
             body["staff_group"] = problem
-            if health.staff.required and problem.get("condition") != "unknown":
+            if health.staff.fails(problem):
                 failing.append(f"staff_group: {problem.get('condition')}")
     if failing:
         log.warning("not ready: %s", "; ".join(failing))

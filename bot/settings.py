@@ -77,6 +77,9 @@ class Settings(SettingsChecks):
     # seconds between two getChat probes of the staff group for /readyz, across every
     # worker (the verdict is shared in Redis); a failed one is tried again within 5 s
     ready_staff_probe_s: float = Field(default=30.0, ge=1, le=3600)
+    # failed probes in a row (each re-tried within 5 s) before Telegram not answering makes
+    # /readyz 503: one 502 from the Bot API is a blip, not an outage
+    ready_staff_failures: int = Field(default=3, ge=1, le=100)
     log_level: str = "INFO"
     # "json": one JSON object a line (time, level, logger, message, extras) for collectors
     log_format: Literal["text", "json"] = "text"

@@ -12,6 +12,12 @@ worker per health check.
   the verdict is written to :data:`REACH_KEY` for every worker to read. After a failed
   probe the key is shortened to :data:`RETRY_S`, so a group back (or a Telegram blip
   over) makes the workers ready again within seconds, still at one probe at a time.
+- Telegram not answering is believed only when it lasts: a failed probe is re-tried within
+  :data:`RETRY_S`, and ``telegram_unreachable`` fails readiness from the
+  ``failures_needed``-th failed probe in a row (TAWASUL_READY_STAFF_FAILURES, 3), so the Bot
+  API's occasional 502 or slow answer is shown in the body without taking every worker
+  (which all share the verdict) out of the balancer. What Telegram says outright (the bot
+  removed, the chat not found, the token refused) counts at the first probe.
 - The cards' own view: what deliveries learnt (bot.outbox.staff_group: the bot removed,
   its right to post taken away) counts too, since it is what stops the cards now. A probe
   that gets through clears what ``getChat`` itself contradicts (the bot removed, the chat
@@ -52,7 +58,8 @@ from bot.outbox.telegram_send import describe
 
 log = logging.getLogger(__name__)
 
-#: The shared verdict: a hash (ok "1"/"0", condition, detail, fix, since, checked: Unix s).
+#: The shared verdict: a hash (ok "1"/"0", condition, detail, fix, since, checked: Unix s;
+#: failures: failed probes in a row).
 REACH_KEY: Final = "tawasul:staff:reach"
 #: Held (SET NX PX) by the worker probing now, for the probe interval.
 PROBE_KEY: Final = "tawasul:staff:reach:probe"
@@ -60,6 +67,8 @@ PROBE_KEY: Final = "tawasul:staff:reach:probe"
 PROBE_TIMEOUT_S: Final = 10
 #: How soon a failed probe is tried again, at most (seconds).
 RETRY_S: Final = 5.0
+#: The one condition that may be a blip, believed only after several probes in a row.
+TRANSIENT: Final = "telegram_unreachable"
 #: What ``getChat`` proves wrong when it answers (deliveries' conditions).
 _SEEN_BY_GETCHAT: Final = ("bot_removed", "chat_not_found")
 
@@ -75,7 +84,8 @@ class StaffReach:
 
     `every_s` is the probe interval (TAWASUL_READY_STAFF_PROBE_S); `mode` "required"
     makes an unreachable group fail readiness, "report" only shows it
-    (TAWASUL_READY_STAFF_GROUP). `bot` None (no Telegram token): no probe, only what
+    (TAWASUL_READY_STAFF_GROUP); `failures_needed` failed probes in a row make Telegram
+    not answering count (TAWASUL_READY_STAFF_FAILURES). `bot` None (no Telegram token): no probe, only what
     deliveries reported."""
 
     def __init__(
@@ -86,6 +96,7 @@ class StaffReach:
         *,
         every_s: float,
         mode: Mode = "required",
+        failures_needed: int = 3,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.redis = redis
@@ -93,6 +104,7 @@ class StaffReach:
         self.chat_id = chat_id
         self.every_s = every_s
         self.mode: Mode = mode
+        self.failures_needed = failures_needed
         self.state = StaffGroupState(redis, clock=clock)
         self._clock = clock
         self._probing: asyncio.Task[None] | None = None
@@ -101,6 +113,16 @@ class StaffReach:
     def required(self) -> bool:
         """Whether an unreachable staff group makes the worker not ready."""
         return self.mode == "required"
+
+    def fails(self, problem: dict[str, str]) -> bool:
+        """Whether `problem` (from :meth:`problem`) makes the worker not ready: in
+        "required" mode, a known condition, and Telegram not answering only once
+        `failures_needed` probes in a row have failed."""
+        if not self.required or problem.get("condition") == "unknown":
+            return False
+        if problem.get("condition") != TRANSIENT or "failures" not in problem:
+            return True  # Telegram said so outright, or the cards' deliveries did
+        return int(problem["failures"]) >= self.failures_needed
 
     async def problem(self, wait_s: float) -> dict[str, str] | None:
         """What is wrong with the staff group now (condition, detail, fix, since; Unix
@@ -157,6 +179,7 @@ class StaffReach:
         before = {_str(k): _str(v) for k, v in (await self.redis.hgetall(REACH_KEY)).items()}
         same = before.get("ok") == "0" and before.get("condition") == condition
         since = before.get("since", now) if same else now
+        failures = int(before.get("failures", "0")) + 1 if same else 1
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(REACH_KEY)
             pipe.hset(
@@ -168,6 +191,7 @@ class StaffReach:
                     "fix": fix,
                     "since": since,
                     "checked": now,
+                    "failures": str(failures),
                 },
             )
             # tried again soon: a group back, or a blip over, is seen within seconds

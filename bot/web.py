@@ -125,6 +125,7 @@ def build_web_app(
             settings.staff_chat_id,
             every_s=settings.ready_staff_probe_s,
             mode=settings.ready_staff_group,
+            failures_needed=settings.ready_staff_failures,
         )
     figures = RequestFigures(services.sessions, services.engine.catalogue)
     add_health(
