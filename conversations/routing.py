@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 
+from conversations.back_to_request import BackToRequest
 from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
@@ -62,6 +63,7 @@ _Stage = Callable[[ReadMessage], Awaitable[list[Reply] | None]]
 
 
 class Routing(
+    BackToRequest,
     Moves,
     LanguageParts,
     DraftKeeping,
@@ -99,6 +101,7 @@ class Routing(
             self._pressed_option,
             self._say_or_not_answer,
             self._draft_choice,
+            self._back_to_request,
             self._wishes,
             self._status_words_before_service,
             self._unnavigated,

@@ -69,6 +69,8 @@ NEUTRAL = [
     "Your message holds %(count)d numbers; I have taken %(number)s, %(kind)s, as asked.",
     # a second identity number kept early (tester 12, §19)
     "I have kept the identity number %(number)s for your request, in place of %(earlier)s, the one you sent before.",
+    # «ابي ارجع لطلبي» with no draft to go back to (tester 12, §5)
+    "There is no request being filled in here to go back to. To see where a request you sent stands, you can type «my request status»; to start a new one, choose below.",
 ]
 
 # masculine singular imperatives the catalogue used, with a leading و/ف («واكتبه», «فاختر»)
