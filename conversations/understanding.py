@@ -88,6 +88,8 @@ class _Choices:
     negations: frozenset[str]
     # questions whose refused answer a sentence at the refusal step changes
     sentence_questions: frozenset[str]
+    # option id -> the words by which a sentence names it (nationality adjectives only)
+    sentence_words: dict[str, frozenset[str]]
 
 
 def _keys(items: Iterable[str]) -> frozenset[str]:
@@ -109,6 +111,7 @@ def _choices() -> _Choices:
         question_words={k: _keys(v) for k, v in raw.get("question_words", {}).items()},
         negations=_keys(raw.get("negations", [])),
         sentence_questions=frozenset(raw.get("sentence_questions", [])),
+        sentence_words={k: _keys(v) for k, v in raw.get("sentence_words", {}).items()},
     )
 
 
@@ -225,17 +228,19 @@ def plain_yes_or_no(text: str) -> bool:
     return bool(tokens) and all(t in data.yes or t in data.no for t in tokens)
 
 
-def options_named(text: str, option_ids: Sequence[str]) -> list[str]:
+def options_named(text: str, option_ids: Sequence[str], *, in_sentence: bool = False) -> list[str]:
     """The options of ``option_ids`` that a longer message names by the words choices.json
     lists for them (``option_words``), each once, in ``option_ids``' order. A word right
     after an «is not» (``negations``: «مو», «ليست», «not») is no mention: «امي سورية مو
     مصرية» names «q:syrian» only. Words are matched whole (a leading و, ل or ب aside), not
-    within a typo: a sentence holds many words that resemble others."""
+    within a typo: a sentence holds many words that resemble others. ``in_sentence``: by
+    the narrower ``sentence_words`` instead (see :func:`sentence_answer`)."""
     data = _choices()
+    lists = data.sentence_words if in_sentence else data.option_words
     tokens = words(text)
     named = []
     for option_id in option_ids:
-        for phrase in data.option_words.get(option_id, frozenset()):
+        for phrase in lists.get(option_id, frozenset()):
             parts = phrase.split()
             size = len(parts)
             if any(
@@ -258,6 +263,19 @@ def _is_at(tokens: Sequence[str], i: int, parts: Sequence[str]) -> bool:
     token = tokens[i]
     joined = token[1:] if len(token) >= 4 and token[0] == "و" else token
     return parts[0] in {*_variants(token), *_variants(joined)}
+
+
+def sentence_answer(text: str, options: Sequence[tuple[str, bool]]) -> str | None:
+    """The option id a longer sentence answers a ``sentence_questions`` question with,
+    given the question's ``options`` as (option id with its «q:» prefix, allowed): the
+    one option it names by choices.json ``sentence_words`` when that option is allowed,
+    else None (none named, several — «انا سوري وامي مصرية» — or a refused one). Found by
+    review 12 (§2): «امي مصرية بس جات من سوريا» was read as «سوري» by the country's name
+    and lifted the visit-visa refusal."""
+    named = options_named(text, [option for option, _ in options], in_sentence=True)
+    if len(named) != 1:
+        return None
+    return named[0] if dict(options)[named[0]] else None
 
 
 def answers_in_sentence(question_id: str) -> bool:

@@ -13,7 +13,7 @@ from conversations.flows.intake_draft import service_of as service_of  # documen
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
-from conversations.understanding import answers_in_sentence, options_named
+from conversations.understanding import answers_in_sentence, sentence_answer
 from domain.catalogue import Service, local
 
 
@@ -105,10 +105,10 @@ def _named_answers(ctx: Ctx, services: list[Service], text: str) -> dict[str, st
         for question in service.questions_for(applicant_of(ctx)):
             if question.id in found or not answers_in_sentence(question.id):
                 continue
-            allowed = [f"q:{o.id}" for o in question.options if o.allowed]
-            named = options_named(text, allowed)
-            if len(named) == 1:
-                found[question.id] = named[0].removeprefix("q:")
+            options = [(f"q:{o.id}", o.allowed) for o in question.options]
+            named = sentence_answer(text, options)
+            if named is not None:
+                found[question.id] = named.removeprefix("q:")
     return found
 
 

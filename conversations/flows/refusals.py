@@ -20,7 +20,7 @@ from typing import TypedDict
 from conversations.flow import Ctx, Next, Outcome, Retry
 from conversations.flows.past_service import keep_early_answers
 from conversations.formatting import or_list
-from conversations.understanding import answers_in_sentence, options_named
+from conversations.understanding import answers_in_sentence, sentence_answer
 from domain.catalogue import Question, QuestionOption, Service, local
 
 #: The draft's refused answers (service id -> :class:`Refused`).
@@ -97,10 +97,10 @@ def changed_in_sentence(
     question = questions[index]
     if not answers_in_sentence(question.id):
         return None
-    named = options_named(text, [f"q:{o.id}" for o in question.options if o.allowed])
-    if len(named) != 1:
+    named = sentence_answer(text, [(f"q:{o.id}", o.allowed) for o in question.options])
+    if named is None:
         return None
-    return index, question, question.option(named[0].removeprefix("q:"))
+    return index, question, question.option(named.removeprefix("q:"))
 
 
 def refused_again(

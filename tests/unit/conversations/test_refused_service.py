@@ -155,6 +155,41 @@ async def test_a_sentence_that_says_the_visitor_is_not_syrian_keeps_the_refusal(
     )
 
 
+# review 12, §2: a country named as a place, or the writer's own nationality beside the
+# visitor's, is not the visitor's nationality
+PLACE_SENTENCES = [
+    "امي مصرية بس جات من سوريا زيارة عائلية وتبي تمدد شهر",
+    "انا سوري وامي مصرية وجات زيارة عائلية وتبي تمدد",
+    "امي مصرية وساكنة في اليمن وجات زيارة وتبي تمدد شهر ثاني",
+]
+
+
+@pytest.mark.parametrize("make", [Chat, WhatsAppChat, TerminalChat])
+@pytest.mark.parametrize(
+    "sentence", PLACE_SENTENCES, ids=["from-syria", "writer-syrian", "in-yemen"]
+)
+async def test_a_country_named_as_a_place_keeps_the_refusal(
+    make: type[Chat], sentence: str
+) -> None:
+    gateway = MemoryGateway()
+    chat = make(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _refused_visit(chat)
+    await chat.text(sentence)
+    # before: «بحسب ما ورد في رسالتك، سجّلتُ إجابة «ما جنسية الزائر؟»: «سوري»» and on
+    assert "بحسب ما ورد في رسالتك" not in chat.said, chat.said
+    assert UNDERSTOOD in chat.said, chat.said
+    assert gateway.submissions == []
+
+
+async def test_the_service_named_again_with_a_country_as_a_place_keeps_the_refusal() -> None:
+    chat, _gateway = _chat()
+    await _refused_visit(chat)
+    await chat.tap("other")
+    await chat.text("ابي تمديد زيارة امي المصرية اللي جات من سوريا")
+    # the service named again brings the refusal back, not «سوري» by the country's name
+    assert NOTED_SYRIAN not in chat.said and UNDERSTOOD in chat.said, chat.said
+
+
 async def test_a_nationality_changed_with_the_service_named_again_at_the_groups() -> None:
     chat, gateway = _chat()
     await _refused_visit(chat)

@@ -309,6 +309,19 @@ async def test_the_nationality_said_first_is_not_asked_again(chat: Chat, first: 
     assert "رقم حدود" in chat.said
 
 
+@pytest.mark.parametrize(
+    "first",
+    ["ابي امدد زيارة امي المصرية اللي جات من سوريا", "ابي امدد زيارة امي اللي جات من اليمن"],
+)
+async def test_a_country_named_as_a_place_is_not_the_nationality(chat: Chat, first: str) -> None:
+    """Review 12 (§2): where the visitor came from is not her nationality."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(first)
+    await chat.text("ايوه")
+    assert "ما جنسية الزائر" in chat.said and "بحسب ما ورد" not in chat.said, chat.said
+
+
 async def test_a_nationality_said_not_to_be_is_asked(chat: Chat) -> None:
     await chat.command("start")
     await chat.tap("ind")
