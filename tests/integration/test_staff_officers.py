@@ -26,6 +26,7 @@ from tests.integration.test_staff_router import (
     ask_typed,
     h,
 )
+from tests.integration.test_their_say import _notice_sent
 
 __all__ = ["h"]  # the fixture
 
@@ -282,7 +283,8 @@ async def test_reopening_restarts_the_clock_from_the_group(h: Harness) -> None:
     card = await h.card(number)
     await h.press(OFFICER, "take", card)
     await h.press(OFFICER, "ok", card)
-    h.clock.now += dt.timedelta(days=14)  # Sunday 6 December: told long ago
+    h.clock.now += dt.timedelta(days=14)  # Sunday 6 December
+    await _notice_sent(h.sessions, number)  # told long ago: the outbox sent it
     await h.press(OFFICER, "re", await h.card(number))
     prompt = h.api.last_message(STAFF_CHAT)
     await h.feed(
