@@ -201,6 +201,12 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 await desk.accept(number, officer, text or None, over=args.over)
                 done = confirm.accepted(number, officer.name, grace_s=desk.decision_grace_s)
             elif action == "reject":
+                found = await desk.find(number)
+                if found is not None and not args.anyway and script_mismatch(text, found.locale):
+                    # before anything is sent, as the staff group's proposal does (review
+                    # 11, §15): the officer decides with the warning in front of them
+                    print(_other_script(views, found.locale), file=err)
+                    return REFUSED
                 await desk.reject(number, officer, text, over=args.over)
                 done = confirm.rejected(number, officer.name, grace_s=desk.decision_grace_s)
             elif action == "keep":
@@ -286,6 +292,17 @@ def _wordless(views: StaffViews, action: str, text: str) -> str | None:
     if action == "accept":
         return str(_("Please write the note in a few words: the person will read it."))
     return str(_("Please write the reason in a few words: the person will read it."))
+
+
+def _other_script(views: StaffViews, locale: str) -> str:
+    """Why a rejection was not sent: its reason is not in the script of the language the
+    person reads (``locale``), with the option that sends it as it is on a line of its
+    own (pasted whole, no direction marks)."""
+    _ = views.texts.gettext
+    said = _(
+        "Nothing was sent: the person reads %(language)s, and your reason is not in it. Write it in their language, or add this option to send it as it is:"
+    ) % {"language": views.language(locale)}
+    return f"{said}\n--anyway"
 
 
 def _bad_words(views: StaffViews, exc: BadWords, action: str) -> str:

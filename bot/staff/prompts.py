@@ -205,7 +205,9 @@ class PromptHandlers(BlockHandlers):
             asked = await self._send(bot, message, HTML.t(again))
             await self._stands_for(asked, prompt_id, key)
             return
-        if prompt.get("menu"):
+        if prompt.get("menu") or await self._other_script(kind, prompt["number"], text):
+            # a reason not in the person's language is shown back with the warning, for
+            # «Send» or «Cancel», as a menu's reply is (review 11, §15)
             await self._propose(bot, message, (message.chat.id, prompt_id), key, prompt, text)
             return
         # Claim the prompt: of two workers (or a redelivered update) only one acts on it.
@@ -325,6 +327,29 @@ class PromptHandlers(BlockHandlers):
         except MissingReason:
             return False, _("Please type it as text.")
 
+    async def _other_script(self, kind: str, number: str, text: str) -> bool:
+        """Whether a typed rejection's reason is not in the script of the language the
+        person reads (then it goes through a proposal, with the warning, before it is
+        sent). False for other kinds and for a request not found (the desk says so)."""
+        if kind != "reject":
+            return False
+        try:
+            record = await self._record(number)
+        except RequestNotFound:
+            return False
+        return script_mismatch(text, record.locale)
+
+    def _language_warning(self, kind: str, text: str, locale: str) -> str:
+        """The warning under a proposal whose words are not in the script of the language
+        the person reads (``locale``), so «Cancel» is a real choice; else nothing."""
+        if not script_mismatch(text, locale):
+            return ""
+        if kind == "ask":
+            said = self._("Note: the person reads %(language)s, and your question is not in it.")
+        else:
+            said = self._("Note: the person reads %(language)s, and your reason is not in it.")
+        return said % {"language": self._views.language(locale)}
+
     def _reason_language(self, text: str, locale: str) -> str:
         """A note after the confirmation when the typed reason is not in the script of the
         language the person reads (``locale``), as a question's is
@@ -347,10 +372,11 @@ class PromptHandlers(BlockHandlers):
             language = self._views.language(record.locale) if mismatch else None
             answer_text = confirm.asked(number, other_language=language)
         elif kind == "reject":
-            record = await self._desk.reject(number, officer, text, offered=offered)
+            # a reason not in the person's language was shown with its warning before
+            # «Send» (the proposal), so the confirmation does not repeat it
+            await self._desk.reject(number, officer, text, offered=offered)
             grace_s = self._desk.decision_grace_s
             answer_text = confirm.rejected(number, officer.name, grace_s=grace_s)
-            answer_text += self._reason_language(text, record.locale)
         elif kind == "keep":
             record = await self._desk.keep_rejected(number, officer, text, offered=offered)
             answer_text = confirm.kept(number) + self._reason_language(text, record.locale)

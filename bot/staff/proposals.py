@@ -93,6 +93,9 @@ class ProposalHandlers(PromptHandlers):
             ]
         )
         body = self._addressed(template, number, officer) + "\n" + self._quoted(kind, text)
+        warning = self._language_warning(kind, text, (await self._record(number)).locale)
+        if warning:
+            body += "\n\n⚠️ " + HTML.t(warning)
         sent = await self._send(bot, message, body, markup)
         record = {
             "kind": kind,

@@ -526,3 +526,23 @@ async def test_words_the_person_reads_need_two_words_and_six_letters_at_the_term
     staff(db_url, tmp_path, "reject", number, "الجواز", "منتهي", *officer)
     staff(db_url, tmp_path, "reopen", number, "نراجعه", "مرة", "أخرى", *officer)
     staff(db_url, tmp_path, "accept", number, *officer)
+
+
+async def test_a_reason_not_in_the_persons_language_is_not_sent_without_anyway(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    """Found by review 11 (§15) and session 11's notes: `tawasul staff reject` sent a
+    reason in English to an Arabic reader without a word, where the staff group warns
+    before «Send». Nothing is sent; the officer is told, with the option that sends it
+    anyway on a line of its own."""
+    number = (await gateway.submit(submission())).number
+    reason = ("Passport", "copy", "is", "not", "clear")
+    refused = staff(db_url, tmp_path, "reject", number, *reason, "--officer", "نورة", code=1)
+    lines = refused.stderr.strip().splitlines()
+    assert lines[0].startswith("لم يُرسَل شيء: لغة صاحب الطلب العربية، والسبب مكتوب بغيرها.")
+    assert lines[-1] == "--anyway"
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.RECEIVED
+    staff(db_url, tmp_path, "reject", number, *reason, "--anyway", "--officer", "نورة")
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.REJECTED

@@ -460,8 +460,10 @@ async def test_a_reason_not_in_the_persons_language_is_flagged_to_the_officer(
     h: Harness,
 ) -> None:
     """Found by tester 11 (fault 13): «Passport copy is not clear…» typed after «سبب آخر»
-    reached an Arabic reader, and the officer's confirmation said nothing of it. As for a
-    question, the confirmation now notes the person's language; a reason in it gets none."""
+    reached an Arabic reader, and the officer's confirmation said nothing of it; then
+    (e9c4bdb) it said so only after the rejection was sent (review 11, §15). Now such a
+    reason is shown back with the warning and «إرسال الرفض»/«إلغاء» before anything is
+    sent; a reason in the person's language gets no warning."""
     number = await h.file()
     await h.press(OFFICER, "no", await h.card(number))
     menu = h.api.last_message(STAFF_CHAT)
@@ -473,12 +475,27 @@ async def test_a_reason_not_in_the_persons_language_is_flagged_to_the_officer(
     await h.feed(
         h.updates.group_text(OFFICER, STAFF_CHAT, reason, reply_to=prompt, thread_id=TOPIC)
     )
+    assert await h.status(number) is RequestStatus.RECEIVED  # nothing sent yet
+    proposal = _proposal(h)
+    assert "تنبيه: لغة صاحب الطلب" in proposal["text"], proposal["text"]
+    assert "والسبب مكتوب بغيرها" in proposal["text"] and reason in proposal["text"]
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)  # sent, knowing
     record = await h.desk.find(number)
     assert record is not None and record.status is RequestStatus.REJECTED
-    [edit] = h.api.calls_for(STAFF_CHAT, "editMessageText")
-    assert edit.params["message_id"] == prompt["message_id"]
-    assert "تنبيه: لغة صاحب الطلب" in edit.params["text"]
-    assert "والسبب مكتوب بغيرها" in edit.params["text"]
+    assert record.decision_reason == reason
+    edit = h.api.calls_for(STAFF_CHAT, "editMessageText")[-1]
+    assert edit.params["message_id"] == proposal["message_id"]
+    assert "تنبيه" not in edit.params["text"]  # said before, not again after
+    assert prompt["message_id"] in _deleted(h)
+
+    # a reply in English to the menu itself: the same warning under its proposal
+    english = await h.file("draft-3")
+    await h.press(OFFICER, "no", await h.card(english))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, reason, reply_to=menu, thread_id=TOPIC))
+    assert "تنبيه: لغة صاحب الطلب" in _proposal(h)["text"]
+    assert await h.status(english) is RequestStatus.RECEIVED
 
     # a reason in Arabic, through the menu's «إرسال الرفض»: no note
     other = await h.file("draft-2")
