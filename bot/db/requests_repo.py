@@ -11,15 +11,22 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Insert, Select, Table, bindparam, insert, select, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.engine import SQLITE_BEGIN, postgresql_insert
-from bot.db.models import Account, Attachment, Request, StatusEvent, utcnow
+from bot.db.engine import SQLITE_BEGIN
+from bot.db.filing_statements import (
+    RECEIVED,
+    account_for,
+    add_children,
+    filed_by_key,
+    new_request,
+    resident_actor,
+)
+from bot.db.models import Account, Request, utcnow
 from bot.db.request_records import (
     AttachmentRecord,
     RequestRecord,
@@ -79,13 +86,6 @@ RECONNECT_WAITS_S: tuple[float, ...] = (0.25, 0.5, 1.0, 1.25)
 # exception; 57P01 admin_shutdown (a fast shutdown, pg_terminate_backend), 57P02
 # crash_shutdown, 57P03 cannot_connect_now (the server is starting or stopping).
 _LOST_STATES = frozenset({"57P01", "57P02", "57P03"})
-
-RECEIVED = RequestStatus("received").value
-
-
-def resident_actor(channel: str, user_key: str) -> str:
-    """The status-event actor for a person acting from their own chat."""
-    return f"resident:{channel}:{user_key}"
 
 
 class SqlRequestGateway:
@@ -148,7 +148,7 @@ class SqlRequestGateway:
             await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
             existing = (
-                await session.execute(_filed_by_key(), {"key": submission.idempotency_key})
+                await session.execute(filed_by_key(), {"key": submission.idempotency_key})
             ).first()
             if existing is not None:
                 log.info("request %s already filed for this draft", existing.number)
@@ -160,7 +160,7 @@ class SqlRequestGateway:
                     created=False,
                 )
 
-            account_id = await _account_for(session, submission)
+            account_id = await account_for(session, submission)
             submitted_at = self._clock()
             number = self._new_number()
             due = due_date(submitted_at, holidays=self._holidays)
@@ -168,7 +168,7 @@ class SqlRequestGateway:
             # here, inside the transaction.
             request_id: int = (
                 await session.execute(
-                    _new_request(),
+                    new_request(),
                     {
                         "number": number,
                         "idempotency_key": submission.idempotency_key,
@@ -192,7 +192,7 @@ class SqlRequestGateway:
                     },
                 )
             ).scalar_one()
-            await _add_children(session, request_id, submission, submitted_at)
+            await add_children(session, request_id, submission, submitted_at)
             # the officers' alert is queued in the same transaction as the request itself;
             # what it reads of the request is its id and number (a new one has no row yet)
             await refresh_staff_card(session, Request(id=request_id, number=number), new=True)
@@ -286,66 +286,6 @@ def _for_account() -> Select[Request]:
     )
 
 
-# The filing's statements, built once (issue 12): built per «confirm» they cost more CPU
-# than running them (about 90 SQLAlchemy coercions and a cache key each time, and the ORM's
-# unit of work for the request's row); built once, each keeps its compiled form and cache
-# key, and only the values change. Core statements on the tables, so no ORM bookkeeping.
-_REQUESTS = cast(Table, Request.__table__)
-_ACCOUNTS = cast(Table, Account.__table__)
-_ATTACHMENTS = cast(Table, Attachment.__table__)
-_EVENTS = cast(Table, StatusEvent.__table__)
-
-
-@functools.cache
-def _filed_by_key() -> Select[tuple[str, str, dt.datetime, dt.date]]:
-    """What the request filed under an idempotency key (``key``) says back to the person."""
-    c = _REQUESTS.c
-    return select(c.number, c.service_id, c.submitted_at, c.due_date).where(
-        c.idempotency_key == bindparam("key")
-    )
-
-
-@functools.cache
-def _new_request() -> Insert:
-    """The request's row (every column a value at execution), its id returned."""
-    return insert(_REQUESTS).returning(_REQUESTS.c.id)
-
-
-@functools.cache
-def _new_event() -> Insert:
-    """A request's first status event (``request_id``, ``actor``, ``at``)."""
-    return insert(_EVENTS).values(
-        request_id=bindparam("request_id"),
-        actor=bindparam("actor"),
-        at=bindparam("at"),
-        from_status=None,
-        to_status=RECEIVED,
-    )
-
-
-@functools.cache
-def _account_upsert(dialect: str, vouched: bool) -> Any:
-    """The filing account's INSERT … ON CONFLICT DO UPDATE … RETURNING id, for ``dialect``
-    ("sqlite" or "postgresql"); ``vouched``: the phone is the account's too (see
-    :func:`_account_for`). Values bound at execution: channel, user_key, verified_phone,
-    locale, created_at."""
-    insert_for = postgresql_insert() if dialect == "postgresql" else sqlite.insert
-    c = _ACCOUNTS.c
-    values = insert_for(_ACCOUNTS).values(
-        channel=bindparam("channel", type_=c.channel.type),
-        user_key=bindparam("user_key", type_=c.user_key.type),
-        verified_phone=bindparam("verified_phone", type_=c.verified_phone.type),
-        locale=bindparam("locale", type_=c.locale.type),
-        created_at=bindparam("created_at", type_=c.created_at.type),
-    )
-    kept: dict[str, Any] = {"locale": values.excluded.locale}
-    if vouched:
-        kept["verified_phone"] = values.excluded.verified_phone
-    return values.on_conflict_do_update(
-        index_elements=[c.channel, c.user_key], set_=kept
-    ).returning(c.id)
-
-
 async def _wait_to_reconnect(exc: Exception, waits: Iterator[float]) -> None:
     """Sleeps the next of ``waits`` when ``exc`` is a lost connection; raises ``exc`` when
     it is not one (a data or programming error is never tried again) or the waits are
@@ -382,72 +322,6 @@ def _sqlite_busy(exc: OperationalError) -> bool:
     """Whether SQLite refused its lock («database is locked»), after busy_timeout."""
     code = getattr(exc.orig, "sqlite_errorcode", None)
     return isinstance(code, int) and code & 0xFF == _SQLITE_BUSY
-
-
-async def _account_for(session: AsyncSession, submission: Submission) -> int:
-    """The filing account's id, made if missing, remembering its latest language and, when
-    vouched for, its phone: one INSERT … ON CONFLICT DO UPDATE … RETURNING (SQLite 3.35+,
-    PostgreSQL) where the ORM sent a SELECT and then an INSERT or an UPDATE. Two first
-    submits from one chat racing here both get the one account (the conflict clause, where
-    a plain INSERT made the loser start over on its IntegrityError)."""
-    dialect = session.get_bind().dialect.name
-    upsert = _account_upsert(dialect, submission.phone_verified)
-    result = await session.execute(
-        upsert,
-        {
-            "channel": submission.channel,
-            "user_key": submission.user_key,
-            # a typed number nobody vouched for is the request's, not the account's
-            "verified_phone": submission.phone if submission.phone_verified else None,
-            "locale": submission.locale,
-            "created_at": utcnow(),
-        },
-    )
-    account_id: int = result.scalar_one()
-    return account_id
-
-
-async def _add_children(
-    session: AsyncSession, request_id: int, submission: Submission, at: dt.datetime
-) -> None:
-    """The new request's attachments (one executemany, in the order sent, so their ids
-    keep it) and its first status event. Written by statement, not by the ORM's unit of
-    work, which on SQLite sends one INSERT … RETURNING per row to learn ids nothing here
-    reads (bench/dialogue.py counted 12 statements in a filing with two photos, 10 now,
-    whatever the number of files)."""
-    if submission.attachments:
-        # the table's insert, not the ORM's bulk one, which leaves out a row's None
-        # columns and so splits rows with and without a file name into batches
-        await session.execute(
-            _new_attachments(),
-            [
-                {
-                    "request_id": request_id,
-                    "kind": a.kind,
-                    "channel_ref": a.ref,
-                    "mime": a.mime,
-                    "size": a.size,
-                    "checksum": a.checksum,
-                    "file_name": a.file_name,
-                    "caption": a.caption,
-                    "created_at": at,
-                }
-                for a in submission.attachments
-            ],
-        )
-    await session.execute(
-        _new_event(),
-        {
-            "request_id": request_id,
-            "actor": resident_actor(submission.channel, submission.user_key),
-            "at": at,
-        },
-    )
-
-
-@functools.cache
-def _new_attachments() -> Insert:
-    return insert(_ATTACHMENTS)
 
 
 async def record_staff_card(
