@@ -85,6 +85,21 @@ def leads_with(text: str, path: Path, name: str, *, within: int) -> bool:
     return bool(_phrase_ends(tokens, _phrases(path)[name]))
 
 
+def negated(text: str, path: Path, name: str, negations: str, *, within: int) -> bool:
+    """Whether the first phrase of ``name`` (in ``path``) in ``text`` has a phrase of the
+    list ``negations`` among the ``within`` words before it («ما ابي اعادة النظر», «no need
+    to appeal»): the person says what they do not want. False when no phrase is in it.
+    Raises as :func:`wish` does."""
+    words = _key(text).split()
+    phrases = _phrases(path)[name]
+    for start in range(len(words)):
+        rest = " ".join(words[start:]) + " "
+        if any(rest.startswith(f"{phrase} ") for phrase in phrases):
+            before = f" {' '.join(words[max(0, start - within) : start])} "
+            return any(f" {phrase} " in before for phrase in _phrases(path)[negations])
+    return False
+
+
 def _phrase_ends(tokens: Sequence[str], phrases: Sequence[str]) -> list[int]:
     """Where phrases end: the counts of leading tokens whose words hold a phrase occurrence
     those one shorter do not."""

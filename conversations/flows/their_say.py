@@ -23,7 +23,7 @@ from conversations.their_say import (
     reconsider_id,
     say_wish,
 )
-from conversations.wishes import leads_with, words_after
+from conversations.wishes import leads_with, negated, words_after
 from domain.status import RequestStatus
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
@@ -31,6 +31,8 @@ SAY = "say"
 #: A comment opening with a reconsideration phrase within this many words asks for one,
 #: however long it is («ابي اتظلم، …» with the whole story after it).
 APPEAL_LEAD_WORDS = 5
+#: A negation among this many words before the reconsideration phrase says it is not wanted.
+APPEAL_NEGATION_WORDS = 4
 #: The step each kind opens at.
 STEPS = {"note": "note", "recon": "reason", "rate": "comment"}
 #: In the say flow's answers: the channel's reference to the message whose «Ask to
@@ -311,10 +313,16 @@ async def _appeal(ctx: Ctx, event: Text, number: str) -> Outcome | None:
     None when the message asks for no reconsideration or the request cannot be
     reconsidered (accepted, asked once already): then it is the comment, as ever. Found by
     tester 12 (§1): «ابي اتظلم، انا ما اقدر اروح الفرع لاني مريض» was thanked as a comment
-    and the rejection stayed with no reconsideration asked."""
+    and the rejection stayed with no reconsideration asked. A phrase after a negation
+    («ما ابي اعادة النظر، شكرا», «no need to appeal»: ``reconsider_negations``) asks for
+    none: the comment (review 12 §1: those sent the one reconsideration)."""
     text = event.text
     if say_wish(text) != "recon" and not leads_with(
         text, THEIR_SAY_DATA, "reconsider", within=APPEAL_LEAD_WORDS
+    ):
+        return None
+    if negated(
+        text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=APPEAL_NEGATION_WORDS
     ):
         return None
     origin = ctx.origin

@@ -6,6 +6,7 @@ thanked as a comment, and the request stayed rejected with no reconsideration as
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
@@ -78,3 +79,31 @@ async def test_a_comment_that_is_no_appeal_is_still_a_comment(
     assert "سُجّل تعليقك" in said[0].text
     record = await desk.find(number)
     assert record is not None and record.reconsider_reason is None
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "ما ابي اعادة النظر، شكرا على سرعة الرد",
+        "ما عندي تظلم بس الرد كان واضح",
+        "no need to appeal, thanks",
+    ],
+)
+async def test_a_reconsideration_declined_in_words_is_the_comment(
+    comment: str,
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Review 12 §1: a negated reconsideration phrase sent the one reconsideration."""
+    number = await _rated_one_star(person, filing, desk)
+    said = await person.says(comment, worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "سُجّل تعليقك" in text
+    assert "إعادة النظر" not in text
+    record = await desk.find(number)
+    assert record is not None and record.reconsider_reason is None
+    assert all(event.kind != "reconsider" for event in record.events)
+    stored = await _request(db_sessionmaker, number)
+    assert (stored.satisfaction, stored.satisfaction_comment) == (1, comment)

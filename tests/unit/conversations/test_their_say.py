@@ -18,7 +18,8 @@ from conversations.buttons import check_button
 from conversations.events import Choice, Origin
 from conversations.i18n import Texts
 from conversations.say_parts import say_wish
-from conversations.their_say import parse_say, reconsider_option, survey_reply
+from conversations.their_say import THEIR_SAY_DATA, parse_say, reconsider_option, survey_reply
+from conversations.wishes import negated
 
 NUMBER = "4512345671"
 
@@ -88,3 +89,21 @@ def test_the_survey_is_in_the_persons_language() -> None:
 )
 def test_own_words_ask_for_a_note_or_a_reconsideration(text: str, wish: str | None) -> None:
     assert say_wish(text) == wish
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("ما ابي اعادة النظر، شكرا على سرعة الرد", True),
+        ("ما عندي تظلم بس الرد كان واضح", True),
+        ("no need to appeal, thanks", True),
+        ("I don't want to appeal", True),
+        ("ابي اتظلم، انا ما اقدر اروح الفرع لاني مريض", False),
+        ("ليش ما قبلتوا طلبي؟ ابي اتظلم", False),
+        ("please reconsider my request", False),
+        ("الموظف ما رد علي", False),
+    ],
+)
+def test_a_reconsideration_after_a_negation_is_declined(text: str, declined: bool) -> None:
+    """Review 12 §1: «ما ابي اعادة النظر» at the comment prompt sent the reconsideration."""
+    assert negated(text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=4) is declined
