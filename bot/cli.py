@@ -10,6 +10,7 @@ import signal
 import sys
 from typing import NoReturn
 
+from bot import metrics_shared
 from bot.logging_setup import LOG_FILE, configure_logging
 from bot.settings import Settings, load_settings
 from bot.staff.cli import add_staff_parser, run_staff
@@ -146,8 +147,17 @@ async def _redis(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    arguments = sys.argv[1:] if argv is None else argv
+    # prometheus-client's multiprocess mode is for the supervised workers only (their
+    # forkserver imported it with the supervisor's directory set): any other process drops
+    # the variable before prometheus-client is imported and keeps its own figures; a single
+    # `tawasul run` added the last run's counts at each restart, and `tawasul staff` wrote
+    # its files into the live service's directory (review 12 §5)
+    operator_metrics_dir = (
+        None if LISTEN_FD_OPTION in arguments else metrics_shared.take_operator_dir()
+    )
     # the help in the officers' language, Arabic unless --lang en is typed (help_locale)
-    texts = Texts(help_locale(sys.argv[1:] if argv is None else argv))
+    texts = Texts(help_locale(arguments))
     _ = texts.gettext
     parser = argparse.ArgumentParser(prog="tawasul", description=_("Tawasul request bot"))
     sub = parser.add_subparsers(dest="command", required=True, title=_("commands"))
@@ -221,6 +231,9 @@ def main(argv: list[str] | None = None) -> None:
             # TAWASUL_AUTO_MIGRATE off each would stop with the same line, and be started
             # again, and again
             asyncio.run(prepare_database(settings))
+            if operator_metrics_dir is not None:
+                # the operator's directory, for the workers (emptied by the supervisor)
+                os.environ[metrics_shared.DIR_ENV] = operator_metrics_dir
             sys.exit(
                 supervise(
                     workers,

@@ -10,6 +10,13 @@ before prometheus-client is first imported, every process keeps its values in me
 files there (one file per process and metric type, named by pid), and any process's
 scrape adds them up with ``MultiProcessCollector`` (bot.metrics.exposition). So:
 
+- only the supervised workers are in this mode: every other process (a single
+  ``tawasul run``, ``tawasul staff``, ``db upgrade``, the supervisor itself) drops the
+  variable at the CLI's start (:func:`take_operator_dir`, before prometheus-client is
+  imported) and keeps its own in-process figures. Before, a single ``tawasul run`` with the
+  variable set added the previous run's counts at each restart (nobody emptied the
+  directory), and a ``tawasul staff`` run with the service's environment wrote its own files
+  into the live directory, summed into the service's scrape (review 12 §5);
 - the supervisor empties the directory at its start (``PROMETHEUS_MULTIPROC_DIR`` when the
   operator chose one, else a new temporary directory, removed at its exit), and sets the
   variable before its forkserver (which imports bot.metrics for every worker) starts;
@@ -33,8 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from prometheus_client import multiprocess
-
 #: prometheus-client's variable: where the processes' files are, read at its import.
 DIR_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -50,6 +55,10 @@ class SharedMetrics:
     def worker_gone(self, pid: int) -> None:
         """Worker `pid` has exited: its live gauges leave the sums; its counters stay."""
         if pid > 0:
+            # imported here: importing this module must not import prometheus-client
+            # before the CLI has dropped the variable (take_operator_dir)
+            from prometheus_client import multiprocess
+
             multiprocess.mark_process_dead(pid, str(self.path))  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
@@ -57,6 +66,15 @@ class SharedMetrics:
         is emptied at the next start instead)."""
         if self.owned:
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+def take_operator_dir(environ: MutableMapping[str, str] | None = None) -> str | None:
+    """Removes ``PROMETHEUS_MULTIPROC_DIR`` from `environ` (os.environ by default) and
+    answers it (None when unset or empty): called by the CLI before prometheus-client is
+    imported, so that no process but a supervised worker keeps its figures there. The
+    CLI hands it back for the supervisor's :func:`prepare`."""
+    env = os.environ if environ is None else environ
+    return env.pop(DIR_ENV, None) or None
 
 
 def prepare(environ: MutableMapping[str, str] | None = None) -> SharedMetrics:
