@@ -24,9 +24,10 @@ from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.description_early import keep_early
 from conversations.flows.description_text import MAX_DESCRIPTION
+from conversations.flows.say_note import not_sent
 from conversations.flows.status_lookup import request_number_problem
 from conversations.flows.status_prompt import PROMPT_STEPS, WAY_OUT, waiting_draft
-from conversations.flows.their_say import SAY, STEPS, not_sent
+from conversations.flows.their_say import SAY, STEPS
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.notifications import status_name

@@ -19,7 +19,8 @@ import logging
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Event, Media, Option, Reply, Text
 from conversations.flow import Ctx
-from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, refusal_text
+from conversations.flows.say_note import refusal_text
+from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS
 from conversations.gathering import attachments, file_fields
 from conversations.ports import SayRefused
 from conversations.rating_words import word_rating

@@ -13,9 +13,10 @@ from typing import Any
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
+from conversations.flows.say_note import answer_note, ask_note, refusal_text
 from conversations.formatting import isolate
-from conversations.gathering import attachments, gather, gather_then_send, gathered
-from conversations.ports import AttachmentInfo, Note, SayRefused
+from conversations.gathering import attachments, gather, gathered
+from conversations.ports import SayRefused
 from conversations.stray_files import mark_reconsidered
 from conversations.their_say import (
     NO_COMMENT,
@@ -24,7 +25,6 @@ from conversations.their_say import (
     say_wish,
 )
 from conversations.wishes import leads_with, negated, words_after
-from domain.status import RequestStatus
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
 SAY = "say"
@@ -35,6 +35,12 @@ APPEAL_LEAD_WORDS = 5
 APPEAL_NEGATION_WORDS = 4
 #: The step each kind opens at.
 STEPS = {"note": "note", "recon": "reason", "rate": "comment"}
+#: The step offering the reconsideration asked for in words at the comment prompt, its
+#: buttons, and where the message waits meanwhile (in the say flow's answers).
+OFFER = "offer"
+OFFER_YES = "yes"
+OFFER_NO = "no"
+APPEAL_TEXT = "appeal_text"
 #: In the say flow's answers: the channel's reference to the message whose «Ask to
 #: reconsider» was tapped (``Choice.message``), when it gave one.
 BUTTON_MESSAGE = "button_message"
@@ -42,152 +48,6 @@ BUTTON_MESSAGE = "button_message"
 
 def _answers(ctx: Ctx) -> dict[str, Any]:
     return ctx.state.answers
-
-
-def refusal_text(ctx: Ctx, refused: SayRefused, what: str) -> str:
-    """Why a note, rating, comment or reconsideration cannot be taken, politely."""
-    _ = ctx.texts.gettext
-    number = {"number": refused.number}
-    if refused.reason == "not_theirs":
-        return (
-            _("We couldn't find request %(number)s among the requests filed from this chat.")
-            % number
-        )
-    if refused.reason == "closed":
-        return (
-            _(
-                "Request %(number)s has already been decided, so notes can no longer be added to it. If it was rejected, you can ask for it to be reconsidered."
-            )
-            % number
-        )
-    if refused.reason == "not_rejected":
-        return (
-            _(
-                "Only a rejected request can be reconsidered, and request %(number)s is not rejected."
-            )
-            % number
-        )
-    if refused.reason == "already" and what == "recon":
-        return (
-            _(
-                "You have already asked for request %(number)s to be reconsidered. This can be asked only once; the officers have your reason."
-            )
-            % number
-        )
-    if refused.reason == "already" and what == "rate":
-        return _("You have already rated request %(number)s. Thank you!") % number
-    if refused.reason == "already":
-        return _("Your comment on request %(number)s is already recorded. Thank you!") % number
-    return _("Request %(number)s has not been decided yet; you can rate it once it is.") % number
-
-
-# ---- a note ---------------------------------------------------------------------------
-
-
-def ask_note(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    return Prompt(
-        _(
-            "Write your note about request %(number)s, and send photos or PDF files if you like. "
-            "Press «Send note» when you have finished; the officer will see it with your request."
-        )
-        % {"number": _answers(ctx)["number"]},
-        (Option("send", _("Send note")),),
-    )
-
-
-async def answer_note(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    number = str(_answers(ctx)["number"])
-
-    async def send(text: str, files: tuple[AttachmentInfo, ...]) -> Outcome:
-        try:
-            await ctx.gateway.add_note(
-                Note(
-                    number=number,
-                    channel=ctx.origin.channel,
-                    user_key=ctx.origin.user_key,
-                    text=text,
-                    attachments=files,
-                )
-            )
-        except SayRefused as refused:
-            if refused.reason == "closed":
-                return await _decided_meanwhile(ctx, number, text, files)
-            return Finish((refusal_text(ctx, refused, "note"),))
-        # the ways on from here (found by the tester: the confirmation had no button)
-        ways = (
-            Option(f"st:{number}", _("Back to my request")),
-            Option("new", _("New request")),
-        )
-        return Finish(
-            (
-                _(
-                    "Thank you. Your note has been added to request %(number)s and the officer will see it. Nothing else changes in your request."
-                )
-                % {"number": number},
-            ),
-            ways,
-        )
-
-    return await gather_then_send(
-        ctx,
-        event,
-        send,
-        max_chars=MAX_NOTE,
-        too_long=_("Your note is longer than %(max)d characters. Please shorten it."),
-        not_sent=not_sent(ctx),
-        nothing_yet=_("Please write your note or send a file first."),
-        keep_going=_("Please write your note, send a file, or press «Send note»."),
-        max_files=MAX_NOTE_FILES,
-    )
-
-
-async def _decided_meanwhile(
-    ctx: Ctx, number: str, text: str, files: tuple[AttachmentInfo, ...]
-) -> Outcome:
-    """A note sent after its request was decided (the decision came while it was being
-    written): the person's words shown back, since they were not sent, and what was decided
-    said plainly: accepted, nothing more is needed; rejected, the way to ask for it to be
-    reconsidered, where the words can go (its button, when it may still be asked). Found
-    by tester 12 (§15): «ارسال» lost the words unseen, and the reply said «وإن كان قد رُفض»
-    of a request the bot knew was accepted."""
-    _ = ctx.texts.gettext
-    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
-    view = next((v for v in mine if v.number == number), None)
-    lines = [
-        _(
-            "Request %(number)s was decided while you were writing your note, so the note was not sent."
-        )
-        % {"number": number}
-    ]
-    if text.strip():
-        lines.append(_("Your note: «%(words)s»") % {"words": isolate(text.strip())})
-    if files:
-        lines.append(_("The photos or files you added to it were not sent either."))
-    choices: tuple[Option, ...] = ()
-    status = None if view is None else view.status
-    if status == RequestStatus.ACCEPTED.value:
-        lines.append(_("Your request was accepted: nothing more is needed from you."))
-    elif status == RequestStatus.REJECTED.value and view is not None and view.reconsiderable:
-        lines.append(
-            _(
-                "Your request was not accepted. If you think something was missed, you can ask once for it to be reconsidered, and your note's words can be your reason: press «%(button)s» or type «reconsider»."
-            )
-            % {"button": _("Ask to reconsider")}
-        )
-        choices = (Option(reconsider_id(number), _("Ask to reconsider")),)
-    elif status == RequestStatus.REJECTED.value:
-        lines.append(_("Your request was not accepted."))
-    return Finish(("\n".join(lines),), choices)
-
-
-def not_sent(ctx: Ctx) -> str:
-    """The reminder that what is in a note is not sent until the person sends it."""
-    _ = ctx.texts.gettext
-    return _(
-        "Added to your note, but not sent yet. Add more if you like, then press «Send note» or type «send»."
-    )
 
 
 # ---- a reconsideration ----------------------------------------------------------------
@@ -298,19 +158,15 @@ async def answer_comment(ctx: Ctx, event: Event) -> Outcome:
     appeal = await _appeal(ctx, event, number)
     if appeal is not None:
         return appeal
-    try:
-        await ctx.gateway.comment(number, ctx.origin.channel, ctx.origin.user_key, event.text)
-    except SayRefused as refused:
-        return Finish((refusal_text(ctx, refused, "comment"),))
-    return Finish((_("Thank you. Your comment has been recorded."),))
+    return await _comment(ctx, number, event.text)
 
 
 async def _appeal(ctx: Ctx, event: Text, number: str) -> Outcome | None:
     """A reconsideration asked in words («ابي اتظلم», «اعيدوا النظر»: the ``reconsider``
     phrases of ``data/their_say.json``) where the comment on a rejection's rating is asked:
-    the reconsideration, not a comment. With words beyond the phrase, the whole message is
-    its reason, sent as the reason step sends one; the phrase alone asks for the reason.
-    None when the message asks for no reconsideration or the request cannot be
+    the reconsideration offered (yes/no, :func:`answer_offer`), not sent at once: it can
+    be asked only once (review 12 §1). With words beyond the phrase, «yes» sends the whole
+    message as its reason; the phrase alone asks for the reason. None when the message asks for no reconsideration or the request cannot be
     reconsidered (accepted, asked once already): then it is the comment, as ever. Found by
     tester 12 (§1): «ابي اتظلم، انا ما اقدر اروح الفرع لاني مريض» was thanked as a comment
     and the rejection stayed with no reconsideration asked. A phrase after a negation
@@ -330,9 +186,44 @@ async def _appeal(ctx: Ctx, event: Text, number: str) -> Outcome | None:
         await ctx.gateway.may_say("recon", number, origin.channel, origin.user_key)
     except SayRefused:
         return None
-    if not words_after(text, THEIR_SAY_DATA, "reconsider", "note_filler"):
-        return Next(STEPS["recon"])
-    return await answer_reason(ctx, event)
+    # offered, not sent: it can be asked only once (review 12 §1)
+    _answers(ctx)[APPEAL_TEXT] = text
+    return Next(OFFER)
+
+
+def ask_offer(ctx: Ctx) -> Prompt:
+    _ = ctx.texts.gettext
+    return Prompt(
+        _(
+            "Would you like request %(number)s to be reconsidered? This can be asked only once. If not, your message will be recorded as your comment."
+        )
+        % {"number": isolate(str(_answers(ctx)["number"]))},
+        (Option(OFFER_YES, _("Yes, reconsider it")), Option(OFFER_NO, _("No, it is a comment"))),
+    )
+
+
+async def answer_offer(ctx: Ctx, event: Event) -> Outcome:
+    """«Yes»: the message is the reconsideration's reason (the phrase alone: the reason is
+    asked for); «No»: it is the comment."""
+    _ = ctx.texts.gettext
+    if not isinstance(event, Choice) or event.id not in (OFFER_YES, OFFER_NO):
+        return Retry(_("Please press «Yes, reconsider it» or «No, it is a comment»."))
+    text = str(_answers(ctx).pop(APPEAL_TEXT, ""))
+    number = str(_answers(ctx)["number"])
+    if event.id == OFFER_YES:
+        if not words_after(text, THEIR_SAY_DATA, "reconsider", "note_filler"):
+            return Next(STEPS["recon"])
+        return await answer_reason(ctx, Text(event.origin, text))
+    return await _comment(ctx, number, text)
+
+
+async def _comment(ctx: Ctx, number: str, text: str) -> Outcome:
+    _ = ctx.texts.gettext
+    try:
+        await ctx.gateway.comment(number, ctx.origin.channel, ctx.origin.user_key, text)
+    except SayRefused as refused:
+        return Finish((refusal_text(ctx, refused, "comment"),))
+    return Finish((_("Thank you. Your comment has been recorded."),))
 
 
 def cancelled(ctx: Ctx) -> str | None:
@@ -352,7 +243,7 @@ def cancelled(ctx: Ctx) -> str | None:
             )
             % number
         )
-    if state.step == STEPS["rate"]:
+    if state.step in (STEPS["rate"], OFFER):
         return (
             _("Cancelled: no comment was added. Your rating of request %(number)s is kept.")
             % number
@@ -381,5 +272,6 @@ SAY_FLOW = Flow(
             ask_reason, answer_reason, can_go_back=False, free_text=True, takes_files=True
         ),
         "comment": Step(ask_comment, answer_comment, can_go_back=False, free_text=True),
+        OFFER: Step(ask_offer, answer_offer, can_go_back=False, free_text=True),
     },
 )

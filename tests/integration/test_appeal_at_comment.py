@@ -40,6 +40,11 @@ async def test_an_appeal_with_its_reason_at_the_comment_prompt_is_sent_as_recons
 ) -> None:
     number = await _rated_one_star(person, filing, desk)
     said = await person.says(APPEAL, worker=0)
+    # offered, not sent at once: it can be asked only once (review 12 §1)
+    assert "هل تريد طلب إعادة النظر" in said[-1].text
+    offered = await desk.find(number)
+    assert offered is not None and offered.reconsider_reason is None
+    said = await person.taps("yes", worker=1)
     text = "\n".join(r.text for r in said)
     assert "سُجّل تعليقك" not in text
     assert "أُرسل طلب إعادة النظر" in text
@@ -59,6 +64,8 @@ async def test_an_appeal_alone_at_the_comment_prompt_asks_for_the_reason(
 ) -> None:
     number = await _rated_one_star(person, filing, desk)
     said = await person.says("ابي اتظلم", worker=0)
+    assert "هل تريد طلب إعادة النظر" in said[-1].text
+    said = await person.taps("yes", worker=0)
     assert "لماذا تطلب إعادة النظر" in said[-1].text
     said = await person.says("انا مريض وما اقدر اروح الفرع", worker=1)
     assert "أُرسل طلب إعادة النظر" in said[0].text
@@ -107,3 +114,22 @@ async def test_a_reconsideration_declined_in_words_is_the_comment(
     assert all(event.kind != "reconsider" for event in record.events)
     stored = await _request(db_sessionmaker, number)
     assert (stored.satisfaction, stored.satisfaction_comment) == (1, comment)
+
+
+async def test_an_appeal_offered_and_declined_is_the_comment(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Review 12 §1: the one reconsideration is offered, and «No» keeps the words as the
+    comment."""
+    number = await _rated_one_star(person, filing, desk)
+    said = await person.says(APPEAL, worker=0)
+    assert "هل تريد طلب إعادة النظر" in said[-1].text
+    said = await person.taps("no", worker=1)
+    assert "سُجّل تعليقك" in said[0].text
+    record = await desk.find(number)
+    assert record is not None and record.reconsider_reason is None
+    stored = await _request(db_sessionmaker, number)
+    assert (stored.satisfaction, stored.satisfaction_comment) == (1, APPEAL)
