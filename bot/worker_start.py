@@ -35,9 +35,6 @@ from typing import Final
 #: that module again in each child as ``__mp_main__`` (its definitions only), and runpy warns
 #: when it is imported already; what it imports is here.
 PRELOAD: Final = (
-    # aiogram's types are built on first use (bot.aiogram_lazy); the forkserver builds them
-    # all once, so that its workers inherit them built
-    "bot.aiogram_built",
     "bot.staff.cli",
     "bot.logging_setup",
     "bot.event_loop",

@@ -94,7 +94,9 @@ async def test_the_dialogue_bench_files_every_request_against_the_standin_alone(
     assert figures["updates"] == 3 * figures["updates_per_person"]
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert figures["cpu_ms_per_update"] > 0 and figures["peak_rss_mb"] > 10
-    assert 0 < figures["first_update_ms"] <= figures["max_ms"]
+    # reported, not bounded: the very first update is a warm-up resident's, and a time
+    # compared with the counted ones is a timed test (it failed on noise: 19.8 > 17.4 ms)
+    assert figures["first_update_ms"] > 0
     # the SQL each kind of update sends, one at a time: the filing at «confirm», nothing
     # at the taps that only move the dialogue
     by_kind = figures["sql_statements_by_kind"]
