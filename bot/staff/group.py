@@ -79,7 +79,14 @@ class StaffGroup:
     async def _first_time(self, update: Update) -> bool:
         return await claim_update(self._redis, update.update_id)
 
-    async def _command_allowed(self, message: Message, update: Update, bot: Bot) -> bool:
+    async def _command_allowed(
+        self, message: Message, update: Update, bot: Bot, *, tell: bool = True
+    ) -> bool:
+        """Whether an officer sent ``message`` (a command) and it is the first time any
+        worker sees ``update``. Anyone else is told, politely, that the staff commands
+        are the officers', as a button tap is, with nothing about the request named
+        (``tell`` False: left unanswered, for a reply that is not a command). Found by
+        tester 12 (§20): ``/block N`` by a non-officer got no answer at all."""
         if not await self._first_time(update):
             return False
         if await self._anonymous(message, bot):
@@ -88,6 +95,9 @@ class StaffGroup:
         if user is None or not await self._auth.is_officer(bot, user.id):
             # a restricted member or a stranger: nothing personal is shown
             log.warning("staff command refused to user %s", None if user is None else user.id)
+            if tell and user is not None:
+                refused = self._("The staff commands are for the directorate's officers only.")
+                await self._send(bot, message, HTML.t(refused))
             return False
         return True
 

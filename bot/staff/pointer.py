@@ -119,8 +119,9 @@ class PointerHandlers(StaffGroup):
         await self._send(bot, message, HTML.t(head) + "\n" + self._pointer())
 
     async def on_decision_reply(self, message: Message, event_update: Update, bot: Bot) -> None:
-        """«مقبول» typed as a reply to an alert: the request is not decided by it."""
-        if not await self._command_allowed(message, event_update, bot):
+        """«مقبول» typed as a reply to an alert: the request is not decided by it (a
+        non-officer's reply is talk, left unanswered)."""
+        if not await self._command_allowed(message, event_update, bot, tell=False):
             return
         head = self._("A reply does not decide a request.")
         await self._send(bot, message, HTML.t(head) + "\n" + self._pointer())

@@ -211,7 +211,12 @@ async def test_unblock_serves_the_person_again_and_both_are_audited(two: Two) ->
 
 async def test_block_commands_are_for_officers_and_explain_their_use(two: Two) -> None:
     number = (await two.filing.submit(submission(user_key=str(PERSON.id)))).number
-    assert await two.staff(0, f"/block {number} سبب", user=STRANGER) == ""
+    # a non-officer is answered politely on either worker, as the buttons answer, with
+    # nothing about the request (tester 12, §20: no answer at all, only a log line)
+    refused = "أوامر الموظفين متاحة للموظفين المخوّلين في المديرية فقط."
+    assert await two.staff(0, f"/block {number} سبب", user=STRANGER) == refused
+    assert await two.staff(1, f"/unblock {number}", user=STRANGER) == refused
+    assert await two.staff(1, f"/find {number}", user=STRANGER) == refused
     assert await two.count(Block) == 0
     assert "يُرجى كتابة رقم الطلب والسبب" in await two.staff(0, f"/block {number}")
     assert "يُرجى كتابة رقم الطلب والسبب" in await two.staff(0, "/block 123 سبب")

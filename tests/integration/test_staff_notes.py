@@ -72,7 +72,10 @@ async def test_only_officers_note_and_a_note_needs_a_request_and_words(h: Harnes
     number = await h.file()
     before = len(h.sent())
     await h.feed(h.updates.group_text(STRANGER, STAFF_CHAT, f"/note {number} نص", thread_id=TOPIC))
-    assert len(h.sent()) == before and await h.desk.internal_notes(number) == []
+    # told the commands are the officers', politely and with nothing of the request
+    [refused] = h.sent()[before:]
+    assert refused.params["text"] == "أوامر الموظفين متاحة للموظفين المخوّلين في المديرية فقط."
+    assert await h.desk.internal_notes(number) == []
 
     usage = await _say(h, OFFICER, f"/note {number}")
     assert "يُرجى كتابة رقم الطلب والملاحظة بعد الأمر" in usage

@@ -55,8 +55,13 @@ async def test_an_unknown_command_gets_the_pointer_and_decides_nothing(h: Harnes
 async def test_no_pointer_for_strangers_other_bots_or_plain_talk(h: Harness) -> None:
     number = await h.file()
     before = len(h.sent())
+    # a stranger's command is told the commands are the officers' (tester 12, §20: it
+    # got no answer at all), not the pointer, and nothing of the request
+    await h.feed(h.updates.group_text(STRANGER, STAFF_CHAT, f"/accept {number}", thread_id=TOPIC))
+    [refused] = h.sent()[before:]
+    assert refused.params["text"] == "أوامر الموظفين متاحة للموظفين المخوّلين في المديرية فقط."
+    before += 1
     for user, typed in (
-        (STRANGER, f"/accept {number}"),
         (OFFICER, f"/accept@another_bot {number}"),
         (OFFICER, "قبول"),  # not a reply to an alert
         (OFFICER, "/ ok"),
