@@ -15,6 +15,7 @@ from typing import Any
 from conversations.events import Choice, Event, Media, Text
 from conversations.flow import Ctx, Outcome, Retry, Stay
 from conversations.flows.draft_files import file_refusal
+from conversations.flows.file_repeats import sent_before
 from conversations.keywords import is_send_word
 from conversations.ports import AttachmentInfo
 from conversations.store_outage import file_kept, go_without, missing_before_sending, missing_files
@@ -91,7 +92,7 @@ def gather(
         return Retry(file_refusal(ctx, refused))
     if event.checksum and any(f.get("checksum") == event.checksum for f in files):
         # the same bytes again (a photo sent twice): kept once, as in a request
-        return Stay((_("You have already sent this file, so it is kept once."),))
+        return Stay((sent_before(ctx, event.kind == "photo"),))
     if refused is not None or (max_files is not None and len(files) >= max_files):
         return Retry(
             _("This file can't be accepted. Please send a photo or a PDF file under 10 MB.")

@@ -16,6 +16,7 @@ from conversations.flows.draft_files import (
     take_file,
 )
 from conversations.flows.file_counts import counted
+from conversations.flows.file_repeats import sent_before
 from conversations.store_outage import file_kept
 from domain.attachments import MAX_FILES
 
@@ -33,7 +34,8 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
     if reason is None:
         # an album past the limit says what was kept, once (before album_once marks it)
         over = past_the_limit(ctx, event) if album_fresh(ctx, event.album_id) else None
-    refusal = None if reason is None else file_refusal(ctx, reason)
+    photo = event.kind == "photo"
+    refusal = None if reason is None else file_refusal(ctx, reason, photo=photo)
     caption = (event.caption or "").strip()
     if caption and not says_done(caption):
         album_once(ctx, event.album_id, "ok")
@@ -46,7 +48,7 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
             )
             return Next(outcome.step, (*said, *outcome.say))
         if isinstance(outcome, Retry):
-            kept = _("I have kept your file.") if reason is None else _file_line(ctx, reason)
+            kept = _("I have kept your file.") if reason is None else _file_line(ctx, reason, photo)
             kept = kept if over is None else f"{kept}\n{over}"
             return Retry(f"{kept}\n{outcome.hint}")
         return outcome
@@ -58,7 +60,7 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
         return Retry(
             "\n".join(
                 [
-                    _file_line(ctx, reason),
+                    _file_line(ctx, reason, photo),
                     _(
                         "Now please describe your request in words: what you need, and what went wrong if there was a problem."
                     ),
@@ -118,13 +120,13 @@ def _album_file(ctx: Ctx, event: Media, reason: str | None) -> Outcome:
     return Retry("\n".join([*said, describe_it]))
 
 
-def _file_line(ctx: Ctx, reason: str) -> str:
+def _file_line(ctx: Ctx, reason: str, photo: bool) -> str:
     """Why a file sent at the description step was not taken, as this step says it: the
     documents step's refusals (:func:`conversations.flows.draft_files.file_refusal`) ask
     for «Done», which this step does not have."""
     _ = ctx.texts.gettext
     if reason == "duplicate":
-        return _("You have already sent this file, so it is kept once.")
+        return sent_before(ctx, photo)
     if reason == "quota":
         return _("You have sent as many files today as one day allows.")
     if reason == "count":
@@ -133,4 +135,4 @@ def _file_line(ctx: Ctx, reason: str) -> str:
             "You have already sent %(max)d files, the most one request can take.",
             MAX_FILES,
         ) % {"max": MAX_FILES}
-    return file_refusal(ctx, reason)
+    return file_refusal(ctx, reason, photo=photo)

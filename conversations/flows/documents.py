@@ -68,7 +68,7 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 file_kept(ctx.state)
             return Stay(answer_counted(ctx, event, reason, early=False))
         if reason is not None:
-            say = file_refusal(ctx, reason)
+            say = file_refusal(ctx, reason, photo=event.kind == "photo")
             return Stay((say,) if album_once(ctx, event.album_id, reason) else ())
         file_kept(ctx.state)
         if not album_once(ctx, event.album_id, "ok"):

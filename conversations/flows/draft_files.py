@@ -17,6 +17,7 @@ from conversations.flows.file_counts import (
     past_limit,
     sent_together,
 )
+from conversations.flows.file_repeats import sent_before
 from domain.attachments import MAX_FILE_BYTES, MAX_FILES, RejectReason, check_attachment
 
 
@@ -26,17 +27,16 @@ def files(ctx: Ctx) -> list[dict[str, Any]]:
     return kept
 
 
-def file_refusal(ctx: Ctx, reason: str) -> str:
-    """Why a file was not taken, in words (by the reason of take_file)."""
+def file_refusal(ctx: Ctx, reason: str, *, photo: bool = False) -> str:
+    """Why a file was not taken, in words (by the reason of take_file); a repeat in the
+    words of what it is, a photo (``photo``) or a file."""
     _ = ctx.texts.gettext
     if reason == "unreadable":
         return _(
             "I couldn't read this file: it may be damaged or not really a photo or PDF. Please send it again, as a photo or a PDF file."
         )
     if reason == "duplicate":
-        return _(
-            "You have already sent this file, so it is kept once. Send the other documents, or press «Done» when you have finished."
-        )
+        return sent_before(ctx, photo, "documents")
     if reason == "type":
         return _("This type of file can't be accepted. Please send a photo or a PDF file.")
     if reason == "size":

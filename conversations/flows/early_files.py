@@ -28,6 +28,7 @@ from conversations.flows.draft_files import (
     take_file,
 )
 from conversations.flows.file_counts import album_kept_early, counted
+from conversations.flows.file_repeats import sent_before
 from conversations.state import DialogueState
 from conversations.store_outage import file_kept
 
@@ -79,7 +80,7 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
     if not album_once(ctx, event.album_id, _ALBUM_TAG):
         return ""
     if reason == "duplicate":
-        return _("You have already sent this file; it is kept once for your request.")
+        return sent_before(ctx, event.kind == "photo", "request")
     if reason is not None:
         return file_refusal(ctx, reason)
     over = past_the_limit(ctx, event)

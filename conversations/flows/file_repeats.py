@@ -77,3 +77,29 @@ def one_twice(ctx: Ctx, photo: bool) -> str:
     if photo:
         return _("The same photo came twice; it is kept once.")
     return _("The same file came twice; it is kept once.")
+
+
+def sent_before(ctx: Ctx, photo: bool, then: str = "") -> str:
+    """One file sent again outside an album, kept once, in the words of what it is: a
+    photo (``photo``) or a file. ``then`` picks what follows, as the step says it: ""
+    nothing, "documents" the documents step's «send the rest, or Done», "request" that it
+    is kept for the request (sent before the documents were asked for).
+
+    Found in session 12: a single photo sent twice was told «أرسلت هذا الملف من قبل» (a
+    «file») though it was a photo; an album's repeats already said «صورة» (734be17)."""
+    _ = ctx.texts.gettext
+    if then == "documents":
+        if photo:
+            return _(
+                "You have already sent this photo, so it is kept once. You can send the other documents, or press «Done» when you have finished."
+            )
+        return _(
+            "You have already sent this file, so it is kept once. Send the other documents, or press «Done» when you have finished."
+        )
+    if then == "request":
+        if photo:
+            return _("You have already sent this photo; it is kept once for your request.")
+        return _("You have already sent this file; it is kept once for your request.")
+    if photo:
+        return _("You have already sent this photo, so it is kept once.")
+    return _("You have already sent this file, so it is kept once.")

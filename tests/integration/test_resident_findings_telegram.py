@@ -41,7 +41,7 @@ async def test_a_photo_sent_three_times_and_a_damaged_pdf(rig: Rig) -> None:
     page = samples.jpeg(seed=7)
     assert "وصلتني الصورة" in await rig.feed(USER, rig.photo(USER, page))
     for _ in range(2):
-        assert "أرسلت هذا الملف من قبل" in await rig.feed(USER, rig.photo(USER, page))
+        assert "أرسلت هذه الصورة من قبل" in await rig.feed(USER, rig.photo(USER, page))
     assert len((await rig.state(USER)).answers["attachments"]) == 1
     damaged = b"%PDF-1.4 oops"
     assert len(damaged) == 13

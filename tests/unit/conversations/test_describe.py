@@ -233,7 +233,7 @@ async def test_the_same_photo_sent_three_times_is_kept_once() -> None:
     assert "وصلتني الصورة" in chat.said
     for ref in ("tg-file-b", "tg-file-c"):  # a channel gives each sending its own id
         await chat.media(content=photo, ref=ref)
-        assert "أرسلت هذا الملف من قبل" in chat.said
+        assert "أرسلت هذه الصورة من قبل" in chat.said
     await chat.media(content=b"another page")  # a different file is taken
     assert "وصلتني الصورة" in chat.said
     await chat.tap("done")

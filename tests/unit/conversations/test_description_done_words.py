@@ -31,7 +31,7 @@ async def test_a_photo_sent_twice_gets_one_clear_line(chat: Chat, gateway: Memor
     again = await chat.media(ref="card-again", content=b"the same photo")
     assert len(again) == 1
     said = chat.said
-    assert "أرسلت هذا الملف من قبل" in said
+    assert "أرسلت هذه الصورة من قبل" in said
     # what this step wants, and nothing of the documents step's «Done»
     assert "يُرجى وصف طلبك" in said
     assert "«تم»" not in said and "اكتب الوصف في رسالة نصية" not in said

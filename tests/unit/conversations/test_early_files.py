@@ -95,7 +95,7 @@ async def test_the_same_photo_twice_is_kept_once_and_one_too_large_is_said() -> 
     await chat.command("start")
     await chat.media(ref="p", content=b"same")
     await chat.media(ref="p", content=b"same")
-    assert chat.said.startswith("أرسلت هذا الملف من قبل، ونحتفظ به مرة واحدة لطلبك.")
+    assert chat.said.startswith("أرسلت هذه الصورة من قبل، ونحتفظ بها مرة واحدة لطلبك.")
     await chat.media(kind="document", mime="application/pdf", size=500_000_000)
     assert "احتفظتُ" not in chat.said
     await _file_iqama_renewal(chat)

@@ -97,7 +97,7 @@ async def test_the_same_photo_twice_in_an_answer_is_kept_once(
     await chat.tap(f"ans:{NUMBER}")
     await chat.media(ref="tg-a", content=b"passport page")
     await chat.media(ref="tg-b", content=b"passport page")
-    assert "أرسلت هذا الملف من قبل" in chat.said
+    assert "أرسلت هذه الصورة من قبل" in chat.said
     await chat.media(ref="tg-c", content=b"visa page")
     await chat.tap("send")
     assert [a.ref for a in gateway.answers[0].attachments] == ["tg-a", "tg-c"]

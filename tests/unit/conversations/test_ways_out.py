@@ -110,6 +110,6 @@ async def test_the_same_photo_twice_in_a_note_is_kept_once() -> None:
     chat, gateway = await _writing_a_note()
     await chat.media(ref="tg-a", content=b"receipt")
     await chat.media(ref="tg-b", content=b"receipt")
-    assert "أرسلت هذا الملف من قبل" in chat.said
+    assert "أرسلت هذه الصورة من قبل" in chat.said
     await chat.tap("send")
     assert [a.ref for a in gateway.notes[0].attachments] == ["tg-a"]
