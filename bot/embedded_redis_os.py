@@ -32,7 +32,7 @@ def locked(directory: Path) -> Iterator[None]:
 @contextlib.asynccontextmanager
 async def locked_async(directory: Path) -> AsyncIterator[None]:
     """:func:`locked` for a coroutine: the wait for the lock (another process starting or
-    stopping the server holds it, for up to bot.embedded_redis.START_TIMEOUT_S, or
+    stopping the server holds it, for up to bot.embedded_redis_start.START_TIMEOUT_S, or
     LOAD_TIMEOUT_S while the server it started loads its files) is done in
     a thread, not on the event loop, which meanwhile goes on serving. An flock belongs to
     the open file, not to a thread, so it is held across the awaits until released here."""

@@ -96,8 +96,8 @@ def _server_pid(embedded: EmbeddedRedis) -> int:
 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.embedded_redis.START_TIMEOUT_S", 0.3)
-    monkeypatch.setattr("bot.embedded_redis.LOAD_TIMEOUT_S", 120.0)
+    monkeypatch.setattr("bot.embedded_redis_start.START_TIMEOUT_S", 0.3)
+    monkeypatch.setattr("bot.embedded_redis_start.LOAD_TIMEOUT_S", 120.0)
 
 
 @pytest.mark.usefixtures("quick")
@@ -142,15 +142,15 @@ def test_a_joining_process_waits_for_the_server_another_left_loading(directory: 
 def test_past_the_load_bound_start_up_fails_and_the_server_is_left_to_finish(
     directory: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.embedded_redis.START_TIMEOUT_S", 0.3)
-    monkeypatch.setattr("bot.embedded_redis.LOAD_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("bot.embedded_redis_start.START_TIMEOUT_S", 0.3)
+    monkeypatch.setattr("bot.embedded_redis_start.LOAD_TIMEOUT_S", 0.05)
     first = EmbeddedRedis(directory, client_name="tawasul-first")
     with pytest.raises(EmbeddedRedisError, match="still loading its append-only file"):
         first.start_or_join()
     assert first._process is not None
     assert first._process.poll() is None  # alive: not killed mid-load
     # the next start (the bound as deployed) joins the same server once it has loaded
-    monkeypatch.setattr("bot.embedded_redis.LOAD_TIMEOUT_S", 120.0)
+    monkeypatch.setattr("bot.embedded_redis_start.LOAD_TIMEOUT_S", 120.0)
     second = EmbeddedRedis(directory, client_name="tawasul-second")
     assert not second.start_or_join()
     assert _server_pid(second) == first._process.pid

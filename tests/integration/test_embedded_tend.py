@@ -81,7 +81,7 @@ async def test_a_server_that_does_not_answer_yet_is_waited_for_not_doubled(
     and joins it, and when the server never answers it says so rather than starting a
     second one. Before, it started a second server on the same append-only file beside
     the first, whose later writes then went to files the second was rewriting."""
-    monkeypatch.setattr("bot.embedded_redis.START_TIMEOUT_S", 3.0)
+    monkeypatch.setattr("bot.embedded_redis_start.START_TIMEOUT_S", 3.0)
     directory = tmp_path / "redis"
     starter = EmbeddedRedis(directory, client_name="tawasul-starter")
     assert starter.start_or_join()

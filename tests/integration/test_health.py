@@ -191,7 +191,9 @@ async def test_an_embedded_redis_that_cannot_be_started_again_is_reported_by_bot
         async for c in serve(app):
             assert (await c.get("/healthz")).status == 200
             await asyncio.sleep(0.5)  # tend has read the server's pid
-            monkeypatch.setattr("bot.embedded_redis.server_binary", lambda: Path("/bin/false"))
+            monkeypatch.setattr(
+                "bot.embedded_redis_start.server_binary", lambda: Path("/bin/false")
+            )
             assert embedded._process is not None
             embedded._process.kill()
             await _until(c, "/healthz", 503)
