@@ -15,12 +15,16 @@ The reason is for the officers and the audit: the person is never shown it.
 
 from __future__ import annotations
 
+import logging
+from typing import Final
+
 from aiogram import Bot
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.abuse.blocks import BlockList, BlockOutcome
 from bot.staff.actors import actor_name
+from bot.staff.desk import refresh_sender_cards
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
 from conversations.say_commands import split_arguments
@@ -40,6 +44,12 @@ from domain.request_number import (
 from officers.failures import MissingReason, RequestNotFound
 from officers.officer import Officer
 from officers.typed_words import worded
+
+log = logging.getLogger(__name__)
+
+#: How long a first «Lift the block» waits for the confirming second press.
+UNBLOCK_CONFIRM_S: Final = 60
+_UNBLOCK_KEY: Final = "tawasul:staff:unblock:{user}:{number}"
 
 
 class BlockHandlers(StaffGroup):
@@ -105,6 +115,8 @@ class BlockHandlers(StaffGroup):
         except RequestNotFound:
             await self._send(bot, message, HTML.t(self._not_found(number)))
             return
+        if outcome.changed:
+            await self._redraw(number)
         await self._send(bot, message, self._unblocked(outcome, officer_of(message.from_user)))
 
     def _not_a_request_number(self, text: str, example: str) -> str | None:
@@ -169,13 +181,56 @@ class BlockHandlers(StaffGroup):
             return HTML.t(self._not_found(number))
         except MissingReason:
             return HTML.t(_("Please type it as text."))
+        if outcome.changed:
+            await self._redraw(number)
         done = self._confirm.blocked(number, officer.name, changed=outcome.changed)
         if not outcome.changed:
             return HTML.t(done)
         return HTML.t(done) + "\n" + HTML.b(_("Reason:")) + " " + HTML.user(reason.strip())
 
     def _unblocked(self, outcome: BlockOutcome, officer: Officer) -> str:
+        return HTML.t(self._unblocked_plain(outcome, officer))
+
+    async def _unblock_pressed(self, query: CallbackQuery, number: str, officer: Officer) -> None:
+        """«Lift the block» on a card: a second press within :data:`UNBLOCK_CONFIRM_S`
+        lifts it (the button sits among the card's others, and the block's reason would
+        have to be given again to undo a slip); a person no longer blocked is said so,
+        and the card redrawn."""
+        _ = self._
+        blocks = self._block_list()
+        if not await blocks.is_blocked(number):
+            await self._redraw(number)  # the card pressed was out of date
+            answer_text = self._confirm.unblocked(number, officer.name, changed=False)
+            await answer(query, answer_text, alert=True)
+            return
+        key = _UNBLOCK_KEY.format(user=officer.id, number=number)
+        if await self._redis.getdel(key) is None:
+            await self._redis.set(key, b"1", ex=UNBLOCK_CONFIRM_S)
+            await answer(
+                query,
+                _(
+                    "Press «%(button)s» again to lift the block on the person behind request %(number)s: their messages will be handled again."
+                )
+                % {"button": _("Lift the block"), "number": number},
+                alert=True,
+            )
+            return
+        outcome = await blocks.unblock(number, officer)
+        if outcome.changed:
+            await self._redraw(number)
+        await answer(query, self._unblocked_plain(outcome, officer))
+
+    async def _redraw(self, number: str) -> None:
+        """The cards of the person behind ``number`` redrawn at once, after a block or an
+        unblock (:func:`bot.staff.desk.refresh_sender_cards`); a failure leaves them to
+        their next redraw and is only logged: the block itself stands."""
+        try:
+            await refresh_sender_cards(self._desk.sessions, number)
+        except Exception:
+            log.warning("request %s: the sender's cards were not redrawn", number, exc_info=True)
+            return
+        await self._wake()
+
+    def _unblocked_plain(self, outcome: BlockOutcome, officer: Officer) -> str:
         by = actor_name(outcome.by or "", self._views.texts) if outcome.changed else ""
-        return HTML.t(
-            self._confirm.unblocked(outcome.number, officer.name, changed=outcome.changed, by=by)
-        )
+        return self._confirm.unblocked(outcome.number, officer.name, changed=outcome.changed, by=by)

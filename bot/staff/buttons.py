@@ -38,6 +38,7 @@ from bot.staff.callbacks import (
     REOPEN_ASKED,
     SEND_PROPOSED,
     TAKE,
+    UNBLOCK,
     StaffAction,
     parse_callback,
     reason_callback,
@@ -128,6 +129,8 @@ class ButtonHandlers(QuestionHandlers):
             await self._undo_or_reopen(bot, query, number, offered, officer)
         elif action.action == BLOCK:
             await self._block_pressed(bot, query, number, offered, officer)
+        elif action.action == UNBLOCK:
+            await self._unblock_pressed(query, number, officer)
         elif action.action == QUESTION:
             await self._question_chosen(bot, query, action, officer)
         elif action.action == KEEP_REJECTED:

@@ -11,7 +11,7 @@ Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu
 ``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason;
 ``nq`` a ready question (``st:nq:<number>:<version>:<question id>``, ``other`` or ``cancel``).
 ``rr`` / ``kr`` reopen or keep rejected a request the person asked to be reconsidered.
-``bl`` block the person behind the request (asks for the reason).
+``bl`` block the person behind the request (asks for the reason); ``ub`` lift that block.
 ``ps`` / ``px`` send or cancel what an officer replied to a menu, shown back to them
 (``st:ps:<number>:<version>:<token>``, the token naming it in Redis: :mod:`bot.staff.proposals`).
 Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
@@ -46,6 +46,8 @@ REOPEN: Final = "re"
 REASON: Final = "nr"
 #: block the person behind the request (asks for the reason)
 BLOCK: Final = "bl"
+#: lift the block on the person behind the request (a second press confirms)
+UNBLOCK: Final = "ub"
 #: a question picked from the ready questions (or "other", "cancel"), by the question's id
 QUESTION: Final = "nq"
 #: The answers to a person's request for reconsideration (issue 13): reopen, keep rejected.
@@ -56,7 +58,7 @@ SEND_PROPOSED: Final = "ps"
 DROP_PROPOSED: Final = "px"
 
 _SIMPLE_ACTIONS: Final = frozenset(
-    {TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED, BLOCK}
+    {TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED, BLOCK, UNBLOCK}
 )
 #: a ready question's id as a button carries it (see bot/staff/data/ready_questions.json)
 _QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")

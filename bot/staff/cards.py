@@ -29,6 +29,7 @@ from bot.staff.callbacks import (
     REOPEN,
     REOPEN_ASKED,
     TAKE,
+    UNBLOCK,
     action_data,
     version,
 )
@@ -92,12 +93,15 @@ class CardRenderer:
 
     def _blocked_line(self, record: RequestRecord) -> str:
         """The block standing on the person (who, why: the reason as typed, escaped), and
-        how to lift it: the card then offers no block button."""
+        how to lift it: the card then offers «Lift the block» instead of «Block»."""
         _ = self._
         by = actor_name(record.sender_blocked_by or "", self.views.texts)
         head = HTML.b("⛔ " + _("The sender is blocked by %(officer)s.") % {"officer": by})
         reason = HTML.b(_("Reason:")) + " " + HTML.user(record.sender_block_reason or "")
-        lift = HTML.t(_("/unblock %(number)s lifts it.") % {"number": record.number})
+        lift = HTML.t(
+            _("To lift it: «%(button)s» below, or /unblock %(number)s.")
+            % {"button": _("Lift the block"), "number": record.number}
+        )
         return "\n".join((head, reason, lift))
 
     def buttons(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
@@ -107,15 +111,17 @@ class CardRenderer:
     def _rows(self, record: RequestRecord) -> tuple[tuple[Button, ...], ...]:
         """What can be done now: take while nobody has it; ask while it is open and not
         already waiting for an answer; accept or reject while open; undo or reopen when
-        decided; block the sender unless blocked already (the card then says so). Each
+        decided; block the sender, or lift the block (the card then says so). Each
         button carries the request's version (see :mod:`bot.staff.callbacks`)."""
         _ = self._
         number, v = record.number, version(record)
-        # the person behind the request can be blocked whatever its status (bot.abuse)
-        block: tuple[Button, ...] = (
+        # the person behind the request can be blocked whatever its status (bot.abuse),
+        # and a block lifted from the card that says so (session 12's notes: only
+        # «/unblock N» was named)
+        block = (
             (Button("⛔ " + _("Block the sender"), action_data(BLOCK, number, v)),)
             if record.sender_blocked_by is None
-            else ()
+            else (Button("🔓 " + _("Lift the block"), action_data(UNBLOCK, number, v)),)
         )
         if record.status is RequestStatus.REJECTED and record.reconsider_reason:
             # the person asked for reconsideration: the card proposes to reopen

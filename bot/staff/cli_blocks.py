@@ -30,6 +30,7 @@ async def run_blocking(
     from bot.abuse.blocks import BlockList
     from bot.redis_conn import open_redis
     from bot.staff.cli_args import number_and_text
+    from bot.staff.desk import refresh_sender_cards
     from officers.failures import MissingReason, RequestNotFound
 
     _ = views.texts.gettext
@@ -53,5 +54,9 @@ async def run_blocking(
         except MissingReason:
             print(_("A question or a reason is required."), file=err)
             return BAD_INPUT
+    if outcome.changed:
+        # the cards in the staff group say so at once, as after /block (the workers'
+        # dispatchers take the rows)
+        await refresh_sender_cards(sessions, number)
     print(done, file=out)
     return 0

@@ -13,10 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import utcnow
+from bot.db.engine import SQLITE_BEGIN
+from bot.db.models import Request, utcnow
 from bot.db.requests_repo import RequestRecord
+from bot.outbox.queue import refresh_staff_card
 from bot.staff.announce import Announcer
 from bot.staff.callbacks import version
 from bot.staff.desk_sql import SqlDeskStore
@@ -27,6 +30,7 @@ from bot.staff.their_say import TheirSayDesk
 from conversations.formatting import Digits
 from conversations.ports import AttachmentInfo
 from domain.catalogue import Catalogue
+from domain.status import FINAL, RequestStatus
 from officers.desk import DECISION_GRACE_S, Desk
 from officers.failures import (
     AlreadyTaken,
@@ -84,3 +88,39 @@ class StaffDesk(Desk[RequestRecord, AttachmentInfo], DeskQueries, TheirSayDesk):
             holidays=holidays,
             decision_grace_s=decision_grace_s,
         )
+
+    async def refresh_sender(self, number: str) -> int:
+        """:func:`refresh_sender_cards` on this desk's database."""
+        return await refresh_sender_cards(self._sessions, number)
+
+
+async def refresh_sender_cards(sessions: async_sessionmaker[AsyncSession], number: str) -> int:
+    """Queues a fresh render of the cards of the person who filed ``number``: that
+    request's card and those of their other open requests (a block or an unblock changes
+    what each says and offers: :mod:`bot.staff.cards`). Decided requests other than
+    ``number`` are left as drawn: their cards are in nobody's way, and a person with many
+    would spend the group's edits. Returns how many were queued. Raises
+    :class:`RequestNotFound`. Found by tester 12 and session 12's notes: a block showed
+    on a card only at its next redraw, for whatever other reason."""
+    async with sessions() as session, session.begin():
+        await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+        named = await session.scalar(select(Request).where(Request.number == number))
+        if named is None:
+            raise RequestNotFound(number)
+        rows = list(
+            await session.scalars(
+                select(Request)
+                .where(
+                    Request.channel == named.channel,
+                    Request.user_key == named.user_key,
+                    or_(Request.id == named.id, Request.status.in_(_OPEN)),
+                )
+                .order_by(Request.id)
+            )
+        )
+        for row in rows:
+            await refresh_staff_card(session, row)
+    return len(rows)
+
+
+_OPEN = [s.value for s in RequestStatus if s not in FINAL]

@@ -299,7 +299,7 @@ def test_a_redacted_request_reads_deleted_in_the_officers_language() -> None:
             assert "المستندات ناقصة" in text  # the officers' own reason stays
 
 
-def test_a_blocked_sender_is_shown_on_the_card_and_not_offered_again(cards: CardRenderer) -> None:
+def test_a_blocked_sender_is_shown_on_the_card_with_a_lift_button(cards: CardRenderer) -> None:
     # The tester's report of session 12 (§16): after /block, the card drawn later had no
     # word of it and still offered «⛔ حظر صاحب الطلب», which then said «محظور من قبل».
     blocked = record(
@@ -313,11 +313,17 @@ def test_a_blocked_sender_is_shown_on_the_card_and_not_offered_again(cards: Card
         shown = visible(card.html).text
         assert "صاحب الطلب محظور بقرار من نورة <b>العتيبي</b>." in shown
         assert "السبب: \u2068رسائل <i>مسيئة</i> & تهديد\u2069" in shown
-        assert f"/unblock {NUMBER}" in shown
+        assert f"يُضغط «رفع الحظر» أدناه، أو يُرسَل الأمر:\n/unblock {NUMBER}" in shown
         assert "<i>" not in card.html and "<b>العتيبي" not in card.html  # escaped
         assert not [d for d in callbacks(card) if d.startswith("st:bl:")]
-        assert all(card.buttons)  # no empty row left where the button was
+        # and the block is lifted from the card too (session 12's notes: only
+        # «/unblock N» was named)
+        assert [b.label for row in card.buttons for b in row if b.data.startswith("st:ub:")] == [
+            "🔓 رفع الحظر"
+        ]
+        assert all(card.buttons)
     # not blocked: no such line, and the button is there
     card = cards.card(record(), today=TODAY)
     assert "محظور" not in visible(card.html).text
     assert f"st:bl:{NUMBER}:1" in callbacks(card)
+    assert not [d for d in callbacks(card) if d.startswith("st:ub:")]
