@@ -9,10 +9,12 @@ import dataclasses
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
+from conversations.flows.intake_draft import EARLY_ANSWERS, EARLY_PLACED
 from conversations.formatting import or_list
 from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
 from conversations.reading import START_STEPS
 from conversations.state import DialogueState, replace_state
+from domain.catalogue import local
 
 
 class DraftKeeping(EngineParts):
@@ -52,10 +54,18 @@ class DraftKeeping(EngineParts):
         return _("Afterwards, we will come back to where you were.")
 
     def _has_draft(self, state: DialogueState) -> bool:
-        return state.flow == self.flow.name and state.step not in START_STEPS and state.has_data()
+        """Whether the person is filling in a request that «إلغاء» or `/start` would cost
+        them: data typed or sent, or a service chosen, or answers given (a shared location,
+        «لمن» in their words). Found by tester 12 (§5): `/start` on a draft with a service,
+        «لمن» and a location dropped them with neither a question nor «تراجع»."""
+        if state.flow != self.flow.name or state.step in START_STEPS:
+            return False
+        return state.has_data() or _chosen(state)
 
     def _confirm_discard(self, ctx: Ctx, action: str) -> list[Reply]:
         text, options = ask_discard(ctx)
+        if not ctx.state.has_data():
+            text = _unfinished(ctx, restart=action == "restart")
         ctx.state.confirming = action
         ctx.state.offered = [[o.id, o.label] for o in options]
         return [Reply(text, choices=options)]
@@ -97,6 +107,55 @@ class DraftKeeping(EngineParts):
         if ctx.state.step in START_STEPS:
             return [said, *self._restart(ctx)]
         return [said, self._ask(ctx)]
+
+
+def _chosen(state: DialogueState) -> bool:
+    """Whether the draft holds a service chosen or answers given before their question
+    (a shared location, «لمن» said in words), without anything typed or sent."""
+    return bool(state.answers.get("service") or state.answers.get(EARLY_ANSWERS))
+
+
+def _given(ctx: Ctx) -> list[str]:
+    """What a draft of choices holds, in the person's language: the service, then the
+    answers to its questions and those kept before them (option labels from
+    domain/data/services.json), a place from a shared location said so."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    service_id = answers.get("service")
+    service = None
+    if isinstance(service_id, str):
+        service = next((s for s in ctx.catalogue.services if s.id == service_id), None)
+    given: list[str] = [] if service is None else [local(service.name, ctx.locale)]
+    said = {**answers.get(EARLY_ANSWERS, {}), **answers.get("eligibility", {})}
+    placed = answers.get(EARLY_PLACED, [])
+    questions = [q for s in ([service] if service else []) for q in s.questions]
+    questions += [q for s in ctx.catalogue.services for q in s.questions]
+    for question_id, option_id in said.items():
+        question = next((q for q in questions if q.id == question_id), None)
+        option = (
+            None
+            if question is None
+            else next((o for o in question.options if o.id == option_id), None)
+        )
+        if option is None:
+            continue
+        label = local(option.label, ctx.locale)
+        if question_id in placed and question_id not in answers.get("eligibility", {}):
+            label = _("%(answer)s, from the location you shared") % {"answer": label}
+        given.append(label)
+    return given
+
+
+def _unfinished(ctx: Ctx, *, restart: bool) -> str:
+    """«You have a request not yet finished (…)»: the question before a draft of choices
+    is deleted, naming what it holds (tester 12, §5)."""
+    _ = ctx.texts.gettext
+    held = _(", ").join(_given(ctx))
+    if restart:
+        text = _("You have a request not yet finished (%(given)s). Delete it and start again?")
+    else:
+        text = _("You have a request not yet finished (%(given)s). Delete it?")
+    return text % {"given": held}
 
 
 def _begun(state: DialogueState) -> bool:

@@ -12,7 +12,17 @@ from redis.asyncio import Redis
 
 from bot.redis_store.dialogue import RedisDialogueStore
 from conversations.engine import Engine
-from conversations.events import Choice, Command, Contact, Event, Media, Origin, Reply, Text
+from conversations.events import (
+    Choice,
+    Command,
+    Contact,
+    Event,
+    Media,
+    Origin,
+    Reply,
+    Text,
+    Unsupported,
+)
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from tests.unit.conversations.fakes import MemoryGateway
@@ -106,3 +116,30 @@ async def test_kept_numbers_ask_before_deleting_and_undo_on_another_worker(
     assert "حُذف الطلب" in said[0].text
     said = await workers[1].handle(Text(o(), "تراجع"))
     assert "استرجعنا طلبك" in said[0].text and "لمن هذا الطلب؟" in said[-1].text
+
+
+async def test_start_on_choices_alone_asks_and_undo_on_another_worker(
+    redis_client: Redis,
+) -> None:
+    """Tester 12, §5: `/start` on a draft with a service, «لمن» and a shared location
+    dropped them without asking and with no «تراجع»; the question and the undo now hold
+    across workers (the draft lives in the dialogue state in Redis)."""
+    workers = _engines(redis_client, 2)
+    ids = itertools.count(1)
+
+    def o() -> Origin:
+        return Origin("telegram", "79", str(next(ids)))
+
+    for event in (
+        Command(o(), "start", ""), Choice(o(), "ind"), Text(o(), "ابي اجدد اقامة زوجتي"),
+        Unsupported(o(), "location", (24.71, 46.68)), Choice(o(), "s:iqama_renew"),
+    ):  # fmt: skip
+        said = await workers[0].handle(event)
+    assert "أين صاحب الإقامة الآن؟" in said[-1].text
+    said = await workers[1].handle(Command(o(), "start", ""))
+    assert "لديك طلب لم يكتمل (تجديد هوية مقيم" in said[-1].text
+    assert "هل تريد حذفه والبدء من جديد؟" in said[-1].text
+    said = await workers[0].handle(Text(o(), "نعم"))
+    assert "حُذف الطلب" in said[0].text
+    said = await workers[1].handle(Text(o(), "تراجع"))
+    assert "استرجعنا طلبك" in said[0].text and "أين صاحب الإقامة الآن؟" in said[-1].text
