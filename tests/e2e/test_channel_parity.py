@@ -102,7 +102,9 @@ async def test_same_script_same_answers(tmp_path: Path, redis_url: str) -> None:
     # but the phone step, worded for each channel: Telegram's button, the terminal's typing
     [phone] = [i for i, (_t, labels) in enumerate(telegram) if "مشاركة رقمي" in labels]
     assert "بزر «مشاركة رقمي»" in telegram[phone][0]
-    assert console[phone][0].startswith("فضلًا اكتب رقم جوالك") and "مشاركة" not in console[phone][0]
+    assert (
+        console[phone][0].startswith("يُرجى كتابة رقم جوالك") and "مشاركة" not in console[phone][0]
+    )
     assert telegram[phone][1] == ["مشاركة رقمي", *console[phone][1]]
     del telegram[phone], console[phone]
     assert [_same(t) for t, _ in telegram] == [_same(t) for t, _ in console]

@@ -20,10 +20,10 @@ def test_contact_at_the_identity_and_description_steps(tmp_path: Path, redis_url
     chat.wait_for("1) فرد", STARTUP_S)
     chat.say("1", "ما الخدمة")
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    chat.say("1", "اكتب رقم هوية")
+    chat.say("1", "كتابة رقم هوية")
     chat.say("/contact 0412345678", "لا يبدو هذا رقم جوال")
-    chat.say("2000000006", "اكتب رقم جوالك")
-    chat.say("/contact 0501234567", "صِف طلبك")
+    chat.say("2000000006", "كتابة رقم جوالك")
+    chat.say("/contact 0501234567", "يُرجى وصف طلبك")
     chat.say("/contact 0551234567", "سجّلتُ الرقم")
     chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")
     shot = tmp_path / "error.png"

@@ -29,11 +29,11 @@ def test_a_photo_sent_first_is_filed_with_the_request(redis_url: str, tmp_path: 
     second.wait_for("1) فرد", STARTUP_S)
     second.say("1", "ما الخدمة")
     second.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    second.say("1", "اكتب رقم هوية")
+    second.say("1", "كتابة رقم هوية")
     # the phone step worded for the terminal, which has no «مشاركة رقمي» button: typed
-    second.say("2000000006", "فضلًا اكتب رقم جوالك")
+    second.say("2000000006", "يُرجى كتابة رقم جوالك")
     assert "مشاركة رقمي" not in second.text
-    second.say("0501234567", "صِف طلبك")
+    second.say("0501234567", "يُرجى وصف طلبك")
     second.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")
     assert "أرسلت ملفًا واحدًا لهذا الطلب من قبل، وهو محسوب ضمن المستندات." in clean_input(
         second.text

@@ -45,14 +45,14 @@ def test_ctrl_c_ends_the_chat_at_once_with_the_goodbye_and_the_draft_kept(
     chat.say("1", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
     chat.say("1", "أين صاحب الإقامة الآن؟")
-    chat.say("1", "اكتب رقم هوية صاحب الطلب")
-    chat.say("2000000006", "اكتب رقم جوالك")
+    chat.say("1", "كتابة رقم هوية صاحب الطلب")
+    chat.say("2000000006", "كتابة رقم جوالك")
     goodbye = _ended_by_ctrl_c(chat)  # waiting for the next line, as a person reads
     assert goodbye.startswith("مع السلامة") and KEPT in goodbye, goodbye
 
     again = Session(env, own_group=True)
     # the draft was kept: the question the person was at, asked again
-    again.wait_for("اكتب رقم جوالك", STARTUP_S)
+    again.wait_for("كتابة رقم جوالك", STARTUP_S)
     assert "أهلًا بعودتك" in again.text
     _ended_by_ctrl_c(again)
     if redis == "embedded":

@@ -48,8 +48,8 @@ def test_a_returning_person_resumes_and_is_told_what_is_kept(
     third.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)  # still, the draft goes on
     assert "أهلًا بعودتك. نكمل من حيث توقفت" in clean_input(third.text)
     assert WELCOME not in third.text
-    third.say("١", "اكتب رقم هوية صاحب الطلب")
-    third.say("2000000006", "اكتب رقم جوالك")
+    third.say("١", "كتابة رقم هوية صاحب الطلب")
+    third.say("2000000006", "كتابة رقم جوالك")
     assert KEPT in _goodbye(third.close())  # an identity number typed: kept, and said so
 
 

@@ -129,7 +129,7 @@ async def test_a_whole_request_over_whatsapp(
                 thanks, describe = await chat.post(p.text(USER, "2000000006"))
                 # the WhatsApp number answered the phone step: no button, no question
                 assert thanks.startswith("شكرًا لك، حفظتُ رقم جوالك") and "+966501234567" in thanks
-                assert "صِف طلبك" in describe
+                assert "يُرجى وصف طلبك" in describe
                 await chat.post(p.text(USER, DESCRIPTION))
                 [received] = await chat.post(p.image(USER, photo.id, photo.sha256_b64))
                 assert received.startswith("وصلتني الصورة.")

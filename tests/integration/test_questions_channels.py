@@ -29,13 +29,13 @@ async def test_whatsapp_question_mid_request_keeps_the_step(h: Harness) -> None:
     for text in ("مرحبا", "1", "ابي اجدد اقامتي", "1", "داخل المملكة", "2000000006"):
         await h.send(h.payloads.text(MONA, text))
     # WhatsApp gives the number with the message: the next step is the description
-    assert "صِف طلبك" in h.texts(MONA)[-1]
+    assert "يُرجى وصف طلبك" in h.texts(MONA)[-1]
     await h.send(h.payloads.text(MONA, "abi a3ref kam el gharama?"))
     texts = h.texts(MONA)
-    assert "٥٠٠ ريال" in texts[-2] and "صِف طلبك" in texts[-1]
+    assert "٥٠٠ ريال" in texts[-2] and "يُرجى وصف طلبك" in texts[-1]
     assert "نعود إلى الطلب" in texts[-1]
     await h.send(h.payloads.text(MONA, "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ"))
-    assert "صِف طلبك" not in h.texts(MONA)[-1]  # taken as the description
+    assert "يُرجى وصف طلبك" not in h.texts(MONA)[-1]  # taken as the description
 
 
 async def test_telegram_faq_keyboard_and_a_tap_answer(tg: TgHarness) -> None:  # noqa: F811

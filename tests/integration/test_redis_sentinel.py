@@ -98,7 +98,7 @@ async def test_a_request_goes_on_across_a_failover(tmp_path: Path, sentinels: Se
         # apology, and the person sends it again)
         await asyncio.gather(
             *(
-                answered(chat, partial(chat.contact, phone), "صِف طلبك")
+                answered(chat, partial(chat.contact, phone), "يُرجى وصف طلبك")
                 for chat, phone in zip(people, PHONES, strict=True)
             )
         )

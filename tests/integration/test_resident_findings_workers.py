@@ -69,7 +69,7 @@ async def test_for_my_son_in_the_first_words_is_kept_across_workers(h: Harness) 
     assert "هل هذه هي الخدمة التي تحتاجها؟" in said
     said = await _say(b, h, MUNA, h.updates.callback(MUNA, "s:passport_issue"))
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in said
-    assert "اكتب رقم هوية صاحب الطلب" in said  # the question skipped
+    assert "كتابة رقم هوية صاحب الطلب" in said  # the question skipped
     state = await h.services.engine.store.load("telegram", str(MUNA.id))
     assert state.step == "identity"
     assert state.answers["eligibility"] == {"for_whom": "family"}
@@ -95,7 +95,7 @@ async def test_a_number_shared_at_the_service_step_is_kept_across_workers(h: Har
         await _say(a, h, SAMI, raw)
     # the identity number on the other: the phone step is passed, saying so
     said = await _say(b, h, SAMI, h.updates.text(SAMI, "2000000006"))
-    assert "سأستخدم رقم الجوال الذي شاركته سابقًا" in said and "صِف طلبك" in said
+    assert "سأستخدم رقم الجوال الذي شاركته سابقًا" in said and "يُرجى وصف طلبك" in said
     state = await h.services.engine.store.load("telegram", str(SAMI.id))
     assert state.step == "description"
     assert (state.answers["phone"], state.answers["phone_verified"]) == ("+966501234567", True)

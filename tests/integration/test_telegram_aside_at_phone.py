@@ -61,7 +61,7 @@ async def test_status_at_the_phone_step_is_one_answer_and_the_draft_comes_back(
     _one_answer(sent, "اكتب رقم الطلب")
     # «رجوع» leaves the look-up: the draft is back at its phone step, on the other worker
     sent = await _sent(a, h, user, h.updates.text(user, "إلغاء"))
-    assert "شارك رقم جوالك" in clean_input(sent[-1]["text"]), sent
+    assert "مشاركة رقم جوالك" in clean_input(sent[-1]["text"]), sent
 
 
 async def test_note_and_reconsider_at_the_phone_step_are_one_answer(h: Harness) -> None:
@@ -73,7 +73,7 @@ async def test_note_and_reconsider_at_the_phone_step_are_one_answer(h: Harness) 
     sent = await _sent(b, h, user, h.updates.text(user, "/note"))
     _one_answer(sent, "اكتب ملاحظتك")
     sent = await _sent(a, h, user, h.updates.text(user, "إلغاء"))
-    assert "شارك رقم جوالك" in clean_input(sent[-1]["text"]), sent
+    assert "مشاركة رقم جوالك" in clean_input(sent[-1]["text"]), sent
     # a reconsideration of a request still open: the refusal's own lines carry the removal
     sent = await _sent(b, h, user, h.updates.text(user, f"/reconsider {filed.number}"))
     texts = [clean_input(p["text"]) for p in sent]

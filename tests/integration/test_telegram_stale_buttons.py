@@ -103,7 +103,7 @@ async def test_a_button_of_an_earlier_question_is_answered_and_taken_away(worker
     assert (state.step, state.answers.get("applicant")) == ("group", "individual")
     # the current question's buttons, still under the message before, work on either worker
     said = await workers.feed(workers.tap(groups, "g:residency"), worker=1)
-    assert "اختر الخدمة" in said and "من رسالة سابقة" not in said
+    assert "اختيار الخدمة" in said and "من رسالة سابقة" not in said
     # every tap's spinner was stopped
     assert workers.api.methods().count("answerCallbackQuery") == 3
 
@@ -116,7 +116,7 @@ async def test_after_a_cancel_an_old_service_button_starts_nothing(workers: Work
     assert "تم الإلغاء" in said
     said = await workers.feed(workers.tap(groups, "g:residency"), worker=1)
     assert "هذا الزر من رسالة سابقة" in said
-    assert "اختر الخدمة" not in said and "هل تقدّم الطلب بصفتك" not in said
+    assert "اختيار الخدمة" not in said and "هل تقدّم الطلب بصفتك" not in said
     assert "reply_markup" not in workers.stored(groups["message_id"])
     state = await workers.store.load("telegram", str(USER.id))
     assert state.step == "done"

@@ -28,7 +28,7 @@ from tests.integration.outbox_support import rig
 USER = TgUser(5_100_000_041, "منيرة")
 SAVED = Reply("شكرًا لك، تم حفظ رقم الهوية.")
 ASK_PHONE = Reply(
-    "فضلًا شارك رقم جوالك بزر «مشاركة رقمي» ليرتبط الطلب بك.",
+    "يُرجى مشاركة رقم جوالك بزر «مشاركة رقمي» ليرتبط الطلب بك.",
     (Option("share_contact", "📱 مشاركة رقمي"), Option("cancel", "إلغاء")),
     ask_contact=True,
 )

@@ -78,7 +78,7 @@ async def test_attachments_step_is_buttons_and_summary_list_says_what_it_holds(
     assert interactive["type"] == "list"
     action = interactive["action"]
     assert isinstance(action, dict)
-    assert action["button"] == "أكّد أو عدّل"
+    assert action["button"] == "تأكيد أو تعديل"
     assert [s["title"] for s in action["sections"]] == ["طلبك"]
     ids = [i for i, _ in interactive_choices(interactive)]  # type: ignore[arg-type]
     assert ids[0] == "confirm" and not {"back", "help", "cancel"} & set(ids)

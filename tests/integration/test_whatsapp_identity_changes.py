@@ -46,7 +46,7 @@ from tests.integration.test_whatsapp_webhook import (
 HIDDEN = WaUser(None, "SA.1000000000000077", "مستخدم باسم")
 MONA = WaUser("966501234567", "SA.1000000000000001", "منى")
 MONA_NEW = WaUser("966509876543", "SA.1000000000000042", "منى")
-TYPE_IT = "فضلًا اكتب رقم جوالك: السعودي"
+TYPE_IT = "يُرجى كتابة رقم جوالك: السعودي"
 OFFICER = Officer(7, "سالم")
 OLD_EDIT = "لا أستطيع قراءة التعديل على رسالة سابقة"
 

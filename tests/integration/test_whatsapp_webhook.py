@@ -237,7 +237,7 @@ async def test_the_phone_step_is_answered_with_the_whatsapp_number(h: Harness) -
     after = h.texts(MONA)[before:]
     # the number kept is named: right after the iqama, «تم حفظ رقمك» read as the iqama
     assert after[0] == "شكرًا لك، حفظتُ رقم جوالك \u2068+966501234567\u2069 لطلبك."
-    assert "صِف طلبك" in after[1]
+    assert "يُرجى وصف طلبك" in after[1]
     # the question about a share-my-number button is never shown on WhatsApp
     assert not any("مشاركة رقمي" in t for t in h.texts(MONA))
     state = await h.services.engine.store.load("whatsapp", MONA.key)

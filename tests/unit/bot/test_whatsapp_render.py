@@ -69,7 +69,7 @@ def test_a_label_too_long_for_a_button_makes_a_list_rather_than_a_cut_button() -
     assert len(first.title) <= MAX_ROW_TITLE
     assert first.description == "مشكلة تقنية في خدمة إلكترونية"  # the whole label
     assert second == Row("other", "2. أخرى", "")
-    assert (message.button, message.section) == ("اختر", "الخيارات")
+    assert (message.button, message.section) == ("اختيار", "الخيارات")
 
 
 def test_rows_are_numbered_in_the_order_of_the_choices() -> None:

@@ -86,7 +86,7 @@ async def test_a_username_on_whatsapp_is_told_whatsapp_does_not_give_the_number(
 async def test_telegram_asks_for_the_button_and_names_no_channel() -> None:
     chat = Chat(_engine(MemoryGateway()).handle)
     await _to_phone(chat)
-    assert chat.said.startswith("فضلًا شارك رقم جوالك بزر «مشاركة رقمي»"), chat.said
+    assert chat.said.startswith("يُرجى مشاركة رقم جوالك بزر «مشاركة رقمي»"), chat.said
     assert chat.last[-1].ask_contact
     assert not any(word in chat.said for word in ("واتساب", "هذا التطبيق", "تيليجرام"))
     await chat.contact("+971501234567", own=False)

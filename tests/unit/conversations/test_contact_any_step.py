@@ -38,7 +38,7 @@ async def test_a_mobile_given_at_the_description_is_the_requests_new_number(
         said
     )
     assert NOT_NEEDED not in said and "غير موثّق" not in said
-    assert "صِف طلبك" in said or "صف طلبك" in said or "وصف" in said, said
+    assert "يُرجى وصف طلبك" in said or "صف طلبك" in said or "وصف" in said, said
     state = await engine.store.load("test", "u1")
     assert (state.step, state.answers["phone"], state.answers["phone_verified"]) == (
         "description",
@@ -141,7 +141,7 @@ async def test_on_whatsapp_someone_elses_card_after_the_phone_step_is_not_taken(
     kept = f"ويبقى رقم الجوال المسجّل في طلبك \u2068{WA_NUMBER}\u2069."
     await chat.contact("+201001234567", own=False)  # at the description
     assert chat.said.startswith(f"{NOT_YOURS_WA}، {kept} {TYPE_IT}"), chat.said
-    assert "سجّلتُ الرقم" not in chat.said and "صِف طلبك بكلماتك" in chat.said
+    assert "سجّلتُ الرقم" not in chat.said and "يُرجى وصف طلبك بكلماتك" in chat.said
     state = await engine.store.load("test", "u1")
     assert (state.step, state.answers["phone"], state.answers["phone_verified"]) == (
         "description",

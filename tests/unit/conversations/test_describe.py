@@ -62,7 +62,7 @@ async def _to_description(chat: Chat) -> None:
         await chat.tap(chat.choice_ids[0])
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
-    assert "صِف طلبك" in chat.said
+    assert "يُرجى وصف طلبك" in chat.said
 
 
 async def _file(chat: Chat, gateway: MemoryGateway) -> None:
@@ -90,7 +90,7 @@ async def test_a_file_sent_before_the_words_is_kept(
     await _to_description(chat)
     mime = "image/jpeg" if kind == "photo" else "application/pdf"
     await chat.media(kind=kind, mime=mime, ref="early")  # type: ignore[arg-type]
-    assert "احتفظت بملفك" in chat.said and "صِف طلبك" in chat.said
+    assert "احتفظت بملفك" in chat.said and "يُرجى وصف طلبك" in chat.said
     await chat.text(FIRST)
     assert "للمستندات" in chat.said
     await _file(chat, gateway)
@@ -260,7 +260,7 @@ async def test_done_words_at_the_description_step_are_not_the_description(
     await _to_description(chat)
     for word in ("تم", "خلاص", "done"):
         await chat.text(word)
-        assert "لم تصف طلبك بعد" in chat.said, word
+        assert "لم يصلني وصف طلبك بعد" in chat.said, word
         assert "احتفظت بما كتبت" not in chat.said
     await chat.text(FIRST)
     assert "للمستندات" in chat.said

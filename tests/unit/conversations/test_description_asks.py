@@ -44,7 +44,7 @@ async def test_a_status_question_gets_the_status_and_keeps_the_draft(
     assert answer in chat.said  # the status path, not a question topic or the description
     assert "مدة معالجة" not in chat.said
     await chat.tap("back")
-    assert "صِف طلبك" in chat.said  # back to the draft, where it was
+    assert "يُرجى وصف طلبك" in chat.said  # back to the draft, where it was
     await chat.text("ولا أستطيع تجديدها من أبشر")
     assert "للمستندات" in chat.said
     await chat.media()

@@ -48,7 +48,7 @@ async def test_done_with_a_word_more_is_not_the_description(
     await _to_description(chat)
     await chat.media(ref="card")
     await chat.text(done)
-    assert "لم تصف طلبك بعد" in chat.said
+    assert "لم يصلني وصف طلبك بعد" in chat.said
     await chat.text(FIRST)
     await _file(chat, gateway)
     (filed,) = gateway.submissions
@@ -58,7 +58,7 @@ async def test_done_with_a_word_more_is_not_the_description(
 async def test_done_in_a_caption_is_not_the_description(chat: Chat, gateway: MemoryGateway) -> None:
     await _to_description(chat)
     await chat.media(ref="card", caption="تم شكرا")
-    assert "لم تصف طلبك بعد" not in chat.said and "صِف طلبك" in chat.said
+    assert "لم يصلني وصف طلبك بعد" not in chat.said and "يُرجى وصف طلبك بكلماتك" in chat.said
     await chat.text(FIRST)
     await _file(chat, gateway)
     assert gateway.submissions[0].description == FIRST

@@ -42,13 +42,13 @@ async def test_documents_asked_at_the_description_are_the_services(
     chat: Chat, gateway: MemoryGateway
 ) -> None:
     await _passport_for_a_child(chat)
-    assert "صِف طلبك" in chat.said
+    assert "يُرجى وصف طلبك" in chat.said
     await chat.text("وش الاوراق المطلوبة؟")
     said = chat.said
     assert "صورة شخصية حديثة بخلفية بيضاء" in said and "إيصال سداد الرسوم" in said
     assert "إصدار جواز سفر سعودي" in said  # the service they are for
     assert not any(c.startswith("kb:") for c in chat.choice_ids)  # no iqama topic
-    assert "صِف طلبك" in said  # the step asked again
+    assert "يُرجى وصف طلبك" in said  # the step asked again
     await chat.text("ولدي عمره خمس سنوات ويحتاج جوازًا للسفر مع العائلة")
     await chat.media(ref="p1")
     await chat.media(ref="p2")

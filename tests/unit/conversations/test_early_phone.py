@@ -14,7 +14,7 @@ from .test_intake import DESCRIPTION, PHONE, RESIDENT
 
 KEPT = "احتفظتُ برقم جوالك"
 USED = "سأستخدم رقم الجوال الذي شاركته سابقًا"
-ASK_SHARE = "فضلًا شارك رقم جوالك بزر «مشاركة رقمي»"
+ASK_SHARE = "يُرجى مشاركة رقم جوالك بزر «مشاركة رقمي»"
 
 
 async def _to_service(chat: Chat) -> None:
@@ -46,7 +46,7 @@ async def test_a_contact_shared_at_the_service_step_is_kept_and_the_phone_step_p
     assert "s:iqama_renew" in chat.choice_ids
     await _file_from_identity(chat)
     assert USED in chat.said and ASK_SHARE not in chat.said
-    assert "صِف طلبك" in chat.said  # straight on to the description
+    assert "يُرجى وصف طلبك" in chat.said  # straight on to the description
     await _finish(chat)
     filed = gateway.submissions[0]
     assert (filed.phone, filed.phone_verified) == (PHONE, True)
@@ -66,7 +66,7 @@ async def test_a_contact_as_the_first_message_is_kept(chat: Chat) -> None:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await _file_from_identity(chat)
-    assert USED in chat.said and "صِف طلبك" in chat.said
+    assert USED in chat.said and "يُرجى وصف طلبك" in chat.said
 
 
 async def test_with_an_early_identity_number_both_are_used(chat: Chat) -> None:
@@ -77,7 +77,7 @@ async def test_with_an_early_identity_number_both_are_used(chat: Chat) -> None:
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
     assert "سأستخدم رقم الهوية الذي أرسلته سابقًا" in chat.said
-    assert USED in chat.said and "صِف طلبك" in chat.said
+    assert USED in chat.said and "يُرجى وصف طلبك" in chat.said
 
 
 async def test_cancel_asks_before_deleting_a_kept_number(chat: Chat) -> None:

@@ -68,7 +68,7 @@ async def test_an_establishment_number_first_files_as_that_establishment(
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
     # the establishment step is not asked: the worker's number comes next
-    assert "سأستخدم رقم المنشأة" in chat.said and "اكتب رقم العامل" in chat.said
+    assert "سأستخدم رقم المنشأة" in chat.said and "كتابة رقم العامل" in chat.said
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
     await chat.text("نقل خدمات العامل متوقف بسبب خطأ في منصة مقيم")
@@ -97,7 +97,7 @@ async def test_an_identity_number_at_an_eligibility_question_is_kept(
     assert "لمن هذا الطلب؟" in chat.said and "q:self" in chat.choice_ids
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
-    assert "اكتب رقم هوية" not in chat.said  # not asked for again
+    assert "كتابة رقم هوية" not in chat.said  # not asked for again
     await chat.contact(PHONE)
     await chat.text("انتهت صلاحية جوازي وأحتاج تجديده قبل السفر")
     await chat.media(ref="p1")

@@ -163,7 +163,7 @@ async def test_english_words_at_the_description_step_are_the_description_not_a_s
     await chat.text("داخل المملكة")
     await chat.text("2000000006")
     await chat.contact("+966501234567")
-    assert "صِف طلبك" in chat.said
+    assert "يُرجى وصف طلبك" in chat.said
     await chat.text("Absher says: the service is not available for this iqama right now")
     assert "Which" not in chat.said and OTHER_LANGUAGE_HINT["ar"] not in chat.said
     assert "Please" not in chat.said

@@ -29,7 +29,7 @@ async def test_for_my_son_in_the_first_message_is_kept_and_filed() -> None:
     await chat.tap("s:passport_issue")
     assert "q:family" not in chat.choice_ids  # not asked
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in chat.said
-    assert "اكتب رقم هوية صاحب الطلب" in chat.said  # straight on to the number
+    assert "كتابة رقم هوية صاحب الطلب" in chat.said  # straight on to the number
     await chat.text("رجوع")  # the question, to change the answer
     assert FOR_WHOM in chat.said and "q:family" in chat.choice_ids
     await chat.tap("q:family")

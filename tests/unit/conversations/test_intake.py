@@ -110,7 +110,7 @@ async def test_whole_request_gets_number_and_due_date(chat: Chat, gateway: Memor
 async def test_identity_in_arabic_indic_digits_with_marks_is_accepted(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text("\u200f٢٠٠٠ ٠٠٠-٠٠٦\u200e")
-    assert "شارك رقم جوالك" in chat.said
+    assert "مشاركة رقم جوالك" in chat.said
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ async def test_identity_in_arabic_indic_digits_with_marks_is_accepted(chat: Chat
 async def test_identity_said_in_words_is_taken(chat: Chat, typed: str) -> None:
     await _to_identity(chat)
     await chat.text(typed)  # once «يجب أن يتكون الرقم من أرقام فقط»
-    assert "شارك رقم جوالك" in chat.said
+    assert "مشاركة رقم جوالك" in chat.said
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ async def test_wrong_identity_says_what_is_wrong_and_asks_again(
     await chat.text(typed)
     assert expected in chat.said
     await chat.text(RESIDENT)
-    assert "شارك رقم جوالك" in chat.said
+    assert "مشاركة رقم جوالك" in chat.said
 
 
 async def test_someone_elses_contact_is_refused(chat: Chat) -> None:
@@ -256,7 +256,7 @@ async def test_help_keeps_the_place_and_cancel_clears(chat: Chat, gateway: Memor
     assert "٧ أيام عمل" in chat.said
     assert chat.last[-1].ask_contact  # asked for the phone again: nothing lost
     await chat.contact(PHONE)
-    assert "صِف طلبك" in chat.said
+    assert "يُرجى وصف طلبك" in chat.said
     await chat.text("إلغاء")
     assert "هل تريد حذفه" in chat.said  # the identity and phone given: asked first
     await chat.text("نعم")

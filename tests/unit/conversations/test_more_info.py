@@ -39,7 +39,7 @@ async def test_answer_joins_the_request_and_the_draft_comes_back(
     # back where the person was, with what they had typed
     assert chat.last[-1].ask_contact
     await chat.contact("+966501234567")
-    assert "صِف طلبك" in chat.said
+    assert "يُرجى وصف طلبك" in chat.said
 
 
 async def test_sending_nothing_is_refused(chat: Chat, gateway: MemoryGateway) -> None:

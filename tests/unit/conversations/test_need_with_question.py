@@ -14,7 +14,7 @@ from .test_status import plain
 
 BOTH = "ابي اجدد اقامتي وكمان ابي اعرف كم الرسوم"
 FEES = "رسوم إصدار الإقامة"
-GROUP_MENU = "اختر مجموعة"
+GROUP_MENU = "اختيار مجموعة"
 
 
 @pytest.mark.parametrize("channel", [Chat, WhatsAppChat, TerminalChat])

@@ -21,8 +21,8 @@ EARLY = "لا أستطيع تجديد الإقامة، النظام يعطي خ�
 DESCRIBED = "انتهت إقامتي ولا أستطيع تجديدها من أبشر"
 LETTER_NAMED = "يوجد حرف بين الأرقام"
 AGAIN = "هذا رقم الهوية الذي أدخلته من قبل"
-ASK_PHONE = "شارك رقم جوالك"
-ASK_DESCRIPTION = "صِف طلبك"
+ASK_PHONE = "مشاركة رقم جوالك"
+ASK_DESCRIPTION = "يُرجى وصف طلبك"
 
 
 async def _file(chat: Chat, description: str | None = DESCRIBED) -> None:

@@ -33,9 +33,9 @@ async def test_at_an_eligibility_question(chat: Chat, typed: str) -> None:
     assert "أين صاحب الإقامة الآن؟" in said and chat.choice_ids[:2] == ["q:inside", "q:outside"]
     # what was given stands: the service's question is answered, then the number asked
     await chat.tap("q:inside")
-    assert "اكتب رقم هوية صاحب الطلب" in chat.said
+    assert "كتابة رقم هوية صاحب الطلب" in chat.said
     await chat.text("2000000006")
-    assert "شارك رقم جوالك" in chat.said
+    assert "مشاركة رقم جوالك" in chat.said
 
 
 async def test_an_establishment_number_with_a_letter_at_the_service(chat: Chat) -> None:

@@ -196,7 +196,7 @@ async def test_the_terminal_is_told_the_command_that_tracks_it() -> None:
     assert f"الطلب رقم ⁦{OPEN}⁩" in chat.last[0].text
     assert "نعود إلى الطلب الذي كنت تعبّئه" in chat.said
     await chat.text("0501234567")
-    assert "صِف طلبك" in chat.said  # the draft went on from its phone step
+    assert "يُرجى وصف طلبك" in chat.said  # the draft went on from its phone step
 
 
 async def test_in_english_at_the_phone_step() -> None:

@@ -13,7 +13,7 @@ from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat
 from .test_intake import DESCRIPTION, RESIDENT
 
 TYPE_IT = (
-    "فضلًا اكتب رقم جوالك ليرتبط الطلب بك: السعودي (مثل ٠٥XXXXXXXX)، أو رقم دولة أخرى مع مفتاحها،"
+    "يُرجى كتابة رقم جوالك ليرتبط الطلب بك: السعودي (مثل ٠٥XXXXXXXX)، أو رقم دولة أخرى مع مفتاحها،"
     " يبدأ بـ + أو ٠٠ (مثل \u2068+971XXXXXXXXX\u2069)."
 )
 
@@ -45,7 +45,7 @@ async def test_the_terminal_is_asked_to_type_the_number_and_it_is_filed_as_verif
 
     await terminal.text("رقمي ٠٥٠١٢٣٤٥٦٧")
     assert "حفظتُ رقم جوالك \u2068+966501234567\u2069" in terminal.said
-    assert "صِف طلبك" in terminal.said
+    assert "يُرجى وصف طلبك" in terminal.said
     await terminal.text(DESCRIPTION)
     await terminal.media()
     await terminal.tap("done")
@@ -63,6 +63,6 @@ async def test_a_wrong_number_or_a_photo_at_the_terminal_phone_step_asks_to_type
     assert "احتفظتُ بصورتك لطلبك" in terminal.said
     assert "مشاركة" not in terminal.said and TYPE_IT in terminal.said
     await terminal.text("ابي اسافر لمصر الشهر الجاي واحتاج الجواز")  # words: kept, not a number
-    assert "مشاركة" not in terminal.said and "فضلًا اكتبه" in terminal.said
+    assert "مشاركة" not in terminal.said and "يُرجى كتابته" in terminal.said
     await terminal.contact("0501234567")  # /contact still works
     assert "حفظتُ رقم جوالك" in terminal.said

@@ -79,7 +79,7 @@ async def test_a_need_with_a_filled_draft_put_aside_offers_the_draft_back() -> N
     await chat.text("أبغى أجدد الجواز")
     assert chat.choice_ids[0] == "resume"
     await chat.tap("resume")
-    assert "صِف طلبك" in plain(chat.said)  # the description step, numbers kept
+    assert "يُرجى وصف طلبك" in plain(chat.said)  # the description step, numbers kept
     await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
     await chat.media()
     await chat.tap("done")

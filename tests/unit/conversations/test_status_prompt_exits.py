@@ -93,7 +93,7 @@ async def test_a_send_word_with_the_draft_unfinished_goes_back_to_its_step_unsen
     await chat.command("status")
     await chat.text("ارسال")
     said = plain(chat.said)
-    assert "لم يكتمل بعد" in said and "صِف طلبك" in said, said
+    assert "لم يكتمل بعد" in said and "يُرجى وصف طلبك" in said, said
     assert not gateway.submissions
     await chat.text(DESCRIPTION)  # the description step again, as it was
     assert "المستندات" in plain(chat.said) or "صور" in plain(chat.said)

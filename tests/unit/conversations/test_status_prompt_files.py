@@ -124,7 +124,7 @@ async def test_a_photo_at_the_number_prompt_with_the_draft_at_its_description() 
     for typed in ("ابي اجدد اقامتي", "1", "1", RESIDENT):
         await chat.text(typed)
     await chat.contact(PHONE)
-    assert "صِف طلبك" in plain(chat.said)
+    assert "يُرجى وصف طلبك" in plain(chat.said)
     await chat.command("status")
     await chat.media()
     said = plain(chat.said)

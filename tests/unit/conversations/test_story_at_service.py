@@ -16,7 +16,7 @@ from .test_status import plain
 
 #: the tester's words at «ما الخدمة التي تحتاجها؟»
 STORY = "الاقامة خلصت من شهر وابي اجددها بس النظام في ابشر يطلع لي خطأ 😢 وش اسوي؟؟ والله تعبت"
-ASK_DESCRIPTION = "صِف طلبك"
+ASK_DESCRIPTION = "يُرجى وصف طلبك"
 EARLIER = "هذا ما كتبته سابقًا قبل خطوة الوصف"
 
 

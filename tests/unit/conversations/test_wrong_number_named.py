@@ -27,9 +27,9 @@ def chat() -> Chat:
 async def test_an_establishment_number_at_the_workers_step(chat: Chat) -> None:
     await _to_establishment(chat)
     await chat.text(ESTABLISHMENT)
-    assert "اكتب رقم العامل" in chat.said
+    assert "كتابة رقم العامل" in chat.said
     await chat.text(ESTABLISHMENT)
-    assert "هذا يبدو رقم منشأة" in chat.said and "اكتب رقم العامل" in chat.said
+    assert "هذا يبدو رقم منشأة" in chat.said and "كتابة رقم العامل" in chat.said
     assert "الرقم الأول غير صحيح" not in chat.said
 
 
@@ -56,4 +56,4 @@ async def test_an_iqama_number_at_the_phone_step(chat: Chat, typed: str) -> None
     assert "هذا يبدو رقم إقامة، وليس رقم جوال" in chat.said
     assert "«مشاركة رقمي»" in chat.said
     await chat.contact(PHONE)
-    assert "صِف طلبك" in chat.said
+    assert "يُرجى وصف طلبك" in chat.said
