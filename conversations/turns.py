@@ -26,6 +26,7 @@ from conversations import edits, languages
 from conversations.events import Event, Media, Origin, Reply
 from conversations.flow import Ctx
 from conversations.flows.early_files import takes_early
+from conversations.flows.file_counts import REFUSED, counting
 from conversations.flows.more_info import waiting_questions
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.open_requests import with_open_request
@@ -221,6 +222,10 @@ class Turns(Routing, StoreOutage):
     async def _turn(self, state: DialogueState, event: Event) -> list[Reply]:
         """One message; an edit only when it edits the current step's answer (see
         conversations.edits)."""
+        if isinstance(event, Media) and event.problem == REFUSED:
+            if not counting(state.answers, event.album_id):
+                # refused by the abuse screen, and no album of the draft waits for it
+                return []
         if edits.is_old_edit(state, event):
             ctx = self._ctx(state, event)
             if state.step in START_STEPS:

@@ -136,9 +136,15 @@ class TelegramChannel:
         # person's updates of one polled batch start in order and must stay so; then a
         # slot, never held while waiting for a chat.
         async with self._locks.hold(chat_id):
-            if not await self._admitted(bot, chat_id, event):
+            refused = await self._refused(bot, chat_id, event)
+            if refused is not None:
+                if isinstance(event, Media) and not edited:
+                    # a file of an album others of which were let through: counted, so
+                    # the album is answered (bot.channels.telegram_albums)
+                    await self._count_refused(bot, chat_id, event, refused)
                 return
             if isinstance(event, Media) and self.albums is not None and not edited:
+                await self.albums.admit(chat_id, event)
                 # the album's first file waits for the rest (a second at most, usually),
                 # holding the chat but none of the process's slots
                 event = await self.albums.settle(chat_id, event)
@@ -153,6 +159,17 @@ class TelegramChannel:
                 # a button an earlier tap led here from, useless now (a reconsideration's
                 # reason sent): off its message
                 await retire_earlier(bot, replies)
+
+    async def _count_refused(self, bot: Bot, chat_id: int, media: Media, why: str) -> None:
+        """Hands the dialogue an album's file the screen refused, to be counted, not kept."""
+        if self.albums is None:
+            return
+        counted = await self.albums.refused(chat_id, media, why)
+        if counted is None:
+            return
+        async with self._slots:
+            replies = await self._handle(counted)
+            await self.deliver(bot, chat_id, replies, turn=counted.origin)
 
     async def _fetch(self, bot: Bot, media: Media, wanted: bool) -> Media:
         return await fetch_media(bot, media, self._media_store, wanted)
@@ -181,7 +198,7 @@ class TelegramChannel:
                 return
             chat_id = query.message.chat.id if query.message is not None else query.from_user.id
             async with self._locks.hold(chat_id):  # first: see on_message
-                if not await self._admitted(bot, chat_id, event, before=answering):
+                if await self._refused(bot, chat_id, event, before=answering) is not None:
                     return
                 async with self._slots:
                     replies = await self._handle(event)
@@ -194,20 +211,21 @@ class TelegramChannel:
         finally:
             await answering
 
-    async def _admitted(
+    async def _refused(
         self, bot: Bot, chat_id: int, event: Event, *, before: Awaitable[None] | None = None
-    ) -> bool:
-        """The guard's word on this person's update; what it says instead is sent here,
-        after `before` (a tap's answer) is done. The caller holds the chat's lock."""
+    ) -> str | None:
+        """The guard's word on this person's update: None to handle it, else why it is
+        refused; what the guard says instead is sent here, after `before` (a tap's answer)
+        is done. The caller holds the chat's lock."""
         if self._screen is None:
-            return True
+            return None
         origin = event.origin
         verdict = await self._screen(origin.channel, origin.user_key, origin.event_id)
         if not verdict.admit and verdict.replies:
             if before is not None:
                 await before
             await self.deliver(bot, chat_id, list(verdict.replies))
-        return verdict.admit
+        return None if verdict.admit else verdict.why or "refused"
 
     async def deliver(
         self,

@@ -32,6 +32,7 @@ from aiogram.types import Message
 from redis.asyncio import Redis
 
 from conversations.events import Media
+from conversations.flows.file_counts import REFUSED
 
 #: How long (seconds, Redis's clock) an album waits for another of its files before it is
 #: closed: Telegram sends an album's updates one right after another.
@@ -41,6 +42,8 @@ MAX_WAIT_S: Final = 10.0
 #: The most files a Telegram album holds: an album this full is closed at once.
 ALBUM_MAX: Final = 10
 ALBUM_TTL_S: Final = 3600
+#: The abuse screen's reason (bot.abuse.guard) for which an album's file is still counted.
+TOO_FAST: Final = "too_fast"
 _KINDS: Final = ("photo", "document")
 
 # KEYS[1] the album's hash (update id -> kind; "~last", "~closed"). ARGV: update id, kind,
@@ -89,6 +92,11 @@ return {1, files, photos, mine}
 def album_key(chat_id: int, media_group_id: str) -> str:
     """The album's hash in Redis (one hash tag per chat)."""
     return f"tawasul:{{tg:album:{chat_id}}}:{media_group_id}"
+
+
+def admitted_key(chat_id: int, media_group_id: str) -> str:
+    """Set once a file of the album passed the abuse screen (:meth:`TelegramAlbums.admit`)."""
+    return f"{album_key(chat_id, media_group_id)}:in"
 
 
 def _kind_of(message: dict[str, Any]) -> str | None:
@@ -148,6 +156,7 @@ class TelegramAlbums:
         self.quiet_s = quiet_s
         self.max_wait_s = max_wait_s
         self._sleep = sleep
+        self._redis = redis
         self._join = redis.register_script(_JOIN)
         self._settle = redis.register_script(_SETTLE)
 
@@ -193,3 +202,28 @@ class TelegramAlbums:
                 album_photos=int(media.kind == "photo"),
             )
         return dataclasses.replace(media, album_size=files, album_photos=photos)
+
+    async def admit(self, chat_id: int, media: Media) -> None:
+        """Notes that ``media``, a file of an album, passed the abuse screen: a later file
+        of the album the screen refuses is still counted (:meth:`refused`)."""
+        if media.album_id is not None and media.kind in _KINDS:
+            key = admitted_key(chat_id, media.album_id)
+            await self._redis.set(key, 1, ex=ALBUM_TTL_S)
+
+    async def refused(self, chat_id: int, media: Media, why: str) -> Media | None:
+        """A file the abuse screen refused for ``why``, as the dialogue is to count it
+        (once its album is whole, ``problem`` file_counts.REFUSED, not downloaded) when
+        it was refused for sending too fast and another file of its album was let
+        through; None otherwise (dropped, as the screen drops it: a blocked person, a
+        flood of new chats, an album refused whole get only the screen's word).
+
+        Found in session 12: when the screen refused one file of a counted album, the
+        dialogue waited for it, and the album's answer never came."""
+        if why != TOO_FAST or media.album_id is None or media.kind not in _KINDS:
+            return None
+        if not await self._redis.exists(admitted_key(chat_id, media.album_id)):
+            return None
+        settled = await self.settle(chat_id, media)
+        if (settled.album_size or 0) < 2:
+            return None  # an album of its own (came after the close): nothing to count
+        return dataclasses.replace(settled, problem=REFUSED)

@@ -29,6 +29,7 @@ from redis.asyncio import Redis
 
 from bot.channels.whatsapp_keys import wa_person_key
 from conversations.events import Media
+from conversations.flows.file_counts import REFUSED
 
 #: Files sent this close together (seconds, by WhatsApp's timestamps) were chosen
 #: together: one acknowledgement for all of them.
@@ -39,6 +40,8 @@ BURST_TTL_S: Final = 3600
 QUIET_S: Final = 2.5
 #: However many files keep coming, an album is closed this long after its file arrived.
 MAX_WAIT_S: Final = 15.0
+#: The abuse screen's reason (bot.abuse.guard) for which an album's file is still counted.
+TOO_FAST: Final = "too_fast"
 
 # The album of a file sent at ARGV[1] (WhatsApp's timestamp): the current one when it is
 # not closed and its last file came at most ARGV[2] seconds before or after (workers may
@@ -98,6 +101,11 @@ def burst_key(user_key: str) -> str:
 def album_key(user_key: str, album: str) -> str:
     """The files of one album: wamid → kind."""
     return f"{burst_key(user_key)}:{album}"
+
+
+def admitted_key(user_key: str, album: str) -> str:
+    """Set once a file of the album passed the abuse screen (:meth:`Bursts.admit`)."""
+    return f"{album_key(user_key, album)}:in"
 
 
 class Bursts:
@@ -162,3 +170,24 @@ class Bursts:
             pause = min(int(result[1]) / 1000, max(self.max_wait_s - waited, 0.0)) + 0.01
             await self._sleep(pause)
             waited += pause
+
+    async def admit(self, user_key: str, media: Media) -> None:
+        """Notes that ``media``, a file of an album, passed the abuse screen: a later file
+        of the album the screen refuses is still counted (:meth:`refused`)."""
+        if media.album_id is not None and media.kind in ("photo", "document"):
+            key = admitted_key(user_key, media.album_id)
+            await self._redis.set(key, 1, ex=BURST_TTL_S)
+
+    async def refused(self, user_key: str, media: Media, why: str) -> Media | None:
+        """A file (settled, :meth:`settle`) the abuse screen refused for ``why``, as the
+        dialogue is to count it (``problem`` file_counts.REFUSED, not downloaded) when
+        it was refused for sending too fast, its album holds others, and one of them was
+        let through; None otherwise (dropped, as the screen drops it).
+
+        Found in session 12: when the screen refused one file of a counted album, the
+        dialogue waited for it, and the album's answer never came."""
+        if why != TOO_FAST or media.album_id is None or (media.album_size or 0) < 2:
+            return None
+        if not await self._redis.exists(admitted_key(user_key, media.album_id)):
+            return None
+        return dataclasses.replace(media, problem=REFUSED)

@@ -206,7 +206,18 @@ class WhatsAppChannel:
                         # person, not even their number (see _remember)
                         to = item.sender.wa_id
                         await self._send_turn(user_key, list(verdict.replies), to=to)
-                    return
+                    counted = (
+                        await self.bursts.refused(user_key, item.event, verdict.why or "")
+                        if isinstance(item.event, Media)
+                        else None
+                    )
+                    if counted is None:
+                        return
+                    # a file of an album others of which were let through: counted, not
+                    # kept, so the album is answered (bot.channels.whatsapp_bursts)
+                    item = dataclasses.replace(item, event=counted)
+                elif isinstance(item.event, Media):
+                    await self.bursts.admit(user_key, item.event)
             await self._remember(item)
             await self._waiting(user_key)
             pending = await self.sender.take_pending(user_key)
@@ -222,7 +233,7 @@ class WhatsAppChannel:
                 return
             if isinstance(event, Choice) and await self._stale(item, event.id):
                 return
-            if isinstance(event, Media) and event.origin.edits is None:
+            if isinstance(event, Media) and event.origin.edits is None and not event.problem:
                 event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
             wa_id = item.sender.wa_id or await self._known_wa_id(user_key)
             # the channel's name comes with the event: the dialogue names no channel itself

@@ -10,11 +10,13 @@ from typing import Any, Literal
 from conversations.events import Media
 from conversations.flow import Ctx
 from conversations.flows.file_counts import (
+    REFUSED,
     album_counted,
     album_counted_early,
     album_kept,
     count_file,
     past_limit,
+    refused_line,
     sent_together,
 )
 from conversations.flows.file_repeats import sent_before
@@ -54,10 +56,13 @@ def file_refusal(ctx: Ctx, reason: str, *, photo: bool = False) -> str:
     ) % {"max": MAX_FILES}
 
 
-def take_file(ctx: Ctx, event: Media) -> RejectReason | Literal["duplicate"] | None:
+def take_file(ctx: Ctx, event: Media) -> RejectReason | Literal["duplicate", "refused"] | None:
     """Adds the file to the draft; why it can't be, instead, when it can't. The same
     bytes sent again (the same checksum: a photo sent twice, an album forwarded again)
-    are kept once, so the officer does not open one document three times."""
+    are kept once, so the officer does not open one document three times. A file the
+    abuse screen refused (file_counts.REFUSED) is never kept: it is only counted."""
+    if event.problem == REFUSED:
+        return "refused"
     kept = files(ctx)
     if event.checksum and any(f.get("checksum") == event.checksum for f in kept):
         return "duplicate"
@@ -137,11 +142,15 @@ def count_album_file(
     """:func:`answer_counted`'s lines, and whether ``event`` was its album's last file."""
     tag = "kept-early" if early else "ok"
     said: list[str] = []
-    told = reason == "duplicate" or (reason == "count" and album_kept(ctx, event.album_id) > 0)
+    told = reason in ("duplicate", REFUSED) or (
+        reason == "count" and album_kept(ctx, event.album_id) > 0
+    )
     if reason is not None and not told and album_once(ctx, event.album_id, f"{tag}:{reason}"):
         said.append(file_refusal(ctx, reason))
     count = count_file(ctx, event, reason)
     if count is not None and album_once(ctx, event.album_id, tag):
         answer = album_counted_early(ctx, count) if early else album_counted(ctx, count)
+        # the files the abuse screen refused, in the album's one answer
+        answer = "\n".join(filter(None, [answer, refused_line(ctx, count)]))
         said += [answer] if answer else []
     return tuple(said), count is not None

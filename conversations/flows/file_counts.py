@@ -31,13 +31,18 @@ from domain.attachments import MAX_FILES
 #: The draft's answers key of the albums being counted: album id → [files handled, kept,
 #: photos kept, repeats of files sent before the album, over the limit, photos of those
 #: repeats, repeats of a file of the album itself, photos of those, files the draft held
-#: before the album] (each repeat kept once). Lists saved with fewer numbers (before the repeats were told
-#: apart) read as zeros for the missing ones.
+#: before the album, files the abuse screen refused] (each repeat kept once). Lists saved
+#: with fewer numbers (before the repeats, or the refused, were told apart) read as zeros
+#: for the missing ones.
 ALBUM_COUNTS: Final = "album_counts"
+#: ``Media.problem`` of an album's file the abuse screen refused (too many messages a
+#: minute) that the channel still hands over, undownloaded, so that the album, counted
+#: with it, is answered (bot.channels.telegram_albums, bot.channels.whatsapp_bursts).
+REFUSED: Final = "refused"
 #: Albums counted at once (an album whose last file never reaches the dialogue, refused
 #: by the abuse screen, must not stay forever).
 _COUNTED_MAX: Final = 4
-_FIELDS: Final = 9
+_FIELDS: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,8 @@ class AlbumCount:
     the draft held before the album (``repeat_photos`` of them photos), ``twice``, files
     that came again within the album itself (``twice_photos`` of them photos), each kept
     once, and ``over``, files past the most a request takes (domain.attachments.MAX_FILES).
-    Files refused for another reason (too large, unreadable...) are in none of these."""
+    ``refused``: files the abuse screen refused (:data:`REFUSED`). Files refused for
+    another reason (too large, unreadable...) are in none of these."""
 
     size: int
     size_photos: int
@@ -58,6 +64,7 @@ class AlbumCount:
     repeat_photos: int = 0
     twice: int = 0
     twice_photos: int = 0
+    refused: int = 0
 
 
 def counted(event: Media) -> bool:
@@ -70,6 +77,14 @@ def counted(event: Media) -> bool:
 def album_kept(ctx: Ctx, album_id: str | None) -> int:
     """How many files of the album (:func:`counted`) the draft has kept so far."""
     return int(ctx.state.answers.get(ALBUM_COUNTS, {}).get(str(album_id), [0, 0])[1])
+
+
+def counting(answers: dict[str, object], album_id: str | None) -> bool:
+    """Whether the draft (``answers``) is counting album ``album_id``: a file of it was
+    handled and some are still to come. A file the abuse screen refused (:data:`REFUSED`)
+    is counted only then; elsewhere it is dropped unanswered, as the screen drops it."""
+    albums = answers.get(ALBUM_COUNTS)
+    return isinstance(albums, dict) and str(album_id) in albums
 
 
 def _earlier_in_album(ctx: Ctx, event: Media, before: int) -> bool:
@@ -96,11 +111,16 @@ def count_file(ctx: Ctx, event: Media, reason: str | None) -> AlbumCount | None:
     saved = albums.pop(album, None)
     if saved is None:
         # the album's first file: how many the draft held before it came
-        saved = [0] * (_FIELDS - 1) + [len(answers.get("attachments", [])) - int(reason is None)]
-    elif len(saved) < _FIELDS:
+        held = len(answers.get("attachments", [])) - int(reason is None)
+        saved = [0] * (_FIELDS - 2) + [held, 0]
+    elif len(saved) < _FIELDS - 1:
         # saved before repeats were told apart: every repeat counts as sent before
-        saved = [*saved, 0, 0, 0, MAX_FILES * 10]
-    handled, kept, photos, repeats, over, repeat_photos, twice, twice_photos, before = saved
+        saved = [*saved, 0, 0, 0, MAX_FILES * 10, 0]
+    elif len(saved) < _FIELDS:
+        saved = [*saved, 0]  # saved before refused files were counted
+    handled, kept, photos, repeats, over, repeat_photos, twice, twice_photos, before, refused = (
+        saved
+    )
     handled += 1
     photo = int(event.kind == "photo")
     if reason is None:
@@ -114,17 +134,35 @@ def count_file(ctx: Ctx, event: Media, reason: str | None) -> AlbumCount | None:
         repeat_photos += photo
     elif reason == "count":
         over += 1
+    elif reason == REFUSED:
+        refused += 1
     size = event.album_size or 0
     if handled < size:
         albums[album] = [handled, kept, photos, repeats, over, repeat_photos, twice,
-                         twice_photos, before]  # fmt: skip
+                         twice_photos, before, refused]  # fmt: skip
         for stale in list(albums)[:-_COUNTED_MAX]:
             del albums[stale]
         return None
     if not albums:
         del answers[ALBUM_COUNTS]
     return AlbumCount(size, event.album_photos or 0, kept, photos, repeats, over,
-                      repeat_photos, twice, twice_photos)  # fmt: skip
+                      repeat_photos, twice, twice_photos, refused)  # fmt: skip
+
+
+def refused_line(ctx: Ctx, count: AlbumCount) -> str | None:
+    """The line for an album's files the abuse screen refused (it said once why, and how
+    long to wait), when others of it were handled: how many were not taken, to send again.
+    None when none was refused, or all were (the screen's word is then the answer).
+
+    Found in session 12: when the screen refused one file of a counted album, the album's
+    answer never came, so the person heard nothing of the files that were kept."""
+    if not count.refused or count.refused >= count.size:
+        return None
+    return ctx.texts.ngettext(
+        "One of the files you just sent was not taken because messages came too quickly. Please send it again once the wait is over.",
+        "%(count)d of the files you just sent were not taken because messages came too quickly. Please send them again once the wait is over.",
+        count.refused,
+    ) % {"count": count.refused}
 
 
 def past_limit(ctx: Ctx, count: int, photos: int, kept: int) -> str:
