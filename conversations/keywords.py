@@ -199,8 +199,33 @@ def _early() -> tuple[_Early, ...]:
         if key.startswith("_"):
             continue
         question, option = key.split(":", 1)
-        kept.append(_Early(question, option, phrases(spec["anywhere"]), phrases(spec["at_end"])))
+        anywhere, at_end = phrases(spec["anywhere"]), phrases(spec["at_end"])
+        if question == "location":
+            # matched with the gap words looked past (_place_words), so without them too
+            anywhere, at_end = _gapless(anywhere), _gapless(at_end)
+        kept.append(_Early(question, option, anywhere, at_end))
     return tuple(kept)
+
+
+@cache
+def _place_gap() -> frozenset[str]:
+    """keywords.json ``early_answers._place_gap``: words people put between themselves and
+    the place («انا مقيم هنا في جدة»), looked past inside a location phrase."""
+    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
+    return frozenset(_key(w) for w in raw["_place_gap"] if _key(w))
+
+
+def _gapless(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    gap = _place_gap()
+    return tuple(t for t in (tuple(w for w in p if w not in gap) for p in phrases) if t)
+
+
+def _place_words(words: list[str]) -> tuple[list[str], list[int]]:
+    """``words`` without the gap words (:func:`_place_gap`), and where each kept word
+    stood, so «انا مقيم هنا في جدة» reads as «انا في جدة» (tester 12, §9)."""
+    gap = _place_gap()
+    kept = [(i, w) for i, w in enumerate(words) if w not in gap]
+    return [w for _, w in kept], [i for i, _ in kept]
 
 
 def early_answers(text: str) -> dict[str, str]:
@@ -208,11 +233,13 @@ def early_answers(text: str) -> dict[str, str]:
     («ابي جواز لولدي» -> {"for_whom": "family"}), by the phrases keywords.json lists under
     ``early_answers``; a question two of whose options are named is left out (asked)."""
     words = _key(text).split()
+    placed = _place_words(words)[0]
     fillers = _lists()["fillers"]
     found: dict[str, set[str]] = {}
     for early in _early():
-        if any(_has(words, p) for p in early.anywhere) or any(
-            _ends_with(words, p, fillers) for p in early.at_end
+        read = placed if early.question == "location" else words
+        if any(_has(read, p) for p in early.anywhere) or any(
+            _ends_with(read, p, fillers) for p in early.at_end
         ):
             found.setdefault(early.question, set()).add(early.option)
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
@@ -230,7 +257,7 @@ def place_of_writer(text: str) -> bool:
     location phrase that matched: where the writer is, not necessarily the iqama holder
     (review 11, item 8). False when no place is said, or said without one («خارج
     المملكة»)."""
-    words = _key(text).split()
+    words = _place_words(_key(text).split())[0]
     first = _first_person()
     return any(
         _has(words, phrase) and first.intersection(phrase)
@@ -248,15 +275,17 @@ def without_places(text: str) -> str:
     for (session 12, task 4). ``text`` as it is when it says no place; otherwise its other
     words as typed (or in the matching form, when folding changed how many there are)."""
     words = _key(text).split()
+    placed, at = _place_words(words)
     dropped: set[int] = set()
     for early in _early():
         if early.question != "location":
             continue
         for phrase in (*early.anywhere, *early.at_end):
             size = len(phrase)
-            for i in range(len(words) - size + 1):
-                if tuple(words[i : i + size]) == phrase:
-                    dropped.update(range(i, i + size))
+            for i in range(len(placed) - size + 1):
+                if tuple(placed[i : i + size]) == phrase:
+                    # the gap words inside the phrase go with it
+                    dropped.update(range(at[i], at[i + size - 1] + 1))
     if not dropped:
         return text
     typed = text.split()

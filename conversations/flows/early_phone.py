@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from conversations.events import Contact, Event
+from conversations.events import Contact, Event, Text
 from conversations.flow import Ctx, Next, Outcome
 from conversations.flows.intake_phone import channel_name, mobile_problem
 from conversations.formatting import isolate
@@ -57,6 +57,20 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
     if state.answers.get("phone") and (state.step in AFTER_PHONE or state.editing):
         return _changed(ctx, event)
     return None
+
+
+def keep_typed_mobile(ctx: Ctx, event: Event, mobiles: list[str]) -> str | None:
+    """A mobile number written in a first message with more words («…وجوالي ٠٥٠١٢٣٤٥٦٧…»,
+    tester 12, §9), kept for the phone step as a number typed there would be, on a channel
+    that takes a typed number and has none of its own (the terminal, which vouches for it;
+    a channel that cannot, where it is not verified); what to tell the person. None for
+    anything else, or when the message holds more than one mobile (which is meant is not
+    known): the phone step asks, as before."""
+    origin = ctx.origin
+    typed = origin.phone_typed or origin.phone_unverified
+    if not isinstance(event, Text) or len(mobiles) != 1 or not typed or origin.vouched_phone:
+        return None
+    return _kept_early(ctx, Contact(event.origin, mobiles[0], is_own=True))
 
 
 def _kept_early(ctx: Ctx, event: Contact) -> str | None:

@@ -35,8 +35,8 @@ from domain.number_shapes import number_shape
 # count or a fee, a Gregorian or Hijri year, never most of a 10-digit number
 SENTENCE_DIGITS = 4
 
-# digits and what people put between their groups (after clean_input: ASCII digits)
-_NUMBER_RUN = re.compile(r"[0-9]+(?:[ \-./][0-9]+)*")
+#: Digits and what people put between their groups (after clean_input: ASCII digits).
+NUMBER_RUN = re.compile(r"[0-9]+(?:[ \-./][0-9]+)*")
 
 # what a number step keeps: the establishment number as typed, or an IdentityNumber
 _Number = TypeVar("_Number")
@@ -318,7 +318,7 @@ def ten_digit_numbers(text: str) -> list[str]:
     digits and the separators people put inside numbers («٢٠٠٠ ٠٠٠ ٠٠٦», «2000-000-006»)
     when it holds ten digits, else each of its space-separated parts that does."""
     found: list[str] = []
-    for run in _NUMBER_RUN.findall(clean_input(text)):
+    for run in NUMBER_RUN.findall(clean_input(text)):
         pieces = [run] if len(digits_only(run)) == 10 else run.split()
         for piece in pieces:
             digits = digits_only(piece)

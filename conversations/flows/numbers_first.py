@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.early_phone import keep_typed_mobile
 from conversations.flows.early_place import keep_place_words
 from conversations.flows.eligibility import answer_question
 from conversations.flows.intake_draft import (
@@ -18,9 +19,15 @@ from conversations.flows.intake_draft import (
     applicant_of,
     questions_of,
 )
-from conversations.flows.intake_numbers import letters_problem, number_in_words, number_problem
-from conversations.flows.intake_service import answer_applicant, ask_applicant
+from conversations.flows.intake_numbers import (
+    NUMBER_RUN,
+    letters_problem,
+    number_in_words,
+    number_problem,
+)
+from conversations.flows.intake_service import answer_applicant, ask_applicant, suggest
 from conversations.formatting import isolate
+from conversations.keywords import without_places
 from domain.catalogue import local
 from domain.identity import (
     IdentityNumber,
@@ -29,7 +36,7 @@ from domain.identity import (
     parse_establishment_number,
     parse_identity_number,
 )
-from domain.normalize import stray_letters
+from domain.normalize import clean_input, digits_only, stray_letters
 from domain.number_shapes import number_shape
 
 # ---- a number first --------------------------------------------------------------
@@ -37,11 +44,55 @@ from domain.number_shapes import number_shape
 
 def identity_first(text: str) -> IdentityNumber | None:
     """The identity number a message is, when it is one (a citizen's, an iqama, a border
-    number, in any digits, with or without words around it); else None."""
+    number, in any digits, with or without words around it), or the one it holds beside
+    mobile numbers (:func:`identity_beside_mobiles`); else None."""
     try:
         return parse_identity_number(number_in_words(text))
     except InvalidIdentityNumber:
+        return identity_beside_mobiles(text)
+
+
+#: Runs of fewer digits than this are no number a request takes («بعد ٣ ايام», «٢٠٢٦»).
+_SHORT = 5
+
+
+def mobiles_in(text: str) -> list[str]:
+    """The Saudi mobile numbers a sentence holds, as typed (digits and separators)."""
+    found: list[str] = []
+    for run in NUMBER_RUN.findall(clean_input(text)):
+        pieces = [run] if number_shape(run) is not None else run.split()
+        found += [p for p in pieces if number_shape(p) == "mobile"]
+    return found
+
+
+def identity_beside_mobiles(text: str) -> IdentityNumber | None:
+    """The one identity number of a sentence that holds other numbers none of which can be
+    taken for one: Saudi mobile numbers (05…, 5…, 9665…) and short counts or years. Found
+    by tester 12 (§9): «…واقامتي رقمها ٢٠٠٠٠٠٠٠٠٦ وبتنتهي بعد اسبوع… وجوالي ٠٥٠١٢٣٤٥٦٧…»
+    kept nothing, since a number in words was taken only when the message held exactly
+    ten digits. None when two numbers could each be the identity number, when another
+    long number is there (it might be the one meant), or a letter is among the digits:
+    then nothing is taken, as before."""
+    if stray_letters(text):
         return None
+    found: list[IdentityNumber] = []
+    mobiles = 0
+    for run in NUMBER_RUN.findall(clean_input(text)):
+        pieces = [run] if number_shape(run) is not None else run.split()
+        for piece in pieces:
+            digits = digits_only(piece)
+            if len(digits) < _SHORT:
+                continue
+            if number_shape(piece) == "mobile":
+                mobiles += 1
+                continue
+            try:
+                found.append(parse_identity_number(digits))
+            except InvalidIdentityNumber:
+                return None
+    if len(found) == 1 and (mobiles or len(NUMBER_RUN.findall(clean_input(text))) > 1):
+        return found[0]
+    return None
 
 
 def mistyped_identity(ctx: Ctx, text: str) -> str | None:
@@ -114,7 +165,24 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
             return Retry(f"{placed}\n{ask_applicant(ctx).text}")
         return outcome
     answers["applicant"] = "individual"
-    return Next("group", (_keep_identity(ctx, identity),))
+    said = _keep_identity(ctx, identity)
+    phone = (
+        keep_typed_mobile(ctx, event, mobiles_in(event.text)) if isinstance(event, Text) else None
+    )
+    if phone is not None:
+        said = f"{said}\n{phone}"
+    if isinstance(event, Text) and ctx.catalogue.match(without_places(event.text), limit=1):
+        # «ابي اجدد اقامتي رقمها ٢٠٠٠٠٠٠٠٠٦ وانا في جدة»: the need, the place and «لمن»
+        # are read too, as without the number (tester 12, §9: the number alone was kept
+        # and the person met the group menu)
+        history, step = list(ctx.state.history), ctx.state.step
+        ctx.state.history.append("applicant")
+        ctx.state.step = "group"
+        outcome = suggest(ctx, event.text)
+        if isinstance(outcome, Next):
+            return Next(outcome.step, (said, *outcome.say))
+        ctx.state.history, ctx.state.step = history, step
+    return Next("group", (said,))
 
 
 def _keep_identity(ctx: Ctx, identity: IdentityNumber) -> str:

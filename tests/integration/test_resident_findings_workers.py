@@ -147,3 +147,27 @@ async def test_the_keyboard_shown_is_taken_away_with_a_polite_word(h: Harness) -
     removals = [p["text"] for p in sent if p.get("reply_markup") == {"remove_keyboard": True}]
     assert removals == ["حسنًا."]
     assert "✅" not in h.texts(LAYLA)
+
+
+SAMI = TgUser(5_400_000_009, "سامي")
+LONG_FIRST = (
+    "السلام عليكم ورحمة الله وبركاته يا اخوان انا مقيم هنا في جدة واقامتي رقمها ٢٠٠٠٠٠٠٠٠٦ "
+    "وبتنتهي بعد اسبوع وابي اجددها بس ابشر ما يفتح معي وجوالي ٠٥٠١٢٣٤٥٦٧ الله يعافيكم ساعدوني"
+)
+
+
+async def test_a_long_first_message_keeps_its_number_place_and_for_whom_across_workers(
+    h: Harness,
+) -> None:
+    """Tester 12, §9: the iqama number, the city and «اقامتي… ابي اجددها» of one long first
+    message were all asked again. Kept in the draft in Redis, read by the other worker."""
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, SAMI, h.updates.text(SAMI, LONG_FIRST))
+    assert "احتفظتُ برقم الهوية 2******006 لطلبك." in said and "أيّ هذه الخدمات تحتاج؟" in said
+    said = await _say(b, h, SAMI, h.updates.callback(SAMI, "s:iqama_renew"))
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «لي أنا»" in said
+    assert "سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «داخل المملكة»" in said
+    assert "سأستخدم رقم الهوية الذي أرسلته سابقًا (2******006)" in said
+    assert "«مشاركة رقمي»" in said  # on to the phone step: Telegram shares it from the account
+    said = await _say(a, h, SAMI, h.updates.contact(SAMI, "966501234567"))
+    assert "ابشر ما يفتح معي" in said  # the story, offered as the description
