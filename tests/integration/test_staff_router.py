@@ -560,10 +560,14 @@ async def test_find_unknown_and_mistyped_numbers(h: Harness) -> None:
 
 
 async def test_commands_from_a_stranger_show_nothing(h: Harness) -> None:
+    # nothing of the request or the counts; only that the commands are the officers'
+    # (tester 12, §20: no answer at all before 5658f4b)
     number = await h.file()
     await h.feed(h.updates.group_text(STRANGER, STAFF_CHAT, f"/find {number}"))
     await h.feed(h.updates.group_text(STRANGER, STAFF_CHAT, "/stats"))
-    assert h.sent() == []
+    refused = "أوامر الموظفين متاحة للموظفين المخوّلين في المديرية فقط."
+    assert [c.params["text"] for c in h.sent()] == [refused, refused]
+    assert not h.api.calls_for(STAFF_CHAT, "sendPhoto")
 
 
 async def test_overdue_and_stats(h: Harness) -> None:
