@@ -261,7 +261,7 @@ class ButtonHandlers(QuestionHandlers):
         # the person reads the reason in their own language, fixed now
         reason = reasons[index].text(record.locale)
         rejected = await self._desk.reject(number, officer, reason, offered=offered)
-        await self._menu_answered(query)
+        await self._menu_answered(bot, query)
         done = self._confirm.rejected(
             number, isolate(officer.name), grace_s=self._desk.decision_grace_s
         )

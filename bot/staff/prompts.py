@@ -29,9 +29,12 @@ acted on as before.
 The officer's natural answer to a re-ask («Please write the reason in words…») is a reply
 to the re-ask, not to the prompt above it. Found by tester 11 (fault 3): that reply was
 dropped without a word, and the officer believed the question had gone. Each re-ask is
-remembered in Redis as standing for its prompt (:data:`_AGAIN_KEY`, for as long as the
-prompt waits), so a reply to it goes the same way as a reply to the prompt or menu, on
-either worker, and the prompt's one record is still claimed once.
+remembered in Redis as standing for its prompt (:mod:`bot.staff.prompt_memory`, for as
+long as the prompt waits), so a reply to it goes the same way as a reply to the prompt or
+menu, on either worker, and the prompt's one record is still claimed once. So does the
+line that tells a colleague whose prompt it is (tester 12, §20: the right officer's reply
+to it was dropped). Those lines go when the prompt is done with (session 12's notes: they
+stayed in the group).
 """
 
 from __future__ import annotations
@@ -40,16 +43,14 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, Final, Literal
+from typing import Any
 
 from aiogram import Bot
-from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ForceReply, Message, Update
 
-from bot.staff.blocking import BlockHandlers
 from bot.staff.group import answer, officer_of
 from bot.staff.menus import pick_menu
+from bot.staff.prompt_memory import PROMPT_KEY, PROMPT_TTL_S, PromptKind, PromptMemory
 from bot.staff.views import HTML, mention, script_mismatch
 from conversations.ports import SayRefused
 from domain.status import IllegalTransition
@@ -59,19 +60,10 @@ from officers.typed_words import worded
 
 log = logging.getLogger(__name__)
 
-#: How long an officer has to type the question or reason after pressing the button.
-PROMPT_TTL_S: Final = 24 * 3600
-_PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
-#: A re-ask of the bot, under an officer's reply that was not taken: its value is the
-#: message id of the prompt (or menu) it stands for, in the same chat.
-_AGAIN_KEY: Final = "tawasul:staff:prompt-again:{chat}:{message}"
-
-PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
+__all__ = ["PROMPT_TTL_S", "PromptHandlers", "PromptKind"]
 
 
-class PromptHandlers(BlockHandlers):
-    prompt_ttl_s: int = PROMPT_TTL_S
-
+class PromptHandlers(PromptMemory):
     async def _prompt(
         self,
         bot: Bot,
@@ -93,32 +85,6 @@ class PromptHandlers(BlockHandlers):
         )
         await self._await_reply(sent, kind, number, version, officer)
         await answer(query, note or self._("Type your answer as a reply to my message."))
-
-    async def _await_reply(
-        self,
-        sent: Message,
-        kind: PromptKind,
-        number: str,
-        version: int,
-        officer: Officer,
-        *,
-        menu: bool = False,
-    ) -> None:
-        """Remembers (in Redis, for every worker) that a reply by ``officer`` to ``sent``
-        is the ``kind`` of text for ``number`` at ``version``; ``menu``: ``sent`` is a
-        menu, whose reply must have words (see the module)."""
-        record = {
-            "kind": kind,
-            "number": number,
-            "officer": officer.id,
-            "version": version,
-            "menu": menu,
-        }
-        await self._redis.set(
-            _PROMPT_KEY.format(chat=sent.chat.id, message=sent.message_id),
-            json.dumps(record),
-            ex=self.prompt_ttl_s,
-        )
 
     async def _offer_menu(
         self,
@@ -147,18 +113,19 @@ class PromptHandlers(BlockHandlers):
 
     async def _close_menu(self, bot: Bot, query: CallbackQuery, said: str | None = None) -> None:
         """The menu is done with («Cancel», or «type your own» before its prompt): it goes."""
-        await self._menu_answered(query)
+        await self._menu_answered(bot, query)
         await self._delete(bot, query.message)
         if said is not None:
             await answer(query, said)
 
-    async def _menu_answered(self, query: CallbackQuery) -> None:
-        """A button of the menu was pressed: a reply to it is no longer awaited."""
+    async def _menu_answered(self, bot: Bot, query: CallbackQuery) -> None:
+        """A button of the menu was pressed: a reply to it is no longer awaited, and the
+        bot's lines under it go."""
         message = query.message
         if isinstance(message, Message):
-            await self._redis.delete(
-                _PROMPT_KEY.format(chat=message.chat.id, message=message.message_id)
-            )
+            chat, menu = message.chat.id, message.message_id
+            await self._redis.delete(PROMPT_KEY.format(chat=chat, message=menu))
+            await self._tidy(bot, chat, menu)
 
     def _addressed(self, template: str, number: str, officer: Officer) -> str:
         """A prompt's or a menu's text (``template``, translated, with ``%(officer)s`` and
@@ -188,9 +155,12 @@ class PromptHandlers(BlockHandlers):
             return
         prompt = json.loads(raw)
         if prompt["officer"] != user.id:
-            await self._send(
+            # this line stands for the prompt too: the officer it is for may well reply to
+            # it (tester 12, §20: that reply was dropped without a word)
+            told = await self._send(
                 bot, message, HTML.t(_("This prompt is for the officer who pressed the button."))
             )
+            await self._stands_for(told, prompt_id, key)
             return
         text = (message.text or message.caption or "").strip()
         kind = prompt["kind"]
@@ -213,6 +183,7 @@ class PromptHandlers(BlockHandlers):
         # Claim the prompt: of two workers (or a redelivered update) only one acts on it.
         if await self._redis.getdel(key) is None:
             return
+        await self._tidy(bot, message.chat.id, prompt_id)
         number = prompt["number"]
         if kind == "block":
             # about the person, not the request's state: no version to check
@@ -235,48 +206,6 @@ class PromptHandlers(BlockHandlers):
         # done: the prompt becomes the confirmation; refused: a reply says why
         if not (done and await self._edit_at(bot, message.chat.id, prompt_id, HTML.t(reply))):
             await self._send(bot, message, HTML.t(reply))
-
-    async def _prompt_of(self, chat: int, message_id: int) -> tuple[int, str, bytes | str] | None:
-        """The prompt (or menu) a reply to the bot's message ``message_id`` answers: its
-        message id, Redis key and record; the message is the prompt itself or a re-ask
-        standing for it (see the module). None: no prompt waits there."""
-        key = _PROMPT_KEY.format(chat=chat, message=message_id)
-        raw = await self._redis.get(key)
-        if raw is not None:
-            return message_id, key, raw
-        stands_for = await self._redis.get(_AGAIN_KEY.format(chat=chat, message=message_id))
-        if stands_for is None:
-            return None
-        prompt_id = int(stands_for)
-        key = _PROMPT_KEY.format(chat=chat, message=prompt_id)
-        raw = await self._redis.get(key)
-        return None if raw is None else (prompt_id, key, raw)
-
-    async def _stands_for(self, asked: Message, prompt_id: int, key: str) -> None:
-        """Remembers that a reply to the re-ask ``asked`` is a reply to the prompt
-        ``prompt_id`` (Redis ``key``), for as long as the prompt waits."""
-        left = await self._redis.ttl(key)
-        await self._redis.set(
-            _AGAIN_KEY.format(chat=asked.chat.id, message=asked.message_id),
-            str(prompt_id),
-            ex=left if left > 0 else self.prompt_ttl_s,
-        )
-
-    async def _edit_at(self, bot: Bot, chat: int, message_id: int, text: str) -> bool:
-        """:meth:`_edit` of the bot's message ``message_id`` in ``chat``, known by its id
-        only (a prompt answered through a re-ask)."""
-        try:
-            await bot.edit_message_text(
-                text=text,
-                chat_id=chat,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None,
-            )
-        except TelegramAPIError:
-            log.info("could not edit staff message %s", message_id, exc_info=True)
-            return False
-        return True
 
     def _wordless(self, kind: str, *, menu: bool) -> str:
         """What an officer is told when their reply is not words enough (see the module)."""
@@ -328,10 +257,12 @@ class PromptHandlers(BlockHandlers):
             return False, _("Please type it as text.")
 
     async def _other_script(self, kind: str, number: str, text: str) -> bool:
-        """Whether a typed rejection's reason is not in the script of the language the
-        person reads (then it goes through a proposal, with the warning, before it is
-        sent). False for other kinds and for a request not found (the desk says so)."""
-        if kind != "reject":
+        """Whether a typed rejection's reason (or the reason a rejection is kept for) is
+        not in the script of the language the person reads: then it goes through a
+        proposal, with the warning, before it is sent (a kept rejection's was flagged only
+        after it was sent: session 12's notes). False for other kinds and for a request
+        not found (the desk says so)."""
+        if kind not in ("reject", "keep"):
             return False
         try:
             record = await self._record(number)
@@ -342,24 +273,13 @@ class PromptHandlers(BlockHandlers):
     def _language_warning(self, kind: str, text: str, locale: str) -> str:
         """The warning under a proposal whose words are not in the script of the language
         the person reads (``locale``), so «Cancel» is a real choice; else nothing."""
-        if not script_mismatch(text, locale):
-            return ""
+        if kind == "block" or not script_mismatch(text, locale):
+            return ""  # a block's reason is for the officers
         if kind == "ask":
             said = self._("Note: the person reads %(language)s, and your question is not in it.")
         else:
             said = self._("Note: the person reads %(language)s, and your reason is not in it.")
         return said % {"language": self._views.language(locale)}
-
-    def _reason_language(self, text: str, locale: str) -> str:
-        """A note after the confirmation when the typed reason is not in the script of the
-        language the person reads (``locale``), as a question's is
-        (:meth:`officers.confirmations.Confirmations.asked`); else nothing. Found by tester
-        11 (fault 13): «Passport copy is not clear» reached an Arabic reader unflagged."""
-        if not script_mismatch(text, locale):
-            return ""
-        return " " + self._(
-            "Note: the person reads %(language)s, and your reason is not in it."
-        ) % {"language": self._views.language(locale)}
 
     async def _prompted(
         self, kind: str, number: str, version: int | None, officer: Officer, text: str
@@ -378,8 +298,15 @@ class PromptHandlers(BlockHandlers):
             grace_s = self._desk.decision_grace_s
             answer_text = confirm.rejected(number, officer.name, grace_s=grace_s)
         elif kind == "keep":
-            record = await self._desk.keep_rejected(number, officer, text, offered=offered)
-            answer_text = confirm.kept(number) + self._reason_language(text, record.locale)
+            # a reason not in the person's language was flagged in its proposal, before
+            # «Send» (as a rejection's is)
+            await self._desk.keep_rejected(number, officer, text, offered=offered)
+            answer_text = confirm.kept(number)
+        elif kind == "block":  # proposed from a message that did not reply (bot.staff.stray)
+            outcome = await self._block_list().block(number, officer, text)
+            if outcome.changed:
+                await self._redraw(number)
+            answer_text = confirm.blocked(number, officer.name, changed=outcome.changed)
         else:
             await self._desk.reopen(number, officer, text, offered=offered)
             answer_text = confirm.reopened(number, officer.name)

@@ -25,7 +25,6 @@ import secrets
 from typing import Any, Final
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from redis.exceptions import RedisError
 
@@ -62,23 +61,17 @@ class ProposalHandlers(PromptHandlers):
         assert message.from_user is not None  # checked by on_reply
         officer = officer_of(message.from_user)
         kind, number, version = prompt["kind"], prompt["number"], int(prompt["version"])
-        refused = await self._refusal(number, version, officer)
+        refused = await self._refusal(kind, number, version, officer)
         if refused is not None:
             # the menu no longer applies: used up, and the officer told why
             if await self._redis.getdel(key) is not None:
                 await self._drop_earlier(bot, prompt)
+                await self._tidy(bot, menu[0], menu[1])
                 await self._send(bot, message, HTML.t(refused))
             return
         await self._drop_earlier(bot, prompt)
         token = secrets.token_hex(6)
-        if kind == "ask":
-            template = _("%(officer)s, send this question about request %(number)s to the person?")
-            send = _("Send the question")
-        else:
-            template = _(
-                "%(officer)s, reject request %(number)s with this reason? The person will read it."
-            )
-            send = _("Send the rejection")
+        template, send = self._proposal_words(kind)
         markup = InlineKeyboardMarkup(
             inline_keyboard=[
                 [
@@ -105,6 +98,7 @@ class ProposalHandlers(PromptHandlers):
             "text": text,
             "menu_key": key,
             "menu": list(menu),
+            "from_menu": bool(prompt.get("menu")),
             "message": [sent.chat.id, sent.message_id],
         }
         # when the menu expires, by Redis's own clock (the same for every worker), so a
@@ -116,14 +110,53 @@ class ProposalHandlers(PromptHandlers):
         # the menu remembers its newest proposal, so a later reply replaces it
         await self._redis.set(key, json.dumps({**prompt, "proposal": token}), xx=True, keepttl=True)
 
-    async def _refusal(self, number: str, version: int, officer: Officer) -> str | None:
-        """Why the menu's request can no longer take the reply (decided, changed since the
-        menu, another officer's), or None; the desk checks again when it acts."""
+    def _proposal_words(self, kind: str) -> tuple[str, str]:
+        """A proposal's question (with ``%(officer)s`` and ``%(number)s``) and its «Send»
+        button, by the kind of text proposed."""
+        _ = self._
+        if kind == "ask":
+            return (
+                _("%(officer)s, send this question about request %(number)s to the person?"),
+                _("Send the question"),
+            )
+        if kind == "keep":
+            return (
+                _(
+                    "%(officer)s, keep request %(number)s rejected with this reason? The person will read it."
+                ),
+                _("Send the reason"),
+            )
+        if kind == "reopen":
+            return (
+                _(
+                    "%(officer)s, reopen request %(number)s with this reason? The person will read it."
+                ),
+                _("Reopen"),
+            )
+        if kind == "block":
+            return (
+                _(
+                    "%(officer)s, block the person behind request %(number)s with this reason? The person will not see it."
+                ),
+                _("Block"),
+            )
+        return (
+            _("%(officer)s, reject request %(number)s with this reason? The person will read it."),
+            _("Send the rejection"),
+        )
+
+    async def _refusal(self, kind: str, number: str, version: int, officer: Officer) -> str | None:
+        """Why the prompt's request can no longer take the reply (decided, changed since the
+        prompt, another officer's), or None; the desk checks again when it acts. A block
+        is about the person, whatever the request's state; keeping a rejection and
+        reopening act on decided requests."""
         try:
             record = await self._record(number)
         except RequestNotFound:
             return self._not_found(number)
-        if record.status in FINAL:
+        if kind == "block":
+            return None
+        if kind in ("ask", "reject") and record.status in FINAL:
             return self._illegal(number, record.status)
         if not record_fresh(record, officer, version):
             return self._stale(record)
@@ -161,8 +194,9 @@ class ProposalHandlers(PromptHandlers):
             return
         proposal = json.loads(raw)
         if proposal["officer"] != officer.id:
+            # a button, not a message (tester 12, §20: «هذه الرسالة موجّهة…» for a button)
             await answer(
-                query, _("This prompt is for the officer who pressed the button."), alert=True
+                query, _("These buttons are for the officer who wrote the reply."), alert=True
             )
             return
         if await self._redis.getdel(key) is None:  # pressed twice, or on two workers
@@ -171,6 +205,10 @@ class ProposalHandlers(PromptHandlers):
         kind = proposal["kind"]
         if action.action == DROP_PROPOSED:
             await self._delete(bot, query.message)
+            if not proposal.get("from_menu", True):
+                # a typed prompt's proposal: there is no menu above (session 12's notes)
+                await answer(query, self._still_open(kind))
+                return
             if kind == "ask":
                 left = _(
                     "Nothing was sent. The menu above is still open: a question can be picked from it, or given as a reply to it."
@@ -184,9 +222,21 @@ class ProposalHandlers(PromptHandlers):
         menu_raw = await self._redis.getdel(proposal["menu_key"])
         if menu_raw is None:
             await self._delete(bot, query.message)
+            await self._tidy(bot, *proposal["menu"])
             await answer(query, await self._menu_gone(proposal), alert=True)
             return
         await self._send_proposed(bot, query, proposal, (key, raw), menu_raw, officer)
+
+    def _still_open(self, kind: str) -> str:
+        """What «Cancel» under a typed prompt's proposal says: the prompt still waits."""
+        _ = self._
+        if kind == "ask":
+            return _(
+                "Nothing was sent. The question can still be given as a reply to my message asking for it."
+            )
+        return _(
+            "Nothing was sent. The reason can still be given as a reply to my message asking for it."
+        )
 
     async def _menu_gone(self, proposal: dict[str, Any]) -> str:
         """Why the menu a proposal answers is no longer there: it expired (menus wait
@@ -207,11 +257,6 @@ class ProposalHandlers(PromptHandlers):
                 "This menu has expired (a menu waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
             ) % {"button": button}
         return _("The menu was answered meanwhile: nothing was sent.")
-
-    async def _redis_ms(self) -> int:
-        """Redis's clock (``TIME``) in milliseconds: the one every worker reads."""
-        seconds, micro = await self._redis.time()
-        return int(seconds) * 1000 + int(micro) // 1000
 
     async def _send_proposed(
         self,
@@ -237,10 +282,5 @@ class ProposalHandlers(PromptHandlers):
             await self._send(bot, query.message, shown)
         chat, message_id = proposal["menu"]
         await self._delete_by_id(bot, chat, message_id)
+        await self._tidy(bot, chat, message_id)
         await answer(query, reply, alert=not done)
-
-    async def _delete_by_id(self, bot: Bot, chat: int, message_id: int) -> None:
-        try:
-            await bot.delete_message(chat, message_id)
-        except TelegramAPIError:  # gone already, or too old to delete: it is only tidying
-            log.info("could not delete staff message %s", message_id, exc_info=True)

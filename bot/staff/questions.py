@@ -124,7 +124,7 @@ class QuestionHandlers(ProposalHandlers):
         # the person reads the question in their own language, fixed now
         text = question.text(record.locale)
         asked = await self._desk.ask(number, officer, text, offered=offered)
-        await self._menu_answered(query)
+        await self._menu_answered(bot, query)
         done = _(
             "Question sent to the person for request %(number)s. The clock is paused until they answer."
         ) % {"number": number}

@@ -5,6 +5,7 @@ The pieces:
 - :mod:`bot.staff.callbacks`: what a button carries (``st:<action>:<number>:<version>``);
 - :mod:`bot.staff.buttons`: the taps on cards, digests and the reject-reasons menu;
 - :mod:`bot.staff.prompts`: the question or reason an officer types as a reply;
+- :mod:`bot.staff.stray`: one typed without replying, when it is clear what it answers;
 - :mod:`bot.staff.commands`: ``/find``, ``/waiting``, ``/mine``, ``/unassigned``,
   ``/overdue``, ``/takeover``, ``/stats``, ``/help``;
 - :mod:`bot.staff.notes`: ``/note``, an officers' internal note on a request;
@@ -42,6 +43,7 @@ from bot.staff.group import Kick
 from bot.staff.notes import NoteHandlers
 from bot.staff.pointer import PointerHandlers, decision_reply, unknown_command
 from bot.staff.private import answer_officers_in_private
+from bot.staff.stray import StrayHandlers, replies_to_nothing
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
@@ -57,7 +59,7 @@ __all__ = [
 ]
 
 
-class StaffHandlers(ButtonHandlers, CommandHandlers, NoteHandlers, PointerHandlers):
+class StaffHandlers(ButtonHandlers, CommandHandlers, NoteHandlers, PointerHandlers, StrayHandlers):
     """Every handler of the staff group, on one desk, Redis and chat."""
 
 
@@ -128,6 +130,9 @@ def staff_router(
     # after every known command: the commands it sees are unknown ones
     router.message.register(handlers.on_unknown_command, unknown_command)
     router.message.register(handlers.on_decision_reply, decision_reply)
+    # a reason typed without replying to its menu or prompt (bot.staff.stray), then the
+    # replies to the bot's prompts
+    router.message.register(handlers.on_talk, replies_to_nothing)
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router
 

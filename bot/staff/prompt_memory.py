@@ -1,0 +1,189 @@
+"""What the staff group remembers of the prompts and menus waiting for an officer's reply,
+in Redis, for every worker (the handlers are :mod:`bot.staff.prompts`).
+
+- A prompt or menu: its record under (chat, message id), with a TTL
+  (:data:`PROMPT_TTL_S`).
+- Each officer's waiting prompts, by chat: a sorted set of their message ids, scored by
+  when they were offered (Redis's own clock, the same for every worker), so a message the
+  officer posts without replying can be matched to the one prompt it may answer
+  (:mod:`bot.staff.stray`). Members whose prompt is gone are dropped when read.
+- The bot's lines under a prompt while it waits (a re-ask for words, «this prompt is for
+  the officer who pressed», how to send a reason): each stands for its prompt, so a reply
+  to it is a reply to the prompt; and each is listed with its prompt, so they all go when
+  the prompt is answered, cancelled or used up. Found by session 12's notes: the re-asks
+  stayed in the group after the exchange was over. Deleting tolerates Telegram's refusals
+  (a message already deleted, or too old to delete): it is only tidying.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Message
+
+from bot.staff.blocking import BlockHandlers
+from officers.officer import Officer
+
+log = logging.getLogger(__name__)
+
+#: How long an officer has to type the question or reason after pressing the button.
+PROMPT_TTL_S: Final = 24 * 3600
+PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
+#: A line of the bot under a prompt: its value is the message id of the prompt (or menu)
+#: it stands for, in the same chat.
+AGAIN_KEY: Final = "tawasul:staff:prompt-again:{chat}:{message}"
+#: The bot's lines under a prompt (a set of message ids), deleted when it is done with.
+LINES_KEY: Final = "tawasul:staff:prompt-lines:{chat}:{message}"
+#: An officer's waiting prompts in a chat (a sorted set: message id -> offered at, ms).
+WAITING_KEY: Final = "tawasul:staff:waiting:{chat}:{officer}"
+
+PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A prompt or menu waiting for an officer's reply: its message ``id``, Redis ``key``,
+    ``record`` (as :meth:`PromptMemory._await_reply` wrote it) and ``age_ms``."""
+
+    id: int
+    key: str
+    record: dict[str, Any]
+    age_ms: int
+
+
+class PromptMemory(BlockHandlers):
+    prompt_ttl_s: int = PROMPT_TTL_S
+
+    async def _await_reply(
+        self,
+        sent: Message,
+        kind: PromptKind,
+        number: str,
+        version: int,
+        officer: Officer,
+        *,
+        menu: bool = False,
+    ) -> None:
+        """Remembers (in Redis, for every worker) that a reply by ``officer`` to ``sent``
+        is the ``kind`` of text for ``number`` at ``version``; ``menu``: ``sent`` is a
+        menu, whose reply must have words (:mod:`bot.staff.prompts`)."""
+        record = {
+            "kind": kind,
+            "number": number,
+            "officer": officer.id,
+            "version": version,
+            "menu": menu,
+            "thread": sent.message_thread_id if sent.is_topic_message else None,
+        }
+        waiting = WAITING_KEY.format(chat=sent.chat.id, officer=officer.id)
+        now = await self._redis_ms()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(
+                PROMPT_KEY.format(chat=sent.chat.id, message=sent.message_id),
+                json.dumps(record),
+                ex=self.prompt_ttl_s,
+            )
+            pipe.zadd(waiting, {str(sent.message_id): now})
+            pipe.expire(waiting, self.prompt_ttl_s)
+            await pipe.execute()
+
+    async def _redis_ms(self) -> int:
+        """Redis's clock (``TIME``) in milliseconds: the one every worker reads."""
+        seconds, micro = await self._redis.time()
+        return int(seconds) * 1000 + int(micro) // 1000
+
+    async def _waiting_for(self, chat: int, officer: int) -> list[Waiting]:
+        """The prompts and menus still waiting for ``officer``'s reply in ``chat``, newest
+        first; those gone (answered, cancelled, expired) are dropped from the index."""
+        waiting = WAITING_KEY.format(chat=chat, officer=officer)
+        members: list[Any] = await self._redis.zrange(waiting, 0, -1, withscores=True)
+        if not members:
+            return []
+        now = await self._redis_ms()
+        found: list[Waiting] = []
+        gone: list[Any] = []
+        for member, offered in members:
+            message_id = int(member)
+            key = PROMPT_KEY.format(chat=chat, message=message_id)
+            raw = await self._redis.get(key)
+            if raw is None:
+                gone.append(member)
+                continue
+            record = json.loads(raw)
+            if record.get("officer") == officer:
+                found.append(Waiting(message_id, key, record, now - int(offered)))
+        if gone:
+            await self._redis.zrem(waiting, *gone)
+        return sorted(found, key=lambda w: w.age_ms)
+
+    async def _prompt_of(self, chat: int, message_id: int) -> tuple[int, str, bytes | str] | None:
+        """The prompt (or menu) a reply to the bot's message ``message_id`` answers: its
+        message id, Redis key and record; the message is the prompt itself or a line
+        standing for it (see the module). None: no prompt waits there."""
+        key = PROMPT_KEY.format(chat=chat, message=message_id)
+        raw = await self._redis.get(key)
+        if raw is not None:
+            return message_id, key, raw
+        stands_for = await self._redis.get(AGAIN_KEY.format(chat=chat, message=message_id))
+        if stands_for is None:
+            return None
+        prompt_id = int(stands_for)
+        key = PROMPT_KEY.format(chat=chat, message=prompt_id)
+        raw = await self._redis.get(key)
+        return None if raw is None else (prompt_id, key, raw)
+
+    async def _stands_for(self, asked: Message, prompt_id: int, key: str) -> None:
+        """Remembers that a reply to the bot's line ``asked`` is a reply to the prompt
+        ``prompt_id`` (Redis ``key``), for as long as the prompt waits, and that the line
+        goes when the prompt is done with (:meth:`_tidy`)."""
+        left = await self._redis.ttl(key)
+        ttl = left if left > 0 else self.prompt_ttl_s
+        lines = LINES_KEY.format(chat=asked.chat.id, message=prompt_id)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(
+                AGAIN_KEY.format(chat=asked.chat.id, message=asked.message_id),
+                str(prompt_id),
+                ex=ttl,
+            )
+            pipe.sadd(lines, str(asked.message_id))
+            pipe.expire(lines, ttl)
+            await pipe.execute()
+
+    async def _tidy(self, bot: Bot, chat: int, prompt_id: int) -> None:
+        """The bot's lines under the prompt ``prompt_id`` go: it is answered, cancelled or
+        used up (see the module). Whichever worker gets the list deletes them."""
+        lines = LINES_KEY.format(chat=chat, message=prompt_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.smembers(lines)
+            pipe.delete(lines)
+            members, _ = await pipe.execute()
+        for member in sorted(int(m) for m in members):
+            await self._delete_by_id(bot, chat, member)
+
+    async def _edit_at(self, bot: Bot, chat: int, message_id: int, text: str) -> bool:
+        """Turns the bot's message ``message_id`` in ``chat``, known by its id only (a
+        prompt answered through a line standing for it), into ``text``, without buttons."""
+        try:
+            await bot.edit_message_text(
+                text=text,
+                chat_id=chat,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
+        except TelegramAPIError:
+            log.info("could not edit staff message %s", message_id, exc_info=True)
+            return False
+        return True
+
+    async def _delete_by_id(self, bot: Bot, chat: int, message_id: int) -> None:
+        try:
+            await bot.delete_message(chat, message_id)
+        except TelegramAPIError:  # gone already, or too old to delete: it is only tidying
+            log.info("could not delete staff message %s", message_id, exc_info=True)
