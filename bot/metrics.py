@@ -33,7 +33,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage, Request, utcnow
-from bot.metrics_shared import DIR_ENV
+from bot.metrics_shared import DIR_ENV, reading
 from domain.catalogue import Catalogue
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
@@ -145,7 +145,8 @@ def exposition() -> bytes:
         return generate_latest(REGISTRY)
     everyone = CollectorRegistry()
     MultiProcessCollector(everyone, path)  # type: ignore[no-untyped-call]
-    return generate_latest(everyone)
+    with reading(path):  # no dead worker's files folded meanwhile (bot.metrics_shared)
+        return generate_latest(everyone)
 
 
 async def report_depths(depths: Mapping[str, Callable[[], int]], every_s: float = 1.0) -> None:

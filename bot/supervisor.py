@@ -38,11 +38,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,7 +49,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Final, Protocol
 
-from bot import heartbeat, metrics_shared
+from bot import heartbeat, metrics_shared, supervisor_dirs
 from bot.worker_start import PRELOAD, run_worker
 
 log = logging.getLogger(__name__)
@@ -329,6 +327,7 @@ def supervise(
     failing at its start (:class:`RestartPolicy`); returns the exit code for the parent: 0
     when every worker stopped in order, 1 when one had to be killed or failed, or the
     supervisor gave up, 2 when the port cannot be had."""
+    supervisor_dirs.sweep()  # what a supervisor killed before left, once nothing uses it
     try:
         sock = listen(host, port)
     except OSError as exc:
@@ -339,10 +338,10 @@ def supervise(
     shared = metrics_shared.prepare()
     context = forkserver()
     # each worker's heartbeat file (bot.heartbeat), in a directory of this supervisor's
-    beats = Path(tempfile.mkdtemp(prefix="tawasul-beats-"))
+    beats = supervisor_dirs.make(supervisor_dirs.BEATS_PREFIX)
 
     def beat_file(slot: int) -> Path:
-        return beats / f"worker-{slot}"
+        return beats.path / f"worker-{slot}"
 
     def spawn(slot: int) -> Child:
         process = context.Process(
@@ -385,7 +384,7 @@ def supervise(
     finally:
         codes = supervisor.stop(drain_s + STOP_MARGIN_S)
         sock.close()
-        shutil.rmtree(beats, ignore_errors=True)
+        beats.remove()
         shared.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -27,6 +27,7 @@ import signal
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Final
 
 #: Imported once by the forkserver: `tawasul run`'s own modules, which bring aiogram and its
@@ -93,6 +94,13 @@ def run_worker(
 
     prestart()
     _stop_when_the_supervisor_goes(stop_within_s)
+    # the metrics directory is in use while this worker lives, its supervisor killed or
+    # not: a later supervisor's start does not remove it under this one (bot.supervisor_dirs)
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if shared:
+        from bot.supervisor_dirs import hold
+
+        hold(Path(shared))
     os.environ["TAWASUL_WORKER_NUMBER"] = str(slot)
     if heartbeat:
         os.environ["TAWASUL_WORKER_HEARTBEAT"] = heartbeat  # bot.heartbeat.HEARTBEAT_ENV

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import metrics_shared
@@ -97,6 +98,77 @@ def test_the_supervisor_starts_from_an_empty_directory(tmp_path: Path) -> None:
     env = {}
     shared = metrics_shared.prepare(env)
     assert env[metrics_shared.DIR_ENV] == str(shared.path) and shared.owned
-    assert list(shared.path.iterdir()) == []
+    assert [p.name for p in shared.path.iterdir()] == [".owner.lock"]  # bot.supervisor_dirs
     shared.close()
     assert not shared.path.exists()
+
+
+def test_dead_workers_files_are_folded_into_one_per_kind_and_the_sums_stay(
+    tmp_path: Path,
+) -> None:
+    """prometheus-client's mark_process_dead removes a dead process's live gauges only:
+    its counter and histogram files stayed in the directory for the supervisor's life,
+    one more of each per replaced worker, every one read at each scrape (note 12). Now
+    the supervisor folds them into one file per kind; the sums read do not change."""
+    shared = metrics_shared.SharedMetrics(
+        metrics_shared.prepare({metrics_shared.DIR_ENV: str(tmp_path / "m")}).path, owned=False
+    )
+    handled = ("tawasul_updates_handled_total", (("channel", "telegram"), ("outcome", "ok")))
+    count = ("tawasul_update_handling_seconds_count", (("channel", "telegram"),))
+    slow = ("tawasul_update_handling_seconds_bucket", (("channel", "telegram"), ("le", "0.5")))
+    depth = ("tawasul_webhook_queue_depth", (("channel", "telegram"),))
+
+    def worker(n: int) -> int:
+        code = f"""
+import os
+from bot import metrics
+metrics.UPDATES_HANDLED.labels("telegram", "ok").inc({n})
+for _ in range({n}):
+    metrics.HANDLING_SECONDS.labels("telegram").observe(0.2)
+metrics.WEBHOOK_QUEUE_DEPTH.labels("telegram").set(1)
+print(os.getpid())
+"""
+        return int(_python(code, shared.path))
+
+    for n in (1, 2, 3):  # three workers killed and replaced in turn
+        pid = worker(n)
+        shared.worker_gone(pid)
+        assert not list(shared.path.glob(f"*_{pid}.db"))
+    live = worker(4)  # the worker running now
+    seen = _scrape(shared.path)
+    assert seen[handled] == 10
+    assert seen[count] == 10
+    assert seen[slow] == 10
+    assert seen[depth] == 1  # the live worker's only
+    # beside the live worker's, one file per kind for all the dead ones (the scrapes'
+    # own processes here leave a gauge file each, as a live worker has)
+    files = sorted(
+        p.name
+        for p in shared.path.glob("*.db")
+        if f"_{live}." not in p.name and not p.name.startswith("gauge_")
+    )
+    assert files == ["counter_dead.db", "histogram_dead.db"]
+    shared.worker_gone(live)
+    assert _scrape(shared.path)[handled] == 10
+    assert not list(shared.path.glob(f"*_{live}.db"))
+
+
+def test_a_scrape_stuck_holding_the_lock_never_stops_the_supervisor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker stopped in the middle of a scrape holds the lock: the supervisor's fold
+    gives up after FOLD_WAIT_S and leaves the dead worker's files (summed as ever), rather
+    than waiting for ever and supervising nothing more."""
+    monkeypatch.setattr(metrics_shared, "FOLD_WAIT_S", 0.2)
+    shared = metrics_shared.prepare({metrics_shared.DIR_ENV: str(tmp_path / "m")}).path
+    pid = _python(
+        'import os\nfrom bot import metrics\nmetrics.UPDATES_HANDLED.labels("telegram", "ok").inc()\n'
+        "print(os.getpid())",
+        shared,
+    )
+    with metrics_shared.reading(shared):  # the stuck scrape
+        metrics_shared.fold_dead(shared, int(pid))
+    assert (shared / f"counter_{int(pid)}.db").exists()
+    metrics_shared.fold_dead(shared, int(pid))  # the lock free: folded
+    assert not (shared / f"counter_{int(pid)}.db").exists()
+    assert (shared / "counter_dead.db").exists()

@@ -1,0 +1,162 @@
+"""The temporary directories of ``tawasul run --workers N``'s supervisor (its workers'
+metrics, bot.metrics_shared; their heartbeats, bot.heartbeat), and, at a supervisor's
+start, the removal of those a dead supervisor left.
+
+A supervisor that stops in order removes its directories; one killed by SIGKILL (or the
+machine's OOM killer) cannot, and before, each such death left a ``tawasul-metrics-…`` and a
+``tawasul-beats-…`` in /tmp for good (note 12). Now a supervisor's start removes them, and
+only those it can prove dead, since a directory removed under a live supervisor would take
+its workers' metrics and heartbeats with it:
+
+- a directory is named ``<prefix><pid>-<random>`` (the supervisor's pid: a person can
+  tell whose it is) and holds :data:`OWNER_LOCK`, which its supervisor holds shared
+  (``flock``) for its whole life, and each of its workers too for the metrics directory
+  (workers outlive a killed supervisor by their drain, and keep writing there). The kernel
+  lets go of a lock when its process dies, however it dies;
+- a directory is removed only when every one of these holds: its name has the pattern, it
+  is a directory (not a link) of this user, the pid in its name runs no process, and its
+  lock can be taken exclusively at once (no process, in any pid namespace sharing the
+  directory, uses it). It is removed while that exclusive lock is held, so two supervisors
+  starting at once do not both remove it;
+- a directory is made under another name, its lock taken, and only then renamed to the
+  pattern, so no start ever sees one of the pattern whose lock is not yet held;
+- a directory of an older version (no pid in the name, no lock) is left alone: nothing
+  proves it dead.
+
+Standard library only: the supervisor imports it before prometheus-client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import re
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+log = logging.getLogger(__name__)
+
+#: The supervisor's directories, by what they hold.
+METRICS_PREFIX: Final = "tawasul-metrics-"
+BEATS_PREFIX: Final = "tawasul-beats-"
+PREFIXES: Final = (METRICS_PREFIX, BEATS_PREFIX)
+#: The lock file in each directory: held shared by whoever uses the directory.
+OWNER_LOCK: Final = ".owner.lock"
+
+
+@dataclass
+class OwnDir:
+    """A directory of this supervisor's, its lock held (:attr:`fd`) until :meth:`remove`."""
+
+    path: Path
+    fd: int | None
+
+    def remove(self) -> None:
+        """Removes the directory (at the supervisor's exit) and lets go of its lock."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+def make(prefix: str, root: Path | None = None) -> OwnDir:
+    """A new directory named ``<prefix><this pid>-<random>`` under `root` (the temporary
+    directory, $TMPDIR, by default), its :data:`OWNER_LOCK` held shared by this process
+    from before it bears that name. Raises OSError."""
+    base = Path(tempfile.gettempdir()) if root is None else root
+    making = Path(tempfile.mkdtemp(prefix=f".{prefix}", dir=base))
+    fd = hold(making, create=True)
+    path = base / f"{prefix}{os.getpid()}-{making.name.removeprefix('.' + prefix)}"
+    making.rename(path)
+    return OwnDir(path, fd)
+
+
+def hold(directory: Path, *, create: bool = False) -> int | None:
+    """Takes `directory`'s :data:`OWNER_LOCK` shared, for as long as the descriptor
+    answered stays open (a worker: its whole life); None when there is no lock (a
+    directory of the operator's) or it cannot be had."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | (os.O_CREAT if create else 0)
+    try:
+        fd = os.open(directory / OWNER_LOCK, flags, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def process_runs(pid: int) -> bool:
+    """Whether a process `pid` exists (another user's included)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep(
+    root: Path | None = None,
+    *,
+    prefixes: Iterable[str] = PREFIXES,
+    runs: Callable[[int], bool] = process_runs,
+) -> list[Path]:
+    """Removes from `root` (the temporary directory by default) the directories of dead
+    supervisors, as the module docstring says; answers those removed. Never raises: what
+    cannot be looked at is left."""
+    base = Path(tempfile.gettempdir()) if root is None else root
+    removed: list[Path] = []
+    for prefix in prefixes:
+        pattern = re.compile(re.escape(prefix) + r"(\d+)-[A-Za-z0-9_]+")
+        try:
+            candidates = sorted(base.glob(prefix + "*"))
+        except OSError:
+            continue
+        for path in candidates:
+            named = pattern.fullmatch(path.name)
+            if named is None:
+                continue
+            pid = int(named[1])
+            if pid == os.getpid() or runs(pid) or not _mine(path):
+                continue
+            if _remove_unused(path):
+                log.info("removed %s, left by supervisor pid %d, which no longer runs", path, pid)
+                removed.append(path)
+    return removed
+
+
+def _mine(path: Path) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+
+
+def _remove_unused(path: Path) -> bool:
+    """Removes `path` if its lock can be taken exclusively at once; whether it did."""
+    try:
+        fd = os.open(path / OWNER_LOCK, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False  # no lock: nothing proves it unused
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # someone (a draining worker) uses it still
+        shutil.rmtree(path, ignore_errors=True)
+        return not path.exists()
+    finally:
+        os.close(fd)

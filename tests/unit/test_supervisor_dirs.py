@@ -1,0 +1,98 @@
+"""A supervisor's temporary directories (bot.supervisor_dirs): named with its pid, and
+removed at a later supervisor's start only when nothing can be using them. Before, a
+supervisor killed by SIGKILL left its ``tawasul-metrics-…`` and ``tawasul-beats-…`` in
+/tmp for good (note 12), named without a pid, so nothing could tell whose they were."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import supervisor_dirs
+from bot.supervisor_dirs import BEATS_PREFIX, METRICS_PREFIX, OWNER_LOCK
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: A process that makes both directories as a supervisor does, says where, and waits.
+_SUPERVISOR = """
+import sys, time
+from pathlib import Path
+from bot import supervisor_dirs
+root = Path(sys.argv[1])
+for prefix in (supervisor_dirs.METRICS_PREFIX, supervisor_dirs.BEATS_PREFIX):
+    print(supervisor_dirs.make(prefix, root).path, flush=True)
+time.sleep(600)
+"""
+
+
+def _supervisor(root: Path) -> tuple[subprocess.Popen[str], list[Path]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SUPERVISOR, str(root)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    made = [Path(proc.stdout.readline().strip()) for _ in range(2)]
+    return proc, made
+
+
+def _killed(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def test_a_killed_supervisors_directories_are_removed_at_the_next_start(tmp_path: Path) -> None:
+    proc, made = _supervisor(tmp_path)
+    names = [path.name for path in made]
+    assert names[0].startswith(f"{METRICS_PREFIX}{proc.pid}-")
+    assert names[1].startswith(f"{BEATS_PREFIX}{proc.pid}-")
+    # while it lives, a starting supervisor leaves them alone
+    assert supervisor_dirs.sweep(tmp_path) == []
+    assert all(path.is_dir() for path in made)
+    _killed(proc)
+    assert all(path.is_dir() for path in made)  # SIGKILL: nothing removed them
+    assert sorted(supervisor_dirs.sweep(tmp_path)) == sorted(made)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_directory_still_used_by_a_draining_worker_is_kept(tmp_path: Path) -> None:
+    proc, (metrics, beats) = _supervisor(tmp_path)
+    # a worker of that supervisor holds the metrics directory (bot.worker_start)
+    worker = supervisor_dirs.hold(metrics)
+    assert worker is not None
+    try:
+        _killed(proc)
+        # the supervisor is dead, but its worker still writes its figures there
+        assert supervisor_dirs.sweep(tmp_path) == [beats]
+        assert metrics.is_dir()
+    finally:
+        os.close(worker)  # the worker has exited
+    assert supervisor_dirs.sweep(tmp_path) == [metrics]
+
+
+def test_what_cannot_be_proved_dead_is_kept(tmp_path: Path) -> None:
+    # an older version's directory (no pid in the name), a dead pid's directory without
+    # its lock, something else of the same prefix, a pid that runs (reused, say)
+    old = tmp_path / f"{METRICS_PREFIX}k2j4_x9"
+    unlocked = tmp_path / f"{BEATS_PREFIX}999999999-abc"
+    a_file = tmp_path / f"{METRICS_PREFIX}999999999-file"
+    running = tmp_path / f"{METRICS_PREFIX}{os.getppid()}-abc"
+    for path in (old, unlocked, running):
+        path.mkdir()
+    (running / OWNER_LOCK).touch()
+    a_file.write_text("not a directory")
+    assert supervisor_dirs.sweep(tmp_path) == []
+    # a dead pid, its lock free: removed (the pid checked through `runs`)
+    (unlocked / OWNER_LOCK).touch()
+    assert supervisor_dirs.sweep(tmp_path, runs=lambda pid: pid != 999999999) == [unlocked]
+    assert old.is_dir() and running.is_dir() and a_file.is_file()
+
+
+def test_a_supervisor_removes_its_own_at_exit_and_they_carry_its_pid(tmp_path: Path) -> None:
+    own = supervisor_dirs.make(BEATS_PREFIX, tmp_path)
+    assert own.path.name.startswith(f"{BEATS_PREFIX}{os.getpid()}-")
+    assert (own.path / OWNER_LOCK).is_file()
+    assert supervisor_dirs.sweep(tmp_path) == []  # its own: never
+    own.remove()
+    assert list(tmp_path.iterdir()) == []
