@@ -18,11 +18,21 @@ worker per health check.
   API's occasional 502 or slow answer is shown in the body without taking every worker
   (which all share the verdict) out of the balancer. What Telegram says outright (the bot
   removed, the chat not found, the token refused) counts at the first probe.
+- The right to post: once ``getChat`` answers, ``getChatMember`` on the bot itself says
+  whether it may post there (an administrator or the owner may; a member unless the
+  group's default permissions forbid members to send messages; a restricted bot only
+  with ``can_send_messages``; one that has left or been banned is removed). So a right
+  taken away is seen by the probe (``no_rights``), and a right given back too. Before,
+  only a card's refusal showed it, and /readyz stayed 503 until a card got through (they
+  are tried every minute, note 12). The same one probe for all the workers: two calls
+  every ``TAWASUL_READY_STAFF_PROBE_S`` (30 s), or every :data:`RETRY_S` while something
+  is wrong, far below the Bot API's limits (about 30 calls a second per bot); a 429 to
+  either leaves the verdict as it was.
 - The cards' own view: what deliveries learnt (bot.outbox.staff_group: the bot removed,
   its right to post taken away) counts too, since it is what stops the cards now. A probe
-  that gets through clears what ``getChat`` itself contradicts (the bot removed, the chat
-  not found); a lost right to post is not visible to ``getChat`` and stays until a card
-  gets through (cards are tried every minute).
+  that gets through clears what it contradicts: the bot removed and the chat not found
+  when ``getChat`` answers, the lost right to post when ``getChatMember`` shows it back.
+  While the deliveries report a problem, the next probe comes within :data:`RETRY_S`.
 
 An health check does not wait for Telegram longer than the readiness bound: the probe
 goes on in the background and the check answers with the last verdict.
@@ -39,6 +49,7 @@ from collections.abc import Callable
 from typing import Final, Literal
 
 from aiogram import Bot
+from aiogram.enums import ChatType
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
@@ -50,6 +61,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    ChatFullInfo,
+    ChatMemberAdministrator,
+    ChatMemberMember,
+    ChatMemberOwner,
+    ChatMemberRestricted,
 )
 from redis.asyncio import Redis
 
@@ -71,6 +89,8 @@ RETRY_S: Final = 5.0
 TRANSIENT: Final = "telegram_unreachable"
 #: What ``getChat`` proves wrong when it answers (deliveries' conditions).
 _SEEN_BY_GETCHAT: Final = ("bot_removed", "chat_not_found")
+#: What ``getChatMember`` proves wrong when it shows the bot may post.
+NO_RIGHTS: Final = "no_rights"
 
 Mode = Literal["required", "report"]
 
@@ -141,7 +161,12 @@ class StaffReach:
         verdict = {_str(k): _str(v) for k, v in raw.items()}
         if verdict.get("ok") == "0":
             return {k: v for k, v in verdict.items() if k != "ok"}
-        return await self.state.problem()
+        reported = await self.state.problem()
+        if reported is not None and self.bot is not None:
+            # the cards met a problem the last probe did not: the next probe comes soon
+            # (LT: never later than it was due)
+            await self.redis.pexpire(PROBE_KEY, int(min(self.every_s, RETRY_S) * 1000), lt=True)
+        return reported
 
     async def _logged(self) -> None:
         try:
@@ -154,8 +179,10 @@ class StaffReach:
         learnt, the last verdict stands)."""
         assert self.bot is not None
         chat_id = await self.state.chat_id(self.chat_id)
+        chat: ChatFullInfo | None = None
         try:
-            await self.bot.get_chat(chat_id, request_timeout=PROBE_TIMEOUT_S)
+            chat = await self.bot.get_chat(chat_id, request_timeout=PROBE_TIMEOUT_S)
+            posting = await self._posting(chat_id, chat)
         except TelegramRetryAfter:
             return  # Telegram is there and busy: says nothing about the group
         except TelegramMigrateToChat as exc:
@@ -169,10 +196,60 @@ class StaffReach:
             if not (isinstance(exc.data, dict) and exc.data.get("ok") is True):
                 await self._failed(*_why(exc, chat_id))
                 return
+            try:  # the chat's default permissions unread: an administrator is sure
+                posting = await self._posting(chat_id, chat)
+            except TelegramRetryAfter:
+                return
+            except (TelegramAPIError, TimeoutError, OSError) as again:
+                await self._failed(*_why(again, chat_id))
+                return
         except (TelegramAPIError, TimeoutError, OSError) as exc:
             await self._failed(*_why(exc, chat_id))
             return
+        if posting is not None:
+            await self._failed(*posting)
+            return
         await self._reached()
+
+    async def _posting(
+        self, chat_id: int, chat: ChatFullInfo | None
+    ) -> tuple[str, str, str] | None:
+        """Why the bot may not post in `chat_id` (condition, detail, fix), None when it
+        may: ``getChatMember`` on itself, read with `chat`'s default permissions (None when
+        unread). Raises what the call raises."""
+        assert self.bot is not None
+        member = await self.bot.get_chat_member(
+            chat_id, self.bot.id, request_timeout=PROBE_TIMEOUT_S
+        )
+        if isinstance(member, ChatMemberOwner):
+            return None
+        if isinstance(member, ChatMemberAdministrator):
+            # a channel's administrators post only with the right to (a group's always may)
+            if chat is None or chat.type != ChatType.CHANNEL or member.can_post_messages:
+                return None
+            why = "an administrator of the channel without can_post_messages"
+        elif isinstance(member, ChatMemberMember):
+            permissions = chat.permissions if chat is not None else None
+            if chat is None or permissions is None or permissions.can_send_messages is not False:
+                return None
+            why = "a member, and the group's permissions forbid members to send messages"
+        elif isinstance(member, ChatMemberRestricted):
+            if member.can_send_messages and member.is_member:
+                return None
+            why = "restricted (can_send_messages false)"
+        else:  # left or banned: getChat answered all the same (a public group)
+            return (
+                "bot_removed",
+                f"getChatMember: the bot's status is {member.status}",
+                f"add the bot back to the staff group {chat_id} (TAWASUL_STAFF_CHAT_ID) as "
+                "an administrator allowed to post messages and manage topics",
+            )
+        return (
+            NO_RIGHTS,
+            f"getChatMember: the bot is {why}",
+            f"give the bot back the right to post messages in the staff group {chat_id} "
+            "(TAWASUL_STAFF_CHAT_ID), or make it an administrator",
+        )
 
     async def _failed(self, condition: str, detail: str, fix: str) -> None:
         now = str(int(self._clock()))
@@ -210,9 +287,10 @@ class StaffReach:
         if before is not None and _str(before) == "0":
             log.warning("the staff group answers again")
         reported = await self.state.problem()
-        if reported is not None and reported.get("condition") in _SEEN_BY_GETCHAT:
-            # getChat answered: the bot is in the group, which exists; the waiting cards
-            # go out at their next try
+        if reported is not None and reported.get("condition") in (*_SEEN_BY_GETCHAT, NO_RIGHTS):
+            # getChat answered and getChatMember shows the bot may post: the bot is in
+            # the group, which exists, with its right; the waiting cards go out at their
+            # next try
             await self.state.cleared(reported.get("condition", ""))
 
     async def close(self) -> None:

@@ -89,8 +89,17 @@ class GroupChanges(MessageStore):
         chat_id, user_id = params.get("chat_id"), params.get("user_id")
         if not isinstance(chat_id, int) or not isinstance(user_id, int):
             raise ApiError(400, "Bad Request: invalid user_id specified")
-        status = self._members.get((chat_id, user_id), "left")
-        user = {"id": user_id, "is_bot": False, "first_name": "User"}
+        status = self._members.get((chat_id, user_id))
+        bot = user_id == getattr(self, "bot_id", None)
+        if status is None:
+            # the bot itself in a group: an administrator, restricted once muted
+            # (:meth:`mute_bot`); anyone else unknown has left
+            status = (
+                ("restricted" if chat_id in self.muted_in else "administrator")
+                if bot and chat_id < 0
+                else "left"
+            )
+        user = {"id": user_id, "is_bot": bot, "first_name": "User"}
         member: JSON = {"status": status, "user": user}
         if status == "administrator":
             member |= {

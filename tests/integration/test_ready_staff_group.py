@@ -179,11 +179,59 @@ async def test_a_probe_that_gets_through_clears_what_getchat_proves_over(
     await redis_client.delete(PROBE_KEY)
     await workers.until(0, 200, within_s=5)
     assert await state.problem() is None
-    # a lost right to post is not something getChat sees: it stays until a card passes
+
+
+async def test_a_right_to_post_taken_away_and_given_back_is_seen_by_the_probe(
+    workers: Workers, redis_client: Redis
+) -> None:
+    """An admin takes the bot's right to post: a card is refused («no_rights», bot.outbox.
+    staff_group) and both workers turn 503. The right given back, both are ready again
+    within seconds, without waiting for a card to get through (note 12: /readyz stayed 503
+    until then, a minute at best, since getChat does not show that right). getChatMember
+    on the bot says it, asked by the one shared probe."""
+    assert (await workers.ready(0))[0] == 200
+    workers.api.mute_bot(STAFF_CHAT)
+    state = StaffGroupState(redis_client)
     await state.report("no_rights", "Bad Request: not enough rights", "give it back")
-    await redis_client.delete(PROBE_KEY)
-    status, body = await workers.ready(1)
-    assert status == 503 and body["failing"] == ["staff_group: no_rights"]
+    for which in (0, 1):
+        status, body = await workers.ready(which)
+        assert status == 503 and body["failing"] == ["staff_group: no_rights"], body
+    # the probe itself sees the right missing (the card's report aside)
+    async with asyncio.timeout(5):
+        while "getChatMember" not in (body := (await workers.ready(1))[1])["staff_group"]["detail"]:
+            assert body["failing"] == ["staff_group: no_rights"], body
+            await asyncio.sleep(0.1)
+    assert str(STAFF_CHAT) in body["staff_group"]["fix"]
+
+    workers.api.add_bot(STAFF_CHAT)  # the right given back; no card is sent meanwhile
+    await workers.until(0, 200, within_s=5 + 2)
+    assert (await workers.ready(1))[0] == 200
+    assert await state.problem() is None  # the cards go out at their next try
+
+
+async def test_a_right_to_post_taken_away_fails_readiness_before_any_card(
+    workers: Workers, redis_client: Redis
+) -> None:
+    """No card waiting: the probe alone finds the bot muted (before, getChat answered and
+    both workers stayed ready until a card was refused), and asks Telegram no more than
+    one probe (getChat and getChatMember) a second for both workers."""
+    assert (await workers.ready(0))[0] == 200
+    workers.api.mute_bot(STAFF_CHAT)
+    await redis_client.delete(PROBE_KEY)  # the next look probes
+    body = await workers.until(0, 503)
+    assert body["failing"] == ["staff_group: no_rights"]
+    status, other = await workers.ready(1)
+    assert status == 503 and other["failing"] == ["staff_group: no_rights"]
+
+    def members() -> int:
+        return len(workers.api.calls_for(STAFF_CHAT, "getChatMember"))
+
+    loop = asyncio.get_running_loop()
+    start, before = loop.time(), members()
+    while loop.time() - start < 3.0:
+        await asyncio.gather(workers.ready(0), workers.ready(1))
+        await asyncio.sleep(0.05)
+    assert members() - before <= 4
 
 
 @pytest.mark.parametrize("workers", ["report"], indirect=True)
