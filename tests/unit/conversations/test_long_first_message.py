@@ -40,7 +40,7 @@ async def test_the_terminal_keeps_the_number_the_mobile_the_city_and_for_whom() 
     await chat.text("1")
     said = chat.said
     assert FOR_SELF in said and INSIDE in said
-    assert "لمن هذا الطلب؟\n" not in said and "اكتب رقم هوية" not in said
+    assert "لمن هذا الطلب؟\n" not in said and "رقم هوية صاحب الطلب" not in said
     assert "keep_description" in chat.choice_ids  # the story, offered as the description
     await chat.tap("keep_description")
     await chat.media()
