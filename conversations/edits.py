@@ -96,7 +96,16 @@ def settle(state: DialogueState) -> None:
 
 
 def old_edit_hint(ctx: Ctx) -> str:
+    """What an edit of an earlier message is told: to send the answer again, and how an
+    earlier answer is changed there: at the summary by its own rows («تعديل الوصف»…),
+    elsewhere with «Back». Found by tester 12 (§20): at the summary it pointed to «رجوع»,
+    which the summary does not offer."""
     _ = ctx.texts.gettext
+    if ctx.state.step == "summary" and ctx.state.flow == "intake":
+        return _(
+            "I can't read changes to an earlier message. To change your request, choose what "
+            "to change below (the description: «Change the description»), or send it as it is."
+        )
     return _(
         "I can't read changes to an earlier message. Please send your answer again as a "
         "new message (to change an earlier answer, use «Back»)."

@@ -195,6 +195,31 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
     return event
 
 
+def at_documents_step(ctx: Ctx, event: Event) -> str | None:
+    """At the documents step, a voice note, a location, a sticker or a message of a kind
+    nothing reads: said so with what the step wants, photos or PDF files and «Done»; None
+    elsewhere or for anything else. Found by tester 12 (§20, WhatsApp): a voice note or a
+    location there was told «فضلًا اكتب إجابتك», though the step asks for no written answer."""
+    if ctx.state.step != "attachments":
+        return None
+    _ = ctx.texts.gettext
+    if isinstance(event, Unsupported):
+        if event.kind in ("location", "venue"):
+            said = _("Thank you, but a location isn't needed here.")
+        else:
+            said = _("I can't use this kind of message here.")
+    elif isinstance(event, Media) and event.kind in ("voice", "audio"):
+        said = _("I can't listen to voice messages yet.")
+    elif isinstance(event, Media) and event.kind in ("sticker", "animation"):
+        said = _("Stickers can't be used here.")
+    else:
+        return None
+    wants = _(
+        "What this step needs is photos or PDF files of the documents, then «Done» when they are all sent."
+    )
+    return f"{said} {wants}"
+
+
 def unusable(ctx: Ctx, event: Event, *, words_with_files: bool = False) -> str | None:
     """A polite word for kinds of message no step can use; None when a step should decide.
     With ``words_with_files`` (a step that takes files) a file with a caption goes to the
@@ -204,6 +229,9 @@ def unusable(ctx: Ctx, event: Event, *, words_with_files: bool = False) -> str |
         return None
     if isinstance(event, Command):
         return _("I don't know that command. You can use the buttons, or type «help».")
+    at_documents = at_documents_step(ctx, event)
+    if at_documents is not None:
+        return at_documents
     if isinstance(event, Unsupported):
         if event.kind in ("location", "venue"):
             return _("Thank you, but a location isn't needed here. Please type your answer.")

@@ -173,6 +173,8 @@ async def chat(
     pending: Event | None = first
     # the question last asked, printed again for an empty line (Enter alone)
     asked: Reply | None = None
+    # the welcome and the first question the chat opened with are the last thing printed
+    opened = isinstance(first, Command) and first.name == "start"
     while True:
         line = ""
         event_id = uuid.uuid4().hex
@@ -204,6 +206,23 @@ async def chat(
             pending if pending is not None else to_event(line, user_key, media, event_id)
         )
         pending = None
+        if (
+            opened
+            and event is not first
+            and isinstance(event, Command)
+            and event.name == "start"
+            and asked is not None
+            and asked.choices
+        ):
+            # a /start typed right after the welcome the chat opened with: the first
+            # question is just above, and printing it again read as the chat repeating
+            # itself (tester 12, §20)
+            _ = Texts(locale).gettext
+            print(_("We are at the start already: the first question is just above."), file=stdout)
+            print(file=stdout, flush=True)
+            continue
+        if event is not first:
+            opened = False
         if event is None:
             # Enter alone once got no answer at all, as if the chat had stopped; the last
             # question again is the answer, alone: it asks already, and «please type your

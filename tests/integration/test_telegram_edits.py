@@ -181,6 +181,26 @@ async def test_an_edited_caption_does_not_attach_the_file_twice(h: Harness) -> N
     assert len((await h.state()).answers["attachments"]) == 1
 
 
+async def test_an_edit_at_the_summary_points_to_its_rows_on_either_worker(h: Harness) -> None:
+    """Tester 12, §20: an edit of the description, once at the summary, was told to use
+    «رجوع», which the summary does not offer; its «تعديل الوصف» row is the way."""
+    await h.to_identity()
+    await h.feed(h.updates.text(USER, "2000000006"), 1)
+    await h.feed(h.updates.contact(USER, "966501234567"), 0)
+    described = h.updates.text(USER, DESCRIPTION)
+    await h.feed(described, 1)
+    png = samples.png(seed=11)
+    h.api.add_file("photo-edit-2", png)
+    await h.feed(h.updates.photo(USER, "photo-edit-2", file_size=len(png)), 0)
+    await h.feed(h.updates.callback(USER, "done"), 1)
+    assert (await h.state()).step == "summary"
+    [hint] = await h.feed(h.updates.edited(described, "وصف آخر"), 0)
+    assert hint.startswith(OLD_EDIT) and "«تعديل الوصف»" in hint and "«رجوع»" not in hint
+    assert "تعديل الوصف" in h.buttons()
+    state = await h.state()
+    assert (state.step, state.answers["description"]) == ("summary", DESCRIPTION)
+
+
 async def test_an_edit_after_the_dialogue_ended_gets_the_hint_only(h: Harness) -> None:
     await h.feed(h.updates.text(USER, "/start"))
     cancel = h.updates.text(USER, "إلغاء")

@@ -155,6 +155,26 @@ async def test_a_returning_person_is_greeted_briefly_where_they_were(tmp_path: P
     assert "أهلًا بك في «تواصل»" not in again and "البدء من جديد" not in again
 
 
+async def test_start_typed_right_after_the_opening_welcome_does_not_repeat_the_question(
+    tmp_path: Path,
+) -> None:
+    # tester 12, §20: `/start` typed first printed the first question a second time
+    from bot.channels.console import opening
+
+    store = MemoryStore()
+    engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway())
+    out = io.StringIO()
+    first = await opening(store, "local")
+    await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO("/start\n1\n/start\n"),
+               stdout=out, first=first)  # fmt: skip
+    printed = out.getvalue()
+    question = "هل تقدّم الطلب بصفتك فردًا"
+    assert printed.count("نحن في بداية المحادثة: السؤال الأول أعلاه مباشرة.") == 1, printed
+    # once with the welcome, then once more only for the /start after «فرد» (a restart)
+    assert printed.count(question) == 2, printed
+    assert printed.index("نحن في بداية") < printed.index("ما الخدمة")
+
+
 async def test_ctrl_c_during_a_turn_ends_the_chat_after_it_with_the_goodbye(
     tmp_path: Path,
 ) -> None:
