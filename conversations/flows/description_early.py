@@ -44,23 +44,38 @@ def keep_early(ctx: Ctx, text: str, answers: dict[str, Any] | None = None) -> st
 STORY_WORDS = 8
 
 
-def keep_story(ctx: Ctx, text: str) -> None:
+def keep_story(ctx: Ctx, text: str) -> bool:
     """A story told where the service is chosen (tester 12, fault 14: it picked the
     service, then had to be typed again at the description step): kept for that step,
     which offers it (:data:`PENDING`), as words typed at a number step are. A message of
     fewer than :data:`STORY_WORDS` content words only names a need and is not kept; nor
-    are words already kept, nor any when a description is saved or they would not fit."""
+    are words already kept, nor any when a description is saved or they would not fit.
+    True when the words are kept now (the step says so: :func:`story_kept`)."""
     answers = ctx.state.answers
     story = text.strip()
     if len(content_words(story)) < STORY_WORDS or answers.get("description"):
-        return
+        return False
     earlier = str(answers.get(PENDING, ""))
     if story in earlier.split("\n"):
         # the same words sent again (after «None of these»): kept once
-        return
+        return False
     pending = "\n".join(filter(None, [earlier, story]))
-    if len(pending) <= MAX_DESCRIPTION:
-        answers[PENDING] = pending
+    if len(pending) > MAX_DESCRIPTION:
+        return False
+    answers[PENDING] = pending
+    return True
+
+
+def story_kept(ctx: Ctx) -> str:
+    """What the service step says of a story it kept (:func:`keep_story`): that it will
+    be offered as the description, and can be changed (at that step, or at the summary's
+    «Change the description»).
+
+    Found in session 12: the story was kept silently, so the person did not know their
+    words were not lost, nor that they could still change them."""
+    return ctx.texts.gettext(
+        "I have kept what you wrote: it will be offered as your request's description, and you can change it before the request is sent."
+    )
 
 
 def set_aside(ctx: Ctx) -> None:

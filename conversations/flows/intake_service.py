@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.description_early import keep_story
+from conversations.flows.description_early import keep_story, story_kept
 from conversations.flows.intake_draft import applicant_of, or_words, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
@@ -88,8 +88,9 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if named:
         # «ابي امدد زيارة امي هي سورية»: the nationality, kept for its question
         keep_early_answers(ctx, named)
-    # a story told here is the description too, offered at its step
-    keep_story(ctx, text)
+    # a story told here is the description too, offered at its step, and said so
+    if keep_story(ctx, text):
+        say = (*say, story_kept(ctx))
     ctx.state.answers["suggestions"] = [s.id for s in matches]
     return Next("suggest", say)
 

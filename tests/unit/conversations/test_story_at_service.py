@@ -20,15 +20,18 @@ ASK_DESCRIPTION = "يُرجى وصف طلبك"
 EARLIER = "هذا ما كتبته سابقًا قبل خطوة الوصف"
 
 
-async def _to_description(chat: Chat, need: str, *, first: bool, start: bool = True) -> None:
+async def _to_description(
+    chat: Chat, need: str, *, first: bool, start: bool = True, typed: bool = True
+) -> None:
     """``need`` typed as the first message (``first``) or at the group menu (after /start
-    unless not ``start``), the iqama renewal chosen, its questions answered, the number
-    and the phone given."""
+    unless not ``start``; already typed unless ``typed``), the iqama renewal chosen, its
+    questions answered, the number and the phone given."""
     if start:
         await chat.command("start")
     if start and not first:
         await chat.tap("ind")
-    await chat.text(need)
+    if typed:
+        await chat.text(need)
     assert "s:iqama_renew" in chat.choice_ids, chat.said
     await chat.tap("s:iqama_renew")
     while any(c.startswith("q:") for c in chat.choice_ids):
@@ -79,3 +82,39 @@ async def test_the_same_story_sent_twice_is_kept_once(
     for send in (chat.media(), chat.tap("done"), chat.tap("confirm")):
         await send
     assert gateway.submissions[0].description.count("والله تعبت") == 1
+
+
+KEPT = "احتفظتُ بما كتبته: سأعرضه وصفًا لطلبك عند خطوة الوصف، ويمكنك تغييره قبل إرسال الطلب."
+
+
+@pytest.mark.parametrize("channel", [Chat, WhatsAppChat, TerminalChat])
+async def test_the_story_kept_is_said_at_the_service_step_and_changed_at_the_summary(
+    engine: Engine, gateway: MemoryGateway, channel: type[Chat]
+) -> None:
+    """Found in session 12: the story was kept silently where the service is chosen."""
+    chat = channel(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(STORY)
+    assert KEPT in plain(chat.said), chat.said
+    assert "s:iqama_renew" in chat.choice_ids
+    await _to_description(chat, "", first=False, start=False, typed=False)
+    await chat.tap(KEEP)
+    await chat.media()
+    await chat.tap("done")
+    assert "النظام في ابشر يطلع لي خطأ" in plain(chat.said)  # the summary shows it
+    await chat.tap("e:desc")
+    await chat.text("تظهر رسالة خطأ في أبشر عند دفع رسوم تجديد الإقامة منذ أسبوع كامل")
+    if "done" in chat.choice_ids:
+        await chat.tap("done")
+    await chat.tap("confirm")
+    (filed,) = gateway.submissions
+    assert "منذ أسبوع كامل" in filed.description and "والله تعبت" not in filed.description
+
+
+async def test_a_need_in_a_few_words_says_nothing_was_kept(engine: Engine) -> None:
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    assert "احتفظتُ بما كتبته" not in plain(chat.said)
