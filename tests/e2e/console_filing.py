@@ -37,7 +37,7 @@ def file_request(chat: Session, tmp_path: Path, *, seed: int) -> str:
     shot = tmp_path / f"error-{seed}.png"
     shot.write_bytes(samples.png(seed=seed))
     chat.say(f"/photo {shot}", "تم")
-    chat.say("تم", "فضلًا راجع طلبك")
+    chat.say("تم", "يُرجى مراجعة طلبك")
     chat.say("1", "رقم الطلب")
     found = re.search(r"رقم الطلب: (\d{10})", clean_input(chat.text))
     assert found, chat.text

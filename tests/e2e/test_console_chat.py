@@ -149,7 +149,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     photo = tmp_path / "iqama.png"
     photo.write_bytes(samples.png(seed=31))
     second.say(f"/photo {photo}", "وصلتني الصورة")
-    second.say("تم", "فضلًا راجع طلبك")
+    second.say("تم", "يُرجى مراجعة طلبك")
     second.say("1", "رقم الطلب")
     out = second.close()
     assert "2000000006" in out  # the summary shows the number in ASCII digits

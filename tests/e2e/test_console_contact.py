@@ -29,7 +29,7 @@ def test_contact_at_the_identity_and_description_steps(tmp_path: Path, redis_url
     shot = tmp_path / "error.png"
     shot.write_bytes(samples.png(seed=7))
     chat.say(f"/photo {shot}", "تم")
-    chat.say("تم", "فضلًا راجع طلبك")
+    chat.say("تم", "يُرجى مراجعة طلبك")
     chat.say("1", "رقم الطلب")
     assert "لا أحتاج إلى رقم جوال" not in chat.text, chat.text
     found = re.search(r"رقم الطلب: (\d{10})", clean_input(chat.text))

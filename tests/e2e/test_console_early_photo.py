@@ -38,7 +38,7 @@ def test_a_photo_sent_first_is_filed_with_the_request(redis_url: str, tmp_path: 
     assert "أرسلت ملفًا واحدًا لهذا الطلب من قبل، وهو محسوب ضمن المستندات." in clean_input(
         second.text
     )
-    second.say("تم", "فضلًا راجع طلبك")
+    second.say("تم", "يُرجى مراجعة طلبك")
     assert "المرفقات: ملف واحد" in clean_input(second.text)
     second.say("1", "رقم الطلب")
     found = re.search(r"رقم الطلب: (\d{10})", clean_input(second.text))

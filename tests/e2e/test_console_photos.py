@@ -33,7 +33,7 @@ def test_several_paths_each_sent_and_a_missing_one_said(tmp_path: Path, redis_ur
     assert f"(لا يوجد ملف بهذا المسار: {missing})" in chat.text
     # one answer for the three files, counted (session 11: «وصلتني الصورة» three times)
     assert chat.text.count("وصلتني ٣ صور.") == 1 and "وصلتني الصورة" not in chat.text, chat.text
-    chat.say("تم", "فضلًا راجع طلبك")
+    chat.say("تم", "يُرجى مراجعة طلبك")
     chat.say("1", "رقم الطلب")
     found = re.search(r"رقم الطلب: (\d{10})", clean_input(chat.text))
     assert found, chat.text

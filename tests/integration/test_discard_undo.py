@@ -52,7 +52,7 @@ async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis)
         Media(o(), "photo", "p1", "image/jpeg", 1000, None, "ab" * 32), Choice(o(), "done"),
     ):  # fmt: skip
         said = await send(event)
-    assert "فضلًا راجع طلبك" in said[-1].text
+    assert "يُرجى مراجعة طلبك" in said[-1].text
     said = await send(Text(o(), "الغاء"))
     assert "هل تريد حذفه" in said[-1].text
     said = await send(Text(o(), "نعم"))
@@ -92,7 +92,7 @@ async def test_delete_it_is_still_asked_after_coming_back(redis_client: Redis) -
     assert "أهلًا بعودتك" in said[-1].text and "هل تريد حذفه" in said[-1].text
     said = await again.handle(Text(o(), "لا"))
     text = "\n".join(r.text for r in said)
-    assert "فضلًا راجع طلبك" not in text and "done" in [c.id for c in said[-1].choices]
+    assert "يُرجى مراجعة طلبك" not in text and "done" in [c.id for c in said[-1].choices]
 
 
 async def test_kept_numbers_ask_before_deleting_and_undo_on_another_worker(

@@ -29,7 +29,7 @@ USER = "5600000001"
 MISSING = "لم تصلنا صورة أو ملف أرسلته"
 #: The photo's own apology.
 APOLOGY = "لم تصلنا الصورة"
-SUMMARY = "فضلًا راجع طلبك"
+SUMMARY = "يُرجى مراجعة طلبك"
 SORRY = clean_input(apology("ar"))
 
 

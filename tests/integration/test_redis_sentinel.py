@@ -105,10 +105,10 @@ async def test_a_request_goes_on_across_a_failover(tmp_path: Path, sentinels: Se
         first_turn_s = time.monotonic() - started
         numbers = []
         for chat, identity in zip(people, IDENTITIES, strict=True):
-            await answered(chat, partial(chat.text, WORDS), "أرسل الآن صورًا")
+            await answered(chat, partial(chat.text, WORDS), "الآن إرسال صور")
             photo = partial(chat.media, ref=f"photo-{chat.user}")
             await answered(chat, photo, "وصلتني الصورة")
-            summary = await answered(chat, partial(chat.tap, "done"), "فضلًا راجع طلبك")
+            summary = await answered(chat, partial(chat.tap, "done"), "يُرجى مراجعة طلبك")
             # the identity number given to the first master is in the summary
             assert identity in summary, summary
             said = await answered(chat, partial(chat.tap, "confirm"), "رقم الطلب: ")

@@ -40,7 +40,7 @@ __all__ = ["two"]
 DESCRIPTION = "انتهت إقامتي الشهر الماضي ولم أستطع تجديدها من أبشر"
 TEN_DIGITS = "رقم الطلب يتكون من 10 أرقام"
 DIGITS_ONLY = "من أرقام فقط"
-PROMPT = "اكتب رقم الطلب"
+PROMPT = "كتابة رقم الطلب"
 SALEM = TgUser(5_400_000_111, "سالم")
 
 
@@ -115,7 +115,7 @@ async def _tg_to_summary(tg: TwoTelegram) -> None:
     steps += [u.photo(SALEM, file_id, file_size=len(samples.png())), u.callback(SALEM, "done")]
     for n, raw in enumerate(steps):
         said = await tg.feed(n % 2, raw)
-    assert "فضلًا راجع طلبك" in said, said
+    assert "يُرجى مراجعة طلبك" in said, said
 
 
 async def test_telegram_send_words_at_the_number_prompt_send_the_waiting_draft(
@@ -140,7 +140,7 @@ async def test_telegram_no_number_and_a_second_miss_offer_the_way_back(tg: TwoTe
     said = await tg.says(1, "ما عندي رقم")
     assert "تم استلام طلبك" in said and "رقم الهوية الذي قُدّم به" in said, said
     said = await tg.feed(0, tg.updates.callback(SALEM, "resume"))
-    assert "فضلًا راجع طلبك" in said, said
+    assert "يُرجى مراجعة طلبك" in said, said
     said = await tg.feed(1, tg.updates.callback(SALEM, "confirm"))
     assert "تم استلام طلبك" in said
     assert len(await _filed(tg.services[0])) == 1
@@ -160,7 +160,7 @@ async def _wa_to_summary(two: Workers, user: WaUser) -> None:
     said = clean_input(
         "\n".join(await two.answer(0, user, two.payloads.button_reply(user, "done", "تم")))
     )
-    assert "فضلًا راجع طلبك" in said, said
+    assert "يُرجى مراجعة طلبك" in said, said
 
 
 async def test_whatsapp_send_words_at_a_strangers_identity_prompt_send_the_draft(

@@ -58,14 +58,14 @@ async def test_telegram_a_photo_at_the_number_prompt_goes_to_the_waiting_draft(
     ]
     for n, raw in enumerate(steps):
         said = await tg.feed(n % 2, raw)
-    assert "صورًا أو ملفات PDF" in said, said
+    assert "إرسال صور أو ملفات PDF" in said, said
     assert PROMPT in await tg.says(0, "/status")
     file_id = fake_file_id("photo")
     tg.api.add_file(file_id, samples.png())
     said = await tg.feed(1, u.photo(SALEM, file_id, file_size=len(samples.png())))
     assert REFUSED not in said and TAKEN in said and "وصلتني الصورة" in said, said
     said = await tg.feed(0, u.callback(SALEM, "done"))
-    assert "فضلًا راجع طلبك" in said, said
+    assert "يُرجى مراجعة طلبك" in said, said
     said = await tg.feed(1, u.callback(SALEM, "confirm"))
     assert "تم استلام طلبك" in said, said
     assert await _files_filed(tg.services[0]) == [1]

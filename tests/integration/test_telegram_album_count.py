@@ -128,7 +128,7 @@ async def test_an_album_with_a_photo_sent_before_is_one_answer_over_two_workers(
     said = rig.texts()[before:]
     assert said == [
         "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
-        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ], said
     await say(b, rig.updates.callback(SARA, "done"))
     assert "المرفقات: ملفان" in rig.texts()[-1], rig.texts()[-1]
@@ -140,7 +140,9 @@ async def test_an_album_of_three_is_counted_over_two_workers(rig: Rig) -> None:
     before = len(rig.texts())
     group = "13719276493899999"
     await _album_over([a, b], [rig.photo(n, group) for n in (3, 4, 5)])
-    assert rig.texts()[before:] == ["وصلتني ٣ صور. أرسل المزيد، أو اضغط «تم» عند الانتهاء."]
+    assert rig.texts()[before:] == [
+        "وصلتني ٣ صور. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
+    ]
     # every update finished, and the album's note in Redis goes with its TTL
     assert await rig.services.redis.hlen(JOURNAL_KEY) == 0
 
@@ -176,7 +178,7 @@ async def test_a_polled_album_with_a_repeat_is_one_answer(rig: Rig) -> None:
     said = rig.texts()[before:]
     assert said == [
         "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
-        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ], said
 
 

@@ -58,7 +58,7 @@ async def test_status_at_the_phone_step_is_one_answer_and_the_draft_comes_back(
     a, b = await h.worker(), await h.worker()
     await _at_phone_step(h, a, user)
     sent = await _sent(b, h, user, h.updates.text(user, "/status"))
-    _one_answer(sent, "اكتب رقم الطلب")
+    _one_answer(sent, "كتابة رقم الطلب")
     # «رجوع» leaves the look-up: the draft is back at its phone step, on the other worker
     sent = await _sent(a, h, user, h.updates.text(user, "إلغاء"))
     assert "مشاركة رقم جوالك" in clean_input(sent[-1]["text"]), sent

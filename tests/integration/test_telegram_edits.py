@@ -162,7 +162,7 @@ async def test_a_too_short_description_can_be_corrected_by_editing_it(h: Harness
     assert too_short.startswith("احتفظت بما كتبت")
     # the edit replaces the short text, it is not added to it
     answer = await h.feed(h.updates.edited(short, DESCRIPTION))
-    assert answer[-1].startswith("أرسل الآن صورًا")
+    assert answer[-1].startswith("يُرجى الآن إرسال صور")
     state = await h.state()
     assert (state.step, state.answers["description"]) == ("attachments", DESCRIPTION)
 

@@ -137,7 +137,7 @@ async def test_three_photos_on_two_workers_are_counted_once(w: Workers) -> None:
         await asyncio.sleep(0.1)
     await w.settle()
     acks = w.said_since(before)
-    assert acks == ["وصلتني ٣ صور. أرسل المزيد، أو اضغط «تم» عند الانتهاء."], acks
+    assert acks == ["وصلتني ٣ صور. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."], acks
     await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
     assert "المرفقات: ٣ ملفات" in w.texts()[-1]
 
@@ -145,14 +145,18 @@ async def test_three_photos_on_two_workers_are_counted_once(w: Workers) -> None:
 async def test_one_photo_is_the_photo_and_a_later_one_is_its_own(w: Workers) -> None:
     before = len(w.texts())
     await w.say(w.photo(1))
-    assert w.said_since(before) == ["وصلتني الصورة. أرسل المزيد، أو اضغط «تم» عند الانتهاء."]
+    assert w.said_since(before) == [
+        "وصلتني الصورة. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
+    ]
     # sent a minute later (WhatsApp's timestamps): another album, answered on its own
     later = w.graph.add_media(PNG + b"later", "image/png")
     payload = w.payloads.image(
         MONA, later.id, later.sha256_b64, mime="image/png", ts=int(time.time()) + 60
     )
     await w.say(payload, worker=1)
-    assert w.said_since(before + 1) == ["وصلتني الصورة. أرسل المزيد، أو اضغط «تم» عند الانتهاء."]
+    assert w.said_since(before + 1) == [
+        "وصلتني الصورة. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
+    ]
 
 
 async def test_a_photo_and_a_file_together_are_two_files(w: Workers) -> None:
@@ -165,7 +169,9 @@ async def test_a_photo_and_a_file_together_are_two_files(w: Workers) -> None:
     await w.post(1, p.document(MONA, doc.id, doc.sha256_b64, filename="passport.pdf"))
     await w.post(1, photo)
     await w.settle()
-    assert w.said_since(before) == ["وصلني ملفان. أرسل المزيد، أو اضغط «تم» عند الانتهاء."]
+    assert w.said_since(before) == [
+        "وصلني ملفان. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
+    ]
 
 
 async def test_a_photo_sent_again_within_an_album_is_one_answer_of_what_was_kept(
@@ -184,7 +190,7 @@ async def test_a_photo_sent_again_within_an_album_is_one_answer_of_what_was_kept
     said = w.said_since(before)
     assert said == [
         "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
-        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ], said
     await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
     assert "المرفقات: ملفان" in w.texts()[-1]
@@ -202,7 +208,7 @@ async def test_one_photo_twice_in_an_album_over_two_workers_was_not_sent_before(
     await w.settle()
     said = w.said_since(before)
     assert said == [
-        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة. أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ], said
     await w.say(w.payloads.button_reply(MONA, "done", "تم"), worker=1)
     assert "المرفقات: ملف واحد" in w.texts()[-1]

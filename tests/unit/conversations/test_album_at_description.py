@@ -86,7 +86,7 @@ async def test_the_caption_of_an_album_at_the_description_is_the_description(
     joined = "\n".join(said)
     assert joined.startswith("حُفظ وصفك."), joined
     assert "احتفظتُ بصورة جديدة لطلبك. ووصلتني صورة أرسلتها من قبل" in joined, joined
-    assert "أرسل الآن صورًا أو ملفات PDF" in joined, joined
+    assert "الآن إرسال صور أو ملفات PDF" in joined, joined
     await chat.tap("done")
     assert DESCRIPTION in chat.said and "المرفقات: ملفان" in chat.said, chat.said
 

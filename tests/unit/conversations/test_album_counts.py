@@ -155,7 +155,7 @@ async def test_a_photo_sent_again_in_an_album_is_one_answer_with_what_was_kept(
     said = await _said(chat, *(album if repeat_first else album[::-1]))
     assert said == [
         "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
-        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ], said
     await chat.tap("done")
     assert "المرفقات: ملفان" in chat.said, chat.said
@@ -167,7 +167,7 @@ async def test_an_album_all_sent_before_says_so_once(chat: Chat) -> None:
     said = await _said(chat, _file(chat, "wa-2", 2, "passport"), _file(chat, "wa-2", 2, "iqama"))
     assert said == [
         "أرسلت هاتين الصورتين من قبل، لذا نحتفظ بكلٍّ منهما مرة واحدة."
-        " أرسل بقية المستندات، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال بقية المستندات، أو الضغط على «تم» عند الانتهاء."
     ], said
 
 
@@ -205,7 +205,7 @@ async def test_one_photo_twice_in_an_album_is_not_a_file_sent_before(chat: Chat)
     await _to_documents(chat)
     said = await _said(chat, _file(chat, "wa-1", 2, "iqama"), _file(chat, "wa-1", 2, "iqama"))
     assert said == [
-        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة. أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        "وصلتني الصورة نفسها مرتين، فاحتفظتُ بها مرة واحدة. يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ], said
     await chat.tap("done")
     assert "المرفقات: ملف واحد" in chat.said, chat.said
@@ -216,7 +216,7 @@ async def test_a_photo_twice_in_an_album_beside_another_is_counted_apart(chat: C
     album = [_file(chat, "wa-1", 3, n) for n in ("iqama", "passport", "iqama")]
     assert await _said(chat, *album) == [
         "وصلتني صورتان. ووصلتني إحدى الصور مرتين فيما أرسلته الآن، فاحتفظتُ بها مرة واحدة."
-        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ]
 
 
@@ -227,7 +227,7 @@ async def test_a_repeat_sent_before_and_one_twice_in_the_album_are_both_said(cha
     assert await _said(chat, *album) == [
         "وصلتني صورة جديدة. ووصلتني صورة أرسلتها من قبل، فاحتفظتُ بها مرة واحدة."
         " ووصلتني إحدى الصور مرتين فيما أرسلته الآن، فاحتفظتُ بها مرة واحدة."
-        " أرسل المزيد، أو اضغط «تم» عند الانتهاء."
+        " يمكنك إرسال المزيد، أو الضغط على «تم» عند الانتهاء."
     ]
 
 

@@ -34,7 +34,7 @@ async def test_eleven_photos_at_once_are_ten_kept_and_the_limit_said(chat: Chat)
     await _to_documents(chat)
     said = await _album(chat, 11, 11)
     # one answer: what was kept, the limit, and what to do; no refusal of the 11th after it
-    assert said == "وصلتني ١١ صورة، واحتفظتُ منها بـ١٠ فقط. لا يأخذ الطلب الواحد أكثر من ١٠ ملفات، فلم أُضِف الباقي. / اضغط «تم» للمتابعة.", said  # fmt: skip
+    assert said == "وصلتني ١١ صورة، واحتفظتُ منها بـ١٠ فقط. لا يأخذ الطلب الواحد أكثر من ١٠ ملفات، فلم أُضِف الباقي. / يُرجى الضغط على «تم» للمتابعة.", said  # fmt: skip
     await chat.tap("done")
     assert "المرفقات: ١٠ ملفات" in chat.said, chat.said
 

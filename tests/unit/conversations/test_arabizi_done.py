@@ -27,7 +27,7 @@ async def test_arabizi_done_at_the_summary_files_the_request(
     await _to_attachments(chat)
     await chat.media(ref="p1")
     await chat.tap("done")
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
     await chat.text(typed)
     (filed,) = gateway.submissions
     assert filed.description == DESCRIPTION

@@ -67,7 +67,7 @@ async def _to_description(chat: Chat) -> None:
 
 async def _file(chat: Chat, gateway: MemoryGateway) -> None:
     await chat.tap("done")
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
 
@@ -291,7 +291,7 @@ async def test_done_when_changing_the_description_keeps_the_one_given(
     await chat.tap("done")
     await chat.tap("e:desc")
     await chat.text("خلاص")
-    assert "فضلًا راجع طلبك" in chat.said  # on, as if nothing needed changing
+    assert "يُرجى مراجعة طلبك" in chat.said  # on, as if nothing needed changing
     assert "خلاص" not in chat.said
     await chat.tap("confirm")
     assert gateway.submissions[0].description == FIRST

@@ -34,7 +34,7 @@ async def test_a_photo_sent_twice_gets_one_clear_line(chat: Chat, gateway: Memor
     assert "أرسلت هذه الصورة من قبل" in said
     # what this step wants, and nothing of the documents step's «Done»
     assert "يُرجى وصف طلبك" in said
-    assert "«تم»" not in said and "اكتب الوصف في رسالة نصية" not in said
+    assert "«تم»" not in said and "كتابة الوصف في رسالة نصية" not in said
     await chat.text(FIRST)
     await _file(chat, gateway)
     (filed,) = gateway.submissions

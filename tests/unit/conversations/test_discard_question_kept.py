@@ -25,7 +25,7 @@ async def test_no_after_coming_back_keeps_the_draft_at_the_documents_step(chat: 
     assert "أهلًا بعودتك" in chat.said and "هل تريد حذفه" in chat.said
     assert chat.choice_ids == ["discard", "keep"]
     await chat.text("لا")
-    assert "فضلًا راجع طلبك" not in chat.said and "الملفات الناقصة" not in chat.said
+    assert "يُرجى مراجعة طلبك" not in chat.said and "الملفات الناقصة" not in chat.said
     assert "done" in chat.choice_ids  # the documents step, its file kept
     await chat.media(ref="p2")
     assert chat.said.startswith("وصلتني الصورة.")

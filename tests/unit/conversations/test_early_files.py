@@ -44,10 +44,10 @@ async def test_a_photo_sent_first_is_filed_with_the_request() -> None:
     assert chat.choice_ids[:2] == ["ind", "est"]  # the first question, asked
     await _file_iqama_renewal(chat)
     # said again at the documents step, where it counts towards the files asked for
-    assert ONE_SENT in chat.said and "أرسل الآن صورًا أو ملفات PDF" in chat.said
+    assert ONE_SENT in chat.said and "الآن إرسال صور أو ملفات PDF" in chat.said
     assert "skip" not in chat.choice_ids
     await chat.tap("done")
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert [a.ref for a in filed.attachments] == ["iqama-photo"]

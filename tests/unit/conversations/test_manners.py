@@ -51,7 +51,7 @@ async def _to_summary(chat: Chat) -> None:
     await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
     await chat.media(ref="p1")
     await chat.tap("done")
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
 
 
 # ---- deleting a draft ----------------------------------------------------------------
@@ -78,7 +78,7 @@ async def test_no_at_the_question_keeps_the_draft(chat: Chat) -> None:
     await _to_summary(chat)
     await chat.text("إلغاء")
     await chat.text("لا")
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
 
 
 async def test_start_mid_draft_asks_before_deleting(chat: Chat, gateway: MemoryGateway) -> None:

@@ -19,7 +19,7 @@ async def test_one_photo_names_the_documents_that_may_be_missing(
     await chat.text("تم")  # the tester's word
     assert "أرسلت ملفًا واحدًا" in chat.said and RECEIPT in chat.said
     assert "صورة الجواز ساري المفعول" in chat.said
-    assert "فضلًا راجع طلبك" in chat.said  # the summary, to send without them if so
+    assert "يُرجى مراجعة طلبك" in chat.said  # the summary, to send without them if so
     assert chat.choice_ids[0] == "confirm" and "e:more" in chat.choice_ids
     await chat.tap("e:more")  # add the rest, the first photo kept
     await chat.media(ref="p2")
@@ -36,7 +36,7 @@ async def test_captions_narrow_it_to_the_one_missing(chat: Chat) -> None:
     await chat.media(ref="p2", caption="صورة الجواز")
     await chat.tap("done")
     assert f"تتطلب هذه الخدمة «{RECEIPT}»" in chat.said
-    assert "صورة الجواز ساري المفعول" not in chat.said.split("فضلًا راجع طلبك")[0]
+    assert "صورة الجواز ساري المفعول" not in chat.said.split("يُرجى مراجعة طلبك")[0]
 
 
 async def test_going_on_without_it_files_what_was_sent(chat: Chat, gateway: MemoryGateway) -> None:
@@ -77,7 +77,7 @@ async def test_typed_confirm_and_a_bare_number_are_not_added_to_the_description(
     await chat.contact(PHONE)
     await chat.text(DESCRIPTION)
     await chat.tap("done")
-    least = "مستندًا واحدًا على الأقل"
+    least = "مستند واحد على الأقل"
     assert least in chat.said
     await chat.text("5")
     assert "أُضيف إلى وصفك" not in chat.said and least in chat.said
@@ -86,7 +86,7 @@ async def test_typed_confirm_and_a_bare_number_are_not_added_to_the_description(
         assert "أُضيف إلى وصفك" not in chat.said and least in chat.said
     await chat.media(ref="p1")
     await chat.text("confirm")
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
     await chat.tap("confirm")
     filed = gateway.submissions[0]
     assert filed.description == DESCRIPTION
@@ -100,9 +100,9 @@ async def test_photos_without_captions_are_counted_not_called_missing(chat: Chat
     await chat.media(ref="p1")
     await chat.media(ref="p2")
     await chat.tap("done")
-    warning = chat.said.split("فضلًا راجع طلبك")[0]
+    warning = chat.said.split("يُرجى مراجعة طلبك")[0]
     assert "أرسلت ملفين، وتتطلب هذه الخدمة ٣ مستندات." in warning
-    assert "فضلًا تحقّق من أن ما أرسلته يشمل:" in warning
+    assert "يُرجى التحقق من أن ما أرسلته يشمل:" in warning
     for document in ("صورة الإقامة", "صورة الجواز ساري المفعول", RECEIPT):
         assert f"• {document}" in warning
     assert "الناقص" not in warning and "لا يظهر لي" not in warning
@@ -114,7 +114,7 @@ async def test_a_caption_narrows_the_documents_to_check(chat: Chat) -> None:
     await chat.media(ref="p1", caption="الإقامة")
     await chat.media(ref="p2")
     await chat.tap("done")
-    warning = chat.said.split("فضلًا راجع طلبك")[0]
+    warning = chat.said.split("يُرجى مراجعة طلبك")[0]
     assert "أرسلت ملفين" in warning and "• صورة الإقامة" not in warning
     assert "• صورة الجواز ساري المفعول" in warning and f"• {RECEIPT}" in warning
     assert "الناقص" not in warning

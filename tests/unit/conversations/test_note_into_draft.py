@@ -40,7 +40,7 @@ async def test_note_words_at_the_summary_join_the_drafts_description(kind: type[
     await _to_summary(chat)
     said = await _note(chat, WORDS)
     assert ADDED in said and "لم يُرسَل بعد" in said, said
-    assert WORDS in said and "فضلًا راجع طلبك" in said  # the summary shows them
+    assert WORDS in said and "يُرجى مراجعة طلبك" in said  # the summary shows them
     assert chat.choice_ids[0] == "confirm"
     await chat.tap("confirm")
     [filed] = gateway.submissions
@@ -78,7 +78,7 @@ async def test_a_note_asked_in_words_at_the_summary_joins_the_description(
     await chat.text(f"ابي اضيف ملاحظة: {WORDS}")
     said = plain(chat.said)
     assert ADDED in said and "ليس لديك طلب مُرسَل" in said, said
-    assert "طلب مفتوح" not in said and "فضلًا راجع طلبك" in said
+    assert "طلب مفتوح" not in said and "يُرجى مراجعة طلبك" in said
     await chat.tap("confirm")
     [filed] = gateway.submissions
     assert filed.description == f"{DESCRIPTION}\n{WORDS}"
@@ -106,7 +106,7 @@ async def test_note_words_at_the_status_prompt_join_the_waiting_drafts_descripti
     assert "resume" in chat.choice_ids  # «العودة إلى طلبي», offered with the prompt
     await chat.text("رجوع")
     said = plain(chat.said)
-    assert WORDS in said and "فضلًا راجع طلبك" in said, said
+    assert WORDS in said and "يُرجى مراجعة طلبك" in said, said
     await chat.tap("confirm")
     [filed] = gateway.submissions
     assert filed.description == f"{DESCRIPTION}\n{WORDS}"
@@ -194,7 +194,7 @@ async def test_a_note_in_words_mid_draft_with_an_open_request_is_the_note(
     assert WORDS in said and NOT_SENT in said and ADDED not in said, said
     await chat.text("ارسال")
     assert ("note", MINE, WORDS) in gateway.said, plain(chat.said)
-    assert "فضلًا راجع طلبك" in plain(chat.said)  # the draft comes back, unchanged
+    assert "يُرجى مراجعة طلبك" in plain(chat.said)  # the draft comes back, unchanged
     await chat.tap("confirm")
     assert gateway.submissions[0].description == DESCRIPTION
 

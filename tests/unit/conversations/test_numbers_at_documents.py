@@ -35,10 +35,10 @@ async def test_a_number_past_the_steps_choices_says_what_the_step_expects(
     said = chat.said
     assert "من خلال هذه المحادثة" not in said  # not the help
     assert "الرقم وحده لا يُضاف إلى وصفك" in said
-    assert "أرسل المستندات" in said and "«تم»" in said  # what the step expects
+    assert "إرسال المستندات" in said and "«تم»" in said  # what the step expects
     assert chat.choice_ids[0] == "done"  # still at the documents step
     await chat.text("1")  # the step's own choice keeps its number
-    assert "فضلًا راجع طلبك" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert filed.description == FIRST and [a.ref for a in filed.attachments] == ["iqama"]

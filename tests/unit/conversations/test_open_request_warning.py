@@ -66,7 +66,7 @@ async def test_the_same_service_and_identity_number_open_is_named_and_filing_goe
     await chat.tap("done")
     # the summary says it again, with «Track request N» among its choices
     summary = chat.last[-1]
-    assert summary.text.index(WARNING) < summary.text.index("فضلًا راجع طلبك")
+    assert summary.text.index(WARNING) < summary.text.index("يُرجى مراجعة طلبك")
     assert f"st:{OPEN}" in chat.choice_ids
     assert chat.choice_ids[0] == "confirm"  # the other options keep their numbers
     # filing anyway is «Confirm»: a second request, with what was typed

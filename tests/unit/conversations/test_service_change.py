@@ -118,7 +118,7 @@ async def test_from_the_summary_the_summary_follows(chat: Chat, gateway: MemoryG
     await chat.tap("chg:yes")
     await chat.text("ابي تاشيرة خروج وعودة")
     await chat.tap("s:exit_reentry_visa")
-    assert "فضلًا راجع طلبك" in chat.said and "تأشيرة خروج وعودة" in chat.said
+    assert "يُرجى مراجعة طلبك" in chat.said and "تأشيرة خروج وعودة" in chat.said
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert filed.service_id == "exit_reentry_visa" and filed.description == DESCRIPTION

@@ -307,7 +307,7 @@ async def test_one_request_is_answered_at_once_and_another_number_can_still_be_a
     assert "طلباتك" not in said and not any(c.startswith("r:") for c in chat.choice_ids)
     assert chat.choice_ids[-1] == "another"
     await chat.tap("another")
-    assert "اكتب رقم الطلب" in plain(chat.said)
+    assert "كتابة رقم الطلب" in plain(chat.said)
     await chat.text(THEIRS)
     assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
 

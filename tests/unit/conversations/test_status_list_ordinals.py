@@ -19,7 +19,7 @@ from .test_status_prompt_exits import _to_summary
 
 SECOND = "5000000009"
 THIRD = "9000000001"
-PROMPT = "اكتب رقم الطلب"
+PROMPT = "كتابة رقم الطلب"
 LISTED = "طلباتك"
 CHANNELS = [Chat, WhatsAppChat, TerminalChat]
 

@@ -18,7 +18,7 @@ from .test_status import FILED, MINE, THEIRS, _view, plain
 
 TEN_DIGITS = "رقم الطلب يتكون من 10 أرقام"
 DIGITS_ONLY = "من أرقام فقط"
-PROMPT = "اكتب رقم الطلب"
+PROMPT = "كتابة رقم الطلب"
 NOT_SENT = "لم يُرسَل بعد"
 WAY_BACK = "العودة إلى طلبي"
 CHANNELS = [Chat, WhatsAppChat, TerminalChat]
@@ -50,7 +50,7 @@ async def _to_summary(chat: Chat) -> None:
     await chat.text(DESCRIPTION)
     await chat.media()
     await chat.tap("done")
-    assert "فضلًا راجع طلبك" in plain(chat.said) and chat.choice_ids[0] == "confirm"
+    assert "يُرجى مراجعة طلبك" in plain(chat.said) and chat.choice_ids[0] == "confirm"
 
 
 @pytest.mark.parametrize("kind", CHANNELS)
@@ -109,7 +109,7 @@ async def test_a_plain_yes_at_the_prompt_sends_nothing_and_says_how_to(word: str
     await chat.text(word)
     said = plain(chat.said)
     assert not gateway.submissions
-    assert NOT_SENT in said and "«تأكيد وإرسال»" in said and "فضلًا راجع طلبك" in said, said
+    assert NOT_SENT in said and "«تأكيد وإرسال»" in said and "يُرجى مراجعة طلبك" in said, said
     assert chat.choice_ids[0] == "confirm"
 
 
@@ -131,7 +131,7 @@ async def test_no_number_gets_the_advice_and_the_way_back_to_the_draft(
     assert NOT_SENT in said and WAY_BACK in said
     assert chat.choice_ids[0] == "resume"
     await chat.tap("resume")
-    assert "فضلًا راجع طلبك" in plain(chat.said)
+    assert "يُرجى مراجعة طلبك" in plain(chat.said)
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
 
@@ -172,7 +172,7 @@ async def test_the_second_miss_offers_the_way_back_to_the_draft(kind: type[Chat]
     assert chat.choice_ids[0] == "resume"
     # on a channel without buttons it is a numbered line: its number or label works
     await chat.text("1" if kind is TerminalChat else WAY_BACK)
-    assert "فضلًا راجع طلبك" in plain(chat.said)
+    assert "يُرجى مراجعة طلبك" in plain(chat.said)
     assert not gateway.submissions
 
 
@@ -267,7 +267,7 @@ async def test_a_question_or_a_state_at_the_prompt_does_not_send_the_draft(
     assert "تم استلام طلبك" not in said
     assert NOT_SENT in said and "«تأكيد وإرسال»" in said, said
     if word.rstrip().endswith(("?", "؟")):
-        assert "فضلًا راجع طلبك" in said, said
+        assert "يُرجى مراجعة طلبك" in said, said
     assert chat.choice_ids[0] == "confirm"
     await chat.tap("confirm")  # the summary's own button still sends it
     assert len(gateway.submissions) == 1
@@ -284,7 +284,7 @@ async def test_an_emoji_at_the_prompt_is_a_plain_yes(kind: type[Chat], emoji: st
     await chat.text(emoji)
     said = plain(chat.said)
     assert TEN_DIGITS not in said and not gateway.submissions, said
-    assert NOT_SENT in said and "«تأكيد وإرسال»" in said and "فضلًا راجع طلبك" in said, said
+    assert NOT_SENT in said and "«تأكيد وإرسال»" in said and "يُرجى مراجعة طلبك" in said, said
 
 
 async def test_a_send_word_while_editing_from_the_summary_does_not_say_incomplete() -> None:
@@ -301,7 +301,7 @@ async def test_a_send_word_while_editing_from_the_summary_does_not_say_incomplet
     assert "لم يكتمل" not in said, said
     assert "كنت تعدّل طلبك" in said and "لم يُرسَل" in said and "«تأكيد وإرسال»" in said, said
     await chat.tap("keep_description")
-    assert "فضلًا راجع طلبك" in plain(chat.said)
+    assert "يُرجى مراجعة طلبك" in plain(chat.said)
     await chat.tap("confirm")
     assert gateway.submissions[0].description == DESCRIPTION
 

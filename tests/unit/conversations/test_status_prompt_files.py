@@ -19,7 +19,7 @@ from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore, TerminalChat
 from .test_intake import DESCRIPTION, PHONE, RESIDENT
 from .test_status import FILED, plain
 
-PROMPT = "اكتب رقم الطلب"
+PROMPT = "كتابة رقم الطلب"
 REFUSED = "لا تأخذ ملفات"
 TAKEN = "هذا ليس رقم طلب، فأضفتُ"
 NOT_SENT = "لم يُرسَل بعد"
@@ -45,7 +45,7 @@ async def _to_documents(chat: Chat) -> None:
     else:
         await chat.contact(PHONE)
     await chat.text(DESCRIPTION)
-    assert "صورًا أو ملفات PDF" in plain(chat.said), chat.said
+    assert "إرسال صور أو ملفات PDF" in plain(chat.said), chat.said
 
 
 async def _counted_album(chat: Chat, size: int, album: str = "wa-1") -> str:
@@ -63,7 +63,7 @@ async def _counted_album(chat: Chat, size: int, album: str = "wa-1") -> str:
 async def _send_and_file(chat: Chat, gateway: MemoryGateway, files: int) -> None:
     """«تم», then «تأكيد وإرسال»: the request goes with ``files`` files."""
     await chat.tap("done")
-    assert "فضلًا راجع طلبك" in plain(chat.said), chat.said
+    assert "يُرجى مراجعة طلبك" in plain(chat.said), chat.said
     await chat.tap("confirm")
     [filed] = gateway.submissions
     assert len(filed.attachments) == files

@@ -17,7 +17,7 @@ from .test_intake import RESIDENT
 from .test_status import FILED, MINE, THEIRS, _view, plain
 
 TEN_DIGITS = "رقم الطلب يتكون من 10 أرقام"
-PROMPT = "اكتب رقم الطلب"
+PROMPT = "كتابة رقم الطلب"
 CHANNELS = [Chat, WhatsAppChat, TerminalChat]
 
 

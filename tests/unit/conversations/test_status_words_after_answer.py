@@ -16,7 +16,7 @@ from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore, TerminalChat
 from .test_intake import RESIDENT
 from .test_status import FILED, MINE, THEIRS, _view, plain
 
-PROMPT = "اكتب رقم الطلب"
+PROMPT = "كتابة رقم الطلب"
 WHICH = "أيّ هذه الخدمات تحتاج؟"
 NOTHING = "لا يوجد لديك طلب بانتظار الإرسال"
 CHANNELS = [Chat, WhatsAppChat, TerminalChat]
