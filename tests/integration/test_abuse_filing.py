@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.abuse.blocks import BlockList
 from bot.abuse.filing import FilingLimits
 from bot.abuse.guard import InboundGuard
-from bot.db.models import Block, Request
+from bot.db.models import Block, OutboxMessage, Request, utcnow
 from bot.db.requests_repo import SqlRequestGateway
 from bot.gateway import Gateway
 from bot.redis_store.dialogue import RedisDialogueStore
@@ -235,10 +235,28 @@ async def test_block_and_unblock_from_the_terminal(
     )
     assert (await guard.screen("telegram", "777")).admit
 
+    async def redraws() -> int:
+        """Card redraws waiting in the outbox; the filing's own row marked drawn first."""
+        async with db_sessionmaker() as session, session.begin():
+            rows = list(
+                await session.scalars(
+                    select(OutboxMessage).where(
+                        OutboxMessage.kind == "staff_card", OutboxMessage.sent_at.is_(None)
+                    )
+                )
+            )
+            for row in rows:
+                row.sent_at = utcnow()
+        return len(rows)
+
+    await redraws()
     out = _staff(
         db_url, redis_url, tmp_path, "--officer", "نورة", "block", number, "رسائل", "مسيئة"
     )
     assert "حُظر صاحب الطلب رقم " + number in out.stdout
+    # the card in the staff group says so at once, as after /block (it waited for its next
+    # redraw for another reason: session 12's notes)
+    assert await redraws() == 1
     verdict = await guard.screen("telegram", "777")
     assert not verdict.admit and "لم تعد رسائلك" in verdict.replies[0].text
     again = _staff(db_url, redis_url, tmp_path, "block", number, "مرة", "أخرى")
@@ -249,8 +267,10 @@ async def test_block_and_unblock_from_the_terminal(
     assert nod.stderr.strip() == "يُرجى كتابة السبب بالكلمات."
     _staff(db_url, redis_url, tmp_path, "block", "4512345671", "سبب", code=1)  # no such request
 
+    await redraws()
     out = _staff(db_url, redis_url, tmp_path, "unblock", number, "--officer", "سعد")
     assert "رُفع الحظر عن صاحب الطلب رقم " + number in out.stdout
+    assert await redraws() == 1
     assert (await guard.screen("telegram", "777")).admit
     async with db_sessionmaker() as session:
         [row] = list(await session.scalars(select(Block)))
