@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from domain.arabizi import to_arabic
@@ -20,9 +20,14 @@ _DATA = Path(__file__).resolve().parent / "data"
 NAVIGATION = ("cancel", "back", "help", "restart")
 
 
+@lru_cache(maxsize=512)
 def _key(text: str) -> str:
     """The matching form of a short message: folded, each word without the article ال;
-    "?" for a message of question marks alone (folding drops them, and «؟» asks for help)."""
+    "?" for a message of question marks alone (folding drops them, and «؟» asks for help).
+
+    Cached: every reader of this module keys the turn's message again (navigation, undo,
+    questions, small talk, «done»: about eight times a typed answer in the profile of
+    bench/dialogue.py)."""
     # «marhaba», «shukran» (Arabizi) are the Arabic words; English is kept as typed
     key = " ".join(_bare(word) for word in fold_arabic(to_arabic(text)).split())
     marks = "".join(text.split())
@@ -47,7 +52,9 @@ def _lists() -> dict[str, frozenset[str]]:
     }
 
 
+@lru_cache(maxsize=512)
 def _without_fillers(key: str) -> str:
+    # cached: asked of the same key by each reader of a turn (seven times a typed answer)
     fillers = _lists()["fillers"]
     words = key.split()
     # two-word fillers («من فضلك») first, then single words

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +74,32 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class _Openings:
+    """Phrases a message may open with, by their length in words: a message's first words
+    are looked up once for each length, not compared with every phrase in turn."""
+
+    lengths: tuple[int, ...]
+    phrases: frozenset[tuple[str, ...]]
+
+    def open(self, tokens: Sequence[str]) -> bool:
+        """True when ``tokens`` start with one of the phrases."""
+        return any(len(tokens) >= n and tuple(tokens[:n]) in self.phrases for n in self.lengths)
+
+
+def _openings(phrases: Sequence[tuple[str, ...]]) -> _Openings:
+    return _Openings(tuple(sorted({len(p) for p in phrases})), frozenset(phrases))
+
+
+@dataclass(frozen=True, slots=True)
 class _Knowledge:
     topics: tuple[Topic, ...]
     question_words: tuple[tuple[str, ...], ...]
     opening_words: tuple[tuple[str, ...], ...]
     inquiry_words: tuple[tuple[str, ...], ...]
+    # the question and opening words, and the fact words, as a message's first words are
+    # looked up
+    question_openings: _Openings
+    fact_openings: _Openings
     document_words: tuple[tuple[str, ...], ...] = ()
     fact_words: tuple[tuple[str, ...], ...] = ()
 
@@ -139,13 +160,18 @@ def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
     untitled = [file for file, title in seeds.items() if not all(title.values())]
     if untitled:
         raise ValueError(f"knowledge seeds without a title in every locale: {untitled}")
+    question_words = _phrases(document["question_words"])
+    opening_words = _phrases(document["opening_words"])
+    fact_words = _phrases(document.get("fact_words", ()))
     return _Knowledge(
         topics=tuple(_topic(raw, seeds) for raw in document["topics"]),
-        question_words=_phrases(document["question_words"]),
-        opening_words=_phrases(document["opening_words"]),
+        question_words=question_words,
+        opening_words=opening_words,
         inquiry_words=_phrases(document["inquiry_words"]),
         document_words=_phrases(document.get("document_words", ())),
-        fact_words=_phrases(document.get("fact_words", ())),
+        fact_words=fact_words,
+        question_openings=_openings((*question_words, *opening_words)),
+        fact_openings=_openings(fact_words),
     )
 
 
@@ -193,14 +219,19 @@ def _any(tokens: Sequence[str], group: Sequence[Sequence[str]]) -> bool:
     return any(_has(tokens, phrase) for phrase in group)
 
 
-def _tokens(text: str) -> list[str]:
-    # Arabizi («kam el gharama») is read in Arabic script; Arabic and English as typed
-    return words(to_arabic(text))
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Arabizi («kam el gharama») is read in Arabic script; Arabic and English as typed.
+    # Cached: a typed answer is read as a question three to nine times a turn (the rules'
+    # questions, the documents', a plain question at a free-text step)
+    return tuple(words(to_arabic(text)))
 
 
+@lru_cache(maxsize=512)
 def explicit_question(text: str) -> bool:
     """True when a message is plainly a question: it ends with ? or ؟, or its first word
-    is a question word («كم», «هل», «what»...)."""
+    is a question word («كم», «هل», «what»...). Cached: asked of a typed answer up to
+    five times a turn."""
     if clean_input(text).rstrip(" .!)").endswith(("?", "؟")):
         return True
     return opens_with_question_word(text)
@@ -208,26 +239,24 @@ def explicit_question(text: str) -> bool:
 
 def opens_with_question_word(text: str) -> bool:
     """True when a message's first word is a question word («هل», «كم», «what»...)."""
-    data = _knowledge()
-    tokens = _tokens(text)
-    return any(
-        list(tokens[: len(phrase)]) == list(phrase)
-        for phrase in (*data.question_words, *data.opening_words)
-    )
+    return _knowledge().question_openings.open(_tokens(text))
 
 
+@lru_cache(maxsize=512)
 def reads_as_question(text: str) -> bool:
     """True when a message asks something: an explicit question, a question word anywhere
     («اقامتي منتهية كم الغرامة»), an inquiry word («شروط», «ابي اعرف»), or a short message
     opening with a fact word («رسوم تجديد الاقامة», «rusoom tajdeed iqama»: found by the
-    session-11 brief, a fee asked without «؟» was filed as a need)."""
+    session-11 brief, a fee asked without «؟» was filed as a need).
+
+    Cached: a typed answer is asked this up to three times a turn (the rules' questions,
+    the documents' and the topic's), each time matching every question and inquiry word
+    within a typo."""
     if explicit_question(text):
         return True
     data = _knowledge()
     tokens = _tokens(text)
-    if len(tokens) <= _HEADING_MAX_WORDS and any(
-        list(tokens[: len(phrase)]) == list(phrase) for phrase in data.fact_words
-    ):
+    if len(tokens) <= _HEADING_MAX_WORDS and data.fact_openings.open(tokens):
         return True
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
 

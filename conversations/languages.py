@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from conversations.events import Reply
@@ -71,6 +71,7 @@ def _requests() -> tuple[tuple[str, str], ...]:
     )
 
 
+@lru_cache(maxsize=512)
 def language_asked(text: str) -> str | None:
     """The locale a message asks for, if any: a whole message naming it ("English",
     "انجليزي", "العربية"), or one that asks in so many words to be answered in it, or says
@@ -79,7 +80,9 @@ def language_asked(text: str) -> str | None:
     fresh-clone tester: it was answered in Arabic until the third English message, the
     count for messages that merely are in English). The phrases are data
     (conversations/data/languages.json); a message asking for both languages asks for
-    neither."""
+    neither.
+
+    Cached: a turn asks it of its message twice, each time looking for every phrase."""
     folded = fold_arabic(text)
     named = _by_word().get(folded)
     if named is not None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,13 @@ def word_key(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The matching keys of a message's words, in order."""
-    return [word_key(w) for w in fold_arabic(text).split()]
+    return list(_word_keys(text))
+
+
+@lru_cache(maxsize=512)
+def _word_keys(text: str) -> tuple[str, ...]:
+    # cached: the choice, status and question readers each key the turn's message again
+    return tuple(word_key(w) for w in fold_arabic(text).split())
 
 
 def _near(a: str, b: str) -> bool:
@@ -354,8 +360,12 @@ def _status_words() -> _StatusWords:
     )
 
 
+@lru_cache(maxsize=512)
 def status_score(text: str) -> float:
-    """How much a message reads as "where is my request?" (see status_words.json)."""
+    """How much a message reads as "where is my request?" (see status_words.json).
+
+    Cached: several readers of a turn ask it of the same message, and each word not in the
+    tables is compared with every cue and object within a typo."""
     data = _status_words()
     tokens = words(text)
     if any(_contains(tokens, phrase) for phrase in data.phrases):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -31,6 +31,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9']+(?:-[A-Za-z0-9']+)*")
 # «el iqama», «bel bareed» are one word in Arabic: an article (with a preposition) standing
 # alone joins the word after it
 _ARTICLE = re.compile(r"(?<!\S)(ال|بال|لل|وال)\s+(?=[\u0621-\u064A])")
+# the characters whose lower case falls between «a» and «z»: the Latin letters, the Kelvin
+# sign and the dotted capital I (whose lower case is «i» and a combining dot)
+_LATIN = re.compile("[A-Za-z\u0130\u212a]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class _Table:
     shared: frozenset[str]
     english: frozenset[str]
     in_arabizi: dict[str, str]
+    # ``words`` and ``in_arabizi`` in one look-up, as a message's words are read
+    readable: dict[str, str]
 
 
 def parse_table(document: dict[str, Any]) -> _Table:
@@ -55,8 +60,10 @@ def parse_table(document: dict[str, Any]) -> _Table:
                 raise ValueError(f"arabizi {section}: {latin!r} -> {arabic!r} is not a mapping")
     by_length = sorted(document["letters"].items(), key=lambda pair: -len(pair[0]))
     prefixes = sorted(document["prefixes"].items(), key=lambda pair: -len(pair[0]))
+    words = {k.lower(): v for k, v in document["words"].items()}
+    in_arabizi = {k.lower(): v for k, v in document["in_arabizi"].items()}
     return _Table(
-        words={k.lower(): v for k, v in document["words"].items()},
+        words=words,
         prefixes=tuple(prefixes),
         letters=tuple(by_length),
         medial_dropped=document["medial_dropped"],
@@ -64,7 +71,8 @@ def parse_table(document: dict[str, Any]) -> _Table:
         final_a=document["final_a"],
         shared=frozenset(document["shared"]),
         english=frozenset(document["english"]),
-        in_arabizi={k.lower(): v for k, v in document["in_arabizi"].items()},
+        in_arabizi=in_arabizi,
+        readable={**words, **in_arabizi},
     )
 
 
@@ -116,7 +124,10 @@ def _word(token: str, table: _Table, words: dict[str, str] | None = None) -> str
 
 def has_latin(text: str) -> bool:
     """True when a message has a Latin letter (it may be Arabizi or English)."""
-    return any("a" <= ch.lower() <= "z" for ch in text)
+    # one regular-expression scan, not a lower-cased copy of each character: this runs on
+    # every message several times a turn (a fifth of a typed answer's reading in the
+    # profile of bench/dialogue.py)
+    return _LATIN.search(text) is not None
 
 
 def is_arabizi(text: str) -> bool:
@@ -128,7 +139,7 @@ def is_arabizi(text: str) -> bool:
     if not has_latin(text):
         return False
     table = _table()
-    words = {**table.words, **table.in_arabizi}
+    words = table.readable
     arabizi = english = 0
     for token in _TOKEN.findall(text):
         lower = token.lower()
@@ -141,15 +152,19 @@ def is_arabizi(text: str) -> bool:
     return arabizi > english
 
 
+@lru_cache(maxsize=512)
 def to_arabic(text: str) -> str:
     """``text`` in Arabic script when it is Arabizi (see :func:`is_arabizi`): «kam el
     gharama?» → «كم الغرامه?»; any other message (Arabic, English, numbers) unchanged.
     Words that are not Arabizi stay as typed, and a separate article joins its word.
-    Invisible marks, tatweel and diacritics are dropped first (:func:`is_arabizi`)."""
+    Invisible marks, tatweel and diacritics are dropped first (:func:`is_arabizi`).
+
+    Cached: the keyword, question and catalogue readers each write one message back this
+    way, eight times a typed answer in the profile of bench/dialogue.py."""
     text = drop_marks(text)
     if not is_arabizi(text):
         return text
     table = _table()
-    words = {**table.words, **table.in_arabizi}
+    words = table.readable
     written = _TOKEN.sub(lambda m: _word(m.group(0), table, words), text)
     return _ARTICLE.sub(r"\1", written)

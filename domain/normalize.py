@@ -77,9 +77,13 @@ def drop_marks(text: str) -> str:
     return text.translate(_DROP_INVISIBLE).translate(_DROP_MARKS)
 
 
+@functools.lru_cache(maxsize=512)
 def clean_input(text: str) -> str:
     """The canonical form of a typed number or command: visible characters, ASCII digits,
-    single spaces, no leading or trailing space."""
+    single spaces, no leading or trailing space.
+
+    Cached: the readers of a turn clean its message again and again (nine times a typed
+    answer in the profile of bench/dialogue.py)."""
     return " ".join(to_ascii_digits(strip_invisible(text)).split())
 
 

@@ -75,3 +75,18 @@ def test_marks_pasted_into_english_words_do_not_split_them(pasted: str) -> None:
     matched no service."""
     assert arabizi.to_arabic(pasted) == "final exit"
     assert load_catalogue().match(pasted)[0].id == "final_exit_visa"
+
+
+def test_a_latin_letter_is_any_character_lower_casing_into_a_to_z() -> None:
+    """``has_latin`` scans with one regular expression instead of lower-casing each
+    character (a profile of bench/dialogue.py found it a fifth of reading a typed
+    answer); it must still find the two characters outside ASCII whose lower case is a
+    Latin letter, the Kelvin sign «K» and the dotted capital «İ», and nothing else."""
+    differ = [
+        hex(code)
+        for code in range(0x10000)
+        if arabizi.has_latin(chr(code)) != ("a" <= chr(code).lower() <= "z")
+    ]
+    assert differ == []
+    assert arabizi.has_latin("\u212a") and arabizi.has_latin("\u0130")
+    assert not arabizi.has_latin("ابي اجدد ٢٠٠")
