@@ -35,6 +35,7 @@ from conversations.keywords import courtesy
 from conversations.manners import salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics
 from conversations.reading import START_STEPS
+from conversations.sent_changes import cancelled_line, open_numbers
 from conversations.state import replace_state
 from conversations.stray_files import FILE_KINDS, file_note, first_of_album, unheard
 
@@ -228,7 +229,7 @@ class Moves(EngineParts):
         lead = _("Welcome back. Here is where you left off:")
         return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
 
-    def _cancel(self, ctx: Ctx) -> list[Reply]:
+    async def _cancel(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
         # leaving a status look-up throws nothing away: «تم الإلغاء، ولم يُرسَل أي طلب»
         # there spoke of a request nobody was writing (found by the fresh-clone tester)
@@ -236,6 +237,11 @@ class Moves(EngineParts):
         # a note, a reconsideration or a comment stopped: said of the request that was
         # sent, which stays (tester 12, §4: «ولم يُرسَل أي طلب» after a note)
         said = cancelled(ctx)
+        if said is None and not looking_up:
+            # a request sent earlier and still open: never «لم يُرسَل أي طلب» (tester 13, §1)
+            still_open = await open_numbers(ctx)
+            if still_open:
+                said = cancelled_line(ctx, still_open[0])
         replace_state(ctx.state, ctx.state.fresh_draft())
         if ctx.state.resume():
             lead = self._back_lead(ctx)

@@ -291,7 +291,7 @@ class Routing(
         if action == "restart" or state.step in START_STEPS:
             return await self._start(ctx, m.event, action)
         if action == "cancel":
-            return self._cancel(ctx)
+            return await self._cancel(ctx)
         if action == "help":
             return [Reply(self._flow(state).help(ctx)), self._ask(ctx, language_choice=True)]
         if action == "back":

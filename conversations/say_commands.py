@@ -33,7 +33,8 @@ from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
 from conversations.reading import START_STEPS
-from conversations.say_parts import THEIR_SAY_DATA, TheirSay, say_wish, typed_rating
+from conversations.say_parts import THEIR_SAY_DATA, say_wish, typed_rating
+from conversations.sent_changes import SentChanges
 from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration
 from conversations.their_say import NOTE, rate_id, rating_labels, reconsider_id
@@ -93,7 +94,7 @@ def _draft_of(state: DialogueState, intake: str) -> dict[str, Any] | None:
     return None
 
 
-class SayCommands(TheirSay):
+class SayCommands(SentChanges):
     """Mixed into :class:`conversations.engine.Engine` (in place of :class:`TheirSay`,
     which it extends)."""
 
@@ -127,6 +128,9 @@ class SayCommands(TheirSay):
                 "Your request to reconsider request %(number)s has already been sent, with everything you sent for it; nothing more is needed. An officer will look at it, and you will be told the outcome here."
             ) % {"number": recent[0]}
             return self._and_again(ctx, said)
+        changed = await self._sent_change(ctx, typed)
+        if changed is not None:
+            return self._words_kept_for_a_pick(ctx, changed)
         if say_wish(typed.text) == "note" or leads_with(
             typed.text, THEIR_SAY_DATA, "note", within=NOTE_LEAD_WORDS
         ):

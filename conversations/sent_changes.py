@@ -1,0 +1,104 @@
+"""A wish to withdraw or to change a request already sent, in the person's words: «ابي
+الغي طلبي اللي قدمته، خلاص جددتها من ابشر», «غلطت في رقم الاقامة في الطلب اللي ارسلته ابي
+اعدله». A sent request cannot be withdrawn or changed by its sender (the officers' side has
+no withdrawal either): the person is told so plainly, and a note to the request is offered
+(:mod:`conversations.flows.say_note`) with their words in it, sent only when they send it,
+so the officer handling it learns it is no longer needed or what was wrong.
+
+Found by tester 13 (§1, WhatsApp): the first message met the services menu («جددتها» read
+as a renewal), and «الغاء الطلب» then answered «تم الإلغاء، ولم يُرسَل أي طلب» to a person
+whose request was open; :func:`cancelled_line` is what «إلغاء» says to such a person.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from conversations.events import Reply, Text
+from conversations.flow import Ctx
+from conversations.reading import START_STEPS
+from conversations.say_parts import TheirSay
+from conversations.wishes import wish
+from domain.status import FINAL, RequestStatus
+
+log = logging.getLogger(__name__)
+
+#: The phrases of the wishes (see the file's own comment).
+SENT_CHANGES_DATA = Path(__file__).resolve().parent / "data" / "sent_changes.json"
+#: A longer message is not read as one of these wishes (a description that mentions them).
+MAX_WORDS = 14
+
+
+def change_wish(text: str, *, filling: bool) -> str | None:
+    """ "withdraw" or "amend" when ``text`` asks to withdraw or change a request already
+    sent; None otherwise. ``filling``: a request is being filled in, where a withdrawal
+    must name the sent one («اللي قدمته»): «الغاء الطلب» alone cancels the draft."""
+
+    def holds(name: str) -> bool:
+        return wish(text, SENT_CHANGES_DATA, ((name, True),), max_words=MAX_WORDS) is not None
+
+    sent = holds("sent") and holds("request")
+    if holds("withdraw"):
+        return "withdraw" if sent or not filling else None
+    if sent and holds("amend"):
+        return "amend"
+    return None
+
+
+async def open_numbers(ctx: Ctx) -> list[str] | None:
+    """The numbers of the person's requests still open (newest first); None when the
+    requests cannot be read (SQL away)."""
+    try:
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    except Exception:
+        log.warning("open requests not looked for: the requests could not be read")
+        return None
+    return [v.number for v in mine if RequestStatus(v.status) not in FINAL]
+
+
+def cancelled_line(ctx: Ctx, number: str) -> str:
+    """What «إلغاء» says to a person whose request ``number`` is open: the request being
+    filled in was not sent, and the sent one stays (never «لم يُرسَل أي طلب»)."""
+    _ = ctx.texts.gettext
+    return _(
+        "Cancelled: the request you were filling in was not sent. Your request %(number)s, sent earlier, stays with the officers; to tell them something about it, type «add a note»."
+    ) % {"number": number}
+
+
+class SentChanges(TheirSay):
+    """Mixed into :class:`conversations.engine.Engine` (through
+    :class:`conversations.say_commands.SayCommands`)."""
+
+    async def _sent_change(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
+        """The answer to a wish to withdraw or change a sent request while one is open:
+        said it cannot be done here, and the note to it opened (or the person picks which
+        request) with their words in it. None when the message is not such a wish or
+        nothing is open (read as ever)."""
+        state = ctx.state
+        filling = not (
+            state.flow == self.flow.name
+            and (state.step in START_STEPS or state.step == self.flow.first)
+            and state.is_blank()
+        )
+        what = None if state.confirming else change_wish(typed.text, filling=filling)
+        if what is None:
+            return None
+        numbers = await open_numbers(ctx)
+        if not numbers:
+            return None
+        _ = ctx.texts.gettext
+        if what == "withdraw":
+            lead = _(
+                "A request cannot be withdrawn here once it is sent. You can add a note to it saying that you no longer need it, or why; the officer handling it will see it."
+            )
+        else:
+            lead = _(
+                "A request cannot be changed here once it is sent. You can add a note to it saying what was wrong and what is right; the officer handling it will see it."
+            )
+        # their words are the note's beginning: kept while it opens or while they pick
+        state.note_words = typed.text.strip()
+        replies = await self._say_wish(ctx, "note")
+        replies[0] = dataclasses.replace(replies[0], text=f"{lead}\n{replies[0].text}")
+        return replies

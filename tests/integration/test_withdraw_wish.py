@@ -1,0 +1,87 @@
+"""A wish to withdraw or correct a request already sent is understood: the person is told
+plainly that a sent request cannot be withdrawn or changed here, and a note to it is
+offered (their words kept in it, sent only when they send it); «إلغاء» never says «لم
+يُرسَل أي طلب» to someone whose request is open. On real parts: two workers on the shared
+Redis dialogue store, the requests in SQL (SQLite and PostgreSQL). Found by tester 13
+(§1, WhatsApp): «ابي الغي طلبي اللي قدمته، خلاص جددتها من ابشر» met the services menu,
+and «الغاء الطلب» then answered «تم الإلغاء، ولم يُرسَل أي طلب» though the request was open."""
+
+from __future__ import annotations
+
+from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.desk import StaffDesk
+from conversations.events import Command
+from tests.integration.test_db_requests import submission
+from tests.integration.test_their_say import USER, Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+NOTHING_SENT = "لم يُرسَل أي طلب"
+
+
+def _text(said: list[object]) -> str:
+    return "\n".join(getattr(r, "text", "") for r in said)
+
+
+async def test_a_wish_to_withdraw_offers_a_note_and_cancel_never_says_nothing_was_sent(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.says("ابي الغي طلبي اللي قدمته، خلاص جددتها من ابشر", worker=1)
+    text = _text(said)
+    assert "أيّ هذه الخدمات" not in text
+    assert filed.number in text and "لا يمكن سحب" in text
+    # the note is offered with the person's words in it, not sent yet
+    assert "جددتها من ابشر" in text and "لم تُرسل بعد" in text
+    said = await person.says("الغاء الطلب", worker=0)
+    text = _text(said)
+    assert NOTHING_SENT not in text
+    assert filed.number in text
+    record = await desk.find(filed.number)
+    assert record is not None and not any(e.kind == "note" for e in record.events)
+    # «الغاء الطلب» again at the menu, the request still open: never «nothing was sent»
+    said = await person.says("الغاء الطلب", worker=1)
+    text = _text(said)
+    assert NOTHING_SENT not in text and filed.number in text
+
+
+async def test_the_note_offered_for_a_withdrawal_is_sent_on_send(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("ابي الغي طلبي اللي قدمته، خلاص جددتها من ابشر", worker=0)
+    said = await person.says("ارسال", worker=1)
+    assert filed.number in _text(said)
+    record = await desk.find(filed.number)
+    assert record is not None
+    notes = [e for e in record.events if e.kind == "note"]
+    assert notes and "جددتها من ابشر" in str(notes[-1].reason)
+
+
+async def test_a_mistake_in_a_sent_request_offers_a_note(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.says("غلطت في رقم الاقامة في الطلب اللي ارسلته ابي اعدله", worker=1)
+    text = _text(said)
+    assert filed.number in text and "لا يمكن تعديل" in text
+    assert "ملاحظة" in text
+
+
+async def test_cancel_of_a_new_draft_says_the_sent_request_stays(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("1", worker=0)  # as an individual
+    said = await person.says("ابي اجدد الاقامة", worker=1)
+    assert "أيّ هذه الخدمات" in said[-1].text
+    said = await person.says("الغاء الطلب", worker=0)
+    text = _text(said)
+    assert NOTHING_SENT not in text
+    assert filed.number in text and "لم يُرسَل الطلب الذي كنت تعبّئه" in text
