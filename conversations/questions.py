@@ -71,11 +71,11 @@ class Questions(EngineParts):
         if wish(text, UNANSWERED, (("office_hours", True),), max_words=_MAX_UNANSWERED_WORDS):
             # no seed gives the working hours: said so, and no service is offered for
             # words that only resemble one («working» ~ «not working»: tester 12, §18)
-            return self._cannot_answer(ctx)
+            return self._cannot_answer(ctx, text)
         named = ctx.catalogue.match(text, limit=1)
         if named and not free_text and knowledge.asks_facts(text):
             # «كم رسوم تجديد الجواز؟» asks about the service; it does not choose it
-            return self._no_facts(ctx, named[0].id)
+            return self._no_facts(ctx, named[0].id, text)
         if named:
             return None
         near = knowledge.near_topics(text)
@@ -190,13 +190,14 @@ class Questions(EngineParts):
             return None
         return self._apply(ctx, suggest(ctx, text))
 
-    def _no_facts(self, ctx: Ctx, service_id: str) -> list[Reply]:
+    def _no_facts(self, ctx: Ctx, service_id: str, text: str | None = None) -> list[Reply]:
         """A question about a service's price, time or place that no topic answers: said
         honestly that there is no answer here; before the first question, the first
         question follows with «File a request now» for that service (an offer, not a
-        choice made for the person)."""
+        choice made for the person); where the service is chosen, a need stated beside it
+        in ``text`` is offered (:meth:`_cannot_answer`)."""
         if ctx.state.step not in START_STEPS or not _known(ctx, service_id):
-            return self._cannot_answer(ctx)
+            return self._cannot_answer(ctx, text)
         _ = ctx.texts.gettext
         said = Reply(
             _(
@@ -207,10 +208,23 @@ class Questions(EngineParts):
         offer = (Option(FILE_PREFIX + service_id, _("File a request now")),)
         return [said, *before, self._with_first(ctx, again, offer)]
 
-    def _cannot_answer(self, ctx: Ctx) -> list[Reply]:
+    def _cannot_answer(self, ctx: Ctx, text: str | None = None) -> list[Reply]:
         """A plain question the base has no answer for: said so, and the way on (the
-        first question files a request and offers «أسئلة شائعة»)."""
+        first question files a request and offers «أسئلة شائعة»). A need stated beside
+        it in ``text`` where the service is chosen («ابي اجدد اقامتي، وكم ساعات الدوام؟»)
+        is kept: its services offered after the word that the question has no answer
+        here, to be written in the description (:meth:`_need_too`); in a first message,
+        its service is offered under the first question (:meth:`_need_offer`).
+
+        Found in session 12: the need was dropped and the group menu came back, as it
+        did beside an answered question before b848946."""
         _ = ctx.texts.gettext
+        need = self._need_too(ctx, text)
+        if need is not None:
+            said = _(
+                "Sorry, I don't have an answer to that question. You can write it in your request's description, and the officer who handles it will answer."
+            )
+            return [Reply(said), *need]
         if self._mid_request(ctx):
             said = _(
                 "Sorry, I don't have an answer to that question. You can write it in your request's description, and the officer who handles it will answer."
@@ -219,9 +233,23 @@ class Questions(EngineParts):
         said = _(
             "Sorry, I don't have an answer to that question. If it is about your own case, you can file a request below and an officer will look into it; or see the frequently asked questions."
         )
+        # a need beside the question in a first message: its service offered
+        offer = self._need_offer(ctx, text)
         if ctx.state.step in START_STEPS:
-            return [Reply(said), *self._restart(ctx)]
-        return [Reply(said), self._ask(ctx)]
+            *before, again = self._restart(ctx)
+            return [Reply(said), *before, self._with_first(ctx, again, offer)]
+        return [Reply(said), self._with_first(ctx, self._ask(ctx), offer)]
+
+    def _need_offer(self, ctx: Ctx, text: str | None) -> tuple[Option, ...]:
+        """«قدّم طلبًا الآن» for the service a need beside a question names, before the
+        first question is answered; none when the message opens with a question word
+        (it asks, it states no need), names no service, or a draft is being filled in."""
+        if text is None or knowledge.opens_with_question_word(text):
+            return ()
+        named = ctx.catalogue.match(without_places(text), limit=1)
+        if not named or not _known(ctx, named[0].id) or self._has_draft(ctx.state):
+            return ()
+        return (Option(FILE_PREFIX + named[0].id, ctx.texts.gettext("File a request now")),)
 
     def _with_first(self, ctx: Ctx, reply: Reply, options: tuple[Option, ...]) -> Reply:
         """``reply`` (the step's question) with ``options`` after its own choices and
