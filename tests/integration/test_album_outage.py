@@ -199,7 +199,7 @@ async def test_a_photo_lost_past_the_wait_is_named_and_done_does_not_file_withou
     await _deliver(a, done)
     await a.settle()
     told = o.texts()[-1]
-    assert "لم تصلنا صورة أو ملف أرسلته" in told and "أرسله مرة أخرى" in told
+    assert "لم تصلنا صورة أو ملف أرسلته" in told and "إرساله مرة أخرى" in told
     assert await o.filed() == []
     # pressing «تم» again does not file either; the summary is not even shown
     await say(a, o.updates.callback(SARA, "done"))

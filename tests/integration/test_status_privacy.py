@@ -148,7 +148,7 @@ async def test_someone_else_with_the_identity_is_promised_only_what_happens(
         assert "ما تاريخ انتهاء الإقامة؟" not in said
         assert "بانتظار معلومات إضافية من مقدّم الطلب" in said and "منك" not in said
         assert "يُجاب عن سؤال الموظف من المحادثة التي قُدّم منها الطلب" in said
-        assert "اضغط «أجب عن السؤال»" not in said and "سنبلغك" not in said
+        assert "«الإجابة عن السؤال»" not in said and "سنبلغك" not in said
         assert f"ans:{number}" not in bob.choice_ids
         await alice.command("status")
         assert f"ans:{number}" in alice.choice_ids

@@ -207,8 +207,8 @@ async def test_an_edit_after_the_dialogue_ended_gets_the_hint_only(h: Harness) -
     await h.feed(cancel)
     assert (await h.state()).step == "done"
     assert await h.feed(h.updates.edited(cancel, "الغاء الطلب")) == [
-        "لا أستطيع قراءة التعديل على رسالة سابقة. فضلًا أرسل إجابتك من جديد في رسالة جديدة "
-        "(ولتغيير إجابة سابقة استخدم «رجوع»)."
+        "لا أستطيع قراءة التعديل على رسالة سابقة. يُرجى إرسال إجابتك من جديد في رسالة جديدة "
+        "(ولتغيير إجابة سابقة يمكنك استخدام «رجوع»)."
     ]
 
 

@@ -42,7 +42,7 @@ async def test_an_answer_begun_and_not_sent_is_recalled_once_and_the_officer_tol
         submission(channel=WHATSAPP, user_key=MONA.key, phone="+" + (MONA.wa_id or ""))
     )
     await h.services.desk.ask(filed.number, OFFICER, "أرفق صورة الجواز من فضلك")
-    await h.send(p.button_reply(MONA, f"ans:{filed.number}", "أجب عن السؤال"))
+    await h.send(p.button_reply(MONA, f"ans:{filed.number}", "الإجابة عن السؤال"))
     await h.send(p.text(MONA, "سأرسل الصورة اليوم، رقم جوازي ينتهي بـ 45"))
     # nothing is due yet
     assert await reminders.run_once() == 0

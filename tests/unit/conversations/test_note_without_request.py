@@ -27,7 +27,7 @@ async def test_the_line_names_the_first_menus_choices(chat: Chat, started: bool)
     await chat.text("ابي اضيف مستند")
     assert "ليس لديك طلب مفتوح لتضيف إليه ملاحظة" in chat.said
     assert "«طلب جديد»" not in chat.said
-    assert "اختر «فرد» أو «منشأة»" in chat.said
+    assert "اختيار «فرد» أو «منشأة»" in chat.said
     assert {"ind", "est"} <= set(chat.choice_ids)  # the choices it names are offered
     assert "هل تقدّم الطلب بصفتك فردًا" in chat.said  # and the question they answer
     await chat.text("فرد")  # typed, as in the terminal chat

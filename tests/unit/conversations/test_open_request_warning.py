@@ -168,7 +168,7 @@ async def test_the_warning_at_the_phone_step_offers_to_track_it_at_once() -> Non
     assert [(c.id, _bare(c.label)) for c in warning.choices] == [
         (f"st:{OPEN}", f"متابعة الطلب {OPEN}")
     ]
-    assert "اختر «متابعة الطلب" in warning.text and "/status" not in warning.text
+    assert "اختيار «متابعة الطلب" in warning.text and "/status" not in warning.text
     await chat.tap(f"st:{OPEN}")
     status, back, phone = chat.last
     assert f"الطلب رقم ⁦{OPEN}⁩" in status.text and "الحالة: قيد الدراسة" in status.text
