@@ -14,7 +14,7 @@ from pathlib import Path
 from conversations.events import Option, Reply
 from conversations.formatting import Digits, isolate, present
 from conversations.i18n import Texts
-from conversations.wishes import wish
+from conversations.wishes import negated, wish
 from domain.request_number import InvalidRequestNumber, parse_request_number
 from domain.their_say import RATINGS, parse_rating
 
@@ -28,14 +28,27 @@ NO_COMMENT = "nocomment"
 THEIR_SAY_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 #: A message longer than this many words is not read as asking for a note or a review.
 MAX_WISH_WORDS = 10
+#: A negation among this many words before a reconsideration phrase says it is not wanted.
+NEGATION_WORDS = 4
 
 
 def say_wish(text: str) -> str | None:
     """ "note" or "recon" when a short message asks to add a note or a document to a
-    request, or for a rejection to be reconsidered; None otherwise."""
-    return wish(
+    request, or for a rejection to be reconsidered; None otherwise. A reconsideration
+    said not to be wanted (a word of their_say.json ``reconsider_negations`` among the
+    :data:`NEGATION_WORDS` before it: «ما ابي اعادة النظر», «no need to appeal») is no
+    wish for one.
+
+    Found in session 12: «ما ابي اعادة النظر» typed outside the comment prompt was read
+    as asking for a reconsideration, and the person was asked for its reason."""
+    found = wish(
         text, THEIR_SAY_DATA, (("reconsider", "recon"), ("note", "note")), max_words=MAX_WISH_WORDS
     )
+    if found == "recon" and negated(
+        text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS
+    ):
+        return wish(text, THEIR_SAY_DATA, (("note", "note"),), max_words=MAX_WISH_WORDS)
+    return found
 
 
 def rate_id(number: str, rating: int) -> str:

@@ -19,6 +19,7 @@ from conversations.gathering import attachments, gather, gathered
 from conversations.ports import SayRefused
 from conversations.stray_files import mark_reconsidered
 from conversations.their_say import (
+    NEGATION_WORDS,
     NO_COMMENT,
     THEIR_SAY_DATA,
     reconsider_id,
@@ -32,7 +33,7 @@ SAY = "say"
 #: however long it is («ابي اتظلم، …» with the whole story after it).
 APPEAL_LEAD_WORDS = 5
 #: A negation among this many words before the reconsideration phrase says it is not wanted.
-APPEAL_NEGATION_WORDS = 4
+APPEAL_NEGATION_WORDS = NEGATION_WORDS
 #: The step each kind opens at.
 STEPS = {"note": "note", "recon": "reason", "rate": "comment"}
 #: The step offering the reconsideration asked for in words at the comment prompt, its

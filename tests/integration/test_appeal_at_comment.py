@@ -133,3 +133,24 @@ async def test_an_appeal_offered_and_declined_is_the_comment(
     assert record is not None and record.reconsider_reason is None
     stored = await _request(db_sessionmaker, number)
     assert (stored.satisfaction, stored.satisfaction_comment) == (1, APPEAL)
+
+
+async def test_a_reconsideration_declined_in_words_outside_the_comment_prompt_is_no_wish(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+) -> None:
+    """Session 12's open list: «ما ابي اعادة النظر» typed at the menu, a rejection open
+    to reconsideration, was read as asking for one (it asked for the reason); the words
+    asking for one still do, on the other worker."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "هذه الخدمة تتطلب مراجعة أحد فروع الجوازات شخصيًا.")
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.says("ما ابي اعادة النظر", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "لماذا تطلب إعادة النظر" not in text and "هل تريد طلب إعادة النظر" not in text, text
+    record = await desk.find(filed.number)
+    assert record is not None and record.reconsider_reason is None
+    said = await person.says("ابي اعادة النظر", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "إعادة النظر" in text and filed.number in text, text

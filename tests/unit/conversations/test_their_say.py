@@ -80,6 +80,11 @@ def test_the_survey_is_in_the_persons_language() -> None:
         ("please reconsider my request", "recon"),
         ("مرحبا", None),
         ("تجديد الاقامة", None),
+        # a reconsideration said not to be wanted is no wish for one (session 12)
+        ("ما ابي اعادة النظر", None),
+        ("مو تظلم، بس سؤال", None),
+        ("no need to appeal", None),
+        ("ما ابي اعادة النظر، ابي اضيف ملاحظة", "note"),
         # a long description that happens to mention a note is not a wish
         (
             "عندي مشكلة في الجواز واريد ان اضيف ملاحظة بخصوص الاسم المكتوب في الصفحة الاولى منه",
