@@ -228,6 +228,8 @@ class PromptHandlers(PromptMemory):
         key: str,
         prompt: dict[str, Any],
         text: str,
+        *,
+        stray: bool = False,
     ) -> None:
         """A worded reply to the menu ``menu`` (chat, message id; its Redis record ``prompt`` under
         ``key``): shown back for the officer to send or cancel

@@ -54,6 +54,8 @@ class ProposalHandlers(PromptHandlers):
         key: str,
         prompt: dict[str, Any],
         text: str,
+        *,
+        stray: bool = False,
     ) -> None:
         """Quotes ``text`` back under the officer's ``message`` with «Send» and «Cancel»,
         and keeps it in Redis for either worker (see the module)."""
@@ -99,6 +101,7 @@ class ProposalHandlers(PromptHandlers):
             "menu_key": key,
             "menu": list(menu),
             "from_menu": bool(prompt.get("menu")),
+            "stray": stray,
             "message": [sent.chat.id, sent.message_id],
         }
         # when the menu expires, by Redis's own clock (the same for every worker), so a
@@ -205,6 +208,10 @@ class ProposalHandlers(PromptHandlers):
         kind = proposal["kind"]
         if action.action == DROP_PROPOSED:
             await self._delete(bot, query.message)
+            if proposal.get("stray"):
+                # the words were talk, not the reason: the officer's further messages are
+                # left alone too (bot.staff.stray), the menu or prompt still waits
+                await self._no_stray(proposal["menu_key"])
             if not proposal.get("from_menu", True):
                 # a typed prompt's proposal: there is no menu above (session 12's notes)
                 await answer(query, self._still_open(kind))
@@ -226,6 +233,14 @@ class ProposalHandlers(PromptHandlers):
             await answer(query, await self._menu_gone(proposal), alert=True)
             return
         await self._send_proposed(bot, query, proposal, (key, raw), menu_raw, officer)
+
+    async def _no_stray(self, key: str) -> None:
+        """Marks the prompt under ``key`` as taking replies only: a message replying to
+        nothing is no longer proposed for it."""
+        raw = await self._redis.get(key)
+        if raw is not None:
+            record = {**json.loads(raw), "no_stray": True}
+            await self._redis.set(key, json.dumps(record), xx=True, keepttl=True)
 
     def _still_open(self, kind: str) -> str:
         """What «Cancel» under a typed prompt's proposal says: the prompt still waits."""

@@ -12,7 +12,8 @@ when it is unambiguous which prompt they answer, and never acted on at once:
   hour later is talk), and the words are words enough for it
   (:func:`officers.typed_words.worded`): they are shown back as a proposal with «Send»
   and «Cancel», as a reply to a menu is (:mod:`bot.staff.proposals`), one tap from done;
-  a remark taken by mistake costs a «Cancel»;
+  a remark taken by mistake costs a «Cancel», after which the officer's messages are left
+  alone for that prompt (a reply to it still counts);
 - several wait: the officer is told once (per :data:`STRAY_WINDOW_S`) to reply to the one
   the words answer, since guessing would send a reason to the wrong request.
 
@@ -66,7 +67,9 @@ class StrayHandlers(ProposalHandlers):
         recent = [
             w
             for w in waiting
-            if w.record.get("thread") == thread and w.age_ms <= STRAY_WINDOW_S * 1000
+            if w.record.get("thread") == thread
+            and w.age_ms <= STRAY_WINDOW_S * 1000
+            and not w.record.get("no_stray")
         ]
         if not recent:
             return  # talk, as nearly every message in the group is
@@ -82,7 +85,7 @@ class StrayHandlers(ProposalHandlers):
         [prompt] = recent
         log.info("request %s: a message replying to nothing proposed", prompt.record["number"])
         await self._propose(
-            bot, message, (message.chat.id, prompt.id), prompt.key, prompt.record, text
+            bot, message, (message.chat.id, prompt.id), prompt.key, prompt.record, text, stray=True
         )
 
     async def _which_one(self, bot: Bot, message: Message, recent: list[Waiting]) -> None:

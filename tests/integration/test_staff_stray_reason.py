@@ -130,3 +130,27 @@ async def test_a_blocks_reason_typed_without_replying_is_proposed_too(h: Harness
         [row] = list(await session.scalars(select(Block)))
     assert row.reason == "رسائل مسيئة متكررة"
     assert prompt["message_id"] in _deleted(h)
+
+
+async def test_after_cancel_the_officers_talk_is_left_alone(h: Harness) -> None:
+    # a remark taken for the reason costs one «إلغاء»; the officer's next messages are not
+    # proposed again for that menu, and a reply to the menu still is
+    number = await h.file()
+    await h.press(OFFICER, "no", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "فهد، هل راجعت المرفقات؟", thread_id=TOPIC)
+    )
+    proposal = _proposal(h)
+    await h.press(OFFICER, _buttons(proposal)[1], proposal)  # «إلغاء»
+    assert proposal["message_id"] in _deleted(h)
+    sent = len(h.sent())
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, "سأتصل بصاحب الطلب غدًا", thread_id=TOPIC)
+    )
+    assert len(h.sent()) == sent
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=menu, thread_id=TOPIC))
+    proposal = _proposal(h)
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)
+    assert await h.status(number) is RequestStatus.REJECTED
