@@ -222,3 +222,18 @@ async def test_a_dropped_call_is_aiograms_network_error_and_the_next_goes_throug
             assert api.texts(CHAT) == ["قبل", "بعد"]
         finally:
             await bot.session.close()
+
+
+async def test_a_host_name_is_reached_whichever_of_its_addresses_answers() -> None:
+    # "localhost" may name ::1 before 127.0.0.1; the server listens on the latter only
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(response(BODY))
+        await writer.drain()
+
+    client = KeepAliveClient()
+    async with raw_server(serve) as (url, heads):
+        answer = await client.post_json(url.replace("127.0.0.1", "localhost"), b"{}", 5)
+        assert answer.status == 200
+        assert b"Host: localhost:" in heads[0]
+    await client.close()
