@@ -15,7 +15,12 @@ In order:
    per account. People the bot knows are never held back by a flood.
 3. **Too fast**: ``TAWASUL_MESSAGES_PER_MINUTE`` per person (messages and button taps);
    beyond it one «slow down» saying in how many seconds they can go on, and the rest of
-   the stretch dropped.
+   the stretch dropped. **An album is one message** (Telegram's ``media_group_id``, a
+   WhatsApp burst: the ``album`` a channel passes): its first file takes the entry and
+   decides for the whole album (:data:`ALBUM_KEY`), so photos chosen together never use up
+   the minute; an album refused is said so every time, naming the files, even within a
+   stretch already told to slow down. Found by tester 13 (§3): every photo counted, so
+   an ordinary person's album was cut, or dropped whole, without a word.
 
 **Counted once per message.** Telegram redelivers an update it got no answer for with the
 same update_id, WhatsApp a message with the same id, and the webhook journal replays a
@@ -37,7 +42,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from redis.asyncio import Redis
 
@@ -57,6 +62,10 @@ SEEN_TTL_S: Final = 30 * 24 * 3600
 SEEN_KEY: Final = "tawasul:seen:{tag}"
 #: set while a «slow down» was given for the current stretch
 SLOW_KEY: Final = "tawasul:slow:{tag}"
+#: how the first file of an album was screened (``ok`` or why it was refused): its others
+#: take no entry of the windows and go the same way
+ALBUM_KEY: Final = "tawasul:album-screened:{tag}:{album}"
+ALBUM_TTL_S: Final = 300
 #: set while the staff group has been alerted of a flood (one alert per flood)
 FLOOD_ALERT_KEY: Final = "tawasul:flood:alerted"
 #: an event id screened already: ``ok`` (admitted, or being screened) or why it was refused
@@ -78,10 +87,16 @@ class Verdict:
 
 ADMIT: Final = Verdict(True)
 
-#: What a channel calls (:meth:`InboundGuard.screen`): (channel, user key, event id) ->
-#: verdict; the event id is the update_id or the WhatsApp message id (None: not known,
-#: every screening counts).
-Screen = Callable[[str, str, str | None], Awaitable[Verdict]]
+
+class Screen(Protocol):
+    """What a channel calls (:meth:`InboundGuard.screen`): (channel, user key, event id,
+    album) -> verdict; the event id is the update_id or the WhatsApp message id (None: not
+    known, every screening counts); ``album`` the id grouping files sent together (None
+    for anything else)."""
+
+    def __call__(
+        self, channel: str, user_key: str, event_id: str | None = None, album: str | None = None
+    ) -> Awaitable[Verdict]: ...
 
 
 class InboundGuard:
@@ -108,11 +123,14 @@ class InboundGuard:
         self._digits: Digits = arabic_digits
         self._windows = windows or Windows(redis)
 
-    async def screen(self, channel: str, user_key: str, event_id: str | None = None) -> Verdict:
+    async def screen(
+        self, channel: str, user_key: str, event_id: str | None = None, album: str | None = None
+    ) -> Verdict:
         """Whether to handle message ``event_id`` of (channel, user_key), or what to answer
-        instead; a redelivered ``event_id`` is not counted again (see the module's text)."""
+        instead; a redelivered ``event_id`` is not counted again, nor a file of ``album``
+        after its first (see the module's text)."""
         try:
-            verdict = await self._screen(channel, user_key, event_id)
+            verdict = await self._screen(channel, user_key, event_id, album)
         except Exception:
             log.exception("inbound guard failed on %s; the message is let through", channel)
             return ADMIT
@@ -121,7 +139,7 @@ class InboundGuard:
         return verdict
 
     async def screen_blocks(
-        self, channel: str, user_key: str, event_id: str | None = None
+        self, channel: str, user_key: str, event_id: str | None = None, album: str | None = None
     ) -> Verdict:
         """The block check alone, for the terminal chat (a :data:`Screen`): a blocked
         person gets the one notice, then nothing. The windows are left out there: the
@@ -138,7 +156,9 @@ class InboundGuard:
             INBOUND_REFUSED.labels(verdict.why).inc()
         return verdict
 
-    async def _screen(self, channel: str, user_key: str, event_id: str | None) -> Verdict:
+    async def _screen(
+        self, channel: str, user_key: str, event_id: str | None, album: str | None
+    ) -> Verdict:
         key, tag = member(channel, user_key), person_tag(channel, user_key)
         event_key = (
             None if event_id is None else EVENT_KEY.format(channel=channel, event_id=event_id)
@@ -162,15 +182,23 @@ class InboundGuard:
         if before is not None:
             # a redelivery: counted when it first came; refused then, refused now, in silence
             return ADMIT if before == _ADMITTED else Verdict(False, why=before.decode())
-        verdict = await self._counted(channel, user_key, key, tag, known)
+        verdict = await self._counted(channel, user_key, key, tag, known, album)
         if not verdict.admit and event_key is not None:
             await self._redis.set(event_key, verdict.why.encode(), xx=True, keepttl=True)
         return verdict
 
     async def _counted(
-        self, channel: str, user_key: str, key: str, tag: str, known: bool
+        self, channel: str, user_key: str, key: str, tag: str, known: bool, album: str | None
     ) -> Verdict:
-        """The windows' word on a message seen for the first time (it takes its entries)."""
+        """The windows' word on a message seen for the first time (it takes its entries);
+        a file of ``album`` after its first goes as the first went, taking none."""
+        album_key = None if album is None else ALBUM_KEY.format(tag=tag, album=album)
+        if album_key is not None:
+            before = await self._redis.set(album_key, _ADMITTED, nx=True, ex=ALBUM_TTL_S, get=True)
+            if before is not None:
+                # told when the first file was refused; the rest go with it in silence
+                why = before.decode() if isinstance(before, bytes) else str(before)
+                return ADMIT if before == _ADMITTED else Verdict(False, why=why)
         if not known and self._new_chats is not None:
             if await self._windows.take(self._new_chats, "new-chats"):
                 await self._flood()
@@ -179,6 +207,9 @@ class InboundGuard:
             await self._redis.set(SEEN_KEY.format(tag=tag), b"1", ex=SEEN_TTL_S)
         if self._per_minute is not None:
             wait = await self._windows.take(self._per_minute, "messages", key)
+            if wait and album_key is not None:
+                await self._redis.set(album_key, b"too_fast", xx=True, keepttl=True)
+                return await self._files_too_fast(channel, user_key, wait)
             if wait:
                 return await self._too_fast(channel, user_key, wait)
         return ADMIT
@@ -197,6 +228,15 @@ class InboundGuard:
             return Verdict(False, why="too_fast")
         locale = (await self._store.load(channel, user_key)).locale
         text = present(slow_down_text(locale, wait), locale, self._digits)
+        return Verdict(False, (Reply(text, locale=locale),), why="too_fast")
+
+    async def _files_too_fast(self, channel: str, user_key: str, wait: int) -> Verdict:
+        """An album refused: said every time, naming the files, since a person who sent
+        photos must know they did not arrive (the stretch's «slow down» is set too)."""
+        tag = person_tag(channel, user_key)
+        await self._redis.set(SLOW_KEY.format(tag=tag), b"1", nx=True, ex=wait)
+        locale = (await self._store.load(channel, user_key)).locale
+        text = present(files_refused_text(locale, wait), locale, self._digits)
         return Verdict(False, (Reply(text, locale=locale),), why="too_fast")
 
     async def _flood(self) -> None:
@@ -235,5 +275,15 @@ def slow_down_text(locale: str, seconds: int) -> str:
     return texts.ngettext(
         "You are sending messages faster than I can take them. Please wait %(count)d second, then send your message again.",
         "You are sending messages faster than I can take them. Please wait %(count)d seconds, then send your message again.",
+        seconds,
+    ) % {"count": seconds}
+
+
+def files_refused_text(locale: str, seconds: int) -> str:
+    """The answer to photos or files sent together (an album) past the limit."""
+    texts = Texts(locale)
+    return texts.ngettext(
+        "You are sending messages faster than I can take them, so the photos or files you just sent were not received. Please wait %(count)d second, then send them again.",
+        "You are sending messages faster than I can take them, so the photos or files you just sent were not received. Please wait %(count)d seconds, then send them again.",
         seconds,
     ) % {"count": seconds}

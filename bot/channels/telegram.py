@@ -220,7 +220,9 @@ class TelegramChannel:
         if self._screen is None:
             return None
         origin = event.origin
-        verdict = await self._screen(origin.channel, origin.user_key, origin.event_id)
+        # an album is one message for the limit (bot.abuse.guard)
+        album = event.album_id if isinstance(event, Media) else None
+        verdict = await self._screen(origin.channel, origin.user_key, origin.event_id, album)
         if not verdict.admit and verdict.replies:
             if before is not None:
                 await before

@@ -199,7 +199,9 @@ class WhatsAppChannel:
                 return
             if self._screen is not None:
                 # blocks and limits, before any work on the message (bot.abuse.guard)
-                verdict = await self._screen(CHANNEL, user_key, item.wamid)
+                # a burst of files is one message for the limit (bot.abuse.guard)
+                album = item.event.album_id if isinstance(item.event, Media) else None
+                verdict = await self._screen(CHANNEL, user_key, item.wamid, album)
                 if not verdict.admit:
                     if verdict.replies:
                         # to the number in this message: nothing is kept for a refused
