@@ -245,11 +245,63 @@ def early_answers(text: str) -> dict[str, str]:
     found: dict[str, set[str]] = {}
     for early in _early():
         read = placed if early.question == "location" else words
-        if any(_has(read, p) for p in early.anywhere) or any(
-            _ends_with(read, p, fillers) for p in early.at_end
-        ):
+        starts = [i for p in early.anywhere for i in _starts(read, p)]
+        starts += [i for p in early.at_end if (i := _end_start(read, p, fillers)) is not None]
+        if any(not _negated(read, i) for i in starts):
             found.setdefault(early.question, set()).add(early.option)
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
+
+
+@cache
+def _negations() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """keywords.json ``early_answers._negations`` (right before a phrase) and
+    ``_unwanted`` (among the :data:`_UNWANTED_WITHIN` words before it), matching form."""
+    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
+
+    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(_key(w).split()) for w in raw[name] if _key(w))
+
+    return phrases("_negations"), phrases("_unwanted")
+
+
+#: How many words before an answer's phrase an «I don't want» (``_unwanted``) reaches.
+_UNWANTED_WITHIN = 4
+
+
+def _negated(words: list[str], start: int) -> bool:
+    """Whether the phrase at ``start`` of ``words`` is said not to hold: a negation right
+    before it, or before a first-person word before it («مو لولدي», «ما انا برا»), or an
+    «I don't want» among the words before it («ما ابي اجدد لولدي»).
+
+    Found in session 12: the answers read from a first message had no negation check, so
+    «ما انا برا المملكة» answered «outside» and «ابي جواز مو لولدي» «for my family»."""
+    right_before, unwanted = _negations()
+    first = _first_person()
+    ends = [start, start - 1] if start > 0 and words[start - 1] in first else [start]
+    for end in ends:
+        if any(tuple(words[max(0, end - len(n)) : end]) == n for n in right_before):
+            return True
+    before = words[max(0, start - _UNWANTED_WITHIN) : start]
+    return any(_has(before, phrase) for phrase in unwanted)
+
+
+def _starts(words: list[str], phrase: tuple[str, ...]) -> list[int]:
+    """Where ``phrase`` starts in ``words``."""
+    size = len(phrase)
+    return [i for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase]
+
+
+def _end_start(words: list[str], phrase: tuple[str, ...], fillers: frozenset[str]) -> int | None:
+    """Where ``phrase`` starts when it ends the message, fillers after it aside; None when
+    it does not end it (:func:`_ends_with`)."""
+    end = len(words)
+    while end > 0:
+        if end >= len(phrase) and tuple(words[end - len(phrase) : end]) == phrase:
+            return end - len(phrase)
+        if words[end - 1] not in fillers:
+            return None
+        end -= 1
+    return None
 
 
 @cache

@@ -1,0 +1,25 @@
+"""A negated answer in the first words is not kept, across two webhook workers on one
+Redis and SQLite (the draft's early answers live in Redis): «ابي جواز مو لولدي» on one
+worker, the service chosen on the other, asks «لمن هذا الطلب؟» (session 12's open list:
+``early_answers`` had no negation check, «for my family» was kept)."""
+
+from __future__ import annotations
+
+from standins.telegram_updates import TgUser
+from tests.integration.test_resident_findings_workers import _say
+from tests.integration.test_telegram_webhook import Harness, h
+
+__all__ = ["h"]  # the fixture
+
+LAILA = TgUser(5_400_000_041, "ليلى")
+
+
+async def test_not_for_my_son_is_asked_for_whom_over_two_workers(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, LAILA, h.updates.text(LAILA, "ابي جواز مو لولدي"))
+    assert "هل هذه هي الخدمة التي تحتاجها؟" in said, said
+    said = await _say(b, h, LAILA, h.updates.callback(LAILA, "s:passport_issue"))
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»" not in said, said
+    assert said.endswith("لمن هذا الطلب؟"), said
+    state = await h.services.engine.store.load("telegram", str(LAILA.id))
+    assert "for_whom" not in state.answers.get("eligibility", {})
