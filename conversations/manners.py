@@ -14,23 +14,34 @@ from typing import Any
 from conversations.events import Option
 from conversations.flow import Ctx
 from conversations.state import DialogueState
+from domain.normalize import fold_arabic
 
 UNDO_MINUTES = 30
 # the full welcome is not repeated to someone who saw it this recently
 WELCOME_AGAIN_AFTER = dt.timedelta(hours=12)
 
 
-def salute(ctx: Ctx, kind: str) -> str:
+def salute(ctx: Ctx, kind: str, said: str = "") -> str:
     """The answer to a greeting ("salam", "greeting"), to thanks ("thanks") or to a
-    goodbye ("goodbye")."""
+    goodbye ("goodbye"); ``said``, the person's words, answered in kind where the custom
+    has a reply of its own («الله يعطيك العافية» → «الله يعافيك»: tester 13, §11)."""
     _ = ctx.texts.gettext
     if kind == "salam":
         return _("And peace be upon you.")
+    if kind == "thanks" and wished_well(said):
+        return _("God keep you well; glad to help.")
     if kind == "thanks":
         return _("You're welcome, glad to help.")
     if kind == "goodbye":
         return _("Goodbye, and take care. Write any time you need us.")
     return _("Hello, and welcome.")
+
+
+def wished_well(said: str) -> bool:
+    """Whether ``said`` wishes the bot well («يعطيكم العافية», «الله يعافيكم»), which is
+    answered «الله يعافيك», not «العفو»."""
+    folded = fold_arabic(said)
+    return "عافيه" in folded or "يعافي" in folded
 
 
 def wants_welcome(state: DialogueState, now: dt.datetime) -> bool:

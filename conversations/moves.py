@@ -84,7 +84,7 @@ class Moves(EngineParts):
                 # thanks or goodbye after filing: a word back, the same buttons, not the
                 # first question again
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
-                return [Reply(salute(ctx, kind), choices=offered)]
+                return [Reply(salute(ctx, kind, event.text), choices=offered)]
             if rest and state.step == "done" and number_first(rest):
                 paused = await self._status_paused(ctx)
                 if paused:

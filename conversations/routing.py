@@ -307,7 +307,11 @@ class Routing(
         kind, rest = courtesy(m.event.text)
         if kind is not None and not rest:
             again = self._ask(m.ctx)
-            return [dataclasses.replace(again, text=f"{salute(m.ctx, kind)}\n{again.text}")]
+            return [
+                dataclasses.replace(
+                    again, text=f"{salute(m.ctx, kind, m.event.text)}\n{again.text}"
+                )
+            ]
         if kind in ("salam", "greeting"):
             m.greeted = salute(m.ctx, kind) + "\n"
         return None

@@ -22,6 +22,8 @@ from conversations.flow import Ctx
 from conversations.flows.say_note import refusal_text
 from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS
 from conversations.gathering import attachments, file_fields
+from conversations.keywords import courtesy
+from conversations.manners import salute, wished_well
 from conversations.ports import SayRefused
 from conversations.rating_words import word_rating
 from conversations.reading import NAV_IDS, START_STEPS
@@ -44,6 +46,9 @@ from domain.their_say import RATINGS
 log = logging.getLogger(__name__)
 
 __all__ = ["MAX_WISH_WORDS", "THEIR_SAY_DATA", "TheirSay", "say_wish", "typed_rating"]
+#: How long after a decision a rating word typed at the first menu still rates it, with
+#: other messages in between (right after the question, any rating is read).
+RATING_WINDOW = dt.timedelta(days=7)
 #: The last steps of a request whose notice asks how satisfied the person is.
 _DECISIONS = frozenset(s.value for s in FINAL)
 
@@ -126,24 +131,37 @@ class TheirSay(EngineParts):
             # the first menu needs no database: with SQL away «1» is read as ever
             log.warning("typed rating not looked for: the requests could not be read")
             return None
+        decisions = [v for v in mine if v.history and v.history[-1][1] in _DECISIONS]
         last = state.last_turn_at
-        if last is None:
-            # no turn of theirs on record (a new or expired dialogue, or one saved before
-            # the field): nothing says the rating question was the last thing they saw, and
-            # a «1» meant for the menu must never become a one-star rating
-            return None
         decided = [
-            v for v in mine if v.history and v.history[-1][1] in _DECISIONS
-            and v.history[-1][0] > dt.datetime.fromisoformat(last)
+            v for v in decisions
+            if last is not None and v.history[-1][0] > dt.datetime.fromisoformat(last)
         ]  # fmt: skip
+        if not decided and not _no_menu_pick(typed.text, state.offered):
+            # no rating question since their last message (or no turn of theirs on record:
+            # nothing says the question was the last thing they saw): a «1» meant for the
+            # menu must never become a one-star rating
+            return None
         if not decided:
-            return None  # no rating question since their last message: «1» is the menu's
+            # a word, stars or a digit past the menu's options cannot be meant for the
+            # menu: it rates a recent decision still unrated, whatever came in between
+            # (tester 13, §11: after «ممتاز الله يعطيكم العافيه» met the menu, «٥» and
+            # «ممتاز» were called a wrong choice)
+            decided = [v for v in decisions if ctx.now - v.history[-1][0] <= RATING_WINDOW]
+        if not decided:
+            return None
         newest = max(decided, key=lambda v: v.history[-1][0])
         try:
             await ctx.gateway.rate(newest.number, ctx.origin.channel, ctx.origin.user_key, rating)
         except SayRefused:
             return None  # rated already (by a star), not told yet...: read as ever
-        return self._rated(ctx, newest.number)
+        rated = self._rated(ctx, newest.number)
+        kind, _rest = courtesy(typed.text)
+        if kind == "thanks" or wished_well(typed.text) or _thanked(typed.text):
+            # «ممتاز الله يعطيكم العافيه»: the thanks answered in kind, above the rest
+            back = salute(ctx, "thanks", typed.text)
+            rated[0] = dataclasses.replace(rated[0], text=f"{back}\n{rated[0].text}")
+        return rated
 
     async def _to_reconsideration(self, ctx: Ctx, event: Event) -> list[Reply] | None:
         """A photo or file sent just after a request to reconsider (one more photo, the
@@ -366,6 +384,19 @@ def _new_request_line(ctx: Ctx) -> str:
     return " " + ctx.texts.gettext(
         "To file a new request, choose «%(individual)s» or «%(establishment)s»."
     ) % {"individual": labels["ind"], "establishment": labels["est"]}
+
+
+def _no_menu_pick(text: str, offered: list[list[str]]) -> bool:
+    """Whether a typed rating cannot be a pick of the options on screen: words or stars,
+    or a digit past their count («٥» under the first menu's four)."""
+    bare = to_ascii_digits(strip_invisible(text)).strip()
+    options = [o for o in offered if o[0] not in NAV_IDS]  # «مساعدة», «إلغاء» are words
+    return not bare.isdigit() or int(bare) > len(options)
+
+
+def _thanked(text: str) -> bool:
+    """Whether the words around a rating thank («ممتاز شكرا»)."""
+    return any(courtesy(word)[0] == "thanks" for word in text.split())
 
 
 def _at_start(first: str, step: str) -> bool:

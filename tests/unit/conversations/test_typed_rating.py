@@ -82,9 +82,9 @@ async def test_a_typed_rating_after_a_tapped_one_is_read_as_ever() -> None:
     clock.now += dt.timedelta(minutes=5)
     await chat.tap(f"rate:{NUMBER}:4")
     await chat.tap(NO_COMMENT)
-    gateway.said.clear()
+    rated = list(gateway.said)  # the desk refuses a second rating, as the fake does
     await chat.text("5")
-    assert gateway.said == []
+    assert gateway.said == rated
     assert NO_COMMENT not in chat.choice_ids
 
 
@@ -115,7 +115,10 @@ async def test_a_rating_word_typed_after_the_question_is_stored_as_its_stars(
     assert NO_COMMENT in chat.choice_ids and "ind" not in chat.choice_ids
 
 
-async def test_a_rating_word_at_another_time_is_read_as_before() -> None:
+async def test_a_rating_word_after_another_message_still_rates_a_recent_decision() -> None:
+    """Tester 13 (§11): after «ممتاز الله يعطيكم العافيه» met the menu, «ممتاز» was called
+    a wrong choice. A word cannot be meant for the menu: it rates a decision of the last
+    seven days still unrated; a week later it is read as before."""
     chat, gateway, clock = _setup()
     await chat.command("start")
     clock.now += dt.timedelta(hours=1)
@@ -123,6 +126,19 @@ async def test_a_rating_word_at_another_time_is_read_as_before() -> None:
     clock.now += dt.timedelta(minutes=5)
     await chat.text("السلام عليكم")
     clock.now += dt.timedelta(minutes=1)
+    await chat.text("ممتاز")
+    assert gateway.said == [("rate", NUMBER, "5")]
+    assert NO_COMMENT in chat.choice_ids
+
+
+async def test_a_rating_word_long_after_the_decision_is_read_as_before() -> None:
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text("السلام عليكم")
+    clock.now += dt.timedelta(days=8)
     await chat.text("ممتاز")
     assert gateway.said == []
     assert NO_COMMENT not in chat.choice_ids
