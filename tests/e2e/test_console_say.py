@@ -25,7 +25,7 @@ def test_the_resident_rates_the_decision_from_the_terminal(tmp_path: Path, redis
     assert f"/reconsider {n}" in chat.text
     chat.say(f"/rate {n} 2", "بلا تعليق")
     chat.say("لم يتصل بي أحد", "سُجّل تعليقك")
-    chat.say(f"/reconsider {n}", "لماذا تطلب إعادة النظر")
+    chat.say(f"/reconsider {n}", "ما سبب طلب إعادة النظر")
     chat.say("أرفقت صورة الخطأ كاملة", "أُرسل طلب إعادة النظر")
     shown = clean_input(staff(env, "show", n))
     assert "2 من 5" in shown and "لم يتصل بي أحد" in shown

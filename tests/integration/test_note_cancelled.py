@@ -25,7 +25,7 @@ async def test_a_note_cancelled_says_the_request_stands(
     filed = await filing.submit(submission(user_key=USER))
     await person.send(Command(person.origin(), "start", ""))
     said = await person.says("ابي اضيف ملاحظة", worker=1)
-    assert "اكتب ملاحظتك" in said[-1].text or "ملاحظتك" in said[-1].text
+    assert "يُرجى كتابة ملاحظتك" in said[-1].text or "ملاحظتك" in said[-1].text
     await person.says("الجواز ينتهي بعد شهرين", worker=0)
     said = await person.says("إلغاء", worker=1)
     text = "\n".join(r.text for r in said)

@@ -61,4 +61,4 @@ async def test_rejected_meanwhile_the_words_come_back_with_the_way_to_reconsider
     assert f"recon:{filed.number}" in [c.id for r in said for c in r.choices]
     # the button opens the reconsideration, where the words can be the reason
     said = await person.taps(f"recon:{filed.number}", worker=0)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text

@@ -39,7 +39,7 @@ from tests.integration.test_their_say import filing as filing
 from tests.integration.test_their_say import person as person
 from tests.integration.test_their_say_telegram import _two_workers
 
-THANKS_AND_COMMENT = "شكرًا لتقييمك. هل تودّ إضافة تعليق؟"
+THANKS_AND_COMMENT = "شكرًا لتقييمك. يمكنك إضافة تعليق"
 
 
 def _stars(number: str) -> list[str]:
@@ -78,7 +78,7 @@ async def test_the_final_decision_after_a_reconsideration_is_asked_about_and_rat
     await person.says("ما قرؤوا المستندات", worker=1)
     clock.now += dt.timedelta(hours=1)
     said = await person.says("ابي اتظلم", worker=0)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text
     await person.says("التأمين في الصفحة الثانية", worker=1)
     record = await desk.find(filed.number)
     assert record is not None

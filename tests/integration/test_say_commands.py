@@ -118,7 +118,7 @@ async def test_reconsider_on_a_rejected_request_asks_the_reason(
     filed = await filing.submit(submission(user_key="5551001"))
     await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
     said = await _command(person, "reconsider", "".join("٠١٢٣٤٥٦٧٨٩"[int(d)] for d in filed.number))
-    assert "لماذا تطلب إعادة النظر" in said, said
+    assert "ما سبب طلب إعادة النظر" in said, said
     said = _said(await person.says("أرفقت التأمين الطبي في الصفحة الثانية", worker=1))
     assert "أُرسل طلب إعادة النظر" in said
 

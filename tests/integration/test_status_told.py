@@ -96,7 +96,7 @@ async def test_status_and_reconsideration_ask_the_outbox_on_workers_whose_clocks
     assert "مرفوض" not in said and "الحالة: تم الاستلام" in said, said
     assert OFFER not in offered
     said = await _command(person, "reconsider", early.number, worker=0)
-    assert "لماذا تطلب إعادة النظر" not in said, said
+    assert "ما سبب طلب إعادة النظر" not in said, said
 
     # decided on the worker ahead, its notice sent: the worker behind (four hours
     # «before» it) shows the rejection the person holds, and takes the reconsideration
@@ -106,7 +106,7 @@ async def test_status_and_reconsideration_ask_the_outbox_on_workers_whose_clocks
     assert "الحالة: مرفوض" in said and "الصورة غير واضحة" in said, said
     assert OFFER in offered
     said = await _command(person, "reconsider", late.number, worker=1)
-    assert "لماذا تطلب إعادة النظر" in said, said
+    assert "ما سبب طلب إعادة النظر" in said, said
 
 
 async def test_an_undone_decision_stays_out_of_the_history_whatever_the_clocks(

@@ -71,7 +71,7 @@ async def test_note_and_reconsider_at_the_phone_step_are_one_answer(h: Harness) 
     a, b = await h.worker(), await h.worker()
     await _at_phone_step(h, a, user)
     sent = await _sent(b, h, user, h.updates.text(user, "/note"))
-    _one_answer(sent, "اكتب ملاحظتك")
+    _one_answer(sent, "يُرجى كتابة ملاحظتك")
     sent = await _sent(a, h, user, h.updates.text(user, "إلغاء"))
     assert "مشاركة رقم جوالك" in clean_input(sent[-1]["text"]), sent
     # a reconsideration of a request still open: the refusal's own lines carry the removal

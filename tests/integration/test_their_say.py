@@ -165,7 +165,7 @@ async def test_rating_mid_request_asks_the_comment_then_returns_to_the_draft(
     question = await _half_filled(person)
     # the person taps «⭐⭐» under the old notice, on the other worker
     said = await person.taps(f"rate:{filed.number}:2", worker=1)
-    assert "هل تودّ إضافة تعليق" in said[-1].text
+    assert "يمكنك إضافة تعليق" in said[-1].text
     said = await person.says("الموظف ما رد علي <b>ابدا</b>")
     assert "سُجّل تعليقك" in said[0].text
     # back to the half-filled request, at the same step, nothing lost
@@ -244,7 +244,7 @@ async def test_notes_from_two_workers_join_the_request_and_make_one_staff_messag
     # the status answer offers the note (the draft is asked again after it)
     assert "أضف ملاحظة لطلبي" in [c.label for r in said for c in r.choices]
     said = await person.taps(f"note:{filed.number}", worker=1)
-    assert "اكتب ملاحظتك" in said[-1].text
+    assert "يُرجى كتابة ملاحظتك" in said[-1].text
     await person.says("تاريخ انتهاء الإقامة ١٥ ديسمبر", worker=0)
     photo = Media(person.origin(), "photo", "file-77", "image/jpeg", 1000, None, "ab" * 32)
     await person.send(photo, worker=1)
@@ -254,7 +254,7 @@ async def test_notes_from_two_workers_join_the_request_and_make_one_staff_messag
     # a second note in the person's own words, a few seconds later
     clock.now += dt.timedelta(seconds=10)
     said = await person.says("ابي اضيف ملاحظة لطلبي", worker=1)
-    assert "اكتب ملاحظتك" in said[-1].text
+    assert "يُرجى كتابة ملاحظتك" in said[-1].text
     await person.says("رقم الجواز الجديد <i>X123</i>")
     await person.says("ارسل")
     record = await desk.find(filed.number)
@@ -320,7 +320,7 @@ async def test_reconsideration_once_with_a_reason_then_kept_or_reopened(
     said = await person.send(Command(person.origin(), "status", ""))
     assert "طلب إعادة النظر" in [c.label for r in said for c in r.choices]
     said = await person.taps(f"recon:{filed.number}", worker=1)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text
     said = await person.says("أرفقت التأمين الطبي في الصفحة الثانية")
     assert "أُرسل طلب إعادة النظر" in said[0].text
     record = await desk.find(filed.number)
@@ -473,7 +473,7 @@ async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_dec
     clock.now += dt.timedelta(seconds=31)
     await _notice_sent(db_sessionmaker, rejected.number)
     said = await person.taps(f"recon:{rejected.number}", worker=1)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text
     said = await person.says("أرفقت المستندات كاملة")
     assert "أُرسل طلب إعادة النظر" in said[0].text
     await graced.accept(accepted.number, OFFICER)
@@ -482,7 +482,7 @@ async def test_rating_and_reconsidering_wait_until_the_person_is_told_of_the_dec
     assert "لم يصدر القرار" in said[0].text  # its notice has not gone out yet
     await _notice_sent(db_sessionmaker, accepted.number)
     said = await person.taps(f"rate:{accepted.number}:2")
-    assert "هل تودّ إضافة تعليق" in said[-1].text
+    assert "يمكنك إضافة تعليق" in said[-1].text
     assert (await _request(db_sessionmaker, accepted.number)).satisfaction == 2
 
 
@@ -505,11 +505,11 @@ async def test_a_message_held_for_is_this_your_answer_survives_a_say_button(
     assert "هل رسالتك هي الإجابة" in said[-1].text
     if button == "rate":
         said = await person.taps(f"rate:{decided.number}:4", worker=1)
-        assert "هل تودّ إضافة تعليق" in said[-1].text
+        assert "يمكنك إضافة تعليق" in said[-1].text
         said = await person.taps("nocomment")
     else:
         said = await person.taps(f"note:{asked.number}", worker=1)
-        assert "اكتب ملاحظتك" in said[-1].text
+        assert "يُرجى كتابة ملاحظتك" in said[-1].text
         await person.says("سأرسل صورة الإقامة لاحقًا")
         said = await person.says("تم", worker=1)
         assert "أُضيفت ملاحظتك" in said[0].text
@@ -540,7 +540,7 @@ async def test_answering_from_a_note_is_not_interrupted_by_the_message_put_aside
     said = await person.says("تنتهي يوم ١٥ ديسمبر")
     assert "هل رسالتك هي الإجابة" in said[-1].text
     said = await person.taps(f"note:{asked.number}", worker=1)
-    assert "اكتب ملاحظتك" in said[-1].text
+    assert "يُرجى كتابة ملاحظتك" in said[-1].text
     said = await person.taps(f"ans:{asked.number}")
     assert "ما تاريخ انتهاء الإقامة" in " ".join(r.text for r in said)
     assert not any("رسالتك السابقة" in r.text for r in said)
@@ -595,6 +595,6 @@ async def test_told_is_what_the_outbox_did_not_two_workers_clocks(
         await right.may_say("recon", rejected.number, "telegram", USER)
     await _notice_sent(db_sessionmaker, rejected.number)
     said = await person.taps(f"rate:{rejected.number}:3", worker=0)
-    assert "هل تودّ إضافة تعليق" in said[-1].text
+    assert "يمكنك إضافة تعليق" in said[-1].text
     await right.may_say("recon", rejected.number, "telegram", USER)  # not refused
     assert (await _request(db_sessionmaker, rejected.number)).satisfaction == 3

@@ -51,7 +51,7 @@ async def test_photos_sent_with_a_reconsideration_reach_the_officers_with_it(
     await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
     await person.send(Command(person.origin(), "start", ""))
     said = await person.says("اطلب إعادة النظر", worker=1)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text
     said = await person.send(_photo(person, "ins"), worker=0)
     assert "وصلت صورتك" in said[-1].text
     said = await person.says("التأمين الطبي في الصورة المرفقة", worker=1)
@@ -102,7 +102,7 @@ async def test_the_first_menu_after_a_rejection_says_it_may_be_reconsidered(
     # asking is the words the hint gave
     await person.says("إلغاء")
     said = await person.says("اطلب إعادة النظر", worker=1)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text
     await person.says("أرفقت التأمين الطبي")
     # asked once: the menu no longer offers it
     said = await person.says("مرحبا")
@@ -128,8 +128,8 @@ async def test_the_reconsideration_line_comes_wherever_the_menu_does_in_words_th
         assert filed.number not in said[-1].text
         [line] = [r for r in said if filed.number in r.text]
         assert said.index(line) == len(said) - 2
-        assert "اكتب «اطلب إعادة النظر»" in line.text
-        assert "اضغط" not in line.text  # no button it may not have
+        assert "بكتابة «اطلب إعادة النظر»" in line.text
+        assert "الضغط" not in line.text  # no button it may not have
         return line
 
     # a greeting at the menu, on the other worker: said back first, then the line
@@ -148,7 +148,7 @@ async def test_the_reconsideration_line_comes_wherever_the_menu_does_in_words_th
     assert "القائمة الرئيسية" in said[-1].text
     # the words it gives are the way to ask, typed
     said = await person.says("اطلب إعادة النظر", worker=1)
-    assert "لماذا تطلب إعادة النظر" in said[-1].text
+    assert "ما سبب طلب إعادة النظر" in said[-1].text
     await person.says("أرفقت التأمين الطبي")
     said = await person.says("السلام عليكم")
     assert not any(filed.number in r.text for r in said)
@@ -204,11 +204,13 @@ async def test_a_rating_tapped_in_the_middle_of_a_note_loses_nothing(
     note_step = await person.taps(f"note:{open_.number}")
     # the half-filled request put aside is said kept, above the note's question
     kept, asked = note_step[-1].text.split("\n", 1)
-    assert kept == "طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك." and "اكتب ملاحظتك" in asked
+    assert (
+        kept == "طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك." and "يُرجى كتابة ملاحظتك" in asked
+    )
     await person.says("رقم الجواز الجديد X123")
     said = await person.taps(f"rate:{decided.number}:5", worker=1)
     assert "شكرًا لتقييمك" in said[0].text
-    assert not any("هل تودّ إضافة تعليق" in r.text for r in said)
+    assert not any("يمكنك إضافة تعليق" in r.text for r in said)
     # the note's step, as it was: its question after the thanks (found by the fresh-clone
     # tester: the buttons came back without it), and its buttons
     assert said[-1].text == "شكرًا لتقييمك.\n" + asked

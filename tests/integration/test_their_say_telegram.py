@@ -192,12 +192,12 @@ async def test_on_telegram_the_reconsider_button_leaves_its_message_once_the_rea
         assert buttons() == [f"recon:{number}", "status"]
         # tapped, then abandoned before any reason: the button stays and still works
         await feed(updates.callback(sara, f"recon:{number}", message=message), 0)
-        assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+        assert "ما سبب طلب إعادة النظر" in api.texts(sara.id)[-1]
         await feed(updates.text(sara, "إلغاء"), 1)
         assert not api.calls_for(sara.id, "editMessageReplyMarkup")
         assert buttons() == [f"recon:{number}", "status"]
         await feed(updates.callback(sara, f"recon:{number}", message=message), 1)
-        assert "لماذا تطلب إعادة النظر" in api.texts(sara.id)[-1]
+        assert "ما سبب طلب إعادة النظر" in api.texts(sara.id)[-1]
         # the reason sent: the button leaves the rejection's message, the rest stays
         await feed(updates.text(sara, "صورة التأمين مرفقة في الصفحة الثانية"), 0)
         assert "أُرسل طلب إعادة النظر" in api.texts(sara.id)[-1]

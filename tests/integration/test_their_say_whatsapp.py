@@ -52,7 +52,7 @@ async def test_inside_the_window_the_survey_is_a_list_answered_with_a_list_reply
     assert all(len(title) <= 24 for _i, title in rows)
     # she picks «⭐ غير راضٍ إطلاقًا» on the other worker, then writes why
     await w.b.send(w.b.payloads.list_reply(MONA, rows[-1][0], rows[-1][1]))
-    assert "هل تودّ إضافة تعليق" in w.b.texts(MONA)[-1]
+    assert "يمكنك إضافة تعليق" in w.b.texts(MONA)[-1]
     await w.a.send(w.a.payloads.text(MONA, "تأخر الرد كثيرا"))
     assert "سُجّل تعليقك" in w.a.texts(MONA)[-1]
     async with w.a.services.sessions() as session:

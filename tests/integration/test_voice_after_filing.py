@@ -59,7 +59,7 @@ async def test_a_voice_note_while_an_officer_waits_is_explained_and_the_question
         said = await _said(workers, amal, updates.voice(amal), 0)
         assert UNHEARD in said and NOT_TAKEN in said
         assert QUESTION in said and filed.number in said
-        assert "اكتب إجابتك عن سؤال الموظف" in said
+        assert "كتابة إجابتك عن سؤال الموظف" in said
         assert FIRST_MENU not in said
         record = await desk.find(filed.number)
         assert record is not None and record.status is RequestStatus.NEEDS_INFO

@@ -45,7 +45,7 @@ async def test_answer_joins_the_request_and_the_draft_comes_back(
 async def test_sending_nothing_is_refused(chat: Chat, gateway: MemoryGateway) -> None:
     await chat.tap(f"ans:{NUMBER}")
     await chat.tap("send")
-    assert "اكتب إجابتك أو أرسل ملفًا أولًا" in chat.said
+    assert "كتابة إجابتك أو إرسال ملف أولًا" in chat.said
     assert gateway.answers == []
 
 

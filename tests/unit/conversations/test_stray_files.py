@@ -119,10 +119,10 @@ async def test_photos_with_a_reconsideration_go_with_it() -> None:
     chat = _chat(gateway, clock)
     await chat.command("start")
     await chat.tap(f"recon:{NUMBER}")
-    assert "لماذا تطلب إعادة النظر" in chat.said and "صورًا" in chat.said
+    assert "ما سبب طلب إعادة النظر" in chat.said and "صور أو ملفات PDF" in chat.said
     # a photo before the reason: kept, and the reason still asked for
     await chat.media(ref="insurance")
-    assert "وصلت صورتك" in chat.said and "اكتب الآن سببك" in chat.said
+    assert "وصلت صورتك" in chat.said and "الآن كتابة سببك" in chat.said
     assert gateway.reasons == []  # nothing sent without the reason
     await chat.text("أرفقت التأمين في الصفحة الثانية")
     assert gateway.reasons == ["أرفقت التأمين في الصفحة الثانية"]
