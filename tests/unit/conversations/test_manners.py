@@ -152,8 +152,8 @@ async def test_after_filing_a_new_need_starts_a_new_request(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("typed", "service"),
     [
-        ("عندي عامل متغيب عن العمل ابي ابلغ عنه", "s:absence_report"),
         ("ابي انقل خدمات عامل", "s:transfer_of_services"),
+        ("ابي اعدل مهنة عامل عندي", "s:profession_change"),
     ],
 )
 async def test_an_employers_need_files_as_an_establishment(
@@ -288,9 +288,9 @@ async def _to_summary_en(chat: Chat) -> None:
 
 async def test_in_english_an_employers_need_files_as_an_establishment(chat: Chat) -> None:
     await chat.text("English")
-    await chat.text("my worker is absent, I want to report him")
+    await chat.text("I want to transfer my worker's services")
     assert "Only an establishment can file this" in chat.said
-    assert chat.choice_ids[0] == "s:absence_report"
+    assert chat.choice_ids[0] == "s:transfer_of_services"
 
 
 async def test_in_english_hello_and_thanks(chat: Chat) -> None:

@@ -34,9 +34,15 @@ def _ctx(locale: str, **answers: Any) -> Ctx:
 
 
 def _question(service_id: str, question_id: str, locale: str) -> tuple[Option, ...]:
-    asked = CATALOGUE.get(service_id).questions_for("individual")
-    index = [q.id for q in asked].index(question_id)
-    ctx = _ctx(locale, service=service_id, question=index)
+    service = CATALOGUE.get(service_id)
+    # «هل العامل مسجّل على منشأتك؟» is an establishment's question
+    applicant = next(
+        a
+        for a in ("individual", "establishment")
+        if question_id in [q.id for q in service.questions_for(a)]
+    )
+    index = [q.id for q in service.questions_for(applicant)].index(question_id)
+    ctx = _ctx(locale, service=service_id, question=index, applicant=applicant)
     return intake.ask_question(ctx).choices
 
 

@@ -117,7 +117,7 @@ def test_every_refused_answer_tells_the_person_what_to_do(catalogue: Catalogue) 
         ("visit_visa_extension", {"individual", "establishment"}),
         ("profession_change", {"establishment"}),
         ("transfer_of_services", {"establishment"}),
-        ("absence_report", {"establishment"}),
+        ("absence_report", {"individual", "establishment"}),
         ("technical_issue", {"individual", "establishment"}),
         ("other", {"individual", "establishment"}),
     ],
@@ -203,7 +203,8 @@ def test_an_establishment_sees_no_passport_menu(catalogue: Catalogue) -> None:
     assert "passports" not in establishment_groups
     assert "work" in establishment_groups
     assert catalogue.in_group("passports", "establishment") == []
-    assert "work" not in [g.id for g in catalogue.groups_for("individual")]
+    # a household worker's sponsor reports the worker's absence (tester 13 §2), nothing else
+    assert [s.id for s in catalogue.in_group("work", "individual")] == ["absence_report"]
     assert ids(catalogue.in_group("work", "establishment")) == [
         "profession_change",
         "transfer_of_services",
