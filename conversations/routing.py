@@ -25,6 +25,7 @@ from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
+from conversations.flows.early_place import own_place_at_question
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_ordinals import listed_choice
@@ -159,7 +160,13 @@ class Routing(
         chosen = listed_choice(state, m.event) or as_choice(
             m.event, state.offered, numbers=not m.free_text
         )
-        if isinstance(chosen, Text) and not m.free_text and self._reads_choices(m.ctx, chosen):
+        if (
+            isinstance(chosen, Text)
+            and not m.free_text
+            and self._reads_choices(m.ctx, chosen)
+            # «انا برا» at the location question: the sender's place, read by the step
+            and not own_place_at_question(m.ctx, chosen.text)
+        ):
             understood = understand_choice(chosen.text, own_options(state.offered))
             if understood is not None and understood.chosen is not None:
                 chosen = Choice(m.event.origin, understood.chosen)

@@ -156,6 +156,32 @@ async def place_answer(
     return [dataclasses.replace(asked, text=f"{placed}\n{asked.text}")]
 
 
+def own_place_at_question(ctx: Ctx, text: str) -> bool:
+    """Whether ``text``, typed at the location question, says where the sender is («انا
+    برا»): the step reads it (:func:`not_the_holders`), not a button's words matched."""
+    if ctx.state.step != "question" or not ctx.state.answers.get("service"):
+        return False
+    questions = questions_of(ctx)
+    index = int(ctx.state.answers.get("question", 0))
+    at_location = index < len(questions) and questions[index].id == LOCATION
+    return at_location and place_of_writer(text)
+
+
+def not_the_holders(ctx: Ctx, text: str, option: str) -> str | None:
+    """At the location question, words that say where the sender is («انا برا», «انا في
+    الرياض»: keywords.json ``_first_person``) meaning ``option``: when the request is not
+    the sender's own (a family member's, a worker's), the line that this question is about
+    the iqama holder, to ask it again under; None when the words may answer it.
+
+    Found in session 12: «انا برا» typed at the question filed a wife's iqama «خارج
+    المملكة», as a shared location did before dea2a46."""
+    if not place_of_writer(text) or _for_self(ctx):
+        return None
+    return ctx.texts.gettext(
+        "I understood that you yourself are %(where)s; this question is about the iqama holder."
+    ) % {"where": _where(ctx, option)}
+
+
 def place_in_words(text: str) -> str | None:
     """:data:`INSIDE` or :data:`OUTSIDE` when a message says where the person is («انا في
     مصر», «وانا بالرياض»: keywords.json ``early_answers``); None otherwise."""

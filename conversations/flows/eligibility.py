@@ -16,6 +16,7 @@ from __future__ import annotations
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
+from conversations.flows.early_place import LOCATION, not_the_holders
 from conversations.flows.intake_draft import or_words, questions_of
 from conversations.flows.intake_service import suggest
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
@@ -106,6 +107,11 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
                 return other
     if option is None:
         return _not_understood(ctx, index)
+    if isinstance(event, Text) and question.id == LOCATION:
+        # «انا برا» says where the sender is: the holder's place only on their own request
+        line = not_the_holders(ctx, event.text, option.id)
+        if line is not None:
+            return Retry(f"{line}\n{local(question.text, ctx.locale)}")
     if not option.allowed:
         return _refuse(ctx, question, option)
     answers.setdefault("eligibility", {})[question.id] = option.id
