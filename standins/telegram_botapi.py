@@ -118,6 +118,8 @@ class TelegramBotAPIStandin(GroupChanges, Polling, LoopbackServer):
     policies: list[CallPolicy] = field(default_factory=list, init=False)
     _gates: list[Gate] = field(default_factory=list, init=False)
     _drops: list[FailNext] = field(default_factory=list, init=False)
+    # the next downloads' faults, in order: an HTTP status to answer, or None to cut the line
+    _download_faults: list[int | None] = field(default_factory=list, init=False)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -189,6 +191,15 @@ class TelegramBotAPIStandin(GroupChanges, Polling, LoopbackServer):
         network that drops during an upload: the caller sees a disconnection, and Telegram
         never performed the call (it is not recorded)."""
         self._drops.append(FailNext(method, ApiError(0, "dropped"), count))
+
+    def fail_downloads(self, *, count: int = 1, status: int | None = None) -> None:
+        """Make the next `count` file downloads fail: answered with HTTP `status`, or with
+        the connection cut before any byte when `status` is None (a network that drops)."""
+        self._download_faults.extend([status] * count)
+
+    def heal_downloads(self) -> None:
+        """Downloads succeed again (the faults not yet met are forgotten)."""
+        self._download_faults.clear()
 
     # ------------------------------------------------------------------ assertions
 
@@ -265,6 +276,13 @@ class TelegramBotAPIStandin(GroupChanges, Polling, LoopbackServer):
     async def _on_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
+        if self._download_faults:
+            status = self._download_faults.pop(0)
+            if status is not None:
+                return web.Response(status=status, text="Bad Gateway")
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError  # the handler ends with the connection
         path = request.match_info["path"]
         stored = self._files_by_path.get(path)
         if stored is None:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from typing import Final
 
+import aiohttp
 from aiogram import Bot
 from aiogram.enums import ContentType
 from aiogram.exceptions import (
@@ -285,7 +286,14 @@ async def fetch_media(
             # limit. Report a size over the limit so the flow refuses it.
             return dataclasses.replace(media, size=max(media.size, MAX_DOWNLOAD_BYTES + 1))
         raise
-    except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter):
+    except (
+        TelegramNetworkError,
+        TelegramServerError,
+        TelegramRetryAfter,
+        # aiogram's download_file raises aiohttp's own errors (a 5xx, a cut line), unwrapped
+        aiohttp.ClientError,
+        TimeoutError,
+    ):
         # The file_id stays valid for this bot, so the attachment is not lost: pass the
         # event on without a checksum rather than leaving the person without an answer.
         log.warning(

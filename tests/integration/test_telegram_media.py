@@ -156,6 +156,24 @@ async def test_nothing_is_fetched_where_no_step_takes_files(rig: Rig) -> None:
     assert "getFile" not in rig.api.methods() and rig.stored() == []
 
 
+@pytest.mark.parametrize("fault", [502, None], ids=["bad-gateway", "line-cut"])
+async def test_a_download_that_fails_passes_the_photo_on_without_its_bytes(
+    rig: Rig, fault: int | None
+) -> None:
+    # aiogram's download raises aiohttp's own errors, not TelegramNetworkError: before, the
+    # person's whole turn failed («حدث خطأ…») and the photo they sent was lost with it
+    data = samples.jpeg(seed=11)
+    file_id = fake_file_id("photo")
+    rig.api.add_file(file_id, data)
+    rig.api.fail_downloads(status=fault, count=3)  # aiohttp tries a cut line again once
+    event = await rig.feed(rig.updates.photo(USER, file_id, file_size=len(data)))
+    assert event.ref == file_id and event.checksum is None  # kept by its file_id, unchecked
+    assert rig.stored() == []
+    rig.api.heal_downloads()
+    again = await rig.feed(rig.updates.photo(USER, file_id, file_size=len(data)))
+    assert again.checksum == hashlib.sha256(data).hexdigest()  # the line is back: fetched
+
+
 @pytest.mark.parametrize("claimed", [1024, 0])
 async def test_a_file_bigger_than_it_says_is_cut_off_while_downloading(
     rig: Rig, claimed: int
