@@ -125,6 +125,16 @@ class StatusView:
     # (domain.their_say.may_reconsider)
     reconsiderable: bool = False
 
+    @property
+    def reconsidering(self) -> bool:
+        """Whether a reconsideration the person asked for waits for the officers: the
+        rejection's last step is the asking (tester 13, §5)."""
+        return (
+            self.status == "rejected"
+            and bool(self.history)
+            and self.history[-1][1] == RECONSIDERATION_ASKED
+        )
+
 
 class RequestGateway(Protocol):
     async def submit(self, submission: Submission) -> SubmittedRequest: ...

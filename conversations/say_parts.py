@@ -338,7 +338,8 @@ class TheirSay(EngineParts):
         _ = ctx.texts.gettext
         mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         if what == "note":
-            fitting = [v for v in mine if RequestStatus(v.status) not in FINAL]
+            # a rejection being reconsidered takes notes too (tester 13, §5)
+            fitting = [v for v in mine if RequestStatus(v.status) not in FINAL or v.reconsidering]
             none = _("You have no open request to add a note to.")
             make, question = note_id, _("Which request is your note about?")
         else:

@@ -111,9 +111,13 @@ def may_comment(*, rated: bool, commented: bool) -> Refusal | None:
     return None
 
 
-def may_add_note(status: RequestStatus) -> Refusal | None:
-    """Notes join requests still open; a decided request takes none (a rejection can be
-    asked to be reconsidered instead)."""
+def may_add_note(status: RequestStatus, *, reconsidering: bool = False) -> Refusal | None:
+    """Notes join requests still open, and a rejection while its reconsideration waits
+    for the officers (``reconsidering``: the person is waiting on exactly that request;
+    tester 13, §5); a decided request takes none otherwise (a rejection can be asked to be
+    reconsidered instead)."""
+    if reconsidering and status is RequestStatus.REJECTED:
+        return None
     return "closed" if status in FINAL else None
 
 

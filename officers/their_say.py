@@ -132,7 +132,9 @@ class TheirSay(Generic[R, F]):
         text = text.strip()[:MAX_NOTE]
         async with self._store.transaction() as unit:
             request = await _owned(unit, number, channel, user_key)
-            refusal = may_add_note(RequestStatus(request.status))
+            refusal = may_add_note(
+                RequestStatus(request.status), reconsidering=bool(request.reconsider_reason)
+            )
             if refusal is not None:
                 raise SayRefused(number, refusal)
             now = self._clock()
@@ -233,7 +235,7 @@ class TheirSay(Generic[R, F]):
         """Why a "note", "recon" or "comment" cannot be taken now; None when it can."""
         status = RequestStatus(request.status)
         if what == "note":
-            return may_add_note(status)
+            return may_add_note(status, reconsidering=bool(request.reconsider_reason))
         if what == "recon":
             return may_reconsider(
                 status,

@@ -91,14 +91,25 @@ def render_status(ctx: Ctx, view: StatusView, *, owner: bool = False) -> Finish:
         f"• {_date(at, ctx)}: {_history_label(ctx, what, owner=owner)}" for at, what in view.history
     ]
     lines.append("")
-    lines.append(_next_step(ctx, status, view.due_date < today, owner=owner))
+    if view.reconsidering and owner:
+        # not «book an appointment or file anew»: the person waits on this very request
+        # (tester 13, §5)
+        lines.append(
+            _(
+                "Next: your request to reconsider it is with the officers; nothing is needed from you now, and you will be told the outcome here. You can still add a note to it."
+            )
+        )
+    elif view.reconsidering:
+        lines.append(_next_step(ctx, RequestStatus.UNDER_REVIEW, False, owner=owner))
+    else:
+        lines.append(_next_step(ctx, status, view.due_date < today, owner=owner))
     if status not in FINAL and status is not RequestStatus.NEEDS_INFO and view.due_date < today:
         lines.insert(
             0,
             _("We apologise: the answer to this request was due on %(date)s and is late.")
             % {"date": format_due_date(view.due_date, ctx.locale)},
         )
-    if owner and status not in FINAL:
+    if owner and (status not in FINAL or view.reconsidering):
         choices = (*choices, Option(note_id(view.number), _("Add a note to my request")))
     if owner and view.reconsiderable:  # not once asked, nor while one is pending
         choices = (*choices, Option(reconsider_id(view.number), _("Ask to reconsider")))
