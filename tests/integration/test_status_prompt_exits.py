@@ -195,3 +195,41 @@ async def test_whatsapp_a_plain_yes_at_the_prompt_sends_nothing(two: Workers) ->
     assert await _filed(two.services[0]) == []
     said = clean_input("\n".join(await two.says(1, MONA, "تأكيد")))  # at the summary now
     assert "تم استلام طلبك" in said, said
+
+
+# ---- an emoji at the prompt (1a132f1), on two workers --------------------------------------
+
+SAYS_WHAT = "رقم الطلب المكوّن من 10 أرقام"
+
+
+async def test_telegram_an_emoji_at_the_number_prompt_says_what_to_type_on_either_worker(
+    tg: TwoTelegram,
+) -> None:
+    """No draft waiting: «👍» at the prompt says what to type and how to leave (not «رقم
+    الطلب يتكون من 10 أرقام»), it is not counted as a miss, and the prompt still takes a
+    number; each message to the other worker."""
+    await tg.says(0, "/start")
+    assert PROMPT in await tg.says(1, "/status")  # nothing filed from this chat: the prompt
+    for worker, symbol in ((0, "👍"), (1, "🙏")):
+        said = await tg.says(worker, symbol)
+        assert TEN_DIGITS not in said and SAYS_WHAT in said and "«إلغاء»" in said, said
+        assert "resume" not in tg.buttons()
+    said = await tg.says(0, "12345")  # the first real miss
+    assert TEN_DIGITS in said, said
+    said = await tg.says(1, "إلغاء")  # the way out it named
+    assert PROMPT not in said, said
+    state = await tg.services[0].engine.store.load("telegram", str(SALEM.id))
+    assert state.flow != "status", state.flow
+
+
+async def test_telegram_an_emoji_at_the_list_says_to_choose_on_either_worker(
+    tg: TwoTelegram,
+) -> None:
+    for key in ("emoji-1", "emoji-2"):
+        await tg.services[0].gateway.submit(submission(key, user_key=str(SALEM.id)))
+    await tg.says(1, "/start")
+    said = await tg.says(0, "/status")
+    assert "طلباتك" in said, said
+    said = await tg.says(1, "👍")
+    assert TEN_DIGITS not in said and "اختيار أحد طلباتك" in said and "«إلغاء»" in said, said
+    assert [b for b in tg.buttons() if b.startswith("r:")][:2], tg.buttons()
