@@ -73,7 +73,8 @@ class StrayHandlers(ProposalHandlers):
         ]
         if not recent:
             return  # talk, as nearly every message in the group is
-        if len(recent) == 1 and not worded(text, person_reads=recent[0].record["kind"] != "block"):
+        person_reads = len(recent) > 1 or recent[0].record["kind"] != "block"
+        if not worded(text, person_reads=person_reads):
             return  # «تمام», «👍»: talk, not a reason
         if not await self._first_time(event_update):
             return

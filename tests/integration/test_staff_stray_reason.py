@@ -97,6 +97,9 @@ async def test_with_two_menus_waiting_the_officer_is_told_once_which_to_reply_to
     menu = h.api.last_message(STAFF_CHAT)
     assert menu is not None
     await h.press(OFFICER, "ask", await h.card(second))
+    sent = len(h.sent())
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "تمام", thread_id=TOPIC))
+    assert len(h.sent()) == sent  # a nod is talk, however many wait
     await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, REASON, thread_id=TOPIC))
     told = h.api.last_message(STAFF_CHAT)
     assert told is not None
