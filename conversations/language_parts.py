@@ -113,9 +113,16 @@ class LanguageParts(EngineParts):
     def _present(self, reply: Reply, locale: str) -> Reply:
         """The reply as the person's language writes numbers (see formatting.present),
         stamped with that language for the words a channel adds itself."""
-        labels = tuple(
-            dataclasses.replace(o, label=present(o.label, locale, self.arabic_digits))
-            for o in reply.choices
-        )
-        text = present(reply.text, locale, self.arabic_digits)
+        digits = self.arabic_digits
+        labels = tuple(_labelled(o, present(o.label, locale, digits)) for o in reply.choices)
+        text = present(reply.text, locale, digits)
+        if text == reply.text and labels == reply.choices and locale == reply.locale:
+            # nothing to write differently (an English reply, a reply already presented):
+            # the reply itself, not a copy made field by field
+            return reply
         return dataclasses.replace(reply, text=text, choices=labels, locale=locale)
+
+
+def _labelled(option: Option, label: str) -> Option:
+    """``option`` with ``label``: itself when the label is the same."""
+    return option if label == option.label else dataclasses.replace(option, label=label)

@@ -21,6 +21,7 @@ keeps its stamp, so its earlier keyboard still works, as it should.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
@@ -55,6 +56,13 @@ def keyboard_stamp(flow: str, step: str, ids: Iterable[str]) -> str:
     """The stamp of the buttons ``ids`` offered at ``flow``/``step``. Buttons that act
     anywhere do not count: the question asked again with help's extra buttons (start over,
     status, the other language) is the same question, and its earlier keyboard still works."""
+    return _stamp(flow, step, tuple(ids))
+
+
+@functools.lru_cache(maxsize=512)
+def _stamp(flow: str, step: str, ids: tuple[str, ...]) -> str:
+    # cached: the same few questions' keyboards are stamped on every turn (each reply's,
+    # and the current question's for every tap), each a digest of its ids once filtered
     own = (i for i in ids if not _acts_anywhere(i))
     key = "\x1f".join((flow, step, *own)).encode()
     return hashlib.blake2s(key, digest_size=8).hexdigest()[:_STAMP_HEX]
