@@ -18,7 +18,7 @@ from conversations.events import Choice, Contact, Media, Reply, Text, Unsupporte
 from conversations.flow import Retry
 from conversations.flows.early_files import keep_early, takes_early
 from conversations.flows.early_phone import keep_contact
-from conversations.flows.early_place import place_answer
+from conversations.flows.early_place import INSIDE, place_answer, place_option
 from conversations.read_message import ReadMessage
 from conversations.reading import unusable
 from conversations.stray_files import with_file_note
@@ -52,6 +52,9 @@ class StepAnswers(EngineParts):
             kept = keep_early(ctx, event)
             if kept is not None:
                 return await self._kept_early(ctx, event, kept)
+        placed_words = _location_as_words(m)
+        if placed_words is not None:
+            event = placed_words
         polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
@@ -77,6 +80,26 @@ class StepAnswers(EngineParts):
                 # a plain question the step cannot use and the base cannot answer
                 return self._cannot_answer(ctx)
         replies = self._apply(ctx, outcome)
+        if placed_words is not None and replies:
+            # what the location became, shown above «added to your answer»
+            shown = f"«{placed_words.text}»\n{replies[0].text}"
+            replies[0] = dataclasses.replace(replies[0], text=shown)
         if m.greeted and replies:
             replies[0] = dataclasses.replace(replies[0], text=m.greeted + replies[0].text)
         return replies
+
+
+def _location_as_words(m: ReadMessage) -> Text | None:
+    """A location shared while answering an officer («هل صاحب الإقامة داخل المملكة
+    الآن؟»): words of the answer saying where the sender is («موقعي الذي شاركته: داخل
+    المملكة»), added to it like typed words and sent with it; None anywhere else. Found
+    by tester 13 (§21, WhatsApp): it got «الموقع غير مطلوب هنا» while the officer waited
+    for exactly that. Only inside or outside the Kingdom, as the location question of a
+    request reads it (domain.places): no coordinates reach the officer."""
+    ctx, event = m.ctx, m.chosen
+    option = place_option(event)
+    if option is None or ctx.state.flow != "more_info" or ctx.state.step != "answer":
+        return None
+    _ = ctx.texts.gettext
+    where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
+    return Text(event.origin, _("My shared location: %(where)s") % {"where": where})
