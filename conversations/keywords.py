@@ -52,6 +52,18 @@ def _lists() -> dict[str, frozenset[str]]:
     }
 
 
+def not_a_service() -> frozenset[str]:
+    """keywords.json ``_not_a_service``: the numbers' words («رقم», «الهوية»), folded,
+    which name no service when a slip is read as a change of service."""
+    return frozenset(fold_arabic(w) for w in _raw_list("_not_a_service"))
+
+
+@cache
+def _raw_list(name: str) -> tuple[str, ...]:
+    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))
+    return tuple(str(w) for w in raw[name])
+
+
 @lru_cache(maxsize=512)
 def _without_fillers(key: str) -> str:
     # cached: asked of the same key by each reader of a turn (seven times a typed answer)

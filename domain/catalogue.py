@@ -195,6 +195,23 @@ class Catalogue:
         candidates.sort(key=lambda c: (-c[0][0], -c[0][1], order[c[1]]))
         return [self.get(service_id) for _, service_id in candidates[:limit]]
 
+    def named_by_word(
+        self, text: str, besides: str, applicant_kind: str | None = None, limit: int = 3
+    ) -> list[Service]:
+        """The services (catalogue order, at most ``limit``) one of whose words ``text``
+        holds, a word of the service ``besides`` aside: «لا غلطت ابي الاقامه مو الجواز»
+        names the iqama services by «الاقامه» though it names none fully (tester 13 §4)."""
+        own = {w for p in self._phrases if p.service_id == besides for w in p.words}
+        said = {w for w in self._lexicon.keys(to_arabic(text)) if self._weights.get(w)} - own
+        found = {p.service_id for p in self._phrases if said & set(p.words)}
+        return [
+            s
+            for s in self.services
+            if s.id in found
+            and s.id not in (besides, "other")
+            and (applicant_kind is None or applicant_kind in s.applicants)
+        ][:limit]
+
     def _score(self, phrase: _Phrase, similarity: Mapping[str, float]) -> tuple[float, int] | None:
         """(weighted share of the phrase found, words found), or None when too little is."""
         weights = [self._weights[w] for w in phrase.words]

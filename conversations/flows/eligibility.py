@@ -140,7 +140,9 @@ def _not_understood(ctx: Ctx, index: int) -> Retry:
     labels = or_words(ctx, [f"«{local(o.label, ctx.locale)}»" for o in question.options])
     if index == 0:
         return Retry(
-            _("I didn't catch that. Please answer %(options)s, by button or in a word.")
+            _(
+                "I didn't catch that. Please answer %(options)s, by button or in a word. To change the service, choose «Back»."
+            )
             % {"options": labels}
         )
     return Retry(

@@ -42,7 +42,7 @@ from conversations.flows.numbers_first import (
     service_or_number,
 )
 from conversations.flows.phone_in_words import phone_in_words_steps
-from conversations.flows.service_change import answering_change, with_change
+from conversations.flows.service_change import answering_change, changing_service, with_change
 
 # what other modules take from here (the status flow reads numbers like the request does;
 # «قدّم طلبًا الآن» starts a request at its service)
@@ -112,13 +112,19 @@ INTAKE = Flow(
         "group": Step(ask_group, past_phone(service_or_number(ask_group, answer_group))),
         "service": Step(ask_service, past_phone(service_or_number(ask_service, answer_service))),
         "suggest": Step(ask_suggest, past_phone(service_or_number(ask_suggest, answer_suggest))),
+        # where no words of the person's own are taken, a change of service in words
+        # or a slip naming another service is offered (tester 13 §4)
         "question": Step(
-            ask_question, past_phone(answer_question_or_number), back=back_among_questions
+            with_change(ask_question),
+            past_phone(changing_service(answer_question_or_number)),
+            back=back_among_questions,
         ),
         "refused": Step(ask_refused, past_phone(answer_refused)),
-        "establishment": Step(ask_establishment, past_phone(answer_establishment)),
-        "identity": Step(ask_identity, past_phone(answer_identity)),
-        "phone": Step(ask_phone, answer_phone),
+        "establishment": Step(
+            with_change(ask_establishment), past_phone(changing_service(answer_establishment))
+        ),
+        "identity": Step(with_change(ask_identity), past_phone(changing_service(answer_identity))),
+        "phone": Step(with_change(ask_phone), changing_service(answer_phone)),
         # where the person's own words are taken, a change of service in words is read first
         # a message that is only a mobile number is the request's, not words (phone_in_words)
         "description": Step(

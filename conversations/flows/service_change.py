@@ -31,9 +31,11 @@ from conversations.flows.intake_draft import (
     applicant_of,
     service_of,
 )
+from conversations.keywords import not_a_service
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
 from domain.catalogue import local
+from domain.normalize import fold_arabic
 
 _KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.json"
 #: A change of service offered and not yet answered: the ids of the services the words
@@ -109,25 +111,72 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
     return answered
 
 
-def change_wish(ctx: Ctx, event: Event) -> Outcome | None:
+def changing_service(answer: describe.Answer) -> describe.Answer:
+    """A step's ``answer`` at the steps that take no words of the person's own (a
+    service's question, the numbers): a change of service asked for in words is offered,
+    or a slip said with another service's word («لا غلطت ابي الاقامه مو الجواز»); the
+    button's label («ابي اغير الخدمة») chooses the service again. Found by tester 13
+    (§4): at «لمن هذا الطلب؟» these were kept as the description, or got «لم أفهم»,
+    while the wrong service went on. Declined, the words are not kept (they asked for a
+    change, not told the case)."""
+
+    async def answered(ctx: Ctx, event: Event) -> Outcome:
+        ctx.state.answers.pop(PENDING_WORDS, None)
+        outcome = answer_change(ctx, event)
+        if outcome is None:
+            outcome = change_wish(ctx, event, slips=True)
+            ctx.state.answers.pop(PENDING_WORDS, None)
+        if outcome is None:
+            outcome = await answer(ctx, event)
+        return outcome
+
+    return answered
+
+
+def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | None:
     """The change a typed message asks for: the button's label changes the service now,
-    a wish in words is offered; None for any other message."""
+    a wish in words is offered, and with ``slips`` a slip naming another service's word
+    (keywords.json ``change_service_slip``); None for any other message."""
     if not isinstance(event, Text):
         return None
     if wish(event.text, _KEYWORDS, (("change_service_button", True),), max_words=_LABEL_WORDS):
         return _change(ctx, [])
-    if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
-        return None
     current = service_of(ctx)
-    named = [
-        s.id
-        for s in ctx.catalogue.match(event.text, limit=3, applicant_kind=applicant_of(ctx))
-        # «خدمة أخرى» names the catalogue's «أخرى» by its words, not as the one wanted
-        if s.id not in (current.id, "other")
-    ]
+    if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
+        if not slips or "service" not in ctx.state.answers:
+            return None
+        if not wish(event.text, _KEYWORDS, (("change_service_slip", True),), max_words=_WISH_WORDS):
+            return None
+        named = _named(ctx, event.text) or [
+            s.id
+            for s in ctx.catalogue.named_by_word(
+                _without_number_words(event.text), current.id, applicant_of(ctx)
+            )
+        ]
+        if not named:
+            return None
+    else:
+        named = _named(ctx, event.text)
     ctx.state.answers[PENDING_CHANGE] = named
     ctx.state.answers[PENDING_WORDS] = event.text
     return Retry(_offer(ctx, named))
+
+
+def _named(ctx: Ctx, text: str) -> list[str]:
+    current = service_of(ctx)
+    return [
+        s.id
+        for s in ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
+        # «خدمة أخرى» names the catalogue's «أخرى» by its words, not as the one wanted
+        if s.id not in (current.id, "other")
+    ]
+
+
+def _without_number_words(text: str) -> str:
+    """``text`` without the numbers' words (keywords.json ``_not_a_service``): «رقم الهوية»
+    names no service, though «هوية مقيم» is one's name."""
+    idle = not_a_service()
+    return " ".join(w for w in text.split() if fold_arabic(w) not in idle)
 
 
 def answer_change(ctx: Ctx, event: Event) -> Outcome | None:

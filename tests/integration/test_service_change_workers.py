@@ -1,0 +1,29 @@
+"""A change of service offered at «لمن هذا الطلب؟» on one webhook worker is answered on
+the other, over one Redis and SQLite (the offer lives in the dialogue state): tester 13
+§4, where «لا غلطت ابي الاقامه مو الجواز» was kept as the description and the passport
+request went on."""
+
+from __future__ import annotations
+
+from standins.telegram_updates import TgUser
+from tests.integration.test_resident_findings_workers import _say
+from tests.integration.test_telegram_webhook import Harness, h
+
+__all__ = ["h"]  # the fixture
+
+NOURA = TgUser(5_400_000_113, "نورة")
+
+
+async def test_a_slip_at_for_whom_changes_the_service_over_two_workers(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد جواز"))
+    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:passport_renew"))
+    assert said.endswith("لمن هذا الطلب؟"), said
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "لا غلطت ابي الاقامه مو الجواز"))
+    assert "احتفظتُ بما كتبته" not in said, said
+    assert "«تجديد جواز السفر»" in said, said
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "نعم"))
+    assert said.endswith("أيّ هذه الخدمات تحتاج؟"), said
+    state = await h.services.engine.store.load("telegram", str(NOURA.id))
+    assert "service" not in state.answers
+    assert "iqama_renew" in state.answers.get("suggestions", [])

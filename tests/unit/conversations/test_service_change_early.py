@@ -1,0 +1,89 @@
+"""Tester 13 §4: a change of mind about the service at the steps that take no words of
+the person's own (a service's question, the numbers) was kept as the description while
+the wrong service went on, and «ابي اغير الخدمة» / «مو هذا اللي ابيه» got «لم أفهم»."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+
+
+@pytest.fixture
+def chat() -> Chat:
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), MemoryGateway(), limiter=MemoryLimiter()
+    )
+    return Chat(engine.handle)
+
+
+async def _at_for_whom(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد جواز")
+    await chat.tap("s:passport_renew")
+    assert "لمن هذا الطلب" in chat.said
+    assert "q:self" in chat.choice_ids
+
+
+async def test_a_slip_naming_another_service_offers_the_change(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("لا غلطت ابي الاقامه مو الجواز")
+    assert "احتفظتُ بما كتبته" not in chat.said
+    assert "تجديد جواز السفر" in chat.said
+    assert "chg:yes" in chat.choice_ids
+    await chat.tap("chg:yes")
+    assert "s:iqama_renew" in chat.choice_ids
+
+
+async def test_i_want_to_change_the_service_goes_back_to_the_choice(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("ابي اغير الخدمة")
+    assert "لم أفهم" not in chat.said
+    assert "اختيار الخدمة" in chat.said or "الخدمة" in chat.said
+    assert not any(c.startswith("q:") for c in chat.choice_ids)
+
+
+async def test_not_what_i_want_is_offered_a_change(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("مو هذا اللي ابيه")
+    assert "لم أفهم" not in chat.said
+    assert "chg:yes" in chat.choice_ids
+
+
+async def test_a_changed_mind_at_the_identity_step_offers_the_new_service(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    assert "رقم" in chat.said
+    await chat.text("لا خلاص غيرت رايي ابي اجدد جواز ولدي بس")
+    assert "احتفظتُ بما كتبته" not in chat.said
+    assert "«تجديد هوية مقيم»" in chat.said
+    assert "chg:yes" in chat.choice_ids
+    await chat.tap("chg:yes")
+    assert chat.choice_ids[0] == "s:passport_renew"
+
+
+async def test_a_mistyped_number_is_no_change_of_service(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد جوازي")
+    await chat.tap("s:passport_renew")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text("لا غلطت رقم الهوية")
+    assert "chg:yes" not in chat.choice_ids
+
+
+async def test_not_understood_at_the_first_question_names_back(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("بطيخ")
+    assert "لم أفهم" in chat.said
+    assert "«رجوع»" in chat.said
