@@ -133,7 +133,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     env = _env(tmp_path, redis_url)
     first = Session(env)
     first.wait_for("1) فرد", STARTUP_S)  # the welcome, before anything is typed
-    first.say("/start", "1) فرد")
+    first.say("/start", "نحن في بداية المحادثة")  # the first question is just above
     first.say("1", "ما الخدمة")
     first.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
     first.say("1", "أين صاحب الإقامة الآن؟")
