@@ -46,6 +46,20 @@ class StepAnswers(EngineParts):
             placed = await place_answer(ctx, event, functools.partial(self._tapped, m), self._ask)
             if placed is not None:
                 return placed
+        if (
+            isinstance(event, Media)
+            and event.kind in ("photo", "document")
+            and not event.problem
+            and m.answers
+            and state.flow == self.flow.name
+            and not (m.step is not None and m.step.takes_files)
+        ):
+            # a photo while an officer waits for an answer is offered as that answer before
+            # it goes into a new request (tester 13, §22: the passport photo the officer had
+            # just asked for went into a new draft, and the officer kept waiting)
+            offered = await self._offer_answer(ctx, event, _file_arrived(m))
+            if offered is not None:
+                return offered
         if isinstance(event, Media) and takes_early(state, self.flow.name):
             # a photo before a service is chosen: kept for the request (conversations.
             # flows.early_files); its caption read as if typed
@@ -103,3 +117,11 @@ def _location_as_words(m: ReadMessage) -> Text | None:
     _ = ctx.texts.gettext
     where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
     return Text(event.origin, _("My shared location: %(where)s") % {"where": where})
+
+
+def _file_arrived(m: ReadMessage) -> str:
+    """The line above «is this your answer?» for a photo or a file."""
+    _ = m.ctx.texts.gettext
+    if isinstance(m.chosen, Media) and m.chosen.kind == "photo":
+        return _("Your photo has arrived.")
+    return _("Your file has arrived.")
