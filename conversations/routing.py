@@ -36,6 +36,7 @@ from conversations.manners import salute
 from conversations.moves import Moves
 from conversations.my_data import MyData
 from conversations.officer_answers import OfficerAnswers
+from conversations.officer_wish import officer_line, wants_officer
 from conversations.questions import Questions
 from conversations.read_message import ReadMessage
 from conversations.reading import (
@@ -256,6 +257,11 @@ class Routing(
         if asked and "status" in self.side_flows:
             another = isinstance(chosen, Choice) and chosen.id == ANOTHER_NUMBER
             return await self._open_status(ctx, number, another=another)
+        if not m.free_text and isinstance(m.event, Text) and wants_officer(m.event.text):
+            said = officer_line(ctx, mid_request=self._mid_request(ctx))
+            if state.step in START_STEPS:
+                return [Reply(said), *self._restart(ctx)]
+            return [Reply(said), self._ask(ctx)]
         wish = language_wish(m.event, state.offered, state.locale, free_text=m.free_text)
         if wish is not None:
             return self._switch_language(ctx, wish, typed=isinstance(m.event, Text))
