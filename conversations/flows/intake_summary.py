@@ -3,7 +3,7 @@ changed to) and the filing, which gives the request number and the due date."""
 
 from __future__ import annotations
 
-from conversations.events import Choice, Event, Option, Reply
+from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
 from conversations.flows.documents import (
     ADD_DOCUMENT,
@@ -12,6 +12,8 @@ from conversations.flows.documents import (
 )
 from conversations.flows.draft_files import files
 from conversations.flows.intake_draft import applicant_of, early_for_whom, service_of
+from conversations.flows.intake_numbers import answer_identity
+from conversations.flows.numbers_first import identity_first
 from conversations.formatting import format_long_date, isolate
 from conversations.open_requests import open_line, track_option
 from conversations.pauses import filing_paused
@@ -66,6 +68,7 @@ def ask_summary(ctx: Ctx) -> Prompt:
         _("Send the request, or choose what to change."),
     ]
     choices = [
+        *offered_identity(ctx),
         Option("confirm", _("Confirm and send")),
         Option("e:service", _("Change the service")),
     ]
@@ -99,8 +102,39 @@ _EDIT_TARGETS = {
 }
 
 
+#: An identity number typed at the summary, offered in place of the request's
+#: (tester 13 §13: «٢٠٠٠٠٠٠٠٠٦» got «فضلًا اضغط «تأكيد وإرسال»»); kept in the dialogue
+#: state for the next turn, on any worker.
+TYPED_IDENTITY = "summary_identity"
+REPLACE_IDENTITY = "e:id_typed"
+
+
+def offered_identity(ctx: Ctx) -> tuple[Option, ...]:
+    """«Put this number in» while an identity number typed at the summary is offered."""
+    if TYPED_IDENTITY not in ctx.state.answers:
+        return ()
+    return (Option(REPLACE_IDENTITY, ctx.texts.gettext("Put this number in")),)
+
+
 async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
+    typed = ctx.state.answers.pop(TYPED_IDENTITY, None)
+    if isinstance(event, Choice) and event.id == REPLACE_IDENTITY and typed:
+        ctx.state.editing = True
+        return await answer_identity(ctx, Text(event.origin, str(typed)))
+    if isinstance(event, Text):
+        number = identity_first(event.text)
+        if number is not None and number.value != ctx.state.answers.get("identity"):
+            ctx.state.answers[TYPED_IDENTITY] = number.value
+            return Retry(
+                _(
+                    "Shall I put %(new)s in place of the identity number %(old)s? Press «Put this number in», or choose something else."
+                )
+                % {
+                    "new": isolate(number.value),
+                    "old": isolate(str(ctx.state.answers.get("identity", ""))),
+                }
+            )
     if isinstance(event, Choice) and event.id in _EDIT_TARGETS:
         ctx.state.editing = True
         if event.id == "e:files":
