@@ -159,3 +159,20 @@ async def test_an_establishment_is_not_asked_for_whom() -> None:
     await chat.text("ابي تأشيرة خروج وعودة لعامل")
     await chat.tap("s:exit_reentry_visa")
     assert FOR_WHOM not in chat.said and "q:someone_else" not in chat.choice_ids
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "ابي تاشيرة خروج نهائي لعاملتي المنزلية",  # tester 13, §23: still asked «لمن»
+        "ابي خروج نهائي لسواقي",
+        "ابي خروج نهائي لخادمتي",
+        "I want a final exit for my maid",
+    ],
+)
+async def test_a_sponsored_worker_in_the_first_words_is_kept(first: str) -> None:
+    chat, _gateway = _chat()
+    await chat.text(first)
+    await chat.tap("s:final_exit_visa")
+    assert "q:family" not in chat.choice_ids
+    assert "«تابع لي أو مكفول لدي»" in chat.said or "«My dependant»" in chat.said
