@@ -37,6 +37,11 @@ _END_WORDS = 6
 #: The parts of one paste that a chat app split arrive within a second or two of each
 #: other; nobody writes a new description that fast after being told theirs is too long.
 PASTE_WINDOW_S = 5.0
+#: Telegram's apps split a text longer than 4096 characters into parts of at most that
+#: length (WhatsApp sends up to 65,536 whole): a message shorter than this cannot be the
+#: head of a split paste, so the text after it is a message of its own and is answered
+#: (found by the fresh-clone tester: a second 1,680-character text got no reply at all).
+SPLIT_PART = 4000
 
 #: The start of a description, too short to go on yet (a list of the texts so far).
 DRAFT = "description_draft"
@@ -65,14 +70,14 @@ def describe(ctx: Ctx, text: str) -> Outcome:
     """Adds ``text`` to the description being written; goes on once it is long enough."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    if paste_tail(ctx):
+    if paste_tail(ctx, text):
         return Stay(())
     earlier: list[str] = list(answers.get(DRAFT, []))
     whole = "\n".join([*earlier, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
         # the start is kept and shown, with where it ends; found by the fresh-clone
         # tester: a long description was refused whole, to be shortened on a phone
-        answers[OVERFLOW] = ctx.now.isoformat()
+        mark_overflow(ctx, text)
         answers.pop(DRAFT, None)
         answers.pop(PENDING, None)
         answers["description"] = cut_text(whole.strip(), MAX_DESCRIPTION)
@@ -82,9 +87,16 @@ def describe(ctx: Ctx, text: str) -> Outcome:
     cut = answers.pop(CUT, False)
     short = telling_length(whole) < MIN_DESCRIPTION
     if short and cut and answers.get("description"):
-        # the minimum counts what is kept: a short word after a cut description («🙏»)
-        # is not asked to be longer (found by the fresh-clone tester)
-        return after_cut(ctx, text)
+        if not has_words(text):
+            # the minimum counts what is kept: «🙏» after a cut description is not asked
+            # to be longer (found by the fresh-clone tester)
+            return after_cut(ctx, text)
+        # words: a new text replaces the kept start, as the step's prompt says (found
+        # by the fresh-clone tester: «اقامتي خلصت» was refused as an addition); kept
+        # until it is long enough, the kept start standing until then
+        answers[CUT] = True
+        answers[DRAFT] = [*earlier, text]
+        return Retry(replacing(ctx))
     if not has_words(text):
         # spaces, invisible marks, emoji or tatweel only: nothing to keep, and «I have
         # kept what you wrote» would not be true (found by the fresh-clone tester)
@@ -118,6 +130,16 @@ def after_cut(ctx: Ctx, text: str) -> Outcome:
             ),
         )
     return Next("summary" if ctx.state.editing else "attachments", said)
+
+
+def replacing(ctx: Ctx) -> str:
+    """The answer to a short new text after a description was cut: it will replace the
+    kept start once it says enough, or «Keep my description» goes on with the start."""
+    return ctx.texts.ngettext(
+        "Your new text will replace the description kept above. Please add some detail in another message (at least %(min)d letter or digit in all), or press «Keep my description» to go on with the kept one.",
+        "Your new text will replace the description kept above. Please add some detail in another message (at least %(min)d letters or digits in all), or press «Keep my description» to go on with the kept one.",
+        MIN_DESCRIPTION,
+    ) % {"min": MIN_DESCRIPTION}
 
 
 def too_short(ctx: Ctx) -> str:
@@ -163,9 +185,20 @@ def kept_start(ctx: Ctx) -> str:
     ) % {"max": MAX_DESCRIPTION, "count": len(kept), "end": end_words(kept)}
 
 
-def paste_tail(ctx: Ctx) -> bool:
-    """True for the next part of a paste already answered as too long (and it extends the
-    window, since parts keep coming as long as the paste lasts)."""
+def mark_overflow(ctx: Ctx, text: str) -> None:
+    """Remembers a text answered as too long when it may be the head of a paste the app
+    split (:data:`SPLIT_PART` characters or more), so its tail gets no second answer;
+    a shorter text is a whole message, and what follows it is answered."""
+    if len(text) >= SPLIT_PART:
+        ctx.state.answers[OVERFLOW] = ctx.now.isoformat()
+    else:
+        ctx.state.answers.pop(OVERFLOW, None)
+
+
+def paste_tail(ctx: Ctx, text: str) -> bool:
+    """True for the next part of a split paste already answered as too long, within
+    :data:`PASTE_WINDOW_S` of the part before it; a full-size part extends the window
+    (more parts follow), a shorter one is the paste's last part and closes it."""
     answers = ctx.state.answers
     at = answers.get(OVERFLOW)
     if not at:
@@ -174,5 +207,5 @@ def paste_tail(ctx: Ctx) -> bool:
     if since > PASTE_WINDOW_S:
         answers.pop(OVERFLOW, None)
         return False
-    answers[OVERFLOW] = ctx.now.isoformat()
+    mark_overflow(ctx, text)
     return True

@@ -8,8 +8,8 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
 from conversations.flows.describe import WITHOUT
 from conversations.flows.description_text import (
     MAX_DESCRIPTION,
-    OVERFLOW,
     end_words,
+    mark_overflow,
     paste_tail,
 )
 from conversations.flows.draft_files import (
@@ -209,7 +209,7 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
     """More words at the documents step: they complete the description."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    if paste_tail(ctx):
+    if paste_tail(ctx, text):
         return Stay(())
     if not has_words(text):
         # a line of tatweel, emoji or invisible marks only: not «added to your
@@ -222,7 +222,7 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
     before = str(answers.get("description", ""))
     whole = "\n".join([before, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
-        answers[OVERFLOW] = ctx.now.isoformat()
+        mark_overflow(ctx, text)
         kept = cut_text(whole.strip(), MAX_DESCRIPTION)
         if len(kept) <= len(before.strip()):
             # not a word of this message fits

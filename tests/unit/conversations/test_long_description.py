@@ -108,3 +108,43 @@ async def test_the_tester_paste_is_cut_after_a_whole_sentence(
     filed = gateway.submissions[0].description
     assert filed.endswith("في السداد.")
     assert MAX_DESCRIPTION - len(sentence) < len(filed) <= MAX_DESCRIPTION
+
+
+OTHER = "وبعدها راجعت الفرع وطلبوا مني أوراقًا لم أفهمها فرجعت للبيت. "
+LONG_REST = (OTHER * 28).strip()  # about 1,700 characters, other words
+
+
+async def test_a_second_long_text_at_the_keep_prompt_is_answered_and_replaces(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    """Found by the fresh-clone tester: a second 1,680-character text a moment after the
+    first was cut got no reply at all (taken for the tail of a split paste)."""
+    await _to_description(chat)
+    await chat.text(LONG)
+    clock.advance(2)  # within the paste window, but no app splits a 1,400-character text
+    said = await chat.text(LONG_REST)
+    assert said and "فاحتفظتُ ببدايته" in chat.said and OTHER.strip() in chat.said
+    clock.advance(2)
+    assert await chat.text(LONG) != []  # every one in a row is answered
+    await chat.tap(KEEP)
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description.startswith(SENTENCE.strip())
+
+
+async def test_a_short_new_text_after_the_cut_replaces_the_kept_start(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    """Found by the fresh-clone tester: «اقامتي خلصت», which the prompt says replaces the
+    kept text, was refused as an addition («وصفك بلغ أقصى ما يتسع له الطلب»)."""
+    await _to_description(chat)
+    await chat.text(LONG)
+    clock.advance(PASTE_WINDOW_S + 30)
+    await chat.text("اقامتي خلصت")
+    assert "بلغ أقصى" not in chat.said and "سيحلّ نصّك الجديد محلّ" in chat.said
+    assert chat.choice_ids[0] == KEEP  # the kept start can still be chosen
+    await chat.text("ولا اقدر اجددها من ابشر")
+    assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == "اقامتي خلصت\nولا اقدر اجددها من ابشر"
