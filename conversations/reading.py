@@ -24,7 +24,11 @@ from conversations.keywords import global_action
 from conversations.state import DialogueState
 from conversations.understanding import is_status_question
 from domain.normalize import clean_input, digits_only, fold_arabic
-from domain.request_number import FIRST_DIGITS, looks_like_request_number
+from domain.request_number import (
+    FIRST_DIGITS,
+    looks_like_request_number,
+    mistyped_request_number,
+)
 
 NAV_IDS = ("back", "cancel", "help", "restart", "new")
 #: The navigation every question carries: named under it, never numbered, on every channel
@@ -65,7 +69,8 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
         if state.step in STATUS_RESTART_STEPS and is_status_question(event.text):
             if says_no_number(event.text):
                 return False, None
-            return True, looks_like_request_number(event.text)
+            typed = looks_like_request_number(event.text) or mistyped_request_number(event.text)
+            return True, typed
         return False, None
     if state.step == "description":
         # a description is the person's own words, whatever they say, unless the whole
@@ -77,7 +82,9 @@ def status_wish(event: Event, state: DialogueState) -> tuple[bool, str | None]:
     if state.flow != "intake" and state.step not in START_STEPS:
         return False, None
     if is_status_question(event.text):
-        return True, looks_like_request_number(event.text)
+        # a number with a wrong check digit is named as mistyped, not dropped (tester 13 §14)
+        typed = looks_like_request_number(event.text) or mistyped_request_number(event.text)
+        return True, typed
     # where an identity number is typed, a number is that number, not a request's
     if state.step in ("identity", "establishment"):
         return False, None

@@ -80,3 +80,21 @@ def looks_like_request_number(text: str) -> str | None:
             ):
                 return candidate
     return None
+
+
+def mistyped_request_number(text: str) -> str | None:
+    """Ten digits inside a sentence that start as a request number does but whose check
+    digit fails («وش صار على طلبي ٥٠٢٢٤٧٧٠١٢»), to be named as mistyped rather than
+    ignored (tester 13 §14); None when the text holds none, or holds a valid one."""
+    if looks_like_request_number(text) is not None:
+        return None
+    for run in _DIGIT_RUN.finditer(clean_input(text)):
+        candidate = "".join(_GROUP_SEPARATOR.split(run.group()))
+        if (
+            len(candidate) == REQUEST_NUMBER_LENGTH
+            and candidate.isascii()
+            and candidate[0] in FIRST_DIGITS
+            and not luhn_checksum_valid(candidate)
+        ):
+            return candidate
+    return None

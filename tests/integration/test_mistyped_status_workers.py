@@ -1,0 +1,22 @@
+"""A mistyped request number in a status question, in a draft, over two webhook workers
+on one Redis and SQLite: named as mistyped, and the corrected number typed on the other
+worker is looked up (tester 13 §14: it was dropped and asked for again)."""
+
+from __future__ import annotations
+
+from standins.telegram_updates import TgUser
+from tests.integration.test_resident_findings_workers import _say
+from tests.integration.test_telegram_webhook import Harness, h
+
+__all__ = ["h"]  # the fixture
+
+HAMAD = TgUser(5_400_000_114, "حمد")
+
+
+async def test_a_mistyped_number_in_a_status_question_over_two_workers(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, HAMAD, h.updates.text(HAMAD, "ابي اجدد جواز"))
+    said = await _say(b, h, HAMAD, h.updates.text(HAMAD, "وش صار على طلبي ٥٠٢٢٤٧٧٠١٢"))
+    assert "يبدو أن الرقم كُتب بشكل خاطئ" in said, said
+    state = await h.services.engine.store.load("telegram", str(HAMAD.id))
+    assert state.flow == "status"
