@@ -29,10 +29,19 @@ def files(ctx: Ctx) -> list[dict[str, Any]]:
     return kept
 
 
-def file_refusal(ctx: Ctx, reason: str, *, photo: bool = False) -> str:
+def file_refusal(ctx: Ctx, reason: str, *, photo: bool = False, early: bool = False) -> str:
     """Why a file was not taken, in words (by the reason of take_file); a repeat in the
-    words of what it is, a photo (``photo``) or a file."""
+    words of what it is, a photo (``photo``) or a file. ``early``: before the documents
+    step (conversations.flows.early_files), where there is no «Done» to press."""
     _ = ctx.texts.gettext
+    if reason == "count" and early:
+        # found by tester 13 (§7): «اضغط «تم» للمتابعة» at the first menu and at the
+        # identity number's step, where «تم» means nothing («يجب أن يتكون الرقم…»)
+        return ctx.texts.ngettext(
+            "I have kept %(max)d file, the most one request can take; it will count among the documents, and anything more was not added.",
+            "I have kept %(max)d files, the most one request can take; they will count among the documents, and anything more was not added.",
+            MAX_FILES,
+        ) % {"max": MAX_FILES}
     if reason == "unreadable":
         return _(
             "I couldn't read this file: it may be damaged or not really a photo or PDF. Please send it again, as a photo or a PDF file."
@@ -146,7 +155,7 @@ def count_album_file(
         reason == "count" and album_kept(ctx, event.album_id) > 0
     )
     if reason is not None and not told and album_once(ctx, event.album_id, f"{tag}:{reason}"):
-        said.append(file_refusal(ctx, reason))
+        said.append(file_refusal(ctx, reason, early=early))
     count = count_file(ctx, event, reason)
     if count is not None and album_once(ctx, event.album_id, tag):
         answer = album_counted_early(ctx, count) if early else album_counted(ctx, count)

@@ -82,7 +82,7 @@ def keep_early(ctx: Ctx, event: Media) -> str | None:
     if reason == "duplicate":
         return sent_before(ctx, event.kind == "photo", "request")
     if reason is not None:
-        return file_refusal(ctx, reason)
+        return file_refusal(ctx, reason, early=True)
     over = past_the_limit(ctx, event)
     if over is not None:
         return over

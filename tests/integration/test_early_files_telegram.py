@@ -66,3 +66,31 @@ async def test_a_photo_sent_first_is_filed_with_the_request_across_workers(h: Ha
     checksum = hashlib.sha256(data).hexdigest()
     assert [c for _id, c in rows] == [checksum]
     assert h.services.media.read(checksum) == data  # the bytes kept, for the officers
+
+
+async def test_photos_past_ten_before_the_documents_step_are_said_kept_across_workers(
+    h: Harness,
+) -> None:
+    """Tester 13 (§7): the eleventh photo at the identity number's step got «اضغط «تم»
+    للمتابعة», and «تم» typed there «يجب أن يتكون الرقم من أرقام فقط». The ten kept (in
+    Redis, whichever worker took each) count as the documents; the question follows."""
+    a, b = await h.worker(), await h.worker()
+    u = h.updates
+    person = TgUser(5_400_000_102, "هند")
+    for i, raw in enumerate(
+        (
+            u.callback(person, "ind"),
+            u.text(person, "ابي اجدد اقامتي"),
+            u.callback(person, "s:iqama_renew"),
+            u.callback(person, "q:inside"),
+        )
+    ):
+        await _say((a, b)[i % 2], h, person, raw)
+    said = ""
+    for n in range(11):
+        data = samples.jpeg(seed=100 + n)
+        file_id = fake_file_id("photo")
+        h.api.add_file(file_id, data)
+        said = await _say((a, b)[n % 2], h, person, u.photo(person, file_id, file_size=len(data)))
+    assert "«تم»" not in said and "احتفظتُ بـ10 ملفات" in said, said
+    assert "رقم هوية" in said, said

@@ -164,3 +164,27 @@ async def test_files_sent_after_the_service_is_chosen_before_the_description_are
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert [a.ref for a in filed.attachments] == ["at-question", "at-identity", "at-phone"]
+
+
+async def test_a_file_past_ten_before_the_documents_step_does_not_say_press_done() -> None:
+    """Found by tester 13 (§7): past ten files at the first question and at the identity
+    number's step, «أرسلت ١٠ ملفات، وهو الحد الأقصى للطلب الواحد. اضغط «تم» للمتابعة.»,
+    though there is no «تم» there («تم» typed at the number step got «يجب أن يتكون الرقم
+    من أرقام فقط»). Now: the ten are kept and count as the documents, then the question."""
+    gateway = MemoryGateway()
+    chat, _engine = _chat(gateway)
+    await chat.command("start")
+    for n in range(10):
+        await chat.media(ref=f"p{n}")
+    await chat.media(ref="p10")
+    assert "«تم»" not in chat.said and "تم»" not in chat.said
+    assert "احتفظتُ بـ١٠ ملفات" in chat.said and "ستُحسب ضمن المستندات" in chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]  # the first question, asked again
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.media(ref="p11")
+    assert "«تم»" not in chat.said and "احتفظتُ بـ١٠ ملفات" in chat.said
+    assert "رقم هوية" in chat.said  # the identity number's question follows
