@@ -8,11 +8,13 @@ own data is deleted only after they confirm, and can be brought back for
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
-from conversations.events import Option
+from conversations.events import Option, Reply, Text
 from conversations.flow import Ctx
+from conversations.keywords import courtesy
 from conversations.state import DialogueState
 from domain.normalize import fold_arabic
 
@@ -35,6 +37,25 @@ def salute(ctx: Ctx, kind: str, said: str = "") -> str:
     if kind == "goodbye":
         return _("Goodbye, and take care. Write any time you need us.")
     return _("Hello, and welcome.")
+
+
+def greeted_back(ctx: Ctx, event: object, replies: list[Reply]) -> list[Reply]:
+    """``replies`` with the greeting said back above them when ``event`` began with one
+    («السلام عليكم ابي اعرف وش صار على طلب اخوي», «hi, my iqama expired…») and no reply
+    has it yet: parts of the dialogue that answer the rest (a status question, a
+    knowledge answer) left it out (tester 13, §18). A hello under the full welcome shown
+    this turn is answered by the welcome itself, as at a new start."""
+    if not replies or not isinstance(event, Text):
+        return replies
+    kind, rest = courtesy(event.text)
+    if kind not in ("salam", "greeting") or not rest:
+        return replies
+    line = salute(ctx, kind)
+    shown = ctx.state.welcome_turn
+    welcomed = shown is not None and bool(shown) and shown[0] == ctx.origin.event_id
+    if any(line in reply.text for reply in replies) or (kind == "greeting" and welcomed):
+        return replies
+    return [dataclasses.replace(replies[0], text=f"{line}\n{replies[0].text}"), *replies[1:]]
 
 
 def wished_well(said: str) -> bool:

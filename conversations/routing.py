@@ -32,7 +32,7 @@ from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
-from conversations.manners import salute
+from conversations.manners import greeted_back, salute
 from conversations.moves import Moves
 from conversations.my_data import MyData
 from conversations.officer_answers import OfficerAnswers
@@ -114,7 +114,7 @@ class Routing(
         for stage in stages:
             replies = await stage(message)
             if replies is not None:
-                return replies
+                return greeted_back(ctx, checked, replies)
         return await self._step_answer(message)
 
     def _checked_button(self, ctx: Ctx, event: Event) -> Event | list[Reply]:
