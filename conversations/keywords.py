@@ -52,6 +52,22 @@ def _lists() -> dict[str, frozenset[str]]:
     }
 
 
+#: The most words a message of chatter at the documents step has.
+_CHATTER_WORDS = 5
+
+
+def is_documents_chatter(text: str) -> bool:
+    """Whether ``text`` only says that files are coming or what they show («لحظة»,
+    «ارسلها الحين», «والتاشيره», «هذي صور جوازه», «ما ادري»: keywords.json
+    ``documents_chatter``), which the description the officer reads does not need."""
+    known = frozenset(fold_arabic(w) for w in _raw_list("documents_chatter"))
+    tokens = [w.strip("،,.!؟?") for w in fold_arabic(text).split()]
+    tokens = [w for w in tokens if w]
+    if not tokens or len(tokens) > _CHATTER_WORDS:
+        return False
+    return all(w in known or (w.startswith("و") and w[1:] in known) for w in tokens)
+
+
 def not_a_service() -> frozenset[str]:
     """keywords.json ``_not_a_service``: the numbers' words («رقم», «الهوية»), folded,
     which name no service when a slip is read as a change of service."""

@@ -96,6 +96,8 @@ class _Choices:
     sentence_questions: frozenset[str]
     # option id -> the words by which a sentence names it (nationality adjectives only)
     sentence_words: dict[str, frozenset[str]]
+    # option id -> words that, in the same message, keep it from being read («اقامتي خلصت»)
+    not_with: dict[str, frozenset[str]]
 
 
 def _keys(items: Iterable[str]) -> frozenset[str]:
@@ -118,6 +120,7 @@ def _choices() -> _Choices:
         negations=_keys(raw.get("negations", [])),
         sentence_questions=frozenset(raw.get("sentence_questions", [])),
         sentence_words={k: _keys(v) for k, v in raw.get("sentence_words", {}).items()},
+        not_with={k: _keys(v) for k, v in raw.get("not_with", {}).items()},
     )
 
 
@@ -203,6 +206,10 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
             understood[i] = True
             for holder in holders:
                 score[holder] += 1 / len(holders)
+    for option_id in ids:
+        # «اقامتي خلصت»: an iqama ran out, no «done» (choices.json not_with, tester 13 §20)
+        if any(t in data.not_with.get(option_id, ()) for t in tokens):
+            score[option_id] = 0.0
     best = max(score.values(), default=0.0)
     if best <= 0 or sum(understood) * 2 < len(tokens):
         return None

@@ -23,7 +23,7 @@ from conversations.flows.draft_files import (
 from conversations.flows.early_files import kept_so_far
 from conversations.flows.file_counts import album_received, counted
 from conversations.flows.intake_service import service_of
-from conversations.keywords import is_nothing_more, is_send_word
+from conversations.keywords import is_documents_chatter, is_nothing_more, is_send_word
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
 from domain.description import has_words
@@ -87,6 +87,10 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
     elif isinstance(event, Text) and event.text.strip().isdigit():
         # a bare number says nothing the officer could use (the tester's «5» after «Done»)
         return Retry(_bare_number(ctx, len(kept), service.min_attachments))
+    elif isinstance(event, Text) and is_documents_chatter(event.text):
+        # «لحظة», «هذي صور جوازه»: a word back, nothing added to the description the
+        # officer reads (tester 13 §15)
+        return Retry(_("Alright. Send the documents when they are ready, then press «Done»."))
     elif isinstance(event, Text):
         return add_words(ctx, event.text)
     if isinstance(event, Choice) and event.id == WITHOUT:
