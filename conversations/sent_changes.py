@@ -20,7 +20,7 @@ from conversations.events import Reply, Text
 from conversations.flow import Ctx
 from conversations.reading import START_STEPS
 from conversations.say_parts import TheirSay
-from conversations.wishes import wish
+from conversations.wishes import negated, wish
 from domain.status import FINAL, RequestStatus
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ def change_wish(text: str, *, filling: bool) -> str | None:
 
     sent = holds("sent") and holds("request")
     if holds("withdraw"):
+        if negated(text, SENT_CHANGES_DATA, "withdraw", "negations", within=4):
+            return None  # «ما ابي الغي طلبي، بس ابي اعرف متى يخلص»: read as ever
         return "withdraw" if sent or not filling else None
     if sent and holds("amend"):
         return "amend"

@@ -85,3 +85,34 @@ async def test_cancel_of_a_new_draft_says_the_sent_request_stays(
     text = _text(said)
     assert NOTHING_SENT not in text
     assert filed.number in text and "لم يُرسَل الطلب الذي كنت تعبّئه" in text
+
+
+async def test_a_new_need_that_names_a_previous_document_is_not_a_change_to_the_open_request(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    # review 13 §1: «السابق»/«المرسل» qualified the passport, not the open iqama request;
+    # the need was lost and a note to the unrelated request opened with these words
+    filed = await filing.submit(submission(user_key=USER))
+    for worker, words in enumerate(
+        (
+            "ابي طلب تعديل لان اسمي في الجواز السابق فيه غلط",
+            "ابي اسوي طلب تصحيح اسمي في الجواز، الجواز المرسل لي فيه غلط",
+        )
+    ):
+        await person.send(Command(person.origin(), "start", ""))
+        text = _text(await person.says(words, worker=worker))
+        assert "لا يمكن تعديل" not in text and filed.number not in text
+        assert "هل هذه هي الخدمة التي تحتاجها" in text  # the need, offered
+    record = await desk.find(filed.number)
+    assert record is not None and not any(e.kind == "note" for e in record.events)
+
+
+async def test_not_wanting_to_cancel_is_no_wish_to_withdraw(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    # review 13 §2: «ما ابي الغي طلبي» opened a "withdrawal" note instead of the status asked
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    text = _text(await person.says("ما ابي الغي طلبي بس ابي اعرف متى يخلص", worker=1))
+    assert "لا يمكن سحب" not in text
+    assert "الحالة" in text and filed.number in text
