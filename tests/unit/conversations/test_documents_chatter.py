@@ -31,9 +31,7 @@ async def _at_documents(chat: Chat) -> None:
     await chat.text(STORY)
 
 
-@pytest.mark.parametrize(
-    "typed", ["لحظة", "ارسلها الحين", "والتاشيره", "هذي صور جوازه", "ما ادري"]
-)
+@pytest.mark.parametrize("typed", ["لحظة", "ارسلها الحين", "والتاشيره", "هذي صور جوازه", "ما ادري"])
 async def test_chatter_is_not_added_to_the_description(chat: Chat, typed: str) -> None:
     await _at_documents(chat)
     await chat.text(typed)
