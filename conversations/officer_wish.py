@@ -14,11 +14,16 @@ from conversations.wishes import wish
 _KEYWORDS = Path(__file__).resolve().parent / "data" / "keywords.json"
 #: The most words such a wish has; a longer message tells a case.
 _MAX_WORDS = 12
+#: A message holding this many digits gives a number (their own mobile, an iqama): it
+#: answers, it does not ask for ours («رقم التواصل ٠٥٠١٢٣٤٥٦٧» at the phone step).
+_NUMBER_DIGITS = 7
 
 
 def wants_officer(text: str) -> bool:
     """Whether ``text`` asks to speak with an officer or for a number to call
-    (keywords.json ``talk_to_officer``)."""
+    (keywords.json ``talk_to_officer``); never one that gives a number itself."""
+    if sum(ch.isdigit() for ch in text) >= _NUMBER_DIGITS:
+        return False
     return wish(text, _KEYWORDS, (("talk_to_officer", True),), max_words=_MAX_WORDS) is not None
 
 

@@ -44,3 +44,11 @@ async def test_in_english(chat: Chat) -> None:
     await chat.text("English")
     await chat.text("I want to talk to a human")
     assert "no live chat with an officer" in chat.said
+
+
+@pytest.mark.parametrize("typed", ["رقم التواصل", "رقم تواصل ٠٥٠١٢٣٤٥٦٧", "رقم تلفون"])
+async def test_a_persons_own_contact_number_is_no_wish_for_ours(chat: Chat, typed: str) -> None:
+    # review 13 §4: these name the person's own number as often as ours
+    await chat.command("start")
+    await chat.text(typed)
+    assert "محادثة مباشرة مع موظف" not in chat.said

@@ -66,3 +66,13 @@ async def test_a_wrong_number_or_a_photo_at_the_terminal_phone_step_asks_to_type
     assert "مشاركة" not in terminal.said and "يُرجى كتابته" in terminal.said
     await terminal.contact("0501234567")  # /contact still works
     assert "حفظتُ رقم جوالك" in terminal.said
+
+
+async def test_a_number_introduced_as_the_contact_number_is_taken_not_read_as_asking_ours() -> None:
+    # review 13 §4: «رقم التواصل ٠٥٠١٢٣٤٥٦٧» at the phone step got «لا تتوفر هنا محادثة
+    # مباشرة مع موظف، ولا رقم للاتصال…» and the number given was dropped
+    terminal, _telegram = _chats(MemoryGateway())
+    await _to_phone(terminal)
+    await terminal.text("رقم التواصل ٠٥٠١٢٣٤٥٦٧")
+    assert "محادثة مباشرة مع موظف" not in terminal.said
+    assert "حفظتُ رقم جوالك \u2068+966501234567\u2069" in terminal.said
