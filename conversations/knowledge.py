@@ -102,6 +102,8 @@ class _Knowledge:
     fact_openings: _Openings
     document_words: tuple[tuple[str, ...], ...] = ()
     fact_words: tuple[tuple[str, ...], ...] = ()
+    # «ما اعرف» (I don't know): not the «اعرف» of «ابي اعرف صلاحية اقامتي»
+    not_knowing_words: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -170,6 +172,7 @@ def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
         inquiry_words=_phrases(document["inquiry_words"]),
         document_words=_phrases(document.get("document_words", ())),
         fact_words=fact_words,
+        not_knowing_words=_phrases(document.get("not_knowing_words", ())),
         question_openings=_openings((*question_words, *opening_words)),
         fact_openings=_openings(fact_words),
     )
@@ -294,8 +297,10 @@ def rank(text: str) -> list[tuple[Topic, float]]:
 def near_topics(text: str, limit: int = 3) -> list[Topic]:
     """The topics a question may be about when it names none fully, best first: those
     with at least half of their ``must`` groups in it (each ``also`` group found counts
-    too). Offered as buttons when the bot is unsure; empty when nothing comes close."""
-    tokens = _tokens(text)
+    too). Offered as buttons when the bot is unsure; empty when nothing comes close.
+    Words saying the person does not know («ما اعرف رقم الحدود وين الاقيه») count for no
+    topic (tester 13, §12: they were offered the iqama-validity answer on «اعرف»)."""
+    tokens = _without(_tokens(text), _knowledge().not_knowing_words)
     if not tokens or len(tokens) > _MAX_WORDS:
         return []
     scored: list[tuple[Topic, float]] = []
@@ -309,6 +314,20 @@ def near_topics(text: str, limit: int = 3) -> list[Topic]:
         scored.append((topic, found / len(topic.must) + 0.1 * also))
     scored.sort(key=lambda pair: -pair[1])
     return [topic for topic, _score in scored[:limit]]
+
+
+def _without(tokens: tuple[str, ...], phrases: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """``tokens`` with every occurrence of ``phrases`` taken out."""
+    kept: list[str] = []
+    at = 0
+    while at < len(tokens):
+        found = next((p for p in phrases if tokens[at : at + len(p)] == p), None)
+        if found is None:
+            kept.append(tokens[at])
+            at += 1
+        else:
+            at += len(found)
+    return tuple(kept)
 
 
 def answer_topic(text: str, *, explicit_only: bool = False) -> Topic | None:
