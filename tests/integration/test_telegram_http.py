@@ -142,15 +142,26 @@ async def test_an_answer_to_the_end_or_saying_close_ends_its_connection() -> Non
 
 
 async def test_a_connection_the_server_closed_while_idle_is_not_used_again() -> None:
+    closed = asyncio.Event()
+
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
         writer.write(response(BODY))  # keep-alive said, then closed anyway
         await writer.drain()
+        writer.close()
+        closed.set()
+        await writer.wait_closed()
 
     client = KeepAliveClient()
     async with raw_server(serve) as (url, heads):
         await client.post_json(url, b"{}", 5)
-        await asyncio.sleep(0.05)  # the server's FIN arrives
+        await closed.wait()
+        for _ in range(200):  # the server's FIN reaches the client's idle connection
+            if all(c.reader.at_eof() for idle in client._idle.values() for c in idle):
+                break
+            await asyncio.sleep(0)
+        else:
+            pytest.fail("the server's FIN never reached the idle connection")
         await client.post_json(url, b"{}", 5)
         assert client.opened == 2 and len(heads) == 2
     await client.close()
