@@ -75,6 +75,13 @@ def not_a_service() -> frozenset[str]:
 
 
 @cache
+def not_this() -> frozenset[str]:
+    """keywords.json ``_not_this``: the words after which a message names what is not
+    wanted («ابي اقامة زوجتي مو اقامتي», «…مو الجواز»), folded."""
+    return frozenset(fold_arabic(w) for w in _raw_list("_not_this"))
+
+
+@cache
 def _raw_list(name: str) -> tuple[str, ...]:
     raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))
     return tuple(str(w) for w in raw[name])

@@ -31,7 +31,7 @@ from conversations.flows.intake_draft import (
     applicant_of,
     service_of,
 )
-from conversations.keywords import not_a_service
+from conversations.keywords import not_a_service, not_this
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
 from domain.catalogue import local
@@ -147,6 +147,13 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
             return None
         if not wish(event.text, _KEYWORDS, (("change_service_slip", True),), max_words=_WISH_WORDS):
             return None
+        wanted = _affirmed(event.text)
+        if current.id in {
+            s.id for s in ctx.catalogue.match(wanted, limit=3, applicant_kind=applicant_of(ctx))
+        }:
+            # «لا غلطت ابي اجدد اقامة زوجتي مو اقامتي»: the service said is the one chosen;
+            # the slip corrects the answer asked for, read by the step (review 13 §3)
+            return None
         named = _named(ctx, event.text) or [
             s.id
             for s in ctx.catalogue.named_by_word(
@@ -170,6 +177,17 @@ def _named(ctx: Ctx, text: str) -> list[str]:
         # «خدمة أخرى» names the catalogue's «أخرى» by its words, not as the one wanted
         if s.id not in (current.id, "other")
     ]
+
+
+def _affirmed(text: str) -> str:
+    """``text`` up to its first «مو»/«not» (keywords.json ``_not_this``): what is wanted,
+    without what is not."""
+    words = text.split()
+    cut = not_this()
+    for i, word in enumerate(words):
+        if fold_arabic(word) in cut:
+            return " ".join(words[:i])
+    return text
 
 
 def _without_number_words(text: str) -> str:

@@ -87,3 +87,17 @@ async def test_not_understood_at_the_first_question_names_back(chat: Chat) -> No
     await chat.text("بطيخ")
     assert "لم أفهم" in chat.said
     assert "«رجوع»" in chat.said
+
+
+async def test_a_slip_about_whom_the_request_is_for_answers_that_question(chat: Chat) -> None:
+    # review 13 §3: the service was right; «لا غلطت…» corrected «لمن». It was offered a change
+    # of service, and declining dropped what they said about their wife
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "لمن هذا الطلب" in chat.said
+    await chat.text("لا غلطت ابي اجدد اقامة زوجتي مو اقامتي")
+    assert "chg:yes" not in chat.choice_ids
+    assert "هل أغيّر خدمة طلبك" not in chat.said
+    assert "أين صاحب الإقامة الآن" in chat.said  # «لمن» answered: the next question
