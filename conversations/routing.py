@@ -27,6 +27,7 @@ from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_place import own_place_at_question
 from conversations.flows.more_info import keep_with, same_album, unhold
+from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
@@ -97,6 +98,7 @@ class Routing(
         message = self._message(ctx, checked, answers)
         stages: tuple[_Stage, ...] = (
             self._their_words_first,
+            self._phone_concern,
             self._as_option,
             self._held_album,
             self._file_for_reconsideration,
@@ -152,6 +154,14 @@ class Routing(
         if isinstance(m.event, Text) and not m.free_text and m.ctx.state.held is None:
             return await self._their_words(m.ctx, m.event)
         return None
+
+    async def _phone_concern(self, m: ReadMessage) -> list[Reply] | None:
+        """«ليش تحتاجون رقمي؟», «الزر ما يشتغل» at the share-my-number step: why the number
+        and what to do, then the step again; never a question for the knowledge base nor
+        words kept for the description (tester 13, §6)."""
+        if not is_phone_concern(m.ctx, m.event):
+            return None
+        return [Reply(why_the_number(m.ctx)), self._ask(m.ctx)]
 
     async def _as_option(self, m: ReadMessage) -> list[Reply] | None:
         """Sets the option a typed message names (its number, label or other words); asks

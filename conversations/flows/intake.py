@@ -41,6 +41,7 @@ from conversations.flows.numbers_first import (
     answer_question_or_number,
     service_or_number,
 )
+from conversations.flows.phone_help import shares_by_button, why_the_number
 from conversations.flows.phone_in_words import phone_in_words_steps
 from conversations.flows.service_change import answering_change, changing_service, with_change
 
@@ -82,8 +83,12 @@ def greeting(ctx: Ctx) -> str:
 def help_text(ctx: Ctx) -> str:
     _ = ctx.texts.gettext
     ngettext = ctx.texts.ngettext
+    # at the share-my-number step, help says first what that step needs and why (tester
+    # 13, §6: «مساعدة» there gave the general help only)
+    step = [why_the_number(ctx)] if shares_by_button(ctx) else []
     return "\n".join(
         [
+            *step,
             _(
                 "Through this chat you can file a request to the passports directorate (Tawasul) for a service such as renewing an iqama, an exit and re-entry visa or a passport problem."
             ),

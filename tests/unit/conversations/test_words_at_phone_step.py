@@ -60,3 +60,35 @@ async def test_where_the_number_is_typed_words_are_not_called_letters_in_it(
     assert "ما كتبته ليس رقم جوال" in chat.said and "بين الأرقام" not in chat.said
     await chat.text("0501234567")
     assert "هذا ما كتبته سابقًا" in chat.said and SENTENCE in chat.said
+
+
+async def test_why_the_number_and_a_broken_button_are_answered_not_kept(
+    engine: Engine,
+) -> None:
+    """Tester 13 (§6): «ما ابي اشارك رقمي، ليش تحتاجونه؟» got «ليس لدي جواب عن هذا
+    السؤال», «الزر ما يشتغل عندي» was kept as the description and «مساعدة» gave the general
+    help only. Now each says why the number is needed and what to do when the button does
+    not work, the button stays, and nothing of it reaches the description."""
+    chat = Chat(engine.handle)
+    await _to_phone(chat)
+    await chat.text("ما ابي اشارك رقمي، ليش تحتاجونه؟")
+    assert "ليس لدي جواب" not in chat.said
+    assert "نحتاج رقم جوالك لأن المديرية" in chat.said and "على جوالك" in chat.said
+    assert chat.last[-1].ask_contact
+    await chat.text("الزر ما يشتغل عندي")
+    assert "احتفظتُ بما كتبته" not in chat.said
+    assert "وإن لم يظهر الزر أو لم يستجب" in chat.said and "لا يمكن متابعة الطلب" in chat.said
+    await chat.text("مساعدة")
+    assert "نحتاج رقم جوالك لأن المديرية" in chat.said and chat.last[-1].ask_contact
+    await chat.contact(PHONE)
+    # the description step asks afresh: no complaint is offered as «وصفي»
+    assert "ليش تحتاجونه" not in chat.said and "الزر ما يشتغل" not in chat.said
+    assert "الإبقاء على وصفي" not in chat.said
+
+
+async def test_a_story_at_the_phone_step_is_still_kept(engine: Engine) -> None:
+    chat = Chat(engine.handle)
+    await _to_phone(chat)
+    await chat.text("ليش ما اقدر اجدد اقامتي من ابشر")
+    assert "احتفظتُ بما كتبته" in chat.said or "ليس لدي جواب" in chat.said
+    assert "نحتاج رقم جوالك لأن المديرية" not in chat.said
