@@ -15,6 +15,10 @@ import unicodedata
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"  # U+0660..U+0669
 _PERSIAN = "۰۱۲۳۴۵۶۷۸۹"  # U+06F0..U+06F9
 _DIGITS = str.maketrans(_ARABIC_INDIC + _PERSIAN, "0123456789" * 2)
+# Keycap emoji («1️⃣» is «1», VS16, U+20E3), as people copy numbered menus, and «🔟»: the
+# digit they show (tester 13, §23: «1️⃣» at the first menu was «يُرجى اختيار واحد…»).
+_KEYCAP = "\u20e3"
+_KEYCAP_TEN = "\U0001f51f"
 
 # Marks that render as nothing but survive copy-paste from bidi-aware apps and Babel output.
 _INVISIBLE = (
@@ -60,7 +64,11 @@ _NUMBER_SEPARATORS = str.maketrans("", "", " " + _SEPARATOR_CHARS)
 
 
 def to_ascii_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits become ASCII; everything else is kept."""
+    """Arabic-Indic and Persian digits become ASCII, and a keycap emoji («1️⃣», «🔟») the
+    digits it shows; everything else is kept."""
+    if _KEYCAP in text or _KEYCAP_TEN in text:
+        text = text.replace("\ufe0f" + _KEYCAP, "").replace(_KEYCAP, "")
+        text = text.replace(_KEYCAP_TEN, "10")
     return text.translate(_DIGITS)
 
 

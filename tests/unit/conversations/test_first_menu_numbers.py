@@ -82,3 +82,15 @@ async def test_every_number_typed_at_the_first_menu_is_the_one_shown(opening: Op
             assert [c.id for c in said[-1].choices][:4] == ["ind", "est", "status", "faq"]
             help_reply = await by_tap.text("مساعدة" if locale == "ar" else "help")
             assert help_reply[0].text not in [r.text for r in said], typed
+
+
+@pytest.mark.parametrize("typed", ["1️⃣", "1\u20e3", "١"])
+async def test_a_keycap_emoji_at_the_first_menu_is_its_number(typed: str) -> None:
+    """Tester 13 (§23): «1️⃣», as people copy numbered menus, got «يُرجى اختيار واحد من ٤
+    خيارات»; it is the number it shows (domain.normalize), as «1» is."""
+    by_emoji, by_tap = _chat(), _chat()
+    await _start(by_emoji)
+    await _start(by_tap)
+    said = await by_emoji.text(typed)
+    tapped = await by_tap.tap("ind")
+    assert [r.text for r in said] == [r.text for r in tapped]

@@ -113,3 +113,14 @@ def test_any_number_in_any_script_reads_back_as_ascii(n: int) -> None:
     for script in (ARABIC_INDIC, PERSIAN):
         native = ascii_text.translate(str.maketrans("0123456789", script))
         assert digits_only(native) == ascii_text
+
+
+def test_keycap_emoji_are_the_digits_they_show() -> None:
+    """Tester 13 (§23): «1️⃣», copied from a numbered menu, was not understood."""
+    from domain.normalize import to_ascii_digits
+
+    assert clean_input("1️⃣") == "1"
+    assert clean_input("3\u20e3") == "3"
+    assert clean_input("🔟") == "10"
+    assert to_ascii_digits("2️⃣0️⃣0️⃣") == "200"
+    assert clean_input("ابي 2️⃣") == "ابي 2"
