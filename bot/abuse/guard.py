@@ -20,7 +20,12 @@ In order:
    decides for the whole album (:data:`ALBUM_KEY`), so photos chosen together never use up
    the minute; an album refused is said so every time, naming the files, even within a
    stretch already told to slow down. Found by tester 13 (§3): every photo counted, so
-   an ordinary person's album was cut, or dropped whole, without a word.
+   an ordinary person's album was cut, or dropped whole, without a word. The first file
+   marks the album «pending» (SET NX) until the windows have decided; its other files,
+   screened meanwhile on any worker (WhatsApp posts each file of a burst as its own
+   webhook, milliseconds apart), wait for that verdict (short polls, at most
+   :data:`ALBUM_WAIT_S`; a first file whose worker died leaves them admitted), so an album
+   is never cut in two (review 13 §5: the key said «ok» before the window decided).
 
 **Counted once per message.** Telegram redelivers an update it got no answer for with the
 same update_id, WhatsApp a message with the same id, and the webhook journal replays a
@@ -39,6 +44,7 @@ is let through: the dialogue, which needs Redis too, then gives its own apology.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -62,10 +68,15 @@ SEEN_TTL_S: Final = 30 * 24 * 3600
 SEEN_KEY: Final = "tawasul:seen:{tag}"
 #: set while a «slow down» was given for the current stretch
 SLOW_KEY: Final = "tawasul:slow:{tag}"
-#: how the first file of an album was screened (``ok`` or why it was refused): its others
-#: take no entry of the windows and go the same way
+#: how the first file of an album was screened (``ok`` or why it was refused; ``pending``
+#: while it is being screened): its others take no entry of the windows and go the same way
 ALBUM_KEY: Final = "tawasul:album-screened:{tag}:{album}"
 ALBUM_TTL_S: Final = 300
+_PENDING: Final = b"pending"
+#: how long another file of an album waits for its first file's verdict (seconds; the
+#: windows take a Redis round trip or two), and how often it looks
+ALBUM_WAIT_S: Final = 1.0
+ALBUM_POLL_S: Final = 0.02
 #: set while the staff group has been alerted of a flood (one alert per flood)
 FLOOD_ALERT_KEY: Final = "tawasul:flood:alerted"
 #: an event id screened already: ``ok`` (admitted, or being screened) or why it was refused
@@ -192,13 +203,39 @@ class InboundGuard:
     ) -> Verdict:
         """The windows' word on a message seen for the first time (it takes its entries);
         a file of ``album`` after its first goes as the first went, taking none."""
-        album_key = None if album is None else ALBUM_KEY.format(tag=tag, album=album)
-        if album_key is not None:
-            before = await self._redis.set(album_key, _ADMITTED, nx=True, ex=ALBUM_TTL_S, get=True)
-            if before is not None:
-                # told when the first file was refused; the rest go with it in silence
-                why = before.decode() if isinstance(before, bytes) else str(before)
-                return ADMIT if before == _ADMITTED else Verdict(False, why=why)
+        if album is None:
+            return await self._windows_say(channel, user_key, key, tag, known, album=False)
+        album_key = ALBUM_KEY.format(tag=tag, album=album)
+        before = await self._redis.set(album_key, _PENDING, nx=True, ex=ALBUM_TTL_S, get=True)
+        if isinstance(before, (bytes, str)):
+            return await self._album_verdict(album_key, before)
+        verdict = ADMIT
+        try:
+            verdict = await self._windows_say(channel, user_key, key, tag, known, album=True)
+        finally:
+            # on an error screen() admits this file: the others go the same way
+            word = _ADMITTED if verdict.admit else verdict.why.encode()
+            await self._redis.set(album_key, word, xx=True, keepttl=True)
+        return verdict
+
+    async def _album_verdict(self, album_key: str, word: bytes | str) -> Verdict:
+        """Another file of an album: its first file's verdict, waited for while pending
+        (admitted when none comes within :data:`ALBUM_WAIT_S`); a refusal was told with the
+        first file, so the rest go with it in silence."""
+        raw: bytes | str | None = word
+        for _ in range(round(ALBUM_WAIT_S / ALBUM_POLL_S)):
+            if raw != _PENDING:
+                break
+            await asyncio.sleep(ALBUM_POLL_S)
+            raw = await self._redis.get(album_key)
+        if raw is None or raw in (_PENDING, _ADMITTED):
+            return ADMIT
+        return Verdict(False, why=raw.decode() if isinstance(raw, bytes) else str(raw))
+
+    async def _windows_say(
+        self, channel: str, user_key: str, key: str, tag: str, known: bool, *, album: bool
+    ) -> Verdict:
+        """The flood and per-minute windows' word, taking their entries."""
         if not known and self._new_chats is not None:
             if await self._windows.take(self._new_chats, "new-chats"):
                 await self._flood()
@@ -207,8 +244,7 @@ class InboundGuard:
             await self._redis.set(SEEN_KEY.format(tag=tag), b"1", ex=SEEN_TTL_S)
         if self._per_minute is not None:
             wait = await self._windows.take(self._per_minute, "messages", key)
-            if wait and album_key is not None:
-                await self._redis.set(album_key, b"too_fast", xx=True, keepttl=True)
+            if wait and album:
                 return await self._files_too_fast(channel, user_key, wait)
             if wait:
                 return await self._too_fast(channel, user_key, wait)
