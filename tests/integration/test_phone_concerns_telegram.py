@@ -36,7 +36,7 @@ async def test_phone_step_questions_are_answered_and_not_kept_across_workers(
     assert "مشاركة رقمي" in said, said
     said = await _say(a, h, MONA, u.text(MONA, "ما ابي اشارك رقمي، ليش تحتاجونه؟"))
     assert "نحتاج رقم جوالك لأن المديرية" in said and "ليس لدي جواب" not in said, said
-    assert "في التطبيق على جوالك" in said, said
+    assert "في التطبيق على الجوال" in said, said
     said = await _say(b, h, MONA, u.text(MONA, "الزر ما يشتغل عندي"))
     assert "وإن لم يظهر الزر" in said and "احتفظتُ بما كتبته" not in said, said
     said = await _say(a, h, MONA, u.text(MONA, "مساعدة"))

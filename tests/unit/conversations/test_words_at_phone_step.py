@@ -73,7 +73,7 @@ async def test_why_the_number_and_a_broken_button_are_answered_not_kept(
     await _to_phone(chat)
     await chat.text("ما ابي اشارك رقمي، ليش تحتاجونه؟")
     assert "ليس لدي جواب" not in chat.said
-    assert "نحتاج رقم جوالك لأن المديرية" in chat.said and "على جوالك" in chat.said
+    assert "نحتاج رقم جوالك لأن المديرية" in chat.said and "في التطبيق على الجوال" in chat.said
     assert chat.last[-1].ask_contact
     await chat.text("الزر ما يشتغل عندي")
     assert "احتفظتُ بما كتبته" not in chat.said
