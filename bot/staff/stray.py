@@ -96,8 +96,9 @@ class StrayHandlers(ProposalHandlers):
         told = _TOLD_KEY.format(chat=message.chat.id, officer=message.from_user.id)
         if not await self._redis.set(told, b"1", nx=True, ex=STRAY_WINDOW_S):
             return
-        comma = "، " if self._views.locale == "ar" else ", "
-        numbers = comma.join(sorted({w.record["number"] for w in recent}))
+        numbers = self._(", ").join(  # the language's list comma, as the catalogue has it
+            sorted({w.record["number"] for w in recent})
+        )
         said = self._(
             "Several of my messages are waiting for your reply (requests %(numbers)s). Please send it as a reply to the one it answers."
         ) % {"numbers": numbers}
