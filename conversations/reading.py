@@ -22,7 +22,7 @@ from conversations.flow import Ctx
 from conversations.flows.status_prompt import says_no_number
 from conversations.keywords import global_action
 from conversations.state import DialogueState
-from conversations.understanding import is_status_question
+from conversations.status_question import is_status_question
 from domain.normalize import clean_input, digits_only, fold_arabic
 from domain.request_number import (
     FIRST_DIGITS,

@@ -55,8 +55,9 @@ from conversations.state import DialogueState
 from conversations.status_elsewhere import StatusElsewhere
 from conversations.status_exits import StatusExits
 from conversations.status_needs import StatusNeeds
+from conversations.status_question import is_status_question
 from conversations.step_answers import StepAnswers
-from conversations.understanding import is_status_question, understand_choice
+from conversations.understanding import understand_choice
 
 # steps where a message may name a service instead of pressing a button
 _NEED_STEPS = ("applicant", "suggest", "refused")
@@ -197,7 +198,7 @@ class Routing(
         return None
 
     async def _file_for_reconsideration(self, m: ReadMessage) -> list[Reply] | None:
-        """A photo just after a request to reconsider joins it (conversations.say_parts)."""
+        """A photo just after a request to reconsider joins it (conversations.reconsider_parts)."""
         return await self._to_reconsideration(m.ctx, m.event)
 
     async def _pressed_option(self, m: ReadMessage) -> list[Reply] | None:

@@ -9,7 +9,7 @@ The photo is not kept: a channel downloads a file only when the dialogue would u
 personal documents in a draft that may never become a request is what the design avoids.
 The person is told that, and where such a file is taken. An album gets one word, not one
 per photo. A photo sent right after a request to reconsider is not stray: it joins that
-request (:meth:`conversations.say_parts.TheirSay._to_reconsideration`).
+request (:meth:`conversations.reconsider_parts.ReconsiderParts._to_reconsideration`).
 """
 
 from __future__ import annotations

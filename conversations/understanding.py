@@ -1,18 +1,14 @@
 """What a short typed answer means when it is not a button's exact label or number.
 
-Two readers, both driven by data people maintain (``conversations/data/choices.json`` and
-``conversations/data/status_words.json``) and measured on test sets (see the README):
-
-- :func:`understand_choice` picks the offered option a message means: dialect yes/no
-  («ايه», «لأ», «اكيد»), the distinctive word of a label («داخل» for «داخل المملكة»),
-  feminine and dialect forms («سوريه»), English equivalents, and each option's own words
-  («ايوه ارسله» confirms). When two options are equally likely it says so, so the dialogue
-  asks which instead of guessing.
-- :func:`is_status_question` scores a message's words for "where is my request?": a cue
-  (وصل، صار، يخلص، update...) and the request it is about (طلبي، معاملتي، application...),
-  each word weighted, so everyday phrasings in any dialect count without listing each
-  sentence. Words are compared after Arabic folding, without the article or a feminine ة,
-  and within one typo for longer words (rapidfuzz, already used by the catalogue).
+:func:`understand_choice` picks the offered option a message means, driven by data people
+maintain (``conversations/data/choices.json``) and measured on test sets (see the README):
+dialect yes/no («ايه», «لأ», «اكيد»), the distinctive word of a label («داخل» for «داخل
+المملكة»), feminine and dialect forms («سوريه»), English equivalents, and each option's own
+words («ايوه ارسله» confirms). When two options are equally likely it says so, so the
+dialogue asks which instead of guessing. Words are compared after Arabic folding, without
+the article or a feminine ة, and within one typo for longer words (rapidfuzz, already used
+by the catalogue). Whether a message asks where a request stands is
+:mod:`conversations.status_question`'s.
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +26,8 @@ from domain.normalize import fold_arabic
 
 _DATA = Path(__file__).resolve().parent / "data"
 _PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
-# a word this long may be one typo away from the word meant
-_FUZZY_MIN = 5
+#: a word this long may be one typo away from the word meant
+FUZZY_MIN = 5
 
 
 def word_key(word: str) -> str:
@@ -58,9 +53,10 @@ def _word_keys(text: str) -> tuple[str, ...]:
     return tuple(word_key(w) for w in fold_arabic(text).split())
 
 
-def _near(a: str, b: str) -> bool:
+def near(a: str, b: str) -> bool:
+    """Two word keys the same, or one typo apart when both are long enough to tell."""
     return a == b or (
-        min(len(a), len(b)) >= _FUZZY_MIN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+        min(len(a), len(b)) >= FUZZY_MIN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
     )
 
 
@@ -201,7 +197,7 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
             for option_id in polar:
                 score[option_id] += 2
             continue
-        holders = [o for o in ids if any(_near(v, w) for v in _variants(token) for w in vocab[o])]
+        holders = [o for o in ids if any(near(v, w) for v in _variants(token) for w in vocab[o])]
         if holders:
             understood[i] = True
             for holder in holders:
@@ -331,7 +327,7 @@ def question_answer(text: str, question_id: str, option_ids: Sequence[str]) -> s
 def _says(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
     if len(phrase) == 1:
         return any(phrase[0] in _variants(token) for token in tokens)
-    return _contains(tokens, phrase)
+    return has_phrase(tokens, phrase)
 
 
 def _pattern_key(option_id: str, data: _Choices) -> str:
@@ -342,68 +338,7 @@ def _pattern_key(option_id: str, data: _Choices) -> str:
     return f"{head}:*"
 
 
-# ---- status --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _StatusWords:
-    cues: dict[str, float]
-    objects: dict[str, float]
-    phrases: tuple[tuple[str, ...], ...]
-    threshold: float
-    # real words near a cue, never read as its typo («تأشيرة» is not «تأخير»)
-    not_typos: frozenset[str]
-
-
-@cache
-def _status_words() -> _StatusWords:
-    raw: dict[str, Any] = json.loads((_DATA / "status_words.json").read_text(encoding="utf-8"))
-    return _StatusWords(
-        cues={" ".join(words(k)): float(v) for k, v in raw["cues"].items()},
-        objects={" ".join(words(k)): float(v) for k, v in raw["objects"].items()},
-        phrases=tuple(tuple(words(p)) for p in raw["phrases"]),
-        threshold=float(raw["threshold"]),
-        not_typos=frozenset(" ".join(words(k)) for k in raw.get("not_typos", ())),
-    )
-
-
-@lru_cache(maxsize=512)
-def status_score(text: str) -> float:
-    """How much a message reads as "where is my request?" (see status_words.json).
-
-    Cached: several readers of a turn ask it of the same message, and each word not in the
-    tables is compared with every cue and object within a typo."""
-    data = _status_words()
-    tokens = words(text)
-    if any(_contains(tokens, phrase) for phrase in data.phrases):
-        return data.threshold + 1
-    pairs = [f"{a} {b}" for a, b in pairwise(tokens)]
-    cue = max((_weight(t, data.cues, data.not_typos) for t in tokens), default=0.0)
-    cue += sum(_weight(pair, data.cues) for pair in pairs)
-    about = max((_weight(t, data.objects, data.not_typos) for t in [*tokens, *pairs]), default=0.0)
-    # a cue alone («وش صار؟») or an object alone («طلبي») is not enough
-    return cue + about if cue and about else 0.0
-
-
-def is_status_question(text: str) -> bool:
-    """True when a message asks where a request stands, in the person's own words."""
-    return status_score(text) >= _status_words().threshold
-
-
-def _weight(token: str, table: dict[str, float], exact: frozenset[str] = frozenset()) -> float:
-    if token in table:
-        return table[token]
-    if token in exact:
-        # a real word of its own, not a typo of the table's word next to it
-        return 0.0
-    # a one-letter preposition written onto the word: «بطلبي», «لطلبي», «عطلبي»
-    if len(token) >= 4 and token[0] in "بلعف" and token[1:] in table:
-        return table[token[1:]]
-    if " " in token or len(token) < _FUZZY_MIN:
-        return 0.0
-    return max((w for k, w in table.items() if " " not in k and _near(token, k)), default=0.0)
-
-
-def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+def has_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether ``phrase`` (word keys) appears in ``tokens`` as consecutive words."""
     n = len(phrase)
     return any(list(tokens[i : i + n]) == list(phrase) for i in range(len(tokens) - n + 1))

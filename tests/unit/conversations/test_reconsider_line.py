@@ -1,5 +1,5 @@
 """The line above the main menu about a rejection that may be reconsidered
-(conversations.say_parts._with_reconsider_hint): a hint, never a reason for the menu to
+(conversations.reconsider_parts._with_reconsider_hint): a hint, never a reason for the menu to
 fail."""
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from conversations.flows import intake
 from conversations.flows.intake import INTAKE
 from conversations.flows.more_info import offer_text
 from conversations.state import DialogueState
-from conversations.understanding import is_status_question, understand_choice
+from conversations.status_question import is_status_question
+from conversations.understanding import understand_choice
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
