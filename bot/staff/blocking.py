@@ -24,6 +24,7 @@ from aiogram.types import CallbackQuery, Message, Update
 
 from bot.abuse.blocks import BlockList, BlockOutcome
 from bot.staff.actors import actor_name
+from bot.staff.callbacks import block_mark
 from bot.staff.desk import refresh_sender_cards
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
@@ -191,21 +192,41 @@ class BlockHandlers(StaffGroup):
     def _unblocked(self, outcome: BlockOutcome, officer: Officer) -> str:
         return HTML.t(self._unblocked_plain(outcome, officer))
 
-    async def _unblock_pressed(self, query: CallbackQuery, number: str, officer: Officer) -> None:
+    async def _unblock_pressed(
+        self, query: CallbackQuery, number: str, officer: Officer, shown: str | None
+    ) -> None:
         """«Lift the block» on a card: a second press within :data:`UNBLOCK_CONFIRM_S`
         lifts it (the button sits among the card's others, and the block's reason would
         have to be given again to undo a slip); a person no longer blocked is said so,
-        and the card redrawn."""
+        and the card redrawn.
+
+        ``shown``: the mark of the block the card showed (:func:`block_mark`). A block
+        lifted and laid again since (by another officer, or for another reason) is not
+        the one the officer chose to lift: nothing is lifted, the officer is told who
+        blocked now, and the card is redrawn (session 13's notes: the button had no
+        check, so a stale card lifted a block it never showed). A card drawn before
+        marks is treated as out of date the same way."""
         _ = self._
-        blocks = self._block_list()
-        if not await blocks.is_blocked(number):
+        record = await self._record(number)
+        if record.sender_blocked_by is None:
             await self._redraw(number)  # the card pressed was out of date
             answer_text = self._confirm.unblocked(number, officer.name, changed=False)
             await answer(query, answer_text, alert=True)
             return
+        mark = block_mark(record.sender_blocked_by, record.sender_block_reason or "")
+        if shown != mark:
+            await self._redraw(number)
+            by = actor_name(record.sender_blocked_by, self._views.texts)
+            changed = _(
+                "The block on the person behind request %(number)s is not the one this card showed: it now stands by %(officer)s. Nothing was lifted; the card is redrawn, to be pressed again if it should go."
+            ) % {"number": number, "officer": by}
+            await answer(query, changed, alert=True)
+            return
         key = _UNBLOCK_KEY.format(user=officer.id, number=number)
-        if await self._redis.getdel(key) is None:
-            await self._redis.set(key, b"1", ex=UNBLOCK_CONFIRM_S)
+        pressed = await self._redis.getdel(key)
+        if pressed is None or (pressed.decode() if isinstance(pressed, bytes) else pressed) != mark:
+            # a first press (or one for a block since replaced): the second confirms
+            await self._redis.set(key, mark.encode(), ex=UNBLOCK_CONFIRM_S)
             await answer(
                 query,
                 _(
@@ -215,7 +236,7 @@ class BlockHandlers(StaffGroup):
                 alert=True,
             )
             return
-        outcome = await blocks.unblock(number, officer)
+        outcome = await self._block_list().unblock(number, officer)
         if outcome.changed:
             await self._redraw(number)
         await answer(query, self._unblocked_plain(outcome, officer))

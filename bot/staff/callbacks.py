@@ -11,7 +11,9 @@ Actions: ``take``; ``ask``; ``ok`` accept; ``no`` reject (opens the reasons menu
 ``re`` undo a decision the person has not been told of yet, or reopen it; ``nr`` a reason;
 ``nq`` a ready question (``st:nq:<number>:<version>:<question id>``, ``other`` or ``cancel``).
 ``rr`` / ``kr`` reopen or keep rejected a request the person asked to be reconsidered.
-``bl`` block the person behind the request (asks for the reason); ``ub`` lift that block.
+``bl`` block the person behind the request (asks for the reason); ``ub`` lift that block
+(``st:ub:<number>:<version>:<mark>``, the mark naming the block the card showed:
+:func:`block_mark`).
 ``ps`` / ``px`` send or cancel what an officer replied to a menu, shown back to them
 (``st:ps:<number>:<version>:<token>``, the token naming it in Redis: :mod:`bot.staff.proposals`).
 Buttons from before versions (``st:<action>:<number>``) parse with ``version=None`` and
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -58,12 +61,23 @@ SEND_PROPOSED: Final = "ps"
 DROP_PROPOSED: Final = "px"
 
 _SIMPLE_ACTIONS: Final = frozenset(
-    {TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED, BLOCK, UNBLOCK}
+    {TAKE, ASK, ACCEPT, REJECT, REOPEN, REOPEN_ASKED, KEEP_REJECTED, BLOCK}
 )
 #: a ready question's id as a button carries it (see bot/staff/data/ready_questions.json)
 _QUESTION_ID: Final = re.compile(r"[a-z0-9_]{1,20}")
 #: a proposal's token as a button carries it (bot.staff.proposals)
 _TOKEN: Final = re.compile(r"[0-9a-f]{8,20}")
+#: the block a «Lift the block» button was drawn for (:func:`block_mark`)
+_MARK: Final = re.compile(r"[0-9a-f]{8}")
+
+
+def block_mark(blocked_by: str, reason: str) -> str:
+    """A short mark of the block a card shows (who blocked, and why), carried by its «Lift
+    the block» button, so a press on a card drawn before the block changed (lifted and
+    laid again by someone else, or for another reason) lifts nothing it did not show.
+    Eight hex digits (CRC-32): telling two blocks of one person apart, not a secret."""
+    shown = (blocked_by + "\n" + reason).encode()
+    return format(zlib.crc32(shown), "08x")
 
 
 def version(record: RequestRecord) -> int:
@@ -127,6 +141,14 @@ def parse_callback(data: str | None) -> StaffAction | None:
             return None
         choice = rest[1]
         rest = rest[:-1]
+    elif action == UNBLOCK:
+        # st:ub:<number>:<version>:<mark>; without the mark: a card drawn before marks
+        choice = None
+        if len(rest) == 2:
+            if not _MARK.fullmatch(rest[1]):
+                return None
+            choice = rest[1]
+            rest = rest[:-1]
     elif action in (SEND_PROPOSED, DROP_PROPOSED):
         # st:ps:<number>:<version>:<token>; always with a version
         if len(rest) != 2 or not _TOKEN.fullmatch(rest[1]):
@@ -142,7 +164,7 @@ def parse_callback(data: str | None) -> StaffAction | None:
         if not (rest[0].isascii() and rest[0].isdigit() and len(rest[0]) <= 5):
             return None
         version = int(rest[0])
-    chosen = action in (REASON, QUESTION, SEND_PROPOSED, DROP_PROPOSED)
+    chosen = action in (REASON, QUESTION, SEND_PROPOSED, DROP_PROPOSED, UNBLOCK)
     return StaffAction(action, number, version, choice if chosen else None)
 
 

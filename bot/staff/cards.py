@@ -31,6 +31,7 @@ from bot.staff.callbacks import (
     TAKE,
     UNBLOCK,
     action_data,
+    block_mark,
     version,
 )
 from bot.staff.views import HTML, StaffViews
@@ -121,7 +122,7 @@ class CardRenderer:
         block = (
             (Button("⛔ " + _("Block the sender"), action_data(BLOCK, number, v)),)
             if record.sender_blocked_by is None
-            else (Button("🔓 " + _("Lift the block"), action_data(UNBLOCK, number, v)),)
+            else (Button("🔓 " + _("Lift the block"), self._lift_data(record, v)),)
         )
         if record.status is RequestStatus.REJECTED and record.reconsider_reason:
             # the person asked for reconsideration: the card proposes to reopen
@@ -153,6 +154,13 @@ class CardRenderer:
         )
         rows.append(block)
         return tuple(rows)
+
+    @staticmethod
+    def _lift_data(record: RequestRecord, v: int) -> str:
+        """«Lift the block»'s callback: the block the card shows, by its mark, so a press
+        after it changed lifts nothing (:func:`bot.staff.callbacks.block_mark`)."""
+        mark = block_mark(record.sender_blocked_by or "", record.sender_block_reason or "")
+        return action_data(UNBLOCK, record.number, v, mark)
 
     def preview(self, record: RequestRecord) -> str:
         """What the card says at a glance (mark, status, responsible officer): the first

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Block, OutboxMessage, Request, utcnow
+from bot.staff.callbacks import block_mark
 from tests.integration.test_abuse_telegram import OFFICER, OTHER, PERSON, STAFF_CHAT, Two, _two
 from tests.integration.test_db_requests import submission
 
@@ -64,6 +65,16 @@ async def _decide(two: Two, number: str) -> None:
         )
 
 
+async def _lift(two: Two, number: str) -> str:
+    """The «🔓 رفع الحظر» button of a card drawn now: it names the block standing."""
+    async with two.sessions() as session:
+        block = await session.scalar(
+            select(Block).where(Block.unblocked_at.is_(None)).order_by(Block.id.desc())
+        )
+    assert block is not None
+    return f"st:ub:{number}:1:{block_mark(block.blocked_by, block.reason)}"
+
+
 def _alerts(two: Two) -> list[str]:
     return [str(c.params.get("text")) for c in two.api.calls if c.method == "answerCallbackQuery"]
 
@@ -91,7 +102,7 @@ async def test_a_block_and_its_lifting_redraw_the_senders_cards_at_once(two: Two
     await two.bot.send_message(STAFF_CHAT, "🆕 card")
     card = two.api.last_message(STAFF_CHAT)
     assert card is not None
-    lift = f"st:ub:{open_one}:1"
+    lift = await _lift(two, open_one)
     await two.feed(1, two.updates.callback(OFFICER, lift, message=card))
     assert "يُضغط «رفع الحظر» مرة أخرى" in _alerts(two)[-1]
     assert await _waiting(two) == set()
@@ -126,9 +137,54 @@ async def test_only_officers_lift_a_block_from_the_card(two: Two) -> None:
     card = two.api.last_message(STAFF_CHAT)
     assert card is not None
     stranger = type(OFFICER)(STRANGER_ID, "زائر")
+    lift = await _lift(two, number)
     for worker in (0, 1):
-        await two.feed(worker, two.updates.callback(stranger, f"st:ub:{number}:1", message=card))
+        await two.feed(worker, two.updates.callback(stranger, lift, message=card))
     assert all("للموظفين المخوّلين" in a for a in _alerts(two))
     async with two.sessions() as session:
         [row] = list(await session.scalars(select(Block)))
     assert row.unblocked_at is None
+
+
+async def test_a_lift_pressed_on_a_card_drawn_before_the_block_changed_lifts_nothing(
+    two: Two,
+) -> None:
+    """Session 13's notes: «🔓 رفع الحظر» had no check of what the card showed. A card drawn
+    for one block, pressed after that block was lifted and another laid (for another
+    reason), lifted the new block it never showed, on two presses."""
+    number = (await two.filing.submit(submission("a", user_key=str(PERSON.id)))).number
+    await two.staff(0, f"/block {number} رسائل مسيئة")
+    await two.bot.send_message(STAFF_CHAT, "🆕 card")
+    card = two.api.last_message(STAFF_CHAT)
+    assert card is not None
+    stale = await _lift(two, number)
+    # meanwhile, on the other worker, the block is lifted and laid again for another reason
+    assert "رُفِع الحظر" in await two.staff(1, f"/unblock {number}")
+    await two.staff(1, f"/block {number} رسائل تهديد متكررة")
+    await _drawn(two)
+    for worker in (0, 1):  # both presses of the stale card, one on each worker
+        await two.feed(worker, two.updates.callback(OFFICER, stale, message=card))
+        said = _alerts(two)[-1]
+        assert said == (
+            f"الحظر القائم على صاحب الطلب رقم {number} ليس الذي عرضته هذه البطاقة، فهو الآن "
+            "بقرار من نورة العتيبي. لم يُرفَع شيء، وستُحدَّث البطاقة، ويمكنك الضغط على زرّها "
+            "من جديد إن لزم رفعه."
+        ), said
+    async with two.sessions() as session:
+        active = list(await session.scalars(select(Block).where(Block.unblocked_at.is_(None))))
+    assert [b.reason for b in active] == ["رسائل تهديد متكررة"]  # still blocked
+    assert await _waiting(two) == {number}  # the stale card is redrawn
+    # the redrawn card's button lifts it, on two presses across the workers
+    fresh = await _lift(two, number)
+    assert fresh != stale
+    await two.feed(1, two.updates.callback(OFFICER, fresh, message=card))
+    assert "مرة أخرى" in _alerts(two)[-1]
+    await two.feed(0, two.updates.callback(OFFICER, fresh, message=card))
+    assert "رُفِع الحظر عن صاحب الطلب" in _alerts(two)[-1]
+    # a card from before marks (st:ub:N:V) lifts nothing either: it is redrawn
+    await two.staff(1, f"/block {number} رسائل مسيئة")
+    for worker in (0, 1):
+        await two.feed(worker, two.updates.callback(OFFICER, f"st:ub:{number}:1", message=card))
+    assert "لم يُرفَع شيء" in _alerts(two)[-1]
+    async with two.sessions() as session:
+        assert await session.scalar(select(Block).where(Block.unblocked_at.is_(None)))

@@ -8,6 +8,7 @@ from bot.staff.callbacks import (
     MAX_VERSION,
     StaffAction,
     action_data,
+    block_mark,
     parse_callback,
     reason_callback,
     reject_reasons,
@@ -33,6 +34,17 @@ def test_buttons_from_before_versions_parse_without_one() -> None:
     # answered as out of date by the router, never acted on as they are
     assert parse_callback(f"st:ok:{NUMBER}") == StaffAction("ok", NUMBER, None)
     assert parse_callback(f"st:nr:{NUMBER}:2") == StaffAction("nr", NUMBER, None, "2")
+
+
+def test_lift_the_block_names_the_block_the_card_showed() -> None:
+    mark = block_mark("officer:7001:نورة", "رسائل مسيئة")
+    assert parse_callback(action_data("ub", NUMBER, 3, mark)) == StaffAction("ub", NUMBER, 3, mark)
+    assert block_mark("officer:7001:نورة", "رسائل تهديد") != mark  # laid again, another why
+    assert block_mark("officer:7002:سارة", "رسائل مسيئة") != mark  # by someone else
+    # a card from before marks parses without one: answered as out of date, never lifted
+    assert parse_callback(f"st:ub:{NUMBER}:3") == StaffAction("ub", NUMBER, 3, None)
+    assert parse_callback(f"st:ub:{NUMBER}:3:XYZ") is None
+    assert len(action_data("ub", NUMBER, MAX_VERSION, mark).encode()) <= 64
 
 
 @pytest.mark.parametrize("choice", ["0", "4", "other", "cancel"])
