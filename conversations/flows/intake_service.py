@@ -14,6 +14,7 @@ from conversations.flows.past_service import after_service, from_question, keep_
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
 from conversations.understanding import answers_in_sentence, sentence_answer
+from conversations.unserved_needs import unserved_line, unserved_need
 from domain.catalogue import Service, local
 
 
@@ -52,6 +53,12 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     """The services the person's words name, offered (the step «أيّ هذه الخدمات تحتاج؟»);
     the answers they give kept for the service's questions."""
     _ = ctx.texts.gettext
+    unserved = unserved_need(text)
+    if unserved is not None:
+        # «ابي اطلع تاشيرة زيارة»: not a Tawasul service, said so rather than walking the
+        # person into the nearby one (tester 13, §8: issuing offered as the extension,
+        # then refused for a nationality); another service may be chosen or written
+        return Next("group", (unserved_line(ctx, unserved),))
     said = early_answers(text)
     if said:
         # «ابي جواز لولدي»: who it is for, kept for the service's question
