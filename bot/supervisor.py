@@ -337,6 +337,9 @@ def supervise(
     # named in the environment before the forkserver imports prometheus-client
     shared = metrics_shared.prepare()
     context = forkserver()
+    # multiprocessing's directory (the forkserver's socket): one of ours, which the next
+    # start removes if this supervisor is killed, rather than a pymp-… left for good
+    spool = supervisor_dirs.for_multiprocessing()
     # each worker's heartbeat file (bot.heartbeat), in a directory of this supervisor's
     beats = supervisor_dirs.make(supervisor_dirs.BEATS_PREFIX)
 
@@ -385,6 +388,8 @@ def supervise(
         codes = supervisor.stop(drain_s + STOP_MARGIN_S)
         sock.close()
         beats.remove()
+        if spool is not None:
+            spool.remove()
         shared.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

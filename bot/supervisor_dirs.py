@@ -1,6 +1,7 @@
 """The temporary directories of ``tawasul run --workers N``'s supervisor (its workers'
-metrics, bot.metrics_shared; their heartbeats, bot.heartbeat), and, at a supervisor's
-start, the removal of those a dead supervisor left.
+metrics, bot.metrics_shared; their heartbeats, bot.heartbeat; multiprocessing's own, for its
+forkserver's socket), and, at a supervisor's start, the removal of those a dead supervisor
+left.
 
 A supervisor that stops in order removes its directories; one killed by SIGKILL (or the
 machine's OOM killer) cannot, and before, each such death left a ``tawasul-metrics-…`` and a
@@ -21,7 +22,12 @@ its workers' metrics and heartbeats with it:
 - a directory is made under another name, its lock taken, and only then renamed to the
   pattern, so no start ever sees one of the pattern whose lock is not yet held;
 - a directory of an older version (no pid in the name, no lock) is left alone: nothing
-  proves it dead.
+  proves it dead;
+- multiprocessing makes a ``pymp-…`` of its own for the forkserver's socket, with neither
+  pid nor lock, removed only at a clean exit: a SIGKILLed supervisor left one in /tmp for
+  good (note 13), which nothing could prove dead. :func:`for_multiprocessing` gives
+  multiprocessing one of these directories instead, before the forkserver starts, so no
+  ``pymp-…`` is made and a killed supervisor's is swept with the others.
 
 Standard library only: the supervisor imports it before prometheus-client.
 """
@@ -31,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -46,7 +53,12 @@ log = logging.getLogger(__name__)
 #: The supervisor's directories, by what they hold.
 METRICS_PREFIX: Final = "tawasul-metrics-"
 BEATS_PREFIX: Final = "tawasul-beats-"
-PREFIXES: Final = (METRICS_PREFIX, BEATS_PREFIX)
+MULTIPROCESSING_PREFIX: Final = "tawasul-mp-"
+PREFIXES: Final = (METRICS_PREFIX, BEATS_PREFIX, MULTIPROCESSING_PREFIX)
+#: A Unix socket's path holds 107 bytes on Linux (sun_path, its NUL aside), and
+#: multiprocessing names the forkserver's ``/listener-`` and 8 random characters.
+_SOCKET_PATH_MAX: Final = 107
+_SOCKET_NAME: Final = b"/listener-12345678"
 #: The lock file in each directory: held shared by whoever uses the directory.
 OWNER_LOCK: Final = ".owner.lock"
 
@@ -77,6 +89,31 @@ def make(prefix: str, root: Path | None = None) -> OwnDir:
     path = base / f"{prefix}{os.getpid()}-{making.name.removeprefix('.' + prefix)}"
     making.rename(path)
     return OwnDir(path, fd)
+
+
+def for_multiprocessing(root: Path | None = None) -> OwnDir | None:
+    """A directory of this process's (as :func:`make`, named ``tawasul-mp-<pid>-…``) that
+    multiprocessing then uses as its temporary directory (the forkserver's socket) instead
+    of making a ``pymp-…`` of its own; to be called before the forkserver starts. None (and
+    a warning) when multiprocessing already has one in this process, or when the directory's
+    path leaves no room for the socket's name (a long $TMPDIR). Raises OSError.
+
+    multiprocessing has no public setting for it: ``multiprocessing.util.get_temp_dir``
+    reads the current process's ``_config["tempdir"]`` (CPython 3.11) and makes a
+    ``pymp-…`` only when it is unset; tests/unit/test_supervisor_dirs.py checks that this
+    still holds."""
+    config: dict[str, object] = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    if config.get("tempdir") is not None:
+        log.warning("multiprocessing already has its directory %s", config["tempdir"])
+        return None
+    own = make(MULTIPROCESSING_PREFIX, root)
+    if len(os.fsencode(own.path)) + len(_SOCKET_NAME) > _SOCKET_PATH_MAX:
+        # a long $TMPDIR: multiprocessing's shorter pymp-… may still fit a socket's path
+        log.warning("%s is too long for a socket's path: multiprocessing makes its own", own.path)
+        own.remove()
+        return None
+    config["tempdir"] = str(own.path)
+    return own
 
 
 def hold(directory: Path, *, create: bool = False) -> int | None:

@@ -6,10 +6,15 @@ supervisor killed by SIGKILL left its ``tawasul-metrics-…`` and ``tawasul-beat
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from bot import supervisor_dirs
 from bot.supervisor_dirs import BEATS_PREFIX, METRICS_PREFIX, OWNER_LOCK
@@ -95,4 +100,98 @@ def test_a_supervisor_removes_its_own_at_exit_and_they_carry_its_pid(tmp_path: P
     assert (own.path / OWNER_LOCK).is_file()
     assert supervisor_dirs.sweep(tmp_path) == []  # its own: never
     own.remove()
+    assert list(tmp_path.iterdir()) == []
+
+
+#: A supervisor's start of its forkserver (bot.supervisor.supervise): multiprocessing's
+#: directory given first, when `lend` is "yes"; says the forkserver's socket, then waits.
+_FORKSERVER = """
+import multiprocessing, os, sys, time
+from multiprocessing import forkserver
+from pathlib import Path
+from bot import supervisor_dirs
+if sys.argv[2] == "yes":
+    supervisor_dirs.for_multiprocessing(Path(sys.argv[1]))
+context = multiprocessing.get_context("forkserver")
+worker = context.Process(target=os.getpid)
+worker.start()
+worker.join()
+print(forkserver._forkserver._forkserver_address, flush=True)
+time.sleep(600)
+"""
+
+
+def _forkserver_killed(root: Path, lend: str) -> tuple[int, str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _FORKSERVER, str(root), lend],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"TMPDIR": str(root)},
+    )
+    assert proc.stdout is not None
+    address = proc.stdout.readline().strip()
+    _killed(proc)
+    return proc.pid, address
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A directory with a short path: the forkserver's socket is made two levels under it,
+    and pytest's own tmp_path leaves no room for a socket's 107 bytes."""
+    path = Path(tempfile.mkdtemp(prefix="sd-", dir="/tmp"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_killed_supervisor_leaves_no_pymp_directory_and_its_own_is_swept(
+    short_tmp: Path,
+) -> None:
+    # as multiprocessing does by itself: a pymp-… that nothing can prove dead, left for good
+    # (what a SIGKILLed supervisor left in /tmp before, note 13); the check that
+    # for_multiprocessing's reliance on multiprocessing's _config still holds
+    alone = short_tmp / "alone"
+    alone.mkdir()
+    _, address = _forkserver_killed(alone, "no")
+    assert [p.name[:5] for p in alone.iterdir()] == ["pymp-"]
+    assert Path(address).parent.parent == alone
+    assert supervisor_dirs.sweep(alone) == []
+
+    ours = short_tmp / "ours"
+    ours.mkdir()
+    pid, address = _forkserver_killed(ours, "yes")
+    (left,) = ours.iterdir()
+    assert left.name.startswith(f"{supervisor_dirs.MULTIPROCESSING_PREFIX}{pid}-")
+    assert Path(address).parent == left  # the forkserver's socket was there
+    assert supervisor_dirs.sweep(ours) == [left]
+    assert list(ours.iterdir()) == []
+
+
+def test_a_temporary_directory_too_long_for_a_socket_is_left_to_multiprocessing(
+    short_tmp: Path,
+) -> None:
+    # our name is 15 bytes longer than pymp-…'s: where it would not fit a socket's path,
+    # multiprocessing makes its own as before, rather than the forkserver failing to start
+    deep = short_tmp / ("d" * (107 - len(str(short_tmp)) - 40))
+    deep.mkdir()
+    _, address = _forkserver_killed(deep, "yes")
+    assert [p.name[:5] for p in deep.iterdir()] == ["pymp-"]
+    assert len(address) <= 107
+
+
+def test_multiprocessing_keeps_a_directory_it_already_has(tmp_path: Path) -> None:
+    script = """
+import multiprocessing.util, sys
+from pathlib import Path
+from bot import supervisor_dirs
+first = multiprocessing.util.get_temp_dir()
+print(supervisor_dirs.for_multiprocessing(Path(sys.argv[1])), multiprocessing.util.get_temp_dir() == first)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["None", "True"], out.stderr
+    assert "multiprocessing already has its directory" in out.stderr
     assert list(tmp_path.iterdir()) == []
