@@ -6,29 +6,31 @@ that numbers cannot be probed.
 
 from __future__ import annotations
 
-from conversations.flow import Ctx, Finish, Outcome, Retry
+from conversations.flow import Ctx, Outcome, Retry
 from conversations.ports import AttemptLimiter
 
 
 async def refused(ctx: Ctx, limiter: AttemptLimiter, number: str, wait_s: int) -> Outcome:
-    """A look-up of ``number`` refused by the limiter. When this chat used up its own
-    attempts it is told so and the look-up ends. When the number's own limit, shared by
-    every chat and worker, is what is full, strangers' wrong identity numbers may be the
-    cause: the person is told the inquiry about this number is paused for its protection,
-    without being blamed, and stays at the identity step, so an identity number typed
-    next is taken for this look-up (refused while the pause lasts, checked once it is
-    over), never for a new request. Found by the fresh-clone tester: a person who had made
-    no attempt read «after several failed attempts», and the identity number they typed
-    next started a new request. The chat that filed it is never refused (``lookup``
-    shows it its own request before any attempt is counted)."""
+    """A look-up of ``number`` refused by the limiter. The person stays at the identity
+    step, so an identity number typed next is taken for this look-up (refused while a
+    pause lasts, checked once it is over), never for a new request. When this chat used
+    up its own attempts it is told so; when only the number's own limit, shared by every
+    chat and worker, is full, strangers' wrong identity numbers may be the cause: the
+    person is told the inquiry about this number is paused for its protection, without
+    being blamed. Found by the fresh-clone testers: a person who had made no attempt read
+    «after several failed attempts», and the identity number they typed next started a
+    new request; and (tester 13, §10) after the chat's own refusal the look-up ended, the
+    chat's window, begun earlier, closed before the number's, and the relative's identity
+    number typed next started a draft. The chat that filed it is never refused
+    (``lookup`` shows it its own request before any attempt is counted)."""
     account = attempt_keys(ctx, number)[0]
-    if await limiter.blocked_for(account) > 0:
-        return Finish((wait_message(ctx, wait_s),))
     answers = ctx.state.answers
     answers.pop("paid", None)
     answers.pop("left", None)
     answers["number"] = number
     ctx.state.step = "identity"
+    if await limiter.blocked_for(account) > 0:
+        return Retry(wait_message(ctx, wait_s))
     return Retry(number_paused_message(ctx, number, wait_s))
 
 

@@ -16,6 +16,7 @@ from conversations.flows.status_lookup import is_request_number, lookup
 from conversations.flows.status_prompt import no_number_advice, says_no_number, way_out_options
 from conversations.ports import AttemptLimiter
 from domain.identity import InvalidIdentityNumber, parse_identity_number
+from domain.request_number import parse_request_number
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
         identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
         if is_request_number(event.text):
-            # «check both» after a miss: the person typed the request number again (found
-            # by the tester); it is a look-up of its own, paying its own attempt
+            if parse_request_number(event.text) == ctx.state.answers.get("number"):
+                return await _same_number(ctx, limiter)
+            # another request number: a look-up of its own, paying its own attempt
             return await lookup(ctx, event.text, limiter)
         # as the request form says it: a last digit that does not match is not "not 10 digits"
         return Retry(number_problem(ctx, error, event.text))
@@ -68,3 +70,21 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     await limiter.refund(*keys)
     log.info("status of %s shown after identity check", view.number)
     return render_status(ctx, view)
+
+
+async def _same_number(ctx: Ctx, limiter: AttemptLimiter) -> Outcome:
+    """The request number being looked up typed again at the identity prompt («check
+    both» after a miss, or the number a relative gave, sent twice): no new attempt, since
+    nothing is checked; the identity number is asked for again, or the pause is said while
+    one lasts. Found by tester 13 (§10): the same number typed five times was five
+    attempts, and the sixth was told «after several failed attempts» though no identity
+    number had been wrong."""
+    _ = ctx.texts.gettext
+    number: str = ctx.state.answers["number"]
+    wait = await limiter.blocked_for(*attempt_keys(ctx, number))
+    if wait > 0 and not ctx.state.answers.get("paid"):
+        return await refused(ctx, limiter, number, wait)
+    same = _("This is the number of request %(number)s again: I already have it.") % {
+        "number": number
+    }
+    return Retry(f"{same}\n{ask_identity(ctx).text}")

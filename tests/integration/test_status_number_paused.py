@@ -6,6 +6,8 @@ typed next was kept for a new request («احتفظتُ برقم الهوية �
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
+
 from bot.app import Services
 from bot.redis_store.attempts import MAX_FAILURES
 from conversations.events import Command
@@ -64,3 +66,35 @@ async def test_a_chat_that_used_up_its_own_attempts_is_told_so(
         await guesser.text(WRONG_IDS[i % len(WRONG_IDS)])
     said = plain(guesser.said)
     assert "أُوقف الاستعلام مؤقتًا" + " " + THEIR_FAULT in said  # their own attempts
+
+
+async def test_the_chats_pause_ending_first_leaves_the_identity_number_to_the_look_up(
+    two_workers: list[Services], redis_client: Redis
+) -> None:
+    """Tester 13, §10 (WhatsApp): the same request number typed again at the identity
+    prompt was an attempt each time; the sixth was refused «بعد عدة محاولات غير صحيحة» and
+    the look-up ended; the chat's own window (begun an hour earlier) closed before the
+    number's, and the relative's identity number typed next started a draft. Now the
+    number typed again costs nothing, the refusal keeps the look-up, and the identity
+    number after the chat's window is this look-up's, on either worker."""
+    alice = Chat(two_workers[0].engine.handle, channel="whatsapp", user="966511112222")
+    number = await _file(alice, A_ID, A_PHONE, A_WORDS)
+    person = [Chat(w.engine.handle, channel="whatsapp", user="966599990000") for w in two_workers]
+    await person[0].text("حالة طلبي")
+    for i in range(MAX_FAILURES + 1):
+        await person[i % 2].text(number)
+        said = plain(person[i % 2].said)
+        assert "أُوقف الاستعلام" not in said, said
+    account = "tawasul:fail:{att}:acct:whatsapp:966599990000"
+    assert int(await redis_client.get(account)) == 1
+    for i in range(MAX_FAILURES):
+        await person[i % 2].text(WRONG_IDS[i % len(WRONG_IDS)])
+    assert "أُوقف الاستعلام مؤقتًا" + " " + THEIR_FAULT in plain(person[0].said)
+    await redis_client.delete(account)  # the chat's window ends; the number's goes on
+    for i, typed in enumerate((A_ID, number)):
+        await person[i % 2].text(typed)
+        said = plain(person[i % 2].said)
+        assert NUMBER_PAUSED in said, (typed, said)
+        assert not any(words in said for words in DRAFT_WORDS), (typed, said)
+    state = await two_workers[1].engine.store.load("whatsapp", "966599990000")
+    assert state.flow == "status" and state.suspended is None

@@ -345,7 +345,9 @@ async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
     """After «أُوقف الاستعلام مؤقتًا» the tester typed an identity number again and was
     taken into a new request («احتفظتُ برقم الهوية … ما الخدمة التي تحتاجها؟»). A person
     who was checking a status is told the look-up is still paused, with the time left,
-    and given the menu."""
+    and stays at the look-up, whose «إلغاء» leads to the menu (tester 13, §10: the look-up
+    no longer ends with the refusal, so an identity number typed once the chat's pause is
+    over is still this look-up's: test_status_same_number)."""
     await _their_number_asked(chat)
     for _ in range(5):
         await chat.text(RESIDENT)
@@ -354,6 +356,8 @@ async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
     said = plain(chat.said)
     assert "أُوقف الاستعلام مؤقتًا" in said and "بعد" in said
     assert "احتفظتُ برقم الهوية" not in said and "ما الخدمة التي تحتاجها" not in said
+    assert "cancel" in chat.choice_ids  # the way out of the look-up
+    await chat.tap("cancel")
     assert {"ind", "est", "status"} <= set(chat.choice_ids)  # the menu
 
 
