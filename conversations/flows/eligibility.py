@@ -21,6 +21,7 @@ from conversations.flows.intake_draft import or_words, questions_of
 from conversations.flows.intake_service import suggest
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
+from conversations.flows.service_change import is_slip
 from conversations.keywords import early_answers, place_of_writer
 from conversations.understanding import (
     answer_words,
@@ -94,6 +95,9 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id.startswith("q:"):
         option = next((o for o in question.options if o.id == event.id[2:]), None)
     if isinstance(event, Text):
+        corrected = _slip(ctx, event.text, index)
+        if corrected is not None:
+            return corrected
         if len(answer_words(event.text)) >= SENTENCE_WORDS:
             # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
             # kept for the description, and the question asked again, since a sentence
@@ -112,13 +116,67 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         line = not_the_holders(ctx, event.text, option.id)
         if line is not None:
             return Retry(f"{line}\n{local(question.text, ctx.locale)}")
+    return _answered(ctx, index, option)
+
+
+def _slip(ctx: Ctx, text: str, index: int) -> Outcome | None:
+    """«لا غلطت ابي اجدد اقامة زوجتي مو اقامتي»: a slip (:func:`is_slip`) whose words
+    say the answer to the question on screen or an earlier one (keywords.json
+    ``early_answers``) is that answer, however long: found by review 13 (§3), it was kept
+    for the description and «لمن هذا الطلب؟» asked again, or, at «أين…؟», the request
+    stayed the writer's own though they had said it was their wife's. None when it is no
+    slip or names no answer to these questions."""
+    if not is_slip(text):
+        return None
+    said = early_answers(text)
+    questions = questions_of(ctx)
+    for other_index, other in enumerate(questions[: index + 1]):
+        option = next((o for o in other.options if o.id == said.get(other.id)), None)
+        if option is None:
+            continue
+        if other_index == index:
+            # from a sentence, not a button: what was noted is said, as for first words
+            _ = ctx.texts.gettext
+            line = _(
+                "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+            )
+            return _answered(ctx, index, option, line % _labelled(ctx, other, option))
+        if other_index < index:
+            return _earlier_answer(ctx, other_index, option, index)
+    return None
+
+
+def _answered(ctx: Ctx, index: int, option: QuestionOption, *lines: str) -> Next:
+    """Question ``index`` answered with ``option``: on to the next question or the
+    number, or to the refusal, ``lines`` said first."""
+    questions = questions_of(ctx)
+    question = questions[index]
     if not option.allowed:
-        return _refuse(ctx, question, option)
-    answers.setdefault("eligibility", {})[question.id] = option.id
+        return _refuse(ctx, question, option, *lines)
+    ctx.state.answers.setdefault("eligibility", {})[question.id] = option.id
     forget_refusal(ctx, question)
-    if index + 1 < len(questions):
-        return from_question(ctx, index + 1)
-    return after_service(ctx)
+    on = from_question(ctx, index + 1) if index + 1 < len(questions) else after_service(ctx)
+    return Next(on.step, (*lines, *on.say))
+
+
+def _earlier_answer(ctx: Ctx, other_index: int, option: QuestionOption, index: int) -> Outcome:
+    """An answer to an earlier question (``other_index``) given at question ``index``:
+    applied, said so above the question on screen; its refusal when it is not allowed."""
+    _ = ctx.texts.gettext
+    questions = questions_of(ctx)
+    other = questions[other_index]
+    if not option.allowed:
+        # the refusal of the question it answers; «رجوع» from it goes to that question
+        ctx.state.answers["question"] = other_index
+        line = _("I take that as your answer to the earlier question «%(question)s»: «%(answer)s».")
+        return _refuse(ctx, other, option, line % _labelled(ctx, other, option))
+    ctx.state.answers.setdefault("eligibility", {})[other.id] = option.id
+    forget_refusal(ctx, other)
+    line = _(
+        "I take that as your answer to the earlier question «%(question)s», and I have noted «%(answer)s». To change it, choose «Back»."
+    )
+    current = local(questions[index].text, ctx.locale)
+    return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
 
 
 def _refuse(ctx: Ctx, question: Question, option: QuestionOption, *lines: str) -> Next:
@@ -188,23 +246,11 @@ def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
                 "I take that as your answer to «%(question)s», which comes after this question, and I have kept «%(answer)s» for it."
             )
             return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
-        if not option.allowed:
-            if option_labelled(ctx, text, other) is None:
-                # a refusal is never given from a guess at a word («ثاني»): only for the
-                # option's own label («شخص اخر»); else the hint names the way back
-                continue
-            # the refusal of the question it answers; «رجوع» from it goes to that question
-            ctx.state.answers["question"] = other_index
-            line = _(
-                "I take that as your answer to the earlier question «%(question)s»: «%(answer)s»."
-            )
-            return _refuse(ctx, other, option, line % _labelled(ctx, other, option))
-        ctx.state.answers.setdefault("eligibility", {})[other.id] = option.id
-        forget_refusal(ctx, other)
-        line = _(
-            "I take that as your answer to the earlier question «%(question)s», and I have noted «%(answer)s». To change it, choose «Back»."
-        )
-        return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
+        if not option.allowed and option_labelled(ctx, text, other) is None:
+            # a refusal is never given from a guess at a word («ثاني»): only for the
+            # option's own label («شخص اخر»); else the hint names the way back
+            continue
+        return _earlier_answer(ctx, other_index, option, index)
     return None
 
 

@@ -145,7 +145,7 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
     if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
         if not slips or "service" not in ctx.state.answers:
             return None
-        if not wish(event.text, _KEYWORDS, (("change_service_slip", True),), max_words=_WISH_WORDS):
+        if not is_slip(event.text):
             return None
         wanted = _affirmed(event.text)
         if current.id in {
@@ -167,6 +167,12 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
     ctx.state.answers[PENDING_CHANGE] = named
     ctx.state.answers[PENDING_WORDS] = event.text
     return Retry(_offer(ctx, named))
+
+
+def is_slip(text: str) -> bool:
+    """Whether ``text`` says the person slipped («لا غلطت ابي…», «my mistake»: keywords.
+    json ``change_service_slip``), whatever it then corrects."""
+    return bool(wish(text, _KEYWORDS, (("change_service_slip", True),), max_words=_WISH_WORDS))
 
 
 def _named(ctx: Ctx, text: str) -> list[str]:

@@ -101,7 +101,24 @@ async def test_a_slip_about_whom_the_request_is_for_is_no_change_of_service(chat
     await chat.text("لا غلطت ابي اجدد اقامة زوجتي مو اقامتي")
     assert "chg:yes" not in chat.choice_ids
     assert "هل أغيّر خدمة طلبك" not in chat.said
-    # not answered from the slip (not done), but nothing lost: the words are kept and the
-    # question asked again
-    assert "احتفظتُ بما كتبته" in chat.said
-    assert "q:self" in chat.choice_ids
+    # the slip answers the question on screen: the wife's iqama is a dependant's request
+    # (review 13 §3: it was kept for the description and «لمن» asked again)
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in chat.said
+    assert "أين صاحب الإقامة الآن؟" in chat.said
+    assert "q:self" not in chat.choice_ids
+    assert "احتفظتُ بما كتبته" not in chat.said
+
+
+async def test_a_slip_about_whom_corrects_an_earlier_answer_taken_from_the_first_words(
+    chat: Chat,
+) -> None:
+    # review 13 §3, its second half: «ابي اجدد اقامتي» answered «لمن» early as «لي أنا»;
+    # the slip typed at «أين…؟» corrects it, and says so, rather than filing for self
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "أين صاحب الإقامة الآن؟" in chat.said
+    await chat.text("لا غلطت ابي اجدد اقامة زوجتي مو اقامتي")
+    assert "«لمن هذا الطلب؟»" in chat.said and "«تابع لي أو مكفول لدي»" in chat.said
+    assert "أين صاحب الإقامة الآن؟" in chat.said and "q:inside" in chat.choice_ids
