@@ -16,10 +16,12 @@ import dataclasses
 import logging
 from pathlib import Path
 
-from conversations.events import Reply, Text
+from conversations.events import Option, Reply, Text, unique_options
 from conversations.flow import Ctx
-from conversations.reading import START_STEPS
+from conversations.knowledge import explicit_question
+from conversations.reading import NAV_IDS, START_STEPS
 from conversations.say_parts import TheirSay
+from conversations.their_say import note_id
 from conversations.wishes import negated, wish
 from domain.status import FINAL, RequestStatus
 
@@ -99,8 +101,37 @@ class SentChanges(TheirSay):
             lead = _(
                 "A request cannot be changed here once it is sent. You can add a note to it saying what was wrong and what is right; the officer handling it will see it."
             )
+        if explicit_question(typed.text):
+            return self._change_explained(ctx, lead, numbers)
         # their words are the note's beginning: kept while it opens or while they pick
         state.note_words = typed.text.strip()
         replies = await self._say_wish(ctx, "note")
         replies[0] = dataclasses.replace(replies[0], text=f"{lead}\n{replies[0].text}")
+        return replies
+
+    def _change_explained(self, ctx: Ctx, lead: str, numbers: list[str]) -> list[Reply]:
+        """A question about withdrawing or changing a sent request («كيف الغي طلبي؟», «هل
+        يمكن الغاء الطلب؟»): ``lead`` (it cannot be done here; a note can say it) and the
+        way to that note, a button under the step's own when one request is open, and
+        nothing opened: the question is no note, and the next message is read as ever.
+        Found by review 13 (§2): the question opened a note with itself as its words."""
+        _ = ctx.texts.gettext
+        label = _("Add a note to my request")
+        if len(numbers) == 1:
+            how = _("To add one, you can press «%(add)s».") % {"add": label}
+            extra: tuple[Option, ...] = (Option(note_id(numbers[0]), label),)
+        else:
+            how = _("To add one, you can type «add a note».")
+            extra = ()
+        replies = self._and_again(ctx, f"{lead}\n{how}")
+        shown = replies[-1].choices
+        choices = unique_options(
+            (
+                *(o for o in shown if o.id not in NAV_IDS),
+                *extra,
+                *(o for o in shown if o.id in NAV_IDS),
+            )
+        )
+        ctx.state.offered = [[o.id, o.label] for o in choices]
+        replies[-1] = dataclasses.replace(replies[-1], choices=choices)
         return replies

@@ -116,3 +116,32 @@ async def test_not_wanting_to_cancel_is_no_wish_to_withdraw(
     text = _text(await person.says("ما ابي الغي طلبي بس ابي اعرف متى يخلص", worker=1))
     assert "لا يمكن سحب" not in text
     assert "الحالة" in text and filed.number in text
+
+
+async def test_a_question_about_withdrawing_is_answered_and_opens_no_note(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Review 13 §2: «كيف الغي طلبي؟» opened a note with the question as its words («ملاحظتك:
+    «كيف الغي طلبي؟»… لم تُرسل بعد»). A question is answered (a sent request cannot be
+    withdrawn here; a note can say it is no longer needed), with the way to that note, and
+    nothing opened: the next message is read as ever. «ابي الغي طلبي» stays a wish."""
+    filed = await filing.submit(submission(user_key=USER))
+    for worker, question in enumerate(("كيف الغي طلبي؟", "هل يمكن الغاء الطلب؟")):
+        await person.send(Command(person.origin(), "start", ""))
+        said = await person.says(question, worker=worker)
+        text = _text(said)
+        assert "لا يمكن سحب" in text, text
+        assert "ملاحظتك" not in text and "لم تُرسل بعد" not in text, text
+        assert f"note:{filed.number}" in [c.id for c in said[-1].choices]
+        # nothing was opened: «ارسال» next sends no note (desk checked below)
+        text = _text(await person.says("ارسال", worker=1 - worker))
+        assert "ملاحظتك" not in text, text
+    # the button opens the note, empty
+    said = await person.taps(f"note:{filed.number}", worker=0)
+    assert "يُرجى كتابة ملاحظتك" in _text(said) and "ملاحظتك: «" not in _text(said)
+    record = await desk.find(filed.number)
+    assert record is not None and not any(e.kind == "note" for e in record.events)
+    # the wish itself still opens the note with its words
+    await person.send(Command(person.origin(), "start", ""))
+    text = _text(await person.says("ابي الغي طلبي", worker=1))
+    assert "لا يمكن سحب" in text and "لم تُرسل بعد" in text
