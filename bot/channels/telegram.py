@@ -144,10 +144,10 @@ class TelegramChannel:
                     await self._count_refused(bot, chat_id, event, refused)
                 return
             if isinstance(event, Media) and self.albums is not None and not edited:
-                await self.albums.admit(chat_id, event)
                 # the album's first file waits for the rest (a second at most, usually),
-                # holding the chat but none of the process's slots
-                event = await self.albums.settle(chat_id, event)
+                # holding the chat but none of the process's slots; Redis away, it waits
+                # for Redis, then goes on uncounted (bot.channels.telegram_albums)
+                event = await self.albums.arrived(chat_id, event)
             async with self._slots:
                 if isinstance(event, Media) and self._fetching is not None:
                     replies = await self._fetching(event, prepare=partial(self._fetch, bot))

@@ -19,20 +19,39 @@ step) is handed over as before, uncounted.
 Everything is in Redis under the chat's hash tag, so the album's updates may be accepted
 and handled by different workers. An update is noted once, however often Telegram
 delivers it.
+
+Redis away (a restart on its append-only file, a failover) while a file is at these steps:
+each step is tried again until Redis answers, for :data:`STORE_WAIT_S` at most, as the
+dialogue's own turn waits for its store (conversations.store_outage); past that the file
+goes to the dialogue uncounted, which waits for the store in its turn and, past its own
+wait, tells the person the file was not received. Found in session 14 (issue 11, the load
+test's Redis restart): the step's ConnectionError left the channel, the webhook logged it
+and closed the update, so that file never reached the dialogue; its album, counted there
+(answered after the last of its files), was never answered, neither its count nor an
+apology: 3 to 11 albums a run of bench/load.py --faults redis went unanswered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
+import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from aiogram.types import Message
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from conversations.events import Media
 from conversations.flows.file_counts import REFUSED
+from conversations.store_outage import STORE_WAIT_S
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: How long (seconds, Redis's clock) an album waits for another of its files before it is
 #: closed: Telegram sends an album's updates one right after another.
@@ -45,6 +64,12 @@ ALBUM_TTL_S: Final = 3600
 #: The abuse screen's reason (bot.abuse.guard) for which an album's file is still counted.
 TOO_FAST: Final = "too_fast"
 _KINDS: Final = ("photo", "document")
+#: Redis away, not a refusal nor a bug: a connection refused or cut, a timeout, a server
+#: loading its append-only file, a demoted master refusing writes (Sentinel failover).
+_AWAY: Final = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
+#: Pauses between tries while Redis is away: at first, then at most (seconds).
+_PAUSE_S: Final = 0.05
+_PAUSE_MAX_S: Final = 1.0
 
 # KEYS[1] the album's hash (update id -> kind; "~last", "~closed"). ARGV: update id, kind,
 # ttl, "1" to note it only into an album already noted. Returns 1 when noted (or noted
@@ -142,8 +167,9 @@ def message_item(update_id: int, message: Message | None) -> tuple[int, str, str
 
 class TelegramAlbums:
     """Notes an album's files as they arrive and counts the album before the dialogue
-    sees it (see the module). ``quiet_s`` and ``max_wait_s`` (seconds) are :data:`QUIET_S`
-    and :data:`MAX_WAIT_S` unless a test sets others."""
+    sees it (see the module). ``quiet_s``, ``max_wait_s`` and ``store_wait_s`` (seconds)
+    are :data:`QUIET_S`, :data:`MAX_WAIT_S` and :data:`STORE_WAIT_S` unless a test sets
+    others; ``clock`` (seconds, monotonic) and ``sleep`` likewise."""
 
     def __init__(
         self,
@@ -151,11 +177,15 @@ class TelegramAlbums:
         *,
         quiet_s: float = QUIET_S,
         max_wait_s: float = MAX_WAIT_S,
+        store_wait_s: float = STORE_WAIT_S,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.quiet_s = quiet_s
         self.max_wait_s = max_wait_s
+        self.store_wait_s = store_wait_s
         self._sleep = sleep
+        self._clock = clock
         self._redis = redis
         self._join = redis.register_script(_JOIN)
         self._settle = redis.register_script(_SETTLE)
@@ -168,23 +198,53 @@ class TelegramAlbums:
         chat_id, group, update_id, kind = item
         await self._join(keys=[album_key(chat_id, group)], args=[update_id, kind, ALBUM_TTL_S, "0"])
 
-    async def settle(self, chat_id: int, media: Media) -> Media:
+    async def arrived(self, chat_id: int, media: Media) -> Media:
+        """:meth:`admit` then :meth:`settle`, for a file the abuse screen let through, with
+        one wait for Redis between them (:data:`STORE_WAIT_S`)."""
+        if media.album_id is None or media.kind not in _KINDS:
+            return media
+        until = self._clock() + self.store_wait_s
+        try:
+            await self._patient(lambda: self._admit(chat_id, media), until)
+        except _AWAY as exc:
+            _gave_up("admitted", exc)
+        return await self.settle(chat_id, media, until=until)
+
+    async def settle(self, chat_id: int, media: Media, *, until: float | None = None) -> Media:
         """``media`` once its album is whole, with the album's count; a file noted after
         the album closed as an album of its own (of one); a file of an album none of
         whose files was noted as it is. Files other than photos and documents, and files
-        alone, as they are."""
+        alone, as they are. Redis away: tried again until it answers, until ``until``
+        (``clock``; :data:`STORE_WAIT_S` from now by default), then ``media`` as it is,
+        uncounted (the dialogue waits for its store in turn; see the module)."""
         if media.album_id is None or media.kind not in _KINDS:
             return media
+        until = self._clock() + self.store_wait_s if until is None else until
+        try:
+            return await self._settled(chat_id, media, until)
+        except _AWAY as exc:
+            _gave_up("counted", exc)
+            return media
+
+    async def _settled(self, chat_id: int, media: Media, until: float) -> Media:
+        assert media.album_id is not None  # settle's caller checked
         key = album_key(chat_id, media.album_id)
         update_id = media.origin.event_id
         # a file whose arrival was not noted (Redis away for a moment) joins its album now,
         # when the album's other files were noted
-        await self._join(keys=[key], args=[update_id, media.kind, ALBUM_TTL_S, "1"])
+        await self._patient(
+            lambda: self._join(keys=[key], args=[update_id, media.kind, ALBUM_TTL_S, "1"]),
+            until,
+        )
         quiet_ms = int(self.quiet_s * 1000)
         waited = 0.0
         while True:
             enough = "1" if waited >= self.max_wait_s else "0"
-            result = await self._settle(keys=[key], args=[update_id, quiet_ms, enough, ALBUM_MAX])
+            args = [update_id, quiet_ms, enough, ALBUM_MAX]
+            result = await self._patient(
+                lambda args=args: self._settle(keys=[key], args=args),  # type: ignore[misc]
+                until,
+            )
             if int(result[0]) == 1:
                 break
             pause = min(int(result[1]) / 1000, max(self.max_wait_s - waited, 0.0)) + 0.01
@@ -203,12 +263,29 @@ class TelegramAlbums:
             )
         return dataclasses.replace(media, album_size=files, album_photos=photos)
 
+    async def _patient(self, call: Callable[[], Awaitable[_T]], until: float) -> _T:
+        """``call()``, tried again while Redis is away (:data:`_AWAY`) and ``until``
+        (``clock``) is not reached; then its error is raised."""
+        pause = _PAUSE_S
+        while True:
+            try:
+                return await call()
+            except _AWAY:
+                if self._clock() + pause >= until:
+                    raise
+            await self._sleep(pause)
+            pause = min(pause * 2, _PAUSE_MAX_S)
+
     async def admit(self, chat_id: int, media: Media) -> None:
         """Notes that ``media``, a file of an album, passed the abuse screen: a later file
-        of the album the screen refuses is still counted (:meth:`refused`)."""
+        of the album the screen refuses is still counted (:meth:`refused`). Raises
+        RedisError when Redis is away."""
         if media.album_id is not None and media.kind in _KINDS:
-            key = admitted_key(chat_id, media.album_id)
-            await self._redis.set(key, 1, ex=ALBUM_TTL_S)
+            await self._admit(chat_id, media)
+
+    async def _admit(self, chat_id: int, media: Media) -> None:
+        assert media.album_id is not None  # the callers checked
+        await self._redis.set(admitted_key(chat_id, media.album_id), 1, ex=ALBUM_TTL_S)
 
     async def refused(self, chat_id: int, media: Media, why: str) -> Media | None:
         """A file the abuse screen refused for ``why``, as the dialogue is to count it
@@ -221,9 +298,22 @@ class TelegramAlbums:
         dialogue waited for it, and the album's answer never came."""
         if why != TOO_FAST or media.album_id is None or media.kind not in _KINDS:
             return None
-        if not await self._redis.exists(admitted_key(chat_id, media.album_id)):
+        until = self._clock() + self.store_wait_s
+        key = admitted_key(chat_id, media.album_id)
+        try:
+            let_through = await self._patient(lambda: self._redis.exists(key), until)
+        except _AWAY as exc:
+            # no word from the screen's Redis either: the screen lets files through then
+            _gave_up("looked up", exc)
             return None
-        settled = await self.settle(chat_id, media)
+        if not let_through:
+            return None
+        settled = await self.settle(chat_id, media, until=until)
         if (settled.album_size or 0) < 2:
             return None  # an album of its own (came after the close): nothing to count
         return dataclasses.replace(settled, problem=REFUSED)
+
+
+def _gave_up(what: str, exc: BaseException) -> None:
+    # the type only: no chat id nor file id in the logs
+    log.warning("Telegram album file not %s: Redis unreachable (%s)", what, type(exc).__name__)
