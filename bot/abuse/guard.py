@@ -26,6 +26,10 @@ In order:
    webhook, milliseconds apart), wait for that verdict (short polls, at most
    :data:`ALBUM_WAIT_S`; a first file whose worker died leaves them admitted), so an album
    is never cut in two (review 13 §5: the key said «ok» before the window decided).
+   «Pending» lasts :data:`ALBUM_PENDING_S` at most: a first file whose worker died
+   mid-decision left it for the verdict's 300 s, and each later file of the album waited
+   its full second (session 14); past it, the album's next file decides for the rest
+   itself (taking a second entry of the minute: the dead one's may have been taken).
 
 **Counted once per message.** Telegram redelivers an update it got no answer for with the
 same update_id, WhatsApp a message with the same id, and the webhook journal replays a
@@ -73,6 +77,10 @@ SLOW_KEY: Final = "tawasul:slow:{tag}"
 ALBUM_KEY: Final = "tawasul:album-screened:{tag}:{album}"
 ALBUM_TTL_S: Final = 300
 _PENDING: Final = b"pending"
+#: how long «pending» stands without a verdict (seconds): the windows decide in a round
+#: trip or two, a second or so on a loaded machine; a first file whose worker died holds
+#: the album's other files no longer than this
+ALBUM_PENDING_S: Final = 5.0
 #: how long another file of an album waits for its first file's verdict (seconds; the
 #: windows take a Redis round trip or two), and how often it looks
 ALBUM_WAIT_S: Final = 1.0
@@ -206,7 +214,9 @@ class InboundGuard:
         if album is None:
             return await self._windows_say(channel, user_key, key, tag, known, album=False)
         album_key = ALBUM_KEY.format(tag=tag, album=album)
-        before = await self._redis.set(album_key, _PENDING, nx=True, ex=ALBUM_TTL_S, get=True)
+        before = await self._redis.set(
+            album_key, _PENDING, nx=True, px=int(ALBUM_PENDING_S * 1000), get=True
+        )
         if isinstance(before, (bytes, str)):
             return await self._album_verdict(album_key, before)
         verdict = ADMIT
@@ -215,7 +225,9 @@ class InboundGuard:
         finally:
             # on an error screen() admits this file: the others go the same way
             word = _ADMITTED if verdict.admit else verdict.why.encode()
-            await self._redis.set(album_key, word, xx=True, keepttl=True)
+            # the album's verdict, kept as long as its files may come (written also when
+            # the short «pending» ran out meanwhile: the files after it go this way)
+            await self._redis.set(album_key, word, ex=ALBUM_TTL_S)
         return verdict
 
     async def _album_verdict(self, album_key: str, word: bytes | str) -> Verdict:

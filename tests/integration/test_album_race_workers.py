@@ -8,15 +8,18 @@ Redis; the window's round trip made 5 ms long, as a remote Redis's is."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.abuse import guard as screening
 from bot.abuse.blocks import BlockList
 from bot.abuse.guard import InboundGuard
 from bot.redis_store.dialogue import RedisDialogueStore
+from conversations.keys import person_tag
 
 REFUSED = "فلم أستلم الصور أو الملفات التي أرسلتها للتو"
 
@@ -68,3 +71,40 @@ async def test_an_album_within_the_limit_is_admitted_whole_taking_one_entry(
     # the album took the minute's last entry: the next message is told to slow down
     after = await workers[0].screen("whatsapp", "p2", "m9")
     assert not after.admit and after.replies
+
+
+async def test_a_first_file_whose_worker_died_holds_its_album_a_few_seconds_at_most(
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The album's first file marks it «pending» and its worker dies before the verdict
+    (its window never answers): «pending» stood the verdict's 300 s, and every later file
+    of the album, on any worker, waited its full second for a verdict that never came.
+    Now it stands ALBUM_PENDING_S at most, and the next file then decides at once."""
+    dying, live = _worker(redis_client, db_sessionmaker), _worker(redis_client, db_sessionmaker)
+    never = asyncio.Event()
+
+    async def dead_take(*args: Any, **kwargs: Any) -> int:
+        await never.wait()  # the worker died here: no verdict is ever written
+        return 0
+
+    dying._windows.take = dead_take  # type: ignore[method-assign]
+    first = asyncio.create_task(dying.screen("telegram", "p3", "u1", "album-3"))
+    key = screening.ALBUM_KEY.format(tag=person_tag("telegram", "p3"), album="album-3")
+    for _ in range(200):
+        if await redis_client.get(key) == b"pending":
+            break
+        await asyncio.sleep(0.01)
+    ttl_ms = await redis_client.pttl(key)
+    assert 0 < ttl_ms <= 10_000, ttl_ms  # a few seconds (ALBUM_PENDING_S), not minutes
+    # let «pending» run out at once rather than wait the real seconds
+    await redis_client.pexpire(key, 1)
+    await asyncio.sleep(0.05)
+    verdict = await live.screen("telegram", "p3", "u2", "album-3")
+    assert verdict.admit and not verdict.replies
+    # the live file decided for the album: its later files go at once, the same way
+    assert await redis_client.get(key) == b"ok"
+    assert 0 < await redis_client.ttl(key) <= screening.ALBUM_TTL_S
+    first.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await first
