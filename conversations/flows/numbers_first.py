@@ -6,6 +6,7 @@ Split from :mod:`conversations.flows.intake_numbers`, which reads numbers at the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from conversations.events import Event, Text
@@ -45,11 +46,41 @@ from domain.number_shapes import number_shape
 def identity_first(text: str) -> IdentityNumber | None:
     """The identity number a message is, when it is one (a citizen's, an iqama, a border
     number, in any digits, with or without words around it), or the one it holds beside
-    mobile numbers (:func:`identity_beside_mobiles`); else None."""
+    mobile numbers (:func:`identity_beside_mobiles`); else None. Dates are no part of it
+    (:func:`without_dates`)."""
+    text = without_dates(text)
     try:
         return parse_identity_number(number_in_words(text))
     except InvalidIdentityNumber:
         return identity_beside_mobiles(text)
+
+
+# a date as residents write an iqama's expiry: y/m/d or d/m/y, Hijri or Gregorian, with
+# «/», «-» or «.» (one kind in a date); checked for a month and a day that can be
+_DATE = re.compile(
+    r"(?<![0-9])(?:([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})"
+    r"|([0-9]{1,2})([/.-])([0-9]{1,2})\6([0-9]{4}|[0-9]{2}))(?![0-9])"
+)
+# «و» («and») standing alone between numbers or written onto one: no letter in a number
+_AND = re.compile(r"(?<!\S)و(?=\s|[0-9])")
+
+
+def without_dates(text: str) -> str:
+    """``text`` (cleaned: ASCII digits, no invisible marks) with its dates («١٤٤٧/٠٦/١٠»,
+    «10-12-2026») made spaces, so that their digits are never read as, or beside, a
+    number a request takes. Found by review 13 (§8): «اقامتي ٢٠٠٠٠٠٠٠٠٦ تنتهي
+    ١٤٤٧/٠٦/١٠ وجوالي ٠٥٠١٢٣٤٥٦٧» kept nothing, the date taken for another long number."""
+
+    def dropped(match: re.Match[str]) -> str:
+        year_first = match.group(1) is not None
+        month, day = (match.group(3), match.group(4)) if year_first else match.group(7, 5)
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            return " "
+        if not year_first and 1 <= int(day) <= 12 and 1 <= int(month) <= 31:
+            return " "  # m/d/y
+        return match.group(0)
+
+    return _DATE.sub(dropped, clean_input(text))
 
 
 #: Runs of fewer digits than this are no number a request takes («بعد ٣ ايام», «٢٠٢٦»).
@@ -72,8 +103,9 @@ def identity_beside_mobiles(text: str) -> IdentityNumber | None:
     kept nothing, since a number in words was taken only when the message held exactly
     ten digits. None when two numbers could each be the identity number, when another
     long number is there (it might be the one meant), or a letter is among the digits:
-    then nothing is taken, as before."""
-    if stray_letters(text):
+    then nothing is taken, as before; a «و» between the numbers is a word, no letter among
+    the digits («اقامتي 2000000006 و 0501234567»: review 13, §8)."""
+    if stray_letters(_AND.sub(" ", clean_input(text))):
         return None
     found: list[IdentityNumber] = []
     mobiles = 0

@@ -11,7 +11,7 @@ import pytest
 
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.flows.numbers_first import identity_beside_mobiles
+from conversations.flows.numbers_first import identity_beside_mobiles, identity_first
 from conversations.keywords import early_answers, place_of_writer, without_places
 from domain.catalogue import load_catalogue
 
@@ -102,3 +102,29 @@ def test_words_between_the_writer_and_the_place_are_looked_past() -> None:
     assert place_of_writer("انا مقيم هنا في جدة")
     assert without_places("انا مقيم هنا في جدة وابي اجدد اقامتي") == "وابي اجدد اقامتي"
     assert early_answers("واقامتي انتهت")["for_whom"] == "self"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review 13 (§8): the iqama's expiry written as residents write it, Hijri or not
+        "اقامتي ٢٠٠٠٠٠٠٠٠٦ تنتهي ١٤٤٧/٠٦/١٠ وجوالي ٠٥٠١٢٣٤٥٦٧ ابي اجددها",
+        "ابي اجدد اقامتي رقمها 2000000006 انتهت 10-12-2026 وجوالي 0501234567",
+        # a lone «و» between the numbers is a word, not a letter typed into a number
+        "ابي اجدد اقامتي 2000000006 و 0501234567",
+    ],
+)
+async def test_a_date_or_an_and_beside_the_numbers_keeps_them(text: str) -> None:
+    chat, _ = _chat(TerminalChat)
+    await chat.text(text)
+    assert KEPT_ID in chat.said and KEPT_PHONE in chat.said
+
+
+def test_a_dates_digits_are_never_the_identity_number() -> None:
+    # eight digits of a date and two of a count make ten, «1447061001» a right citizen's
+    # number: no number is made of them
+    assert identity_first("اقامتي انتهت ١٤٤٧/٠٦/١٠ يعني قبل 01 يوم") is None
+    assert identity_first("1447/06/10") is None
+    # an identity number written with dashes is no date
+    found = identity_first("اقامتي 2000-000-006 وجوالي 0501234567")
+    assert found is not None and found.value == "2000000006"
