@@ -26,7 +26,8 @@ Prints one JSON line:
  "updates_answered":..,"updates_unanswered":..,"redeliveries":..,"apologies":..,
  "residents_filed":..,"lost_residents":..,"duplicate_replies":..,"duplicate_reply_texts":[..],
  "replies_resent_after_kill":..,
- "duplicate_requests":.., "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
+ "duplicate_requests":.., "staff_cards":..,"staff_digests":..,"staff_cards_missing":..,
+ "duplicate_staff_cards":..,"outbox_unsent":..,"worker_errors":..,
  "recovery":[{"fault":"kill","down_s":..,"ready_s":..,"in_hand":..,"start_cpu_s":..,
                "recover_s":..},...]}
 
@@ -151,8 +152,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     latencies = sorted(t.replied - t.sent for t in timed if t.replied is not None)
     filed = [p for p in people if p.number is not None]
     numbers = {p.number for p in filed if p.number is not None}
-    # a card names its request in its first line (the rest may hold other numbers)
-    cards = [n for m in staff for n in m.numbers_in_first_line if n in numbers]
+    # each request the staff group was told of, once per message telling it: by its own
+    # card, or in a digest of several (the group's budget short: bench.load_people)
+    cards = [n for m in staff for n in m.requests_announced if n in numbers]
+    digests = sum(1 for m in staff if not m.numbers_in_first_line and m.requests_announced)
     return {
         "bench": "load",
         "workers": args.workers,
@@ -207,6 +210,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         # which died before closing the update, and answered again by its replay
         "replies_resent_after_kill": sum(resent for _twice, resent, _texts in repeats),
         "staff_cards": len(cards) if args.staff_group else None,
+        # the staff-group messages that were digests (each announcing several requests)
+        "staff_digests": digests if args.staff_group else None,
         "staff_cards_missing": len(numbers - set(cards)) if args.staff_group else 0,
         "duplicate_staff_cards": len(cards) - len(set(cards)),
         "outbox_unsent": rows.unsent,

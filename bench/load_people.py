@@ -108,6 +108,15 @@ class BotMessage:
     def numbers_in_first_line(self) -> list[str]:
         return REQUEST_NUMBER.findall(self.text.partition("\n")[0])
 
+    @property
+    def requests_announced(self) -> set[str]:
+        """The request numbers a staff-group message announces: a card names its request in
+        its first line (the rest may hold other numbers); a digest, which the outbox sends
+        instead of cards when more new requests are due than the group's 20 a minute allow
+        (bot.outbox.telegram_staff), names each of its requests in a take button's data."""
+        in_buttons = {n for data in self.datas for n in REQUEST_NUMBER.findall(data)}
+        return set(self.numbers_in_first_line) | in_buttons
+
     def same_as(self, other: BotMessage) -> bool:
         return self.text == other.text and self.markup == other.markup
 
