@@ -53,7 +53,7 @@ from bot.db.models import OutboxMessage, Request
 from bot.outbox.queue import RECEIPT
 from bot.outbox.wiring import build_delivery
 from bot.settings import Settings
-from bot.warmup import warm_cards, warm_up
+from bot.warmup import freeze_start_up_heap, warm_cards, warm_up
 from domain.catalogue import Service, load_catalogue
 from harness import (
     BenchError,
@@ -254,6 +254,7 @@ async def run(args: Any) -> dict[str, Any]:
                     warm_s = await warm_up(services)
                     if args.cards:
                         await warm_cards(services)  # tawasul run does this too
+                    freeze_start_up_heap()  # and this
                 dispatcher = build_dispatcher(
                     services.engine.handle,
                     services.intake,

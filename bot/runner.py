@@ -119,7 +119,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
     from bot.redis_ha import replicas_to_wait
     from bot.retention import retention_forever
     from bot.staff.schedule import staff_running
-    from bot.warmup import warm_cards, warm_up
+    from bot.warmup import freeze_start_up_heap, warm_cards, warm_up
     from bot.web import start_web, webhook_queues, whatsapp_delivery
     from bot.webhook_journal import Journal
 
@@ -139,6 +139,8 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
             # the same time: on SQLite each in a throwaway database of its own (they
             # took turns on the shared file, and still collided with its other writers)
             await warm_up(services)
+        # the start-up's objects out of the collector's full passes (bot.warmup)
+        freeze_start_up_heap()
         bot = (
             make_bot(
                 settings.telegram_token,
