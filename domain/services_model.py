@@ -129,6 +129,15 @@ def parse_service(raw: Any, group_ids: set[str]) -> Service:
         raise ValueError(f"{where}: identity_kinds must be among {sorted(IDENTITY_KINDS)}")
     if raw["group"] not in group_ids:
         raise ValueError(f"{where}: unknown group {raw['group']!r}")
+    questions = tuple(_question(q, f"{where}.{q.get('id')}") for q in raw["questions"])
+    for question in questions:
+        if not question.applicants <= applicants:
+            # asked of no one who may file the service: dead data, unreviewed if the
+            # service is ever opened to them (review 13, §10: profession_change)
+            raise ValueError(
+                f"{where}.{question.id}: question applicants must be among the service's "
+                f"applicants {sorted(applicants)}"
+            )
     return Service(
         id=str(raw["id"]),
         name=local_text(raw["name"], where),
@@ -144,5 +153,5 @@ def parse_service(raw: Any, group_ids: set[str]) -> Service:
         synonyms={
             str(lang): [str(p) for p in phrases] for lang, phrases in raw["synonyms"].items()
         },
-        questions=tuple(_question(q, f"{where}.{q.get('id')}") for q in raw["questions"]),
+        questions=questions,
     )

@@ -427,6 +427,27 @@ def test_malformed_services_are_rejected_with_the_reason(
         parse_catalogue(document)
 
 
+def test_a_question_for_applicants_who_cannot_file_its_service_is_rejected() -> None:
+    # review 13 (§10): profession_change (establishments only) carried the household
+    # worker's question for individuals, asked of no one: dead data, unreviewed if the
+    # service were ever opened to individuals
+    document = copy.deepcopy(_document())
+    belongs = _service_doc(document, "profession_change")["questions"][0]
+    _service_doc(document, "profession_change")["questions"].append(
+        {**copy.deepcopy(belongs), "id": "for_individuals", "applicants": ["individual"]}
+    )
+    with pytest.raises(ValueError, match="for_individuals: question applicants"):
+        parse_catalogue(document)
+
+
+def test_every_question_is_asked_of_someone_who_may_file_its_service(
+    catalogue: Catalogue,
+) -> None:
+    for service in catalogue.services:
+        for question in service.questions:
+            assert question.applicants <= service.applicants, (service.id, question.id)
+
+
 def test_duplicate_ids_and_missing_fields_are_rejected() -> None:
     document = copy.deepcopy(_document())
     document["services"].append(copy.deepcopy(document["services"][0]))
