@@ -19,6 +19,7 @@ from conversations.events import (
     Unsupported,
 )
 from conversations.flow import Ctx
+from conversations.flows.phone_help import shares_by_button
 from conversations.flows.status_prompt import says_no_number
 from conversations.keywords import global_action
 from conversations.state import DialogueState
@@ -227,6 +228,35 @@ def at_documents_step(ctx: Ctx, event: Event) -> str | None:
     return f"{said} {wants}"
 
 
+def at_phone_step(ctx: Ctx, event: Event) -> str | None:
+    """At the phone step, a voice note, a sticker, a video, a location or a message of a
+    kind nothing reads: said so with what the step wants, the «Share my number» button
+    where the number comes from it (conversations.flows.phone_help.shares_by_button),
+    the number typed elsewhere; None elsewhere or for anything else. Found by tester 13
+    (§18, Telegram): a voice note there was told «يُرجى كتابة إجابتك», though the step's
+    answer is a button."""
+    if ctx.state.flow != "intake" or ctx.state.step != "phone":
+        return None
+    _ = ctx.texts.gettext
+    if isinstance(event, Unsupported) and event.kind in ("location", "venue"):
+        said = _("Thank you, but a location isn't needed here.")
+    elif isinstance(event, Media) and event.kind in ("voice", "audio"):
+        said = _("I can't listen to voice messages yet.")
+    elif isinstance(event, Media) and event.kind in ("sticker", "animation"):
+        said = _("Stickers can't be used here.")
+    elif isinstance(event, Unsupported) or (isinstance(event, Media) and event.kind == "video"):
+        said = _("I can't use this kind of message here.")
+    else:
+        return None
+    if shares_by_button(ctx):
+        wants = _(
+            "What this step needs is your mobile number: please press «%(share)s» below the typing box."
+        ) % {"share": _("Share my number")}
+    else:
+        wants = _("What this step needs is your mobile number: please type it in digits.")
+    return f"{said} {wants}"
+
+
 def unusable(ctx: Ctx, event: Event, *, words_with_files: bool = False) -> str | None:
     """A polite word for kinds of message no step can use; None when a step should decide.
     With ``words_with_files`` (a step that takes files) a file with a caption goes to the
@@ -236,9 +266,9 @@ def unusable(ctx: Ctx, event: Event, *, words_with_files: bool = False) -> str |
         return None
     if isinstance(event, Command):
         return _("I don't know that command. You can use the buttons, or type «help».")
-    at_documents = at_documents_step(ctx, event)
-    if at_documents is not None:
-        return at_documents
+    at_step = at_documents_step(ctx, event) or at_phone_step(ctx, event)
+    if at_step is not None:
+        return at_step
     if isinstance(event, Unsupported):
         if event.kind in ("location", "venue"):
             return _("Thank you, but a location isn't needed here. Please type your answer.")

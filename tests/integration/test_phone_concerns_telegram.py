@@ -55,3 +55,29 @@ async def test_phone_step_questions_are_answered_and_not_kept_across_workers(
     async with h.services.sessions() as session:
         (filed,) = (await session.scalars(select(Request))).all()
     assert filed.description == "إقامتي انتهت ويظهر لي خطأ عند التجديد في أبشر"
+
+
+async def test_a_voice_note_or_a_sticker_at_the_phone_step_is_told_the_button(
+    h: Harness,
+) -> None:
+    """Tester 13, §18 (Telegram): a voice note at the share-my-number step was answered
+    «…يُرجى كتابة إجابتك.», though the step's answer is the button."""
+    salma = TgUser(5_400_000_132, "سلمى")
+    a, b = await h.worker(), await h.worker()
+    u = h.updates
+    steps = (
+        u.callback(salma, "ind"),
+        u.text(salma, "ابي اجدد اقامتي"),
+        u.callback(salma, "s:iqama_renew"),
+        u.callback(salma, "q:inside"),
+        u.text(salma, "2000000006"),
+    )
+    for i, raw in enumerate(steps):
+        said = await _say((a, b)[i % 2], h, salma, raw)
+    assert "مشاركة رقمي" in said, said
+    for worker, raw in ((a, u.voice(salma)), (b, u.sticker(salma)), (a, u.location(salma))):
+        said = await _say(worker, h, salma, raw)
+        assert "كتابة إجابتك" not in said, said
+        assert "المطلوب في هذه الخطوة رقم جوالك" in said and "«مشاركة رقمي»" in said, said
+    said = await _say(b, h, salma, u.contact(salma, "966501234567", own=True))
+    assert "حفظتُ رقم جوالك" in said or "وصف" in said, said
