@@ -7,6 +7,7 @@ settings the bot knows."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import yaml
 
 from bot.settings import Settings
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
 SETTING = re.compile(r"\bTAWASUL_[A-Z0-9_]+\b")
 
 
@@ -110,7 +112,14 @@ def test_every_setting_deploy_uses_is_one_the_bot_reads(name: str) -> None:
 
 def test_the_dockerfile_copies_what_the_bot_reads_at_run_time() -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
-    for folder in ("domain", "conversations", "bot", "migrations", "locales"):
+    # every package the project installs (pyproject.toml's list, not one written here: the
+    # image lacked officers/, which bot/ imports, so `tawasul run` could not start in it),
+    # and the Alembic scripts and catalogues found beside them
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        found = tomllib.load(f)["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [name.removesuffix("*") for name in found]
+    assert "officers" in packages and "bot" in packages
+    for folder in (*packages, "migrations", "locales"):
         assert re.search(rf"^COPY {folder} {folder}$", dockerfile, re.MULTILINE), folder
     assert "pybabel compile" in dockerfile
     assert re.search(r"^USER (?!root)", dockerfile, re.MULTILINE)
