@@ -5,7 +5,8 @@ The pieces:
 - :mod:`bot.staff.callbacks`: what a button carries (``st:<action>:<number>:<version>``);
 - :mod:`bot.staff.buttons`: the taps on cards, digests and the reject-reasons menu;
 - :mod:`bot.staff.prompts`: the question or reason an officer types as a reply;
-- :mod:`bot.staff.stray`: one typed without replying, when it is clear what it answers;
+- :mod:`bot.staff.stray`: one typed without replying (or replied to the request's card),
+  when it is clear what it answers;
 - :mod:`bot.staff.commands`: ``/find``, ``/waiting``, ``/mine``, ``/unassigned``,
   ``/overdue``, ``/takeover``, ``/stats``, ``/help``;
 - :mod:`bot.staff.notes`: ``/note``, an officers' internal note on a request;
@@ -43,7 +44,7 @@ from bot.staff.group import Kick
 from bot.staff.notes import NoteHandlers
 from bot.staff.pointer import PointerHandlers, decision_reply, unknown_command
 from bot.staff.private import answer_officers_in_private
-from bot.staff.stray import StrayHandlers, replies_to_nothing
+from bot.staff.stray import StrayHandlers, replies_to_card, replies_to_nothing
 from bot.staff.views import StaffViews
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import load_catalogue
@@ -133,6 +134,8 @@ def staff_router(
     # a reason typed without replying to its menu or prompt (bot.staff.stray), then the
     # replies to the bot's prompts
     router.message.register(handlers.on_talk, replies_to_nothing)
+    # a reply to a request's card, when a prompt of the officer waits for that request
+    router.message.register(handlers.on_card_reply, replies_to_card)
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router
 

@@ -20,6 +20,11 @@ when it is unambiguous which prompt they answer, and never acted on at once:
 Anything else (no prompt waits, an older one, a nod) stays unanswered: officers talk
 among themselves in the group. In a forum, a message that replies to nothing is sent by
 Telegram as a reply to its topic's first message: that counts as replying to nothing.
+
+A reply to the request's card (not to the prompt under it) names the request: when a
+prompt or menu of this officer waits for that request, at any age within its life, the
+words are proposed for it in the same way (session 13's notes: an officer who pressed
+«❌ رفض» and replied the reason to the card got nothing, and would expect it taken).
 """
 
 from __future__ import annotations
@@ -30,9 +35,12 @@ from typing import Final
 from aiogram import Bot
 from aiogram.types import Message, Update
 
+from bot.staff.callbacks import parse_callback
+from bot.staff.pointer import is_alert
 from bot.staff.prompt_memory import LINES_KEY, Waiting
 from bot.staff.proposals import ProposalHandlers
 from bot.staff.views import HTML
+from domain.request_number import InvalidRequestNumber, parse_request_number
 from officers.typed_words import worded
 
 log = logging.getLogger(__name__)
@@ -55,7 +63,68 @@ async def replies_to_nothing(message: Message) -> bool:
     )
 
 
+async def replies_to_card(message: Message, bot: Bot) -> bool:
+    """A filter: ``message`` replies to one of the bot's request cards (or alerts) whose
+    request can be read (:func:`card_number`)."""
+    replied = message.reply_to_message
+    return is_alert(replied, bot) and replied is not None and card_number(replied) is not None
+
+
+def card_number(card: Message) -> str | None:
+    """The request a card is about: the number its buttons carry (all the same one), else
+    the number its text starts with, after the status mark (a decided card's buttons may
+    be gone). None for a digest (several numbers) or anything unreadable."""
+    numbers = {
+        action.number
+        for row in (card.reply_markup.inline_keyboard if card.reply_markup else [])
+        for button in row
+        if (action := parse_callback(button.callback_data)) is not None
+    }
+    if numbers:
+        return numbers.pop() if len(numbers) == 1 else None
+    words = (card.text or card.caption or "").split(maxsplit=2)
+    if len(words) < 2:
+        return None
+    try:
+        return parse_request_number(words[1])
+    except InvalidRequestNumber:
+        return None
+
+
 class StrayHandlers(ProposalHandlers):
+    async def on_card_reply(self, message: Message, event_update: Update, bot: Bot) -> None:
+        """A reply to a request's card: the reason or question for a prompt of this officer
+        waiting for that request, proposed (see the module); else talk about the request,
+        left alone, as a reply to a card always was."""
+        user = message.from_user
+        text = (message.text or message.caption or "").strip()
+        replied = message.reply_to_message
+        if user is None or replied is None or not text or text.startswith("/"):
+            return
+        number = card_number(replied)
+        waiting = [
+            w
+            for w in await self._waiting_for(message.chat.id, user.id)
+            if w.record["number"] == number and not w.record.get("no_stray")
+        ]
+        if not waiting:
+            return
+        person_reads = any(w.record["kind"] != "block" for w in waiting)
+        if not worded(text, person_reads=person_reads):
+            return  # «تمام» under the card: talk, not a reason
+        if not await self._first_time(event_update):
+            return
+        if not await self._auth.is_officer(bot, user.id):
+            return  # no longer an officer since the prompt was offered
+        if len(waiting) > 1:
+            await self._which_one(bot, message, waiting)
+            return
+        [prompt] = waiting
+        log.info("request %s: a reply to its card proposed for its prompt", number)
+        await self._propose(
+            bot, message, (message.chat.id, prompt.id), prompt.key, prompt.record, text, stray=True
+        )
+
     async def on_talk(self, message: Message, event_update: Update, bot: Bot) -> None:
         """A message in the group that replies to nothing (see the module)."""
         user = message.from_user
