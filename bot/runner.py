@@ -181,7 +181,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                     )
                     dispatcher.update.outer_middleware(inflight.middleware)
                     await stack.enter_async_context(
-                        staff_running(services, dispatcher, kick=delivery.kick)
+                        staff_running(services, dispatcher, kick=delivery.kick, bot=bot)
                     )
                 hook = None
                 if bot is not None and dispatcher is not None and settings.telegram_webhook:

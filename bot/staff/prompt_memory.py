@@ -13,6 +13,15 @@ in Redis, for every worker (the handlers are :mod:`bot.staff.prompts`).
   the prompt is answered, cancelled or used up. Found by session 12's notes: the re-asks
   stayed in the group after the exchange was over. Deleting tolerates Telegram's refusals
   (a message already deleted, or too old to delete): it is only tidying.
+- When it expires: a prompt or menu waits :data:`PROMPT_TTL_S` for its reply (its record
+  says until when, by Redis's clock), then it is swept (:meth:`PromptMemory.sweep_expired`,
+  by any worker with a bot, every minute; and at once when someone replies to it): its
+  lines go, a proposal made from it goes, and it is edited to say it expired and how to go
+  on, its buttons gone. Found by session 13's notes: the lines stayed when a prompt expired,
+  and the prompt itself looked live though a reply to it did nothing. Its Redis keys live
+  :data:`PROMPT_KEEP_S` longer than that, so the sweep still finds what to tidy; the
+  prompt's record is claimed with ``GETDEL`` by the sweep or by whoever answers it, so one
+  of them acts.
 """
 
 from __future__ import annotations
@@ -28,12 +37,15 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
 
 from bot.staff.blocking import BlockHandlers
+from bot.staff.views import HTML
 from officers.officer import Officer
 
 log = logging.getLogger(__name__)
 
 #: How long an officer has to type the question or reason after pressing the button.
 PROMPT_TTL_S: Final = 24 * 3600
+#: How much longer Redis keeps a prompt's keys, for the sweep to find it expired and tidy.
+PROMPT_KEEP_S: Final = 6 * 3600
 PROMPT_KEY: Final = "tawasul:staff:prompt:{chat}:{message}"
 #: A line of the bot under a prompt: its value is the message id of the prompt (or menu)
 #: it stands for, in the same chat.
@@ -42,6 +54,16 @@ AGAIN_KEY: Final = "tawasul:staff:prompt-again:{chat}:{message}"
 LINES_KEY: Final = "tawasul:staff:prompt-lines:{chat}:{message}"
 #: An officer's waiting prompts in a chat (a sorted set: message id -> offered at, ms).
 WAITING_KEY: Final = "tawasul:staff:waiting:{chat}:{officer}"
+#: Every prompt and menu waiting in a chat (a sorted set: message id -> expires at, ms).
+EXPIRY_KEY: Final = "tawasul:staff:prompt-expiry:{chat}"
+
+
+def expired(record: dict[str, Any], now_ms: int) -> bool:
+    """Whether the prompt whose ``record`` this is has outlived :data:`PROMPT_TTL_S` at
+    ``now_ms`` (Redis's clock); a record from before deadlines lives by its TTL alone."""
+    until = record.get("until_ms")
+    return isinstance(until, int) and now_ms >= until
+
 
 PromptKind = Literal["ask", "reject", "reopen", "block", "keep"]
 
@@ -73,6 +95,8 @@ class PromptMemory(BlockHandlers):
         """Remembers (in Redis, for every worker) that a reply by ``officer`` to ``sent``
         is the ``kind`` of text for ``number`` at ``version``; ``menu``: ``sent`` is a
         menu, whose reply must have words (:mod:`bot.staff.prompts`)."""
+        now = await self._redis_ms()
+        until = now + self.prompt_ttl_s * 1000
         record = {
             "kind": kind,
             "number": number,
@@ -80,17 +104,34 @@ class PromptMemory(BlockHandlers):
             "version": version,
             "menu": menu,
             "thread": sent.message_thread_id if sent.is_topic_message else None,
+            "until_ms": until,
         }
         waiting = WAITING_KEY.format(chat=sent.chat.id, officer=officer.id)
-        now = await self._redis_ms()
+        kept = self.prompt_ttl_s + PROMPT_KEEP_S
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.set(
                 PROMPT_KEY.format(chat=sent.chat.id, message=sent.message_id),
                 json.dumps(record),
-                ex=self.prompt_ttl_s,
+                ex=kept,
             )
             pipe.zadd(waiting, {str(sent.message_id): now})
-            pipe.expire(waiting, self.prompt_ttl_s)
+            pipe.expire(waiting, kept)
+            pipe.zadd(EXPIRY_KEY.format(chat=sent.chat.id), {str(sent.message_id): until})
+            await pipe.execute()
+
+    async def _keep_waiting(self, chat: int, prompt_id: int, raw: bytes | str) -> None:
+        """The prompt claimed to act on it waits again (the act failed: the officer's words
+        must not be lost), until its own deadline."""
+        record = json.loads(raw)
+        until = record.get("until_ms")
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(
+                PROMPT_KEY.format(chat=chat, message=prompt_id),
+                raw,
+                ex=self.prompt_ttl_s + PROMPT_KEEP_S,
+            )
+            if isinstance(until, int):
+                pipe.zadd(EXPIRY_KEY.format(chat=chat), {str(prompt_id): until})
             await pipe.execute()
 
     async def _redis_ms(self) -> int:
@@ -116,7 +157,7 @@ class PromptMemory(BlockHandlers):
                 gone.append(member)
                 continue
             record = json.loads(raw)
-            if record.get("officer") == officer:
+            if record.get("officer") == officer and not expired(record, now):
                 found.append(Waiting(message_id, key, record, now - int(offered)))
         if gone:
             await self._redis.zrem(waiting, *gone)
@@ -162,9 +203,65 @@ class PromptMemory(BlockHandlers):
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.smembers(lines)
             pipe.delete(lines)
-            members, _ = await pipe.execute()
+            pipe.zrem(EXPIRY_KEY.format(chat=chat), str(prompt_id))
+            members, _, _ = await pipe.execute()
         for member in sorted(int(m) for m in members):
             await self._delete_by_id(bot, chat, member)
+
+    async def sweep_expired(self, bot: Bot, *, now_ms: int | None = None) -> int:
+        """Every prompt and menu of the staff chat past its deadline at ``now_ms`` (by
+        default Redis's clock, the same for every worker) is closed: see the module.
+        Returns how many this worker closed; the others' are theirs."""
+        now = await self._redis_ms() if now_ms is None else now_ms
+        chat = self._chat_id
+        due: list[Any] = await self._redis.zrangebyscore(EXPIRY_KEY.format(chat=chat), 0, now)
+        closed = 0
+        for member in due:
+            if await self._close_expired(bot, chat, int(member)):
+                closed += 1
+        return closed
+
+    async def _close_expired(self, bot: Bot, chat: int, prompt_id: int) -> bool:
+        """The expired prompt ``prompt_id`` closed, if this worker claims it first (its
+        record, ``GETDEL``): lines and proposal gone, the prompt edited to say it expired.
+        False when it was answered, cancelled or closed by someone else meanwhile."""
+        raw = await self._redis.getdel(PROMPT_KEY.format(chat=chat, message=prompt_id))
+        await self._tidy(bot, chat, prompt_id)
+        if raw is None:
+            return False
+        record = json.loads(raw)
+        await self._drop_earlier(bot, record)
+        log.info("request %s: an officer's prompt expired unanswered", record.get("number"))
+        await self._edit_at(bot, chat, prompt_id, "⌛ " + HTML.t(self._expired_text(record)))
+        return True
+
+    def _expired_text(self, record: dict[str, Any]) -> str:
+        """What an expired prompt or menu says instead: nothing was sent, and the card's
+        button that starts again (by its label there)."""
+        _ = self._
+        kind = record.get("kind")
+        if kind == "ask":
+            button = "❓ " + _("Ask for information")
+        elif kind == "reopen":
+            button = "↩️ " + _("Undo or reopen")
+        elif kind == "keep":
+            button = "🚫 " + _("Keep rejected")
+        elif kind == "block":
+            button = "⛔ " + _("Block the sender")
+        else:
+            button = "❌ " + _("Reject")
+        if record.get("menu"):
+            said = _(
+                "This menu has expired (a menu waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
+            )
+        else:
+            said = _(
+                "This prompt has expired (a prompt waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
+            )
+        return said % {"button": button}
+
+    async def _drop_earlier(self, bot: Bot, prompt: dict[str, Any]) -> None:
+        """The proposal a reply to the prompt made (:mod:`bot.staff.proposals`) goes."""
 
     async def _edit_at(self, bot: Bot, chat: int, message_id: int, text: str) -> bool:
         """Turns the bot's message ``message_id`` in ``chat``, known by its id only (a

@@ -50,7 +50,13 @@ from aiogram.types import CallbackQuery, ForceReply, Message, Update
 
 from bot.staff.group import answer, officer_of
 from bot.staff.menus import pick_menu
-from bot.staff.prompt_memory import PROMPT_KEY, PROMPT_TTL_S, PromptKind, PromptMemory
+from bot.staff.prompt_memory import (
+    PROMPT_KEY,
+    PROMPT_TTL_S,
+    PromptKind,
+    PromptMemory,
+    expired,
+)
 from bot.staff.views import HTML, mention, script_mismatch
 from conversations.ports import SayRefused
 from domain.status import IllegalTransition
@@ -146,6 +152,11 @@ class PromptHandlers(PromptMemory):
         prompt_id, key, raw = found
         if not await self._first_time(event_update):
             return
+        if expired(json.loads(raw), await self._redis_ms()):
+            # past its deadline, not yet swept: closed now, and the officer told how to go on
+            if await self._close_expired(bot, message.chat.id, prompt_id):
+                await self._send(bot, message, HTML.t(self._expired_text(json.loads(raw))))
+            return
         _ = self._
         if await self._anonymous(message, bot):
             return  # the prompt stays open for the officer, posting as themselves
@@ -197,7 +208,7 @@ class PromptHandlers(PromptMemory):
             )
         except Exception:
             # the officer's words must not be lost to a database hiccup: they can reply again
-            await self._redis.set(key, raw, ex=self.prompt_ttl_s)
+            await self._keep_waiting(message.chat.id, prompt_id, raw)
             with contextlib.suppress(Exception):
                 await self._send(
                     bot, message, HTML.t(_("Something went wrong. Please send it again."))

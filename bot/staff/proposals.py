@@ -31,6 +31,7 @@ from redis.exceptions import RedisError
 from bot.staff.callbacks import DROP_PROPOSED, SEND_PROPOSED, StaffAction, action_data
 from bot.staff.group import answer, officer_of
 from bot.staff.outcomes import record_fresh
+from bot.staff.prompt_memory import expired
 from bot.staff.prompts import PROMPT_TTL_S, PromptHandlers
 from bot.staff.views import HTML
 from domain.status import FINAL
@@ -106,7 +107,9 @@ class ProposalHandlers(PromptHandlers):
         }
         # when the menu expires, by Redis's own clock (the same for every worker), so a
         # press after it can say so rather than that someone answered it (review 11, §9)
-        record["menu_until_ms"] = await self._redis_ms() + max(await self._redis.pttl(key), 0)
+        left = await self._redis_ms() + max(await self._redis.pttl(key), 0)
+        until = prompt.get("until_ms")
+        record["menu_until_ms"] = min(left, until) if isinstance(until, int) else left
         await self._redis.set(
             _PROPOSAL_KEY.format(token=token), json.dumps(record), ex=PROPOSAL_TTL_S
         )
@@ -227,6 +230,13 @@ class ProposalHandlers(PromptHandlers):
             await answer(query, left)
             return
         menu_raw = await self._redis.getdel(proposal["menu_key"])
+        if menu_raw is not None and expired(json.loads(menu_raw), await self._redis_ms()):
+            # past its deadline, not yet swept: closed as the sweep would, nothing sent
+            chat, message_id = proposal["menu"]
+            await self._edit_at(
+                bot, chat, message_id, "⌛ " + HTML.t(self._expired_text(json.loads(menu_raw)))
+            )
+            menu_raw = None
         if menu_raw is None:
             await self._delete(bot, query.message)
             await self._tidy(bot, *proposal["menu"])
@@ -262,15 +272,9 @@ class ProposalHandlers(PromptHandlers):
         _ = self._
         until = proposal.get("menu_until_ms")
         if isinstance(until, int) and await self._redis_ms() >= until:
-            # the card's own button, as it reads there
-            button = (
-                "❓ " + _("Ask for information")
-                if proposal["kind"] == "ask"
-                else "❌ " + _("Reject")
-            )
-            return _(
-                "This menu has expired (a menu waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
-            ) % {"button": button}
+            # the card's own button, as it reads there; a typed prompt's is a prompt
+            menu = proposal.get("from_menu", True)
+            return self._expired_text({"kind": proposal["kind"], "menu": menu})
         return _("The menu was answered meanwhile: nothing was sent.")
 
     async def _send_proposed(
@@ -288,7 +292,8 @@ class ProposalHandlers(PromptHandlers):
         except Exception:
             # the officer's words must not be lost to a database hiccup: they can press again
             with contextlib.suppress(RedisError):
-                await self._redis.set(proposal["menu_key"], menu_raw, ex=self.prompt_ttl_s)
+                chat, menu_id = proposal["menu"]
+                await self._keep_waiting(chat, menu_id, menu_raw)
                 await self._redis.set(kept[0], kept[1], ex=PROPOSAL_TTL_S)
             raise
         # the proposal becomes the confirmation (or why not), and the menu goes

@@ -96,6 +96,20 @@ def staff_router(
 ) -> Router:
     """A router for the staff group (``TAWASUL_STAFF_CHAT_ID``), to include into the
     Telegram dispatcher next to the residents' router."""
+    return _staff_router(desk, settings, redis, kick, locale=locale, clock=clock, blocks=blocks)[0]
+
+
+def _staff_router(
+    desk: StaffDesk,
+    settings: Settings,
+    redis: Redis,
+    kick: Kick,
+    *,
+    locale: str = DEFAULT_LOCALE,
+    clock: Callable[[], dt.datetime] = utcnow,
+    blocks: BlockList | None = None,
+) -> tuple[Router, StaffHandlers]:
+    """:func:`staff_router`, and its handlers (what sweeps the expired prompts)."""
     chat_id = settings.staff_chat_id
     if chat_id is None:
         raise ValueError("TAWASUL_STAFF_CHAT_ID is not set")
@@ -137,7 +151,7 @@ def staff_router(
     # a reply to a request's card, when a prompt of the officer waits for that request
     router.message.register(handlers.on_card_reply, replies_to_card)
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
-    return router
+    return router, handlers
 
 
 def staff_into(
@@ -149,10 +163,14 @@ def staff_into(
     *,
     locale: str = DEFAULT_LOCALE,
     clock: Callable[[], dt.datetime] = utcnow,
-) -> None:
+) -> StaffHandlers:
     """The staff group's router into ``dispatcher``, and before every router the answer to
-    an officer who types a staff command in a private chat (:mod:`bot.staff.private`)."""
-    dispatcher.include_router(staff_router(desk, settings, redis, kick, locale=locale, clock=clock))
+    an officer who types a staff command in a private chat (:mod:`bot.staff.private`).
+    Returns the router's handlers (their :meth:`~StaffHandlers.sweep_expired` closes the
+    prompts nobody answered in time)."""
+    router, handlers = _staff_router(desk, settings, redis, kick, locale=locale, clock=clock)
+    dispatcher.include_router(router)
     auth = OfficerAuth(redis, staff_chat_id=settings.staff_chat_id, officer_ids=settings.officers)
     views = StaffViews(load_catalogue(), locale=locale, holidays=holidays_of(settings))
     answer_officers_in_private(dispatcher, auth, views, redis)
+    return handlers

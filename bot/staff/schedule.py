@@ -43,7 +43,7 @@ from officers.report_figures import DIGEST_OVERDUE, DigestFigures, digest_figure
 from officers.staff_warnings import warn
 
 if TYPE_CHECKING:
-    from aiogram import Dispatcher
+    from aiogram import Bot, Dispatcher
 
     from bot.staff.desk import StaffDesk
     from bot.staff.group import Kick
@@ -327,6 +327,30 @@ class StaffServices(ScheduleServices, Protocol):
     desk: StaffDesk
 
 
+#: How often a worker with a bot closes the staff prompts past their deadline.
+PROMPT_SWEEP_S: Final = 60.0
+
+
+class PromptSweeper(Protocol):
+    """What closes expired prompts (:meth:`bot.staff.prompt_memory.PromptMemory.sweep_expired`)."""
+
+    async def sweep_expired(self, bot: Bot, *, now_ms: int | None = None) -> int: ...
+
+
+async def sweep_prompts(
+    sweeper: PromptSweeper, bot: Bot, stop: asyncio.Event, *, every_s: float = PROMPT_SWEEP_S
+) -> None:
+    """Closes the staff prompts nobody answered in time, every ``every_s`` seconds until
+    ``stop``; a failing round is logged and the next one tries again."""
+    while not stop.is_set():
+        try:
+            await sweeper.sweep_expired(bot)
+        except Exception:
+            log.exception("staff prompt sweep failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every_s)
+
+
 @contextlib.asynccontextmanager
 async def staff_running(
     services: StaffServices,
@@ -334,9 +358,11 @@ async def staff_running(
     kick: Kick,
     *,
     clock: Callable[[], dt.datetime] = utcnow,
+    bot: Bot | None = None,
 ) -> AsyncIterator[None]:
     """For ``tawasul run``: puts the staff group's router into the Telegram dispatcher and
-    keeps the schedule ticking in the background (on ``clock``) until the block ends.
+    keeps the schedule ticking in the background (on ``clock``) until the block ends; with
+    ``bot``, also closes the prompts nobody answered in time (:func:`sweep_prompts`).
     Without ``TAWASUL_STAFF_CHAT_ID`` there is no staff group: nothing is added."""
     from bot.staff.router import staff_into
 
@@ -345,15 +371,20 @@ async def staff_running(
         log.warning("TAWASUL_STAFF_CHAT_ID is not set: no staff group, no digest")
         yield
         return
-    staff_into(dispatcher, services.desk, settings, services.redis, kick)
-    if not settings.staff_schedule:
-        log.info("TAWASUL_STAFF_SCHEDULE is off: no digest or reminders from this process")
-        yield
-        return
+    handlers = staff_into(dispatcher, services.desk, settings, services.redis, kick)
     stop = asyncio.Event()
-    task = asyncio.create_task(run_schedule(services, stop, clock), name="staff-schedule")
+    tasks: list[asyncio.Task[None]] = []
+    if bot is not None:
+        tasks.append(asyncio.create_task(sweep_prompts(handlers, bot, stop), name="staff-prompts"))
+    if settings.staff_schedule:
+        tasks.append(
+            asyncio.create_task(run_schedule(services, stop, clock), name="staff-schedule")
+        )
+    else:
+        log.info("TAWASUL_STAFF_SCHEDULE is off: no digest or reminders from this process")
     try:
         yield
     finally:
         stop.set()
-        await task
+        for task in tasks:
+            await task
