@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Block, OutboxMessage, Request, utcnow
 from bot.staff.callbacks import block_mark
-from tests.integration.test_abuse_telegram import OFFICER, OTHER, PERSON, STAFF_CHAT, Two, _two
+from tests.integration.abuse_two import OFFICER, OTHER, PERSON, STAFF_CHAT, Two, _two
 from tests.integration.test_db_requests import submission
 
 STRANGER_ID = 9009
