@@ -7,7 +7,7 @@ Figures (one JSON line, see :func:`figures`): ``updates_per_s``, ``p50_ms``, ``p
 handled: each button's tap, a photo, a contact, /start, text) with its slowest
 ``first_of_kind_max_ms`` and ``first_of_kind_max_cpu_ms``, ``cpu_ms_by_kind`` (the median CPU
 time of the counted updates of each kind; CPU times are an update's own only with
-``--sequential``),
+``--sequential``), ``ms_by_kind`` (the median latency of each kind),
 ``cpu_ms_per_update`` (the process's CPU time, all threads, over the counted updates,
 divided by their number) and ``peak_rss_mb`` (``getrusage`` maximum resident set).
 ``own_p50_ms`` and ``own_p99_ms`` are the same latencies less the time the update waited on
@@ -75,12 +75,13 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def _cpu_by_kind(people: list[Person]) -> dict[str, float]:
+def _by_kind(people: list[Person], field: str) -> dict[str, float]:
+    """The median of each person's ``field`` (``cpu``, ``latencies``) per update kind."""
     by_kind: dict[str, list[float]] = {}
     for person in people:
-        for kind, cpu in zip(person.kinds, person.cpu, strict=True):
-            by_kind.setdefault(kind, []).append(cpu)
-    return {kind: _ms(statistics.median(cpus)) for kind, cpus in by_kind.items()}
+        for kind, value in zip(person.kinds, getattr(person, field), strict=True):
+            by_kind.setdefault(kind, []).append(value)
+    return {kind: _ms(statistics.median(values)) for kind, values in by_kind.items()}
 
 
 def figures(
@@ -118,7 +119,9 @@ def figures(
             for kind, (t, c) in residents.first_of_kind.items()
         },
         # CPU per update over the counted ones, by kind (median), to set the firsts against
-        "cpu_ms_by_kind": _cpu_by_kind(people),
+        "cpu_ms_by_kind": _by_kind(people, "cpu"),
+        # and the latency (what p50 is made of; with --sequential, without queueing)
+        "ms_by_kind": _by_kind(people, "latencies"),
         "cpu_ms_per_update": round(counted.cpu_s * 1000 / count, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         # "uvloop" or "asyncio": the event loop the bench ran on (--loop)
