@@ -251,7 +251,8 @@ class LostFiles(Protocol):
         ...
 
     async def waiting(self, channel: str, user_key: str) -> int:
-        """How many are noted for this person (a read only)."""
+        """How many are noted for this person (a read only; a note another process
+        wrote a moment ago may be seen by the next turn only, bot.db.lost_files)."""
         ...
 
     async def take(self, channel: str, user_key: str) -> int:

@@ -27,7 +27,9 @@ written to the engine's :class:`~conversations.ports.LostFiles` (the SQL databas
 bot.db.lost_files), which every worker reads while Redis is away, and the next turn of
 the person at the documents steps, on whichever worker, takes it into the draft
 (:meth:`StoreOutage.durable_owed`): the worker that apologised may have died, or never
-handle anything again. Only turns at those steps read it (a primary-key read; a note of a
+handle anything again. Only turns at those steps read it (a process looks at who has a
+note at most every half second, and reads a person's row only when named: see
+bot.db.lost_files for the turn that look can miss; a note of a
 file sent elsewhere, where no draft would have taken it, waits there until the person
 reaches them, or a day). When the database refuses too, or the engine has none (unit
 tests), the note stays in the memory of the process that gave the apology and is written

@@ -14,9 +14,11 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.app import build_services
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.lost_files import SqlLostFiles
 from bot.db.models import LostFileNote
 from bot.settings import Settings
 from conversations.engine import apology
@@ -90,3 +92,56 @@ async def test_a_photo_lost_on_one_worker_holds_done_on_the_other(
         await on_two.tap("done")
         summary = clean_input(on_two.said)
         assert SUMMARY in summary and "المرفقات: ملفان" in summary, summary
+
+
+# ---- who has a note, looked at once for many turns (issue 12) --------------------------
+
+
+class Ticks:
+    """An injected ``time.monotonic``."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_turns_without_a_note_read_no_row_and_a_note_reaches_every_worker(
+    db_url: str,
+) -> None:
+    """Two workers' notes on one database. Worker two's turns at the documents steps do
+    not each read the table: one look serves them for ``fresh_s`` (before: one SELECT a
+    turn). A note worker one writes is seen by its own next turn at once, and by worker
+    two's once its look is older than ``fresh_s``; a person without a note costs nothing."""
+    engines = [make_engine(db_url), make_engine(db_url)]
+    try:
+        ticks = Ticks()
+        one, two = (
+            SqlLostFiles(make_sessionmaker(e), monotonic=ticks, fresh_s=0.5) for e in engines
+        )
+        statements: list[str] = []
+        event.listen(
+            engines[1].sync_engine,
+            "before_cursor_execute",
+            lambda _c, _cur, sql, *_: statements.append(sql),
+        )
+        assert await two.waiting("telegram", USER) == 0
+        looked = len(statements)
+        assert looked >= 1
+        for n in range(20):  # twenty turns of others at the documents steps
+            assert await two.waiting("telegram", f"56000001{n:02}") == 0
+        assert len(statements) == looked, statements[looked:]
+
+        await one.add("telegram", USER)
+        assert await one.waiting("telegram", USER) == 1  # its own note: at once
+        ticks.now += 0.5  # worker two's look is as old as fresh_s
+        assert await two.waiting("telegram", USER) == 1
+        assert await two.waiting("telegram", "5600000199") == 0
+        assert await two.take("telegram", USER) == 1
+        ticks.now += 0.5
+        assert await two.waiting("telegram", USER) == 0
+        assert await one.waiting("telegram", USER) == 0  # taken on worker two
+    finally:
+        for engine in engines:
+            await engine.dispose()
