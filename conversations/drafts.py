@@ -117,8 +117,9 @@ def _chosen(state: DialogueState) -> bool:
 
 def _given(ctx: Ctx) -> list[str]:
     """What a draft of choices holds, in the person's language: the service, then the
-    answers to its questions and those kept before them (option labels from
-    domain/data/services.json), a place from a shared location said so."""
+    answers to its questions and those kept before them (how domain/data/services.json
+    says each option in the bot's voice, else its label), a place from a shared location
+    said so."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
     service_id = answers.get("service")
@@ -139,7 +140,8 @@ def _given(ctx: Ctx) -> list[str]:
         )
         if option is None:
             continue
-        label = local(option.label, ctx.locale)
+        # in the bot's voice («لأحد أفراد أسرتك»), not the button's («فرد من أسرتي»)
+        label = local(option.said or option.label, ctx.locale)
         if question_id in placed and question_id not in answers.get("eligibility", {}):
             label = _("%(answer)s, from the location you shared") % {"answer": label}
         given.append(label)

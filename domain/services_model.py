@@ -31,6 +31,9 @@ class QuestionOption:
     #: for a refused answer, what the person can do instead, said when they explain their
     #: need after the refusal (its seed is cited beside it in services.json)
     instead: LocalText | None = None
+    #: the answer in the bot's own voice, where the label is in the person's («فرد من
+    #: أسرتي» is said «لأحد أفراد أسرتك»: review 13, §9); None: the label reads right
+    said: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,7 @@ def _question(raw: Any, where: str) -> Question:
             allowed=bool(o["allowed"]),
             refusal=None if o.get("refusal") is None else local_text(o["refusal"], where),
             instead=None if o.get("instead") is None else local_text(o["instead"], where),
+            said=None if o.get("said") is None else local_text(o["said"], where),
         )
         for o in raw["options"]
     )

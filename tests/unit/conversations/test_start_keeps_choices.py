@@ -32,7 +32,8 @@ async def test_start_on_a_service_for_whom_and_a_location_asks_first(make: type[
     await _wifes_renewal(chat)
     await chat.command("start")
     said = chat.said
-    assert "لديك طلب لم يكتمل (تجديد هوية مقيم، تابع لي أو مكفول لدي" in said, said
+    # the answer in the bot's voice, not the button's first person (review 13, §9)
+    assert "لديك طلب لم يكتمل (تجديد هوية مقيم، لتابع لك أو مكفول لديك" in said, said
     assert "داخل المملكة بحسب الموقع الذي شاركته" in said
     assert "هل تريد حذفه والبدء من جديد؟" in said
     assert chat.choice_ids == ["discard", "keep"]
@@ -57,6 +58,15 @@ async def test_cancel_on_a_service_chosen_asks_and_undo_brings_it_back() -> None
     await chat.tap("discard")
     await chat.text("تراجع")
     assert "استرجعنا طلبك" in chat.said and "لمن هذا الطلب؟" in chat.said
+
+
+async def test_whom_said_before_the_service_is_named_in_the_bots_voice() -> None:
+    # review 13 (§9): «لديك طلب لم يكتمل (فرد من أسرتي)» spoke of the bot's own family
+    chat = TerminalChat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+    await chat.text("ابي اجدد اقامة زوجتي وهي في الرياض")
+    await chat.command("start")
+    assert "لديك طلب لم يكتمل (لأحد أفراد أسرتك" in chat.said, chat.said
+    assert "أسرتي" not in chat.said
 
 
 async def test_a_service_menu_alone_is_started_again_without_asking() -> None:
