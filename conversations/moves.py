@@ -274,7 +274,12 @@ class Moves(EngineParts):
             # out of a status question to where the person was: their draft, or the first
             # question («رجوع» there once answered «هذه هي الخطوة الأولى», a dead end)
             replace_state(state, state.fresh_draft())
-            return [self._ask(ctx)] if state.resume() else self._restart(ctx)
+            if not state.resume():
+                return self._restart(ctx)
+            # said that it is the draft coming back (tester 13, §18: the bare «لمن هذا
+            # الطلب؟» came, as if a new request had begun)
+            asked = self._ask(ctx)
+            return [dataclasses.replace(asked, text=f"{self._back_lead(ctx)}\n{asked.text}")]
         step = self._flow(state).steps.get(state.step)
         if step is not None and step.back is not None and step.back(ctx):
             # back among the step's own questions («أين صاحب الإقامة الآن؟» to «لمن هذا

@@ -123,6 +123,7 @@ async def test_a_mistyped_identity_number_is_called_mistyped_and_can_be_correcte
 async def test_back_from_the_identity_question_returns_to_where_the_person_was(
     chat: Chat,
 ) -> None:
+    """«رجوع» out of a look-up: to the first menu, or to the draft put aside, said so."""
     await chat.command("start")
     await chat.text(f"وش صار على طلبي {THEIRS}")
     assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in plain(chat.said)
@@ -135,6 +136,8 @@ async def test_back_from_the_identity_question_returns_to_where_the_person_was(
     await chat.text(f"وش صار على طلبي {THEIRS}")
     await chat.text("رجوع")
     assert chat.last[-1].ask_contact  # the phone step of the draft, nothing lost
+    # said to be the draft coming back (tester 13, §18: the bare question came)
+    assert plain(chat.said).startswith("والآن نعود إلى الطلب الذي كنت تعبّئه:"), chat.said
     await chat.contact("+966501234567")
     assert "يُرجى وصف طلبك" in chat.said
 
