@@ -26,6 +26,7 @@ from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_place import own_place_at_question
+from conversations.flows.eligibility import several_at_for_whom
 from conversations.flows.more_info import keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.status_lookup import number_after_answer
@@ -352,6 +353,9 @@ class Routing(
             # dialect «no», so at a yes/no question it once turned the person away
             return False
         if state.step in (*START_STEPS, "group", "service"):
+            return False
+        if several_at_for_whom(ctx, typed.text):
+            # «لي انا وعائلتي» at «لمن هذا الطلب؟»: one request each, said by the step
             return False
         if state.step in STATUS_RESTART_STEPS and is_status_question(typed.text):
             # «حالة الطلب» at the list is the look-up asked again, not «another number»

@@ -23,6 +23,7 @@ from conversations.flows.past_service import after_service, from_question, keep_
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
 from conversations.flows.service_change import is_slip
 from conversations.keywords import early_answers, place_of_writer
+from conversations.several_people import one_request_each, several_for_whom
 from conversations.understanding import (
     answer_words,
     content_words,
@@ -33,6 +34,8 @@ from conversations.understanding import (
 from domain.catalogue import Question, QuestionOption, local
 from domain.normalize import clean_input, fold_arabic
 
+#: The question «لمن هذا الطلب؟» (domain/data/services.json).
+FOR_WHOM = "for_whom"
 #: The fewest words (fillers aside) that make a message at an eligibility question a
 #: sentence about the request rather than an answer: «ولدي عمره سنتين» still answers,
 #: «ابي اضيف ولدي المولود في ابشر» tells the problem.
@@ -40,6 +43,20 @@ SENTENCE_WORDS = 4
 #: At most this many words (fillers aside) after a refusal are read as saying whom the
 #: request is for («لاخوي», «اقامة زوجتي»); more is a new need in words, searched for.
 CLARIFICATION_WORDS = 2
+
+
+def several_at_for_whom(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` names several people (:func:`several_for_whom`) while «لمن هذا
+    الطلب؟» is on screen: the step answers it (one request each), not a button's words
+    («لي انا وعائلتي» read as «لي أنا», or «أيّها تقصد…؟»)."""
+    state = ctx.state
+    if state.flow != "intake" or state.step != "question" or "service" not in state.answers:
+        return False
+    questions = questions_of(ctx)
+    index = int(state.answers.get("question", 0))
+    if index >= len(questions) or questions[index].id != FOR_WHOM:
+        return False
+    return several_for_whom(text) is not None
 
 
 def option_in_words(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:
@@ -95,6 +112,11 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id.startswith("q:"):
         option = next((o for o in question.options if o.id == event.id[2:]), None)
     if isinstance(event, Text):
+        whom = several_for_whom(event.text) if question.id == FOR_WHOM else None
+        if whom is not None:
+            # «كلنا», «لي انا وعائلتي»: one request a person, this one the first's
+            # (tester 13, §9: «لم أفهم», then «أيّها تقصد…؟»)
+            return _answered(ctx, index, question.option(whom), one_request_each(ctx, whom))
         corrected = _slip(ctx, event.text, index)
         if corrected is not None:
             return corrected

@@ -13,6 +13,7 @@ from conversations.flows.intake_draft import service_of as service_of  # documen
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
+from conversations.several_people import one_request_each, several_for_whom
 from conversations.understanding import answers_in_sentence, sentence_answer
 from conversations.unserved_needs import unserved_line, unserved_need
 from domain.catalogue import Service, local
@@ -91,6 +92,13 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
                 "or describe what you need in other words."
             )
         )
+    whom = several_for_whom(text)
+    if whom is not None and any(
+        q.id == "for_whom" for s in matches for q in s.questions_for(applicant_of(ctx))
+    ):
+        # «لي ولزوجتي وعيالي»: one request a person, this one the first's (tester 13, §9)
+        keep_early_answers(ctx, {"for_whom": whom})
+        say = (*say, one_request_each(ctx, whom))
     named = {k: v for k, v in _named_answers(ctx, matches, text).items() if k not in said}
     if named:
         # «ابي امدد زيارة امي هي سورية»: the nationality, kept for its question

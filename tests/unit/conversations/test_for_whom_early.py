@@ -78,7 +78,6 @@ async def test_in_english_for_my_son_is_kept_in_english() -> None:
         "ابي اجدد الجواز",  # nobody named: asked
         "ابي اجدد الجواز يطلع لي خطأ",  # «لي» here is «to me», not «for me»
         "ابي اجدد جوازي وجواز لولدي",  # two people: asked rather than guessed
-        "ابي جواز لي ولولدي",  # two people: asked rather than guessed
     ],
 )
 async def test_without_a_clear_who_the_question_is_asked(first: str) -> None:
@@ -87,6 +86,16 @@ async def test_without_a_clear_who_the_question_is_asked(first: str) -> None:
     await chat.tap(chat.choice_ids[0])  # a passport service, asking «لمن هذا الطلب؟»
     assert FOR_WHOM in chat.said and "q:family" in chat.choice_ids
     assert "سجّلتُ" not in chat.said
+
+
+async def test_the_writer_and_a_family_member_is_one_request_each_theirs_first() -> None:
+    # «لي ولولدي» was asked «لمن» again, and nothing said of the son's request; one request
+    # is one person's (tester 13, §9: test_several_people), the writer's first
+    chat, _gateway = _chat()
+    await chat.text("ابي جواز لي ولولدي")
+    assert "كل طلب هنا لشخص واحد" in chat.said
+    await chat.tap(chat.choice_ids[0])
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «لي أنا»" in chat.said
 
 
 def test_the_words_are_read_from_the_data() -> None:

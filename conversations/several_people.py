@@ -1,0 +1,98 @@
+"""A request said to be for several people at once («لي ولزوجتي وعيالي», «كلنا»): each
+request here is one person's, filed with one identity number (seed 000: «لابد من إدخال
+رقم الهوية الشخصية للمقيم أو إدخال رقم الحُدود»), so the person is told so, and the
+request goes on for the first of them. Words are data people maintain
+(``conversations/data/several_people.json``, its comment says how they are read); found
+by tester 13 (§9)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from conversations.flow import Ctx
+from conversations.understanding import has_phrase, words
+
+_DATA = Path(__file__).resolve().parent / "data" / "several_people.json"
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    all_of_us: tuple[tuple[str, ...], ...]
+    self_: frozenset[str]
+    family: frozenset[str]
+    several: tuple[tuple[str, ...], ...]
+    and_: frozenset[str]
+
+
+def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(words(item)) for item in items if words(item))
+
+
+@cache
+def _words() -> _Words:
+    raw: dict[str, list[str]] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return _Words(
+        all_of_us=_phrases(raw["all_of_us"]),
+        self_=frozenset(k for w in raw["self"] for k in words(w)),
+        family=frozenset(k for w in raw["family"] for k in words(w)),
+        several=_phrases(raw["several"]),
+        and_=frozenset(k for w in raw["and"] for k in words(w)),
+    )
+
+
+def _bare(token: str) -> tuple[bool, str]:
+    """Whether ``token`` carries «و» («and») before it, and the word without «و», «ل»,
+    «لل» («ولزوجتي» -> True, «زوجتي»)."""
+    joined = len(token) > 3 and token.startswith("و")
+    if joined:
+        token = token[1:]
+    for prefix in ("لل", "ل"):
+        if len(token) - len(prefix) >= 3 and token.startswith(prefix):
+            return joined, token[len(prefix) :]
+    return joined, token
+
+
+def _several(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
+    """A family word joined by «و»/«and» to a person named before it."""
+    named = False
+    for i, token in enumerate(tokens):
+        joined, word = _bare(token)
+        joined = joined or (i > 0 and tokens[i - 1] in data.and_)
+        joined = joined or (i > 1 and tokens[i - 2] in data.and_ and tokens[i - 1] == "my")
+        is_person = word in data.family or word in data.self_
+        if is_person and joined and named and word in data.family:
+            return True
+        named = named or is_person or bare[i] in data.family
+    return False
+
+
+def several_for_whom(text: str) -> str | None:
+    """The answer to «لمن هذا الطلب؟» for the first of several people ``text`` names: "self"
+    when the writer is among them («لي ولزوجتي», «كلنا»), else "family" («لزوجتي
+    وعيالي», «لعيالي»); None when it names one person or none."""
+    data = _words()
+    tokens = words(text)
+    bare = [_bare(t)[1] for t in tokens]
+    if any(has_phrase(tokens, p) or has_phrase(bare, p) for p in data.all_of_us):
+        return "self"
+    several = any(has_phrase(bare, p) for p in data.several) or _several(tokens, bare, data)
+    if not several:
+        return None
+    return "self" if any(t in data.self_ for t in [*tokens, *bare]) else "family"
+
+
+def one_request_each(ctx: Ctx, whom: str) -> str:
+    """What is said when several people are named: one request a person, this one for the
+    writer (``whom`` "self") or for the first of them, one for each of the others after."""
+    _ = ctx.texts.gettext
+    if whom == "self":
+        return _(
+            "Each request here is for one person, since it is filed with one identity number. We'll start with your own request; once it is sent, you can file one for each family member in the same way."
+        )
+    return _(
+        "Each request here is for one person, since it is filed with one identity number. We'll start with one of them; once it is sent, you can file one for each of the others in the same way."
+    )

@@ -1,0 +1,80 @@
+"""A request for several people at once (tester 13, §9: «ابي اسوي خروج وعوده لي ولزوجتي
+وعيالي الثلاثه», then «كلنا» got «لم أفهم إجابتك» and «لي انا وعائلتي» «أيّها تقصد…؟»;
+nothing said whether one request covers five people). Each request is one person's, filed
+with one identity number (seed 000): the person is told so, and the request goes on for
+the first of them, what they gave kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.several_people import several_for_whom
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore, WhatsAppChat
+
+ONE_EACH = "كل طلب هنا لشخص واحد"
+YOURS_FIRST = "نبدأ بطلبك أنت"
+FOR_WHOM = "لمن هذا الطلب؟"
+EXIT = "s:exit_reentry_visa"
+
+
+async def _at_for_whom(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي تاشيرة خروج وعودة")
+    await chat.tap(EXIT)
+    assert FOR_WHOM in chat.said and "q:self" in chat.choice_ids
+
+
+@pytest.mark.parametrize("answer", ["كلنا", "لي انا وعائلتي", "انا وزوجتي والعيال"])
+async def test_several_at_for_whom_is_one_request_each_starting_with_theirs(
+    chat: Chat, answer: str
+) -> None:
+    await _at_for_whom(chat)
+    await chat.text(answer)
+    assert ONE_EACH in chat.said and YOURS_FIRST in chat.said
+    # answered «لي أنا» and on: not «لم أفهم», not «أيّها تقصد»
+    assert "q:self" not in chat.choice_ids and "لم أفهم" not in chat.said
+    assert "رقم هوية" in chat.said or "هوية" in chat.said
+
+
+async def test_the_testers_first_message_says_so_and_keeps_for_whom() -> None:
+    chat = WhatsAppChat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+    await chat.command("start")
+    await chat.text("ابي اسوي خروج وعوده لي ولزوجتي وعيالي الثلاثه")
+    assert ONE_EACH in chat.said and YOURS_FIRST in chat.said
+    await chat.tap(EXIT)
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «لي أنا»" in chat.said
+    assert "q:self" not in chat.choice_ids
+
+
+async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("لزوجتي وامي")
+    assert ONE_EACH in chat.said and "نبدأ بطلب أحدهم" in chat.said
+    assert "q:self" not in chat.choice_ids
+
+
+@pytest.mark.parametrize(
+    ("text", "whom"),
+    [
+        ("ابي اسوي خروج وعوده لي ولزوجتي وعيالي الثلاثه", "self"),
+        ("كلنا", "self"),
+        ("me and my kids", "self"),
+        ("ابي جوازات لعيالي", "family"),
+        ("لزوجتي وامي", "family"),
+        # one person
+        ("انا ابي اجدد اقامة زوجتي", None),
+        ("ابي اجدد اقامة زوجتي وهي في الرياض", None),
+        ("فرد من أسرتي", None),
+        ("تابع لي أو مكفول لدي", None),
+        ("لي انا", None),
+        ("ولدي", None),
+        ("أحتاج تأشيرة خروج وعودة لزيارة أهلي", None),
+    ],
+)
+def test_who_several_people_are(text: str, whom: str | None) -> None:
+    assert several_for_whom(text) == whom
