@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from bot.db.sqlite_handoff import one_hand_off
+from bot.db.sqlite_writers import queue_writers, take_turn
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
@@ -116,6 +117,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         _rollback_only_when_open(engine.dialect)
+        if _sqlite_file(url):
+            # a worker's writers in turn, not in SQLite's busy handler (sqlite_writers)
+            queue_writers(engine.sync_engine, engine.dialect)
     return engine
 
 
@@ -164,6 +168,8 @@ def _sqlite_on_begin(conn: Connection) -> None:
     # given to aiosqlite directly (69e6088) raised «database is locked» past SQLAlchemy's
     # handle_error event, which counts SQL errors for /metrics (bot/metrics.py) and which
     # test_filing_locked watches, so a refused lock went uncounted.
+    if mode != "DEFERRED":
+        take_turn(conn)  # the worker's writers one after another (bot.db.sqlite_writers)
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
