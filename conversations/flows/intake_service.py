@@ -14,6 +14,7 @@ from conversations.flows.past_service import after_service, from_question, keep_
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
 from conversations.several_people import one_request_each, several_for_whom
+from conversations.two_needs import in_order_said, one_at_a_time, two_needs
 from conversations.understanding import answers_in_sentence, sentence_answer
 from conversations.unserved_needs import unserved_line, unserved_need
 from domain.catalogue import Service, local
@@ -85,6 +86,11 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         if again is not None:
             return again
     matches = [s for s in matches if not is_refused(ctx, s.id)]
+    both = [s for s in two_needs(ctx, needed, applicant_of(ctx)) if not is_refused(ctx, s.id)]
+    if len(both) >= 2:
+        # «ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي»: both, in the order said (two_needs)
+        matches = in_order_said(matches, both)
+        say = (*say, one_at_a_time(ctx))
     if not matches:
         return Retry(
             _(

@@ -1,0 +1,92 @@
+"""Two needs in one message («ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي»): both services are
+offered in the order the person said them, under a line saying that one request is filed
+at a time (the other can be filed once the first is sent). Found by tester 13 (§18,
+terminal): both were offered, the passport first, and nothing said that only one could be
+filed now. The joining words are data (``conversations/data/two_needs.json``).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from conversations.flow import Ctx
+from conversations.knowledge import reads_as_question
+from domain.catalogue import Service
+from domain.normalize import fold_arabic
+
+_DATA = Path(__file__).resolve().parent / "data" / "two_needs.json"
+#: The most parts a message is cut into (a longer list is a story, read as ever).
+_MAX_PARTS = 3
+
+
+#: What may come before an object word («والجواز», «بالاقامه», «لجوازه»).
+_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل", "ف", "")
+
+
+@cache
+def _words() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    joiners = frozenset(fold_arabic(w).lower() for w in raw["joiners"])
+    verbs = frozenset(fold_arabic(w).lower() for w in raw["wish_verbs"])
+    objects = tuple(fold_arabic(w).lower() for w in raw["objects"])
+    return joiners, verbs, objects
+
+
+def _names_an_object(part: str) -> bool:
+    """Whether ``part`` holds a word for what a need is about (an iqama, a passport...)."""
+    objects = _words()[2]
+    for word in part.split():
+        for prefix in _PREFIXES:
+            if word.startswith(prefix) and word[len(prefix) :].startswith(objects):
+                return True
+    return False
+
+
+def _parts(text: str) -> list[str]:
+    """``text`` cut at each joining word («وكمان», «ايضا», «و» + a wish verb)."""
+    joiners, verbs, _objects = _words()
+    parts: list[list[str]] = [[]]
+    for word in fold_arabic(text).lower().replace("،", " ").replace(",", " ").split():
+        if word in joiners:
+            parts.append([])
+            continue
+        if word.startswith("و") and word[1:] in verbs:
+            parts.append([word[1:]])
+            continue
+        parts[-1].append(word)
+    return [" ".join(p) for p in parts if p]
+
+
+def two_needs(ctx: Ctx, text: str, applicant_kind: str | None) -> list[Service]:
+    """The services two or more parts of ``text`` name, one a part, in the order said,
+    when at least two differ; empty otherwise (one need, or none clear). A part names a
+    service only when it says what the need is about (an iqama, a passport: data
+    ``objects``) and asks no question («ابي اعرف الرسوم» matched a service alone)."""
+    parts = _parts(text)
+    if not 2 <= len(parts) <= _MAX_PARTS:
+        return []
+    named: list[Service] = []
+    for part in parts:
+        if not _names_an_object(part) or reads_as_question(part):
+            continue
+        found = ctx.catalogue.match(part, limit=1, applicant_kind=applicant_kind)
+        if found and found[0] not in named:
+            named.append(found[0])
+    return named if len(named) >= 2 else []
+
+
+def in_order_said(matches: list[Service], said: list[Service]) -> list[Service]:
+    """``matches`` with the services ``said`` first, in the order said, as many as
+    ``matches`` were (at least those said)."""
+    ordered = [*said, *(s for s in matches if s not in said)]
+    return ordered[: max(len(matches), len(said))]
+
+
+def one_at_a_time(ctx: Ctx) -> str:
+    """The line above the services when a message names two needs."""
+    _ = ctx.texts.gettext
+    return _(
+        "You mentioned more than one need. Each request is filed on its own: you can choose one of them now, and file the other once this one is sent."
+    )

@@ -1,0 +1,42 @@
+"""Two needs in one message are offered in the order said, under a line saying that one
+request is filed at a time. Found by tester 13 (§18, terminal): «ابي اجدد اقامتي وكمان ابي
+اجدد جواز ولدي» offered both services, the passport first, and nothing said that only one
+could be filed now."""
+
+from __future__ import annotations
+
+import pytest
+
+from .fakes import Chat
+
+ONE_AT_A_TIME = "يُقدَّم كل طلب على حدة"
+
+
+@pytest.mark.parametrize("first", [True, False])
+async def test_two_needs_are_offered_in_order_one_at_a_time(chat: Chat, first: bool) -> None:
+    await chat.command("start")
+    if not first:
+        await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي")
+    text = "\n".join(r.text for r in chat.last)
+    assert ONE_AT_A_TIME in text, text
+    assert chat.choice_ids[:2] == ["s:iqama_renew", "s:passport_renew"], chat.choice_ids
+    await chat.tap("s:iqama_renew")  # the first is filed as ever
+    assert ONE_AT_A_TIME not in chat.said
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ابي اجدد اقامتي",
+        "ابي تاشيرة خروج وعودة لزوجتي",
+        "ابي اجدد اقامتي وكمان ابي اجددها بسرعة",  # the same need, said twice
+        "ابي اجدد اقامتي وكمان ابي اعرف الرسوم",  # a question beside it
+        "ابي اجدد اقامتي وكمان كم رسوم تجديد الجواز؟",
+    ],
+)
+async def test_one_need_gets_no_such_line(chat: Chat, typed: str) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(typed)
+    assert ONE_AT_A_TIME not in "\n".join(r.text for r in chat.last)
