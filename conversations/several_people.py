@@ -70,6 +70,18 @@ def _several(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
     return False
 
 
+def _mine_and_theirs(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
+    """«اقامتي واقامة زوجتي», «جوازي وجواز ولدي»: a thing of the writer's («اقامتي») and,
+    joined by «و», the same thing of a family member's."""
+    for i in range(1, len(tokens) - 1):
+        joined, thing = _bare(tokens[i])
+        if not joined or len(thing) < 3 or not {tokens[i + 1], bare[i + 1]} & data.family:
+            continue
+        if any(t.startswith(thing) and t.endswith("ي") and t != thing for t in tokens[:i]):
+            return True
+    return False
+
+
 def several_for_whom(text: str) -> str | None:
     """The answer to «لمن هذا الطلب؟» for the first of several people ``text`` names: "self"
     when the writer is among them («لي ولزوجتي», «كلنا»), else "family" («لزوجتي
@@ -78,6 +90,8 @@ def several_for_whom(text: str) -> str | None:
     tokens = words(text)
     bare = [_bare(t)[1] for t in tokens]
     if any(has_phrase(tokens, p) or has_phrase(bare, p) for p in data.all_of_us):
+        return "self"
+    if _mine_and_theirs(tokens, bare, data):
         return "self"
     several = any(has_phrase(bare, p) for p in data.several) or _several(tokens, bare, data)
     if not several:

@@ -66,6 +66,8 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("me and my kids", "self"),
         ("ابي جوازات لعيالي", "family"),
         ("لزوجتي وامي", "family"),
+        ("ابي اجدد اقامتي واقامة زوجتي", "self"),
+        ("ابي اجدد جوازي وجواز ولدي", "self"),
         # one person
         ("انا ابي اجدد اقامة زوجتي", None),
         ("ابي اجدد اقامة زوجتي وهي في الرياض", None),
@@ -73,6 +75,8 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("تابع لي أو مكفول لدي", None),
         ("لي انا", None),
         ("ولدي", None),
+        ("ابي جواز ولدي", None),
+        ("ابي اجدد اقامتي وابي اغير مهنتي", None),
         ("أحتاج تأشيرة خروج وعودة لزيارة أهلي", None),
     ],
 )
