@@ -27,6 +27,7 @@ from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
 from conversations.keywords import is_faq_word, without_places
 from conversations.reading import NAV_IDS, START_STEPS
+from conversations.unserved_needs import unserved_line, unserved_need
 from conversations.wishes import wish
 from domain.catalogue import local
 
@@ -68,6 +69,11 @@ class Questions(EngineParts):
         asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
         if not asks:
             return None
+        unserved = unserved_need(text)
+        if unserved is not None:
+            # «وين اطلع فيزا زيارة لاخوي؟»: no Tawasul service, said so rather than «no
+            # answer here» beside the nearby service (tester 13, §8)
+            return self._unserved(ctx, unserved)
         if wish(text, UNANSWERED, (("office_hours", True),), max_words=_MAX_UNANSWERED_WORDS):
             # no seed gives the working hours: said so, and no service is offered for
             # words that only resemble one («working» ~ «not working»: tester 12, §18)
@@ -82,6 +88,17 @@ class Questions(EngineParts):
         if near:
             return self._unsure(ctx, tuple(near))
         return None
+
+    def _unserved(self, ctx: Ctx, need_id: str) -> list[Reply]:
+        """A question about a need Tawasul does not serve (conversations.unserved_needs):
+        said so, then the question the person was on, nothing of a draft lost."""
+        said = Reply(unserved_line(ctx, need_id))
+        if ctx.state.step in START_STEPS:
+            return [said, *self._restart(ctx)]
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
+        return [said, again]
 
     def _question_choice(self, ctx: Ctx, choice_id: str) -> list[Reply] | None:
         """A tap on «أسئلة شائعة», a topic or «قدّم طلبًا الآن»; None for any other button."""

@@ -88,3 +88,18 @@ def test_every_need_in_the_data_has_its_words_said() -> None:
 
     for need_id in _needs():
         assert unserved_line(_Ctx(), need_id)  # type: ignore[arg-type]
+
+
+async def test_asked_as_a_question_it_is_answered_the_same_and_the_step_stays(chat: Chat) -> None:
+    # «وين…؟» asks a place: it got «ليس لدي جواب عن هذا السؤال» as if about the extension
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("وين اطلع فيزا زيارة لاخوي")
+    assert NOT_HERE in chat.said and "ليس لدي جواب" not in chat.said
+    assert WHICH_SERVICE in chat.said
+    # in the middle of another request: answered, and that request's question again
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    asked = chat.said.splitlines()[-1]
+    await chat.text("طيب كيف استخرج تأشيرة زيارة لامي؟")
+    assert NOT_HERE in chat.said and asked in chat.said
