@@ -28,6 +28,7 @@ from bot.staff.callbacks import block_mark
 from bot.staff.desk import refresh_sender_cards
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
+from conversations.formatting import isolate
 from conversations.say_commands import split_arguments
 from domain.identity import (
     InvalidIdentityNumber,
@@ -184,7 +185,7 @@ class BlockHandlers(StaffGroup):
             return HTML.t(_("Please type it as text."))
         if outcome.changed:
             await self._redraw(number)
-        done = self._confirm.blocked(number, officer.name, changed=outcome.changed)
+        done = self._confirm.blocked(number, isolate(officer.name), changed=outcome.changed)
         if not outcome.changed:
             return HTML.t(done)
         return HTML.t(done) + "\n" + HTML.b(_("Reason:")) + " " + HTML.user(reason.strip())
@@ -219,7 +220,7 @@ class BlockHandlers(StaffGroup):
             by = actor_name(record.sender_blocked_by, self._views.texts)
             changed = _(
                 "The block on the person behind request %(number)s is not the one this card showed: it now stands by %(officer)s. Nothing was lifted; the card is redrawn, to be pressed again if it should go."
-            ) % {"number": number, "officer": by}
+            ) % {"number": number, "officer": isolate(by)}
             await answer(query, changed, alert=True)
             return
         key = _UNBLOCK_KEY.format(user=officer.id, number=number)
@@ -254,4 +255,6 @@ class BlockHandlers(StaffGroup):
 
     def _unblocked_plain(self, outcome: BlockOutcome, officer: Officer) -> str:
         by = actor_name(outcome.by or "", self._views.texts) if outcome.changed else ""
-        return self._confirm.unblocked(outcome.number, officer.name, changed=outcome.changed, by=by)
+        return self._confirm.unblocked(
+            outcome.number, isolate(officer.name), changed=outcome.changed, by=isolate(by)
+        )

@@ -26,6 +26,7 @@ from bot.db.requests_repo import RequestRecord
 from bot.staff.chart import draw_stats_chart
 from bot.staff.group import StaffGroup, officer_of
 from bot.staff.views import HTML
+from conversations.formatting import isolate
 from domain.identity import InvalidIdentityNumber, parse_identity_number
 from domain.normalize import digits_only
 from domain.phone import InvalidPhoneNumber, normalise_phone
@@ -208,7 +209,8 @@ class CommandHandlers(StaffGroup):
             reply = self._illegal(number, exc.current)
         else:
             await self._wake()
-            reply = self._confirm.taken(number, previous=taken.previous, already=taken.already)
+            previous = isolate(taken.previous) if taken.previous else taken.previous
+            reply = self._confirm.taken(number, previous=previous, already=taken.already)
         await self._send(bot, message, HTML.t(reply))
 
     async def on_stats(self, message: Message, event_update: Update, bot: Bot) -> None:

@@ -36,6 +36,7 @@ from bot.staff.auth import OfficerAuth
 from bot.staff.cards import CardRenderer
 from bot.staff.desk import StaffDesk
 from bot.staff.views import HTML, StaffViews
+from conversations.formatting import isolate
 from domain.sla import riyadh_date
 from domain.status import RequestStatus
 from officers.confirmations import Confirmations
@@ -148,7 +149,7 @@ class StaffGroup:
         ) % {"number": record.number, "now": self._cards.preview(record)}
 
     def _taken(self, number: str, name: str | None) -> str:
-        return self._confirm.already_with(number, name)
+        return self._confirm.already_with(number, isolate(name) if name else None)
 
     # ---- Telegram ---------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ from bot.staff.prompt_memory import (
     expired,
 )
 from bot.staff.views import HTML, mention, script_mismatch
+from conversations.formatting import isolate
 from conversations.ports import SayRefused
 from domain.status import IllegalTransition
 from officers.failures import AlreadyTaken, MissingReason, RequestNotFound, StaleAction
@@ -309,7 +310,7 @@ class PromptHandlers(PromptMemory):
             # «Send» (the proposal), so the confirmation does not repeat it
             await self._desk.reject(number, officer, text, offered=offered)
             grace_s = self._desk.decision_grace_s
-            answer_text = confirm.rejected(number, officer.name, grace_s=grace_s)
+            answer_text = confirm.rejected(number, isolate(officer.name), grace_s=grace_s)
         elif kind == "keep":
             # a reason not in the person's language was flagged in its proposal, before
             # «Send» (as a rejection's is)
@@ -319,9 +320,9 @@ class PromptHandlers(PromptMemory):
             outcome = await self._block_list().block(number, officer, text)
             if outcome.changed:
                 await self._redraw(number)
-            answer_text = confirm.blocked(number, officer.name, changed=outcome.changed)
+            answer_text = confirm.blocked(number, isolate(officer.name), changed=outcome.changed)
         else:
             await self._desk.reopen(number, officer, text, offered=offered)
-            answer_text = confirm.reopened(number, officer.name)
+            answer_text = confirm.reopened(number, isolate(officer.name))
         await self._wake()
         return answer_text

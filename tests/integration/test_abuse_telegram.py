@@ -42,7 +42,9 @@ async def test_a_blocked_person_is_told_once_then_nothing_of_theirs_is_processed
     assert await two.says(0, PERSON, "/start")  # served before the block
     said = await two.staff(1, f"/block {number} رسائل مسيئة متكررة")
     assert "حُظِر صاحب الطلب رقم" in said and "رسائل مسيئة متكررة" in said
-    assert "بقرار من نورة العتيبي" in said  # not «حظر نورة»: right whoever the officer is
+    assert (
+        "بقرار من \u2068نورة العتيبي\u2069" in said
+    )  # isolated; not «حظر نورة»: right whoever the officer is
     await two.redis.delete(f"tawasul:dlg:{{telegram:{PERSON.id}}}")
     rows = {m: await two.count(m) for m in (Request, OutboxMessage, StatusEvent)}
     staff_before = len(two.api.texts(STAFF_CHAT))
@@ -82,7 +84,9 @@ async def test_unblock_serves_the_person_again_and_both_are_audited(two: Two) ->
     assert "محظور من قبل" in await two.staff(1, f"/block {number} مرة أخرى")
     await two.says(1, PERSON, "مرحبا")
     said = await two.staff(1, f"/unblock {number}")
-    assert "رُفِع الحظر عن صاحب الطلب" in said and "وكان الحظر بقرار من نورة العتيبي" in said
+    assert (
+        "رُفِع الحظر عن صاحب الطلب" in said and "وكان الحظر بقرار من \u2068نورة العتيبي\u2069" in said
+    )
     assert "غير محظور" in await two.staff(0, f"/unblock {number}")
     assert await two.says(0, PERSON, "/start")  # the dialogue answers again
     assert await two.has_state(PERSON)

@@ -167,7 +167,7 @@ async def test_a_lift_pressed_on_a_card_drawn_before_the_block_changed_lifts_not
         said = _alerts(two)[-1]
         assert said == (
             f"الحظر القائم على صاحب الطلب رقم {number} ليس الذي عرضته هذه البطاقة، فهو الآن "
-            "بقرار من نورة العتيبي. لم يُرفَع شيء، وستُحدَّث البطاقة، ويمكنك الضغط على زرّها "
+            "بقرار من \u2068نورة العتيبي\u2069. لم يُرفَع شيء، وستُحدَّث البطاقة، ويمكنك الضغط على زرّها "
             "من جديد إن لزم رفعه."
         ), said
     async with two.sessions() as session:

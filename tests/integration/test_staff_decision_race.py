@@ -60,9 +60,7 @@ async def test_two_officers_rejecting_at_once_on_two_workers_make_one_decision(
     # the person is told once: one notice among the rows queued by the decision
     async with db_sessionmaker() as session:
         notices = await session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.channel != "staff")
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.channel != "staff")
         )
         total = await session.scalar(select(func.count()).select_from(OutboxMessage))
     assert total is not None and before is not None and total > before

@@ -140,7 +140,7 @@ async def test_a_reply_to_the_reasons_menu_is_shown_back_and_sent_on_another_wor
     # the proposal itself says so, its buttons gone, and the menu goes
     [edit] = h.api.calls_for(STAFF_CHAT, "editMessageText")
     assert edit.params["message_id"] == proposal["message_id"]
-    assert f"رُفِض الطلب {number} بقرار من نورة العتيبي" in edit.params["text"]
+    assert f"رُفِض الطلب {number} بقرار من \u2068نورة العتيبي\u2069" in edit.params["text"]
     assert "reply_markup" not in edit.params or not edit.params["reply_markup"]
     assert menu["message_id"] in _deleted(h)
     # the person is told the reason as typed (their chat is plain text)
