@@ -13,6 +13,7 @@ from conversations.flows.intake_draft import EARLY_ANSWERS, EARLY_PLACED
 from conversations.formatting import or_list
 from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
 from conversations.reading import START_STEPS
+from conversations.sent_changes import still_open_line
 from conversations.state import DialogueState, replace_state
 from domain.catalogue import local
 
@@ -70,6 +71,15 @@ class DraftKeeping(EngineParts):
         ctx.state.offered = [[o.id, o.label] for o in options]
         return [Reply(text, choices=options)]
 
+    async def _ask_to_discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        """«Delete it?» before a draft with data is deleted; for «إلغاء», with the line
+        saying that a request sent earlier and still open is not affected."""
+        replies = self._confirm_discard(ctx, action)
+        line = await still_open_line(ctx) if action == "cancel" else None
+        if line is not None:
+            replies[0] = dataclasses.replace(replies[0], text=f"{replies[0].text}\n{line}")
+        return replies
+
     def _welcome_back_to_discard(self, ctx: Ctx, action: str) -> list[Reply]:
         """The person comes back (``/resume``) while «Delete it?» is pending: greeted, and
         asked that again rather than the step under it, so their answer answers it."""
@@ -78,10 +88,14 @@ class DraftKeeping(EngineParts):
         lead = _("Welcome back. Here is where you left off:")
         return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
 
-    def _discard(self, ctx: Ctx, action: str) -> list[Reply]:
-        """Deletes the draft after the person confirmed, keeping it a while for «Undo»."""
+    async def _discard(self, ctx: Ctx, action: str) -> list[Reply]:
+        """Deletes the draft after the person confirmed, keeping it a while for «Undo»;
+        after «إلغاء», said that a request sent earlier and still open stays."""
         keep_for_undo(ctx.state, ctx.now)
         note, undo = undo_note(ctx)
+        line = await still_open_line(ctx) if action == "cancel" else None
+        if line is not None:
+            note = f"{note}\n{line}"
         if action == "restart":
             # «Undo» is the first option of the first menu, numbered with it, as after
             # «cancel» (found by the tester: «1) تراجع» above «1) فرد», and 1 chose «فرد»)

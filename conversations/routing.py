@@ -249,7 +249,7 @@ class Routing(
         if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
             if chosen.id == "keep":
                 return [self._ask(ctx)]
-            return self._discard(ctx, confirming)
+            return await self._discard(ctx, confirming)
         if state.discarded and ((isinstance(chosen, Choice) and chosen.id == "undo") or undo_typed):
             return self._undo(ctx)
         return None
@@ -310,7 +310,7 @@ class Routing(
         back, resume; any message before the first question or after the last starts."""
         ctx, action, state = m.ctx, m.action, m.ctx.state
         if action in ("restart", "cancel") and self._has_draft(state):
-            return self._confirm_discard(ctx, action)
+            return await self._ask_to_discard(ctx, action)
         if action == "resume":
             return self._welcome_back(ctx)
         if action == "restart" or state.step in START_STEPS:

@@ -71,6 +71,23 @@ def cancelled_line(ctx: Ctx, number: str) -> str:
     ) % {"number": number}
 
 
+async def still_open_line(ctx: Ctx) -> str | None:
+    """What deleting a draft says to a person whose requests sent earlier are still open:
+    those stay with the officers (None when none is open, or they cannot be read). Found
+    by the session-14 brief: «إلغاء» of a draft with data asked «سيُحذف الطلب الذي
+    تعبّئه…» and said «حُذف الطلب», with no word of the request sent earlier, which the
+    person may think is the one deleted (tester 13, §1: they meant to cancel it)."""
+    numbers = await open_numbers(ctx)
+    if not numbers:
+        return None
+    _ = ctx.texts.gettext
+    return ctx.texts.ngettext(
+        "Your request %(numbers)s, sent earlier, is not affected: it stays with the officers.",
+        "Your requests %(numbers)s, sent earlier, are not affected: they stay with the officers.",
+        len(numbers),
+    ) % {"numbers": _(", ").join(numbers)}
+
+
 class SentChanges(TheirSay):
     """Mixed into :class:`conversations.engine.Engine` (through
     :class:`conversations.say_commands.SayCommands`)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.db.requests_repo import SqlRequestGateway
 from bot.staff.desk import StaffDesk
 from conversations.events import Command
+from domain.normalize import clean_input
 from tests.integration.test_db_requests import submission
 from tests.integration.test_their_say import USER, Person
 from tests.integration.test_their_say import clock as clock
@@ -145,3 +146,29 @@ async def test_a_question_about_withdrawing_is_answered_and_opens_no_note(
     await person.send(Command(person.origin(), "start", ""))
     text = _text(await person.says("ابي الغي طلبي", worker=1))
     assert "لا يمكن سحب" in text and "لم تُرسل بعد" in text
+
+
+async def test_cancelling_a_draft_with_data_says_the_sent_request_stays(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """«إلغاء» of a new draft holding an identity number, by a person whose request sent
+    earlier is open: «سيُحذف الطلب الذي تعبّئه…» and «حُذف الطلب» said nothing of the sent
+    one, which the person may think is the one deleted (tester 13 §1 meant to cancel it)."""
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("1", worker=0)  # as an individual
+    await person.says("ابي اجدد الاقامة", worker=1)
+    said = await person.taps("s:iqama_renew", worker=0)
+    while any(c.id.startswith("q:") for c in said[-1].choices):
+        said = await person.taps(said[-1].choices[0].id, worker=1)
+    said = await person.says("2000000006", worker=0)  # the draft now holds data
+    assert "رقم الهوية" in _text(said) or "جوال" in _text(said), _text(said)
+    said = await person.says("إلغاء", worker=1)
+    text = clean_input(_text(said))
+    assert "سيُحذف الطلب الذي تعبّئه" in text, text
+    assert f"أما طلبك {filed.number} المرسَل سابقًا فلا يتأثر بهذا" in text, text
+    said = await person.taps("discard", worker=0)
+    text = clean_input(_text(said))
+    assert "حُذف الطلب" in text and filed.number in text and "يبقى لدى الموظفين" in text, text
+    record = await desk.find(filed.number)
+    assert record is not None and record.status.value not in ("accepted", "rejected")
