@@ -70,6 +70,19 @@ return 1
 """
 
 
+# KEYS[1] the event's claim, KEYS[2] the state, KEYS[3] the account's locale; ARGV[1] the
+# claim's token, ARGV[2] its TTL (seconds). The claim (SET NX GET: what was there, if
+# anything) and both reads in one script rather than a pipeline of three commands: the same
+# one round trip, for about half the client's CPU (a pipeline object, three commands packed
+# and three replies read, each under its own timeout: ~335 against ~157 µs a call measured
+# with redis-py 8 on the embedded Valkey; issue 12). All three keys carry the person's hash
+# tag, so on a Redis Cluster it runs on one node, as _CAS does.
+_CLAIM_AND_LOAD = """
+local before = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'EX', tonumber(ARGV[2]))
+return {before, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+"""
+
+
 class _ClaimTokens:
     """Tokens for event claims: a random prefix drawn once per process (again in a forked
     child) and a counter, so no two claims of any two processes share one. A uuid4 per
@@ -107,6 +120,7 @@ class RedisDialogueStore:
 
     def __post_init__(self) -> None:
         self._cas = self.redis.register_script(_CAS)
+        self._claim = self.redis.register_script(_CLAIM_AND_LOAD)
 
     def _state_key(self, channel: str, user_key: str) -> str:
         return f"{self.prefix}:dlg:{person_tag(channel, user_key)}"
@@ -132,19 +146,14 @@ class RedisDialogueStore:
         (see the module's text). An event the state says was handled is a duplicate
         whatever its claim says (a claim gone, or named the way an older release named it)."""
         token = _claim_token()
+        keys = [
+            self._event_key(channel, user_key, event_id),
+            self._state_key(channel, user_key),
+            self._locale_key(channel, user_key),
+        ]
         with unreachable_as_unavailable():
-            async with self.redis.pipeline(transaction=False) as pipe:
-                # NX GET (Redis 7.0): sets it if absent, and says what was there
-                pipe.set(
-                    self._event_key(channel, user_key, event_id),
-                    token,
-                    nx=True,
-                    ex=EVENT_TTL_S,
-                    get=True,
-                )
-                pipe.get(self._state_key(channel, user_key))
-                pipe.get(self._locale_key(channel, user_key))
-                before, raw, locale = await pipe.execute()
+            # SET NX GET (Redis 7.0): sets the claim if absent, and says what was there
+            before, raw, locale = await self._claim(keys=keys, args=[token, EVENT_TTL_S])
         state = _state(raw, locale)
         new = before is None or before == token or unfinished(before, state, event_id)
         return new and event_id not in state.handled, state
