@@ -97,8 +97,11 @@ def rating_labels(texts: Texts) -> dict[int, str]:
 
 
 def survey_reply(locale: str, number: str, arabic_digits: Digits = "arab") -> Reply:
-    """How satisfied the person is with the handling of ``number``: five buttons, best
-    first. Answerable at any time later; it never interrupts a dialogue under way."""
+    """How satisfied the person is with the handling of ``number``: five buttons, one star
+    first, so that on every channel the row's number, its stars and a typed digit agree
+    (tester 14, §2: WhatsApp numbered the rows «1. ⭐⭐⭐⭐⭐ … 5. ⭐» while a typed «1» is one
+    star, as «5 من 5» is five everywhere). Answerable at any time later; it never
+    interrupts a dialogue under way."""
     texts = Texts(locale)
     _ = texts.gettext
     labels = rating_labels(texts)
@@ -106,7 +109,7 @@ def survey_reply(locale: str, number: str, arabic_digits: Digits = "arab") -> Re
         "How satisfied are you with how request %(number)s was handled? Your answer helps us "
         "improve. You can answer now or later; it won't interrupt anything you are doing."
     ) % {"number": number}
-    choices = tuple(Option(rate_id(number, r), labels[r]) for r in sorted(RATINGS, reverse=True))
+    choices = tuple(Option(rate_id(number, r), labels[r]) for r in sorted(RATINGS))
     return Reply(present(text, locale, arabic_digits), choices=choices, locale=locale)
 
 

@@ -121,7 +121,7 @@ async def test_a_new_request_gets_a_card_and_its_album_then_decisions_edit_the_c
     assert len(r.api.texts(PERSON)) == 3
     survey = r.api.calls_for(PERSON, "sendMessage")[-1].params["reply_markup"]
     assert [b["callback_data"] for row in survey["inline_keyboard"] for b in row] == [
-        f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)
+        f"rate:{filed.number}:{n}" for n in (1, 2, 3, 4, 5)
     ]
 
 

@@ -43,7 +43,7 @@ THANKS_AND_COMMENT = "شكرًا لتقييمك. يمكنك إضافة تعلي�
 
 
 def _stars(number: str) -> list[str]:
-    return [f"rate:{number}:{n}" for n in (5, 4, 3, 2, 1)]
+    return [f"rate:{number}:{n}" for n in (1, 2, 3, 4, 5)]
 
 
 async def _surveys(sessions: async_sessionmaker[AsyncSession]) -> list[list[Reply]]:

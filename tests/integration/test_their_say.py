@@ -159,7 +159,7 @@ async def test_rating_mid_request_asks_the_comment_then_returns_to_the_draft(
     # the rejection offers one reconsideration; the survey follows with five buttons
     assert f"recon:{filed.number}" in [c.id for c in replies[0].choices]
     assert [c.id for c in replies[-1].choices] == [
-        f"rate:{filed.number}:{r}" for r in (5, 4, 3, 2, 1)
+        f"rate:{filed.number}:{r}" for r in (1, 2, 3, 4, 5)
     ]
 
     question = await _half_filled(person)
@@ -420,7 +420,7 @@ async def test_reconsideration_reopened_tells_the_person_and_offers_no_second_on
     # reconsidered once already: the second rejection offers no reconsideration, only
     # the satisfaction question about this new decision
     assert [c.id for r in again for c in r.choices] == [
-        f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)
+        f"rate:{filed.number}:{n}" for n in (1, 2, 3, 4, 5)
     ]
     # the status gives the new decision's reason, and the reconsideration in its history
     said = await person.send(Command(person.origin(), "status", ""), worker=1)

@@ -229,7 +229,7 @@ async def test_on_telegram_the_rating_buttons_leave_their_message_once_the_ratin
     number, survey = await _rejected_and_told(
         sara, filing, desk, db_sessionmaker, "rate:{number}:5"
     )
-    rating_ids = [f"rate:{number}:{n}" for n in (5, 4, 3, 2, 1)]
+    rating_ids = [f"rate:{number}:{n}" for n in (1, 2, 3, 4, 5)]
     updates = UpdateFactory()
     async with _two_workers(redis_client, filing, desk, clock, tmp_path) as workers:
         api, feed = workers.api, workers.feed

@@ -48,10 +48,10 @@ async def test_inside_the_window_the_survey_is_a_list_answered_with_a_list_reply
     await w.a.services.desk.accept(filed.number, OFFICER)
     await w.dispatcher(w.a).run_once()
     [rows] = _surveys(w, filed.number)
-    assert [i for i, _t in rows] == [f"rate:{filed.number}:{n}" for n in (5, 4, 3, 2, 1)]
+    assert [i for i, _t in rows] == [f"rate:{filed.number}:{n}" for n in (1, 2, 3, 4, 5)]
     assert all(len(title) <= 24 for _i, title in rows)
     # she picks «⭐ غير راضٍ إطلاقًا» on the other worker, then writes why
-    await w.b.send(w.b.payloads.list_reply(MONA, rows[-1][0], rows[-1][1]))
+    await w.b.send(w.b.payloads.list_reply(MONA, rows[0][0], rows[0][1]))
     assert "يمكنك إضافة تعليق" in w.b.texts(MONA)[-1]
     await w.a.send(w.a.payloads.text(MONA, "تأخر الرد كثيرا"))
     assert "سُجّل تعليقك" in w.a.texts(MONA)[-1]
@@ -85,3 +85,25 @@ async def test_outside_the_window_the_survey_waits_for_the_person_and_no_templat
         if m.get("type") == "interactive"
     ]
     assert any((f"recon:{number}", "طلب إعادة النظر") in b for b in buttons)
+
+
+async def test_a_number_typed_at_the_list_rates_as_the_row_shown_with_that_number(
+    w: Workers,
+) -> None:
+    """Tester 14, §2: the list read «1. ⭐⭐⭐⭐⭐ راضٍ جدًا … 5. ⭐ غير راضٍ إطلاقًا» while a
+    typed «1» stored one star; the number she types, the row's number and its stars agree."""
+    await w.a.send(w.a.payloads.text(MONA, "مرحبا"))
+    filed = await w.a.services.gateway.submit(
+        submission(channel=WHATSAPP, user_key=MONA.key, phone="+" + (MONA.wa_id or ""))
+    )
+    await w.a.services.desk.accept(filed.number, OFFICER)
+    await w.dispatcher(w.a).run_once()
+    [rows] = _surveys(w, filed.number)
+    for n, (_id, title) in enumerate(rows, start=1):
+        assert title.startswith(f"{n}. ") and title.count("⭐") == n, title
+    # she answers the first row by its number, on the other worker
+    await w.b.send(w.b.payloads.text(MONA, "1"))
+    async with w.a.services.sessions() as session:
+        stored = await session.scalar(select(Request).where(Request.number == filed.number))
+        assert stored is not None
+        assert stored.satisfaction == rows[0][1].count("⭐") == 1

@@ -49,7 +49,7 @@ def test_a_say_button_works_at_any_step() -> None:
 @pytest.mark.parametrize("locale", ["ar", "en"])
 def test_the_survey_fits_whatsapp_and_telegram(locale: str) -> None:
     reply = survey_reply(locale, NUMBER)
-    assert [c.id for c in reply.choices] == [f"rate:{NUMBER}:{r}" for r in (5, 4, 3, 2, 1)]
+    assert [c.id for c in reply.choices] == [f"rate:{NUMBER}:{r}" for r in (1, 2, 3, 4, 5)]
     texts = Texts(locale)
     messages = render_reply(reply, texts)
     listed = [m for m in messages if isinstance(m, OutList)]
