@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.engine_parts import EngineParts
 from conversations.events import Event, Option, Reply, Text
+from conversations.file_questions import asks_for_file
 from conversations.flow import Ctx
 from conversations.flows.more_info import (
     MORE_INFO,
@@ -93,13 +94,19 @@ class OfficerAnswers(EngineParts):
         ctx.state.offered = [[o.id, o.label] for o in options]
         return [Reply(f"{polite}\n{line}", choices=options)]
 
-    async def _offer_answer(self, ctx: Ctx, event: Event, hint: str) -> list[Reply] | None:
+    async def _offer_answer(
+        self, ctx: Ctx, event: Event, hint: str, *, files_asked: bool = False
+    ) -> list[Reply] | None:
         """A message the current step can't use, while an officer waits: perhaps it is the
-        answer. The step's own hint comes first; the person says which."""
+        answer. The step's own hint comes first; the person says which. ``files_asked``:
+        only the questions that ask for a document, a photo or a file are offered (a photo
+        at the documents step, conversations.file_questions)."""
         kept = hold(event)
         if kept is None:
             return None
         waiting = await waiting_questions(ctx)
+        if files_asked:
+            waiting = [(n, q) for n, q in waiting if asks_for_file(q)]
         if not waiting:
             return None
         ctx.state.held = kept

@@ -27,7 +27,7 @@ from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_place import own_place_at_question
 from conversations.flows.eligibility import several_at_for_whom
-from conversations.flows.more_info import keep_with, same_album, unhold
+from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_ordinals import listed_choice
@@ -228,9 +228,15 @@ class Routing(
         held = m.held
         if not (isinstance(m.chosen, Choice) and m.chosen.id == "notans" and held is not None):
             return None
-        if not held.get("idle"):
-            return [self._ask(m.ctx)]
-        return await self._read(m.ctx.state, unhold(held, m.event.origin), answers=False)
+        if not held.get("idle") and "media" not in held:
+            return [self._ask(m.ctx)]  # words the step already answered
+        # a photo (and the rest of its album) goes where it would have gone: the draft's
+        # step or the files kept for it (found by the session-14 brief: 233bfe6's «لا» to
+        # a photo at the identity step dropped it)
+        replies = await self._read(m.ctx.state, unhold(held, m.event.origin), answers=False)
+        for rest in held_rest(held, m.event.origin):
+            replies += await self._read(m.ctx.state, rest, answers=False)
+        return replies
 
     async def _draft_choice(self, m: ReadMessage) -> list[Reply] | None:
         """«Discard» or «keep» after «start over?» (the question lasts one turn), and

@@ -52,12 +52,15 @@ class StepAnswers(EngineParts):
             and not event.problem
             and m.answers
             and state.flow == self.flow.name
-            and not (m.step is not None and m.step.takes_files)
+            and _may_answer(m)
         ):
             # a photo while an officer waits for an answer is offered as that answer before
             # it goes into a new request (tester 13, §22: the passport photo the officer had
             # just asked for went into a new draft, and the officer kept waiting)
-            offered = await self._offer_answer(ctx, event, _file_arrived(m))
+            at_documents = m.step is not None and m.step.takes_files
+            offered = await self._offer_answer(
+                ctx, event, _file_arrived(m), files_asked=at_documents
+            )
             if offered is not None:
                 return offered
         if isinstance(event, Media) and takes_early(state, self.flow.name):
@@ -117,6 +120,18 @@ def _location_as_words(m: ReadMessage) -> Text | None:
     _ = ctx.texts.gettext
     where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")
     return Text(event.origin, _("My shared location: %(where)s") % {"where": where})
+
+
+def _may_answer(m: ReadMessage) -> bool:
+    """Whether a photo or file here may be the answer an officer waits for: at a step of
+    the request that takes no files; at the documents step, the first file of the draft
+    (the officer's question must ask for one: OfficerAnswers._offer_answer), since once
+    it holds one, or the person said a file was not the answer, its files are its own.
+    Found by the session-14 brief: at the documents step of a new draft the passport
+    photo the officer had asked for went into the draft with no question."""
+    if m.step is None or not m.step.takes_files:
+        return True
+    return not m.ctx.state.answers.get("attachments")
 
 
 def _file_arrived(m: ReadMessage) -> str:
