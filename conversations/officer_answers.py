@@ -26,6 +26,7 @@ from conversations.formatting import isolate
 from conversations.keywords import courtesy
 from conversations.reading import START_STEPS
 from conversations.state import DialogueState
+from conversations.step_answers import location_words
 from conversations.stray_files import unheard
 
 
@@ -76,6 +77,17 @@ class OfficerAnswers(EngineParts):
         waiting = await waiting_questions(ctx)
         if not waiting:
             return None
+        placed = location_words(ctx, event)
+        if placed is not None and len(waiting) == 1:
+            # a location as the reply to «هل صاحب الإقامة داخل المملكة الآن؟», sent without
+            # pressing «Answer» as most people do: taken as words of the answer, as a photo
+            # sent so is (tester 14, §5: it got «الموقع غير مطلوب هنا»)
+            number, question = waiting[0]
+            if await start_answer(ctx, number, self.limiter) is None:
+                outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, placed)
+                replies = self._apply(ctx, outcome)
+                taken = f"{taken_text(ctx, number, question)}\n«{placed.text}»"
+                return [Reply(taken), *replies]
         _ = ctx.texts.gettext
         if len(waiting) == 1:
             number, question = waiting[0]

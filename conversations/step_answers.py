@@ -14,8 +14,8 @@ import functools
 
 from conversations import edits, knowledge
 from conversations.engine_parts import EngineParts
-from conversations.events import Choice, Contact, Media, Reply, Text, Unsupported
-from conversations.flow import Retry
+from conversations.events import Choice, Contact, Event, Media, Reply, Text, Unsupported
+from conversations.flow import Ctx, Retry
 from conversations.flows.early_files import keep_early, takes_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import INSIDE, place_answer, place_option
@@ -113,9 +113,17 @@ def _location_as_words(m: ReadMessage) -> Text | None:
     by tester 13 (§21, WhatsApp): it got «الموقع غير مطلوب هنا» while the officer waited
     for exactly that. Only inside or outside the Kingdom, as the location question of a
     request reads it (domain.places): no coordinates reach the officer."""
-    ctx, event = m.ctx, m.chosen
+    ctx = m.ctx
+    if ctx.state.flow != "more_info" or ctx.state.step != "answer":
+        return None
+    return location_words(ctx, m.chosen)
+
+
+def location_words(ctx: Ctx, event: Event) -> Text | None:
+    """A shared location as the words an answer to an officer takes: «موقعي الذي شاركته:
+    داخل المملكة» (or outside); None for anything but a located place."""
     option = place_option(event)
-    if option is None or ctx.state.flow != "more_info" or ctx.state.step != "answer":
+    if option is None:
         return None
     _ = ctx.texts.gettext
     where = _("inside the Kingdom") if option == INSIDE else _("outside the Kingdom")

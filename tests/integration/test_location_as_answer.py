@@ -39,3 +39,23 @@ async def test_a_location_answers_where_the_holder_is(
     assert record is not None
     answer = str(record.events[-1].reason)
     assert "داخل المملكة" in answer and "24.7" not in answer, answer
+
+
+async def test_a_location_sent_without_pressing_answer_is_taken_as_the_answer(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Tester 14, §5: most people reply without the button; the location shared as the
+    first reply to «هل صاحب الإقامة داخل المملكة الآن؟» got «الموقع غير مطلوب هنا»."""
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""), worker=1)
+    await desk.ask(filed.number, OFFICER, "هل صاحب الإقامة داخل المملكة الآن؟")
+    said = await person.send(Unsupported(person.origin(), "location", RIYADH), worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "غير مطلوب" not in text, text
+    assert "داخل المملكة" in text and filed.number in text, text
+    said = await person.says("ارسال", worker=1)
+    assert filed.number in said[0].text
+    record = await desk.find(filed.number)
+    assert record is not None
+    answer = str(record.events[-1].reason)
+    assert "داخل المملكة" in answer and "24.7" not in answer, answer
