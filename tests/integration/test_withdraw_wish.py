@@ -172,3 +172,20 @@ async def test_cancelling_a_draft_with_data_says_the_sent_request_stays(
     assert "حُذف الطلب" in text and filed.number in text and "يبقى لدى الموظفين" in text, text
     record = await desk.find(filed.number)
     assert record is not None and record.status.value not in ("accepted", "rejected")
+
+
+async def test_withdrawal_in_everyday_words_gets_the_same_answer(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    """Tester 14, §9 (WhatsApp): «…الغوه» met the services menu, «ابي اسحب المعاملة» the
+    bare first menu, with a request open."""
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.says("خلاص ما عاد احتاجه جددتها من ابشر، الغوه", worker=1)
+    text = _text(said)
+    assert "أيّ هذه الخدمات" not in text
+    assert filed.number in text and "لا يمكن سحب" in text
+    await person.says("الغاء", worker=0)
+    said = await person.says("ابي اسحب المعاملة", worker=0)
+    text = _text(said)
+    assert filed.number in text and "لا يمكن سحب" in text
