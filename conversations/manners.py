@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from conversations.events import Option, Reply, Text
@@ -19,6 +22,7 @@ from conversations.state import DialogueState
 from domain.normalize import fold_arabic
 
 UNDO_MINUTES = 30
+_THANKS_DATA = Path(__file__).resolve().parent / "data" / "thanks_replies.json"
 # the full welcome is not repeated to someone who saw it this recently
 WELCOME_AGAIN_AFTER = dt.timedelta(hours=12)
 
@@ -30,9 +34,16 @@ def salute(ctx: Ctx, kind: str, said: str = "") -> str:
     _ = ctx.texts.gettext
     if kind == "salam":
         return _("And peace be upon you.")
-    if kind == "thanks" and wished_well(said):
-        return _("God keep you well; glad to help.")
     if kind == "thanks":
+        custom = thanks_in_kind(said)
+        if custom == "well":
+            return _("God keep you well; glad to help.")
+        if custom == "reward":
+            # «جزاكم الله خير» → «وإياك»
+            return _("And to you; glad to help.")
+        if custom == "safe":
+            # «تسلم» → «الله يسلمك»
+            return _("God keep you safe; glad to help.")
         return _("You're welcome, glad to help.")
     if kind == "goodbye":
         return _("Goodbye, and take care. Write any time you need us.")
@@ -59,10 +70,32 @@ def greeted_back(ctx: Ctx, event: object, replies: list[Reply]) -> list[Reply]:
 
 
 def wished_well(said: str) -> bool:
-    """Whether ``said`` wishes the bot well («يعطيكم العافية», «الله يعافيكم»), which is
-    answered «الله يعافيك», not «العفو»."""
-    folded = fold_arabic(said)
-    return "عافيه" in folded or "يعافي" in folded
+    """Whether ``said`` thanks in words the custom answers with its own («يعطيكم العافية»
+    → «الله يعافيك», «جزاكم الله خير» → «وإياك», «تسلم» → «الله يسلمك»: data/
+    thanks_replies.json), anywhere in it, beside a rating word too («ممتاز جزاكم الله
+    خير»): then :func:`salute` answers it in kind."""
+    return thanks_in_kind(said) is not None
+
+
+@cache
+def _thanks_replies() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw: dict[str, Any] = json.loads(_THANKS_DATA.read_text(encoding="utf-8"))
+    return tuple(
+        (kind, tuple(fold_arabic(w).lower() for w in raw[kind]))
+        for kind in ("well", "reward", "safe")
+    )
+
+
+def thanks_in_kind(said: str) -> str | None:
+    """ "well", "reward" or "safe": the custom reply the first such word of ``said`` asks
+    for (see :func:`wished_well`); None when it has none."""
+    replies = _thanks_replies()
+    for word in fold_arabic(said).lower().split():
+        for bare in (word, word.removeprefix("و"), word.removeprefix("ال")):
+            for kind, starts in replies:
+                if bare.startswith(starts):
+                    return kind
+    return None
 
 
 def wants_welcome(state: DialogueState, now: dt.datetime) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
@@ -82,3 +83,38 @@ async def test_a_rating_typed_after_other_messages_still_rates(
     said = await person.says("٥", worker=0)
     assert "يُرجى اختيار" not in "\n".join(r.text for r in said)
     assert (await _request(db_sessionmaker, number)).satisfaction == 5
+
+
+@pytest.mark.parametrize(
+    ("words", "back", "rating"),
+    [
+        ("جزاكم الله خير", "وإياك", None),
+        ("الله يجزاكم خير", "وإياك", None),
+        ("تسلم", "الله يسلمك", None),
+        ("ما قصرتوا", "العفو", None),
+        ("مشكورين ما قصرتوا", "العفو", None),
+        ("شكرا لكم ما قصرتوا", "العفو", None),
+        ("ممتاز جزاكم الله خير", "وإياك", 5),
+        ("زين مشكورين", "العفو", 4),
+    ],
+)
+async def test_other_thanks_after_a_decision_are_answered_in_kind(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    words: str,
+    back: str,
+    rating: int | None,
+) -> None:
+    """Session-14 brief (after 11303dd, which answered only the العافية thanks): «ما قصرتوا»,
+    «الله يجزاكم خير», «مشكورين ما قصرتوا» met «يُرجى اختيار واحد من ٤ خيارات»; «جزاكم
+    الله خير» and «تسلم» got «العفو» where the custom answers «وإياك», «الله يسلمك»; and
+    «ممتاز جزاكم الله خير» was rated with no word back to the thanks."""
+    number = await _decided(person, filing, desk, db_sessionmaker, clock)
+    said = await person.says(words, worker=1)
+    text = "\n".join(r.text for r in said)
+    assert said[0].text.startswith(back), text
+    assert "يُرجى اختيار" not in text, text
+    assert (await _request(db_sessionmaker, number)).satisfaction == rating
