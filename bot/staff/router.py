@@ -144,12 +144,13 @@ def _staff_router(
     router.message.register(handlers.on_help, StaffCommand("help", "start"))
     # after every known command: the commands it sees are unknown ones
     router.message.register(handlers.on_unknown_command, unknown_command)
+    # a reply to a request's card, when a prompt of the officer waits for that request
+    # (before the pointer: a reason may hold a decision word); anything else passes on
+    router.message.register(handlers.on_card_reply, replies_to_card)
     router.message.register(handlers.on_decision_reply, decision_reply)
     # a reason typed without replying to its menu or prompt (bot.staff.stray), then the
     # replies to the bot's prompts
     router.message.register(handlers.on_talk, replies_to_nothing)
-    # a reply to a request's card, when a prompt of the officer waits for that request
-    router.message.register(handlers.on_card_reply, replies_to_card)
     router.message.register(handlers.on_reply, on_loop(F.reply_to_message))
     return router, handlers
 

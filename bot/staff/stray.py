@@ -33,6 +33,7 @@ import logging
 from typing import Final
 
 from aiogram import Bot
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.types import Message, Update
 
 from bot.staff.callbacks import parse_callback
@@ -94,13 +95,16 @@ def card_number(card: Message) -> str | None:
 class StrayHandlers(ProposalHandlers):
     async def on_card_reply(self, message: Message, event_update: Update, bot: Bot) -> None:
         """A reply to a request's card: the reason or question for a prompt of this officer
-        waiting for that request, proposed (see the module); else talk about the request,
-        left alone, as a reply to a card always was."""
+        waiting for that request, proposed (see the module). Anything else is passed on
+        (``SkipHandler``) to the handlers after: a short decision word is pointed to the
+        card's buttons (:mod:`bot.staff.pointer`), talk is left alone. Registered before
+        the pointer, so «رفض لعدم وضوح الصورة» replied to the card while its reasons menu
+        waits is the proposed reason, not «use the buttons»."""
         user = message.from_user
         text = (message.text or message.caption or "").strip()
         replied = message.reply_to_message
         if user is None or replied is None or not text or text.startswith("/"):
-            return
+            raise SkipHandler
         number = card_number(replied)
         waiting = [
             w
@@ -108,10 +112,10 @@ class StrayHandlers(ProposalHandlers):
             if w.record["number"] == number and not w.record.get("no_stray")
         ]
         if not waiting:
-            return
+            raise SkipHandler  # talk about the request, or a decision word (bot.staff.pointer)
         person_reads = any(w.record["kind"] != "block" for w in waiting)
         if not worded(text, person_reads=person_reads):
-            return  # «تمام» under the card: talk, not a reason
+            raise SkipHandler  # «تمام», «مقبول» under the card: not a reason
         if not await self._first_time(event_update):
             return
         if not await self._auth.is_officer(bot, user.id):

@@ -113,3 +113,32 @@ async def test_a_typed_prompts_reason_replied_to_the_card_is_proposed_not_acted_
         h.updates.group_text(OFFICER, STAFF_CHAT, REASON, reply_to=prompt, thread_id=TOPIC),
     )
     assert await h.status(number) is RequestStatus.REJECTED
+
+
+async def test_a_reason_with_a_decision_word_replied_to_the_card_is_the_reason(
+    h: Harness,
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    """«رفض لعدم وضوح الصورة» is four words with «رفض» among them: a short reply to a card
+    that reads as a decision, which the pointer answers «use the buttons» when nothing
+    waits. With the reasons menu waiting for that officer, it is the reason."""
+    other = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    number = await h.file()
+    card = await h.card(number)
+    worded = "رفض لعدم وضوح الصورة"
+    # nothing waits: pointed to the buttons, as before
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, worded, reply_to=card, thread_id=TOPIC))
+    pointer = h.api.last_message(STAFF_CHAT)
+    assert pointer is not None and "الأزرار" in pointer["text"], pointer
+    await h.press(OFFICER, "no", card)
+    await _feed(
+        h, other, h.updates.group_text(OFFICER, STAFF_CHAT, worded, reply_to=card, thread_id=TOPIC)
+    )
+    proposal = _proposal(h)
+    assert f"هل يُرفَض الطلب رقم {number} بهذا السبب؟" in proposal["text"]
+    assert worded in proposal["text"]
+    # a bare «مرفوض» is still a decision word for the pointer, not a reason
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, "مرفوض", reply_to=card, thread_id=TOPIC))
+    assert "الأزرار" in (h.api.last_message(STAFF_CHAT) or {}).get("text", "")
