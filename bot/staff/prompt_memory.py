@@ -37,7 +37,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
 
 from bot.staff.blocking import BlockHandlers
+from bot.staff.outcomes import record_fresh
 from bot.staff.views import HTML
+from domain.status import FINAL
+from officers.desk_rules import held_by_another
+from officers.failures import RequestNotFound
 from officers.officer import Officer
 
 log = logging.getLogger(__name__)
@@ -219,7 +223,52 @@ class PromptMemory(BlockHandlers):
         for member in due:
             if await self._close_expired(bot, chat, int(member)):
                 closed += 1
+        # the others: closed too when their request moved on without them
+        waiting: list[Any] = await self._redis.zrangebyscore(
+            EXPIRY_KEY.format(chat=chat), f"({now}", "+inf"
+        )
+        for member in waiting:
+            if await self._close_overtaken(bot, chat, int(member)):
+                closed += 1
         return closed
+
+    async def _close_overtaken(self, bot: Bot, chat: int, prompt_id: int) -> bool:
+        """The prompt ``prompt_id`` closed when its request can no longer take its reply:
+        decided, changed since it was offered (by a colleague, at the terminal), or taken
+        by another officer; its text says so, as the officer's reply would have been told
+        (session 14's brief: a prompt looked live after a colleague decided its request).
+        A block's prompt is about the person and stays. False when it still applies."""
+        key = PROMPT_KEY.format(chat=chat, message=prompt_id)
+        raw = await self._redis.get(key)
+        if raw is None:
+            return False
+        record = json.loads(raw)
+        kind, number = record.get("kind"), record.get("number")
+        if kind == "block" or not isinstance(number, str):
+            return False
+        officer = Officer(id=int(record.get("officer") or 0), name="")
+        try:
+            request = await self._record(number)
+        except RequestNotFound:
+            why = self._not_found(number)
+        else:
+            if kind in ("ask", "reject") and request.status in FINAL:
+                why = self._illegal(number, request.status)
+            elif not record_fresh(request, officer, record.get("version")):
+                why = self._(
+                    "Request %(number)s changed while this waited, so nothing was sent. %(now)s"
+                ) % {"number": number, "now": self._cards.preview(request)}
+            elif held_by_another(request.assigned_to, officer):
+                why = self._taken(number, request.assigned_name)
+            else:
+                return False
+        if await self._redis.getdel(key) is None:
+            return False  # answered or closed meanwhile
+        await self._tidy(bot, chat, prompt_id)
+        await self._drop_earlier(bot, record)
+        log.info("request %s: an officer's prompt closed, the request moved on", number)
+        await self._edit_at(bot, chat, prompt_id, "↩️ " + HTML.t(why))
+        return True
 
     async def _close_expired(self, bot: Bot, chat: int, prompt_id: int) -> bool:
         """The expired prompt ``prompt_id`` closed, if this worker claims it first (its

@@ -197,3 +197,59 @@ async def test_a_reply_to_a_prompt_past_its_deadline_is_told_it_expired(
     assert _edits(h)[prompt["message_id"]] == expired
     assert reask["message_id"] in _deleted(h)
     assert await h.status(number) is RequestStatus.RECEIVED  # the question was not sent
+
+
+async def test_a_prompt_whose_request_a_colleague_decided_meanwhile_is_closed(
+    h: Harness,
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    """Session 14's brief: the reasons menu stayed, live-looking, under a request a
+    colleague had accepted meanwhile; only a reply to it told the officer. The sweep
+    closes it, on whichever worker sweeps; a prompt whose request did not move stays."""
+    one, one_sweeps = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    _two, two_sweeps = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    decided = await h.file("a")
+    card = await h.card(decided)
+    await h.press(OFFICER, "no", card)
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await _feed(
+        h,
+        one,
+        h.updates.group_text(COLLEAGUE, STAFF_CHAT, "انتظري", reply_to=menu, thread_id=TOPIC),
+    )
+    for_whom = h.api.last_message(STAFF_CHAT)
+    assert for_whom is not None
+    untouched = await h.file("b")
+    await h.press(OFFICER, "no", await h.card(untouched))
+    other_menu = h.api.last_message(STAFF_CHAT)
+    assert other_menu is not None
+    assert await one_sweeps.sweep_expired(h.bot) == 0  # nothing moved yet
+    # the colleague accepts the first request on the other worker (✅ twice: nobody
+    # reviewed it)
+    for _press in range(2):
+        await _feed(h, one, h.updates.callback(COLLEAGUE, h.data("ok", card), message=card))
+    assert await h.status(decided) is RequestStatus.ACCEPTED
+    closed = [await w.sweep_expired(h.bot) for w in (two_sweeps, one_sweeps)]
+    assert sorted(closed) == [0, 1]
+    shown = _edits(h)[menu["message_id"]]
+    assert shown == f"↩️ حالة الطلب رقم {decided} «مقبول»، ولا يمكن تنفيذ هذا الإجراء الآن.", shown
+    assert for_whom["message_id"] in _deleted(h)
+    assert other_menu["message_id"] not in _edits(h)  # its request did not move: it waits
+    # a colleague takes a third request while its question menu waits for the officer
+    taken = await h.file("c")
+    taken_card = await h.card(taken)
+    await h.press(OFFICER, "ask", taken_card)
+    ask_menu = h.api.last_message(STAFF_CHAT)
+    assert ask_menu is not None
+    await _feed(
+        h, one, h.updates.callback(COLLEAGUE, h.data("take", taken_card), message=taken_card)
+    )
+    assert await two_sweeps.sweep_expired(h.bot) == 1
+    shown = _edits(h)[ask_menu["message_id"]]
+    assert shown.startswith(
+        f"↩️ تغيّر الطلب رقم {taken} في أثناء انتظار هذه الرسالة، فلم يُرسَل شيء."
+    ), shown
+    assert "فهد" in shown  # what the card now says: who has it
