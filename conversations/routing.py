@@ -27,11 +27,13 @@ from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_place import own_place_at_question
 from conversations.flows.eligibility import several_at_for_whom
+from conversations.flows.intake_summary import summary_reads
 from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
+from conversations.flows.summary_words import nod_at_documents, plain_confirmation
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
 from conversations.manners import greeted_back, salute
@@ -307,7 +309,11 @@ class Routing(
         needed = self._need_instead_of_number(ctx, chosen)
         if needed is not None:
             return needed
-        if isinstance(chosen, Text) and not no_number_at_prompt(ctx.state, chosen.text):
+        if (
+            isinstance(chosen, Text)
+            and not no_number_at_prompt(ctx.state, chosen.text)
+            and not summary_reads(ctx, chosen.text)
+        ):
             return self._question(ctx, chosen.text, free_text=m.free_text)
         return None
 
@@ -368,4 +374,12 @@ class Routing(
             return False
         if state.step in _NEED_STEPS and state.flow == self.flow.name:
             return not ctx.catalogue.match(typed.text, limit=1)
+        if nod_at_documents(state.offered, typed.text):
+            # «تمام», «ok» at the documents: read by the step, which may ask (documents.
+            # MORE_COMING); «تم», «خلاص» stay «Done» (tester 14 §8, §12)
+            return False
+        if any(o[0] == "confirm" for o in state.offered) and not plain_confirmation(typed.text):
+            # a yes-word inside a correction or a question sends nothing: the summary
+            # reads it (intake_summary._typed; tester 14 §1)
+            return False
         return True

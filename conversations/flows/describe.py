@@ -25,6 +25,7 @@ from conversations.flows.description_text import (
     too_short,
 )
 from conversations.formatting import isolate
+from conversations.officer_wish import officer_line, wants_officer
 from domain.normalize import clean_input
 
 #: The choice that keeps the description already written, on coming back to its step.
@@ -166,3 +167,25 @@ def _done_word(ctx: Ctx) -> Outcome:
             "You have not described your request yet. Please describe it in your own words: what you need, and what went wrong if there was a problem."
         )
     )
+
+
+#: The most words of a wish for an officer at the description step; a longer message
+#: tells the case (it is the description).
+_OFFICER_WISH_WORDS = 6
+
+
+def officer_wish_first(answer: Answer) -> Answer:
+    """The description step's ``answer`` that first answers a short wish to speak with an
+    officer («ابي اكلم موظف») as the other steps do, and keeps it out of the description
+    the officer reads (tester 14 §4: it was kept as the description)."""
+
+    async def answered(ctx: Ctx, event: Event) -> Outcome:
+        if (
+            isinstance(event, Text)
+            and len(event.text.split()) <= _OFFICER_WISH_WORDS
+            and wants_officer(event.text)
+        ):
+            return Retry(officer_line(ctx, mid_request=True))
+        return await answer(ctx, event)
+
+    return answered

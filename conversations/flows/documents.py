@@ -23,7 +23,12 @@ from conversations.flows.draft_files import (
 from conversations.flows.early_files import kept_so_far
 from conversations.flows.file_counts import album_received, counted
 from conversations.flows.intake_service import service_of
-from conversations.keywords import is_documents_chatter, is_nothing_more, is_send_word
+from conversations.keywords import (
+    is_acknowledgement,
+    is_documents_chatter,
+    is_nothing_more,
+    is_send_word,
+)
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from domain.catalogue import LocalText, local
 from domain.description import has_words
@@ -33,6 +38,9 @@ from domain.text_cut import cut_text
 #: The summary's choice that goes back to the documents, keeping those sent, when a
 #: required document seems missing.
 ADD_DOCUMENT = "e:more"
+#: The person said files are coming («الحين ارسل الباقي», «لحظة»), in the dialogue
+#: state until their next message: a nod then is asked about, not taken for «Done».
+MORE_COMING = "more_coming"
 
 
 def ask_attachments(ctx: Ctx) -> Prompt:
@@ -61,6 +69,7 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
     kept = files(ctx)
     service = service_of(ctx)
     if isinstance(event, Media):
+        ctx.state.answers.pop(MORE_COMING, None)
         reason = take_file(ctx, event)
         if counted(event):
             # a WhatsApp album: one answer after its last file, with what was kept
@@ -79,6 +88,21 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
             return Stay((f"{over}\n{go_on}",))
         # alone or an album, in the same words on every channel (file_counts)
         return Stay((album_received(ctx, event),))
+    nod = (
+        isinstance(event, Text) and is_acknowledgement(event.text) and not is_send_word(event.text)
+    )
+    more_coming = ctx.state.answers.pop(MORE_COMING, False)
+    if isinstance(event, Text) and nod and not kept and service.min_attachments > 0:
+        # «ok» with no file yet is a nod, not «Done» (tester 14 §12, WhatsApp)
+        return Retry(_("Alright. Send the documents when they are ready, then press «Done»."))
+    if isinstance(event, Text) and nod and more_coming:
+        # «تمام» right after «الحين ارسل الباقي»: the rest was promised, so asked, not
+        # closed (tester 14 §8: the next nod filed the request without it)
+        return Retry(
+            _(
+                "Have you sent all the documents? You said more were coming: please send them, or press «Done» if you have finished."
+            )
+        )
     if isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):
         # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description;
         # «ما تغير شي، تمام», «nothing changed, ok»: nothing more to add, so done as well
@@ -89,7 +113,8 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         return Retry(_bare_number(ctx, len(kept), service.min_attachments))
     elif isinstance(event, Text) and is_documents_chatter(event.text):
         # «لحظة», «هذي صور جوازه»: a word back, nothing added to the description the
-        # officer reads (tester 13 §15)
+        # officer reads (tester 13 §15); a nod next is asked about (MORE_COMING)
+        ctx.state.answers[MORE_COMING] = True
         return Retry(_("Alright. Send the documents when they are ready, then press «Done»."))
     elif isinstance(event, Text):
         return add_words(ctx, event.text)

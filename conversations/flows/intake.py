@@ -7,7 +7,7 @@ describe, intake_summary); this module puts them in order, with the welcome and 
 from __future__ import annotations
 
 from conversations.flow import Ctx, Flow, Step
-from conversations.flows.describe import answer_description, ask_description
+from conversations.flows.describe import answer_description, ask_description, officer_wish_first
 from conversations.flows.documents import answer_attachments, ask_attachments
 from conversations.flows.early_phone import past_phone
 from conversations.flows.eligibility import (
@@ -134,7 +134,7 @@ INTAKE = Flow(
         # a message that is only a mobile number is the request's, not words (phone_in_words)
         "description": Step(
             with_change(ask_description),
-            answering_change(phone_in_words_steps(answer_description)),
+            officer_wish_first(answering_change(phone_in_words_steps(answer_description))),
             free_text=True,
             takes_files=True,
         ),

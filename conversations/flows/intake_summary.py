@@ -4,7 +4,7 @@ changed to) and the filing, which gives the request number and the due date."""
 from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Reply, Text
-from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
+from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry, Stay
 from conversations.flows.documents import (
     ADD_DOCUMENT,
     add_document_option,
@@ -14,12 +14,16 @@ from conversations.flows.draft_files import files
 from conversations.flows.intake_draft import applicant_of, early_for_whom, service_of
 from conversations.flows.intake_numbers import answer_identity
 from conversations.flows.numbers_first import identity_first
-from conversations.formatting import format_long_date, isolate
+from conversations.flows.past_service import SERVICE_BEFORE
+from conversations.flows.service_change import wants_another_service
+from conversations.flows.summary_words import is_question, wants_a_document
+from conversations.formatting import format_long_date, isolate, or_list
 from conversations.open_requests import open_line, track_option
 from conversations.pauses import filing_paused
 from conversations.ports import AttachmentInfo, FilingPaused, Submission, SubmittedRequest
 from conversations.receipt import Receipt
 from conversations.store_outage import missing_files
+from conversations.understanding import understand_choice
 from domain.catalogue import Service, local
 from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
@@ -135,10 +139,15 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
                     "old": isolate(str(ctx.state.answers.get("identity", ""))),
                 }
             )
+    if isinstance(event, Text):
+        return await _typed(ctx, event)
     if isinstance(event, Choice) and event.id in _EDIT_TARGETS:
         ctx.state.editing = True
         if event.id == "e:files":
             ctx.state.answers["attachments"] = []
+        if event.id == "e:service":
+            # the new service's documents are asked once it is chosen (past_service)
+            ctx.state.answers[SERVICE_BEFORE] = ctx.state.answers.get("service")
         return Next(_EDIT_TARGETS[event.id])
     if isinstance(event, Choice) and event.id == ADD_DOCUMENT:
         # back to the documents with those sent kept: «Done» returns here
@@ -151,6 +160,69 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
             return Next("attachments")
         return await _submit(ctx)
     return Retry(_("Please press «Confirm and send», or choose what to change."))
+
+
+def _changes_offered(ctx: Ctx) -> dict[str, str]:
+    """The summary's changes shown (option id -> label), without «Confirm»."""
+    return {
+        option_id: label
+        for option_id, label in ctx.state.offered
+        if option_id in _EDIT_TARGETS or option_id == ADD_DOCUMENT
+    }
+
+
+def summary_reads(ctx: Ctx, text: str) -> bool:
+    """Whether ``text``, typed at the summary, asks for one of its changes (a document,
+    another service, a change offered), so the summary answers it, not the questions'
+    knowledge base («رقم الجوال صح؟» got «ليس لدي جواب عن هذا السؤال»)."""
+    if ctx.state.flow != "intake" or ctx.state.step != "summary":
+        return False
+    return (
+        wants_a_document(text)
+        or wants_another_service(ctx, text)
+        or understand_choice(text, list(_changes_offered(ctx).items())) is not None
+    )
+
+
+async def _typed(ctx: Ctx, event: Text) -> Outcome:
+    """A typed message that is not a clear confirmation (routing sends only those on as
+    «Confirm», summary_words.plain_confirmation): never sent; a wish for a document, for
+    another service or for one of the changes offered goes there, a question is answered
+    with the change that fits it, anything else with the choices (tester 14 §1, §6)."""
+    _ = ctx.texts.gettext
+    if wants_a_document(event.text):
+        ctx.state.editing = True
+        return Next("attachments")
+    if wants_another_service(ctx, event.text):
+        return Retry(
+            _(
+                "Your request has not been sent. To change its service (now «%(service)s»), please press «Change the service»."
+            )
+            % {"service": local(service_of(ctx).name, ctx.locale)}
+        )
+    labels = _changes_offered(ctx)
+    understood = understand_choice(event.text, list(labels.items()))
+    if understood is not None and understood.chosen is not None:
+        if is_question(event.text):
+            # answered here, under the summary's choices (a Retry to a question would be
+            # taken for one the knowledge base cannot answer)
+            return Stay(
+                (
+                    _(
+                        "Your request has not been sent. The summary above is what will be sent; to change it, please press «%(option)s»."
+                    )
+                    % {"option": labels[understood.chosen]},
+                )
+            )
+        return await answer_summary(ctx, Choice(event.origin, understood.chosen))
+    if understood is not None:
+        named = or_list(ctx.texts, [f"«{labels[c]}»" for c in understood.candidates])
+        return Retry(_("Which one do you mean: %(options)s?") % {"options": named})
+    return Retry(
+        _(
+            "Your request has not been sent. Please choose what to change, or press «Confirm and send» if everything is right."
+        )
+    )
 
 
 async def _submit(ctx: Ctx) -> Outcome:

@@ -23,13 +23,24 @@ from conversations.formatting import isolate
 from domain.catalogue import Question, local
 from domain.identity import mask_identity
 
+#: The service the request had when the summary's «Change the service» was pressed, in
+#: the dialogue state until the new one is chosen and its questions answered.
+SERVICE_BEFORE = "service_before_change"
+
 
 def after_service(ctx: Ctx) -> Next:
-    """On from the service (and its questions) to the number the request needs."""
+    """On from the service (and its questions) to the number the request needs; from
+    the summary's «Change the service», to the new service's documents when the service
+    did change (tester 14 §7: the summary came back at once, and the new service's
+    documents were never asked), else back to the summary."""
     answers = ctx.state.answers
     if ctx.state.editing:
         kind = answers.get("identity_kind")
         if kind and kind in identity_kinds(ctx):
+            before = answers.pop(SERVICE_BEFORE, None)
+            if before is not None and before != answers.get("service"):
+                # the files sent are kept and counted; «Done» returns to the summary
+                return Next("attachments")
             return Next("summary")
         return Next("identity")
     if applicant_of(ctx) == "establishment":

@@ -103,7 +103,9 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
             # the offer passed over: the words go with what was typed next
             event = Text(event.origin, f"{words}\n{event.text}")
         if outcome is None:
-            outcome = change_wish(ctx, event)
+            # a slip naming another service too («لا غلطت ابي اجدد جوازي مو الاقامة»):
+            # offered, and kept as words if declined (tester 14 §4)
+            outcome = change_wish(ctx, event, slips=True)
         if outcome is None:
             outcome = await answer(ctx, event)
         return outcome
@@ -141,25 +143,10 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
         return None
     if wish(event.text, _KEYWORDS, (("change_service_button", True),), max_words=_LABEL_WORDS):
         return _change(ctx, [])
-    current = service_of(ctx)
     if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
-        if not slips or "service" not in ctx.state.answers:
+        if not slips:
             return None
-        if not is_slip(event.text):
-            return None
-        wanted = _affirmed(event.text)
-        if current.id in {
-            s.id for s in ctx.catalogue.match(wanted, limit=3, applicant_kind=applicant_of(ctx))
-        }:
-            # «لا غلطت ابي اجدد اقامة زوجتي مو اقامتي»: the service said is the one chosen;
-            # the slip corrects the answer asked for, read by the step (review 13 §3)
-            return None
-        named = _named(ctx, event.text) or [
-            s.id
-            for s in ctx.catalogue.named_by_word(
-                _without_number_words(event.text), current.id, applicant_of(ctx)
-            )
-        ]
+        named = _slip_named(ctx, event.text)
         if not named:
             return None
     else:
@@ -167,6 +154,37 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
     ctx.state.answers[PENDING_CHANGE] = named
     ctx.state.answers[PENDING_WORDS] = event.text
     return Retry(_offer(ctx, named))
+
+
+def _slip_named(ctx: Ctx, text: str) -> list[str]:
+    """The other services a slip («لا غلطت ابي الاقامه مو الجواز») names; none when it
+    is no slip, names none, or names the service chosen."""
+    if "service" not in ctx.state.answers or not is_slip(text):
+        return []
+    current = service_of(ctx)
+    wanted = _affirmed(text)
+    matched = ctx.catalogue.match(wanted, limit=3, applicant_kind=applicant_of(ctx))
+    if matched and matched[0].id == current.id:
+        # «لا غلطت ابي اجدد اقامة زوجتي مو اقامتي»: the service said is the one chosen;
+        # the slip corrects the answer asked for, read by the step (review 13 §3). Only
+        # the best match: «اجدد جوازي» names the iqama's renewal too, by «اجدد» (tester 14 §4)
+        return []
+    return _named(ctx, text) or [
+        s.id
+        for s in ctx.catalogue.named_by_word(
+            _without_number_words(text), current.id, applicant_of(ctx)
+        )
+    ]
+
+
+def wants_another_service(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` asks for another service, in words («غيرت رايي ابي اجدد جوازي مو
+    الاقامة», «تغيير الخدمة») or by a slip naming one: read at the summary, which offers
+    its «Change the service» (tester 14 §6: it got «يُرجى الضغط على «تأكيد وإرسال»»)."""
+    wishes = (("change_service_button", True), ("change_service", True))
+    if wish(text, _KEYWORDS, wishes, max_words=_WISH_WORDS):
+        return True
+    return bool(_slip_named(ctx, text))
 
 
 def is_slip(text: str) -> bool:

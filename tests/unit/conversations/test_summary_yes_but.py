@@ -1,0 +1,134 @@
+"""Tester 14 §1, §6: at the summary a yes-word inside a correction, a doubt or a
+question («صحيح بس ابي اضيف شي للوصف», «ايوه بس رقم الجوال غلط», «رقم الجوال صح؟») sent
+the request, which cannot be withdrawn or changed after. Only a clear confirmation sends;
+a correction goes to its change, a question is answered, a wish for a document or for
+another service is offered what does it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .test_manners import _to_summary
+
+
+@pytest.fixture
+def gateway() -> MemoryGateway:
+    return MemoryGateway()
+
+
+@pytest.fixture
+def chat(gateway: MemoryGateway) -> Chat:
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
+    return Chat(engine.handle)
+
+
+NOT_SENT = [
+    "لا لحظة رقم اقامتها غلط الصحيح ٢٠٠٠٠٠٠٠٢٢",
+    "الرقم الصحيح ٢٠٠٠٠٠٠٠٤٨",
+    "صحيح بس ابي اضيف شي للوصف",
+    "تمام بس ابي اعدل الوصف",
+    "ايوه بس رقم الجوال غلط",
+    "رقم الجوال صح؟",
+    "زين بس وين المستندات الباقية",
+    "yes but the phone number is wrong",
+    "اوكي بس لحظة ابي اضيف صورة",
+    "طيب ابي اضيف صورة",
+    "غيرت رايي ابي اجدد جوازي مو الاقامة",
+    "الوصف ناقص ابي اضيف ان الاقامة منتهية من شهر",
+    "تمام لحظة",
+    "ok wait",
+]
+
+
+@pytest.mark.parametrize("typed", NOT_SENT)
+async def test_a_yes_word_in_a_correction_sends_nothing(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert gateway.submissions == []
+    assert "تم استلام طلبك" not in chat.said
+
+
+@pytest.mark.parametrize(
+    ("typed", "lands"),
+    [
+        ("صحيح بس ابي اضيف شي للوصف", "وصف"),
+        ("تمام بس ابي اعدل الوصف", "وصف"),
+        ("ايوه بس رقم الجوال غلط", "جوال"),
+        ("yes but the phone number is wrong", "جوال"),
+        ("لا لحظة رقم اقامتها غلط الصحيح ٢٠٠٠٠٠٠٠٢٢", "مكان رقم الهوية"),
+    ],
+)
+async def test_the_correction_goes_to_its_change(chat: Chat, typed: str, lands: str) -> None:
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert lands in chat.said
+    assert "confirm" not in chat.choice_ids or "e:id_typed" in chat.choice_ids
+
+
+async def test_a_question_is_answered_with_its_change_not_sent(chat: Chat) -> None:
+    await _to_summary(chat)
+    await chat.text("رقم الجوال صح؟")
+    assert "لم يُرسَل طلبك" in chat.said
+    assert "«تعديل رقم الجوال»" in chat.said
+    assert "confirm" in chat.choice_ids  # still at the summary
+
+
+@pytest.mark.parametrize(
+    "typed", ["طيب ابي اضيف صورة", "اوكي بس لحظة ابي اضيف صورة", "زين بس وين المستندات الباقية"]
+)
+async def test_a_document_wished_for_goes_back_to_the_documents_keeping_them(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert "يُرجى إرسال صور" in chat.said or "صور أو ملفات" in chat.said
+    await chat.media(ref="p2")
+    await chat.tap("done")
+    assert "يُرجى مراجعة طلبك" in chat.said
+    await chat.tap("confirm")
+    assert [a.ref for a in gateway.submissions[0].attachments] == ["p1", "p2"]
+
+
+async def test_another_service_in_words_is_offered_the_change(chat: Chat) -> None:
+    await _to_summary(chat)
+    await chat.text("غيرت رايي ابي اجدد جوازي مو الاقامة")
+    assert "«تغيير الخدمة»" in chat.said and "لم يُرسَل طلبك" in chat.said
+    assert "e:service" in chat.choice_ids
+
+
+@pytest.mark.parametrize("typed", ["ايوه", "تمام ارسله", "نعم كل شي صحيح", "طيب", "ok"])
+async def test_a_clear_confirmation_sends(chat: Chat, gateway: MemoryGateway, typed: str) -> None:
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert len(gateway.submissions) == 1
+    assert "تم استلام طلبك" in chat.said
+
+
+async def test_a_service_changed_from_the_summary_asks_its_own_documents(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Tester 14 §7: «تغيير الخدمة» → «ابي خروج وعوده» → its question, then the summary
+    at once: the exit/re-entry documents were never asked."""
+    await _to_summary(chat)
+    await chat.tap("e:service")
+    await chat.text("ابي خروج وعوده")
+    for _ in range(4):  # its question(s), answered with the first option
+        if "يُرجى مراجعة طلبك" in chat.said or "PDF" in chat.said:
+            break
+        await chat.text("١")
+    assert "يُرجى مراجعة طلبك" not in chat.said
+    assert "PDF" in chat.said and "ملفًا واحدًا" in chat.said  # its list, the file kept
+    await chat.media(ref="p2")
+    await chat.tap("done")
+    assert "يُرجى مراجعة طلبك" in chat.said and "خروج وعودة" in chat.said
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert filed.service_id == "exit_reentry_visa"
+    assert [a.ref for a in filed.attachments] == ["p1", "p2"]
