@@ -188,6 +188,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "lost_residents": len(people) - len(filed),
         # the last messages of residents who gave up after MAX_TURNS turns (bench.load_people)
         "stuck_residents": [p.stuck for p in people if p.stuck][:3],
+        # after «confirm», messages with their identity number and no request number
+        "identity_only_after_confirm": [t for p in people for t in p.identity_only][:5],
         "requests_in_db": sum(rows.requests.values()),
         "residents_without_request": sum(
             1 for p in people if rows.requests.get(str(p.user.id), 0) == 0

@@ -255,6 +255,9 @@ class Resident:
     #: when stuck (no request number after MAX_TURNS): the bot's last messages, shortened,
     #: each with its buttons, to tell what went round in circles
     stuck: list[str] = field(default_factory=list)
+    #: messages after «confirm» that showed their identity number and no request number
+    #: (before, the bench took that for the request's number), shortened, with buttons
+    identity_only: list[str] = field(default_factory=list)
     shared_phone: bool = False
     #: index in the inbox of the first answer after the album was sent (-1: not sent)
     album_answered_from: int = -1
@@ -376,8 +379,13 @@ class Resident:
                     # as the apology asks, though its other photo was received
                     sorry = any(m.text in APOLOGIES for m in inbox[seen:])
                     self.album_answered_from = -1 if sorry else seen
-                if confirming and last.numbers:
-                    self.number = last.numbers[0]
+                # the request's number, not their identity number (the same for every
+                # resident, bench.harness), which some messages after «confirm» show too
+                numbers = [n for n in last.numbers if n not in IDENTITY.values()]
+                if confirming and last.numbers and not numbers:
+                    self.identity_only.append(f"{last.text[:120]} {last.buttons}")
+                if confirming and numbers:
+                    self.number = numbers[0]
                     return
                 nxt = self.next_move(last, index)
                 if nxt is not None:
