@@ -15,7 +15,8 @@ its workers' metrics and heartbeats with it:
   (workers outlive a killed supervisor by their drain, and keep writing there). The kernel
   lets go of a lock when its process dies, however it dies;
 - a directory is removed only when every one of these holds: its name has the pattern, it
-  is a directory (not a link) of this user, the pid in its name runs no process, and its
+  is a directory (not a link) of this user, the pid in its name runs no process (or is this
+  process's own: in a container the supervisor is pid 1 at each of its starts), and its
   lock can be taken exclusively at once (no process, in any pid namespace sharing the
   directory, uses it). It is removed while that exclusive lock is held, so two supervisors
   starting at once do not both remove it;
@@ -166,7 +167,10 @@ def sweep(
             if named is None:
                 continue
             pid = int(named[1])
-            if pid == os.getpid() or runs(pid) or not _mine(path):
+            # this process's own pid in a name it did not make (none is made before the
+            # sweep): a container's supervisor is pid 1 at every start, and a container
+            # started again keeps its /tmp. The lock alone then tells whether it is in use
+            if (pid != os.getpid() and runs(pid)) or not _mine(path):
                 continue
             if _remove_unused(path):
                 log.info("removed %s, left by supervisor pid %d, which no longer runs", path, pid)

@@ -195,3 +195,17 @@ print(supervisor_dirs.for_multiprocessing(Path(sys.argv[1])), multiprocessing.ut
     assert out.stdout.split() == ["None", "True"], out.stderr
     assert "multiprocessing already has its directory" in out.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_directory_named_with_this_pid_by_an_earlier_start_is_removed(tmp_path: Path) -> None:
+    # in a container the supervisor is pid 1 at every start, and `restart: unless-stopped`
+    # keeps the container's /tmp: the directories of a start killed by SIGKILL bear the pid
+    # of the next start. They were kept for good (found running the image, three more at
+    # each restart); now their free lock is enough to tell, and this start's own are kept
+    earlier = tmp_path / f"{BEATS_PREFIX}{os.getpid()}-abc"
+    earlier.mkdir()
+    (earlier / OWNER_LOCK).touch()
+    own = supervisor_dirs.make(METRICS_PREFIX, tmp_path)
+    assert supervisor_dirs.sweep(tmp_path) == [earlier]
+    assert [p.name for p in tmp_path.iterdir()] == [own.path.name]
+    own.remove()
