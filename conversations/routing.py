@@ -34,6 +34,7 @@ from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
+from conversations.forgotten_files import FOR_NOTE, ForgottenFiles
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
 from conversations.manners import greeted_back, salute
@@ -60,6 +61,7 @@ from conversations.status_exits import StatusExits
 from conversations.status_needs import StatusNeeds
 from conversations.status_question import is_status_question
 from conversations.step_answers import StepAnswers
+from conversations.their_say import note_id
 from conversations.understanding import understand_choice
 
 # steps where a message may name a service instead of pressing a button
@@ -76,6 +78,7 @@ class Routing(
     DraftKeeping,
     MyData,
     OfficerAnswers,
+    ForgottenFiles,
     Questions,
     StatusNeeds,
     StatusExits,
@@ -222,6 +225,14 @@ class Routing(
         officer's question: the held message is read as it would have been."""
         their_say = await self._their_say(m.ctx, m.chosen)
         if their_say is not None:
+            if (
+                m.held is not None
+                and m.held.get(FOR_NOTE)
+                and isinstance(m.chosen, Choice)
+                and m.chosen.id == note_id(str(m.held[FOR_NOTE]))
+            ):
+                # «إضافتها إلى طلبي» for a photo sent after filing: it goes into the note
+                return await self._held_into_note(m.ctx, m.held, their_say)
             if m.held is not None:
                 # tapped under an earlier message before saying what the held one is:
                 # kept, and asked about once the button's flow is over (_held_again)
@@ -303,6 +314,9 @@ class Routing(
             taken = await self._unprompted_answer(ctx, m.event)
             if taken is not None:
                 return taken
+            noted = await self._file_for_open_request(ctx, m.event)
+            if noted is not None:
+                return noted
         instead = await self._answer_instead_of_number(ctx, chosen)
         if instead is not None:
             return instead
