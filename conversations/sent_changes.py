@@ -35,7 +35,7 @@ MAX_WORDS = 14
 
 def change_wish(text: str, *, filling: bool) -> str | None:
     """ "withdraw" or "amend" when ``text`` asks to withdraw or change a request already
-    sent; None otherwise. ``filling``: a request is being filled in, where a withdrawal
+    sent, "forgot" when it says a document was forgotten when it was sent; None otherwise. ``filling``: a request is being filled in, where a withdrawal
     must name the sent one («اللي قدمته»): «الغاء الطلب» alone cancels the draft."""
 
     def holds(name: str) -> bool:
@@ -46,6 +46,8 @@ def change_wish(text: str, *, filling: bool) -> str | None:
         if negated(text, SENT_CHANGES_DATA, "withdraw", "negations", within=4):
             return None  # «ما ابي الغي طلبي، بس ابي اعرف متى يخلص»: read as ever
         return "withdraw" if sent or not filling else None
+    if sent and holds("forgot"):
+        return "forgot"  # «نسيت ارسل صورة الجواز مع الطلب اللي ارسلته» (tester 14, §3)
     if sent and holds("amend"):
         return "amend"
     return None
@@ -113,6 +115,10 @@ class SentChanges(TheirSay):
         if what == "withdraw":
             lead = _(
                 "A request cannot be withdrawn here once it is sent. You can add a note to it saying that you no longer need it, or why; the officer handling it will see it."
+            )
+        elif what == "forgot":
+            lead = _(
+                "You can add what you forgot to your request as a note: please send the photo or file here, then press «Send note». The officer handling it will see it with the request."
             )
         else:
             lead = _(

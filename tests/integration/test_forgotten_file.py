@@ -46,3 +46,25 @@ async def test_a_photo_after_filing_is_offered_to_the_open_request_and_reaches_t
     # nothing is being filled in: no «نعود إلى الطلب الذي كنت تعبّئه» after it
     await w.b.send(w.b.payloads.text(MONA, "شكرا"))
     assert "تعبّئه" not in w.b.texts(MONA)[-1]
+
+
+async def test_a_forgotten_document_said_in_words_opens_the_note_for_the_file(
+    w: Workers,
+) -> None:
+    """Tester 14, §3 (WhatsApp): the words met «هل هذه هي الخدمة التي تحتاجها؟» and the
+    passport photo sent next went into that new draft."""
+    await w.a.send(w.a.payloads.text(MONA, "مرحبا"))
+    filed = await w.a.services.gateway.submit(
+        submission(channel=WHATSAPP, user_key=MONA.key, phone="+" + (MONA.wa_id or ""))
+    )
+    await w.b.send(w.b.payloads.text(MONA, "نسيت ارسل صورة الجواز مع الطلب اللي ارسلته"))
+    said = "\n".join(w.b.texts(MONA)[-2:])
+    assert "هل هذه هي الخدمة" not in said and filed.number in said, said
+    photo = w.graph.add_media(PNG, "image/png")
+    await w.a.send(w.a.payloads.image(MONA, photo.id, photo.sha256_b64))
+    assert "احتفظتُ بصورتك" not in w.a.texts(MONA)[-1]
+    await w.b.send(w.b.payloads.text(MONA, "ارسال"))
+    assert "أُضيفت ملاحظتك" in w.b.texts(MONA)[-1]
+    record = await w.a.services.desk.find(filed.number)
+    assert record is not None
+    assert len(record.attachments) == 1 + len(submission().attachments)

@@ -29,3 +29,12 @@ def test_everyday_withdrawal_words_are_a_wish_to_withdraw(text: str) -> None:
 )
 def test_other_words_are_not(text: str) -> None:
     assert change_wish(text, filling=False) is None
+
+
+def test_a_document_forgotten_with_the_sent_request_is_a_wish_to_add_it() -> None:
+    """Tester 14, §3 (WhatsApp): «نسيت ارسل صورة الجواز مع الطلب اللي ارسلته» met the
+    services menu, its words kept as a new draft's description."""
+    said = "نسيت ارسل صورة الجواز مع الطلب اللي ارسلته"
+    assert change_wish(said, filling=False) == "forgot"
+    assert change_wish(said, filling=True) == "forgot"
+    assert change_wish("نسيت ارسل صورة الجواز", filling=True) is None  # the draft's own
