@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.warmup import freeze_start_up_heap
+from bot.warmup import GC_THRESHOLDS, freeze_start_up_heap
 
 
 class Made:
@@ -20,8 +20,10 @@ class Made:
 
 @pytest.fixture
 def thawed() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()  # the other tests' objects back where they were
+    gc.set_threshold(*thresholds)
 
 
 def _tracked(thing: object) -> bool:
@@ -56,3 +58,14 @@ def test_garbage_made_at_start_up_is_freed_before_the_freeze() -> None:
 
     # collected, not kept for good among the frozen objects
     assert gone() is None
+
+
+@pytest.mark.usefixtures("thawed")
+def test_after_start_up_young_collections_run_less_often() -> None:
+    gc.set_threshold(700, 10, 10)  # Python's own
+
+    freeze_start_up_heap()
+
+    # an update's thousands of short-lived objects no longer set a collection off every 700
+    assert gc.get_threshold() == GC_THRESHOLDS
+    assert GC_THRESHOLDS[0] > 700
