@@ -91,7 +91,14 @@ class PromptHandlers(PromptMemory):
             ForceReply(force_reply=True, selective=True, input_field_placeholder=placeholder[:64]),
         )
         await self._await_reply(sent, kind, number, version, officer)
-        await answer(query, note or self._("Type your answer as a reply to my message."))
+        await answer(query, note or self._toast(kind))
+
+    def _toast(self, kind: PromptKind) -> str:
+        """The tap's toast: what the prompt asks the officer to type, a question or a
+        reason (tester 14, §15: «يُرجى كتابة الإجابة» above a prompt for a question)."""
+        if kind == "ask":
+            return self._("Type the question as a reply to my message.")
+        return self._("Type the reason as a reply to my message.")
 
     async def _offer_menu(
         self,
