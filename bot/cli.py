@@ -26,7 +26,7 @@ INTERRUPTED = 128 + signal.SIGINT
 async def _chat(settings: Settings, user: str) -> bool:
     """The terminal chat of ``user``; True when it ended by Ctrl-C."""
     from bot.app import build_services
-    from bot.channels.console import CHANNEL, chat, kept_input, opening
+    from bot.channels.console import CHANNEL, chat, kept_draft, opening
     from bot.channels.console_delivery import ConsoleCardSend, ConsoleDelivery
     from bot.channels.console_lines import ctrl_c_sets
     from bot.outbox.dispatcher import OutboxDispatcher
@@ -64,7 +64,7 @@ async def _chat(settings: Settings, user: str) -> bool:
                     follow_ups=services.receipts,
                     # a block put by an officer holds here too, as on every channel
                     screen=None if services.guard is None else services.guard.screen_blocks,
-                    kept=lambda: kept_input(services.engine.store, user),
+                    kept=lambda: kept_draft(services.engine.store, user),
                     interrupted=interrupted,
                 )
             # what the last lines released (a card) is shown before the chat ends

@@ -34,6 +34,7 @@ from conversations.events import (
     Text,
 )
 from conversations.flows.description_text import PENDING
+from conversations.flows.intake_draft import EARLY_ANSWERS
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
@@ -123,20 +124,36 @@ async def opening(store: DialogueStore, user_key: str) -> Event:
     return Command(origin, "resume", "")
 
 
-async def kept_input(store: DialogueStore, user_key: str) -> bool:
-    """Whether the person has given something of their own that is kept for when they come
-    back: numbers, words or files in a request being filled in (or put aside for a look-up
-    or an answer), or in an answer to an officer or a note being written. Choices from the
-    menus alone (the kind of applicant, a service group, a service) are not «what you
-    entered» (found by the fresh-clone tester); nor is a status look-up. False when the
-    store cannot be read (nothing is promised)."""
+async def kept_draft(store: DialogueStore, user_key: str) -> str:
+    """What the person has kept for when they come back: "input" when they gave something
+    of their own (numbers, words or files in a request being filled in, or put aside for a
+    look-up or an answer; an answer to an officer or a note being written); "choices" when
+    a request holds a service or answers chosen without anything typed (the draft of
+    choices that «إلغاء» and /start ask about, and that is resumed: conversations.drafts);
+    "" otherwise: the kind of applicant or a service group alone, a status look-up (found
+    by the fresh-clone tester: «ما أدخلته محفوظ» after menu choices alone), or the store
+    cannot be read (nothing is promised). Found by review 13 (§9): leaving on a draft of
+    choices said «يمكنك بدء المحادثة من جديد», though the draft was kept and resumed."""
     try:
         state = await store.load(CHANNEL, user_key)
     except Exception:
-        return False
-    if state.suspended and _holds_input(state.suspended.get("answers") or {}):
-        return True
-    return state.step not in ("", "done") and _holds_input(state.answers)
+        return ""
+    drafts: list[dict[str, Any]] = []
+    if state.suspended:
+        drafts.append(state.suspended.get("answers") or {})
+    if state.step not in ("", "done"):
+        drafts.append(state.answers)
+    if any(_holds_input(answers) for answers in drafts):
+        return "input"
+    if any(answers.get("service") or answers.get(EARLY_ANSWERS) for answers in drafts):
+        return "choices"
+    return ""
+
+
+async def kept_input(store: DialogueStore, user_key: str) -> bool:
+    """Whether the person has given something of their own that is kept (see
+    :func:`kept_draft`, "input")."""
+    return await kept_draft(store, user_key) == "input"
 
 
 #: Where the flows keep what is typed or sent before it is: a description written in parts
@@ -159,7 +176,7 @@ async def chat(
     first: Event | None = None,
     follow_ups: FollowUps | None = None,
     screen: Screen | None = None,
-    kept: Callable[[], Awaitable[bool]] | None = None,
+    kept: Callable[[], Awaitable[str]] | None = None,
     interrupted: asyncio.Event | None = None,
 ) -> bool:
     """Reads lines until end of input (Ctrl-D) or until ``interrupted`` is set (Ctrl-C,
@@ -167,7 +184,7 @@ async def chat(
     ``first`` is handled before anything is read. A turn under way when ``interrupted`` is
     set is finished first; a wait for a line is not. ``screen`` is the check every channel
     makes before handling a message (a block put by an officer; bot.abuse.guard); ``kept``
-    says whether the person has something kept to come back to. Ends with a goodbye in the
+    says what the person has kept to come back to (:func:`kept_draft`). Ends with a goodbye in the
     person's language, which says their input is kept only when it is. True when it ended
     because of ``interrupted``."""
     pending: Event | None = first
@@ -258,10 +275,14 @@ def _set(flag: asyncio.Event | None) -> bool:
     return flag is not None and flag.is_set()
 
 
-async def _goodbye(stdout: TextIO, locale: str, kept: Callable[[], Awaitable[bool]] | None) -> None:
+async def _goodbye(stdout: TextIO, locale: str, kept: Callable[[], Awaitable[str]] | None) -> None:
     _ = Texts(locale).gettext
-    if kept is not None and await kept():
+    what = "" if kept is None else await kept()
+    if what == "input":
         goodbye = _("Goodbye. What you entered is kept: start the chat again to go on.")
+    elif what == "choices":
+        # a service chosen: the draft is kept and resumed (review 13, §9)
+        goodbye = _("Goodbye. The request you began is kept: start the chat again to go on.")
     else:
         # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
         goodbye = _("Goodbye. Start the chat again whenever you need us.")

@@ -113,7 +113,7 @@ async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
     tmp_path: Path,
 ) -> None:
     # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
-    from bot.channels.console import kept_input
+    from bot.channels.console import kept_draft
 
     store = MemoryStore()
     engine = Engine(store, INTAKE, load_catalogue(), MemoryGateway())
@@ -121,7 +121,7 @@ async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
     async def goodbye(lines: str) -> str:
         out = io.StringIO()
         await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO(lines), stdout=out,
-                   kept=lambda: kept_input(store, "local"))  # fmt: skip
+                   kept=lambda: kept_draft(store, "local"))  # fmt: skip
         return out.getvalue().rstrip().splitlines()[-1]
 
     assert "محفوظ" not in await goodbye("")
@@ -129,7 +129,12 @@ async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
     # menu choices alone are not «what you entered»: a service group, then a service and
     # where the iqama holder is (found by the fresh-clone tester after a group alone)
     assert "محفوظ" not in await goodbye("1\n")
-    assert "محفوظ" not in await goodbye("رجوع\nابي اجدد اقامتي\n1\n1\n")
+    # a service chosen (and where the iqama holder is): a draft of choices, asked about
+    # before «إلغاء» deletes it and resumed: said kept, not «what you entered» (review 13 §9)
+    said = await goodbye("رجوع\nابي اجدد اقامتي\n1\n1\n")
+    assert (
+        said == "مع السلامة. الطلب الذي بدأته محفوظ، ويمكنك المتابعة بتشغيل المحادثة مرة أخرى."
+    ), said
     assert (await store.load("console", "local")).step == "identity"
     assert "محفوظ" in await goodbye("2000000006\n")  # an identity number typed: kept
     assert "محفوظ" in await goodbye("")  # and still so, the next time
