@@ -54,7 +54,7 @@ async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis)
         said = await send(event)
     assert "يُرجى مراجعة طلبك" in said[-1].text
     said = await send(Text(o(), "الغاء"))
-    assert "هل تريد حذفه" in said[-1].text
+    assert "هل يُحذف" in said[-1].text
     said = await send(Text(o(), "نعم"))
     assert "حُذف الطلب" in said[0].text
     said = await send(Text(o(), "تراجع"), worker=1)
@@ -87,9 +87,9 @@ async def test_delete_it_is_still_asked_after_coming_back(redis_client: Redis) -
     ):  # fmt: skip
         await first.handle(event)
     said = await first.handle(Command(o(), "start", ""))
-    assert "هل تريد حذفه" in said[-1].text
+    assert "هل يُحذف" in said[-1].text
     said = await again.handle(Command(o(), "resume", ""))
-    assert "أهلًا بعودتك" in said[-1].text and "هل تريد حذفه" in said[-1].text
+    assert "أهلًا بعودتك" in said[-1].text and "هل يُحذف" in said[-1].text
     said = await again.handle(Text(o(), "لا"))
     text = "\n".join(r.text for r in said)
     assert "يُرجى مراجعة طلبك" not in text and "done" in [c.id for c in said[-1].choices]
@@ -111,7 +111,7 @@ async def test_kept_numbers_ask_before_deleting_and_undo_on_another_worker(
     ):  # fmt: skip
         said = await workers[0].handle(event)
     said = await workers[1].handle(Text(o(), "إلغاء"))
-    assert "هل تريد حذفه" in said[-1].text
+    assert "هل يُحذف" in said[-1].text
     said = await workers[0].handle(Text(o(), "نعم"))
     assert "حُذف الطلب" in said[0].text
     said = await workers[1].handle(Text(o(), "تراجع"))
@@ -138,7 +138,7 @@ async def test_start_on_choices_alone_asks_and_undo_on_another_worker(
     assert "أين صاحب الإقامة الآن؟" in said[-1].text
     said = await workers[1].handle(Command(o(), "start", ""))
     assert "لديك طلب لم يكتمل (تجديد هوية مقيم" in said[-1].text
-    assert "هل تريد حذفه والبدء من جديد؟" in said[-1].text
+    assert "هل يُحذف ويُبدأ من جديد؟" in said[-1].text
     said = await workers[0].handle(Text(o(), "نعم"))
     assert "حُذف الطلب" in said[0].text
     said = await workers[1].handle(Text(o(), "تراجع"))

@@ -16,13 +16,13 @@ async def _at_documents_asked_to_delete(chat: Chat) -> None:
     await chat.text("النظام يرفض تجديد الاقامة ولا ادري السبب")
     await chat.media(ref="p1")
     await chat.command("start")
-    assert "هل تريد حذفه" in chat.said
+    assert "هل يُحذف" in chat.said
 
 
 async def test_no_after_coming_back_keeps_the_draft_at_the_documents_step(chat: Chat) -> None:
     await _at_documents_asked_to_delete(chat)
     await chat.command("resume")  # the terminal chat opened again
-    assert "أهلًا بعودتك" in chat.said and "هل تريد حذفه" in chat.said
+    assert "أهلًا بعودتك" in chat.said and "هل يُحذف" in chat.said
     assert chat.choice_ids == ["discard", "keep"]
     await chat.text("لا")
     assert "يُرجى مراجعة طلبك" not in chat.said and "الملفات الناقصة" not in chat.said

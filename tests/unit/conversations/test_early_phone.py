@@ -84,7 +84,7 @@ async def test_cancel_asks_before_deleting_a_kept_number(chat: Chat) -> None:
     await _to_service(chat)
     await chat.contact(PHONE)
     await chat.text("إلغاء")
-    assert "هل تريد حذفه" in chat.said and "تم الإلغاء" not in chat.said
+    assert "هل يُحذف" in chat.said and "تم الإلغاء" not in chat.said
 
 
 async def test_on_whatsapp_a_shared_card_is_kept_as_not_verified(gateway: MemoryGateway) -> None:

@@ -258,7 +258,7 @@ async def test_help_keeps_the_place_and_cancel_clears(chat: Chat, gateway: Memor
     await chat.contact(PHONE)
     assert "يُرجى وصف طلبك" in chat.said
     await chat.text("إلغاء")
-    assert "هل تريد حذفه" in chat.said  # the identity and phone given: asked first
+    assert "هل يُحذف" in chat.said  # the identity and phone given: asked first
     await chat.text("نعم")
     assert "حُذف الطلب" in chat.said
     await chat.text("مرحبا")

@@ -22,7 +22,7 @@ async def test_cancel_asks_before_deleting_what_was_kept_early_and_undo_brings_i
         await chat.text(typed)
     assert "احتفظتُ" in chat.said
     await chat.text("إلغاء")
-    assert "هل تريد حذفه" in chat.said and "تم الإلغاء" not in chat.said
+    assert "هل يُحذف" in chat.said and "تم الإلغاء" not in chat.said
     await chat.tap("discard")
     assert "undo" in chat.choice_ids
     await chat.text("تراجع")

@@ -35,7 +35,7 @@ async def test_start_on_a_service_for_whom_and_a_location_asks_first(make: type[
     # the answer in the bot's voice, not the button's first person (review 13, §9)
     assert "لديك طلب لم يكتمل (تجديد هوية مقيم، لتابع لك أو مكفول لديك" in said, said
     assert "داخل المملكة بحسب الموقع الذي شاركته" in said
-    assert "هل تريد حذفه والبدء من جديد؟" in said
+    assert "هل يُحذف ويُبدأ من جديد؟" in said
     assert chat.choice_ids == ["discard", "keep"]
     await chat.text("لا")  # kept: the question it was at
     assert WHERE in chat.said and "q:inside" in chat.choice_ids
@@ -54,7 +54,7 @@ async def test_cancel_on_a_service_chosen_asks_and_undo_brings_it_back() -> None
     await chat.text("ابي جواز جديد")
     await chat.tap("s:passport_issue")
     await chat.text("إلغاء")
-    assert "لديك طلب لم يكتمل (إصدار جواز سفر سعودي). هل تريد حذفه؟" in chat.said, chat.said
+    assert "لديك طلب لم يكتمل (إصدار جواز سفر سعودي). هل يُحذف؟" in chat.said, chat.said
     await chat.tap("discard")
     await chat.text("تراجع")
     assert "استرجعنا طلبك" in chat.said and "لمن هذا الطلب؟" in chat.said
@@ -75,4 +75,4 @@ async def test_a_service_menu_alone_is_started_again_without_asking() -> None:
     await chat.tap("ind")
     await chat.text("ابي جواز جديد")  # services offered, none chosen yet
     await chat.command("start")
-    assert "هل تريد حذفه" not in chat.said and chat.choice_ids[:2] == ["ind", "est"]
+    assert "هل يُحذف" not in chat.said and chat.choice_ids[:2] == ["ind", "est"]
