@@ -30,10 +30,13 @@ from conversations.flows.eligibility import several_at_for_whom
 from conversations.flows.intake_summary import summary_reads
 from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
+from conversations.flows.say_note import note_status_line
 from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
+from conversations.flows.their_say import SAY
+from conversations.flows.their_say import STEPS as SAY_STEPS
 from conversations.forgotten_files import FOR_NOTE, ForgottenFiles
 from conversations.keywords import courtesy, is_undo_word
 from conversations.language_parts import LanguageParts
@@ -51,6 +54,7 @@ from conversations.reading import (
     language_wish,
     navigation,
     own_options,
+    status_at_description,
     status_wish,
 )
 from conversations.say_commands import SayCommands
@@ -276,6 +280,14 @@ class Routing(
     async def _wishes(self, m: ReadMessage) -> list[Reply] | None:
         """«بياناتي» / «احذف بياناتي», a status look-up, a language switch: at any step."""
         ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
+        if (
+            state.flow == SAY
+            and state.step == SAY_STEPS["note"]
+            and isinstance(m.event, Text)
+            and status_at_description(m.event.text)[0]
+        ):
+            # «وش صار على طلبي» at the note prompt: its status, the note kept (tester 14 §10)
+            return [Reply(await note_status_line(ctx)), self._ask(ctx)]
         mine = await self._my_data(
             ctx, chosen, typed=not m.free_text and m.held is None, said=m.event
         )

@@ -10,6 +10,7 @@ from conversations.events import Event, Option
 from conversations.flow import Ctx, Finish, Outcome, Prompt
 from conversations.formatting import isolate
 from conversations.gathering import gather_then_send
+from conversations.notifications import status_name
 from conversations.ports import AttachmentInfo, Note, SayRefused
 from conversations.their_say import reconsider_id
 from domain.status import RequestStatus
@@ -61,15 +62,32 @@ def refusal_text(ctx: Ctx, refused: SayRefused, what: str) -> str:
 
 
 def ask_note(ctx: Ctx) -> Prompt:
+    """The note prompt, with the words already in the note shown under it, so a person
+    coming back to it (or asked it again after a question) sees what will be sent (tester
+    14, §10: «أهلًا بعودتك» showed the bare prompt)."""
     _ = ctx.texts.gettext
-    return Prompt(
-        _(
-            "Write your note about request %(number)s, and send photos or PDF files if you like. "
-            "Press «Send note» when you have finished; the officer will see it with your request."
-        )
-        % {"number": _answers(ctx)["number"]},
-        (Option("send", _("Send note")),),
-    )
+    text = _(
+        "Write your note about request %(number)s, and send photos or PDF files if you like. "
+        "Press «Send note» when you have finished; the officer will see it with your request."
+    ) % {"number": _answers(ctx)["number"]}
+    words = " ".join(str(t) for t in _answers(ctx).get("texts") or ()).strip()
+    if words:
+        text += "\n" + _("Your note: «%(words)s»") % {"words": isolate(words)}
+    return Prompt(text, (Option("send", _("Send note")),))
+
+
+async def note_status_line(ctx: Ctx) -> str:
+    """The status of the request a note is being written about, answered at the note
+    prompt (tester 14, §10: «وش صار على طلبي» there got a FAQ offer); the note stays."""
+    _ = ctx.texts.gettext
+    number = str(_answers(ctx)["number"])
+    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    view = next((v for v in mine if v.number == number), None)
+    if view is None:
+        return _("Your note has not been sent yet.")
+    return _(
+        "The status of request %(number)s: %(status)s. Your note about it has not been sent yet."
+    ) % {"number": number, "status": status_name(view.status, ctx.locale)}
 
 
 async def answer_note(ctx: Ctx, event: Event) -> Outcome:
