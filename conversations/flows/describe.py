@@ -18,6 +18,7 @@ from conversations.flows.describe_files import description_with_file
 from conversations.flows.description_text import (
     ASIDE,
     DRAFT,
+    MAX_DESCRIPTION,
     PENDING,
     QUESTION,
     describe,
@@ -30,6 +31,9 @@ from domain.normalize import clean_input
 
 #: The choice that keeps the description already written, on coming back to its step.
 KEEP = "keep_description"
+#: Set by the summary when the person asked to add to the description («ابي اضيف شي
+#: للوصف»), in the dialogue state: the next text is added after it, not put in its place.
+ADDING = "adding_to_description"
 #: The choice that adds a question set aside to the description.
 ADD_QUESTION = "add_question"
 #: The most words a whole-message question has («هل اقدر اجدد الاقامة وانا خارج
@@ -69,6 +73,10 @@ def ask_description(ctx: Ctx) -> Prompt:
             _question_choice(ctx),
         )
     offer = _("Press «Keep my description» to go on with it, or send a new text to replace it.")
+    if answers.get(ADDING) and answers.get("description"):
+        offer = _(
+            "Please write what you would like to add: it will be added after what you wrote. Or press «Keep my description» to go on with it as it is."
+        )
     return Prompt(
         "\n".join([heading, isolate(str(kept)), offer]),
         (Option(KEEP, _("Keep my description")), *_question_choice(ctx)),
@@ -89,12 +97,36 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     if not isinstance(event, Text):
         return Retry(_("Please write the description as a text message."))
     if says_done(event.text):
+        ctx.state.answers.pop(ADDING, None)
         return _done_word(ctx)
+    if ctx.state.answers.pop(ADDING, None) and ctx.state.answers.get("description"):
+        return _added(ctx, event.text)
     if _whole_question(event.text) and not ctx.state.answers.get(DRAFT):
         # (a question after the start of a description is more of it: «انتهت إقامتي»
         # then «هل أقدر أجددها؟» tells one case)
         return _question_aside(ctx, event.text)
     return describe(ctx, event.text)
+
+
+def _added(ctx: Ctx, text: str) -> Outcome:
+    """Words to add, asked for from the summary (:data:`ADDING`): put after the
+    description, which stays; too long together, not added, and asked again."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    whole = f"{answers['description']}\n{text}"
+    if len(whole.strip()) > MAX_DESCRIPTION:
+        answers[ADDING] = True
+        return Retry(
+            _(
+                "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
+            )
+            % {"max": MAX_DESCRIPTION}
+        )
+    answers["description"] = whole
+    return Next(
+        "summary" if ctx.state.editing else "attachments",
+        (_("I have added it to your description."),),
+    )
 
 
 def _whole_question(text: str) -> bool:

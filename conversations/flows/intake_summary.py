@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry, Stay
+from conversations.flows.describe import ADDING
 from conversations.flows.documents import (
     ADD_DOCUMENT,
     add_document_option,
@@ -16,7 +17,7 @@ from conversations.flows.intake_numbers import answer_identity
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
 from conversations.flows.service_change import wants_another_service
-from conversations.flows.summary_words import is_question, wants_a_document
+from conversations.flows.summary_words import adds_to_description, is_question, wants_a_document
 from conversations.formatting import format_long_date, isolate, or_list
 from conversations.open_requests import open_line, track_option
 from conversations.pauses import filing_paused
@@ -201,6 +202,10 @@ async def _typed(ctx: Ctx, event: Text) -> Outcome:
             % {"service": local(service_of(ctx).name, ctx.locale)}
         )
     labels = _changes_offered(ctx)
+    if "e:desc" in labels and adds_to_description(event.text):
+        # «صحيح بس ابي اضيف شي للوصف», «الوصف ناقص…»: what comes next is added to it
+        ctx.state.answers[ADDING] = True
+        return await answer_summary(ctx, Choice(event.origin, "e:desc"))
     understood = understand_choice(event.text, list(labels.items()))
     if understood is not None and understood.chosen is not None:
         if is_question(event.text):

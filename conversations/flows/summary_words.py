@@ -32,6 +32,8 @@ def _lists() -> dict[str, frozenset[str]]:
         "fillers": _keys(choices["fillers"]),
         "add": _keys(own["add_words"]),
         "document": _keys(own["document_words"]),
+        "description": _keys(own["description_words"]),
+        "adding": _keys(own["adding_words"]),
     }
 
 
@@ -71,4 +73,15 @@ def nod_at_documents(offered: list[list[str]], text: str) -> bool:
     with no file yet or right after «I'll send the rest» is not taken for «Done»."""
     return (
         any(o[0] == "done" for o in offered) and is_acknowledgement(text) and not is_send_word(text)
+    )
+
+
+def adds_to_description(text: str) -> bool:
+    """True when ``text`` speaks of the description with a word of adding («صحيح بس ابي
+    اضيف شي للوصف», «الوصف ناقص»): what is written next is added to it, not put in its
+    place (tester 14 §6: «تعديل الوصف» replaced the description)."""
+    lists = _lists()
+    tokens = [w.strip("،,.!؟?") for w in words(text)]
+    return any(w in lists["description"] for w in tokens) and any(
+        w in lists["adding"] for w in tokens
     )

@@ -132,3 +132,22 @@ async def test_a_service_changed_from_the_summary_asks_its_own_documents(
     filed = gateway.submissions[0]
     assert filed.service_id == "exit_reentry_visa"
     assert [a.ref for a in filed.attachments] == ["p1", "p2"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["صحيح بس ابي اضيف شي للوصف", "الوصف ناقص ابي اضيف ان الاقامة منتهية من شهر"]
+)
+async def test_words_to_add_to_the_description_are_added_not_put_in_its_place(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    """Tester 14 §6: the summary's «تعديل الوصف» asked for a text «ليحلّ محلّه», so the
+    words the person meant to add replaced the description."""
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert "إضافته" in chat.said and "ليحلّ محلّه" not in chat.said
+    await chat.text("الاقامة منتهية من شهر وابشر ما يقبل")
+    assert "أضفتُه إلى وصفك" in chat.said and "يُرجى مراجعة طلبك" in chat.said
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == (
+        "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام\nالاقامة منتهية من شهر وابشر ما يقبل"
+    )
