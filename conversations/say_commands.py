@@ -27,7 +27,7 @@ from conversations.flows.description_text import MAX_DESCRIPTION
 from conversations.flows.say_note import not_sent
 from conversations.flows.status_lookup import request_number_problem
 from conversations.flows.status_prompt import PROMPT_STEPS, WAY_OUT, waiting_draft
-from conversations.flows.their_say import SAY, STEPS
+from conversations.flows.their_say import REASON_WORDS, SAY, STEPS, reason_in
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.notifications import status_name
@@ -144,6 +144,10 @@ class SayCommands(SentChanges):
                 # note step opened empty, the words lost)
                 ctx.state.note_words = words
                 return self._words_kept_for_a_pick(ctx, await self._say_wish(ctx, "note"))
+        if say_wish(typed.text) == "recon" and reason_in(typed.text):
+            # «ليش رفضتوه؟ الرقم صحيح والله ابي اتظلم»: the reason came with the wish, kept
+            # for the reason step, sent with «ارسال» (tester 14, §13: asked again blank)
+            ctx.state.note_words = typed.text.strip()
         return await super()._their_words(ctx, typed)
 
     async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
@@ -282,6 +286,14 @@ class SayCommands(SentChanges):
         words, ctx.state.note_words = ctx.state.note_words, None
         replies = await super()._open_say(ctx, what, number, message)
         state = ctx.state
+        if words and what == "recon" and state.flow == SAY and state.step == STEPS["recon"]:
+            kept = words[:MAX_NOTE]
+            state.answers[REASON_WORDS] = kept
+            _ = ctx.texts.gettext
+            shown = _(
+                "Your reason: «%(words)s»\nTo send it as it is, type «send»; or write your reason again."
+            ) % {"words": isolate(kept)}
+            return [dataclasses.replace(replies[0], text=f"{replies[0].text}\n{shown}")]
         if not words or what != "note" or state.flow != SAY or state.step != STEPS["note"]:
             return replies
         kept = words[:MAX_NOTE]

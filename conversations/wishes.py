@@ -35,6 +35,12 @@ def _phrases(path: Path) -> dict[str, tuple[str, ...]]:
     }
 
 
+def phrases_of(path: Path, name: str) -> tuple[str, ...]:
+    """The phrases of list ``name`` in ``path``, folded as messages are compared
+    (:func:`domain.normalize.fold_arabic`, the article dropped). Raises as :func:`wish`."""
+    return _phrases(path)[name]
+
+
 def wish(text: str, path: Path, wishes: Sequence[tuple[str, T]], *, max_words: int) -> T | None:
     """The first of ``wishes`` ((the phrase list's name in ``path``, what it means), in
     the order given: the first that matches wins) that ``text`` asks for; None when none

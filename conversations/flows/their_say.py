@@ -15,7 +15,7 @@ from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Stay, Step
 from conversations.flows.say_note import answer_note, ask_note, refusal_text
 from conversations.formatting import isolate
-from conversations.gathering import attachments, gather, gathered
+from conversations.gathering import attachments, gather, gathered, is_send
 from conversations.ports import SayRefused
 from conversations.stray_files import mark_reconsidered
 from conversations.their_say import (
@@ -25,7 +25,8 @@ from conversations.their_say import (
     reconsider_id,
     say_wish,
 )
-from conversations.wishes import leads_with, negated, words_after
+from conversations.wishes import leads_with, negated, phrases_of, words_after
+from domain.normalize import fold_arabic
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
 
 SAY = "say"
@@ -54,6 +55,23 @@ def _answers(ctx: Ctx) -> dict[str, Any]:
 # ---- a reconsideration ----------------------------------------------------------------
 
 
+#: The answers' key: a reason typed with the wish to reconsider, sent with «send».
+REASON_WORDS = "reason_words"
+#: Words of a wish to reconsider that give no reason («ابي اعادة النظر في طلبي لو سمحت»).
+_NO_REASON = frozenset({"ابي", "ابغى", "ابغي", "اريد", "ممكن", "ودي", "i", "want", "to", "please"})
+
+
+def reason_in(text: str) -> bool:
+    """Whether a wish to reconsider typed in words also says why: two words or more
+    besides the wish's phrase and polite fillers («ليش رفضتوه؟ الرقم صحيح والله ابي
+    اتظلم»), not «ابي اتظلم» or «ابي اعادة النظر في طلبي لو سمحت»."""
+    words = set(fold_arabic(text).replace("؟", " ").replace("?", " ").replace("،", " ").split())
+    rest = {w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words}
+    phrases = {w for p in phrases_of(THEIR_SAY_DATA, "reconsider") for w in p.split()}
+    fillers = set(phrases_of(THEIR_SAY_DATA, "note_filler")) | _NO_REASON
+    return len(rest - phrases - fillers) >= 2
+
+
 def ask_reason(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     return Prompt(
@@ -71,6 +89,10 @@ async def answer_reason(ctx: Ctx, event: Event) -> Outcome:
     their caption) are kept and go with it (found by the fresh-clone tester: a photo sent
     with the reconsideration was dropped)."""
     _ = ctx.texts.gettext
+    typed_before = _answers(ctx).get(REASON_WORDS)
+    if typed_before and is_send(event):
+        # the reason given with the wish in words («… الرقم صحيح، ابي اتظلم»), sent as is
+        event = Text(event.origin, str(typed_before))
     if isinstance(event, Media):
         kept = _reason_file(ctx, event)
         caption = (event.caption or "").strip()
