@@ -23,6 +23,7 @@ _DATA = Path(__file__).resolve().parent / "data" / "several_people.json"
 class _Words:
     all_of_us: tuple[tuple[str, ...], ...]
     self_: frozenset[str]
+    self_joined: frozenset[str]
     family: frozenset[str]
     several: tuple[tuple[str, ...], ...]
     and_: frozenset[str]
@@ -38,6 +39,7 @@ def _words() -> _Words:
     return _Words(
         all_of_us=_phrases(raw["all_of_us"]),
         self_=frozenset(k for w in raw["self"] for k in words(w)),
+        self_joined=frozenset(k for w in raw["self_joined"] for k in words(w)),
         family=frozenset(k for w in raw["family"] for k in words(w)),
         several=_phrases(raw["several"]),
         and_=frozenset(k for w in raw["and"] for k in words(w)),
@@ -46,14 +48,30 @@ def _words() -> _Words:
 
 def _bare(token: str) -> tuple[bool, str]:
     """Whether ``token`` carries «و» («and») before it, and the word without «و», «ل»,
-    «لل» («ولزوجتي» -> True, «زوجتي»)."""
-    joined = len(token) > 3 and token.startswith("و")
+    «لل» («ولزوجتي» -> True, «زوجتي»). A person's word that starts with «و» itself
+    («ولدي», my son) keeps it: stripped, it read «لدي» and the son was never counted
+    (review 14 §3)."""
+    people = _words().family | _words().self_
+    joined = len(token) > 3 and token.startswith("و") and token not in people
     if joined:
         token = token[1:]
     for prefix in ("لل", "ل"):
         if len(token) - len(prefix) >= 3 and token.startswith(prefix):
             return joined, token[len(prefix) :]
     return joined, token
+
+
+def _is_writer(tokens: Sequence[str], i: int, data: _Words) -> bool:
+    """Whether ``tokens[i]`` names the writer as one of the people: an Arabic «لي»/«انا»,
+    or an English «me»/«myself»/«I» joined by «and» to someone («me and my kids», «my wife
+    and I»); a bare «I need…» or «help me…» is the sentence's subject (review 14 §1)."""
+    if tokens[i] in data.self_:
+        return True
+    if tokens[i] not in data.self_joined:
+        return False
+    before = i > 0 and tokens[i - 1] in data.and_
+    after = i + 1 < len(tokens) and tokens[i + 1] in data.and_
+    return before or after
 
 
 def _several(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
@@ -63,22 +81,25 @@ def _several(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
         joined, word = _bare(token)
         joined = joined or (i > 0 and tokens[i - 1] in data.and_)
         joined = joined or (i > 1 and tokens[i - 2] in data.and_ and tokens[i - 1] == "my")
-        is_person = word in data.family or word in data.self_
-        if is_person and joined and named and word in data.family:
+        is_person = word in data.family or word in data.self_ or _is_writer(tokens, i, data)
+        if is_person and joined and named:
             return True
         named = named or is_person or bare[i] in data.family
     return False
 
 
 def _mine_and_theirs(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
-    """«اقامتي واقامة زوجتي», «جوازي وجواز ولدي»: a thing of the writer's («اقامتي») and,
-    joined by «و», the same thing of a family member's."""
+    """«اقامتي واقامة زوجتي», «جوازي وجواز ولدي», «اقامتي وكمان ابي اجدد اقامة زوجتي»: a
+    thing of the writer's («اقامتي») and, after a word joined by «و», the same thing of a
+    family member's."""
     for i in range(1, len(tokens) - 1):
-        joined, thing = _bare(tokens[i])
-        if not joined or len(thing) < 3 or not {tokens[i + 1], bare[i + 1]} & data.family:
+        thing = _bare(tokens[i])[1]
+        if len(thing) < 3 or not {tokens[i + 1], bare[i + 1]} & data.family:
             continue
-        if any(t.startswith(thing) and t.endswith("ي") and t != thing for t in tokens[:i]):
-            return True
+        for j in range(i):
+            mine = tokens[j].startswith(thing) and tokens[j].endswith("ي") and tokens[j] != thing
+            if mine and any(_bare(t)[0] or t in data.and_ for t in tokens[j + 1 : i + 1]):
+                return True
     return False
 
 
@@ -96,7 +117,8 @@ def several_for_whom(text: str) -> str | None:
     several = any(has_phrase(bare, p) for p in data.several) or _several(tokens, bare, data)
     if not several:
         return None
-    return "self" if any(t in data.self_ for t in [*tokens, *bare]) else "family"
+    writer = any(_is_writer(tokens, i, data) for i in range(len(tokens)))
+    return "self" if writer or any(b in data.self_ for b in bare) else "family"
 
 
 def one_request_each(ctx: Ctx, whom: str) -> str:

@@ -68,6 +68,19 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("لزوجتي وامي", "family"),
         ("ابي اجدد اقامتي واقامة زوجتي", "self"),
         ("ابي اجدد جوازي وجواز ولدي", "self"),
+        # review 14 §1: in English only an explicit «me and…»/«…and I»/«for us» is the writer
+        ("I need to renew the passports of my kids", "family"),
+        ("I need passports for my kids", "family"),
+        ("I want to renew my children's passports", "family"),
+        ("help me renew my kids passports", "family"),
+        ("for me and my kids", "self"),
+        ("myself and my wife", "self"),
+        ("my wife and I need passports", "self"),
+        ("renew the passports for us", "self"),
+        ("ابي اجدد جوازات عيالي", "family"),
+        # review 14 §3: «ولدي» keeps its «و»; two people joined by «وكمان»
+        ("ولدي وبنتي", "family"),
+        ("ابي اجدد اقامتي وكمان ابي اجدد اقامة زوجتي", "self"),
         # one person
         ("انا ابي اجدد اقامة زوجتي", None),
         ("ابي اجدد اقامة زوجتي وهي في الرياض", None),
@@ -82,3 +95,21 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
 )
 def test_who_several_people_are(text: str, whom: str | None) -> None:
     assert several_for_whom(text) == whom
+
+
+async def test_an_english_request_for_the_kids_is_not_filed_as_the_writers(chat: Chat) -> None:
+    # review 14 §1: told «We'll start with your own request» and recorded «Myself»
+    await chat.command("start")
+    await chat.tap("lang:en")
+    await chat.tap("ind")
+    await chat.text("I need to renew the passports of my kids")
+    assert "Each request here is for one person" in chat.said
+    assert "start with your own request" not in chat.said
+    assert "We'll start with one of them" in chat.said
+
+
+async def test_my_son_and_my_daughter_at_for_whom_is_one_request_each(chat: Chat) -> None:
+    # review 14 §3: the «و» of «ولدي» was taken for «and», and the son never counted
+    await _at_for_whom(chat)
+    await chat.text("ولدي وبنتي")
+    assert ONE_EACH in chat.said and "نبدأ بطلب أحدهم" in chat.said

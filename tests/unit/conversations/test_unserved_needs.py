@@ -76,6 +76,10 @@ def test_ways_of_asking_to_issue_one(text: str) -> None:
         "extend my mother's visit visa",
         "ابي موعد لزيارة الفرع",
         "زيارة عائلية",
+        # review 14 §2: served needs, not the refusal
+        "ابي اجدد تاشيرة الزيارة لامي",
+        "ابي اطلع اقامة لزوجتي اللي جت بزيارة",
+        "كيف اطلع اقامة لزوجتي اللي جت بزيارة؟",
     ],
 )
 def test_not_asking_to_issue_one(text: str) -> None:
@@ -103,3 +107,22 @@ async def test_asked_as_a_question_it_is_answered_the_same_and_the_step_stays(ch
     asked = chat.said.splitlines()[-1]
     await chat.text("طيب كيف استخرج تأشيرة زيارة لامي؟")
     assert NOT_HERE in chat.said and asked in chat.said
+
+
+@pytest.mark.parametrize(
+    ("text", "served"),
+    [
+        ("ابي اجدد تاشيرة الزيارة لامي", "s:visit_visa_extension"),
+        ("ابي اطلع اقامة لزوجتي اللي جت بزيارة", "s:iqama_issue"),
+        ("كيف اطلع اقامة لزوجتي اللي جت بزيارة؟", "s:iqama_issue"),
+    ],
+)
+async def test_a_served_need_near_a_visit_is_offered_not_refused(
+    chat: Chat, text: str, served: str
+) -> None:
+    # review 14 §2: all three were told issuing a visit visa is no Tawasul service
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(text)
+    assert NOT_HERE not in chat.said
+    assert served in chat.choice_ids
