@@ -54,6 +54,10 @@ def keep_contact(ctx: Ctx, event: Contact) -> str | None:
     state = ctx.state
     if state.step in BEFORE_PHONE and not state.editing:
         return _kept_early(ctx, event)
+    if state.step == "phone" and state.editing and _same(ctx, event):
+        # the request's own number shared again at «Change the mobile number»: the phone
+        # step takes it and returns to the summary (session 14: it was refused there)
+        return None
     if state.answers.get("phone") and (state.step in AFTER_PHONE or state.editing):
         return _changed(ctx, event)
     return None
@@ -99,6 +103,14 @@ def _kept_early(ctx: Ctx, event: Contact) -> str | None:
     return _("I have kept your mobile number %(number)s for your request.") % {
         "number": isolate(phone)
     }
+
+
+def _same(ctx: Ctx, event: Contact) -> bool:
+    """The person's own number shared is the request's mobile already."""
+    try:
+        return event.is_own and normalise_phone(event.phone) == ctx.state.answers.get("phone")
+    except InvalidPhoneNumber:
+        return False
 
 
 def _changed(ctx: Ctx, event: Contact) -> str | None:

@@ -249,7 +249,9 @@ def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
     if not isinstance(event, Text) or any(ch.isdigit() for ch in event.text):
         return None
     _ = ctx.texts.gettext
-    if is_sentence(event.text):
+    if is_sentence(event.text) and not ctx.state.answers.get("description"):
+        # with a description written (the step changed from the summary) no description
+        # step comes: «you can describe it in a moment» promised one (session 14)
         said = keep_early(ctx, event.text)
     else:
         said = _("What you wrote is not a mobile number.")
@@ -283,15 +285,19 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
                     "This is someone else's number. Please share your own number with the «Share my number» button."
                 )
             )
+        previous = ctx.state.answers.get("phone")
         try:
             phone = ctx.state.answers["phone"] = normalise_phone(event.phone)
         except InvalidPhoneNumber:
             return Retry(_("This phone number doesn't look valid. Please share it again."))
+        before = ctx.state.answers.get("phone_verified")
         ctx.state.answers["phone_verified"] = True
         # the number is named: on WhatsApp it comes from the account, unasked, right after
         # the identity number, and «your number is saved» read as that one (found by the
         # fresh-clone tester); shown whole, as the summary does, to its owner
         saved = _("Thank you, I have saved your mobile number %(number)s for your request.")
+        if ctx.state.editing and before and phone == previous:
+            saved = _("%(number)s is already the mobile number of your request.")
         return Next(
             "summary" if ctx.state.editing else "description",
             (saved % {"number": isolate(phone)},),

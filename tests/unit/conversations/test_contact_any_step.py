@@ -232,3 +232,52 @@ async def test_in_english(engine: Engine) -> None:
     assert chat.said.startswith(
         "I have saved \u2068+966551234567\u2069 as the mobile number of your request."
     ), chat.said
+
+
+async def _telegram_at_summary(engine: Engine) -> Chat:
+    chat = Chat(engine.handle)
+    await _to_phone(chat)
+    await chat.contact("+966501234567")
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("e:phone")  # «تعديل رقم الجوال»
+    state = await engine.store.load("test", "u1")
+    assert (state.step, state.editing) == ("phone", True), state
+    return chat
+
+
+async def test_on_telegram_the_same_number_shared_again_from_the_summary_is_taken(
+    engine: Engine,
+) -> None:
+    """Found in session 14: at «تعديل رقم الجوال», sharing one's own number again (the
+    request's) was told it is the request's number and to share one's number with «مشاركة
+    رقمي», and the summary did not come back."""
+    chat = await _telegram_at_summary(engine)
+    await chat.contact("+966501234567")
+    assert chat.said.startswith("\u2068+966501234567\u2069 هو رقم الجوال المسجّل في طلبك."), (
+        chat.said
+    )
+    assert "مشاركة رقمي" not in chat.said, chat.said
+    state = await engine.store.load("test", "u1")
+    assert (state.step, state.answers["phone"]) == ("summary", "+966501234567")
+
+
+async def test_words_at_the_phone_step_from_the_summary_promise_no_description_step(
+    engine: Engine,
+) -> None:
+    """Found in session 14 (terminal): words typed at «تعديل رقم الجوال» were told «ستتمكن
+    من وصف طلبك بعد قليل، بعد الأرقام مباشرة», though the description is written and the
+    summary comes next."""
+    chat = TerminalChat(engine.handle)
+    await _to_phone(chat)
+    await chat.contact("0501234567")
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("e:phone")
+    await chat.text("ابي اغير الرقم لان عندي رقم جديد الحين")
+    assert "وصف طلبك" not in chat.said and "بعد الأرقام" not in chat.said, chat.said
+    assert chat.said.startswith("ما كتبته ليس رقم جوال."), chat.said
+    state = await engine.store.load("test", "u1")
+    assert (state.step, state.answers["description"]) == ("phone", DESCRIPTION)
