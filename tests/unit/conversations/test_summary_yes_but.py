@@ -42,6 +42,7 @@ NOT_SENT = [
     "الوصف ناقص ابي اضيف ان الاقامة منتهية من شهر",
     "تمام لحظة",
     "ok wait",
+    "البيانات صحيحة بس الجوال غلط",
 ]
 
 
@@ -103,7 +104,22 @@ async def test_another_service_in_words_is_offered_the_change(chat: Chat) -> Non
     assert "e:service" in chat.choice_ids
 
 
-@pytest.mark.parametrize("typed", ["ايوه", "تمام ارسله", "نعم كل شي صحيح", "طيب", "ok"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ايوه",
+        "تمام ارسله",
+        "نعم كل شي صحيح",
+        "طيب",
+        "ok",
+        # review 14 §3: plain confirmations 47440aa refused
+        "البيانات صحيحة",
+        "المعلومات صحيحة",
+        "نعم البيانات صحيحة",
+        "تمام ارسلوه",
+        "نعم أؤكد",
+    ],
+)
 async def test_a_clear_confirmation_sends(chat: Chat, gateway: MemoryGateway, typed: str) -> None:
     await _to_summary(chat)
     await chat.text(typed)
