@@ -12,7 +12,7 @@ from conversations.flow import Ctx
 from conversations.flows.intake_draft import EARLY_ANSWERS, EARLY_PLACED
 from conversations.formatting import or_list
 from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
-from conversations.reading import START_STEPS
+from conversations.reading import NAMED_NAV, START_STEPS
 from conversations.sent_changes import still_open_line
 from conversations.state import DialogueState, replace_state
 from domain.catalogue import local
@@ -97,12 +97,14 @@ class DraftKeeping(EngineParts):
         if line is not None:
             note = f"{note}\n{line}"
         if action == "restart":
-            # «Undo» is the first option of the first menu, numbered with it, as after
-            # «cancel» (found by the tester: «1) تراجع» above «1) فرد», and 1 chose «فرد»)
+            # «Undo» is numbered with the first menu, as its last own option: the menu keeps
+            # its numbers (1 is «فرد» as on every other screen). Found by tester 14 (§11):
+            # with «1) تراجع» first, a «1» meant for «فرد» brought the deleted draft back;
+            # before that, «1) تراجع» above «1) فرد» had two options numbered 1
             replies = self._restart(ctx)
             menu = replies[-1]
-            replies[-1] = dataclasses.replace(menu, choices=(undo, *menu.choices))
-            ctx.state.offered = [[undo.id, undo.label], *ctx.state.offered]
+            replies[-1] = dataclasses.replace(menu, choices=_last_own(menu.choices, undo))
+            ctx.state.offered = [[o.id, o.label] for o in replies[-1].choices]
             return [Reply(note), *replies]
         _ = ctx.texts.gettext
         replace_state(ctx.state, ctx.state.fresh_draft())
@@ -121,6 +123,14 @@ class DraftKeeping(EngineParts):
         if ctx.state.step in START_STEPS:
             return [said, *self._restart(ctx)]
         return [said, self._ask(ctx)]
+
+
+def _last_own(choices: tuple[Option, ...], extra: Option) -> tuple[Option, ...]:
+    """``choices`` with ``extra`` after the question's own options, before the navigation
+    every question carries (named, never numbered: conversations.reading.NAMED_NAV), so
+    the own options keep their numbers and ``extra`` is numbered after them."""
+    own = tuple(o for o in choices if o.id not in NAMED_NAV)
+    return (*own, extra, *(o for o in choices if o.id in NAMED_NAV))
 
 
 def _chosen(state: DialogueState) -> bool:

@@ -90,7 +90,8 @@ async def test_start_mid_draft_asks_before_deleting(chat: Chat, gateway: MemoryG
     assert chat.last[-1].ask_contact  # still at the phone step
     await chat.command("start")
     await chat.tap("discard")
-    assert chat.choice_ids[:3] == ["undo", "ind", "est"]  # a new draft, «Undo» first
+    # a new draft: the first menu with «Undo» after its own options (tester 14, §11)
+    assert chat.choice_ids[:2] == ["ind", "est"] and "undo" in chat.choice_ids
     await chat.tap("undo")
     assert chat.last[-1].ask_contact  # the old one is back at its step
 
@@ -335,12 +336,14 @@ async def test_after_restart_the_undo_and_the_first_menu_are_numbered_as_one_lis
     chat: Chat,
 ) -> None:
     """The tester's «من البداية» → «ايه» showed «1) تراجع» and then «1) فرد»: typing 1
-    chose «فرد». After «إلغاء» the same screen numbers them 1) تراجع, 2) طلب جديد."""
+    chose «فرد». One list, so one numbering; «تراجع» comes after the menu's own options,
+    which keep their numbers (tester 14, §11: with «1) تراجع» first, a «1» meant for «فرد»
+    brought the deleted draft back)."""
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.text("من البداية")
     await chat.text("ايه")
-    assert chat.choice_ids[:3] == ["undo", "ind", "est"]  # one list, so one numbering
-    await chat.text("1")
+    assert chat.choice_ids == ["ind", "est", "status", "faq", "undo", "help", "cancel"]
+    await chat.text("5")
     assert "استرجعنا طلبك" in chat.said
     assert chat.last[-1].ask_contact  # back at the phone step
