@@ -10,9 +10,14 @@ MOS := $(LOCALES:.po=.mo)
 .PHONY: run test test-anytime lint typecheck unit integration messages catalogues bench system-deps clean
 
 # MALLOC_ARENA_MAX=2: fewer glibc malloc arenas, a smaller peak RSS per worker (README,
-# Benchmarks); glibc reads it only at a process's start, so it is set here
+# Benchmarks); glibc reads it only at a process's start, so it is set here.
+# Ctrl-C ends the terminal chat with its goodbye and the shell's status for an interrupted
+# program, 130 (bot/cli.py); make then printed «make: *** [Makefile:15: run] Error 130»
+# under the goodbye, which a newcomer read as a crash (tester 14, §12). So 130 ends
+# `make run` quietly; any other status (a refused setting, an error) is make's error still.
 run: $(STAMP) catalogues
-	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(BIN)/tawasul run
+	@echo "$(BIN)/tawasul run"
+	@MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(BIN)/tawasul run || { status=$$?; [ $$status -eq 130 ] || exit $$status; }
 
 test: $(STAMP) catalogues system-deps
 	$(BIN)/ruff check .
