@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 from conversations.engine_parts import EngineParts
-from conversations.events import Event, Option, Reply, Text
+from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.file_questions import asks_for_file
 from conversations.flow import Ctx
 from conversations.flows.more_info import (
@@ -24,7 +24,7 @@ from conversations.flows.more_info import (
 )
 from conversations.formatting import isolate
 from conversations.keywords import courtesy
-from conversations.reading import START_STEPS
+from conversations.reading import NAV_IDS, START_STEPS, as_choice
 from conversations.state import DialogueState
 from conversations.step_answers import location_words
 from conversations.stray_files import unheard
@@ -51,6 +51,8 @@ class OfficerAnswers(EngineParts):
             _kind, rest = courtesy(event.text)
             if not rest:
                 return None  # a greeting or thanks is not an answer
+            if _menu_pick(event, ctx.state.offered):
+                return None
         waiting = await waiting_questions(ctx)
         if not waiting:
             return None
@@ -167,3 +169,14 @@ class OfficerAnswers(EngineParts):
         if ctx.state.step in START_STEPS:
             return [Reply(refusal)]
         return [self._reply(ctx, refusal, with_choices=True)]
+
+
+def _menu_pick(typed: Text, offered: list[list[str]]) -> bool:
+    """Whether ``typed`` picks one of the options on screen by its number or its label
+    («1», «١», «فرد» under the first menu): the menu's, never the answer to an officer.
+    Found by tester 14: «1» for «فرد» while a question waited was sent to the officer.
+    An answer is anything else: words, a date, an identity number, a photo; a bare
+    number meant for the officer is typed after «Answer» (the answer step takes digits
+    as text: conversations.flows.more_info)."""
+    chosen = as_choice(typed, offered)
+    return isinstance(chosen, Choice) and chosen.id not in NAV_IDS

@@ -14,7 +14,7 @@ from bot.gateway import Gateway
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
-from conversations.events import Media, Origin, Text
+from conversations.events import Command, Media, Origin, Text
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
@@ -54,3 +54,49 @@ async def test_typed_answer_and_photo_reach_the_request_without_the_button(
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert record.events[-1].reason == "تنتهي يوم ١٥ ديسمبر"
     assert [a.ref for a in record.attachments][-1] == "file-9"
+
+
+async def test_a_menu_number_at_the_first_menu_is_the_menus_on_two_workers(
+    redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Tester 14 (open): «1» at the first menu while an officer's question waited was taken
+    as the answer. Two workers on one Redis and one database: «1» chooses «فرد» and the
+    request still waits for its answer; words typed at the menu by another person with a
+    question waiting are still that person's answer, sent by «إرسال» on the other worker."""
+    catalogue = load_catalogue()
+    requests = SqlRequestGateway(db_sessionmaker, clock=lambda: SUNDAY)
+    desk = StaffDesk(db_sessionmaker, catalogue, clock=lambda: SUNDAY)
+    workers = [
+        Engine(
+            RedisDialogueStore(redis_client),
+            INTAKE,
+            catalogue,
+            Gateway(requests, desk),
+            clock=lambda: SUNDAY,
+        )
+        for _ in range(2)
+    ]
+    picked = await requests.submit(submission("draft-1", user_key="5551001"))
+    answered = await requests.submit(submission("draft-2", user_key="5551002"))
+    for filed in (picked, answered):
+        await desk.ask(filed.number, Officer(7001, "نورة"), "هل صاحب الإقامة داخل المملكة؟")
+    ids = iter(range(1, 100))
+
+    def origin(user: str) -> Origin:
+        return Origin("telegram", user, f"u{next(ids)}")
+
+    await workers[0].handle(Command(origin("5551001"), "start"))
+    said = "\n".join(r.text for r in await workers[1].handle(Text(origin("5551001"), "1")))
+    assert "لم تُرسل بعد" not in said and "ما الخدمة التي" in said, said
+    record = await desk.find(picked.number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+
+    await workers[0].handle(Command(origin("5551002"), "start"))
+    said = "\n".join(
+        r.text for r in await workers[1].handle(Text(origin("5551002"), "نعم هو في الرياض"))
+    )
+    assert "لم تُرسل بعد" in said, said
+    await workers[0].handle(Text(origin("5551002"), "إرسال"))
+    record = await desk.find(answered.number)
+    assert record is not None and record.status is RequestStatus.UNDER_REVIEW
+    assert record.events[-1].reason == "نعم هو في الرياض"

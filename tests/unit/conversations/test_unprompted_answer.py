@@ -193,3 +193,29 @@ async def test_a_salam_back_and_thanks_are_not_sent_to_the_officer(
     await chat.text("الإيصال في الصورة")
     await chat.text("إرسال")
     assert [a.text for a in gateway.answers] == ["الإيصال في الصورة"]
+
+
+@pytest.mark.parametrize("typed", ["1", "١", "فرد"])
+async def test_a_menu_pick_at_the_first_menu_is_the_menus_not_the_answer(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    """Tester 14 (open): «1» for «فرد» at the first menu, while an officer's question
+    waited, was taken as the answer to the officer and its «إرسال الرد» offered."""
+    await chat.command("start")
+    await chat.text(typed)
+    assert "لم تُرسل بعد" not in chat.said and "إرسال الرد" not in chat.said
+    assert "لمن هذا الطلب" in chat.said or "الخدمة" in chat.said, chat.said
+    assert gateway.answers == []
+
+
+@pytest.mark.parametrize("typed", ["نعم داخل المملكة", "تنتهي ١٥ / ١٢", "2000000006", "5"])
+async def test_at_the_first_menu_what_is_no_menu_pick_is_the_answer(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    """The other side of the menu's numbers: words, a date, an identity number or a digit
+    past the menu's choices are still taken as the answer to the waiting question."""
+    await chat.command("start")
+    await chat.text(typed)
+    assert "ما تاريخ انتهاء الإقامة" in chat.said and "لم تُرسل بعد" in chat.said
+    await chat.text("إرسال")
+    assert [a.text for a in gateway.answers] == [typed]
