@@ -33,6 +33,7 @@ from bot.channels.aiogram_filters import on_loop
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.sent_marks import SentMarks
 from bot.channels.telegram_albums import TelegramAlbums
+from bot.channels.telegram_apology import note_sent
 
 # their home since this module passed 400 lines; still imported from here by many callers
 from bot.channels.telegram_bot import ALLOWED_UPDATES as ALLOWED_UPDATES
@@ -265,6 +266,7 @@ class TelegramChannel:
             for method in methods if not blocked else ():
                 try:
                     await send_isolated(bot, method)
+                    note_sent()  # answered: no apology if the update fails after this
                 except TelegramForbiddenError:
                     # the person blocked the bot; nothing more can reach them
                     log.info("chat %s blocked the bot; replies dropped", chat_id)

@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.telegram import albums_of
 from bot.channels.telegram_albums import album_item
+from bot.channels.telegram_apology import Apologies, watching
 from bot.health import drain_left, draining
 from bot.metrics import UPDATES_HANDLED
 from bot.webhook_journal import LEASE_S, Journal, drain, room_for, sweep, tend
@@ -74,6 +75,8 @@ class _Running:
     queue: asyncio.Queue[Job]
     journal: Journal
     locks: KeyedLocks[int | str]
+    #: the general apology for an update that failed outside the dialogue
+    apologies: Apologies
     #: updates queued here and not started, entry id -> update: a waiter of the same person
     #: handles an earlier one at once rather than wait for it behind itself (a sweep's
     #: replay queued after the waiter, when every worker task could be such a waiter)
@@ -99,7 +102,13 @@ def add_telegram_webhook(
     accepted updates wait before another worker replays them; `replicas`: how many Redis
     replicas must hold an update before its 200 (bot.webhook_journal)."""
     journal = Journal(hook.redis, JOURNAL_KEY, lease_s=lease_s, replicas=replicas)
-    running = _Running(hook, asyncio.Queue(maxsize=queue_size), journal, KeyedLocks())
+    running = _Running(
+        hook,
+        asyncio.Queue(maxsize=queue_size),
+        journal,
+        KeyedLocks(),
+        Apologies(hook.bot, hook.redis),
+    )
     app[HOOK_KEY] = running
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -319,25 +328,40 @@ async def _worker(running: _Running) -> None:
 
 async def _handle(running: _Running, entry_id: str, data: dict[str, Any]) -> None:
     """Handles one update and closes its journal entry."""
-    hook = running.hook
     person = whose(data)
-    try:
-        # The person's turn across workers first, holding nothing while it waits (an
-        # earlier update of theirs, replayed here, must be able to take the lock), then
-        # this process's lock, which keeps their updates one at a time here even when
-        # Redis cannot say whose turn it is.
-        async with _turn(running, person, entry_id), running.locks.hold(person):
-            update = Update.model_validate(data, context={"bot": hook.bot})
-            with replaying(entry_id in running.journal.replayed):
-                await hook.dispatcher.feed_update(hook.bot, update)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        # counted by the dispatcher's middleware (bot.channels.telegram._measured)
-        frames = traceback.extract_tb(exc.__traceback__)[-4:]
-        where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
-        # type and place only: the exception's text could quote the person
-        log.error("%s while handling Telegram update %s at %s", type(exc).__name__, entry_id, where)
+    replay = entry_id in running.journal.replayed
+    with watching() as sent:
+        try:
+            await _feed(running, entry_id, data, person, replay)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # counted by the dispatcher's middleware (bot.channels.telegram._measured)
+            frames = traceback.extract_tb(exc.__traceback__)[-4:]
+            where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(frames))
+            # type and place only: the exception's text could quote the person
+            log.error(
+                "%s while handling Telegram update %s at %s", type(exc).__name__, entry_id, where
+            )
+            # the person is answered as WhatsApp's are (bot.channels.telegram_apology)
+            with replaying(replay):
+                await running.apologies.failed(data, entry_id, sent)
     # handled, or failed on our side: finished either way, not to be replayed
     with contextlib.suppress(RedisError):
         await running.journal.done(entry_id, remember=True)
+
+
+async def _feed(
+    running: _Running, entry_id: str, data: dict[str, Any], person: int | str, replay: bool
+) -> None:
+    """The update fed to the dispatcher in the person's turn. Raises what the channel's
+    code raises outside the dialogue."""
+    hook = running.hook
+    # The person's turn across workers first, holding nothing while it waits (an
+    # earlier update of theirs, replayed here, must be able to take the lock), then
+    # this process's lock, which keeps their updates one at a time here even when
+    # Redis cannot say whose turn it is.
+    async with _turn(running, person, entry_id), running.locks.hold(person):
+        update = Update.model_validate(data, context={"bot": hook.bot})
+        with replaying(replay):
+            await hook.dispatcher.feed_update(hook.bot, update)

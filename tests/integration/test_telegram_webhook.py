@@ -20,6 +20,7 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
+from bot.abuse.guard import Screen
 from bot.app import Services, build_services
 from bot.channels.sent_marks import SentMarks
 from bot.channels.telegram import Handle, build_dispatcher, make_bot
@@ -80,15 +81,19 @@ class Harness:
     stack: AsyncExitStack
     bots: list[Bot]
 
-    async def worker(self, handle: Handle | None = None, **kwargs: Any) -> Worker:
+    async def worker(
+        self, handle: Handle | None = None, *, screen: Screen | None = None, **kwargs: Any
+    ) -> Worker:
         """A new app (its own bot session, dispatcher, queue and journal view) started on
-        a loopback port; `handle` stands between the channel and the engine."""
+        a loopback port; `handle` stands between the channel and the engine, `screen` (the
+        abuse guard's) before it."""
         bot = make_bot(self.api.token, self.api.url)
         self.bots.append(bot)
         dispatcher = build_dispatcher(
             handle or self.services.engine.handle,
             self.services.intake,
             sent_marks=SentMarks(self.services.redis),  # as tawasul run wires it
+            screen=screen,
         )
         hook = TelegramHook(bot, dispatcher, SECRET, self.services.redis)
         app = build_web_app(self.services, telegram=hook, **kwargs)
