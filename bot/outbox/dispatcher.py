@@ -45,6 +45,7 @@ from bot.outbox.handlers import (
     Outcome,
     TemporaryFailure,
 )
+from bot.outbox.outage import RoundLog
 from bot.outbox.outcomes import outcome_write
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class OutboxDispatcher:
         # the earliest retry this worker scheduled, so run_forever does not oversleep it
         self._next_due: dt.datetime | None = None
         self._sent_last_run = 0
+        self._rounds = RoundLog(log)
 
     # ------------------------------------------------------------------ running
 
@@ -110,14 +112,15 @@ class OutboxDispatcher:
             self._wake.clear()
             try:
                 await self.run_once()
-            except Exception:
+                self._rounds.succeeded()
+            except Exception as exc:
                 task = asyncio.current_task()
                 if task is not None and task.cancelling():
                     # a driver turned our cancellation into its own error: retrying would
                     # keep a stopping worker (or a closing event loop) waiting for ever
                     raise asyncio.CancelledError from None
-                # the database or Redis is away for a moment; the rows stay queued
-                log.exception("outbox round failed; retrying in %.1f s", poll_s)
+                # the database or Redis away for a moment is one warning (bot.outbox.outage)
+                self._rounds.failed(exc, poll_s)
                 self._sent_last_run = 0
                 self._next_due = None  # a full pause: a failing round must not spin
             if self._sent_last_run:
