@@ -35,7 +35,7 @@ from bot.db.request_records import (
     to_record,
     with_related,
 )
-from bot.outbox.queue import refresh_staff_card
+from bot.outbox.queue import new_staff_card_row, outbox_insert
 from bot.outbox.receipts import ReceiptQueue
 from conversations.ports import Submission, SubmittedRequest
 from domain.request_number import new_request_number
@@ -195,7 +195,7 @@ class SqlRequestGateway:
             await add_children(session, request_id, submission, submitted_at)
             # the officers' alert is queued in the same transaction as the request itself;
             # what it reads of the request is its id and number (a new one has no row yet)
-            await refresh_staff_card(session, Request(id=request_id, number=number), new=True)
+            card = new_staff_card_row(request_id, number)
             filed = SubmittedRequest(
                 number=number,
                 service_id=submission.service_id,
@@ -204,12 +204,21 @@ class SqlRequestGateway:
                 created=True,
             )
             if submission.receipt is not None and self._receipts is not None:
-                # and the person's receipt: one transaction where there were two
+                # and the person's receipt: one transaction where there were two, and its
+                # rows in one executemany with the card's, the card's first (issue 12:
+                # «confirm» the tail at 200 at once; three INSERTs before)
                 receipt, confirmation = submission.receipt(filed)
                 key = await self._receipts.add(
-                    session, receipt, confirmation, submission.channel, submission.user_key
+                    session,
+                    receipt,
+                    confirmation,
+                    submission.channel,
+                    submission.user_key,
+                    first=[card],
                 )
                 filed = dataclasses.replace(filed, follow_up=key)
+            else:
+                await session.execute(outbox_insert(), card)
             log.info(
                 "request %s filed: service=%s channel=%s attachments=%d",
                 number,

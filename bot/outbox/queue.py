@@ -115,6 +115,21 @@ def notify_person(
     )
 
 
+def new_staff_card_row(request_id: int, number: str) -> dict[str, Any]:
+    """The values of a new request's staff card row for :func:`outbox_insert`, with the
+    keys every filing row has (``dedupe_key`` among them), so the filing writes its card
+    and its receipt's rows in one executemany (bot.db.requests_repo)."""
+    return {
+        "kind": "staff_card",
+        "channel": STAFF,
+        "target": STAFF,
+        "dedupe_key": None,
+        "request_id": request_id,
+        "payload": {"number": number},
+        "next_attempt_at": utcnow(),
+    }
+
+
 async def refresh_staff_card(session: AsyncSession, request: Request, *, new: bool = False) -> None:
     """Queues one (re)render of the request's staff card; one pending row is enough.
 
@@ -128,17 +143,7 @@ async def refresh_staff_card(session: AsyncSession, request: Request, *, new: bo
     if new:
         # a new request's row, the filing's: one prebuilt INSERT, not the ORM's unit of
         # work (issue 12: the filing's statements built once)
-        await session.execute(
-            outbox_insert(),
-            {
-                "kind": "staff_card",
-                "channel": STAFF,
-                "target": STAFF,
-                "request_id": request.id,
-                "payload": {"number": request.number},
-                "next_attempt_at": utcnow(),
-            },
-        )
+        await session.execute(outbox_insert(), new_staff_card_row(request.id, request.number))
         return
     now = utcnow()
     pending = await session.scalar(

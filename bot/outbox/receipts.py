@@ -122,45 +122,53 @@ class ReceiptQueue:
         confirmation: Reply,
         channel: str,
         target: str,
+        *,
+        first: Sequence[dict[str, Any]] = (),
     ) -> str:
         """Adds the two held rows (the confirmation's copy, then the card) to `session`'s
         transaction, which the caller commits: :meth:`send_after`'s own, or the filing's
         (bot.db.requests_repo), so the request and its receipt are written together.
-        Returns the follow-up key. Raises IntegrityError when the request's receipt is
-        already queued."""
+        `first`: other outbox rows of the transaction (bot.outbox.queue.outbox_insert's
+        values, with the same keys: the filing's staff card, new_staff_card_row) written
+        before these in the same executemany, one statement for all. Each row's id is
+        above the one before it, so the text goes before the card. Returns the follow-up
+        key. Raises IntegrityError when the request's receipt is already queued."""
+        key, rows = self._rows(receipt, confirmation, channel, target)
+        await session.execute(outbox_insert(), [*first, *rows])
+        return key
+
+    def _rows(
+        self, receipt: Receipt, confirmation: Reply, channel: str, target: str
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """The follow-up key and the values of the two held rows :meth:`add` writes, the
+        confirmation's copy first, with the keys of bot.outbox.queue.new_staff_card_row."""
         key = receipt_key(receipt.number)
         held = self._clock() + self._hold
         shown = _presented(confirmation, receipt.locale, receipt.arabic_digits)
-        # Two statements, the text's first, so its row's id is the lower and it goes
-        # first; prebuilt INSERTs, not the ORM's unit of work (issue 12).
-        await session.execute(
-            outbox_insert(),
-            {
-                "kind": "notify",
-                "channel": channel,
-                "target": target,
-                "dedupe_key": _text_key(key),
-                "payload": {
-                    "number": receipt.number,
-                    "status": "received",
-                    "status_label": status_name("received", receipt.locale),
-                    "replies": replies_to_payload([shown]),
-                },
-                "next_attempt_at": held,
+        text_row = {
+            "kind": "notify",
+            "channel": channel,
+            "target": target,
+            "dedupe_key": _text_key(key),
+            "request_id": None,
+            "payload": {
+                "number": receipt.number,
+                "status": "received",
+                "status_label": status_name("received", receipt.locale),
+                "replies": replies_to_payload([shown]),
             },
-        )
-        await session.execute(
-            outbox_insert(),
-            {
-                "kind": RECEIPT,
-                "channel": channel,
-                "target": target,
-                "dedupe_key": key,
-                "payload": {"number": receipt.number, "receipt": receipt_to_payload(receipt)},
-                "next_attempt_at": held,
-            },
-        )
-        return key
+            "next_attempt_at": held,
+        }
+        card_row = {
+            "kind": RECEIPT,
+            "channel": channel,
+            "target": target,
+            "dedupe_key": key,
+            "request_id": None,
+            "payload": {"number": receipt.number, "receipt": receipt_to_payload(receipt)},
+            "next_attempt_at": held,
+        }
+        return key, [text_row, card_row]
 
     async def release(self, key: str, *, delivered: bool) -> None:
         # One UPDATE (prebuilt: _release_statement), where there were two: the text row

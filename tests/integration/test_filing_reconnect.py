@@ -35,7 +35,7 @@ class CuttingReceipts:
         self.cut = cut
         self.calls = 0
 
-    async def add(self, session: AsyncSession, *_: object) -> str:
+    async def add(self, session: AsyncSession, *_: object, **__: object) -> str:
         self.calls += 1
         if self.calls == 1:
             await self.cut(session)
