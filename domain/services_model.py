@@ -34,6 +34,10 @@ class QuestionOption:
     #: the answer in the bot's own voice, where the label is in the person's («فرد من
     #: أسرتي» is said «لأحد أفراد أسرتك»: review 13, §9); None: the label reads right
     said: LocalText | None = None
+    #: whose the identity number is when this answer is given, as the summary names it
+    #: after the number's kind («رقم الإقامة الخاص بك», «رقم الحدود للزائر»: tester 14
+    #: §13); None: this answer says nothing of it
+    holder: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,9 @@ class Service:
     questions: tuple[Question, ...] = ()
     # the documents the service cannot do without (all but those marked "required": false)
     required_documents: tuple[LocalText, ...] = ()
+    #: whose the identity number is, whatever the answers (the visitor's for a visit
+    #: visa extension); None: the answers or the applicant say it
+    holder: LocalText | None = None
 
     def questions_for(self, applicant: str) -> tuple[Question, ...]:
         """The questions asked of ``applicant`` ("individual" or "establishment"), in order."""
@@ -106,6 +113,7 @@ def _question(raw: Any, where: str) -> Question:
             refusal=None if o.get("refusal") is None else local_text(o["refusal"], where),
             instead=None if o.get("instead") is None else local_text(o["instead"], where),
             said=None if o.get("said") is None else local_text(o["said"], where),
+            holder=None if o.get("holder") is None else local_text(o["holder"], where),
         )
         for o in raw["options"]
     )
@@ -158,4 +166,5 @@ def parse_service(raw: Any, group_ids: set[str]) -> Service:
             str(lang): [str(p) for p in phrases] for lang, phrases in raw["synonyms"].items()
         },
         questions=questions,
+        holder=None if raw.get("holder") is None else local_text(raw["holder"], where),
     )

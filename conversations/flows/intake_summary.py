@@ -12,7 +12,12 @@ from conversations.flows.documents import (
     unaccounted_required,
 )
 from conversations.flows.draft_files import files
-from conversations.flows.intake_draft import applicant_of, early_for_whom, service_of
+from conversations.flows.intake_draft import (
+    EARLY_ANSWERS,
+    applicant_of,
+    early_for_whom,
+    service_of,
+)
 from conversations.flows.intake_numbers import answer_identity
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
@@ -59,7 +64,7 @@ def ask_summary(ctx: Ctx) -> Prompt:
     if answers.get("establishment"):
         lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
     lines += [
-        _("Identity number: %(number)s") % {"number": answers["identity"]},
+        identity_line(ctx),
         (
             _("Mobile: %(phone)s") % {"phone": answers["phone"]}
             if answers.get("phone_verified", True)
@@ -95,6 +100,53 @@ def ask_summary(ctx: Ctx) -> Prompt:
         lines = [warning, "", *lines]
         choices.append(track)
     return Prompt("\n".join(lines), tuple(choices))
+
+
+def identity_line(ctx: Ctx) -> str:
+    """The summary's line for the identity number: its kind and whose it is («رقم الحدود
+    للزائر: …», «رقم الإقامة الخاص بك: …»). Found by tester 14 (§13): a visitor's border
+    number read «رقم الهوية: 3000000004», which said neither what number it was nor whose."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    number = str(answers["identity"])
+    kinds = {
+        "citizen": _("National ID number"),
+        "resident": _("Iqama number"),
+        "border": _("Border number"),
+    }
+    kind = kinds.get(str(answers.get("identity_kind")), _("Identity number"))
+    return _("%(kind)s (%(whose)s): %(number)s") % {
+        "kind": kind,
+        "whose": number_holder(ctx),
+        "number": number,
+    }
+
+
+def number_holder(ctx: Ctx) -> str:
+    """Whose the request's identity number is, in the bot's voice: the service's holder
+    (the visitor's), else that of the first answer that names one (domain/data/
+    services.json ``holder``: «الخاص بك», «للتابع لك أو المكفول لديك»), else «for whom»
+    said in the first words, else the worker's for an establishment, else the person the
+    request is for."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    service = service_of(ctx)
+    if service.holder is not None:
+        return local(service.holder, ctx.locale)
+    given = answers.get("eligibility", {})
+    for question in service.questions_for(applicant_of(ctx)):
+        option = next((o for o in question.options if o.id == given.get(question.id)), None)
+        if option is not None and option.holder is not None:
+            return local(option.holder, ctx.locale)
+    if applicant_of(ctx) == "establishment":
+        return _("the worker's")
+    said = answers.get(EARLY_ANSWERS, {}).get("for_whom")
+    for other in ctx.catalogue.services:
+        for question in other.questions:
+            option = next((o for o in question.options if o.id == said), None)
+            if question.id == "for_whom" and option is not None and option.holder is not None:
+                return local(option.holder, ctx.locale)
+    return _("the person concerned's")
 
 
 _EDIT_TARGETS = {

@@ -84,7 +84,7 @@ async def test_typing_english_mid_dialogue_keeps_the_place_and_the_answers() -> 
     await chat.text("My iqama expired and Absher shows an error when I renew it")
     await chat.media()
     await chat.tap("done")
-    assert f"Identity number: {RESIDENT}" in chat.said  # answered in Arabic, still there
+    assert f"Iqama number (yours): {RESIDENT}" in chat.said  # answered in Arabic, still there
     await chat.tap("confirm")
     assert gateway.submissions[0].locale == "en"
 
