@@ -347,6 +347,11 @@ class Routing(
         """Navigation (a button, or its typed number or label): start over, cancel, help,
         back, resume; any message before the first question or after the last starts."""
         ctx, action, state = m.ctx, m.action, m.ctx.state
+        if action == "cancel":
+            # «which request is your note about?» on screen: that question is what ends
+            dropped = self._picker_cancelled(ctx)
+            if dropped is not None:
+                return dropped
         if action in ("restart", "cancel") and self._has_draft(state):
             return await self._ask_to_discard(ctx, action)
         if action == "resume":

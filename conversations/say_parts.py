@@ -290,8 +290,47 @@ class TheirSay(ReconsiderParts):
             for v in fitting[:5]
         )
         nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
+        if not any(o.id == "cancel" for o in nav):
+            # a way out of the question on every screen (fresh-clone tester 14, §10: after
+            # a cancel the picker offered «طلب جديد» alone)
+            nav = (*nav, Option("cancel", _("Cancel")))
         ctx.state.offered = [[o.id, o.label] for o in (*options, *nav)]
         return [Reply(f"{lead}\n{question}" if lead else question, choices=(*options, *nav))]
+
+    def _picker_cancelled(self, ctx: Ctx) -> list[Reply] | None:
+        """«إلغاء» at «ما الطلب الذي تخصّه ملاحظتك؟» (or the reconsideration's «which
+        request?»): said that nothing was added or asked, then where the person was (the
+        first menu, or the draft's step). None when that question is not on screen.
+        Found by the fresh-clone tester (14, §10): the first menu came back without a word,
+        to a person who had just asked to cancel a request."""
+        what = picker_of(ctx.state.offered)
+        if what is None:
+            return None
+        _ = ctx.texts.gettext
+        ctx.state.note_words = None  # the words that asked for the note go with it
+        if what == "note":
+            said = _("Alright: nothing was added to your requests.")
+        else:
+            said = _("Alright: no reconsideration was asked for.")
+        if ctx.state.step in START_STEPS:
+            replies = self._restart(ctx)
+        else:
+            replies = [self._ask(ctx)]
+        first = replies[0]
+        return [dataclasses.replace(first, text=f"{said}\n{first.text}"), *replies[1:]]
+
+
+def picker_of(offered: list[list[str]]) -> str | None:
+    """ "note" or "recon" when the options on screen (``DialogueState.offered``, the
+    navigation aside) are «which request?» for a note or a reconsideration (one request
+    each, conversations.say_parts); None for any other screen, such as a file offered as
+    an addition («إضافتها إلى طلبي» beside «لطلب جديد»)."""
+    own = [parse_say(o[0]) for o in offered if o[0] not in NAV_IDS]
+    kinds = {parsed[0] if parsed else None for parsed in own}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    return kind if kind in ("note", "recon") else None
 
 
 def _new_request_line(ctx: Ctx) -> str:

@@ -189,3 +189,28 @@ async def test_withdrawal_in_everyday_words_gets_the_same_answer(
     said = await person.says("ابي اسحب المعاملة", worker=0)
     text = _text(said)
     assert filed.number in text and "لا يمكن سحب" in text
+
+
+async def test_cancel_at_the_note_picker_says_nothing_was_added(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """Fresh-clone tester 14 (§10): with two requests open, «ابي الغي طلبي اللي قدمته» asked
+    «ما الطلب الذي تخصّه ملاحظتك؟» offering «طلب جديد» but no «إلغاء», and «إلغاء» there
+    showed the first menu without a word. Two workers, one Redis, SQL."""
+    first = await filing.submit(submission("draft-1", user_key=USER))
+    second = await filing.submit(submission("draft-2", user_key=USER, identity_number="2123456788"))
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("إلغاء", worker=0)  # the tester's order: a cancel came first
+    said = await person.says("ابي الغي طلبي اللي قدمته", worker=1)
+    assert "ما الطلب الذي تخصّه ملاحظتك" in _text(said)
+    assert "cancel" in [o.id for o in said[-1].choices]
+    said = await person.says("إلغاء", worker=0)
+    text = clean_input(_text(said))
+    assert "لم يُضف شيء إلى طلباتك" in text, text
+    assert "فرد" in [o.label for o in said[-1].choices]  # the first menu, to go on
+    for filed in (first, second):
+        record = await desk.find(filed.number)
+        assert record is not None and not any(e.kind == "note" for e in record.events)
+    # the words that asked for the note went with it: «1» is the menu's «فرد» again
+    said = await person.says("1", worker=1)
+    assert "ملاحظ" not in _text(said)
