@@ -1,5 +1,5 @@
 """The engine's part for «رقم طلب آخر» and «ارسال» typed before a service is chosen: at
-the first question, at «أيّ هذه الخدمات تحتاج؟», right after a status answer.
+the first question, at «أيّ هذه الخدمات هي المطلوبة؟», right after a status answer.
 
 Found in session 12: after a status answer, a person who typed «رقم طلب آخر» (the label
 of the button the answer had when it was their only request) got «هل هذه هي الخدمة التي

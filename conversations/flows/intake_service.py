@@ -52,7 +52,7 @@ def file_service(ctx: Ctx, service_id: str) -> Outcome:
 
 
 def suggest(ctx: Ctx, text: str) -> Outcome:
-    """The services the person's words name, offered (the step «أيّ هذه الخدمات تحتاج؟»);
+    """The services the person's words name, offered (the step «أيّ هذه الخدمات هي المطلوبة؟»);
     the answers they give kept for the service's questions."""
     _ = ctx.texts.gettext
     unserved = unserved_need(text)

@@ -101,7 +101,7 @@ async def test_requests_a_day_per_chat_and_per_identity_across_workers(
     await _to_summary(salem_again, OTHER_RESIDENT)
     await salem_again.tap("confirm")
     said = salem_again.said
-    assert "قدّمتَ طلبًا واحدًا خلال الساعات الـ٢٤ الماضية" in said, said
+    assert "قدّمت طلبًا واحدًا خلال الساعات الـ٢٤ الماضية" in said, said
     when = re.search(r"(اليوم|غدًا) ابتداءً من الساعة ([٠-٩]{2}:[٠-٩]{2}) بتوقيت الرياض", said)
     assert when is not None, said  # when they can go on, in Arabic digits
     assert "confirm" in salem_again.choice_ids  # still at the summary: nothing lost

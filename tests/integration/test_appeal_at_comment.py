@@ -41,7 +41,7 @@ async def test_an_appeal_with_its_reason_at_the_comment_prompt_is_sent_as_recons
     number = await _rated_one_star(person, filing, desk)
     said = await person.says(APPEAL, worker=0)
     # offered, not sent at once: it can be asked only once (review 12 §1)
-    assert "هل تريد طلب إعادة النظر" in said[-1].text
+    assert "هل يُقدَّم طلب إعادة النظر" in said[-1].text
     offered = await desk.find(number)
     assert offered is not None and offered.reconsider_reason is None
     said = await person.taps("yes", worker=1)
@@ -64,7 +64,7 @@ async def test_an_appeal_alone_at_the_comment_prompt_asks_for_the_reason(
 ) -> None:
     number = await _rated_one_star(person, filing, desk)
     said = await person.says("ابي اتظلم", worker=0)
-    assert "هل تريد طلب إعادة النظر" in said[-1].text
+    assert "هل يُقدَّم طلب إعادة النظر" in said[-1].text
     said = await person.taps("yes", worker=0)
     assert "ما سبب طلب إعادة النظر" in said[-1].text
     said = await person.says("انا مريض وما اقدر اروح الفرع", worker=1)
@@ -126,7 +126,7 @@ async def test_an_appeal_offered_and_declined_is_the_comment(
     comment."""
     number = await _rated_one_star(person, filing, desk)
     said = await person.says(APPEAL, worker=0)
-    assert "هل تريد طلب إعادة النظر" in said[-1].text
+    assert "هل يُقدَّم طلب إعادة النظر" in said[-1].text
     said = await person.taps("no", worker=1)
     assert "سُجّل تعليقك" in said[0].text
     record = await desk.find(number)
@@ -148,7 +148,7 @@ async def test_a_reconsideration_declined_in_words_outside_the_comment_prompt_is
     await person.send(Command(person.origin(), "start", ""))
     said = await person.says("ما ابي اعادة النظر", worker=0)
     text = "\n".join(r.text for r in said)
-    assert "لماذا تطلب إعادة النظر" not in text and "هل تريد طلب إعادة النظر" not in text, text
+    assert "لماذا تطلب إعادة النظر" not in text and "هل يُقدَّم طلب إعادة النظر" not in text, text
     record = await desk.find(filed.number)
     assert record is not None and record.reconsider_reason is None
     said = await person.says("ابي اعادة النظر", worker=1)

@@ -40,7 +40,7 @@ async def test_a_photo_sent_first_is_filed_with_the_request_across_workers(h: Ha
     said = await _say(a, h, FARAH, u.photo(FARAH, file_id, file_size=len(data)))
     assert "احتفظتُ بصورتك لطلبك، وستُحسب ضمن المستندات عندما أطلبها." in said
     assert "لم نحتفظ" not in said
-    assert "هل تقدّم الطلب بصفتك فردًا" in said
+    assert "هل يُقدَّم الطلب بصفة فرد" in said
     workers = (b, a)
     steps = (
         u.callback(FARAH, "ind"),

@@ -17,7 +17,7 @@ LAILA = TgUser(5_400_000_041, "ليلى")
 async def test_not_for_my_son_is_asked_for_whom_over_two_workers(h: Harness) -> None:
     a, b = await h.worker(), await h.worker()
     said = await _say(a, h, LAILA, h.updates.text(LAILA, "ابي جواز مو لولدي"))
-    assert "هل هذه هي الخدمة التي تحتاجها؟" in said, said
+    assert "هل هذه هي الخدمة المطلوبة؟" in said, said
     said = await _say(b, h, LAILA, h.updates.callback(LAILA, "s:passport_issue"))
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»" not in said, said
     assert said.endswith("لمن هذا الطلب؟"), said

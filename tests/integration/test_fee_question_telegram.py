@@ -1,7 +1,7 @@
 """A question about a service's price, time or place on Telegram (real update payloads
 through aiogram, the engine on real Redis): it is not read as choosing the service. Found
 by the fresh-clone tester: «كم رسوم تجديد الجواز؟» and «how much is the fee to renew my
-passport?» got «أيّ هذه الخدمات تحتاج؟», as if a price asked were a request filed."""
+passport?» got «أيّ هذه الخدمات هي المطلوبة؟», as if a price asked were a request filed."""
 
 from __future__ import annotations
 

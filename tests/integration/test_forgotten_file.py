@@ -51,7 +51,7 @@ async def test_a_photo_after_filing_is_offered_to_the_open_request_and_reaches_t
 async def test_a_forgotten_document_said_in_words_opens_the_note_for_the_file(
     w: Workers,
 ) -> None:
-    """Tester 14, §3 (WhatsApp): the words met «هل هذه هي الخدمة التي تحتاجها؟» and the
+    """Tester 14, §3 (WhatsApp): the words met «هل هذه هي الخدمة المطلوبة؟» and the
     passport photo sent next went into that new draft."""
     await w.a.send(w.a.payloads.text(MONA, "مرحبا"))
     filed = await w.a.services.gateway.submit(

@@ -183,7 +183,7 @@ async def test_a_turn_is_answered_once_the_replica_holds_it(
             finally:
                 stopped.send_signal(signal.SIGCONT)
             await asyncio.wait_for(turn, PATIENCE_S)
-            assert "ما الخدمة التي تحتاجها" in clean_input(chat.said), chat.said
+            assert "ما الخدمة المطلوبة" in clean_input(chat.said), chat.said
             saved = await on_master.load("telegram", "5003")
             assert saved.version > before
             assert (await on_replica.load("telegram", "5003")).to_json() == saved.to_json()

@@ -61,7 +61,7 @@ async def test_the_explanation_after_the_refusal_is_answered_on_the_other_worker
     assert "متاح للجنسيتين السورية واليمنية فقط" in said
     replies = await person.says("امي جات زيارة عائلية وتبي تمدد شهر ثاني لانها مريضة", 1)
     said = _said(replies)
-    assert UNDERSTOOD in said and INSTEAD in said  # before: «أيّ هذه الخدمات تحتاج؟»
+    assert UNDERSTOOD in said and INSTEAD in said  # before: «أيّ هذه الخدمات هي المطلوبة؟»
     assert "s:visit_visa_extension" not in _choices(replies)
     await person.taps("other", 0)
     replies = await person.says("تمديد زيارة", 1)  # named again: never the question again

@@ -30,9 +30,9 @@ async def test_start_twice_shows_the_welcome_once_whichever_worker(h: Harness) -
     said = await _say(a, h, HIND, h.updates.text(HIND, "/start"))  # the Start button
     assert WELCOME in said
     said = await _say(b, h, HIND, h.updates.text(HIND, "/start"))  # typed, on the other
-    assert WELCOME not in said and "هل تقدّم الطلب بصفتك فردًا" in said
+    assert WELCOME not in said and "هل يُقدَّم الطلب بصفة فرد" in said
     said = await _say(a, h, HIND, h.updates.callback(HIND, "ind"))
-    assert "ما الخدمة التي تحتاجها؟" in said
+    assert "ما الخدمة المطلوبة؟" in said
     assert sum(WELCOME in t for t in h.texts(HIND)) == 1
 
 
@@ -51,10 +51,10 @@ async def test_one_arabic_text_keeps_english_three_in_a_row_switch_on_either_wor
     said = await _say(a, h, HADI, h.updates.text(HADI, ARABIC_NEED))
     assert "Which of these services do you need?" in said and STAYS_ENGLISH in said
     said = await _say(b, h, HADI, h.updates.text(HADI, "ابي اجدد جواز السفر لو سمحت"))
-    assert STAYS_ENGLISH in said and "تحتاج" not in said  # two in a row: still English
+    assert STAYS_ENGLISH in said and "المطلوبة" not in said  # two in a row: still English
     # the third in a row, whichever worker takes it: the count lives in Redis
     said = await _say(a, h, HADI, h.updates.text(HADI, "ابي اجدد جواز السفر من فضلك"))
-    assert "أيّ هذه الخدمات تحتاج؟" in said
+    assert "أيّ هذه الخدمات هي المطلوبة؟" in said
     assert "For English, type «English»." in said  # the way back, in English
     state = await h.services.engine.store.load("telegram", str(HADI.id))
     assert state.locale == "ar"
@@ -66,7 +66,7 @@ MUNA = TgUser(5_400_000_003, "منى")
 async def test_for_my_son_in_the_first_words_is_kept_across_workers(h: Harness) -> None:
     a, b = await h.worker(), await h.worker()
     said = await _say(a, h, MUNA, h.updates.text(MUNA, "ابي جواز لولدي"))
-    assert "هل هذه هي الخدمة التي تحتاجها؟" in said
+    assert "هل هذه هي الخدمة المطلوبة؟" in said
     said = await _say(b, h, MUNA, h.updates.callback(MUNA, "s:passport_issue"))
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in said
     assert "كتابة رقم هوية صاحب الطلب" in said  # the question skipped
@@ -90,7 +90,7 @@ async def test_a_number_shared_at_the_service_step_is_kept_across_workers(h: Har
         await _say(a, h, SAMI, raw)
     # shared from Telegram's attachment menu, before the phone step, on one worker
     said = await _say(b, h, SAMI, h.updates.contact(SAMI, "966501234567", own=True))
-    assert "احتفظتُ برقم جوالك" in said and "أيّ هذه الخدمات تحتاج؟" in said
+    assert "احتفظتُ برقم جوالك" in said and "أيّ هذه الخدمات هي المطلوبة؟" in said
     for raw in (h.updates.callback(SAMI, "s:iqama_renew"), h.updates.callback(SAMI, "q:inside")):
         await _say(a, h, SAMI, raw)
     # the identity number on the other: the phone step is passed, saying so
@@ -163,7 +163,7 @@ async def test_a_long_first_message_keeps_its_number_place_and_for_whom_across_w
     message were all asked again. Kept in the draft in Redis, read by the other worker."""
     a, b = await h.worker(), await h.worker()
     said = await _say(a, h, SAMI, h.updates.text(SAMI, LONG_FIRST))
-    assert "احتفظتُ برقم الهوية 2******006 لطلبك." in said and "أيّ هذه الخدمات تحتاج؟" in said
+    assert "احتفظتُ برقم الهوية 2******006 لطلبك." in said and "أيّ هذه الخدمات هي المطلوبة؟" in said
     said = await _say(b, h, SAMI, h.updates.callback(SAMI, "s:iqama_renew"))
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «لي أنا»" in said
     assert "سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «داخل المملكة»" in said

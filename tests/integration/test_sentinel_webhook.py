@@ -230,7 +230,7 @@ async def test_a_failover_right_after_a_turn_does_not_answer_it_again(
                 assert said[: len(answers)] == answers
                 again = [text for text in said[len(answers) :] if text in answers]
                 assert not again, f"answered again after the failover: {again}"
-                assert "ما الخدمة التي تحتاجها" in said[-1], said[-1]
+                assert "ما الخدمة المطلوبة" in said[-1], said[-1]
     finally:
         await bot.session.close()
         await master.aclose()

@@ -23,7 +23,7 @@ async def test_a_slip_at_for_whom_changes_the_service_over_two_workers(h: Harnes
     assert "احتفظتُ بما كتبته" not in said, said
     assert "«تجديد جواز السفر»" in said, said
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "نعم"))
-    assert said.endswith("أيّ هذه الخدمات تحتاج؟"), said
+    assert said.endswith("أيّ هذه الخدمات هي المطلوبة؟"), said
     state = await h.services.engine.store.load("telegram", str(NOURA.id))
     assert "service" not in state.answers
     assert "iqama_renew" in state.answers.get("suggestions", [])

@@ -19,7 +19,7 @@ __all__ = ["two_workers"]
 
 THEIR_FAULT = "بعد عدة محاولات غير صحيحة"
 NUMBER_PAUSED = "أُوقف الاستعلام عنه مؤقتًا"
-DRAFT_WORDS = ("احتفظتُ برقم الهوية", "ما الخدمة التي تحتاجها", "نعود إلى الطلب")
+DRAFT_WORDS = ("احتفظتُ برقم الهوية", "ما الخدمة المطلوبة", "نعود إلى الطلب")
 
 
 async def test_a_number_paused_by_strangers_blames_no_one_and_starts_no_draft(

@@ -39,7 +39,7 @@ async def test_a_story_at_the_service_step_is_said_kept_offered_and_changed_over
     before = len(rig.texts())
     await say(a, u.text(SARA, STORY))
     said = clean_input("\n".join(rig.texts()[before:]))
-    assert KEPT in said and "أيّ هذه الخدمات تحتاج؟" in said, said
+    assert KEPT in said and "أيّ هذه الخدمات هي المطلوبة؟" in said, said
     await say(b, u.callback(SARA, "s:iqama_renew"))
     workers = [a, b]
     while questions := _questions(rig):

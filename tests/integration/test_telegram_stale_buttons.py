@@ -92,11 +92,11 @@ async def test_a_button_of_an_earlier_question_is_answered_and_taken_away(worker
         for b in row
     )
     said = await workers.feed(workers.tap(first, "ind"), worker=1)
-    assert "ما الخدمة التي تحتاجها" in said
+    assert "ما الخدمة المطلوبة" in said
     groups = workers.keyboard_message()
     # «منشأة» under the first question, tapped now, on the other worker
     said = await workers.feed(workers.tap(first, "est"), worker=0)
-    assert "هذا الزر من رسالة سابقة" in said and "ما الخدمة التي تحتاجها" in said
+    assert "هذا الزر من رسالة سابقة" in said and "ما الخدمة المطلوبة" in said
     assert "reply_markup" not in workers.stored(first["message_id"])  # its buttons are gone
     assert len(workers.api.calls_for(USER.id, "editMessageReplyMarkup")) == 1
     state = await workers.store.load("telegram", str(USER.id))
@@ -116,7 +116,7 @@ async def test_after_a_cancel_an_old_service_button_starts_nothing(workers: Work
     assert "تم الإلغاء" in said
     said = await workers.feed(workers.tap(groups, "g:residency"), worker=1)
     assert "هذا الزر من رسالة سابقة" in said
-    assert "اختيار الخدمة" not in said and "هل تقدّم الطلب بصفتك" not in said
+    assert "اختيار الخدمة" not in said and "هل يُقدَّم الطلب بصفة" not in said
     assert "reply_markup" not in workers.stored(groups["message_id"])
     state = await workers.store.load("telegram", str(USER.id))
     assert state.step == "done"

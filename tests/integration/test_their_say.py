@@ -131,8 +131,8 @@ async def _half_filled(person: Person) -> str:
     were on."""
     await person.send(Command(person.origin(), "start", ""))
     walk = (
-        ("1", "ما الخدمة التي تحتاجها"),  # as an individual
-        ("ابي اجدد الاقامة", "أيّ هذه الخدمات تحتاج"),
+        ("1", "ما الخدمة المطلوبة"),  # as an individual
+        ("ابي اجدد الاقامة", "أيّ هذه الخدمات هي المطلوبة"),
         ("1", "لمن هذا الطلب؟"),  # iqama renewal
         ("1", "أين صاحب الإقامة الآن؟"),  # for myself
         ("1", "رقم هوية صاحب الطلب"),  # inside the Kingdom

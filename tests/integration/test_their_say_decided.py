@@ -98,7 +98,7 @@ async def test_the_first_menu_after_a_rejection_says_it_may_be_reconsidered(
     menu = said[-1]
     assert [c.id for c in menu.choices][:2] == ["ind", "est"]
     said = await person.taps("ind")
-    assert "ما الخدمة التي تحتاجها" in said[-1].text
+    assert "ما الخدمة المطلوبة" in said[-1].text
     # asking is the words the hint gave
     await person.says("إلغاء")
     said = await person.says("اطلب إعادة النظر", worker=1)

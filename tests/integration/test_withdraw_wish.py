@@ -103,7 +103,7 @@ async def test_a_new_need_that_names_a_previous_document_is_not_a_change_to_the_
         await person.send(Command(person.origin(), "start", ""))
         text = _text(await person.says(words, worker=worker))
         assert "لا يمكن تعديل" not in text and filed.number not in text
-        assert "هل هذه هي الخدمة التي تحتاجها" in text  # the need, offered
+        assert "هل هذه هي الخدمة المطلوبة" in text  # the need, offered
     record = await desk.find(filed.number)
     assert record is not None and not any(e.kind == "note" for e in record.events)
 

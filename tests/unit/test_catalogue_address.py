@@ -16,54 +16,18 @@ the hamza: passive or first person) are not imperatives."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+
+from tests.unit.arabic_address import imperatives, masculine_pasts, second_person_verbs
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = Path(__file__).with_name("ar_masculine.json")
 
 #: How many lines may still be masculine: lowered with every rewrite, never raised.
 MASCULINE_AT_MOST = 1
-
-_HARAKAT = "\u064b-\u0652\u0670"
-_DIACRITIC = re.compile(f"[{_HARAKAT}\u0640]")
-_WORD = re.compile(f"[\u0621-\u064a{_HARAKAT}\u0640]+")
-_QUOTED = re.compile(r"«[^«»]*»")
-#: masculine singular imperatives (unvocalised), and «فضلًا», which the catalogue put only
-#: before one; a leading و/ف and an object pronoun are allowed («فاكتبه», «وأرسلها»)
-_VERBS = frozenset(
-    (
-        "فضلا راسلنا شغل اضغط اكتب اختر أجب أرسل أعد انتظر حاول تأكد قارن طابق أضف شارك أكمل "
-        "راجع صف أدخل ادخل استخدم ابدأ اطلب اذكر احذف احتفظ اختصر ألغ عد تابع تحقق ضع عدل "
-        "اتصل توجه احجز اصطحب أبق اقرأ انقر المس افتح اسأل جرب حدد أرفق ارفق اتبع تجاهل ابحث "
-        "أخبر قل دع خذ اسمح اطلع استلم اضبط تفضل أعط انسخ اترك"
-    ).split()
-)
-_PRONOUNS = ("", "ه", "ها", "هما", "هم", "ني", "نا")
-#: words spelt like an imperative that are nouns here («وصف الطلب», «يُرجى وصفه»)
-_NOUNS = frozenset(("وصف", "وصفه", "وصفها"))
-_LEADING_MARKS = re.compile(f"^[{_HARAKAT}]+")
-
-
-def imperatives(text: str) -> list[str]:
-    """The masculine imperatives of an Arabic text, as written (diacritics dropped)."""
-    found = []
-    for raw in _WORD.findall(_QUOTED.sub(" ", text)):
-        bare = _DIACRITIC.sub("", raw)
-        if bare in _NOUNS:
-            continue
-        for start in (0, 1) if bare[:1] in "وف" else (0,):
-            rest = _LEADING_MARKS.sub("", raw[1:]) if start else raw
-            if rest.startswith("أُ"):
-                continue  # passive or first person: «أُرسل», «وأُرسل»
-            word = bare[start:]
-            if any(word.endswith(p) and word[: len(word) - len(p)] in _VERBS for p in _PRONOUNS):
-                found.append(bare)
-                break
-    return found
 
 
 def _catalogue() -> dict[str, tuple[str, ...]]:
@@ -136,6 +100,53 @@ def test_the_list_of_masculine_lines_only_shrinks(allowed: dict[str, list[str]])
 )
 def test_the_imperatives_are_found(text: str, expected: list[str]) -> None:
     assert imperatives(text) == expected
+
+
+def test_no_line_addresses_a_man_in_the_present_or_future(
+    arabic: dict[str, tuple[str, ...]],
+) -> None:
+    """Review 14 §10: «أيّ هذه الخدمات تحتاج؟», «هل تريد حذف بياناتك؟», «ستحتاج إلى…» speak to a
+    man; «أيّ هذه الخدمات هي المطلوبة؟», «هل تُحذف بياناتك؟», «يلزم…» to anyone."""
+    found = {
+        msgid: sorted({w for form in forms for w in second_person_verbs(form)})
+        for msgid, forms in arabic.items()
+        if any(second_person_verbs(form) for form in forms)
+    }
+    assert found == {}, "rewrite these lines for anyone («ما الخدمة المطلوبة؟», «يلزم…»)"
+
+
+def test_no_line_has_a_past_vocalised_for_a_man(arabic: dict[str, tuple[str, ...]]) -> None:
+    """«قدّمتَ طلبًا واحدًا…», «وإن رأيتَ أن الرفض…»: the fatha makes it a man's; «قدّمت» is anyone's."""
+    found = {
+        msgid: [w for form in forms for w in masculine_pasts(form)]
+        for msgid, forms in arabic.items()
+        if any(masculine_pasts(form) for form in forms)
+    }
+    assert found == {}
+    assert masculine_pasts("قدّمتَ طلبًا، وأُرسلتْ رسالتك؛ بدأتِ «كتبتَ»، يُتَّخذ") == ["قدّمتَ"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("أيّ هذه الخدمات تحتاج؟", ["تحتاج"]),
+        ("ما الخدمة التي تحتاجها؟", ["تحتاجها"]),
+        ("هل تقدّم الطلب بصفتك فردًا؟", ["تقدم"]),
+        ("ستحتاج إلى رقم هوية صاحب الطلب.", ["ستحتاج"]),
+        ("هل تريد طلب إعادة النظر؟ وإن لم ترغب، تُسجَّل رسالتك.", ["تريد", "ترغب"]),
+        ("وفي النهاية تحصل على رقم الطلب، وستجده في رسالتك.", ["تحصل", "وستجده"]),
+        ("لم ترسل أي ملف.", ["ترسل"]),
+        ("هذه الخدمة تحتاج إلى رقم.", []),
+        ("فالطلبات المقدَّمة من هذه المحادثة لا تحتاج إلى رقم.", []),
+        ("هذه الخدمة تقدّمها المنشأة لعامليها.", []),
+        ("أما تأشيرات الزيارة فتقدّم «تواصل» تمديدها فقط.", []),
+        ("الخدمات التي تُقدَّم عبر «تواصل»، ولم تُرسل ملاحظتك.", []),
+        ("ما الخدمة المطلوبة؟ يلزم رقم هوية، ويمكنك كتابة «أبي تجديد».", []),
+        ("هل تحتاجين إلى مساعدة؟ هل تريدون المتابعة؟", []),
+    ],
+)
+def test_the_second_person_verbs_are_found(text: str, expected: list[str]) -> None:
+    assert second_person_verbs(text) == expected
 
 
 def test_the_terminal_goodbye_invites_anyone_back(arabic: dict[str, tuple[str, ...]]) -> None:

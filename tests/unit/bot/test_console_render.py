@@ -89,7 +89,7 @@ async def test_an_empty_line_is_answered_with_the_question_again(tmp_path: Path)
     out = io.StringIO()
     await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO("/start\n\n"), stdout=out)
     printed = out.getvalue().split("مع السلامة")[0]
-    question = "هل تقدّم الطلب بصفتك فردًا"
+    question = "هل يُقدَّم الطلب بصفة فرد"
     first, _sep, again = printed.rpartition(question)
     assert "تواصل" in first and again, printed
     assert "  1) فرد\n  2) منشأة" in again
@@ -173,7 +173,7 @@ async def test_start_typed_right_after_the_opening_welcome_does_not_repeat_the_q
     await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO("/start\n1\n/start\n"),
                stdout=out, first=first)  # fmt: skip
     printed = out.getvalue()
-    question = "هل تقدّم الطلب بصفتك فردًا"
+    question = "هل يُقدَّم الطلب بصفة فرد"
     assert printed.count("نحن في بداية المحادثة: السؤال الأول أعلاه مباشرة.") == 1, printed
     # once with the welcome, then once more only for the /start after «فرد» (a restart)
     assert printed.count(question) == 2, printed

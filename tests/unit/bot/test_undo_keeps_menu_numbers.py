@@ -45,7 +45,7 @@ async def test_the_first_menu_keeps_its_numbers_with_undo_numbered_last() -> Non
 async def test_one_chooses_individual_and_the_deleted_draft_stays_deleted() -> None:
     chat = await _deleted_by_start_over()
     await chat.text("1")
-    assert "ما الخدمة التي تحتاجها" in chat.said and "استرجعنا طلبك" not in chat.said
+    assert "ما الخدمة المطلوبة" in chat.said and "استرجعنا طلبك" not in chat.said
     assert not chat.last[-1].ask_contact
 
 

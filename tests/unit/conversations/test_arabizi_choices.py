@@ -66,6 +66,6 @@ async def test_yes_in_arabizi(chat: Chat, typed: str) -> None:
     await chat.command("start")
     await chat.tap("ind")
     await chat.text("ابي امدد زيارة امي")
-    assert "هل هذه هي الخدمة التي تحتاجها؟" in chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said
     await chat.text(typed)
     assert "s:visit_visa_extension" not in chat.choice_ids  # the suggestion taken

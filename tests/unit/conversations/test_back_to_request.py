@@ -11,7 +11,7 @@ from .fakes import Chat
 from .test_intake import RESIDENT, _to_identity
 
 NONE_TO_GO_BACK = "لا يوجد هنا طلب قيد التعبئة"
-SERVICE_OFFER = "هل هذه هي الخدمة التي تحتاجها"
+SERVICE_OFFER = "هل هذه هي الخدمة المطلوبة"
 
 
 @pytest.mark.parametrize("typed", ["ابي ارجع لطلبي اللي كنت فيه", "لا، أكمل الطلب"])

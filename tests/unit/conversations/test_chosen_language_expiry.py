@@ -63,7 +63,7 @@ async def test_a_language_only_read_from_words_still_follows_the_words_after_exp
     clock.now = SUNDAY + dt.timedelta(hours=25)
     store.expire("test", "u1")
     await chat.text("السلام عليكم ابي اجدد اقامتي")
-    assert "أيّ هذه الخدمات تحتاج؟" in chat.said
+    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said
     assert chat.last[-1].locale == "ar"
 
 

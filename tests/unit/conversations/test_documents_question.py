@@ -70,5 +70,5 @@ async def test_one_topic_offered_is_asked_in_the_singular(chat: Chat) -> None:
     await chat.text("وش الاوراق المطلوبة؟")  # no service yet: the near topic is offered
     topics = [c for c in chat.choice_ids if c.startswith("kb:")]
     assert len(topics) == 1
-    assert "هل تقصد هذا السؤال؟" in chat.said
+    assert "هل هو هذا السؤال؟" in chat.said
     assert "أحد هذه الأسئلة" not in chat.said

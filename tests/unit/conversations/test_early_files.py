@@ -79,7 +79,7 @@ async def test_an_album_at_the_service_question_is_told_once_and_kept_whole() ->
     assert await engine.wants_files(chat.channel, chat.user)
     first = await chat.media(ref="a", album="g1")
     said = "\n".join(r.text for r in first)
-    assert "احتفظتُ بملفاتك لطلبك" in said and "ما الخدمة التي تحتاجها" in said
+    assert "احتفظتُ بملفاتك لطلبك" in said and "ما الخدمة المطلوبة" in said
     assert await chat.media(ref="b", album="g1") == []
     await chat.text("ابي اجدد اقامتي")
     await _file_iqama_renewal(chat, chosen=True)

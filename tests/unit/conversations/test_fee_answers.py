@@ -71,7 +71,7 @@ async def test_the_fee_asked_in_other_words_is_answered_at_the_menu_and_mid_requ
     chat: Chat, text: str
 ) -> None:
     # session 11: without «؟», in Egyptian («بيتكلف كام») or in Arabizi («rusoom») the
-    # fee was filed as a need («أيّ هذه الخدمات تحتاج؟») or had no answer
+    # fee was filed as a need («أيّ هذه الخدمات هي المطلوبة؟») or had no answer
     await chat.command("start")
     await chat.text(text)
     said = chat.last[0].text

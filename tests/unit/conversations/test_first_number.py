@@ -21,7 +21,7 @@ async def test_an_identity_number_first_is_kept_and_not_asked_again(
     await chat.text(typed)
     assert "احتفظتُ برقم الهوية" in chat.said and "2******006" in chat.said
     assert "اختيار أحد الخيارين" not in chat.said
-    assert "ما الخدمة التي تحتاجها؟" in chat.said  # the service is asked for next
+    assert "ما الخدمة المطلوبة؟" in chat.said  # the service is asked for next
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
@@ -109,7 +109,7 @@ async def test_an_identity_number_at_an_eligibility_question_is_kept(
 
 
 async def _file_iqama_renewal(chat: Chat, gateway: MemoryGateway) -> str:
-    """From «أيّ هذه الخدمات تحتاج؟» to the request filed; the identity number filed."""
+    """From «أيّ هذه الخدمات هي المطلوبة؟» to the request filed; the identity number filed."""
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
     # past the identity step, with the number named, straight to the phone
@@ -130,7 +130,7 @@ async def _file_iqama_renewal(chat: Chat, gateway: MemoryGateway) -> str:
 async def test_an_identity_number_at_the_suggested_services_is_kept(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:
-    """At «أيّ هذه الخدمات تحتاج؟» the tester typed the iqama number in Arabic-Indic
+    """At «أيّ هذه الخدمات هي المطلوبة؟» the tester typed the iqama number in Arabic-Indic
     digits: «لم أتمكن من تحديد الخدمة المقصودة» and the number was lost. Now it is kept,
     said so, the services offered again, and the identity step skipped later."""
     await chat.command("start")
@@ -140,14 +140,14 @@ async def test_an_identity_number_at_the_suggested_services_is_kept(
     await chat.text(typed)
     assert "احتفظتُ برقم الهوية" in chat.said and "2******788" in chat.said
     assert "لم أتمكن" not in chat.said
-    assert "أيّ هذه الخدمات تحتاج؟" in chat.said and "s:iqama_renew" in chat.choice_ids
+    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said and "s:iqama_renew" in chat.choice_ids
     assert await _file_iqama_renewal(chat, gateway) == "2123456788"
 
 
 async def test_a_wish_with_the_number_at_the_service_question_keeps_both(
     chat: Chat, gateway: MemoryGateway
 ) -> None:
-    """The wish and the number in one message at «ما الخدمة التي تحتاجها؟»: the number is
+    """The wish and the number in one message at «ما الخدمة المطلوبة؟»: the number is
     kept and the services the words name are offered."""
     await chat.command("start")
     await chat.tap("ind")

@@ -115,7 +115,7 @@ async def test_lang_command_offers_both_and_a_typed_number_picks_one() -> None:
     assert chat.last[0].text == "I'll continue in English."
     assert "Which service do you need?" in chat.said  # the step it was on
     await chat.send(Command(chat.origin(), "lang", "ar"))
-    assert "ما الخدمة التي تحتاجها؟" in chat.said
+    assert "ما الخدمة المطلوبة؟" in chat.said
 
 
 async def test_help_offers_the_other_language() -> None:

@@ -36,7 +36,7 @@ async def test_at_the_service_question_a_mistyped_number_is_named(chat: Chat) ->
     await chat.tap("ind")
     await chat.text(MISTYPED)
     assert LAST_DIGIT in chat.said
-    assert "ما الخدمة التي تحتاجها؟" in chat.said
+    assert "ما الخدمة المطلوبة؟" in chat.said
 
 
 async def test_in_english_a_mistyped_number_at_for_whom(chat: Chat) -> None:

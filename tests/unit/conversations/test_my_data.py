@@ -106,7 +106,7 @@ async def test_delete_asks_first_and_no_deletes_nothing(
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.text("احذف بياناتي")
-    assert "هل تريد حذف بياناتك" in chat.said
+    assert "هل تُحذف بياناتك" in chat.said
     assert chat.choice_ids[:2] == ["mydata:yes", "mydata:no"]
     await chat.text("2")
     assert "لم يُحذف شيء" in chat.said
@@ -159,7 +159,7 @@ async def test_without_the_port_the_words_are_not_read() -> None:
     chat = Chat(engine.handle)
     await chat.command("start")
     await chat.text("احذف بياناتي")
-    assert "هل تريد حذف بياناتك" not in chat.said
+    assert "هل تُحذف بياناتك" not in chat.said
 
 
 async def test_my_data_is_a_help_button_that_keeps_the_step(
@@ -187,7 +187,7 @@ async def test_a_typed_yes_answers_the_deletion_question_at_the_status_number_st
     data: FakePersonalData, store: MemoryStore
 ) -> None:
     # the fresh-clone tester: at the request-number step of a status look-up, «نعم» to
-    # «هل تريد حذف بياناتك؟» was read as a wrong request number
+    # «هل تُحذف بياناتك؟» was read as a wrong request number
     engine = Engine(
         store, INTAKE, load_catalogue(), MemoryGateway(), limiter=MemoryLimiter(),
         personal_data=data,
@@ -197,7 +197,7 @@ async def test_a_typed_yes_answers_the_deletion_question_at_the_status_number_st
     await chat.text("حالة طلبي")
     assert (await store.load("test", "u1")).step == "number"
     await chat.text("احذف بياناتي")
-    assert "هل تريد حذف بياناتك" in chat.said
+    assert "هل تُحذف بياناتك" in chat.said
     await chat.text("لا")
     assert "لم يُحذف شيء" in chat.said and "يتكون من" not in chat.said
     assert data.calls == []
@@ -216,7 +216,7 @@ async def test_delete_my_data_typed_where_the_my_data_button_is_offered_asks_to_
     await chat.text("مساعدة")
     assert "mydata" in chat.choice_ids
     await chat.text("احذف بياناتي")
-    assert "هل تريد حذف بياناتك" in chat.said
+    assert "هل تُحذف بياناتك" in chat.said
     assert data.calls == []
 
 
@@ -250,7 +250,7 @@ async def test_start_again_at_the_deletion_question_is_no_no(
     # «ابدأ» folds to «ابدا», also a dialect «no»: the words once answered «no» here
     await chat.command("start")
     await chat.text("احذف بياناتي")
-    assert "هل تريد حذف بياناتك" in chat.said
+    assert "هل تُحذف بياناتك" in chat.said
     await chat.text("ابدأ من جديد")
     assert "لم يُحذف شيء" not in chat.said
     assert chat.choice_ids[:2] == ["ind", "est"]

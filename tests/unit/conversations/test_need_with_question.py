@@ -26,7 +26,7 @@ async def test_the_fees_are_answered_and_the_renewal_offered(
     await chat.tap("ind")
     await chat.text(BOTH)
     said = plain(chat.said)
-    assert FEES in said and "أيّ هذه الخدمات تحتاج" in said, said
+    assert FEES in said and "أيّ هذه الخدمات هي المطلوبة" in said, said
     assert GROUP_MENU not in said
     assert "s:iqama_renew" in chat.choice_ids
     # the renewal goes on from there, as after «ابي اجدد اقامتي» alone
@@ -61,7 +61,7 @@ async def test_an_unanswerable_question_beside_a_need_keeps_the_need(
     await chat.text(words)
     said = plain(chat.said)
     assert NO_ANSWER in said and "وصف الطلب" in said, said
-    assert "أيّ هذه الخدمات تحتاج" in said and GROUP_MENU not in said, said
+    assert "أيّ هذه الخدمات هي المطلوبة" in said and GROUP_MENU not in said, said
     assert "s:iqama_renew" in chat.choice_ids
     await chat.tap("s:iqama_renew")
     assert any(c.startswith("q:") for c in chat.choice_ids), chat.said

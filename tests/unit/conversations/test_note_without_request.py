@@ -29,7 +29,7 @@ async def test_the_line_names_the_first_menus_choices(chat: Chat, started: bool)
     assert "«طلب جديد»" not in chat.said
     assert "اختيار «فرد» أو «منشأة»" in chat.said
     assert {"ind", "est"} <= set(chat.choice_ids)  # the choices it names are offered
-    assert "هل تقدّم الطلب بصفتك فردًا" in chat.said  # and the question they answer
+    assert "هل يُقدَّم الطلب بصفة فرد" in chat.said  # and the question they answer
     await chat.text("فرد")  # typed, as in the terminal chat
     assert "ind" not in chat.choice_ids and "est" not in chat.choice_ids
 

@@ -62,7 +62,7 @@ async def test_the_explanation_after_the_refusal_is_answered_not_offered_the_ser
     await _refused_visit(chat)
     await chat.text(EXPLANATION)
     assert "s:visit_visa_extension" not in chat.choice_ids  # before: offered again
-    assert "أيّ هذه الخدمات تحتاج؟" not in chat.said
+    assert "أيّ هذه الخدمات هي المطلوبة؟" not in chat.said
     assert UNDERSTOOD in chat.said and INSTEAD in chat.said and CHANGE in chat.said
     assert "«جنسية أخرى»" in chat.said
     assert "other" in chat.choice_ids  # another service, still
@@ -120,7 +120,7 @@ async def test_other_services_are_still_offered_after_a_refusal() -> None:
 # session 12, task 5: a nationality change inside a sentence lifts the refusal
 
 NOTED_SYRIAN = f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «سوري»."
-KEPT_WORDS = "احتفظتُ بما كتبته، وستجده في خطوة الوصف"
+KEPT_WORDS = "احتفظتُ بما كتبته، وسيكون في خطوة الوصف"
 CHANGED_SENTENCES = [
     "عفوا غلطت امي سورية الجنسية وجات زيارة عائلية وتبي تمدد شهر ثاني",
     "امي جات زيارة عائلية وهي سورية مو مصرية وتبي تمدد شهر ثاني لانها مريضة",
@@ -333,12 +333,12 @@ async def test_a_place_alone_as_the_first_message_names_no_service(
     chat = make(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
     await chat.text(first)
     assert not any(c.startswith("s:") for c in chat.choice_ids), chat.choice_ids
-    assert "هل هذه هي الخدمة التي تحتاجها؟" not in chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" not in chat.said
     assert KEPT_FOR_SELF in chat.said and chat.choice_ids[:2] == ["ind", "est"]
     if first.startswith("السلام"):
         assert chat.said.startswith("وعليكم السلام ورحمة الله وبركاته."), chat.said
     await chat.tap("ind")
-    assert chat.said.startswith("ما الخدمة التي تحتاجها؟"), chat.said
+    assert chat.said.startswith("ما الخدمة المطلوبة؟"), chat.said
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said

@@ -1,5 +1,5 @@
 """A request for several people at once (tester 13, §9: «ابي اسوي خروج وعوده لي ولزوجتي
-وعيالي الثلاثه», then «كلنا» got «لم أفهم إجابتك» and «لي انا وعائلتي» «أيّها تقصد…؟»;
+وعيالي الثلاثه», then «كلنا» got «لم أفهم إجابتك» and «لي انا وعائلتي» «أيّها المقصود…؟»;
 nothing said whether one request covers five people). Each request is one person's, filed
 with one identity number (seed 000): the person is told so, and the request goes on for
 the first of them, what they gave kept."""
@@ -36,7 +36,7 @@ async def test_several_at_for_whom_is_one_request_each_starting_with_theirs(
     await _at_for_whom(chat)
     await chat.text(answer)
     assert ONE_EACH in chat.said and YOURS_FIRST in chat.said
-    # answered «لي أنا» and on: not «لم أفهم», not «أيّها تقصد»
+    # answered «لي أنا» and on: not «لم أفهم», not «أيّها المقصود»
     assert "q:self" not in chat.choice_ids and "لم أفهم" not in chat.said
     assert "رقم هوية" in chat.said or "هوية" in chat.said
 

@@ -90,7 +90,7 @@ async def test_buttons_that_work_anywhere_work_from_any_message() -> None:
     await _tap(chat, "help", old)
     assert OLD not in chat.said and "lang:ar" in chat.choice_ids
     await _tap(chat, "lang:ar", old)
-    assert "ما الخدمة التي تحتاجها" in chat.said
+    assert "ما الخدمة المطلوبة" in chat.said
 
 
 async def test_after_a_cancel_an_old_button_does_not_start_a_request_unasked() -> None:

@@ -12,7 +12,7 @@ from domain.catalogue import load_catalogue
 from .fakes import Chat, MemoryGateway, MemoryStore
 
 WELCOME = "أهلًا بك في «تواصل»"
-FIRST_QUESTION = "هل تقدّم الطلب بصفتك فردًا"
+FIRST_QUESTION = "هل يُقدَّم الطلب بصفة فرد"
 
 
 def _chat() -> Chat:

@@ -346,7 +346,7 @@ async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
     chat: Chat, limiter: MemoryLimiter
 ) -> None:
     """After «أُوقف الاستعلام مؤقتًا» the tester typed an identity number again and was
-    taken into a new request («احتفظتُ برقم الهوية … ما الخدمة التي تحتاجها؟»). A person
+    taken into a new request («احتفظتُ برقم الهوية … ما الخدمة المطلوبة؟»). A person
     who was checking a status is told the look-up is still paused, with the time left,
     and stays at the look-up, whose «إلغاء» leads to the menu (tester 13, §10: the look-up
     no longer ends with the refusal, so an identity number typed once the chat's pause is
@@ -358,7 +358,7 @@ async def test_an_identity_number_after_the_lock_out_is_told_the_pause(
     await chat.text(RESIDENT)
     said = plain(chat.said)
     assert "أُوقف الاستعلام مؤقتًا" in said and "بعد" in said
-    assert "احتفظتُ برقم الهوية" not in said and "ما الخدمة التي تحتاجها" not in said
+    assert "احتفظتُ برقم الهوية" not in said and "ما الخدمة المطلوبة" not in said
     assert "cancel" in chat.choice_ids  # the way out of the look-up
     await chat.tap("cancel")
     assert {"ind", "est", "status"} <= set(chat.choice_ids)  # the menu

@@ -1,5 +1,5 @@
 """Ordinals at the status list pick the listed request (review 11, §5). With two requests
-listed («طلباتك (الأحدث أولًا)…») and a draft waiting, «الاول» got «يبدو أنك تريد تقديم
+listed («طلباتك (الأحدث أولًا)…») and a draft waiting, «الاول» got «يبدو أن هذا طلب
 طلب لخدمة «إصدار جواز سفر سعودي»…», a service never named; «الثاني» and «اخر واحد» got
 «اكتب رقم الطلب» instead of the second or last request."""
 

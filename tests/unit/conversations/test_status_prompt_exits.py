@@ -201,7 +201,7 @@ async def test_a_choice_of_the_draft_typed_at_the_prompt_answers_it(kind: type[C
     assert PROMPT in plain(chat.said)
     await chat.text("فرد")
     said = plain(chat.said)
-    assert TEN_DIGITS not in said and "ما الخدمة التي تحتاجها" in said, said
+    assert TEN_DIGITS not in said and "ما الخدمة المطلوبة" in said, said
     assert NOT_SENT in said
 
 
@@ -211,7 +211,7 @@ async def test_a_choice_of_the_first_menu_with_no_draft_starts_a_request() -> No
     await chat.command("status")
     await chat.text("فرد")
     said = plain(chat.said)
-    assert TEN_DIGITS not in said and "ما الخدمة التي تحتاجها" in said, said
+    assert TEN_DIGITS not in said and "ما الخدمة المطلوبة" in said, said
 
 
 @pytest.mark.parametrize("kind", CHANNELS)

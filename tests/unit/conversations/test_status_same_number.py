@@ -17,7 +17,7 @@ from .fakes import MemoryGateway, MemoryLimiter
 from .test_status import FILED, THEIRS, _chat, _their_number_asked, _view
 
 THEIR_ID = "1000000008"
-DRAFT_WORDS = ("احتفظتُ برقم الهوية", "ما الخدمة التي تحتاجها", "نعود إلى الطلب")
+DRAFT_WORDS = ("احتفظتُ برقم الهوية", "ما الخدمة المطلوبة", "نعود إلى الطلب")
 ACCOUNT = "acct:test:u1"
 
 

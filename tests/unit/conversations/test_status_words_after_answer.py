@@ -1,7 +1,7 @@
 """After a status answer, «رقم طلب آخر» and «ارسال» are read for what they say, not as a
-service search. Typed at «أيّ هذه الخدمات تحتاج؟» (a need typed after the answer), or
+service search. Typed at «أيّ هذه الخدمات هي المطلوبة؟» (a need typed after the answer), or
 right after the answer when it had no «رقم طلب آخر» button (a request picked from the
-list), «رقم طلب آخر» got «هل هذه هي الخدمة التي تحتاجها؟ أخرى» and «ارسال» the
+list), «رقم طلب آخر» got «هل هذه هي الخدمة المطلوبة؟ أخرى» and «ارسال» the
 services again or the first question, with no word that nothing was waiting to be sent."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .test_intake import RESIDENT
 from .test_status import FILED, MINE, THEIRS, _view, plain
 
 PROMPT = "كتابة رقم الطلب"
-WHICH = "أيّ هذه الخدمات تحتاج؟"
+WHICH = "أيّ هذه الخدمات هي المطلوبة؟"
 NOTHING = "لا يوجد لديك طلب بانتظار الإرسال"
 CHANNELS = [Chat, WhatsAppChat, TerminalChat]
 

@@ -14,7 +14,7 @@ from .fakes import Chat, MemoryGateway, TerminalChat, WhatsAppChat
 from .test_intake import PHONE, RESIDENT
 from .test_status import plain
 
-#: the tester's words at «ما الخدمة التي تحتاجها؟»
+#: the tester's words at «ما الخدمة المطلوبة؟»
 STORY = "الاقامة خلصت من شهر وابي اجددها بس النظام في ابشر يطلع لي خطأ 😢 وش اسوي؟؟ والله تعبت"
 ASK_DESCRIPTION = "يُرجى وصف طلبك"
 EARLIER = "هذا ما كتبته سابقًا قبل خطوة الوصف"

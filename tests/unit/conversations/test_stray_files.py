@@ -78,7 +78,7 @@ async def test_a_photo_at_the_first_question_is_kept_and_the_question_stays() ->
     # the question is asked again with its buttons, nothing else changed
     assert chat.choice_ids[:2] == ["ind", "est"]
     await chat.tap("ind")
-    assert "ما الخدمة التي تحتاجها" in chat.said
+    assert "ما الخدمة المطلوبة" in chat.said
 
 
 async def test_a_file_as_the_very_first_message_is_kept_before_the_first_question() -> None:

@@ -29,7 +29,7 @@ async def test_the_iqama_words_change_the_identity_number(chat: Chat, typed: str
     await _to_summary(chat)
     await chat.text(typed)
     assert "فضلًا اضغط «تأكيد وإرسال»" not in chat.said
-    assert "أيّها تقصد" not in chat.said
+    assert "أيّها المقصود" not in chat.said
     assert "رقم هوية" in chat.said or "رقم الهوية" in chat.said
     assert "confirm" not in chat.choice_ids
 

@@ -180,7 +180,7 @@ async def test_an_equally_likely_word_is_asked_about(chat: Chat) -> None:
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.text("المملكة")
-    assert "أيّها تقصد: «داخل المملكة» أو «خارج المملكة»" in chat.said
+    assert "أيّها المقصود: «داخل المملكة» أو «خارج المملكة»" in chat.said
     assert chat.choice_ids[:2] == ["q:inside", "q:outside"]
     await chat.text("1")
     assert "رقم هوية صاحب الطلب" in chat.said
@@ -260,7 +260,7 @@ async def test_an_answer_not_understood_names_the_answers(chat: Chat) -> None:
 
 @pytest.mark.parametrize("typed", ["لي", "لي انا"])
 async def test_for_me_in_a_word_is_not_asked_about(chat: Chat, typed: str) -> None:
-    """Tester 12 (§10): «لي» at «لمن هذا الطلب؟» was answered «أيّها تقصد: «لي أنا» أو
+    """Tester 12 (§10): «لي» at «لمن هذا الطلب؟» was answered «أيّها المقصود: «لي أنا» أو
     «تابع لي أو مكفول لدي»؟»; the «لي» in the second label is no word of that answer."""
     await chat.command("start")
     await chat.tap("ind")
@@ -268,7 +268,7 @@ async def test_for_me_in_a_word_is_not_asked_about(chat: Chat, typed: str) -> No
     await chat.tap("s:iqama_renew")
     assert "لمن هذا الطلب؟" in chat.said
     await chat.text(typed)
-    assert "أيّها تقصد" not in chat.said
+    assert "أيّها المقصود" not in chat.said
     assert "أين صاحب الإقامة الآن؟" in chat.said
 
 

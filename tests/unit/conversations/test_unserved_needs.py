@@ -18,7 +18,7 @@ from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat
 
 NOT_HERE = "إصدار تأشيرة الزيارة ليس من الخدمات التي تُقدَّم عبر «تواصل»"
 ONLY_EXTENSION = "تمديدها فقط، وللجنسيتين السورية واليمنية"
-WHICH_SERVICE = "ما الخدمة التي تحتاجها؟"
+WHICH_SERVICE = "ما الخدمة المطلوبة؟"
 NATIONALITY = "ما جنسية الزائر؟"
 
 
