@@ -101,7 +101,7 @@ async def _db_upgrade(settings: Settings) -> None:
     """Migrates to the newest revision and says in one line what was done; alembic's own
     progress lines (a dozen at INFO) are left out of this command's output."""
     from bot.db.migrate import current_revision, head_revision, upgrade
-    from bot.db.startup import prepare_data_dir, sqlite_file_missing
+    from bot.db.startup import database_address, prepare_data_dir, sqlite_file_missing
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     prepare_data_dir(settings.data_dir)
@@ -118,7 +118,10 @@ async def _db_upgrade(settings: Settings) -> None:
     try:
         before = await current_revision(url)
     except Exception as exc:  # the URL may hold a password: the error's type only
-        sys.exit(f"tawasul: the database cannot be reached ({type(exc).__name__})")
+        sys.exit(
+            f"tawasul: the database at {database_address(url)} cannot be reached "
+            f"({type(exc).__name__})"
+        )
     if before == head:
         print(f"database already up to date (revision {head})")
         return

@@ -16,8 +16,12 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from redis.asyncio import BlockingConnectionPool, Redis, RedisCluster, UnixDomainSocketConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 from bot.redis_ha import SentinelTarget, sentinel_client
@@ -52,6 +56,40 @@ def check_server(info: Mapping[str, Any], where: str) -> None:
         )
 
 
+def address(url: str) -> str:
+    """Where a ``redis://``/``rediss://`` URL points, as ``host:port`` (6379 when it names
+    none), or a ``unix://`` URL's socket path; never its user or password."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return parts.path
+    host = parts.hostname or "localhost"
+    try:
+        port = str(parts.port or 6379)
+    except ValueError:  # settings_checks refuses such a URL first
+        port = "?"
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def unreachable(where: str, exc: BaseException) -> RedisUnsuitable:
+    """The one line for a Redis that does not answer at start-up (a traceback ended
+    `tawasul run` before, issue 11): where it was looked for and the error's type (its
+    text can hold the URL)."""
+    return RedisUnsuitable(
+        f"tawasul: Redis at {where} cannot be reached ({type(exc).__name__}): is the server "
+        "up, and TAWASUL_REDIS_URL (or TAWASUL_REDIS_SENTINELS) right?"
+    )
+
+
+async def _server_info(client: Redis, where: str) -> Mapping[str, Any]:
+    """``INFO server``; raises :class:`RedisUnsuitable` (one line) when the server cannot be
+    reached, or refuses the connection (a wrong password is a ConnectionError too)."""
+    try:
+        info: Mapping[str, Any] = await client.info("server")
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        raise unreachable(where, exc) from None
+    return info
+
+
 @asynccontextmanager
 async def _open_cluster(url: str) -> AsyncIterator[Redis]:
     nodes = RedisCluster.from_url(
@@ -61,8 +99,11 @@ async def _open_cluster(url: str) -> AsyncIterator[Redis]:
         socket_connect_timeout=2,
     )
     try:
-        await nodes.initialize()
-        info = await nodes.info("server", target_nodes=RedisCluster.RANDOM)
+        try:
+            await nodes.initialize()
+            info = await nodes.info("server", target_nodes=RedisCluster.RANDOM)
+        except (RedisError, OSError) as exc:  # the cluster client's own error included
+            raise unreachable(address(url), exc) from None
         check_server(info, _where(url))
         # The bot's code is written against the commands both clients share (single-key
         # commands, scripts and transactions within one slot, pipelines, SCAN); the cluster
@@ -97,7 +138,7 @@ async def open_redis(
     if sentinels is not None:
         client, sentinel = sentinel_client(sentinels, max_connections=MAX_CONNECTIONS, timeout_s=20)
         try:
-            check_server(await client.info("server"), str(sentinels))
+            check_server(await _server_info(client, str(sentinels)), str(sentinels))
             yield client
         finally:
             try:
@@ -109,7 +150,7 @@ async def open_redis(
     # raises once it is exhausted)
     if url:
         pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=20)
-        where = _where(url)
+        where, reach = _where(url), address(url)
     else:
         embedded = EmbeddedRedis(data_dir)
         try:
@@ -126,11 +167,11 @@ async def open_redis(
             max_connections=MAX_CONNECTIONS,
             timeout=20,
         )
-        where = str(embedded.socket_path)
+        where = reach = str(embedded.socket_path)
     client = Redis(connection_pool=pool)
     tending: asyncio.Task[None] | None = None
     try:
-        check_server(await client.info("server"), where)
+        check_server(await _server_info(client, reach), where)
         if embedded is not None:
             # killed while the bot runs, the embedded server is started again (the bot's
             # own child, and nothing else would); a configured server is its operator's

@@ -20,6 +20,17 @@ from bot.db.migrate import current_revision, head_revision, upgrade
 from bot.settings import Settings, SettingsError
 
 
+def database_address(url: str) -> str:
+    """Where a database URL points, for a line on the screen: ``host:port`` (PostgreSQL's
+    5432 when it names none) or a SQLite file's path; never the user or the password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    host = parsed.host or "localhost"
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{parsed.port or 5432}"
+
+
 def prepare_data_dir(data_dir: Path) -> None:
     """Makes the data directory the owner's only (0700). The CLI's umask makes what is
     written there from now on 0600; files an older version left readable by others (the
@@ -60,7 +71,8 @@ async def check_at_head(settings: Settings) -> None:
             current = await current_revision(settings.sqlalchemy_url)
         except Exception as exc:  # the URL may hold a password: the error's type only
             raise SettingsError(
-                f"tawasul: the database cannot be reached ({type(exc).__name__})"
+                f"tawasul: the database at {database_address(settings.sqlalchemy_url)} "
+                f"cannot be reached ({type(exc).__name__})"
             ) from None
     if current != head:
         raise SettingsError(
@@ -92,6 +104,6 @@ async def prepare_database(settings: Settings) -> None:
         await upgrade_alone(settings)
     except Exception as exc:  # the URL may hold a password: the error's type only
         raise SettingsError(
-            f"tawasul: the database could not be migrated ({type(exc).__name__}); "
-            "`tawasul db upgrade` shows the whole error"
+            f"tawasul: the database at {database_address(settings.sqlalchemy_url)} could not "
+            f"be migrated ({type(exc).__name__}); `tawasul db upgrade` shows the whole error"
         ) from None

@@ -142,3 +142,37 @@ def test_workers_that_cannot_start_make_the_supervisor_give_up_with_one_line(
     assert "stopping every worker" in gave_up[0]
     assert "starting it again in 8 s" in done.stderr  # it backed off before giving up
     assert "starting it again in 16 s" not in done.stderr
+
+
+def _one_line_naming(done: subprocess.CompletedProcess[str], where: str, secret: str) -> str:
+    """The refusal: the last line, after the migration's log lines if any, and the only
+    one from tawasul; no traceback, no password."""
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert [line for line in lines if line.startswith("tawasul")] == lines[-1:], lines
+    assert where in lines[-1], lines[-1]
+    assert "cannot be reached" in lines[-1] or "could not be migrated" in lines[-1], lines[-1]
+    assert secret not in done.stderr
+    return lines[-1]
+
+
+def test_a_redis_not_answering_at_start_is_one_line_naming_it_and_exit_1(tmp_path: Path) -> None:
+    """Issue 11: `tawasul run` with Redis unreachable ended in a 40-line traceback (redis-
+    py's ConnectionError out of the version check), the password-less URL's host:port
+    nowhere but inside it."""
+    port = _free_port()  # nothing listens there
+    done = _run(tmp_path, "run", TAWASUL_REDIS_URL=f"redis://:pa55-w0rd@127.0.0.1:{port}/0")
+    line = _one_line_naming(done, f"127.0.0.1:{port}", "pa55-w0rd")
+    assert line.startswith("tawasul: Redis at ") and "TAWASUL_REDIS_URL" in line
+
+
+def test_a_database_not_answering_at_start_is_one_line_naming_it_and_exit_1(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    url = f"postgresql+asyncpg://tawasul:pa55-w0rd@127.0.0.1:{port}/tawasul"
+    migrating = _run(tmp_path, "run", TAWASUL_DATABASE_URL=url)
+    _one_line_naming(migrating, f"127.0.0.1:{port}", "pa55-w0rd")
+    checking = _run(tmp_path, "run", TAWASUL_DATABASE_URL=url, TAWASUL_AUTO_MIGRATE="false")
+    _one_line_naming(checking, f"127.0.0.1:{port}", "pa55-w0rd")
