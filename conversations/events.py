@@ -35,7 +35,11 @@ class Origin:
     it («رقمك في واتساب»): a gettext msgid the channel marks with ``N_`` («WhatsApp»),
     which the dialogue translates into the person's language; None where no text names
     the channel. So the dialogue names no channel itself (DESIGN: no channel in
-    conversations/), as it knows the person's number only from ``vouched_phone``."""
+    conversations/), as it knows the person's number only from ``vouched_phone``.
+    `splits_texts_at` is the length (UTF-16 units) beyond which the person's app sends a
+    pasted text as several messages (Telegram's apps: 4096); None where a text arrives
+    whole (the terminal; WhatsApp takes 65,536 in one message). Only then may a message
+    be taken as the rest of a long one (conversations.flows.description_text)."""
 
     channel: str
     user_key: str
@@ -47,6 +51,8 @@ class Origin:
     phone_typed: bool = False
     vouched_phone: str | None = None
     channel_name: str | None = None
+    # a property of the channel, not of the event: two events are the same without it
+    splits_texts_at: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from aiogram.types import CallbackQuery, File, Message, PhotoSize, User
 
 from bot.channels.telegram_calls import send_with_retry
 from bot.channels.telegram_keyboards import message_ref
+from bot.channels.telegram_render import MAX_TEXT_LENGTH
 from bot.media_intake import CappedBuffer, MediaIntake, TooLarge
 from bot.media_store import MediaStore
 from conversations.events import (
@@ -98,6 +99,8 @@ def origin_for(
         edits=str(message_id) if edited and message_id is not None else None,
         # the app's language: the dialogue greets an English-set Telegram in English
         language=user.language_code,
+        # the apps send a longer paste as several messages: the dialogue may join them
+        splits_texts_at=MAX_TEXT_LENGTH,
     )
 
 

@@ -21,6 +21,8 @@ from conversations.flows.description_text import (
     MAX_DESCRIPTION,
     PENDING,
     QUESTION,
+    REST,
+    add_at_end,
     describe,
     says_done,
     too_short,
@@ -36,6 +38,9 @@ KEEP = "keep_description"
 ADDING = "adding_to_description"
 #: The choice that adds a question set aside to the description.
 ADD_QUESTION = "add_question"
+#: The choice that adds the message taken for the rest of a split paste (description_text.
+#: REST) at the end of the description, in case it was a message of its own.
+ADD_REST = "add_rest"
 #: The most words a whole-message question has («هل اقدر اجدد الاقامة وانا خارج
 #: المملكة؟» has 8); a longer message that starts with one tells a case.
 QUESTION_WORDS = 15
@@ -85,6 +90,10 @@ def ask_description(ctx: Ctx) -> Prompt:
 
 async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
+    # offered for one answer only (the message right after it decides)
+    rest = ctx.state.answers.pop(REST, None)
+    if isinstance(event, Choice) and event.id == ADD_REST and rest:
+        return add_at_end(ctx, str(rest))
     if isinstance(event, Media):
         return description_with_file(ctx, event)
     if isinstance(event, Choice) and event.id == KEEP:
@@ -161,9 +170,14 @@ def _question_aside(ctx: Ctx, text: str) -> Outcome:
 
 
 def _question_choice(ctx: Ctx) -> tuple[Option, ...]:
-    if not ctx.state.answers.get(QUESTION):
-        return ()
-    return (Option(ADD_QUESTION, ctx.texts.gettext("Add it to my description")),)
+    """«Add it to my description» for a question set aside, or for the message taken for
+    the rest of a split paste (description_text.rest_received names the button)."""
+    label = ctx.texts.gettext("Add it to my description")
+    if ctx.state.answers.get(QUESTION):
+        return (Option(ADD_QUESTION, label),)
+    if ctx.state.answers.get(REST):
+        return (Option(ADD_REST, label),)
+    return ()
 
 
 def _keep(ctx: Ctx) -> Outcome | None:

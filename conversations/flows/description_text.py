@@ -11,8 +11,12 @@ apart, or as a paste longer than a chat message that the app splits in several. 
 - every text at the description step is part of one description until it is long enough
   to go on; after that, texts at the documents step are added to it (the documents
   question says so), and the length limit applies to the whole;
-- a paste that makes the whole too long gets one answer, not one per part: the parts
-  that follow it within :data:`PASTE_WINDOW_S` are its tail, and are dropped quietly.
+- a paste that makes the whole too long is answered once in full; where the person's app
+  splits a long paste (``Origin.splits_texts_at``: Telegram, never the terminal) the parts
+  that follow it within :data:`PASTE_WINDOW_S` are its rest, each answered in a line, and
+  the last one is kept (:data:`REST`) so that «Add it to my description» can still add it
+  if it was a message of its own (fresh-clone tester 14, fault 2: such a message got no
+  reply and its words were lost).
 """
 
 from __future__ import annotations
@@ -37,15 +41,16 @@ _END_WORDS = 6
 #: The parts of one paste that a chat app split arrive within a second or two of each
 #: other; nobody writes a new description that fast after being told theirs is too long.
 PASTE_WINDOW_S = 5.0
-#: Telegram's apps split a text longer than 4096 characters into parts of at most that
-#: length (WhatsApp sends up to 65,536 whole): a message shorter than this cannot be the
-#: head of a split paste, so the text after it is a message of its own and is answered
-#: (found by the fresh-clone tester: a second 1,680-character text got no reply at all).
-SPLIT_PART = 4000
+#: A chat app that splits a long paste (``Origin.splits_texts_at``: Telegram's apps, at
+#: 4096) cuts it at a space or line break before its limit: a part this much shorter than
+#: the limit is still a full one, so more may follow. A shorter message cannot be the head
+#: of a split paste, so the text after it is a message of its own (found by the
+#: fresh-clone tester: a second 1,680-character text got no reply at all).
+SPLIT_SLACK = 96
 
 #: The start of a description, too short to go on yet (a list of the texts so far).
 DRAFT = "description_draft"
-#: When a paste was last answered as too long (:func:`paste_tail`).
+#: When a paste was last answered as too long (:func:`paste_rest`).
 OVERFLOW = "description_overflow_at"
 #: Set while the description is the kept start of a longer one (until it is replaced).
 CUT = "description_cut"
@@ -55,6 +60,10 @@ PENDING = "description_pending"
 #: The words set aside by a change of service (conversations.flows.description_early.
 #: set_aside): while they are the pending words, the step says where they come from.
 ASIDE = "description_set_aside"
+#: The last part of a split paste (:func:`paste_rest`), kept until the next answer so
+#: «Add it to my description» (:data:`conversations.flows.describe.ADD_REST`) can add it:
+#: a message of its own sent within seconds of a long paste is not lost.
+REST = "description_paste_rest"
 #: A whole-message question typed at the description step, set aside until the person
 #: says whether it belongs in the description (conversations.flows.describe).
 QUESTION = "description_question"
@@ -70,8 +79,8 @@ def describe(ctx: Ctx, text: str) -> Outcome:
     """Adds ``text`` to the description being written; goes on once it is long enough."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    if paste_tail(ctx, text):
-        return Stay(())
+    if paste_rest(ctx, text, keep=True):
+        return Stay((rest_received(ctx),))
     earlier: list[str] = list(answers.get(DRAFT, []))
     whole = "\n".join([*earlier, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
@@ -185,27 +194,92 @@ def kept_start(ctx: Ctx) -> str:
     ) % {"max": MAX_DESCRIPTION, "count": len(kept), "end": end_words(kept)}
 
 
-def mark_overflow(ctx: Ctx, text: str) -> None:
-    """Remembers a text answered as too long when it may be the head of a paste the app
-    split (:data:`SPLIT_PART` characters or more), so its tail gets no second answer;
-    a shorter text is a whole message, and what follows it is answered."""
-    if len(text) >= SPLIT_PART:
+def mark_overflow(ctx: Ctx, text: str) -> bool:
+    """Remembers a text answered as too long when it may be the head of a paste the
+    person's app split (:func:`split_part`), so the parts that follow are answered as its
+    rest; a shorter text, or any on a channel where texts arrive whole, is a whole
+    message, and what follows it is a message of its own. True when remembered."""
+    if split_part(ctx, text):
         ctx.state.answers[OVERFLOW] = ctx.now.isoformat()
-    else:
-        ctx.state.answers.pop(OVERFLOW, None)
+        return True
+    ctx.state.answers.pop(OVERFLOW, None)
+    return False
 
 
-def paste_tail(ctx: Ctx, text: str) -> bool:
+def split_part(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` is as long as a part the person's app cuts a paste into
+    (``Origin.splits_texts_at`` less :data:`SPLIT_SLACK`, in UTF-16 units as Telegram
+    counts); never where the channel delivers texts whole (the terminal, WhatsApp)."""
+    limit = ctx.origin.splits_texts_at
+    return limit is not None and len(text.encode("utf-16-le")) // 2 >= limit - SPLIT_SLACK
+
+
+def paste_rest(ctx: Ctx, text: str, *, keep: bool = False) -> bool:
     """True for the next part of a split paste already answered as too long, within
     :data:`PASTE_WINDOW_S` of the part before it; a full-size part extends the window
-    (more parts follow), a shorter one is the paste's last part and closes it."""
+    (more parts follow), a shorter one is the paste's last part and closes it. The caller
+    answers it (:func:`rest_received`): every message gets an answer. With ``keep`` the
+    last part is kept (:data:`REST`) so that it can still be added if it was a message of
+    its own (fresh-clone tester 14, fault 2)."""
     answers = ctx.state.answers
+    answers.pop(REST, None)
     at = answers.get(OVERFLOW)
     if not at:
         return False
     since = (ctx.now - dt.datetime.fromisoformat(at)).total_seconds()
-    if since > PASTE_WINDOW_S:
+    if since > PASTE_WINDOW_S or ctx.origin.splits_texts_at is None:
         answers.pop(OVERFLOW, None)
         return False
-    mark_overflow(ctx, text)
+    if not mark_overflow(ctx, text) and keep:
+        answers[REST] = text
     return True
+
+
+def rest_received(ctx: Ctx) -> str:
+    """The answer to a part of a split paste at the description step: not in the request
+    (the start kept stands), and, for its last part (:data:`REST`), how to add it if it
+    was a message of its own."""
+    _ = ctx.texts.gettext
+    if ctx.state.answers.get(REST):
+        return _(
+            "This message came a few seconds after your long one, so I took it for the rest of it, which your request has no room for: your description stays as kept above. If it is a message of its own, press «Add it to my description» and it will be added at the end."
+        )
+    return _(
+        "I received another part of your long message; your request has no room for it, so your description stays as kept above."
+    )
+
+
+def rest_not_added(ctx: Ctx) -> str:
+    """The answer to a part of a split paste at the documents step, where the words typed
+    complete the description: nothing of it was added, as the answer to its start said."""
+    return ctx.texts.gettext(
+        "I received more of your long message; your description has no room for it, so nothing of it was added. Send the documents, or press «Done» when you have finished."
+    )
+
+
+def add_at_end(ctx: Ctx, text: str) -> Outcome:
+    """Adds ``text`` after the description saved and goes on. When both do not fit in
+    :data:`MAX_DESCRIPTION`, the saved description (the start kept of a long one) is cut
+    shorter (:func:`domain.text_cut.cut_text`) to make room, and the answer says where it
+    now ends; a text with no room left beside any of it is not added (asked again)."""
+    _ = ctx.texts.gettext
+    answers = ctx.state.answers
+    before, text = str(answers.get("description", "")).strip(), text.strip()
+    room = MAX_DESCRIPTION - len(text) - 1
+    if room < 1:
+        return Retry(
+            _(
+                "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."
+            )
+            % {"max": MAX_DESCRIPTION}
+        )
+    for key in (DRAFT, PENDING, OVERFLOW, CUT):
+        answers.pop(key, None)
+    start = cut_text(before, room) if len(before) > room else before
+    answers["description"] = "\n".join(part for part in (start, text) if part)
+    said = _("I have added it to your description.")
+    if start != before:
+        said = _(
+            "I have added it at the end of your description. To make room for it, the part kept of your long message now ends at «%(end)s»."
+        ) % {"end": end_words(start)}
+    return Next("summary" if ctx.state.editing else "attachments", (said,))

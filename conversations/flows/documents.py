@@ -10,7 +10,8 @@ from conversations.flows.description_text import (
     MAX_DESCRIPTION,
     end_words,
     mark_overflow,
-    paste_tail,
+    paste_rest,
+    rest_not_added,
 )
 from conversations.flows.draft_files import (
     album_once,
@@ -238,8 +239,9 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
     """More words at the documents step: they complete the description."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
-    if paste_tail(ctx, text):
-        return Stay(())
+    if paste_rest(ctx, text):
+        # answered: a message sent right after a long paste got no reply (fresh14 #2)
+        return Stay((rest_not_added(ctx),))
     if not has_words(text):
         # a line of tatweel, emoji or invisible marks only: not «added to your
         # description» (found by the fresh-clone tester)

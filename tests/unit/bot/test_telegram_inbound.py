@@ -65,6 +65,15 @@ async def test_text(bot: Bot, updates: UpdateFactory) -> None:
     assert translate(bot, raw) == Text(origin(raw), "  رقم الهوية ١٠٠٠٠٠٠٠٠٨ ")
 
 
+async def test_the_origin_says_the_app_splits_a_long_paste(
+    bot: Bot, updates: UpdateFactory
+) -> None:
+    """Telegram's apps send a paste longer than 4096 characters as several messages: the
+    dialogue may take the next one for its rest only where an app does (fresh14 #2)."""
+    event = translate(bot, updates.text(USER, "انتهت إقامتي"))
+    assert event.origin.splits_texts_at == 4096
+
+
 async def test_event_id_is_the_update_id(bot: Bot, updates: UpdateFactory) -> None:
     first, second = updates.text(USER, "a"), updates.text(USER, "a")
     one, two = translate(bot, first), translate(bot, second)

@@ -265,6 +265,8 @@ class Chat:
         self.last: list[Reply] = []
         # the language the person's app is set to, as a platform passes it (Origin.language)
         self.language: str | None = None
+        # where the person's app splits a long paste into messages (Telegram: 4096)
+        self.splits_texts_at: int | None = None
 
     def origin(self, event_id: str | None = None) -> Origin:
         # unique across chats and runs, as platform update ids are
@@ -273,6 +275,7 @@ class Chat:
             self.user,
             event_id or f"{self.user}-{next(self._ids)}-{uuid.uuid4().hex[:8]}",
             language=self.language,
+            splits_texts_at=self.splits_texts_at,
         )
 
     async def send(self, event: Event) -> list[Reply]:
