@@ -158,7 +158,7 @@ async def test_nobody_named_is_asked_and_someone_else_is_refused() -> None:
     assert chat.choice_ids[:3] == ["q:self", "q:family", "q:someone_else"]
     await chat.tap("q:someone_else")
     assert "لا يُقبل الطلب إلا من صاحب الشأن نفسه" in chat.said
-    assert "بصفتك منشأة" in chat.said
+    assert "تقديم الطلب بصفة منشأة" in chat.said
     assert "other" in chat.choice_ids  # another service, or cancel
     assert not gateway.submissions
 
