@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 
 from conversations.engine_parts import EngineParts
-from conversations.events import Option, Reply
+from conversations.events import Choice, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.intake_draft import EARLY_ANSWERS, EARLY_PLACED
 from conversations.formatting import or_list
+from conversations.keywords import is_undo_word
 from conversations.manners import ask_discard, keep_for_undo, take_back, undo_note
+from conversations.read_message import ReadMessage
 from conversations.reading import NAMED_NAV, START_STEPS
 from conversations.sent_changes import still_open_line
 from conversations.state import DialogueState, replace_state
@@ -114,6 +116,29 @@ class DraftKeeping(EngineParts):
         new = Option("new", _("New request"))
         ctx.state.offered = [[o.id, o.label] for o in (undo, new)]
         return [Reply(note, choices=(undo, new))]
+
+    async def _draft_choice(self, m: ReadMessage) -> list[Reply] | None:
+        """«Discard» or «keep» after «start over?» (the question lasts one turn), and
+        «undo» after a draft was discarded."""
+        ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
+        confirming, state.confirming = state.confirming, None
+        m.confirming = confirming
+        if confirming and m.action == "resume":
+            # coming back is not an answer: the question stays (found by the fresh-clone
+            # tester: the step shown instead took the «لا» meant for it as «done»)
+            return self._welcome_back_to_discard(ctx, confirming)
+        undo_typed = isinstance(m.event, Text) and is_undo_word(m.event.text)
+        if confirming and undo_typed:
+            # «تراجع» to «Delete it?» takes the cancel back (the tester's order: «إلغاء»
+            # then «تراجع» met «لم أفهم» under the step's options): nothing is deleted
+            return [self._ask(ctx)]
+        if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
+            if chosen.id == "keep":
+                return [self._ask(ctx)]
+            return await self._discard(ctx, confirming)
+        if state.discarded and ((isinstance(chosen, Choice) and chosen.id == "undo") or undo_typed):
+            return self._undo(ctx)
+        return None
 
     def _undo(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext

@@ -44,21 +44,8 @@ class ForgottenFiles(EngineParts):
         numbers = await open_numbers(ctx)
         if not numbers:
             return None
-        number = numbers[0]
-        ctx.state.held = {**kept, "idle": True, FOR_NOTE: number}
-        _ = ctx.texts.gettext
-        arrived = (
-            _("Your photo has arrived.") if event.kind == "photo" else _("Your file has arrived.")
-        )
-        asked = _(
-            "Do you want to add it to your request %(number)s? The officer handling it will see it with the request."
-        ) % {"number": number}
-        options = (
-            Option(note_id(number), _("Add to my request")),
-            Option("notans", _("For a new request")),
-        )
-        ctx.state.offered = [[o.id, o.label] for o in options]
-        return [Reply(f"{arrived}\n{asked}", choices=options)]
+        ctx.state.held = {**kept, "idle": True, FOR_NOTE: numbers[0]}
+        return [file_offer(ctx, ctx.state.held)]
 
     async def _held_into_note(
         self, ctx: Ctx, held: dict[str, Any], opened: list[Reply]
@@ -76,3 +63,23 @@ class ForgottenFiles(EngineParts):
             return [*opened, *self._apply(ctx, outcome)]
         first = opened[0]
         return [dataclasses.replace(first, text=f"{first.text}\n{not_sent(ctx)}"), *opened[1:]]
+
+
+def file_offer(ctx: Ctx, held: dict[str, Any]) -> Reply:
+    """«Your photo has arrived. Do you want to add it to your request N?» about the file
+    ``held`` for the open request it names (:data:`FOR_NOTE`), with its two options, which
+    become the ones offered. Also asked again, in the language just chosen, when the person
+    switches language before answering (conversations.pending_questions)."""
+    _ = ctx.texts.gettext
+    number = str(held[FOR_NOTE])
+    photo = (held.get("media") or {}).get("kind") == "photo"
+    arrived = _("Your photo has arrived.") if photo else _("Your file has arrived.")
+    asked = _(
+        "Do you want to add it to your request %(number)s? The officer handling it will see it with the request."
+    ) % {"number": number}
+    options = (
+        Option(note_id(number), _("Add to my request")),
+        Option("notans", _("For a new request")),
+    )
+    ctx.state.offered = [[o.id, o.label] for o in options]
+    return Reply(f"{arrived}\n{asked}", choices=options)

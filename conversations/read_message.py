@@ -33,6 +33,9 @@ class ReadMessage:
     held: dict[str, Any] | None = None
     # «السلام عليكم» before a need: said back above the step's answer
     greeted: str = ""
+    # «هل يُحذف؟» was waiting (DialogueState.confirming, which lasts one turn): "cancel"
+    # or "restart", asked again after a language switch (conversations.pending_questions)
+    confirming: str | None = None
 
     @property
     def action(self) -> str | None:

@@ -38,13 +38,14 @@ from conversations.flows.summary_words import nod_at_documents, plain_confirmati
 from conversations.flows.their_say import SAY
 from conversations.flows.their_say import STEPS as SAY_STEPS
 from conversations.forgotten_files import FOR_NOTE, ForgottenFiles
-from conversations.keywords import courtesy, is_undo_word
+from conversations.keywords import courtesy
 from conversations.language_parts import LanguageParts
 from conversations.manners import greeted_back, salute
 from conversations.moves import Moves
-from conversations.my_data import MyData
+from conversations.my_data import YES, MyData
 from conversations.officer_answers import OfficerAnswers
 from conversations.officer_wish import officer_line, wants_officer
+from conversations.pending_questions import PendingQuestions
 from conversations.questions import Questions
 from conversations.read_message import ReadMessage
 from conversations.reading import (
@@ -80,6 +81,7 @@ class Routing(
     Moves,
     LanguageParts,
     DraftKeeping,
+    PendingQuestions,
     MyData,
     OfficerAnswers,
     ForgottenFiles,
@@ -255,28 +257,6 @@ class Routing(
             replies += await self._read(m.ctx.state, rest, answers=False)
         return replies
 
-    async def _draft_choice(self, m: ReadMessage) -> list[Reply] | None:
-        """«Discard» or «keep» after «start over?» (the question lasts one turn), and
-        «undo» after a draft was discarded."""
-        ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
-        confirming, state.confirming = state.confirming, None
-        if confirming and m.action == "resume":
-            # coming back is not an answer: the question stays (found by the fresh-clone
-            # tester: the step shown instead took the «لا» meant for it as «done»)
-            return self._welcome_back_to_discard(ctx, confirming)
-        undo_typed = isinstance(m.event, Text) and is_undo_word(m.event.text)
-        if confirming and undo_typed:
-            # «تراجع» to «Delete it?» takes the cancel back (the tester's order: «إلغاء»
-            # then «تراجع» met «لم أفهم» under the step's options): nothing is deleted
-            return [self._ask(ctx)]
-        if confirming and isinstance(chosen, Choice) and chosen.id in ("discard", "keep"):
-            if chosen.id == "keep":
-                return [self._ask(ctx)]
-            return await self._discard(ctx, confirming)
-        if state.discarded and ((isinstance(chosen, Choice) and chosen.id == "undo") or undo_typed):
-            return self._undo(ctx)
-        return None
-
     async def _wishes(self, m: ReadMessage) -> list[Reply] | None:
         """«بياناتي» / «احذف بياناتي», a status look-up, a language switch: at any step."""
         ctx, chosen, state = m.ctx, m.chosen, m.ctx.state
@@ -306,9 +286,19 @@ class Routing(
                 return [Reply(said), *self._restart(ctx)]
             return [Reply(said), self._ask(ctx)]
         wish = language_wish(m.event, state.offered, state.locale, free_text=m.free_text)
-        if wish is not None:
-            return self._switch_language(ctx, wish, typed=isinstance(m.event, Text))
-        return None
+        if wish is None:
+            return None
+        erase = any(o[0] == YES for o in state.offered)
+        switched = self._switch_language(ctx, wish, typed=isinstance(m.event, Text))
+        if wish:
+            # a question still waiting for its answer is asked again in the new language,
+            # not the step under it (tester 14, §8: «English» at «هل يُحذف؟» dropped it)
+            again = await self._pending_question(
+                ctx, confirming=m.confirming, held=m.held, erase=erase
+            )
+            if again is not None:
+                return [switched[0], again]
+        return switched
 
     async def _unnavigated(self, m: ReadMessage) -> list[Reply] | None:
         """A message that asks for no navigation: an answer to an officer nobody prompted,

@@ -143,3 +143,30 @@ async def test_start_on_choices_alone_asks_and_undo_on_another_worker(
     assert "حُذف الطلب" in said[0].text
     said = await workers[1].handle(Text(o(), "تراجع"))
     assert "استرجعنا طلبك" in said[0].text and "أين صاحب الإقامة الآن؟" in said[-1].text
+
+
+async def test_english_at_delete_it_on_another_worker_asks_it_again(redis_client: Redis) -> None:
+    # tester 14 (§8): «English» at «هل يُحذف؟» switched the language and showed the step
+    # under it; the question is asked again in English, and answered on the first worker
+    gateway = MemoryGateway()
+    workers = [
+        Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), gateway, clock=lambda: NOW)
+        for _ in range(2)
+    ]  # fmt: skip
+    ids = itertools.count(1)
+
+    def o() -> Origin:
+        return Origin("telegram", "88", str(next(ids)))
+
+    for event in (
+        Text(o(), "/start"), Choice(o(), "ind"), Text(o(), "ابي اجدد اقامتي"),
+        Choice(o(), "s:iqama_renew"), Choice(o(), "q:inside"), Text(o(), "2000000006"),
+    ):  # fmt: skip
+        await workers[0].handle(event)
+    said = await workers[0].handle(Text(o(), "إلغاء"))
+    assert "هل يُحذف" in said[-1].text
+    said = await workers[1].handle(Text(o(), "English"))
+    assert said[0].text == "I'll continue in English." and "Delete it?" in said[-1].text
+    assert [c.id for c in said[-1].choices] == ["discard", "keep"]
+    said = await workers[0].handle(Text(o(), "Yes, delete it"))
+    assert "Deleted" in said[0].text and "undo" in [c.id for c in said[-1].choices]
