@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from bot.db.engine import with_pgbouncer
 from bot.redis_ha import SentinelTarget, parse_sentinels
@@ -55,6 +56,10 @@ class Settings(SettingsChecks):
     # Redis Cluster: TAWASUL_REDIS_URL names one node (any), the others are found from it
     redis_cluster: bool = Field(default=False, validate_default=True)
     database_url: str | None = None
+    # the database user's password, kept out of TAWASUL_DATABASE_URL (a URL holds it only
+    # escaped: «@», «/», «:» or «%» in it broke the compose file's URL); put into the URL
+    # here, escaped (sqlalchemy_url)
+    database_password: str | None = Field(default=None, validate_default=True)
     # PostgreSQL reached through PgBouncer in transaction mode: no prepared statement is
     # kept or reused across transactions (bot.db.engine)
     database_pgbouncer: bool = Field(default=False, validate_default=True)
@@ -179,10 +184,15 @@ class Settings(SettingsChecks):
 
     @property
     def sqlalchemy_url(self) -> str:
-        if self.database_url and self.database_pgbouncer:
-            return with_pgbouncer(self.database_url)
-        if self.database_url:
-            return self.database_url
+        url = self.database_url
+        if url and self.database_password:
+            # escaped by SQLAlchemy, whatever the password holds
+            with_password = make_url(url).set(password=self.database_password)
+            url = with_password.render_as_string(hide_password=False)
+        if url and self.database_pgbouncer:
+            return with_pgbouncer(url)
+        if url:
+            return url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'tawasul.sqlite3').resolve()}"
 
 

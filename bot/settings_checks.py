@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.redis_ha import parse_sentinels
 from domain.sla import parse_holidays
@@ -231,6 +233,28 @@ class SettingsChecks(BaseSettings):
             raise ValueError(
                 f"{scheme!r} databases are not supported; use SQLite "
                 "(sqlite+aiosqlite:///PATH) or PostgreSQL (postgresql+asyncpg://USER@HOST/DB)"
+            )
+        return value
+
+    @field_validator("database_password", check_fields=False)
+    @classmethod
+    def _database_password(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        url = str(info.data.get("database_url") or "")
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ValueError(
+                "a password is for PostgreSQL: set TAWASUL_DATABASE_URL=postgresql+asyncpg://"
+                "USER@HOST/DB"
+            )
+        try:
+            password = make_url(url).password
+        except ArgumentError:
+            raise ValueError("TAWASUL_DATABASE_URL is not a URL") from None
+        if password is not None:
+            raise ValueError(
+                "TAWASUL_DATABASE_URL has a password too: keep it in one of the two (here, "
+                "unescaped)"
             )
         return value
 

@@ -2,17 +2,23 @@
 keys), checked for what the production recipe promises: Redis with its append-only file,
 PostgreSQL, the migration as a step that must finish before any worker starts, two workers
 with health checks and no migration of their own, the proxy routing by readiness, and only
-settings the bot knows."""
+settings the bot knows; the database password kept out of the bot's environment file and
+escaped into its URL; and the file valid against the Compose Specification's JSON schema
+(the copy check-jsonschema ships, vendored from the compose-spec repository)."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 
@@ -101,7 +107,7 @@ def test_the_proxy_sends_the_webhooks_to_every_ready_worker(compose: dict[str, A
     assert "/metrics" not in caddyfile.split("@webhooks", 1)[1].split("}", 1)[0]
 
 
-@pytest.mark.parametrize("name", ["compose.yaml", "env.example", "Dockerfile"])
+@pytest.mark.parametrize("name", ["compose.yaml", "bot.env.example", "Dockerfile"])
 def test_every_setting_deploy_uses_is_one_the_bot_reads(name: str) -> None:
     text = (DEPLOY / name).read_text()
     used = set(SETTING.findall(text))
@@ -123,3 +129,65 @@ def test_the_dockerfile_copies_what_the_bot_reads_at_run_time() -> None:
         assert re.search(rf"^COPY {folder} {folder}$", dockerfile, re.MULTILINE), folder
     assert "pybabel compile" in dockerfile
     assert re.search(r"^USER (?!root)", dockerfile, re.MULTILINE)
+
+
+def test_the_compose_file_is_valid_against_the_compose_specification(
+    compose: dict[str, Any],
+) -> None:
+    schema_file = resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    jsonschema.validate(compose, schema)  # raises, naming the path, when it is not
+    # and it does catch a mistake (not a schema that takes anything)
+    broken = {**compose, "services": {"bot": {**compose["services"]["bot"], "restart": 3}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def _interpolated(value: str, env: dict[str, str]) -> str:
+    """Compose's ${NAME}, ${NAME:?message} and ${NAME:-default}, as compose fills them in."""
+
+    def one(match: re.Match[str]) -> str:
+        name, _, rest = match.group(1).partition(":")
+        given = env.get(name, "")
+        if given or not rest.startswith("-"):
+            return given
+        return rest[1:]
+
+    return re.sub(r"\$\{([^}]*)\}", one, value)
+
+
+def test_the_database_password_stays_out_of_the_bots_env_file_and_is_escaped(
+    compose: dict[str, Any],
+) -> None:
+    """Issue 11: the bot's env_file was deploy/.env, so POSTGRES_PASSWORD reached its
+    environment, and the password was pasted into the database URL unescaped: one with «@»
+    or «/» made a URL naming another host."""
+    password = "p@ss/w:rd%40#?"
+    env = {"POSTGRES_PASSWORD": password, "PUBLIC_HOST": "bot.example.sa"}
+    for name, service in compose["services"].items():
+        if name in ("postgres", "proxy", "redis"):
+            continue
+        assert service["env_file"] != ".env", name  # compose's own file, with the password
+        given = {k: _interpolated(str(v), env) for k, v in service["environment"].items()}
+        assert "POSTGRES_PASSWORD" not in given, name
+        assert password not in given["TAWASUL_DATABASE_URL"], name
+        settings = Settings(
+            database_url=given["TAWASUL_DATABASE_URL"],
+            database_password=given["TAWASUL_DATABASE_PASSWORD"],
+        )
+        url = make_url(settings.sqlalchemy_url)
+        assert (url.host, url.port, url.username, url.password) == (
+            "postgres",
+            5432,
+            "tawasul",
+            password,
+        ), name
+    bots_file = (DEPLOY / "bot.env.example").read_text()
+    assert "POSTGRES_PASSWORD" not in bots_file and "PUBLIC_HOST" not in bots_file
+
+
+def test_a_database_password_needs_a_postgresql_url_without_one() -> None:
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        Settings(database_password="x")
+    with pytest.raises(ValueError, match="password too"):
+        Settings(database_url="postgresql+asyncpg://u:y@h/db", database_password="x")
