@@ -21,6 +21,7 @@ from conversations.ports import (
     Submission,
     SubmittedRequest,
 )
+from domain.identity import mask_identity
 from domain.status import FINAL, IllegalTransition, RequestStatus
 from domain.their_say import may_reconsider
 from officers.desk import KEPT
@@ -229,4 +230,9 @@ def _view(record: RequestRecord, shown: list[StatusEventRecord]) -> StatusView:
             told=True,  # shown: its grace is over (told)
         )
         is None,
+        for_whom=record.eligibility.get("for_whom") or None,
+        applicant_kind=record.applicant_kind,
+        holder=mask_identity(record.identity_number)
+        if record.applicant_kind == "establishment"
+        else "",
     )

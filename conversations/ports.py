@@ -108,7 +108,8 @@ DECISION_KEPT: Final = "kept"
 
 @dataclass(frozen=True, slots=True)
 class StatusView:
-    """What a request's owner may see of it: no identity or phone number in it."""
+    """What a request's owner may see of it: no identity or phone number in it (an
+    establishment's worker's number only masked, ``holder``)."""
 
     number: str
     service_id: str
@@ -124,6 +125,14 @@ class StatusView:
     # a rejection the person was told of and may still ask, once, to be reconsidered
     # (domain.their_say.may_reconsider)
     reconsiderable: bool = False
+    #: whom it is for, as the person answered «لمن هذا الطلب؟» (the option's id, "self",
+    #: "family"...; None when the service does not ask), and who filed it: what tells two
+    #: requests for one service apart in a list (conversations.status_rows)
+    for_whom: str | None = None
+    applicant_kind: str = "individual"
+    #: an establishment's request: its worker's identity number masked
+    #: (domain.identity.mask_identity); empty otherwise
+    holder: str = ""
 
     @property
     def reconsidering(self) -> bool:

@@ -26,6 +26,7 @@ from conversations.ports import SayRefused
 from conversations.rating_words import word_rating
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.reconsider_parts import ReconsiderParts
+from conversations.status_rows import filed_lines, row_label, row_of
 from conversations.their_say import (
     MAX_WISH_WORDS,
     THEIR_SAY_DATA,
@@ -35,7 +36,6 @@ from conversations.their_say import (
     reconsider_id,
     say_wish,
 )
-from domain.catalogue import local
 from domain.normalize import strip_invisible, to_ascii_digits
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
@@ -282,13 +282,11 @@ class TheirSay(ReconsiderParts):
             return self._and_again(ctx, f"{lead}\n{none}" if lead else none)
         if len(fitting) == 1 and not always_ask:
             return await self._open_say(ctx, what, fitting[0].number)
-        options = tuple(
-            Option(
-                make(v.number),
-                f"{v.number} · {local(ctx.catalogue.get(v.service_id).name, ctx.locale)}",
-            )
-            for v in fitting[:5]
-        )
+        rows = [row_of(v) for v in fitting[:5]]
+        # whom each is for on its button, the day each was filed under the question
+        # (fresh-clone tester 14, §5: two «تجديد هوية مقيم» could not be told apart)
+        options = tuple(Option(make(row[0]), row_label(ctx, row)) for row in rows)
+        question = f"{question}\n{filed_lines(ctx, rows)}"
         nav = tuple(Option(o[0], o[1]) for o in ctx.state.offered if o[0] in NAV_IDS)
         if not any(o.id == "cancel" for o in nav):
             # a way out of the question on every screen (fresh-clone tester 14, §10: after

@@ -33,7 +33,7 @@ from conversations.flows.status_prompt import (
     words_not_a_number,
 )
 from conversations.ports import AttemptLimiter, StatusView
-from domain.catalogue import local
+from conversations.status_rows import filed_lines, row_label, row_of
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,7 @@ async def enter(
 
 def _keep_listed(ctx: Ctx, mine: list[StatusView]) -> None:
     """The person's own requests, newest first, as the list step shows them."""
-    ctx.state.answers["mine"] = [
-        [v.number, local(ctx.catalogue.get(v.service_id).name, ctx.locale)]
-        for v in mine[:MAX_LISTED]
-    ]
+    ctx.state.answers["mine"] = [row_of(v) for v in mine[:MAX_LISTED]]
 
 
 async def _no_number(ctx: Ctx) -> Outcome:
@@ -91,10 +88,14 @@ async def _no_number(ctx: Ctx) -> Outcome:
 def ask_pick(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     mine: list[list[str]] = ctx.state.answers.get("mine", [])
+    text = _("Your requests (newest first). Choose one, or type another request number:")
+    # the day each was filed under the question, whom each is for on its button (fresh-
+    # clone tester 14, §5: two «تجديد هوية مقيم» could not be told apart)
+    days = filed_lines(ctx, mine)
     return Prompt(
-        _("Your requests (newest first). Choose one, or type another request number:"),
+        f"{text}\n{days}" if days else text,
         (
-            *(Option(f"r:{number}", f"{number} · {name}") for number, name in mine),
+            *(Option(f"r:{row[0]}", row_label(ctx, row)) for row in mine),
             Option("other", _("Another request number")),
             *way_out_options(ctx),
         ),
