@@ -48,7 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import event_loop
 from bot.app import build_services
-from bot.channels.telegram import build_dispatcher, make_bot
+from bot.channels.telegram import build_dispatcher, follow_ups_settled, make_bot
 from bot.db.models import OutboxMessage, Request
 from bot.outbox.queue import RECEIPT
 from bot.outbox.wiring import build_delivery
@@ -286,6 +286,7 @@ async def run(args: Any) -> dict[str, Any]:
                         statements.count, statements.counting = 0, True
 
                     people, counted = await measure(residents, args, counting)
+                    await follow_ups_settled(dispatcher)  # the last receipts' releases
                     statements.counting = False
                     sql_count = statements.count
                     if outbox is not None:

@@ -34,6 +34,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     # only for annotations: importing aiogram's types takes seconds, and a refusal
     # (bot.db.startup) should not wait for them
+    from aiogram import Dispatcher
     from aiogram.types import TelegramObject
 
 
@@ -265,7 +266,7 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                 if polling is not None:
                     with contextlib.suppress(Exception):  # raised by _until_stopped already
                         await polling
-                waits: list[Awaitable[Any]] = [inflight.idle()]
+                waits: list[Awaitable[Any]] = [_idle_and_settled(inflight, dispatcher)]
                 if web_runner is not None and web_runner.app is not None:
                     waits += [queue.join() for queue in webhook_queues(web_runner.app)]
                 try:
@@ -293,6 +294,16 @@ async def _serve(settings: Settings, stopping: asyncio.Event, listen_fd: int | N
                 await task
             if bot is not None:
                 await bot.session.close()
+
+
+async def _idle_and_settled(inflight: InFlight, dispatcher: Dispatcher | None) -> None:
+    """Until no update is being handled, then until the receipts' releases the updates
+    left running are written (bot.channels.telegram: not awaited by the turn)."""
+    await inflight.idle()
+    if dispatcher is not None:
+        from bot.channels.telegram import follow_ups_settled  # imported with aiogram
+
+        await follow_ups_settled(dispatcher)
 
 
 async def _until_stopped(stopping: asyncio.Event, polling: asyncio.Task[None] | None) -> None:

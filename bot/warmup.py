@@ -55,7 +55,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import Services
-from bot.channels.telegram import build_dispatcher, make_bot
+from bot.channels.telegram import build_dispatcher, follow_ups_settled, make_bot
 from bot.db.engine import make_engine
 from bot.db.models import Base
 from bot.db.requests_repo import SqlRequestGateway
@@ -271,6 +271,7 @@ async def _dialogue(
         try:
             await _script(api, dispatcher, bot, user, _service(catalogue))
         finally:
+            await follow_ups_settled(dispatcher)  # the receipt's release, not awaited
             await bot.session.close()
 
 

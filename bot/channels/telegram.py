@@ -119,6 +119,8 @@ class TelegramChannel:
         self._screen = screen
         self._membership = membership
         self._follow_ups = follow_ups
+        # follow-ups being released after their text went out (see :meth:`settled`)
+        self._releasing: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         # the checks around downloads (a bare store: every photo and document is fetched)
         self._media_store = MediaIntake.of(media_store)
@@ -277,7 +279,7 @@ class TelegramChannel:
                         delivered = False
             discard_sent(reply.media)  # a «my data» copy is not kept once sent
             if reply.follow_up is not None and self._follow_ups is not None:
-                await self._release(reply.follow_up, delivered=delivered)
+                self._release_soon(reply.follow_up, delivered=delivered)
             elif not delivered and not blocked:
                 failed.append(reply)  # (a follow-up's text has its own durable copy)
             if marks is not None and turn is not None:
@@ -294,6 +296,25 @@ class TelegramChannel:
             log.info("%d unsent replies handed to the outbox", len(failed))
         except Exception:
             log.warning("unsent replies not handed to the outbox", exc_info=True)
+
+    def _release_soon(self, key: str, *, delivered: bool) -> None:
+        """The follow-up's release (a write transaction: the receipt's text row closed,
+        its card made due) in a task of its own, not awaited by the update: the text is
+        already out, so the turn, its chat's lock and its slot end without waiting for
+        SQLite's write lock a second time (issue 12: «confirm», the tail at 200 at once,
+        waited on the writers' queue for the filing and again for this). A process that
+        dies before the task has written leaves the rows held, which the outbox sends
+        when the hold runs out, as when it died before this awaited release; a stop
+        waits for these tasks (:func:`follow_ups_settled`)."""
+        task = asyncio.create_task(self._release(key, delivered=delivered))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
+
+    async def settled(self) -> None:
+        """Until every follow-up released in the background is written (or has failed,
+        which :meth:`_release` logs)."""
+        while self._releasing:
+            await asyncio.gather(*self._releasing, return_exceptions=True)
 
     async def _release(self, key: str, *, delivered: bool) -> None:
         assert self._follow_ups is not None
@@ -362,6 +383,14 @@ async def _measured(
     finally:
         UPDATES_HANDLED.labels("telegram", outcome).inc()
         HANDLING_SECONDS.labels("telegram").observe(time.monotonic() - started)
+
+
+async def follow_ups_settled(dispatcher: Dispatcher) -> None:
+    """Until the follow-ups the dispatcher's residents' channel releases in the background
+    are written (a stop's drain, a bench's end; see TelegramChannel._release_soon)."""
+    channel = dispatcher.workflow_data.get(CHANNEL_KEY)
+    if isinstance(channel, TelegramChannel):
+        await channel.settled()
 
 
 def albums_of(dispatcher: Dispatcher) -> TelegramAlbums | None:

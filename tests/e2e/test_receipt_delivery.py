@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 
 from bot.app import Services, build_services
-from bot.channels.telegram import build_dispatcher, make_bot
+from bot.channels.telegram import build_dispatcher, follow_ups_settled, make_bot
 from bot.channels.telegram_inbound import translate_callback
 from bot.db.models import OutboxMessage
 from bot.outbox.dispatcher import OutboxDispatcher
@@ -55,6 +55,8 @@ class Stack:
 
     async def feed(self, raw: dict[str, Any]) -> None:
         await self.dp.feed_update(self.bot, Update.model_validate(raw, context={"bot": self.bot}))
+        # the receipt's release runs after the turn, not in it (bot.channels.telegram)
+        await follow_ups_settled(self.dp)
 
     async def drain(self) -> None:
         """Outbox rounds until no row is due within the private chat's pacing (a second);

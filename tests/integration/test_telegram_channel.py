@@ -20,7 +20,7 @@ from aiogram.types import Update
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram import build_dispatcher, make_bot, run_polling
+from bot.channels.telegram import build_dispatcher, follow_ups_settled, make_bot, run_polling
 from bot.db.models import OutboxMessage
 from bot.media_store import MediaStore
 from bot.outbox.queue import replies_from_payload
@@ -346,11 +346,52 @@ async def test_a_text_that_cannot_be_sent_hands_its_follow_up_to_the_outbox(
             api.drop_next("sendMessage", count=2)
             raw = updates.text(USER, "تأكيد")
             await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+            await follow_ups_settled(dp)  # released after the turn, not in it
             assert released == [("receipt:1", False)]  # the outbox sends it, then the card
             await dp.feed_update(
                 bot, Update.model_validate(updates.text(USER, "تأكيد"), context={"bot": bot})
             )
+            await follow_ups_settled(dp)
             assert released[-1] == ("receipt:1", True)
+        finally:
+            await bot.session.close()
+
+
+async def test_the_turn_ends_without_waiting_for_the_follow_ups_release(
+    tmp_path: Path,
+) -> None:
+    """Issue 12: the receipt's release (a second write transaction, after the text is
+    out) no longer holds the turn, its chat's lock and its slot: the update is done while
+    the release still waits (on SQLite's write lock, say), the person already has the
+    text, and a stop's drain (follow_ups_settled) waits for the release to be written."""
+    released: list[tuple[str, bool]] = []
+    gate = asyncio.Event()
+
+    class SlowRelease:
+        async def release(self, key: str, *, delivered: bool) -> None:
+            await gate.wait()
+            released.append((key, delivered))
+
+        async def unsent(self, channel: str, target: str, replies: Sequence[Reply]) -> None:
+            raise AssertionError("nothing is handed over")
+
+    engine = FakeEngine(script={Text: [Reply("رقم طلبك 1234567897", follow_up="receipt:1")]})
+    async with TelegramBotAPIStandin() as api:
+        bot = make_bot(api.token, api.url)
+        try:
+            dp = build_dispatcher(engine, MediaStore(tmp_path), follow_ups=SlowRelease())
+            raw = UpdateFactory().text(USER, "تأكيد")
+            async with asyncio.timeout(5):  # before: the turn waited for the gate
+                await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+            assert [m["text"] for m in api.messages(USER.id)] == ["رقم طلبك 1234567897"]
+            assert released == []
+            settling = asyncio.create_task(follow_ups_settled(dp))
+            await asyncio.sleep(0.05)
+            assert not settling.done()  # a drain waits for the release
+            gate.set()
+            async with asyncio.timeout(5):
+                await settling
+            assert released == [("receipt:1", True)]
         finally:
             await bot.session.close()
 
