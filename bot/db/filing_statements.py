@@ -48,9 +48,19 @@ def filed_by_key() -> Select[tuple[str, str, dt.datetime, dt.date]]:
 
 
 @functools.cache
-def new_request() -> Insert:
-    """The request's row (every column a value at execution), its id returned."""
-    return insert(_REQUESTS).returning(_REQUESTS.c.id)
+def new_request(dialect: str) -> Any:
+    """The request's row (every column a value at execution), its id returned, for
+    ``dialect`` ("sqlite" or "postgresql"); nothing written and no row returned when a
+    request with its idempotency key exists (ON CONFLICT DO NOTHING): the filing then
+    reads that one (:func:`filed_by_key`), which saves a «confirm» the look-up by key it
+    made first every time (issue 12). A clash on the request number still raises
+    IntegrityError."""
+    insert_for = postgresql_insert() if dialect == "postgresql" else sqlite.insert
+    return (
+        insert_for(_REQUESTS)
+        .on_conflict_do_nothing(index_elements=[_REQUESTS.c.idempotency_key])
+        .returning(_REQUESTS.c.id)
+    )
 
 
 @functools.cache

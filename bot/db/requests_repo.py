@@ -88,6 +88,10 @@ RECONNECT_WAITS_S: tuple[float, ...] = (0.25, 0.5, 1.0, 1.25)
 _LOST_STATES = frozenset({"57P01", "57P02", "57P03"})
 
 
+class _FiledBefore(Exception):
+    """A request with the submission's idempotency key exists (the filing wrote nothing)."""
+
+
 class SqlRequestGateway:
     """Files confirmed drafts as requests, once per idempotency key, and reads them back."""
 
@@ -123,6 +127,9 @@ class SqlRequestGateway:
         while clashes < MAX_SUBMIT_ATTEMPTS:
             try:
                 return await self._submit_once(submission)
+            except _FiledBefore:
+                clashes += 1  # filed, then gone before it could be read: start over
+                continue
             except IntegrityError as exc:
                 # The transaction is rolled back; start over. If another worker filed this
                 # key meanwhile, the next attempt finds and returns its request.
@@ -139,36 +146,54 @@ class SqlRequestGateway:
                 log.warning("request submit found the database locked; asking again")
             except (DBAPIError, OSError) as exc:  # a TimeoutError is an OSError
                 await _wait_to_reconnect(exc, waits)
-        assert error is not None
+        if error is None:
+            raise RuntimeError("the request filed under this key vanished on every attempt")
         raise error
 
     async def _submit_once(self, submission: Submission) -> SubmittedRequest:
-        async with self._sessionmaker() as session, session.begin():
-            # On SQLite take the write lock at BEGIN: this transaction reads, then writes.
-            await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+        try:
+            return await self._file(submission)
+        except _FiledBefore:
+            # the filing's transaction is rolled back, the account's upsert with it
+            return await self._filed_before(submission)
 
+    async def _filed_before(self, submission: Submission) -> SubmittedRequest:
+        """The request already filed under the submission's idempotency key (a retried
+        turn, a second «confirm»). Raises _FiledBefore when it is gone again (deleted
+        between the INSERT that met it and this read), for the submit loop to start
+        over."""
+        async with self._sessionmaker() as session:
             existing = (
                 await session.execute(filed_by_key(), {"key": submission.idempotency_key})
             ).first()
-            if existing is not None:
-                log.info("request %s already filed for this draft", existing.number)
-                return SubmittedRequest(
-                    number=existing.number,
-                    service_id=existing.service_id,
-                    submitted_at=existing.submitted_at,
-                    due_date=existing.due_date,
-                    created=False,
-                )
+        if existing is None:
+            raise _FiledBefore
+        log.info("request %s already filed for this draft", existing.number)
+        return SubmittedRequest(
+            number=existing.number,
+            service_id=existing.service_id,
+            submitted_at=existing.submitted_at,
+            due_date=existing.due_date,
+            created=False,
+        )
 
+    async def _file(self, submission: Submission) -> SubmittedRequest:
+        """One filing transaction. Raises _FiledBefore (rolling it back) when a request
+        with the submission's idempotency key exists: its INSERT … ON CONFLICT DO NOTHING
+        wrote nothing, so a «confirm» no longer reads by key first (issue 12: a statement
+        less under the write lock, every filing)."""
+        async with self._sessionmaker() as session, session.begin():
+            # On SQLite take the write lock at BEGIN: this transaction writes.
+            connection = await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             account_id = await account_for(session, submission)
             submitted_at = self._clock()
             number = self._new_number()
             due = due_date(submitted_at, holidays=self._holidays)
-            # A unique clash (the number, or the key filed meanwhile) raises IntegrityError
-            # here, inside the transaction.
-            request_id: int = (
+            # A clash on the number raises IntegrityError here, inside the transaction; a
+            # key filed before (or meanwhile, by another worker) returns no row.
+            request_id: int | None = (
                 await session.execute(
-                    new_request(),
+                    new_request(connection.dialect.name),
                     {
                         "number": number,
                         "idempotency_key": submission.idempotency_key,
@@ -191,7 +216,9 @@ class SqlRequestGateway:
                         "updated_at": submitted_at,
                     },
                 )
-            ).scalar_one()
+            ).scalar_one_or_none()
+            if request_id is None:
+                raise _FiledBefore
             await add_children(session, request_id, submission, submitted_at)
             # the officers' alert is queued in the same transaction as the request itself;
             # what it reads of the request is its id and number (a new one has no row yet)

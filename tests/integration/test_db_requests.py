@@ -383,3 +383,36 @@ async def test_a_filing_with_its_receipt_runs_no_orm_flush(
         ("notify", f"{key}:text", None),
         ("receipt", key, None),
     ]
+
+
+async def test_a_filing_with_its_receipt_sends_five_statements_and_no_read(
+    db_sessionmaker: async_sessionmaker[AsyncSession], db_engine: AsyncEngine
+) -> None:
+    """Issue 12 («confirm», the tail at 200 at once): inside its transaction a filing with
+    its receipt sends the account's upsert, the request's INSERT … ON CONFLICT DO NOTHING,
+    its attachments, its first event and its three outbox rows in one executemany: no
+    look-up by key first (it was a SELECT, and the outbox rows three INSERTs). A second
+    submit of the same key still answers with the first request."""
+    gateway = SqlRequestGateway(db_sessionmaker, receipts=ReceiptQueue(db_sessionmaker))
+
+    def receipt_of(filed: SubmittedRequest) -> tuple[Receipt, Reply]:
+        receipt = Receipt(filed.number, filed.service_id, dt.date(2026, 12, 2), filed.due_date,
+                          7, "ar")  # fmt: skip
+        return receipt, Reply(text=f"رقم طلبك {filed.number}")
+
+    sent: list[str] = []
+
+    def note(*args: object) -> None:
+        words = str(args[2]).split()  # «INSERT INTO table …» is noted by its table
+        sent.append(words[2] if words[:2] == ["INSERT", "INTO"] else words[0])
+
+    event.listen(db_engine.sync_engine, "before_cursor_execute", note)
+    try:
+        filed = await gateway.submit(submission("draft-9", receipt=receipt_of))
+    finally:
+        event.remove(db_engine.sync_engine, "before_cursor_execute", note)
+    assert filed.created
+    written = [s for s in sent if not s.upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT"))]
+    assert written == ["accounts", "requests", "attachments", "status_events", "outbox"], sent
+    again = await gateway.submit(submission("draft-9", receipt=receipt_of))
+    assert (again.created, again.number) == (False, filed.number)
