@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -109,6 +110,7 @@ class PromptMemory(BlockHandlers):
             "menu": menu,
             "thread": sent.message_thread_id if sent.is_topic_message else None,
             "until_ms": until,
+            "ttl_s": self.prompt_ttl_s,
         }
         waiting = WAITING_KEY.format(chat=sent.chat.id, officer=officer.id)
         kept = self.prompt_ttl_s + PROMPT_KEEP_S
@@ -299,15 +301,23 @@ class PromptMemory(BlockHandlers):
             button = "⛔ " + _("Block the sender")
         else:
             button = "❌ " + _("Reject")
+        # the wait this prompt was given (its record says; an older record: this handler's)
+        wait = record.get("ttl_s")
+        hours = max(1, math.ceil((wait if isinstance(wait, int) else self.prompt_ttl_s) / 3600))
+        ngettext = self._views.texts.ngettext
         if record.get("menu"):
-            said = _(
-                "This menu has expired (a menu waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
+            said = ngettext(
+                "This menu has expired (a menu waits %(count)d hour), so nothing was sent. To go on, press «%(button)s» on the request's card again.",
+                "This menu has expired (a menu waits %(count)d hours), so nothing was sent. To go on, press «%(button)s» on the request's card again.",
+                hours,
             )
         else:
-            said = _(
-                "This prompt has expired (a prompt waits 24 hours), so nothing was sent. To go on, press «%(button)s» on the request's card again."
+            said = ngettext(
+                "This prompt has expired (a prompt waits %(count)d hour), so nothing was sent. To go on, press «%(button)s» on the request's card again.",
+                "This prompt has expired (a prompt waits %(count)d hours), so nothing was sent. To go on, press «%(button)s» on the request's card again.",
+                hours,
             )
-        return said % {"button": button}
+        return said % {"count": hours, "button": button}
 
     async def _drop_earlier(self, bot: Bot, prompt: dict[str, Any]) -> None:
         """The proposal a reply to the prompt made (:mod:`bot.staff.proposals`) goes."""

@@ -41,11 +41,11 @@ __all__ = ["h"]  # the fixture
 
 DAY_MS = 24 * 3600 * 1000
 MENU_EXPIRED = (
-    "⌛ انتهت مهلة هذه القائمة (تبقى القائمة ٢٤ ساعة)، فلم يُرسَل شيء. "
+    "⌛ انتهت مهلة هذه القائمة (تبقى القائمة 24 ساعة)، فلم يُرسَل شيء. "
     "وللمتابعة يُضغط «❌ رفض» في بطاقة الطلب من جديد."
 )
 PROMPT_EXPIRED = (
-    "⌛ انتهت مهلة هذه الرسالة (تنتظر الرسالة الرد ٢٤ ساعة)، فلم يُرسَل شيء. "
+    "⌛ انتهت مهلة هذه الرسالة (تنتظر الرسالة الرد 24 ساعة)، فلم يُرسَل شيء. "
     "وللمتابعة يُضغط «{button}» في بطاقة الطلب من جديد."
 )
 
@@ -253,3 +253,26 @@ async def test_a_prompt_whose_request_a_colleague_decided_meanwhile_is_closed(
         f"↩️ تغيّر الطلب رقم {taken} في أثناء انتظار هذه الرسالة، فلم يُرسَل شيء."
     ), shown
     assert "فهد" in shown  # what the card now says: who has it
+
+
+async def test_a_shorter_wait_is_the_one_said(
+    h: Harness,
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    """Review 14 §6: the expired text said «24 hours» whatever the handler's
+    ``prompt_ttl_s``. A worker whose prompts wait two hours closes its menu after two
+    hours and says so («تبقى القائمة ساعتين»), on the other worker's sweep too."""
+    one, one_sweeps = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    _two, two_sweeps = _worker(h, redis_client, db_sessionmaker, tmp_path)
+    one_sweeps.prompt_ttl_s = 2 * 3600
+    number = await h.file()
+    card = await h.card(number)
+    await _feed(h, one, h.updates.callback(OFFICER, h.data("no", card), message=card))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None and _buttons(menu)
+    now = await _redis_ms(redis_client)
+    assert await two_sweeps.sweep_expired(h.bot, now_ms=now + 2 * 3600_000 - 60_000) == 0
+    assert await two_sweeps.sweep_expired(h.bot, now_ms=now + 2 * 3600_000 + 1_000) == 1
+    assert _edits(h)[menu["message_id"]] == MENU_EXPIRED.replace("24 ساعة", "ساعتين")
