@@ -5,6 +5,11 @@ paste already answered. The description step (conversations.flows.describe) and 
 documents step (conversations.flows.documents, words that complete it) both add words
 here.
 
+A text that opens an afterthought («نسيت اقول…», conversations/data/description_words.json)
+is added after a description saved, even one cut to the limit (its kept start cut shorter
+to make room, and said); any other new text takes its place, and after a cut that is said
+too (fresh-clone tester 14, fault 3).
+
 People do not answer in one tidy message. A description comes in two messages a moment
 apart, or as a paste longer than a chat message that the app splits in several. So:
 
@@ -24,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conversations.flow import Ctx, Next, Outcome, Retry, Stay
+from conversations.flows.description_words import opens_addition
 from conversations.formatting import isolate
 from conversations.keywords import is_done_word
 from conversations.understanding import says_only
@@ -82,6 +88,16 @@ def describe(ctx: Ctx, text: str) -> Outcome:
     if paste_rest(ctx, text, keep=True):
         return Stay((rest_received(ctx),))
     earlier: list[str] = list(answers.get(DRAFT, []))
+    if (
+        answers.get("description")
+        and not earlier
+        and len(text.strip()) < MAX_DESCRIPTION
+        and has_words(text)
+        and opens_addition(text)
+    ):
+        # an afterthought («نسيت اقول ان…») is added after what was saved, not put in its
+        # place (fresh-clone tester 14, fault 3: it silently replaced a kept description)
+        return add_at_end(ctx, text)
     whole = "\n".join([*earlier, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
         # the start is kept and shown, with where it ends; found by the fresh-clone
@@ -118,7 +134,9 @@ def describe(ctx: Ctx, text: str) -> Outcome:
     answers.pop(PENDING, None)
     # kept exactly as typed: the officer reads the person's own words
     answers["description"] = whole
-    return Next("summary" if ctx.state.editing else "attachments")
+    # in place of the start kept of a long one: said (fresh-clone tester 14, fault 3)
+    said = (_("Your new text has replaced the part kept of your long message."),) if cut else ()
+    return Next("summary" if ctx.state.editing else "attachments", said)
 
 
 def after_cut(ctx: Ctx, text: str) -> Outcome:
@@ -217,7 +235,9 @@ def split_part(ctx: Ctx, text: str) -> bool:
 def paste_rest(ctx: Ctx, text: str, *, keep: bool = False) -> bool:
     """True for the next part of a split paste already answered as too long, within
     :data:`PASTE_WINDOW_S` of the part before it; a full-size part extends the window
-    (more parts follow), a shorter one is the paste's last part and closes it. The caller
+    (more parts follow), a shorter one is the paste's last part and closes it; a shorter
+    one that opens an afterthought («نسيت اقول…»: description_words.opens_addition) is a
+    message of its own (False), added as one (:func:`add_at_end`). The caller
     answers it (:func:`rest_received`): every message gets an answer. With ``keep`` the
     last part is kept (:data:`REST`) so that it can still be added if it was a message of
     its own (fresh-clone tester 14, fault 2)."""
@@ -225,6 +245,10 @@ def paste_rest(ctx: Ctx, text: str, *, keep: bool = False) -> bool:
     answers.pop(REST, None)
     at = answers.get(OVERFLOW)
     if not at:
+        return False
+    if not split_part(ctx, text) and opens_addition(text):
+        # a new thought («نسيت اقول…»), not the middle of a paste: read as a text of its own
+        answers.pop(OVERFLOW, None)
         return False
     since = (ctx.now - dt.datetime.fromisoformat(at)).total_seconds()
     if since > PASTE_WINDOW_S or ctx.origin.splits_texts_at is None:
@@ -259,14 +283,17 @@ def rest_not_added(ctx: Ctx) -> str:
 
 def add_at_end(ctx: Ctx, text: str) -> Outcome:
     """Adds ``text`` after the description saved and goes on. When both do not fit in
-    :data:`MAX_DESCRIPTION`, the saved description (the start kept of a long one) is cut
-    shorter (:func:`domain.text_cut.cut_text`) to make room, and the answer says where it
-    now ends; a text with no room left beside any of it is not added (asked again)."""
+    :data:`MAX_DESCRIPTION` and the saved description is the start kept of a long one
+    (:data:`CUT`), it is cut shorter (:func:`domain.text_cut.cut_text`) to make room, and
+    the answer says where it now ends; otherwise a text that does not fit is not added
+    (asked again)."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
     before, text = str(answers.get("description", "")).strip(), text.strip()
     room = MAX_DESCRIPTION - len(text) - 1
-    if room < 1:
+    # only the start kept of a long text is cut shorter: words the person chose to send
+    # whole are not
+    if room < 1 or (len(before) > room and not answers.get(CUT)):
         return Retry(
             _(
                 "With this message your description would be longer than %(max)d characters, so it was not added. Please send a shorter text."

@@ -22,6 +22,7 @@ __all__ = ["rig"]  # the fixture
 SENTENCE = "انتهت إقامتي وحاولت التجديد من أبشر فظهرت رسالة خطأ عند سداد الرسوم. "
 PASTE = (SENTENCE * 100).strip()  # 6,899 characters: Telegram sends 4096, then the rest
 AFTER = "نسيت اقول ان الجواز ينتهي بعد شهرين"
+OWN = "والكفيل مسافر ولا يرد على الاتصال"
 
 
 class Clock:
@@ -67,7 +68,7 @@ async def test_each_part_of_a_split_paste_is_answered_and_a_line_after_it_kept_o
     clock.tick()
     await say(a, u.text(SARA, AFTER))  # no longer within a paste: a message of its own
     said = clean_input("\n".join(rig.texts()[before:]))
-    assert said and "للمستندات" in said, said
+    assert "أضفتُه في آخر وصفك" in said and "للمستندات" in said, said
     await say(b, rig.photo(51))
     await say(a, u.callback(SARA, "done"))
     await say(b, u.callback(SARA, "confirm"))
@@ -77,6 +78,8 @@ async def test_each_part_of_a_split_paste_is_answered_and_a_line_after_it_kept_o
 
 
 async def test_the_last_part_can_be_added_from_the_other_worker(rig: Rig) -> None:
+    """A line that opens no afterthought («والكفيل مسافر…») a second after the paste's
+    start is taken for its rest; «أضفه إلى وصفي», on the other worker, adds it."""
     a, b = await rig.worker(), await rig.worker()
     u = rig.updates
     clock = rig.services.engine.clock = Clock()
@@ -93,17 +96,17 @@ async def test_the_last_part_can_be_added_from_the_other_worker(rig: Rig) -> Non
     await say(b, u.contact(SARA, "966501234567", own=True))
     await say(a, u.text(SARA, PASTE[:4096]))
     clock.tick()
-    await say(b, u.text(SARA, AFTER))  # a second later: taken for the paste's rest
+    await say(b, u.text(SARA, OWN))  # a second later: taken for the paste's rest
     said = clean_input("\n".join(rig.texts()[-1:]))
     assert "بقيّتها" in said and "أضفه إلى وصفي" in said, said
     before = len(rig.texts())
     await say(a, u.callback(SARA, "add_rest"))
     said = clean_input("\n".join(rig.texts()[before:]))
-    assert "أضفتُه في آخر وصفك" in said, said
+    assert "أضفتُه إلى وصفك" in said, said  # it fits beside the kept start
     await say(b, rig.photo(51))
     await say(a, u.callback(SARA, "done"))
     await say(b, u.callback(SARA, "confirm"))
     async with rig.services.sessions() as session:
         (filed,) = (await session.scalars(select(Request))).all()
     assert filed.description.startswith(SENTENCE.strip())
-    assert filed.description.endswith(AFTER) and len(filed.description) <= 1000
+    assert filed.description.endswith(OWN) and len(filed.description) <= 1000

@@ -10,6 +10,7 @@ from conversations.flows.describe import KEEP
 from conversations.flows.description_text import MAX_DESCRIPTION, PASTE_WINDOW_S
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
+from domain.text_cut import cut_text
 
 from .fakes import Chat, MemoryGateway, MemoryStore
 from .test_describe import FIRST, Clock, _file, _to_description
@@ -57,7 +58,8 @@ async def test_a_shorter_text_replaces_the_kept_start(
     await chat.text(LONG)
     clock.advance(PASTE_WINDOW_S + 30)  # written anew, not the tail of the paste
     await chat.text(FIRST)
-    assert "للمستندات" in chat.said
+    # said: it once replaced the kept start silently (fresh-clone tester 14, fault 3)
+    assert "حلّ نصّك الجديد محلّ الجزء المحفوظ" in chat.said and "للمستندات" in chat.said
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == FIRST
@@ -148,3 +150,49 @@ async def test_a_short_new_text_after_the_cut_replaces_the_kept_start(
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == "اقامتي خلصت\nولا اقدر اجددها من ابشر"
+
+
+AFTER = "نسيت اقول ان الجواز ينتهي بعد شهرين"
+
+
+@pytest.mark.parametrize("after", [AFTER, "طيب وكمان الكفيل مسافر", "Also, my sponsor is away"])
+async def test_an_afterthought_after_the_cut_is_added_not_put_in_its_place(
+    chat: Chat, gateway: MemoryGateway, clock: Clock, after: str
+) -> None:
+    """Fresh-clone tester 14, fault 3: after the «too long» notice, «نسيت اقول ان الجواز
+    ينتهي بعد شهرين» became the whole description and the 999 characters kept were gone,
+    with no word about it. It is added at the end, the kept start cut shorter to make
+    room, and the answer says where that now ends."""
+    await _to_description(chat)
+    await chat.text(LONG)
+    clock.advance(PASTE_WINDOW_S + 30)
+    await chat.text(after)
+    # added whole: where the kept start had to be cut shorter, the answer says where it ends
+    assert "أضفتُه" in chat.said and "للمستندات" in chat.said
+    kept = cut_text(LONG, MAX_DESCRIPTION)
+    assert ("ينتهي عند" in chat.said) == (len(kept) + 1 + len(after) > MAX_DESCRIPTION)
+    await chat.media()
+    await _file(chat, gateway)
+    filed = gateway.submissions[0].description
+    assert filed.startswith(SENTENCE.strip()) and filed.endswith(f"\n{after}")
+    assert len(filed) <= MAX_DESCRIPTION
+
+
+async def test_an_afterthought_to_a_saved_description_is_added_when_it_fits(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Back at the description step, «وكمان…» adds to the description written, which
+    stays; one that would not fit is not added, and the person's own words are not cut."""
+    await _to_description(chat)
+    await chat.text(FIRST)
+    await chat.tap("back")
+    assert "وصفك الذي كتبته" in chat.said
+    await chat.text("وكمان الكفيل مسافر")
+    assert "أضفتُه إلى وصفك" in chat.said and "للمستندات" in chat.said
+    await chat.tap("back")
+    await chat.text("وكمان " + "ب" * (MAX_DESCRIPTION - 10))
+    assert "لم تُضف" in chat.said
+    await chat.tap(KEEP)
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == f"{FIRST}\nوكمان الكفيل مسافر"

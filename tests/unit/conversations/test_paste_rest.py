@@ -63,7 +63,7 @@ async def test_the_rest_of_a_split_paste_is_answered_and_can_still_be_added(
     chat.splits_texts_at = 4096
     await _to_description(chat)
     paste = f"{PASTE} {PASTE}"  # 13,799 characters: two full parts, then the person's line
-    parts = [paste[:4096], paste[4096:8192], AFTER]
+    parts = [paste[:4096], paste[4096:8192], ENGLISH]
     await chat.text(parts[0])
     assert "فاحتفظتُ ببدايته" in chat.said
     clock.advance(1)
@@ -76,6 +76,24 @@ async def test_the_rest_of_a_split_paste_is_answered_and_can_still_be_added(
     await chat.tap(ADD_REST)
     assert "أضفتُه في آخر وصفك" in chat.said and "ينتهي عند" in chat.said
     assert "للمستندات" in chat.said
+    await chat.media()
+    await _file(chat, gateway)
+    filed = gateway.submissions[0].description
+    assert filed.startswith(SENTENCE.strip()) and filed.endswith(f"\n{ENGLISH}")
+    assert len(filed) <= MAX_DESCRIPTION
+
+
+async def test_an_afterthought_right_after_a_split_paste_is_added_at_once(
+    chat: Chat, gateway: MemoryGateway, clock: Clock
+) -> None:
+    """«نسيت اقول…» opens a thought of its own: not the paste's rest, but added to the
+    kept start (fresh-clone tester 14, faults 2 and 3)."""
+    chat.splits_texts_at = 4096
+    await _to_description(chat)
+    await chat.text(PASTE[:4096])
+    clock.advance(1)
+    await chat.text(AFTER)
+    assert "بقيّتها" not in chat.said and "أضفتُه في آخر وصفك" in chat.said
     await chat.media()
     await _file(chat, gateway)
     filed = gateway.submissions[0].description
