@@ -35,22 +35,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, TypeVar
 
 from aiogram.types import Message
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ReadOnlyError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.channels.redis_patience import AWAY as _AWAY
+from bot.channels.redis_patience import STORE_WAIT_S, patient
+from bot.channels.redis_patience import gave_up as _gave_up_in
 from conversations.events import Media
 from conversations.flows.file_counts import REFUSED
-from conversations.store_outage import STORE_WAIT_S
 
-log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 #: How long (seconds, Redis's clock) an album waits for another of its files before it is
@@ -64,13 +61,6 @@ ALBUM_TTL_S: Final = 3600
 #: The abuse screen's reason (bot.abuse.guard) for which an album's file is still counted.
 TOO_FAST: Final = "too_fast"
 _KINDS: Final = ("photo", "document")
-#: Redis away, not a refusal nor a bug: a connection refused or cut, a timeout, a server
-#: loading its append-only file, a demoted master refusing writes (Sentinel failover).
-_AWAY: Final = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
-#: Pauses between tries while Redis is away: at first, then at most (seconds).
-_PAUSE_S: Final = 0.05
-_PAUSE_MAX_S: Final = 1.0
-
 # KEYS[1] the album's hash (update id -> kind; "~last", "~closed"). ARGV: update id, kind,
 # ttl, "1" to note it only into an album already noted. Returns 1 when noted (or noted
 # before), 0 when the album was closed already (or not noted, with ARGV[4]).
@@ -264,17 +254,9 @@ class TelegramAlbums:
         return dataclasses.replace(media, album_size=files, album_photos=photos)
 
     async def _patient(self, call: Callable[[], Awaitable[_T]], until: float) -> _T:
-        """``call()``, tried again while Redis is away (:data:`_AWAY`) and ``until``
-        (``clock``) is not reached; then its error is raised."""
-        pause = _PAUSE_S
-        while True:
-            try:
-                return await call()
-            except _AWAY:
-                if self._clock() + pause >= until:
-                    raise
-            await self._sleep(pause)
-            pause = min(pause * 2, _PAUSE_MAX_S)
+        """``call()``, tried again while Redis is away and ``until`` (``clock``) is not
+        reached; then its error is raised (bot.channels.redis_patience)."""
+        return await patient(call, until, self._clock, self._sleep)
 
     async def admit(self, chat_id: int, media: Media) -> None:
         """Notes that ``media``, a file of an album, passed the abuse screen: a later file
@@ -315,5 +297,4 @@ class TelegramAlbums:
 
 
 def _gave_up(what: str, exc: BaseException) -> None:
-    # the type only: no chat id nor file id in the logs
-    log.warning("Telegram album file not %s: Redis unreachable (%s)", what, type(exc).__name__)
+    _gave_up_in("Telegram", what, exc)

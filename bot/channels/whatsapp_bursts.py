@@ -14,6 +14,14 @@ album of its own, acknowledged on its own, so no count is ever short.
 Everything is in Redis (one person's keys, one hash tag), so two workers handling files
 of one album agree on it; the time is Redis's own (``TIME``), so workers' clocks do not
 matter. A file's wamid is counted once, however often WhatsApp delivers it.
+
+Redis away (a restart on its append-only file, a failover) while a file is at these steps
+(join, settle, admit, the refused file's look-up): each Redis call is tried again until
+Redis answers, for :data:`STORE_WAIT_S` at most, as Telegram's albums do
+(bot.channels.telegram_albums) and the dialogue's turn does; past that the file goes on
+uncounted (join, settle), or the note is left out (admit). Before (issue 11), the step's
+ConnectionError left the channel and the worker answered the general apology for each
+file: an album that met a Redis restart was never acknowledged.
 """
 
 from __future__ import annotations
@@ -23,10 +31,11 @@ import dataclasses
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, TypeVar
 
 from redis.asyncio import Redis
 
+from bot.channels.redis_patience import AWAY, STORE_WAIT_S, gave_up, patient
 from bot.channels.whatsapp_keys import wa_person_key
 from conversations.events import Media
 from conversations.flows.file_counts import REFUSED
@@ -42,6 +51,7 @@ QUIET_S: Final = 2.5
 MAX_WAIT_S: Final = 15.0
 #: The abuse screen's reason (bot.abuse.guard) for which an album's file is still counted.
 TOO_FAST: Final = "too_fast"
+_T = TypeVar("_T")
 
 # The album of a file sent at ARGV[1] (WhatsApp's timestamp): the current one when it is
 # not closed and its last file came at most ARGV[2] seconds before or after (workers may
@@ -111,9 +121,10 @@ def admitted_key(user_key: str, album: str) -> str:
 class Bursts:
     """Groups a person's files into albums and waits for each album to be whole.
 
-    ``quiet_s`` and ``max_wait_s`` (seconds) are :data:`QUIET_S` and :data:`MAX_WAIT_S`
-    unless a test sets shorter ones; ``clock`` gives WhatsApp-comparable seconds for a
-    file whose message has no timestamp."""
+    ``quiet_s``, ``max_wait_s`` and ``store_wait_s`` (seconds) are :data:`QUIET_S`,
+    :data:`MAX_WAIT_S` and :data:`STORE_WAIT_S` unless a test sets shorter ones; ``clock``
+    gives WhatsApp-comparable seconds for a file whose message has no timestamp; ``sleep``
+    is every pause (the album's wait, the waits for Redis), which a test may hold."""
 
     def __init__(
         self,
@@ -122,13 +133,15 @@ class Bursts:
         clock: Callable[[], float] = time.time,
         quiet_s: float = QUIET_S,
         max_wait_s: float = MAX_WAIT_S,
+        store_wait_s: float = STORE_WAIT_S,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.quiet_s = quiet_s
         self.max_wait_s = max_wait_s
+        self.store_wait_s = store_wait_s
+        self.sleep = sleep
         self._redis = redis
         self._clock = clock
-        self._sleep = sleep
         self._join = redis.register_script(_JOIN)
         self._count = redis.register_script(_COUNT)
         self._settle = redis.register_script(_SETTLE)
@@ -143,11 +156,24 @@ class Bursts:
         at = timestamp if timestamp > 0 else int(self._clock())
         # files of one webhook already share an album (whatsapp_inbound); a burst joins them
         proposed = media.album_id or f"wa-{uuid.uuid4().hex[:12]}"
-        raw = await self._join(
-            keys=[burst_key(user_key)], args=[at, BURST_S, proposed, BURST_TTL_S]
-        )
-        album = raw.decode() if isinstance(raw, bytes) else str(raw)
-        await self._count(keys=[album_key(user_key, album)], args=[wamid, media.kind, BURST_TTL_S])
+        until = time.monotonic() + self.store_wait_s
+        try:
+            raw = await self._patient(
+                lambda: self._join(
+                    keys=[burst_key(user_key)], args=[at, BURST_S, proposed, BURST_TTL_S]
+                ),
+                until,
+            )
+            album = raw.decode() if isinstance(raw, bytes) else str(raw)
+            await self._patient(
+                lambda: self._count(
+                    keys=[album_key(user_key, album)], args=[wamid, media.kind, BURST_TTL_S]
+                ),
+                until,
+            )
+        except AWAY as exc:
+            gave_up("WhatsApp", "joined", exc)
+            return media  # not in a counted album: settle hands it over as it is
         return dataclasses.replace(media, album_id=album)
 
     async def settle(self, user_key: str, media: Media) -> Media:
@@ -159,24 +185,39 @@ class Bursts:
         keys = [burst_key(user_key), album_key(user_key, media.album_id)]
         quiet_ms = int(self.quiet_s * 1000)
         waited = 0.0
+        until = time.monotonic() + self.store_wait_s
         while True:
-            enough = "1" if waited >= self.max_wait_s else "0"
-            result = await self._settle(keys=keys, args=[media.album_id, quiet_ms, enough])
+            args = [media.album_id, quiet_ms, "1" if waited >= self.max_wait_s else "0"]
+            try:
+                result = await self._patient(
+                    lambda args=args: self._settle(keys=keys, args=args),  # type: ignore[misc]
+                    until,
+                )
+            except AWAY as exc:
+                gave_up("WhatsApp", "counted", exc)
+                return media  # uncounted: the dialogue waits for its store in turn
             if int(result[0]) == 1:
                 files, photos = int(result[1]), int(result[2])
                 if files == 0:
                     return media  # never joined (an album of one webhook, handed over as is)
                 return dataclasses.replace(media, album_size=files, album_photos=photos)
             pause = min(int(result[1]) / 1000, max(self.max_wait_s - waited, 0.0)) + 0.01
-            await self._sleep(pause)
+            await self.sleep(pause)
             waited += pause
+            # the wait for Redis is counted from the last answer it gave
+            until = time.monotonic() + self.store_wait_s
 
     async def admit(self, user_key: str, media: Media) -> None:
         """Notes that ``media``, a file of an album, passed the abuse screen: a later file
         of the album the screen refuses is still counted (:meth:`refused`)."""
         if media.album_id is not None and media.kind in ("photo", "document"):
             key = admitted_key(user_key, media.album_id)
-            await self._redis.set(key, 1, ex=BURST_TTL_S)
+            until = time.monotonic() + self.store_wait_s
+            try:
+                await self._patient(lambda: self._redis.set(key, 1, ex=BURST_TTL_S), until)
+            except AWAY as exc:
+                # only a later refused file of the album goes uncounted for it
+                gave_up("WhatsApp", "admitted", exc)
 
     async def refused(self, user_key: str, media: Media, why: str) -> Media | None:
         """A file (settled, :meth:`settle`) the abuse screen refused for ``why``, as the
@@ -188,6 +229,20 @@ class Bursts:
         dialogue waited for it, and the album's answer never came."""
         if why != TOO_FAST or media.album_id is None or (media.album_size or 0) < 2:
             return None
-        if not await self._redis.exists(admitted_key(user_key, media.album_id)):
+        key = admitted_key(user_key, media.album_id)
+        try:
+            let_through = await self._patient(
+                lambda: self._redis.exists(key), time.monotonic() + self.store_wait_s
+            )
+        except AWAY as exc:
+            # no word from the screen's Redis either: the screen lets files through then
+            gave_up("WhatsApp", "looked up", exc)
+            return None
+        if not let_through:
             return None
         return dataclasses.replace(media, problem=REFUSED)
+
+    async def _patient(self, call: Callable[[], Awaitable[_T]], until: float) -> _T:
+        """``call()``, tried again while Redis is away and ``until`` (monotonic seconds) is
+        not reached; then its error is raised (bot.channels.redis_patience)."""
+        return await patient(call, until, time.monotonic, self.sleep)

@@ -16,7 +16,7 @@ the Bot API stand-in for what the person sees."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +36,13 @@ from bot.db.models import Attachment, Request
 from bot.web import build_web_app
 from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
 from standins.telegram_updates import TgUser, UpdateFactory
+from tests.integration.redis_restart_support import HeldPause, redis_server
 from tests.integration.test_album_outage import photo_bytes
 from tests.integration.test_telegram_webhook import SECRET, Worker, settings_for
 from tests.integration.webhook_steps import WAIT_S, say, to_documents, until
 from tests.servers import RedisServer
+
+__all__ = ["redis_server"]  # the fixture
 
 NOURA = TgUser(5_100_000_141, "نورة")
 DESCRIPTION = "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام"
@@ -58,25 +61,23 @@ class Rig:
     services: Services
     stack: AsyncExitStack
     updates: UpdateFactory = field(default_factory=UpdateFactory)
-    #: set when the album's first photo is in its pause (waiting for the rest)
-    pausing: asyncio.Event = field(default_factory=asyncio.Event)
-    #: set by the test to let that pause go on
-    go: asyncio.Event = field(default_factory=asyncio.Event)
+    #: the album's own pause (its first photo waiting for the rest; after the fix, the
+    #: waits for Redis too), the first one held until the test lets it go
+    pause: HeldPause = field(default_factory=HeldPause)
 
-    async def _album_pause(self, seconds: float) -> None:
-        """The album's own pause (its first photo waiting for the rest; after the fix,
-        the waits for Redis too): the first one is held until the test lets it go, so
-        that Redis stops at that moment whatever the machine's speed."""
-        if not self.pausing.is_set():
-            self.pausing.set()
-            await self.go.wait()
-        await asyncio.sleep(seconds)
+    @property
+    def pausing(self) -> asyncio.Event:
+        return self.pause.pausing
+
+    @property
+    def go(self) -> asyncio.Event:
+        return self.pause.go
 
     async def worker(self, store_wait_s: float = WAIT_S) -> Worker:
         """One worker app, wired as ``tawasul run`` wires it."""
         engine = self.services.engine
         albums = TelegramAlbums(
-            self.services.redis, quiet_s=QUIET_S, store_wait_s=store_wait_s, sleep=self._album_pause
+            self.services.redis, quiet_s=QUIET_S, store_wait_s=store_wait_s, sleep=self.pause
         )
         dispatcher = build_dispatcher(
             engine.handle,
@@ -114,15 +115,6 @@ class Rig:
                 .group_by(Request.id)
             )
             return [int(n) for (n,) in rows]
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer.start(persistent=True)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
