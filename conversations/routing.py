@@ -37,7 +37,7 @@ from conversations.flows.status_prompt import no_number_at_prompt
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
 from conversations.flows.their_say import SAY
 from conversations.flows.their_say import STEPS as SAY_STEPS
-from conversations.forgotten_files import FOR_NOTE, ForgottenFiles
+from conversations.forgotten_files import ForgottenFiles, held_for_say
 from conversations.keywords import courtesy
 from conversations.language_parts import LanguageParts
 from conversations.manners import greeted_back, salute
@@ -66,7 +66,6 @@ from conversations.status_exits import StatusExits
 from conversations.status_needs import StatusNeeds
 from conversations.status_question import is_status_question
 from conversations.step_answers import StepAnswers
-from conversations.their_say import note_id
 from conversations.understanding import understand_choice
 
 # steps where a message may name a service instead of pressing a button
@@ -231,13 +230,10 @@ class Routing(
         officer's question: the held message is read as it would have been."""
         their_say = await self._their_say(m.ctx, m.chosen)
         if their_say is not None:
-            if (
-                m.held is not None
-                and m.held.get(FOR_NOTE)
-                and isinstance(m.chosen, Choice)
-                and m.chosen.id == note_id(str(m.held[FOR_NOTE]))
-            ):
+            if isinstance(m.chosen, Choice) and held_for_say(m.held, m.chosen.id):
                 # «إضافتها إلى طلبي» for a photo sent after filing: it goes into the note
+                # («طلب إعادة النظر» after a rejection: into that request)
+                assert m.held is not None
                 return await self._held_into_note(m.ctx, m.held, their_say)
             if m.held is not None:
                 # tapped under an earlier message before saying what the held one is:
@@ -339,7 +335,8 @@ class Routing(
         ctx, action, state = m.ctx, m.action, m.ctx.state
         if action == "cancel":
             # «which request is your note about?» on screen: that question is what ends
-            dropped = self._picker_cancelled(ctx)
+            # (or «is this photo for a new request?» after a decision: it is not kept)
+            dropped = self._picker_cancelled(ctx) or self._file_dropped(ctx, m.held)
             if dropped is not None:
                 return dropped
         if action in ("restart", "cancel") and self._has_draft(state):

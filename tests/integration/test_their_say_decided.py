@@ -76,10 +76,12 @@ async def test_photos_sent_with_a_reconsideration_reach_the_officers_with_it(
     assert "التأمين الطبي في الصورة المرفقة" in shown
     assert len(record.attachments) == len(ATTACHMENTS) + 2
     assert f"المرفقات: {len(record.attachments)} ملفات" in shown
-    # once the officer has answered, a later photo is not taken for it, and said so
+    # once the officer has answered, a later photo is not taken for it, and said so: the
+    # request takes nothing more, and the photo is asked about (for a new request?)
     await desk.keep_rejected(filed.number, OFFICER)
     said = await person.send(_photo(person, "late"), worker=1)
-    assert "لم تُضَف إلى أي طلب" in said[0].text
+    assert "فلا يمكن إضافة شيء إليه" in said[0].text
+    assert [c.id for c in said[0].choices] == ["notans", "cancel"]
     record = await desk.find(filed.number)
     assert record is not None and "late" not in [a.ref for a in record.attachments]
 
