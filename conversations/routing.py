@@ -109,6 +109,7 @@ class Routing(
             return erase
         message = self._message(ctx, checked, answers)
         stages: tuple[_Stage, ...] = (
+            self._empty_message,
             self._their_words_first,
             self._phone_concern,
             self._as_option,

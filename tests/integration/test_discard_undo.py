@@ -170,3 +170,30 @@ async def test_english_at_delete_it_on_another_worker_asks_it_again(redis_client
     assert [c.id for c in said[-1].choices] == ["discard", "keep"]
     said = await workers[0].handle(Text(o(), "Yes, delete it"))
     assert "Deleted" in said[0].text and "undo" in [c.id for c in said[-1].choices]
+
+
+async def test_an_empty_message_at_delete_it_on_another_worker_asks_it_again(
+    redis_client: Redis,
+) -> None:
+    # tester 14 (§9): an empty message got the last answer again, complaint and all; it
+    # gets the question waiting, which still waits for the answer given on another worker
+    workers = _engines(redis_client, 2)
+    ids = itertools.count(1)
+
+    def o() -> Origin:
+        return Origin("console", "empty-line", str(next(ids)))
+
+    for event in (
+        Command(o(), "start"), Choice(o(), "ind"), Text(o(), "ابي اجدد اقامتي"),
+        Choice(o(), "s:iqama_renew"), Choice(o(), "q:inside"), Text(o(), "2000000006"),
+        Text(o(), "hello world"),
+    ):  # fmt: skip
+        said = await workers[0].handle(event)
+    assert "ما كتبته ليس رقم جوال" in "\n".join(r.text for r in said)
+    said = await workers[1].handle(Text(o(), ""))
+    assert len(said) == 1 and "رقم جوالك" in said[0].text and "ما كتبته" not in said[0].text
+    await workers[0].handle(Text(o(), "إلغاء"))
+    said = await workers[1].handle(Text(o(), "\u200f "))
+    assert "هل يُحذف" in said[0].text and [c.id for c in said[0].choices] == ["discard", "keep"]
+    said = await workers[0].handle(Text(o(), "نعم"))
+    assert "حُذف الطلب" in said[0].text

@@ -104,9 +104,29 @@ async def test_an_empty_line_after_a_retry_gets_one_prompt(tmp_path: Path) -> No
     await chat(engine.handle, MediaStore(tmp_path), stdin=lines, stdout=out)
     printed = out.getvalue().split("مع السلامة")[0]
     assert "يُرجى كتابة إجابتك" not in printed, printed
-    # the retry, then the same once more for the empty line, with its numbered options
-    assert printed.count("يُرجى اختيار واحد من ٤ خيارات") == 2, printed
+    # the retry once; for the empty line the question alone, with its numbered options
+    # (tester 14, §9: the retry was printed again, a complaint about nothing written)
+    assert printed.count("يُرجى اختيار واحد من ٤ خيارات") == 1, printed
+    again = printed.split("يُرجى اختيار واحد من ٤ خيارات")[1]
+    assert "هل يُقدَّم الطلب بصفة فرد" in again and "  1) فرد\n  2) منشأة" in again, printed
     assert printed.rstrip().endswith("• إلغاء"), printed
+
+
+async def test_an_empty_line_after_a_complaint_gets_the_question_alone(tmp_path: Path) -> None:
+    # tester 14 (§9): Enter alone at the phone step printed «ما كتبته ليس رقم جوال.» again
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    out = io.StringIO()
+    typed = ["/start", "1", "ابي اجدد اقامتي", "1", "1", "1", "2000000006", "hello world", ""]
+    await chat(engine.handle, MediaStore(tmp_path), stdin=io.StringIO("\n".join(typed) + "\n"),
+               stdout=out)  # fmt: skip
+    printed = out.getvalue().split("مع السلامة")[0]
+    complaint, _sep, again = printed.rpartition("ما كتبته ليس رقم جوال.")
+    assert complaint, printed
+    lines = [line for line in again.splitlines() if line.strip()]
+    # the complaint's own lines, then the question alone for the empty line
+    question = lines.index("  • إلغاء") + 1
+    assert lines[question].startswith("يُرجى كتابة رقم جوالك"), printed
+    assert "ما كتبته" not in "\n".join(lines[question:]), printed
 
 
 async def test_the_goodbye_says_input_is_kept_only_when_something_was_given(
