@@ -1,6 +1,8 @@
-"""How a text at the description step reads when a description is saved already: an
+"""How a text at the description step reads: when a description is saved already, an
 afterthought to add («نسيت اقول ان الجواز ينتهي بعد شهرين») or a new text to put in its
-place. The words are data: ``conversations/data/description_words.json``."""
+place; and a short message saying an identity number is not known («ما اعرف رقم الحدود
+حقه وين الاقيه؟»), which is answered rather than kept. The words are data:
+``conversations/data/description_words.json``."""
 
 from __future__ import annotations
 
@@ -9,27 +11,63 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from conversations.understanding import words
+from conversations.understanding import has_phrase, words
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "description_words.json"
 #: How many lead-in words («طيب», «sorry») may come before an opener.
 _LEAD_INS_AT_MOST = 2
 
 
+#: The kinds of number unknown_number's words name; "identity" is any of them.
+KINDS = ("border", "resident", "citizen", "identity")
+
+
 @dataclass(frozen=True, slots=True)
 class _Words:
     openers: tuple[tuple[str, ...], ...]
     lead_ins: frozenset[str]
+    not_knowing: tuple[tuple[str, ...], ...]
+    number_words: tuple[tuple[str, ...], ...]
+    kinds: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    max_words: int
+
+
+def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
+    found = {tuple(words(item)) for item in items}
+    return tuple(sorted((p for p in found if p), key=len, reverse=True))
 
 
 @cache
 def _words() -> _Words:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
-    openers = {tuple(words(phrase)) for phrase in data["adding_openers"]}
+    unknown = data["unknown_number"]
     return _Words(
-        openers=tuple(sorted((o for o in openers if o), key=len, reverse=True)),
+        openers=_phrases(data["adding_openers"]),
         lead_ins=frozenset(k for w in data["lead_ins"] for k in words(w)),
+        not_knowing=_phrases(unknown["not_knowing"]),
+        number_words=_phrases(unknown["number_words"]),
+        kinds=tuple((kind, _phrases(unknown["kinds"][kind])) for kind in KINDS),
+        max_words=int(unknown["max_words"]),
     )
+
+
+def _has_any(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(has_phrase(tokens, phrase) for phrase in phrases)
+
+
+def unknown_number(text: str) -> str | None:
+    """The kind of identity number (one of :data:`KINDS`) a short message says the person
+    does not know («ما اعرف رقم الحدود حقه وين الاقيه؟» → "border», «ما ادري وش رقم
+    هويته» → "identity"); None for any other message. It needs, within ``max_words``
+    words, a ``not_knowing`` phrase, a ``number_words`` word and a word naming the kind
+    (description_words.json ``unknown_number``; tester 13, §12)."""
+    found = _words()
+    tokens = words(text)
+    if len(tokens) > found.max_words or not _has_any(tokens, found.not_knowing):
+        return None
+    if not _has_any(tokens, found.number_words):
+        return None
+    return next((kind for kind, named in found.kinds if _has_any(tokens, named)), None)
 
 
 def opens_addition(text: str) -> bool:
