@@ -54,3 +54,28 @@ def word_rating(text: str) -> int | None:
         return table[words]
     kept = tuple(w for w in words if w not in fillers)
     return table.get(kept) if kept else None
+
+
+def leading_rating(text: str) -> int | None:
+    """The stars of a rating phrase that opens a message saying more, its reason:
+    «سيء، ما قريتو الموافقه اصلا» 2, «زين بس تاخرتوا علي» 4, «excellent service but late»
+    5 (the longest phrase of the data file at the start, fillers before and between it and the rest
+    aside, so «مو زين …» is 2, not a «زين» after a word); None when the message is only
+    the phrase (:func:`word_rating` reads it), when nothing but digits or fillers follows
+    («ممتاز 5»), or when no phrase opens it («مو ممتاز» is not listed). Found by fresh-clone
+    tester 15 (§3): a rating with its reason typed after the question met the first menu
+    and both were lost."""
+    fillers, table = _table()
+    words = _key(text)
+    while words and words[0] in fillers:  # «الخدمه ممتازه بس …»
+        words = words[1:]
+    longest = max((len(k) for k in table), default=0)
+    for size in range(min(longest, len(words) - 1), 0, -1):
+        rating = table.get(words[:size])
+        if rating is None:
+            continue
+        rest = [w for w in words[size:] if w not in fillers]
+        if any(any(ch.isalpha() for ch in w) for w in rest):
+            return rating
+        return None
+    return None

@@ -19,11 +19,11 @@ import logging
 from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.say_note import refusal_text
-from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS
+from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, answer_comment
 from conversations.keywords import courtesy
 from conversations.manners import salute, wished_well
 from conversations.ports import SayRefused
-from conversations.rating_words import word_rating
+from conversations.rating_words import leading_rating, word_rating
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.reconsider_parts import ReconsiderParts
 from conversations.status_rows import filed_lines, row_label, row_of
@@ -116,6 +116,10 @@ class TheirSay(ReconsiderParts):
         menu): in a draft a digit answers the step. None when the message is not that."""
         state = ctx.state
         rating = typed_rating(typed.text)
+        # «سيء، ما قريتو الموافقه اصلا»: the rating with its reason (tester 15 §3), read
+        # only right after the question, the reason kept as the comment
+        with_reason = rating is None
+        rating = leading_rating(typed.text) if rating is None else rating
         if (
             rating is None
             or state.flow != self.flow.name
@@ -141,6 +145,8 @@ class TheirSay(ReconsiderParts):
             # nothing says the question was the last thing they saw): a «1» meant for the
             # menu must never become a one-star rating
             return None
+        if not decided and with_reason:
+            return None
         if not decided:
             # a word, stars or a digit past the menu's options cannot be meant for the
             # menu: it rates a recent decision still unrated, whatever came in between
@@ -154,13 +160,32 @@ class TheirSay(ReconsiderParts):
             await ctx.gateway.rate(newest.number, ctx.origin.channel, ctx.origin.user_key, rating)
         except SayRefused:
             return None  # rated already (by a star), not told yet...: read as ever
-        rated = self._rated(ctx, newest.number)
+        if with_reason:
+            rated = await self._rated_with_reason(ctx, newest.number, rating, typed)
+        else:
+            rated = self._rated(ctx, newest.number)
         kind, _rest = courtesy(typed.text)
         if kind == "thanks" or wished_well(typed.text) or _thanked(typed.text):
             # «ممتاز الله يعطيكم العافيه»: the thanks answered in kind, above the rest
             back = salute(ctx, "thanks", typed.text)
             rated[0] = dataclasses.replace(rated[0], text=f"{back}\n{rated[0].text}")
         return rated
+
+    async def _rated_with_reason(
+        self, ctx: Ctx, number: str, rating: int, typed: Text
+    ) -> list[Reply]:
+        """The thanks for a rating of ``number`` just stored from the word opening
+        ``typed``, whose whole text is then the comment (the comment step's own answer:
+        a reconsideration asked in it is offered, a refusal said), the stars read named so
+        that a wrong reading can be seen."""
+        _ = ctx.texts.gettext
+        self._enter(ctx, "rate", number)
+        replies = self._apply(ctx, await answer_comment(ctx, typed))
+        lead = _("Your rating has been recorded: %(stars)s.") % {"stars": "⭐" * rating}
+        replies[0] = dataclasses.replace(
+            replies[0], text=f"{lead}\n{replies[0].text}", spent=_rating_buttons(number)
+        )
+        return replies
 
     async def _rate(self, ctx: Ctx, number: str, rating: int) -> list[Reply]:
         origin = ctx.origin

@@ -118,3 +118,27 @@ async def test_other_thanks_after_a_decision_are_answered_in_kind(
     assert said[0].text.startswith(back), text
     assert "يُرجى اختيار" not in text, text
     assert (await _request(db_sessionmaker, number)).satisfaction == rating
+
+
+@pytest.mark.parametrize(
+    ("words", "rating"), [("سيء، ما قريتو الموافقه اصلا", 2), ("زين بس تاخرتوا علي", 4)]
+)
+async def test_a_rating_with_its_reason_is_rated_and_commented_on_two_workers(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    words: str,
+    rating: int,
+) -> None:
+    """Fresh-clone tester 15 (§3, terminal and Telegram): a rating with its reason typed
+    right after «ما مدى رضاك…؟» met the first menu; no rating, the complaint gone."""
+    number = await _decided(person, filing, desk, db_sessionmaker, clock)
+    said = await person.says(words, worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "يُرجى اختيار" not in text, text
+    stored = await _request(db_sessionmaker, number)
+    assert (stored.satisfaction, stored.satisfaction_comment) == (rating, words)
+    said = await person.says("السلام عليكم", worker=0)  # the next worker: back at the start
+    assert (await _request(db_sessionmaker, number)).satisfaction_comment == words

@@ -146,8 +146,7 @@ async def test_a_rating_word_long_after_the_decision_is_read_as_before() -> None
 
 @pytest.mark.parametrize(
     "typed",
-    ["6", "15", "⭐⭐⭐⭐⭐⭐", "ممتاز 5", "مو ممتاز", "ممتاز بس تأخرتوا علي", "ok", "طيب", "تمام",
-     "excellent service but late"],
+    ["6", "15", "⭐⭐⭐⭐⭐⭐", "ممتاز 5", "مو ممتاز", "ok", "طيب", "تمام", "ابي اجدد اقامتي"],
 )  # fmt: skip
 async def test_other_words_are_not_ratings(typed: str) -> None:
     chat, gateway, clock = _setup()
@@ -156,6 +155,42 @@ async def test_other_words_are_not_ratings(typed: str) -> None:
     _decide(gateway, chat, clock.now)
     clock.now += dt.timedelta(minutes=5)
     await chat.text(typed)
+    assert gateway.said == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "rating"),
+    [
+        ("سيء، ما قريتو الموافقه اصلا", 2), ("زين بس تاخرتوا علي", 4),
+        ("ممتاز بس تأخرتوا علي", 5), ("مو زين، ما احد رد علي", 2),
+        ("الخدمة سيئة جدا ما قريتو الطلب", 1), ("excellent service but late", 5),
+    ],
+)  # fmt: skip
+async def test_a_rating_with_its_reason_is_rated_and_the_words_kept_as_the_comment(
+    typed: str, rating: int
+) -> None:
+    """Fresh-clone tester 15 (§3): «سيء، ما قريتو الموافقه اصلا» after the question met
+    «يُرجى اختيار واحد من ٤ خيارات…»: no rating, the complaint gone."""
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    said = await chat.text(typed)
+    assert gateway.said == [("rate", NUMBER, str(rating)), ("comment", NUMBER, typed)]
+    text = "\n".join(r.text for r in said)
+    assert "⭐" * rating + "." in text and "يُرجى اختيار" not in text, text
+
+
+async def test_a_rating_with_words_after_another_message_is_read_as_before() -> None:
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text("السلام عليكم")
+    clock.now += dt.timedelta(minutes=1)
+    await chat.text("زين بس ابي اجدد اقامتي")
     assert gateway.said == []
 
 
