@@ -168,7 +168,8 @@ def _given(ctx: Ctx) -> list[str]:
     """What a draft of choices holds, in the person's language: the service, then the
     answers to its questions and those kept before them (how domain/data/services.json
     says each option in the bot's voice, else its label), a place from a shared location
-    said so."""
+    said so; with no service chosen, an answer read from the person's words said so too
+    (nothing was chosen: tester 14, §7)."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
     service_id = answers.get("service")
@@ -193,15 +194,28 @@ def _given(ctx: Ctx) -> list[str]:
         label = local(option.said or option.label, ctx.locale)
         if question_id in placed and question_id not in answers.get("eligibility", {}):
             label = _("%(answer)s, from the location you shared") % {"answer": label}
+        elif service is None:
+            label = _("%(answer)s, from what you wrote") % {"answer": label}
         given.append(label)
     return given
 
 
 def _unfinished(ctx: Ctx, *, restart: bool) -> str:
     """«You have a request not yet finished (…)»: the question before a draft of choices
-    is deleted, naming what it holds (tester 12, §5)."""
+    is deleted, naming what it holds (tester 12, §5). With no service chosen yet, it says
+    so and names what is kept, not a request: found by tester 14 (§7), a long story at the
+    first menu (too long to be kept) then «إلغاء» was asked «لديك طلب لم يكتمل (داخل
+    المملكة). هل يُحذف؟», a request never begun, for a place read from the story."""
     _ = ctx.texts.gettext
     held = _(", ").join(_given(ctx))
+    if not ctx.state.answers.get("service"):
+        if restart:
+            text = _(
+                "No service is chosen yet; what I have kept so far: %(given)s. Delete it and start again?"
+            )
+        else:
+            text = _("No service is chosen yet; what I have kept so far: %(given)s. Delete it?")
+        return text % {"given": held}
     if restart:
         text = _("You have a request not yet finished (%(given)s). Delete it and start again?")
     else:

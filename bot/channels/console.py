@@ -128,9 +128,10 @@ async def kept_draft(store: DialogueStore, user_key: str) -> str:
     """What the person has kept for when they come back: "input" when they gave something
     of their own (numbers, words or files in a request being filled in, or put aside for a
     look-up or an answer; an answer to an officer or a note being written); "choices" when
-    a request holds a service or answers chosen without anything typed (the draft of
-    choices that «إلغاء» and /start ask about, and that is resumed: conversations.drafts);
-    "" otherwise: the kind of applicant or a service group alone, a status look-up (found
+    a request holds a service chosen without anything typed (the draft of choices that
+    «إلغاء» and /start ask about, and that is resumed: conversations.drafts); "service"
+    when no service is chosen yet but answers are kept (read from the person's words, or a
+    shared location), with which the choice of the service is resumed; "" otherwise: the kind of applicant or a service group alone, a status look-up (found
     by the fresh-clone tester: «ما أدخلته محفوظ» after menu choices alone), or the store
     cannot be read (nothing is promised). Found by review 13 (§9): leaving on a draft of
     choices said «يمكنك بدء المحادثة من جديد», though the draft was kept and resumed."""
@@ -145,8 +146,13 @@ async def kept_draft(store: DialogueStore, user_key: str) -> str:
         drafts.append(state.answers)
     if any(_holds_input(answers) for answers in drafts):
         return "input"
-    if any(answers.get("service") or answers.get(EARLY_ANSWERS) for answers in drafts):
+    if any(answers.get("service") for answers in drafts):
         return "choices"
+    if any(answers.get(EARLY_ANSWERS) for answers in drafts):
+        # answers read from the person's words or a shared location, no service chosen:
+        # no request is begun, the choice of the service goes on (tester 14, §7: «الطلب
+        # الذي بدأته محفوظ» for a story at the first menu, no service chosen)
+        return "service"
     return ""
 
 
@@ -276,6 +282,8 @@ async def _goodbye(stdout: TextIO, locale: str, kept: Callable[[], Awaitable[str
     elif what == "choices":
         # a service chosen: the draft is kept and resumed (review 13, §9)
         goodbye = _("Goodbye. The request you began is kept: start the chat again to go on.")
+    elif what == "service":
+        goodbye = _("Goodbye. Start the chat again to go on choosing the service you need.")
     else:
         # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
         goodbye = _("Goodbye. Start the chat again whenever you need us.")

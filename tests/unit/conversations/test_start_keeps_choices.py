@@ -66,7 +66,9 @@ async def test_whom_said_before_the_service_is_named_in_the_bots_voice() -> None
     chat = TerminalChat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
     await chat.text("ابي اجدد اقامة زوجتي وهي في الرياض")
     await chat.command("start")
-    assert "لديك طلب لم يكتمل (لأحد أفراد أسرتك" in chat.said, chat.said
+    # no service chosen yet: what is kept, read from the words, not «a request not yet
+    # finished» (tester 14, §7)
+    assert "لم تُحدَّد الخدمة بعد، وما احتفظتُ به حتى الآن: لأحد أفراد أسرتك بحسب ما كتبته" in chat.said
     assert "أسرتي" not in chat.said
 
 
