@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from conversations.flow import Ctx
+from conversations.keywords import early_answers
 from conversations.knowledge import reads_as_question
 from domain.catalogue import Service
 from domain.normalize import fold_arabic
@@ -75,6 +76,58 @@ def two_needs(ctx: Ctx, text: str, applicant_kind: str | None) -> list[Service]:
         if found and found[0] not in named:
             named.append(found[0])
     return named if len(named) >= 2 else []
+
+
+def _person_parts(text: str) -> list[str]:
+    """``text`` cut at each joining word (:func:`_parts`) and before each object word
+    joined by «و» («اقامتي واقامة زوجتي وجواز ولدي» -> «… اقامتي», «اقامه زوجتي», «جواز
+    ولدي»); a part after the first that has no wish of its own carries the words before
+    the first object word («ابي اجدد»), so that it reads as the same wish."""
+    objects = _words()[2]
+    cut: list[list[str]] = []
+    for part in _parts(text):
+        cut.append([])
+        for word in part.split():
+            if cut[-1] and word.startswith("و") and word[1:].startswith(objects):
+                cut.append([word[1:]])
+                continue
+            cut[-1].append(word)
+    pieces = [p for p in cut if p]
+    if not pieces:
+        return []
+    lead: list[str] = []
+    for word in pieces[0]:
+        if _names_an_object(word):
+            break
+        lead.append(word)
+    out = [" ".join(pieces[0])]
+    for piece in pieces[1:]:
+        own = any(_names_an_object(w) for w in piece[:1]) and len(piece) < 4
+        out.append(" ".join([*lead, *piece] if own else piece))
+    return out
+
+
+def needs_by_person(ctx: Ctx, text: str, applicant_kind: str | None) -> list[tuple[Service, str]]:
+    """(service, «لمن هذا الطلب؟» option) for each part of ``text`` that names a need and
+    whose it is («ابي اجدد اقامتي واقامة زوجتي وجواز ولدي» -> (iqama renewal, "self"),
+    (iqama renewal, "family"), (passport renewal, "family")), the writer's own first
+    ("self": a thing of theirs, «اقامتي»), the others in the order said; empty when fewer
+    than two parts name one. Found by fresh-clone tester 15 (§4): that message offered the
+    son's passport renewal first and «1» recorded it «لي أنا»."""
+    parts = _person_parts(text)
+    if not 2 <= len(parts) <= _MAX_PARTS:
+        return []
+    found: list[tuple[Service, str]] = []
+    for part in parts:
+        if not _names_an_object(part) or reads_as_question(part):
+            continue
+        whom = early_answers(part).get("for_whom")
+        service = ctx.catalogue.match(part, limit=1, applicant_kind=applicant_kind)
+        if service and whom is not None:
+            found.append((service[0], whom))
+    if len(found) < 2:
+        return []
+    return sorted(found, key=lambda pair: pair[1] != "self")
 
 
 def in_order_said(matches: list[Service], said: list[Service]) -> list[Service]:

@@ -14,10 +14,14 @@ from conversations.flows.past_service import after_service, from_question, keep_
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
 from conversations.several_people import one_request_each, several_for_whom
-from conversations.two_needs import in_order_said, one_at_a_time, two_needs
+from conversations.two_needs import in_order_said, needs_by_person, one_at_a_time, two_needs
 from conversations.understanding import answers_in_sentence, sentence_answer
 from conversations.unserved_needs import unserved_line, unserved_need
 from domain.catalogue import Service, local
+
+#: answers key: {service id: «لمن هذا الطلب؟» option} read from the part of the message
+#: naming that service, when it named needs of several people (two_needs.needs_by_person).
+WHOM_OF = "whom_of_service"
 
 
 def _service_choice(ctx: Ctx, service: Service) -> Option:
@@ -31,6 +35,10 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
         # was a loop): said so, with what to do instead and how to change the answer
         return again
     answers = ctx.state.answers
+    whom = answers.get(WHOM_OF, {}).get(service_id)
+    if whom is not None:
+        # «…اقامتي… وجواز ولدي» → the passport: the son's, whatever the whole message said
+        keep_early_answers(ctx, {"for_whom": whom})
     answers["service"] = service_id
     answers["eligibility"] = {}
     answers["question"] = 0
@@ -91,6 +99,21 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         # «ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي»: both, in the order said (two_needs)
         matches = in_order_said(matches, both)
         say = (*say, one_at_a_time(ctx))
+    people = [
+        (service, person)
+        for service, person in needs_by_person(ctx, needed, applicant_of(ctx))
+        if not is_refused(ctx, service.id)
+    ]
+    if people:
+        # «ابي اجدد اقامتي واقامة زوجتي وجواز ولدي»: the writer's own need first, and each
+        # service's «لمن» from the words naming it (tester 15 §4)
+        whom_of: dict[str, str] = {}
+        for service, person in people:
+            whom_of.setdefault(service.id, person)
+        matches = in_order_said(matches, [ctx.catalogue.get(i) for i in whom_of])
+        ctx.state.answers[WHOM_OF] = whom_of
+    else:
+        ctx.state.answers.pop(WHOM_OF, None)
     if not matches:
         return Retry(
             _(

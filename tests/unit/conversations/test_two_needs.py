@@ -40,3 +40,34 @@ async def test_one_need_gets_no_such_line(chat: Chat, typed: str) -> None:
     await chat.tap("ind")
     await chat.text(typed)
     assert ONE_AT_A_TIME not in "\n".join(r.text for r in chat.last)
+
+
+THREE = "ابي اجدد اقامتي واقامة زوجتي وجواز ولدي"
+
+
+async def test_the_writers_own_need_comes_first_and_is_theirs(chat: Chat) -> None:
+    """Fresh-clone tester 15 (§4): «ابي اجدد اقامتي واقامة زوجتي وجواز ولدي» was answered
+    «نبدأ بطلبك أنت» under «1) تجديد جواز السفر 2) تجديد هوية مقيم…», and «1» recorded
+    «لمن هذا الطلب؟»: «لي أنا» for the son's passport."""
+    await chat.command("start")
+    await chat.text(THREE)
+    assert chat.choice_ids[:2] == ["s:iqama_renew", "s:passport_renew"], chat.choice_ids
+    await chat.text("1")
+    said = "\n".join(r.text for r in chat.last)
+    assert "«لي أنا»" in said, said
+
+
+async def test_the_sons_passport_chosen_is_for_a_family_member(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text(THREE)
+    await chat.tap("s:passport_renew")
+    said = "\n".join(r.text for r in chat.last)
+    assert "«لي أنا»" not in said and "أسرت" in said, said
+
+
+async def test_the_sons_passport_said_first_still_comes_after_the_writers(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("ابي اجدد جواز ولدي وكمان ابي اجدد اقامتي")
+    assert chat.choice_ids[:2] == ["s:iqama_renew", "s:passport_renew"], chat.choice_ids
+    await chat.tap("s:passport_renew")
+    assert "«لي أنا»" not in "\n".join(r.text for r in chat.last)

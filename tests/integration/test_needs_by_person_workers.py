@@ -1,0 +1,26 @@
+"""Needs of several people in one message, chosen on the other webhook worker, over one
+Redis (the «لمن» each part said lives in the dialogue state): fresh-clone tester 15 (§4),
+where «ابي اجدد اقامتي واقامة زوجتي وجواز ولدي» offered the son's passport first and «1»
+recorded it «لي أنا»."""
+
+from __future__ import annotations
+
+from standins.telegram_updates import TgUser
+from tests.integration.test_resident_findings_workers import _say
+from tests.integration.test_telegram_webhook import Harness, h
+
+__all__ = ["h"]  # the fixture
+
+SAAD = TgUser(5_400_000_151, "سعد")
+
+
+async def test_the_sons_passport_chosen_on_another_worker_is_for_a_family_member(
+    h: Harness,
+) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, "ابي اجدد اقامتي واقامة زوجتي وجواز ولدي"))
+    assert "نبدأ بطلبك أنت" in said, said
+    state = await h.services.engine.store.load("telegram", str(SAAD.id))
+    assert state.answers["suggestions"][:2] == ["iqama_renew", "passport_renew"]
+    said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:passport_renew"))
+    assert "«فرد من أسرتي»" in said and "«لي أنا»" not in said, said
