@@ -33,7 +33,7 @@ from bot.staff.reports import DueItem, StaffReports
 from bot.staff.say_words import SayWords
 from bot.staff.views import HTML, Fmt, StaffViews, mention
 from bot.staff.weekly import WeeklyReport
-from conversations.formatting import format_due_date
+from conversations.formatting import format_due_date, format_gregorian
 from conversations.i18n import DEFAULT_LOCALE
 from domain.catalogue import Catalogue, load_catalogue
 from domain.sla import RIYADH, is_working_day
@@ -252,7 +252,7 @@ class StaffSchedule:
         for item in items:
             lines.append(
                 f"• {fmt.code(item.number)} — {fmt.t(views.service(item.service_id))} — "
-                f"{fmt.t(_('due %(date)s') % {'date': item.due_date.isoformat()})} — "
+                f"{fmt.t(_('due %(date)s') % {'date': format_gregorian(item.due_date, views.texts)})} — "
                 f"{mention(item.assigned_to, item.assigned_name, fmt, views.texts)}"
             )
         return "\n".join(lines)
@@ -266,7 +266,7 @@ class StaffSchedule:
             lines.append(
                 f"• {fmt.code(item.number)} — {fmt.t(views.service(item.service_id))} "
                 f"({fmt.t(department)}) — "
-                f"{fmt.t(_('due %(date)s') % {'date': item.due_date.isoformat()})} — "
+                f"{fmt.t(_('due %(date)s') % {'date': format_gregorian(item.due_date, views.texts)})} — "
                 f"{fmt.b(views.days_late(item.due_date, today))} — "
                 f"{mention(item.assigned_to, item.assigned_name, fmt, views.texts)}"
             )

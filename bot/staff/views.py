@@ -20,7 +20,7 @@ from bot.staff.actors import actor_name
 from bot.staff.fmt import HTML, PLAIN, Fmt, label, mention, moment, script_mismatch
 from bot.staff.lists import ListViews
 from bot.staff.say_words import SayWords
-from conversations.formatting import format_due_date
+from conversations.formatting import format_due_date, format_gregorian
 from conversations.i18n import N_, Texts
 from domain.catalogue import Catalogue, local
 from domain.sla import working_days_between
@@ -327,7 +327,9 @@ class StaffViews(ListViews):
             fmt.code(record.number),
             fmt.t(self.service(record.service_id)),
             fmt.t(self.status(record.status)),
-            fmt.t(_("due %(date)s") % {"date": record.due_date.isoformat()}),
+            # «1 ديسمبر 2026م», as the weekly report dates (the card's long form with the
+            # weekday and the Hijri date would take 40 lines past Telegram's 4096 characters)
+            fmt.t(_("due %(date)s") % {"date": format_gregorian(record.due_date, self.texts)}),
         ]
         if record.status is RequestStatus.NEEDS_INFO and record.paused_since is not None:
             parts.append(fmt.t(_("waiting since %(date)s") % {"date": moment(record.paused_since)}))

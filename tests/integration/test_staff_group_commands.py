@@ -107,6 +107,8 @@ async def test_overdue_and_stats(h: Harness) -> None:
     assert late in overdue and fresh not in overdue
     assert "أيام عمل" in overdue or "يوم عمل" in overdue
     assert "نورة العتيبي" in overdue
+    # its due date as the officers' other Arabic lines write dates, not ISO (session 15)
+    assert "موعده 1 ديسمبر 2026م" in overdue and "2026-12-01" not in overdue
     assert "قيد الدراسة: 1" in stats and "جديد: 1" in stats
     assert "متأخرة:</b> 1" in stats
 

@@ -393,6 +393,7 @@ async def test_reminder_then_escalation_each_once(
     await tick_at(30, month=11, hour=15)
     [reminder] = await warnings(db_sessionmaker)
     assert "تذكير" in reminder and f"<code>{number}</code>" in reminder
+    assert "موعده 1 ديسمبر 2026م" in reminder and "2026-12-01" not in reminder
     # the officer's name is isolated: a name in another script cannot turn the line around
     assert f'<a href="tg://user?id={NOURA.id}">\u2068نورة\u2069</a>' in reminder
     assert waiting not in reminder
@@ -412,6 +413,7 @@ async def test_reminder_then_escalation_each_once(
     escalation = all_warnings[1]
     assert "تصعيد" in escalation and f"<code>{number}</code>" in escalation
     assert "متأخر يوم عمل واحد" in escalation and "الإقامة" in escalation
+    assert "موعده 1 ديسمبر 2026م" in escalation and "2026-12-01" not in escalation
     assert waiting not in escalation
     reminded_again, escalated = await _stamps(db_sessionmaker, number)
     assert reminded_again == reminded and escalated is not None
