@@ -8,6 +8,7 @@ from __future__ import annotations
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_story, story_kept
+from conversations.flows.description_text import MAX_DESCRIPTION
 from conversations.flows.intake_draft import applicant_of, or_words, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
@@ -132,9 +133,16 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if named:
         # «ابي امدد زيارة امي هي سورية»: the nationality, kept for its question
         keep_early_answers(ctx, named)
-    # a story told here is the description too, offered at its step, and said so
+    # a story told here is the description too, offered at its step, and said so; one
+    # too long to be a description is said not kept (tester 14, §7: a story of thousands
+    # of characters got the services alone, and the person took it for kept)
     if keep_story(ctx, text):
         say = (*say, story_kept(ctx))
+    elif len(text.strip()) > MAX_DESCRIPTION and not ctx.state.answers.get("description"):
+        said_not_kept = _(
+            "What you wrote is longer than %(max)d characters, the most a description can take, so it was not kept as your request's description: you can write a shorter one at the description step."
+        )
+        say = (*say, said_not_kept % {"max": MAX_DESCRIPTION})
     ctx.state.answers["suggestions"] = [s.id for s in matches]
     return Next("suggest", say)
 
