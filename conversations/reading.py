@@ -7,6 +7,8 @@ Pure functions of the message and the dialogue state; the engine decides what to
 
 from __future__ import annotations
 
+import re
+
 from conversations import languages
 from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import (
@@ -198,9 +200,15 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
         return Choice(event.origin, numbered[int(typed) - 1][0])
     folded = fold_arabic(typed)
     for option_id, label in offered:
-        if folded and folded == fold_arabic(label):
+        # a label's closing note aside: «تجديد جواز السفر» picks «تجديد جواز السفر
+        # (للمواطنين فقط)» (tester 14 §1, conversations.citizens_only)
+        if folded and folded in (fold_arabic(label), fold_arabic(_LABEL_NOTE.sub("", label))):
             return Choice(event.origin, option_id)
     return event
+
+
+#: A note in brackets that ends a button's label («(للمواطنين فقط)»): not typed with it.
+_LABEL_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def at_documents_step(ctx: Ctx, event: Event) -> str | None:

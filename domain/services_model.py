@@ -82,6 +82,16 @@ class Service:
     #: whose the identity number is, whatever the answers (the visitor's for a visit
     #: visa extension); None: the answers or the applicant say it
     holder: LocalText | None = None
+    #: for a service only Saudi citizens may file (:attr:`citizens_only`), why, in a clause
+    #: the bot says after «this service is for Saudi citizens only» (services.json
+    #: ``citizens_why``, its seed beside it); None: nothing more is said
+    citizens_why: LocalText | None = None
+
+    @property
+    def citizens_only(self) -> bool:
+        """Whether only a national ID (1…) may be the request's number: the service is
+        for Saudi citizens, and a resident or visitor is told so (tester 14 §1)."""
+        return self.identity_kinds == frozenset({"citizen"})
 
     def questions_for(self, applicant: str) -> tuple[Question, ...]:
         """The questions asked of ``applicant`` ("individual" or "establishment"), in order."""
@@ -167,4 +177,7 @@ def parse_service(raw: Any, group_ids: set[str]) -> Service:
         },
         questions=questions,
         holder=None if raw.get("holder") is None else local_text(raw["holder"], where),
+        citizens_why=(
+            None if raw.get("citizens_why") is None else local_text(raw["citizens_why"], where)
+        ),
     )

@@ -10,7 +10,13 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from conversations.events import Event, Text
+from conversations.citizens_only import (
+    NOT_CITIZEN,
+    OTHER_SERVICE,
+    not_for_residents,
+    says_not_citizen,
+)
+from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
 from conversations.flows.intake_draft import (
@@ -18,6 +24,7 @@ from conversations.flows.intake_draft import (
     applicant_of,
     identity_kinds,
     or_words,
+    service_of,
 )
 from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
@@ -219,6 +226,13 @@ def ask_identity(ctx: Ctx) -> Prompt:
             "kinds": kinds
         }
     early = ctx.state.answers.get(EARLY_IDENTITY)
+    if early and service_of(ctx).citizens_only:
+        # an iqama or border number sent first, at a service for citizens: what it is for
+        # and the way to another (tester 14 §1)
+        said = not_for_residents(
+            ctx, service_of(ctx), applicant_of(ctx), early["value"], early["kind"]
+        )
+        return Prompt(said, (Option(OTHER_SERVICE, _("Choose another service")),))
     if early:
         # the number sent first is of a kind this service does not take: said, not dropped
         # without a word
@@ -229,7 +243,37 @@ def ask_identity(ctx: Ctx) -> Prompt:
             "kind": names[early["kind"]],
         }
         asked = f"{said}\n{asked}"
+    if _not_citizen_met(ctx):
+        # a resident's number or words met a service for citizens: the way out
+        return Prompt(asked, (Option(OTHER_SERVICE, _("Choose another service")),))
     return Prompt(asked)
+
+
+def _not_citizen_met(ctx: Ctx) -> bool:
+    """Whether a resident's or visitor's number or words met this citizens-only service
+    (:mod:`conversations.citizens_only`): then its step offers another service."""
+    if not service_of(ctx).citizens_only:
+        return False
+    early = ctx.state.answers.get(EARLY_IDENTITY)
+    return bool(ctx.state.answers.get(NOT_CITIZEN)) or bool(early and early["kind"] != "citizen")
+
+
+def _citizens_only(ctx: Ctx, number: str = "", kind: str = "") -> Retry:
+    """A resident's or visitor's number («2…», «3…») or words («انا مقيم») at a service
+    only citizens may file: what the service is for and what to do instead
+    (:func:`conversations.citizens_only.not_for_residents`), with «Choose another
+    service» offered from now on (tester 14 §1: «هذه الخدمة تتطلب رقم هوية وطنية»)."""
+    ctx.state.answers[NOT_CITIZEN] = True
+    return Retry(not_for_residents(ctx, service_of(ctx), applicant_of(ctx), number, kind))
+
+
+def _other_service(ctx: Ctx) -> Next:
+    """«Choose another service» at a citizens-only service's number step: to the
+    services, the service left behind."""
+    answers = ctx.state.answers
+    for key in ("service", "eligibility", "question", NOT_CITIZEN):
+        answers.pop(key, None)
+    return Next("group")
 
 
 def _wrong_kind(ctx: Ctx) -> str:
@@ -250,12 +294,19 @@ def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str
     if error.kind is not None and error.kind not in identity_kinds(ctx):
         # a national ID's first digit where an iqama is needed: that is the mistake to
         # name, not the check digit (found by the tester: 1234567890)
+        if service_of(ctx).citizens_only:
+            return _citizens_only(ctx, digits_only(typed), error.kind).hint
         return _wrong_kind(ctx)
     return number_problem(ctx, error, typed)
 
 
 async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
+    if isinstance(event, Choice) and event.id == OTHER_SERVICE and _not_citizen_met(ctx):
+        return _other_service(ctx)
     if isinstance(event, Text):
+        if service_of(ctx).citizens_only and says_not_citizen(event.text):
+            # «انا مقيم مو سعودي ابي اجدد جوازي»: understood, not kept as the description
+            return _citizens_only(ctx)
         several = _one_of_several(ctx, event.text)
         if several is not None:
             return several
@@ -263,11 +314,16 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(identity, Retry):
         return identity
     if identity.kind not in identity_kinds(ctx):
+        if service_of(ctx).citizens_only:
+            return _citizens_only(ctx, identity.value, identity.kind)
         return Retry(_wrong_kind(ctx))
     return _keep_identity(ctx, identity)
 
 
 def _keep_identity(ctx: Ctx, identity: IdentityNumber, *say: str) -> Next:
+    if ctx.state.answers.pop(NOT_CITIZEN, None) or service_of(ctx).citizens_only:
+        # the resident's number sent first is not told again once a national ID is in
+        ctx.state.answers.pop(EARLY_IDENTITY, None)
     ctx.state.answers["identity"] = identity.value
     ctx.state.answers["identity_kind"] = identity.kind
     return Next("summary" if ctx.state.editing else "phone", say)

@@ -5,6 +5,7 @@ steps read of it is :mod:`conversations.flows.intake_draft`'s."""
 
 from __future__ import annotations
 
+from conversations.citizens_only import NOT_CITIZEN, listed_name, names_iqama
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_story, story_kept
@@ -26,7 +27,8 @@ WHOM_OF = "whom_of_service"
 
 
 def _service_choice(ctx: Ctx, service: Service) -> Option:
-    return Option(f"s:{service.id}", local(service.name, ctx.locale))
+    # «(للمواطنين فقط)» after a citizens-only service's name (tester 14 §1)
+    return Option(f"s:{service.id}", listed_name(ctx, service))
 
 
 def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
@@ -41,6 +43,7 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
         # «…اقامتي… وجواز ولدي» → the passport: the son's, whatever the whole message said
         keep_early_answers(ctx, {"for_whom": whom})
     answers["service"] = service_id
+    answers.pop(NOT_CITIZEN, None)
     answers["eligibility"] = {}
     answers["question"] = 0
     if not questions_of(ctx):
@@ -96,6 +99,12 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
             return again
     matches = [s for s in matches if not is_refused(ctx, s.id)]
     both = [s for s in two_needs(ctx, needed, applicant_of(ctx)) if not is_refused(ctx, s.id)]
+    if names_iqama(text) and len(both) < 2:
+        # «ابي اجدد اقامتي»: a resident's need, not offered a service for citizens
+        # (tester 14 §1: «تجديد جواز السفر» was), unless nothing else fits; two needs
+        # said apart («اقامتي وكمان جواز ولدي») keep both; «انا مقيم ابي اجدد جوازي»
+        # still sees it, listed as for citizens, and is told at its number
+        matches = [s for s in matches if not s.citizens_only] or matches
     if len(both) >= 2:
         # «ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي»: both, in the order said (two_needs)
         matches = in_order_said(matches, both)

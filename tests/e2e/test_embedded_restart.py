@@ -95,7 +95,7 @@ async def test_a_killed_embedded_server_is_started_again_and_the_dialogue_goes_o
                     return api.texts(PERSON.id)
 
                 assert await _post(http, base, updates.text(PERSON, "ابي اجدد اقامتي")) == 200
-                await until(lambda: any("أيّ هذه الخدمات" in t for t in replies()), WAIT_S)
+                await until(lambda: any("هل هذه هي الخدمة" in t for t in replies()), WAIT_S)
                 # the turn's writes are on disk: the append-only file is written in order,
                 # so a write of ours fsynced (WAITAOF) comes after them (a SIGKILL may lose
                 # the last second's writes, appendfsync everysec)

@@ -23,7 +23,7 @@ async def test_an_unanswerable_question_beside_a_need_keeps_the_need_over_two_wo
     await _say(b, h, RANA, h.updates.callback(RANA, "ind"))
     said = await _say(a, h, RANA, h.updates.text(RANA, "ابي اجدد اقامتي، وكم ساعات الدوام؟"))
     assert "ليس لدي جواب عن هذا السؤال" in said and "وصف الطلب" in said, said
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in said and "اختيار مجموعة" not in said, said
+    assert "هل هذه هي الخدمة المطلوبة؟" in said and "اختيار مجموعة" not in said, said
     said = await _say(b, h, RANA, h.updates.callback(RANA, "s:iqama_renew"))
     state = await h.services.engine.store.load("telegram", str(RANA.id))
     assert state.answers.get("service") == "iqama_renew", said

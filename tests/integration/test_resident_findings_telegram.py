@@ -70,7 +70,7 @@ async def test_the_caption_of_a_photo_sent_first_is_read_as_typed_words(rig: Rig
     raw = rig.updates.photo(USER, file_id, caption="ابي اجدد اقامتي وهذي صورتها")
     said = await rig.feed(USER, raw)
     assert "احتفظتُ بصورتك لطلبك" in said  # and the photo kept (early_files)
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in said
+    assert "هل هذه هي الخدمة المطلوبة؟" in said
     state = await rig.state(USER)
     assert state.step == "suggest", state.step
     assert [bool(f["checksum"]) for f in state.answers["attachments"]] == [True]

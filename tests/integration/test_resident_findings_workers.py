@@ -90,7 +90,7 @@ async def test_a_number_shared_at_the_service_step_is_kept_across_workers(h: Har
         await _say(a, h, SAMI, raw)
     # shared from Telegram's attachment menu, before the phone step, on one worker
     said = await _say(b, h, SAMI, h.updates.contact(SAMI, "966501234567", own=True))
-    assert "احتفظتُ برقم جوالك" in said and "أيّ هذه الخدمات هي المطلوبة؟" in said
+    assert "احتفظتُ برقم جوالك" in said and "هل هذه هي الخدمة المطلوبة؟" in said
     for raw in (h.updates.callback(SAMI, "s:iqama_renew"), h.updates.callback(SAMI, "q:inside")):
         await _say(a, h, SAMI, raw)
     # the identity number on the other: the phone step is passed, saying so

@@ -132,7 +132,7 @@ async def _half_filled(person: Person) -> str:
     await person.send(Command(person.origin(), "start", ""))
     walk = (
         ("1", "ما الخدمة المطلوبة"),  # as an individual
-        ("ابي اجدد الاقامة", "أيّ هذه الخدمات هي المطلوبة"),
+        ("ابي اجدد الاقامة", "هل هذه هي الخدمة المطلوبة"),
         ("1", "لمن هذا الطلب؟"),  # iqama renewal
         ("1", "أين صاحب الإقامة الآن؟"),  # for myself
         ("1", "رقم هوية صاحب الطلب"),  # inside the Kingdom

@@ -56,13 +56,14 @@ async def test_short_decisions_are_reply_buttons_with_navigation_in_words(h: Har
     assert [i for i, _ in h.choices(MONA)] == ["q:inside", "q:outside"]
     assert "«رجوع»" in h.texts(MONA)[-1]
     # the typed word still works: back at «لمن هذا الطلب؟» (its answer taken from «اقامتي»,
-    # to change it), three buttons; once more, the suggested services, three buttons too
+    # to change it), three buttons; once more, the suggested service (the iqama's alone:
+    # no citizens' service for an iqama, tester 14 §1), two buttons
     await h.send(h.payloads.text(MONA, "رجوع"))
     assert "لمن هذا الطلب؟" in h.texts(MONA)[-1]
     assert [i for i, _ in h.choices(MONA)] == ["q:self", "q:family", "q:someone_else"]
     await h.send(h.payloads.text(MONA, "رجوع"))
-    assert "أيّ هذه الخدمات" in h.texts(MONA)[-1]
-    assert [i for i, _ in h.choices(MONA)] == ["s:iqama_renew", "s:passport_renew", "none"]
+    assert "هل هذه هي الخدمة" in h.texts(MONA)[-1]
+    assert [i for i, _ in h.choices(MONA)] == ["s:iqama_renew", "none"]
 
 
 async def test_attachments_step_is_buttons_and_summary_list_says_what_it_holds(

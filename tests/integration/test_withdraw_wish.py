@@ -81,7 +81,7 @@ async def test_cancel_of_a_new_draft_says_the_sent_request_stays(
     await person.send(Command(person.origin(), "start", ""))
     await person.says("1", worker=0)  # as an individual
     said = await person.says("ابي اجدد الاقامة", worker=1)
-    assert "أيّ هذه الخدمات" in said[-1].text
+    assert "هل هذه هي الخدمة" in said[-1].text
     said = await person.says("الغاء الطلب", worker=0)
     text = _text(said)
     assert NOTHING_SENT not in text

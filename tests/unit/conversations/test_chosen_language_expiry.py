@@ -50,7 +50,7 @@ async def test_a_chosen_language_is_still_chosen_after_the_draft_expired(how: st
     store.expire("test", "u1")
     await chat.text("السلام عليكم ابي اجدد اقامتي")
     # still English, with the way to Arabic offered, as on the day it was chosen
-    assert "Which of these services do you need?" in chat.said
+    assert "Is this the service you need?" in chat.said  # the iqama's alone (tester 14 §1)
     assert OTHER_LANGUAGE_HINT["en"] in chat.said
     assert chat.last[-1].locale == "en"
 
@@ -63,7 +63,7 @@ async def test_a_language_only_read_from_words_still_follows_the_words_after_exp
     clock.now = SUNDAY + dt.timedelta(hours=25)
     store.expire("test", "u1")
     await chat.text("السلام عليكم ابي اجدد اقامتي")
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said  # the iqama's alone
     assert chat.last[-1].locale == "ar"
 
 

@@ -42,7 +42,7 @@ async def test_a_contact_shared_at_the_service_step_is_kept_and_the_phone_step_p
     await _to_service(chat)
     await chat.contact(PHONE)
     assert KEPT in chat.said and "+966501234567" in chat.said
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said  # the same question again
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said  # the same question again
     assert "s:iqama_renew" in chat.choice_ids
     await _file_from_identity(chat)
     assert USED in chat.said and ASK_SHARE not in chat.said

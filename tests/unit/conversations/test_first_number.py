@@ -140,7 +140,7 @@ async def test_an_identity_number_at_the_suggested_services_is_kept(
     await chat.text(typed)
     assert "احتفظتُ برقم الهوية" in chat.said and "2******788" in chat.said
     assert "لم أتمكن" not in chat.said
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said and "s:iqama_renew" in chat.choice_ids
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said and "s:iqama_renew" in chat.choice_ids
     assert await _file_iqama_renewal(chat, gateway) == "2123456788"
 
 

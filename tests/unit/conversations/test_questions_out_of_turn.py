@@ -99,7 +99,7 @@ async def test_back_from_the_location_question_goes_to_whose() -> None:
     await chat.text("رجوع")
     assert chat.said == FOR_WHOM and "q:self" in chat.choice_ids
     await chat.text("رجوع")  # and from there to the services
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said
 
 
 async def test_words_no_question_takes_name_the_question_and_the_way_back() -> None:

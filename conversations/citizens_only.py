@@ -1,0 +1,143 @@
+"""Services only Saudi citizens may file (domain/data/services.json: a national ID alone;
+the Saudi passport's services), met by a resident or a visitor.
+
+Found by tester 14 (§1): «ابي اجدد جوازي» from a resident led to «تجديد جواز السفر»; the
+iqama number typed there got «هذه الخدمة تتطلب رقم هوية وطنية (يبدأ بـ١)», «انا مقيم مو
+سعودي ابي اجدد جوازي» was kept as the description and the same question asked again, and
+nothing said the service was for citizens nor what to do instead. «ابي اجدد اقامتي» was
+offered the same service. Now such a service is listed with «(للمواطنين فقط)»; a need
+that names an iqama or a resident is not offered it; and at its number step an iqama or
+border number, or words saying the person is not a citizen, get what the service is for,
+the residents' services to choose instead and the way there («اختيار خدمة أخرى»).
+
+The words are data (conversations/data/residents.json)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from conversations.flow import Ctx
+from conversations.formatting import isolate
+from conversations.understanding import words
+from domain.catalogue import Service, local
+from domain.identity import mask_identity
+
+_DATA = Path(__file__).resolve().parent / "data" / "residents.json"
+
+#: Shown at a citizens-only service's number step once a resident's number or words met
+#: it (the dialogue state, so on any worker): the step offers «Choose another service».
+NOT_CITIZEN = "not_citizen"
+#: The choice that leaves a citizens-only service for another.
+OTHER_SERVICE = "other_service"
+#: The most residents' services named in the explanation.
+SERVICES_NAMED = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    iqama: tuple[tuple[str, ...], ...]
+    not_citizen: tuple[tuple[str, ...], ...]
+    negations: frozenset[str]
+
+
+@cache
+def _words() -> _Words:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+
+    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(words(p)) for p in raw[name] if words(p))
+
+    return _Words(
+        iqama=phrases("iqama"),
+        not_citizen=phrases("not_citizen"),
+        negations=frozenset(k for w in raw["negations"] for k in words(w)),
+    )
+
+
+def _said(tokens: Sequence[str], phrases: tuple[tuple[str, ...], ...], no: frozenset[str]) -> bool:
+    for phrase in phrases:
+        size = len(phrase)
+        for i in range(len(tokens) - size + 1):
+            if tuple(tokens[i : i + size]) != phrase:
+                continue
+            # «مو مقيم»: the opposite, unless the phrase itself is the negation («مو سعودي»)
+            if i and tokens[i - 1] in no and phrase[0] not in no:
+                continue
+            return True
+    return False
+
+
+def names_iqama(text: str) -> bool:
+    """Whether ``text`` names an iqama («اقامتي», «اقامة زوجتي», «my iqama»): a need that
+    does is not offered a citizens-only service."""
+    data = _words()
+    return _said(words(text), data.iqama, data.negations)
+
+
+def says_not_citizen(text: str) -> bool:
+    """Whether ``text`` says the person is not a Saudi citizen («انا مقيم», «مو سعودي»,
+    «I'm a resident»); «مو مقيم» does not."""
+    data = _words()
+    return _said(words(text), data.not_citizen, data.negations)
+
+
+def listed_name(ctx: Ctx, service: Service) -> str:
+    """The service's name as a list offers it: «(للمواطنين فقط)» after a citizens-only
+    one's, so a resident sees it is not theirs before choosing it."""
+    name = local(service.name, ctx.locale)
+    if not service.citizens_only:
+        return name
+    return ctx.texts.gettext("%(service)s (citizens only)") % {"service": name}
+
+
+def residents_services(ctx: Ctx, applicant: str) -> list[Service]:
+    """The services ``applicant`` may file for a resident and not for a citizen (the
+    iqama's, the visas', the dependants'...), in the catalogue's order, the first
+    :data:`SERVICES_NAMED`."""
+    found = [
+        s
+        for s in ctx.catalogue.services
+        if applicant in s.applicants
+        and "resident" in s.identity_kinds
+        and "citizen" not in s.identity_kinds
+    ]
+    return found[:SERVICES_NAMED]
+
+
+def not_for_residents(
+    ctx: Ctx, service: Service, applicant: str, number: str = "", kind: str = ""
+) -> str:
+    """What a resident or visitor who reached citizens-only ``service`` is told: the
+    number typed (``number``, of ``kind`` "resident" or "border") or their words met a
+    service for Saudi citizens, why (services.json ``citizens_why``), the residents'
+    services to choose instead with «Choose another service», and a national ID if the
+    request is for a citizen after all."""
+    _ = ctx.texts.gettext
+    names = {"resident": _("an iqama number"), "border": _("a border number")}
+    name = local(service.name, ctx.locale)
+    if number and kind in names:
+        first = _(
+            "The number you typed (%(number)s) is %(kind)s, and «%(service)s» is for Saudi citizens only"
+        ) % {"number": isolate(mask_identity(number)), "kind": names[kind], "service": name}
+    else:
+        first = _("«%(service)s» is for Saudi citizens only") % {"service": name}
+    why = local(service.citizens_why, ctx.locale) if service.citizens_why else ""
+    lines = [_("%(said)s: %(why)s.") % {"said": first, "why": why} if why else f"{first}."]
+    others = [f"«{local(s.name, ctx.locale)}»" for s in residents_services(ctx, applicant)]
+    if others:
+        lines.append(
+            _(
+                "Residents' services here include %(services)s: to choose one, you can press «%(other)s»."
+            )
+            % {"services": _(", ").join(others), "other": _("Choose another service")}
+        )
+    lines.append(
+        _(
+            "If the request is for a Saudi citizen, please type their national ID number (starts with 1)."
+        )
+    )
+    return "\n".join(lines)

@@ -1,0 +1,134 @@
+"""A resident who reaches a service only Saudi citizens may file is told so, and what to do
+instead. Found by tester 14 (§1): «ابي اجدد جوازي» → «تجديد جواز السفر»; the iqama number
+got «هذه الخدمة تتطلب رقم هوية وطنية (يبدأ بـ١)», «انا مقيم مو سعودي ابي اجدد جوازي» was
+kept as the description and the question asked again, and «ابي اجدد اقامتي» was offered
+the same service."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.citizens_only import names_iqama, says_not_citizen
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import CITIZEN, RESIDENT
+
+BORDER = "3000000004"
+FOR_CITIZENS = "«تجديد جواز السفر» للمواطنين السعوديين فقط"
+
+
+def _chat() -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+
+
+async def _at_passport_number(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد جوازي")
+    await chat.tap("s:passport_renew")
+    assert "رقم هوية وطنية" in chat.said
+
+
+@pytest.mark.parametrize(("number", "kind"), [(RESIDENT, "رقم إقامة"), (BORDER, "رقم حدود")])
+async def test_an_iqama_or_border_number_is_told_the_service_is_for_citizens(
+    number: str, kind: str
+) -> None:
+    chat = _chat()
+    await _at_passport_number(chat)
+    await chat.text(number)
+    said = chat.said
+    assert FOR_CITIZENS in said and kind in said, said
+    assert "جواز السفر السعودي" in said and "جوازات الدول الأخرى" in said
+    assert "«تجديد هوية مقيم»" in said  # what a resident can file instead
+    assert "اختيار خدمة أخرى" in said and "other_service" in chat.choice_ids
+    assert "هذه الخدمة تتطلب" not in said
+    await chat.tap("other_service")  # the way out
+    assert "ما الخدمة المطلوبة؟" in chat.said
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "other_service" not in chat.choice_ids
+
+
+async def test_saying_one_is_a_resident_is_understood_not_kept_as_the_description() -> None:
+    chat = _chat()
+    await _at_passport_number(chat)
+    await chat.text("انا مقيم مو سعودي ابي اجدد جوازي")
+    said = chat.said
+    assert FOR_CITIZENS in said and "other_service" in chat.choice_ids, said
+    assert "احتفظتُ بما كتبته" not in said
+
+
+async def test_a_national_id_after_the_explanation_goes_on() -> None:
+    chat = _chat()
+    await _at_passport_number(chat)
+    await chat.text(RESIDENT)
+    await chat.text(CITIZEN)  # the request is for a citizen after all
+    assert chat.last[-1].ask_contact
+
+
+async def test_a_need_naming_the_iqama_is_not_offered_a_citizens_service() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    assert "s:iqama_renew" in chat.choice_ids
+    assert "s:passport_renew" not in chat.choice_ids, chat.choice_ids
+
+
+async def test_citizens_services_are_listed_as_such_and_picked_by_their_name() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.tap("g:passports")
+    labels = {c.id: c.label for c in chat.last[-1].choices}
+    assert labels["s:passport_renew"] == "تجديد جواز السفر (للمواطنين فقط)"
+    await chat.text("تجديد جواز السفر")  # the name typed, without the note
+    assert "لمن هذا الطلب؟" in chat.said
+
+
+async def test_in_english() -> None:
+    chat = _chat()
+    await chat.text("I want to renew my passport")
+    await chat.tap("s:passport_renew")
+    await chat.text(RESIDENT)
+    said = chat.said
+    assert "«Renew a passport» is for Saudi citizens only" in said, said
+    assert "Choose another service" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "resident"),
+    [
+        ("انا مقيم مو سعودي", True),
+        ("انا مقيمة", True),
+        ("ماني سعودي", True),
+        ("I'm a resident, not Saudi", True),
+        ("انا مو مقيم انا سعودي", False),
+        ("ابي اجدد جوازي", False),
+    ],
+)
+def test_words_saying_one_is_no_citizen(text: str, resident: bool) -> None:
+    assert says_not_citizen(text) is resident
+
+
+@pytest.mark.parametrize(
+    ("text", "iqama"),
+    [("ابي اجدد اقامتي", True), ("اقامة زوجتي", True), ("ابي اجدد جوازي", False)],
+)
+def test_words_naming_the_iqama(text: str, iqama: bool) -> None:
+    assert names_iqama(text) is iqama
+
+
+async def test_an_iqama_number_sent_first_is_told_at_the_citizens_service() -> None:
+    chat = _chat()
+    await chat.text(RESIDENT)
+    await chat.text("ابي اجدد جوازي")
+    await chat.tap("s:passport_renew")
+    said = chat.said
+    assert FOR_CITIZENS in said and "رقم إقامة" in said, said
+    assert "other_service" in chat.choice_ids
+    await chat.text(CITIZEN)
+    assert chat.last[-1].ask_contact
