@@ -8,10 +8,12 @@ the dispatcher."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import datetime as dt
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage
 from bot.outbox.queue import RECEIPT
@@ -136,3 +138,51 @@ async def test_a_sent_text_is_not_made_due_again(
     assert (rows["text"].delivery_status, rows["text"].sent_at) == ("sent", ANSWERED)
     assert rows["text"].next_attempt_at == HELD
     assert rows["card"].next_attempt_at == clock.now
+
+
+async def test_releases_asked_for_together_are_written_in_one_transaction(
+    db_sessionmaker: async_sessionmaker[AsyncSession], db_engine: AsyncEngine
+) -> None:
+    """Issue 12 (the tail at 200 at once): releases asked for while none is being written
+    yet, or while one is, go in one transaction, not one each queueing for SQLite's write
+    lock; each caller returns once its own is written, and each pair of rows ends as a
+    release alone leaves it (delivered: the text closed, the card due; not delivered:
+    both due)."""
+    clock = Clock()
+    queue = ReceiptQueue(db_sessionmaker, clock=clock)
+    numbers = ["4512345671", "4512345689", "4512345697"]
+    keys = [
+        await queue.send_after(
+            dataclasses.replace(RECEIPT_, number=n),
+            Reply(f"رقم الطلب: {n}"),
+            Origin("telegram", str(40 + i), "7"),
+        )
+        for i, n in enumerate(numbers)
+    ]
+    clock.now = ANSWERED
+    begun: list[object] = []
+
+    def began(*args: object) -> None:
+        begun.append(args)
+
+    event.listen(db_engine.sync_engine, "begin", began)
+    try:
+        await asyncio.gather(
+            queue.release(keys[0], delivered=True),
+            queue.release(keys[1], delivered=False),
+            queue.release(keys[2], delivered=True),
+        )
+    finally:
+        event.remove(db_engine.sync_engine, "begin", began)
+    assert len(begun) == 1  # three before
+    async with db_sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    states = [(r.dedupe_key, r.delivery_status, r.next_attempt_at) for r in rows]
+    assert states == [
+        (f"receipt:{numbers[0]}:text", "sent", HELD),
+        (f"receipt:{numbers[0]}", "queued", ANSWERED),
+        (f"receipt:{numbers[1]}:text", "queued", ANSWERED),
+        (f"receipt:{numbers[1]}", "queued", ANSWERED),
+        (f"receipt:{numbers[2]}:text", "sent", HELD),
+        (f"receipt:{numbers[2]}", "queued", ANSWERED),
+    ]
