@@ -56,6 +56,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import random
 import statistics
@@ -221,7 +222,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "staff_digests": digests if args.staff_group else None,
         "staff_cards_missing": len(numbers - set(cards)) if args.staff_group else 0,
         "duplicate_staff_cards": len(cards) - len(set(cards)),
+        # the messages asked of the group as its 20 a minute counts them (cards, digests,
+        # each photo of an album; refused calls too): what bounds the outbox's drain
+        "staff_group_units": group_units(api, STAFF_CHAT) if args.staff_group else None,
         "outbox_unsent": rows.unsent,
+        "outbox_left": rows.left,
         # seconds the outbox took, once the residents were done, to send what was left
         "outbox_drain_s": round(drained_s, 1),
         "api_calls_refused": outage.refused,
@@ -262,6 +267,18 @@ def failures(result: dict[str, Any]) -> list[str]:
         if result[key]:
             problems.append(f"{key}={result[key]}")
     return problems
+
+
+def group_units(api: Recorder, chat: int) -> int:
+    """The calls to `chat` as messages against a group's limit: an album one per file."""
+    units = 0
+    for call in api.calls_for(chat):
+        media = call.params.get("media")
+        if isinstance(media, str):
+            with contextlib.suppress(ValueError):
+                media = json.loads(media)
+        units += len(media) if isinstance(media, list) else 1
+    return units
 
 
 def main(argv: list[str] | None = None) -> None:
