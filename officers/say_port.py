@@ -59,6 +59,12 @@ class SayUnit(TrailUnit[SayRow], Protocol[R_co, F_contra]):
         none queued). A fact the sender writes, read the same by every worker: no clock."""
         ...
 
+    async def decider(self, request: SayRow) -> str | None:
+        """Who made that move: the audit trail's actor of the entry :meth:`decided_at`
+        dates (``officer:<id>:<name>`` from the staff group, ``terminal:<name>`` …), or
+        None when its trail shows no such move."""
+        ...
+
     async def decision(self, request: SayRow) -> int | None:
         """The id of the audit-trail entry of that move (the one :meth:`decided_at` dates),
         or None when its trail shows no such move."""
@@ -124,9 +130,12 @@ class SayWords(Protocol):
         """What the audit trail keeps of a note (None: nothing beyond its kind)."""
         ...
 
-    def reconsider(self, number: str, reason: str, files: int) -> str:
+    def reconsider(
+        self, number: str, reason: str, files: int, *, decided_by: str | None = None
+    ) -> str:
         """The person asks for the rejection of ``number`` to be reconsidered, with
-        ``files`` photos or files that follow the word."""
+        ``files`` photos or files that follow the word; ``decided_by``, the audit actor of
+        the rejection, is named so that the officer who decided is alerted (§12d)."""
         ...
 
     def reconsider_files(self, number: str, files: int) -> str:

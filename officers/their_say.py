@@ -153,8 +153,11 @@ class TheirSay(Generic[R, F]):
         """The person asks, once and with a reason (cut to :data:`MAX_NOTE`), for the
         rejection to be reconsidered: the card shows it as a proposal to reopen, and a
         word goes under it, followed by the photos or files they sent with the reason
-        (kept with the request's attachments). An empty reason is refused as
-        "not_decided" (the dialogue never sends one)."""
+        (kept with the request's attachments). The word names the officer who rejected it
+        (the trail's actor of the rejection), so that officer is alerted: found in session
+        14 (§12d), the word reached the group with no one named, and the one who knew the
+        case could miss it. An empty reason is refused as "not_decided" (the dialogue never
+        sends one)."""
         reason = reason.strip()[:MAX_NOTE]
         if not reason:
             raise SayRefused(number, "not_decided")
@@ -167,8 +170,10 @@ class TheirSay(Generic[R, F]):
             actor = resident_actor(channel, user_key)
             now = self._clock()
             had = await unit.add_files(request, files, at=now)
+            decided_by = await unit.decider(request)
             _same_status(unit, request, actor, RECONSIDER, reason, now)
-            unit.word_to_staff(request, self._words.reconsider(number, reason, len(files)))
+            word = self._words.reconsider(number, reason, len(files), decided_by=decided_by)
+            unit.word_to_staff(request, word)
             await unit.refresh_card(request)
             if files:
                 unit.send_files(request, first=had, count=len(files))

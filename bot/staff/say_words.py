@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.db.requests_repo import RequestRecord
-from bot.staff.fmt import HTML, Fmt, label
+from bot.staff.actors import actor_name
+from bot.staff.fmt import HTML, Fmt, label, mention
 from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement
 
@@ -69,7 +70,9 @@ class SayWords:
         lines.append(HTML.t(_("Nothing changed in its status; the card shows the notes.")))
         return "\n".join(lines)
 
-    def reconsider(self, number: str, reason: str, files: int = 0) -> str:
+    def reconsider(
+        self, number: str, reason: str, files: int = 0, *, decided_by: str | None = None
+    ) -> str:
         _ = self.texts.gettext
         lines = [
             "🔁 "
@@ -77,6 +80,10 @@ class SayWords:
             % {"number": HTML.code(number)},
             HTML.b(_("Their reason:")) + " " + HTML.t(isolate(_cut(reason))),
         ]
+        if decided_by and not decided_by.startswith(("resident:", "system")):
+            # a mention notifies the officer who rejected it, from the staff group (§12d)
+            who = mention(decided_by, actor_name(decided_by, self.texts), HTML, self.texts)
+            lines.append(HTML.t(_("Rejected by %(officer)s.")) % {"officer": who})
         if files:
             lines.append(HTML.t(self._files_follow(files)))
         lines.append(HTML.t(_("Use the buttons on the card: reopen it, or keep it rejected.")))

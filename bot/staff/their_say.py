@@ -163,6 +163,12 @@ class SqlSayUnit:
         )
         return decided
 
+    async def decider(self, request: SayRow) -> str | None:
+        decider: str | None = await self._unit.session.scalar(
+            self._decision(request, StatusEvent.actor)
+        )
+        return decider
+
     async def decision(self, request: SayRow) -> int | None:
         decision: int | None = await self._unit.session.scalar(
             self._decision(request, StatusEvent.id)

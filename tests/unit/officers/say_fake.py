@@ -37,6 +37,8 @@ class Row:
     decided_at: dt.datetime | None = None
     #: the id of that move in its trail (None: ratings judged by the instants)
     decision: int | None = None
+    #: who made that move (its trail entry's actor)
+    decider: str | None = None
     #: whether the notice of that move still waits to go (the outbox's fact)
     notice_waiting: bool = False
 
@@ -63,6 +65,9 @@ class FakeUnit(SharedUnit[World]):
 
     async def decided_at(self, request: SayRow) -> dt.datetime | None:
         return self.world.rows[request.number].decided_at
+
+    async def decider(self, request: SayRow) -> str | None:
+        return self.world.rows[request.number].decider
 
     async def decision(self, request: SayRow) -> int | None:
         return self.world.rows[request.number].decision
@@ -102,8 +107,11 @@ class FakeWords:
     def note_audit(self, text: str, files: int) -> str | None:
         return f"{text} +{files}" if files else (text or None)
 
-    def reconsider(self, number: str, reason: str, files: int) -> str:
-        return f"reconsider {number}: {reason}" + (f" +{files}" if files else "")
+    def reconsider(
+        self, number: str, reason: str, files: int, *, decided_by: str | None = None
+    ) -> str:
+        said = f"reconsider {number}: {reason}" + (f" +{files}" if files else "")
+        return said + (f" (rejected by {decided_by})" if decided_by else "")
 
     def reconsider_files(self, number: str, files: int) -> str:
         return f"reconsider {number} +{files}"

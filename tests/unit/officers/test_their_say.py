@@ -228,3 +228,16 @@ async def test_whether_the_person_was_told_is_not_judged_by_two_workers_clocks(
     )
     world.rows[NUMBER].notice_waiting = True
     await no_grace.may_say("recon", NUMBER, *CHAT)
+
+
+async def test_a_reconsideration_names_the_officer_who_rejected(
+    world: World, say: TheirSay[Row, str]
+) -> None:
+    """Session 14, §12d: the word under the card named no one, so the officer who rejected
+    the request was not alerted; it now carries the rejection's actor (its trail entry)."""
+    decided(world, RequestStatus.REJECTED)
+    world.rows[NUMBER].decider = "officer:7001:نورة"
+    await say.reconsider(NUMBER, *CHAT, "أرفقت التأمين")
+    assert world.staff_words == [
+        (NUMBER, f"reconsider {NUMBER}: أرفقت التأمين (rejected by officer:7001:نورة)")
+    ]
