@@ -28,6 +28,7 @@ from conversations.flows.intake_draft import (
 )
 from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
+from conversations.understanding import content_words
 from domain.identity import (
     IdentityNumber,
     InvalidIdentityNumber,
@@ -310,6 +311,9 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
         several = _one_of_several(ctx, event.text)
         if several is not None:
             return several
+        beside = _number_among_words(ctx, event.text)
+        if beside is not None:
+            return beside
     identity = _typed_number(ctx, event, ask_identity, parse_identity_number, _identity_problem)
     if isinstance(identity, Retry):
         return identity
@@ -367,6 +371,47 @@ def _one_of_several(ctx: Ctx, text: str) -> Outcome | None:
         "numbers": or_words(ctx, [isolate(mask_identity(n)) for n in numbers]),
     }
     return Retry(f"{line}\n{ask_identity(ctx).text}")
+
+
+#: Content words beside the number from which a message at the identity step tells more
+#: than whose number it is («رقم الحدود حق الوالده» names it; a visa's end date says more)
+#: and is kept for the description.
+BESIDE_WORDS = 6
+
+
+def _number_among_words(ctx: Ctx, text: str) -> Outcome | None:
+    """One 10-digit number among words and short numbers (a day, a year, a count: at most
+    :data:`SENTENCE_DIGITS` digits each) at the identity step («رقم الحدود حق الوالده
+    ٣٠٠٠٠٠٠٠٠٤ وتاشيرتها تخلص ١٥ ديسمبر», «عمري 30 ورقمي 2000000006»): that number is
+    read, and the message, when it says more than whose number it is
+    (:data:`BESIDE_WORDS` content words), is kept for the description step as a sentence
+    at a number step is. None for
+    a message the ordinary reading answers (the number alone or named in a few words, no
+    10-digit number, or a longer run of digits). Found by fresh-clone tester 15 (§5): the
+    message got «يجب أن يتكون الرقم من أرقام فقط» and its date was lost."""
+    numbers = ten_digit_numbers(text)
+    if len(numbers) != 1:
+        return None
+    number = numbers[0]
+    others = [
+        digits_only(piece)
+        for run in NUMBER_RUN.findall(clean_input(text))
+        for piece in ([run] if digits_only(run) == number else run.split())
+        if digits_only(piece) != number
+    ]
+    if any(len(other) > SENTENCE_DIGITS for other in others):
+        return None
+    says_more = len(content_words(NUMBER_RUN.sub(" ", clean_input(text)))) >= BESIDE_WORDS
+    if not others and not says_more:
+        return None  # «رقم اقامتي 2000000006»: read as ever (number_in_words)
+    kept = (keep_early(ctx, text),) if says_more else ()
+    try:
+        identity = parse_identity_number(number)
+    except InvalidIdentityNumber as error:
+        return Retry("\n".join([*kept, _identity_problem(ctx, error, number)]))
+    if identity.kind not in identity_kinds(ctx):
+        return Retry("\n".join([*kept, _wrong_kind(ctx)]))
+    return _keep_identity(ctx, identity, *kept)
 
 
 def ten_digit_numbers(text: str) -> list[str]:

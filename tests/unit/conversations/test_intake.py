@@ -114,7 +114,15 @@ async def test_identity_in_arabic_indic_digits_with_marks_is_accepted(chat: Chat
 
 
 @pytest.mark.parametrize(
-    "typed", ["رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦", "رقمي 2000000006", "my iqama is 2000000006"]
+    "typed",
+    [
+        "رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦",
+        "رقمي 2000000006",
+        "my iqama is 2000000006",
+        # one 10-digit number and a short one: the short one is no candidate (tester 15
+        # §5: it got «يجب أن يتكون الرقم من أرقام فقط», blaming letters nobody typed)
+        "عمري 30 ورقمي 2000000006",
+    ],
 )
 async def test_identity_said_in_words_is_taken(chat: Chat, typed: str) -> None:
     await _to_identity(chat)
@@ -127,7 +135,6 @@ async def test_identity_said_in_words_is_taken(chat: Chat, typed: str) -> None:
     [
         ("20000000", "كتبت ٨ أرقام"),
         ("رقمي 2000000007", "الرقم الأخير لا يتوافق"),
-        ("عمري 30 ورقمي 2000000006", "أرقام فقط"),  # two numbers: not guessed
         ("5000000006", "الرقم الأول غير صحيح"),
         ("2000000007", "الرقم الأخير لا يتوافق"),
         ("abc", "أرقام فقط"),

@@ -62,3 +62,38 @@ async def test_one_number_with_spaces_is_still_one_number(engine: Engine) -> Non
     await chat.text("رقم اقامتي ٢٠٠٠ ٠٠٠ ٠٠٦")
     said = plain(chat.said)
     assert "رقمان" not in said and ASK_PHONE in said, said
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "رقم الحدود حق الوالده ٣٠٠٠٠٠٠٠٠٤ وتاشيرتها تخلص ١٥ ديسمبر",
+        "رقم الحدود حق الوالده 3000000004 وتاشيرتها تخلص بعد اسبوعين تقريبا",
+    ],
+)
+async def test_one_number_beside_a_date_is_taken_and_the_words_kept(
+    engine: Engine, typed: str
+) -> None:
+    """Fresh-clone tester 15 (§5, Telegram): «رقم الحدود حق الوالده ٣٠٠٠٠٠٠٠٠٤ وتاشيرتها
+    تخلص ١٥ ديسمبر» got «يجب أن يتكون الرقم من أرقام فقط», and the visa's end date never
+    reached the description step. A day of the month is no candidate number."""
+    chat = WhatsAppChat(engine.handle)
+    await _visit_visa_for_mother(chat)
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert DIGITS_ONLY not in said, said
+    assert "احتفظتُ بما كتبته" in said and ASK_PHONE in said, said
+    state = await engine.store.load(chat.channel, chat.user)
+    assert state.answers["identity"] == "3000000004"
+    assert "وتاشيرتها تخلص" in state.answers["description_pending"], state.answers
+
+
+@pytest.mark.parametrize("typed", ["رقم الحدود حق الوالده ٣٠٠٠٠٠٠٠٠٤", "رقم حدودها 3000000004"])
+async def test_a_number_named_in_a_few_words_is_not_kept_as_a_description(
+    engine: Engine, typed: str
+) -> None:
+    chat = WhatsAppChat(engine.handle)
+    await _visit_visa_for_mother(chat)
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert ASK_PHONE in said and "احتفظتُ بما كتبته" not in said, said
