@@ -98,13 +98,16 @@ class MakeRun:
 
     def ended(self) -> tuple[str, str]:
         """Waits for make to end: (what the chat printed, make's standard error)."""
+        # waited for, not communicate(): that reads standard output too, and took the
+        # goodbye from under the reader now and then
         try:
-            _, err = self.proc.communicate(timeout=EXIT_S)
+            self.proc.wait(timeout=EXIT_S)
         except subprocess.TimeoutExpired:
             self.stop()
             pytest.fail(f"make run did not end within {EXIT_S} s:\n{self.text[-1000:]}")
         self.reader.join(timeout=5)
-        return self.text, err
+        assert self.proc.stderr is not None
+        return self.text, self.proc.stderr.read()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
