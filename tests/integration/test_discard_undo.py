@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
 from redis.asyncio import Redis
 
 from bot.redis_store.dialogue import RedisDialogueStore
@@ -30,7 +31,10 @@ from tests.unit.conversations.fakes import MemoryGateway
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
 
-async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis) -> None:
+@pytest.mark.parametrize("undo", ["تراجع", "لا لا رجعه", "رجعه لي", "لا تحذفه"])
+async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis, undo: str) -> None:
+    """«لا لا رجعه», «رجعه لي», «لا تحذفه» as «تراجع» (fresh-clone tester 15 §9: «لا لا
+    رجعه» right after «حُذف الطلب…» met the first menu, no word about the draft)."""
     gateway = MemoryGateway()
     workers = [
         Engine(RedisDialogueStore(redis_client), INTAKE, load_catalogue(), gateway, clock=lambda: NOW)
@@ -57,7 +61,7 @@ async def test_undo_on_another_worker_brings_the_draft_back(redis_client: Redis)
     assert "هل يُحذف" in said[-1].text
     said = await send(Text(o(), "نعم"))
     assert "حُذف الطلب" in said[0].text
-    said = await send(Text(o(), "تراجع"), worker=1)
+    said = await send(Text(o(), undo), worker=1)
     assert "استرجعنا طلبك" in said[0].text and "2000000006" in said[-1].text
     await send(Choice(o(), "confirm"), worker=0)
     assert [s.identity_number for s in gateway.submissions] == ["2000000006"]

@@ -74,6 +74,19 @@ async def test_cancel_at_the_summary_asks_then_undo_brings_it_all_back(
     assert filed.identity_number == RESIDENT and [a.ref for a in filed.attachments] == ["p1"]
 
 
+@pytest.mark.parametrize("typed", ["لا لا رجعه", "رجعه لي", "لا تحذفه", "لا تحذفوه", "رجعوه"])
+async def test_undo_in_other_words_brings_it_back(chat: Chat, typed: str) -> None:
+    """Fresh-clone tester 15 (§9, terminal): «لا لا رجعه» right after «حُذف الطلب…» met
+    the first menu with no word about the draft; only «تراجع» brought it back."""
+    await _to_summary(chat)
+    await chat.text("الغاء")
+    await chat.text("ايه")
+    assert "حُذف الطلب" in chat.said
+    await chat.text(typed)
+    assert "استرجعنا طلبك" in chat.said, chat.said
+    assert RESIDENT in chat.said
+
+
 async def test_no_at_the_question_keeps_the_draft(chat: Chat) -> None:
     await _to_summary(chat)
     await chat.text("إلغاء")
