@@ -22,10 +22,6 @@ from typing import Any, Final, Protocol
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.enums import ChatMemberStatus, ChatType
-from aiogram.exceptions import (
-    TelegramForbiddenError,
-)
-from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, TelegramObject, Update
 
 from bot.abuse.guard import Screen
@@ -33,27 +29,24 @@ from bot.channels.aiogram_filters import on_loop
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.sent_marks import SentMarks
 from bot.channels.telegram_albums import TelegramAlbums
-from bot.channels.telegram_apology import note_sent
 
 # their home since this module passed 400 lines; still imported from here by many callers
 from bot.channels.telegram_bot import ALLOWED_UPDATES as ALLOWED_UPDATES
 from bot.channels.telegram_bot import make_bot as make_bot
 from bot.channels.telegram_bot import run_polling as run_polling
-from bot.channels.telegram_calls import SendFailed, answer_callback, send_isolated
+from bot.channels.telegram_calls import answer_callback
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
 from bot.channels.telegram_keyboards import retire_buttons, retire_earlier
 from bot.channels.telegram_render import (
     DEFAULT_CONTACT_LABEL,
-    removal_word,
-    render_reply_groups,
 )
-from bot.exports import discard_sent
+from bot.channels.telegram_replies import ReplySender
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.outbox.receipts import FollowUps
 from conversations.engine import Prepare
-from conversations.events import Event, Media, Origin, Reply
+from conversations.events import Event, Media, Reply
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +76,14 @@ CHANNEL_KEY: Final = "telegram_channel"
 DEFAULT_MAX_CONCURRENT_UPDATES: Final = 50
 
 
-class TelegramChannel:
+class TelegramChannel(ReplySender):
     """Turns private-chat updates into events for `handle` and sends its replies.
 
     Updates of one chat are handled one at a time in this process (polling runs them as
     concurrent tasks): the photos of an album are downloaded and handed over in the
     order they were sent, and replies do not interleave. Across processes the engine's
-    compare-and-set on the dialogue state is what keeps answers from being lost.
+    compare-and-set on the dialogue state is what keeps answers from being lost. Replies
+    go out through :class:`bot.channels.telegram_replies.ReplySender`.
     """
 
     def __init__(
@@ -107,25 +101,24 @@ class TelegramChannel:
         sent_marks: SentMarks | None = None,
         albums: TelegramAlbums | None = None,
     ) -> None:
+        super().__init__(
+            contact_label=contact_label,
+            removal_text=removal_text,
+            follow_ups=follow_ups,
+            sent_marks=sent_marks,
+        )
         self._handle = handle
         #: albums counted before the dialogue sees them (bot.channels.telegram_albums);
         #: their files are noted as they arrive by the webhook and by polling
         self.albums = albums
-        # how many of a turn's replies went out, for a replay (bot.channels.sent_marks)
-        self._sent_marks = sent_marks
         # when given, photos and files are downloaded inside the engine's turn
         self._fetching = fetching
         # blocks and limits, checked before any work on a person's update (bot.abuse.guard)
         self._screen = screen
         self._membership = membership
-        self._follow_ups = follow_ups
-        # follow-ups being released after their text went out (see :meth:`settled`)
-        self._releasing: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         # the checks around downloads (a bare store: every photo and document is fetched)
         self._media_store = MediaIntake.of(media_store)
-        self._contact_label = contact_label
-        self._removal_text = removal_text
         self._locks: KeyedLocks[int] = KeyedLocks()
 
     async def on_message(
@@ -231,98 +224,6 @@ class TelegramChannel:
                 await before
             await self.deliver(bot, chat_id, list(verdict.replies))
         return None if verdict.admit else verdict.why or "refused"
-
-    async def deliver(
-        self,
-        bot: Bot,
-        chat_id: int,
-        replies: list[Reply],
-        *,
-        turn: Origin | None = None,
-    ) -> None:
-        """Send `replies` to a private chat, in order, each on its own: a picture or a
-        keyboard that Telegram refuses, or a network error, costs that call only, never
-        the words of the replies after it. A reply with a ``follow_up`` (the receipt card)
-        releases it once its text is out, or leaves its text to the outbox to send again.
-        The share-my-number keyboard is taken away when the engine's first reply says it
-        is on screen (a contact shared at another step leaves none), with a polite word
-        in the person's language where no reply can carry the removal. `turn`: the update they answer, whose
-        replies sent before a cut a replay skips (bot.channels.sent_marks)."""
-        shown = bool(replies) and replies[0].contact_keyboard_shown
-        removal = self._removal_text or removal_word(replies[0].locale if replies else None)
-        groups, _shown = render_reply_groups(
-            chat_id,
-            replies,
-            reply_keyboard_shown=shown,
-            contact_label=self._contact_label,
-            removal_text=removal,
-        )
-        blocked = False
-        failed: list[Reply] = []
-        marks = self._sent_marks if turn is not None else None
-        skip = await marks.already(turn) if marks is not None and turn is not None else 0
-        for index, (reply, methods) in enumerate(zip(replies, groups, strict=True)):
-            if index < skip:
-                continue  # sent before the turn was cut (a replay)
-            delivered = not blocked
-            for method in methods if not blocked else ():
-                try:
-                    await send_isolated(bot, method)
-                    note_sent()  # answered: no apology if the update fails after this
-                except TelegramForbiddenError:
-                    # the person blocked the bot; nothing more can reach them
-                    log.info("chat %s blocked the bot; replies dropped", chat_id)
-                    blocked, delivered = True, False
-                    break
-                except SendFailed:
-                    if isinstance(method, SendMessage):
-                        delivered = False
-            discard_sent(reply.media)  # a «my data» copy is not kept once sent
-            if reply.follow_up is not None and self._follow_ups is not None:
-                self._release_soon(reply.follow_up, delivered=delivered)
-            elif not delivered and not blocked:
-                failed.append(reply)  # (a follow-up's text has its own durable copy)
-            if marks is not None and turn is not None:
-                await marks.sent(turn, index + 1, len(replies))
-        if failed and self._follow_ups is not None:
-            await self._hand_over(chat_id, failed)
-
-    async def _hand_over(self, chat_id: int, failed: list[Reply]) -> None:
-        """Replies Telegram refused past our retries go to the outbox, which tries again
-        later with backoff: the person is answered once the Bot API takes calls again."""
-        assert self._follow_ups is not None
-        try:
-            await self._follow_ups.unsent("telegram", str(chat_id), failed)
-            log.info("%d unsent replies handed to the outbox", len(failed))
-        except Exception:
-            log.warning("unsent replies not handed to the outbox", exc_info=True)
-
-    def _release_soon(self, key: str, *, delivered: bool) -> None:
-        """The follow-up's release (a write transaction: the receipt's text row closed,
-        its card made due) in a task of its own, not awaited by the update: the text is
-        already out, so the turn, its chat's lock and its slot end without waiting for
-        SQLite's write lock a second time (issue 12: «confirm», the tail at 200 at once,
-        waited on the writers' queue for the filing and again for this). A process that
-        dies before the task has written leaves the rows held, which the outbox sends
-        when the hold runs out, as when it died before this awaited release; a stop
-        waits for these tasks (:func:`follow_ups_settled`)."""
-        task = asyncio.create_task(self._release(key, delivered=delivered))
-        self._releasing.add(task)
-        task.add_done_callback(self._releasing.discard)
-
-    async def settled(self) -> None:
-        """Until every follow-up released in the background is written (or has failed,
-        which :meth:`_release` logs)."""
-        while self._releasing:
-            await asyncio.gather(*self._releasing, return_exceptions=True)
-
-    async def _release(self, key: str, *, delivered: bool) -> None:
-        assert self._follow_ups is not None
-        try:
-            await self._follow_ups.release(key, delivered=delivered)
-        except Exception:
-            # the held rows go out by themselves when their hold runs out
-            log.warning("could not release a follow-up", exc_info=True)
 
 
 async def _on_message(
