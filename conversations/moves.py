@@ -28,6 +28,7 @@ from conversations.flows import status as status_flow
 from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import keep_place, place_in_words, place_option
+from conversations.flows.more_info import answer_cancelled
 from conversations.flows.numbers_first import mistyped_identity, number_first
 from conversations.flows.status_attempts import paused_for, wait_message
 from conversations.flows.their_say import cancelled
@@ -236,7 +237,7 @@ class Moves(EngineParts):
         looking_up = ctx.state.flow == "status"
         # a note, a reconsideration or a comment stopped: said of the request that was
         # sent, which stays (tester 12, §4: «ولم يُرسَل أي طلب» after a note)
-        said = cancelled(ctx)
+        said = cancelled(ctx) or answer_cancelled(ctx)  # (an answer to an officer: e4)
         if said is None and not looking_up:
             # a request sent earlier and still open: never «لم يُرسَل أي طلب» (tester 13, §1)
             still_open = await open_numbers(ctx)

@@ -89,6 +89,19 @@ def _not_sent_yet(ctx: Ctx) -> str:
     )
 
 
+def answer_cancelled(ctx: Ctx) -> str | None:
+    """What «إلغاء» while answering an officer's question says: the answer was not sent,
+    and the question still waits for it; None outside this flow. Found in session 15 (e4):
+    it said «تم الإلغاء، ولم يُرسَل الطلب الذي كنت تعبّئه…» of a request nobody was filling,
+    and offered «أضيف ملاحظة», with no word of the question still open."""
+    if ctx.state.flow != MORE_INFO.name:
+        return None
+    _ = ctx.texts.gettext
+    return _(
+        "Your answer was not sent. The officer's question about request %(number)s is still waiting for your answer; you can write it here at any time."
+    ) % {"number": isolate(str(_answers(ctx).get("number", "")))}
+
+
 def greeting(ctx: Ctx) -> str:
     return ""
 

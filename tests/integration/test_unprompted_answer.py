@@ -87,7 +87,7 @@ async def test_a_menu_number_at_the_first_menu_is_the_menus_on_two_workers(
 
     await workers[0].handle(Command(origin("5551001"), "start"))
     said = "\n".join(r.text for r in await workers[1].handle(Text(origin("5551001"), "1")))
-    assert "لم تُرسل بعد" not in said and "ما الخدمة التي" in said, said
+    assert "لم تُرسل بعد" not in said and "ما الخدمة" in said, said
     record = await desk.find(picked.number)
     assert record is not None and record.status is RequestStatus.NEEDS_INFO
 
@@ -100,3 +100,36 @@ async def test_a_menu_number_at_the_first_menu_is_the_menus_on_two_workers(
     record = await desk.find(answered.number)
     assert record is not None and record.status is RequestStatus.UNDER_REVIEW
     assert record.events[-1].reason == "نعم هو في الرياض"
+
+
+async def test_cancel_while_answering_keeps_the_question_open_on_two_workers(
+    redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """«إلغاء» in the middle of an answer (begun on one worker, cancelled on the other):
+    said that the answer was not sent and the question still waits, never «ولم يُرسَل
+    الطلب الذي كنت تعبّئه»; the request still waits for its answer."""
+    catalogue = load_catalogue()
+    requests = SqlRequestGateway(db_sessionmaker, clock=lambda: SUNDAY)
+    desk = StaffDesk(db_sessionmaker, catalogue, clock=lambda: SUNDAY)
+    workers = [
+        Engine(
+            RedisDialogueStore(redis_client),
+            INTAKE,
+            catalogue,
+            Gateway(requests, desk),
+            clock=lambda: SUNDAY,
+        )
+        for _ in range(2)
+    ]
+    filed = await requests.submit(submission())
+    await desk.ask(filed.number, Officer(7001, "نورة"), "ما تاريخ انتهاء الإقامة؟")
+    ids = iter(range(1, 100))
+
+    def origin() -> Origin:
+        return Origin("telegram", "5551001", f"u{next(ids)}")
+
+    await workers[0].handle(Text(origin(), "تنتهي يوم ١٥ ديسمبر"))
+    said = "\n".join(r.text for r in await workers[1].handle(Text(origin(), "إلغاء")))
+    assert "لم يُرسَل ردّك" in said and "كنت تعبّئه" not in said, said
+    record = await desk.find(filed.number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO

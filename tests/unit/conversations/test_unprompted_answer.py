@@ -219,3 +219,19 @@ async def test_at_the_first_menu_what_is_no_menu_pick_is_the_answer(
     assert "ما تاريخ انتهاء الإقامة" in chat.said and "لم تُرسل بعد" in chat.said
     await chat.text("إرسال")
     assert [a.text for a in gateway.answers] == [typed]
+
+
+@pytest.mark.parametrize("pressed", [True, False], ids=["answer-pressed", "typed-at-menu"])
+async def test_cancel_while_answering_says_the_answer_was_not_sent_and_the_question_waits(
+    chat: Chat, gateway: MemoryGateway, pressed: bool
+) -> None:
+    """«إلغاء» in the middle of an answer said «تم الإلغاء، ولم يُرسَل الطلب الذي كنت
+    تعبّئه…» of a request nobody was filling, with no word of the question still open."""
+    await chat.command("start")
+    if pressed:
+        await chat.tap(f"ans:{NUMBER}")
+    await chat.text("تنتهي يوم ١٥ ديسمبر")
+    await chat.text("إلغاء")
+    assert "لم يُرسَل ردّك" in chat.said and "ينتظر إجابتك" in chat.said, chat.said
+    assert "كنت تعبّئه" not in chat.said
+    assert gateway.answers == []
