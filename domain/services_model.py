@@ -5,7 +5,7 @@ matches free text against it (and re-exports these names)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,9 @@ class QuestionOption:
     #: after the number's kind («رقم الإقامة الخاص بك», «رقم الحدود للزائر»: tester 14
     #: §13); None: this answer says nothing of it
     holder: LocalText | None = None
+    #: the nationality ids (domain/data/nationalities.json) this answer stands for, «*»
+    #: for any not listed on another option of its question; empty: no nationality
+    nationalities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,23 @@ class Question:
     text: LocalText
     options: tuple[QuestionOption, ...]
     applicants: frozenset[str] = frozenset()
+
+    def by_nationality(self, nationality_ids: Sequence[str]) -> QuestionOption | None:
+        """The option the named nationalities (ids) answer this question with, when it is
+        about a nationality (options with ``nationalities``) and they all lead to one
+        option (a nationality no option lists leads to the «*» one); None otherwise: none
+        named, or several answers («انا سوري وامي مصرية»)."""
+        if not nationality_ids or not any(o.nationalities for o in self.options):
+            return None
+        found = set()
+        for nid in nationality_ids:
+            listed = next((o for o in self.options if nid in o.nationalities), None)
+            other = next((o for o in self.options if "*" in o.nationalities), None)
+            option = listed or other
+            if option is None:
+                return None
+            found.add(option.id)
+        return self.option(found.pop()) if len(found) == 1 else None
 
     def option(self, option_id: str) -> QuestionOption:
         for option in self.options:
@@ -124,6 +144,7 @@ def _question(raw: Any, where: str) -> Question:
             instead=None if o.get("instead") is None else local_text(o["instead"], where),
             said=None if o.get("said") is None else local_text(o["said"], where),
             holder=None if o.get("holder") is None else local_text(o["holder"], where),
+            nationalities=frozenset(str(n) for n in o.get("nationalities", ())),
         )
         for o in raw["options"]
     )

@@ -19,6 +19,7 @@ from conversations.flows.description_early import keep_early
 from conversations.flows.early_place import LOCATION, not_the_holders
 from conversations.flows.intake_draft import or_words, questions_of
 from conversations.flows.intake_service import suggest
+from conversations.flows.nationality import nationality_answer
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
 from conversations.flows.service_change import is_slip
@@ -72,7 +73,9 @@ def option_in_words(ctx: Ctx, text: str, question: Question) -> QuestionOption |
         return question.option(understood.chosen.removeprefix("q:"))
     ids = [o.id for o in question.options]
     said = question_answer(text, question.id, ids) or early_answers(text).get(question.id)
-    return next((o for o in question.options if o.id == said), None)
+    listed = next((o for o in question.options if o.id == said), None)
+    # «تركية», «اثيوبية»: any nationality, by domain/data/nationalities.json (tester 14 §6)
+    return listed or nationality_answer(ctx, question, text)
 
 
 def option_labelled(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:

@@ -12,6 +12,7 @@ from conversations.flows.description_early import keep_story, story_kept
 from conversations.flows.description_text import MAX_DESCRIPTION
 from conversations.flows.intake_draft import applicant_of, or_words, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
+from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords import early_answers, place_of_writer, without_places
@@ -48,6 +49,10 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     answers["question"] = 0
     if not questions_of(ctx):
         return after_service(ctx)
+    refused = refused_early(ctx)
+    if refused is not None:
+        # «ابي امدد زيارة اختي مصرية»: the nationality it does not serve, said at once
+        return refused
     return from_question(ctx, 0)
 
 
@@ -165,7 +170,14 @@ def _named_answers(ctx: Ctx, services: list[Service], text: str) -> dict[str, st
     found: dict[str, str] = {}
     for service in services:
         for question in service.questions_for(applicant_of(ctx)):
-            if question.id in found or not answers_in_sentence(question.id):
+            if question.id in found:
+                continue
+            by_nationality = nationality_answer(ctx, question, text)
+            if by_nationality is not None:
+                # any nationality, served or not (tester 14 §6: «مصرية» was not read)
+                found[question.id] = by_nationality.id
+                continue
+            if not answers_in_sentence(question.id):
                 continue
             options = [(f"q:{o.id}", o.allowed) for o in question.options]
             named = sentence_answer(text, options)

@@ -316,17 +316,26 @@ async def test_the_nationality_said_first_is_not_asked_again(chat: Chat, first: 
     assert "رقم حدود" in chat.said
 
 
-@pytest.mark.parametrize(
-    "first",
-    ["ابي امدد زيارة امي المصرية اللي جات من سوريا", "ابي امدد زيارة امي اللي جات من اليمن"],
-)
-async def test_a_country_named_as_a_place_is_not_the_nationality(chat: Chat, first: str) -> None:
+async def test_a_country_named_as_a_place_is_not_the_nationality(chat: Chat) -> None:
     """Review 12 (§2): where the visitor came from is not her nationality."""
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text(first)
+    await chat.text("ابي امدد زيارة امي اللي جات من اليمن")
     await chat.text("ايوه")
     assert "ما جنسية الزائر" in chat.said and "بحسب ما ورد" not in chat.said, chat.said
+
+
+async def test_the_nationality_said_counts_not_the_country_come_from(chat: Chat) -> None:
+    """Review 12 (§2) and tester 14 (§6): «المصرية اللي جات من سوريا» is Egyptian, told
+    at once that the extension is for Syrians and Yemenis (the question was asked before
+    tester 14: a nationality not served was not read)."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي امدد زيارة امي المصرية اللي جات من سوريا")
+    await chat.text("ايوه")
+    said = chat.said
+    assert "جنسية الزائر مصرية" in said and "السورية واليمنية فقط" in said, said
+    assert "«سوري»" not in said
 
 
 async def test_a_nationality_said_not_to_be_is_asked(chat: Chat) -> None:
