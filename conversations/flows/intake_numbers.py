@@ -308,7 +308,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
         if service_of(ctx).citizens_only and says_not_citizen(event.text):
             # «انا مقيم مو سعودي ابي اجدد جوازي»: understood, not kept as the description
             return _citizens_only(ctx)
-        several = _one_of_several(ctx, event.text)
+        several = _one_of_several(ctx, event)
         if several is not None:
             return several
         beside = _number_among_words(ctx, event.text)
@@ -333,18 +333,27 @@ def _keep_identity(ctx: Ctx, identity: IdentityNumber, *say: str) -> Next:
     return Next("summary" if ctx.state.editing else "phone", say)
 
 
-def _one_of_several(ctx: Ctx, text: str) -> Outcome | None:
+def _one_of_several(ctx: Ctx, event: Text) -> Outcome | None:
     """Two or more 10-digit numbers in one message at the identity step («رقم حدودها
     ٣١٢٣٤٥٦٧٨٩ واقامتي ٢٠٠٠٠٠٠٠٠٦»): the one of the kind asked for when just one is, said
     so; else the numbers named (masked) and the person asked to type the right one alone.
     None for a message with one number or none. Found by tester 12 (§8): such a message
-    got «يجب أن يتكون الرقم من أرقام فقط», which blamed letters nobody typed."""
-    numbers = ten_digit_numbers(text)
+    got «يجب أن يتكون الرقم من أرقام فقط», which blamed letters nobody typed. A mobile
+    number among them is no candidate, and is kept for the phone step where a typed one is
+    taken (the terminal: :func:`conversations.flows.early_phone.keep_typed_mobile`; tester
+    15 §7: «اقامة العامل ٢٠٠٠٠٠٠٠٠٦ وجوالي ٠٥٥٥١٢٣٤٥٦» was asked for the mobile again).
+    The numbers stay masked here, as every line that says a number was kept does
+    («احتفظتُ برقم الهوية 2******006 لطلبك.», the status list): the summary, before
+    anything is sent, is where the person checks the number in clear."""
+    numbers = ten_digit_numbers(event.text)
     if len(numbers) < 2:
         return None
     ngettext = ctx.texts.ngettext
+    mobiles = [n for n in numbers if number_shape(n) == "mobile"]
     fitting = []
     for number in numbers:
+        if number in mobiles and len(mobiles) < len(numbers):
+            continue
         try:
             identity = parse_identity_number(number)
         except InvalidIdentityNumber:
@@ -361,7 +370,11 @@ def _one_of_several(ctx: Ctx, text: str) -> Outcome | None:
             "number": isolate(mask_identity(fitting[0].value)),
             "kind": shape_names(ctx)[fitting[0].kind],
         }
-        return _keep_identity(ctx, fitting[0], line)
+        # imported here: early_phone reads the phone step, which reads this module
+        from conversations.flows.early_phone import keep_typed_mobile
+
+        phone = keep_typed_mobile(ctx, event, mobiles) if mobiles else None
+        return _keep_identity(ctx, fitting[0], line, *filter(None, [phone]))
     line = ngettext(
         "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",
         "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",

@@ -97,3 +97,23 @@ async def test_a_number_named_in_a_few_words_is_not_kept_as_a_description(
     await chat.text(typed)
     said = plain(chat.said)
     assert ASK_PHONE in said and "احتفظتُ بما كتبته" not in said, said
+
+
+async def test_a_mobile_beside_the_workers_iqama_is_kept_in_the_terminal() -> None:
+    """Fresh-clone tester 15 (§7, terminal): «اقامة العامل ٢٠٠٠٠٠٠٠٠٦ وجوالي ٠٥٥٥١٢٣٤٥٦»
+    got «في رسالتك رقمان، فأخذتُ منهما 2******006…» and at once «يُرجى كتابة رقم جوالك…»:
+    the mobile typed beside the number was not kept, though a first message's is."""
+    from conversations.flows.intake import INTAKE
+    from domain.catalogue import load_catalogue
+
+    from .fakes import MemoryGateway, MemoryStore, TerminalChat
+
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway())
+    chat = TerminalChat(engine.handle)
+    await _to_identity(chat)
+    await chat.text("اقامتي ٢٠٠٠٠٠٠٠٠٦ وجوالي ٠٥٥٥١٢٣٤٥٦")
+    said = plain(chat.said)
+    assert "احتفظتُ برقم جوالك" in said and "+966555123456" in said, said
+    assert "يُرجى كتابة رقم جوالك" not in "\n".join(r.text for r in chat.last), said
+    state = await engine.store.load(chat.channel, chat.user)
+    assert state.answers["identity"] == "2000000006"
