@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 #: Telegram's limit is 4096 characters; lists stop well before it and say how many remain.
 MAX_LIST_ITEMS: Final = 40
+#: What a list's message may hold, counted on its HTML (tags included, so never less than
+#: what Telegram counts), keeping room for the closing «…and N more.»: forty lines of a
+#: long service name, a late count and an officer's name came to some 4,700 characters.
+MAX_LIST_TEXT: Final = 3900
 
 
 class ListViews:
@@ -52,7 +56,7 @@ class ListViews:
                 )
                 % {"count": len(items)}
             )
-            lines = [head, *self._capped(items, fmt, today)]
+            lines = [head, *self._capped(items, fmt, today, used=len(head))]
         else:
             lines = [fmt.t(_("No request is overdue."))]
         paused = [r for r in waiting if r.due_date < today]
@@ -67,7 +71,7 @@ class ListViews:
                     % {"count": len(paused)}
                 )
             )
-            lines += self._capped(paused, fmt, today)
+            lines += self._capped(paused, fmt, today, used=_length(lines))
         return "\n".join(lines)
 
     def listing(
@@ -76,7 +80,8 @@ class ListViews:
         """A list under ``head`` (already counted and translated), or ``empty``."""
         if not records:
             return fmt.t(empty)
-        return "\n".join([fmt.b(head), *self._capped(list(records), fmt, today)])
+        shown = fmt.b(head)
+        return "\n".join([shown, *self._capped(list(records), fmt, today, used=len(shown))])
 
     def open_list(
         self,
@@ -95,7 +100,8 @@ class ListViews:
             head = self.texts.ngettext(
                 "%(count)d open request:", "%(count)d open requests:", len(items)
             )
-            lines += [fmt.b(head % {"count": len(items)}), *self._capped(items, fmt, today)]
+            lines.append(fmt.b(head % {"count": len(items)}))
+            lines += self._capped(items, fmt, today, used=_length(lines))
         elif not reconsiderations:
             return fmt.t(_("No open requests."))
         else:
@@ -107,12 +113,22 @@ class ListViews:
                 len(reconsiderations),
             )
             lines.append(fmt.b(asked % {"count": len(reconsiderations)}))
-            lines += self._capped(list(reconsiderations), fmt, today)
+            lines += self._capped(list(reconsiderations), fmt, today, used=_length(lines))
         return "\n".join(lines)
 
-    def _capped(self, items: list[RequestRecord], fmt: Fmt, today: dt.date) -> list[str]:
-        lines = [self.line(r, fmt, today=today) for r in items[:MAX_LIST_ITEMS]]
-        rest = len(items) - MAX_LIST_ITEMS
+    def _capped(
+        self, items: list[RequestRecord], fmt: Fmt, today: dt.date, *, used: int = 0
+    ) -> list[str]:
+        """One line per request, at most :data:`MAX_LIST_ITEMS`, and no further than the
+        message (``used`` characters so far) can hold; then how many more there are."""
+        lines: list[str] = []
+        for record in items[:MAX_LIST_ITEMS]:
+            line = self.line(record, fmt, today=today)
+            used += len(line) + 1
+            if used > MAX_LIST_TEXT:
+                break
+            lines.append(line)
+        rest = len(items) - len(lines)
         if rest > 0:
             lines.append(
                 fmt.t(
@@ -147,3 +163,7 @@ class ListViews:
         if satisfaction is not None:
             lines += SayWords(cast("StaffViews", self)).satisfaction(satisfaction, fmt)
         return "\n".join(lines)
+
+
+def _length(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
