@@ -124,7 +124,8 @@ class Bursts:
     ``quiet_s``, ``max_wait_s`` and ``store_wait_s`` (seconds) are :data:`QUIET_S`,
     :data:`MAX_WAIT_S` and :data:`STORE_WAIT_S` unless a test sets shorter ones; ``clock``
     gives WhatsApp-comparable seconds for a file whose message has no timestamp; ``sleep``
-    is every pause (the album's wait, the waits for Redis), which a test may hold."""
+    is every pause (the album's wait, the waits for Redis), which a test may hold, and
+    ``monotonic`` the clock of the waits for Redis."""
 
     def __init__(
         self,
@@ -135,11 +136,14 @@ class Bursts:
         max_wait_s: float = MAX_WAIT_S,
         store_wait_s: float = STORE_WAIT_S,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.quiet_s = quiet_s
         self.max_wait_s = max_wait_s
         self.store_wait_s = store_wait_s
         self.sleep = sleep
+        # the clock of the waits for Redis (a test moves it with its sleep)
+        self._monotonic = monotonic
         self._redis = redis
         self._clock = clock
         self._join = redis.register_script(_JOIN)
@@ -156,7 +160,7 @@ class Bursts:
         at = timestamp if timestamp > 0 else int(self._clock())
         # files of one webhook already share an album (whatsapp_inbound); a burst joins them
         proposed = media.album_id or f"wa-{uuid.uuid4().hex[:12]}"
-        until = time.monotonic() + self.store_wait_s
+        until = self._monotonic() + self.store_wait_s
         try:
             raw = await self._patient(
                 lambda: self._join(
@@ -185,7 +189,7 @@ class Bursts:
         keys = [burst_key(user_key), album_key(user_key, media.album_id)]
         quiet_ms = int(self.quiet_s * 1000)
         waited = 0.0
-        until = time.monotonic() + self.store_wait_s
+        until = self._monotonic() + self.store_wait_s
         while True:
             args = [media.album_id, quiet_ms, "1" if waited >= self.max_wait_s else "0"]
             try:
@@ -205,14 +209,18 @@ class Bursts:
             await self.sleep(pause)
             waited += pause
             # the wait for Redis is counted from the last answer it gave
-            until = time.monotonic() + self.store_wait_s
+            until = self._monotonic() + self.store_wait_s
 
     async def admit(self, user_key: str, media: Media) -> None:
         """Notes that ``media``, a file of an album, passed the abuse screen: a later file
         of the album the screen refuses is still counted (:meth:`refused`)."""
         if media.album_id is not None and media.kind in ("photo", "document"):
             key = admitted_key(user_key, media.album_id)
-            until = time.monotonic() + self.store_wait_s
+            # a file :meth:`settle` handed on uncounted (it gave up waiting for Redis) is
+            # tried once: a second wait would keep the person another STORE_WAIT_S from
+            # their answer or apology, as Telegram's one wait for both steps does not
+            wait = self.store_wait_s if media.album_size is not None else 0.0
+            until = self._monotonic() + wait
             try:
                 await self._patient(lambda: self._redis.set(key, 1, ex=BURST_TTL_S), until)
             except AWAY as exc:
@@ -232,7 +240,7 @@ class Bursts:
         key = admitted_key(user_key, media.album_id)
         try:
             let_through = await self._patient(
-                lambda: self._redis.exists(key), time.monotonic() + self.store_wait_s
+                lambda: self._redis.exists(key), self._monotonic() + self.store_wait_s
             )
         except AWAY as exc:
             # no word from the screen's Redis either: the screen lets files through then
@@ -245,4 +253,4 @@ class Bursts:
     async def _patient(self, call: Callable[[], Awaitable[_T]], until: float) -> _T:
         """``call()``, tried again while Redis is away and ``until`` (monotonic seconds) is
         not reached; then its error is raised (bot.channels.redis_patience)."""
-        return await patient(call, until, time.monotonic, self.sleep)
+        return await patient(call, until, self._monotonic, self.sleep)
