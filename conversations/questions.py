@@ -2,7 +2,7 @@
 from the knowledge base, then the step the person was on, nothing of a draft lost.
 
 - A question the base answers gets the answer; when the topic goes with a service («ايش
-  شروط تجديد الاقامة») and no request is being filled in, «قدّم طلبًا الآن» starts it.
+  شروط تجديد الاقامة») and no request is being filled in, «تقديم طلب الآن» starts it.
 - A question that comes close to two or three topics without naming one gets them as
   buttons («هل تقصد أحد هذه الأسئلة؟») rather than a guess.
 - A plain question the base cannot answer is told so honestly, with the way to file a
@@ -101,7 +101,7 @@ class Questions(EngineParts):
         return [said, again]
 
     def _question_choice(self, ctx: Ctx, choice_id: str) -> list[Reply] | None:
-        """A tap on «أسئلة شائعة», a topic or «قدّم طلبًا الآن»; None for any other button."""
+        """A tap on «أسئلة شائعة», a topic or «تقديم طلب الآن»; None for any other button."""
         if choice_id == FAQ:
             return self._faq(ctx)
         if choice_id.startswith(TOPIC_PREFIX):
@@ -112,7 +112,7 @@ class Questions(EngineParts):
         return None
 
     def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
-        """«قدّم طلبًا الآن»: a new request for the service, at its first question. Never
+        """«تقديم طلب الآن»: a new request for the service, at its first question. Never
         offered while a draft is being filled in (it would replace it)."""
         if not _known(ctx, service_id) or self._has_draft(ctx.state):
             return None
@@ -171,7 +171,7 @@ class Questions(EngineParts):
         self, ctx: Ctx, topic: knowledge.Topic, text: str | None = None
     ) -> list[Reply]:
         """The answer, then the question the person was on, nothing of the draft lost.
-        «قدّم طلبًا الآن» follows that question's own choices (one list, so a typed
+        «تقديم طلب الآن» follows that question's own choices (one list, so a typed
         number means what the last list shows on every channel). ``text``: the message
         asked in, when typed; a need stated in it where the service is chosen is
         offered after the answer (:meth:`_need_too`)."""
@@ -258,7 +258,7 @@ class Questions(EngineParts):
         return [Reply(said), self._with_first(ctx, self._ask(ctx), offer)]
 
     def _need_offer(self, ctx: Ctx, text: str | None) -> tuple[Option, ...]:
-        """«قدّم طلبًا الآن» for the service a need beside a question names, before the
+        """«تقديم طلب الآن» for the service a need beside a question names, before the
         first question is answered; none when the message opens with a question word
         (it asks, it states no need), names no service, or a draft is being filled in."""
         if text is None or knowledge.opens_with_question_word(text):
@@ -271,7 +271,7 @@ class Questions(EngineParts):
     def _with_first(self, ctx: Ctx, reply: Reply, options: tuple[Option, ...]) -> Reply:
         """``reply`` (the step's question) with ``options`` after its own choices and
         before the navigation: the step's options keep the numbers they have on every
-        other screen of this question (found by the tester: «قدّم طلبًا الآن» in front
+        other screen of this question (found by the tester: «تقديم طلب الآن» in front
         moved them all by one)."""
         if not options:
             return reply

@@ -46,7 +46,7 @@ from conversations.flows.phone_in_words import phone_in_words_steps
 from conversations.flows.service_change import answering_change, changing_service, with_change
 
 # what other modules take from here (the status flow reads numbers like the request does;
-# «قدّم طلبًا الآن» starts a request at its service)
+# «تقديم طلب الآن» starts a request at its service)
 __all__ = [
     "INTAKE",
     "ask_applicant",

@@ -57,7 +57,7 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
 
 
 def file_service(ctx: Ctx, service_id: str) -> Outcome:
-    """A new request for ``service_id`` from a button outside the menu («قدّم طلبًا الآن»
+    """A new request for ``service_id`` from a button outside the menu («تقديم طلب الآن»
     under an answer), as if the person had named it at the first question: filed as an
     individual's when individuals may file it, else as an establishment's."""
     service = ctx.catalogue.get(service_id)

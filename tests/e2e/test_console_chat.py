@@ -251,7 +251,7 @@ def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -
     chat.say("4", "الأسئلة الشائعة")
     chat.wait_for("2) غرامة التأخر في تجديد الإقامة")
     chat.say("2", "١٬٠٠٠ ريال")
-    chat.wait_for("5) قدّم طلبًا الآن")  # after the first question's own choices
+    chat.wait_for("5) تقديم طلب الآن")  # after the first question's own choices
     chat.say("فرد", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
     chat.say("1", "أين صاحب الإقامة الآن؟")

@@ -152,3 +152,10 @@ def test_the_second_person_verbs_are_found(text: str, expected: list[str]) -> No
 def test_the_terminal_goodbye_invites_anyone_back(arabic: dict[str, tuple[str, ...]]) -> None:
     [goodbye] = arabic["Goodbye. Start the chat again whenever you need us."]
     assert goodbye == "مع السلامة. يمكنك بدء المحادثة من جديد متى احتجت إلينا."
+
+
+def test_the_button_after_an_answer_invites_anyone(arabic: dict[str, tuple[str, ...]]) -> None:
+    """«قدّم طلبًا الآن» under a knowledge answer told a man to file; a verbal noun is anyone's
+    (the imperative «قدّم» is not among the words looked for: unvocalised it is also the past
+    tense, «من قدّمه»)."""
+    assert arabic["File a request now"] == ("تقديم طلب الآن",)

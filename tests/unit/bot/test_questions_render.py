@@ -1,5 +1,5 @@
 """Issue 13 on every channel: the frequently asked questions, the topics offered when the
-bot is unsure and «قدّم طلبًا الآن» render as buttons within each platform's limits (a
+bot is unsure and «تقديم طلب الآن» render as buttons within each platform's limits (a
 WhatsApp list of ≤10 rows with titles ≤24, Telegram callback data ≤64 bytes, numbered
 lines in the terminal), in Arabic and English, and typing a number answers like a tap."""
 
@@ -75,7 +75,7 @@ async def test_file_now_follows_the_first_menus_own_options_on_every_channel() -
     assert isinstance(message, OutList)
     # the first question's options keep the numbers they have without it
     assert (message.rows[0].id, message.rows[0].title) == ("ind", "1. فرد")
-    assert (message.rows[4].id, message.rows[4].title) == ("file:iqama_renew", "5. قدّم طلبًا الآن")
+    assert (message.rows[4].id, message.rows[4].title) == ("file:iqama_renew", "5. تقديم طلب الآن")
     telegram_render.render_reply(1, menu)
     assert "  1) فرد\n  2) منشأة" in console.render(menu, Texts("ar"))
-    assert "  5) قدّم طلبًا الآن" in console.render(menu, Texts("ar"))
+    assert "  5) تقديم طلب الآن" in console.render(menu, Texts("ar"))

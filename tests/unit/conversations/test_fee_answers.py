@@ -54,7 +54,7 @@ async def test_asked_at_the_first_menu_and_mid_request(chat: Chat) -> None:
     await chat.text("كم رسوم تجديد الاقامة")
     said = chat.last[0].text
     assert NO_ANSWER not in said and AMOUNT_AR in said and "رسوم" in said, said
-    assert "file:iqama_renew" in chat.choice_ids  # «قدّم طلبًا الآن» for a renewal
+    assert "file:iqama_renew" in chat.choice_ids  # «تقديم طلب الآن» for a renewal
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.text("how much is the iqama renewal fee?")

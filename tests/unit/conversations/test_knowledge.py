@@ -137,7 +137,7 @@ async def test_arabic_questions_at_the_first_question_and_mid_request(
     first = chat.said
     await chat.text("كم غرامة تأخير تجديد الاقامة؟")
     assert "٥٠٠ ريال" in chat.last[0].text and "الإبعاد" in chat.last[0].text
-    # the first question, asked again, with «قدّم طلبًا الآن» for an iqama renewal first
+    # the first question, asked again, with «تقديم طلب الآن» for an iqama renewal first
     assert chat.choice_ids[:5] == ["ind", "est", "status", "faq", "file:iqama_renew"]
     assert chat.last[-1].text in first
     await _to_identity(chat)

@@ -74,7 +74,7 @@ async def test_an_unanswerable_question_beside_a_need_in_a_first_message(
     await chat.command("start")
     await chat.text("ابي اجدد اقامتي، وكم ساعات الدوام؟")
     assert NO_ANSWER in plain(chat.said)
-    assert "file:iqama_renew" in chat.choice_ids  # «قدّم طلبًا الآن» for the need
+    assert "file:iqama_renew" in chat.choice_ids  # «تقديم طلب الآن» for the need
     await chat.tap("file:iqama_renew")
     assert any(c.startswith("q:") for c in chat.choice_ids), chat.said
 

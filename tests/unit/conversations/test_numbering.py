@@ -1,5 +1,5 @@
 """An option keeps its number on every screen of one question (found by the fresh-clone
-tester: the numbers of the first menu moved when an answer put «قدّم طلبًا الآن» in
+tester: the numbers of the first menu moved when an answer put «تقديم طلب الآن» in
 front, and «which do you mean?» renumbered the options it named)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Issue 13, answers at any step: «أسئلة شائعة» in the first menu and under help, the
-answer followed by the step the person was on, «قدّم طلبًا الآن» after a question about a
+answer followed by the step the person was on, «تقديم طلب الآن» after a question about a
 service, two or three topics as buttons when unsure, and an honest «no answer» otherwise."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ async def test_an_old_faq_button_pressed_at_another_step_answers_and_keeps_the_s
     assert "رقم هوية صاحب الطلب" in chat.said
 
 
-# ---- «قدّم طلبًا الآن» ---------------------------------------------------------------
+# ---- «تقديم طلب الآن» ---------------------------------------------------------------
 
 
 async def test_a_question_about_a_service_leads_on_to_filing_it_with_one_tap(
@@ -87,10 +87,10 @@ async def test_a_question_about_a_service_leads_on_to_filing_it_with_one_tap(
     await chat.command("start")
     await chat.text("ايش شروط تجديد الاقامة")
     assert "الفحص الطبي" in chat.last[0].text
-    # one list: «قدّم طلبًا الآن» follows the first question's own choices, which keep
+    # one list: «تقديم طلب الآن» follows the first question's own choices, which keep
     # their numbers (found by the tester), so «5» typed means it
     assert chat.choice_ids[:5] == ["ind", "est", "status", "faq", "file:iqama_renew"]
-    assert chat.last[-1].choices[4].label == "قدّم طلبًا الآن"
+    assert chat.last[-1].choices[4].label == "تقديم طلب الآن"
     await chat.text("5")
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
