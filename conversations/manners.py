@@ -23,6 +23,7 @@ from domain.normalize import fold_arabic
 
 UNDO_MINUTES = 30
 _THANKS_DATA = Path(__file__).resolve().parent / "data" / "thanks_replies.json"
+_GREETING_DATA = Path(__file__).resolve().parent / "data" / "greeting_replies.json"
 # the full welcome is not repeated to someone who saw it this recently
 WELCOME_AGAIN_AFTER = dt.timedelta(hours=12)
 
@@ -47,7 +48,36 @@ def salute(ctx: Ctx, kind: str, said: str = "") -> str:
         return _("You're welcome, glad to help.")
     if kind == "goodbye":
         return _("Goodbye, and take care. Write any time you need us.")
+    custom = greeting_in_kind(said)
+    if custom is not None:
+        return {
+            "hala": _("Hi there."),  # «هلا» → «هلا بك»
+            "marhaba": _("Hello there."),  # «مرحبا» → «مرحبًا بك»
+            "morning": _("Good morning."),  # «صباح الخير» → «صباح النور»
+            "evening": _("Good evening."),  # «مساء الخير» → «مساء النور»
+        }[custom]
     return _("Hello, and welcome.")
+
+
+@cache
+def _greeting_replies() -> tuple[tuple[str, frozenset[str]], ...]:
+    raw: dict[str, Any] = json.loads(_GREETING_DATA.read_text(encoding="utf-8"))
+    return tuple(
+        (kind, frozenset(fold_arabic(w).lower() for w in raw[kind]))
+        for kind in ("hala", "marhaba", "morning", "evening")
+    )
+
+
+def greeting_in_kind(said: str) -> str | None:
+    """ "hala", "marhaba", "morning" or "evening": the custom reply a greeting opening
+    ``said`` asks for («هلا» → «هلا بك», data/greeting_replies.json); None otherwise."""
+    words = fold_arabic(said).lower().split()
+    if words and words[0] == "يا":
+        words = words[1:]
+    for kind, starts in _greeting_replies():
+        if words and (words[0] in starts or " ".join(words[:2]) in starts):
+            return kind
+    return None
 
 
 def greeted_back(ctx: Ctx, event: object, replies: list[Reply]) -> list[Reply]:
@@ -61,7 +91,7 @@ def greeted_back(ctx: Ctx, event: object, replies: list[Reply]) -> list[Reply]:
     kind, rest = courtesy(event.text)
     if kind not in ("salam", "greeting") or not rest:
         return replies
-    line = salute(ctx, kind)
+    line = salute(ctx, kind, event.text)
     shown = ctx.state.welcome_turn
     welcomed = shown is not None and bool(shown) and shown[0] == ctx.origin.event_id
     if any(line in reply.text for reply in replies) or (kind == "greeting" and welcomed):

@@ -33,7 +33,7 @@ from conversations.flows.numbers_first import mistyped_identity, number_first
 from conversations.flows.status_attempts import paused_for, wait_message
 from conversations.flows.their_say import cancelled
 from conversations.keywords import courtesy
-from conversations.manners import salute, wants_welcome, welcome_on_screen
+from conversations.manners import greeting_in_kind, salute, wants_welcome, welcome_on_screen
 from conversations.questions import faq_option, over_topics
 from conversations.reading import START_STEPS
 from conversations.sent_changes import cancelled_line, open_numbers
@@ -100,13 +100,13 @@ class Moves(EngineParts):
                 # used, not asked for again; an identity number with a slip is named, as
                 # at the first question (found by the reviewer: «1000000007» after a
                 # status answer got the menu with no word about it)
-                replies = self._restart(ctx, ask=False, salutation=kind)
+                replies = self._restart(ctx, ask=False, salutation=kind, said=event.text)
                 first = self.flow.steps[self.flow.first]
                 outcome = await first.answer(ctx, Text(event.origin, event.text))
                 return [*replies, *self._apply(ctx, outcome)]
             if kind is None and knowledge.explicit_question(event.text):
                 return self._cannot_answer(ctx)
-            return self._restart(ctx, salutation=kind)
+            return self._restart(ctx, salutation=kind, said=event.text)
         if isinstance(event, Contact):
             # a number shared before anything: kept for the phone step (early_phone)
             replies = self._restart(ctx)
@@ -186,6 +186,7 @@ class Moves(EngineParts):
         ask: bool = True,
         welcome: bool = False,
         salutation: str | None = None,
+        said: str = "",
     ) -> list[Reply]:
         """A new draft at the first question. The full welcome is shown when ``welcome``
         (/start) or when the person has not seen it lately; ``ask`` False leaves the first
@@ -197,9 +198,10 @@ class Moves(EngineParts):
         lines = []
         if salutation is not None:
             # «وعليكم السلام» first; a plain hello is answered by the welcome itself
-            lines.append(salute(ctx, salutation))
+            lines.append(salute(ctx, salutation, said))
         if wants_welcome(ctx.state, ctx.now) or welcome or language_choice:
-            if salutation == "greeting":
+            if salutation == "greeting" and greeting_in_kind(said) is None:
+                # «أهلًا بك في «تواصل»» answers a plain hello; «هلا» gets «هلا بك» above it
                 lines.pop()
             # the way to the other language, written in it, for who cannot read this one
             lines += [self.flow.greeting(ctx), languages.OTHER_LANGUAGE_HINT[ctx.locale]]

@@ -192,6 +192,26 @@ async def test_salam_is_answered(chat: Chat) -> None:
     assert chat.choice_ids[:2] == ["ind", "est"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "back"),
+    [("هلا", "هلا بك."), ("هلا والله", "هلا بك."), ("مرحبا", "مرحبًا بك."),
+     ("صباح الخير", "صباح النور."), ("مساء الخير", "مساء النور.")],
+)  # fmt: skip
+async def test_a_greeting_first_is_answered_in_kind_above_the_welcome(
+    chat: Chat, typed: str, back: str
+) -> None:
+    """Fresh-clone tester 15 (§11): «هلا» as the first message got the welcome and no
+    greeting back, while «السلام عليكم» got «وعليكم السلام»."""
+    await chat.text(typed)
+    assert chat.said.startswith(f"{back}\nأهلًا بك في «تواصل»"), chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+async def test_a_plain_hello_first_is_answered_by_the_welcome(chat: Chat) -> None:
+    await chat.text("اهلا")
+    assert chat.said.startswith("أهلًا بك في «تواصل»"), chat.said
+
+
 async def test_thanks_after_filing_is_a_short_answer(chat: Chat) -> None:
     await _to_summary(chat)
     await chat.tap("confirm")
@@ -328,7 +348,8 @@ async def test_a_greeting_after_filing_is_never_a_service(chat: Chat, typed: str
     await chat.text(typed)
     assert not any(c.startswith("s:") for c in chat.choice_ids)
     assert chat.choice_ids[:2] == ["ind", "est"]  # the first menu
-    assert "أهلًا" in chat.said or "مرحبًا" in chat.said
+    # greeted back: «صباح الخير» in kind, «صباح النور» (tester 15 §11)
+    assert any(back in chat.said for back in ("أهلًا", "مرحبًا", "صباح النور")), chat.said
 
 
 @pytest.mark.parametrize(
