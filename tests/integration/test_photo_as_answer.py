@@ -26,7 +26,7 @@ async def test_a_photo_in_a_new_draft_is_offered_as_the_awaited_answer(
 ) -> None:
     filed = await filing.submit(submission(user_key=USER))
     await person.send(Command(person.origin(), "start", ""))
-    await desk.ask(filed.number, OFFICER, "فضلًا أرسل صورة جواز ساري المفعول.")
+    await desk.ask(filed.number, OFFICER, "يُرجى إرسال صورة جواز ساري المفعول.")
     said = await person.says("طيب وابي بعد اجدد جواز ولدي", worker=1)
     assert "هل رسالتك هي الإجابة" in said[-1].text
     said = await person.taps("notans", worker=0)
@@ -65,7 +65,7 @@ async def test_the_first_photo_at_a_new_drafts_documents_is_offered_as_the_answe
     passport photo the officer had asked for went into the draft with no question."""
     filed = await filing.submit(submission(user_key=USER))
     await _new_draft_at_documents(person)
-    await desk.ask(filed.number, OFFICER, "فضلًا أرسل صورة جواز ساري المفعول.")
+    await desk.ask(filed.number, OFFICER, "يُرجى إرسال صورة جواز ساري المفعول.")
     photo = Media(person.origin(), "photo", "file-89", "image/jpeg", 1000, None, "ef" * 32)
     said = await person.send(photo, worker=1)
     assert "هل رسالتك هي الإجابة" in said[-1].text, said[-1].text
@@ -81,7 +81,7 @@ async def test_a_photo_said_not_to_be_the_answer_goes_to_the_new_draft(
 ) -> None:
     filed = await filing.submit(submission(user_key=USER))
     await _new_draft_at_documents(person)
-    await desk.ask(filed.number, OFFICER, "فضلًا أرسل صورة جواز ساري المفعول.")
+    await desk.ask(filed.number, OFFICER, "يُرجى إرسال صورة جواز ساري المفعول.")
     photo = Media(person.origin(), "photo", "file-90", "image/jpeg", 1000, None, "ab" * 32)
     said = await person.send(photo, worker=0)
     assert "هل رسالتك هي الإجابة" in said[-1].text

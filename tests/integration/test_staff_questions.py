@@ -45,10 +45,10 @@ async def test_the_menu_offers_the_services_usual_questions(h: Harness) -> None:
     assert call.params["message_thread_id"] == TOPIC
     assert call.params["reply_parameters"]["message_id"] == card["message_id"]
     labels = _labels(menu)
-    assert "فضلًا أرسل إيصال سداد رسوم التجديد." in labels
-    assert "فضلًا أرسل صورة أوضح للإقامة من الوجهين." in labels
+    assert "يُرجى إرسال إيصال سداد رسوم التجديد." in labels
+    assert "يُرجى إرسال صورة أوضح للإقامة من الوجهين." in labels
     # a passport-issue question is not offered for an iqama renewal
-    assert "فضلًا أرسل صورة شخصية حديثة بخلفية بيضاء وواضحة الملامح." not in labels
+    assert "يُرجى إرسال صورة شخصية حديثة بخلفية بيضاء وواضحة الملامح." not in labels
     assert labels[-2:] == ["سؤال آخر (يُكتب)", "إلغاء"]
     data = [b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
     assert all(len(d.encode()) <= 64 and parse_callback(d) is not None for d in data)

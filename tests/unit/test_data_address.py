@@ -4,7 +4,10 @@
 and seed titles (conversations/data/knowledge.json). Found in session 15 (review 14 §10's
 follow-up): «اطلب من صاحب الشأن أن يقدّم الطلب بنفسه» in every refusal for someone else,
 «احجز موعدًا عبر أبشر، وراجع أقرب فرع…» for other nationalities' visit visas, «سجّل
-الدخول… اختر «خدماتي»…» in the iqama-validity answer, «ما تحتاجه لمتابعة طلبك».
+الدخول… اختر «خدماتي»…» in the iqama-validity answer, «ما تحتاجه لمتابعة طلبك». The
+officers' ready questions (bot/staff/data/ready_questions.json) and rejection reasons
+(reject_reasons.json) are sent to the person as they are: fresh-clone tester 15 §6 read
+«فضلًا أرسل صورة أوضح للإقامة من الوجهين.», «فضلًا وضّح طلبك بتفصيل أكثر.».
 
 Keyword lists (synonyms, stopwords, word forms, the words that recognise a question) are
 the person's words, not the bot's, and are not read; nor are comments and seed quotes."""
@@ -31,6 +34,9 @@ PERSON_FACING = {
     "conversations/data/knowledge.json": re.compile(
         r"^\.(topics\[\]\.(title|answer)|seeds\.[^.]+\.txt)\.ar$"
     ),
+    # the officers' ready questions and rejection reasons reach the person verbatim
+    "bot/staff/data/ready_questions.json": re.compile(r"^\.(services\.[^.]+|common)\[\]\.ar$"),
+    "bot/staff/data/reject_reasons.json": re.compile(r"^\.reasons\[\]\.ar$"),
 }
 
 #: words that match a reading but address no one: phrase → why (removed before reading)
@@ -89,6 +95,8 @@ def test_the_texts_read_are_found() -> None:
         ".seeds.ar",
     } <= kinds
     assert len(found) > 150
+    for name in PERSON_FACING:
+        assert sum(1 for file, _path, _text in found if file == name) >= 5, name
 
 
 def test_no_data_text_addresses_a_man() -> None:
@@ -108,6 +116,9 @@ def test_no_data_text_addresses_a_man() -> None:
         ("بخدمة تواصل تحتاج إلى: رقم الطلب", ["تحتاج"]),
         ("هل صاحب الطلب تابع لك أو مكفول لديك؟", []),
         ("تقدّم المنشأة الطلبات عن عمالها المسجّلين عليها فقط.", []),
+        ("فضلًا أرسل صورة أوضح للإقامة من الوجهين.", ["فضلا", "أرسل"]),
+        ("وضّح طلبك بتفصيل أكثر.", ["وضح"]),
+        ("يُرجى توضيح طلبك بمزيد من التفاصيل.", []),
     ],
 )
 def test_the_masculine_words_are_found(text: str, expected: list[str]) -> None:

@@ -13,7 +13,7 @@ from .fakes import Chat, MemoryGateway
 from .test_intake import _to_attachments, _to_identity
 
 MINE = "5038329651"
-ASKS_A_PHOTO = "فضلًا أرسل صورة جواز ساري المفعول."
+ASKS_A_PHOTO = "يُرجى إرسال صورة جواز ساري المفعول."
 OFFER = "هل رسالتك هي الإجابة"
 
 
