@@ -22,9 +22,11 @@ from conversations import knowledge
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
+from conversations.flows.description_words import unknown_number
 from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
+from conversations.flows.number_unknown import number_unknown_lines
 from conversations.keywords import is_faq_word, without_places
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.unserved_needs import unserved_line, unserved_need
@@ -60,6 +62,11 @@ class Questions(EngineParts):
         person's own words, so only a plain question counts («...؟», «كم...»)."""
         if is_faq_word(text):
             return self._faq(ctx)
+        kind = unknown_number(text)
+        if kind is not None and ctx.state.step != "description":
+            # «ما اعرف رقم اقامة ابوي»: not a question about an iqama's validity (its
+            # «اعرف» and «اقامة» named that topic); the description step answers it itself
+            return self._number_unknown(ctx, kind)
         documents = self._documents_answer(ctx, text, free_text=free_text)
         if documents is not None:
             return documents
@@ -88,6 +95,18 @@ class Questions(EngineParts):
         if near:
             return self._unsure(ctx, tuple(near))
         return None
+
+    def _number_unknown(self, ctx: Ctx, kind: str) -> list[Reply]:
+        """«ما اعرف رقم اقامة ابوي» at any step but the description: where that kind of
+        number is written (conversations.flows.number_unknown), then the question the
+        person was on, nothing of a draft lost."""
+        said = Reply("\n".join(number_unknown_lines(ctx, kind)))
+        if ctx.state.step in START_STEPS:
+            return [said, *self._restart(ctx)]
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
+        return [said, again]
 
     def _unserved(self, ctx: Ctx, need_id: str) -> list[Reply]:
         """A question about a need Tawasul does not serve (conversations.unserved_needs):

@@ -28,9 +28,9 @@ from conversations.flows.description_text import (
     too_short,
 )
 from conversations.flows.description_words import unknown_number
+from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
 from conversations.officer_wish import officer_line, wants_officer
-from domain.identity import mask_identity
 from domain.normalize import clean_input
 
 #: The choice that keeps the description already written, on coming back to its step.
@@ -146,30 +146,10 @@ def _added(ctx: Ctx, text: str) -> Outcome:
 
 def _number_unknown(ctx: Ctx, kind: str) -> str:
     """The answer to «ما اعرف رقم الحدود حقه وين الاقيه؟» at the description step (tester
-    13, §12: it was kept as the description): the number the request has (masked), that
-    it can be changed at the summary before sending, and where that kind of number is
-    written (``kind``: description_words.unknown_number; "identity" is the kind typed).
-    Where a number is written is what the documents show, not a seed's rule."""
+    13, §12: it was kept as the description): conversations.flows.number_unknown's lines,
+    then the step's invitation again (``kind``: description_words.unknown_number)."""
     _ = ctx.texts.gettext
-    answers = ctx.state.answers
-    typed = answers.get("identity")
-    lines = []
-    if typed:
-        lines.append(
-            _(
-                "Your request has the number typed at the number step, %(number)s. If you are not sure of it, you can change it at the summary, before the request is sent, with «Change the identity number»."
-            )
-            % {"number": isolate(mask_identity(str(typed)))}
-        )
-    if kind == "identity":
-        kind = str(answers.get("identity_kind") or "")
-    where = {
-        "border": _("A border number is printed on the entry stamp in the passport."),
-        "resident": _("An iqama number is written on the resident identity card (iqama)."),
-        "citizen": _("A national ID number is written on the national identity card."),
-    }.get(kind)
-    if where:
-        lines.append(where)
+    lines = number_unknown_lines(ctx, kind)
     lines.append(
         _(
             "You can now describe your request in your own words: what you need, and what went wrong if there was a problem."

@@ -1,0 +1,52 @@
+"""«ما اعرف رقم اقامة ابوي» typed at a step other than the description (this session's
+brief, t4): its «اعرف» and «اقامة» were read as a question about checking an iqama's
+validity in Absher, and that unrelated article was the answer. A person who says they do
+not know an identity number is told where that number is written (the same answer as at
+the description step, description_words.json ``unknown_number``) and the step goes on."""
+
+from __future__ import annotations
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+from domain.normalize import clean_input
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import PHONE, RESIDENT, _to_identity
+
+ABSHER = "الاستعلام عن صلاحية الإقامة"
+IQAMA_WHERE = "بطاقة هوية مقيم"
+
+
+def _chat(gateway: MemoryGateway) -> Chat:
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+
+
+async def test_at_the_first_menu_it_says_where_the_number_is_written() -> None:
+    chat = _chat(MemoryGateway())
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ما اعرف رقم اقامة ابوي")
+    said = clean_input(chat.said)
+    assert IQAMA_WHERE in said and ABSHER not in said
+
+
+async def test_mid_request_it_is_answered_and_the_step_goes_on() -> None:
+    gateway = MemoryGateway()
+    chat = _chat(gateway)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.text("ما اعرف رقم اقامة ابوي")
+    said = clean_input(chat.said)
+    assert IQAMA_WHERE in said and ABSHER not in said
+    assert "2******006" in said  # the number the request has, masked
+    await chat.contact(PHONE)
+    assert "يُرجى وصف طلبك" in chat.said  # the phone step took its answer next
+
+
+async def test_a_question_about_the_iqamas_validity_is_still_answered() -> None:
+    chat = _chat(MemoryGateway())
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اعرف صلاحية اقامتي")
+    assert ABSHER in clean_input(chat.said)
