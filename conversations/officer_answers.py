@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 from conversations.engine_parts import EngineParts
-from conversations.events import Choice, Event, Option, Reply, Text
+from conversations.events import Choice, Event, Media, Option, Reply, Text
 from conversations.file_questions import asks_for_file
 from conversations.flow import Ctx
 from conversations.flows.more_info import (
@@ -16,12 +16,14 @@ from conversations.flows.more_info import (
     held_line,
     held_rest,
     hold,
+    keep_with,
     offer_text,
     start_answer,
     taken_text,
     unhold,
     waiting_questions,
 )
+from conversations.forgotten_files import FOR_NOTE
 from conversations.formatting import isolate
 from conversations.keywords import courtesy
 from conversations.reading import NAV_IDS, START_STEPS, as_choice
@@ -40,13 +42,21 @@ class OfficerAnswers(EngineParts):
             return False
         return state.step in START_STEPS or (state.step == self.flow.first and state.is_blank())
 
-    async def _unprompted_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
+    async def _unprompted_answer(
+        self, ctx: Ctx, event: Event, held: dict[str, Any] | None = None
+    ) -> list[Reply] | None:
         """A message sent while an officer waits for an answer, without pressing «Answer»:
         taken as the answer, or, when it may be something else (a new need, several
-        requests waiting), offered as one. None when nothing waits or it can't be one."""
+        requests waiting), offered as one. None when nothing waits or it can't be one.
+
+        ``held``: words still waiting on «هل رسالتك هي الإجابة؟» from the turn before
+        (:func:`earlier_words`); a file sent now is the person going on answering, so
+        they join the answer before it, or are asked about again with it. Fresh-clone
+        tester 15 (§1): the words were dropped and the officer got the photo alone."""
         kept = hold(event)
         if kept is None:
             return None
+        earlier = earlier_words(held, event)
         if isinstance(event, Text):
             _kind, rest = courtesy(event.text)
             if not rest:
@@ -61,9 +71,18 @@ class OfficerAnswers(EngineParts):
             number, question = waiting[0]
             if await start_answer(ctx, number, self.limiter) is not None:
                 return None
-            outcome = await MORE_INFO.steps[MORE_INFO.first].answer(ctx, event)
+            answer = MORE_INFO.steps[MORE_INFO.first].answer
+            if earlier is not None:
+                await answer(ctx, unhold(earlier, ctx.origin))  # the words first, as sent
+                for photo in held_rest(earlier, ctx.origin):
+                    await answer(ctx, photo)
+            outcome = await answer(ctx, event)
             return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
-        ctx.state.held = {**kept, "idle": True}
+        if earlier is not None:
+            # asked about again, the file kept beside the words (as an album's photos are)
+            ctx.state.held = {**keep_with(earlier, event), "idle": True}
+        else:
+            ctx.state.held = {**kept, "idle": True}
         return [self._offer(ctx, waiting)]
 
     async def _unheard_answer(self, ctx: Ctx, event: Event) -> list[Reply] | None:
@@ -169,6 +188,17 @@ class OfficerAnswers(EngineParts):
         if ctx.state.step in START_STEPS:
             return [Reply(refusal)]
         return [self._reply(ctx, refusal, with_choices=True)]
+
+
+def earlier_words(held: dict[str, Any] | None, event: Event) -> dict[str, Any] | None:
+    """The words held last turn under «هل رسالتك هي الإجابة؟» when nothing was being filled
+    in, and ``event`` is a photo or file: that file goes on with the answer, so the words
+    are part of it. None otherwise (a note's photo offer, words the step held, no file)."""
+    if held is None or not held.get("idle") or "text" not in held or FOR_NOTE in held:
+        return None
+    if not (isinstance(event, Media) and event.kind in ("photo", "document")):
+        return None
+    return held
 
 
 def _menu_pick(typed: Text, offered: list[list[str]]) -> bool:

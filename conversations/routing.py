@@ -310,7 +310,7 @@ class Routing(
             unheard = await self._unheard_answer(ctx, m.event)
             if unheard is not None:
                 return unheard
-            taken = await self._unprompted_answer(ctx, m.event)
+            taken = await self._unprompted_answer(ctx, m.event, m.held)
             if taken is not None:
                 return taken
             noted = await self._file_for_open_request(ctx, m.event)

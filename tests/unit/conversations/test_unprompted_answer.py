@@ -235,3 +235,39 @@ async def test_cancel_while_answering_says_the_answer_was_not_sent_and_the_quest
     assert "لم يُرسَل ردّك" in chat.said and "ينتظر إجابتك" in chat.said, chat.said
     assert "كنت تعبّئه" not in chat.said
     assert gateway.answers == []
+
+
+HELD_WORDS = "جوازها منتهي هو بعد 😅 بتجدده بالسفارة المصريه بالقاهرة وبرسله لكم"
+
+
+@pytest.mark.parametrize("send", ["ارسل", "تم"])
+async def test_held_words_join_the_file_sent_as_the_answer(
+    chat: Chat, gateway: MemoryGateway, send: str
+) -> None:
+    """Fresh-clone tester 15 (§1): the words held under «هل رسالتك هي الإجابة؟» were lost
+    when the person sent the photo and «ارسل» without tapping «نعم، هذه إجابتي»."""
+    gateway.ask(NUMBER, "فضلًا أرسل صورة جواز ساري المفعول.")
+    await chat.command("start")
+    await chat.text(HELD_WORDS)
+    assert "هل رسالتك هي الإجابة" in chat.said
+    await chat.media(ref="passport")
+    assert "لم تُرسل بعد" in chat.said
+    await chat.text(send)
+    assert [(a.text, [f.ref for f in a.attachments]) for a in gateway.answers] == [
+        (HELD_WORDS, ["passport"])
+    ]
+
+
+async def test_held_words_and_a_file_are_asked_about_together_when_several_wait(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    gateway.ask(OTHER, "أرفق صورة الجواز")
+    await chat.command("start")
+    await chat.text(HELD_WORDS)
+    await chat.media(ref="passport")
+    assert "هل رسالتك هي الإجابة" in chat.last[-1].text or "ans:" + OTHER in chat.choice_ids
+    await chat.tap(f"ans:{OTHER}")
+    await chat.text("ارسل")
+    assert [(a.number, a.text, [f.ref for f in a.attachments]) for a in gateway.answers] == [
+        (OTHER, HELD_WORDS, ["passport"])
+    ]
