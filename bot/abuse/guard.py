@@ -30,6 +30,11 @@ In order:
    mid-decision left it for the verdict's 300 s, and each later file of the album waited
    its full second (session 14); past it, the album's next file decides for the rest
    itself (taking a second entry of the minute: the dead one's may have been taken).
+   «Pending» names the worker's screening (``pending:<token>``), and its verdict is
+   written only while the key still holds that token or has run out with no verdict
+   (one Lua script): a first file slower than :data:`ALBUM_PENDING_S`, whose album
+   another worker decided meanwhile, no longer overwrites that verdict, so the album's
+   remaining files follow one verdict (review 14 §8: they followed the last writer).
 
 **Counted once per message.** Telegram redelivers an update it got no answer for with the
 same update_id, WhatsApp a message with the same id, and the webhook journal replays a
@@ -50,6 +55,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, Protocol
@@ -72,11 +78,20 @@ SEEN_TTL_S: Final = 30 * 24 * 3600
 SEEN_KEY: Final = "tawasul:seen:{tag}"
 #: set while a «slow down» was given for the current stretch
 SLOW_KEY: Final = "tawasul:slow:{tag}"
-#: how the first file of an album was screened (``ok`` or why it was refused; ``pending``
+#: how the first file of an album was screened (``ok`` or why it was refused; ``pending:<token>``
 #: while it is being screened): its others take no entry of the windows and go the same way
 ALBUM_KEY: Final = "tawasul:album-screened:{tag}:{album}"
 ALBUM_TTL_S: Final = 300
 _PENDING: Final = b"pending"
+# KEYS[1] the album's key. ARGV: this screening's «pending» token, the verdict, its ttl (s).
+# Writes the verdict while the key holds the token or has run out (no verdict yet); leaves
+# another worker's «pending» or verdict alone. Returns 1 when written.
+_ALBUM_DECIDE: Final = """
+local now = redis.call('GET', KEYS[1])
+if now and now ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1
+"""
 #: how long «pending» stands without a verdict (seconds): the windows decide in a round
 #: trip or two, a second or so on a loaded machine; a first file whose worker died holds
 #: the album's other files no longer than this
@@ -105,6 +120,14 @@ class Verdict:
 
 
 ADMIT: Final = Verdict(True)
+
+
+def _is_pending(raw: bytes | str | None) -> bool:
+    """Whether an album's key says its first file is still being screened
+    (``pending:<token>``, or plain ``pending`` as written before the token)."""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    return raw is not None and (raw == _PENDING or raw.startswith(_PENDING + b":"))
 
 
 class Screen(Protocol):
@@ -141,6 +164,7 @@ class InboundGuard:
         self._alert = alert
         self._digits: Digits = arabic_digits
         self._windows = windows or Windows(redis)
+        self._album_decide = redis.register_script(_ALBUM_DECIDE)
 
     async def screen(
         self, channel: str, user_key: str, event_id: str | None = None, album: str | None = None
@@ -214,8 +238,9 @@ class InboundGuard:
         if album is None:
             return await self._windows_say(channel, user_key, key, tag, known, album=False)
         album_key = ALBUM_KEY.format(tag=tag, album=album)
+        token = _PENDING + b":" + secrets.token_hex(8).encode()
         before = await self._redis.set(
-            album_key, _PENDING, nx=True, px=int(ALBUM_PENDING_S * 1000), get=True
+            album_key, token, nx=True, px=int(ALBUM_PENDING_S * 1000), get=True
         )
         if isinstance(before, (bytes, str)):
             return await self._album_verdict(album_key, before)
@@ -225,9 +250,10 @@ class InboundGuard:
         finally:
             # on an error screen() admits this file: the others go the same way
             word = _ADMITTED if verdict.admit else verdict.why.encode()
-            # the album's verdict, kept as long as its files may come (written also when
-            # the short «pending» ran out meanwhile: the files after it go this way)
-            await self._redis.set(album_key, word, ex=ALBUM_TTL_S)
+            # the album's verdict, kept as long as its files may come; written also when
+            # the short «pending» ran out with no verdict (the files after it go this
+            # way), never over another worker's «pending» or verdict (review 14 §8)
+            await self._album_decide(keys=[album_key], args=[token, word, ALBUM_TTL_S])
         return verdict
 
     async def _album_verdict(self, album_key: str, word: bytes | str) -> Verdict:
@@ -236,11 +262,11 @@ class InboundGuard:
         first file, so the rest go with it in silence."""
         raw: bytes | str | None = word
         for _ in range(round(ALBUM_WAIT_S / ALBUM_POLL_S)):
-            if raw != _PENDING:
+            if not _is_pending(raw):
                 break
             await asyncio.sleep(ALBUM_POLL_S)
             raw = await self._redis.get(album_key)
-        if raw is None or raw in (_PENDING, _ADMITTED):
+        if raw is None or raw == _ADMITTED or _is_pending(raw):
             return ADMIT
         return Verdict(False, why=raw.decode() if isinstance(raw, bytes) else str(raw))
 

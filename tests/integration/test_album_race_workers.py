@@ -92,7 +92,7 @@ async def test_a_first_file_whose_worker_died_holds_its_album_a_few_seconds_at_m
     first = asyncio.create_task(dying.screen("telegram", "p3", "u1", "album-3"))
     key = screening.ALBUM_KEY.format(tag=person_tag("telegram", "p3"), album="album-3")
     for _ in range(200):
-        if await redis_client.get(key) == b"pending":
+        if (await redis_client.get(key) or b"").startswith(b"pending"):
             break
         await asyncio.sleep(0.01)
     ttl_ms = await redis_client.pttl(key)
@@ -108,3 +108,73 @@ async def test_a_first_file_whose_worker_died_holds_its_album_a_few_seconds_at_m
     first.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await first
+
+
+async def test_a_slow_first_files_late_verdict_leaves_the_albums_verdict_alone(
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Review 14 §8: the album's first file, on a worker slower than ALBUM_PENDING_S, let
+    its «pending» run out; another worker's file then decided for the album (the minute
+    full: refused). The slow worker's late «ok» overwrote that verdict, so the album's
+    remaining files were admitted while one of them had been refused: the album cut in
+    two. Now the late verdict is written only while its own «pending» stands, and the
+    rest of the album follows the one verdict given. «Pending» is made to run out at
+    once (PEXPIRE) rather than by waiting the real seconds."""
+    slow, other = _worker(redis_client, db_sessionmaker), _worker(redis_client, db_sessionmaker)
+    for n in range(3):  # the minute's three messages
+        assert (await other.screen("telegram", "p4", f"m{n}")).admit
+    go_on = asyncio.Event()
+
+    async def slow_take(*args: Any, **kwargs: Any) -> int:
+        await go_on.wait()  # a screening slower than ALBUM_PENDING_S
+        return 0  # and its window, read before the minute filled, says go
+
+    slow._windows.take = slow_take  # type: ignore[method-assign]
+    first = asyncio.create_task(slow.screen("telegram", "p4", "u1", "album-4"))
+    key = screening.ALBUM_KEY.format(tag=person_tag("telegram", "p4"), album="album-4")
+    for _ in range(200):
+        if (await redis_client.get(key) or b"").startswith(b"pending"):
+            break
+        await asyncio.sleep(0.01)
+    await redis_client.pexpire(key, 1)  # «pending» ran out
+    await asyncio.sleep(0.05)
+    second = await other.screen("telegram", "p4", "u2", "album-4")
+    assert not second.admit and second.replies  # the album refused, said once
+    go_on.set()
+    assert (await first).admit  # the slow worker's own file had been let through before
+    # the verdict the album's files follow is still the one given
+    assert await redis_client.get(key) == b"too_fast"
+    third = await other.screen("telegram", "p4", "u3", "album-4")
+    fourth = await slow.screen("telegram", "p4", "u4", "album-4")
+    assert [third.admit, fourth.admit] == [False, False]
+    assert not third.replies and not fourth.replies
+
+
+async def test_a_first_file_decides_for_its_album_when_its_pending_ran_out_undecided(
+    redis_client: Redis,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A slow first file whose «pending» ran out with no other file screened meanwhile
+    still writes the album's verdict: the files after it go its way."""
+    slow = _worker(redis_client, db_sessionmaker)
+    go_on = asyncio.Event()
+    real = slow._windows.take
+
+    async def slow_take(*args: Any, **kwargs: Any) -> int:
+        await go_on.wait()
+        return await real(*args, **kwargs)
+
+    slow._windows.take = slow_take  # type: ignore[method-assign]
+    first = asyncio.create_task(slow.screen("telegram", "p5", "u1", "album-5"))
+    key = screening.ALBUM_KEY.format(tag=person_tag("telegram", "p5"), album="album-5")
+    for _ in range(200):
+        if (await redis_client.get(key) or b"").startswith(b"pending"):
+            break
+        await asyncio.sleep(0.01)
+    await redis_client.pexpire(key, 1)
+    await asyncio.sleep(0.05)
+    go_on.set()
+    assert (await first).admit
+    assert await redis_client.get(key) == b"ok"
+    assert 0 < await redis_client.ttl(key) <= screening.ALBUM_TTL_S
