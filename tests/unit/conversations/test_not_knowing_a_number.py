@@ -12,6 +12,7 @@ from domain.catalogue import load_catalogue
 from domain.normalize import clean_input
 
 from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_describe import FIRST, _file, _to_description
 from .test_intake import PHONE, RESIDENT, _to_identity
 
 ABSHER = "الاستعلام عن صلاحية الإقامة"
@@ -50,3 +51,20 @@ async def test_a_question_about_the_iqamas_validity_is_still_answered() -> None:
     await chat.tap("ind")
     await chat.text("ابي اعرف صلاحية اقامتي")
     assert ABSHER in clean_input(chat.said)
+
+
+async def test_at_the_documents_step_it_is_answered_not_added_to_the_description() -> None:
+    """«ما اعرف رقم الحدود» at the documents step was added to the description the
+    officer reads (this session's brief, t4, item 2)."""
+    gateway = MemoryGateway()
+    chat = _chat(gateway)
+    await _to_description(chat)
+    await chat.text(FIRST)
+    assert "للمستندات" in chat.said
+    await chat.text("ما اعرف رقم الحدود")
+    said = clean_input(chat.said)
+    assert "ختم الدخول في جواز السفر" in said and "2******006" in said
+    assert "أُضيف" not in said and "أضفت" not in said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST
