@@ -14,7 +14,7 @@ from tests.unit.conversations.fakes import Chat
 __all__ = ["two_workers"]
 
 MISTYPED = "يبدو أن الرقم كُتب بشكل خاطئ: الرقم الأخير لا يتوافق"
-MENU = "بصفتك فردًا"
+MENU = "بصفة فرد"
 
 
 async def test_a_number_after_a_status_answer_is_read_as_a_request_number(
