@@ -1,7 +1,9 @@
 """Removes photos and files that never joined a request: refused ones, those of drafts
 that were abandoned, those an answer to an officer never sent; and the «my data» JSON
-copies no channel sent within their 10 minutes (bot.exports). Every worker may sweep at
-once: the store moves a file aside before deleting it (see MediaStore.remove_if_stale)."""
+copies no channel sent within their 10 minutes (bot.exports); and the notes of files lost
+while Redis was away that no turn took within their 24 hours (bot.db.lost_files). Every
+worker may sweep at once: the store moves a file aside before deleting it (see
+MediaStore.remove_if_stale)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.lost_files import drop_stale_notes
 from bot.db.models import Attachment
 from bot.exports import EXPORT_TTL, sweep_exports
 from bot.media_store import MediaStore
@@ -79,8 +82,9 @@ async def sweep_forever(
     exports: Path | None = None,
 ) -> None:
     """Sweeps now and then every ``every_s`` seconds until ``stop`` is set, the media
-    store and (given ``exports``) the «my data» copies. A failed sweep is logged and tried
-    again next time: nothing depends on it but disk space."""
+    store, (given ``exports``) the «my data» copies, and the lost-file notes past their
+    24 hours. A failed sweep is logged and tried again next time: nothing depends on it
+    but disk space and the notes' table size."""
     while not stop.is_set():
         try:
             await sweep_media(store, sessions, grace=grace, now=clock())
@@ -88,6 +92,12 @@ async def sweep_forever(
                 await sweep_copies(exports, now=clock())
         except Exception:
             log.exception("media sweep failed; trying again later")
+        try:
+            dropped = await drop_stale_notes(sessions, now=clock())
+            if dropped:
+                log.info("media sweep: %d lost-file notes past their 24 hours deleted", dropped)
+        except Exception:
+            log.exception("lost-file notes sweep failed; trying again later")
         try:
             await asyncio.wait_for(stop.wait(), timeout=every_s)
         except TimeoutError:

@@ -19,6 +19,11 @@ turn of the same person here is seen by their next turn at those steps, not this
 stays in the table until taken). The note is written before the person is told their
 file did not arrive, so a turn this close behind it was sent before they read that, and
 raced the lost file's turn already.
+
+A note never taken (the person never came back to the documents steps) is deleted past
+:data:`MAX_AGE` by :func:`drop_stale_notes`, which every worker's hourly sweep runs
+(bot.media_sweep): before, nothing deleted it, and the look at who has a note read it
+twice a second for good (review 14 §5).
 """
 
 from __future__ import annotations
@@ -54,6 +59,19 @@ _WAITING = select(LostFileNote.files, LostFileNote.noted_at).where(
 )
 _NOTED = select(LostFileNote.person, LostFileNote.noted_at)
 _ONE_READ = {SQLITE_BEGIN: SQLITE_ONE_READ}
+
+
+async def drop_stale_notes(sessions: async_sessionmaker[AsyncSession], *, now: dt.datetime) -> int:
+    """Deletes the notes older than :data:`MAX_AGE` at ``now`` (aware UTC), which no turn
+    would count any more; returns how many. Several workers may run it at once (one
+    DELETE each: a row goes once). Raises SQLAlchemy's errors."""
+    async with sessions.begin() as session:
+        rows = await session.execute(
+            delete(LostFileNote)
+            .where(LostFileNote.noted_at < now - MAX_AGE)
+            .returning(LostFileNote.person)
+        )
+        return len(rows.all())
 
 
 def person_of(channel: str, user_key: str) -> str:

@@ -10,11 +10,14 @@ import os
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.lost_files import SqlLostFiles, drop_stale_notes
+from bot.db.models import LostFileNote
 from bot.db.requests_repo import SqlRequestGateway
 from bot.media_store import MediaStore
-from bot.media_sweep import sweep_media
+from bot.media_sweep import sweep_forever, sweep_media
 from conversations.ports import AttachmentInfo
 from tests.integration.test_db_requests import submission
 
@@ -51,3 +54,42 @@ async def test_only_old_files_of_no_request_are_removed(
     assert store.exists(filed) and store.exists(recent)
     assert not any(store.exists(c) for c in (refused, *abandoned))
     assert await sweep_media(store, db_sessionmaker, grace=GRACE, now=now) == 0
+
+
+async def test_lost_file_notes_past_their_day_are_deleted_by_the_sweep(
+    tmp_path: Path, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Review 14 §5: a note of a file lost while Redis was away that no turn took (the
+    person never came back to the documents steps) stayed in lost_file_notes for good,
+    read by every busy worker twice a second. The hourly sweep, which every worker runs,
+    now deletes the notes past their 24 hours and keeps the younger ones. The clocks are
+    injected: the notes are written at chosen instants, the sweep told what time it is."""
+    now = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+    def notes_at(when: dt.datetime) -> SqlLostFiles:
+        return SqlLostFiles(db_sessionmaker, clock=lambda: when)
+
+    await notes_at(now - dt.timedelta(hours=30)).add("telegram", "gone")
+    await notes_at(now - dt.timedelta(hours=24, minutes=1)).add("whatsapp", "966500000001")
+    await notes_at(now - dt.timedelta(hours=2)).add("telegram", "coming-back", 2)
+    stop = asyncio.Event()
+    sweep = asyncio.create_task(
+        sweep_forever(MediaStore(tmp_path), db_sessionmaker, stop, grace=GRACE, clock=lambda: now)
+    )
+    try:
+        for _ in range(500):
+            if await _notes(db_sessionmaker) == 1:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await sweep
+    assert await _notes(db_sessionmaker) == 1
+    # the younger note still reaches the person's next turn
+    assert await notes_at(now).take("telegram", "coming-back") == 2
+    assert await drop_stale_notes(db_sessionmaker, now=now) == 0
+
+
+async def _notes(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(LostFileNote)) or 0)
