@@ -31,6 +31,10 @@ _DATA = Path(__file__).resolve().parent / "data" / "residents.json"
 #: Shown at a citizens-only service's number step once a resident's number or words met
 #: it (the dialogue state, so on any worker): the step offers «Choose another service».
 NOT_CITIZEN = "not_citizen"
+#: Set when the words that named the need said the person is not a citizen («انا مقيم ابي
+#: اجدد جوازي»): a citizens-only service chosen from them says so at its number step at
+#: once, before any number is typed.
+SAID_NOT_CITIZEN = "said_not_citizen"
 #: The choice that leaves a citizens-only service for another.
 OTHER_SERVICE = "other_service"
 #: The most residents' services named in the explanation.

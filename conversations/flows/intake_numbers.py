@@ -13,6 +13,7 @@ from typing import TypeVar
 from conversations.citizens_only import (
     NOT_CITIZEN,
     OTHER_SERVICE,
+    SAID_NOT_CITIZEN,
     not_for_residents,
     says_not_citizen,
 )
@@ -227,6 +228,10 @@ def ask_identity(ctx: Ctx) -> Prompt:
             "kinds": kinds
         }
     early = ctx.state.answers.get(EARLY_IDENTITY)
+    if ctx.state.answers.get(SAID_NOT_CITIZEN) and service_of(ctx).citizens_only and not early:
+        # «انا مقيم ابي اجدد جوازي»: said in the words that named the need (tester 14 §1)
+        said = not_for_residents(ctx, service_of(ctx), applicant_of(ctx))
+        return Prompt(said, (Option(OTHER_SERVICE, _("Choose another service")),))
     if early and service_of(ctx).citizens_only:
         # an iqama or border number sent first, at a service for citizens: what it is for
         # and the way to another (tester 14 §1)
@@ -256,7 +261,8 @@ def _not_citizen_met(ctx: Ctx) -> bool:
     if not service_of(ctx).citizens_only:
         return False
     early = ctx.state.answers.get(EARLY_IDENTITY)
-    return bool(ctx.state.answers.get(NOT_CITIZEN)) or bool(early and early["kind"] != "citizen")
+    said = ctx.state.answers.get(NOT_CITIZEN) or ctx.state.answers.get(SAID_NOT_CITIZEN)
+    return bool(said) or bool(early and early["kind"] != "citizen")
 
 
 def _citizens_only(ctx: Ctx, number: str = "", kind: str = "") -> Retry:
@@ -272,7 +278,7 @@ def _other_service(ctx: Ctx) -> Next:
     """«Choose another service» at a citizens-only service's number step: to the
     services, the service left behind."""
     answers = ctx.state.answers
-    for key in ("service", "eligibility", "question", NOT_CITIZEN):
+    for key in ("service", "eligibility", "question", NOT_CITIZEN, SAID_NOT_CITIZEN):
         answers.pop(key, None)
     return Next("group")
 
@@ -325,6 +331,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
 
 
 def _keep_identity(ctx: Ctx, identity: IdentityNumber, *say: str) -> Next:
+    ctx.state.answers.pop(SAID_NOT_CITIZEN, None)
     if ctx.state.answers.pop(NOT_CITIZEN, None) or service_of(ctx).citizens_only:
         # the resident's number sent first is not told again once a national ID is in
         ctx.state.answers.pop(EARLY_IDENTITY, None)

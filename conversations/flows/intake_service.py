@@ -5,7 +5,13 @@ steps read of it is :mod:`conversations.flows.intake_draft`'s."""
 
 from __future__ import annotations
 
-from conversations.citizens_only import NOT_CITIZEN, listed_name, names_iqama
+from conversations.citizens_only import (
+    NOT_CITIZEN,
+    SAID_NOT_CITIZEN,
+    listed_name,
+    names_iqama,
+    says_not_citizen,
+)
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_story, story_kept
@@ -104,6 +110,9 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
             return again
     matches = [s for s in matches if not is_refused(ctx, s.id)]
     both = [s for s in two_needs(ctx, needed, applicant_of(ctx)) if not is_refused(ctx, s.id)]
+    if says_not_citizen(text):
+        # «انا مقيم ابي اجدد جوازي»: told at a citizens-only service's number step
+        ctx.state.answers[SAID_NOT_CITIZEN] = True
     if names_iqama(text) and len(both) < 2:
         # «ابي اجدد اقامتي»: a resident's need, not offered a service for citizens
         # (tester 14 §1: «تجديد جواز السفر» was), unless nothing else fits; two needs

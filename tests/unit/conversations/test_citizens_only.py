@@ -132,3 +132,15 @@ async def test_an_iqama_number_sent_first_is_told_at_the_citizens_service() -> N
     assert "other_service" in chat.choice_ids
     await chat.text(CITIZEN)
     assert chat.last[-1].ask_contact
+
+
+async def test_a_resident_said_in_the_first_words_is_told_before_typing_a_number() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("انا مقيم ابي اجدد جوازي")
+    await chat.tap("s:passport_renew")
+    said = chat.said
+    assert FOR_CITIZENS in said and "other_service" in chat.choice_ids, said
+    await chat.text(CITIZEN)  # a Saudi's passport after all: on to the phone
+    assert chat.last[-1].ask_contact
