@@ -44,6 +44,15 @@ def _table(path: Path = _DATA) -> tuple[frozenset[str], dict[tuple[str, ...], in
     return fillers, table
 
 
+@cache
+def _alone(path: Path = _DATA) -> frozenset[tuple[str, ...]]:
+    """The folded phrases of ``path``'s 'alone': read as a rating only when they are the
+    whole message, never as the opening of a longer one («مُرضٍ», unvocalised «مرض», is also
+    an illness: «مرض ابوي وما قدرت اراجع» is no rating)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(_key(str(phrase)) for phrase in raw.get("alone", ()))
+
+
 def word_rating(text: str) -> int | None:
     """The stars (1-5) a message means when it is only a word or phrase of the data file
     («ممتازة» 5, «زين» 4, «عادي» 3, «سيء» 2, «سيء جدا» 1, «the service was excellent» 5),
@@ -66,13 +75,14 @@ def leading_rating(text: str) -> int | None:
     tester 15 (§3): a rating with its reason typed after the question met the first menu
     and both were lost."""
     fillers, table = _table()
+    alone = _alone()
     words = _key(text)
     while words and words[0] in fillers:  # «الخدمه ممتازه بس …»
         words = words[1:]
     longest = max((len(k) for k in table), default=0)
     for size in range(min(longest, len(words) - 1), 0, -1):
         rating = table.get(words[:size])
-        if rating is None:
+        if rating is None or words[:size] in alone:
             continue
         rest = [w for w in words[size:] if w not in fillers]
         if any(any(ch.isalpha() for ch in w) for w in rest):

@@ -50,7 +50,7 @@ async def test_inside_the_window_the_survey_is_a_list_answered_with_a_list_reply
     [rows] = _surveys(w, filed.number)
     assert [i for i, _t in rows] == [f"rate:{filed.number}:{n}" for n in (1, 2, 3, 4, 5)]
     assert all(len(title) <= 24 for _i, title in rows)
-    # she picks «⭐ غير راضٍ إطلاقًا» on the other worker, then writes why
+    # she picks «⭐ غير مُرضٍ إطلاقًا» on the other worker, then writes why
     await w.b.send(w.b.payloads.list_reply(MONA, rows[0][0], rows[0][1]))
     assert "يمكنك إضافة تعليق" in w.b.texts(MONA)[-1]
     await w.a.send(w.a.payloads.text(MONA, "تأخر الرد كثيرا"))

@@ -11,7 +11,10 @@ tests/unit/test_data_address.py (the data files' texts). Two readings:
   «ت» (a passive, «تُقدَّم»). The feminine second person («تحتاجين») and the plural
   («تحتاجون») address their readers and are not counted;
 - `masculine_pasts`: a past tense vocalised for a man («قدّمتَ», «رأيتَ»): unvocalised
-  («قدّمت») it reads for anyone.
+  («قدّمت») it reads for anyone;
+- `reader_adjectives`: a masculine adjective of how the reader feels («راضٍ», «غير راضٍ
+  إطلاقًا», «محايد»: the rating buttons and «٥ يعني أنك راضٍ جدًا», fresh-clone tester 15
+  §6); words about the service («مُرضٍ», «مقبول») read for anyone.
 """
 
 from __future__ import annotations
@@ -139,3 +142,19 @@ _MASCULINE_PAST = re.compile(
 def masculine_pasts(text: str) -> list[str]:
     """The words of an Arabic text ending in «تَ» (a fatha on a final «ت»), as written."""
     return _MASCULINE_PAST.findall(_QUOTED.sub(" ", text))
+
+
+#: masculine adjectives of the reader's feelings (unvocalised); the feminine («راضية») and
+#: words about the service («مُرضٍ», «مقبول») are not here
+_FEELINGS = frozenset("راض راضي راضيا محايد محايدا مستاء مستاءا متضايق منزعج غاضب ممتن".split())
+
+
+def reader_adjectives(text: str) -> list[str]:
+    """The masculine adjectives of the reader's feelings in an Arabic text, diacritics
+    dropped (a leading و/ف allowed: «وراضٍ»)."""
+    found = []
+    for raw in _WORD.findall(_QUOTED.sub(" ", text)):
+        bare = _DIACRITIC.sub("", raw)
+        if bare in _FEELINGS or (bare[:1] in "وف" and bare[1:] in _FEELINGS):
+            found.append(bare)
+    return found

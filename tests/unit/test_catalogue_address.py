@@ -21,7 +21,12 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.unit.arabic_address import imperatives, masculine_pasts, second_person_verbs
+from tests.unit.arabic_address import (
+    imperatives,
+    masculine_pasts,
+    reader_adjectives,
+    second_person_verbs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = Path(__file__).with_name("ar_masculine.json")
@@ -147,6 +152,19 @@ def test_no_line_has_a_past_vocalised_for_a_man(arabic: dict[str, tuple[str, ...
 )
 def test_the_second_person_verbs_are_found(text: str, expected: list[str]) -> None:
     assert second_person_verbs(text) == expected
+
+
+def test_no_line_calls_the_reader_satisfied_as_a_man(arabic: dict[str, tuple[str, ...]]) -> None:
+    """Fresh-clone tester 15 (§6): the rating buttons «⭐⭐⭐⭐⭐ راضٍ جدًا … ⭐ غير راضٍ إطلاقًا»,
+    «محايد» and «٥ يعني أنك راضٍ جدًا» describe a man; «مُرضٍ جدًا», «مقبول», «غير مُرضٍ»
+    describe the handling, for anyone."""
+    found = {
+        msgid: sorted({w for form in forms for w in reader_adjectives(form)})
+        for msgid, forms in arabic.items()
+        if any(reader_adjectives(form) for form in forms)
+    }
+    assert found == {}
+    assert reader_adjectives("غير راضٍ إطلاقًا، ومحايد؛ راضية، مُرضٍ جدًا «راضي»") == ["راض", "ومحايد"]
 
 
 def test_the_terminal_goodbye_invites_anyone_back(arabic: dict[str, tuple[str, ...]]) -> None:

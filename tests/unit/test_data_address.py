@@ -21,7 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.arabic_address import imperatives, masculine_pasts, second_person_verbs
+from tests.unit.arabic_address import (
+    imperatives,
+    masculine_pasts,
+    reader_adjectives,
+    second_person_verbs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,10 +76,15 @@ def person_facing_texts() -> list[tuple[str, str, str]]:
 
 
 def masculine_words(text: str) -> list[str]:
-    """The words of `text` that address a man, by the catalogue test's three readings."""
+    """The words of `text` that address a man, by the catalogue test's four readings."""
     for phrase in NOT_ADDRESSED:
         text = text.replace(phrase, " ")
-    return imperatives(text) + second_person_verbs(text) + masculine_pasts(text)
+    return (
+        imperatives(text)
+        + second_person_verbs(text)
+        + masculine_pasts(text)
+        + reader_adjectives(text)
+    )
 
 
 def test_the_texts_read_are_found() -> None:

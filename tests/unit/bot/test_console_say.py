@@ -41,6 +41,6 @@ def test_a_notice_lists_its_buttons_as_commands() -> None:
     asyncio.run(ConsoleDelivery("local", out).deliver(row))
     shown = out.getvalue()
     assert f"/reconsider {NUMBER}  (طلب إعادة النظر)" in shown
-    assert f"/rate {NUMBER} 5  (⭐⭐⭐⭐⭐ راضٍ جدًا)" in shown
+    assert f"/rate {NUMBER} 5  (⭐⭐⭐⭐⭐ مُرضٍ جدًا)" in shown
     assert f"/rate {NUMBER} 1" in shown
     assert "زر آخر" not in shown  # a button with no command is not offered

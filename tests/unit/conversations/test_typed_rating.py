@@ -12,8 +12,10 @@ import pytest
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.flows.their_say import NO_COMMENT
+from conversations.i18n import Texts
 from conversations.ports import SayRefused, StatusView
 from conversations.rating_words import _table
+from conversations.their_say import rating_labels
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
@@ -219,3 +221,51 @@ def test_a_phrase_under_two_ratings_is_refused(tmp_path: Path) -> None:
     data.write_text('{"fillers": [], "ratings": {"5": ["ممتاز"], "4": ["ممتاز"]}}', "utf-8")
     with pytest.raises(ValueError, match="two ratings"):
         _table(data)
+
+
+@pytest.mark.parametrize("rating", [5, 4, 3, 2, 1])
+async def test_a_button_typed_as_it_reads_rates_its_stars(rating: int) -> None:
+    """The buttons describe the handling, for anyone («⭐⭐⭐⭐⭐ مُرضٍ جدًا» … «⭐ غير مُرضٍ
+    إطلاقًا», fresh-clone tester 15 §6: they said «راضٍ», a man); typed as shown, with or
+    without its stars, each rates as its tap does."""
+    label = rating_labels(Texts("ar"))[rating]
+    assert "راض" not in label and "محايد" not in label, label
+    for typed in (label, label.lstrip("⭐ ")):
+        chat, gateway, clock = _setup()
+        await chat.command("start")
+        clock.now += dt.timedelta(hours=1)
+        _decide(gateway, chat, clock.now)
+        clock.now += dt.timedelta(minutes=5)
+        await chat.text(typed)
+        assert gateway.said == [("rate", NUMBER, str(rating))], typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "rating"),
+    [
+        ("راضية جدًا", 5), ("راضي", 4), ("راضية", 4), ("راضٍ", 4), ("محايدة", 3),
+        ("غير راضية", 2), ("مو راضية", 2), ("غير راضي", 2),
+        ("غير راضية إطلاقًا", 1), ("غير راضٍ إطلاقًا", 1),
+    ],
+)  # fmt: skip
+async def test_the_persons_own_words_for_a_man_or_a_woman_still_rate(
+    typed: str, rating: int
+) -> None:
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text(typed)
+    assert gateway.said == [("rate", NUMBER, str(rating))]
+
+
+async def test_an_illness_right_after_the_question_is_no_rating() -> None:
+    """«مُرضٍ» (4) is «مرض» unvocalised, also an illness: read only as the whole message."""
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text("مرض ابوي وما قدرت اراجع الفرع")
+    assert gateway.said == []
