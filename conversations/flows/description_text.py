@@ -31,7 +31,7 @@ import datetime as dt
 from conversations.flow import Ctx, Next, Outcome, Retry, Stay
 from conversations.flows.description_words import opens_addition
 from conversations.formatting import isolate
-from conversations.keywords import is_done_word
+from conversations.keywords import is_acknowledgement, is_done_word
 from conversations.understanding import says_only
 from domain.description import MIN_DESCRIPTION, has_words, telling_length
 from domain.text_cut import cut_text
@@ -126,6 +126,14 @@ def describe(ctx: Ctx, text: str) -> Outcome:
         # spaces, invisible marks, emoji or tatweel only: nothing to keep, and «I have
         # kept what you wrote» would not be true (found by the fresh-clone tester)
         return Retry(no_words(ctx, kept=bool(earlier)))
+    if short and not earlier and not answers.get("description") and is_acknowledgement(text):
+        # «ok» before the real text is a nod to the question, not the description's first
+        # line (fresh-clone tester 15 §11: «الوصف: ok / الوالده تبي تمدد…» on the card)
+        return Retry(
+            _(
+                "Noted. Please describe your request in words: what you need, and what went wrong if there was a problem."
+            )
+        )
     if short:
         # kept: the next message adds to it, so nothing typed so far has to be typed again
         answers[DRAFT] = [*earlier, text]

@@ -352,3 +352,18 @@ async def test_a_line_of_tatweel_at_the_documents_step_is_not_added(
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == FIRST
+
+
+@pytest.mark.parametrize("nod", ["ok", "تمام", "طيب", "اوكي"])
+async def test_a_nod_before_the_description_is_not_its_first_line(
+    chat: Chat, gateway: MemoryGateway, nod: str
+) -> None:
+    """Fresh-clone tester 15 (§11): «ok» then the real text at the description step gave
+    «الوصف: ok / الوالده تبي تمدد…» on the summary and the officer's card."""
+    await _to_description(chat)
+    await chat.text(nod)
+    assert "يُرجى وصف طلبك" in chat.said and "احتفظتُ بما كتبته" not in chat.said, chat.said
+    await chat.text(CAPTION)
+    await chat.media(ref="p1")
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == CAPTION
