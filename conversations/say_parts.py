@@ -21,6 +21,7 @@ from conversations.flow import Ctx
 from conversations.flows.say_note import refusal_text
 from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, answer_comment
 from conversations.keywords import courtesy
+from conversations.knowledge import reads_as_question
 from conversations.manners import salute, wished_well
 from conversations.ports import SayRefused
 from conversations.rating_words import leading_rating, word_rating
@@ -36,6 +37,7 @@ from conversations.their_say import (
     reconsider_id,
     say_wish,
 )
+from conversations.two_needs import says_a_wish
 from domain.normalize import strip_invisible, to_ascii_digits
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
@@ -120,6 +122,10 @@ class TheirSay(ReconsiderParts):
         # only right after the question, the reason kept as the comment
         with_reason = rating is None
         rating = leading_rating(typed.text) if rating is None else rating
+        if with_reason and rating is not None and _asks_or_wants(ctx, typed.text):
+            # «عادي اقدم مرة ثانية؟», «زين، ابي اجدد اقامة زوجتي» (review 15 §1): a question
+            # or a new need opening with a rating word is read as before, not rated
+            rating = None
         if (
             rating is None
             or state.flow != self.flow.name
@@ -385,3 +391,12 @@ def _thanked(text: str) -> bool:
 def _at_start(first: str, step: str) -> bool:
     """Whether nothing is under way: before the first question, or at it (the menu)."""
     return step in START_STEPS or step == first
+
+
+def _asks_or_wants(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` asks something or wants a service (a wish verb and a service named):
+    then a rating word opening it is not a rating with its reason (review 15 §1: «جيد متى
+    يوصلني الجواز؟» was rated four stars and the question never answered)."""
+    if reads_as_question(text):
+        return True
+    return says_a_wish(text) and bool(ctx.catalogue.match(text, limit=1))

@@ -45,6 +45,16 @@ def _names_an_object(part: str) -> bool:
     return False
 
 
+def says_a_wish(text: str) -> bool:
+    """Whether ``text`` holds a wish verb of two_needs.json («ابي», «اريد», «want»...), alone
+    or after «و»: a message saying what the person wants, not how they found a service."""
+    verbs = _words()[1]
+    for word in fold_arabic(text).lower().replace("،", " ").replace(",", " ").split():
+        if word in verbs or (word.startswith("و") and word[1:] in verbs):
+            return True
+    return False
+
+
 def _parts(text: str) -> list[str]:
     """``text`` cut at each joining word («وكمان», «ايضا», «و» + a wish verb)."""
     joiners, verbs, _objects = _words()

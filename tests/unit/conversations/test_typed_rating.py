@@ -184,6 +184,23 @@ async def test_a_rating_with_its_reason_is_rated_and_the_words_kept_as_the_comme
     assert "⭐" * rating + "." in text and "يُرجى اختيار" not in text, text
 
 
+@pytest.mark.parametrize(
+    "typed", ["عادي اقدم مرة ثانية؟", "زين، ابي اجدد اقامة زوجتي", "جيد متى يوصلني الجواز؟"]
+)
+async def test_a_question_or_a_need_opening_with_a_rating_word_is_not_rated(typed: str) -> None:
+    """Review 15 §1: right after the question, «جيد متى يوصلني الجواز؟» was rated four stars
+    and sent as a comment, the question never answered; «زين، ابي اجدد اقامة زوجتي» the
+    same, the wife's request never started."""
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    said = await chat.text(typed)
+    assert gateway.said == []
+    assert "⭐" not in "\n".join(r.text for r in said)
+
+
 async def test_a_rating_with_words_after_another_message_is_read_as_before() -> None:
     chat, gateway, clock = _setup()
     await chat.command("start")
