@@ -40,7 +40,7 @@ QUESTION = "اختر اللغة · Choose your language"
 #: A line under the greeting, in the *other* language.
 OTHER_LANGUAGE_HINT = {
     "ar": "For English, type «English».",
-    "en": "للمتابعة بالعربية اكتب «عربي».",
+    "en": "للمتابعة بالعربية يُرجى كتابة «عربي».",
 }
 
 

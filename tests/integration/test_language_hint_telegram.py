@@ -15,7 +15,7 @@ __all__ = ["rig"]  # the fixture
 
 ARABIC_WELCOME = "أهلًا بك في «تواصل»"
 ENGLISH_WELCOME = "Welcome to Tawasul"
-WAY_TO_ARABIC = "للمتابعة بالعربية اكتب «عربي»"
+WAY_TO_ARABIC = "للمتابعة بالعربية يُرجى كتابة «عربي»"
 
 
 @pytest.mark.parametrize("code", ["en", "en-US"])

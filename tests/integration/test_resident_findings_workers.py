@@ -38,7 +38,7 @@ async def test_start_twice_shows_the_welcome_once_whichever_worker(h: Harness) -
 
 HADI = TgUser(5_400_000_002, "Hadi", language_code="en")
 ARABIC_NEED = "ابي اجدد جواز السفر لأنه انتهى الشهر الماضي وأنا مسافر قريبا"
-STAYS_ENGLISH = "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية اكتب «عربي»."
+STAYS_ENGLISH = "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية يُرجى كتابة «عربي»."
 
 
 async def test_one_arabic_text_keeps_english_three_in_a_row_switch_on_either_worker(

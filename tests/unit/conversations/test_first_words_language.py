@@ -26,7 +26,7 @@ async def test_hello_as_the_first_message_is_answered_in_english_with_the_way_ba
     assert "Welcome to Tawasul" in chat.said and "Individual" in [
         c.label for c in chat.last[-1].choices
     ]
-    assert OTHER_LANGUAGE_HINT["en"] in chat.said  # «للمتابعة بالعربية اكتب «عربي»»
+    assert OTHER_LANGUAGE_HINT["en"] in chat.said  # «للمتابعة بالعربية يُرجى كتابة «عربي»»
     assert store.locales[("test", "u1")] == "en"  # kept for the account
     await chat.tap("ind")
     assert "Which service do you need?" in chat.said
@@ -138,7 +138,7 @@ async def test_a_long_arabic_text_keeps_an_english_telegram_user_in_english() ->
     await chat.tap("ind")
     await chat.text("ابي اجدد جواز السفر لأنه انتهى الشهر الماضي وأنا مسافر قريبا")
     assert "Which of these services do you need?" in chat.said
-    assert "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية اكتب «عربي»." in chat.said
+    assert "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية يُرجى كتابة «عربي»." in chat.said
     assert chat.last[-1].locale == "en"
 
 
