@@ -326,6 +326,7 @@ class Routing(
             isinstance(chosen, Text)
             and not no_number_at_prompt(ctx.state, chosen.text)
             and not summary_reads(ctx, chosen.text)
+            and not _at_reason(ctx.state)
         ):
             return self._question(ctx, chosen.text, free_text=m.free_text)
         return None
@@ -402,3 +403,10 @@ class Routing(
             # reads it (intake_summary._typed; tester 14 §1)
             return False
         return True
+
+
+def _at_reason(state: DialogueState) -> bool:
+    """At «ما سبب طلب إعادة النظر…؟» every text is the reason, a question in it included,
+    as at the description step: fresh-clone tester 15 (§2) had «…وقلت لكم انه بيتجدد
+    بالسفارة، وش الناقص؟» answered with an Absher article and the reason not kept."""
+    return state.flow == SAY and state.step == SAY_STEPS["recon"]
