@@ -37,8 +37,8 @@ from conversations.say_parts import THEIR_SAY_DATA, say_wish, typed_rating
 from conversations.sent_changes import SentChanges
 from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration
-from conversations.their_say import NOTE, rate_id, rating_labels, reconsider_id
-from conversations.wishes import leads_with, words_after
+from conversations.their_say import NEGATION_WORDS, NOTE, rate_id, rating_labels, reconsider_id
+from conversations.wishes import leads_with, negated, words_after
 from domain.normalize import clean_input, to_ascii_digits
 from domain.request_number import (
     REQUEST_NUMBER_LENGTH,
@@ -148,6 +148,12 @@ class SayCommands(SentChanges):
             # «ليش رفضتوه؟ الرقم صحيح والله ابي اتظلم»: the reason came with the wish, kept
             # for the reason step, sent with «ارسال» (tester 14, §13: asked again blank)
             ctx.state.note_words = typed.text.strip()
+        elif say_wish(typed.text) is None and _leads_with_recon(typed.text):
+            # «ابي اتظلم، <a long reason>»: past a wish's ten words, it was read as a new
+            # need and the reason kept as a draft's description (tester 15, §2)
+            words = words_after(typed.text, THEIR_SAY_DATA, "reconsider", "note_filler")
+            ctx.state.note_words = words or typed.text.strip()
+            return await self._say_wish(ctx, "recon")
         return await super()._their_words(ctx, typed)
 
     async def _say_command(self, ctx: Ctx, what: str, args: str) -> list[Reply]:
@@ -359,3 +365,12 @@ class SayCommands(SentChanges):
             replies = [dataclasses.replace(asked, text=f"{said}\n{asked.text}")]
         replies[0] = dataclasses.replace(replies[0], spent=spent)
         return replies
+
+
+def _leads_with_recon(text: str) -> bool:
+    """Whether ``text`` opens with a wish to reconsider within its first words, however
+    long the reason after it («ابي اتظلم، ارسلت صورة الاقامه والجواز…»), and does not
+    decline one («ما ابي اعادة النظر، بس…»)."""
+    return leads_with(text, THEIR_SAY_DATA, "reconsider", within=NOTE_LEAD_WORDS) and not negated(
+        text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from .test_reconsider_line import _rejected
 from .test_stray_files import NUMBER, SayGateway, _chat
 
 REASONS = [
@@ -26,3 +27,30 @@ async def test_a_reason_with_a_question_in_it_is_the_reason(reason: str) -> None
     await chat.text(reason)
     assert gateway.reasons == [reason], chat.said
     assert "أبشر" not in chat.said
+
+
+LONG_WISH = "ابي اتظلم، ارسلت صورة الاقامه والجواز وقلت لكم انه بيتجدد بالسفارة"
+
+
+async def test_a_long_wish_to_reconsider_opens_it_with_the_reason_in_it() -> None:
+    """Fresh-clone tester 15 (§2): «ابي اتظلم، <reason>» in one message (past the ten words
+    of a wish) started a new draft with the reason as its description and offered
+    «تعديل بيانات الجواز»; it opens the reconsideration, the reason kept, sent by «ارسال»."""
+    gateway = SayGateway()
+    gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text(LONG_WISH)
+    assert "هل هذه هي الخدمة" not in chat.said and "وصفًا لطلبك" not in chat.said, chat.said
+    assert "بيتجدد بالسفارة" in chat.said  # the reason shown back
+    await chat.text("ارسال")
+    assert len(gateway.reasons) == 1 and "بيتجدد بالسفارة" in gateway.reasons[0]
+
+
+async def test_a_long_message_declining_a_reconsideration_opens_nothing() -> None:
+    gateway = SayGateway()
+    gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text("ما ابي اعادة النظر، بس ابي اعرف ليش رفضتوه لان الاقامة كانت سارية")
+    assert "ما سبب" not in chat.said and gateway.reasons == []
