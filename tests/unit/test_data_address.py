@@ -33,12 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 #: the data files and, in each, the paths (dots, list items as []) of the texts people read
 PERSON_FACING = {
     "domain/data/services.json": re.compile(
-        r"^\.(groups\[\]\.name|services\[\]\.(name|holder|documents\[\]"
+        r"^\.(groups\[\]\.name|services\[\]\.(name|holder|citizens_why|documents\[\]"
         r"|questions\[\]\.(text|options\[\]\.(label|said|holder|refusal|instead))))\.ar$"
     ),
     "conversations/data/knowledge.json": re.compile(
         r"^\.(topics\[\]\.(title|answer)|seeds\.[^.]+\.txt)\.ar$"
     ),
+    # said of a visitor: «بحسب ما ورد في رسالتك، جنسية الزائر مصرية.»
+    "domain/data/nationalities.json": re.compile(r"^\.nationalities\.[^.]+\.name\.ar$"),
     # the officers' ready questions and rejection reasons reach the person verbatim
     "bot/staff/data/ready_questions.json": re.compile(r"^\.(services\.[^.]+|common)\[\]\.ar$"),
     "bot/staff/data/reject_reasons.json": re.compile(r"^\.reasons\[\]\.ar$"),
@@ -100,6 +102,7 @@ def test_the_texts_read_are_found() -> None:
         ".services.questions.options.label.ar",
         ".services.questions.options.refusal.ar",
         ".services.questions.options.instead.ar",
+        ".services.citizens_why.ar",
         ".topics.title.ar",
         ".topics.answer.ar",
         ".seeds.ar",
