@@ -27,7 +27,7 @@ from conversations.flows.description_text import (
     says_done,
     too_short,
 )
-from conversations.flows.description_words import unknown_number
+from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
 from conversations.officer_wish import officer_line, wants_officer
@@ -111,9 +111,12 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers.pop(ADDING, None)
         return _done_word(ctx)
     kind = unknown_number(event.text)
-    if kind is not None:
+    if kind is not None and only_asks(event.text):
         # answered, not kept as the description (tester 13, §12)
         return Retry(_number_unknown(ctx, kind))
+    if kind is not None:
+        # a case told with it: kept as ever, and the ask answered too (review 15 §3)
+        return _with_lines(describe(ctx, event.text), number_unknown_lines(ctx, kind))
     if ctx.state.answers.pop(ADDING, None) and ctx.state.answers.get("description"):
         return _added(ctx, event.text)
     if _whole_question(event.text) and not ctx.state.answers.get(DRAFT):
@@ -142,6 +145,15 @@ def _added(ctx: Ctx, text: str) -> Outcome:
         "summary" if ctx.state.editing else "attachments",
         (_("I have added it to your description."),),
     )
+
+
+def _with_lines(outcome: Outcome, lines: list[str]) -> Outcome:
+    """``outcome`` with ``lines`` said after what it says already."""
+    if isinstance(outcome, Next):
+        return Next(outcome.step, say=(*outcome.say, *lines))
+    if isinstance(outcome, Retry):
+        return Retry("\n".join((outcome.hint, *lines)))
+    return outcome
 
 
 def _number_unknown(ctx: Ctx, kind: str) -> str:

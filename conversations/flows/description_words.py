@@ -30,6 +30,7 @@ class _Words:
     number_words: tuple[tuple[str, ...], ...]
     kinds: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
     max_words: int
+    ask_max_words: int
 
 
 def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -48,6 +49,7 @@ def _words() -> _Words:
         number_words=_phrases(unknown["number_words"]),
         kinds=tuple((kind, _phrases(unknown["kinds"][kind])) for kind in KINDS),
         max_words=int(unknown["max_words"]),
+        ask_max_words=int(unknown["ask_max_words"]),
     )
 
 
@@ -68,6 +70,14 @@ def unknown_number(text: str) -> str | None:
     if not _has_any(tokens, found.number_words):
         return None
     return next((kind for kind, named in found.kinds if _has_any(tokens, named)), None)
+
+
+def only_asks(text: str) -> bool:
+    """Whether a message :func:`unknown_number` reads is short enough to be only that ask
+    (at most ``ask_max_words`` words: «ما اعرف رقم الحدود حقه وين الاقيه؟»), not a case told
+    with it («ما اعرف رقم الإقامة حقي لان بطاقتي ضاعت وابي بدل فاقد», review 15 §3: it was
+    answered and not kept, so the description was lost)."""
+    return len(words(text)) <= _words().ask_max_words
 
 
 def opens_addition(text: str) -> bool:

@@ -70,3 +70,20 @@ async def test_other_numbers_not_known_are_not_this(chat: Chat) -> None:
     await _to_description(chat)
     await chat.text("ما اعرف رقم الطلب")
     assert "ختم الدخول" not in chat.said and "تعديل رقم الهوية" not in chat.said
+
+
+async def test_a_short_case_with_it_is_kept_and_the_ask_answered(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Review 15 §3: «ما اعرف رقم الإقامة حقي لان بطاقتي ضاعت وابي بدل فاقد» (11 words, the
+    case itself) was answered with where the number is written and not kept: the person's
+    description was lost. A message longer than the ask is the description, the ask answered
+    too."""
+    told = "ما اعرف رقم الإقامة حقي لان بطاقتي ضاعت وابي بدل فاقد"
+    await _to_description(chat)
+    await chat.text(told)
+    said = clean_input(chat.said)
+    assert "للمستندات" in said and "بطاقة هوية مقيم" in said, said
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == told
