@@ -60,7 +60,9 @@ def imperatives(text: str) -> list[str]:
 
 
 #: present-tense stems (after the «ت») of the verbs the catalogue used to address a man
-_PRESENT_STEMS = frozenset("حتاج ريد قدم رغب ستطيع عرف ود قصد سأل جد حصل تمكن بحث كتب رسل".split())
+_PRESENT_STEMS = frozenset(
+    "حتاج ريد قدم رغب ستطيع عرف ود قصد سأل جد حصل تمكن بحث كتب رسل رد ضيف".split()
+)
 #: stems whose object takes a preposition («تحتاج إلى»): a noun right after one is its subject
 _INTRANSITIVE = frozenset(("حتاج", "رغب", "تمكن"))
 _OBJECTS = ("", "ه", "ها", "هما", "هم", "ني", "نا")

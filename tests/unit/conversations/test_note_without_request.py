@@ -25,7 +25,7 @@ async def test_the_line_names_the_first_menus_choices(chat: Chat, started: bool)
     if started:
         await chat.command("start")
     await chat.text("ابي اضيف مستند")
-    assert "ليس لديك طلب مفتوح لتضيف إليه ملاحظة" in chat.said
+    assert "ليس لديك طلب مفتوح تُضاف إليه ملاحظة" in chat.said
     assert "«طلب جديد»" not in chat.said
     assert "اختيار «فرد» أو «منشأة»" in chat.said
     assert {"ind", "est"} <= set(chat.choice_ids)  # the choices it names are offered
@@ -46,5 +46,5 @@ async def test_in_the_middle_of_a_draft_the_step_is_asked_again(chat: Chat) -> N
     await chat.tap("ind")
     step = chat.said
     await chat.text("ابي اضيف مستند")
-    assert "ليس لديك طلب مفتوح لتضيف إليه ملاحظة" in chat.said
+    assert "ليس لديك طلب مفتوح تُضاف إليه ملاحظة" in chat.said
     assert "«فرد»" not in chat.said and step in chat.said
