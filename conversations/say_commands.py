@@ -38,7 +38,7 @@ from conversations.sent_changes import SentChanges
 from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration
 from conversations.their_say import NEGATION_WORDS, NOTE, rate_id, rating_labels, reconsider_id
-from conversations.wishes import leads_with, negated, words_after
+from conversations.wishes import leads_with, negated, wish, words_after
 from domain.normalize import clean_input, to_ascii_digits
 from domain.request_number import (
     REQUEST_NUMBER_LENGTH,
@@ -148,6 +148,12 @@ class SayCommands(SentChanges):
             # «ليش رفضتوه؟ الرقم صحيح والله ابي اتظلم»: the reason came with the wish, kept
             # for the reason step, sent with «ارسال» (tester 14, §13: asked again blank)
             ctx.state.note_words = typed.text.strip()
+        elif say_wish(typed.text) is None and await _objects_to_rejection(ctx, typed.text):
+            # «ليش رفضتوه؟؟ ارسلت كل المستندات» right after a rejection: the reconsideration
+            # offered with the message as its reason, sent only by «ارسال» (tester 15, §2:
+            # it got «ليس لدي جواب عن هذا السؤال» and the first menu)
+            ctx.state.note_words = typed.text.strip()
+            return await self._say_wish(ctx, "recon")
         elif say_wish(typed.text) is None and _leads_with_recon(typed.text):
             # «ابي اتظلم، <a long reason>»: past a wish's ten words, it was read as a new
             # need and the reason kept as a draft's description (tester 15, §2)
@@ -373,4 +379,29 @@ def _leads_with_recon(text: str) -> bool:
     decline one («ما ابي اعادة النظر، بس…»)."""
     return leads_with(text, THEIR_SAY_DATA, "reconsider", within=NOTE_LEAD_WORDS) and not negated(
         text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS
+    )
+
+
+#: The most words of a message objecting to a rejection («ليش رفضتوه؟؟ …») read as a
+#: wish to reconsider; a longer one is a description or a question of its own.
+WHY_REJECTED_WORDS = 20
+
+
+async def _objects_to_rejection(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` asks why a request was rejected (their_say.json ``why_rejected``)
+    while one of the person's requests is a rejection that may still be reconsidered
+    (its window, :attr:`StatusView.reconsiderable`) and is not being reconsidered."""
+    if not wish(text, THEIR_SAY_DATA, (("why_rejected", True),), max_words=WHY_REJECTED_WORDS):
+        return False
+    if negated(text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS):
+        return False  # «ما ابي اعادة النظر، بس ابي اعرف ليش رفضتوه»
+    try:
+        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    except Exception:
+        return False  # not read as an objection: the question is answered as before
+    return any(
+        view.status == RequestStatus.REJECTED.value
+        and view.reconsiderable
+        and not view.reconsidering
+        for view in mine
     )

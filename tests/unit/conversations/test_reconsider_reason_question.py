@@ -54,3 +54,18 @@ async def test_a_long_message_declining_a_reconsideration_opens_nothing() -> Non
     await chat.command("start")
     await chat.text("ما ابي اعادة النظر، بس ابي اعرف ليش رفضتوه لان الاقامة كانت سارية")
     assert "ما سبب" not in chat.said and gateway.reasons == []
+
+
+async def test_why_was_it_rejected_right_after_a_rejection_offers_the_reconsideration() -> None:
+    """Fresh-clone tester 15 (§2): «ليش رفضتوه؟؟ ارسلت كل المستندات» right after the
+    rejection got «ليس لدي جواب عن هذا السؤال» and the first menu. The reconsideration is
+    offered with the message as its reason; nothing is sent before «ارسال»."""
+    gateway = SayGateway()
+    gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text("ليش رفضتوه؟؟ ارسلت كل المستندات")
+    assert "ليس لدي جواب" not in chat.said, chat.said
+    assert "ارسلت كل المستندات" in chat.said and gateway.reasons == []
+    await chat.text("ارسال")
+    assert gateway.reasons == ["ليش رفضتوه؟؟ ارسلت كل المستندات"]
