@@ -30,6 +30,10 @@ from conversations.reading import NAV_IDS, START_STEPS, as_choice
 from conversations.state import DialogueState
 from conversations.step_answers import location_words
 from conversations.stray_files import unheard
+from domain.normalize import digits_only, to_ascii_digits
+
+#: In a held bare number: the options it was typed under, read again at «لا».
+MENU = "menu"
 
 
 class OfficerAnswers(EngineParts):
@@ -61,11 +65,17 @@ class OfficerAnswers(EngineParts):
             _kind, rest = courtesy(event.text)
             if not rest:
                 return None  # a greeting or thanks is not an answer
-            if _menu_pick(event, ctx.state.offered):
+            if _menu_pick(event, ctx.state.offered) and not _bare_number(event.text):
                 return None
         waiting = await waiting_questions(ctx)
         if not waiting:
             return None
+        if isinstance(event, Text) and _menu_pick(event, ctx.state.offered):
+            # «2» may be «منشأة» or the answer to «كم عدد أفراد الأسرة؟» (review 15 §2:
+            # 50a30e7 gave it to the menu, and the answer was lost): asked, «لا» picks
+            # the menu's option
+            ctx.state.held = {**kept, "idle": True, MENU: ctx.state.offered}
+            return [self._offer(ctx, waiting)]
         need = isinstance(event, Text) and bool(ctx.catalogue.match(event.text, limit=1))
         if len(waiting) == 1 and not need:
             number, question = waiting[0]
@@ -203,10 +213,14 @@ def earlier_words(held: dict[str, Any] | None, event: Event) -> dict[str, Any] |
 
 def _menu_pick(typed: Text, offered: list[list[str]]) -> bool:
     """Whether ``typed`` picks one of the options on screen by its number or its label
-    («1», «١», «فرد» under the first menu): the menu's, never the answer to an officer.
-    Found by tester 14: «1» for «فرد» while a question waited was sent to the officer.
-    An answer is anything else: words, a date, an identity number, a photo; a bare
-    number meant for the officer is typed after «Answer» (the answer step takes digits
-    as text: conversations.flows.more_info)."""
+    («1», «١», «فرد» under the first menu). A label is the menu's, never the answer to an
+    officer (tester 14: «1» for «فرد» while a question waited was sent to the officer); a
+    bare number may be either, so the caller asks. An answer is anything else: words, a
+    date, an identity number, a photo."""
     chosen = as_choice(typed, offered)
     return isinstance(chosen, Choice) and chosen.id not in NAV_IDS
+
+
+def _bare_number(text: str) -> bool:
+    """Whether ``text`` is digits only («2», «١»), spaces and separators aside."""
+    return to_ascii_digits(digits_only(text)).isdigit()

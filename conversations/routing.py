@@ -43,7 +43,7 @@ from conversations.language_parts import LanguageParts
 from conversations.manners import greeted_back, salute
 from conversations.moves import Moves
 from conversations.my_data import YES, MyData
-from conversations.officer_answers import OfficerAnswers
+from conversations.officer_answers import MENU, OfficerAnswers
 from conversations.officer_wish import officer_line, wants_officer
 from conversations.pending_questions import PendingQuestions
 from conversations.questions import Questions
@@ -249,6 +249,8 @@ class Routing(
         # a photo (and the rest of its album) goes where it would have gone: the draft's
         # step or the files kept for it (found by the session-14 brief: 233bfe6's «لا» to
         # a photo at the identity step dropped it)
+        if MENU in held:
+            m.ctx.state.offered = held[MENU]  # «2» read under the menu it was typed under
         replies = await self._read(m.ctx.state, unhold(held, m.event.origin), answers=False)
         for rest in held_rest(held, m.event.origin):
             replies += await self._read(m.ctx.state, rest, answers=False)

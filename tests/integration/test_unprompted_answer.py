@@ -14,7 +14,7 @@ from bot.gateway import Gateway
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.desk import StaffDesk
 from conversations.engine import Engine
-from conversations.events import Command, Media, Origin, Text
+from conversations.events import Choice, Command, Media, Origin, Text
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 from domain.status import RequestStatus
@@ -60,7 +60,8 @@ async def test_a_menu_number_at_the_first_menu_is_the_menus_on_two_workers(
     redis_client: Redis, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     """Tester 14 (open): «1» at the first menu while an officer's question waited was taken
-    as the answer. Two workers on one Redis and one database: «1» chooses «فرد» and the
+    as the answer. Two workers on one Redis and one database: «1» is asked about, and «لا»
+    on the other worker chooses «فرد» (the menu it was typed under kept in Redis) and the
     request still waits for its answer; words typed at the menu by another person with a
     question waiting are still that person's answer, sent by «إرسال» on the other worker."""
     catalogue = load_catalogue()
@@ -87,6 +88,8 @@ async def test_a_menu_number_at_the_first_menu_is_the_menus_on_two_workers(
 
     await workers[0].handle(Command(origin("5551001"), "start"))
     said = "\n".join(r.text for r in await workers[1].handle(Text(origin("5551001"), "1")))
+    assert "هل رسالتك هي الإجابة" in said, said  # «1» may be either: asked (review 15 §2)
+    said = "\n".join(r.text for r in await workers[0].handle(Choice(origin("5551001"), "notans")))
     assert "لم تُرسل بعد" not in said and "ما الخدمة" in said, said
     record = await desk.find(picked.number)
     assert record is not None and record.status is RequestStatus.NEEDS_INFO

@@ -195,17 +195,43 @@ async def test_a_salam_back_and_thanks_are_not_sent_to_the_officer(
     assert [a.text for a in gateway.answers] == ["الإيصال في الصورة"]
 
 
-@pytest.mark.parametrize("typed", ["1", "١", "فرد"])
-async def test_a_menu_pick_at_the_first_menu_is_the_menus_not_the_answer(
-    chat: Chat, gateway: MemoryGateway, typed: str
+async def test_a_menu_label_at_the_first_menu_is_the_menus_not_the_answer(
+    chat: Chat, gateway: MemoryGateway
 ) -> None:
-    """Tester 14 (open): «1» for «فرد» at the first menu, while an officer's question
-    waited, was taken as the answer to the officer and its «إرسال الرد» offered."""
+    """Tester 14 (open): «فرد» at the first menu, while an officer's question waited, was
+    taken as the answer to the officer and its «إرسال الرد» offered."""
     await chat.command("start")
-    await chat.text(typed)
+    await chat.text("فرد")
     assert "لم تُرسل بعد" not in chat.said and "إرسال الرد" not in chat.said
     assert "لمن هذا الطلب" in chat.said or "الخدمة" in chat.said, chat.said
     assert gateway.answers == []
+
+
+@pytest.mark.parametrize("typed", ["1", "١", "2", "3"])
+async def test_a_menu_number_at_the_first_menu_is_asked_about(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    """A bare number at the first menu may pick an option («1» «فرد», tester 14) or answer
+    the officer («كم عدد أفراد الأسرة؟»: review 15 §2, 50a30e7 gave «2» and «3» to the menu
+    and «إرسال» then sent nothing). The person is asked; «لا» picks the menu's option."""
+    await chat.command("start")
+    await chat.text(typed)
+    assert "هل رسالتك هي الإجابة" in chat.said, chat.said
+    assert gateway.answers == []
+    await chat.tap("notans")
+    assert "لم تُرسل بعد" not in chat.said and "إرسال الرد" not in chat.said
+    assert gateway.answers == []
+
+
+@pytest.mark.parametrize("typed", ["2", "3"])
+async def test_a_number_at_the_first_menu_said_to_be_the_answer_is_sent(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    await chat.command("start")
+    await chat.text(typed)
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.text("إرسال")
+    assert [a.text for a in gateway.answers] == [typed]
 
 
 @pytest.mark.parametrize("typed", ["نعم داخل المملكة", "تنتهي ١٥ / ١٢", "2000000006", "5"])
