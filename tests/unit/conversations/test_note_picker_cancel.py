@@ -68,6 +68,6 @@ async def test_cancel_at_the_reconsideration_picker_says_none_was_asked(
     await chat.text("ابي اعادة النظر في طلبي")
     assert {f"recon:{MINE}", f"recon:{SECOND}"} <= set(chat.choice_ids)
     await chat.text("إلغاء")
-    assert "لم يُطلب إعادة النظر" in clean_input(chat.said)
+    assert "لم تُطلب إعادة النظر" in clean_input(chat.said)
     assert "ind" in chat.choice_ids
     assert gateway.said == []
