@@ -327,7 +327,7 @@ async def _wait_to_reconnect(exc: Exception, waits: Iterator[float]) -> None:
     it is not one (a data or programming error is never tried again) or the waits are
     spent. Own code rather than a retry library: one loop already starts a filing over
     for two other causes, and the project has no such dependency."""
-    wait = next(waits, None) if _connection_lost(exc) else None
+    wait = next(waits, None) if connection_lost(exc) else None
     if wait is None:
         raise exc
     # the error's type only: its text may quote the statement
@@ -339,7 +339,7 @@ async def _wait_to_reconnect(exc: Exception, waits: Iterator[float]) -> None:
     await asyncio.sleep(wait)
 
 
-def _connection_lost(exc: BaseException) -> bool:
+def connection_lost(exc: BaseException) -> bool:
     """Whether ``exc`` says the database connection was lost or could not be made: what
     SQLAlchemy marks as a disconnect, an error with a connection SQLSTATE (on SQLAlchemy's
     wrapper or asyncpg's own, raised while connecting), or the socket's OSError/timeout."""
