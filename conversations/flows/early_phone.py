@@ -200,6 +200,9 @@ def past_phone(answer: Answer) -> Answer:
         answers = ctx.state.answers
         del answers[EARLY_PHONE]
         answers["phone"], answers["phone_verified"] = kept["phone"], kept["verified"]
+        if any(kept["phone"] in line for line in outcome.say):
+            # kept from this very message, and said so: not «shared earlier» (review 15 §7c)
+            return Next("description", outcome.say)
         said = ctx.texts.gettext(
             "I am using the mobile number you shared earlier (%(number)s). You can change it from the summary before sending."
         ) % {"number": isolate(kept["phone"])}

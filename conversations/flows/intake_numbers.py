@@ -381,6 +381,12 @@ def _one_of_several(ctx: Ctx, event: Text) -> Outcome | None:
         from conversations.flows.early_phone import keep_typed_mobile
 
         phone = keep_typed_mobile(ctx, event, mobiles) if mobiles else None
+        if phone is not None and len(numbers) == 2:
+            # the identity number and the person's mobile: no choice was made between
+            # them, so each is said kept (review 15 §7c: «رقمان… فأخذتُ منهما»)
+            line = ctx.texts.gettext(
+                "I have kept the identity number %(number)s for your request."
+            ) % {"number": isolate(mask_identity(fitting[0].value))}
         return _keep_identity(ctx, fitting[0], line, *filter(None, [phone]))
     line = ngettext(
         "Your message holds %(count)d numbers. Which one is the number asked for: %(numbers)s? Please type just that one.",

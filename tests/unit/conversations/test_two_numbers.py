@@ -117,3 +117,7 @@ async def test_a_mobile_beside_the_workers_iqama_is_kept_in_the_terminal() -> No
     assert "يُرجى كتابة رقم جوالك" not in "\n".join(r.text for r in chat.last), said
     state = await engine.store.load(chat.channel, chat.user)
     assert state.answers["identity"] == "2000000006"
+    # review 15 §7c: one line each, not «رقمان… فأخذتُ منهما» nor «شاركته سابقًا» of a
+    # number typed in this very message
+    assert "احتفظتُ برقم الهوية" in said and "رقمان" not in said, said
+    assert "شاركته سابقًا" not in said, said
