@@ -278,16 +278,19 @@ class PromptHandlers(PromptMemory):
             return False, _("Please type it as text.")
 
     async def _other_script(self, kind: str, number: str, text: str) -> bool:
-        """Whether a typed rejection's reason (or the reason a rejection is kept for) is
-        not in the script of the language the person reads: then it goes through a
-        proposal, with the warning, before it is sent (a kept rejection's was flagged only
-        after it was sent: session 12's notes). False for other kinds and for a request
-        not found (the desk says so)."""
-        if kind not in ("reject", "keep"):
+        """Whether a typed rejection's reason (or the reason a rejection is kept for, or
+        a typed question) is not in the script of the language the person reads: then it
+        goes through a proposal, with the warning, before it is sent (a kept rejection's
+        was flagged only after it was sent: session 12's notes; a typed question reached
+        the person at once: fresh-clone tester 15, §10). False for other kinds and for a
+        request not found (the desk says so)."""
+        if kind not in ("reject", "keep", "ask"):
             return False
         try:
             record = await self._record(number)
-        except RequestNotFound:
+        except Exception:
+            # not found, or the database failing: the act that follows says so, and on
+            # a failure apologises and keeps the prompt for the same reply again
             return False
         return script_mismatch(text, record.locale)
 

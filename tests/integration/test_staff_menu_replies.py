@@ -553,3 +553,30 @@ async def test_a_proposal_outliving_its_menu_says_the_menu_expired_not_that_it_w
     said = h.answers()[-1].params["text"]
     assert "أُجيب عن القائمة" in said and "انتهت مهلة" not in said, said
     assert await h.status(number) is RequestStatus.RECEIVED
+
+
+async def test_a_typed_question_not_in_the_persons_language_is_shown_back_first(
+    h: Harness,
+) -> None:
+    """Fresh-clone tester 15 (§10): Khalid's «What is the exact expiry date of the visa?»
+    typed after «سؤال آخر (يُكتب)» reached an Arabic-speaking resident at once. It is shown
+    back with the warning for «إرسال» first, as a typed reason not in the person's script
+    is; a question in Arabic is still sent at once (the test above)."""
+    number = await h.file()
+    await h.press(OFFICER, "ask", await h.card(number))
+    menu = h.api.last_message(STAFF_CHAT)
+    assert menu is not None
+    await h.press(OFFICER, "nq:other", menu)
+    prompt = h.api.last_message(STAFF_CHAT)
+    assert prompt is not None
+    question = "What is the exact expiry date of the visa?"
+    await h.feed(
+        h.updates.group_text(OFFICER, STAFF_CHAT, question, reply_to=prompt, thread_id=TOPIC)
+    )
+    assert await h.status(number) is RequestStatus.RECEIVED  # nothing sent yet
+    proposal = _proposal(h)
+    assert "وسؤالك بغيرها" in proposal["text"] and question in proposal["text"]
+    await h.press(OFFICER, _buttons(proposal)[0], proposal)  # sent, knowing
+    record = await h.desk.find(number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+    assert record.pending_question == question
