@@ -22,7 +22,7 @@ from conversations import knowledge
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
-from conversations.flows.description_words import unknown_number
+from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
@@ -63,9 +63,12 @@ class Questions(EngineParts):
         if is_faq_word(text):
             return self._faq(ctx)
         kind = unknown_number(text)
-        if kind is not None and ctx.state.step != "description":
+        if kind is not None and ctx.state.step != "description" and only_asks(text):
             # «ما اعرف رقم اقامة ابوي»: not a question about an iqama's validity (its
-            # «اعرف» and «اقامة» named that topic); the description step answers it itself
+            # «اعرف» and «اقامة» named that topic); the description step answers it itself.
+            # Only the ask alone: «ابي اجدد اقامة ابوي بس ما اعرف رقم اقامته» is a need
+            # (review 15b §2: the need was lost), a longer case at the documents step more
+            # of the description
             return self._number_unknown(ctx, kind)
         documents = self._documents_answer(ctx, text, free_text=free_text)
         if documents is not None:

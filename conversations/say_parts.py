@@ -122,7 +122,7 @@ class TheirSay(ReconsiderParts):
         # only right after the question, the reason kept as the comment
         with_reason = rating is None
         rating = leading_rating(typed.text) if rating is None else rating
-        if with_reason and rating is not None and _asks_or_wants(ctx, typed.text):
+        if with_reason and rating is not None and _asks_or_wants(ctx, typed.text, rating):
             # «عادي اقدم مرة ثانية؟», «زين، ابي اجدد اقامة زوجتي» (review 15 §1): a question
             # or a new need opening with a rating word is read as before, not rated
             rating = None
@@ -393,10 +393,13 @@ def _at_start(first: str, step: str) -> bool:
     return step in START_STEPS or step == first
 
 
-def _asks_or_wants(ctx: Ctx, text: str) -> bool:
+def _asks_or_wants(ctx: Ctx, text: str, rating: int) -> bool:
     """Whether ``text`` asks something or wants a service (a wish verb and a service named):
     then a rating word opening it is not a rating with its reason (review 15 §1: «جيد متى
-    يوصلني الجواز؟» was rated four stars and the question never answered)."""
-    if reads_as_question(text):
+    يوصلني الجواز؟» was rated four stars and the question never answered). A question after
+    a word of one or two stars is a complaint, rated with it («سيء جدا، ليش كل هذا
+    التاخير؟», review 15b §1); «زين»، «عادي»، «جيد» opening a question are as often "well,
+    ..." as a rating."""
+    if says_a_wish(text) and bool(ctx.catalogue.match(text, limit=1)):
         return True
-    return says_a_wish(text) and bool(ctx.catalogue.match(text, limit=1))
+    return rating >= 3 and reads_as_question(text)

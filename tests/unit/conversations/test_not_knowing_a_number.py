@@ -68,3 +68,14 @@ async def test_at_the_documents_step_it_is_answered_not_added_to_the_description
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == FIRST
+
+
+async def test_a_need_said_with_it_is_the_need() -> None:
+    """Review 15b §2: «ابي اجدد اقامة ابوي بس ما اعرف رقم اقامته» at the service question was
+    told only where an iqama number is written and asked for the service again: the need
+    was lost. Only the ask alone (at most eight words) is answered so."""
+    chat = _chat(MemoryGateway())
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة ابوي بس ما اعرف رقم اقامته")
+    assert "s:iqama_renew" in chat.choice_ids, chat.said

@@ -166,6 +166,8 @@ async def test_other_words_are_not_ratings(typed: str) -> None:
         ("سيء، ما قريتو الموافقه اصلا", 2), ("زين بس تاخرتوا علي", 4),
         ("ممتاز بس تأخرتوا علي", 5), ("مو زين، ما احد رد علي", 2),
         ("الخدمة سيئة جدا ما قريتو الطلب", 1), ("excellent service but late", 5),
+        # review 15b §1: a complaint asking why is still a rating with its reason
+        ("سيء جدا، ليش كل هذا التاخير؟", 1), ("سيء، ليش رفضتوه؟", 2),
     ],
 )  # fmt: skip
 async def test_a_rating_with_its_reason_is_rated_and_the_words_kept_as_the_comment(
