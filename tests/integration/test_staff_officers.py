@@ -242,8 +242,11 @@ async def test_an_arabic_question_to_an_english_speaker_is_flagged(h: Harness) -
             OFFICER, STAFF_CHAT, "ما رقم الجواز؟", reply_to=prompt, thread_id=TOPIC
         )
     )
-    [confirmation] = h.api.calls_for(STAFF_CHAT, "editMessageText")
-    assert "لغة صاحب الطلب الإنجليزية" in confirmation.params["text"]
+    # shown back with the warning before anything is sent (c0b72ba), not flagged after
+    proposal = h.api.last_message(STAFF_CHAT)
+    assert proposal is not None
+    assert "لغة صاحب الطلب الإنجليزية" in proposal["text"], proposal
+    assert await h.status(number) is not RequestStatus.NEEDS_INFO
 
 
 async def test_mine_unassigned_and_overdue_say_what_needs_whom(h: Harness) -> None:
