@@ -18,6 +18,7 @@ from bot.db.requests_repo import RequestRecord, StatusEventRecord
 from bot.db.retention import REDACTED
 from bot.staff.actors import actor_name
 from bot.staff.fmt import HTML, PLAIN, Fmt, label, mention, moment, script_mismatch
+from bot.staff.history import history_line, reopened_as_asked
 from bot.staff.lists import ListViews
 from bot.staff.say_words import SayWords
 from conversations.formatting import format_due_date, format_gregorian
@@ -26,7 +27,6 @@ from domain.catalogue import Catalogue, local
 from domain.sla import working_days_between
 from domain.status import FINAL, RequestStatus
 from officers.desk_port import InternalNote
-from officers.their_say import RECONSIDER_FILES
 
 # the formatting helpers are re-exported: every staff module reads them from here
 __all__ = ["HTML", "PLAIN", "Fmt", "StaffViews", "mention", "script_mismatch"]
@@ -197,10 +197,14 @@ class StaffViews(ListViews):
         if len(description) > MAX_DESCRIPTION:
             description = description[:MAX_DESCRIPTION] + "…"
         lines += [fmt.b(_("Description:")), fmt.quote(description)]
-        events = record.events[-MAX_EVENTS:]
-        if events:
+        asked = reopened_as_asked(record.events)
+        first = max(len(record.events) - MAX_EVENTS, 0)
+        if record.events:
             lines.append(fmt.b(_("History:")))
-            lines += [self.history_line(event, fmt) for event in events]
+            lines += [
+                self.history_line(event, fmt, as_asked=at in asked)
+                for at, event in enumerate(record.events[first:], start=first)
+            ]
         return "\n".join(lines)
 
     def _captions(self, fmt: Fmt, record: RequestRecord) -> list[str]:
@@ -268,49 +272,9 @@ class StaffViews(ListViews):
             shown.append((local(question.text, self.locale), answer))
         return shown
 
-    def history_line(self, event: StatusEventRecord, fmt: Fmt) -> str:
-        """``• when — who: what``, every line naming who acted."""
-        _ = self.texts.gettext
-        who = actor_name(event.actor, self.texts)
-        reason = event.reason
-        if event.kind == RECONSIDER_FILES:
-            what, reason = SayWords(self).reconsider_files_what(reason), None
-        elif event.kind is not None:
-            what = SayWords(self).event_what(event.kind)
-        elif event.from_status is None:
-            what = _("filed the request")
-        elif event.from_status == event.to_status:
-            previous = _legacy_previous(reason)
-            what = (
-                _("took the request over from %(name)s") % {"name": previous}
-                if previous
-                else _("took the request")
-            )
-            reason = None
-        elif (
-            event.from_status is RequestStatus.RECEIVED
-            and event.to_status is RequestStatus.UNDER_REVIEW
-        ):
-            what = _("took the request")
-        elif event.to_status is RequestStatus.NEEDS_INFO:
-            what = _("asked the person")
-        elif event.from_status is RequestStatus.NEEDS_INFO and event.actor.startswith("resident:"):
-            what = _("answered the question")
-            if reason:  # quoted, on one line, so a bare «تمام» reads as their word
-                said = SayWords(self).answer_words(reason, fmt)
-                return f"• {fmt.t(moment(event.at))} — {fmt.user(who)}: {fmt.t(what)}: {said}"
-        elif event.to_status is RequestStatus.ACCEPTED:
-            what = _("accepted")
-        elif event.to_status is RequestStatus.REJECTED:
-            what = _("rejected")
-        elif event.from_status in FINAL:
-            what = _("reopened") if reason else _("undid the decision before the person was told")
-        else:
-            what = self.status(event.to_status)
-        line = f"• {fmt.t(moment(event.at))} — {fmt.user(who)}: {fmt.t(what)}"
-        if reason:
-            line += f": {fmt.user(reason)}"
-        return line
+    def history_line(self, event: StatusEventRecord, fmt: Fmt, *, as_asked: bool = False) -> str:
+        """``• when — who: what`` (:func:`bot.staff.history.history_line`)."""
+        return history_line(self, event, fmt, as_asked=as_asked)
 
     def _attachments(self, fmt: Fmt, count: int) -> str:
         return fmt.t(
@@ -376,11 +340,3 @@ def _mobile(record: RequestRecord, _: Callable[[str], str]) -> str:
     if record.phone_verified:
         return record.phone
     return _("%(phone)s (not verified: typed by the person)") % {"phone": record.phone}
-
-
-def _legacy_previous(reason: str | None) -> str | None:
-    """The previous officer's name in a take event (rows before names were kept wrote
-    ``taken`` or ``taken over from <name>``)."""
-    if not reason or reason == "taken":
-        return None
-    return reason.removeprefix("taken over from ")

@@ -598,3 +598,37 @@ async def test_told_is_what_the_outbox_did_not_two_workers_clocks(
     assert "يمكنك إضافة تعليق" in said[-1].text
     await right.may_say("recon", rejected.number, "telegram", USER)  # not refused
     assert (await _request(db_sessionmaker, rejected.number)).satisfaction == 3
+
+
+async def test_the_staff_history_says_a_reopening_answered_the_persons_words(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk, clock: Clock
+) -> None:
+    """Found by tester 15: after «إعادة فتح الطلب» answering a reconsideration, the staff
+    history read «نورة: إعادة فتح الطلب: أرفقت التأمين…», the person's words as if they
+    were the officer's reason. The line says whose words they are; an officer's own
+    reason for a reopening still reads as theirs."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.reject(filed.number, OFFICER, "المستندات ناقصة")
+    await person.send(Command(person.origin(), "start", ""))
+    clock.now += dt.timedelta(hours=1)
+    await person.taps(f"recon:{filed.number}", worker=1)
+    await person.says("أرفقت التأمين الطبي في الصفحة الثانية")
+    record = await desk.find(filed.number)
+    assert record is not None
+    clock.now += dt.timedelta(hours=1)
+    await desk.reopen_on_request(filed.number, OFFICER, offered=version(record))
+    await desk.reject(filed.number, OFFICER, "ما زال التأمين منتهيًا")
+    await desk.reopen(filed.number, OFFICER, "وصل التأمين الجديد بالبريد")
+    record = await desk.find(filed.number)
+    assert record is not None
+    views = StaffViews(load_catalogue(), locale="ar")
+    history = views.summary(record, PLAIN, today=SUNDAY.date()).split("سجل الطلب:")[1]
+    lines = [line for line in history.splitlines() if line.startswith("•")]
+    asked, answered, _rejected, reopened = lines[-4:]
+    assert asked.endswith(
+        "صاحب الطلب: طلب إعادة النظر في الرفض: أرفقت التأمين الطبي في الصفحة الثانية"
+    )
+    assert answered.endswith(
+        "نورة: إعادة فتح الطلب؛ إذ طلب صاحب الطلب إعادة النظر: «أرفقت التأمين الطبي في الصفحة الثانية»"
+    ), answered
+    assert reopened.endswith("نورة: إعادة فتح الطلب: وصل التأمين الجديد بالبريد"), reopened
