@@ -30,8 +30,9 @@ import time
 from pathlib import Path
 from typing import Final
 
-#: Imported once by the forkserver: `tawasul run`'s own modules, which bring aiogram and its
-#: models, pydantic, SQLAlchemy and its ORM models, redis-py, aiohttp, Babel and Pillow.
+#: Imported once by the forkserver: `tawasul run`'s own modules, which bring aiogram (the
+#: models the bot uses built by bot.aiogram_built), pydantic, SQLAlchemy and its ORM models,
+#: redis-py, aiohttp, Babel and Pillow.
 #: Not bot.cli itself: the supervisor runs as ``python -m bot.cli``, so multiprocessing runs
 #: that module again in each child as ``__mp_main__`` (its definitions only), and runpy warns
 #: when it is imported already; what it imports is here.
@@ -59,6 +60,9 @@ PRELOAD: Final = (
     "bot.warmup",
     "bot.web",
     "bot.webhook_journal",
+    # last: builds the aiogram models the modules above use (their schemas are not built
+    # at import, bot.aiogram_lazy)
+    "bot.aiogram_built",
 )
 #: What a worker names itself (the kernel's process name, 15 bytes at most): ps, top and
 #: pgrep -x show it, where its command line is its forkserver's.

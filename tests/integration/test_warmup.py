@@ -56,7 +56,8 @@ async def test_the_warm_up_files_nothing_and_leaves_no_keys(
 
 
 def test_answer_models_survive_garbage_collection() -> None:
-    assert pin_response_models() > 30
+    # one a return type of the methods the bot sends (bot.channels.aiogram_models)
+    assert pin_response_models() >= 8
     first = id(Response[Message])
     gc.collect()
     # unpinned, pydantic's weak cache would lose the class here and build a new one
