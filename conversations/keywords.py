@@ -9,7 +9,6 @@ are set aside, so «ابي الغي» cancels but a description that mentions ca
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -34,6 +33,17 @@ def _key(text: str) -> str:
     if not key and marks and set(marks) <= {"?", "؟"}:
         return "?"
     return key
+
+
+def match_key(text: str) -> str:
+    """``text`` in the matching form the word lists are kept in (folded, each word
+    without the article ال), as the readers of conversations/keywords_early.py key it."""
+    return _key(text)
+
+
+def fillers() -> frozenset[str]:
+    """keywords.json ``_fillers`` in the matching form («ابي», «لو سمحت», «please»)."""
+    return _lists()["fillers"]
 
 
 def _bare(word: str) -> str:
@@ -217,188 +227,3 @@ def is_done_word(text: str) -> bool:
         return True
     rest = _without_fillers(key).split()
     return bool(rest) and all(word in send for word in rest)
-
-
-@dataclass(frozen=True, slots=True)
-class _Early:
-    """One option's phrases (``early_answers`` in keywords.json), in the matching form."""
-
-    question: str
-    option: str
-    anywhere: tuple[tuple[str, ...], ...]
-    at_end: tuple[tuple[str, ...], ...]
-
-
-@cache
-def _early() -> tuple[_Early, ...]:
-    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
-
-    def phrases(words: list[str]) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(_key(w).split()) for w in words if _key(w))
-
-    kept = []
-    for key, spec in raw.items():
-        if key.startswith("_"):
-            continue
-        question, option = key.split(":", 1)
-        anywhere, at_end = phrases(spec["anywhere"]), phrases(spec["at_end"])
-        if question == "location":
-            # matched with the gap words looked past (_place_words), so without them too
-            anywhere, at_end = _gapless(anywhere), _gapless(at_end)
-        kept.append(_Early(question, option, anywhere, at_end))
-    return tuple(kept)
-
-
-@cache
-def _place_gap() -> frozenset[str]:
-    """keywords.json ``early_answers._place_gap``: words people put between themselves and
-    the place («انا مقيم هنا في جدة»), looked past inside a location phrase."""
-    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
-    return frozenset(_key(w) for w in raw["_place_gap"] if _key(w))
-
-
-def _gapless(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-    gap = _place_gap()
-    return tuple(t for t in (tuple(w for w in p if w not in gap) for p in phrases) if t)
-
-
-def _place_words(words: list[str]) -> tuple[list[str], list[int]]:
-    """``words`` without the gap words (:func:`_place_gap`), and where each kept word
-    stood, so «انا مقيم هنا في جدة» reads as «انا في جدة» (tester 12, §9)."""
-    gap = _place_gap()
-    kept = [(i, w) for i, w in enumerate(words) if w not in gap]
-    return [w for _, w in kept], [i for i, _ in kept]
-
-
-def early_answers(text: str) -> dict[str, str]:
-    """The eligibility questions a message already answers, question id -> option id
-    («ابي جواز لولدي» -> {"for_whom": "family"}), by the phrases keywords.json lists under
-    ``early_answers``; a question two of whose options are named is left out (asked)."""
-    words = _key(text).split()
-    placed = _place_words(words)[0]
-    fillers = _lists()["fillers"]
-    found: dict[str, set[str]] = {}
-    for early in _early():
-        read = placed if early.question == "location" else words
-        starts = [i for p in early.anywhere for i in _starts(read, p)]
-        starts += [i for p in early.at_end if (i := _end_start(read, p, fillers)) is not None]
-        if any(not _negated(read, i) for i in starts):
-            found.setdefault(early.question, set()).add(early.option)
-    return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
-
-
-@cache
-def _negations() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
-    """keywords.json ``early_answers._negations`` (right before a phrase) and
-    ``_unwanted`` (among the :data:`_UNWANTED_WITHIN` words before it), matching form."""
-    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
-
-    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(_key(w).split()) for w in raw[name] if _key(w))
-
-    return phrases("_negations"), phrases("_unwanted")
-
-
-#: How many words before an answer's phrase an «I don't want» (``_unwanted``) reaches.
-_UNWANTED_WITHIN = 4
-
-
-def _negated(words: list[str], start: int) -> bool:
-    """Whether the phrase at ``start`` of ``words`` is said not to hold: a negation right
-    before it, or before a first-person word before it («مو لولدي», «ما انا برا»), or an
-    «I don't want» among the words before it («ما ابي اجدد لولدي»).
-
-    Found in session 12: the answers read from a first message had no negation check, so
-    «ما انا برا المملكة» answered «outside» and «ابي جواز مو لولدي» «for my family»."""
-    right_before, unwanted = _negations()
-    first = _first_person()
-    ends = [start, start - 1] if start > 0 and words[start - 1] in first else [start]
-    for end in ends:
-        if any(tuple(words[max(0, end - len(n)) : end]) == n for n in right_before):
-            return True
-    before = words[max(0, start - _UNWANTED_WITHIN) : start]
-    return any(_has(before, phrase) for phrase in unwanted)
-
-
-def _starts(words: list[str], phrase: tuple[str, ...]) -> list[int]:
-    """Where ``phrase`` starts in ``words``."""
-    size = len(phrase)
-    return [i for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase]
-
-
-def _end_start(words: list[str], phrase: tuple[str, ...], fillers: frozenset[str]) -> int | None:
-    """Where ``phrase`` starts when it ends the message, fillers after it aside; None when
-    it does not end it (:func:`_ends_with`)."""
-    end = len(words)
-    while end > 0:
-        if end >= len(phrase) and tuple(words[end - len(phrase) : end]) == phrase:
-            return end - len(phrase)
-        if words[end - 1] not in fillers:
-            return None
-        end -= 1
-    return None
-
-
-@cache
-def _first_person() -> frozenset[str]:
-    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
-    return frozenset(_key(w) for w in raw["_first_person"] if _key(w))
-
-
-def place_of_writer(text: str) -> bool:
-    """True when the place a message says («انا في مصر», «وانا برا», «I'm in Egypt») is
-    said of the writer, by a word of keywords.json ``early_answers._first_person`` in the
-    location phrase that matched: where the writer is, not necessarily the iqama holder
-    (review 11, item 8). False when no place is said, or said without one («خارج
-    المملكة»)."""
-    words = _place_words(_key(text).split())[0]
-    first = _first_person()
-    return any(
-        _has(words, phrase) and first.intersection(phrase)
-        for early in _early()
-        if early.question == "location"
-        for phrase in early.anywhere
-    )
-
-
-def without_places(text: str) -> str:
-    """``text`` without the place phrases keywords.json lists under ``early_answers``
-    location («انا برا المملكة», «وانا في مصر», «داخل المملكة»): the words left to name a
-    service by, so a place alone names none. The catalogue's synonym «تجديد اقامة وانا برا
-    المملكة» made «السلام عليكم انا برا المملكه» an iqama renewal the person never asked
-    for (session 12, task 4). ``text`` as it is when it says no place; otherwise its other
-    words as typed (or in the matching form, when folding changed how many there are)."""
-    words = _key(text).split()
-    placed, at = _place_words(words)
-    dropped: set[int] = set()
-    for early in _early():
-        if early.question != "location":
-            continue
-        for phrase in (*early.anywhere, *early.at_end):
-            size = len(phrase)
-            for i in range(len(placed) - size + 1):
-                if tuple(placed[i : i + size]) == phrase:
-                    # the gap words inside the phrase go with it
-                    dropped.update(range(at[i], at[i + size - 1] + 1))
-    if not dropped:
-        return text
-    typed = text.split()
-    kept = typed if len(typed) == len(words) else words
-    return " ".join(word for i, word in enumerate(kept) if i not in dropped)
-
-
-def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
-
-
-def _ends_with(words: list[str], phrase: tuple[str, ...], fillers: frozenset[str]) -> bool:
-    """``phrase`` ends the message, fillers after it («لي لو سمحت») aside."""
-    words = list(words)
-    while words:
-        if tuple(words[-len(phrase) :]) == phrase:
-            return True
-        if words[-1] not in fillers:
-            return False
-        words.pop()
-    return False

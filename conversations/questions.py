@@ -27,7 +27,8 @@ from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
 from conversations.flows.number_unknown import number_unknown_lines
-from conversations.keywords import is_faq_word, without_places
+from conversations.keywords import is_faq_word
+from conversations.keywords_early import without_places
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.unserved_needs import unserved_line, unserved_need
 from conversations.wishes import wish

@@ -25,16 +25,12 @@ from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
 from conversations.flow import Ctx
-from conversations.flows.early_place import own_place_at_question
-from conversations.flows.eligibility import several_at_for_whom
 from conversations.flows.intake_summary import summary_reads
 from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.say_note import note_status_line
 from conversations.flows.status_lookup import number_after_answer
-from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.status_prompt import no_number_at_prompt
-from conversations.flows.summary_words import nod_at_documents, plain_confirmation
 from conversations.flows.their_say import SAY
 from conversations.flows.their_say import STEPS as SAY_STEPS
 from conversations.forgotten_files import ForgottenFiles, held_for_say
@@ -50,32 +46,24 @@ from conversations.questions import Questions
 from conversations.read_message import ReadMessage
 from conversations.reading import (
     START_STEPS,
-    STATUS_RESTART_STEPS,
-    as_choice,
     language_wish,
-    navigation,
-    own_options,
     status_at_description,
     status_wish,
 )
+from conversations.routing_choices import ChoiceReading
 from conversations.say_commands import SayCommands
 from conversations.stale_buttons import is_stale, stale_replies
 from conversations.state import DialogueState
 from conversations.status_elsewhere import StatusElsewhere
 from conversations.status_exits import StatusExits
 from conversations.status_needs import StatusNeeds
-from conversations.status_question import is_status_question
 from conversations.step_answers import StepAnswers
-from conversations.understanding import understand_choice
-
-# steps where a message may name a service instead of pressing a button
-_NEED_STEPS = ("applicant", "suggest", "refused")
-
 
 _Stage = Callable[[ReadMessage], Awaitable[list[Reply] | None]]
 
 
 class Routing(
+    ChoiceReading,
     BackToRequest,
     Moves,
     LanguageParts,
@@ -175,29 +163,6 @@ class Routing(
         if not is_phone_concern(m.ctx, m.event):
             return None
         return [Reply(why_the_number(m.ctx)), self._ask(m.ctx)]
-
-    async def _as_option(self, m: ReadMessage) -> list[Reply] | None:
-        """Sets the option a typed message names (its number, label or other words); asks
-        which one when the words fit several."""
-        state = m.ctx.state
-        # «الاول», «اخر واحد» at the status list: its rows, before any other reading
-        chosen = listed_choice(state, m.event) or as_choice(
-            m.event, state.offered, numbers=not m.free_text
-        )
-        if (
-            isinstance(chosen, Text)
-            and not m.free_text
-            and self._reads_choices(m.ctx, chosen)
-            # «انا برا» at the location question: the sender's place, read by the step
-            and not own_place_at_question(m.ctx, chosen.text)
-        ):
-            understood = understand_choice(chosen.text, own_options(state.offered))
-            if understood is not None and understood.chosen is not None:
-                chosen = Choice(m.event.origin, understood.chosen)
-            elif understood is not None:
-                return [self._which(m.ctx, understood.candidates)]
-        m.chosen = chosen
-        return None
 
     async def _held_album(self, m: ReadMessage) -> list[Reply] | None:
         """Takes the message held last turn (it lasts one turn); the rest of an album
@@ -374,37 +339,6 @@ class Routing(
         if kind in ("salam", "greeting"):
             m.greeted = salute(m.ctx, kind) + "\n"
         return None
-
-    def _reads_choices(self, ctx: Ctx, typed: Text) -> bool:
-        """Whether a typed message here may mean one of the buttons in other words: not
-        before the first question or where free text names a service (the catalogue reads
-        it), and not when it names one at a step that takes a need in words."""
-        state = ctx.state
-        if state.held is not None:
-            return True
-        if navigation(typed) is not None:
-            # «ابدأ من جديد» is a way out, not an answer: «ابدأ» folds to «ابدا», also a
-            # dialect «no», so at a yes/no question it once turned the person away
-            return False
-        if state.step in (*START_STEPS, "group", "service"):
-            return False
-        if several_at_for_whom(ctx, typed.text):
-            # «لي انا وعائلتي» at «لمن هذا الطلب؟»: one request each, said by the step
-            return False
-        if state.step in STATUS_RESTART_STEPS and is_status_question(typed.text):
-            # «حالة الطلب» at the list is the look-up asked again, not «another number»
-            return False
-        if state.step in _NEED_STEPS and state.flow == self.flow.name:
-            return not ctx.catalogue.match(typed.text, limit=1)
-        if nod_at_documents(state.offered, typed.text):
-            # «تمام», «ok» at the documents: read by the step, which may ask (documents.
-            # MORE_COMING); «تم», «خلاص» stay «Done» (tester 14 §8, §12)
-            return False
-        if any(o[0] == "confirm" for o in state.offered) and not plain_confirmation(typed.text):
-            # a yes-word inside a correction or a question sends nothing: the summary
-            # reads it (intake_summary._typed; tester 14 §1)
-            return False
-        return True
 
 
 def _at_reason(state: DialogueState) -> bool:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from conversations.flow import Ctx
-from conversations.keywords import early_answers
+from conversations.keywords_early import early_answers
 from conversations.knowledge import reads_as_question
 from domain.catalogue import Service
 from domain.normalize import fold_arabic

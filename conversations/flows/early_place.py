@@ -32,7 +32,7 @@ from conversations.events import Choice, Event, Reply, Text, Unsupported
 from conversations.flow import Ctx
 from conversations.flows.intake_draft import EARLY_ANSWERS, questions_of
 from conversations.flows.past_service import keep_early_answers
-from conversations.keywords import early_answers, place_of_writer
+from conversations.keywords_early import early_answers, place_of_writer
 from domain.catalogue import local
 from domain.places import in_kingdom
 

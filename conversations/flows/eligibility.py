@@ -23,7 +23,7 @@ from conversations.flows.nationality import nationality_answer
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
 from conversations.flows.service_change import is_slip
-from conversations.keywords import early_answers, place_of_writer
+from conversations.keywords_early import early_answers, place_of_writer
 from conversations.several_people import one_request_each, several_for_whom
 from conversations.understanding import (
     answer_words,

@@ -16,7 +16,7 @@ EARLY_IDENTITY = "identity_early"
 #: the establishment step would ask for it.
 EARLY_ESTABLISHMENT = "establishment_early"
 #: Eligibility answers the person's words about their need already gave (question id ->
-#: option id, conversations.keywords.early_answers): «ابي جواز لولدي» is «لمن هذا الطلب؟»
+#: option id, conversations.keywords_early.early_answers): «ابي جواز لولدي» is «لمن هذا الطلب؟»
 #: answered, so the question is not asked.
 EARLY_ANSWERS = "answers_early"
 #: The question ids of :data:`EARLY_ANSWERS` that a shared location gave, not words

@@ -21,7 +21,7 @@ from conversations.flows.intake_draft import service_of as service_of  # documen
 from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
-from conversations.keywords import early_answers, place_of_writer, without_places
+from conversations.keywords_early import early_answers, place_of_writer, without_places
 from conversations.several_people import one_request_each, several_for_whom
 from conversations.two_needs import in_order_said, needs_by_person, one_at_a_time, two_needs
 from conversations.understanding import answers_in_sentence, sentence_answer

@@ -28,7 +28,7 @@ from conversations.flows.intake_numbers import (
 )
 from conversations.flows.intake_service import answer_applicant, ask_applicant, suggest
 from conversations.formatting import isolate
-from conversations.keywords import without_places
+from conversations.keywords_early import without_places
 from domain.catalogue import local
 from domain.identity import (
     IdentityNumber,

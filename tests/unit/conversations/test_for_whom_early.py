@@ -9,7 +9,7 @@ import pytest
 
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
-from conversations.keywords import early_answers
+from conversations.keywords_early import early_answers
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore

@@ -12,7 +12,7 @@ import pytest
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.flows.numbers_first import identity_beside_mobiles, identity_first
-from conversations.keywords import early_answers, place_of_writer, without_places
+from conversations.keywords_early import early_answers, place_of_writer, without_places
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat, WhatsAppChat

@@ -1,0 +1,89 @@
+"""Whether a typed message picks one of the buttons on screen: its number, its label or
+the option in other words («الاول», «لي انا», «برا»), and where typed words are read by
+the step instead (a need naming a service, a way out, a correction at the summary).
+
+Mixed into :class:`conversations.engine.Engine` through
+:class:`conversations.routing.Routing`, whose stage ``_as_option`` this is; split from
+conversations/routing.py (past 400 lines) to keep one idea a file.
+"""
+
+from __future__ import annotations
+
+from conversations.engine_parts import EngineParts
+from conversations.events import Choice, Reply, Text
+from conversations.flow import Ctx
+from conversations.flows.early_place import own_place_at_question
+from conversations.flows.eligibility import several_at_for_whom
+from conversations.flows.status_ordinals import listed_choice
+from conversations.flows.summary_words import nod_at_documents, plain_confirmation
+from conversations.read_message import ReadMessage
+from conversations.reading import (
+    START_STEPS,
+    STATUS_RESTART_STEPS,
+    as_choice,
+    navigation,
+    own_options,
+)
+from conversations.status_question import is_status_question
+from conversations.understanding import understand_choice
+
+# steps where a message may name a service instead of pressing a button
+_NEED_STEPS = ("applicant", "suggest", "refused")
+
+
+class ChoiceReading(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine` (through ``Routing``)."""
+
+    async def _as_option(self, m: ReadMessage) -> list[Reply] | None:
+        """Sets the option a typed message names (its number, label or other words); asks
+        which one when the words fit several."""
+        state = m.ctx.state
+        # «الاول», «اخر واحد» at the status list: its rows, before any other reading
+        chosen = listed_choice(state, m.event) or as_choice(
+            m.event, state.offered, numbers=not m.free_text
+        )
+        if (
+            isinstance(chosen, Text)
+            and not m.free_text
+            and self._reads_choices(m.ctx, chosen)
+            # «انا برا» at the location question: the sender's place, read by the step
+            and not own_place_at_question(m.ctx, chosen.text)
+        ):
+            understood = understand_choice(chosen.text, own_options(state.offered))
+            if understood is not None and understood.chosen is not None:
+                chosen = Choice(m.event.origin, understood.chosen)
+            elif understood is not None:
+                return [self._which(m.ctx, understood.candidates)]
+        m.chosen = chosen
+        return None
+
+    def _reads_choices(self, ctx: Ctx, typed: Text) -> bool:
+        """Whether a typed message here may mean one of the buttons in other words: not
+        before the first question or where free text names a service (the catalogue reads
+        it), and not when it names one at a step that takes a need in words."""
+        state = ctx.state
+        if state.held is not None:
+            return True
+        if navigation(typed) is not None:
+            # «ابدأ من جديد» is a way out, not an answer: «ابدأ» folds to «ابدا», also a
+            # dialect «no», so at a yes/no question it once turned the person away
+            return False
+        if state.step in (*START_STEPS, "group", "service"):
+            return False
+        if several_at_for_whom(ctx, typed.text):
+            # «لي انا وعائلتي» at «لمن هذا الطلب؟»: one request each, said by the step
+            return False
+        if state.step in STATUS_RESTART_STEPS and is_status_question(typed.text):
+            # «حالة الطلب» at the list is the look-up asked again, not «another number»
+            return False
+        if state.step in _NEED_STEPS and state.flow == self.flow.name:
+            return not ctx.catalogue.match(typed.text, limit=1)
+        if nod_at_documents(state.offered, typed.text):
+            # «تمام», «ok» at the documents: read by the step, which may ask (documents.
+            # MORE_COMING); «تم», «خلاص» stay «Done» (tester 14 §8, §12)
+            return False
+        if any(o[0] == "confirm" for o in state.offered) and not plain_confirmation(typed.text):
+            # a yes-word inside a correction or a question sends nothing: the summary
+            # reads it (intake_summary._typed; tester 14 §1)
+            return False
+        return True
