@@ -381,3 +381,28 @@ async def test_after_restart_the_undo_and_the_first_menu_are_numbered_as_one_lis
     await chat.text("5")
     assert "استرجعنا طلبك" in chat.said
     assert chat.last[-1].ask_contact  # back at the phone step
+
+
+@pytest.mark.parametrize("typed", ["يا هلا", "هلا والله", "يا هلا والله", "يا هلا وغلا"])
+@pytest.mark.parametrize(
+    ("steps", "question"),
+    [
+        ((), "ما الخدمة المطلوبة؟"),
+        (("ابي اجدد اقامتي",), "هل هذه هي الخدمة المطلوبة؟"),
+        (("!g:passports", "!s:passport_renew"), "لمن هذا الطلب؟"),
+        (("ابي اجدد اقامتي", "!s:iqama_renew", "!q:inside"), "رقم هوية صاحب الطلب"),
+    ],
+)
+async def test_a_hello_at_any_step_is_greeted_back_and_never_an_answer(
+    chat: Chat, typed: str, steps: tuple[str, ...], question: str
+) -> None:
+    """Session 15 (fresh users): «يا هلا» at the services got «لم أتمكن من تحديد الخدمة
+    المقصودة», as did «يا هلا والله» at «هل هذه هي الخدمة المطلوبة؟»."""
+    await chat.command("start")
+    await chat.tap("ind")
+    for step in steps:
+        await (chat.tap(step[1:]) if step.startswith("!") else chat.text(step))
+    offered = chat.choice_ids
+    await chat.text(typed)
+    assert chat.said.startswith("هلا بك.\n"), chat.said
+    assert question in chat.said and chat.choice_ids == offered
