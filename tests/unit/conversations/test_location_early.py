@@ -70,3 +70,29 @@ async def test_english_words_and_back_to_change_it() -> None:
 )
 def test_no_place_or_two_places_answer_nothing(words: str) -> None:
     assert "location" not in early_answers(words)
+
+
+@pytest.mark.parametrize(
+    ("typed", "option"),
+    [
+        ("دخل المملكه", "inside"),
+        ("داخل الممكله", "inside"),
+        ("دخلت السعودية", "inside"),
+        ("خرج المملكه", "outside"),
+        ("خارح المملكة", "outside"),
+    ],
+)
+async def test_a_typo_of_inside_or_outside_answers_the_place(typed: str, option: str) -> None:
+    """Session 15 (fresh users): «دخل المملكه» at «أين صاحب الإقامة الآن؟» was asked
+    «أيّها المقصود: «داخل المملكة» أو «خارج المملكة»؟» (only «المملكة» was read)."""
+    store = MemoryStore()
+    chat = Chat(Engine(store, INTAKE, load_catalogue(), MemoryGateway()).handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert WHERE in chat.said
+    await chat.text(typed)
+    assert "أيّها المقصود" not in chat.said and "رقم هوية صاحب الطلب" in chat.said, chat.said
+    state = await store.load("test", "u1")
+    assert state.answers["eligibility"]["location"] == option
