@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 from bot.settings import Settings
 from bot.staff.cli_args import BadWords, add_staff_parser, number_and_text
 from bot.staff.cli_database import missing_database, no_database_text
+from bot.staff.cli_words import bad_words, other_script, wordless
 
 __all__ = ["add_staff_parser", "run_staff"]
 
@@ -103,7 +104,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     from conversations.ports import SayRefused
     from domain.catalogue import load_catalogue
     from domain.sla import riyadh_date
-    from domain.status import FINAL, IllegalTransition
+    from domain.status import FINAL, IllegalTransition, RequestStatus, can_move
     from officers.confirmations import Confirmations
     from officers.failures import (
         AlreadyTaken,
@@ -123,12 +124,12 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
     try:
         number, text = number_and_text(args)
     except BadWords as exc:
-        print(_bad_words(views, exc, args.staff_action), file=err)
+        print(bad_words(views, exc, args.staff_action), file=err)
         return BAD_INPUT
 
-    wordless = _wordless(views, args.staff_action, text)
-    if wordless is not None:
-        print(wordless, file=err)
+    too_few = wordless(views, args.staff_action, text)
+    if too_few is not None:
+        print(too_few, file=err)
         return BAD_INPUT
 
     if (absent := missing_database(settings)) is not None:
@@ -193,10 +194,19 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 taken = await desk.take(number, officer, over=args.over)
                 done = confirm.taken(number, previous=taken.previous)
             elif action == "ask":
-                record = await desk.ask(number, officer, text, over=args.over)
-                mismatch = script_mismatch(text, record.locale)
-                language = views.language(record.locale) if mismatch else None
-                done = confirm.asked(number, other_language=language)
+                found = await desk.find(number)
+                if (
+                    found is not None
+                    and not args.anyway
+                    and can_move(found.status, RequestStatus.NEEDS_INFO)  # else: why not
+                    and script_mismatch(text, found.locale)
+                ):
+                    # shown back before it is sent, as the staff group does since c0b72ba
+                    # (tester 15): the warning after the question left was too late
+                    print(other_script(views, found.locale, question=text), file=err)
+                    return REFUSED
+                await desk.ask(number, officer, text, over=args.over)
+                done = confirm.asked(number)
             elif action == "accept":
                 await desk.accept(number, officer, text or None, over=args.over)
                 done = confirm.accepted(number, officer.name, grace_s=desk.decision_grace_s)
@@ -205,7 +215,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 if found is not None and not args.anyway and script_mismatch(text, found.locale):
                     # before anything is sent, as the staff group's proposal does (review
                     # 11, §15): the officer decides with the warning in front of them
-                    print(_other_script(views, found.locale), file=err)
+                    print(other_script(views, found.locale), file=err)
                     return REFUSED
                 await desk.reject(number, officer, text, over=args.over)
                 done = confirm.rejected(number, officer.name, grace_s=desk.decision_grace_s)
@@ -260,70 +270,6 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         return 0
     finally:
         await engine.dispose()
-
-
-#: The actions whose words the person reads: a question, a reason, a note with a decision.
-_PERSON_READS: Final = frozenset({"ask", "reject", "reopen", "keep", "accept"})
-
-
-def _wordless(views: StaffViews, action: str, text: str) -> str | None:
-    """Why ``text`` is not words enough for ``action``, or None: the rule of the staff
-    group's prompts (:func:`officers.typed_words.worded`; two words and six letters for
-    what the person reads, two letters for a block's reason, which only officers read).
-    Found by the notes of session 11: «tawasul staff reject N لا» rejected a request and
-    the person read «السبب: لا», though the group refused the same reply. No words at all
-    is left to the desk («A question or a reason is required.»); a keep or accept without
-    words is allowed (nothing to read)."""
-    from officers.typed_words import worded
-
-    _ = views.texts.gettext
-    if not text.strip():
-        return None
-    if action == "block":
-        return (
-            None
-            if worded(text, person_reads=False)
-            else str(_("Please write the reason in words."))
-        )
-    if action not in _PERSON_READS or worded(text):
-        return None
-    if action == "ask":
-        return str(_("Please write the question in a few words: the person will read it."))
-    if action == "accept":
-        return str(_("Please write the note in a few words: the person will read it."))
-    return str(_("Please write the reason in a few words: the person will read it."))
-
-
-def _other_script(views: StaffViews, locale: str) -> str:
-    """Why a rejection was not sent: its reason is not in the script of the language the
-    person reads (``locale``), with the option that sends it as it is on a line of its
-    own (pasted whole, no direction marks)."""
-    _ = views.texts.gettext
-    said = _(
-        "Nothing was sent: the person reads %(language)s, and your reason is not in it. Write it in their language, or add this option to send it as it is:"
-    ) % {"language": views.language(locale)}
-    return f"{said}\n--anyway"
-
-
-def _bad_words(views: StaffViews, exc: BadWords, action: str) -> str:
-    """What is missing or wrong in an action's words, in the officer's language."""
-    _ = views.texts.gettext
-    if exc.problem == "no_number":
-        return str(_("Please give the request number."))
-    if exc.problem == "bad_number":
-        return str(_("That is not a request number: please check it."))
-    if exc.problem == "several_numbers":
-        return str(
-            _("Several request numbers were given (%(numbers)s): please give only one.")
-        ).replace(
-            "%(numbers)s",
-            views.texts.gettext(", ").join(exc.numbers),  # the language's list comma
-        )
-    if action == "ask":
-        return str(_("Please write the question for the person."))
-    if action == "note":
-        return str(_("Please write the note."))
-    return str(_("Please write the reason."))
 
 
 async def _over_from(desk: Any, number: str, officer: Officer) -> str | None:

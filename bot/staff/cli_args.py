@@ -209,11 +209,13 @@ def add_staff_parser(sub: Any, texts: Texts | None = None) -> None:
         )
         if name not in ("block", "note"):  # a note changes nothing: any officer may write one
             _over_option(p, _)
-        if name == "reject":
+        if name in ("reject", "ask"):
             p.add_argument(
                 "--anyway",
                 action="store_true",
-                help=_("send a reason not written in the language the person reads"),
+                help=_("send a reason not written in the language the person reads")
+                if name == "reject"
+                else _("send a question not written in the language the person reads"),
             )
         # staff_action: the alias typed is recorded as the action itself
         p.set_defaults(**{_TEXT_DEST: "words", "staff_action": name, "text_required": required})

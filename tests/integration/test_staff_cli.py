@@ -546,3 +546,27 @@ async def test_a_reason_not_in_the_persons_language_is_not_sent_without_anyway(
     staff(db_url, tmp_path, "reject", number, *reason, "--anyway", "--officer", "نورة")
     record = await gateway.get_by_number(number)
     assert record is not None and record.status is RequestStatus.REJECTED
+
+
+async def test_a_question_not_in_the_persons_language_is_shown_back_before_it_is_sent(
+    db_url: str, tmp_path: Path, gateway: SqlRequestGateway
+) -> None:
+    """Found by tester 15: `tawasul staff ask` sent an English question to an Arabic
+    reader and only then flagged it, where the staff group shows it back with the warning
+    before «إرسال» (c0b72ba). Nothing is sent: the question is shown back with the warning
+    and the option that sends it anyway; with it the question goes."""
+    number = (await gateway.submit(submission())).number
+    question = ("What", "is", "the", "visa", "expiry", "date?")
+    refused = staff(db_url, tmp_path, "ask", number, *question, "--officer", "نورة", code=1)
+    lines = refused.stderr.strip().splitlines()
+    assert lines[0] == "سؤالك: What is the visa expiry date?"
+    assert lines[1].startswith("لم يُرسَل شيء: لغة صاحب الطلب العربية، وسؤالك بغيرها.")
+    assert lines[-1] == "--anyway"
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.RECEIVED
+    assert record.pending_question is None
+    sent = staff(db_url, tmp_path, "ask", number, *question, "--anyway", "--officer", "نورة")
+    assert "تنبيه" not in sent.stdout
+    record = await gateway.get_by_number(number)
+    assert record is not None and record.status is RequestStatus.NEEDS_INFO
+    assert record.pending_question == "What is the visa expiry date?"
