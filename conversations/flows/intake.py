@@ -21,8 +21,6 @@ from conversations.flows.intake_numbers import (
     answer_identity,
     ask_establishment,
     ask_identity,
-    number_in_words,
-    number_problem,
 )
 from conversations.flows.intake_phone import answer_phone, ask_phone
 from conversations.flows.intake_service import (
@@ -36,6 +34,7 @@ from conversations.flows.intake_service import (
     file_service,
 )
 from conversations.flows.intake_summary import WORKING_DAYS, answer_summary, ask_summary
+from conversations.flows.number_reading import number_in_words, number_problem
 from conversations.flows.numbers_first import (
     answer_first,
     answer_question_or_number,

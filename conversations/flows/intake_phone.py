@@ -12,7 +12,7 @@ from typing import TypeVar
 from conversations.events import Choice, Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
-from conversations.flows.intake_numbers import (
+from conversations.flows.number_reading import (
     is_sentence,
     letters_problem,
     number_in_words,

@@ -20,13 +20,13 @@ from conversations.flows.intake_draft import (
     applicant_of,
     questions_of,
 )
-from conversations.flows.intake_numbers import (
+from conversations.flows.intake_service import answer_applicant, ask_applicant, suggest
+from conversations.flows.number_reading import (
     NUMBER_RUN,
     letters_problem,
     number_in_words,
     number_problem,
 )
-from conversations.flows.intake_service import answer_applicant, ask_applicant, suggest
 from conversations.formatting import isolate
 from conversations.keywords_early import without_places
 from domain.catalogue import local

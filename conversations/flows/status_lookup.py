@@ -10,7 +10,7 @@ import logging
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
-from conversations.flows.intake_numbers import shape_names
+from conversations.flows.number_reading import shape_names
 from conversations.flows.status_answer import render_status
 from conversations.flows.status_attempts import attempt_keys, not_found_message, refused
 from conversations.flows.status_prompt import way_out_options
