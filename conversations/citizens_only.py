@@ -21,7 +21,9 @@ from functools import cache
 from pathlib import Path
 
 from conversations.flow import Ctx
+from conversations.flows.intake_draft import service_of
 from conversations.formatting import isolate
+from conversations.keywords_early import early_answers
 from conversations.understanding import words
 from domain.catalogue import Service, local
 from domain.identity import mask_identity
@@ -37,6 +39,8 @@ NOT_CITIZEN = "not_citizen"
 SAID_NOT_CITIZEN = "said_not_citizen"
 #: The choice that leaves a citizens-only service for another.
 OTHER_SERVICE = "other_service"
+_FOR_WHOM = "for_whom"
+_SELF = "self"
 #: The most residents' services named in the explanation.
 SERVICES_NAMED = 4
 
@@ -87,6 +91,33 @@ def says_not_citizen(text: str) -> bool:
     «I'm a resident»); «مو مقيم» does not."""
     data = _words()
     return _said(words(text), data.not_citizen, data.negations)
+
+
+def said_of_the_applicant(ctx: Ctx) -> bool:
+    """Whether the person's words that they are no citizen («انا مقيم ابي اجدد جوازي»)
+    are about whom the request is for: on their own request, or before «لمن هذا الطلب؟»
+    is answered. Review of session 15: «انا مقيم وابي اجدد جواز زوجتي السعودية» was told
+    «للمواطنين فقط», though the applicant is the Saudi wife (since 8070ff2)."""
+    if not ctx.state.answers.get(SAID_NOT_CITIZEN):
+        return False
+    eligibility = ctx.state.answers.get("eligibility") or {}
+    return bool(eligibility.get(_FOR_WHOM, _SELF) == _SELF)
+
+
+def resident_for_self(ctx: Ctx, question_id: str, text: str) -> bool:
+    """Whether ``text`` at «لمن هذا الطلب؟» (``question_id``) of a citizens-only service
+    says the person is no citizen and names nobody else («انا مقيم», «انا مقيمة مو
+    سعودية»): the request is their own, and the number step says what the service is
+    for and what to choose instead. Session 15 (fresh users): «انا مقيم» there got «لم
+    أفهم إجابتك». Records the words (:data:`SAID_NOT_CITIZEN`) when it answers True."""
+    if question_id != _FOR_WHOM or "service" not in ctx.state.answers:
+        return False
+    if not service_of(ctx).citizens_only or not says_not_citizen(text):
+        return False
+    if early_answers(text).get(_FOR_WHOM, _SELF) != _SELF:
+        return False
+    ctx.state.answers[SAID_NOT_CITIZEN] = True
+    return True
 
 
 def listed_name(ctx: Ctx, service: Service) -> str:

@@ -13,6 +13,7 @@ to come is kept for it; «رجوع» goes from a question to the one before it.
 
 from __future__ import annotations
 
+from conversations.citizens_only import resident_for_self
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
@@ -120,6 +121,9 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
             # «كلنا», «لي انا وعائلتي»: one request a person, this one the first's
             # (tester 13, §9: «لم أفهم», then «أيّها تقصد…؟»)
             return _answered(ctx, index, question.option(whom), one_request_each(ctx, whom))
+        if resident_for_self(ctx, question.id, event.text):
+            # «انا مقيم» at a citizens-only service: their own, told at the number step
+            return _answered(ctx, index, question.option("self"))
         corrected = _slip(ctx, event.text, index)
         if corrected is not None:
             return corrected

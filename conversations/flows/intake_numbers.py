@@ -13,6 +13,7 @@ from conversations.citizens_only import (
     OTHER_SERVICE,
     SAID_NOT_CITIZEN,
     not_for_residents,
+    said_of_the_applicant,
     says_not_citizen,
 )
 from conversations.events import Choice, Event, Option, Text
@@ -93,7 +94,7 @@ def ask_identity(ctx: Ctx) -> Prompt:
             "kinds": kinds
         }
     early = ctx.state.answers.get(EARLY_IDENTITY)
-    if ctx.state.answers.get(SAID_NOT_CITIZEN) and service_of(ctx).citizens_only and not early:
+    if said_of_the_applicant(ctx) and service_of(ctx).citizens_only and not early:
         # «انا مقيم ابي اجدد جوازي»: said in the words that named the need (tester 14 §1)
         said = not_for_residents(ctx, service_of(ctx), applicant_of(ctx))
         return Prompt(said, (Option(OTHER_SERVICE, _("Choose another service")),))
@@ -126,7 +127,7 @@ def _not_citizen_met(ctx: Ctx) -> bool:
     if not service_of(ctx).citizens_only:
         return False
     early = ctx.state.answers.get(EARLY_IDENTITY)
-    said = ctx.state.answers.get(NOT_CITIZEN) or ctx.state.answers.get(SAID_NOT_CITIZEN)
+    said = ctx.state.answers.get(NOT_CITIZEN) or said_of_the_applicant(ctx)
     return bool(said) or bool(early and early["kind"] != "citizen")
 
 

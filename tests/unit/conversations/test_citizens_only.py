@@ -144,3 +144,49 @@ async def test_a_resident_said_in_the_first_words_is_told_before_typing_a_number
     assert FOR_CITIZENS in said and "other_service" in chat.choice_ids, said
     await chat.text(CITIZEN)  # a Saudi's passport after all: on to the phone
     assert chat.last[-1].ask_contact
+
+
+@pytest.mark.parametrize("typed", ["انا مقيم", "انا مقيمة مو سعودية", "I'm a resident"])
+async def test_saying_one_is_a_resident_at_for_whom_is_the_explanation(typed: str) -> None:
+    """Session 15 (fresh users): «انا مقيم» at «لمن هذا الطلب؟» of the passport's renewal
+    got «لم أفهم إجابتك»: the person files for themselves and is told what the service is
+    for and what a resident can choose instead."""
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.tap("g:passports")
+    await chat.tap("s:passport_renew")
+    assert "لمن هذا الطلب؟" in chat.said
+    await chat.text(typed)
+    said = chat.said
+    assert "لم أفهم" not in said and FOR_CITIZENS in said, said
+    assert "«تجديد هوية مقيم»" in said and "other_service" in chat.choice_ids
+    await chat.tap("other_service")
+    assert "ما الخدمة المطلوبة؟" in chat.said
+
+
+async def test_a_resident_renewing_a_saudi_wifes_passport_is_not_told_citizens_only() -> None:
+    """Review of session 15: «انا مقيم وابي اجدد جواز زوجتي السعودية» was told «للمواطنين
+    فقط» (since 8070ff2), though the applicant is the Saudi wife: her national ID is
+    asked for."""
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("انا مقيم وابي اجدد جواز زوجتي السعودية")
+    await chat.tap("s:passport_renew")
+    said = chat.said
+    assert FOR_CITIZENS not in said and "other_service" not in chat.choice_ids, said
+    assert "رقم هوية وطنية" in said
+    await chat.text(CITIZEN)
+    assert chat.last[-1].ask_contact
+
+
+async def test_a_resident_who_then_says_the_request_is_for_family_is_asked_their_number() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("انا مقيم ابي اجدد جواز")
+    await chat.tap("s:passport_renew")
+    assert "لمن هذا الطلب؟" in chat.said
+    await chat.tap("q:family")
+    assert FOR_CITIZENS not in chat.said and "رقم هوية وطنية" in chat.said, chat.said
