@@ -26,6 +26,7 @@ from conversations.flows.intake_draft import (
     or_words,
     service_of,
 )
+from conversations.flows.intake_service import need_at_citizens_refusal
 from conversations.flows.number_reading import (
     NUMBER_RUN,
     SENTENCE_DIGITS,
@@ -137,6 +138,9 @@ def _citizens_only(ctx: Ctx, number: str = "", kind: str = "") -> Retry:
     (:func:`conversations.citizens_only.not_for_residents`), with «Choose another
     service» offered from now on (tester 14 §1: «هذه الخدمة تتطلب رقم هوية وطنية»)."""
     ctx.state.answers[NOT_CITIZEN] = True
+    if number and kind:
+        # kept as a number sent early: a resident's service chosen next uses it
+        ctx.state.answers[EARLY_IDENTITY] = {"value": number, "kind": kind}
     return Retry(not_for_residents(ctx, service_of(ctx), applicant_of(ctx), number, kind))
 
 
@@ -177,6 +181,10 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id == OTHER_SERVICE and _not_citizen_met(ctx):
         return _other_service(ctx)
     if isinstance(event, Text):
+        instead = need_at_citizens_refusal(ctx, event.text) if _not_citizen_met(ctx) else None
+        if instead is not None:
+            # «ابي اجدد اقامتي» after «… للمواطنين فقط»: that service (session 15)
+            return instead
         if service_of(ctx).citizens_only and says_not_citizen(event.text):
             # «انا مقيم مو سعودي ابي اجدد جوازي»: understood, not kept as the description
             return _citizens_only(ctx)

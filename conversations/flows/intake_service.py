@@ -62,6 +62,34 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
     return from_question(ctx, 0)
 
 
+def need_at_citizens_refusal(ctx: Ctx, text: str) -> Outcome | None:
+    """At a citizens-only service's number step, once the person was told it is not
+    theirs («… للمواطنين السعوديين فقط»), words whose best match is a service a resident
+    may file («ابي اجدد اقامتي») choose that service, as at «ما الخدمة المطلوبة؟» (one
+    service named: chosen; several: offered); None when they name none or the refused
+    service again. Session 15 (fresh users): «ابي اجدد اقامتي» there was kept as the
+    description and the national ID asked for again."""
+    needed = without_places(text)
+    named = ctx.catalogue.match(needed, limit=3, applicant_kind=applicant_of(ctx))
+    if not named or named[0].citizens_only or named[0].id == "other":
+        return None
+    answers = ctx.state.answers
+    for key in ("service", "eligibility", "question", "suggestions", NOT_CITIZEN):
+        answers.pop(key, None)
+    # as from the summary's «Change the service»: back to the services, then on
+    history = ctx.state.history
+    ctx.state.history = history[: history.index("group")] if "group" in history else ["applicant"]
+    ctx.state.step = "group"
+    offered = suggest(ctx, text)
+    suggestions = answers.get("suggestions", [])
+    if isinstance(offered, Next) and offered.step == "suggest" and len(suggestions) == 1:
+        chosen = _choose_service(ctx, suggestions[0])
+        if isinstance(chosen, Next):
+            return Next(chosen.step, (*offered.say, *chosen.say))
+        return chosen
+    return offered
+
+
 def file_service(ctx: Ctx, service_id: str) -> Outcome:
     """A new request for ``service_id`` from a button outside the menu («تقديم طلب الآن»
     under an answer), as if the person had named it at the first question: filed as an

@@ -190,3 +190,33 @@ async def test_a_resident_who_then_says_the_request_is_for_family_is_asked_their
     assert "لمن هذا الطلب؟" in chat.said
     await chat.tap("q:family")
     assert FOR_CITIZENS not in chat.said and "رقم هوية وطنية" in chat.said, chat.said
+
+
+async def test_a_need_typed_at_the_explanation_is_that_service() -> None:
+    """Session 15 (fresh users): «ابي اجدد اقامتي» typed under «… للمواطنين فقط» was kept
+    as the description and the national ID asked for again. It is the iqama's renewal,
+    whose number step uses the iqama number already typed; the description keeps nothing."""
+    chat = _chat()
+    await _at_passport_number(chat)
+    await chat.text(RESIDENT)
+    assert FOR_CITIZENS in chat.said
+    await chat.text("ابي اجدد اقامتي")
+    said = chat.said
+    assert "احتفظتُ بما كتبته" not in said and "أين صاحب الإقامة الآن؟" in said, said
+    await chat.tap("q:inside")
+    assert "2******006" in chat.said and chat.last[-1].ask_contact, chat.said
+    await chat.text("رجوع")
+    await chat.text("رجوع")
+    await chat.text("رجوع")
+    assert "ما الخدمة المطلوبة؟" in chat.said  # the way back leads to the services
+
+
+@pytest.mark.parametrize("typed", ["ابي اجدد جوازي", "جوازي انتهى وانا مسافر بكرة"])
+async def test_the_citizens_service_named_again_at_the_explanation_is_not_a_change(
+    typed: str,
+) -> None:
+    chat = _chat()
+    await _at_passport_number(chat)
+    await chat.text(RESIDENT)
+    await chat.text(typed)
+    assert "أين صاحب الإقامة الآن؟" not in chat.said and "other_service" in chat.choice_ids
