@@ -167,12 +167,12 @@ def undo_note(ctx: Ctx) -> tuple[str, Option]:
     _ = ctx.texts.gettext
     return (
         ctx.texts.ngettext(
-            "Deleted. Changed your mind? Press «Undo» or type «undo» within %(count)d minute to bring it back.",
-            "Deleted. Changed your mind? Press «Undo» or type «undo» within %(count)d minutes to bring it back.",
+            "Deleted. Changed your mind? Press «Bring the request back» within %(count)d minute to have it as you left it.",
+            "Deleted. Changed your mind? Press «Bring the request back» within %(count)d minutes to have it as you left it.",
             UNDO_MINUTES,
         )
         % {"count": UNDO_MINUTES},
-        Option("undo", _("Undo")),
+        Option("undo", _("Bring the request back")),
     )
 
 

@@ -36,10 +36,14 @@ async def test_the_first_menu_keeps_its_numbers_with_undo_numbered_last() -> Non
         "  2) منشأة",
         "  3) حالة طلبي",
         "  4) أسئلة شائعة",
-        "  5) تراجع",
+        "  5) استرجاع الطلب",
     ]
     whatsapp = render_plain(menu, Texts("ar"))[-1].body  # type: ignore[union-attr]
-    assert "1. فرد" in whatsapp and "5. تراجع" in whatsapp and "1. تراجع" not in whatsapp
+    assert (
+        "1. فرد" in whatsapp
+        and "5. استرجاع الطلب" in whatsapp
+        and "1. استرجاع الطلب" not in whatsapp
+    )
 
 
 async def test_one_chooses_individual_and_the_deleted_draft_stays_deleted() -> None:
