@@ -130,7 +130,7 @@ class ButtonHandlers(QuestionHandlers):
         elif action.action == BLOCK:
             await self._block_pressed(bot, query, number, offered, officer)
         elif action.action == UNBLOCK:
-            await self._unblock_pressed(query, number, officer, action.choice)
+            await self._unblock_pressed(bot, query, number, officer, action.choice)
         elif action.action == QUESTION:
             await self._question_chosen(bot, query, action, officer)
         elif action.action == KEEP_REJECTED:

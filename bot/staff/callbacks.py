@@ -49,7 +49,7 @@ REOPEN: Final = "re"
 REASON: Final = "nr"
 #: block the person behind the request (asks for the reason)
 BLOCK: Final = "bl"
-#: lift the block on the person behind the request (a second press confirms)
+#: lift the block on the person behind the request (at the first press; said under the card)
 UNBLOCK: Final = "ub"
 #: a question picked from the ready questions (or "other", "cancel"), by the question's id
 QUESTION: Final = "nq"
