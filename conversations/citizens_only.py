@@ -143,6 +143,40 @@ def residents_services(ctx: Ctx, applicant: str) -> list[Service]:
     return found[:SERVICES_NAMED]
 
 
+def for_citizens_line(ctx: Ctx, service: Service) -> str:
+    """«خدمة «…» للمواطنين السعوديين فقط، فهي لجواز السفر السعودي…»: the service is for
+    Saudi citizens, and why (services.json ``citizens_why``)."""
+    _ = ctx.texts.gettext
+    name = local(service.name, ctx.locale)
+    return _why(ctx, service, _("«%(service)s» is for Saudi citizens only") % {"service": name})
+
+
+def _why(ctx: Ctx, service: Service, first: str) -> str:
+    _ = ctx.texts.gettext
+    why = local(service.citizens_why, ctx.locale) if service.citizens_why else ""
+    return _("%(said)s: %(why)s.") % {"said": first, "why": why} if why else f"{first}."
+
+
+def residents_first(
+    ctx: Ctx, text: str, matches: Sequence[Service]
+) -> tuple[list[Service], str | None]:
+    """The services a need names, a resident's first: when ``text`` says the person is no
+    citizen and is about their own request («انا مقيم ابي اجدد جوازي») and the best match
+    is for citizens only, the others come first and the line saying what that service is
+    for is returned to say above them; otherwise ``matches`` as they are and None.
+
+    Session 15: that message listed «تجديد جواز السفر» first, though a resident renewing
+    a passport renews another country's (services.json ``notes`` of passport_renew)."""
+    found = list(matches)
+    if not found or not found[0].citizens_only or not says_not_citizen(text):
+        return found, None
+    if early_answers(text).get(_FOR_WHOM, _SELF) != _SELF:
+        # «انا مقيم وابي اجدد جواز زوجتي السعودية»: the applicant may well be a citizen
+        return found, None
+    first = [s for s in found if not s.citizens_only]
+    return [*first, *(s for s in found if s.citizens_only)], for_citizens_line(ctx, found[0])
+
+
 def not_for_residents(
     ctx: Ctx, service: Service, applicant: str, number: str = "", kind: str = ""
 ) -> str:
@@ -158,10 +192,9 @@ def not_for_residents(
         first = _(
             "The number you typed (%(number)s) is %(kind)s, and «%(service)s» is for Saudi citizens only"
         ) % {"number": isolate(mask_identity(number)), "kind": names[kind], "service": name}
+        lines = [_why(ctx, service, first)]
     else:
-        first = _("«%(service)s» is for Saudi citizens only") % {"service": name}
-    why = local(service.citizens_why, ctx.locale) if service.citizens_why else ""
-    lines = [_("%(said)s: %(why)s.") % {"said": first, "why": why} if why else f"{first}."]
+        lines = [for_citizens_line(ctx, service)]
     others = [f"«{local(s.name, ctx.locale)}»" for s in residents_services(ctx, applicant)]
     if others:
         lines.append(

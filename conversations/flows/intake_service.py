@@ -10,6 +10,7 @@ from conversations.citizens_only import (
     SAID_NOT_CITIZEN,
     listed_name,
     names_iqama,
+    residents_first,
     says_not_citizen,
 )
 from conversations.events import Choice, Event, Option, Text
@@ -147,6 +148,10 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         # said apart («اقامتي وكمان جواز ولدي») keep both; «انا مقيم ابي اجدد جوازي»
         # still sees it, listed as for citizens, and is told at its number
         matches = [s for s in matches if not s.citizens_only] or matches
+    matches, for_citizens = residents_first(ctx, text, matches)
+    if for_citizens is not None:
+        # «انا مقيم ابي اجدد جوازي»: the residents' services first, and why (session 15)
+        say = (*say, for_citizens)
     if len(both) >= 2:
         # «ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي»: both, in the order said (two_needs)
         matches = in_order_said(matches, both)

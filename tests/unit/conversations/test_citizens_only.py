@@ -220,3 +220,31 @@ async def test_the_citizens_service_named_again_at_the_explanation_is_not_a_chan
     await chat.text(RESIDENT)
     await chat.text(typed)
     assert "أين صاحب الإقامة الآن؟" not in chat.said and "other_service" in chat.choice_ids
+
+
+@pytest.mark.parametrize(
+    ("typed", "line"),
+    [
+        ("انا مقيم ابي اجدد جوازي", FOR_CITIZENS),
+        ("I'm a resident, I want to renew my passport", "«Renew a passport» is for Saudi"),
+    ],
+)
+async def test_a_resident_renewing_a_passport_sees_the_residents_service_first(
+    typed: str, line: str
+) -> None:
+    """Session 15: «انا مقيم ابي اجدد جوازي» listed «تجديد جواز السفر» (the Saudi
+    passport's) first; a resident renewing a passport renews another country's."""
+    chat = _chat()
+    await chat.text(typed)  # the first message: in English, the chat is in English
+    assert line in chat.said, chat.said
+    services = [c for c in chat.choice_ids if c.startswith("s:")]
+    assert services[0] == "s:iqama_renew" and "s:passport_renew" in services, services
+
+
+async def test_a_resident_naming_a_saudi_wifes_passport_sees_it_first() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("انا مقيم وابي اجدد جواز زوجتي السعودية")
+    assert FOR_CITIZENS not in chat.said
+    assert next(c for c in chat.choice_ids if c.startswith("s:")) == "s:passport_renew"
