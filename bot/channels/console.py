@@ -35,6 +35,7 @@ from conversations.events import (
 )
 from conversations.flows.description_text import PENDING
 from conversations.flows.intake_draft import EARLY_ANSWERS
+from conversations.flows.refusals import service_refused
 from conversations.i18n import DEFAULT_LOCALE, Texts
 from conversations.state import DialogueState
 from conversations.store import DialogueStore
@@ -131,7 +132,9 @@ async def kept_draft(store: DialogueStore, user_key: str) -> str:
     a request holds a service chosen without anything typed (the draft of choices that
     «إلغاء» and /start ask about, and that is resumed: conversations.drafts); "service"
     when no service is chosen yet but answers are kept (read from the person's words, or a
-    shared location), with which the choice of the service is resumed; "" otherwise: the kind of applicant or a service group alone, a status look-up (found
+    shared location), with which the choice of the service is resumed; "refused" when the
+    service chosen was refused (:func:`conversations.flows.refusals.service_refused`) and
+    nothing typed is kept; "" otherwise: the kind of applicant or a service group alone, a status look-up (found
     by the fresh-clone tester: «ما أدخلته محفوظ» after menu choices alone), or the store
     cannot be read (nothing is promised). Found by review 13 (§9): leaving on a draft of
     choices said «يمكنك بدء المحادثة من جديد», though the draft was kept and resumed."""
@@ -146,8 +149,12 @@ async def kept_draft(store: DialogueStore, user_key: str) -> str:
         drafts.append(state.answers)
     if any(_holds_input(answers) for answers in drafts):
         return "input"
-    if any(answers.get("service") for answers in drafts):
+    if any(answers.get("service") and not service_refused(answers) for answers in drafts):
         return "choices"
+    if any(service_refused(answers) for answers in drafts):
+        # the service chosen was refused (for citizens only, a nationality it does not
+        # serve): no request is begun, another service can be chosen (sessions 14-15)
+        return "refused"
     if any(answers.get(EARLY_ANSWERS) for answers in drafts):
         # answers read from the person's words or a shared location, no service chosen:
         # no request is begun, the choice of the service goes on (tester 14, §7: «الطلب
@@ -284,6 +291,10 @@ async def _goodbye(stdout: TextIO, locale: str, kept: Callable[[], Awaitable[str
         goodbye = _("Goodbye. The request you began is kept: start the chat again to go on.")
     elif what == "service":
         goodbye = _("Goodbye. Start the chat again to go on choosing the service you need.")
+    elif what == "refused":
+        goodbye = _(
+            "Goodbye. Start the chat again to choose another service whenever you need one."
+        )
     else:
         # found by the fresh-clone tester: «ما أدخلته محفوظ» with nothing typed
         goodbye = _("Goodbye. Start the chat again whenever you need us.")

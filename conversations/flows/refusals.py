@@ -15,13 +15,15 @@ which both read it.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
+from conversations.citizens_only import NOT_CITIZEN, SAID_NOT_CITIZEN
 from conversations.flow import Ctx, Next, Outcome, Retry
 from conversations.flows.past_service import keep_early_answers
 from conversations.formatting import or_list
 from conversations.understanding import answers_in_sentence, sentence_answer
-from domain.catalogue import Question, QuestionOption, Service, local
+from domain.catalogue import Question, QuestionOption, Service, load_catalogue, local
 
 #: The draft's refused answers (service id -> :class:`Refused`).
 REFUSED = "refused_answers"
@@ -157,3 +159,23 @@ def refused_again(
         prompt = _("You can choose another service, or cancel.")
         return Retry("\n".join((*said_lines, prompt)))
     return Next("refused", ("\n".join(said_lines),))
+
+
+def service_refused(answers: Mapping[str, Any]) -> bool:
+    """Whether a draft's chosen service was refused to the person: an answer to its
+    questions refused it (:data:`REFUSED`), or a resident's number or words met a service
+    only citizens may file (:mod:`conversations.citizens_only`). Such a draft holds no
+    request begun, only the way to another service: the terminal's goodbye said «الطلب
+    الذي بدأته محفوظ» after such a refusal (fresh users, sessions 14-15)."""
+    service_id = answers.get("service")
+    if not service_id:
+        return False
+    if service_id in (answers.get(REFUSED) or {}):
+        return True
+    said = answers.get(NOT_CITIZEN) or answers.get(SAID_NOT_CITIZEN)
+    if not said:
+        return False
+    try:
+        return load_catalogue().get(str(service_id)).citizens_only
+    except KeyError:  # a service gone from the catalogue since the draft was kept
+        return False
