@@ -33,6 +33,7 @@ from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
 from conversations.reading import START_STEPS
+from conversations.reconsider_matter import about_another_matter
 from conversations.say_parts import THEIR_SAY_DATA, say_wish, typed_rating
 from conversations.sent_changes import SentChanges
 from conversations.state import DialogueState
@@ -154,7 +155,12 @@ class SayCommands(SentChanges):
             # it got «ليس لدي جواب عن هذا السؤال» and the first menu)
             ctx.state.note_words = typed.text.strip()
             return await self._say_wish(ctx, "recon")
-        elif say_wish(typed.text) is None and _leads_with_recon(typed.text):
+        elif (
+            say_wish(typed.text) is None
+            and _leads_with_recon(typed.text)
+            # «ابي اتظلم على المكتب…»: a complaint about another matter is a need (session 15)
+            and not about_another_matter(typed.text)
+        ):
             # «ابي اتظلم، <a long reason>»: past a wish's ten words, it was read as a new
             # need and the reason kept as a draft's description (tester 15, §2)
             words = words_after(typed.text, THEIR_SAY_DATA, "reconsider", "note_filler")

@@ -25,6 +25,15 @@ def _key(text: str) -> str:
     return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
 
 
+def key_words(text: str) -> list[str]:
+    """The words of ``text`` in the form the phrase lists are compared in (folded, the
+    article dropped), without the punctuation around each («اتظلم،» is «اتظلم»)."""
+    return _key(" ".join(w.strip(_PUNCTUATION) for w in text.split())).split()
+
+
+_PUNCTUATION = "،,.!؟?:;؛-–—«»\"'()"
+
+
 @cache
 def _phrases(path: Path) -> dict[str, tuple[str, ...]]:
     raw: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))

@@ -47,6 +47,50 @@ async def test_a_long_wish_to_reconsider_opens_it_with_the_reason_in_it() -> Non
     assert len(gateway.reasons) == 1 and "بيتجدد بالسفارة" in gateway.reasons[0]
 
 
+@pytest.mark.parametrize(
+    "complaint",
+    [
+        "ابي اتظلم على المكتب اللي رفض يستقبلني وانا رايح اجدد جوازي والموظف كان سيء معي",
+        "ابي اتظلم من الموظف اللي في فرع الرياض لانه ما رضى يجدد لي الجواز وكان سيء معي",
+    ],
+)
+async def test_a_long_complaint_about_another_matter_is_a_need_not_a_reconsideration(
+    complaint: str,
+) -> None:
+    """Session 15: since 660fb32 a long «ابي اتظلم …» about something other than the
+    person's refused request (a branch, an officer) opened their reconsideration with it
+    as the reason. It is read as a need: the services it names offered, the words kept as
+    the description."""
+    gateway = SayGateway()
+    gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text(complaint)
+    said = chat.said
+    assert "ما سبب" not in said and "إعادة النظر" not in said, said
+    assert "وصفًا لطلبك" in said and "s:passport_renew" in chat.choice_ids
+    await chat.text("ارسال")
+    assert gateway.reasons == []
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        "ابي اتظلم على رفض طلبي لاني ارسلت كل المستندات المطلوبة وما قصرت بشي ابدا",
+        "ابي اتظلم على القرار لان الاوراق كامله والاقامة سارية وارسلت صورة التأمين",
+    ],
+)
+async def test_a_long_complaint_about_the_rejection_opens_the_reconsideration(own: str) -> None:
+    gateway = SayGateway()
+    gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text(own)
+    assert "وصفًا لطلبك" not in chat.said, chat.said
+    await chat.text("ارسال")
+    assert len(gateway.reasons) == 1
+
+
 async def test_a_long_message_declining_a_reconsideration_opens_nothing() -> None:
     gateway = SayGateway()
     gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")

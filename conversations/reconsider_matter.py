@@ -1,0 +1,35 @@
+"""Whether a long «ابي اتظلم …» is about the person's own rejected request or another
+matter (their_say.json ``reconsider_about`` and ``reconsider_own``).
+
+Session 15: since 660fb32 a message opening with a wish to reconsider opens the person's
+own reconsideration whatever its length, so «ابي اتظلم على المكتب اللي رفض يستقبلني…»
+(a complaint about a branch) became a reconsideration, or «لم يُرفض أيٌّ من طلباتك» and
+the words lost. Only a reconsideration of the person's own request opens it; a complaint
+about another matter is read as a need (the services it names, the words kept as the
+description)."""
+
+from __future__ import annotations
+
+from conversations.their_say import THEIR_SAY_DATA
+from conversations.wishes import key_words, phrases_of
+
+
+def about_another_matter(text: str) -> bool:
+    """Whether the first 'reconsider' phrase in ``text`` is followed by a word of
+    ``reconsider_about`` («على», «من», «ضد») whose next word is not one of
+    ``reconsider_own`` («رفض», «القرار», «طلبي»): a complaint against something else.
+    False when no phrase is in it or nothing follows it («ابي اتظلم، ارسلت…» is the
+    person's own: the reason of their reconsideration)."""
+    words = key_words(text)
+    about = set(phrases_of(THEIR_SAY_DATA, "reconsider_about"))
+    own = set(phrases_of(THEIR_SAY_DATA, "reconsider_own"))
+    for phrase in phrases_of(THEIR_SAY_DATA, "reconsider"):
+        size = len(phrase.split())
+        for start in range(len(words) - size + 1):
+            if " ".join(words[start : start + size]) != phrase:
+                continue
+            rest = words[start + size :]
+            if not rest or rest[0] not in about:
+                return False
+            return len(rest) > 1 and rest[1] not in own
+    return False
