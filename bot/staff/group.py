@@ -35,6 +35,7 @@ from bot.db.requests_repo import RequestRecord
 from bot.staff.auth import OfficerAuth
 from bot.staff.cards import CardRenderer
 from bot.staff.desk import StaffDesk
+from bot.staff.split import split_html
 from bot.staff.views import HTML, StaffViews
 from conversations.formatting import isolate
 from domain.sla import riyadh_date
@@ -161,25 +162,29 @@ class StaffGroup:
         markup: InlineKeyboardMarkup | ForceReply | None = None,
     ) -> Message:
         """Sends into the staff group as a reply to ``to`` (the card, the officer's message),
-        in the same forum topic."""
+        in the same forum topic; the last message sent. A text past Telegram's limit goes
+        as several messages cut at line breaks (:func:`bot.staff.split.split_html`), the
+        ``markup`` under the last."""
         chat_id, thread_id, reply = self._chat_id, None, None
         if isinstance(to, Message):
             chat_id = to.chat.id
             thread_id = to.message_thread_id if to.is_topic_message else None
             reply = ReplyParameters(message_id=to.message_id, allow_sending_without_reply=True)
-        result = await send_with_retry(
-            bot,
-            SendMessage(
-                chat_id=chat_id,
-                text=text,
-                parse_mode=ParseMode.HTML,
-                message_thread_id=thread_id,
-                reply_parameters=reply,
-                reply_markup=markup,
-                # a URL in a person's description must not be fetched for a preview
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
-        )
+        parts = split_html(text)
+        for at, part in enumerate(parts, start=1):
+            result = await send_with_retry(
+                bot,
+                SendMessage(
+                    chat_id=chat_id,
+                    text=part,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup if at == len(parts) else None,
+                    # a URL in a person's description must not be fetched for a preview
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                ),
+            )
         assert isinstance(result, Message)
         return result
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from sqlalchemy import func, select
 
@@ -83,3 +84,26 @@ async def test_only_officers_note_and_a_note_needs_a_request_and_words(h: Harnes
     unknown = await _say(h, OFFICER, "/note 4512345671 ملاحظة")
     assert "لا يوجد طلب بالرقم 4512345671" in unknown
     assert await h.desk.internal_notes(number) == []
+
+
+async def test_a_find_past_telegrams_limit_comes_in_parts_that_each_fit(h: Harness) -> None:
+    """Found by tester 15: a request's «show» in the group with a long description and the
+    officers' notes was more than Telegram's 4096 characters of shown text, refused as too
+    long, and the officer got nothing. It comes in parts cut at line breaks, each within
+    the limit (counted as Telegram counts, on the text shown: «&» is 5 characters of HTML),
+    the card's link under the last, nothing lost."""
+    description = " ".join(f"كلمة{n} & <ملاحظة>" for n in range(120))  # 2000+ shown
+    number = await h.file(description=description)
+    colleague = Officer(COLLEAGUE.id, "فهد")
+    for n in range(5):
+        await h.desk.note(number, colleague, f"ملاحظة {n}: " + "اتصلت & انتظرت " * 30)
+    before = len(h.sent())
+    await h.feed(h.updates.group_text(OFFICER, STAFF_CHAT, f"/find {number}", thread_id=TOPIC))
+    parts = [str(c.params["text"]) for c in h.sent()[before:]]
+    assert len(parts) == 2, parts
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in parts]
+    assert all(len(s.encode("utf-16-le")) // 2 <= 4096 for s in shown)
+    assert shown[0].startswith(f"الطلب رقم {number}")
+    whole = "\n".join(shown)
+    assert "كلمة0 & <ملاحظة>" in whole and "ملاحظة 4: اتصلت & انتظرت" in whole
+    assert "سجل الطلب:" in whole
