@@ -4,10 +4,12 @@ tests/unit/test_data_address.py (the data files' texts). Two readings:
 
 - `imperatives`: a masculine singular imperative («اكتب», «اختر», «فضلًا»);
 - `second_person_verbs`: a masculine second-person present or future («تحتاج», «تريدها»,
-  «ستحتاج», «هل تقدّم»), review 14 §10. Unvocalised, «تحتاج» is also the third-person
+  «ستحتاج», «هل تقدّم», «تختار», «تتابع»), review 14 §10 and session 15 (the verbs were a
+  list of six stems: «تصل», «تختار», «تتابع» were not read; now the verbs of the bot's prompts). Unvocalised, «تحتاج» is also the third-person
   feminine («الخدمة تحتاج…»): a verb with its subject beside it is not counted, that is a noun
   in «ة»/«هي» just before it (past «لا/لن/لم/قد»), or a definite noun, «هذه/هذا» or a «…» label
-  just after it («تقدّمها المنشأة», «فتقدّم «تواصل»»); nor a verb written with a damma on its
+  just after it («تقدّمها المنشأة», «فتقدّم «تواصل»»), or «التي» before it, or the bot as
+  its object («لم تصلني», «تصلنا»: what reaches the bot); nor a verb written with a damma on its
   «ت» (a passive, «تُقدَّم»). The feminine second person («تحتاجين») and the plural
   («تحتاجون») address their readers and are not counted;
 - `masculine_pasts`: a past tense vocalised for a man («قدّمتَ», «رأيتَ»): unvocalised
@@ -61,11 +63,19 @@ def imperatives(text: str) -> list[str]:
 
 #: present-tense stems (after the «ت») of the verbs the catalogue used to address a man
 _PRESENT_STEMS = frozenset(
-    "حتاج ريد قدم رغب ستطيع عرف ود قصد سأل جد حصل تمكن بحث كتب رسل رد ضيف".split()
+    (
+        "حتاج ريد قدم رغب ستطيع عرف ود قصد سأل جد حصل تمكن بحث كتب رسل رد ضيف "
+        # session 15: «تصل», «تختار», «تتابع» were not read; the verbs of the same prompts
+        "صل ختار تابع ضغط دخل نتظر ستخدم ستلم حمل رفق رفع ذكر حجز راجع طلب جيب عيد غير "
+        "حتفظ ستفسر شارك بدأ بدا كمل لغي حذف رجع فتح قرأ نسى ستعلم صور دفع نتقل كتفي "
+        "ستطع حدد ختر رى تلقى لقى جدد ثبت"
+    ).split()
 )
 #: stems whose object takes a preposition («تحتاج إلى»): a noun right after one is its subject
 _INTRANSITIVE = frozenset(("حتاج", "رغب", "تمكن"))
 _OBJECTS = ("", "ه", "ها", "هما", "هم", "ني", "نا")
+#: an object pronoun of the bot itself: the verb's subject is what reaches it, not the reader
+_FIRST_PERSON = ("ني", "نا")
 _TOKEN = re.compile(f"«[^«»]*»|[\u0621-\u064a{_HARAKAT}\u0640]+")
 _PARTICLES = frozenset("لا لن لم قد".split())
 _PREPOSITIONS = frozenset("في وفي من إلى على عن مع بعد قبل عند".split())
@@ -127,8 +137,12 @@ def second_person_verbs(text: str) -> list[str]:
             if pronoun is None:
                 continue
             stem = rest[: len(rest) - len(pronoun)]
+            if pronoun in _FIRST_PERSON:
+                break  # «لم تصلني أي صورة», «حتى تصلنا إجابتك»: it reaches the bot
             if _mark_after_taa(raw, len(lead)) == "\u064f":
                 break  # «تُقدَّم», «وتُرسل»: a passive
+            if not pronoun and at and words[at - 1] == "التي":
+                break  # «الطلبات التي تنتظر»: its subject is the noun («التي تحتاجها» is not)
             if _subject_before(words, at) or _subject_after(words, at, stem, pronoun):
                 break
             found.append(word)

@@ -108,15 +108,37 @@ def test_the_imperatives_are_found(text: str, expected: list[str]) -> None:
     assert imperatives(text) == expected
 
 
+#: third-person uses the reading cannot tell from the second person (a broken plural or an
+#: indefinite subject beside the verb, a noun spelt like a verb): removed before reading
+THIRD_PERSON = {
+    "رسائلك تصل": "«your messages arrive»: the messages are the subject",
+    "لن تصل تنبيهات": "«no more alerts will arrive», in the officers' alert",
+    "أرقام تبدأ": "«digits that start with 7»",
+    "إشعارات تنتظر": "«notifications waiting», a metrics line",
+    "لي تنتظر": "«a message of mine waits for your answer»",
+    "تغيّر الطلب": "a past tense: «the request changed»",
+    "تراجع أو": "a noun: «a step back or a reopening», an officers' label",
+    "رسالتي التي تطلبه": "«my message asking for it»: the message is the subject",
+}
+
+
+def _read_second_person(form: str) -> list[str]:
+    for phrase in THIRD_PERSON:
+        form = form.replace(phrase, " ")
+    return second_person_verbs(form)
+
+
 def test_no_line_addresses_a_man_in_the_present_or_future(
     arabic: dict[str, tuple[str, ...]],
 ) -> None:
     """Review 14 §10: «أيّ هذه الخدمات تحتاج؟», «هل تريد حذف بياناتك؟», «ستحتاج إلى…» speak to a
-    man; «أيّ هذه الخدمات هي المطلوبة؟», «هل تُحذف بياناتك؟», «يلزم…» to anyone."""
+    man; «أيّ هذه الخدمات هي المطلوبة؟», «هل تُحذف بياناتك؟», «يلزم…» to anyone. Session 15:
+    the reading knew six stems; with the verbs of the prompts it found «فيمكنك أن تطلب…»
+    (twice) and «كنت تستعلم عن طلب», rewritten («فيمكنك طلب…», «كان لديك استعلام…»)."""
     found = {
-        msgid: sorted({w for form in forms for w in second_person_verbs(form)})
+        msgid: sorted({w for form in forms for w in _read_second_person(form)})
         for msgid, forms in arabic.items()
-        if any(second_person_verbs(form) for form in forms)
+        if any(_read_second_person(form) for form in forms)
     }
     assert found == {}, "rewrite these lines for anyone («ما الخدمة المطلوبة؟», «يلزم…»)"
 
@@ -152,6 +174,10 @@ def test_no_line_has_a_past_vocalised_for_a_man(arabic: dict[str, tuple[str, ...
         ("الخدمات التي تُقدَّم عبر «تواصل»، ولم تُرسل ملاحظتك.", []),
         ("ما الخدمة المطلوبة؟ يلزم رقم هوية، ويمكنك كتابة «أبي تجديد».", []),
         ("هل تحتاجين إلى مساعدة؟ هل تريدون المتابعة؟", []),
+        ("يمكنك أن تختار خدمة، أو تتابع طلبك حتى تصل إلى الملخص.", ["تختار", "تتابع", "تصل"]),
+        ("فيمكنك أن تطلب إعادة النظر. كنت تستعلم عن طلب.", ["تطلب", "تستعلم"]),
+        ("لم تصلني أي صورة، ولن تُحتسب المدة حتى تصلنا إجابتك.", []),
+        ("الطلبات التي تنتظر رد أصحابها.", []),
     ],
 )
 def test_the_second_person_verbs_are_found(text: str, expected: list[str]) -> None:
