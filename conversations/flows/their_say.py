@@ -57,8 +57,6 @@ def _answers(ctx: Ctx) -> dict[str, Any]:
 
 #: The answers' key: a reason typed with the wish to reconsider, sent with «send».
 REASON_WORDS = "reason_words"
-#: Words of a wish to reconsider that give no reason («ابي اعادة النظر في طلبي لو سمحت»).
-_NO_REASON = frozenset({"ابي", "ابغى", "ابغي", "اريد", "ممكن", "ودي", "i", "want", "to", "please"})
 
 
 def reason_in(text: str) -> bool:
@@ -68,7 +66,10 @@ def reason_in(text: str) -> bool:
     words = set(fold_arabic(text).replace("؟", " ").replace("?", " ").replace("،", " ").split())
     rest = {w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words}
     phrases = {w for p in phrases_of(THEIR_SAY_DATA, "reconsider") for w in p.split()}
-    fillers = set(phrases_of(THEIR_SAY_DATA, "note_filler")) | _NO_REASON
+    # words of the wish that give no reason («ابي اعادة النظر في طلبي لو سمحت»): data
+    fillers = set(phrases_of(THEIR_SAY_DATA, "note_filler")) | set(
+        phrases_of(THEIR_SAY_DATA, "reason_fillers")
+    )
     return len(rest - phrases - fillers) >= 2
 
 
