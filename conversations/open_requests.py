@@ -25,6 +25,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from conversations import known_requests
 from conversations.buttons import STATUS_PREFIX
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
@@ -122,11 +123,8 @@ async def with_open_request(
     if isinstance(known, dict) and known.get("for") == pair:
         return replies
     service, identity = pair.split(":", 1)
-    origin = ctx.origin
     try:
-        found = await ctx.gateway.open_request_like(
-            origin.channel, origin.user_key, service, identity
-        )
+        found = await known_requests.open_request_like(ctx, service, identity)
     except Exception:
         log.warning("open requests not looked for: the requests could not be read")
         return replies

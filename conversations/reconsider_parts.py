@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from conversations import known_requests
 from conversations.engine_parts import EngineParts
 from conversations.events import Event, Media, Reply
 from conversations.flow import Ctx
@@ -85,7 +86,7 @@ class ReconsiderParts(EngineParts):
         if not last.text.endswith(menu.text) or any(o.id not in shown for o in menu.choices):
             return replies  # this turn does not end with the menu
         try:
-            mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+            mine = await known_requests.my_requests(ctx)
         except Exception:
             # the menu needs no database: with SQL away it is shown without the line,
             # rather than the whole turn failing over a hint

@@ -106,6 +106,10 @@ class DialogueState:
     # (conversations.flows.status): when it is the turn just before (``handled[-1]``), a
     # lone 10-digit number is another request number, mistyped or not
     status_turn: str | None = None
+    # when a turn last found that this chat had filed no request (ISO), cleared when one
+    # is filed: the readings that ask for its requests answer from it a while
+    # (conversations.known_requests)
+    no_requests_at: str | None = None
     version: int = 0
 
     def to_json(self) -> str:
@@ -135,6 +139,7 @@ class DialogueState:
             welcome_turn=self.welcome_turn,
             reconsidered=self.reconsidered,
             last_turn_at=self.last_turn_at,
+            no_requests_at=self.no_requests_at,
             seen=self.seen,
             handled=self.handled,
             version=self.version,

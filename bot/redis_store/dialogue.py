@@ -255,13 +255,28 @@ class RedisDialogueStore:
     async def move(self, channel: str, old_key: str, new_key: str) -> None:
         """Copies the state and the locale to the new key (keeping the TTL) unless it has
         its own (the new number wrote first, so its own is newer), then drops the old.
-        Key by key, so the two names may live on different Redis Cluster nodes."""
+        Key by key, so the two names may live on different Redis Cluster nodes. The
+        state kept loses its note that the chat had no request."""
         for old, new in (
             (self._state_key(channel, old_key), self._state_key(channel, new_key)),
             (self._locale_key(channel, old_key), self._locale_key(channel, new_key)),
         ):
             with unreachable_as_unavailable():
                 await self._move_key(old, new)
+        # the old number's requests now belong to the new key (bot.db.accounts): a note
+        # that this chat had none, either key's, no longer holds
+        await self._forget_no_requests(channel, new_key)
+
+    async def _forget_no_requests(self, channel: str, user_key: str) -> None:
+        """Drops the state's note that the chat had no request
+        (conversations.known_requests), by compare-and-set against a turn saving meanwhile."""
+        for _attempt in range(8):
+            state = await self.load(channel, user_key)
+            if state.no_requests_at is None:
+                return
+            state.no_requests_at = None
+            if await self.save(channel, user_key, state):
+                return
 
     async def _move_key(self, old: str, new: str) -> None:
         raw = await self.redis.get(old)

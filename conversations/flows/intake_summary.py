@@ -3,6 +3,7 @@ changed to) and the filing, which gives the request number and the due date."""
 
 from __future__ import annotations
 
+from conversations import known_requests
 from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry, Stay
 from conversations.flows.describe import ADDING
@@ -325,6 +326,7 @@ async def _submit(ctx: Ctx) -> Outcome:
         # a daily limit (bot.abuse.filing): nothing written, the draft stays at the summary
         return Retry(filing_paused(ctx, paused))
     ctx.state.last_request = filed.number
+    known_requests.filed(ctx)
     confirmation = _confirmation(ctx, service, filed)
     follow_up = filed.follow_up
     if follow_up is None and ctx.receipts is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations import known_requests
 from conversations.events import Event, Media, Option, Origin, Text
 from conversations.flow import Ctx, Finish, Flow, Outcome, Prompt, Step
 from conversations.formatting import isolate
@@ -165,7 +166,7 @@ async def start_answer(ctx: Ctx, number: str, limiter: AttemptLimiter | None) ->
 
 async def waiting_questions(ctx: Ctx) -> list[tuple[str, str]]:
     """This person's requests waiting for their answer, as (number, question), newest first."""
-    mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
+    mine = await known_requests.my_requests(ctx)
     return [
         (view.number, view.question or "")
         for view in mine
