@@ -10,10 +10,9 @@ from functools import cache
 from pathlib import Path
 
 from domain.normalize import fold_arabic
+from domain.word_prefixes import bare_forms
 
 _DATA = Path(__file__).resolve().parent / "data" / "file_questions.json"
-#: What may come before a word of the question («والجواز», «بصورة», «لصورة»).
-_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل", "")
 
 
 @cache
@@ -26,7 +25,7 @@ def asks_for_file(question: str) -> bool:
     """True when ``question`` asks for a document, a photo or a file."""
     wanted = _file_words()
     for word in fold_arabic(question).lower().split():
-        for prefix in _PREFIXES:
-            if word.startswith(prefix) and word[len(prefix) :].startswith(wanted):
-                return True
+        # «والجواز», «بصورة», «لصورة»: the word with what is written onto it
+        if any(form.startswith(wanted) for form in bare_forms(word, min_left=1)):
+            return True
     return False

@@ -16,14 +16,11 @@ from conversations.keywords_early import early_answers
 from conversations.knowledge import reads_as_question
 from domain.catalogue import Service
 from domain.normalize import fold_arabic
+from domain.word_prefixes import bare_forms
 
 _DATA = Path(__file__).resolve().parent / "data" / "two_needs.json"
 #: The most parts a message is cut into (a longer list is a story, read as ever).
 _MAX_PARTS = 3
-
-
-#: What may come before an object word («والجواز», «بالاقامه», «لجوازه»).
-_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل", "ف", "")
 
 
 @cache
@@ -39,9 +36,9 @@ def _names_an_object(part: str) -> bool:
     """Whether ``part`` holds a word for what a need is about (an iqama, a passport...)."""
     objects = _words()[2]
     for word in part.split():
-        for prefix in _PREFIXES:
-            if word.startswith(prefix) and word[len(prefix) :].startswith(objects):
-                return True
+        # «والجواز», «بالاقامه», «لجوازه»: the word with what is written onto it
+        if any(form.startswith(objects) for form in bare_forms(word, min_left=1)):
+            return True
     return False
 
 

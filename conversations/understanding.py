@@ -23,9 +23,9 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from domain.normalize import fold_arabic
+from domain.word_prefixes import without_article
 
 _DATA = Path(__file__).resolve().parent / "data"
-_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
 #: a word this long may be one typo away from the word meant
 FUZZY_MIN = 5
 
@@ -33,10 +33,7 @@ FUZZY_MIN = 5
 def word_key(word: str) -> str:
     """A folded word without the article and a final ه/ة (feminine or ta marbuta), so
     «بالرياض» ~ «رياض», «سوريه» ~ «سوري», «المملكة» ~ «مملك»."""
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            word = word[len(prefix) :]
-            break
+    word = without_article(word)
     if len(word) >= 4 and word.endswith("ه"):
         word = word[:-1]
     return word

@@ -39,6 +39,7 @@ from domain.services_model import (
     local_text,
     parse_service,
 )
+from domain.word_prefixes import without_article
 
 # what other modules take from here (the model lives in domain.services_model)
 __all__ = [
@@ -67,7 +68,6 @@ _FUZZY_SIMILARITY = {1: 0.8, 2: 0.7}
 # Long messages (a pasted description) are cut: the service is named early, if at all.
 _MAX_QUERY_WORDS = 80
 
-_ARTICLE_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _SUFFIXES = (
     "اتها", "اتهم", "اتكم", "اتنا", "اتي", "اتك", "اته",
     "تها", "تهم", "تكم", "تنا", "تي", "تك", "ته",
@@ -119,13 +119,11 @@ def _stem(word: str) -> str:
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             return word[:-1]
         return word
-    for prefix in _ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM - 1:
-            word = word[len(prefix) :]
-            break
-    else:
-        if word.startswith("و") and len(word) > _MIN_STEM:
-            word = word[1:]
+    bare = without_article(word, min_left=_MIN_STEM - 1)
+    if bare != word:
+        word = bare
+    elif word.startswith("و") and len(word) > _MIN_STEM:
+        word = word[1:]
     for _ in range(2):
         for suffix in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:

@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from domain.normalize import fold_arabic
+from domain.word_prefixes import bare_forms
 
 _DATA = Path(__file__).resolve().parent / "data" / "nationalities.json"
-# what people write onto a word: «وسورية», «لمصري», «بالسوري»
-_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ل", "ب")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +33,7 @@ def _key(word: str) -> str:
 def _keys(word: str) -> set[str]:
     """The keys a word of a message may stand for: as written, and without what is
     written onto it («وسورية» → «سوري»)."""
-    found = {_key(word)}
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            found.add(_key(word[len(prefix) :]))
-    return found
+    return {_key(form) for form in bare_forms(word)}
 
 
 @dataclass(frozen=True, slots=True)
