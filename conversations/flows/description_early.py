@@ -15,8 +15,10 @@ from conversations.flows.description_text import (
     OVERFLOW,
     PENDING,
     QUESTION,
+    end_words,
 )
 from conversations.understanding import content_words
+from domain.text_cut import cut_text
 
 
 def keep_early(ctx: Ctx, text: str, answers: dict[str, Any] | None = None) -> str:
@@ -64,6 +66,27 @@ def keep_story(ctx: Ctx, text: str) -> bool:
         return False
     answers[PENDING] = pending
     return True
+
+
+def keep_story_start(ctx: Ctx, text: str) -> str | None:
+    """A story told where the service is chosen that is longer than a description may be
+    (:data:`MAX_DESCRIPTION`): its start (:func:`domain.text_cut.cut_text`) is kept for the
+    description step as :func:`keep_story` keeps a shorter one, and the line returned says
+    so, with the limit and where the kept start ends (after words kept before it, if
+    any); None for a story that fits, or when a description is saved already. Found by fresh users in
+    sessions 14-15: such a story was said too long and dropped whole, to be typed again."""
+    answers = ctx.state.answers
+    story = text.strip()
+    if len(story) <= MAX_DESCRIPTION or answers.get("description"):
+        return None
+    earlier = str(answers.get(PENDING, ""))
+    start = cut_text("\n".join(filter(None, [earlier, story])), MAX_DESCRIPTION)
+    answers[PENDING] = start
+    return ctx.texts.ngettext(
+        "What you wrote is longer than %(max)d characters, the most a description can take. I have kept its start (%(count)d character), up to «%(end)s», as your request's description; you can change it before the request is sent.",
+        "What you wrote is longer than %(max)d characters, the most a description can take. I have kept its start (%(count)d characters), up to «%(end)s», as your request's description; you can change it before the request is sent.",
+        len(start),
+    ) % {"max": MAX_DESCRIPTION, "count": len(start), "end": end_words(start)}
 
 
 def story_kept(ctx: Ctx) -> str:

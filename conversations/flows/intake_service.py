@@ -15,8 +15,7 @@ from conversations.citizens_only import (
 )
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.description_early import keep_story, story_kept
-from conversations.flows.description_text import MAX_DESCRIPTION
+from conversations.flows.description_early import keep_story, keep_story_start, story_kept
 from conversations.flows.intake_draft import applicant_of, or_words, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
 from conversations.flows.nationality import nationality_answer, refused_early
@@ -189,16 +188,14 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if named:
         # «ابي امدد زيارة امي هي سورية»: the nationality, kept for its question
         keep_early_answers(ctx, named)
-    # a story told here is the description too, offered at its step, and said so; one
-    # too long to be a description is said not kept (tester 14, §7: a story of thousands
-    # of characters got the services alone, and the person took it for kept)
+    # a story told here is the description too, offered at its step, and said so; of one
+    # too long to be a description the start is kept, and said so with the limit (tester
+    # 14, §7: a story of thousands of characters got the services alone; sessions 14-15:
+    # then it was said not kept, and was lost)
     if keep_story(ctx, text):
         say = (*say, story_kept(ctx))
-    elif len(text.strip()) > MAX_DESCRIPTION and not ctx.state.answers.get("description"):
-        said_not_kept = _(
-            "What you wrote is longer than %(max)d characters, the most a description can take, so it was not kept as your request's description: you can write a shorter one at the description step."
-        )
-        say = (*say, said_not_kept % {"max": MAX_DESCRIPTION})
+    elif (start_kept := keep_story_start(ctx, text)) is not None:
+        say = (*say, start_kept)
     ctx.state.answers["suggestions"] = [s.id for s in matches]
     return Next("suggest", say)
 
