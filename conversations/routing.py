@@ -152,9 +152,13 @@ class Routing(
 
     async def _their_words_first(self, m: ReadMessage) -> list[Reply] | None:
         """«أضف ملاحظة لطلبي», «أبي أتظلم»: before a button could be read into it."""
-        if isinstance(m.event, Text) and not m.free_text and m.ctx.state.held is None:
-            return await self._their_words(m.ctx, m.event)
-        return None
+        if not isinstance(m.event, Text) or m.ctx.state.held is not None:
+            return None
+        if m.free_text:
+            # where the step takes the person's words (a description), only a rating
+            # right after the rating question is not theirs to take
+            return await self._typed_rating(m.ctx, m.event)
+        return await self._their_words(m.ctx, m.event)
 
     async def _phone_concern(self, m: ReadMessage) -> list[Reply] | None:
         """«ليش تحتاجون رقمي؟», «الزر ما يشتغل» at the share-my-number step: why the number

@@ -32,9 +32,10 @@ from conversations.formatting import isolate
 from conversations.keywords import is_send_word
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
+from conversations.rating_reading import typed_rating
 from conversations.reading import START_STEPS
 from conversations.reconsider_matter import about_another_matter
-from conversations.say_parts import THEIR_SAY_DATA, say_wish, typed_rating
+from conversations.say_parts import THEIR_SAY_DATA, say_wish
 from conversations.sent_changes import SentChanges
 from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration

@@ -21,10 +21,16 @@ from conversations.flow import Ctx
 from conversations.flows.say_note import refusal_text
 from conversations.flows.their_say import BUTTON_MESSAGE, SAY, STEPS, answer_comment
 from conversations.keywords import courtesy
-from conversations.knowledge import reads_as_question
 from conversations.manners import salute, wished_well
 from conversations.ports import SayRefused
-from conversations.rating_words import leading_rating, word_rating
+from conversations.rating_reading import (
+    asks_or_wants,
+    at_start,
+    no_menu_pick,
+    thanked,
+    typed_rating,
+)
+from conversations.rating_words import leading_rating
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.reconsider_parts import ReconsiderParts
 from conversations.status_rows import filed_lines, row_label, row_of
@@ -37,7 +43,6 @@ from conversations.their_say import (
     reconsider_id,
     say_wish,
 )
-from conversations.two_needs import says_a_wish
 from domain.normalize import strip_invisible, to_ascii_digits
 from domain.status import FINAL, RequestStatus
 from domain.their_say import RATINGS
@@ -68,19 +73,6 @@ def _spent(refused: SayRefused, what: str) -> tuple[str, ...]:
 def _rating_buttons(number: str) -> tuple[str, ...]:
     """The five satisfaction buttons of ``number``."""
     return tuple(rate_id(number, rating) for rating in RATINGS)
-
-
-def typed_rating(text: str) -> int | None:
-    """The rating in a message that is only a digit 1-5 (any script), only one to five
-    star emoji (spaces and emoji variation selectors aside), or only a word of
-    ``data/rating_words.json`` («ممتاز», «زين», «سيء», «excellent»); None for anything else."""
-    bare = to_ascii_digits(strip_invisible(text)).replace("\ufe0f", "")
-    bare = "".join(bare.split())
-    if len(bare) == 1 and bare in "12345":
-        return int(bare)
-    if bare and set(bare) == {"⭐"} and len(bare) in RATINGS:
-        return len(bare)
-    return word_rating(text)
 
 
 class TheirSay(ReconsiderParts):
@@ -114,26 +106,26 @@ class TheirSay(ReconsiderParts):
         («ممتاز», «سيء»: :mod:`conversations.rating_words`) typed as the next message
         after a decision's rating question, while that request is still unrated, rates it
         as its button would (found by the tester: «1» opened the first menu's first
-        option, «٥» its hidden help). Only where nothing else is under way (the first
-        menu): in a draft a digit answers the step. None when the message is not that."""
+        option, «٥» its hidden help). At the first menu, or in a draft (its step's words
+        too, a description) when nothing but the question came since the person's last
+        message, the draft put aside whole (fresh-clone user 15: «سيء، ما ردّيتوا علي» went
+        into the description and was filed); in a draft a digit answers the step. None
+        when the message is not that."""
         state = ctx.state
         rating = typed_rating(typed.text)
         # «سيء، ما قريتو الموافقه اصلا»: the rating with its reason (tester 15 §3), read
         # only right after the question, the reason kept as the comment
         with_reason = rating is None
         rating = leading_rating(typed.text) if rating is None else rating
-        if with_reason and rating is not None and _asks_or_wants(ctx, typed.text, rating):
+        if with_reason and rating is not None and asks_or_wants(ctx, typed.text, rating):
             # «عادي اقدم مرة ثانية؟», «زين، ابي اجدد اقامة زوجتي» (review 15 §1): a question
             # or a new need opening with a rating word is read as before, not rated
             rating = None
-        if (
-            rating is None
-            or state.flow != self.flow.name
-            or not _at_start(self.flow.first, state.step)
-        ):
+        if rating is None or state.flow != self.flow.name or state.confirming:
             return None
-        if state.confirming:
-            return None
+        in_draft = not at_start(self.flow.first, state.step)
+        if in_draft and to_ascii_digits(strip_invisible(typed.text)).strip().isdigit():
+            return None  # in a draft a digit answers the step
         try:
             mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         except Exception:
@@ -146,7 +138,11 @@ class TheirSay(ReconsiderParts):
             v for v in decisions
             if last is not None and v.history[-1][0] > dt.datetime.fromisoformat(last)
         ]  # fmt: skip
-        if not decided and not _no_menu_pick(typed.text, state.offered):
+        if in_draft and not decided:
+            # a half-filled request: only right after the question is a rating word one
+            # (fresh-clone user 15: «سيء، ما ردّيتوا علي» went into the description)
+            return None
+        if not decided and not no_menu_pick(typed.text, state.offered):
             # no rating question since their last message (or no turn of theirs on record:
             # nothing says the question was the last thing they saw): a «1» meant for the
             # menu must never become a one-star rating
@@ -171,7 +167,7 @@ class TheirSay(ReconsiderParts):
         else:
             rated = self._rated(ctx, newest.number)
         kind, _rest = courtesy(typed.text)
-        if kind == "thanks" or wished_well(typed.text) or _thanked(typed.text):
+        if kind == "thanks" or wished_well(typed.text) or thanked(typed.text):
             # «ممتاز الله يعطيكم العافيه»: the thanks answered in kind, above the rest
             back = salute(ctx, "thanks", typed.text)
             rated[0] = dataclasses.replace(rated[0], text=f"{back}\n{rated[0].text}")
@@ -209,8 +205,12 @@ class TheirSay(ReconsiderParts):
             _ = ctx.texts.gettext
             replies = self._and_again(ctx, _("Thank you for your rating."))
         else:
+            aside = self._aside_lead(ctx) if self._puts_aside(ctx) else None
             self._enter(ctx, "rate", number)
             replies = [self._ask(ctx)]
+            if aside is not None:
+                # a draft put aside for the comment is said kept (as _open_say does)
+                replies[0] = dataclasses.replace(replies[0], text=f"{aside}\n{replies[0].text}")
         # the rating is stored: its five buttons leave the tapped message now, where the
         # channel can, rather than at a second tap that would be refused
         replies[0] = dataclasses.replace(replies[0], spent=_rating_buttons(number))
@@ -373,33 +373,3 @@ def _new_request_line(ctx: Ctx) -> str:
     return " " + ctx.texts.gettext(
         "To file a new request, choose «%(individual)s» or «%(establishment)s»."
     ) % {"individual": labels["ind"], "establishment": labels["est"]}
-
-
-def _no_menu_pick(text: str, offered: list[list[str]]) -> bool:
-    """Whether a typed rating cannot be a pick of the options on screen: words or stars,
-    or a digit past their count («٥» under the first menu's four)."""
-    bare = to_ascii_digits(strip_invisible(text)).strip()
-    options = [o for o in offered if o[0] not in NAV_IDS]  # «مساعدة», «إلغاء» are words
-    return not bare.isdigit() or int(bare) > len(options)
-
-
-def _thanked(text: str) -> bool:
-    """Whether the words around a rating thank («ممتاز شكرا»)."""
-    return any(courtesy(word)[0] == "thanks" for word in text.split())
-
-
-def _at_start(first: str, step: str) -> bool:
-    """Whether nothing is under way: before the first question, or at it (the menu)."""
-    return step in START_STEPS or step == first
-
-
-def _asks_or_wants(ctx: Ctx, text: str, rating: int) -> bool:
-    """Whether ``text`` asks something or wants a service (a wish verb and a service named):
-    then a rating word opening it is not a rating with its reason (review 15 §1: «جيد متى
-    يوصلني الجواز؟» was rated four stars and the question never answered). A question after
-    a word of one or two stars is a complaint, rated with it («سيء جدا، ليش كل هذا
-    التاخير؟», review 15b §1); «زين»، «عادي»، «جيد» opening a question are as often "well,
-    ..." as a rating."""
-    if says_a_wish(text) and bool(ctx.catalogue.match(text, limit=1)):
-        return True
-    return rating >= 3 and reads_as_question(text)
