@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from conversations.engine_parts import EngineParts
@@ -46,10 +48,20 @@ FOR_NOTE = "for_note"
 #: that may still be reconsidered) or ``CLOSED`` (no file can join it), beside the status.
 DECIDED = "decided"
 RECON, CLOSED = "recon", "closed"
-#: How long after a decision a file sent with nothing under way is asked about (the
-#: rating question's window, conversations.say_parts.RATING_WINDOW); later, it is taken
-#: for a new request without a question.
-DECIDED_RECENTLY = dt.timedelta(days=7)
+_DATA = Path(__file__).resolve().parent / "data" / "forgotten_files.json"
+
+
+def _decided_recently() -> dt.timedelta:
+    """The window of :data:`DECIDED_RECENTLY`, read from data/forgotten_files.json
+    (``decided_recently_days``, whole days; its ``_source`` says why that long)."""
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return dt.timedelta(days=int(raw["decided_recently_days"]))
+
+
+#: How long after a decision a file sent with nothing under way is asked about (data:
+#: forgotten_files.json, the rating question's week, conversations.say_parts.
+#: RATING_WINDOW); later, it is taken for a new request without a question.
+DECIDED_RECENTLY = _decided_recently()
 
 
 class ForgottenFiles(EngineParts):

@@ -56,3 +56,18 @@ async def test_a_rejection_being_reconsidered_takes_the_photo_as_a_note() -> Non
     assert f"note:{MINE}" in chat.choice_ids and "هل أضيفها" in chat.said
     await chat.tap(f"note:{MINE}")
     assert "لم تُرسل بعد" in chat.said
+
+
+def test_the_window_is_data_with_its_source() -> None:
+    """The week after a decision in which a file is asked about was a constant in code
+    (session 16's brief, item 10): it is kept in conversations/data/forgotten_files.json,
+    with why it is that long, where the people who keep the data can change it."""
+    import json
+    from pathlib import Path
+
+    from conversations import forgotten_files
+
+    data = Path(forgotten_files.__file__).parent / "data" / "forgotten_files.json"
+    raw = json.loads(data.read_text(encoding="utf-8"))
+    assert forgotten_files.DECIDED_RECENTLY == dt.timedelta(days=raw["decided_recently_days"])
+    assert raw["decided_recently_days"] == 7 and "RATING_WINDOW" in raw["_source"]
