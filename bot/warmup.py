@@ -13,7 +13,8 @@ Rather than list those caches one by one (a list that would rot as the code chan
 Telegram channel code, the engine and the database, with these precautions so it leaves
 nothing behind and nothing reaches anyone:
 
-- the Bot API is a stand-in in this process on loopback (standins.telegram_botapi);
+- the Bot API is a small one in this process on loopback (bot.warmup_api; not the tests'
+  stand-in, which a worker does not import);
 - every database write is inside one transaction that is rolled back (the sessions are
   bound to it with savepoints). On PostgreSQL that is the real engine, so its statement
   cache is warm too, and nobody waits for it (rows not yet committed block no one else's).
@@ -67,13 +68,12 @@ from bot.redis_store.attempts import RedisAttemptLimiter
 from bot.redis_store.dialogue import RedisDialogueStore
 from bot.settings import holidays_of
 from bot.staff.desk import StaffDesk
+from bot.warmup_api import TOKEN, Updates, WarmUpBotApi
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from conversations.formatting import format_due_date
 from conversations.i18n import LOCALES, translations
 from domain.catalogue import Catalogue, Service, load_catalogue
-from standins.telegram_botapi import TelegramBotAPIStandin, fake_file_id
-from standins.telegram_updates import TgUser, UpdateFactory
 
 log = logging.getLogger(__name__)
 #: Set while the warm-up's own dialogue runs (a context variable, so the tasks it starts
@@ -122,7 +122,7 @@ async def warm_up(services: Services) -> float:
     stops early is logged and start-up goes on (it only costs the first resident time)."""
     started = time.perf_counter()
     prefix = f"tawasul:warmup:{secrets.token_hex(6)}"
-    user = TgUser(10**15 + secrets.randbelow(10**14), "تهيئة")
+    user = 10**15 + secrets.randbelow(10**14)  # a made-up resident's Telegram id
     quota = DailyQuota(services.redis, services.settings.media_daily_bytes)
     logging.getLogger("bot.db.requests_repo").addFilter(_not_warming)
     warming = _WARMING.set(True)
@@ -222,9 +222,9 @@ async def warm_cards(services: Services) -> None:
                     exc_info=True)  # fmt: skip
 
 
-async def _forget(services: Services, prefix: str, quota: DailyQuota, user: TgUser) -> None:
+async def _forget(services: Services, prefix: str, quota: DailyQuota, user: int) -> None:
     keys = [key async for key in services.redis.scan_iter(match=f"{prefix}:*", count=500)]
-    keys.append(quota._key("telegram", str(user.id)))  # the key it wrote
+    keys.append(quota._key("telegram", str(user)))  # the key it wrote
     try:
         await services.redis.delete(*keys)
     except Exception:
@@ -235,7 +235,7 @@ async def _dialogue(
     services: Services,
     sessions: async_sessionmaker[AsyncSession],
     prefix: str,
-    user: TgUser,
+    user: int,
     quota: DailyQuota,
     media_dir: Path,
 ) -> None:
@@ -266,8 +266,8 @@ async def _dialogue(
     dispatcher = build_dispatcher(
         engine.handle, intake, follow_ups=receipts, measured=False, fetching=engine.handle
     )
-    async with TelegramBotAPIStandin() as api:
-        bot = make_bot(api.token, api.url)
+    async with WarmUpBotApi() as api:
+        bot = make_bot(TOKEN, api.url)
         try:
             await _script(api, dispatcher, bot, user, _service(catalogue))
         finally:
@@ -276,10 +276,10 @@ async def _dialogue(
 
 
 async def _script(
-    api: TelegramBotAPIStandin, dispatcher: Dispatcher, bot: Any, user: TgUser, service: Service
+    api: WarmUpBotApi, dispatcher: Dispatcher, bot: Any, user: int, service: Service
 ) -> None:
     """Presses what each step's keyboard offers, as bench/harness.py's residents do."""
-    updates = UpdateFactory(first_update_id=secrets.randbelow(10**9))
+    updates = Updates(user, first_update_id=secrets.randbelow(10**9))
     photo = _jpeg()
     kind = "resident" if "resident" in service.identity_kinds else "citizen"
     sent: set[str] = set()
@@ -293,11 +293,11 @@ async def _script(
         # a button's callback data carries its message's stamp («ind~70a766»): the tap
         # sends it whole, as Telegram does
         full = stamped.get(data, data)
-        return updates.callback(user, full, message=api.last_message(user.id))
+        return updates.callback(full, api.last_message(user))
 
-    await feed(updates.text(user, "/start"))
+    await feed(updates.text("/start"))
     for _ in range(MAX_UPDATES):
-        markup = api.last_keyboard(user.id) or {}
+        markup = api.last_keyboard(user) or {}
         raw_ids = [
             str(b.get("callback_data")) for row in markup.get("inline_keyboard", []) for b in row
         ]
@@ -306,7 +306,7 @@ async def _script(
         ids = list(stamped)
         if "keyboard" in markup:
             sent.add("phone")
-            raw = updates.contact(user, "966501234567", own=True)
+            raw = updates.contact("966501234567")
         elif "confirm" in ids:
             await feed(tap("confirm"))
             return
@@ -319,15 +319,15 @@ async def _script(
                 raw = tap("done")
             else:
                 sent.add("photo")
-                file_id = fake_file_id("photo")
+                file_id = f"AgACAgQAAxkBAAI{secrets.token_urlsafe(30)}"  # Telegram's shape
                 api.add_file(file_id, photo)
-                raw = updates.photo(user, file_id, file_size=len(photo))
+                raw = updates.photo(file_id, len(photo), 1280, 960)
         elif ids and set(ids) <= _NAV and "identity" not in sent:
             sent.add("identity")
-            raw = updates.text(user, _IDENTITY[kind])
+            raw = updates.text(_IDENTITY[kind])
         elif ids and set(ids) <= _NAV and "phone" in sent and "description" not in sent:
             sent.add("description")
-            raw = updates.text(user, _DESCRIPTION)
+            raw = updates.text(_DESCRIPTION)
         else:
             raise WarmUpIncomplete(f"no way forward from {ids!r}")
         await feed(raw)
