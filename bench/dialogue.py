@@ -10,7 +10,8 @@ Prints one JSON line: the fields of ``harness.figures`` plus
 ``redis_roundtrips_per_update``, ``sql_statements_per_update`` (statements SQLAlchemy sent to
 the database over the counted updates, BEGIN included, and each COMMIT or ROLLBACK counted as
 one) and ``requests_created``; with ``--sequential`` also ``sql_statements_by_kind`` (the
-median per update of each kind, e.g. 12 at «confirm»). With ``--cards`` the outbox
+median per update of each kind, e.g. 12 at «confirm») and ``redis_roundtrips_by_kind`` (the
+same for Redis round trips). With ``--cards`` the outbox
 dispatcher runs in the process as in ``tawasul run``, so each receipt card is drawn (in the
 cards' process) and sent while the residents go on; the line then also has ``cards_sent``,
 ``cards_after_text`` (counted residents whose card came after the confirmation text),
@@ -120,6 +121,8 @@ class Statements:
     count: int = 0
     counting: bool = False
     by_kind: dict[str, list[int]] | None = None
+    # the Redis round trips of each counted update, by its kind, when feeding() has them
+    trips_by_kind: dict[str, list[int]] | None = None
 
     def install(self, engine: AsyncEngine) -> None:
         def one(*_: Any) -> None:
@@ -147,16 +150,22 @@ class Statements:
         dialect.do_commit = counted_commit  # type: ignore[method-assign]
         dialect.do_rollback = counted_rollback  # type: ignore[method-assign]
 
-    def feeding(self, feed: Feed) -> Feed:
-        """`feed` that notes each counted update's statements by its kind (one resident at
-        a time only: updates handled together would share their counts)."""
+    def feeding(self, feed: Feed, trips: RoundTrips | None = None) -> Feed:
+        """`feed` that notes each counted update's statements, and its Redis round trips
+        on `trips`, by its kind (one resident at a time only: updates handled together
+        would share their counts)."""
         self.by_kind = {}
+        self.trips_by_kind = {} if trips is not None else None
 
         async def counted(raw: dict[str, Any]) -> None:
             before = self.count
+            trips_before = 0 if trips is None else trips.count
             await feed(raw)
             if self.counting and self.by_kind is not None:
-                self.by_kind.setdefault(update_kind(raw), []).append(self.count - before)
+                kind = update_kind(raw)
+                self.by_kind.setdefault(kind, []).append(self.count - before)
+                if trips is not None and self.trips_by_kind is not None:
+                    self.trips_by_kind.setdefault(kind, []).append(trips.count - trips_before)
 
         return counted
 
@@ -264,6 +273,7 @@ async def run(args: Any) -> dict[str, Any]:
 
                 statements = Statements()
                 statements.install(services.db)
+                trips = RoundTrips()
                 feed = feeder(dispatcher, bot)
                 residents = residents_of(
                     screen,
@@ -271,7 +281,7 @@ async def run(args: Any) -> dict[str, Any]:
                     service.group,
                     service.id,
                     kind,
-                    statements.feeding(feed) if args.sequential else feed,
+                    statements.feeding(feed, trips) if args.sequential else feed,
                 )
                 stop = asyncio.Event()
                 outbox = None
@@ -279,7 +289,6 @@ async def run(args: Any) -> dict[str, Any]:
                     delivery = build_delivery(services, bot)
                     outbox = asyncio.create_task(delivery.run_forever(stop, poll_s=0.2))
                 try:
-                    trips = RoundTrips()
 
                     def counting() -> None:
                         trips.install(services.redis)
@@ -320,6 +329,10 @@ async def run(args: Any) -> dict[str, Any]:
     if statements.by_kind:
         result["sql_statements_by_kind"] = {
             k: statistics.median(v) for k, v in statements.by_kind.items()
+        }
+    if statements.trips_by_kind:
+        result["redis_roundtrips_by_kind"] = {
+            k: statistics.median(v) for k, v in statements.trips_by_kind.items()
         }
     result["requests_created"] = int(created or 0) - args.warmup
     result["startup_warm_up_s"] = None if args.cold else round(warm_s, 2)

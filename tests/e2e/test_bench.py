@@ -103,6 +103,10 @@ async def test_the_dialogue_bench_files_every_request_against_the_standin_alone(
     confirm = next(v for k, v in by_kind.items() if k.startswith("tap:confirm"))
     assert confirm >= 5 and by_kind["contact"] == 0
     assert 0 < figures["sql_statements_per_update"] < confirm
+    # and the Redis round trips: the claim-and-load and the save of every turn, and a
+    # photo's daily quota besides
+    trips = figures["redis_roundtrips_by_kind"]
+    assert trips["contact"] == 2 and trips["photo"] == 3
 
 
 @pytest.mark.timeout(STARTUP_S + 240)
