@@ -258,7 +258,7 @@ def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -
     chat.say("1", "كتابة رقم هوية صاحب الطلب")
     chat.say("2000000006", "رقم جوالك")
     chat.say("kam yom ya5od el talab?", "٧ أيام عمل")
-    chat.wait_for("نعود إلى الطلب الذي كنت تعبّئه")
+    chat.wait_for("نعود إلى الطلب الذي بدأت تعبئته")
     chat.close()
     assert chat.proc.returncode == 0
 

@@ -2,7 +2,7 @@
 forgot), is offered as an addition to that request and goes to the officer as a note with
 the file; no new draft holds it. Found by tester 14 (§3, Telegram and WhatsApp): it got
 «احتفظتُ بصورتك لطلبك» for a request never begun, the officer never saw it, and every
-later reply ended with «والآن نعود إلى الطلب الذي كنت تعبّئه».
+later reply ended with «والآن نعود إلى الطلب الذي بدأت تعبئته».
 
 Real WhatsApp payloads (image, button reply, text) through the web app and channel, two
 workers on one Redis and one database."""
@@ -43,7 +43,7 @@ async def test_a_photo_after_filing_is_offered_to_the_open_request_and_reaches_t
     assert record is not None
     assert [e.kind for e in record.events].count("note") == 1
     assert len(record.attachments) == 1 + len(submission().attachments)
-    # nothing is being filled in: no «نعود إلى الطلب الذي كنت تعبّئه» after it
+    # nothing is being filled in: no «نعود إلى الطلب الذي بدأت تعبئته» after it
     await w.b.send(w.b.payloads.text(MONA, "شكرا"))
     assert "تعبّئه" not in w.b.texts(MONA)[-1]
 

@@ -63,7 +63,7 @@ async def test_the_same_service_and_identity_open_is_named_tracked_and_filed_any
     # tracked on the other worker: its status, then the draft back at its summary
     said = await person.taps(track, worker=0)
     assert first.number in said[0].text and "الحالة:" in said[0].text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in said[-2].text
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in said[-2].text
     assert DESCRIPTION in said[-1].text
     # sent anyway: a second request, as typed
     said = await person.taps("confirm", worker=1)
@@ -103,7 +103,7 @@ async def test_the_open_request_is_tracked_from_the_phone_step_on_the_other_work
     assert WARNING in said[0].text and [c.id for c in said[0].choices] == [track]
     said = await person.taps(track, worker=0)
     assert first.number in said[0].text and "الحالة:" in said[0].text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in said[-2].text and said[-1].ask_contact
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in said[-2].text and said[-1].ask_contact
     summary = await _to_summary(person)
     assert DESCRIPTION in summary.text
     said = await person.taps("confirm", worker=1)

@@ -2,7 +2,7 @@
 two workers sharing Redis and the database. Found by the fresh-clone tester: a person who
 had made no attempt was told «after several failed attempts», and the identity number they
 typed next was kept for a new request («احتفظتُ برقم الهوية … لطلبك», then «والآن نعود إلى
-الطلب الذي كنت تعبّئه»)."""
+الطلب الذي بدأت تعبئته»)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from tests.integration.test_their_say import OFFICER
 
 __all__ = ["h"]
 
-KEPT = "طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك."
+KEPT = "طلبك الذي بدأت تعبئته محفوظ، وسنعود إليه بعد ذلك."
 REMOVE = {"remove_keyboard": True}
 
 

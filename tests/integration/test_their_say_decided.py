@@ -207,7 +207,8 @@ async def test_a_rating_tapped_in_the_middle_of_a_note_loses_nothing(
     # the half-filled request put aside is said kept, above the note's question
     kept, asked = note_step[-1].text.split("\n", 1)
     assert (
-        kept == "طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك." and "يُرجى كتابة ملاحظتك" in asked
+        kept == "طلبك الذي بدأت تعبئته محفوظ، وسنعود إليه بعد ذلك."
+        and "يُرجى كتابة ملاحظتك" in asked
     )
     await person.says("رقم الجواز الجديد X123")
     said = await person.taps(f"rate:{decided.number}:5", worker=1)

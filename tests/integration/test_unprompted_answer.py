@@ -110,7 +110,7 @@ async def test_cancel_while_answering_keeps_the_question_open_on_two_workers(
 ) -> None:
     """«إلغاء» in the middle of an answer (begun on one worker, cancelled on the other):
     said that the answer was not sent and the question still waits, never «ولم يُرسَل
-    الطلب الذي كنت تعبّئه»; the request still waits for its answer."""
+    الطلب الذي بدأت تعبئته»; the request still waits for its answer."""
     catalogue = load_catalogue()
     requests = SqlRequestGateway(db_sessionmaker, clock=lambda: SUNDAY)
     desk = StaffDesk(db_sessionmaker, catalogue, clock=lambda: SUNDAY)
@@ -133,6 +133,6 @@ async def test_cancel_while_answering_keeps_the_question_open_on_two_workers(
 
     await workers[0].handle(Text(origin(), "تنتهي يوم ١٥ ديسمبر"))
     said = "\n".join(r.text for r in await workers[1].handle(Text(origin(), "إلغاء")))
-    assert "لم يُرسَل ردّك" in said and "كنت تعبّئه" not in said, said
+    assert "لم يُرسَل ردّك" in said and "بدأت تعبئته" not in said, said
     record = await desk.find(filed.number)
     assert record is not None and record.status is RequestStatus.NEEDS_INFO

@@ -85,7 +85,7 @@ async def test_cancel_of_a_new_draft_says_the_sent_request_stays(
     said = await person.says("الغاء الطلب", worker=0)
     text = _text(said)
     assert NOTHING_SENT not in text
-    assert filed.number in text and "لم يُرسَل الطلب الذي كنت تعبّئه" in text
+    assert filed.number in text and "لم يُرسَل الطلب الذي بدأت تعبئته" in text
 
 
 async def test_a_new_need_that_names_a_previous_document_is_not_a_change_to_the_open_request(
@@ -152,7 +152,7 @@ async def test_cancelling_a_draft_with_data_says_the_sent_request_stays(
     person: Person, filing: SqlRequestGateway, desk: StaffDesk
 ) -> None:
     """«إلغاء» of a new draft holding an identity number, by a person whose request sent
-    earlier is open: «يؤدي ذلك إلى حذف الطلب الذي تعبّئه…» and «حُذف الطلب» said nothing of the sent
+    earlier is open: «يؤدي ذلك إلى حذف الطلب الذي بدأت تعبئته…» and «حُذف الطلب» said nothing of the sent
     one, which the person may think is the one deleted (tester 13 §1 meant to cancel it)."""
     filed = await filing.submit(submission(user_key=USER))
     await person.send(Command(person.origin(), "start", ""))
@@ -165,7 +165,7 @@ async def test_cancelling_a_draft_with_data_says_the_sent_request_stays(
     assert "رقم الهوية" in _text(said) or "جوال" in _text(said), _text(said)
     said = await person.says("إلغاء", worker=1)
     text = clean_input(_text(said))
-    assert "يؤدي ذلك إلى حذف الطلب الذي تعبّئه" in text, text
+    assert "يؤدي ذلك إلى حذف الطلب الذي بدأت تعبئته" in text, text
     assert f"أما طلبك {filed.number} المرسَل سابقًا فلا يتأثر بهذا" in text, text
     said = await person.taps("discard", worker=0)
     text = clean_input(_text(said))

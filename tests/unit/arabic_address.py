@@ -68,7 +68,7 @@ _PRESENT_STEMS = frozenset(
         # session 15: «تصل», «تختار», «تتابع» were not read; the verbs of the same prompts
         "صل ختار تابع ضغط دخل نتظر ستخدم ستلم حمل رفق رفع ذكر حجز راجع طلب جيب عيد غير "
         "حتفظ ستفسر شارك بدأ بدا كمل لغي حذف رجع فتح قرأ نسى ستعلم صور دفع نتقل كتفي "
-        "ستطع حدد ختر رى تلقى لقى جدد ثبت"
+        "ستطع حدد ختر رى تلقى لقى جدد ثبت عبئ عدل"
     ).split()
 )
 #: stems whose object takes a preposition («تحتاج إلى»): a noun right after one is its subject

@@ -223,12 +223,12 @@ def test_a_reply_of_two_lines_carries_the_removal_on_its_first_lines() -> None:
     # before «اكتب رقم الطلب…»; the answer's own first line carries the removal now
     nav = (Option("back", "رجوع"), Option("cancel", "إلغاء"))
     replies = [
-        Reply("طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك.\nاكتب رقم الطلب (١٠ أرقام).", nav)
+        Reply("طلبك الذي بدأت تعبئته محفوظ، وسنعود إليه بعد ذلك.\nاكتب رقم الطلب (١٠ أرقام).", nav)
     ]
     methods, shown = render_replies(CHAT, replies, reply_keyboard_shown=True, removal_text="حسنًا.")
     assert markups(methods) == ["remove", "inline"]
     assert texts(methods) == [
-        "طلبك الذي كنت تعبّئه محفوظ، وسنعود إليه بعد ذلك.",
+        "طلبك الذي بدأت تعبئته محفوظ، وسنعود إليه بعد ذلك.",
         "اكتب رقم الطلب (١٠ أرقام).",
     ]
     assert shown is False

@@ -145,7 +145,7 @@ async def test_arabic_questions_at_the_first_question_and_mid_request(
     assert chat.last[-1].ask_contact
     await chat.text("ايش شروط تجديد الاقامة")
     assert "الفحص الطبي" in chat.last[0].text and "تأمين طبي" in chat.last[0].text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in chat.last[-1].text
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in chat.last[-1].text
     assert chat.last[-1].ask_contact  # still the phone step
     await _finish(chat, "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
     (filed,) = gateway.submissions

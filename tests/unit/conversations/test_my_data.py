@@ -239,7 +239,7 @@ async def test_my_data_mid_request_names_the_draft_and_asks_the_step_again(
     held = replies[0].text
     assert RESIDENT in held
     assert "أرقام الهوية: لا يوجد" not in held
-    assert "الطلب الذي تعبّئه الآن" in held
+    assert "الطلب الذي بدأت تعبئته" in held
     assert replies[-1].text == asked.text
     assert [o.id for o in replies[-1].choices] == [o.id for o in asked.choices]
 
@@ -265,7 +265,7 @@ async def test_the_lists_in_the_arabic_answer_are_separated_by_the_arabic_comma(
     await chat.text(RESIDENT)
     await chat.contact("+966551234567")
     held = (await chat.tap("mydata"))[0].text  # the button: the words would be a description
-    (draft,) = [line for line in held.splitlines() if "الطلب الذي تعبّئه الآن" in line]
+    (draft,) = [line for line in held.splitlines() if "الطلب الذي بدأت تعبئته" in line]
     phones = [line for line in held.splitlines() if line.startswith("أرقام الجوال")]
     for line in (draft, *phones):
         assert "," not in line, line

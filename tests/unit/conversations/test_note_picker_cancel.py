@@ -1,6 +1,6 @@
 """«إلغاء» at «ما الطلب الذي تخصّه ملاحظتك؟» (fresh-clone tester 14, §10): the picker had no
 «إلغاء» after an earlier cancel, and «إلغاء» there showed the first menu without a word, or,
-from the first menu, «تم الإلغاء، ولم يُرسَل الطلب الذي كنت تعبّئه» for a draft nobody was
+from the first menu, «تم الإلغاء، ولم يُرسَل الطلب الذي بدأت تعبئته» for a draft nobody was
 filling. Now it says nothing was added, and the person is where they were."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ async def test_cancel_at_the_note_picker_says_nothing_was_added(
     said = await chat.text("إلغاء")
     text = clean_input(chat.said)
     assert NOTHING_ADDED in text, text
-    assert "كنت تعبّئه" not in text and "لم يُرسَل" not in text
+    assert "بدأت تعبئته" not in text and "لم يُرسَل" not in text
     assert "ind" in chat.choice_ids  # the first menu, to go on
     assert gateway.said == []  # no note sent
 

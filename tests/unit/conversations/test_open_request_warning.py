@@ -86,7 +86,7 @@ async def test_tracking_the_open_request_keeps_the_draft() -> None:
     # its status, then the draft comes back whole, at its summary
     status, back, summary = chat.last
     assert f"الطلب رقم ⁦{OPEN}⁩" in status.text and "الحالة: قيد الدراسة" in status.text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in back.text
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in back.text
     assert DESCRIPTION in summary.text and "confirm" in chat.choice_ids
     assert not gateway.submissions
     await chat.tap("confirm")
@@ -172,7 +172,7 @@ async def test_the_warning_at_the_phone_step_offers_to_track_it_at_once() -> Non
     await chat.tap(f"st:{OPEN}")
     status, back, phone = chat.last
     assert f"الطلب رقم ⁦{OPEN}⁩" in status.text and "الحالة: قيد الدراسة" in status.text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in back.text and phone.ask_contact
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in back.text and phone.ask_contact
     await _to_summary(chat)
     await chat.tap("confirm")
     [filed] = gateway.submissions
@@ -194,7 +194,7 @@ async def test_the_terminal_is_told_the_command_that_tracks_it() -> None:
     assert _bare(warning.text).endswith(f"\n/status {OPEN}")
     await chat.send(Command(chat.origin(), "status", OPEN))
     assert f"الطلب رقم ⁦{OPEN}⁩" in chat.last[0].text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in chat.said
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in chat.said
     await chat.text("0501234567")
     assert "يُرجى وصف طلبك" in chat.said  # the draft went on from its phone step
 

@@ -50,7 +50,7 @@ async def test_help_offers_the_questions_and_a_typed_faq_works_mid_request(
     assert len(topic_ids(chat)) == len(knowledge.topics())
     await chat.tap("kb:tawasul_duration")
     assert "٧ أيام عمل" in chat.last[0].text
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in chat.last[-1].text
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in chat.last[-1].text
     assert chat.last[-1].ask_contact  # still the phone step, the identity kept
     assert not any(c.startswith("file:") for c in chat.choice_ids)  # no new request mid-way
     await _finish(chat)

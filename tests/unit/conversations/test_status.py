@@ -137,7 +137,7 @@ async def test_back_from_the_identity_question_returns_to_where_the_person_was(
     await chat.text("رجوع")
     assert chat.last[-1].ask_contact  # the phone step of the draft, nothing lost
     # said to be the draft coming back (tester 13, §18: the bare question came)
-    assert plain(chat.said).startswith("والآن نعود إلى الطلب الذي كنت تعبّئه:"), chat.said
+    assert plain(chat.said).startswith("والآن نعود إلى الطلب الذي بدأت تعبئته:"), chat.said
     await chat.contact("+966501234567")
     assert "يُرجى وصف طلبك" in chat.said
 
@@ -269,7 +269,7 @@ async def test_status_words_at_the_list_or_the_number_prompt_show_the_list_again
 
 
 async def test_back_from_a_look_up_names_a_service_list_as_what_it_is(chat: Chat) -> None:
-    # found by the fresh-clone tester: «نعود إلى الطلب الذي كنت تعبّئه» after a status
+    # found by the fresh-clone tester: «نعود إلى الطلب الذي بدأت تعبئته» after a status
     # look-up when only a service list had been offered, no request begun
     await chat.command("start")
     await chat.text("ابي اجدد الجواز")
@@ -292,10 +292,10 @@ async def test_back_from_a_look_up_to_a_draft_with_data_still_says_the_request(
     await _to_identity(chat)
     await chat.text(RESIDENT)
     await chat.text("وين طلبي")  # their only request's status, then the draft
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in plain(chat.said)
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in plain(chat.said)
     await chat.tap("another")  # the look-up's number prompt, left by «إلغاء»
     await chat.text("إلغاء")
-    assert "نعود إلى الطلب الذي كنت تعبّئه" in plain(chat.said)
+    assert "نعود إلى الطلب الذي بدأت تعبئته" in plain(chat.said)
     assert chat.last[-1].ask_contact
 
 

@@ -299,7 +299,7 @@ async def test_a_send_word_while_editing_from_the_summary_does_not_say_incomplet
     said = plain(chat.said)
     assert not gateway.submissions
     assert "لم يكتمل" not in said, said
-    assert "كنت تعدّل طلبك" in said and "لم يُرسَل" in said and "«تأكيد وإرسال»" in said, said
+    assert "كان طلبك قيد التعديل" in said and "لم يُرسَل" in said and "«تأكيد وإرسال»" in said, said
     await chat.tap("keep_description")
     assert "يُرجى مراجعة طلبك" in plain(chat.said)
     await chat.tap("confirm")

@@ -259,7 +259,7 @@ async def test_cancel_while_answering_says_the_answer_was_not_sent_and_the_quest
     await chat.text("تنتهي يوم ١٥ ديسمبر")
     await chat.text("إلغاء")
     assert "لم يُرسَل ردّك" in chat.said and "ينتظر إجابتك" in chat.said, chat.said
-    assert "كنت تعبّئه" not in chat.said
+    assert "بدأت تعبئته" not in chat.said
     assert gateway.answers == []
 
 
