@@ -5,6 +5,9 @@ the held message replayed once the person says which (see conversations.flows.mo
 from __future__ import annotations
 
 import dataclasses
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from conversations.engine_parts import EngineParts
@@ -26,14 +29,16 @@ from conversations.flows.more_info import (
 from conversations.forgotten_files import FOR_NOTE
 from conversations.formatting import isolate
 from conversations.keywords import courtesy
+from conversations.read_message import ReadMessage
 from conversations.reading import NAV_IDS, START_STEPS, as_choice
 from conversations.state import DialogueState
 from conversations.step_answers import location_words
 from conversations.stray_files import unheard
-from domain.normalize import digits_only, to_ascii_digits
+from domain.normalize import digits_only, fold_arabic, to_ascii_digits
 
 #: In a held bare number: the options it was typed under, read again at «لا».
 MENU = "menu"
+_ANSWER_WORDS = Path(__file__).resolve().parent / "data" / "answer_words.json"
 
 
 class OfficerAnswers(EngineParts):
@@ -176,6 +181,52 @@ class OfficerAnswers(EngineParts):
         offer = self._offer(ctx, waiting)
         return [*replies, dataclasses.replace(offer, text=f"{held_line(ctx, aside)}\n{offer.text}")]
 
+    async def _answer_at_yes_no(self, m: ReadMessage) -> list[Reply] | None:
+        """«إجابة ٢» (a message opening with a word of ``data/answer_words.json``) typed at
+        «هل يُحذف؟» while an officer's question waits: the question is withdrawn, nothing
+        deleted, and the message, after one held before «إلغاء» (:meth:`_set_aside_held`),
+        is offered as the answer («هل رسالتك هي الإجابة عن هذا السؤال؟»), which also asks
+        back whether the «٢» meant something else. «إجابة» alone, with one question waiting
+        and nothing held, opens the answer as the «Answer» button does. None otherwise.
+        Found by fresh-clone user 15: «إجابة ٢» there got the step's «لم أتمكن…», and the
+        message held before was lost."""
+        ctx, state = m.ctx, m.ctx.state
+        if not state.confirming or not isinstance(m.event, Text):
+            return None
+        rest = named_answer(m.event.text)
+        if rest is None:
+            return None
+        waiting = await waiting_questions(ctx)
+        aside = state.held_aside
+        earlier = [str(aside["text"])] if _words_only(aside) and aside is not None else []
+        texts = [*earlier, m.event.text.strip()] if rest else earlier
+        if not waiting or (not texts and len(waiting) > 1):
+            return None
+        _ = ctx.texts.gettext
+        lead = _("Nothing was deleted: the request you are filling in is kept.")
+        state.confirming = None
+        if not texts:
+            replies = await self._answer_officer(ctx, waiting[0][0])
+            return [
+                dataclasses.replace(replies[0], text=f"{lead}\n{replies[0].text}"),
+                *replies[1:],
+            ]
+        if earlier:
+            state.held_aside = None
+        held = {"text": "\n".join(texts)}
+        state.held = held
+        offer = self._offer(ctx, waiting)
+        said = f"{lead}\n{held_line(ctx, held)}\n{offer.text}"
+        return [Reply(said, choices=offer.choices)]
+
+    def _set_aside_held(self, ctx: Ctx, held: dict[str, Any] | None) -> None:
+        """A message held under «هل رسالتك هي الإجابة؟» when the person says «إلغاء» or «ابدأ
+        من جديد» instead: put aside, and asked about again once «هل يُحذف؟» is answered or
+        the draft is gone (:meth:`_held_again`). Fresh-clone user 15: it was lost. A file
+        offered for a note is the cancel's to drop (forgotten_files)."""
+        if held is not None and FOR_NOTE not in held and ctx.state.held_aside is None:
+            ctx.state.held_aside = held
+
     def _offer(self, ctx: Ctx, waiting: list[tuple[str, str]]) -> Reply:
         prompt = offer_text(ctx, waiting)
         ctx.state.offered = [[o.id, o.label] for o in prompt.choices]
@@ -224,3 +275,28 @@ def _menu_pick(typed: Text, offered: list[list[str]]) -> bool:
 def _bare_number(text: str) -> bool:
     """Whether ``text`` is digits only («2», «١»), spaces and separators aside."""
     return to_ascii_digits(digits_only(text)).isdigit()
+
+
+@cache
+def _answer_phrases(path: Path = _ANSWER_WORDS) -> tuple[tuple[str, ...], ...]:
+    """The folded phrases of ``path``'s 'answer', longest first."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    phrases = {tuple(fold_arabic(str(p)).split()) for p in raw["answer"]}
+    return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
+
+
+def named_answer(text: str) -> str | None:
+    """The words after an opening that says the message is an answer to the officer
+    («إجابة ٢» → «٢», «الاجابه: نعم» → «نعم»; «إجابة» alone → ""); None when the message
+    does not open so. The openings are data (``data/answer_words.json``)."""
+    words = text.split()
+    keys = [fold_arabic(w) for w in words]
+    for phrase in _answer_phrases():
+        if tuple(keys[: len(phrase)]) == phrase:
+            return " ".join(words[len(phrase) :])
+    return None
+
+
+def _words_only(held: dict[str, Any] | None) -> bool:
+    """Whether ``held`` is words alone (no file, no note's offer)."""
+    return held is not None and "text" in held and "media" not in held and FOR_NOTE not in held

@@ -105,6 +105,7 @@ class Routing(
             self._file_for_reconsideration,
             self._pressed_option,
             self._say_or_not_answer,
+            self._answer_at_yes_no,
             self._draft_choice,
             self._back_to_request,
             self._wishes,
@@ -312,6 +313,8 @@ class Routing(
             dropped = self._picker_cancelled(ctx) or self._file_dropped(ctx, m.held)
             if dropped is not None:
                 return dropped
+        if action in ("restart", "cancel"):
+            self._set_aside_held(ctx, m.held)
         if action in ("restart", "cancel") and self._has_draft(state):
             return await self._ask_to_discard(ctx, action)
         if action == "resume":
