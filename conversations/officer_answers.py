@@ -72,6 +72,12 @@ class OfficerAnswers(EngineParts):
                 return None  # a greeting or thanks is not an answer
             if _menu_pick(event, ctx.state.offered) and not _bare_number(event.text):
                 return None
+            before = words_held(held)
+            if before is not None:
+                # more words after words held here: added after them, in order (sessions
+                # 14-15: the second message replaced the first, which was lost)
+                event = Text(event.origin, f"{before}\n{event.text}")
+                kept = {"text": event.text}
         waiting = await waiting_questions(ctx)
         if not waiting:
             return None
@@ -260,6 +266,15 @@ def earlier_words(held: dict[str, Any] | None, event: Event) -> dict[str, Any] |
     if not (isinstance(event, Media) and event.kind in ("photo", "document")):
         return None
     return held
+
+
+def words_held(held: dict[str, Any] | None) -> str | None:
+    """The words held last turn under «هل رسالتك هي الإجابة؟» when nothing was being filled
+    in (:func:`earlier_words`' words, a bare number held beside a menu included), for the
+    words sent next to join; None when no words are held (a file, a note's offer)."""
+    if held is None or not held.get("idle") or "text" not in held or FOR_NOTE in held:
+        return None
+    return str(held["text"])
 
 
 def _menu_pick(typed: Text, offered: list[list[str]]) -> bool:

@@ -39,3 +39,25 @@ async def test_held_words_join_the_photo_sent_as_the_answer_over_two_workers(
     assert record is not None
     assert record.events[-1].reason == WORDS
     assert record.attachments[-1].ref == file_id
+
+
+async def test_more_words_after_held_words_are_added_after_them_over_two_workers(
+    h: Harness,
+) -> None:
+    """Session 16 (fresh users, sessions 14-15): a second message while the first was held
+    replaced it; now both are the answer, in the order sent, whichever worker reads each."""
+    a, b = await h.worker(), await h.worker()
+    filed = await h.services.gateway.submit(submission(user_key=str(AMAL.id)))
+    await h.services.desk.ask(filed.number, OFFICER, "متى ينتهي جوازها؟")
+    said = await _say(a, h, AMAL, h.updates.text(AMAL, WORDS))
+    assert "هل رسالتك هي الإجابة" in said, said
+    more = "وينتهي الشهر الجاي"
+    said = await _say(b, h, AMAL, h.updates.text(AMAL, more))
+    assert "هل رسالتك هي الإجابة" in said, said
+    said = await _say(a, h, AMAL, h.updates.text(AMAL, "نعم"))
+    assert "لم تُرسل بعد" in said, said
+    said = await _say(b, h, AMAL, h.updates.text(AMAL, "ارسل"))
+    assert "أُضيف ردّك" in said, said
+    record = await h.services.desk.find(filed.number)
+    assert record is not None
+    assert record.events[-1].reason == f"{WORDS}\n{more}"
