@@ -32,8 +32,8 @@ from bot.metrics import HANDLING_SECONDS, UPDATES_HANDLED
 from bot.webhook_journal import Journal
 from bot.webhook_turns import SEP
 from conversations.engine import apology
-from conversations.events import Media
-from conversations.i18n import DEFAULT_LOCALE
+from conversations.events import Media, Text
+from conversations.languages import unstored_locale
 from conversations.replays import replaying
 
 if TYPE_CHECKING:
@@ -178,10 +178,13 @@ async def _work(runtime: WhatsAppRuntime, inbox: Journal, body_id: str, item: Wo
 
 async def _apologise(runtime: WhatsAppRuntime, item: Inbound) -> None:
     """Redis is away: the apology the engine gives when the database is, sent without
-    Redis (the person's language and window live there), in the default language."""
+    Redis (the person's language and window live there), in the language of the message's
+    words (conversations.languages.unstored_locale: Arabic unless they read as English)."""
     to = item.sender.wa_id or item.sender.user_key
+    said = item.event.text if isinstance(item.event, Text) else None
     try:
-        await runtime.channel.sender.send_message(to, OutText(apology(DEFAULT_LOCALE)))
+        text = apology(unstored_locale(None, said))
+        await runtime.channel.sender.send_message(to, OutText(text))
     except Exception as exc:
         _log_failure(item, exc)
 

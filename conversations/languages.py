@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from conversations.events import Reply
-from conversations.i18n import LOCALES, Texts
+from conversations.i18n import DEFAULT_LOCALE, LOCALES, Texts
 from domain.normalize import fold_arabic
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -190,6 +190,19 @@ def from_platform(code: str | None) -> str | None:
         return None
     primary = code.strip().lower().replace("_", "-").split("-", 1)[0]
     return primary if primary in LOCALES else None
+
+
+def unstored_locale(platform: str | None, text: str | None) -> str:
+    """The language of an answer given while the person's own cannot be read (it is kept
+    in the dialogue store, Redis, which is what is away): the language their app is set to
+    where the platform says it (Telegram's ``from.language_code``, :func:`from_platform`),
+    else the language the message is written in (:func:`written_in`: everyday English in
+    Latin letters reads as English; Arabic, Arabizi, digits or nothing as Arabic), else
+    the default, Arabic. A locale code of :data:`~conversations.i18n.LOCALES`."""
+    hinted = from_platform(platform)
+    if hinted is not None:
+        return hinted
+    return (written_in(text) if text else None) or DEFAULT_LOCALE
 
 
 def with_way_back(replies: list[Reply], locale: str, line: str | None = None) -> list[Reply]:

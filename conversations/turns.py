@@ -23,12 +23,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from conversations import edits, languages
-from conversations.events import Event, Media, Origin, Reply
+from conversations.events import Event, Media, Origin, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_files import takes_early
 from conversations.flows.file_counts import REFUSED, counting
 from conversations.flows.more_info import waiting_questions
-from conversations.i18n import DEFAULT_LOCALE, Texts
+from conversations.i18n import Texts
 from conversations.open_requests import with_open_request
 from conversations.reading import START_STEPS
 from conversations.replays import replayed, replies_from_json, replies_to_json
@@ -103,9 +103,11 @@ class Turns(Routing, StoreOutage):
             claimed, state = await self._claim(origin, until)
         except Exception:
             # the store (Redis) is away: the same apology as any failure on our side, in
-            # the default language (the person's is kept in the store); nothing was written
+            # the language the update itself says (the person's is kept in the store);
+            # nothing was written
             log.exception("dialogue store unreachable on %s", origin.channel)
-            return [await self._failed(event, DEFAULT_LOCALE)]
+            said = event.text if isinstance(event, Text) else None
+            return [await self._failed(event, languages.unstored_locale(origin.language, said))]
         if not claimed:
             # run again after the store went away midway: its save may have landed
             unsent = _unsent(state, origin.event_id, replay=again)

@@ -4,8 +4,10 @@ The engine answers every failure inside a turn with its apology (conversations.t
 around the turn can fail too: the abuse screen's or an album's Redis calls, a download, the
 update's own shape. The webhook worker logged such an update and closed it, and the person
 was never answered; WhatsApp's worker apologises (bot.web_whatsapp_work). So the webhook
-sends the same apology, in the default language (the person's language lives in Redis,
-which may be what failed), to a private chat only (never to the staff group), and only when
+sends the same apology, in the language the update itself says (the person's language
+lives in Redis, which may be what failed: conversations.languages.unstored_locale, from
+the sender's ``language_code`` or the message's words; Arabic otherwise), to a private
+chat only (never to the staff group), and only when
 nothing was sent for the update before it failed (a reply out, then a failure in its
 clean-up, is answered already).
 
@@ -31,7 +33,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.channels.telegram_calls import send_isolated
-from conversations.i18n import DEFAULT_LOCALE
+from conversations.languages import unstored_locale
 from conversations.replays import replayed
 from conversations.turns import apology
 
@@ -87,6 +89,21 @@ def private_chat(update: dict[str, Any]) -> int | None:
     return None
 
 
+def said_locale(update: dict[str, Any]) -> str:
+    """The language to apologise in for an update whose sender's language cannot be read:
+    their app's (``from.language_code``), else their message's words, else Arabic."""
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        sender = value.get("from")
+        code = sender.get("language_code") if isinstance(sender, dict) else None
+        text = value.get("text") or value.get("caption")
+        return unstored_locale(
+            code if isinstance(code, str) else None, text if isinstance(text, str) else None
+        )
+    return unstored_locale(None, None)
+
+
 @dataclass
 class Apologies:
     """Sends the apology for failed updates through `bot`, marked in `redis`."""
@@ -113,7 +130,7 @@ class Apologies:
                     return False
         try:
             await send_isolated(
-                self.bot, SendMessage(chat_id=chat_id, text=apology(DEFAULT_LOCALE))
+                self.bot, SendMessage(chat_id=chat_id, text=apology(said_locale(update)))
             )
         except Exception as exc:
             log.warning(

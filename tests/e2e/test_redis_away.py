@@ -28,7 +28,10 @@ from tests.integration.test_whatsapp_webhook import MONA, Harness, settings_for
 from tests.servers import RedisServer
 
 SORRY = "عذرًا، حدث خطأ من جهتنا"
+SORRY_EN = "Sorry, something went wrong on our side"
 PERSON = TgUser(5_400_000_001, "ريم")
+#: a person whose Telegram app is set to English
+ENGLISH_APP = TgUser(5_400_000_002, "Rim", language_code="en")
 
 
 @pytest.fixture
@@ -72,7 +75,7 @@ async def test_telegram_polling_apologises_and_goes_on(outage: RedisServer, tmp_
         bot = make_bot(api.token, api.url)
         updates = UpdateFactory()
 
-        def seen() -> list[str]:
+        def seen(person: TgUser = PERSON) -> list[str]:
             """What the person has been shown: each message's text and its buttons."""
             return [
                 "\n".join(
@@ -83,22 +86,22 @@ async def test_telegram_polling_apologises_and_goes_on(outage: RedisServer, tmp_
                         for b in row
                     ]
                 )
-                for m in api.messages(PERSON.id)
+                for m in api.messages(person.id)
             ]
 
-        async def say(raw: dict[str, object], expect: str) -> str:
-            before = len(seen())
+        async def say(raw: dict[str, object], expect: str, person: TgUser = PERSON) -> str:
+            before = len(seen(person))
             api.queue_update(raw)
 
             def done() -> bool:
-                return any(expect in text for text in seen()[before:])
+                return any(expect in text for text in seen(person)[before:])
 
             try:
                 async with asyncio.timeout(30):
                     await api.wait_until(done)
             except TimeoutError:
-                pytest.fail(f"no {expect!r} after {raw}: {seen()[before:]}")
-            return "\n".join(seen()[before:])
+                pytest.fail(f"no {expect!r} after {raw}: {seen(person)[before:]}")
+            return "\n".join(seen(person)[before:])
 
         try:
             async with build_services(settings) as services:
@@ -109,6 +112,11 @@ async def test_telegram_polling_apologises_and_goes_on(outage: RedisServer, tmp_
                     await say(updates.callback(PERSON, "ind"), "ما الخدمة")
                     await asyncio.to_thread(outage.pause)
                     await say(updates.text(PERSON, "ابي اجدد اقامتي"), SORRY)
+                    # their language is in Redis: the app's setting says it (issue 11)
+                    said = await say(
+                        updates.text(ENGLISH_APP, "ابي اجدد اقامتي"), "Sorry", ENGLISH_APP
+                    )
+                    assert SORRY_EN in said
                     assert not polling.done()  # polling goes on
                     await asyncio.to_thread(outage.restart)
                     answer = await say(updates.text(PERSON, "ابي اجدد اقامتي"), "تجديد هوية مقيم")
@@ -139,6 +147,12 @@ async def test_whatsapp_apologises_and_goes_on(outage: RedisServer, tmp_path: Pa
                 assert response.status == 500  # Meta will deliver it again
                 await h.settle()
                 assert [SORRY in t for t in h.texts(MONA)[before:]] == [True]
+                # their language is in Redis: words in English are answered in English
+                before = len(h.texts(MONA))
+                response = await h.post(h.payloads.text(MONA, "I want to renew my iqama please"))
+                assert response.status == 500
+                await h.settle()
+                assert [SORRY_EN in t for t in h.texts(MONA)[before:]] == [True]
                 await asyncio.to_thread(outage.restart)
                 # Meta's redelivery of the same message, now that Redis is back
                 before = len(h.texts(MONA))

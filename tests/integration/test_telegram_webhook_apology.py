@@ -16,6 +16,7 @@ import bot.channels.telegram as telegram_module
 from bot.channels.telegram_webhook import JOURNAL_KEY
 from conversations.i18n import DEFAULT_LOCALE
 from conversations.turns import apology
+from standins.telegram_updates import TgUser
 from tests.integration.test_telegram_webhook import SARA, Harness, h
 
 __all__ = ["h"]  # the fixture
@@ -64,3 +65,13 @@ async def test_no_apology_after_the_person_was_answered(
     texts = h.texts(SARA)
     assert texts, "the greeting went out"
     assert SORRY not in texts
+
+
+async def test_the_apology_is_in_the_language_of_the_persons_app(h: Harness) -> None:
+    """Redis away, the person's language (kept there) is unknown: their app's setting
+    says it (issue 11: always Arabic before)."""
+    rim = TgUser(5_400_000_009, "Rim", language_code="en-US")
+    w = await h.worker(screen=redis_away)
+    await w.post(h.updates.text(rim, "ابي اجدد اقامتي"))
+    await w.settle()
+    assert h.texts(rim) == [apology("en")]

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conversations import languages
 from conversations.engine import Engine
 from conversations.events import Command, Origin, Reply
 from conversations.flows.intake import INTAKE
@@ -266,3 +267,14 @@ async def test_an_unsure_need_is_answered_with_the_best_three_guesses() -> None:
     services = [c for c in chat.choice_ids if c.startswith("s:")]
     assert services[0] == "s:passport_issue" and 2 <= len(services) <= 3
     assert "none" in chat.choice_ids  # and a way out when none of them is right
+
+
+def test_an_answer_while_the_language_cannot_be_read_follows_the_update() -> None:
+    """Redis away, the person's language is unknown: the update says it (issue 11)."""
+    assert languages.unstored_locale("en-GB", "ابي اجدد اقامتي") == "en"
+    assert languages.unstored_locale("ar", "I want to renew my iqama") == "ar"
+    assert languages.unstored_locale(None, "I want to renew my iqama please") == "en"
+    assert languages.unstored_locale("fr", "I want to renew my iqama please") == "en"
+    assert languages.unstored_locale(None, "abi ajadid el iqama") == "ar"  # Arabizi
+    assert languages.unstored_locale(None, "ابي اجدد اقامتي") == "ar"
+    assert languages.unstored_locale(None, None) == "ar"
