@@ -17,7 +17,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import EditMessageReplyMarkup, GetFile, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, GetFile, SendMessage
 from aiogram.types import CallbackQuery
 
 from bot.channels.telegram_render import OutboundMethod
@@ -30,13 +30,20 @@ MAX_SEND_ATTEMPTS: Final = 3
 
 
 async def answer_callback(query: CallbackQuery) -> None:
-    """Stops the button's spinner. Never raises for the Bot API: "query is too old" after a
-    restart or a slow turn, or the network; the tap still counts."""
+    """Stops the button's spinner. A 429 is waited out and a server's or the network's
+    error tried once more (:func:`call_with_retry`, as a reply's call); never raises for
+    the Bot API, and what stays unanswered is one log line without a traceback: "query is
+    too old" after a restart or a slow turn, a 429 or 502 lasting (issue 11). The tap
+    still counts either way."""
+    if query.bot is None:
+        return
     try:
         with answer_unread():  # True, never read
-            await query.answer()
-    except TelegramAPIError:
-        log.info("could not answer callback query %s", query.id, exc_info=True)
+            await call_with_retry(query.bot, AnswerCallbackQuery(callback_query_id=query.id))
+    except TelegramBadRequest as exc:
+        log.info("callback query not answered: %s", exc.message)
+    except TelegramAPIError as exc:
+        log.warning("callback query not answered: %s", exc.message)
 
 
 class SendFailed(Exception):
@@ -81,9 +88,22 @@ async def _send_isolated(bot: Bot, method: OutboundMethod) -> None:
         raise SendFailed from None
 
 
-async def send_with_retry(
-    bot: Bot, method: OutboundMethod | EditMessageReplyMarkup | GetFile
-) -> Any:
+Call = OutboundMethod | EditMessageReplyMarkup | GetFile | AnswerCallbackQuery
+
+
+async def call_with_retry(bot: Bot, method: Call) -> Any:
+    """:func:`send_with_retry`, and a server's (5xx) or the network's error tried once
+    more, as a reply's call is (:func:`send_isolated`): for calls whose failure is not the
+    person's answer lost (a tap's answer, a file's path). Raises what the last try raised
+    (TelegramAPIError); logs the first failure as one line."""
+    try:
+        return await send_with_retry(bot, method)
+    except (TelegramNetworkError, TelegramServerError) as exc:
+        log.warning("%s failed (%s); trying once more", method.__api_method__, exc.message)
+    return await send_with_retry(bot, method)
+
+
+async def send_with_retry(bot: Bot, method: Call) -> Any:
     """Send one call, waiting out Telegram's 429 ``retry_after`` a bounded number of times
     (MAX_SEND_ATTEMPTS tries); raises what the last try raised (TelegramAPIError)."""
     for attempt in range(1, MAX_SEND_ATTEMPTS + 1):

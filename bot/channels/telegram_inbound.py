@@ -27,7 +27,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetFile
 from aiogram.types import CallbackQuery, File, Message, PhotoSize, User
 
-from bot.channels.telegram_calls import send_with_retry
+from bot.channels.telegram_calls import call_with_retry
 from bot.channels.telegram_keyboards import message_ref
 from bot.channels.telegram_render import MAX_TEXT_LENGTH
 from bot.media_intake import CappedBuffer, MediaIntake, TooLarge
@@ -264,7 +264,8 @@ async def fetch_media(
     try:
         # a 429 is waited out as a reply's is (bench/load.py's api fault: a getFile refused
         # for a second failed the person's whole turn, and they were asked to send it again)
-        file: File = await send_with_retry(bot, GetFile(file_id=media.ref))
+        # and a 502 tried once more, as a reply's is
+        file: File = await call_with_retry(bot, GetFile(file_id=media.ref))
         if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
             return dataclasses.replace(media, size=file.file_size)
         if file.file_path is None:
@@ -296,11 +297,14 @@ async def fetch_media(
         # aiogram's download_file raises aiohttp's own errors (a 5xx, a cut line), unwrapped
         aiohttp.ClientError,
         TimeoutError,
-    ):
+    ) as exc:
         # The file_id stays valid for this bot, so the attachment is not lost: pass the
         # event on without a checksum rather than leaving the person without an answer.
+        # An expected fault (a 429 or 5xx lasting, a cut line): one line, no traceback.
         log.warning(
-            "could not download %s; passing it on without a checksum", media.ref, exc_info=True
+            "could not download %s (%s); passing it on without a checksum",
+            media.ref,
+            getattr(exc, "message", None) or type(exc).__name__,
         )
         return media
     data = buffer.getvalue()

@@ -1,0 +1,103 @@
+"""A plain 429 or 502 from the Bot API on a tap's answer or a file's getFile is an
+expected fault (issue 11): it is tried again as a reply's call is (a 429 waited out, a 5xx
+tried once more), and what stays failed is one warning line, never a traceback. The
+channel against the Bot API stand-in (the harness of test_telegram_channel)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import pytest
+
+from conversations.events import Choice, Media
+from standins.telegram_botapi import fake_file_id
+from tests import samples
+from tests.integration.test_telegram_channel import USER, Harness, h
+
+__all__ = ["h"]  # the fixture
+
+CHANNEL_LOGS = ("bot.channels.telegram", "bot.channels.telegram_inbound")
+
+
+def channel_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name in CHANNEL_LOGS]
+
+
+def answers(h: Harness) -> int:
+    return sum(c.method == "answerCallbackQuery" for c in h.api.calls)
+
+
+async def tap(h: Harness) -> None:
+    await h.feed(h.updates.text(USER, "/start"))
+    await h.feed(h.updates.callback(USER, "svc:iqama_renew", message=h.api.last_message(USER.id)))
+
+
+@pytest.mark.parametrize("code", [502, 500])
+async def test_a_taps_answer_meeting_a_server_error_is_tried_once_more(
+    h: Harness, caplog: pytest.LogCaptureFixture, code: int
+) -> None:
+    h.api.fail_next("answerCallbackQuery", error_code=code, description="Bad Gateway")
+    caplog.set_level(logging.INFO)
+    await tap(h)
+    assert answers(h) == 2, "the spinner is stopped by the second try"
+    assert isinstance(h.engine.events[-1], Choice)  # the tap counts
+    records = channel_records(caplog)
+    assert [r.levelno for r in records] == [logging.WARNING]
+    assert all(r.exc_info is None for r in records)
+
+
+async def test_a_taps_answer_refused_with_429_is_waited_out(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h.api.fail_next("answerCallbackQuery", retry_after=1)
+    caplog.set_level(logging.INFO)
+    await tap(h)
+    assert answers(h) == 2
+    assert all(r.exc_info is None for r in channel_records(caplog))
+
+
+async def test_a_tap_answered_by_neither_try_is_one_line_without_a_traceback(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h.api.fail_next("answerCallbackQuery", error_code=502, description="Bad Gateway", count=2)
+    caplog.set_level(logging.INFO)
+    await tap(h)
+    assert isinstance(h.engine.events[-1], Choice)
+    records = channel_records(caplog)
+    assert len(records) == 2 and all(r.levelno == logging.WARNING for r in records)
+    assert all(r.exc_info is None for r in records)
+    assert "callback query not answered" in records[-1].getMessage()
+
+
+async def test_a_getfile_meeting_a_bad_gateway_is_tried_once_more_and_the_file_kept(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = samples.jpeg(130, 130, seed=3)
+    file_id = fake_file_id("photo")
+    h.api.add_file(file_id, data)
+    h.api.fail_next("getFile", error_code=502, description="Bad Gateway")
+    caplog.set_level(logging.INFO)
+    await h.feed(h.updates.photo(USER, file_id, file_size=len(data)))
+    [event] = [e for e in h.engine.events if isinstance(e, Media)]
+    assert event.checksum == hashlib.sha256(data).hexdigest(), "downloaded on the second try"
+    records = channel_records(caplog)
+    assert [r.levelno for r in records] == [logging.WARNING]
+    assert all(r.exc_info is None for r in records)
+
+
+async def test_a_getfile_refused_with_429_throughout_is_one_line_without_a_traceback(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = samples.jpeg(130, 130, seed=4)
+    file_id = fake_file_id("photo")
+    h.api.add_file(file_id, data)
+    # three tries, two waits of a second (MAX_SEND_ATTEMPTS)
+    h.api.fail_next("getFile", retry_after=1, count=3)
+    caplog.set_level(logging.INFO)
+    await h.feed(h.updates.photo(USER, file_id, file_size=len(data)))
+    [event] = [e for e in h.engine.events if isinstance(e, Media)]
+    assert event.ref == file_id and event.checksum is None  # passed on, not lost
+    failed = [r for r in channel_records(caplog) if "could not download" in r.getMessage()]
+    assert len(failed) == 1 and failed[0].exc_info is None
+    assert all(r.exc_info is None for r in channel_records(caplog))
