@@ -1,0 +1,43 @@
+"""Choosing a service in `tawasul chat` as the fresh users of session 15 did (a real
+process, a real Redis, a real SQLite file): «يا هلا» greeted back, a resident's number at
+the Saudi passport's renewal told what the service is for, «ابي اجدد اقامتي» typed there
+choosing the iqama's renewal with the number already typed, «دخل المملكه» answering where
+the holder is; and «انا مقيم» at «لمن هذا الطلب؟» understood."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_console_chat import STARTUP_S, Session, _env
+
+
+@pytest.mark.timeout(STARTUP_S + 120)
+def test_a_resident_finds_their_service_from_the_citizens_one(
+    redis_url: str, tmp_path: Path
+) -> None:
+    chat = Session(_env(tmp_path, redis_url), "--user", "routing-resident")
+    chat.wait_for("1) فرد", STARTUP_S)
+    chat.say("يا هلا", "هلا بك.")  # greeted, the first question still there
+    chat.say("فرد", "ما الخدمة")
+    chat.say("ابي اجدد جوازي", "تجديد جواز السفر (للمواطنين فقط)")
+    chat.say("تجديد جواز السفر", "رقم هوية وطنية")  # «جوازي»: «لي أنا», noted
+    chat.say("2000000006", "للمواطنين السعوديين فقط")
+    chat.say("ابي اجدد اقامتي", "أين صاحب الإقامة الآن؟")
+    chat.say("دخل المملكه", "سأستخدم رقم الهوية الذي أرسلته سابقًا")
+    out = chat.close()
+    assert "احتفظتُ بما كتبته" not in out and "أيّها المقصود" not in out
+    assert chat.proc.returncode == 0
+
+
+@pytest.mark.timeout(STARTUP_S + 120)
+def test_i_am_a_resident_at_for_whom_is_understood(redis_url: str, tmp_path: Path) -> None:
+    chat = Session(_env(tmp_path, redis_url), "--user", "routing-for-whom")
+    chat.wait_for("1) فرد", STARTUP_S)
+    chat.say("فرد", "ما الخدمة")
+    chat.say("الجوازات", "تجديد جواز السفر (للمواطنين فقط)")
+    chat.say("تجديد جواز السفر", "لمن هذا الطلب؟")
+    chat.say("انا مقيم", "للمواطنين السعوديين فقط")
+    out = chat.close()
+    assert "لم أفهم إجابتك" not in out and "اختيار خدمة أخرى" in out
