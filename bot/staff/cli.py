@@ -212,7 +212,12 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
                 done = confirm.accepted(number, officer.name, grace_s=desk.decision_grace_s)
             elif action == "reject":
                 found = await desk.find(number)
-                if found is not None and not args.anyway and script_mismatch(text, found.locale):
+                if (
+                    found is not None
+                    and not args.anyway
+                    and can_move(found.status, RequestStatus.REJECTED)  # else: why not
+                    and script_mismatch(text, found.locale)
+                ):
                     # before anything is sent, as the staff group's proposal does (review
                     # 11, §15): the officer decides with the warning in front of them
                     print(other_script(views, found.locale), file=err)

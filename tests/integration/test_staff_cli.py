@@ -452,6 +452,10 @@ async def test_acting_on_a_decided_request_says_it_is_decided_and_to_reopen_firs
         code=1,
     ).stderr
     assert "already decided" in english and f"tawasul staff reopen {number} REASON" in english
+    # a reason in another script is not warned of first: the request cannot be rejected now
+    words = ("Passport", "copy", "is", "not", "clear", "--officer", "نورة")
+    refused = staff(db_url, tmp_path, "reject", number, *words, code=1).stderr
+    assert f"بُتّ في الطلب رقم {number}" in refused and "--anyway" not in refused, refused
     # what it says works: reopened, the question goes to the person
     staff(db_url, tmp_path, "reopen", number, "مراجعة", "المستندات", "--officer", "نورة")
     staff(db_url, tmp_path, "ask", number, "ما", "رقم", "الجواز؟", "--officer", "نورة")
