@@ -179,28 +179,55 @@ class ReceiptQueue:
         asked for while another is being written wait for it and are then written
         together, in one transaction (a group commit): under a burst of confirmations
         each one no longer queues for SQLite's write lock on its own (issue 12, the tail
-        at 200 at once); alone, a release is written at once as before."""
+        at 200 at once); alone, a release is written at once as before. Each keeps its
+        own fate: a batch that fails is written again one release at a time, so one that
+        cannot be written does not take the others with it (issue 11); one that stays
+        unwritten leaves its rows held, and they go out when the hold runs out."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # a caller cancelled meanwhile (shield below) never reads its failure: read here,
+        # or the loop reports «Future exception was never retrieved» with a traceback
+        done.add_done_callback(_retrieved)
         self._waiting.append((key, delivered, done))
         if self._writing is None or self._writing.done():
             self._writing = asyncio.create_task(self._write_releases())
         await asyncio.shield(done)  # a cancelled caller leaves the others' write alone
 
     async def _write_releases(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                await self._write(batch)
-            except Exception as exc:
-                for *_, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            for *_, done in batch:
+        batch: list[tuple[str, bool, asyncio.Future[None]]] = []
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    await self._write(batch)
+                except Exception as exc:
+                    if len(batch) == 1:
+                        _settle(batch[0], exc)
+                    else:
+                        log.warning(
+                            "%d receipts' releases not written together (%s); each alone",
+                            len(batch),
+                            type(exc).__name__,
+                        )
+                        await self._write_each(batch)
+                else:
+                    for entry in batch:
+                        _settle(entry, None)
+                if self.kick is not None:
+                    self.kick()
+        finally:
+            # cancelled (a stop): the callers waiting are not left waiting for ever
+            for _, _, done in [*batch, *self._waiting]:
                 if not done.done():
-                    done.set_result(None)
-            if self.kick is not None:
-                self.kick()
+                    done.cancel()
+
+    async def _write_each(self, batch: Sequence[tuple[str, bool, asyncio.Future[None]]]) -> None:
+        for entry in batch:
+            try:
+                await self._write([entry])
+            except Exception as exc:
+                _settle(entry, exc)
+            else:
+                _settle(entry, None)
 
     async def _write(self, batch: Sequence[tuple[str, bool, asyncio.Future[None]]]) -> None:
         # One UPDATE a release (prebuilt: _release_statement), where there were two: the
@@ -241,6 +268,22 @@ class ReceiptQueue:
         async with self._sessions() as session, session.begin():
             await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
             yield session
+
+
+def _retrieved(done: asyncio.Future[None]) -> None:
+    if not done.cancelled():
+        done.exception()
+
+
+def _settle(entry: tuple[str, bool, asyncio.Future[None]], exc: BaseException | None) -> None:
+    """A release's caller told how its own release went."""
+    done = entry[2]
+    if done.done():
+        return
+    if exc is None:
+        done.set_result(None)
+    else:
+        done.set_exception(exc)
 
 
 @functools.cache

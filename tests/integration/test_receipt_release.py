@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import gc
 
 from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -186,3 +187,70 @@ async def test_releases_asked_for_together_are_written_in_one_transaction(
         (f"receipt:{numbers[2]}:text", "sent", HELD),
         (f"receipt:{numbers[2]}", "queued", ANSWERED),
     ]
+
+
+async def test_one_release_that_cannot_be_written_does_not_take_the_others_with_it(
+    db_sessionmaker: async_sessionmaker[AsyncSession], db_engine: AsyncEngine
+) -> None:
+    """Issue 11: releases written together shared one fate. One that cannot be written
+    failed the others with it (their cards held back until the hold ran out), and its
+    failure, when its caller had stopped waiting, was reported by the loop as «Future
+    exception was never retrieved» with a traceback. Now each has its own: the others are
+    written, the failing one's rows stay held (they go out when the hold runs out)."""
+    clock = Clock()
+    queue = ReceiptQueue(db_sessionmaker, clock=clock)
+    numbers = ["4512345671", "4512345689", "4512345697", "4512345705"]
+    keys = [
+        await queue.send_after(
+            dataclasses.replace(RECEIPT_, number=n),
+            Reply(f"رقم الطلب: {n}"),
+            Origin("telegram", str(40 + i), "7"),
+        )
+        for i, n in enumerate(numbers)
+    ]
+    clock.now = ANSWERED
+    bad = {keys[1], keys[3]}
+
+    def refuse(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE") and any(k in str(params) for k in bad):
+            raise RuntimeError("this release cannot be written")
+
+    reported: list[str] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: reported.append(str(context["message"])))
+    event.listen(db_engine.sync_engine, "before_cursor_execute", refuse)
+    try:
+        # the caller of one failing release stops waiting (its update cancelled)
+        gone = asyncio.create_task(queue.release(keys[3], delivered=True))
+        await asyncio.sleep(0)
+        gone.cancel()
+        results = await asyncio.gather(
+            queue.release(keys[0], delivered=True),
+            queue.release(keys[1], delivered=True),
+            queue.release(keys[2], delivered=False),
+            return_exceptions=True,
+        )
+        await asyncio.gather(gone, return_exceptions=True)
+        await asyncio.sleep(0.05)  # the write's task ends
+        del gone
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        event.remove(db_engine.sync_engine, "before_cursor_execute", refuse)
+        loop.set_exception_handler(None)
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], Exception)
+    async with db_sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    states = [(r.dedupe_key, r.delivery_status, r.next_attempt_at) for r in rows]
+    assert states == [
+        (f"receipt:{numbers[0]}:text", "sent", HELD),
+        (f"receipt:{numbers[0]}", "queued", ANSWERED),
+        (f"receipt:{numbers[1]}:text", "queued", HELD),  # held: out when the hold runs out
+        (f"receipt:{numbers[1]}", "queued", HELD),
+        (f"receipt:{numbers[2]}:text", "queued", ANSWERED),
+        (f"receipt:{numbers[2]}", "queued", ANSWERED),
+        (f"receipt:{numbers[3]}:text", "queued", HELD),
+        (f"receipt:{numbers[3]}", "queued", HELD),
+    ]
+    assert not [m for m in reported if "never retrieved" in m]
