@@ -225,6 +225,31 @@ class OfficerAnswers(EngineParts):
         said = f"{lead}\n{held_line(ctx, held)}\n{offer.text}"
         return [Reply(said, choices=offer.choices)]
 
+    async def _still_waiting(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
+        """``replies`` (the screen a message said not to be an answer led to: «لا» under
+        «هل رسالتك هي الإجابة…؟» for «2» at the first menu picks «منشأة») with a line above
+        saying the officer's question still waits, and how to answer it: said once, on
+        this screen. Found by fresh-clone user 15: the next screen said nothing of it, so
+        the question seemed gone. ``replies`` as they are when nothing waits."""
+        try:
+            waiting = await waiting_questions(ctx)
+        except Exception:
+            return replies  # the requests cannot be read: the screen alone, as before
+        if not waiting or not replies:
+            return replies
+        _ = ctx.texts.gettext
+        if len(waiting) == 1:
+            number, question = waiting[0]
+            line = _(
+                "The officer's question about request %(number)s is still waiting for your answer:\n«%(question)s»\nYou can type your answer here at any time."
+            ) % {"number": number, "question": isolate(question)}
+        else:
+            line = _(
+                "Officers are still waiting for your answers about requests %(numbers)s; you can type them here at any time."
+            ) % {"numbers": _(", ").join(n for n, _q in waiting)}
+        first = replies[0]
+        return [dataclasses.replace(first, text=f"{line}\n{first.text}"), *replies[1:]]
+
     def _set_aside_held(self, ctx: Ctx, held: dict[str, Any] | None) -> None:
         """A message held under «هل رسالتك هي الإجابة؟» when the person says «إلغاء» or «ابدأ
         من جديد» instead: put aside, and asked about again once «هل يُحذف؟» is answered or

@@ -224,7 +224,7 @@ class Routing(
         replies = await self._read(m.ctx.state, unhold(held, m.event.origin), answers=False)
         for rest in held_rest(held, m.event.origin):
             replies += await self._read(m.ctx.state, rest, answers=False)
-        return replies
+        return await self._still_waiting(m.ctx, replies)
 
     async def _wishes(self, m: ReadMessage) -> list[Reply] | None:
         """«بياناتي» / «احذف بياناتي», a status look-up, a language switch: at any step."""

@@ -89,3 +89,22 @@ async def test_a_held_answer_survives_deleting_the_draft(
     await person.says("إلغاء", worker=1)
     said = await person.says("نعم، احذفه", worker=0)
     assert "معي اثنين" in said[-1].text and OFFERED in said[-1].text, _text(said)
+
+
+async def test_a_menu_pick_after_no_names_the_waiting_question_once(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """«2» at the first menu while an officer's question waits is asked about; «لا» picks
+    the menu's «منشأة», and that next screen says the question still waits (it said
+    nothing: fresh-clone user 15), once: the screen after it does not say it again."""
+    filed = await filing.submit(submission(user_key=USER))
+    await desk.ask(filed.number, OFFICER, QUESTION)
+    await person.send(Command(person.origin(), "start", ""))
+    said = await person.says("2", worker=1)
+    assert OFFERED in said[-1].text
+    said = await person.says("لا", worker=0)
+    text = _text(said)
+    assert "ما الخدمة المطلوبة" in said[-1].text, text  # «منشأة» chosen
+    assert QUESTION in text and filed.number in text, text
+    said = await person.says("رجوع", worker=1)
+    assert QUESTION not in _text(said), _text(said)
