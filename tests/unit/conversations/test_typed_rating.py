@@ -288,3 +288,17 @@ async def test_an_illness_right_after_the_question_is_no_rating() -> None:
     clock.now += dt.timedelta(minutes=5)
     await chat.text("مرض ابوي وما قدرت اراجع الفرع")
     assert gateway.said == []
+
+
+@pytest.mark.parametrize("typed", ["مرضي", "مرضية", "مُرضٍ", "مرضي والله", "الخدمة مرضية"])
+async def test_satisfactory_alone_is_the_satisfied_buttons_four_stars(typed: str) -> None:
+    """Session 16 asked whether «مرضي» («satisfactory/OK» in Gulf speech) should be 4: it
+    stays the «⭐⭐⭐⭐ مُرضٍ» button's, the person saying the handling satisfied them (the
+    scale in data/rating_words.json); «مقبول» and «عادي» are the middle."""
+    chat, gateway, clock = _setup()
+    await chat.command("start")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text(typed)
+    assert gateway.said == [("rate", NUMBER, "4")], typed
