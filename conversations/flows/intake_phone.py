@@ -105,11 +105,23 @@ def ask_phone(ctx: Ctx) -> Prompt:
             )
             % {"example": isolate(FOREIGN_EXAMPLE)}
         )
+    share = (Option("share_contact", _("Share my number")),)
+    if ctx.state.editing or "phone" in ctx.state.answers:
+        # asked again (from the summary, or «back»): another mobile may be typed, the
+        # first time the button alone is asked for (sessions 14-15: no second number)
+        return Prompt(
+            _(
+                "Press «Share my number» to use your own number, or type another mobile to be contacted on: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). The officer will see a typed number as not verified."
+            )
+            % {"example": isolate(FOREIGN_EXAMPLE)},
+            share,
+            ask_contact=True,
+        )
     return Prompt(
         _(
             "Please share your mobile number with the «Share my number» button, so the request is linked to you."
         ),
-        (Option("share_contact", _("Share my number")),),
+        share,
         ask_contact=True,
     )
 
@@ -236,7 +248,9 @@ def _number_wanted(ctx: Ctx) -> str:
         return _(
             "Now I need your mobile number: please type it, a Saudi one (for example 05XXXXXXXX) or one of another country with its code (for example %(example)s)."
         ) % {"example": isolate(FOREIGN_EXAMPLE)}
-    return _("Now I need your mobile number: please press «Share my number».")
+    return _(
+        "Now I need your mobile number: please press «Share my number», or type a mobile to be contacted on."
+    )
 
 
 def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
@@ -304,8 +318,25 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
         )
     if ctx.origin.phone_typed:
         return Retry(_number_wanted(ctx))
-    return Retry(
-        _(
-            "For your protection, the number must come from your own account: please press «Share my number»."
-        )
-    )
+    if isinstance(event, Text):
+        return _typed_beside_button(ctx, event)
+    return Retry(_number_wanted(ctx))
+
+
+def _typed_beside_button(ctx: Ctx, event: Text) -> Outcome:
+    """A mobile typed where the button shares the account's own number (Telegram): taken
+    as the number to be contacted on, not verified (the officer sees it so), with the
+    checks of a typed number anywhere (:func:`domain.phone.normalise_mobile`). Found by
+    fresh users in sessions 14-15: it was refused («the number must come from your own
+    account»), so «Change the mobile number» could not give a second number."""
+    _ = ctx.texts.gettext
+    try:
+        phone = normalise_mobile(number_in_words(event.text))
+    except InvalidPhoneNumber as error:
+        return Retry(f"{mobile_problem(ctx, error, event.text)}\n{_number_wanted(ctx)}")
+    ctx.state.answers["phone"] = phone
+    ctx.state.answers["phone_verified"] = False
+    saved = _(
+        "Thank you, I have saved %(number)s as the mobile number of your request. It was typed, not shared from your account, so the officer will see it as not verified."
+    ) % {"number": isolate(phone)}
+    return Next("summary" if ctx.state.editing else "description", (saved,))
