@@ -22,6 +22,7 @@ from conversations import knowledge
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
+from conversations.flows.description_questions import tells_more
 from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
@@ -71,6 +72,10 @@ class Questions(EngineParts):
             # (review 15b §2: the need was lost), a longer case at the documents step more
             # of the description
             return self._number_unknown(ctx, kind)
+        if ctx.state.step == "description" and tells_more(text):
+            # a description with a question in it: the step keeps it and answers the
+            # question (conversations.flows.description_questions), nothing dropped
+            return None
         documents = self._documents_answer(ctx, text, free_text=free_text)
         if documents is not None:
             return documents

@@ -15,6 +15,7 @@ from conversations import knowledge
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.describe_files import description_with_file
+from conversations.flows.description_questions import question_lines
 from conversations.flows.description_text import (
     ASIDE,
     DRAFT,
@@ -123,7 +124,11 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         # (a question after the start of a description is more of it: «انتهت إقامتي»
         # then «هل أقدر أجددها؟» tells one case)
         return _question_aside(ctx, event.text)
-    return describe(ctx, event.text)
+    described = describe(ctx, event.text)
+    if isinstance(described, Next):
+        # a question inside the description is kept with it, and said so (sessions 14-15)
+        return _with_lines(described, question_lines(ctx, event.text))
+    return described
 
 
 def _added(ctx: Ctx, text: str) -> Outcome:
