@@ -254,6 +254,12 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.history.append("applicant")
         ctx.state.step = "group"
         return suggest(ctx, event.text)
+    if isinstance(event, Text) and keep_story(ctx, event.text):
+        # a story naming no service («ابي اتظلم على الموظف اللي في فرع الرياض لانه…»): an
+        # individual's, kept for the description while the service is chosen (session 15:
+        # «يُرجى اختيار واحد من ٤ خيارات», the words lost)
+        ctx.state.answers["applicant"] = "individual"
+        return Next("group", (story_kept(ctx),))
     options = ask_applicant(ctx).choices
     return Retry(
         ctx.texts.ngettext(

@@ -113,3 +113,17 @@ async def test_why_was_it_rejected_right_after_a_rejection_offers_the_reconsider
     assert "ارسلت كل المستندات" in chat.said and gateway.reasons == []
     await chat.text("ارسال")
     assert gateway.reasons == ["ليش رفضتوه؟؟ ارسلت كل المستندات"]
+
+
+async def test_a_long_complaint_naming_no_service_is_kept_and_the_service_asked() -> None:
+    """Session 15: such a complaint that names no service was the reason of the person's
+    reconsideration; read as a need it met «يُرجى اختيار واحد من ٤ خيارات» and was lost.
+    It is kept for the description and the service asked."""
+    gateway = SayGateway()
+    gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text("ابي اتظلم على الموظف اللي في فرع الرياض لانه كان سيء جدا معي وما احترمني")
+    said = chat.said
+    assert "وصفًا لطلبك" in said and "ما الخدمة المطلوبة؟" in said, said
+    assert "يُرجى اختيار واحد" not in said and gateway.reasons == []
