@@ -83,7 +83,7 @@ async def test_a_rating_over_a_draft_is_the_rating_and_the_draft_stays(
     if words == "ممتاز":
         # the comment is offered, as under a tapped star, the draft said kept
         assert "يمكنك إضافة تعليق" in said[-1].text, text
-        assert "طلبك الذي كنت تعبّئه محفوظ" in text, text
+        assert "طلبك الذي بدأت تعبئته محفوظ" in text, text
         said = await person.says("بلا تعليق", worker=0)
         text = "\n".join(r.text for r in said)
     assert DESCRIBE in said[-1].text, text
