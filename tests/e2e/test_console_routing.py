@@ -41,3 +41,22 @@ def test_i_am_a_resident_at_for_whom_is_understood(redis_url: str, tmp_path: Pat
     chat.say("انا مقيم", "للمواطنين السعوديين فقط")
     out = chat.close()
     assert "لم أفهم إجابتك" not in out and "اختيار خدمة أخرى" in out
+
+
+@pytest.mark.timeout(STARTUP_S + 120)
+def test_a_residents_passport_and_a_saudi_wifes(redis_url: str, tmp_path: Path) -> None:
+    """«انا مقيم ابي اجدد جوازي» lists the residents' service first, under the line saying
+    the passport's renewal is the Saudi passport's; «انا مقيم وابي اجدد جواز زوجتي
+    السعودية» lists the passport first and asks for the wife's national ID (it was told
+    «للمواطنين فقط» since 8070ff2)."""
+    chat = Session(_env(tmp_path, redis_url), "--user", "routing-passports")
+    chat.wait_for("1) فرد", STARTUP_S)
+    chat.say("انا مقيم ابي اجدد جوازي", "1) تجديد هوية مقيم")
+    assert "للمواطنين السعوديين فقط" in chat.text
+    chat.say("ابدأ من جديد", "هل يُحذف")
+    chat.say("1", "1) فرد")
+    chat.say("فرد", "ما الخدمة")
+    chat.say("انا مقيم وابي اجدد جواز زوجتي السعودية", "1) تجديد جواز السفر")
+    chat.say("1", "رقم هوية وطنية")
+    out = chat.close()
+    assert out.count("للمواطنين السعوديين فقط") == 1, out
