@@ -23,7 +23,11 @@ from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
 from conversations.flow import Ctx
 from conversations.flows.description_questions import tells_more
-from conversations.flows.description_words import only_asks, unknown_number
+from conversations.flows.description_words import (
+    only_asks,
+    unknown_number,
+    unknown_number_at_step,
+)
 from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
@@ -65,6 +69,8 @@ class Questions(EngineParts):
         if is_faq_word(text):
             return self._faq(ctx)
         kind = unknown_number(text)
+        if kind is None and ctx.state.step == "identity" and unknown_number_at_step(text):
+            kind = "identity"  # «ما اعرف الرقم» at the number step: this step's number
         if kind is not None and ctx.state.step != "description" and only_asks(text):
             # «ما اعرف رقم اقامة ابوي»: not a question about an iqama's validity (its
             # «اعرف» and «اقامة» named that topic); the description step answers it itself.

@@ -72,6 +72,18 @@ def unknown_number(text: str) -> str | None:
     return next((kind for kind, named in found.kinds if _has_any(tokens, named)), None)
 
 
+def unknown_number_at_step(text: str) -> bool:
+    """Whether a short message says the person does not know a number without naming its
+    kind («ما اعرف الرقم», «ما اعرف رقمي»): at a number step that is the step's number
+    (sessions 14-15: it was kept as words for the description). Same words as
+    :func:`unknown_number`, the kind aside."""
+    found = _words()
+    tokens = words(text)
+    if len(tokens) > found.ask_max_words or not _has_any(tokens, found.not_knowing):
+        return False
+    return _has_any(tokens, found.number_words)
+
+
 def only_asks(text: str) -> bool:
     """Whether a message :func:`unknown_number` reads is short enough to be only that ask
     (at most ``ask_max_words`` words: «ما اعرف رقم الحدود حقه وين الاقيه؟»), not a case told

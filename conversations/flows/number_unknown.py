@@ -8,6 +8,7 @@ iqama's validity in Absher."""
 from __future__ import annotations
 
 from conversations.flow import Ctx
+from conversations.flows.intake_draft import identity_kinds
 from conversations.formatting import isolate
 from domain.identity import mask_identity
 
@@ -42,5 +43,15 @@ def number_unknown_lines(ctx: Ctx, kind: str) -> list[str]:
     if kind in where:
         lines.append(where[kind])
     else:
-        lines.extend(where[k] for k in _KINDS)
+        lines.extend(where[k] for k in _step_kinds(ctx))
     return lines
+
+
+def _step_kinds(ctx: Ctx) -> tuple[str, ...]:
+    """The kinds of number to say where they are written when the person named none: at
+    the identity step, those it takes (sessions 14-15: an iqama-only step was told of
+    national IDs and border numbers too); else all three."""
+    if ctx.state.step != "identity" or not ctx.state.answers.get("service"):
+        return _KINDS
+    taken = set(identity_kinds(ctx))
+    return tuple(k for k in _KINDS if k in taken) or _KINDS
