@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from bot.app import Services
 from bot.channels.sent_marks import SentMarks
 from bot.channels.whatsapp import WhatsAppSender, close_client, make_client
-from bot.channels.whatsapp_channel import Renumbered, WhatsAppChannel
+from bot.channels.whatsapp_channel import WhatsAppChannel
 from bot.channels.whatsapp_inbound import CHANNEL, NumberChange
 from bot.channels.whatsapp_reminders import AnswerReminders
+from bot.channels.whatsapp_renumber import Renumbered
 from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
 from bot.redis_ha import replicas_to_wait

@@ -28,7 +28,6 @@ from typing import Final
 
 import httpx
 from pywa_async.errors import WhatsAppError
-from redis.asyncio import Redis
 
 from bot.abuse.guard import Screen
 from bot.channels.keyed_locks import KeyedLocks
@@ -42,7 +41,6 @@ from bot.channels.whatsapp import (
     WhatsAppSender,
     _claim_key,
     _describe,
-    _pending_key,
     _reply_from_json,
     _reply_to_json,
     _wa_id_key,
@@ -54,6 +52,7 @@ from bot.channels.whatsapp_inbound import CHANNEL, Inbound, NumberChange
 from bot.channels.whatsapp_keys import wa_person_key
 from bot.channels.whatsapp_media import fetch_media
 from bot.channels.whatsapp_render import MORE_PREFIX, RenderError
+from bot.channels.whatsapp_renumber import Renumbered, renumber
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from bot.outbox.receipts import FollowUps
@@ -71,35 +70,6 @@ DeliverWaiting = Callable[[str], Awaitable[int]]
 #: Called with the user key after each answered message (the reminder of an unsent
 #: answer, bot.channels.whatsapp_reminders).
 AfterTurn = Callable[[str], Awaitable[None]]
-#: Told when a person moved to another number, to move their account and dialogue.
-Renumbered = Callable[[NumberChange], Awaitable[None]]
-
-
-async def _move_string(redis: Redis, old: str, new: str) -> None:
-    """Copies a key to its new name unless that exists already (the new number wrote
-    first: its value is the newer), keeping the expiry; one key at a time, so it works on
-    a Redis Cluster where the two names live on different nodes."""
-    raw = await redis.get(old)
-    if raw is None:
-        return
-    ttl = await redis.pttl(old)
-    await redis.set(new, raw, nx=True, px=ttl if ttl > 0 else None)
-    await redis.delete(old)
-
-
-async def _move_list(redis: Redis, old: str, new: str) -> None:
-    items = await redis.lrange(old, 0, -1)
-    if not items:
-        return
-    ttl = await redis.pttl(old)
-    # the two names are two people's keys, in two Redis Cluster slots: a transaction
-    # covers the new one only
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.rpush(new, *items)
-        if ttl > 0:
-            pipe.pexpire(new, ttl)
-        await pipe.execute()
-    await redis.delete(old)
 
 
 #: The channel's name as people know it, for the dialogue's words that name it
@@ -345,21 +315,8 @@ class WhatsAppChannel:
             await self.sender.redis.set(_wa_id_key(user_key), item.sender.wa_id, ex=WA_ID_TTL_S)
 
     async def _renumber(self, item: Inbound, change: NumberChange) -> None:
-        """The person moved to another number (and user id): what the channel keeps for
-        them moves along, then their account, requests and dialogue (`renumber`)."""
-        claimed = await claim_once(self.sender.redis, _claim_key(item.wamid), CLAIM_TTL_S)
-        if not claimed:
-            return
-        redis = self.sender.redis
-        if change.new_key != change.old_key:
-            for key in (last_inbound_key, _wa_id_key):
-                await _move_string(redis, key(change.old_key), key(change.new_key))
-            await _move_list(redis, _pending_key(change.old_key), _pending_key(change.new_key))
-        if change.new_wa_id:
-            await redis.set(_wa_id_key(change.new_key), change.new_wa_id, ex=WA_ID_TTL_S)
-        if self._renumbered is not None:
-            await self._renumbered(change)
-        log.info("WhatsApp user %s is now %s", masked(change.old_key), masked(change.new_key))
+        """The person moved to another number (bot.channels.whatsapp_renumber)."""
+        await renumber(self.sender.redis, item.wamid, change, self._renumbered)
 
     async def _more(self, item: Inbound, choice_id: str) -> None:
         claimed = await claim_once(self.sender.redis, _claim_key(item.wamid), CLAIM_TTL_S)
