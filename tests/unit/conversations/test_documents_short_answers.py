@@ -1,0 +1,59 @@
+"""Session 16's recheck of the documents step on real short answers (brief item 8, after
+3f4fc75's «at most 8 words is only the ask»): that rule (description_words.only_asks) reads
+only «ما اعرف رقم…» messages, so a short list of documents is never taken for a question.
+«صورة الجواز والإقامة» is an answer (acknowledged, nothing added to the description the
+officer reads); «ما عندي ايصال السداد» tells the officer something and is added; a real
+question about the documents is answered with their list. This pins what was found."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import DESCRIPTION, _to_attachments
+
+ACK = "يمكنك إرسال المستندات حين تجهز"
+ADDED = "أُضيف إلى وصفك"
+
+
+async def _at_documents() -> tuple[Chat, MemoryGateway]:
+    gateway = MemoryGateway()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _to_attachments(chat)
+    assert "للمستندات" in chat.said
+    return chat, gateway
+
+
+@pytest.mark.parametrize(
+    "typed", ["صورة الجواز والإقامة", "صورة الاقامة وصورة الجواز", "الجواز والإقامة"]
+)
+async def test_a_short_list_of_documents_is_an_answer(typed: str) -> None:
+    chat, gateway = await _at_documents()
+    await chat.text(typed)
+    assert ACK in chat.said and ADDED not in chat.said and "سؤال" not in chat.said, chat.said
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
+
+
+@pytest.mark.parametrize("typed", ["ما عندي ايصال السداد", "عندي الجواز بس"])
+async def test_a_short_word_about_the_documents_is_added_for_the_officer(typed: str) -> None:
+    chat, gateway = await _at_documents()
+    await chat.text(typed)
+    assert ADDED in chat.said, chat.said
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == f"{DESCRIPTION}\n{typed}"
+
+
+async def test_a_question_about_the_documents_is_answered_with_their_list() -> None:
+    chat, _gateway = await _at_documents()
+    await chat.text("ايش المستندات المطلوبة؟")
+    assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in chat.said
+    assert ADDED not in chat.said
