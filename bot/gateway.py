@@ -159,14 +159,17 @@ def told(events: Sequence[StatusEventRecord], *, decision_waiting: bool) -> list
     out while ``decision_waiting`` (its notice still waits in the outbox), and a decision
     undone (:func:`officers.desk_rules.undid_unseen`) is left out with its undo, as the
     person never heard of either. Notes, reconsideration requests and the like (events
-    with a kind) change no status.
+    with a kind) change no status, nor does an officer's taking (over) a request, which the
+    audit trail records with its status unchanged (found by the session-16 tester: a take-over
+    after a reconsideration was asked showed a second «مرفوض» and hid that the
+    reconsideration waited).
 
     Found by review 11 (§3): this compared the answering worker's clock with the instants
     other workers wrote (``now - decided < grace``, ``undone - decided <= grace``), while
     a rating and a reconsideration ask the outbox; so /status on a worker ahead showed a
     rejection, with «طلب إعادة النظر», whose notice still waited (and /reconsider refused
     it), and on a worker behind hid the one the person held."""
-    moves = [e for e in events if e.kind is None]
+    moves = [e for e in events if e.kind is None and e.from_status is not e.to_status]
     shown: list[StatusEventRecord] = []
     for index, event in enumerate(moves):
         after = moves[index + 1] if index + 1 < len(moves) else None

@@ -58,3 +58,25 @@ def test_a_reopening_is_shown_however_soon() -> None:
 def test_notes_change_no_status_and_are_not_listed() -> None:
     note = ev(50, S.UNDER_REVIEW, S.UNDER_REVIEW, kind="note")
     assert statuses([FILED, TAKEN, note]) == [S.RECEIVED, S.UNDER_REVIEW]
+
+
+def test_an_officer_taking_a_request_over_is_no_step_of_the_persons_history() -> None:
+    """A take (over) is audited with the status unchanged (officers.desk.take): after a
+    rejection it showed a second «مرفوض», and a decision whose notice waited, or that was
+    undone after a take-over, came out as told (session-16 tester, fault 5)."""
+    rejected = ev(100, S.UNDER_REVIEW, S.REJECTED, reason="الإيصال ناقص")
+    taken_over = ev(200, S.REJECTED, S.REJECTED)
+    assert statuses([FILED, TAKEN, rejected, taken_over]) == [
+        S.RECEIVED,
+        S.UNDER_REVIEW,
+        S.REJECTED,
+    ]
+    assert statuses([FILED, TAKEN, rejected, taken_over], waiting=True) == [
+        S.RECEIVED,
+        S.UNDER_REVIEW,
+    ]
+    over_then_undone = [FILED, TAKEN, ACCEPTED, ev(110, S.ACCEPTED, S.ACCEPTED)]
+    over_then_undone.append(ev(120, S.ACCEPTED, S.UNDER_REVIEW))
+    assert statuses(over_then_undone) == [S.RECEIVED, S.UNDER_REVIEW]
+    under_review_over = ev(50, S.UNDER_REVIEW, S.UNDER_REVIEW)
+    assert statuses([FILED, TAKEN, under_review_over]) == [S.RECEIVED, S.UNDER_REVIEW]
