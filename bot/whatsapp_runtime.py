@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from redis.exceptions import RedisError
+
 from bot.app import Services
 from bot.channels.sent_marks import SentMarks
 from bot.channels.whatsapp import WhatsAppSender, close_client, make_client
@@ -20,6 +22,8 @@ from bot.channels.whatsapp_renumber import Renumbered
 from bot.channels.whatsapp_statuses import StatusRecorder
 from bot.db.accounts import move_account
 from bot.redis_ha import replicas_to_wait
+from conversations.i18n import DEFAULT_LOCALE
+from conversations.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.outbox.whatsapp_delivery import WhatsAppDelivery
@@ -53,7 +57,13 @@ async def whatsapp_runtime(services: Services) -> AsyncIterator[WhatsAppRuntime]
     store = services.engine.store
 
     async def locale_of(user_key: str) -> str:
-        return (await store.load("whatsapp", user_key)).locale
+        # the language of a sent reply's own words (its buttons' «More», its list's
+        # button): the reply's text was written in the person's language by the turn.
+        # Redis away, the default: the turn's apology goes out all the same (issue 11)
+        try:
+            return (await store.load("whatsapp", user_key)).locale
+        except (RedisError, StoreUnavailable):
+            return DEFAULT_LOCALE
 
     sender = WhatsAppSender(
         wa,

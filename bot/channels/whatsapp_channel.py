@@ -19,15 +19,17 @@ for them, then calls ``renumbered`` for the account and the dialogue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Final
 
 import httpx
 from pywa_async.errors import WhatsAppError
+from redis.exceptions import RedisError
 
 from bot.abuse.guard import Screen
 from bot.channels.keyed_locks import KeyedLocks
@@ -59,6 +61,7 @@ from bot.outbox.receipts import FollowUps
 from bot.redis_store.dialogue import claim_once
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
 from conversations.i18n import N_
+from conversations.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,16 @@ return 0
 """
 
 # ------------------------------------------------------------------------ inbound
+
+
+@contextlib.asynccontextmanager
+async def redis_away(what: str) -> AsyncIterator[None]:
+    """A step of the channel's own that Redis away (past the waits before it) does not
+    let stop the person's turn: skipped, with one line naming it."""
+    try:
+        yield
+    except (RedisError, StoreUnavailable) as exc:
+        log.warning("WhatsApp turn without %s: Redis unreachable (%s)", what, type(exc).__name__)
 
 
 class WhatsAppChannel:
@@ -189,10 +202,17 @@ class WhatsAppChannel:
                     # kept, so the album is answered (bot.channels.whatsapp_bursts)
                     item = dataclasses.replace(item, event=counted)
                 elif isinstance(item.event, Media):
-                    await self.bursts.admit(user_key, item.event)
-            await self._remember(item)
+                    async with redis_away("the admission of a file"):
+                        await self.bursts.admit(user_key, item.event)
+            # Redis away past the waits: these steps of the channel's own are skipped, so
+            # that the turn answers (a file's own apology, the lost file noted for every
+            # worker: conversations.store_outage) rather than the worker's general one
+            async with redis_away("the window"):
+                await self._remember(item)
             await self._waiting(user_key)
-            pending = await self.sender.take_pending(user_key)
+            pending: list[Reply] = []
+            async with redis_away("the replies waiting for the window"):
+                pending = await self.sender.take_pending(user_key)
             if pending:
                 await self.sender.deliver(user_key, pending)
                 if item.quick_reply:
@@ -206,8 +226,14 @@ class WhatsAppChannel:
             if isinstance(event, Choice) and await self._stale(item, event.id):
                 return
             if isinstance(event, Media) and event.origin.edits is None and not event.problem:
-                event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
-            wa_id = item.sender.wa_id or await self._known_wa_id(user_key)
+                # passed on as it came when Redis (the daily allowance) is away: the
+                # turn then waits for the store, as a file's turn does
+                async with redis_away("the file's download"):
+                    event = await fetch_media(self.sender.wa, event, item.sha256, self._media_store)
+            wa_id = item.sender.wa_id
+            if wa_id is None:
+                async with redis_away("the number kept"):
+                    wa_id = await self._known_wa_id(user_key)
             # the channel's name comes with the event: the dialogue names no channel itself
             named = dataclasses.replace(event.origin, channel_name=CHANNEL_NAME)
             if wa_id:
@@ -219,7 +245,7 @@ class WhatsAppChannel:
             event = dataclasses.replace(event, origin=origin)
             replies = await self._handle(event)
             replies = await self._answer_contact(item, replies)
-            await self._send_turn(user_key, replies, turn=event.origin)
+            await self._send_turn(user_key, replies, to=wa_id, turn=event.origin)
             await self._offered(user_key, replies)
             if self._after_turn is not None:
                 try:
