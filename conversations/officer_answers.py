@@ -252,9 +252,10 @@ class OfficerAnswers(EngineParts):
 
     def _set_aside_held(self, ctx: Ctx, held: dict[str, Any] | None) -> None:
         """A message held under «هل رسالتك هي الإجابة؟» when the person says «إلغاء» or «ابدأ
-        من جديد» instead: put aside, and asked about again once «هل يُحذف؟» is answered or
-        the draft is gone (:meth:`_held_again`). Fresh-clone user 15: it was lost. A file
-        offered for a note is the cancel's to drop (forgotten_files)."""
+        من جديد» instead, or comes back (``/resume``): put aside, and asked about again
+        after the welcome back, once «هل يُحذف؟» is answered or the draft is gone
+        (:meth:`_held_again`). Fresh-clone user 15: it was lost. A file offered for a note
+        is the cancel's to drop (forgotten_files)."""
         if held is not None and FOR_NOTE not in held and ctx.state.held_aside is None:
             ctx.state.held_aside = held
 

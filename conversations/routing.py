@@ -313,7 +313,7 @@ class Routing(
             dropped = self._picker_cancelled(ctx) or self._file_dropped(ctx, m.held)
             if dropped is not None:
                 return dropped
-        if action in ("restart", "cancel"):
+        if action in ("restart", "cancel", "resume"):
             self._set_aside_held(ctx, m.held)
         if action in ("restart", "cancel") and self._has_draft(state):
             return await self._ask_to_discard(ctx, action)

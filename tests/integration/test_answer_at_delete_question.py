@@ -108,3 +108,13 @@ async def test_a_menu_pick_after_no_names_the_waiting_question_once(
     assert QUESTION in text and filed.number in text, text
     said = await person.says("رجوع", worker=1)
     assert QUESTION not in _text(said), _text(said)
+
+
+async def test_a_held_answer_is_asked_about_again_when_the_person_comes_back(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """The person leaves with «هل رسالتك هي الإجابة…؟» unanswered and comes back (the
+    terminal chat opens again with /resume): that question again, the message quoted."""
+    await _held_in_a_draft(person, filing, desk)
+    said = await person.send(Command(person.origin(), "resume", ""), worker=1)
+    assert "معي اثنين" in said[-1].text and OFFERED in said[-1].text, _text(said)
