@@ -36,6 +36,17 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any, Final
 
+#: The aiogram release series whose internals this was written against and tested on
+#: (tests/unit/test_aiogram_lazy.py): the rebuild loop at the end of ``aiogram.types``,
+#: ``TelegramObject`` in ``aiogram.types.base``, ``TelegramMethod`` in
+#: ``aiogram.methods.base``. pyproject.toml pins aiogram to it; under any other release
+#: :func:`install` does nothing, and aiogram builds its models at import as it always did
+#: (the memory back, nothing broken), which the worker's start-up logs (:data:`skipped`).
+TESTED_SERIES: Final = (3, 31)
+
+#: Why the deferral was not installed (an untested aiogram release), or None.
+skipped: str | None = None
+
 _TYPES: Final = "aiogram.types"
 _TYPES_BASE: Final = "aiogram.types.base"
 _METHODS_BASE: Final = "aiogram.methods.base"
@@ -44,9 +55,35 @@ _METHODS_BASE: Final = "aiogram.methods.base"
 def install() -> None:
     """Defers aiogram's schemas as the module's text says; does nothing when aiogram's types
     are imported already or this is installed."""
+    global skipped
     if _TYPES in sys.modules or any(isinstance(f, _Finder) for f in sys.meta_path):
         return
+    release = _aiogram_release()
+    if not tested(release):
+        skipped = f"aiogram {release} is not the tested {'.'.join(map(str, TESTED_SERIES))}.x"
+        return
     sys.meta_path.insert(0, _Finder())
+
+
+def tested(release: str | None) -> bool:
+    """Whether an aiogram release (``"3.31.0"``; None when aiogram is not installed) is of
+    :data:`TESTED_SERIES`."""
+    if release is None:
+        return False
+    parts = release.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) == TESTED_SERIES
+    except (IndexError, ValueError):
+        return False
+
+
+def _aiogram_release() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aiogram")
+    except PackageNotFoundError:
+        return None
 
 
 class _Finder(importlib.abc.MetaPathFinder):

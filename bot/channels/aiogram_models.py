@@ -26,6 +26,8 @@ import aiogram.methods
 import aiogram.types
 from aiogram.methods import Response
 
+from bot import aiogram_lazy
+
 log = logging.getLogger(__name__)
 
 #: The Bot API methods the bot calls (resident replies, the staff group and its topics, the
@@ -85,6 +87,11 @@ def pin_response_models() -> int:
     per process; later calls return at once. Raises AttributeError for a name aiogram no
     longer has."""
     if not _PINNED:
+        if aiogram_lazy.skipped:
+            log.warning(
+                "aiogram's models are built at import (%s): more memory a worker",
+                aiogram_lazy.skipped,
+            )
         for name in USED_TYPES:
             getattr(aiogram.types, name).model_rebuild()
         seen: dict[str, Any] = {}

@@ -218,3 +218,16 @@ def test_the_forkserver_builds_what_its_workers_use() -> None:
         "import bot.aiogram_built\n" + textwrap.dedent(_BUILT) + "print(json.dumps(built()[1]))"
     )
     assert set(built) == {*USED_TYPES, *USED_METHODS}
+
+
+def test_the_deferral_is_installed_only_under_the_aiogram_series_it_was_tested_on() -> None:
+    """aiogram's internals the hook leans on may change in another release: there the
+    models are built at import as aiogram does (more memory, nothing broken)."""
+    from bot import aiogram_lazy
+
+    series = ".".join(map(str, aiogram_lazy.TESTED_SERIES))
+    assert aiogram_lazy.tested(f"{series}.0") and aiogram_lazy.tested(f"{series}.7")
+    assert not aiogram_lazy.tested("3.32.0") and not aiogram_lazy.tested("4.0")
+    assert not aiogram_lazy.tested(None) and not aiogram_lazy.tested("nightly")
+    # the installed release is the tested one (pyproject.toml pins it), so the hook is on
+    assert aiogram_lazy.skipped is None
