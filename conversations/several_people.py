@@ -27,6 +27,7 @@ class _Words:
     family: frozenset[str]
     several: tuple[tuple[str, ...], ...]
     and_: frozenset[str]
+    described: frozenset[str]
 
 
 def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -43,7 +44,19 @@ def _words() -> _Words:
         family=frozenset(k for w in raw["family"] for k in words(w)),
         several=_phrases(raw["several"]),
         and_=frozenset(k for w in raw["and"] for k in words(w)),
+        described=frozenset(k for w in raw["described"] for k in words(w)),
     )
+
+
+def _people_words(text: str, data: _Words) -> list[str]:
+    """``text`` keyed, less each «انا» that describes the writer («انا سعودي وزوجتي
+    اجنبيه»: the subject of «سعودي», not one of the people; tester 16 §1)."""
+    tokens = words(text)
+    return [
+        t
+        for i, t in enumerate(tokens)
+        if not (t in data.self_ and i + 1 < len(tokens) and tokens[i + 1] in data.described)
+    ]
 
 
 def _bare(token: str) -> tuple[bool, str]:
@@ -108,7 +121,7 @@ def several_for_whom(text: str) -> str | None:
     when the writer is among them («لي ولزوجتي», «كلنا»), else "family" («لزوجتي
     وعيالي», «لعيالي»); None when it names one person or none."""
     data = _words()
-    tokens = words(text)
+    tokens = _people_words(text, data)
     bare = [_bare(t)[1] for t in tokens]
     if any(has_phrase(tokens, p) or has_phrase(bare, p) for p in data.all_of_us):
         return "self"

@@ -91,6 +91,10 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("ابي جواز ولدي", None),
         ("ابي اجدد اقامتي وابي اغير مهنتي", None),
         ("أحتاج تأشيرة خروج وعودة لزيارة أهلي", None),
+        # tester 16 §1: «انا سعودي» describes the writer; the request is the wife's alone
+        ("انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها", None),
+        ("انا مقيم وزوجتي معي ابي اجدد اقامتها", None),
+        ("انا مقيم وابي اجدد اقامتي واقامة زوجتي", "self"),
     ],
 )
 def test_who_several_people_are(text: str, whom: str | None) -> None:
@@ -113,3 +117,15 @@ async def test_my_son_and_my_daughter_at_for_whom_is_one_request_each(chat: Chat
     await _at_for_whom(chat)
     await chat.text("ولدي وبنتي")
     assert ONE_EACH in chat.said and "نبدأ بطلب أحدهم" in chat.said
+
+
+async def test_a_citizen_renewing_his_foreign_wifes_iqama_is_one_request(chat: Chat) -> None:
+    """Tester 16 §1: «انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها» was told «كل طلب هنا لشخص
+    واحد… نبدأ بطلبك أنت» and «لمن» set to «لي أنا»; a Saudi has no iqama, and his own
+    national id was then refused. One request, the wife's: not said to be his."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها")
+    assert ONE_EACH not in chat.said and YOURS_FIRST not in chat.said
+    await chat.tap("s:iqama_renew")
+    assert "«لي أنا»" not in chat.said
