@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from conversations import edits, languages
-from conversations.events import Event, Media, Origin, Reply, Text
+from conversations.events import Command, Event, Media, Origin, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_files import takes_early
 from conversations.flows.file_counts import REFUSED, counting
@@ -182,7 +182,11 @@ class Turns(Routing, StoreOutage):
         shown = state.contact_keyboard
         # each reply's buttons stamped with the question they answer (stale_buttons)
         replies = stamped(state, await self._turn(state, event))
-        state.last_turn_at = self.clock().isoformat()
+        if not (isinstance(event, Command) and event.name == "resume"):
+            # the chat reopening (/resume) is not a message of the person's: a rating
+            # question shown as it opened is still the last thing they answer (fresh-clone
+            # tester 16 §4: «ممتاز» went to the draft's phone step, no rating kept)
+            state.last_turn_at = self.clock().isoformat()
         state.contact_keyboard = replies[-1].ask_contact if replies else shown
         # a language chosen in this turn becomes the account's, in the same write
         # (chosen in so many words: kept as such, conversations.store.locale_value)

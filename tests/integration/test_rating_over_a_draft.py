@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.requests_repo import SqlRequestGateway
 from bot.staff.desk import StaffDesk
-from conversations.events import Contact
+from conversations.events import Command, Contact
 from tests.integration.test_db_requests import submission
 from tests.integration.test_their_say import (
     OFFICER,
@@ -105,3 +105,36 @@ async def test_a_digit_over_a_draft_answers_the_step_not_the_rating(
     said = await person.says("5", worker=1)
     assert (await _request(db_sessionmaker, number)).satisfaction is None
     assert "سُجّل تقييمك" not in "\n".join(r.text for r in said)
+
+
+@pytest.mark.parametrize(("words", "rating"), [("ممتاز", 5), ("ممتاز خدمتكم حلوه مره ٥ نجوم", 5)])
+async def test_a_rating_after_coming_back_to_a_draft_is_the_rating(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    words: str,
+    rating: int,
+) -> None:
+    """Fresh-clone tester 16 §4 (terminal chat): the decision and «ما مدى رضاك…؟» were
+    shown as the chat opened, then «أهلًا بعودتك… يُرجى كتابة رقم جوالك»; «ممتاز» met «ما
+    كتبته ليس رقم جوال.» and the longer words were kept as the description, no rating. The
+    welcome back is not a message of theirs: the next one is still right after the question."""
+    asked = await _half_filled(person)
+    number = await _decided_meanwhile(filing, desk, db_sessionmaker, clock)
+    clock.now += dt.timedelta(minutes=1)
+    back = await person.send(Command(person.origin(), "resume", ""), worker=1)
+    assert "رقم جوالك" in back[-1].text, back[-1].text
+    clock.now += dt.timedelta(minutes=1)
+    said = await person.says(words, worker=0)
+    text = "\n".join(r.text for r in said)
+    stored = await _request(db_sessionmaker, number)
+    assert stored.satisfaction == rating, text
+    assert "ليس رقم جوال" not in text, text
+    if words == "ممتاز":
+        said = await person.says("بلا تعليق", worker=1)
+        text = "\n".join(r.text for r in said)
+    # the draft's question comes again, the draft as it was
+    assert "رقم جوالك" in said[-1].text, text
+    assert asked
