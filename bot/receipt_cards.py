@@ -185,7 +185,12 @@ def end_with_parent(parent: int) -> None:
     """Runs first in the pool's process: on Linux it is killed when the worker that started
     it dies. Without this a worker killed with SIGKILL (the supervisor then starts another)
     left its cards' process running, ~100 MB each time, found when a killed bench's
-    process was still there minutes later."""
+    process was still there minutes later. It also ignores SIGINT: Ctrl-C in a terminal
+    reaches every process of the foreground job, and the pool's, idle on its queue, died
+    of it with a 17-line «Process SpawnProcess-1: … KeyboardInterrupt» traceback under the
+    chat's goodbye (issue 11); the process that started the pool decides the stop and
+    shuts the pool down (or its death ends it, above)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1  # prctl(2)
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import proc_tree
+from tests import proc_tree, samples
 from tests.e2e.test_console_chat import ROOT, STARTUP_S
 
 # the goodbye reads Redis, then the chat closes its database and Redis
@@ -139,6 +139,38 @@ def test_ctrl_c_under_make_run_ends_with_the_goodbye_and_no_make_error(
     assert "Traceback" not in err
     if ctrl_c == "bot":
         assert run.proc.returncode == 0, err
+
+
+@pytest.mark.timeout(STARTUP_S + 180)
+def test_ctrl_c_after_a_request_was_filed_prints_only_the_goodbye(
+    redis_url: str, tmp_path: Path
+) -> None:
+    """Issue 11 (session 15): a request filed, its receipt card drawn in the cards'
+    process pool, then Ctrl-C: the terminal's SIGINT reached the pool's process too,
+    which printed a 17-line «Process SpawnProcess-1: … KeyboardInterrupt» traceback
+    under the goodbye."""
+    run = MakeRun(_env(tmp_path, redis_url))
+    photo = tmp_path / "iqama.png"
+    photo.write_bytes(samples.png(seed=31))
+    try:
+        run.wait_for("1) فرد", STARTUP_S)
+        run.say("1", "ما الخدمة")
+        run.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
+        run.say("1", "أين صاحب الإقامة الآن؟")
+        run.say("1", "كتابة رقم هوية صاحب الطلب")
+        run.say("2000000006", "كتابة رقم جوالك")
+        run.say("/contact 0501234567", "يُرجى وصف طلبك")
+        run.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
+        run.say(f"/photo {photo}", "وصلتني الصورة")
+        run.say("تم", "يُرجى مراجعة طلبك")
+        run.say("1", "الصورة محفوظة في")  # the card drawn: the pool has started
+        os.killpg(run.proc.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        out, err = run.ended()
+    finally:
+        run.stop()
+    assert out.rstrip().splitlines()[-1].startswith("مع السلامة"), out[-500:]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "make:" not in err, err
 
 
 def test_a_refused_start_under_make_run_is_still_makes_error(tmp_path: Path) -> None:
