@@ -82,10 +82,26 @@ def early_answers(text: str) -> dict[str, str]:
     for early in _early():
         read = placed if early.question == "location" else words
         starts = [i for p in early.anywhere for i in _starts(read, p)]
-        starts += [i for p in early.at_end if (i := _end_start(read, p, fillers)) is not None]
+        ends = [i for p in early.at_end if (i := _end_start(read, p, fillers)) is not None]
+        starts += [i for i in ends if not _inside_other(read, i, early)]
         if any(not _negated(read, i) for i in starts):
             found.setdefault(early.question, set()).add(early.option)
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
+
+
+def _inside_other(words: list[str], start: int, early: _Early) -> bool:
+    """Whether the words from ``start`` lie inside a phrase of another option of the same
+    question: «حقي» ending «ابغا اجدد اقامة السواق حقي» is the driver's «حقي» (the family
+    phrase «السواق حقي»), not the writer's own request (tester 16 §2: it was filed as
+    «لي أنا»)."""
+    for other in _early():
+        if other.question != early.question or other.option == early.option:
+            continue
+        for phrase in other.anywhere:
+            for at in _starts(words, phrase):
+                if at < start < at + len(phrase):
+                    return True
+    return False
 
 
 @cache

@@ -187,3 +187,25 @@ async def test_a_sponsored_worker_in_the_first_words_is_kept(first: str) -> None
     await chat.tap("s:final_exit_visa")
     assert "q:family" not in chat.choice_ids
     assert "«تابع لي أو مكفول لدي»" in chat.said or "«My dependant»" in chat.said
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "ابغا اجدد اقامة السواق حقي",  # tester 16 §2: «حقي» was read as «لي أنا»
+        "ابي اجدد اقامة الشغالة حقتي",
+        "ابي اجدد اقامة سواقي",
+        "renew my driver's iqama",
+    ],
+)
+async def test_a_household_workers_iqama_is_not_the_writers(first: str) -> None:
+    assert early_answers(first) == {"for_whom": "family"}
+    chat, _gateway = _chat()
+    await chat.text(first)
+    await chat.tap("s:iqama_renew")
+    assert "«لي أنا»" not in chat.said and "«Myself»" not in chat.said
+    assert "«تابع لي أو مكفول لدي»" in chat.said or "«My dependant»" in chat.said
+
+
+def test_a_writers_own_thing_with_haqqi_is_still_theirs() -> None:
+    assert early_answers("ابي اجدد الاقامة حقي") == {"for_whom": "self"}
