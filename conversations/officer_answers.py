@@ -265,8 +265,11 @@ class OfficerAnswers(EngineParts):
         return Reply(prompt.text, choices=prompt.choices)
 
     async def _answer_officer(
-        self, ctx: Ctx, number: str, held: dict[str, Any] | None = None
+        self, ctx: Ctx, number: str, held: dict[str, Any] | None = None, said: Event | None = None
     ) -> list[Reply]:
+        """``said``: the message that chose «نعم، هذه إجابتي» in words; when it says more
+        than that («إجابة ٢»), its words join the answer after the held message (they were
+        dropped: fresh-clone user 15)."""
         refusal = await start_answer(ctx, number, self.limiter)
         if refusal is None and held is not None:
             # the message that was held while the person said it answers this question
@@ -274,6 +277,8 @@ class OfficerAnswers(EngineParts):
             outcome = await answer(ctx, unhold(held, ctx.origin))
             for rest in held_rest(held, ctx.origin):
                 await answer(ctx, rest)  # the album's other photos join quietly
+            if isinstance(said, Text) and named_answer(said.text):
+                outcome = await answer(ctx, said)
             question = str(ctx.state.answers["question"])
             return [Reply(taken_text(ctx, number, question)), *self._apply(ctx, outcome)]
         if refusal is None:

@@ -190,7 +190,8 @@ class Routing(
         if not isinstance(chosen, Choice):
             return None
         if chosen.id.startswith("ans:"):
-            return await self._answer_officer(m.ctx, chosen.id.removeprefix("ans:"), m.held)
+            number = chosen.id.removeprefix("ans:")
+            return await self._answer_officer(m.ctx, number, m.held, m.event)
         answered = self._question_choice(m.ctx, chosen.id)
         if answered is not None:
             return answered

@@ -118,3 +118,18 @@ async def test_a_held_answer_is_asked_about_again_when_the_person_comes_back(
     await _held_in_a_draft(person, filing, desk)
     said = await person.send(Command(person.origin(), "resume", ""), worker=1)
     assert "معي اثنين" in said[-1].text and OFFERED in said[-1].text, _text(said)
+
+
+async def test_answer_words_at_is_this_your_answer_join_the_held_message(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    """«إجابة ٢» at «هل رسالتك هي الإجابة…؟» itself says yes, and its «٢» joins the answer
+    after the message held (it was dropped)."""
+    number = await _held_in_a_draft(person, filing, desk)
+    said = await person.says("إجابة ٢", worker=1)
+    assert "اعتبرتُ رسالتك إجابةً" in said[0].text, _text(said)
+    await person.says("إرسال", worker=0)
+    record = await desk.find(number)
+    assert record is not None
+    reason = record.events[-1].reason or ""
+    assert "معي اثنين" in reason and "إجابة ٢" in reason, reason
