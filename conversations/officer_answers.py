@@ -39,6 +39,8 @@ from domain.normalize import digits_only, fold_arabic, to_ascii_digits
 #: In a held bare number: the options it was typed under, read again at «لا».
 MENU = "menu"
 _ANSWER_WORDS = Path(__file__).resolve().parent / "data" / "answer_words.json"
+# the request's steps that ask for a number (conversations.flows.intake)
+_NUMBER_STEPS = frozenset({"identity", "establishment", "phone"})
 
 
 class OfficerAnswers(EngineParts):
@@ -154,16 +156,27 @@ class OfficerAnswers(EngineParts):
         """A message the current step can't use, while an officer waits: perhaps it is the
         answer. The step's own hint comes first; the person says which. ``files_asked``:
         only the questions that ask for a document, a photo or a file are offered (a photo
-        at the documents step, conversations.file_questions)."""
+        at the documents step, conversations.file_questions). Not asked about: a number
+        too short for the number step it was typed at (a slip of that number), nor anything
+        in the turn right after the same questions were offered (fresh-clone tester 16 §6:
+        «12345» at the identity step was offered as an expiry date, and every refused
+        message after it was asked about again)."""
+        state = ctx.state
         kept = hold(event)
-        if kept is None:
+        if kept is None or (isinstance(event, Text) and _number_slip(event.text, state.step)):
             return None
         waiting = await waiting_questions(ctx)
         if files_asked:
             waiting = [(n, q) for n, q in waiting if asks_for_file(q)]
         if not waiting:
             return None
-        ctx.state.held = kept
+        numbers = [n for n, _q in waiting]
+        offered, state.answer_offered = state.answer_offered, None
+        just_before = state.handled[-1] if state.handled else None
+        if offered is not None and offered[0] == just_before and offered[1:] == numbers:
+            return None
+        state.answer_offered = [ctx.origin.event_id, *numbers]
+        state.held = kept
         return [Reply(hint), self._offer(ctx, waiting)]
 
     async def _held_again(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
@@ -316,6 +329,14 @@ def _menu_pick(typed: Text, offered: list[list[str]]) -> bool:
     date, an identity number, a photo."""
     chosen = as_choice(typed, offered)
     return isinstance(chosen, Choice) and chosen.id not in NAV_IDS
+
+
+def _number_slip(text: str, step: str) -> bool:
+    """Whether ``text`` is digits alone, fewer than a full number's ten, at a step asking
+    for a number (an identity, an establishment, a mobile): the step's number mistyped,
+    never the answer to an officer's question."""
+    digits = to_ascii_digits(digits_only(text))
+    return step in _NUMBER_STEPS and digits.isdigit() and len(digits) < 10
 
 
 def _bare_number(text: str) -> bool:

@@ -102,6 +102,10 @@ class DialogueState:
     # when the person's last turn was read (ISO): a decision told after it is the last
     # thing they saw, so a bare «5» typed now answers its rating question (say_parts)
     last_turn_at: str | None = None
+    # [event id, request numbers] of the turn that last asked «هل رسالتك هي الإجابة…؟»
+    # about a message its step refused: not asked again in the very next turn (fresh-clone
+    # tester 16 §6: four times in a row at the identity step)
+    answer_offered: list[str] | None = None
     # the event id of the turn whose last reply was a status answer with nothing under it
     # (conversations.flows.status): when it is the turn just before (``handled[-1]``), a
     # lone 10-digit number is another request number, mistyped or not
