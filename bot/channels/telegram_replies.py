@@ -137,6 +137,10 @@ class ReplySender:
         assert self._follow_ups is not None
         try:
             await self._follow_ups.release(key, delivered=delivered)
-        except Exception:
-            # the held rows go out by themselves when their hold runs out
-            log.warning("could not release a follow-up", exc_info=True)
+        except Exception as exc:
+            # the held rows go out by themselves when their hold runs out: an expected
+            # fault (the database restarting), one line without a traceback (issue 11)
+            log.warning(
+                "could not release a follow-up (%s); it goes out when its hold runs out",
+                type(exc).__name__,
+            )

@@ -313,9 +313,13 @@ class WhatsAppChannel:
             if reply.follow_up is not None and self._follow_ups is not None:
                 try:
                     await self._follow_ups.release(reply.follow_up, delivered=delivered)
-                except Exception:
-                    # the held rows go out by themselves when their hold runs out
-                    log.warning("could not release a follow-up", exc_info=True)
+                except Exception as exc:
+                    # the held rows go out by themselves when their hold runs out: an
+                    # expected fault (the database restarting), one line (issue 11)
+                    log.warning(
+                        "could not release a follow-up (%s); it goes out when its hold runs out",
+                        type(exc).__name__,
+                    )
             if marks is not None and turn is not None:
                 await marks.sent(turn, index + 1, len(replies))
 
