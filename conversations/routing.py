@@ -301,7 +301,13 @@ class Routing(
             and not summary_reads(ctx, chosen.text)
             and not _at_reason(ctx.state)
         ):
-            return self._question(ctx, chosen.text, free_text=m.free_text)
+            asked = self._question(ctx, chosen.text, free_text=m.free_text)
+            if asked is not None and m.held is not None and ctx.state.held_aside is None:
+                # «كم رسوم…؟» under «هل رسالتك هي الإجابة…؟»: answered, then the message held
+                # asked about again (fresh-clone tester 16 §13: it was dropped silently)
+                ctx.state.held_aside = m.held
+                return await self._held_again(ctx, asked)
+            return asked
         return None
 
     async def _navigated(self, m: ReadMessage) -> list[Reply] | None:

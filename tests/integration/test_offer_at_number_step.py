@@ -9,6 +9,8 @@ and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.db.requests_repo import SqlRequestGateway
 from bot.staff.desk import StaffDesk
 from conversations.events import Command, Reply
@@ -60,3 +62,27 @@ async def test_refused_words_are_asked_about_once_not_every_turn(
     said = await person.says("لابوي", worker=1)
     # a turn without the question in between: asked again
     assert OFFERED in said[-1].text, _text(said)
+
+
+@pytest.mark.parametrize("question", ["كم رسوم تجديد الاقامة؟", "كم رسوم الخروج والعودة؟"])
+async def test_a_question_asked_under_is_this_your_answer_leaves_the_words_held(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk, question: str
+) -> None:
+    """Fresh-clone tester 16 §13: «المخالفة باسمي انا» held under «هل رسالتك هي الإجابة…؟»,
+    then «كم رسوم…؟»: the question was answered (or not) and the words held were dropped
+    silently. They are asked about again after the answer, and sent with «نعم»."""
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""))
+    for typed in ("1", "ابي اجدد الاقامة", "1"):
+        said = await person.says(typed)
+    assert "لمن هذا الطلب؟" in said[-1].text
+    await desk.ask(filed.number, OFFICER, "هل المخالفة باسمك أو باسم زوجتك؟")
+    said = await person.says("المخالفة باسمي انا")
+    assert OFFERED in said[-1].text, _text(said)
+    said = await person.says(question, worker=1)
+    assert OFFERED in said[-1].text and "المخالفة باسمي انا" in said[-1].text, _text(said)
+    await person.says("نعم", worker=0)
+    await person.says("إرسال", worker=1)
+    record = await desk.find(filed.number)
+    assert record is not None
+    assert "المخالفة باسمي انا" in (record.events[-1].reason or ""), record.events[-1]
