@@ -28,6 +28,8 @@ class _Words:
     several: tuple[tuple[str, ...], ...]
     and_: frozenset[str]
     described: frozenset[str]
+    address: frozenset[str]
+    address_next_to: frozenset[str]
 
 
 def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -45,18 +47,25 @@ def _words() -> _Words:
         several=_phrases(raw["several"]),
         and_=frozenset(k for w in raw["and"] for k in words(w)),
         described=frozenset(k for w in raw["described"] for k in words(w)),
+        address=frozenset(k for w in raw["address"] for k in words(w)),
+        address_next_to=frozenset(k for w in raw["address_next_to"] for k in words(w)),
     )
 
 
 def _people_words(text: str, data: _Words) -> list[str]:
     """``text`` keyed, less each «انا» that describes the writer («انا سعودي وزوجتي
-    اجنبيه»: the subject of «سعودي», not one of the people; tester 16 §1)."""
+    اجنبيه»: the subject of «سعودي», not one of the people; tester 16 §1) and each word
+    addressing the reader («السلام عليكم اخوي انا…»: not the writer's brother; §3)."""
     tokens = words(text)
-    return [
-        t
-        for i, t in enumerate(tokens)
-        if not (t in data.self_ and i + 1 < len(tokens) and tokens[i + 1] in data.described)
-    ]
+
+    def kept(i: int, token: str) -> bool:
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i > 0 else ""
+        if token in data.self_ and after in data.described:
+            return False
+        return not (token in data.address and {before, after} & data.address_next_to)
+
+    return [t for i, t in enumerate(tokens) if kept(i, t)]
 
 
 def _bare(token: str) -> tuple[bool, str]:
@@ -89,15 +98,18 @@ def _is_writer(tokens: Sequence[str], i: int, data: _Words) -> bool:
 
 def _several(tokens: Sequence[str], bare: Sequence[str], data: _Words) -> bool:
     """A family word joined by «و»/«and» to a person named before it."""
-    named = False
+    named = others = False
     for i, token in enumerate(tokens):
         joined, word = _bare(token)
         joined = joined or (i > 0 and tokens[i - 1] in data.and_)
         joined = joined or (i > 1 and tokens[i - 2] in data.and_ and tokens[i - 1] == "my")
-        is_person = word in data.family or word in data.self_ or _is_writer(tokens, i, data)
-        if is_person and joined and named:
+        writer = word in data.self_ or _is_writer(tokens, i, data)
+        is_person = word in data.family or writer
+        # the writer joined to the writer («يطلع لي خطا… وانا جددت») is one person (§3)
+        if is_person and joined and (others if writer else named):
             return True
         named = named or is_person or bare[i] in data.family
+        others = others or (is_person and not writer) or bare[i] in data.family
     return False
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from conversations.flow import Ctx
@@ -76,13 +77,44 @@ def two_needs(ctx: Ctx, text: str, applicant_kind: str | None) -> list[Service]:
     if not 2 <= len(parts) <= _MAX_PARTS:
         return []
     named: list[Service] = []
-    for part in parts:
+    for index, part in enumerate(parts):
         if not _names_an_object(part) or reads_as_question(part):
+            continue
+        if index and _refers_back(part):
+            # «…واقامتي خلصت وابي اجددها بس ابشر يطلع لي خطا ان الجواز منتهي»: the wish
+            # is the iqama said before; the passport is the story of the problem
             continue
         found = ctx.catalogue.match(part, limit=1, applicant_kind=applicant_kind)
         if found and found[0] not in named:
             named.append(found[0])
     return named if len(named) >= 2 else []
+
+
+def referred_need(ctx: Ctx, text: str, applicant_kind: str | None) -> Service | None:
+    """The service of the part a later wish refers back to («واقامتي خلصت وابي اجددها بس
+    … الجواز منتهي»: the iqama's renewal), or None; the need the person asks for, whatever
+    the story after it names (tester 16 §3: passport services were offered first)."""
+    parts = _parts(text)
+    if not 2 <= len(parts) <= _MAX_PARTS:
+        return None
+    for before, part in pairwise(parts):
+        if _refers_back(part) and _names_an_object(before) and not reads_as_question(before):
+            found = ctx.catalogue.match(before, limit=1, applicant_kind=applicant_kind)
+            return found[0] if found else None
+    return None
+
+
+def _refers_back(part: str) -> bool:
+    """Whether ``part``'s wish is for a thing said before it: a word before its first
+    object word ends in «ها»/«ه» («ابي اجددها», «وابي اطلعه»), the pronoun of what came
+    before. Tester 16 §3: «…واقامتي خلصت وابي اجددها بس ابشر يطلع لي خطا ان الجواز
+    منتهي…» was offered a passport service as a second request."""
+    for word in part.split():
+        if _names_an_object(word):
+            return False
+        if len(word) >= 5 and word.endswith(("ها", "ه")):
+            return True
+    return False
 
 
 def _person_parts(text: str) -> list[str]:

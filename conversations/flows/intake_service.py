@@ -23,7 +23,13 @@ from conversations.flows.past_service import after_service, from_question, keep_
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords_early import early_answers, place_of_writer, without_places
 from conversations.several_people import one_request_each, several_for_whom
-from conversations.two_needs import in_order_said, needs_by_person, one_at_a_time, two_needs
+from conversations.two_needs import (
+    in_order_said,
+    needs_by_person,
+    one_at_a_time,
+    referred_need,
+    two_needs,
+)
 from conversations.understanding import answers_in_sentence, sentence_answer
 from conversations.unserved_needs import unserved_line, unserved_need
 from domain.catalogue import Service, local
@@ -141,6 +147,10 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if says_not_citizen(text):
         # «انا مقيم ابي اجدد جوازي»: told at a citizens-only service's number step
         ctx.state.answers[SAID_NOT_CITIZEN] = True
+    referred = referred_need(ctx, needed, applicant_of(ctx)) if len(both) < 2 else None
+    if referred is not None and not is_refused(ctx, referred.id):
+        # «…واقامتي خلصت وابي اجددها بس … الجواز منتهي»: the iqama first (tester 16 §3)
+        matches = in_order_said(matches, [referred])
     if names_iqama(text) and len(both) < 2:
         # «ابي اجدد اقامتي»: a resident's need, not offered a service for citizens
         # (tester 14 §1: «تجديد جواز السفر» was), unless nothing else fits; two needs

@@ -129,3 +129,20 @@ async def test_a_citizen_renewing_his_foreign_wifes_iqama_is_one_request(chat: C
     assert ONE_EACH not in chat.said and YOURS_FIRST not in chat.said
     await chat.tap("s:iqama_renew")
     assert "«لي أنا»" not in chat.said
+
+
+@pytest.mark.parametrize(
+    ("text", "whom"),
+    [
+        # tester 16 §3: «اخوي» addresses the reader; «يطلع لي… وانا جددت» is one writer
+        ("السلام عليكم اخوي انا مقيم ابي اجدد اقامتي", None),
+        ("ابشر يطلع لي خطا وانا جددت الجواز", None),
+        ("يا اخي ابي اجدد اقامتي واقامة زوجتي", "self"),
+        ("لي واخوي", "self"),
+        ("زوجتي وانا", "self"),
+    ],
+)
+def test_an_addressed_brother_and_the_writer_twice_are_no_second_person(
+    text: str, whom: str | None
+) -> None:
+    assert several_for_whom(text) == whom

@@ -71,3 +71,25 @@ async def test_the_sons_passport_said_first_still_comes_after_the_writers(chat: 
     assert chat.choice_ids[:2] == ["s:iqama_renew", "s:passport_renew"], chat.choice_ids
     await chat.tap("s:passport_renew")
     assert "«لي أنا»" not in "\n".join(r.text for r in chat.last)
+
+
+RUN_ON = (
+    "السلام عليكم ورحمة الله اخوي انا مقيم في الرياض واقامتي رقمها ٢٠٠٠٠٠٠٠٠٦ خلصت قبل اسبوع"
+    " وابي اجددها بس ابشر يطلع لي خطا ان الجواز منتهي وانا جددت الجواز من السفاره"
+    " وجوالي ٠٥٠١٢٣٤٥٦٧ الله يجزاكم خير"
+)
+
+
+async def test_a_run_on_for_one_request_is_one_request_the_iqama_first(chat: Chat) -> None:
+    """Tester 16 §3: one resident's run-on (his iqama ran out, Absher names his passport,
+    which he renewed) got «في رسالتك أكثر من طلب» and «كل طلب هنا لشخص واحد… لكل فرد من
+    أسرتك» («اخوي» addressed, «يطلع لي… وانا» read as two people), and citizens-only
+    passport services first. One request, the iqama's renewal first, for himself."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(RUN_ON)
+    text = "\n".join(r.text for r in chat.last)
+    assert ONE_AT_A_TIME not in text and "كل طلب هنا لشخص واحد" not in text, text
+    assert chat.choice_ids[0] == "s:iqama_renew", chat.choice_ids
+    await chat.tap("s:iqama_renew")
+    assert "«لي أنا»" in chat.said
