@@ -50,7 +50,11 @@ class ChoiceReading(EngineParts):
             and not own_place_at_question(m.ctx, chosen.text)
         ):
             understood = understand_choice(chosen.text, own_options(state.offered))
-            if understood is not None and understood.chosen is not None:
+            if understood is not None and understood.by_negation and state.step == "question":
+                # «مو داخل المملكة»: the eligibility step reads it and says back the
+                # option recorded (eligibility.denied_line), which no button press needs
+                pass
+            elif understood is not None and understood.chosen is not None:
                 chosen = Choice(m.event.origin, understood.chosen)
             elif understood is not None:
                 return [self._which(m.ctx, understood.candidates)]

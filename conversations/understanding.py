@@ -67,6 +67,9 @@ class Understood:
 
     chosen: str | None
     candidates: tuple[str, ...] = ()
+    # chosen as the other of two options, the one the message named being denied
+    # («مو داخل» → outside): the dialogue says back what it understood
+    by_negation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,9 @@ class _Choices:
     question_words: dict[str, frozenset[str]]
     # «is not» words: an option's word right after one is not a mention of it
     negations: frozenset[str]
+    # «is not» words before a choice's word («مو داخل», «ما دخل»): ``negations`` less «غير»
+    # («غير الرقم» is "change the number"), with the verbal «ما», «لم»
+    choice_negations: frozenset[str]
     # questions whose refused answer a sentence at the refusal step changes
     sentence_questions: frozenset[str]
     # option id -> the words by which a sentence names it (nationality adjectives only)
@@ -111,6 +117,7 @@ def _choices() -> _Choices:
         option_words={k: _keys(v) for k, v in raw["option_words"].items()},
         question_words={k: _keys(v) for k, v in raw.get("question_words", {}).items()},
         negations=_keys(raw.get("negations", [])),
+        choice_negations=_keys(raw.get("choice_negations", [])),
         sentence_questions=frozenset(raw.get("sentence_questions", [])),
         sentence_words={k: _keys(v) for k, v in raw.get("sentence_words", {}).items()},
         not_with={k: _keys(v) for k, v in raw.get("not_with", {}).items()},
@@ -158,9 +165,11 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     Scoring: a yes (or no) word counts for the options that a plain yes (or no) means
     here; every other word (or listed phrase) counts for the options whose label (less
     choices.json's ``not_in_labels``) or listed words contain it, shared equally when
-    several do. The best option wins when at least
-    half the message's words were understood; a tie at the top is returned as candidates,
-    so the dialogue asks which."""
+    several do. A word right after an «is not» (choices.json ``choice_negations``: «مو
+    داخل», «ما دخل», «not inside») counts against its option instead: when nothing else
+    picks one, of two options the other is returned (``by_negation``), of more None. The
+    best option wins when at least half the message's words were understood; a tie at the
+    top is returned as candidates, so the dialogue asks which."""
     data = _choices()
     ids = [option_id for option_id, _label in offered]
     tokens = _answer_tokens(text, data)
@@ -175,6 +184,8 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     }
     score = dict.fromkeys(ids, 0.0)
     understood = [False] * len(tokens)
+    negated: set[str] = set()
+    denied: set[str] = set()  # what the words just read deny
     # listed phrases of several words first («بس كذا», «that's all»)
     for option_id in ids:
         for phrase in (p.split() for p in vocab[option_id] if " " in p):
@@ -193,18 +204,37 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
             understood[i] = True
             for option_id in polar:
                 score[option_id] += 2
+            denied = set()
             continue
         holders = [o for o in ids if any(near(v, w) for v in _variants(token) for w in vocab[o])]
-        if holders:
+        if not holders:
+            denied = set()
+        else:
             understood[i] = True
+            if i and _negates(tokens[i - 1], data):
+                # «مو داخل المملكة»: the option named is the one it is not (routing
+                # engineer, session 16: it recorded the holder inside the kingdom)
+                denied = set(holders)
+                negated.update(denied)
+                continue
+            if denied & set(holders):
+                # «المملكة» of «مو داخل المملكة» goes on with the denied label
+                continue
+            denied = set()
             for holder in holders:
                 score[holder] += 1 / len(holders)
     for option_id in ids:
         # «اقامتي خلصت»: an iqama ran out, no «done» (choices.json not_with, tester 13 §20)
-        if any(t in data.not_with.get(option_id, ()) for t in tokens):
+        if option_id in negated or any(t in data.not_with.get(option_id, ()) for t in tokens):
             score[option_id] = 0.0
+    if sum(understood) * 2 < len(tokens):
+        return None
     best = max(score.values(), default=0.0)
-    if best <= 0 or sum(understood) * 2 < len(tokens):
+    if best <= 0:
+        # of two options the one denied names the other; of more, the person is asked
+        rest = [o for o in ids if o not in negated]
+        if negated and len(ids) == 2 and len(rest) == 1:
+            return Understood(rest[0], by_negation=True)
         return None
     top = tuple(o for o in ids if score[o] == best)
     if len(top) == 1:
@@ -261,6 +291,13 @@ def options_named(text: str, option_ids: Sequence[str], *, in_sentence: bool = F
 def _negation(token: str, data: _Choices) -> bool:
     # «وليست», «ومو»: the conjunction written onto the word
     return token in data.negations or (token[:1] == "و" and token[1:] in data.negations)
+
+
+def _negates(token: str, data: _Choices) -> bool:
+    # «ومو داخل»: the conjunction written onto the word
+    return token in data.choice_negations or (
+        token[:1] == "و" and token[1:] in data.choice_negations
+    )
 
 
 def _is_at(tokens: Sequence[str], i: int, parts: Sequence[str]) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from conversations.citizens_only import resident_for_self
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.denied_answer import denied_line
 from conversations.flows.description_early import keep_early
 from conversations.flows.early_place import LOCATION, not_the_holders
 from conversations.flows.intake_draft import or_words, questions_of
@@ -113,6 +114,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     index = int(answers.get("question", 0))
     question = questions[index]
     option = None
+    said_back: tuple[str, ...] = ()
     if isinstance(event, Choice) and event.id.startswith("q:"):
         option = next((o for o in question.options if o.id == event.id[2:]), None)
     if isinstance(event, Text):
@@ -134,6 +136,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
             kept = keep_early(ctx, event.text)
             return Retry(f"{kept}\n{local(question.text, ctx.locale)}")
         option = option_in_words(ctx, event.text, question)
+        said_back = denied_line(ctx, event.text, question, option)
         if option is None:
             other = _other_question(ctx, event.text, index)
             if other is not None:
@@ -145,7 +148,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         line = not_the_holders(ctx, event.text, option.id)
         if line is not None:
             return Retry(f"{line}\n{local(question.text, ctx.locale)}")
-    return _answered(ctx, index, option)
+    return _answered(ctx, index, option, *said_back)
 
 
 def _slip(ctx: Ctx, text: str, index: int) -> Outcome | None:

@@ -60,3 +60,18 @@ def test_a_residents_passport_and_a_saudi_wifes(redis_url: str, tmp_path: Path) 
     chat.say("1", "رقم هوية وطنية")
     out = chat.close()
     assert out.count("للمواطنين السعوديين فقط") == 1, out
+
+
+@pytest.mark.timeout(STARTUP_S + 120)
+def test_not_inside_the_kingdom_is_recorded_as_outside(redis_url: str, tmp_path: Path) -> None:
+    """«مو داخل المملكة» at «أين صاحب الإقامة الآن؟» is outside, said back (routing
+    engineer, session 16: the holder was recorded inside the kingdom)."""
+    chat = Session(_env(tmp_path, redis_url), "--user", "routing-not-inside")
+    chat.wait_for("1) فرد", STARTUP_S)
+    chat.say("فرد", "ما الخدمة")
+    chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
+    chat.say("تجديد هوية مقيم", "أين صاحب الإقامة الآن؟")
+    chat.say("مو داخل المملكة", "رقم هوية صاحب الطلب")
+    assert "سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «خارج المملكة»" in chat.text
+    out = chat.close()
+    assert "«داخل المملكة». ويمكن" not in out

@@ -1,0 +1,31 @@
+"""An eligibility answer given by denying the other option («مو داخل المملكة» at «أين
+صاحب الإقامة الآن؟», two options): the option recorded is said back, since the person
+never typed its words (routing engineer, session 16: the denied option was recorded)."""
+
+from __future__ import annotations
+
+from conversations.flow import Ctx
+from conversations.understanding import understand_choice
+from domain.catalogue import Question, QuestionOption, local
+
+
+def denied_line(
+    ctx: Ctx, text: str, question: Question, option: QuestionOption | None
+) -> tuple[str, ...]:
+    """«بحسب ما ورد في رسالتك، سجّلتُ إجابة «…»: «خارج المملكة»…» when ``text`` chose
+    ``option`` of ``question`` by denying the other (:func:`understand_choice`'s
+    ``by_negation``); () when the words named it, or chose nothing."""
+    if option is None:
+        return ()
+    offered = [(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options]
+    understood = understand_choice(text, offered)
+    if understood is None or not understood.by_negation or understood.chosen != f"q:{option.id}":
+        return ()
+    _ = ctx.texts.gettext
+    line = _(
+        "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
+    )
+    return (
+        line
+        % {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)},
+    )
