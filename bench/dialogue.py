@@ -49,7 +49,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import event_loop
 from bot.app import build_services
-from bot.channels.telegram import build_dispatcher, follow_ups_settled, make_bot
+from bot.channels.telegram import (
+    DEFAULT_MAX_CONCURRENT_UPDATES,
+    build_dispatcher,
+    follow_ups_settled,
+    make_bot,
+)
 from bot.db.models import OutboxMessage, Request
 from bot.outbox.queue import RECEIPT
 from bot.outbox.wiring import build_delivery
@@ -269,6 +274,7 @@ async def run(args: Any) -> dict[str, Any]:
                     services.intake,
                     follow_ups=services.receipts,
                     fetching=services.engine.handle,
+                    max_concurrent_updates=args.slots,
                 )
 
                 statements = Statements()
@@ -348,6 +354,13 @@ def main(argv: list[str] | None = None) -> None:
         "--cards",
         action="store_true",
         help="run the outbox in the process, so the receipt cards are drawn and sent",
+    )
+    parser.add_argument(
+        "--slots",
+        type=int,
+        default=DEFAULT_MAX_CONCURRENT_UPDATES,
+        help="updates the channel handles at once "
+        f"(bot.channels.telegram, {DEFAULT_MAX_CONCURRENT_UPDATES})",
     )
     args = parser.parse_args(argv)
     check_arguments(parser, args)
