@@ -34,6 +34,7 @@ from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement, is_done_word
 from conversations.understanding import says_only
 from domain.description import MIN_DESCRIPTION, has_words, telling_length
+from domain.normalize import clean_input
 from domain.text_cut import cut_text
 
 #: The most a description holds. The database column (Text) takes any length; the limit
@@ -112,6 +113,12 @@ def describe(ctx: Ctx, text: str) -> Outcome:
     cut = answers.pop(CUT, False)
     short = telling_length(whole) < MIN_DESCRIPTION
     if short and cut and answers.get("description"):
+        if not clean_input(text):
+            # Enter alone (spaces, invisible marks) is no answer: the question again, the
+            # kept start and «Keep my description» with it (fresh-clone tester 16 §8: it
+            # kept the start and moved on to the documents)
+            answers[CUT] = True
+            return Next("description")
         if not has_words(text):
             # the minimum counts what is kept: «🙏» after a cut description is not asked
             # to be longer (found by the fresh-clone tester)

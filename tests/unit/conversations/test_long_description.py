@@ -196,3 +196,23 @@ async def test_an_afterthought_to_a_saved_description_is_added_when_it_fits(
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == f"{FIRST}\nوكمان الكفيل مسافر"
+
+
+@pytest.mark.parametrize("wait", [0, PASTE_WINDOW_S + 30])
+@pytest.mark.parametrize("empty", ["", "   ", "\u200f"])
+async def test_an_empty_message_at_the_kept_start_asks_again(
+    chat: Chat, gateway: MemoryGateway, clock: Clock, wait: float, empty: str
+) -> None:
+    """Fresh-clone tester 16 §8 (terminal chat): Enter alone at «الإبقاء على وصفي / أو إرسال
+    نص جديد» kept the start and moved on to the documents. An empty message gets the
+    question again (README: the terminal chat), the kept start still to keep or replace."""
+    await _to_description(chat)
+    await chat.text(LONG)
+    clock.advance(wait)
+    await chat.text(empty)
+    assert "للمستندات" not in chat.said and chat.choice_ids[0] == KEEP, chat.said
+    clock.advance(PASTE_WINDOW_S + 30)
+    await chat.text(FIRST)  # a new text still replaces it
+    await chat.media()
+    await _file(chat, gateway)
+    assert gateway.submissions[0].description == FIRST
