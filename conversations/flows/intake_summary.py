@@ -22,7 +22,7 @@ from conversations.flows.intake_draft import (
 from conversations.flows.intake_numbers import answer_identity
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
-from conversations.flows.service_change import wants_another_service
+from conversations.flows.service_change import other_services_named, wants_another_service
 from conversations.flows.summary_words import adds_to_description, is_question, wants_a_document
 from conversations.formatting import format_long_date, isolate, or_list
 from conversations.open_requests import open_line, track_option
@@ -248,6 +248,21 @@ async def _typed(ctx: Ctx, event: Text) -> Outcome:
         ctx.state.editing = True
         return Next("attachments")
     if wants_another_service(ctx, event.text):
+        named = other_services_named(ctx, event.text)
+        if named:
+            # «لا لحظه ابي اغير الخدمه لتاشيرة خروج وعوده»: to the change itself, with the
+            # service named first, as its button does (tester 16 §11; README)
+            ctx.state.editing = True
+            ctx.state.answers[SERVICE_BEFORE] = ctx.state.answers.get("service")
+            ctx.state.answers["suggestions"] = named
+            return Next(
+                "suggest",
+                (
+                    _(
+                        "Alright, let's choose the service again. I have kept what you gave so far and will use it where the new service takes it."
+                    ),
+                ),
+            )
         return Retry(
             _(
                 "Your request has not been sent. To change its service (now «%(service)s»), please press «Change the service»."
@@ -274,8 +289,8 @@ async def _typed(ctx: Ctx, event: Text) -> Outcome:
             )
         return await answer_summary(ctx, Choice(event.origin, understood.chosen))
     if understood is not None:
-        named = or_list(ctx.texts, [f"«{labels[c]}»" for c in understood.candidates])
-        return Retry(_("Which one do you mean: %(options)s?") % {"options": named})
+        which = or_list(ctx.texts, [f"«{labels[c]}»" for c in understood.candidates])
+        return Retry(_("Which one do you mean: %(options)s?") % {"options": which})
     return Retry(
         _(
             "Your request has not been sent. Please choose what to change, or press «Confirm and send» if everything is right."

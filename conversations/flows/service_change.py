@@ -187,6 +187,12 @@ def wants_another_service(ctx: Ctx, text: str) -> bool:
     return bool(_slip_named(ctx, text))
 
 
+def other_services_named(ctx: Ctx, text: str) -> list[str]:
+    """The services other than the chosen one that ``text`` names as wanted («ابي اغير
+    الخدمه لتاشيرة خروج وعوده»), best first; empty when it names none."""
+    return _named(ctx, _affirmed(text)) or _slip_named(ctx, text)
+
+
 def is_slip(text: str) -> bool:
     """Whether ``text`` says the person slipped («لا غلطت ابي…», «my mistake»: keywords.
     json ``change_service_slip``), whatever it then corrects."""

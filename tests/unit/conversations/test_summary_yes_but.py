@@ -97,11 +97,30 @@ async def test_a_document_wished_for_goes_back_to_the_documents_keeping_them(
     assert [a.ref for a in gateway.submissions[0].attachments] == ["p1", "p2"]
 
 
-async def test_another_service_in_words_is_offered_the_change(chat: Chat) -> None:
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("غيرت رايي ابي اجدد جوازي مو الاقامة", "s:passport_renew"),
+        # tester 16 §11: was told to press «تغيير الخدمة»
+        ("لا لحظه ابي اغير الخدمه لتاشيرة خروج وعوده", "s:exit_reentry_visa"),
+    ],
+)
+async def test_another_service_in_words_goes_to_the_change_itself(
+    chat: Chat, gateway: MemoryGateway, typed: str, named: str
+) -> None:
+    """README: another service named in words at the summary goes to «تغيير الخدمة»
+    itself, the service named offered first; nothing is sent."""
     await _to_summary(chat)
-    await chat.text("غيرت رايي ابي اجدد جوازي مو الاقامة")
+    await chat.text(typed)
+    assert "يُرجى الضغط على «تغيير الخدمة»" not in chat.said
+    assert chat.choice_ids[0] == named, chat.choice_ids
+    assert gateway.submissions == []
+
+
+async def test_another_service_unnamed_is_pointed_to_the_button(chat: Chat) -> None:
+    await _to_summary(chat)
+    await chat.text("غيرت رايي ابي خدمة ثانية")
     assert "«تغيير الخدمة»" in chat.said and "لم يُرسَل طلبك" in chat.said
-    assert "e:service" in chat.choice_ids
 
 
 @pytest.mark.parametrize(
