@@ -14,6 +14,7 @@ from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_describe import _to_description
 from .test_intake import DESCRIPTION, _to_attachments
 
 ACK = "يمكنك إرسال المستندات حين تجهز"
@@ -57,3 +58,23 @@ async def test_a_question_about_the_documents_is_answered_with_their_list() -> N
     await chat.text("ايش المستندات المطلوبة؟")
     assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in chat.said
     assert ADDED not in chat.said
+
+
+@pytest.mark.parametrize(
+    "typed", ["وش المطلوب اصوير؟", "وش المطلوب تصويره؟", "ايش اصور؟", "وش المرفقات المطلوبة؟"]
+)
+async def test_what_to_photograph_at_the_description_step_is_the_documents(typed: str) -> None:
+    """Fresh-clone tester 16 §7: at the description step «وش المطلوب اصوير؟» got «لست
+    متأكدًا من المقصود بالسؤال… شروط إصدار الإقامة وتجديدها» while the chosen service's
+    documents are known. Answered with them, and the step asked again, nothing kept."""
+    gateway = MemoryGateway()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _to_description(chat)
+    await chat.text(typed)
+    assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in chat.said, chat.said
+    assert "لست متأكدًا" not in chat.said and "يُرجى وصف طلبك" in chat.said, chat.said
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
