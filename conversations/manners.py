@@ -56,6 +56,10 @@ def salute(ctx: Ctx, kind: str, said: str = "") -> str:
             "morning": _("Good morning."),  # «صباح الخير» → «صباح النور»
             "evening": _("Good evening."),  # «مساء الخير» → «مساء النور»
         }[custom]
+    if ctx.state.history:
+        # mid-request («hello?» at «ما جنسية الزائر؟»): greeted back briefly, not welcomed
+        # as if just arrived (tester 16 §12); the question follows as ever
+        return _("Hello.")
     return _("Hello, and welcome.")
 
 

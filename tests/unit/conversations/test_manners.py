@@ -406,3 +406,25 @@ async def test_a_hello_at_any_step_is_greeted_back_and_never_an_answer(
     await chat.text(typed)
     assert chat.said.startswith("هلا بك.\n"), chat.said
     assert question in chat.said and chat.choice_ids == offered
+
+
+@pytest.mark.parametrize(("typed", "hello"), [("hello?", "Hello."), ("hi", "Hello.")])
+async def test_a_hello_mid_request_is_greeted_back_briefly(
+    chat: Chat, typed: str, hello: str
+) -> None:
+    """Tester 16 §12: «hello?» at «What is the visitor's nationality?» got «Hello, and
+    welcome.», a welcome in the middle of a request; now a brief hello and the question."""
+    await chat.text("English")
+    await chat.text("I need to extend my wife's visit visa")
+    await chat.tap("s:visit_visa_extension")
+    assert "nationality" in chat.said
+    await chat.text(typed)
+    assert chat.said.startswith(hello) and "welcome" not in chat.said
+    assert "nationality" in chat.said
+
+
+async def test_an_arabic_hello_mid_request_is_not_a_welcome(chat: Chat) -> None:
+    await chat.text("ابي امدد زيارة امي")
+    await chat.tap("s:visit_visa_extension")
+    await chat.text("اهلا")
+    assert chat.said.startswith("أهلًا بك.") and "أهلًا وسهلًا" not in chat.said
