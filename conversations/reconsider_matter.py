@@ -10,8 +10,12 @@ description)."""
 
 from __future__ import annotations
 
-from conversations.their_say import THEIR_SAY_DATA
+from pathlib import Path
+
 from conversations.wishes import key_words, phrases_of
+
+# their_say.py's file, named here: say_wish reads this module, so it cannot import back
+THEIR_SAY_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 
 
 def about_another_matter(text: str) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 from conversations.events import Option, Reply
 from conversations.formatting import Digits, isolate, present
 from conversations.i18n import Texts
+from conversations.reconsider_matter import about_another_matter
 from conversations.wishes import negated, wish
 from domain.request_number import InvalidRequestNumber, parse_request_number
 from domain.their_say import RATINGS, parse_rating
@@ -48,6 +49,10 @@ def say_wish(text: str) -> str | None:
         text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS
     ):
         return wish(text, THEIR_SAY_DATA, (("note", "note"),), max_words=MAX_WISH_WORDS)
+    if found == "recon" and about_another_matter(text):
+        # «ابي اتظلم على الموظف»: a complaint about someone, no reconsideration of a
+        # request (session 16: «لم يُرفض أيٌّ من طلباتك», the words lost)
+        return None
     return found
 
 

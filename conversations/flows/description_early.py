@@ -17,6 +17,7 @@ from conversations.flows.description_text import (
     QUESTION,
     end_words,
 )
+from conversations.reconsider_matter import about_another_matter
 from conversations.understanding import content_words
 from domain.text_cut import cut_text
 
@@ -51,11 +52,15 @@ def keep_story(ctx: Ctx, text: str) -> bool:
     service, then had to be typed again at the description step): kept for that step,
     which offers it (:data:`PENDING`), as words typed at a number step are. A message of
     fewer than :data:`STORY_WORDS` content words only names a need and is not kept; nor
-    are words already kept, nor any when a description is saved or they would not fit.
+    are words already kept, nor any when a description is saved or they would not fit; a
+    complaint about another matter (:func:`about_another_matter`) is kept however short.
     True when the words are kept now (the step says so: :func:`story_kept`)."""
     answers = ctx.state.answers
     story = text.strip()
-    if len(content_words(story)) < STORY_WORDS or answers.get("description"):
+    # «ابي اتظلم على الموظف»: a complaint is the request's whole matter however short
+    # (session 16: «لم يُرفض أيٌّ من طلباتك», the words lost)
+    short = len(content_words(story)) < STORY_WORDS and not about_another_matter(story)
+    if short or answers.get("description"):
         return False
     earlier = str(answers.get(PENDING, ""))
     if story in earlier.split("\n"):

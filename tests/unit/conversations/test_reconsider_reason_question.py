@@ -127,3 +127,22 @@ async def test_a_long_complaint_naming_no_service_is_kept_and_the_service_asked(
     said = chat.said
     assert "وصفًا لطلبك" in said and "ما الخدمة المطلوبة؟" in said, said
     assert "يُرجى اختيار واحد" not in said and gateway.reasons == []
+
+
+@pytest.mark.parametrize("complaint", ["ابي اتظلم على الموظف", "ابي اتظلم من الموظف اللي في الفرع"])
+@pytest.mark.parametrize("rejected", [True, False])
+async def test_a_short_complaint_about_an_officer_is_kept(complaint: str, rejected: bool) -> None:
+    """Session 16: a complaint of ten words or fewer was taken for a wish to reconsider:
+    the person's own refused request opened with it, or «لم يُرفض أيٌّ من طلباتك», the
+    words lost. It is kept for the description and the service asked, as a long one."""
+    gateway = SayGateway()
+    if rejected:
+        gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
+    chat = _chat(gateway)
+    await chat.command("start")
+    await chat.text(complaint)
+    said = chat.said
+    assert "وصفًا لطلبك" in said and "ما الخدمة المطلوبة؟" in said, said
+    assert "لم يُرفض" not in said and "إعادة النظر" not in said and "ما سبب" not in said, said
+    await chat.text("ارسال")
+    assert gateway.reasons == []
