@@ -209,3 +209,9 @@ async def test_a_household_workers_iqama_is_not_the_writers(first: str) -> None:
 
 def test_a_writers_own_thing_with_haqqi_is_still_theirs() -> None:
     assert early_answers("ابي اجدد الاقامة حقي") == {"for_whom": "self"}
+
+
+def test_her_iqama_is_a_dependants() -> None:
+    # tester 16 §1: «…وزوجتي اجنبيه ابي اجدد اقامتها» is the wife's
+    assert early_answers("انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها") == {"for_whom": "family"}
+    assert early_answers("ابوي اقامته خلصت") == {"for_whom": "family"}

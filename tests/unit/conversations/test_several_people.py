@@ -129,6 +129,7 @@ async def test_a_citizen_renewing_his_foreign_wifes_iqama_is_one_request(chat: C
     assert ONE_EACH not in chat.said and YOURS_FIRST not in chat.said
     await chat.tap("s:iqama_renew")
     assert "«لي أنا»" not in chat.said
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in chat.said
 
 
 @pytest.mark.parametrize(
