@@ -215,3 +215,18 @@ def test_her_iqama_is_a_dependants() -> None:
     # tester 16 §1: «…وزوجتي اجنبيه ابي اجدد اقامتها» is the wife's
     assert early_answers("انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها") == {"for_whom": "family"}
     assert early_answers("ابوي اقامته خلصت") == {"for_whom": "family"}
+
+
+@pytest.mark.parametrize(
+    "typed", ["سواقي", "السواق حقي", "الشغالة حقتي", "الخادمة", "driver", "my maid"]
+)
+async def test_a_household_worker_at_for_whom_is_a_dependant(typed: str) -> None:
+    """Tester 16 §2, at the question itself: «سواقي», «الخادمة» got «لم أفهم إجابتك» and
+    «السواق حقي» was taken by its «حقي»; a household worker is «تابع لي أو مكفول لدي»."""
+    store = MemoryStore()
+    chat = Chat(Engine(store, INTAKE, load_catalogue(), MemoryGateway()).handle)
+    await chat.text("ابي تاشيرة خروج وعودة")
+    await chat.tap("s:exit_reentry_visa")
+    await chat.text(typed)
+    state = await store.load(chat.channel, chat.user)
+    assert state.answers["eligibility"]["for_whom"] == "family"
