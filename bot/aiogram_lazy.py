@@ -23,7 +23,7 @@ before.
 Session 14 deferred the types alone for start-up time (2f0674b) and reverted it (06fe29e): a
 lone process's first update built models the warm-up had not (38-51 ms). Here the models a
 worker uses are built at start-up by name (``aiogram_models.USED_*``, checked against the
-code by tests/unit/test_aiogram_models.py) besides the warm-up's whole dialogue.
+code by tests/unit/test_aiogram_lazy.py) besides the warm-up's whole dialogue.
 """
 
 from __future__ import annotations
@@ -117,20 +117,31 @@ class _Deferring(importlib.abc.Loader):
             _lend_names(module)
 
 
+#: The names aiogram's rebuild loop passes (its ``_types_namespace``), kept from the first
+#: call it makes, so the names lent are aiogram's own, whatever a release adds to them.
+_passed: dict[str, Any] = {}
+
+
 def _not_now(cls: type, *args: Any, **kwargs: Any) -> None:
+    namespace = kwargs.get("_types_namespace")
+    if not _passed and isinstance(namespace, dict):
+        _passed.update(namespace)
     return None
 
 
 def _lend_names(types: ModuleType) -> None:
     """Gives each ``aiogram.types`` module the names aiogram's rebuild loop passed (every
-    type, and the typing names its annotations use) that the module lacks."""
+    type, and the typing names its annotations use) that the module lacks: those it passed
+    to the first ``model_rebuild``, or, had it passed none, the names aiogram 3.31 passes."""
     from typing import Literal, Optional, Union
 
     from aiogram.client.default import Default
 
-    names: dict[str, Any] = {"List": list, "Optional": Optional, "Union": Union}
-    names |= {"Literal": Literal, "Default": Default}
-    names |= {name: getattr(types, name) for name in types.__all__}
+    names: dict[str, Any] = dict(_passed)
+    if not names:
+        names = {"List": list, "Optional": Optional, "Union": Union}
+        names |= {"Literal": Literal, "Default": Default}
+        names |= {name: getattr(types, name) for name in types.__all__}
     prefix = f"{_TYPES}."
     for name, module in list(sys.modules.items()):
         if name.startswith(prefix) and module is not None:

@@ -231,3 +231,21 @@ def test_the_deferral_is_installed_only_under_the_aiogram_series_it_was_tested_o
     assert not aiogram_lazy.tested(None) and not aiogram_lazy.tested("nightly")
     # the installed release is the tested one (pyproject.toml pins it), so the hook is on
     assert aiogram_lazy.skipped is None
+
+
+def test_the_names_lent_are_those_aiogram_passes_to_its_rebuild_loop() -> None:
+    """The names each aiogram.types module is lent are aiogram's own ``_types_namespace``,
+    not a copy of it that another 3.31.x could outgrow (review 16)."""
+    passed = _run(
+        """
+        import json
+        import bot
+        import aiogram.types
+        from bot import aiogram_lazy
+        print(json.dumps(sorted(aiogram_lazy._passed)))
+        """
+    )
+    import aiogram.types
+
+    assert {"List", "Optional", "Union", "Literal", "Default"} <= set(passed)
+    assert set(aiogram.types.__all__) <= set(passed)
