@@ -34,7 +34,7 @@ from bot.channels.telegram_albums import TelegramAlbums
 from bot.channels.telegram_bot import ALLOWED_UPDATES as ALLOWED_UPDATES
 from bot.channels.telegram_bot import make_bot as make_bot
 from bot.channels.telegram_bot import run_polling as run_polling
-from bot.channels.telegram_calls import answer_callback
+from bot.channels.telegram_calls import answer_callback, answered_or_late
 from bot.channels.telegram_inbound import fetch_media, translate_callback, translate_message
 from bot.channels.telegram_keyboards import retire_buttons, retire_earlier
 from bot.channels.telegram_render import (
@@ -185,8 +185,9 @@ class TelegramChannel(ReplySender):
     async def on_callback(self, bot: Bot, update_id: int, query: CallbackQuery) -> None:
         # Answer first, whatever happens next: the client shows a spinner on the button
         # until the query is answered. The answer travels while the turn runs (one Bot API
-        # round trip less on every tap's latency) and is awaited before any reply is sent,
-        # so it still reaches Telegram before the replies.
+        # round trip less on every tap's latency) and is awaited, a second at most, before
+        # any reply is sent: it usually reaches Telegram first, and a slow or refused one
+        # (a flood's 429) does not keep the person waiting for the replies (review 16 §1).
         answering = asyncio.create_task(answer_callback(query))
         try:
             event = translate_callback(query, update_id)
@@ -198,7 +199,7 @@ class TelegramChannel(ReplySender):
                     return
                 async with self._slots:
                     replies = await self._handle(event)
-                    await answering
+                    await answered_or_late(answering)
                     await self.deliver(bot, chat_id, replies, turn=event.origin)
                     # a button that will never work again leaves the tapped message
                     spent = {b for r in replies if r.spent_on is None for b in r.spent}
@@ -208,11 +209,17 @@ class TelegramChannel(ReplySender):
             await answering
 
     async def _refused(
-        self, bot: Bot, chat_id: int, event: Event, *, before: Awaitable[None] | None = None
+        self,
+        bot: Bot,
+        chat_id: int,
+        event: Event,
+        *,
+        before: asyncio.Future[None] | None = None,
     ) -> str | None:
         """The guard's word on this person's update: None to handle it, else why it is
-        refused; what the guard says instead is sent here, after `before` (a tap's answer)
-        is done. The caller holds the chat's lock."""
+        refused; what the guard says instead is sent here, after `before` (a tap's answer
+        under way) is done or a second has passed (telegram_calls.answered_or_late). The
+        caller holds the chat's lock."""
         if self._screen is None:
             return None
         origin = event.origin
@@ -221,7 +228,7 @@ class TelegramChannel(ReplySender):
         verdict = await self._screen(origin.channel, origin.user_key, origin.event_id, album)
         if not verdict.admit and verdict.replies:
             if before is not None:
-                await before
+                await answered_or_late(before)
             await self.deliver(bot, chat_id, list(verdict.replies))
         return None if verdict.admit else verdict.why or "refused"
 

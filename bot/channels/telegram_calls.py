@@ -29,21 +29,41 @@ log = logging.getLogger("bot.channels.telegram")
 MAX_SEND_ATTEMPTS: Final = 3
 
 
+#: How long a tap's replies wait for its answer, so that the spinner usually stops before
+#: they arrive; past it they go out anyway (bot.channels.telegram.TelegramChannel.
+#: on_callback): a slow or refused answer must not keep the person waiting (review 16 §1).
+ANSWER_GRACE_S: Final = 1.0
+
+
 async def answer_callback(query: CallbackQuery) -> None:
-    """Stops the button's spinner. A 429 is waited out and a server's or the network's
-    error tried once more (:func:`call_with_retry`, as a reply's call); never raises for
-    the Bot API, and what stays unanswered is one log line without a traceback: "query is
-    too old" after a restart or a slow turn, a 429 or 502 lasting (issue 11). The tap
-    still counts either way."""
+    """Stops the button's spinner. One try, and a server's or the network's error tried
+    once more at once; a 429 is not waited out: a flood wait of seconds would hold the
+    tap's replies, and an answer that late is useless (Telegram expires the query). Never
+    raises for the Bot API; what stays unanswered is one log line without a traceback:
+    "query is too old" after a restart or a slow turn, a 429, a 502 lasting (issue 11).
+    The tap still counts either way."""
     if query.bot is None:
         return
+    method = AnswerCallbackQuery(callback_query_id=query.id)
     try:
         with answer_unread():  # True, never read
-            await call_with_retry(query.bot, AnswerCallbackQuery(callback_query_id=query.id))
+            try:
+                await query.bot(method)
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                log.warning("answerCallbackQuery failed (%s); trying once more", exc.message)
+                await query.bot(method)
     except TelegramBadRequest as exc:
         log.info("callback query not answered: %s", exc.message)
     except TelegramAPIError as exc:
         log.warning("callback query not answered: %s", exc.message)
+
+
+async def answered_or_late(answering: asyncio.Future[None]) -> None:
+    """Waits for a tap's answer (:func:`answer_callback`, already under way) at most
+    ANSWER_GRACE_S seconds, so it usually reaches Telegram before the tap's replies and a
+    slow one does not hold them (nor the chat's lock and slot their sender holds). Never
+    raises; the answer goes on after, and its caller still awaits it."""
+    await asyncio.wait({answering}, timeout=ANSWER_GRACE_S)
 
 
 class SendFailed(Exception):
@@ -88,13 +108,13 @@ async def _send_isolated(bot: Bot, method: OutboundMethod) -> None:
         raise SendFailed from None
 
 
-Call = OutboundMethod | EditMessageReplyMarkup | GetFile | AnswerCallbackQuery
+Call = OutboundMethod | EditMessageReplyMarkup | GetFile
 
 
 async def call_with_retry(bot: Bot, method: Call) -> Any:
     """:func:`send_with_retry`, and a server's (5xx) or the network's error tried once
     more, as a reply's call is (:func:`send_isolated`): for calls whose failure is not the
-    person's answer lost (a tap's answer, a file's path). Raises what the last try raised
+    person's answer lost (a file's path; not a tap's answer, see :func:`answer_callback`). Raises what the last try raised
     (TelegramAPIError); logs the first failure as one line."""
     try:
         return await send_with_retry(bot, method)
