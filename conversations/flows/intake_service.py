@@ -5,6 +5,7 @@ steps read of it is :mod:`conversations.flows.intake_draft`'s."""
 
 from __future__ import annotations
 
+from conversations.applicant_words import applicant_said
 from conversations.citizens_only import (
     NOT_CITIZEN,
     SAID_NOT_CITIZEN,
@@ -253,6 +254,13 @@ def ask_applicant(ctx: Ctx) -> Prompt:
     )
 
 
+def _as_establishment(ctx: Ctx) -> str:
+    # said back, as an answer read from a message is elsewhere («بحسب ما ورد في رسالتك…»)
+    return ctx.texts.gettext(
+        "From what your message says, this request is filed as an establishment. You can change that with «Back»."
+    )
+
+
 async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Choice) and event.id in ("ind", "est"):
@@ -265,11 +273,17 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.step = "group"
         return suggest(ctx, event.text)
     if isinstance(event, Text) and keep_story(ctx, event.text):
-        # a story naming no service («ابي اتظلم على الموظف اللي في فرع الرياض لانه…»): an
-        # individual's, kept for the description while the service is chosen (session 15:
-        # «يُرجى اختيار واحد من ٤ خيارات», the words lost)
-        ctx.state.answers["applicant"] = "individual"
-        return Next("group", (story_kept(ctx),))
+        # a story naming no service («ابي اتظلم على الموظف اللي في فرع الرياض لانه…»): kept
+        # for the description while the service is chosen (session 15: «يُرجى اختيار واحد
+        # من ٤ خيارات», the words lost); who files as its words say, else asked again
+        # (review 16 §3: «مؤسستي تبي تشتكي…» was filed as a person's without asking)
+        said = applicant_said(event.text)
+        if said is None:
+            return Retry(f"{story_kept(ctx)}\n\n{ask_applicant(ctx).text}")
+        ctx.state.answers["applicant"] = said
+        if said == "individual":
+            return Next("group", (story_kept(ctx),))
+        return Next("group", (_as_establishment(ctx), story_kept(ctx)))
     options = ask_applicant(ctx).choices
     return Retry(
         ctx.texts.ngettext(

@@ -75,3 +75,28 @@ def test_not_inside_the_kingdom_is_recorded_as_outside(redis_url: str, tmp_path:
     assert "سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «خارج المملكة»" in chat.text
     out = chat.close()
     assert "«داخل المملكة». ويمكن" not in out
+
+
+@pytest.mark.timeout(STARTUP_S + 120)
+def test_an_establishments_story_at_the_first_question(redis_url: str, tmp_path: Path) -> None:
+    """Review 16 §3: a story at «فرد أم منشأة؟» naming no service was filed as a person's
+    and offered the individuals' services («الجوازات»). An establishment's goes on as one,
+    said back; one saying neither is kept and the question asked again."""
+    chat = Session(_env(tmp_path, redis_url), "--user", "routing-establishment")
+    chat.wait_for("1) فرد", STARTUP_S)
+    seen = len(chat.text)
+    chat.say(
+        "مؤسستي تبي تشتكي على الموظف اللي في فرع الرياض لانه كان سيء جدا مع مندوبنا وما احترمه",
+        "خدمات العمالة",
+    )
+    shown = chat.text[seen:]
+    assert "بحسب ما ورد في رسالتك، يُقدَّم هذا الطلب بصفة منشأة" in shown, shown
+    assert "احتفظتُ بما كتبته" in shown and "الجوازات" not in shown, shown
+    chat.say("ابدأ من جديد", "هل يُحذف")
+    chat.say("1", "1) فرد")
+    seen = len(chat.text)
+    chat.say("ابي اتظلم على الموظف اللي في فرع الرياض لانه كان سيء جدا معي وما احترمني", "2) منشأة")
+    shown = chat.text[seen:]
+    assert "احتفظتُ بما كتبته" in shown and "ما الخدمة" not in shown, shown
+    chat.say("فرد", "الجوازات")
+    chat.close()

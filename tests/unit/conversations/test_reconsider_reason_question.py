@@ -118,15 +118,18 @@ async def test_why_was_it_rejected_right_after_a_rejection_offers_the_reconsider
 async def test_a_long_complaint_naming_no_service_is_kept_and_the_service_asked() -> None:
     """Session 15: such a complaint that names no service was the reason of the person's
     reconsideration; read as a need it met «يُرجى اختيار واحد من ٤ خيارات» and was lost.
-    It is kept for the description and the service asked."""
+    It is kept for the description, who files asked again, then the service."""
     gateway = SayGateway()
     gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
     chat = _chat(gateway)
     await chat.command("start")
     await chat.text("ابي اتظلم على الموظف اللي في فرع الرياض لانه كان سيء جدا معي وما احترمني")
     said = chat.said
-    assert "وصفًا لطلبك" in said and "ما الخدمة المطلوبة؟" in said, said
+    # who files is asked again: the words say neither (review 16 §3)
+    assert "وصفًا لطلبك" in said and "بصفة فرد" in said, said
     assert "يُرجى اختيار واحد" not in said and gateway.reasons == []
+    await chat.tap("ind")
+    assert "ما الخدمة المطلوبة؟" in chat.said, chat.said
 
 
 @pytest.mark.parametrize("complaint", ["ابي اتظلم على الموظف", "ابي اتظلم من الموظف اللي في الفرع"])
@@ -134,7 +137,7 @@ async def test_a_long_complaint_naming_no_service_is_kept_and_the_service_asked(
 async def test_a_short_complaint_about_an_officer_is_kept(complaint: str, rejected: bool) -> None:
     """Session 16: a complaint of ten words or fewer was taken for a wish to reconsider:
     the person's own refused request opened with it, or «لم يُرفض أيٌّ من طلباتك», the
-    words lost. It is kept for the description and the service asked, as a long one."""
+    words lost. It is kept for the description and who files asked again, as a long one."""
     gateway = SayGateway()
     if rejected:
         gateway.views[NUMBER] = (_rejected(), ("test", "u1"), "2000000006")
@@ -142,7 +145,11 @@ async def test_a_short_complaint_about_an_officer_is_kept(complaint: str, reject
     await chat.command("start")
     await chat.text(complaint)
     said = chat.said
-    assert "وصفًا لطلبك" in said and "ما الخدمة المطلوبة؟" in said, said
-    assert "لم يُرفض" not in said and "إعادة النظر" not in said and "ما سبب" not in said, said
+    # who files is asked again: the words say neither (review 16 §3)
+    assert "وصفًا لطلبك" in said and "بصفة فرد" in said, said
+    # the first menu asked again shows its own line about the refused request
+    assert "لم يُرفض" not in said and "ما سبب" not in said, said
+    await chat.tap("ind")
+    assert "ما الخدمة المطلوبة؟" in chat.said, chat.said
     await chat.text("ارسال")
     assert gateway.reasons == []
