@@ -30,6 +30,7 @@ from bot.db.models import OutboxMessage
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.whatsapp_delivery import WHATSAPP
 from bot.outbox.window_wait import WAITING_FOR_WINDOW
+from bot.redis_store.dialogue import RedisDialogueStore
 from bot.staff.reports import StaffReports
 from bot.staff.schedule import StaffSchedule
 from bot.web import WHATSAPP_KEY, build_web_app
@@ -101,6 +102,13 @@ async def _filed_by_mona_who_then_went_quiet(w: Workers) -> str:
     filed = await w.a.services.gateway.submit(
         submission(channel=WHATSAPP, user_key=MONA.key, phone="+" + (MONA.wa_id or ""))
     )
+    # filed as her confirming turn would: that turn also drops the note, made at «مرحبا»,
+    # that her chat had no request (conversations.known_requests.filed), which a request
+    # written straight into the database leaves standing for an hour
+    store = RedisDialogueStore(w.a.services.redis)
+    state = await store.load(WHATSAPP, MONA.key)
+    state.no_requests_at = None
+    assert await store.save(WHATSAPP, MONA.key, state)
     # her last message was 25 hours ago
     await w.a.services.redis.set(last_inbound_key(MONA.key), int(time.time()) - DAY_S - 3600)
     return filed.number
