@@ -20,13 +20,17 @@ THEIR_SAY_DATA = Path(__file__).resolve().parent / "data" / "their_say.json"
 
 def about_another_matter(text: str) -> bool:
     """Whether the first 'reconsider' phrase in ``text`` is followed by a word of
-    ``reconsider_about`` («على», «من», «ضد») whose next word is not one of
-    ``reconsider_own`` («رفض», «القرار», «طلبي»): a complaint against something else.
-    False when no phrase is in it or nothing follows it («ابي اتظلم، ارسلت…» is the
-    person's own: the reason of their reconsideration)."""
+    ``reconsider_about`` («على», «من», «ضد») and then names another matter: an object of
+    ``reconsider_others`` right after it («الموظف», «المكتب»), or, failing that, a next word
+    not in ``reconsider_own`` while no later word starts with one of
+    ``reconsider_own_stems`` («رفضهم لطلبي», «معاملتي اللي رفضت», «عدم قبول طلبي» are the
+    person's own: review 16 §2). False when no phrase is in it or nothing follows it
+    («ابي اتظلم، ارسلت…» is the person's own: the reason of their reconsideration)."""
     words = key_words(text)
     about = set(phrases_of(THEIR_SAY_DATA, "reconsider_about"))
     own = set(phrases_of(THEIR_SAY_DATA, "reconsider_own"))
+    others = set(phrases_of(THEIR_SAY_DATA, "reconsider_others"))
+    stems = phrases_of(THEIR_SAY_DATA, "reconsider_own_stems")
     for phrase in phrases_of(THEIR_SAY_DATA, "reconsider"):
         size = len(phrase.split())
         for start in range(len(words) - size + 1):
@@ -35,5 +39,9 @@ def about_another_matter(text: str) -> bool:
             rest = words[start + size :]
             if not rest or rest[0] not in about:
                 return False
-            return len(rest) > 1 and rest[1] not in own
+            if len(rest) < 2:
+                return False
+            if rest[1] in others:
+                return True
+            return rest[1] not in own and not any(w.startswith(stems) for w in rest[1:])
     return False

@@ -73,7 +73,7 @@ def question_lines(ctx: Ctx, text: str) -> list[str]:
         else:
             lines.append(
                 _(
-                    "Your description asks: «%(question)s». It is kept in your request: the officer will read it when studying the request, and the answer comes with the decision."
+                    "Your description asks: «%(question)s». It is kept in your request, and the officer will read it when studying the request."
                 )
                 % {"question": isolate(question)}
             )

@@ -78,6 +78,10 @@ async def test_a_long_complaint_about_another_matter_is_a_need_not_a_reconsidera
     [
         "ابي اتظلم على رفض طلبي لاني ارسلت كل المستندات المطلوبة وما قصرت بشي ابدا",
         "ابي اتظلم على القرار لان الاوراق كامله والاقامة سارية وارسلت صورة التأمين",
+        # review 16 §2: own words the first list did not hold
+        "ابي اتظلم على رفضهم لطلبي لاني ارسلت كل المستندات المطلوبة وما قصرت بشي ابدا",
+        "ابي اتظلم على معاملتي اللي رفضت لاني ارسلت كل المستندات المطلوبة وما قصرت بشي",
+        "ابي اتظلم على عدم قبول طلبي لاني ارسلت كل المستندات المطلوبة وما قصرت بشي",
     ],
 )
 async def test_a_long_complaint_about_the_rejection_opens_the_reconsideration(own: str) -> None:
