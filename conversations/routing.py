@@ -106,6 +106,7 @@ class Routing(
             self._pressed_option,
             self._say_or_not_answer,
             self._answer_at_yes_no,
+            self._thanks_under_held,
             self._draft_choice,
             self._back_to_request,
             self._wishes,
@@ -335,6 +336,22 @@ class Routing(
         if action == "back":
             return self._back(ctx)
         return None
+
+    async def _thanks_under_held(self, m: ReadMessage) -> list[Reply] | None:
+        """«شكرا» (a greeting, a thanks) while a message is held under «هل رسالتك هي
+        الإجابة…؟»: answered in kind, and that question asked again with the words held,
+        before the step or a start could take the turn. Fresh-clone tester 16: the thanks
+        got the step's question (or the welcome), and the held words were lost."""
+        if m.held is None or not isinstance(m.event, Text) or m.action is not None:
+            return None
+        kind, rest = courtesy(m.event.text)
+        if kind is None or rest:
+            return None
+        again = await self._pending_question(m.ctx, confirming=None, held=m.held, erase=False)
+        if again is None:
+            return None
+        said = salute(m.ctx, kind, m.event.text)
+        return [dataclasses.replace(again, text=f"{said}\n{again.text}")]
 
     async def _courtesy(self, m: ReadMessage) -> list[Reply] | None:
         """«السلام عليكم», «طيب شكرا» mid-way: answered, and the question stays; a greeting

@@ -61,3 +61,22 @@ async def test_more_words_after_held_words_are_added_after_them_over_two_workers
     record = await h.services.desk.find(filed.number)
     assert record is not None
     assert record.events[-1].reason == f"{WORDS}\n{more}"
+
+
+async def test_a_thanks_between_held_words_loses_nothing_over_two_workers(h: Harness) -> None:
+    """Fresh-clone tester 16: «شكرا» between the held words and more words was answered
+    with the step's question; the held words were gone and the officer got the rest alone."""
+    a, b = await h.worker(), await h.worker()
+    filed = await h.services.gateway.submit(submission(user_key=str(AMAL.id)))
+    await h.services.desk.ask(filed.number, OFFICER, "متى ينتهي جوازها؟")
+    said = await _say(a, h, AMAL, h.updates.text(AMAL, WORDS))
+    assert "هل رسالتك هي الإجابة" in said, said
+    said = await _say(b, h, AMAL, h.updates.text(AMAL, "شكرا"))
+    assert "هل رسالتك هي الإجابة" in said and "بتجدده" in said, said
+    said = await _say(a, h, AMAL, h.updates.text(AMAL, "نعم"))
+    assert "لم تُرسل بعد" in said, said
+    said = await _say(b, h, AMAL, h.updates.text(AMAL, "ارسل"))
+    assert "أُضيف ردّك" in said, said
+    record = await h.services.desk.find(filed.number)
+    assert record is not None
+    assert record.events[-1].reason == WORDS

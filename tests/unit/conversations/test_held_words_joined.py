@@ -58,3 +58,37 @@ async def test_thanks_after_held_words_is_not_added(chat: Chat, gateway: MemoryG
     await chat.text("ارسل")
     (answer,) = gateway.answers
     assert "شكرا" not in answer.text and SECOND in answer.text
+
+
+async def test_thanks_between_held_words_keeps_the_first_and_asks_again(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Fresh-clone tester 16 (§13's sequel): «شكرا» between two messages under «هل رسالتك
+    هي الإجابة…؟» was answered with the step's question, and the first message was lost."""
+    gateway.ask(NUMBER, "ما تاريخ انتهاء الإقامة؟")
+    gateway.ask(OTHER, "ما اسم الكفيل؟")
+    await chat.command("start")
+    await chat.text(FIRST)
+    await chat.text("شكرا")
+    assert "هل رسالتك هي الإجابة" in chat.said, chat.said  # the question still waits
+    assert FIRST in chat.said, chat.said  # and says which message it is about
+    await chat.text(SECOND)
+    await chat.tap(f"ans:{NUMBER}")
+    await chat.text("ارسل")
+    assert [a.text for a in gateway.answers] == [f"{FIRST}\n{SECOND}"]
+
+
+async def test_thanks_under_the_question_at_a_draft_step_keeps_the_words(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """The same at a draft's step: the words offered as the answer survive a «شكرا»."""
+    gateway.ask(NUMBER, "ما تاريخ انتهاء الإقامة؟")
+    await chat.command("start")
+    await chat.text("فرد")
+    await chat.text(FIRST)
+    assert "هل رسالتك هي الإجابة" in chat.said, chat.said
+    await chat.text("شكرا لك")
+    assert "هل رسالتك هي الإجابة" in chat.said, chat.said
+    await chat.text("نعم")
+    await chat.text("ارسل")
+    assert [a.text for a in gateway.answers] == [FIRST]
