@@ -24,6 +24,7 @@ from conversations.flows.draft_files import (
 from conversations.flows.early_files import kept_so_far
 from conversations.flows.file_counts import album_received, counted
 from conversations.flows.intake_service import service_of
+from conversations.flows.no_documents import says_no_documents, without_documents
 from conversations.keywords import (
     is_acknowledgement,
     is_documents_chatter,
@@ -104,7 +105,17 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 "Have you sent all the documents? You said more were coming: please send them, or press «Done» if you have finished."
             )
         )
-    if isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):
+    if (
+        isinstance(event, Text)
+        and len(kept) < service.min_attachments
+        and (says_no_documents(event.text) or is_nothing_more(event.text))
+    ):
+        # «ما عندي مستندات», «لا يوجد»: what they can do, not words of the description
+        return Retry(without_documents(ctx, service.min_attachments))
+    if isinstance(event, Text) and says_no_documents(event.text):
+        # nothing (more) to send: «Skip» when none is needed, else «Done» with what was sent
+        event = Choice(event.origin, "skip" if not kept else "done")
+    elif isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):
         # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description;
         # «ما تغير شي، تمام», «nothing changed, ok»: nothing more to add, so done as well
         # (with too few files, «Done» says what is still needed)
