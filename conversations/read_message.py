@@ -36,6 +36,8 @@ class ReadMessage:
     # «هل يُحذف؟» was waiting (DialogueState.confirming, which lasts one turn): "cancel"
     # or "restart", asked again after a language switch (conversations.pending_questions)
     confirming: str | None = None
+    # «مو منشأة»: the option a denial of the other took, said back above the step's answer
+    taken_by_denial: str | None = None
 
     @property
     def action(self) -> str | None:

@@ -56,6 +56,10 @@ class ChoiceReading(EngineParts):
                 pass
             elif understood is not None and understood.chosen is not None:
                 chosen = Choice(m.event.origin, understood.chosen)
+                if understood.by_negation:
+                    # «مو منشأة»: the person never typed the option taken, so it is said
+                    # back (conversations.flows.denied_answer.taken_line)
+                    m.taken_by_denial = understood.chosen
             elif understood is not None:
                 return [self._which(m.ctx, understood.candidates)]
         m.chosen = chosen

@@ -16,6 +16,7 @@ from conversations import edits, knowledge
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Contact, Event, Media, Reply, Text, Unsupported
 from conversations.flow import Ctx, Retry
+from conversations.flows.denied_answer import taken_line
 from conversations.flows.early_files import keep_early, takes_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import INSIDE, place_answer, place_option
@@ -75,6 +76,7 @@ class StepAnswers(EngineParts):
         polite = unusable(ctx, event, words_with_files=m.step is not None and m.step.takes_files)
         if polite is not None:
             return [self._reply(ctx, polite, with_choices=True)]
+        taken = _taken_label(m)
         before = edits.answers_before(state)
         outcome = await self._flow(state).steps[state.step].answer(ctx, event)
         edits.answered(state, event, outcome, before)
@@ -101,9 +103,23 @@ class StepAnswers(EngineParts):
             # what the location became, shown above «added to your answer»
             shown = f"«{placed_words.text}»\n{replies[0].text}"
             replies[0] = dataclasses.replace(replies[0], text=shown)
+        if taken and replies and not isinstance(outcome, Retry):
+            back = any(option[0] == "back" for option in state.offered)
+            shown = f"{taken_line(ctx, taken, back=back)}\n{replies[0].text}"
+            replies[0] = dataclasses.replace(replies[0], text=shown)
         if m.greeted and replies:
             replies[0] = dataclasses.replace(replies[0], text=m.greeted + replies[0].text)
         return replies
+
+
+def _taken_label(m: ReadMessage) -> str:
+    # read before the step moves on (its options are replaced then), in the language of
+    # the reply: «not individual» switches to English under Arabic buttons
+    if m.taken_by_denial is None:
+        return ""
+    shown = m.step.ask(m.ctx).choices if m.step is not None else ()
+    labels = [(o.id, o.label) for o in shown] + [(o[0], o[1]) for o in m.ctx.state.offered]
+    return next((label for option_id, label in labels if option_id == m.taken_by_denial), "")
 
 
 def _location_as_words(m: ReadMessage) -> Text | None:

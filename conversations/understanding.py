@@ -95,6 +95,8 @@ class _Choices:
     sentence_questions: frozenset[str]
     # option id -> the words by which a sentence names it (nationality adjectives only)
     sentence_words: dict[str, frozenset[str]]
+    # option ids shown beside a question's answers («حالة طلبي»): never «the other» of a denial
+    side_options: frozenset[str]
     # option id -> words that, in the same message, keep it from being read («اقامتي خلصت»)
     not_with: dict[str, frozenset[str]]
 
@@ -119,6 +121,7 @@ def _choices() -> _Choices:
         negations=_keys(raw.get("negations", [])),
         choice_negations=_keys(raw.get("choice_negations", [])),
         sentence_questions=frozenset(raw.get("sentence_questions", [])),
+        side_options=frozenset(raw.get("side_options", [])),
         sentence_words={k: _keys(v) for k, v in raw.get("sentence_words", {}).items()},
         not_with={k: _keys(v) for k, v in raw.get("not_with", {}).items()},
     )
@@ -167,7 +170,8 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     choices.json's ``not_in_labels``) or listed words contain it, shared equally when
     several do. A word right after an «is not» (choices.json ``choice_negations``: «مو
     داخل», «ما دخل», «not inside») counts against its option instead: when nothing else
-    picks one, of two options the other is returned (``by_negation``), of more None. The
+    picks one, of two options the other is returned (``by_negation``; choices.json
+    ``side_options`` such as «حالة طلبي» are not counted), of more None. The
     best option wins when at least half the message's words were understood; a tie at the
     top is returned as candidates, so the dialogue asks which."""
     data = _choices()
@@ -231,9 +235,12 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
         return None
     best = max(score.values(), default=0.0)
     if best <= 0:
-        # of two options the one denied names the other; of more, the person is asked
-        rest = [o for o in ids if o not in negated]
-        if negated and len(ids) == 2 and len(rest) == 1:
+        # of two answers the one denied names the other; of more, the person is asked.
+        # Side options do not count: «مو منشأة» at the first question, which also shows
+        # «حالة طلبي» and «أسئلة شائعة», is an individual (faults list, session 18, item 5)
+        answers = [o for o in ids if o not in data.side_options]
+        rest = [o for o in answers if o not in negated]
+        if negated and len(answers) == 2 and len(rest) == 1:
             return Understood(rest[0], by_negation=True)
         return None
     top = tuple(o for o in ids if score[o] == best)

@@ -29,3 +29,18 @@ def denied_line(
         line
         % {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)},
     )
+
+
+def taken_line(ctx: Ctx, label: str, *, back: bool) -> str:
+    """«فهمتُ من رسالتك أن المقصود «فرد».» for a choice taken at a step other than an
+    eligibility question by denying the other one («مو منشأة» at the first question,
+    :func:`understand_choice`'s ``by_negation``), with how to change it when the step now
+    shown offers «Back». ``label``: the option's label as it was shown. Found in session
+    18's faults list (item 5): «لست منشأة» was filed as an establishment, and «مو منشأة»
+    got «يُرجى اختيار واحد من ٤ خيارات» as though nothing had been said."""
+    _ = ctx.texts.gettext
+    if back:
+        line = _("From your message, I understood «%(option)s». To change it, choose «Back».")
+    else:
+        line = _("From your message, I understood «%(option)s».")
+    return line % {"option": label}

@@ -73,3 +73,63 @@ def test_change_the_number_is_no_denial() -> None:
     offered = [("e:id", "تعديل رقم الهوية"), ("e:phone", "تعديل رقم الجوال")]
     understood = understand_choice("غير الرقم", offered)
     assert understood is not None and set(understood.candidates) == {"e:id", "e:phone"}
+
+
+FIRST_SAID_BACK = "فهمتُ من رسالتك أن المقصود «%s». ويمكن تغيير ذلك باختيار «رجوع»."
+
+
+async def _applicant_recorded(chat: Chat, store: MemoryStore, typed: str) -> str:
+    await chat.command("start")
+    await chat.text(typed)
+    state = await store.load("test", "u1")
+    assert state.step == "group", chat.said  # on to choosing the service
+    return str(state.answers["applicant"])
+
+
+@pytest.mark.parametrize("typed", ["مو منشأة", "لست منشأة", "انا مو شركة", "ماحنا شركة"])
+async def test_denying_an_establishment_at_the_first_question_is_an_individual(
+    chat: Chat, store: MemoryStore, typed: str
+) -> None:
+    # faults list (session 18) item 5: «مو منشأة» got «يُرجى اختيار واحد من ٤ خيارات», the
+    # first question's «حالة طلبي» and «أسئلة شائعة» counting as options it might mean,
+    # and «لست منشأة» was filed as an establishment («لست» was no denial)
+    assert await _applicant_recorded(chat, store, typed) == "individual"
+    assert FIRST_SAID_BACK % "فرد" in chat.said
+
+
+@pytest.mark.parametrize("typed", ["ليس فرد", "لا مو فرد", "مانيب فرد"])
+async def test_denying_an_individual_at_the_first_question_is_an_establishment(
+    chat: Chat, store: MemoryStore, typed: str
+) -> None:
+    assert await _applicant_recorded(chat, store, typed) == "establishment"
+    assert FIRST_SAID_BACK % "منشأة" in chat.said
+
+
+async def test_the_option_taken_is_said_back_in_the_language_of_the_reply(
+    chat: Chat, store: MemoryStore
+) -> None:
+    assert await _applicant_recorded(chat, store, "not individual") == "establishment"
+    assert "From your message, I understood «Establishment»." in chat.said
+
+
+async def test_an_option_named_is_not_said_back(chat: Chat, store: MemoryStore) -> None:
+    assert await _applicant_recorded(chat, store, "منشأة") == "establishment"
+    assert "فهمتُ من رسالتك" not in chat.said
+
+
+async def test_back_after_a_denial_asks_the_first_question_again(
+    chat: Chat, store: MemoryStore
+) -> None:
+    await _applicant_recorded(chat, store, "مو منشأة")
+    await chat.tap("back")
+    assert "هل يُقدَّم الطلب بصفة فرد" in chat.said
+    assert (await store.load("test", "u1")).step == "applicant"
+
+
+def test_side_options_are_not_the_other_of_a_denial() -> None:
+    first = [("ind", "فرد"), ("est", "منشأة"), ("status", "حالة طلبي"), ("faq", "أسئلة شائعة")]
+    understood = understand_choice("مو منشأة", first)
+    assert understood is not None and understood.chosen == "ind" and understood.by_negation
+    # three answers left after a denial are still asked about
+    three = [("a", "داخل المملكة"), ("b", "خارج المملكة"), ("c", "لا أعرف"), ("faq", "أسئلة")]
+    assert understand_choice("مو داخل", three) is None

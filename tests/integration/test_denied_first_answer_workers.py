@@ -1,0 +1,48 @@
+"""A denial at the first question over two workers: «مو منشأة» files as an individual
+and says so, «رجوع» on the other worker asks who files again, and the request the officer
+reads is an individual's. On real parts: the shared Redis dialogue store and the requests
+in SQL (SQLite and PostgreSQL). Found in session 18's faults list (item 5)."""
+
+from __future__ import annotations
+
+from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.desk import StaffDesk
+from conversations.events import Command, Contact, Media
+from tests.integration.test_their_say import USER, Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_a_denied_establishment_files_an_individuals_request_over_two_workers(
+    person: Person, desk: StaffDesk, filing: SqlRequestGateway
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("لست منشأة", worker=1)
+    assert "فهمتُ من رسالتك أن المقصود «فرد»" in said[0].text, said[0].text
+    said = await person.taps("back", worker=0)
+    assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text
+    said = await person.says("مو منشأة", worker=1)
+    assert "فهمتُ من رسالتك أن المقصود «فرد»" in said[0].text
+    walk = (
+        ("ابي اجدد الاقامة", "هل هذه هي الخدمة المطلوبة"),
+        ("1", "لمن هذا الطلب؟"),
+        ("1", "أين صاحب الإقامة الآن؟"),
+        ("1", "رقم هوية صاحب الطلب"),
+        ("2000000006", "رقم جوالك"),
+    )
+    for turn, (typed, next_question) in enumerate(walk):
+        said = await person.says(typed, worker=turn % 2)
+        assert next_question in said[-1].text, said[-1].text
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    said = await person.says("انتهت إقامتي ولا أستطيع تجديدها من أبشر", worker=0)
+    assert "للمستندات التالية" in said[-1].text, said[-1].text
+    photo = Media(person.origin(), "photo", "file-9", "image/jpeg", 1000, None, "cd" * 32)
+    await person.send(photo, worker=1)
+    said = await person.taps("done", worker=0)
+    assert "يُرجى مراجعة طلبك" in "\n".join(r.text for r in said)
+    await person.taps("confirm", worker=1)
+    (mine,) = await filing.list_for_account("telegram", USER)
+    record = await desk.find(mine.number)
+    assert record is not None and record.applicant_kind == "individual"
