@@ -14,7 +14,7 @@ by the catalogue). Whether a message asks where a request stands is
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -95,6 +95,10 @@ class _Choices:
     sentence_questions: frozenset[str]
     # option id -> the words by which a sentence names it (nationality adjectives only)
     sentence_words: dict[str, frozenset[str]]
+    # «قدر», «يستطيع», «سمحوا»: an ability whose denial («ما قدر دخول») denies the option after it
+    abilities: frozenset[str]
+    # «لا», «لن»: words that deny an ability though they deny no option («لا، داخل» corrects)
+    ability_negations: frozenset[str]
     # option ids shown beside a question's answers («حالة طلبي»): never «the other» of a denial
     side_options: frozenset[str]
     # option id -> words that, in the same message, keep it from being read («اقامتي خلصت»)
@@ -122,6 +126,8 @@ def _choices() -> _Choices:
         choice_negations=_keys(raw.get("choice_negations", [])),
         sentence_questions=frozenset(raw.get("sentence_questions", [])),
         side_options=frozenset(raw.get("side_options", [])),
+        abilities=_keys(raw.get("abilities", [])),
+        ability_negations=_keys(raw.get("ability_negations", [])),
         sentence_words={k: _keys(v) for k, v in raw.get("sentence_words", {}).items()},
         not_with={k: _keys(v) for k, v in raw.get("not_with", {}).items()},
     )
@@ -215,7 +221,10 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
             denied = set()
         else:
             understood[i] = True
-            if i and _negates(tokens[i - 1], data):
+            denial = _denial_at(tokens, i, data, _negates)
+            if denial is not None:
+                # the denying words are understood too: «ما سمحوا له بدخول المملكة»
+                understood[denial:i] = [True] * (i - denial)
                 # «مو داخل المملكة»: the option named is the one it is not (routing
                 # engineer, session 16: it recorded the holder inside the kingdom)
                 denied = set(holders)
@@ -287,7 +296,7 @@ def options_named(text: str, option_ids: Sequence[str], *, in_sentence: bool = F
             parts = phrase.split()
             size = len(parts)
             if any(
-                _is_at(tokens, i, parts) and not (i and _negation(tokens[i - 1], data))
+                _is_at(tokens, i, parts) and _denial_at(tokens, i, data, _negation) is None
                 for i in range(len(tokens) - size + 1)
             ):
                 named.append(option_id)
@@ -305,6 +314,27 @@ def _negates(token: str, data: _Choices) -> bool:
     return token in data.choice_negations or (
         token[:1] == "و" and token[1:] in data.choice_negations
     )
+
+
+def _denial_at(
+    tokens: Sequence[str], i: int, data: _Choices, denies: Callable[[str, _Choices], bool]
+) -> int | None:
+    """Where the words denying the word at ``i`` begin, or None when it is not denied: an
+    «is not» right before it (``denies``), or a denied ability (choices.json
+    ``abilities``) with a short word between at most: «ما قدر دخول المملكة», «لا يستطيع
+    دخول», «ما سمحوا له بدخول» say the holder is not inside (faults list of session 18:
+    «ما قدر دخول المملكة» recorded the holder inside)."""
+    if i and denies(tokens[i - 1], data):
+        return i - 1
+    for at in (i - 1, i - 2):
+        if at < 1 or tokens[at] not in data.abilities:
+            continue
+        if at == i - 2 and len(tokens[i - 1]) > 3:
+            continue
+        before = tokens[at - 1]
+        if denies(before, data) or before in data.ability_negations:
+            return at - 1
+    return None
 
 
 def _is_at(tokens: Sequence[str], i: int, parts: Sequence[str]) -> bool:

@@ -5,8 +5,25 @@ never typed its words (routing engineer, session 16: the denied option was recor
 from __future__ import annotations
 
 from conversations.flow import Ctx
-from conversations.understanding import understand_choice
+from conversations.understanding import answer_words, understand_choice
 from domain.catalogue import Question, QuestionOption, local
+
+#: The most words a denial taken as the answer may have («ما سمحوا له بدخول المملكة»): a
+#: longer message is a story, kept for the description (eligibility.SENTENCE_WORDS).
+DENIAL_WORDS = 5
+
+
+def denied_option(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:
+    """The option of ``question`` a short message takes by denying the other («ما قدر
+    دخول المملكة» at «أين صاحب الإقامة الآن؟»: outside), else None. Found in session 18's
+    faults list: it recorded the holder inside the kingdom."""
+    if len(answer_words(text)) > DENIAL_WORDS:
+        return None
+    offered = [(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options]
+    understood = understand_choice(text, offered)
+    if understood is None or not understood.by_negation or understood.chosen is None:
+        return None
+    return question.option(understood.chosen.removeprefix("q:"))
 
 
 def denied_line(

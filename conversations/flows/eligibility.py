@@ -16,7 +16,7 @@ from __future__ import annotations
 from conversations.citizens_only import resident_for_self
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.denied_answer import denied_line
+from conversations.flows.denied_answer import denied_line, denied_option
 from conversations.flows.description_early import keep_early
 from conversations.flows.early_place import LOCATION, not_the_holders
 from conversations.flows.intake_draft import or_words, questions_of
@@ -129,6 +129,10 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         corrected = _slip(ctx, event.text, index)
         if corrected is not None:
             return corrected
+        denied = denied_option(ctx, event.text, question)
+        if denied is not None:
+            # «ما قدر دخول المملكة»: four words, yet a denial of one of two answers, no story
+            return _answered(ctx, index, denied, *denied_line(ctx, event.text, question, denied))
         if len(answer_words(event.text)) >= SENTENCE_WORDS:
             # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
             # kept for the description, and the question asked again, since a sentence

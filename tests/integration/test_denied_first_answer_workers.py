@@ -1,6 +1,6 @@
-"""A denial at the first question over two workers: «مو منشأة» files as an individual
-and says so, «رجوع» on the other worker asks who files again, and the request the officer
-reads is an individual's. On real parts: the shared Redis dialogue store and the requests
+"""Denials over two workers: «مو منشأة» at the first question files as an individual
+and says so, «رجوع» on the other worker asks who files again; «ما قدر دخول المملكة» at
+the location question is outside; and the request the officer reads says both. On real parts: the shared Redis dialogue store and the requests
 in SQL (SQLite and PostgreSQL). Found in session 18's faults list (item 5)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ async def test_a_denied_establishment_files_an_individuals_request_over_two_work
         ("ابي اجدد الاقامة", "هل هذه هي الخدمة المطلوبة"),
         ("1", "لمن هذا الطلب؟"),
         ("1", "أين صاحب الإقامة الآن؟"),
-        ("1", "رقم هوية صاحب الطلب"),
+        ("ما قدر دخول المملكة", "رقم هوية صاحب الطلب"),
         ("2000000006", "رقم جوالك"),
     )
     for turn, (typed, next_question) in enumerate(walk):
@@ -46,3 +46,5 @@ async def test_a_denied_establishment_files_an_individuals_request_over_two_work
     (mine,) = await filing.list_for_account("telegram", USER)
     record = await desk.find(mine.number)
     assert record is not None and record.applicant_kind == "individual"
+    # the holder could not enter the Kingdom: outside, as the officer reads it
+    assert record.eligibility["location"] == "outside"

@@ -48,6 +48,30 @@ async def test_denying_inside_records_outside_and_says_so(
     assert SAID_BACK % "خارج المملكة" in chat.said
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ما قدر دخول المملكة",
+        "لا يستطيع دخول المملكة",
+        "ما سمحوا له بدخول المملكة",
+        "لم يتمكن من دخول",
+    ],
+)
+async def test_a_denied_ability_to_enter_records_outside_and_says_so(
+    chat: Chat, store: MemoryStore, typed: str
+) -> None:
+    # session 18's faults list: «ما قدر دخول المملكة» recorded the holder inside
+    assert await _place_recorded(chat, store, typed) == "outside"
+    assert SAID_BACK % "خارج المملكة" in chat.said
+
+
+def test_an_ability_not_denied_is_no_denial() -> None:
+    offered = [("q:inside", "داخل المملكة"), ("q:outside", "خارج المملكة")]
+    understood = understand_choice("قدر دخول المملكة", offered)
+    assert understood is not None and understood.chosen == "q:inside"
+    assert not understood.by_negation
+
+
 async def test_denying_outside_records_inside_and_says_so(chat: Chat, store: MemoryStore) -> None:
     assert await _place_recorded(chat, store, "لا مو برا") == "inside"
     assert SAID_BACK % "داخل المملكة" in chat.said
