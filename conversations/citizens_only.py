@@ -160,21 +160,28 @@ def _why(ctx: Ctx, service: Service, first: str) -> str:
 def residents_first(
     ctx: Ctx, text: str, matches: Sequence[Service]
 ) -> tuple[list[Service], str | None]:
-    """The services a need names, a resident's first: when ``text`` says the person is no
+    """The services a need names, for a resident: when ``text`` says the person is no
     citizen and is about their own request («انا مقيم ابي اجدد جوازي») and the best match
-    is for citizens only, the others come first and the line saying what that service is
-    for is returned to say above them; otherwise ``matches`` as they are and None.
+    is for citizens only, the others alone when the words say the request is their own
+    («جوازي»), else the others first, with the line saying what that service is for, to
+    say above them; otherwise ``matches`` as they are and None.
 
     Session 15: that message listed «تجديد جواز السفر» first, though a resident renewing
-    a passport renews another country's (services.json ``notes`` of passport_renew)."""
+    a passport renews another country's (services.json ``notes`` of passport_renew); then
+    it was listed last, under the line saying it is for citizens only, which offered the
+    person a service just said not to be theirs (session 18's faults list)."""
     found = list(matches)
     if not found or not found[0].citizens_only or not says_not_citizen(text):
         return found, None
     if early_answers(text).get(_FOR_WHOM, _SELF) != _SELF:
         # «انا مقيم وابي اجدد جواز زوجتي السعودية»: the applicant may well be a citizen
         return found, None
-    first = [s for s in found if not s.citizens_only]
-    return [*first, *(s for s in found if s.citizens_only)], for_citizens_line(ctx, found[0])
+    rest = [s for s in found if not s.citizens_only]
+    if early_answers(text).get(_FOR_WHOM) != _SELF or not rest:
+        # «انا مقيم ابي اجدد جواز»: whose passport is not said, so it may be a Saudi
+        # relative's: listed after the resident's services
+        return [*rest, *(s for s in found if s.citizens_only)], for_citizens_line(ctx, found[0])
+    return rest, for_citizens_line(ctx, found[0])
 
 
 def not_for_residents(

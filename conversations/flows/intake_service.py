@@ -155,12 +155,11 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if names_iqama(text) and len(both) < 2:
         # «ابي اجدد اقامتي»: a resident's need, not offered a service for citizens
         # (tester 14 §1: «تجديد جواز السفر» was), unless nothing else fits; two needs
-        # said apart («اقامتي وكمان جواز ولدي») keep both; «انا مقيم ابي اجدد جوازي»
-        # still sees it, listed as for citizens, and is told at its number
+        # said apart («اقامتي وكمان جواز ولدي») keep both
         matches = [s for s in matches if not s.citizens_only] or matches
     matches, for_citizens = residents_first(ctx, text, matches)
     if for_citizens is not None:
-        # «انا مقيم ابي اجدد جوازي»: the residents' services first, and why (session 15)
+        # «انا مقيم ابي اجدد جوازي»: the residents' services alone, and why (session 15)
         say = (*say, for_citizens)
     if len(both) >= 2:
         # «ابي اجدد اقامتي وكمان ابي اجدد جواز ولدي»: both, in the order said (two_needs)

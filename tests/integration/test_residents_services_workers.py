@@ -1,0 +1,27 @@
+"""A resident renewing their own passport over two workers: «انا مقيم ابي اجدد جوازي»
+is told the passport's renewal is the Saudi passport's and offered the resident's
+service alone (session 18's faults list: the citizens' service was still offered under
+that line); choosing it on the other worker goes on. On real parts: the shared Redis
+dialogue store and SQL (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from conversations.events import Command
+from tests.integration.test_their_say import Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_a_resident_is_offered_only_a_residents_service_over_two_workers(
+    person: Person,
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("انا مقيم ابي اجدد جوازي", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "«تجديد جواز السفر» للمواطنين السعوديين فقط" in text, text
+    offered = [c.id for c in said[-1].choices if c.id.startswith("s:")]
+    assert offered == ["s:iqama_renew"], offered
+    said = await person.taps("s:iqama_renew", worker=0)
+    assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
