@@ -102,6 +102,8 @@ class _Knowledge:
     fact_openings: _Openings
     document_words: tuple[tuple[str, ...], ...] = ()
     fact_words: tuple[tuple[str, ...], ...] = ()
+    # the fact words that ask a price («رسوم», «بكم»)
+    fee_words: tuple[tuple[str, ...], ...] = ()
     # «ما اعرف» (I don't know): not the «اعرف» of «ابي اعرف صلاحية اقامتي»
     not_knowing_words: tuple[tuple[str, ...], ...] = ()
 
@@ -172,6 +174,7 @@ def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
         inquiry_words=_phrases(document["inquiry_words"]),
         document_words=_phrases(document.get("document_words", ())),
         fact_words=fact_words,
+        fee_words=_phrases(document.get("fee_words", ())),
         not_knowing_words=_phrases(document.get("not_knowing_words", ())),
         question_openings=_openings((*question_words, *opening_words)),
         fact_openings=_openings(fact_words),
@@ -270,6 +273,13 @@ def asks_facts(text: str) -> bool:
     about that service and does not choose it (found by the fresh-clone tester: «كم رسوم
     تجديد الجواز؟» was offered services to file)."""
     return explicit_question(text) and _any(_tokens(text), _knowledge().fact_words)
+
+
+def asks_fee(text: str) -> bool:
+    """True when a plain question asks a price (knowledge.json ``fee_words``: «كم رسوم
+    الخروج والعودة», «how much…»): no seed gives a service's fees, so the answer says that
+    the amount is not in its sources rather than only that it has no answer."""
+    return asks_facts(text) and _any(_tokens(text), _knowledge().fee_words)
 
 
 def names_documents(text: str) -> bool:

@@ -247,15 +247,28 @@ class Questions(EngineParts):
         question follows with «File a request now» for that service (an offer, not a
         choice made for the person); where the service is chosen, a need stated beside it
         in ``text`` is offered (:meth:`_cannot_answer`)."""
-        if ctx.state.step not in START_STEPS or not _known(ctx, service_id):
+        at_start = ctx.state.step in START_STEPS
+        if not (at_start or ctx.state.step == self.flow.first) or not _known(ctx, service_id):
             return self._cannot_answer(ctx, text)
         _ = ctx.texts.gettext
-        said = Reply(
-            _(
-                "Sorry, I don't have an answer to that question. If it is about your own case, you can file a request below and an officer will look into it; or see the frequently asked questions."
+        if text is not None and knowledge.asks_fee(text):
+            # «كم رسوم الخروج والعودة»: no seed gives a fee, and saying so names it
+            # (session 18's faults list: only «ليس لدي جواب عن هذا السؤال»)
+            name = local(ctx.catalogue.get(service_id).name, ctx.locale)
+            said = Reply(
+                _(
+                    "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. If it is about your own case, you can file a request below and an officer will look into it."
+                )
+                % {"service": name}
             )
-        )
-        *before, again = self._restart(ctx)
+        else:
+            said = Reply(
+                _(
+                    "Sorry, I don't have an answer to that question. If it is about your own case, you can file a request below and an officer will look into it; or see the frequently asked questions."
+                )
+            )
+        # at the first question (after /start) as before it: the offer under the question
+        *before, again = self._restart(ctx) if at_start else [self._ask(ctx)]
         offer = (Option(FILE_PREFIX + service_id, _("File a request now")),)
         return [said, *before, self._with_first(ctx, again, offer)]
 

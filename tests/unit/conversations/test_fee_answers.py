@@ -90,3 +90,30 @@ async def test_the_fee_asked_in_other_words_is_answered_at_the_menu_and_mid_requ
 )  # fmt: skip
 def test_a_need_or_a_story_naming_the_fee_is_not_a_question(text: str) -> None:
     assert knowledge.answer_topic(text) is None
+
+
+FEES_NOT_GIVEN = "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر التي أعتمد عليها"
+
+
+@pytest.mark.parametrize("start", [True, False])
+@pytest.mark.parametrize("text", ["كم رسوم الخروج والعودة", "بكم تأشيرة الخروج والعودة؟"])
+async def test_a_fee_no_source_gives_is_said_not_given_naming_the_service(
+    chat: Chat, text: str, start: bool
+) -> None:
+    # session 18's faults list: «رسوم الخروج والعودة» got only «ليس لدي جواب عن هذا السؤال»,
+    # and after /start (at the first question) not even the offer to file
+    if start:
+        await chat.command("start")
+    await chat.text(text)
+    said = chat.said
+    assert FEES_NOT_GIVEN in said and NO_ANSWER not in said, said
+    assert not re.search(r"[\d٠-٩]", said.split("\n")[0])  # no figure invented
+    assert "file:exit_reentry_visa" in chat.choice_ids
+    await chat.tap("file:exit_reentry_visa")
+    assert "لمن هذا الطلب؟" in chat.last[-1].text  # the exit visa's first question
+
+
+async def test_a_time_question_about_a_service_is_no_fee_answer(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("كم ياخذ وقت تأشيرة الخروج والعودة؟")
+    assert "مبلغ رسوم" not in chat.said

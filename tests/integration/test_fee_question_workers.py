@@ -1,0 +1,25 @@
+"""A fee no seed gives, asked at the first question over two workers: «كم رسوم الخروج
+والعودة» is told the amount is not in the sources, naming the service, with «تقديم طلب
+الآن» for it, which the other worker takes (session 18's faults list: only «ليس لدي جواب
+عن هذا السؤال», and no offer). On real parts: the shared Redis dialogue store and SQL
+(SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from conversations.events import Command
+from tests.integration.test_their_say import Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_a_fee_question_is_answered_honestly_and_the_offer_kept_over_two_workers(
+    person: Person,
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("كم رسوم الخروج والعودة", worker=1)
+    assert "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر" in said[0].text, said[0].text
+    assert "file:exit_reentry_visa" in [c.id for c in said[-1].choices]
+    said = await person.taps("file:exit_reentry_visa", worker=0)
+    assert "لمن هذا الطلب؟" in said[-1].text, said[-1].text
