@@ -128,6 +128,31 @@ def _mine_and_theirs(tokens: Sequence[str], bare: Sequence[str], data: _Words) -
     return False
 
 
+#: Third-person endings of a thing («اقامتها», «جوازهم»): «her», «their». A lone «ه»
+#: («اقامته») folds away with the final ه, so it is read only after a ة's «ت».
+_THEIRS = ("ها", "هم", "هن", "هما")
+
+
+def _mine_and_its(tokens: Sequence[str], and_: frozenset[str]) -> bool:
+    """«اقامتي واقامتها», «جوازي وجوازهم», «هويتي وهويته»: a thing of the writer's and,
+    after a «و» (or ``and_``), the same thing of someone else's, by its ending (session 18's faults
+    list: «ابي اجدد اقامتي واقامتها» was offered one renewal, nothing said of the two)."""
+    for i, token in enumerate(tokens):
+        if len(token) < 4 or not token.endswith("ي"):
+            continue
+        stem = token[:-1]
+        theirs = {stem + ending for ending in _THEIRS}
+        if stem.endswith("ت"):
+            theirs.add(stem)  # «اقامته» keyed «اقامت»
+        linked = False  # a «و» since: «اقامتي وكمان اقامتها» too
+        for later in tokens[i + 1 :]:
+            joined, word = _bare(later)
+            linked = linked or joined or later in and_
+            if linked and word in theirs:
+                return True
+    return False
+
+
 def several_for_whom(text: str) -> str | None:
     """The answer to «لمن هذا الطلب؟» for the first of several people ``text`` names: "self"
     when the writer is among them («لي ولزوجتي», «كلنا»), else "family" («لزوجتي
@@ -137,7 +162,7 @@ def several_for_whom(text: str) -> str | None:
     bare = [_bare(t)[1] for t in tokens]
     if any(has_phrase(tokens, p) or has_phrase(bare, p) for p in data.all_of_us):
         return "self"
-    if _mine_and_theirs(tokens, bare, data):
+    if _mine_and_theirs(tokens, bare, data) or _mine_and_its(tokens, data.and_):
         return "self"
     several = any(has_phrase(bare, p) for p in data.several) or _several(tokens, bare, data)
     if not several:

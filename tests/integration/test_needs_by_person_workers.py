@@ -24,3 +24,12 @@ async def test_the_sons_passport_chosen_on_another_worker_is_for_a_family_member
     assert state.answers["suggestions"][:2] == ["iqama_renew", "passport_renew"]
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:passport_renew"))
     assert "«فرد من أسرتي»" in said and "«لي أنا»" not in said, said
+
+
+async def test_my_iqama_and_hers_starts_with_mine_on_another_worker(h: Harness) -> None:
+    # session 18's faults list: «اقامتي واقامتها» was one renewal, nothing said of the two
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, "ابي اجدد اقامتي واقامتها"))
+    assert "كل طلب هنا لشخص واحد" in said and "نبدأ بطلبك أنت" in said, said
+    said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
+    assert "«لمن هذا الطلب؟»: «لي أنا»" in said and "أين صاحب الإقامة الآن؟" in said, said

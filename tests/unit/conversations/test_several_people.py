@@ -95,6 +95,13 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها", None),
         ("انا مقيم وزوجتي معي ابي اجدد اقامتها", None),
         ("انا مقيم وابي اجدد اقامتي واقامة زوجتي", "self"),
+        # session 18's faults list: the other's thing by its ending («her iqama»)
+        ("ابي اجدد اقامتي واقامتها", "self"),
+        ("ابي اجدد اقامتي وكمان اقامتها", "self"),
+        ("جوازي وجوازهم", "self"),
+        ("هويتي وهويته", "self"),
+        ("اقامتي انتهت وابي اجددها", None),
+        ("ابي اجدد اقامتي وهي منتهيه", None),
     ],
 )
 def test_who_several_people_are(text: str, whom: str | None) -> None:
@@ -147,3 +154,15 @@ def test_an_addressed_brother_and_the_writer_twice_are_no_second_person(
     text: str, whom: str | None
 ) -> None:
     assert several_for_whom(text) == whom
+
+
+async def test_my_iqama_and_hers_is_one_request_each_starting_with_mine(chat: Chat) -> None:
+    # session 18's faults list: «ابي اجدد اقامتي واقامتها» was offered one renewal, nothing
+    # said of the second person
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي واقامتها")
+    assert ONE_EACH in chat.said and YOURS_FIRST in chat.said, chat.said
+    await chat.tap("s:iqama_renew")
+    # «لمن هذا الطلب؟» answered «لي أنا» from the words: on to where the holder is
+    assert "أين صاحب الإقامة الآن؟" in chat.said and FOR_WHOM not in chat.last[-1].text
