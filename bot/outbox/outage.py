@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError as RedisReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.db.requests_repo import connection_lost
@@ -27,13 +28,16 @@ def unreachable(exc: BaseException) -> bool:
     """Whether `exc`, or an error it was raised from, says a server (the database, Redis)
     could not be reached or its connection was lost: what
     bot.db.requests_repo reads as a lost database connection (SQLAlchemy's disconnect,
-    a connection SQLSTATE 08xxx/57P0x, the socket's OSError), or Redis's connection or
-    timeout error."""
+    a connection SQLSTATE 08xxx/57P0x, the socket's OSError), Redis's connection or
+    timeout error, or a write refused by a master just demoted in a Sentinel failover
+    (``ReadOnlyError``, until the client follows the new master)."""
     seen: set[int] = set()
     error: BaseException | None = exc
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, RedisConnectionError | RedisTimeoutError) or connection_lost(error):
+        if isinstance(
+            error, RedisConnectionError | RedisTimeoutError | RedisReadOnlyError
+        ) or connection_lost(error):
             return True
         error = error.__cause__ or error.__context__
     return False

@@ -239,6 +239,8 @@ def officer_of(user: User) -> Officer:
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
     try:
         await query.answer(text=text[:200] if text else None, show_alert=alert)
-    except TelegramAPIError:
-        # "query is too old" after a restart: the action itself has been done or refused
-        log.info("could not answer callback query", exc_info=True)
+    except TelegramAPIError as exc:
+        # "query is too old" after a restart: the action itself has been done or refused,
+        # so an expected line, no traceback (issue 11: one at INFO read as a fault).
+        # Telegram's description names the query, never a person.
+        log.info("could not answer callback query (%s: %s)", type(exc).__name__, exc.message)
