@@ -15,6 +15,11 @@ from conversations.two_needs import says_a_wish
 from domain.normalize import strip_invisible, to_ascii_digits
 from domain.their_say import RATINGS
 
+#: Side flows where a rating typed right after a decision's rating question is read as
+#: one: the status look-up, which takes only a request number or a row. The say flow and
+#: an answer to an officer take the person's own words.
+RATED_ASIDE = ("status",)
+
 
 def typed_rating(text: str) -> int | None:
     """The rating in a message that is only a digit 1-5 (any script), only one to five

@@ -24,6 +24,7 @@ from conversations.keywords import courtesy
 from conversations.manners import salute, wished_well
 from conversations.ports import SayRefused
 from conversations.rating_reading import (
+    RATED_ASIDE,
     asks_or_wants,
     at_start,
     no_menu_pick,
@@ -121,11 +122,19 @@ class TheirSay(ReconsiderParts):
             # «عادي اقدم مرة ثانية؟», «زين، ابي اجدد اقامة زوجتي» (review 15 §1): a question
             # or a new need opening with a rating word is read as before, not rated
             rating = None
-        if rating is None or state.flow != self.flow.name or state.confirming:
+        if rating is None or state.confirming:
             return None
-        in_draft = not at_start(self.flow.first, state.step)
-        if in_draft and to_ascii_digits(strip_invisible(typed.text)).strip().isdigit():
-            return None  # in a draft a digit answers the step
+        # the status look-up under way («يُرجى كتابة رقم الطلب»): a rating right after the
+        # question is read as in a draft (session 18's faults list, item 1: «ممتاز» there
+        # got «لم أجد رقم طلب في رسالتك»); other side flows take the person's words
+        aside = state.flow != self.flow.name
+        if aside and state.flow not in RATED_ASIDE:
+            return None
+        in_draft = aside or not at_start(self.flow.first, state.step)
+        digit = to_ascii_digits(strip_invisible(typed.text)).strip().isdigit()
+        if in_draft and digit and not (aside and no_menu_pick(typed.text, state.offered)):
+            # in a draft a digit answers the step; in the look-up, when it can pick a row
+            return None
         try:
             mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
         except Exception:

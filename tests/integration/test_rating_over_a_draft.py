@@ -138,3 +138,29 @@ async def test_a_rating_after_coming_back_to_a_draft_is_the_rating(
     # the draft's question comes again, the draft as it was
     assert "رقم جوالك" in said[-1].text, text
     assert asked
+
+
+@pytest.mark.parametrize(("words", "rating"), [("ممتاز", 5), ("٤", 4), ("⭐⭐⭐", 3)])
+async def test_a_rating_in_the_status_look_up_is_the_rating_and_the_look_up_goes_on(
+    person: Person,
+    filing: SqlRequestGateway,
+    desk: StaffDesk,
+    db_sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    words: str,
+    rating: int,
+) -> None:
+    """Session 18's faults list, item 1: at «يُرجى كتابة رقم الطلب» of the status look-up,
+    «ممتاز» typed right after a decision's rating question got «لم أجد رقم طلب في رسالتك»
+    and no rating was recorded."""
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("حالة طلبي", worker=1)
+    assert "يُرجى كتابة رقم الطلب" in said[-1].text, said[-1].text
+    number = await _decided_meanwhile(filing, desk, db_sessionmaker, clock)
+    said = await person.says(words, worker=0)
+    text = "\n".join(r.text for r in said)
+    assert (await _request(db_sessionmaker, number)).satisfaction == rating, text
+    assert "لم أجد رقم طلب" not in text and "يُرجى كتابة رقم الطلب" in said[-1].text, text
+    # the look-up goes on on the other worker: the number typed now is looked up
+    said = await person.says(number, worker=1)
+    assert number in "\n".join(r.text for r in said)

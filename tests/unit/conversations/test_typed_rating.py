@@ -18,7 +18,7 @@ from conversations.rating_words import _table
 from conversations.their_say import rating_labels
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_stray_files import Clock
 
 NUMBER = "4512345671"
@@ -302,3 +302,42 @@ async def test_satisfactory_alone_is_the_satisfied_buttons_four_stars(typed: str
     clock.now += dt.timedelta(minutes=5)
     await chat.text(typed)
     assert gateway.said == [("rate", NUMBER, "4")], typed
+
+
+def _looking_up() -> tuple[Chat, RatedGateway, Clock]:
+    gateway, clock = RatedGateway(), Clock()
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway, clock=clock, limiter=MemoryLimiter()
+    )
+    return Chat(engine.handle), gateway, clock
+
+
+@pytest.mark.parametrize(("typed", "rating"), [("ممتاز", 5), ("⭐⭐", 2), ("٥", 5), ("سيء", 2)])
+async def test_a_rating_typed_in_the_status_look_up_rates_and_the_look_up_goes_on(
+    typed: str, rating: int
+) -> None:
+    """Session 18's faults list, item 1: at «يُرجى كتابة رقم الطلب» «ممتاز» right after the
+    rating question got «لم أجد رقم طلب في رسالتك», and nothing was rated."""
+    chat, gateway, clock = _looking_up()
+    await chat.command("start")
+    await chat.text("حالة طلبي")
+    assert "يُرجى كتابة رقم الطلب" in chat.said
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text(typed)
+    assert gateway.said == [("rate", NUMBER, str(rating))]
+    assert "لم أجد رقم طلب" not in chat.said and "رقم الطلب يتكون" not in chat.said
+    assert "يُرجى كتابة رقم الطلب" in chat.last[-1].text  # the look-up's question again
+
+
+async def test_a_rating_word_in_the_look_up_after_another_message_is_the_look_ups() -> None:
+    chat, gateway, clock = _looking_up()
+    await chat.command("start")
+    await chat.text("حالة طلبي")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text("123")  # the look-up's answer, then a word: not right after the question
+    await chat.text("ممتاز")
+    assert gateway.said == []
