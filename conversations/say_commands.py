@@ -17,9 +17,9 @@ note is sent only when they send it), so their words are never read as a new req
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
+from conversations.command_arguments import split_arguments
 from conversations.events import Command, Event, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.description_early import keep_early
@@ -35,54 +35,22 @@ from conversations.ports import SayRefused
 from conversations.rating_reading import typed_rating
 from conversations.reading import START_STEPS
 from conversations.reconsider_matter import about_another_matter
+from conversations.reconsider_wishes import NOTE_LEAD_WORDS, leads_with_recon, objects_to_rejection
 from conversations.say_parts import THEIR_SAY_DATA, say_wish
 from conversations.sent_changes import SentChanges
 from conversations.state import DialogueState
 from conversations.stray_files import recent_reconsideration
-from conversations.their_say import NEGATION_WORDS, NOTE, rate_id, rating_labels, reconsider_id
-from conversations.wishes import leads_with, negated, wish, words_after
-from domain.normalize import clean_input, to_ascii_digits
+from conversations.their_say import NOTE, rate_id, rating_labels, reconsider_id
+from conversations.wishes import leads_with, words_after
 from domain.request_number import (
-    REQUEST_NUMBER_LENGTH,
     InvalidRequestNumber,
     parse_request_number,
 )
 from domain.status import FINAL, RequestStatus
 from domain.their_say import MAX_NOTE, RATINGS
 
-#: A message opening with a note phrase within this many words asks for a note with its
-#: words, however long the note after it («ابي اضيف ملاحظة: …» with a long note).
-NOTE_LEAD_WORDS = 5
-
 #: The commands, and the say each one is (the ids of :mod:`conversations.their_say`).
 SAY_COMMANDS = {"rate": "rate", "note": "note", "reconsider": "recon"}
-
-# a group of a number as typed: digits, dashes between them («451-234-5671»)
-_NUMBER_GROUP = re.compile(r"[0-9]+(?:[\-\u2010-\u2015][0-9]+)*")
-
-
-def split_arguments(what: str, args: str) -> tuple[str, str]:
-    """(the request number as typed, the rating as typed) of a command's arguments, in
-    any digits. For ``rate`` the number is the shortest run of leading words made of
-    digits (spaces or dashes between groups: «451 234 5671») whose digits make
-    :data:`REQUEST_NUMBER_LENGTH` or more, and the rest, any number of words, is the
-    rating («سيء جدا», «5 stars», «٥»); when no such run reaches ten digits, the leading
-    digit words are the number and the rest the rating. Found by the reviewer: the last
-    word alone was the rating, so «/rate N سيء جدا» and «/rate 451 234 5671 5» were told
-    the number has 10 digits. For ``note`` the same, the rest being the note's words
-    (found by the fresh-clone tester: «/note N الجواز ينتهي قريب» was told the number has
-    10 digits, the words lost). For ``reconsider`` every word is the number."""
-    words = to_ascii_digits(clean_input(args)).split()
-    if what == "recon":
-        return " ".join(words), ""
-    digits = 0
-    taken = 0
-    for word in words:
-        if not _NUMBER_GROUP.fullmatch(word) or digits >= REQUEST_NUMBER_LENGTH:
-            break
-        digits += sum(ch.isdigit() for ch in word)
-        taken += 1
-    return " ".join(words[:taken]), " ".join(words[taken:])
 
 
 def _draft_of(state: DialogueState, intake: str) -> dict[str, Any] | None:
@@ -150,7 +118,7 @@ class SayCommands(SentChanges):
             # «ليش رفضتوه؟ الرقم صحيح والله ابي اتظلم»: the reason came with the wish, kept
             # for the reason step, sent with «ارسال» (tester 14, §13: asked again blank)
             ctx.state.note_words = typed.text.strip()
-        elif say_wish(typed.text) is None and await _objects_to_rejection(ctx, typed.text):
+        elif say_wish(typed.text) is None and await objects_to_rejection(ctx, typed.text):
             # «ليش رفضتوه؟؟ ارسلت كل المستندات» right after a rejection: the reconsideration
             # offered with the message as its reason, sent only by «ارسال» (tester 15, §2:
             # it got «ليس لدي جواب عن هذا السؤال» and the first menu)
@@ -158,7 +126,7 @@ class SayCommands(SentChanges):
             return await self._say_wish(ctx, "recon")
         elif (
             say_wish(typed.text) is None
-            and _leads_with_recon(typed.text)
+            and leads_with_recon(typed.text)
             # «ابي اتظلم على المكتب…»: a complaint about another matter is a need (session 15)
             and not about_another_matter(typed.text)
         ):
@@ -378,37 +346,3 @@ class SayCommands(SentChanges):
             replies = [dataclasses.replace(asked, text=f"{said}\n{asked.text}")]
         replies[0] = dataclasses.replace(replies[0], spent=spent)
         return replies
-
-
-def _leads_with_recon(text: str) -> bool:
-    """Whether ``text`` opens with a wish to reconsider within its first words, however
-    long the reason after it («ابي اتظلم، ارسلت صورة الاقامه والجواز…»), and does not
-    decline one («ما ابي اعادة النظر، بس…»)."""
-    return leads_with(text, THEIR_SAY_DATA, "reconsider", within=NOTE_LEAD_WORDS) and not negated(
-        text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS
-    )
-
-
-#: The most words of a message objecting to a rejection («ليش رفضتوه؟؟ …») read as a
-#: wish to reconsider; a longer one is a description or a question of its own.
-WHY_REJECTED_WORDS = 20
-
-
-async def _objects_to_rejection(ctx: Ctx, text: str) -> bool:
-    """Whether ``text`` asks why a request was rejected (their_say.json ``why_rejected``)
-    while one of the person's requests is a rejection that may still be reconsidered
-    (its window, :attr:`StatusView.reconsiderable`) and is not being reconsidered."""
-    if not wish(text, THEIR_SAY_DATA, (("why_rejected", True),), max_words=WHY_REJECTED_WORDS):
-        return False
-    if negated(text, THEIR_SAY_DATA, "reconsider", "reconsider_negations", within=NEGATION_WORDS):
-        return False  # «ما ابي اعادة النظر، بس ابي اعرف ليش رفضتوه»
-    try:
-        mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
-    except Exception:
-        return False  # not read as an objection: the question is answered as before
-    return any(
-        view.status == RequestStatus.REJECTED.value
-        and view.reconsiderable
-        and not view.reconsidering
-        for view in mine
-    )

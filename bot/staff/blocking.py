@@ -27,8 +27,8 @@ from bot.staff.callbacks import block_mark
 from bot.staff.desk import refresh_sender_cards
 from bot.staff.group import StaffGroup, answer, officer_of
 from bot.staff.views import HTML
+from conversations.command_arguments import split_arguments
 from conversations.formatting import isolate
-from conversations.say_commands import split_arguments
 from domain.identity import (
     InvalidIdentityNumber,
     parse_establishment_number,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.say_commands import split_arguments
+from conversations.command_arguments import split_arguments
 
 
 def test_a_two_word_rating_after_the_number_is_the_rating() -> None:
