@@ -114,6 +114,11 @@ def add_whatsapp_webhook(
                 tending.cancel()
                 await asyncio.gather(tending, return_exceptions=True)
                 await drain(queue, tasks, drain_left(app, DRAIN_TIMEOUT_S))
+                # the receipts' cards released after the turns just finished (not awaited
+                # by them): written before the runtime closes
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(max(0.1, drain_left(app, DRAIN_TIMEOUT_S))):
+                        await runtime.channel.settled()
                 with contextlib.suppress(RedisError):  # what is left, for others to take now
                     await inbox.release()
 

@@ -295,7 +295,7 @@ async def _measured(
 
 async def follow_ups_settled(dispatcher: Dispatcher) -> None:
     """Until the follow-ups the dispatcher's residents' channel releases in the background
-    are written (a stop's drain, a bench's end; see TelegramChannel._release_soon)."""
+    are written (a stop's drain, a bench's end; see bot.outbox.follow_up_releases)."""
     channel = dispatcher.workflow_data.get(CHANNEL_KEY)
     if isinstance(channel, TelegramChannel):
         await channel.settled()

@@ -6,7 +6,6 @@ passed 400 lines)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiogram import Bot
@@ -22,6 +21,7 @@ from bot.channels.telegram_render import (
     render_reply_groups,
 )
 from bot.exports import discard_sent
+from bot.outbox.follow_up_releases import BackgroundReleases
 from bot.outbox.receipts import FollowUps
 from conversations.events import Origin, Reply
 
@@ -47,7 +47,7 @@ class ReplySender:
         # how many of a turn's replies went out, for a replay (bot.channels.sent_marks)
         self._sent_marks = sent_marks
         # follow-ups being released after their text went out (see :meth:`settled`)
-        self._releasing: set[asyncio.Task[None]] = set()
+        self._releases = BackgroundReleases(follow_ups) if follow_ups is not None else None
 
     async def deliver(
         self,
@@ -95,8 +95,8 @@ class ReplySender:
                     if isinstance(method, SendMessage):
                         delivered = False
             discard_sent(reply.media)  # a «my data» copy is not kept once sent
-            if reply.follow_up is not None and self._follow_ups is not None:
-                self._release_soon(reply.follow_up, delivered=delivered)
+            if reply.follow_up is not None and self._releases is not None:
+                self._releases.soon(reply.follow_up, delivered=delivered)
             elif not delivered and not blocked:
                 failed.append(reply)  # (a follow-up's text has its own durable copy)
             if marks is not None and turn is not None:
@@ -114,33 +114,8 @@ class ReplySender:
         except Exception:
             log.warning("unsent replies not handed to the outbox", exc_info=True)
 
-    def _release_soon(self, key: str, *, delivered: bool) -> None:
-        """The follow-up's release (a write transaction: the receipt's text row closed,
-        its card made due) in a task of its own, not awaited by the update: the text is
-        already out, so the turn, its chat's lock and its slot end without waiting for
-        SQLite's write lock a second time (issue 12: «confirm», the tail at 200 at once,
-        waited on the writers' queue for the filing and again for this). A process that
-        dies before the task has written leaves the rows held, which the outbox sends
-        when the hold runs out, as when it died before this awaited release; a stop
-        waits for these tasks (:func:`follow_ups_settled`)."""
-        task = asyncio.create_task(self._release(key, delivered=delivered))
-        self._releasing.add(task)
-        task.add_done_callback(self._releasing.discard)
-
     async def settled(self) -> None:
         """Until every follow-up released in the background is written (or has failed,
-        which :meth:`_release` logs)."""
-        while self._releasing:
-            await asyncio.gather(*self._releasing, return_exceptions=True)
-
-    async def _release(self, key: str, *, delivered: bool) -> None:
-        assert self._follow_ups is not None
-        try:
-            await self._follow_ups.release(key, delivered=delivered)
-        except Exception as exc:
-            # the held rows go out by themselves when their hold runs out: an expected
-            # fault (the database restarting), one line without a traceback (issue 11)
-            log.warning(
-                "could not release a follow-up (%s); it goes out when its hold runs out",
-                type(exc).__name__,
-            )
+        which bot.outbox.follow_up_releases logs)."""
+        if self._releases is not None:
+            await self._releases.settled()

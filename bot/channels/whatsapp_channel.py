@@ -57,6 +57,7 @@ from bot.channels.whatsapp_render import MORE_PREFIX, RenderError
 from bot.channels.whatsapp_renumber import Renumbered, renumber
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
+from bot.outbox.follow_up_releases import BackgroundReleases
 from bot.outbox.receipts import FollowUps
 from bot.redis_store.dialogue import claim_once
 from conversations.events import Choice, Contact, Event, Media, Origin, Reply
@@ -141,7 +142,8 @@ class WhatsAppChannel:
         self._sent_marks = sent_marks
         self._after_turn = after_turn
         self._handle = handle
-        self._follow_ups = follow_ups
+        # the receipt's card released after its text, off the turn (follow_up_releases)
+        self._releases = BackgroundReleases(follow_ups) if follow_ups is not None else None
         self._deliver_waiting = deliver_waiting
         self._renumbered = renumbered
         self.sender = sender
@@ -296,7 +298,8 @@ class WhatsAppChannel:
     ) -> None:
         """The turn's replies, each on its own: one that fails does not take the next
         with it; a reply with a follow-up (the receipt card) releases it once sent, or
-        hands its text to the outbox to send again when it could not be sent here.
+        hands its text to the outbox to send again when it could not be sent here, in a
+        task the turn does not wait for (:meth:`settled`; bot.outbox.follow_up_releases).
         `turn`: the message they answer; a replay of it skips the replies sent before its
         worker was stopped (bot.channels.sent_marks), as Telegram's does."""
         marks = self._sent_marks if turn is not None else None
@@ -310,18 +313,16 @@ class WhatsAppChannel:
             except (WhatsAppError, httpx.HTTPError, RenderError) as exc:
                 delivered = False
                 log.warning("a reply to %s failed (%s)", masked(user_key), _describe(exc))
-            if reply.follow_up is not None and self._follow_ups is not None:
-                try:
-                    await self._follow_ups.release(reply.follow_up, delivered=delivered)
-                except Exception as exc:
-                    # the held rows go out by themselves when their hold runs out: an
-                    # expected fault (the database restarting), one line (issue 11)
-                    log.warning(
-                        "could not release a follow-up (%s); it goes out when its hold runs out",
-                        type(exc).__name__,
-                    )
+            if reply.follow_up is not None and self._releases is not None:
+                self._releases.soon(reply.follow_up, delivered=delivered)
             if marks is not None and turn is not None:
                 await marks.sent(turn, index + 1, len(replies))
+
+    async def settled(self) -> None:
+        """Until every receipt's follow-up released after a turn is written (or has
+        failed, which is logged): a stop's drain waits for it."""
+        if self._releases is not None:
+            await self._releases.settled()
 
     async def _waiting(self, user_key: str) -> None:
         """Notifications that waited for the window go first, before any answer."""

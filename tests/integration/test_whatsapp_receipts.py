@@ -20,10 +20,10 @@ from sqlalchemy import select
 from bot.app import build_services
 from bot.db.models import OutboxMessage
 from bot.outbox.dispatcher import OutboxDispatcher
-from bot.outbox.receipts import CARD_ATTEMPTS, WithReceipts
+from bot.outbox.receipts import CARD_ATTEMPTS, ReceiptQueue, WithReceipts
 from bot.outbox.whatsapp_cards import WhatsAppCardSend
 from bot.outbox.whatsapp_delivery import WHATSAPP
-from bot.web import WHATSAPP_KEY, build_web_app
+from bot.web import QUEUE_KEY, WHATSAPP_KEY, build_web_app
 from conversations.events import Reply
 from standins.graph_api import GraphAPIStandin
 from standins.whatsapp_payloads import PayloadFactory
@@ -129,3 +129,37 @@ async def test_a_reply_whose_picture_cannot_be_uploaded_still_gets_its_words_out
     sender = h.app[WHATSAPP_KEY].channel.sender
     await sender.send(MONA.key, [Reply("إيصال طلبك", media=(str(picture),)), Reply("وبعد")])
     assert h.texts(MONA)[-2:] == ["إيصال طلبك", "وبعد"]
+
+
+async def test_the_turn_ends_without_waiting_for_the_cards_release(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12, as on Telegram: the receipt's release (a second write transaction after
+    the text is out: on SQLite a second wait for the write lock) no longer holds the
+    confirming turn; the person has the request number while the release still waits,
+    and a stop's drain (the channel's ``settled``) waits for it to be written."""
+    gate = asyncio.Event()
+    original = ReceiptQueue.release
+
+    async def slow(self: ReceiptQueue, key: str, *, delivered: bool) -> None:
+        await gate.wait()
+        await original(self, key, delivered=delivered)
+
+    monkeypatch.setattr(ReceiptQueue, "release", slow)
+    await walk_to_attachments(h, MONA)
+    photo = h.graph.add_media(PNG, "image/png")
+    await h.send(h.payloads.image(MONA, photo.id, photo.sha256_b64))
+    await h.send(h.payloads.button_reply(MONA, "done", "تم"))
+    response = await h.post(h.payloads.button_reply(MONA, "confirm", "تأكيد وإرسال"))
+    assert response.status == 200
+    async with asyncio.timeout(10):  # before: the turn waited for the gate
+        await h.app[QUEUE_KEY].join()
+    assert sum(bool(NUMBER_LINE.search(t)) for t in h.texts(MONA)) == 1
+    settling = asyncio.create_task(h.app[WHATSAPP_KEY].channel.settled())
+    await asyncio.sleep(0.05)
+    assert not settling.done()  # a drain waits for the release
+    gate.set()
+    async with asyncio.timeout(10):
+        await settling
+    await drain(outbox(h, ShiftedClock()))
+    assert len(images(h)) == 1  # the card, made due by the release, goes out

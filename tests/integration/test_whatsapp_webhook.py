@@ -19,7 +19,7 @@ from bot.app import Services, build_services
 from bot.channels.whatsapp import last_inbound_key
 from bot.health import begin_drain
 from bot.settings import Settings
-from bot.web import QUEUE_KEY, build_web_app
+from bot.web import QUEUE_KEY, WHATSAPP_KEY, build_web_app
 from standins.graph_api import GraphAPIStandin, interactive_choices
 from standins.whatsapp_payloads import PayloadFactory, WaUser, batch, encode, sign
 from tests import samples
@@ -74,8 +74,13 @@ class Harness:
         await self.settle()
 
     async def settle(self) -> None:
+        """Until the queue is handled and the receipts' follow-ups its turns released in
+        the background are written (bot.outbox.follow_up_releases)."""
         async with asyncio.timeout(30):
             await self.app[QUEUE_KEY].join()
+            runtime = self.app.get(WHATSAPP_KEY)
+            if runtime is not None:
+                await runtime.channel.settled()
 
     def texts(self, user: WaUser) -> list[str]:
         assert user.wa_id
