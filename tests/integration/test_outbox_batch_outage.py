@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outbox.claims import OutboxRow
 from bot.outbox.handlers import Outcome
-from tests.integration.outbox_support import Rig, rig
+from tests.integration.outbox_support import Rig
+from tests.integration.test_outbox_dispatcher import r as r
 
 CHANNEL = "batchy"
 
@@ -40,14 +38,6 @@ class _CutOff:
         yield first.id, f"m{first.id}"
         if self.error is not None:
             raise self.error
-
-
-@pytest.fixture
-async def r(
-    db_sessionmaker: async_sessionmaker[AsyncSession], redis_client: Redis, tmp_path: Path
-) -> AsyncIterator[Rig]:
-    async with rig(db_sessionmaker, redis_client, tmp_path) as value:
-        yield value
 
 
 @pytest.mark.parametrize(
