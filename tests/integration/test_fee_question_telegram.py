@@ -19,11 +19,18 @@ ASKER_EN = TgUser(5_700_000_002, "Reem", language_code="en")
 @pytest.mark.parametrize(
     ("user", "asked", "no_answer", "which"),
     [
-        (ASKER, "كم رسوم تجديد الجواز؟", "ليس لدي جواب عن هذا السؤال", "أيّ هذه الخدمات"),
+        # no seed gives the passport's fees: said so, naming the service (session 18's
+        # faults list: it was only «ليس لدي جواب عن هذا السؤال»)
+        (
+            ASKER,
+            "كم رسوم تجديد الجواز؟",
+            "مبلغ رسوم «تجديد جواز السفر» لا تذكره المصادر التي أعتمد عليها",
+            "أيّ هذه الخدمات",
+        ),
         (
             ASKER_EN,
             "how much is the fee to renew my passport?",
-            "I don't have an answer to that question",
+            "The amount of the fees for «Renew a passport» is not in the sources I rely on",
             "Which of these services",
         ),
     ],
