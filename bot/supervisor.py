@@ -36,21 +36,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
-import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.context import ForkServerContext
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Final, Protocol
 
 from bot import heartbeat, metrics_shared, supervisor_dirs
-from bot.worker_start import PRELOAD, run_worker
+from bot.worker_processes import Forked, NotStarted, forkserver, listen
+from bot.worker_start import run_worker
 
 log = logging.getLogger(__name__)
 
@@ -248,71 +244,6 @@ def _how(code: int) -> str:
             return f"was killed by {signal.Signals(-code).name}"
         return f"was killed by signal {-code}"
     return f"exited with code {code}"
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket every worker serves; raises OSError (port taken, host
-    unknown)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(1024)
-    except BaseException:
-        sock.close()
-        raise
-    return sock
-
-
-@dataclass
-class Forked:
-    """A worker forked by the forkserver, as the :class:`Supervisor` sees a child."""
-
-    process: BaseProcess
-    pid: int
-
-    def poll(self) -> int | None:
-        return self.process.exitcode
-
-    def send_signal(self, sig: int) -> None:
-        # only while it runs: a pid reaped is free for another process
-        if self.process.exitcode is None:
-            os.kill(self.pid, sig)
-
-    def kill(self) -> None:
-        if self.process.exitcode is None:
-            self.process.kill()
-
-
-@dataclass
-class NotStarted:
-    """A worker the forkserver could not start (it died while importing, say): counted as
-    a quick failure, so the next try waits (RestartPolicy)."""
-
-    pid: int = 0
-
-    def poll(self) -> int:
-        return 1
-
-    def send_signal(self, sig: int) -> None:
-        pass
-
-    def kill(self) -> None:
-        pass
-
-
-def forkserver(preload: tuple[str, ...] = PRELOAD) -> ForkServerContext:
-    """The context the workers are forked from. Its server starts at the first worker's
-    start, with the environment of that moment; MALLOC_ARENA_MAX is set in it before then
-    (glibc reads it only as a process starts, and the forkserver's children are forks):
-    two malloc arenas rather than eight per core keep a worker's peak RSS under its 250 MB
-    budget (README, Benchmarks: 253.5 -> 249.2 MB with 200 residents at once), unless the
-    deployment chose another value."""
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))
-    return context
 
 
 def supervise(
