@@ -23,7 +23,8 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.app import Services
-from bot.channels.whatsapp_inbound import Inbound, verify_signature
+from bot.channels.whatsapp_inbound import Inbound
+from bot.channels.whatsapp_signatures import verify_signature
 from bot.health import drain_left, draining
 from bot.web_whatsapp_work import Job, WorkItem, parsed, replay, worker
 from bot.webhook_journal import Journal, drain, room_for, sweep, tend

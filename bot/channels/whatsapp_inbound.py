@@ -16,11 +16,7 @@ along so the channel can remember it and treat it as the person's verified phone
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
-import hashlib
-import hmac
 import logging
 import re
 from collections.abc import Iterator, Mapping
@@ -111,37 +107,6 @@ class DeliveryStatus:
 class WebhookBatch:
     messages: list[Inbound]
     statuses: list[DeliveryStatus]
-
-
-# ------------------------------------------------------------------------ signature
-
-
-def signature_for(secret: str, body: bytes) -> str:
-    """The ``X-Hub-Signature-256`` value Meta sends with `body`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def verify_signature(secret: str, body: bytes, header: str | None) -> bool:
-    """True when `header` is the HMAC-SHA256 of the raw `body` under the app secret.
-    Compared in constant time, so the answer time says nothing about a forged value."""
-    if not header:
-        return False
-    expected = signature_for(secret, body)
-    return hmac.compare_digest(expected.encode(), header.strip().lower().encode())
-
-
-def sha256_matches(announced: str, data: bytes) -> bool:
-    """Whether `data` has the checksum WhatsApp announced. Webhooks give it in base64 and
-    the media endpoint in hex; both are accepted."""
-    digest = hashlib.sha256(data).digest()
-    text = announced.strip()
-    if re.fullmatch(r"[0-9a-fA-F]{64}", text):
-        return hmac.compare_digest(digest.hex(), text.lower())
-    try:
-        decoded = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return hmac.compare_digest(digest, decoded)
 
 
 # ------------------------------------------------------------------------ payloads

@@ -12,7 +12,7 @@ import httpx
 from pywa_async.client import WhatsApp
 from pywa_async.errors import WhatsAppError
 
-from bot.channels.whatsapp_inbound import sha256_matches
+from bot.channels.whatsapp_signatures import sha256_matches
 from bot.media_intake import MediaIntake
 from bot.media_store import MediaStore
 from conversations.events import Media

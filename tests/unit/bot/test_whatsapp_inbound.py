@@ -15,9 +15,8 @@ from bot.channels.whatsapp_inbound import (
     Sender,
     StatusError,
     parse_webhook,
-    sha256_matches,
-    verify_signature,
 )
+from bot.channels.whatsapp_signatures import sha256_matches, verify_signature
 from conversations.events import Choice, Command, Contact, Media, Origin, Text, Unsupported
 from standins.whatsapp_payloads import PayloadFactory, WaUser, batch, encode, sign
 
