@@ -14,8 +14,9 @@ from redis.exceptions import RedisError
 
 from bot.app import Services
 from bot.channels.sent_marks import SentMarks
-from bot.channels.whatsapp import WhatsAppSender, close_client, make_client
+from bot.channels.whatsapp import WhatsAppSender
 from bot.channels.whatsapp_channel import WhatsAppChannel
+from bot.channels.whatsapp_client import close_client, make_client
 from bot.channels.whatsapp_inbound import CHANNEL, NumberChange
 from bot.channels.whatsapp_reminders import AnswerReminders
 from bot.channels.whatsapp_renumber import Renumbered

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -56,7 +55,6 @@ from bot.channels.whatsapp_render import (
 )
 from bot.exports import discard_sent
 from bot.metrics import RATE_LIMITED
-from bot.settings import Settings
 from conversations.events import Option, Reply
 from conversations.i18n import DEFAULT_LOCALE, Texts
 
@@ -104,8 +102,6 @@ _RATE_LIMITS: Final = frozenset({4, 80007, 130429, 131056})
 #: Graph API errors worth another try a second later (rate limits, service hiccups).
 _TRANSIENT_ERRORS: Final = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004})
 
-_API_VERSION = re.compile(r"/v(\d+\.\d+)/?$")
-
 
 def last_inbound_key(user_key: str) -> str:
     return wa_person_key("last_inbound", user_key)
@@ -129,39 +125,6 @@ def _claim_key(wamid: str) -> str:
 
 class WindowClosed(RuntimeError):
     """The 24-hour window is closed and no template is configured to reopen it."""
-
-
-# ------------------------------------------------------------------------ the client
-
-
-def make_client(settings: Settings, *, timeout_s: float = 30.0) -> WhatsApp:
-    """pywa's async client for the configured business number, talking to
-    TAWASUL_WHATSAPP_API_URL (Meta's Graph API, a business solution provider or a local
-    stand-in). pywa always points its session at graph.facebook.com, so the base URL is
-    set back on our own session afterwards. Close it with :func:`close_client`."""
-    if not settings.whatsapp_enabled:
-        raise ValueError("WhatsApp is not configured")
-    # pywa logs whole requests and responses (numbers, message texts) at DEBUG; keep it
-    # at INFO whatever the root level.
-    for name in ("pywa", "pywa_async"):
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
-    match = _API_VERSION.search(settings.whatsapp_api_url)
-    session = httpx.AsyncClient(timeout=timeout_s)
-    wa = WhatsApp(
-        phone_id=settings.whatsapp_phone_id,
-        token=settings.whatsapp_token,
-        session=session,
-        app_secret=settings.whatsapp_app_secret,
-        verify_token=settings.whatsapp_verify_token,
-        api_version=match.group(1) if match else "23.0",
-        validate_updates=False,  # the web app checks signatures on the raw body itself
-    )
-    session.base_url = httpx.URL(settings.whatsapp_api_url + "/")
-    return wa
-
-
-async def close_client(wa: WhatsApp) -> None:
-    await wa.api._session.aclose()
 
 
 # ------------------------------------------------------------------------ sending
