@@ -248,19 +248,17 @@ class Questions(EngineParts):
         choice made for the person); where the service is chosen, a need stated beside it
         in ``text`` is offered (:meth:`_cannot_answer`)."""
         at_start = ctx.state.step in START_STEPS
+        fee = text is not None and _known(ctx, service_id) and knowledge.asks_fee(text)
         if not (at_start or ctx.state.step == self.flow.first) or not _known(ctx, service_id):
+            if fee and self._mid_request(ctx) and ctx.state.step not in _SERVICE_STEPS:
+                # mid-request: the same honest line, and where the question can go
+                return [Reply(_fee_line(ctx, service_id, mid_request=True)), self._ask(ctx)]
             return self._cannot_answer(ctx, text)
         _ = ctx.texts.gettext
-        if text is not None and knowledge.asks_fee(text):
+        if fee:
             # «كم رسوم الخروج والعودة»: no seed gives a fee, and saying so names it
             # (session 18's faults list: only «ليس لدي جواب عن هذا السؤال»)
-            name = local(ctx.catalogue.get(service_id).name, ctx.locale)
-            said = Reply(
-                _(
-                    "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. If it is about your own case, you can file a request below and an officer will look into it."
-                )
-                % {"service": name}
-            )
+            said = Reply(_fee_line(ctx, service_id, mid_request=False))
         else:
             said = Reply(
                 _(
@@ -352,6 +350,23 @@ def over_topics(offered: list[list[str]]) -> bool:
     """Whether the last list shown was one of topics (the FAQ, «is it one of these?»):
     «رجوع» there goes back to the question under it, not a step further back."""
     return bool(offered) and offered[0][0].startswith(TOPIC_PREFIX)
+
+
+def _fee_line(ctx: Ctx, service_id: str, *, mid_request: bool) -> str:
+    """That the amount of ``service_id``'s fees is not in the sources (no seed gives one
+    but the iqama's late fines), and what the person can do: file a request below, or,
+    ``mid_request``, write the question in the request's description."""
+    _ = ctx.texts.gettext
+    name = local(ctx.catalogue.get(service_id).name, ctx.locale)
+    if mid_request:
+        line = _(
+            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. You can write your question in your request's description, and the officer who handles it will answer."
+        )
+    else:
+        line = _(
+            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. If it is about your own case, you can file a request below and an officer will look into it."
+        )
+    return line % {"service": name}
 
 
 def _known(ctx: Ctx, service_id: str) -> bool:

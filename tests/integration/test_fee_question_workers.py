@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from conversations.events import Command
-from tests.integration.test_their_say import Person
+from conversations.events import Command, Contact
+from tests.integration.test_their_say import Person, _half_filled
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
 from tests.integration.test_their_say import filing as filing
@@ -23,3 +23,13 @@ async def test_a_fee_question_is_answered_honestly_and_the_offer_kept_over_two_w
     assert "file:exit_reentry_visa" in [c.id for c in said[-1].choices]
     said = await person.taps("file:exit_reentry_visa", worker=0)
     assert "لمن هذا الطلب؟" in said[-1].text, said[-1].text
+
+
+async def test_a_fee_question_mid_request_loses_nothing_over_two_workers(person: Person) -> None:
+    await _half_filled(person)  # at the phone step, on worker 0
+    said = await person.says("كم رسوم الخروج والعودة؟", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر" in text and "في وصف الطلب" in text
+    assert "رقم جوالك" in said[-1].text, said[-1].text  # the step's question again
+    said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text

@@ -117,3 +117,15 @@ async def test_a_time_question_about_a_service_is_no_fee_answer(chat: Chat) -> N
     await chat.command("start")
     await chat.text("كم ياخذ وقت تأشيرة الخروج والعودة؟")
     assert "مبلغ رسوم" not in chat.said
+
+
+async def test_a_fee_no_source_gives_asked_mid_request_says_so_and_the_step_goes_on(
+    chat: Chat,
+) -> None:
+    await _to_identity(chat)
+    await chat.text("كم رسوم الخروج والعودة؟")
+    said = chat.said
+    assert FEES_NOT_GIVEN in said and "في وصف الطلب" in said and NO_ANSWER not in said, said
+    assert "رقم هوية صاحب الطلب" in chat.last[-1].text  # the step's question again
+    await chat.text(RESIDENT)  # and the request goes on
+    assert chat.last[-1].ask_contact
