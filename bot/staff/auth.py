@@ -59,10 +59,15 @@ class OfficerAuth:
             # "user not found", "member list is inaccessible": a definite no, worth caching
             log.info("membership of user %s in the staff group could not be read", user_id)
             allowed = False
-        except TelegramAPIError:
+        except TelegramAPIError as exc:
             # a network or server failure says nothing about the person: refuse this time,
             # but ask again on the next tap instead of caching the refusal
-            log.warning("getChatMember failed for user %s", user_id, exc_info=True)
+            log.warning(
+                "getChatMember failed for user %s (%s: %s)",
+                user_id,
+                type(exc).__name__,
+                exc.message,
+            )
             return False
         else:
             allowed = member.status in MEMBER_STATUSES

@@ -331,8 +331,13 @@ class ButtonHandlers(QuestionHandlers):
                 message_id=message.message_id,
                 reply_markup=InlineKeyboardMarkup(inline_keyboard=kept) if kept else None,
             )
-        except TelegramAPIError:
-            log.info("could not prune digest %s", message.message_id, exc_info=True)
+        except TelegramAPIError as exc:
+            log.info(
+                "could not prune digest %s (%s: %s)",
+                message.message_id,
+                type(exc).__name__,
+                exc.message,
+            )
 
 
 __all__ = ["ACCEPT", "ASK", "REJECT", "REOPEN", "TAKE", "ButtonHandlers"]

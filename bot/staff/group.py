@@ -201,8 +201,13 @@ class StaffGroup:
                 parse_mode=ParseMode.HTML,
                 reply_markup=None,
             )
-        except TelegramAPIError:
-            log.info("could not edit staff message %s", message.message_id, exc_info=True)
+        except TelegramAPIError as exc:
+            log.info(
+                "could not edit staff message %s (%s: %s)",
+                message.message_id,
+                type(exc).__name__,
+                exc.message,
+            )
             return False
         return True
 
@@ -211,8 +216,13 @@ class StaffGroup:
             return
         try:
             await bot.delete_message(message.chat.id, message.message_id)
-        except TelegramAPIError:
-            log.info("could not delete staff message %s", message.message_id, exc_info=True)
+        except TelegramAPIError as exc:
+            log.info(
+                "could not delete staff message %s (%s: %s)",
+                message.message_id,
+                type(exc).__name__,
+                exc.message,
+            )
 
 
 async def claim_update(redis: Redis, update_id: int) -> bool:

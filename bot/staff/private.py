@@ -112,8 +112,13 @@ class OfficersInPrivate:
                 log.warning("could not claim a private /%s: answered all the same", command)
         try:
             await bot.send_message(event.chat.id, self.line(command))
-        except TelegramAPIError:
-            log.warning("could not answer an officer's /%s in private", command, exc_info=True)
+        except TelegramAPIError as exc:
+            log.warning(
+                "could not answer an officer's /%s in private (%s: %s)",
+                command,
+                type(exc).__name__,
+                exc.message,
+            )
             if claimed and update_id is not None:
                 with contextlib.suppress(RedisError):
                     await unclaim_update(self._redis, update_id)

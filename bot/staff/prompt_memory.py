@@ -333,13 +333,23 @@ class PromptMemory(BlockHandlers):
                 parse_mode=ParseMode.HTML,
                 reply_markup=None,
             )
-        except TelegramAPIError:
-            log.info("could not edit staff message %s", message_id, exc_info=True)
+        except TelegramAPIError as exc:
+            log.info(
+                "could not edit staff message %s (%s: %s)",
+                message_id,
+                type(exc).__name__,
+                exc.message,
+            )
             return False
         return True
 
     async def _delete_by_id(self, bot: Bot, chat: int, message_id: int) -> None:
         try:
             await bot.delete_message(chat, message_id)
-        except TelegramAPIError:  # gone already, or too old to delete: it is only tidying
-            log.info("could not delete staff message %s", message_id, exc_info=True)
+        except TelegramAPIError as exc:  # gone already, or too old to delete: it is only tidying
+            log.info(
+                "could not delete staff message %s (%s: %s)",
+                message_id,
+                type(exc).__name__,
+                exc.message,
+            )
