@@ -153,6 +153,30 @@ def _mine_and_its(tokens: Sequence[str], and_: frozenset[str]) -> bool:
     return False
 
 
+#: English possessives of someone else's thing: «her iqama», «his passport», and alone
+#: after «and» («my iqama and hers»).
+_OTHERS_BEFORE = ("her", "his", "their")
+_OTHERS_ALONE = ("hers", "his", "theirs")
+
+
+def _my_and_theirs_english(tokens: Sequence[str], and_: frozenset[str]) -> bool:
+    """«my iqama and hers», «my passport and his», «renew my iqama and her iqama»."""
+    for i in range(len(tokens) - 1):
+        if tokens[i] != "my":
+            continue
+        thing = tokens[i + 1]
+        rest = tokens[i + 2 :]
+        for k in range(len(rest) - 1):
+            if rest[k] not in and_:
+                continue
+            after = rest[k + 1]
+            if after in _OTHERS_ALONE and (k + 2 == len(rest) or rest[k + 2] != thing):
+                return True
+            if after in _OTHERS_BEFORE and k + 2 < len(rest) and rest[k + 2] == thing:
+                return True
+    return False
+
+
 def several_for_whom(text: str) -> str | None:
     """The answer to «لمن هذا الطلب؟» for the first of several people ``text`` names: "self"
     when the writer is among them («لي ولزوجتي», «كلنا»), else "family" («لزوجتي
@@ -162,7 +186,11 @@ def several_for_whom(text: str) -> str | None:
     bare = [_bare(t)[1] for t in tokens]
     if any(has_phrase(tokens, p) or has_phrase(bare, p) for p in data.all_of_us):
         return "self"
-    if _mine_and_theirs(tokens, bare, data) or _mine_and_its(tokens, data.and_):
+    if (
+        _mine_and_theirs(tokens, bare, data)
+        or _mine_and_its(tokens, data.and_)
+        or _my_and_theirs_english(tokens, data.and_)
+    ):
         return "self"
     several = any(has_phrase(bare, p) for p in data.several) or _several(tokens, bare, data)
     if not several:

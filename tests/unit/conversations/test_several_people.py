@@ -102,6 +102,11 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("هويتي وهويته", "self"),
         ("اقامتي انتهت وابي اجددها", None),
         ("ابي اجدد اقامتي وهي منتهيه", None),
+        ("I want to renew my iqama and hers", "self"),
+        ("renew my iqama and her iqama", "self"),
+        ("my passport and his", "self"),
+        ("I need to renew my iqama and her husband is away", None),
+        ("my iqama expired and I want to renew it", None),
     ],
 )
 def test_who_several_people_are(text: str, whom: str | None) -> None:
