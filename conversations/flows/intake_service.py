@@ -260,6 +260,12 @@ def _as_establishment(ctx: Ctx) -> str:
     )
 
 
+def _as_individual(ctx: Ctx) -> str:
+    return ctx.texts.gettext(
+        "From what your message says, this request is filed as an individual. You can change that with «Back»."
+    )
+
+
 async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Choice) and event.id in ("ind", "est"):
@@ -283,6 +289,13 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         if said == "individual":
             return Next("group", (story_kept(ctx),))
         return Next("group", (_as_establishment(ctx), story_kept(ctx)))
+    said = applicant_said(event.text) if isinstance(event, Text) else None
+    if said is not None:
+        # «انا عامل»: a worker files for themself, «عندي عامل» an employer (applicant_words.
+        # json); short words no button names (session 18's faults list: «يُرجى اختيار…»)
+        ctx.state.answers["applicant"] = said
+        lead = _as_individual(ctx) if said == "individual" else _as_establishment(ctx)
+        return Next("group", (lead,))
     options = ask_applicant(ctx).choices
     return Retry(
         ctx.texts.ngettext(

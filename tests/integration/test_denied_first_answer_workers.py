@@ -48,3 +48,13 @@ async def test_a_denied_establishment_files_an_individuals_request_over_two_work
     assert record is not None and record.applicant_kind == "individual"
     # the holder could not enter the Kingdom: outside, as the officer reads it
     assert record.eligibility["location"] == "outside"
+
+
+async def test_a_worker_saying_so_is_an_individual_over_two_workers(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("انا عامل", worker=1)
+    assert "يُقدَّم هذا الطلب بصفة فرد" in said[0].text, said[0].text
+    said = await person.taps("back", worker=0)  # and «رجوع» asks who files again
+    assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text, said[-1].text

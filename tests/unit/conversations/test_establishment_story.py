@@ -86,3 +86,25 @@ async def test_an_individual_story_goes_on_as_an_individual(engine: Engine) -> N
 )
 def test_who_files_is_read_from_listed_words_only(text: str, said: str | None) -> None:
     assert applicant_said(text) == said
+
+
+@pytest.mark.parametrize("typed", ["انا عامل", "انا موظفة", "انا عاملة"])
+async def test_a_worker_saying_so_files_as_an_individual_and_is_told(
+    engine: Engine, typed: str
+) -> None:
+    """Session 18's faults list: «انا عامل» at the first question got «يُرجى اختيار واحد من ٤
+    خيارات»; a worker files for themself."""
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert "بحسب ما ورد في رسالتك، يُقدَّم هذا الطلب بصفة فرد" in said, said
+    assert SERVICE in said and set(chat.choice_ids) & _groups("individual") == _groups("individual")
+
+
+async def test_a_complaint_about_an_officer_is_still_kept_and_asked(engine: Engine) -> None:
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("ابي اتظلم على الموظف")
+    said = plain(chat.said)
+    assert "بصفة فرد" in said and SERVICE not in said, said  # asked, not assumed
