@@ -291,7 +291,7 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         return Next("group", (_as_establishment(ctx), story_kept(ctx)))
     said = applicant_said(event.text) if isinstance(event, Text) else None
     if said is not None:
-        # «انا عامل»: a worker files for themself, «عندي عامل» an employer (applicant_words.
+        # «انا عامل»: a worker files for themself, «العامل عندي» an employer (applicant_words.
         # json); short words no button names (session 18's faults list: «يُرجى اختيار…»)
         ctx.state.answers["applicant"] = said
         lead = _as_individual(ctx) if said == "individual" else _as_establishment(ctx)
