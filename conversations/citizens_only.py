@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from conversations.flow import Ctx
-from conversations.flows.intake_draft import service_of
+from conversations.flows.intake_draft import applicant_of, service_of
 from conversations.formatting import isolate
 from conversations.keywords_early import early_answers
 from conversations.understanding import words
@@ -43,6 +43,10 @@ _FOR_WHOM = "for_whom"
 _SELF = "self"
 #: The most residents' services named in the explanation.
 SERVICES_NAMED = 4
+#: Set (to :data:`RESIDENTS`) while «أيّ هذه الخدمات…» offers the residents' services in
+#: place of a citizens-only one the words named: the offer's heading says so.
+SUGGESTED_AS = "suggested_as"
+RESIDENTS = "residents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +185,12 @@ def residents_first(
         # «انا مقيم ابي اجدد جواز»: whose passport is not said, so it may be a Saudi
         # relative's: listed after the resident's services
         return [*rest, *(s for s in found if s.citizens_only)], for_citizens_line(ctx, found[0])
-    return rest, for_citizens_line(ctx, found[0])
+    # the words named a passport, not these: each resident's service offered alike under
+    # a heading that does not say one is the need (session 20's new-user probe: «هل هذه
+    # هي الخدمة المطلوبة؟ 1) تجديد هوية مقيم», never asked for)
+    offered = [*rest, *(s for s in residents_services(ctx, applicant_of(ctx)) if s not in rest)]
+    ctx.state.answers[SUGGESTED_AS] = RESIDENTS
+    return offered[:SERVICES_NAMED], for_citizens_line(ctx, found[0])
 
 
 def not_for_residents(

@@ -8,7 +8,9 @@ from __future__ import annotations
 from conversations.applicant_words import applicant_said
 from conversations.citizens_only import (
     NOT_CITIZEN,
+    RESIDENTS,
     SAID_NOT_CITIZEN,
+    SUGGESTED_AS,
     listed_name,
     names_iqama,
     residents_first,
@@ -58,6 +60,7 @@ def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
         keep_early_answers(ctx, {"for_whom": whom})
     answers["service"] = service_id
     answers.pop(NOT_CITIZEN, None)
+    answers.pop(SUGGESTED_AS, None)
     answers["eligibility"] = {}
     answers["question"] = 0
     if not questions_of(ctx):
@@ -113,6 +116,7 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     """The services the person's words name, offered (the step «أيّ هذه الخدمات هي المطلوبة؟»);
     the answers they give kept for the service's questions."""
     _ = ctx.texts.gettext
+    ctx.state.answers.pop(SUGGESTED_AS, None)
     unserved = unserved_need(text)
     if unserved is not None:
         # «ابي اطلع تاشيرة زيارة»: not a Tawasul service, said so rather than walking the
@@ -355,11 +359,12 @@ def ask_suggest(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     ids: list[str] = ctx.state.answers.get("suggestions", [])
     options = tuple(_service_choice(ctx, ctx.catalogue.get(i)) for i in ids)
-    text = (
-        _("Is this the service you need?")
-        if len(options) == 1
-        else _("Which of these services do you need?")
-    )
+    if ctx.state.answers.get(SUGGESTED_AS) == RESIDENTS:
+        text = _("If your request is about something else, these are residents' services:")
+    elif len(options) == 1:
+        text = _("Is this the service you need?")
+    else:
+        text = _("Which of these services do you need?")
     return Prompt(text, (*options, Option("none", _("None of these"))))
 
 

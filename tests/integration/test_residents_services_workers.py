@@ -1,7 +1,8 @@
 """A resident renewing their own passport over two workers: «انا مقيم ابي اجدد جوازي»
-is told the passport's renewal is the Saudi passport's and offered the resident's
-service alone (session 18's faults list: the citizens' service was still offered under
-that line); choosing it on the other worker goes on. On real parts: the shared Redis
+is told the passport's renewal is the Saudi passport's and offered the residents'
+services under a heading saying so (session 18's faults list: the citizens' service was
+still offered under that line; session 20's probe: then the iqama's renewal alone, as the
+need); choosing one on the other worker goes on. On real parts: the shared Redis
 dialogue store and SQL (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ async def test_a_resident_is_offered_only_a_residents_service_over_two_workers(
     said = await person.says("انا مقيم ابي اجدد جوازي", worker=1)
     text = "\n".join(r.text for r in said)
     assert "«تجديد جواز السفر» للمواطنين السعوديين فقط" in text, text
+    assert "فهذه بعض خدمات المقيمين" in text, text
     offered = [c.id for c in said[-1].choices if c.id.startswith("s:")]
-    assert offered == ["s:iqama_renew"], offered
+    assert offered[0] == "s:iqama_renew" and len(offered) == 4, offered
+    assert not any(i.startswith("s:passport") for i in offered), offered
     said = await person.taps("s:iqama_renew", worker=0)
     assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text

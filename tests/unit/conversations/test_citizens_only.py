@@ -229,23 +229,38 @@ async def test_the_citizens_service_named_again_at_the_explanation_is_not_a_chan
 
 
 @pytest.mark.parametrize(
-    ("typed", "line"),
+    ("typed", "line", "heading"),
     [
-        ("انا مقيم ابي اجدد جوازي", FOR_CITIZENS),
-        ("I'm a resident, I want to renew my passport", "«Renew a passport» is for Saudi"),
+        ("انا مقيم ابي اجدد جوازي", FOR_CITIZENS, "فهذه بعض خدمات المقيمين"),
+        (
+            "I'm a resident, I want to renew my passport",
+            "«Renew a passport» is for Saudi",
+            "these are residents' services",
+        ),
     ],
 )
-async def test_a_resident_renewing_their_passport_sees_the_residents_service_alone(
-    typed: str, line: str
+async def test_a_resident_renewing_their_passport_sees_the_residents_services(
+    typed: str, line: str, heading: str
 ) -> None:
     """Session 15: «انا مقيم ابي اجدد جوازي» listed «تجديد جواز السفر» (the Saudi
     passport's) first; a resident renewing a passport renews another country's. Session
-    18's faults list: then it was listed last, under the line saying it is not theirs."""
+    18's faults list: then it was listed last, under the line saying it is not theirs.
+    Session 20's new-user probe: then «هل هذه هي الخدمة المطلوبة؟ 1) تجديد هوية مقيم»,
+    a service never asked for, offered as the need: now the residents' services alike,
+    under a heading that says so."""
     chat = _chat()
     await chat.text(typed)  # the first message: in English, the chat is in English
-    assert line in chat.said, chat.said
+    said = chat.said
+    assert line in said and heading in said, said
+    assert "هل هذه هي الخدمة المطلوبة" not in said and "Is this the service" not in said
     services = [c for c in chat.choice_ids if c.startswith("s:")]
-    assert services == ["s:iqama_renew"], services
+    assert services[0] == "s:iqama_renew" and len(services) == 4, services
+    assert "s:exit_reentry_visa" in services, services
+    assert not any(s.startswith("s:passport") for s in services), services
+    await chat.text("renew my passport")  # no resident said: the usual heading
+    assert heading not in chat.said and "s:passport_renew" in chat.choice_ids, chat.said
+    await chat.tap("none")  # «لا شيء مما سبق»: the groups, to choose from
+    assert any(c.startswith("g:") for c in chat.choice_ids), chat.choice_ids
 
 
 async def test_a_resident_renewing_a_passport_not_said_whose_sees_the_residents_first() -> None:
