@@ -106,6 +106,8 @@ class _Knowledge:
     fee_words: tuple[tuple[str, ...], ...] = ()
     # «ما اعرف» (I don't know): not the «اعرف» of «ابي اعرف صلاحية اقامتي»
     not_knowing_words: tuple[tuple[str, ...], ...] = ()
+    # «وش اسوي» (what do I do?) after a situation
+    what_to_do_words: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -176,6 +178,7 @@ def parse_knowledge(document: dict[str, Any]) -> _Knowledge:
         fact_words=fact_words,
         fee_words=_phrases(document.get("fee_words", ())),
         not_knowing_words=_phrases(document.get("not_knowing_words", ())),
+        what_to_do_words=_phrases(document.get("what_to_do_words", ())),
         question_openings=_openings((*question_words, *opening_words)),
         fact_openings=_openings(fact_words),
     )
@@ -280,6 +283,13 @@ def asks_fee(text: str) -> bool:
     الخروج والعودة», «how much…»): no seed gives a service's fees, so the answer says that
     the amount is not in its sources rather than only that it has no answer."""
     return asks_facts(text) and _any(_tokens(text), _knowledge().fee_words)
+
+
+def asks_what_to_do(text: str) -> bool:
+    """True when a message asks what to do («اقامتي انتهت والكفيل مسافر وش اسوي», «what
+    should I do?»; knowledge.json ``what_to_do_words``): with a service named, the
+    situation told is that need, not a question for the topic one of its words names."""
+    return _any(_tokens(text), _knowledge().what_to_do_words)
 
 
 def names_documents(text: str) -> bool:

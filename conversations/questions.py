@@ -85,6 +85,8 @@ class Questions(EngineParts):
         documents = self._documents_answer(ctx, text, free_text=free_text)
         if documents is not None:
             return documents
+        if not free_text and self._situation_told(ctx, text):
+            return None
         found = knowledge.answer_topic(text, explicit_only=free_text)
         if found is not None:
             return self._topic_answer(ctx, found, text)
@@ -110,6 +112,19 @@ class Questions(EngineParts):
         if near:
             return self._unsure(ctx, tuple(near))
         return None
+
+    def _situation_told(self, ctx: Ctx, text: str) -> bool:
+        """Whether ``text``, before a service is chosen, tells a situation naming a need
+        and asks what to do («اقامتي انتهت والكفيل مسافر وش اسوي»): the step reads it as
+        the need, its words kept for the description. Session 20's new-user probe: it got
+        the «who may file» answer (on «الكفيل») and the words were lost; «كفيلي مسافر
+        واقامتي منتهية ايش اسوي» the iqama validity's."""
+        if ctx.state.step not in (*START_STEPS, "applicant", *_SERVICE_STEPS):
+            return False
+        if not knowledge.asks_what_to_do(text):
+            return False
+        named = ctx.catalogue.match(without_places(text), limit=1)
+        return bool(named) and named[0].id != "other"
 
     def _number_unknown(self, ctx: Ctx, kind: str) -> list[Reply]:
         """«ما اعرف رقم اقامة ابوي» at any step but the description: where that kind of

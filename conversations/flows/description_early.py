@@ -17,6 +17,7 @@ from conversations.flows.description_text import (
     QUESTION,
     end_words,
 )
+from conversations.knowledge import asks_what_to_do
 from conversations.reconsider_matter import about_another_matter
 from conversations.understanding import content_words
 from domain.text_cut import cut_text
@@ -59,7 +60,13 @@ def keep_story(ctx: Ctx, text: str) -> bool:
     story = text.strip()
     # «ابي اتظلم على الموظف»: a complaint is the request's whole matter however short
     # (session 16: «لم يُرفض أيٌّ من طلباتك», the words lost)
-    short = len(content_words(story)) < STORY_WORDS and not about_another_matter(story)
+    # (session 20's probe: «اقامتي انتهت والكفيل مسافر وش اسوي», a situation told with
+    # «what do I do?», lost its words too)
+    short = (
+        len(content_words(story)) < STORY_WORDS
+        and not about_another_matter(story)
+        and not asks_what_to_do(story)
+    )
     if short or answers.get("description"):
         return False
     earlier = str(answers.get(PENDING, ""))
