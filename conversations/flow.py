@@ -82,6 +82,8 @@ class Finish:
     # makes useless: see Reply.spent_on
     spent: tuple[str, ...] = ()
     spent_on: str | None = None
+    # the requests still to file that the person named (DialogueState.next_requests)
+    later: tuple[tuple[str, ...], ...] = ()
 
 
 Outcome = Next | Retry | Stay | Finish

@@ -319,6 +319,7 @@ class Moves(EngineParts):
         looked_up = ctx.state.flow == "status"
         replace_state(ctx.state, ctx.state.fresh_draft())
         ctx.state.last_request = last
+        ctx.state.next_requests = [list(r) for r in outcome.later] or None
         *first, final = outcome.say
         closing = [*(Reply(s) for s in first)]
         spent = outcome.spent if outcome.spent_on is not None else ()

@@ -31,7 +31,10 @@ from conversations.flows.description_words import (
 from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
+from conversations.flows.later_requests import NEXT as NEXT_REQUEST
+from conversations.flows.later_requests import take_next
 from conversations.flows.number_unknown import number_unknown_lines
+from conversations.flows.past_service import keep_early_answers
 from conversations.keywords import is_faq_word
 from conversations.keywords_early import without_places
 from conversations.reading import NAV_IDS, START_STEPS
@@ -158,7 +161,26 @@ class Questions(EngineParts):
             return None if found is None else self._topic_answer(ctx, found)
         if choice_id.startswith(FILE_PREFIX):
             return self._file(ctx, choice_id.removeprefix(FILE_PREFIX))
+        if choice_id == NEXT_REQUEST:
+            return self._next_request(ctx)
         return None
+
+    def _next_request(self, ctx: Ctx) -> list[Reply] | None:
+        """«الطلب التالي» under a confirmation: the next request the person's first words
+        named (conversations.flows.later_requests), at its first question, with «لمن»
+        taken from those words; None when none is left or a draft is being filled in."""
+        left = ctx.state.next_requests or []
+        if not left or self._has_draft(ctx.state):
+            return None
+        replies = self._restart(ctx, ask=False)
+        taken = take_next(ctx, left)
+        if taken is None:
+            # a service since taken out of the catalogue: the first question
+            return [*replies, self._ask(ctx)]
+        service_id, whom, applicant = taken
+        if whom:
+            keep_early_answers(ctx, {"for_whom": whom})
+        return [*replies, *self._apply(ctx, file_service(ctx, service_id, applicant))]
 
     def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
         """«تقديم طلب الآن»: a new request for the service, at its first question. Never

@@ -114,6 +114,10 @@ class DialogueState:
     # is filed: the readings that ask for its requests answer from it a while
     # (conversations.known_requests)
     no_requests_at: str | None = None
+    # the requests the person's first words named beside the one just filed, each [service
+    # id, for whom, applicant] (conversations.flows.later_requests): the confirmation's
+    # «الطلب التالي» starts the first; a new draft drops them
+    next_requests: list[list[str]] | None = None
     version: int = 0
 
     def to_json(self) -> str:

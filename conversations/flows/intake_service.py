@@ -21,6 +21,7 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_story, keep_story_start, story_kept
 from conversations.flows.intake_draft import applicant_of, or_words, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
+from conversations.flows.later_requests import plan
 from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
@@ -100,16 +101,41 @@ def need_at_citizens_refusal(ctx: Ctx, text: str) -> Outcome | None:
     return offered
 
 
-def file_service(ctx: Ctx, service_id: str) -> Outcome:
+def file_service(ctx: Ctx, service_id: str, applicant: str = "") -> Outcome:
     """A new request for ``service_id`` from a button outside the menu («تقديم طلب الآن»
-    under an answer), as if the person had named it at the first question: filed as an
-    individual's when individuals may file it, else as an establishment's."""
+    under an answer, «الطلب التالي» under a confirmation), as if the person had named it
+    at the first question: filed as ``applicant``'s ("individual", "establishment") when
+    given and allowed, else as an individual's when individuals may file it, else as an
+    establishment's."""
     service = ctx.catalogue.get(service_id)
     individual = "individual" in service.applicants
-    ctx.state.answers["applicant"] = "individual" if individual else "establishment"
+    if applicant in service.applicants:
+        ctx.state.answers["applicant"] = applicant
+    else:
+        ctx.state.answers["applicant"] = "individual" if individual else "establishment"
     ctx.state.history.append("applicant")
     ctx.state.step = "group"
-    return _choose_service(ctx, service_id)
+    chosen = _choose_service(ctx, service_id)
+    if not isinstance(chosen, Next):
+        return chosen
+    # the service and who files said first (session 20's probe: «تقديم طلب الآن» after a
+    # fee answer went to «لمن هذا الطلب؟», naming neither, the service seen only at the
+    # summary)
+    return Next(chosen.step, (_new_request_line(ctx, service), *chosen.say))
+
+
+def _new_request_line(ctx: Ctx, service: Service) -> str:
+    _ = ctx.texts.gettext
+    name = local(service.name, ctx.locale)
+    if applicant_of(ctx) == "individual":
+        line = _(
+            "A new request for «%(service)s», filed as an individual. You can change that with «Back»."
+        )
+    else:
+        line = _(
+            "A new request for «%(service)s», filed as an establishment. You can change that with «Back»."
+        )
+    return line % {"service": name}
 
 
 def suggest(ctx: Ctx, text: str) -> Outcome:
@@ -192,12 +218,22 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
             )
         )
     whom = several_for_whom(text)
-    if whom is not None and any(
+    if whom is not None and not any(
         q.id == "for_whom" for s in matches for q in s.questions_for(applicant_of(ctx))
     ):
+        whom = None
+    if whom is not None:
         # «لي ولزوجتي وعيالي»: one request a person, this one the first's (tester 13, §9)
         keep_early_answers(ctx, {"for_whom": whom})
         say = (*say, one_request_each(ctx, whom))
+    # the others named, offered once this one is filed (conversations.flows.later_requests)
+    plan(
+        ctx,
+        several=whom,
+        by_person=dict(ctx.state.answers.get(WHOM_OF, {})),
+        needs=[s.id for s in both] if len(both) >= 2 else [],
+        whom_said=said.get("for_whom", ""),
+    )
     named = {k: v for k, v in _named_answers(ctx, matches, text).items() if k not in said}
     if named:
         # «ابي امدد زيارة امي هي سورية»: the nationality, kept for its question

@@ -20,6 +20,7 @@ from conversations.flows.intake_draft import (
     service_of,
 )
 from conversations.flows.intake_numbers import answer_identity
+from conversations.flows.later_requests import after_filing, next_line
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
 from conversations.flows.service_change import other_services_named, wants_another_service
@@ -343,6 +344,7 @@ async def _submit(ctx: Ctx) -> Outcome:
     ctx.state.last_request = filed.number
     known_requests.filed(ctx)
     confirmation = _confirmation(ctx, service, filed)
+    left = after_filing(ctx, service.id, applicant_of(ctx))
     follow_up = filed.follow_up
     if follow_up is None and ctx.receipts is not None:
         # not queued with the request (filed by an earlier turn, or a gateway that does
@@ -350,28 +352,37 @@ async def _submit(ctx: Ctx) -> Outcome:
         follow_up = await ctx.receipts.send_after(
             _receipt(ctx, service, filed)[0], confirmation, ctx.origin
         )
-    return Finish((confirmation.text,), confirmation.choices, follow_up=follow_up)
+    return Finish(
+        (confirmation.text,),
+        confirmation.choices,
+        follow_up=follow_up,
+        later=tuple(tuple(r) for r in left),
+    )
 
 
 def _confirmation(ctx: Ctx, service: Service, filed: SubmittedRequest) -> Reply:
-    """The text that gives the request number, with what can be done next."""
+    """The text that gives the request number, with what can be done next (the next
+    request the person's words named first: conversations.flows.later_requests)."""
     _ = ctx.texts.gettext
     ngettext = ctx.texts.ngettext
-    text = "\n".join(
-        [
-            _("Your request has been received. Thank you."),
-            _("Request number: %(number)s") % {"number": filed.number},
-            _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
-            ngettext(
-                "You will have an answer within %(count)d working day, by %(date)s at the latest.",
-                "You will have an answer within %(count)d working days, by %(date)s at the latest.",
-                WORKING_DAYS,
-            )
-            % {"count": WORKING_DAYS, "date": format_long_date(filed.due_date, ctx.texts)},
-            _("Keep the request number: you will need it to ask about your request."),
-        ]
-    )
+    following = next_line(ctx, after_filing(ctx, service.id, applicant_of(ctx)))
+    lines = [
+        _("Your request has been received. Thank you."),
+        _("Request number: %(number)s") % {"number": filed.number},
+        _("Service: %(service)s") % {"service": local(service.name, ctx.locale)},
+        ngettext(
+            "You will have an answer within %(count)d working day, by %(date)s at the latest.",
+            "You will have an answer within %(count)d working days, by %(date)s at the latest.",
+            WORKING_DAYS,
+        )
+        % {"count": WORKING_DAYS, "date": format_long_date(filed.due_date, ctx.texts)},
+        _("Keep the request number: you will need it to ask about your request."),
+    ]
+    if following is not None:
+        lines.append(following[0])
+    text = "\n".join(lines)
     choices = (
+        *((following[1],) if following is not None else ()),
         Option("new", _("New request")),
         Option("status", _("My request status")),
         Option("help", _("Help")),

@@ -110,7 +110,11 @@ async def test_a_fee_no_source_gives_is_said_not_given_naming_the_service(
     assert not re.search(r"[\d٠-٩]", said.split("\n")[0])  # no figure invented
     assert "file:exit_reentry_visa" in chat.choice_ids
     await chat.tap("file:exit_reentry_visa")
+    said = chat.said
     assert "لمن هذا الطلب؟" in chat.last[-1].text  # the exit visa's first question
+    # the service and who files, named first (session 20's probe: the person learnt the
+    # service only at the summary)
+    assert "نبدأ طلبًا جديدًا لخدمة «تأشيرة خروج وعودة» بصفة فرد" in said, said
 
 
 async def test_a_time_question_about_a_service_is_no_fee_answer(chat: Chat) -> None:

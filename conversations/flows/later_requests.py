@@ -1,0 +1,111 @@
+"""The requests a first message named beside the one filed now («ابي اجدد اقامتي واقامة
+زوجتي», «لي ولزوجتي وعيالي», «اقامتي وكمان تأشيرة خروج وعودة»): the person is told
+each request is filed on its own, the first one now; once it is filed, its confirmation
+names the next and offers it («الطلب التالي»), which starts that request with what the
+words said of it (the service, and for whom).
+
+Session 20's new-user probe: «بعد إرساله يمكنك تقديم طلب لكل فرد من أسرتك» was said, but
+after the receipt only «طلب جديد» and «حالة طلبي» were offered; the wife was never
+mentioned again.
+
+The plan lives in the draft (``answers``), then, once filed, in the dialogue state
+(``DialogueState.next_requests``), so any worker finds it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from conversations.events import Option
+from conversations.flow import Ctx
+from domain.catalogue import local
+
+#: The draft's plan: [service id ("" for the service filed now), for whom ("" unsaid)],
+#: the request filed now among them.
+LATER = "later_requests"
+#: The button under the confirmation that starts the next request.
+NEXT = "next_request"
+_FAMILY = "family"
+_SELF = "self"
+
+
+def plan(
+    ctx: Ctx,
+    *,
+    several: str | None,
+    by_person: dict[str, str],
+    needs: Sequence[str],
+    whom_said: str = "",
+) -> None:
+    """Keeps in the draft the requests the first message named: ``several`` the first
+    person's «لمن» when several people were named (the rest are family members, of the
+    service to be chosen); ``by_person`` service id -> «لمن» when the words gave each its
+    own; ``needs`` the services of two needs said apart, for ``whom_said`` (the «لمن» the
+    words gave, "" unsaid). Nothing kept when they name one request."""
+    later: list[list[str]] = [[service, whom] for service, whom in by_person.items()]
+    if not later and len(needs) >= 2:
+        later = [[service, whom_said] for service in needs]
+    if several is not None:
+        # the others of several people are family members, of the service chosen
+        later.append(["", _FAMILY])
+    if len(later) < 2 and several is None:
+        ctx.state.answers.pop(LATER, None)
+        return
+    ctx.state.answers[LATER] = later
+
+
+def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
+    """The requests still to file once ``service_id`` is filed by ``applicant``
+    ("individual" or "establishment"): the draft's plan less the one filed (its service,
+    for the «لمن» answered), each as [service id, for whom ("" unsaid), applicant]; []
+    when no plan was kept."""
+    later = [list(pair) for pair in ctx.state.answers.get(LATER, [])]
+    whom = str(ctx.state.answers.get("eligibility", {}).get("for_whom", ""))
+    filed = next((p for p in later if p[0] == service_id and p[1] in ("", whom)), None)
+    if filed is None:
+        filed = next((p for p in later if p[0] == service_id), None)
+    if filed is not None:
+        later.remove(filed)
+    left = [[service or service_id, whom_ or "", applicant] for service, whom_ in later]
+    unique: list[list[str]] = []
+    for pair in left:
+        if pair not in unique:
+            unique.append(pair)
+    return unique
+
+
+def next_line(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, Option] | None:
+    """The confirmation's line naming the next request, and its button; None when none
+    is left. «your own request» only after a request for someone else."""
+    if not left:
+        return None
+    _ = ctx.texts.gettext
+    service_id, whom = left[0][:2]
+    name = local(ctx.catalogue.get(service_id).name, ctx.locale)
+    button = _("Next request")
+    if whom == _FAMILY:
+        line = _(
+            "You can now file the request for «%(service)s» for the family member you mentioned, with «%(button)s»."
+        )
+    elif whom == _SELF and ctx.state.answers.get("eligibility", {}).get("for_whom") != _SELF:
+        line = _("You can now file your own request for «%(service)s», with «%(button)s».")
+    else:
+        line = _(
+            "You can now file the other request you mentioned, «%(service)s», with «%(button)s»."
+        )
+    return line % {"service": name, "button": button}, Option(NEXT, button)
+
+
+def take_next(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, str, str] | None:
+    """The next request's service id, «لمن» ("" unsaid) and applicant from ``left`` (as
+    :func:`after_filing` gives it), the rest kept in the new draft's plan; None when
+    nothing is left or the service is unknown."""
+    if not left or len(left[0]) != 3:
+        return None
+    service_id, whom, applicant = left[0]
+    if not any(s.id == service_id for s in ctx.catalogue.services):
+        return None
+    rest = [list(pair[:2]) for pair in left[1:]]
+    if rest:
+        # the one started now first, as the plan of a draft holds it
+        ctx.state.answers[LATER] = [[service_id, whom], *rest]
+    return service_id, whom, applicant

@@ -1,0 +1,53 @@
+"""The request a first message named beside the one filed, over two workers: «ابي اجدد
+اقامتي واقامة زوجتي» files the writer's own, its confirmation offers the wife's
+(«الطلب التالي»), and that button, pressed on the other worker, starts it for a family
+member; both are filed in SQL as the person said (session 20's new-user probe: the wife
+was never mentioned again after the receipt). On real parts: the shared Redis dialogue
+store and the requests in SQL (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from bot.db.requests_repo import SqlRequestGateway
+from bot.staff.desk import StaffDesk
+from conversations.events import Command, Contact, Media
+from tests.integration.test_their_say import USER, Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def _from_location(person: Person, number: str, photo: str) -> str:
+    """Files the request from «أين صاحب الإقامة الآن؟», each turn on the other worker;
+    returns the confirmation's text."""
+    await person.taps("q:inside", worker=0)
+    said = await person.says(number, worker=1)
+    assert "رقم جوالك" in said[-1].text, said[-1].text
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await person.says("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر", worker=1)
+    media = Media(person.origin(), "photo", photo, "image/jpeg", 1000, None, photo[-1] * 64)
+    await person.send(media, worker=0)
+    await person.taps("done", worker=1)
+    said = await person.taps("confirm", worker=0)
+    return "\n".join(r.text for r in said)
+
+
+async def test_the_wifes_request_follows_over_two_workers(
+    person: Person, desk: StaffDesk, filing: SqlRequestGateway
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    said = await person.says("ابي اجدد اقامتي واقامة زوجتي", worker=0)
+    assert "نبدأ بطلبك أنت" in "\n".join(r.text for r in said)
+    await person.taps("s:iqama_renew", worker=1)
+    text = await _from_location(person, "2000000006", "file-a")
+    assert "لفرد أسرتك الذي ذكرته" in text, text
+    said = await person.taps("next_request", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "«تابع لي أو مكفول لدي»" in text and "أين صاحب الإقامة الآن؟" in text, text
+    text = await _from_location(person, "2000000014", "file-b")
+    assert "تم استلام طلبك" in text and "الطلب التالي" not in text, text
+    filed = await filing.list_for_account("telegram", USER)
+    records = [await desk.find(r.number) for r in filed]
+    whom = sorted(r.eligibility["for_whom"] for r in records if r is not None)
+    assert whom == ["family", "self"], whom

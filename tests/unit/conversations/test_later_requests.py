@@ -1,0 +1,105 @@
+"""The requests a first message named beside the one filed are offered once it is filed.
+Session 20's new-user probe: «ابي اجدد اقامتي واقامة زوجتي» was told «بعد إرساله يمكنك
+تقديم طلب لكل فرد من أسرتك», and after the receipt only «طلب جديد» and «حالة طلبي» came:
+the wife was never mentioned again."""
+
+from __future__ import annotations
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_intake import PHONE, RESIDENT
+
+FAMILY_LINE = "ويمكنك الآن تقديم طلب «تجديد هوية مقيم» لفرد أسرتك الذي ذكرته"
+
+
+def _chat() -> tuple[Chat, MemoryGateway]:
+    gateway = MemoryGateway()
+    return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle), gateway
+
+
+async def _file_from_location(chat: Chat, number: str = RESIDENT) -> None:
+    await chat.tap("q:inside")
+    await chat.text(number)
+    await chat.contact(PHONE)
+    await chat.text("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert "تم استلام طلبك" in chat.said, chat.said
+
+
+async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> None:
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي واقامة زوجتي")
+    assert "نبدأ بطلبك أنت" in chat.said
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    assert FAMILY_LINE in chat.said and "«الطلب التالي»" in chat.said, chat.said
+    assert chat.choice_ids[0] == "next_request", chat.choice_ids
+    await chat.text("الطلب التالي")  # typed as the button reads
+    said = chat.said
+    # the same service, for a family member, straight to the next question
+    assert "«تابع لي أو مكفول لدي»" in said and "أين صاحب الإقامة الآن؟" in said, said
+    await _file_from_location(chat, "2000000014")
+    assert "next_request" not in chat.choice_ids and "الطلب التالي" not in chat.said
+    filed = list(gateway.submissions)
+    assert [s.service_id for s in filed] == ["iqama_renew", "iqama_renew"], filed
+    assert [s.eligibility["for_whom"] for s in filed] == ["self", "family"], filed
+
+
+async def test_the_other_need_is_offered_after_the_first() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    said = chat.said
+    assert "الطلب الآخر الذي ذكرته: «تأشيرة خروج وعودة»" in said, said
+    await chat.tap("next_request")
+    said = chat.said
+    # the service and who files named, then on, «لمن» kept from the first words
+    assert "نبدأ طلبًا جديدًا لخدمة «تأشيرة خروج وعودة» بصفة فرد" in said, said
+    assert "«لي أنا»" in said and said.endswith("رقم إقامة (يبدأ بـ٢)."), said
+
+
+async def test_a_new_request_instead_drops_the_offer() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي واقامتها")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    await chat.tap("new")
+    await chat.tap("next_request")  # the old button: not a request started
+    assert "أين صاحب الإقامة الآن؟" not in chat.said, chat.said
+
+
+async def test_one_request_named_offers_no_next() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    assert chat.choice_ids[0] == "new" and "الطلب التالي" not in chat.said, chat.said
+
+
+async def test_in_english() -> None:
+    chat, _gateway = _chat()
+    await chat.text("I want to renew my iqama and hers")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text("My iqama expired and I need to renew it before travelling")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    said = chat.said
+    assert "for the family member you mentioned, with «Next request»" in said, said
