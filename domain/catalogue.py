@@ -183,15 +183,24 @@ class Catalogue:
             if ranked is not None and ranked > best.get(phrase.service_id, (0.0, 0)):
                 best[phrase.service_id] = ranked
         order = {s.id: i for i, s in enumerate(self.services)}
+        said = set(query)
         candidates = [
             (ranked, service_id)
             for service_id, ranked in best.items()
-            if applicant_kind is None or applicant_kind in self.get(service_id).applicants
+            if (applicant_kind is None or applicant_kind in self.get(service_id).applicants)
+            and self._needs_met(self.get(service_id), said)
         ]
         # Best coverage first; among equals, the phrase that matched more words (it is the
         # more specific reading); then catalogue order, so results are stable.
         candidates.sort(key=lambda c: (-c[0][0], -c[0][1], order[c[1]]))
         return [self.get(service_id) for _, service_id in candidates[:limit]]
+
+    def _needs_met(self, service: Service, said: set[str]) -> bool:
+        """Whether the message's words (``said``, as keys) hold one of the service's
+        ``needs_words``, or it needs none."""
+        if not service.needs_words:
+            return True
+        return bool(said & set(self._lexicon.keys(" ".join(service.needs_words))))
 
     def named_by_word(
         self, text: str, besides: str, applicant_kind: str | None = None, limit: int = 3

@@ -106,6 +106,10 @@ class Service:
     #: the bot says after «this service is for Saudi citizens only» (services.json
     #: ``citizens_why``, its seed beside it); None: nothing more is said
     citizens_why: LocalText | None = None
+    #: words of which a message must hold one to be matched to this service (services.
+    #: json ``needs_words``): the absence report needs a word of absence, so «عندي عاملة
+    #: منزلية» is not read as a report against her; empty: none needed
+    needs_words: tuple[str, ...] = ()
 
     @property
     def citizens_only(self) -> bool:
@@ -201,4 +205,5 @@ def parse_service(raw: Any, group_ids: set[str]) -> Service:
         citizens_why=(
             None if raw.get("citizens_why") is None else local_text(raw["citizens_why"], where)
         ),
+        needs_words=tuple(str(w) for w in raw.get("needs_words", ())),
     )

@@ -464,3 +464,34 @@ def test_synonyms_added_to_the_data_are_matched() -> None:
     _service_doc(document, "other")["synonyms"]["ar"].append("شهادة خلو سوابق")
     assert parse_catalogue(document).match("ابي شهادة خلو سوابق")[0].id == "other"
     assert load_catalogue().match("ابي شهادة خلو سوابق") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عندي عاملة منزلية",
+        "عندي سائق خاص ابي اجدد اقامته",
+        "ابي اجدد اقامة السواق حقي",
+        "عندي خادمة ابي اطلع لها خروج وعودة",
+    ],
+)
+def test_a_domestic_worker_named_is_no_absence_report(catalogue: Catalogue, text: str) -> None:
+    # session 20's new-user probe: «عندي عاملة منزلية» was offered «بلاغات التغيب عن
+    # العمل» alone, a report against her on no word of absence (services.json needs_words)
+    assert "absence_report" not in [s.id for s in catalogue.match(text)], text
+
+
+@pytest.mark.parametrize(
+    "text", ["الخادمة هربت", "السواق متغيب من اسبوع", "عاملة منزلية هاربة", "runaway worker"]
+)
+def test_a_word_of_absence_still_names_the_report(catalogue: Catalogue, text: str) -> None:
+    assert catalogue.match(text)[0].id == "absence_report", text
+
+
+def test_needs_words_from_the_data_decide() -> None:
+    document = copy.deepcopy(_document())
+    _service_doc(document, "other")["synonyms"]["ar"].append("شهادة خلو سوابق")
+    _service_doc(document, "other")["needs_words"] = ["مستعجلة"]
+    catalogue = parse_catalogue(document)
+    assert catalogue.match("شهادة خلو سوابق") == []
+    assert catalogue.match("شهادة خلو سوابق مستعجلة")[0].id == "other"

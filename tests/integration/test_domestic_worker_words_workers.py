@@ -1,0 +1,31 @@
+"""A domestic worker named with no word of absence over two workers: «عندي سائق خاص ابي
+اجدد اقامته» is offered the iqama's renewal, not «بلاغات التغيب عن العمل» (session 20's
+new-user probe: a report against the driver was offered on «السواق» alone), and choosing
+it on the other worker goes on; «السواق هرب» still names the report. On real parts: the
+shared Redis dialogue store and SQL (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from conversations.events import Command
+from tests.integration.test_their_say import Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_the_drivers_iqama_is_no_absence_report_over_two_workers(person: Person) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    said = await person.says("عندي سائق خاص ابي اجدد اقامته", worker=0)
+    offered = [c.id for c in said[-1].choices if c.id.startswith("s:")]
+    assert offered == ["s:iqama_renew"], offered
+    said = await person.taps("s:iqama_renew", worker=1)
+    assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
+
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("discard", worker=1)
+    await person.taps("ind", worker=0)
+    said = await person.says("السواق هرب", worker=1)  # a word of absence: the report
+    offered = [c.id for c in said[-1].choices if c.id.startswith("s:")]
+    assert offered == ["s:absence_report"], offered
