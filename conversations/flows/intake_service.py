@@ -162,9 +162,14 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         matches = ctx.catalogue.match(needed, limit=3, applicant_kind="establishment")
         if matches:
             ctx.state.answers["applicant"] = "establishment"
+            # «رجوع» from the services offered asks who files again, not «إلغاء» (which
+            # drops the draft), and a worker is told they cannot file it themselves
+            # (session 20's probe: «فرد» then «ابي اسوي نقل كفالة» was switched silently)
+            ctx.state.history = [s for s in ctx.state.history if s != "applicant"]
+            ctx.state.step = "applicant"
             say = (
                 _(
-                    "Only an establishment can file this for its workers, so I'll take your request as an establishment's. If you are not filing for an establishment, press «Cancel»."
+                    "Only an establishment can file this, for its workers; a worker cannot file it themselves. So I'll take your request as an establishment's; if it is not for an establishment, you can change that with «Back»."
                 ),
             )
     if matches and is_refused(ctx, matches[0].id):

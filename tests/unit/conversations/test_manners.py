@@ -183,6 +183,19 @@ async def test_an_employers_need_files_as_an_establishment(
     assert "الرقم الموحد للمنشأة" in chat.said
 
 
+async def test_an_employers_need_after_individual_can_go_back_to_who_files(chat: Chat) -> None:
+    # session 20's probe: «فرد» then «ابي اسوي نقل كفالة» was switched silently, the way
+    # out «إلغاء» (the draft dropped), and a worker was not told they cannot file it
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اسوي نقل كفالة")
+    said = chat.said
+    assert "ولا يقدّمها العامل بنفسه" in said and "«رجوع»" in said, said
+    assert "«إلغاء»" not in said.split("\n")[0], said
+    await chat.tap("back")  # who files, asked again
+    assert "هل يُقدَّم الطلب بصفة فرد" in chat.said and "ind" in chat.choice_ids, chat.said
+
+
 # ---- after filing, in English, in Arabizi ----------------------------------------------
 
 

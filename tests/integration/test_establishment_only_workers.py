@@ -1,0 +1,26 @@
+"""A service only an establishment files, named after «فرد», over two workers: «ابي اسوي
+نقل كفالة» says a worker cannot file it and that «رجوع» changes who files; «رجوع» on the
+other worker asks who files again (session 20's new-user probe: switched silently, the
+way out «إلغاء»). On real parts: the shared Redis dialogue store and SQL (SQLite and
+PostgreSQL)."""
+
+from __future__ import annotations
+
+from conversations.events import Command
+from tests.integration.test_their_say import Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_back_asks_who_files_over_two_workers(person: Person) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    said = await person.says("ابي اسوي نقل كفالة", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "ولا يقدّمها العامل بنفسه" in text and "باختيار «رجوع»" in text, text
+    said = await person.taps("back", worker=1)
+    assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text, said[-1].text
+    said = await person.taps("est", worker=0)
+    assert "ما الخدمة المطلوبة" in said[-1].text, said[-1].text
