@@ -25,7 +25,7 @@ from conversations.reading import (
     own_options,
 )
 from conversations.status_question import is_status_question
-from conversations.understanding import understand_choice
+from conversations.understanding import understand_choice, words
 
 # steps where a message may name a service instead of pressing a button
 _NEED_STEPS = ("applicant", "suggest", "refused")
@@ -55,11 +55,12 @@ class ChoiceReading(EngineParts):
                 # option recorded (eligibility.denied_line), which no button press needs
                 pass
             elif understood is not None and understood.chosen is not None:
+                typed = chosen.text
                 chosen = Choice(m.event.origin, understood.chosen)
-                if understood.by_negation:
-                    # «مو منشأة»: the person never typed the option taken, so it is said
-                    # back (conversations.flows.denied_answer.taken_line)
-                    m.taken_by_denial = understood.chosen
+                if understood.by_negation or _other_words(m, understood.chosen, typed):
+                    # «مو منشأة», «عندي عامل»: the person never typed the option taken, so
+                    # it is said back (conversations.flows.denied_answer.taken_line)
+                    m.taken_from_words = understood.chosen
             elif understood is not None:
                 return [self._which(m.ctx, understood.candidates)]
         m.chosen = chosen
@@ -95,3 +96,15 @@ class ChoiceReading(EngineParts):
             # reads it (intake_summary._typed; tester 14 §1)
             return False
         return True
+
+
+def _other_words(m: ReadMessage, option_id: str, typed: str) -> bool:
+    """Whether ``typed`` took ``option_id`` at «فرد أم منشأة؟» in words other than its
+    label («عندي عامل», «انا صاحب مؤسسة» for «منشأة»): said back there as a denial is.
+    Session 20's new-user probe: «عندي عامل» went to the establishment's services with no
+    word, though individuals sponsor domestic workers too. Elsewhere understood words are
+    not said back («ايه» at a yes/no question needs no line)."""
+    if m.ctx.state.step != "applicant":
+        return False
+    label = next((o[1] for o in m.ctx.state.offered if o[0] == option_id), "")
+    return bool(label) and not set(words(label)) <= set(words(typed))

@@ -115,11 +115,11 @@ class StepAnswers(EngineParts):
 def _taken_label(m: ReadMessage) -> str:
     # read before the step moves on (its options are replaced then), in the language of
     # the reply: «not individual» switches to English under Arabic buttons
-    if m.taken_by_denial is None:
+    if m.taken_from_words is None:
         return ""
     shown = m.step.ask(m.ctx).choices if m.step is not None else ()
     labels = [(o.id, o.label) for o in shown] + [(o[0], o[1]) for o in m.ctx.state.offered]
-    return next((label for option_id, label in labels if option_id == m.taken_by_denial), "")
+    return next((label for option_id, label in labels if option_id == m.taken_from_words), "")
 
 
 def _location_as_words(m: ReadMessage) -> Text | None:

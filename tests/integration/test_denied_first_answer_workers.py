@@ -58,3 +58,14 @@ async def test_a_worker_saying_so_is_an_individual_over_two_workers(
     assert "يُقدَّم هذا الطلب بصفة فرد" in said[0].text, said[0].text
     said = await person.taps("back", worker=0)  # and «رجوع» asks who files again
     assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text, said[-1].text
+
+
+async def test_an_employer_in_other_words_is_said_back_over_two_workers(
+    person: Person,
+) -> None:
+    # session 20's new-user probe: «عندي عامل» went on with no word of what was understood
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("عندي عامل", worker=1)
+    assert "فهمتُ من رسالتك أن المقصود «منشأة»" in said[0].text, said[0].text
+    said = await person.taps("back", worker=0)
+    assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text, said[-1].text

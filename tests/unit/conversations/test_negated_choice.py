@@ -136,9 +136,20 @@ async def test_the_option_taken_is_said_back_in_the_language_of_the_reply(
     assert "From your message, I understood «Establishment»." in chat.said
 
 
-async def test_an_option_named_is_not_said_back(chat: Chat, store: MemoryStore) -> None:
-    assert await _applicant_recorded(chat, store, "منشأة") == "establishment"
+@pytest.mark.parametrize("typed", ["منشأة", "منشاه", "2", "٢"])
+async def test_an_option_named_is_not_said_back(chat: Chat, store: MemoryStore, typed: str) -> None:
+    assert await _applicant_recorded(chat, store, typed) == "establishment"
     assert "فهمتُ من رسالتك" not in chat.said
+
+
+@pytest.mark.parametrize("typed", ["عندي عامل", "انا صاحب مؤسسة", "موظف عندي", "شركة"])
+async def test_other_words_for_an_establishment_are_said_back(
+    chat: Chat, store: MemoryStore, typed: str
+) -> None:
+    # session 20's new-user probe: «عندي عامل» went to the establishment's services with
+    # no word (a denial was said back), though individuals sponsor domestic workers too
+    assert await _applicant_recorded(chat, store, typed) == "establishment"
+    assert FIRST_SAID_BACK % "منشأة" in chat.said
 
 
 async def test_back_after_a_denial_asks_the_first_question_again(
