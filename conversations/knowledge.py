@@ -285,6 +285,12 @@ def asks_fee(text: str) -> bool:
     return asks_facts(text) and _any(_tokens(text), _knowledge().fee_words)
 
 
+def says_not_knowing(text: str) -> bool:
+    """True when a message says the person does not know («ماادري», «ما اعرف», «I don't
+    know»; knowledge.json ``not_knowing_words``)."""
+    return _any(_tokens(text), _knowledge().not_knowing_words)
+
+
 def asks_what_to_do(text: str) -> bool:
     """True when a message asks what to do («اقامتي انتهت والكفيل مسافر وش اسوي», «what
     should I do?»; knowledge.json ``what_to_do_words``): with a service named, the

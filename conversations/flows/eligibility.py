@@ -21,8 +21,9 @@ from conversations.flows.description_early import keep_early
 from conversations.flows.early_place import LOCATION, not_the_holders
 from conversations.flows.intake_draft import or_words, questions_of
 from conversations.flows.intake_service import suggest
-from conversations.flows.nationality import nationality_answer
+from conversations.flows.location_words import not_knowing_line
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
+from conversations.flows.question_words import option_in_words, option_labelled
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
 from conversations.flows.service_change import is_slip
 from conversations.keywords_early import early_answers, place_of_writer
@@ -30,12 +31,9 @@ from conversations.several_people import one_request_each, several_for_whom
 from conversations.understanding import (
     answer_words,
     content_words,
-    question_answer,
     says_only,
-    understand_choice,
 )
 from domain.catalogue import Question, QuestionOption, local
-from domain.normalize import clean_input, fold_arabic
 
 #: The question «لمن هذا الطلب؟» (domain/data/services.json).
 FOR_WHOM = "for_whom"
@@ -60,34 +58,6 @@ def several_at_for_whom(ctx: Ctx, text: str) -> bool:
     if index >= len(questions) or questions[index].id != FOR_WHOM:
         return False
     return several_for_whom(text) is not None
-
-
-def option_in_words(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:
-    """The option of ``question`` a short typed answer means: its label, the words listed
-    for the option or the question, or the phrases people give in their first words; None
-    when none, or several, fit (the person is asked rather than guessed for)."""
-    labelled = option_labelled(ctx, text, question)
-    if labelled is not None:
-        return labelled
-    offered = [(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options]
-    understood = understand_choice(text, offered)
-    if understood is not None and understood.chosen is not None:
-        return question.option(understood.chosen.removeprefix("q:"))
-    ids = [o.id for o in question.options]
-    said = question_answer(text, question.id, ids) or early_answers(text).get(question.id)
-    listed = next((o for o in question.options if o.id == said), None)
-    # «تركية», «اثيوبية»: any nationality, by domain/data/nationalities.json (tester 14 §6)
-    return listed or nationality_answer(ctx, question, text)
-
-
-def option_labelled(ctx: Ctx, text: str, question: Question) -> QuestionOption | None:
-    """The option of ``question`` whose label the text is (as typed, any hamza or
-    spelling of ta marbuta); None when it is no option's label."""
-    folded = fold_arabic(clean_input(text))
-    for option in question.options:
-        if folded and folded == fold_arabic(local(option.label, ctx.locale)):
-            return option
-    return None
 
 
 def _labelled(ctx: Ctx, question: Question, option: QuestionOption) -> dict[str, str]:
@@ -146,6 +116,10 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
             if other is not None:
                 return other
     if option is None:
+        unsure = not_knowing_line(ctx, event.text, question.id) if isinstance(event, Text) else None
+        if unsure is not None:
+            # «ماادري»: what to do when the answer is not known, then the question
+            return Retry(f"{unsure}\n{local(question.text, ctx.locale)}")
         return _not_understood(ctx, index)
     if isinstance(event, Text) and question.id == LOCATION:
         # «انا برا» says where the sender is: the holder's place only on their own request

@@ -40,6 +40,26 @@ async def _place_recorded(chat: Chat, store: MemoryStore, typed: str) -> str:
     return str(state.answers["eligibility"]["location"])
 
 
+@pytest.mark.parametrize(
+    ("typed", "where"),
+    [
+        ("في مصر", "outside"),
+        ("بالهند", "outside"),
+        ("هو في الهند", "outside"),
+        ("في الرياض", "inside"),
+        ("برا بس راجع بكرة", "outside"),
+        ("ما رجع للحين", "outside"),
+        ("ما طلعت من المملكة", "inside"),
+        ("لا يستطيع يدخل", "outside"),
+    ],
+)
+async def test_places_and_comings_and_goings_at_the_location_question(
+    chat: Chat, store: MemoryStore, typed: str, where: str
+) -> None:
+    # session 20's new-user probe: each got «لم أفهم إجابتك»
+    assert await _place_recorded(chat, store, typed) == where
+
+
 @pytest.mark.parametrize("typed", ["مو داخل المملكة", "ما دخل", "مب داخل", "ومو جوا"])
 async def test_denying_inside_records_outside_and_says_so(
     chat: Chat, store: MemoryStore, typed: str

@@ -252,10 +252,25 @@ async def test_an_answer_not_understood_names_the_answers(chat: Chat) -> None:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    await chat.text("ما ادري والله")
+    await chat.text("الله يسهل")
     assert "لم أفهم إجابتك" in chat.said
     assert "«داخل المملكة» أو «خارج المملكة»" in chat.said
     assert "فضلًا اختر إحدى الإجابات" not in chat.said
+
+
+@pytest.mark.parametrize("typed", ["ما ادري والله", "ماادري", "ما اعرف", "I don't know"])
+async def test_not_knowing_where_the_holder_is_gets_what_to_do(chat: Chat, typed: str) -> None:
+    # session 20's new-user probe: «ماادري» got «لم أفهم إجابتك», no help for someone who
+    # really does not know
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text(typed)
+    said = chat.said
+    assert "الإجابة الأرجح" in said and "وصف الطلب" in said, said
+    assert "لم أفهم" not in said and said.endswith("أين صاحب الإقامة الآن؟"), said
+    assert chat.choice_ids[:2] == ["q:inside", "q:outside"], chat.choice_ids
 
 
 @pytest.mark.parametrize("typed", ["لي", "لي انا"])

@@ -1,0 +1,38 @@
+"""What iqama renewal's «أين صاحب الإقامة الآن؟» reads in words beyond its buttons' and
+the other questions' readings: a place alone («في مصر», «هو في الهند») and «I don't know»
+(«ماادري»). Found by session 20's new-user probe: both got «لم أفهم إجابتك»."""
+
+from __future__ import annotations
+
+from conversations import knowledge
+from conversations.flow import Ctx
+from conversations.keywords_early import early_answers
+
+LOCATION = "location"
+#: The holder named before the place («هو في الهند»): the place phrases are read after it.
+_HOLDER_WORDS = frozenset({"هو", "هي", "هم", "انه", "انها", "he", "she", "he's", "she's"})
+
+
+def place_alone(text: str, question_id: str) -> str | None:
+    """At the location question (``question_id`` "location"), the option id ("inside",
+    "outside") a place alone names («في مصر», «بالهند», «هو في الهند»): where the holder
+    is, read as the first words' place phrases read «انا في مصر» (keywords.json
+    ``early_answers``); None elsewhere, or when no place is named."""
+    if question_id != LOCATION:
+        return None
+    tokens = text.split()
+    while tokens and tokens[0] in _HOLDER_WORDS:
+        tokens = tokens[1:]
+    return early_answers(" ".join(["انا", *tokens])).get(LOCATION) if tokens else None
+
+
+def not_knowing_line(ctx: Ctx, text: str, question_id: str) -> str | None:
+    """At the location question, what «ماادري», «ما اعرف», «I don't know» get: to choose
+    the likelier answer and say so in the description, where the officer reads it (no
+    seed says what a request whose holder's place is unknown needs, so no rule is
+    invented); None for other words or questions."""
+    if question_id != LOCATION or not knowledge.says_not_knowing(text):
+        return None
+    return ctx.texts.gettext(
+        "If you don't know where the iqama holder is now, please choose the more likely answer; you can say you are not sure in the request's description, where the officer will read it."
+    )
