@@ -380,9 +380,18 @@ def answer_text(topic: Topic, locale: str) -> str:
     للجوازات.», while the seeds are articles about the directorate, not its own word."""
     texts = Texts(locale if locale in topic.answer else "ar")
     body = topic.answer.get(locale) or topic.answer["ar"]
-    titles = [d.get(texts.locale) or d["ar"] for d in topic.documents]
-    line = texts.ngettext("Source: %(documents)s.", "Sources: %(documents)s.", len(titles)) % {
-        "documents": " · ".join(f"«{title}»" for title in titles)
+    files = list(dict.fromkeys(c.file for c in topic.sources))
+    named = []
+    for file, document in zip(files, topic.documents, strict=True):
+        title = f"«{document.get(texts.locale) or document['ar']}»"
+        if texts.locale == "ar":
+            # the section too: an article's title alone («ما هي خدمة تواصل الجوازات؟») backs
+            # a fee or a fine oddly (session 20's new-user probe); its headings are Arabic
+            sections = dict.fromkeys(c.section for c in topic.sources if c.file == file)
+            title += " (" + "، ".join(f"«{section}»" for section in sections) + ")"
+        named.append(title)
+    line = texts.ngettext("Source: %(documents)s.", "Sources: %(documents)s.", len(named)) % {
+        "documents": " · ".join(named)
     }
     return f"{body}\n{line}"
 

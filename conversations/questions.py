@@ -21,6 +21,8 @@ from pathlib import Path
 from conversations import knowledge
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
+from conversations.fee_answers import fee_line, inquiry_option
+from conversations.filing_offers import FILE_PREFIX, known_service
 from conversations.flow import Ctx
 from conversations.flows.description_questions import tells_more
 from conversations.flows.description_words import (
@@ -28,13 +30,9 @@ from conversations.flows.description_words import (
     unknown_number,
     unknown_number_at_step,
 )
-from conversations.flows.intake import file_service
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
-from conversations.flows.later_requests import NEXT as NEXT_REQUEST
-from conversations.flows.later_requests import take_next
 from conversations.flows.number_unknown import number_unknown_lines
-from conversations.flows.past_service import keep_early_answers
 from conversations.keywords import is_faq_word
 from conversations.keywords_early import without_places
 from conversations.reading import NAV_IDS, START_STEPS
@@ -49,7 +47,6 @@ _SERVICE_STEPS = ("group", "service", "suggest")
 UNANSWERED = Path(__file__).resolve().parent / "data" / "unanswered.json"
 _MAX_UNANSWERED_WORDS = 15
 TOPIC_PREFIX = "kb:"
-FILE_PREFIX = "file:"
 
 
 def faq_option(ctx: Ctx) -> Option:
@@ -153,42 +150,14 @@ class Questions(EngineParts):
         return [said, again]
 
     def _question_choice(self, ctx: Ctx, choice_id: str) -> list[Reply] | None:
-        """A tap on «أسئلة شائعة», a topic or «تقديم طلب الآن»; None for any other button."""
+        """A tap on «أسئلة شائعة» or a topic; None for any other button (the buttons that
+        file a request are conversations.filing_offers')."""
         if choice_id == FAQ:
             return self._faq(ctx)
         if choice_id.startswith(TOPIC_PREFIX):
             found = knowledge.topic(choice_id.removeprefix(TOPIC_PREFIX))
             return None if found is None else self._topic_answer(ctx, found)
-        if choice_id.startswith(FILE_PREFIX):
-            return self._file(ctx, choice_id.removeprefix(FILE_PREFIX))
-        if choice_id == NEXT_REQUEST:
-            return self._next_request(ctx)
         return None
-
-    def _next_request(self, ctx: Ctx) -> list[Reply] | None:
-        """«الطلب التالي» under a confirmation: the next request the person's first words
-        named (conversations.flows.later_requests), at its first question, with «لمن»
-        taken from those words; None when none is left or a draft is being filled in."""
-        left = ctx.state.next_requests or []
-        if not left or self._has_draft(ctx.state):
-            return None
-        replies = self._restart(ctx, ask=False)
-        taken = take_next(ctx, left)
-        if taken is None:
-            # a service since taken out of the catalogue: the first question
-            return [*replies, self._ask(ctx)]
-        service_id, whom, applicant = taken
-        if whom:
-            keep_early_answers(ctx, {"for_whom": whom})
-        return [*replies, *self._apply(ctx, file_service(ctx, service_id, applicant))]
-
-    def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
-        """«تقديم طلب الآن»: a new request for the service, at its first question. Never
-        offered while a draft is being filled in (it would replace it)."""
-        if not _known(ctx, service_id) or self._has_draft(ctx.state):
-            return None
-        replies = self._restart(ctx, ask=False)
-        return [*replies, *self._apply(ctx, file_service(ctx, service_id))]
 
     def _faq(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
@@ -214,7 +183,7 @@ class Questions(EngineParts):
         service is chosen, the message is not a question about documents, or it names
         another service (the knowledge base answers that one)."""
         service_id = ctx.state.answers.get("service")
-        if not isinstance(service_id, str) or not _known(ctx, service_id):
+        if not isinstance(service_id, str) or not known_service(ctx, service_id):
             return None
         asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
         if not asks or not knowledge.names_documents(text):
@@ -251,7 +220,9 @@ class Questions(EngineParts):
         need = self._need_too(ctx, text)
         if need is not None:
             return [said, *need]
-        services = [s for s in topic.services if not self._mid_request(ctx) and _known(ctx, s)]
+        services = [
+            s for s in topic.services if not self._mid_request(ctx) and known_service(ctx, s)
+        ]
         offer = tuple(Option(FILE_PREFIX + s, _("File a request now")) for s in services[:1])
         if ctx.state.step in START_STEPS:
             *before, again = self._restart(ctx)
@@ -285,17 +256,22 @@ class Questions(EngineParts):
         choice made for the person); where the service is chosen, a need stated beside it
         in ``text`` is offered (:meth:`_cannot_answer`)."""
         at_start = ctx.state.step in START_STEPS
-        fee = text is not None and _known(ctx, service_id) and knowledge.asks_fee(text)
-        if not (at_start or ctx.state.step == self.flow.first) or not _known(ctx, service_id):
+        fee = text is not None and known_service(ctx, service_id) and knowledge.asks_fee(text)
+        if not (at_start or ctx.state.step == self.flow.first) or not known_service(
+            ctx, service_id
+        ):
             if fee and self._mid_request(ctx) and ctx.state.step not in _SERVICE_STEPS:
-                # mid-request: the same honest line, and where the question can go
-                return [Reply(_fee_line(ctx, service_id, mid_request=True)), self._ask(ctx)]
+                # mid-request: the same honest line, where the question can go, and the
+                # way back to the request (session 20's probe: that line was missing)
+                again = self._ask(ctx)
+                again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
+                return [Reply(fee_line(ctx, service_id, mid_request=True)), again]
             return self._cannot_answer(ctx, text)
         _ = ctx.texts.gettext
         if fee:
             # «كم رسوم الخروج والعودة»: no seed gives a fee, and saying so names it
             # (session 18's faults list: only «ليس لدي جواب عن هذا السؤال»)
-            said = Reply(_fee_line(ctx, service_id, mid_request=False))
+            said = Reply(fee_line(ctx, service_id, mid_request=False))
         else:
             said = Reply(
                 _(
@@ -304,7 +280,10 @@ class Questions(EngineParts):
             )
         # at the first question (after /start) as before it: the offer under the question
         *before, again = self._restart(ctx) if at_start else [self._ask(ctx)]
-        offer = (Option(FILE_PREFIX + service_id, _("File a request now")),)
+        offer: tuple[Option, ...] = (Option(FILE_PREFIX + service_id, _("File a request now")),)
+        if fee and text is not None:
+            # the question itself, to the officers (session 20's probe: a dead end)
+            offer = (inquiry_option(ctx, FILE_PREFIX, text), *offer)
         return [said, *before, self._with_first(ctx, again, offer)]
 
     def _cannot_answer(self, ctx: Ctx, text: str | None = None) -> list[Reply]:
@@ -346,7 +325,7 @@ class Questions(EngineParts):
         if text is None or knowledge.opens_with_question_word(text):
             return ()
         named = ctx.catalogue.match(without_places(text), limit=1)
-        if not named or not _known(ctx, named[0].id) or self._has_draft(ctx.state):
+        if not named or not known_service(ctx, named[0].id) or self._has_draft(ctx.state):
             return ()
         return (Option(FILE_PREFIX + named[0].id, ctx.texts.gettext("File a request now")),)
 
@@ -387,24 +366,3 @@ def over_topics(offered: list[list[str]]) -> bool:
     """Whether the last list shown was one of topics (the FAQ, «is it one of these?»):
     «رجوع» there goes back to the question under it, not a step further back."""
     return bool(offered) and offered[0][0].startswith(TOPIC_PREFIX)
-
-
-def _fee_line(ctx: Ctx, service_id: str, *, mid_request: bool) -> str:
-    """That the amount of ``service_id``'s fees is not in the sources (no seed gives one
-    but the iqama's late fines), and what the person can do: file a request below, or,
-    ``mid_request``, write the question in the request's description."""
-    _ = ctx.texts.gettext
-    name = local(ctx.catalogue.get(service_id).name, ctx.locale)
-    if mid_request:
-        line = _(
-            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. You can write your question in your request's description, and the officer who handles it will answer."
-        )
-    else:
-        line = _(
-            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. If it is about your own case, you can file a request below and an officer will look into it."
-        )
-    return line % {"service": name}
-
-
-def _known(ctx: Ctx, service_id: str) -> bool:
-    return any(s.id == service_id for s in ctx.catalogue.services)

@@ -24,6 +24,7 @@ from conversations.back_to_request import BackToRequest
 from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
+from conversations.filing_offers import FilingOffers
 from conversations.flow import Ctx
 from conversations.flows.intake_summary import summary_reads
 from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
@@ -73,6 +74,7 @@ class Routing(
     OfficerAnswers,
     ForgottenFiles,
     Questions,
+    FilingOffers,
     StatusNeeds,
     StatusExits,
     StatusElsewhere,
@@ -193,7 +195,7 @@ class Routing(
         if chosen.id.startswith("ans:"):
             number = chosen.id.removeprefix("ans:")
             return await self._answer_officer(m.ctx, number, m.held, m.event)
-        answered = self._question_choice(m.ctx, chosen.id)
+        answered = self._question_choice(m.ctx, chosen.id) or self._filing_choice(m.ctx, chosen.id)
         if answered is not None:
             return answered
         return await self._to_need(m.ctx, chosen.id)

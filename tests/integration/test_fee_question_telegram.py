@@ -42,8 +42,10 @@ async def test_a_fee_question_is_not_taken_as_choosing_the_service(
     assert no_answer in said and which not in said
     state = await rig.state(user)
     assert "service" not in state.answers  # nothing chosen for them
-    # filing stays one tap away, for that service
-    assert ["file:passport_renew"] == [o[0] for o in state.offered if o[0].startswith("file:")]
+    # filing stays one tap away, for that service, and so does asking the officers
+    # (an inquiry, «أخرى»: session 20's probe found the honest line a dead end)
+    offered = [o[0] for o in state.offered if o[0].startswith("file:")]
+    assert offered == ["file:other", "file:passport_renew"], offered
     await rig.feed(user, rig.updates.callback(user, "file:passport_renew"))
     assert (await rig.state(user)).answers.get("service") == "passport_renew"
 

@@ -29,7 +29,27 @@ async def test_a_fee_question_mid_request_loses_nothing_over_two_workers(person:
     await _half_filled(person)  # at the phone step, on worker 0
     said = await person.says("كم رسوم الخروج والعودة؟", worker=1)
     text = "\n".join(r.text for r in said)
-    assert "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر" in text and "في وصف الطلب" in text
+    assert "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر" in text, text
+    # another service's than this request's: asked once it is sent (session 20's probe)
+    assert "في وصف الطلب" not in text and "في طلب من نوع «أخرى»" in text, text
+    assert "والآن نعود إلى الطلب الذي بدأت تعبئته" in text, text
     assert "رقم جوالك" in said[-1].text, said[-1].text  # the step's question again
     said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
     assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text
+
+
+async def test_a_fee_question_sent_to_the_officers_keeps_its_words_over_two_workers(
+    person: Person,
+) -> None:
+    # session 20's new-user probe: the honest line was a dead end; «سؤال موظف الجوازات»
+    # files the question as an inquiry («أخرى»), its words offered as the description
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("كم رسوم الخروج والعودة", worker=1)
+    assert "file:other" in [c.id for c in said[-1].choices]
+    said = await person.taps("file:other", worker=0)
+    assert "احتفظتُ بسؤالك" in "\n".join(r.text for r in said)
+    await person.says("2000000006", worker=1)
+    said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "كم رسوم الخروج والعودة" in text, text
+    assert "keep_description" in [c.id for c in said[-1].choices], text

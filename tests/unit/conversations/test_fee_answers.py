@@ -129,7 +129,36 @@ async def test_a_fee_no_source_gives_asked_mid_request_says_so_and_the_step_goes
     await _to_identity(chat)
     await chat.text("كم رسوم الخروج والعودة؟")
     said = chat.said
-    assert FEES_NOT_GIVEN in said and "في وصف الطلب" in said and NO_ANSWER not in said, said
+    assert FEES_NOT_GIVEN in said and NO_ANSWER not in said, said
+    # another service's fee: asked once this request is sent, not in its description
+    # (session 20's probe), and the way back to the request said
+    assert "في وصف الطلب" not in said and "في طلب من نوع «أخرى»" in said, said
+    assert "والآن نعود إلى الطلب الذي بدأت تعبئته" in said, said
     assert "رقم هوية صاحب الطلب" in chat.last[-1].text  # the step's question again
     await chat.text(RESIDENT)  # and the request goes on
     assert chat.last[-1].ask_contact
+
+
+async def test_the_fee_of_the_request_being_filled_in_goes_in_its_description(
+    chat: Chat,
+) -> None:
+    await _to_identity(chat, "exit_reentry_visa")
+    await chat.text("كم رسوم الخروج والعودة؟")
+    said = chat.said
+    assert FEES_NOT_GIVEN in said and "في وصف الطلب" in said, said
+
+
+async def test_a_fee_question_can_go_to_the_officers_with_its_words_kept(chat: Chat) -> None:
+    # session 20's new-user probe: the honest line was a dead end
+    await chat.command("start")
+    await chat.text("كم رسوم الخروج والعودة")
+    said = chat.said
+    assert "«سؤال موظف الجوازات»" in said and "طلب استفسار" in said, said
+    assert "file:other" in chat.choice_ids, chat.choice_ids
+    await chat.tap("file:other")
+    said = chat.said
+    assert "نبدأ طلبًا جديدًا لخدمة «أخرى»" in said and "احتفظتُ بسؤالك" in said, said
+    await chat.text(RESIDENT)
+    await chat.contact("+966501234567")
+    # the question, offered as the inquiry's description
+    assert "كم رسوم الخروج والعودة" in chat.said and "keep_description" in chat.choice_ids

@@ -1,0 +1,68 @@
+"""A question about a service's fee that no seed answers («كم رسوم الخروج والعودة»): said
+honestly that the amount is not in the sources (no seed gives a fee but the iqama's late
+fines), and where the question can go: to the directorate's officers, as an inquiry
+request («أخرى»: seed 004, «تتيح الخدمة تقديم الاستفسارات»), its words kept as the
+request's description; or, asked about the request being filled in, in its description.
+
+Session 18's faults list: only «ليس لدي جواب عن هذا السؤال». Session 20's new-user probe:
+the honest line was a dead end; mid-request it suggested writing a question about another
+service into this request's description."""
+
+from __future__ import annotations
+
+from conversations.events import Option
+from conversations.flow import Ctx
+from conversations.flows.description_text import PENDING
+from domain.catalogue import local
+
+#: The inquiry service: a passports matter not listed, routed by the officer.
+INQUIRY = "other"
+#: The fee question asked at the first question, kept for the inquiry it may become.
+ASKED = "fee_question"
+
+
+def fee_line(ctx: Ctx, service_id: str, *, mid_request: bool) -> str:
+    """That the amount of ``service_id``'s fees is not in the sources, and what the
+    person can do: ask the officers (:func:`inquiry_option`) or file the service below;
+    ``mid_request``, write it in the description when it is about the request being
+    filled in, else ask once this request is sent."""
+    _ = ctx.texts.gettext
+    name = local(ctx.catalogue.get(service_id).name, ctx.locale)
+    current = ctx.state.answers.get("service")
+    if mid_request and current == service_id:
+        line = _(
+            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. You can write your question in your request's description, and the officer who handles it will answer."
+        )
+    elif mid_request:
+        line = _(
+            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. Once this request is sent, you can ask the passports officers about it in a request of «%(inquiry)s»."
+        )
+    else:
+        line = _(
+            "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong. You can ask the passports officers with «%(ask)s»: your question is sent as an inquiry request and answered; or file the request itself below."
+        )
+    inquiry = local(ctx.catalogue.get(INQUIRY).name, ctx.locale)
+    return line % {"service": name, "inquiry": inquiry, "ask": _("Ask an officer")}
+
+
+def inquiry_option(ctx: Ctx, file_prefix: str, text: str) -> Option:
+    """The «سؤال موظف» button that files ``text`` (kept in the draft, :data:`ASKED`) as
+    an inquiry request."""
+    ctx.state.answers[ASKED] = text.strip()
+    return Option(file_prefix + INQUIRY, ctx.texts.gettext("Ask an officer"))
+
+
+def asked_question(ctx: Ctx) -> str:
+    """The fee question kept by :func:`inquiry_option`, "" when none."""
+    return str(ctx.state.answers.get(ASKED, ""))
+
+
+def keep_as_description(ctx: Ctx, question: str) -> str | None:
+    """Keeps ``question`` for the new inquiry's description step (offered there, as words
+    told before a service are) and says so; None when there is none."""
+    if not question:
+        return None
+    ctx.state.answers[PENDING] = question
+    return ctx.texts.gettext(
+        "I have kept your question: it will be offered as your request's description, and you can change it before the request is sent."
+    )

@@ -1,0 +1,65 @@
+"""The buttons that start a request outside the menu: «تقديم طلب الآن» under an answer
+(a service's, or «سؤال موظف الجوازات», an inquiry with the fee question kept as its
+description: conversations.fee_answers) and «الطلب التالي» under a confirmation (the
+next request the person's first words named: conversations.flows.later_requests)."""
+
+from __future__ import annotations
+
+from conversations.engine_parts import EngineParts
+from conversations.events import Reply
+from conversations.fee_answers import INQUIRY, asked_question, keep_as_description
+from conversations.flow import Ctx, Next
+from conversations.flows.intake import file_service
+from conversations.flows.later_requests import NEXT as NEXT_REQUEST
+from conversations.flows.later_requests import take_next
+from conversations.flows.past_service import keep_early_answers
+
+#: The prefix of «تقديم طلب الآن»'s id, the service's id after it.
+FILE_PREFIX = "file:"
+
+
+def known_service(ctx: Ctx, service_id: str) -> bool:
+    """Whether ``service_id`` is in the catalogue (an old button may name one no more)."""
+    return any(s.id == service_id for s in ctx.catalogue.services)
+
+
+class FilingOffers(EngineParts):
+    """Mixed into :class:`conversations.engine.Engine` (through ``Routing``)."""
+
+    def _filing_choice(self, ctx: Ctx, choice_id: str) -> list[Reply] | None:
+        """A tap on «تقديم طلب الآن» or «الطلب التالي»; None for any other button."""
+        if choice_id.startswith(FILE_PREFIX):
+            return self._file(ctx, choice_id.removeprefix(FILE_PREFIX))
+        if choice_id == NEXT_REQUEST:
+            return self._next_request(ctx)
+        return None
+
+    def _next_request(self, ctx: Ctx) -> list[Reply] | None:
+        """«الطلب التالي» under a confirmation: the next request the person's first words
+        named (conversations.flows.later_requests), at its first question, with «لمن»
+        taken from those words; None when none is left or a draft is being filled in."""
+        left = ctx.state.next_requests or []
+        if not left or self._has_draft(ctx.state):
+            return None
+        replies = self._restart(ctx, ask=False)
+        taken = take_next(ctx, left)
+        if taken is None:
+            # a service since taken out of the catalogue: the first question
+            return [*replies, self._ask(ctx)]
+        service_id, whom, applicant = taken
+        if whom:
+            keep_early_answers(ctx, {"for_whom": whom})
+        return [*replies, *self._apply(ctx, file_service(ctx, service_id, applicant))]
+
+    def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
+        """«تقديم طلب الآن»: a new request for the service, at its first question. Never
+        offered while a draft is being filled in (it would replace it)."""
+        if not known_service(ctx, service_id) or self._has_draft(ctx.state):
+            return None
+        question = asked_question(ctx) if service_id == INQUIRY else ""
+        replies = self._restart(ctx, ask=False)
+        kept = keep_as_description(ctx, question)
+        outcome = file_service(ctx, service_id)
+        if kept is not None and isinstance(outcome, Next):
+            outcome = Next(outcome.step, (*outcome.say, kept))
+        return [*replies, *self._apply(ctx, outcome)]
