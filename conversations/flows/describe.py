@@ -26,12 +26,12 @@ from conversations.flows.description_text import (
     add_at_end,
     describe,
     says_done,
-    too_short,
 )
 from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
 from conversations.officer_wish import officer_line, wants_officer
+from domain.description import MIN_DESCRIPTION
 from domain.normalize import clean_input
 
 #: The choice that keeps the description already written, on coming back to its step.
@@ -243,8 +243,16 @@ def _done_word(ctx: Ctx) -> Outcome:
     if kept is not None:
         return kept
     if answers.get(DRAFT):
-        # words kept so far are too short to go on: ask for more, as the step already does
-        return Retry(too_short(ctx))
+        # words kept so far are too short to go on: ask for more, not «I have kept what you
+        # wrote», which read as if «تم» had been kept (session 20's new-user probe)
+        return Retry(
+            ctx.texts.ngettext(
+                "What you have written so far is too short for a description. Please add some detail in another message (at least %(min)d letter or digit in all) so the officer understands your request, then go on.",
+                "What you have written so far is too short for a description. Please add some detail in another message (at least %(min)d letters or digits in all) so the officer understands your request, then go on.",
+                MIN_DESCRIPTION,
+            )
+            % {"min": MIN_DESCRIPTION}
+        )
     return Retry(
         _(
             "You have not described your request yet. Please describe it in your own words: what you need, and what went wrong if there was a problem."

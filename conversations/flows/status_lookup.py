@@ -81,8 +81,10 @@ def request_number_problem(ctx: Ctx, error: InvalidRequestNumber) -> str:
     a last digit that does not match is called mistyped; anything else, not 10 digits."""
     _ = ctx.texts.gettext
     if error.reason == "checksum":
+        # as clear as the identity step's (session 20's probe: «الرقم الأخير لا يتوافق» alone
+        # was terse), and where the right number is
         return _(
-            "This number looks mistyped: its last digit doesn't match. Please check it and type it again."
+            "This request number doesn't look right: its last digit doesn't match the others. Please check it against the number in the message confirming your request, and type it again."
         )
     return _("A request number has 10 digits. Please check it and type it again.")
 

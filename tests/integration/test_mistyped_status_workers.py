@@ -17,6 +17,6 @@ async def test_a_mistyped_number_in_a_status_question_over_two_workers(h: Harnes
     a, b = await h.worker(), await h.worker()
     await _say(a, h, HAMAD, h.updates.text(HAMAD, "ابي اجدد جواز"))
     said = await _say(b, h, HAMAD, h.updates.text(HAMAD, "وش صار على طلبي ٥٠٢٢٤٧٧٠١٢"))
-    assert "يبدو أن الرقم كُتب بشكل خاطئ" in said, said
+    assert "يبدو أن في رقم الطلب خطأ" in said, said
     state = await h.services.engine.store.load("telegram", str(HAMAD.id))
     assert state.flow == "status"

@@ -73,7 +73,7 @@ async def test_a_rating_of_a_number_not_theirs_or_mistyped_discloses_nothing(
     said = await _command(person, "rate", f"{theirs.number} 9")
     assert "لم نجد الطلب" in said and "مقبول" not in said and "التقييم من" not in said, said
     said = await _command(person, "rate", "1234567890 5", worker=1)
-    assert "كُتب بشكل خاطئ" in said and BUTTON not in said, said
+    assert "في رقم الطلب خطأ" in said and BUTTON not in said, said
 
 
 async def test_reconsider_on_a_request_under_review_says_so_and_keeps_the_words_as_a_note(
@@ -106,7 +106,7 @@ async def test_reconsider_without_a_number_with_a_wrong_one_or_someone_elses(
     said = await _command(person, "reconsider", "")
     assert "لم يُرفض أيٌّ من طلباتك" in said and UNKNOWN not in said, said
     said = await _command(person, "reconsider", "1234567890", worker=1)
-    assert "كُتب بشكل خاطئ" in said, said
+    assert "في رقم الطلب خطأ" in said, said
     said = await _command(person, "reconsider", theirs.number)
     assert "لم نجد الطلب" in said, said
     assert "مرفوض" not in said and "المستندات ناقصة" not in said  # nothing of theirs

@@ -13,7 +13,7 @@ from tests.unit.conversations.fakes import Chat
 
 __all__ = ["two_workers"]
 
-MISTYPED = "يبدو أن الرقم كُتب بشكل خاطئ: الرقم الأخير لا يتوافق"
+MISTYPED = "يبدو أن في رقم الطلب خطأ: الرقم الأخير لا يتوافق مع بقية الأرقام"
 MENU = "بصفة فرد"
 
 

@@ -35,7 +35,7 @@ async def test_the_testers_status_and_reconsider_steps_on_whatsapp(h: Harness) -
     said = await _says(h, "/status")
     assert f"الطلب رقم {number}" in said, said
     said = await _says(h, "٤٥١٢٣٤٥٦٧٠")  # a request number's shape, its last digit wrong
-    assert "يبدو أن الرقم كُتب بشكل خاطئ" in said and "بصفة فرد" not in said, said
+    assert "يبدو أن في رقم الطلب خطأ" in said and "بصفة فرد" not in said, said
     said = await _says(h, f"/status {number}")
     said = await _says(h, "١٢٣٤٥٦٧٨٩٠")  # an identity number's shape: as at the menu
     assert "الرقم الأخير لا يتوافق مع بقية الأرقام" in said and "بصفة فرد" in said, said

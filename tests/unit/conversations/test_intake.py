@@ -382,7 +382,7 @@ async def test_an_identity_number_at_the_first_step_is_not_a_status_question(cha
     await chat.command("start")
     await chat.text(RESIDENT)
     # kept for the request (test_first_number.py), never looked up as a request number
-    assert "كُتب بشكل خاطئ" not in chat.said and "احتفظتُ برقم الهوية" in chat.said
+    assert "في رقم الطلب خطأ" not in chat.said and "احتفظتُ برقم الهوية" in chat.said
 
 
 class _BrokenGateway(MemoryGateway):

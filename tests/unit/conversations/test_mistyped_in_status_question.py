@@ -13,7 +13,7 @@ from domain.request_number import mistyped_request_number
 
 from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 
-MISTYPED = "يبدو أن الرقم كُتب بشكل خاطئ"
+MISTYPED = "يبدو أن في رقم الطلب خطأ"
 
 
 @pytest.fixture

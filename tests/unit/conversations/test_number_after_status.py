@@ -15,7 +15,7 @@ from .test_status import MINE, THEIRS, chat, gateway, limiter, plain
 
 __all__ = ["chat", "gateway", "limiter"]
 
-MISTYPED = "يبدو أن الرقم كُتب بشكل خاطئ: الرقم الأخير لا يتوافق"
+MISTYPED = "يبدو أن في رقم الطلب خطأ: الرقم الأخير لا يتوافق مع بقية الأرقام"
 
 
 @pytest.mark.parametrize("typed", ["4512345670", "٤٥١٢٣٤٥٦٧٠", "٥٠٣٨ ٣٢٩ ٦٥٢"])

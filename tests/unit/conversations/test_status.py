@@ -85,7 +85,7 @@ async def test_a_number_in_any_digits_is_enough_for_the_owner(chat: Chat) -> Non
 async def test_mistyped_number_is_called_mistyped(chat: Chat) -> None:
     await chat.command("start")
     await chat.text("5038329652")
-    assert "كُتب بشكل خاطئ" in plain(chat.said)
+    assert "في رقم الطلب خطأ" in plain(chat.said)
 
 
 async def _their_number_asked(chat: Chat) -> None:
