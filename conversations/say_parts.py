@@ -190,8 +190,17 @@ class TheirSay(ReconsiderParts):
         a reconsideration asked in it is offered, a refusal said), the stars read named so
         that a wrong reading can be seen."""
         _ = ctx.texts.gettext
+        state = ctx.state
+        # the status look-up under way: asked again once the comment is stored (session
+        # 20: it was left, as the «Answer» button leaves it); a reconsideration offered
+        # from the words is asked instead
+        looking_up = (state.flow, state.step, dict(state.answers), list(state.history))
         self._enter(ctx, "rate", number)
         replies = self._apply(ctx, await answer_comment(ctx, typed))
+        if looking_up[0] in RATED_ASIDE and state.flow == self.flow.name and state.step == "done":
+            state.flow, state.step, state.answers, state.history = looking_up
+            asked = self._ask(ctx)
+            replies.append(dataclasses.replace(asked, text=f"{self._back_lead(ctx)}\n{asked.text}"))
         lead = _("Your rating has been recorded: %(stars)s.") % {"stars": "⭐" * rating}
         replies[0] = dataclasses.replace(
             replies[0], text=f"{lead}\n{replies[0].text}", spent=_rating_buttons(number)

@@ -341,3 +341,20 @@ async def test_a_rating_word_in_the_look_up_after_another_message_is_the_look_up
     await chat.text("123")  # the look-up's answer, then a word: not right after the question
     await chat.text("ممتاز")
     assert gateway.said == []
+
+
+async def test_a_rating_with_its_reason_in_the_look_up_rates_and_the_look_up_goes_on() -> None:
+    # session 20: the comment was stored, then the look-up was left (nothing asked)
+    chat, gateway, clock = _looking_up()
+    await chat.command("start")
+    await chat.text("حالة طلبي")
+    clock.now += dt.timedelta(hours=1)
+    _decide(gateway, chat, clock.now)
+    clock.now += dt.timedelta(minutes=5)
+    await chat.text("زين بس تاخرتوا علي")
+    assert gateway.said == [("rate", NUMBER, "4"), ("comment", NUMBER, "زين بس تاخرتوا علي")]
+    said = chat.said
+    assert "سُجّل تعليقك" in said and "والآن نعود إلى حيث توقفت" in said, said
+    assert "يُرجى كتابة رقم الطلب" in chat.last[-1].text, said  # the look-up's question
+    await chat.tap("back")  # and it is the look-up: «رجوع» leaves it for the first menu
+    assert "هل يُقدَّم الطلب بصفة فرد" in chat.said, chat.said
