@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ MENU = "menu"
 _ANSWER_WORDS = Path(__file__).resolve().parent / "data" / "answer_words.json"
 # the request's steps that ask for a number (conversations.flows.intake)
 _NUMBER_STEPS = frozenset({"identity", "establishment", "phone"})
+
+log = logging.getLogger(__name__)
 
 
 class OfficerAnswers(EngineParts):
@@ -246,8 +249,11 @@ class OfficerAnswers(EngineParts):
         the question seemed gone. ``replies`` as they are when nothing waits."""
         try:
             waiting = await waiting_questions(ctx)
-        except Exception:
-            return replies  # the requests cannot be read: the screen alone, as before
+        except Exception as exc:
+            # the requests cannot be read: the screen alone, as before, and said in the log
+            # (session 18's staff-side list: this was silent)
+            log.warning("waiting questions not read: %s", type(exc).__name__)
+            return replies
         if not waiting or not replies:
             return replies
         _ = ctx.texts.gettext

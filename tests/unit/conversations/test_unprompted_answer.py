@@ -5,9 +5,16 @@ flows; the request side is the in-memory gateway."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from .fakes import Chat, MemoryGateway
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from conversations.ports import StatusView
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
 from .test_intake import RESIDENT, _to_identity
 
 NUMBER = "5038329651"
@@ -297,3 +304,28 @@ async def test_held_words_and_a_file_are_asked_about_together_when_several_wait(
     assert [(a.number, a.text, [f.ref for f in a.attachments]) for a in gateway.answers] == [
         (OTHER, HELD_WORDS, ["passport"])
     ]
+
+
+async def test_the_still_waiting_line_left_out_when_the_requests_cannot_be_read_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # session 18's staff-side list: this was a silent «except Exception»
+    class Failing(MemoryGateway):
+        down = False
+
+        async def my_requests(self, channel: str, user_key: str) -> list[StatusView]:
+            if self.down:
+                raise ConnectionError("database away")
+            return await super().my_requests(channel, user_key)
+
+    failing = Failing()
+    failing.ask(NUMBER, QUESTION)
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), failing).handle)
+    await chat.command("start")
+    await chat.text("ابي اجدد اقامتي")
+    assert "هل رسالتك هي الإجابة" in chat.said
+    failing.down = True
+    with caplog.at_level(logging.WARNING, logger="conversations.officer_answers"):
+        await chat.tap("notans")
+    assert chat.choice_ids[0] == "s:iqama_renew", chat.said  # the screen, as it was
+    assert "waiting questions not read: ConnectionError" in caplog.text
