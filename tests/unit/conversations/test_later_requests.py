@@ -20,15 +20,16 @@ def _chat() -> tuple[Chat, MemoryGateway]:
     return Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle), gateway
 
 
-async def _file_from_location(chat: Chat, number: str = RESIDENT) -> None:
+async def _file_from_location(
+    chat: Chat, number: str = RESIDENT, words: str = "انتهت الإقامة وأحتاج إلى تجديدها قبل السفر"
+) -> None:
     await chat.tap("q:inside")
     await chat.text(number)
     await chat.contact(PHONE)
-    await chat.text("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر")
+    await chat.text(words)
     await chat.media()
     await chat.tap("done")
     await chat.tap("confirm")
-    assert "تم استلام طلبك" in chat.said, chat.said
 
 
 async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> None:
@@ -39,6 +40,7 @@ async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> Non
     assert "نبدأ بطلبك أنت" in chat.said
     await chat.tap("s:iqama_renew")
     await _file_from_location(chat)
+    assert "تم استلام طلبك" in chat.said, chat.said
     assert FAMILY_LINE in chat.said and "«الطلب التالي»" in chat.said, chat.said
     assert chat.choice_ids[0] == "next_request", chat.choice_ids
     await chat.text("الطلب التالي")  # typed as the button reads
@@ -46,6 +48,7 @@ async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> Non
     # the same service, for a family member, straight to the next question
     assert "«تابع لي أو مكفول لدي»" in said and "أين صاحب الإقامة الآن؟" in said, said
     await _file_from_location(chat, "2000000014")
+    assert "تم استلام طلبك" in chat.said, chat.said
     assert "next_request" not in chat.choice_ids and "الطلب التالي" not in chat.said
     filed = list(gateway.submissions)
     assert [s.service_id for s in filed] == ["iqama_renew", "iqama_renew"], filed
@@ -59,6 +62,7 @@ async def test_the_other_need_is_offered_after_the_first() -> None:
     await chat.text("ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة")
     await chat.tap("s:iqama_renew")
     await _file_from_location(chat)
+    assert "تم استلام طلبك" in chat.said, chat.said
     said = chat.said
     assert "الطلب الآخر الذي ذكرته: «تأشيرة خروج وعودة»" in said, said
     await chat.tap("next_request")
@@ -75,6 +79,7 @@ async def test_a_new_request_instead_drops_the_offer() -> None:
     await chat.text("ابي اجدد اقامتي واقامتها")
     await chat.tap("s:iqama_renew")
     await _file_from_location(chat)
+    assert "تم استلام طلبك" in chat.said, chat.said
     await chat.tap("new")
     await chat.tap("next_request")  # the old button: not a request started
     assert "أين صاحب الإقامة الآن؟" not in chat.said, chat.said
@@ -87,6 +92,7 @@ async def test_one_request_named_offers_no_next() -> None:
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await _file_from_location(chat)
+    assert "تم استلام طلبك" in chat.said, chat.said
     assert chat.choice_ids[0] == "new" and "الطلب التالي" not in chat.said, chat.said
 
 
@@ -94,12 +100,8 @@ async def test_in_english() -> None:
     chat, _gateway = _chat()
     await chat.text("I want to renew my iqama and hers")
     await chat.tap("s:iqama_renew")
-    await chat.tap("q:inside")
-    await chat.text(RESIDENT)
-    await chat.contact(PHONE)
-    await chat.text("My iqama expired and I need to renew it before travelling")
-    await chat.media()
-    await chat.tap("done")
-    await chat.tap("confirm")
+    await _file_from_location(
+        chat, words="My iqama expired and I need to renew it before travelling"
+    )
     said = chat.said
     assert "for the family member you mentioned, with «Next request»" in said, said

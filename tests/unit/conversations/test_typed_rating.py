@@ -312,12 +312,9 @@ def _looking_up() -> tuple[Chat, RatedGateway, Clock]:
     return Chat(engine.handle), gateway, clock
 
 
-@pytest.mark.parametrize(("typed", "rating"), [("ممتاز", 5), ("⭐⭐", 2), ("٥", 5), ("سيء", 2)])
-async def test_a_rating_typed_in_the_status_look_up_rates_and_the_look_up_goes_on(
-    typed: str, rating: int
-) -> None:
-    """Session 18's faults list, item 1: at «يُرجى كتابة رقم الطلب» «ممتاز» right after the
-    rating question got «لم أجد رقم طلب في رسالتك», and nothing was rated."""
+async def _decided_while_looking_up() -> tuple[Chat, RatedGateway]:
+    """At «يُرجى كتابة رقم الطلب», a request of theirs decided (its rating question sent)
+    since their last message."""
     chat, gateway, clock = _looking_up()
     await chat.command("start")
     await chat.text("حالة طلبي")
@@ -325,6 +322,16 @@ async def test_a_rating_typed_in_the_status_look_up_rates_and_the_look_up_goes_o
     clock.now += dt.timedelta(hours=1)
     _decide(gateway, chat, clock.now)
     clock.now += dt.timedelta(minutes=5)
+    return chat, gateway
+
+
+@pytest.mark.parametrize(("typed", "rating"), [("ممتاز", 5), ("⭐⭐", 2), ("٥", 5), ("سيء", 2)])
+async def test_a_rating_typed_in_the_status_look_up_rates_and_the_look_up_goes_on(
+    typed: str, rating: int
+) -> None:
+    """Session 18's faults list, item 1: at «يُرجى كتابة رقم الطلب» «ممتاز» right after the
+    rating question got «لم أجد رقم طلب في رسالتك», and nothing was rated."""
+    chat, gateway = await _decided_while_looking_up()
     await chat.text(typed)
     assert gateway.said == [("rate", NUMBER, str(rating))]
     assert "لم أجد رقم طلب" not in chat.said and "رقم الطلب يتكون" not in chat.said
@@ -332,12 +339,7 @@ async def test_a_rating_typed_in_the_status_look_up_rates_and_the_look_up_goes_o
 
 
 async def test_a_rating_word_in_the_look_up_after_another_message_is_the_look_ups() -> None:
-    chat, gateway, clock = _looking_up()
-    await chat.command("start")
-    await chat.text("حالة طلبي")
-    clock.now += dt.timedelta(hours=1)
-    _decide(gateway, chat, clock.now)
-    clock.now += dt.timedelta(minutes=5)
+    chat, gateway = await _decided_while_looking_up()
     await chat.text("123")  # the look-up's answer, then a word: not right after the question
     await chat.text("ممتاز")
     assert gateway.said == []
@@ -345,12 +347,7 @@ async def test_a_rating_word_in_the_look_up_after_another_message_is_the_look_up
 
 async def test_a_rating_with_its_reason_in_the_look_up_rates_and_the_look_up_goes_on() -> None:
     # session 20: the comment was stored, then the look-up was left (nothing asked)
-    chat, gateway, clock = _looking_up()
-    await chat.command("start")
-    await chat.text("حالة طلبي")
-    clock.now += dt.timedelta(hours=1)
-    _decide(gateway, chat, clock.now)
-    clock.now += dt.timedelta(minutes=5)
+    chat, gateway = await _decided_while_looking_up()
     await chat.text("زين بس تاخرتوا علي")
     assert gateway.said == [("rate", NUMBER, "4"), ("comment", NUMBER, "زين بس تاخرتوا علي")]
     said = chat.said
