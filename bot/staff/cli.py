@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from bot.settings import Settings
 from bot.staff.cli_args import BadWords, add_staff_parser, number_and_text
-from bot.staff.cli_database import missing_database, no_database_text
+from bot.staff.cli_database import open_database
 from bot.staff.cli_words import bad_words, other_script, wordless
 
 __all__ = ["add_staff_parser", "run_staff"]
@@ -94,8 +94,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         # (before the imports: Alembic logs as it is imported)
         logging.getLogger().setLevel(logging.WARNING)
     # imported here: `tawasul --help` and the other commands need none of this
-    from bot.db.engine import make_engine, make_sessionmaker
-    from bot.db.migrate import upgrade
+    from bot.db.engine import make_sessionmaker
     from bot.db.models import utcnow
     from bot.media_store import MediaStore
     from bot.settings import holidays_of
@@ -132,12 +131,9 @@ async def run_staff(settings: Settings, args: argparse.Namespace, out: TextIO = 
         print(too_few, file=err)
         return BAD_INPUT
 
-    if (absent := missing_database(settings)) is not None:
-        print(no_database_text(views.texts, absent), file=err)
+    engine = await open_database(settings, views.texts, err)
+    if engine is None:
         return REFUSED
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    await upgrade(settings.sqlalchemy_url)
-    engine = make_engine(settings.sqlalchemy_url)
     try:
         desk = StaffDesk(
             make_sessionmaker(engine),
@@ -294,8 +290,7 @@ async def _export(
     settings: Settings, args: argparse.Namespace, views: StaffViews, out: TextIO, err: TextIO
 ) -> int:
     """``tawasul staff export``: the CSV to ``--output`` or ``out``; the count to ``err``."""
-    from bot.db.engine import make_engine, make_sessionmaker
-    from bot.db.migrate import upgrade
+    from bot.db.engine import make_sessionmaker
     from bot.staff.export import read_days, write_export
 
     _ = views.texts.gettext
@@ -303,12 +298,9 @@ async def _export(
     if isinstance(days, str):
         print(days, file=err)  # one line: what is wrong, the form, an example
         return BAD_INPUT
-    if (absent := missing_database(settings)) is not None:
-        print(no_database_text(views.texts, absent), file=err)
+    engine = await open_database(settings, views.texts, err)
+    if engine is None:
         return REFUSED
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    await upgrade(settings.sqlalchemy_url)
-    engine = make_engine(settings.sqlalchemy_url)
     try:
         options = {
             "officer": local_officer(args.officer),

@@ -11,9 +11,13 @@ one that exists.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from bot.settings import Settings
 from conversations.i18n import Texts
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def missing_database(settings: Settings) -> Path | None:
@@ -35,3 +39,18 @@ def no_database_text(texts: Texts, path: Path) -> str:
         "There is no bot database here:\n%(path)s\nRun the command from the bot's folder, "
         "or set TAWASUL_DATA_DIR (or TAWASUL_DATABASE_URL) to the bot's own."
     ) % {"path": path}
+
+
+async def open_database(settings: Settings, texts: Texts, err: TextIO) -> AsyncEngine | None:
+    """The bot's database, migrated to the code's schema, for a ``tawasul staff`` command;
+    None, with :func:`no_database_text` written to ``err``, when there is none to open
+    (:func:`missing_database`). The caller disposes of the engine."""
+    from bot.db.engine import make_engine
+    from bot.db.migrate import upgrade
+
+    if (absent := missing_database(settings)) is not None:
+        print(no_database_text(texts, absent), file=err)
+        return None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade(settings.sqlalchemy_url)
+    return make_engine(settings.sqlalchemy_url)
