@@ -10,8 +10,8 @@ from conversations.events import Reply
 from conversations.fee_answers import INQUIRY, asked_question, keep_as_description
 from conversations.flow import Ctx, Next
 from conversations.flows.intake import file_service
+from conversations.flows.later_requests import FOR_WHOM_ANSWERS, take_next
 from conversations.flows.later_requests import NEXT as NEXT_REQUEST
-from conversations.flows.later_requests import take_next
 from conversations.flows.past_service import keep_early_answers
 
 #: The prefix of «تقديم طلب الآن»'s id, the service's id after it.
@@ -47,7 +47,7 @@ class FilingOffers(EngineParts):
             # a service since taken out of the catalogue: the first question
             return [*replies, self._ask(ctx)]
         service_id, whom, applicant = taken
-        if whom:
+        if whom in FOR_WHOM_ANSWERS:
             keep_early_answers(ctx, {"for_whom": whom})
         return [*replies, *self._apply(ctx, file_service(ctx, service_id, applicant))]
 

@@ -30,6 +30,7 @@ class _Words:
     described: frozenset[str]
     address: frozenset[str]
     address_next_to: frozenset[str]
+    workers: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -49,6 +50,7 @@ def _words() -> _Words:
         described=frozenset(k for w in raw["described"] for k in words(w)),
         address=frozenset(k for w in raw["address"] for k in words(w)),
         address_next_to=frozenset(k for w in raw["address_next_to"] for k in words(w)),
+        workers=_phrases(raw["workers"]),
     )
 
 
@@ -197,6 +199,22 @@ def several_for_whom(text: str) -> str | None:
         return None
     writer = any(_is_writer(tokens, i, data) for i in range(len(tokens)))
     return "self" if writer or any(b in data.self_ for b in bare) else "family"
+
+
+def several_workers(text: str) -> bool:
+    """Whether ``text`` names several of an establishment's workers at once («ابي اجدد
+    اقامة عمالي الثلاثة», «my workers' iqamas»): one request a worker, as one a person."""
+    tokens = words(text)
+    bare = [_bare(t)[1] for t in tokens]
+    return any(has_phrase(tokens, p) or has_phrase(bare, p) for p in _words().workers)
+
+
+def one_request_a_worker(ctx: Ctx) -> str:
+    """What is said when an establishment names several of its workers: one request a
+    worker, this one for one of them, one for each of the others after."""
+    return ctx.texts.gettext(
+        "Each request here is for one worker, since it is filed with one iqama or border number. We'll start with one of them; once it is sent, you can file one for each of the others in the same way."
+    )
 
 
 def one_request_each(ctx: Ctx, whom: str) -> str:

@@ -26,7 +26,12 @@ from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.keywords_early import early_answers, place_of_writer, without_places
-from conversations.several_people import one_request_each, several_for_whom
+from conversations.several_people import (
+    one_request_a_worker,
+    one_request_each,
+    several_for_whom,
+    several_workers,
+)
 from conversations.two_needs import (
     in_order_said,
     needs_by_person,
@@ -231,10 +236,15 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         # «لي ولزوجتي وعيالي»: one request a person, this one the first's (tester 13, §9)
         keep_early_answers(ctx, {"for_whom": whom})
         say = (*say, one_request_each(ctx, whom))
+    workers = applicant_of(ctx) == "establishment" and several_workers(text)
+    if workers:
+        # «ابي اجدد اقامة عمالي الثلاثة»: one request a worker, as one a person
+        say = (*say, one_request_a_worker(ctx))
     # the others named, offered once this one is filed (conversations.flows.later_requests)
     plan(
         ctx,
         several=whom,
+        workers=workers,
         by_person=dict(ctx.state.answers.get(WHOM_OF, {})),
         needs=[s.id for s in both] if len(both) >= 2 else [],
         whom_said=said.get("for_whom", ""),

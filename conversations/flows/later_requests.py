@@ -26,12 +26,17 @@ LATER = "later_requests"
 NEXT = "next_request"
 _FAMILY = "family"
 _SELF = "self"
+#: Another of the establishment's workers named («عمالي»): no «لمن» to answer for it.
+WORKER = "worker"
+#: The «لمن» answers a next request keeps from the first words.
+FOR_WHOM_ANSWERS = frozenset({_FAMILY, _SELF})
 
 
 def plan(
     ctx: Ctx,
     *,
     several: str | None,
+    workers: bool = False,
     by_person: dict[str, str],
     needs: Sequence[str],
     whom_said: str = "",
@@ -40,14 +45,17 @@ def plan(
     person's «لمن» when several people were named (the rest are family members, of the
     service to be chosen); ``by_person`` service id -> «لمن» when the words gave each its
     own; ``needs`` the services of two needs said apart, for ``whom_said`` (the «لمن» the
-    words gave, "" unsaid). Nothing kept when they name one request."""
+    words gave, "" unsaid); ``workers``: an establishment named several of its workers.
+    Nothing kept when they name one request."""
     later: list[list[str]] = [[service, whom] for service, whom in by_person.items()]
     if not later and len(needs) >= 2:
         later = [[service, whom_said] for service in needs]
     if several is not None:
         # the others of several people are family members, of the service chosen
         later.append(["", _FAMILY])
-    if len(later) < 2 and several is None:
+    if workers:
+        later.append(["", WORKER])
+    if len(later) < 2 and several is None and not workers:
         ctx.state.answers.pop(LATER, None)
         return
     ctx.state.answers[LATER] = later
@@ -86,6 +94,10 @@ def next_line(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, Option] | N
         line = _(
             "You can now file the request for «%(service)s» for the family member you mentioned, with «%(button)s»."
         )
+    elif whom == WORKER:
+        line = _(
+            "You can now file the request for «%(service)s» for another of the workers you mentioned, with «%(button)s»."
+        )
     elif whom == _SELF and ctx.state.answers.get("eligibility", {}).get("for_whom") != _SELF:
         line = _("You can now file your own request for «%(service)s», with «%(button)s».")
     else:
@@ -105,6 +117,9 @@ def take_next(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, str, str] |
     if not any(s.id == service_id for s in ctx.catalogue.services):
         return None
     rest = [list(pair[:2]) for pair in left[1:]]
+    if whom == WORKER:
+        # «عمالي»: how many is not said, so another worker stays offered after each
+        rest.append(["", WORKER])
     if rest:
         # the one started now first, as the plan of a draft holds it
         ctx.state.answers[LATER] = [[service_id, whom], *rest]

@@ -51,3 +51,29 @@ async def test_the_wifes_request_follows_over_two_workers(
     records = [await desk.find(r.number) for r in filed]
     whom = sorted(r.eligibility["for_whom"] for r in records if r is not None)
     assert whom == ["family", "self"], whom
+
+
+async def test_an_establishments_next_worker_over_two_workers(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    said = await person.says("ابي اجدد اقامة عمالي الثلاثة", worker=0)
+    assert "كل طلب هنا لعامل واحد" in "\n".join(r.text for r in said)
+    await person.taps("s:iqama_renew", worker=1)
+    await person.taps("q:inside", worker=0)
+    await person.says("7001234567", worker=1)
+    await person.says("2000000006", worker=0)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says("انتهت إقامة العامل ونحتاج إلى تجديدها", worker=0)
+    media = Media(person.origin(), "photo", "file-w", "image/jpeg", 1000, None, "9" * 64)
+    await person.send(media, worker=1)
+    await person.taps("done", worker=0)
+    said = await person.taps("confirm", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "لعامل آخر من العمال الذين ذكرتهم" in text, text
+    said = await person.taps("next_request", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "بصفة منشأة" in text and "أين صاحب الإقامة الآن؟" in text, text
+    (filed,) = await filing.list_for_account("telegram", USER)
+    assert filed.applicant_kind == "establishment"

@@ -105,3 +105,29 @@ async def test_in_english() -> None:
     )
     said = chat.said
     assert "for the family member you mentioned, with «Next request»" in said, said
+
+
+async def test_an_establishment_naming_its_workers_is_offered_each_next_worker() -> None:
+    # one request a worker, as one a person; how many is not said, so the next is offered
+    # after each
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("ابي اجدد اقامة عمالي الثلاثة")
+    assert "كل طلب هنا لعامل واحد" in chat.said, chat.said
+    await chat.tap("s:iqama_renew")
+    for worker in ("2000000006", "2000000014"):
+        await chat.tap("q:inside")
+        await chat.text("7001234567")
+        await chat.text(worker)
+        await chat.contact(PHONE)
+        await chat.text("انتهت إقامة العامل ونحتاج إلى تجديدها")
+        await chat.media()
+        await chat.tap("done")
+        await chat.tap("confirm")
+        said = chat.said
+        assert "لعامل آخر من العمال الذين ذكرتهم" in said, said
+        await chat.tap("next_request")
+        assert "نبدأ طلبًا جديدًا لخدمة «تجديد هوية مقيم» بصفة منشأة" in chat.said, chat.said
+    filed = gateway.submissions
+    assert [s.applicant_kind for s in filed] == ["establishment", "establishment"], filed
