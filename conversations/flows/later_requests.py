@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from conversations.events import Option
 from conversations.flow import Ctx
+from conversations.flows.intake_draft import EARLY_ESTABLISHMENT
 from domain.catalogue import local
 
 #: The draft's plan: [service id ("" for the service filed now), for whom ("" unsaid)],
@@ -64,8 +65,8 @@ def plan(
 def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
     """The requests still to file once ``service_id`` is filed by ``applicant``
     ("individual" or "establishment"): the draft's plan less the one filed (its service,
-    for the «لمن» answered), each as [service id, for whom ("" unsaid), applicant]; []
-    when no plan was kept."""
+    for the «لمن» answered), each as [service id, for whom ("" unsaid), applicant, the
+    establishment's number ("" for an individual)]; [] when no plan was kept."""
     later = [list(pair) for pair in ctx.state.answers.get(LATER, [])]
     whom = str(ctx.state.answers.get("eligibility", {}).get("for_whom", ""))
     filed = next((p for p in later if p[0] == service_id and p[1] in ("", whom)), None)
@@ -73,7 +74,11 @@ def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
         filed = next((p for p in later if p[0] == service_id), None)
     if filed is not None:
         later.remove(filed)
-    left = [[service or service_id, whom_ or "", applicant] for service, whom_ in later]
+    # an establishment's number goes with its next worker's request (used, and said so)
+    establishment = str(ctx.state.answers.get("establishment") or "")
+    left = [
+        [service or service_id, whom_ or "", applicant, establishment] for service, whom_ in later
+    ]
     unique: list[list[str]] = []
     for pair in left:
         if pair not in unique:
@@ -109,13 +114,17 @@ def next_line(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, Option] | N
 
 def take_next(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, str, str] | None:
     """The next request's service id, «لمن» ("" unsaid) and applicant from ``left`` (as
-    :func:`after_filing` gives it), the rest kept in the new draft's plan; None when
-    nothing is left or the service is unknown."""
-    if not left or len(left[0]) != 3:
+    :func:`after_filing` gives it), the rest kept in the new draft's plan, the
+    establishment's number kept as one sent early (conversations.flows.past_service);
+    None when nothing is left or the service is unknown."""
+    if not left or len(left[0]) < 3:
         return None
-    service_id, whom, applicant = left[0]
+    service_id, whom, applicant = left[0][:3]
+    establishment = left[0][3] if len(left[0]) > 3 else ""
     if not any(s.id == service_id for s in ctx.catalogue.services):
         return None
+    if establishment:
+        ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
     rest = [list(pair[:2]) for pair in left[1:]]
     if whom == WORKER:
         # «عمالي»: how many is not said, so another worker stays offered after each

@@ -75,5 +75,8 @@ async def test_an_establishments_next_worker_over_two_workers(
     said = await person.taps("next_request", worker=0)
     text = "\n".join(r.text for r in said)
     assert "بصفة منشأة" in text and "أين صاحب الإقامة الآن؟" in text, text
+    said = await person.taps("q:inside", worker=1)  # the establishment's number kept
+    text = "\n".join(r.text for r in said)
+    assert "سأستخدم رقم المنشأة الذي أرسلته سابقًا" in text and "رقم العامل" in text, text
     (filed,) = await filing.list_for_account("telegram", USER)
     assert filed.applicant_kind == "establishment"
