@@ -17,13 +17,20 @@ def place_alone(text: str, question_id: str) -> str | None:
     """At the location question (``question_id`` "location"), the option id ("inside",
     "outside") a place alone names («في مصر», «بالهند», «هو في الهند»): where the holder
     is, read as the first words' place phrases read «انا في مصر» (keywords.json
-    ``early_answers``); None elsewhere, or when no place is named."""
+    ``early_answers``; «in Egypt» as «I'm in Egypt»); None elsewhere, or when no place is
+    named."""
     if question_id != LOCATION:
         return None
     tokens = text.split()
     while tokens and tokens[0] in _HOLDER_WORDS:
         tokens = tokens[1:]
-    return early_answers(" ".join(["انا", *tokens])).get(LOCATION) if tokens else None
+    if not tokens:
+        return None
+    for writer in ("انا", "i'm"):
+        found = early_answers(" ".join([writer, *tokens])).get(LOCATION)
+        if found is not None:
+            return found
+    return None
 
 
 def not_knowing_line(ctx: Ctx, text: str, question_id: str) -> str | None:

@@ -51,6 +51,7 @@ async def _place_recorded(chat: Chat, store: MemoryStore, typed: str) -> str:
         ("ما رجع للحين", "outside"),
         ("ما طلعت من المملكة", "inside"),
         ("لا يستطيع يدخل", "outside"),
+        ("in Egypt", "outside"),
     ],
 )
 async def test_places_and_comings_and_goings_at_the_location_question(
