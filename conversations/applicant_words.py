@@ -43,3 +43,16 @@ def applicant_said(text: str) -> Applicant | None:
     tokens = words(text)
     said = [kind for kind, phrases in _lists().items() if _says(tokens, phrases)]
     return said[0] if len(said) == 1 else None
+
+
+@cache
+def _no_establishment() -> tuple[tuple[str, ...], ...]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return _phrases(raw["no_establishment"])
+
+
+def says_no_establishment(text: str) -> bool:
+    """Whether ``text``, at the establishment's number, says there is none or the worker is
+    a household's («ما عندي رقم منشأة», «هي خادمة في البيت»; applicant_words.json
+    ``no_establishment``): such a request is an individual's."""
+    return _says(words(text), _no_establishment())

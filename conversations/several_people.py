@@ -121,7 +121,11 @@ def _mine_and_theirs(tokens: Sequence[str], bare: Sequence[str], data: _Words) -
     family member's."""
     for i in range(1, len(tokens) - 1):
         thing = _bare(tokens[i])[1]
-        if len(thing) < 3 or not {tokens[i + 1], bare[i + 1]} & data.family:
+        # a family member, or several («اقامتي واقامة عيالي»: helper 21, «نبدأ بطلب أحدهم»
+        # though the first request was the writer's)
+        named = {tokens[i + 1], bare[i + 1]}
+        several = any(has_phrase([t], p) for t in named for p in data.several if len(p) == 1)
+        if len(thing) < 3 or not (named & data.family or several):
             continue
         for j in range(i):
             mine = tokens[j].startswith(thing) and tokens[j].endswith("ي") and tokens[j] != thing

@@ -8,6 +8,7 @@ message, an eligibility question) are read in :mod:`conversations.flows.numbers_
 
 from __future__ import annotations
 
+from conversations.applicant_words import says_no_establishment
 from conversations.citizens_only import (
     NOT_CITIZEN,
     OTHER_SERVICE,
@@ -76,6 +77,14 @@ def _establishment_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -
 
 
 async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
+    if isinstance(event, Text) and says_no_establishment(event.text):
+        # «ما عندي رقم منشأة هي خادمة في البيت»: a household's worker is filed by an
+        # individual, said with the way there (helper 21: the same question came again)
+        _ = ctx.texts.gettext
+        line = _(
+            "A worker sponsored by you personally (a housemaid or a private driver) is filed as an individual, with no establishment number. To change that, you can choose «Back» until the question «individual or establishment?» and then «Individual»."
+        )
+        return Retry(f"{line}\n{ask_establishment(ctx).text}")
     parse = parse_establishment_number
     number = typed_number(ctx, event, ask_establishment, parse, _establishment_problem)
     if isinstance(number, Retry):

@@ -69,3 +69,18 @@ async def test_an_employer_in_other_words_is_said_back_over_two_workers(
     assert "فهمتُ من رسالتك أن المقصود «منشأة»" in said[0].text, said[0].text
     said = await person.taps("back", worker=0)
     assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text, said[-1].text
+
+
+async def test_a_households_worker_is_an_individuals_over_two_workers(person: Person) -> None:
+    # helper 21: «عندي عاملة منزلية» was filed as an establishment; at the establishment's
+    # number «ما عندي رقم منشأة…» got the same question again
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("عندي عاملة منزلية", worker=1)
+    assert "فهمتُ من رسالتك أن المقصود «فرد»" in said[0].text, said[0].text
+    await person.taps("back", worker=0)
+    await person.taps("est", worker=1)
+    await person.says("ابي اجدد اقامة عامل", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    await person.taps("q:inside", worker=0)
+    said = await person.says("ما عندي رقم منشأة هي خادمة في البيت", worker=1)
+    assert "يُقدَّم طلبه بصفة فرد" in said[-1].text, said[-1].text

@@ -135,3 +135,13 @@ async def test_an_establishment_naming_its_workers_is_offered_each_next_worker()
     filed = gateway.submissions
     assert [s.applicant_kind for s in filed] == ["establishment", "establishment"], filed
     assert [s.establishment_number for s in filed] == ["7001234567"] * 2, filed
+
+
+async def test_my_iqama_and_my_kids_starts_with_mine() -> None:
+    # helper 21: «ابي اجدد اقامتي واقامة عيالي» said «نبدأ بطلب أحدهم», then filed the
+    # writer's own («لي أنا»)
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي واقامة عيالي")
+    assert "نبدأ بطلبك أنت" in chat.said and "نبدأ بطلب أحدهم" not in chat.said, chat.said

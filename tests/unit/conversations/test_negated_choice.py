@@ -189,3 +189,25 @@ def test_side_options_are_not_the_other_of_a_denial() -> None:
     # three answers left after a denial are still asked about
     three = [("a", "داخل المملكة"), ("b", "خارج المملكة"), ("c", "لا أعرف"), ("faq", "أسئلة")]
     assert understand_choice("مو داخل", three) is None
+
+
+@pytest.mark.parametrize("typed", ["عندي عاملة منزلية", "عندي خادمة", "عندي سواق خاص"])
+async def test_a_households_worker_is_an_individual(
+    chat: Chat, store: MemoryStore, typed: str
+) -> None:
+    # helper 21: «عندي عاملة منزلية» was filed as an establishment, then asked for its
+    # unified number, which a household does not have
+    assert await _applicant_recorded(chat, store, typed) == "individual"
+    assert FIRST_SAID_BACK % "فرد" in chat.said
+
+
+async def test_no_establishment_number_says_how_to_file_as_an_individual(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("ابي اجدد اقامة عامل")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    assert "الرقم الموحد للمنشأة" in chat.said
+    await chat.text("ما عندي رقم منشأة هي خادمة في البيت")
+    said = chat.said
+    assert "يُقدَّم طلبه بصفة فرد" in said and "«رجوع»" in said, said
