@@ -22,6 +22,8 @@ from domain.request_number import (
     FIRST_DIGITS,
     REQUEST_NUMBER_LENGTH,
     InvalidRequestNumber,
+    looks_like_request_number,
+    mistyped_request_number,
     parse_request_number,
 )
 
@@ -40,9 +42,16 @@ async def lookup(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcom
     _ = ctx.texts.gettext
     try:
         number = parse_request_number(typed)
-    except InvalidRequestNumber as error:
-        ctx.state.step = ctx.state.step or "number"
-        return Retry(request_number_problem(ctx, error))
+    except InvalidRequestNumber as invalid:
+        # «رقم طلبي 6443424277 لو سمحت»: the number inside a sentence (helper 21: «رقم الطلب
+        # يتكون من ١٠ أرقام», which it does); one mistyped there is called so
+        found = looks_like_request_number(typed)
+        if found is None:
+            ctx.state.step = ctx.state.step or "number"
+            mistyped = mistyped_request_number(typed) is not None
+            problem = InvalidRequestNumber("checksum") if mistyped else invalid
+            return Retry(request_number_problem(ctx, problem))
+        number = found
     if number[0] not in FIRST_DIGITS:
         # an identity, establishment or mobile number is no request number: it is named,
         # and neither looked up nor counted, so it never becomes an attempt counter's key

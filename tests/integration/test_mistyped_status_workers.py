@@ -20,3 +20,15 @@ async def test_a_mistyped_number_in_a_status_question_over_two_workers(h: Harnes
     assert "يبدو أن في رقم الطلب خطأ" in said, said
     state = await h.services.engine.store.load("telegram", str(HAMAD.id))
     assert state.flow == "status"
+
+
+SALMA = TgUser(5_400_000_115, "سلمى")
+
+
+async def test_a_number_in_a_sentence_at_the_number_prompt_over_two_workers(h: Harness) -> None:
+    # helper 21: «رقم طلبي 6443424277 لو سمحت» there got «رقم الطلب يتكون من ١٠ أرقام»
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, SALMA, h.updates.text(SALMA, "حالة طلبي"))
+    assert "يُرجى كتابة رقم الطلب" in said, said
+    said = await _say(b, h, SALMA, h.updates.text(SALMA, "رقم طلبي 6443424277 لو سمحت"))
+    assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in said and "يتكون من" not in said, said

@@ -197,6 +197,25 @@ async def test_a_number_inside_a_sentence_is_enough(chat: Chat) -> None:
     assert "الطلب رقم 5038329651" in plain(chat.said) and "قيد الدراسة" in plain(chat.said)
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (f"رقم طلبي {THEIRS} لو سمحت", "لم يُقدَّم هذا الطلب من هذه المحادثة"),
+        ("رقم الطلب ٦٤١٨٤٠٧٠٤٢", "لم يُقدَّم هذا الطلب من هذه المحادثة"),
+        ("رقم طلبي 6418407043", "في رقم الطلب خطأ"),
+    ],
+)
+async def test_a_number_inside_a_sentence_at_the_number_prompt(
+    chat: Chat, typed: str, said: str
+) -> None:
+    # helper 21: «رقم طلبي 6443424277 لو سمحت» at «يُرجى كتابة رقم الطلب» got «رقم الطلب
+    # يتكون من ١٠ أرقام», which it does
+    await chat.tap("status")
+    await chat.tap("another")
+    await chat.text(typed)
+    assert said in plain(chat.said) and "يتكون من ١٠ أرقام" not in chat.said, chat.said
+
+
 async def test_status_words_at_the_identity_step_open_status_but_numbers_do_not(
     chat: Chat,
 ) -> None:
