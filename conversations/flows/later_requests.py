@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from conversations.events import Option
 from conversations.flow import Ctx
+from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import EARLY_ESTABLISHMENT
 from domain.catalogue import local
 
@@ -66,7 +67,8 @@ def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
     """The requests still to file once ``service_id`` is filed by ``applicant``
     ("individual" or "establishment"): the draft's plan less the one filed (its service,
     for the «لمن» answered), each as [service id, for whom ("" unsaid), applicant, the
-    establishment's number ("" for an individual)]; [] when no plan was kept."""
+    establishment's number ("" for an individual), the mobile number, "1" when it was
+    shared (verified) else ""]; [] when no plan was kept."""
     later = [list(pair) for pair in ctx.state.answers.get(LATER, [])]
     whom = str(ctx.state.answers.get("eligibility", {}).get("for_whom", ""))
     filed = next((p for p in later if p[0] == service_id and p[1] in ("", whom)), None)
@@ -74,10 +76,15 @@ def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
         filed = next((p for p in later if p[0] == service_id), None)
     if filed is not None:
         later.remove(filed)
-    # an establishment's number goes with its next worker's request (used, and said so)
-    establishment = str(ctx.state.answers.get("establishment") or "")
+    # an establishment's number goes with its next worker's request, and the mobile number
+    # with any next one (used, and said so: helper 21 was asked the mobile again)
+    answers = ctx.state.answers
+    establishment = str(answers.get("establishment") or "")
+    phone = str(answers.get("phone") or "")
+    verified = "1" if answers.get("phone_verified", True) else ""
     left = [
-        [service or service_id, whom_ or "", applicant, establishment] for service, whom_ in later
+        [service or service_id, whom_ or "", applicant, establishment, phone, verified]
+        for service, whom_ in later
     ]
     unique: list[list[str]] = []
     for pair in left:
@@ -115,16 +122,19 @@ def next_line(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, Option] | N
 def take_next(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, str, str] | None:
     """The next request's service id, «لمن» ("" unsaid) and applicant from ``left`` (as
     :func:`after_filing` gives it), the rest kept in the new draft's plan, the
-    establishment's number kept as one sent early (conversations.flows.past_service);
+    establishment's and the mobile number kept as ones sent early (conversations.flows.
+    past_service, early_phone);
     None when nothing is left or the service is unknown."""
     if not left or len(left[0]) < 3:
         return None
     service_id, whom, applicant = left[0][:3]
-    establishment = left[0][3] if len(left[0]) > 3 else ""
+    establishment, phone, verified = (*left[0][3:6], "", "", "")[:3]
     if not any(s.id == service_id for s in ctx.catalogue.services):
         return None
     if establishment:
         ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
+    if phone:
+        ctx.state.answers[EARLY_PHONE] = {"phone": phone, "verified": bool(verified)}
     rest = [list(pair[:2]) for pair in left[1:]]
     if whom == WORKER:
         # «عمالي»: how many is not said, so another worker stays offered after each

@@ -45,7 +45,17 @@ async def test_the_wifes_request_follows_over_two_workers(
     said = await person.taps("next_request", worker=1)
     text = "\n".join(r.text for r in said)
     assert "«تابع لي أو مكفول لدي»" in text and "أين صاحب الإقامة الآن؟" in text, text
-    text = await _from_location(person, "2000000014", "file-b")
+    await person.taps("q:inside", worker=0)
+    said = await person.says("2000000014", worker=1)
+    text = "\n".join(r.text for r in said)
+    # the mobile number given for the first is used (helper 21: asked again)
+    assert "سأستخدم رقم الجوال الذي شاركته سابقًا" in text, text
+    await person.says("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر", worker=0)
+    media = Media(person.origin(), "photo", "file-b", "image/jpeg", 1000, None, "b" * 64)
+    await person.send(media, worker=1)
+    await person.taps("done", worker=0)
+    said = await person.taps("confirm", worker=1)
+    text = "\n".join(r.text for r in said)
     assert "تم استلام طلبك" in text and "الطلب التالي" not in text, text
     filed = await filing.list_for_account("telegram", USER)
     records = [await desk.find(r.number) for r in filed]

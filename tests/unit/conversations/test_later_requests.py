@@ -47,7 +47,14 @@ async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> Non
     said = chat.said
     # the same service, for a family member, straight to the next question
     assert "«تابع لي أو مكفول لدي»" in said and "أين صاحب الإقامة الآن؟" in said, said
-    await _file_from_location(chat, "2000000014")
+    await chat.tap("q:inside")
+    await chat.text("2000000014")
+    # the mobile number given for the first is used, not asked again (helper 21)
+    assert "سأستخدم رقم الجوال" in chat.said and "يُرجى وصف طلبك" in chat.said, chat.said
+    await chat.text("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
     assert "تم استلام طلبك" in chat.said, chat.said
     assert "next_request" not in chat.choice_ids and "الطلب التالي" not in chat.said
     filed = list(gateway.submissions)
