@@ -166,7 +166,8 @@ _OTHERS_ALONE = ("hers", "his", "theirs")
 
 
 def _my_and_theirs_english(tokens: Sequence[str], and_: frozenset[str]) -> bool:
-    """«my iqama and hers», «my passport and his», «renew my iqama and her iqama»."""
+    """«my iqama and hers», «my passport and his», «renew my iqama and her iqama», «my
+    iqama and my wife's»."""
     for i in range(len(tokens) - 1):
         if tokens[i] != "my":
             continue
@@ -179,6 +180,9 @@ def _my_and_theirs_english(tokens: Sequence[str], and_: frozenset[str]) -> bool:
             if after in _OTHERS_ALONE and (k + 2 == len(rest) or rest[k + 2] != thing):
                 return True
             if after in _OTHERS_BEFORE and k + 2 < len(rest) and rest[k + 2] == thing:
+                return True
+            # «my iqama and my wife's (iqama)» (helper 21: one request, the wife's lost)
+            if after == "my" and k + 3 < len(rest) and rest[k + 3] == "s":
                 return True
     return False
 

@@ -5,6 +5,8 @@ the wife was never mentioned again."""
 
 from __future__ import annotations
 
+import pytest
+
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
@@ -103,9 +105,12 @@ async def test_one_request_named_offers_no_next() -> None:
     assert chat.choice_ids[0] == "new" and "الطلب التالي" not in chat.said, chat.said
 
 
-async def test_in_english() -> None:
+@pytest.mark.parametrize(
+    "typed", ["I want to renew my iqama and hers", "I want to renew my iqama and my wife's iqama"]
+)
+async def test_in_english(typed: str) -> None:
     chat, _gateway = _chat()
-    await chat.text("I want to renew my iqama and hers")
+    await chat.text(typed)
     await chat.tap("s:iqama_renew")
     await _file_from_location(
         chat, words="My iqama expired and I need to renew it before travelling"

@@ -105,6 +105,10 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("I want to renew my iqama and hers", "self"),
         ("renew my iqama and her iqama", "self"),
         ("my passport and his", "self"),
+        # helper 21: one request, the wife's lost
+        ("I want to renew my iqama and my wife's iqama", "self"),
+        ("renew my iqama and my son's", "self"),
+        ("my iqama and my passport", None),
         ("I need to renew my iqama and her husband is away", None),
         ("my iqama expired and I want to renew it", None),
     ],
