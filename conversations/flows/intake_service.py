@@ -46,6 +46,9 @@ from domain.catalogue import Service, local
 #: answers key: {service id: «لمن هذا الطلب؟» option} read from the part of the message
 #: naming that service, when it named needs of several people (two_needs.needs_by_person).
 WHOM_OF = "whom_of_service"
+#: Set once an individual's words named a service only an employer files and the request
+#: was switched to an establishment's: named again after «فرد», it is not switched again.
+EMPLOYERS_TOLD = "employers_service_told"
 
 
 def _service_choice(ctx: Ctx, service: Service) -> Option:
@@ -165,7 +168,18 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if not matches and applicant_of(ctx) == "individual":
         # «عندي عامل متغيب ابي ابلغ عنه»: a service only an employer files for its workers
         matches = ctx.catalogue.match(needed, limit=3, applicant_kind="establishment")
+        if matches and ctx.state.answers.get(EMPLOYERS_TOLD):
+            # told once and «فرد» chosen again: not switched again, a loop (helper 21)
+            return Next(
+                "group",
+                (
+                    _(
+                        "Only the employer (an establishment) can file this service for its workers, so it cannot be filed as an individual. You can choose another service from the list."
+                    ),
+                ),
+            )
         if matches:
+            ctx.state.answers[EMPLOYERS_TOLD] = True
             ctx.state.answers["applicant"] = "establishment"
             # «رجوع» from the services offered asks who files again, not «إلغاء» (which
             # drops the draft), and a worker is told they cannot file it themselves

@@ -22,5 +22,7 @@ async def test_back_asks_who_files_over_two_workers(person: Person) -> None:
     assert "ولا يقدّمها العامل بنفسه" in text and "باختيار «رجوع»" in text, text
     said = await person.taps("back", worker=1)
     assert "هل يُقدَّم الطلب بصفة فرد" in said[-1].text, said[-1].text
-    said = await person.taps("est", worker=0)
-    assert "ما الخدمة المطلوبة" in said[-1].text, said[-1].text
+    said = await person.taps("ind", worker=0)  # «فرد» again, and the same words
+    said = await person.says("ابي اسوي نقل كفالة", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "لا يمكن تقديمها بصفة فرد" in text and "ما الخدمة المطلوبة" in text, text

@@ -194,6 +194,11 @@ async def test_an_employers_need_after_individual_can_go_back_to_who_files(chat:
     assert "«إلغاء»" not in said.split("\n")[0], said
     await chat.tap("back")  # who files, asked again
     assert "هل يُقدَّم الطلب بصفة فرد" in chat.said and "ind" in chat.choice_ids, chat.said
+    # «فرد» again and the same words: not switched again (helper 21: a loop), said why
+    await chat.tap("ind")
+    await chat.text("ابي اسوي نقل كفالة")
+    said = chat.said
+    assert "لا يمكن تقديمها بصفة فرد" in said and "g:passports" in chat.choice_ids, said
 
 
 # ---- after filing, in English, in Arabizi ----------------------------------------------
