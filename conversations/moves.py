@@ -66,6 +66,14 @@ class Moves(EngineParts):
             return [asked]
         return self._apply(ctx, outcome)
 
+    async def _forgot_number(self, ctx: Ctx) -> list[Reply]:
+        """«نسيت رقم الطلب» at the first question: the look-up, its own answer to it (the
+        chat's requests listed, which need no number, or where the number is)."""
+        state = ctx.state
+        state.flow, state.step = "status", "number"
+        state.answers, state.history, state.editing = {}, [], False
+        return self._apply(ctx, await status_flow.no_number(ctx))
+
     async def _start(self, ctx: Ctx, event: Event, action: str | None) -> list[Reply]:
         state = ctx.state
         if state.step == "done" and isinstance(event, Choice) and event.id == "confirm":

@@ -25,13 +25,13 @@ from conversations.buttons import ANOTHER_NUMBER, check_button
 from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
 from conversations.filing_offers import FilingOffers
-from conversations.flow import Ctx
+from conversations.flow import Ctx, Flow
 from conversations.flows.intake_summary import summary_reads
 from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.say_note import note_status_line
 from conversations.flows.status_lookup import number_after_answer
-from conversations.flows.status_prompt import no_number_at_prompt
+from conversations.flows.status_prompt import forgot_request_number, no_number_at_prompt
 from conversations.flows.their_say import SAY
 from conversations.flows.their_say import STEPS as SAY_STEPS
 from conversations.forgotten_files import ForgottenFiles, held_for_say
@@ -292,6 +292,13 @@ class Routing(
             noted = await self._file_for_open_request(ctx, m.event)
             if noted is not None:
                 return noted
+        if (
+            isinstance(chosen, Text)
+            and state_at_first(ctx.state, self.flow)
+            and forgot_request_number(chosen.text)
+        ):
+            # «نسيت رقم الطلب»: the look-up answers it (helper 21: «يُرجى اختيار…»)
+            return await self._forgot_number(ctx)
         instead = await self._answer_instead_of_number(ctx, chosen)
         if instead is not None:
             return instead
@@ -379,3 +386,8 @@ def _at_reason(state: DialogueState) -> bool:
     as at the description step: fresh-clone tester 15 (§2) had «…وقلت لكم انه بيتجدد
     بالسفارة، وش الناقص؟» answered with an Absher article and the reason not kept."""
     return state.flow == SAY and state.step == SAY_STEPS["recon"]
+
+
+def state_at_first(state: DialogueState, flow: Flow) -> bool:
+    """Whether the person is at the first question (or before it) with nothing filled."""
+    return state.flow == flow.name and state.step in (*START_STEPS, flow.first)

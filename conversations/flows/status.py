@@ -74,7 +74,7 @@ def _keep_listed(ctx: Ctx, mine: list[StatusView]) -> None:
     ctx.state.answers["mine"] = [row_of(v) for v in mine[:MAX_LISTED]]
 
 
-async def _no_number(ctx: Ctx) -> Outcome:
+async def no_number(ctx: Ctx) -> Outcome:
     """«ما عندي رقم» at the list or the number prompt: the requests filed from this chat
     need none, so they are listed; without any, the advice (status_prompt)."""
     _ = ctx.texts.gettext
@@ -157,7 +157,7 @@ async def _typed(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcom
     other words (a draft waiting takes them first: conversations.status_exits) are told
     no request number was found in them, and a number is looked up."""
     if says_no_number(typed):
-        return await _no_number(ctx)
+        return await no_number(ctx)
     if not_a_number(typed):
         ask = ask_pick(ctx) if ctx.state.step == "pick" else ask_number(ctx)
         return Retry(words_not_a_number(ctx, typed, ask.text))

@@ -128,6 +128,13 @@ def says_no_number(text: str) -> bool:
     )
 
 
+def forgot_request_number(text: str) -> bool:
+    """Whether a short message says the person lacks their *request* number («نسيت رقم
+    الطلب», «ضاع رقم طلبي», «I forgot my request number»): at the first question it is a
+    status look-up's matter (helper 21: «يُرجى اختيار واحد من ٤ خيارات»)."""
+    return says_no_number(text) and any(t.startswith(("طلب", "request")) for t in words(text))
+
+
 def no_number_at_prompt(state: DialogueState, text: str) -> bool:
     """«ما عندي رقم» at one of the look-up's prompts, which the prompt answers: not a
     question for the knowledge base («ما اعرف رقم طلبي» reads like one)."""

@@ -32,3 +32,18 @@ async def test_a_number_in_a_sentence_at_the_number_prompt_over_two_workers(h: H
     assert "يُرجى كتابة رقم الطلب" in said, said
     said = await _say(b, h, SALMA, h.updates.text(SALMA, "رقم طلبي 6443424277 لو سمحت"))
     assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in said and "يتكون من" not in said, said
+
+
+NOURA = TgUser(5_400_000_116, "نورة")
+
+
+async def test_a_forgotten_request_number_at_the_first_question_over_two_workers(
+    h: Harness,
+) -> None:
+    # helper 21: «نسيت رقم الطلب» got «يُرجى اختيار واحد من ٤ خيارات»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "/start"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "نسيت رقم الطلب"))
+    assert "موجود في رسالة «تم استلام طلبك»" in said, said
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "6443424277"))  # found, then typed
+    assert "لم يُقدَّم هذا الطلب من هذه المحادثة" in said, said

@@ -410,3 +410,16 @@ async def test_someone_else_is_not_told_the_request_waits_for_them_nor_its_quest
     assert "فاطمة" not in said and "سؤال الموظف:" not in said
     assert "يُجاب عن سؤال الموظف من المحادثة التي قُدّم منها الطلب" in said
     assert f"ans:{THEIRS}" not in chat.choice_ids
+
+
+@pytest.mark.parametrize("typed", ["نسيت رقم الطلب", "ضاع رقم طلبي", "I forgot my request number"])
+async def test_a_forgotten_request_number_at_the_first_question_is_the_look_ups(
+    chat: Chat, typed: str
+) -> None:
+    # helper 21: «نسيت رقم الطلب» got «يُرجى اختيار واحد من ٤ خيارات»; this chat has its
+    # own requests, listed (they need no number)
+    await chat.command("start")
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert "يُرجى اختيار واحد" not in said and "Please choose one" not in said, said
+    assert chat.choice_ids[0] == "r:5038329651", (said, chat.choice_ids)
