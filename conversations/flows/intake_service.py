@@ -210,7 +210,13 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         # «ابي اجدد اقامتي»: a resident's need, not offered a service for citizens
         # (tester 14 §1: «تجديد جواز السفر» was), unless nothing else fits; two needs
         # said apart («اقامتي وكمان جواز ولدي») keep both
-        matches = [s for s in matches if not s.citizens_only] or matches
+        residents = [s for s in matches if not s.citizens_only]
+        if not residents and matches and any(s.id == "other" for s in ctx.catalogue.services):
+            # «ابي اعدل اسمي في الاقامة»: no iqama service fits, and the citizens' one
+            # (the passport's details) is not theirs: «أخرى», which an officer routes
+            # (helper 21: only «تعديل بيانات الجواز (للمواطنين فقط)» was offered)
+            residents = [ctx.catalogue.get("other")]
+        matches = residents or matches
     matches, for_citizens = residents_first(ctx, text, matches)
     if for_citizens is not None:
         # «انا مقيم ابي اجدد جوازي»: the residents' services alone, and why (session 15)

@@ -28,3 +28,18 @@ async def test_a_resident_is_offered_only_a_residents_service_over_two_workers(
     assert not any(i.startswith("s:passport") for i in offered), offered
     said = await person.taps("s:iqama_renew", worker=0)
     assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
+
+
+async def test_an_iqama_change_and_a_question_over_two_workers(person: Person) -> None:
+    # helper 21: «ابي اعدل اسمي في الاقامة» was offered only the citizens' passport details;
+    # «عندي سؤال» at the first question got «يُرجى اختيار واحد من ٤ خيارات»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("عندي سؤال", worker=1)
+    assert "الأسئلة الشائعة" in said[-1].text, said[-1].text
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    said = await person.says("ابي اعدل اسمي في الاقامة", worker=0)
+    offered = [c.id for c in said[-1].choices if c.id.startswith("s:")]
+    assert offered == ["s:other"], offered
+    said = await person.taps("s:other", worker=1)
+    assert "رقم هوية صاحب الطلب" in said[-1].text, said[-1].text

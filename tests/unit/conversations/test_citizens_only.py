@@ -281,3 +281,14 @@ async def test_a_resident_naming_a_saudi_wifes_passport_sees_it_first() -> None:
     await chat.text("انا مقيم وابي اجدد جواز زوجتي السعودية")
     assert FOR_CITIZENS not in chat.said
     assert next(c for c in chat.choice_ids if c.startswith("s:")) == "s:passport_renew"
+
+
+async def test_an_iqama_change_no_service_fits_is_other_not_the_passports() -> None:
+    # helper 21: «ابي اعدل اسمي في الاقامة» was offered only «تعديل بيانات الجواز (للمواطنين
+    # فقط)»
+    chat = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اعدل اسمي في الاقامة")
+    services = [c for c in chat.choice_ids if c.startswith("s:")]
+    assert services == ["s:other"], services

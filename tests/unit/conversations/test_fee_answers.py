@@ -157,7 +157,7 @@ async def test_a_fee_question_can_go_to_the_officers_with_its_words_kept(chat: C
     assert "file:other" in chat.choice_ids, chat.choice_ids
     await chat.tap("file:other")
     said = chat.said
-    assert "نبدأ طلبًا جديدًا لخدمة «أخرى»" in said and "احتفظتُ بسؤالك" in said, said
+    assert "نبدأ طلبًا جديدًا لخدمة «أخرى»" in said and "احتفظتُ بسؤالك ليكون وصف الطلب" in said, said
     await chat.text(RESIDENT)
     await chat.contact("+966501234567")
     # the question, offered as the inquiry's description

@@ -211,3 +211,11 @@ async def test_no_establishment_number_says_how_to_file_as_an_individual(chat: C
     await chat.text("ما عندي رقم منشأة هي خادمة في البيت")
     said = chat.said
     assert "يُقدَّم طلبه بصفة فرد" in said and "«رجوع»" in said, said
+
+
+@pytest.mark.parametrize("typed", ["عندي سؤال", "ابي اسأل", "عندي استفسار"])
+async def test_a_question_to_ask_at_the_first_question_is_the_faq(chat: Chat, typed: str) -> None:
+    # helper 21: «…ابي اسأل» got «يُرجى اختيار واحد من ٤ خيارات»
+    await chat.command("start")
+    await chat.text(typed)
+    assert "الأسئلة الشائعة" in chat.said and chat.choice_ids[0].startswith("kb:"), chat.said
