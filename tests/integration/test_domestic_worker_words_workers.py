@@ -29,3 +29,13 @@ async def test_the_drivers_iqama_is_no_absence_report_over_two_workers(person: P
     said = await person.says("السواق هرب", worker=1)  # a word of absence: the report
     offered = [c.id for c in said[-1].choices if c.id.startswith("s:")]
     assert offered == ["s:absence_report"], offered
+
+
+async def test_for_the_maid_is_a_sponsored_persons_over_two_workers(person: Person) -> None:
+    # helper 21: «ابي خروج نهائي للشغالة» was asked «لمن هذا الطلب؟»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي خروج نهائي للشغالة", worker=0)
+    said = await person.taps("s:final_exit_visa", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "«تابع لي أو مكفول لدي»" in text and "رقم هوية صاحب الطلب" in text, text

@@ -178,6 +178,8 @@ async def test_an_establishment_is_not_asked_for_whom() -> None:
         "ابي تاشيرة خروج نهائي لعاملتي المنزلية",  # tester 13, §23: still asked «لمن»
         "ابي خروج نهائي لسواقي",
         "ابي خروج نهائي لخادمتي",
+        "ابي خروج نهائي للشغالة",  # helper 21: «لمن هذا الطلب؟» asked
+        "ابي خروج نهائي للسواق",
         "I want a final exit for my maid",
     ],
 )
