@@ -6,6 +6,7 @@ steps is :mod:`conversations.flows.phone_in_words`'s."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -132,6 +133,11 @@ def mobile_problem(ctx: Ctx, error: InvalidPhoneNumber, typed: str) -> str:
     Saudi or with its country code. The same words on every channel that takes a typed
     number (WhatsApp without a vouched number, the terminal)."""
     _ = ctx.texts.gettext
+    if len(_mobiles_in(typed)) > 1:
+        # «0551234567 او 0561234567» (helper 21: «لا يبدو هذا رقم جوال»)
+        return _(
+            "Your message has more than one mobile number. Please type just one: the number you want to be contacted on."
+        )
     letters = letters_problem(ctx, typed)
     if letters:
         return letters
@@ -142,6 +148,18 @@ def mobile_problem(ctx: Ctx, error: InvalidPhoneNumber, typed: str) -> str:
     return _(
         "This doesn't look like a mobile number. Please type a Saudi mobile with 10 digits starting with 05 (for example 05XXXXXXXX), or a mobile of another country with its code, starting with + or 00 (for example %(example)s)."
     ) % {"example": isolate(FOREIGN_EXAMPLE)}
+
+
+def _mobiles_in(typed: str) -> list[str]:
+    """The mobile numbers written apart in ``typed`` (runs of 9 digits or more, a «+»
+    before them allowed), each as :func:`normalise_mobile` reads it."""
+    found = []
+    for run in re.findall(r"\+?[0-9٠-٩۰-۹]{9,}", typed):
+        try:
+            found.append(normalise_mobile(run))
+        except InvalidPhoneNumber:
+            continue
+    return found
 
 
 def _typed_phone(ctx: Ctx, event: Event) -> Outcome:

@@ -76,3 +76,14 @@ async def test_a_number_introduced_as_the_contact_number_is_taken_not_read_as_as
     await terminal.text("رقم التواصل ٠٥٠١٢٣٤٥٦٧")
     assert "محادثة مباشرة مع موظف" not in terminal.said
     assert "حفظتُ رقم جوالك \u2068+966501234567\u2069" in terminal.said
+
+
+async def test_two_mobile_numbers_are_asked_to_be_one() -> None:
+    # helper 21: «0551234567 او 0561234567» got «لا يبدو هذا رقم جوال»
+    terminal = TerminalChat(Engine(MemoryStore(), INTAKE, load_catalogue(), MemoryGateway()).handle)
+    await _to_phone(terminal)
+    await terminal.text("0551234567 او 0561234567")
+    said = terminal.said
+    assert "أكثر من رقم جوال" in said and "لا يبدو هذا رقم جوال" not in said, said
+    await terminal.text("0551234567")  # one: taken
+    assert "يُرجى وصف طلبك" in terminal.said, terminal.said
