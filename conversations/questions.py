@@ -78,6 +78,10 @@ class Questions(EngineParts):
             # (review 15b §2: the need was lost), a longer case at the documents step more
             # of the description
             return self._number_unknown(ctx, kind)
+        if ctx.state.step == "establishment" and knowledge.says_not_knowing(text):
+            # «ما اعرف رقم المنشأة»: the step says where the number is (not the «who may
+            # file» answer its words resemble)
+            return None
         if ctx.state.step == "description" and tells_more(text):
             # a description with a question in it: the step keeps it and answers the
             # question (conversations.flows.description_questions), nothing dropped

@@ -84,3 +84,5 @@ async def test_a_households_worker_is_an_individuals_over_two_workers(person: Pe
     await person.taps("q:inside", worker=0)
     said = await person.says("ما عندي رقم منشأة هي خادمة في البيت", worker=1)
     assert "يُقدَّم طلبه بصفة فرد" in said[-1].text, said[-1].text
+    said = await person.says("ما اعرفه", worker=0)  # where the number is, on either worker
+    assert "ويمكن طلبه من المسؤول عن المنشأة" in said[-1].text, said[-1].text

@@ -219,3 +219,19 @@ async def test_a_question_to_ask_at_the_first_question_is_the_faq(chat: Chat, ty
     await chat.command("start")
     await chat.text(typed)
     assert "الأسئلة الشائعة" in chat.said and chat.choice_ids[0].startswith("kb:"), chat.said
+
+
+@pytest.mark.parametrize("typed", ["ما اعرفه", "ما اعرف رقم المنشأة"])
+async def test_not_knowing_the_establishment_number_says_where_it_is(
+    chat: Chat, typed: str
+) -> None:
+    # helper 21: «ما اعرفه» got «يجب أن يتكون الرقم من أرقام فقط»
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("ابي اجدد اقامة عامل")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text(typed)
+    said = chat.said
+    assert "يبدأ بـ٧، ويمكن طلبه من المسؤول عن المنشأة" in said, said
+    assert "أرقام فقط" not in said and "يقدّم الطلبَ صاحبُ الشأن" not in said, said
