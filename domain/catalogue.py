@@ -143,6 +143,8 @@ class Catalogue:
     _weights: Mapping[str, float] = field(repr=False, compare=False)
     #: folded words of document names that name no document in particular ("copy", "صورة")
     document_generic_words: frozenset[str] = field(default=frozenset(), repr=False)
+    #: service id -> the keys of its ``needs_words`` (keyed once, not at every match)
+    _needs: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, service_id: str) -> Service:
         for service in self.services:
@@ -188,19 +190,18 @@ class Catalogue:
             (ranked, service_id)
             for service_id, ranked in best.items()
             if (applicant_kind is None or applicant_kind in self.get(service_id).applicants)
-            and self._needs_met(self.get(service_id), said)
+            and self._needs_met(service_id, said)
         ]
         # Best coverage first; among equals, the phrase that matched more words (it is the
         # more specific reading); then catalogue order, so results are stable.
         candidates.sort(key=lambda c: (-c[0][0], -c[0][1], order[c[1]]))
         return [self.get(service_id) for _, service_id in candidates[:limit]]
 
-    def _needs_met(self, service: Service, said: set[str]) -> bool:
+    def _needs_met(self, service_id: str, said: set[str]) -> bool:
         """Whether the message's words (``said``, as keys) hold one of the service's
         ``needs_words``, or it needs none."""
-        if not service.needs_words:
-            return True
-        return bool(said & set(self._lexicon.keys(" ".join(service.needs_words))))
+        needs = self._needs.get(service_id)
+        return needs is None or bool(said & needs)
 
     def named_by_word(
         self, text: str, besides: str, applicant_kind: str | None = None, limit: int = 3
@@ -332,6 +333,11 @@ def parse_catalogue(document: Mapping[str, Any]) -> Catalogue:
             for words in document.get("document_generic_words", {}).values()
             for word in words
         ),
+        _needs={
+            s.id: frozenset(lexicon.keys(" ".join(s.needs_words)))
+            for s in services
+            if s.needs_words
+        },
     )
 
 
