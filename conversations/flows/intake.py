@@ -16,6 +16,7 @@ from conversations.flows.eligibility import (
     ask_refused,
     back_among_questions,
 )
+from conversations.flows.intake_applicant import ask_applicant
 from conversations.flows.intake_numbers import (
     answer_establishment,
     answer_identity,
@@ -27,7 +28,6 @@ from conversations.flows.intake_service import (
     answer_group,
     answer_service,
     answer_suggest,
-    ask_applicant,
     ask_group,
     ask_service,
     ask_suggest,

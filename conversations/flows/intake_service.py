@@ -1,11 +1,10 @@
-"""The resident's request, its first part: who files and which service (chosen from the
-menu or named in their own words, the answers those words give kept for the service's
+"""The resident's request, its first part after who files (conversations.flows.
+intake_applicant): which service (chosen from the menu or named in their own words, the answers those words give kept for the service's
 questions); on from there with :mod:`conversations.flows.past_service`. What the later
 steps read of it is :mod:`conversations.flows.intake_draft`'s."""
 
 from __future__ import annotations
 
-from conversations.applicant_words import applicant_said
 from conversations.citizens_only import (
     NOT_CITIZEN,
     RESIDENTS,
@@ -19,7 +18,7 @@ from conversations.citizens_only import (
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_story, keep_story_start, story_kept
-from conversations.flows.intake_draft import applicant_of, or_words, questions_of
+from conversations.flows.intake_draft import applicant_of, questions_of
 from conversations.flows.intake_draft import service_of as service_of  # documents reads it here
 from conversations.flows.later_requests import plan
 from conversations.flows.nationality import nationality_answer, refused_early
@@ -308,78 +307,6 @@ def _named_answers(ctx: Ctx, services: list[Service], text: str) -> dict[str, st
             if named is not None:
                 found[question.id] = named.removeprefix("q:")
     return found
-
-
-# ---- who files -----------------------------------------------------------------------
-
-
-def ask_applicant(ctx: Ctx) -> Prompt:
-    _ = ctx.texts.gettext
-    return Prompt(
-        _(
-            "Are you filing as an individual (for yourself or a family member) or as an establishment (for one of your workers)?"
-        ),
-        (
-            Option("ind", _("Individual")),
-            Option("est", _("Establishment")),
-            Option("status", _("My request status")),
-            Option("faq", _("Frequently asked questions")),
-        ),
-    )
-
-
-def _as_establishment(ctx: Ctx) -> str:
-    # said back, as an answer read from a message is elsewhere («بحسب ما ورد في رسالتك…»)
-    return ctx.texts.gettext(
-        "From what your message says, this request is filed as an establishment. You can change that with «Back»."
-    )
-
-
-def _as_individual(ctx: Ctx) -> str:
-    return ctx.texts.gettext(
-        "From what your message says, this request is filed as an individual. You can change that with «Back»."
-    )
-
-
-async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
-    _ = ctx.texts.gettext
-    if isinstance(event, Choice) and event.id in ("ind", "est"):
-        ctx.state.answers["applicant"] = "individual" if event.id == "ind" else "establishment"
-        return Next("group")
-    if isinstance(event, Text) and ctx.catalogue.match(without_places(event.text), limit=1):
-        # someone who starts with their need is an individual far more often than not
-        ctx.state.answers["applicant"] = "individual"
-        ctx.state.history.append("applicant")
-        ctx.state.step = "group"
-        return suggest(ctx, event.text)
-    if isinstance(event, Text) and keep_story(ctx, event.text):
-        # a story naming no service («ابي اتظلم على الموظف اللي في فرع الرياض لانه…»): kept
-        # for the description while the service is chosen (session 15: «يُرجى اختيار واحد
-        # من ٤ خيارات», the words lost); who files as its words say, else asked again
-        # (review 16 §3: «مؤسستي تبي تشتكي…» was filed as a person's without asking)
-        said = applicant_said(event.text)
-        if said is None:
-            return Retry(f"{story_kept(ctx)}\n\n{ask_applicant(ctx).text}")
-        ctx.state.answers["applicant"] = said
-        if said == "individual":
-            return Next("group", (story_kept(ctx),))
-        return Next("group", (_as_establishment(ctx), story_kept(ctx)))
-    said = applicant_said(event.text) if isinstance(event, Text) else None
-    if said is not None:
-        # «انا عامل»: a worker files for themself, «العامل عندي» an employer (applicant_words.
-        # json); short words no button names (session 18's faults list: «يُرجى اختيار…»)
-        ctx.state.answers["applicant"] = said
-        lead = _as_individual(ctx) if said == "individual" else _as_establishment(ctx)
-        return Next("group", (lead,))
-    options = ask_applicant(ctx).choices
-    return Retry(
-        ctx.texts.ngettext(
-            "Please choose %(count)d option: %(options)s.",
-            "Please choose one of the %(count)d options: %(options)s.",
-            len(options),
-        )
-        % {"count": len(options), "options": or_words(ctx, [f"«{o.label}»" for o in options])}
-    )
 
 
 # ---- which service -------------------------------------------------------------------

@@ -14,13 +14,14 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.early_phone import keep_typed_mobile
 from conversations.flows.early_place import keep_place_words
 from conversations.flows.eligibility import answer_question
+from conversations.flows.intake_applicant import answer_applicant, ask_applicant
 from conversations.flows.intake_draft import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
     applicant_of,
     questions_of,
 )
-from conversations.flows.intake_service import answer_applicant, ask_applicant, suggest
+from conversations.flows.intake_service import suggest
 from conversations.flows.number_reading import (
     NUMBER_RUN,
     letters_problem,
