@@ -339,7 +339,10 @@ class Moves(EngineParts):
             spent_on=outcome.spent_on if spent else None,
         )
         if ctx.state.resume():
-            closing.append(said)
+            # the draft's question comes next and a typed number answers it: the card's own
+            # options stay buttons, unnumbered (helper 21, §13: «1) أضف ملاحظة لطلبي» above
+            # «1) داخل المملكة», and the «1» meant for the note answered the draft)
+            closing.append(dataclasses.replace(said, numbered=not said.choices))
             closing.append(Reply(self._back_lead(ctx)))
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
