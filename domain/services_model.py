@@ -54,6 +54,9 @@ class Question:
     text: LocalText
     options: tuple[QuestionOption, ...]
     applicants: frozenset[str] = frozenset()
+    #: the question as put to the person filing for themselves («أين أنت الآن؟» for
+    #: «أين صاحب الإقامة الآن؟»: helper 21, §8); None: ``text`` reads right for anyone
+    for_self: LocalText | None = None
 
     def by_nationality(self, nationality_ids: Sequence[str]) -> QuestionOption | None:
         """The option the named nationalities (ids) answer this question with, when it is
@@ -163,6 +166,7 @@ def _question(raw: Any, where: str) -> Question:
         text=local_text(raw["text"], where),
         options=options,
         applicants=applicants,
+        for_self=None if raw.get("for_self") is None else local_text(raw["for_self"], where),
     )
 
 

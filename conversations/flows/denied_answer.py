@@ -5,6 +5,7 @@ never typed its words (routing engineer, session 16: the denied option was recor
 from __future__ import annotations
 
 from conversations.flow import Ctx
+from conversations.flows.intake_draft import question_text
 from conversations.understanding import answer_words, understand_choice
 from domain.catalogue import Question, QuestionOption, local
 
@@ -44,7 +45,7 @@ def denied_line(
     )
     return (
         line
-        % {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)},
+        % {"question": question_text(ctx, question), "answer": local(option.label, ctx.locale)},
     )
 
 

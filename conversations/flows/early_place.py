@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Choice, Event, Reply, Text, Unsupported
 from conversations.flow import Ctx
-from conversations.flows.intake_draft import EARLY_ANSWERS, questions_of
+from conversations.flows.intake_draft import EARLY_ANSWERS, question_text, questions_of
 from conversations.flows.past_service import keep_early_answers
 from conversations.keywords_early import early_answers, place_of_writer
 from domain.catalogue import local
@@ -107,7 +107,7 @@ def keep_place(ctx: Ctx, event: Event) -> str | None:
         question = next(q for q in questions_of(ctx) if q.id == LOCATION)
         return _(
             "Thank you: your location shows you are %(where)s. I have kept that as the answer to «%(question)s», which comes after this question."
-        ) % {"where": where, "question": local(question.text, ctx.locale)}
+        ) % {"where": where, "question": question_text(ctx, question)}
     return _(
         "Thank you: your location shows you are %(where)s. I have kept that for your request, in case it asks where the iqama holder is."
     ) % {"where": where}
@@ -123,7 +123,7 @@ def noted_above(ctx: Ctx, tapped: Choice, replies: list[Reply]) -> list[Reply]:
     label = local(question.option(tapped.id.removeprefix("q:")).label, ctx.locale)
     line = ctx.texts.gettext(
         "From the location you shared, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
-    ) % {"question": local(question.text, ctx.locale), "answer": label}
+    ) % {"question": question_text(ctx, question), "answer": label}
     first = replies[0]
     return [dataclasses.replace(first, text=f"{line}\n{first.text}"), *replies[1:]]
 

@@ -19,7 +19,7 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.denied_answer import denied_line, denied_option
 from conversations.flows.description_early import keep_early
 from conversations.flows.early_place import LOCATION, not_the_holders
-from conversations.flows.intake_draft import or_words, questions_of
+from conversations.flows.intake_draft import or_words, question_text, questions_of
 from conversations.flows.intake_service import suggest
 from conversations.flows.location_words import not_knowing_line
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
@@ -61,7 +61,7 @@ def several_at_for_whom(ctx: Ctx, text: str) -> bool:
 
 
 def _labelled(ctx: Ctx, question: Question, option: QuestionOption) -> dict[str, str]:
-    return {"question": local(question.text, ctx.locale), "answer": local(option.label, ctx.locale)}
+    return {"question": question_text(ctx, question), "answer": local(option.label, ctx.locale)}
 
 
 # ---- the questions -----------------------------------------------------------------------
@@ -70,7 +70,7 @@ def _labelled(ctx: Ctx, question: Question, option: QuestionOption) -> dict[str,
 def ask_question(ctx: Ctx) -> Prompt:
     question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
     return Prompt(
-        local(question.text, ctx.locale),
+        question_text(ctx, question),
         tuple(Option(f"q:{o.id}", local(o.label, ctx.locale)) for o in question.options),
     )
 
@@ -108,7 +108,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
             # kept for the description, and the question asked again, since a sentence
             # is no yes or no to be guessed from a word in it
             kept = keep_early(ctx, event.text)
-            return Retry(f"{kept}\n{local(question.text, ctx.locale)}")
+            return Retry(f"{kept}\n{question_text(ctx, question)}")
         option = option_in_words(ctx, event.text, question)
         said_back = denied_line(ctx, event.text, question, option)
         if option is None:
@@ -119,13 +119,13 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         unsure = not_knowing_line(ctx, event.text, question.id) if isinstance(event, Text) else None
         if unsure is not None:
             # «ماادري»: what to do when the answer is not known, then the question
-            return Retry(f"{unsure}\n{local(question.text, ctx.locale)}")
+            return Retry(f"{unsure}\n{question_text(ctx, question)}")
         return _not_understood(ctx, index)
     if isinstance(event, Text) and question.id == LOCATION:
         # «انا برا» says where the sender is: the holder's place only on their own request
         line = not_the_holders(ctx, event.text, option.id)
         if line is not None:
-            return Retry(f"{line}\n{local(question.text, ctx.locale)}")
+            return Retry(f"{line}\n{question_text(ctx, question)}")
     return _answered(ctx, index, option, *said_back)
 
 
@@ -185,7 +185,7 @@ def _earlier_answer(ctx: Ctx, other_index: int, option: QuestionOption, index: i
     line = _(
         "I take that as your answer to the earlier question «%(question)s», and I have noted «%(answer)s». To change it, choose «Back»."
     )
-    current = local(questions[index].text, ctx.locale)
+    current = question_text(ctx, questions[index])
     return Retry(f"{line % _labelled(ctx, other, option)}\n{current}")
 
 
@@ -218,9 +218,9 @@ def _not_understood(ctx: Ctx, index: int) -> Retry:
             "I didn't catch that. The question now is «%(question)s»: please answer %(options)s, by button or in a word. To change your answer to «%(earlier)s», choose «Back»."
         )
         % {
-            "question": local(question.text, ctx.locale),
+            "question": question_text(ctx, question),
             "options": labels,
-            "earlier": local(questions[index - 1].text, ctx.locale),
+            "earlier": question_text(ctx, questions[index - 1]),
         }
     )
 
@@ -232,7 +232,7 @@ def _other_question(ctx: Ctx, text: str, index: int) -> Outcome | None:
     said so above the question on screen; None when it answers none."""
     _ = ctx.texts.gettext
     questions = questions_of(ctx)
-    current = local(questions[index].text, ctx.locale)
+    current = question_text(ctx, questions[index])
     for other_index, other in enumerate(questions):
         option = option_in_words(ctx, text, other) if other_index != index else None
         if option is None:

@@ -55,6 +55,23 @@ def identity_kinds(ctx: Ctx) -> list[str]:
     return [k for k in ("citizen", "resident", "border") if k in allowed]
 
 
+def question_text(ctx: Ctx, question: Question) -> str:
+    """``question`` as the person reads it: its ``for_self`` wording once they said the
+    request is their own («أين أنت الآن؟», not «أين صاحب الإقامة الآن؟»: helper 21,
+    §8), else its text; in their language."""
+    if question.for_self is not None and for_self(ctx):
+        return local(question.for_self, ctx.locale)
+    return local(question.text, ctx.locale)
+
+
+def for_self(ctx: Ctx) -> bool:
+    """Whether the person said the request is their own («لي أنا», at «لمن هذا الطلب؟»
+    or in their first words)."""
+    answers = ctx.state.answers
+    for_whom = answers.get("eligibility", {}).get("for_whom")
+    return bool((for_whom or answers.get(EARLY_ANSWERS, {}).get("for_whom")) == "self")
+
+
 def early_for_whom(ctx: Ctx) -> str | None:
     """«For whom» named in the person's first words («تأشيرة خروج وعودة لمراتي», «for my
     wife») for a service that does not ask it (exit/re-entry, final exit, iqama
@@ -72,5 +89,5 @@ def early_for_whom(ctx: Ctx) -> str | None:
                 option = next((o for o in question.options if o.id == said), None)
                 if option is None:
                     return None
-                return f"{local(question.text, ctx.locale)} {local(option.label, ctx.locale)}"
+                return f"{question_text(ctx, question)} {local(option.label, ctx.locale)}"
     return None

@@ -17,6 +17,7 @@ from conversations.flows.intake_draft import (
     EARLY_ANSWERS,
     applicant_of,
     early_for_whom,
+    question_text,
     service_of,
 )
 from conversations.flows.intake_numbers import answer_identity
@@ -59,7 +60,7 @@ def ask_summary(ctx: Ctx) -> Prompt:
     for question in service.questions:
         option = next((o for o in question.options if o.id == given.get(question.id)), None)
         if option is not None:
-            lines.append(f"{local(question.text, ctx.locale)} {local(option.label, ctx.locale)}")
+            lines.append(f"{question_text(ctx, question)} {local(option.label, ctx.locale)}")
     for_whom = early_for_whom(ctx)
     if for_whom is not None:
         lines.append(for_whom)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from conversations import knowledge
 from conversations.flow import Ctx
+from conversations.flows.intake_draft import for_self
 from conversations.keywords_early import early_answers
 
 LOCATION = "location"
@@ -40,6 +41,12 @@ def not_knowing_line(ctx: Ctx, text: str, question_id: str) -> str | None:
     invented); None for other words or questions."""
     if question_id != LOCATION or not knowledge.says_not_knowing(text):
         return None
+    if for_self(ctx):
+        # «ماادري» of one's own whereabouts is doubt about which answer fits (in transit,
+        # at a border crossing), not a place unknown (helper 21, §8)
+        return ctx.texts.gettext(
+            "If you are not sure which answer fits you, please choose the more likely one; you can explain in the request's description, where the officer will read it."
+        )
     return ctx.texts.gettext(
         "If you don't know where the iqama holder is now, please choose the more likely answer; you can say you are not sure in the request's description, where the officer will read it."
     )

@@ -19,6 +19,7 @@ from conversations.flows.intake_draft import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
     applicant_of,
+    question_text,
     questions_of,
 )
 from conversations.flows.intake_service import suggest
@@ -30,7 +31,6 @@ from conversations.flows.number_reading import (
 )
 from conversations.formatting import isolate
 from conversations.keywords_early import without_places
-from domain.catalogue import local
 from domain.identity import (
     IdentityNumber,
     InvalidIdentityNumber,
@@ -245,7 +245,7 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
         return await answer_question(ctx, event)
     said = _keep_identity(ctx, identity) if identity is not None else str(mistyped)
     question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
-    return Retry(f"{said}\n{local(question.text, ctx.locale)}")
+    return Retry(f"{said}\n{question_text(ctx, question)}")
 
 
 def service_or_number(

@@ -17,6 +17,7 @@ from conversations.flows.intake_draft import (
     EARLY_WRITER,
     applicant_of,
     identity_kinds,
+    question_text,
     questions_of,
 )
 from conversations.formatting import isolate
@@ -165,6 +166,6 @@ def _answered_early(ctx: Ctx, question: Question) -> str | None:
         )
     )
     return line % {
-        "question": local(question.text, ctx.locale),
+        "question": question_text(ctx, question),
         "answer": local(option.label, ctx.locale),
     }

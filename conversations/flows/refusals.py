@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 
 from conversations.citizens_only import NOT_CITIZEN, SAID_NOT_CITIZEN
 from conversations.flow import Ctx, Next, Outcome, Retry
+from conversations.flows.intake_draft import question_text
 from conversations.flows.past_service import keep_early_answers
 from conversations.formatting import or_list
 from conversations.understanding import answers_in_sentence, sentence_answer
@@ -138,7 +139,7 @@ def refused_again(
     _ = ctx.texts.gettext
     names = {
         "service": local(service.name, ctx.locale),
-        "question": local(question.text, ctx.locale),
+        "question": question_text(ctx, question),
         "answer": local(option.label, ctx.locale),
     }
     allowed = [f"«{local(o.label, ctx.locale)}»" for o in question.options if o.allowed]

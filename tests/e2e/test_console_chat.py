@@ -136,12 +136,12 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     first.say("/start", "نحن في بداية المحادثة")  # the first question is just above
     first.say("1", "ما الخدمة")
     first.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
-    first.say("1", "أين صاحب الإقامة الآن؟")
+    first.say("1", "أين أنت الآن؟")
     first.kill()  # mid-dialogue, no chance to clean up
 
     second = Session(env)
     # coming back to the draft: the question the person was at, asked again
-    second.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)
+    second.wait_for("أين أنت الآن؟", STARTUP_S)
     second.say("١", "كتابة رقم هوية صاحب الطلب")  # "inside the kingdom", in Arabic digits
     second.say("٢٠٠٠٠٠٠٠٠٦", "كتابة رقم جوالك")
     second.say("/contact 0501234567", "يُرجى وصف طلبك")
@@ -254,7 +254,7 @@ def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -
     chat.wait_for("5) تقديم طلب الآن")  # after the first question's own choices
     chat.say("فرد", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
-    chat.say("1", "أين صاحب الإقامة الآن؟")
+    chat.say("1", "أين أنت الآن؟")
     chat.say("1", "كتابة رقم هوية صاحب الطلب")
     chat.say("2000000006", "رقم جوالك")
     chat.say("kam yom ya5od el talab?", "٧ أيام عمل")

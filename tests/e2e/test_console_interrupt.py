@@ -44,7 +44,7 @@ def test_ctrl_c_ends_the_chat_at_once_with_the_goodbye_and_the_draft_kept(
     chat.wait_for("1) فرد", STARTUP_S)
     chat.say("1", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
-    chat.say("1", "أين صاحب الإقامة الآن؟")
+    chat.say("1", "أين أنت الآن؟")
     chat.say("1", "كتابة رقم هوية صاحب الطلب")
     chat.say("2000000006", "كتابة رقم جوالك")
     goodbye = _ended_by_ctrl_c(chat)  # waiting for the next line, as a person reads

@@ -40,14 +40,14 @@ def test_a_returning_person_resumes_and_is_told_what_is_kept(
     assert "مساعدة" not in second.text.split("1) فرد")[0]  # not the whole help
     second.say("1", "ما الخدمة")
     second.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
-    second.say("1", "أين صاحب الإقامة الآن؟")
+    second.say("1", "أين أنت الآن؟")
     # menu choices alone (a group, a service) are not «what you entered», but the draft
     # of choices is kept and resumed, and said so (review 13 §9)
     goodbye = _goodbye(second.close())
     assert KEPT not in goodbye and "الطلب الذي بدأته محفوظ" in goodbye, goodbye
 
     third = Session(env)
-    third.wait_for("أين صاحب الإقامة الآن؟", STARTUP_S)  # still, the draft goes on
+    third.wait_for("أين أنت الآن؟", STARTUP_S)  # still, the draft goes on
     assert "أهلًا بعودتك. نكمل من حيث توقفت" in clean_input(third.text)
     assert WELCOME not in third.text
     third.say("١", "كتابة رقم هوية صاحب الطلب")

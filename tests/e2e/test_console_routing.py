@@ -24,7 +24,7 @@ def test_a_resident_finds_their_service_from_the_citizens_one(
     chat.say("ابي اجدد جوازي", "تجديد جواز السفر (للمواطنين فقط)")
     chat.say("تجديد جواز السفر", "رقم هوية وطنية")  # «جوازي»: «لي أنا», noted
     chat.say("2000000006", "للمواطنين السعوديين فقط")
-    chat.say("ابي اجدد اقامتي", "أين صاحب الإقامة الآن؟")
+    chat.say("ابي اجدد اقامتي", "أين أنت الآن؟")
     chat.say("دخل المملكه", "سأستخدم رقم الهوية الذي أرسلته سابقًا")
     out = chat.close()
     assert "احتفظتُ بما كتبته" not in out and "أيّها المقصود" not in out
@@ -70,9 +70,9 @@ def test_not_inside_the_kingdom_is_recorded_as_outside(redis_url: str, tmp_path:
     chat.wait_for("1) فرد", STARTUP_S)
     chat.say("فرد", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
-    chat.say("تجديد هوية مقيم", "أين صاحب الإقامة الآن؟")
+    chat.say("تجديد هوية مقيم", "أين أنت الآن؟")
     chat.say("مو داخل المملكة", "رقم هوية صاحب الطلب")
-    assert "سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «خارج المملكة»" in chat.text
+    assert "سجّلتُ إجابة «أين أنت الآن؟»: «خارج المملكة»" in chat.text
     out = chat.close()
     assert "«داخل المملكة». ويمكن" not in out
 

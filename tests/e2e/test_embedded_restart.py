@@ -121,11 +121,11 @@ async def test_a_killed_embedded_server_is_started_again_and_the_dialogue_goes_o
                 assert status == 200
 
                 # the person goes on where they were: «1» is the first service offered,
-                # and the next question is where the iqama holder is
+                # and the next question is where they are now (their own request)
                 seen = len(replies())
                 assert await _post(http, base, updates.text(PERSON, "1")) == 200
                 await until(lambda: len(replies()) > seen, WAIT_S)
-                await until(lambda: any("أين صاحب الإقامة" in t for t in replies()[seen:]), WAIT_S)
+                await until(lambda: any("أين أنت الآن" in t for t in replies()[seen:]), WAIT_S)
                 assert await run.stop(DRAIN_S + 2 * STOP_MARGIN_S) == 0, run.tail()
         finally:
             for pid in servers | _servers_on(sock):

@@ -156,7 +156,7 @@ def test_ctrl_c_after_a_request_was_filed_prints_only_the_goodbye(
         run.wait_for("1) فرد", STARTUP_S)
         run.say("1", "ما الخدمة")
         run.say("ابي اجدد اقامتي", "1) تجديد هوية مقيم")
-        run.say("1", "أين صاحب الإقامة الآن؟")
+        run.say("1", "أين أنت الآن؟")
         run.say("1", "كتابة رقم هوية صاحب الطلب")
         run.say("2000000006", "كتابة رقم جوالك")
         run.say("/contact 0501234567", "يُرجى وصف طلبك")

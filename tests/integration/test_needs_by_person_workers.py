@@ -32,4 +32,4 @@ async def test_my_iqama_and_hers_starts_with_mine_on_another_worker(h: Harness) 
     said = await _say(a, h, SAAD, h.updates.text(SAAD, "ابي اجدد اقامتي واقامتها"))
     assert "كل طلب هنا لشخص واحد" in said and "نبدأ بطلبك أنت" in said, said
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
-    assert "«لمن هذا الطلب؟»: «لي أنا»" in said and "أين صاحب الإقامة الآن؟" in said, said
+    assert "«لمن هذا الطلب؟»: «لي أنا»" in said and "أين أنت الآن؟" in said, said

@@ -19,6 +19,7 @@ __all__ = ["clock", "desk", "filing", "person"]
 
 FOR_WHOM = "لمن هذا الطلب؟"
 WHERE = "أين صاحب الإقامة الآن؟"
+WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 CAIRO = (30.04, 31.24)
 
 
@@ -53,7 +54,7 @@ async def test_whose_answer_at_the_location_question_is_kept_across_workers(
     said = _said(await person.says("رجوع", 1))
     assert said == WHERE
     said = _said(await person.says("لي انا", 0))  # meant for «لمن هذا الطلب؟»
-    assert f"السؤال السابق «{FOR_WHOM}»، فسجّلتُها: «لي أنا»" in said and said.endswith(WHERE)
+    assert f"السؤال السابق «{FOR_WHOM}»، فسجّلتُها: «لي أنا»" in said and said.endswith(WHERE_SELF)
     said = _said(await person.says("رجوع", 1))  # the other worker: back to that question
     assert said == FOR_WHOM
     said = _said(await person.says("لزوجتي", 0))
@@ -102,6 +103,6 @@ async def test_a_location_shared_first_answers_where_for_the_senders_own_iqama_o
     said = _said(await person.taps("s:iqama_renew", 0))
     assert said.endswith(FOR_WHOM)
     said = _said(await person.taps("q:self", 1))
-    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
+    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in said
     row = await _filed(person, db_sessionmaker)
     assert row.eligibility == {"for_whom": "self", "location": "outside"}

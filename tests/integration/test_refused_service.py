@@ -24,6 +24,7 @@ UNDERSTOOD = "أتفهّم ذلك، ويؤسفني أن الطلب لا يُقد
 INSTEAD = "حجز موعد عبر أبشر، ثم مراجعة أقرب فرع للجوازات"
 FOR_WHOM = "لمن هذا الطلب؟"
 WHERE = "أين صاحب الإقامة الآن؟"
+WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 
 
 def _said(replies: list[Reply]) -> str:
@@ -117,7 +118,7 @@ async def test_a_place_alone_first_is_kept_and_names_no_service_on_the_other_wor
     await person.taps("ind", 0)
     await person.says("ابي اجدد اقامتي", 1)
     said = _said(await person.taps("s:iqama_renew", 0))
-    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in said
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in said
     await person.says("2000000006", 1)
     row = await _filed(person, db_sessionmaker)
     assert row.service_id == "iqama_renew"

@@ -166,7 +166,7 @@ async def test_a_long_first_message_keeps_its_number_place_and_for_whom_across_w
     assert "احتفظتُ برقم الهوية 2******006 لطلبك." in said and "أيّ هذه الخدمات هي المطلوبة؟" in said
     said = await _say(b, h, SAMI, h.updates.callback(SAMI, "s:iqama_renew"))
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «لي أنا»" in said
-    assert "سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «داخل المملكة»" in said
+    assert "سجّلتُ إجابة «أين أنت الآن؟»: «داخل المملكة»" in said
     assert "سأستخدم رقم الهوية الذي أرسلته سابقًا (2******006)" in said
     assert "«مشاركة رقمي»" in said  # on to the phone step: Telegram shares it from the account
     said = await _say(a, h, SAMI, h.updates.contact(SAMI, "966501234567"))

@@ -27,7 +27,7 @@ async def test_a_resident_is_offered_only_a_residents_service_over_two_workers(
     assert offered[0] == "s:iqama_renew" and len(offered) == 4, offered
     assert not any(i.startswith("s:passport") for i in offered), offered
     said = await person.taps("s:iqama_renew", worker=0)
-    assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
+    assert "أين أنت الآن؟" in said[-1].text, said[-1].text
 
 
 async def test_an_iqama_change_and_a_question_over_two_workers(person: Person) -> None:

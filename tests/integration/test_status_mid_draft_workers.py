@@ -28,6 +28,6 @@ async def test_a_typed_one_after_the_card_answers_the_draft(
     assert card.choices and not card.numbered
     assert "لمن هذا الطلب؟" in said[-1].text and said[-1].numbered
     said = await person.says("1")  # «لي أنا»
-    assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
+    assert "أين أنت الآن؟" in said[-1].text, said[-1].text
     said = await person.taps(card.choices[0].id, worker=1)  # «أضف ملاحظة لطلبي»
     assert "ملاحظة" in said[-1].text, said[-1].text

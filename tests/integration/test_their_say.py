@@ -134,7 +134,7 @@ async def _half_filled(person: Person) -> str:
         ("1", "ما الخدمة المطلوبة"),  # as an individual
         ("ابي اجدد الاقامة", "هل هذه هي الخدمة المطلوبة"),
         ("1", "لمن هذا الطلب؟"),  # iqama renewal
-        ("1", "أين صاحب الإقامة الآن؟"),  # for myself
+        ("1", "أين أنت الآن؟"),  # for myself
         ("1", "رقم هوية صاحب الطلب"),  # inside the Kingdom
     )
     for typed, next_question in walk:

@@ -93,7 +93,7 @@ async def test_whole_request_gets_number_and_due_date(chat: Chat, gateway: Memor
     assert "يُرجى مراجعة طلبك" in chat.said and "المرفقات: ملفان" in chat.said
     assert RESIDENT in chat.said and PHONE in chat.said
     # the eligibility answer is in the summary, as the officer will see it on the card
-    assert "أين صاحب الإقامة الآن؟ داخل المملكة" in chat.said
+    assert "أين أنت الآن؟ داخل المملكة" in chat.said
     await chat.tap("confirm")
     assert len(gateway.submissions) == 1
     filed = gateway.submissions[0]

@@ -17,6 +17,7 @@ from .fakes import Chat, MemoryGateway, MemoryStore
 from .test_intake import DESCRIPTION, PHONE, RESIDENT
 
 WHERE = "أين صاحب الإقامة الآن؟"
+WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 
 
 def _chat() -> tuple[Chat, MemoryGateway]:
@@ -39,14 +40,14 @@ async def test_a_place_in_the_first_words_answers_where_and_is_filed(
     chat, gateway = _chat()
     await chat.text(first)
     await chat.tap("s:iqama_renew")
-    assert f"سجّلتُ إجابة «{WHERE}»: «{label}»" in chat.said
+    assert f"سجّلتُ إجابة «{WHERE_SELF}»: «{label}»" in chat.said
     assert "q:inside" not in chat.choice_ids  # not asked
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
     await chat.text(DESCRIPTION)
     await chat.media()
     await chat.tap("done")
-    assert f"{WHERE} {label}" in chat.said  # the summary shows it
+    assert f"{WHERE_SELF} {label}" in chat.said  # the summary shows it
     await chat.tap("confirm")
     assert gateway.submissions[0].eligibility["location"] == option
 
@@ -55,9 +56,9 @@ async def test_english_words_and_back_to_change_it() -> None:
     chat, _gateway = _chat()
     await chat.text("I need to renew my iqama, I'm in Jeddah")
     await chat.tap("s:iqama_renew")
-    assert "«Where is the iqama holder now?»: «Inside the kingdom»" in chat.said
+    assert "«Where are you now?»: «Inside the kingdom»" in chat.said
     await chat.text("back")
-    assert "Where is the iqama holder now?" in chat.said and "q:outside" in chat.choice_ids
+    assert "Where are you now?" in chat.said and "q:outside" in chat.choice_ids
 
 
 @pytest.mark.parametrize(
@@ -91,7 +92,7 @@ async def test_a_typo_of_inside_or_outside_answers_the_place(typed: str, option:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    assert WHERE in chat.said
+    assert WHERE_SELF in chat.said
     await chat.text(typed)
     assert "أيّها المقصود" not in chat.said and "رقم هوية صاحب الطلب" in chat.said, chat.said
     state = await store.load("test", "u1")

@@ -17,6 +17,7 @@ from .fakes import Chat, MemoryGateway, MemoryStore, TerminalChat, WhatsAppChat
 from .test_intake import DESCRIPTION, PHONE, RESIDENT
 
 WHERE = "أين صاحب الإقامة الآن؟"
+WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 RIYADH, CAIRO = (24.71, 46.68), (30.04, 31.24)
 NOT_NEEDED = "شكرًا لك، لكن الموقع غير مطلوب هنا"
 
@@ -46,7 +47,7 @@ async def test_a_location_sent_first_answers_where_later() -> None:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    assert f"«{WHERE}»: «داخل المملكة»" in chat.said and "q:inside" not in chat.choice_ids
+    assert f"«{WHERE_SELF}»: «داخل المملكة»" in chat.said and "q:inside" not in chat.choice_ids
     await _file(chat)
     await chat.tap("confirm")
     assert gateway.submissions[0].eligibility["location"] == "inside"
@@ -58,12 +59,12 @@ async def test_a_location_at_the_question_is_its_answer() -> None:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    assert WHERE in chat.said and "q:outside" in chat.choice_ids
+    assert WHERE_SELF in chat.said and "q:outside" in chat.choice_ids
     await _share(chat, CAIRO)
-    assert f"«{WHERE}»: «خارج المملكة»" in chat.said
+    assert f"«{WHERE_SELF}»: «خارج المملكة»" in chat.said
     assert "رقم هوية" in chat.said  # on to the identity number
     await chat.text("رجوع")  # the question again, to change it
-    assert WHERE in chat.said and "q:inside" in chat.choice_ids
+    assert WHERE_SELF in chat.said and "q:inside" in chat.choice_ids
     await chat.tap("q:inside")
     await _file(chat)
     await chat.tap("confirm")

@@ -1,5 +1,5 @@
 """A negated label word is not the option it names (routing engineer, session 16): at
-«أين صاحب الإقامة الآن؟» «مو داخل المملكة», «ما دخل», «مب داخل» recorded the holder
+«أين أنت الآن؟» «مو داخل المملكة», «ما دخل», «مب داخل» recorded the holder
 inside the kingdom. Of two options the other is recorded and said back; a denial among
 more options is asked again."""
 
@@ -14,7 +14,7 @@ from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 
-SAID_BACK = "بحسب ما ورد في رسالتك، سجّلتُ إجابة «أين صاحب الإقامة الآن؟»: «%s»"
+SAID_BACK = "بحسب ما ورد في رسالتك، سجّلتُ إجابة «أين أنت الآن؟»: «%s»"
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ async def _place_recorded(chat: Chat, store: MemoryStore, typed: str) -> str:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    assert "أين صاحب الإقامة الآن؟" in chat.said
+    assert "أين أنت الآن؟" in chat.said
     await chat.text(typed)
     assert "رقم هوية صاحب الطلب" in chat.said  # on to the next step
     state = await store.load("test", "u1")

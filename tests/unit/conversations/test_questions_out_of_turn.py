@@ -18,6 +18,7 @@ from .test_intake import DESCRIPTION, PHONE, RESIDENT
 
 FOR_WHOM = "لمن هذا الطلب؟"
 WHERE = "أين صاحب الإقامة الآن؟"
+WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 NOT_UNDERSTOOD = "لم أفهم إجابتك"
 REFUSED = "لا يُقبل الطلب إلا من صاحب الشأن نفسه"
 IDENTITY = "كتابة رقم هوية صاحب الطلب"
@@ -58,7 +59,7 @@ async def test_whose_answer_at_the_location_question_is_taken_for_whose(
     await chat.text(typed)
     assert NOT_UNDERSTOOD not in chat.said
     assert f"إجابتك عن السؤال السابق «{FOR_WHOM}»، فسجّلتُها: «{label}»" in chat.said
-    assert chat.said.endswith(WHERE) and "q:inside" in chat.choice_ids  # still asked
+    assert chat.said.endswith(WHERE_SELF) and "q:inside" in chat.choice_ids  # still asked
     await chat.tap("q:outside")
     await chat.text(RESIDENT)
     await _file(chat)
@@ -73,7 +74,7 @@ async def test_someone_else_at_the_location_question_gets_whose_refusal() -> Non
     await chat.text("رجوع")  # to the question it answered, to change it
     assert chat.said == FOR_WHOM and "q:someone_else" in chat.choice_ids
     await chat.tap("q:self")
-    assert f"«{WHERE}»: «خارج المملكة»" in chat.said and IDENTITY in chat.said
+    assert f"«{WHERE_SELF}»: «خارج المملكة»" in chat.said and IDENTITY in chat.said
     assert not gateway.submissions
 
 
@@ -95,7 +96,7 @@ async def test_back_from_the_location_question_goes_to_whose() -> None:
     await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:self")
-    assert chat.said == WHERE
+    assert chat.said == WHERE_SELF
     await chat.text("رجوع")
     assert chat.said == FOR_WHOM and "q:self" in chat.choice_ids
     await chat.text("رجوع")  # and from there to the services
@@ -154,7 +155,7 @@ async def test_a_location_shared_before_whose_is_credited_to_the_location() -> N
     await chat.tap("s:iqama_renew")
     assert chat.said == FOR_WHOM
     await chat.text("لي أنا")
-    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in chat.said
     assert "رسالتك" not in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
@@ -188,7 +189,7 @@ async def test_a_location_shared_at_whose_answers_where_for_the_senders_own_requ
     await chat.tap("s:iqama_renew")
     await chat.send(Unsupported(chat.origin(), "location", CAIRO))
     await chat.tap("q:self")
-    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert f"بحسب الموقع الذي شاركته، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in chat.said
     assert IDENTITY in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
@@ -207,7 +208,7 @@ async def test_a_place_typed_at_whose_is_kept_for_the_location_question() -> Non
     assert "فهمتُ أنك داخل المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك" in chat.said
     assert chat.said.endswith(FOR_WHOM) and "q:self" in chat.choice_ids
     await chat.tap("q:self")
-    assert f"«{WHERE}»: «داخل المملكة»" in chat.said and IDENTITY in chat.said
+    assert f"«{WHERE_SELF}»: «داخل المملكة»" in chat.said and IDENTITY in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
     assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "inside"}

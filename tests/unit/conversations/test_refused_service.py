@@ -27,6 +27,7 @@ EXPLANATION = "امي جات زيارة عائلية وتبي تمدد شهر ث
 BORDER = "3000000001"
 FOR_WHOM = "لمن هذا الطلب؟"
 WHERE = "أين صاحب الإقامة الآن؟"
+WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 IDENTITY = "كتابة رقم هوية صاحب الطلب"
 SOMEONE_ELSE_REFUSED = "لا يُقبل الطلب إلا من صاحب الشأن نفسه"
 KEPT_FOR_SELF = "فهمتُ أنك خارج المملكة، وإن كان الطلب لك أنت فسأعتمد ذلك جوابًا عن مكان صاحب الإقامة"
@@ -296,7 +297,7 @@ async def test_a_place_typed_at_the_first_question_is_kept_for_where() -> None:
     await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:self")
-    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in chat.said
     assert IDENTITY in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
@@ -311,7 +312,7 @@ async def test_a_place_typed_as_the_first_message_is_kept_for_where() -> None:
     await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:self")
-    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «داخل المملكة»" in chat.said
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE_SELF}»: «داخل المملكة»" in chat.said
     assert "الموقع الذي شاركته" not in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
@@ -341,7 +342,7 @@ async def test_a_place_alone_as_the_first_message_names_no_service(
     assert chat.said.startswith("ما الخدمة المطلوبة؟"), chat.said
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in chat.said
     await chat.text(RESIDENT)
     if make is Chat:
         await chat.contact(PHONE)
@@ -461,7 +462,7 @@ async def test_a_place_typed_where_the_service_is_chosen_is_kept_for_where(
         await chat.text("ابي اجدد اقامة")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:self")
-    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE}»: «خارج المملكة»" in chat.said
+    assert f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{WHERE_SELF}»: «خارج المملكة»" in chat.said
     await chat.text(RESIDENT)
     await _file(chat)
     assert gateway.submissions[0].eligibility == {"for_whom": "self", "location": "outside"}

@@ -118,7 +118,7 @@ async def test_a_slip_about_whom_corrects_an_earlier_answer_taken_from_the_first
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
-    assert "أين صاحب الإقامة الآن؟" in chat.said
+    assert "أين أنت الآن؟" in chat.said
     await chat.text("لا غلطت ابي اجدد اقامة زوجتي مو اقامتي")
     assert "«لمن هذا الطلب؟»" in chat.said and "«تابع لي أو مكفول لدي»" in chat.said
     assert "أين صاحب الإقامة الآن؟" in chat.said and "q:inside" in chat.choice_ids

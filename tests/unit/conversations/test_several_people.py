@@ -174,4 +174,4 @@ async def test_my_iqama_and_hers_is_one_request_each_starting_with_mine(chat: Ch
     assert ONE_EACH in chat.said and YOURS_FIRST in chat.said, chat.said
     await chat.tap("s:iqama_renew")
     # «لمن هذا الطلب؟» answered «لي أنا» from the words: on to where the holder is
-    assert "أين صاحب الإقامة الآن؟" in chat.said and FOR_WHOM not in chat.last[-1].text
+    assert "أين أنت الآن؟" in chat.said and FOR_WHOM not in chat.last[-1].text
