@@ -10,6 +10,7 @@ service into this request's description."""
 
 from __future__ import annotations
 
+from conversations import knowledge
 from conversations.events import Option
 from conversations.flow import Ctx
 from conversations.flows.description_text import PENDING
@@ -19,6 +20,23 @@ from domain.catalogue import local
 INQUIRY = "other"
 #: The fee question asked at the first question, kept for the inquiry it may become.
 ASKED = "fee_question"
+
+
+def service_asked_about(ctx: Ctx, text: str) -> str | None:
+    """The service a question of price, time or place (``text``) is about: the one it
+    names; for a question of price, the one its words name besides the words of price,
+    or the request being filled in when they name none, or name it among others («رسوم التجديد كم؟» in an iqama renewal); None when
+    neither. Helper 22: «كم الرسوم؟» in an iqama renewal was answered about «خدمات
+    التابعين» (its «رسوم» matched «رسوم المرافقين»), «رسوم التجديد كم؟» about the
+    passport's renewal."""
+    if not knowledge.asks_fee(text):
+        return next((s.id for s in ctx.catalogue.match(text, limit=1)), None)
+    named = [s.id for s in ctx.catalogue.match(knowledge.without_fee_words(text), limit=3)]
+    current = ctx.state.answers.get("service")
+    filling = isinstance(current, str) and any(s.id == current for s in ctx.catalogue.services)
+    if filling and (not named or current in named):
+        return str(current)
+    return named[0] if named else None
 
 
 def fee_line(ctx: Ctx, service_id: str, *, mid_request: bool) -> str:

@@ -143,6 +143,16 @@ def asks_fee(text: str) -> bool:
     return asks_facts(text) and _any(_tokens(text), _knowledge().fee_words)
 
 
+def without_fee_words(text: str) -> str:
+    """``text``'s words (matching keys, joined by spaces) without the words that ask a
+    price (knowledge.json ``fee_words``): what is left names the service asked about, if
+    any («كم الرسوم؟» names none; «رسوم» alone would match «رسوم المرافقين»)."""
+    tokens = _tokens(text)
+    fee = {i + k for i in range(len(tokens)) for phrase in _knowledge().fee_words
+           if _has(tokens[i : i + len(phrase)], phrase) for k in range(len(phrase))}  # fmt: skip
+    return " ".join(t for i, t in enumerate(tokens) if i not in fee)
+
+
 def says_not_knowing(text: str) -> bool:
     """True when a message says the person does not know («ماادري», «ما اعرف», «I don't
     know»; knowledge.json ``not_knowing_words``)."""

@@ -23,6 +23,7 @@ from conversations.events import (
     Text,
     unique_options,
 )
+from conversations.faq_options import faq_option, over_topics
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
 from conversations.flows.early_files import keep_early
@@ -34,7 +35,6 @@ from conversations.flows.status_attempts import paused_for, wait_message
 from conversations.flows.their_say import cancelled
 from conversations.keywords import courtesy
 from conversations.manners import greeting_in_kind, salute, wants_welcome, welcome_on_screen
-from conversations.questions import faq_option, over_topics
 from conversations.reading import START_STEPS
 from conversations.sent_changes import cancelled_line, open_numbers
 from conversations.state import replace_state

@@ -19,9 +19,11 @@ import dataclasses
 from pathlib import Path
 
 from conversations import knowledge
+from conversations.buttons import TOPIC_PREFIX
 from conversations.engine_parts import EngineParts
 from conversations.events import Option, Reply
-from conversations.fee_answers import fee_line, inquiry_option
+from conversations.faq_options import FAQ, topic_options, ways_out
+from conversations.fee_answers import fee_line, inquiry_option, service_asked_about
 from conversations.filing_offers import FILE_PREFIX, known_service
 from conversations.flow import Ctx
 from conversations.flows.description_questions import tells_more
@@ -40,23 +42,11 @@ from conversations.unserved_needs import unserved_line, unserved_need
 from conversations.wishes import wish
 from domain.catalogue import local
 
-FAQ = "faq"
 #: The intake steps where the service is chosen, by menu or in the person's words.
 _SERVICE_STEPS = ("group", "service", "suggest")
 #: Questions no seed answers though their words resemble a service's (the working hours).
 UNANSWERED = Path(__file__).resolve().parent / "data" / "unanswered.json"
 _MAX_UNANSWERED_WORDS = 15
-TOPIC_PREFIX = "kb:"
-
-
-def faq_option(ctx: Ctx) -> Option:
-    """The «أسئلة شائعة» button."""
-    _ = ctx.texts.gettext
-    return Option(FAQ, _("Frequently asked questions"))
-
-
-def _topic_options(ctx: Ctx, topics: tuple[knowledge.Topic, ...]) -> tuple[Option, ...]:
-    return tuple(Option(TOPIC_PREFIX + t.id, knowledge.title_text(t, ctx.locale)) for t in topics)
 
 
 class Questions(EngineParts):
@@ -106,11 +96,19 @@ class Questions(EngineParts):
             # no seed gives the working hours: said so, and no service is offered for
             # words that only resemble one («working» ~ «not working»: tester 12, §18)
             return self._cannot_answer(ctx, text)
-        named = ctx.catalogue.match(text, limit=1)
-        if named and not free_text and knowledge.asks_facts(text):
+        if knowledge.asks_facts(text):
             # «كم رسوم تجديد الجواز؟» asks about the service; it does not choose it
-            return self._no_facts(ctx, named[0].id, text)
-        if named:
+            about = service_asked_about(ctx, text)
+            fee = knowledge.asks_fee(text)
+            own = self._own_topic(ctx, about, text) if fee else None
+            if own is not None:
+                return self._topic_answer(ctx, own)
+            if about is not None and not free_text:
+                return self._no_facts(ctx, about, text)
+            if fee and not free_text and ctx.catalogue.match(text, limit=1):
+                # a service matched only through the word of price («رسوم المرافقين»)
+                return self._which_fee(ctx)
+        if ctx.catalogue.match(text, limit=1):
             return None
         near = knowledge.near_topics(text)
         if near:
@@ -165,12 +163,12 @@ class Questions(EngineParts):
 
     def _faq(self, ctx: Ctx) -> list[Reply]:
         _ = ctx.texts.gettext
-        options = (*_topic_options(ctx, knowledge.topics()), *_ways_out(ctx))
+        options = (*topic_options(ctx, knowledge.topics()), *ways_out(ctx))
         self._offer_too(ctx, options)
         return [Reply(_("Frequently asked questions: choose one to read its answer."), options)]
 
     def _unsure(self, ctx: Ctx, topics: tuple[knowledge.Topic, ...]) -> list[Reply]:
-        options = (*_topic_options(ctx, topics), *_ways_out(ctx))
+        options = (*topic_options(ctx, topics), *ways_out(ctx))
         self._offer_too(ctx, options)
         # one topic offered is asked of in the singular (found by the fresh-clone tester)
         text = ctx.texts.ngettext(
@@ -252,6 +250,34 @@ class Questions(EngineParts):
         if not ctx.catalogue.match(without_places(text), limit=1, applicant_kind=applicant_of(ctx)):
             return None
         return self._apply(ctx, suggest(ctx, text))
+
+    def _own_topic(self, ctx: Ctx, service_id: str | None, text: str) -> knowledge.Topic | None:
+        """The topic a question of price, time or place about the request being filled
+        in answers once the service is named in it («كم الرسوم؟» in an iqama renewal: the
+        iqama's fees and late fines; helper 22, it was told no source gives them, and at
+        the description step that there was no answer); None for another service's, or
+        when no topic answers it."""
+        if service_id is None or service_id != ctx.state.answers.get("service"):
+            return None
+        name = local(ctx.catalogue.get(service_id).name, ctx.locale)
+        return knowledge.answer_topic(f"{text} {name}")
+
+    def _which_fee(self, ctx: Ctx) -> list[Reply]:
+        """«كم الرسوم؟» with no service named nor chosen: which service's, with an
+        example, then the question the person was on (helper 22: it was answered about
+        «خدمات التابعين», whose «رسوم المرافقين» holds the word)."""
+        _ = ctx.texts.gettext
+        said = Reply(
+            _(
+                "The fees of which service? Please write its name with your question, for example: «How much is the iqama renewal fee?»."
+            )
+        )
+        if ctx.state.step in START_STEPS:
+            return [said, *self._restart(ctx)]
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
+        return [said, again]
 
     def _no_facts(self, ctx: Ctx, service_id: str, text: str | None = None) -> list[Reply]:
         """A question about a service's price, time or place that no topic answers: said
@@ -357,16 +383,3 @@ class Questions(EngineParts):
         ids = {o.id for o in options}
         kept = [o for o in ctx.state.offered if o[0] not in ids]
         ctx.state.offered = [*([o.id, o.label] for o in options), *kept]
-
-
-def _ways_out(ctx: Ctx) -> tuple[Option, ...]:
-    """«رجوع» (to the question the person was on) and «إلغاء» under a list of topics
-    (found by the tester: the list had no way out but choosing a topic)."""
-    _ = ctx.texts.gettext
-    return (Option("back", _("Back")), Option("cancel", _("Cancel")))
-
-
-def over_topics(offered: list[list[str]]) -> bool:
-    """Whether the last list shown was one of topics (the FAQ, «is it one of these?»):
-    «رجوع» there goes back to the question under it, not a step further back."""
-    return bool(offered) and offered[0][0].startswith(TOPIC_PREFIX)

@@ -53,3 +53,20 @@ async def test_a_fee_question_sent_to_the_officers_keeps_its_words_over_two_work
     text = "\n".join(r.text for r in said)
     assert "كم رسوم الخروج والعودة" in text, text
     assert "keep_description" in [c.id for c in said[-1].choices], text
+
+
+async def test_the_fee_of_the_request_being_filled_in_over_two_workers(person: Person) -> None:
+    """Helper 22 (§1): «كم الرسوم؟» in an iqama renewal was answered about «خدمات
+    التابعين». It is the iqama's fees answer (the late-renewal fines of seed 004), and
+    the other worker takes the step's answer."""
+    await _half_filled(person)  # an iqama renewal at the phone step, on worker 0
+    said = await person.says("كم الرسوم؟", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "٥٠٠ ريال" in text and "خدمات التابعين" not in text, text
+    assert "رقم جوالك" in said[-1].text, said[-1].text
+    said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    said = await person.says("كم الرسوم", worker=1)  # at the description step
+    text = "\n".join(r.text for r in said)
+    assert "٥٠٠ ريال" in text and "أضفه إلى وصفي" not in text, text
+    said = await person.says("اقامتي انتهت قبل اسبوع وابي اجددها", worker=0)
+    assert "للمستندات التالية" in said[-1].text, said[-1].text  # the description, kept

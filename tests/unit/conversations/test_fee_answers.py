@@ -162,3 +162,45 @@ async def test_a_fee_question_can_go_to_the_officers_with_its_words_kept(chat: C
     await chat.contact("+966501234567")
     # the question, offered as the inquiry's description
     assert "كم رسوم الخروج والعودة" in chat.said and "keep_description" in chat.choice_ids
+
+
+@pytest.mark.parametrize("asked", ["كم الرسوم؟", "رسوم التجديد كم؟", "what are the fees?"])
+async def test_a_fee_question_naming_no_service_is_about_the_request(
+    chat: Chat, asked: str
+) -> None:
+    """Helper 22 (§1): «كم الرسوم؟» in an iqama renewal was answered about «خدمات
+    التابعين» (whose «رسوم المرافقين» holds the word), «رسوم التجديد كم؟» about the
+    passport's renewal. It is the iqama's fees answer, then the step, nothing lost."""
+    await _to_identity(chat)
+    await chat.text(RESIDENT)  # at the phone step
+    await chat.text(asked)
+    said = clean_input(chat.said)
+    assert "500" in said, said  # the iqama's late-renewal fines
+    assert "خدمات التابعين" not in said and "جواز السفر" not in said
+    assert chat.last[-1].ask_contact  # the phone step, asked again
+
+
+async def test_at_the_description_the_requests_fee_is_answered_not_set_aside(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact("+966501234567")
+    await chat.text("كم الرسوم")
+    said = clean_input(chat.said)
+    assert "500 ريال" in said and "أضفه إلى وصفي" not in said, said
+    assert said.endswith("يُرجى وصف طلبك بكلماتك: ما المطلوب، وما المشكلة التي واجهتك إن وُجدت.")
+
+
+async def test_another_services_fee_mid_request_is_named_as_asked(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text("كم رسوم الخروج والعودة؟")
+    assert "«تأشيرة خروج وعودة»" in chat.said and "خدمات التابعين" not in chat.said
+
+
+@pytest.mark.parametrize("asked", ["كم الرسوم؟", "what are the fees?"])
+async def test_fees_of_no_service_before_any_is_chosen_asks_which(chat: Chat, asked: str) -> None:
+    await chat.command("start")
+    await chat.text(asked)
+    said = chat.last[0].text
+    assert "رسوم أيّ خدمة؟" in said or "The fees of which service?" in said, said
+    assert "التابعين" not in chat.said and "Dependants" not in chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]  # the first question, nothing chosen
