@@ -63,7 +63,7 @@ def _people_words(text: str, data: _Words) -> list[str]:
     def kept(i: int, token: str) -> bool:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         before = tokens[i - 1] if i > 0 else ""
-        if token in data.self_ and after in data.described:
+        if _bare(token)[1] in data.self_ and after in data.described:
             return False
         return not (token in data.address and {before, after} & data.address_next_to)
 

@@ -33,3 +33,16 @@ async def test_my_iqama_and_hers_starts_with_mine_on_another_worker(h: Harness) 
     assert "كل طلب هنا لشخص واحد" in said and "نبدأ بطلبك أنت" in said, said
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
     assert "«لمن هذا الطلب؟»: «لي أنا»" in said and "أين أنت الآن؟" in said, said
+
+
+async def test_a_mother_on_her_husbands_iqama_files_her_sons_on_another_worker(
+    h: Harness,
+) -> None:
+    # helper 22 (§2): the son's renewal was told «نبدأ بطلبك أنت» and recorded «لي أنا»
+    a, b = await h.worker(), await h.worker()
+    typed = "زوجي مقيم وانا معاه على اقامته وولدي اقامته بتخلص ابي اجددها"
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, typed))
+    assert "نبدأ بطلب أحدهم" in said and "نبدأ بطلبك أنت" not in said, said
+    said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
+    assert "«لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in said and "«لي أنا»" not in said, said
+    assert "أين صاحب الإقامة الآن؟" in said, said

@@ -95,6 +95,10 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("انا سعودي وزوجتي اجنبيه ابي اجدد اقامتها", None),
         ("انا مقيم وزوجتي معي ابي اجدد اقامتها", None),
         ("انا مقيم وابي اجدد اقامتي واقامة زوجتي", "self"),
+        # helper 22: the writer on someone's iqama, or named as a mother, is no request
+        ("زوجي مقيم وانا معاه على اقامته وولدي اقامته بتخلص ابي اجددها", "family"),
+        ("انا ام خالد وزوجي مقيم وولدي اقامته بتخلص", "family"),
+        ("انا ابو محمد ابي اجدد اقامتي واقامة زوجتي", "self"),
         # session 18's faults list: the other's thing by its ending («her iqama»)
         ("ابي اجدد اقامتي واقامتها", "self"),
         ("ابي اجدد اقامتي وكمان اقامتها", "self"),
@@ -175,3 +179,17 @@ async def test_my_iqama_and_hers_is_one_request_each_starting_with_mine(chat: Ch
     await chat.tap("s:iqama_renew")
     # «لمن هذا الطلب؟» answered «لي أنا» from the words: on to where the holder is
     assert "أين أنت الآن؟" in chat.said and FOR_WHOM not in chat.last[-1].text
+
+
+async def test_a_mother_on_her_husbands_iqama_asking_for_her_son_is_not_filed_as_hers(
+    chat: Chat,
+) -> None:
+    """Helper 22 (§2): «زوجي مقيم وانا معاه على اقامته وولدي اقامته بتخلص ابي اجددها» was
+    told «نبدأ بطلبك أنت» and «لمن» set to «لي أنا»: the son's request filed as hers."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("زوجي مقيم وانا معاه على اقامته وولدي اقامته بتخلص ابي اجددها")
+    assert YOURS_FIRST not in chat.said and "نبدأ بطلب أحدهم" in chat.said
+    await chat.tap("s:iqama_renew")
+    assert "«لي أنا»" not in chat.said
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in chat.said
