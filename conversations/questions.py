@@ -20,7 +20,7 @@ from pathlib import Path
 
 from conversations import knowledge
 from conversations.buttons import TOPIC_PREFIX
-from conversations.engine_parts import EngineParts
+from conversations.document_answers import DocumentAnswers
 from conversations.events import Option, Reply
 from conversations.faq_options import FAQ, topic_options, ways_out
 from conversations.fee_answers import fee_line, inquiry_option, service_asked_about
@@ -49,7 +49,7 @@ UNANSWERED = Path(__file__).resolve().parent / "data" / "unanswered.json"
 _MAX_UNANSWERED_WORDS = 15
 
 
-class Questions(EngineParts):
+class Questions(DocumentAnswers):
     """Mixed into :class:`conversations.engine.Engine`."""
 
     def _question(self, ctx: Ctx, text: str, *, free_text: bool) -> list[Reply] | None:
@@ -82,6 +82,10 @@ class Questions(EngineParts):
         if not free_text and self._situation_told(ctx, text):
             return None
         found = knowledge.answer_topic(text, explicit_only=free_text)
+        other = _named_instead(ctx, found, text) if found is not None else None
+        if other is not None:
+            # «وش المطلوب لتجديد جواز السفر»: the iqama's conditions matched on «تجديد»
+            return self._documents_of(ctx, other)
         if found is not None:
             return self._topic_answer(ctx, found, text)
         asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
@@ -177,37 +181,6 @@ class Questions(EngineParts):
             len(topics),
         )
         return [Reply(text, options)]
-
-    def _documents_answer(self, ctx: Ctx, text: str, *, free_text: bool) -> list[Reply] | None:
-        """«وش الاوراق المطلوبة؟» once a service is chosen: that service's documents from
-        the catalogue, then the step asked again (found by the fresh-clone tester: at the
-        description step of a passport issue it was offered an iqama topic). None when no
-        service is chosen, the message is not a question about documents, or it names
-        another service (the knowledge base answers that one)."""
-        service_id = ctx.state.answers.get("service")
-        if not isinstance(service_id, str) or not known_service(ctx, service_id):
-            return None
-        asks = knowledge.explicit_question(text) if free_text else knowledge.reads_as_question(text)
-        if not asks or not knowledge.names_documents(text):
-            return None
-        named = ctx.catalogue.match(text, limit=1)
-        if named and named[0].id != service_id:
-            return None
-        _ = ctx.texts.gettext
-        service = ctx.catalogue.get(service_id)
-        name = local(service.name, ctx.locale)
-        lines = [_("The documents for «%(service)s»:") % {"service": name}]
-        if_any = _("(if you have it)")
-        for doc in service.documents:
-            optional = doc not in service.required_documents
-            lines.append(f"• {local(doc, ctx.locale)}" + (f" {if_any}" if optional else ""))
-        lines.append(
-            _("We will ask you for them, as photos or PDF files, before the request is sent.")
-        )
-        again = self._ask(ctx)
-        if self._has_draft(ctx.state):
-            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
-        return [Reply("\n".join(lines)), again]
 
     def _topic_answer(
         self, ctx: Ctx, topic: knowledge.Topic, text: str | None = None
@@ -383,3 +356,14 @@ class Questions(EngineParts):
         ids = {o.id for o in options}
         kept = [o for o in ctx.state.offered if o[0] not in ids]
         ctx.state.offered = [*([o.id, o.label] for o in options), *kept]
+
+
+def _named_instead(ctx: Ctx, topic: knowledge.Topic, text: str) -> str | None:
+    """The service ``text`` names when it is not one ``topic`` is about (a topic of the
+    iqama matched on «تجديد» in «وش المطلوب لتجديد جواز السفر»: helper 22); None when the
+    topic names no service or one of the services the text names is the topic's."""
+    asked = knowledge.without_fee_words(text) if knowledge.asks_fee(text) else text
+    named = [s.id for s in ctx.catalogue.match(asked, limit=3)]  # not «رسوم المرافقين»
+    if not topic.services or not named or set(named) & set(topic.services):
+        return None
+    return named[0]
