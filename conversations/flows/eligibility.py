@@ -25,7 +25,7 @@ from conversations.flows.location_words import not_knowing_line
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.question_words import option_in_words, option_labelled
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
-from conversations.flows.service_change import is_slip
+from conversations.flows.slips import is_slip
 from conversations.keywords_early import early_answers, place_of_writer
 from conversations.several_people import one_request_each, several_for_whom
 from conversations.understanding import (

@@ -24,6 +24,7 @@ from pathlib import Path
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows import describe, description_early
+from conversations.flows.answer_corrections import corrected_answer
 from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import (
     EARLY_ESTABLISHMENT,
@@ -31,6 +32,7 @@ from conversations.flows.intake_draft import (
     applicant_of,
     service_of,
 )
+from conversations.flows.slips import is_slip
 from conversations.keywords import not_a_service, not_this
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
@@ -103,6 +105,9 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
             # the offer passed over: the words go with what was typed next
             event = Text(event.origin, f"{words}\n{event.text}")
         if outcome is None:
+            # «لا لحظه غلطت الطلب مو لي لبنتي»: an earlier answer corrected (helper 22)
+            outcome = _correction(ctx, event)
+        if outcome is None:
             # a slip naming another service too («لا غلطت ابي اجدد جوازي مو الاقامة»):
             # offered, and kept as words if declined (tester 14 §4)
             outcome = change_wish(ctx, event, slips=True)
@@ -126,6 +131,8 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
         ctx.state.answers.pop(PENDING_WORDS, None)
         outcome = answer_change(ctx, event)
         if outcome is None:
+            outcome = _correction(ctx, event)
+        if outcome is None:
             outcome = change_wish(ctx, event, slips=True)
             ctx.state.answers.pop(PENDING_WORDS, None)
         if outcome is None:
@@ -133,6 +140,16 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
         return outcome
 
     return answered
+
+
+def _correction(ctx: Ctx, event: Event) -> Outcome | None:
+    """An earlier answer corrected by a slip (conversations.flows.answer_corrections)
+    that names no other service as wanted: «لا غلطت ابي اجدد اقامة زوجتي مو جوازي» asks
+    for the iqama's renewal, offered as a change; «لبنتي» alone matches a service's
+    synonym and names none."""
+    if isinstance(event, Text) and _named(ctx, _affirmed(event.text)):
+        return None
+    return corrected_answer(ctx, event)
 
 
 def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | None:
@@ -191,12 +208,6 @@ def other_services_named(ctx: Ctx, text: str) -> list[str]:
     """The services other than the chosen one that ``text`` names as wanted («ابي اغير
     الخدمه لتاشيرة خروج وعوده»), best first; empty when it names none."""
     return _named(ctx, _affirmed(text)) or _slip_named(ctx, text)
-
-
-def is_slip(text: str) -> bool:
-    """Whether ``text`` says the person slipped («لا غلطت ابي…», «my mistake»: keywords.
-    json ``change_service_slip``), whatever it then corrects."""
-    return bool(wish(text, _KEYWORDS, (("change_service_slip", True),), max_words=_WISH_WORDS))
 
 
 def _named(ctx: Ctx, text: str) -> list[str]:

@@ -1,0 +1,36 @@
+"""«لا غلطت هو لزوجتي» at a later step over two workers on the shared Redis and SQL
+(SQLite and PostgreSQL): helper 22 (§4), the correction was kept as the description and
+the request filed as the writer's. The answer changes on one worker; the other files it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Request
+from conversations.events import Contact, Media
+from tests.integration.test_their_say import USER, Person, _half_filled
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_whose_request_corrected_mid_request_is_filed_so_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _half_filled(person)  # an iqama renewal «لي أنا», at the phone step, worker 0
+    said = await person.says("لا غلطت هو لزوجتي", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "إلى «تابع لي أو مكفول لدي»" in text and "«تعديل رقم الهوية»" in text, text
+    said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    said = await person.says("اقامة زوجتي انتهت الشهر الماضي وابي اجددها", worker=1)
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=0)
+    said = await person.taps("done", worker=1)
+    assert "لمن هذا الطلب؟ تابع لي أو مكفول لدي" in said[-1].text, said[-1].text
+    await person.taps("confirm", worker=0)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None
+    assert filed.eligibility["for_whom"] == "family" and "غلطت" not in filed.description

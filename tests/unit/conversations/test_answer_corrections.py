@@ -1,0 +1,54 @@
+"""A slip correcting an earlier answer at a later step (helper 22, §4): at the description
+step of a request marked «لي أنا», «لا لحظه غلطت الطلب مو لي لبنتي» became the description
+and the request went on as the writer's. Now the answer changes and is said so, with where
+to change the identity number typed for the request as it was; nothing is taken for the
+description, and a slip asking for another service is still offered as a change."""
+
+from __future__ import annotations
+
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryStore
+from .test_describe import _to_description
+from .test_intake import DESCRIPTION
+from .test_status import plain
+
+
+async def test_whose_request_corrected_at_the_description_is_changed_not_described() -> None:
+    gateway = MemoryGateway()
+    chat = Chat(Engine(MemoryStore(), INTAKE, load_catalogue(), gateway).handle)
+    await _to_description(chat)  # an iqama renewal «لي أنا», the identity number typed
+    await chat.text("لا لحظه غلطت الطلب مو لي لزوجتي")
+    said = plain(chat.said)
+    assert "غيّرتُ إجابة «لمن هذا الطلب؟» إلى «تابع لي أو مكفول لدي»" in said, said
+    assert "«تعديل رقم الهوية»" in said and "2******006" in said
+    assert said.endswith("يُرجى وصف طلبك بكلماتك: ما المطلوب، وما المشكلة التي واجهتك إن وُجدت.")
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    summary = plain(chat.said)
+    assert "لمن هذا الطلب؟ تابع لي أو مكفول لدي" in summary and "غلطت" not in summary
+    await chat.tap("confirm")
+    filed = gateway.submissions[0]
+    assert filed.eligibility["for_whom"] == "family" and "غلطت" not in filed.description
+
+
+async def test_at_the_phone_step_too(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text("2000000006")
+    await chat.text("اسف غلطت هو لزوجتي")
+    assert "إلى «تابع لي أو مكفول لدي»" in plain(chat.said)
+    assert chat.last[-1].ask_contact  # the phone step, asked again
+
+
+async def test_a_slip_asking_another_service_is_still_offered_as_a_change(chat: Chat) -> None:
+    await _to_description(chat)
+    await chat.text("لا غلطت ابي تاشيرة خروج وعودة مو تجديد")
+    assert "هل أغيّر خدمة طلبك" in plain(chat.said)
