@@ -91,6 +91,36 @@ def not_this() -> frozenset[str]:
     return frozenset(fold_arabic(w) for w in _raw_list("_not_this"))
 
 
+#: Words that end what «مو …» denies and start what is wanted («مو خروج وعوده، ابي
+#: نقل…», «not the passport, I want…»).
+_WANTED_AGAIN = frozenset(
+    fold_arabic(w)
+    for w in ("ابي", "ابغى", "ابغا", "ابغي", "اريد", "بل", "اقصد", "ودي", "want", "but")
+)
+
+
+def split_denied(text: str) -> tuple[str, str]:
+    """``text`` split into what is wanted and what it says is not: the words after
+    «مو»/«not» (:func:`not_this`) up to a comma or full stop, or a word of wanting again
+    («ابي», «بل», «want»), which is kept. «لا لا مو خروج وعوده، ابي نقل معلومات جواز
+    زوجتي الجديد» gives («لا لا ابي نقل معلومات جواز زوجتي الجديد», «خروج وعوده،»):
+    helper 22 (§5), the exit/re-entry visa denied was offered first again."""
+    kept: list[str] = []
+    denied: list[str] = []
+    denying = False
+    for word in text.split():
+        bare = fold_arabic(word.strip("،,.؛;!؟?"))
+        if bare in not_this():
+            denying = True
+            continue
+        if denying and bare in _WANTED_AGAIN:
+            denying = False
+        (denied if denying else kept).append(word)
+        if denying and word.endswith(("،", ",", ".", "؛", ";")):
+            denying = False
+    return " ".join(kept), " ".join(denied)
+
+
 @cache
 def _raw_list(name: str) -> tuple[str, ...]:
     raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ from conversations.flows.later_requests import plan
 from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
+from conversations.keywords import split_denied
 from conversations.keywords_early import early_answers, place_of_writer, without_places
 from conversations.several_people import (
     one_request_a_worker,
@@ -162,6 +163,11 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         keep_early_answers(ctx, said, writer=["location"] if place_of_writer(text) else [])
     # a place («انا برا المملكة») names no service, though a synonym holds its words
     needed = without_places(text)
+    # a service said not to be wanted is not offered when the rest names one («مو خروج
+    # وعوده، ابي نقل…»: helper 22); a person denied («ابي جواز مو لولدي») is read for «لمن»
+    wanted, denied = split_denied(needed)
+    if denied and ctx.catalogue.match(denied, limit=1) and ctx.catalogue.match(wanted, limit=1):
+        needed = wanted
     matches = ctx.catalogue.match(needed, limit=3, applicant_kind=applicant_of(ctx))
     say: tuple[str, ...] = ()
     if not matches and applicant_of(ctx) == "individual":
