@@ -271,13 +271,13 @@ def says_only(text: str, option_id: str) -> bool:
     )
 
 
-def plain_yes_or_no(text: str) -> bool:
+def plain_yes_or_no(text: str, *, yes_only: bool = False) -> bool:
     """True when the message is only yes or no words, fillers aside («ايه», «تمام»,
     «لا والله»): an answer to whatever was asked last, which a different question must
-    not take for its own."""
+    not take for its own; with ``yes_only``, only yes words («ايوه»)."""
     data = _choices()
     tokens = [w for w in words(text) if w not in data.fillers]
-    return bool(tokens) and all(t in data.yes or t in data.no for t in tokens)
+    return bool(tokens) and all(t in data.yes or (t in data.no and not yes_only) for t in tokens)
 
 
 def options_named(text: str, option_ids: Sequence[str], *, in_sentence: bool = False) -> list[str]:

@@ -30,7 +30,9 @@ from conversations.flows.description_text import (
 from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
+from conversations.keywords import is_acknowledgement
 from conversations.officer_wish import officer_line, wants_officer
+from conversations.understanding import plain_yes_or_no
 from domain.description import MIN_DESCRIPTION
 from domain.normalize import clean_input
 
@@ -111,6 +113,10 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     if says_done(event.text):
         ctx.state.answers.pop(ADDING, None)
         return _done_word(ctx)
+    if _says_keep(ctx, event.text):
+        kept = _keep(ctx)
+        if kept is not None:
+            return kept
     kind = unknown_number(event.text)
     if kind is not None and only_asks(event.text):
         # answered, not kept as the description (tester 13, §12)
@@ -215,6 +221,17 @@ def _question_choice(ctx: Ctx) -> tuple[Option, ...]:
     if ctx.state.answers.get(REST):
         return (Option(ADD_REST, label),)
     return ()
+
+
+def _says_keep(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` answers «Keep my description» while it is offered: a yes
+    («ايوه», «تمام», «ok») or the only option's number («1»). Helper 22: these were kept
+    as a new, too short description in place of the words offered."""
+    offered = ctx.state.answers.get(PENDING) or ctx.state.answers.get("description")
+    if not offered or ADDING in ctx.state.answers:
+        return False
+    yes = plain_yes_or_no(text, yes_only=True) or is_acknowledgement(text)
+    return yes or clean_input(text).strip() == "1"
 
 
 def _keep(ctx: Ctx) -> Outcome | None:
