@@ -105,7 +105,7 @@ class DraftKeeping(EngineParts):
             # before that, «1) تراجع» above «1) فرد» had two options numbered 1
             replies = self._restart(ctx)
             menu = replies[-1]
-            replies[-1] = dataclasses.replace(menu, choices=_last_own(menu.choices, undo))
+            replies[-1] = dataclasses.replace(menu, choices=last_own(menu.choices, undo))
             ctx.state.offered = [[o.id, o.label] for o in replies[-1].choices]
             return [Reply(note), *replies]
         _ = ctx.texts.gettext
@@ -150,7 +150,7 @@ class DraftKeeping(EngineParts):
         return [said, self._ask(ctx)]
 
 
-def _last_own(choices: tuple[Option, ...], extra: Option) -> tuple[Option, ...]:
+def last_own(choices: tuple[Option, ...], extra: Option) -> tuple[Option, ...]:
     """``choices`` with ``extra`` after the question's own options, before the navigation
     every question carries (named, never numbered: conversations.reading.NAMED_NAV), so
     the own options keep their numbers and ``extra`` is numbered after them."""

@@ -5,12 +5,15 @@ next request the person's first words named: conversations.flows.later_requests)
 
 from __future__ import annotations
 
+import dataclasses
+
+from conversations.drafts import last_own
 from conversations.engine_parts import EngineParts
 from conversations.events import Reply
 from conversations.fee_answers import INQUIRY, asked_question, keep_as_description
 from conversations.flow import Ctx, Next
 from conversations.flows.intake import file_service
-from conversations.flows.later_requests import FOR_WHOM_ANSWERS, take_next
+from conversations.flows.later_requests import FOR_WHOM_ANSWERS, next_line, take_next
 from conversations.flows.later_requests import NEXT as NEXT_REQUEST
 from conversations.flows.past_service import keep_early_answers
 
@@ -50,6 +53,26 @@ class FilingOffers(EngineParts):
         if whom in FOR_WHOM_ANSWERS:
             keep_early_answers(ctx, {"for_whom": whom})
         return [*replies, *self._apply(ctx, file_service(ctx, service_id, applicant))]
+
+    def _next_kept(
+        self, ctx: Ctx, waiting: list[list[str]] | None, replies: list[Reply]
+    ) -> list[Reply]:
+        """``replies`` (the first question, asked again when the person comes back) with
+        the next request still offered: its line, and «الطلب التالي» after the question's
+        own options, ``waiting`` kept in the new draft. Helper 21 (§14): reopening the
+        chat after the receipt showed the first question alone, the wife's request
+        forgotten."""
+        if not waiting or not replies:
+            return replies
+        offered = next_line(ctx, waiting)
+        if offered is None:
+            return replies
+        ctx.state.next_requests = waiting
+        line, option = offered
+        *before, menu = replies
+        choices = last_own(menu.choices, option)
+        ctx.state.offered = [[o.id, o.label] for o in choices]
+        return [*before, Reply(line), dataclasses.replace(menu, choices=choices)]
 
     def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
         """«تقديم طلب الآن»: a new request for the service, at its first question. Never

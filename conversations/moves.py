@@ -228,8 +228,8 @@ class Moves(EngineParts):
         _ = ctx.texts.gettext
         state = ctx.state
         if state.step in START_STEPS:
-            welcomed = state.welcomed
-            replies = self._restart(ctx)
+            welcomed, waiting = state.welcomed, state.next_requests
+            replies = self._next_kept(ctx, waiting, self._restart(ctx))
             if state.welcomed != welcomed:
                 return replies  # the full welcome was due: it greets them
             return [Reply(_("Welcome back.")), *replies]
@@ -237,6 +237,9 @@ class Moves(EngineParts):
         if at_prompt is not None:
             return at_prompt
         asked = self._ask(ctx)
+        if state.next_requests and state.step == self.flow.first and not self._has_draft(state):
+            # back again at the first question, the next request still waiting
+            return [Reply(_("Welcome back.")), *self._next_kept(ctx, state.next_requests, [asked])]
         lead = _("Welcome back. Here is where you left off:")
         return [dataclasses.replace(asked, text=f"{lead}\n{asked.text}")]
 

@@ -90,3 +90,20 @@ async def test_an_establishments_next_worker_over_two_workers(
     assert "سأستخدم رقم المنشأة الذي أرسلته سابقًا" in text and "رقم العامل" in text, text
     (filed,) = await filing.list_for_account("telegram", USER)
     assert filed.applicant_kind == "establishment"
+
+
+async def test_the_next_request_survives_reopening_over_two_workers(person: Person) -> None:
+    """Helper 21 (§14): after the receipt, the chat opened again showed the first
+    question alone. The offer lives in the dialogue state: reopened on the other worker,
+    it is there, and «الطلب التالي» typed on the first starts the wife's request."""
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد اقامتي واقامة زوجتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    await _from_location(person, "2000000006", "file-a")
+    said = await person.send(Command(person.origin(), "resume", ""), worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "لفرد أسرتك الذي ذكرته" in text and "next_request" in [c.id for c in said[-1].choices]
+    said = await person.says("الطلب التالي", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "«تابع لي أو مكفول لدي»" in text and "أين صاحب الإقامة الآن؟" in text, text

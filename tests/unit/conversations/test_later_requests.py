@@ -157,3 +157,23 @@ async def test_my_iqama_and_my_kids_starts_with_mine() -> None:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامتي واقامة عيالي")
     assert "نبدأ بطلبك أنت" in chat.said and "نبدأ بطلب أحدهم" not in chat.said, chat.said
+
+
+async def test_the_next_request_is_still_offered_when_the_chat_is_opened_again() -> None:
+    """Helper 21 (§14): the terminal chat opened again after the receipt greeted «أهلًا
+    بعودتك» with the first question alone; the wife's request was forgotten. It is
+    offered there, numbered after the question's own options, on every reopening."""
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي واقامة زوجتي")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    for _again in range(2):  # at the receipt, then at the first question shown then
+        await chat.command("resume")
+        assert chat.said.startswith("أهلًا بعودتك.") and FAMILY_LINE in chat.said, chat.said
+        assert chat.choice_ids[:5] == ["ind", "est", "status", "faq", "next_request"]
+    await chat.text("5")
+    assert "«تابع لي أو مكفول لدي»" in chat.said and "أين صاحب الإقامة الآن؟" in chat.said
+    await _file_from_location(chat, "2000000014")
+    assert len(gateway.submissions) == 2
