@@ -14,6 +14,7 @@ from conversations.events import Choice, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_place import own_place_at_question
 from conversations.flows.eligibility import several_at_for_whom
+from conversations.flows.location_words import TYPED_ANSWER
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
 from conversations.read_message import ReadMessage
@@ -57,6 +58,9 @@ class ChoiceReading(EngineParts):
             elif understood is not None and understood.chosen is not None:
                 typed = chosen.text
                 chosen = Choice(m.event.origin, understood.chosen)
+                if state.step == "question":
+                    # the words stay for the step («برا بس راجع بكرة»: location_words)
+                    state.answers[TYPED_ANSWER] = typed
                 if understood.by_negation or _other_words(m, understood.chosen, typed):
                     # «مو منشأة», «عندي عامل»: the person never typed the option taken, so
                     # it is said back (conversations.flows.denied_answer.taken_line)

@@ -21,7 +21,11 @@ from conversations.flows.description_early import keep_early
 from conversations.flows.early_place import LOCATION, not_the_holders
 from conversations.flows.intake_draft import or_words, question_text, questions_of
 from conversations.flows.intake_service import suggest
-from conversations.flows.location_words import not_knowing_line
+from conversations.flows.location_words import (
+    TYPED_ANSWER,
+    keep_place_words,
+    not_knowing_line,
+)
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.question_words import option_in_words, option_labelled
 from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
@@ -80,6 +84,7 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
     index): on to the next question or the number, or to the refusal; a short answer to
     another of the service's questions is taken for that one (:func:`_other_question`)."""
     answers = ctx.state.answers
+    typed = answers.pop(TYPED_ANSWER, None)
     questions = questions_of(ctx)
     index = int(answers.get("question", 0))
     question = questions[index]
@@ -102,6 +107,8 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         denied = denied_option(ctx, event.text, question)
         if denied is not None:
             # «ما قدر دخول المملكة»: four words, yet a denial of one of two answers, no story
+            if question.id == LOCATION:
+                keep_place_words(ctx, event.text)
             return _answered(ctx, index, denied, *denied_line(ctx, event.text, question, denied))
         if len(answer_words(event.text)) >= SENTENCE_WORDS:
             # the request told before its step («اقامة زوجتي انتهت وما قدرت اجددها»):
@@ -126,6 +133,8 @@ async def answer_question(ctx: Ctx, event: Event) -> Outcome:
         line = not_the_holders(ctx, event.text, option.id)
         if line is not None:
             return Retry(f"{line}\n{question_text(ctx, question)}")
+    if question.id == LOCATION:
+        keep_place_words(ctx, event.text if isinstance(event, Text) else typed)
     return _answered(ctx, index, option, *said_back)
 
 

@@ -16,8 +16,6 @@ from conversations.flows.draft_files import files
 from conversations.flows.intake_draft import (
     EARLY_ANSWERS,
     applicant_of,
-    early_for_whom,
-    question_text,
     service_of,
 )
 from conversations.flows.intake_numbers import answer_identity
@@ -25,6 +23,7 @@ from conversations.flows.later_requests import after_filing, next_line
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
 from conversations.flows.service_change import other_services_named, wants_another_service
+from conversations.flows.summary_answers import answer_lines, told_lines
 from conversations.flows.summary_words import adds_to_description, is_question, wants_a_document
 from conversations.formatting import format_long_date, isolate, or_list
 from conversations.open_requests import open_line, track_option
@@ -56,14 +55,7 @@ def ask_summary(ctx: Ctx) -> Prompt:
         _("Filed as: %(kind)s") % {"kind": kind},
     ]
     # the answers to the service's questions, so the person sees what the officer will see
-    given = answers.get("eligibility", {})
-    for question in service.questions:
-        option = next((o for o in question.options if o.id == given.get(question.id)), None)
-        if option is not None:
-            lines.append(f"{question_text(ctx, question)} {local(option.label, ctx.locale)}")
-    for_whom = early_for_whom(ctx)
-    if for_whom is not None:
-        lines.append(for_whom)
+    lines += answer_lines(ctx, service)
     if answers.get("establishment"):
         lines.append(_("Establishment number: %(number)s") % {"number": answers["establishment"]})
     lines += [
@@ -330,7 +322,7 @@ async def _submit(ctx: Ctx) -> Outcome:
         phone=answers["phone"],
         phone_verified=bool(answers.get("phone_verified", True)),
         # the service has no «for whom» field: the officer reads it with the words
-        description="\n".join(filter(None, [answers["description"], early_for_whom(ctx)])),
+        description="\n".join([answers["description"], *told_lines(ctx)]),
         establishment_number=answers.get("establishment"),
         eligibility=dict(answers.get("eligibility", {})),
         attachments=tuple(AttachmentInfo(**f) for f in files(ctx)),
