@@ -32,6 +32,7 @@ from conversations.keywords import (
     is_send_word,
 )
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
+from conversations.understanding import says_only
 from domain.catalogue import LocalText, local
 from domain.description import has_words
 from domain.documents_check import every_file_named, unaccounted_documents
@@ -105,14 +106,16 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
                 "Have you sent all the documents? You said more were coming: please send them, or press «Done» if you have finished."
             )
         )
+    skip = isinstance(event, Text) and says_only(event.text, "skip")
     if (
         isinstance(event, Text)
         and len(kept) < service.min_attachments
-        and (says_no_documents(event.text) or is_nothing_more(event.text))
+        and (says_no_documents(event.text) or is_nothing_more(event.text) or skip)
     ):
+        # («تخطي» where documents are needed: it was added to the description)
         # «ما عندي مستندات», «لا يوجد»: what they can do, not words of the description
         return Retry(without_documents(ctx, service.min_attachments))
-    if isinstance(event, Text) and says_no_documents(event.text):
+    if isinstance(event, Text) and (says_no_documents(event.text) or skip):
         # nothing (more) to send: «Skip» when none is needed, else «Done» with what was sent
         event = Choice(event.origin, "skip" if not kept else "done")
     elif isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):

@@ -78,3 +78,17 @@ async def test_what_to_photograph_at_the_description_step_is_the_documents(typed
     await chat.tap("done")
     await chat.tap("confirm")
     assert gateway.submissions[0].description == DESCRIPTION
+
+
+@pytest.mark.parametrize("typed", ["تخطي", "skip"])
+async def test_skip_where_documents_are_needed_is_not_described(typed: str) -> None:
+    """Found trying the terminal chat (session 22): «تخطي» at the iqama renewal's
+    documents, which needs one, was added to the description («أُضيف إلى وصفك»)."""
+    chat, gateway = await _at_documents()
+    await chat.text(typed)
+    assert ADDED not in chat.said and "دون مستند واحد على الأقل" in chat.said, chat.said
+    await chat.media()
+    await chat.text(typed)  # with a file sent, it is «Done»
+    assert "يُرجى مراجعة طلبك" in chat.said, chat.said
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
