@@ -184,6 +184,15 @@ def _wrong_kind(ctx: Ctx) -> str:
 
 
 def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
+    if number_shape(typed) == "mobile":
+        # the mobile typed before its step, where the channel takes a typed one (the
+        # terminal): kept for the phone step, as in a first message (helper 22: it was
+        # «هذا يبدو رقم جوال.» and the number asked for again later)
+        from conversations.flows.early_phone import keep_typed_mobile
+
+        kept = keep_typed_mobile(ctx, Text(ctx.origin, typed), [typed])
+        if kept is not None:
+            return f"{kept}\n{ask_identity(ctx).text}"
     if not stray_letters(typed):
         # a letter among the digits is named as such (letters_problem), whatever the shape
         wrong = wrong_number(ctx, typed, ("citizen", "resident", "border"), ask_identity(ctx).text)
