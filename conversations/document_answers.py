@@ -4,8 +4,6 @@ Split from :mod:`conversations.questions` (the knowledge base answers the rest).
 
 from __future__ import annotations
 
-import dataclasses
-
 from conversations import knowledge
 from conversations.citizens_only import listed_name
 from conversations.engine_parts import EngineParts
@@ -60,7 +58,4 @@ class DocumentAnswers(EngineParts):
             *before, again = self._restart(ctx) if at_start else [self._ask(ctx)]
             offer = (Option(FILE_PREFIX + service_id, _("File a request now")),)
             return [said, *before, self._with_first(ctx, again, offer)]
-        again = self._ask(ctx)
-        if self._has_draft(ctx.state):
-            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
-        return [said, again]
+        return self._and_the_step(ctx, said)

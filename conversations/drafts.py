@@ -44,6 +44,17 @@ class DraftKeeping(EngineParts):
             return _("Now, back to choosing the service you need:")
         return _("Now, back to where you were:")
 
+    def _and_the_step(self, ctx: Ctx, said: Reply) -> list[Reply]:
+        """``said`` (an answer given on the side), then the question the person was on:
+        the first question afresh before any, else the step asked again, under
+        :meth:`_back_lead` when a draft waits; nothing of the draft lost."""
+        if ctx.state.step in START_STEPS:
+            return [said, *self._restart(ctx)]
+        again = self._ask(ctx)
+        if self._has_draft(ctx.state):
+            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
+        return [said, again]
+
     def _aside_lead(self, ctx: Ctx) -> str:
         """The line above the first question of a side trip (a status look-up, a note)
         that puts the draft aside: it is kept, and the dialogue comes back to it. Found by

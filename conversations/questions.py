@@ -137,23 +137,13 @@ class Questions(DocumentAnswers):
         number is written (conversations.flows.number_unknown), then the question the
         person was on, nothing of a draft lost."""
         said = Reply("\n".join(number_unknown_lines(ctx, kind)))
-        if ctx.state.step in START_STEPS:
-            return [said, *self._restart(ctx)]
-        again = self._ask(ctx)
-        if self._has_draft(ctx.state):
-            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
-        return [said, again]
+        return self._and_the_step(ctx, said)
 
     def _unserved(self, ctx: Ctx, need_id: str) -> list[Reply]:
         """A question about a need Tawasul does not serve (conversations.unserved_needs):
         said so, then the question the person was on, nothing of a draft lost."""
         said = Reply(unserved_line(ctx, need_id))
-        if ctx.state.step in START_STEPS:
-            return [said, *self._restart(ctx)]
-        again = self._ask(ctx)
-        if self._has_draft(ctx.state):
-            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
-        return [said, again]
+        return self._and_the_step(ctx, said)
 
     def _question_choice(self, ctx: Ctx, choice_id: str) -> list[Reply] | None:
         """A tap on «أسئلة شائعة» or a topic; None for any other button (the buttons that
@@ -245,12 +235,7 @@ class Questions(DocumentAnswers):
                 "The fees of which service? Please write its name with your question, for example: «How much is the iqama renewal fee?»."
             )
         )
-        if ctx.state.step in START_STEPS:
-            return [said, *self._restart(ctx)]
-        again = self._ask(ctx)
-        if self._has_draft(ctx.state):
-            again = dataclasses.replace(again, text=f"{self._back_lead(ctx)}\n{again.text}")
-        return [said, again]
+        return self._and_the_step(ctx, said)
 
     def _no_facts(self, ctx: Ctx, service_id: str, text: str | None = None) -> list[Reply]:
         """A question about a service's price, time or place that no topic answers: said

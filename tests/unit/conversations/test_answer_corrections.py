@@ -12,7 +12,7 @@ from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryStore
 from .test_describe import _to_description
-from .test_intake import DESCRIPTION
+from .test_intake import DESCRIPTION, RESIDENT, _to_identity
 from .test_status import plain
 
 
@@ -36,13 +36,8 @@ async def test_whose_request_corrected_at_the_description_is_changed_not_describ
 
 
 async def test_at_the_phone_step_too(chat: Chat) -> None:
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
-    while any(c.startswith("q:") for c in chat.choice_ids):
-        await chat.tap(chat.choice_ids[0])
-    await chat.text("2000000006")
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
     await chat.text("اسف غلطت هو لزوجتي")
     assert "إلى «تابع لي أو مكفول لدي»" in plain(chat.said)
     assert chat.last[-1].ask_contact  # the phone step, asked again
