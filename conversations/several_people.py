@@ -209,6 +209,17 @@ def several_for_whom(text: str) -> str | None:
     return "self" if writer or any(b in data.self_ for b in bare) else "family"
 
 
+def without_people(text: str) -> str:
+    """``text`` without the words naming the writer or a family member («لولدي», «لي»):
+    what is left names a service, if anything does («جواز لولدي» is a synonym of a
+    passport's issue, yet «الطلب لولدي» asks for none)."""
+    data = _words()
+    people = data.family | data.self_
+    return " ".join(
+        w for w in text.split() if _bare(words(w)[0] if words(w) else w)[1] not in people
+    )
+
+
 def several_workers(text: str) -> bool:
     """Whether ``text`` names several of an establishment's workers at once («ابي اجدد
     اقامة عمالي الثلاثة», «my workers' iqamas»): one request a worker, as one a person."""

@@ -34,6 +34,7 @@ from conversations.flows.intake_draft import (
 )
 from conversations.flows.slips import is_slip
 from conversations.keywords import not_a_service, not_this
+from conversations.several_people import without_people
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
 from domain.catalogue import local
@@ -147,7 +148,7 @@ def _correction(ctx: Ctx, event: Event) -> Outcome | None:
     that names no other service as wanted: «لا غلطت ابي اجدد اقامة زوجتي مو جوازي» asks
     for the iqama's renewal, offered as a change; «لبنتي» alone matches a service's
     synonym and names none."""
-    if isinstance(event, Text) and _named(ctx, _affirmed(event.text)):
+    if isinstance(event, Text) and _named(ctx, without_people(_affirmed(event.text))):
         return None
     return corrected_answer(ctx, event)
 

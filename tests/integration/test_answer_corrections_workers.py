@@ -34,3 +34,16 @@ async def test_whose_request_corrected_mid_request_is_filed_so_over_two_workers(
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None
     assert filed.eligibility["for_whom"] == "family" and "غلطت" not in filed.description
+
+
+async def test_a_correction_naming_a_son_is_no_change_of_service_over_two_workers(
+    person: Person,
+) -> None:
+    # helper 22's recheck: «جواز لولدي» is a synonym of a passport's issue, so «لا غلطت
+    # الطلب لولدي مو لي» was offered that service instead of the answer changed
+    await _half_filled(person)
+    said = await person.says("لا غلطت الطلب لولدي مو لي", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "إلى «تابع لي أو مكفول لدي»" in text and "هل أغيّر خدمة طلبك" not in text, text
+    said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text

@@ -37,3 +37,15 @@ async def test_the_words_about_where_are_filed_over_two_workers(
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.eligibility["location"] == "outside"
     assert "برا بس راجع بكرة" in filed.description, filed.description
+
+
+async def test_a_gulf_place_is_outside_over_two_workers(person: Person) -> None:
+    # helper 22's recheck: «في الامارات», «بالبحرين» got «لم أفهم إجابتك»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد اقامة زوجتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    said = await person.says("في الامارات", worker=0)
+    assert "رقم هوية صاحب الطلب" in said[-1].text, said[-1].text
+    said = await person.says("رجوع", worker=1)
+    assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text

@@ -6,6 +6,8 @@ description, and a slip asking for another service is still offered as a change.
 
 from __future__ import annotations
 
+import pytest
+
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
@@ -47,3 +49,17 @@ async def test_a_slip_asking_another_service_is_still_offered_as_a_change(chat: 
     await _to_description(chat)
     await chat.text("لا غلطت ابي تاشيرة خروج وعودة مو تجديد")
     assert "هل أغيّر خدمة طلبك" in plain(chat.said)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["لا غلطت الطلب لولدي مو لي", "لحظة الطلب لزوجتي", "no wait its for my wife not me"],
+)
+async def test_more_ways_of_saying_it_at_the_description(chat: Chat, typed: str) -> None:
+    """Helper 22's recheck: «لا غلطت الطلب لولدي مو لي» was offered a change to a
+    passport's issue («جواز لولدي» is its synonym); the others were kept as the
+    description."""
+    await _to_description(chat)
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert "إلى «تابع لي أو مكفول لدي»" in said and "هل أغيّر خدمة طلبك" not in said, said

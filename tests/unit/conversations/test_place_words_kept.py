@@ -58,3 +58,10 @@ async def test_a_changed_answer_drops_the_words(chat: Chat, gateway: MemoryGatew
     await _to_summary(chat, "برا بس راجع بكرة", "back", "q:inside")
     said = plain(chat.said)
     assert "داخل المملكة" in said and "راجع بكرة" not in said, said
+
+
+@pytest.mark.parametrize("typed", ["هي في دبي", "في الامارات", "بالبحرين", "في الكويت"])
+async def test_a_gulf_place_is_outside(chat: Chat, gateway: MemoryGateway, typed: str) -> None:
+    """Helper 22's recheck: Gulf places got «لم أفهم إجابتك» while «في مصر» was read."""
+    await _to_summary(chat, typed)
+    assert "أين صاحب الإقامة الآن؟ خارج المملكة" in plain(chat.said), chat.said
