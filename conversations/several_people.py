@@ -215,9 +215,12 @@ def without_people(text: str) -> str:
     passport's issue, yet «الطلب لولدي» asks for none)."""
     data = _words()
     people = data.family | data.self_
-    return " ".join(
-        w for w in text.split() if _bare(words(w)[0] if words(w) else w)[1] not in people
-    )
+    kept = []
+    for word in text.split():
+        keyed = words(word)
+        if _bare(keyed[0] if keyed else word)[1] not in people:
+            kept.append(word)
+    return " ".join(kept)
 
 
 def several_workers(text: str) -> bool:

@@ -16,13 +16,18 @@ from tests.integration.test_their_say import filing as filing
 from tests.integration.test_their_say import person as person
 
 
-async def test_the_words_about_where_are_filed_over_two_workers(
-    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
+async def _at_the_wifes_location(person: Person) -> None:
+    """A wife's iqama renewal at «أين صاحب الإقامة الآن؟», each turn on the other worker."""
     await person.send(Command(person.origin(), "start", ""), worker=0)
     await person.taps("ind", worker=1)
     await person.says("ابي اجدد اقامة زوجتي", worker=0)
     await person.taps("s:iqama_renew", worker=1)
+
+
+async def test_the_words_about_where_are_filed_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _at_the_wifes_location(person)
     said = await person.says("برا بس راجع بكرة", worker=0)
     assert "رقم هوية صاحب الطلب" in said[-1].text, said[-1].text
     await person.says("2000000006", worker=1)
@@ -41,10 +46,7 @@ async def test_the_words_about_where_are_filed_over_two_workers(
 
 async def test_a_gulf_place_is_outside_over_two_workers(person: Person) -> None:
     # helper 22's recheck: «في الامارات», «بالبحرين» got «لم أفهم إجابتك»
-    await person.send(Command(person.origin(), "start", ""), worker=0)
-    await person.taps("ind", worker=1)
-    await person.says("ابي اجدد اقامة زوجتي", worker=0)
-    await person.taps("s:iqama_renew", worker=1)
+    await _at_the_wifes_location(person)
     said = await person.says("في الامارات", worker=0)
     assert "رقم هوية صاحب الطلب" in said[-1].text, said[-1].text
     said = await person.says("رجوع", worker=1)
