@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from conversations.flow import Ctx
@@ -30,6 +31,8 @@ class _Words:
     described: frozenset[str]
     address: frozenset[str]
     address_next_to: frozenset[str]
+    described_together: frozenset[str] = frozenset()
+    held_on: frozenset[str] = frozenset()
     workers: tuple[tuple[str, ...], ...] = ()
 
 
@@ -50,6 +53,8 @@ def _words() -> _Words:
         described=frozenset(k for w in raw["described"] for k in words(w)),
         address=frozenset(k for w in raw["address"] for k in words(w)),
         address_next_to=frozenset(k for w in raw["address_next_to"] for k in words(w)),
+        described_together=frozenset(k for w in raw["described_together"] for k in words(w)),
+        held_on=frozenset(k for w in raw["held_on"] for k in words(w)),
         workers=_phrases(raw["workers"]),
     )
 
@@ -59,15 +64,35 @@ def _people_words(text: str, data: _Words) -> list[str]:
     اجنبيه»: the subject of «سعودي», not one of the people; tester 16 §1) and each word
     addressing the reader («السلام عليكم اخوي انا…»: not the writer's brother; §3)."""
     tokens = words(text)
+    together = _described_together(tokens, data)
 
     def kept(i: int, token: str) -> bool:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         before = tokens[i - 1] if i > 0 else ""
-        if _bare(token)[1] in data.self_ and after in data.described:
+        if i in together or (_bare(token)[1] in data.self_ and after in data.described):
             return False
         return not (token in data.address and {before, after} & data.address_next_to)
 
     return [t for i, t in enumerate(tokens) if kept(i, t)]
+
+
+def _described_together(tokens: Sequence[str], data: _Words) -> set[int]:
+    """The places of the writer and family members joined right before a plural that says
+    what they are («انا وزوجي مقيمين وابي اجدد اقامة ولدي»: the son's request alone;
+    helper 22's recheck). A run without the writer («زوجتي وولدي مقيمين») is kept."""
+    people = data.family | data.self_
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token not in data.described_together:
+            continue
+        run = []
+        for j in range(i - 1, -1, -1):
+            if _bare(tokens[j])[1] not in people:
+                break
+            run.append(j)
+        if len(run) > 1 and any(_bare(tokens[j])[1] in data.self_ for j in run):
+            found.update(run)
+    return found
 
 
 def _bare(token: str) -> tuple[bool, str]:
@@ -139,12 +164,16 @@ def _mine_and_theirs(tokens: Sequence[str], bare: Sequence[str], data: _Words) -
 _THEIRS = ("ها", "هم", "هن", "هما")
 
 
-def _mine_and_its(tokens: Sequence[str], and_: frozenset[str]) -> bool:
+def _mine_and_its(tokens: Sequence[str], data: _Words) -> bool:
     """«اقامتي واقامتها», «جوازي وجوازهم», «هويتي وهويته»: a thing of the writer's and,
     after a «و» (or ``and_``), the same thing of someone else's, by its ending (session 18's faults
-    list: «ابي اجدد اقامتي واقامتها» was offered one renewal, nothing said of the two)."""
+    list: «ابي اجدد اقامتي واقامتها» was offered one renewal, nothing said of the two). A
+    thing someone is held on («زوجتي معي على اقامتي وابي اجدد اقامتها») is not one of them."""
+    and_ = data.and_
     for i, token in enumerate(tokens):
         if len(token) < 4 or not token.endswith("ي"):
+            continue
+        if i > 0 and tokens[i - 1] in data.held_on:
             continue
         stem = token[:-1]
         theirs = {stem + ending for ending in _THEIRS}
@@ -198,7 +227,7 @@ def several_for_whom(text: str) -> str | None:
         return "self"
     if (
         _mine_and_theirs(tokens, bare, data)
-        or _mine_and_its(tokens, data.and_)
+        or _mine_and_its(tokens, data)
         or _my_and_theirs_english(tokens, data.and_)
     ):
         return "self"
@@ -207,6 +236,17 @@ def several_for_whom(text: str) -> str | None:
         return None
     writer = any(_is_writer(tokens, i, data) for i in range(len(tokens)))
     return "self" if writer or any(b in data.self_ for b in bare) else "family"
+
+
+def held_on_mine(text: str) -> bool:
+    """Whether ``text`` says someone is held on a thing of the writer's («زوجتي معي على
+    اقامتي»): the story of who the request is for, not a need of its own."""
+    tokens = words(text)
+    held_on = _words().held_on
+    return any(
+        before in held_on and len(token) >= 4 and token.endswith("ي")
+        for before, token in pairwise(tokens)
+    )
 
 
 def without_people(text: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from conversations.flow import Ctx
 from conversations.keywords_early import early_answers
 from conversations.knowledge import reads_as_question
+from conversations.several_people import held_on_mine
 from domain.catalogue import Service
 from domain.normalize import fold_arabic
 from domain.word_prefixes import bare_forms
@@ -79,6 +80,9 @@ def two_needs(ctx: Ctx, text: str, applicant_kind: str | None) -> list[Service]:
     named: list[Service] = []
     for index, part in enumerate(parts):
         if not _names_an_object(part) or reads_as_question(part):
+            continue
+        if held_on_mine(part):
+            # «زوجتي معي على اقامتي وابي اجدد اقامتها»: who the wife is, not a need
             continue
         if index and _refers_back(part):
             # «…واقامتي خلصت وابي اجددها بس ابشر يطلع لي خطا ان الجواز منتهي»: the wish

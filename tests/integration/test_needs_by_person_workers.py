@@ -46,3 +46,12 @@ async def test_a_mother_on_her_husbands_iqama_files_her_sons_on_another_worker(
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
     assert "«لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in said and "«لي أنا»" not in said, said
     assert "أين صاحب الإقامة الآن؟" in said, said
+
+
+async def test_parents_described_together_file_the_sons_on_another_worker(h: Harness) -> None:
+    # helper 22's recheck: «انا وزوجي مقيمين…» was told «نبدأ بطلبك أنت», filed as hers
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, "انا وزوجي مقيمين وابي اجدد اقامة ولدي"))
+    assert "كل طلب هنا لشخص واحد" not in said, said
+    said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
+    assert "«لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in said and "«لي أنا»" not in said, said

@@ -193,3 +193,41 @@ async def test_a_mother_on_her_husbands_iqama_asking_for_her_son_is_not_filed_as
     await chat.tap("s:iqama_renew")
     assert "«لي أنا»" not in chat.said
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in chat.said
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # helper 22's recheck: both were told «نبدأ بطلبك أنت», the request then filed as
+        # the writer's own
+        "انا وزوجي مقيمين وابي اجدد اقامة ولدي",
+        "زوجتي معي على اقامتي وابي اجدد اقامتها",
+    ],
+)
+async def test_the_writer_described_or_sponsoring_is_no_request_of_their_own(
+    chat: Chat, typed: str
+) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(typed)
+    assert ONE_EACH not in chat.said and "أكثر من طلب" not in chat.said, chat.said
+    await chat.tap("s:iqama_renew")
+    assert "«لي أنا»" not in chat.said
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in chat.said
+
+
+@pytest.mark.parametrize(
+    ("text", "whom"),
+    [
+        ("انا وزوجي مقيمين وابي اجدد اقامة ولدي", None),
+        # a run without the writer still names the two of them
+        ("زوجتي وولدي مقيمين ابي اجدد اقامتهم", "family"),
+        ("انا وزوجتي ابي نجدد جوازاتنا", "self"),
+        ("ابي اجدد اقامتي واقامتها", "self"),
+        ("زوجتي على اقامتي وابي اجدد اقامتها", None),
+    ],
+)
+def test_who_the_people_are_is_told_from_whom_the_request_is_for(
+    text: str, whom: str | None
+) -> None:
+    assert several_for_whom(text) == whom
