@@ -9,16 +9,22 @@ so the person is told where to change it, at the summary (nothing typed is dropp
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next
 from conversations.flows.intake_draft import question_text, questions_of
 from conversations.flows.slips import is_slip
 from conversations.formatting import isolate
 from conversations.keywords_early import early_answers
+from conversations.wishes import wish
 from domain.catalogue import local
 from domain.identity import mask_identity
 
 _FOR_WHOM = "for_whom"
+_KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.json"
+#: The most words a «not mine» message has; a longer one tells more, read as ever.
+_NOT_MINE_WORDS = 6
 
 
 def corrected_answer(ctx: Ctx, event: Event) -> Next | None:
@@ -29,6 +35,8 @@ def corrected_answer(ctx: Ctx, event: Event) -> Next | None:
     service is chosen."""
     if not isinstance(event, Text) or "service" not in ctx.state.answers:
         return None
+    if _not_for_self(ctx, event.text):
+        return _ask_for_whom_again(ctx)
     if not is_slip(event.text):
         return None
     said = early_answers(event.text)
@@ -43,13 +51,47 @@ def corrected_answer(ctx: Ctx, event: Event) -> Next | None:
             _("As you said, I have changed the answer to «%(question)s» to «%(answer)s».")
             % {"question": question_text(ctx, question), "answer": local(option.label, ctx.locale)}
         ]
-        identity = ctx.state.answers.get("identity")
-        if question.id == _FOR_WHOM and isinstance(identity, str) and identity:
-            lines.append(
-                _(
-                    "The identity number typed earlier, %(number)s, was for the request as it was; if the request is now for someone else, please change it at the summary, before the request is sent, with «Change the identity number»."
-                )
-                % {"number": isolate(mask_identity(identity))}
-            )
+        if question.id == _FOR_WHOM:
+            lines.extend(_identity_line(ctx))
         return Next(ctx.state.step, tuple(lines))
     return None
+
+
+def _identity_line(ctx: Ctx) -> tuple[str, ...]:
+    """Where to change the identity number typed before «لمن» changed; nothing when none
+    was typed."""
+    identity = ctx.state.answers.get("identity")
+    if not isinstance(identity, str) or not identity:
+        return ()
+    line = ctx.texts.gettext(
+        "The identity number typed earlier, %(number)s, was for the request as it was; if the request is now for someone else, please change it at the summary, before the request is sent, with «Change the identity number»."
+    )
+    return (line % {"number": isolate(mask_identity(identity))},)
+
+
+def _not_for_self(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` only says that a request marked «لي أنا» is not the writer's
+    (keywords.json ``not_for_self``: «الطلب مو لي»), naming no one else."""
+    given = ctx.state.answers.get("eligibility", {})
+    if given.get(_FOR_WHOM) != "self" or early_answers(text).get(_FOR_WHOM):
+        return False
+    if ctx.state.step == "question":
+        return False  # the question on screen reads its own answers
+    return bool(wish(text, _KEYWORDS, (("not_for_self", True),), max_words=_NOT_MINE_WORDS))
+
+
+def _ask_for_whom_again(ctx: Ctx) -> Next:
+    """«لمن هذا الطلب؟» asked again, its answer «لي أنا» dropped; «رجوع» from it goes where
+    it went before (the service), the later steps come again after it."""
+    state = ctx.state
+    index, question = next((i, q) for i, q in enumerate(questions_of(ctx)) if q.id == _FOR_WHOM)
+    state.answers.setdefault("eligibility", {}).pop(_FOR_WHOM, None)
+    state.answers["question"] = index
+    if "question" in state.history:
+        state.history = state.history[: state.history.index("question")]
+    state.step = "question"
+    state.editing = False
+    line = ctx.texts.gettext(
+        "Understood: the request is not yours, so I have removed the answer «%(answer)s»."
+    ) % {"answer": local(question.option("self").label, ctx.locale)}
+    return Next("question", (line,))

@@ -117,6 +117,23 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         kept = _keep(ctx)
         if kept is not None:
             return kept
+    if _offered(ctx) and plain_yes_or_no(event.text):
+        # «لا» to «Keep my description»: not the first word of a new one (helper 22)
+        return Retry(
+            _("Alright. Please write the new description; it will replace what you wrote.")
+        )
+    if asked is None and rest is None and _bare_digits(event.text):
+        # «1» with no numbered choice on screen: no description (helper 22's recheck)
+        return Retry(
+            "\n".join(
+                [
+                    _("A number alone is not added to your description."),
+                    _(
+                        "Describe your request in your own words: what you need, and what went wrong if there was a problem."
+                    ),
+                ]
+            )
+        )
     kind = unknown_number(event.text)
     if kind is not None and only_asks(event.text):
         # answered, not kept as the description (tester 13, §12)
@@ -227,11 +244,27 @@ def _says_keep(ctx: Ctx, text: str) -> bool:
     """Whether ``text`` answers «Keep my description» while it is offered: a yes
     («ايوه», «تمام», «ok») or the only option's number («1»). Helper 22: these were kept
     as a new, too short description in place of the words offered."""
-    offered = ctx.state.answers.get(PENDING) or ctx.state.answers.get("description")
-    if not offered or ADDING in ctx.state.answers:
+    if not _offered(ctx):
         return False
     yes = plain_yes_or_no(text, yes_only=True) or is_acknowledgement(text)
     return yes or clean_input(text).strip() == "1"
+
+
+def _offered(ctx: Ctx) -> bool:
+    """Whether «Keep my description» is on screen: words kept, not being added to."""
+    offered = ctx.state.answers.get(PENDING) or ctx.state.answers.get("description")
+    return bool(offered) and ADDING not in ctx.state.answers
+
+
+#: The most digits of a number typed alone that is no description: a choice's number,
+#: not an identity, request or phone number (each read where it is meant).
+_BARE_DIGITS = 3
+
+
+def _bare_digits(text: str) -> bool:
+    """Whether ``text`` is only a short number («1», «٢»)."""
+    typed = clean_input(text).strip()
+    return typed.isdigit() and len(typed) <= _BARE_DIGITS
 
 
 def _keep(ctx: Ctx) -> Outcome | None:

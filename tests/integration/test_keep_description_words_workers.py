@@ -37,3 +37,27 @@ async def test_yes_keeps_the_story_over_two_workers(
     async with db_sessionmaker() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.description == STORY
+
+
+async def test_no_then_a_new_text_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 22: «لا» to «الإبقاء على وصفي» began a new, too short description
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says(STORY, worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    await person.taps("q:inside", worker=0)
+    await person.says("2000000006", worker=1)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    said = await person.says("لا", worker=1)
+    assert "يُرجى كتابة الوصف الجديد" in said[-1].text, said[-1].text
+    said = await person.says("1", worker=0)  # the keep button's number: the story stays
+    assert "للمستندات" in said[-1].text, said[-1].text
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=1)
+    await person.taps("done", worker=0)
+    await person.taps("confirm", worker=1)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.description == STORY

@@ -63,3 +63,32 @@ async def test_more_ways_of_saying_it_at_the_description(chat: Chat, typed: str)
     await chat.text(typed)
     said = plain(chat.said)
     assert "إلى «تابع لي أو مكفول لدي»" in said and "هل أغيّر خدمة طلبك" not in said, said
+
+
+@pytest.mark.parametrize("typed", ["الطلب مو لي", "مش لي", "it's not for me"])
+async def test_not_mine_naming_no_one_asks_whose_it_is_again(chat: Chat, typed: str) -> None:
+    """Helper 22's recheck: «الطلب مو لي» alone, at the description of a request marked «لي
+    أنا», was kept as the description. Whose it is is asked again, «لي أنا» dropped."""
+    await _to_description(chat)
+    await chat.text(typed)
+    said = plain(chat.said)
+    assert "الطلب ليس لك، فأزلتُ إجابة «لي أنا»" in said and "لمن هذا الطلب؟" in said, said
+    assert "q:family" in chat.choice_ids
+    await chat.tap("q:family")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    # the number typed was the writer's: the holder's is asked now
+    assert "رقم هوية صاحب الطلب" in chat.said
+
+
+async def test_not_mine_at_a_request_for_a_son_is_a_description_as_ever(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامة ولدي")
+    await chat.tap("s:iqama_renew")
+    while any(c.startswith("q:") for c in chat.choice_ids):
+        await chat.tap(chat.choice_ids[0])
+    await chat.text(RESIDENT)
+    await chat.contact("+966501234567")
+    await chat.text("الطلب مو لي")
+    assert "فأزلتُ إجابة" not in chat.said
