@@ -34,3 +34,22 @@ async def test_skip_is_no_description_over_two_workers(
     async with db_sessionmaker() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.description == DESCRIBED
+
+
+async def test_next_is_done_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 22's recheck: «التالي» and «لاحقا» were added to the description
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says(DESCRIBED, worker=0)
+    said = await person.says("لاحقا", worker=1)
+    assert "دون مستند واحد على الأقل" in said[-1].text, said[-1].text
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=0)
+    said = await person.says("التالي", worker=1)
+    assert "يُرجى مراجعة طلبك" in said[-1].text, said[-1].text
+    await person.taps("confirm", worker=0)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.description == DESCRIBED

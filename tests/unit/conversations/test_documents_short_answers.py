@@ -92,3 +92,26 @@ async def test_skip_where_documents_are_needed_is_not_described(typed: str) -> N
     assert "يُرجى مراجعة طلبك" in chat.said, chat.said
     await chat.tap("confirm")
     assert gateway.submissions[0].description == DESCRIPTION
+
+
+@pytest.mark.parametrize(
+    ("typed", "without_one"),
+    [
+        ("التالي", "يُرجى إرسال مستند واحد على الأقل"),
+        ("كمل", "يُرجى إرسال مستند واحد على الأقل"),
+        ("next", "يُرجى إرسال مستند واحد على الأقل"),
+        ("لاحقا", "دون مستند واحد على الأقل"),
+        ("سكيب", "دون مستند واحد على الأقل"),
+    ],
+)
+async def test_next_and_later_are_buttons_not_description(typed: str, without_one: str) -> None:
+    """Helper 22's recheck: «التالي», «كمل», «لاحقا», «next» at the documents step were
+    added to the description the officer reads."""
+    chat, gateway = await _at_documents()
+    await chat.text(typed)
+    assert ADDED not in chat.said and without_one in chat.said, chat.said
+    await chat.media()
+    await chat.text(typed)
+    assert "يُرجى مراجعة طلبك" in chat.said, chat.said
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
