@@ -172,6 +172,13 @@ def names_documents(text: str) -> bool:
     return _any(_tokens(text), _knowledge().document_words)
 
 
+def asks_required_documents(text: str) -> bool:
+    """True when a message names documents and what is required of them («الاوراق
+    المطلوبه للجواز»): a question about documents, with no question word or mark."""
+    tokens = _tokens(text)
+    return _any(tokens, _knowledge().document_words) and _any(tokens, _knowledge().required_words)
+
+
 def rank(text: str) -> list[tuple[Topic, float]]:
     """The topics a message names, best first, with their scores; whether it is a question
     at all is not looked at here (see :func:`answer_topic`)."""

@@ -76,6 +76,8 @@ class KnowledgeBase:
     question_openings: _Openings
     fact_openings: _Openings
     document_words: tuple[tuple[str, ...], ...] = ()
+    # with a document word, a question about documents («الاوراق المطلوبه»)
+    required_words: tuple[tuple[str, ...], ...] = ()
     fact_words: tuple[tuple[str, ...], ...] = ()
     # the fact words that ask a price («رسوم», «بكم»)
     fee_words: tuple[tuple[str, ...], ...] = ()
@@ -150,6 +152,7 @@ def parse_knowledge(document: dict[str, Any]) -> KnowledgeBase:
         opening_words=opening_words,
         inquiry_words=_phrases(document["inquiry_words"]),
         document_words=_phrases(document.get("document_words", ())),
+        required_words=_phrases(document.get("required_words", ())),
         fact_words=fact_words,
         fee_words=_phrases(document.get("fee_words", ())),
         not_knowing_words=_phrases(document.get("not_knowing_words", ())),

@@ -34,7 +34,7 @@ def _words() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     return joiners, verbs, objects
 
 
-def _names_an_object(part: str) -> bool:
+def names_an_object(part: str) -> bool:
     """Whether ``part`` holds a word for what a need is about (an iqama, a passport...)."""
     objects = _words()[2]
     for word in part.split():
@@ -79,7 +79,7 @@ def two_needs(ctx: Ctx, text: str, applicant_kind: str | None) -> list[Service]:
         return []
     named: list[Service] = []
     for index, part in enumerate(parts):
-        if not _names_an_object(part) or reads_as_question(part):
+        if not names_an_object(part) or reads_as_question(part):
             continue
         if held_on_mine(part):
             # «زوجتي معي على اقامتي وابي اجدد اقامتها»: who the wife is, not a need
@@ -102,7 +102,7 @@ def referred_need(ctx: Ctx, text: str, applicant_kind: str | None) -> Service | 
     if not 2 <= len(parts) <= _MAX_PARTS:
         return None
     for before, part in pairwise(parts):
-        if _refers_back(part) and _names_an_object(before) and not reads_as_question(before):
+        if _refers_back(part) and names_an_object(before) and not reads_as_question(before):
             found = ctx.catalogue.match(before, limit=1, applicant_kind=applicant_kind)
             return found[0] if found else None
     return None
@@ -114,7 +114,7 @@ def _refers_back(part: str) -> bool:
     before. Tester 16 §3: «…واقامتي خلصت وابي اجددها بس ابشر يطلع لي خطا ان الجواز
     منتهي…» was offered a passport service as a second request."""
     for word in part.split():
-        if _names_an_object(word):
+        if names_an_object(word):
             return False
         if len(word) >= 5 and word.endswith(("ها", "ه")):
             return True
@@ -140,12 +140,12 @@ def _person_parts(text: str) -> list[str]:
         return []
     lead: list[str] = []
     for word in pieces[0]:
-        if _names_an_object(word):
+        if names_an_object(word):
             break
         lead.append(word)
     out = [" ".join(pieces[0])]
     for piece in pieces[1:]:
-        own = any(_names_an_object(w) for w in piece[:1]) and len(piece) < 4
+        own = any(names_an_object(w) for w in piece[:1]) and len(piece) < 4
         out.append(" ".join([*lead, *piece] if own else piece))
     return out
 
@@ -162,7 +162,7 @@ def needs_by_person(ctx: Ctx, text: str, applicant_kind: str | None) -> list[tup
         return []
     found: list[tuple[Service, str]] = []
     for part in parts:
-        if not _names_an_object(part) or reads_as_question(part):
+        if not names_an_object(part) or reads_as_question(part):
             continue
         whom = early_answers(part).get("for_whom")
         service = ctx.catalogue.match(part, limit=1, applicant_kind=applicant_kind)

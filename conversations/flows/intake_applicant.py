@@ -11,6 +11,7 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_story, story_kept
 from conversations.flows.intake_draft import or_words
 from conversations.flows.intake_service import suggest
+from conversations.flows.service_words import shared_word_services
 from conversations.keywords_early import without_places
 
 
@@ -47,7 +48,10 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id in ("ind", "est"):
         ctx.state.answers["applicant"] = "individual" if event.id == "ind" else "establishment"
         return Next("group")
-    if isinstance(event, Text) and ctx.catalogue.match(without_places(event.text), limit=1):
+    if isinstance(event, Text) and (
+        ctx.catalogue.match(without_places(event.text), limit=1)
+        or shared_word_services(ctx, event.text)
+    ):
         # someone who starts with their need is an individual far more often than not
         ctx.state.answers["applicant"] = "individual"
         ctx.state.history.append("applicant")

@@ -24,6 +24,7 @@ from conversations.flows.later_requests import plan
 from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
+from conversations.flows.service_words import shared_word_services
 from conversations.keywords import split_denied
 from conversations.keywords_early import early_answers, place_of_writer, without_places
 from conversations.several_people import (
@@ -169,6 +170,8 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
     if denied and ctx.catalogue.match(denied, limit=1) and ctx.catalogue.match(wanted, limit=1):
         needed = wanted
     matches = ctx.catalogue.match(needed, limit=3, applicant_kind=applicant_of(ctx))
+    # «ابي جواز»: the services sharing the word (helper 22's recheck: «لم أتمكن…»)
+    matches = matches or shared_word_services(ctx, needed)
     say: tuple[str, ...] = ()
     if not matches and applicant_of(ctx) == "individual":
         # «عندي عامل متغيب ابي ابلغ عنه»: a service only an employer files for its workers

@@ -1,0 +1,31 @@
+"""A need and a documents question said with a word several services share, over two
+webhook workers on one Redis (helper 22's recheck: «ابي جواز» and «الاوراق المطلوبه للجواز»
+were not understood): the services offered on one worker are chosen on the other."""
+
+from __future__ import annotations
+
+from standins.telegram_updates import TgUser
+from tests.integration.test_resident_findings_workers import _say
+from tests.integration.test_telegram_webhook import Harness, h
+
+__all__ = ["h"]  # the fixture
+
+NOURA = TgUser(5_400_000_171, "نورة")
+
+
+async def test_a_shared_word_then_a_service_on_another_worker(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "الاوراق المطلوبه للجواز"))
+    assert "تختلف المستندات المطلوبة باختلاف الخدمة" in said, said
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "ابي جواز"))
+    assert "أيّ هذه الخدمات هي المطلوبة؟" in said, said
+    said = await _say(a, h, NOURA, h.updates.callback(NOURA, "s:passport_renew"))
+    assert "لمن هذا الطلب؟" in said, said
+
+
+async def test_the_iqamas_documents_and_its_conditions_on_another_worker(h: Harness) -> None:
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "وش الاوراق المطلوبه لتجديد الاقامه"))
+    assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
+    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "kb:iqama_conditions"))
+    assert "اجتياز الفحص الطبي" in said, said

@@ -1,0 +1,71 @@
+"""A need or a documents question said with one word several services share (helper 22's
+recheck): «ابي جواز» got «يُرجى اختيار واحد من ٤ خيارات», «الاوراق المطلوبه للجواز» was not
+understood, «وش الاوراق المطلوبه لتجديد الاقامه» got the seed's conditions instead of the
+documents the request will ask for."""
+
+from __future__ import annotations
+
+import pytest
+
+from .fakes import Chat
+
+PASSPORTS = ["s:passport_issue", "s:passport_renew", "s:passport_extend", "s:passport_amend"]
+
+
+@pytest.mark.parametrize("typed", ["ابي جواز", "جواز", "ابغى الجواز"])
+async def test_a_shared_word_offers_the_services_that_share_it(chat: Chat, typed: str) -> None:
+    await chat.command("start")
+    await chat.text(typed)
+    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said, chat.said
+    assert [c for c in chat.choice_ids if c.startswith("s:")] == PASSPORTS
+
+
+async def test_after_individual_too_and_only_the_applicants_services(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("اقامة")
+    offered = [c for c in chat.choice_ids if c.startswith("s:")]
+    assert "s:iqama_renew" in offered and "s:profession_change" not in offered, offered
+
+
+async def test_a_longer_message_is_matched_as_ever(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("ابي جواز لولدي")
+    assert [c for c in chat.choice_ids if c.startswith("s:")] == ["s:passport_issue"]
+
+
+@pytest.mark.parametrize("typed", ["الاوراق المطلوبه للجواز", "وش الاوراق المطلوبه للجواز"])
+async def test_documents_of_a_shared_word_are_listed_for_each_service(
+    chat: Chat, typed: str
+) -> None:
+    await chat.command("start")
+    await chat.text(typed)
+    said = chat.said
+    assert "تختلف المستندات المطلوبة باختلاف الخدمة" in said, said
+    assert "• تجديد جواز السفر (للمواطنين فقط): صورة الجواز الحالي" in said
+    assert "يُرجى اختيار" not in said and "kb:iqama_conditions" not in chat.choice_ids
+
+
+async def test_the_iqamas_documents_question_lists_its_documents_and_offers_the_conditions(
+    chat: Chat,
+) -> None:
+    await chat.command("start")
+    await chat.text("وش الاوراق المطلوبه لتجديد الاقامه")
+    said = chat.said
+    assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
+    assert "• إيصال سداد رسوم التجديد" in said
+    assert "kb:iqama_conditions" in chat.choice_ids and "file:iqama_renew" in chat.choice_ids
+    await chat.tap("kb:iqama_conditions")
+    assert "اجتياز الفحص الطبي" in chat.said
+
+
+async def test_in_another_services_draft_the_conditions_are_named(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي تاشيرة خروج وعودة")
+    await chat.tap("s:exit_reentry_visa")
+    await chat.text("وش الاوراق المطلوبه لتجديد الاقامه")
+    said = chat.said
+    assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
+    assert "ويمكنك أيضًا السؤال هنا عن «" in said
+    assert "لمن هذا الطلب؟" in chat.last[-1].text  # the draft's question again
