@@ -51,3 +51,10 @@ async def test_a_gulf_place_is_outside_over_two_workers(person: Person) -> None:
     assert "رقم هوية صاحب الطلب" in said[-1].text, said[-1].text
     said = await person.says("رجوع", worker=1)
     assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
+
+
+async def test_a_bare_city_abroad_is_outside_over_two_workers(person: Person) -> None:
+    # helper 22's second recheck: «دبي» alone got «لم أفهم إجابتك»
+    await _at_the_wifes_location(person)
+    said = await person.says("دبي", worker=1)
+    assert "رقم هوية صاحب الطلب" in said[-1].text, said[-1].text

@@ -60,8 +60,11 @@ async def test_a_changed_answer_drops_the_words(chat: Chat, gateway: MemoryGatew
     assert "داخل المملكة" in said and "راجع بكرة" not in said, said
 
 
-@pytest.mark.parametrize("typed", ["هي في دبي", "في الامارات", "بالبحرين", "في الكويت"])
+@pytest.mark.parametrize(
+    "typed", ["هي في دبي", "في الامارات", "بالبحرين", "في الكويت", "دبي", "مصر", "Dubai"]
+)
 async def test_a_gulf_place_is_outside(chat: Chat, gateway: MemoryGateway, typed: str) -> None:
-    """Helper 22's recheck: Gulf places got «لم أفهم إجابتك» while «في مصر» was read."""
+    """Helper 22's recheck: Gulf places got «لم أفهم إجابتك» while «في مصر» was read; a
+    bare «دبي» or «مصر» too (its second recheck)."""
     await _to_summary(chat, typed)
     assert "أين صاحب الإقامة الآن؟ خارج المملكة" in plain(chat.said), chat.said
