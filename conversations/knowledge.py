@@ -60,10 +60,25 @@ def topic(topic_id: str) -> Topic | None:
 def _near(a: str, b: str) -> bool:
     # only Arabic words are taken within a typo: short English words one letter apart
     # are often other words («files», «fines»)
-    return a == b or (
-        min(len(a), len(b)) >= _FUZZY_MIN
-        and not a.isascii()
-        and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    return (
+        a == b
+        or (
+            min(len(a), len(b)) >= _FUZZY_MIN
+            and not a.isascii()
+            and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+        )
+        or _doubled(a, b)
+    )
+
+
+def _doubled(typed: str, key: str) -> bool:
+    """Whether ``typed`` is the Arabic ``key`` with one letter typed twice («رسووم» for
+    «رسوم»: helper 22's recheck, no answer); short words too, as a doubled letter is the
+    commonest slip of the thumb and seldom makes another word."""
+    if len(typed) != len(key) + 1 or len(key) < 3 or typed.isascii():
+        return False
+    return any(
+        typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == key for i in range(1, len(typed))
     )
 
 

@@ -38,6 +38,7 @@ from conversations.flows.number_unknown import number_unknown_lines
 from conversations.keywords import is_faq_word
 from conversations.keywords_early import without_places
 from conversations.reading import NAV_IDS, START_STEPS
+from conversations.understanding import answer_words
 from conversations.unserved_needs import unserved_line, unserved_need
 from conversations.wishes import wish
 from domain.catalogue import local
@@ -109,8 +110,9 @@ class Questions(DocumentAnswers):
                 return self._topic_answer(ctx, own)
             if about is not None and not free_text:
                 return self._no_facts(ctx, about, text)
-            if fee and not free_text and ctx.catalogue.match(text, limit=1):
-                # a service matched only through the word of price («رسوم المرافقين»)
+            if fee and not free_text and about is None and _fee_alone(ctx, text):
+                # no service named («كم الرسوم؟», «كم الرسووم»: helper 22's recheck), or
+                # one matched only through the word of price («رسوم المرافقين»)
                 return self._which_fee(ctx)
         if ctx.catalogue.match(text, limit=1):
             return None
@@ -352,3 +354,16 @@ def _named_instead(ctx: Ctx, topic: knowledge.Topic, text: str) -> str | None:
     if not topic.services or not named or set(named) & set(topic.services):
         return None
     return named[0]
+
+
+#: The most words besides the price's a fee question naming nothing has («كم الرسوم»).
+_FEE_ALONE_WORDS = 2
+
+
+def _fee_alone(ctx: Ctx, text: str) -> bool:
+    """Whether a fee question names nothing but the fee («كم الرسووم», «what are the
+    fees?»), or a service only through the word of price; «كم سعر تذكرة الطيران؟» asks
+    the price of something else."""
+    if ctx.catalogue.match(text, limit=1):
+        return True
+    return len(answer_words(knowledge.without_fee_words(text))) <= _FEE_ALONE_WORDS

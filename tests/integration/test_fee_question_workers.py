@@ -70,3 +70,12 @@ async def test_the_fee_of_the_request_being_filled_in_over_two_workers(person: P
     assert "٥٠٠ ريال" in text and "أضفه إلى وصفي" not in text, text
     said = await person.says("اقامتي انتهت قبل اسبوع وابي اجددها", worker=0)
     assert "للمستندات التالية" in said[-1].text, said[-1].text  # the description, kept
+
+
+async def test_a_fee_question_with_a_doubled_letter_over_two_workers(person: Person) -> None:
+    # helper 22's recheck: «كم الرسووم» got «ليس لدي جواب عن هذا السؤال»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("كم الرسووم", worker=1)
+    assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text
+    said = await person.says("كم رسوم تجديد الاقاامة", worker=0)
+    assert "٥٠٠ ريال" in "\n".join(r.text for r in said), said

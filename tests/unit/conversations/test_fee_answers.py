@@ -196,7 +196,7 @@ async def test_another_services_fee_mid_request_is_named_as_asked(chat: Chat) ->
     assert "«تأشيرة خروج وعودة»" in chat.said and "خدمات التابعين" not in chat.said
 
 
-@pytest.mark.parametrize("asked", ["كم الرسوم؟", "what are the fees?"])
+@pytest.mark.parametrize("asked", ["كم الرسوم؟", "what are the fees?", "كم الرسووم", "بكم"])
 async def test_fees_of_no_service_before_any_is_chosen_asks_which(chat: Chat, asked: str) -> None:
     await chat.command("start")
     await chat.text(asked)
@@ -204,3 +204,10 @@ async def test_fees_of_no_service_before_any_is_chosen_asks_which(chat: Chat, as
     assert "رسوم أيّ خدمة؟" in said or "The fees of which service?" in said, said
     assert "التابعين" not in chat.said and "Dependants" not in chat.said
     assert chat.choice_ids[:2] == ["ind", "est"]  # the first question, nothing chosen
+
+
+async def test_a_doubled_letter_is_read_in_the_request_being_filled_in(chat: Chat) -> None:
+    # helper 22's recheck: «كم الرسووم» got «ليس لدي جواب عن هذا السؤال»
+    await _to_identity(chat)
+    await chat.text("كم الرسووم")
+    assert "٥٠٠ ريال" in chat.said and "ليس لدي جواب" not in chat.said, chat.said
