@@ -73,5 +73,8 @@ def unserved_line(ctx: Ctx, need_id: str) -> str:
         "visit_visa_issue": _(
             "Sorry, issuing a visit visa is not one of the services offered through Tawasul, and I have no reliable information on where it is issued. For visit visas, Tawasul offers only their extension, and only for Syrian and Yemeni nationals."
         ),
+        "fingerprint_registration": _(
+            "Sorry, registering fingerprints is not one of the services filed through Tawasul, and the sources I rely on do not say where it is done. Registering the fingerprints and photo of the iqama holder and their dependants is one of the conditions for issuing or renewing an iqama: if a problem with it holds up an iqama's renewal, you can file a renewal request and describe the problem in it."
+        ),
     }
     return lines[need_id]

@@ -13,6 +13,7 @@ from conversations.flows.intake_draft import or_words
 from conversations.flows.intake_service import suggest
 from conversations.flows.service_words import shared_word_services
 from conversations.keywords_early import without_places
+from conversations.unserved_needs import unserved_need
 
 
 def ask_applicant(ctx: Ctx) -> Prompt:
@@ -51,6 +52,7 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Text) and (
         ctx.catalogue.match(without_places(event.text), limit=1)
         or shared_word_services(ctx, event.text)
+        or unserved_need(event.text)
     ):
         # someone who starts with their need is an individual far more often than not
         ctx.state.answers["applicant"] = "individual"

@@ -1,6 +1,7 @@
-"""A need and a documents question said with a word several services share, over two
-webhook workers on one Redis (helper 22's recheck: «ابي جواز» and «الاوراق المطلوبه للجواز»
-were not understood): the services offered on one worker are chosen on the other."""
+"""A need and a documents question said with a word several services share, and a need
+that is no Tawasul service (registering fingerprints), over two webhook workers on one
+Redis (helper 22's recheck: «ابي جواز» and «الاوراق المطلوبه للجواز» were not understood;
+«ابي اسجل بصمه» was offered «مشكلة تقنية»): what one worker offers, the other takes."""
 
 from __future__ import annotations
 
@@ -29,3 +30,13 @@ async def test_the_iqamas_documents_and_its_conditions_on_another_worker(h: Harn
     assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
     said = await _say(b, h, NOURA, h.updates.callback(NOURA, "kb:iqama_conditions"))
     assert "اجتياز الفحص الطبي" in said, said
+
+
+async def test_registering_fingerprints_then_a_service_on_another_worker(h: Harness) -> None:
+    # helper 22's probe: «ابي اسجل بصمه» was offered «مشكلة تقنية»
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اسجل بصمه"))
+    assert "تسجيل البصمة ليس من الخدمات التي تُقدَّم عبر «تواصل»" in said, said
+    assert "مشكلة تقنية" not in said, said
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
+    assert "هل هذه هي الخدمة المطلوبة؟" in said, said

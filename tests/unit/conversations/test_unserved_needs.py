@@ -126,3 +126,30 @@ async def test_a_served_need_near_a_visit_is_offered_not_refused(
     await chat.text(text)
     assert NOT_HERE not in chat.said
     assert served in chat.choice_ids
+
+
+@pytest.mark.parametrize("typed", ["ابي اسجل بصمه", "وين ابصم", "ابي ابصم لزوجتي"])
+async def test_registering_fingerprints_is_said_not_to_be_a_tawasul_service(
+    chat: Chat, typed: str
+) -> None:
+    """Helper 22's probe: «ابي اسجل بصمه» was offered «مشكلة تقنية» (whose synonym «ما
+    قدرت اسجل دخول» shares «اسجل»)."""
+    await chat.command("start")
+    await chat.text(typed)
+    said = chat.said
+    assert "تسجيل البصمة ليس من الخدمات التي تُقدَّم عبر «تواصل»" in said, said
+    assert "s:technical_issue" not in chat.choice_ids
+
+
+async def test_a_fingerprint_problem_is_still_a_request(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("ما قدرت اسجل البصمة يطلع خطأ")
+    assert "تسجيل البصمة ليس من الخدمات" not in chat.said
+    assert "s:technical_issue" in chat.choice_ids
+
+
+async def test_in_english_too(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("English")
+    await chat.text("I want to register my fingerprints")
+    assert "registering fingerprints is not one of the services" in chat.said, chat.said
