@@ -177,27 +177,9 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
     if not isinstance(event, Text) or not offered:
         return event
     typed = clean_input(event.text)
-    # the share-my-number control is not a numbered choice on any channel, nor is the
-    # navigation (:data:`NAMED_NAV`): found by the fresh-clone tester, «3» at the
-    # documents step (whose only numbered choice is «تم») opened the help
-    numbered = [o for o in offered if o[0] != "share_contact" and o[0] not in NAMED_NAV]
-    # where the phone number is asked for, digits are (part of) a phone, never a menu
-    # number: a stray «١» there once went back a step without a word
-    asks_phone = any(o[0] == "share_contact" for o in offered)
-    # with only navigation offered (back, help, cancel: shown by name, never numbered, on
-    # every channel) the step takes a number, and a lone «3» at the identity step once
-    # cancelled the draft without a word
-    only_navigation = all(o[0] in NAV_IDS for o in numbered)
-    # a menu number has a digit or two; int() of thousands of digits raises (and is slow)
-    if (
-        numbers
-        and not asks_phone
-        and not only_navigation
-        and typed.isdigit()
-        and len(typed) <= 3
-        and 1 <= int(typed) <= len(numbered)
-    ):
-        return Choice(event.origin, numbered[int(typed) - 1][0])
+    numbered = _numbered(offered)
+    if numbers and numbered and 1 <= _menu_number(typed) <= len(numbered):
+        return Choice(event.origin, numbered[_menu_number(typed) - 1][0])
     folded = fold_arabic(typed)
     for option_id, label in offered:
         # a label's closing note aside: «تجديد جواز السفر» picks «تجديد جواز السفر
@@ -205,6 +187,42 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
         if folded and folded in (fold_arabic(label), fold_arabic(_LABEL_NOTE.sub("", label))):
             return Choice(event.origin, option_id)
     return event
+
+
+def _numbered(offered: list[list[str]]) -> list[list[str]]:
+    """The options a typed number picks; none where a number is the step's own answer."""
+    # the share-my-number control is not a numbered choice on any channel, nor is the
+    # navigation (:data:`NAMED_NAV`): found by the fresh-clone tester, «3» at the
+    # documents step (whose only numbered choice is «تم») opened the help
+    numbered = [o for o in offered if o[0] != "share_contact" and o[0] not in NAMED_NAV]
+    # where the phone number is asked for, digits are (part of) a phone, never a menu
+    # number: a stray «١» there once went back a step without a word
+    if any(o[0] == "share_contact" for o in offered):
+        return []
+    # with only navigation offered (back, help, cancel: shown by name, never numbered, on
+    # every channel) the step takes a number, and a lone «3» at the identity step once
+    # cancelled the draft without a word
+    if all(o[0] in NAV_IDS for o in numbered):
+        return []
+    return numbered
+
+
+def _menu_number(typed: str) -> int:
+    """``typed`` as a menu number, 0 when it is none: a menu number has a digit or two
+    (int() of thousands of digits raises, and is slow)."""
+    return int(typed) if typed.isdigit() and len(typed) <= 3 else 0
+
+
+def number_beyond(event: Event, offered: list[list[str]]) -> int | None:
+    """How many options are numbered when ``event`` is a menu number past them (or 0):
+    «٩» at a menu of five. None for anything else."""
+    if not isinstance(event, Text):
+        return None
+    typed = clean_input(event.text)
+    numbered = _numbered(offered)
+    if not numbered or not typed.isdigit() or len(typed) > 2:
+        return None
+    return len(numbered) if not 1 <= int(typed) <= len(numbered) else None
 
 
 #: A note in brackets that ends a button's label («(للمواطنين فقط)»): not typed with it.

@@ -17,17 +17,22 @@ from conversations.flows.eligibility import several_at_for_whom
 from conversations.flows.location_words import TYPED_ANSWER
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
+from conversations.formatting import isolate
 from conversations.read_message import ReadMessage
 from conversations.reading import (
     START_STEPS,
     STATUS_RESTART_STEPS,
     as_choice,
     navigation,
+    number_beyond,
     own_options,
 )
 from conversations.status_question import is_status_question
 from conversations.understanding import understand_choice, words
 
+#: Steps that say themselves what a number past their choices is: the first question
+#: names its options, the documents step what it expects (a number alone is not added).
+_OWN_NUMBER_STEPS = (*START_STEPS, "applicant", "attachments")
 # steps where a message may name a service instead of pressing a button
 _NEED_STEPS = ("applicant", "suggest", "refused")
 
@@ -43,6 +48,19 @@ class ChoiceReading(EngineParts):
         chosen = listed_choice(state, m.event) or as_choice(
             m.event, state.offered, numbers=not m.free_text
         )
+        beyond = None if m.free_text else number_beyond(chosen, state.offered)
+        if beyond is not None and state.step not in _OWN_NUMBER_STEPS:
+            # «٩» at a menu of five: which numbers there are (helper 22: «لم أتمكن من
+            # تحديد الخدمة المقصودة», as if a need had been typed)
+            line = m.ctx.texts.gettext(
+                "There is no option %(typed)s here. Please choose a number from 1 to %(count)d, or press one of the buttons."
+            ) % {
+                "typed": isolate(
+                    "".join(m.event.text.split()) if isinstance(m.event, Text) else ""
+                ),
+                "count": beyond,
+            }
+            return [self._reply(m.ctx, line, with_choices=True)]
         if (
             isinstance(chosen, Text)
             and not m.free_text
