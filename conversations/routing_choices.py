@@ -18,6 +18,7 @@ from conversations.flows.location_words import TYPED_ANSWER
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
 from conversations.formatting import isolate
+from conversations.keywords import courtesy
 from conversations.read_message import ReadMessage
 from conversations.reading import (
     START_STEPS,
@@ -69,6 +70,11 @@ class ChoiceReading(EngineParts):
             and not own_place_at_question(m.ctx, chosen.text)
         ):
             understood = understand_choice(chosen.text, own_options(state.offered))
+            greeting, rest = courtesy(chosen.text)
+            if understood is None and greeting in ("salam", "greeting") and rest:
+                # «السلام عليكم ابي اسأل»: the greeting is said back (routing._courtesy),
+                # the rest picks (helper 22's probe: «يُرجى اختيار واحد من ٤ خيارات»)
+                understood = understand_choice(rest, own_options(state.offered))
             if understood is not None and understood.by_negation and state.step == "question":
                 # «مو داخل المملكة»: the eligibility step reads it and says back the
                 # option recorded (eligibility.denied_line), which no button press needs
