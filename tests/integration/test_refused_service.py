@@ -68,7 +68,7 @@ async def test_the_explanation_after_the_refusal_is_answered_on_the_other_worker
     replies = await person.says("تمديد زيارة", 1)  # named again: never the question again
     assert UNDERSTOOD in _said(replies) and "q:other" not in _choices(replies)
     said = _said(await person.says("لا هي سورية", 0))  # the answer changed
-    assert f"سجّلتُ إجابة «{NATIONALITY}»: «سوري»" in said
+    assert f"سجّلتُ إجابة «{NATIONALITY}»: «الجنسية السورية»" in said
     row = await _filed(person, db_sessionmaker)
     assert row.service_id == "visit_visa_extension"
     assert row.eligibility == {"nationality": "syrian"}
@@ -143,7 +143,7 @@ async def test_a_nationality_changed_in_a_sentence_lifts_the_refusal_on_the_othe
         await person.says("عفوا غلطت امي سورية الجنسية وجات زيارة عائلية وتبي تمدد شهر ثاني", 1)
     )
     assert UNDERSTOOD not in said, said
-    assert said.startswith(f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «سوري».")
+    assert said.startswith(f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «الجنسية السورية».")
     row = await _filed(person, db_sessionmaker)
     assert row.service_id == "visit_visa_extension"
     assert row.eligibility == {"nationality": "syrian"}

@@ -47,7 +47,7 @@ async def test_a_served_nationality_is_still_noted() -> None:
     chat = _chat()
     await chat.text("ابي امدد زيارة امي وهي يمنية")
     await chat.tap("s:visit_visa_extension")
-    assert "«يمني»" in chat.said and "رقم حدود" in chat.said, chat.said
+    assert "«الجنسية اليمنية»" in chat.said and "رقم حدود" in chat.said, chat.said
 
 
 async def test_two_nationalities_ask_the_question() -> None:
@@ -79,3 +79,13 @@ async def test_any_nationality_typed_at_the_question_is_understood(typed: str) -
 )
 def test_nationality_words(text: str, named: list[str]) -> None:
     assert nationalities_named(text) == named
+
+
+async def test_the_nationality_buttons_read_for_a_mother_too(chat: Chat) -> None:
+    """A fresh-clone probe: the buttons «سوري», «يمني» are masculine, read for a mother's
+    visit as if she were a man; «الجنسية السورية» fits anyone."""
+    await chat.command("start")
+    await chat.text("ابي امدد زيارة امي")
+    await chat.tap("s:visit_visa_extension")
+    labels = [c.label for c in chat.last[-1].choices if c.id.startswith("q:")]
+    assert labels == ["الجنسية السورية", "الجنسية اليمنية", "جنسية أخرى"], labels

@@ -22,7 +22,7 @@ REFUSAL = "تمديد تأشيرة الزيارة عبر تواصل متاح ل�
 UNDERSTOOD = "أتفهّم ذلك، ويؤسفني أن الطلب لا يُقدَّم من هنا"
 # what to do instead, from seed 003 (a branch, after an Absher appointment)
 INSTEAD = "حجز موعد عبر أبشر، ثم مراجعة أقرب فرع للجوازات"
-CHANGE = f"وإن كانت إجابتك عن «{NATIONALITY}» غير ذلك في الحقيقة، فيُرجى كتابتها («سوري» أو «يمني»)"
+CHANGE = f"وإن كانت إجابتك عن «{NATIONALITY}» غير ذلك في الحقيقة، فيُرجى كتابتها («الجنسية السورية» أو «الجنسية اليمنية»)"
 EXPLANATION = "امي جات زيارة عائلية وتبي تمدد شهر ثاني لانها مريضة"
 BORDER = "3000000001"
 FOR_WHOM = "لمن هذا الطلب؟"
@@ -120,7 +120,7 @@ async def test_other_services_are_still_offered_after_a_refusal() -> None:
 
 # session 12, task 5: a nationality change inside a sentence lifts the refusal
 
-NOTED_SYRIAN = f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «سوري»."
+NOTED_SYRIAN = f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «الجنسية السورية»."
 KEPT_WORDS = "احتفظتُ بما كتبته، وسيكون في خطوة الوصف"
 CHANGED_SENTENCES = [
     "عفوا غلطت امي سورية الجنسية وجات زيارة عائلية وتبي تمدد شهر ثاني",
@@ -151,9 +151,9 @@ async def test_a_sentence_that_says_the_visitor_is_not_syrian_keeps_the_refusal(
     await chat.text("امي جات زيارة عائلية وهي مصرية مو سورية وتبي تمدد شهر ثاني")
     assert UNDERSTOOD in chat.said and "q:syrian" not in chat.choice_ids
     await chat.text("هي يمنية مو مصرية، غلطت في الجنسية")
-    assert chat.said.startswith(f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «يمني»."), (
-        chat.said
-    )
+    assert chat.said.startswith(
+        f"بحسب ما ورد في رسالتك، سجّلتُ إجابة «{NATIONALITY}»: «الجنسية اليمنية»."
+    ), chat.said
 
 
 # review 12, §2: a country named as a place, or the writer's own nationality beside the
