@@ -111,6 +111,12 @@ def ask_identity(ctx: Ctx) -> Prompt:
     kinds = or_words(ctx, [names[k] for k in identity_kinds(ctx)])
     if applicant_of(ctx) == "establishment":
         asked = _("Type the worker's number: %(kinds)s.") % {"kinds": kinds}
+    elif _for_someone_else(ctx):
+        # a family member's or dependant's request: their number, which people often
+        # confuse with their own (a fresh-clone probe: the prompt read as for anyone)
+        asked = _(
+            "Type the identity number of the person the request is for, not your own: %(kinds)s."
+        ) % {"kinds": kinds}
     else:
         asked = _("Type the identity number of the person the request is for: %(kinds)s.") % {
             "kinds": kinds
@@ -141,6 +147,12 @@ def ask_identity(ctx: Ctx) -> Prompt:
         # a resident's number or words met a service for citizens: the way out
         return Prompt(asked, (Option(OTHER_SERVICE, _("Choose another service")),))
     return Prompt(asked)
+
+
+def _for_someone_else(ctx: Ctx) -> bool:
+    """Whether «لمن هذا الطلب؟» was answered with someone other than the writer."""
+    whom = ctx.state.answers.get("eligibility", {}).get("for_whom")
+    return whom is not None and whom != "self"
 
 
 def _not_citizen_met(ctx: Ctx) -> bool:

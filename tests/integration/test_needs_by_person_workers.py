@@ -55,3 +55,12 @@ async def test_parents_described_together_file_the_sons_on_another_worker(h: Har
     assert "كل طلب هنا لشخص واحد" not in said, said
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
     assert "«لمن هذا الطلب؟»: «تابع لي أو مكفول لدي»" in said and "«لي أنا»" not in said, said
+
+
+async def test_a_wifes_request_asks_for_her_number_on_another_worker(h: Harness) -> None:
+    # a fresh-clone probe: the identity prompt read the same for the writer and a dependant
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, SAAD, h.updates.text(SAAD, "ابي اجدد اقامة زوجتي"))
+    await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
+    said = await _say(a, h, SAAD, h.updates.callback(SAAD, "q:inside"))
+    assert "رقم هوية صاحب الطلب نفسه، لا رقم هويتك" in said, said

@@ -231,3 +231,23 @@ def test_who_the_people_are_is_told_from_whom_the_request_is_for(
     text: str, whom: str | None
 ) -> None:
     assert several_for_whom(text) == whom
+
+
+async def test_a_family_members_request_asks_for_their_number_not_the_writers(
+    chat: Chat,
+) -> None:
+    # a fresh-clone probe: the prompt «رقم هوية صاحب الطلب» read the same for anyone, and
+    # people type their own number for a dependant
+    await chat.command("start")
+    await chat.text("ابي اجدد اقامة زوجتي")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    assert "رقم هوية صاحب الطلب نفسه، لا رقم هويتك" in chat.last[-1].text, chat.said
+
+
+async def test_ones_own_request_is_not_told_otherwise(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    assert "رقم هوية صاحب الطلب" in chat.said and "لا رقم هويتك" not in chat.said
