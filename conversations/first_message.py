@@ -22,6 +22,7 @@ from conversations.events import (
 )
 from conversations.faq_options import FAQ
 from conversations.flow import Ctx
+from conversations.flows.description_text import MAX_DESCRIPTION
 from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import keep_place, place_in_words, place_option
@@ -66,8 +67,15 @@ class FirstMessage(EngineParts):
             slip = bool(rest) and mistyped_identity(ctx, rest) is not None
             # a place said first («انا في مصر») is kept for the location question too
             place_said = bool(rest) and place_in_words(rest) is not None
+            # a story too long for a description: the first question keeps its start
+            # (helper 22's probe: a 3000-character account was lost at the welcome)
+            too_long = len(event.text.strip()) > MAX_DESCRIPTION
             if rest and (
-                ctx.catalogue.match(event.text, limit=1) or number_first(rest) or slip or place_said
+                ctx.catalogue.match(event.text, limit=1)
+                or number_first(rest)
+                or slip
+                or place_said
+                or too_long
             ):
                 # the first message states the need or gives the identity number: it is
                 # used, not asked for again; an identity number with a slip is named, as

@@ -8,7 +8,7 @@ from __future__ import annotations
 from conversations.applicant_words import applicant_said
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.description_early import keep_story, story_kept
+from conversations.flows.description_early import keep_story, keep_story_start, story_kept
 from conversations.flows.intake_draft import or_words
 from conversations.flows.intake_service import suggest
 from conversations.flows.service_words import shared_word_services
@@ -59,6 +59,11 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.history.append("applicant")
         ctx.state.step = "group"
         return suggest(ctx, event.text)
+    start_kept = keep_story_start(ctx, event.text) if isinstance(event, Text) else None
+    if start_kept is not None:
+        # a story longer than a description may be, naming no service (helper 22's probe:
+        # a 3000-character account got «يُرجى اختيار…», every word lost): its start kept
+        return Retry(f"{start_kept}\n\n{ask_applicant(ctx).text}")
     if isinstance(event, Text) and keep_story(ctx, event.text):
         # a story naming no service («ابي اتظلم على الموظف اللي في فرع الرياض لانه…»): kept
         # for the description while the service is chosen (session 15: «يُرجى اختيار واحد
