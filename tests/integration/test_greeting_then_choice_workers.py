@@ -1,6 +1,7 @@
-"""A greeting before an answer in words, over two webhook workers on one Redis (helper
-22's probe: «السلام عليكم ابي اسأل» got the greeting back and «يُرجى اختيار واحد من ٤
-خيارات»): the questions' list on one worker, a topic read on the other."""
+"""A greeting before an answer in words, and Arabizi typed without vowels, over two
+webhook workers on one Redis (helper 22's probe: «السلام عليكم ابي اسأل» got the greeting
+back and «يُرجى اختيار واحد من ٤ خيارات»; «abi ajdd iqamti» was not understood): what one
+worker offers, the other takes."""
 
 from __future__ import annotations
 
@@ -27,3 +28,12 @@ async def test_a_greeting_then_who_files_after_start_on_two_workers(h: Harness) 
     await _say(a, h, HIND, h.updates.text(HIND, "/start"))
     said = await _say(b, h, HIND, h.updates.text(HIND, "السلام عليكم منشأة"))
     assert "وعليكم السلام" in said and "ما الخدمة المطلوبة؟" in said, said
+
+
+async def test_arabizi_without_vowels_names_the_need_on_two_workers(h: Harness) -> None:
+    # a fresh-clone probe: «abi ajdd iqamti» got «يُرجى اختيار واحد من ٤ خيارات»
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, HIND, h.updates.text(HIND, "abi ajdd iqamti"))
+    assert "يُرجى اختيار واحد" not in said and "أيّ هذه الخدمات هي المطلوبة؟" in said, said
+    said = await _say(b, h, HIND, h.updates.callback(HIND, "s:iqama_renew"))
+    assert "أين أنت الآن؟" in said or "لمن هذا الطلب؟" in said, said

@@ -22,6 +22,9 @@ DATA = Path(__file__).resolve().parents[3] / "domain" / "data" / "arabizi.json"
         ("bdi jadded el jawaz", "بدي جدد الجواز"),
         ("kam el gharama?", "كم الغرامه?"),
         ("btwaslo el iqama bel bareed?", "btwaslo الاقامه بالبريد?"),
+        # vowels dropped as in a quick chat (a fresh-clone probe: not understood)
+        ("abi ajdd iqamti", "ابي اجدد اقامتي"),
+        ("abgha ajdd jwazi", "ابغى اجدد جوازي"),
     ],
 )
 def test_arabizi_is_written_in_arabic(typed: str, arabic: str) -> None:
