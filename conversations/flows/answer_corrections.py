@@ -13,6 +13,7 @@ from pathlib import Path
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next
+from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import question_text, questions_of
 from conversations.flows.slips import is_slip
 from conversations.formatting import isolate
@@ -86,6 +87,12 @@ def _ask_for_whom_again(ctx: Ctx) -> Next:
     state = ctx.state
     index, question = next((i, q) for i, q in enumerate(questions_of(ctx)) if q.id == _FOR_WHOM)
     state.answers.setdefault("eligibility", {}).pop(_FOR_WHOM, None)
+    phone = state.answers.pop("phone", None)
+    if phone:
+        # the writer's mobile stays theirs: used again after the holder's number, not
+        # asked for a second time (early_phone.past_phone says so)
+        verified = bool(state.answers.pop("phone_verified", False))
+        state.answers[EARLY_PHONE] = {"phone": phone, "verified": verified}
     state.answers["question"] = index
     if "question" in state.history:
         state.history = state.history[: state.history.index("question")]

@@ -58,3 +58,14 @@ async def test_not_mine_naming_no_one_asks_again_over_two_workers(person: Person
     assert "فأزلتُ إجابة «لي أنا»" in text and said[-1].text.startswith("لمن هذا الطلب؟"), text
     said = await person.taps("q:family", worker=0)
     assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text
+
+
+async def test_not_mine_keeps_the_writers_mobile_over_two_workers(person: Person) -> None:
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await person.says("الطلب مو لي", worker=1)
+    await person.taps("q:family", worker=0)
+    await person.taps("q:inside", worker=1)
+    said = await person.says("2000000014", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "سأستخدم رقم الجوال" in text and "يُرجى وصف طلبك" in said[-1].text, text

@@ -79,6 +79,9 @@ async def test_not_mine_naming_no_one_asks_whose_it_is_again(chat: Chat, typed: 
         await chat.tap(chat.choice_ids[0])
     # the number typed was the writer's: the holder's is asked now
     assert "رقم هوية صاحب الطلب" in chat.said
+    await chat.text("2000000014")
+    # the writer's mobile is kept, not asked again: on to the description
+    assert "سأستخدم رقم الجوال" in chat.said and "يُرجى وصف طلبك" in chat.last[-1].text
 
 
 async def test_not_mine_at_a_request_for_a_son_is_a_description_as_ever(chat: Chat) -> None:
