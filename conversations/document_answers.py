@@ -97,9 +97,8 @@ class DocumentAnswers(EngineParts):
         lines = [_("The documents depend on the service:")]
         for service_id in service_ids:
             service = ctx.catalogue.get(service_id)
-            documents = "، ".join(local(d, ctx.locale) for d in service.required_documents)
-            if ctx.locale != "ar":
-                documents = documents.replace("، ", ", ")
+            comma = "، " if ctx.locale == "ar" else ", "
+            documents = comma.join(local(d, ctx.locale) for d in service.required_documents)
             lines.append(f"• {listed_name(ctx, service)}: {documents}")
         lines.append(
             _("We will ask you for them, as photos or PDF files, before the request is sent.")
