@@ -17,9 +17,9 @@ from tests.integration.test_their_say import person as person
 STORY = "اقامتي انتهت من شهر والكفيل مسافر وابي اجددها قبل ما تزيد الغرامة"
 
 
-async def test_yes_keeps_the_story_over_two_workers(
-    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
+async def _offered(person: Person) -> None:
+    """The story told first, an iqama renewal walked to «الإبقاء على وصفي», the turns
+    spread over the two workers."""
     await person.send(Command(person.origin(), "start", ""), worker=0)
     await person.taps("ind", worker=1)
     await person.says(STORY, worker=0)
@@ -28,6 +28,12 @@ async def test_yes_keeps_the_story_over_two_workers(
     await person.says("2000000006", worker=1)
     said = await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
     assert "keep_description" in [c.id for c in said[-1].choices]
+
+
+async def test_yes_keeps_the_story_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _offered(person)
     said = await person.says("ايوه", worker=1)
     assert "للمستندات" in said[-1].text, said[-1].text
     media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
@@ -43,13 +49,7 @@ async def test_no_then_a_new_text_over_two_workers(
     person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     # helper 22: «لا» to «الإبقاء على وصفي» began a new, too short description
-    await person.send(Command(person.origin(), "start", ""), worker=0)
-    await person.taps("ind", worker=1)
-    await person.says(STORY, worker=0)
-    await person.taps("s:iqama_renew", worker=1)
-    await person.taps("q:inside", worker=0)
-    await person.says("2000000006", worker=1)
-    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await _offered(person)
     said = await person.says("لا", worker=1)
     assert "يُرجى كتابة الوصف الجديد" in said[-1].text, said[-1].text
     said = await person.says("1", worker=0)  # the keep button's number: the story stays

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .fakes import Chat, MemoryGateway
+from .test_describe import _to_description
 from .test_intake import PHONE, RESIDENT
 
 STORY = "اقامتي انتهت من شهر والكفيل مسافر وابي اجددها قبل ما تزيد الغرامة"
@@ -67,14 +68,7 @@ async def test_a_bare_number_with_nothing_offered_is_no_description(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:
     # helper 22's recheck: «1» typed at the description step was kept as its start
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
-    while any(c.startswith("q:") for c in chat.choice_ids):
-        await chat.tap(chat.choice_ids[0])
-    await chat.text(RESIDENT)
-    await chat.contact(PHONE)
+    await _to_description(chat)  # an iqama renewal, nothing written yet
     await chat.text(typed)
     assert "الرقم وحده لا يُضاف إلى وصفك" in chat.said and "احتفظت" not in chat.said
     await chat.text(STORY)
