@@ -166,8 +166,8 @@ async def test_after_filing_a_new_need_starts_a_new_request(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("typed", "service"),
     [
-        ("ابي انقل خدمات عامل", "s:transfer_of_services"),
         ("ابي اعدل مهنة عامل عندي", "s:profession_change"),
+        ("ابي اغير مهنة العامل", "s:profession_change"),
     ],
 )
 async def test_an_employers_need_files_as_an_establishment(
@@ -188,7 +188,7 @@ async def test_an_employers_need_after_individual_can_go_back_to_who_files(chat:
     # out «إلغاء» (the draft dropped), and a worker was not told they cannot file it
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text("ابي اسوي نقل كفالة")
+    await chat.text("ابي اعدل مهنة عامل عندي")
     said = chat.said
     assert "ولا يقدّمها العامل بنفسه" in said and "«رجوع»" in said, said
     assert "«إلغاء»" not in said.split("\n")[0], said
@@ -196,7 +196,7 @@ async def test_an_employers_need_after_individual_can_go_back_to_who_files(chat:
     assert "هل يُقدَّم الطلب بصفة فرد" in chat.said and "ind" in chat.choice_ids, chat.said
     # «فرد» again and the same words: not switched again (helper 21: a loop), said why
     await chat.tap("ind")
-    await chat.text("ابي اسوي نقل كفالة")
+    await chat.text("ابي اعدل مهنة عامل عندي")
     said = chat.said
     assert "لا يمكن تقديمها بصفة فرد" in said and "g:passports" in chat.choice_ids, said
 
@@ -237,9 +237,9 @@ async def _to_summary_en(chat: Chat) -> None:
 
 async def test_in_english_an_employers_need_files_as_an_establishment(chat: Chat) -> None:
     await chat.text("English")
-    await chat.text("I want to transfer my worker's services")
+    await chat.text("I want to change my worker's profession")
     assert "Only an establishment can file this" in chat.said
-    assert chat.choice_ids[0] == "s:transfer_of_services"
+    assert chat.choice_ids[0] == "s:profession_change"
 
 
 @pytest.mark.parametrize(
@@ -271,3 +271,15 @@ async def test_after_restart_the_undo_and_the_first_menu_are_numbered_as_one_lis
     await chat.text("5")
     assert "استرجعنا طلبك" in chat.said
     assert chat.last[-1].ask_contact  # back at the phone step
+
+
+@pytest.mark.parametrize("typed", ["ابي انقل كفالتي", "ابي انقل خدماتي لكفيل جديد"])
+async def test_a_resident_transfers_their_own_services(chat: Chat, typed: str) -> None:
+    """Seed 001: «يستطيع المقيم استخدامها لنقل الخدمات الخاصة به». Session 23 found «ابي
+    انقل كفالتي» told that a worker cannot file it and switched to an establishment."""
+    await chat.command("start")
+    await chat.text(typed)
+    assert "تقدّمها المنشأة لعامليها" not in chat.said, chat.said
+    assert chat.choice_ids[0] == "s:transfer_of_services"
+    await chat.tap("s:transfer_of_services")
+    assert "رقم إقامة" in chat.last[-1].text and "الرقم الموحد للمنشأة" not in chat.said

@@ -116,7 +116,8 @@ def test_every_refused_answer_tells_the_person_what_to_do(catalogue: Catalogue) 
         ("exit_reentry_visa", {"individual", "establishment"}),
         ("visit_visa_extension", {"individual", "establishment"}),
         ("profession_change", {"establishment"}),
-        ("transfer_of_services", {"establishment"}),
+        # a resident transfers their own services too (seed 001)
+        ("transfer_of_services", {"individual", "establishment"}),
         ("absence_report", {"individual", "establishment"}),
         ("technical_issue", {"individual", "establishment"}),
         ("other", {"individual", "establishment"}),
@@ -204,7 +205,11 @@ def test_an_establishment_sees_no_passport_menu(catalogue: Catalogue) -> None:
     assert "work" in establishment_groups
     assert catalogue.in_group("passports", "establishment") == []
     # a household worker's sponsor reports the worker's absence (tester 13 §2), nothing else
-    assert [s.id for s in catalogue.in_group("work", "individual")] == ["absence_report"]
+    # and a resident transfers their own services (seed 001)
+    assert [s.id for s in catalogue.in_group("work", "individual")] == [
+        "transfer_of_services",
+        "absence_report",
+    ]
     assert ids(catalogue.in_group("work", "establishment")) == [
         "profession_change",
         "transfer_of_services",
@@ -344,9 +349,9 @@ def test_limit(catalogue: Catalogue) -> None:
 
 
 def test_applicant_kind_filters_matches(catalogue: Catalogue) -> None:
-    assert catalogue.match("نقل كفالة", applicant_kind="individual") == []
-    assert ids(catalogue.match("نقل كفالة", applicant_kind="establishment")) == [
-        "transfer_of_services"
+    assert catalogue.match("تعديل مهنة عامل", applicant_kind="individual") == []
+    assert ids(catalogue.match("تعديل مهنة عامل", applicant_kind="establishment")) == [
+        "profession_change"
     ]
     assert "passport_renew" not in ids(
         catalogue.match("تجديد جواز", applicant_kind="establishment")
