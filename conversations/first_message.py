@@ -27,6 +27,7 @@ from conversations.flows.early_files import keep_early
 from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import keep_place, place_in_words, place_option
 from conversations.flows.numbers_first import mistyped_identity, number_first
+from conversations.flows.service_words import shared_word_services
 from conversations.keywords import courtesy
 from conversations.manners import salute, welcome_on_screen
 from conversations.reading import own_options
@@ -72,6 +73,7 @@ class FirstMessage(EngineParts):
             too_long = len(event.text.strip()) > MAX_DESCRIPTION
             if rest and (
                 ctx.catalogue.match(event.text, limit=1)
+                or shared_word_services(ctx, rest)
                 or number_first(rest)
                 or slip
                 or place_said

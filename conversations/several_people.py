@@ -80,17 +80,22 @@ def _described_together(tokens: Sequence[str], data: _Words) -> set[int]:
     """The places of the writer and family members joined right before a plural that says
     what they are («انا وزوجي مقيمين وابي اجدد اقامة ولدي»: the son's request alone;
     helper 22's recheck). A run without the writer («زوجتي وولدي مقيمين») is kept."""
-    people = data.family | data.self_
+    writer = data.self_ | data.self_joined
+    people = data.family | writer
+    # «and», «my» between them, «are» before the plural («my wife and I are residents»)
+    between = data.and_ | {"my", "are"}
     found: set[int] = set()
     for i, token in enumerate(tokens):
         if token not in data.described_together:
             continue
         run = []
         for j in range(i - 1, -1, -1):
-            if _bare(tokens[j])[1] not in people:
+            word = _bare(tokens[j])[1]
+            if word not in people and tokens[j] not in between:
                 break
-            run.append(j)
-        if len(run) > 1 and any(_bare(tokens[j])[1] in data.self_ for j in run):
+            if word in people:
+                run.append(j)
+        if len(run) > 1 and any(_bare(tokens[j])[1] in writer for j in run):
             found.update(run)
     return found
 

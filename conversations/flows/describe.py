@@ -117,7 +117,7 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         kept = _keep(ctx)
         if kept is not None:
             return kept
-    if _offered(ctx) and plain_yes_or_no(event.text):
+    if _offered(ctx) and _says_no(event.text):
         # «لا» to «Keep my description»: not the first word of a new one (helper 22)
         return Retry(
             _("Alright. Please write the new description; it will replace what you wrote.")
@@ -248,6 +248,16 @@ def _says_keep(ctx: Ctx, text: str) -> bool:
         return False
     yes = plain_yes_or_no(text, yes_only=True) or is_acknowledgement(text)
     return yes or clean_input(text).strip() == "1"
+
+
+def _says_no(text: str) -> bool:
+    """A no to «Keep my description»: «لا», or a no and a few words too short to be a
+    description themselves («لا ابي اغيره»: helper 23, kept as the start of a new one)."""
+    first = text.split()[0] if text.split() else ""
+    if plain_yes_or_no(text):
+        return True
+    short = len(clean_input(text).strip()) < MIN_DESCRIPTION
+    return short and plain_yes_or_no(first) and not plain_yes_or_no(first, yes_only=True)
 
 
 def _offered(ctx: Ctx) -> bool:

@@ -12,6 +12,7 @@ from conversations.keywords_early import without_places
 from conversations.two_needs import names_an_object
 from conversations.understanding import answer_words
 from domain.catalogue import Service
+from domain.normalize import fold_arabic
 
 #: The most words (fillers such as «ابي» aside) of a need said with a shared word; a
 #: longer message says more, and naming a service is left to the catalogue's matching.
@@ -25,7 +26,9 @@ def shared_word_services(ctx: Ctx, text: str) -> list[Service]:
     by a word they share, for the applicant chosen if any; empty for a longer message,
     one naming a service fully (:meth:`domain.catalogue.Catalogue.match`), or none."""
     needed = without_places(text)
-    if not 0 < len(answer_words(needed)) <= _MOST_WORDS or not names_an_object(needed):
+    # «تأشيرة» with its hamza as «تاشيره» (helper 23: only the latter was read)
+    folded = fold_arabic(needed).lower()
+    if not 0 < len(answer_words(needed)) <= _MOST_WORDS or not names_an_object(folded):
         return []  # «انا عامل» says who files, though «عامل» is in many services' words
     if ctx.catalogue.match(needed, limit=1):
         return []

@@ -4,6 +4,7 @@ the request filed as the writer's. The answer changes on one worker; the other f
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,11 +50,15 @@ async def test_a_correction_naming_a_son_is_no_change_of_service_over_two_worker
     assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text
 
 
-async def test_not_mine_naming_no_one_asks_again_over_two_workers(person: Person) -> None:
-    # helper 22's recheck: «الطلب مو لي» alone was kept as the description
+@pytest.mark.parametrize("typed", ["الطلب مو لي", "مب حقي"])
+async def test_not_mine_naming_no_one_asks_again_over_two_workers(
+    person: Person, typed: str
+) -> None:
+    # helper 22's recheck: «الطلب مو لي» alone was kept as the description (helper 23:
+    # «مب حقي» too)
     await _half_filled(person)
     await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
-    said = await person.says("الطلب مو لي", worker=1)
+    said = await person.says(typed, worker=1)
     text = "\n".join(r.text for r in said)
     assert "فأزلتُ إجابة «لي أنا»" in text and said[-1].text.startswith("لمن هذا الطلب؟"), text
     said = await person.taps("q:family", worker=0)

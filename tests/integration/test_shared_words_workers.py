@@ -40,3 +40,12 @@ async def test_registering_fingerprints_then_a_service_on_another_worker(h: Harn
     assert "مشكلة تقنية" not in said, said
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
     assert "هل هذه هي الخدمة المطلوبة؟" in said, said
+
+
+async def test_a_word_with_its_hamza_on_two_workers(h: Harness) -> None:
+    # helper 23: «ابي تأشيرة» with its hamza got «يُرجى اختيار واحد من ٤ خيارات»
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة"))
+    assert "أيّ هذه الخدمات هي المطلوبة؟" in said, said
+    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:exit_reentry_visa"))
+    assert "لمن هذا الطلب؟" in said, said

@@ -65,7 +65,9 @@ async def test_more_ways_of_saying_it_at_the_description(chat: Chat, typed: str)
     assert "إلى «تابع لي أو مكفول لدي»" in said and "هل أغيّر خدمة طلبك" not in said, said
 
 
-@pytest.mark.parametrize("typed", ["الطلب مو لي", "مش لي", "it's not for me"])
+@pytest.mark.parametrize(
+    "typed", ["الطلب مو لي", "مش لي", "it's not for me", "هذا الطلب مو حقي حق زوجتي", "مب حقي"]
+)
 async def test_not_mine_naming_no_one_asks_whose_it_is_again(chat: Chat, typed: str) -> None:
     """Helper 22's recheck: «الطلب مو لي» alone, at the description of a request marked «لي
     أنا», was kept as the description. Whose it is is asked again, «لي أنا» dropped."""

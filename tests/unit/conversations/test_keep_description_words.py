@@ -47,7 +47,7 @@ async def test_a_new_text_still_replaces_it(chat: Chat, gateway: MemoryGateway) 
     assert gateway.submissions[0].description == "ابي اجدد الاقامة والجواز ساري لمدة سنة"
 
 
-@pytest.mark.parametrize("typed", ["لا", "no"])
+@pytest.mark.parametrize("typed", ["لا", "no", "لا ابي اغيره"])
 async def test_a_no_asks_for_the_new_text_and_keeps_the_story_until_it_comes(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:

@@ -220,6 +220,9 @@ async def test_the_writer_described_or_sponsoring_is_no_request_of_their_own(
     ("text", "whom"),
     [
         ("انا وزوجي مقيمين وابي اجدد اقامة ولدي", None),
+        # helper 23: in English it was told «We'll start with your own request»
+        ("my wife and I are residents, I want to renew my son iqama", None),
+        ("my wife and I need exit reentry visas", "self"),
         # a run without the writer still names the two of them
         ("زوجتي وولدي مقيمين ابي اجدد اقامتهم", "family"),
         ("انا وزوجتي ابي نجدد جوازاتنا", "self"),

@@ -20,6 +20,14 @@ async def test_a_shared_word_offers_the_services_that_share_it(chat: Chat, typed
     assert [c for c in chat.choice_ids if c.startswith("s:")] == PASSPORTS
 
 
+@pytest.mark.parametrize("typed", ["تأشيرة", "ابي تأشيرة", "تاشيره"])
+async def test_a_word_with_its_hamza_too(chat: Chat, typed: str) -> None:
+    # helper 23: «تأشيرة» with its hamza got «يُرجى اختيار واحد من ٤ خيارات»
+    await chat.command("start")
+    await chat.text(typed)
+    assert "s:exit_reentry_visa" in chat.choice_ids and "s:final_exit_visa" in chat.choice_ids
+
+
 async def test_after_individual_too_and_only_the_applicants_services(chat: Chat) -> None:
     await chat.command("start")
     await chat.tap("ind")
@@ -69,3 +77,8 @@ async def test_in_another_services_draft_the_conditions_are_named(chat: Chat) ->
     assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
     assert "ويمكنك أيضًا السؤال هنا عن «" in said
     assert "لمن هذا الطلب؟" in chat.last[-1].text  # the draft's question again
+
+
+async def test_as_the_first_message_too(chat: Chat) -> None:
+    await chat.text("ابي تأشيرة")
+    assert "s:exit_reentry_visa" in chat.choice_ids, chat.said
