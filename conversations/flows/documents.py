@@ -13,6 +13,7 @@ from conversations.flows.description_text import (
     paste_rest,
     rest_not_added,
 )
+from conversations.flows.documents_changes import change_at_documents
 from conversations.flows.draft_files import (
     album_once,
     answer_counted,
@@ -132,7 +133,7 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers[MORE_COMING] = True
         return Retry(_("Alright. Send the documents when they are ready, then press «Done»."))
     elif isinstance(event, Text):
-        return add_words(ctx, event.text)
+        return change_at_documents(ctx, event.text) or add_words(ctx, event.text)
     if isinstance(event, Choice) and event.id == WITHOUT:
         go_without(ctx.state)
         return Next("summary")

@@ -34,6 +34,7 @@ def _lists() -> dict[str, frozenset[str]]:
         "document": _keys(own["document_words"]),
         "description": _keys(own["description_words"]),
         "adding": _keys(own["adding_words"]),
+        "change": _keys(own["change_words"]),
     }
 
 
@@ -85,3 +86,10 @@ def adds_to_description(text: str) -> bool:
     return any(w in lists["description"] for w in tokens) and any(
         w in lists["adding"] for w in tokens
     )
+
+
+def asks_a_change(text: str) -> bool:
+    """True when ``text`` holds a word of changing or of a mistake («اغير», «غلطت», «fix»):
+    with what it names, a wish to change an answer already given."""
+    tokens = [w.strip("،,.!؟?") for w in words(text)]
+    return any(w in _lists()["change"] for w in tokens)

@@ -40,3 +40,25 @@ async def test_skip_is_no_description_over_two_workers(
     async with db_sessionmaker() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.description == DESCRIBED
+
+
+async def test_a_wish_to_change_the_description_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 23: «ابي اغير الوصف», «غلطت في رقم الاقامه» at the documents were described
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says(DESCRIBED, worker=0)
+    said = await person.says("غلطت في رقم الاقامه", worker=1)
+    assert "«تعديل رقم الهوية»" in said[-1].text, said[-1].text
+    said = await person.says("ابي اغير الوصف", worker=0)
+    assert "keep_description" in [c.id for c in said[-1].choices], said[-1].text
+    await person.says("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر الشهر القادم", worker=1)
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=0)
+    await person.taps("done", worker=1)
+    await person.taps("confirm", worker=0)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None
+    assert filed.description == "انتهت الإقامة وأحتاج إلى تجديدها قبل السفر الشهر القادم"

@@ -115,3 +115,35 @@ async def test_next_and_later_are_buttons_not_description(typed: str, without_on
     assert "يُرجى مراجعة طلبك" in chat.said, chat.said
     await chat.tap("confirm")
     assert gateway.submissions[0].description == DESCRIPTION
+
+
+async def test_a_wish_to_change_the_description_goes_back_to_it() -> None:
+    # helper 23: «ابي اغير الوصف» at the documents step was added to the description
+    chat, gateway = await _at_documents()
+    await chat.text("ابي اغير الوصف")
+    assert ADDED not in chat.said and "keep_description" in chat.choice_ids, chat.said
+    await chat.text("ابي اجدد اقامتي قبل السفر والجواز ساري")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == "ابي اجدد اقامتي قبل السفر والجواز ساري"
+
+
+@pytest.mark.parametrize(
+    ("typed", "option"),
+    [("غلطت في رقم الاقامه", "«تعديل رقم الهوية»"), ("ابي اعدل رقم جوالي", "«تعديل رقم الجوال»")],
+)
+async def test_a_wish_to_change_a_number_says_where(typed: str, option: str) -> None:
+    chat, gateway = await _at_documents()
+    await chat.text(typed)
+    assert ADDED not in chat.said and option in chat.said, chat.said
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == DESCRIPTION
+
+
+async def test_a_mistake_told_of_a_document_is_still_added() -> None:
+    chat, _gateway = await _at_documents()
+    await chat.text("الجواز فيه غلط بالاسم")
+    assert ADDED in chat.said
