@@ -66,7 +66,10 @@ def question_text(ctx: Ctx, question: Question) -> str:
 
 def for_self(ctx: Ctx) -> bool:
     """Whether the person said the request is their own («لي أنا», at «لمن هذا الطلب؟»
-    or in their first words)."""
+    or in their first words). Never for an establishment, which files for its worker
+    (helper 23: «منشأة», then «ابي اجدد اقامتي», was asked «أين أنت الآن؟»)."""
+    if applicant_of(ctx) == "establishment":
+        return False
     answers = ctx.state.answers
     for_whom = answers.get("eligibility", {}).get("for_whom")
     return bool((for_whom or answers.get(EARLY_ANSWERS, {}).get("for_whom")) == "self")
@@ -83,6 +86,8 @@ def early_for_whom(ctx: Ctx) -> str | None:
     said = ctx.state.answers.get(EARLY_ANSWERS, {}).get("for_whom")
     if said is None or any(q.id == "for_whom" for q in questions_of(ctx)):
         return None
+    if applicant_of(ctx) == "establishment":
+        return None  # its worker's, whatever the words («اقامتي»): helper 23
     for service in ctx.catalogue.services:
         for question in service.questions:
             if question.id == "for_whom":

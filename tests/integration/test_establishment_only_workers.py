@@ -37,3 +37,14 @@ async def test_a_resident_transfers_their_own_services_over_two_workers(person: 
     assert "تقدّمها المنشأة لعامليها" not in text, text
     said = await person.taps("s:transfer_of_services", worker=0)
     assert "رقم إقامة" in said[-1].text and "المنشأة" not in said[-1].text, said[-1].text
+
+
+async def test_an_establishment_saying_my_iqama_is_asked_of_the_holder_over_two_workers(
+    person: Person,
+) -> None:
+    # helper 23: «منشأة», then «ابي اجدد اقامتي», was asked «أين أنت الآن؟»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    await person.says("ابي اجدد اقامتي", worker=0)
+    said = await person.taps("s:iqama_renew", worker=1)
+    assert "أين صاحب الإقامة الآن؟" in said[-1].text, said[-1].text

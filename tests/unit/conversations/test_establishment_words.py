@@ -1,0 +1,25 @@
+"""An establishment whose first words say «my iqama» («منشأة», then «ابي اجدد اقامتي»):
+it files for its worker, so the question is the holder's, and no «لمن هذا الطلب؟ لي أنا»
+is shown. Helper 23's probe: «أين أنت الآن؟» was asked and the summary read «مقدّم الطلب:
+منشأة» with «لمن هذا الطلب؟ لي أنا»."""
+
+from __future__ import annotations
+
+from .fakes import Chat
+
+
+async def test_an_establishment_is_asked_where_the_holder_is(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "أين صاحب الإقامة الآن؟" in chat.last[-1].text, chat.said
+    assert "أين أنت الآن؟" not in chat.said
+    await chat.tap("q:inside")
+    await chat.text("7001234567")
+    await chat.text("2000000006")
+    await chat.contact("+966501234567")
+    await chat.text("اقامة العامل انتهت ونبي نجددها قبل السفر")
+    await chat.media()
+    await chat.tap("done")
+    assert "مقدّم الطلب: منشأة" in chat.said and "لي أنا" not in chat.said, chat.said
