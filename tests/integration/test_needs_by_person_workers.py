@@ -64,3 +64,13 @@ async def test_a_wifes_request_asks_for_her_number_on_another_worker(h: Harness)
     await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
     said = await _say(a, h, SAAD, h.updates.callback(SAAD, "q:inside"))
     assert "رقم هوية صاحب الطلب نفسه، لا رقم هويتك" in said, said
+
+
+async def test_for_the_wife_with_the_article_on_another_worker(h: Harness) -> None:
+    # helper 23: «للزوجه» at «لمن هذا الطلب؟» got «لم أفهم إجابتك»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, SAAD, h.updates.text(SAAD, "ابي اجدد اقامة"))
+    said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:iqama_renew"))
+    assert "لمن هذا الطلب؟" in said, said
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, "للزوجه"))
+    assert "أين صاحب الإقامة الآن؟" in said and "لم أفهم" not in said, said
