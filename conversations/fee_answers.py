@@ -14,8 +14,11 @@ from conversations import knowledge
 from conversations.events import Option
 from conversations.flow import Ctx
 from conversations.flows.description_text import PENDING
+from conversations.understanding import answer_words
 from domain.catalogue import local
 
+#: The most words besides the price's that may name several services at once («التجديد»).
+_SHARED_WORDS = 2
 #: The inquiry service: a passports matter not listed, routed by the officer.
 INQUIRY = "other"
 #: The fee question asked at the first question, kept for the inquiry it may become.
@@ -31,11 +34,16 @@ def service_asked_about(ctx: Ctx, text: str) -> str | None:
     passport's renewal."""
     if not knowledge.asks_fee(text):
         return next((s.id for s in ctx.catalogue.match(text, limit=1)), None)
-    named = [s.id for s in ctx.catalogue.match(knowledge.without_fee_words(text), limit=3)]
+    rest = knowledge.without_fee_words(text)
+    named = [s.id for s in ctx.catalogue.match(rest, limit=3)]
     current = ctx.state.answers.get("service")
     filling = isinstance(current, str) and any(s.id == current for s in ctx.catalogue.services)
     if filling and (not named or current in named):
         return str(current)
+    if len(named) > 1 and len(answer_words(rest)) <= _SHARED_WORDS:
+        # «بكم التجديد»: one word several services share, no service of its own
+        # (helper 23: the passport's renewal was assumed)
+        return None
     return named[0] if named else None
 
 

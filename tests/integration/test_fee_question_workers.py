@@ -79,3 +79,10 @@ async def test_a_fee_question_with_a_doubled_letter_over_two_workers(person: Per
     assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text
     said = await person.says("كم رسوم تجديد الاقاامة", worker=0)
     assert "٥٠٠ ريال" in "\n".join(r.text for r in said), said
+
+
+async def test_a_shared_word_asks_which_fee_over_two_workers(person: Person) -> None:
+    # helper 23: «بكم التجديد» was answered about the passport's renewal
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("بكم التجديد", worker=1)
+    assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text

@@ -211,3 +211,11 @@ async def test_a_doubled_letter_is_read_in_the_request_being_filled_in(chat: Cha
     await _to_identity(chat)
     await chat.text("كم الرسووم")
     assert "٥٠٠ ريال" in chat.said and "ليس لدي جواب" not in chat.said, chat.said
+
+
+@pytest.mark.parametrize("asked", ["بكم التجديد", "كم رسوم التجديد"])
+async def test_a_word_several_services_share_asks_which_fee(chat: Chat, asked: str) -> None:
+    # helper 23: «بكم التجديد» was answered about the passport's renewal, for citizens
+    await chat.command("start")
+    await chat.text(asked)
+    assert "رسوم أيّ خدمة؟" in chat.last[0].text and "جواز" not in chat.last[0].text
