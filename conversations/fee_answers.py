@@ -14,11 +14,10 @@ from conversations import knowledge
 from conversations.events import Option
 from conversations.flow import Ctx
 from conversations.flows.description_text import PENDING
-from conversations.understanding import answer_words
+from conversations.two_needs import names_an_object
 from domain.catalogue import local
+from domain.normalize import fold_arabic
 
-#: The most words besides the price's that may name several services at once («التجديد»).
-_SHARED_WORDS = 2
 #: The inquiry service: a passports matter not listed, routed by the officer.
 INQUIRY = "other"
 #: The fee question asked at the first question, kept for the inquiry it may become.
@@ -40,9 +39,9 @@ def service_asked_about(ctx: Ctx, text: str) -> str | None:
     filling = isinstance(current, str) and any(s.id == current for s in ctx.catalogue.services)
     if filling and (not named or current in named):
         return str(current)
-    if len(named) > 1 and len(answer_words(rest)) <= _SHARED_WORDS:
-        # «بكم التجديد»: one word several services share, no service of its own
-        # (helper 23: the passport's renewal was assumed)
+    if len(named) > 1 and not names_an_object(fold_arabic(rest).lower()):
+        # «بكم التجديد»: what is done, not what to (no iqama, passport, visa...), which
+        # several services share (helper 23: the passport's renewal was assumed)
         return None
     return named[0] if named else None
 
