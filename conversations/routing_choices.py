@@ -114,6 +114,10 @@ class ChoiceReading(EngineParts):
             # «حالة الطلب» at the list is the look-up asked again, not «another number»
             return False
         if state.step in _NEED_STEPS and state.flow == self.flow.name:
+            if state.step == "suggest" and _in_one_label(typed.text, own_options(state.offered)):
+                # «تجديد» under «تجديد هوية مقيم» and «خدمات التابعين»: that option, not a
+                # search that brought the passport's renewal (helper 23)
+                return True
             return not ctx.catalogue.match(typed.text, limit=1)
         if nod_at_documents(state.offered, typed.text):
             # «تمام», «ok» at the documents: read by the step, which may ask (documents.
@@ -124,6 +128,13 @@ class ChoiceReading(EngineParts):
             # reads it (intake_summary._typed; tester 14 §1)
             return False
         return True
+
+
+def _in_one_label(typed: str, options: list[tuple[str, str]]) -> bool:
+    """Whether every word of ``typed`` is a word of exactly one option's label."""
+    said = set(words(typed))
+    found = [o for o in options if said and said <= set(words(o[1]))]
+    return len(found) == 1
 
 
 def _other_words(m: ReadMessage, option_id: str, typed: str) -> bool:

@@ -49,3 +49,11 @@ async def test_a_word_with_its_hamza_on_two_workers(h: Harness) -> None:
     assert "أيّ هذه الخدمات هي المطلوبة؟" in said, said
     said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:exit_reentry_visa"))
     assert "لمن هذا الطلب؟" in said, said
+
+
+async def test_a_word_of_one_offered_label_on_two_workers(h: Harness) -> None:
+    # helper 23: «تجديد» at the services offered searched again (the passport's renewal)
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامة زوجتي"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "تجديد"))
+    assert "أين صاحب الإقامة الآن؟" in said and "جواز" not in said, said

@@ -82,3 +82,16 @@ async def test_in_another_services_draft_the_conditions_are_named(chat: Chat) ->
 async def test_as_the_first_message_too(chat: Chat) -> None:
     await chat.text("ابي تأشيرة")
     assert "s:exit_reentry_visa" in chat.choice_ids, chat.said
+
+
+@pytest.mark.parametrize(
+    ("typed", "then"), [("تجديد", "أين صاحب الإقامة الآن؟"), ("التابعين", "تابع لك")]
+)
+async def test_a_word_of_one_offered_label_picks_it(chat: Chat, typed: str, then: str) -> None:
+    # helper 23: «تجديد» under «تجديد هوية مقيم» and «خدمات التابعين» searched again and
+    # offered the passport's renewal
+    await chat.command("start")
+    await chat.text("ابي اجدد اقامة زوجتي")
+    assert chat.choice_ids[:2] == ["s:iqama_renew", "s:dependents"]
+    await chat.text(typed)
+    assert then in chat.last[-1].text and "s:passport_renew" not in chat.choice_ids, chat.said
