@@ -46,16 +46,54 @@ def corrected_answer(ctx: Ctx, event: Event) -> Next | None:
         option = next((o for o in question.options if o.id == said.get(question.id)), None)
         if option is None or option.id == given.get(question.id) or not option.allowed:
             continue
+        before = given.get(question.id)
         given[question.id] = option.id
         _ = ctx.texts.gettext
         lines = [
             _("As you said, I have changed the answer to «%(question)s» to «%(answer)s».")
             % {"question": question_text(ctx, question), "answer": local(option.label, ctx.locale)}
         ]
+        if question.id == _FOR_WHOM and before == "self":
+            again = _place_again(ctx, lines)
+            if again is not None:
+                return again
         if question.id == _FOR_WHOM:
             lines.extend(_identity_line(ctx))
         return Next(ctx.state.step, tuple(lines))
     return None
+
+
+def _place_again(ctx: Ctx, lines: list[str]) -> Next | None:
+    """After «لمن» changed from the writer to someone else: the question that was put to
+    the writer («أين أنت الآن؟») asked again of the holder, then the holder's number, the
+    writer's mobile kept. Helper 23: «الطلب مو لي، لزوجتي…» kept «داخل المملكة», said of
+    the writer, as the wife's place. None when no such question was answered."""
+    given = ctx.state.answers.get("eligibility", {})
+    questions = questions_of(ctx)
+    index = next(
+        (i for i, q in enumerate(questions) if q.for_self is not None and q.id in given), None
+    )
+    if index is None:
+        return None
+    given.pop(questions[index].id)
+    _re_ask(ctx, index)
+    return Next("question", tuple(lines))
+
+
+def _re_ask(ctx: Ctx, index: int) -> None:
+    """The service's question ``index`` made the step again, «رجوع» from it going where
+    it went before; the writer's mobile kept for after the holder's number (early_phone.
+    past_phone)."""
+    state = ctx.state
+    phone = state.answers.pop("phone", None)
+    if phone:
+        verified = bool(state.answers.pop("phone_verified", False))
+        state.answers[EARLY_PHONE] = {"phone": phone, "verified": verified}
+    state.answers["question"] = index
+    if "question" in state.history:
+        state.history = state.history[: state.history.index("question")]
+    state.step = "question"
+    state.editing = False
 
 
 def _identity_line(ctx: Ctx) -> tuple[str, ...]:
@@ -87,17 +125,8 @@ def _ask_for_whom_again(ctx: Ctx) -> Next:
     state = ctx.state
     index, question = next((i, q) for i, q in enumerate(questions_of(ctx)) if q.id == _FOR_WHOM)
     state.answers.setdefault("eligibility", {}).pop(_FOR_WHOM, None)
-    phone = state.answers.pop("phone", None)
-    if phone:
-        # the writer's mobile stays theirs: used again after the holder's number, not
-        # asked for a second time (early_phone.past_phone says so)
-        verified = bool(state.answers.pop("phone_verified", False))
-        state.answers[EARLY_PHONE] = {"phone": phone, "verified": verified}
-    state.answers["question"] = index
-    if "question" in state.history:
-        state.history = state.history[: state.history.index("question")]
-    state.step = "question"
-    state.editing = False
+    # the writer's mobile stays theirs: used again after the holder's number
+    _re_ask(ctx, index)
     line = ctx.texts.gettext(
         "Understood: the request is not yours, so I have removed the answer «%(answer)s»."
     ) % {"answer": local(question.option("self").label, ctx.locale)}
