@@ -14,7 +14,7 @@ from pathlib import Path
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next
 from conversations.flows.early_phone import EARLY_PHONE
-from conversations.flows.intake_draft import question_text, questions_of
+from conversations.flows.intake_draft import WRITER_IDENTITY, question_text, questions_of
 from conversations.flows.slips import is_slip
 from conversations.formatting import isolate
 from conversations.keywords_early import early_answers
@@ -85,6 +85,9 @@ def _re_ask(ctx: Ctx, index: int) -> None:
     it went before; the writer's mobile kept for after the holder's number (early_phone.
     past_phone)."""
     state = ctx.state
+    identity = state.answers.get("identity")
+    if isinstance(identity, str) and identity:
+        state.answers[WRITER_IDENTITY] = identity
     phone = state.answers.pop("phone", None)
     if phone:
         verified = bool(state.answers.pop("phone_verified", False))

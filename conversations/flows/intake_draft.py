@@ -55,6 +55,12 @@ def identity_kinds(ctx: Ctx) -> list[str]:
     return [k for k in ("citizen", "resident", "border") if k in allowed]
 
 
+#: The identity number typed while the request was the writer's own, kept once «لمن»
+#: changes to someone else (conversations.flows.answer_corrections): typed again as the
+#: holder's, it is named, not taken (helper 23's recheck).
+WRITER_IDENTITY = "identity_of_writer"
+
+
 def question_text(ctx: Ctx, question: Question) -> str:
     """``question`` as the person reads it: its ``for_self`` wording once they said the
     request is their own («أين أنت الآن؟», not «أين صاحب الإقامة الآن؟»: helper 21,

@@ -22,6 +22,7 @@ from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
 from conversations.flows.intake_draft import (
     EARLY_IDENTITY,
+    WRITER_IDENTITY,
     applicant_of,
     identity_kinds,
     or_words,
@@ -243,6 +244,14 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
         if service_of(ctx).citizens_only:
             return _citizens_only(ctx, identity.value, identity.kind)
         return Retry(_wrong_kind(ctx))
+    if _for_someone_else(ctx) and identity.value == ctx.state.answers.get(WRITER_IDENTITY):
+        # the writer's own number, typed when the request was theirs (helper 23's recheck:
+        # taken as the wife's without a word)
+        return Retry(
+            ctx.texts.gettext(
+                "This is the number you typed when the request was your own. Please type the identity number of the person the request is for."
+            )
+        )
     return _keep_identity(ctx, identity)
 
 

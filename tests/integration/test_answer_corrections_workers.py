@@ -78,3 +78,14 @@ async def test_not_mine_keeps_the_writers_mobile_over_two_workers(person: Person
     said = await person.says("2000000014", worker=0)
     text = "\n".join(r.text for r in said)
     assert "سأستخدم رقم الجوال" in text and "يُرجى وصف طلبك" in said[-1].text, text
+
+
+async def test_the_writers_own_number_is_named_over_two_workers(person: Person) -> None:
+    # helper 23's recheck: the writer's iqama was taken as the wife's
+    await _half_filled(person)  # the writer's iqama typed, at the phone step
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await person.says("مب حقي", worker=1)
+    await person.taps("q:family", worker=0)
+    await person.taps("q:inside", worker=1)
+    said = await person.says("2000000006", worker=0)  # _half_filled's, the writer's own
+    assert "هذا هو الرقم الذي كتبته حين كان الطلب لك" in said[-1].text, said[-1].text

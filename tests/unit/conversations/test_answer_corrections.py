@@ -102,3 +102,16 @@ async def test_not_mine_at_a_request_for_a_son_is_a_description_as_ever(chat: Ch
     await chat.contact("+966501234567")
     await chat.text("الطلب مو لي")
     assert "فأزلتُ إجابة" not in chat.said
+
+
+async def test_the_writers_own_number_is_not_taken_as_the_holders(chat: Chat) -> None:
+    # helper 23's recheck: typed again at «…نفسه، لا رقم هويتك», the writer's iqama was
+    # taken as the wife's without a word
+    await _to_description(chat)  # the writer's own iqama, 2000000006
+    await chat.text("مب حقي")
+    await chat.tap("q:family")
+    await chat.tap("q:inside")
+    await chat.text("2000000006")
+    assert "هذا هو الرقم الذي كتبته حين كان الطلب لك" in chat.last[-1].text, chat.said
+    await chat.text("2000000014")
+    assert "يُرجى وصف طلبك" in chat.last[-1].text
