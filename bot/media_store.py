@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import tempfile
+import uuid
 from pathlib import Path
 
 _CHECKSUM = re.compile(r"[0-9a-f]{64}")
@@ -71,7 +72,8 @@ class MediaStore:
 
     def stale(self, before: float) -> set[str]:
         """Checksums of the files last written or sent again before ``before`` (a POSIX
-        time). Leftovers of an interrupted write or sweep that old are removed on the way."""
+        time). Leftovers of an interrupted write or sweep that old (last written and last
+        renamed before ``before``) are removed on the way."""
         found: set[str] = set()
         if not self.root.is_dir():
             return found
@@ -80,11 +82,11 @@ class MediaStore:
                 continue
             for path in directory.iterdir():
                 try:
-                    if path.stat().st_mtime >= before:
-                        continue
+                    info = path.stat()
                     if _CHECKSUM.fullmatch(path.name):
-                        found.add(path.name)
-                    elif path.name.startswith((".tmp-", ".sweep-")):
+                        if info.st_mtime < before:
+                            found.add(path.name)
+                    elif path.name.startswith((".tmp-", ".sweep-")) and _left_over(info, before):
                         path.unlink()
                 except FileNotFoundError:
                     continue  # another worker's sweep took it meanwhile
@@ -96,15 +98,16 @@ class MediaStore:
         moved aside, then its time is read again; a save that touched it before the move
         puts it back, and a save after the move writes a new copy."""
         path = self.path_for(checksum)
-        aside = path.with_name(f".sweep-{checksum}-{os.getpid()}")
+        # unique per call: two sweeps of one process (threads) must not share the name
+        aside = path.with_name(f".sweep-{checksum}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
             os.rename(path, aside)
+            if aside.stat().st_mtime >= before:
+                os.replace(aside, path)  # the same bytes, whichever copy ends up there
+                return False
+            aside.unlink()
         except FileNotFoundError:
-            return False
-        if aside.stat().st_mtime >= before:
-            os.replace(aside, path)  # the same bytes, whichever copy ends up there
-            return False
-        aside.unlink()
+            return False  # another worker moved or removed it first
         return True
 
     def _make_private_dir(self, directory: Path) -> None:
@@ -118,3 +121,11 @@ class MediaStore:
             except FileExistsError:
                 continue
             os.chmod(level, _DIR_MODE)
+
+
+def _left_over(info: os.stat_result, before: float) -> bool:
+    """Whether a ``.tmp-``/``.sweep-`` file is the leftover of an interrupted write or
+    sweep. A rename keeps the file's mtime but sets its ctime, so a file another worker's
+    sweep moved aside a moment ago has an old mtime and a fresh ctime: it is in flight,
+    not left over, and removing it would make that sweep fail."""
+    return max(info.st_mtime, info.st_ctime) < before

@@ -58,9 +58,44 @@ def test_stale_lists_old_files_and_clears_old_leftovers(tmp_path: Path) -> None:
     _age(store, fresh, 1, now)
     leftover = store.path_for(old).parent / ".tmp-abc"
     leftover.write_bytes(b"half")
-    os.utime(leftover, (now - 100, now - 100))
     assert store.stale(now - 50) == {old}
+    assert leftover.exists()  # written a moment ago: perhaps still being written
+    # ctime cannot be set back, so the leftover is made old by asking from a later instant
+    later = time.time() + 10
+    assert store.stale(later) == {old, fresh}
     assert not leftover.exists()
+
+
+def test_a_file_another_sweep_moved_aside_is_not_taken_for_a_leftover(tmp_path: Path) -> None:
+    """CI of session 23: two sweeps at once, one listing while the other had just moved an
+    old file aside. The rename keeps the old mtime, so the listing removed the moved file as
+    a leftover and the other sweep failed with FileNotFoundError. A rename sets the ctime:
+    a file moved aside a moment ago is kept."""
+    store = MediaStore(tmp_path)
+    now = time.time()
+    checksum = store.save(b"abandoned draft photo")
+    _age(store, checksum, 100, now)
+    aside = store.path_for(checksum).with_name(f".sweep-{checksum}-1-x")
+    os.rename(store.path_for(checksum), aside)
+    assert store.stale(now - 50) == set()
+    assert aside.read_bytes() == b"abandoned draft photo"
+
+
+def test_a_sweep_whose_file_vanished_midway_reports_nothing_removed(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    now = time.time()
+    checksum = store.save(b"photo")
+    _age(store, checksum, 100, now)
+    real_rename = os.rename
+
+    def rename_then_lose(src: str | Path, dst: str | Path) -> None:
+        real_rename(src, dst)
+        Path(dst).unlink()  # as if another worker removed it right after the move
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "rename", rename_then_lose)
+        assert store.remove_if_stale(checksum, now - 50) is False
+    assert not store.exists(checksum)
 
 
 def test_a_file_sent_again_is_not_swept(tmp_path: Path) -> None:
