@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from conversations import knowledge
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.change_wishes import change_at_description
 from conversations.flows.describe_files import description_with_file
 from conversations.flows.description_questions import question_lines
 from conversations.flows.description_text import (
@@ -134,6 +135,9 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
                 ]
             )
         )
+    change = change_at_description(ctx, event.text)
+    if change is not None:
+        return change
     kind = unknown_number(event.text)
     if kind is not None and only_asks(event.text):
         # answered, not kept as the description (tester 13, §12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry, Stay
+from conversations.flows.change_wishes import change_at_documents
 from conversations.flows.describe import WITHOUT
 from conversations.flows.description_text import (
     MAX_DESCRIPTION,
@@ -13,7 +14,6 @@ from conversations.flows.description_text import (
     paste_rest,
     rest_not_added,
 )
-from conversations.flows.documents_changes import change_at_documents
 from conversations.flows.draft_files import (
     album_once,
     answer_counted,

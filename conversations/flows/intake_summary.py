@@ -6,6 +6,7 @@ from __future__ import annotations
 from conversations import known_requests
 from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry, Stay
+from conversations.flows.change_wishes import change_options
 from conversations.flows.describe import ADDING
 from conversations.flows.documents import (
     ADD_DOCUMENT,
@@ -80,9 +81,7 @@ def ask_summary(ctx: Ctx) -> Prompt:
     if applicant_of(ctx) == "establishment":
         choices.append(Option("e:est", _("Change the establishment number")))
     choices += [
-        Option("e:id", _("Change the identity number")),
-        Option("e:phone", _("Change the mobile number")),
-        Option("e:desc", _("Change the description")),
+        *change_options(ctx),
         Option("e:files", _("Send the documents again")),
     ]
     if unaccounted_required(ctx):
