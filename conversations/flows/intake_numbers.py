@@ -118,6 +118,10 @@ def ask_identity(ctx: Ctx) -> Prompt:
         asked = _(
             "Type the identity number of the person the request is for, not your own: %(kinds)s."
         ) % {"kinds": kinds}
+    elif _for_the_writer(ctx):
+        # «لي أنا» answered: the writer's own number, said so (helper 23: it read as
+        # anyone's, «رقم هوية صاحب الطلب»)
+        asked = _("Type your own identity number: %(kinds)s.") % {"kinds": kinds}
     else:
         asked = _("Type the identity number of the person the request is for: %(kinds)s.") % {
             "kinds": kinds
@@ -154,6 +158,12 @@ def _for_someone_else(ctx: Ctx) -> bool:
     """Whether «لمن هذا الطلب؟» was answered with someone other than the writer."""
     whom = ctx.state.answers.get("eligibility", {}).get("for_whom")
     return whom is not None and whom != "self"
+
+
+def _for_the_writer(ctx: Ctx) -> bool:
+    """Whether «لمن هذا الطلب؟» was answered «لي أنا»."""
+    whom: object = ctx.state.answers.get("eligibility", {}).get("for_whom")
+    return whom == "self"
 
 
 def _not_citizen_met(ctx: Ctx) -> bool:

@@ -30,7 +30,7 @@ def file_request(chat: Session, tmp_path: Path, *, seed: int) -> str:
     the chat gave."""
     chat.say("1", "ما الخدمة")
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    chat.say("1", "كتابة رقم هوية")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("2000000006", "كتابة رقم جوالك")
     chat.say("/contact 0501234567", "يُرجى وصف طلبك")
     chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")

@@ -142,7 +142,7 @@ def _walk(redis_url: str | None, tmp_path: Path) -> None:
     second = Session(env)
     # coming back to the draft: the question the person was at, asked again
     second.wait_for("أين أنت الآن؟", STARTUP_S)
-    second.say("١", "كتابة رقم هوية صاحب الطلب")  # "inside the kingdom", in Arabic digits
+    second.say("١", "كتابة رقم هوي")  # "inside the kingdom", in Arabic digits
     second.say("٢٠٠٠٠٠٠٠٠٦", "كتابة رقم جوالك")
     second.say("/contact 0501234567", "يُرجى وصف طلبك")
     second.say("انتهت صلاحية إقامتي وتظهر رسالة خطأ عند التجديد في أبشر", "PDF")
@@ -255,7 +255,7 @@ def test_questions_in_the_terminal_mid_request(redis_url: str, tmp_path: Path) -
     chat.say("فرد", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
     chat.say("1", "أين أنت الآن؟")
-    chat.say("1", "كتابة رقم هوية صاحب الطلب")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("2000000006", "رقم جوالك")
     chat.say("kam yom ya5od el talab?", "٧ أيام عمل")
     chat.wait_for("نعود إلى الطلب الذي بدأت تعبئته")

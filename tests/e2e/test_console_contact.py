@@ -20,7 +20,7 @@ def test_contact_at_the_identity_and_description_steps(tmp_path: Path, redis_url
     chat.wait_for("1) فرد", STARTUP_S)
     chat.say("1", "ما الخدمة")
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    chat.say("1", "كتابة رقم هوية")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("/contact 0412345678", "لا يبدو هذا رقم جوال")
     chat.say("2000000006", "كتابة رقم جوالك")
     chat.say("/contact 0501234567", "يُرجى وصف طلبك")

@@ -21,7 +21,7 @@ def test_not_knowing_a_number_in_the_terminal(tmp_path: Path) -> None:
     assert "صلاحية الإقامة" not in chat.text
     chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
     chat.say("1", "أين أنت الآن؟")
-    chat.say("1", "كتابة رقم هوية صاحب الطلب")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("2000000006", "رقم جوالك")
     chat.say("0501234567", "يُرجى وصف طلبك")
     chat.say("انتهت صلاحية إقامتي وحاولت التجديد من أبشر", "للمستندات")

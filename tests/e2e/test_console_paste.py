@@ -25,7 +25,7 @@ def test_a_line_right_after_a_long_paste_is_answered_and_kept(
     chat.wait_for("1) ", STARTUP_S)
     chat.say("1", "ما الخدمة")
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    chat.say("1", "كتابة رقم هوية")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("2000000006", "كتابة رقم جوالك")
     chat.say("/contact 0501234567", "يُرجى وصف طلبك")
     chat.say((SENTENCE * 100).strip(), "فاحتفظتُ ببدايته")

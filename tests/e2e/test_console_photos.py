@@ -21,7 +21,7 @@ def test_several_paths_each_sent_and_a_missing_one_said(tmp_path: Path, redis_ur
     chat.wait_for("1) فرد", STARTUP_S)
     chat.say("1", "ما الخدمة")
     chat.say("مشكلة تقنية في ابشر", "مشكلة تقنية")
-    chat.say("1", "كتابة رقم هوية")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("2000000006", "كتابة رقم جوالك")
     chat.say("/contact 0501234567", "يُرجى وصف طلبك")
     chat.say("لا يفتح حسابي في أبشر منذ أسبوع وتظهر رسالة خطأ", "PDF")

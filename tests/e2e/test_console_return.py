@@ -50,7 +50,7 @@ def test_a_returning_person_resumes_and_is_told_what_is_kept(
     third.wait_for("أين أنت الآن؟", STARTUP_S)  # still, the draft goes on
     assert "أهلًا بعودتك. نكمل من حيث توقفت" in clean_input(third.text)
     assert WELCOME not in third.text
-    third.say("١", "كتابة رقم هوية صاحب الطلب")
+    third.say("١", "كتابة رقم هوي")
     third.say("2000000006", "كتابة رقم جوالك")
     assert KEPT in _goodbye(third.close())  # an identity number typed: kept, and said so
 

@@ -71,7 +71,7 @@ def test_not_inside_the_kingdom_is_recorded_as_outside(redis_url: str, tmp_path:
     chat.say("فرد", "ما الخدمة")
     chat.say("ابي اجدد اقامتي", "تجديد هوية مقيم")
     chat.say("تجديد هوية مقيم", "أين أنت الآن؟")
-    chat.say("مو داخل المملكة", "رقم هوية صاحب الطلب")
+    chat.say("مو داخل المملكة", "رقم هوي")
     assert "سجّلتُ إجابة «أين أنت الآن؟»: «خارج المملكة»" in chat.text
     out = chat.close()
     assert "«داخل المملكة». ويمكن" not in out

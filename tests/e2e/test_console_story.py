@@ -24,7 +24,7 @@ def test_a_story_at_the_service_step_is_offered_at_the_description_step(
     assert renew, chat.text
     chat.say(renew.group(1), "لمن هذا الطلب")
     chat.say("1", "أين أنت الآن")
-    chat.say("1", "كتابة رقم هوية")
+    chat.say("1", "كتابة رقم هوي")
     chat.say("2000000006", "كتابة رقم جوالك")
     chat.say("0501234567", "الإبقاء على وصفي")
     assert "النظام في ابشر يطلع لي خطأ" in clean_input(chat.text)

@@ -23,7 +23,7 @@ from tests.integration.test_their_say import person as person
 
 QUESTION = "ما تاريخ انتهاء إقامة الوالد؟"
 OFFERED = "هل رسالتك هي الإجابة"
-IDENTITY = "رقم هوية صاحب الطلب"
+IDENTITY = "رقم هوي"
 
 
 def _text(said: list[Reply]) -> str:

@@ -135,7 +135,7 @@ async def _half_filled(person: Person) -> str:
         ("ابي اجدد الاقامة", "هل هذه هي الخدمة المطلوبة"),
         ("1", "لمن هذا الطلب؟"),  # iqama renewal
         ("1", "أين أنت الآن؟"),  # for myself
-        ("1", "رقم هوية صاحب الطلب"),  # inside the Kingdom
+        ("1", "يُرجى كتابة رقم هويتك:"),  # inside the Kingdom: the writer's own number
     )
     for typed, next_question in walk:
         said = await person.says(typed)

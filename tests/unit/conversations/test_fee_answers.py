@@ -134,7 +134,7 @@ async def test_a_fee_no_source_gives_asked_mid_request_says_so_and_the_step_goes
     # (session 20's probe), and the way back to the request said
     assert "في وصف الطلب" not in said and "في طلب من نوع «أخرى»" in said, said
     assert "والآن نعود إلى الطلب الذي بدأت تعبئته" in said, said
-    assert "رقم هوية صاحب الطلب" in chat.last[-1].text  # the step's question again
+    assert "رقم هويتك" in chat.last[-1].text  # the step's question again
     await chat.text(RESIDENT)  # and the request goes on
     assert chat.last[-1].ask_contact
 

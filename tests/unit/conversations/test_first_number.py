@@ -26,7 +26,7 @@ async def test_an_identity_number_first_is_kept_and_not_asked_again(
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
     # past the identity step, with the number named, straight to the phone
-    assert "رقم هوية صاحب الطلب" not in chat.said
+    assert "رقم هويتك" not in chat.said
     assert "2******006" in chat.said and "مشاركة رقمي" in chat.said
     await chat.contact(PHONE)
     await chat.text("انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام")
@@ -45,7 +45,7 @@ async def test_a_number_the_service_does_not_take_is_named_at_the_identity_step(
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
     assert "1******008" in chat.said and "لا تقبله" in chat.said
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
     await chat.text(RESIDENT)
     assert "مشاركة رقمي" in chat.said
 
@@ -113,7 +113,7 @@ async def _file_iqama_renewal(chat: Chat, gateway: MemoryGateway) -> str:
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
     # past the identity step, with the number named, straight to the phone
-    assert "رقم هوية صاحب الطلب" not in chat.said
+    assert "رقم هويتك" not in chat.said
     assert "2******788" in chat.said and "مشاركة رقمي" in chat.said
     # it was not sent «at the start» («في البداية») but at the service question
     assert "الذي أرسلته سابقًا" in chat.said and "في البداية" not in chat.said

@@ -32,7 +32,7 @@ async def test_a_greeting_then_an_answer_at_a_question(chat: Chat) -> None:
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.text("السلام عليكم برا")
-    assert "رقم هوية صاحب الطلب" in chat.last[-1].text, chat.said
+    assert "رقم هويتك" in chat.last[-1].text, chat.said
 
 
 async def test_a_first_message_greeting_then_who_files(chat: Chat) -> None:

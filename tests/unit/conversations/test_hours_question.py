@@ -45,4 +45,4 @@ async def test_mid_request_the_hours_question_keeps_the_step(chat: Chat) -> None
     await _to_identity(chat)
     await chat.text("متى الدوام عندكم؟")
     assert "ليس لدي جواب" in chat.last[0].text
-    assert "رقم هوية صاحب الطلب" in chat.last[-1].text
+    assert "رقم هويتك" in chat.last[-1].text

@@ -129,7 +129,7 @@ async def test_help_offers_the_other_language() -> None:
     # the navigation stays last, so a channel that offers it in words keeps the numbering
     assert chat.choice_ids[-2:] == ["help", "cancel"]
     await chat.tap("lang:en")
-    assert "Type the identity number of the person the request is for" in chat.said
+    assert "Type your own identity number" in chat.said
     await chat.text("help")
     assert "lang:ar" in chat.choice_ids
 

@@ -94,6 +94,6 @@ async def test_a_typo_of_inside_or_outside_answers_the_place(typed: str, option:
     await chat.tap("s:iqama_renew")
     assert WHERE_SELF in chat.said
     await chat.text(typed)
-    assert "أيّها المقصود" not in chat.said and "رقم هوية صاحب الطلب" in chat.said, chat.said
+    assert "أيّها المقصود" not in chat.said and "رقم هويتك" in chat.said, chat.said
     state = await store.load("test", "u1")
     assert state.answers["eligibility"]["location"] == option

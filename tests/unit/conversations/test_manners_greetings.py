@@ -93,7 +93,7 @@ async def test_goodbye_is_answered_in_kind(chat: Chat, typed: str) -> None:
     await _to_identity(chat)
     await chat.text(typed)  # it was read as the identity number («أرقام فقط»)
     assert "أرقام فقط" not in chat.said
-    assert chat.said.startswith("مع السلامة") and "رقم هوية صاحب الطلب" in chat.said
+    assert chat.said.startswith("مع السلامة") and "رقم هويتك" in chat.said
     await _to_summary(chat)
     await chat.tap("confirm")
     await chat.text(typed)  # after filing: a word back and the same buttons
@@ -104,7 +104,7 @@ async def test_goodbye_is_answered_in_kind(chat: Chat, typed: str) -> None:
 async def test_a_greeting_mid_way_keeps_the_question(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text("السلام عليكم")
-    assert "وعليكم السلام" in chat.said and "رقم هوية صاحب الطلب" in chat.said
+    assert "وعليكم السلام" in chat.said and "رقم هويتك" in chat.said
 
 
 async def test_the_welcome_is_not_repeated_within_hours(chat: Chat, clock: Clock) -> None:
@@ -151,7 +151,7 @@ async def test_a_greeting_after_filing_is_never_a_service(chat: Chat, typed: str
         ((), "ما الخدمة المطلوبة؟"),
         (("ابي اجدد اقامتي",), "هل هذه هي الخدمة المطلوبة؟"),
         (("!g:passports", "!s:passport_renew"), "لمن هذا الطلب؟"),
-        (("ابي اجدد اقامتي", "!s:iqama_renew", "!q:inside"), "رقم هوية صاحب الطلب"),
+        (("ابي اجدد اقامتي", "!s:iqama_renew", "!q:inside"), "رقم هويتك"),
     ],
 )
 async def test_a_hello_at_any_step_is_greeted_back_and_never_an_answer(

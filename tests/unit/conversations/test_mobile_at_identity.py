@@ -27,7 +27,7 @@ async def test_in_the_terminal_it_is_kept_for_the_phone_step(
     await chat.text("0551234567")
     said = plain(chat.said)
     assert "احتفظتُ برقم جوالك +966551234567 لطلبك" in said, said
-    assert said.endswith("يُرجى كتابة رقم هوية صاحب الطلب: رقم إقامة (يبدأ بـ2).")
+    assert said.endswith("يُرجى كتابة رقم هويتك: رقم إقامة (يبدأ بـ2).")
     await chat.text("2000000006")
     assert "يُرجى وصف طلبك" in chat.said and "رقم جوالك" not in chat.last[-1].text
 

@@ -65,7 +65,7 @@ async def test_cancel_returns_to_the_draft_without_sending(
     await chat.text("نص لن يُرسل")
     await chat.text("إلغاء")
     assert gateway.answers == []
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
 
 
 async def test_forged_answer_buttons_count_as_attempts_and_the_owners_do_not(

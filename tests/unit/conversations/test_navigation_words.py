@@ -13,7 +13,7 @@ async def test_back_in_other_words(chat: Chat, typed: str) -> None:
     await _to_identity(chat)
     await chat.text(RESIDENT)  # at the phone step
     await chat.text(typed)
-    assert "رقم هوية صاحب الطلب" in chat.said  # one step back, not a re-entry visa
+    assert "رقم هويتك" in chat.said  # one step back, not a re-entry visa
     assert "خروج وعودة" not in chat.said
 
 
@@ -21,7 +21,7 @@ async def test_back_in_other_words(chat: Chat, typed: str) -> None:
 async def test_help_in_other_words(chat: Chat, typed: str) -> None:
     await _to_identity(chat)
     await chat.text(typed)
-    assert "تواصل" in chat.said and "رقم هوية صاحب الطلب" in chat.said  # help, then the step
+    assert "تواصل" in chat.said and "رقم هويتك" in chat.said  # help, then the step
 
 
 @pytest.mark.parametrize("typed", ["؟", "?", " ؟ ", "؟؟"])
@@ -70,9 +70,9 @@ async def test_a_number_at_the_phone_step_is_no_menu_number(chat: Chat) -> None:
     # no channel numbers «رجوع» (the terminal and WhatsApp name navigation): digits typed
     # here are a phone, so «1» is answered by the step, not read as «رجوع»
     await chat.text("1")
-    assert "رقم هوية صاحب الطلب" not in chat.said
+    assert "رقم هويتك" not in chat.said
     await chat.text("رجوع")
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
 
 
 async def _to_question(chat: Chat, applicant: str, service: str) -> None:

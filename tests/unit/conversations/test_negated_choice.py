@@ -35,7 +35,7 @@ async def _place_recorded(chat: Chat, store: MemoryStore, typed: str) -> str:
     await chat.tap("s:iqama_renew")
     assert "أين أنت الآن؟" in chat.said
     await chat.text(typed)
-    assert "رقم هوية صاحب الطلب" in chat.said  # on to the next step
+    assert "رقم هويتك" in chat.said  # on to the next step
     state = await store.load("test", "u1")
     return str(state.answers["eligibility"]["location"])
 

@@ -143,7 +143,7 @@ async def _early_description(chat: Chat, *words: str) -> None:
     for text in words:
         await chat.text(text)
         said = plain(chat.said)
-        assert "احتفظت" in said and "رقم هوية صاحب الطلب" in said, said
+        assert "احتفظت" in said and "رقم هويتك" in said, said
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
 

@@ -33,7 +33,7 @@ async def test_at_an_eligibility_question(chat: Chat, typed: str) -> None:
     assert "أين أنت الآن؟" in said and chat.choice_ids[:2] == ["q:inside", "q:outside"]
     # what was given stands: the service's question is answered, then the number asked
     await chat.tap("q:inside")
-    assert "كتابة رقم هوية صاحب الطلب" in chat.said
+    assert "كتابة رقم هويتك" in chat.said
     await chat.text("2000000006")
     assert "مشاركة رقم جوالك" in chat.said
 

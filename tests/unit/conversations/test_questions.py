@@ -75,7 +75,7 @@ async def test_an_old_faq_button_pressed_at_another_step_answers_and_keeps_the_s
     await _to_identity(chat)
     await chat.tap("kb:visit_extension")  # from a list shown earlier
     assert "السورية واليمنية" in chat.last[0].text
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
 
 
 # ---- «تقديم طلب الآن» ---------------------------------------------------------------
@@ -94,7 +94,7 @@ async def test_a_question_about_a_service_leads_on_to_filing_it_with_one_tap(
     await chat.text("5")
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
     await chat.text(RESIDENT)
     await _finish(chat)
     (filed,) = gateway.submissions
@@ -162,7 +162,7 @@ async def test_mid_request_an_unanswerable_question_keeps_the_step(chat: Chat) -
     await chat.text("هل يمكن أن أكتب رقم جواز السفر بدل الهوية؟")
     assert "ليس لدي جواب" in chat.last[0].text
     assert "وصف الطلب" in chat.last[0].text
-    assert "رقم هوية صاحب الطلب" in chat.last[-1].text  # the identity step, asked again
+    assert "رقم هويتك" in chat.last[-1].text  # the identity step, asked again
 
 
 async def test_in_english_an_unanswerable_question_says_so(chat: Chat) -> None:

@@ -21,7 +21,7 @@ WHERE = "أين صاحب الإقامة الآن؟"
 WHERE_SELF = "أين أنت الآن؟"  # asked so of one's own request (helper 21, §8)
 NOT_UNDERSTOOD = "لم أفهم إجابتك"
 REFUSED = "لا يُقبل الطلب إلا من صاحب الشأن نفسه"
-IDENTITY = "كتابة رقم هوية صاحب الطلب"
+IDENTITY = "كتابة رقم هوي"  # the writer's own («هويتك») or the holder's («هوية صاحب الطلب»)
 CAIRO = (30.04, 31.24)
 
 

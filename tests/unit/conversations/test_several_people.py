@@ -253,4 +253,5 @@ async def test_ones_own_request_is_not_told_otherwise(chat: Chat) -> None:
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.tap("q:inside")
-    assert "رقم هوية صاحب الطلب" in chat.said and "لا رقم هويتك" not in chat.said
+    # helper 23: «رقم هوية صاحب الطلب» read as anyone's, after «لي أنا» too
+    assert "يُرجى كتابة رقم هويتك:" in chat.said and "صاحب الطلب" not in chat.said

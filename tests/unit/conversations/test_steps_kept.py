@@ -30,7 +30,7 @@ async def test_a_description_at_the_identity_step_asks_for_the_number_first() ->
     await chat.text(DESCRIPTION)
     said = plain(chat.said)
     assert "رقم الطلب" not in said and not any(c.startswith("r:") for c in chat.choice_ids)
-    assert "بعد الأرقام" in said and "رقم هوية صاحب الطلب" in said
+    assert "بعد الأرقام" in said and "رقم هويتك" in said
     await chat.text(RESIDENT)
     await chat.contact(PHONE)
     # the request went on where it was, to the description, which offers what was typed

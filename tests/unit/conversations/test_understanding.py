@@ -171,7 +171,7 @@ async def test_where_the_iqama_holder_is_in_a_word(chat: Chat, typed: str) -> No
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.text(typed)
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
 
 
 async def test_an_equally_likely_word_is_asked_about(chat: Chat) -> None:
@@ -183,7 +183,7 @@ async def test_an_equally_likely_word_is_asked_about(chat: Chat) -> None:
     assert "أيّها المقصود: «داخل المملكة» أو «خارج المملكة»" in chat.said
     assert chat.choice_ids[:2] == ["q:inside", "q:outside"]
     await chat.text("1")
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
 
 
 async def _to_summary(chat: Chat) -> None:
@@ -298,7 +298,7 @@ async def test_i_told_you_before_a_place(chat: Chat, typed: str) -> None:
     assert "أين أنت الآن؟" in chat.said
     await chat.text(typed)
     assert "لم أفهم" not in chat.said
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
 
 
 @pytest.mark.parametrize("typed", ["قلت لك سوريه", "ذكرت لك انها سورية"])

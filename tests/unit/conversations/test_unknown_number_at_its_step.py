@@ -20,7 +20,7 @@ from .test_intake import _to_identity
 IQAMA_WHERE = "رقم الإقامة مكتوب على بطاقة هوية مقيم"
 CITIZEN_WHERE = "رقم الهوية الوطنية مكتوب"
 BORDER_WHERE = "رقم الحدود مطبوع"
-ASKED = "يُرجى كتابة رقم هوية صاحب الطلب"
+ASKED = "يُرجى كتابة رقم هويتك"
 
 
 @pytest.mark.parametrize(

@@ -111,7 +111,7 @@ async def test_no_to_the_offer_stays_on_the_step(chat: Chat, gateway: MemoryGate
     await _to_identity(chat)
     await chat.text("تنتهي يوم ١٥ ديسمبر")
     await chat.tap("notans")
-    assert "رقم هوية صاحب الطلب" in chat.said
+    assert "رقم هويتك" in chat.said
     await chat.text(RESIDENT)
     assert chat.last[-1].ask_contact
     assert gateway.answers == []

@@ -51,7 +51,7 @@ async def test_back_under_the_faq_list_returns_to_the_question_and_numbers_match
     assert chat.choice_ids[-2:] == ["back", "cancel"]
     # named under the topics, never numbered (conversations.reading.NAMED_NAV)
     await chat.text("رجوع")
-    assert "رقم هوية صاحب الطلب" in plain(chat.said)
+    assert "رقم هويتك" in plain(chat.said)
     await chat.text(RESIDENT)
     assert chat.last[-1].ask_contact  # the draft went on
 

@@ -43,7 +43,7 @@ async def test_a_request_number_at_the_identity_step(chat: Chat) -> None:
     await _to_identity(chat)
     await chat.text(REQUEST)
     assert "هذا يبدو رقم طلب" in chat.said and "«حالة طلبي»" in chat.said
-    assert "رقم هوية صاحب الطلب" in chat.said  # and what is asked here
+    assert "رقم هويتك" in chat.said  # and what is asked here
     await chat.text(RESIDENT)
     assert "مشاركة رقمي" in chat.said  # the draft went on
 
