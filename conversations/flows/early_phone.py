@@ -19,6 +19,7 @@ from conversations.events import Contact, Event, Text
 from conversations.flow import Ctx, Next, Outcome
 from conversations.flows.intake_phone import channel_name, mobile_problem
 from conversations.formatting import isolate
+from domain.number_shapes import number_shape
 from domain.phone import InvalidPhoneNumber, normalise_mobile, normalise_phone
 
 #: The number kept before its step: {"phone": E.164, "verified": bool}.
@@ -75,6 +76,22 @@ def keep_typed_mobile(ctx: Ctx, event: Event, mobiles: list[str]) -> str | None:
     if not isinstance(event, Text) or len(mobiles) != 1 or not typed or origin.vouched_phone:
         return None
     return _kept_early(ctx, Contact(event.origin, mobiles[0], is_own=True))
+
+
+def mobile_alone(ctx: Ctx, event: Event) -> str | None:
+    """A message that is a mobile number and nothing else, typed at a step before the
+    identity number (the first question, the service's, «لمن هذا الطلب؟»): kept for the
+    phone step where the channel takes a typed number (:func:`keep_typed_mobile`), else
+    said to be asked for at its own step; the line to put above the step's question.
+    None for any other message. Helper 23's probe: at «هل هذه هي الخدمة المطلوبة؟» it was
+    «لم أتمكن من تحديد الخدمة المقصودة» and the number lost."""
+    if not isinstance(event, Text) or number_shape(event.text) != "mobile":
+        return None
+    kept = keep_typed_mobile(ctx, event, [event.text])
+    if kept is not None:
+        return kept
+    _ = ctx.texts.gettext
+    return _("This is a mobile number: it is asked for at its own step, after the identity number.")
 
 
 def _kept_early(ctx: Ctx, event: Contact) -> str | None:

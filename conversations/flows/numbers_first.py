@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
-from conversations.flows.early_phone import keep_typed_mobile
+from conversations.flows.early_phone import keep_typed_mobile, mobile_alone
 from conversations.flows.early_place import keep_place_words
 from conversations.flows.eligibility import answer_question
 from conversations.flows.intake_applicant import answer_applicant, ask_applicant
@@ -190,6 +190,9 @@ async def answer_first(ctx: Ctx, event: Event) -> Outcome:
     mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
     if mistyped is not None:
         return Retry(f"{mistyped}\n{ask_applicant(ctx).text}")
+    mobile = mobile_alone(ctx, event)
+    if mobile is not None:
+        return Retry(f"{mobile}\n{ask_applicant(ctx).text}")
     if identity is None:
         outcome = await answer_applicant(ctx, event)
         placed = keep_place_words(ctx, event) if isinstance(outcome, Retry) else None
@@ -241,9 +244,13 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     (:data:`EARLY_IDENTITY`), the person told so and the question asked again."""
     identity = identity_first(event.text) if isinstance(event, Text) else None
     mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
-    if (identity is None and mistyped is None) or ctx.state.editing:
+    mobile = None if ctx.state.editing else mobile_alone(ctx, event)
+    if (identity is None and mistyped is None and mobile is None) or ctx.state.editing:
         return await answer_question(ctx, event)
-    said = _keep_identity(ctx, identity) if identity is not None else str(mistyped)
+    if identity is not None:
+        said = _keep_identity(ctx, identity)
+    else:
+        said = str(mobile if mistyped is None else mistyped)
     question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
     return Retry(f"{said}\n{question_text(ctx, question)}")
 
@@ -281,6 +288,9 @@ def service_or_number(
             mistyped = mistyped_identity(ctx, event.text)
             if mistyped is not None:
                 return Retry(f"{mistyped}\n{ask(ctx).text}")
+            mobile = mobile_alone(ctx, event)
+            if mobile is not None:
+                return Retry(f"{mobile}\n{ask(ctx).text}")
             if identity is None:
                 outcome = await answer(ctx, event)
                 placed = keep_place_words(ctx, event) if isinstance(outcome, Retry) else None

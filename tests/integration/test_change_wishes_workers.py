@@ -1,13 +1,16 @@
-"""A slip about a number told at the description step, over two workers on the shared
-Redis and the database: not the description, and the number corrected at the summary."""
+"""Numbers typed at a step not theirs, over two workers on the shared Redis and the
+database: a slip about a number at the description step is not the description, and the
+number is corrected at the summary; a mobile at the service question is kept."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Request
-from conversations.events import Contact, Media
+from conversations.events import Contact, Media, Text
 from tests.integration.test_their_say import USER, Person, _half_filled
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
@@ -36,3 +39,35 @@ async def test_a_number_slip_at_the_description_over_two_workers(
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.description == DESCRIBED
     assert filed.identity_number == "2000000014"
+
+
+async def test_a_mobile_at_the_service_question_is_kept_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Helper 23's probe: a mobile typed at «هل هذه هي الخدمة المطلوبة؟» was read as words
+    for a service and lost. On WhatsApp (a typed number, not verified) it is kept for the
+    phone step, whichever worker reads what comes next."""
+
+    def typed(text: str) -> Text:
+        origin = dataclasses.replace(person.origin(), channel="whatsapp", phone_unverified=True)
+        return Text(origin, text)
+
+    await person.send(typed("ابي اجدد اقامتي"), worker=0)
+    said = await person.send(typed("0501234567"), worker=1)
+    assert "⁨+966501234567⁩" in said[-1].text and "هل هذه هي الخدمة" in said[-1].text
+    for step, worker in (("1", 0), ("1", 1)):  # the service; inside («اقامتي»: «لي أنا»)
+        said = await person.send(typed(step), worker=worker)
+    assert "يُرجى كتابة رقم هويتك" in said[-1].text, said[-1].text
+    said = await person.send(typed("2000000006"), worker=1)
+    assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text
+    await person.send(typed(DESCRIBED), worker=0)
+    media = Media(
+        dataclasses.replace(person.origin(), channel="whatsapp", phone_unverified=True),
+        "photo", "file-a", "image/jpeg", 1000, None, "a" * 64,
+    )  # fmt: skip
+    await person.send(media, worker=1)
+    await person.send(typed("تم"), worker=0)
+    await person.send(typed("تأكيد"), worker=1)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.phone == "+966501234567" and not filed.phone_verified
