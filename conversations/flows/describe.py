@@ -9,6 +9,7 @@ question is set aside and offered; «تم» alone is never the description.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 
 from conversations import knowledge
@@ -28,7 +29,11 @@ from conversations.flows.description_text import (
     describe,
     says_done,
 )
-from conversations.flows.description_words import only_asks, unknown_number
+from conversations.flows.description_words import (
+    after_replacing_opener,
+    only_asks,
+    unknown_number,
+)
 from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement
@@ -118,11 +123,15 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         kept = _keep(ctx)
         if kept is not None:
             return kept
-    if _offered(ctx) and _says_no(event.text):
+    replacing = after_replacing_opener(event.text) if _offered(ctx) else None
+    if _offered(ctx) and (_says_no(event.text) or replacing == ""):
         # «لا» to «Keep my description»: not the first word of a new one (helper 22)
         return Retry(
             _("Alright. Please write the new description; it will replace what you wrote.")
         )
+    if replacing:
+        # «لا، اكتب بداله: …»: the words after the opener are the new description
+        event = dataclasses.replace(event, text=replacing)
     if asked is None and rest is None and _bare_digits(event.text):
         # «1» with no numbered choice on screen: no description (helper 22's recheck)
         return Retry(

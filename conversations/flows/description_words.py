@@ -25,6 +25,9 @@ KINDS = ("border", "resident", "citizen", "identity")
 @dataclass(frozen=True, slots=True)
 class _Words:
     openers: tuple[tuple[str, ...], ...]
+    replacing: tuple[tuple[str, ...], ...]
+    headings: tuple[tuple[str, ...], ...]
+    no_words: frozenset[str]
     lead_ins: frozenset[str]
     not_knowing: tuple[tuple[str, ...], ...]
     number_words: tuple[tuple[str, ...], ...]
@@ -44,6 +47,9 @@ def _words() -> _Words:
     unknown = data["unknown_number"]
     return _Words(
         openers=_phrases(data["adding_openers"]),
+        replacing=_phrases(data["replacing_openers"]),
+        headings=_phrases(data["replacing_headings"]),
+        no_words=frozenset(k for w in data["replacing_no_words"] for k in words(w)),
         lead_ins=frozenset(k for w in data["lead_ins"] for k in words(w)),
         not_knowing=_phrases(unknown["not_knowing"]),
         number_words=_phrases(unknown["number_words"]),
@@ -106,3 +112,49 @@ def opens_addition(text: str) -> bool:
         if skipped >= len(tokens) or tokens[skipped] not in found.lead_ins:
             return False
     return False
+
+
+def after_replacing_opener(text: str) -> str | None:
+    """The new description in ``text`` when it opens with words saying it replaces the
+    one kept («لا، اكتب بداله: الإقامة منتهية…» → «الإقامة منتهية…»), after an optional
+    no-word and at most two lead-ins (description_words.json ``replacing_openers``); ""
+    when nothing follows the opener; None when it has no such opener. The rest is cut from
+    the text as typed, so its letters and digits stay as they were."""
+    found = _words()
+    pieces = text.split()
+    keys = [words(piece) for piece in pieces]
+    start = 0
+    if start < len(keys) and keys[start] and keys[start][0] in found.no_words:
+        start += 1
+    for _skipped in range(_LEAD_INS_AT_MOST + 1):
+        rest = [k for piece in keys[start:] for k in piece]
+        for opener in found.replacing:
+            if tuple(rest[: len(opener)]) == opener:
+                return _cut(pieces, keys, start, len(opener)) or ""
+        for heading in found.headings:
+            if tuple(rest[: len(heading)]) == heading:
+                cut = _cut(pieces, keys, start, len(heading), colon=True)
+                if cut is not None:
+                    return cut
+        if start >= len(keys) or not keys[start] or keys[start][0] not in found.lead_ins:
+            return None
+        start += 1
+    return None
+
+
+def _cut(
+    pieces: list[str], keys: list[list[str]], start: int, count: int, *, colon: bool = False
+) -> str | None:
+    """The text after the ``count`` word keys from piece ``start`` on, without the
+    punctuation that closed the opener («:», «-», «،»); with ``colon``, None unless a
+    colon closes them."""
+    taken = 0
+    end = start
+    while end < len(pieces) and taken < count:
+        taken += len(keys[end])
+        end += 1
+    after = " ".join(pieces[end:])
+    closed = pieces[end - 1].endswith(":") or after.startswith(":")
+    if colon and not closed:
+        return None
+    return after.lstrip(":-–—،,. ")

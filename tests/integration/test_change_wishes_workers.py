@@ -71,3 +71,23 @@ async def test_a_mobile_at_the_service_question_is_kept_over_two_workers(
     async with db_sessionmaker() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.phone == "+966501234567" and not filed.phone_verified
+
+
+async def test_a_replacing_opener_is_not_filed_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 23: «لا، اكتب بداله:» was kept at the start of the new description
+    new = "الإقامة منتهية منذ شهر والجواز ساري المفعول"
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says(DESCRIBED, worker=0)
+    said = await person.says("ابي اغير الوصف", worker=1)
+    assert "keep_description" in [c.id for c in said[-1].choices], said[-1].text
+    await person.says(f"لا، اكتب بداله: {new}", worker=0)
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=1)
+    await person.taps("done", worker=0)
+    await person.taps("confirm", worker=1)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.description == new
