@@ -32,7 +32,7 @@ from conversations.flows.intake_draft import (
     applicant_of,
     service_of,
 )
-from conversations.flows.slips import is_slip
+from conversations.flows.slips import after_slip, is_slip
 from conversations.keywords import not_a_service, not_this
 from conversations.several_people import without_people
 from conversations.understanding import understand_choice
@@ -126,21 +126,40 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
     button's label («ابي اغير الخدمة») chooses the service again. Found by tester 13
     (§4): at «لمن هذا الطلب؟» these were kept as the description, or got «لم أفهم»,
     while the wrong service went on. Declined, the words are not kept (they asked for a
-    change, not told the case)."""
+    change, not told the case); taken, a case told with it is kept for the description
+    step (:func:`_with_story`)."""
 
     async def answered(ctx: Ctx, event: Event) -> Outcome:
-        ctx.state.answers.pop(PENDING_WORDS, None)
+        words = ctx.state.answers.pop(PENDING_WORDS, None)
         outcome = answer_change(ctx, event)
+        if isinstance(outcome, Next) and words:
+            # the change taken: a case told with the slip («…لاني مسافر الاسبوع الجاي»)
+            # is kept for the description step (helper 23: it was lost)
+            outcome = _with_story(ctx, outcome, str(words))
         if outcome is None:
             outcome = _correction(ctx, event)
         if outcome is None:
+            # the words are kept for the next turn only: a case told with a slip goes to
+            # the description if the change is taken (_with_story), else nowhere
             outcome = change_wish(ctx, event, slips=True)
-            ctx.state.answers.pop(PENDING_WORDS, None)
         if outcome is None:
             outcome = await answer(ctx, event)
         return outcome
 
     return answered
+
+
+def _with_story(ctx: Ctx, outcome: Next, words: str) -> Next:
+    """``outcome`` with a line saying the case told in ``words`` (the slip's own words
+    cut off, :func:`after_slip`) is kept for the description step, when it tells one
+    (description_early.keep_story); unchanged otherwise."""
+    if not description_early.keep_story(ctx, after_slip(words)):
+        return outcome
+    _ = ctx.texts.gettext
+    kept = _(
+        "I have kept what you wrote: you will find it at the description step, right after the numbers."
+    )
+    return Next(outcome.step, (*outcome.say, kept))
 
 
 def _correction(ctx: Ctx, event: Event) -> Outcome | None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Request
-from conversations.events import Contact, Media, Text
+from conversations.events import Command, Contact, Media, Text
 from tests.integration.test_their_say import USER, Person, _half_filled
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
@@ -91,3 +91,31 @@ async def test_a_replacing_opener_is_not_filed_over_two_workers(
     async with db_sessionmaker() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.description == new
+
+
+async def test_a_case_told_with_a_slip_reaches_the_description_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 23: the reason told with a slip that changed the service was lost
+    case = "ابي اصدار تأشيرة خروج وعودة لاني مسافر الاسبوع الجاي لعمرة امي"
+    await person.send(Command(person.origin(), "start", ""))
+    await person.says("تجديد الاقامة", worker=1)
+    await person.taps("s:iqama_renew", worker=0)
+    await person.taps("q:self", worker=1)
+    await person.says(f"لا غلطت {case}", worker=0)
+    said = await person.taps("chg:yes", worker=1)
+    assert "احتفظتُ بما كتبته" in "\n".join(r.text for r in said), said
+    await person.taps("s:exit_reentry_visa", worker=0)
+    await person.taps("q:self", worker=1)
+    await person.says("2000000006", worker=0)
+    said = await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    assert case in said[-1].text, said[-1].text
+    await person.taps("keep_description", worker=0)
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=1)
+    await person.taps("done", worker=0)
+    await person.taps("confirm", worker=1)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.description == case
+    assert filed.service_id == "exit_reentry_visa"

@@ -122,3 +122,41 @@ async def test_a_slip_about_whom_corrects_an_earlier_answer_taken_from_the_first
     await chat.text("لا غلطت ابي اجدد اقامة زوجتي مو اقامتي")
     assert "«لمن هذا الطلب؟»" in chat.said and "«تابع لي أو مكفول لدي»" in chat.said
     assert "أين صاحب الإقامة الآن؟" in chat.said and "q:inside" in chat.choice_ids
+
+
+async def test_a_case_told_with_a_slip_is_kept_when_the_change_is_taken(chat: Chat) -> None:
+    """Helper 23: «لا غلطت ابي اصدار تأشيرة خروج وعودة لاني مسافر الاسبوع الجاي…» changed
+    the service, and the reason told with it was lost; the slip's own words are not kept."""
+    case = "ابي اصدار تأشيرة خروج وعودة لاني مسافر الاسبوع الجاي لعمرة امي"
+    await chat.command("start")
+    await chat.text("تجديد الاقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:self")
+    await chat.text(f"لا غلطت {case}")
+    await chat.tap("chg:yes")
+    assert "احتفظتُ بما كتبته" in chat.said, chat.said
+    await chat.tap("s:exit_reentry_visa")
+    await chat.tap("q:self")
+    await chat.text("2000000006")
+    await chat.contact("+966501234567")
+    assert f"⁨{case}⁩" in chat.said and "keep_description" in chat.choice_ids, chat.said
+
+
+async def test_a_case_told_with_a_declined_slip_is_not_kept(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("تجديد الاقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:self")
+    await chat.text("لا غلطت ابي اصدار تأشيرة خروج وعودة لاني مسافر الاسبوع الجاي لعمرة امي")
+    await chat.tap("chg:no")
+    await chat.tap("q:inside")
+    await chat.text("2000000006")
+    await chat.contact("+966501234567")
+    assert "keep_description" not in chat.choice_ids, chat.said
+
+
+async def test_a_bare_slip_keeps_nothing(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("لا غلطت ابي الاقامه مو الجواز")
+    await chat.tap("chg:yes")
+    assert "احتفظتُ بما كتبته" not in chat.said, chat.said
