@@ -16,6 +16,12 @@ import unicodedata
 #: two or three words, enough for an officer to know what the request is about.
 MIN_DESCRIPTION = 15
 
+#: The fewest different letters and digits of a description as long as the minimum: a
+#: run of one or two keys («ااااا…», «هههههه…», «هاهاها…», «١١١١١…») tells the officer
+#: nothing (helper 23's probe: 5000 «ا» were kept as a description). A word said again
+#: («وصف وصف وصف…») has three and is left to the person.
+MIN_VARIETY = 3
+
 _TATWEEL = "\u0640"  # category Lm (a «letter»), yet only stretches the line
 
 
@@ -23,9 +29,22 @@ def telling_length(text: str) -> int:
     """The number of letters and digits in ``text`` (Unicode categories L* and N*, any
     script), the tatweel excepted. ``telling_length("انتهت إقامتي")`` is 11;
     ``telling_length("🙏 ـــ \u200f")`` is 0."""
-    return sum(1 for c in text if c != _TATWEEL and unicodedata.category(c)[0] in "LN")
+    return sum(1 for c in text if _telling(c))
 
 
 def has_words(text: str) -> bool:
     """Whether ``text`` holds at least one letter or digit (:func:`telling_length`)."""
     return telling_length(text) > 0
+
+
+def _telling(c: str) -> bool:
+    return c != _TATWEEL and unicodedata.category(c)[0] in "LN"
+
+
+def repeats_few_letters(text: str) -> bool:
+    """Whether ``text`` is as long as a description (:data:`MIN_DESCRIPTION` letters and
+    digits) yet uses fewer than :data:`MIN_VARIETY` different ones, case aside
+    («اااااااااااااااا», «هاهاهاهاهاهاهاها», «aaaaaaaaaaaaaaaaaaaa»). A shorter text is
+    judged by the minimum instead."""
+    telling = [c.casefold() for c in text if _telling(c)]
+    return len(telling) >= MIN_DESCRIPTION and len(set(telling)) < MIN_VARIETY

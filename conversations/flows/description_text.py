@@ -33,7 +33,7 @@ from conversations.flows.description_words import opens_addition
 from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement, is_done_word
 from conversations.understanding import says_only
-from domain.description import MIN_DESCRIPTION, has_words, telling_length
+from domain.description import MIN_DESCRIPTION, has_words, repeats_few_letters, telling_length
 from domain.normalize import clean_input
 from domain.text_cut import cut_text
 
@@ -99,6 +99,14 @@ def describe(ctx: Ctx, text: str) -> Outcome:
         # an afterthought («نسيت اقول ان…») is added after what was saved, not put in its
         # place (fresh-clone tester 14, fault 3: it silently replaced a kept description)
         return add_at_end(ctx, text)
+    if repeats_few_letters(text):
+        # nothing of it is kept, what was written before stays (helper 23's probe: 5000
+        # «ا» were kept, cut to 1000, as the description)
+        return Retry(
+            _(
+                "This does not read as a description: it is the same letters repeated. Please describe your request in words: what you need, and what went wrong if there was a problem."
+            )
+        )
     whole = "\n".join([*earlier, text])
     if len(whole.strip()) > MAX_DESCRIPTION:
         # the start is kept and shown, with where it ends; found by the fresh-clone

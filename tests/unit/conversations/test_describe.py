@@ -166,7 +166,7 @@ async def test_a_long_paste_split_in_parts_gets_one_full_answer(
     chat.splits_texts_at = 4096  # an app that splits a long paste, as Telegram's do
     await _to_description(chat)
     # Telegram splits a 5,000-character paste into 4096 + 904: judged as one whole
-    paste = ("أ" * 99 + " ") * 50
+    paste = ("انتهت إقامتي وحاولت التجديد من أبشر فظهرت رسالة خطأ عند سداد الرسوم " * 72)[:5000]
     parts = [paste[:4096], paste[4096:]]
     await chat.text(parts[0])
     # its start is kept and shown (test_long_description.py), in one answer
@@ -192,11 +192,11 @@ async def test_the_limit_applies_to_the_whole_description(
     await chat.text(start)
     clock.advance(0.5)
     # the rest of a paste: too much for the whole, one answer for its two parts
-    said = await chat.text("ب" * 300)
+    said = await chat.text(("وبعدها راجعت الفرع وطلبوا أوراقًا " * 10)[:300])
     assert len(said) == 1 and "لم تُضف" in chat.said
     clock.advance(0.5)
     # a 300-character text cannot be a part of a split paste: answered, not dropped
-    said = await chat.text("ج" * 300)
+    said = await chat.text(("ثم رجعت للبيت ولم أفهم المطلوب " * 10)[:300])
     assert len(said) == 1 and "لم تُضف" in chat.said
     clock.advance(PASTE_WINDOW_S + 1)
     await chat.text("الرسوم مدفوعة")  # a short addition later still fits

@@ -90,3 +90,18 @@ async def test_from_the_summary_the_description_stays(chat: Chat, gateway: Memor
     assert "لم يتغير وصفك" in chat.said and "يُرجى مراجعة طلبك" in chat.said, chat.said
     await chat.tap("confirm")
     assert gateway.submissions[0].description == DESCRIPTION
+
+
+async def test_a_run_of_one_letter_is_not_kept(chat: Chat, gateway: MemoryGateway) -> None:
+    """Helper 23's probe: 5000 «ا» were kept (cut to 1000) as the description."""
+    await _to_description(chat)
+    await chat.text("انتهت إقامتي")  # short: kept, more asked for
+    await chat.text("ا" * 5000)
+    assert "لا يبدو هذا وصفًا، فهو حروف مكررة" in chat.said, chat.said[:300]
+    await chat.text("وحاولت التجديد من أبشر")
+    await chat.text("ه" * 30)  # at the documents step: nothing added either
+    assert "لا تبدو هذه كلمات لوصفك" in chat.said, chat.said
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == "انتهت إقامتي\nوحاولت التجديد من أبشر"

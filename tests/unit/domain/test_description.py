@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.description import MIN_DESCRIPTION, has_words, telling_length
+from domain.description import MIN_DESCRIPTION, has_words, repeats_few_letters, telling_length
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,23 @@ def test_only_letters_and_digits_count(text: str, count: int) -> None:
 
 def test_sixteen_emoji_are_short_of_the_minimum() -> None:
     assert len("🙏" * 16) >= MIN_DESCRIPTION > telling_length("🙏" * 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "junk"),
+    [
+        ("ا" * 5000, True),
+        ("ه" * 20, True),
+        ("ههه ههه ههه ههه ههه ههه", True),
+        ("١" * 15, True),
+        ("aAaAaAaAaAaAaAaA", True),
+        ("هاهاهاهاهاهاهاهاها", True),
+        ("وصف " * 10, False),
+        ("ا" * 14, False),  # shorter than a description: the minimum judges it
+        ("انتهت إقامتي وأحتاج التجديد", False),
+        ("تجديد تجديد تجديد تجديد", False),
+        ("my iqama expired last month", False),
+    ],
+)
+def test_the_same_letters_repeated_are_no_description(text: str, junk: bool) -> None:
+    assert repeats_few_letters(text) is junk

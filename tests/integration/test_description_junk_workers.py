@@ -1,0 +1,36 @@
+"""A run of one letter at the description and documents steps, over two workers on the
+shared Redis and the database: nothing of it is kept, what was written before is filed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Request
+from conversations.events import Contact, Media
+from tests.integration.test_their_say import USER, Person, _half_filled
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_a_run_of_one_letter_is_not_filed_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 23's probe: 5000 «ا» were kept, cut to 1000, as the description
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says("انتهت إقامتي", worker=0)
+    said = await person.says("ا" * 5000, worker=1)
+    assert "لا يبدو هذا وصفًا" in said[-1].text, said[-1].text
+    await person.says("وحاولت التجديد من أبشر", worker=0)
+    said = await person.says("هههههههههههههههههههههههه", worker=1)
+    assert "لا تبدو هذه كلمات لوصفك" in said[-1].text, said[-1].text
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=0)
+    await person.taps("done", worker=1)
+    await person.taps("confirm", worker=0)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.description == "انتهت إقامتي\nوحاولت التجديد من أبشر"
