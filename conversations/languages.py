@@ -31,6 +31,7 @@ _DATA = Path(__file__).resolve().parent / "data"
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 # a word of Latin letters (and an apostrophe or hyphen inside: «i'm», «re-entry»)
 _LATIN_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
+_COMMAND_WORD = re.compile(r"(?<!\S)/\S+")
 
 NAMES = {"ar": "العربية", "en": "English"}
 
@@ -128,8 +129,9 @@ def written_in(text: str) -> str | None:
     """The language a message is written in: "ar" when its letters are mostly Arabic,
     "en" when they are Latin and at least a third of its words are everyday English
     (``conversations/data/english_words.json``), None when unclear: digits, a word or
-    two of Arabizi («abi ajadid el iqama» is Arabic in Latin letters), a name."""
-    lowered = text.lower()
+    two of Arabizi («abi ajadid el iqama» is Arabic in Latin letters), a name. A word
+    typed as a command («/start») says nothing of the language and is left out."""
+    lowered = _COMMAND_WORD.sub(" ", text.lower())
     arabic = len(_ARABIC_LETTER.findall(lowered))
     latin_words = _LATIN_WORD.findall(lowered)
     latin = sum(len(w) for w in latin_words)

@@ -180,3 +180,31 @@ async def test_a_chosen_language_is_kept_and_the_switch_offered() -> None:
     assert (await store.load("test", "u1")).locale == "ar"
     await chat.text("English")
     assert "I'll continue in English." in chat.said
+
+
+@pytest.mark.parametrize(
+    ("first", "answered"),
+    [
+        ("individual", "Which service do you need?"),
+        ("cancel", "Cancelled. Nothing was sent."),
+        ("back", "This is the first step."),
+        ("menu", "Are you filing as an individual"),
+    ],
+)
+async def test_the_bots_english_words_alone_after_start_are_answered_in_english(
+    first: str, answered: str
+) -> None:
+    """Helper 23's probe: one English word of the bot's own («individual», «cancel»,
+    «back») as the first thing typed after /start got an Arabic reply."""
+    chat = _chat()
+    await chat.command("start")
+    await chat.text(first)
+    assert answered in chat.said, chat.said
+
+
+async def test_an_arabic_speakers_cancel_stays_arabic() -> None:
+    chat = _chat()
+    await chat.command("start")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.text("cancel")
+    assert "هل يُحذف؟" in chat.said and "Cancel" not in chat.said, chat.said
