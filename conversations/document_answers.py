@@ -51,6 +51,10 @@ class DocumentAnswers(EngineParts):
                 # «وش الاوراق المطلوبه لتجديد الاقامه» got the seed's conditions, not the
                 # documents asked for later (helper 22's recheck): listed, the topic offered
                 topic = found
+            else:
+                # however it is worded («وش يبون اوراق عشان اجدد الاقامه», «what documents
+                # do i need…»: helper 23), the conditions behind the documents are offered
+                topic = knowledge.documents_topic(named[0].id)
             service_id = named[0].id
         if not isinstance(service_id, str) or not known_service(ctx, service_id):
             return None

@@ -258,6 +258,13 @@ def answer_topic(text: str, *, explicit_only: bool = False) -> Topic | None:
     return ranked[0][0] if ranked else None
 
 
+def documents_topic(service_id: str) -> Topic | None:
+    """The topic a question about ``service_id``'s documents offers besides them: the
+    first whose knowledge.json ``documents_of`` names the service (its conditions), or
+    None."""
+    return next((t for t in topics() if service_id in t.documents_of), None)
+
+
 def title_text(topic: Topic, locale: str) -> str:
     """The topic's title in ``locale`` (Arabic for a locale the base does not have)."""
     return topic.title.get(locale) or topic.title["ar"]

@@ -43,6 +43,9 @@ class Topic:
     # offered among the buttons when the bot is unsure (near_topics); False for a topic
     # whose half of the words (the iqama named) every question of its kind has
     suggested: bool = True
+    # services whose «what documents?» answer offers this topic too, however the question
+    # is worded (knowledge.json ``documents_of``: the conditions behind those documents)
+    documents_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,7 @@ def _topic(raw: dict[str, Any], seeds: dict[str, dict[str, str]]) -> Topic:
         also=tuple(_phrases(group) for group in raw.get("also", [])),
         services=tuple(raw.get("services", ())),
         suggested=bool(raw.get("suggest", True)),
+        documents_of=tuple(raw.get("documents_of", ())),
     )
 
 

@@ -26,7 +26,8 @@ async def test_a_shared_word_then_a_service_on_another_worker(h: Harness) -> Non
 
 async def test_the_iqamas_documents_and_its_conditions_on_another_worker(h: Harness) -> None:
     a, b = await h.worker(), await h.worker()
-    said = await _say(a, h, NOURA, h.updates.text(NOURA, "وش الاوراق المطلوبه لتجديد الاقامه"))
+    # helper 23: worded so, the conditions were not offered
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "وش يبون اوراق عشان اجدد الاقامه"))
     assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
     said = await _say(b, h, NOURA, h.updates.callback(NOURA, "kb:iqama_conditions"))
     assert "اجتياز الفحص الطبي" in said, said

@@ -54,11 +54,21 @@ async def test_documents_of_a_shared_word_are_listed_for_each_service(
     assert "يُرجى اختيار" not in said and "kb:iqama_conditions" not in chat.choice_ids
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "وش الاوراق المطلوبه لتجديد الاقامه",
+        # helper 23: worded otherwise, the conditions were not offered
+        "وش يبون اوراق عشان اجدد الاقامه",
+        "وش الاوراق اللي احتاجها لتجديد الاقامه",
+        "ايش يطلبون من مستندات لتجديد الاقامة",
+    ],
+)
 async def test_the_iqamas_documents_question_lists_its_documents_and_offers_the_conditions(
-    chat: Chat,
+    chat: Chat, typed: str
 ) -> None:
     await chat.command("start")
-    await chat.text("وش الاوراق المطلوبه لتجديد الاقامه")
+    await chat.text(typed)
     said = chat.said
     assert "المستندات المطلوبة لخدمة «تجديد هوية مقيم»" in said, said
     assert "• إيصال سداد رسوم التجديد" in said
