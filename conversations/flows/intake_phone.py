@@ -6,7 +6,6 @@ steps is :mod:`conversations.flows.phone_in_words`'s."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -18,6 +17,12 @@ from conversations.flows.number_reading import (
     letters_problem,
     number_in_words,
     shape_names,
+)
+from conversations.flows.phone_choices import (
+    chosen_phone,
+    mobiles_in,
+    offered_phones,
+    several_mobiles,
 )
 from conversations.formatting import isolate
 from domain.identity import (
@@ -76,6 +81,16 @@ def _vouched_label(ctx: Ctx) -> str:
 
 
 def ask_phone(ctx: Ctx) -> Prompt:
+    """The phone step's question, with the numbers of a message that held several as
+    choices while one is to be picked (:mod:`conversations.flows.phone_choices`)."""
+    prompt = _ask_phone(ctx)
+    offered = offered_phones(ctx)
+    if not offered:
+        return prompt
+    return Prompt(prompt.text, (*offered, *prompt.choices), prompt.ask_contact)
+
+
+def _ask_phone(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     if _asked_again(ctx):
         return Prompt(
@@ -133,7 +148,7 @@ def mobile_problem(ctx: Ctx, error: InvalidPhoneNumber, typed: str) -> str:
     Saudi or with its country code. The same words on every channel that takes a typed
     number (WhatsApp without a vouched number, the terminal)."""
     _ = ctx.texts.gettext
-    if len(_mobiles_in(typed)) > 1:
+    if len(mobiles_in(typed)) > 1:
         # «0551234567 او 0561234567» (helper 21: «لا يبدو هذا رقم جوال»)
         return _(
             "Your message has more than one mobile number. Please type just one: the number you want to be contacted on."
@@ -148,18 +163,6 @@ def mobile_problem(ctx: Ctx, error: InvalidPhoneNumber, typed: str) -> str:
     return _(
         "This doesn't look like a mobile number. Please type a Saudi mobile with 10 digits starting with 05 (for example 05XXXXXXXX), or a mobile of another country with its code, starting with + or 00 (for example %(example)s)."
     ) % {"example": isolate(FOREIGN_EXAMPLE)}
-
-
-def _mobiles_in(typed: str) -> list[str]:
-    """The mobile numbers written apart in ``typed`` (runs of 9 digits or more, a «+»
-    before them allowed), each as :func:`normalise_mobile` reads it."""
-    found = []
-    for run in re.findall(r"\+?[0-9٠-٩۰-۹]{9,}", typed):
-        try:
-            found.append(normalise_mobile(run))
-        except InvalidPhoneNumber:
-            continue
-    return found
 
 
 def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
@@ -292,6 +295,10 @@ def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
 
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
+    event = chosen_phone(ctx, event)
+    several = several_mobiles(ctx, event)
+    if several is not None:
+        return several
     again = _number_again(ctx, event)
     if again is not None:
         return again

@@ -119,3 +119,21 @@ async def test_a_case_told_with_a_slip_reaches_the_description_over_two_workers(
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.description == case
     assert filed.service_id == "exit_reentry_visa"
+
+
+async def test_two_mobiles_at_the_phone_step_are_offered_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 23's probe: «جوالي … وجوال زوجتي …» got «type just one», both numbers lost
+    await _half_filled(person)
+    said = await person.says("جوالي 0501234567 وجوال زوجتي 0551234567", worker=1)
+    assert "على أيّها يُتواصل معك؟" in said[-1].text, said[-1].text
+    await person.taps("ph:1", worker=0)
+    await person.says(DESCRIBED, worker=1)
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=0)
+    await person.taps("done", worker=1)
+    await person.taps("confirm", worker=0)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.phone == "+966551234567" and not filed.phone_verified
