@@ -70,11 +70,13 @@ class ChoiceReading(EngineParts):
             and not own_place_at_question(m.ctx, chosen.text)
         ):
             understood = understand_choice(chosen.text, own_options(state.offered))
-            greeting, rest = courtesy(chosen.text)
-            if understood is None and greeting in ("salam", "greeting") and rest:
+            if understood is None:
                 # «السلام عليكم ابي اسأل»: the greeting is said back (routing._courtesy),
-                # the rest picks (helper 22's probe: «يُرجى اختيار واحد من ٤ خيارات»)
-                understood = understand_choice(rest, own_options(state.offered))
+                # the rest picks (helper 22's probe: «يُرجى اختيار واحد من ٤ خيارات»);
+                # read only when the whole text picked nothing
+                greeting, rest = courtesy(chosen.text)
+                if greeting in ("salam", "greeting") and rest:
+                    understood = understand_choice(rest, own_options(state.offered))
             if understood is not None and understood.by_negation and state.step == "question":
                 # «مو داخل المملكة»: the eligibility step reads it and says back the
                 # option recorded (eligibility.denied_line), which no button press needs
