@@ -51,31 +51,78 @@ def change_at_documents(ctx: Ctx, text: str) -> Outcome | None:
 
 def change_at_description(ctx: Ctx, text: str) -> Outcome | None:
     """At the description step, a short wish to change the identity or mobile number
-    («غلطت في رقم الاقامه ابي اعدله»): not the description; the line names the summary's
-    option and asks for the description again, in case the number's problem is the
-    request itself. Come from the summary (changing the description), the summary comes
-    back with the description as it was. None for any other text (a wish to change the
-    description is this step's own business)."""
+    («غلطت في رقم الاقامه ابي اعدله», «ابي اغير رقم الجوال»): not the description; that
+    step comes again now, then the steps after it (helper 24: pointing to the summary, two
+    steps on, was far). «غلطت في الرقم», naming neither, is told «رجوع» leads to both.
+    Come from the summary (changing the description), the summary comes back with the
+    description as it was. None for any other text (a wish to change the description is
+    this step's own business)."""
     option = _named(ctx, text)
+    _ = ctx.texts.gettext
+    if option is None and _a_number_slip(text):
+        return Retry(
+            "\n".join(
+                [
+                    _("Nothing was added to your description."),
+                    _(
+                        "If the identity number or the mobile number was wrong, you can choose «Back» to correct it. Otherwise, please describe your request in your own words."
+                    ),
+                ]
+            )
+        )
     if option is None or option.id == "e:desc":
         return None
-    _ = ctx.texts.gettext
     if ctx.state.editing:
         line = _("Your description was not changed. You can use «%(option)s» below.")
         return Next("summary", say=(line % {"option": option.label},))
-    return Retry(
-        "\n".join(
-            [
+    if option.id == "e:id":
+        return Next(
+            "identity",
+            (
                 _(
-                    "This was not taken as your description. To correct the number, you can use «%(option)s» at the summary, which comes after the description and the documents."
-                )
-                % {"option": option.label},
-                _(
-                    "Now please describe your request in your own words. If the number's problem is what your request is about, please describe it in more detail."
+                    "Nothing was added to your description. The identity number can be corrected now; the mobile number and the description come after it."
                 ),
-            ]
+            ),
         )
+    return Next(
+        "phone",
+        (
+            _(
+                "Nothing was added to your description. The mobile number can be corrected now; the description comes after it."
+            ),
+        ),
     )
+
+
+def _a_number_slip(text: str) -> bool:
+    """«غلطت في الرقم», «الرقم غلط»: a short word of a mistake about «الرقم», naming none."""
+    tokens = words(text)
+    return len(tokens) <= _BARE_SLIP_WORDS + 2 and asks_a_change(text) and "رقم" in tokens
+
+
+def change_at_phone(ctx: Ctx, text: str) -> Outcome | None:
+    """At the phone step, the step just before: a wish to change the identity number
+    («ابي اغير رقم الهوية») asks it again now, the mobile after it; a bare word of a
+    mistake («غلطت») says «رجوع» goes back to it. None for any other text. Helper 24's
+    probe: «ابي اغير رقم الهوية» was kept as words for the description and the number
+    stayed."""
+    if ctx.state.editing:
+        return None
+    option = _named(ctx, text)
+    _ = ctx.texts.gettext
+    if option is not None and option.id == "e:id":
+        return Next("identity", (_("Alright, the identity number can be corrected now."),))
+    if option is None and asks_a_change(text) and len(words(text)) <= _BARE_SLIP_WORDS:
+        return Retry(
+            _(
+                "If the identity number you typed was wrong, choose «Back» to type it again. Otherwise, please send your mobile number."
+            )
+        )
+    return None
+
+
+#: The most words of a mistake said with nothing named («غلطت», «لا غلط»).
+_BARE_SLIP_WORDS = 3
 
 
 def _named(ctx: Ctx, text: str) -> Option | None:

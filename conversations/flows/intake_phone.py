@@ -11,7 +11,10 @@ from typing import TypeVar
 
 from conversations.events import Choice, Contact, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
+from conversations.flows.change_wishes import change_at_phone
 from conversations.flows.description_early import keep_early
+from conversations.flows.description_words import after_replacing_opener
+from conversations.flows.intake_draft import identity_kinds
 from conversations.flows.number_reading import (
     is_sentence,
     letters_problem,
@@ -24,6 +27,8 @@ from conversations.flows.phone_choices import (
     offered_phones,
     several_mobiles,
 )
+from conversations.flows.slips import is_slip
+from conversations.flows.summary_words import asks_a_change
 from conversations.formatting import isolate
 from domain.identity import (
     InvalidIdentityNumber,
@@ -242,6 +247,13 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
         said = _(
             "This is the establishment number you gave before: it is saved, no need to type it again."
         )
+    elif identity is not None and answers.get("identity") and _replaces(ctx, event.text):
+        # «لا، اكتب بداله: 2000000014» (helper 24's probe: told to type «back»)
+        said = _("I have put %(number)s in place of %(earlier)s as the identity number.") % {
+            "number": isolate(mask_identity(identity.value)),
+            "earlier": isolate(mask_identity(str(answers["identity"]))),
+        }
+        answers["identity"], answers["identity_kind"] = identity.value, identity.kind
     elif identity is not None and answers.get("identity"):
         said = _(
             "This looks like an identity number. The request keeps the one you gave before (%(number)s); to change it, type «back»."
@@ -256,6 +268,15 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
     else:
         return None
     return Retry(f"{said}\n{_number_wanted(ctx)}")
+
+
+def _replaces(ctx: Ctx, text: str) -> bool:
+    """Whether ``text`` says its identity number replaces the one given («لا، اكتب
+    بداله: …», «غلطت الرقم الصحيح …») and this service takes its kind."""
+    identity = _parsed(parse_identity_number, text)
+    if identity is None or identity.kind not in identity_kinds(ctx):
+        return False
+    return after_replacing_opener(text) is not None or asks_a_change(text) or is_slip(text)
 
 
 def _number_wanted(ctx: Ctx) -> str:
@@ -299,6 +320,9 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     several = several_mobiles(ctx, event)
     if several is not None:
         return several
+    change = change_at_phone(ctx, event.text) if isinstance(event, Text) else None
+    if change is not None:
+        return change
     again = _number_again(ctx, event)
     if again is not None:
         return again

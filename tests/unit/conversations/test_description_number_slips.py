@@ -1,7 +1,6 @@
 """A slip about a number told at the description step («غلطت في رقم الاقامه ابي اعدله»)
-is not the description: the summary's option to correct it is named, the description is
-asked for again, and the number can then be corrected at the summary. Helper 23's probe:
-it was taken as the description and the documents were asked for."""
+is not the description: the number's step comes again, then the steps after it. Helper
+23's probe: it was taken as the description and the documents were asked for."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from .fakes import Chat, MemoryGateway, MemoryStore
 from .test_describe import _to_description
 
 DESCRIPTION = "انتهت صلاحية إقامتي الشهر الماضي وحاولت التجديد من أبشر"
-NOT_TAKEN = "لم يُعتمد هذا وصفًا لطلبك"
+NOT_TAKEN = "لم يُضَف هذا إلى وصفك"
 
 
 @pytest.fixture
@@ -29,42 +28,46 @@ def chat(gateway: MemoryGateway) -> Chat:
 
 
 @pytest.mark.parametrize(
-    ("typed", "option"),
+    ("typed", "again", "asked"),
     [
-        ("غلطت في رقم الاقامه ابي اعدله", "«تعديل رقم الهوية»"),
-        ("كتبت رقم جوالي غلط", "«تعديل رقم الجوال»"),
-        ("sorry wrong iqama number", "«تعديل رقم الهوية»"),
+        ("غلطت في رقم الاقامه ابي اعدله", "يمكن تصحيح رقم الهوية الآن", "يُرجى كتابة رقم هويتك"),
+        ("sorry wrong iqama number", "يمكن تصحيح رقم الهوية الآن", "يُرجى كتابة رقم هويتك"),
+        ("ابي اغير رقم الجوال", "يمكن تصحيح رقم الجوال الآن", "مشاركة رقمي"),
     ],
 )
-async def test_a_number_slip_is_not_the_description(
-    chat: Chat, gateway: MemoryGateway, typed: str, option: str
+async def test_a_number_slip_goes_back_to_that_number(
+    chat: Chat, gateway: MemoryGateway, typed: str, again: str, asked: str
 ) -> None:
+    """Helper 24: pointing to the summary, after the description and the documents, was
+    far; the step of the number comes again now, and the steps after it."""
     await _to_description(chat)
     await chat.text(typed)
-    assert NOT_TAKEN in chat.said and option in chat.said, chat.said
-    assert "يُرجى وصف طلبك" in chat.said
+    assert "لم يُضَف هذا إلى وصفك" in chat.said and again in chat.said, chat.said
+    assert asked in chat.said, chat.said
+    if "هويتك" in asked:
+        await chat.text("2000000014")
+    await chat.contact("+966501234567")
+    assert "يُرجى وصف طلبك" in chat.said, chat.said
     await chat.text(DESCRIPTION)
     await chat.media()
     await chat.tap("done")
-    assert "يُرجى مراجعة طلبك" in chat.said
     await chat.tap("confirm")
-    assert gateway.submissions[0].description == DESCRIPTION
+    filed = gateway.submissions[0]
+    assert filed.description == DESCRIPTION
+    assert filed.identity_number == ("2000000014" if "هويتك" in asked else "2000000006")
 
 
-async def test_the_identity_is_then_corrected_at_the_summary(
+async def test_a_slip_about_the_number_naming_neither_points_back(
     chat: Chat, gateway: MemoryGateway
 ) -> None:
     await _to_description(chat)
-    await chat.text("غلطت في رقم الاقامه ابي اعدله")
+    await chat.text("غلطت في الرقم")
+    assert "لم يُضَف هذا إلى وصفك" in chat.said and "«رجوع»" in chat.said, chat.said
     await chat.text(DESCRIPTION)
     await chat.media()
     await chat.tap("done")
-    await chat.tap("e:id")
-    await chat.text("2000000014")
-    assert "يُرجى مراجعة طلبك" in chat.said, chat.said
     await chat.tap("confirm")
-    filed = gateway.submissions[0]
-    assert filed.identity_number == "2000000014" and filed.description == DESCRIPTION
+    assert gateway.submissions[0].description == DESCRIPTION
 
 
 async def test_a_case_about_a_wrong_number_is_still_the_description(
@@ -105,3 +108,59 @@ async def test_a_run_of_one_letter_is_not_kept(chat: Chat, gateway: MemoryGatewa
     await chat.tap("done")
     await chat.tap("confirm")
     assert gateway.submissions[0].description == "انتهت إقامتي\nوحاولت التجديد من أبشر"
+
+
+async def _to_phone(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("تجديد الاقامة")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:self")
+    await chat.tap("q:inside")
+    await chat.text("2000000006")
+    assert "مشاركة رقمي" in chat.said, chat.said
+
+
+async def _file_from_phone(chat: Chat, gateway: MemoryGateway) -> str:
+    await chat.contact("+966501234567")
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    return gateway.submissions[0].identity_number
+
+
+async def test_at_the_phone_step_a_wish_to_change_the_identity_asks_it_again(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    # helper 24: «ابي اغير رقم الهوية» was kept as the description, the number unchanged
+    await _to_phone(chat)
+    await chat.text("ابي اغير رقم الهوية")
+    assert "يمكن تصحيح رقم الهوية الآن" in chat.said and "رقم هويتك" in chat.said, chat.said
+    await chat.text("2000000014")
+    assert await _file_from_phone(chat, gateway) == "2000000014"
+    assert gateway.submissions[0].description == DESCRIPTION
+
+
+async def test_at_the_phone_step_a_replacing_number_replaces(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    # helper 24: «لا، اكتب بداله: 2000000014» was told to type «back»
+    await _to_phone(chat)
+    await chat.text("لا، اكتب بداله: 2000000014")
+    assert "وضعتُ الرقم ⁨2******014⁩ مكان رقم الهوية ⁨2******006⁩" in chat.said, chat.said
+    assert await _file_from_phone(chat, gateway) == "2000000014"
+
+
+async def test_at_the_phone_step_another_number_alone_is_not_taken(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    await _to_phone(chat)
+    await chat.text("2000000014")
+    assert "«رجوع»" in chat.said, chat.said
+    assert await _file_from_phone(chat, gateway) == "2000000006"
+
+
+async def test_at_the_phone_step_a_bare_mistake_points_back(chat: Chat) -> None:
+    await _to_phone(chat)
+    await chat.text("غلطت")
+    assert "«رجوع»" in chat.said and "ليس رقم جوال" not in chat.said, chat.said
