@@ -118,6 +118,17 @@ STATUS_WORDS_AT_DESCRIPTION = 6
 NUMBER_WORDS_AT_DESCRIPTION = 3
 
 
+def typed_request_number(text: str) -> str | None:
+    """The request number in ``text``, well formed or mistyped, else a run of three digits
+    or more (the look-up says what is wrong with it: too short, an identity number…);
+    None when it holds none."""
+    found = looks_like_request_number(text) or mistyped_request_number(text)
+    if found is not None:
+        return found
+    run = re.search(r"[0-9٠-٩۰-۹]{3,}", text)
+    return run.group(0) if run else None
+
+
 def status_at_description(text: str) -> tuple[bool, str | None]:
     """Whether a message at the description step asks about a request (and which number):
     only when the whole message is a short status question

@@ -50,6 +50,7 @@ from conversations.reading import (
     language_wish,
     status_at_description,
     status_wish,
+    typed_request_number,
 )
 from conversations.routing_choices import ChoiceReading
 from conversations.say_commands import SayCommands
@@ -247,6 +248,10 @@ class Routing(
         if mine is not None:
             return mine
         asked, number = status_wish(chosen if isinstance(chosen, Choice) else m.event, state)
+        if asked and number is None and isinstance(m.event, Text):
+            # «حالة طلبي 4512345671»: the words are the «حالة طلبي» button's label, the
+            # number typed with them is the one to look up (helper 24: it was asked for)
+            number = typed_request_number(m.event.text)
         if not asked:
             number = number_after_answer(state, m.event)
             asked = number is not None

@@ -1,0 +1,25 @@
+"""«حالة طلبي <number>» over two workers on the shared Redis and the database: the number
+typed with the button's words is looked up (helper 24's probe: it was asked for again)."""
+
+from __future__ import annotations
+
+from bot.db.requests_repo import SqlRequestGateway
+from conversations.events import Command
+from tests.integration.test_db_requests import submission
+from tests.integration.test_their_say import USER, Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_the_number_typed_with_the_buttons_words_over_two_workers(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says(f"حالة طلبي {filed.number}", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert filed.number in text and "يُرجى كتابة رقم الطلب" not in text, text
+    said = await person.says("وش حالة طلبي 123", worker=0)
+    assert "رقم الطلب يتكون من ١٠ أرقام" in said[-1].text, said[-1].text
