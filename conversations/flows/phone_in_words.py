@@ -80,7 +80,11 @@ def _phone_in_words(ctx: Ctx, typed: str) -> Outcome:
     answers = ctx.state.answers
     go_on = _step_again(ctx)
     kept = answers.get("phone")
-    if not _takes_typed(ctx):
+    shared = answers.get("phone_verified", True)
+    # a number typed at the phone step (Telegram: not verified) is replaced as on the
+    # channels that take typed numbers (helper 24's probe: «shared from your account»
+    # was said of a typed one); one shared with the button stays
+    if not _takes_typed(ctx) and (shared or not kept):
         if not kept:
             return Retry(
                 f"{_('This looks like a phone number, so I have not added it to your description.')}\n{go_on}"
@@ -99,13 +103,22 @@ def _phone_in_words(ctx: Ctx, typed: str) -> Outcome:
             "%(number)s is already the mobile number of your request, so I have not added it to your description."
         ) % {"number": isolate(phone)}
         return Retry(f"{said}\n{go_on}")
-    verified = not ctx.origin.phone_unverified
+    verified = _takes_typed(ctx) and not ctx.origin.phone_unverified
     if ctx.origin.vouched_phone is not None:
         try:
             verified = phone == normalise_phone(ctx.origin.vouched_phone)
         except InvalidPhoneNumber:
             verified = False
     answers["phone"], answers["phone_verified"] = phone, verified
+    if kept:
+        # the number given at the phone step is replaced: named, so the person does not
+        # take the new one for a second number kept beside it (helper 24's probe)
+        said = _(
+            "I have saved %(number)s as the mobile number of your request, in place of %(earlier)s, instead of adding it to your description."
+        ) % {"number": isolate(phone), "earlier": isolate(str(kept))}
+        if not verified:
+            said = f"{said} {_('The officer will see it as typed, not verified.')}"
+        return Retry(f"{said}\n{go_on}")
     if verified:
         said = _(
             "I have saved %(number)s as the mobile number of your request, instead of adding it to your description."

@@ -155,3 +155,21 @@ async def test_two_mobiles_at_the_phone_step_are_offered_over_two_workers(
     async with db_sessionmaker() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None and filed.phone == "+966551234567" and not filed.phone_verified
+
+
+async def test_a_second_mobile_at_the_description_replaces_the_first_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 24's probe: it replaced the first in silence (Telegram: called «shared»)
+    await _half_filled(person)
+    await person.says("0501234567", worker=1)
+    said = await person.says("0551234567", worker=0)
+    assert "مكان الرقم ⁨+966501234567⁩" in said[-1].text, said[-1].text
+    await person.says(DESCRIBED, worker=1)
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=0)
+    await person.taps("done", worker=1)
+    await person.taps("confirm", worker=0)
+    async with db_sessionmaker() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None and filed.phone == "+966551234567" and not filed.phone_verified

@@ -58,7 +58,9 @@ async def test_a_mobile_typed_at_the_description_is_the_new_contact_number(w: Wo
     await w.say(p.text(MONA, "+20 100 123 4567"), worker=0)
     said = w.texts()[before:]
     assert len(said) == 1 and said[0].startswith(
-        "سجّلتُ الرقم \u2068+201001234567\u2069 رقمًا للتواصل معك في هذا الطلب، ولم أُضِفه إلى الوصف."
+        # the number the account gave is replaced, and named (helper 24's probe)
+        "سجّلتُ الرقم \u2068+201001234567\u2069 رقمًا للتواصل معك في هذا الطلب"
+        " مكان الرقم \u2068+966501234567\u2069، ولم أُضِفه إلى الوصف."
         " وسيظهر للموظف أنه رقم مكتوب غير موثّق.\nوالآن يُرجى وصف طلبك بالكلمات"
     ), said
     # the other worker reads the number from the shared dialogue state
