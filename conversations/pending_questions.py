@@ -63,7 +63,7 @@ class PendingQuestions(EngineParts):
         invisible marks elsewhere): the question waiting, asked again alone. None before
         the first question or after the last, where any message starts, and at a step that
         takes the person's words (a description, an answer, a note), which says itself
-        that no text came and what it kept («لم يصلني نص في هذه الرسالة…»)."""
+        that no text came and what it kept («لم أجد كلمات في هذه الرسالة…»)."""
         if not isinstance(m.event, Text) or m.free_text or clean_input(m.event.text):
             return None
         ctx, state = m.ctx, m.ctx.state

@@ -312,7 +312,7 @@ async def test_a_message_with_no_words_is_not_said_to_be_kept(
     # found by the fresh-clone tester: spaces or RLM/LRM/ZWSP only got «احتفظت بما كتبت»
     await _to_description(chat)
     await chat.text(blank)
-    assert "لم يصلني نص" in chat.said and "احتفظت بما كتبت" not in chat.said
+    assert "لم أجد كلمات في هذه الرسالة" in chat.said and "احتفظت بما كتبت" not in chat.said
     await chat.text(FIRST)
     assert "للمستندات" in chat.said
     await chat.media()
@@ -324,7 +324,7 @@ async def test_emoji_do_not_make_up_the_minimum(chat: Chat, gateway: MemoryGatew
     # found by the fresh-clone tester: 16 «🙏» passed as the whole description
     await _to_description(chat)
     await chat.text("🙏" * 16)
-    assert "لم يصلني نص" in chat.said and "للمستندات" not in chat.said
+    assert "لم أجد كلمات في هذه الرسالة" in chat.said and "للمستندات" not in chat.said
     await chat.text("جواز 🙏🙏🙏🙏🙏🙏🙏🙏🙏🙏🙏🙏")
     assert "احتفظت بما كتبت" in chat.said and "للمستندات" not in chat.said
     await chat.text("انتهت إقامتي ولا أستطيع التجديد")
@@ -337,7 +337,7 @@ async def test_no_words_after_a_short_start_keeps_the_start(
     await _to_description(chat)
     await chat.text("انتهت إقامتي")
     await chat.text("   ")
-    assert "لم يصلني نص" in chat.said and "ما كتبته قبلها محفوظ" in chat.said
+    assert "لم أجد كلمات في هذه الرسالة" in chat.said and "ما كتبته قبلها محفوظ" in chat.said
     await chat.text("ولا أستطيع تجديدها من أبشر")
     await chat.media()
     await _file(chat, gateway)
@@ -351,7 +351,7 @@ async def test_a_line_of_tatweel_at_the_documents_step_is_not_added(
     await _to_description(chat)
     await chat.text(FIRST)
     await chat.text("ـــــ")
-    assert "أُضيف إلى وصفك" not in chat.said and "لم يصلني نص" in chat.said
+    assert "أُضيف إلى وصفك" not in chat.said and "لم أجد كلمات في هذه الرسالة" in chat.said
     await chat.media()
     await _file(chat, gateway)
     assert gateway.submissions[0].description == FIRST
