@@ -23,3 +23,11 @@ async def test_not_for_my_son_is_asked_for_whom_over_two_workers(h: Harness) -> 
     assert said.endswith("لمن هذا الطلب؟"), said
     state = await h.services.engine.store.load("telegram", str(LAILA.id))
     assert "for_whom" not in state.answers.get("eligibility", {})
+
+
+async def test_whose_passport_after_jawaz_safar_is_kept_over_two_workers(h: Harness) -> None:
+    # helper 24's probe: «تجديد جواز سفر ابني» was asked «لمن هذا الطلب؟» all the same
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, LAILA, h.updates.text(LAILA, "تجديد جواز سفر ابني"))
+    said = await _say(b, h, LAILA, h.updates.callback(LAILA, "s:passport_renew"))
+    assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in said, said

@@ -53,6 +53,8 @@ async def test_for_my_son_in_the_first_message_is_kept_and_filed() -> None:
         ("ابي اجدد جواز امي", "فرد من أسرتي"),  # the tester's words: «whose» passport
         ("ابي اجدد جوازي", "لي أنا"),  # «my passport»
         ("ابي اجدد جوازي يطلع لي خطأ", "لي أنا"),
+        ("تجديد جواز سفر ابني", "فرد من أسرتي"),  # helper 24: «جواز سفر» before whose
+        ("ابي اجدد جواز سفر زوجتي", "فرد من أسرتي"),
     ],
 )
 async def test_who_is_kept_after_the_group_step_too(first: str, label: str) -> None:
