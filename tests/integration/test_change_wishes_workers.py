@@ -20,6 +20,21 @@ from tests.integration.test_their_say import person as person
 DESCRIBED = "انتهت الإقامة وأحتاج إلى تجديدها قبل السفر"
 
 
+async def filed_request(
+    person: Person, sessions: async_sessionmaker[AsyncSession], worker: int = 0
+) -> Request:
+    """A photo on ``worker``, «تم» on the other, «تأكيد» on ``worker``: the request filed,
+    as the database holds it."""
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=worker)
+    await person.taps("done", worker=1 - worker)
+    await person.taps("confirm", worker=worker)
+    async with sessions() as session:
+        filed = await session.scalar(select(Request).where(Request.user_key == USER))
+    assert filed is not None
+    return filed
+
+
 async def test_a_number_slip_at_the_description_over_two_workers(
     person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -31,13 +46,8 @@ async def test_a_number_slip_at_the_description_over_two_workers(
     await person.says("2000000014", worker=1)
     await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
     await person.says(DESCRIBED, worker=1)
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=0)
-    await person.taps("done", worker=1)
-    await person.taps("confirm", worker=0)
-    async with db_sessionmaker() as session:
-        filed = await session.scalar(select(Request).where(Request.user_key == USER))
-    assert filed is not None and filed.description == DESCRIBED
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.description == DESCRIBED
     assert filed.identity_number == "2000000014"
 
 
@@ -50,13 +60,8 @@ async def test_a_replacing_number_at_the_phone_step_over_two_workers(
     assert "مكان رقم الهوية" in said[-1].text, said[-1].text
     await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
     await person.says(DESCRIBED, worker=1)
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=0)
-    await person.taps("done", worker=1)
-    await person.taps("confirm", worker=0)
-    async with db_sessionmaker() as session:
-        filed = await session.scalar(select(Request).where(Request.user_key == USER))
-    assert filed is not None and filed.identity_number == "2000000014"
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.identity_number == "2000000014"
 
 
 async def test_a_mobile_at_the_service_question_is_kept_over_two_workers(
@@ -102,13 +107,8 @@ async def test_a_replacing_opener_is_not_filed_over_two_workers(
     said = await person.says("ابي اغير الوصف", worker=1)
     assert "keep_description" in [c.id for c in said[-1].choices], said[-1].text
     await person.says(f"لا، اكتب بداله: {new}", worker=0)
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=1)
-    await person.taps("done", worker=0)
-    await person.taps("confirm", worker=1)
-    async with db_sessionmaker() as session:
-        filed = await session.scalar(select(Request).where(Request.user_key == USER))
-    assert filed is not None and filed.description == new
+    filed = await filed_request(person, db_sessionmaker, worker=1)
+    assert filed.description == new
 
 
 async def test_a_case_told_with_a_slip_reaches_the_description_over_two_workers(
@@ -129,13 +129,8 @@ async def test_a_case_told_with_a_slip_reaches_the_description_over_two_workers(
     said = await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
     assert case in said[-1].text, said[-1].text
     await person.taps("keep_description", worker=0)
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=1)
-    await person.taps("done", worker=0)
-    await person.taps("confirm", worker=1)
-    async with db_sessionmaker() as session:
-        filed = await session.scalar(select(Request).where(Request.user_key == USER))
-    assert filed is not None and filed.description == case
+    filed = await filed_request(person, db_sessionmaker, worker=1)
+    assert filed.description == case
     assert filed.service_id == "exit_reentry_visa"
 
 
@@ -148,13 +143,8 @@ async def test_two_mobiles_at_the_phone_step_are_offered_over_two_workers(
     assert "على أيّها يُتواصل معك؟" in said[-1].text, said[-1].text
     await person.taps("ph:1", worker=0)
     await person.says(DESCRIBED, worker=1)
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=0)
-    await person.taps("done", worker=1)
-    await person.taps("confirm", worker=0)
-    async with db_sessionmaker() as session:
-        filed = await session.scalar(select(Request).where(Request.user_key == USER))
-    assert filed is not None and filed.phone == "+966551234567" and not filed.phone_verified
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.phone == "+966551234567" and not filed.phone_verified
 
 
 async def test_a_second_mobile_at_the_description_replaces_the_first_over_two_workers(
@@ -166,10 +156,5 @@ async def test_a_second_mobile_at_the_description_replaces_the_first_over_two_wo
     said = await person.says("0551234567", worker=0)
     assert "مكان الرقم ⁨+966501234567⁩" in said[-1].text, said[-1].text
     await person.says(DESCRIBED, worker=1)
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=0)
-    await person.taps("done", worker=1)
-    await person.taps("confirm", worker=0)
-    async with db_sessionmaker() as session:
-        filed = await session.scalar(select(Request).where(Request.user_key == USER))
-    assert filed is not None and filed.phone == "+966551234567" and not filed.phone_verified
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.phone == "+966551234567" and not filed.phone_verified
