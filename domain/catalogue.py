@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -61,6 +61,11 @@ __all__ = [
 # A service is offered for a free text only when at least half of the (weighted) words of
 # one of its phrases are in the text...
 MIN_SCORE = 0.5
+#: :meth:`Catalogue.named_whole`: the share of a whole name's fit another service needs
+#: to be offered beside it. Measured on the catalogue: a service sharing one word of a
+#: two-word name fits 0.5–0.6 («خروج» of «خروج وعودة»); two services each half named
+#: fit 0.64 and 0.56 («تأشيرة خروج»), and no whole name is said, so both are offered.
+DECISIVE_SHARE = 0.7
 # ...and those words say enough on their own: one word shared by at most two services
 # ("تجديد" offers both renewals) but not one shared by three ("تعديل" alone offers nothing).
 MIN_EVIDENCE = 0.7
@@ -196,6 +201,28 @@ class Catalogue:
         # more specific reading); then catalogue order, so results are stable.
         candidates.sort(key=lambda c: (-c[0][0], -c[0][1], order[c[1]]))
         return [self.get(service_id) for _, service_id in candidates[:limit]]
+
+    def named_whole(self, text: str, services: Sequence[Service]) -> list[Service]:
+        """``services`` (as :meth:`match` gave them for ``text``) without those a whole
+        name or synonym in ``text`` outranks: when the first fits it whole (all of one of
+        its phrases), the others that fit less than :data:`DECISIVE_SHARE` as well are
+        left out («تأشيرة خروج وعودة» is not also «تأشيرة خروج نهائي», which shares its
+        «خروج»). Unchanged when the first fits only in part («تأشيرة خروج»)."""
+        if len(services) < 2:
+            return list(services)
+        query = self._lexicon.keys(to_arabic(text))[:_MAX_QUERY_WORDS]
+        similarity = self._similarities(query)
+        fit: dict[str, float] = {}
+        for phrase in self._phrases:
+            ranked = self._score(phrase, similarity)
+            if ranked is not None:
+                fit[phrase.service_id] = max(fit.get(phrase.service_id, 0.0), ranked[0])
+        best = fit.get(services[0].id, 0.0)
+        if best < 1.0:
+            return list(services)
+        return [
+            s for s in services if s is services[0] or fit.get(s.id, 0.0) >= best * DECISIVE_SHARE
+        ]
 
     def _needs_met(self, service_id: str, said: set[str]) -> bool:
         """Whether the message's words (``said``, as keys) hold one of the service's

@@ -248,6 +248,9 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         ctx.state.answers[WHOM_OF] = whom_of
     else:
         ctx.state.answers.pop(WHOM_OF, None)
+    if for_citizens is None and len(both) < 2 and not people:
+        # «تأشيرة خروج وعودة»: the service named whole, not also final exit (helper 24)
+        matches = ctx.catalogue.named_whole(needed, matches)
     if not matches:
         return Retry(
             _(

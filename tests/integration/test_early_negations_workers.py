@@ -31,3 +31,14 @@ async def test_whose_passport_after_jawaz_safar_is_kept_over_two_workers(h: Harn
     await _say(a, h, LAILA, h.updates.text(LAILA, "تجديد جواز سفر ابني"))
     said = await _say(b, h, LAILA, h.updates.callback(LAILA, "s:passport_renew"))
     assert "سجّلتُ إجابة «لمن هذا الطلب؟»: «فرد من أسرتي»" in said, said
+
+
+async def test_exit_and_reentry_named_whole_is_offered_alone_over_two_workers(
+    h: Harness,
+) -> None:
+    # helpers 23 and 24: final exit was offered beside it, sharing «خروج»
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, LAILA, h.updates.text(LAILA, "ابي تأشيرة خروج وعودة"))
+    assert "هل هذه هي الخدمة المطلوبة؟" in said and "خروج نهائي" not in said, said
+    said = await _say(b, h, LAILA, h.updates.callback(LAILA, "s:exit_reentry_visa"))
+    assert "لمن هذا الطلب؟" in said, said

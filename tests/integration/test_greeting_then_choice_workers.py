@@ -34,6 +34,6 @@ async def test_arabizi_without_vowels_names_the_need_on_two_workers(h: Harness) 
     # a fresh-clone probe: «abi ajdd iqamti» got «يُرجى اختيار واحد من ٤ خيارات»
     a, b = await h.worker(), await h.worker()
     said = await _say(a, h, HIND, h.updates.text(HIND, "abi ajdd iqamti"))
-    assert "يُرجى اختيار واحد" not in said and "أيّ هذه الخدمات هي المطلوبة؟" in said, said
+    assert "يُرجى اختيار واحد" not in said and "هل هذه هي الخدمة المطلوبة؟" in said, said
     said = await _say(b, h, HIND, h.updates.callback(HIND, "s:iqama_renew"))
     assert "أين أنت الآن؟" in said or "لمن هذا الطلب؟" in said, said

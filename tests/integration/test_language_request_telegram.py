@@ -37,10 +37,10 @@ async def test_a_request_for_english_switches_at_once_on_either_worker(h: Harnes
     assert "Which service do you need?" in said
     # an Arabic sentence now: the chosen language stands, the way back offered
     said = await _say(b, h, KHALID, h.updates.text(KHALID, "ابي اجدد جواز السفر لو سمحت"))
-    assert "Which of these services do you need?" in said
+    assert "Is this the service you need?" in said
     state = await h.services.engine.store.load("telegram", str(KHALID.id))
     assert (state.locale, state.locale_chosen) == ("en", True)
     # and «كلمني بالعربي» back, at once, keeping the place
     said = await _say(a, h, KHALID, h.updates.text(KHALID, "كلمني بالعربي"))
     assert said.startswith("سأكمل معك باللغة العربية.")
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in said
+    assert "هل هذه هي الخدمة المطلوبة؟" in said

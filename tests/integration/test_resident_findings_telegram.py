@@ -20,7 +20,7 @@ async def test_an_english_need_after_the_arabic_welcome_is_answered_in_english(r
     said = await rig.feed(USER, rig.updates.text(USER, "/start"))
     assert "أهلًا بك" in said
     said = await rig.feed(USER, rig.updates.text(USER, "I want to renew my passport"))
-    assert "Which of these services do you need?" in said
+    assert "Is this the service you need?" in said
     assert (await rig.state(USER)).locale == "en"
 
 

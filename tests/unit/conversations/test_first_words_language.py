@@ -38,11 +38,11 @@ async def test_after_an_arabic_start_an_english_need_is_answered_in_english() ->
     await chat.command("start")
     assert "أهلًا بك" in chat.said
     await chat.text("I want to renew my passport")
-    assert "Which of these services do you need?" in chat.said
+    assert "Is this the service you need?" in chat.said
     assert chat.choice_ids[0] == "s:passport_renew"
     assert OTHER_LANGUAGE_HINT["en"] in chat.said
     await chat.text("عربي")  # they can still switch
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said
 
 
 @pytest.mark.parametrize("first", ["abi ajadid el iqama", "مرحبا", "ok", "2000000006"])
@@ -89,7 +89,7 @@ async def test_an_english_app_is_greeted_in_english_unless_the_words_are_arabic(
     await english.command("start")
     assert "Welcome to Tawasul" in english.said and OTHER_LANGUAGE_HINT["en"] in english.said
     await english.text("ابي اجدد جوازي")  # their words, at the first question, choose
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in english.said  # in Arabic, with the way to English
+    assert "هل هذه هي الخدمة المطلوبة؟" in english.said  # in Arabic, with the way to English
     assert OTHER_LANGUAGE_HINT["ar"] in english.said
     arabic = Chat(engine.handle, user="u-ar")
     arabic.language = "en"
@@ -104,7 +104,7 @@ async def test_after_arabic_one_english_sentence_is_answered_in_arabic_with_the_
     chat = _chat(store)
     await chat.text("السلام عليكم")  # Arabic, read from the first words
     await chat.text("hello I want to renew my passport")
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said  # still Arabic, the need understood
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said  # still Arabic, the need understood
     assert chat.choice_ids[0] == "s:passport_renew"
     # one line, in the language they wrote in, says how to switch
     assert chat.said.startswith("This chat stays in Arabic. For English, type «English».")
@@ -118,13 +118,13 @@ async def test_english_sustained_over_three_messages_switches_and_arabic_resets_
     await chat.tap("ind")
     await chat.text("I need to renew my passport please")
     await chat.text("I want to renew my passport")
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said  # two in a row: still Arabic
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said  # two in a row: still Arabic
     await chat.text("ابي اجدد الجواز لو سمحت")  # wholly Arabic: the count starts again
     await chat.text("I need to renew my passport please")
     await chat.text("I want to renew my passport")
     assert chat.last[-1].locale == "ar"
     await chat.text("please I need to renew my passport")  # the third in a row
-    assert "Which of these services do you need?" in chat.said
+    assert "Is this the service you need?" in chat.said
     assert OTHER_LANGUAGE_HINT["en"] in chat.said  # the way back, in Arabic
     assert store.locales[("test", "u1")] == "en"
 
@@ -137,7 +137,7 @@ async def test_a_long_arabic_text_keeps_an_english_telegram_user_in_english() ->
     await chat.command("start")
     await chat.tap("ind")
     await chat.text("ابي اجدد جواز السفر لأنه انتهى الشهر الماضي وأنا مسافر قريبا")
-    assert "Which of these services do you need?" in chat.said
+    assert "Is this the service you need?" in chat.said
     assert "تستمر هذه المحادثة بالإنجليزية. للمتابعة بالعربية يُرجى كتابة «عربي»." in chat.said
     assert chat.last[-1].locale == "en"
 
@@ -175,7 +175,7 @@ async def test_a_chosen_language_is_kept_and_the_switch_offered() -> None:
     await chat.text("عربي")  # chosen in so many words
     await chat.tap("ind")
     await chat.text("hello I want to renew my passport")
-    assert "أيّ هذه الخدمات هي المطلوبة؟" in chat.said  # still Arabic, as they chose
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said  # still Arabic, as they chose
     assert OTHER_LANGUAGE_HINT["ar"] in chat.said  # «For English, type «English».»
     assert (await store.load("test", "u1")).locale == "ar"
     await chat.text("English")

@@ -26,7 +26,7 @@ async def test_the_fees_are_answered_and_the_renewal_offered(
     await chat.tap("ind")
     await chat.text(BOTH)
     said = plain(chat.said)
-    assert FEES in said and "أيّ هذه الخدمات هي المطلوبة" in said, said
+    assert FEES in said and "هل هذه هي الخدمة المطلوبة" in said, said  # named whole
     assert GROUP_MENU not in said
     assert "s:iqama_renew" in chat.choice_ids
     # the renewal goes on from there, as after «ابي اجدد اقامتي» alone
