@@ -179,16 +179,9 @@ class Catalogue:
         """The services ``text`` most likely asks for, best first; empty when none fits."""
         if limit <= 0:
             return []
-        # Arabizi («abi ajadid el iqama») is read in Arabic script; other text as typed
-        query = self._lexicon.keys(to_arabic(text))[:_MAX_QUERY_WORDS]
+        query, best = self._fits(text)
         if not query:
             return []
-        similarity = self._similarities(query)
-        best: dict[str, tuple[float, int]] = {}
-        for phrase in self._phrases:
-            ranked = self._score(phrase, similarity)
-            if ranked is not None and ranked > best.get(phrase.service_id, (0.0, 0)):
-                best[phrase.service_id] = ranked
         order = {s.id: i for i, s in enumerate(self.services)}
         said = set(query)
         candidates = [
@@ -210,19 +203,28 @@ class Catalogue:
         «خروج»). Unchanged when the first fits only in part («تأشيرة خروج»)."""
         if len(services) < 2:
             return list(services)
-        query = self._lexicon.keys(to_arabic(text))[:_MAX_QUERY_WORDS]
-        similarity = self._similarities(query)
-        fit: dict[str, float] = {}
-        for phrase in self._phrases:
-            ranked = self._score(phrase, similarity)
-            if ranked is not None:
-                fit[phrase.service_id] = max(fit.get(phrase.service_id, 0.0), ranked[0])
+        fit = {service_id: ranked[0] for service_id, ranked in self._fits(text)[1].items()}
         best = fit.get(services[0].id, 0.0)
         if best < 1.0:
             return list(services)
         return [
             s for s in services if s is services[0] or fit.get(s.id, 0.0) >= best * DECISIVE_SHARE
         ]
+
+    def _fits(self, text: str) -> tuple[list[str], dict[str, tuple[float, int]]]:
+        """The query keys of ``text``, and for each service its best phrase's
+        (weighted share found, words found)."""
+        # Arabizi («abi ajadid el iqama») is read in Arabic script; other text as typed
+        query = self._lexicon.keys(to_arabic(text))[:_MAX_QUERY_WORDS]
+        best: dict[str, tuple[float, int]] = {}
+        if not query:
+            return query, best
+        similarity = self._similarities(query)
+        for phrase in self._phrases:
+            ranked = self._score(phrase, similarity)
+            if ranked is not None and ranked > best.get(phrase.service_id, (0.0, 0)):
+                best[phrase.service_id] = ranked
+        return query, best
 
     def _needs_met(self, service_id: str, said: set[str]) -> bool:
         """Whether the message's words (``said``, as keys) hold one of the service's

@@ -1,12 +1,16 @@
-"""A wish to change an answer already given, typed before the summary: at the documents
-step («ابي اغير الوصف», «غلطت في رقم الاقامه», «ابي اعدل رقم جوالي») or at the description
-step («غلطت في رقم الاقامه ابي اعدله»). At the documents step the description step comes
-again, with what was written and the way to replace it; the numbers are changed at the
-summary, after the documents, and the person is told so. Nothing of it is added to, or
-taken as, the description. Found by helper 23's fresh-clone probe: each was added
-(«أُضيف إلى وصفك») at the documents step, and taken as the description at its step.
+"""A wish to change an answer already given, typed before the summary. Nothing of it is
+added to, or taken as, the description:
+- at the phone step, «ابي اغير رقم الهوية» asks the identity number again (the step just
+  before); «غلطت» alone names «رجوع»;
+- at the description step, «غلطت في رقم الاقامه ابي اعدله» / «ابي اغير رقم الجوال» go back to
+  that number's step, the steps after it following; «غلطت في الرقم», naming neither, names
+  «رجوع»;
+- at the documents step, «ابي اغير الوصف» brings the description step again, and a number
+  is changed at the summary, which comes next: the line names its option.
+Found by helpers 23 and 24's fresh-clone probes: each was added to, or taken as, the
+description.
 
-The labels are the summary's own options (:func:`change_options`), so the line names the
+The labels are the summary's own options (:func:`change_options`), so a line names the
 button the person will see."""
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from conversations.understanding import understand_choice, words
 
 #: The most words of such a wish; a longer message tells more of the case.
 _MOST_WORDS = 8
+#: The most words of a mistake said with nothing named («غلطت», «لا غلط»).
+_BARE_SLIP_WORDS = 3
 
 
 def change_options(ctx: Ctx) -> tuple[Option, ...]:
@@ -119,10 +125,6 @@ def change_at_phone(ctx: Ctx, text: str) -> Outcome | None:
             )
         )
     return None
-
-
-#: The most words of a mistake said with nothing named («غلطت», «لا غلط»).
-_BARE_SLIP_WORDS = 3
 
 
 def _named(ctx: Ctx, text: str) -> Option | None:

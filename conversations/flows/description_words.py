@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conversations.typed_words import typed_words
 from conversations.understanding import has_phrase, words
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "description_words.json"
@@ -119,42 +120,26 @@ def after_replacing_opener(text: str) -> str | None:
     one kept («لا، اكتب بداله: الإقامة منتهية…» → «الإقامة منتهية…»), after an optional
     no-word and at most two lead-ins (description_words.json ``replacing_openers``); ""
     when nothing follows the opener; None when it has no such opener. The rest is cut from
-    the text as typed, so its letters and digits stay as they were."""
+    the text as typed, so its letters and digits stay as they were. A heading
+    (``replacing_headings``: «الوصف الجديد») counts only when a colon closes it."""
     found = _words()
-    pieces = text.split()
-    keys = [words(piece) for piece in pieces]
+    typed = typed_words(text)
     start = 0
-    if start < len(keys) and keys[start] and keys[start][0] in found.no_words:
+    if typed.keys and typed.keys[0] and typed.keys[0][0] in found.no_words:
         start += 1
     for _skipped in range(_LEAD_INS_AT_MOST + 1):
-        rest = [k for piece in keys[start:] for k in piece]
+        rest = typed.keys_from(start)
         for opener in found.replacing:
-            if tuple(rest[: len(opener)]) == opener:
-                return _cut(pieces, keys, start, len(opener)) or ""
+            if rest[: len(opener)] == opener:
+                return typed.text_from(typed.end_of(start, len(opener)))
         for heading in found.headings:
-            if tuple(rest[: len(heading)]) == heading:
-                cut = _cut(pieces, keys, start, len(heading), colon=True)
-                if cut is not None:
-                    return cut
-        if start >= len(keys) or not keys[start] or keys[start][0] not in found.lead_ins:
+            if rest[: len(heading)] == heading:
+                end = typed.end_of(start, len(heading))
+                after = " ".join(typed.pieces[end:])
+                if typed.pieces[end - 1].endswith(":") or after.startswith(":"):
+                    return typed.text_from(end)
+        keys = typed.keys[start] if start < len(typed.keys) else ()
+        if not keys or keys[0] not in found.lead_ins:
             return None
         start += 1
     return None
-
-
-def _cut(
-    pieces: list[str], keys: list[list[str]], start: int, count: int, *, colon: bool = False
-) -> str | None:
-    """The text after the ``count`` word keys from piece ``start`` on, without the
-    punctuation that closed the opener («:», «-», «،»); with ``colon``, None unless a
-    colon closes them."""
-    taken = 0
-    end = start
-    while end < len(pieces) and taken < count:
-        taken += len(keys[end])
-        end += 1
-    after = " ".join(pieces[end:])
-    closed = pieces[end - 1].endswith(":") or after.startswith(":")
-    if colon and not closed:
-        return None
-    return after.lstrip(":-–—،,. ")

@@ -31,6 +31,7 @@ from conversations.flows.slips import is_slip
 from conversations.flows.summary_words import asks_a_change
 from conversations.formatting import isolate
 from domain.identity import (
+    IdentityNumber,
     InvalidIdentityNumber,
     mask_identity,
     parse_establishment_number,
@@ -247,7 +248,7 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
         said = _(
             "This is the establishment number you gave before: it is saved, no need to type it again."
         )
-    elif identity is not None and answers.get("identity") and _replaces(ctx, event.text):
+    elif identity is not None and answers.get("identity") and _replaces(ctx, identity, event.text):
         # «لا، اكتب بداله: 2000000014» (helper 24's probe: told to type «back»)
         said = _("I have put %(number)s in place of %(earlier)s as the identity number.") % {
             "number": isolate(mask_identity(identity.value)),
@@ -270,11 +271,10 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
     return Retry(f"{said}\n{_number_wanted(ctx)}")
 
 
-def _replaces(ctx: Ctx, text: str) -> bool:
-    """Whether ``text`` says its identity number replaces the one given («لا، اكتب
-    بداله: …», «غلطت الرقم الصحيح …») and this service takes its kind."""
-    identity = _parsed(parse_identity_number, text)
-    if identity is None or identity.kind not in identity_kinds(ctx):
+def _replaces(ctx: Ctx, identity: IdentityNumber, text: str) -> bool:
+    """Whether ``text`` says ``identity``, the number it holds, replaces the one given
+    («لا، اكتب بداله: …», «غلطت الرقم الصحيح …») and this service takes its kind."""
+    if identity.kind not in identity_kinds(ctx):
         return False
     return after_replacing_opener(text) is not None or asks_a_change(text) or is_slip(text)
 

@@ -11,7 +11,6 @@ import re
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Retry
 from conversations.flows.status_ordinals import ordinal_position
-from conversations.understanding import understand_choice
 from domain.normalize import digits_only
 from domain.phone import InvalidPhoneNumber, normalise_mobile
 
@@ -62,8 +61,9 @@ def several_mobiles(ctx: Ctx, event: Event) -> Retry | None:
 
 
 def chosen_phone(ctx: Ctx, event: Event) -> Event:
-    """``event`` as the number it picks from those offered (a choice, or «الأول», «1»
-    typed), given as if typed alone; ``event`` itself otherwise. The offer ends here:
+    """``event`` as the number it picks from those offered (a choice, or «الأول», «٢»
+    typed), given as if typed alone; ``event`` itself otherwise (a number typed is read
+    by the step as ever). The offer ends here:
     it holds for one answer."""
     numbers: list[str] = ctx.state.answers.pop(PHONE_CHOICES, None) or []
     if not numbers:
@@ -82,10 +82,6 @@ def chosen_phone(ctx: Ctx, event: Event) -> Event:
             index = place - 1 if place > 0 else len(numbers) + place
             if 0 <= index < len(numbers):
                 return Text(event.origin, numbers[index])
-        options = [(o.id, o.label) for o in _options(numbers)]
-        understood = understand_choice(event.text, options)
-        if understood is not None and understood.chosen is not None:
-            return Text(event.origin, numbers[int(understood.chosen.removeprefix(PREFIX))])
     return event
 
 

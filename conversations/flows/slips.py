@@ -9,6 +9,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from conversations.typed_words import typed_words
 from conversations.understanding import words
 from conversations.wishes import wish
 
@@ -37,18 +38,13 @@ def after_slip(text: str) -> str:
     مسافر…» → «ابي اصدار تأشيرة خروج وعودة لاني مسافر…»), cut from the text as typed; the
     whole text when no slip phrase (keywords.json ``change_service_slip``) starts within
     its first words."""
-    pieces = text.split()
-    keys = [words(piece) for piece in pieces]
-    for first in range(min(_BEFORE_SLIP, len(pieces)) + 1):
-        tokens = [k for piece in keys[first:] for k in piece]
+    typed = typed_words(text)
+    for first in range(min(_BEFORE_SLIP, len(typed.pieces)) + 1):
+        tokens = typed.keys_from(first)
         for phrase in _slip_phrases():
-            if tuple(tokens[: len(phrase)]) != phrase:
+            if tokens[: len(phrase)] != phrase:
                 continue
             if phrase[-1] in ("ابي", "ابغى", "ابغي"):
                 phrase = phrase[:-1]  # «غلطت ابي…»: the wish's own word stays
-            taken, end = 0, first
-            while end < len(pieces) and taken < len(phrase):
-                taken += len(keys[end])
-                end += 1
-            return " ".join(pieces[end:]).lstrip("،,.:- ")
+            return typed.text_from(typed.end_of(first, len(phrase)))
     return text.strip()
