@@ -120,13 +120,18 @@ NUMBER_WORDS_AT_DESCRIPTION = 3
 
 def typed_request_number(text: str) -> str | None:
     """The request number in ``text``, well formed or mistyped, else a run of three digits
-    or more (the look-up says what is wrong with it: too short, an identity number…);
-    None when it holds none."""
+    or more that is no year (the look-up says what is wrong with it: too short, an
+    identity number…; «قدمته في 2024» or «١٤٤٦» tells when, not which); None when it
+    holds none."""
     found = looks_like_request_number(text) or mistyped_request_number(text)
     if found is not None:
         return found
-    run = re.search(r"[0-9٠-٩۰-۹]{3,}", text)
-    return run.group(0) if run else None
+    runs = re.findall(r"[0-9]{3,}", digits_only(text))
+    return next((run for run in runs if not _YEAR.fullmatch(run)), None)
+
+
+#: A year, Gregorian or Hijri, as people date a request («2024», «1446»).
+_YEAR = re.compile(r"(?:19|20|14)[0-9]{2}")
 
 
 def status_at_description(text: str) -> tuple[bool, str | None]:

@@ -23,3 +23,13 @@ async def test_the_number_typed_with_the_buttons_words_over_two_workers(
     assert filed.number in text and "يُرجى كتابة رقم الطلب" not in text, text
     said = await person.says("وش حالة طلبي 123", worker=0)
     assert "رقم الطلب يتكون من ١٠ أرقام" in said[-1].text, said[-1].text
+
+
+async def test_a_year_with_the_buttons_words_lists_the_requests_over_two_workers(
+    person: Person, filing: SqlRequestGateway
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await person.send(Command(person.origin(), "start", ""), worker=1)
+    said = await person.says("حالة طلبي اللي قدمته 2024", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert filed.number in text and "يتكون من ١٠ أرقام" not in text, text

@@ -40,3 +40,11 @@ async def test_a_short_number_with_them_is_said_short(chat: Chat) -> None:
     await chat.command("start")
     await chat.text("وش حالة طلبي 123")
     assert "رقم الطلب يتكون من ١٠ أرقام" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("typed", ["حالة طلبي اللي قدمته 2024", "حالة طلبي من ١٤٤٦"])
+async def test_a_year_with_them_is_no_request_number(chat: Chat, typed: str) -> None:
+    # a year tells when the request was filed, not which: the person's requests are listed
+    await chat.command("start")
+    await chat.text(typed)
+    assert "رقم الطلب يتكون من ١٠ أرقام" not in chat.said and MINE in chat.said, chat.said
