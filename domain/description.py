@@ -10,6 +10,7 @@ characters: 16 «🙏» passed as a whole description, and a message of spaces w
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: The fewest letters and digits a description has before the request goes on: about
@@ -21,6 +22,11 @@ MIN_DESCRIPTION = 15
 #: nothing (helper 23's probe: 5000 «ا» were kept as a description). A word said again
 #: («وصف وصف وصف…») has three and is left to the person.
 MIN_VARIETY = 3
+
+#: How many times one word said alone («ساعدوني ساعدوني ساعدوني…») makes it no description:
+#: helper 24's probe had «ساعدوني» typed 80 times kept as one. Two («عاجل عاجل») are an
+#: emphasis inside a sentence, and a shorter text is judged by the minimum anyway.
+MIN_WORD_REPEATS = 3
 
 _TATWEEL = "\u0640"  # category Lm (a «letter»), yet only stretches the line
 
@@ -48,3 +54,16 @@ def repeats_few_letters(text: str) -> bool:
     judged by the minimum instead."""
     telling = [c.casefold() for c in text if _telling(c)]
     return len(telling) >= MIN_DESCRIPTION and len(set(telling)) < MIN_VARIETY
+
+
+def repeats_one_word(text: str) -> bool:
+    """Whether ``text`` is one word said :data:`MIN_WORD_REPEATS` times or more and nothing
+    else, case, diacritics and punctuation aside («ساعدوني ساعدوني ساعدوني»,
+    «help! help! help!»). A word repeated inside a sentence («عاجل عاجل لو سمحتوا») is a
+    description."""
+    words = [w for w in (_letters(part) for part in re.split(r"\s+", text)) if w]
+    return len(words) >= MIN_WORD_REPEATS and len(set(words)) == 1
+
+
+def _letters(word: str) -> str:
+    return "".join(c.casefold() for c in word if _telling(c))

@@ -33,7 +33,13 @@ from conversations.flows.description_words import opens_addition
 from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement, is_done_word
 from conversations.understanding import says_only
-from domain.description import MIN_DESCRIPTION, has_words, repeats_few_letters, telling_length
+from domain.description import (
+    MIN_DESCRIPTION,
+    has_words,
+    repeats_few_letters,
+    repeats_one_word,
+    telling_length,
+)
 from domain.normalize import clean_input
 from domain.text_cut import cut_text
 
@@ -105,6 +111,13 @@ def describe(ctx: Ctx, text: str) -> Outcome:
         return Retry(
             _(
                 "This does not read as a description: it is the same letters repeated. Please describe your request in words: what you need, and what went wrong if there was a problem."
+            )
+        )
+    if repeats_one_word(text):
+        # helper 24's probe: «ساعدوني» typed 80 times was filed as the description
+        return Retry(
+            _(
+                "This is one word repeated, and it does not tell the officer what your request is about. Please describe it in a sentence or two: what you need, and what went wrong if there was a problem."
             )
         )
     whole = "\n".join([*earlier, text])

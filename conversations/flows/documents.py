@@ -35,7 +35,7 @@ from conversations.keywords import (
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from conversations.understanding import says_only
 from domain.catalogue import LocalText, local
-from domain.description import has_words, repeats_few_letters
+from domain.description import has_words, repeats_few_letters, repeats_one_word
 from domain.documents_check import every_file_named, unaccounted_documents
 from domain.text_cut import cut_text
 
@@ -269,6 +269,12 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
         return Retry(
             _(
                 "This does not read as words for your description: it is the same letters repeated, so nothing was added. Send the documents, or press «Done» when you have finished."
+            )
+        )
+    if repeats_one_word(text):
+        return Retry(
+            _(
+                "This is one word repeated, so nothing was added to your description. Send the documents, or press «Done» when you have finished."
             )
         )
     before = str(answers.get("description", ""))

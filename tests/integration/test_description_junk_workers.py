@@ -28,3 +28,18 @@ async def test_a_run_of_one_letter_is_not_filed_over_two_workers(
     assert "لا تبدو هذه كلمات لوصفك" in said[-1].text, said[-1].text
     filed = await filed_request(person, db_sessionmaker, worker=0)
     assert filed.description == "انتهت إقامتي\nوحاولت التجديد من أبشر"
+
+
+async def test_one_word_said_again_and_again_is_not_filed_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 24's probe: «ساعدوني» typed 80 times was filed as the description
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    said = await person.says(" ".join(["ساعدوني"] * 80), worker=1)
+    assert "هذه كلمة واحدة مكررة" in said[-1].text, said[-1].text
+    await person.says("انتهت إقامتي وحاولت التجديد من أبشر", worker=0)
+    said = await person.says("ساعدوني ساعدوني ساعدوني", worker=1)
+    assert "لم يُضف شيء إلى وصفك" in said[-1].text, said[-1].text
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.description == "انتهت إقامتي وحاولت التجديد من أبشر"

@@ -188,7 +188,7 @@ async def test_the_limit_applies_to_the_whole_description(
     chat: Chat, gateway: MemoryGateway, clock: Clock
 ) -> None:
     await _to_description(chat)
-    start = "وصف " * 200  # 800 characters: on to the documents
+    start = ("وصف طويل " * 100)[:800]  # 800 characters: on to the documents
     await chat.text(start)
     clock.advance(0.5)
     # the rest of a paste: too much for the whole, one answer for its two parts

@@ -164,3 +164,20 @@ async def test_at_the_phone_step_a_bare_mistake_points_back(chat: Chat) -> None:
     await _to_phone(chat)
     await chat.text("غلطت")
     assert "«رجوع»" in chat.said and "ليس رقم جوال" not in chat.said, chat.said
+
+
+async def test_one_word_said_again_and_again_is_not_kept(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    """Helper 24's probe: «ساعدوني» typed 80 times was filed as the description."""
+    await _to_description(chat)
+    await chat.text("انتهت إقامتي")  # short: kept, more asked for
+    await chat.text(" ".join(["ساعدوني"] * 80))
+    assert "هذه كلمة واحدة مكررة، ولا تكفي الموظف" in chat.said, chat.said[:300]
+    await chat.text("وحاولت التجديد من أبشر")
+    await chat.text("عاجل عاجل عاجل عاجل")  # at the documents step: nothing added either
+    assert "هذه كلمة واحدة مكررة، ولذلك لم يُضف شيء إلى وصفك" in chat.said, chat.said
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description == "انتهت إقامتي\nوحاولت التجديد من أبشر"

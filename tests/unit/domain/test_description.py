@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from domain.description import MIN_DESCRIPTION, has_words, repeats_few_letters, telling_length
+from domain.description import (
+    MIN_DESCRIPTION,
+    has_words,
+    repeats_few_letters,
+    repeats_one_word,
+    telling_length,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +53,21 @@ def test_sixteen_emoji_are_short_of_the_minimum() -> None:
 )
 def test_the_same_letters_repeated_are_no_description(text: str, junk: bool) -> None:
     assert repeats_few_letters(text) is junk
+
+
+@pytest.mark.parametrize(
+    ("text", "junk"),
+    [
+        (" ".join(["ساعدوني"] * 80), True),  # helper 24's probe
+        ("ساعدوني ساعدوني ساعدوني", True),
+        ("ساعِدوني، ساعدوني! ساعدوني؟", True),  # diacritics and punctuation aside
+        ("Help help HELP", True),
+        ("تجديد تجديد تجديد تجديد", True),
+        ("ساعدوني ساعدوني", False),  # twice is emphasis; the minimum judges it
+        ("عاجل عاجل عاجل انتهت إقامتي", False),
+        ("ساعدوني ساعدوني ساعدوني 🙏", True),  # an emoji is no word
+        ("انتهت إقامتي وأحتاج التجديد", False),
+    ],
+)
+def test_one_word_said_again_and_again_is_no_description(text: str, junk: bool) -> None:
+    assert repeats_one_word(text) is junk
