@@ -85,6 +85,7 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
 
     async def answered(ctx: Ctx, event: Event) -> Outcome:
         words = ctx.state.answers.pop(PENDING_WORDS, None)
+        offered = PENDING_CHANGE in ctx.state.answers
         outcome = answer_change(ctx, event)
         declined = (
             outcome is not None
@@ -113,7 +114,7 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
             # offered, and kept as words if declined (tester 14 §4)
             outcome = change_wish(ctx, event, slips=True)
         if outcome is None:
-            outcome = await answer(ctx, event)
+            outcome = _passed_over(ctx, await answer(ctx, event), offered=offered)
         return outcome
 
     return answered
@@ -131,6 +132,7 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
 
     async def answered(ctx: Ctx, event: Event) -> Outcome:
         words = ctx.state.answers.pop(PENDING_WORDS, None)
+        offered = PENDING_CHANGE in ctx.state.answers
         outcome = answer_change(ctx, event)
         if isinstance(outcome, Next) and words:
             # the change taken: a case told with the slip («…لاني مسافر الاسبوع الجاي»)
@@ -143,10 +145,24 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
             # the description if the change is taken (_with_story), else nowhere
             outcome = change_wish(ctx, event, slips=True)
         if outcome is None:
-            outcome = await answer(ctx, event)
+            outcome = _passed_over(ctx, await answer(ctx, event), offered=offered)
         return outcome
 
     return answered
+
+
+def _passed_over(ctx: Ctx, outcome: Outcome, *, offered: bool) -> Outcome:
+    """``outcome`` of the step's own answer given while a change was offered, with a line
+    saying the service stays when the answer took the person on: found by helper 24,
+    «داخل» typed at «هل أغيّر خدمة طلبك؟» answered the location question and the offer
+    was gone without a word."""
+    if not offered or not isinstance(outcome, Next) or PENDING_CHANGE in ctx.state.answers:
+        return outcome
+    _ = ctx.texts.gettext
+    stays = _("Your request stays for «%(service)s».") % {
+        "service": local(service_of(ctx).name, ctx.locale)
+    }
+    return Next(outcome.step, (stays, *outcome.say))
 
 
 def _with_story(ctx: Ctx, outcome: Next, words: str) -> Next:

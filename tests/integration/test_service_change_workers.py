@@ -27,3 +27,19 @@ async def test_a_slip_at_for_whom_changes_the_service_over_two_workers(h: Harnes
     state = await h.services.engine.store.load("telegram", str(NOURA.id))
     assert "service" not in state.answers
     assert "iqama_renew" in state.answers.get("suggestions", [])
+
+
+async def test_an_answer_passing_over_the_offer_says_the_service_stays_over_two_workers(
+    h: Harness,
+) -> None:
+    # helper 24: «داخل» at «هل أغيّر خدمة طلبك؟» dropped the offer without a word
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
+    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    assert said.endswith("أين أنت الآن؟"), said  # «اقامتي»: for oneself
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "لا غلطت ابي تأشيرة خروج وعودة"))
+    assert "هل أغيّر خدمة طلبك" in said, said
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "داخل"))
+    assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم»."), said
+    state = await h.services.engine.store.load("telegram", str(NOURA.id))
+    assert state.step == "identity" and state.answers["service"] == "iqama_renew"

@@ -160,3 +160,20 @@ async def test_a_bare_slip_keeps_nothing(chat: Chat) -> None:
     await chat.text("لا غلطت ابي الاقامه مو الجواز")
     await chat.tap("chg:yes")
     assert "احتفظتُ بما كتبته" not in chat.said, chat.said
+
+
+async def test_an_answer_to_the_step_while_a_change_is_offered_says_the_service_stays(
+    chat: Chat,
+) -> None:
+    """Helper 24: «داخل» typed at «هل أغيّر خدمة طلبك؟» answered the location question
+    and the offer was gone without a word."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    assert "أين أنت الآن؟" in chat.said
+    await chat.text("لا غلطت ابي تأشيرة خروج وعودة")
+    assert "chg:yes" in chat.choice_ids
+    said = await chat.text("داخل")
+    assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
+    assert "رقم هويتك" in chat.said
