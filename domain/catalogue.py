@@ -211,6 +211,20 @@ class Catalogue:
             s for s in services if s is services[0] or fit.get(s.id, 0.0) >= best * DECISIVE_SHARE
         ]
 
+    def named_in_full(
+        self, text: str, applicant_kind: str | None = None, limit: int = 3
+    ) -> list[Service]:
+        """The services :meth:`match` gives for ``text`` that it names whole by a name or
+        synonym of two words or more («ابي تأشيرة خروج وعودة»), best first; empty when it
+        names none whole («تأشيرة خروج» fits two in part) or only by one word («زوجتي», a
+        synonym of the dependants' services, is as often an answer about whom)."""
+        fits = self._fits(text)[1]
+        return [
+            s
+            for s in self.match(text, limit, applicant_kind)
+            if fits.get(s.id, (0.0, 0)) >= (1.0, 2)
+        ]
+
     def _fits(self, text: str) -> tuple[list[str], dict[str, tuple[float, int]]]:
         """The query keys of ``text``, and for each service its best phrase's
         (weighted share found, words found)."""

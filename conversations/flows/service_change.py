@@ -54,6 +54,9 @@ NO = "chg:no"
 _LABEL_WORDS = 5
 #: The most words a wish to change the service has; a longer message tells a case.
 _WISH_WORDS = 14
+#: The most words of a message naming another service with no word of a wish
+#: («ابي تأشيرة خروج وعودة»); a longer one tells a case.
+_NAMED_WORDS = 6
 # answers that depend on the service, dropped when it changes
 _OF_THE_SERVICE = ("service", "eligibility", "question", "suggestions", "group")
 
@@ -145,10 +148,33 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
             # the description if the change is taken (_with_story), else nowhere
             outcome = change_wish(ctx, event, slips=True)
         if outcome is None:
-            outcome = _passed_over(ctx, await answer(ctx, event), offered=offered)
+            outcome = await answer(ctx, event)
+            if isinstance(outcome, Retry) and isinstance(event, Text):
+                outcome = _named_instead(ctx, without_people(_affirmed(event.text))) or outcome
+            outcome = _passed_over(ctx, outcome, offered=offered)
         return outcome
 
     return answered
+
+
+def _named_instead(ctx: Ctx, text: str) -> Outcome | None:
+    """A change offered when an answer the step did not take names another service whole
+    (Catalogue.named_in_full): «ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» of an iqama's
+    renewal got «لم أفهم إجابتك» (found by probing after helper 24). Only what the step
+    refused is read so: «A family member» names the dependants' services, yet answers
+    «لمن هذا الطلب؟»."""
+    if len(text.split()) > _NAMED_WORDS:
+        return None  # a case told at the numbers' steps is kept for the description
+    current = service_of(ctx).id
+    whole = [s.id for s in ctx.catalogue.named_in_full(text, applicant_of(ctx))]
+    # the support group's services («النظام يعطي خطأ», a technical issue) are what went
+    # wrong with any service: a case, not another service wanted
+    named = [s for s in whole if s != current and ctx.catalogue.get(s).group != "support"]
+    if not named or current in whole:
+        # «لا أستطيع تجديد الإقامة، النظام يعطي خطأ» names the service chosen too
+        return None
+    ctx.state.answers[PENDING_CHANGE] = named[:1]
+    return Retry(_offer(ctx, named[:1]))
 
 
 def _passed_over(ctx: Ctx, outcome: Outcome, *, offered: bool) -> Outcome:

@@ -43,3 +43,18 @@ async def test_an_answer_passing_over_the_offer_says_the_service_stays_over_two_
     assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم»."), said
     state = await h.services.engine.store.load("telegram", str(NOURA.id))
     assert state.step == "identity" and state.answers["service"] == "iqama_renew"
+
+
+async def test_another_service_named_whole_at_a_question_is_offered_over_two_workers(
+    h: Harness,
+) -> None:
+    # «ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» got «لم أفهم إجابتك»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
+    await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
+    assert "من «تجديد هوية مقيم» إلى «تأشيرة خروج وعودة»؟" in said, said
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "نعم"))
+    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+    state = await h.services.engine.store.load("telegram", str(NOURA.id))
+    assert state.answers.get("suggestions") == ["exit_reentry_visa"]

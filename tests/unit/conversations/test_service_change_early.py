@@ -177,3 +177,30 @@ async def test_an_answer_to_the_step_while_a_change_is_offered_says_the_service_
     said = await chat.text("داخل")
     assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
     assert "رقم هويتك" in chat.said
+
+
+async def test_another_service_named_whole_where_the_step_takes_none_offers_the_change(
+    chat: Chat,
+) -> None:
+    """«ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» of an iqama's renewal got «لم أفهم
+    إجابتك»; at the identity step «ابي اجدد جوازي» was only kept as words."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    said = await chat.text("ابي تأشيرة خروج وعودة")
+    assert "لم أفهم" not in chat.said
+    assert "إلى «تأشيرة خروج وعودة»؟" in said[-1].text, said
+    await chat.tap("chg:no")
+    assert "يبقى طلبك لخدمة «تجديد هوية مقيم»" in chat.said
+    await chat.tap("q:inside")
+    await chat.text("ابي اجدد جوازي")
+    assert "إلى «تجديد جواز السفر»؟" in chat.said, chat.said
+    await chat.tap("chg:yes")
+    assert "s:passport_renew" in chat.choice_ids
+
+
+async def test_a_family_member_answers_for_whom_and_offers_no_change(chat: Chat) -> None:
+    await _at_for_whom(chat)
+    await chat.text("تابع لي")
+    assert "chg:yes" not in chat.choice_ids

@@ -22,3 +22,19 @@ def test_a_whole_name_outranks_a_shared_word(text: str, offered: list[str]) -> N
     catalogue = load_catalogue()
     matched = catalogue.match(text)
     assert [s.id for s in catalogue.named_whole(text, matched)] == offered
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("ابي تأشيرة خروج وعودة", ["exit_reentry_visa"]),
+        ("ابي اجدد جوازي", ["passport_renew"]),
+        ("بلاغ هروب", ["absence_report"]),
+        ("تأشيرة خروج", []),  # in part only
+        ("زوجتي", []),  # a one-word synonym is as often an answer about whom
+        ("داخل المملكة", []),
+        ("2000000014", []),
+    ],
+)
+def test_named_in_full_takes_whole_names_of_two_words_or_more(text: str, named: list[str]) -> None:
+    assert [s.id for s in load_catalogue().named_in_full(text)] == named
