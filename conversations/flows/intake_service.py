@@ -238,18 +238,19 @@ def suggest(ctx: Ctx, text: str) -> Outcome:
         for service, person in needs_by_person(ctx, needed, applicant_of(ctx))
         if not is_refused(ctx, service.id)
     ]
+    whom_of: dict[str, str] = {}
     if people:
         # «ابي اجدد اقامتي واقامة زوجتي وجواز ولدي»: the writer's own need first, and each
         # service's «لمن» from the words naming it (tester 15 §4)
-        whom_of: dict[str, str] = {}
         for service, person in people:
             whom_of.setdefault(service.id, person)
         matches = in_order_said(matches, [ctx.catalogue.get(i) for i in whom_of])
         ctx.state.answers[WHOM_OF] = whom_of
     else:
         ctx.state.answers.pop(WHOM_OF, None)
-    if for_citizens is None and len(both) < 2 and not people:
-        # «تأشيرة خروج وعودة»: the service named whole, not also final exit (helper 24)
+    if for_citizens is None and len(both) < 2 and len(whom_of) < 2:
+        # «تأشيرة خروج وعودة»: the service named whole, not also final exit (helper 24);
+        # one service for several people too («اجدد جوازي وجواز ولدي» is no iqama's)
         matches = ctx.catalogue.named_whole(needed, matches)
     if not matches:
         return Retry(

@@ -74,3 +74,14 @@ async def test_for_the_wife_with_the_article_on_another_worker(h: Harness) -> No
     assert "لمن هذا الطلب؟" in said, said
     said = await _say(a, h, SAAD, h.updates.text(SAAD, "للزوجه"))
     assert "أين صاحب الإقامة الآن؟" in said and "لم أفهم" not in said, said
+
+
+async def test_my_passport_and_my_sons_is_the_passport_alone_on_another_worker(
+    h: Harness,
+) -> None:
+    # helper 24: «تجديد هوية مقيم» was offered beside the passport's renewal
+    a, b = await h.worker(), await h.worker()
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, "اجدد جوازي وجواز ولدي"))
+    assert "نبدأ بطلبك أنت" in said and said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+    said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:passport_renew"))
+    assert "«لمن هذا الطلب؟»: «لي أنا»" in said, said

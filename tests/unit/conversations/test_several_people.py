@@ -255,3 +255,13 @@ async def test_ones_own_request_is_not_told_otherwise(chat: Chat) -> None:
     await chat.tap("q:inside")
     # helper 23: «رقم هوية صاحب الطلب» read as anyone's, after «لي أنا» too
     assert "يُرجى كتابة رقم هويتك:" in chat.said and "صاحب الطلب" not in chat.said
+
+
+async def test_one_service_named_whole_for_two_people_is_offered_alone(chat: Chat) -> None:
+    # helper 24: «ابي اجدد جواز ولدي» offered «تجديد هوية مقيم» beside the passport's
+    # renewal, sharing «اجدد»; named with one's own, the named_whole rule was not applied
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("اجدد جوازي وجواز ولدي")
+    assert ONE_EACH in chat.said and YOURS_FIRST in chat.said
+    assert [c for c in chat.choice_ids if c.startswith("s:")] == ["s:passport_renew"]
