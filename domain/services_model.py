@@ -41,6 +41,9 @@ class QuestionOption:
     #: the nationality ids (domain/data/nationalities.json) this answer stands for, «*»
     #: for any not listed on another option of its question; empty: no nationality
     nationalities: frozenset[str] = frozenset()
+    #: what to know when this (allowed) answer is given, said before the next question
+    #: (services.json ``note``, its seeds cited beside it); None: nothing to add
+    note: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,7 @@ def _question(raw: Any, where: str) -> Question:
             said=None if o.get("said") is None else local_text(o["said"], where),
             holder=None if o.get("holder") is None else local_text(o["holder"], where),
             nationalities=frozenset(str(n) for n in o.get("nationalities", ())),
+            note=None if o.get("note") is None else local_text(o["note"], where),
         )
         for o in raw["options"]
     )

@@ -175,7 +175,8 @@ def _answered(ctx: Ctx, index: int, option: QuestionOption, *lines: str) -> Next
     ctx.state.answers.setdefault("eligibility", {})[question.id] = option.id
     forget_refusal(ctx, question)
     on = from_question(ctx, index + 1) if index + 1 < len(questions) else after_service(ctx)
-    return Next(on.step, (*lines, *on.say))
+    note = (local(option.note, ctx.locale),) if option.note else ()
+    return Next(on.step, (*lines, *note, *on.say))
 
 
 def _earlier_answer(ctx: Ctx, other_index: int, option: QuestionOption, index: int) -> Outcome:

@@ -165,7 +165,9 @@ def _answered_early(ctx: Ctx, question: Question) -> str | None:
             "As you said, I have noted the answer to «%(question)s»: «%(answer)s». To change it, choose «Back»."
         )
     )
-    return line % {
+    noted = line % {
         "question": question_text(ctx, question),
         "answer": local(option.label, ctx.locale),
     }
+    # what to know of this answer (the iqama renewal from outside), as when it is tapped
+    return f"{noted}\n{local(option.note, ctx.locale)}" if option.note else noted

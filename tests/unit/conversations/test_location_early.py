@@ -97,3 +97,36 @@ async def test_a_typo_of_inside_or_outside_answers_the_place(typed: str, option:
     assert "أيّها المقصود" not in chat.said and "رقم هويتك" in chat.said, chat.said
     state = await store.load("test", "u1")
     assert state.answers["eligibility"]["location"] == option
+
+
+NOTE = "من شروط التجديد المعتادة تواجد صاحب الإقامة داخل المملكة"
+
+
+@pytest.mark.parametrize(("tapped", "noted"), [("q:outside", True), ("q:inside", False)])
+async def test_renewing_from_outside_is_told_the_usual_condition(tapped: str, noted: bool) -> None:
+    # seed 000 takes the renewal inside or outside; seed 004 lists «تواجد العامل داخل
+    # أراضي المملكة» among its conditions: the person is told, and the request goes on
+    chat, gateway = _chat()
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    said = await chat.tap(tapped)
+    assert (NOTE in said[0].text) is noted, said
+    assert "رقم هويتك" in said[-1].text
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    await chat.text(DESCRIPTION)
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    assert gateway.submissions[0].eligibility["location"] == tapped[2:]
+
+
+@pytest.mark.parametrize(
+    "first", ["ابي اجدد اقامتي وانا برا المملكة", "ابي اجدد اقامة زوجتي وهي برا"]
+)
+async def test_outside_said_in_the_first_words_is_told_the_condition_too(first: str) -> None:
+    chat, _gateway = _chat()
+    await chat.text(first)
+    await chat.tap("s:iqama_renew")
+    assert "«خارج المملكة»" in chat.said and NOTE in chat.said, chat.said
+    assert "q:outside" not in chat.choice_ids

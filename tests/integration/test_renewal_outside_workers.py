@@ -1,0 +1,31 @@
+"""An iqama renewal for a holder outside the kingdom, over two workers on the shared Redis
+and the database: the usual condition of the renewal is told (seed 004), and the request
+is filed all the same, as outside (seed 000)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from conversations.events import Contact
+from tests.integration.test_change_wishes_workers import filed_request
+from tests.integration.test_their_say import Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_the_condition_is_told_and_the_request_filed_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await person.says("ابي اجدد اقامة زوجتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    said = await person.taps("q:outside", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "من شروط التجديد المعتادة تواجد صاحب الإقامة داخل المملكة" in text, text
+    assert "رقم هوية" in said[-1].text, said[-1].text
+    await person.says("2000000014", worker=1)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await person.says("زوجتي في مصر وإقامتها انتهت ونحتاج تجديدها قبل عودتها", worker=1)
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.eligibility["location"] == "outside"
