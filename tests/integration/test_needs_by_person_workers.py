@@ -85,3 +85,15 @@ async def test_my_passport_and_my_sons_is_the_passport_alone_on_another_worker(
     assert "نبدأ بطلبك أنت" in said and said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:passport_renew"))
     assert "«لمن هذا الطلب؟»: «لي أنا»" in said, said
+
+
+async def test_moving_passport_information_offers_other_first_on_another_worker(
+    h: Harness,
+) -> None:
+    # no seed names it: «نقل الخدمات» (a sponsorship transfer) was offered alone on «نقل»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, SAAD, h.updates.callback(SAAD, "ind"))
+    said = await _say(b, h, SAAD, h.updates.text(SAAD, "نقل معلومات الجواز"))
+    assert said.endswith("أيّ هذه الخدمات هي المطلوبة؟"), said
+    state = await h.services.engine.store.load("telegram", str(SAAD.id))
+    assert state.answers["suggestions"][0] == "other"

@@ -38,3 +38,15 @@ def test_a_whole_name_outranks_a_shared_word(text: str, offered: list[str]) -> N
 )
 def test_named_in_full_takes_whole_names_of_two_words_or_more(text: str, named: list[str]) -> None:
     assert [s.id for s in load_catalogue().named_in_full(text)] == named
+
+
+@pytest.mark.parametrize("text", ["نقل معلومات الجواز", "ابي انقل معلومات جوازي الجديد"])
+def test_moving_passport_information_is_offered_to_an_officer_first(text: str) -> None:
+    # no seed names «نقل معلومات الجواز»: it was offered only «نقل الخدمات», a
+    # sponsorship transfer, on «نقل»; «أخرى» (routed by an officer) now comes first
+    assert load_catalogue().match(text)[0].id == "other"
+
+
+@pytest.mark.parametrize("text", ["ابي انقل خدماتي", "نقل كفالة"])
+def test_a_transfer_is_still_a_transfer(text: str) -> None:
+    assert [s.id for s in load_catalogue().match(text)] == ["transfer_of_services"]
