@@ -31,7 +31,7 @@ def service_asked_about(ctx: Ctx, text: str) -> str | None:
     neither. Helper 22: «كم الرسوم؟» in an iqama renewal was answered about «خدمات
     التابعين» (its «رسوم» matched «رسوم المرافقين»), «رسوم التجديد كم؟» about the
     passport's renewal."""
-    if not knowledge.asks_fee(text):
+    if not knowledge.asks_fee(text, loose=True):  # asked of a question already read as one
         return next((s.id for s in ctx.catalogue.match(text, limit=1)), None)
     rest = knowledge.without_fee_words(text)
     named = [s.id for s in ctx.catalogue.match(rest, limit=3)]

@@ -143,19 +143,29 @@ def reads_as_question(text: str) -> bool:
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
 
 
-def asks_facts(text: str) -> bool:
+def asks_facts(text: str, *, loose: bool = False) -> bool:
     """True when a plain question (:func:`explicit_question`) asks a price, a time or a
     place («كم رسوم تجديد الجواز؟», «how long does…?», «وين…»): naming a service in it asks
     about that service and does not choose it (found by the fresh-clone tester: «كم رسوم
-    تجديد الجواز؟» was offered services to file)."""
-    return explicit_question(text) and _any(_tokens(text), _knowledge().fact_words)
+    تجديد الجواز؟» was offered services to file). ``loose``: a question word anywhere or an
+    inquiry word will do too («الرسوم كم», «ابي استفسر عن الرسوم»), for the steps that
+    take no words of the person's own."""
+    tokens = _tokens(text)
+    data = _knowledge()
+    # a question word anywhere or an inquiry word, not a fact word opening a short
+    # message, which «الرسوم مدفوعة» at the documents also is
+    asked = explicit_question(text) or (
+        loose and (_any(tokens, data.question_words) or _any(tokens, data.inquiry_words))
+    )
+    return asked and _any(tokens, data.fact_words)
 
 
-def asks_fee(text: str) -> bool:
-    """True when a plain question asks a price (knowledge.json ``fee_words``: «كم رسوم
-    الخروج والعودة», «how much…»): no seed gives a service's fees, so the answer says that
-    the amount is not in its sources rather than only that it has no answer."""
-    return asks_facts(text) and _any(_tokens(text), _knowledge().fee_words)
+def asks_fee(text: str, *, loose: bool = False) -> bool:
+    """True when a question (:func:`asks_facts`, ``loose`` as there) asks a price
+    (knowledge.json ``fee_words``: «كم رسوم الخروج والعودة», «how much…»): no seed gives a
+    service's fees, so the answer says that the amount is not in its sources rather than
+    only that it has no answer."""
+    return asks_facts(text, loose=loose) and _any(_tokens(text), _knowledge().fee_words)
 
 
 def without_fee_words(text: str) -> str:

@@ -101,10 +101,11 @@ class Questions(DocumentAnswers):
             # no seed gives the working hours: said so, and no service is offered for
             # words that only resemble one («working» ~ «not working»: tester 12, §18)
             return self._cannot_answer(ctx, text)
-        if knowledge.asks_facts(text):
-            # «كم رسوم تجديد الجواز؟» asks about the service; it does not choose it
+        if knowledge.asks_facts(text, loose=not free_text):
+            # «كم رسوم تجديد الجواز؟» asks about the service; it does not choose it; «الرسوم
+            # كم», «ابي استفسر عن الرسوم» too where the step takes no words of one's own
             about = service_asked_about(ctx, text)
-            fee = knowledge.asks_fee(text)
+            fee = knowledge.asks_fee(text, loose=not free_text)
             own = self._own_topic(ctx, about, text) if fee else None
             if own is not None:
                 return self._topic_answer(ctx, own)
@@ -246,7 +247,11 @@ class Questions(DocumentAnswers):
         choice made for the person); where the service is chosen, a need stated beside it
         in ``text`` is offered (:meth:`_cannot_answer`)."""
         at_start = ctx.state.step in START_STEPS
-        fee = text is not None and known_service(ctx, service_id) and knowledge.asks_fee(text)
+        fee = (
+            text is not None
+            and known_service(ctx, service_id)
+            and knowledge.asks_fee(text, loose=True)
+        )
         if not (at_start or ctx.state.step == self.flow.first) or not known_service(
             ctx, service_id
         ):

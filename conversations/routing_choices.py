@@ -9,6 +9,8 @@ conversations/routing.py (past 400 lines) to keep one idea a file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Reply, Text
 from conversations.flow import Ctx
@@ -91,8 +93,12 @@ class ChoiceReading(EngineParts):
                     # «مو منشأة», «عندي عامل»: the person never typed the option taken, so
                     # it is said back (conversations.flows.denied_answer.taken_line)
                     m.taken_from_words = understood.chosen
-            elif understood is not None:
+            elif understood is not None and not _status_among(understood.candidates, chosen.text):
                 return [self._which(m.ctx, understood.candidates)]
+            elif understood is not None:
+                # «ابي استفسر عن طلبي»: «استفسر» is a word of «أسئلة شائعة» too, yet the
+                # message asks where the request stands (status_words.json)
+                chosen = Choice(m.event.origin, "status")
         m.chosen = chosen
         return None
 
@@ -130,6 +136,12 @@ class ChoiceReading(EngineParts):
             # reads it (intake_summary._typed; tester 14 §1)
             return False
         return True
+
+
+def _status_among(candidates: Sequence[str], typed: str) -> bool:
+    """Whether «حالة طلبي» is one of the options ``typed`` may mean and it asks where a
+    request stands (:func:`is_status_question`)."""
+    return "status" in candidates and is_status_question(typed)
 
 
 def _in_one_label(typed: str, options: list[tuple[str, str]]) -> bool:

@@ -86,3 +86,15 @@ async def test_a_shared_word_asks_which_fee_over_two_workers(person: Person) -> 
     await person.send(Command(person.origin(), "start", ""), worker=0)
     said = await person.says("بكم التجديد", worker=1)
     assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text
+
+
+async def test_fees_asked_in_words_ask_which_then_the_status_over_two_workers(
+    person: Person,
+) -> None:
+    # «ابي استفسر عن الرسوم» was offered «خدمات التابعين»; «ابي استفسر عن طلبي» was
+    # asked «أيّها المقصود: «حالة طلبي» أو «أسئلة شائعة»؟»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("ابي استفسر عن الرسوم", worker=1)
+    assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text
+    said = await person.says("ابي استفسر عن طلبي", worker=0)
+    assert "يُرجى كتابة رقم الطلب" in said[-1].text, said[-1].text

@@ -11,9 +11,12 @@ import re
 import pytest
 
 from conversations import knowledge
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
 from domain.normalize import clean_input
 
-from .fakes import Chat
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import RESIDENT, _to_identity
 
 NO_ANSWER = "ليس لدي جواب عن هذا السؤال"
@@ -219,3 +222,42 @@ async def test_a_word_several_services_share_asks_which_fee(chat: Chat, asked: s
     await chat.command("start")
     await chat.text(asked)
     assert "رسوم أيّ خدمة؟" in chat.last[0].text and "جواز" not in chat.last[0].text
+
+
+@pytest.mark.parametrize("asked", ["الرسوم كم", "ابي استفسر عن الرسوم", "استفسار عن الرسوم"])
+async def test_fees_asked_without_a_question_word_first_ask_which(chat: Chat, asked: str) -> None:
+    # «ابي استفسر عن الرسوم» was offered «خدمات التابعين» (on «رسوم المرافقين»), «الرسوم
+    # كم» was asked to choose one of four options
+    await chat.command("start")
+    await chat.text(asked)
+    assert "رسوم أيّ خدمة؟" in chat.last[0].text, chat.said
+    assert "التابعين" not in chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+async def test_a_services_fee_asked_in_words_is_said_not_given(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("ابي استفسر عن رسوم تجديد الجواز")
+    assert "مبلغ رسوم «تجديد جواز السفر» لا تذكره المصادر" in chat.said, chat.said
+    assert NO_ANSWER not in chat.said
+
+
+async def test_fees_asked_in_words_mid_request_are_its_own(chat: Chat) -> None:
+    await _to_identity(chat)
+    await chat.text("ابي استفسر عن الرسوم")
+    assert "٥٠٠ ريال" in chat.said and "رسوم أيّ خدمة؟" not in chat.said, chat.said
+    await chat.text(RESIDENT)
+    assert "رقم جوالك" in chat.said
+
+
+@pytest.mark.parametrize("asked", ["ابي استفسر عن طلبي", "السلام عليكم ابغى اسأل عن طلبي"])
+async def test_asking_about_ones_request_is_the_status(asked: str) -> None:
+    # «استفسر» is a word of «أسئلة شائعة» too: «أيّها المقصود…؟» was asked
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), MemoryGateway(), limiter=MemoryLimiter()
+    )
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text(asked)
+    assert "أيّها المقصود" not in chat.said
+    assert "يُرجى كتابة رقم الطلب" in chat.said, chat.said

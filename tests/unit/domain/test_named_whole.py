@@ -50,3 +50,9 @@ def test_moving_passport_information_is_offered_to_an_officer_first(text: str) -
 @pytest.mark.parametrize("text", ["ابي انقل خدماتي", "نقل كفالة"])
 def test_a_transfer_is_still_a_transfer(text: str) -> None:
     assert [s.id for s in load_catalogue().match(text)] == ["transfer_of_services"]
+
+
+@pytest.mark.parametrize("text", ["ابي استفسر عن الرسوم", "fee", "الرسوم"])
+def test_a_word_of_price_alone_names_no_service(text: str) -> None:
+    # «رسوم المرافقين» and «dependent fee» made «رسوم» and «fee» half a dependants' name
+    assert load_catalogue().match(text) == []
