@@ -69,6 +69,7 @@ from typing import Any
 from bench.load_cluster import STAFF_CHAT, cluster
 from bench.load_faults import FAULTS, REPLAYED, ApiOutage, fault_schedule, recovery
 from bench.load_logs import keep_logs, worker_lines
+from bench.load_memory import MemoryPeaks
 from bench.load_people import PHOTOS, Deliveries, Recorder, Resident, pick_service
 from bench.load_rows import drain_outbox
 from bot.channels.telegram_render import DEFAULT_REMOVAL_TEXT as REMOVAL_TEXT
@@ -127,6 +128,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         faults, running, outage, args.down, deliveries, api, expected, in_hand
                     )
                 )
+                memory = MemoryPeaks()
+                watching = asyncio.create_task(memory.watch(running.worker_pids))
                 started = time.monotonic()
                 try:
                     async with asyncio.timeout(args.deadline):
@@ -136,6 +139,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 except TimeoutError:
                     pass
                 elapsed = time.monotonic() - started
+                memory.stop()
+                await watching
                 deliveries.finished = True
                 done_faults = await schedule
                 users = {str(p.user.id) for p in people}
@@ -247,6 +252,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         ),
         "exit_codes": exit_codes,
         "recovery": recovery(done_faults, timed),
+        # while the residents ran (bench.load_memory): what one worker holds alone (USS),
+        # its share of the pages shared with its siblings (PSS), and all of theirs
+        **memory.figures(),
     }
 
 

@@ -257,6 +257,16 @@ class Cluster:
             worker.process.send_signal(signal.SIGKILL)
             await worker.process.wait()
 
+    def worker_pids(self) -> set[int]:
+        """The pids of the processes serving updates now: the workers, or under the
+        supervisor its worker processes (the supervisor itself serves none)."""
+        pids: set[int] = set()
+        for worker in self.workers:
+            if worker.alive and worker.process is not None:
+                pid = worker.process.pid
+                pids |= workers_of(pid) if self.supervised else {pid}
+        return pids
+
     async def stop_workers(self) -> list[int | None]:
         """SIGTERM to every worker (the clean stop), their exit codes."""
         for worker in self.workers:

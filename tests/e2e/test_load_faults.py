@@ -73,3 +73,8 @@ async def test_a_worker_killed_mid_load_loses_no_resident_and_files_nothing_twic
     assert result["outbox_unsent"] == 0, summary
     # the supervisor stopped its workers in order at SIGTERM (each drained and exited 0)
     assert result["exit_codes"] == [0], summary
+    # the supervisor's workers were found and read while the residents ran: each holds
+    # pages of its own, and all of them together hold at least what one does
+    assert result["memory_samples"] >= 1, summary
+    assert 0 < result["peak_uss_mb_per_worker"] <= result["peak_pss_mb_per_worker"], summary
+    assert result["peak_pss_mb_per_worker"] <= result["peak_pss_mb_all_workers"], summary
