@@ -23,7 +23,8 @@ from conversations.flows.intake_numbers import answer_identity
 from conversations.flows.later_requests import after_filing, next_line
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
-from conversations.flows.service_change import other_services_named, wants_another_service
+from conversations.flows.service_change import wants_another_service
+from conversations.flows.services_named import other_services_named
 from conversations.flows.summary_answers import answer_lines, told_lines
 from conversations.flows.summary_words import adds_to_description, is_question, wants_a_document
 from conversations.formatting import format_long_date, isolate, or_list

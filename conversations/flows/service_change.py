@@ -29,16 +29,19 @@ from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import (
     EARLY_ESTABLISHMENT,
     EARLY_IDENTITY,
-    applicant_of,
     service_of,
 )
-from conversations.flows.slips import after_slip, is_slip
-from conversations.keywords import not_a_service, not_this
+from conversations.flows.services_named import (
+    affirmed,
+    named_instead,
+    named_whole_instead,
+    slip_named,
+)
+from conversations.flows.slips import after_slip
 from conversations.several_people import without_people
 from conversations.understanding import understand_choice
 from conversations.wishes import wish
 from domain.catalogue import local
-from domain.normalize import fold_arabic
 
 _KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.json"
 #: A change of service offered and not yet answered: the ids of the services the words
@@ -54,9 +57,6 @@ NO = "chg:no"
 _LABEL_WORDS = 5
 #: The most words a wish to change the service has; a longer message tells a case.
 _WISH_WORDS = 14
-#: The most words of a message naming another service with no word of a wish
-#: («ابي تأشيرة خروج وعودة»); a longer one tells a case.
-_NAMED_WORDS = 6
 # answers that depend on the service, dropped when it changes
 _OF_THE_SERVICE = ("service", "eligibility", "question", "suggestions", "group")
 
@@ -150,28 +150,21 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
         if outcome is None:
             outcome = await answer(ctx, event)
             if isinstance(outcome, Retry) and isinstance(event, Text):
-                outcome = _named_instead(ctx, without_people(_affirmed(event.text))) or outcome
+                outcome = _offered_instead(ctx, without_people(affirmed(event.text))) or outcome
             outcome = _passed_over(ctx, outcome, offered=offered)
         return outcome
 
     return answered
 
 
-def _named_instead(ctx: Ctx, text: str) -> Outcome | None:
+def _offered_instead(ctx: Ctx, text: str) -> Outcome | None:
     """A change offered when an answer the step did not take names another service whole
-    (Catalogue.named_in_full): «ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» of an iqama's
-    renewal got «لم أفهم إجابتك» (found by probing after helper 24). Only what the step
-    refused is read so: «A family member» names the dependants' services, yet answers
-    «لمن هذا الطلب؟»."""
-    if len(text.split()) > _NAMED_WORDS:
-        return None  # a case told at the numbers' steps is kept for the description
-    current = service_of(ctx).id
-    whole = [s.id for s in ctx.catalogue.named_in_full(text, applicant_of(ctx))]
-    # the support group's services («النظام يعطي خطأ», a technical issue) are what went
-    # wrong with any service: a case, not another service wanted
-    named = [s for s in whole if s != current and ctx.catalogue.get(s).group != "support"]
-    if not named or current in whole:
-        # «لا أستطيع تجديد الإقامة، النظام يعطي خطأ» names the service chosen too
+    (:func:`named_whole_instead`): «ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» of an
+    iqama's renewal got «لم أفهم إجابتك» (found by probing after helper 24). Only what
+    the step refused is read so: «A family member» names the dependants' services, yet
+    answers «لمن هذا الطلب؟»."""
+    named = named_whole_instead(ctx, text)
+    if not named:
         return None
     ctx.state.answers[PENDING_CHANGE] = named[:1]
     return Retry(_offer(ctx, named[:1]))
@@ -209,7 +202,7 @@ def _correction(ctx: Ctx, event: Event) -> Outcome | None:
     that names no other service as wanted: «لا غلطت ابي اجدد اقامة زوجتي مو جوازي» asks
     for the iqama's renewal, offered as a change; «لبنتي» alone matches a service's
     synonym and names none."""
-    if isinstance(event, Text) and _named(ctx, without_people(_affirmed(event.text))):
+    if isinstance(event, Text) and named_instead(ctx, without_people(affirmed(event.text))):
         return None
     return corrected_answer(ctx, event)
 
@@ -225,79 +218,26 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
     if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
         if not slips:
             return None
-        named = _slip_named(ctx, event.text)
+        named = slip_named(ctx, event.text)
         if not named:
             return None
     else:
-        named = _named(ctx, event.text)
+        named = named_instead(ctx, event.text)
     ctx.state.answers[PENDING_CHANGE] = named
     ctx.state.answers[PENDING_WORDS] = event.text
     return Retry(_offer(ctx, named))
 
 
-def _slip_named(ctx: Ctx, text: str) -> list[str]:
-    """The other services a slip («لا غلطت ابي الاقامه مو الجواز») names; none when it
-    is no slip, names none, or names the service chosen."""
-    if "service" not in ctx.state.answers or not is_slip(text):
-        return []
-    current = service_of(ctx)
-    wanted = _affirmed(text)
-    matched = ctx.catalogue.match(wanted, limit=3, applicant_kind=applicant_of(ctx))
-    if matched and matched[0].id == current.id:
-        # «لا غلطت ابي اجدد اقامة زوجتي مو اقامتي»: the service said is the one chosen;
-        # the slip corrects the answer asked for, read by the step (review 13 §3). Only
-        # the best match: «اجدد جوازي» names the iqama's renewal too, by «اجدد» (tester 14 §4)
-        return []
-    return _named(ctx, text) or [
-        s.id
-        for s in ctx.catalogue.named_by_word(
-            _without_number_words(text), current.id, applicant_of(ctx)
-        )
-    ]
-
-
 def wants_another_service(ctx: Ctx, text: str) -> bool:
     """Whether ``text`` asks for another service, in words («غيرت رايي ابي اجدد جوازي مو
     الاقامة», «تغيير الخدمة») or by a slip naming one: read at the summary, which offers
-    its «Change the service» (tester 14 §6: it got «يُرجى الضغط على «تأكيد وإرسال»»)."""
+    its «Change the service» (tester 14 §6: it got «يُرجى الضغط على «تأكيد وإرسال»»), or
+    by naming another service whole in a few words (:func:`named_whole_instead`)."""
     wishes = (("change_service_button", True), ("change_service", True))
     if wish(text, _KEYWORDS, wishes, max_words=_WISH_WORDS):
         return True
-    return bool(_slip_named(ctx, text))
-
-
-def other_services_named(ctx: Ctx, text: str) -> list[str]:
-    """The services other than the chosen one that ``text`` names as wanted («ابي اغير
-    الخدمه لتاشيرة خروج وعوده»), best first; empty when it names none."""
-    return _named(ctx, _affirmed(text)) or _slip_named(ctx, text)
-
-
-def _named(ctx: Ctx, text: str) -> list[str]:
-    current = service_of(ctx)
-    return [
-        s.id
-        for s in ctx.catalogue.match(text, limit=3, applicant_kind=applicant_of(ctx))
-        # «خدمة أخرى» names the catalogue's «أخرى» by its words, not as the one wanted
-        if s.id not in (current.id, "other")
-    ]
-
-
-def _affirmed(text: str) -> str:
-    """``text`` up to its first «مو»/«not» (keywords.json ``_not_this``): what is wanted,
-    without what is not."""
-    words = text.split()
-    cut = not_this()
-    for i, word in enumerate(words):
-        if fold_arabic(word) in cut:
-            return " ".join(words[:i])
-    return text
-
-
-def _without_number_words(text: str) -> str:
-    """``text`` without the numbers' words (keywords.json ``_not_a_service``): «رقم الهوية»
-    names no service, though «هوية مقيم» is one's name."""
-    idle = not_a_service()
-    return " ".join(w for w in text.split() if fold_arabic(w) not in idle)
+    # «ابي تأشيرة خروج وعودة» at the summary of an iqama's renewal: the service named whole
+    return bool(slip_named(ctx, text) or named_whole_instead(ctx, affirmed(text)))
 
 
 def answer_change(ctx: Ctx, event: Event) -> Outcome | None:

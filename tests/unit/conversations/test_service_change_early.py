@@ -204,3 +204,22 @@ async def test_a_family_member_answers_for_whom_and_offers_no_change(chat: Chat)
     await _at_for_whom(chat)
     await chat.text("تابع لي")
     assert "chg:yes" not in chat.choice_ids
+
+
+async def test_another_service_named_whole_at_the_summary_chooses_it_again(chat: Chat) -> None:
+    # at the summary «ابي تأشيرة خروج وعودة» got «لم يُرسَل طلبك. يُرجى اختيار ما يلزم
+    # تعديله…», nothing said of the service named
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text("2000000014")
+    await chat.text("0551234567")
+    await chat.text("اقامتي انتهت وابي اجددها والنظام يطلع خطأ")
+    await chat.media()
+    await chat.tap("done")
+    assert "confirm" in chat.choice_ids
+    await chat.text("ابي تأشيرة خروج وعودة")
+    assert "لنختر الخدمة من جديد" in chat.said, chat.said
+    assert [c for c in chat.choice_ids if c.startswith("s:")] == ["s:exit_reentry_visa"]
