@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from domain.normalize import fold_arabic
+
 #: The fewest letters and digits a description has before the request goes on: about
 #: two or three words, enough for an officer to know what the request is about.
 MIN_DESCRIPTION = 15
@@ -58,12 +60,23 @@ def repeats_few_letters(text: str) -> bool:
 
 def repeats_one_word(text: str) -> bool:
     """Whether ``text`` is one word said :data:`MIN_WORD_REPEATS` times or more and nothing
-    else, case, diacritics and punctuation aside («ساعدوني ساعدوني ساعدوني»,
+    else, case, diacritics, punctuation, spelling variants and stretched letters aside
+    («ساعدوني ساعدوني ساعدوني», «ساعدوني،ساعدوني،ساعدوني», «ساعدوووني ساعدونى ساعدوني»,
     «help! help! help!»). A word repeated inside a sentence («عاجل عاجل لو سمحتوا») is a
     description."""
-    words = [w for w in (_letters(part) for part in re.split(r"\s+", text)) if w]
+    spaced = "".join(_spaced(c) for c in text)
+    words = [_word_key(w) for w in spaced.split()]
     return len(words) >= MIN_WORD_REPEATS and len(set(words)) == 1
 
 
-def _letters(word: str) -> str:
-    return "".join(c.casefold() for c in word if _telling(c))
+def _spaced(c: str) -> str:
+    """``c`` as it counts in a word: a letter or digit itself, a diacritic or invisible
+    mark nothing, anything else (a space, a comma, an emoji) a space between words."""
+    if _telling(c):
+        return c.casefold()
+    return "" if c == _TATWEEL or unicodedata.category(c) in ("Mn", "Cf") else " "
+
+
+def _word_key(word: str) -> str:
+    """``word`` folded (ى/ي, ة/ه, hamzas) with each run of one letter made one."""
+    return re.sub(r"(.)\1+", r"\1", fold_arabic(word))

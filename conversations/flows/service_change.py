@@ -31,6 +31,7 @@ from conversations.flows.intake_draft import (
     EARLY_IDENTITY,
     service_of,
 )
+from conversations.flows.location_words import TYPED_ANSWER
 from conversations.flows.services_named import (
     affirmed,
     named_instead,
@@ -39,7 +40,7 @@ from conversations.flows.services_named import (
 )
 from conversations.flows.slips import after_slip
 from conversations.several_people import without_people
-from conversations.understanding import understand_choice
+from conversations.understanding import understand_choice, words
 from conversations.wishes import wish
 from domain.catalogue import local
 
@@ -148,6 +149,10 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
             # the description if the change is taken (_with_story), else nowhere
             outcome = change_wish(ctx, event, slips=True)
         if outcome is None:
+            # «ابي خروج وعودة» at «أين أنت الآن؟»: another service named whole, though
+            # «خروج» reads as «خارج المملكة» (helper 25: filed as outside the kingdom)
+            outcome = _named_before_answer(ctx, event)
+        if outcome is None:
             outcome = await answer(ctx, event)
             if isinstance(outcome, Retry) and isinstance(event, Text):
                 outcome = _offered_instead(ctx, without_people(affirmed(event.text))) or outcome
@@ -155,6 +160,34 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
         return outcome
 
     return answered
+
+
+def _named_before_answer(ctx: Ctx, event: Event) -> Outcome | None:
+    """The change offered (:func:`_offered_instead`) for a message typed at a service's
+    question, read before the step takes a word of it for one of its answers: unless every word of it is a word of
+    one option shown («A family member» names the dependants' services whole, yet is the
+    label of «لمن هذا الطلب؟»'s option). A typed answer routing read as a button
+    (location_words.TYPED_ANSWER) is read in the words typed."""
+    answers = ctx.state.answers
+    if ctx.state.step != "question":
+        # the numbers' steps read a typed need themselves (a citizens' service's number
+        # step takes «ابي اجدد اقامتي» as that service), and offer a change on refusal
+        return None
+    typed = event.text if isinstance(event, Text) else None
+    if isinstance(event, Choice):
+        typed = answers.get(TYPED_ANSWER)
+    if not isinstance(typed, str) or _within_one_label(ctx, typed):
+        return None
+    outcome = _offered_instead(ctx, without_people(affirmed(typed)))
+    if outcome is not None:
+        answers.pop(TYPED_ANSWER, None)
+    return outcome
+
+
+def _within_one_label(ctx: Ctx, typed: str) -> bool:
+    """Whether every word of ``typed`` is a word of one option shown at this step."""
+    said = set(words(typed))
+    return bool(said) and any(said <= set(words(o[1])) for o in ctx.state.offered)
 
 
 def _offered_instead(ctx: Ctx, text: str) -> Outcome | None:

@@ -58,3 +58,18 @@ async def test_another_service_named_whole_at_a_question_is_offered_over_two_wor
     assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
     state = await h.services.engine.store.load("telegram", str(NOURA.id))
     assert state.answers.get("suggestions") == ["exit_reentry_visa"]
+
+
+async def test_exit_and_reentry_at_where_offers_the_change_over_two_workers(
+    h: Harness,
+) -> None:
+    # helper 25: «ابغى خروج وعوده» was recorded as «خارج المملكة»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
+    await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابغى خروج وعوده"))
+    assert "إلى «تأشيرة خروج وعودة»؟" in said, said
+    state = await h.services.engine.store.load("telegram", str(NOURA.id))
+    assert "location" not in state.answers.get("eligibility", {})
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "خارج السعودية"))
+    assert "يبقى طلبك لخدمة «تجديد هوية مقيم»" in said and "للعلم" in said, said

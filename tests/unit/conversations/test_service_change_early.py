@@ -223,3 +223,29 @@ async def test_another_service_named_whole_at_the_summary_chooses_it_again(chat:
     await chat.text("ابي تأشيرة خروج وعودة")
     assert "لنختر الخدمة من جديد" in chat.said, chat.said
     assert [c for c in chat.choice_ids if c.startswith("s:")] == ["s:exit_reentry_visa"]
+
+
+@pytest.mark.parametrize("typed", ["خروج وعودة", "ابغى خروج وعوده"])
+async def test_exit_and_reentry_at_where_is_no_outside(chat: Chat, typed: str) -> None:
+    """Helper 25: «ابغى خروج وعوده» at «أين أنت الآن؟» was read as «خارج المملكة» (on
+    «خروج») and the iqama renewal filed as outside the kingdom."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    said = await chat.text(typed)
+    assert "إلى «تأشيرة خروج وعودة»؟" in said[-1].text, said
+    assert "للعلم" not in chat.said
+    await chat.tap("chg:no")
+    assert "q:outside" in chat.choice_ids  # still to be answered
+
+
+@pytest.mark.parametrize("typed", ["خارج السعودية", "برا السعوديه", "لست في المملكة"])
+async def test_outside_saudi_is_outside(chat: Chat, typed: str) -> None:
+    # helper 25: «خارج السعودية» was asked «أيّها المقصود…؟» («السعودية» reads inside)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text(typed)
+    assert "أيّها المقصود" not in chat.said and "للعلم" in chat.said, chat.said

@@ -66,6 +66,11 @@ def test_the_same_letters_repeated_are_no_description(text: str, junk: bool) -> 
         ("ساعدوني ساعدوني", False),  # twice is emphasis; the minimum judges it
         ("عاجل عاجل عاجل انتهت إقامتي", False),
         ("ساعدوني ساعدوني ساعدوني 🙏", True),  # an emoji is no word
+        # helper 25: a spelling variant, commas with no space, a stretched letter
+        ("ساعدوني ساعدونى ساعدوني ساعدوني", True),
+        ("ساعدوني،ساعدوني،ساعدوني", True),
+        ("ساعدوووني ساعدوني ساعدوني", True),
+        ("وصف طويل وصف طويل", False),
         ("انتهت إقامتي وأحتاج التجديد", False),
     ],
 )
