@@ -105,7 +105,7 @@ def answering_change(answer: describe.Answer) -> describe.Answer:
                 # the step asked again, the words shown as the description so far: kept
                 # by «Keep my description», or replaced by a new text
                 ctx.state.answers["description"] = str(words)
-                said = (outcome.hint,) if isinstance(outcome, Retry) else ()
+                said = outcome.say if isinstance(outcome, Next) else ()
                 return Next(ctx.state.step, said)
         if outcome is None and words and isinstance(event, Text):
             # the offer passed over: the words go with what was typed next
@@ -138,7 +138,7 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
         words = ctx.state.answers.pop(PENDING_WORDS, None)
         offered = PENDING_CHANGE in ctx.state.answers
         outcome = answer_change(ctx, event)
-        if isinstance(outcome, Next) and words:
+        if isinstance(outcome, Next) and outcome.step != ctx.state.step and words:
             # the change taken: a case told with the slip («…لاني مسافر الاسبوع الجاي»)
             # is kept for the description step (helper 23: it was lost)
             outcome = _with_story(ctx, outcome, str(words))
@@ -291,10 +291,10 @@ def answer_change(ctx: Ctx, event: Event) -> Outcome | None:
     if chosen == NO:
         _ = ctx.texts.gettext
         service = local(service_of(ctx).name, ctx.locale)
-        return Retry(
-            _("Alright, your request stays for «%(service)s». Please go on where you were.")
-            % {"service": service}
-        )
+        # the step asked again: a question's text is not in a Retry's hint (helper 25: «لا»
+        # at «أين أنت الآن؟» left the buttons under no question)
+        stays = _("Your request stays for «%(service)s».") % {"service": service}
+        return Next(ctx.state.step, (stays,))
     return None
 
 

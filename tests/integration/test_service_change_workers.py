@@ -73,3 +73,17 @@ async def test_exit_and_reentry_at_where_offers_the_change_over_two_workers(
     assert "location" not in state.answers.get("eligibility", {})
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "خارج السعودية"))
     assert "يبقى طلبك لخدمة «تجديد هوية مقيم»" in said and "للعلم" in said, said
+
+
+async def test_the_change_declined_asks_the_question_again_over_two_workers(
+    h: Harness,
+) -> None:
+    # helper 25: «لا» left the buttons of «أين أنت الآن؟» under no question
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
+    await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "لا"))
+    assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم».") and said.endswith(
+        "أين أنت الآن؟"
+    ), said

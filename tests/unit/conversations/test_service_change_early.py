@@ -249,3 +249,16 @@ async def test_outside_saudi_is_outside(chat: Chat, typed: str) -> None:
     await chat.tap("s:iqama_renew")
     await chat.text(typed)
     assert "أيّها المقصود" not in chat.said and "للعلم" in chat.said, chat.said
+
+
+async def test_the_change_declined_asks_the_question_again(chat: Chat) -> None:
+    # helper 25: «لا» left the buttons of «أين أنت الآن؟» under no question
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text("ابي تأشيرة خروج وعودة")
+    said = await chat.text("لا")
+    assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
+    assert said[-1].text.endswith("أين أنت الآن؟"), said
+    assert "q:inside" in chat.choice_ids
