@@ -262,3 +262,15 @@ async def test_the_change_declined_asks_the_question_again(chat: Chat) -> None:
     assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
     assert said[-1].text.endswith("أين أنت الآن؟"), said
     assert "q:inside" in chat.choice_ids
+
+
+@pytest.mark.parametrize("typed", ["خليها كذا", "نفس الخدمة", "لا خلها"])
+async def test_keep_it_in_words_declines_the_change(chat: Chat, typed: str) -> None:
+    # helper 25: «خلها زي ما هي» got «لم أفهم» (that phrasing is still not read: «ما»)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text("ابي تأشيرة خروج وعودة")
+    said = await chat.text(typed)
+    assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
