@@ -1,7 +1,7 @@
 """A wish to change an answer already given, typed before the summary. Nothing of it is
 added to, or taken as, the description:
 - at the phone step, «ابي اغير رقم الهوية» asks the identity number again (the step just
-  before); «غلطت» alone names «رجوع»;
+  before), «ابي اغير رقم الجوال» the mobile to use; «غلطت» alone names «رجوع»;
 - at the description step, «غلطت في رقم الاقامه ابي اعدله» / «ابي اغير رقم الجوال» go back to
   that number's step, the steps after it following; «غلطت في الرقم», naming neither, names
   «رجوع»;
@@ -118,6 +118,10 @@ def change_at_phone(ctx: Ctx, text: str) -> Outcome | None:
     _ = ctx.texts.gettext
     if option is not None and option.id == "e:id":
         return Next("identity", (_("Alright, the identity number can be corrected now."),))
+    if option is not None and option.id == "e:phone":
+        # this step's own number: the one to use is asked for, nothing kept as words
+        # (helper 25: «ابي اغير رقم الجوال» here became the whole description)
+        return Retry(_("Alright: please send the mobile number to use for this request."))
     if option is None and asks_a_change(text) and len(words(text)) <= _BARE_SLIP_WORDS:
         return Retry(
             _(

@@ -158,3 +158,16 @@ async def test_a_second_mobile_at_the_description_replaces_the_first_over_two_wo
     await person.says(DESCRIBED, worker=1)
     filed = await filed_request(person, db_sessionmaker, worker=0)
     assert filed.phone == "+966551234567" and not filed.phone_verified
+
+
+async def test_a_wish_to_change_the_mobile_at_its_step_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 25: «ابي اغير رقم الجوال» at the phone step became the whole description
+    await _half_filled(person)
+    said = await person.says("ابي اغير رقم الجوال", worker=1)
+    assert "يُرجى إرسال رقم الجوال الذي يُستعمل لهذا الطلب" in said[-1].text, said[-1].text
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await person.says(DESCRIBED, worker=1)
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.description == DESCRIBED

@@ -181,3 +181,15 @@ async def test_one_word_said_again_and_again_is_not_kept(
     await chat.tap("done")
     await chat.tap("confirm")
     assert gateway.submissions[0].description == "انتهت إقامتي\nوحاولت التجديد من أبشر"
+
+
+async def test_at_the_phone_step_a_wish_to_change_the_mobile_asks_for_it(
+    chat: Chat, gateway: MemoryGateway
+) -> None:
+    # helper 25: «ابي اغير رقم الجوال» here was kept and filed as the whole description
+    await _to_phone(chat)
+    await chat.text("ابي اغير رقم الجوال")
+    assert "يُرجى إرسال رقم الجوال الذي يُستعمل لهذا الطلب" in chat.said, chat.said
+    assert "احتفظتُ بما كتبته" not in chat.said
+    await _file_from_phone(chat, gateway)
+    assert gateway.submissions[0].description == DESCRIPTION
