@@ -16,7 +16,7 @@ from conversations.flows.status_lookup import is_request_number, lookup
 from conversations.flows.status_prompt import no_number_advice, says_no_number, way_out_options
 from conversations.ports import AttemptLimiter
 from domain.identity import InvalidIdentityNumber, parse_identity_number
-from domain.request_number import parse_request_number
+from domain.request_number import looks_like_request_number, parse_request_number
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,16 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     try:
         identity = parse_identity_number(number_in_words(event.text))
     except InvalidIdentityNumber as error:
-        if is_request_number(event.text):
-            if parse_request_number(event.text) == ctx.state.answers.get("number"):
+        # «حالة طلبي 9492155172», «لا غلطت الرقم الصحيح …»: a request number in words
+        # too (helper 25: read as a wrong identity number), which no identity is
+        typed = (
+            event.text if is_request_number(event.text) else looks_like_request_number(event.text)
+        )
+        if typed is not None and is_request_number(typed):
+            if parse_request_number(typed) == ctx.state.answers.get("number"):
                 return await _same_number(ctx, limiter)
             # another request number: a look-up of its own, paying its own attempt
-            return await lookup(ctx, event.text, limiter)
+            return await lookup(ctx, typed, limiter)
         # as the request form says it: a last digit that does not match is not "not 10 digits"
         return Retry(number_problem(ctx, error, event.text))
     answers = ctx.state.answers

@@ -14,7 +14,7 @@ from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .test_intake import RESIDENT
-from .test_status import MINE, _view
+from .test_status import MINE, THEIRS, _view
 
 NOW = dt.datetime(2026, 11, 27, 17, 0, tzinfo=dt.UTC)  # a Friday evening in Riyadh
 
@@ -48,3 +48,25 @@ async def test_a_year_with_them_is_no_request_number(chat: Chat, typed: str) -> 
     await chat.command("start")
     await chat.text(typed)
     assert "رقم الطلب يتكون من ١٠ أرقام" not in chat.said and MINE in chat.said, chat.said
+
+
+@pytest.mark.parametrize("typed", [f"حالة طلبي {MINE}", f"لا غلطت الرقم الصحيح {MINE}"])
+async def test_a_request_number_in_words_at_the_identity_step_is_looked_up(typed: str) -> None:
+    # helper 25: at «رقم الهوية» of another chat's look-up, «حالة طلبي 9492155172» was
+    # told the identity number starts with ١, ٢ or ٣; a request number never does
+    gateway = MemoryGateway()
+    gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "owner"), RESIDENT)
+    gateway.views[THEIRS] = (_view(THEIRS, "under_review"), ("test", "owner"), RESIDENT)
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway, clock=lambda: NOW, limiter=MemoryLimiter()
+    )
+    chat = Chat(engine.handle, user="relative")
+    await chat.command("start")
+    await chat.text(f"حالة طلبي {THEIRS}")
+    assert "رقم الهوية" in chat.said, chat.said
+    said = await chat.text(typed)
+    text = "\n".join(r.text for r in said)
+    assert "الهوية الوطنية تبدأ بـ١" not in text and "رقم الهوية" in text, text
+    said = await chat.text(RESIDENT)  # the number asked about now is the one shown
+    text = "\n".join(r.text for r in said)
+    assert MINE in text and THEIRS not in text, text
