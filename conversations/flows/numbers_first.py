@@ -21,6 +21,7 @@ from conversations.flows.intake_draft import (
     applicant_of,
     question_text,
     questions_of,
+    service_of,
 )
 from conversations.flows.intake_service import suggest
 from conversations.flows.number_reading import (
@@ -28,6 +29,7 @@ from conversations.flows.number_reading import (
     letters_problem,
     number_in_words,
     number_problem,
+    shape_names,
 )
 from conversations.formatting import isolate
 from conversations.keywords_early import without_places
@@ -247,7 +249,20 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     mobile = None if ctx.state.editing else mobile_alone(ctx, event)
     if (identity is None and mistyped is None and mobile is None) or ctx.state.editing:
         return await answer_question(ctx, event)
-    if identity is not None:
+    service = service_of(ctx)
+    if identity is not None and identity.kind in service.identity_kinds:
+        said = _keep_identity(ctx, identity)
+    elif identity is not None and not service.citizens_only:
+        # said now, not «kept» and refused a step later (helper 25: a national ID at an
+        # iqama's renewal); a citizens' service explains itself at the identity step
+        _ = ctx.texts.gettext
+        said = _(
+            "The number %(number)s is %(kind)s, which this service does not take, so it was not kept."
+        ) % {
+            "number": isolate(mask_identity(identity.value)),
+            "kind": shape_names(ctx)[identity.kind],
+        }
+    elif identity is not None:
         said = _keep_identity(ctx, identity)
     else:
         said = str(mobile if mistyped is None else mistyped)

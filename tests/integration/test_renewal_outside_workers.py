@@ -29,3 +29,20 @@ async def test_the_condition_is_told_and_the_request_filed_over_two_workers(
     await person.says("زوجتي في مصر وإقامتها انتهت ونحتاج تجديدها قبل عودتها", worker=1)
     filed = await filed_request(person, db_sessionmaker, worker=0)
     assert filed.eligibility["location"] == "outside"
+
+
+async def test_a_national_id_at_the_question_is_not_kept_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 25: it was «kept» at «أين…؟», then refused at the identity step
+    await person.says("ابي اجدد اقامة زوجتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    said = await person.says("1098765439", worker=0)
+    assert "وهذه الخدمة لا تقبله، فلم يُحفظ" in said[0].text, said[0].text
+    said = await person.taps("q:inside", worker=1)
+    assert "الرقم الذي أرسلته سابقًا" not in said[-1].text, said[-1].text
+    await person.says("2000000014", worker=0)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says("إقامة زوجتي انتهت ونحتاج تجديدها والنظام يرفض", worker=0)
+    filed = await filed_request(person, db_sessionmaker, worker=1)
+    assert filed.identity_number == "2000000014"

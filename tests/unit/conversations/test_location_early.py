@@ -130,3 +130,15 @@ async def test_outside_said_in_the_first_words_is_told_the_condition_too(first: 
     await chat.tap("s:iqama_renew")
     assert "«خارج المملكة»" in chat.said and NOTE in chat.said, chat.said
     assert "q:outside" not in chat.choice_ids
+
+
+async def test_a_national_id_at_an_iqamas_question_is_said_not_taken_at_once() -> None:
+    # helper 25: «احتفظتُ برقم الهوية 1******439» at «أين أنت الآن؟», then refused a step on
+    chat, _gateway = _chat()
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    said = await chat.text("1098765439")
+    assert "هو رقم هوية وطنية، وهذه الخدمة لا تقبله، فلم يُحفظ" in said[0].text, said
+    assert "احتفظتُ" not in chat.said and "q:inside" in chat.choice_ids
+    await chat.tap("q:inside")
+    assert "الرقم الذي أرسلته سابقًا" not in chat.said and "رقم إقامة" in chat.said, chat.said
