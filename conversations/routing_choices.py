@@ -55,8 +55,16 @@ class ChoiceReading(EngineParts):
         if beyond is not None and state.step not in _OWN_NUMBER_STEPS:
             # «٩» at a menu of five: which numbers there are (helper 22: «لم أتمكن من
             # تحديد الخدمة المقصودة», as if a need had been typed)
-            line = m.ctx.texts.gettext(
-                "There is no option %(typed)s here. Please choose a number from 1 to %(count)d, or press one of the buttons."
+            gettext = m.ctx.texts.gettext
+            line = (
+                # «من ١ إلى ٢» reads oddly for two (helper 25)
+                gettext(
+                    "There is no option %(typed)s here. Please choose 1 or 2, or press one of the buttons."
+                )
+                if beyond == 2
+                else gettext(
+                    "There is no option %(typed)s here. Please choose a number from 1 to %(count)d, or press one of the buttons."
+                )
             ) % {
                 "typed": isolate(
                     "".join(m.event.text.split()) if isinstance(m.event, Text) else ""

@@ -46,3 +46,14 @@ async def test_a_national_id_at_the_question_is_not_kept_over_two_workers(
     await person.says("إقامة زوجتي انتهت ونحتاج تجديدها والنظام يرفض", worker=0)
     filed = await filed_request(person, db_sessionmaker, worker=1)
     assert filed.identity_number == "2000000014"
+
+
+async def test_a_number_past_two_choices_names_both_over_two_workers(person: Person) -> None:
+    # helper 25: «يُرجى اختيار رقم من ١ إلى ٢» read oddly for two
+    await person.says("ابي اجدد اقامتي", worker=0)
+    said = await person.taps("s:iqama_renew", worker=1)
+    assert said[-1].text.endswith("أين أنت الآن؟"), said[-1].text
+    said = await person.says("7", worker=0)
+    assert "يُرجى اختيار ١ أو ٢" in said[-1].text, said[-1].text
+    said = await person.says("2", worker=1)
+    assert "للعلم" in said[0].text, said[0].text  # «خارج المملكة», by its number

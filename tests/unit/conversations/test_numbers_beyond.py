@@ -29,7 +29,8 @@ async def test_at_a_question_of_two(chat: Chat) -> None:
     await chat.text("ابي اجدد اقامتي")
     await chat.tap("s:iqama_renew")
     await chat.text("7")
-    assert "من ١ إلى ٢" in chat.last[-1].text and "q:inside" in chat.choice_ids
+    # «١ أو ٢», not «من ١ إلى ٢» (helper 25)
+    assert "يُرجى اختيار ١ أو ٢" in chat.last[-1].text and "q:inside" in chat.choice_ids
 
 
 async def test_in_english(chat: Chat) -> None:
