@@ -329,10 +329,18 @@ def ask_group(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
     kind = applicant_of(ctx)
     groups = [g for g in ctx.catalogue.groups if ctx.catalogue.in_group(g.id, kind)]
-    return Prompt(
+    asked = (
+        # an establishment files for its workers: its example is a worker's (helper 25)
         _(
+            "Which service do you need? Choose a group, or write your need in your own words (for example: I want to renew my worker's iqama)."
+        )
+        if kind == "establishment"
+        else _(
             "Which service do you need? Choose a group, or write your need in your own words (for example: I want to renew my iqama)."
-        ),
+        )
+    )
+    return Prompt(
+        asked,
         tuple(Option(f"g:{g.id}", local(g.name, ctx.locale)) for g in groups),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conversations.events import Contact
+from conversations.events import Command, Contact
 from tests.integration.test_change_wishes_workers import filed_request
 from tests.integration.test_their_say import Person
 from tests.integration.test_their_say import clock as clock
@@ -57,3 +57,11 @@ async def test_a_number_past_two_choices_names_both_over_two_workers(person: Per
     assert "يُرجى اختيار ١ أو ٢" in said[-1].text, said[-1].text
     said = await person.says("2", worker=1)
     assert "للعلم" in said[0].text, said[0].text  # «خارج المملكة», by its number
+
+
+async def test_an_establishment_is_given_a_workers_example_over_two_workers(
+    person: Person,
+) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.taps("est", worker=1)
+    assert "مثلًا: أبي أجدد إقامة العامل" in said[-1].text, said[-1].text

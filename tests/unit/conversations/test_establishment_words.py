@@ -23,3 +23,10 @@ async def test_an_establishment_is_asked_where_the_holder_is(chat: Chat) -> None
     await chat.media()
     await chat.tap("done")
     assert "مقدّم الطلب: منشأة" in chat.said and "لي أنا" not in chat.said, chat.said
+
+
+async def test_an_establishments_service_question_gives_a_workers_example(chat: Chat) -> None:
+    # helper 25: «منشأة» was given «مثلًا: أبي أجدد إقامتي», an individual's need
+    await chat.command("start")
+    await chat.tap("est")
+    assert "مثلًا: أبي أجدد إقامة العامل" in chat.said and "أجدد إقامتي" not in chat.said
