@@ -180,6 +180,16 @@ class Catalogue:
         if limit <= 0:
             return []
         query, best = self._fits(text)
+        return self._ranked(query, best, limit, applicant_kind)
+
+    def _ranked(
+        self,
+        query: list[str],
+        best: dict[str, tuple[float, int]],
+        limit: int,
+        applicant_kind: str | None,
+    ) -> list[Service]:
+        """:meth:`match`'s answer from :meth:`_fits`'s (``query``, ``best``)."""
         if not query:
             return []
         order = {s.id: i for i, s in enumerate(self.services)}
@@ -218,10 +228,12 @@ class Catalogue:
         synonym of two words or more («ابي تأشيرة خروج وعودة»), best first; empty when it
         names none whole («تأشيرة خروج» fits two in part) or only by one word («زوجتي», a
         synonym of the dependants' services, is as often an answer about whom)."""
-        fits = self._fits(text)[1]
+        if limit <= 0:
+            return []
+        query, fits = self._fits(text)  # scored once, for the ranking and the whole fits
         return [
             s
-            for s in self.match(text, limit, applicant_kind)
+            for s in self._ranked(query, fits, limit, applicant_kind)
             if fits.get(s.id, (0.0, 0)) >= (1.0, 2)
         ]
 

@@ -250,11 +250,12 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     if (identity is None and mistyped is None and mobile is None) or ctx.state.editing:
         return await answer_question(ctx, event)
     service = service_of(ctx)
-    if identity is not None and identity.kind in service.identity_kinds:
+    if identity is not None and (identity.kind in service.identity_kinds or service.citizens_only):
+        # a citizens' service keeps a resident's number to explain itself at its step
         said = _keep_identity(ctx, identity)
-    elif identity is not None and not service.citizens_only:
+    elif identity is not None:
         # said now, not «kept» and refused a step later (helper 25: a national ID at an
-        # iqama's renewal); a citizens' service explains itself at the identity step
+        # iqama's renewal)
         _ = ctx.texts.gettext
         said = _(
             "The number %(number)s is %(kind)s, which this service does not take, so it was not kept."
@@ -262,8 +263,6 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
             "number": isolate(mask_identity(identity.value)),
             "kind": shape_names(ctx)[identity.kind],
         }
-    elif identity is not None:
-        said = _keep_identity(ctx, identity)
     else:
         said = str(mobile if mistyped is None else mistyped)
     question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]

@@ -137,6 +137,7 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
     async def answered(ctx: Ctx, event: Event) -> Outcome:
         words = ctx.state.answers.pop(PENDING_WORDS, None)
         offered = PENDING_CHANGE in ctx.state.answers
+        at_question = ctx.state.step == "question"
         outcome = answer_change(ctx, event)
         if isinstance(outcome, Next) and outcome.step != ctx.state.step and words:
             # the change taken: a case told with the slip («…لاني مسافر الاسبوع الجاي»)
@@ -154,7 +155,9 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
             outcome = _named_before_answer(ctx, event)
         if outcome is None:
             outcome = await answer(ctx, event)
-            if isinstance(outcome, Retry) and isinstance(event, Text):
+            if isinstance(outcome, Retry) and isinstance(event, Text) and not at_question:
+                # at the numbers' steps, read once the step refused it (at a question, it
+                # was read before the step, by _named_before_answer)
                 outcome = _offered_instead(ctx, without_people(affirmed(event.text))) or outcome
             outcome = _passed_over(ctx, outcome, offered=offered)
         return outcome
@@ -164,10 +167,11 @@ def changing_service(answer: describe.Answer) -> describe.Answer:
 
 def _named_before_answer(ctx: Ctx, event: Event) -> Outcome | None:
     """The change offered (:func:`_offered_instead`) for a message typed at a service's
-    question, read before the step takes a word of it for one of its answers: unless every word of it is a word of
-    one option shown («A family member» names the dependants' services whole, yet is the
-    label of «لمن هذا الطلب؟»'s option). A typed answer routing read as a button
-    (location_words.TYPED_ANSWER) is read in the words typed."""
+    question, read before the step takes a word of it for one of its answers, unless
+    every word of it is a word of one option shown («A family member» names the
+    dependants' services whole, yet is the label of «لمن هذا الطلب؟»'s option). A typed
+    answer routing read as a button (location_words.TYPED_ANSWER) is read in the words
+    typed. None at the other steps."""
     answers = ctx.state.answers
     if ctx.state.step != "question":
         # the numbers' steps read a typed need themselves (a citizens' service's number
@@ -191,11 +195,10 @@ def _within_one_label(ctx: Ctx, typed: str) -> bool:
 
 
 def _offered_instead(ctx: Ctx, text: str) -> Outcome | None:
-    """A change offered when an answer the step did not take names another service whole
+    """A change offered when ``text`` names another service whole
     (:func:`named_whole_instead`): «ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» of an
-    iqama's renewal got «لم أفهم إجابتك» (found by probing after helper 24). Only what
-    the step refused is read so: «A family member» names the dependants' services, yet
-    answers «لمن هذا الطلب؟»."""
+    iqama's renewal got «لم أفهم إجابتك» (found by probing after helper 24); None when
+    it names none."""
     named = named_whole_instead(ctx, text)
     if not named:
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from standins.telegram_updates import TgUser
 from tests.integration.test_resident_findings_workers import _say
-from tests.integration.test_telegram_webhook import Harness, h
+from tests.integration.test_telegram_webhook import Harness, Worker, h
 
 __all__ = ["h"]  # the fixture
 
@@ -33,10 +33,7 @@ async def test_an_answer_passing_over_the_offer_says_the_service_stays_over_two_
     h: Harness,
 ) -> None:
     # helper 24: «داخل» at «هل أغيّر خدمة طلبك؟» dropped the offer without a word
-    a, b = await h.worker(), await h.worker()
-    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
-    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
-    assert said.endswith("أين أنت الآن؟"), said  # «اقامتي»: for oneself
+    a, b = await _at_where(h)
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "لا غلطت ابي تأشيرة خروج وعودة"))
     assert "هل أغيّر خدمة طلبك" in said, said
     said = await _say(a, h, NOURA, h.updates.text(NOURA, "داخل"))
@@ -49,9 +46,7 @@ async def test_another_service_named_whole_at_a_question_is_offered_over_two_wor
     h: Harness,
 ) -> None:
     # «ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» got «لم أفهم إجابتك»
-    a, b = await h.worker(), await h.worker()
-    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
-    await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    a, b = await _at_where(h)
     said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
     assert "من «تجديد هوية مقيم» إلى «تأشيرة خروج وعودة»؟" in said, said
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "نعم"))
@@ -64,9 +59,7 @@ async def test_exit_and_reentry_at_where_offers_the_change_over_two_workers(
     h: Harness,
 ) -> None:
     # helper 25: «ابغى خروج وعوده» was recorded as «خارج المملكة»
-    a, b = await h.worker(), await h.worker()
-    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
-    await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    a, b = await _at_where(h)
     said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابغى خروج وعوده"))
     assert "إلى «تأشيرة خروج وعودة»؟" in said, said
     state = await h.services.engine.store.load("telegram", str(NOURA.id))
@@ -79,11 +72,19 @@ async def test_the_change_declined_asks_the_question_again_over_two_workers(
     h: Harness,
 ) -> None:
     # helper 25: «لا» left the buttons of «أين أنت الآن؟» under no question
-    a, b = await h.worker(), await h.worker()
-    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
-    await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    a, b = await _at_where(h)
     await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "لا"))
     assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم».") and said.endswith(
         "أين أنت الآن؟"
     ), said
+
+
+async def _at_where(h: Harness) -> tuple[Worker, Worker]:
+    """Two workers; an iqama's renewal for oneself chosen over both («اقامتي»: for
+    oneself), now at «أين أنت الآن؟»."""
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي"))
+    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
+    assert said.endswith("أين أنت الآن؟"), said
+    return a, b

@@ -30,6 +30,14 @@ async def _at_for_whom(chat: Chat) -> None:
     assert "q:self" in chat.choice_ids
 
 
+async def _at_where(chat: Chat) -> None:
+    """An iqama's renewal for oneself chosen: at «أين أنت الآن؟»."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+
+
 async def test_a_slip_naming_another_service_offers_the_change(chat: Chat) -> None:
     await _at_for_whom(chat)
     await chat.text("لا غلطت ابي الاقامه مو الجواز")
@@ -56,10 +64,7 @@ async def test_not_what_i_want_is_offered_a_change(chat: Chat) -> None:
 
 
 async def test_a_changed_mind_at_the_identity_step_offers_the_new_service(chat: Chat) -> None:
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     while any(c.startswith("q:") for c in chat.choice_ids):
         await chat.tap(chat.choice_ids[0])
     assert "رقم" in chat.said
@@ -114,10 +119,7 @@ async def test_a_slip_about_whom_corrects_an_earlier_answer_taken_from_the_first
 ) -> None:
     # review 13 §3, its second half: «ابي اجدد اقامتي» answered «لمن» early as «لي أنا»;
     # the slip typed at «أين…؟» corrects it, and says so, rather than filing for self
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     assert "أين أنت الآن؟" in chat.said
     await chat.text("لا غلطت ابي اجدد اقامة زوجتي مو اقامتي")
     assert "«لمن هذا الطلب؟»" in chat.said and "«تابع لي أو مكفول لدي»" in chat.said
@@ -167,10 +169,7 @@ async def test_an_answer_to_the_step_while_a_change_is_offered_says_the_service_
 ) -> None:
     """Helper 24: «داخل» typed at «هل أغيّر خدمة طلبك؟» answered the location question
     and the offer was gone without a word."""
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     assert "أين أنت الآن؟" in chat.said
     await chat.text("لا غلطت ابي تأشيرة خروج وعودة")
     assert "chg:yes" in chat.choice_ids
@@ -184,10 +183,7 @@ async def test_another_service_named_whole_where_the_step_takes_none_offers_the_
 ) -> None:
     """«ابي تأشيرة خروج وعودة» at «أين أنت الآن؟» of an iqama's renewal got «لم أفهم
     إجابتك»; at the identity step «ابي اجدد جوازي» was only kept as words."""
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     said = await chat.text("ابي تأشيرة خروج وعودة")
     assert "لم أفهم" not in chat.said
     assert "إلى «تأشيرة خروج وعودة»؟" in said[-1].text, said
@@ -209,10 +205,7 @@ async def test_a_family_member_answers_for_whom_and_offers_no_change(chat: Chat)
 async def test_another_service_named_whole_at_the_summary_chooses_it_again(chat: Chat) -> None:
     # at the summary «ابي تأشيرة خروج وعودة» got «لم يُرسَل طلبك. يُرجى اختيار ما يلزم
     # تعديله…», nothing said of the service named
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     await chat.tap("q:inside")
     await chat.text("2000000014")
     await chat.text("0551234567")
@@ -229,10 +222,7 @@ async def test_another_service_named_whole_at_the_summary_chooses_it_again(chat:
 async def test_exit_and_reentry_at_where_is_no_outside(chat: Chat, typed: str) -> None:
     """Helper 25: «ابغى خروج وعوده» at «أين أنت الآن؟» was read as «خارج المملكة» (on
     «خروج») and the iqama renewal filed as outside the kingdom."""
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     said = await chat.text(typed)
     assert "إلى «تأشيرة خروج وعودة»؟" in said[-1].text, said
     assert "للعلم" not in chat.said
@@ -243,20 +233,14 @@ async def test_exit_and_reentry_at_where_is_no_outside(chat: Chat, typed: str) -
 @pytest.mark.parametrize("typed", ["خارج السعودية", "برا السعوديه", "لست في المملكة"])
 async def test_outside_saudi_is_outside(chat: Chat, typed: str) -> None:
     # helper 25: «خارج السعودية» was asked «أيّها المقصود…؟» («السعودية» reads inside)
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     await chat.text(typed)
     assert "أيّها المقصود" not in chat.said and "للعلم" in chat.said, chat.said
 
 
 async def test_the_change_declined_asks_the_question_again(chat: Chat) -> None:
     # helper 25: «لا» left the buttons of «أين أنت الآن؟» under no question
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     await chat.text("ابي تأشيرة خروج وعودة")
     said = await chat.text("لا")
     assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
@@ -267,10 +251,7 @@ async def test_the_change_declined_asks_the_question_again(chat: Chat) -> None:
 @pytest.mark.parametrize("typed", ["خليها كذا", "نفس الخدمة", "لا خلها"])
 async def test_keep_it_in_words_declines_the_change(chat: Chat, typed: str) -> None:
     # helper 25: «خلها زي ما هي» got «لم أفهم» (that phrasing is still not read: «ما»)
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
+    await _at_where(chat)
     await chat.text("ابي تأشيرة خروج وعودة")
     said = await chat.text(typed)
     assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
