@@ -25,6 +25,16 @@ async def test_two_needs_are_offered_in_order_one_at_a_time(chat: Chat, first: b
     assert ONE_AT_A_TIME not in chat.said
 
 
+async def test_only_the_needs_said_are_offered(chat: Chat) -> None:
+    """Session 26's probe: «ابي اجدد اقامتي وبعدين ابي خروج وعودة» offered the two needs
+    and a third, «تجديد جواز السفر (للمواطنين فقط)», which only the word «اجدد» fitted."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي وبعدين ابي خروج وعودة")
+    services = [c for c in chat.choice_ids if c.startswith("s:")]
+    assert services == ["s:iqama_renew", "s:exit_reentry_visa"], chat.choice_ids
+
+
 @pytest.mark.parametrize(
     "typed",
     [
