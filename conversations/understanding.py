@@ -150,6 +150,11 @@ def _answer_tokens(text: str, data: _Choices) -> list[str]:
     return tokens
 
 
+def _phrase_tokens(phrase: str, data: _Choices) -> list[str]:
+    """A listed phrase's words as :func:`_answer_tokens` leaves a message's (no fillers)."""
+    return [w for w in phrase.split() if w not in data.fillers] or phrase.split()
+
+
 def _matches(option_id: str, patterns: Sequence[str]) -> bool:
     return any(
         option_id.startswith(p[:-1]) if p.endswith("*") else option_id == p for p in patterns
@@ -196,9 +201,10 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     understood = [False] * len(tokens)
     negated: set[str] = set()
     denied: set[str] = set()  # what the words just read deny
-    # listed phrases of several words first («بس كذا», «that's all»)
+    # listed phrases of several words first («بس كذا», «that's all»), read as the message
+    # is, without its fillers («زي ما هي» is «زي ما» once «هي» is set aside)
     for option_id in ids:
-        for phrase in (p.split() for p in vocab[option_id] if " " in p):
+        for phrase in (_phrase_tokens(p, data) for p in vocab[option_id] if " " in p):
             for i in range(len(tokens) - len(phrase) + 1):
                 if tokens[i : i + len(phrase)] == phrase:
                     score[option_id] += 1

@@ -248,10 +248,23 @@ async def test_the_change_declined_asks_the_question_again(chat: Chat) -> None:
     assert "q:inside" in chat.choice_ids
 
 
-@pytest.mark.parametrize("typed", ["خليها كذا", "نفس الخدمة", "لا خلها"])
+@pytest.mark.parametrize(
+    "typed", ["خليها كذا", "نفس الخدمة", "لا خلها", "خلها زي ما هي", "خليها زي ماهي", "كما هي"]
+)
 async def test_keep_it_in_words_declines_the_change(chat: Chat, typed: str) -> None:
-    # helper 25: «خلها زي ما هي» got «لم أفهم» (that phrasing is still not read: «ما»)
+    # helper 25: «خلها زي ما هي» got «لم أفهم»: a listed phrase is now read without its
+    # fillers, as the message is («هي»)
     await _at_where(chat)
     await chat.text("ابي تأشيرة خروج وعودة")
     said = await chat.text(typed)
     assert said[0].text == "يبقى طلبك لخدمة «تجديد هوية مقيم».", said
+
+
+@pytest.mark.parametrize("typed", ["غيرها", "ايوه غيرها"])
+async def test_change_it_in_words_changes_the_service(chat: Chat, typed: str) -> None:
+    # session 26's probe: «غيرها» got «لم أفهم» and the offer was dropped
+    await _at_where(chat)
+    await chat.text("ابي تأشيرة خروج وعودة")
+    await chat.text(typed)
+    assert "لنختر الخدمة من جديد" in chat.said, chat.said
+    assert "s:exit_reentry_visa" in chat.choice_ids
