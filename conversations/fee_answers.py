@@ -14,10 +14,14 @@ from conversations import knowledge
 from conversations.events import Option
 from conversations.flow import Ctx
 from conversations.flows.description_text import PENDING
-from conversations.two_needs import names_an_object
+from conversations.two_needs import names_an_object, says_a_wish
 from domain.catalogue import local
 from domain.normalize import fold_arabic
 
+#: Where the last turn asked «رسوم أيّ خدمة؟»: that turn's event id.
+WHICH_FEE = "fee_which_asked"
+#: The most words a service's name given as that answer has («تجديد هوية مقيم»...).
+_MAX_NAME_WORDS = 6
 #: The inquiry service: a passports matter not listed, routed by the officer.
 INQUIRY = "other"
 #: The fee question asked at the first question, kept for the inquiry it may become.
@@ -44,6 +48,28 @@ def service_asked_about(ctx: Ctx, text: str) -> str | None:
         # several services share (helper 23: the passport's renewal was assumed)
         return None
     return named[0] if named else None
+
+
+def ask_which_fee(ctx: Ctx) -> None:
+    """Remember that this turn asked «رسوم أيّ خدمة؟», for :func:`fee_service_named` on
+    the next turn (by the turn's event id: an answer two turns later is no answer to it)."""
+    ctx.state.answers[WHICH_FEE] = ctx.origin.event_id
+
+
+def fee_service_named(ctx: Ctx, text: str) -> str | None:
+    """The fee question ``text`` answers when the last turn asked «رسوم أيّ خدمة؟» and it
+    names a service in a few words and wishes nothing («تجديد الاقامة»; not «ابي اجدد
+    اقامتي», which asks to file it): ``text`` with the word of price, for the question's
+    reading; None otherwise. Session 26's probe: the service's name alone started a
+    request, and the fee question was left unanswered."""
+    asked = ctx.state.answers.pop(WHICH_FEE, None)
+    if asked is None or not ctx.state.handled or ctx.state.handled[-1] != asked:
+        return None
+    if len(text.split()) > _MAX_NAME_WORDS or says_a_wish(text) or knowledge.asks_fee(text):
+        return None
+    if not ctx.catalogue.match(text, limit=1):
+        return None
+    return f"{ctx.texts.gettext('How much are the fees of')} {text}"
 
 
 def fee_line(ctx: Ctx, service_id: str, *, mid_request: bool) -> str:

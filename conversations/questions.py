@@ -23,7 +23,13 @@ from conversations.buttons import TOPIC_PREFIX
 from conversations.document_answers import DocumentAnswers
 from conversations.events import Option, Reply
 from conversations.faq_options import FAQ, topic_options, ways_out
-from conversations.fee_answers import fee_line, inquiry_option, service_asked_about
+from conversations.fee_answers import (
+    ask_which_fee,
+    fee_line,
+    fee_service_named,
+    inquiry_option,
+    service_asked_about,
+)
 from conversations.filing_offers import FILE_PREFIX, known_service
 from conversations.flow import Ctx
 from conversations.flows.description_questions import tells_more
@@ -59,6 +65,11 @@ class Questions(DocumentAnswers):
         person's own words, so only a plain question counts («...؟», «كم...»)."""
         if is_faq_word(text):
             return self._faq(ctx)
+        which = fee_service_named(ctx, text)
+        if which is not None:
+            # «تجديد الاقامة» under «رسوم أيّ خدمة؟»: the answer to that question, not a
+            # request started (session 26's probe)
+            return self._question(ctx, which, free_text=free_text)
         kind = unknown_number(text)
         if kind is None and ctx.state.step == "identity" and unknown_number_at_step(text):
             kind = "identity"  # «ما اعرف الرقم» at the number step: this step's number
@@ -238,6 +249,7 @@ class Questions(DocumentAnswers):
                 "The fees of which service? Please write its name with your question, for example: «How much is the iqama renewal fee?»."
             )
         )
+        ask_which_fee(ctx)
         return self._and_the_step(ctx, said)
 
     def _no_facts(self, ctx: Ctx, service_id: str, text: str | None = None) -> list[Reply]:

@@ -98,3 +98,18 @@ async def test_fees_asked_in_words_ask_which_then_the_status_over_two_workers(
     assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text
     said = await person.says("ابي استفسر عن طلبي", worker=0)
     assert "يُرجى كتابة رقم الطلب" in said[-1].text, said[-1].text
+
+
+async def test_the_service_named_after_which_fee_gets_its_fee_over_two_workers(
+    person: Person,
+) -> None:
+    # session 26's probe: «تجديد الاقامة» under «رسوم أيّ خدمة؟» started a request; the
+    # question asked is known to the other worker (the turn's id, in the dialogue state)
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("كم الرسوم", worker=1)
+    assert "رسوم أيّ خدمة؟" in said[0].text, said[0].text
+    said = await person.says("تجديد الاقامة", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "٥٠٠ ريال" in text and "هل هذه هي الخدمة المطلوبة؟" not in text, text
+    said = await person.taps("file:iqama_renew", worker=1)
+    assert "لمن هذا الطلب؟" in said[-1].text, said[-1].text

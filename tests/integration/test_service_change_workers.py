@@ -80,6 +80,30 @@ async def test_the_change_declined_asks_the_question_again_over_two_workers(
     ), said
 
 
+async def test_keep_it_as_it_is_in_words_declines_the_change_over_two_workers(
+    h: Harness,
+) -> None:
+    # helpers 25 and 26: «خلها زي ما هي» got «لم أفهم» and the offer was dropped; «غيرها»
+    # likewise
+    a, b = await _at_where(h)
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "خلها زي ما هي"))
+    assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم»."), said
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "غيرها"))
+    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+
+
+async def test_two_needs_offer_only_those_said_over_two_workers(h: Harness) -> None:
+    # session 26's probe: a third service, the citizens' passport, came on «اجدد»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي اجدد اقامتي وبعدين ابي خروج وعودة"))
+    state = await h.services.engine.store.load("telegram", str(NOURA.id))
+    assert state.answers.get("suggestions") == ["iqama_renew", "exit_reentry_visa"], state
+    said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:exit_reentry_visa"))
+    assert "«لي أنا»" in said and "رقم هويتك" in said, said  # «اقامتي»: for oneself
+
+
 async def _at_where(h: Harness) -> tuple[Worker, Worker]:
     """Two workers; an iqama's renewal for oneself chosen over both («اقامتي»: for
     oneself), now at «أين أنت الآن؟»."""

@@ -261,3 +261,31 @@ async def test_asking_about_ones_request_is_the_status(asked: str) -> None:
     await chat.text(asked)
     assert "أيّها المقصود" not in chat.said
     assert "يُرجى كتابة رقم الطلب" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("named", ["تجديد الاقامة", "خروج وعودة"])
+async def test_a_service_named_after_which_fee_is_answered_as_its_fee(
+    chat: Chat, named: str
+) -> None:
+    # session 26's probe: «تجديد الاقامة» under «رسوم أيّ خدمة؟» started a request
+    await chat.command("start")
+    await chat.text("كم الرسوم")
+    await chat.text(named)
+    assert "هل هذه هي الخدمة المطلوبة؟" not in chat.said, chat.said
+    assert "لا تذكره المصادر" in chat.said or "٥٠٠ ريال" in chat.said, chat.said
+    assert "ind" in chat.choice_ids  # the first question, still to be answered
+
+
+async def test_a_wish_after_which_fee_starts_the_request(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("كم الرسوم")
+    await chat.text("ابي اجدد اقامتي")
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said, chat.said
+
+
+async def test_a_service_named_a_turn_later_is_no_answer_to_which_fee(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("كم الرسوم")
+    await chat.tap("ind")
+    await chat.text("تجديد الاقامة")
+    assert "هل هذه هي الخدمة المطلوبة؟" in chat.said, chat.said
