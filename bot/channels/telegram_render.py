@@ -156,8 +156,11 @@ def contact_keyboard(
     sends its label as text, which the flow accepts like a tap."""
     choices = list(reply.choices)
     label = default_label
-    if choices and choices[0].id == SHARE_CONTACT_ID:
-        label = choices.pop(0).label
+    # wherever it stands: the flow may put a choice of its own before it (the numbers of
+    # a message to pick from, the number already in the request)
+    share = next((i for i, o in enumerate(choices) if o.id == SHARE_CONTACT_ID), None)
+    if share is not None:
+        label = choices.pop(share).label
     rows = [[KeyboardButton(text=label, request_contact=True)]]
     rows += [[KeyboardButton(text=o.label)] for o in choices]
     # one_time: the client folds the keyboard away once it is used, so it does not sit

@@ -27,6 +27,12 @@ from conversations.flows.phone_choices import (
     offered_phones,
     several_mobiles,
 )
+from conversations.flows.phone_kept import (
+    keep_phone,
+    kept_phone_line,
+    kept_phone_option,
+    saved_phone,
+)
 from conversations.flows.slips import is_slip
 from conversations.flows.summary_words import asks_a_change
 from conversations.formatting import isolate
@@ -91,6 +97,11 @@ def ask_phone(ctx: Ctx) -> Prompt:
     choices while one is to be picked (:mod:`conversations.flows.phone_choices`)."""
     prompt = _ask_phone(ctx)
     offered = offered_phones(ctx)
+    saved = saved_phone(ctx)
+    if saved is not None and not offered:
+        # asked again with a number in the request: named, and kept by one choice
+        text = f"{kept_phone_line(ctx, saved)}\n{prompt.text}"
+        return Prompt(text, (*prompt.choices, kept_phone_option(ctx)), prompt.ask_contact)
     if not offered:
         return prompt
     return Prompt(prompt.text, (*offered, *prompt.choices), prompt.ask_contact)
@@ -317,6 +328,9 @@ def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     event = chosen_phone(ctx, event)
+    kept = keep_phone(ctx, event)
+    if kept is not None:
+        return kept
     several = several_mobiles(ctx, event)
     if several is not None:
         return several

@@ -137,6 +137,22 @@ def test_ask_contact_with_a_label_from_the_flow() -> None:
     assert markup.resize_keyboard and markup.one_time_keyboard
 
 
+def test_the_share_button_is_the_contact_button_wherever_it_stands() -> None:
+    # a mobile number to pick (ph:0) or to keep came before it: the flow's label was
+    # then a plain text button, and the contact button took the default label
+    reply = Reply(
+        "أيّ رقم؟",
+        (Option("ph:0", "+966501234567"), Option("share_contact", "مشاركة رقمي")),
+        ask_contact=True,
+    )
+    [method] = render_reply(CHAT, reply, contact_label="Share")
+    assert isinstance(method, SendMessage) and isinstance(method.reply_markup, ReplyKeyboardMarkup)
+    assert [[(b.text, b.request_contact) for b in row] for row in method.reply_markup.keyboard] == [
+        [("مشاركة رقمي", True)],
+        [("+966501234567", None)],
+    ]
+
+
 def test_ask_contact_falls_back_to_the_default_label() -> None:
     [method] = render_reply(CHAT, Reply("شارك رقمك", ask_contact=True), contact_label="Share")
     assert isinstance(method, SendMessage) and isinstance(method.reply_markup, ReplyKeyboardMarkup)
