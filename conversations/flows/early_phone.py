@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Contact, Event, Text
 from conversations.flow import Ctx, Next, Outcome
-from conversations.flows.intake_phone import channel_name, mobile_problem
+from conversations.flows.phone_words import channel_name, mobile_problem
 from conversations.formatting import isolate
 from domain.number_shapes import number_shape
 from domain.phone import InvalidPhoneNumber, normalise_mobile, normalise_phone

@@ -17,13 +17,11 @@ from conversations.flows.description_words import after_replacing_opener
 from conversations.flows.intake_draft import identity_kinds
 from conversations.flows.number_reading import (
     is_sentence,
-    letters_problem,
     number_in_words,
     shape_names,
 )
 from conversations.flows.phone_choices import (
     chosen_phone,
-    mobiles_in,
     offered_phones,
     several_mobiles,
 )
@@ -32,6 +30,15 @@ from conversations.flows.phone_kept import (
     kept_phone_line,
     kept_phone_option,
     saved_phone,
+)
+from conversations.flows.phone_words import (
+    FOREIGN_EXAMPLE,
+    USE_VOUCHED,
+    asked_again,
+    channel_name,
+    mobile_problem,
+    number_wanted,
+    vouched_label,
 )
 from conversations.flows.slips import is_slip
 from conversations.flows.summary_words import asks_a_change
@@ -51,45 +58,8 @@ from domain.phone import (
     written_internationally,
 )
 
-# a foreign mobile as shown in examples: a resident may keep their home country's
-FOREIGN_EXAMPLE = "+971XXXXXXXXX"
-
 # what a number parser returns: the establishment number as typed, or an IdentityNumber
 _Number = TypeVar("_Number")
-
-
-#: The phone step's choice, asked again where the channel vouches for a number: use it.
-USE_VOUCHED = "own_phone"
-
-
-def _asked_again(ctx: Ctx) -> bool:
-    """The phone step asked again on a channel that gives the person's number without
-    asking (WhatsApp): from the summary's «Change the mobile number», or «back» after the
-    number was taken. The first time the channel answers it itself (ask_contact); asked
-    again, the person may want to be called on another mobile (found by the fresh-clone
-    tester: the same WhatsApp number came back and no other could be given)."""
-    return ctx.origin.vouched_phone is not None and (
-        ctx.state.editing or "phone" in ctx.state.answers
-    )
-
-
-def channel_name(ctx: Ctx) -> str:
-    """The channel's name as the person knows it, in their language («واتساب»): the
-    channel gives it with the event (``Origin.channel_name``), since the dialogue names no
-    channel itself; «this app» when it gives none."""
-    name = ctx.origin.channel_name
-    if name:
-        return ctx.texts.gettext(name)
-    return ctx.texts.gettext("this app")
-
-
-def _vouched_label(ctx: Ctx) -> str:
-    """The choice that keeps the number the channel vouches for: «رقمي في واتساب» (a
-    WhatsApp button title: 20 characters at most)."""
-    _ = ctx.texts.gettext
-    if ctx.origin.channel_name is None:
-        return _("My own number")
-    return _("My %(channel)s number") % {"channel": channel_name(ctx)}
 
 
 def ask_phone(ctx: Ctx) -> Prompt:
@@ -109,7 +79,7 @@ def ask_phone(ctx: Ctx) -> Prompt:
 
 def _ask_phone(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    if _asked_again(ctx):
+    if asked_again(ctx):
         return Prompt(
             _(
                 "Your number on %(channel)s is %(number)s. To be contacted on another mobile, type it: a Saudi one (for example 05XXXXXXXX), or one of another country with its code (for example %(example)s). The officer will see a typed number as not verified."
@@ -119,7 +89,7 @@ def _ask_phone(ctx: Ctx) -> Prompt:
                 "number": isolate(str(ctx.origin.vouched_phone)),
                 "example": isolate(FOREIGN_EXAMPLE),
             },
-            (Option(USE_VOUCHED, _vouched_label(ctx)),),
+            (Option(USE_VOUCHED, vouched_label(ctx)),),
         )
     if ctx.origin.phone_unverified:
         # the channel knows this person by a username only: no button can share a number
@@ -159,29 +129,6 @@ def _ask_phone(ctx: Ctx) -> Prompt:
     )
 
 
-def mobile_problem(ctx: Ctx, error: InvalidPhoneNumber, typed: str) -> str:
-    """What is wrong with a typed mobile number (:func:`domain.phone.normalise_mobile`),
-    in words: the letters among its digits, a landline, or what a mobile looks like,
-    Saudi or with its country code. The same words on every channel that takes a typed
-    number (WhatsApp without a vouched number, the terminal)."""
-    _ = ctx.texts.gettext
-    if len(mobiles_in(typed)) > 1:
-        # «0551234567 او 0561234567» (helper 21: «لا يبدو هذا رقم جوال»)
-        return _(
-            "Your message has more than one mobile number. Please type just one: the number you want to be contacted on."
-        )
-    letters = letters_problem(ctx, typed)
-    if letters:
-        return letters
-    if error.reason == "landline":
-        return _(
-            "This looks like a landline number. Please type a mobile number: a Saudi one starting with 05, or one of another country with its code, starting with + or 00."
-        )
-    return _(
-        "This doesn't look like a mobile number. Please type a Saudi mobile with 10 digits starting with 05 (for example 05XXXXXXXX), or a mobile of another country with its code, starting with + or 00 (for example %(example)s)."
-    ) % {"example": isolate(FOREIGN_EXAMPLE)}
-
-
 def _typed_phone(ctx: Ctx, event: Event) -> Outcome:
     """A number the channel cannot vouch for, typed or shared as a card: a Saudi mobile,
     or another country's with its code (:func:`domain.phone.normalise_mobile`), kept as
@@ -218,13 +165,13 @@ def _vouched_or_typed(ctx: Ctx, event: Event) -> Outcome:
         try:
             phone = normalise_mobile(number_in_words(typed))
         except InvalidPhoneNumber as error:
-            return Retry(f"{mobile_problem(ctx, error, typed)}\n{_number_wanted(ctx)}")
+            return Retry(f"{mobile_problem(ctx, error, typed)}\n{number_wanted(ctx)}")
     else:
-        return Retry(_number_wanted(ctx))
+        return Retry(number_wanted(ctx))
     try:
         phone, vouched = normalise_phone(phone), normalise_phone(vouched)
     except InvalidPhoneNumber:
-        return Retry(_number_wanted(ctx))
+        return Retry(number_wanted(ctx))
     answers["phone"], answers["phone_verified"] = phone, phone == vouched
     return Next(
         "summary" if ctx.state.editing else "description",
@@ -279,7 +226,7 @@ def _number_again(ctx: Ctx, event: Event) -> Retry | None:
         }
     else:
         return None
-    return Retry(f"{said}\n{_number_wanted(ctx)}")
+    return Retry(f"{said}\n{number_wanted(ctx)}")
 
 
 def _replaces(ctx: Ctx, identity: IdentityNumber, text: str) -> bool:
@@ -288,22 +235,6 @@ def _replaces(ctx: Ctx, identity: IdentityNumber, text: str) -> bool:
     if identity.kind not in identity_kinds(ctx):
         return False
     return after_replacing_opener(text) is not None or asks_a_change(text) or is_slip(text)
-
-
-def _number_wanted(ctx: Ctx) -> str:
-    """What the phone step wants, said after what was wrong with the message."""
-    _ = ctx.texts.gettext
-    if _asked_again(ctx):
-        return _("Now I need your mobile number: type it, or press «%(button)s».") % {
-            "button": _vouched_label(ctx)
-        }
-    if ctx.origin.phone_unverified or ctx.origin.phone_typed:
-        return _(
-            "Now I need your mobile number: please type it, a Saudi one (for example 05XXXXXXXX) or one of another country with its code (for example %(example)s)."
-        ) % {"example": isolate(FOREIGN_EXAMPLE)}
-    return _(
-        "Now I need your mobile number: please press «Share my number», or type a mobile to be contacted on."
-    )
 
 
 def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
@@ -322,7 +253,7 @@ def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
         said = keep_early(ctx, event.text)
     else:
         said = _("What you wrote is not a mobile number.")
-    return Retry(f"{said}\n{_number_wanted(ctx)}")
+    return Retry(f"{said}\n{number_wanted(ctx)}")
 
 
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
@@ -345,7 +276,7 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
         return words
     if ctx.origin.phone_unverified:
         return _typed_phone(ctx, event)
-    if _asked_again(ctx):
+    if asked_again(ctx):
         return _vouched_or_typed(ctx, event)
     if ctx.origin.phone_typed and isinstance(event, Text | Contact):
         # the channel vouches that a number typed there is the person's own; the
@@ -380,10 +311,10 @@ async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
             (saved % {"number": isolate(phone)},),
         )
     if ctx.origin.phone_typed:
-        return Retry(_number_wanted(ctx))
+        return Retry(number_wanted(ctx))
     if isinstance(event, Text):
         return _typed_beside_button(ctx, event)
-    return Retry(_number_wanted(ctx))
+    return Retry(number_wanted(ctx))
 
 
 def _typed_beside_button(ctx: Ctx, event: Text) -> Outcome:
@@ -396,7 +327,7 @@ def _typed_beside_button(ctx: Ctx, event: Text) -> Outcome:
     try:
         phone = normalise_mobile(number_in_words(event.text))
     except InvalidPhoneNumber as error:
-        return Retry(f"{mobile_problem(ctx, error, event.text)}\n{_number_wanted(ctx)}")
+        return Retry(f"{mobile_problem(ctx, error, event.text)}\n{number_wanted(ctx)}")
     ctx.state.answers["phone"] = phone
     ctx.state.answers["phone_verified"] = False
     saved = _(

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Outcome, Retry
-from conversations.flows.intake_phone import mobile_problem
 from conversations.flows.number_reading import number_in_words
+from conversations.flows.phone_words import mobile_problem
 from conversations.formatting import isolate
 from domain.normalize import clean_input
 from domain.number_shapes import number_shape
