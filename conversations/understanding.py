@@ -13,49 +13,14 @@ by the catalogue). Whether a message asks where a request stands is
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any
 
-from rapidfuzz.distance import Levenshtein
-
-from domain.normalize import fold_arabic
-from domain.word_prefixes import without_article
-
-_DATA = Path(__file__).resolve().parent / "data"
-#: a word this long may be one typo away from the word meant
-FUZZY_MIN = 5
-
-
-def word_key(word: str) -> str:
-    """A folded word without the article and a final ه/ة (feminine or ta marbuta), so
-    «بالرياض» ~ «رياض», «سوريه» ~ «سوري», «المملكة» ~ «مملك»."""
-    word = without_article(word)
-    if len(word) >= 4 and word.endswith("ه"):
-        word = word[:-1]
-    return word
-
-
-def words(text: str) -> list[str]:
-    """The matching keys of a message's words, in order."""
-    return list(_word_keys(text))
-
-
-@lru_cache(maxsize=512)
-def _word_keys(text: str) -> tuple[str, ...]:
-    # cached: the choice, status and question readers each key the turn's message again
-    return tuple(word_key(w) for w in fold_arabic(text).split())
-
-
-def near(a: str, b: str) -> bool:
-    """Two word keys the same, or one typo apart when both are long enough to tell."""
-    return a == b or (
-        min(len(a), len(b)) >= FUZZY_MIN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
-    )
-
+from conversations.choice_words import ChoiceWords, choice_words, emoji_as_words
+from conversations.word_keys import FUZZY_MIN as FUZZY_MIN
+from conversations.word_keys import near as near
+from conversations.word_keys import word_key as word_key
+from conversations.word_keys import words as words
 
 # ---- choices -------------------------------------------------------------------------
 
@@ -72,85 +37,18 @@ class Understood:
     by_negation: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Choices:
-    yes: frozenset[str]
-    no: frozenset[str]
-    fillers: frozenset[str]
-    # words of a label that do not name its option (they may name another)
-    not_in_labels: frozenset[str]
-    # «قلت لك», «سبق وذكرت»: dropped from the start of an answer, longest first
-    said_before: tuple[tuple[str, ...], ...]
-    yes_options: tuple[str, ...]
-    no_options: tuple[str, ...]
-    option_words: dict[str, frozenset[str]]
-    # "<question id>:<option id>" -> the words that answer that question that way
-    question_words: dict[str, frozenset[str]]
-    # «is not» words: an option's word right after one is not a mention of it
-    negations: frozenset[str]
-    # «is not» words before a choice's word («مو داخل», «ما دخل»): ``negations`` less «غير»
-    # («غير الرقم» is "change the number"), with the verbal «ما», «لم»
-    choice_negations: frozenset[str]
-    # questions whose refused answer a sentence at the refusal step changes
-    sentence_questions: frozenset[str]
-    # option id -> the words by which a sentence names it (nationality adjectives only)
-    sentence_words: dict[str, frozenset[str]]
-    # «قدر», «يستطيع», «سمحوا»: an ability whose denial («ما قدر دخول») denies the option after it
-    abilities: frozenset[str]
-    # «لا», «لن»: words that deny an ability though they deny no option («لا، داخل» corrects)
-    ability_negations: frozenset[str]
-    # option ids shown beside a question's answers («حالة طلبي»): never «the other» of a denial
-    side_options: frozenset[str]
-    # option id -> words that, in the same message, keep it from being read («اقامتي خلصت»)
-    not_with: dict[str, frozenset[str]]
-
-
-def _keys(items: Iterable[str]) -> frozenset[str]:
-    return frozenset(" ".join(words(item)) for item in items)
-
-
-@cache
-def _choices() -> _Choices:
-    raw: dict[str, Any] = json.loads((_DATA / "choices.json").read_text(encoding="utf-8"))
-    return _Choices(
-        yes=_keys(raw["yes"]),
-        no=_keys(raw["no"]),
-        fillers=_keys(raw["fillers"]),
-        not_in_labels=_keys(raw.get("not_in_labels", [])),
-        said_before=_leads(raw.get("said_before", []), _keys(raw["fillers"])),
-        yes_options=tuple(raw["yes_options"]),
-        no_options=tuple(raw["no_options"]),
-        option_words={k: _keys(v) for k, v in raw["option_words"].items()},
-        question_words={k: _keys(v) for k, v in raw.get("question_words", {}).items()},
-        negations=_keys(raw.get("negations", [])),
-        choice_negations=_keys(raw.get("choice_negations", [])),
-        sentence_questions=frozenset(raw.get("sentence_questions", [])),
-        side_options=frozenset(raw.get("side_options", [])),
-        abilities=_keys(raw.get("abilities", [])),
-        ability_negations=_keys(raw.get("ability_negations", [])),
-        sentence_words={k: _keys(v) for k, v in raw.get("sentence_words", {}).items()},
-        not_with={k: _keys(v) for k, v in raw.get("not_with", {}).items()},
-    )
-
-
-def _leads(items: Iterable[str], fillers: frozenset[str]) -> tuple[tuple[str, ...], ...]:
-    # compared with a message's words once its fillers are gone, so without them too
-    leads = {tuple(w for w in words(item) if w not in fillers) for item in items}
-    return tuple(sorted((lead for lead in leads if lead), key=len, reverse=True))
-
-
-def _answer_tokens(text: str, data: _Choices) -> list[str]:
+def _answer_tokens(text: str, data: ChoiceWords) -> list[str]:
     """A message's words without the fillers and without a leading «I told you» (choices.
     json ``said_before``): «قلت لك في جدة» is read as «في جدة» (found by tester 12, §11:
     it got «لم أفهم» where «في جده» alone was understood)."""
-    tokens = [w for w in words(text) if w not in data.fillers]
+    tokens = [w for w in words(emoji_as_words(text, data)) if w not in data.fillers]
     for lead in data.said_before:
         if len(tokens) > len(lead) and tuple(tokens[: len(lead)]) == lead:
             return tokens[len(lead) :]
     return tokens
 
 
-def _phrase_tokens(phrase: str, data: _Choices) -> list[str]:
+def _phrase_tokens(phrase: str, data: ChoiceWords) -> list[str]:
     """A listed phrase's words as :func:`_answer_tokens` leaves a message's (no fillers)."""
     return [w for w in phrase.split() if w not in data.fillers] or phrase.split()
 
@@ -185,7 +83,7 @@ def understand_choice(text: str, offered: Sequence[tuple[str, str]]) -> Understo
     ``side_options`` such as «حالة طلبي» are not counted), of more None. The
     best option wins when at least half the message's words were understood; a tie at the
     top is returned as candidates, so the dialogue asks which."""
-    data = _choices()
+    data = choice_words()
     ids = [option_id for option_id, _label in offered]
     tokens = _answer_tokens(text, data)
     if not tokens or len(tokens) > 8:
@@ -268,7 +166,7 @@ def says_only(text: str, option_id: str) -> bool:
     """True when the whole message is one of ``option_id``'s listed words in
     choices.json («تم», «خلاص», «done» for "done"), fillers aside: a step that takes the
     person's own words uses it so a word meant as a button is not kept as their text."""
-    data = _choices()
+    data = choice_words()
     listed = data.option_words.get(option_id, frozenset())
     tokens = words(text)
     bare = [w for w in tokens if w not in data.fillers]
@@ -281,8 +179,8 @@ def plain_yes_or_no(text: str, *, yes_only: bool = False) -> bool:
     """True when the message is only yes or no words, fillers aside («ايه», «تمام»,
     «لا والله»): an answer to whatever was asked last, which a different question must
     not take for its own; with ``yes_only``, only yes words («ايوه»)."""
-    data = _choices()
-    tokens = [w for w in words(text) if w not in data.fillers]
+    data = choice_words()
+    tokens = [w for w in words(emoji_as_words(text, data)) if w not in data.fillers]
     return bool(tokens) and all(t in data.yes or (t in data.no and not yes_only) for t in tokens)
 
 
@@ -293,7 +191,7 @@ def options_named(text: str, option_ids: Sequence[str], *, in_sentence: bool = F
     مصرية» names «q:syrian» only. Words are matched whole (a leading و, ل or ب aside), not
     within a typo: a sentence holds many words that resemble others. ``in_sentence``: by
     the narrower ``sentence_words`` instead (see :func:`sentence_answer`)."""
-    data = _choices()
+    data = choice_words()
     lists = data.sentence_words if in_sentence else data.option_words
     tokens = words(text)
     named = []
@@ -310,12 +208,12 @@ def options_named(text: str, option_ids: Sequence[str], *, in_sentence: bool = F
     return named
 
 
-def _negation(token: str, data: _Choices) -> bool:
+def _negation(token: str, data: ChoiceWords) -> bool:
     # «وليست», «ومو»: the conjunction written onto the word
     return token in data.negations or (token[:1] == "و" and token[1:] in data.negations)
 
 
-def _negates(token: str, data: _Choices) -> bool:
+def _negates(token: str, data: ChoiceWords) -> bool:
     # «ومو داخل»: the conjunction written onto the word
     return token in data.choice_negations or (
         token[:1] == "و" and token[1:] in data.choice_negations
@@ -323,7 +221,7 @@ def _negates(token: str, data: _Choices) -> bool:
 
 
 def _denial_at(
-    tokens: Sequence[str], i: int, data: _Choices, denies: Callable[[str, _Choices], bool]
+    tokens: Sequence[str], i: int, data: ChoiceWords, denies: Callable[[str, ChoiceWords], bool]
 ) -> int | None:
     """Where the words denying the word at ``i`` begin, or None when it is not denied: an
     «is not» right before it (``denies``), or a denied ability (choices.json
@@ -367,20 +265,20 @@ def sentence_answer(text: str, options: Sequence[tuple[str, bool]]) -> str | Non
 def answers_in_sentence(question_id: str) -> bool:
     """Whether a sentence at the refusal step may change the refused answer to question
     ``question_id`` (choices.json ``sentence_questions``)."""
-    return question_id in _choices().sentence_questions
+    return question_id in choice_words().sentence_questions
 
 
 def content_words(text: str) -> list[str]:
     """A message's matching keys (:func:`words`) without the fillers of choices.json
     («انا», «يعني», «my»...): the words that carry what the person says."""
-    fillers = _choices().fillers
+    fillers = choice_words().fillers
     return [w for w in words(text) if w not in fillers]
 
 
 def answer_words(text: str) -> list[str]:
     """:func:`content_words` of an answer to a question, without a leading «قلت لك»,
     «سبق وذكرت» (choices.json ``said_before``): what is weighed as the answer."""
-    return _answer_tokens(text, _choices())
+    return _answer_tokens(text, choice_words())
 
 
 def question_answer(text: str, question_id: str, option_ids: Sequence[str]) -> str | None:
@@ -389,7 +287,7 @@ def question_answer(text: str, question_id: str, option_ids: Sequence[str]) -> s
     "<question id>:<option id>"): «ولدي» or «زوجتي» at «هل صاحب الطلب تابع لك أو مكفول
     لديك؟» is its "yes", «صديقي» its "no". None when no option's words are there, or when
     several options' are (the person is asked again rather than guessed for)."""
-    data = _choices()
+    data = choice_words()
     tokens = answer_words(text)
     if not tokens:
         return None
@@ -407,7 +305,7 @@ def _says(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
     return has_phrase(tokens, phrase)
 
 
-def _pattern_key(option_id: str, data: _Choices) -> str:
+def _pattern_key(option_id: str, data: ChoiceWords) -> str:
     """The option_words entry for an option id ("s:iqama_renew" -> "s:iqama_renew" or "s:*")."""
     if option_id in data.option_words:
         return option_id

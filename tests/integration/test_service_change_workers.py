@@ -94,6 +94,14 @@ async def test_keep_it_as_it_is_in_words_declines_the_change_over_two_workers(
     assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
 
 
+async def test_a_thumbs_up_changes_the_service_over_two_workers(h: Harness) -> None:
+    # session 25's probe: «👍» got «لم أفهم» (an emoji is no word to the readers)
+    a, b = await _at_where(h)
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "👍🏻"))
+    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+
+
 async def test_two_needs_offer_only_those_said_over_two_workers(h: Harness) -> None:
     # session 26's probe: a third service, the citizens' passport, came on «اجدد»
     a, b = await h.worker(), await h.worker()

@@ -1,0 +1,42 @@
+"""The keys by which the readers of typed answers compare words: folded Arabic, without
+the article or a final ه/ة, and within one typo for longer words (rapidfuzz). Split from
+:mod:`conversations.understanding`, which re-exports them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from domain.normalize import fold_arabic
+from domain.word_prefixes import without_article
+
+#: a word this long may be one typo away from the word meant
+FUZZY_MIN = 5
+
+
+def word_key(word: str) -> str:
+    """A folded word without the article and a final ه/ة (feminine or ta marbuta), so
+    «بالرياض» ~ «رياض», «سوريه» ~ «سوري», «المملكة» ~ «مملك»."""
+    word = without_article(word)
+    if len(word) >= 4 and word.endswith("ه"):
+        word = word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The matching keys of a message's words, in order."""
+    return list(_word_keys(text))
+
+
+@lru_cache(maxsize=512)
+def _word_keys(text: str) -> tuple[str, ...]:
+    # cached: the choice, status and question readers each key the turn's message again
+    return tuple(word_key(w) for w in fold_arabic(text).split())
+
+
+def near(a: str, b: str) -> bool:
+    """Two word keys the same, or one typo apart when both are long enough to tell."""
+    return a == b or (
+        min(len(a), len(b)) >= FUZZY_MIN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    )
