@@ -5,15 +5,18 @@ itself)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable
+from functools import cache
+from pathlib import Path
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Outcome, Retry
 from conversations.flows.number_reading import number_in_words
 from conversations.flows.phone_words import mobile_problem
 from conversations.formatting import isolate
-from domain.normalize import clean_input
+from domain.normalize import clean_input, fold_arabic
 from domain.number_shapes import number_shape
 from domain.phone import (
     InvalidPhoneNumber,
@@ -47,6 +50,34 @@ def only_a_phone(text: str) -> bool:
     return number_shape(typed) == "mobile"
 
 
+_NAMED = Path(__file__).resolve().parent.parent / "data" / "phone_named.json"
+#: The most words before a number that only name it («رقم جوالي الجديد هو»).
+_MOST_LEAD_WORDS = 4
+
+
+@cache
+def _lead_words() -> frozenset[str]:
+    raw = json.loads(_NAMED.read_text(encoding="utf-8"))
+    return frozenset(w for item in raw["lead_words"] for w in fold_arabic(item).lower().split())
+
+
+def phone_of(text: str) -> str | None:
+    """The phone number ``text`` is (:func:`only_a_phone`), alone or after a few words
+    that only name it («رقمي ٠٥٥١٢٣٤٥٦٧», «جوالي الجديد: +971…»; phone_named.json): the
+    number as typed; None for anything else («0551234567 اتصلوا علي», a sentence)."""
+    if only_a_phone(text):
+        return text
+    typed = clean_input(text)
+    start = next((i for i, ch in enumerate(typed) if ch.isdigit() or ch in "+("), None)
+    if start is None or start == 0:
+        return None
+    lead = fold_arabic(typed[:start]).lower().replace(":", " ").replace("،", " ").split()
+    number = typed[start:]
+    if not 0 < len(lead) <= _MOST_LEAD_WORDS or not set(lead) <= _lead_words():
+        return None
+    return number if only_a_phone(number) else None
+
+
 def phone_in_words_steps(answer: Answer) -> Answer:
     """A step's ``answer`` (the description, the documents: where the person's own words
     are taken) that reads a message that is only a phone number (:func:`only_a_phone`) as
@@ -57,8 +88,9 @@ def phone_in_words_steps(answer: Answer) -> Answer:
     number was not changed. A description that merely holds digits is still words."""
 
     async def answered(ctx: Ctx, event: Event) -> Outcome:
-        if isinstance(event, Text) and only_a_phone(event.text):
-            return _phone_in_words(ctx, event.text)
+        number = phone_of(event.text) if isinstance(event, Text) else None
+        if number is not None:
+            return _phone_in_words(ctx, number)
         return await answer(ctx, event)
 
     return answered

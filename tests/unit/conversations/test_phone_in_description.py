@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from conversations.engine import Engine
-from conversations.flows.phone_in_words import only_a_phone
+from conversations.flows.phone_in_words import only_a_phone, phone_of
 
 from .fakes import Chat, MemoryGateway, TerminalChat
+from .test_describe import _to_description
 from .test_intake import DESCRIPTION
 from .test_phone_foreign import WA_NUMBER, VouchedChat, _engine, _to_phone
 
@@ -141,3 +142,32 @@ async def test_in_the_terminal_a_typed_mobile_is_taken_as_the_persons_own(
     state = await engine.store.load("test", "u1")
     assert (state.answers["phone"], state.answers["phone_verified"]) == ("+201001234567", True)
     assert "غير موثّق" not in chat.said
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("رقمي ٠٥٥٩٨٧٦٥٤٣", "0559876543"), ("رقمي الجديد 0551234567", "0551234567"),
+     ("جوالي: +971501234567", "+971501234567"), ("my number is 0551234567", "0551234567"),
+     ("0551234567", "0551234567")],
+)  # fmt: skip
+def test_a_number_after_words_that_only_name_it_is_that_number(typed: str, number: str) -> None:
+    # session 25's probe: «رقمي ٠٥٥…» at the description was kept as its words
+    assert phone_of(typed) == number
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["0551234567 اتصلوا علي", "رقمي 2000000006", "رقم الطلب 4512345671", "رقمي",
+     "اقامتي انتهت ورقمي 0551234567"],
+)  # fmt: skip
+def test_other_words_with_a_number_are_no_phone(typed: str) -> None:
+    assert phone_of(typed) is None
+
+
+async def test_my_number_at_the_description_is_the_new_mobile_not_words(chat: Chat) -> None:
+    await _to_description(chat)
+    await chat.text("رقمي ٠٥٥٩٨٧٦٥٤٣")
+    # the number shared from the account stays (a typed one would replace it)
+    assert NOT_ADDED in chat.said and "الذي شاركته من حسابك" in chat.said, chat.said
+    await chat.text(DESCRIPTION)
+    assert "رقمي" not in chat.said, chat.said  # not kept as words of the description
