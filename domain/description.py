@@ -10,8 +10,11 @@ characters: 16 «🙏» passed as a whole description, and a message of spaces w
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 from domain.normalize import fold_arabic
 
@@ -67,6 +70,35 @@ def repeats_one_word(text: str) -> bool:
     spaced = "".join(_spaced(c) for c in text)
     words = [_word_key(w) for w in spaced.split()]
     return len(words) >= MIN_WORD_REPEATS and len(set(words)) == 1
+
+
+#: The fewest times one letter said alone makes it no description («hhh», «ههههه»).
+MIN_LETTER_REPEATS = 3
+_PLACEHOLDERS = Path(__file__).resolve().parent / "data" / "placeholder_words.json"
+
+
+@cache
+def _placeholders() -> frozenset[str]:
+    raw = json.loads(_PLACEHOLDERS.read_text(encoding="utf-8"))
+    return frozenset(_squeezed(w) for w in raw["words"])
+
+
+def _squeezed(text: str) -> str:
+    """``text``'s letters and digits alone, folded and in lower case."""
+    return fold_arabic("".join(_spaced(c) for c in text)).replace(" ", "")
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is a test or a stray tap of the keyboard, not a description: a
+    whole message of placeholder_words.json («abc», «test», «تجربة»; case, spaces and
+    punctuation aside), or one letter said :data:`MIN_LETTER_REPEATS` times or more and
+    nothing else («hhhhh»). Session 25's probe: «abc» was kept as a description."""
+    squeezed = _squeezed(text)
+    if not squeezed:
+        return False
+    if len(squeezed) >= MIN_LETTER_REPEATS and len(set(squeezed)) == 1 and squeezed.isalpha():
+        return True
+    return squeezed in _placeholders()
 
 
 def _spaced(c: str) -> str:

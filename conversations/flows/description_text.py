@@ -36,6 +36,7 @@ from conversations.understanding import says_only
 from domain.description import (
     MIN_DESCRIPTION,
     has_words,
+    is_placeholder,
     repeats_few_letters,
     repeats_one_word,
     telling_length,
@@ -112,6 +113,14 @@ def describe(ctx: Ctx, text: str) -> Outcome:
             _(
                 "This does not read as a description: it is the same letters repeated. Please describe your request in words: what you need, and what went wrong if there was a problem."
             )
+        )
+    if is_placeholder(text):
+        # session 25's probe: «abc» was kept as the start of the description
+        return Retry(
+            _(
+                "«%(typed)s» does not tell the officer what your request is about, so I have not kept it. Please describe your request in words: what you need, and what went wrong if there was a problem."
+            )
+            % {"typed": isolate(text.strip())}
         )
     if repeats_one_word(text):
         # helper 24's probe: «ساعدوني» typed 80 times was filed as the description

@@ -26,6 +26,7 @@ from conversations.flows.early_files import kept_so_far
 from conversations.flows.file_counts import album_received, counted
 from conversations.flows.intake_service import service_of
 from conversations.flows.no_documents import says_no_documents, without_documents
+from conversations.formatting import isolate
 from conversations.keywords import (
     is_acknowledgement,
     is_documents_chatter,
@@ -35,7 +36,12 @@ from conversations.keywords import (
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from conversations.understanding import says_only
 from domain.catalogue import LocalText, local
-from domain.description import has_words, repeats_few_letters, repeats_one_word
+from domain.description import (
+    has_words,
+    is_placeholder,
+    repeats_few_letters,
+    repeats_one_word,
+)
 from domain.documents_check import every_file_named, unaccounted_documents
 from domain.text_cut import cut_text
 
@@ -270,6 +276,13 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
             _(
                 "This does not read as words for your description: it is the same letters repeated, so nothing was added. Send the documents, or press «Done» when you have finished."
             )
+        )
+    if is_placeholder(text):
+        return Retry(
+            _(
+                "«%(typed)s» does not tell the officer anything about your request, so nothing was added to your description. Send the documents, or press «Done» when you have finished."
+            )
+            % {"typed": isolate(text.strip())}
         )
     if repeats_one_word(text):
         return Retry(

@@ -43,3 +43,21 @@ async def test_one_word_said_again_and_again_is_not_filed_over_two_workers(
     assert "لم يُضف شيء إلى وصفك" in said[-1].text, said[-1].text
     filed = await filed_request(person, db_sessionmaker, worker=0)
     assert filed.description == "انتهت إقامتي وحاولت التجديد من أبشر"
+
+
+async def test_a_test_word_and_a_number_named_are_not_filed_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # session 25's probe: «abc» and «رقمي ٠٥٥…» were kept as words of the description
+    await _half_filled(person)
+    await person.says("0551234567", worker=1)  # typed: a number «رقمي» may replace
+    said = await person.says("abc", worker=0)
+    assert "لذلك لم أحتفظ به" in said[-1].text, said[-1].text
+    said = await person.says("رقمي ٠٥٥٩٨٧٦٥٤٣", worker=1)
+    assert "+966559876543" in said[0].text, said[0].text
+    await person.says("انتهت إقامتي وحاولت التجديد من أبشر", worker=0)
+    said = await person.says("test", worker=1)
+    assert "لم يُضَف إلى الوصف" in said[-1].text, said[-1].text
+    filed = await filed_request(person, db_sessionmaker, worker=0)
+    assert filed.description == "انتهت إقامتي وحاولت التجديد من أبشر"
+    assert filed.phone == "+966559876543"

@@ -7,6 +7,7 @@ import pytest
 from domain.description import (
     MIN_DESCRIPTION,
     has_words,
+    is_placeholder,
     repeats_few_letters,
     repeats_one_word,
     telling_length,
@@ -76,3 +77,16 @@ def test_the_same_letters_repeated_are_no_description(text: str, junk: bool) -> 
 )
 def test_one_word_said_again_and_again_is_no_description(text: str, junk: bool) -> None:
     assert repeats_one_word(text) is junk
+
+
+@pytest.mark.parametrize(
+    "text", ["abc", "ABC", "a b c", "test", "Test!", "asdf", "تجربة", "تجربه", "hhhhh", "هههه"]
+)
+def test_a_test_or_a_stray_tap_is_a_placeholder(text: str) -> None:
+    # session 25's probe: «abc» was kept as the start of a description
+    assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["اقامتي انتهت", "visa", "ok", "تم", "", "🙏", "2000000006", "aa"])
+def test_words_that_say_something_are_no_placeholder(text: str) -> None:
+    assert not is_placeholder(text)
