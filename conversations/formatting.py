@@ -172,6 +172,16 @@ def format_long_date(day: dt.date, texts: Texts) -> str:
     }
 
 
+def format_day(day: dt.date, texts: Texts) -> str:
+    """Both calendars without the weekday, for a day in a list: "2 November 2026 (22
+    Jumada al-Ula 1448 AH)" / "22 جمادى الأولى 1448هـ (2 نوفمبر 2026م)"."""
+    _ = texts.gettext
+    return _("%(gregorian)s (%(hijri)s)") % {
+        "gregorian": format_gregorian(day, texts),
+        "hijri": format_hijri(day, texts),
+    }
+
+
 def format_due_date(day: dt.date, locale: str = DEFAULT_LOCALE) -> str:
     """The due date as a sentence shows it (both calendars)."""
     return format_long_date(day, Texts(locale))

@@ -23,7 +23,7 @@ from typing import Protocol
 from conversations.engine_parts import EngineParts
 from conversations.events import Choice, Event, Option, Reply, Text
 from conversations.flow import Ctx
-from conversations.formatting import isolate, ltr
+from conversations.formatting import format_day, isolate, ltr
 from conversations.languages import NAMES
 from conversations.notifications import status_name
 from conversations.reading import NAV_IDS, START_STEPS, as_choice, navigation
@@ -213,7 +213,7 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
             % {
                 "number": request.number,
                 "service": service,
-                "day": riyadh_date(request.submitted_at).isoformat(),
+                "day": format_day(riyadh_date(request.submitted_at), ctx.texts),
                 "status": status_name(request.status, ctx.locale),
             }
         )
@@ -222,7 +222,7 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
         for held in request.files:
             name = isolate(held.name) if held.name else _("(no name)")
             kind = _("photo") if held.kind == "photo" else _("document")
-            lines.append(f"  · {kind}: {name} ({held.mime})")
+            lines.append(f"  · {kind}: {name} ({file_format(held.mime)})")
     hidden = len(data.requests) - MAX_LISTED
     if hidden > 0:
         lines.append(
@@ -238,16 +238,25 @@ def render_held(ctx: Ctx, data: HeldData) -> str:
     return "\n".join(lines)
 
 
+def file_format(mime: str) -> str:
+    """A file's format as people name it («JPEG», «PDF»), not its media type
+    («image/jpeg»: helper 25's probe of «بياناتي»): the subtype in capitals, less an
+    «x-» or a vendor prefix."""
+    subtype = mime.partition("/")[2] or mime
+    subtype = subtype.split(";")[0].split(".")[-1].removeprefix("x-")
+    return subtype.upper()
+
+
 def _held_block(ctx: Ctx, block: HeldBlock) -> str:
     _ = ctx.texts.gettext
-    day = riyadh_date(block.blocked_at).isoformat()
+    day = format_day(riyadh_date(block.blocked_at), ctx.texts)
     if block.lifted_at is None:
         return _("Your messages have been blocked since %(day)s; the block is still in force.") % {
             "day": day
         }
     return _("Your messages were blocked on %(day)s; the block was lifted on %(lifted)s.") % {
         "day": day,
-        "lifted": riyadh_date(block.lifted_at).isoformat(),
+        "lifted": format_day(riyadh_date(block.lifted_at), ctx.texts),
     }
 
 
