@@ -13,6 +13,7 @@ from pathlib import Path
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Next
+from conversations.flows.change_wishes import identity_change_label
 from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import WRITER_IDENTITY, question_text, questions_of
 from conversations.flows.slips import is_slip
@@ -106,9 +107,10 @@ def _identity_line(ctx: Ctx) -> tuple[str, ...]:
     if not isinstance(identity, str) or not identity:
         return ()
     line = ctx.texts.gettext(
-        "The identity number typed earlier, %(number)s, was for the request as it was; if the request is now for someone else, please change it at the summary, before the request is sent, with «Change the identity number»."
+        "The identity number typed earlier, %(number)s, was for the request as it was; if the request is now for someone else, please change it at the summary, before the request is sent, with «%(option)s»."
     )
-    return (line % {"number": isolate(mask_identity(identity))},)
+    option = identity_change_label(ctx)
+    return (line % {"number": isolate(mask_identity(identity)), "option": option},)
 
 
 def _not_for_self(ctx: Ctx, text: str) -> bool:

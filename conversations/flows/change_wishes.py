@@ -31,10 +31,20 @@ def change_options(ctx: Ctx) -> tuple[Option, ...]:
     description, in the summary's order."""
     _ = ctx.texts.gettext
     return (
-        Option("e:id", _("Change the identity number")),
+        Option("e:id", identity_change_label(ctx)),
         Option("e:phone", _("Change the mobile number")),
         Option("e:desc", _("Change the description")),
     )
+
+
+def identity_change_label(ctx: Ctx) -> str:
+    """The summary's choice that changes the number typed at the identity step, named
+    after its kind: «تعديل رقم الحدود» for a border number (helper 25: a visit visa's
+    summary offered «تعديل رقم الهوية» beside «رقم الحدود»), «تعديل رقم الهوية» else."""
+    _ = ctx.texts.gettext
+    if ctx.state.answers.get("identity_kind") == "border":
+        return _("Change the border number")
+    return _("Change the identity number")
 
 
 def change_at_documents(ctx: Ctx, text: str) -> Outcome | None:

@@ -8,6 +8,7 @@ iqama's validity in Absher."""
 from __future__ import annotations
 
 from conversations.flow import Ctx
+from conversations.flows.change_wishes import identity_change_label
 from conversations.flows.intake_draft import identity_kinds
 from conversations.formatting import isolate
 from domain.identity import mask_identity
@@ -29,9 +30,9 @@ def number_unknown_lines(ctx: Ctx, kind: str) -> list[str]:
     if typed:
         lines.append(
             _(
-                "Your request has the number typed at the number step, %(number)s. If you are not sure of it, you can change it at the summary, before the request is sent, with «Change the identity number»."
+                "Your request has the number typed at the number step, %(number)s. If you are not sure of it, you can change it at the summary, before the request is sent, with «%(option)s»."
             )
-            % {"number": isolate(mask_identity(str(typed)))}
+            % {"number": isolate(mask_identity(str(typed))), "option": identity_change_label(ctx)}
         )
     where = {
         "border": _("A border number is printed on the entry stamp in the passport."),

@@ -1,0 +1,30 @@
+"""A visit visa's summary offers «تعديل رقم الحدود» and takes it on the other worker, over
+the shared Redis and SQL (SQLite and PostgreSQL): helper 25's probe, where it offered
+«تعديل رقم الهوية» for a border number."""
+
+from __future__ import annotations
+
+from conversations.events import Command, Contact, Media
+from tests.integration.test_their_say import Person
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_the_border_number_is_changed_by_its_name_over_two_workers(person: Person) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي تمديد تأشيرة الزيارة", worker=0)
+    await person.taps("s:visit_visa_extension", worker=1)
+    await person.taps("q:syrian", worker=0)
+    await person.says("3000000000", worker=1)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=0)
+    await person.says("ابي امدد زيارة ابوي لانها بتخلص الاسبوع الجاي", worker=1)
+    photo = Media(person.origin(), "photo", "f-1", "image/jpeg", 50_000, None, "c" * 64)
+    await person.send(photo, worker=0)
+    said = await person.taps("done", worker=1)
+    labels = {c.id: c.label for c in said[-1].choices}
+    assert labels.get("e:id") == "تعديل رقم الحدود", labels
+    said = await person.says("تعديل رقم الحدود", worker=0)
+    assert "رقم حدود (يبدأ بـ٣)" in said[-1].text, said[-1].text
