@@ -56,3 +56,15 @@ def says_no_establishment(text: str) -> bool:
     a household's («ما عندي رقم منشأة», «هي خادمة في البيت»; applicant_words.json
     ``no_establishment``): such a request is an individual's."""
     return _says(words(text), _no_establishment())
+
+
+@cache
+def _household_workers() -> tuple[tuple[str, ...], ...]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return _phrases(raw["household_workers"])
+
+
+def names_household_worker(text: str) -> bool:
+    """Whether ``text`` names a household's worker («عامل منزلي», «شغالة», «سائق خاص»;
+    applicant_words.json ``household_workers``), whom an individual sponsors."""
+    return _says(words(text), _household_workers())

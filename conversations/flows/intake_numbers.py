@@ -8,7 +8,7 @@ message, an eligibility question) are read in :mod:`conversations.flows.numbers_
 
 from __future__ import annotations
 
-from conversations.applicant_words import says_no_establishment
+from conversations.applicant_words import names_household_worker, says_no_establishment
 from conversations.citizens_only import (
     NOT_CITIZEN,
     OTHER_SERVICE,
@@ -78,6 +78,13 @@ def _establishment_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -
     return number_problem(ctx, error, typed)
 
 
+def _household_line(ctx: Ctx) -> str:
+    """That a household's worker is filed by an individual, and the way there."""
+    return ctx.texts.gettext(
+        "A worker sponsored by you personally (a housemaid or a private driver) is filed as an individual, with no establishment number. To change that, you can choose «Back» until the question «individual or establishment?» and then «Individual»."
+    )
+
+
 async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     if (
         isinstance(event, Text)
@@ -93,11 +100,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Text) and says_no_establishment(event.text):
         # «ما عندي رقم منشأة هي خادمة في البيت»: a household's worker is filed by an
         # individual, said with the way there (helper 21: the same question came again)
-        _ = ctx.texts.gettext
-        line = _(
-            "A worker sponsored by you personally (a housemaid or a private driver) is filed as an individual, with no establishment number. To change that, you can choose «Back» until the question «individual or establishment?» and then «Individual»."
-        )
-        return Retry(f"{line}\n{ask_establishment(ctx).text}")
+        return Retry(f"{_household_line(ctx)}\n{ask_establishment(ctx).text}")
     parse = parse_establishment_number
     number = typed_number(ctx, event, ask_establishment, parse, _establishment_problem)
     if isinstance(number, Retry):
@@ -241,6 +244,14 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
         if service_of(ctx).citizens_only and says_not_citizen(event.text):
             # «انا مقيم مو سعودي ابي اجدد جوازي»: understood, not kept as the description
             return _citizens_only(ctx)
+        if (
+            applicant_of(ctx) == "establishment"
+            and not any(ch.isdecimal() for ch in event.text)
+            and names_household_worker(event.text)
+        ):
+            # «عامل منزلي» at the worker's number: an individual files it (helper 25: «يجب
+            # أن يتكون الرقم من أرقام فقط»)
+            return Retry(f"{_household_line(ctx)}\n{ask_identity(ctx).text}")
         several = _one_of_several(ctx, event)
         if several is not None:
             return several

@@ -82,7 +82,12 @@ def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
     return {
         "empty": _("Please type the number."),
         "not_digits": letters_problem(ctx, typed)
-        or _("The number should contain digits only. Please type it again."),
+        or (
+            _("The number should contain digits only. Please type it again.")
+            if digits
+            # words alone («شغالة»): no number was typed to be «typed again»
+            else _("Your message has no number in it. Please type the number in digits.")
+        ),
         "length": ngettext(
             "You typed %(count)d digit, but the number has exactly 10. Please check it and type it again.",
             "You typed %(count)d digits, but the number has exactly 10. Please check it and type it again.",

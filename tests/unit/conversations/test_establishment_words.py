@@ -5,6 +5,8 @@ is shown. Helper 23's probe: «أين أنت الآن؟» was asked and the summ
 
 from __future__ import annotations
 
+import pytest
+
 from .fakes import Chat
 
 
@@ -30,3 +32,20 @@ async def test_an_establishments_service_question_gives_a_workers_example(chat: 
     await chat.command("start")
     await chat.tap("est")
     assert "مثلًا: أبي أجدد إقامة العامل" in chat.said and "أجدد إقامتي" not in chat.said
+
+
+@pytest.mark.parametrize("typed", ["عامل منزلي", "شغالة", "سايق خاص"])
+async def test_a_household_worker_at_the_workers_number_is_an_individuals(
+    chat: Chat, typed: str
+) -> None:
+    # helper 25: «عامل منزلي» at «يُرجى كتابة رقم العامل» got «يجب أن يتكون الرقم من أرقام فقط»
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("أبي أجدد إقامة العامل")
+    await chat.tap("s:iqama_renew")
+    await chat.tap("q:inside")
+    await chat.text("7000000000")
+    assert "رقم العامل" in chat.said, chat.said
+    await chat.text(typed)
+    assert "يُقدَّم طلبه بصفة فرد" in chat.said and "رقم العامل" in chat.said, chat.said
+    assert "أرقام فقط" not in chat.said

@@ -137,7 +137,8 @@ async def test_identity_said_in_words_is_taken(chat: Chat, typed: str) -> None:
         ("رقمي 2000000007", "الرقم الأخير لا يتوافق"),
         ("5000000006", "الرقم الأول غير صحيح"),
         ("2000000007", "الرقم الأخير لا يتوافق"),
-        ("abc", "أرقام فقط"),
+        ("abc", "لا يوجد في رسالتك رقم"),  # words alone: nothing «to type again»
+        ("2000x00006", "حرف بين الأرقام"),
         ("1000000008", "هذه الخدمة تتطلب رقم إقامة"),
         # a national ID's first digit where an iqama is needed, and a wrong check digit:
         # the first is the mistake to name (found by the tester)

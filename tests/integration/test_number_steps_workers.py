@@ -1,6 +1,7 @@
-"""A visit visa's summary offers «تعديل رقم الحدود» and takes it on the other worker, over
-the shared Redis and SQL (SQLite and PostgreSQL): helper 25's probe, where it offered
-«تعديل رقم الهوية» for a border number."""
+"""Words at the number steps over two workers, on the shared Redis and SQL (SQLite and
+PostgreSQL): a visit visa's summary offers «تعديل رقم الحدود» (helper 25's probe: it offered
+«تعديل رقم الهوية» for a border number), and a household's worker named at an
+establishment's worker number is told that an individual files it."""
 
 from __future__ import annotations
 
@@ -28,3 +29,19 @@ async def test_the_border_number_is_changed_by_its_name_over_two_workers(person:
     assert labels.get("e:id") == "تعديل رقم الحدود", labels
     said = await person.says("تعديل رقم الحدود", worker=0)
     assert "رقم حدود (يبدأ بـ٣)" in said[-1].text, said[-1].text
+
+
+async def test_a_household_worker_at_the_workers_number_over_two_workers(person: Person) -> None:
+    # helper 25: «عامل منزلي» got «يجب أن يتكون الرقم من أرقام فقط»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    await person.says("أبي أجدد إقامة العامل", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    await person.taps("q:inside", worker=0)
+    said = await person.says("7000000000", worker=1)
+    assert "رقم العامل" in said[-1].text, said[-1].text
+    said = await person.says("عامل منزلي", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "يُقدَّم طلبه بصفة فرد" in text and "أرقام فقط" not in text, text
+    said = await person.says("2000000006", worker=1)  # a worker of the establishment after all
+    assert "رقم جوالك" in said[-1].text, said[-1].text
