@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from conversations.events import Event, Text
-from conversations.flow import Ctx, Outcome, Prompt, Retry
+from conversations.buttons import ANOTHER_NUMBER
+from conversations.events import Event, Option, Text
+from conversations.flow import Ctx, Finish, Outcome, Prompt, Retry
 from conversations.flows.intake import number_in_words, number_problem
 from conversations.flows.status_answer import render_status
 from conversations.flows.status_attempts import attempt_keys, not_found_message, refused
@@ -74,7 +75,12 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
     # a right to see it, proven: the attempt is given back
     await limiter.refund(*keys)
     log.info("status of %s shown after identity check", view.number)
-    return render_status(ctx, view)
+    shown = render_status(ctx, view)
+    # the ways on: nothing of this request can be done from here (helper 25: the card
+    # ended with no choice at all)
+    _ = ctx.texts.gettext
+    ways = (Option(ANOTHER_NUMBER, _("Another request number")), Option("new", _("New request")))
+    return Finish(shown.say, (*shown.choices, *ways), shown.follow_up)
 
 
 async def _same_number(ctx: Ctx, limiter: AttemptLimiter) -> Outcome:

@@ -70,3 +70,19 @@ async def test_a_request_number_in_words_at_the_identity_step_is_looked_up(typed
     said = await chat.text(RESIDENT)  # the number asked about now is the one shown
     text = "\n".join(r.text for r in said)
     assert MINE in text and THEIRS not in text, text
+
+
+async def test_another_chats_card_offers_the_ways_on() -> None:
+    # helper 25: the card shown after the identity check ended with no choice at all
+    gateway = MemoryGateway()
+    gateway.views[MINE] = (_view(MINE, "under_review"), ("test", "owner"), RESIDENT)
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), gateway, clock=lambda: NOW, limiter=MemoryLimiter()
+    )
+    chat = Chat(engine.handle, user="relative")
+    await chat.command("start")
+    await chat.text(f"حالة طلبي {MINE}")
+    await chat.text(RESIDENT)
+    assert MINE in chat.said and chat.choice_ids == ["another", "new"], chat.choice_ids
+    await chat.tap("another")
+    assert "يُرجى كتابة رقم الطلب" in chat.said, chat.said
