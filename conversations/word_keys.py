@@ -32,7 +32,24 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=512)
 def _word_keys(text: str) -> tuple[str, ...]:
     # cached: the choice, status and question readers each key the turn's message again
-    return tuple(word_key(w) for w in fold_arabic(text).split())
+    return tuple(word_key(w) for w in joined_and(fold_arabic(text).split()))
+
+
+def joined_and(tokens: list[str]) -> list[str]:
+    """``tokens`` with a lone «و» written onto the word after it: «جوازي و جواز ولدي» is read
+    as «جوازي وجواز ولدي», as Arabic writes it (helper 25: the space hid the second person,
+    so the request was not said to be one person's)."""
+    out: list[str] = []
+    pending = False
+    for token in tokens:
+        if token == "و":
+            pending = True
+            continue
+        out.append(f"و{token}" if pending else token)
+        pending = False
+    if pending:
+        out.append("و")
+    return out
 
 
 def near(a: str, b: str) -> bool:

@@ -81,7 +81,8 @@ async def test_my_passport_and_my_sons_is_the_passport_alone_on_another_worker(
 ) -> None:
     # helper 24: «تجديد هوية مقيم» was offered beside the passport's renewal
     a, b = await h.worker(), await h.worker()
-    said = await _say(a, h, SAAD, h.updates.text(SAAD, "اجدد جوازي وجواز ولدي"))
+    # helper 25: «و» apart from «جواز» hid the son, and «لمن» was asked
+    said = await _say(a, h, SAAD, h.updates.text(SAAD, "اجدد جوازي و جواز ولدي"))
     assert "نبدأ بطلبك أنت" in said and said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
     said = await _say(b, h, SAAD, h.updates.callback(SAAD, "s:passport_renew"))
     assert "«لمن هذا الطلب؟»: «لي أنا»" in said, said

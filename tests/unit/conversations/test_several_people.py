@@ -68,6 +68,7 @@ async def test_only_family_members_start_with_one_of_them(chat: Chat) -> None:
         ("لزوجتي وامي", "family"),
         ("ابي اجدد اقامتي واقامة زوجتي", "self"),
         ("ابي اجدد جوازي وجواز ولدي", "self"),
+        ("ابي اجدد جوازي و جواز ولدي", "self"),  # helper 25: «و» apart from its word
         # review 14 §1: in English only an explicit «me and…»/«…and I»/«for us» is the writer
         ("I need to renew the passports of my kids", "family"),
         ("I need passports for my kids", "family"),
@@ -257,11 +258,15 @@ async def test_ones_own_request_is_not_told_otherwise(chat: Chat) -> None:
     assert "يُرجى كتابة رقم هويتك:" in chat.said and "صاحب الطلب" not in chat.said
 
 
-async def test_one_service_named_whole_for_two_people_is_offered_alone(chat: Chat) -> None:
+@pytest.mark.parametrize("typed", ["اجدد جوازي وجواز ولدي", "اجدد جوازي و جواز ولدي"])
+async def test_one_service_named_whole_for_two_people_is_offered_alone(
+    chat: Chat, typed: str
+) -> None:
     # helper 24: «ابي اجدد جواز ولدي» offered «تجديد هوية مقيم» beside the passport's
-    # renewal, sharing «اجدد»; named with one's own, the named_whole rule was not applied
+    # renewal, sharing «اجدد»; named with one's own, the named_whole rule was not applied.
+    # Helper 25: with «و» apart from «جواز», nothing said the request was one person's
     await chat.command("start")
     await chat.tap("ind")
-    await chat.text("اجدد جوازي وجواز ولدي")
+    await chat.text(typed)
     assert ONE_EACH in chat.said and YOURS_FIRST in chat.said
     assert [c for c in chat.choice_ids if c.startswith("s:")] == ["s:passport_renew"]

@@ -19,6 +19,7 @@ from conversations.flows.more_info import offer_text
 from conversations.state import DialogueState
 from conversations.status_question import is_status_question
 from conversations.understanding import understand_choice
+from conversations.word_keys import joined_and, words
 from domain.catalogue import load_catalogue
 
 from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
@@ -359,3 +360,9 @@ async def test_a_nationality_said_not_to_be_is_asked(chat: Chat) -> None:
     await chat.text("ابي امدد زيارة امي وهي مو سورية")
     await chat.text("ايوه")
     assert "ما جنسية الزائر" in chat.said and "q:syrian" in chat.choice_ids
+
+
+def test_a_lone_and_is_written_onto_the_next_word() -> None:
+    assert joined_and(["جوازي", "و", "جواز", "ولدي"]) == ["جوازي", "وجواز", "ولدي"]
+    assert joined_and(["نعم", "و"]) == ["نعم", "و"]
+    assert words("جوازي و جواز ولدي") == words("جوازي وجواز ولدي")
