@@ -6,33 +6,17 @@ import datetime as dt
 
 import pytest
 
-from conversations.engine import Engine
 from conversations.events import Command
-from conversations.flows.intake import INTAKE
 from conversations.ports import StatusView
-from domain.catalogue import load_catalogue
-from domain.normalize import clean_input
 
-from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryLimiter
+from .status_views import FILED as FILED
+from .status_views import MINE as MINE
+from .status_views import THEIRS as THEIRS
+from .status_views import _chat as _chat
+from .status_views import _view as _view
+from .status_views import plain as plain
 from .test_intake import RESIDENT, _to_identity
-
-MINE = "5038329651"
-
-
-def plain(text: str) -> str:
-    """The words as a person reads them: any digits, no invisible direction marks."""
-    return clean_input(text)
-
-
-THEIRS = "6418407042"
-FILED = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
-
-
-def _view(number: str, status: str, **extra: object) -> StatusView:
-    return StatusView(
-        number=number, service_id="iqama_renew", status=status, submitted_at=FILED,
-        due_date=dt.date(2026, 12, 1), history=((FILED, "received"),), **extra,  # type: ignore[arg-type]
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -50,13 +34,6 @@ def gateway() -> MemoryGateway:
 @pytest.fixture
 def limiter() -> MemoryLimiter:
     return MemoryLimiter()
-
-
-def _chat(gateway: MemoryGateway, limiter: MemoryLimiter, now: dt.datetime) -> Chat:
-    engine = Engine(
-        MemoryStore(), INTAKE, load_catalogue(), gateway, clock=lambda: now, limiter=limiter
-    )
-    return Chat(engine.handle)
 
 
 @pytest.fixture
