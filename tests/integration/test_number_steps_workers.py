@@ -45,3 +45,15 @@ async def test_a_household_worker_at_the_workers_number_over_two_workers(person:
     assert "يُقدَّم طلبه بصفة فرد" in text and "أرقام فقط" not in text, text
     said = await person.says("2000000006", worker=1)  # a worker of the establishment after all
     assert "رقم جوالك" in said[-1].text, said[-1].text
+
+
+async def test_a_new_workers_iqama_is_offered_not_looked_up_over_two_workers(
+    person: Person,
+) -> None:
+    # helper 26: «لعامل» read as «معامل» (a transaction): asked for a request number
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    said = await person.says("ابي اصدر اقامة لعامل جديد وصل", worker=0)
+    assert "s:iqama_issue" in [c.id for c in said[-1].choices], said[-1].text
+    said = await person.taps("s:iqama_issue", worker=1)
+    assert "رقم الطلب" not in said[-1].text, said[-1].text

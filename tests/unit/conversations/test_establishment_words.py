@@ -49,3 +49,13 @@ async def test_a_household_worker_at_the_workers_number_is_an_individuals(
     await chat.text(typed)
     assert "يُقدَّم طلبه بصفة فرد" in chat.said and "رقم العامل" in chat.said, chat.said
     assert "أرقام فقط" not in chat.said
+
+
+@pytest.mark.parametrize("typed", ["ابي اصدر اقامة لعامل جديد وصل", "اقامة لعامل جديد وصل"])
+async def test_a_new_workers_iqama_is_no_status_question(chat: Chat, typed: str) -> None:
+    # helper 26: «لعامل» read as a typo of «معامل» (a transaction) and «وصل» as «where is
+    # it»: the establishment was asked for a request number
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text(typed)
+    assert "رقم الطلب" not in chat.said and "s:iqama_issue" in chat.choice_ids, chat.said
