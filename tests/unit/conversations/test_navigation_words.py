@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .fakes import Chat
-from .test_intake import RESIDENT, _to_identity
+from .fakes import Chat, MemoryGateway
+from .test_intake import RESIDENT, _done_after_a_file_files_the_description, _to_identity
 
 
 @pytest.mark.parametrize("typed", ["الرجوع", "ارجع ورا", "رجعني", "back", "go back please"])
@@ -114,3 +114,15 @@ async def test_a_lone_digit_at_the_identity_step_is_a_short_number(chat: Chat, t
     assert "كتبت رقمًا واحدًا" in chat.said
     await chat.text(RESIDENT)
     assert "مشاركة رقمي" in chat.said  # the draft went on to the phone step
+
+
+@pytest.mark.parametrize(
+    "typed", ["ابي اقدم طلب جديد", "ابي طلب جديد", "I want to file a new request"]
+)
+async def test_a_new_request_in_words_after_filing_starts_one(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    # helper 26: «ابي اقدم طلب جديد» after filing was offered «إصدار هوية مقيم» («جديد»)
+    await _done_after_a_file_files_the_description(chat, gateway, "تم")
+    await chat.text(typed)
+    assert "ind" in chat.choice_ids and "s:iqama_issue" not in chat.choice_ids, chat.said
