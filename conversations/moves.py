@@ -22,6 +22,7 @@ from conversations.faq_options import faq_option, over_topics
 from conversations.first_message import FirstMessage
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
+from conversations.flows.later_requests import next_line
 from conversations.flows.more_info import answer_cancelled
 from conversations.flows.status_attempts import paused_for, wait_message
 from conversations.flows.their_say import cancelled
@@ -231,17 +232,24 @@ class Moves(FirstMessage):
 
     def _finish(self, ctx: Ctx, outcome: Finish) -> list[Reply]:
         _ = ctx.texts.gettext
-        last = ctx.state.last_request
+        last, waiting = ctx.state.last_request, ctx.state.next_requests
         looked_up = ctx.state.flow == "status"
         replace_state(ctx.state, ctx.state.fresh_draft())
         ctx.state.last_request = last
         ctx.state.next_requests = [list(r) for r in outcome.later] or None
+        choices = outcome.choices
+        if looked_up and waiting:
+            # a look-up between two requests named together keeps the next one offered
+            # (helper 26: after «حالة طلبي», «الطلب التالي» was gone)
+            ctx.state.next_requests = waiting
+            offered = next_line(ctx, waiting)
+            choices = (*choices, offered[1]) if offered is not None else choices
         *first, final = outcome.say
         closing = [*(Reply(s) for s in first)]
         spent = outcome.spent if outcome.spent_on is not None else ()
         said = Reply(
             final,
-            choices=outcome.choices,
+            choices=choices,
             follow_up=outcome.follow_up,
             spent=spent,
             spent_on=outcome.spent_on if spent else None,
@@ -254,7 +262,7 @@ class Moves(FirstMessage):
             closing.append(Reply(self._back_lead(ctx)))
             return [*closing, self._ask(ctx)]
         ctx.state.step = "done"
-        ctx.state.offered = [[o.id, o.label] for o in outcome.choices]
+        ctx.state.offered = [[o.id, o.label] for o in choices]
         if looked_up:
             # the next message may be another request number (conversations.flows.status_lookup.
             # number_after_answer)

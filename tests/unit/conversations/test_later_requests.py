@@ -11,7 +11,8 @@ from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
 
-from .fakes import Chat, MemoryGateway, MemoryStore
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
+from .status_views import MINE, _view
 from .test_intake import PHONE, RESIDENT
 
 FAMILY_LINE = "ويمكنك الآن تقديم طلب «تجديد هوية مقيم» لفرد أسرتك الذي ذكرته"
@@ -177,3 +178,21 @@ async def test_the_next_request_is_still_offered_when_the_chat_is_opened_again()
     assert "«تابع لي أو مكفول لدي»" in chat.said and "أين صاحب الإقامة الآن؟" in chat.said
     await _file_from_location(chat, "2000000014")
     assert len(gateway.submissions) == 2
+
+
+async def test_a_status_look_up_between_keeps_the_next_request() -> None:
+    # helper 26: after «حالة طلبي» under the receipt, «الطلب التالي» was gone for good
+    gateway = MemoryGateway()
+    engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي وبعدين ابي خروج وعودة")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    assert chat.choice_ids[0] == "next_request", chat.choice_ids
+    gateway.views[MINE] = (_view(MINE, "received"), ("test", "u1"), RESIDENT)
+    await chat.tap("status")  # the person's only request: its card at once
+    assert "next_request" in chat.choice_ids, chat.choice_ids
+    await chat.text("الطلب التالي")
+    assert "«تأشيرة خروج وعودة»" in chat.said and "رقم هويتك" in chat.said, chat.said
