@@ -78,7 +78,10 @@ def with_change(ask: describe.Ask) -> describe.Ask:
         offered = change_options(ctx)
         if not offered:
             return prompt
-        return Prompt(prompt.text, offered, prompt.ask_contact)
+        # asked again (help, an empty line, coming back): the change's own question, not
+        # the step's above its two answers (helper 26: «لمن هذا الطلب؟ 1) تغيير الخدمة…»)
+        named = [str(s) for s in ctx.state.answers.get(PENDING_CHANGE) or ()]
+        return Prompt(_offer(ctx, named), offered, prompt.ask_contact)
 
     return asked
 
@@ -279,9 +282,13 @@ def wants_another_service(ctx: Ctx, text: str) -> bool:
 def answer_change(ctx: Ctx, event: Event) -> Outcome | None:
     """The answer to a change offered last turn (by button, label or a typed yes or no);
     None when none was offered or the message answers something else (the offer is then
-    dropped: the person went on with the step)."""
+    dropped: the person went on with the step). «الإبقاء على الخدمة», the label of the
+    answer that keeps the service, typed when no change is offered any more says the
+    service stays and asks the step again (helper 26: it was kept as the description)."""
     answers = ctx.state.answers
     if PENDING_CHANGE not in answers:
+        if isinstance(event, Text) and _is_label(ctx, event.text, NO):
+            return _stays(ctx)
         return None
     offered = [(o.id, o.label) for o in change_options(ctx)]
     named: list[str] = list(answers.pop(PENDING_CHANGE))
@@ -292,13 +299,25 @@ def answer_change(ctx: Ctx, event: Event) -> Outcome | None:
     if chosen == YES:
         return _change(ctx, named)
     if chosen == NO:
-        _ = ctx.texts.gettext
-        service = local(service_of(ctx).name, ctx.locale)
-        # the step asked again: a question's text is not in a Retry's hint (helper 25: «لا»
-        # at «أين أنت الآن؟» left the buttons under no question)
-        stays = _("Your request stays for «%(service)s».") % {"service": service}
-        return Next(ctx.state.step, (stays,))
+        return _stays(ctx)
     return None
+
+
+def _stays(ctx: Ctx) -> Next:
+    """That the request stays for its service, and the step asked again (a question's
+    text is not in a Retry's hint: helper 25, «لا» at «أين أنت الآن؟» left the buttons
+    under no question)."""
+    _ = ctx.texts.gettext
+    service = local(service_of(ctx).name, ctx.locale)
+    stays = _("Your request stays for «%(service)s».") % {"service": service}
+    return Next(ctx.state.step, (stays,))
+
+
+def _is_label(ctx: Ctx, text: str, option_id: str) -> bool:
+    """Whether ``text`` is the label of the change's answer ``option_id``, as typed or as
+    a reply keyboard sends it (folded, punctuation aside)."""
+    label = next(o.label for o in _answers_offered(ctx) if o.id == option_id)
+    return words(text) == words(label)
 
 
 def _declined(event: Text | Choice, ctx: Ctx) -> bool:

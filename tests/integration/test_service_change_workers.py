@@ -112,6 +112,21 @@ async def test_two_needs_offer_only_those_said_over_two_workers(h: Harness) -> N
     assert "«لي أنا»" in said and "رقم هويتك" in said, said  # «اقامتي»: for oneself
 
 
+async def test_the_change_asked_again_and_its_label_late_over_two_workers(
+    h: Harness,
+) -> None:
+    # helper 26: asked again after «مساعدة», the change stood under «أين أنت الآن؟»; its
+    # «الإبقاء على الخدمة» typed once passed over was kept as the description
+    a, b = await _at_where(h)
+    await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "مساعدة"))
+    assert said.endswith("ولا أعيد إلا أسئلة الخدمة."), said
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "داخل"))
+    assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم»."), said
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "الإبقاء على الخدمة"))
+    assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم».") and "احتفظتُ" not in said, said
+
+
 async def _at_where(h: Harness) -> tuple[Worker, Worker]:
     """Two workers; an iqama's renewal for oneself chosen over both («اقامتي»: for
     oneself), now at «أين أنت الآن؟»."""

@@ -268,3 +268,32 @@ async def test_change_it_in_words_changes_the_service(chat: Chat, typed: str) ->
     await chat.text(typed)
     assert "لنختر الخدمة من جديد" in chat.said, chat.said
     assert "s:exit_reentry_visa" in chat.choice_ids
+
+
+async def test_the_change_asked_again_is_the_changes_question(chat: Chat) -> None:
+    # helper 26: after «مساعدة» or an empty line, «لمن هذا الطلب؟» stood above «تغيير
+    # الخدمة» and «الإبقاء على الخدمة»
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي خروج وعوده")
+    await chat.tap("s:exit_reentry_visa")
+    await chat.text("لا غلطت ابي خروج نهائي")
+    for again in ("مساعدة", ""):
+        await chat.text(again)
+        asked = chat.last[-1].text
+        assert "هل أغيّر خدمة طلبك" in asked and "لمن هذا الطلب؟" not in asked, asked
+        assert chat.choice_ids[:2] == ["chg:yes", "chg:no"], chat.choice_ids
+
+
+async def test_the_keep_label_typed_late_is_no_description(chat: Chat) -> None:
+    # helper 26: «الإبقاء على الخدمة» typed once the offer was passed over was kept as words
+    # of the description
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي خروج وعوده")
+    await chat.tap("s:exit_reentry_visa")
+    await chat.text("لا غلطت ابي خروج نهائي")
+    await chat.text("لي انا")
+    await chat.text("الإبقاء على الخدمة")
+    assert "يبقى طلبك لخدمة «تأشيرة خروج وعودة»" in chat.said, chat.said
+    assert "احتفظتُ بما كتبته" not in chat.said and "رقم هويتك" in chat.said, chat.said
