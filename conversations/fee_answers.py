@@ -67,9 +67,20 @@ def fee_service_named(ctx: Ctx, text: str) -> str | None:
         return None
     if len(text.split()) > _MAX_NAME_WORDS or says_a_wish(text) or knowledge.asks_fee(text):
         return None
-    if not ctx.catalogue.match(text, limit=1):
+    if not ctx.catalogue.match(text, limit=1) and not names_an_object(fold_arabic(text).lower()):
+        # «الاقامه» alone names what the fee is for, though no one service (helper 26)
         return None
     return f"{ctx.texts.gettext('How much are the fees of')} {text}"
+
+
+def fee_unknown(ctx: Ctx, service_id: str) -> str:
+    """That the amount of ``service_id``'s fees is not in the sources, and no more: said
+    while the service is being chosen, where the question above the services is the way
+    on."""
+    name = local(ctx.catalogue.get(service_id).name, ctx.locale)
+    return ctx.texts.gettext(
+        "The amount of the fees for «%(service)s» is not in the sources I rely on, so I won't quote a figure that may be wrong."
+    ) % {"service": name}
 
 
 def fee_line(ctx: Ctx, service_id: str, *, mid_request: bool) -> str:

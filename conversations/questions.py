@@ -27,6 +27,7 @@ from conversations.fee_answers import (
     ask_which_fee,
     fee_line,
     fee_service_named,
+    fee_unknown,
     inquiry_option,
     service_asked_about,
 )
@@ -267,6 +268,10 @@ class Questions(DocumentAnswers):
         if not (at_start or ctx.state.step == self.flow.first) or not known_service(
             ctx, service_id
         ):
+            if fee and ctx.state.step in _SERVICE_STEPS:
+                # «كم الرسوم» then «خروج وعوده» while the service is chosen: no request
+                # to write it in yet (helper 26: «يمكنك كتابته في وصف الطلب»)
+                return [Reply(fee_unknown(ctx, service_id)), self._ask(ctx)]
             if fee and self._mid_request(ctx) and ctx.state.step not in _SERVICE_STEPS:
                 # mid-request: the same honest line, where the question can go, and the
                 # way back to the request (session 20's probe: that line was missing)

@@ -113,3 +113,20 @@ async def test_the_service_named_after_which_fee_gets_its_fee_over_two_workers(
     assert "٥٠٠ ريال" in text and "هل هذه هي الخدمة المطلوبة؟" not in text, text
     said = await person.taps("file:iqama_renew", worker=1)
     assert "لمن هذا الطلب؟" in said[-1].text, said[-1].text
+
+
+async def test_which_fee_answered_by_an_object_or_among_services_over_two_workers(
+    person: Person,
+) -> None:
+    # helper 26: «الاقامه» under «رسوم أيّ خدمة؟» started a request; among the services
+    # offered, «خروج وعوده» was told to go in a description
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.says("كم الرسوم؟", worker=1)
+    said = await person.says("الاقامه", worker=0)
+    assert "٥٠٠ ريال" in "\n".join(r.text for r in said), said
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد", worker=0)
+    await person.says("كم الرسوم", worker=1)
+    said = await person.says("خروج وعوده", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "«تأشيرة خروج وعودة» لا تذكره المصادر" in text and "وصف الطلب" not in text, text

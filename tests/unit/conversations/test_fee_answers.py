@@ -289,3 +289,33 @@ async def test_a_service_named_a_turn_later_is_no_answer_to_which_fee(chat: Chat
     await chat.tap("ind")
     await chat.text("تجديد الاقامة")
     assert "هل هذه هي الخدمة المطلوبة؟" in chat.said, chat.said
+
+
+async def test_an_object_alone_after_which_fee_is_its_fee(chat: Chat) -> None:
+    # helper 26: «الاقامه» under «رسوم أيّ خدمة؟» started a request (three services)
+    await chat.command("start")
+    await chat.text("كم الرسوم؟")
+    await chat.text("الاقامه")
+    assert "٥٠٠ ريال" in chat.said and "أيّ هذه الخدمات" not in chat.said, chat.said
+
+
+async def test_which_fee_answered_while_the_service_is_chosen(chat: Chat) -> None:
+    # helper 26: at the services offered, «خروج وعوده» under «رسوم أيّ خدمة؟» was told to
+    # write it in a request's description, with no request yet
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد")
+    await chat.text("كم الرسوم")
+    await chat.text("خروج وعوده")
+    assert "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر" in chat.said, chat.said
+    assert "وصف الطلب" not in chat.said and "أيّ هذه الخدمات" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("asked", ["كم رسومها", "كم رسومه", "كم سعرها"])
+async def test_a_fee_asked_with_a_pronoun_is_the_requests_fee(chat: Chat, asked: str) -> None:
+    # helper 26: «كم رسومها» got «ليس لدي جواب» where «كم رسومه» was answered
+    await _to_identity(chat)
+    await chat.text(asked)
+    said = chat.said
+    answered = "٥٠٠ ريال" in said or "مبلغ رسوم «تجديد هوية مقيم» لا تذكره المصادر" in said
+    assert answered and "ليس لدي جواب" not in said, said
