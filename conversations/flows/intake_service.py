@@ -57,7 +57,7 @@ def _service_choice(ctx: Ctx, service: Service) -> Option:
     return Option(f"s:{service.id}", listed_name(ctx, service))
 
 
-def _choose_service(ctx: Ctx, service_id: str) -> Outcome:
+def choose_service(ctx: Ctx, service_id: str) -> Outcome:
     again = refused_again(ctx, service_id, {})
     if again is not None:
         # refused earlier in this conversation (tester 11, fault 7: the question again
@@ -103,7 +103,7 @@ def need_at_citizens_refusal(ctx: Ctx, text: str) -> Outcome | None:
     offered = suggest(ctx, text)
     suggestions = answers.get("suggestions", [])
     if isinstance(offered, Next) and offered.step == "suggest" and len(suggestions) == 1:
-        chosen = _choose_service(ctx, suggestions[0])
+        chosen = choose_service(ctx, suggestions[0])
         if isinstance(chosen, Next):
             return Next(chosen.step, (*offered.say, *chosen.say))
         return chosen
@@ -124,7 +124,7 @@ def file_service(ctx: Ctx, service_id: str, applicant: str = "") -> Outcome:
         ctx.state.answers["applicant"] = "individual" if individual else "establishment"
     ctx.state.history.append("applicant")
     ctx.state.step = "group"
-    chosen = _choose_service(ctx, service_id)
+    chosen = choose_service(ctx, service_id)
     if not isinstance(chosen, Next):
         return chosen
     # the service and who files said first (session 20's probe: «تقديم طلب الآن» after a
@@ -353,7 +353,7 @@ async def answer_group(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers["group"] = event.id[2:]
         return Next("service")
     if isinstance(event, Choice) and event.id.startswith("s:"):
-        return _choose_service(ctx, event.id[2:])
+        return choose_service(ctx, event.id[2:])
     if isinstance(event, Text):
         return suggest(ctx, event.text)
     return Retry(_("Please choose a group from the list, or write what you need."))
@@ -370,7 +370,7 @@ async def answer_service(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id.startswith("s:"):
         service_id = event.id[2:]
         if any(s.id == service_id for s in ctx.catalogue.services):
-            return _choose_service(ctx, service_id)
+            return choose_service(ctx, service_id)
     if isinstance(event, Text):
         return suggest(ctx, event.text)
     return Retry(_("Please choose a service from the list."))
@@ -392,7 +392,7 @@ def ask_suggest(ctx: Ctx) -> Prompt:
 async def answer_suggest(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     if isinstance(event, Choice) and event.id.startswith("s:"):
-        return _choose_service(ctx, event.id[2:])
+        return choose_service(ctx, event.id[2:])
     if isinstance(event, Choice) and event.id == "none":
         return Next("group")
     if isinstance(event, Text):

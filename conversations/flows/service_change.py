@@ -25,13 +25,11 @@ from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows import describe, description_early
 from conversations.flows.answer_corrections import corrected_answer
-from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import (
-    EARLY_ESTABLISHMENT,
-    EARLY_IDENTITY,
     service_of,
 )
 from conversations.flows.location_words import TYPED_ANSWER
+from conversations.flows.service_switch import change_service
 from conversations.flows.services_named import (
     affirmed,
     named_instead,
@@ -58,8 +56,6 @@ NO = "chg:no"
 _LABEL_WORDS = 5
 #: The most words a wish to change the service has; a longer message tells a case.
 _WISH_WORDS = 14
-# answers that depend on the service, dropped when it changes
-_OF_THE_SERVICE = ("service", "eligibility", "question", "suggestions", "group")
 
 
 def change_options(ctx: Ctx) -> tuple[Option, ...]:
@@ -253,7 +249,8 @@ def change_wish(ctx: Ctx, event: Event, *, slips: bool = False) -> Outcome | Non
     if not isinstance(event, Text):
         return None
     if wish(event.text, _KEYWORDS, (("change_service_button", True),), max_words=_LABEL_WORDS):
-        return _change(ctx, [])
+        ctx.state.answers.pop(PENDING_CHANGE, None)
+        return change_service(ctx, [])
     if not wish(event.text, _KEYWORDS, (("change_service", True),), max_words=_WISH_WORDS):
         if not slips:
             return None
@@ -297,7 +294,7 @@ def answer_change(ctx: Ctx, event: Event) -> Outcome | None:
         understood = understand_choice(event.text, offered)
         chosen = understood.chosen if understood is not None else None
     if chosen == YES:
-        return _change(ctx, named)
+        return change_service(ctx, named)
     if chosen == NO:
         return _stays(ctx)
     return None
@@ -352,41 +349,3 @@ def _offer(ctx: Ctx, named: list[str]) -> str:
         "If so, what you have given is kept (the numbers, what you wrote and the files) and used where the new service takes it; only the questions about the service are asked again."
     )
     return f"{question}\n{kept}"
-
-
-def _change(ctx: Ctx, named: list[str]) -> Outcome:
-    """Chooses the service again, keeping what does not depend on it (the module's rule)."""
-    _ = ctx.texts.gettext
-    state = ctx.state
-    answers = state.answers
-    answers.pop(PENDING_CHANGE, None)
-    said = _(
-        "Alright, let's choose the service again. I have kept what you gave so far and will use it where the new service takes it."
-    )
-    if not state.editing:
-        # the later steps are passed with what was kept, each saying so, as with numbers
-        # and words given before their step
-        if "identity" in answers:
-            answers[EARLY_IDENTITY] = {
-                "value": answers.pop("identity"),
-                "kind": answers.pop("identity_kind"),
-            }
-        if "establishment" in answers:
-            answers[EARLY_ESTABLISHMENT] = answers.pop("establishment")
-        if "phone" in answers:
-            answers[EARLY_PHONE] = {
-                "phone": answers.pop("phone"),
-                "verified": bool(answers.pop("phone_verified", True)),
-            }
-        description_early.set_aside(ctx)
-        for key in _OF_THE_SERVICE:
-            answers.pop(key, None)
-    # (from the summary's «Change the description» the summary follows, as after its
-    # own «Change the service»)
-    history = state.history
-    state.history = history[: history.index("group")] if "group" in history else ["applicant"]
-    state.step = "group"
-    if named:
-        answers["suggestions"] = named
-        return Next("suggest", (said,))
-    return Next("group", (said,))

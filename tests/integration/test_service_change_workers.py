@@ -50,9 +50,10 @@ async def test_another_service_named_whole_at_a_question_is_offered_over_two_wor
     said = await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
     assert "من «تجديد هوية مقيم» إلى «تأشيرة خروج وعودة»؟" in said, said
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "نعم"))
-    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+    # agreed to: chosen, not asked about again (helper 26)
+    assert "صار طلبك لخدمة «تأشيرة خروج وعودة»" in said and "هل هذه هي" not in said, said
     state = await h.services.engine.store.load("telegram", str(NOURA.id))
-    assert state.answers.get("suggestions") == ["exit_reentry_visa"]
+    assert state.answers.get("service") == "exit_reentry_visa"
 
 
 async def test_exit_and_reentry_at_where_offers_the_change_over_two_workers(
@@ -91,7 +92,7 @@ async def test_keep_it_as_it_is_in_words_declines_the_change_over_two_workers(
     assert said.startswith("يبقى طلبك لخدمة «تجديد هوية مقيم»."), said
     await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "غيرها"))
-    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+    assert "صار طلبك لخدمة «تأشيرة خروج وعودة»" in said, said
 
 
 async def test_a_thumbs_up_changes_the_service_over_two_workers(h: Harness) -> None:
@@ -99,7 +100,7 @@ async def test_a_thumbs_up_changes_the_service_over_two_workers(h: Harness) -> N
     a, b = await _at_where(h)
     await _say(a, h, NOURA, h.updates.text(NOURA, "ابي تأشيرة خروج وعودة"))
     said = await _say(b, h, NOURA, h.updates.text(NOURA, "👍🏻"))
-    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+    assert "صار طلبك لخدمة «تأشيرة خروج وعودة»" in said, said
 
 
 async def test_two_needs_offer_only_those_said_over_two_workers(h: Harness) -> None:

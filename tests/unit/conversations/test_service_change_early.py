@@ -193,7 +193,9 @@ async def test_another_service_named_whole_where_the_step_takes_none_offers_the_
     await chat.text("ابي اجدد جوازي")
     assert "إلى «تجديد جواز السفر»؟" in chat.said, chat.said
     await chat.tap("chg:yes")
-    assert "s:passport_renew" in chat.choice_ids
+    # the one service named, agreed to: chosen, not asked about again (helper 26)
+    assert "صار طلبك لخدمة «تجديد جواز السفر»" in chat.said, chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" not in chat.said
 
 
 async def test_a_family_member_answers_for_whom_and_offers_no_change(chat: Chat) -> None:
@@ -266,8 +268,8 @@ async def test_change_it_in_words_changes_the_service(chat: Chat, typed: str) ->
     await _at_where(chat)
     await chat.text("ابي تأشيرة خروج وعودة")
     await chat.text(typed)
-    assert "لنختر الخدمة من جديد" in chat.said, chat.said
-    assert "s:exit_reentry_visa" in chat.choice_ids
+    assert "صار طلبك لخدمة «تأشيرة خروج وعودة»" in chat.said, chat.said
+    assert "هل هذه هي الخدمة المطلوبة؟" not in chat.said
 
 
 async def test_the_change_asked_again_is_the_changes_question(chat: Chat) -> None:
