@@ -168,10 +168,12 @@ def says_only(text: str, option_id: str) -> bool:
     person's own words uses it so a word meant as a button is not kept as their text."""
     data = choice_words()
     listed = data.option_words.get(option_id, frozenset())
+    # a listed phrase is compared as the message is, without its fillers too («زي ما هي»)
+    listed_bare = {" ".join(_phrase_tokens(item, data)) for item in listed}
     tokens = words(text)
     bare = [w for w in tokens if w not in data.fillers]
     return bool(tokens) and (
-        " ".join(tokens) in listed or (bool(bare) and " ".join(bare) in listed)
+        " ".join(tokens) in listed or (bool(bare) and " ".join(bare) in listed_bare)
     )
 
 

@@ -38,7 +38,7 @@ from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement
 from conversations.officer_wish import officer_line, wants_officer
-from conversations.understanding import plain_yes_or_no
+from conversations.understanding import plain_yes_or_no, says_only
 from domain.description import MIN_DESCRIPTION
 from domain.normalize import clean_input
 
@@ -260,7 +260,8 @@ def _says_keep(ctx: Ctx, text: str) -> bool:
     if not _offered(ctx):
         return False
     yes = plain_yes_or_no(text, yes_only=True) or is_acknowledgement(text)
-    return yes or clean_input(text).strip() == "1"
+    # «خلها زي ما هي» (helper 26: told it was too short to be a description)
+    return yes or clean_input(text).strip() == "1" or says_only(text, KEEP)
 
 
 def _says_no(text: str) -> bool:

@@ -171,3 +171,18 @@ async def test_a_wish_to_change_the_mobile_at_its_step_over_two_workers(
     await person.says(DESCRIBED, worker=1)
     filed = await filed_request(person, db_sessionmaker, worker=0)
     assert filed.description == DESCRIBED
+
+
+async def test_keep_it_as_it_is_keeps_the_description_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # helper 26: «خلها زي ما هي» under «الإبقاء على وصفي» was told it was too short
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says(DESCRIBED, worker=0)
+    said = await person.says("ابي اغير الوصف", worker=1)
+    assert "keep_description" in [c.id for c in said[-1].choices], said[-1].text
+    said = await person.says("خلها زي ما هي", worker=0)
+    assert "للمستندات" in said[-1].text, said[-1].text
+    filed = await filed_request(person, db_sessionmaker, worker=1)
+    assert filed.description == DESCRIBED

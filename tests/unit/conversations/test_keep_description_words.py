@@ -25,7 +25,9 @@ async def _offered(chat: Chat) -> None:
     assert "keep_description" in chat.choice_ids
 
 
-@pytest.mark.parametrize("typed", ["ايوه", "نعم", "تمام", "ok", "1", "١"])
+@pytest.mark.parametrize(
+    "typed", ["ايوه", "نعم", "تمام", "ok", "1", "١", "خلها زي ما هي", "خليه كما هو", "نفس الوصف"]
+)
 async def test_a_yes_or_the_number_keeps_the_story(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:
