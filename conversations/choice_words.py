@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,8 @@ def emoji_as_words(text: str, data: ChoiceWords) -> str:
     """``text`` with each emoji of choices.json ``emoji`` written as the word it says
     («👍» -> «نعم», «👎» -> «لا»), which the word readers would otherwise drop as no
     word at all (session 25's probe: «👍» at a yes-or-no question got «لم أفهم»)."""
+    if not _has_emoji(text, tuple(data.emoji)):
+        return text  # nearly every message: nothing to write out
     text = _EMOJI_MODIFIERS.sub("", text)
     for sign, word in data.emoji.items():
         if sign in text:
@@ -100,3 +102,9 @@ def _leads(items: Iterable[str], fillers: frozenset[str]) -> tuple[tuple[str, ..
     # compared with a message's words once its fillers are gone, so without them too
     leads = {tuple(w for w in words(item) if w not in fillers) for item in items}
     return tuple(sorted((lead for lead in leads if lead), key=len, reverse=True))
+
+
+@lru_cache(maxsize=512)
+def _has_emoji(text: str, signs: tuple[str, ...]) -> bool:
+    # cached: a typed answer is read by several readers of a turn
+    return any(sign in text for sign in signs)

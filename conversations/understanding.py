@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from conversations.choice_words import ChoiceWords, choice_words, emoji_as_words
 from conversations.word_keys import FUZZY_MIN as FUZZY_MIN
@@ -50,7 +51,22 @@ def _answer_tokens(text: str, data: ChoiceWords) -> list[str]:
 
 def _phrase_tokens(phrase: str, data: ChoiceWords) -> list[str]:
     """A listed phrase's words as :func:`_answer_tokens` leaves a message's (no fillers)."""
-    return [w for w in phrase.split() if w not in data.fillers] or phrase.split()
+    return list(_bare_phrase(phrase))
+
+
+@cache
+def _bare_phrase(phrase: str) -> tuple[str, ...]:
+    # cached: the listed phrases are few and read at every typed answer
+    fillers = choice_words().fillers
+    return tuple(w for w in phrase.split() if w not in fillers) or tuple(phrase.split())
+
+
+@cache
+def _listed_bare(option_id: str) -> frozenset[str]:
+    """``option_id``'s listed words and phrases without their fillers (:func:`says_only`)."""
+    data = choice_words()
+    listed = data.option_words.get(option_id, frozenset())
+    return frozenset(" ".join(_bare_phrase(item)) for item in listed)
 
 
 def _matches(option_id: str, patterns: Sequence[str]) -> bool:
@@ -168,12 +184,11 @@ def says_only(text: str, option_id: str) -> bool:
     person's own words uses it so a word meant as a button is not kept as their text."""
     data = choice_words()
     listed = data.option_words.get(option_id, frozenset())
-    # a listed phrase is compared as the message is, without its fillers too («زي ما هي»)
-    listed_bare = {" ".join(_phrase_tokens(item, data)) for item in listed}
     tokens = words(text)
     bare = [w for w in tokens if w not in data.fillers]
+    # a listed phrase is compared as the message is, without its fillers too («زي ما هي»)
     return bool(tokens) and (
-        " ".join(tokens) in listed or (bool(bare) and " ".join(bare) in listed_bare)
+        " ".join(tokens) in listed or (bool(bare) and " ".join(bare) in _listed_bare(option_id))
     )
 
 
