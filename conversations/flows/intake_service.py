@@ -25,6 +25,7 @@ from conversations.flows.nationality import nationality_answer, refused_early
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.refusals import is_refused, refused_again
 from conversations.flows.service_words import shared_word_services
+from conversations.flows.suggest_yes import yes_to_offered
 from conversations.keywords import split_denied
 from conversations.keywords_early import early_answers, place_of_writer, without_places
 from conversations.several_people import (
@@ -396,5 +397,6 @@ async def answer_suggest(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id == "none":
         return Next("group")
     if isinstance(event, Text):
-        return suggest(ctx, event.text)
+        picked = yes_to_offered(ctx, event.text)  # «ايه غيرها» (helper 26)
+        return choose_service(ctx, picked) if picked else suggest(ctx, event.text)
     return Retry(_("Please choose one of the services, or «None of these»."))

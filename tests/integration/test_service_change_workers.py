@@ -136,3 +136,15 @@ async def _at_where(h: Harness) -> tuple[Worker, Worker]:
     said = await _say(b, h, NOURA, h.updates.callback(NOURA, "s:iqama_renew"))
     assert said.endswith("أين أنت الآن؟"), said
     return a, b
+
+
+async def test_a_yes_and_a_word_under_the_one_service_offered_over_two_workers(
+    h: Harness,
+) -> None:
+    # helper 26: «ايه غيرها» under the one service offered read as a new need: «أخرى»
+    a, b = await h.worker(), await h.worker()
+    await _say(a, h, NOURA, h.updates.callback(NOURA, "ind"))
+    said = await _say(b, h, NOURA, h.updates.text(NOURA, "ابي خروج نهائي"))
+    assert said.endswith("هل هذه هي الخدمة المطلوبة؟"), said
+    said = await _say(a, h, NOURA, h.updates.text(NOURA, "ايه غيرها"))
+    assert "أخرى" not in said and "لمن هذا الطلب؟" in said, said
