@@ -244,6 +244,11 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
     number already (found by the fresh-clone tester: «لم أفهم إجابتك» and the number
     lost). The number is kept for the identity step as one sent first is
     (:data:`EARLY_IDENTITY`), the person told so and the question asked again."""
+    question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
+    early = _establishment_early(ctx, event)
+    if early is not None:
+        # the unified number typed at «أين صاحب الإقامة الآن؟» (helper 26: «لم أفهم»)
+        return Retry(f"{early[0]}\n{question_text(ctx, question)}")
     identity = identity_first(event.text) if isinstance(event, Text) else None
     mistyped = mistyped_identity(ctx, event.text) if isinstance(event, Text) else None
     mobile = None if ctx.state.editing else mobile_alone(ctx, event)
@@ -265,8 +270,27 @@ async def answer_question_or_number(ctx: Ctx, event: Event) -> Outcome:
         }
     else:
         said = str(mobile if mistyped is None else mistyped)
-    question = questions_of(ctx)[int(ctx.state.answers.get("question", 0))]
     return Retry(f"{said}\n{question_text(ctx, question)}")
+
+
+def _establishment_early(ctx: Ctx, event: Event) -> tuple[str, bool] | None:
+    """An establishment's unified number typed before its step, where the establishment
+    files: (the line saying it is kept for that step, :data:`EARLY_ESTABLISHMENT`, True),
+    or (what is wrong with it, False); None for any other message."""
+    if not isinstance(event, Text) or ctx.state.editing:
+        return None
+    if applicant_of(ctx) != "establishment" or number_shape(event.text) != "establishment":
+        return None
+    slip = mistyped_establishment(ctx, event.text)
+    if slip is not None:
+        return slip, False
+    try:
+        establishment = parse_establishment_number(number_in_words(event.text))
+    except InvalidIdentityNumber:
+        return None
+    ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
+    said = ctx.texts.gettext("I have kept the establishment number %(number)s for your request.")
+    return said % {"number": isolate(establishment)}, True
 
 
 def service_or_number(
@@ -285,18 +309,11 @@ def service_or_number(
         if not isinstance(event, Text) or ctx.state.editing:
             return await answer(ctx, event)
         said = ""
-        if applicant_of(ctx) == "establishment" and number_shape(event.text) == "establishment":
-            slip = mistyped_establishment(ctx, event.text)
-            if slip is not None:
-                return Retry(f"{slip}\n{ask(ctx).text}")
-            try:
-                establishment = parse_establishment_number(number_in_words(event.text))
-            except InvalidIdentityNumber:
-                return await answer(ctx, event)
-            ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
-            said = ctx.texts.gettext(
-                "I have kept the establishment number %(number)s for your request."
-            ) % {"number": isolate(establishment)}
+        early = _establishment_early(ctx, event)
+        if early is not None and not early[1]:
+            return Retry(f"{early[0]}\n{ask(ctx).text}")  # a slip in the number, named
+        if early is not None:
+            said = early[0]
         else:
             identity = identity_first(event.text)
             mistyped = mistyped_identity(ctx, event.text)

@@ -57,3 +57,15 @@ async def test_a_new_workers_iqama_is_offered_not_looked_up_over_two_workers(
     assert "s:iqama_issue" in [c.id for c in said[-1].choices], said[-1].text
     said = await person.taps("s:iqama_issue", worker=1)
     assert "رقم الطلب" not in said[-1].text, said[-1].text
+
+
+async def test_the_unified_number_at_a_question_is_kept_over_two_workers(person: Person) -> None:
+    # helper 26: the unified number typed at «أين صاحب الإقامة الآن؟» got «لم أفهم»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    await person.says("أبي أجدد إقامة العامل", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    said = await person.says("7000000000", worker=0)
+    assert "احتفظتُ برقم المنشأة" in said[-1].text, said[-1].text
+    said = await person.taps("q:inside", worker=1)
+    assert "رقم العامل" in said[-1].text, said[-1].text

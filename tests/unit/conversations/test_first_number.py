@@ -174,3 +174,16 @@ async def test_a_second_identity_number_says_it_replaced_the_first(
     await chat.text("٢١٢٣٤٥٦٧٨٨")
     assert "بدلًا من" not in chat.said and "2******788" in chat.said
     assert await _file_iqama_renewal(chat, gateway) == "2123456788"
+
+
+async def test_the_unified_number_at_an_establishments_question_is_kept(chat: Chat) -> None:
+    # helper 26: «٧٠٠٠٠٠٠٠٠٠» at «أين صاحب الإقامة الآن؟» got «لم أفهم إجابتك» and was lost
+    await chat.command("start")
+    await chat.tap("est")
+    await chat.text("أبي أجدد إقامة العامل")
+    await chat.tap("s:iqama_renew")
+    await chat.text("٧٠٠٠٠٠٠٠٠٠")
+    assert "احتفظتُ برقم المنشأة" in chat.said and "لم أفهم" not in chat.said, chat.said
+    assert "أين صاحب الإقامة الآن؟" in chat.said
+    await chat.tap("q:inside")
+    assert "رقم العامل" in chat.said and "الرقم الموحد" not in chat.last[-1].text, chat.said
