@@ -20,6 +20,11 @@ from conversations.citizens_only import (
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
+from conversations.flows.household_switch import (
+    individual_option,
+    offer_individual,
+    switch_to_individual,
+)
 from conversations.flows.intake_draft import (
     EARLY_IDENTITY,
     WRITER_IDENTITY,
@@ -64,7 +69,8 @@ def _kind_names(ctx: Ctx) -> dict[str, str]:
 
 def ask_establishment(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    return Prompt(_("Type the establishment's unified number (10 digits, starting with 7)."))
+    asked = _("Type the establishment's unified number (10 digits, starting with 7).")
+    return Prompt(asked, individual_option(ctx))
 
 
 def _establishment_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
@@ -81,11 +87,14 @@ def _establishment_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -
 def _household_line(ctx: Ctx) -> str:
     """That a household's worker is filed by an individual, and the way there."""
     return ctx.texts.gettext(
-        "A worker sponsored by you personally (a housemaid or a private driver) is filed as an individual, with no establishment number. To change that, you can choose «Back» until the question «individual or establishment?» and then «Individual»."
-    )
+        "A worker sponsored by you personally (a housemaid or a private driver) is filed as an individual, with no establishment number. To file it so, choose «%(option)s»."
+    ) % {"option": ctx.texts.gettext("File as an individual")}
 
 
 async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
+    switched = switch_to_individual(ctx, event)
+    if switched is not None:
+        return switched
     if (
         isinstance(event, Text)
         and says_not_knowing(event.text)
@@ -100,6 +109,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Text) and says_no_establishment(event.text):
         # «ما عندي رقم منشأة هي خادمة في البيت»: a household's worker is filed by an
         # individual, said with the way there (helper 21: the same question came again)
+        offer_individual(ctx)
         return Retry(f"{_household_line(ctx)}\n{ask_establishment(ctx).text}")
     parse = parse_establishment_number
     number = typed_number(ctx, event, ask_establishment, parse, _establishment_problem)
@@ -154,7 +164,7 @@ def ask_identity(ctx: Ctx) -> Prompt:
     if _not_citizen_met(ctx):
         # a resident's number or words met a service for citizens: the way out
         return Prompt(asked, (Option(OTHER_SERVICE, _("Choose another service")),))
-    return Prompt(asked)
+    return Prompt(asked, individual_option(ctx))
 
 
 def _for_someone_else(ctx: Ctx) -> bool:
@@ -234,6 +244,9 @@ def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str
 
 
 async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
+    switched = switch_to_individual(ctx, event)
+    if switched is not None:
+        return switched
     if isinstance(event, Choice) and event.id == OTHER_SERVICE and _not_citizen_met(ctx):
         return _other_service(ctx)
     if isinstance(event, Text):
@@ -251,6 +264,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
         ):
             # «عامل منزلي» at the worker's number: an individual files it (helper 25: «يجب
             # أن يتكون الرقم من أرقام فقط»)
+            offer_individual(ctx)
             return Retry(f"{_household_line(ctx)}\n{ask_identity(ctx).text}")
         several = _one_of_several(ctx, event)
         if several is not None:

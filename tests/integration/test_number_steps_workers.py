@@ -69,3 +69,20 @@ async def test_the_unified_number_at_a_question_is_kept_over_two_workers(person:
     assert "احتفظتُ برقم المنشأة" in said[-1].text, said[-1].text
     said = await person.taps("q:inside", worker=1)
     assert "رقم العامل" in said[-1].text, said[-1].text
+
+
+async def test_a_household_worker_is_filed_as_an_individual_by_one_tap_over_two_workers(
+    person: Person,
+) -> None:
+    # helper 26: the way from «منشأة» to «فرد» was three «رجوع» and the service again
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    await person.says("ابي خروج نهائي للعامل المنزلي", worker=0)
+    await person.taps("s:final_exit_visa", worker=1)
+    said = await person.says("ما عندي رقم موحد، هي عاملة منزلية", worker=0)
+    assert "as_individual" in [c.id for c in said[-1].choices], said[-1].text
+    said = await person.taps("as_individual", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "«تأشيرة خروج نهائي» مقدَّمًا بصفة فرد" in text and "لمن هذا الطلب؟" in text, text
+    said = await person.taps("q:family", worker=0)  # her sponsor files for her
+    assert "رقم" in said[-1].text and "الرقم الموحد" not in said[-1].text, said[-1].text

@@ -213,7 +213,12 @@ async def test_no_establishment_number_says_how_to_file_as_an_individual(chat: C
     assert "الرقم الموحد للمنشأة" in chat.said
     await chat.text("ما عندي رقم منشأة هي خادمة في البيت")
     said = chat.said
-    assert "يُقدَّم طلبه بصفة فرد" in said and "«رجوع»" in said, said
+    assert "يُقدَّم طلبه بصفة فرد" in said and "«التقديم بصفة فرد»" in said, said
+    # helper 26: the way there was three «رجوع» and the service typed again
+    assert "as_individual" in chat.choice_ids, chat.choice_ids
+    await chat.tap("as_individual")
+    assert "صار طلبك لخدمة «تجديد هوية مقيم» مقدَّمًا بصفة فرد" in chat.said, chat.said
+    assert "لمن هذا الطلب؟" in chat.said, chat.said
 
 
 @pytest.mark.parametrize("typed", ["عندي سؤال", "ابي اسأل", "عندي استفسار"])
