@@ -15,7 +15,7 @@ from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 from .status_views import MINE, _view
 from .test_intake import PHONE, RESIDENT
 
-FAMILY_LINE = "ويمكنك الآن تقديم طلب «تجديد هوية مقيم» لفرد أسرتك الذي ذكرته"
+FAMILY_LINE = "يمكنك الآن تقديم طلب «تجديد هوية مقيم» لفرد أسرتك الذي ذكرته"
 
 
 def _chat() -> tuple[Chat, MemoryGateway]:
