@@ -33,10 +33,7 @@ async def test_the_border_number_is_changed_by_its_name_over_two_workers(person:
 
 async def test_a_household_worker_at_the_workers_number_over_two_workers(person: Person) -> None:
     # helper 25: «عامل منزلي» got «يجب أن يتكون الرقم من أرقام فقط»
-    await person.send(Command(person.origin(), "start", ""), worker=0)
-    await person.taps("est", worker=1)
-    await person.says("أبي أجدد إقامة العامل", worker=0)
-    await person.taps("s:iqama_renew", worker=1)
+    await _establishment_chose(person, "أبي أجدد إقامة العامل", "iqama_renew")
     await person.taps("q:inside", worker=0)
     said = await person.says("7000000000", worker=1)
     assert "رقم العامل" in said[-1].text, said[-1].text
@@ -61,10 +58,7 @@ async def test_a_new_workers_iqama_is_offered_not_looked_up_over_two_workers(
 
 async def test_the_unified_number_at_a_question_is_kept_over_two_workers(person: Person) -> None:
     # helper 26: the unified number typed at «أين صاحب الإقامة الآن؟» got «لم أفهم»
-    await person.send(Command(person.origin(), "start", ""), worker=0)
-    await person.taps("est", worker=1)
-    await person.says("أبي أجدد إقامة العامل", worker=0)
-    await person.taps("s:iqama_renew", worker=1)
+    await _establishment_chose(person, "أبي أجدد إقامة العامل", "iqama_renew")
     said = await person.says("7000000000", worker=0)
     assert "احتفظتُ برقم المنشأة" in said[-1].text, said[-1].text
     said = await person.taps("q:inside", worker=1)
@@ -75,10 +69,7 @@ async def test_a_household_worker_is_filed_as_an_individual_by_one_tap_over_two_
     person: Person,
 ) -> None:
     # helper 26: the way from «منشأة» to «فرد» was three «رجوع» and the service again
-    await person.send(Command(person.origin(), "start", ""), worker=0)
-    await person.taps("est", worker=1)
-    await person.says("ابي خروج نهائي للعامل المنزلي", worker=0)
-    await person.taps("s:final_exit_visa", worker=1)
+    await _establishment_chose(person, "ابي خروج نهائي للعامل المنزلي", "final_exit_visa")
     said = await person.says("ما عندي رقم موحد، هي عاملة منزلية", worker=0)
     assert "as_individual" in [c.id for c in said[-1].choices], said[-1].text
     said = await person.taps("as_individual", worker=1)
@@ -86,3 +77,11 @@ async def test_a_household_worker_is_filed_as_an_individual_by_one_tap_over_two_
     assert "«تأشيرة خروج نهائي» مقدَّمًا بصفة فرد" in text and "لمن هذا الطلب؟" in text, text
     said = await person.taps("q:family", worker=0)  # her sponsor files for her
     assert "رقم" in said[-1].text and "الرقم الموحد" not in said[-1].text, said[-1].text
+
+
+async def _establishment_chose(person: Person, need: str, service: str) -> None:
+    """/start and «منشأة» on the two workers in turn, ``need`` typed and ``service`` chosen."""
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("est", worker=1)
+    await person.says(need, worker=0)
+    await person.taps(f"s:{service}", worker=1)
