@@ -21,7 +21,7 @@ from pathlib import Path
 from conversations import knowledge
 from conversations.buttons import TOPIC_PREFIX
 from conversations.document_answers import DocumentAnswers
-from conversations.events import Option, Reply
+from conversations.events import Option, Reply, Text
 from conversations.faq_options import FAQ, topic_options, ways_out
 from conversations.fee_answers import (
     ask_which_fee,
@@ -44,6 +44,7 @@ from conversations.flows.intake_service import suggest
 from conversations.flows.number_unknown import number_unknown_lines
 from conversations.keywords import is_faq_word
 from conversations.keywords_early import without_places
+from conversations.read_message import ReadMessage
 from conversations.reading import NAV_IDS, START_STEPS
 from conversations.understanding import answer_words
 from conversations.unserved_needs import unserved_line, unserved_need
@@ -60,17 +61,23 @@ _MAX_UNANSWERED_WORDS = 15
 class Questions(DocumentAnswers):
     """Mixed into :class:`conversations.engine.Engine`."""
 
+    async def _fee_of_named(self, m: ReadMessage) -> list[Reply] | None:
+        """«تجديد الاقامة» under «رسوم أيّ خدمة؟»: the answer to that question, not a
+        request started (session 26's probe), nor, among the services offered, the one
+        whose label it is chosen (its recheck)."""
+        if not isinstance(m.event, Text):
+            return None
+        which = fee_service_named(m.ctx, m.event.text)
+        if which is None:
+            return None
+        return self._question(m.ctx, which, free_text=m.free_text)
+
     def _question(self, ctx: Ctx, text: str, *, free_text: bool) -> list[Reply] | None:
         """The answer to a typed question, or None when the message is not one the base
         answers or comes close to (the step reads it). ``free_text``: the step takes the
         person's own words, so only a plain question counts («...؟», «كم...»)."""
         if is_faq_word(text):
             return self._faq(ctx)
-        which = fee_service_named(ctx, text)
-        if which is not None:
-            # «تجديد الاقامة» under «رسوم أيّ خدمة؟»: the answer to that question, not a
-            # request started (session 26's probe)
-            return self._question(ctx, which, free_text=free_text)
         kind = unknown_number(text)
         if kind is None and ctx.state.step == "identity" and unknown_number_at_step(text):
             kind = "identity"  # «ما اعرف الرقم» at the number step: this step's number

@@ -103,6 +103,7 @@ class Routing(
             self._empty_message,
             self._their_words_first,
             self._phone_concern,
+            self._fee_of_named,
             self._as_option,
             self._held_album,
             self._file_for_reconsideration,

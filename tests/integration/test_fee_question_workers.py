@@ -130,3 +130,17 @@ async def test_which_fee_answered_by_an_object_or_among_services_over_two_worker
     said = await person.says("خروج وعوده", worker=0)
     text = "\n".join(r.text for r in said)
     assert "«تأشيرة خروج وعودة» لا تذكره المصادر" in text and "وصف الطلب" not in text, text
+
+
+async def test_which_fee_answered_by_an_offered_label_over_two_workers(person: Person) -> None:
+    # helper 233's recheck: the offered service's label under «رسوم أيّ خدمة؟» chose it
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي خروج وعودة او تجديد اقامة", worker=0)
+    await person.says("كم الرسوم", worker=1)
+    said = await person.says("خروج وعوده", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "«تأشيرة خروج وعودة» لا تذكره المصادر" in text, text
+    assert "s:exit_reentry_visa" in [c.id for c in said[-1].choices], text
+    said = await person.taps("s:exit_reentry_visa", worker=1)
+    assert "لمن هذا الطلب؟" in said[-1].text, said[-1].text

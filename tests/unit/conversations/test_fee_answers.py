@@ -311,6 +311,21 @@ async def test_which_fee_answered_while_the_service_is_chosen(chat: Chat) -> Non
     assert "وصف الطلب" not in chat.said and "أيّ هذه الخدمات" in chat.said, chat.said
 
 
+async def test_which_fee_answered_by_an_offered_services_label(chat: Chat) -> None:
+    # helper 233's recheck: with «تأشيرة خروج وعودة» among the services offered, «خروج
+    # وعوده» under «رسوم أيّ خدمة؟» chose it and the fee was never given
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي خروج وعودة او تجديد اقامة")
+    assert "s:exit_reentry_visa" in chat.choice_ids, chat.choice_ids
+    await chat.text("كم الرسوم")
+    await chat.text("خروج وعوده")
+    assert "مبلغ رسوم «تأشيرة خروج وعودة» لا تذكره المصادر" in chat.said, chat.said
+    assert "أيّ هذه الخدمات" in chat.said, chat.said  # still to be chosen
+    await chat.text("خروج وعوده")  # a turn later: the label chooses it
+    assert "لمن هذا الطلب؟" in chat.said, chat.said
+
+
 @pytest.mark.parametrize("asked", ["كم رسومها", "كم رسومه", "كم سعرها"])
 async def test_a_fee_asked_with_a_pronoun_is_the_requests_fee(chat: Chat, asked: str) -> None:
     # helper 26: «كم رسومها» got «ليس لدي جواب» where «كم رسومه» was answered
