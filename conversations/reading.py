@@ -22,6 +22,7 @@ from conversations.events import (
 )
 from conversations.flow import Ctx
 from conversations.flows.phone_help import shares_by_button
+from conversations.flows.status_ordinals import LAST, menu_position
 from conversations.flows.status_prompt import says_no_number
 from conversations.keywords import global_action
 from conversations.state import DialogueState
@@ -194,8 +195,9 @@ def as_choice(event: Event, offered: list[list[str]], *, numbers: bool = True) -
         return event
     typed = clean_input(event.text)
     numbered = _numbered(offered)
-    if numbers and numbered and 1 <= _menu_number(typed) <= len(numbered):
-        return Choice(event.origin, numbered[_menu_number(typed) - 1][0])
+    place = _menu_number(typed, len(numbered)) if numbers and numbered else None
+    if place is not None and 1 <= place <= len(numbered):
+        return Choice(event.origin, numbered[place - 1][0])
     folded = fold_arabic(typed)
     for option_id, label in offered:
         # a label's closing note aside: «تجديد جواز السفر» picks «تجديد جواز السفر
@@ -223,10 +225,14 @@ def _numbered(offered: list[list[str]]) -> list[list[str]]:
     return numbered
 
 
-def _menu_number(typed: str) -> int:
-    """``typed`` as a menu number, 0 when it is none: a menu number has a digit or two
-    (int() of thousands of digits raises, and is slow)."""
-    return int(typed) if typed.isdigit() and len(typed) <= 3 else 0
+def _menu_number(typed: str, count: int) -> int | None:
+    """``typed`` as the place of an option in a menu of ``count``, None when it is none: a
+    number of a digit or two, alone or after «رقم» (int() of thousands of digits raises,
+    and is slow), or an ordinal («الثاني»; «الأخير» the last)."""
+    if typed.isdigit():
+        return int(typed) if len(typed) <= 3 else None
+    place = menu_position(typed)
+    return count if place == LAST else place
 
 
 def number_beyond(event: Event, offered: list[list[str]]) -> int | None:
@@ -236,9 +242,10 @@ def number_beyond(event: Event, offered: list[list[str]]) -> int | None:
         return None
     typed = clean_input(event.text)
     numbered = _numbered(offered)
-    if not numbered or not typed.isdigit() or len(typed) > 2:
+    place = _menu_number(typed, len(numbered)) if numbered else None
+    if place is None or place > 99:
         return None
-    return len(numbered) if not 1 <= int(typed) <= len(numbered) else None
+    return len(numbered) if not 1 <= place <= len(numbered) else None
 
 
 #: A note in brackets that ends a button's label («(للمواطنين فقط)»): not typed with it.

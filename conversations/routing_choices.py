@@ -66,9 +66,7 @@ class ChoiceReading(EngineParts):
                     "There is no option %(typed)s here. Please choose a number from 1 to %(count)d, or press one of the buttons."
                 )
             ) % {
-                "typed": isolate(
-                    "".join(m.event.text.split()) if isinstance(m.event, Text) else ""
-                ),
+                "typed": isolate(_typed_number(m.event.text) if isinstance(m.event, Text) else ""),
                 "count": beyond,
             }
             return [self._reply(m.ctx, line, with_choices=True)]
@@ -169,3 +167,10 @@ def _other_words(m: ReadMessage, option_id: str, typed: str) -> bool:
         return False
     label = next((o[1] for o in m.ctx.state.offered if o[0] == option_id), "")
     return bool(label) and not set(words(label)) <= set(words(typed))
+
+
+def _typed_number(text: str) -> str:
+    """The number a person typed for a menu option, as typed: «٥» of «رقم ٥» (not
+    «رقم٥»), the whole of «الخامس»."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits or " ".join(text.split())

@@ -21,13 +21,14 @@ from typing import Any
 from conversations.events import Choice, Event, Text
 from conversations.state import DialogueState
 from conversations.understanding import content_words, words
+from domain.normalize import fold_arabic
 
 #: The list step of the look-up (conversations.flows.status).
 LIST_STEP = "pick"
 #: A choice id for an ordinal past the rows listed («الثالث» with two): its position after it.
 BEYOND = "nth:"
 #: The position the data calls "last".
-_LAST = -1
+LAST = -1
 _DATA = Path(__file__).resolve().parent.parent / "data" / "ordinals.json"
 
 
@@ -35,6 +36,7 @@ _DATA = Path(__file__).resolve().parent.parent / "data" / "ordinals.json"
 class _Ordinals:
     positions: dict[str, int]
     fillers: frozenset[str]
+    menu_words: frozenset[str]
 
 
 @cache
@@ -42,10 +44,14 @@ def _ordinals() -> _Ordinals:
     raw: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
     positions: dict[str, int] = {}
     for where, phrases in raw["positions"].items():
-        place = _LAST if where == "last" else int(where)
+        place = LAST if where == "last" else int(where)
         for phrase in phrases:
             positions[" ".join(words(phrase))] = place
-    return _Ordinals(positions, frozenset(" ".join(words(w)) for w in raw["fillers"]))
+    return _Ordinals(
+        positions,
+        frozenset(" ".join(words(w)) for w in raw["fillers"]),
+        frozenset(" ".join(words(w)) for w in raw["menu_words"]),
+    )
 
 
 def ordinal_position(text: str) -> int | None:
@@ -61,6 +67,23 @@ def ordinal_position(text: str) -> int | None:
     return data.positions.get(bare) if bare else None
 
 
+def menu_position(typed: str) -> int | None:
+    """The place of the option a message names in a menu: 2 for «2», «رقم 2», «الخيار
+    2» (digits already made ASCII, domain.normalize.clean_input) and for «الثاني», -1 for
+    «الأخير» (an Arabic ordinal with its article: «ثاني» alone is as likely «another»);
+    None for anything else. Helper 233: at the services offered, «رقم 2» was
+    not read, and «الاول», «الثاني» were taken for the services their words resemble."""
+    tokens = content_words(typed)
+    if tokens and tokens[0] in _ordinals().menu_words:
+        tokens = tokens[1:]
+    if len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) <= 3:
+        return int(tokens[0])
+    if typed.isascii() or any(w.startswith("ال") for w in fold_arabic(typed).split()):
+        return ordinal_position(typed)
+    # «ثاني» alone at a menu is as likely «another» («شخص ثاني») as «the second»
+    return None
+
+
 def listed_choice(state: DialogueState, event: Event) -> Choice | None:
     """An ordinal typed at the status list as the choice of that row (``r:<number>``),
     or, past the rows listed, as ``nth:<position>`` (the list step says how many there
@@ -71,7 +94,7 @@ def listed_choice(state: DialogueState, event: Event) -> Choice | None:
     if place is None:
         return None
     listed: list[list[str]] = state.answers.get("mine") or []
-    if place == _LAST:
+    if place == LAST:
         place = len(listed)
     if 1 <= place <= len(listed):
         return Choice(event.origin, f"r:{listed[place - 1][0]}")
