@@ -22,6 +22,7 @@ from conversations.faq_options import faq_option, over_topics
 from conversations.first_message import FirstMessage
 from conversations.flow import Ctx, Finish, Next, Outcome, Retry, Stay
 from conversations.flows import status as status_flow
+from conversations.flows.files_again import restore
 from conversations.flows.later_requests import next_line
 from conversations.flows.more_info import answer_cancelled
 from conversations.flows.status_attempts import paused_for, wait_message
@@ -208,11 +209,13 @@ class Moves(FirstMessage):
         if not state.history:
             _ = ctx.texts.gettext
             return [self._reply(ctx, _("This is the first step."), with_choices=True)]
+        # out of «إعادة إرسال المستندات» before a new file: the files sent before
+        restored = restore(ctx) if state.step == "attachments" else None
         state.step = state.history.pop()
         # going back out of an edit returns to the normal order of steps
         if state.step == "summary":
             state.editing = False
-        return [self._ask(ctx)]
+        return [*(Reply(r) for r in (restored,) if r), self._ask(ctx)]
 
     def _apply(self, ctx: Ctx, outcome: Outcome) -> list[Reply]:
         state = ctx.state

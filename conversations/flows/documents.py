@@ -24,6 +24,7 @@ from conversations.flows.draft_files import (
 )
 from conversations.flows.early_files import kept_so_far
 from conversations.flows.file_counts import album_received, counted
+from conversations.flows.files_again import restore
 from conversations.flows.intake_service import service_of
 from conversations.flows.no_documents import says_no_documents, without_documents
 from conversations.formatting import isolate
@@ -147,6 +148,10 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         # a photo of theirs met Redis away (conversations.store_outage): not filed
         # without it unless they say so
         return Retry(missing_line(ctx))
+    restored = restore(ctx) if isinstance(event, Choice) and event.id in ("done", "skip") else None
+    if restored is not None:
+        # «تم» after «إعادة إرسال المستندات» with nothing new: the files sent before
+        return Next("summary", (restored,))
     if isinstance(event, Choice) and event.id == "done":
         if len(kept) < service.min_attachments:
             return Retry(

@@ -14,6 +14,7 @@ from conversations.flows.documents import (
     unaccounted_required,
 )
 from conversations.flows.draft_files import files
+from conversations.flows.files_again import send_again
 from conversations.flows.intake_draft import (
     EARLY_ANSWERS,
     applicant_of,
@@ -192,7 +193,7 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Choice) and event.id in _EDIT_TARGETS:
         ctx.state.editing = True
         if event.id == "e:files":
-            ctx.state.answers["attachments"] = []
+            return send_again(ctx)
         if event.id == "e:service":
             # the new service's documents are asked once it is chosen (past_service)
             ctx.state.answers[SERVICE_BEFORE] = ctx.state.answers.get("service")
