@@ -11,6 +11,7 @@ the article or a feminine ة) and within one typo for longer words.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -20,6 +21,10 @@ from typing import Any
 from conversations.understanding import FUZZY_MIN, has_phrase, near, words
 
 _DATA = Path(__file__).resolve().parent / "data"
+#: Past this many words a message is a story, read sentence by sentence.
+_LONG_WORDS = 15
+#: What ends a sentence or a clause in a message (Arabic and Latin punctuation, a new line).
+_CLAUSE_END = re.compile(r"[.!?؟،,؛;\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,19 @@ def status_score(text: str) -> float:
     tokens = words(text)
     if any(has_phrase(tokens, phrase) for phrase in data.phrases):
         return data.threshold + 1
+    clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    if len(tokens) > _LONG_WORDS and len(clauses) > 1:
+        # a story of several sentences: the cue and the request it is about must meet in
+        # one sentence or the next («قدمت طلب…، وللحين ما جاني رد»), not anywhere: «… وما
+        # يكمل الطلب، وكلمت الكفيل…، وانا خايف من الغرامة لان التأخير…» is no status
+        # question (helper 233's long iqama story was asked for a request number)
+        keyed = [words(c) for c in clauses]
+        return max(_clause_score(data, a + b) for a, b in pairwise([*keyed, []]))
+    return _clause_score(data, tokens)
+
+
+def _clause_score(data: _StatusWords, tokens: list[str]) -> float:
+    """The cue's weight and its object's, added; 0 when either is missing."""
     pairs = [f"{a} {b}" for a, b in pairwise(tokens)]
     cue = max((_weight(t, data.cues, data.not_typos) for t in tokens), default=0.0)
     cue += sum(_weight(pair, data.cues) for pair in pairs)
