@@ -16,9 +16,13 @@ from conversations.flows.intake import file_service
 from conversations.flows.later_requests import FOR_WHOM_ANSWERS, next_line, take_next
 from conversations.flows.later_requests import NEXT as NEXT_REQUEST
 from conversations.flows.past_service import keep_early_answers
+from conversations.keywords_early import early_answers
 
 #: The prefix of «تقديم طلب الآن»'s id, the service's id after it.
 FILE_PREFIX = "file:"
+#: The eligibility answers the question under «تقديم طلب الآن» gave (question id ->
+#: option id), in the dialogue state until the offer is taken or another is made.
+OFFER_SAID = "offer_said"
 
 
 def known_service(ctx: Ctx, service_id: str) -> bool:
@@ -74,13 +78,29 @@ class FilingOffers(EngineParts):
         ctx.state.offered = [[o.id, o.label] for o in choices]
         return [*before, Reply(line), dataclasses.replace(menu, choices=choices)]
 
+    def _offered_for(self, ctx: Ctx, text: str, replies: list[Reply] | None) -> list[Reply] | None:
+        """``replies`` (an answer to the question ``text``); when they offer «تقديم طلب
+        الآن», what the question said of the eligibility questions («اقامتي»: for the
+        writer) is kept for the request it starts (:data:`OFFER_SAID`). Helper 233:
+        after «وش المطلوب لتجديد اقامتي؟», «لمن هذا الطلب؟» was asked."""
+        offers = replies and any(o.id.startswith(FILE_PREFIX) for o in replies[-1].choices)
+        said = early_answers(text) if offers else {}
+        if said:
+            ctx.state.answers[OFFER_SAID] = said
+        else:
+            ctx.state.answers.pop(OFFER_SAID, None)
+        return replies
+
     def _file(self, ctx: Ctx, service_id: str) -> list[Reply] | None:
         """«تقديم طلب الآن»: a new request for the service, at its first question. Never
         offered while a draft is being filled in (it would replace it)."""
         if not known_service(ctx, service_id) or self._has_draft(ctx.state):
             return None
         question = asked_question(ctx) if service_id == INQUIRY else ""
+        said = ctx.state.answers.get(OFFER_SAID) or {}
         replies = self._restart(ctx, ask=False)
+        if said and service_id != INQUIRY:
+            keep_early_answers(ctx, said)
         kept = keep_as_description(ctx, question)
         outcome = file_service(ctx, service_id)
         if kept is not None and isinstance(outcome, Next):

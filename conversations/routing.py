@@ -323,7 +323,7 @@ class Routing(
                 # asked about again (fresh-clone tester 16 §13: it was dropped silently)
                 ctx.state.held_aside = m.held
                 return await self._held_again(ctx, asked)
-            return asked
+            return self._offered_for(ctx, chosen.text, asked)
         return None
 
     async def _navigated(self, m: ReadMessage) -> list[Reply] | None:
