@@ -162,6 +162,16 @@ def is_send_word(text: str) -> bool:
     return bool(key) and (key in _lists()["send"] or _without_fillers(key) in _lists()["send"])
 
 
+def is_already_sent(text: str) -> bool:
+    """True when a message says the files were sent already («ارسلتها فوق»: keywords.json
+    ``already_sent``, also «Done» words), which with none received is answered so."""
+    key = _key(text)
+    lists = _lists()
+    return bool(key) and (
+        key in lists["already_sent"] or _without_fillers(key) in lists["already_sent"]
+    )
+
+
 def is_undo_word(text: str) -> bool:
     """True when a message asks to bring back the draft just deleted («تراجع», «undo»)."""
     key = _key(text)

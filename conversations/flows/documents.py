@@ -30,10 +30,12 @@ from conversations.flows.no_documents import says_no_documents, without_document
 from conversations.formatting import isolate
 from conversations.keywords import (
     is_acknowledgement,
+    is_already_sent,
     is_documents_chatter,
     is_nothing_more,
     is_send_word,
 )
+from conversations.knowledge import explicit_question
 from conversations.store_outage import file_kept, go_without, missing_files, missing_line
 from conversations.understanding import says_only
 from domain.catalogue import LocalText, local
@@ -126,6 +128,13 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
     if isinstance(event, Text) and (says_no_documents(event.text) or skip):
         # nothing (more) to send: «Skip» when none is needed, else «Done» with what was sent
         event = Choice(event.origin, "skip" if not kept else "done")
+    elif isinstance(event, Text) and is_already_sent(event.text) and not kept:
+        # «ارسلتها فوق خلاص» with no file here: they did not arrive (helper 233)
+        return Retry(
+            _(
+                "No file has reached me in this request yet. Please send the documents here as photos or PDF files, then press «Done»."
+            )
+        )
     elif isinstance(event, Text) and (is_send_word(event.text) or is_nothing_more(event.text)):
         # «تم», «confirm», «تأكيد» typed: the command they are, not words of the description;
         # «ما تغير شي، تمام», «nothing changed, ok»: nothing more to add, so done as well
@@ -315,6 +324,17 @@ def add_words(ctx: Ctx, text: str) -> Outcome:
             )
         )
     answers["description"] = whole
+    if explicit_question(text):
+        # «من وين اجيب ايصال السداد؟»: no source answers it here (the base was asked
+        # first), so it goes to the officer, and the person is told it will be answered
+        # (helper 233: «أُضيف إلى وصفك» read as the question ignored)
+        return Stay(
+            (
+                _(
+                    "I have no answer to this question in my sources, so I added it to your request's description: the officer who handles your request will answer it. Send the documents, or press «Done» when you have finished."
+                ),
+            )
+        )
     return Stay(
         (
             _(
