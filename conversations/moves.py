@@ -12,6 +12,7 @@ import dataclasses
 
 from conversations import languages
 from conversations.events import (
+    Event,
     Media,
     Option,
     Reply,
@@ -26,6 +27,7 @@ from conversations.flows.files_again import restore
 from conversations.flows.later_requests import next_line
 from conversations.flows.more_info import answer_cancelled
 from conversations.flows.status_attempts import paused_for, wait_message
+from conversations.flows.status_identity import identity_beside
 from conversations.flows.their_say import cancelled
 from conversations.manners import greeting_in_kind, salute, wants_welcome
 from conversations.reading import START_STEPS
@@ -37,10 +39,11 @@ class Moves(FirstMessage):
     """Mixed into :class:`conversations.engine.Engine`."""
 
     async def _open_status(
-        self, ctx: Ctx, number: str | None, *, another: bool = False
+        self, ctx: Ctx, number: str | None, *, another: bool = False, said: Event | None = None
     ) -> list[Reply]:
         """A status look-up: of ``number``, of the person's own request(s), or (``another``,
-        «Another request number» pressed) the prompt for a number."""
+        «Another request number» pressed) the prompt for a number; an identity number
+        ``said`` beside ``number`` answers the identity check at once."""
         state = ctx.state
         aside = None
         if state.flow == self.flow.name and state.step not in START_STEPS and not state.is_blank():
@@ -48,7 +51,10 @@ class Moves(FirstMessage):
             state.suspend()
         state.flow, state.step = "status", "number"
         state.answers, state.history, state.editing = {}, [], False
-        outcome = await status_flow.enter(ctx, number, self.limiter, another=another)
+        beside = identity_beside(said.text, number) if isinstance(said, Text) and number else None
+        outcome = await status_flow.enter(
+            ctx, number, self.limiter, another=another, identity=beside
+        )
         if isinstance(outcome, Next):
             state.step = outcome.step
             asked = self._ask(ctx)

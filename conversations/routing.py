@@ -258,7 +258,7 @@ class Routing(
             asked = number is not None
         if asked and "status" in self.side_flows:
             another = isinstance(chosen, Choice) and chosen.id == ANOTHER_NUMBER
-            return await self._open_status(ctx, number, another=another)
+            return await self._open_status(ctx, number, another=another, said=m.event)
         if not m.free_text and isinstance(m.event, Text) and wants_officer(m.event.text):
             said = officer_line(ctx, mid_request=self._mid_request(ctx))
             if state.step in START_STEPS:

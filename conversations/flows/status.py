@@ -20,7 +20,7 @@ from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Finish, Flow, Next, Outcome, Prompt, Retry, Step
 from conversations.flows.status_answer import render_status
-from conversations.flows.status_identity import answer_identity, ask_identity
+from conversations.flows.status_identity import answer_identity, ask_identity, identity_beside
 from conversations.flows.status_lookup import ask_number, lookup
 from conversations.flows.status_ordinals import BEYOND
 from conversations.flows.status_prompt import (
@@ -34,6 +34,7 @@ from conversations.flows.status_prompt import (
 )
 from conversations.ports import AttemptLimiter, StatusView
 from conversations.status_rows import filed_lines, row_label, row_of
+from domain.request_number import looks_like_request_number
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +42,21 @@ MAX_LISTED = 5
 
 
 async def enter(
-    ctx: Ctx, number: str | None, limiter: AttemptLimiter | None, *, another: bool = False
+    ctx: Ctx,
+    number: str | None,
+    limiter: AttemptLimiter | None,
+    *,
+    another: bool = False,
+    identity: str | None = None,
 ) -> Outcome:
-    """Where a status question starts: a number given; the status of the person's only
-    request at once (with «Another request number» under it); their list when they have
-    two or more; or the prompt for a number (none of their own, or ``another`` asked for).
-    Without a limiter only the owner's own requests can be looked up."""
+    """Where a status question starts: a number given (with the ``identity`` number said
+    beside it, checked at once when the request is another chat's); the status of the
+    person's only request at once (with «Another request number» under it); their list
+    when they have two or more; or the prompt for a number (none of their own, or
+    ``another`` asked for). Without a limiter only the owner's own requests can be looked
+    up."""
     if number is not None:
-        return await lookup(ctx, number, limiter)
+        return await _lookup_with(ctx, number, identity, limiter)
     if another:
         return Next("number")
     mine = await ctx.gateway.my_requests(ctx.origin.channel, ctx.origin.user_key)
@@ -161,7 +169,23 @@ async def _typed(ctx: Ctx, typed: str, limiter: AttemptLimiter | None) -> Outcom
     if not_a_number(typed):
         ask = ask_pick(ctx) if ctx.state.step == "pick" else ask_number(ctx)
         return Retry(words_not_a_number(ctx, typed, ask.text))
-    return await lookup(ctx, typed, limiter)
+    number = looks_like_request_number(typed) or typed
+    return await _lookup_with(ctx, typed, identity_beside(typed, number), limiter)
+
+
+async def _lookup_with(
+    ctx: Ctx, typed: str, identity: str | None, limiter: AttemptLimiter | None
+) -> Outcome:
+    """The look-up of ``typed``; another chat's request checked at once against the
+    ``identity`` number sent with it («6418407042 1000000008»), under the attempt the
+    look-up paid (helper 233: the identity number was asked for again)."""
+    outcome = await lookup(ctx, typed, limiter)
+    if identity is None or limiter is None or not isinstance(outcome, Next):
+        return outcome
+    if outcome.step != "identity":
+        return outcome
+    ctx.state.step = "identity"
+    return await answer_identity(ctx, Text(ctx.origin, identity), limiter)
 
 
 def build_status_flow(limiter: AttemptLimiter) -> Flow:

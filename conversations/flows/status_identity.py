@@ -6,6 +6,7 @@ the request stands shown (conversations.flows.status_answer).
 from __future__ import annotations
 
 import logging
+import re
 
 from conversations.buttons import ANOTHER_NUMBER
 from conversations.events import Event, Option, Text
@@ -17,6 +18,7 @@ from conversations.flows.status_lookup import is_request_number, lookup
 from conversations.flows.status_prompt import no_number_advice, says_no_number, way_out_options
 from conversations.ports import AttemptLimiter
 from domain.identity import InvalidIdentityNumber, parse_identity_number
+from domain.normalize import clean_input, digits_only
 from domain.request_number import looks_like_request_number, parse_request_number
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ async def answer_identity(ctx: Ctx, event: Event, limiter: AttemptLimiter) -> Ou
         )
         if typed is not None and is_request_number(typed):
             if parse_request_number(typed) == ctx.state.answers.get("number"):
+                beside = identity_beside(event.text, typed)
+                if beside is not None:
+                    # «6418407042 1000000008» after a miss: both numbers again, the
+                    # identity one checked (helper 233)
+                    return await answer_identity(ctx, Text(event.origin, beside), limiter)
                 return await _same_number(ctx, limiter)
             # another request number: a look-up of its own, paying its own attempt
             return await lookup(ctx, typed, limiter)
@@ -99,3 +106,18 @@ async def _same_number(ctx: Ctx, limiter: AttemptLimiter) -> Outcome:
         "number": number
     }
     return Retry(f"{same}\n{ask_identity(ctx).text}")
+
+
+def identity_beside(text: str, number: str) -> str | None:
+    """The one identity number (a citizen's, an iqama, a border number) typed in ``text``
+    beside the request number ``number``, as ASCII digits; None when there is none or
+    more than one. Helper 233: «6418407042 1000000008» from another chat was asked for
+    the identity number it held."""
+    runs = [r for r in re.findall(r"[0-9]+", clean_input(text)) if r != digits_only(number)]
+    found = []
+    for run in runs:
+        try:
+            found.append(parse_identity_number(run).value)
+        except InvalidIdentityNumber:
+            continue
+    return found[0] if len(found) == 1 else None
