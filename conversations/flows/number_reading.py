@@ -8,6 +8,7 @@ number's step (:mod:`conversations.flows.intake_phone`) and the numbers typed fi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -69,9 +70,15 @@ def number_in_words(text: str) -> str:
     if stray_letters(text):
         return text
     digits = "".join(ch for ch in text if ch.isdecimal())
-    if len(digits) == 10 and any(ch.isalpha() for ch in text):
+    if len(digits) == 10 and any(ch.isalpha() or _is_emoji(ch) for ch in text):
         return digits
     return text
+
+
+def _is_emoji(ch: str) -> bool:
+    """An emoji or its skin tone, as typed beside a number («2000000006 👍»: helper 233,
+    told «digits only»)."""
+    return unicodedata.category(ch) in ("So", "Sk")
 
 
 def number_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
