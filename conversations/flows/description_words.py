@@ -82,13 +82,14 @@ def unknown_number(text: str) -> str | None:
 def unknown_number_at_step(text: str) -> bool:
     """Whether a short message says the person does not know a number without naming its
     kind («ما اعرف الرقم», «ما اعرف رقمي»): at a number step that is the step's number
-    (sessions 14-15: it was kept as words for the description). Same words as
-    :func:`unknown_number`, the kind aside."""
+    (sessions 14-15: it was kept as words for the description), or only says the not
+    knowing («ما اذكره»). Same words as :func:`unknown_number`, the kind aside."""
     found = _words()
     tokens = words(text)
     if len(tokens) > found.ask_max_words or not _has_any(tokens, found.not_knowing):
         return False
-    return _has_any(tokens, found.number_words)
+    # «ما اذكره», «نسيته»: the not knowing alone, said of the number asked (helper 233)
+    return _has_any(tokens, found.number_words) or tuple(tokens) in found.not_knowing
 
 
 def only_asks(text: str) -> bool:

@@ -29,6 +29,7 @@ from conversations.flows.phone_kept import (
     keep_phone,
     kept_phone_line,
     kept_phone_option,
+    registered_elsewhere,
     saved_phone,
 )
 from conversations.flows.phone_words import (
@@ -259,7 +260,7 @@ def _words_not_phone(ctx: Ctx, event: Event) -> Retry | None:
 async def answer_phone(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     event = chosen_phone(ctx, event)
-    kept = keep_phone(ctx, event)
+    kept = keep_phone(ctx, event) or registered_elsewhere(ctx, event)
     if kept is not None:
         return kept
     several = several_mobiles(ctx, event)

@@ -12,7 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from conversations.events import Choice, Event, Option, Text
-from conversations.flow import Ctx, Next
+from conversations.flow import Ctx, Next, Retry
+from conversations.flows.phone_words import number_wanted
 from conversations.formatting import isolate
 from conversations.understanding import answer_words
 from domain.normalize import fold_arabic
@@ -20,6 +21,34 @@ from domain.normalize import fold_arabic
 #: The choice that keeps the mobile number already in the request.
 KEEP_PHONE = "keep_phone"
 _DATA = Path(__file__).resolve().parent.parent / "data" / "phone_kept.json"
+
+
+@cache
+def _elsewhere(key: str) -> frozenset[str]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return frozenset(fold_arabic(w).lower() for w in raw[key])
+
+
+#: The most words of a message that names where its number is registered.
+_ELSEWHERE_WORDS = 10
+
+
+def registered_elsewhere(ctx: Ctx, event: Event) -> Retry | None:
+    """«نفس الرقم اللي مسجل في ابشر» at the phone step: the bot cannot see that number,
+    which is said, and the number asked for; None for any other message (a number, or
+    words of the case: phone_kept.json ``elsewhere``). Helper 233: it was kept as the
+    description."""
+    if not isinstance(event, Text) or any(ch.isdecimal() for ch in event.text):
+        return None
+    said = [w.strip("،,.!؟?") for w in fold_arabic(event.text).lower().split()]
+    if len(said) > _ELSEWHERE_WORDS or not _elsewhere("elsewhere").intersection(said):
+        return None
+    if not _elsewhere("elsewhere_number").intersection(said):
+        return None
+    cannot = ctx.texts.gettext(
+        "I cannot see the numbers registered in Absher or elsewhere, so I need the number here."
+    )
+    return Retry(f"{cannot}\n{number_wanted(ctx)}")
 
 
 @cache
