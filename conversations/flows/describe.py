@@ -16,7 +16,7 @@ from conversations import knowledge
 from conversations.events import Choice, Event, Media, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.change_wishes import change_at_description
-from conversations.flows.describe_files import description_with_file
+from conversations.flows.describe_files import KEEP_DESCRIPTION, description_with_file
 from conversations.flows.description_questions import question_lines
 from conversations.flows.description_text import (
     ASIDE,
@@ -43,7 +43,7 @@ from domain.description import MIN_DESCRIPTION
 from domain.normalize import clean_input
 
 #: The choice that keeps the description already written, on coming back to its step.
-KEEP = "keep_description"
+KEEP = KEEP_DESCRIPTION
 #: Set by the summary when the person asked to add to the description («ابي اضيف شي
 #: للوصف»), in the dialogue state: the next text is added after it, not put in its place.
 ADDING = "adding_to_description"

@@ -20,6 +20,9 @@ from conversations.flows.file_repeats import sent_before
 from conversations.store_outage import file_kept
 from domain.attachments import MAX_FILES
 
+#: «الإبقاء على وصفي»: the words told before the description step, kept as it.
+KEEP_DESCRIPTION = "keep_description"
+
 
 def description_with_file(ctx: Ctx, event: Media) -> Outcome:
     """A photo or file at the description step: it joins the request, and its caption is
@@ -61,22 +64,35 @@ def description_with_file(ctx: Ctx, event: Media) -> Outcome:
             "\n".join(
                 [
                     _file_line(ctx, reason, photo),
-                    _(
-                        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
-                    ),
+                    describe_now(ctx),
                 ]
             )
         )
     if over is not None:
-        describe_it = _(
-            "Now please describe your request in words: what you need, and what went wrong if there was a problem."
-        )
-        return Retry(f"{over}\n{describe_it}")
+        return Retry(f"{over}\n{describe_now(ctx)}")
+    if _keeps_offered(ctx):
+        return Retry(f"{_('I have kept your file.')}\n{describe_now(ctx)}")
     return Retry(
         _(
             "I have kept your file; it will be sent with your request. Now please describe your request in words: what you need, and what went wrong if there was a problem."
         )
     )
+
+
+def describe_now(ctx: Ctx) -> str:
+    """What the description step wants after a file: the words, or, with words told
+    earlier on offer, «الإبقاء على وصفي» or a new text (helper 233: an album under that
+    offer was asked to describe the request, as if nothing had been told)."""
+    _ = ctx.texts.gettext
+    if _keeps_offered(ctx):
+        return _("Press «Keep my description» to go on with it, or send a new text to replace it.")
+    return _(
+        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
+    )
+
+
+def _keeps_offered(ctx: Ctx) -> bool:
+    return any(option[0] == KEEP_DESCRIPTION for option in ctx.state.offered)
 
 
 #: The draft's answers key of the words sent as the caption of a counted album's file at
@@ -114,10 +130,7 @@ def _album_file(ctx: Ctx, event: Media, reason: str | None) -> Outcome:
         if isinstance(outcome, Retry):
             return Retry("\n".join([*said, outcome.hint]))
         return outcome
-    describe_it = _(
-        "Now please describe your request in words: what you need, and what went wrong if there was a problem."
-    )
-    return Retry("\n".join([*said, describe_it]))
+    return Retry("\n".join([*said, describe_now(ctx)]))
 
 
 def _file_line(ctx: Ctx, reason: str, photo: bool) -> str:
