@@ -20,6 +20,7 @@ from conversations.keywords import is_send_word
 from conversations.ports import AttachmentInfo
 from conversations.store_outage import file_kept, go_without, missing_before_sending, missing_files
 from domain.attachments import check_attachment
+from domain.description import has_words
 
 #: The choice id of the «Send …» button.
 SEND = "send"
@@ -78,6 +79,9 @@ def gather(
         return None
     texts, files = gathered(ctx)
     if isinstance(event, Text):
+        if not has_words(event.text):
+            # «👍» alone: nothing the officer could read (helper 233: kept as the note)
+            return Retry(_("I received no words in this message, so nothing was added."))
         if sum(len(t) for t in texts) + len(event.text) > max_chars:
             return Retry(too_long % {"max": max_chars})
         texts.append(event.text)
