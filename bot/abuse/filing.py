@@ -17,7 +17,9 @@ window (used for the messages a minute): its entries are bare timestamps, so it 
 recognise a draft already counted nor give one entry back.
 
 The chat's window carries the person's hash tag; the identity number's window is named by
-a hash of the number (a Redis key listing or MONITOR shows no identity number in clear).
+a hash of the number (a Redis key listing or MONITOR shows no identity number in clear),
+with the establishment's number for an establishment's filings: an employer's requests
+for a worker are counted apart from the worker's own.
 Each script touches one key, so it runs on a Redis Cluster too.
 
 **Through a failover** the script is retried like any command (bot/redis_ha.py): a write
@@ -63,6 +65,15 @@ return {1, 1}
 """
 
 
+def _filer_of(submission: Submission) -> str:
+    """What the identity window counts: the identity number for a person's own filings;
+    with the establishment's number for an establishment's, so an employer's requests
+    for a worker do not use up the worker's own (helper 233: they shared one window)."""
+    if submission.applicant_kind == "establishment" and submission.establishment_number:
+        return f"{submission.establishment_number}:{submission.identity_number}"
+    return submission.identity_number
+
+
 @dataclass(frozen=True, slots=True)
 class Taken:
     """The entries a filing took (window keys), to give back if nothing was written."""
@@ -93,7 +104,7 @@ class FilingLimits:
             tag = person_tag(submission.channel, submission.user_key)
             windows.append(("account", self._per_account, ACCOUNT_KEY.format(tag=tag)))
         if self._per_identity:
-            digest = hashlib.sha256(submission.identity_number.encode()).hexdigest()[:32]
+            digest = hashlib.sha256(_filer_of(submission).encode()).hexdigest()[:32]
             windows.append(("identity", self._per_identity, IDENTITY_KEY.format(digest=digest)))
         return windows
 
