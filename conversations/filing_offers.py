@@ -12,6 +12,7 @@ from conversations.engine_parts import EngineParts
 from conversations.events import Reply
 from conversations.fee_answers import INQUIRY, asked_question, keep_as_description
 from conversations.flow import Ctx, Next
+from conversations.flows.early_phone import with_early_phone
 from conversations.flows.intake import file_service
 from conversations.flows.later_requests import FOR_WHOM_ANSWERS, next_line, take_next
 from conversations.flows.later_requests import NEXT as NEXT_REQUEST
@@ -56,7 +57,10 @@ class FilingOffers(EngineParts):
         service_id, whom, applicant = taken
         if whom in FOR_WHOM_ANSWERS:
             keep_early_answers(ctx, {"for_whom": whom})
-        return [*replies, *self._apply(ctx, file_service(ctx, service_id, applicant))]
+        # the writer's own number may take the next one straight to the phone step
+        # (later_requests.take_next), where the mobile given before is used too
+        outcome = with_early_phone(ctx, file_service(ctx, service_id, applicant))
+        return [*replies, *self._apply(ctx, outcome)]
 
     def _next_kept(
         self, ctx: Ctx, waiting: list[list[str]] | None, replies: list[Reply]

@@ -210,19 +210,24 @@ def past_phone(answer: Answer) -> Answer:
     earlier is kept, uses that number and goes on to the description, saying so."""
 
     async def answered(ctx: Ctx, event: Event) -> Outcome:
-        outcome = await answer(ctx, event)
-        kept = ctx.state.answers.get(EARLY_PHONE)
-        if not (isinstance(outcome, Next) and outcome.step == "phone" and kept):
-            return outcome
-        answers = ctx.state.answers
-        del answers[EARLY_PHONE]
-        answers["phone"], answers["phone_verified"] = kept["phone"], kept["verified"]
-        if any(kept["phone"] in line for line in outcome.say):
-            # kept from this very message, and said so: not «shared earlier» (review 15 §7c)
-            return Next("description", outcome.say)
-        said = ctx.texts.gettext(
-            "I am using the mobile number you shared earlier (%(number)s). You can change it from the summary before sending."
-        ) % {"number": isolate(kept["phone"])}
-        return Next("description", (*outcome.say, said))
+        return with_early_phone(ctx, await answer(ctx, event))
 
     return answered
+
+
+def with_early_phone(ctx: Ctx, outcome: Outcome) -> Outcome:
+    """``outcome``, or, when it leads to the phone step while a number shared earlier is
+    kept, on to the description with that number, said so."""
+    kept = ctx.state.answers.get(EARLY_PHONE)
+    if not (isinstance(outcome, Next) and outcome.step == "phone" and kept):
+        return outcome
+    answers = ctx.state.answers
+    del answers[EARLY_PHONE]
+    answers["phone"], answers["phone_verified"] = kept["phone"], kept["verified"]
+    if any(kept["phone"] in line for line in outcome.say):
+        # kept from this very message, and said so: not «shared earlier» (review 15 §7c)
+        return Next("description", outcome.say)
+    said = ctx.texts.gettext(
+        "I am using the mobile number you shared earlier (%(number)s). You can change it from the summary before sending."
+    ) % {"number": isolate(kept["phone"])}
+    return Next("description", (*outcome.say, said))

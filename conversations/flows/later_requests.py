@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from conversations.events import Option
 from conversations.flow import Ctx
 from conversations.flows.early_phone import EARLY_PHONE
-from conversations.flows.intake_draft import EARLY_ESTABLISHMENT
+from conversations.flows.intake_draft import EARLY_ESTABLISHMENT, EARLY_IDENTITY
 from domain.catalogue import local
 
 #: The draft's plan: [service id ("" for the service filed now), for whom ("" unsaid)],
@@ -68,7 +68,8 @@ def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
     ("individual" or "establishment"): the draft's plan less the one filed (its service,
     for the «لمن» answered), each as [service id, for whom ("" unsaid), applicant, the
     establishment's number ("" for an individual), the mobile number, "1" when it was
-    shared (verified) else ""]; [] when no plan was kept."""
+    shared (verified) else "", and the writer's identity number and its kind when this
+    request was their own ("" else)]; [] when no plan was kept."""
     later = [list(pair) for pair in ctx.state.answers.get(LATER, [])]
     whom = str(ctx.state.answers.get("eligibility", {}).get("for_whom", ""))
     filed = next((p for p in later if p[0] == service_id and p[1] in ("", whom)), None)
@@ -82,8 +83,12 @@ def after_filing(ctx: Ctx, service_id: str, applicant: str) -> list[list[str]]:
     establishment = str(answers.get("establishment") or "")
     phone = str(answers.get("phone") or "")
     verified = "1" if answers.get("phone_verified", True) else ""
+    own = applicant == "individual" and whom == _SELF and answers.get("identity")
+    identity = (
+        [str(answers["identity"]), str(answers.get("identity_kind", ""))] if own else ["", ""]
+    )
     left = [
-        [service or service_id, whom_ or "", applicant, establishment, phone, verified]
+        [service or service_id, whom_ or "", applicant, establishment, phone, verified, *identity]
         for service, whom_ in later
     ]
     unique: list[list[str]] = []
@@ -128,9 +133,13 @@ def take_next(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, str, str] |
     if not left or len(left[0]) < 3:
         return None
     service_id, whom, applicant = left[0][:3]
-    establishment, phone, verified = (*left[0][3:6], "", "", "")[:3]
+    establishment, phone, verified, identity, kind = (*left[0][3:8], "", "", "", "", "")[:5]
     if not any(s.id == service_id for s in ctx.catalogue.services):
         return None
+    if identity and kind and whom == _SELF:
+        # the writer's own number again, for their own next request: used, and said so
+        # (helper 233: «الطلب التالي» asked for the same iqama number again)
+        ctx.state.answers[EARLY_IDENTITY] = {"value": identity, "kind": kind}
     if establishment:
         ctx.state.answers[EARLY_ESTABLISHMENT] = establishment
     if phone:

@@ -36,7 +36,11 @@ async def test_a_look_up_keeps_the_next_request_over_two_workers(
     assert "next_request" in [c.id for c in said[-1].choices], said[-1].text
     said = await person.says("الطلب التالي", worker=0)
     text = "\n".join(r.text for r in said)
-    assert "«تأشيرة خروج وعودة»" in text and "رقم هويتك" in text, text
+    assert "«تأشيرة خروج وعودة»" in text, text
+    # the writer's own next request: their identity number and mobile used, said so
+    # (helper 233: the same iqama number was asked for again)
+    assert "سأستخدم رقم الهوية الذي أرسلته سابقًا" in text, text
+    assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text
 
 
 async def test_a_new_request_in_words_after_filing_over_two_workers(

@@ -79,7 +79,8 @@ async def test_the_other_need_is_offered_after_the_first() -> None:
     said = chat.said
     # the service and who files named, then on, «لمن» kept from the first words
     assert "نبدأ طلبًا جديدًا لخدمة «تأشيرة خروج وعودة» بصفة فرد" in said, said
-    assert "«لي أنا»" in said and said.endswith("رقم إقامة (يبدأ بـ٢)."), said
+    assert "«لي أنا»" in said and "سأستخدم رقم الهوية الذي أرسلته سابقًا" in said, said
+    assert "سأستخدم رقم الجوال" in said and "يُرجى وصف طلبك" in said, said  # both kept
 
 
 async def test_a_new_request_instead_drops_the_offer() -> None:
@@ -195,4 +196,39 @@ async def test_a_status_look_up_between_keeps_the_next_request() -> None:
     await chat.tap("status")  # the person's only request: its card at once
     assert "next_request" in chat.choice_ids, chat.choice_ids
     await chat.text("الطلب التالي")
-    assert "«تأشيرة خروج وعودة»" in chat.said and "رقم هويتك" in chat.said, chat.said
+    assert "«تأشيرة خروج وعودة»" in chat.said, chat.said
+    assert "سأستخدم رقم الهوية الذي أرسلته سابقًا" in chat.said, chat.said
+
+
+async def test_the_writers_own_next_request_uses_their_identity_number() -> None:
+    # helper 233: «ابي اجدد اقامتي وبعدين ابي خروج وعودة» asked for the same iqama number
+    # again at «الطلب التالي»
+    chat, gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي وبعدين ابي خروج وعودة")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    await chat.tap("next_request")
+    assert "سأستخدم رقم الهوية الذي أرسلته سابقًا" in chat.said, chat.said
+    assert "يُرجى كتابة رقم هويتك" not in chat.said, chat.said
+    assert "يُرجى وصف طلبك" in chat.said, chat.said  # the mobile given before, used too
+    await chat.text("أحتاج تأشيرة خروج وعودة للسفر الشهر القادم")
+    await chat.media()
+    await chat.tap("done")
+    await chat.tap("confirm")
+    first, second = gateway.submissions
+    assert (first.service_id, second.service_id) == ("iqama_renew", "exit_reentry_visa")
+    assert second.identity_number == first.identity_number == RESIDENT
+
+
+async def test_a_family_members_next_request_asks_for_their_number() -> None:
+    chat, _gateway = _chat()
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي واقامة زوجتي")
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+    await chat.tap("next_request")
+    await chat.tap("q:inside")
+    assert "سأستخدم رقم الهوية" not in chat.said and "رقم هوية" in chat.said, chat.said
