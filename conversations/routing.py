@@ -26,12 +26,12 @@ from conversations.drafts import DraftKeeping
 from conversations.events import Choice, Event, Reply, Text
 from conversations.filing_offers import FilingOffers
 from conversations.flow import Ctx, Flow
-from conversations.flows.intake_summary import summary_reads
 from conversations.flows.more_info import held_rest, keep_with, same_album, unhold
 from conversations.flows.phone_help import is_phone_concern, why_the_number
 from conversations.flows.say_note import note_status_line
 from conversations.flows.status_lookup import number_after_answer
 from conversations.flows.status_prompt import forgot_request_number, no_number_at_prompt
+from conversations.flows.summary_typed import summary_reads
 from conversations.flows.their_say import SAY
 from conversations.flows.their_say import STEPS as SAY_STEPS
 from conversations.forgotten_files import ForgottenFiles, held_for_say

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from conversations import known_requests
 from conversations.events import Choice, Event, Option, Reply, Text
-from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry, Stay
+from conversations.flow import Ctx, Finish, Next, Outcome, Prompt, Retry
 from conversations.flows.change_wishes import change_options
-from conversations.flows.describe import ADDING
 from conversations.flows.documents import (
     ADD_DOCUMENT,
     add_document_option,
@@ -24,17 +23,14 @@ from conversations.flows.intake_numbers import answer_identity
 from conversations.flows.later_requests import after_filing, next_line
 from conversations.flows.numbers_first import identity_first
 from conversations.flows.past_service import SERVICE_BEFORE
-from conversations.flows.service_change import wants_another_service
-from conversations.flows.services_named import other_services_named
 from conversations.flows.summary_answers import answer_lines, told_lines
-from conversations.flows.summary_words import adds_to_description, is_question, wants_a_document
-from conversations.formatting import format_long_date, isolate, or_list
+from conversations.flows.summary_typed import EDIT_TARGETS, typed_at_summary
+from conversations.formatting import format_long_date, isolate
 from conversations.open_requests import open_line, track_option
 from conversations.pauses import filing_paused
 from conversations.ports import AttachmentInfo, FilingPaused, Submission, SubmittedRequest
 from conversations.receipt import Receipt
 from conversations.store_outage import missing_files
-from conversations.understanding import understand_choice
 from domain.catalogue import Service, local
 from domain.sla import DEFAULT_WORKING_DAYS, riyadh_date
 
@@ -145,16 +141,6 @@ def number_holder(ctx: Ctx) -> str:
     return _("the person concerned's")
 
 
-_EDIT_TARGETS = {
-    "e:service": "group",
-    "e:est": "establishment",
-    "e:id": "identity",
-    "e:phone": "phone",
-    "e:desc": "description",
-    "e:files": "attachments",
-}
-
-
 #: An identity number typed at the summary, offered in place of the request's
 #: (tester 13 §13: «٢٠٠٠٠٠٠٠٠٦» got «فضلًا اضغط «تأكيد وإرسال»»); kept in the dialogue
 #: state for the next turn, on any worker.
@@ -189,15 +175,15 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
                 }
             )
     if isinstance(event, Text):
-        return await _typed(ctx, event)
-    if isinstance(event, Choice) and event.id in _EDIT_TARGETS:
+        return await typed_at_summary(ctx, event, answer_summary)
+    if isinstance(event, Choice) and event.id in EDIT_TARGETS:
         ctx.state.editing = True
         if event.id == "e:files":
             return send_again(ctx)
         if event.id == "e:service":
             # the new service's documents are asked once it is chosen (past_service)
             ctx.state.answers[SERVICE_BEFORE] = ctx.state.answers.get("service")
-        return Next(_EDIT_TARGETS[event.id])
+        return Next(EDIT_TARGETS[event.id])
     if isinstance(event, Choice) and event.id == ADD_DOCUMENT:
         # back to the documents with those sent kept: «Done» returns here
         ctx.state.editing = True
@@ -209,88 +195,6 @@ async def answer_summary(ctx: Ctx, event: Event) -> Outcome:
             return Next("attachments")
         return await _submit(ctx)
     return Retry(_("Please press «Confirm and send», or choose what to change."))
-
-
-def _changes_offered(ctx: Ctx) -> dict[str, str]:
-    """The summary's changes shown (option id -> label), without «Confirm»."""
-    return {
-        option_id: label
-        for option_id, label in ctx.state.offered
-        if option_id in _EDIT_TARGETS or option_id == ADD_DOCUMENT
-    }
-
-
-def summary_reads(ctx: Ctx, text: str) -> bool:
-    """Whether ``text``, typed at the summary, asks for one of its changes (a document,
-    another service, a change offered), so the summary answers it, not the questions'
-    knowledge base («رقم الجوال صح؟» got «ليس لدي جواب عن هذا السؤال»)."""
-    if ctx.state.flow != "intake" or ctx.state.step != "summary":
-        return False
-    return (
-        wants_a_document(text)
-        or wants_another_service(ctx, text)
-        or understand_choice(text, list(_changes_offered(ctx).items())) is not None
-    )
-
-
-async def _typed(ctx: Ctx, event: Text) -> Outcome:
-    """A typed message that is not a clear confirmation (routing sends only those on as
-    «Confirm», summary_words.plain_confirmation): never sent; a wish for a document, for
-    another service or for one of the changes offered goes there, a question is answered
-    with the change that fits it, anything else with the choices (tester 14 §1, §6)."""
-    _ = ctx.texts.gettext
-    if wants_a_document(event.text):
-        ctx.state.editing = True
-        return Next("attachments")
-    if wants_another_service(ctx, event.text):
-        named = other_services_named(ctx, event.text)
-        if named:
-            # «لا لحظه ابي اغير الخدمه لتاشيرة خروج وعوده»: to the change itself, with the
-            # service named first, as its button does (tester 16 §11; README)
-            ctx.state.editing = True
-            ctx.state.answers[SERVICE_BEFORE] = ctx.state.answers.get("service")
-            ctx.state.answers["suggestions"] = named
-            return Next(
-                "suggest",
-                (
-                    _(
-                        "Alright, let's choose the service again. I have kept what you gave so far and will use it where the new service takes it."
-                    ),
-                ),
-            )
-        return Retry(
-            _(
-                "Your request has not been sent. To change its service (now «%(service)s»), please press «Change the service»."
-            )
-            % {"service": local(service_of(ctx).name, ctx.locale)}
-        )
-    labels = _changes_offered(ctx)
-    if "e:desc" in labels and adds_to_description(event.text):
-        # «صحيح بس ابي اضيف شي للوصف», «الوصف ناقص…»: what comes next is added to it
-        ctx.state.answers[ADDING] = True
-        return await answer_summary(ctx, Choice(event.origin, "e:desc"))
-    understood = understand_choice(event.text, list(labels.items()))
-    if understood is not None and understood.chosen is not None:
-        if is_question(event.text):
-            # answered here, under the summary's choices (a Retry to a question would be
-            # taken for one the knowledge base cannot answer)
-            return Stay(
-                (
-                    _(
-                        "Your request has not been sent. The summary above is what will be sent; to change it, please press «%(option)s»."
-                    )
-                    % {"option": labels[understood.chosen]},
-                )
-            )
-        return await answer_summary(ctx, Choice(event.origin, understood.chosen))
-    if understood is not None:
-        which = or_list(ctx.texts, [f"«{labels[c]}»" for c in understood.candidates])
-        return Retry(_("Which one do you mean: %(options)s?") % {"options": which})
-    return Retry(
-        _(
-            "Your request has not been sent. Please choose what to change, or press «Confirm and send» if everything is right."
-        )
-    )
 
 
 async def _submit(ctx: Ctx) -> Outcome:
