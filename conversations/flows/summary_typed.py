@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from conversations.events import Choice, Event, Text
 from conversations.flow import Ctx, Next, Outcome, Retry, Stay
 from conversations.flows.describe import ADDING
+from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.documents import ADD_DOCUMENT
 from conversations.flows.intake_service import service_of
 from conversations.flows.past_service import SERVICE_BEFORE
@@ -45,6 +46,10 @@ def summary_reads(ctx: Ctx, text: str) -> bool:
     another service, a change offered), so the summary answers it, not the questions'
     knowledge base («رقم الجوال صح؟» got «ليس لدي جواب عن هذا السؤال»)."""
     if ctx.state.flow != "intake" or ctx.state.step != "summary":
+        return False
+    if unknown_number(text) is not None and only_asks(text):
+        # «ما اعرف رقم اقامتي»: where that number is, answered (helper 25: it went to
+        # the number step as «تعديل رقم الهوية»)
         return False
     return (
         wants_a_document(text)

@@ -1,0 +1,36 @@
+"""«ما اعرف رقم اقامتي» at the summary over two workers (helper 25): answered where the
+number is, the summary kept, and «تأكيد» on the other worker files the number given. On
+real parts: the shared Redis dialogue store and SQL (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from conversations.events import Contact, Media
+from tests.integration.test_their_say import Person, _half_filled, _request
+from tests.integration.test_their_say import clock as clock
+from tests.integration.test_their_say import desk as desk
+from tests.integration.test_their_say import filing as filing
+from tests.integration.test_their_say import person as person
+
+
+async def test_not_knowing_the_number_at_the_summary_over_two_workers(
+    person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _half_filled(person)  # identity 2000000006, at the phone step, on worker 0
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر", worker=0)
+    photo = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(photo, worker=1)
+    await person.taps("done", worker=0)
+    said = await person.says("ما اعرف رقم اقامتي", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "رقم الإقامة مكتوب على بطاقة هوية مقيم" in text, text
+    assert "يُرجى مراجعة طلبك" in said[-1].text, said[-1].text
+    said = await person.taps("confirm", worker=0)
+    number = next(
+        line.split("⁦")[1].split("⁩")[0] for r in said for line in r.text.splitlines()
+        if line.startswith("رقم الطلب")
+    )  # fmt: skip
+    filed = await _request(db_sessionmaker, number)
+    assert filed.identity_number == "2000000006"
