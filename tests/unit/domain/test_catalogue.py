@@ -244,6 +244,10 @@ PHRASINGS = [
     ("بلاغ تغيب", "absence_report"),
     ("ابشر ما يفتح", "technical_issue"),
     ("مشكلة تقنية", "technical_issue"),
+    # a child's passport without «ل» (helper 25: only «خدمات التابعين» was offered)
+    ("جواز ابني", "passport_issue"),
+    ("جواز بنتي", "passport_issue"),
+    ("ابي اضيف ولدي", "dependents"),
     # Gulf, Levantine, Egyptian and MSA phrasings
     ("السلام عليكم ابي اجدد الاقامة لو سمحت", "iqama_renew"),
     ("اقامتي خلصت وش اسوي", "iqama_renew"),
