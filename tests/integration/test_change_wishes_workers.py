@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Request
-from conversations.events import Command, Contact, Media, Text
+from conversations.events import Command, Contact, Media, Reply, Text
 from tests.integration.test_their_say import USER, Person, _half_filled
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
@@ -20,14 +20,19 @@ from tests.integration.test_their_say import person as person
 DESCRIBED = "انتهت الإقامة وأحتاج إلى تجديدها قبل السفر"
 
 
+async def at_summary(person: Person, worker: int = 0) -> list[Reply]:
+    """From the documents step: a photo on ``worker``, «تم» on the other; the summary."""
+    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
+    await person.send(media, worker=worker)
+    return await person.taps("done", worker=1 - worker)
+
+
 async def filed_request(
     person: Person, sessions: async_sessionmaker[AsyncSession], worker: int = 0
 ) -> Request:
     """A photo on ``worker``, «تم» on the other, «تأكيد» on ``worker``: the request filed,
     as the database holds it."""
-    media = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(media, worker=worker)
-    await person.taps("done", worker=1 - worker)
+    await at_summary(person, worker)
     await person.taps("confirm", worker=worker)
     async with sessions() as session:
         filed = await session.scalar(select(Request).where(Request.user_key == USER))

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conversations.events import Contact, Media
+from conversations.events import Contact
+from tests.integration.test_change_wishes_workers import at_summary
 from tests.integration.test_their_say import Person, _half_filled, _request
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
@@ -20,9 +21,7 @@ async def test_not_knowing_the_number_at_the_summary_over_two_workers(
     await _half_filled(person)  # identity 2000000006, at the phone step, on worker 0
     await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
     await person.says("انتهت الإقامة وأحتاج إلى تجديدها قبل السفر", worker=0)
-    photo = Media(person.origin(), "photo", "file-a", "image/jpeg", 1000, None, "a" * 64)
-    await person.send(photo, worker=1)
-    await person.taps("done", worker=0)
+    await at_summary(person, worker=1)
     said = await person.says("ما اعرف رقم اقامتي", worker=1)
     text = "\n".join(r.text for r in said)
     assert "رقم الإقامة مكتوب على بطاقة هوية مقيم" in text, text

@@ -5,28 +5,16 @@ offered («الإبقاء على وصفي»): the files are kept and the offer i
 from __future__ import annotations
 
 from .fakes import Chat, MemoryGateway
-from .journeys import PHONE, RESIDENT
+from .test_keep_description_words import STORY as TOLD
+from .test_keep_description_words import _offered
 
-TOLD = "كفيلي مسافر ومو موجود وانا ابغى اجدد اقامتي من ابشر بس يطلع خطأ ايش اسوي"
 OFFER = "يمكنك الضغط على «الإبقاء على وصفي» للمتابعة به، أو إرسال نص جديد ليحلّ محلّه."
-
-
-async def _at_description_with_words_told(chat: Chat) -> None:
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text(TOLD)
-    await chat.tap("s:iqama_renew")
-    while any(c.startswith("q:") for c in chat.choice_ids):
-        await chat.tap(chat.choice_ids[0])
-    await chat.text(RESIDENT)
-    await chat.contact(PHONE)
-    assert "keep_description" in chat.choice_ids, chat.said
 
 
 async def test_a_photo_under_the_offer_says_the_offer_again(
     chat: Chat, gateway: MemoryGateway
 ) -> None:
-    await _at_description_with_words_told(chat)
+    await _offered(chat)
     await chat.media(ref="p1")
     assert OFFER in chat.said and "يُرجى وصف طلبك" not in chat.said, chat.said
     assert "keep_description" in chat.choice_ids
@@ -38,7 +26,7 @@ async def test_a_photo_under_the_offer_says_the_offer_again(
 
 
 async def test_an_album_under_the_offer_says_the_offer_again(chat: Chat) -> None:
-    await _at_description_with_words_told(chat)
+    await _offered(chat)
     await chat.media(ref="a1", album="A1")
     assert OFFER in chat.said and "يُرجى وصف طلبك" not in chat.said, chat.said
     for ref in ("a2", "a3"):

@@ -35,6 +35,15 @@ async def _file_from_location(
     await chat.tap("confirm")
 
 
+async def _filed_first(chat: Chat, words: str) -> None:
+    """``words`` as the need, its iqama renewal filed (the writer's own, inside)."""
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text(words)
+    await chat.tap("s:iqama_renew")
+    await _file_from_location(chat)
+
+
 async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> None:
     chat, gateway = _chat()
     await chat.command("start")
@@ -67,11 +76,7 @@ async def test_the_wifes_request_is_offered_after_the_receipt_and_filed() -> Non
 
 async def test_the_other_need_is_offered_after_the_first() -> None:
     chat, _gateway = _chat()
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة")
     assert "تم استلام طلبك" in chat.said, chat.said
     said = chat.said
     assert "الطلب الآخر الذي ذكرته: «تأشيرة خروج وعودة»" in said, said
@@ -85,11 +90,7 @@ async def test_the_other_need_is_offered_after_the_first() -> None:
 
 async def test_a_new_request_instead_drops_the_offer() -> None:
     chat, _gateway = _chat()
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي واقامتها")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي واقامتها")
     assert "تم استلام طلبك" in chat.said, chat.said
     await chat.tap("new")
     await chat.tap("next_request")  # the old button: not a request started
@@ -98,11 +99,7 @@ async def test_a_new_request_instead_drops_the_offer() -> None:
 
 async def test_one_request_named_offers_no_next() -> None:
     chat, _gateway = _chat()
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي")
     assert "تم استلام طلبك" in chat.said, chat.said
     assert chat.choice_ids[0] == "new" and "الطلب التالي" not in chat.said, chat.said
 
@@ -166,11 +163,7 @@ async def test_the_next_request_is_still_offered_when_the_chat_is_opened_again()
     بعودتك» with the first question alone; the wife's request was forgotten. It is
     offered there, numbered after the question's own options, on every reopening."""
     chat, gateway = _chat()
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي واقامة زوجتي")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي واقامة زوجتي")
     for _again in range(2):  # at the receipt, then at the first question shown then
         await chat.command("resume")
         assert chat.said.startswith("أهلًا بعودتك.") and FAMILY_LINE in chat.said, chat.said
@@ -186,11 +179,7 @@ async def test_a_status_look_up_between_keeps_the_next_request() -> None:
     gateway = MemoryGateway()
     engine = Engine(MemoryStore(), INTAKE, load_catalogue(), gateway, limiter=MemoryLimiter())
     chat = Chat(engine.handle)
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي وبعدين ابي خروج وعودة")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي وبعدين ابي خروج وعودة")
     assert chat.choice_ids[0] == "next_request", chat.choice_ids
     gateway.views[MINE] = (_view(MINE, "received"), ("test", "u1"), RESIDENT)
     await chat.tap("status")  # the person's only request: its card at once
@@ -204,11 +193,7 @@ async def test_the_writers_own_next_request_uses_their_identity_number() -> None
     # helper 233: «ابي اجدد اقامتي وبعدين ابي خروج وعودة» asked for the same iqama number
     # again at «الطلب التالي»
     chat, gateway = _chat()
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي وبعدين ابي خروج وعودة")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي وبعدين ابي خروج وعودة")
     await chat.tap("next_request")
     assert "سأستخدم رقم الهوية الذي أرسلته سابقًا" in chat.said, chat.said
     assert "يُرجى كتابة رقم هويتك" not in chat.said, chat.said
@@ -224,11 +209,7 @@ async def test_the_writers_own_next_request_uses_their_identity_number() -> None
 
 async def test_a_family_members_next_request_asks_for_their_number() -> None:
     chat, _gateway = _chat()
-    await chat.command("start")
-    await chat.tap("ind")
-    await chat.text("ابي اجدد اقامتي واقامة زوجتي")
-    await chat.tap("s:iqama_renew")
-    await _file_from_location(chat)
+    await _filed_first(chat, "ابي اجدد اقامتي واقامة زوجتي")
     await chat.tap("next_request")
     await chat.tap("q:inside")
     assert "سأستخدم رقم الهوية" not in chat.said and "رقم هوية" in chat.said, chat.said
