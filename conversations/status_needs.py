@@ -24,7 +24,8 @@ from conversations.engine_parts import EngineParts
 from conversations.events import Event, Media, Option, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.more_info import waiting_questions
-from conversations.flows.status_prompt import RESUME
+from conversations.flows.status_ordinals import menu_position
+from conversations.flows.status_prompt import RESUME, says_no_number
 from conversations.reading import STATUS_RESTART_STEPS
 from conversations.state import DialogueState, replace_state
 from domain.catalogue import local
@@ -83,6 +84,10 @@ class StatusNeeds(EngineParts):
             return None
         if any(ch.isdigit() for ch in event.text):
             # digits are a number being typed, however badly: the step says what is wrong
+            return None
+        if says_no_number(event.text) or menu_position(event.text) is not None:
+            # «ما عندي رقم الطلب ضاع» (its «ضاع» is a lost passport's word), «الثاني»: the
+            # prompt's own answers, not a passport or «أخرى» to file (helper 233)
             return None
         matches = ctx.catalogue.match(event.text, limit=1)
         if not matches:
