@@ -39,6 +39,7 @@ from conversations.flows.description_words import (
     unknown_number,
     unknown_number_at_step,
 )
+from conversations.flows.establishment_words import about_establishment_number
 from conversations.flows.intake_draft import applicant_of
 from conversations.flows.intake_service import suggest
 from conversations.flows.number_unknown import number_unknown_lines
@@ -88,9 +89,8 @@ class Questions(DocumentAnswers):
             # (review 15b §2: the need was lost), a longer case at the documents step more
             # of the description
             return self._number_unknown(ctx, kind)
-        if ctx.state.step == "establishment" and knowledge.says_not_knowing(text):
-            # «ما اعرف رقم المنشأة»: the step says where the number is (not the «who may
-            # file» answer its words resemble)
+        if ctx.state.step == "establishment" and about_establishment_number(text):
+            # «ما اعرف رقم المنشأة», «وش الرقم الموحد؟»: the step says what the number is
             return None
         if ctx.state.step == "description" and tells_more(text):
             # a description with a question in it: the step keeps it and answers the

@@ -20,6 +20,7 @@ from conversations.citizens_only import (
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
+from conversations.flows.establishment_words import about_the_number
 from conversations.flows.household_switch import (
     individual_option,
     offer_individual,
@@ -45,7 +46,6 @@ from conversations.flows.number_reading import (
 )
 from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
-from conversations.knowledge import says_not_knowing
 from conversations.understanding import content_words
 from domain.identity import (
     IdentityNumber,
@@ -95,17 +95,9 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     switched = switch_to_individual(ctx, event)
     if switched is not None:
         return switched
-    if (
-        isinstance(event, Text)
-        and says_not_knowing(event.text)
-        and not any(ch.isdecimal() for ch in event.text)
-    ):
-        # «ما اعرفه» (helper 21: «يجب أن يتكون الرقم من أرقام فقط»)
-        _ = ctx.texts.gettext
-        line = _(
-            "The establishment's unified number has 10 digits and starts with 7; whoever runs the establishment can give it. If the worker is sponsored by you personally, the request is filed as an individual, with no establishment number: you can choose «Back» until «individual or establishment?»."
-        )
-        return Retry(f"{line}\n{ask_establishment(ctx).text}")
+    about = about_the_number(ctx, event, ask_establishment(ctx).text)
+    if about is not None:
+        return about
     if isinstance(event, Text) and says_no_establishment(event.text):
         # «ما عندي رقم منشأة هي خادمة في البيت»: a household's worker is filed by an
         # individual, said with the way there (helper 21: the same question came again)

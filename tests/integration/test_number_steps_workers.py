@@ -79,6 +79,24 @@ async def test_a_household_worker_is_filed_as_an_individual_by_one_tap_over_two_
     assert "رقم" in said[-1].text and "الرقم الموحد" not in said[-1].text, said[-1].text
 
 
+async def test_a_registration_and_a_question_at_the_unified_number_over_two_workers(
+    person: Person,
+) -> None:
+    # helper 233: «السجل التجاري ١٠١٠…» was told it looks like a national ID, «وش الرقم
+    # الموحد؟» got «ليس لدي جواب»
+    await _establishment_chose(person, "أبي أجدد إقامة العامل", "iqama_renew")
+    said = await person.taps("q:inside", worker=0)
+    assert "الرقم الموحد للمنشأة" in said[-1].text, said[-1].text
+    said = await person.says("السجل التجاري ١٠١٠١٢٣٤٥٦", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "رقم السجل التجاري غير الرقم الموحد" in text and "هوية وطنية" not in text, text
+    said = await person.says("وش الرقم الموحد؟", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "من ١٠ أرقام ويبدأ بـ٧" in text and "ليس لدي جواب" not in text, text
+    said = await person.says("7000000000", worker=1)
+    assert "رقم العامل" in said[-1].text, said[-1].text
+
+
 async def _establishment_chose(person: Person, need: str, service: str) -> None:
     """/start and «منشأة» on the two workers in turn, ``need`` typed and ``service`` chosen."""
     await person.send(Command(person.origin(), "start", ""), worker=0)
