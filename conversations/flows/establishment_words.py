@@ -13,7 +13,9 @@ from pathlib import Path
 
 from conversations.events import Event, Text
 from conversations.flow import Ctx, Stay
+from conversations.flows.number_reading import ten_digit_numbers
 from conversations.knowledge import explicit_question, says_not_knowing
+from domain.identity import ESTABLISHMENT_PREFIX
 from domain.normalize import fold_arabic
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "establishment_words.json"
@@ -38,6 +40,17 @@ def _says(text: str, key: str) -> bool:
 def names_registration(text: str) -> bool:
     """Whether ``text`` gives or names a commercial registration («السجل التجاري ١٠١٠…»)."""
     return _says(text, "registration")
+
+
+def unified_beside_registration(event: Event) -> str | None:
+    """The one unified number (10 digits starting with 7) of a message that names the
+    registration beside it («رقم سجل المنشأة 7001234567», «السجل 1010123456 والموحد
+    7001234567»), which is the step's answer, not a registration to refuse; None for any
+    other message. This helper's probe of helper 233's fix: the number was dropped."""
+    if not isinstance(event, Text) or not names_registration(event.text):
+        return None
+    unified = [n for n in ten_digit_numbers(event.text) if n.startswith(ESTABLISHMENT_PREFIX)]
+    return unified[0] if len(unified) == 1 else None
 
 
 def asks_unified_number(text: str) -> bool:

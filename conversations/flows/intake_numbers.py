@@ -20,7 +20,10 @@ from conversations.citizens_only import (
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
 from conversations.flows.description_early import keep_early
-from conversations.flows.establishment_words import about_the_number
+from conversations.flows.establishment_words import (
+    about_the_number,
+    unified_beside_registration,
+)
 from conversations.flows.household_switch import (
     individual_option,
     offer_individual,
@@ -95,7 +98,8 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
     switched = switch_to_individual(ctx, event)
     if switched is not None:
         return switched
-    about = about_the_number(ctx, event, ask_establishment(ctx).text)
+    given = unified_beside_registration(event)  # «رقم سجل المنشأة 7001234567»
+    about = None if given else about_the_number(ctx, event, ask_establishment(ctx).text)
     if about is not None:
         return about
     if isinstance(event, Text) and says_no_establishment(event.text):
@@ -104,7 +108,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
         offer_individual(ctx)
         return Retry(f"{_household_line(ctx)}\n{ask_establishment(ctx).text}")
     parse = parse_establishment_number
-    number = typed_number(ctx, event, ask_establishment, parse, _establishment_problem)
+    number = given or typed_number(ctx, event, ask_establishment, parse, _establishment_problem)
     if isinstance(number, Retry):
         return number
     ctx.state.answers["establishment"] = number

@@ -97,6 +97,19 @@ async def test_a_registration_and_a_question_at_the_unified_number_over_two_work
     assert "رقم العامل" in said[-1].text, said[-1].text
 
 
+async def test_a_unified_number_beside_the_registration_is_taken_over_two_workers(
+    person: Person,
+) -> None:
+    # «رقم سجل المنشأة 7001234567» was refused as a registration, its number dropped
+    await _establishment_chose(person, "أبي أجدد إقامة العامل", "iqama_renew")
+    await person.taps("q:inside", worker=1)
+    said = await person.says("رقم سجل المنشأة 7001234567", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "رقم العامل" in said[-1].text and "غير الرقم الموحد" not in text, text
+    said = await person.says("2000000006", worker=1)
+    assert "رقم جوالك" in said[-1].text, said[-1].text
+
+
 async def _establishment_chose(person: Person, need: str, service: str) -> None:
     """/start and «منشأة» on the two workers in turn, ``need`` typed and ``service`` chosen."""
     await person.send(Command(person.origin(), "start", ""), worker=0)

@@ -41,3 +41,18 @@ async def test_the_unified_number_is_still_taken(chat: Chat) -> None:
     await _to_establishment(chat)
     await chat.text("الرقم الموحد 7001234567")
     assert "رقم العامل" in chat.said, chat.said
+
+
+@pytest.mark.parametrize(
+    "typed", ["رقم سجل المنشأة 7001234567", "السجل 1010123456 والموحد 7001234567"]
+)
+async def test_a_unified_number_beside_the_registration_is_taken(
+    chat: Chat, engine: Engine, typed: str
+) -> None:
+    # this helper's probe of the fix above: «رقم سجل المنشأة 7001234567» was refused as a
+    # registration and its unified number dropped
+    await _to_establishment(chat)
+    await chat.text(typed)
+    assert "رقم العامل" in chat.said and "غير الرقم الموحد" not in chat.said, chat.said
+    state = await engine.store.load("test", "u1")
+    assert state.answers["establishment"] == "7001234567"
