@@ -157,8 +157,9 @@ async def answer_attachments(ctx: Ctx, event: Event) -> Outcome:
         # a photo of theirs met Redis away (conversations.store_outage): not filed
         # without it unless they say so
         return Retry(missing_line(ctx))
-    restored = restore(ctx) if isinstance(event, Choice) and event.id in ("done", "skip") else None
-    if restored is not None:
+    ending = isinstance(event, Choice) and event.id in ("done", "skip")
+    restored = restore(ctx) if ending else None
+    if restored is not None and not kept:
         # «تم» after «إعادة إرسال المستندات» with nothing new: the files sent before
         return Next("summary", (restored,))
     if isinstance(event, Choice) and event.id == "done":

@@ -36,12 +36,23 @@ def send_again(ctx: Ctx) -> Outcome:
 
 
 def restore(ctx: Ctx) -> str | None:
-    """Puts the files set aside back when no new one was sent, and says so; None when
-    nothing was set aside or new files replaced them (those are kept, the old dropped)."""
+    """Puts the files set aside back when no new one was sent, and says so; when new files
+    came, says they replace the old (dropped then); None when nothing was set aside."""
+    answers = ctx.state.answers
+    if answers.get(SET_ASIDE) and answers.get("attachments"):
+        # new files came: they replace the old, and that is said (helper 235: «رجوع»
+        # after a new photo dropped the old ones without a word)
+        answers.pop(SET_ASIDE)
+        count = len(answers["attachments"])
+        return ctx.texts.ngettext(
+            "The %(count)d file you sent now replaces those sent before.",
+            "The %(count)d files you sent now replace those sent before.",
+            count,
+        ) % {"count": count}
     sent = _settle(ctx.state)
     if sent is None:
         return None
-    ctx.state.answers["attachments"] = sent
+    answers["attachments"] = sent
     return ctx.texts.ngettext(
         "The %(count)d file you sent before is kept as it was.",
         "The %(count)d files you sent before are kept as they were.",

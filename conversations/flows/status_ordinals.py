@@ -74,12 +74,23 @@ def menu_position(typed: str) -> int | None:
     None for anything else. Helper 233: at the services offered, «رقم 2» was
     not read, and «الاول», «الثاني» were taken for the services their words resemble."""
     tokens = content_words(typed)
-    if tokens and tokens[0] in _ordinals().menu_words:
+    named = bool(tokens) and tokens[0] in _ordinals().menu_words
+    if named:
         tokens = tokens[1:]
     if len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) <= 3:
         return int(tokens[0])
-    if typed.isascii() or any(w.startswith("ال") for w in fold_arabic(typed).split()):
-        return ordinal_position(typed)
+    rest = " ".join(tokens)
+    # with its article, a word of the menu or a filler around it («اول وحده», «الخيار
+    # الثاني»: helper 235), an ordinal names a place
+    # («واحد ثاني» is «another one»: the ordinal must come first)
+    positions = _ordinals().positions
+    first = bool(tokens) and tokens[0] in positions
+    phrase = " ".join(words(typed)) in positions
+    marked = (named and len(tokens) == 1) or (
+        not named and len(typed.split()) > 1 and (first or phrase)
+    )
+    if typed.isascii() or marked or any(w.startswith("ال") for w in fold_arabic(typed).split()):
+        return ordinal_position(rest) if rest else None
     # «ثاني» alone at a menu is as likely «another» («شخص ثاني») as «the second»
     return None
 

@@ -21,7 +21,7 @@ def _photo(person: Person, ref: str) -> Media:
     return Media(person.origin(), "photo", ref, "image/jpeg", 1000, None, ref[-1] * 64)
 
 
-async def test_files_set_aside_come_back_on_back_over_two_workers(
+async def test_files_set_aside_come_back_or_are_said_replaced_over_two_workers(
     person: Person, db_sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await _half_filled(person)  # at the phone step, on worker 0
@@ -37,11 +37,16 @@ async def test_files_set_aside_come_back_on_back_over_two_workers(
     said = await person.says("رجوع", worker=1)
     text = "\n".join(r.text for r in said)
     assert "أبقيتُ الملفين" in text and "المرفقات: ملفان" in text, text
-    await person.taps("confirm", worker=0)
+    await person.taps("e:files", worker=0)
+    await person.send(_photo(person, "file-c"), worker=1)
+    said = await person.says("رجوع", worker=0)  # a new file came: it replaces, said so
+    text = "\n".join(r.text for r in said)
+    assert "حلّ الملف الذي أرسلته الآن محلّ" in text and "المرفقات: ملف واحد" in text, text
+    await person.taps("confirm", worker=1)
     async with db_sessionmaker() as session:
         refs = await session.scalars(
             select(Attachment.channel_ref)
             .join(Request, Attachment.request_id == Request.id)
             .where(Request.user_key == USER)
         )
-        assert sorted(refs) == ["file-a", "file-b"]
+        assert sorted(refs) == ["file-c"]

@@ -47,6 +47,8 @@ async def test_a_new_file_replaces_those_sent_before(chat: Chat, gateway: Memory
     await chat.media(ref="p3")
     await chat.tap("back")
     assert KEPT not in chat.said and "المرفقات: ملف واحد" in chat.said, chat.said
+    # said, not silent (helper 235)
+    assert "حلّ الملف الذي أرسلته الآن محلّ الملفات التي أرسلتها من قبل" in chat.said
     await chat.tap("confirm")
     (filed,) = gateway.submissions
     assert [a.ref for a in filed.attachments] == ["p3"]

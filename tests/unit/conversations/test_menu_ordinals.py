@@ -58,3 +58,11 @@ async def test_an_ordinal_at_the_first_question_picks_its_option(chat: Chat) -> 
     await chat.command("start")
     await chat.text("الثاني")  # «منشأة»: its services, without the citizens' passports
     assert "أجدد إقامة العامل" in chat.said and "g:passports" not in chat.choice_ids, chat.said
+
+
+async def test_another_one_is_not_the_second(chat: Chat, engine: Engine) -> None:
+    # «واحد ثاني» is «another one»: no option taken by its place
+    await _offered(chat)
+    await chat.text("واحد ثاني")
+    state = await engine.store.load("test", "u1")
+    assert state.answers.get("service") != "exit_reentry_visa", chat.said
