@@ -26,6 +26,8 @@ _MAX_NAME_WORDS = 6
 INQUIRY = "other"
 #: The fee question asked at the first question, kept for the inquiry it may become.
 ASKED = "fee_question"
+#: How a service's button is named in the lists of services (flows.intake_service).
+_SERVICE_OPTION = "s:"
 
 
 def service_asked_about(ctx: Ctx, text: str) -> str | None:
@@ -56,15 +58,24 @@ def ask_which_fee(ctx: Ctx) -> None:
     ctx.state.answers[WHICH_FEE] = ctx.origin.event_id
 
 
-def fee_service_named(ctx: Ctx, text: str) -> str | None:
+def fee_service_named(ctx: Ctx, text: str, *, placed: str | None = None) -> str | None:
     """The fee question ``text`` answers when the last turn asked «رسوم أيّ خدمة؟» and it
     names a service in a few words and wishes nothing («تجديد الاقامة»; not «ابي اجدد
     اقامتي», which asks to file it): ``text`` with the word of price, for the question's
     reading; None otherwise. Session 26's probe: the service's name alone started a
-    request, and the fee question was left unanswered."""
+    request, and the fee question was left unanswered.
+
+    ``placed``: where ``text`` names an option by its place («الاول», «رقم 2»), the id of
+    the option it picks in the menu shown, "" when it picks none. A service's option is
+    the one priced; any other is the menu's to take. Helper 235: «الاول» under the
+    services offered priced the citizens' passport («أول جواز» is its synonym)."""
     asked = ctx.state.answers.pop(WHICH_FEE, None)
     if asked is None or not ctx.state.handled or ctx.state.handled[-1] != asked:
         return None
+    if placed is not None:
+        if not placed.startswith(_SERVICE_OPTION):
+            return None
+        text = local(ctx.catalogue.get(placed.removeprefix(_SERVICE_OPTION)).name, ctx.locale)
     if len(text.split()) > _MAX_NAME_WORDS or says_a_wish(text) or knowledge.asks_fee(text):
         return None
     if not ctx.catalogue.match(text, limit=1) and not names_an_object(fold_arabic(text).lower()):

@@ -235,6 +235,11 @@ def _menu_number(typed: str, count: int) -> int | None:
     return count if place == LAST else place
 
 
+def names_a_place(text: str) -> bool:
+    """Whether ``text`` names a menu's option by its place: «2», «رقم ٢», «الثاني», «الأخير»."""
+    return _menu_number(clean_input(text), 1) is not None
+
+
 def number_beyond(event: Event, offered: list[list[str]]) -> int | None:
     """How many options are numbered when ``event`` is a menu number past them (or 0):
     «٩» at a menu of five. None for anything else."""

@@ -144,3 +144,16 @@ async def test_which_fee_answered_by_an_offered_label_over_two_workers(person: P
     assert "s:exit_reentry_visa" in [c.id for c in said[-1].choices], text
     said = await person.taps("s:exit_reentry_visa", worker=1)
     assert "لمن هذا الطلب؟" in said[-1].text, said[-1].text
+
+
+async def test_which_fee_answered_by_a_place_over_two_workers(person: Person) -> None:
+    # helper 235: «الاول» under «رسوم أيّ خدمة؟» priced the citizens' passport («أول جواز»)
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.taps("g:residency", worker=0)
+    await person.says("كم الرسوم", worker=1)
+    said = await person.says("الاول", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "٥٠٠ ريال" in text and "جواز سفر" not in text, text
+    said = await person.says("الاول", worker=1)  # a turn later: the place chooses it
+    assert "هذا الطلب" in said[-1].text, said[-1].text

@@ -326,6 +326,29 @@ async def test_which_fee_answered_by_an_offered_services_label(chat: Chat) -> No
     assert "لمن هذا الطلب؟" in chat.said, chat.said
 
 
+@pytest.mark.parametrize(
+    ("typed", "priced"), [("الاول", "٥٠٠ ريال"), ("رقم 3", "«خدمات التابعين» لا تذكره"), ("الاخير", "«خدمات التابعين» لا تذكره")]
+)  # fmt: skip
+async def test_which_fee_answered_by_a_place_in_the_services_shown(
+    chat: Chat, typed: str, priced: str
+) -> None:
+    # helper 235: «الاول» under «رسوم أيّ خدمة؟» priced the citizens' passport («أول جواز»)
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.tap("g:residency")
+    await chat.text("كم الرسوم")
+    await chat.text(typed)
+    assert priced in chat.said and "جواز سفر" not in chat.said, chat.said
+    assert "s:iqama_renew" in chat.choice_ids, chat.choice_ids  # still to be chosen
+
+
+async def test_a_place_under_which_fee_at_a_menu_of_no_services_is_the_menus(chat: Chat) -> None:
+    await chat.command("start")
+    await chat.text("كم الرسوم")
+    await chat.text("الاول")
+    assert "جواز سفر" not in chat.said and "ما الخدمة المطلوبة؟" in chat.said, chat.said
+
+
 @pytest.mark.parametrize("asked", ["كم رسومها", "كم رسومه", "كم سعرها"])
 async def test_a_fee_asked_with_a_pronoun_is_the_requests_fee(chat: Chat, asked: str) -> None:
     # helper 26: «كم رسومها» got «ليس لدي جواب» where «كم رسومه» was answered
