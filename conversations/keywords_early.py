@@ -84,6 +84,8 @@ def early_answers(text: str) -> dict[str, str]:
         starts = [i for p in early.anywhere for i in _starts(read, p)]
         ends = [i for p in early.at_end if (i := _end_start(read, p, fillers)) is not None]
         starts += [i for i in ends if not _inside_other(read, i, early)]
+        if early.question == "location":
+            starts = [i for i in starts if not _said_of_someone_else(read, i, early)]
         if any(not _negated(read, i) for i in starts):
             found.setdefault(early.question, set()).add(early.option)
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
@@ -154,6 +156,34 @@ def _end_start(words: list[str], phrase: tuple[str, ...], fillers: frozenset[str
             return None
         end -= 1
     return None
+
+
+#: How many words before a place phrase the person it is said of is looked for.
+_SUBJECT_WITHIN = 3
+#: Words that say a place of the person the message names («وهي برا»), not of another.
+_PRONOUNS = frozenset(("هو", "وهو", "هي", "وهي", "هم", "وهم", "he", "she", "they"))
+
+
+def _said_of_someone_else(words: list[str], start: int, early: _Early) -> bool:
+    """Whether the place phrase of ``early`` at ``start`` is said of someone the writer
+    names just before it (keywords.json ``early_answers._someone_else``: «الكفيل مسافر برا
+    المملكة»), not of the writer (a first-person word in it) nor of the person the request
+    names (a pronoun: «وهي برا»). Helper 235: a sponsor abroad answered «أين أنت الآن؟»
+    for the writer's own renewal."""
+    phrases = [
+        p for p in early.anywhere + early.at_end if tuple(words[start : start + len(p)]) == p
+    ]
+    marked = _first_person() | _PRONOUNS
+    if any(marked.intersection(p) for p in phrases):
+        return False
+    before = words[max(0, start - _SUBJECT_WITHIN) : start]
+    return any(_has(before, other) for other in _someone_else())
+
+
+@cache
+def _someone_else() -> tuple[tuple[str, ...], ...]:
+    raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
+    return tuple(tuple(_key(w).split()) for w in raw["_someone_else"] if _key(w))
 
 
 @cache

@@ -67,6 +67,10 @@ async def test_english_words_and_back_to_change_it() -> None:
         "ابي اجدد اقامتي",
         "ابي اجدد اقامتي من فرع الرياض",  # a city, not where the person is
         "انا في الرياض واقامة زوجتي وهي برا المملكة",  # both: asked
+        # said of someone else (helper 235): not where the holder is
+        "ابي اجدد اقامتي والكفيل مسافر برا المملكة",
+        "ابي اجدد اقامتي وولدي برا المملكة",
+        "renew my iqama, my sponsor is outside the kingdom",
     ],
 )
 def test_no_place_or_two_places_answer_nothing(words: str) -> None:
@@ -142,3 +146,18 @@ async def test_a_national_id_at_an_iqamas_question_is_said_not_taken_at_once() -
     assert "احتفظتُ" not in chat.said and "q:inside" in chat.choice_ids
     await chat.tap("q:inside")
     assert "الرقم الذي أرسلته سابقًا" not in chat.said and "رقم إقامة" in chat.said, chat.said
+
+
+async def test_a_place_said_of_the_sponsor_is_asked_of_the_writer() -> None:
+    # helper 235: «الكفيل مسافر برا المملكة» filled «أين أنت الآن؟» as «خارج المملكة»
+    chat, _gateway = _chat()
+    await chat.text("ابي اجدد اقامتي والكفيل مسافر برا المملكة")
+    await chat.tap("s:iqama_renew")
+    assert chat.said.endswith(WHERE_SELF) and "q:outside" in chat.choice_ids, chat.said
+    assert "خارج المملكة»" not in chat.said, chat.said
+
+
+def test_a_place_said_with_a_pronoun_or_of_oneself_still_answers() -> None:
+    assert early_answers("ابي اجدد اقامة زوجتي وهي برا")["location"] == "outside"
+    said = early_answers("اجدد اقامتي وانا خارج المملكة والكفيل داخل المملكة")
+    assert said["location"] == "outside"
