@@ -79,13 +79,15 @@ def early_answers(text: str) -> dict[str, str]:
     placed = _place_words(words)[0]
     fillers = _fillers()
     found: dict[str, set[str]] = {}
-    for early in _early():
+    # the place last: whom a place is said of depends on whom the request is for
+    for early in sorted(_early(), key=lambda e: e.question == "location"):
         read = placed if early.question == "location" else words
         starts = [i for p in early.anywhere for i in _starts(read, p)]
         ends = [i for p in early.at_end if (i := _end_start(read, p, fillers)) is not None]
         starts += [i for i in ends if not _inside_other(read, i, early)]
         if early.question == "location":
-            starts = [i for i in starts if not _said_of_someone_else(read, i, early)]
+            family = found.get("for_whom") == {"family"}
+            starts = [i for i in starts if not _said_of_someone_else(read, i, early, family)]
         if any(not _negated(read, i) for i in starts):
             found.setdefault(early.question, set()).add(early.option)
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
@@ -164,12 +166,13 @@ _SUBJECT_WITHIN = 3
 _PRONOUNS = frozenset(("هو", "وهو", "هي", "وهي", "هم", "وهم", "he", "she", "they"))
 
 
-def _said_of_someone_else(words: list[str], start: int, early: _Early) -> bool:
+def _said_of_someone_else(words: list[str], start: int, early: _Early, family: bool) -> bool:
     """Whether the place phrase of ``early`` at ``start`` is said of someone the writer
     names just before it (keywords.json ``early_answers._someone_else``: «الكفيل مسافر برا
-    المملكة»), not of the writer (a first-person word in it) nor of the person the request
-    names (a pronoun: «وهي برا»). Helper 235: a sponsor abroad answered «أين أنت الآن؟»
-    for the writer's own renewal."""
+    المملكة»; ``_family_else`` too unless the request is for ``family``), not of the
+    writer (a first-person word in it) nor of the person the request names (a pronoun:
+    «وهي برا»). Helper 235: a sponsor abroad answered «أين أنت الآن؟» for the writer's own
+    renewal."""
     phrases = [
         p for p in early.anywhere + early.at_end if tuple(words[start : start + len(p)]) == p
     ]
@@ -177,13 +180,16 @@ def _said_of_someone_else(words: list[str], start: int, early: _Early) -> bool:
     if any(marked.intersection(p) for p in phrases):
         return False
     before = words[max(0, start - _SUBJECT_WITHIN) : start]
-    return any(_has(before, other) for other in _someone_else())
+    others = _someone_else("_someone_else")
+    if not family:
+        others += _someone_else("_family_else")
+    return any(_has(before, other) for other in others)
 
 
 @cache
-def _someone_else() -> tuple[tuple[str, ...], ...]:
+def _someone_else(name: str) -> tuple[tuple[str, ...], ...]:
     raw = json.loads((_DATA / "keywords.json").read_text(encoding="utf-8"))["early_answers"]
-    return tuple(tuple(_key(w).split()) for w in raw["_someone_else"] if _key(w))
+    return tuple(tuple(_key(w).split()) for w in raw[name] if _key(w))
 
 
 @cache

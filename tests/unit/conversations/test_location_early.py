@@ -159,5 +159,8 @@ async def test_a_place_said_of_the_sponsor_is_asked_of_the_writer() -> None:
 
 def test_a_place_said_with_a_pronoun_or_of_oneself_still_answers() -> None:
     assert early_answers("ابي اجدد اقامة زوجتي وهي برا")["location"] == "outside"
+    # the wife is the holder of a request for her; the sponsor is never the holder
+    assert early_answers("ابي اجدد اقامة زوجتي خارج المملكة")["location"] == "outside"
+    assert "location" not in early_answers("ابي اجدد اقامة زوجتي والكفيل برا المملكة")
     said = early_answers("اجدد اقامتي وانا خارج المملكة والكفيل داخل المملكة")
     assert said["location"] == "outside"
