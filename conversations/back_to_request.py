@@ -20,6 +20,13 @@ from conversations.wishes import wish
 BACK_TO_REQUEST_DATA = Path(__file__).resolve().parent / "data" / "back_to_request.json"
 #: A longer message is read as ever (it may describe a need).
 _MAX_WORDS = 8
+#: The steps where a service is still being chosen: with nothing else in the draft, there
+#: is no request being filled in there either (helper 235: «العودة إلى طلبي» at the
+#: services offered matched «تأشيرة خروج وعودة» on «العودة»).
+_CHOOSING = ("group", "service", "suggest")
+#: What a draft holds while a service is chosen before anything is typed for it (with
+#: words kept early, the draft is the request being filled in: its question is asked).
+_NOTHING_TYPED = frozenset(("applicant", "group", "suggestions"))
 
 
 class BackToRequest(EngineParts):
@@ -27,19 +34,25 @@ class BackToRequest(EngineParts):
 
     async def _back_to_request(self, m: ReadMessage) -> list[Reply] | None:
         """The reply to a wish to go back to the request being filled in, typed at the
-        first menu; None for any other message or step (mid-request the step reads it)."""
+        first menu or while a first service is chosen; None for any other message or step
+        (mid-request the step reads it)."""
         ctx, state = m.ctx, m.ctx.state
         if not isinstance(m.event, Text) or state.confirming or state.flow != self.flow.name:
             return None
-        if state.step not in START_STEPS and state.step != self.flow.first:
+        choosing = state.step in _CHOOSING and "service" not in state.answers
+        if state.step not in START_STEPS and state.step != self.flow.first and not choosing:
             return None
         typed = m.event.text
         wishes = (("not_back", False), ("back", True))
         if not wish(typed, BACK_TO_REQUEST_DATA, wishes, max_words=_MAX_WORDS):
             return None
+        _ = ctx.texts.gettext
+        if choosing and not set(state.answers) <= _NOTHING_TYPED:
+            # words kept early for this very request: it is the one being filled in
+            said = _("This is the request you are filling in, and what you wrote is kept.")
+            return [Reply(said), self._ask(ctx)]
         if state.discarded:
             return self._undo(ctx)
-        _ = ctx.texts.gettext
         said = _(
             "There is no request being filled in here to go back to. To see where a request you sent stands, you can type «my request status»; to start a new one, choose below."
         )

@@ -30,6 +30,7 @@ from conversations.flows.status_prompt import PROMPT_STEPS, WAY_OUT, waiting_dra
 from conversations.flows.their_say import REASON_WORDS, SAY, STEPS, reason_in
 from conversations.formatting import isolate
 from conversations.keywords import is_send_word
+from conversations.note_more import more_for_note
 from conversations.notifications import status_name
 from conversations.ports import SayRefused
 from conversations.rating_reading import typed_rating
@@ -101,6 +102,13 @@ class SayCommands(SentChanges):
         changed = await self._sent_change(ctx, typed)
         if changed is not None:
             return self._words_kept_for_a_pick(ctx, changed)
+        noted = more_for_note(ctx, typed.text) if state.step in START_STEPS else None
+        if noted is not None:
+            ctx.state.note_words = typed.text.strip()
+            opened = await self._open_say(ctx, "note", noted)
+            _ = ctx.texts.gettext
+            lead = _("Your last note has been sent; these words start another note.")
+            return [dataclasses.replace(opened[0], text=f"{lead}\n{opened[0].text}"), *opened[1:]]
         if say_wish(typed.text) == "note" or leads_with(
             typed.text, THEIR_SAY_DATA, "note", within=NOTE_LEAD_WORDS
         ):

@@ -93,6 +93,9 @@ class DialogueState:
     # [request number, ISO time] of the last request to reconsider the person sent: a photo
     # right after it is answered about it (conversations.stray_files)
     reconsidered: list[str] | None = None
+    # [request number, event id] of the turn that sent a note about it: more words right
+    # after it are offered as another note on it (conversations.note_more)
+    noted: list[str] | None = None
     # the words typed after ``/note`` (and its number, if any) while the request they are
     # about is asked for: they become the note once it opens (conversations.say_commands)
     note_words: str | None = None
@@ -146,6 +149,7 @@ class DialogueState:
             welcomed=self.welcomed,
             welcome_turn=self.welcome_turn,
             reconsidered=self.reconsidered,
+            noted=self.noted,
             last_turn_at=self.last_turn_at,
             no_requests_at=self.no_requests_at,
             seen=self.seen,

@@ -109,6 +109,7 @@ async def answer_note(ctx: Ctx, event: Event) -> Outcome:
             if refused.reason == "closed":
                 return await _decided_meanwhile(ctx, number, text, files)
             return Finish((refusal_text(ctx, refused, "note"),))
+        ctx.state.noted = [number, ctx.origin.event_id]
         # the ways on from here (found by the tester: the confirmation had no button)
         ways = (
             Option(f"st:{number}", _("Back to my request")),

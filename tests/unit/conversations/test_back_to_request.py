@@ -43,3 +43,25 @@ async def test_cannot_complete_the_request_is_still_a_technical_issue(chat: Chat
     assert NONE_TO_GO_BACK not in text
     labels = [c.label for r in chat.last for c in r.choices]
     assert "مشكلة تقنية" in labels, labels
+
+
+async def test_at_the_services_offered_it_is_no_service(chat: Chat) -> None:
+    # helper 235: «العودة إلى طلبي» at the services offered matched «تأشيرة خروج وعودة»
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("مشكلة في ابشر")
+    assert SERVICE_OFFER in chat.said, chat.said
+    await chat.text("العودة إلى طلبي")
+    assert NONE_TO_GO_BACK in chat.said and SERVICE_OFFER not in chat.said, chat.said
+    assert chat.choice_ids[:2] == ["ind", "est"]
+
+
+async def test_with_words_kept_at_the_services_that_draft_is_the_request(chat: Chat) -> None:
+    # words kept early would be lost by the first menu: the service question again
+    await chat.command("start")
+    await chat.text("عندي مشكلة في ابشر ما يفتح معي من يومين وابي حل")
+    assert "احتفظتُ بما كتبته" in chat.said and SERVICE_OFFER in chat.said, chat.said
+    await chat.text("العودة إلى طلبي")
+    assert NONE_TO_GO_BACK not in chat.said and "exit_reentry" not in str(chat.choice_ids)
+    assert "هذا هو الطلب الجاري تعبئته" in chat.said and SERVICE_OFFER in chat.said, chat.said
+    assert "s:technical_issue" in chat.choice_ids, chat.choice_ids
