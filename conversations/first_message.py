@@ -28,7 +28,7 @@ from conversations.flows.early_phone import keep_contact
 from conversations.flows.early_place import keep_place, place_in_words, place_option
 from conversations.flows.numbers_first import mistyped_identity, number_first
 from conversations.flows.service_words import shared_word_services
-from conversations.keywords import courtesy
+from conversations.keywords import courtesy, is_acknowledgement
 from conversations.manners import salute, welcome_on_screen
 from conversations.reading import own_options
 from conversations.stray_files import FILE_KINDS, file_note, first_of_album, unheard
@@ -61,6 +61,13 @@ class FirstMessage(EngineParts):
                 # first question again
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
                 return [Reply(salute(ctx, kind, event.text), choices=offered)]
+            if state.step == "done" and is_acknowledgement(event.text):
+                # «تمام» under a receipt: taken as said, its buttons kept, «الطلب التالي»
+                # too (helper 235: the first menu came and the next request was lost)
+                offered = tuple(Option(o[0], o[1]) for o in state.offered)
+                _ = ctx.texts.gettext
+                said = _("Glad to help. Whenever you need anything else, you can choose below.")
+                return [Reply(said, choices=offered)]
             if rest and state.step == "done" and number_first(rest):
                 paused = await self._status_paused(ctx)
                 if paused:

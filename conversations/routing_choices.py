@@ -16,6 +16,7 @@ from conversations.events import Choice, Reply, Text
 from conversations.flow import Ctx
 from conversations.flows.early_place import own_place_at_question
 from conversations.flows.eligibility import several_at_for_whom
+from conversations.flows.later_requests import typed_next
 from conversations.flows.location_words import TYPED_ANSWER
 from conversations.flows.status_ordinals import listed_choice
 from conversations.flows.summary_words import nod_at_documents, plain_confirmation
@@ -48,8 +49,11 @@ class ChoiceReading(EngineParts):
         which one when the words fit several."""
         state = m.ctx.state
         # «الاول», «اخر واحد» at the status list: its rows, before any other reading
-        chosen = listed_choice(state, m.event) or as_choice(
-            m.event, state.offered, numbers=not m.free_text
+        chosen = (
+            listed_choice(state, m.event)
+            # «ايه», «الطلب الثاني» under «الطلب التالي»: before «الثاني» is option 2
+            or typed_next(m.ctx, m.event)
+            or as_choice(m.event, state.offered, numbers=not m.free_text)
         )
         beyond = None if m.free_text else number_beyond(chosen, state.offered)
         if beyond is not None and state.step not in _OWN_NUMBER_STEPS:

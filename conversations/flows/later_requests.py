@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations.events import Option
+from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx
 from conversations.flows.early_phone import EARLY_PHONE
 from conversations.flows.intake_draft import EARLY_ESTABLISHMENT, EARLY_IDENTITY
+from conversations.keywords import is_acknowledgement
+from conversations.understanding import understand_choice
 from domain.catalogue import local
 
 #: The draft's plan: [service id ("" for the service filed now), for whom ("" unsaid)],
@@ -152,3 +154,33 @@ def take_next(ctx: Ctx, left: Sequence[Sequence[str]]) -> tuple[str, str, str] |
         # the one started now first, as the plan of a draft holds it
         ctx.state.answers[LATER] = [[service_id, whom], *rest]
     return service_id, whom, applicant
+
+
+#: The most words a message naming the next request's service has («ابي خروج وعودة»).
+_NAMING_WORDS = 6
+
+
+def typed_next(ctx: Ctx, event: Event) -> Choice | None:
+    """Under a confirmation that offers «الطلب التالي», a typed message that takes it: a
+    plain yes («ايه»), its words («الطلب الثاني», «التالي»: choices.json ``option_words``,
+    before «الثاني» is read as the menu's second option), or the next request's service
+    named in a few words («خروج وعودة»); None otherwise. Helper 235: «ايه» got «ليس لدي
+    جواب», «ابي الطلب الثاني» started a new request, and the service named was offered
+    as a new one, the plan lost."""
+    state = ctx.state
+    if not isinstance(event, Text) or not any(o[0] == NEXT for o in state.offered):
+        return None
+    waiting = state.next_requests or []
+    if not waiting or is_acknowledgement(event.text):
+        # «تمام», «شكرا» under a receipt acknowledge it (answered as thanks), not a yes
+        return None
+    # every button on screen («طلب جديد» too): its words are no «الطلب التالي»
+    understood = understand_choice(event.text, [(o[0], o[1]) for o in state.offered])
+    if understood is not None and understood.chosen == NEXT and not understood.by_negation:
+        return Choice(event.origin, NEXT)
+    service = waiting[0][0]
+    if service and len(event.text.split()) <= _NAMING_WORDS:
+        named = ctx.catalogue.match(event.text, limit=1)
+        if named and named[0].id == service:
+            return Choice(event.origin, NEXT)
+    return None

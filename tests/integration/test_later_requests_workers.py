@@ -107,3 +107,19 @@ async def test_the_next_request_survives_reopening_over_two_workers(person: Pers
     said = await person.says("الطلب التالي", worker=0)
     text = "\n".join(r.text for r in said)
     assert "«تابع لي أو مكفول لدي»" in text and "أين صاحب الإقامة الآن؟" in text, text
+
+
+async def test_the_next_request_taken_in_words_over_two_workers(person: Person) -> None:
+    # helper 235: «ايه» under «الطلب التالي» got «ليس لدي جواب» and the plan was lost;
+    # «تمام» first acknowledges the receipt and keeps it
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    text = await _from_location(person, "2000000006", "file-a")
+    assert "الطلب الآخر الذي ذكرته: «تأشيرة خروج وعودة»" in text, text
+    said = await person.says("تمام", worker=1)
+    assert "next_request" in [c.id for c in said[-1].choices], said[-1].text
+    said = await person.says("ايه", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "نبدأ طلبًا جديدًا لخدمة «تأشيرة خروج وعودة» بصفة فرد" in text, text

@@ -88,6 +88,33 @@ async def test_the_other_need_is_offered_after_the_first() -> None:
     assert "سأستخدم رقم الجوال" in said and "يُرجى وصف طلبك" in said, said  # both kept
 
 
+@pytest.mark.parametrize(
+    "typed", ["ايه", "نعم", "ابي الطلب الثاني", "التالي", "خروج وعودة", "ابي تاشيرة خروج وعودة"]
+)
+async def test_the_next_request_taken_in_words(typed: str) -> None:
+    # helper 235: «ايه» got «ليس لدي جواب», «ابي الطلب الثاني» was option 2 («طلب جديد»),
+    # and the service named was offered as a new one: the plan lost each time
+    chat, gateway = _chat()
+    await _filed_first(chat, "ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة")
+    await chat.text(typed)
+    said = chat.said
+    assert "نبدأ طلبًا جديدًا لخدمة «تأشيرة خروج وعودة» بصفة فرد" in said, said
+    assert "يُرجى وصف طلبك" in said and len(gateway.submissions) == 1, said
+
+
+@pytest.mark.parametrize(("typed", "after"), [("طلب جديد", "ind"), ("2", "ind"), ("تمام", None)])
+async def test_other_words_under_the_next_request_are_theirs(typed: str, after: str | None) -> None:
+    chat, _gateway = _chat()
+    await _filed_first(chat, "ابي اجدد اقامتي وكمان ابي تاشيرة خروج وعودة")
+    await chat.text(typed)
+    assert "«تأشيرة خروج وعودة» بصفة فرد" not in chat.said, chat.said
+    if after is None:
+        # «تمام» acknowledges the receipt: its buttons stay, the next request too
+        assert "يسعدنا" in chat.said and chat.choice_ids[0] == "next_request", chat.said
+    else:
+        assert chat.choice_ids[0] == after, chat.choice_ids
+
+
 async def test_a_new_request_instead_drops_the_offer() -> None:
     chat, _gateway = _chat()
     await _filed_first(chat, "ابي اجدد اقامتي واقامتها")
