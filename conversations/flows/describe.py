@@ -155,7 +155,7 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
         # a case told with it: kept as ever, and the ask answered too (review 15 §3)
         return _with_lines(describe(ctx, event.text), number_unknown_lines(ctx, kind))
     if ctx.state.answers.pop(ADDING, None) and ctx.state.answers.get("description"):
-        return _added(ctx, event.text)
+        return add_to_description(ctx, event.text)
     if _whole_question(event.text) and not ctx.state.answers.get(DRAFT):
         # (a question after the start of a description is more of it: «انتهت إقامتي»
         # then «هل أقدر أجددها؟» tells one case)
@@ -167,9 +167,9 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     return described
 
 
-def _added(ctx: Ctx, text: str) -> Outcome:
-    """Words to add, asked for from the summary (:data:`ADDING`): put after the
-    description, which stays; too long together, not added, and asked again."""
+def add_to_description(ctx: Ctx, text: str) -> Outcome:
+    """Words to add, asked for from the summary (:data:`ADDING`) or told there: put after
+    the description, which stays; too long together, not added, and asked again."""
     _ = ctx.texts.gettext
     answers = ctx.state.answers
     whole = f"{answers['description']}\n{text}"

@@ -9,14 +9,19 @@ from collections.abc import Awaitable, Callable
 
 from conversations.events import Choice, Event, Text
 from conversations.flow import Ctx, Next, Outcome, Retry, Stay
-from conversations.flows.describe import ADDING
+from conversations.flows.describe import ADDING, add_to_description
 from conversations.flows.description_words import only_asks, unknown_number
 from conversations.flows.documents import ADD_DOCUMENT
 from conversations.flows.intake_service import service_of
 from conversations.flows.past_service import SERVICE_BEFORE
 from conversations.flows.service_change import wants_another_service
 from conversations.flows.services_named import other_services_named
-from conversations.flows.summary_words import adds_to_description, is_question, wants_a_document
+from conversations.flows.summary_words import (
+    adds_to_description,
+    is_question,
+    tells_an_addition,
+    wants_a_document,
+)
 from conversations.formatting import or_list
 from conversations.understanding import understand_choice
 from domain.catalogue import local
@@ -70,6 +75,12 @@ async def typed_at_summary(
     if wants_a_document(event.text):
         ctx.state.editing = True
         return Next("attachments")
+    if tells_an_addition(event.text) and ctx.state.answers.get("description"):
+        # «ابي اضيف ان الكفيل مسافر», «نسيت اقول ان الجواز جديد»: the words told are
+        # added, the summary shown again (helper 235: they were dropped with «لم يُرسَل
+        # طلبك»); before a service is read in them («جواز جديد» is a passport's issue)
+        ctx.state.editing = True
+        return add_to_description(ctx, event.text)
     if wants_another_service(ctx, event.text):
         named = other_services_named(ctx, event.text)
         if named:

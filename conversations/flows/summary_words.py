@@ -35,6 +35,8 @@ def _lists() -> dict[str, frozenset[str]]:
         "description": _keys(own["description_words"]),
         "adding": _keys(own["adding_words"]),
         "change": _keys(own["change_words"]),
+        "addition_fillers": _keys(own["addition_fillers"]),
+        "telling": _keys(own["telling_words"]),
     }
 
 
@@ -86,6 +88,31 @@ def adds_to_description(text: str) -> bool:
     return any(w in lists["description"] for w in tokens) and any(
         w in lists["adding"] for w in tokens
     )
+
+
+#: Among how many first words the word of adding leads an addition («ابي اضيف ان…»).
+_ADDING_LEADS = 3
+#: The fewest words an addition tells besides its lead and fillers («الكفيل مسافر»).
+_TOLD_WORDS = 2
+
+
+def tells_an_addition(text: str) -> bool:
+    """True when ``text`` opens with a word of adding and tells what, after a word of telling
+    («ابي اضيف ان الكفيل مسافر», «نسيت اقول ان الجواز جديد»): at the summary, the words
+    are added to the description. Not a wish to add a document or to the description with nothing told
+    yet («ابي اضيف شي»: :func:`adds_to_description` asks for the words)."""
+    lists = _lists()
+    tokens = [w.strip("،,.!؟?") for w in words(text)]
+    lead = next((i for i, w in enumerate(tokens[:_ADDING_LEADS]) if w in lists["adding"]), None)
+    if lead is None:
+        return False
+    rest = tokens[lead + 1 :]
+    if not lists["telling"].intersection(rest):
+        # «ابي اضيف تأشيرة خروج وعودة» asks for a service: only what is told («ان…»)
+        return False
+    aside = lists["fillers"] | lists["addition_fillers"] | lists["description"] | lists["adding"]
+    told = [w for w in rest if w and w not in aside]
+    return len(told) >= _TOLD_WORDS
 
 
 def asks_a_change(text: str) -> bool:

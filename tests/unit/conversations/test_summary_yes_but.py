@@ -169,9 +169,7 @@ async def test_a_service_changed_from_the_summary_asks_its_own_documents(
     assert [a.ref for a in filed.attachments] == ["p1", "p2"]
 
 
-@pytest.mark.parametrize(
-    "typed", ["صحيح بس ابي اضيف شي للوصف", "الوصف ناقص ابي اضيف ان الاقامة منتهية من شهر"]
-)
+@pytest.mark.parametrize("typed", ["صحيح بس ابي اضيف شي للوصف", "الوصف ناقص ابي اضيف شي"])
 async def test_words_to_add_to_the_description_are_added_not_put_in_its_place(
     chat: Chat, gateway: MemoryGateway, typed: str
 ) -> None:
@@ -186,3 +184,32 @@ async def test_words_to_add_to_the_description_are_added_not_put_in_its_place(
     assert gateway.submissions[0].description == (
         "انتهت إقامتي ولا أستطيع تجديدها من أبشر بسبب خطأ في النظام\nالاقامة منتهية من شهر وابشر ما يقبل"
     )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ابي اضيف ان الكفيل مسافر",
+        "نسيت اقول ان الجواز جديد",
+        "كمان اقول ان الكفيل وافق",
+        "الوصف ناقص ابي اضيف ان الاقامة منتهية من شهر",
+    ],
+)
+async def test_words_told_with_adding_are_added_at_once(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    # helper 235: «ابي اضيف ان الكفيل مسافر» got «لم يُرسَل طلبك…» and the words were lost;
+    # «جواز جديد» was read as another service
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert "أضفتُه إلى وصفك" in chat.said and "يُرجى مراجعة طلبك" in chat.said, chat.said
+    assert not gateway.submissions  # shown again, not sent
+    await chat.tap("confirm")
+    assert gateway.submissions[0].description.endswith(f"\n{typed}")
+
+
+@pytest.mark.parametrize("typed", ["ابي اضيف شي", "ابي اضيف تاشيرة خروج وعودة"])
+async def test_a_wish_to_add_without_words_told_is_not_added(chat: Chat, typed: str) -> None:
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert "أضفتُه إلى وصفك" not in chat.said, chat.said
