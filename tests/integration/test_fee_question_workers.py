@@ -157,3 +157,13 @@ async def test_which_fee_answered_by_a_place_over_two_workers(person: Person) ->
     assert "٥٠٠ ريال" in text and "جواز سفر" not in text, text
     said = await person.says("الاول", worker=1)  # a turn later: the place chooses it
     assert "هذا الطلب" in said[-1].text, said[-1].text
+
+
+async def test_a_fee_joined_by_wa_to_a_need_over_two_workers(person: Person) -> None:
+    # helper 235: «ابي اجدد اقامتي وكم الرسوم» was read as the need only
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("ابي اجدد اقامتي وكم الرسوم", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "٥٠٠ ريال" in text and "file:iqama_renew" in [c.id for c in said[-1].choices], text
+    said = await person.taps("file:iqama_renew", worker=0)
+    assert said[-1].text.endswith("أين أنت الآن؟"), said[-1].text  # «اقامتي»: for the writer

@@ -357,3 +357,13 @@ async def test_a_fee_asked_with_a_pronoun_is_the_requests_fee(chat: Chat, asked:
     said = chat.said
     answered = "٥٠٠ ريال" in said or "مبلغ رسوم «تجديد هوية مقيم» لا تذكره المصادر" in said
     assert answered and "ليس لدي جواب" not in said, said
+
+
+@pytest.mark.parametrize("asked", ["ابي اجدد اقامتي وكم الرسوم", "ابي اجدد اقامتي وكم رسومها"])
+async def test_a_question_joined_by_wa_to_a_need_is_asked(chat: Chat, asked: str) -> None:
+    # helper 235: «ابي اجدد اقامتي وكم الرسوم» was read as the need only, the fee ignored
+    # («وكم» was no question word, as «كم» is)
+    await chat.command("start")
+    await chat.text(asked)
+    assert "هل هذه هي الخدمة المطلوبة" not in chat.said, chat.said
+    assert "file:iqama_renew" in chat.choice_ids, chat.choice_ids
