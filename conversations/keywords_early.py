@@ -90,6 +90,12 @@ def early_answers(text: str) -> dict[str, str]:
             starts = [i for i in starts if not _said_of_someone_else(read, i, early, family)]
         if any(not _negated(read, i) for i in starts):
             found.setdefault(early.question, set()).add(early.option)
+    if found.get("for_whom") == {"family"} and any(
+        _has(words, s) for s in _someone_else("_siblings")
+    ):
+        # a brother or sister is a dependant only in some cases: «لمن هذا الطلب؟» is asked
+        # (helper 235: «اخوي ابي اجدد اقامته» was recorded as «تابع لي أو مكفول لدي»)
+        del found["for_whom"]
     return {q: next(iter(options)) for q, options in found.items() if len(options) == 1}
 
 

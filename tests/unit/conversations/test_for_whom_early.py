@@ -79,6 +79,9 @@ async def test_in_english_for_my_son_is_kept_in_english() -> None:
     [
         "ابي اجدد الجواز",  # nobody named: asked
         "ابي اجدد الجواز يطلع لي خطأ",  # «لي» here is «to me», not «for me»
+        # a sibling is a dependant only in some cases (helper 235: recorded as one)
+        "اخوي ابي اجدد جوازه",
+        "ابي اجدد جواز لاختي",
     ],
 )
 async def test_without_a_clear_who_the_question_is_asked(first: str) -> None:
@@ -109,6 +112,9 @@ def test_the_words_are_read_from_the_data() -> None:
     assert early_answers("ابي اجدد الجواز") == {}
     assert early_answers("ابي اجدد جواز أمي") == {"for_whom": "family"}
     assert early_answers("renew my mother's passport") == {"for_whom": "family"}
+    assert early_answers("اخوي ابي اجدد اقامته") == {}
+    # «يا اخوي» addresses the reader: the writer's own request is still theirs
+    assert early_answers("يا اخوي ابي اجدد اقامتي") == {"for_whom": "self"}
 
 
 @pytest.mark.parametrize(
