@@ -22,3 +22,7 @@ async def test_my_previous_request_is_its_status_over_two_workers(
     said = await person.says("طلبي السابق", worker=1)
     text = "\n".join(r.text for r in said)
     assert filed.number in text and "الخطوة الأولى" not in text, text
+    # a complaint of no reply asks the same (helper 235: only a FAQ was offered)
+    said = await person.says("انتم ليش ما تردون علي من اسبوع", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert filed.number in text and "kb:" not in str([c.id for c in said[-1].choices]), text

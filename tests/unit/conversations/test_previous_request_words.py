@@ -1,5 +1,6 @@
 """«طلبي السابق» asks about a request sent before: its status, not «رجوع» (helper 235: at
-the first menu it got «هذه هي الخطوة الأولى», its «السابق» read as «previous step»)."""
+the first menu it got «هذه هي الخطوة الأولى», its «السابق» read as «previous step»). So
+does «ليش ما تردون علي من اسبوع» (helper 235: only the processing-time FAQ was offered)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from .test_ways_out import _chat
 NUMBER_PROMPT = "يُرجى كتابة رقم الطلب"
 
 
-@pytest.mark.parametrize("typed", ["طلبي السابق", "الطلب القديم", "my previous request"])
+@pytest.mark.parametrize(
+    "typed",
+    ["طلبي السابق", "الطلب القديم", "my previous request", "انتم ليش ما تردون علي من اسبوع"],
+)
 async def test_my_previous_request_asks_its_number(typed: str) -> None:
     engine = Engine(
         MemoryStore(), INTAKE, load_catalogue(), MemoryGateway(), limiter=MemoryLimiter()
@@ -28,10 +32,11 @@ async def test_my_previous_request_asks_its_number(typed: str) -> None:
     assert NUMBER_PROMPT in chat.said or "request number" in chat.said, chat.said
 
 
-async def test_with_one_request_sent_it_is_its_status() -> None:
+@pytest.mark.parametrize("typed", ["طلبي السابق", "ليش ما رديتوا علي"])
+async def test_with_one_request_sent_it_is_its_status(typed: str) -> None:
     chat = _chat()  # one request of this chat's, under review
     await chat.command("start")
-    await chat.text("طلبي السابق")
+    await chat.text(typed)
     assert MINE in plain(chat.said) and "قيد الدراسة" in plain(chat.said), chat.said
 
 
