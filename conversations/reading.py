@@ -235,6 +235,18 @@ def _menu_number(typed: str, count: int) -> int | None:
     return count if place == LAST else place
 
 
+#: The most digits of a number typed alone that is no one's words: a choice's number,
+#: not an identity, request or phone number (each read where it is meant).
+_SHORT_NUMBER = 3
+
+
+def short_number_alone(text: str) -> bool:
+    """Whether ``text`` is only a short number («1», «٢»): at a step that takes the
+    person's words (a description, a note), no words of theirs."""
+    typed = clean_input(text).strip()
+    return typed.isdigit() and len(typed) <= _SHORT_NUMBER
+
+
 def names_a_place(text: str) -> bool:
     """Whether ``text`` names a menu's option by its place: «2», «رقم ٢», «الثاني», «الأخير»."""
     return _menu_number(clean_input(text), 1) is not None

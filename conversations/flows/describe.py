@@ -38,6 +38,7 @@ from conversations.flows.number_unknown import number_unknown_lines
 from conversations.formatting import isolate
 from conversations.keywords import is_acknowledgement
 from conversations.officer_wish import officer_line, wants_officer
+from conversations.reading import short_number_alone
 from conversations.understanding import plain_yes_or_no, says_only
 from domain.description import MIN_DESCRIPTION
 from domain.normalize import clean_input
@@ -132,7 +133,7 @@ async def answer_description(ctx: Ctx, event: Event) -> Outcome:
     if replacing:
         # «لا، اكتب بداله: …»: the words after the opener are the new description
         event = dataclasses.replace(event, text=replacing)
-    if asked is None and rest is None and _bare_digits(event.text):
+    if asked is None and rest is None and short_number_alone(event.text):
         # «1» with no numbered choice on screen: no description (helper 22's recheck)
         return Retry(
             "\n".join(
@@ -278,17 +279,6 @@ def _offered(ctx: Ctx) -> bool:
     """Whether «Keep my description» is on screen: words kept, not being added to."""
     offered = ctx.state.answers.get(PENDING) or ctx.state.answers.get("description")
     return bool(offered) and ADDING not in ctx.state.answers
-
-
-#: The most digits of a number typed alone that is no description: a choice's number,
-#: not an identity, request or phone number (each read where it is meant).
-_BARE_DIGITS = 3
-
-
-def _bare_digits(text: str) -> bool:
-    """Whether ``text`` is only a short number («1», «٢»)."""
-    typed = clean_input(text).strip()
-    return typed.isdigit() and len(typed) <= _BARE_DIGITS
 
 
 def _keep(ctx: Ctx) -> Outcome | None:

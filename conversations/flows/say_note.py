@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.events import Event, Option
-from conversations.flow import Ctx, Finish, Outcome, Prompt
+from conversations.events import Event, Option, Text
+from conversations.flow import Ctx, Finish, Outcome, Prompt, Retry
 from conversations.formatting import isolate
 from conversations.gathering import gather_then_send
 from conversations.notifications import status_name
 from conversations.ports import AttachmentInfo, Note, SayRefused
+from conversations.reading import short_number_alone
 from conversations.their_say import reconsider_id
 from domain.status import RequestStatus
 from domain.their_say import MAX_NOTE, MAX_NOTE_FILES
@@ -93,6 +94,13 @@ async def note_status_line(ctx: Ctx) -> str:
 async def answer_note(ctx: Ctx, event: Event) -> Outcome:
     _ = ctx.texts.gettext
     number = str(_answers(ctx)["number"])
+    if isinstance(event, Text) and short_number_alone(event.text):
+        # «1» where no choice is numbered: no note (helper 235: it became the note)
+        return Retry(
+            _(
+                "A number alone is not added to your note. Please write your note, or press «Send note»."
+            )
+        )
 
     async def send(text: str, files: tuple[AttachmentInfo, ...]) -> Outcome:
         try:

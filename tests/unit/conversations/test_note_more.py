@@ -47,3 +47,13 @@ async def test_a_turn_later_the_words_are_read_as_ever() -> None:
     await chat.tap(f"st:{MINE}")
     await chat.text("ونسيت اقول ان ابشر يطلع خطأ")
     assert ANOTHER not in chat.said, chat.said
+
+
+@pytest.mark.parametrize("typed", ["1", "٢"])
+async def test_a_number_alone_is_no_note(typed: str) -> None:
+    # helper 235: a lone «1» at the note step became the note
+    chat, gateway = await _writing_a_note()
+    await chat.text(typed)
+    assert "لا يُضاف رقم وحده إلى ملاحظتك" in chat.said, chat.said
+    await chat.tap("send")
+    assert not gateway.notes and "يُرجى كتابة ملاحظتك" in chat.said, chat.said

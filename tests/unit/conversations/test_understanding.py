@@ -153,6 +153,17 @@ async def test_yes_to_the_one_suggested_service(chat: Chat, typed: str) -> None:
     assert "ما جنسية الزائر" in chat.said
 
 
+@pytest.mark.parametrize("typed", ["ولا وحده", "ولا واحد منهم", "مو منهم", "none of them"])
+async def test_none_of_the_services_offered_in_words(chat: Chat, typed: str) -> None:
+    # helper 235: «ولا وحده» got «لم أتمكن من تحديد الخدمة المقصودة» and the list again
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي خروج وعودة او تجديد اقامة")
+    assert "none" in chat.choice_ids, chat.choice_ids
+    await chat.text(typed)
+    assert "لم أتمكن" not in chat.said and "g:residency" in chat.choice_ids, chat.said
+
+
 @pytest.mark.parametrize(
     ("typed", "then"), [("مصريه", "للجنسيتين السورية واليمنية فقط"), ("سوريه", "رقم هوية")]
 )
