@@ -30,7 +30,7 @@ from conversations.flows.status_attempts import paused_for, wait_message
 from conversations.flows.status_identity import identity_beside
 from conversations.flows.their_say import cancelled
 from conversations.manners import greeting_in_kind, salute, wants_welcome
-from conversations.reading import START_STEPS
+from conversations.reading import NAV_IDS, START_STEPS
 from conversations.sent_changes import cancelled_line, open_numbers
 from conversations.state import replace_state
 
@@ -286,13 +286,11 @@ class Moves(FirstMessage):
             # asked for help: everything that works at any step, as buttons too
             _ = ctx.texts.gettext
             other = languages.other_language(ctx.locale)
-            extras = (
-                Option("restart", _("Start over")),
-                Option("status", _("My request status")),
-                faq_option(ctx),
-                *self._data_options(ctx),
-                Option(f"lang:{other}", languages.NAMES[other]),
-            )
+            language = Option(f"lang:{other}", languages.NAMES[other])
+            status = Option("status", _("My request status"))
+            restart = Option("restart", _("Start over"))
+            extras = (restart, status, faq_option(ctx), *self._data_options(ctx), language)
+            extras = _with_room(prompt.choices, extras, keep_first=(language, status))
         # navigation last, so a channel that offers it in words keeps the numbers of the
         # rest; a step may offer what the help extras offer too (status): once is enough
         choices = unique_options(
@@ -314,6 +312,27 @@ class Moves(FirstMessage):
         return Reply(
             text, choices=asked.choices, ask_contact=asked.ask_contact, numbered=asked.numbered
         )
+
+
+#: The most numbered choices a question asked again under the help shows: one WhatsApp
+#: list page (ten rows, the tenth a «More» past that), less one (helper 235: the summary
+#: under «مساعدة» showed twelve).
+_MOST_WITH_HELP = 9
+
+
+def _with_room(
+    own: tuple[Option, ...], extras: tuple[Option, ...], *, keep_first: tuple[Option, ...]
+) -> tuple[Option, ...]:
+    """The help's ``extras`` that fit beside the step's ``own`` choices within
+    :data:`_MOST_WITH_HELP`, in their order; ``keep_first`` kept before the rest (the
+    language, which the help's text points to, and the status). Those the step offers
+    already take no room."""
+    ids = {o.id for o in own}
+    wanted = [o for o in extras if o.id not in ids]
+    room = max(0, _MOST_WITH_HELP - len([o for o in own if o.id not in NAV_IDS]))
+    ranked = [*[o for o in keep_first if o in wanted], *[o for o in wanted if o not in keep_first]]
+    kept = {o.id for o in ranked[:room]}
+    return tuple(o for o in extras if o.id in kept or o.id in ids)
 
 
 def _nav(ctx: Ctx, *, can_go_back: bool) -> tuple[Option, ...]:

@@ -1,6 +1,7 @@
 """Words told at the summary with a word of adding («ابي اضيف ان الكفيل مسافر") are added to
 the description at once, over two workers on the shared Redis and SQL (SQLite and
-PostgreSQL), and filed with it (helper 235: they were dropped with «لم يُرسَل طلبك»)."""
+PostgreSQL), and filed with it (helper 235: they were dropped with «لم يُرسَل طلبك»). The
+summary asked again under «مساعدة» keeps to one page of choices."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ async def test_words_told_at_the_summary_are_filed_over_two_workers(
         filed = await session.scalar(select(Request).where(Request.user_key == USER))
     assert filed is not None
     assert filed.description.endswith("\nابي اضيف ان الكفيل مسافر"), filed.description
+
+
+async def test_help_at_the_summary_keeps_one_page_over_two_workers(person: Person) -> None:
+    # helper 235: twelve numbered choices under «مساعدة» at the summary
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says("انتهت اقامتي وابشر ما يقبل التجديد", worker=0)
+    photo = Media(person.origin(), "photo", "file-h", "image/jpeg", 1000, None, "d" * 64)
+    await person.send(photo, worker=1)
+    await person.taps("done", worker=0)
+    said = await person.says("مساعدة", worker=1)
+    shown = [c.id for c in said[-1].choices if c.id not in ("back", "help", "cancel")]
+    assert len(shown) <= 9 and shown[0] == "confirm", shown
+    said = await person.taps("confirm", worker=0)
+    assert "تم استلام طلبك" in said[0].text, said[0].text

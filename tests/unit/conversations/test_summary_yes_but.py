@@ -213,3 +213,14 @@ async def test_a_wish_to_add_without_words_told_is_not_added(chat: Chat, typed: 
     await _to_summary(chat)
     await chat.text(typed)
     assert "أضفتُه إلى وصفك" not in chat.said, chat.said
+
+
+async def test_help_at_the_summary_shows_one_page_of_choices(chat: Chat) -> None:
+    # helper 235: the summary under «مساعدة» showed twelve numbered choices
+    await _to_summary(chat)
+    await chat.text("مساعدة")
+    shown = [i for i in chat.choice_ids if i not in ("back", "help", "cancel")]
+    assert len(shown) <= 9, shown
+    assert shown[0] == "confirm" and "lang:en" in shown and "status" in shown, shown
+    await chat.text("English")  # the language the help's text points to still works
+    assert "Please check your request" in chat.said, chat.said
