@@ -40,14 +40,22 @@ def test_named_in_full_takes_whole_names_of_two_words_or_more(text: str, named: 
     assert [s.id for s in load_catalogue().named_in_full(text)] == named
 
 
-@pytest.mark.parametrize("text", ["نقل معلومات الجواز", "ابي انقل معلومات جوازي الجديد"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نقل معلومات الجواز",
+        "ابي انقل معلومات جوازي الجديد",
+        "نقل بيانات الجواز",  # helper 235: «نقل الخدمات» came first
+        "ابي انقل بيانات جوازي الجديد",
+    ],
+)
 def test_moving_passport_information_is_offered_to_an_officer_first(text: str) -> None:
     # no seed names «نقل معلومات الجواز»: it was offered only «نقل الخدمات», a
     # sponsorship transfer, on «نقل»; «أخرى» (routed by an officer) now comes first
     assert load_catalogue().match(text)[0].id == "other"
 
 
-@pytest.mark.parametrize("text", ["ابي انقل خدماتي", "نقل كفالة"])
+@pytest.mark.parametrize("text", ["ابي انقل خدماتي", "نقل كفالة", "نقل خدمات"])
 def test_a_transfer_is_still_a_transfer(text: str) -> None:
     assert [s.id for s in load_catalogue().match(text)] == ["transfer_of_services"]
 
@@ -56,3 +64,7 @@ def test_a_transfer_is_still_a_transfer(text: str) -> None:
 def test_a_word_of_price_alone_names_no_service(text: str) -> None:
     # «رسوم المرافقين» and «dependent fee» made «رسوم» and «fee» half a dependants' name
     assert load_catalogue().match(text) == []
+
+
+def test_changing_passport_details_is_still_an_amendment() -> None:
+    assert load_catalogue().match("تعديل بيانات الجواز")[0].id == "passport_amend"
