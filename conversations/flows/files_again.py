@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.flow import Ctx, Next, Outcome
-from conversations.state import DialogueState
 
 #: The draft's files while the person sends the documents again.
 SET_ASIDE = "files_set_aside"
@@ -49,8 +48,8 @@ def restore(ctx: Ctx) -> str | None:
             "The %(count)d files you sent now replace those sent before.",
             count,
         ) % {"count": count}
-    sent = _settle(ctx.state)
-    if sent is None:
+    sent: list[dict[str, Any]] | None = answers.pop(SET_ASIDE, None)
+    if not sent:
         return None
     answers["attachments"] = sent
     return ctx.texts.ngettext(
@@ -58,11 +57,3 @@ def restore(ctx: Ctx) -> str | None:
         "The %(count)d files you sent before are kept as they were.",
         len(sent),
     ) % {"count": len(sent)}
-
-
-def _settle(state: DialogueState) -> list[dict[str, Any]] | None:
-    """The files set aside, taken out of the state; None when new files replaced them."""
-    sent: list[dict[str, Any]] | None = state.answers.pop(SET_ASIDE, None)
-    if not sent or state.answers.get("attachments"):
-        return None
-    return sent

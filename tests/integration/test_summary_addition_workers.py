@@ -1,4 +1,4 @@
-"""Words told at the summary with a word of adding («ابي اضيف ان الكفيل مسافر") are added to
+"""Words told at the summary with a word of adding («ابي اضيف ان الكفيل مسافر») are added to
 the description at once, over two workers on the shared Redis and SQL (SQLite and
 PostgreSQL), and filed with it (helper 235: they were dropped with «لم يُرسَل طلبك»). The
 summary asked again under «مساعدة» keeps to one page of choices."""
