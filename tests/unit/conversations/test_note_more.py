@@ -36,6 +36,12 @@ async def test_more_words_right_after_a_note_start_another_on_it(more: str) -> N
     assert [n.text for n in gateway.notes] == ["الكفيل وافق على التجديد", more]
 
 
+async def test_a_question_after_a_note_is_answered() -> None:
+    chat, _gateway = await _noted()
+    await chat.text("وكمان متى يخلص طلبي؟")
+    assert ANOTHER not in chat.said and MINE in plain(chat.said), chat.said
+
+
 async def test_a_new_need_after_a_note_is_a_need() -> None:
     chat, _gateway = await _noted()
     await chat.text("وكمان ابي اجدد جوازي")
