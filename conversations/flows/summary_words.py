@@ -97,10 +97,11 @@ _TOLD_WORDS = 2
 
 
 def tells_an_addition(text: str) -> bool:
-    """True when ``text`` opens with a word of adding and tells what, after a word of telling
-    («ابي اضيف ان الكفيل مسافر», «نسيت اقول ان الجواز جديد»): at the summary, the words
-    are added to the description. Not a wish to add a document or to the description with nothing told
-    yet («ابي اضيف شي»: :func:`adds_to_description` asks for the words)."""
+    """True when ``text`` opens with a word of adding and tells what, after a word of
+    telling («ابي اضيف ان الكفيل مسافر», «نسيت اقول ان الجواز جديد»): at the summary,
+    the words are added to the description. Not a wish to add a document, nor to add to
+    the description with nothing told yet («ابي اضيف شي»: :func:`adds_to_description`
+    asks for the words)."""
     lists = _lists()
     tokens = [w.strip("،,.!؟?") for w in words(text)]
     lead = next((i for i, w in enumerate(tokens[:_ADDING_LEADS]) if w in lists["adding"]), None)
