@@ -13,7 +13,14 @@ from conversations.flows.intake_draft import or_words
 from conversations.flows.intake_service import suggest
 from conversations.flows.service_words import shared_word_services
 from conversations.keywords_early import without_places
+from conversations.understanding import content_words
 from conversations.unserved_needs import unserved_need
+from domain.catalogue import local
+
+#: The fewest content words of a message that tells a need, not a stray word or two.
+_NEED_WORDS = 2
+#: The group where a service not listed is filed («الدعم الفني وأخرى»).
+_SUPPORT = "support"
 
 
 def ask_applicant(ctx: Ctx) -> Prompt:
@@ -83,6 +90,16 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers["applicant"] = said
         lead = _as_individual(ctx) if said == "individual" else _as_establishment(ctx)
         return Next("group", (lead,))
+    if isinstance(event, Text) and len(content_words(event.text)) >= _NEED_WORDS:
+        # «عندي مخالفة وابي اعترض»: a need no service's words name; said so, and where an
+        # unlisted one goes (helper 236's lead probe: «يُرجى اختيار واحد من ٤ خيارات»)
+        support = local(ctx.catalogue.group(_SUPPORT).name, ctx.locale)
+        return Retry(
+            _(
+                "I couldn't tell from your message which service you need. Please choose «Individual» or «Establishment» first, then the service; if it isn't listed, choose «%(support)s» there."
+            )
+            % {"support": support}
+        )
     options = ask_applicant(ctx).choices
     return Retry(
         ctx.texts.ngettext(
