@@ -1,12 +1,13 @@
 """«ما اعرف رقم اقامتي» at the summary over two workers (helper 25): answered where the
 number is, the summary kept, and «تأكيد» on the other worker files the number given. On
-real parts: the shared Redis dialogue store and SQL (SQLite and PostgreSQL)."""
+real parts: the shared Redis dialogue store and SQL (SQLite and PostgreSQL). «وين اجيب رقم
+الاقامة» at a question is answered the same way."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conversations.events import Contact
+from conversations.events import Command, Contact
 from tests.integration.test_change_wishes_workers import at_summary
 from tests.integration.test_their_say import Person, _half_filled, _request
 from tests.integration.test_their_say import clock as clock
@@ -33,3 +34,16 @@ async def test_not_knowing_the_number_at_the_summary_over_two_workers(
     )  # fmt: skip
     filed = await _request(db_sessionmaker, number)
     assert filed.identity_number == "2000000006"
+
+
+async def test_where_to_find_the_number_at_a_question_over_two_workers(person: Person) -> None:
+    # the lead's probe: «وين اجيب رقم الاقامة» at «أين أنت الآن؟» got two FAQ guesses
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد اقامتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    said = await person.says("وين اجيب رقم الاقامة", worker=0)
+    text = "\n".join(r.text for r in said)
+    assert "رقم الإقامة مكتوب على بطاقة هوية مقيم" in text, text
+    said = await person.taps("q:inside", worker=1)
+    assert "رقم هويتك" in said[-1].text, said[-1].text

@@ -6,6 +6,8 @@ the description step, description_words.json ``unknown_number``) and the step go
 
 from __future__ import annotations
 
+import pytest
+
 from conversations.engine import Engine
 from conversations.flows.intake import INTAKE
 from domain.catalogue import load_catalogue
@@ -79,3 +81,20 @@ async def test_a_need_said_with_it_is_the_need() -> None:
     await chat.tap("ind")
     await chat.text("ابي اجدد اقامة ابوي بس ما اعرف رقم اقامته")
     assert "s:iqama_renew" in chat.choice_ids, chat.said
+
+
+@pytest.mark.parametrize(
+    ("asked", "where"),
+    [("وين اجيب رقم الاقامة", IQAMA_WHERE), ("من وين اجيب رقم الحدود", "ختم الدخول")],
+)
+async def test_where_to_find_it_is_answered_at_a_question(asked: str, where: str) -> None:
+    # the lead's probe: at «أين أنت الآن؟» it got two FAQ guesses, or was kept as words
+    chat = _chat(MemoryGateway())
+    await chat.command("start")
+    await chat.tap("ind")
+    await chat.text("ابي اجدد اقامتي")
+    await chat.tap("s:iqama_renew")
+    await chat.text(asked)
+    said = clean_input(chat.said)
+    assert where in said and "هل هو أحد" not in said and "احتفظتُ" not in said, said
+    assert chat.last[-1].text.endswith("أين أنت الآن؟")
