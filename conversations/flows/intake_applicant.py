@@ -16,6 +16,7 @@ from conversations.keywords_early import without_places
 from conversations.understanding import content_words
 from conversations.unserved_needs import unserved_need
 from domain.catalogue import local
+from domain.normalize import clean_input
 
 #: The fewest content words of a message that tells a need, not a stray word or two.
 _NEED_WORDS = 2
@@ -90,9 +91,14 @@ async def answer_applicant(ctx: Ctx, event: Event) -> Outcome:
         ctx.state.answers["applicant"] = said
         lead = _as_individual(ctx) if said == "individual" else _as_establishment(ctx)
         return Next("group", (lead,))
-    if isinstance(event, Text) and len(content_words(event.text)) >= _NEED_WORDS:
+    if (
+        isinstance(event, Text)
+        and len(content_words(event.text)) >= _NEED_WORDS
+        and not any(c.isdigit() for c in clean_input(event.text))
+    ):
         # «عندي مخالفة وابي اعترض»: a need no service's words name; said so, and where an
-        # unlisted one goes (helper 236's lead probe: «يُرجى اختيار واحد من ٤ خيارات»)
+        # unlisted one goes (the lead's probe: «يُرجى اختيار واحد من ٤ خيارات»); not a
+        # message with a number in it, which is no need told
         support = local(ctx.catalogue.group(_SUPPORT).name, ctx.locale)
         return Retry(
             _(

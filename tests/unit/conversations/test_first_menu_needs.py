@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from .fakes import Chat
+from conversations.engine import Engine
+from conversations.flows.intake import INTAKE
+from domain.catalogue import load_catalogue
+
+from .fakes import Chat, MemoryGateway, MemoryLimiter, MemoryStore
 
 NOT_TOLD = "لم أتمكن من معرفة الخدمة المطلوبة من رسالتك"
 
@@ -33,3 +37,16 @@ async def test_in_english_the_group_is_named_in_english(chat: Chat) -> None:
     await chat.text("i have a violation and want to object")
     assert "couldn't tell from your message" in chat.said, chat.said
     assert "«Support and other»" in chat.said, chat.said
+
+
+async def test_a_message_with_a_number_is_not_told_so() -> None:
+    engine = Engine(
+        MemoryStore(), INTAKE, load_catalogue(), MemoryGateway(), limiter=MemoryLimiter()
+    )
+    chat = Chat(engine.handle)
+    await chat.command("start")
+    await chat.text("English")
+    await chat.text("my request number is 1234567890")
+    assert "couldn't tell from your message" not in chat.said, chat.said
+    # a look-up: the number's last digit does not match (domain.request_number)
+    assert "This request number doesn't look right" in chat.said, chat.said
