@@ -93,6 +93,10 @@ class Questions(DocumentAnswers):
             # (review 15b §2: the need was lost), a longer case at the documents step more
             # of the description
             return self._number_unknown(ctx, kind)
+        if ctx.state.step == "refused" and knowledge.asks_what_to_do(text):
+            # «وش اسوي؟» after a refusal: the step says again what to do instead
+            # (eligibility._what_now), not «ليس لدي جواب…»
+            return None
         if ctx.state.step == "establishment" and about_establishment_number(text):
             # «ما اعرف رقم المنشأة», «وش الرقم الموحد؟»: the step says what the number is
             return None

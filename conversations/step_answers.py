@@ -95,7 +95,9 @@ class StepAnswers(EngineParts):
                 return []  # the rest of an album already told
             outcome = noted
         if isinstance(outcome, Retry) and isinstance(event, Text) and not m.free_text:
-            if knowledge.explicit_question(event.text):
+            # after a refusal a question («ليش؟», «وش اسوي؟») is the refusal's: the step
+            # says it again with what to do instead (eligibility._what_now)
+            if knowledge.explicit_question(event.text) and state.step != "refused":
                 # a plain question the step cannot use and the base cannot answer
                 return self._cannot_answer(ctx)
         replies = self._apply(ctx, outcome)

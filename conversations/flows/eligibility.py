@@ -13,6 +13,7 @@ to come is kept for it; «رجوع» goes from a question to the one before it.
 
 from __future__ import annotations
 
+from conversations import knowledge
 from conversations.citizens_only import resident_for_self
 from conversations.events import Choice, Event, Option, Text
 from conversations.flow import Ctx, Next, Outcome, Prompt, Retry
@@ -28,7 +29,12 @@ from conversations.flows.location_words import (
 )
 from conversations.flows.past_service import after_service, from_question, keep_early_answers
 from conversations.flows.question_words import option_in_words, option_labelled
-from conversations.flows.refusals import changed_in_sentence, forget_refusal, record_refusal
+from conversations.flows.refusals import (
+    changed_in_sentence,
+    forget_refusal,
+    record_refusal,
+    refused_again,
+)
 from conversations.flows.slips import is_slip
 from conversations.keywords_early import early_answers, place_of_writer
 from conversations.several_people import one_request_each, several_for_whom
@@ -307,9 +313,21 @@ async def answer_refused(ctx: Ctx, event: Event) -> Outcome:
         return (
             _clarified(ctx, event.text)
             or _changed_in_sentence(ctx, event.text)
+            or _what_now(ctx, event.text)
             or suggest(ctx, event.text)
         )
     return Retry(_("Please choose «Choose another service» or «Cancel»."))
+
+
+def _what_now(ctx: Ctx, text: str) -> Outcome | None:
+    """«طيب وش الحل», «what should I do?» after a refusal, naming no service: the refusal
+    said again, with what to do instead (refusals.refused_again). The lead's probe: it got
+    «لم أتمكن من تحديد الخدمة المقصودة». None for anything else."""
+    service_id = ctx.state.answers.get("service")
+    asks = knowledge.asks_what_to_do(text) or knowledge.explicit_question(text)
+    if not service_id or not asks or ctx.catalogue.match(text, limit=1):
+        return None
+    return refused_again(ctx, str(service_id), {})
 
 
 def _changed_in_sentence(ctx: Ctx, text: str) -> Outcome | None:

@@ -64,6 +64,9 @@ async def test_the_explanation_after_the_refusal_is_answered_on_the_other_worker
     said = _said(replies)
     assert UNDERSTOOD in said and INSTEAD in said  # before: «أيّ هذه الخدمات هي المطلوبة؟»
     assert "s:visit_visa_extension" not in _choices(replies)
+    # «what now?» on the other worker: the same (the lead's probe: «لم أتمكن…»)
+    said = _said(await person.says("طيب وش الحل", 0))
+    assert UNDERSTOOD in said and INSTEAD in said, said
     await person.taps("other", 0)
     replies = await person.says("تمديد زيارة", 1)  # named again: never the question again
     assert UNDERSTOOD in _said(replies) and "q:other" not in _choices(replies)

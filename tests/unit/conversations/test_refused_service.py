@@ -75,6 +75,16 @@ async def test_the_explanation_after_the_refusal_is_answered_not_offered_the_ser
     assert not gateway.submissions
 
 
+@pytest.mark.parametrize("asked", ["طيب وش الحل", "وش اسوي؟", "what should I do"])
+async def test_what_now_after_the_refusal_says_what_to_do_instead(asked: str) -> None:
+    # the lead's probe: «طيب وش الحل» got «لم أتمكن من تحديد الخدمة المقصودة»
+    chat, _gateway = _chat()
+    await _refused_visit(chat)
+    await chat.text(asked)
+    assert UNDERSTOOD in chat.said and INSTEAD in chat.said, chat.said
+    assert "لم أتمكن" not in chat.said and "other" in chat.choice_ids, chat.said
+
+
 async def test_the_refused_service_tapped_again_is_not_asked_again() -> None:
     chat, _gateway = _chat()
     await _refused_visit(chat)
