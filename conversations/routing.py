@@ -162,8 +162,10 @@ class Routing(
             return None
         if m.free_text:
             # where the step takes the person's words (a description), only a rating
-            # right after the rating question is not theirs to take
-            return await self._typed_rating(m.ctx, m.event)
+            # right after the rating question, or words adding to a note just sent (the
+            # draft came back under it), are not theirs to take
+            rated = await self._typed_rating(m.ctx, m.event)
+            return rated if rated is not None else await self._more_for_note(m.ctx, m.event)
         return await self._their_words(m.ctx, m.event)
 
     async def _phone_concern(self, m: ReadMessage) -> list[Reply] | None:

@@ -102,13 +102,9 @@ class SayCommands(SentChanges):
         changed = await self._sent_change(ctx, typed)
         if changed is not None:
             return self._words_kept_for_a_pick(ctx, changed)
-        noted = more_for_note(ctx, typed.text) if state.step in START_STEPS else None
-        if noted is not None:
-            ctx.state.note_words = typed.text.strip()
-            opened = await self._open_say(ctx, "note", noted)
-            _ = ctx.texts.gettext
-            lead = _("Your last note has been sent; these words start another note.")
-            return [dataclasses.replace(opened[0], text=f"{lead}\n{opened[0].text}"), *opened[1:]]
+        more = await self._more_for_note(ctx, typed)
+        if more is not None:
+            return more
         if say_wish(typed.text) == "note" or leads_with(
             typed.text, THEIR_SAY_DATA, "note", within=NOTE_LEAD_WORDS
         ):
@@ -249,6 +245,20 @@ class SayCommands(SentChanges):
             state.answers[WAY_OUT] = True
         text = "\n".join(filter(None, [lead, none, said]))
         return self._and_again(ctx, text)
+
+    async def _more_for_note(self, ctx: Ctx, typed: Text) -> list[Reply] | None:
+        """Words adding to the note sent on the person's last turn (conversations.note_more):
+        another note on that request opens with them, not sent until the person sends it.
+        Also where a draft came back after the note (its description step asked again):
+        the draft is put aside once more and said kept. None for any other message."""
+        noted = more_for_note(ctx, typed.text)
+        if noted is None:
+            return None
+        ctx.state.note_words = typed.text.strip()
+        opened = await self._open_say(ctx, "note", noted)
+        _ = ctx.texts.gettext
+        lead = _("Your last note has been sent; these words start another note.")
+        return [dataclasses.replace(opened[0], text=f"{lead}\n{opened[0].text}"), *opened[1:]]
 
     def _words_kept_for_a_pick(self, ctx: Ctx, replies: list[Reply]) -> list[Reply]:
         """``replies`` as they are; the words of a ``/note`` are kept only while the

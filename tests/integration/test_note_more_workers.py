@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bot.db.requests_repo import SqlRequestGateway
 from bot.staff.desk import StaffDesk
-from conversations.events import Command
+from conversations.events import Command, Contact
 from tests.integration.test_db_requests import submission
-from tests.integration.test_their_say import USER, Person
+from tests.integration.test_their_say import USER, Person, _half_filled
 from tests.integration.test_their_say import clock as clock
 from tests.integration.test_their_say import desk as desk
 from tests.integration.test_their_say import filing as filing
@@ -48,3 +48,24 @@ async def test_back_to_my_request_at_the_services_is_no_service_over_two_workers
     text = "\n".join(r.text for r in said)
     assert "لا يوجد هنا طلب قيد التعبئة" in text, text
     assert [c.id for c in said[-1].choices][:2] == ["ind", "est"]
+
+
+async def test_with_a_draft_back_the_words_still_add_to_the_note_over_two_workers(
+    person: Person, filing: SqlRequestGateway, desk: StaffDesk
+) -> None:
+    filed = await filing.submit(submission(user_key=USER))
+    await _half_filled(person)  # at the phone step, on worker 0
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.send(Command(person.origin(), "status", ""), worker=0)
+    await person.taps(f"note:{filed.number}", worker=1)
+    await person.says("الكفيل وافق على التجديد", worker=0)
+    said = await person.says("ارسال", worker=1)
+    assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text  # the draft is back
+    said = await person.says("ونسيت اقول ان ابشر يطلع خطأ", worker=0)
+    assert "ملاحظتك السابقة أُرسلت" in "\n".join(r.text for r in said)
+    said = await person.says("ارسال", worker=1)
+    assert "يُرجى وصف طلبك" in said[-1].text, said[-1].text
+    record = await desk.find(filed.number)
+    assert record is not None
+    notes = [e.reason for e in record.events if e.kind == "note"]
+    assert notes == ["الكفيل وافق على التجديد", "ونسيت اقول ان ابشر يطلع خطأ"], notes

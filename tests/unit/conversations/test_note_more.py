@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.their_say import note_id
+
 from .fakes import Chat
 from .test_status import MINE, plain
 from .test_ways_out import SayGateway, _writing_a_note
@@ -63,3 +65,27 @@ async def test_a_number_alone_is_no_note(typed: str) -> None:
     assert "لا يُضاف رقم وحده إلى ملاحظتك" in chat.said, chat.said
     await chat.tap("send")
     assert not gateway.notes and "يُرجى كتابة ملاحظتك" in chat.said, chat.said
+
+
+async def test_with_a_draft_back_under_the_note_the_words_still_add_to_it() -> None:
+    # the lead's terminal probe: a draft came back at its description step after the note,
+    # and «ونسيت اقول…» became the new request's description
+    from .test_intake import PHONE, RESIDENT, _to_identity
+    from .test_ways_out import _chat
+
+    gateway = SayGateway()
+    chat = _chat(gateway)
+    await _to_identity(chat)
+    await chat.text(RESIDENT)
+    await chat.contact(PHONE)
+    assert "يُرجى وصف طلبك" in chat.said
+    await chat.tap("status")  # their only request's status, with «أضف ملاحظة لطلبي»
+    await chat.tap(note_id(MINE))
+    await chat.text("الكفيل وافق على التجديد")
+    await chat.tap("send")
+    assert "يُرجى وصف طلبك" in chat.said, chat.said  # the draft is back
+    await chat.text("ونسيت اقول ان ابشر يطلع خطأ")
+    assert ANOTHER in chat.said and chat.choice_ids[0] == "send", chat.said
+    await chat.tap("send")
+    assert [n.text for n in gateway.notes][-1] == "ونسيت اقول ان ابشر يطلع خطأ"
+    assert "يُرجى وصف طلبك" in chat.said, chat.said  # the draft again, its words untouched
