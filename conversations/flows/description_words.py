@@ -7,12 +7,14 @@ place; and a short message saying an identity number is not known («ما اعر
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from conversations.typed_words import typed_words
 from conversations.understanding import has_phrase, words
+from domain.normalize import clean_input
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "description_words.json"
 #: How many lead-in words («طيب», «sorry») may come before an opener.
@@ -74,9 +76,20 @@ def unknown_number(text: str) -> str | None:
     tokens = words(text)
     if len(tokens) > found.max_words or not _has_any(tokens, found.not_knowing):
         return None
-    if not _has_any(tokens, found.number_words):
+    if not _has_any(tokens, found.number_words) or _gives_a_number(text):
         return None
     return next((kind for kind, named in found.kinds if _has_any(tokens, named)), None)
+
+
+#: The fewest digits of a number a message gives as an identity number («3000000001»).
+_GIVEN_DIGITS = 8
+
+
+def _gives_a_number(text: str) -> bool:
+    """Whether ``text`` holds a long number: «ما عندي اقامة عندي رقم حدود 3000000001»
+    gives the number it names, and does not say it is unknown (the lead's probe: it was
+    told where a border number is written)."""
+    return re.search(rf"\d{{{_GIVEN_DIGITS},}}", clean_input(text)) is not None
 
 
 def unknown_number_at_step(text: str) -> bool:
@@ -87,6 +100,8 @@ def unknown_number_at_step(text: str) -> bool:
     found = _words()
     tokens = words(text)
     if len(tokens) > found.ask_max_words or not _has_any(tokens, found.not_knowing):
+        return False
+    if _gives_a_number(text):
         return False
     # «ما اذكره», «نسيته»: the not knowing alone, said of the number asked (helper 233)
     return _has_any(tokens, found.number_words) or tuple(tokens) in found.not_knowing

@@ -50,6 +50,7 @@ from conversations.flows.number_reading import (
 from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
 from conversations.understanding import content_words
+from domain.catalogue import Service, local
 from domain.identity import (
     IdentityNumber,
     InvalidIdentityNumber,
@@ -206,13 +207,40 @@ def _other_service(ctx: Ctx) -> Next:
     return Next("group")
 
 
-def _wrong_kind(ctx: Ctx) -> str:
+def _wrong_kind(ctx: Ctx, kind: str | None = None) -> str:
+    """That the service takes other kinds of number; with the ``kind`` typed, the service
+    of the same name that takes it, if one does («إصدار هوية مقيم» for a border number at
+    «تجديد هوية مقيم»: the lead's probe, «ما عندي اقامة عندي رقم حدود …» was only told to
+    type the right number)."""
     _ = ctx.texts.gettext
     names = _kind_names(ctx)
     wanted = [names[k] for k in identity_kinds(ctx)]
-    return _("This service needs %(kinds)s. Please type the right number.") % {
+    line = _("This service needs %(kinds)s. Please type the right number.") % {
         "kinds": or_words(ctx, wanted)
     }
+    other = _namesake_taking(ctx, kind) if kind else None
+    if other is None:
+        return line
+    takes = _(
+        "That kind of number is taken by «%(service)s»: to file that instead, write its name here."
+    ) % {"service": local(other.name, ctx.locale)}
+    return f"{line}\n{takes}"
+
+
+def _namesake_taking(ctx: Ctx, kind: str) -> Service | None:
+    """A service of the same group whose name shares all but one word with this one's
+    (its own «هوية مقيم») and that takes numbers of ``kind`` for this applicant."""
+    current = service_of(ctx)
+    own = set(local(current.name, "ar").split())
+    for service in ctx.catalogue.in_group(current.group, applicant_of(ctx)):
+        shared = own & set(local(service.name, "ar").split())
+        if (
+            service.id != current.id
+            and kind in service.identity_kinds
+            and len(shared) >= len(own) - 1 >= 1
+        ):
+            return service
+    return None
 
 
 def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
@@ -235,7 +263,7 @@ def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str
         # name, not the check digit (found by the tester: 1234567890)
         if service_of(ctx).citizens_only:
             return _citizens_only(ctx, digits_only(typed), error.kind).hint
-        return _wrong_kind(ctx)
+        return _wrong_kind(ctx, error.kind)
     return number_problem(ctx, error, typed)
 
 
@@ -274,7 +302,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     if identity.kind not in identity_kinds(ctx):
         if service_of(ctx).citizens_only:
             return _citizens_only(ctx, identity.value, identity.kind)
-        return Retry(_wrong_kind(ctx))
+        return Retry(_wrong_kind(ctx, identity.kind))
     if _for_someone_else(ctx) and identity.value == ctx.state.answers.get(WRITER_IDENTITY):
         # the writer's own number, typed when the request was theirs (helper 23's recheck:
         # taken as the wife's without a word)
@@ -392,5 +420,5 @@ def _number_among_words(ctx: Ctx, text: str) -> Outcome | None:
     except InvalidIdentityNumber as error:
         return Retry("\n".join([*kept, _identity_problem(ctx, error, number)]))
     if identity.kind not in identity_kinds(ctx):
-        return Retry("\n".join([*kept, _wrong_kind(ctx)]))
+        return Retry("\n".join([*kept, _wrong_kind(ctx, identity.kind)]))
     return _keep_identity(ctx, identity, *kept)

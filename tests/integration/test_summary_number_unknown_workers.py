@@ -47,3 +47,19 @@ async def test_where_to_find_the_number_at_a_question_over_two_workers(person: P
     assert "رقم الإقامة مكتوب على بطاقة هوية مقيم" in text, text
     said = await person.taps("q:inside", worker=1)
     assert "رقم هويتك" in said[-1].text, said[-1].text
+
+
+async def test_a_border_number_at_a_renewal_names_the_issue_over_two_workers(
+    person: Person,
+) -> None:
+    # the lead's probe: «ما عندي اقامة عندي رقم حدود …» was told where the number is written
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد اقامتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    await person.taps("q:inside", worker=0)
+    said = await person.says("ما عندي اقامة عندي رقم حدود 3000000001", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "تقبله خدمة «إصدار هوية مقيم»" in text and "ختم الدخول" not in text, text
+    said = await person.says("إصدار هوية مقيم", worker=0)
+    assert "chg:yes" in [c.id for c in said[-1].choices], said[-1].text

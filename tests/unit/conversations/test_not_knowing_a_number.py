@@ -98,3 +98,18 @@ async def test_where_to_find_it_is_answered_at_a_question(asked: str, where: str
     said = clean_input(chat.said)
     assert where in said and "هل هو أحد" not in said and "احتفظتُ" not in said, said
     assert chat.last[-1].text.endswith("أين أنت الآن؟")
+
+
+async def test_a_number_given_is_not_a_number_unknown_and_its_service_is_named() -> None:
+    # the lead's probe: «ما عندي اقامة عندي رقم حدود 3000000001» at an iqama renewal was
+    # told where a border number is written, and only «type the right number»
+    chat = _chat(MemoryGateway())
+    await _to_identity(chat)
+    await chat.text("ما عندي اقامة عندي رقم حدود 3000000001")
+    said = clean_input(chat.said)
+    assert "ختم الدخول" not in said and "تتطلب رقم إقامة" in said, said
+    assert "تقبله خدمة «إصدار هوية مقيم»" in said, said
+    await chat.text("إصدار هوية مقيم")
+    await chat.tap("chg:yes")
+    await chat.text("3000000001")
+    assert chat.last[-1].ask_contact, chat.said  # the border number taken
