@@ -38,6 +38,7 @@ from conversations.flows.intake_draft import (
     service_of,
 )
 from conversations.flows.intake_service import need_at_citizens_refusal
+from conversations.flows.number_kinds import kind_names, wrong_kind
 from conversations.flows.number_reading import (
     NUMBER_RUN,
     SENTENCE_DIGITS,
@@ -50,7 +51,6 @@ from conversations.flows.number_reading import (
 from conversations.flows.past_service import to_identity
 from conversations.formatting import isolate
 from conversations.understanding import content_words
-from domain.catalogue import Service, local
 from domain.identity import (
     IdentityNumber,
     InvalidIdentityNumber,
@@ -60,15 +60,6 @@ from domain.identity import (
 )
 from domain.normalize import clean_input, digits_only, stray_letters
 from domain.number_shapes import number_shape
-
-
-def _kind_names(ctx: Ctx) -> dict[str, str]:
-    _ = ctx.texts.gettext
-    return {
-        "citizen": _("a national ID number (starts with 1)"),
-        "resident": _("an iqama number (starts with 2)"),
-        "border": _("a border number (starts with 3)"),
-    }
 
 
 def ask_establishment(ctx: Ctx) -> Prompt:
@@ -118,7 +109,7 @@ async def answer_establishment(ctx: Ctx, event: Event) -> Outcome:
 
 def ask_identity(ctx: Ctx) -> Prompt:
     _ = ctx.texts.gettext
-    names = _kind_names(ctx)
+    names = kind_names(ctx)
     kinds = or_words(ctx, [names[k] for k in identity_kinds(ctx)])
     if applicant_of(ctx) == "establishment":
         asked = _("Type the worker's number: %(kinds)s.") % {"kinds": kinds}
@@ -207,42 +198,6 @@ def _other_service(ctx: Ctx) -> Next:
     return Next("group")
 
 
-def _wrong_kind(ctx: Ctx, kind: str | None = None) -> str:
-    """That the service takes other kinds of number; with the ``kind`` typed, the service
-    of the same name that takes it, if one does («إصدار هوية مقيم» for a border number at
-    «تجديد هوية مقيم»: the lead's probe, «ما عندي اقامة عندي رقم حدود …» was only told to
-    type the right number)."""
-    _ = ctx.texts.gettext
-    names = _kind_names(ctx)
-    wanted = [names[k] for k in identity_kinds(ctx)]
-    line = _("This service needs %(kinds)s. Please type the right number.") % {
-        "kinds": or_words(ctx, wanted)
-    }
-    other = _namesake_taking(ctx, kind) if kind else None
-    if other is None:
-        return line
-    takes = _(
-        "That kind of number is taken by «%(service)s»: to file that instead, write its name here."
-    ) % {"service": local(other.name, ctx.locale)}
-    return f"{line}\n{takes}"
-
-
-def _namesake_taking(ctx: Ctx, kind: str) -> Service | None:
-    """A service of the same group whose name shares all but one word with this one's
-    (its own «هوية مقيم») and that takes numbers of ``kind`` for this applicant."""
-    current = service_of(ctx)
-    own = set(local(current.name, "ar").split())
-    for service in ctx.catalogue.in_group(current.group, applicant_of(ctx)):
-        shared = own & set(local(service.name, "ar").split())
-        if (
-            service.id != current.id
-            and kind in service.identity_kinds
-            and len(shared) >= len(own) - 1 >= 1
-        ):
-            return service
-    return None
-
-
 def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str:
     if number_shape(typed) == "mobile":
         # the mobile typed before its step, where the channel takes a typed one (the
@@ -263,7 +218,7 @@ def _identity_problem(ctx: Ctx, error: InvalidIdentityNumber, typed: str) -> str
         # name, not the check digit (found by the tester: 1234567890)
         if service_of(ctx).citizens_only:
             return _citizens_only(ctx, digits_only(typed), error.kind).hint
-        return _wrong_kind(ctx, error.kind)
+        return wrong_kind(ctx, error.kind)
     return number_problem(ctx, error, typed)
 
 
@@ -302,7 +257,7 @@ async def answer_identity(ctx: Ctx, event: Event) -> Outcome:
     if identity.kind not in identity_kinds(ctx):
         if service_of(ctx).citizens_only:
             return _citizens_only(ctx, identity.value, identity.kind)
-        return Retry(_wrong_kind(ctx, identity.kind))
+        return Retry(wrong_kind(ctx, identity.kind))
     if _for_someone_else(ctx) and identity.value == ctx.state.answers.get(WRITER_IDENTITY):
         # the writer's own number, typed when the request was theirs (helper 23's recheck:
         # taken as the wife's without a word)
@@ -420,5 +375,5 @@ def _number_among_words(ctx: Ctx, text: str) -> Outcome | None:
     except InvalidIdentityNumber as error:
         return Retry("\n".join([*kept, _identity_problem(ctx, error, number)]))
     if identity.kind not in identity_kinds(ctx):
-        return Retry("\n".join([*kept, _wrong_kind(ctx, identity.kind)]))
+        return Retry("\n".join([*kept, wrong_kind(ctx, identity.kind)]))
     return _keep_identity(ctx, identity, *kept)
