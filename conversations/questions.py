@@ -21,7 +21,7 @@ from pathlib import Path
 from conversations import knowledge
 from conversations.buttons import TOPIC_PREFIX
 from conversations.document_answers import DocumentAnswers
-from conversations.events import Choice, Option, Reply, Text
+from conversations.events import Option, Reply, Text
 from conversations.faq_options import FAQ, topic_options, ways_out
 from conversations.fee_answers import (
     ask_which_fee,
@@ -46,7 +46,7 @@ from conversations.flows.number_unknown import number_unknown_lines
 from conversations.keywords import is_faq_word
 from conversations.keywords_early import without_places
 from conversations.read_message import ReadMessage
-from conversations.reading import NAV_IDS, START_STEPS, as_choice, names_a_place
+from conversations.reading import NAV_IDS, START_STEPS, picked_by_place
 from conversations.understanding import answer_words
 from conversations.unserved_needs import unserved_line, unserved_need
 from conversations.wishes import wish
@@ -68,14 +68,9 @@ class Questions(DocumentAnswers):
         whose label it is chosen (its recheck)."""
         if not isinstance(m.event, Text):
             return None
-        placed: str | None = None
-        if names_a_place(m.event.text):
-            chosen = as_choice(m.event, m.ctx.state.offered, numbers=not m.free_text)
-            placed = chosen.id if isinstance(chosen, Choice) else ""
+        placed = picked_by_place(m.event, m.ctx.state.offered, numbers=not m.free_text)
         which = fee_service_named(m.ctx, m.event.text, placed=placed)
-        if which is None:
-            return None
-        return self._question(m.ctx, which, free_text=m.free_text)
+        return None if which is None else self._question(m.ctx, which, free_text=m.free_text)
 
     def _question(self, ctx: Ctx, text: str, *, free_text: bool) -> list[Reply] | None:
         """The answer to a typed question, or None when the message is not one the base

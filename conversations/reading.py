@@ -247,9 +247,14 @@ def short_number_alone(text: str) -> bool:
     return typed.isdigit() and len(typed) <= _SHORT_NUMBER
 
 
-def names_a_place(text: str) -> bool:
-    """Whether ``text`` names a menu's option by its place: «2», «رقم ٢», «الثاني», «الأخير»."""
-    return _menu_number(clean_input(text), 1) is not None
+def picked_by_place(event: Text, offered: list[list[str]], *, numbers: bool) -> str | None:
+    """Where ``event`` names an option by its place («2», «رقم ٢», «الثاني», «الأخير»),
+    the id of the option it picks among ``offered`` ("" when it picks none: a place past
+    them, or ``numbers`` False); None when it names no place."""
+    if _menu_number(clean_input(event.text), 1) is None:
+        return None
+    chosen = as_choice(event, offered, numbers=numbers)
+    return chosen.id if isinstance(chosen, Choice) else ""
 
 
 def number_beyond(event: Event, offered: list[list[str]]) -> int | None:
