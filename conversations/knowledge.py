@@ -140,6 +140,8 @@ def reads_as_question(text: str) -> bool:
     tokens = _tokens(text)
     if len(tokens) <= _HEADING_MAX_WORDS and data.fact_openings.open(tokens):
         return True
+    if _joined_fact_question(tokens):
+        return True
     return _any(tokens, data.question_words) or _any(tokens, data.inquiry_words)
 
 
@@ -157,7 +159,24 @@ def asks_facts(text: str, *, loose: bool = False) -> bool:
     asked = explicit_question(text) or (
         loose and (_any(tokens, data.question_words) or _any(tokens, data.inquiry_words))
     )
-    return asked and _any(tokens, data.fact_words)
+    return (asked or _joined_fact_question(tokens)) and _any(tokens, data.fact_words)
+
+
+def _joined_fact_question(tokens: Sequence[str]) -> bool:
+    """Whether a question word joined by «و» asks a fact right after it («ابي اجدد اقامتي
+    وكم الرسوم»: helper 235, the fee was ignored). Only before a fact word: «وكم مرة رحت
+    للفرع» tells a story, and «وكم» alone is no question word."""
+    data = _knowledge()
+    return any(
+        token.startswith("و")
+        and _any((token[1:],), data.question_words)
+        and _any(tokens[i + 1 : i + 1 + _FACT_AFTER], data.fact_words)
+        for i, token in enumerate(tokens)
+    )
+
+
+#: How many words after a joined question word («وكم») its fact word may come.
+_FACT_AFTER = 2
 
 
 def asks_fee(text: str, *, loose: bool = False) -> bool:

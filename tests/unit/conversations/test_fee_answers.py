@@ -367,3 +367,10 @@ async def test_a_question_joined_by_wa_to_a_need_is_asked(chat: Chat, asked: str
     await chat.text(asked)
     assert "هل هذه هي الخدمة المطلوبة" not in chat.said, chat.said
     assert "file:iqama_renew" in chat.choice_ids, chat.choice_ids
+
+
+async def test_a_story_with_wa_kam_is_no_question(chat: Chat) -> None:
+    # «وكم» tells a story here («how many times I went»): the need is read, as before
+    await chat.command("start")
+    await chat.text("جوازي ضاع وكم مرة رحت للفرع")
+    assert "هل هذه هي الخدمة المطلوبة" in chat.said, chat.said
