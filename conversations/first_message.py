@@ -32,7 +32,7 @@ from conversations.keywords import courtesy, is_acknowledgement
 from conversations.manners import salute, welcome_on_screen
 from conversations.reading import own_options
 from conversations.stray_files import FILE_KINDS, file_note, first_of_album, unheard
-from conversations.understanding import understand_choice
+from conversations.understanding import plain_yes_or_no, understand_choice
 
 #: The first question's options a greeting's words may pick besides «أسئلة شائعة».
 _WHO_FILES = ("ind", "est")
@@ -61,9 +61,12 @@ class FirstMessage(EngineParts):
                 # first question again
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
                 return [Reply(salute(ctx, kind, event.text), choices=offered)]
-            if state.step == "done" and is_acknowledgement(event.text):
-                # «تمام» under a receipt: taken as said, its buttons kept, «الطلب التالي»
-                # too (helper 235: the first menu came and the next request was lost)
+            if state.step == "done" and (
+                is_acknowledgement(event.text) or plain_yes_or_no(event.text, yes_only=True)
+            ):
+                # «تمام», «ايه» under a receipt: taken as said, its buttons kept, «الطلب
+                # التالي» too (helper 235: the first menu came and the next request was
+                # lost; a lone «ايه» got «ليس لدي جواب عن هذا السؤال»)
                 offered = tuple(Option(o[0], o[1]) for o in state.offered)
                 _ = ctx.texts.gettext
                 said = _("Glad to help. Whenever you need anything else, you can choose below.")

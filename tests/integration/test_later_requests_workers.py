@@ -123,3 +123,16 @@ async def test_the_next_request_taken_in_words_over_two_workers(person: Person) 
     said = await person.says("ايه", worker=0)
     text = "\n".join(r.text for r in said)
     assert "نبدأ طلبًا جديدًا لخدمة «تأشيرة خروج وعودة» بصفة فرد" in text, text
+
+
+async def test_a_yes_under_a_plain_receipt_over_two_workers(person: Person) -> None:
+    # the lead's probe: a lone «ايه» after the receipt got «ليس لدي جواب عن هذا السؤال»
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    await person.taps("ind", worker=1)
+    await person.says("ابي اجدد اقامتي", worker=0)
+    await person.taps("s:iqama_renew", worker=1)
+    text = await _from_location(person, "2000000006", "file-y")
+    assert "تم استلام طلبك" in text, text
+    said = await person.says("ايه", worker=1)
+    assert "يسعدنا" in said[-1].text and "ليس لدي جواب" not in said[-1].text, said[-1].text
+    assert [c.id for c in said[-1].choices][:2] == ["new", "status"]

@@ -240,3 +240,15 @@ async def test_a_family_members_next_request_asks_for_their_number() -> None:
     await chat.tap("next_request")
     await chat.tap("q:inside")
     assert "سأستخدم رقم الهوية" not in chat.said and "رقم هوية" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("typed", ["ايه", "تمام", "نعم"])
+async def test_a_yes_under_a_plain_receipt_is_taken_as_said(typed: str) -> None:
+    # the lead's probe (WhatsApp): a lone «ايه» after the receipt got «ليس لدي جواب عن هذا
+    # السؤال»; the receipt's buttons stay
+    chat, _gateway = _chat()
+    await _filed_first(chat, "ابي اجدد اقامتي")
+    assert "تم استلام طلبك" in chat.said, chat.said
+    await chat.text(typed)
+    assert "يسعدنا" in chat.said and "ليس لدي جواب" not in chat.said, chat.said
+    assert chat.choice_ids[:2] == ["new", "status"], chat.choice_ids
