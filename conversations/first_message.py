@@ -97,7 +97,12 @@ class FirstMessage(EngineParts):
                 first = self.flow.steps[self.flow.first]
                 outcome = await first.answer(ctx, Text(event.origin, event.text))
                 return [*replies, *self._apply(ctx, outcome)]
-            if kind is None and knowledge.explicit_question(event.text):
+            if (
+                kind is None
+                and knowledge.explicit_question(event.text)
+                # a lone «ايه» is the Gulf's yes before it is Egypt's «what?»
+                and not plain_yes_or_no(event.text)
+            ):
                 return self._cannot_answer(ctx)
             replies = self._restart(ctx, salutation=kind, said=event.text)
             if rest and kind in ("salam", "greeting"):

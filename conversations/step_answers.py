@@ -23,6 +23,7 @@ from conversations.flows.early_place import INSIDE, place_answer, place_option
 from conversations.read_message import ReadMessage
 from conversations.reading import unusable
 from conversations.stray_files import with_file_note
+from conversations.understanding import plain_yes_or_no
 
 
 class StepAnswers(EngineParts):
@@ -97,7 +98,9 @@ class StepAnswers(EngineParts):
         if isinstance(outcome, Retry) and isinstance(event, Text) and not m.free_text:
             # after a refusal a question («ليش؟», «وش اسوي؟») is the refusal's: the step
             # says it again with what to do instead (eligibility._what_now)
-            if knowledge.explicit_question(event.text) and state.step != "refused":
+            # (a lone «ايه» is the Gulf's yes before it is Egypt's «what?»)
+            asks = knowledge.explicit_question(event.text) and not plain_yes_or_no(event.text)
+            if asks and state.step != "refused":
                 # a plain question the step cannot use and the base cannot answer
                 return self._cannot_answer(ctx)
         replies = self._apply(ctx, outcome)

@@ -19,3 +19,12 @@ async def test_an_unnamed_need_is_pointed_to_support_over_two_workers(person: Pe
     assert "لم أتمكن من معرفة الخدمة المطلوبة" in text and "الدعم الفني وأخرى" in text, text
     said = await person.taps("ind", worker=0)
     assert "g:support" in [c.id for c in said[-1].choices], said[-1].text
+
+
+async def test_a_lone_yes_is_no_question_over_two_workers(person: Person) -> None:
+    await person.send(Command(person.origin(), "start", ""), worker=0)
+    said = await person.says("ايه", worker=1)
+    text = "\n".join(r.text for r in said)
+    assert "ليس لدي جواب" not in text and "يُرجى اختيار" in text, text
+    said = await person.taps("ind", worker=0)
+    assert "g:residency" in [c.id for c in said[-1].choices]

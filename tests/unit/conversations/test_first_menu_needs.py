@@ -50,3 +50,12 @@ async def test_a_message_with_a_number_is_not_told_so() -> None:
     assert "couldn't tell from your message" not in chat.said, chat.said
     # a look-up: the number's last digit does not match (domain.request_number)
     assert "This request number doesn't look right" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("typed", ["ايه", "ايوه"])
+async def test_a_lone_yes_at_the_first_question_is_no_question(chat: Chat, typed: str) -> None:
+    # the lead's probe: «ايه» (Egypt's «what?», the Gulf's «yes») got «ليس لدي جواب عن هذا
+    # السؤال»; a yes answers no question of «individual or establishment?»
+    await chat.command("start")
+    await chat.text(typed)
+    assert "ليس لدي جواب" not in chat.said and "يُرجى اختيار" in chat.said, chat.said
