@@ -45,6 +45,7 @@ from conversations.flows.intake_service import suggest
 from conversations.flows.number_unknown import number_unknown_lines
 from conversations.keywords import is_faq_word
 from conversations.keywords_early import without_places
+from conversations.question_why import why_asked
 from conversations.read_message import ReadMessage
 from conversations.reading import NAV_IDS, START_STEPS, picked_by_place
 from conversations.understanding import answer_words
@@ -88,6 +89,9 @@ class Questions(DocumentAnswers):
             # (review 15b §2: the need was lost), a longer case at the documents step more
             # of the description
             return self._number_unknown(ctx, kind)
+        why = why_asked(ctx, text)
+        if why is not None:
+            return self._and_the_step(ctx, Reply(why))
         if ctx.state.step == "refused" and knowledge.asks_what_to_do(text):
             # «وش اسوي؟» after a refusal: the step says again what to do instead
             # (eligibility._what_now), not «ليس لدي جواب…»
