@@ -81,6 +81,11 @@ class ChoiceReading(EngineParts):
             # «انا برا» at the location question: the sender's place, read by the step
             and not own_place_at_question(m.ctx, chosen.text)
         ):
+            if any(o[0] == "confirm" for o in state.offered) and plain_confirmation(chosen.text):
+                # «إرسال» at the summary sends, as the note step teaches the word; its
+                # «إرسال» in «إعادة إرسال المستندات» asked which (the fresh-clone probe)
+                m.chosen = Choice(m.event.origin, "confirm")
+                return None
             understood = understand_choice(chosen.text, own_options(state.offered))
             if understood is None:
                 # «السلام عليكم ابي اسأل»: the greeting is said back (routing._courtesy),

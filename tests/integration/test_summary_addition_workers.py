@@ -50,3 +50,15 @@ async def test_help_at_the_summary_keeps_one_page_over_two_workers(person: Perso
     assert len(shown) <= 9 and shown[0] == "confirm", shown
     said = await person.taps("confirm", worker=0)
     assert "تم استلام طلبك" in said[0].text, said[0].text
+
+
+async def test_the_send_word_at_the_summary_sends_over_two_workers(person: Person) -> None:
+    # the fresh-clone probe: «إرسال» asked which of two buttons was meant
+    await _half_filled(person)
+    await person.send(Contact(person.origin(), "+966501234567", True), worker=1)
+    await person.says("انتهت اقامتي وابشر ما يقبل التجديد", worker=0)
+    photo = Media(person.origin(), "photo", "file-s2", "image/jpeg", 1000, None, "e" * 64)
+    await person.send(photo, worker=1)
+    await person.taps("done", worker=0)
+    said = await person.says("إرسال", worker=1)
+    assert "تم استلام طلبك" in said[0].text, said[0].text

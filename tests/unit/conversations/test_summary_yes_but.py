@@ -224,3 +224,13 @@ async def test_help_at_the_summary_shows_one_page_of_choices(chat: Chat) -> None
     assert shown[0] == "confirm" and "lang:en" in shown and "status" in shown, shown
     await chat.text("English")  # the language the help's text points to still works
     assert "Please check your request" in chat.said, chat.said
+
+
+@pytest.mark.parametrize("typed", ["إرسال", "ارسال", "send"])
+async def test_the_send_word_at_the_summary_sends(
+    chat: Chat, gateway: MemoryGateway, typed: str
+) -> None:
+    # the fresh-clone probe: «إرسال» asked «تأكيد وإرسال» or «إعادة إرسال المستندات»?
+    await _to_summary(chat)
+    await chat.text(typed)
+    assert "تم استلام طلبك" in chat.said and len(gateway.submissions) == 1, chat.said
